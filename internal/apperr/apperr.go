@@ -1,0 +1,111 @@
+// Package apperr owns the application's error values: a code that maps to an
+// HTTP status in one place, and per-field messages that are shown to people
+// in Japanese or English. Internal causes are kept apart from what is safe to show.
+package apperr
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code classifies an error for the edge (HTTP status, exit code).
+type Code string
+
+const (
+	NotFound     Code = "not_found"
+	Invalid      Code = "invalid"
+	Conflict     Code = "conflict"
+	Unauthorized Code = "unauthorized"
+	Forbidden    Code = "forbidden"
+	RateLimited  Code = "rate_limited"
+	Internal     Code = "internal"
+)
+
+// FieldError names one field and the rule it broke. Key is an i18n message
+// id; Args fill its template (e.g. {"Max": 100}).
+type FieldError struct {
+	Field string
+	Key   string
+	Args  map[string]any
+}
+
+// Error is the one error type users see. Key is the i18n message id of the
+// summary; Fields lists per-field problems for forms and imports.
+type Error struct {
+	Code   Code
+	Key    string
+	Args   map[string]any
+	Fields []FieldError
+	Err    error // internal cause; never shown
+}
+
+func (e *Error) Error() string {
+	s := string(e.Code) + ": " + e.Key
+	for _, f := range e.Fields {
+		s += fmt.Sprintf(" [%s: %s]", f.Field, f.Key)
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// New makes an error with a code and message key.
+func New(code Code, key string) *Error { return &Error{Code: code, Key: key} }
+
+// NotFoundErr is the usual "no such object in this tenant" error.
+func NotFoundErr(object string) *Error {
+	return &Error{Code: NotFound, Key: "error.not_found", Args: map[string]any{"Object": object}}
+}
+
+// ConflictStale is returned when a form was based on an older version.
+func ConflictStale() *Error { return &Error{Code: Conflict, Key: "error.stale"} }
+
+// Forbid is returned when the caller may not do this.
+func Forbid() *Error { return &Error{Code: Forbidden, Key: "error.forbidden"} }
+
+// Validation collects field errors; use Add then Err.
+type Validation struct{ fields []FieldError }
+
+// Add records a broken rule for a field.
+func (v *Validation) Add(field, key string, args map[string]any) {
+	v.fields = append(v.fields, FieldError{Field: field, Key: key, Args: args})
+}
+
+// Has reports whether the field already has an error.
+func (v *Validation) Has(field string) bool {
+	for _, f := range v.fields {
+		if f.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+// Err returns nil when nothing was added, else an Invalid error.
+func (v *Validation) Err() error {
+	if len(v.fields) == 0 {
+		return nil
+	}
+	return &Error{Code: Invalid, Key: "error.invalid", Fields: v.fields}
+}
+
+// CodeOf returns the code of err, Internal when err is not an *Error.
+func CodeOf(err error) Code {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return Internal
+}
+
+// As returns the *Error in err's chain, or nil.
+func As(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return nil
+}

@@ -1,0 +1,71 @@
+// Package calendar owns civil dates (business dates without a time zone) and
+// the Japanese era (和暦) used to display and read them.
+package calendar
+
+import (
+	"fmt"
+	"time"
+)
+
+// Tokyo is the zone in which every tenant's business day is reckoned.
+var Tokyo = mustZone("Asia/Tokyo")
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		// The binary embeds tzdata (see cmd/telework), so this only happens
+		// when that import is removed; a fixed +9 zone is the same for Japan.
+		return time.FixedZone("JST", 9*3600)
+	}
+	return loc
+}
+
+// Date is a civil date. The zero value is "no date".
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// DateOf returns the civil date of t in Tokyo.
+func DateOf(t time.Time) Date {
+	y, m, d := t.In(Tokyo).Date()
+	return Date{y, m, d}
+}
+
+// ParseDate reads YYYY-MM-DD and rejects impossible dates such as 2025-02-30.
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("calendar: %q is not a date in YYYY-MM-DD form", s)
+	}
+	y, m, d := t.Date()
+	return Date{y, m, d}, nil
+}
+
+// IsZero reports whether d is the zero Date.
+func (d Date) IsZero() bool { return d == Date{} }
+
+// String is the ISO form YYYY-MM-DD, also the storage form.
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+}
+
+// Time is midnight of d in Tokyo.
+func (d Date) Time() time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, Tokyo) }
+
+// Weekday of d.
+func (d Date) Weekday() time.Weekday { return d.Time().Weekday() }
+
+// AddDays moves d by n calendar days.
+func (d Date) AddDays(n int) Date {
+	t := time.Date(d.Year, d.Month, d.Day+n, 12, 0, 0, 0, time.UTC)
+	y, m, dd := t.Date()
+	return Date{y, m, dd}
+}
+
+// Before reports whether d is earlier than o.
+func (d Date) Before(o Date) bool { return d.String() < o.String() }

@@ -1,0 +1,35 @@
+package org
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// SearchKey folds a name, reading or staff number into the form that search
+// compares: NFKC (半角カナ → 全角, 全角英数 → 半角), ひらがな → カタカナ, no
+// spaces of any width, ASCII lower case. So 「やまだ」, 「ヤマダ」 and 「ﾔﾏﾀﾞ」
+// all find 山田's reading, and 「０１２３」 finds staff number 0123.
+func SearchKey(s string) string {
+	s = norm.NFKC.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			continue
+		case r >= 'ぁ' && r <= 'ゖ', r == 'ゝ' || r == 'ゞ':
+			b.WriteRune(r + ('ァ' - 'ぁ'))
+		default:
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// CleanText trims a form value and folds runs of spaces (half or full width)
+// inside it to one, so pasted values from Excel compare equal.
+func CleanText(s string) string {
+	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
+}

@@ -1,0 +1,20 @@
+package org
+
+import "testing"
+
+func TestSearchKey(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"やまだ たろう", "ヤマダタロウ"},
+		{"ヤマダ　タロウ", "ヤマダタロウ"},
+		{"ﾔﾏﾀﾞ ﾀﾛｳ", "ヤマダタロウ"},
+		{"ゔぁ", "ヴァ"},
+		{"０１２３Ａ", "0123a"},
+		{"山田　太郎", "山田太郎"},
+		{"髙橋", "髙橋"},
+	}
+	for _, tt := range tests {
+		if got := SearchKey(tt.in); got != tt.want {
+			t.Errorf("SearchKey(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

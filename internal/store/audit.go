@@ -1,0 +1,159 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"telework/internal/audit"
+)
+
+// appendAudit writes one entry to the tenant's chain inside the caller's
+// transaction, so the change and its record commit together or not at all.
+// The UPDATE … RETURNING on the chain head serialises writers of one tenant
+// (a row lock on PostgreSQL, the write lock on SQLite).
+func (t *Tx) appendAudit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error {
+	if _, err := t.exec(ctx, `INSERT INTO audit_heads (tenant_id, seq, last_hash) VALUES (?, 0, ?)
+		ON CONFLICT (tenant_id) DO NOTHING`, tenantID, audit.GenesisHash); err != nil {
+		return fmt.Errorf("store: audit head: %w", err)
+	}
+	e := &audit.Entry{TenantID: tenantID, At: t.db.Now().UTC().Truncate(1000), ActorID: actor.ID, ActorLabel: actor.Label,
+		Action: c.Action, ObjectType: c.ObjectType, ObjectID: c.ObjectID,
+		Before: audit.Snapshot(c.Before), After: audit.Snapshot(c.After)}
+	if err := t.row(ctx, `UPDATE audit_heads SET seq = seq + 1 WHERE tenant_id = ? RETURNING seq, last_hash`, tenantID).
+		Scan(&e.Seq, &e.PrevHash); err != nil {
+		return fmt.Errorf("store: audit head: %w", err)
+	}
+	e.Hash = audit.ComputeHash(e)
+	if _, err := t.exec(ctx, `INSERT INTO audit_log (tenant_id, seq, at, actor_id, actor_label, action, object_type,
+		object_id, before_json, after_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.TenantID, e.Seq, micros(e.At), e.ActorID, e.ActorLabel, e.Action, e.ObjectType, e.ObjectID,
+		string(e.Before), string(e.After), e.PrevHash, e.Hash); err != nil {
+		return fmt.Errorf("store: audit insert: %w", err)
+	}
+	if _, err := t.exec(ctx, `UPDATE audit_heads SET last_hash = ? WHERE tenant_id = ?`, e.Hash, tenantID); err != nil {
+		return fmt.Errorf("store: audit head: %w", err)
+	}
+	return nil
+}
+
+// Audit records a change that has no other row to write (e.g. a sign-in
+// policy event) in its own transaction.
+func (db *DB) Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error {
+	return db.InTx(ctx, func(t *Tx) error { return t.appendAudit(ctx, tenantID, actor, c) })
+}
+
+const auditCols = `id, tenant_id, seq, at, actor_id, actor_label, action, object_type, object_id, before_json, after_json, prev_hash, hash`
+
+func scanAudit(sc interface{ Scan(...any) error }) (*audit.Entry, error) {
+	var e audit.Entry
+	var at int64
+	var before, after string
+	if err := sc.Scan(&e.ID, &e.TenantID, &e.Seq, &at, &e.ActorID, &e.ActorLabel, &e.Action, &e.ObjectType,
+		&e.ObjectID, &before, &after, &e.PrevHash, &e.Hash); err != nil {
+		return nil, err
+	}
+	e.At = fromMicros(at)
+	e.Before, e.After = json.RawMessage(before), json.RawMessage(after)
+	return &e, nil
+}
+
+// FindAuditEntries lists a tenant's entries, newest first, narrowed by f.
+func (db *DB) FindAuditEntries(ctx context.Context, tenantID int64, f audit.Filter) ([]*audit.Entry, error) {
+	f.Normalize()
+	q := `SELECT ` + auditCols + ` FROM audit_log WHERE tenant_id = ?`
+	args := []any{tenantID}
+	if f.Action != "" {
+		q += ` AND action LIKE ? ESCAPE '\'`
+		args = append(args, likePrefix(f.Action))
+	}
+	if f.ObjectType != "" {
+		q += ` AND object_type = ?`
+		args = append(args, f.ObjectType)
+	}
+	if f.ObjectID != "" {
+		q += ` AND object_id = ?`
+		args = append(args, f.ObjectID)
+	}
+	if f.Actor != "" {
+		q += ` AND actor_label = ?`
+		args = append(args, f.Actor)
+	}
+	if !f.From.IsZero() {
+		q += ` AND at >= ?`
+		args = append(args, micros(f.From))
+	}
+	if !f.To.IsZero() {
+		q += ` AND at < ?`
+		args = append(args, micros(f.To))
+	}
+	if f.BeforeSeq > 0 {
+		q += ` AND seq < ?`
+		args = append(args, f.BeforeSeq)
+	}
+	q += ` ORDER BY seq DESC LIMIT ` + strconv.Itoa(f.Limit)
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: audit list: %w", err)
+	}
+	defer rows.Close()
+	var out []*audit.Entry
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: audit scan: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// VerifyAuditChain streams one tenant's chain through the verifier and
+// checks its end against the stored head. It returns the number of entries
+// verified and an *audit.Break at the first fault.
+func (db *DB) VerifyAuditChain(ctx context.Context, tenantID int64) (int64, error) {
+	v := audit.NewVerifier(tenantID)
+	rows, err := db.query(ctx, `SELECT `+auditCols+` FROM audit_log WHERE tenant_id = ? ORDER BY seq`, tenantID)
+	if err != nil {
+		return 0, fmt.Errorf("store: audit verify: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return v.Count, fmt.Errorf("store: audit scan: %w", err)
+		}
+		if err := v.Add(e); err != nil {
+			return v.Count, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return v.Count, err
+	}
+	var seq int64
+	var last string
+	err = db.row(ctx, `SELECT seq, last_hash FROM audit_heads WHERE tenant_id = ?`, tenantID).Scan(&seq, &last)
+	if err != nil && !isNotFound(err) {
+		return v.Count, fmt.Errorf("store: audit head: %w", err)
+	}
+	return v.Count, v.Finish(seq, last)
+}
+
+// AuditChainTenants lists every tenant id that has a chain, 0 included.
+func (db *DB) AuditChainTenants(ctx context.Context) ([]int64, error) {
+	rows, err := db.query(ctx, `SELECT tenant_id FROM audit_heads UNION SELECT DISTINCT tenant_id FROM audit_log ORDER BY 1`)
+	if err != nil {
+		return nil, fmt.Errorf("store: audit tenants: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

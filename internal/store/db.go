@@ -1,0 +1,257 @@
+// Package store owns all SQL, for SQLite and PostgreSQL alike. Every query
+// takes the tenant explicitly; the operator-level queries that span tenants
+// live in operator.go and nowhere else. Queries are written once with ?
+// placeholders and rebound for PostgreSQL.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	_ "modernc.org/sqlite" // registers "sqlite"
+
+	"telework/internal/apperr"
+)
+
+// Engine names a database engine.
+type Engine string
+
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// DB is the application's database handle.
+type DB struct {
+	SQL    *sql.DB
+	Engine Engine
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+
+	rebound sync.Map // query text → engine form
+}
+
+// IsPostgresDSN reports whether dsn names a PostgreSQL server rather than a
+// SQLite file.
+func IsPostgresDSN(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open connects to a SQLite file path or a postgres:// DSN. It does not
+// migrate; call Migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	db := &DB{Now: time.Now}
+	var err error
+	if IsPostgresDSN(dsn) {
+		db.Engine = Postgres
+		db.SQL, err = sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("store: opening PostgreSQL: %w", err)
+		}
+		db.SQL.SetMaxOpenConns(20)
+		db.SQL.SetMaxIdleConns(10)
+		db.SQL.SetConnMaxIdleTime(5 * time.Minute)
+	} else {
+		db.Engine = SQLite
+		db.SQL, err = sql.Open("sqlite", sqliteDSN(dsn))
+		if err != nil {
+			return nil, fmt.Errorf("store: opening SQLite file %s: %w", dsn, err)
+		}
+		// WAL lets readers run beside the one writer; immediate
+		// transactions take the write lock up front so that two writers
+		// wait for each other instead of failing with SQLITE_BUSY.
+		db.SQL.SetMaxOpenConns(8)
+		db.SQL.SetMaxIdleConns(8)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.SQL.PingContext(pctx); err != nil {
+		db.SQL.Close()
+		return nil, fmt.Errorf("store: connecting to the %s database: %w", db.Engine, err)
+	}
+	return db, nil
+}
+
+func sqliteDSN(path string) string {
+	if strings.HasPrefix(path, "file:") {
+		return path
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(ON)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Close closes the pool.
+func (db *DB) Close() error { return db.SQL.Close() }
+
+func (db *DB) provider() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations/"+string(db.Engine))
+	if err != nil {
+		return nil, err
+	}
+	dialect := goose.DialectSQLite3
+	var opts []goose.ProviderOption
+	if db.Engine == Postgres {
+		dialect = goose.DialectPostgres
+		// Several app nodes may start together: a session-level advisory
+		// lock makes exactly one of them apply the migrations.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	return goose.NewProvider(dialect, db.SQL, sub, opts...)
+}
+
+// Migrate applies pending migrations and returns how many ran.
+func (db *DB) Migrate(ctx context.Context) (int, error) {
+	p, err := db.provider()
+	if err != nil {
+		return 0, fmt.Errorf("store: preparing migrations: %w", err)
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return len(res), fmt.Errorf("store: migrating the %s database: %w", db.Engine, err)
+	}
+	return len(res), nil
+}
+
+// MigrationsCurrent reports whether the schema is at the newest version this
+// binary knows (for /readyz).
+func (db *DB) MigrationsCurrent(ctx context.Context) (bool, error) {
+	p, err := db.provider()
+	if err != nil {
+		return false, err
+	}
+	pending, err := p.HasPending(ctx)
+	return !pending && err == nil, err
+}
+
+// q rewrites ? placeholders to $1, $2 … for PostgreSQL. Queries in this
+// package never contain a literal question mark.
+func (db *DB) q(query string) string {
+	if db.Engine != Postgres {
+		return query
+	}
+	if v, ok := db.rebound.Load(query); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	db.rebound.Store(query, out)
+	return out
+}
+
+// runner is what *sql.DB and *sql.Tx have in common.
+type runner interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Tx is one transaction: one user action, with its audit entry.
+type Tx struct {
+	db *DB
+	tx *sql.Tx
+}
+
+func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, t.db.q(q), args...)
+}
+func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, t.db.q(q), args...)
+}
+func (t *Tx) row(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, t.db.q(q), args...)
+}
+
+func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return db.SQL.QueryContext(ctx, db.q(q), args...)
+}
+func (db *DB) row(ctx context.Context, q string, args ...any) *sql.Row {
+	return db.SQL.QueryRowContext(ctx, db.q(q), args...)
+}
+func (db *DB) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return db.SQL.ExecContext(ctx, db.q(q), args...)
+}
+
+// InTx runs fn in one transaction, committing when fn returns nil.
+func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
+	sqlTx, err := db.SQL.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	t := &Tx{db: db, tx: sqlTx}
+	if err := fn(t); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return mapErr(fmt.Errorf("store: commit: %w", err))
+	}
+	return nil
+}
+
+// Ping checks the database answers (for /readyz).
+func (db *DB) Ping(ctx context.Context) error { return db.SQL.PingContext(ctx) }
+
+// mapErr turns driver errors into the shared codes: a unique violation
+// becomes Conflict, so handlers can say "already in use".
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return apperr.New(apperr.NotFound, "error.not_found")
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+		return &apperr.Error{Code: apperr.Conflict, Key: "error.duplicate", Err: err}
+	}
+	if strings.Contains(err.Error(), "UNIQUE constraint failed") {
+		return &apperr.Error{Code: apperr.Conflict, Key: "error.duplicate", Err: err}
+	}
+	return err
+}
+
+func micros(t time.Time) int64 { return t.UTC().UnixMicro() }
+
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+// nullID stores 0 as NULL for optional references.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}

@@ -1,0 +1,37 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"strings"
+
+	"telework/internal/apperr"
+)
+
+func isNotFound(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// likeEscape escapes LIKE wildcards in user input; queries use ESCAPE '\'.
+func likeEscape(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}
+
+func likePrefix(s string) string   { return likeEscape(s) + "%" }
+func likeContains(s string) string { return "%" + likeEscape(s) + "%" }
+
+func staleErr() error { return apperr.ConflictStale() }
+
+// affectedOne turns "no row changed" into NotFound.
+func affectedOne(res sql.Result, err error) error {
+	if err != nil {
+		return mapErr(err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return apperr.New(apperr.NotFound, "error.not_found")
+	}
+	return nil
+}

@@ -1,0 +1,305 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"telework/internal/apperr"
+	"telework/internal/audit"
+	"telework/internal/calendar"
+	"telework/internal/org"
+)
+
+const staffCols = `s.id, s.tenant_id, s.staff_no, s.name, s.kana, s.email, s.unit_id, s.title, s.rank, s.is_supervisor,
+	s.employment, s.job_type, s.sensitive_opt_in, s.gender, s.age_band, s.care, s.commute_minutes, s.retired,
+	s.version, s.updated_at, u.name`
+
+const staffFrom = ` FROM staff s JOIN units u ON u.id = s.unit_id AND u.tenant_id = s.tenant_id`
+
+func scanStaff(sc interface{ Scan(...any) error }) (*org.Staff, error) {
+	var s org.Staff
+	var optIn bool
+	var sens org.Sensitive
+	var upd int64
+	if err := sc.Scan(&s.ID, &s.TenantID, &s.StaffNo, &s.Name, &s.Kana, &s.Email, &s.UnitID, &s.Title, &s.Rank,
+		&s.IsSupervisor, &s.Employment, &s.JobType, &optIn, &sens.Gender, &sens.AgeBand, &sens.Care,
+		&sens.CommuteMinutes, &s.Retired, &s.Version, &upd, &s.UnitName); err != nil {
+		return nil, mapErr(err)
+	}
+	if optIn {
+		s.Sensitive = &sens
+	}
+	s.UpdatedAt = fromMicros(upd)
+	return &s, nil
+}
+
+// staffSnapshot is how a staff record appears in the audit log. The opt-in
+// analysis attributes are reduced to a digest: the auditor can see that
+// they changed without seeing gender, age or care duties.
+type staffSnapshot struct {
+	ID           int64  `json:"id"`
+	StaffNo      string `json:"staff_no"`
+	Name         string `json:"name"`
+	Kana         string `json:"kana"`
+	Email        string `json:"email"`
+	UnitID       int64  `json:"unit_id"`
+	Title        string `json:"title"`
+	Rank         string `json:"rank"`
+	IsSupervisor bool   `json:"is_supervisor"`
+	Employment   string `json:"employment"`
+	JobType      string `json:"job_type"`
+	Sensitive    string `json:"sensitive"`
+	Retired      bool   `json:"retired"`
+	Version      int64  `json:"version"`
+}
+
+func snapStaff(s *org.Staff) staffSnapshot {
+	sn := staffSnapshot{s.ID, s.StaffNo, s.Name, s.Kana, s.Email, s.UnitID, s.Title, string(s.Rank), s.IsSupervisor,
+		string(s.Employment), string(s.JobType), "none", s.Retired, s.Version}
+	if p := s.Sensitive; p != nil {
+		sum := sha256.Sum256(fmt.Appendf(nil, "%d|%s|%s|%s|%d", s.ID, p.Gender, p.AgeBand, p.Care, p.CommuteMinutes))
+		sn.Sensitive = "opt-in:" + hex.EncodeToString(sum[:6])
+	}
+	return sn
+}
+
+func sensitiveArgs(s *org.Staff) (bool, string, string, string, int) {
+	if p := s.Sensitive; p != nil {
+		return true, p.Gender, p.AgeBand, p.Care, p.CommuteMinutes
+	}
+	return false, "", "", "", 0
+}
+
+func staffIDStr(id int64) string { return strconv.FormatInt(id, 10) }
+
+// CreateStaff adds a staff record.
+func (db *DB) CreateStaff(ctx context.Context, tenantID int64, actor audit.Actor, s *org.Staff, effective calendar.Date) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		return tx.CreateStaff(ctx, tenantID, actor, s, effective)
+	})
+}
+
+// CreateStaff adds a staff record inside a running transaction (imports).
+func (tx *Tx) CreateStaff(ctx context.Context, tenantID int64, actor audit.Actor, s *org.Staff, effective calendar.Date) error {
+	unit, err := tx.unitByID(ctx, tenantID, s.UnitID)
+	if err != nil {
+		return unitFieldErr(err)
+	}
+	now := micros(tx.db.Now())
+	optIn, g, a, c, cm := sensitiveArgs(s)
+	s.TenantID, s.Version, s.UnitName, s.UpdatedAt = tenantID, 1, unit.Name, fromMicros(now)
+	if err := tx.row(ctx, `INSERT INTO staff (tenant_id, staff_no, name, kana, search_key, email, unit_id, title, rank,
+		is_supervisor, employment, job_type, sensitive_opt_in, gender, age_band, care, commute_minutes, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		tenantID, s.StaffNo, s.Name, s.Kana, staffSearchKey(s), s.Email, s.UnitID, s.Title, s.Rank, s.IsSupervisor,
+		s.Employment, s.JobType, optIn, g, a, c, cm, now, now).Scan(&s.ID); err != nil {
+		err = mapErr(err)
+		if apperr.CodeOf(err) == apperr.Conflict {
+			var v apperr.Validation
+			v.Add("staff_no", "field.taken", nil)
+			return v.Err()
+		}
+		return err
+	}
+	if err := tx.staffHistory(ctx, tenantID, actor, s.ID, effective, 0, s.UnitID, "", s.Title); err != nil {
+		return err
+	}
+	return tx.appendAudit(ctx, tenantID, actor, audit.Change{Action: "staff.create", ObjectType: "staff", ObjectID: staffIDStr(s.ID), After: snapStaff(s)})
+}
+
+func unitFieldErr(err error) error {
+	if apperr.CodeOf(err) == apperr.NotFound {
+		var v apperr.Validation
+		v.Add("unit_id", "field.unit_unknown", nil)
+		return v.Err()
+	}
+	return err
+}
+
+// staffSearchKey is what search matches: 氏名, かな and 職員番号, each
+// folded, separated by a character SearchKey never produces.
+func staffSearchKey(s *org.Staff) string {
+	return org.SearchKey(s.Name) + "\x1f" + org.SearchKey(s.Kana) + "\x1f" + org.SearchKey(s.StaffNo)
+}
+
+func (tx *Tx) staffHistory(ctx context.Context, tenantID int64, actor audit.Actor, staffID int64, effective calendar.Date,
+	oldUnit, newUnit int64, oldTitle, newTitle string) error {
+	if effective.IsZero() {
+		effective = calendar.DateOf(tx.db.Now())
+	}
+	_, err := tx.exec(ctx, `INSERT INTO staff_history (tenant_id, staff_id, effective_date, old_unit_id, new_unit_id,
+		old_title, new_title, changed_at, actor_label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, tenantID, staffID,
+		effective.String(), nullID(oldUnit), nullID(newUnit), oldTitle, newTitle, micros(tx.db.Now()), actor.Label)
+	return err
+}
+
+// FindStaffByID returns one staff record of the tenant or NotFound.
+func (db *DB) FindStaffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error) {
+	return scanStaff(db.row(ctx, `SELECT `+staffCols+staffFrom+` WHERE s.tenant_id = ? AND s.id = ?`, tenantID, id))
+}
+
+func (tx *Tx) staffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error) {
+	return scanStaff(tx.row(ctx, `SELECT `+staffCols+staffFrom+` WHERE s.tenant_id = ? AND s.id = ?`, tenantID, id))
+}
+
+// FindStaffByNo returns a staff record by 職員番号 or NotFound.
+func (db *DB) FindStaffByNo(ctx context.Context, tenantID int64, staffNo string) (*org.Staff, error) {
+	return scanStaff(db.row(ctx, `SELECT `+staffCols+staffFrom+` WHERE s.tenant_id = ? AND s.staff_no = ?`, tenantID, staffNo))
+}
+
+// FindStaff searches staff. Query terms (split on spaces) must each match
+// 氏名, かな or 職員番号 after folding. UnitID includes the unit's subtree.
+// It returns one page and the total count.
+func (db *DB) FindStaff(ctx context.Context, tenantID int64, f org.StaffFilter) ([]*org.Staff, int, error) {
+	where := ` WHERE s.tenant_id = ?`
+	args := []any{tenantID}
+	if !f.IncludeRetire {
+		where += ` AND s.retired = FALSE`
+	}
+	for _, term := range strings.Fields(f.Query) {
+		if k := org.SearchKey(term); k != "" {
+			where += ` AND s.search_key LIKE ? ESCAPE '\'`
+			args = append(args, likeContains(k))
+		}
+	}
+	if f.UnitID != 0 {
+		where += ` AND s.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE tenant_id = ? AND id = ?
+			UNION ALL SELECT c.id FROM units c JOIN sub ON c.parent_id = sub.id WHERE c.tenant_id = ?) SELECT id FROM sub)`
+		args = append(args, tenantID, f.UnitID, tenantID)
+	}
+	var total int
+	if err := db.row(ctx, `SELECT COUNT(*)`+staffFrom+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: staff count: %w", err)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	rows, err := db.query(ctx, `SELECT `+staffCols+staffFrom+where+` ORDER BY s.kana, s.staff_no LIMIT `+
+		strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(max(f.Offset, 0)), args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: staff search: %w", err)
+	}
+	defer rows.Close()
+	var out []*org.Staff
+	for rows.Next() {
+		s, err := scanStaff(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, s)
+	}
+	return out, total, rows.Err()
+}
+
+// UpdateStaff replaces a staff record's fields if its version is still
+// expectVersion. A change of unit or title is recorded in the history with
+// its effective date (人事異動 on 4月1日).
+func (db *DB) UpdateStaff(ctx context.Context, tenantID int64, actor audit.Actor, s *org.Staff, expectVersion int64, effective calendar.Date) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		before, err := tx.staffByID(ctx, tenantID, s.ID)
+		if err != nil {
+			return err
+		}
+		if before.Version != expectVersion {
+			return staleErr()
+		}
+		unit, err := tx.unitByID(ctx, tenantID, s.UnitID)
+		if err != nil {
+			return unitFieldErr(err)
+		}
+		optIn, g, a, c, cm := sensitiveArgs(s)
+		now := micros(db.Now())
+		if _, err := tx.exec(ctx, `UPDATE staff SET staff_no = ?, name = ?, kana = ?, search_key = ?, email = ?, unit_id = ?,
+			title = ?, rank = ?, is_supervisor = ?, employment = ?, job_type = ?, sensitive_opt_in = ?, gender = ?,
+			age_band = ?, care = ?, commute_minutes = ?, updated_at = ?, version = version + 1
+			WHERE tenant_id = ? AND id = ?`, s.StaffNo, s.Name, s.Kana, staffSearchKey(s), s.Email, s.UnitID, s.Title,
+			s.Rank, s.IsSupervisor, s.Employment, s.JobType, optIn, g, a, c, cm, now, tenantID, s.ID); err != nil {
+			err = mapErr(err)
+			if apperr.CodeOf(err) == apperr.Conflict {
+				var v apperr.Validation
+				v.Add("staff_no", "field.taken", nil)
+				return v.Err()
+			}
+			return err
+		}
+		s.TenantID, s.Version, s.Retired, s.UnitName, s.UpdatedAt = tenantID, before.Version+1, before.Retired, unit.Name, fromMicros(now)
+		if before.UnitID != s.UnitID || before.Title != s.Title {
+			if err := tx.staffHistory(ctx, tenantID, actor, s.ID, effective, before.UnitID, s.UnitID, before.Title, s.Title); err != nil {
+				return err
+			}
+		}
+		return tx.appendAudit(ctx, tenantID, actor, audit.Change{Action: "staff.update", ObjectType: "staff",
+			ObjectID: staffIDStr(s.ID), Before: snapStaff(before), After: snapStaff(s)})
+	})
+}
+
+// SetStaffRetired marks a person as having left (退職) or brings them back.
+// Staff are never deleted: their history and audit trail stay.
+func (db *DB) SetStaffRetired(ctx context.Context, tenantID int64, actor audit.Actor, id, expectVersion int64, retired bool) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		before, err := tx.staffByID(ctx, tenantID, id)
+		if err != nil {
+			return err
+		}
+		if before.Version != expectVersion {
+			return staleErr()
+		}
+		if _, err := tx.exec(ctx, `UPDATE staff SET retired = ?, updated_at = ?, version = version + 1
+			WHERE tenant_id = ? AND id = ?`, retired, micros(db.Now()), tenantID, id); err != nil {
+			return err
+		}
+		if retired {
+			// A person who left can no longer sign in.
+			if _, err := tx.exec(ctx, `UPDATE users SET disabled = TRUE, version = version + 1 WHERE tenant_id = ? AND staff_id = ?`, tenantID, id); err != nil {
+				return err
+			}
+			if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE tenant_id = ? AND user_id IN
+				(SELECT id FROM users WHERE tenant_id = ? AND staff_id = ?)`, tenantID, tenantID, id); err != nil {
+				return err
+			}
+		}
+		after := *before
+		after.Retired, after.Version = retired, before.Version+1
+		action := "staff.retire"
+		if !retired {
+			action = "staff.reinstate"
+		}
+		return tx.appendAudit(ctx, tenantID, actor, audit.Change{Action: action, ObjectType: "staff",
+			ObjectID: staffIDStr(id), Before: snapStaff(before), After: snapStaff(&after)})
+	})
+}
+
+// FindStaffHistory lists a person's moves and title changes, newest first.
+func (db *DB) FindStaffHistory(ctx context.Context, tenantID, staffID int64) ([]*org.StaffChange, error) {
+	rows, err := db.query(ctx, `SELECT h.id, h.staff_id, h.effective_date, h.old_unit_id, h.new_unit_id, h.old_title,
+		h.new_title, h.changed_at, h.actor_label, COALESCE(ou.name, ''), COALESCE(nu.name, '')
+		FROM staff_history h
+		LEFT JOIN units ou ON ou.id = h.old_unit_id AND ou.tenant_id = h.tenant_id
+		LEFT JOIN units nu ON nu.id = h.new_unit_id AND nu.tenant_id = h.tenant_id
+		WHERE h.tenant_id = ? AND h.staff_id = ? ORDER BY h.effective_date DESC, h.id DESC`, tenantID, staffID)
+	if err != nil {
+		return nil, fmt.Errorf("store: staff history: %w", err)
+	}
+	defer rows.Close()
+	var out []*org.StaffChange
+	for rows.Next() {
+		var c org.StaffChange
+		var ou, nu sql.NullInt64
+		var eff string
+		var at int64
+		if err := rows.Scan(&c.ID, &c.StaffID, &eff, &ou, &nu, &c.OldTitle, &c.NewTitle, &at, &c.ActorLabel,
+			&c.OldUnitName, &c.NewUnitName); err != nil {
+			return nil, err
+		}
+		c.OldUnitID, c.NewUnitID, c.ChangedAt = ou.Int64, nu.Int64, fromMicros(at)
+		c.EffectiveDate, _ = calendar.ParseDate(eff)
+		out = append(out, &c)
+	}
+	return out, rows.Err()
+}
