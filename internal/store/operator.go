@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"telework/internal/apperr"
 	"telework/internal/audit"
 	"telework/internal/org"
 )
@@ -24,8 +25,9 @@ func scanTenant(sc interface{ Scan(...any) error }) (*org.Tenant, error) {
 }
 
 // CreateTenant adds a 団体. The change is recorded in the instance chain
-// (tenant 0) and opens the tenant's own chain.
-func (db *DB) CreateTenant(ctx context.Context, actor audit.Actor, t *org.Tenant) error {
+// (tenant 0) and opens the tenant's own chain. When admin is not nil, its
+// first account is created in the same transaction.
+func (db *DB) CreateTenant(ctx context.Context, actor audit.Actor, t *org.Tenant, admin *User) error {
 	return db.InTx(ctx, func(tx *Tx) error {
 		t.CreatedAt = db.Now().UTC()
 		t.Version = 1
@@ -33,13 +35,25 @@ func (db *DB) CreateTenant(ctx context.Context, actor audit.Actor, t *org.Tenant
 			VALUES (?, ?, ?, ?, ?, ?, 1) RETURNING id`, t.Slug, t.Name, t.Kind, t.StaffSize, t.GeneralAdminStaff,
 			micros(t.CreatedAt)).Scan(&t.ID)
 		if err != nil {
-			return mapErr(err)
+			err = mapErr(err)
+			if apperr.CodeOf(err) == apperr.Conflict {
+				var v apperr.Validation
+				v.Add("slug", "field.taken", nil)
+				return v.Err()
+			}
+			return err
 		}
 		c := audit.Change{Action: "tenant.create", ObjectType: "tenant", ObjectID: strconv.FormatInt(t.ID, 10), After: t}
 		if err := tx.appendAudit(ctx, 0, actor, c); err != nil {
 			return err
 		}
-		return tx.appendAudit(ctx, t.ID, actor, c)
+		if err := tx.appendAudit(ctx, t.ID, actor, c); err != nil {
+			return err
+		}
+		if admin != nil {
+			return tx.createUser(ctx, t.ID, actor, admin)
+		}
+		return nil
 	})
 }
 

@@ -73,7 +73,12 @@ func scanUser(sc interface{ Scan(...any) error }) (*User, error) {
 
 // CreateUser adds an account. The password hash is set by the caller.
 func (db *DB) CreateUser(ctx context.Context, tenantID int64, actor audit.Actor, u *User) error {
-	return db.InTx(ctx, func(tx *Tx) error {
+	return db.InTx(ctx, func(tx *Tx) error { return tx.createUser(ctx, tenantID, actor, u) })
+}
+
+func (tx *Tx) createUser(ctx context.Context, tenantID int64, actor audit.Actor, u *User) error {
+	db := tx.db
+	{
 		if u.StaffID != 0 {
 			if _, err := tx.staffByID(ctx, tenantID, u.StaffID); err != nil {
 				if apperr.CodeOf(err) == apperr.NotFound {
@@ -103,7 +108,7 @@ func (db *DB) CreateUser(ctx context.Context, tenantID int64, actor audit.Actor,
 		}
 		return tx.appendAudit(ctx, tenantID, actor, audit.Change{Action: "user.create", ObjectType: "user",
 			ObjectID: strconv.FormatInt(u.ID, 10), After: snapUser(u)})
-	})
+	}
 }
 
 // FindUserByID returns one account of the tenant or NotFound.
@@ -219,6 +224,7 @@ type Session struct {
 	TokenHash  string
 	TenantID   int64 // 0 = operator
 	UserID     int64
+	CreatedAt  time.Time
 	ExpiresAt  time.Time
 	LastSeenAt time.Time
 }
@@ -234,13 +240,13 @@ func (db *DB) CreateSession(ctx context.Context, s *Session) error {
 // FindSession returns an unexpired session or NotFound.
 func (db *DB) FindSession(ctx context.Context, tokenHash string) (*Session, error) {
 	var s Session
-	var exp, seen int64
-	err := db.row(ctx, `SELECT token_hash, tenant_id, user_id, expires_at, last_seen_at FROM sessions
-		WHERE token_hash = ? AND expires_at > ?`, tokenHash, micros(db.Now())).Scan(&s.TokenHash, &s.TenantID, &s.UserID, &exp, &seen)
+	var created, exp, seen int64
+	err := db.row(ctx, `SELECT token_hash, tenant_id, user_id, created_at, expires_at, last_seen_at FROM sessions
+		WHERE token_hash = ? AND expires_at > ?`, tokenHash, micros(db.Now())).Scan(&s.TokenHash, &s.TenantID, &s.UserID, &created, &exp, &seen)
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	s.ExpiresAt, s.LastSeenAt = fromMicros(exp), fromMicros(seen)
+	s.CreatedAt, s.ExpiresAt, s.LastSeenAt = fromMicros(created), fromMicros(exp), fromMicros(seen)
 	return &s, nil
 }
 

@@ -1,0 +1,271 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+
+	"telework/internal/app"
+	"telework/internal/apperr"
+	"telework/internal/audit"
+	"telework/internal/auth"
+	"telework/internal/i18n"
+	"telework/internal/org"
+	"telework/internal/store"
+	"telework/internal/telemetry"
+)
+
+// cliActor is how command-line changes appear in the audit log.
+var cliActor = audit.Actor{ID: 0, Label: "cli"}
+
+// explain turns a validation error into one line per field in Japanese.
+func explain(err error) error {
+	e := apperr.As(err)
+	if e == nil || e.Code != apperr.Invalid {
+		return err
+	}
+	var lines []string
+	for field, msg := range i18n.FieldMessages("ja", err) {
+		lines = append(lines, fmt.Sprintf("  --%s: %s", strings.ReplaceAll(field, "_", "-"), msg))
+	}
+	return errors.New(i18n.Error("ja", err) + "\n" + strings.Join(lines, "\n"))
+}
+
+func cmdTenant(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || (args[0] != "create" && args[0] != "list") {
+		fmt.Fprintln(stderr, "usage: telework tenant create|list [flags]   (telework tenant create -h)")
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			return flag.ErrHelp
+		}
+		return usageError{"サブコマンドは create か list です"}
+	}
+	if args[0] == "list" {
+		fs := newFlags("tenant list", "tenant list [--db DSN]", stderr)
+		db := dbFlag(fs)
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		d, err := app.OpenDB(ctx, *db, nil)
+		if err != nil {
+			return err
+		}
+		defer d.Close()
+		ts, err := d.FindTenants(ctx)
+		if err != nil {
+			return err
+		}
+		for _, t := range ts {
+			fmt.Fprintf(stdout, "%s\t%s\t%s\t%d\n", t.Slug, t.Name, t.Kind, t.StaffSize)
+		}
+		return nil
+	}
+	fs := newFlags("tenant create", "tenant create --slug SLUG --name NAME --kind KIND [--staff-size N] [--general-admin-staff N] [--admin-login ID]", stderr)
+	db := dbFlag(fs)
+	slug := fs.String("slug", "", "団体コード: lower-case letters, digits, hyphens (e.g. matsumoto)")
+	name := fs.String("name", "", "団体名 (e.g. 松本市)")
+	kind := fs.String("kind", string(org.Municipality), "prefecture (都道府県), designated_city (政令市) or municipality (市区町村)")
+	size := fs.Int("staff-size", 0, "職員数")
+	general := fs.Int("general-admin-staff", 0, "一般行政職員数 (for the national comparison bucket)")
+	admin := fs.String("admin-login", "", "also create the first HR admin account with this login id; its temporary password is printed")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	t := &org.Tenant{Slug: *slug, Name: *name, Kind: org.TenantKind(*kind), StaffSize: *size, GeneralAdminStaff: *general}
+	if err := t.Validate(); err != nil {
+		return usageError{explain(err).Error()}
+	}
+	d, err := app.OpenDB(ctx, *db, nil)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	var u *store.User
+	var temp string
+	if *admin != "" {
+		temp = auth.RandomPassword()
+		hash, err := auth.HashPassword(temp)
+		if err != nil {
+			return err
+		}
+		u = &store.User{LoginID: *admin, PasswordHash: hash, Granted: []auth.Role{auth.HRAdmin}, MustChange: true}
+	}
+	if err := d.CreateTenant(ctx, cliActor, t, u); err != nil {
+		return explain(err)
+	}
+	fmt.Fprintf(stdout, "団体を登録しました / tenant created: %s (%s) id=%d\n", t.Name, t.Slug, t.ID)
+	if u != nil {
+		fmt.Fprintf(stdout, "人事管理者 / HR admin: %s  仮パスワード / temporary password: %s\n", u.LoginID, temp)
+	}
+	return nil
+}
+
+func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || (args[0] != "create" && args[0] != "reset-password") {
+		fmt.Fprintln(stderr, "usage: telework user create|reset-password [flags]   (telework user create -h)")
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			return flag.ErrHelp
+		}
+		return usageError{"サブコマンドは create か reset-password です"}
+	}
+	sub := args[0]
+	fs := newFlags("user "+sub, "user "+sub+" (--tenant SLUG | --operator) --login ID [flags]", stderr)
+	db := dbFlag(fs)
+	tenant := fs.String("tenant", "", "団体コード of the account's tenant")
+	operator := fs.Bool("operator", false, "an instance operator account instead of a tenant account")
+	login := fs.String("login", "", "login id")
+	staffNo := fs.String("staff-no", "", "create: link to the staff record with this 職員番号")
+	roles := fs.String("roles", "", "create: extra roles, comma-separated: hr_admin, it_admin, auditor")
+	password := fs.String("password", "", "create: initial password (default: a random temporary one); the user must change it at first sign-in")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *login == "" || (*tenant == "") == !*operator {
+		return usageError{"--login と、--tenant または --operator のどちらか一方を指定してください"}
+	}
+	d, err := app.OpenDB(ctx, *db, nil)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	temp := *password
+	if temp == "" || sub == "reset-password" {
+		temp = auth.RandomPassword()
+	}
+	hash, err := auth.HashPassword(temp)
+	if err != nil {
+		return err
+	}
+	if *operator {
+		if sub == "create" {
+			if _, err := d.CreateOperator(ctx, cliActor, *login, hash, true); err != nil {
+				return explain(err)
+			}
+		} else {
+			op, err := d.FindOperatorByLogin(ctx, *login)
+			if err != nil {
+				return fmt.Errorf("運用者 %q が見つかりません: %w", *login, err)
+			}
+			if err := d.SetOperatorPassword(ctx, cliActor, op.ID, hash, true); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintf(stdout, "%s: 仮パスワード / temporary password: %s\n", *login, temp)
+		return nil
+	}
+	t, err := d.FindTenantBySlug(ctx, *tenant)
+	if err != nil {
+		return fmt.Errorf("団体コード %q の団体が見つかりません", *tenant)
+	}
+	if sub == "reset-password" {
+		u, err := d.FindUserByLogin(ctx, t.ID, *login)
+		if err != nil {
+			return fmt.Errorf("ログインID %q のアカウントが %s にありません", *login, t.Slug)
+		}
+		mc := true
+		if _, err := d.UpdateUser(ctx, t.ID, cliActor, u.ID, store.UserUpdate{PasswordHash: &hash, MustChange: &mc, Action: "user.password_reset"}, ""); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s: 仮パスワード / temporary password: %s\n", *login, temp)
+		return nil
+	}
+	u := &store.User{LoginID: *login, PasswordHash: hash, MustChange: true}
+	for _, r := range strings.Split(*roles, ",") {
+		if r = strings.TrimSpace(r); r == "" {
+			continue
+		}
+		if !containsRole(auth.GrantableRoles, auth.Role(r)) {
+			return usageError{fmt.Sprintf("--roles: %q は付与できる権限ではありません (hr_admin, it_admin, auditor)", r)}
+		}
+		u.Granted = append(u.Granted, auth.Role(r))
+	}
+	if *staffNo != "" {
+		st, err := d.FindStaffByNo(ctx, t.ID, *staffNo)
+		if err != nil {
+			return fmt.Errorf("職員番号 %q の職員が %s にいません", *staffNo, t.Slug)
+		}
+		u.StaffID = st.ID
+	}
+	if u.StaffID == 0 && len(u.Granted) == 0 {
+		return usageError{"--staff-no か --roles の少なくとも一方を指定してください"}
+	}
+	if err := d.CreateUser(ctx, t.ID, cliActor, u); err != nil {
+		return explain(err)
+	}
+	fmt.Fprintf(stdout, "%s: アカウントを作成しました / account created; 仮パスワード / temporary password: %s\n", *login, temp)
+	return nil
+}
+
+func containsRole(rs []auth.Role, r auth.Role) bool {
+	for _, x := range rs {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "verify" {
+		fmt.Fprintln(stderr, "usage: telework audit verify [--tenant SLUG] [--db DSN]")
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			return flag.ErrHelp
+		}
+		return usageError{"サブコマンドは verify です"}
+	}
+	fs := newFlags("audit verify", "audit verify [--tenant SLUG] [--db DSN]", stderr)
+	db := dbFlag(fs)
+	tenant := fs.String("tenant", "", "verify only this tenant's chain (default: every chain, the instance's included)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	d, err := app.OpenDB(ctx, *db, nil)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	var ids []int64
+	if *tenant != "" {
+		t, err := d.FindTenantBySlug(ctx, *tenant)
+		if err != nil {
+			return fmt.Errorf("団体コード %q の団体が見つかりません", *tenant)
+		}
+		ids = []int64{t.ID}
+	} else if ids, err = d.AuditChainTenants(ctx); err != nil {
+		return err
+	}
+	broken := 0
+	for _, id := range ids {
+		n, err := d.VerifyAuditChain(ctx, id)
+		var br *audit.Break
+		switch {
+		case errors.As(err, &br):
+			broken++
+			fmt.Fprintf(stdout, "tenant %d: 改ざんを検出 / BROKEN at seq %d (id %d): %s (%d entries verified before it)\n", id, br.Seq, br.ID, br.Reason, n)
+		case err != nil:
+			return err
+		default:
+			fmt.Fprintf(stdout, "tenant %d: OK (%d entries)\n", id, n)
+		}
+	}
+	if broken > 0 {
+		return fmt.Errorf("監査ログの連鎖が %d 件壊れています / %d audit chain(s) broken", broken, broken)
+	}
+	return nil
+}
+
+func cmdVersion(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("version", "version", stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	goVer := ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		goVer = bi.GoVersion
+	}
+	fmt.Fprintf(stdout, "telework %s (%s)\n", telemetry.Version, goVer)
+	return nil
+}

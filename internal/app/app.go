@@ -1,0 +1,152 @@
+// Package app wires configuration, store, web server and background jobs
+// together for the telework binary. It holds no product rules.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"telework/internal/demo"
+	"telework/internal/store"
+	"telework/internal/telemetry"
+	"telework/internal/web"
+)
+
+// ServeConfig is what `telework serve` needs.
+type ServeConfig struct {
+	Addr     string
+	DB       string
+	Demo     bool
+	LogLevel slog.Level
+	Web      web.Config
+	// Ready, when set, receives the listening address once the server
+	// accepts connections (tests and the start-up benchmark use it).
+	Ready chan<- string
+	// Out is where start-up messages for people go (the demo accounts).
+	Out io.Writer
+}
+
+// OpenDB opens and migrates the database named by dsn.
+func OpenDB(ctx context.Context, dsn string, log *slog.Logger) (*store.DB, error) {
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	n, err := db.Migrate(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if n > 0 && log != nil {
+		log.Info("migrations applied", "count", n, "engine", string(db.Engine))
+	}
+	return db, nil
+}
+
+// Serve runs the HTTP server until ctx is cancelled or SIGTERM/SIGINT
+// arrives, then lets requests in flight finish (up to 20 s).
+func Serve(ctx context.Context, cfg ServeConfig) error {
+	log := telemetry.NewLogger(os.Stderr, cfg.LogLevel)
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+
+	db, err := OpenDB(ctx, cfg.DB, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if cfg.Demo {
+		res, err := demo.Seed(ctx, db, time.Now())
+		if err != nil {
+			return fmt.Errorf("creating demo data: %w", err)
+		}
+		printDemo(cfg.Out, res, cfg.Addr)
+	}
+	metrics := telemetry.NewMetrics(collectors.NewDBStatsCollector(db.SQL, "telework"))
+	srv, err := web.New(db, log, metrics, cfg.Web)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", cfg.Addr, err)
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	go sweepSessions(ctx, db, log)
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String(), "engine", string(db.Engine), "version", telemetry.Version)
+	if cfg.Ready != nil {
+		cfg.Ready <- ln.Addr().String()
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// sweepSessions removes expired sessions and old sign-in failures every
+// hour. Several nodes may run it at once: the deletes are idempotent.
+func sweepSessions(ctx context.Context, db *store.DB, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := db.DeleteExpiredSessions(ctx, time.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			log.Warn("session sweep", "err", err)
+		} else if n > 0 {
+			log.Info("session sweep", "removed", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func printDemo(w io.Writer, res *demo.Result, addr string) {
+	if w == nil {
+		return
+	}
+	host := addr
+	if h, p, err := net.SplitHostPort(addr); err == nil && (h == "" || h == "0.0.0.0" || h == "::") {
+		host = "localhost:" + p
+	}
+	state := "作成しました / created"
+	if !res.Created {
+		state = "既にあります / already present"
+	}
+	fmt.Fprintf(w, "\nデモ団体 %s (団体コード %s) を%s。\n", res.Tenant.Name, res.Tenant.Slug, state)
+	fmt.Fprintf(w, "ブラウザで http://%s/login?tenant=%s を開いてください (operator: http://%s/operator/login)\n\n", host, res.Tenant.Slug, host)
+	fmt.Fprintf(w, "  %-12s %-16s %s\n", "login", "password", "role")
+	for _, a := range res.Accounts {
+		fmt.Fprintf(w, "  %-12s %-16s %s  %s\n", a.LoginID, a.Password, a.Role, a.Description)
+	}
+	fmt.Fprintln(w)
+}

@@ -1,0 +1,124 @@
+// Package i18n owns the product's messages in Japanese (the default) and
+// English, and picks the language for a request.
+package i18n
+
+import (
+	"embed"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/BurntSushi/toml"
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+
+	"telework/internal/apperr"
+)
+
+//go:embed messages/*.toml
+var files embed.FS
+
+// Langs are the supported languages; the first is the default.
+var Langs = []string{"ja", "en"}
+
+var (
+	bundle     *goi18n.Bundle
+	localizers = map[string]*goi18n.Localizer{}
+	missing    sync.Map
+)
+
+func init() {
+	bundle = goi18n.NewBundle(language.Japanese)
+	bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	for _, l := range Langs {
+		if _, err := bundle.LoadMessageFileFS(files, "messages/"+l+".toml"); err != nil {
+			panic(fmt.Sprintf("i18n: loading %s messages: %v", l, err))
+		}
+		localizers[l] = goi18n.NewLocalizer(bundle, l)
+	}
+}
+
+// Normalize maps a language tag to a supported language ("ja" when unknown).
+func Normalize(lang string) string {
+	lang = strings.ToLower(strings.TrimSpace(lang))
+	for _, l := range Langs {
+		if lang == l || strings.HasPrefix(lang, l+"-") {
+			return l
+		}
+	}
+	return Langs[0]
+}
+
+// FromAcceptLanguage picks a language from an Accept-Language header.
+func FromAcceptLanguage(h string) string {
+	tags, _, err := language.ParseAcceptLanguage(h)
+	if err != nil || len(tags) == 0 {
+		return Langs[0]
+	}
+	for _, t := range tags {
+		base, _ := t.Base()
+		for _, l := range Langs {
+			if base.String() == l {
+				return l
+			}
+		}
+	}
+	return Langs[0]
+}
+
+// T translates key in lang with template data. A missing key shows the key
+// itself, so a gap is visible in the UI and caught by the message test.
+func T(lang, key string, data map[string]any) string {
+	loc, ok := localizers[Normalize(lang)]
+	if !ok {
+		loc = localizers[Langs[0]]
+	}
+	s, err := loc.Localize(&goi18n.LocalizeConfig{MessageID: key, TemplateData: data})
+	if err != nil {
+		missing.Store(key, true)
+		return key
+	}
+	return s
+}
+
+// Has reports whether key exists in every language.
+func Has(key string) bool {
+	for _, l := range Langs {
+		if _, err := localizers[l].Localize(&goi18n.LocalizeConfig{MessageID: key}); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// Missing lists keys looked up without a translation since start-up.
+func Missing() []string {
+	var out []string
+	missing.Range(func(k, _ any) bool { out = append(out, k.(string)); return true })
+	return out
+}
+
+// Error renders an application error's summary in lang.
+func Error(lang string, err error) string {
+	if e := apperr.As(err); e != nil {
+		return T(lang, e.Key, e.Args)
+	}
+	return T(lang, "error.internal", nil)
+}
+
+// FieldMessages renders an error's per-field messages, keyed by field.
+func FieldMessages(lang string, err error) map[string]string {
+	out := map[string]string{}
+	if e := apperr.As(err); e != nil {
+		for _, f := range e.Fields {
+			if _, dup := out[f.Field]; !dup {
+				args := map[string]any{"Field": T(lang, "fieldname."+f.Field, nil)}
+				for k, v := range f.Args {
+					args[k] = v
+				}
+				out[f.Field] = T(lang, f.Key, args)
+			}
+		}
+	}
+	return out
+}

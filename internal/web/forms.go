@@ -1,0 +1,112 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"telework/internal/apperr"
+	"telework/internal/calendar"
+)
+
+// form reads typed values from a parsed form, collecting what is malformed
+// as field errors so the page can say which field and why.
+type form struct {
+	r *http.Request
+	v apperr.Validation
+}
+
+func newForm(r *http.Request) *form { return &form{r: r} }
+
+func (f *form) str(name string) string { return strings.TrimSpace(f.r.PostForm.Get(name)) }
+
+func (f *form) bool(name string) bool {
+	v := f.r.PostForm.Get(name)
+	return v == "1" || v == "on" || v == "true"
+}
+
+// int reads an integer field; empty gives def. 全角 digits are accepted
+// because Japanese IMEs type them.
+func (f *form) int(name string, def int) int {
+	s := toHalfWidthDigits(f.str(name))
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		f.v.Add(name, "field.integer", nil)
+		return def
+	}
+	return n
+}
+
+func (f *form) id(name string) int64 {
+	s := toHalfWidthDigits(f.str(name))
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		f.v.Add(name, "field.choice", nil)
+		return 0
+	}
+	return n
+}
+
+// date reads YYYY-MM-DD (an <input type=date>); empty gives the zero date.
+func (f *form) date(name string) calendar.Date {
+	s := f.str(name)
+	if s == "" {
+		return calendar.Date{}
+	}
+	d, err := calendar.ParseDate(toHalfWidthDigits(s))
+	if err != nil {
+		f.v.Add(name, "field.date", nil)
+	}
+	return d
+}
+
+// merge adds a domain validation error's fields to the form's own.
+func (f *form) merge(err error) error {
+	if e := apperr.As(err); e != nil && e.Code == apperr.Invalid {
+		for _, fe := range e.Fields {
+			if !f.v.Has(fe.Field) {
+				f.v.Add(fe.Field, fe.Key, fe.Args)
+			}
+		}
+		return f.v.Err()
+	}
+	if err != nil {
+		return err
+	}
+	return f.v.Err()
+}
+
+func toHalfWidthDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '０' && r <= '９' {
+			return r - '０' + '0'
+		}
+		if r == '－' {
+			return '-'
+		}
+		return r
+	}, s)
+}
+
+// pathID reads the {id} path value; a malformed id is simply not found.
+func pathID(r *http.Request) (int64, bool) {
+	n, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return n, err == nil && n > 0
+}
+
+func encodeQuery(v map[string][]string) string { return url.Values(v).Encode() }
+
+func cloneQuery(q url.Values) url.Values {
+	out := url.Values{}
+	for k, v := range q {
+		out[k] = append([]string(nil), v...)
+	}
+	return out
+}

@@ -1,0 +1,326 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/i18n"
+	"telework/internal/org"
+	"telework/internal/telemetry"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// pages are the page templates; New fails if any is missing or broken.
+var pages = []string{"login", "home", "settings", "password", "error",
+	"unit_tree", "unit_show", "unit_form", "staff_search", "staff_show", "staff_form", "team",
+	"account_list", "account_form", "account_show", "audit", "operator_home", "tenant_show"}
+
+type templates struct{ byName map[string]*template.Template }
+
+func loadTemplates() (*templates, error) {
+	t := &templates{byName: map[string]*template.Template{}}
+	for _, name := range pages {
+		tpl, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS,
+			"templates/layout.html", "templates/partials/*.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", name, err)
+		}
+		t.byName[name] = tpl
+	}
+	return t, nil
+}
+
+// view is what every page template receives.
+type view struct {
+	Lang     string
+	P        *auth.Principal
+	Title    string
+	Path     string
+	Query    string
+	Data     any
+	Summary  string            // error summary, if any
+	Errors   map[string]string // field → message
+	Flash    string
+	Nav      []navItem
+	AssetVer string
+}
+
+type navItem struct {
+	Href, Label string
+	Current     bool
+}
+
+func (v *view) FieldErr(field string) string { return v.Errors[field] }
+
+// T translates in the page's language.
+func (v *view) T(key string, args ...any) string {
+	var data map[string]any
+	if len(args) > 0 {
+		data = map[string]any{}
+		for i := 0; i+1 < len(args); i += 2 {
+			data[fmt.Sprint(args[i])] = args[i+1]
+		}
+	}
+	return i18n.T(v.Lang, key, data)
+}
+
+// Date shows a civil date in 西暦 or, when the user chose it, 和暦.
+func (v *view) Date(d calendar.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	if v.Lang == "en" {
+		return d.String()
+	}
+	if v.P != nil && v.P.Wareki {
+		return calendar.Wareki(d)
+	}
+	return calendar.Seireki(d)
+}
+
+// Time shows an instant in Tokyo time with the user's era choice.
+func (v *view) Time(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return v.Date(calendar.DateOf(t)) + " " + t.In(calendar.Tokyo).Format("15:04")
+}
+
+var funcs = template.FuncMap{
+	"add": func(a, b int) int { return a + b },
+	"join": func(ss []string, sep string) string {
+		return strings.Join(ss, sep)
+	},
+	"itoa": func(n int64) string { return strconv.FormatInt(n, 10) },
+	"depth": func(n int) string {
+		if n > 9 {
+			n = 9
+		}
+		return "depth-" + strconv.Itoa(n)
+	},
+	"has": func(rs []auth.Role, r string) bool {
+		for _, x := range rs {
+			if string(x) == r {
+				return true
+			}
+		}
+		return false
+	},
+}
+
+func requestID(r *http.Request) string { return telemetry.RequestID(r.Context()) }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// lang picks the page language: the account's setting, else the cookie,
+// else the browser's Accept-Language.
+func lang(r *http.Request) string {
+	if p := principal(r); p != nil && p.Locale != "" {
+		return i18n.Normalize(p.Locale)
+	}
+	if c, err := r.Cookie(langCookie); err == nil {
+		return i18n.Normalize(c.Value)
+	}
+	return i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))
+}
+
+func (s *Server) newView(r *http.Request, titleKey string, data any, err error) *view {
+	v := &view{Lang: lang(r), P: principal(r), Path: r.URL.Path, Query: r.URL.RawQuery, Data: data, AssetVer: assetVersion}
+	v.Title = i18n.T(v.Lang, titleKey, nil)
+	if err != nil {
+		v.Summary = i18n.Error(v.Lang, err)
+		v.Errors = i18n.FieldMessages(v.Lang, err)
+	}
+	v.Nav = navFor(v)
+	return v
+}
+
+// render writes a page. Rendering into a buffer first means a template
+// error gives a clean 500, never half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page, titleKey string, data any, err error) {
+	v := s.newView(r, titleKey, data, err)
+	if c, cerr := r.Cookie(flashCookie); cerr == nil && strings.HasPrefix(c.Value, "flash.") {
+		v.Flash = i18n.T(v.Lang, c.Value, nil)
+		http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1})
+	}
+	tpl, ok := s.tmpl.byName[page]
+	if !ok {
+		s.serverError(w, r, fmt.Errorf("web: no template %q", page))
+		return
+	}
+	var buf bytes.Buffer
+	if terr := tpl.Execute(&buf, v); terr != nil {
+		s.serverError(w, r, fmt.Errorf("web: rendering %s: %w", page, terr))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// renderStatus shows the error page with a message for the status.
+func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int, key string) {
+	s.render(w, r, status, "error", key, map[string]any{"Status": status, "Key": key}, nil)
+}
+
+// serverError logs an internal error once, with the request id, and shows
+// the id to the person so the operator can find the line.
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("internal error", "request_id", requestID(r), "route", info(r).route, "err", err)
+	s.renderStatus(w, r, http.StatusInternalServerError, "error.internal")
+}
+
+// fail maps an application error to its status and page. Validation errors
+// are rendered by the handler with its form instead.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	switch apperr.CodeOf(err) {
+	case apperr.NotFound:
+		s.renderStatus(w, r, http.StatusNotFound, "error.not_found_page")
+	case apperr.Forbidden:
+		s.renderStatus(w, r, http.StatusForbidden, "error.forbidden")
+	case apperr.Conflict:
+		s.render(w, r, http.StatusConflict, "error", "error.conflict",
+			map[string]any{"Status": http.StatusConflict, "Message": i18n.Error(lang(r), err)}, nil)
+	case apperr.Invalid:
+		s.renderStatus(w, r, http.StatusUnprocessableEntity, "error.invalid")
+	default:
+		s.serverError(w, r, err)
+	}
+}
+
+const flashCookie = "telework_flash"
+
+// flashRedirect redirects after a successful POST with a one-time message.
+func (s *Server) flashRedirect(w http.ResponseWriter, r *http.Request, target, key string) {
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: key, Path: "/", MaxAge: 60, HttpOnly: true,
+		Secure: s.secureCookie(r), SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+func navFor(v *view) []navItem {
+	p := v.P
+	if p == nil {
+		return nil
+	}
+	var items []navItem
+	add := func(href, key string) {
+		cur := v.Path == href || (href != "/" && strings.HasPrefix(v.Path, href+"/"))
+		items = append(items, navItem{href, i18n.T(v.Lang, key, nil), cur})
+	}
+	if p.IsOperator() {
+		add("/operator", "nav.tenants")
+		add("/operator/settings", "nav.settings")
+		return items
+	}
+	add("/", "nav.home")
+	if p.HasAny(auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin) {
+		add("/staff", "nav.staff")
+		add("/units", "nav.units")
+	}
+	if p.Has(auth.Supervisor) {
+		add("/team", "nav.team")
+	}
+	if p.Has(auth.HRAdmin) {
+		add("/accounts", "nav.accounts")
+	}
+	if p.Has(auth.Auditor) {
+		add("/audit", "nav.audit")
+	}
+	add("/settings", "nav.settings")
+	return items
+}
+
+//go:embed static
+var staticFS embed.FS
+
+// assetVersion is a content hash of the static files, put in asset URLs so
+// browsers can cache them for a year and still see a new build at once.
+var assetVersion = func() string {
+	var all []byte
+	_ = fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := staticFS.ReadFile(p)
+			all = append(all, b...)
+		}
+		return nil
+	})
+	return auth.HashToken(string(all))[:12]
+}()
+
+func (s *Server) static(w http.ResponseWriter, r *http.Request) {
+	name := path.Clean(strings.TrimPrefix(r.URL.Path, "/static/"))
+	b, err := staticFS.ReadFile("static/" + name)
+	if err != nil || strings.Contains(name, "..") {
+		http.NotFound(w, r)
+		return
+	}
+	switch path.Ext(name) {
+	case ".css":
+		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	case ".js":
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	case ".svg":
+		w.Header().Set("Content-Type", "image/svg+xml")
+	case ".txt":
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	}
+	if r.URL.Query().Get("v") == assetVersion {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	}
+	_, _ = w.Write(b)
+}
+
+// fieldView is what the input partials receive: label, value and error of
+// one form field, wired together with ids for screen readers.
+type fieldView struct {
+	Name, ID, Label, Type, Autocomplete, Hint, InputMode, Error string
+	Value                                                      any
+	Required                                                   bool
+}
+
+// Field builds a fieldView. opts: "required", "type=email",
+// "autocomplete=username", "hint=key", "inputmode=numeric", "label=key".
+func (v *view) Field(name string, value any, opts ...string) fieldView {
+	f := fieldView{Name: name, ID: "f-" + name, Label: v.T("fieldname." + name), Type: "text", Value: value, Error: v.FieldErr(name)}
+	for _, o := range opts {
+		k, val, _ := strings.Cut(o, "=")
+		switch k {
+		case "required":
+			f.Required = true
+		case "type":
+			f.Type = val
+		case "autocomplete":
+			f.Autocomplete = val
+		case "hint":
+			f.Hint = v.T(val)
+		case "inputmode":
+			f.InputMode = val
+		case "label":
+			f.Label = v.T(val)
+		}
+	}
+	return f
+}
+
+// Choice lists for the forms' select elements.
+func (v *view) Ranks() []org.Rank              { return org.Ranks }
+func (v *view) Employments() []org.Employment  { return org.Employments }
+func (v *view) JobTypes() []string             { return org.JobTypes }
+func (v *view) Genders() []string              { return org.Genders }
+func (v *view) AgeBands() []string             { return org.AgeBands }
+func (v *view) Cares() []string                { return org.Cares }
+func (v *view) TenantKinds() []org.TenantKind { return org.TenantKinds }

@@ -1,0 +1,209 @@
+// Package web serves the server-rendered pages, the health and metrics
+// endpoints and the static assets, all embedded in the binary. Every route
+// is declared in one table with the rule of who may reach it.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"telework/internal/auth"
+	"telework/internal/store"
+	"telework/internal/telemetry"
+)
+
+// Config holds the server's settings.
+type Config struct {
+	// CookieSecure: "auto" (Secure when the request came over TLS or via a
+	// proxy that says X-Forwarded-Proto: https), "always" or "never".
+	CookieSecure string
+	// MaxBodyBytes caps request bodies (forms; imports set their own).
+	MaxBodyBytes int64
+	// SessionIdle and SessionMax bound a session's life.
+	SessionIdle, SessionMax time.Duration
+	// TrustProxy uses X-Forwarded-For for the client address (behind nginx).
+	TrustProxy bool
+}
+
+// DefaultConfig is what `telework serve` uses unless told otherwise.
+func DefaultConfig() Config {
+	return Config{CookieSecure: "auto", MaxBodyBytes: 1 << 20, SessionIdle: 2 * time.Hour, SessionMax: 12 * time.Hour}
+}
+
+// Server is the HTTP side of the product.
+type Server struct {
+	db      *store.DB
+	log     *slog.Logger
+	metrics *telemetry.Metrics
+	cfg     Config
+	tmpl    *templates
+	routes  []Route
+	mux     *http.ServeMux
+	handler http.Handler
+}
+
+// New builds the server and its route table. It fails when a template is
+// missing or broken, so a bad build never starts.
+func New(db *store.DB, log *slog.Logger, metrics *telemetry.Metrics, cfg Config) (*Server, error) {
+	s := &Server{db: db, log: log, metrics: metrics, cfg: cfg, mux: http.NewServeMux()}
+	var err error
+	if s.tmpl, err = loadTemplates(); err != nil {
+		return nil, err
+	}
+	s.routes = s.routeTable()
+	for _, rt := range s.routes {
+		if err := rt.Rule.validate(); err != nil {
+			return nil, fmt.Errorf("web: route %s %s: %w", rt.Method, rt.Pattern, err)
+		}
+		s.mux.Handle(rt.Method+" "+rt.Pattern, s.guard(rt))
+	}
+	s.mux.Handle("/", s.guard(Route{Pattern: "/", Rule: Rule{Public: true}, Handler: s.notFound}))
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
+	s.handler = s.observe(s.limitBody(cop.Handler(s.mux)))
+	return s, nil
+}
+
+// Routes exposes the route table (for the authorisation test).
+func (s *Server) Routes() []Route { return s.routes }
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// reqInfo is filled in as a request passes through, for the access log.
+type reqInfo struct {
+	route    string
+	tenantID int64
+	userID   int64
+}
+
+type infoKey struct{}
+
+func info(r *http.Request) *reqInfo {
+	if ri, ok := r.Context().Value(infoKey{}).(*reqInfo); ok {
+		return ri
+	}
+	return &reqInfo{}
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// observe gives each request an id, recovers panics, and records the access
+// log line and metrics under the route pattern.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rid := telemetry.NewRequestID()
+		ri := &reqInfo{route: "unmatched"}
+		ctx := telemetry.WithRequestID(context.WithValue(r.Context(), infoKey{}, ri), rid)
+		r = r.WithContext(ctx)
+		sw := &statusWriter{ResponseWriter: w}
+		sw.Header().Set("X-Request-Id", rid)
+		setSecurityHeaders(sw.Header())
+		s.metrics.InFlight.Inc()
+		defer func() {
+			s.metrics.InFlight.Dec()
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.log.Error("panic", "request_id", rid, "route", ri.route, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				if sw.status == 0 {
+					http.Error(sw, "Internal Server Error", http.StatusInternalServerError)
+				}
+				sw.status = http.StatusInternalServerError
+			}
+			if sw.status == 0 {
+				sw.status = http.StatusOK
+			}
+			d := time.Since(start)
+			status := strconv.Itoa(sw.status)
+			s.metrics.Requests.WithLabelValues(ri.route, r.Method, status).Inc()
+			s.metrics.Duration.WithLabelValues(ri.route, r.Method).Observe(d.Seconds())
+			if ri.route == "GET /static/" || ri.route == "GET /healthz" || ri.route == "GET /metrics" {
+				return // too frequent to be worth a line each
+			}
+			s.log.Info("request", "request_id", rid, "method", r.Method, "route", ri.route, "status", sw.status,
+				"duration_ms", float64(d.Microseconds())/1000, "bytes", sw.bytes, "tenant_id", ri.tenantID, "user_id", ri.userID)
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+func setSecurityHeaders(h http.Header) {
+	// Everything is served from this origin: no CDN, no inline script.
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("X-Frame-Options", "DENY")
+}
+
+// limitBody caps request bodies; a larger form gets 413 with a message.
+func (s *Server) limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > s.cfg.MaxBodyBytes {
+			s.renderStatus(w, r, http.StatusRequestEntityTooLarge, "error.too_large")
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
+	s.renderStatus(w, r, http.StatusForbidden, "error.cross_origin")
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.renderStatus(w, r, http.StatusNotFound, "error.page_not_found")
+}
+
+// parseForm reads a form body, answering 413 or 400 itself when it cannot.
+func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
+	if err := r.ParseForm(); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			s.renderStatus(w, r, http.StatusRequestEntityTooLarge, "error.too_large")
+		} else {
+			s.renderStatus(w, r, http.StatusBadRequest, "error.bad_form")
+		}
+		return false
+	}
+	return true
+}
+
+// principal returns the signed-in caller (nil when anonymous).
+func principal(r *http.Request) *auth.Principal {
+	p, _ := r.Context().Value(principalKey{}).(*auth.Principal)
+	return p
+}
+
+type principalKey struct{}
