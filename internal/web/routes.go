@@ -21,7 +21,8 @@ type Rule struct {
 	AllowMustChange bool
 }
 
-func (r Rule) validate() error {
+// Validate checks that exactly one kind of rule is set.
+func (r Rule) Validate() error {
 	n := 0
 	for _, b := range []bool{r.Public, r.Operator, r.AnyUser, len(r.Roles) > 0} {
 		if b {
@@ -133,7 +134,7 @@ func (s *Server) guard(rt Route) http.Handler {
 				s.redirectToLogin(w, r, rt.Rule.Operator)
 				return
 			}
-			if !rt.Rule.allows(p) {
+			if !rt.Rule.Allows(p) {
 				s.renderStatus(w, r, http.StatusForbidden, "error.forbidden")
 				return
 			}
@@ -150,7 +151,8 @@ func (s *Server) guard(rt Route) http.Handler {
 	})
 }
 
-func (r Rule) allows(p *auth.Principal) bool {
+// Allows reports whether the principal may reach a route with this rule.
+func (r Rule) Allows(p *auth.Principal) bool {
 	switch {
 	case r.Public:
 		return true

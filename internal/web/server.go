@@ -58,7 +58,7 @@ func New(db *store.DB, log *slog.Logger, metrics *telemetry.Metrics, cfg Config)
 	}
 	s.routes = s.routeTable()
 	for _, rt := range s.routes {
-		if err := rt.Rule.validate(); err != nil {
+		if err := rt.Rule.Validate(); err != nil {
 			return nil, fmt.Errorf("web: route %s %s: %w", rt.Method, rt.Pattern, err)
 		}
 		s.mux.Handle(rt.Method+" "+rt.Pattern, s.guard(rt))
