@@ -288,8 +288,8 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) {
 // one form field, wired together with ids for screen readers.
 type fieldView struct {
 	Name, ID, Label, Type, Autocomplete, Hint, InputMode, Error string
-	Value                                                      any
-	Required                                                   bool
+	Value                                                       any
+	Required                                                    bool
 }
 
 // Field builds a fieldView. opts: "required", "type=email",
@@ -317,10 +317,10 @@ func (v *view) Field(name string, value any, opts ...string) fieldView {
 }
 
 // Choice lists for the forms' select elements.
-func (v *view) Ranks() []org.Rank              { return org.Ranks }
-func (v *view) Employments() []org.Employment  { return org.Employments }
-func (v *view) JobTypes() []string             { return org.JobTypes }
-func (v *view) Genders() []string              { return org.Genders }
-func (v *view) AgeBands() []string             { return org.AgeBands }
-func (v *view) Cares() []string                { return org.Cares }
+func (v *view) Ranks() []org.Rank             { return org.Ranks }
+func (v *view) Employments() []org.Employment { return org.Employments }
+func (v *view) JobTypes() []string            { return org.JobTypes }
+func (v *view) Genders() []string             { return org.Genders }
+func (v *view) AgeBands() []string            { return org.AgeBands }
+func (v *view) Cares() []string               { return org.Cares }
 func (v *view) TenantKinds() []org.TenantKind { return org.TenantKinds }

@@ -1,0 +1,111 @@
+package web_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"telework/internal/store"
+	"telework/internal/store/storetest"
+)
+
+// TestLogsHoldNoPersonalData signs in, searches, edits a person and creates
+// an account, then looks for every name, reading, e-mail address, login id
+// and password used in the JSON logs.
+func TestLogsHoldNoPersonalData(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		res := login(w, "matsumoto", "hr", fixturePassword)
+		c := sessionFrom(t, res)
+		login(w, "matsumoto", "hr", "wrong-password-typed")
+		w.do("GET", "/staff?q="+url.QueryEscape("やまだ"), nil, c)
+		w.do("GET", "/staff?q="+url.QueryEscape("y.sato@city.example.lg.jp"), nil, c)
+		id := strconv.FormatInt(w.staff["a-staff"].ID, 10)
+		form := url.Values{"staff_no": {"1001"}, "name": {"山田 太郎改"}, "kana": {"やまだ たろうかい"}, "email": {"taro.yamada@city.example.lg.jp"},
+			"unit_id": {strconv.FormatInt(w.units["a-sect"].ID, 10)}, "rank": {"staff"}, "employment": {"regular"}, "job_type": {"general"}, "version": {"1"}}
+		if res := w.do("POST", "/staff/"+id, form, c); res.code != http.StatusSeeOther {
+			t.Fatalf("edit: %d", res.code)
+		}
+		w.do("POST", "/accounts", url.Values{"login_id": {"yamada.taro"}, "staff_no": {"1001"}}, c)
+		w.do("POST", "/staff/"+id, url.Values{"name": {"不正な 入力"}, "email": {"bad@@example"}}, c) // a rejected form
+		logs := w.logs.String()
+		if !strings.Contains(logs, `"route":"POST /staff/{id}"`) {
+			t.Fatalf("the logs do not show the requests at all:\n%s", logs)
+		}
+		for _, s := range []string{"山田", "やまだ", "ヤマダ", "太郎", "taro.yamada", "city.example.lg.jp", "y.sato", "yamada.taro",
+			fixturePassword, "wrong-password-typed", "鈴木", "不正な", "bad@@example", "%E3%82%84"} {
+			if strings.Contains(logs, s) {
+				t.Errorf("logs contain %q", s)
+			}
+		}
+		// Every line is JSON with a request id.
+		for _, line := range strings.Split(strings.TrimSpace(logs), "\n") {
+			var m map[string]any
+			if err := json.Unmarshal([]byte(line), &m); err != nil {
+				t.Fatalf("log line is not JSON: %s", line)
+			}
+			if m["msg"] == "request" && m["request_id"] == "" {
+				t.Errorf("request line without request id: %s", line)
+			}
+		}
+	})
+}
+
+func TestHealthAndMetrics(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		if res := w.do("GET", "/healthz", nil, nil); res.code != 200 {
+			t.Errorf("healthz: %d", res.code)
+		}
+		res := w.do("GET", "/readyz", nil, nil)
+		if res.code != 200 || !strings.Contains(res.body, `"migrations":"ok"`) {
+			t.Errorf("readyz: %d %s", res.code, res.body)
+		}
+		w.do("GET", "/staff", nil, w.session(t, "staff"))
+		res = w.do("GET", "/metrics", nil, nil)
+		for _, want := range []string{`telework_http_requests_total{method="GET",route="GET /staff",status="200"} 1`,
+			"telework_http_request_duration_seconds_bucket", "telework_build_info", "go_goroutines"} {
+			if !strings.Contains(res.body, want) {
+				t.Errorf("metrics lack %q", want)
+			}
+		}
+		// Readiness fails when the database is gone.
+		db.SQL.Close()
+		if res := w.do("GET", "/readyz", nil, nil); res.code != http.StatusServiceUnavailable {
+			t.Errorf("readyz with a closed database: %d", res.code)
+		}
+	})
+}
+
+func TestEnglishAndWareki(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		c := w.session(t, "hr")
+		if res := w.do("POST", "/settings", url.Values{"lang": {"en"}, "era": {"wareki"}}, c); res.code != http.StatusSeeOther {
+			t.Fatalf("settings: %d", res.code)
+		}
+		res := w.do("GET", "/staff", nil, c)
+		if !strings.Contains(res.body, `<html lang="en">`) || !strings.Contains(res.body, "Staff search") {
+			t.Error("English not applied")
+		}
+		res = w.do("POST", "/staff", url.Values{}, c)
+		if !strings.Contains(res.body, "Enter Name.") {
+			t.Error("English field error missing")
+		}
+		w.do("POST", "/lang", url.Values{"lang": {"ja"}}, c)
+		res = w.do("GET", "/staff/"+strconv.FormatInt(w.staff["a-staff"].ID, 10), nil, c)
+		if !strings.Contains(res.body, "令和") {
+			t.Error("和暦 not shown in the history after choosing it")
+		}
+		// Anonymous visitors follow Accept-Language, then the cookie.
+		if res := w.do("GET", "/login", nil, nil, "Accept-Language", "en-US,en;q=0.9"); !strings.Contains(res.body, "Sign in") {
+			t.Error("Accept-Language en not honoured")
+		}
+		if res := w.do("POST", "/settings", url.Values{"lang": {"fr"}, "era": {"x"}}, c); res.code != http.StatusUnprocessableEntity {
+			t.Errorf("bad settings: %d", res.code)
+		}
+	})
+}
