@@ -347,8 +347,8 @@ type axeViolation struct {
 
 // axeScript runs the WCAG 2.1 A/AA rules and returns only what a failure
 // message needs.
-const axeScript = `axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa']}, resultTypes: ['violations']})
-  .then(r => r.violations.map(v => ({ID: v.id, Impact: v.impact || '', Help: v.help, HelpURL: v.helpUrl,
+const axeScript = `axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa','best-practice']}})
+  .then(r => r.violations.concat(r.incomplete.map(v => Object.assign(v, {id: 'INCOMPLETE ' + v.id})), [{id: 'COUNT', impact: 'passes='+r.passes.length + ' inapplicable='+r.inapplicable.length, help: r.passes.map(p=>p.id).join(' '), nodes: []}]).map(v => ({ID: v.id, Impact: v.impact || '', Help: v.help, HelpURL: v.helpUrl,
     Nodes: v.nodes.map(n => ({Target: JSON.stringify(n.target), HTML: n.html, Summary: n.failureSummary || ''}))})))`
 
 // runAxe injects axe-core through the DevTools protocol (Runtime.evaluate is
