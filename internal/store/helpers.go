@@ -35,3 +35,26 @@ func affectedOne(res sql.Result, err error) error {
 	}
 	return nil
 }
+
+// staleIfNone is for updates guarded by "AND version = ?": no row changed
+// means another writer got there first (optimistic locking without a
+// read-then-write race), so the caller gets the stale-form conflict.
+func staleIfNone(res sql.Result, err error) error {
+	if err != nil {
+		return mapErr(err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return staleErr()
+	}
+	return nil
+}
+
+// isDuplicate reports a unique-constraint violation (not a stale version).
+func isDuplicate(err error) bool {
+	e := apperr.As(err)
+	return e != nil && e.Code == apperr.Conflict && e.Key == "error.duplicate"
+}

@@ -36,7 +36,7 @@ func (db *DB) CreateTenant(ctx context.Context, actor audit.Actor, t *org.Tenant
 			micros(t.CreatedAt)).Scan(&t.ID)
 		if err != nil {
 			err = mapErr(err)
-			if apperr.CodeOf(err) == apperr.Conflict {
+			if isDuplicate(err) {
 				var v apperr.Validation
 				v.Add("slug", "field.taken", nil)
 				return v.Err()
@@ -69,9 +69,9 @@ func (db *DB) UpdateTenant(ctx context.Context, actor audit.Actor, t *org.Tenant
 			return staleErr()
 		}
 		t.Slug, t.CreatedAt, t.Version = before.Slug, before.CreatedAt, before.Version+1
-		if _, err := tx.exec(ctx, `UPDATE tenants SET name = ?, kind = ?, staff_size = ?, general_admin_staff = ?,
-			version = version + 1 WHERE id = ?`, t.Name, t.Kind, t.StaffSize, t.GeneralAdminStaff, t.ID); err != nil {
-			return mapErr(err)
+		if err := staleIfNone(tx.exec(ctx, `UPDATE tenants SET name = ?, kind = ?, staff_size = ?, general_admin_staff = ?,
+			version = version + 1 WHERE id = ? AND version = ?`, t.Name, t.Kind, t.StaffSize, t.GeneralAdminStaff, t.ID, before.Version)); err != nil {
+			return err
 		}
 		c := audit.Change{Action: "tenant.update", ObjectType: "tenant", ObjectID: strconv.FormatInt(t.ID, 10), Before: before, After: t}
 		if err := tx.appendAudit(ctx, 0, actor, c); err != nil {
@@ -184,8 +184,8 @@ func (db *DB) SetOperatorSettings(ctx context.Context, actor audit.Actor, id int
 		if err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `UPDATE operators SET locale = ?, wareki = ?, version = version + 1 WHERE id = ?`,
-			locale, wareki, id); err != nil {
+		if err := staleIfNone(tx.exec(ctx, `UPDATE operators SET locale = ?, wareki = ?, version = version + 1 WHERE id = ? AND version = ?`,
+			locale, wareki, id, before.Version)); err != nil {
 			return err
 		}
 		return tx.appendAudit(ctx, 0, actor, audit.Change{Action: "operator.settings", ObjectType: "operator",

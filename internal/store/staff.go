@@ -99,7 +99,7 @@ func (tx *Tx) CreateStaff(ctx context.Context, tenantID int64, actor audit.Actor
 		tenantID, s.StaffNo, s.Name, s.Kana, staffSearchKey(s), s.Email, s.UnitID, s.Title, s.Rank, s.IsSupervisor,
 		s.Employment, s.JobType, optIn, g, a, c, cm, now, now).Scan(&s.ID); err != nil {
 		err = mapErr(err)
-		if apperr.CodeOf(err) == apperr.Conflict {
+		if isDuplicate(err) {
 			var v apperr.Validation
 			v.Add("staff_no", "field.taken", nil)
 			return v.Err()
@@ -215,13 +215,12 @@ func (db *DB) UpdateStaff(ctx context.Context, tenantID int64, actor audit.Actor
 		}
 		optIn, g, a, c, cm := sensitiveArgs(s)
 		now := micros(db.Now())
-		if _, err := tx.exec(ctx, `UPDATE staff SET staff_no = ?, name = ?, kana = ?, search_key = ?, email = ?, unit_id = ?,
+		if err := staleIfNone(tx.exec(ctx, `UPDATE staff SET staff_no = ?, name = ?, kana = ?, search_key = ?, email = ?, unit_id = ?,
 			title = ?, rank = ?, is_supervisor = ?, employment = ?, job_type = ?, sensitive_opt_in = ?, gender = ?,
 			age_band = ?, care = ?, commute_minutes = ?, updated_at = ?, version = version + 1
-			WHERE tenant_id = ? AND id = ?`, s.StaffNo, s.Name, s.Kana, staffSearchKey(s), s.Email, s.UnitID, s.Title,
-			s.Rank, s.IsSupervisor, s.Employment, s.JobType, optIn, g, a, c, cm, now, tenantID, s.ID); err != nil {
-			err = mapErr(err)
-			if apperr.CodeOf(err) == apperr.Conflict {
+			WHERE tenant_id = ? AND id = ? AND version = ?`, s.StaffNo, s.Name, s.Kana, staffSearchKey(s), s.Email, s.UnitID, s.Title,
+			s.Rank, s.IsSupervisor, s.Employment, s.JobType, optIn, g, a, c, cm, now, tenantID, s.ID, before.Version)); err != nil {
+			if isDuplicate(err) {
 				var v apperr.Validation
 				v.Add("staff_no", "field.taken", nil)
 				return v.Err()
@@ -250,8 +249,8 @@ func (db *DB) SetStaffRetired(ctx context.Context, tenantID int64, actor audit.A
 		if before.Version != expectVersion {
 			return staleErr()
 		}
-		if _, err := tx.exec(ctx, `UPDATE staff SET retired = ?, updated_at = ?, version = version + 1
-			WHERE tenant_id = ? AND id = ?`, retired, micros(db.Now()), tenantID, id); err != nil {
+		if err := staleIfNone(tx.exec(ctx, `UPDATE staff SET retired = ?, updated_at = ?, version = version + 1
+			WHERE tenant_id = ? AND id = ? AND version = ?`, retired, micros(db.Now()), tenantID, id, before.Version)); err != nil {
 			return err
 		}
 		if retired {

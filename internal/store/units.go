@@ -58,7 +58,7 @@ func parentErr(err error) error {
 }
 
 func codeTaken(err error) error {
-	if apperr.CodeOf(err) == apperr.Conflict {
+	if isDuplicate(err) {
 		var v apperr.Validation
 		v.Add("code", "field.taken", nil)
 		return v.Err()
@@ -145,10 +145,12 @@ func (db *DB) UpdateUnit(ctx context.Context, tenantID int64, actor audit.Actor,
 		}
 		a := *before
 		a.Name, a.Level, a.Code, a.ParentID, a.SortOrder, a.Version = upd.Name, upd.Level, upd.Code, upd.ParentID, upd.SortOrder, before.Version+1
-		if _, err := tx.exec(ctx, `UPDATE units SET name = ?, level = ?, code = ?, parent_id = ?, sort_order = ?,
-			updated_at = ?, version = version + 1 WHERE tenant_id = ? AND id = ?`, a.Name, a.Level, a.Code,
-			nullID(a.ParentID), a.SortOrder, micros(db.Now()), tenantID, id); err != nil {
+		if res, err := tx.exec(ctx, `UPDATE units SET name = ?, level = ?, code = ?, parent_id = ?, sort_order = ?,
+			updated_at = ?, version = version + 1 WHERE tenant_id = ? AND id = ? AND version = ?`, a.Name, a.Level, a.Code,
+			nullID(a.ParentID), a.SortOrder, micros(db.Now()), tenantID, id, before.Version); err != nil {
 			return codeTaken(mapErr(err))
+		} else if n, _ := res.RowsAffected(); n == 0 {
+			return staleErr()
 		}
 		if a.Name != before.Name {
 			if err := tx.unitHistory(ctx, tenantID, actor, id, "rename", before.Name, a.Name, before.ParentID, a.ParentID, upd.Effective); err != nil {
@@ -185,8 +187,8 @@ func (db *DB) RetireUnit(ctx context.Context, tenantID int64, actor audit.Actor,
 		if staff > 0 || children > 0 {
 			return &apperr.Error{Code: apperr.Conflict, Key: "error.unit_not_empty", Args: map[string]any{"Staff": staff, "Units": children}}
 		}
-		if _, err := tx.exec(ctx, `UPDATE units SET retired = TRUE, updated_at = ?, version = version + 1
-			WHERE tenant_id = ? AND id = ?`, micros(db.Now()), tenantID, id); err != nil {
+		if err := staleIfNone(tx.exec(ctx, `UPDATE units SET retired = TRUE, updated_at = ?, version = version + 1
+			WHERE tenant_id = ? AND id = ? AND version = ?`, micros(db.Now()), tenantID, id, before.Version)); err != nil {
 			return err
 		}
 		if err := tx.unitHistory(ctx, tenantID, actor, id, "retire", before.Name, before.Name, before.ParentID, before.ParentID, effective); err != nil {

@@ -99,7 +99,7 @@ func (tx *Tx) createUser(ctx context.Context, tenantID int64, actor audit.Actor,
 			tenantID, u.LoginID, u.PasswordHash, nullID(u.StaffID), auth.JoinRoles(u.Granted), u.MustChange, u.Disabled,
 			u.Locale, u.Wareki, now, now).Scan(&u.ID); err != nil {
 			err = mapErr(err)
-			if apperr.CodeOf(err) == apperr.Conflict {
+			if isDuplicate(err) {
 				var v apperr.Validation
 				v.Add("login_id", "field.taken_login_or_staff", nil)
 				return v.Err()
@@ -196,11 +196,11 @@ func (db *DB) UpdateUser(ctx context.Context, tenantID int64, actor audit.Actor,
 			a.MustChange = *upd.MustChange
 		}
 		a.Version = before.Version + 1
-		if _, err := tx.exec(ctx, `UPDATE users SET roles = ?, disabled = ?, locale = ?, wareki = ?, password_hash = ?,
-			must_change_password = ?, updated_at = ?, version = version + 1 WHERE tenant_id = ? AND id = ?`,
+		if err := staleIfNone(tx.exec(ctx, `UPDATE users SET roles = ?, disabled = ?, locale = ?, wareki = ?, password_hash = ?,
+			must_change_password = ?, updated_at = ?, version = version + 1 WHERE tenant_id = ? AND id = ? AND version = ?`,
 			auth.JoinRoles(a.Granted), a.Disabled, a.Locale, a.Wareki, a.PasswordHash, a.MustChange, micros(db.Now()),
-			tenantID, id); err != nil {
-			return mapErr(err)
+			tenantID, id, before.Version)); err != nil {
+			return err
 		}
 		if upd.PasswordHash != nil || a.Disabled {
 			if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE tenant_id = ? AND user_id = ? AND token_hash <> ?`,
