@@ -6,6 +6,7 @@ package auth
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -63,6 +64,10 @@ type Principal struct {
 	Wareki     bool
 	MustChange bool
 	SessionID  string // hash of the session token, for sign-out
+	// Set when the caller authenticated with an API token.
+	TokenID   int64
+	TokenName string
+	ReadOnly  bool
 }
 
 // Has reports whether p holds role r.
@@ -85,6 +90,10 @@ func (p *Principal) IsOperator() bool { return p != nil && p.Has(Operator) }
 func (p *Principal) Label() string {
 	if p == nil {
 		return "system"
+	}
+	if p.TokenID != 0 {
+		// Every use of a token is attributable: the audit log names it.
+		return p.LoginID + " (token #" + strconv.FormatInt(p.TokenID, 10) + " " + p.TokenName + ")"
 	}
 	return p.LoginID
 }

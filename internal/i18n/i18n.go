@@ -112,7 +112,7 @@ func FieldMessages(lang string, err error) map[string]string {
 	if e := apperr.As(err); e != nil {
 		for _, f := range e.Fields {
 			if _, dup := out[f.Field]; !dup {
-				args := map[string]any{"Field": T(lang, "fieldname."+f.Field, nil)}
+				args := map[string]any{"Field": fieldName(lang, f.Field)}
 				for k, v := range f.Args {
 					args[k] = v
 				}
@@ -121,4 +121,18 @@ func FieldMessages(lang string, err error) map[string]string {
 		}
 	}
 	return out
+}
+
+// fieldName is a field's label; a field the product has no label for (an
+// unknown JSON member, say) is shown as it was sent.
+func fieldName(lang, field string) string {
+	loc, ok := localizers[Normalize(lang)]
+	if !ok {
+		loc = localizers[Langs[0]]
+	}
+	s, err := loc.Localize(&goi18n.LocalizeConfig{MessageID: "fieldname." + field})
+	if err != nil {
+		return field
+	}
+	return s
 }

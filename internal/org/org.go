@@ -277,7 +277,12 @@ type StaffChange struct {
 type StaffFilter struct {
 	Query         string
 	UnitID        int64 // with subtree
+	Employment    Employment
+	JobType       string
 	IncludeRetire bool
 	Limit         int
 	Offset        int
+	// AfterID switches to keyset paging in id order (the API's cursor).
+	AfterID int64
+	ByID    bool
 }

@@ -77,8 +77,9 @@ func (db *DB) FindAuditEntries(ctx context.Context, tenantID int64, f audit.Filt
 		args = append(args, f.ObjectID)
 	}
 	if f.Actor != "" {
-		q += ` AND actor_label = ?`
-		args = append(args, f.Actor)
+		// Changes made with an API token are labelled "login (token #N name)".
+		q += ` AND (actor_label = ? OR actor_label LIKE ? ESCAPE '\')`
+		args = append(args, f.Actor, likePrefix(f.Actor+" (token #"))
 	}
 	if !f.From.IsZero() {
 		q += ` AND at >= ?`

@@ -172,6 +172,14 @@ func (db *DB) FindStaff(ctx context.Context, tenantID int64, f org.StaffFilter) 
 			UNION ALL SELECT c.id FROM units c JOIN sub ON c.parent_id = sub.id WHERE c.tenant_id = ?) SELECT id FROM sub)`
 		args = append(args, tenantID, f.UnitID, tenantID)
 	}
+	if f.Employment != "" {
+		where += ` AND s.employment = ?`
+		args = append(args, f.Employment)
+	}
+	if f.JobType != "" {
+		where += ` AND s.job_type = ?`
+		args = append(args, f.JobType)
+	}
 	var total int
 	if err := db.row(ctx, `SELECT COUNT(*)`+staffFrom+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: staff count: %w", err)
@@ -180,8 +188,17 @@ func (db *DB) FindStaff(ctx context.Context, tenantID int64, f org.StaffFilter) 
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	rows, err := db.query(ctx, `SELECT `+staffCols+staffFrom+where+` ORDER BY s.kana, s.staff_no LIMIT `+
-		strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(max(f.Offset, 0)), args...)
+	order := ` ORDER BY s.kana, s.staff_no LIMIT ` + strconv.Itoa(limit) + ` OFFSET ` + strconv.Itoa(max(f.Offset, 0))
+	if f.ByID {
+		// Keyset paging: the count above is of the whole result, the page
+		// starts after the cursor.
+		if f.AfterID > 0 {
+			where += ` AND s.id > ?`
+			args = append(args, f.AfterID)
+		}
+		order = ` ORDER BY s.id LIMIT ` + strconv.Itoa(limit)
+	}
+	rows, err := db.query(ctx, `SELECT `+staffCols+staffFrom+where+order, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: staff search: %w", err)
 	}

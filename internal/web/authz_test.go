@@ -1,11 +1,13 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"telework/internal/auth"
 	"telework/internal/i18n"
@@ -39,6 +41,26 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 			"staff":  {w.staff["a-other"].ID, w.staff["b-staff"].ID},
 			"user":   {w.users["spare"].ID, w.users["b-hr"].ID},
 			"tenant": {w.a.ID, 987654321},
+			"token":  {0, 0}, // set per route below
+		}
+		// Tokens belong to an account: the right account's own token, and
+		// one of another tenant (or, for the operator, of a tenant).
+		tokenOf := map[string]int64{}
+		for _, k := range []string{"hr", "operator", "b-hr"} {
+			tn, uid := w.a.ID, int64(0)
+			switch k {
+			case "operator":
+				tn, uid = 0, w.opID
+			case "b-hr":
+				tn, uid = w.b.ID, w.users[k].ID
+			default:
+				uid = w.users[k].ID
+			}
+			tok := &store.APIToken{TenantID: tn, UserID: uid, Name: "walk", Prefix: "tw_x", ExpiresAt: time.Now().Add(time.Hour)}
+			if err := db.CreateAPIToken(context.Background(), sys, tok, "hash-"+k); err != nil {
+				t.Fatal(err)
+			}
+			tokenOf[k] = tok.ID
 		}
 		cookies := map[string]*http.Cookie{}
 		for k := range principals {
@@ -63,6 +85,20 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 					}
 					return p
 				}
+				right := ""
+				for _, k := range accountOrder {
+					if rt.Rule.Allows(principals[k]) {
+						right = k
+						break
+					}
+				}
+				if rt.Object == "token" {
+					foreign := tokenOf["b-hr"]
+					if right == "operator" {
+						foreign = tokenOf["hr"]
+					}
+					objects["token"] = [2]int64{tokenOf[right], foreign}
+				}
 				own := path(objects[rt.Object][0])
 				var form url.Values
 				if rt.Method == http.MethodPost {
@@ -75,18 +111,18 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 					}
 					return
 				}
-				// Anonymous → sign-in.
+				api := strings.HasPrefix(rt.Pattern, "/api/")
+				// Anonymous → sign-in (pages) or 401 problem details (API).
 				res := w.do(rt.Method, own, form, nil)
-				if res.code != http.StatusSeeOther || !strings.Contains(res.location, "/login") {
+				switch {
+				case api && (res.code != http.StatusUnauthorized || res.header.Get("Content-Type") != "application/problem+json"):
+					t.Errorf("anonymous API call: got %d %s, want 401 problem+json", res.code, res.header.Get("Content-Type"))
+				case !api && (res.code != http.StatusSeeOther || !strings.Contains(res.location, "/login")):
 					t.Errorf("anonymous: got %d → %q, want 303 to sign-in", res.code, res.location)
 				}
 				// Wrong role → 403, for every account the rule refuses.
-				var right string
 				for _, k := range accountOrder {
 					if rt.Rule.Allows(principals[k]) {
-						if right == "" {
-							right = k
-						}
 						continue
 					}
 					if res := w.do(rt.Method, own, form, cookies[k]); res.code != http.StatusForbidden {
@@ -110,6 +146,8 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 					t.Errorf("%s (right role): got %d\n%s", right, res.code, res.body)
 				case rt.Method == http.MethodGet && res.code != http.StatusOK:
 					t.Errorf("%s (right role): GET answered %d, want 200", right, res.code)
+				case api && res.code >= 400 && res.header.Get("Content-Type") != "application/problem+json":
+					t.Errorf("%s (right role): API error %d is not problem+json", right, res.code)
 				}
 			})
 		}

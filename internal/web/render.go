@@ -26,7 +26,7 @@ var templateFS embed.FS
 // pages are the page templates; New fails if any is missing or broken.
 var pages = []string{"login", "home", "settings", "password", "error",
 	"unit_tree", "unit_show", "unit_form", "staff_search", "staff_show", "staff_form", "team",
-	"account_list", "account_form", "account_show", "audit", "operator_home", "tenant_show"}
+	"account_list", "account_form", "account_show", "audit", "operator_home", "tenant_show", "tokens", "api_docs"}
 
 type templates struct{ byName map[string]*template.Template }
 
@@ -223,6 +223,7 @@ func navFor(v *view) []navItem {
 	}
 	if p.IsOperator() {
 		add("/operator", "nav.tenants")
+		add("/operator/tokens", "nav.tokens")
 		add("/operator/settings", "nav.settings")
 		return items
 	}
@@ -240,6 +241,7 @@ func navFor(v *view) []navItem {
 	if p.Has(auth.Auditor) {
 		add("/audit", "nav.audit")
 	}
+	add("/tokens", "nav.tokens")
 	add("/settings", "nav.settings")
 	return items
 }

@@ -10,11 +10,12 @@ import (
 )
 
 // Rule says who may reach a route. Exactly one of Public, Operator,
-// AnyUser or Roles must be set: a route without a rule does not start.
+// AnyUser, Signed or Roles must be set: a route without a rule does not start.
 type Rule struct {
 	Public   bool        // anyone, signed in or not
 	Operator bool        // instance operators only
 	AnyUser  bool        // any signed-in tenant account, whatever its roles
+	Signed   bool        // any signed-in account, operators included (own API tokens)
 	Roles    []auth.Role // tenant accounts holding at least one of these
 	// AllowMustChange lets an account that must change its password reach
 	// the route (the password page, sign-out).
@@ -24,13 +25,13 @@ type Rule struct {
 // Validate checks that exactly one kind of rule is set.
 func (r Rule) Validate() error {
 	n := 0
-	for _, b := range []bool{r.Public, r.Operator, r.AnyUser, len(r.Roles) > 0} {
+	for _, b := range []bool{r.Public, r.Operator, r.AnyUser, r.Signed, len(r.Roles) > 0} {
 		if b {
 			n++
 		}
 	}
 	if n != 1 {
-		return errors.New("exactly one of Public, Operator, AnyUser or Roles must be set")
+		return errors.New("exactly one of Public, Operator, AnyUser, Signed or Roles must be set")
 	}
 	return nil
 }
@@ -44,7 +45,11 @@ type Route struct {
 	Rule    Rule
 	Object  string
 	Handler http.HandlerFunc
+	// API documents a /api/v1 operation for the OpenAPI document.
+	API *apiOp
 }
+
+func (rt Route) isAPI() bool { return strings.HasPrefix(rt.Pattern, "/api/") }
 
 var (
 	public     = Rule{Public: true}
@@ -57,6 +62,13 @@ var (
 )
 
 func (s *Server) routeTable() []Route {
+	routes := s.pageRoutes()
+	routes = append(routes, s.ssoRoutes()...)
+	routes = append(routes, s.apiRoutes()...)
+	return routes
+}
+
+func (s *Server) pageRoutes() []Route {
 	mustChange := func(r Rule) Rule { r.AllowMustChange = true; return r }
 	return []Route{
 		{Method: "GET", Pattern: "/healthz", Rule: public, Handler: s.healthz},
@@ -103,6 +115,14 @@ func (s *Server) routeTable() []Route {
 
 		{Method: "GET", Pattern: "/audit", Rule: auditor, Handler: s.auditLog},
 
+		{Method: "GET", Pattern: "/tokens", Rule: anyUser, Handler: s.tokensPage},
+		{Method: "POST", Pattern: "/tokens", Rule: anyUser, Handler: s.tokenCreate},
+		{Method: "POST", Pattern: "/tokens/{id}/revoke", Rule: anyUser, Object: "token", Handler: s.tokenRevoke},
+		{Method: "GET", Pattern: "/operator/tokens", Rule: operator, Handler: s.tokensPage},
+		{Method: "POST", Pattern: "/operator/tokens", Rule: operator, Handler: s.tokenCreate},
+		{Method: "POST", Pattern: "/operator/tokens/{id}/revoke", Rule: operator, Object: "token", Handler: s.tokenRevoke},
+		{Method: "GET", Pattern: "/api/docs", Rule: public, Handler: s.apiDocsPage},
+
 		{Method: "GET", Pattern: "/operator", Rule: operator, Handler: s.operatorHome},
 		{Method: "POST", Pattern: "/operator/tenants", Rule: operator, Handler: s.tenantCreate},
 		{Method: "GET", Pattern: "/operator/tenants/{id}", Rule: operator, Object: "tenant", Handler: s.tenantShow},
@@ -124,10 +144,19 @@ func (s *Server) guard(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ri := info(r)
 		ri.route = pattern
+		if rt.isAPI() && r.Header.Get("Authorization") != "" {
+			// API callers with a token carry no session cookie state.
+			s.guardAPI(w, r, rt)
+			return
+		}
 		p := s.loadSession(w, r)
 		if p != nil {
 			ri.tenantID, ri.userID = p.TenantID, p.UserID
 			r = r.WithContext(withPrincipal(r.Context(), p))
+		}
+		if rt.isAPI() {
+			s.guardAPI(w, r, rt)
+			return
 		}
 		if !rt.Rule.Public {
 			if p == nil {
@@ -158,6 +187,8 @@ func (r Rule) Allows(p *auth.Principal) bool {
 		return true
 	case r.Operator:
 		return p.IsOperator()
+	case r.Signed:
+		return true
 	case p.IsOperator():
 		return false
 	case r.AnyUser:

@@ -1,0 +1,184 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"telework/internal/audit"
+)
+
+// APIToken is a personal access token. It acts with its owner's current
+// roles (never more); ReadOnly tokens may only read.
+type APIToken struct {
+	ID         int64
+	TenantID   int64 // 0 = an operator's token
+	UserID     int64
+	Name       string
+	Prefix     string
+	ReadOnly   bool
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	LastUsedAt time.Time
+	RevokedAt  time.Time
+}
+
+// Active reports whether the token can be used at now.
+func (t *APIToken) Active(now time.Time) bool { return t.RevokedAt.IsZero() && now.Before(t.ExpiresAt) }
+
+const tokenCols = `id, tenant_id, user_id, name, prefix, read_only, created_at, expires_at, last_used_at, revoked_at`
+
+func scanToken(sc interface{ Scan(...any) error }) (*APIToken, error) {
+	var t APIToken
+	var c, e, l, r int64
+	if err := sc.Scan(&t.ID, &t.TenantID, &t.UserID, &t.Name, &t.Prefix, &t.ReadOnly, &c, &e, &l, &r); err != nil {
+		return nil, mapErr(err)
+	}
+	t.CreatedAt, t.ExpiresAt = fromMicros(c), fromMicros(e)
+	if l != 0 {
+		t.LastUsedAt = fromMicros(l)
+	}
+	if r != 0 {
+		t.RevokedAt = fromMicros(r)
+	}
+	return &t, nil
+}
+
+type tokenSnapshot struct {
+	ID        int64  `json:"id"`
+	Name      string `json:"name"`
+	Prefix    string `json:"prefix"`
+	ReadOnly  bool   `json:"read_only"`
+	ExpiresAt string `json:"expires_at"`
+	Revoked   bool   `json:"revoked"`
+}
+
+func snapToken(t *APIToken) tokenSnapshot {
+	return tokenSnapshot{t.ID, t.Name, t.Prefix, t.ReadOnly, t.ExpiresAt.Format(time.RFC3339), !t.RevokedAt.IsZero()}
+}
+
+// CreateAPIToken stores a new token (its hash) for the actor's account.
+func (db *DB) CreateAPIToken(ctx context.Context, actor audit.Actor, t *APIToken, hash string) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		t.CreatedAt = db.Now().UTC().Truncate(time.Microsecond)
+		if err := tx.row(ctx, `INSERT INTO api_tokens (tenant_id, user_id, name, token_hash, prefix, read_only, created_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, t.TenantID, t.UserID, t.Name, hash, t.Prefix, t.ReadOnly,
+			micros(t.CreatedAt), micros(t.ExpiresAt)).Scan(&t.ID); err != nil {
+			return mapErr(err)
+		}
+		return tx.appendAudit(ctx, t.TenantID, actor, audit.Change{Action: "token.create", ObjectType: "api_token",
+			ObjectID: strconv.FormatInt(t.ID, 10), After: snapToken(t)})
+	})
+}
+
+// FindAPITokenByHash returns the token with this hash, active or not.
+func (db *DB) FindAPITokenByHash(ctx context.Context, hash string) (*APIToken, error) {
+	return scanToken(db.row(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE token_hash = ?`, hash))
+}
+
+// FindAPITokens lists an account's tokens, newest first.
+func (db *DB) FindAPITokens(ctx context.Context, tenantID, userID int64) ([]*APIToken, error) {
+	rows, err := db.query(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE tenant_id = ? AND user_id = ? ORDER BY id DESC`, tenantID, userID)
+	if err != nil {
+		return nil, fmt.Errorf("store: tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []*APIToken
+	for rows.Next() {
+		t, err := scanToken(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// FindAPIToken returns one of an account's tokens or NotFound.
+func (db *DB) FindAPIToken(ctx context.Context, tenantID, userID, id int64) (*APIToken, error) {
+	return scanToken(db.row(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE tenant_id = ? AND user_id = ? AND id = ?`, tenantID, userID, id))
+}
+
+// RevokeAPIToken ends one of the account's tokens.
+func (db *DB) RevokeAPIToken(ctx context.Context, actor audit.Actor, tenantID, userID, id int64) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		before, err := scanToken(tx.row(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE tenant_id = ? AND user_id = ? AND id = ?`, tenantID, userID, id))
+		if err != nil {
+			return err
+		}
+		if !before.RevokedAt.IsZero() {
+			return nil
+		}
+		now := db.Now()
+		if _, err := tx.exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE tenant_id = ? AND id = ? AND revoked_at = 0`,
+			micros(now), tenantID, id); err != nil {
+			return err
+		}
+		after := *before
+		after.RevokedAt = now
+		return tx.appendAudit(ctx, tenantID, actor, audit.Change{Action: "token.revoke", ObjectType: "api_token",
+			ObjectID: strconv.FormatInt(id, 10), Before: snapToken(before), After: snapToken(&after)})
+	})
+}
+
+// TouchAPIToken records a use, at most once a minute per token.
+func (db *DB) TouchAPIToken(ctx context.Context, id int64) error {
+	now := micros(db.Now())
+	_, err := db.exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND last_used_at < ?`, now, id, now-60_000_000)
+	return err
+}
+
+// Idempotent is a stored response for an idempotency key.
+type Idempotent struct {
+	RequestHash string
+	Status      int // 0 = the first request is still running
+	ContentType string
+	Location    string
+	Body        string
+}
+
+// ClaimIdempotencyKey reserves key for this request. It returns nil when
+// the caller should go ahead, or the stored (or running) entry when the
+// key was used before.
+func (db *DB) ClaimIdempotencyKey(ctx context.Context, tenantID, userID int64, key, reqHash string) (*Idempotent, error) {
+	res, err := db.exec(ctx, `INSERT INTO idempotency_keys (tenant_id, user_id, idem_key, request_hash, created_at)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, user_id, idem_key) DO NOTHING`, tenantID, userID, key, reqHash, micros(db.Now()))
+	if err != nil {
+		return nil, fmt.Errorf("store: idempotency claim: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return nil, nil
+	}
+	var it Idempotent
+	err = db.row(ctx, `SELECT request_hash, status, content_type, location, body FROM idempotency_keys
+		WHERE tenant_id = ? AND user_id = ? AND idem_key = ?`, tenantID, userID, key).Scan(&it.RequestHash, &it.Status, &it.ContentType, &it.Location, &it.Body)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return &it, nil
+}
+
+// CompleteIdempotencyKey stores the response of the request that claimed
+// the key; ReleaseIdempotencyKey forgets a claim whose request failed
+// before answering (so a retry can run).
+func (db *DB) CompleteIdempotencyKey(ctx context.Context, tenantID, userID int64, key string, it Idempotent) error {
+	_, err := db.exec(ctx, `UPDATE idempotency_keys SET status = ?, content_type = ?, location = ?, body = ?
+		WHERE tenant_id = ? AND user_id = ? AND idem_key = ?`, it.Status, it.ContentType, it.Location, it.Body, tenantID, userID, key)
+	return err
+}
+
+// ReleaseIdempotencyKey removes an unfinished claim.
+func (db *DB) ReleaseIdempotencyKey(ctx context.Context, tenantID, userID int64, key string) error {
+	_, err := db.exec(ctx, `DELETE FROM idempotency_keys WHERE tenant_id = ? AND user_id = ? AND idem_key = ? AND status = 0`, tenantID, userID, key)
+	return err
+}
+
+// DeleteOldIdempotencyKeys removes keys older than before.
+func (db *DB) DeleteOldIdempotencyKeys(ctx context.Context, before time.Time) (int64, error) {
+	res, err := db.exec(ctx, `DELETE FROM idempotency_keys WHERE created_at < ?`, micros(before))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}

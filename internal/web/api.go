@@ -1,0 +1,446 @@
+package web
+
+// The /api/v1 conventions, which every later capability follows:
+//   - authentication by personal API token (Authorization: Bearer tw_…) or
+//     the browser session; a token acts with its owner's current roles and
+//     a read-only token may only read;
+//   - errors are RFC 9457 problem details (application/problem+json) in
+//     Japanese or English by Accept-Language, with per-field errors;
+//   - lists are pages {"items": […], "next_cursor": "…", "total": N} with an
+//     opaque cursor and ?limit= (1–200, default 50);
+//   - every resource has a version; GET returns it as an ETag and PATCH
+//     requires If-Match (428 without it, 412 when it is stale);
+//   - POST accepts an Idempotency-Key header: a retry with the same key and
+//     body gets the first response again instead of a second object.
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"telework/internal/apperr"
+	"telework/internal/auth"
+	"telework/internal/i18n"
+	"telework/internal/store"
+)
+
+// apiOp documents one operation; the OpenAPI document is built from these.
+type apiOp struct {
+	ID         string // operationId
+	Summary    string
+	Tag        string
+	Query      []apiParam
+	Body       string // request schema name
+	Resp       string // response schema name ("" = no body)
+	Status     int    // success status (default 200)
+	List       bool   // the response is a page of Resp
+	IfMatch    bool   // PATCH with If-Match
+	Idempotent bool   // POST honours Idempotency-Key
+}
+
+type apiParam struct {
+	Name, Type, Desc string
+}
+
+var pagingParams = []apiParam{
+	{"limit", "integer", "page size, 1–200 (default 50)"},
+	{"cursor", "string", "next_cursor of the previous page"},
+}
+
+func (s *Server) apiRoutes() []Route {
+	signed := Rule{Signed: true}
+	return []Route{
+		{Method: "GET", Pattern: "/api/v1/openapi.json", Rule: public, Handler: s.apiOpenAPI},
+		{Method: "GET", Pattern: "/api/v1/me", Rule: anyUser, Handler: s.apiMe,
+			API: &apiOp{ID: "getMe", Summary: "The caller's own account and staff record", Tag: "me", Resp: "Me"}},
+
+		{Method: "GET", Pattern: "/api/v1/units", Rule: directory, Handler: s.apiListUnits,
+			API: &apiOp{ID: "listUnits", Summary: "List units (部・課・係) in tree order", Tag: "units", Resp: "Unit", List: true,
+				Query: append([]apiParam{{"parent_id", "integer", "only direct children of this unit (0 = top level)"}, {"include_retired", "boolean", "include closed units"}}, pagingParams...)}},
+		{Method: "GET", Pattern: "/api/v1/units/{id}", Rule: directory, Object: "unit", Handler: s.apiGetUnit,
+			API: &apiOp{ID: "getUnit", Summary: "Get a unit", Tag: "units", Resp: "Unit"}},
+		{Method: "POST", Pattern: "/api/v1/units", Rule: hrOnly, Handler: s.apiCreateUnit,
+			API: &apiOp{ID: "createUnit", Summary: "Create a unit", Tag: "units", Body: "UnitInput", Resp: "Unit", Status: 201, Idempotent: true}},
+		{Method: "PATCH", Pattern: "/api/v1/units/{id}", Rule: hrOnly, Object: "unit", Handler: s.apiUpdateUnit,
+			API: &apiOp{ID: "updateUnit", Summary: "Rename, move or reorder a unit", Tag: "units", Body: "UnitPatch", Resp: "Unit", IfMatch: true}},
+
+		{Method: "GET", Pattern: "/api/v1/staff", Rule: directory, Handler: s.apiListStaff,
+			API: &apiOp{ID: "listStaff", Summary: "Search staff", Tag: "staff", Resp: "Staff", List: true,
+				Query: append([]apiParam{{"q", "string", "氏名・かな・職員番号 (かな/全角半角 folded)"}, {"unit_id", "integer", "unit and its subtree"},
+					{"employment", "string", "employment category"}, {"job_type", "string", "job type"}, {"include_retired", "boolean", "include staff who left (HR only)"}}, pagingParams...)}},
+		{Method: "GET", Pattern: "/api/v1/staff/{id}", Rule: directory, Object: "staff", Handler: s.apiGetStaff,
+			API: &apiOp{ID: "getStaff", Summary: "Get a staff member", Tag: "staff", Resp: "Staff"}},
+		{Method: "POST", Pattern: "/api/v1/staff", Rule: hrOnly, Handler: s.apiCreateStaff,
+			API: &apiOp{ID: "createStaff", Summary: "Register a staff member", Tag: "staff", Body: "StaffInput", Resp: "Staff", Status: 201, Idempotent: true}},
+		{Method: "PATCH", Pattern: "/api/v1/staff/{id}", Rule: hrOnly, Object: "staff", Handler: s.apiUpdateStaff,
+			API: &apiOp{ID: "updateStaff", Summary: "Change a staff member (transfers take effective_date)", Tag: "staff", Body: "StaffPatch", Resp: "Staff", IfMatch: true}},
+
+		{Method: "GET", Pattern: "/api/v1/tenants", Rule: operator, Handler: s.apiListTenants,
+			API: &apiOp{ID: "listTenants", Summary: "List tenants (operator)", Tag: "tenants", Resp: "Tenant", List: true, Query: pagingParams}},
+		{Method: "GET", Pattern: "/api/v1/tenants/{id}", Rule: operator, Object: "tenant", Handler: s.apiGetTenant,
+			API: &apiOp{ID: "getTenant", Summary: "Get a tenant (operator)", Tag: "tenants", Resp: "Tenant"}},
+		{Method: "POST", Pattern: "/api/v1/tenants", Rule: operator, Handler: s.apiCreateTenant,
+			API: &apiOp{ID: "createTenant", Summary: "Create a tenant (operator)", Tag: "tenants", Body: "TenantInput", Resp: "Tenant", Status: 201, Idempotent: true}},
+		{Method: "PATCH", Pattern: "/api/v1/tenants/{id}", Rule: operator, Object: "tenant", Handler: s.apiUpdateTenant,
+			API: &apiOp{ID: "updateTenant", Summary: "Change a tenant's name, type or sizes (operator)", Tag: "tenants", Body: "TenantPatch", Resp: "Tenant", IfMatch: true}},
+
+		{Method: "GET", Pattern: "/api/v1/tokens", Rule: signed, Handler: s.apiListTokens,
+			API: &apiOp{ID: "listTokens", Summary: "List your API tokens", Tag: "tokens", Resp: "Token", List: true, Query: pagingParams}},
+		{Method: "POST", Pattern: "/api/v1/tokens", Rule: signed, Handler: s.apiCreateToken,
+			API: &apiOp{ID: "createToken", Summary: "Create an API token (the secret is returned once)", Tag: "tokens", Body: "TokenInput", Resp: "NewToken", Status: 201, Idempotent: true}},
+		{Method: "DELETE", Pattern: "/api/v1/tokens/{id}", Rule: signed, Object: "token", Handler: s.apiRevokeToken,
+			API: &apiOp{ID: "revokeToken", Summary: "Revoke one of your API tokens", Tag: "tokens", Status: 204}},
+	}
+}
+
+// guardAPI authenticates an API request (token or session) and applies the
+// route's rule, answering with problem details instead of pages.
+func (s *Server) guardAPI(w http.ResponseWriter, r *http.Request, rt Route) {
+	var p *auth.Principal
+	if h := r.Header.Get("Authorization"); h != "" {
+		var ok bool
+		if p, ok = s.tokenPrincipal(w, r, h); !ok {
+			return
+		}
+	} else {
+		p = s.loadSession(w, r)
+	}
+	if p != nil {
+		ri := info(r)
+		ri.tenantID, ri.userID = p.TenantID, p.UserID
+		r = r.WithContext(withPrincipal(r.Context(), p))
+	}
+	if !rt.Rule.Public {
+		switch {
+		case p == nil:
+			w.Header().Set("WWW-Authenticate", `Bearer realm="telework"`)
+			s.problem(w, r, http.StatusUnauthorized, apperr.New(apperr.Unauthorized, "api.unauthorized"))
+			return
+		case !rt.Rule.Allows(p):
+			s.problem(w, r, http.StatusForbidden, apperr.Forbid())
+			return
+		case p.MustChange:
+			s.problem(w, r, http.StatusForbidden, apperr.New(apperr.Forbidden, "api.must_change_password"))
+			return
+		case p.ReadOnly && r.Method != http.MethodGet && r.Method != http.MethodHead:
+			s.problem(w, r, http.StatusForbidden, apperr.New(apperr.Forbidden, "api.read_only_token"))
+			return
+		}
+	}
+	if rt.API != nil && rt.API.Idempotent && r.Header.Get("Idempotency-Key") != "" && p != nil {
+		s.idempotent(w, r, p, rt.Handler)
+		return
+	}
+	rt.Handler(w, r)
+}
+
+const tokenPrefix = "tw_"
+
+// tokenPrincipal resolves "Bearer tw_…" to the owner's principal. Revoked,
+// expired and unknown tokens get the same 401.
+func (s *Server) tokenPrincipal(w http.ResponseWriter, r *http.Request, header string) (*auth.Principal, bool) {
+	token, ok := strings.CutPrefix(header, "Bearer ")
+	token = strings.TrimSpace(token)
+	deny := func() (*auth.Principal, bool) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="telework", error="invalid_token"`)
+		s.problem(w, r, http.StatusUnauthorized, apperr.New(apperr.Unauthorized, "api.invalid_token"))
+		return nil, false
+	}
+	if !ok || !strings.HasPrefix(token, tokenPrefix) || len(token) > 100 {
+		return deny()
+	}
+	t, err := s.db.FindAPITokenByHash(r.Context(), auth.HashToken(token))
+	if err != nil {
+		if apperr.CodeOf(err) != apperr.NotFound {
+			s.log.Error("token lookup", "request_id", requestID(r), "err", err)
+		}
+		return deny()
+	}
+	if !t.Active(s.db.Now()) {
+		return deny()
+	}
+	p, err := s.principalFor(r.Context(), t.TenantID, t.UserID)
+	if err != nil {
+		return deny() // the owner was disabled or removed
+	}
+	p.TokenID, p.TokenName, p.ReadOnly = t.ID, t.Name, t.ReadOnly
+	if err := s.db.TouchAPIToken(r.Context(), t.ID); err != nil {
+		s.log.Warn("token touch", "request_id", requestID(r), "err", err)
+	}
+	return p, true
+}
+
+// problemBody is RFC 9457 problem details plus per-field errors.
+type problemBody struct {
+	Type      string         `json:"type"`
+	Title     string         `json:"title"`
+	Status    int            `json:"status"`
+	Detail    string         `json:"detail,omitempty"`
+	Instance  string         `json:"instance"`
+	RequestID string         `json:"request_id"`
+	Errors    []problemField `json:"errors,omitempty"`
+}
+
+type problemField struct {
+	Field  string `json:"field"`
+	Detail string `json:"detail"`
+}
+
+func apiLang(r *http.Request) string { return i18n.FromAcceptLanguage(r.Header.Get("Accept-Language")) }
+
+// problem writes err as problem details in the caller's language.
+func (s *Server) problem(w http.ResponseWriter, r *http.Request, status int, err error) {
+	lang := apiLang(r)
+	code := apperr.CodeOf(err)
+	if status >= 500 || code == apperr.Internal {
+		s.log.Error("internal error", "request_id", requestID(r), "route", info(r).route, "err", err)
+		status, err = http.StatusInternalServerError, apperr.New(apperr.Internal, "error.internal")
+		code = apperr.Internal
+	}
+	body := problemBody{Type: "urn:telework:problem:" + string(code), Title: i18n.T(lang, "problem."+string(code), nil),
+		Status: status, Detail: i18n.Error(lang, err), Instance: r.URL.Path, RequestID: requestID(r)}
+	if e := apperr.As(err); e != nil {
+		msgs := i18n.FieldMessages(lang, err)
+		for _, f := range e.Fields {
+			if m, ok := msgs[f.Field]; ok {
+				body.Errors = append(body.Errors, problemField{f.Field, m})
+				delete(msgs, f.Field)
+			}
+		}
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Content-Language", lang)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
+}
+
+// apiFail maps an application error to its status.
+func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
+	status := http.StatusInternalServerError
+	switch apperr.CodeOf(err) {
+	case apperr.NotFound:
+		status = http.StatusNotFound
+	case apperr.Invalid:
+		status = http.StatusUnprocessableEntity
+	case apperr.Conflict:
+		status = http.StatusConflict
+		if e := apperr.As(err); e != nil && e.Key == "error.stale" {
+			status = http.StatusPreconditionFailed
+		}
+	case apperr.Forbidden:
+		status = http.StatusForbidden
+	case apperr.Unauthorized:
+		status = http.StatusUnauthorized
+	}
+	s.problem(w, r, status, err)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+// decodeJSON reads a JSON object into dst, refusing unknown fields and
+// wrong types with a field error naming the field.
+func decodeJSON(r *http.Request, dst any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return apperr.New(apperr.Invalid, "api.content_type")
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		var v apperr.Validation
+		var te *json.UnmarshalTypeError
+		var mbe *http.MaxBytesError
+		switch {
+		case errors.As(err, &mbe):
+			return apperr.New(apperr.Invalid, "error.too_large")
+		case errors.As(err, &te):
+			v.Add(te.Field, "field.json_type", map[string]any{"Type": te.Type.String()})
+			return v.Err()
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			v.Add(name, "field.unknown", nil)
+			return v.Err()
+		case errors.Is(err, io.EOF):
+			return apperr.New(apperr.Invalid, "api.empty_body")
+		default:
+			return apperr.New(apperr.Invalid, "api.bad_json")
+		}
+	}
+	if dec.More() {
+		return apperr.New(apperr.Invalid, "api.bad_json")
+	}
+	return nil
+}
+
+// etag is a resource's version as an entity tag.
+func etag(kind string, id, version int64) string {
+	return fmt.Sprintf(`"%s-%d-v%d"`, kind, id, version)
+}
+
+// ifMatch reads the version from If-Match. It answers 428 when the header
+// is missing and 412 when it names another object.
+func (s *Server) ifMatch(w http.ResponseWriter, r *http.Request, kind string, id int64) (int64, bool) {
+	h := strings.TrimPrefix(strings.TrimSpace(r.Header.Get("If-Match")), "W/")
+	if h == "" {
+		s.problem(w, r, http.StatusPreconditionRequired, apperr.New(apperr.Invalid, "api.if_match_required"))
+		return 0, false
+	}
+	prefix := fmt.Sprintf(`"%s-%d-v`, kind, id)
+	if !strings.HasPrefix(h, prefix) || !strings.HasSuffix(h, `"`) {
+		s.problem(w, r, http.StatusPreconditionFailed, apperr.ConflictStale())
+		return 0, false
+	}
+	v, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(h, prefix), `"`), 10, 64)
+	if err != nil {
+		s.problem(w, r, http.StatusPreconditionFailed, apperr.ConflictStale())
+		return 0, false
+	}
+	return v, true
+}
+
+// page is the list envelope.
+type page[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor,omitempty"`
+	Total      int    `json:"total"`
+}
+
+func encodeCursor(afterID int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("id:" + strconv.FormatInt(afterID, 10)))
+}
+
+// paging reads limit and cursor; a malformed one is a field error.
+func paging(r *http.Request) (limit int, after int64, err error) {
+	var v apperr.Validation
+	limit = 50
+	if s := r.URL.Query().Get("limit"); s != "" {
+		n, perr := strconv.Atoi(s)
+		if perr != nil || n < 1 || n > 200 {
+			v.Add("limit", "field.range", map[string]any{"Min": 1, "Max": 200})
+		}
+		limit = n
+	}
+	if c := r.URL.Query().Get("cursor"); c != "" {
+		b, derr := base64.RawURLEncoding.DecodeString(c)
+		rest, ok := strings.CutPrefix(string(b), "id:")
+		n, perr := strconv.ParseInt(rest, 10, 64)
+		if derr != nil || !ok || perr != nil || n < 0 {
+			v.Add("cursor", "field.cursor", nil)
+		}
+		after = n
+	}
+	return limit, after, v.Err()
+}
+
+// queryInt reads an optional integer query parameter.
+func queryInt(r *http.Request, name string, v *apperr.Validation) int64 {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		v.Add(name, "field.integer", nil)
+	}
+	return n
+}
+
+func queryBool(r *http.Request, name string, v *apperr.Validation) bool {
+	switch r.URL.Query().Get(name) {
+	case "", "false", "0":
+		return false
+	case "true", "1":
+		return true
+	}
+	v.Add(name, "field.boolean", nil)
+	return false
+}
+
+// recorder keeps a copy of what a handler wrote, for idempotent replay.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	buf    bytes.Buffer
+}
+
+func (rw *recorder) WriteHeader(code int) { rw.status = code; rw.ResponseWriter.WriteHeader(code) }
+func (rw *recorder) Write(b []byte) (int, error) {
+	if rw.status == 0 {
+		rw.status = http.StatusOK
+	}
+	rw.buf.Write(b)
+	return rw.ResponseWriter.Write(b)
+}
+
+// idempotent runs a POST once per Idempotency-Key: a retry with the same
+// key and body replays the stored response; the same key with another body
+// is refused; a retry while the first is still running gets 409.
+func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, p *auth.Principal, next http.HandlerFunc) {
+	key := r.Header.Get("Idempotency-Key")
+	if len(key) > 200 {
+		var v apperr.Validation
+		v.Add("Idempotency-Key", "field.too_long", map[string]any{"Max": 200})
+		s.problem(w, r, http.StatusBadRequest, v.Err())
+		return
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		s.problem(w, r, http.StatusRequestEntityTooLarge, apperr.New(apperr.Invalid, "error.too_large"))
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.Path+"\n"), body...))
+	hash := hex.EncodeToString(sum[:])
+	prev, err := s.db.ClaimIdempotencyKey(r.Context(), p.TenantID, p.UserID, key, hash)
+	if err != nil {
+		s.problem(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	if prev != nil {
+		switch {
+		case prev.RequestHash != hash:
+			s.problem(w, r, http.StatusUnprocessableEntity, apperr.New(apperr.Invalid, "api.idempotency_mismatch"))
+		case prev.Status == 0:
+			s.problem(w, r, http.StatusConflict, apperr.New(apperr.Conflict, "api.idempotency_running"))
+		default:
+			if prev.Location != "" {
+				w.Header().Set("Location", prev.Location)
+			}
+			w.Header().Set("Content-Type", prev.ContentType)
+			w.Header().Set("Idempotent-Replayed", "true")
+			w.WriteHeader(prev.Status)
+			_, _ = io.WriteString(w, prev.Body)
+		}
+		return
+	}
+	rec := &recorder{ResponseWriter: w}
+	next(rec, r)
+	ctx := r.Context()
+	if rec.status >= 500 || rec.status == 0 {
+		_ = s.db.ReleaseIdempotencyKey(ctx, p.TenantID, p.UserID, key)
+		return
+	}
+	if err := s.db.CompleteIdempotencyKey(ctx, p.TenantID, p.UserID, key, storeIdem(rec)); err != nil {
+		s.log.Error("idempotency store", "request_id", requestID(r), "err", err)
+	}
+}
+
+func storeIdem(rec *recorder) store.Idempotent {
+	return store.Idempotent{Status: rec.status, ContentType: rec.Header().Get("Content-Type"),
+		Location: rec.Header().Get("Location"), Body: rec.buf.String()}
+}

@@ -1,0 +1,299 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"telework/internal/org"
+	"telework/internal/telemetry"
+)
+
+// The OpenAPI 3.1 document is built from the route table, so a route and
+// its documentation cannot drift apart; the schemas below describe the
+// JSON shapes in api_org.go and tokens.go.
+
+func obj(required []string, props map[string]any) map[string]any {
+	m := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+	if len(required) > 0 {
+		m["required"] = required
+	}
+	return m
+}
+
+func str(desc string) map[string]any { return map[string]any{"type": "string", "description": desc} }
+func integer(desc string) map[string]any {
+	return map[string]any{"type": "integer", "format": "int64", "description": desc}
+}
+func boolean(desc string) map[string]any { return map[string]any{"type": "boolean", "description": desc} }
+func enum[T ~string](vals []T, desc string) map[string]any {
+	ss := make([]string, len(vals))
+	for i, v := range vals {
+		ss[i] = string(v)
+	}
+	return map[string]any{"type": "string", "enum": ss, "description": desc}
+}
+func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
+func nullable(t string, desc string) map[string]any {
+	return map[string]any{"type": []string{t, "null"}, "description": desc}
+}
+func dateTime(desc string) map[string]any {
+	return map[string]any{"type": "string", "format": "date-time", "description": desc}
+}
+
+func schemas() map[string]any {
+	sensitive := obj([]string{"gender", "age_band", "care", "commute_minutes"}, map[string]any{
+		"gender":          map[string]any{"type": "string", "enum": append([]string{""}, org.Genders...)},
+		"age_band":        map[string]any{"type": "string", "enum": append([]string{""}, org.AgeBands...)},
+		"care":            map[string]any{"type": "string", "enum": append([]string{""}, org.Cares...)},
+		"commute_minutes": map[string]any{"type": "integer", "minimum": 0, "maximum": 600},
+	})
+	staffProps := func(input bool) map[string]any {
+		m := map[string]any{
+			"staff_no":      str("職員番号"),
+			"name":          str("氏名"),
+			"kana":          str("ふりがな (ひらがな or カタカナ)"),
+			"email":         str("e-mail address"),
+			"unit_id":       integer("所属 unit id"),
+			"title":         str("役職名"),
+			"rank":          enum(org.Ranks, "職層"),
+			"is_supervisor": boolean("所属長・係長 (在席確認者)"),
+			"employment":    enum(org.Employments, "任用区分"),
+			"job_type":      enum(org.JobTypes, "職種"),
+			"retired":       boolean("left the organisation (退職)"),
+			"sensitive": map[string]any{"description": "opt-in analysis attributes; HR only; null = no consent",
+				"oneOf": []any{ref("Sensitive"), map[string]any{"type": "null"}}},
+		}
+		if input {
+			m["effective_date"] = map[string]any{"type": "string", "format": "date", "description": "発令日 of a transfer (YYYY-MM-DD); default today"}
+		} else {
+			m["id"] = integer("id")
+			m["unit_name"] = str("unit name")
+			m["version"] = integer("version, also in the ETag")
+			m["updated_at"] = dateTime("last change")
+		}
+		return m
+	}
+	unitProps := func(input bool) map[string]any {
+		m := map[string]any{
+			"parent_id":  nullable("integer", "parent unit; null or 0 = top level"),
+			"code":       str("unit code (所属コード)"),
+			"name":       str("name"),
+			"level":      str("level as the tenant calls it: 部, 局, 課, 室, 係, 担当 …"),
+			"sort_order": map[string]any{"type": "integer"},
+		}
+		if input {
+			m["effective_date"] = map[string]any{"type": "string", "format": "date", "description": "when a rename or move takes effect"}
+		} else {
+			m["id"] = integer("id")
+			m["retired"] = boolean("closed")
+			m["path"] = map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "description": "names from the top"}
+			m["version"] = integer("version, also in the ETag")
+		}
+		return m
+	}
+	tenantProps := map[string]any{
+		"slug":                str("organisation code used at sign-in"),
+		"name":                str("name, e.g. 松本市"),
+		"kind":                enum(org.TenantKinds, "都道府県 / 政令市 / 市区町村"),
+		"staff_size":          map[string]any{"type": "integer", "minimum": 0},
+		"general_admin_staff": map[string]any{"type": "integer", "minimum": 0, "description": "一般行政職員数"},
+	}
+	tenantOut := map[string]any{"id": integer("id"), "created_at": dateTime("created"), "version": integer("version")}
+	for k, v := range tenantProps {
+		tenantOut[k] = v
+	}
+	tokenProps := map[string]any{
+		"id": integer("id"), "name": str("label"), "prefix": str("first characters of the secret"),
+		"read_only": boolean("may only read"), "created_at": dateTime("created"), "expires_at": dateTime("expiry"),
+		"last_used_at": nullable("string", "last use (date-time)"), "revoked_at": nullable("string", "revocation (date-time)"),
+	}
+	return map[string]any{
+		"Problem": map[string]any{"type": "object", "description": "RFC 9457 problem details",
+			"required": []string{"type", "title", "status", "instance", "request_id"},
+			"properties": map[string]any{
+				"type": str("problem type URI"), "title": str("summary in the caller's language"), "status": map[string]any{"type": "integer"},
+				"detail": str("explanation"), "instance": str("request path"), "request_id": str("for the operator's logs"),
+				"errors": map[string]any{"type": "array", "items": obj([]string{"field", "detail"}, map[string]any{"field": str("field name"), "detail": str("what is wrong")})},
+			}},
+		"Sensitive":   sensitive,
+		"Staff":       obj([]string{"id", "staff_no", "name", "kana", "email", "unit_id", "unit_name", "title", "rank", "is_supervisor", "employment", "job_type", "retired", "version", "updated_at"}, staffProps(false)),
+		"StaffInput":  obj([]string{"staff_no", "name", "kana", "unit_id"}, staffProps(true)),
+		"StaffPatch":  obj(nil, staffProps(true)),
+		"Unit":        obj([]string{"id", "parent_id", "code", "name", "level", "sort_order", "retired", "path", "version"}, unitProps(false)),
+		"UnitInput":   obj([]string{"code", "name", "level"}, unitProps(true)),
+		"UnitPatch":   obj(nil, unitProps(true)),
+		"Tenant":      obj([]string{"id", "slug", "name", "kind", "staff_size", "general_admin_staff", "created_at", "version"}, tenantOut),
+		"TenantInput": obj([]string{"slug", "name", "kind"}, tenantProps),
+		"TenantPatch": obj(nil, map[string]any{"name": tenantProps["name"], "kind": tenantProps["kind"], "staff_size": tenantProps["staff_size"], "general_admin_staff": tenantProps["general_admin_staff"]}),
+		"Token":       obj([]string{"id", "name", "prefix", "read_only", "created_at", "expires_at", "last_used_at", "revoked_at"}, tokenProps),
+		"TokenInput": obj([]string{"name"}, map[string]any{"name": str("label"), "read_only": boolean("may only read"),
+			"expires_in_days": map[string]any{"type": "integer", "minimum": 1, "maximum": maxTokenDays, "default": 90}}),
+		"NewToken": obj([]string{"token", "info"}, map[string]any{"token": str("the secret; shown only in this response"), "info": ref("Token")}),
+		"Me": obj([]string{"tenant", "user", "staff"}, map[string]any{
+			"tenant": map[string]any{"type": "object"}, "user": map[string]any{"type": "object"},
+			"staff": map[string]any{"oneOf": []any{ref("Staff"), map[string]any{"type": "null"}}}}),
+	}
+}
+
+var pathParamRE = regexp.MustCompile(`\{([a-z_]+)\}`)
+
+func problemResponse(desc string) map[string]any {
+	return map[string]any{"description": desc, "content": map[string]any{
+		"application/problem+json": map[string]any{"schema": ref("Problem")}}}
+}
+
+// openAPIDocument builds the document from the API routes.
+func (s *Server) openAPIDocument() map[string]any {
+	paths := map[string]any{}
+	for _, rt := range s.routes {
+		if rt.API == nil {
+			continue
+		}
+		op := rt.API
+		item, _ := paths[rt.Pattern].(map[string]any)
+		if item == nil {
+			item = map[string]any{}
+			paths[rt.Pattern] = item
+		}
+		var params []any
+		for _, m := range pathParamRE.FindAllStringSubmatch(rt.Pattern, -1) {
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "integer", "format": "int64"}})
+		}
+		for _, q := range op.Query {
+			params = append(params, map[string]any{"name": q.Name, "in": "query", "required": false, "description": q.Desc, "schema": map[string]any{"type": q.Type}})
+		}
+		if op.IfMatch {
+			params = append(params, map[string]any{"name": "If-Match", "in": "header", "required": true, "description": "the ETag from GET", "schema": map[string]any{"type": "string"}})
+		}
+		if op.Idempotent {
+			params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header", "required": false, "description": "retry-safe key (up to 200 characters)", "schema": map[string]any{"type": "string", "maxLength": 200}})
+		}
+		params = append(params, map[string]any{"name": "Accept-Language", "in": "header", "required": false, "description": "ja (default) or en for messages", "schema": map[string]any{"type": "string"}})
+		status := op.Status
+		if status == 0 {
+			status = 200
+		}
+		responses := map[string]any{
+			"401": problemResponse("not signed in, or the token is invalid, expired or revoked"),
+			"403": problemResponse("the caller's roles do not allow this"),
+			"default": problemResponse("error"),
+		}
+		ok := map[string]any{"description": "success"}
+		if op.Resp != "" {
+			schema := ref(op.Resp)
+			if op.List {
+				schema = obj([]string{"items", "total"}, map[string]any{
+					"items":       map[string]any{"type": "array", "items": ref(op.Resp)},
+					"next_cursor": str("pass as ?cursor= for the next page; absent on the last page"),
+					"total":       map[string]any{"type": "integer"},
+				})
+			}
+			ok["content"] = map[string]any{"application/json": map[string]any{"schema": schema}}
+		}
+		responses[itoa(int64(status))] = ok
+		if strings.Contains(rt.Pattern, "{") {
+			responses["404"] = problemResponse("no such object in your organisation")
+		}
+		if op.Body != "" {
+			responses["422"] = problemResponse("invalid input; errors[] names each field")
+		}
+		if op.IfMatch {
+			responses["412"] = problemResponse("the object changed since your GET (stale If-Match)")
+			responses["428"] = problemResponse("If-Match is required")
+		}
+		o := map[string]any{"operationId": op.ID, "summary": op.Summary, "tags": []string{op.Tag}, "responses": responses,
+			"security": []any{map[string]any{"bearer": []string{}}, map[string]any{"session": []string{}}}}
+		if len(params) > 0 {
+			o["parameters"] = params
+		}
+		if op.Body != "" {
+			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": ref(op.Body)}}}
+		}
+		item[strings.ToLower(rt.Method)] = o
+	}
+	return map[string]any{
+		"openapi": "3.1.0",
+		"info": map[string]any{"title": "telework API", "version": telemetry.Version,
+			"description": "テレワーク推進システムの API。認証は個人の API トークン (Authorization: Bearer tw_…)。エラーは RFC 9457 形式で、Accept-Language により日本語または英語。"},
+		"servers": []any{map[string]any{"url": "/"}},
+		"paths":   paths,
+		"components": map[string]any{
+			"schemas": schemas(),
+			"securitySchemes": map[string]any{
+				"bearer":  map[string]any{"type": "http", "scheme": "bearer", "description": "personal API token (tw_…)"},
+				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": sessionCookie},
+			},
+		},
+	}
+}
+
+var (
+	openAPIOnce sync.Once
+	openAPIJSON []byte
+)
+
+// OpenAPIJSON is the document as served.
+func (s *Server) OpenAPIJSON() []byte {
+	openAPIOnce.Do(func() {
+		openAPIJSON, _ = json.MarshalIndent(s.openAPIDocument(), "", "  ")
+	})
+	return openAPIJSON
+}
+
+func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_, _ = w.Write(s.OpenAPIJSON())
+}
+
+// apiDocsPage renders the document for people: every operation with its
+// parameters and shapes, no JavaScript and nothing from outside.
+func (s *Server) apiDocsPage(w http.ResponseWriter, r *http.Request) {
+	type opView struct {
+		Method, Path, Summary, Body, Resp, Status string
+		Params                                    []apiParam
+		List, IfMatch, Idempotent                 bool
+		Rule                                      string
+	}
+	var ops []opView
+	for _, rt := range s.routes {
+		if rt.API == nil {
+			continue
+		}
+		st := rt.API.Status
+		if st == 0 {
+			st = 200
+		}
+		ov := opView{Method: rt.Method, Path: rt.Pattern, Summary: rt.API.Summary, Body: rt.API.Body, Resp: rt.API.Resp,
+			Status: itoa(int64(st)), Params: rt.API.Query, List: rt.API.List, IfMatch: rt.API.IfMatch, Idempotent: rt.API.Idempotent}
+		switch {
+		case rt.Rule.Operator:
+			ov.Rule = "operator"
+		case rt.Rule.AnyUser, rt.Rule.Signed:
+			ov.Rule = "any"
+		default:
+			var rs []string
+			for _, x := range rt.Rule.Roles {
+				rs = append(rs, string(x))
+			}
+			ov.Rule = strings.Join(rs, ", ")
+		}
+		ops = append(ops, ov)
+	}
+	sc := schemas()
+	names := make([]string, 0, len(sc))
+	for n := range sc {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	type schemaView struct{ Name, JSON string }
+	var svs []schemaView
+	for _, n := range names {
+		b, _ := json.MarshalIndent(sc[n], "", "  ")
+		svs = append(svs, schemaView{n, string(b)})
+	}
+	s.render(w, r, http.StatusOK, "api_docs", "apidocs.title", map[string]any{"Ops": ops, "Schemas": svs}, nil)
+}

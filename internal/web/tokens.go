@@ -1,0 +1,202 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"telework/internal/apperr"
+	"telework/internal/auth"
+	"telework/internal/store"
+)
+
+// Personal API tokens: created, listed and revoked by their owner, in the
+// UI (/tokens, /operator/tokens) and through the API itself.
+
+const maxTokenDays = 365
+
+type tokenJSON struct {
+	ID         int64      `json:"id"`
+	Name       string     `json:"name"`
+	Prefix     string     `json:"prefix"`
+	ReadOnly   bool       `json:"read_only"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ExpiresAt  time.Time  `json:"expires_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+	RevokedAt  *time.Time `json:"revoked_at"`
+}
+
+func toTokenJSON(t *store.APIToken) tokenJSON {
+	j := tokenJSON{ID: t.ID, Name: t.Name, Prefix: t.Prefix, ReadOnly: t.ReadOnly, CreatedAt: t.CreatedAt, ExpiresAt: t.ExpiresAt}
+	if !t.LastUsedAt.IsZero() {
+		l := t.LastUsedAt
+		j.LastUsedAt = &l
+	}
+	if !t.RevokedAt.IsZero() {
+		rv := t.RevokedAt
+		j.RevokedAt = &rv
+	}
+	return j
+}
+
+type tokenInput struct {
+	Name     string `json:"name"`
+	Days     int    `json:"expires_in_days"`
+	ReadOnly bool   `json:"read_only"`
+}
+
+func (in *tokenInput) validate() error {
+	var v apperr.Validation
+	in.Name = strings.TrimSpace(in.Name)
+	switch n := utf8.RuneCountInString(in.Name); {
+	case n == 0:
+		v.Add("name", "field.required", nil)
+	case n > 60:
+		v.Add("name", "field.too_long", map[string]any{"Max": 60})
+	}
+	if in.Days < 1 || in.Days > maxTokenDays {
+		v.Add("expires_in_days", "field.range", map[string]any{"Min": 1, "Max": maxTokenDays})
+	}
+	return v.Err()
+}
+
+// newToken issues a token for the principal's account. A token is tied to
+// the account, so it can never do more than the account's current roles.
+func (s *Server) newToken(ctx context.Context, p *auth.Principal, in tokenInput) (*store.APIToken, string, error) {
+	if err := in.validate(); err != nil {
+		return nil, "", err
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return nil, "", err
+	}
+	secret := tokenPrefix + base64.RawURLEncoding.EncodeToString(b)
+	t := &store.APIToken{TenantID: p.TenantID, UserID: p.UserID, Name: in.Name, Prefix: secret[:10], ReadOnly: in.ReadOnly,
+		ExpiresAt: s.db.Now().Add(time.Duration(in.Days) * 24 * time.Hour).UTC().Truncate(time.Microsecond)}
+	if err := s.db.CreateAPIToken(ctx, actorOf(p), t, auth.HashToken(secret)); err != nil {
+		return nil, "", err
+	}
+	return t, secret, nil
+}
+
+func (s *Server) apiListTokens(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	limit, after, err := paging(r)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	ts, err := s.db.FindAPITokens(r.Context(), p.TenantID, p.UserID)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	out := page[tokenJSON]{Items: []tokenJSON{}, Total: len(ts)}
+	for _, t := range ts { // newest first: ids descend
+		if (after == 0 || t.ID < after) && len(out.Items) < limit {
+			out.Items = append(out.Items, toTokenJSON(t))
+		}
+	}
+	if n := len(out.Items); n == limit && out.Items[n-1].ID != ts[len(ts)-1].ID {
+		out.NextCursor = encodeCursor(out.Items[n-1].ID)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) apiCreateToken(w http.ResponseWriter, r *http.Request) {
+	in := tokenInput{Days: 90}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	t, secret, err := s.newToken(r.Context(), principal(r), in)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/tokens")
+	writeJSON(w, http.StatusCreated, map[string]any{"token": secret, "info": toTokenJSON(t)})
+}
+
+func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	id, ok := pathID(r)
+	if !ok {
+		s.apiFail(w, r, apperr.NotFoundErr("token"))
+		return
+	}
+	if err := s.db.RevokeAPIToken(r.Context(), actorOf(p), p.TenantID, p.UserID, id); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// --- pages ---
+
+func tokensPath(p *auth.Principal) string {
+	if p.IsOperator() {
+		return "/operator/tokens"
+	}
+	return "/tokens"
+}
+
+func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request) {
+	s.tokensPageWith(w, r, http.StatusOK, tokenInput{Days: 90}, "", nil)
+}
+
+func (s *Server) tokensPageWith(w http.ResponseWriter, r *http.Request, status int, in tokenInput, secret string, err error) {
+	p := principal(r)
+	ts, ferr := s.db.FindAPITokens(r.Context(), p.TenantID, p.UserID)
+	if ferr != nil {
+		s.serverError(w, r, ferr)
+		return
+	}
+	now := s.db.Now()
+	rows := make([]map[string]any, 0, len(ts))
+	for _, t := range ts {
+		rows = append(rows, map[string]any{"T": t, "Active": t.Active(now)})
+	}
+	s.render(w, r, status, "tokens", "tokens.title", map[string]any{
+		"Tokens": rows, "Form": in, "Secret": secret, "Action": tokensPath(p), "Max": maxTokenDays}, err)
+}
+
+func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	fm := newForm(r)
+	in := tokenInput{Name: fm.str("name"), Days: fm.int("expires_in_days", 0), ReadOnly: fm.bool("read_only")}
+	if err := fm.v.Err(); err != nil {
+		s.tokensPageWith(w, r, http.StatusUnprocessableEntity, in, "", err)
+		return
+	}
+	_, secret, err := s.newToken(r.Context(), principal(r), in)
+	if err != nil {
+		if apperr.CodeOf(err) == apperr.Invalid {
+			s.tokensPageWith(w, r, http.StatusUnprocessableEntity, in, "", err)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.tokensPageWith(w, r, http.StatusCreated, tokenInput{Days: 90}, secret, nil)
+}
+
+func (s *Server) tokenRevoke(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	id, ok := pathID(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	if err := s.db.RevokeAPIToken(r.Context(), actorOf(p), p.TenantID, p.UserID, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flashRedirect(w, r, tokensPath(p), "flash.token_revoked")
+}
