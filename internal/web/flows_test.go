@@ -275,3 +275,21 @@ func TestAuditorSeesOnlyTheLog(t *testing.T) {
 		}
 	})
 }
+
+func TestErrorSummaryFollowsTheForm(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		res := w.do("POST", "/staff", url.Values{"commute_minutes": {"x"}, "sensitive_opt_in": {"1"}}, w.session(t, "hr"))
+		summary := res.body[strings.Index(res.body, `id="error-summary"`):]
+		summary = summary[:strings.Index(summary, "</div>")]
+		order := []string{"#f-staff_no", "#f-name", "#f-kana", "#f-unit_id", "#f-commute_minutes"}
+		last := -1
+		for _, a := range order {
+			i := strings.Index(summary, a)
+			if i < 0 || i < last {
+				t.Fatalf("summary order: %s missing or out of place in\n%s", a, summary)
+			}
+			last = i
+		}
+	})
+}

@@ -5,9 +5,11 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"net/http"
 	"path"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -53,6 +55,9 @@ type view struct {
 	Data     any
 	Summary  string            // error summary, if any
 	Errors   map[string]string // field → message
+	// ErrorList is the summary in the order the fields appear on the page.
+	ErrorList []fieldMessage
+	fieldSeq  []string // field names in the order the page rendered them
 	Flash    string
 	Nav      []navItem
 	AssetVer string
@@ -63,7 +68,36 @@ type navItem struct {
 	Current     bool
 }
 
-func (v *view) FieldErr(field string) string { return v.Errors[field] }
+func (v *view) FieldErr(field string) string {
+	v.fieldSeq = append(v.fieldSeq, field)
+	return v.Errors[field]
+}
+
+type fieldMessage struct{ Field, Message string }
+
+// orderErrors lists messages by the fields' order on the page; fields the
+// page did not render come last, by name.
+func orderErrors(errs map[string]string, seq []string) []fieldMessage {
+	out := make([]fieldMessage, 0, len(errs))
+	done := map[string]bool{}
+	for _, f := range seq {
+		if m, ok := errs[f]; ok && !done[f] {
+			out = append(out, fieldMessage{f, m})
+			done[f] = true
+		}
+	}
+	var rest []string
+	for f := range errs {
+		if !done[f] {
+			rest = append(rest, f)
+		}
+	}
+	sort.Strings(rest)
+	for _, f := range rest {
+		out = append(out, fieldMessage{f, errs[f]})
+	}
+	return out
+}
 
 // T translates in the page's language.
 func (v *view) T(key string, args ...any) string {
@@ -160,6 +194,13 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	if !ok {
 		s.serverError(w, r, fmt.Errorf("web: no template %q", page))
 		return
+	}
+	if len(v.Errors) > 0 {
+		// A first pass learns the order of the fields on the page, so the
+		// summary at the top lists the errors in reading order.
+		if terr := tpl.Execute(io.Discard, v); terr == nil {
+			v.ErrorList = orderErrors(v.Errors, v.fieldSeq)
+		}
 	}
 	var buf bytes.Buffer
 	if terr := tpl.Execute(&buf, v); terr != nil {
@@ -297,6 +338,7 @@ type fieldView struct {
 // Field builds a fieldView. opts: "required", "type=email",
 // "autocomplete=username", "hint=key", "inputmode=numeric", "label=key".
 func (v *view) Field(name string, value any, opts ...string) fieldView {
+	v.fieldSeq = append(v.fieldSeq, name)
 	f := fieldView{Name: name, ID: "f-" + name, Label: v.T("fieldname." + name), Type: "text", Value: value, Error: v.FieldErr(name)}
 	for _, o := range opts {
 		k, val, _ := strings.Cut(o, "=")
