@@ -28,7 +28,9 @@ func str(desc string) map[string]any { return map[string]any{"type": "string", "
 func integer(desc string) map[string]any {
 	return map[string]any{"type": "integer", "format": "int64", "description": desc}
 }
-func boolean(desc string) map[string]any { return map[string]any{"type": "boolean", "description": desc} }
+func boolean(desc string) map[string]any {
+	return map[string]any{"type": "boolean", "description": desc}
+}
 func enum[T ~string](vals []T, desc string) map[string]any {
 	ss := make([]string, len(vals))
 	for i, v := range vals {
@@ -178,8 +180,8 @@ func (s *Server) openAPIDocument() map[string]any {
 			status = 200
 		}
 		responses := map[string]any{
-			"401": problemResponse("not signed in, or the token is invalid, expired or revoked"),
-			"403": problemResponse("the caller's roles do not allow this"),
+			"401":     problemResponse("not signed in, or the token is invalid, expired or revoked"),
+			"403":     problemResponse("the caller's roles do not allow this"),
 			"default": problemResponse("error"),
 		}
 		ok := map[string]any{"description": "success"}

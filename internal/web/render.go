@@ -47,20 +47,20 @@ func loadTemplates() (*templates, error) {
 
 // view is what every page template receives.
 type view struct {
-	Lang     string
-	P        *auth.Principal
-	Title    string
-	Path     string
-	Query    string
-	Data     any
-	Summary  string            // error summary, if any
-	Errors   map[string]string // field → message
+	Lang    string
+	P       *auth.Principal
+	Title   string
+	Path    string
+	Query   string
+	Data    any
+	Summary string            // error summary, if any
+	Errors  map[string]string // field → message
 	// ErrorList is the summary in the order the fields appear on the page.
 	ErrorList []fieldMessage
 	fieldSeq  []string // field names in the order the page rendered them
-	Flash    string
-	Nav      []navItem
-	AssetVer string
+	Flash     string
+	Nav       []navItem
+	AssetVer  string
 }
 
 type navItem struct {
