@@ -86,6 +86,7 @@ func Serve(ctx context.Context, cfg ServeConfig) error {
 		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	go sweepSessions(ctx, db, log)
+	go retentionLoop(ctx, db, log)
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -121,6 +122,9 @@ func sweepSessions(ctx context.Context, db *store.DB, log *slog.Logger) {
 			log.Warn("session sweep", "err", err)
 		} else if n > 0 {
 			log.Info("session sweep", "removed", n)
+		}
+		if _, err := db.DeleteOldIdempotencyKeys(ctx, time.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			log.Warn("idempotency sweep", "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -266,8 +266,12 @@ func (db *DB) SetStaffRetired(ctx context.Context, tenantID int64, actor audit.A
 		if before.Version != expectVersion {
 			return staleErr()
 		}
-		if err := staleIfNone(tx.exec(ctx, `UPDATE staff SET retired = ?, updated_at = ?, version = version + 1
-			WHERE tenant_id = ? AND id = ? AND version = ?`, retired, micros(db.Now()), tenantID, id, before.Version)); err != nil {
+		retiredAt := int64(0)
+		if retired {
+			retiredAt = micros(db.Now())
+		}
+		if err := staleIfNone(tx.exec(ctx, `UPDATE staff SET retired = ?, retired_at = ?, updated_at = ?, version = version + 1
+			WHERE tenant_id = ? AND id = ? AND version = ?`, retired, retiredAt, micros(db.Now()), tenantID, id, before.Version)); err != nil {
 			return err
 		}
 		if retired {

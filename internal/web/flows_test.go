@@ -293,3 +293,27 @@ func TestErrorSummaryFollowsTheForm(t *testing.T) {
 		}
 	})
 }
+
+func TestRetentionSettingsPage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		c := w.session(t, "hr")
+		if res := w.do("GET", "/retention", nil, c); res.code != 200 || !strings.Contains(res.body, "退職者の個人情報") {
+			t.Fatalf("retention page: %d\n%s", res.code, w.logs.String())
+		}
+		res := w.do("POST", "/retention", url.Values{"retired_staff": {"100"}, "api_tokens": {"x"}}, c)
+		if res.code != 422 || !strings.Contains(res.body, "365 日以上") || !strings.Contains(res.body, "「無効・期限切れのAPIトークン」は半角") {
+			t.Errorf("bad retention: %d", res.code)
+		}
+		if res := w.do("POST", "/retention", url.Values{"retired_staff": {"3650"}, "api_tokens": {"90"}}, c); res.code != http.StatusSeeOther {
+			t.Fatalf("save: %d %s", res.code, res.body)
+		}
+		set, _ := db.FindRetention(context.Background(), w.a.ID)
+		if set["retired_staff"] != 3650 || set["api_tokens"] != 90 {
+			t.Errorf("stored %v", set)
+		}
+		if other, _ := db.FindRetention(context.Background(), w.b.ID); len(other) != 0 {
+			t.Errorf("another tenant's settings changed: %v", other)
+		}
+	})
+}

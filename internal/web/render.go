@@ -28,7 +28,7 @@ var templateFS embed.FS
 // pages are the page templates; New fails if any is missing or broken.
 var pages = []string{"login", "home", "settings", "password", "error",
 	"unit_tree", "unit_show", "unit_form", "staff_search", "staff_show", "staff_form", "team",
-	"account_list", "account_form", "account_show", "audit", "operator_home", "tenant_show", "tokens", "api_docs"}
+	"account_list", "account_form", "account_show", "audit", "operator_home", "tenant_show", "tokens", "api_docs", "retention"}
 
 type templates struct{ byName map[string]*template.Template }
 
@@ -278,6 +278,7 @@ func navFor(v *view) []navItem {
 	}
 	if p.Has(auth.HRAdmin) {
 		add("/accounts", "nav.accounts")
+		add("/retention", "nav.retention")
 	}
 	if p.Has(auth.Auditor) {
 		add("/audit", "nav.audit")

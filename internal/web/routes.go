@@ -114,6 +114,8 @@ func (s *Server) pageRoutes() []Route {
 		{Method: "POST", Pattern: "/accounts/{id}/reset", Rule: hrOnly, Object: "user", Handler: s.accountReset},
 
 		{Method: "GET", Pattern: "/audit", Rule: auditor, Handler: s.auditLog},
+		{Method: "GET", Pattern: "/retention", Rule: hrOnly, Handler: s.retentionPage},
+		{Method: "POST", Pattern: "/retention", Rule: hrOnly, Handler: s.retentionSave},
 
 		{Method: "GET", Pattern: "/tokens", Rule: anyUser, Handler: s.tokensPage},
 		{Method: "POST", Pattern: "/tokens", Rule: anyUser, Handler: s.tokenCreate},
