@@ -25,16 +25,21 @@ import (
 //go:embed templates
 var templateFS embed.FS
 
-// pages are the page templates; New fails if any is missing or broken.
-var pages = []string{"login", "home", "settings", "password", "error",
-	"unit_tree", "unit_show", "unit_form", "staff_search", "staff_show", "staff_form", "team",
-	"account_list", "account_form", "account_show", "audit", "operator_home", "tenant_show", "tokens", "api_docs", "retention"}
-
 type templates struct{ byName map[string]*template.Template }
 
 func loadTemplates() (*templates, error) {
 	t := &templates{byName: map[string]*template.Template{}}
-	for _, name := range pages {
+	// Every templates/*.html but the layout is a page, parsed with the
+	// layout and the partials; a broken one stops start-up.
+	files, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if name == "layout" {
+			continue
+		}
 		tpl, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS,
 			"templates/layout.html", "templates/partials/*.html", "templates/"+name+".html")
 		if err != nil {
