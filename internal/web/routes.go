@@ -65,6 +65,9 @@ func (s *Server) routeTable() []Route {
 	routes := s.pageRoutes()
 	routes = append(routes, s.ssoRoutes()...)
 	routes = append(routes, s.apiRoutes()...)
+	routes = append(routes, s.calendarRoutes()...)
+	routes = append(routes, s.importRoutes()...)
+	routes = append(routes, s.policyRoutes()...)
 	return routes
 }
 
