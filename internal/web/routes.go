@@ -47,6 +47,8 @@ type Route struct {
 	Handler http.HandlerFunc
 	// API documents a /api/v1 operation for the OpenAPI document.
 	API *apiOp
+	// MaxBody overrides the server's request body limit (file uploads).
+	MaxBody int64
 }
 
 func (rt Route) isAPI() bool { return strings.HasPrefix(rt.Pattern, "/api/") }
@@ -149,6 +151,9 @@ func (s *Server) guard(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ri := info(r)
 		ri.route = pattern
+		if !s.limitBody(w, r, rt) {
+			return
+		}
 		if rt.isAPI() && r.Header.Get("Authorization") != "" {
 			// API callers with a token carry no session cookie state.
 			s.guardAPI(w, r, rt)

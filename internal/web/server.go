@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"time"
 
+	"telework/internal/apperr"
 	"telework/internal/auth"
 	"telework/internal/store"
 	"telework/internal/telemetry"
@@ -66,7 +67,7 @@ func New(db *store.DB, log *slog.Logger, metrics *telemetry.Metrics, cfg Config)
 	s.mux.Handle("/", s.guard(Route{Pattern: "/", Rule: Rule{Public: true}, Handler: s.notFound}))
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
-	s.handler = s.observe(s.limitBody(cop.Handler(s.mux)))
+	s.handler = s.observe(cop.Handler(s.mux))
 	return s, nil
 }
 
@@ -166,16 +167,24 @@ func setSecurityHeaders(h http.Header) {
 	h.Set("X-Frame-Options", "DENY")
 }
 
-// limitBody caps request bodies; a larger form gets 413 with a message.
-func (s *Server) limitBody(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > s.cfg.MaxBodyBytes {
+// limitBody caps a request body at the route's limit (the server default
+// unless the route sets MaxBody, as file imports do). It answers 413 itself
+// and returns false when the declared length is already too large.
+func (s *Server) limitBody(w http.ResponseWriter, r *http.Request, rt Route) bool {
+	limit := s.cfg.MaxBodyBytes
+	if rt.MaxBody > 0 {
+		limit = rt.MaxBody
+	}
+	if r.ContentLength > limit {
+		if rt.isAPI() {
+			s.problem(w, r, http.StatusRequestEntityTooLarge, apperr.New(apperr.Invalid, "error.too_large"))
+		} else {
 			s.renderStatus(w, r, http.StatusRequestEntityTooLarge, "error.too_large")
-			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
-		next.ServeHTTP(w, r)
-	})
+		return false
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	return true
 }
 
 func (s *Server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
