@@ -1,0 +1,574 @@
+package policy
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"telework/internal/calendar"
+	"telework/internal/i18n"
+	"telework/internal/org"
+)
+
+// Severity of a finding: an error refuses the application, a warning is
+// shown to the person and the approver, info explains what will happen.
+type Severity string
+
+const (
+	Error   Severity = "error"
+	Warning Severity = "warning"
+	Info    Severity = "info"
+)
+
+// Finding is one rule's verdict on an application.
+type Finding struct {
+	Rule     string         `json:"rule"` // e.g. caps.weekly
+	Severity Severity       `json:"severity"`
+	Date     calendar.Date  `json:"-"`
+	Key      string         `json:"-"` // i18n message id
+	Args     map[string]any `json:"-"`
+}
+
+// Message explains the finding in lang, naming the limit and the actual
+// value, prefixed with the day it concerns.
+func (f Finding) Message(lang string) string {
+	// Argument values that start with "@" are message ids themselves (a
+	// choice such as @employment.fiscal_year), shown in lang.
+	args := make(map[string]any, len(f.Args))
+	for k, v := range f.Args {
+		switch x := v.(type) {
+		case string:
+			if strings.HasPrefix(x, "@") {
+				v = i18n.T(lang, x[1:], nil)
+			}
+		case []string:
+			parts := make([]string, len(x))
+			for i, s := range x {
+				parts[i] = strings.TrimPrefix(s, "@")
+				if strings.HasPrefix(s, "@") {
+					parts[i] = i18n.T(lang, s[1:], nil)
+				}
+			}
+			sep := "、"
+			if lang == "en" {
+				sep = ", "
+			}
+			v = strings.Join(parts, sep)
+		}
+		args[k] = v
+	}
+	msg := i18n.T(lang, f.Key, args)
+	if f.Date.IsZero() {
+		return msg
+	}
+	if lang == "en" {
+		return f.Date.Time().Format("Mon 2 Jan") + ": " + msg
+	}
+	wd := []string{"日", "月", "火", "水", "木", "金", "土"}[f.Date.Weekday()]
+	return fmt.Sprintf("%d月%d日(%s): %s", f.Date.Month, f.Date.Day, wd, msg)
+}
+
+// Person is what the rules need to know about the applicant.
+type Person struct {
+	StaffNo     string
+	Employment  org.Employment
+	JobType     string
+	Rank        org.Rank
+	UnitCodes   []string // the unit's code and its ancestors' codes
+	Reasons     []string // declared 育児・介護 (not the analysis attribute)
+	HasTerminal bool
+	Seconded    bool
+}
+
+// Application is the request being checked, or one of the person's others.
+type Application struct {
+	ID               int64           `json:"id,omitempty"`
+	Dates            []calendar.Date `json:"-"`
+	Mode             Mode            `json:"mode"`
+	Place            string          `json:"place"`
+	PlaceKind        string          `json:"place_kind,omitempty"`
+	PlaceReason      string          `json:"place_reason,omitempty"`
+	TimeUnit         TimeUnit        `json:"time_unit"`
+	Start            string          `json:"start,omitempty"` // planned HH:MM
+	End              string          `json:"end,omitempty"`
+	BreakMinutes     int             `json:"break_minutes,omitempty"`
+	OvertimeApproved bool            `json:"overtime_approved,omitempty"`
+	MidDayBreak      bool            `json:"mid_day_break,omitempty"`
+	PriorConsent     bool            `json:"prior_consent,omitempty"`
+	PaperOut         bool            `json:"paper_out,omitempty"`
+	PaperClasses     []string        `json:"paper_classes,omitempty"`
+	DataOut          bool            `json:"data_out,omitempty"`
+	DataClasses      []string        `json:"data_classes,omitempty"`
+	Device           string          `json:"device,omitempty"`
+	PrintAtHome      bool            `json:"print_at_home,omitempty"`
+	SaveAtHome       bool            `json:"save_at_home,omitempty"`
+	// Status of another application: only active ones count against caps.
+	Status string `json:"status,omitempty"`
+}
+
+// activeStatuses are the states of another application that occupy a day.
+var activeStatuses = []string{"", "submitted", "approved", "started", "finished", "reported", "confirmed"}
+
+// Stage is when the check runs: at submission or at approval.
+type Stage string
+
+const (
+	AtSubmit  Stage = "submit"
+	AtApprove Stage = "approve"
+)
+
+// BusinessCalendar is what the engine needs of the tenant's calendar.
+type BusinessCalendar interface {
+	IsBusinessDay(d calendar.Date) bool
+	AddBusinessDays(d calendar.Date, n int) calendar.Date
+}
+
+// Input is everything one evaluation depends on.
+type Input struct {
+	Policy   Policy
+	Calendar BusinessCalendar
+	Person   Person
+	App      Application
+	Others   []Application
+	Stage    Stage
+	Now      time.Time
+}
+
+// Evaluate checks an application against the policy in force and returns
+// every finding, errors first, each in date order.
+func Evaluate(in Input) []Finding {
+	e := &evaluator{in: in, p: in.Policy}
+	e.effective()
+	e.mode()
+	e.eligibility(in.Policy.Eligibility, "")
+	for _, ur := range e.unitRules {
+		if ur.Eligibility != nil {
+			e.eligibility(*ur.Eligibility, ur.UnitCode)
+		}
+	}
+	e.timeUnit()
+	e.place()
+	e.deadline()
+	e.caps()
+	e.hours()
+	e.midDay()
+	e.takeOut()
+	e.notices()
+	rank := map[Severity]int{Error: 0, Warning: 1, Info: 2}
+	sort.SliceStable(e.out, func(i, j int) bool {
+		a, b := e.out[i], e.out[j]
+		if rank[a.Severity] != rank[b.Severity] {
+			return rank[a.Severity] < rank[b.Severity]
+		}
+		return a.Date.Before(b.Date)
+	})
+	return e.out
+}
+
+// HasErrors reports whether any finding refuses the application.
+func HasErrors(fs []Finding) bool {
+	return slices.ContainsFunc(fs, func(f Finding) bool { return f.Severity == Error })
+}
+
+type evaluator struct {
+	in        Input
+	p         Policy
+	unitRules []UnitRule
+	modes     []Mode
+	weeklyMax int
+	monthMax  int
+	out       []Finding
+}
+
+func (e *evaluator) add(rule string, sev Severity, d calendar.Date, args map[string]any) {
+	e.out = append(e.out, Finding{Rule: rule, Severity: sev, Date: d, Key: "policy." + rule, Args: args})
+}
+
+// effective applies the unit rules of the person's unit and its ancestors.
+func (e *evaluator) effective() {
+	e.modes = e.p.Modes
+	e.weeklyMax, e.monthMax = e.p.Caps.WeeklyMaxDays, e.p.Caps.MonthlyMaxDays
+	for _, ur := range e.p.UnitRules {
+		if !slices.Contains(e.in.Person.UnitCodes, ur.UnitCode) {
+			continue
+		}
+		e.unitRules = append(e.unitRules, ur)
+		if len(ur.Modes) > 0 {
+			e.modes = slices.DeleteFunc(slices.Clone(e.modes), func(m Mode) bool { return !slices.Contains(ur.Modes, m) })
+		}
+		e.weeklyMax = stricter(e.weeklyMax, ur.WeeklyMaxDays)
+		e.monthMax = stricter(e.monthMax, ur.MonthlyMaxDays)
+	}
+}
+
+// stricter picks the lower of two caps where 0 means none.
+func stricter(a, b int) int {
+	switch {
+	case a == 0:
+		return b
+	case b == 0:
+		return a
+	}
+	return min(a, b)
+}
+
+func (e *evaluator) mode() {
+	if !slices.Contains(e.modes, e.in.App.Mode) {
+		e.add("mode.disabled", Error, calendar.Date{}, map[string]any{"Mode": modeLabel(e.in.App.Mode)})
+	}
+}
+
+func (e *evaluator) eligibility(el Eligibility, unit string) {
+	per := e.in.Person
+	scope := "eligibility."
+	args := func(m map[string]any) map[string]any {
+		if unit != "" {
+			m["Unit"] = unit
+		}
+		return m
+	}
+	if unit != "" {
+		scope = "eligibility.unit_rule."
+	}
+	if len(el.Employments) > 0 && !slices.Contains(el.Employments, per.Employment) {
+		e.add(scope+"employment", Error, calendar.Date{}, args(map[string]any{"Actual": "@employment." + string(per.Employment)}))
+	}
+	if slices.Contains(el.ExcludedJobTypes, per.JobType) {
+		e.add(scope+"job_type", Error, calendar.Date{}, args(map[string]any{"Actual": "@job." + per.JobType}))
+	}
+	if len(el.UnitCodes) > 0 && !slices.ContainsFunc(el.UnitCodes, func(c string) bool { return slices.Contains(per.UnitCodes, c) }) {
+		e.add(scope+"unit", Error, calendar.Date{}, args(map[string]any{"Units": strings.Join(el.UnitCodes, ", ")}))
+	}
+	if len(el.Ranks) > 0 && !slices.Contains(el.Ranks, per.Rank) {
+		e.add(scope+"rank", Error, calendar.Date{}, args(map[string]any{"Actual": "@rank." + string(per.Rank)}))
+	}
+	if len(el.Reasons) > 0 && !slices.ContainsFunc(el.Reasons, func(r string) bool { return slices.Contains(per.Reasons, r) }) {
+		e.add(scope+"reason", Error, calendar.Date{}, args(map[string]any{}))
+	}
+	if el.RequireTerminal && !per.HasTerminal {
+		e.add(scope+"terminal", Error, calendar.Date{}, args(map[string]any{}))
+	}
+	if el.ExcludeSeconded && per.Seconded {
+		e.add(scope+"seconded", Error, calendar.Date{}, args(map[string]any{}))
+	}
+	if len(el.TrialStaffNos) > 0 && !slices.Contains(el.TrialStaffNos, per.StaffNo) {
+		e.add(scope+"trial", Error, calendar.Date{}, args(map[string]any{}))
+	}
+}
+
+func (e *evaluator) timeUnit() {
+	if !slices.Contains(e.p.TimeUnits, e.in.App.TimeUnit) {
+		var allowed []string
+		for _, u := range e.p.TimeUnits {
+			allowed = append(allowed, "@unit."+string(u))
+		}
+		e.add("time_unit.disabled", Error, calendar.Date{}, map[string]any{"Actual": "@unit." + string(e.in.App.TimeUnit), "AllowedKeys": allowed})
+	}
+}
+
+func (e *evaluator) place() {
+	a := e.in.App
+	if a.Place != PlaceHomeEquivalent {
+		return
+	}
+	switch {
+	case !e.p.Places.HomeEquivalent:
+		e.add("place.home_equivalent_disabled", Error, calendar.Date{}, map[string]any{})
+	case len(e.p.Places.HomeEquivalentKinds) > 0 && !slices.Contains(e.p.Places.HomeEquivalentKinds, a.PlaceKind):
+		e.add("place.kind_not_allowed", Error, calendar.Date{}, map[string]any{"Actual": "@placekind." + a.PlaceKind})
+	case strings.TrimSpace(a.PlaceReason) == "":
+		e.add("place.reason_required", Error, calendar.Date{}, map[string]any{})
+	default:
+		e.add("place.needs_approval", Info, calendar.Date{}, map[string]any{})
+	}
+}
+
+// deadlineFor is the last moment to submit or approve for day d.
+func (e *evaluator) deadlineFor(d calendar.Date) time.Time {
+	dl := e.p.Deadline
+	day := d.AddDays(-dl.Days)
+	if dl.DayKind == "business" && e.in.Calendar != nil {
+		day = e.in.Calendar.AddBusinessDays(d, -dl.Days)
+	}
+	if h, m, ok := parseHM(dl.Cutoff); ok {
+		return time.Date(day.Year, day.Month, day.Day, h, m, 0, 0, calendar.Tokyo)
+	}
+	return time.Date(day.Year, day.Month, day.Day, 23, 59, 59, 0, calendar.Tokyo)
+}
+
+func (e *evaluator) deadline() {
+	now := e.in.Now.In(calendar.Tokyo)
+	today := calendar.DateOf(now)
+	dl := e.p.Deadline
+	for _, d := range e.in.App.Dates {
+		if d.Before(today) {
+			e.add("date.past", Error, d, map[string]any{})
+			continue
+		}
+		if e.in.Calendar != nil && !e.in.Calendar.IsBusinessDay(d) {
+			e.add("date.non_business", Warning, d, map[string]any{})
+		}
+		if dl.On == "none" || dl.On == "" {
+			continue
+		}
+		limit := e.deadlineFor(d)
+		if !now.After(limit) {
+			continue
+		}
+		args := map[string]any{"Deadline": fmtMoment(limit), "Now": fmtMoment(now), "Days": dl.Days,
+			"Business": dl.DayKind == "business", "Cutoff": dl.Cutoff}
+		switch {
+		case e.in.Stage == AtSubmit && (dl.On == "submission" || dl.On == "both"):
+			e.add("deadline.submission", Error, d, args)
+		case e.in.Stage == AtSubmit && dl.On == "approval":
+			e.add("deadline.approval_at_risk", Warning, d, args)
+		case e.in.Stage == AtApprove && (dl.On == "approval" || dl.On == "both"):
+			e.add("deadline.approval", Error, d, args)
+		}
+	}
+	if dl.PriorConsent && e.in.Stage == AtSubmit && !e.in.App.PriorConsent {
+		e.add("deadline.prior_consent", Error, calendar.Date{}, map[string]any{})
+	}
+}
+
+func fmtMoment(t time.Time) string { return t.In(calendar.Tokyo).Format("2006-01-02 15:04") }
+
+// weight is how much of a day an application uses for the caps.
+func (e *evaluator) weight(u TimeUnit) float64 {
+	if e.p.Caps.HalfDayCountsHalf && (u == AM || u == PM) {
+		return 0.5
+	}
+	return 1
+}
+
+func weekStart(d calendar.Date) calendar.Date {
+	wd := (int(d.Weekday()) + 6) % 7 // Monday = 0
+	return d.AddDays(-wd)
+}
+
+func (e *evaluator) caps() {
+	type use struct {
+		d calendar.Date
+		w float64
+	}
+	// The person's other active applications, by date: a day counts once
+	// (the largest share of it applied for).
+	days := map[calendar.Date]float64{}
+	dup := map[calendar.Date]bool{}
+	for _, o := range e.in.Others {
+		if o.ID != 0 && o.ID == e.in.App.ID || !slices.Contains(activeStatuses, o.Status) {
+			continue
+		}
+		for _, d := range o.Dates {
+			if e.overlaps(o, d) && !dup[d] {
+				dup[d] = true
+				e.add("caps.duplicate", Error, d, map[string]any{})
+			}
+			days[d] = max(days[d], e.weight(o.TimeUnit))
+		}
+	}
+	mine := slices.Clone(e.in.App.Dates)
+	slices.SortFunc(mine, func(a, b calendar.Date) int { return strings.Compare(a.String(), b.String()) })
+	for _, d := range mine {
+		days[d] = max(days[d], e.weight(e.in.App.TimeUnit))
+	}
+	var all []use
+	for d, w := range days {
+		all = append(all, use{d, w})
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].d.Before(all[j].d) })
+	count := func(same func(calendar.Date) bool, upTo calendar.Date) float64 {
+		n := 0.0
+		for _, u := range all {
+			if same(u.d) && !upTo.Before(u.d) {
+				n += u.w
+			}
+		}
+		return n
+	}
+	for _, d := range mine {
+		if e.weeklyMax > 0 {
+			ws := weekStart(d)
+			if n := count(func(x calendar.Date) bool { return weekStart(x) == ws }, d); n > float64(e.weeklyMax) {
+				e.add("caps.weekly", Error, d, map[string]any{"Max": e.weeklyMax, "Count": fmtCount(n)})
+			}
+		}
+		if e.monthMax > 0 {
+			if n := count(func(x calendar.Date) bool { return x.Year == d.Year && x.Month == d.Month }, d); n > float64(e.monthMax) {
+				e.add("caps.monthly", Error, d, map[string]any{"Max": e.monthMax, "Count": fmtCount(n)})
+			}
+		}
+	}
+	if min := e.p.Caps.MinOfficeDaysPerWeek; min > 0 && e.in.Calendar != nil {
+		seen := map[calendar.Date]bool{}
+		for _, d := range mine {
+			ws := weekStart(d)
+			if seen[ws] {
+				continue
+			}
+			seen[ws] = true
+			business, tele := 0, 0.0
+			for i := range 7 {
+				x := ws.AddDays(i)
+				if e.in.Calendar.IsBusinessDay(x) {
+					business++
+					tele += days[x]
+				}
+			}
+			if office := float64(business) - tele; office < float64(min) {
+				e.add("caps.min_office", Warning, ws, map[string]any{"Min": min, "Office": fmtCount(max(office, 0))})
+			}
+		}
+	}
+}
+
+// overlaps reports whether another application on day d takes the same
+// part of the day as this one (a morning and an afternoon do not).
+func (e *evaluator) overlaps(o Application, d calendar.Date) bool {
+	if !slices.Contains(e.in.App.Dates, d) {
+		return false
+	}
+	a, b := e.in.App.TimeUnit, o.TimeUnit
+	if (a == AM && b == PM) || (a == PM && b == AM) || a == Hourly || b == Hourly {
+		return false
+	}
+	return true
+}
+
+func fmtCount(n float64) string {
+	if n == float64(int(n)) {
+		return strconv.Itoa(int(n))
+	}
+	return strconv.FormatFloat(n, 'f', 1, 64)
+}
+
+func (e *evaluator) hours() {
+	a := e.in.App
+	h := e.p.Hours
+	if a.TimeUnit == AM || a.TimeUnit == PM || (a.Start == "" && a.End == "") {
+		return
+	}
+	start, ok1 := minutesOf(a.Start)
+	end, ok2 := minutesOf(a.End)
+	if !ok1 || !ok2 || end <= start {
+		e.add("hours.invalid", Error, calendar.Date{}, map[string]any{"Start": a.Start, "End": a.End})
+		return
+	}
+	args := map[string]any{"Start": a.Start, "End": a.End}
+	if ws, ok := minutesOf(h.WindowStart); ok {
+		if we, ok := minutesOf(h.WindowEnd); ok && (start < ws || end > we) {
+			args["WindowStart"], args["WindowEnd"] = h.WindowStart, h.WindowEnd
+			e.add("hours.window", Error, calendar.Date{}, args)
+		}
+	}
+	if h.NoLateNight && (start < 5*60 || end > 22*60) {
+		e.add("hours.late_night", Error, calendar.Date{}, map[string]any{"Start": a.Start, "End": a.End})
+	}
+	if h.Flex {
+		cs, ok1 := minutesOf(h.CoreStart)
+		ce, ok2 := minutesOf(h.CoreEnd)
+		if ok1 && ok2 && a.TimeUnit == FullDay && (start > cs || end < ce) {
+			e.add("hours.core_time", Error, calendar.Date{}, map[string]any{"CoreStart": h.CoreStart, "CoreEnd": h.CoreEnd, "Start": a.Start, "End": a.End})
+		}
+	} else if len(h.Staggered) > 0 && a.TimeUnit == FullDay && a.Start != h.Start && !slices.Contains(h.Staggered, a.Start) {
+		e.add("hours.staggered", Error, calendar.Date{}, map[string]any{"Start": a.Start, "Patterns": strings.Join(append([]string{h.Start}, h.Staggered...), "、")})
+	}
+	brk := a.BreakMinutes
+	if brk == 0 && a.TimeUnit == FullDay {
+		brk = h.BreakMinutes
+	}
+	worked := end - start - brk
+	if ss, ok := minutesOf(h.Start); ok {
+		if se, ok := minutesOf(h.End); ok {
+			standard := se - ss - h.BreakMinutes
+			if worked > standard {
+				over := map[string]any{"Worked": fmtDuration(worked), "Standard": fmtDuration(standard)}
+				switch {
+				case h.Overtime == "prohibited":
+					e.add("hours.overtime_prohibited", Error, calendar.Date{}, over)
+				case h.Overtime == "prior_approval" && !a.OvertimeApproved:
+					e.add("hours.overtime_needs_approval", Error, calendar.Date{}, over)
+				}
+			}
+		}
+	}
+	// 労働基準法 第34条: 45 minutes over 6 hours, 60 over 8.
+	switch {
+	case worked > 8*60 && brk < 60:
+		e.add("hours.break", Warning, calendar.Date{}, map[string]any{"Need": 60, "Over": 8, "Actual": brk})
+	case worked > 6*60 && brk < 45:
+		e.add("hours.break", Warning, calendar.Date{}, map[string]any{"Need": 45, "Over": 6, "Actual": brk})
+	}
+}
+
+func fmtDuration(min int) string { return fmt.Sprintf("%d:%02d", min/60, min%60) }
+
+func (e *evaluator) midDay() {
+	if !e.in.App.MidDayBreak {
+		return
+	}
+	switch e.p.MidDayBreak {
+	case "hourly_leave":
+		e.add("mid_day.hourly_leave", Info, calendar.Date{}, map[string]any{})
+	case "not_allowed":
+		e.add("mid_day.not_allowed", Error, calendar.Date{}, map[string]any{})
+	}
+}
+
+func (e *evaluator) takeOut() {
+	a, t := e.in.App, e.p.TakeOut
+	check := func(kind string, out bool, classes []string, rule string, banned []string) {
+		if !out {
+			return
+		}
+		for _, c := range classes {
+			if slices.Contains(banned, c) {
+				e.add("take_out."+kind+"_class_banned", Error, calendar.Date{}, map[string]any{"Class": "@dataclass." + c})
+				return
+			}
+		}
+		switch rule {
+		case "banned":
+			e.add("take_out."+kind+"_banned", Error, calendar.Date{}, map[string]any{})
+		case "consent":
+			e.add("take_out."+kind+"_consent", Warning, calendar.Date{}, map[string]any{})
+		}
+	}
+	check("paper", a.PaperOut, a.PaperClasses, t.Paper, t.BannedPaperClasses)
+	check("data", a.DataOut, a.DataClasses, t.Data, t.BannedDataClasses)
+	if a.PrintAtHome && !slices.Contains(t.PrintAllowedDevices, a.Device) {
+		e.add("take_out.print", Error, calendar.Date{}, map[string]any{"Device": "@device." + a.Device})
+	}
+	if a.SaveAtHome && !slices.Contains(t.SaveAllowedDevices, a.Device) {
+		e.add("take_out.save", Error, calendar.Date{}, map[string]any{"Device": "@device." + a.Device})
+	}
+}
+
+func (e *evaluator) notices() {
+	if e.p.TravelOrder && e.in.App.Mode == Home {
+		e.add("notice.travel_order", Info, calendar.Date{}, map[string]any{})
+	}
+}
+
+func modeLabel(m Mode) string { return "@mode." + string(m) }
+
+func parseHM(s string) (h, m int, ok bool) {
+	hh, mm, found := strings.Cut(s, ":")
+	if !found || len(hh) == 0 || len(hh) > 2 || len(mm) != 2 {
+		return 0, 0, false
+	}
+	h, err1 := strconv.Atoi(hh)
+	m, err2 := strconv.Atoi(mm)
+	if err1 != nil || err2 != nil || h < 0 || h > 24 || m < 0 || m > 59 || (h == 24 && m != 0) {
+		return 0, 0, false
+	}
+	return h, m, true
+}
+
+func minutesOf(s string) (int, bool) {
+	h, m, ok := parseHM(s)
+	return h*60 + m, ok
+}
