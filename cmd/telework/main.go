@@ -25,6 +25,8 @@ const usage = `telework — テレワーク推進システム / telework platfor
   telework tenant  create|list …                                          団体の登録・一覧
   telework user    create|reset-password …                                アカウントの作成・仮パスワード発行
   telework audit   verify [--tenant SLUG]                                 監査ログの改ざん検査
+  telework backup  --out FILE [--tenant SLUG]                             バックアップ(全体または1団体)
+  telework restore [--dry-run] FILE                                       バックアップから空のデータベースへ復元
   telework version                                                        版を表示
 
 各コマンドの詳細は telework COMMAND -h
@@ -54,6 +56,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdUser(ctx, rest, stdout, stderr)
 	case "audit":
 		err = cmdAudit(ctx, rest, stdout, stderr)
+	case "backup":
+		err = cmdBackup(ctx, rest, stdout, stderr)
+	case "restore":
+		err = cmdRestore(ctx, rest, stdout, stderr)
 	case "version":
 		err = cmdVersion(rest, stdout, stderr)
 	case "-h", "--help", "help":

@@ -214,6 +214,7 @@ func (s *Server) doLogin(w http.ResponseWriter, r *http.Request, operator bool) 
 	}
 	var tenantID, userID int64
 	var hash, login string
+	var roles []auth.Role
 	ok := false
 	if operator {
 		if op, err := s.db.FindOperatorByLogin(ctx, f.LoginID); err == nil {
@@ -221,7 +222,7 @@ func (s *Server) doLogin(w http.ResponseWriter, r *http.Request, operator bool) 
 		}
 	} else if t, err := s.db.FindTenantBySlug(ctx, f.Tenant); err == nil {
 		if u, err := s.db.FindUserByLogin(ctx, t.ID, f.LoginID); err == nil && !u.Disabled {
-			tenantID, userID, hash, login = t.ID, u.ID, u.PasswordHash, u.LoginID
+			tenantID, userID, hash, login, roles = t.ID, u.ID, u.PasswordHash, u.LoginID, u.Roles()
 		}
 	}
 	if hash != "" {
@@ -240,21 +241,22 @@ func (s *Server) doLogin(w http.ResponseWriter, r *http.Request, operator bool) 
 		s.render(w, r, http.StatusUnauthorized, "login", title, f, apperr.New(apperr.Unauthorized, "login.failed"))
 		return
 	}
-	_ = s.db.ClearLoginFailures(ctx, acctKey)
-	// A new session on every sign-in: a session id planted before sign-in
-	// (fixation) is never promoted.
-	if c, err := r.Cookie(sessionCookie); err == nil {
-		_ = s.db.DeleteSession(ctx, auth.HashToken(c.Value))
+	// SSO mandatory: checked only after the password, so that the answer
+	// tells nothing about which accounts exist or hold which roles.
+	if !operator {
+		if allowed, err := s.passwordSignInAllowed(ctx, tenantID, roles); err != nil {
+			s.serverError(w, r, err)
+			return
+		} else if !allowed {
+			s.render(w, r, http.StatusForbidden, "login", title, f, apperr.New(apperr.Forbidden, "sso.password_disabled"))
+			return
+		}
 	}
-	token, th := auth.NewSessionToken()
-	sess := &store.Session{TokenHash: th, TenantID: tenantID, UserID: userID, ExpiresAt: s.db.Now().Add(s.cfg.SessionIdle)}
-	if err := s.db.CreateSession(ctx, sess); err != nil {
+	_ = s.db.ClearLoginFailures(ctx, acctKey)
+	if err := s.startSession(w, r, tenantID, userID, login, nil); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	_ = s.db.Audit(ctx, tenantID, audit.Actor{ID: userID, Label: login},
-		audit.Change{Action: "auth.login", ObjectType: "user", ObjectID: itoa(userID)})
-	s.setSessionCookie(w, r, token, int(s.cfg.SessionMax.Seconds()))
 	next := f.Next
 	if next == "" {
 		next = "/"
@@ -263,6 +265,26 @@ func (s *Server) doLogin(w http.ResponseWriter, r *http.Request, operator bool) 
 		}
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// startSession signs an account in: a new session on every sign-in (a
+// session id planted before sign-in, fixation, is never promoted), the
+// auth.login audit entry (detail says how, e.g. via SSO; nil for a
+// password) and the cookie.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, tenantID, userID int64, login string, detail any) error {
+	ctx := r.Context()
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		_ = s.db.DeleteSession(ctx, auth.HashToken(c.Value))
+	}
+	token, th := auth.NewSessionToken()
+	sess := &store.Session{TokenHash: th, TenantID: tenantID, UserID: userID, ExpiresAt: s.db.Now().Add(s.cfg.SessionIdle)}
+	if err := s.db.CreateSession(ctx, sess); err != nil {
+		return err
+	}
+	_ = s.db.Audit(ctx, tenantID, audit.Actor{ID: userID, Label: login},
+		audit.Change{Action: "auth.login", ObjectType: "user", ObjectID: itoa(userID), After: detail})
+	s.setSessionCookie(w, r, token, int(s.cfg.SessionMax.Seconds()))
+	return nil
 }
 
 func firstErr(errs ...error) error {

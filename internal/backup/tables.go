@@ -1,0 +1,217 @@
+package backup
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Kind is how a column is written in an archive, whatever the engine
+// stores.
+type Kind int
+
+const (
+	// Int is INTEGER or BIGINT: a JSON number.
+	Int Kind = iota + 1
+	// Bool is INTEGER 0/1 on SQLite and BOOLEAN on PostgreSQL: true/false.
+	Bool
+	// Text is TEXT: a JSON string.
+	Text
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Int:
+		return "integer"
+	case Bool:
+		return "boolean"
+	case Text:
+		return "text"
+	}
+	return "?"
+}
+
+func (k Kind) ja() string {
+	switch k {
+	case Int:
+		return "整数"
+	case Bool:
+		return "真偽値"
+	case Text:
+		return "文字列"
+	}
+	return "?"
+}
+
+// Column is one column of a table.
+type Column struct {
+	Name string
+	Kind Kind
+	Null bool // may hold NULL (JSON null)
+}
+
+// scope says which rows of a table belong to a one-tenant backup.
+type scope int
+
+const (
+	// instanceRows belong to the whole instance: only in a full backup.
+	instanceRows scope = iota
+	// tenantRows carry a tenant_id (0 = instance level, full backup only).
+	tenantRows
+	// tenantItself is the tenants table: the row whose id is the tenant.
+	tenantItself
+)
+
+// Table describes one table of the archive.
+type Table struct {
+	Name string
+	// Key is the primary key. Rows are written in its order, and a restore
+	// refuses a target that already holds one of the archive's keys.
+	Key []string
+	// Identity: the key is one integer column that the database generates,
+	// so its sequence is moved past the restored ids.
+	Identity bool
+	// Parent is a column referring to this table's own (integer) key; such
+	// rows are inserted parents first, since a unit may be moved under a
+	// newer one.
+	Parent  string
+	scope   scope
+	Columns []Column
+}
+
+// File is the table's name inside the archive.
+func (t *Table) File() string { return t.Name + ".jsonl" }
+
+// ColumnNames lists the columns in archive order.
+func (t *Table) ColumnNames() []string {
+	out := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		out[i] = c.Name
+	}
+	return out
+}
+
+func (t *Table) column(name string) int {
+	for k, c := range t.Columns {
+		if c.Name == name {
+			return k
+		}
+	}
+	return -1
+}
+
+// intKey reports whether the key is one integer column; a restore
+// compares those with the target's in bulk.
+func (t *Table) intKey() bool {
+	return len(t.Key) == 1 && t.Columns[t.column(t.Key[0])].Kind == Int
+}
+
+// keyOf returns a row's key values.
+func (t *Table) keyOf(row []any) []any {
+	out := make([]any, len(t.Key))
+	for k, name := range t.Key {
+		out[k] = row[t.column(name)]
+	}
+	return out
+}
+
+// describeKey shows key values as "tenant_id = 1, kind = \"staff\"".
+func (t *Table) describeKey(vals []any) string {
+	parts := make([]string, len(t.Key))
+	for k, name := range t.Key {
+		if s, ok := vals[k].(string); ok {
+			parts[k] = name + " = " + strconv.Quote(s)
+		} else {
+			parts[k] = fmt.Sprintf("%s = %v", name, vals[k])
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func key(cols ...string) []string { return cols }
+
+func num(name string) Column      { return Column{Name: name, Kind: Int} }
+func numNull(name string) Column  { return Column{Name: name, Kind: Int, Null: true} }
+func flag(name string) Column     { return Column{Name: name, Kind: Bool} }
+func text(name string) Column     { return Column{Name: name, Kind: Text} }
+func textNull(name string) Column { return Column{Name: name, Kind: Text, Null: true} }
+
+// Tables is every table a backup holds, in foreign-key order (a table comes
+// after the tables it refers to), which is the order of loading. A table
+// added by a migration must be added here or to Transient;
+// TestTablesCoverSchema fails until it is.
+var Tables = []Table{
+	{Name: "tenants", Key: key("id"), Identity: true, scope: tenantItself, Columns: []Column{
+		num("id"), text("slug"), text("name"), text("kind"), num("staff_size"), num("general_admin_staff"),
+		num("created_at"), num("version"),
+	}},
+	{Name: "operators", Key: key("id"), Identity: true, scope: instanceRows, Columns: []Column{
+		num("id"), text("login_id"), text("password_hash"), flag("must_change_password"), text("locale"),
+		flag("wareki"), num("created_at"), num("version"),
+	}},
+	{Name: "units", Key: key("id"), Identity: true, Parent: "parent_id", scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), numNull("parent_id"), text("code"), text("name"), text("level"),
+		num("sort_order"), flag("retired"), num("created_at"), num("updated_at"), num("version"),
+	}},
+	{Name: "unit_history", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), num("unit_id"), text("kind"), text("old_name"), text("new_name"),
+		numNull("old_parent_id"), numNull("new_parent_id"), text("effective_date"), num("changed_at"),
+		text("actor_label"),
+	}},
+	{Name: "staff", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), text("staff_no"), text("name"), text("kana"), text("search_key"), text("email"),
+		num("unit_id"), text("title"), text("rank"), flag("is_supervisor"), text("employment"), text("job_type"),
+		flag("sensitive_opt_in"), text("gender"), text("age_band"), text("care"), num("commute_minutes"),
+		flag("retired"), num("created_at"), num("updated_at"), num("version"), num("retired_at"),
+	}},
+	{Name: "staff_history", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), num("staff_id"), text("effective_date"), numNull("old_unit_id"),
+		numNull("new_unit_id"), text("old_title"), text("new_title"), num("changed_at"), text("actor_label"),
+	}},
+	{Name: "users", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), text("login_id"), text("password_hash"), numNull("staff_id"), text("roles"),
+		flag("must_change_password"), flag("disabled"), text("locale"), flag("wareki"), num("created_at"),
+		num("updated_at"), num("version"), textNull("sso_subject"),
+	}},
+	// Single sign-on settings, one row per tenant. The client secret is in
+	// clear here as in the database: an archive must be kept as safely.
+	{Name: "sso_settings", Key: key("tenant_id"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), flag("enabled"), flag("mandatory"), text("issuer"), text("client_id"),
+		text("client_secret"), text("claim"), flag("jit_link"), num("updated_at"), num("version"),
+	}},
+	// Retention periods per tenant and kind of record.
+	{Name: "retention_settings", Key: key("tenant_id", "kind"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), text("kind"), num("days"), num("updated_at"),
+	}},
+	// Tokens are long-lived credentials that integrations depend on, unlike
+	// sessions; only their hashes are stored. tenant_id 0 = an operator's.
+	{Name: "api_tokens", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), num("user_id"), text("name"), text("token_hash"), text("prefix"),
+		flag("read_only"), num("created_at"), num("expires_at"), num("last_used_at"), num("revoked_at"),
+	}},
+	// The chain heads as they are, so that the restored chains verify.
+	{Name: "audit_heads", Key: key("tenant_id"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), num("seq"), text("last_hash"),
+	}},
+	{Name: "audit_log", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), num("seq"), num("at"), num("actor_id"), text("actor_label"), text("action"),
+		text("object_type"), text("object_id"), text("before_json"), text("after_json"), text("prev_hash"),
+		text("hash"),
+	}},
+}
+
+// Transient are the tables a backup leaves out on purpose: sign-in state
+// (sessions, throttling counters, single sign-on flows in progress), the
+// 24-hour replay cache of API POSTs, and the claims of periodic job runs
+// (which node ran which day's job; the jobs are safe to run again). A
+// restored instance starts with everyone signed out.
+var Transient = []string{"sessions", "login_failures", "sso_states", "idempotency_keys", "job_runs"}
+
+func tableByName(name string) *Table {
+	for k := range Tables {
+		if Tables[k].Name == name {
+			return &Tables[k]
+		}
+	}
+	return nil
+}
