@@ -64,8 +64,11 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("store: opening PostgreSQL: %w", err)
 		}
+		// As many idle connections as open ones: under load a smaller idle
+		// pool closes and reopens connections, which cost PostgreSQL about
+		// half its CPU in the two-node benchmark (docs/benchmarks.md).
 		db.SQL.SetMaxOpenConns(20)
-		db.SQL.SetMaxIdleConns(10)
+		db.SQL.SetMaxIdleConns(20)
 		db.SQL.SetConnMaxIdleTime(5 * time.Minute)
 	} else {
 		db.Engine = SQLite
@@ -115,7 +118,9 @@ func (db *DB) provider() (*goose.Provider, error) {
 		dialect = goose.DialectPostgres
 		// Several app nodes may start together: a session-level advisory
 		// lock makes exactly one of them apply the migrations.
-		locker, err := lock.NewPostgresSessionLocker()
+		// Retry the lock every second (goose's default is 5 s), so a node
+		// that loses the race is ready soon after the winner.
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
 		if err != nil {
 			return nil, err
 		}
