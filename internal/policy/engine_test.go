@@ -136,7 +136,9 @@ func run(t *testing.T, policyName string, cases []tcase) {
 }
 
 func TestIbaraki(t *testing.T) {
-	weekOf := func(days ...string) []Application { return []Application{{Mode: Home, TimeUnit: FullDay, Status: "approved", Dates: dates(days...)}} }
+	weekOf := func(days ...string) []Application {
+		return []Application{{Mode: Home, TimeUnit: FullDay, Status: "approved", Dates: dates(days...)}}
+	}
 	run(t, "ibaraki", []tcase{
 		{name: "the day before, morning: fine", app: app(Home, FullDay, "2026-05-13"), now: "2026-05-12 11:59",
 			want: []string{"notice.travel_order info"}},
@@ -247,9 +249,17 @@ func TestSaga(t *testing.T) {
 
 func TestShibuyaKakegawaFukaya(t *testing.T) {
 	run(t, "shibuya", []tcase{
-		{name: "pattern start 7:30", app: func() Application { a := withHours(app(Home, FullDay, "2026-05-13"), "07:30", "16:15", 60); a.PriorConsent = true; return a }(), now: "2026-05-01 09:00",
+		{name: "pattern start 7:30", app: func() Application {
+			a := withHours(app(Home, FullDay, "2026-05-13"), "07:30", "16:15", 60)
+			a.PriorConsent = true
+			return a
+		}(), now: "2026-05-01 09:00",
 			want: []string{"notice.travel_order info"}},
-		{name: "8:15 is not a pattern", app: func() Application { a := withHours(app(Home, FullDay, "2026-05-13"), "08:15", "17:00", 60); a.PriorConsent = true; return a }(), now: "2026-05-01 09:00",
+		{name: "8:15 is not a pattern", app: func() Application {
+			a := withHours(app(Home, FullDay, "2026-05-13"), "08:15", "17:00", 60)
+			a.PriorConsent = true
+			return a
+		}(), now: "2026-05-01 09:00",
 			want: []string{"hours.staggered error", "notice.travel_order info"}},
 		{name: "現業 are excluded", person: func(p Person) Person { p.JobType = "manual"; return p }, app: func() Application { a := app(Mobile, FullDay, "2026-05-13"); a.PriorConsent = true; return a }(), now: "2026-05-01 09:00",
 			want: []string{"eligibility.job_type error"}},
@@ -306,7 +316,7 @@ func TestMessagesNameLimitAndValue(t *testing.T) {
 	p := tpl(t, "ibaraki")
 	fs := Evaluate(Input{Policy: p, Calendar: cal2026, Person: clerk, App: app(Home, FullDay, "2026-05-15"),
 		Others: []Application{{Mode: Home, TimeUnit: FullDay, Status: "approved", Dates: dates("2026-05-11", "2026-05-12", "2026-05-13", "2026-05-14")}},
-		Stage: AtSubmit, Now: jst("2026-05-14 12:30")})
+		Stage:  AtSubmit, Now: jst("2026-05-14 12:30")})
 	want := map[string]string{
 		"caps.weekly":         "5月15日(金): 週4日までの上限を超えています(この週は5日目)。",
 		"deadline.submission": "5月15日(金): 申請の締切(1日前の12:00まで: 2026-05-14 12:00)を過ぎています(現在 2026-05-14 12:30)。",
@@ -391,4 +401,3 @@ func withPaper(a Application, class string) Application {
 	a.PaperOut, a.PaperClasses = true, []string{class}
 	return a
 }
-
