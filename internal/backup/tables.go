@@ -183,6 +183,14 @@ var Tables = []Table{
 	{Name: "retention_settings", Key: key("tenant_id", "kind"), scope: tenantRows, Columns: []Column{
 		num("tenant_id"), text("kind"), num("days"), num("updated_at"),
 	}},
+	// Telework policy versions (JSON bodies) and the facts people declared
+	// for eligibility.
+	{Name: "policy_versions", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), text("effective_from"), text("body"), text("note"), num("created_at"), text("created_by"),
+	}},
+	{Name: "staff_policy_facts", Key: key("tenant_id", "staff_id"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), num("staff_id"), text("reasons"), flag("has_terminal"), flag("seconded"), num("updated_at"),
+	}},
 	// Tokens are long-lived credentials that integrations depend on, unlike
 	// sessions; only their hashes are stored. tenant_id 0 = an operator's.
 	{Name: "api_tokens", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
