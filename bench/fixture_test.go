@@ -47,12 +47,9 @@ var teamNames = []string{"庶務係", "管理係", "企画係", "事業係", "�
 
 // seededStaff is what the query generators need to know of one person.
 type seededStaff struct {
-	no                   string
-	surname, given       reading
-	unitID               int64
-	retired              bool
-	kanaStoredAsKatakana bool
-	name, kana           string
+	no             string
+	surname, given reading
+	retired        bool
 }
 
 // fixture is one engine's seeded database.
@@ -243,8 +240,7 @@ func populate(ctx context.Context, db *store.DB) (*fixture, error) {
 		no += 1 + rng.IntN(20) // 6-digit numbers with gaps, in hiring order
 		sur, giv := surnames[zipf(rng, len(surnames))], givenNames[rng.IntN(len(givenNames))]
 		kana := sur.kana + " " + giv.kana
-		kata := rng.IntN(100) < 15 // some records were imported with カタカナ readings
-		if kata {
+		if rng.IntN(100) < 15 { // some records were imported with カタカナ readings
 			kana = toKatakana(kana)
 		}
 		emp := org.Regular
@@ -265,8 +261,7 @@ func populate(ctx context.Context, db *store.DB) (*fixture, error) {
 			return nil, fmt.Errorf("generated staff %s %s: %w", p.StaffNo, p.Name, err)
 		}
 		people[i] = p
-		f.staff[i] = seededStaff{no: p.StaffNo, surname: sur, given: giv, unitID: sl.unit, kanaStoredAsKatakana: kata,
-			name: p.Name, kana: p.Kana}
+		f.staff[i] = seededStaff{no: p.StaffNo, surname: sur, given: giv}
 	}
 	for lo := 0; lo < len(people); lo += seedBatch {
 		batch := people[lo:min(lo+seedBatch, len(people))]
