@@ -70,6 +70,8 @@ func TestBrowser(t *testing.T) {
 				t.Fatal("/operator: no link to a tenant; the demo tenant should be listed")
 			}
 			tb.check(t, href, "")
+			tb.check(t, "/operator/holidays", "")
+			tb.check(t, "/operator/tokens", "")
 		}},
 	}
 	for _, r := range roles {
@@ -98,6 +100,9 @@ func staffPages(t *testing.T, tb *tab) {
 	tb.check(t, "/units", "")
 	tb.check(t, own, "")
 	tb.check(t, "/settings", "")
+	tb.check(t, "/calendar", "")
+	tb.check(t, "/tokens", "")
+	tb.check(t, "/api/docs", "")
 }
 
 func hrPages(t *testing.T, tb *tab) {
@@ -120,6 +125,10 @@ func hrPages(t *testing.T, tb *tab) {
 		t.Fatal("/units: no unit links")
 	}
 	tb.check(t, unit+"/edit", "")
+	tb.check(t, "/policy", "")
+	tb.check(t, "/policy/new?from=ibaraki", "")
+	tb.check(t, "/retention", "")
+	tb.check(t, "/staff/import", "")
 
 	// A form sent empty comes back with its errors: a summary that screen
 	// readers announce, and each message tied to its field.

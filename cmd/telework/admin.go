@@ -15,6 +15,7 @@ import (
 	"telework/internal/auth"
 	"telework/internal/i18n"
 	"telework/internal/org"
+	"telework/internal/policy"
 	"telework/internal/store"
 	"telework/internal/telemetry"
 )
@@ -71,12 +72,16 @@ func cmdTenant(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	size := fs.Int("staff-size", 0, "職員数")
 	general := fs.Int("general-admin-staff", 0, "一般行政職員数 (for the national comparison bucket)")
 	admin := fs.String("admin-login", "", "also create the first HR admin account with this login id; its temporary password is printed")
+	tmpl := fs.String("policy-template", "", "start with a 第6章 policy, in force from today: ibaraki, saga, kobe, fukaya, shibuya, matsumoto, kakegawa")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
 	t := &org.Tenant{Slug: *slug, Name: *name, Kind: org.TenantKind(*kind), StaffSize: *size, GeneralAdminStaff: *general}
 	if err := t.Validate(); err != nil {
 		return usageError{explain(err).Error()}
+	}
+	if _, ok := policy.TemplateByName(*tmpl); *tmpl != "" && !ok {
+		return usageError{fmt.Sprintf("--policy-template: %q はありません (ibaraki, saga, kobe, fukaya, shibuya, matsumoto, kakegawa)", *tmpl)}
 	}
 	d, err := app.OpenDB(ctx, *db, nil)
 	if err != nil {
@@ -95,6 +100,11 @@ func cmdTenant(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if err := d.CreateTenant(ctx, cliActor, t, u); err != nil {
 		return explain(err)
+	}
+	if *tmpl != "" {
+		if err := d.StartPolicy(ctx, cliActor, t.ID, *tmpl); err != nil {
+			return explain(err)
+		}
 	}
 	fmt.Fprintf(stdout, "団体を登録しました / tenant created: %s (%s) id=%d\n", t.Name, t.Slug, t.ID)
 	if u != nil {

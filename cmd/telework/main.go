@@ -27,6 +27,10 @@ const usage = `telework — テレワーク推進システム / telework platfor
   telework audit   verify [--tenant SLUG]                                 監査ログの改ざん検査
   telework backup  --out FILE [--tenant SLUG]                             バックアップ(全体または1団体)
   telework restore [--dry-run] FILE                                       バックアップから空のデータベースへ復元
+  telework calendar holidays [--year YYYY] [--tenant SLUG]                休日・閉庁日の一覧(土日を除く)
+  telework calendar import-holidays FILE                                  内閣府の祝日CSV(syukujitsu.csv)の取込
+  telework import staff --tenant SLUG [--dry-run] [--full] FILE           職員の一括登録・更新(CSV/Excel)
+  telework export staff --tenant SLUG --format csv|csv-sjis|xlsx [--out FILE] [--sensitive]   職員の一覧の出力
   telework version                                                        版を表示
 
 各コマンドの詳細は telework COMMAND -h
@@ -60,6 +64,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdBackup(ctx, rest, stdout, stderr)
 	case "restore":
 		err = cmdRestore(ctx, rest, stdout, stderr)
+	case "calendar":
+		err = cmdCalendar(ctx, rest, stdout, stderr)
+	case "import":
+		err = cmdImport(ctx, rest, stdout, stderr)
+	case "export":
+		err = cmdExport(ctx, rest, stdout, stderr)
 	case "version":
 		err = cmdVersion(rest, stdout, stderr)
 	case "-h", "--help", "help":

@@ -42,7 +42,7 @@ func TestTenantUserAndAuditVerify(t *testing.T) {
 		t.Run(string(eng), func(t *testing.T) {
 			dsn := storetest.DSN(t, eng)
 			code, out, errb := cli(t, "tenant", "create", "--db", dsn, "--slug", "ibaraki", "--name", "茨城県", "--kind", "prefecture",
-				"--staff-size", "6400", "--general-admin-staff", "5000", "--admin-login", "jinji01")
+				"--staff-size", "6400", "--general-admin-staff", "5000", "--admin-login", "jinji01", "--policy-template", "ibaraki")
 			if code != 0 || !strings.Contains(out, "仮パスワード") {
 				t.Fatalf("tenant create: %d %s %s", code, out, errb)
 			}

@@ -93,6 +93,9 @@ func seedTown(t *testing.T, db *store.DB, slug, name string) *org.Tenant {
 	exec(t, db, `UPDATE users SET sso_subject = ? WHERE id = ?`, "sub-"+slug, admin.ID)
 	exec(t, db, `INSERT INTO retention_settings (tenant_id, kind, days, updated_at) VALUES (?, 'staff', 1825, 1748854800000000),
 		(?, 'Audit', 0, 1748854800000000), (?, 'applications', 1095, 1748854800000000)`, tn.ID, tn.ID, tn.ID)
+	exec(t, db, `INSERT INTO closure_days (tenant_id, day, name, created_at) VALUES (?, '2026-06-01', '市制施行記念日', 1748854800000000)`, tn.ID)
+	exec(t, db, `INSERT INTO national_holidays (tenant_id, day, name, kind, imported_at) VALUES (0, ?, '元日', 'national', 1748854800000000)
+		ON CONFLICT (tenant_id, day) DO NOTHING`, "2027-01-01")
 	exec(t, db, `INSERT INTO policy_versions (tenant_id, effective_from, body, note, created_at, created_by)
 		VALUES (?, '2025-04-01', '{"modes":["home"],"caps":{"weekly_max_days":4}}', '令和7年度', 1748854800000000, 'hr01')`, tn.ID)
 	if err := db.SavePolicyFacts(ctx, tn.ID, actor, a.ID, store.PolicyFacts{Reasons: []string{"childcare"}, HasTerminal: true}); err != nil {

@@ -183,6 +183,14 @@ var Tables = []Table{
 	{Name: "retention_settings", Key: key("tenant_id", "kind"), scope: tenantRows, Columns: []Column{
 		num("tenant_id"), text("kind"), num("days"), num("updated_at"),
 	}},
+	// The tenant's closure days, and the instance's imported national
+	// holidays (tenant_id 0: in a full backup only).
+	{Name: "closure_days", Key: key("tenant_id", "day"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), text("day"), text("name"), num("created_at"),
+	}},
+	{Name: "national_holidays", Key: key("tenant_id", "day"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), text("day"), text("name"), text("kind"), num("imported_at"),
+	}},
 	// Telework policy versions (JSON bodies) and the facts people declared
 	// for eligibility.
 	{Name: "policy_versions", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
@@ -211,9 +219,10 @@ var Tables = []Table{
 // Transient are the tables a backup leaves out on purpose: sign-in state
 // (sessions, throttling counters, single sign-on flows in progress), the
 // 24-hour replay cache of API POSTs, and the claims of periodic job runs
-// (which node ran which day's job; the jobs are safe to run again). A
-// restored instance starts with everyone signed out.
-var Transient = []string{"sessions", "login_failures", "sso_states", "idempotency_keys", "job_runs"}
+// (which node ran which day's job; the jobs are safe to run again), and
+// staff files uploaded for an import preview (kept an hour until confirmed).
+// A restored instance starts with everyone signed out.
+var Transient = []string{"sessions", "login_failures", "sso_states", "idempotency_keys", "job_runs", "staff_imports"}
 
 func tableByName(name string) *Table {
 	for k := range Tables {

@@ -1,5 +1,8 @@
-// Package calendar owns civil dates (business dates without a time zone) and
-// the Japanese era (和暦) used to display and read them.
+// Package calendar owns civil dates (business dates without a time zone),
+// the Japanese era (和暦) used to display and read them, the national
+// holidays (computed under the 祝日法 or imported from the Cabinet Office's
+// syukujitsu.csv) and the business calendar built on them: 土日, 祝日,
+// 年末年始 (12/29–1/3) and a tenant's closure days (閉庁日).
 package calendar
 
 import (
@@ -58,7 +61,7 @@ func (d Date) String() string {
 func (d Date) Time() time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, Tokyo) }
 
 // Weekday of d.
-func (d Date) Weekday() time.Weekday { return d.Time().Weekday() }
+func (d Date) Weekday() time.Weekday { return weekdayOf(d.dayNum()) }
 
 // AddDays moves d by n calendar days.
 func (d Date) AddDays(n int) Date {
@@ -68,4 +71,4 @@ func (d Date) AddDays(n int) Date {
 }
 
 // Before reports whether d is earlier than o.
-func (d Date) Before(o Date) bool { return d.String() < o.String() }
+func (d Date) Before(o Date) bool { return d.Compare(o) < 0 }

@@ -103,6 +103,11 @@ func Seed(ctx context.Context, db *store.DB, now time.Time) (*Result, error) {
 		}
 		return nil, fmt.Errorf("demo: creating tenant: %w", err)
 	}
+	// A real policy from the start: 松本市's rules (2営業日前まで, 正規職員,
+	// 保育士 excluded), which HR can then change under 制度.
+	if err := db.StartPolicy(ctx, actor, t.ID, "matsumoto"); err != nil {
+		return nil, fmt.Errorf("demo: policy: %w", err)
+	}
 
 	effective := calendar.Date{Year: fy, Month: time.April, Day: 1}
 	unitIDs := make([]int64, len(p.units))

@@ -101,7 +101,10 @@ func sqliteDSN(path string) string {
 	q.Add("_pragma", "foreign_keys(ON)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Set("_txlock", "immediate")
-	return "file:" + path + "?" + q.Encode()
+	// The path is part of a URI: a '#' or '?' in a directory name would
+	// otherwise silently open a different (empty) database.
+	u := url.URL{Scheme: "file", Opaque: (&url.URL{Path: path}).EscapedPath(), RawQuery: q.Encode()}
+	return u.String()
 }
 
 // Close closes the pool.

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"os"
 	"testing"
 	"time"
 
@@ -179,4 +180,23 @@ func TestAuditTamper(t *testing.T) {
 			t.Fatalf("deleted entry: got %v, want break at seq 4", err)
 		}
 	})
+}
+
+func TestSQLitePathWithURICharacters(t *testing.T) {
+	dir := t.TempDir() + "/a#b?c d"
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := dir + "/x.db"
+	db, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the database was not created at %q: %v", path, err)
+	}
 }

@@ -158,3 +158,15 @@ func (db *DB) SavePolicyFacts(ctx context.Context, tenantID int64, actor audit.A
 			ObjectID: strconv.FormatInt(staffID, 10), Before: before, After: f})
 	})
 }
+
+// StartPolicy gives a new tenant its first policy version, in force from
+// today, from one of the 第6章 templates.
+func (db *DB) StartPolicy(ctx context.Context, actor audit.Actor, tenantID int64, template string) error {
+	t, ok := policy.TemplateByName(template)
+	if !ok {
+		var v apperr.Validation
+		v.Add("policy_template", "field.choice", nil)
+		return v.Err()
+	}
+	return db.SavePolicyVersion(ctx, tenantID, actor, &policy.Version{Effective: calendar.DateOf(db.Now()), Policy: t.Policy, Note: t.Label + "の例"})
+}

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -91,25 +92,45 @@ func (tx *Tx) CreateStaff(ctx context.Context, tenantID int64, actor audit.Actor
 		return unitFieldErr(err)
 	}
 	now := micros(tx.db.Now())
-	optIn, g, a, c, cm := sensitiveArgs(s)
 	s.TenantID, s.Version, s.UnitName, s.UpdatedAt = tenantID, 1, unit.Name, fromMicros(now)
-	if err := tx.row(ctx, `INSERT INTO staff (tenant_id, staff_no, name, kana, search_key, email, unit_id, title, rank,
-		is_supervisor, employment, job_type, sensitive_opt_in, gender, age_band, care, commute_minutes, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		tenantID, s.StaffNo, s.Name, s.Kana, staffSearchKey(s), s.Email, s.UnitID, s.Title, s.Rank, s.IsSupervisor,
-		s.Employment, s.JobType, optIn, g, a, c, cm, now, now).Scan(&s.ID); err != nil {
-		err = mapErr(err)
-		if isDuplicate(err) {
-			var v apperr.Validation
-			v.Add("staff_no", "field.taken", nil)
-			return v.Err()
-		}
-		return err
+	if err := tx.row(ctx, `INSERT INTO staff (`+staffInsertCols+`) VALUES `+placeholders(1, staffInsertN)+` RETURNING id`,
+		staffInsertArgs(nil, tenantID, s, now)...).Scan(&s.ID); err != nil {
+		return staffNoTaken(mapErr(err))
 	}
 	if err := tx.staffHistory(ctx, tenantID, actor, s.ID, effective, 0, s.UnitID, "", s.Title); err != nil {
 		return err
 	}
 	return tx.appendAudit(ctx, tenantID, actor, audit.Change{Action: "staff.create", ObjectType: "staff", ObjectID: staffIDStr(s.ID), After: snapStaff(s)})
+}
+
+// staffInsertCols are the columns a new staff record fills; CreateStaff
+// and the import's CreateStaffBatch share them with staffInsertArgs.
+const (
+	staffInsertCols = `tenant_id, staff_no, name, kana, search_key, email, unit_id, title, rank, is_supervisor, employment,
+		job_type, sensitive_opt_in, gender, age_band, care, commute_minutes, created_at, updated_at`
+	staffInsertN = 19
+)
+
+func staffInsertArgs(args []any, tenantID int64, s *org.Staff, now int64) []any {
+	optIn, g, a, c, cm := sensitiveArgs(s)
+	return append(args, tenantID, s.StaffNo, s.Name, s.Kana, staffSearchKey(s), s.Email, s.UnitID, s.Title, s.Rank, s.IsSupervisor,
+		s.Employment, s.JobType, optIn, g, a, c, cm, now, now)
+}
+
+// placeholders is rows groups of n question marks: (?, ?), (?, ?).
+func placeholders(rows, n int) string {
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
+	return strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
+}
+
+// staffNoTaken turns a unique violation into the field error of 職員番号.
+func staffNoTaken(err error) error {
+	if isDuplicate(err) {
+		var v apperr.Validation
+		v.Add("staff_no", "field.taken", nil)
+		return v.Err()
+	}
+	return err
 }
 
 func unitFieldErr(err error) error {
@@ -129,13 +150,23 @@ func staffSearchKey(s *org.Staff) string {
 
 func (tx *Tx) staffHistory(ctx context.Context, tenantID int64, actor audit.Actor, staffID int64, effective calendar.Date,
 	oldUnit, newUnit int64, oldTitle, newTitle string) error {
+	_, err := tx.exec(ctx, `INSERT INTO staff_history (`+staffHistoryCols+`) VALUES `+placeholders(1, staffHistoryN),
+		tx.staffHistoryArgs(nil, tenantID, actor, staffID, effective, oldUnit, newUnit, oldTitle, newTitle)...)
+	return err
+}
+
+const (
+	staffHistoryCols = `tenant_id, staff_id, effective_date, old_unit_id, new_unit_id, old_title, new_title, changed_at, actor_label`
+	staffHistoryN    = 9
+)
+
+func (tx *Tx) staffHistoryArgs(args []any, tenantID int64, actor audit.Actor, staffID int64, effective calendar.Date,
+	oldUnit, newUnit int64, oldTitle, newTitle string) []any {
 	if effective.IsZero() {
 		effective = calendar.DateOf(tx.db.Now())
 	}
-	_, err := tx.exec(ctx, `INSERT INTO staff_history (tenant_id, staff_id, effective_date, old_unit_id, new_unit_id,
-		old_title, new_title, changed_at, actor_label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, tenantID, staffID,
-		effective.String(), nullID(oldUnit), nullID(newUnit), oldTitle, newTitle, micros(tx.db.Now()), actor.Label)
-	return err
+	return append(args, tenantID, staffID, effective.String(), nullID(oldUnit), nullID(newUnit), oldTitle, newTitle,
+		micros(tx.db.Now()), actor.Label)
 }
 
 // FindStaffByID returns one staff record of the tenant or NotFound.
@@ -168,9 +199,20 @@ func (db *DB) FindStaff(ctx context.Context, tenantID int64, f org.StaffFilter) 
 		}
 	}
 	if f.UnitID != 0 {
-		where += ` AND s.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE tenant_id = ? AND id = ?
-			UNION ALL SELECT c.id FROM units c JOIN sub ON c.parent_id = sub.id WHERE c.tenant_id = ?) SELECT id FROM sub)`
-		args = append(args, tenantID, f.UnitID, tenantID)
+		// The subtree is resolved first (a tenant has a few hundred units):
+		// with a literal list both planners use staff_unit, whereas
+		// PostgreSQL estimates the recursive CTE at 200 rows and scans staff.
+		ids, err := db.unitSubtree(ctx, tenantID, f.UnitID)
+		if err != nil {
+			return nil, 0, err
+		}
+		if len(ids) == 0 {
+			return nil, 0, nil
+		}
+		where += ` AND s.unit_id IN (?` + strings.Repeat(`, ?`, len(ids)-1) + `)`
+		for _, id := range ids {
+			args = append(args, id)
+		}
 	}
 	if f.Employment != "" {
 		where += ` AND s.employment = ?`
@@ -180,38 +222,76 @@ func (db *DB) FindStaff(ctx context.Context, tenantID int64, f org.StaffFilter) 
 		where += ` AND s.job_type = ?`
 		args = append(args, f.JobType)
 	}
-	var total int
-	if err := db.row(ctx, `SELECT COUNT(*)`+staffFrom+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: staff count: %w", err)
-	}
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	order := ` ORDER BY s.kana, s.staff_no LIMIT ` + strconv.Itoa(limit) + ` OFFSET ` + strconv.Itoa(max(f.Offset, 0))
+	// One pass: a LIKE '%…%' term cannot use an index, so every search
+	// reads all of the tenant's staff, and a separate COUNT(*) did it twice.
+	// The inner query finds the page's ids and the total from narrow rows;
+	// only the page's rows are then read in full with their unit name.
+	pageArgs := args
+	inner := `SELECT s.id, s.kana, s.staff_no, COUNT(*) OVER () AS total FROM staff s` + where +
+		` ORDER BY s.kana, s.staff_no LIMIT ` + strconv.Itoa(limit) + ` OFFSET ` + strconv.Itoa(max(f.Offset, 0))
+	order := ` ORDER BY m.kana, m.staff_no`
 	if f.ByID {
-		// Keyset paging: the count above is of the whole result, the page
-		// starts after the cursor.
-		if f.AfterID > 0 {
-			where += ` AND s.id > ?`
-			args = append(args, f.AfterID)
-		}
-		order = ` ORDER BY s.id LIMIT ` + strconv.Itoa(limit)
+		// Keyset paging: the total is of the whole result, the page starts
+		// after the cursor.
+		inner = `SELECT id, kana, staff_no, total FROM (SELECT s.id, s.kana, s.staff_no, COUNT(*) OVER () AS total
+			FROM staff s` + where + `) w WHERE id > ? ORDER BY id LIMIT ` + strconv.Itoa(limit)
+		pageArgs = append(slices.Clip(args), max(f.AfterID, 0))
+		order = ` ORDER BY m.id`
 	}
-	rows, err := db.query(ctx, `SELECT `+staffCols+staffFrom+where+order, args...)
+	rows, err := db.query(ctx, `SELECT `+staffCols+`, m.total FROM (`+inner+`) m
+		JOIN staff s ON s.id = m.id JOIN units u ON u.id = s.unit_id AND u.tenant_id = s.tenant_id`+order, pageArgs...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: staff search: %w", err)
 	}
 	defer rows.Close()
 	var out []*org.Staff
+	total := 0
 	for rows.Next() {
-		s, err := scanStaff(rows)
+		s, err := scanStaff(scanFunc(func(dest ...any) error { return rows.Scan(append(dest, &total)...) }))
 		if err != nil {
 			return nil, 0, err
 		}
 		out = append(out, s)
 	}
-	return out, total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	if len(out) == 0 && (f.Offset > 0 || f.ByID) {
+		// Paged past the end: no row carries the total.
+		if err := db.row(ctx, `SELECT COUNT(*) FROM staff s`+where, args...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("store: staff count: %w", err)
+		}
+	}
+	return out, total, nil
+}
+
+// scanFunc adapts a function to the Scan interface scanStaff takes.
+type scanFunc func(dest ...any) error
+
+func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
+
+// unitSubtree returns the unit and all its descendants.
+func (db *DB) unitSubtree(ctx context.Context, tenantID, unitID int64) ([]int64, error) {
+	rows, err := db.query(ctx, `WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE tenant_id = ? AND id = ?
+		UNION ALL SELECT c.id FROM units c JOIN sub ON c.parent_id = sub.id WHERE c.tenant_id = ?) SELECT id FROM sub`,
+		tenantID, unitID, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unit subtree: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // UpdateStaff replaces a staff record's fields if its version is still
@@ -219,80 +299,91 @@ func (db *DB) FindStaff(ctx context.Context, tenantID int64, f org.StaffFilter) 
 // its effective date (人事異動 on 4月1日).
 func (db *DB) UpdateStaff(ctx context.Context, tenantID int64, actor audit.Actor, s *org.Staff, expectVersion int64, effective calendar.Date) error {
 	return db.InTx(ctx, func(tx *Tx) error {
-		before, err := tx.staffByID(ctx, tenantID, s.ID)
-		if err != nil {
-			return err
-		}
-		if before.Version != expectVersion {
-			return staleErr()
-		}
-		unit, err := tx.unitByID(ctx, tenantID, s.UnitID)
-		if err != nil {
-			return unitFieldErr(err)
-		}
-		optIn, g, a, c, cm := sensitiveArgs(s)
-		now := micros(db.Now())
-		if err := staleIfNone(tx.exec(ctx, `UPDATE staff SET staff_no = ?, name = ?, kana = ?, search_key = ?, email = ?, unit_id = ?,
-			title = ?, rank = ?, is_supervisor = ?, employment = ?, job_type = ?, sensitive_opt_in = ?, gender = ?,
-			age_band = ?, care = ?, commute_minutes = ?, updated_at = ?, version = version + 1
-			WHERE tenant_id = ? AND id = ? AND version = ?`, s.StaffNo, s.Name, s.Kana, staffSearchKey(s), s.Email, s.UnitID, s.Title,
-			s.Rank, s.IsSupervisor, s.Employment, s.JobType, optIn, g, a, c, cm, now, tenantID, s.ID, before.Version)); err != nil {
-			if isDuplicate(err) {
-				var v apperr.Validation
-				v.Add("staff_no", "field.taken", nil)
-				return v.Err()
-			}
-			return err
-		}
-		s.TenantID, s.Version, s.Retired, s.UnitName, s.UpdatedAt = tenantID, before.Version+1, before.Retired, unit.Name, fromMicros(now)
-		if before.UnitID != s.UnitID || before.Title != s.Title {
-			if err := tx.staffHistory(ctx, tenantID, actor, s.ID, effective, before.UnitID, s.UnitID, before.Title, s.Title); err != nil {
-				return err
-			}
-		}
-		return tx.appendAudit(ctx, tenantID, actor, audit.Change{Action: "staff.update", ObjectType: "staff",
-			ObjectID: staffIDStr(s.ID), Before: snapStaff(before), After: snapStaff(s)})
+		return tx.UpdateStaff(ctx, tenantID, actor, s, expectVersion, effective)
 	})
+}
+
+// UpdateStaff is UpdateStaff inside a running transaction (imports).
+func (tx *Tx) UpdateStaff(ctx context.Context, tenantID int64, actor audit.Actor, s *org.Staff, expectVersion int64, effective calendar.Date) error {
+	before, err := tx.staffByID(ctx, tenantID, s.ID)
+	if err != nil {
+		return err
+	}
+	if before.Version != expectVersion {
+		return staleErr()
+	}
+	unit, err := tx.unitByID(ctx, tenantID, s.UnitID)
+	if err != nil {
+		return unitFieldErr(err)
+	}
+	now := micros(tx.db.Now())
+	if err := tx.updateStaffRow(ctx, tenantID, s, before.Version, now); err != nil {
+		return err
+	}
+	s.TenantID, s.Version, s.Retired, s.UnitName, s.UpdatedAt = tenantID, before.Version+1, before.Retired, unit.Name, fromMicros(now)
+	if before.UnitID != s.UnitID || before.Title != s.Title {
+		if err := tx.staffHistory(ctx, tenantID, actor, s.ID, effective, before.UnitID, s.UnitID, before.Title, s.Title); err != nil {
+			return err
+		}
+	}
+	return tx.appendAudit(ctx, tenantID, actor, audit.Change{Action: "staff.update", ObjectType: "staff",
+		ObjectID: staffIDStr(s.ID), Before: snapStaff(before), After: snapStaff(s)})
+}
+
+// updateStaffRow writes s over the row if its version is still version.
+func (tx *Tx) updateStaffRow(ctx context.Context, tenantID int64, s *org.Staff, version, now int64) error {
+	optIn, g, a, c, cm := sensitiveArgs(s)
+	return staffNoTaken(staleIfNone(tx.exec(ctx, `UPDATE staff SET staff_no = ?, name = ?, kana = ?, search_key = ?, email = ?, unit_id = ?,
+		title = ?, rank = ?, is_supervisor = ?, employment = ?, job_type = ?, sensitive_opt_in = ?, gender = ?,
+		age_band = ?, care = ?, commute_minutes = ?, updated_at = ?, version = version + 1
+		WHERE tenant_id = ? AND id = ? AND version = ?`, s.StaffNo, s.Name, s.Kana, staffSearchKey(s), s.Email, s.UnitID, s.Title,
+		s.Rank, s.IsSupervisor, s.Employment, s.JobType, optIn, g, a, c, cm, now, tenantID, s.ID, version)))
 }
 
 // SetStaffRetired marks a person as having left (退職) or brings them back.
 // Staff are never deleted: their history and audit trail stay.
 func (db *DB) SetStaffRetired(ctx context.Context, tenantID int64, actor audit.Actor, id, expectVersion int64, retired bool) error {
 	return db.InTx(ctx, func(tx *Tx) error {
-		before, err := tx.staffByID(ctx, tenantID, id)
-		if err != nil {
-			return err
-		}
-		if before.Version != expectVersion {
-			return staleErr()
-		}
-		retiredAt := int64(0)
-		if retired {
-			retiredAt = micros(db.Now())
-		}
-		if err := staleIfNone(tx.exec(ctx, `UPDATE staff SET retired = ?, retired_at = ?, updated_at = ?, version = version + 1
-			WHERE tenant_id = ? AND id = ? AND version = ?`, retired, retiredAt, micros(db.Now()), tenantID, id, before.Version)); err != nil {
-			return err
-		}
-		if retired {
-			// A person who left can no longer sign in.
-			if _, err := tx.exec(ctx, `UPDATE users SET disabled = TRUE, version = version + 1 WHERE tenant_id = ? AND staff_id = ?`, tenantID, id); err != nil {
-				return err
-			}
-			if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE tenant_id = ? AND user_id IN
-				(SELECT id FROM users WHERE tenant_id = ? AND staff_id = ?)`, tenantID, tenantID, id); err != nil {
-				return err
-			}
-		}
-		after := *before
-		after.Retired, after.Version = retired, before.Version+1
-		action := "staff.retire"
-		if !retired {
-			action = "staff.reinstate"
-		}
-		return tx.appendAudit(ctx, tenantID, actor, audit.Change{Action: action, ObjectType: "staff",
-			ObjectID: staffIDStr(id), Before: snapStaff(before), After: snapStaff(&after)})
+		return tx.SetStaffRetired(ctx, tenantID, actor, id, expectVersion, retired)
 	})
+}
+
+// SetStaffRetired is SetStaffRetired inside a running transaction (imports).
+func (tx *Tx) SetStaffRetired(ctx context.Context, tenantID int64, actor audit.Actor, id, expectVersion int64, retired bool) error {
+	before, err := tx.staffByID(ctx, tenantID, id)
+	if err != nil {
+		return err
+	}
+	if before.Version != expectVersion {
+		return staleErr()
+	}
+	now := micros(tx.db.Now())
+	retiredAt := int64(0)
+	if retired {
+		retiredAt = now
+	}
+	if err := staleIfNone(tx.exec(ctx, `UPDATE staff SET retired = ?, retired_at = ?, updated_at = ?, version = version + 1
+		WHERE tenant_id = ? AND id = ? AND version = ?`, retired, retiredAt, now, tenantID, id, before.Version)); err != nil {
+		return err
+	}
+	if retired {
+		// A person who left can no longer sign in.
+		if _, err := tx.exec(ctx, `UPDATE users SET disabled = TRUE, version = version + 1 WHERE tenant_id = ? AND staff_id = ?`, tenantID, id); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE tenant_id = ? AND user_id IN
+			(SELECT id FROM users WHERE tenant_id = ? AND staff_id = ?)`, tenantID, tenantID, id); err != nil {
+			return err
+		}
+	}
+	after := *before
+	after.Retired, after.Version = retired, before.Version+1
+	action := "staff.retire"
+	if !retired {
+		action = "staff.reinstate"
+	}
+	return tx.appendAudit(ctx, tenantID, actor, audit.Change{Action: action, ObjectType: "staff",
+		ObjectID: staffIDStr(id), Before: snapStaff(before), After: snapStaff(&after)})
 }
 
 // FindStaffHistory lists a person's moves and title changes, newest first.

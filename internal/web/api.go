@@ -44,6 +44,11 @@ type apiOp struct {
 	List       bool   // the response is a page of Resp
 	IfMatch    bool   // PATCH with If-Match
 	Idempotent bool   // POST honours Idempotency-Key
+	// BodyTypes are the media types of a raw request body (a file upload)
+	// when the body is not JSON; RespTypes those of a non-JSON response
+	// (a file download).
+	BodyTypes []string
+	RespTypes []string
 }
 
 type apiParam struct {
@@ -192,6 +197,10 @@ type problemBody struct {
 type problemField struct {
 	Field  string `json:"field"`
 	Detail string `json:"detail"`
+	// Line and Column locate a problem in an uploaded file (imports): the
+	// row number as Excel shows it and the column's header as written.
+	Line   int    `json:"line,omitempty"`
+	Column string `json:"column,omitempty"`
 }
 
 func apiLang(r *http.Request) string { return i18n.FromAcceptLanguage(r.Header.Get("Accept-Language")) }
@@ -211,7 +220,7 @@ func (s *Server) problem(w http.ResponseWriter, r *http.Request, status int, err
 		msgs := i18n.FieldMessages(lang, err)
 		for _, f := range e.Fields {
 			if m, ok := msgs[f.Field]; ok {
-				body.Errors = append(body.Errors, problemField{f.Field, m})
+				body.Errors = append(body.Errors, problemField{Field: f.Field, Detail: m})
 				delete(msgs, f.Field)
 			}
 		}

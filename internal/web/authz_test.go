@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"telework/internal/auth"
+	"telework/internal/calendar"
 	"telework/internal/i18n"
+	"telework/internal/policy"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
 	"telework/internal/web"
@@ -43,6 +45,17 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 			"tenant": {w.a.ID, 987654321},
 			"token":  {0, 0}, // set per route below
 		}
+		// A scheduled policy version in each tenant.
+		polID := map[int64]int64{}
+		for _, tn := range []int64{w.a.ID, w.b.ID} {
+			tp, _ := policy.TemplateByName("matsumoto")
+			v := &policy.Version{Effective: calendar.DateOf(time.Now()).AddDays(30), Policy: tp.Policy}
+			if err := db.SavePolicyVersion(context.Background(), tn, sys, v); err != nil {
+				t.Fatal(err)
+			}
+			polID[tn] = v.ID
+		}
+		objects["policy"] = [2]int64{polID[w.a.ID], polID[w.b.ID]}
 		// Tokens belong to an account: the right account's own token, and
 		// one of another tenant (or, for the operator, of a tenant).
 		tokenOf := map[string]int64{}
@@ -98,6 +111,17 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 						foreign = tokenOf["hr"]
 					}
 					objects["token"] = [2]int64{tokenOf[right], foreign}
+				}
+				if rt.Object == "policy" {
+					// Each route gets its own scheduled version: the delete
+					// route removes the one it is given.
+					tp, _ := policy.TemplateByName("matsumoto")
+					v := &policy.Version{Effective: calendar.DateOf(time.Now()).AddDays(60 + len(polID)), Policy: tp.Policy}
+					if err := db.SavePolicyVersion(context.Background(), w.a.ID, sys, v); err != nil {
+						t.Fatal(err)
+					}
+					polID[int64(-len(polID))] = v.ID
+					objects["policy"] = [2]int64{v.ID, polID[w.b.ID]}
 				}
 				own := path(objects[rt.Object][0])
 				var form url.Values

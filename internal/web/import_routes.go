@@ -1,4 +1,335 @@
 package web
 
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/i18n"
+	"telework/internal/staffio"
+	"telework/internal/store"
+	"telework/internal/tabular"
+)
+
+// Staff import and export (issue 5): HR uploads a CSV or xlsx file, sees
+// every problem or the plan (who is created, what changes, who retires),
+// and confirms; the file waits for the confirmation in the database, so
+// any node can take it. Export writes the same columns.
+
+// importMaxBody caps an upload: 50,000 staff as xlsx or CSV are a few MB.
+const importMaxBody = 30 << 20
+
+// importShown caps the rows a page lists per section; the counts are
+// always complete, and the CLI and API list everything.
+const importShown = 500
+
 // importRoutes are the routes of the import feature (issue 5).
-func (s *Server) importRoutes() []Route { return nil }
+func (s *Server) importRoutes() []Route {
+	return []Route{
+		{Method: "GET", Pattern: "/staff/import", Rule: hrOnly, Handler: s.importPage},
+		{Method: "POST", Pattern: "/staff/import", Rule: hrOnly, Handler: s.importUpload, MaxBody: importMaxBody},
+		{Method: "POST", Pattern: "/staff/import/confirm", Rule: hrOnly, Handler: s.importConfirm},
+		{Method: "GET", Pattern: "/staff/export", Rule: hrOnly, Handler: s.exportStaffPage},
+		{Method: "POST", Pattern: "/api/v1/staff/import", Rule: hrOnly, Handler: s.apiImportStaff, MaxBody: importMaxBody,
+			API: &apiOp{ID: "importStaff", Tag: "staff", Resp: "StaffImportResult", Idempotent: true,
+				Summary:   "Import staff from a CSV (UTF-8 or Shift_JIS) or xlsx file: all rows or none; dry_run=true only plans",
+				BodyTypes: []string{"text/csv", tabular.XLSXContentType},
+				Query: []apiParam{{"dry_run", "boolean", "plan only, write nothing (default false)"},
+					{"full", "boolean", "the file is the whole roster: retire staff in service who are not in it (default false)"}}}},
+		{Method: "GET", Pattern: "/api/v1/staff/export", Rule: hrOnly, Handler: s.apiExportStaff,
+			API: &apiOp{ID: "exportStaff", Tag: "staff", Summary: "Export staff in service with the importer's column headers",
+				RespTypes: []string{"text/csv", tabular.XLSXContentType},
+				Query: []apiParam{{"format", "string", "csv (UTF-8 with BOM, default), csv-sjis (Shift_JIS/CP932) or xlsx"},
+					{"sensitive", "boolean", "add the opt-in analysis attributes of those who consented (default false)"}}}},
+	}
+}
+
+// importMsg is one problem or warning as a page shows it.
+type importMsg struct {
+	Line    int
+	Column  string
+	Message string
+}
+
+// importItem is one row of the plan as a page shows it.
+type importItem struct {
+	Line    int
+	StaffNo string
+	Name    string
+	Absent  bool
+	Changes []staffio.FieldChange
+}
+
+type importSection struct {
+	Key   string // i18n key of the heading
+	ID    string
+	Items []importItem
+	More  int
+}
+
+type importView struct {
+	FileName     string
+	Summary      staffio.Summary
+	Problems     []importMsg
+	ProblemCount int // how many problems in all
+	Warnings     []importMsg
+	Sections     []importSection
+	ImportID     int64
+	Digest       string
+	CanConfirm   bool
+	Nothing      bool
+	Notice       string // i18n key of a notice above the plan
+}
+
+func msgs(list []staffio.Problem, lang string) []importMsg {
+	out := make([]importMsg, len(list))
+	for i, p := range list {
+		out[i] = importMsg{p.Line, p.Column, p.Message(lang)}
+	}
+	return out
+}
+
+func section(key, id string, items []*staffio.Item) importSection {
+	sec := importSection{Key: key, ID: id}
+	for i, it := range items {
+		if i == importShown {
+			sec.More = len(items) - i
+			break
+		}
+		sec.Items = append(sec.Items, importItem{Line: it.Line, StaffNo: it.After.StaffNo, Name: it.After.Name, Absent: it.Absent, Changes: it.Changes})
+	}
+	return sec
+}
+
+func newImportView(plan *staffio.Plan, name, lang string) *importView {
+	v := &importView{FileName: name, Summary: plan.Summary(name), Problems: msgs(plan.Problems, lang), Warnings: msgs(plan.Warnings, lang)}
+	v.ProblemCount = len(v.Problems)
+	if n := len(v.Problems); n > 2*importShown {
+		// The count in the caption stays the total; the rest is in the
+		// CLI's and the API's answer.
+		v.Problems = v.Problems[:2*importShown]
+	}
+	v.Sections = []importSection{
+		section("import.creates", "creates", plan.Creates),
+		section("import.changes", "changes", plan.Changes),
+		section("import.retires", "retires", plan.Retires),
+		section("import.reinstates", "reinstates", plan.Reinstates),
+	}
+	v.Nothing = plan.OK() && plan.Empty()
+	return v
+}
+
+// importPage shows the upload form, the export form and, after a
+// confirmation, what was done.
+func (s *Server) importPage(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	data := map[string]any{"Formats": tabular.Formats, "Columns": staffio.Columns}
+	if id := int64OrZero(r.URL.Query().Get("done")); id > 0 {
+		imp, err := s.db.FindStaffImport(r.Context(), p.TenantID, p.UserID, id)
+		if err == nil && !imp.AppliedAt.IsZero() {
+			var sum staffio.Summary
+			if json.Unmarshal([]byte(imp.Result), &sum) == nil {
+				data["Done"] = &sum
+			} else {
+				data["Done"] = &staffio.Summary{File: imp.Filename}
+			}
+		}
+	}
+	s.render(w, r, http.StatusOK, "staff_import", "import.title", data, nil)
+}
+
+func (s *Server) importFormError(w http.ResponseWriter, r *http.Request, status int, key string) {
+	var v apperr.Validation
+	v.Add("file", key, nil)
+	s.render(w, r, status, "staff_import", "import.title", map[string]any{"Formats": tabular.Formats, "Columns": staffio.Columns}, v.Err())
+}
+
+// importUpload reads the file, plans it, keeps it for the confirmation and
+// shows the preview.
+func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			s.importFormError(w, r, http.StatusRequestEntityTooLarge, "import.too_large")
+			return
+		}
+		s.importFormError(w, r, http.StatusBadRequest, "import.no_file")
+		return
+	}
+	defer r.MultipartForm.RemoveAll()
+	fh, hdr, err := r.FormFile("file")
+	if err != nil {
+		s.importFormError(w, r, http.StatusUnprocessableEntity, "import.no_file")
+		return
+	}
+	defer fh.Close()
+	data, err := io.ReadAll(io.LimitReader(fh, importMaxBody+1))
+	if err != nil || len(data) > importMaxBody {
+		s.importFormError(w, r, http.StatusRequestEntityTooLarge, "import.too_large")
+		return
+	}
+	if len(data) == 0 {
+		s.importFormError(w, r, http.StatusUnprocessableEntity, "import.no_file")
+		return
+	}
+	full := r.PostFormValue("full") == "1"
+	file := staffio.File{Name: cleanFileName(hdr.Filename), Data: data}
+	plan, err := staffio.Preview(r.Context(), s.db, p.TenantID, file, staffio.Options{Full: full})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	lng := lang(r)
+	v := newImportView(plan, file.Name, lng)
+	if !plan.OK() {
+		// Nothing is kept of a refused file.
+		s.render(w, r, http.StatusUnprocessableEntity, "staff_import_preview", "import.preview_title", v,
+			&apperr.Error{Code: apperr.Invalid, Key: "import.rejected", Args: map[string]any{"Count": len(plan.Problems)}})
+		return
+	}
+	if !plan.Empty() {
+		imp := &store.StaffImport{TenantID: p.TenantID, UserID: p.UserID, Filename: file.Name, SHA256: plan.SHA256, Full: full, Data: data}
+		if err := s.db.CreateStaffImport(r.Context(), imp); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		v.ImportID, v.Digest, v.CanConfirm = imp.ID, plan.Digest(), true
+	}
+	s.render(w, r, http.StatusOK, "staff_import_preview", "import.preview_title", v, nil)
+}
+
+// importClaim runs an import's transaction so that it also marks the kept
+// file as applied: a second confirmation finds it taken.
+type importClaim struct {
+	*store.DB
+	tenantID, userID, id int64
+}
+
+func (c importClaim) InStaffImport(ctx context.Context, fn func(staffio.Tx) error) error {
+	return c.DB.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.ClaimStaffImport(ctx, c.tenantID, c.userID, c.id); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+}
+
+// importConfirm applies a previewed file after reading it again against
+// the data as it is now.
+func (s *Server) importConfirm(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	p := principal(r)
+	id := int64OrZero(r.PostFormValue("import_id"))
+	imp, err := s.db.FindStaffImport(r.Context(), p.TenantID, p.UserID, id)
+	switch {
+	case apperr.CodeOf(err) == apperr.NotFound:
+		s.importFormError(w, r, http.StatusGone, "import.expired")
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	case !imp.AppliedAt.IsZero():
+		http.Redirect(w, r, "/staff/import?done="+itoa(imp.ID), http.StatusSeeOther)
+		return
+	}
+	file := staffio.File{Name: imp.Filename, Data: imp.Data}
+	opt := staffio.ApplyOptions{Options: staffio.Options{Full: imp.Full}, ExpectDigest: r.PostFormValue("digest")}
+	plan, err := staffio.Apply(r.Context(), importClaim{s.db, p.TenantID, p.UserID, imp.ID}, p.TenantID, actorOf(p), file, opt)
+	lng := lang(r)
+	switch {
+	case err == nil:
+		res, _ := json.Marshal(plan.Summary(imp.Filename))
+		if err := s.db.SetStaffImportResult(r.Context(), p.TenantID, p.UserID, imp.ID, string(res)); err != nil {
+			s.log.Warn("import result", "request_id", requestID(r), "err", err)
+		}
+		s.flashRedirect(w, r, "/staff/import?done="+itoa(imp.ID), "flash.import_done")
+	case staffio.IsPlanChanged(err):
+		// The data changed since the preview: show the new plan and let
+		// the person confirm that one instead.
+		v := newImportView(plan, imp.Filename, lng)
+		v.ImportID, v.Digest, v.CanConfirm, v.Notice = imp.ID, plan.Digest(), !plan.Empty(), "import.plan_changed"
+		s.render(w, r, http.StatusConflict, "staff_import_preview", "import.preview_title", v, nil)
+	case plan != nil && !plan.OK():
+		s.render(w, r, http.StatusUnprocessableEntity, "staff_import_preview", "import.preview_title", newImportView(plan, imp.Filename, lng),
+			&apperr.Error{Code: apperr.Invalid, Key: "import.rejected", Args: map[string]any{"Count": len(plan.Problems)}})
+	case apperr.CodeOf(err) == apperr.Conflict:
+		if e := apperr.As(err); e != nil && e.Key == "import.already_applied" {
+			http.Redirect(w, r, "/staff/import?done="+itoa(imp.ID), http.StatusSeeOther)
+			return
+		}
+		s.fail(w, r, err) // someone saved a record while the import ran
+	case apperr.CodeOf(err) == apperr.NotFound:
+		s.importFormError(w, r, http.StatusGone, "import.expired")
+	default:
+		s.serverError(w, r, err)
+	}
+}
+
+// cleanFileName keeps the base name of an upload, for the audit log and
+// the pages.
+func cleanFileName(name string) string {
+	name = filepath.Base(strings.ReplaceAll(name, `\`, "/"))
+	if name == "." || name == "/" {
+		return ""
+	}
+	if r := []rune(name); len(r) > 100 {
+		name = string(r[:100])
+	}
+	return name
+}
+
+// export writes the tenant's staff in service as f (audited by staffio).
+func (s *Server) export(ctx context.Context, p *auth.Principal, f tabular.Format, sensitive bool) ([]byte, string, error) {
+	data, err := staffio.Export(ctx, s.db, p.TenantID, actorOf(p), f, staffio.ExportOptions{Sensitive: sensitive})
+	if err != nil {
+		return nil, "", err
+	}
+	return data, exportFileName(s.db.Now(), f), nil
+}
+
+// exportFileName is staff-20261124.csv.
+func exportFileName(now time.Time, f tabular.Format) string {
+	return "staff-" + strings.ReplaceAll(calendar.DateOf(now).String(), "-", "") + f.Ext()
+}
+
+func writeDownload(w http.ResponseWriter, f tabular.Format, name string, data []byte) {
+	w.Header().Set("Content-Type", f.ContentType())
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, name, url.PathEscape(name)))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", itoa(int64(len(data))))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(data)
+}
+
+// exportStaffPage downloads the export (a GET form on the import page).
+func (s *Server) exportStaffPage(w http.ResponseWriter, r *http.Request) {
+	f, ok := tabular.ParseFormat(r.URL.Query().Get("format"))
+	if !ok {
+		s.renderStatus(w, r, http.StatusBadRequest, "error.bad_form")
+		return
+	}
+	data, name, err := s.export(r.Context(), principal(r), f, r.URL.Query().Get("sensitive") == "1")
+	if err != nil {
+		if apperr.CodeOf(err) == apperr.Invalid {
+			s.render(w, r, http.StatusUnprocessableEntity, "error", "error.conflict",
+				map[string]any{"Status": http.StatusUnprocessableEntity, "Message": i18n.Error(lang(r), err)}, nil)
+			return
+		}
+		s.serverError(w, r, err)
+		return
+	}
+	writeDownload(w, f, name, data)
+}

@@ -119,7 +119,8 @@ func schemas() map[string]any {
 			"properties": map[string]any{
 				"type": str("problem type URI"), "title": str("summary in the caller's language"), "status": map[string]any{"type": "integer"},
 				"detail": str("explanation"), "instance": str("request path"), "request_id": str("for the operator's logs"),
-				"errors": map[string]any{"type": "array", "items": obj([]string{"field", "detail"}, map[string]any{"field": str("field name"), "detail": str("what is wrong")})},
+				"errors": map[string]any{"type": "array", "items": obj([]string{"field", "detail"}, map[string]any{"field": str("field name"), "detail": str("what is wrong"),
+					"line": integer("row of an uploaded file, as Excel numbers it (imports)"), "column": str("column header as written in an uploaded file (imports)")})},
 			}},
 		"Sensitive":   sensitive,
 		"Staff":       obj([]string{"id", "staff_no", "name", "kana", "email", "unit_id", "unit_name", "title", "rank", "is_supervisor", "employment", "job_type", "retired", "version", "updated_at"}, staffProps(false)),
@@ -134,10 +135,33 @@ func schemas() map[string]any {
 		"Token":       obj([]string{"id", "name", "prefix", "read_only", "created_at", "expires_at", "last_used_at", "revoked_at"}, tokenProps),
 		"TokenInput": obj([]string{"name"}, map[string]any{"name": str("label"), "read_only": boolean("may only read"),
 			"expires_in_days": map[string]any{"type": "integer", "minimum": 1, "maximum": maxTokenDays, "default": 90}}),
+		"PolicyTemplate": obj([]string{"name", "label", "source", "policy"}, map[string]any{
+			"name": str("template key, e.g. matsumoto"), "label": str("e.g. 松本市"), "source": str("where in the guide"),
+			"policy": map[string]any{"type": "object", "description": "the policy (same shape as PolicyVersion.policy)"}}),
+		"PolicyVersion": obj([]string{"id", "effective_from", "note", "in_force", "policy"}, map[string]any{
+			"id": integer("id"), "effective_from": map[string]any{"type": "string", "format": "date"}, "note": str("note"),
+			"in_force": boolean("the version in force today"),
+			"policy":   map[string]any{"type": "object", "description": "modes, eligibility, unit_rules, deadline, caps, time_units, places, hours, mid_day_break, travel_order, report, take_out, presence, quiet_hours, auto_approval (see docs/policy.md)"}}),
+		"PolicyVersionInput": obj([]string{"effective_from"}, map[string]any{
+			"effective_from": map[string]any{"type": "string", "format": "date", "description": "today or later"}, "note": str("note"),
+			"template": str("start from a built-in template instead of giving policy"),
+			"policy":   map[string]any{"type": "object"}}),
+		"EvaluateInput": obj([]string{"dates", "application"}, map[string]any{
+			"staff_id":    integer("whose application (default: the caller)"),
+			"dates":       map[string]any{"type": "array", "items": map[string]any{"type": "string", "format": "date"}},
+			"stage":       map[string]any{"type": "string", "enum": []string{"submit", "approve"}},
+			"application": map[string]any{"type": "object", "description": "mode, place, place_kind, place_reason, time_unit, start, end, break_minutes, overtime_approved, mid_day_break, prior_consent, paper_out, paper_classes, data_out, data_classes, device, print_at_home, save_at_home"}}),
+		"Findings": obj([]string{"policy_version", "ok", "findings"}, map[string]any{
+			"policy_version": integer("the version applied"), "ok": boolean("no error"),
+			"findings": map[string]any{"type": "array", "items": obj([]string{"rule", "severity", "message"}, map[string]any{
+				"rule": str("rule id"), "severity": map[string]any{"type": "string", "enum": []string{"error", "warning", "info"}},
+				"date": map[string]any{"type": "string", "format": "date"}, "message": str("explanation naming the limit and the actual value")})}}),
 		"NewToken": obj([]string{"token", "info"}, map[string]any{"token": str("the secret; shown only in this response"), "info": ref("Token")}),
 		"Me": obj([]string{"tenant", "user", "staff"}, map[string]any{
 			"tenant": map[string]any{"type": "object"}, "user": map[string]any{"type": "object"},
 			"staff": map[string]any{"oneOf": []any{ref("Staff"), map[string]any{"type": "null"}}}}),
+		"Holiday":           holidaySchema(),     // calendar_api.go
+		"StaffImportResult": staffImportSchema(), // import_api.go
 	}
 }
 
@@ -196,11 +220,18 @@ func (s *Server) openAPIDocument() map[string]any {
 			}
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": schema}}
 		}
+		if len(op.RespTypes) > 0 {
+			content := map[string]any{}
+			for _, mt := range op.RespTypes {
+				content[mt] = map[string]any{"schema": map[string]any{"type": "string", "contentMediaType": mt}}
+			}
+			ok["content"] = content
+		}
 		responses[itoa(int64(status))] = ok
 		if strings.Contains(rt.Pattern, "{") {
 			responses["404"] = problemResponse("no such object in your organisation")
 		}
-		if op.Body != "" {
+		if op.Body != "" || len(op.BodyTypes) > 0 {
 			responses["422"] = problemResponse("invalid input; errors[] names each field")
 		}
 		if op.IfMatch {
@@ -214,6 +245,13 @@ func (s *Server) openAPIDocument() map[string]any {
 		}
 		if op.Body != "" {
 			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": ref(op.Body)}}}
+		}
+		if len(op.BodyTypes) > 0 {
+			content := map[string]any{}
+			for _, mt := range op.BodyTypes {
+				content[mt] = map[string]any{"schema": map[string]any{"type": "string", "contentMediaType": mt}}
+			}
+			o["requestBody"] = map[string]any{"required": true, "content": content}
 		}
 		item[strings.ToLower(rt.Method)] = o
 	}

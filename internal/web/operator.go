@@ -6,6 +6,7 @@ import (
 	"telework/internal/apperr"
 	"telework/internal/auth"
 	"telework/internal/org"
+	"telework/internal/policy"
 	"telework/internal/store"
 )
 
@@ -17,6 +18,7 @@ type tenantRow struct {
 type tenantForm struct {
 	Tenant     org.Tenant
 	AdminLogin string
+	Template   string // a 第6章 policy template to start with
 }
 
 func (s *Server) operatorHome(w http.ResponseWriter, r *http.Request) {
@@ -39,12 +41,12 @@ func (s *Server) operatorHomeWith(w http.ResponseWriter, r *http.Request, status
 		rows = append(rows, tenantRow{t, st, us})
 	}
 	s.render(w, r, status, "operator_home", "operator.title", map[string]any{
-		"Tenants": rows, "Form": f, "Kinds": org.TenantKinds, "Created": created}, err)
+		"Tenants": rows, "Form": f, "Kinds": org.TenantKinds, "Created": created, "Templates": policy.Templates()}, err)
 }
 
 func readTenantForm(r *http.Request) (*form, *tenantForm) {
 	fm := newForm(r)
-	f := &tenantForm{AdminLogin: fm.str("admin_login")}
+	f := &tenantForm{AdminLogin: fm.str("admin_login"), Template: fm.str("policy_template")}
 	f.Tenant = org.Tenant{Slug: fm.str("slug"), Name: fm.str("name"), Kind: org.TenantKind(fm.str("kind")),
 		StaffSize: fm.int("staff_size", 0), GeneralAdminStaff: fm.int("general_admin_staff", 0),
 		Version: int64(fm.int("version", 0))}
@@ -62,6 +64,9 @@ func (s *Server) tenantCreate(w http.ResponseWriter, r *http.Request) {
 	if f.AdminLogin != "" && !loginRE.MatchString(f.AdminLogin) {
 		fm.v.Add("admin_login", "field.login_format", nil)
 	}
+	if _, ok := policy.TemplateByName(f.Template); f.Template != "" && !ok {
+		fm.v.Add("policy_template", "field.choice", nil)
+	}
 	err := fm.merge(f.Tenant.Validate())
 	var temp string
 	if err == nil {
@@ -76,6 +81,9 @@ func (s *Server) tenantCreate(w http.ResponseWriter, r *http.Request) {
 			admin = &store.User{LoginID: f.AdminLogin, PasswordHash: hash, Granted: []auth.Role{auth.HRAdmin}, MustChange: true}
 		}
 		err = s.db.CreateTenant(r.Context(), actorOf(p), &f.Tenant, admin)
+		if err == nil && f.Template != "" {
+			err = s.db.StartPolicy(r.Context(), actorOf(p), f.Tenant.ID, f.Template)
+		}
 	}
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"telework/internal/calendar"
 	"telework/internal/i18n"
 	"telework/internal/org"
+	"telework/internal/policy"
 	"telework/internal/telemetry"
 )
 
@@ -150,6 +152,21 @@ var funcs = template.FuncMap{
 		}
 		return "depth-" + strconv.Itoa(n)
 	},
+	// has2 reports whether a slice (of any string-like type) holds v.
+	"has2": func(list any, v any) bool {
+		rv := reflect.ValueOf(list)
+		if rv.Kind() != reflect.Slice {
+			return false
+		}
+		want := fmt.Sprint(v)
+		for i := range rv.Len() {
+			if fmt.Sprint(rv.Index(i).Interface()) == want {
+				return true
+			}
+		}
+		return false
+	},
+	"list": func(xs ...string) []string { return xs },
 	"has": func(rs []auth.Role, r string) bool {
 		for _, x := range rs {
 			if string(x) == r {
@@ -269,6 +286,7 @@ func navFor(v *view) []navItem {
 	}
 	if p.IsOperator() {
 		add("/operator", "nav.tenants")
+		add("/operator/holidays", "nav.holidays")
 		add("/operator/tokens", "nav.tokens")
 		add("/operator/settings", "nav.settings")
 		return items
@@ -283,10 +301,14 @@ func navFor(v *view) []navItem {
 	}
 	if p.Has(auth.HRAdmin) {
 		add("/accounts", "nav.accounts")
+		add("/policy", "nav.policy")
 		add("/retention", "nav.retention")
 	}
 	if p.Has(auth.Auditor) {
 		add("/audit", "nav.audit")
+	}
+	if p.HasAny(auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin) {
+		add("/calendar", "nav.calendar")
 	}
 	add("/tokens", "nav.tokens")
 	add("/settings", "nav.settings")
@@ -374,3 +396,11 @@ func (v *view) Genders() []string             { return org.Genders }
 func (v *view) AgeBands() []string            { return org.AgeBands }
 func (v *view) Cares() []string               { return org.Cares }
 func (v *view) TenantKinds() []org.TenantKind { return org.TenantKinds }
+
+// Choice lists of the policy form.
+func (v *view) PolicyModes() []policy.Mode         { return policy.Modes }
+func (v *view) PolicyTimeUnits() []policy.TimeUnit { return policy.TimeUnits }
+func (v *view) PolicyReasons() []string            { return policy.Reasons }
+func (v *view) PlaceKinds() []string               { return policy.HomeEquivalentKinds }
+func (v *view) DataClasses() []string              { return policy.DataClasses }
+func (v *view) DeviceTypes() []string              { return policy.DeviceTypes }

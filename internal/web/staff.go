@@ -99,6 +99,17 @@ func (s *Server) staffShow(w http.ResponseWriter, r *http.Request) {
 		}
 		data["History"] = hist
 	}
+	if isHR {
+		// The facts eligibility rules use (育児・介護 as a declared reason,
+		// a telework terminal, secondment): registered by HR, shown only to
+		// HR here (approvers see them in the findings of an application).
+		facts, err := s.db.FindPolicyFacts(r.Context(), p.TenantID, id)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		data["Facts"] = &facts
+	}
 	if !isHR {
 		st.Sensitive = nil // never handed to the template
 	}

@@ -1,0 +1,211 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"telework/internal/app"
+	"telework/internal/apperr"
+	"telework/internal/i18n"
+	"telework/internal/staffio"
+	"telework/internal/tabular"
+)
+
+// importDetailLines caps the lines a dry run prints per section; the
+// counts are always complete.
+const importDetailLines = 200
+
+func staffSubcommand(args []string, name, synopsis string, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == name {
+		return nil
+	}
+	fmt.Fprintln(stderr, "usage: telework "+synopsis)
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+		return flag.ErrHelp
+	}
+	return usageError{"対象は " + name + " です / the only kind is " + name}
+}
+
+const importSynopsis = "import staff --tenant SLUG [--dry-run] [--full] [--db DSN] FILE"
+
+// cmdImport is `telework import staff`: a CSV (UTF-8 or Shift_JIS) or xlsx
+// file, all rows or none. A refused file prints every problem (line,
+// column, reason) on stderr and exits 1.
+func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if err := staffSubcommand(args, "staff", importSynopsis, stderr); err != nil {
+		return err
+	}
+	fs := newFlags("import staff", importSynopsis, stderr)
+	db := dbFlag(fs)
+	tenant := fs.String("tenant", "", "団体コード of the tenant")
+	dry := fs.Bool("dry-run", false, "check the file and print the plan; write nothing")
+	full := fs.Bool("full", false, "the file is the whole roster: retire staff in service who are not in it")
+	pos, err := parseInterspersed(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if *tenant == "" || len(pos) != 1 {
+		return usageError{"--tenant とファイルを1つ指定してください / give --tenant and one FILE"}
+	}
+	data, err := os.ReadFile(pos[0])
+	if err != nil {
+		return fmt.Errorf("ファイルを読めません / cannot read the file: %w", err)
+	}
+	d, err := app.OpenDB(ctx, *db, nil)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	t, err := d.FindTenantBySlug(ctx, *tenant)
+	if err != nil {
+		return fmt.Errorf("団体コード %q の団体が見つかりません", *tenant)
+	}
+	file := staffio.File{Name: filepath.Base(pos[0]), Data: data}
+	opt := staffio.Options{Full: *full}
+	var plan *staffio.Plan
+	if *dry {
+		plan, err = staffio.Preview(ctx, d, t.ID, file, opt)
+	} else {
+		plan, err = staffio.Apply(ctx, d, t.ID, cliActor, file, staffio.ApplyOptions{Options: opt})
+	}
+	if plan != nil {
+		for _, w := range plan.Warnings {
+			fmt.Fprintln(stderr, "注意: "+staffProblemLine(w))
+		}
+	}
+	if plan != nil && !plan.OK() {
+		for _, p := range plan.Problems {
+			fmt.Fprintln(stderr, staffProblemLine(p))
+		}
+		return fmt.Errorf("%s: %d件の誤りがあるため、何も登録していません / refused: %d problem(s), nothing was written",
+			file.Name, len(plan.Problems), len(plan.Problems))
+	}
+	if err != nil {
+		return staffErr(err)
+	}
+	sum := plan.Summary(file.Name)
+	mode := "取り込みました / imported"
+	if *dry {
+		mode = "確認のみ(何も変更していません) / dry run, nothing written"
+	}
+	fmt.Fprintf(stdout, "%s: %s (%s, %d行)\n", file.Name, mode, sum.Encoding, sum.Rows)
+	fmt.Fprintf(stdout, "新規 %d人、変更 %d人、退職 %d人、在職に戻す %d人、変更なし %d人 / created %d, changed %d, retired %d, reinstated %d, unchanged %d\n",
+		sum.Created, sum.Changed, sum.Retired, sum.Reinstated, sum.Unchanged,
+		sum.Created, sum.Changed, sum.Retired, sum.Reinstated, sum.Unchanged)
+	if *dry {
+		printStaffItems(stdout, "新規 / create", plan.Creates)
+		printStaffItems(stdout, "変更 / change", plan.Changes)
+		printStaffItems(stdout, "退職 / retire", plan.Retires)
+		printStaffItems(stdout, "在職に戻す / reinstate", plan.Reinstates)
+	}
+	return nil
+}
+
+// staffErr turns an application error into its Japanese message.
+func staffErr(err error) error {
+	if e := apperr.As(err); e != nil && e.Code != apperr.Internal {
+		return errors.New(i18n.Error("ja", err))
+	}
+	return err
+}
+
+// staffProblemLine is "12行目 列「フリガナ」: reason".
+func staffProblemLine(p staffio.Problem) string {
+	var b strings.Builder
+	if p.Line > 0 {
+		fmt.Fprintf(&b, "%d行目 ", p.Line)
+	}
+	if p.Column != "" {
+		fmt.Fprintf(&b, "列「%s」", p.Column)
+	}
+	if b.Len() > 0 {
+		b.WriteString(": ")
+	}
+	b.WriteString(p.Message("ja"))
+	return b.String()
+}
+
+func printStaffItems(w io.Writer, title string, items []*staffio.Item) {
+	for i, it := range items {
+		if i == importDetailLines {
+			fmt.Fprintf(w, "  … ほか %d件 / %d more\n", len(items)-i, len(items)-i)
+			return
+		}
+		where := "ファイルにない / not in file"
+		if it.Line > 0 {
+			where = fmt.Sprintf("%d行目", it.Line)
+		}
+		var ch []string
+		for _, c := range it.Changes {
+			if c.Sensitive {
+				ch = append(ch, c.Column+": (分析用の属性 / analysis attributes)")
+				continue
+			}
+			ch = append(ch, fmt.Sprintf("%s: %s → %s", c.Column, staffBlank(c.Before), staffBlank(c.After)))
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", title, where, it.After.StaffNo, it.After.Name, strings.Join(ch, "; "))
+	}
+}
+
+func staffBlank(s string) string {
+	if s == "" {
+		return "(空欄)"
+	}
+	return s
+}
+
+const exportSynopsis = "export staff --tenant SLUG --format csv|csv-sjis|xlsx [--out FILE] [--sensitive] [--db DSN]"
+
+// cmdExport is `telework export staff`: the importer's columns, so that
+// the file can be edited and imported back. Without --out it writes to
+// stdout.
+func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if err := staffSubcommand(args, "staff", exportSynopsis, stderr); err != nil {
+		return err
+	}
+	fs := newFlags("export staff", exportSynopsis, stderr)
+	db := dbFlag(fs)
+	tenant := fs.String("tenant", "", "団体コード of the tenant")
+	format := fs.String("format", "csv", "csv (UTF-8 with BOM), csv-sjis (Shift_JIS/CP932) or xlsx")
+	out := fs.String("out", "", "write to this file instead of stdout")
+	sensitive := fs.Bool("sensitive", false, "add the opt-in analysis attributes of those who consented")
+	pos, err := parseInterspersed(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if *tenant == "" || len(pos) != 0 {
+		return usageError{"--tenant を指定してください / give --tenant (and no other arguments)"}
+	}
+	f, ok := tabular.ParseFormat(*format)
+	if !ok {
+		return usageError{"--format は csv, csv-sjis, xlsx のいずれかです"}
+	}
+	d, err := app.OpenDB(ctx, *db, nil)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	t, err := d.FindTenantBySlug(ctx, *tenant)
+	if err != nil {
+		return fmt.Errorf("団体コード %q の団体が見つかりません", *tenant)
+	}
+	data, err := staffio.Export(ctx, d, t.ID, cliActor, f, staffio.ExportOptions{Sensitive: *sensitive})
+	if err != nil {
+		return staffErr(err)
+	}
+	if *out == "" {
+		_, err = stdout.Write(data)
+		return err
+	}
+	if err := os.WriteFile(*out, data, 0o600); err != nil {
+		return errors.New("書き込めません / cannot write: " + err.Error())
+	}
+	fmt.Fprintf(stderr, "%s: %d bytes\n", *out, len(data))
+	return nil
+}

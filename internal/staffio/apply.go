@@ -1,0 +1,238 @@
+package staffio
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+
+	"telework/internal/apperr"
+	"telework/internal/audit"
+	"telework/internal/calendar"
+	"telework/internal/org"
+	"telework/internal/tabular"
+)
+
+// Reader reads what a file is compared with.
+type Reader interface {
+	FindUnits(ctx context.Context, tenantID int64) ([]*org.Unit, error)
+	// FindAllStaff lists every staff record of the tenant, retired ones too.
+	FindAllStaff(ctx context.Context, tenantID int64) ([]*org.Staff, error)
+}
+
+// Tx is one transaction: every write of an import goes through the same
+// one, so a file is applied whole or not at all. Each write records its
+// own audit entry (and a move its history entry with the effective date).
+type Tx interface {
+	Reader
+	CreateStaff(ctx context.Context, tenantID int64, actor audit.Actor, s *org.Staff, effective calendar.Date) error
+	UpdateStaff(ctx context.Context, tenantID int64, actor audit.Actor, s *org.Staff, expectVersion int64, effective calendar.Date) error
+	SetStaffRetired(ctx context.Context, tenantID int64, actor audit.Actor, id, expectVersion int64, retired bool) error
+	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
+}
+
+// BatchTx is a Tx that can also write many records in a few statements,
+// with the same rows, history and audit entries as CreateStaff and
+// UpdateStaff one by one: a first import of a large city's 50,000 staff
+// would otherwise take a database round trip per statement. before[i] is
+// staff[i] as read earlier in the same transaction.
+type BatchTx interface {
+	CreateStaffBatch(ctx context.Context, tenantID int64, actor audit.Actor, staff []*org.Staff, effective []calendar.Date) error
+	UpdateStaffBatch(ctx context.Context, tenantID int64, actor audit.Actor, staff, before []*org.Staff, effective []calendar.Date) error
+	SetStaffRetiredBatch(ctx context.Context, tenantID int64, actor audit.Actor, before []*org.Staff, retired bool) error
+}
+
+// Store runs an import's transaction.
+type Store interface {
+	Reader
+	InStaffImport(ctx context.Context, fn func(Tx) error) error
+}
+
+// File is an uploaded file.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// SHA256 of the file's bytes, hex.
+func (f File) SHA256() string {
+	sum := sha256.Sum256(f.Data)
+	return hex.EncodeToString(sum[:])
+}
+
+// ApplyOptions add to Options what only applying needs.
+type ApplyOptions struct {
+	Options
+	// ExpectDigest, when set, is the Digest of the plan the person
+	// confirmed; a different plan now (the data changed since the
+	// preview) is not applied.
+	ExpectDigest string
+}
+
+// read turns the file into a table, or a plan holding why it cannot be read.
+func read(f File, opt Options) (*tabular.Table, *Plan) {
+	t, err := tabular.Read(f.Data)
+	if err != nil {
+		p := &Plan{SHA256: f.SHA256(), Full: opt.Full}
+		pr := Problem{Key: "error.invalid"}
+		if e := apperr.As(err); e != nil {
+			pr.Key, pr.Args = e.Key, e.Args
+			if l, ok := e.Args["Line"].(int); ok {
+				pr.Line = l
+			}
+		}
+		p.Problems = append(p.Problems, pr)
+		return nil, p
+	}
+	return t, nil
+}
+
+func current(ctx context.Context, r Reader, tenantID int64) (Current, error) {
+	units, err := r.FindUnits(ctx, tenantID)
+	if err != nil {
+		return Current{}, err
+	}
+	staff, err := r.FindAllStaff(ctx, tenantID)
+	if err != nil {
+		return Current{}, err
+	}
+	return Current{Units: units, Staff: staff}, nil
+}
+
+// Preview plans the import of f against the data as it is now and writes
+// nothing (the dry run).
+func Preview(ctx context.Context, r Reader, tenantID int64, f File, opt Options) (*Plan, error) {
+	t, bad := read(f, opt)
+	if bad != nil {
+		return bad, nil
+	}
+	cur, err := current(ctx, r, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	p := Prepare(t, cur, opt)
+	p.SHA256 = f.SHA256()
+	return p, nil
+}
+
+// ErrRejected is returned with a plan that has problems: nothing was written.
+func errRejected(p *Plan) error {
+	return &apperr.Error{Code: apperr.Invalid, Key: "import.rejected", Args: map[string]any{"Count": len(p.Problems)}}
+}
+
+// IsPlanChanged reports the error of a confirmation whose plan is no
+// longer the one previewed.
+func IsPlanChanged(err error) bool {
+	e := apperr.As(err)
+	return e != nil && e.Key == "import.plan_changed"
+}
+
+// Apply plans f against the data as it is inside one transaction and, if
+// the file has no problem, writes the whole plan in that transaction with
+// an audit entry per change and one "staff.import" entry for the file. It
+// returns the plan in every case; with problems the error is Invalid and
+// nothing was written.
+func Apply(ctx context.Context, st Store, tenantID int64, actor audit.Actor, f File, opt ApplyOptions) (*Plan, error) {
+	t, bad := read(f, opt.Options)
+	if bad != nil {
+		return bad, errRejected(bad)
+	}
+	var plan *Plan
+	err := st.InStaffImport(ctx, func(tx Tx) error {
+		cur, err := current(ctx, tx, tenantID)
+		if err != nil {
+			return err
+		}
+		plan = Prepare(t, cur, opt.Options)
+		plan.SHA256 = f.SHA256()
+		if !plan.OK() {
+			return errRejected(plan)
+		}
+		if opt.ExpectDigest != "" && plan.Digest() != opt.ExpectDigest {
+			return &apperr.Error{Code: apperr.Conflict, Key: "import.plan_changed"}
+		}
+		return write(ctx, tx, tenantID, actor, plan, f.Name)
+	})
+	return plan, err
+}
+
+// write applies the plan, which was made in this transaction.
+func write(ctx context.Context, tx Tx, tenantID int64, actor audit.Actor, p *Plan, name string) error {
+	perRow := [][]*Item{p.Changes, p.Retires, p.Reinstates}
+	if bt, ok := tx.(BatchTx); ok {
+		if len(p.Creates) > 0 {
+			list, _, effs := unzip(p.Creates)
+			if err := bt.CreateStaffBatch(ctx, tenantID, actor, list, effs); err != nil {
+				return fmt.Errorf("staffio: registering staff: %w", err)
+			}
+		}
+		if len(p.Changes) > 0 {
+			list, before, effs := unzip(p.Changes)
+			if err := bt.UpdateStaffBatch(ctx, tenantID, actor, list, before, effs); err != nil {
+				return fmt.Errorf("staffio: changing staff: %w", err)
+			}
+		}
+		// A retirement changes nothing else (see readRow); reinstatements
+		// may, and are rare: they go one by one.
+		if len(p.Retires) > 0 {
+			_, before, _ := unzip(p.Retires)
+			if err := bt.SetStaffRetiredBatch(ctx, tenantID, actor, before, true); err != nil {
+				return fmt.Errorf("staffio: retiring staff: %w", err)
+			}
+		}
+		perRow = perRow[2:]
+	} else {
+		for _, it := range p.Creates {
+			if err := tx.CreateStaff(ctx, tenantID, actor, it.After, it.Effective); err != nil {
+				return fmt.Errorf("staffio: line %d: %w", it.Line, err)
+			}
+		}
+	}
+	for _, list := range perRow {
+		for _, it := range list {
+			version := it.Before.Version
+			if len(it.Changes) > 0 {
+				if err := tx.UpdateStaff(ctx, tenantID, actor, it.After, version, it.Effective); err != nil {
+					return fmt.Errorf("staffio: line %d: %w", it.Line, err)
+				}
+				version = it.After.Version
+			}
+			if it.SetRetired != nil {
+				if err := tx.SetStaffRetired(ctx, tenantID, actor, it.Before.ID, version, *it.SetRetired); err != nil {
+					return fmt.Errorf("staffio: line %d: %w", it.Line, err)
+				}
+			}
+		}
+	}
+	return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "staff.import", ObjectType: "staff_import",
+		ObjectID: p.SHA256[:16], After: p.Summary(name)})
+}
+
+func unzip(items []*Item) (after, before []*org.Staff, effective []calendar.Date) {
+	after, before, effective = make([]*org.Staff, len(items)), make([]*org.Staff, len(items)), make([]calendar.Date, len(items))
+	for i, it := range items {
+		after[i], before[i], effective[i] = it.After, it.Before, it.Effective
+	}
+	return after, before, effective
+}
+
+// Summary is the counts of a plan, as the audit log keeps them.
+type Summary struct {
+	File       string `json:"file"`
+	SHA256     string `json:"sha256"`
+	Encoding   string `json:"encoding"`
+	Sheet      string `json:"sheet,omitempty"`
+	Rows       int    `json:"rows"`
+	Full       bool   `json:"full_roster"`
+	Created    int    `json:"created"`
+	Changed    int    `json:"changed"`
+	Retired    int    `json:"retired"`
+	Reinstated int    `json:"reinstated"`
+	Unchanged  int    `json:"unchanged"`
+}
+
+// Summary counts the plan.
+func (p *Plan) Summary(name string) Summary {
+	return Summary{File: name, SHA256: p.SHA256, Encoding: p.Encoding, Sheet: p.Sheet, Rows: p.Rows, Full: p.Full,
+		Created: len(p.Creates), Changed: len(p.Changes), Retired: len(p.Retires), Reinstated: len(p.Reinstates), Unchanged: p.Unchanged}
+}

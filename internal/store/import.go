@@ -1,0 +1,511 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/audit"
+	"telework/internal/calendar"
+	"telework/internal/org"
+	"telework/internal/staffio"
+)
+
+// The store side of staff import and export (staffio): reads of a whole
+// tenant, the import's one transaction, and the files kept between preview
+// and confirmation.
+
+// FindAllStaff lists every staff record of the tenant, people who left
+// included, in id order (exports and imports).
+func (db *DB) FindAllStaff(ctx context.Context, tenantID int64) ([]*org.Staff, error) {
+	rows, err := db.query(ctx, `SELECT `+staffCols+staffFrom+` WHERE s.tenant_id = ? ORDER BY s.id`, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("store: all staff: %w", err)
+	}
+	return collectStaff(rows)
+}
+
+// FindAllStaff is FindAllStaff inside the import's transaction, so that the
+// plan is made from the data the transaction writes over.
+func (tx *Tx) FindAllStaff(ctx context.Context, tenantID int64) ([]*org.Staff, error) {
+	rows, err := tx.query(ctx, `SELECT `+staffCols+staffFrom+` WHERE s.tenant_id = ? ORDER BY s.id`, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("store: all staff: %w", err)
+	}
+	return collectStaff(rows)
+}
+
+func collectStaff(rows *sql.Rows) ([]*org.Staff, error) {
+	defer rows.Close()
+	var out []*org.Staff
+	for rows.Next() {
+		s, err := scanStaff(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// FindUnits is FindUnits inside a transaction.
+func (tx *Tx) FindUnits(ctx context.Context, tenantID int64) ([]*org.Unit, error) {
+	rows, err := tx.query(ctx, `SELECT `+unitCols+` FROM units WHERE tenant_id = ? ORDER BY sort_order, code`, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("store: units: %w", err)
+	}
+	defer rows.Close()
+	var out []*org.Unit
+	for rows.Next() {
+		u, err := scanUnit(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// Audit appends an entry inside the transaction (an import's summary).
+func (tx *Tx) Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error {
+	return tx.appendAudit(ctx, tenantID, actor, c)
+}
+
+// InStaffImport runs an import in one transaction.
+func (db *DB) InStaffImport(ctx context.Context, fn func(staffio.Tx) error) error {
+	return db.InTx(ctx, func(tx *Tx) error { return fn(tx) })
+}
+
+var (
+	_ staffio.Store   = (*DB)(nil)
+	_ staffio.Tx      = (*Tx)(nil)
+	_ staffio.BatchTx = (*Tx)(nil)
+)
+
+// StaffImportTTL is how long a previewed file waits for confirmation.
+const StaffImportTTL = time.Hour
+
+// StaffImport is a file kept between preview and confirmation.
+type StaffImport struct {
+	ID        int64
+	TenantID  int64
+	UserID    int64
+	Filename  string
+	SHA256    string
+	Full      bool
+	Data      []byte
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	AppliedAt time.Time // zero until confirmed
+	Result    string    // JSON summary once applied
+}
+
+// CreateStaffImport keeps a previewed file for an hour, and drops the
+// tenant's expired ones.
+func (db *DB) CreateStaffImport(ctx context.Context, imp *StaffImport) error {
+	now := db.Now()
+	if _, err := db.exec(ctx, `DELETE FROM staff_imports WHERE tenant_id = ? AND expires_at <= ?`, imp.TenantID, micros(now)); err != nil {
+		return fmt.Errorf("store: expiring imports: %w", err)
+	}
+	imp.CreatedAt, imp.ExpiresAt = now.UTC(), now.Add(StaffImportTTL).UTC()
+	return mapErr(db.row(ctx, `INSERT INTO staff_imports (tenant_id, user_id, filename, sha256, full_roster, data, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, imp.TenantID, imp.UserID, imp.Filename, imp.SHA256, imp.Full, imp.Data,
+		micros(imp.CreatedAt), micros(imp.ExpiresAt)).Scan(&imp.ID))
+}
+
+// FindStaffImport returns one of the user's own files that has not
+// expired, or NotFound.
+func (db *DB) FindStaffImport(ctx context.Context, tenantID, userID, id int64) (*StaffImport, error) {
+	var imp StaffImport
+	var created, expires, applied int64
+	err := db.row(ctx, `SELECT id, tenant_id, user_id, filename, sha256, full_roster, data, created_at, expires_at, applied_at, result
+		FROM staff_imports WHERE tenant_id = ? AND user_id = ? AND id = ? AND expires_at > ?`, tenantID, userID, id, micros(db.Now())).
+		Scan(&imp.ID, &imp.TenantID, &imp.UserID, &imp.Filename, &imp.SHA256, &imp.Full, &imp.Data, &created, &expires, &applied, &imp.Result)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	imp.CreatedAt, imp.ExpiresAt = fromMicros(created), fromMicros(expires)
+	if applied != 0 {
+		imp.AppliedAt = fromMicros(applied)
+	}
+	return &imp, nil
+}
+
+// ClaimStaffImport marks a file as applied inside the import's
+// transaction and drops its bytes, so a second confirmation (a double
+// click, another node) applies nothing. NotFound when it expired or is
+// not the user's; Conflict when it was applied already.
+func (tx *Tx) ClaimStaffImport(ctx context.Context, tenantID, userID, id int64) error {
+	now := micros(tx.db.Now())
+	res, err := tx.exec(ctx, `UPDATE staff_imports SET applied_at = ?, data = ? WHERE tenant_id = ? AND user_id = ? AND id = ?
+		AND applied_at = 0 AND expires_at > ?`, now, []byte{}, tenantID, userID, id, now)
+	if err != nil {
+		return fmt.Errorf("store: claiming import: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return nil
+	}
+	var applied int64
+	if err := tx.row(ctx, `SELECT applied_at FROM staff_imports WHERE tenant_id = ? AND user_id = ? AND id = ? AND expires_at > ?`,
+		tenantID, userID, id, now).Scan(&applied); err != nil {
+		return mapErr(err)
+	}
+	return &apperr.Error{Code: apperr.Conflict, Key: "import.already_applied"}
+}
+
+// SetStaffImportResult records an applied file's counts for its result page.
+func (db *DB) SetStaffImportResult(ctx context.Context, tenantID, userID, id int64, result string) error {
+	_, err := db.exec(ctx, `UPDATE staff_imports SET result = ? WHERE tenant_id = ? AND user_id = ? AND id = ?`, result, tenantID, userID, id)
+	return err
+}
+
+// Batched writes of an import. A first import of a large city registers
+// 50,000 people; one statement per person and per audit entry is minutes
+// on PostgreSQL (a round trip each), so rows go in multi-row statements.
+// Every record still gets its own history and audit entry, exactly as
+// CreateStaff and UpdateStaff write them.
+
+// importBatchRows bounds the rows of one multi-row statement: 400 staff
+// rows are 7,600 parameters, below SQLite's 32,766 and PostgreSQL's 65,535.
+const importBatchRows = 400
+
+// unitNames maps the tenant's unit ids to names, checking that a record
+// names a unit of this tenant without a query per record.
+func (tx *Tx) unitNames(ctx context.Context, tenantID int64) (map[int64]string, error) {
+	rows, err := tx.query(ctx, `SELECT id, name FROM units WHERE tenant_id = ?`, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unit names: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		out[id] = name
+	}
+	return out, rows.Err()
+}
+
+// CreateStaffBatch registers many people in one transaction: the same rows,
+// first history entries and "staff.create" audit entries as CreateStaff,
+// in multi-row statements. The audit entries are hashed in a goroutine
+// while the database inserts the next rows.
+func (tx *Tx) CreateStaffBatch(ctx context.Context, tenantID int64, actor audit.Actor, list []*org.Staff, effective []calendar.Date) error {
+	if len(list) != len(effective) {
+		return fmt.Errorf("store: CreateStaffBatch: %d staff, %d dates", len(list), len(effective))
+	}
+	units, err := tx.unitNames(ctx, tenantID)
+	if err != nil {
+		return err
+	}
+	chain, err := tx.reserveAudit(ctx, tenantID, actor, len(list))
+	if err != nil {
+		return err
+	}
+	jobs := make(chan []audit.Change, 4)
+	ready := make(chan auditRows, 4)
+	go func() {
+		defer close(ready)
+		for ch := range jobs {
+			ready <- chain.entries(ch)
+		}
+	}()
+	hashing := true
+	stop := func() {
+		if hashing {
+			hashing = false
+			close(jobs)
+		}
+	}
+	defer func() {
+		stop()
+		for range ready { // let the goroutine end on every path
+		}
+	}()
+	insertReady := func(wait bool) error {
+		for {
+			var rows auditRows
+			var ok bool
+			if wait {
+				rows, ok = <-ready
+			} else {
+				select {
+				case rows, ok = <-ready:
+				default:
+					return nil
+				}
+			}
+			if !ok {
+				return nil
+			}
+			if err := tx.insertAudit(ctx, rows); err != nil {
+				return err
+			}
+		}
+	}
+	now := micros(tx.db.Now())
+	for start := 0; start < len(list); start += importBatchRows {
+		chunk := list[start:min(start+importBatchRows, len(list))]
+		args := make([]any, 0, len(chunk)*staffInsertN)
+		for _, s := range chunk {
+			name, ok := units[s.UnitID]
+			if !ok {
+				return unitFieldErr(apperr.NotFoundErr("unit"))
+			}
+			s.TenantID, s.Version, s.UnitName, s.UpdatedAt = tenantID, 1, name, fromMicros(now)
+			args = staffInsertArgs(args, tenantID, s, now)
+		}
+		rows, err := tx.query(ctx, `INSERT INTO staff (`+staffInsertCols+`) VALUES `+placeholders(len(chunk), staffInsertN)+
+			` RETURNING id, staff_no`, args...)
+		if err != nil {
+			return staffNoTaken(mapErr(err))
+		}
+		ids := make(map[string]int64, len(chunk))
+		for rows.Next() {
+			var id int64
+			var no string
+			if err := rows.Scan(&id, &no); err != nil {
+				rows.Close()
+				return err
+			}
+			ids[no] = id
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return staffNoTaken(mapErr(err))
+		}
+		hist := make([]any, 0, len(chunk)*staffHistoryN)
+		changes := make([]audit.Change, len(chunk))
+		for i, s := range chunk {
+			if s.ID = ids[s.StaffNo]; s.ID == 0 {
+				return fmt.Errorf("store: CreateStaffBatch: no id returned for %q", s.StaffNo)
+			}
+			hist = tx.staffHistoryArgs(hist, tenantID, actor, s.ID, effective[start+i], 0, s.UnitID, "", s.Title)
+			changes[i] = audit.Change{Action: "staff.create", ObjectType: "staff", ObjectID: staffIDStr(s.ID), After: snapStaff(s)}
+		}
+		jobs <- changes
+		if _, err := tx.exec(ctx, `INSERT INTO staff_history (`+staffHistoryCols+`) VALUES `+placeholders(len(chunk), staffHistoryN), hist...); err != nil {
+			return fmt.Errorf("store: staff history: %w", err)
+		}
+		if err := insertReady(false); err != nil {
+			return err
+		}
+	}
+	stop()
+	if err := insertReady(true); err != nil {
+		return err
+	}
+	return tx.finishAudit(ctx, chain)
+}
+
+// UpdateStaffBatch writes many changed records read earlier in the same
+// transaction (before[i] is list[i] as it was read): one UPDATE each,
+// guarded by the version read, then the history entries of moves and
+// title changes and the "staff.update" audit entries in multi-row
+// statements, exactly as UpdateStaff writes them.
+func (tx *Tx) UpdateStaffBatch(ctx context.Context, tenantID int64, actor audit.Actor, list, before []*org.Staff, effective []calendar.Date) error {
+	if len(list) != len(before) || len(list) != len(effective) {
+		return fmt.Errorf("store: UpdateStaffBatch: %d staff, %d before, %d dates", len(list), len(before), len(effective))
+	}
+	units, err := tx.unitNames(ctx, tenantID)
+	if err != nil {
+		return err
+	}
+	now := micros(tx.db.Now())
+	changes := make([]audit.Change, 0, len(list))
+	var hist []any
+	histRows := 0
+	flush := func() error {
+		if histRows == 0 {
+			return nil
+		}
+		_, err := tx.exec(ctx, `INSERT INTO staff_history (`+staffHistoryCols+`) VALUES `+placeholders(histRows, staffHistoryN), hist...)
+		hist, histRows = hist[:0], 0
+		return err
+	}
+	for i, s := range list {
+		b := before[i]
+		name, ok := units[s.UnitID]
+		if !ok {
+			return unitFieldErr(apperr.NotFoundErr("unit"))
+		}
+		if s.ID != b.ID {
+			return fmt.Errorf("store: UpdateStaffBatch: record %d is not the one read", i)
+		}
+		if err := tx.updateStaffRow(ctx, tenantID, s, b.Version, now); err != nil {
+			return err
+		}
+		s.TenantID, s.Version, s.Retired, s.UnitName, s.UpdatedAt = tenantID, b.Version+1, b.Retired, name, fromMicros(now)
+		if b.UnitID != s.UnitID || b.Title != s.Title {
+			hist = tx.staffHistoryArgs(hist, tenantID, actor, s.ID, effective[i], b.UnitID, s.UnitID, b.Title, s.Title)
+			if histRows++; histRows == importBatchRows {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+		changes = append(changes, audit.Change{Action: "staff.update", ObjectType: "staff", ObjectID: staffIDStr(s.ID),
+			Before: snapStaff(b), After: snapStaff(s)})
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	return tx.appendAuditBatch(ctx, tenantID, actor, changes)
+}
+
+// appendAuditBatch appends entries to the tenant's chain as appendAudit
+// does one by one, in multi-row INSERTs.
+func (t *Tx) appendAuditBatch(ctx context.Context, tenantID int64, actor audit.Actor, changes []audit.Change) error {
+	if len(changes) == 0 {
+		return nil
+	}
+	chain, err := t.reserveAudit(ctx, tenantID, actor, len(changes))
+	if err != nil {
+		return err
+	}
+	for start := 0; start < len(changes); start += importBatchRows {
+		if err := t.insertAudit(ctx, chain.entries(changes[start:min(start+importBatchRows, len(changes))])); err != nil {
+			return err
+		}
+	}
+	return t.finishAudit(ctx, chain)
+}
+
+// auditChain hands out the entries of a range of sequence numbers reserved
+// on the tenant's chain head. Entries must be made in order (each hash
+// covers the previous one); the head's hash is set by finishAudit. The
+// entry is built as in appendAudit (audit.go): keep the two alike.
+type auditChain struct {
+	tenantID int64
+	actor    audit.Actor
+	at       time.Time
+	next     int64 // sequence number of the next entry
+	end      int64 // last reserved
+	prev     string
+}
+
+// reserveAudit advances the head by n in one statement, which also takes
+// the lock that serialises the tenant's writers until the commit.
+func (t *Tx) reserveAudit(ctx context.Context, tenantID int64, actor audit.Actor, n int) (*auditChain, error) {
+	if _, err := t.exec(ctx, `INSERT INTO audit_heads (tenant_id, seq, last_hash) VALUES (?, 0, ?)
+		ON CONFLICT (tenant_id) DO NOTHING`, tenantID, audit.GenesisHash); err != nil {
+		return nil, fmt.Errorf("store: audit head: %w", err)
+	}
+	c := &auditChain{tenantID: tenantID, actor: actor, at: t.db.Now().UTC().Truncate(1000)}
+	if err := t.row(ctx, `UPDATE audit_heads SET seq = seq + ? WHERE tenant_id = ? RETURNING seq, last_hash`,
+		int64(n), tenantID).Scan(&c.end, &c.prev); err != nil {
+		return nil, fmt.Errorf("store: audit head: %w", err)
+	}
+	c.next = c.end - int64(n) + 1
+	return c, nil
+}
+
+// auditRows are the parameters of a multi-row audit_log INSERT.
+type auditRows struct {
+	n    int
+	args []any
+}
+
+const auditCols12 = 12
+
+func (c *auditChain) entries(changes []audit.Change) auditRows {
+	r := auditRows{n: len(changes), args: make([]any, 0, len(changes)*auditCols12)}
+	for _, ch := range changes {
+		e := &audit.Entry{TenantID: c.tenantID, Seq: c.next, At: c.at, ActorID: c.actor.ID, ActorLabel: c.actor.Label,
+			Action: ch.Action, ObjectType: ch.ObjectType, ObjectID: ch.ObjectID,
+			Before: audit.Snapshot(ch.Before), After: audit.Snapshot(ch.After), PrevHash: c.prev}
+		e.Hash = audit.ComputeHash(e)
+		c.prev, c.next = e.Hash, c.next+1
+		r.args = append(r.args, e.TenantID, e.Seq, micros(e.At), e.ActorID, e.ActorLabel, e.Action, e.ObjectType,
+			e.ObjectID, string(e.Before), string(e.After), e.PrevHash, e.Hash)
+	}
+	return r
+}
+
+func (t *Tx) insertAudit(ctx context.Context, r auditRows) error {
+	if r.n == 0 {
+		return nil
+	}
+	if _, err := t.exec(ctx, `INSERT INTO audit_log (tenant_id, seq, at, actor_id, actor_label, action, object_type,
+		object_id, before_json, after_json, prev_hash, hash) VALUES `+placeholders(r.n, auditCols12), r.args...); err != nil {
+		return fmt.Errorf("store: audit insert: %w", err)
+	}
+	return nil
+}
+
+// finishAudit records the last hash on the head, after checking that
+// every reserved number was used (a gap would break the chain).
+func (t *Tx) finishAudit(ctx context.Context, c *auditChain) error {
+	if c.next != c.end+1 {
+		return fmt.Errorf("store: audit chain: %d of the reserved entries not written", c.end+1-c.next)
+	}
+	if _, err := t.exec(ctx, `UPDATE audit_heads SET last_hash = ? WHERE tenant_id = ?`, c.prev, c.tenantID); err != nil {
+		return fmt.Errorf("store: audit head: %w", err)
+	}
+	return nil
+}
+
+// idVersionPairs is n typed (id, version) rows for a VALUES list:
+// PostgreSQL would take untyped parameters there for text.
+func idVersionPairs(n int) string {
+	return strings.TrimSuffix(strings.Repeat("(CAST(? AS BIGINT), CAST(? AS BIGINT)), ", n), ", ")
+}
+
+// SetStaffRetiredBatch retires (or reinstates) many people read earlier in
+// the same transaction, as SetStaffRetired does one by one: each row only
+// if its version is still the one read, accounts of people who left
+// disabled and their sessions ended, one audit entry per person.
+func (tx *Tx) SetStaffRetiredBatch(ctx context.Context, tenantID int64, actor audit.Actor, before []*org.Staff, retired bool) error {
+	now := micros(tx.db.Now())
+	retiredAt := int64(0)
+	if retired {
+		retiredAt = now
+	}
+	action := "staff.retire"
+	if !retired {
+		action = "staff.reinstate"
+	}
+	changes := make([]audit.Change, 0, len(before))
+	for start := 0; start < len(before); start += importBatchRows {
+		chunk := before[start:min(start+importBatchRows, len(before))]
+		pairs := make([]any, 0, 2*len(chunk))
+		ids := make([]any, 0, len(chunk))
+		for _, b := range chunk {
+			pairs = append(pairs, b.ID, b.Version)
+			ids = append(ids, b.ID)
+		}
+		res, err := tx.exec(ctx, `UPDATE staff SET retired = ?, retired_at = ?, updated_at = ?, version = version + 1
+			WHERE tenant_id = ? AND (id, version) IN (VALUES `+idVersionPairs(len(chunk))+`)`,
+			append([]any{retired, retiredAt, now, tenantID}, pairs...)...)
+		if err != nil {
+			return mapErr(err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != int64(len(chunk)) {
+			return staleErr() // someone changed one of them since it was read
+		}
+		if retired {
+			in := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
+			if _, err := tx.exec(ctx, `UPDATE users SET disabled = TRUE, version = version + 1 WHERE tenant_id = ? AND staff_id IN (`+in+`)`,
+				append([]any{tenantID}, ids...)...); err != nil {
+				return err
+			}
+			if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE tenant_id = ? AND user_id IN
+				(SELECT id FROM users WHERE tenant_id = ? AND staff_id IN (`+in+`))`, append([]any{tenantID, tenantID}, ids...)...); err != nil {
+				return err
+			}
+		}
+		for _, b := range chunk {
+			after := *b
+			after.Retired, after.Version = retired, b.Version+1
+			changes = append(changes, audit.Change{Action: action, ObjectType: "staff", ObjectID: staffIDStr(b.ID),
+				Before: snapStaff(b), After: snapStaff(&after)})
+		}
+	}
+	return tx.appendAuditBatch(ctx, tenantID, actor, changes)
+}

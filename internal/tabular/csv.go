@@ -1,0 +1,235 @@
+package tabular
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/japanese"
+)
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// ReadCSV reads a CSV file in UTF-8 (with or without BOM) or CP932: valid
+// UTF-8 is UTF-8, anything else must decode as CP932 (which includes the
+// NEC and IBM extensions: ①, ㈱, 髙, 﨑 …) or the file is refused.
+func ReadCSV(data []byte) (*Table, error) {
+	text, enc, err := decodeText(data)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := parseCSV(text)
+	if err != nil {
+		return nil, err
+	}
+	return &Table{Rows: rows, Encoding: enc}, nil
+}
+
+func decodeText(data []byte) (string, string, error) {
+	if rest, ok := bytes.CutPrefix(data, utf8BOM); ok {
+		if !utf8.Valid(rest) {
+			return "", "", fail("tabular.encoding", map[string]any{"Line": badLine(rest)})
+		}
+		return string(rest), "UTF-8 (BOM)", nil
+	}
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		return "", "", fail("tabular.utf16", nil)
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		return "", "", fail("tabular.binary", nil)
+	}
+	if utf8.Valid(data) {
+		return string(data), "UTF-8", nil
+	}
+	dec, err := japanese.ShiftJIS.NewDecoder().Bytes(data)
+	if err != nil {
+		return "", "", fail("tabular.encoding", map[string]any{"Line": 1})
+	}
+	// The decoder puts U+FFFD where a byte sequence is not CP932 (user-
+	// defined 外字 included); valid UTF-8 was already taken above, so
+	// the file is neither.
+	if i := bytes.IndexRune(dec, utf8.RuneError); i >= 0 {
+		return "", "", fail("tabular.encoding", map[string]any{"Line": 1 + bytes.Count(dec[:i], []byte{'\n'})})
+	}
+	return string(dec), "CP932", nil
+}
+
+// badLine is the line of the first byte that is not UTF-8.
+func badLine(b []byte) int {
+	line := 1
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size <= 1 {
+			return line
+		}
+		if r == '\n' {
+			line++
+		}
+		b = b[size:]
+	}
+	return line
+}
+
+// parseCSV splits text into records as Excel does: quoted cells may hold
+// commas, quotes ("") and line breaks; a quote inside an unquoted cell is
+// an ordinary character; lines end with CRLF, LF or CR. Each record is
+// one row, so Line counts records (empty ones too), which is the row
+// number Excel shows.
+func parseCSV(s string) ([]Row, error) {
+	var rows []Row
+	n := len(s)
+	line := 0
+	var b strings.Builder
+	for i := 0; i < n; {
+		line++
+		if line > MaxRows {
+			return nil, fail("tabular.too_many_rows", map[string]any{"Max": MaxRows})
+		}
+		var cells []string
+		for {
+			var cell string
+			if i < n && s[i] == '"' {
+				b.Reset()
+				i++
+				for {
+					j := strings.IndexByte(s[i:], '"')
+					if j < 0 {
+						return nil, fail("tabular.csv_quote", map[string]any{"Line": line})
+					}
+					b.WriteString(s[i : i+j])
+					i += j + 1
+					if i < n && s[i] == '"' {
+						b.WriteByte('"')
+						i++
+						continue
+					}
+					break
+				}
+				// Anything between the closing quote and the comma is
+				// kept, as Excel keeps it.
+				k := strings.IndexAny(s[i:], ",\r\n")
+				if k < 0 {
+					k = n - i
+				}
+				b.WriteString(s[i : i+k])
+				i += k
+				cell = b.String()
+			} else {
+				k := strings.IndexAny(s[i:], ",\r\n")
+				if k < 0 {
+					k = n - i
+				}
+				cell = s[i : i+k]
+				i += k
+			}
+			cells = append(cells, unescapeFormula(NormalizeText(cell)))
+			if len(cells) > MaxColumns {
+				return nil, fail("tabular.too_many_columns", map[string]any{"Line": line, "Max": MaxColumns})
+			}
+			if i < n && s[i] == ',' {
+				i++
+				continue
+			}
+			break
+		}
+		if i < n && s[i] == '\r' {
+			i++
+		}
+		if i < n && s[i] == '\n' {
+			i++
+		}
+		if cells = trimRow(cells); len(cells) > 0 {
+			rows = append(rows, Row{Line: line, Cells: cells})
+		}
+	}
+	return rows, nil
+}
+
+// trimRow drops trailing blank cells; a row of blanks becomes empty.
+func trimRow(cells []string) []string {
+	end := len(cells)
+	for end > 0 && strings.TrimSpace(cells[end-1]) == "" {
+		end--
+	}
+	return cells[:end]
+}
+
+// A cell that starts with one of these is a formula to a spreadsheet
+// (CSV injection). Export prefixes it with an apostrophe; import takes
+// the apostrophe off again, so such values round-trip.
+func needsFormulaEscape(s string) bool {
+	return s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0]))
+}
+
+func unescapeFormula(s string) string {
+	if len(s) > 1 && s[0] == '\'' && needsFormulaEscape(s[1:]) {
+		return s[1:]
+	}
+	return s
+}
+
+// writeCSV writes rows as CSV with CRLF line ends; UTF-8 starts with a
+// BOM. In CP932 a character the encoding lacks (𠮷, emoji, Hangul …)
+// refuses the whole export, naming its row and column: a silent "?"
+// would come back as a changed name on the next import.
+func writeCSV(w io.Writer, rows [][]string, sjis bool) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if !sjis {
+		bw.Write(utf8BOM)
+	}
+	enc := japanese.ShiftJIS.NewEncoder()
+	var line strings.Builder
+	for ri, row := range rows {
+		line.Reset()
+		for ci, cell := range row {
+			if ci > 0 {
+				line.WriteByte(',')
+			}
+			cell = NormalizeText(cell)
+			if needsFormulaEscape(cell) {
+				cell = "'" + cell
+			}
+			if cell != "" && (strings.ContainsAny(cell, ",\"\r\n") || cell[0] == ' ' || cell[len(cell)-1] == ' ') {
+				line.WriteByte('"')
+				line.WriteString(strings.ReplaceAll(cell, `"`, `""`))
+				line.WriteByte('"')
+			} else {
+				line.WriteString(cell)
+			}
+		}
+		line.WriteString("\r\n")
+		if !sjis {
+			if _, err := bw.WriteString(line.String()); err != nil {
+				return err
+			}
+			continue
+		}
+		b, err := enc.Bytes([]byte(line.String()))
+		if err != nil {
+			return unencodable(rows, ri)
+		}
+		if _, err := bw.Write(b); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+// unencodable finds the cell of row ri that CP932 cannot hold.
+func unencodable(rows [][]string, ri int) error {
+	enc := japanese.ShiftJIS.NewEncoder()
+	for ci, cell := range rows[ri] {
+		for _, r := range NormalizeText(cell) {
+			if _, err := enc.String(string(r)); err != nil {
+				col := ""
+				if len(rows) > 0 && ci < len(rows[0]) {
+					col = rows[0][ci]
+				}
+				return fail("tabular.cp932_unencodable", map[string]any{"Line": ri + 1, "Column": col, "Char": string(r)})
+			}
+		}
+	}
+	return fail("tabular.cp932_unencodable", map[string]any{"Line": ri + 1, "Column": "", "Char": "?"})
+}

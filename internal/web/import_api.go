@@ -1,0 +1,185 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+
+	"telework/internal/apperr"
+	"telework/internal/i18n"
+	"telework/internal/staffio"
+	"telework/internal/tabular"
+)
+
+// JSON of an import: the plan, and whether it was applied.
+
+type importChangeJSON struct {
+	Field     string `json:"field"`
+	Column    string `json:"column"`
+	Before    string `json:"before"`
+	After     string `json:"after"`
+	Sensitive bool   `json:"sensitive,omitempty"`
+}
+
+type importItemJSON struct {
+	Line    int                `json:"line"`
+	ID      int64              `json:"id,omitempty"`
+	StaffNo string             `json:"staff_no"`
+	Name    string             `json:"name"`
+	Absent  bool               `json:"absent,omitempty"`
+	Changes []importChangeJSON `json:"changes,omitempty"`
+}
+
+type importResultJSON struct {
+	DryRun     bool             `json:"dry_run"`
+	Applied    bool             `json:"applied"`
+	Summary    staffio.Summary  `json:"summary"`
+	Created    []importItemJSON `json:"created"`
+	Changed    []importItemJSON `json:"changed"`
+	Retired    []importItemJSON `json:"retired"`
+	Reinstated []importItemJSON `json:"reinstated"`
+	Warnings   []problemField   `json:"warnings"`
+}
+
+func importItemsJSON(items []*staffio.Item) []importItemJSON {
+	out := make([]importItemJSON, 0, len(items))
+	for _, it := range items {
+		j := importItemJSON{Line: it.Line, ID: it.After.ID, StaffNo: it.After.StaffNo, Name: it.After.Name, Absent: it.Absent}
+		for _, c := range it.Changes {
+			j.Changes = append(j.Changes, importChangeJSON{c.Field, c.Column, c.Before, c.After, c.Sensitive})
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
+func problemFields(list []staffio.Problem, lang string) []problemField {
+	out := make([]problemField, 0, len(list))
+	for _, p := range list {
+		field := p.Field
+		if field == "" {
+			field = "file"
+		}
+		out = append(out, problemField{Field: field, Detail: p.Message(lang), Line: p.Line, Column: p.Column})
+	}
+	return out
+}
+
+func staffImportSchema() map[string]any {
+	change := obj([]string{"field", "column", "before", "after"}, map[string]any{
+		"field": str("field key (name, kana, unit, title, rank …)"), "column": str("column header"),
+		"before": str("stored value as the file writes it"), "after": str("value from the file"),
+		"sensitive": boolean("the opt-in analysis attributes changed (values not shown)")})
+	item := obj([]string{"line", "staff_no", "name"}, map[string]any{
+		"line": integer("row in the file as Excel numbers it; 0 = not in the file (full roster)"),
+		"id":   integer("staff id (after applying)"), "staff_no": str("職員番号"), "name": str("氏名"),
+		"absent":  boolean("retired because the full roster does not list them"),
+		"changes": map[string]any{"type": "array", "items": change}})
+	list := map[string]any{"type": "array", "items": item}
+	summary := obj([]string{"file", "sha256", "encoding", "rows", "full_roster", "created", "changed", "retired", "reinstated", "unchanged"},
+		map[string]any{"file": str("file name"), "sha256": str("SHA-256 of the file"), "encoding": str("UTF-8, UTF-8 (BOM), CP932 or xlsx"),
+			"sheet": str("worksheet read (xlsx)"), "rows": integer("data rows"), "full_roster": boolean("full roster import"),
+			"created": integer("new staff"), "changed": integer("staff with changed fields"), "retired": integer("staff retired"),
+			"reinstated": integer("staff back in service"), "unchanged": integer("rows identical to the stored record")})
+	warning := obj([]string{"field", "detail"}, map[string]any{"field": str("column key or file"), "detail": str("message"),
+		"line": integer("row"), "column": str("column header")})
+	return obj([]string{"dry_run", "applied", "summary", "created", "changed", "retired", "reinstated", "warnings"}, map[string]any{
+		"dry_run": boolean("only planned"), "applied": boolean("written"), "summary": summary,
+		"created": list, "changed": list, "retired": list, "reinstated": list,
+		"warnings": map[string]any{"type": "array", "items": warning}})
+}
+
+// importContentTypes are the bodies the import accepts; octet-stream is
+// sniffed like the others (xlsx by its signature).
+var importContentTypes = map[string]bool{"text/csv": true, "application/csv": true, "text/plain": true,
+	tabular.XLSXContentType: true, "application/octet-stream": true}
+
+func (s *Server) apiImportStaff(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	var v apperr.Validation
+	dry := queryBool(r, "dry_run", &v)
+	full := queryBool(r, "full", &v)
+	if err := v.Err(); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || !importContentTypes[mt] {
+		s.problem(w, r, http.StatusUnsupportedMediaType, apperr.New(apperr.Invalid, "import.content_type"))
+		return
+	}
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			s.problem(w, r, http.StatusRequestEntityTooLarge, apperr.New(apperr.Invalid, "error.too_large"))
+			return
+		}
+		s.problem(w, r, http.StatusBadRequest, apperr.New(apperr.Invalid, "api.empty_body"))
+		return
+	}
+	if len(data) == 0 {
+		s.problem(w, r, http.StatusUnprocessableEntity, apperr.New(apperr.Invalid, "api.empty_body"))
+		return
+	}
+	name := "api"
+	if _, params, err := mime.ParseMediaType(r.Header.Get("Content-Disposition")); err == nil && params["filename"] != "" {
+		name = cleanFileName(params["filename"])
+	}
+	file := staffio.File{Name: name, Data: data}
+	var plan *staffio.Plan
+	if dry {
+		plan, err = staffio.Preview(r.Context(), s.db, p.TenantID, file, staffio.Options{Full: full})
+	} else {
+		plan, err = staffio.Apply(r.Context(), s.db, p.TenantID, actorOf(p), file, staffio.ApplyOptions{Options: staffio.Options{Full: full}})
+	}
+	lang := apiLang(r)
+	if plan != nil && !plan.OK() {
+		s.importProblem(w, r, plan, lang)
+		return
+	}
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, importResultJSON{DryRun: dry, Applied: !dry, Summary: plan.Summary(name),
+		Created: importItemsJSON(plan.Creates), Changed: importItemsJSON(plan.Changes), Retired: importItemsJSON(plan.Retires),
+		Reinstated: importItemsJSON(plan.Reinstates), Warnings: problemFields(plan.Warnings, lang)})
+}
+
+// importProblem answers 422 with every problem of the file in errors[],
+// each with its line and column.
+func (s *Server) importProblem(w http.ResponseWriter, r *http.Request, plan *staffio.Plan, lang string) {
+	err := &apperr.Error{Code: apperr.Invalid, Key: "import.rejected", Args: map[string]any{"Count": len(plan.Problems)}}
+	body := problemBody{Type: "urn:telework:problem:invalid", Title: i18n.T(lang, "problem.invalid", nil),
+		Status: http.StatusUnprocessableEntity, Detail: i18n.Error(lang, err), Instance: r.URL.Path, RequestID: requestID(r),
+		Errors: problemFields(plan.Problems, lang)}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Content-Language", lang)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusUnprocessableEntity)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(body)
+}
+
+func (s *Server) apiExportStaff(w http.ResponseWriter, r *http.Request) {
+	var v apperr.Validation
+	f, ok := tabular.ParseFormat(r.URL.Query().Get("format"))
+	if !ok {
+		v.Add("format", "field.choice", nil)
+	}
+	sensitive := queryBool(r, "sensitive", &v)
+	if err := v.Err(); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	data, name, err := s.export(r.Context(), principal(r), f, sensitive)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeDownload(w, f, name, data)
+}
