@@ -53,20 +53,7 @@ func collectStaff(rows *sql.Rows) ([]*org.Staff, error) {
 
 // FindUnits is FindUnits inside a transaction.
 func (tx *Tx) FindUnits(ctx context.Context, tenantID int64) ([]*org.Unit, error) {
-	rows, err := tx.query(ctx, `SELECT `+unitCols+` FROM units WHERE tenant_id = ? ORDER BY sort_order, code`, tenantID)
-	if err != nil {
-		return nil, fmt.Errorf("store: units: %w", err)
-	}
-	defer rows.Close()
-	var out []*org.Unit
-	for rows.Next() {
-		u, err := scanUnit(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return findUnits(ctx, tx, tenantID)
 }
 
 // Audit appends an entry inside the transaction (an import's summary).

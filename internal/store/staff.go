@@ -235,12 +235,28 @@ func (db *DB) FindStaff(ctx context.Context, tenantID int64, f org.StaffFilter) 
 		` ORDER BY s.kana, s.staff_no LIMIT ` + strconv.Itoa(limit) + ` OFFSET ` + strconv.Itoa(max(f.Offset, 0))
 	order := ` ORDER BY m.kana, m.staff_no`
 	if f.ByID {
-		// Keyset paging: the total is of the whole result, the page starts
-		// after the cursor.
-		inner = `SELECT id, kana, staff_no, total FROM (SELECT s.id, s.kana, s.staff_no, COUNT(*) OVER () AS total
-			FROM staff s` + where + `) w WHERE id > ? ORDER BY id LIMIT ` + strconv.Itoa(limit)
-		pageArgs = append(slices.Clip(args), max(f.AfterID, 0))
-		order = ` ORDER BY m.id`
+		// Keyset paging (the API): the page is a range of the primary key,
+		// so it is read directly; the total is a separate narrow count. A
+		// window count here would materialise the whole result per page.
+		var total int
+		if err := db.row(ctx, `SELECT COUNT(*) FROM staff s`+where, args...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("store: staff count: %w", err)
+		}
+		rows, err := db.query(ctx, `SELECT `+staffCols+staffFrom+where+` AND s.id > ? ORDER BY s.id LIMIT `+strconv.Itoa(limit),
+			append(slices.Clip(args), max(f.AfterID, 0))...)
+		if err != nil {
+			return nil, 0, fmt.Errorf("store: staff page: %w", err)
+		}
+		defer rows.Close()
+		var out []*org.Staff
+		for rows.Next() {
+			st, err := scanStaff(rows)
+			if err != nil {
+				return nil, 0, err
+			}
+			out = append(out, st)
+		}
+		return out, total, rows.Err()
 	}
 	rows, err := db.query(ctx, `SELECT `+staffCols+`, m.total FROM (`+inner+`) m
 		JOIN staff s ON s.id = m.id JOIN units u ON u.id = s.unit_id AND u.tenant_id = s.tenant_id`+order, pageArgs...)
@@ -260,7 +276,7 @@ func (db *DB) FindStaff(ctx context.Context, tenantID int64, f org.StaffFilter) 
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
-	if len(out) == 0 && (f.Offset > 0 || f.ByID) {
+	if len(out) == 0 && f.Offset > 0 {
 		// Paged past the end: no row carries the total.
 		if err := db.row(ctx, `SELECT COUNT(*) FROM staff s`+where, args...).Scan(&total); err != nil {
 			return nil, 0, fmt.Errorf("store: staff count: %w", err)

@@ -91,7 +91,16 @@ func (db *DB) FindUnitByID(ctx context.Context, tenantID, id int64) (*org.Unit, 
 // code. A municipality has hundreds of units at most, so the tree is built
 // in memory (org.Tree).
 func (db *DB) FindUnits(ctx context.Context, tenantID int64) ([]*org.Unit, error) {
-	rows, err := db.query(ctx, `SELECT `+unitCols+` FROM units WHERE tenant_id = ? ORDER BY sort_order, code`, tenantID)
+	return findUnits(ctx, db, tenantID)
+}
+
+// querier is what *DB and *Tx share, so a read can serve both.
+type querier interface {
+	query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+}
+
+func findUnits(ctx context.Context, q querier, tenantID int64) ([]*org.Unit, error) {
+	rows, err := q.query(ctx, `SELECT `+unitCols+` FROM units WHERE tenant_id = ? ORDER BY sort_order, code`, tenantID)
 	if err != nil {
 		return nil, fmt.Errorf("store: units: %w", err)
 	}
