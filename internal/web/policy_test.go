@@ -172,3 +172,28 @@ func TestPolicyAPI(t *testing.T) {
 		}
 	})
 }
+
+func TestSelfDeclaration(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		c := w.session(t, "staff")
+		if res := w.do("GET", "/settings", nil, c); !strings.Contains(res.body, "育児・介護の申し出") {
+			t.Fatal("no declaration form on the settings page")
+		}
+		if err := db.SavePolicyFacts(ctx, w.a.ID, sys, w.staff["a-staff"].ID, store.PolicyFacts{HasTerminal: true}); err != nil {
+			t.Fatal(err)
+		}
+		if res := w.do("POST", "/settings/declaration", url.Values{"reasons": {"childcare", "bogus"}}, c); res.code != http.StatusSeeOther {
+			t.Fatalf("declare: %d", res.code)
+		}
+		f, _ := db.FindPolicyFacts(ctx, w.a.ID, w.staff["a-staff"].ID)
+		if len(f.Reasons) != 1 || f.Reasons[0] != "childcare" || !f.HasTerminal {
+			t.Errorf("facts after declaring: %+v (HR's terminal fact must stay)", f)
+		}
+		// The auditor has no staff record and nothing to declare.
+		if res := w.do("POST", "/settings/declaration", url.Values{"reasons": {"childcare"}}, w.session(t, "auditor")); res.code != http.StatusForbidden {
+			t.Errorf("auditor declaring: %d", res.code)
+		}
+	})
+}

@@ -93,6 +93,7 @@ func (s *Server) pageRoutes() []Route {
 		{Method: "POST", Pattern: "/password", Rule: mustChange(anyUser), Handler: s.changePassword},
 		{Method: "GET", Pattern: "/settings", Rule: anyUser, Handler: s.settingsPage},
 		{Method: "POST", Pattern: "/settings", Rule: anyUser, Handler: s.saveSettings},
+		{Method: "POST", Pattern: "/settings/declaration", Rule: anyUser, Handler: s.saveDeclaration},
 
 		{Method: "GET", Pattern: "/units", Rule: directory, Handler: s.unitTree},
 		{Method: "GET", Pattern: "/units/new", Rule: hrOnly, Handler: s.unitNew},

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"slices"
 	"net"
 	"net/http"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/i18n"
+	"telework/internal/policy"
 	"telework/internal/store"
 )
 
@@ -346,7 +348,51 @@ func (s *Server) saveLocale(r *http.Request, p *auth.Principal, lang string, war
 func actorOf(p *auth.Principal) audit.Actor { return audit.Actor{ID: p.UserID, Label: p.Label()} }
 
 func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "settings", "settings.title", nil, nil)
+	s.render(w, r, http.StatusOK, "settings", "settings.title", s.declaration(r), nil)
+}
+
+// declaration is the person's own 育児・介護 declaration for the telework
+// rules (nil for accounts without a staff record).
+func (s *Server) declaration(r *http.Request) map[string]any {
+	p := principal(r)
+	if p.IsOperator() || p.StaffID == 0 {
+		return nil
+	}
+	f, err := s.db.FindPolicyFacts(r.Context(), p.TenantID, p.StaffID)
+	if err != nil {
+		return nil
+	}
+	return map[string]any{"Reasons": f.Reasons}
+}
+
+// saveDeclaration records the reasons the person declares (育児・介護), as a
+// fact for eligibility rules; the other facts (terminal, secondment) are
+// HR's and stay as they are.
+func (s *Server) saveDeclaration(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	if p.StaffID == 0 {
+		s.renderStatus(w, r, http.StatusForbidden, "error.forbidden")
+		return
+	}
+	if !s.parseForm(w, r) {
+		return
+	}
+	f, err := s.db.FindPolicyFacts(r.Context(), p.TenantID, p.StaffID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	f.Reasons = nil
+	for _, x := range r.PostForm["reasons"] {
+		if slices.Contains(policy.Reasons, x) && !slices.Contains(f.Reasons, x) {
+			f.Reasons = append(f.Reasons, x)
+		}
+	}
+	if err := s.db.SavePolicyFacts(r.Context(), p.TenantID, actorOf(p), p.StaffID, f); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flashRedirect(w, r, "/settings", "flash.saved")
 }
 
 func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) {
@@ -364,7 +410,7 @@ func (s *Server) saveSettings(w http.ResponseWriter, r *http.Request) {
 		v.Add("era", "field.choice", nil)
 	}
 	if err := v.Err(); err != nil {
-		s.render(w, r, http.StatusUnprocessableEntity, "settings", "settings.title", nil, err)
+		s.render(w, r, http.StatusUnprocessableEntity, "settings", "settings.title", s.declaration(r), err)
 		return
 	}
 	if err := s.saveLocale(r, p, lang, era == "wareki"); err != nil {
