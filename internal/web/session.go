@@ -2,10 +2,10 @@ package web
 
 import (
 	"context"
-	"slices"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
