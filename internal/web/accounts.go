@@ -130,19 +130,11 @@ func (s *Server) accountShow(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) accountUpdate(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
-	if !ok {
-		s.notFound(w, r)
+	_, id, ok := found(s, w, r, s.db.FindUserByID)
+	if !ok || !s.parseForm(w, r) {
 		return
 	}
 	p := principal(r)
-	if _, err := s.db.FindUserByID(r.Context(), p.TenantID, id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if !s.parseForm(w, r) {
-		return
-	}
 	fm := newForm(r)
 	granted := readGranted(r)
 	disabled := fm.bool("disabled")
@@ -170,19 +162,11 @@ func (s *Server) accountUpdate(w http.ResponseWriter, r *http.Request) {
 // accountReset gives the account a temporary password that must be changed
 // at the next sign-in, and ends its sessions.
 func (s *Server) accountReset(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
-	if !ok {
-		s.notFound(w, r)
+	_, id, ok := found(s, w, r, s.db.FindUserByID)
+	if !ok || !s.parseForm(w, r) {
 		return
 	}
 	p := principal(r)
-	if _, err := s.db.FindUserByID(r.Context(), p.TenantID, id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if !s.parseForm(w, r) {
-		return
-	}
 	temp := auth.RandomPassword()
 	hash, err := auth.HashPassword(temp)
 	if err != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -109,4 +110,22 @@ func cloneQuery(q url.Values) url.Values {
 		out[k] = append([]string(nil), v...)
 	}
 	return out
+}
+
+// found loads the object named by the {id} path value in the caller's
+// tenant with find. It answers 404 itself for a malformed id or an object
+// that is not there (another tenant's included) and returns false.
+func found[T any](s *Server, w http.ResponseWriter, r *http.Request, find func(context.Context, int64, int64) (T, error)) (T, int64, bool) {
+	var zero T
+	id, ok := pathID(r)
+	if !ok {
+		s.notFound(w, r)
+		return zero, 0, false
+	}
+	v, err := find(r.Context(), principal(r).TenantID, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return zero, 0, false
+	}
+	return v, id, true
 }

@@ -509,19 +509,11 @@ func (s *Server) simulate(ctx context.Context, tenantID int64, pol policy.Policy
 // staffFactsSave records the facts eligibility rules use: 育児・介護 as a
 // declared reason, a telework terminal, secondment.
 func (s *Server) staffFactsSave(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
-	if !ok {
-		s.notFound(w, r)
+	_, id, ok := found(s, w, r, s.db.FindStaffByID)
+	if !ok || !s.parseForm(w, r) {
 		return
 	}
 	p := principal(r)
-	if _, err := s.db.FindStaffByID(r.Context(), p.TenantID, id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if !s.parseForm(w, r) {
-		return
-	}
 	fm := newForm(r)
 	var reasons []string
 	for _, x := range r.PostForm["reasons"] {

@@ -184,14 +184,8 @@ func (s *Server) staffCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) staffEdit(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	st, _, ok := found(s, w, r, s.db.FindStaffByID)
 	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	st, err := s.db.FindStaffByID(r.Context(), principal(r).TenantID, id)
-	if err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	f := &staffForm{Staff: *st, OptIn: st.Sensitive != nil}
@@ -202,19 +196,11 @@ func (s *Server) staffEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) staffUpdate(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
-	if !ok {
-		s.notFound(w, r)
+	_, id, ok := found(s, w, r, s.db.FindStaffByID)
+	if !ok || !s.parseForm(w, r) {
 		return
 	}
 	p := principal(r)
-	if _, err := s.db.FindStaffByID(r.Context(), p.TenantID, id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if !s.parseForm(w, r) {
-		return
-	}
 	fm, f := readStaffForm(r)
 	f.Staff.ID = id
 	eff := fm.date("effective_date")
@@ -234,19 +220,11 @@ func (s *Server) staffUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) staffRetire(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
-	if !ok {
-		s.notFound(w, r)
+	_, id, ok := found(s, w, r, s.db.FindStaffByID)
+	if !ok || !s.parseForm(w, r) {
 		return
 	}
 	p := principal(r)
-	if _, err := s.db.FindStaffByID(r.Context(), p.TenantID, id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if !s.parseForm(w, r) {
-		return
-	}
 	fm := newForm(r)
 	version := int64(fm.int("version", 0))
 	retire := fm.str("action") != "reinstate"

@@ -130,33 +130,19 @@ func (s *Server) unitCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) unitEdit(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	u, _, ok := found(s, w, r, s.db.FindUnitByID)
 	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	u, err := s.db.FindUnitByID(r.Context(), principal(r).TenantID, id)
-	if err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	s.unitFormPage(w, r, http.StatusOK, &unitForm{Unit: *u}, nil)
 }
 
 func (s *Server) unitUpdate(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
-	if !ok {
-		s.notFound(w, r)
+	_, id, ok := found(s, w, r, s.db.FindUnitByID)
+	if !ok || !s.parseForm(w, r) {
 		return
 	}
 	p := principal(r)
-	if _, err := s.db.FindUnitByID(r.Context(), p.TenantID, id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if !s.parseForm(w, r) {
-		return
-	}
 	fm, f := s.readUnitForm(r)
 	f.Unit.ID = id
 	eff := fm.date("effective_date")
@@ -178,19 +164,11 @@ func (s *Server) unitUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) unitRetire(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
-	if !ok {
-		s.notFound(w, r)
+	_, id, ok := found(s, w, r, s.db.FindUnitByID)
+	if !ok || !s.parseForm(w, r) {
 		return
 	}
 	p := principal(r)
-	if _, err := s.db.FindUnitByID(r.Context(), p.TenantID, id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if !s.parseForm(w, r) {
-		return
-	}
 	fm := newForm(r)
 	version := int64(fm.int("version", 0))
 	eff := fm.date("effective_date")
