@@ -25,6 +25,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"telework/internal/apperr"
 	"telework/internal/auth"
@@ -177,8 +178,13 @@ func (s *Server) tokenPrincipal(w http.ResponseWriter, r *http.Request, header s
 		return deny() // the owner was disabled or removed
 	}
 	p.TokenID, p.TokenName, p.ReadOnly = t.ID, t.Name, t.ReadOnly
-	if err := s.db.TouchAPIToken(r.Context(), t.ID); err != nil {
-		s.log.Warn("token touch", "request_id", requestID(r), "err", err)
+	// Record the use at most once a minute: the check is on the row just
+	// read, so a read request does not write (on SQLite a write takes the
+	// database's write lock, even when it changes no row).
+	if s.db.Now().Sub(t.LastUsedAt) > time.Minute {
+		if err := s.db.TouchAPIToken(r.Context(), t.ID); err != nil {
+			s.log.Warn("token touch", "request_id", requestID(r), "err", err)
+		}
 	}
 	return p, true
 }
