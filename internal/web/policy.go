@@ -29,13 +29,10 @@ func (s *Server) businessCalendar(ctx context.Context, tenantID int64, dates ...
 	return s.db.LoadCalendar(ctx, tenantID, from-1, to+1)
 }
 
-// personFor gathers what the rules need to know about a staff member.
-func (s *Server) personFor(ctx context.Context, tenantID int64, st *org.Staff) (policy.Person, error) {
-	units, err := s.db.FindUnits(ctx, tenantID)
-	if err != nil {
-		return policy.Person{}, err
-	}
-	tr := org.NewTree(units)
+// personFor gathers what the rules need to know about a staff member; tr
+// is the tenant's unit tree (loaded once by the caller, which may ask for
+// many people).
+func (s *Server) personFor(ctx context.Context, tenantID int64, tr *org.Tree, st *org.Staff) (policy.Person, error) {
 	var codes []string
 	for id := st.UnitID; id != 0; {
 		u := tr.Unit(id)
@@ -448,6 +445,11 @@ func (s *Server) simulate(ctx context.Context, tenantID int64, pol policy.Policy
 	if err != nil {
 		return nil, err
 	}
+	units, err := s.db.FindUnits(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	tr := org.NewTree(units)
 	people := map[string]policy.Person{}
 	names := map[string]string{}
 	earlier := map[string][]policy.Application{}
@@ -463,7 +465,7 @@ func (s *Server) simulate(ctx context.Context, tenantID int64, pol policy.Policy
 				}
 				return nil, err
 			}
-			if per, err = s.personFor(ctx, tenantID, st); err != nil {
+			if per, err = s.personFor(ctx, tenantID, tr, st); err != nil {
 				return nil, err
 			}
 			people[it.staffNo], names[it.staffNo] = per, st.Name
@@ -712,7 +714,7 @@ func (s *Server) apiEvaluatePolicy(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, &apperr.Error{Code: apperr.Conflict, Key: "error.no_policy"})
 		return
 	}
-	per, err := s.personFor(r.Context(), p.TenantID, st)
+	per, err := s.personFor(r.Context(), p.TenantID, tr, st)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
