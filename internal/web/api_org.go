@@ -118,8 +118,8 @@ func (s *Server) apiListUnits(w http.ResponseWriter, r *http.Request) {
 	parent := queryInt(r, "parent_id", &v)
 	hasParent := r.URL.Query().Has("parent_id")
 	withRetired := queryBool(r, "include_retired", &v)
-	if err := firstErr(perr, v.Err()); err != nil {
-		s.apiFail(w, r, mergeErrs(perr, v.Err()))
+	if err := mergeErrs(perr, v.Err()); err != nil {
+		s.apiFail(w, r, err)
 		return
 	}
 	tr, err := s.tree(r)

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 
 	"telework/internal/org"
 	"telework/internal/telemetry"
@@ -271,17 +270,13 @@ func (s *Server) openAPIDocument() map[string]any {
 	}
 }
 
-var (
-	openAPIOnce sync.Once
-	openAPIJSON []byte
-)
-
-// OpenAPIJSON is the document as served.
+// OpenAPIJSON is the document as served, built once per server from its
+// own route table.
 func (s *Server) OpenAPIJSON() []byte {
-	openAPIOnce.Do(func() {
-		openAPIJSON, _ = json.MarshalIndent(s.openAPIDocument(), "", "  ")
+	s.openAPIOnce.Do(func() {
+		s.openAPIJSON, _ = json.MarshalIndent(s.openAPIDocument(), "", "  ")
 	})
-	return openAPIJSON
+	return s.openAPIJSON
 }
 
 func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {

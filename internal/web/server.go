@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"sync"
 	"time"
 
 	"telework/internal/apperr"
@@ -47,6 +48,9 @@ type Server struct {
 	routes  []Route
 	mux     *http.ServeMux
 	handler http.Handler
+
+	openAPIOnce sync.Once
+	openAPIJSON []byte
 }
 
 // New builds the server and its route table. It fails when a template is
