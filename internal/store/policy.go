@@ -119,17 +119,27 @@ type PolicyFacts struct {
 
 // FindPolicyFacts returns a person's facts (zero when none were declared).
 func (db *DB) FindPolicyFacts(ctx context.Context, tenantID, staffID int64) (PolicyFacts, error) {
+	return findPolicyFacts(ctx, db, tenantID, staffID)
+}
+
+func findPolicyFacts(ctx context.Context, q querier, tenantID, staffID int64) (PolicyFacts, error) {
 	var f PolicyFacts
-	var reasons string
-	err := db.row(ctx, `SELECT reasons, has_terminal, seconded FROM staff_policy_facts WHERE tenant_id = ? AND staff_id = ?`,
-		tenantID, staffID).Scan(&reasons, &f.HasTerminal, &f.Seconded)
-	if isNotFound(err) {
-		return f, nil
+	rows, err := q.query(ctx, `SELECT reasons, has_terminal, seconded FROM staff_policy_facts WHERE tenant_id = ? AND staff_id = ?`,
+		tenantID, staffID)
+	if err != nil {
+		return f, err
 	}
-	if reasons != "" {
-		f.Reasons = strings.Split(reasons, ",")
+	defer rows.Close()
+	if rows.Next() {
+		var reasons string
+		if err := rows.Scan(&reasons, &f.HasTerminal, &f.Seconded); err != nil {
+			return f, err
+		}
+		if reasons != "" {
+			f.Reasons = strings.Split(reasons, ",")
+		}
 	}
-	return f, err
+	return f, rows.Err()
 }
 
 // SavePolicyFacts records a person's facts (HR, or the person for reasons).
@@ -138,15 +148,9 @@ func (db *DB) SavePolicyFacts(ctx context.Context, tenantID int64, actor audit.A
 		if _, err := tx.staffByID(ctx, tenantID, staffID); err != nil {
 			return err
 		}
-		var before PolicyFacts
-		var reasons string
-		err := tx.row(ctx, `SELECT reasons, has_terminal, seconded FROM staff_policy_facts WHERE tenant_id = ? AND staff_id = ?`,
-			tenantID, staffID).Scan(&reasons, &before.HasTerminal, &before.Seconded)
-		if err != nil && !isNotFound(err) {
+		before, err := findPolicyFacts(ctx, tx, tenantID, staffID)
+		if err != nil {
 			return err
-		}
-		if reasons != "" {
-			before.Reasons = strings.Split(reasons, ",")
 		}
 		if _, err := tx.exec(ctx, `INSERT INTO staff_policy_facts (tenant_id, staff_id, reasons, has_terminal, seconded, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, staff_id) DO UPDATE SET reasons = excluded.reasons,

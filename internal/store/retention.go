@@ -11,7 +11,11 @@ import (
 
 // FindRetention returns the tenant's own retention settings (kind → days).
 func (db *DB) FindRetention(ctx context.Context, tenantID int64) (map[string]int, error) {
-	rows, err := db.query(ctx, `SELECT kind, days FROM retention_settings WHERE tenant_id = ?`, tenantID)
+	return findRetention(ctx, db, tenantID)
+}
+
+func findRetention(ctx context.Context, q querier, tenantID int64) (map[string]int, error) {
+	rows, err := q.query(ctx, `SELECT kind, days FROM retention_settings WHERE tenant_id = ?`, tenantID)
 	if err != nil {
 		return nil, fmt.Errorf("store: retention: %w", err)
 	}
@@ -31,21 +35,10 @@ func (db *DB) FindRetention(ctx context.Context, tenantID int64) (map[string]int
 // SetRetention stores the tenant's settings (validated by the caller).
 func (db *DB) SetRetention(ctx context.Context, tenantID int64, actor audit.Actor, set map[string]int) error {
 	return db.InTx(ctx, func(tx *Tx) error {
-		before := map[string]int{}
-		rows, err := tx.query(ctx, `SELECT kind, days FROM retention_settings WHERE tenant_id = ?`, tenantID)
+		before, err := findRetention(ctx, tx, tenantID)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var k string
-			var d int
-			if err := rows.Scan(&k, &d); err != nil {
-				rows.Close()
-				return err
-			}
-			before[k] = d
-		}
-		rows.Close()
 		now := micros(db.Now())
 		for k, d := range set {
 			if _, err := tx.exec(ctx, `INSERT INTO retention_settings (tenant_id, kind, days, updated_at) VALUES (?, ?, ?, ?)
