@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"telework/internal/app"
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/org"
@@ -34,17 +35,17 @@ func TestAPIReadPercentiles(t *testing.T) {
 		t.Run(string(eng), func(t *testing.T) {
 			f := seeded(t, eng)
 			ctx := context.Background()
-			srv, err := web.New(f.db, telemetry.NewLogger(io.Discard, slog.LevelError), telemetry.NewMetrics(nil), web.DefaultConfig())
+			srv, err := web.New(app.NewServices(f.db), telemetry.NewLogger(io.Discard, slog.LevelError), telemetry.NewMetrics(nil), web.DefaultConfig())
 			if err != nil {
 				t.Fatal(err)
 			}
 			login := fmt.Sprintf("bench-api-%d", time.Now().UnixNano())
-			u := &store.User{LoginID: login, PasswordHash: "x", Granted: []auth.Role{auth.HRAdmin}}
+			u := &auth.User{LoginID: login, PasswordHash: "x", Granted: []auth.Role{auth.HRAdmin}}
 			if err := f.db.CreateUser(ctx, f.tenantID, audit.Actor{Label: "bench"}, u); err != nil {
 				t.Fatal(err)
 			}
 			secret := "tw_bench_" + login
-			tok := &store.APIToken{TenantID: f.tenantID, UserID: u.ID, Name: "bench", Prefix: secret[:10], ExpiresAt: time.Now().Add(time.Hour)}
+			tok := &auth.APIToken{TenantID: f.tenantID, UserID: u.ID, Name: "bench", Prefix: secret[:10], ExpiresAt: time.Now().Add(time.Hour)}
 			if err := f.db.CreateAPIToken(ctx, audit.Actor{Label: "bench"}, tok, auth.HashToken(secret)); err != nil {
 				t.Fatal(err)
 			}

@@ -16,7 +16,6 @@ import (
 	"telework/internal/i18n"
 	"telework/internal/org"
 	"telework/internal/policy"
-	"telework/internal/store"
 	"telework/internal/telemetry"
 )
 
@@ -88,7 +87,7 @@ func cmdTenant(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer d.Close()
-	var u *store.User
+	var u *auth.User
 	var temp string
 	if *admin != "" {
 		temp = auth.RandomPassword()
@@ -96,7 +95,7 @@ func cmdTenant(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return err
 		}
-		u = &store.User{LoginID: *admin, PasswordHash: hash, Granted: []auth.Role{auth.HRAdmin}, MustChange: true}
+		u = &auth.User{LoginID: *admin, PasswordHash: hash, Granted: []auth.Role{auth.HRAdmin}, MustChange: true}
 	}
 	if err := d.CreateTenant(ctx, cliActor, t, u); err != nil {
 		return explain(err)
@@ -176,13 +175,13 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return fmt.Errorf("ログインID %q のアカウントが %s にありません", *login, t.Slug)
 		}
 		mc := true
-		if _, err := d.UpdateUser(ctx, t.ID, cliActor, u.ID, store.UserUpdate{PasswordHash: &hash, MustChange: &mc, Action: "user.password_reset"}, ""); err != nil {
+		if _, err := d.UpdateUser(ctx, t.ID, cliActor, u.ID, auth.UserUpdate{PasswordHash: &hash, MustChange: &mc, Action: "user.password_reset"}, ""); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "%s: 仮パスワード / temporary password: %s\n", *login, temp)
 		return nil
 	}
-	u := &store.User{LoginID: *login, PasswordHash: hash, MustChange: true}
+	u := &auth.User{LoginID: *login, PasswordHash: hash, MustChange: true}
 	for _, r := range strings.Split(*roles, ",") {
 		if r = strings.TrimSpace(r); r == "" {
 			continue

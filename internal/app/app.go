@@ -74,7 +74,7 @@ func Serve(ctx context.Context, cfg ServeConfig) error {
 		printDemo(cfg.Out, res, cfg.Addr)
 	}
 	metrics := telemetry.NewMetrics(collectors.NewDBStatsCollector(db.SQL, "telework"))
-	srv, err := web.New(db, log, metrics, cfg.Web)
+	srv, err := web.New(NewServices(db), log, metrics, cfg.Web)
 	if err != nil {
 		return err
 	}

@@ -17,9 +17,11 @@ import (
 	"time"
 
 	"telework/internal/audit"
+	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/demo"
 	"telework/internal/org"
+	"telework/internal/policy"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
 )
@@ -40,7 +42,7 @@ var (
 func seedTown(t *testing.T, db *store.DB, slug, name string) *org.Tenant {
 	t.Helper()
 	tn := &org.Tenant{Slug: slug, Name: name, Kind: org.Municipality, StaffSize: 3, GeneralAdminStaff: 2}
-	admin := &store.User{LoginID: "jinji01", PasswordHash: "$argon2id$v=19$fake-" + slug, MustChange: true}
+	admin := &auth.User{LoginID: "jinji01", PasswordHash: "$argon2id$v=19$fake-" + slug, MustChange: true}
 	if err := db.CreateTenant(ctx, audit.Actor{Label: "cli"}, tn, admin); err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +57,7 @@ func seedTown(t *testing.T, db *store.DB, slug, name string) *org.Tenant {
 	sect := unit(dept.ID, "110", "人事課", "課")
 	team := unit(sect.ID, "111", "人事係", "係")
 	newer := unit(0, "200", "行政改革推進本部", "部")
-	if _, err := db.UpdateUnit(ctx, tn.ID, actor, sect.ID, store.UnitUpdate{Name: "人事課", Level: "課", Code: "110",
+	if _, err := db.UpdateUnit(ctx, tn.ID, actor, sect.ID, org.UnitUpdate{Name: "人事課", Level: "課", Code: "110",
 		ParentID: newer.ID, Effective: calendar.Date{Year: 2025, Month: time.May, Day: 1}, ExpectVersion: sect.Version}); err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +72,7 @@ func seedTown(t *testing.T, db *store.DB, slug, name string) *org.Tenant {
 	a := staff("0001", "山田 太郎", "やまだ たろう", team.ID, nil, true)
 	staff("0002", "髙橋 花子", "たかはし はなこ", sect.ID, &org.Sensitive{Gender: "female", AgeBand: "30s", Care: "childcare", CommuteMinutes: 35}, false)
 	c := staff("0003", "山本 一郎", "やまもと いちろう", dept.ID, nil, false)
-	for _, u := range []*store.User{
+	for _, u := range []*auth.User{
 		{LoginID: "yamada", PasswordHash: "h1", StaffID: a.ID, Wareki: true},
 		{LoginID: "yamamoto", PasswordHash: "h2", StaffID: c.ID},
 	} {
@@ -98,10 +100,10 @@ func seedTown(t *testing.T, db *store.DB, slug, name string) *org.Tenant {
 		ON CONFLICT (tenant_id, day) DO NOTHING`, "2027-01-01")
 	exec(t, db, `INSERT INTO policy_versions (tenant_id, effective_from, body, note, created_at, created_by)
 		VALUES (?, '2025-04-01', '{"modes":["home"],"caps":{"weekly_max_days":4}}', '令和7年度', 1748854800000000, 'hr01')`, tn.ID)
-	if err := db.SavePolicyFacts(ctx, tn.ID, actor, a.ID, store.PolicyFacts{Reasons: []string{"childcare"}, HasTerminal: true}); err != nil {
+	if err := db.SavePolicyFacts(ctx, tn.ID, actor, a.ID, policy.Facts{Reasons: []string{"childcare"}, HasTerminal: true}); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.CreateSession(ctx, &store.Session{TokenHash: "session-" + slug, TenantID: tn.ID, UserID: admin.ID,
+	if err := db.CreateSession(ctx, &auth.Session{TokenHash: "session-" + slug, TenantID: tn.ID, UserID: admin.ID,
 		CreatedAt: fixedNow, ExpiresAt: fixedNow.Add(time.Hour), LastSeenAt: fixedNow}); err != nil {
 		t.Fatal(err)
 	}
@@ -243,7 +245,7 @@ func TestMoveBetweenEngines(t *testing.T) {
 			dst.SQL.QueryRow(`SELECT MAX(id) FROM units`).Scan(&maxUnit)
 			dst.SQL.QueryRow(`SELECT MAX(id) FROM staff`).Scan(&maxStaff)
 			tn := &org.Tenant{Slug: "kobe", Name: "神戸市", Kind: org.DesignatedCity, StaffSize: 14000}
-			if err := dst.CreateTenant(ctx, audit.Actor{Label: "cli"}, tn, &store.User{LoginID: "jinji01", PasswordHash: "x"}); err != nil {
+			if err := dst.CreateTenant(ctx, audit.Actor{Label: "cli"}, tn, &auth.User{LoginID: "jinji01", PasswordHash: "x"}); err != nil {
 				t.Fatalf("new tenant after restore: %v", err)
 			}
 			u := &org.Unit{Code: "100", Name: "行財政局", Level: "局"}

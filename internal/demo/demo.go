@@ -151,7 +151,7 @@ func Seed(ctx context.Context, db *store.DB, now time.Time) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		u := &store.User{LoginID: a.login, PasswordHash: hash, StaffID: staffIDs[a.login], Granted: a.granted}
+		u := &auth.User{LoginID: a.login, PasswordHash: hash, StaffID: staffIDs[a.login], Granted: a.granted}
 		if a.role != auth.Auditor && u.StaffID == 0 {
 			return nil, fmt.Errorf("demo: no staff record planned for account %q", a.login)
 		}

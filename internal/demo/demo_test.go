@@ -162,7 +162,7 @@ func TestSeed(t *testing.T) {
 		if len(res.Accounts) != 6 {
 			t.Fatalf("accounts = %+v", res.Accounts)
 		}
-		users := map[string]*store.User{}
+		users := map[string]*auth.User{}
 		for _, a := range res.Accounts {
 			if a.Password != Password || a.Description == "" || !strings.ContainsFunc(a.Description, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
 				t.Errorf("account %+v", a)

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/encoding/japanese"
 
 	"telework/internal/audit"
+	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/org"
 	"telework/internal/staffio"
@@ -275,7 +276,7 @@ func TestImportMovesRetiresAndFullRoster(t *testing.T) {
 			t.Fatal(err)
 		}
 		// 0002 has an account and a session: retiring disables both.
-		u := &store.User{LoginID: "ni", PasswordHash: "x", StaffID: f.staff(t, "0002").ID}
+		u := &auth.User{LoginID: "ni", PasswordHash: "x", StaffID: f.staff(t, "0002").ID}
 		if err := db.CreateUser(ctx, f.tenant, hr, u); err != nil {
 			t.Fatal(err)
 		}

@@ -127,16 +127,9 @@ func (db *DB) FindImportedHolidays(ctx context.Context, fromYear, toYear int) ([
 	return scanHolidays(rows, "")
 }
 
-// HolidayData describes the imported national holidays.
-type HolidayData struct {
-	Days                int
-	FirstYear, LastYear int // 0 when nothing was imported
-	ImportedAt          time.Time
-}
-
 // FindHolidayData summarises the imported national holidays.
-func (db *DB) FindHolidayData(ctx context.Context) (HolidayData, error) {
-	var out HolidayData
+func (db *DB) FindHolidayData(ctx context.Context) (calendar.HolidayData, error) {
+	var out calendar.HolidayData
 	var first, last string
 	var at int64
 	err := db.row(ctx, `SELECT COUNT(*), COALESCE(MIN(day), ''), COALESCE(MAX(day), ''), COALESCE(MAX(imported_at), 0)
@@ -152,21 +145,12 @@ func (db *DB) FindHolidayData(ctx context.Context) (HolidayData, error) {
 	return out, nil
 }
 
-// HolidayImport is the outcome of an import.
-type HolidayImport struct {
-	Years   []int // the years replaced
-	Days    int   // days written
-	Added   int   // days that were not in the data before
-	Removed int   // days of those years that are gone
-	Renamed int   // days whose name changed
-}
-
 // ImportNationalHolidays replaces, for every year the parsed file covers,
 // that year's imported national holidays, in one transaction recorded in
 // the instance audit chain (tenant 0). Years the file does not cover keep
 // what they had. hs comes from calendar.ParseSyukujitsu.
-func (db *DB) ImportNationalHolidays(ctx context.Context, actor audit.Actor, hs []calendar.Holiday) (HolidayImport, error) {
-	res := HolidayImport{Years: calendar.ImportedYears(hs), Days: len(hs)}
+func (db *DB) ImportNationalHolidays(ctx context.Context, actor audit.Actor, hs []calendar.Holiday) (calendar.HolidayImport, error) {
+	res := calendar.HolidayImport{Years: calendar.ImportedYears(hs), Days: len(hs)}
 	if len(hs) == 0 {
 		return res, apperr.New(apperr.Invalid, "calendar.import_empty")
 	}

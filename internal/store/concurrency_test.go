@@ -56,7 +56,7 @@ func TestConcurrentWritersKeepTheChain(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, err := db.UpdateUnit(ctx, a.ID, audit.Actor{Label: "w"}, target.ID, store.UnitUpdate{
+				_, err := db.UpdateUnit(ctx, a.ID, audit.Actor{Label: "w"}, target.ID, org.UnitUpdate{
 					Name: fmt.Sprintf("改称%d", i), Level: "課", Code: target.Code, ExpectVersion: target.Version})
 				mu.Lock()
 				defer mu.Unlock()

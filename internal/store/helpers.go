@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"strings"
@@ -57,4 +58,28 @@ func staleIfNone(res sql.Result, err error) error {
 func isDuplicate(err error) bool {
 	e := apperr.As(err)
 	return e != nil && e.Code == apperr.Conflict && e.Key == "error.duplicate"
+}
+
+// collect reads every row with scan and closes rows: the one loop that
+// every list query shares.
+func collect[T any](rows *sql.Rows, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// queryAll runs a list query and collects its rows with scan.
+func queryAll[T any](ctx context.Context, q querier, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scan)
 }

@@ -72,32 +72,14 @@ var (
 	_ staffio.BatchTx = (*Tx)(nil)
 )
 
-// StaffImportTTL is how long a previewed file waits for confirmation.
-const StaffImportTTL = time.Hour
-
-// StaffImport is a file kept between preview and confirmation.
-type StaffImport struct {
-	ID        int64
-	TenantID  int64
-	UserID    int64
-	Filename  string
-	SHA256    string
-	Full      bool
-	Data      []byte
-	CreatedAt time.Time
-	ExpiresAt time.Time
-	AppliedAt time.Time // zero until confirmed
-	Result    string    // JSON summary once applied
-}
-
 // CreateStaffImport keeps a previewed file for an hour, and drops the
 // tenant's expired ones.
-func (db *DB) CreateStaffImport(ctx context.Context, imp *StaffImport) error {
+func (db *DB) CreateStaffImport(ctx context.Context, imp *staffio.Upload) error {
 	now := db.Now()
 	if _, err := db.exec(ctx, `DELETE FROM staff_imports WHERE tenant_id = ? AND expires_at <= ?`, imp.TenantID, micros(now)); err != nil {
 		return fmt.Errorf("store: expiring imports: %w", err)
 	}
-	imp.CreatedAt, imp.ExpiresAt = now.UTC(), now.Add(StaffImportTTL).UTC()
+	imp.CreatedAt, imp.ExpiresAt = now.UTC(), now.Add(staffio.UploadTTL).UTC()
 	return mapErr(db.row(ctx, `INSERT INTO staff_imports (tenant_id, user_id, filename, sha256, full_roster, data, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, imp.TenantID, imp.UserID, imp.Filename, imp.SHA256, imp.Full, imp.Data,
 		micros(imp.CreatedAt), micros(imp.ExpiresAt)).Scan(&imp.ID))
@@ -105,8 +87,8 @@ func (db *DB) CreateStaffImport(ctx context.Context, imp *StaffImport) error {
 
 // FindStaffImport returns one of the user's own files that has not
 // expired, or NotFound.
-func (db *DB) FindStaffImport(ctx context.Context, tenantID, userID, id int64) (*StaffImport, error) {
-	var imp StaffImport
+func (db *DB) FindStaffImport(ctx context.Context, tenantID, userID, id int64) (*staffio.Upload, error) {
+	var imp staffio.Upload
 	var created, expires, applied int64
 	err := db.row(ctx, `SELECT id, tenant_id, user_id, filename, sha256, full_roster, data, created_at, expires_at, applied_at, result
 		FROM staff_imports WHERE tenant_id = ? AND user_id = ? AND id = ? AND expires_at > ?`, tenantID, userID, id, micros(db.Now())).

@@ -8,8 +8,10 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/audit"
+	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/org"
+	"telework/internal/staffio"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
 )
@@ -144,11 +146,11 @@ func TestRetireBatch(t *testing.T) {
 			}
 			list = append(list, s)
 		}
-		user := &store.User{LoginID: "u1", PasswordHash: "x", StaffID: list[0].ID}
+		user := &auth.User{LoginID: "u1", PasswordHash: "x", StaffID: list[0].ID}
 		if err := db.CreateUser(ctx, tn.ID, hr, user); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.CreateSession(ctx, &store.Session{TokenHash: "h", TenantID: tn.ID, UserID: user.ID, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+		if err := db.CreateSession(ctx, &auth.Session{TokenHash: "h", TenantID: tn.ID, UserID: user.ID, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
 		read := func(s *org.Staff) *org.Staff {
@@ -203,7 +205,7 @@ func TestStaffImportFiles(t *testing.T) {
 		tn := mustTenant(t, db, "kakegawa")
 		now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 		db.Now = func() time.Time { return now }
-		imp := &store.StaffImport{TenantID: tn.ID, UserID: 5, Filename: "名簿.csv", SHA256: "ab", Full: true, Data: []byte("職員番号\n1\n")}
+		imp := &staffio.Upload{TenantID: tn.ID, UserID: 5, Filename: "名簿.csv", SHA256: "ab", Full: true, Data: []byte("職員番号\n1\n")}
 		if err := db.CreateStaffImport(ctx, imp); err != nil {
 			t.Fatal(err)
 		}
@@ -234,11 +236,11 @@ func TestStaffImportFiles(t *testing.T) {
 			t.Errorf("after claim: %+v", got)
 		}
 		// An hour later it is gone, and the next upload sweeps it away.
-		now = now.Add(store.StaffImportTTL)
+		now = now.Add(staffio.UploadTTL)
 		if _, err := db.FindStaffImport(ctx, tn.ID, 5, imp.ID); apperr.CodeOf(err) != apperr.NotFound {
 			t.Errorf("expired file found: %v", err)
 		}
-		if err := db.CreateStaffImport(ctx, &store.StaffImport{TenantID: tn.ID, UserID: 5, Data: []byte("x")}); err != nil {
+		if err := db.CreateStaffImport(ctx, &staffio.Upload{TenantID: tn.ID, UserID: 5, Data: []byte("x")}); err != nil {
 			t.Fatal(err)
 		}
 		var n int

@@ -111,11 +111,11 @@ func TestOrgStore(t *testing.T) {
 		}
 
 		// Rename and move a unit; a cycle is refused.
-		up, err := db.UpdateUnit(ctx, a.ID, hr, sect.ID, store.UnitUpdate{Name: "職員課", Level: "課", Code: "110", ParentID: dept.ID, ExpectVersion: sect.Version})
+		up, err := db.UpdateUnit(ctx, a.ID, hr, sect.ID, org.UnitUpdate{Name: "職員課", Level: "課", Code: "110", ParentID: dept.ID, ExpectVersion: sect.Version})
 		if err != nil || up.Name != "職員課" {
 			t.Fatalf("rename: %v", err)
 		}
-		if _, err := db.UpdateUnit(ctx, a.ID, hr, dept.ID, store.UnitUpdate{Name: "総務部", Level: "部", Code: "100", ParentID: team.ID, ExpectVersion: dept.Version}); apperr.CodeOf(err) != apperr.Invalid {
+		if _, err := db.UpdateUnit(ctx, a.ID, hr, dept.ID, org.UnitUpdate{Name: "総務部", Level: "部", Code: "100", ParentID: team.ID, ExpectVersion: dept.Version}); apperr.CodeOf(err) != apperr.Invalid {
 			t.Errorf("cycle: got %v", err)
 		}
 		uh, _ := db.FindUnitHistory(ctx, a.ID, sect.ID)

@@ -110,20 +110,13 @@ func (db *DB) DeletePolicyVersion(ctx context.Context, tenantID int64, actor aud
 	})
 }
 
-// PolicyFacts are a person's declared facts for eligibility.
-type PolicyFacts struct {
-	Reasons     []string
-	HasTerminal bool
-	Seconded    bool
-}
-
 // FindPolicyFacts returns a person's facts (zero when none were declared).
-func (db *DB) FindPolicyFacts(ctx context.Context, tenantID, staffID int64) (PolicyFacts, error) {
+func (db *DB) FindPolicyFacts(ctx context.Context, tenantID, staffID int64) (policy.Facts, error) {
 	return findPolicyFacts(ctx, db, tenantID, staffID)
 }
 
-func findPolicyFacts(ctx context.Context, q querier, tenantID, staffID int64) (PolicyFacts, error) {
-	var f PolicyFacts
+func findPolicyFacts(ctx context.Context, q querier, tenantID, staffID int64) (policy.Facts, error) {
+	var f policy.Facts
 	rows, err := q.query(ctx, `SELECT reasons, has_terminal, seconded FROM staff_policy_facts WHERE tenant_id = ? AND staff_id = ?`,
 		tenantID, staffID)
 	if err != nil {
@@ -143,7 +136,7 @@ func findPolicyFacts(ctx context.Context, q querier, tenantID, staffID int64) (P
 }
 
 // SavePolicyFacts records a person's facts (HR, or the person for reasons).
-func (db *DB) SavePolicyFacts(ctx context.Context, tenantID int64, actor audit.Actor, staffID int64, f PolicyFacts) error {
+func (db *DB) SavePolicyFacts(ctx context.Context, tenantID int64, actor audit.Actor, staffID int64, f policy.Facts) error {
 	return db.InTx(ctx, func(tx *Tx) error {
 		if _, err := tx.staffByID(ctx, tenantID, staffID); err != nil {
 			return err

@@ -66,14 +66,14 @@ func TestPolicyVersions(t *testing.T) {
 		if err := db.CreateStaff(ctx, a.ID, hr, s, calendar.Date{}); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.SavePolicyFacts(ctx, a.ID, hr, s.ID, store.PolicyFacts{Reasons: []string{"nursing"}, HasTerminal: true}); err != nil {
+		if err := db.SavePolicyFacts(ctx, a.ID, hr, s.ID, policy.Facts{Reasons: []string{"nursing"}, HasTerminal: true}); err != nil {
 			t.Fatal(err)
 		}
 		f, err := db.FindPolicyFacts(ctx, a.ID, s.ID)
 		if err != nil || len(f.Reasons) != 1 || f.Reasons[0] != "nursing" || !f.HasTerminal || f.Seconded {
 			t.Errorf("facts = %+v %v", f, err)
 		}
-		if err := db.SavePolicyFacts(ctx, b.ID, hr, s.ID, store.PolicyFacts{}); apperr.CodeOf(err) != apperr.NotFound {
+		if err := db.SavePolicyFacts(ctx, b.ID, hr, s.ID, policy.Facts{}); apperr.CodeOf(err) != apperr.NotFound {
 			t.Errorf("facts across tenants: %v", err)
 		}
 		if _, err := db.VerifyAuditChain(ctx, a.ID); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"strconv"
-	"time"
 
 	"telework/internal/apperr"
 	"telework/internal/audit"
@@ -140,23 +139,8 @@ func (db *DB) SaveSSOSettings(ctx context.Context, tenantID int64, actor audit.A
 	})
 }
 
-// SSOState is a sign-in in progress, stored between the redirect to the
-// identity provider and its callback.
-type SSOState struct {
-	StateHash   string
-	TenantID    int64
-	BrowserHash string
-	NonceHash   string
-	Verifier    string
-	Issuer      string
-	ClientID    string
-	RedirectURI string
-	Next        string
-	ExpiresAt   time.Time
-}
-
 // CreateSSOState stores a sign-in in progress and sweeps expired ones.
-func (db *DB) CreateSSOState(ctx context.Context, st *SSOState) error {
+func (db *DB) CreateSSOState(ctx context.Context, st *sso.State) error {
 	now := micros(db.Now())
 	if _, err := db.exec(ctx, `DELETE FROM sso_states WHERE expires_at <= ?`, now); err != nil {
 		return err
@@ -173,8 +157,8 @@ func (db *DB) CreateSSOState(ctx context.Context, st *SSOState) error {
 // the second (a replay) finds nothing. An unknown, used or expired state
 // is NotFound. Like a session, the row is found by its secret (the state),
 // which is what says which tenant the flow belongs to.
-func (db *DB) ConsumeSSOState(ctx context.Context, stateHash string) (*SSOState, error) {
-	st := SSOState{StateHash: stateHash}
+func (db *DB) ConsumeSSOState(ctx context.Context, stateHash string) (*sso.State, error) {
+	st := sso.State{StateHash: stateHash}
 	var exp int64
 	err := db.row(ctx, `DELETE FROM sso_states WHERE state_hash = ? AND expires_at > ?
 		RETURNING tenant_id, browser_hash, nonce_hash, verifier, issuer, client_id, redirect_uri, next_path, expires_at`,
@@ -301,8 +285,8 @@ func (db *DB) SetSSOSubject(ctx context.Context, tenantID int64, actor audit.Act
 // the subject bound when given. The login id is the 職員番号, or
 // "sso-" + 職員番号 when that is taken. A staff record that is retired or
 // already has an account (a concurrent sign-in) is Conflict.
-func (db *DB) ProvisionSSOUser(ctx context.Context, tenantID, staffID int64, subject, passwordHash string) (*User, error) {
-	var u *User
+func (db *DB) ProvisionSSOUser(ctx context.Context, tenantID, staffID int64, subject, passwordHash string) (*auth.User, error) {
+	var u *auth.User
 	err := db.InTx(ctx, func(tx *Tx) error {
 		st, err := tx.staffByID(ctx, tenantID, staffID)
 		if err != nil {
@@ -325,7 +309,7 @@ func (db *DB) ProvisionSSOUser(ctx context.Context, tenantID, staffID int64, sub
 		if n > 0 {
 			login = "sso-" + st.StaffNo
 		}
-		u = &User{LoginID: login, PasswordHash: passwordHash, StaffID: staffID, Granted: []auth.Role{}, MustChange: false}
+		u = &auth.User{LoginID: login, PasswordHash: passwordHash, StaffID: staffID, Granted: []auth.Role{}, MustChange: false}
 		actor := audit.Actor{Label: "sso"}
 		if err := tx.createUser(ctx, tenantID, actor, u); err != nil {
 			if apperr.CodeOf(err) == apperr.Invalid {

@@ -7,30 +7,13 @@ import (
 	"time"
 
 	"telework/internal/audit"
+	"telework/internal/auth"
 )
-
-// APIToken is a personal access token. It acts with its owner's current
-// roles (never more); ReadOnly tokens may only read.
-type APIToken struct {
-	ID         int64
-	TenantID   int64 // 0 = an operator's token
-	UserID     int64
-	Name       string
-	Prefix     string
-	ReadOnly   bool
-	CreatedAt  time.Time
-	ExpiresAt  time.Time
-	LastUsedAt time.Time
-	RevokedAt  time.Time
-}
-
-// Active reports whether the token can be used at now.
-func (t *APIToken) Active(now time.Time) bool { return t.RevokedAt.IsZero() && now.Before(t.ExpiresAt) }
 
 const tokenCols = `id, tenant_id, user_id, name, prefix, read_only, created_at, expires_at, last_used_at, revoked_at`
 
-func scanToken(sc interface{ Scan(...any) error }) (*APIToken, error) {
-	var t APIToken
+func scanToken(sc interface{ Scan(...any) error }) (*auth.APIToken, error) {
+	var t auth.APIToken
 	var c, e, l, r int64
 	if err := sc.Scan(&t.ID, &t.TenantID, &t.UserID, &t.Name, &t.Prefix, &t.ReadOnly, &c, &e, &l, &r); err != nil {
 		return nil, mapErr(err)
@@ -54,12 +37,12 @@ type tokenSnapshot struct {
 	Revoked   bool   `json:"revoked"`
 }
 
-func snapToken(t *APIToken) tokenSnapshot {
+func snapToken(t *auth.APIToken) tokenSnapshot {
 	return tokenSnapshot{t.ID, t.Name, t.Prefix, t.ReadOnly, t.ExpiresAt.Format(time.RFC3339), !t.RevokedAt.IsZero()}
 }
 
 // CreateAPIToken stores a new token (its hash) for the actor's account.
-func (db *DB) CreateAPIToken(ctx context.Context, actor audit.Actor, t *APIToken, hash string) error {
+func (db *DB) CreateAPIToken(ctx context.Context, actor audit.Actor, t *auth.APIToken, hash string) error {
 	return db.InTx(ctx, func(tx *Tx) error {
 		t.CreatedAt = db.Now().UTC().Truncate(time.Microsecond)
 		if err := tx.row(ctx, `INSERT INTO api_tokens (tenant_id, user_id, name, token_hash, prefix, read_only, created_at, expires_at)
@@ -73,18 +56,18 @@ func (db *DB) CreateAPIToken(ctx context.Context, actor audit.Actor, t *APIToken
 }
 
 // FindAPITokenByHash returns the token with this hash, active or not.
-func (db *DB) FindAPITokenByHash(ctx context.Context, hash string) (*APIToken, error) {
+func (db *DB) FindAPITokenByHash(ctx context.Context, hash string) (*auth.APIToken, error) {
 	return scanToken(db.row(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE token_hash = ?`, hash))
 }
 
 // FindAPITokens lists an account's tokens, newest first.
-func (db *DB) FindAPITokens(ctx context.Context, tenantID, userID int64) ([]*APIToken, error) {
+func (db *DB) FindAPITokens(ctx context.Context, tenantID, userID int64) ([]*auth.APIToken, error) {
 	rows, err := db.query(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE tenant_id = ? AND user_id = ? ORDER BY id DESC`, tenantID, userID)
 	if err != nil {
 		return nil, fmt.Errorf("store: tokens: %w", err)
 	}
 	defer rows.Close()
-	var out []*APIToken
+	var out []*auth.APIToken
 	for rows.Next() {
 		t, err := scanToken(rows)
 		if err != nil {
@@ -96,7 +79,7 @@ func (db *DB) FindAPITokens(ctx context.Context, tenantID, userID int64) ([]*API
 }
 
 // FindAPIToken returns one of an account's tokens or NotFound.
-func (db *DB) FindAPIToken(ctx context.Context, tenantID, userID, id int64) (*APIToken, error) {
+func (db *DB) FindAPIToken(ctx context.Context, tenantID, userID, id int64) (*auth.APIToken, error) {
 	return scanToken(db.row(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE tenant_id = ? AND user_id = ? AND id = ?`, tenantID, userID, id))
 }
 

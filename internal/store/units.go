@@ -116,18 +116,9 @@ func findUnits(ctx context.Context, q querier, tenantID int64) ([]*org.Unit, err
 	return out, rows.Err()
 }
 
-// UnitUpdate is a rename, move or reorder of a unit.
-type UnitUpdate struct {
-	Name, Level, Code string
-	ParentID          int64
-	SortOrder         int
-	Effective         calendar.Date
-	ExpectVersion     int64
-}
-
 // UpdateUnit renames or moves a unit, recording each in its history. A move
 // under one of the unit's own descendants is refused.
-func (db *DB) UpdateUnit(ctx context.Context, tenantID int64, actor audit.Actor, id int64, upd UnitUpdate) (*org.Unit, error) {
+func (db *DB) UpdateUnit(ctx context.Context, tenantID int64, actor audit.Actor, id int64, upd org.UnitUpdate) (*org.Unit, error) {
 	var after *org.Unit
 	err := db.InTx(ctx, func(tx *Tx) error {
 		before, err := tx.unitByID(ctx, tenantID, id)

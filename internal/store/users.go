@@ -12,31 +12,6 @@ import (
 	"telework/internal/auth"
 )
 
-// User is a tenant sign-in account. Granted holds the roles an HR admin
-// gave; staff and supervisor follow from the linked staff record.
-type User struct {
-	ID           int64
-	TenantID     int64
-	LoginID      string
-	PasswordHash string
-	StaffID      int64
-	Granted      []auth.Role
-	MustChange   bool
-	Disabled     bool
-	Locale       string
-	Wareki       bool
-	Version      int64
-	// From the staff record, when linked.
-	StaffName    string
-	UnitID       int64
-	IsSupervisor bool
-}
-
-// Roles is the account's effective role list.
-func (u *User) Roles() []auth.Role {
-	return auth.EffectiveRoles(u.Granted, u.StaffID != 0, u.IsSupervisor)
-}
-
 type userSnapshot struct {
 	ID         int64  `json:"id"`
 	LoginID    string `json:"login_id"`
@@ -49,7 +24,7 @@ type userSnapshot struct {
 	Version    int64  `json:"version"`
 }
 
-func snapUser(u *User) userSnapshot {
+func snapUser(u *auth.User) userSnapshot {
 	return userSnapshot{u.ID, u.LoginID, u.StaffID, auth.JoinRoles(u.Granted), u.MustChange, u.Disabled, u.Locale, u.Wareki, u.Version}
 }
 
@@ -58,8 +33,8 @@ const userCols = `us.id, us.tenant_id, us.login_id, us.password_hash, us.staff_i
 
 const userFrom = ` FROM users us LEFT JOIN staff s ON s.id = us.staff_id AND s.tenant_id = us.tenant_id`
 
-func scanUser(sc interface{ Scan(...any) error }) (*User, error) {
-	var u User
+func scanUser(sc interface{ Scan(...any) error }) (*auth.User, error) {
+	var u auth.User
 	var staff sql.NullInt64
 	var roles string
 	if err := sc.Scan(&u.ID, &u.TenantID, &u.LoginID, &u.PasswordHash, &staff, &roles, &u.MustChange, &u.Disabled,
@@ -72,11 +47,11 @@ func scanUser(sc interface{ Scan(...any) error }) (*User, error) {
 }
 
 // CreateUser adds an account. The password hash is set by the caller.
-func (db *DB) CreateUser(ctx context.Context, tenantID int64, actor audit.Actor, u *User) error {
+func (db *DB) CreateUser(ctx context.Context, tenantID int64, actor audit.Actor, u *auth.User) error {
 	return db.InTx(ctx, func(tx *Tx) error { return tx.createUser(ctx, tenantID, actor, u) })
 }
 
-func (tx *Tx) createUser(ctx context.Context, tenantID int64, actor audit.Actor, u *User) error {
+func (tx *Tx) createUser(ctx context.Context, tenantID int64, actor audit.Actor, u *auth.User) error {
 	db := tx.db
 	{
 		if u.StaffID != 0 {
@@ -112,22 +87,22 @@ func (tx *Tx) createUser(ctx context.Context, tenantID int64, actor audit.Actor,
 }
 
 // FindUserByID returns one account of the tenant or NotFound.
-func (db *DB) FindUserByID(ctx context.Context, tenantID, id int64) (*User, error) {
+func (db *DB) FindUserByID(ctx context.Context, tenantID, id int64) (*auth.User, error) {
 	return scanUser(db.row(ctx, `SELECT `+userCols+userFrom+` WHERE us.tenant_id = ? AND us.id = ?`, tenantID, id))
 }
 
 // FindUserByLogin returns the account with this login id or NotFound.
-func (db *DB) FindUserByLogin(ctx context.Context, tenantID int64, loginID string) (*User, error) {
+func (db *DB) FindUserByLogin(ctx context.Context, tenantID int64, loginID string) (*auth.User, error) {
 	return scanUser(db.row(ctx, `SELECT `+userCols+userFrom+` WHERE us.tenant_id = ? AND us.login_id = ?`, tenantID, loginID))
 }
 
 // FindUserByStaff returns the account linked to a staff record or NotFound.
-func (db *DB) FindUserByStaff(ctx context.Context, tenantID, staffID int64) (*User, error) {
+func (db *DB) FindUserByStaff(ctx context.Context, tenantID, staffID int64) (*auth.User, error) {
 	return scanUser(db.row(ctx, `SELECT `+userCols+userFrom+` WHERE us.tenant_id = ? AND us.staff_id = ?`, tenantID, staffID))
 }
 
 // FindUsers lists a tenant's accounts by login id.
-func (db *DB) FindUsers(ctx context.Context, tenantID int64, limit, offset int) ([]*User, int, error) {
+func (db *DB) FindUsers(ctx context.Context, tenantID int64, limit, offset int) ([]*auth.User, int, error) {
 	var total int
 	if err := db.row(ctx, `SELECT COUNT(*) FROM users WHERE tenant_id = ?`, tenantID).Scan(&total); err != nil {
 		return nil, 0, err
@@ -141,7 +116,7 @@ func (db *DB) FindUsers(ctx context.Context, tenantID int64, limit, offset int) 
 		return nil, 0, fmt.Errorf("store: users: %w", err)
 	}
 	defer rows.Close()
-	var out []*User
+	var out []*auth.User
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
@@ -152,22 +127,10 @@ func (db *DB) FindUsers(ctx context.Context, tenantID int64, limit, offset int) 
 	return out, total, rows.Err()
 }
 
-// UserUpdate changes an account; nil fields stay as they are.
-type UserUpdate struct {
-	Granted       *[]auth.Role
-	Disabled      *bool
-	Locale        *string
-	Wareki        *bool
-	PasswordHash  *string
-	MustChange    *bool
-	ExpectVersion int64 // 0 = do not check (settings made by the user themself)
-	Action        string
-}
-
 // UpdateUser applies upd. Changing the password or disabling the account
 // ends its other sessions (keepSession survives, for a self-service change).
-func (db *DB) UpdateUser(ctx context.Context, tenantID int64, actor audit.Actor, id int64, upd UserUpdate, keepSession string) (*User, error) {
-	var after *User
+func (db *DB) UpdateUser(ctx context.Context, tenantID int64, actor audit.Actor, id int64, upd auth.UserUpdate, keepSession string) (*auth.User, error) {
+	var after *auth.User
 	err := db.InTx(ctx, func(tx *Tx) error {
 		before, err := scanUser(tx.row(ctx, `SELECT `+userCols+userFrom+` WHERE us.tenant_id = ? AND us.id = ?`, tenantID, id))
 		if err != nil {
@@ -219,18 +182,8 @@ func (db *DB) UpdateUser(ctx context.Context, tenantID int64, actor audit.Actor,
 	return after, err
 }
 
-// Session is a signed-in browser.
-type Session struct {
-	TokenHash  string
-	TenantID   int64 // 0 = operator
-	UserID     int64
-	CreatedAt  time.Time
-	ExpiresAt  time.Time
-	LastSeenAt time.Time
-}
-
 // CreateSession stores a new session under the token's hash.
-func (db *DB) CreateSession(ctx context.Context, s *Session) error {
+func (db *DB) CreateSession(ctx context.Context, s *auth.Session) error {
 	now := micros(db.Now())
 	_, err := db.exec(ctx, `INSERT INTO sessions (token_hash, tenant_id, user_id, created_at, last_seen_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, s.TokenHash, s.TenantID, s.UserID, now, now, micros(s.ExpiresAt))
@@ -238,8 +191,8 @@ func (db *DB) CreateSession(ctx context.Context, s *Session) error {
 }
 
 // FindSession returns an unexpired session or NotFound.
-func (db *DB) FindSession(ctx context.Context, tokenHash string) (*Session, error) {
-	var s Session
+func (db *DB) FindSession(ctx context.Context, tokenHash string) (*auth.Session, error) {
+	var s auth.Session
 	var created, exp, seen int64
 	err := db.row(ctx, `SELECT token_hash, tenant_id, user_id, created_at, expires_at, last_seen_at FROM sessions
 		WHERE token_hash = ? AND expires_at > ?`, tokenHash, micros(db.Now())).Scan(&s.TokenHash, &s.TenantID, &s.UserID, &created, &exp, &seen)

@@ -8,7 +8,6 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/auth"
-	"telework/internal/store"
 )
 
 var loginRE = regexp.MustCompile(`^[A-Za-z0-9._@-]{2,64}$`)
@@ -94,7 +93,7 @@ func (s *Server) accountCreate(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	u := &store.User{LoginID: f.LoginID, PasswordHash: hash, StaffID: staffID, Granted: f.Granted, MustChange: true}
+	u := &auth.User{LoginID: f.LoginID, PasswordHash: hash, StaffID: staffID, Granted: f.Granted, MustChange: true}
 	if err := s.db.CreateUser(r.Context(), p.TenantID, actorOf(p), u); err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {
 			s.render(w, r, http.StatusUnprocessableEntity, "account_form", "accounts.new_title", f, err)
@@ -148,7 +147,7 @@ func (s *Server) accountUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := s.db.UpdateUser(r.Context(), p.TenantID, actorOf(p), id,
-		store.UserUpdate{Granted: &granted, Disabled: &disabled, ExpectVersion: version, Action: "user.roles"}, ""); err != nil {
+		auth.UserUpdate{Granted: &granted, Disabled: &disabled, ExpectVersion: version, Action: "user.roles"}, ""); err != nil {
 		if apperr.CodeOf(err) == apperr.Conflict {
 			s.showAccount(w, r, http.StatusConflict, id, "", err)
 			return
@@ -175,7 +174,7 @@ func (s *Server) accountReset(w http.ResponseWriter, r *http.Request) {
 	}
 	t := true
 	if _, err := s.db.UpdateUser(r.Context(), p.TenantID, actorOf(p), id,
-		store.UserUpdate{PasswordHash: &hash, MustChange: &t, Action: "user.password_reset"}, ""); err != nil {
+		auth.UserUpdate{PasswordHash: &hash, MustChange: &t, Action: "user.password_reset"}, ""); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -10,7 +10,6 @@ import (
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/org"
-	"telework/internal/store"
 )
 
 // JSON shapes of the API. Field names are stable; the OpenAPI document in
@@ -273,7 +272,7 @@ func (s *Server) apiUpdateUnit(w http.ResponseWriter, r *http.Request) {
 	eff := effectiveDate(in.EffectiveDate, &v)
 	err := mergeErrs(v.Err(), u.Validate())
 	if err == nil {
-		_, err = s.db.UpdateUnit(r.Context(), p.TenantID, actorOf(p), cur.ID, store.UnitUpdate{Name: u.Name, Level: u.Level,
+		_, err = s.db.UpdateUnit(r.Context(), p.TenantID, actorOf(p), cur.ID, org.UnitUpdate{Name: u.Name, Level: u.Level,
 			Code: u.Code, ParentID: u.ParentID, SortOrder: u.SortOrder, Effective: eff, ExpectVersion: version})
 	}
 	if err != nil {

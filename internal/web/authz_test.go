@@ -69,7 +69,7 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 			default:
 				uid = w.users[k].ID
 			}
-			tok := &store.APIToken{TenantID: tn, UserID: uid, Name: "walk", Prefix: "tw_x", ExpiresAt: time.Now().Add(time.Hour)}
+			tok := &auth.APIToken{TenantID: tn, UserID: uid, Name: "walk", Prefix: "tw_x", ExpiresAt: time.Now().Add(time.Hour)}
 			if err := db.CreateAPIToken(context.Background(), sys, tok, "hash-"+k); err != nil {
 				t.Fatal(err)
 			}

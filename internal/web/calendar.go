@@ -10,7 +10,6 @@ import (
 	"telework/internal/apperr"
 	"telework/internal/auth"
 	"telework/internal/calendar"
-	"telework/internal/store"
 )
 
 // maxHolidayFile bounds an uploaded syukujitsu.csv (the real one is about
@@ -153,8 +152,8 @@ func (s *Server) closureRemove(w http.ResponseWriter, r *http.Request) {
 }
 
 type holidayDataView struct {
-	Data   store.HolidayData
-	Result *store.HolidayImport
+	Data   calendar.HolidayData
+	Result *calendar.HolidayImport
 	// Span is the result's years as "2024–2026".
 	Span   string
 	Diffs  []calendar.Difference

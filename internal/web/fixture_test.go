@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"telework/internal/app"
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
@@ -30,7 +31,7 @@ type world struct {
 	a, b  *org.Tenant
 	units map[string]*org.Unit  // a-dept, a-sect, a-team, b-dept
 	staff map[string]*org.Staff // a-staff, a-super, a-hr, a-it, a-other, b-staff
-	users map[string]*store.User
+	users map[string]*auth.User
 	opID  int64
 }
 
@@ -61,7 +62,7 @@ const fixturePassword = "fixture-password"
 func newWorld(t *testing.T, db *store.DB) *world {
 	t.Helper()
 	ctx := context.Background()
-	w := &world{db: db, logs: &syncBuffer{}, units: map[string]*org.Unit{}, staff: map[string]*org.Staff{}, users: map[string]*store.User{}}
+	w := &world{db: db, logs: &syncBuffer{}, units: map[string]*org.Unit{}, staff: map[string]*org.Staff{}, users: map[string]*auth.User{}}
 	mk := func(slug, name string) *org.Tenant {
 		tn := &org.Tenant{Slug: slug, Name: name, Kind: org.Municipality, StaffSize: 100, GeneralAdminStaff: 80}
 		if err := db.CreateTenant(ctx, sys, tn, nil); err != nil {
@@ -98,7 +99,7 @@ func newWorld(t *testing.T, db *store.DB) *world {
 	person("a-other", w.a, "a-other", "1005", "渡邉 三郎", "わたなべ さぶろう", false)
 	person("b-staff", w.b, "b-dept", "1001", "掛川 太郎", "かけがわ たろう", false)
 	user := func(key string, tn *org.Tenant, login, staffKey string, roles ...auth.Role) {
-		u := &store.User{LoginID: login, PasswordHash: cheapHash, Granted: roles}
+		u := &auth.User{LoginID: login, PasswordHash: cheapHash, Granted: roles}
 		if staffKey != "" {
 			u.StaffID = w.staff[staffKey].ID
 		}
@@ -120,7 +121,7 @@ func newWorld(t *testing.T, db *store.DB) *world {
 	}
 	w.opID = op.ID
 	metrics := telemetry.NewMetrics(nil)
-	w.srv, err = web.New(db, telemetry.NewLogger(w.logs, slog.LevelDebug), metrics, web.DefaultConfig())
+	w.srv, err = web.New(app.NewServices(db), telemetry.NewLogger(w.logs, slog.LevelDebug), metrics, web.DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +133,7 @@ func newWorld(t *testing.T, db *store.DB) *world {
 func (w *world) session(t *testing.T, key string) *http.Cookie {
 	t.Helper()
 	token, hash := auth.NewSessionToken()
-	s := &store.Session{TokenHash: hash, ExpiresAt: time.Now().Add(time.Hour)}
+	s := &auth.Session{TokenHash: hash, ExpiresAt: time.Now().Add(time.Hour)}
 	switch key {
 	case "operator":
 		s.UserID = w.opID

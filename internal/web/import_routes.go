@@ -199,7 +199,7 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !plan.Empty() {
-		imp := &store.StaffImport{TenantID: p.TenantID, UserID: p.UserID, Filename: file.Name, SHA256: plan.SHA256, Full: full, Data: data}
+		imp := &staffio.Upload{TenantID: p.TenantID, UserID: p.UserID, Filename: file.Name, SHA256: plan.SHA256, Full: full, Data: data}
 		if err := s.db.CreateStaffImport(r.Context(), imp); err != nil {
 			s.serverError(w, r, err)
 			return

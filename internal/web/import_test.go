@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/text/encoding/japanese"
 
+	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
@@ -75,7 +76,7 @@ func TestImportPages(t *testing.T) {
 			t.Fatal("the preview wrote")
 		}
 		// Another HR person cannot confirm someone else's upload.
-		other := &store.User{LoginID: "hr2", PasswordHash: cheapHash, Granted: w.users["hr"].Granted}
+		other := &auth.User{LoginID: "hr2", PasswordHash: cheapHash, Granted: w.users["hr"].Granted}
 		if err := db.CreateUser(ctx, w.a.ID, sys, other); err != nil {
 			t.Fatal(err)
 		}
@@ -117,7 +118,7 @@ func TestImportPages(t *testing.T) {
 		}
 		// The same in English.
 		enLocale := "en"
-		if _, err := db.UpdateUser(ctx, w.a.ID, sys, other.ID, store.UserUpdate{Locale: &enLocale}, ""); err != nil {
+		if _, err := db.UpdateUser(ctx, w.a.ID, sys, other.ID, auth.UserUpdate{Locale: &enLocale}, ""); err != nil {
 			t.Fatal(err)
 		}
 		res = w.uploadStaffFile(t, w.session(t, "hr2"), "bad.csv", []byte("職員番号,氏名,ふりがな,所属コード\n3001,,Yamada,111\n"), false)

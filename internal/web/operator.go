@@ -7,7 +7,6 @@ import (
 	"telework/internal/auth"
 	"telework/internal/org"
 	"telework/internal/policy"
-	"telework/internal/store"
 )
 
 type tenantRow struct {
@@ -70,7 +69,7 @@ func (s *Server) tenantCreate(w http.ResponseWriter, r *http.Request) {
 	err := fm.merge(f.Tenant.Validate())
 	var temp string
 	if err == nil {
-		var admin *store.User
+		var admin *auth.User
 		if f.AdminLogin != "" {
 			temp = auth.RandomPassword()
 			hash, herr := auth.HashPassword(temp)
@@ -78,7 +77,7 @@ func (s *Server) tenantCreate(w http.ResponseWriter, r *http.Request) {
 				s.serverError(w, r, herr)
 				return
 			}
-			admin = &store.User{LoginID: f.AdminLogin, PasswordHash: hash, Granted: []auth.Role{auth.HRAdmin}, MustChange: true}
+			admin = &auth.User{LoginID: f.AdminLogin, PasswordHash: hash, Granted: []auth.Role{auth.HRAdmin}, MustChange: true}
 		}
 		err = s.db.CreateTenant(r.Context(), actorOf(p), &f.Tenant, admin)
 		if err == nil && f.Template != "" {

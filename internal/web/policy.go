@@ -15,7 +15,6 @@ import (
 	"telework/internal/calendar"
 	"telework/internal/org"
 	"telework/internal/policy"
-	"telework/internal/store"
 	"telework/internal/tabular"
 )
 
@@ -523,7 +522,7 @@ func (s *Server) staffFactsSave(w http.ResponseWriter, r *http.Request) {
 			reasons = append(reasons, x)
 		}
 	}
-	f := store.PolicyFacts{Reasons: reasons, HasTerminal: fm.bool("has_terminal"), Seconded: fm.bool("seconded")}
+	f := policy.Facts{Reasons: reasons, HasTerminal: fm.bool("has_terminal"), Seconded: fm.bool("seconded")}
 	if err := s.db.SavePolicyFacts(r.Context(), p.TenantID, actorOf(p), id, f); err != nil {
 		s.fail(w, r, err)
 		return

@@ -181,7 +181,7 @@ func TestSelfDeclaration(t *testing.T) {
 		if res := w.do("GET", "/settings", nil, c); !strings.Contains(res.body, "育児・介護の申し出") {
 			t.Fatal("no declaration form on the settings page")
 		}
-		if err := db.SavePolicyFacts(ctx, w.a.ID, sys, w.staff["a-staff"].ID, store.PolicyFacts{HasTerminal: true}); err != nil {
+		if err := db.SavePolicyFacts(ctx, w.a.ID, sys, w.staff["a-staff"].ID, policy.Facts{HasTerminal: true}); err != nil {
 			t.Fatal(err)
 		}
 		if res := w.do("POST", "/settings/declaration", url.Values{"reasons": {"childcare", "bogus"}}, c); res.code != http.StatusSeeOther {

@@ -15,7 +15,13 @@ import (
 	"time"
 
 	"telework/internal/apperr"
+	"telework/internal/audit"
 	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/org"
+	"telework/internal/policy"
+	"telework/internal/retention"
+	"telework/internal/sso"
 	"telework/internal/store"
 	"telework/internal/telemetry"
 )
@@ -38,8 +44,24 @@ func DefaultConfig() Config {
 	return Config{CookieSecure: "auto", MaxBodyBytes: 1 << 20, SessionIdle: 2 * time.Hour, SessionMax: 12 * time.Hour}
 }
 
+// Services are the domain services the handlers call. Handlers never run
+// SQL: every workflow is one service method.
+type Services struct {
+	Org       *org.Service
+	Auth      *auth.Service
+	Policy    *policy.Service
+	SSO       *sso.Service
+	Calendar  *calendar.Service
+	Retention *retention.Service
+	Audit     *audit.Service
+	// DB is transitional while areas move onto their services; it goes
+	// when the last handler stops using it.
+	DB *store.DB
+}
+
 // Server is the HTTP side of the product.
 type Server struct {
+	svc     Services
 	db      *store.DB
 	log     *slog.Logger
 	metrics *telemetry.Metrics
@@ -55,8 +77,8 @@ type Server struct {
 
 // New builds the server and its route table. It fails when a template is
 // missing or broken, so a bad build never starts.
-func New(db *store.DB, log *slog.Logger, metrics *telemetry.Metrics, cfg Config) (*Server, error) {
-	s := &Server{db: db, log: log, metrics: metrics, cfg: cfg, mux: http.NewServeMux()}
+func New(svc Services, log *slog.Logger, metrics *telemetry.Metrics, cfg Config) (*Server, error) {
+	s := &Server{svc: svc, db: svc.DB, log: log, metrics: metrics, cfg: cfg, mux: http.NewServeMux()}
 	var err error
 	if s.tmpl, err = loadTemplates(); err != nil {
 		return nil, err

@@ -14,7 +14,6 @@ import (
 	"telework/internal/auth"
 	"telework/internal/i18n"
 	"telework/internal/policy"
-	"telework/internal/store"
 )
 
 const (
@@ -279,7 +278,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, tenantID, 
 		_ = s.db.DeleteSession(ctx, auth.HashToken(c.Value))
 	}
 	token, th := auth.NewSessionToken()
-	sess := &store.Session{TokenHash: th, TenantID: tenantID, UserID: userID, ExpiresAt: s.db.Now().Add(s.cfg.SessionIdle)}
+	sess := &auth.Session{TokenHash: th, TenantID: tenantID, UserID: userID, ExpiresAt: s.db.Now().Add(s.cfg.SessionIdle)}
 	if err := s.db.CreateSession(ctx, sess); err != nil {
 		return err
 	}
@@ -341,7 +340,7 @@ func (s *Server) saveLocale(r *http.Request, p *auth.Principal, lang string, war
 		return s.db.SetOperatorSettings(r.Context(), actor, p.UserID, lang, wareki)
 	}
 	_, err := s.db.UpdateUser(r.Context(), p.TenantID, actor, p.UserID,
-		store.UserUpdate{Locale: &lang, Wareki: &wareki, Action: "user.settings"}, p.SessionID)
+		auth.UserUpdate{Locale: &lang, Wareki: &wareki, Action: "user.settings"}, p.SessionID)
 	return err
 }
 
@@ -486,7 +485,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 	} else {
 		f := false
 		_, err = s.db.UpdateUser(ctx, p.TenantID, actorOf(p), p.UserID,
-			store.UserUpdate{PasswordHash: &newHash, MustChange: &f, Action: "user.password"}, p.SessionID)
+			auth.UserUpdate{PasswordHash: &newHash, MustChange: &f, Action: "user.password"}, p.SessionID)
 	}
 	if err != nil {
 		s.serverError(w, r, err)
@@ -501,7 +500,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) restartSession(w http.ResponseWriter, r *http.Request, tenantID, userID int64) error {
 	token, th := auth.NewSessionToken()
-	if err := s.db.CreateSession(r.Context(), &store.Session{TokenHash: th, TenantID: tenantID, UserID: userID,
+	if err := s.db.CreateSession(r.Context(), &auth.Session{TokenHash: th, TenantID: tenantID, UserID: userID,
 		ExpiresAt: s.db.Now().Add(s.cfg.SessionIdle)}); err != nil {
 		return err
 	}

@@ -15,7 +15,6 @@ import (
 	"telework/internal/auth"
 	"telework/internal/sso"
 	"telework/internal/sso/rp"
-	"telework/internal/store"
 )
 
 const (
@@ -131,7 +130,7 @@ func (s *Server) ssoStart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	browser, browserHash := auth.NewSessionToken()
-	if err := s.db.CreateSSOState(ctx, &store.SSOState{StateHash: rp.Hash(sec.State), TenantID: t.ID, BrowserHash: browserHash,
+	if err := s.db.CreateSSOState(ctx, &sso.State{StateHash: rp.Hash(sec.State), TenantID: t.ID, BrowserHash: browserHash,
 		NonceHash: rp.Hash(sec.Nonce), Verifier: sec.Verifier, Issuer: st.Issuer, ClientID: st.ClientID,
 		RedirectURI: cfg.RedirectURL, Next: f.Next, ExpiresAt: s.db.Now().Add(ssoStateTTL)}); err != nil {
 		s.serverError(w, r, err)
@@ -277,7 +276,7 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) {
 		if err == nil {
 			no := false
 			_, err = s.db.UpdateUser(ctx, tenantID, actor, u.ID,
-				store.UserUpdate{PasswordHash: &hash, MustChange: &no, Action: "user.password_sso"}, "")
+				auth.UserUpdate{PasswordHash: &hash, MustChange: &no, Action: "user.password_sso"}, "")
 		}
 		if err != nil {
 			s.serverError(w, r, err)
@@ -385,7 +384,7 @@ func (s *Server) ssoSubjectSave(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	fm := newForm(r)
 	login, subject := fm.str("login_id"), fm.str("sso_subject")
-	var u *store.User
+	var u *auth.User
 	if login == "" {
 		fm.v.Add("login_id", "field.required", nil)
 	} else if found, err := s.db.FindUserByLogin(ctx, p.TenantID, login); apperr.CodeOf(err) == apperr.NotFound {

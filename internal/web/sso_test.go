@@ -246,7 +246,7 @@ func TestSSOJustInTimeLinking(t *testing.T) {
 		// An HR-made account waiting for its first password change: after an
 		// SSO sign-in it needs no password, and the temporary one is gone.
 		tru := true
-		if _, err := db.UpdateUser(ctx, w.a.ID, sys, w.users["spare"].ID, store.UserUpdate{MustChange: &tru}, ""); err != nil {
+		if _, err := db.UpdateUser(ctx, w.a.ID, sys, w.users["spare"].ID, auth.UserUpdate{MustChange: &tru}, ""); err != nil {
 			t.Fatal(err)
 		}
 		e.idp.as("idp-1005", "p1005@city.example.lg.jp")
@@ -338,7 +338,7 @@ func TestSSORefusals(t *testing.T) {
 
 		// Disabled account, retired staff.
 		tru := true
-		if _, err := db.UpdateUser(ctx, w.a.ID, sys, w.users["staff"].ID, store.UserUpdate{Disabled: &tru}, ""); err != nil {
+		if _, err := db.UpdateUser(ctx, w.a.ID, sys, w.users["staff"].ID, auth.UserUpdate{Disabled: &tru}, ""); err != nil {
 			t.Fatal(err)
 		}
 		refused(t, "disabled account", e.signIn(t, "matsumoto", ""), http.StatusForbidden, "停止されている")
@@ -454,12 +454,12 @@ func TestSSOTenantIsolation(t *testing.T) {
 		refused(t, "A's flow in B's browser", e.call(e.idp.authorize(t, authA), cB), http.StatusBadRequest, "手続きが無効")
 
 		// IT admins see and change their own tenant's settings only.
-		bIT := &store.User{LoginID: "b-it", PasswordHash: cheapHash, Granted: []auth.Role{auth.ITAdmin}}
+		bIT := &auth.User{LoginID: "b-it", PasswordHash: cheapHash, Granted: []auth.Role{auth.ITAdmin}}
 		if err := db.CreateUser(ctx, w.b.ID, sys, bIT); err != nil {
 			t.Fatal(err)
 		}
 		token, hash := auth.NewSessionToken()
-		if err := db.CreateSession(ctx, &store.Session{TokenHash: hash, TenantID: w.b.ID, UserID: bIT.ID, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+		if err := db.CreateSession(ctx, &auth.Session{TokenHash: hash, TenantID: w.b.ID, UserID: bIT.ID, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
 		bc := &http.Cookie{Name: "telework_session", Value: token}
@@ -617,7 +617,7 @@ func TestSSOStateIsConsumedOnce(t *testing.T) {
 		w := newWorld(t, db)
 		ctx := context.Background()
 		for round := range 5 {
-			st := &store.SSOState{StateHash: "state-" + strconv.Itoa(round), TenantID: w.a.ID, BrowserHash: "b", NonceHash: "n",
+			st := &sso.State{StateHash: "state-" + strconv.Itoa(round), TenantID: w.a.ID, BrowserHash: "b", NonceHash: "n",
 				Verifier: "v", Issuer: "https://idp.example.jp", ClientID: "c", RedirectURI: appHost + "/sso/callback",
 				ExpiresAt: time.Now().Add(time.Minute)}
 			if err := db.CreateSSOState(ctx, st); err != nil {
@@ -647,7 +647,7 @@ func TestSSOStateIsConsumedOnce(t *testing.T) {
 			}
 		}
 		// An expired state is not handed out.
-		st := &store.SSOState{StateHash: "old", TenantID: w.a.ID, ExpiresAt: time.Now().Add(-time.Second)}
+		st := &sso.State{StateHash: "old", TenantID: w.a.ID, ExpiresAt: time.Now().Add(-time.Second)}
 		if err := db.CreateSSOState(ctx, st); err != nil {
 			t.Fatal(err)
 		}

@@ -11,7 +11,6 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/auth"
-	"telework/internal/store"
 )
 
 // Personal API tokens: created, listed and revoked by their owner, in the
@@ -30,7 +29,7 @@ type tokenJSON struct {
 	RevokedAt  *time.Time `json:"revoked_at"`
 }
 
-func toTokenJSON(t *store.APIToken) tokenJSON {
+func toTokenJSON(t *auth.APIToken) tokenJSON {
 	j := tokenJSON{ID: t.ID, Name: t.Name, Prefix: t.Prefix, ReadOnly: t.ReadOnly, CreatedAt: t.CreatedAt, ExpiresAt: t.ExpiresAt}
 	if !t.LastUsedAt.IsZero() {
 		l := t.LastUsedAt
@@ -66,7 +65,7 @@ func (in *tokenInput) validate() error {
 
 // newToken issues a token for the principal's account. A token is tied to
 // the account, so it can never do more than the account's current roles.
-func (s *Server) newToken(ctx context.Context, p *auth.Principal, in tokenInput) (*store.APIToken, string, error) {
+func (s *Server) newToken(ctx context.Context, p *auth.Principal, in tokenInput) (*auth.APIToken, string, error) {
 	if err := in.validate(); err != nil {
 		return nil, "", err
 	}
@@ -75,7 +74,7 @@ func (s *Server) newToken(ctx context.Context, p *auth.Principal, in tokenInput)
 		return nil, "", err
 	}
 	secret := tokenPrefix + base64.RawURLEncoding.EncodeToString(b)
-	t := &store.APIToken{TenantID: p.TenantID, UserID: p.UserID, Name: in.Name, Prefix: secret[:10], ReadOnly: in.ReadOnly,
+	t := &auth.APIToken{TenantID: p.TenantID, UserID: p.UserID, Name: in.Name, Prefix: secret[:10], ReadOnly: in.ReadOnly,
 		ExpiresAt: s.db.Now().Add(time.Duration(in.Days) * 24 * time.Hour).UTC().Truncate(time.Microsecond)}
 	if err := s.db.CreateAPIToken(ctx, actorOf(p), t, auth.HashToken(secret)); err != nil {
 		return nil, "", err

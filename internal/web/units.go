@@ -6,7 +6,6 @@ import (
 	"telework/internal/apperr"
 	"telework/internal/auth"
 	"telework/internal/org"
-	"telework/internal/store"
 )
 
 func (s *Server) tree(r *http.Request) (*org.Tree, error) {
@@ -148,7 +147,7 @@ func (s *Server) unitUpdate(w http.ResponseWriter, r *http.Request) {
 	eff := fm.date("effective_date")
 	err := fm.merge(f.Unit.Validate())
 	if err == nil {
-		_, err = s.db.UpdateUnit(r.Context(), p.TenantID, actorOf(p), id, store.UnitUpdate{Name: f.Unit.Name,
+		_, err = s.db.UpdateUnit(r.Context(), p.TenantID, actorOf(p), id, org.UnitUpdate{Name: f.Unit.Name,
 			Level: f.Unit.Level, Code: f.Unit.Code, ParentID: f.Unit.ParentID, SortOrder: f.Unit.SortOrder,
 			Effective: eff, ExpectVersion: f.Unit.Version})
 	}

@@ -1,0 +1,51 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"telework/internal/audit"
+	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/org"
+	"telework/internal/policy"
+	"telework/internal/retention"
+	"telework/internal/sso"
+	"telework/internal/store"
+	"telework/internal/web"
+)
+
+// NewServices wires every domain service on one database. The clock is
+// read through db.Now on each call, so a test that moves db.Now moves them.
+func NewServices(db *store.DB) web.Services {
+	now := func() time.Time { return db.Now() }
+	return web.Services{
+		Org:       org.NewService(db, now),
+		Auth:      auth.NewService(db, now),
+		Policy:    policy.NewService(db, now),
+		SSO:       sso.NewService(db, now),
+		Calendar:  calendar.NewService(db, now),
+		Retention: retention.NewService(db, now),
+		Audit:     audit.NewService(db, now),
+		DB:        db,
+	}
+}
+
+// Env is an opened, migrated database with its services, for the CLI.
+type Env struct {
+	web.Services
+	db *store.DB
+}
+
+// Open opens and migrates the database named by dsn and wires the services.
+func Open(ctx context.Context, dsn string, log *slog.Logger) (*Env, error) {
+	db, err := OpenDB(ctx, dsn, log)
+	if err != nil {
+		return nil, err
+	}
+	return &Env{Services: NewServices(db), db: db}, nil
+}
+
+// Close closes the database.
+func (e *Env) Close() error { return e.db.Close() }

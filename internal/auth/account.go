@@ -1,0 +1,81 @@
+package auth
+
+import "time"
+
+// Accounts, sessions and API tokens as the services and the store share them.
+
+// User is a tenant sign-in account. Granted holds the roles an HR admin
+// gave; staff and supervisor follow from the linked staff record.
+type User struct {
+	ID           int64
+	TenantID     int64
+	LoginID      string
+	PasswordHash string
+	StaffID      int64
+	Granted      []Role
+	MustChange   bool
+	Disabled     bool
+	Locale       string
+	Wareki       bool
+	Version      int64
+	// From the staff record, when linked.
+	StaffName    string
+	UnitID       int64
+	IsSupervisor bool
+}
+
+// Roles is the account's effective role list.
+func (u *User) Roles() []Role {
+	return EffectiveRoles(u.Granted, u.StaffID != 0, u.IsSupervisor)
+}
+
+// UserUpdate changes an account; nil fields stay as they are.
+type UserUpdate struct {
+	Granted       *[]Role
+	Disabled      *bool
+	Locale        *string
+	Wareki        *bool
+	PasswordHash  *string
+	MustChange    *bool
+	ExpectVersion int64 // 0 = do not check (settings made by the user themself)
+	Action        string
+}
+
+// Session is a signed-in browser.
+type Session struct {
+	TokenHash  string
+	TenantID   int64 // 0 = operator
+	UserID     int64
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	LastSeenAt time.Time
+}
+
+// APIToken is a personal access token. It acts with its owner's current
+// roles (never more); ReadOnly tokens may only read.
+type APIToken struct {
+	ID         int64
+	TenantID   int64 // 0 = an operator's token
+	UserID     int64
+	Name       string
+	Prefix     string
+	ReadOnly   bool
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	LastUsedAt time.Time
+	RevokedAt  time.Time
+}
+
+// OperatorAccount is an instance-level account.
+type OperatorAccount struct {
+	ID           int64
+	LoginID      string
+	PasswordHash string
+	MustChange   bool
+	Locale       string
+	Wareki       bool
+	Version      int64
+}
+
+// Active reports whether the token can be used at now.
+func (t *APIToken) Active(now time.Time) bool { return t.RevokedAt.IsZero() && now.Before(t.ExpiresAt) }
