@@ -51,7 +51,10 @@ func (db *DB) CreateUser(ctx context.Context, tenantID int64, actor audit.Actor,
 	return db.InTx(ctx, func(tx *Tx) error { return tx.createUser(ctx, tenantID, actor, u) })
 }
 
-func (tx *Tx) createUser(ctx context.Context, tenantID int64, actor audit.Actor, u *auth.User) error {
+// InsertUser writes a new account row (no audit entry: the service that
+// creates the account writes it). A taken login id or staff link is a
+// field error on login_id; an unknown staff record one on staff_id.
+func (tx *Tx) InsertUser(ctx context.Context, tenantID int64, u *auth.User) error {
 	db := tx.db
 	{
 		if u.StaffID != 0 {
@@ -81,9 +84,16 @@ func (tx *Tx) createUser(ctx context.Context, tenantID int64, actor audit.Actor,
 			}
 			return err
 		}
-		return tx.appendAudit(ctx, tenantID, actor, audit.Change{Action: "user.create", ObjectType: "user",
-			ObjectID: strconv.FormatInt(u.ID, 10), After: snapUser(u)})
+		return nil
 	}
+}
+
+func (tx *Tx) createUser(ctx context.Context, tenantID int64, actor audit.Actor, u *auth.User) error {
+	if err := tx.InsertUser(ctx, tenantID, u); err != nil {
+		return err
+	}
+	return tx.appendAudit(ctx, tenantID, actor, audit.Change{Action: "user.create", ObjectType: "user",
+		ObjectID: strconv.FormatInt(u.ID, 10), After: snapUser(u)})
 }
 
 // FindUserByID returns one account of the tenant or NotFound.
