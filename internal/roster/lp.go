@@ -1,0 +1,533 @@
+package roster
+
+import (
+	"errors"
+	"math"
+	"sort"
+	"time"
+)
+
+// lp is a bounded dual simplex for min cᵀx subject to row activities
+// Ax = s with lo ≤ (x, s) ≤ hi. Every structural variable of the roster
+// model has finite bounds, so any basis is made dual feasible by putting each
+// nonbasic variable on the bound its reduced cost points to: that is what
+// lets branch and bound re-solve a node from whatever basis the previous
+// node left, with only bound changes in between.
+//
+// The basis inverse is kept dense and updated in place (rows of the model
+// are a few hundred); it is rebuilt from the basis every so often and
+// whenever the two computations of a pivot element disagree.
+type lp struct {
+	m, n int // rows; structural columns. Variable n+i is the slack (activity) of row i.
+
+	cbeg []int // structural columns, compressed
+	crow []int
+	cval []float64
+	rbeg []int // the same matrix by rows, for pivot rows
+	rcol []int
+	rval []float64
+
+	c      []float64 // costs, n+m (slacks cost nothing)
+	lo, hi []float64 // bounds, n+m
+
+	head []int     // head[i]: variable basic in position i
+	pos  []int     // pos[j]: position of basic j, or -1
+	x    []float64 // values of all variables
+	d    []float64 // reduced costs
+	binv []float64 // m×m, row-major, row i ↔ head[i]
+
+	since int // pivots since the last refactorisation
+	iters int
+
+	// scratch
+	rho, alphaRow, alphaCol []float64
+	rowNZ                   []int
+	cand                    []ratioCand
+}
+
+type ratioCand struct {
+	j     int
+	ratio float64
+	abs   float64
+}
+
+const (
+	primalTol = 1e-7
+	dualTol   = 1e-9
+	pivotTol  = 1e-9
+)
+
+var errSingular = errors.New("roster: singular basis")
+
+type lpStatus int
+
+const (
+	lpOptimal lpStatus = iota
+	lpInfeasible
+	lpLimit
+)
+
+// newLP builds the matrix from row lists. rows[i] lists (column, value).
+func newLP(n int, rows [][]entry, rlo, rhi []float64, c, lo, hi []float64) *lp {
+	m := len(rows)
+	s := &lp{m: m, n: n}
+	s.rbeg = make([]int, m+1)
+	cnt := make([]int, n)
+	for i, r := range rows {
+		s.rbeg[i+1] = s.rbeg[i] + len(r)
+		for _, e := range r {
+			s.rcol = append(s.rcol, e.j)
+			s.rval = append(s.rval, e.v)
+			cnt[e.j]++
+		}
+	}
+	s.cbeg = make([]int, n+1)
+	for j := 0; j < n; j++ {
+		s.cbeg[j+1] = s.cbeg[j] + cnt[j]
+	}
+	s.crow = make([]int, s.cbeg[n])
+	s.cval = make([]float64, s.cbeg[n])
+	fill := append([]int(nil), s.cbeg[:n]...)
+	for i, r := range rows {
+		for _, e := range r {
+			s.crow[fill[e.j]] = i
+			s.cval[fill[e.j]] = e.v
+			fill[e.j]++
+		}
+	}
+	s.c = make([]float64, n+m)
+	copy(s.c, c)
+	s.lo = append(append([]float64(nil), lo...), rlo...)
+	s.hi = append(append([]float64(nil), hi...), rhi...)
+	s.x = make([]float64, n+m)
+	s.d = make([]float64, n+m)
+	s.rho = make([]float64, m)
+	s.alphaRow = make([]float64, n+m)
+	s.alphaCol = make([]float64, m)
+	s.slackBasis()
+	return s
+}
+
+type entry struct {
+	j int
+	v float64
+}
+
+// slackBasis starts from B = −I (all row activities basic).
+func (s *lp) slackBasis() {
+	m, n := s.m, s.n
+	s.head = make([]int, m)
+	s.pos = make([]int, n+m)
+	for j := range s.pos {
+		s.pos[j] = -1
+	}
+	for i := 0; i < m; i++ {
+		s.head[i] = n + i
+		s.pos[n+i] = i
+	}
+	s.binv = make([]float64, m*m)
+	for i := 0; i < m; i++ {
+		s.binv[i*m+i] = -1
+	}
+	s.since = 0
+	s.computeDuals()
+	s.placeNonbasic()
+	s.computeXB()
+}
+
+// placeNonbasic puts every nonbasic variable on the bound that keeps the
+// basis dual feasible.
+func (s *lp) placeNonbasic() {
+	for j := 0; j < s.n+s.m; j++ {
+		if s.pos[j] >= 0 {
+			continue
+		}
+		l, h := s.lo[j], s.hi[j]
+		switch {
+		case l == h:
+			s.x[j] = l
+		case s.d[j] > dualTol && !math.IsInf(l, -1):
+			s.x[j] = l
+		case s.d[j] < -dualTol && !math.IsInf(h, 1):
+			s.x[j] = h
+		case s.x[j] == h && !math.IsInf(h, 1):
+		case !math.IsInf(l, -1):
+			s.x[j] = l
+		case !math.IsInf(h, 1):
+			s.x[j] = h
+		default:
+			s.x[j] = 0
+		}
+	}
+}
+
+// computeXB sets the basic values from the nonbasic ones: x_B = −B⁻¹·N·x_N.
+func (s *lp) computeXB() {
+	m, n := s.m, s.n
+	r := make([]float64, m)
+	for j := 0; j < n; j++ {
+		if s.pos[j] >= 0 || s.x[j] == 0 {
+			continue
+		}
+		xj := s.x[j]
+		for k := s.cbeg[j]; k < s.cbeg[j+1]; k++ {
+			r[s.crow[k]] -= s.cval[k] * xj
+		}
+	}
+	for i := 0; i < m; i++ {
+		if s.pos[n+i] < 0 {
+			r[i] += s.x[n+i]
+		}
+	}
+	for i := 0; i < m; i++ {
+		row := s.binv[i*m : (i+1)*m]
+		v := 0.0
+		for t, rt := range r {
+			if rt != 0 {
+				v += row[t] * rt
+			}
+		}
+		s.x[s.head[i]] = v
+	}
+}
+
+// computeDuals sets the reduced costs d = c − (c_B·B⁻¹)·[A −I].
+func (s *lp) computeDuals() {
+	m, n := s.m, s.n
+	y := make([]float64, m)
+	for i := 0; i < m; i++ {
+		cb := s.c[s.head[i]]
+		if cb == 0 {
+			continue
+		}
+		row := s.binv[i*m : (i+1)*m]
+		for t := range y {
+			y[t] += cb * row[t]
+		}
+	}
+	for j := 0; j < n; j++ {
+		if s.pos[j] >= 0 {
+			s.d[j] = 0
+			continue
+		}
+		v := s.c[j]
+		for k := s.cbeg[j]; k < s.cbeg[j+1]; k++ {
+			v -= y[s.crow[k]] * s.cval[k]
+		}
+		s.d[j] = v
+	}
+	for i := 0; i < m; i++ {
+		if s.pos[n+i] >= 0 {
+			s.d[n+i] = 0
+		} else {
+			s.d[n+i] = s.c[n+i] + y[i]
+		}
+	}
+}
+
+// refactor rebuilds B⁻¹ from the basis. With K the basic structurals and R1
+// the rows whose slack is nonbasic (|R1| = |K|), only the k×k block A[R1,K]
+// needs a real inversion; the basic slack rows follow from it.
+func (s *lp) refactor() error {
+	m, n := s.m, s.n
+	var K []int // positions holding structurals
+	r1 := make([]int, 0)
+	rIdx := make([]int, m)
+	for i := 0; i < m; i++ {
+		rIdx[i] = -1
+		if s.pos[n+i] < 0 {
+			rIdx[i] = len(r1)
+			r1 = append(r1, i)
+		}
+	}
+	for i := 0; i < m; i++ {
+		if s.head[i] < n {
+			K = append(K, i)
+		}
+	}
+	k := len(K)
+	if k != len(r1) {
+		return errSingular
+	}
+	// M[a][b] = A[r1[a], head[K[b]]], inverted in place by Gauss–Jordan
+	// with partial pivoting on an augmented [M | I].
+	M := make([]float64, k*k)
+	inv := make([]float64, k*k)
+	for b, p := range K {
+		j := s.head[p]
+		for t := s.cbeg[j]; t < s.cbeg[j+1]; t++ {
+			if a := rIdx[s.crow[t]]; a >= 0 {
+				M[a*k+b] = s.cval[t]
+			}
+		}
+	}
+	for a := 0; a < k; a++ {
+		inv[a*k+a] = 1
+	}
+	for col := 0; col < k; col++ {
+		piv, best := -1, 1e-11
+		for a := col; a < k; a++ {
+			if v := math.Abs(M[a*k+col]); v > best {
+				piv, best = a, v
+			}
+		}
+		if piv < 0 {
+			return errSingular
+		}
+		if piv != col {
+			for t := 0; t < k; t++ {
+				M[piv*k+t], M[col*k+t] = M[col*k+t], M[piv*k+t]
+				inv[piv*k+t], inv[col*k+t] = inv[col*k+t], inv[piv*k+t]
+			}
+		}
+		pv := 1 / M[col*k+col]
+		mrow := M[col*k : (col+1)*k]
+		irow := inv[col*k : (col+1)*k]
+		for t := 0; t < k; t++ {
+			mrow[t] *= pv
+			irow[t] *= pv
+		}
+		for a := 0; a < k; a++ {
+			if a == col {
+				continue
+			}
+			f := M[a*k+col]
+			if f == 0 {
+				continue
+			}
+			ma := M[a*k : (a+1)*k]
+			ia := inv[a*k : (a+1)*k]
+			for t := col; t < k; t++ {
+				ma[t] -= f * mrow[t]
+			}
+			for t := 0; t < k; t++ {
+				if irow[t] != 0 {
+					ia[t] -= f * irow[t]
+				}
+			}
+		}
+	}
+	// inv = M⁻¹: rows ↔ columns b of K, columns ↔ rows a of R1.
+	for i := range s.binv {
+		s.binv[i] = 0
+	}
+	for b, p := range K {
+		row := s.binv[p*m : (p+1)*m]
+		for a, t := range r1 {
+			row[t] = inv[b*k+a]
+		}
+	}
+	colOf := make(map[int]int, k)
+	for b, p := range K {
+		colOf[s.head[p]] = b
+	}
+	for i := 0; i < m; i++ {
+		j := s.head[i]
+		if j < n {
+			continue
+		}
+		srow := j - n // a basic slack: z = A[s,K]·z_K − r_s
+		row := s.binv[i*m : (i+1)*m]
+		for t := s.rbeg[srow]; t < s.rbeg[srow+1]; t++ {
+			b, ok := colOf[s.rcol[t]]
+			if !ok {
+				continue
+			}
+			v := s.rval[t]
+			for a, tt := range r1 {
+				row[tt] += v * inv[b*k+a]
+			}
+		}
+		row[srow] = -1
+	}
+	s.since = 0
+	return nil
+}
+
+// solve runs dual simplex iterations until the basis is primal feasible
+// (optimal), the dual is unbounded (the LP is infeasible), or the limit.
+func (s *lp) solve(deadline time.Time, maxIter int) lpStatus {
+	m, n := s.m, s.n
+	for it := 0; ; it++ {
+		if it >= maxIter || (it&63 == 63 && time.Now().After(deadline)) {
+			return lpLimit
+		}
+		if s.since >= 400 {
+			s.reinvert()
+		}
+		// Leaving row: the largest bound violation.
+		r, best := -1, primalTol
+		var delta float64
+		for i := 0; i < m; i++ {
+			j := s.head[i]
+			xv := s.x[j]
+			if v := s.lo[j] - xv; v > best {
+				r, best, delta = i, v, xv-s.lo[j]
+			} else if v := xv - s.hi[j]; v > best {
+				r, best, delta = i, v, xv-s.hi[j]
+			}
+		}
+		if r < 0 {
+			return lpOptimal
+		}
+		leaving := s.head[r]
+		// Pivot row α_r = ρ·[A −I], ρ = row r of B⁻¹.
+		rho := s.binv[r*m : (r+1)*m]
+		ar := s.alphaRow
+		for j := 0; j < n; j++ {
+			ar[j] = 0
+		}
+		for i, ri := range rho {
+			if ri == 0 {
+				ar[n+i] = 0
+				continue
+			}
+			ar[n+i] = -ri
+			for t := s.rbeg[i]; t < s.rbeg[i+1]; t++ {
+				ar[s.rcol[t]] += ri * s.rval[t]
+			}
+		}
+		// Ratio test (Harris, two passes) over the nonbasic variables that
+		// move x_r towards its violated bound.
+		cand := s.cand[:0]
+		thetaMax := math.Inf(1)
+		for j := 0; j < n+m; j++ {
+			if s.pos[j] >= 0 || s.lo[j] == s.hi[j] {
+				continue
+			}
+			a := ar[j]
+			if math.Abs(a) < pivotTol {
+				continue
+			}
+			atLo := s.x[j] == s.lo[j]
+			atHi := s.x[j] == s.hi[j]
+			free := !atLo && !atHi
+			ok := false
+			if delta < 0 {
+				ok = (atLo && a < 0) || (atHi && a > 0) || free
+			} else {
+				ok = (atLo && a > 0) || (atHi && a < 0) || free
+			}
+			if !ok {
+				continue
+			}
+			ratio := math.Abs(s.d[j]) / math.Abs(a)
+			if t := (math.Abs(s.d[j]) + dualTol) / math.Abs(a); t < thetaMax {
+				thetaMax = t
+			}
+			cand = append(cand, ratioCand{j: j, ratio: ratio, abs: math.Abs(a)})
+		}
+		s.cand = cand
+		if len(cand) == 0 {
+			return lpInfeasible
+		}
+		q, qa := -1, 0.0
+		for _, c := range cand {
+			if c.ratio <= thetaMax && c.abs > qa {
+				q, qa = c.j, c.abs
+			}
+		}
+		if q < 0 {
+			sort.Slice(cand, func(a, b int) bool { return cand[a].ratio < cand[b].ratio })
+			q = cand[0].j
+		}
+		// Entering column α_q = B⁻¹·M_q.
+		ac := s.alphaCol
+		for i := range ac {
+			ac[i] = 0
+		}
+		if q < n {
+			for t := s.cbeg[q]; t < s.cbeg[q+1]; t++ {
+				ri, v := s.crow[t], s.cval[t]
+				for i := 0; i < m; i++ {
+					ac[i] += s.binv[i*m+ri] * v
+				}
+			}
+		} else {
+			ri := q - n
+			for i := 0; i < m; i++ {
+				ac[i] = -s.binv[i*m+ri]
+			}
+		}
+		arq := ar[q]
+		if math.Abs(ac[r]-arq) > 1e-7*(1+math.Abs(arq)) {
+			// The inverse has drifted: rebuild it and price again.
+			s.reinvert()
+			continue
+		}
+		thetaD := s.d[q] / arq
+		for j := 0; j < n+m; j++ {
+			if s.pos[j] < 0 && ar[j] != 0 {
+				s.d[j] -= thetaD * ar[j]
+			}
+		}
+		s.d[q] = 0
+		s.d[leaving] = -thetaD
+		thetaP := delta / ac[r]
+		s.x[q] += thetaP
+		for i := 0; i < m; i++ {
+			if ac[i] != 0 {
+				s.x[s.head[i]] -= thetaP * ac[i]
+			}
+		}
+		if delta < 0 {
+			s.x[leaving] = s.lo[leaving]
+		} else {
+			s.x[leaving] = s.hi[leaving]
+		}
+		// Update B⁻¹ by the eta of the pivot, touching only the nonzeros
+		// of the pivot row and column.
+		prow := s.binv[r*m : (r+1)*m]
+		inv := 1 / ac[r]
+		nz := s.rowNZ[:0]
+		for t, v := range prow {
+			if v != 0 {
+				prow[t] = v * inv
+				nz = append(nz, t)
+			}
+		}
+		s.rowNZ = nz
+		for i := 0; i < m; i++ {
+			if i == r || ac[i] == 0 {
+				continue
+			}
+			f := ac[i]
+			row := s.binv[i*m : (i+1)*m]
+			for _, t := range nz {
+				row[t] -= f * prow[t]
+			}
+		}
+		s.head[r] = q
+		s.pos[q] = r
+		s.pos[leaving] = -1
+		s.since++
+		s.iters++
+	}
+}
+
+// reinvert rebuilds B⁻¹ and the values that depend on it; a singular basis
+// (numerical breakdown) falls back to the slack basis, which is always valid.
+func (s *lp) reinvert() {
+	if err := s.refactor(); err != nil {
+		s.slackBasis()
+		return
+	}
+	s.computeDuals()
+	s.placeNonbasic()
+	s.computeXB()
+}
+
+// objective is cᵀx at the current point.
+func (s *lp) objective() float64 {
+	v := 0.0
+	for j := 0; j < s.n; j++ {
+		v += s.c[j] * s.x[j]
+	}
+	return v
+}
+
+// resync re-establishes dual feasibility and basic values after bound changes.
+func (s *lp) resync() {
+	s.placeNonbasic()
+	s.computeXB()
+}

@@ -1,0 +1,210 @@
+package roster
+
+import (
+	"encoding/json"
+	"math"
+	"math/big"
+	"strings"
+	"time"
+)
+
+// Plan statuses.
+const (
+	StatusOptimal    = "optimal"    // every hard constraint holds; no better plan exists
+	StatusFeasible   = "feasible"   // every hard constraint holds; the time limit came before the proof
+	StatusInfeasible = "infeasible" // H2–H6 cannot all hold; the plan breaks the least (Violations)
+)
+
+// Plan is a roster-plan/1 document with the planner's report.
+type Plan struct {
+	Schema      string              `json:"schema"`
+	Instance    string              `json:"instance"`
+	Assignments map[string][]string `json:"assignments"`
+	CohortByDay []string            `json:"cohortByDay,omitempty"`
+	// Objective is w_fair·F + w_pref·P + w_change·C of this plan, exact
+	// when it is a terminating decimal; ObjectiveExact is the fraction.
+	Objective      json.Number `json:"objective"`
+	ObjectiveExact string      `json:"objectiveExact"`
+	// Bound is the proven lower bound on the objective (on the least
+	// violation cost when infeasible) and Gap = (Objective − Bound) /
+	// max(Bound, 1): 0 when Status is optimal.
+	Bound              json.Number `json:"bound"`
+	Gap                float64     `json:"gap"`
+	ViolationCost      json.Number `json:"violationCost"`
+	ViolationCostBound json.Number `json:"violationCostBound"`
+	Status             string      `json:"status"`
+	Violations         []Violation `json:"violations"`
+	Terms              Terms       `json:"terms"`
+	Nodes              int         `json:"nodes"`
+	Seconds            float64     `json:"seconds"`
+}
+
+// Terms are the parts of the objective before weighting.
+type Terms struct {
+	Fairness    string `json:"fairness"`
+	Preferences int    `json:"preferenceViolations"`
+	Changes     int    `json:"changes"`
+}
+
+// Options tune one run.
+type Options struct {
+	// TimeLimit bounds the search; the best plan so far is returned with
+	// its proven gap when it runs out. Zero means 10 s.
+	TimeLimit time.Duration
+}
+
+// Solve plans one instance. It returns an error only for a malformed
+// instance or when not a single plan was found within the time limit.
+func Solve(in *Instance, opt Options) (*Plan, error) {
+	pb, err := in.compile()
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	limit := opt.TimeLimit
+	if limit <= 0 {
+		limit = 10 * time.Second
+	}
+	deadline := start.Add(limit)
+
+	md := buildModel(pb, phaseFeasible, nil)
+	res := branchAndBound(md, deadline, nil, 0)
+	nodes := res.nodes
+	if res.x != nil {
+		cells, coh := md.plan(res.x)
+		ev := pb.evaluate(cells, coh)
+		status := StatusFeasible
+		if res.complete {
+			status = StatusOptimal
+		}
+		pl := pb.report(cells, coh, ev, status, res.bound, md.gran, new(big.Rat), 0)
+		pl.Nodes, pl.Seconds = nodes, time.Since(start).Seconds()
+		return pl, nil
+	}
+
+	// No plan keeps every hard constraint (or none was found in time):
+	// first the least violation cost, then the objective at that cost.
+	mv := buildModel(pb, phaseViolation, nil)
+	rest := time.Until(deadline)
+	if rest < limit/2 {
+		// Proving infeasibility used the time; still give the fallback a
+		// fair share rather than nothing.
+		rest = limit / 2
+	}
+	vdeadline := time.Now().Add(rest * 2 / 3)
+	rv := branchAndBound(mv, vdeadline, nil, 0)
+	nodes += rv.nodes
+	if rv.x == nil {
+		return nil, errNoPlan
+	}
+	cells, coh := mv.plan(rv.x)
+	ev := pb.evaluate(cells, coh)
+	vBound := rv.bound
+	if rv.complete {
+		vBound = ratF(ev.vcost)
+	}
+	ml := buildModel(pb, phaseLex, ev.vcost)
+	seed := ml.point(cells, coh)
+	lexDeadline := time.Now().Add(rest / 3)
+	if lexDeadline.Before(deadline) {
+		lexDeadline = deadline
+	}
+	rl := branchAndBound(ml, lexDeadline, seed, ratF(ev.objective)+1e-9)
+	nodes += rl.nodes
+	if rl.x != nil {
+		c2, h2 := ml.plan(rl.x)
+		ev2 := pb.evaluate(c2, h2)
+		// Keep the lexicographically better of the two (float rounding
+		// in the cap row must never trade violation for objective).
+		if ev2.vcost.Cmp(ev.vcost) < 0 || (ev2.vcost.Cmp(ev.vcost) == 0 && ev2.objective.Cmp(ev.objective) < 0) {
+			cells, coh, ev = c2, h2, ev2
+		}
+	}
+	status := StatusInfeasible
+	if ev.vcost.Sign() == 0 {
+		status = StatusFeasible
+	}
+	objBound := rl.bound
+	if rl.complete {
+		objBound = ratF(ev.objective)
+	}
+	pl := pb.report(cells, coh, ev, status, objBound, ml.gran, nil, vBound)
+	pl.Nodes, pl.Seconds = nodes, time.Since(start).Seconds()
+	return pl, nil
+}
+
+// report assembles the plan document. vBound is the proven lower bound on
+// the violation cost (ignored when vExact is given: a feasible plan).
+func (pb *problem) report(cells [][]int8, coh []int, ev evaluation, status string, bound, gran float64, vExact *big.Rat, vBound float64) *Plan {
+	pl := &Plan{Schema: "roster-plan/1", Instance: pb.in.Name, Status: status,
+		Assignments: make(map[string][]string, pb.N), Violations: ev.violations}
+	if pl.Violations == nil {
+		pl.Violations = []Violation{}
+	}
+	for p, id := range pb.ids {
+		row := make([]string, pb.D)
+		for d, m := range cells[p] {
+			row[d] = modeNames[m]
+		}
+		pl.Assignments[id] = row
+	}
+	if pb.neverMeet {
+		for _, c := range coh {
+			pl.CohortByDay = append(pl.CohortByDay, pb.cohortNms[c])
+		}
+	}
+	pl.Objective = ratNumber(ev.objective)
+	pl.ObjectiveExact = ev.objective.RatString()
+	obj := ratF(ev.objective)
+	if bound < 0 {
+		bound = 0
+	}
+	if gran > 0 {
+		// Objective values lie on the lattice gran·ℤ: round the bound up.
+		bound = math.Ceil(bound/gran-1e-6) * gran
+	}
+	if bound > obj || status == StatusOptimal {
+		bound = obj
+	}
+	pl.Bound = floatNumber(bound)
+	pl.Gap = (obj - bound) / math.Max(bound, 1)
+	pl.ViolationCost = ratNumber(ev.vcost)
+	if vExact != nil {
+		pl.ViolationCostBound = ratNumber(vExact)
+	} else {
+		if vb := ratF(ev.vcost); vBound > vb {
+			vBound = vb
+		}
+		pl.ViolationCostBound = floatNumber(math.Max(vBound, 0))
+	}
+	pl.Terms = Terms{Fairness: ev.fairness.RatString(), Preferences: ev.prefMissed, Changes: ev.changes}
+	return pl
+}
+
+// ratNumber writes a rational as a JSON number: exactly when its decimal
+// terminates, else to 12 places.
+func ratNumber(r *big.Rat) json.Number {
+	if r.IsInt() {
+		return json.Number(r.Num().String())
+	}
+	d := new(big.Int).Set(r.Denom())
+	for _, f := range []int64{2, 5} {
+		bf := big.NewInt(f)
+		for new(big.Int).Mod(d, bf).Sign() == 0 {
+			d.Quo(d, bf)
+		}
+	}
+	prec := 12
+	if d.Cmp(big.NewInt(1)) == 0 {
+		prec = 40
+	}
+	s := r.FloatString(prec)
+	s = strings.TrimRight(s, "0")
+	return json.Number(strings.TrimSuffix(s, "."))
+}
+
+func floatNumber(f float64) json.Number {
+	r := new(big.Rat)
+	r.SetFloat64(math.Round(f*1e9) / 1e9)
+	return json.Number(strings.TrimSuffix(strings.TrimRight(r.FloatString(9), "0"), "."))
+}
