@@ -18,6 +18,7 @@ import (
 	"telework/internal/auth"
 	"telework/internal/org"
 	"telework/internal/store"
+	"telework/internal/store/storetest"
 	"telework/internal/telemetry"
 	"telework/internal/web"
 )
@@ -41,12 +42,12 @@ func TestAPIReadPercentiles(t *testing.T) {
 			}
 			login := fmt.Sprintf("bench-api-%d", time.Now().UnixNano())
 			u := &auth.User{LoginID: login, PasswordHash: "x", Granted: []auth.Role{auth.HRAdmin}}
-			if err := f.db.CreateUser(ctx, f.tenantID, audit.Actor{Label: "bench"}, u); err != nil {
+			if err := storetest.F(f.db).CreateUser(ctx, f.tenantID, audit.Actor{Label: "bench"}, u); err != nil {
 				t.Fatal(err)
 			}
-			secret := "tw_bench_" + login
-			tok := &auth.APIToken{TenantID: f.tenantID, UserID: u.ID, Name: "bench", Prefix: secret[:10], ExpiresAt: time.Now().Add(time.Hour)}
-			if err := f.db.CreateAPIToken(ctx, audit.Actor{Label: "bench"}, tok, auth.HashToken(secret)); err != nil {
+			_, secret, err := storetest.F(f.db).Auth.CreateToken(ctx, &auth.Principal{TenantID: f.tenantID, UserID: u.ID, LoginID: login},
+				auth.NewToken{Name: "bench", Days: 1})
+			if err != nil {
 				t.Fatal(err)
 			}
 			var ids []int64

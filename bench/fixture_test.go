@@ -134,7 +134,7 @@ func populate(ctx context.Context, db *store.DB) (*fixture, error) {
 	start := time.Now()
 	f := &fixture{db: db}
 	tn := &org.Tenant{Slug: "bench-city", Name: "ベンチ市", Kind: org.DesignatedCity, StaffSize: activeStaff, GeneralAdminStaff: 18_000}
-	if err := db.CreateTenant(ctx, audit.Actor{Label: "op"}, tn, nil); err != nil {
+	if err := storetest.F(db).CreateTenant(ctx, audit.Actor{Label: "op"}, tn, nil); err != nil {
 		return nil, fmt.Errorf("tenant: %w", err)
 	}
 	f.tenantID = tn.ID
@@ -145,7 +145,7 @@ func populate(ctx context.Context, db *store.DB) (*fixture, error) {
 		if err := u.Validate(); err != nil {
 			return 0, fmt.Errorf("unit %s: %w", code, err)
 		}
-		if err := db.CreateUnit(ctx, f.tenantID, hr, u, eff); err != nil {
+		if err := storetest.F(db).CreateUnit(ctx, f.tenantID, hr, u, eff); err != nil {
 			return 0, fmt.Errorf("unit %s: %w", code, err)
 		}
 		f.units++

@@ -112,13 +112,13 @@ func importSeedUnits(t *testing.T, dsn string) []string {
 	}
 	op := audit.Actor{Label: "bench"}
 	tn := &org.Tenant{Slug: "import-bench", Name: "取込市", Kind: org.DesignatedCity, StaffSize: importStaffCount, GeneralAdminStaff: 30_000}
-	if err := db.CreateTenant(ctx, op, tn, nil); err != nil {
+	if err := storetest.F(db).CreateTenant(ctx, op, tn, nil); err != nil {
 		t.Fatal(err)
 	}
 	var teams []string
 	unit := func(parent int64, code, name, level string) int64 {
 		u := &org.Unit{ParentID: parent, Code: code, Name: name, Level: level}
-		if err := db.CreateUnit(ctx, tn.ID, op, u, calendar.Date{}); err != nil {
+		if err := storetest.F(db).CreateUnit(ctx, tn.ID, op, u, calendar.Date{}); err != nil {
 			t.Fatal(err)
 		}
 		return u.ID

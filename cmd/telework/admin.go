@@ -49,12 +49,12 @@ func cmdTenant(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
-		d, err := app.OpenDB(ctx, *db, nil)
+		d, err := app.Open(ctx, *db, nil)
 		if err != nil {
 			return err
 		}
 		defer d.Close()
-		ts, err := d.FindTenants(ctx)
+		ts, err := d.Org.Tenants(ctx)
 		if err != nil {
 			return err
 		}
@@ -82,32 +82,19 @@ func cmdTenant(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if _, ok := policy.TemplateByName(*tmpl); *tmpl != "" && !ok {
 		return usageError{fmt.Sprintf("--policy-template: %q はありません (ibaraki, saga, kobe, fukaya, shibuya, matsumoto, kakegawa)", *tmpl)}
 	}
-	d, err := app.OpenDB(ctx, *db, nil)
+	d, err := app.Open(ctx, *db, nil)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	var u *auth.User
-	var temp string
-	if *admin != "" {
-		temp = auth.RandomPassword()
-		hash, err := auth.HashPassword(temp)
-		if err != nil {
-			return err
-		}
-		u = &auth.User{LoginID: *admin, PasswordHash: hash, Granted: []auth.Role{auth.HRAdmin}, MustChange: true}
-	}
-	if err := d.CreateTenant(ctx, cliActor, t, u); err != nil {
+	res, err := d.Org.CreateTenant(ctx, cliActor, org.NewTenant{Tenant: *t, AdminLogin: *admin, PolicyTemplate: *tmpl})
+	if err != nil {
 		return explain(err)
 	}
-	if *tmpl != "" {
-		if err := d.StartPolicy(ctx, cliActor, t.ID, *tmpl); err != nil {
-			return explain(err)
-		}
-	}
+	t = res.Tenant
 	fmt.Fprintf(stdout, "団体を登録しました / tenant created: %s (%s) id=%d\n", t.Name, t.Slug, t.ID)
-	if u != nil {
-		fmt.Fprintf(stdout, "人事管理者 / HR admin: %s  仮パスワード / temporary password: %s\n", u.LoginID, temp)
+	if res.AdminLogin != "" {
+		fmt.Fprintf(stdout, "人事管理者 / HR admin: %s  仮パスワード / temporary password: %s\n", res.AdminLogin, res.TempPassword)
 	}
 	return nil
 }
@@ -135,7 +122,7 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *login == "" || (*tenant == "") == !*operator {
 		return usageError{"--login と、--tenant または --operator のどちらか一方を指定してください"}
 	}
-	d, err := app.OpenDB(ctx, *db, nil)
+	d, err := app.Open(ctx, *db, nil)
 	if err != nil {
 		return err
 	}
@@ -150,32 +137,32 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if *operator {
 		if sub == "create" {
-			if _, err := d.CreateOperator(ctx, cliActor, *login, hash, true); err != nil {
+			if _, err := d.Auth.CreateOperator(ctx, cliActor, *login, hash, true); err != nil {
 				return explain(err)
 			}
 		} else {
-			op, err := d.FindOperatorByLogin(ctx, *login)
+			op, err := d.Auth.OperatorByLogin(ctx, *login)
 			if err != nil {
 				return fmt.Errorf("運用者 %q が見つかりません: %w", *login, err)
 			}
-			if err := d.SetOperatorPassword(ctx, cliActor, op.ID, hash, true); err != nil {
+			if err := d.Auth.SetOperatorPassword(ctx, cliActor, op.ID, hash, true); err != nil {
 				return err
 			}
 		}
 		fmt.Fprintf(stdout, "%s: 仮パスワード / temporary password: %s\n", *login, temp)
 		return nil
 	}
-	t, err := d.FindTenantBySlug(ctx, *tenant)
+	t, err := d.Org.TenantBySlug(ctx, *tenant)
 	if err != nil {
 		return fmt.Errorf("団体コード %q の団体が見つかりません", *tenant)
 	}
 	if sub == "reset-password" {
-		u, err := d.FindUserByLogin(ctx, t.ID, *login)
+		u, err := d.Auth.UserByLogin(ctx, t.ID, *login)
 		if err != nil {
 			return fmt.Errorf("ログインID %q のアカウントが %s にありません", *login, t.Slug)
 		}
 		mc := true
-		if _, err := d.UpdateUser(ctx, t.ID, cliActor, u.ID, auth.UserUpdate{PasswordHash: &hash, MustChange: &mc, Action: "user.password_reset"}, ""); err != nil {
+		if _, err := d.Auth.UpdateUser(ctx, t.ID, cliActor, u.ID, auth.UserUpdate{PasswordHash: &hash, MustChange: &mc, Action: "user.password_reset"}); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "%s: 仮パスワード / temporary password: %s\n", *login, temp)
@@ -192,7 +179,7 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		u.Granted = append(u.Granted, auth.Role(r))
 	}
 	if *staffNo != "" {
-		st, err := d.FindStaffByNo(ctx, t.ID, *staffNo)
+		st, err := d.Org.StaffByNo(ctx, t.ID, *staffNo)
 		if err != nil {
 			return fmt.Errorf("職員番号 %q の職員が %s にいません", *staffNo, t.Slug)
 		}
@@ -201,7 +188,7 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if u.StaffID == 0 && len(u.Granted) == 0 {
 		return usageError{"--staff-no か --roles の少なくとも一方を指定してください"}
 	}
-	if err := d.CreateUser(ctx, t.ID, cliActor, u); err != nil {
+	if err := d.Auth.CreateAccount(ctx, t.ID, cliActor, u); err != nil {
 		return explain(err)
 	}
 	fmt.Fprintf(stdout, "%s: アカウントを作成しました / account created; 仮パスワード / temporary password: %s\n", *login, temp)

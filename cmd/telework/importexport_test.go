@@ -34,11 +34,11 @@ func TestImportExportStaffCLI(t *testing.T) {
 				t.Fatal(err)
 			}
 			dept := &org.Unit{Code: "100", Name: "総務局", Level: "局"}
-			if err := db.CreateUnit(ctx, tn.ID, cliActor, dept, calendar.Date{}); err != nil {
+			if err := storetest.F(db).CreateUnit(ctx, tn.ID, cliActor, dept, calendar.Date{}); err != nil {
 				t.Fatal(err)
 			}
 			sect := &org.Unit{Code: "110", Name: "人事課", Level: "課", ParentID: dept.ID}
-			if err := db.CreateUnit(ctx, tn.ID, cliActor, sect, calendar.Date{}); err != nil {
+			if err := storetest.F(db).CreateUnit(ctx, tn.ID, cliActor, sect, calendar.Date{}); err != nil {
 				t.Fatal(err)
 			}
 			dir := t.TempDir()

@@ -67,7 +67,8 @@ func Serve(ctx context.Context, cfg ServeConfig) error {
 	}
 	defer db.Close()
 	if cfg.Demo {
-		res, err := demo.Seed(ctx, db, time.Now())
+		svc := NewServices(db)
+		res, err := demo.Seed(ctx, demo.Services{Org: svc.Org, Auth: svc.Auth}, time.Now())
 		if err != nil {
 			return fmt.Errorf("creating demo data: %w", err)
 		}

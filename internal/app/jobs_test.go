@@ -19,11 +19,11 @@ func TestRetentionRunsOncePerDayAcrossNodes(t *testing.T) {
 		ctx := context.Background()
 		actor := audit.Actor{Label: "test"}
 		tn := &org.Tenant{Slug: "kobe", Name: "神戸市", Kind: org.DesignatedCity, StaffSize: 10, GeneralAdminStaff: 5}
-		if err := db.CreateTenant(ctx, actor, tn, nil); err != nil {
+		if err := storetest.F(db).CreateTenant(ctx, actor, tn, nil); err != nil {
 			t.Fatal(err)
 		}
 		u := &org.Unit{Code: "1", Name: "行財政局", Level: "局"}
-		if err := db.CreateUnit(ctx, tn.ID, actor, u, calendar.Date{}); err != nil {
+		if err := storetest.F(db).CreateUnit(ctx, tn.ID, actor, u, calendar.Date{}); err != nil {
 			t.Fatal(err)
 		}
 		// Two people left three years ago, one left last month.
@@ -32,7 +32,7 @@ func TestRetentionRunsOncePerDayAcrossNodes(t *testing.T) {
 		for i, name := range []string{"古川 一", "古川 二", "新井 三"} {
 			s := &org.Staff{StaffNo: "90" + string(rune('0'+i)), Name: name, Kana: "ふるかわ", Email: "x@kobe.example.lg.jp", UnitID: u.ID,
 				Rank: org.RankStaff, Employment: org.Regular, JobType: "general", Sensitive: &org.Sensitive{Gender: "male"}}
-			if err := db.CreateStaff(ctx, tn.ID, actor, s, calendar.Date{}); err != nil {
+			if err := storetest.F(db).CreateStaff(ctx, tn.ID, actor, s, calendar.Date{}); err != nil {
 				t.Fatal(err)
 			}
 			people = append(people, s)
@@ -41,7 +41,7 @@ func TestRetentionRunsOncePerDayAcrossNodes(t *testing.T) {
 			if i < 2 {
 				db.Now = func() time.Time { return past }
 			}
-			if err := db.SetStaffRetired(ctx, tn.ID, actor, s.ID, s.Version, true); err != nil {
+			if err := storetest.F(db).SetStaffRetired(ctx, tn.ID, actor, s.ID, s.Version, true); err != nil {
 				t.Fatal(err)
 			}
 			db.Now = time.Now

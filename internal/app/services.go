@@ -20,8 +20,10 @@ import (
 // read through db.Now on each call, so a test that moves db.Now moves them.
 func NewServices(db *store.DB) web.Services {
 	now := func() time.Time { return db.Now() }
+	orgs := org.NewService(db, now)
+	orgs.SetPolicyTemplates(policy.OrgTemplates{})
 	return web.Services{
-		Org:       org.NewService(db, now),
+		Org:       orgs,
 		Auth:      auth.NewService(db, now),
 		Policy:    policy.NewService(db, now),
 		SSO:       sso.NewService(db, now),

@@ -109,3 +109,34 @@ func As(err error) *Error {
 	}
 	return nil
 }
+
+// Duplicate is the conflict of a unique constraint (the store returns it;
+// services turn it into a field error such as "already in use").
+func Duplicate(err error) *Error { return &Error{Code: Conflict, Key: "error.duplicate", Err: err} }
+
+// IsDuplicate reports a unique-constraint violation (not a stale version).
+func IsDuplicate(err error) bool {
+	e := As(err)
+	return e != nil && e.Code == Conflict && e.Key == "error.duplicate"
+}
+
+// Merge joins validation errors so that one answer lists every broken
+// field; a non-validation error wins as it is.
+func Merge(errs ...error) error {
+	var v Validation
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		e := As(err)
+		if e == nil || e.Code != Invalid || len(e.Fields) == 0 {
+			return err
+		}
+		for _, f := range e.Fields {
+			if !v.Has(f.Field) {
+				v.Add(f.Field, f.Key, f.Args)
+			}
+		}
+	}
+	return v.Err()
+}

@@ -1,6 +1,9 @@
 package auth
 
-import "time"
+import (
+	"regexp"
+	"time"
+)
 
 // Accounts, sessions and API tokens as the services and the store share them.
 
@@ -79,3 +82,42 @@ type OperatorAccount struct {
 
 // Active reports whether the token can be used at now.
 func (t *APIToken) Active(now time.Time) bool { return t.RevokedAt.IsZero() && now.Before(t.ExpiresAt) }
+
+var loginRE = regexp.MustCompile(`^[A-Za-z0-9._@-]{2,64}$`)
+
+// ValidLogin reports whether s is a usable login id: 2–64 letters, digits
+// and . _ @ - (職員番号 or a name such as jinji01).
+func ValidLogin(s string) bool { return loginRE.MatchString(s) }
+
+// UserAudit is how an account appears in the audit log: never its hash.
+type UserAudit struct {
+	ID         int64  `json:"id"`
+	LoginID    string `json:"login_id"`
+	StaffID    int64  `json:"staff_id"`
+	Roles      string `json:"roles"`
+	MustChange bool   `json:"must_change_password"`
+	Disabled   bool   `json:"disabled"`
+	Locale     string `json:"locale"`
+	Wareki     bool   `json:"wareki"`
+	Version    int64  `json:"version"`
+}
+
+// AuditView is the account as the audit log keeps it.
+func (u *User) AuditView() UserAudit {
+	return UserAudit{u.ID, u.LoginID, u.StaffID, JoinRoles(u.Granted), u.MustChange, u.Disabled, u.Locale, u.Wareki, u.Version}
+}
+
+// TokenAudit is how an API token appears in the audit log: never its hash.
+type TokenAudit struct {
+	ID        int64  `json:"id"`
+	Name      string `json:"name"`
+	Prefix    string `json:"prefix"`
+	ReadOnly  bool   `json:"read_only"`
+	ExpiresAt string `json:"expires_at"`
+	Revoked   bool   `json:"revoked"`
+}
+
+// AuditView is the token as the audit log keeps it.
+func (t *APIToken) AuditView() TokenAudit {
+	return TokenAudit{t.ID, t.Name, t.Prefix, t.ReadOnly, t.ExpiresAt.Format(time.RFC3339), !t.RevokedAt.IsZero()}
+}

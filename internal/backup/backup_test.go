@@ -43,12 +43,12 @@ func seedTown(t *testing.T, db *store.DB, slug, name string) *org.Tenant {
 	t.Helper()
 	tn := &org.Tenant{Slug: slug, Name: name, Kind: org.Municipality, StaffSize: 3, GeneralAdminStaff: 2}
 	admin := &auth.User{LoginID: "jinji01", PasswordHash: "$argon2id$v=19$fake-" + slug, MustChange: true}
-	if err := db.CreateTenant(ctx, audit.Actor{Label: "cli"}, tn, admin); err != nil {
+	if err := storetest.F(db).CreateTenant(ctx, audit.Actor{Label: "cli"}, tn, admin); err != nil {
 		t.Fatal(err)
 	}
 	unit := func(parent int64, code, name, level string) *org.Unit {
 		u := &org.Unit{ParentID: parent, Code: code, Name: name, Level: level}
-		if err := db.CreateUnit(ctx, tn.ID, actor, u, calendar.Date{Year: 2025, Month: time.April, Day: 1}); err != nil {
+		if err := storetest.F(db).CreateUnit(ctx, tn.ID, actor, u, calendar.Date{Year: 2025, Month: time.April, Day: 1}); err != nil {
 			t.Fatal(err)
 		}
 		return u
@@ -57,14 +57,14 @@ func seedTown(t *testing.T, db *store.DB, slug, name string) *org.Tenant {
 	sect := unit(dept.ID, "110", "人事課", "課")
 	team := unit(sect.ID, "111", "人事係", "係")
 	newer := unit(0, "200", "行政改革推進本部", "部")
-	if _, err := db.UpdateUnit(ctx, tn.ID, actor, sect.ID, org.UnitUpdate{Name: "人事課", Level: "課", Code: "110",
-		ParentID: newer.ID, Effective: calendar.Date{Year: 2025, Month: time.May, Day: 1}, ExpectVersion: sect.Version}); err != nil {
+	if _, err := storetest.F(db).UpdateUnit(ctx, tn.ID, actor, sect.ID, org.Unit{Name: "人事課", Level: "課", Code: "110",
+		ParentID: newer.ID, Version: sect.Version}, calendar.Date{Year: 2025, Month: time.May, Day: 1}); err != nil {
 		t.Fatal(err)
 	}
 	staff := func(no, name, kana string, unit int64, sens *org.Sensitive, sup bool) *org.Staff {
 		s := &org.Staff{StaffNo: no, Name: name, Kana: kana, UnitID: unit, Rank: org.RankStaff, Employment: org.Regular,
 			JobType: "general", Email: no + "@example.lg.jp", Title: "主事", Sensitive: sens, IsSupervisor: sup}
-		if err := db.CreateStaff(ctx, tn.ID, actor, s, calendar.Date{Year: 2025, Month: time.April, Day: 1}); err != nil {
+		if err := storetest.F(db).CreateStaff(ctx, tn.ID, actor, s, calendar.Date{Year: 2025, Month: time.April, Day: 1}); err != nil {
 			t.Fatal(err)
 		}
 		return s
@@ -76,11 +76,11 @@ func seedTown(t *testing.T, db *store.DB, slug, name string) *org.Tenant {
 		{LoginID: "yamada", PasswordHash: "h1", StaffID: a.ID, Wareki: true},
 		{LoginID: "yamamoto", PasswordHash: "h2", StaffID: c.ID},
 	} {
-		if err := db.CreateUser(ctx, tn.ID, actor, u); err != nil {
+		if err := storetest.F(db).CreateUser(ctx, tn.ID, actor, u); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := db.SetStaffRetired(ctx, tn.ID, actor, c.ID, c.Version, true); err != nil {
+	if err := storetest.F(db).SetStaffRetired(ctx, tn.ID, actor, c.ID, c.Version, true); err != nil {
 		t.Fatal(err)
 	}
 	exec(t, db, `INSERT INTO sso_settings (tenant_id, enabled, mandatory, issuer, client_id, client_secret, claim, jit_link, updated_at, version)
@@ -203,7 +203,7 @@ func TestMoveBetweenEngines(t *testing.T) {
 		t.Run(string(tc.from)+"→"+string(tc.to), func(t *testing.T) {
 			src := storetest.Open(t, tc.from)
 			src.Now = func() time.Time { return fixedNow }
-			if _, err := demo.Seed(ctx, src, fixedNow); err != nil {
+			if _, err := demo.Seed(ctx, demo.Services{Org: storetest.F(src).Org, Auth: storetest.F(src).Auth}, fixedNow); err != nil {
 				t.Fatal(err)
 			}
 			seedTown(t, src, "matsumoto", "松本市")
@@ -245,16 +245,16 @@ func TestMoveBetweenEngines(t *testing.T) {
 			dst.SQL.QueryRow(`SELECT MAX(id) FROM units`).Scan(&maxUnit)
 			dst.SQL.QueryRow(`SELECT MAX(id) FROM staff`).Scan(&maxStaff)
 			tn := &org.Tenant{Slug: "kobe", Name: "神戸市", Kind: org.DesignatedCity, StaffSize: 14000}
-			if err := dst.CreateTenant(ctx, audit.Actor{Label: "cli"}, tn, &auth.User{LoginID: "jinji01", PasswordHash: "x"}); err != nil {
+			if err := storetest.F(dst).CreateTenant(ctx, audit.Actor{Label: "cli"}, tn, &auth.User{LoginID: "jinji01", PasswordHash: "x"}); err != nil {
 				t.Fatalf("new tenant after restore: %v", err)
 			}
 			u := &org.Unit{Code: "100", Name: "行財政局", Level: "局"}
-			if err := dst.CreateUnit(ctx, tn.ID, actor, u, calendar.Date{}); err != nil {
+			if err := storetest.F(dst).CreateUnit(ctx, tn.ID, actor, u, calendar.Date{}); err != nil {
 				t.Fatalf("new unit after restore: %v", err)
 			}
 			s := &org.Staff{StaffNo: "0001", Name: "神戸 一郎", Kana: "こうべ いちろう", UnitID: u.ID, Rank: org.RankStaff,
 				Employment: org.Regular, JobType: "general"}
-			if err := dst.CreateStaff(ctx, tn.ID, actor, s, calendar.Date{}); err != nil {
+			if err := storetest.F(dst).CreateStaff(ctx, tn.ID, actor, s, calendar.Date{}); err != nil {
 				t.Fatalf("new staff after restore: %v", err)
 			}
 			if tn.ID <= maxTenant || u.ID <= maxUnit || s.ID <= maxStaff {

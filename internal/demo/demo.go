@@ -15,7 +15,6 @@ import (
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/org"
-	"telework/internal/store"
 )
 
 const (
@@ -47,6 +46,13 @@ type Result struct {
 
 var actor = audit.Actor{ID: 0, Label: "system:demo"}
 
+// Services are what the demo seeds through: the same workflows as the
+// pages and the API.
+type Services struct {
+	Org  *org.Service
+	Auth *auth.Service
+}
+
 // tenantAccounts are the tenant's demo accounts in display order. staff
 // and supervisor follow from the linked staff record; the others are
 // granted.
@@ -77,11 +83,11 @@ var tenantAccounts = []struct {
 // The tenant, each unit and each account are their own transaction (the
 // staff are one), so a failure part-way leaves a partial tenant behind that
 // a second Seed will not complete.
-func Seed(ctx context.Context, db *store.DB, now time.Time) (*Result, error) {
+func Seed(ctx context.Context, db Services, now time.Time) (*Result, error) {
 	if err := ensureOperator(ctx, db); err != nil {
 		return nil, err
 	}
-	t, err := db.FindTenantBySlug(ctx, Slug)
+	t, err := db.Org.TenantBySlug(ctx, Slug)
 	if err == nil {
 		return existing(ctx, db, t)
 	}
@@ -91,23 +97,19 @@ func Seed(ctx context.Context, db *store.DB, now time.Time) (*Result, error) {
 
 	fy := fiscalYear(now)
 	p := buildPlan(fy)
-	t = &org.Tenant{Slug: Slug, Name: TenantName, Kind: org.Municipality, StaffSize: len(p.staff), GeneralAdminStaff: p.adminStaff}
-	if err := t.Validate(); err != nil {
-		return nil, fmt.Errorf("demo: tenant: %w", err)
-	}
-	if err := db.CreateTenant(ctx, actor, t, nil); err != nil {
+	// A real policy from the start: 松本市's rules (2営業日前まで, 正規職員,
+	// 保育士 excluded), which HR can then change under 制度.
+	created, err := db.Org.CreateTenant(ctx, actor, org.NewTenant{PolicyTemplate: "matsumoto",
+		Tenant: org.Tenant{Slug: Slug, Name: TenantName, Kind: org.Municipality, StaffSize: len(p.staff), GeneralAdminStaff: p.adminStaff}})
+	if err != nil {
 		// Another process may have seeded at the same moment (the slug is
 		// then taken).
-		if t, ferr := db.FindTenantBySlug(ctx, Slug); ferr == nil {
+		if t, ferr := db.Org.TenantBySlug(ctx, Slug); ferr == nil {
 			return existing(ctx, db, t)
 		}
 		return nil, fmt.Errorf("demo: creating tenant: %w", err)
 	}
-	// A real policy from the start: 松本市's rules (2営業日前まで, 正規職員,
-	// 保育士 excluded), which HR can then change under 制度.
-	if err := db.StartPolicy(ctx, actor, t.ID, "matsumoto"); err != nil {
-		return nil, fmt.Errorf("demo: policy: %w", err)
-	}
+	t = created.Tenant
 
 	effective := calendar.Date{Year: fy, Month: time.April, Day: 1}
 	unitIDs := make([]int64, len(p.units))
@@ -116,34 +118,26 @@ func Seed(ctx context.Context, db *store.DB, now time.Time) (*Result, error) {
 		if pu.parent >= 0 {
 			u.ParentID = unitIDs[pu.parent]
 		}
-		if err := u.Validate(); err != nil {
-			return nil, fmt.Errorf("demo: unit %s: %w", u.Name, err)
-		}
-		if err := db.CreateUnit(ctx, t.ID, actor, &u, effective); err != nil {
+		if err := db.Org.CreateUnit(ctx, t.ID, actor, &u, effective); err != nil {
 			return nil, fmt.Errorf("demo: creating unit %s: %w", u.Name, err)
 		}
 		unitIDs[i] = u.ID
 	}
 
 	staffIDs := map[string]int64{} // account login → staff id
-	err = db.InTx(ctx, func(tx *store.Tx) error {
-		for _, ps := range p.staff {
-			s := ps.staff
-			s.UnitID = unitIDs[ps.unit]
-			if err := s.Validate(); err != nil {
-				return fmt.Errorf("demo: staff %s: %w", s.StaffNo, err)
-			}
-			if err := tx.CreateStaff(ctx, t.ID, actor, &s, effective); err != nil {
-				return fmt.Errorf("demo: creating staff %s: %w", s.StaffNo, err)
-			}
-			if ps.acct != "" {
-				staffIDs[ps.acct] = s.ID
-			}
+	list := make([]*org.Staff, len(p.staff))
+	for i, ps := range p.staff {
+		s := ps.staff
+		s.UnitID = unitIDs[ps.unit]
+		list[i] = &s
+	}
+	if err := db.Org.CreateStaffMany(ctx, t.ID, actor, list, effective); err != nil {
+		return nil, fmt.Errorf("demo: creating staff: %w", err)
+	}
+	for i, ps := range p.staff {
+		if ps.acct != "" {
+			staffIDs[ps.acct] = list[i].ID
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 
 	for _, a := range tenantAccounts {
@@ -155,7 +149,7 @@ func Seed(ctx context.Context, db *store.DB, now time.Time) (*Result, error) {
 		if a.role != auth.Auditor && u.StaffID == 0 {
 			return nil, fmt.Errorf("demo: no staff record planned for account %q", a.login)
 		}
-		if err := db.CreateUser(ctx, t.ID, actor, u); err != nil {
+		if err := db.Auth.CreateAccount(ctx, t.ID, actor, u); err != nil {
 			return nil, fmt.Errorf("demo: creating account %s: %w", a.login, err)
 		}
 	}
@@ -167,7 +161,7 @@ func Seed(ctx context.Context, db *store.DB, now time.Time) (*Result, error) {
 	return &Result{Tenant: t, Created: true, Accounts: accts, Units: len(p.units), Staff: len(p.staff)}, nil
 }
 
-func existing(ctx context.Context, db *store.DB, t *org.Tenant) (*Result, error) {
+func existing(ctx context.Context, db Services, t *org.Tenant) (*Result, error) {
 	accts, err := accounts(ctx, db, t)
 	if err != nil {
 		return nil, err
@@ -175,8 +169,8 @@ func existing(ctx context.Context, db *store.DB, t *org.Tenant) (*Result, error)
 	return &Result{Tenant: t, Accounts: accts}, nil
 }
 
-func ensureOperator(ctx context.Context, db *store.DB) error {
-	_, err := db.FindOperatorByLogin(ctx, OperatorLogin)
+func ensureOperator(ctx context.Context, db Services) error {
+	_, err := db.Auth.OperatorByLogin(ctx, OperatorLogin)
 	if err == nil {
 		return nil
 	}
@@ -187,7 +181,7 @@ func ensureOperator(ctx context.Context, db *store.DB) error {
 	if err != nil {
 		return err
 	}
-	if _, err := db.CreateOperator(ctx, actor, OperatorLogin, hash, false); err != nil && apperr.CodeOf(err) != apperr.Conflict {
+	if _, err := db.Auth.CreateOperator(ctx, actor, OperatorLogin, hash, false); err != nil && apperr.CodeOf(err) != apperr.Conflict {
 		return fmt.Errorf("demo: creating operator: %w", err)
 	}
 	return nil
@@ -196,10 +190,10 @@ func ensureOperator(ctx context.Context, db *store.DB) error {
 // accounts describes the demo accounts as they are now in the database,
 // so that a second run names the same people as the first even if the
 // clock moved to another 年度. Accounts removed since are left out.
-func accounts(ctx context.Context, db *store.DB, t *org.Tenant) ([]Account, error) {
+func accounts(ctx context.Context, db Services, t *org.Tenant) ([]Account, error) {
 	var out []Account
 	for _, a := range tenantAccounts {
-		u, err := db.FindUserByLogin(ctx, t.ID, a.login)
+		u, err := db.Auth.UserByLogin(ctx, t.ID, a.login)
 		if apperr.CodeOf(err) == apperr.NotFound {
 			continue
 		}
@@ -214,7 +208,7 @@ func accounts(ctx context.Context, db *store.DB, t *org.Tenant) ([]Account, erro
 		}
 		out = append(out, Account{LoginID: a.login, Password: Password, Role: string(a.role), Description: desc})
 	}
-	if _, err := db.FindOperatorByLogin(ctx, OperatorLogin); err == nil {
+	if _, err := db.Auth.OperatorByLogin(ctx, OperatorLogin); err == nil {
 		out = append(out, Account{LoginID: OperatorLogin, Password: Password, Role: string(auth.Operator),
 			Description: "運用者（インスタンス全体の管理・団体の追加）"})
 	}
@@ -222,14 +216,14 @@ func accounts(ctx context.Context, db *store.DB, t *org.Tenant) ([]Account, erro
 }
 
 // describeStaff gives 「職員（企画政策課 企画係・主事 佐藤 翔太）」.
-func describeStaff(ctx context.Context, db *store.DB, tenantID int64, label string, staffID int64) (string, error) {
-	s, err := db.FindStaffByID(ctx, tenantID, staffID)
+func describeStaff(ctx context.Context, db Services, tenantID int64, label string, staffID int64) (string, error) {
+	s, err := db.Org.StaffByID(ctx, tenantID, staffID)
 	if err != nil {
 		return "", fmt.Errorf("demo: staff %d: %w", staffID, err)
 	}
 	where := s.UnitName
-	if u, err := db.FindUnitByID(ctx, tenantID, s.UnitID); err == nil && u.ParentID != 0 {
-		if parent, err := db.FindUnitByID(ctx, tenantID, u.ParentID); err == nil {
+	if u, err := db.Org.UnitByID(ctx, tenantID, s.UnitID); err == nil && u.ParentID != 0 {
+		if parent, err := db.Org.UnitByID(ctx, tenantID, u.ParentID); err == nil {
 			where = parent.Name + " " + where
 		}
 	}

@@ -21,7 +21,8 @@ func TestSeed(t *testing.T) {
 		ctx := context.Background()
 		now := time.Date(2026, time.May, 12, 9, 0, 0, 0, time.UTC)
 
-		res, err := Seed(ctx, db, now)
+		f := storetest.F(db)
+		res, err := Seed(ctx, Services{Org: f.Org, Auth: f.Auth}, now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -218,7 +219,7 @@ func TestSeed(t *testing.T) {
 		_, usersBefore, _ := db.TenantCounts(ctx, tid)
 
 		// Seeding again, even in the next 年度, changes nothing.
-		again, err := Seed(ctx, db, now.AddDate(1, 0, 0))
+		again, err := Seed(ctx, Services{Org: storetest.F(db).Org, Auth: storetest.F(db).Auth}, now.AddDate(1, 0, 0))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -35,7 +35,7 @@ func newFixture(t testing.TB, db *store.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	tn := &org.Tenant{Slug: "matsumoto", Name: "松本市", Kind: org.Municipality, StaffSize: 2000, GeneralAdminStaff: 1500}
-	if err := db.CreateTenant(ctx, hr, tn, nil); err != nil {
+	if err := storetest.F(db).CreateTenant(ctx, hr, tn, nil); err != nil {
 		t.Fatal(err)
 	}
 	f := &fixture{db: db, tenant: tn.ID, units: map[string]*org.Unit{}}
@@ -47,7 +47,7 @@ func newFixture(t testing.TB, db *store.DB) *fixture {
 		if u.parent != "" {
 			unit.ParentID = f.units[u.parent].ID
 		}
-		if err := db.CreateUnit(ctx, tn.ID, hr, unit, calendar.Date{}); err != nil {
+		if err := storetest.F(db).CreateUnit(ctx, tn.ID, hr, unit, calendar.Date{}); err != nil {
 			t.Fatal(err)
 		}
 		f.units[u.code] = unit
@@ -277,7 +277,7 @@ func TestImportMovesRetiresAndFullRoster(t *testing.T) {
 		}
 		// 0002 has an account and a session: retiring disables both.
 		u := &auth.User{LoginID: "ni", PasswordHash: "x", StaffID: f.staff(t, "0002").ID}
-		if err := db.CreateUser(ctx, f.tenant, hr, u); err != nil {
+		if err := storetest.F(db).CreateUser(ctx, f.tenant, hr, u); err != nil {
 			t.Fatal(err)
 		}
 		// April: 0001 moves with a title (発令日 R8.4.1), 0002 leaves (退職),
@@ -437,7 +437,7 @@ func TestConfirmSeesChangedData(t *testing.T) {
 		// Someone edits the person between the preview and the confirmation.
 		s := f.staff(t, "0001")
 		s.Email = "ichi@city.example.lg.jp"
-		if err := db.UpdateStaff(ctx, f.tenant, hr, s, s.Version, calendar.Date{}); err != nil {
+		if err := storetest.F(db).UpdateStaff(ctx, f.tenant, hr, s, s.Version, calendar.Date{}); err != nil {
 			t.Fatal(err)
 		}
 		p2, err := staffio.Apply(ctx, f.db, f.tenant, hr, staffio.File{Data: file}, staffio.ApplyOptions{ExpectDigest: digest})

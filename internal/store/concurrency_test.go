@@ -30,7 +30,7 @@ func TestConcurrentWritersKeepTheChain(t *testing.T) {
 				go func() {
 					defer wg.Done()
 					u := &org.Unit{Code: fmt.Sprintf("c%02d", i), Name: fmt.Sprintf("課%02d", i), Level: "課"}
-					errs <- db.CreateUnit(ctx, tn.ID, audit.Actor{ID: int64(i), Label: "w"}, u, calendar.Date{})
+					errs <- storetest.F(db).CreateUnit(ctx, tn.ID, audit.Actor{ID: int64(i), Label: "w"}, u, calendar.Date{})
 				}()
 			}
 		}
@@ -56,8 +56,8 @@ func TestConcurrentWritersKeepTheChain(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, err := db.UpdateUnit(ctx, a.ID, audit.Actor{Label: "w"}, target.ID, org.UnitUpdate{
-					Name: fmt.Sprintf("改称%d", i), Level: "課", Code: target.Code, ExpectVersion: target.Version})
+				_, err := storetest.F(db).UpdateUnit(ctx, a.ID, audit.Actor{Label: "w"}, target.ID, org.Unit{
+					Name: fmt.Sprintf("改称%d", i), Level: "課", Code: target.Code, Version: target.Version}, calendar.Date{})
 				mu.Lock()
 				defer mu.Unlock()
 				if err == nil {

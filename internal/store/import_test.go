@@ -49,7 +49,7 @@ func TestStaffBatchesMatchSingleWrites(t *testing.T) {
 
 		single := newStaff("0001", "一 太郎", "いち", u1.ID)
 		single.Sensitive = &org.Sensitive{Gender: "male", AgeBand: "40s"}
-		if err := db.CreateStaff(ctx, tn.ID, hr, single, eff); err != nil {
+		if err := storetest.F(db).CreateStaff(ctx, tn.ID, hr, single, eff); err != nil {
 			t.Fatal(err)
 		}
 		batch := make([]*org.Staff, 450) // more than one statement's rows
@@ -141,13 +141,13 @@ func TestRetireBatch(t *testing.T) {
 		var list []*org.Staff
 		for _, no := range []string{"1", "2", "3"} {
 			s := newStaff(no, "職員"+no, "しょくいん", u.ID)
-			if err := db.CreateStaff(ctx, tn.ID, hr, s, calendar.Date{}); err != nil {
+			if err := storetest.F(db).CreateStaff(ctx, tn.ID, hr, s, calendar.Date{}); err != nil {
 				t.Fatal(err)
 			}
 			list = append(list, s)
 		}
 		user := &auth.User{LoginID: "u1", PasswordHash: "x", StaffID: list[0].ID}
-		if err := db.CreateUser(ctx, tn.ID, hr, user); err != nil {
+		if err := storetest.F(db).CreateUser(ctx, tn.ID, hr, user); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.CreateSession(ctx, &auth.Session{TokenHash: "h", TenantID: tn.ID, UserID: user.ID, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {

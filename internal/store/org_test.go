@@ -19,7 +19,7 @@ var hr = audit.Actor{ID: 1, Label: "hr01"}
 func mustTenant(t *testing.T, db *store.DB, slug string) *org.Tenant {
 	t.Helper()
 	tn := &org.Tenant{Slug: slug, Name: slug + "市", Kind: org.Municipality, StaffSize: 1000, GeneralAdminStaff: 600}
-	if err := db.CreateTenant(context.Background(), audit.Actor{Label: "op"}, tn, nil); err != nil {
+	if err := storetest.F(db).CreateTenant(context.Background(), audit.Actor{Label: "op"}, tn, nil); err != nil {
 		t.Fatal(err)
 	}
 	return tn
@@ -28,7 +28,7 @@ func mustTenant(t *testing.T, db *store.DB, slug string) *org.Tenant {
 func mustUnit(t *testing.T, db *store.DB, tenantID, parent int64, code, name, level string) *org.Unit {
 	t.Helper()
 	u := &org.Unit{ParentID: parent, Code: code, Name: name, Level: level}
-	if err := db.CreateUnit(context.Background(), tenantID, hr, u, calendar.Date{}); err != nil {
+	if err := storetest.F(db).CreateUnit(context.Background(), tenantID, hr, u, calendar.Date{}); err != nil {
 		t.Fatal(err)
 	}
 	return u
@@ -51,11 +51,11 @@ func TestOrgStore(t *testing.T) {
 
 		// The same unit code is fine in another tenant, not twice in one.
 		dup := &org.Unit{Code: "110", Name: "重複", Level: "課"}
-		if err := db.CreateUnit(ctx, a.ID, hr, dup, calendar.Date{}); apperr.CodeOf(err) != apperr.Invalid {
+		if err := storetest.F(db).CreateUnit(ctx, a.ID, hr, dup, calendar.Date{}); apperr.CodeOf(err) != apperr.Invalid {
 			t.Errorf("duplicate unit code: got %v, want invalid", err)
 		}
 		// A unit cannot be placed under another tenant's unit.
-		if err := db.CreateUnit(ctx, a.ID, hr, &org.Unit{ParentID: other.ID, Code: "999", Name: "x", Level: "課"}, calendar.Date{}); apperr.CodeOf(err) != apperr.Invalid {
+		if err := storetest.F(db).CreateUnit(ctx, a.ID, hr, &org.Unit{ParentID: other.ID, Code: "999", Name: "x", Level: "課"}, calendar.Date{}); apperr.CodeOf(err) != apperr.Invalid {
 			t.Errorf("parent from another tenant: got %v", err)
 		}
 
@@ -63,11 +63,11 @@ func TestOrgStore(t *testing.T) {
 		s2 := newStaff("0002", "髙橋 花子", "タカハシ ハナコ", sect.ID)
 		s3 := newStaff("0003", "山本 一郎", "ﾔﾏﾓﾄ ｲﾁﾛｳ", dept.ID)
 		for _, s := range []*org.Staff{s1, s2, s3} {
-			if err := db.CreateStaff(ctx, a.ID, hr, s, calendar.Date{}); err != nil {
+			if err := storetest.F(db).CreateStaff(ctx, a.ID, hr, s, calendar.Date{}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := db.CreateStaff(ctx, b.ID, hr, newStaff("0001", "他団体", "たたい", team.ID), calendar.Date{}); apperr.CodeOf(err) != apperr.Invalid {
+		if err := storetest.F(db).CreateStaff(ctx, b.ID, hr, newStaff("0001", "他団体", "たたい", team.ID), calendar.Date{}); apperr.CodeOf(err) != apperr.Invalid {
 			t.Errorf("staff in another tenant's unit: got %v", err)
 		}
 
@@ -98,10 +98,10 @@ func TestOrgStore(t *testing.T) {
 		// Move with an effective date (人事異動) and a stale second edit.
 		moved := *s1
 		moved.UnitID, moved.Title = sect.ID, "主任"
-		if err := db.UpdateStaff(ctx, a.ID, hr, &moved, s1.Version, calendar.Date{Year: 2026, Month: time.April, Day: 1}); err != nil {
+		if err := storetest.F(db).UpdateStaff(ctx, a.ID, hr, &moved, s1.Version, calendar.Date{Year: 2026, Month: time.April, Day: 1}); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.UpdateStaff(ctx, a.ID, hr, &moved, s1.Version, calendar.Date{}); apperr.CodeOf(err) != apperr.Conflict {
+		if err := storetest.F(db).UpdateStaff(ctx, a.ID, hr, &moved, s1.Version, calendar.Date{}); apperr.CodeOf(err) != apperr.Conflict {
 			t.Errorf("stale update: got %v, want conflict", err)
 		}
 		hist, err := db.FindStaffHistory(ctx, a.ID, s1.ID)
@@ -111,18 +111,18 @@ func TestOrgStore(t *testing.T) {
 		}
 
 		// Rename and move a unit; a cycle is refused.
-		up, err := db.UpdateUnit(ctx, a.ID, hr, sect.ID, org.UnitUpdate{Name: "職員課", Level: "課", Code: "110", ParentID: dept.ID, ExpectVersion: sect.Version})
+		up, err := storetest.F(db).UpdateUnit(ctx, a.ID, hr, sect.ID, org.Unit{Name: "職員課", Level: "課", Code: "110", ParentID: dept.ID, Version: sect.Version}, calendar.Date{})
 		if err != nil || up.Name != "職員課" {
 			t.Fatalf("rename: %v", err)
 		}
-		if _, err := db.UpdateUnit(ctx, a.ID, hr, dept.ID, org.UnitUpdate{Name: "総務部", Level: "部", Code: "100", ParentID: team.ID, ExpectVersion: dept.Version}); apperr.CodeOf(err) != apperr.Invalid {
+		if _, err := storetest.F(db).UpdateUnit(ctx, a.ID, hr, dept.ID, org.Unit{Name: "総務部", Level: "部", Code: "100", ParentID: team.ID, Version: dept.Version}, calendar.Date{}); apperr.CodeOf(err) != apperr.Invalid {
 			t.Errorf("cycle: got %v", err)
 		}
 		uh, _ := db.FindUnitHistory(ctx, a.ID, sect.ID)
 		if len(uh) != 2 || uh[0].Kind != "rename" || uh[0].OldName != "人事課" {
 			t.Errorf("unit history = %+v", uh)
 		}
-		if err := db.RetireUnit(ctx, a.ID, hr, sect.ID, up.Version, calendar.Date{}); apperr.CodeOf(err) != apperr.Conflict {
+		if err := storetest.F(db).Org.RetireUnit(ctx, a.ID, hr, sect.ID, up.Version, calendar.Date{}); apperr.CodeOf(err) != apperr.Conflict {
 			t.Errorf("retiring a unit with staff: %v", err)
 		}
 

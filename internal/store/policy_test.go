@@ -63,7 +63,7 @@ func TestPolicyVersions(t *testing.T) {
 		// Facts for eligibility.
 		u := mustUnit(t, db, a.ID, 0, "1", "総務部", "部")
 		s := newStaff("0001", "渋谷 花子", "しぶや はなこ", u.ID)
-		if err := db.CreateStaff(ctx, a.ID, hr, s, calendar.Date{}); err != nil {
+		if err := storetest.F(db).CreateStaff(ctx, a.ID, hr, s, calendar.Date{}); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.SavePolicyFacts(ctx, a.ID, hr, s.ID, policy.Facts{Reasons: []string{"nursing"}, HasTerminal: true}); err != nil {

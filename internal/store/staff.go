@@ -2,15 +2,12 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
-	"telework/internal/apperr"
 	"telework/internal/audit"
 	"telework/internal/calendar"
 	"telework/internal/org"
@@ -39,35 +36,8 @@ func scanStaff(sc interface{ Scan(...any) error }) (*org.Staff, error) {
 	return &s, nil
 }
 
-// staffSnapshot is how a staff record appears in the audit log. The opt-in
-// analysis attributes are reduced to a digest: the auditor can see that
-// they changed without seeing gender, age or care duties.
-type staffSnapshot struct {
-	ID           int64  `json:"id"`
-	StaffNo      string `json:"staff_no"`
-	Name         string `json:"name"`
-	Kana         string `json:"kana"`
-	Email        string `json:"email"`
-	UnitID       int64  `json:"unit_id"`
-	Title        string `json:"title"`
-	Rank         string `json:"rank"`
-	IsSupervisor bool   `json:"is_supervisor"`
-	Employment   string `json:"employment"`
-	JobType      string `json:"job_type"`
-	Sensitive    string `json:"sensitive"`
-	Retired      bool   `json:"retired"`
-	Version      int64  `json:"version"`
-}
-
-func snapStaff(s *org.Staff) staffSnapshot {
-	sn := staffSnapshot{s.ID, s.StaffNo, s.Name, s.Kana, s.Email, s.UnitID, s.Title, string(s.Rank), s.IsSupervisor,
-		string(s.Employment), string(s.JobType), "none", s.Retired, s.Version}
-	if p := s.Sensitive; p != nil {
-		sum := sha256.Sum256(fmt.Appendf(nil, "%d|%s|%s|%s|%d", s.ID, p.Gender, p.AgeBand, p.Care, p.CommuteMinutes))
-		sn.Sensitive = "opt-in:" + hex.EncodeToString(sum[:6])
-	}
-	return sn
-}
+// snapStaff is the audit view of a record, for the import's batch writes.
+func snapStaff(s *org.Staff) org.StaffAudit { return s.AuditView() }
 
 func sensitiveArgs(s *org.Staff) (bool, string, string, string, int) {
 	if p := s.Sensitive; p != nil {
@@ -78,29 +48,50 @@ func sensitiveArgs(s *org.Staff) (bool, string, string, string, int) {
 
 func staffIDStr(id int64) string { return strconv.FormatInt(id, 10) }
 
-// CreateStaff adds a staff record.
-func (db *DB) CreateStaff(ctx context.Context, tenantID int64, actor audit.Actor, s *org.Staff, effective calendar.Date) error {
-	return db.InTx(ctx, func(tx *Tx) error {
-		return tx.CreateStaff(ctx, tenantID, actor, s, effective)
-	})
+// InsertStaff writes a new staff row and sets s.ID.
+func (tx *Tx) InsertStaff(ctx context.Context, tenantID int64, s *org.Staff) error {
+	return mapErr(tx.row(ctx, `INSERT INTO staff (`+staffInsertCols+`) VALUES `+placeholders(1, staffInsertN)+` RETURNING id`,
+		staffInsertArgs(nil, tenantID, s, micros(tx.db.Now()))...).Scan(&s.ID))
 }
 
-// CreateStaff adds a staff record inside a running transaction (imports).
-func (tx *Tx) CreateStaff(ctx context.Context, tenantID int64, actor audit.Actor, s *org.Staff, effective calendar.Date) error {
-	unit, err := tx.unitByID(ctx, tenantID, s.UnitID)
-	if err != nil {
-		return unitFieldErr(err)
-	}
+// InsertStaffHistory records a move or a change of title.
+func (tx *Tx) InsertStaffHistory(ctx context.Context, tenantID int64, c *org.StaffChange) error {
+	_, err := tx.exec(ctx, `INSERT INTO staff_history (`+staffHistoryCols+`) VALUES `+placeholders(1, staffHistoryN),
+		tenantID, c.StaffID, c.EffectiveDate.String(), nullID(c.OldUnitID), nullID(c.NewUnitID), c.OldTitle, c.NewTitle,
+		micros(c.ChangedAt), c.ActorLabel)
+	return err
+}
+
+// FindStaffByID reads one staff record inside the transaction.
+func (tx *Tx) FindStaffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error) {
+	return tx.staffByID(ctx, tenantID, id)
+}
+
+// UpdateStaffRow writes s over the row if its version is still expectVersion.
+func (tx *Tx) UpdateStaffRow(ctx context.Context, tenantID int64, s *org.Staff, expectVersion int64) error {
+	return tx.updateStaffRow(ctx, tenantID, s, expectVersion, micros(tx.db.Now()))
+}
+
+// SetStaffRetiredRow sets the retired flag at the expected version.
+func (tx *Tx) SetStaffRetiredRow(ctx context.Context, tenantID, id, expectVersion int64, retired bool) error {
 	now := micros(tx.db.Now())
-	s.TenantID, s.Version, s.UnitName, s.UpdatedAt = tenantID, 1, unit.Name, fromMicros(now)
-	if err := tx.row(ctx, `INSERT INTO staff (`+staffInsertCols+`) VALUES `+placeholders(1, staffInsertN)+` RETURNING id`,
-		staffInsertArgs(nil, tenantID, s, now)...).Scan(&s.ID); err != nil {
-		return staffNoTaken(mapErr(err))
+	retiredAt := int64(0)
+	if retired {
+		retiredAt = now
 	}
-	if err := tx.staffHistory(ctx, tenantID, actor, s.ID, effective, 0, s.UnitID, "", s.Title); err != nil {
+	return staleIfNone(tx.exec(ctx, `UPDATE staff SET retired = ?, retired_at = ?, updated_at = ?, version = version + 1
+		WHERE tenant_id = ? AND id = ? AND version = ?`, retired, retiredAt, now, tenantID, id, expectVersion))
+}
+
+// DisableStaffAccounts disables the person's accounts and deletes their
+// sessions.
+func (tx *Tx) DisableStaffAccounts(ctx context.Context, tenantID, staffID int64) error {
+	if _, err := tx.exec(ctx, `UPDATE users SET disabled = TRUE, version = version + 1 WHERE tenant_id = ? AND staff_id = ?`, tenantID, staffID); err != nil {
 		return err
 	}
-	return tx.appendAudit(ctx, tenantID, actor, audit.Change{Action: "staff.create", ObjectType: "staff", ObjectID: staffIDStr(s.ID), After: snapStaff(s)})
+	_, err := tx.exec(ctx, `DELETE FROM sessions WHERE tenant_id = ? AND user_id IN
+		(SELECT id FROM users WHERE tenant_id = ? AND staff_id = ?)`, tenantID, tenantID, staffID)
+	return err
 }
 
 // staffInsertCols are the columns a new staff record fills; CreateStaff
@@ -123,36 +114,10 @@ func placeholders(rows, n int) string {
 	return strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
 }
 
-// staffNoTaken turns a unique violation into the field error of 職員番号.
-func staffNoTaken(err error) error {
-	if isDuplicate(err) {
-		var v apperr.Validation
-		v.Add("staff_no", "field.taken", nil)
-		return v.Err()
-	}
-	return err
-}
-
-func unitFieldErr(err error) error {
-	if apperr.CodeOf(err) == apperr.NotFound {
-		var v apperr.Validation
-		v.Add("unit_id", "field.unit_unknown", nil)
-		return v.Err()
-	}
-	return err
-}
-
 // staffSearchKey is what search matches: 氏名, かな and 職員番号, each
 // folded, separated by a character SearchKey never produces.
 func staffSearchKey(s *org.Staff) string {
 	return org.SearchKey(s.Name) + "\x1f" + org.SearchKey(s.Kana) + "\x1f" + org.SearchKey(s.StaffNo)
-}
-
-func (tx *Tx) staffHistory(ctx context.Context, tenantID int64, actor audit.Actor, staffID int64, effective calendar.Date,
-	oldUnit, newUnit int64, oldTitle, newTitle string) error {
-	_, err := tx.exec(ctx, `INSERT INTO staff_history (`+staffHistoryCols+`) VALUES `+placeholders(1, staffHistoryN),
-		tx.staffHistoryArgs(nil, tenantID, actor, staffID, effective, oldUnit, newUnit, oldTitle, newTitle)...)
-	return err
 }
 
 const (
@@ -319,96 +284,14 @@ func (db *DB) unitSubtree(ctx context.Context, tenantID, unitID int64) ([]int64,
 	return ids, rows.Err()
 }
 
-// UpdateStaff replaces a staff record's fields if its version is still
-// expectVersion. A change of unit or title is recorded in the history with
-// its effective date (人事異動 on 4月1日).
-func (db *DB) UpdateStaff(ctx context.Context, tenantID int64, actor audit.Actor, s *org.Staff, expectVersion int64, effective calendar.Date) error {
-	return db.InTx(ctx, func(tx *Tx) error {
-		return tx.UpdateStaff(ctx, tenantID, actor, s, expectVersion, effective)
-	})
-}
-
-// UpdateStaff is UpdateStaff inside a running transaction (imports).
-func (tx *Tx) UpdateStaff(ctx context.Context, tenantID int64, actor audit.Actor, s *org.Staff, expectVersion int64, effective calendar.Date) error {
-	before, err := tx.staffByID(ctx, tenantID, s.ID)
-	if err != nil {
-		return err
-	}
-	if before.Version != expectVersion {
-		return staleErr()
-	}
-	unit, err := tx.unitByID(ctx, tenantID, s.UnitID)
-	if err != nil {
-		return unitFieldErr(err)
-	}
-	now := micros(tx.db.Now())
-	if err := tx.updateStaffRow(ctx, tenantID, s, before.Version, now); err != nil {
-		return err
-	}
-	s.TenantID, s.Version, s.Retired, s.UnitName, s.UpdatedAt = tenantID, before.Version+1, before.Retired, unit.Name, fromMicros(now)
-	if before.UnitID != s.UnitID || before.Title != s.Title {
-		if err := tx.staffHistory(ctx, tenantID, actor, s.ID, effective, before.UnitID, s.UnitID, before.Title, s.Title); err != nil {
-			return err
-		}
-	}
-	return tx.appendAudit(ctx, tenantID, actor, audit.Change{Action: "staff.update", ObjectType: "staff",
-		ObjectID: staffIDStr(s.ID), Before: snapStaff(before), After: snapStaff(s)})
-}
-
 // updateStaffRow writes s over the row if its version is still version.
 func (tx *Tx) updateStaffRow(ctx context.Context, tenantID int64, s *org.Staff, version, now int64) error {
 	optIn, g, a, c, cm := sensitiveArgs(s)
-	return staffNoTaken(staleIfNone(tx.exec(ctx, `UPDATE staff SET staff_no = ?, name = ?, kana = ?, search_key = ?, email = ?, unit_id = ?,
+	return staleIfNone(tx.exec(ctx, `UPDATE staff SET staff_no = ?, name = ?, kana = ?, search_key = ?, email = ?, unit_id = ?,
 		title = ?, rank = ?, is_supervisor = ?, employment = ?, job_type = ?, sensitive_opt_in = ?, gender = ?,
 		age_band = ?, care = ?, commute_minutes = ?, updated_at = ?, version = version + 1
 		WHERE tenant_id = ? AND id = ? AND version = ?`, s.StaffNo, s.Name, s.Kana, staffSearchKey(s), s.Email, s.UnitID, s.Title,
-		s.Rank, s.IsSupervisor, s.Employment, s.JobType, optIn, g, a, c, cm, now, tenantID, s.ID, version)))
-}
-
-// SetStaffRetired marks a person as having left (退職) or brings them back.
-// Staff are never deleted: their history and audit trail stay.
-func (db *DB) SetStaffRetired(ctx context.Context, tenantID int64, actor audit.Actor, id, expectVersion int64, retired bool) error {
-	return db.InTx(ctx, func(tx *Tx) error {
-		return tx.SetStaffRetired(ctx, tenantID, actor, id, expectVersion, retired)
-	})
-}
-
-// SetStaffRetired is SetStaffRetired inside a running transaction (imports).
-func (tx *Tx) SetStaffRetired(ctx context.Context, tenantID int64, actor audit.Actor, id, expectVersion int64, retired bool) error {
-	before, err := tx.staffByID(ctx, tenantID, id)
-	if err != nil {
-		return err
-	}
-	if before.Version != expectVersion {
-		return staleErr()
-	}
-	now := micros(tx.db.Now())
-	retiredAt := int64(0)
-	if retired {
-		retiredAt = now
-	}
-	if err := staleIfNone(tx.exec(ctx, `UPDATE staff SET retired = ?, retired_at = ?, updated_at = ?, version = version + 1
-		WHERE tenant_id = ? AND id = ? AND version = ?`, retired, retiredAt, now, tenantID, id, before.Version)); err != nil {
-		return err
-	}
-	if retired {
-		// A person who left can no longer sign in.
-		if _, err := tx.exec(ctx, `UPDATE users SET disabled = TRUE, version = version + 1 WHERE tenant_id = ? AND staff_id = ?`, tenantID, id); err != nil {
-			return err
-		}
-		if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE tenant_id = ? AND user_id IN
-			(SELECT id FROM users WHERE tenant_id = ? AND staff_id = ?)`, tenantID, tenantID, id); err != nil {
-			return err
-		}
-	}
-	after := *before
-	after.Retired, after.Version = retired, before.Version+1
-	action := "staff.retire"
-	if !retired {
-		action = "staff.reinstate"
-	}
-	return tx.appendAudit(ctx, tenantID, actor, audit.Change{Action: action, ObjectType: "staff",
-		ObjectID: staffIDStr(id), Before: snapStaff(before), After: snapStaff(&after)})
+		s.Rank, s.IsSupervisor, s.Employment, s.JobType, optIn, g, a, c, cm, now, tenantID, s.ID, version))
 }
 
 // FindStaffHistory lists a person's moves and title changes, newest first.

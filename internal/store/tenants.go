@@ -4,12 +4,8 @@ package store
 
 import (
 	"context"
-	"fmt"
-	"strconv"
 
-	"telework/internal/apperr"
-	"telework/internal/audit"
-	"telework/internal/auth"
+	"telework/internal/calendar"
 	"telework/internal/org"
 )
 
@@ -25,79 +21,9 @@ func scanTenant(sc interface{ Scan(...any) error }) (*org.Tenant, error) {
 	return &t, nil
 }
 
-// CreateTenant adds a 団体. The change is recorded in the instance chain
-// (tenant 0) and opens the tenant's own chain. When admin is not nil, its
-// first account is created in the same transaction.
-func (db *DB) CreateTenant(ctx context.Context, actor audit.Actor, t *org.Tenant, admin *auth.User) error {
-	return db.InTx(ctx, func(tx *Tx) error {
-		t.CreatedAt = db.Now().UTC()
-		t.Version = 1
-		err := tx.row(ctx, `INSERT INTO tenants (slug, name, kind, staff_size, general_admin_staff, created_at, version)
-			VALUES (?, ?, ?, ?, ?, ?, 1) RETURNING id`, t.Slug, t.Name, t.Kind, t.StaffSize, t.GeneralAdminStaff,
-			micros(t.CreatedAt)).Scan(&t.ID)
-		if err != nil {
-			err = mapErr(err)
-			if isDuplicate(err) {
-				var v apperr.Validation
-				v.Add("slug", "field.taken", nil)
-				return v.Err()
-			}
-			return err
-		}
-		c := audit.Change{Action: "tenant.create", ObjectType: "tenant", ObjectID: strconv.FormatInt(t.ID, 10), After: t}
-		if err := tx.appendAudit(ctx, 0, actor, c); err != nil {
-			return err
-		}
-		if err := tx.appendAudit(ctx, t.ID, actor, c); err != nil {
-			return err
-		}
-		if admin != nil {
-			return tx.createUser(ctx, t.ID, actor, admin)
-		}
-		return nil
-	})
-}
-
-// UpdateTenant changes a tenant's name, kind and sizes (not its slug) if
-// its version is still expectVersion.
-func (db *DB) UpdateTenant(ctx context.Context, actor audit.Actor, t *org.Tenant, expectVersion int64) error {
-	return db.InTx(ctx, func(tx *Tx) error {
-		before, err := scanTenant(tx.row(ctx, `SELECT `+tenantCols+` FROM tenants WHERE id = ?`, t.ID))
-		if err != nil {
-			return err
-		}
-		if before.Version != expectVersion {
-			return staleErr()
-		}
-		t.Slug, t.CreatedAt, t.Version = before.Slug, before.CreatedAt, before.Version+1
-		if err := staleIfNone(tx.exec(ctx, `UPDATE tenants SET name = ?, kind = ?, staff_size = ?, general_admin_staff = ?,
-			version = version + 1 WHERE id = ? AND version = ?`, t.Name, t.Kind, t.StaffSize, t.GeneralAdminStaff, t.ID, before.Version)); err != nil {
-			return err
-		}
-		c := audit.Change{Action: "tenant.update", ObjectType: "tenant", ObjectID: strconv.FormatInt(t.ID, 10), Before: before, After: t}
-		if err := tx.appendAudit(ctx, 0, actor, c); err != nil {
-			return err
-		}
-		return tx.appendAudit(ctx, t.ID, actor, c)
-	})
-}
-
 // FindTenants lists every tenant, for the operator.
 func (db *DB) FindTenants(ctx context.Context) ([]*org.Tenant, error) {
-	rows, err := db.query(ctx, `SELECT `+tenantCols+` FROM tenants ORDER BY slug`)
-	if err != nil {
-		return nil, fmt.Errorf("store: tenants: %w", err)
-	}
-	defer rows.Close()
-	var out []*org.Tenant
-	for rows.Next() {
-		t, err := scanTenant(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, scanTenant, `SELECT `+tenantCols+` FROM tenants ORDER BY slug`)
 }
 
 // FindTenantByID returns one tenant or a NotFound error.
@@ -115,4 +41,41 @@ func (db *DB) TenantCounts(ctx context.Context, tenantID int64) (staff, users in
 	err = db.row(ctx, `SELECT (SELECT COUNT(*) FROM staff WHERE tenant_id = ? AND retired = FALSE),
 		(SELECT COUNT(*) FROM users WHERE tenant_id = ?)`, tenantID, tenantID).Scan(&staff, &users)
 	return staff, users, err
+}
+
+// InOrgTx runs fn in one transaction for the org service.
+func (db *DB) InOrgTx(ctx context.Context, fn func(org.Tx) error) error {
+	return db.InTx(ctx, func(tx *Tx) error { return fn(tx) })
+}
+
+var (
+	_ org.Store = (*DB)(nil)
+	_ org.Tx    = (*Tx)(nil)
+)
+
+// InsertTenant writes a new tenant row and sets t.ID.
+func (tx *Tx) InsertTenant(ctx context.Context, t *org.Tenant) error {
+	return mapErr(tx.row(ctx, `INSERT INTO tenants (slug, name, kind, staff_size, general_admin_staff, created_at, version)
+		VALUES (?, ?, ?, ?, ?, ?, 1) RETURNING id`, t.Slug, t.Name, t.Kind, t.StaffSize, t.GeneralAdminStaff,
+		micros(t.CreatedAt)).Scan(&t.ID))
+}
+
+// FindTenantByID reads a tenant inside the transaction.
+func (tx *Tx) FindTenantByID(ctx context.Context, id int64) (*org.Tenant, error) {
+	return scanTenant(tx.row(ctx, `SELECT `+tenantCols+` FROM tenants WHERE id = ?`, id))
+}
+
+// UpdateTenantRow writes a tenant's name, kind and sizes at the expected version.
+func (tx *Tx) UpdateTenantRow(ctx context.Context, t *org.Tenant, expectVersion int64) error {
+	return staleIfNone(tx.exec(ctx, `UPDATE tenants SET name = ?, kind = ?, staff_size = ?, general_admin_staff = ?,
+		version = version + 1 WHERE id = ? AND version = ?`, t.Name, t.Kind, t.StaffSize, t.GeneralAdminStaff, t.ID, expectVersion))
+}
+
+// InsertPolicyVersionJSON writes a tenant's first policy version (the
+// body is the policy as JSON) and returns its id.
+func (tx *Tx) InsertPolicyVersionJSON(ctx context.Context, tenantID int64, effective calendar.Date, body []byte, note, createdBy string) (int64, error) {
+	var id int64
+	err := tx.row(ctx, `INSERT INTO policy_versions (tenant_id, effective_from, body, note, created_at, created_by)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, tenantID, effective.String(), string(body), note, micros(tx.db.Now()), createdBy).Scan(&id)
+	return id, mapErr(err)
 }

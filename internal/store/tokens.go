@@ -3,10 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 
-	"telework/internal/audit"
 	"telework/internal/auth"
 )
 
@@ -28,33 +26,6 @@ func scanToken(sc interface{ Scan(...any) error }) (*auth.APIToken, error) {
 	return &t, nil
 }
 
-type tokenSnapshot struct {
-	ID        int64  `json:"id"`
-	Name      string `json:"name"`
-	Prefix    string `json:"prefix"`
-	ReadOnly  bool   `json:"read_only"`
-	ExpiresAt string `json:"expires_at"`
-	Revoked   bool   `json:"revoked"`
-}
-
-func snapToken(t *auth.APIToken) tokenSnapshot {
-	return tokenSnapshot{t.ID, t.Name, t.Prefix, t.ReadOnly, t.ExpiresAt.Format(time.RFC3339), !t.RevokedAt.IsZero()}
-}
-
-// CreateAPIToken stores a new token (its hash) for the actor's account.
-func (db *DB) CreateAPIToken(ctx context.Context, actor audit.Actor, t *auth.APIToken, hash string) error {
-	return db.InTx(ctx, func(tx *Tx) error {
-		t.CreatedAt = db.Now().UTC().Truncate(time.Microsecond)
-		if err := tx.row(ctx, `INSERT INTO api_tokens (tenant_id, user_id, name, token_hash, prefix, read_only, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, t.TenantID, t.UserID, t.Name, hash, t.Prefix, t.ReadOnly,
-			micros(t.CreatedAt), micros(t.ExpiresAt)).Scan(&t.ID); err != nil {
-			return mapErr(err)
-		}
-		return tx.appendAudit(ctx, t.TenantID, actor, audit.Change{Action: "token.create", ObjectType: "api_token",
-			ObjectID: strconv.FormatInt(t.ID, 10), After: snapToken(t)})
-	})
-}
-
 // FindAPITokenByHash returns the token with this hash, active or not.
 func (db *DB) FindAPITokenByHash(ctx context.Context, hash string) (*auth.APIToken, error) {
 	return scanToken(db.row(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE token_hash = ?`, hash))
@@ -62,47 +33,25 @@ func (db *DB) FindAPITokenByHash(ctx context.Context, hash string) (*auth.APITok
 
 // FindAPITokens lists an account's tokens, newest first.
 func (db *DB) FindAPITokens(ctx context.Context, tenantID, userID int64) ([]*auth.APIToken, error) {
-	rows, err := db.query(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE tenant_id = ? AND user_id = ? ORDER BY id DESC`, tenantID, userID)
-	if err != nil {
-		return nil, fmt.Errorf("store: tokens: %w", err)
-	}
-	defer rows.Close()
-	var out []*auth.APIToken
-	for rows.Next() {
-		t, err := scanToken(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, scanToken, `SELECT `+tokenCols+` FROM api_tokens WHERE tenant_id = ? AND user_id = ? ORDER BY id DESC`, tenantID, userID)
 }
 
-// FindAPIToken returns one of an account's tokens or NotFound.
-func (db *DB) FindAPIToken(ctx context.Context, tenantID, userID, id int64) (*auth.APIToken, error) {
-	return scanToken(db.row(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE tenant_id = ? AND user_id = ? AND id = ?`, tenantID, userID, id))
+// InsertAPIToken stores a new token under the hash of its secret.
+func (tx *Tx) InsertAPIToken(ctx context.Context, t *auth.APIToken, hash string) error {
+	return mapErr(tx.row(ctx, `INSERT INTO api_tokens (tenant_id, user_id, name, token_hash, prefix, read_only, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, t.TenantID, t.UserID, t.Name, hash, t.Prefix, t.ReadOnly,
+		micros(t.CreatedAt), micros(t.ExpiresAt)).Scan(&t.ID))
 }
 
-// RevokeAPIToken ends one of the account's tokens.
-func (db *DB) RevokeAPIToken(ctx context.Context, actor audit.Actor, tenantID, userID, id int64) error {
-	return db.InTx(ctx, func(tx *Tx) error {
-		before, err := scanToken(tx.row(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE tenant_id = ? AND user_id = ? AND id = ?`, tenantID, userID, id))
-		if err != nil {
-			return err
-		}
-		if !before.RevokedAt.IsZero() {
-			return nil
-		}
-		now := db.Now()
-		if _, err := tx.exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE tenant_id = ? AND id = ? AND revoked_at = 0`,
-			micros(now), tenantID, id); err != nil {
-			return err
-		}
-		after := *before
-		after.RevokedAt = now
-		return tx.appendAudit(ctx, tenantID, actor, audit.Change{Action: "token.revoke", ObjectType: "api_token",
-			ObjectID: strconv.FormatInt(id, 10), Before: snapToken(before), After: snapToken(&after)})
-	})
+// FindAPITokenForUpdate reads one of an account's tokens or NotFound.
+func (tx *Tx) FindAPITokenForUpdate(ctx context.Context, tenantID, userID, id int64) (*auth.APIToken, error) {
+	return scanToken(tx.row(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE tenant_id = ? AND user_id = ? AND id = ?`, tenantID, userID, id))
+}
+
+// RevokeAPITokenRow marks a token revoked at a time.
+func (tx *Tx) RevokeAPITokenRow(ctx context.Context, tenantID, id int64, at time.Time) error {
+	_, err := tx.exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE tenant_id = ? AND id = ? AND revoked_at = 0`, micros(at), tenantID, id)
+	return err
 }
 
 // TouchAPIToken records a use, at most once a minute per token.

@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	"telework/internal/apperr"
-	"telework/internal/audit"
 	"telework/internal/calendar"
 	"telework/internal/org"
 )
@@ -26,37 +25,6 @@ func scanUnit(sc interface{ Scan(...any) error }) (*org.Unit, error) {
 
 func unitID(id int64) string { return strconv.FormatInt(id, 10) }
 
-// CreateUnit adds a unit under u.ParentID (0 = top level).
-func (db *DB) CreateUnit(ctx context.Context, tenantID int64, actor audit.Actor, u *org.Unit, effective calendar.Date) error {
-	return db.InTx(ctx, func(tx *Tx) error {
-		if u.ParentID != 0 {
-			if _, err := tx.unitByID(ctx, tenantID, u.ParentID); err != nil {
-				return parentErr(err)
-			}
-		}
-		now := micros(db.Now())
-		u.TenantID, u.Version = tenantID, 1
-		if err := tx.row(ctx, `INSERT INTO units (tenant_id, parent_id, code, name, level, sort_order, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, tenantID, nullID(u.ParentID), u.Code, u.Name, u.Level,
-			u.SortOrder, now, now).Scan(&u.ID); err != nil {
-			return codeTaken(mapErr(err))
-		}
-		if err := tx.unitHistory(ctx, tenantID, actor, u.ID, "create", "", u.Name, 0, u.ParentID, effective); err != nil {
-			return err
-		}
-		return tx.appendAudit(ctx, tenantID, actor, audit.Change{Action: "unit.create", ObjectType: "unit", ObjectID: unitID(u.ID), After: u})
-	})
-}
-
-func parentErr(err error) error {
-	if apperr.CodeOf(err) == apperr.NotFound {
-		var v apperr.Validation
-		v.Add("parent_id", "field.unit_unknown", nil)
-		return v.Err()
-	}
-	return err
-}
-
 func codeTaken(err error) error {
 	if isDuplicate(err) {
 		var v apperr.Validation
@@ -70,15 +38,66 @@ func (t *Tx) unitByID(ctx context.Context, tenantID, id int64) (*org.Unit, error
 	return scanUnit(t.row(ctx, `SELECT `+unitCols+` FROM units WHERE tenant_id = ? AND id = ?`, tenantID, id))
 }
 
-func (t *Tx) unitHistory(ctx context.Context, tenantID int64, actor audit.Actor, unitID int64, kind, oldName, newName string,
-	oldParent, newParent int64, effective calendar.Date) error {
-	if effective.IsZero() {
-		effective = calendar.DateOf(t.db.Now())
+// LockUnit reads a unit and, on PostgreSQL, locks its row (FOR UPDATE or
+// FOR SHARE) until the transaction ends. SQLite transactions already hold
+// the database's write lock from their start (immediate).
+func (t *Tx) LockUnit(ctx context.Context, tenantID, id int64, exclusive bool) (*org.Unit, error) {
+	q := `SELECT ` + unitCols + ` FROM units WHERE tenant_id = ? AND id = ?`
+	if t.db.Engine == Postgres {
+		if exclusive {
+			q += ` FOR UPDATE`
+		} else {
+			q += ` FOR SHARE`
+		}
 	}
+	return scanUnit(t.row(ctx, q, tenantID, id))
+}
+
+// InsertUnit writes a new unit row and sets u.ID.
+func (t *Tx) InsertUnit(ctx context.Context, tenantID int64, u *org.Unit) error {
+	now := micros(t.db.Now())
+	return mapErr(t.row(ctx, `INSERT INTO units (tenant_id, parent_id, code, name, level, sort_order, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, tenantID, nullID(u.ParentID), u.Code, u.Name, u.Level,
+		u.SortOrder, now, now).Scan(&u.ID))
+}
+
+// UpdateUnitRow writes u's fields if the row's version is still
+// expectVersion (stale conflict otherwise).
+func (t *Tx) UpdateUnitRow(ctx context.Context, tenantID int64, u *org.Unit, expectVersion int64) error {
+	return staleIfNone(t.exec(ctx, `UPDATE units SET name = ?, level = ?, code = ?, parent_id = ?, sort_order = ?,
+		updated_at = ?, version = version + 1 WHERE tenant_id = ? AND id = ? AND version = ?`, u.Name, u.Level, u.Code,
+		nullID(u.ParentID), u.SortOrder, micros(t.db.Now()), tenantID, u.ID, expectVersion))
+}
+
+// RetireEmptyUnit closes the unit in one conditional statement: only at
+// the expected version, and only with no current staff and no open child.
+func (t *Tx) RetireEmptyUnit(ctx context.Context, tenantID, id, expectVersion int64) (bool, error) {
+	res, err := t.exec(ctx, `UPDATE units SET retired = TRUE, updated_at = ?, version = version + 1
+		WHERE tenant_id = ? AND id = ? AND version = ? AND retired = FALSE
+		AND NOT EXISTS (SELECT 1 FROM staff WHERE tenant_id = ? AND unit_id = ? AND retired = FALSE)
+		AND NOT EXISTS (SELECT 1 FROM units c WHERE c.tenant_id = ? AND c.parent_id = ? AND c.retired = FALSE)`,
+		micros(t.db.Now()), tenantID, id, expectVersion, tenantID, id, tenantID, id)
+	if err != nil {
+		return false, mapErr(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// CountUnitMembers counts a unit's current staff and open child units.
+func (t *Tx) CountUnitMembers(ctx context.Context, tenantID, id int64) (staff, units int, err error) {
+	err = t.row(ctx, `SELECT (SELECT COUNT(*) FROM staff WHERE tenant_id = ? AND unit_id = ? AND retired = FALSE),
+		(SELECT COUNT(*) FROM units WHERE tenant_id = ? AND parent_id = ? AND retired = FALSE)`,
+		tenantID, id, tenantID, id).Scan(&staff, &units)
+	return staff, units, err
+}
+
+// InsertUnitHistory records one change of a unit.
+func (t *Tx) InsertUnitHistory(ctx context.Context, tenantID int64, c *org.UnitChange) error {
 	_, err := t.exec(ctx, `INSERT INTO unit_history (tenant_id, unit_id, kind, old_name, new_name, old_parent_id,
 		new_parent_id, effective_date, changed_at, actor_label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		tenantID, unitID, kind, oldName, newName, nullID(oldParent), nullID(newParent), effective.String(),
-		micros(t.db.Now()), actor.Label)
+		tenantID, c.UnitID, c.Kind, c.OldName, c.NewName, nullID(c.OldParentID), nullID(c.NewParentID), c.EffectiveDate.String(),
+		micros(c.ChangedAt), c.ActorLabel)
 	return err
 }
 
@@ -100,104 +119,7 @@ type querier interface {
 }
 
 func findUnits(ctx context.Context, q querier, tenantID int64) ([]*org.Unit, error) {
-	rows, err := q.query(ctx, `SELECT `+unitCols+` FROM units WHERE tenant_id = ? ORDER BY sort_order, code`, tenantID)
-	if err != nil {
-		return nil, fmt.Errorf("store: units: %w", err)
-	}
-	defer rows.Close()
-	var out []*org.Unit
-	for rows.Next() {
-		u, err := scanUnit(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
-}
-
-// UpdateUnit renames or moves a unit, recording each in its history. A move
-// under one of the unit's own descendants is refused.
-func (db *DB) UpdateUnit(ctx context.Context, tenantID int64, actor audit.Actor, id int64, upd org.UnitUpdate) (*org.Unit, error) {
-	var after *org.Unit
-	err := db.InTx(ctx, func(tx *Tx) error {
-		before, err := tx.unitByID(ctx, tenantID, id)
-		if err != nil {
-			return err
-		}
-		if before.Version != upd.ExpectVersion {
-			return staleErr()
-		}
-		if upd.ParentID != before.ParentID && upd.ParentID != 0 {
-			// Walk up from the new parent: meeting the unit itself means a cycle.
-			for p := upd.ParentID; p != 0; {
-				if p == id {
-					var v apperr.Validation
-					v.Add("parent_id", "field.unit_cycle", nil)
-					return v.Err()
-				}
-				pu, err := tx.unitByID(ctx, tenantID, p)
-				if err != nil {
-					return parentErr(err)
-				}
-				p = pu.ParentID
-			}
-		}
-		a := *before
-		a.Name, a.Level, a.Code, a.ParentID, a.SortOrder, a.Version = upd.Name, upd.Level, upd.Code, upd.ParentID, upd.SortOrder, before.Version+1
-		if res, err := tx.exec(ctx, `UPDATE units SET name = ?, level = ?, code = ?, parent_id = ?, sort_order = ?,
-			updated_at = ?, version = version + 1 WHERE tenant_id = ? AND id = ? AND version = ?`, a.Name, a.Level, a.Code,
-			nullID(a.ParentID), a.SortOrder, micros(db.Now()), tenantID, id, before.Version); err != nil {
-			return codeTaken(mapErr(err))
-		} else if n, _ := res.RowsAffected(); n == 0 {
-			return staleErr()
-		}
-		if a.Name != before.Name {
-			if err := tx.unitHistory(ctx, tenantID, actor, id, "rename", before.Name, a.Name, before.ParentID, a.ParentID, upd.Effective); err != nil {
-				return err
-			}
-		}
-		if a.ParentID != before.ParentID {
-			if err := tx.unitHistory(ctx, tenantID, actor, id, "move", before.Name, a.Name, before.ParentID, a.ParentID, upd.Effective); err != nil {
-				return err
-			}
-		}
-		after = &a
-		return tx.appendAudit(ctx, tenantID, actor, audit.Change{Action: "unit.update", ObjectType: "unit", ObjectID: unitID(id), Before: before, After: a})
-	})
-	return after, err
-}
-
-// RetireUnit closes a unit that has no current staff and no open children.
-func (db *DB) RetireUnit(ctx context.Context, tenantID int64, actor audit.Actor, id, expectVersion int64, effective calendar.Date) error {
-	return db.InTx(ctx, func(tx *Tx) error {
-		before, err := tx.unitByID(ctx, tenantID, id)
-		if err != nil {
-			return err
-		}
-		if before.Version != expectVersion {
-			return staleErr()
-		}
-		var staff, children int
-		if err := tx.row(ctx, `SELECT (SELECT COUNT(*) FROM staff WHERE tenant_id = ? AND unit_id = ? AND retired = FALSE),
-			(SELECT COUNT(*) FROM units WHERE tenant_id = ? AND parent_id = ? AND retired = FALSE)`,
-			tenantID, id, tenantID, id).Scan(&staff, &children); err != nil {
-			return err
-		}
-		if staff > 0 || children > 0 {
-			return &apperr.Error{Code: apperr.Conflict, Key: "error.unit_not_empty", Args: map[string]any{"Staff": staff, "Units": children}}
-		}
-		if err := staleIfNone(tx.exec(ctx, `UPDATE units SET retired = TRUE, updated_at = ?, version = version + 1
-			WHERE tenant_id = ? AND id = ? AND version = ?`, micros(db.Now()), tenantID, id, before.Version)); err != nil {
-			return err
-		}
-		if err := tx.unitHistory(ctx, tenantID, actor, id, "retire", before.Name, before.Name, before.ParentID, before.ParentID, effective); err != nil {
-			return err
-		}
-		after := *before
-		after.Retired, after.Version = true, before.Version+1
-		return tx.appendAudit(ctx, tenantID, actor, audit.Change{Action: "unit.retire", ObjectType: "unit", ObjectID: unitID(id), Before: before, After: after})
-	})
+	return queryAll(ctx, q, scanUnit, `SELECT `+unitCols+` FROM units WHERE tenant_id = ? ORDER BY sort_order, code`, tenantID)
 }
 
 // FindUnitHistory lists a unit's changes, newest first.

@@ -4,29 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"time"
 
 	"telework/internal/apperr"
-	"telework/internal/audit"
 	"telework/internal/auth"
 )
-
-type userSnapshot struct {
-	ID         int64  `json:"id"`
-	LoginID    string `json:"login_id"`
-	StaffID    int64  `json:"staff_id"`
-	Roles      string `json:"roles"`
-	MustChange bool   `json:"must_change_password"`
-	Disabled   bool   `json:"disabled"`
-	Locale     string `json:"locale"`
-	Wareki     bool   `json:"wareki"`
-	Version    int64  `json:"version"`
-}
-
-func snapUser(u *auth.User) userSnapshot {
-	return userSnapshot{u.ID, u.LoginID, u.StaffID, auth.JoinRoles(u.Granted), u.MustChange, u.Disabled, u.Locale, u.Wareki, u.Version}
-}
 
 const userCols = `us.id, us.tenant_id, us.login_id, us.password_hash, us.staff_id, us.roles, us.must_change_password,
 	us.disabled, us.locale, us.wareki, us.version, COALESCE(s.name, ''), COALESCE(s.unit_id, 0), COALESCE(s.is_supervisor, FALSE)`
@@ -44,11 +26,6 @@ func scanUser(sc interface{ Scan(...any) error }) (*auth.User, error) {
 	u.StaffID = staff.Int64
 	u.Granted = auth.ParseRoles(roles)
 	return &u, nil
-}
-
-// CreateUser adds an account. The password hash is set by the caller.
-func (db *DB) CreateUser(ctx context.Context, tenantID int64, actor audit.Actor, u *auth.User) error {
-	return db.InTx(ctx, func(tx *Tx) error { return tx.createUser(ctx, tenantID, actor, u) })
 }
 
 // InsertUser writes a new account row (no audit entry: the service that
@@ -88,14 +65,6 @@ func (tx *Tx) InsertUser(ctx context.Context, tenantID int64, u *auth.User) erro
 	}
 }
 
-func (tx *Tx) createUser(ctx context.Context, tenantID int64, actor audit.Actor, u *auth.User) error {
-	if err := tx.InsertUser(ctx, tenantID, u); err != nil {
-		return err
-	}
-	return tx.appendAudit(ctx, tenantID, actor, audit.Change{Action: "user.create", ObjectType: "user",
-		ObjectID: strconv.FormatInt(u.ID, 10), After: snapUser(u)})
-}
-
 // FindUserByID returns one account of the tenant or NotFound.
 func (db *DB) FindUserByID(ctx context.Context, tenantID, id int64) (*auth.User, error) {
 	return scanUser(db.row(ctx, `SELECT `+userCols+userFrom+` WHERE us.tenant_id = ? AND us.id = ?`, tenantID, id))
@@ -120,76 +89,64 @@ func (db *DB) FindUsers(ctx context.Context, tenantID int64, limit, offset int) 
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	rows, err := db.query(ctx, `SELECT `+userCols+userFrom+` WHERE us.tenant_id = ? ORDER BY us.login_id LIMIT `+
-		strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(max(offset, 0)), tenantID)
+	out, err := queryAll(ctx, db, scanUser, `SELECT `+userCols+userFrom+` WHERE us.tenant_id = ? ORDER BY us.login_id LIMIT ? OFFSET ?`,
+		tenantID, limit, max(offset, 0))
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: users: %w", err)
 	}
-	defer rows.Close()
-	var out []*auth.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, u)
-	}
-	return out, total, rows.Err()
+	return out, total, nil
 }
 
-// UpdateUser applies upd. Changing the password or disabling the account
-// ends its other sessions (keepSession survives, for a self-service change).
-func (db *DB) UpdateUser(ctx context.Context, tenantID int64, actor audit.Actor, id int64, upd auth.UserUpdate, keepSession string) (*auth.User, error) {
-	var after *auth.User
-	err := db.InTx(ctx, func(tx *Tx) error {
-		before, err := scanUser(tx.row(ctx, `SELECT `+userCols+userFrom+` WHERE us.tenant_id = ? AND us.id = ?`, tenantID, id))
-		if err != nil {
-			return err
-		}
-		if upd.ExpectVersion != 0 && before.Version != upd.ExpectVersion {
-			return staleErr()
-		}
-		a := *before
-		if upd.Granted != nil {
-			a.Granted = *upd.Granted
-		}
-		if upd.Disabled != nil {
-			a.Disabled = *upd.Disabled
-		}
-		if upd.Locale != nil {
-			a.Locale = *upd.Locale
-		}
-		if upd.Wareki != nil {
-			a.Wareki = *upd.Wareki
-		}
-		if upd.PasswordHash != nil {
-			a.PasswordHash = *upd.PasswordHash
-		}
-		if upd.MustChange != nil {
-			a.MustChange = *upd.MustChange
-		}
-		a.Version = before.Version + 1
-		if err := staleIfNone(tx.exec(ctx, `UPDATE users SET roles = ?, disabled = ?, locale = ?, wareki = ?, password_hash = ?,
-			must_change_password = ?, updated_at = ?, version = version + 1 WHERE tenant_id = ? AND id = ? AND version = ?`,
-			auth.JoinRoles(a.Granted), a.Disabled, a.Locale, a.Wareki, a.PasswordHash, a.MustChange, micros(db.Now()),
-			tenantID, id, before.Version)); err != nil {
-			return err
-		}
-		if upd.PasswordHash != nil || a.Disabled {
-			if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE tenant_id = ? AND user_id = ? AND token_hash <> ?`,
-				tenantID, id, keepSession); err != nil {
-				return err
-			}
-		}
-		after = &a
-		action := upd.Action
-		if action == "" {
-			action = "user.update"
-		}
-		return tx.appendAudit(ctx, tenantID, actor, audit.Change{Action: action, ObjectType: "user",
-			ObjectID: strconv.FormatInt(id, 10), Before: snapUser(before), After: snapUser(&a)})
-	})
-	return after, err
+// InAuthTx runs fn in one transaction for the auth service.
+func (db *DB) InAuthTx(ctx context.Context, fn func(auth.Tx) error) error {
+	return db.InTx(ctx, func(tx *Tx) error { return fn(tx) })
+}
+
+var (
+	_ auth.Store = (*DB)(nil)
+	_ auth.Tx    = (*Tx)(nil)
+)
+
+// FindTenantRefBySlug resolves a sign-in tenant code.
+func (db *DB) FindTenantRefBySlug(ctx context.Context, slug string) (auth.TenantRef, error) {
+	var t auth.TenantRef
+	err := db.row(ctx, `SELECT id, slug, name FROM tenants WHERE slug = ?`, slug).Scan(&t.ID, &t.Slug, &t.Name)
+	return t, mapErr(err)
+}
+
+// FindTenantRefByID names a tenant for a principal.
+func (db *DB) FindTenantRefByID(ctx context.Context, id int64) (auth.TenantRef, error) {
+	var t auth.TenantRef
+	err := db.row(ctx, `SELECT id, slug, name FROM tenants WHERE id = ?`, id).Scan(&t.ID, &t.Slug, &t.Name)
+	return t, mapErr(err)
+}
+
+// StaffIDByNo resolves a 職員番号 to a staff id and whether the person left.
+func (db *DB) StaffIDByNo(ctx context.Context, tenantID int64, staffNo string) (int64, bool, error) {
+	var id int64
+	var retired bool
+	err := db.row(ctx, `SELECT id, retired FROM staff WHERE tenant_id = ? AND staff_no = ?`, tenantID, staffNo).Scan(&id, &retired)
+	return id, retired, mapErr(err)
+}
+
+// FindUserForUpdate reads an account inside the transaction.
+func (tx *Tx) FindUserForUpdate(ctx context.Context, tenantID, id int64) (*auth.User, error) {
+	return scanUser(tx.row(ctx, `SELECT `+userCols+userFrom+` WHERE us.tenant_id = ? AND us.id = ?`, tenantID, id))
+}
+
+// UpdateUserRow writes an account's fields at the expected version.
+func (tx *Tx) UpdateUserRow(ctx context.Context, tenantID int64, u *auth.User, expectVersion int64) error {
+	return staleIfNone(tx.exec(ctx, `UPDATE users SET roles = ?, disabled = ?, locale = ?, wareki = ?, password_hash = ?,
+		must_change_password = ?, updated_at = ?, version = version + 1 WHERE tenant_id = ? AND id = ? AND version = ?`,
+		auth.JoinRoles(u.Granted), u.Disabled, u.Locale, u.Wareki, u.PasswordHash, u.MustChange, micros(tx.db.Now()),
+		tenantID, u.ID, expectVersion))
+}
+
+// DeleteUserSessions ends an account's sessions except the one whose hash
+// is keep (tenant 0: an operator's).
+func (tx *Tx) DeleteUserSessions(ctx context.Context, tenantID, userID int64, keep string) error {
+	_, err := tx.exec(ctx, `DELETE FROM sessions WHERE tenant_id = ? AND user_id = ? AND token_hash <> ?`, tenantID, userID, keep)
+	return err
 }
 
 // CreateSession stores a new session under the token's hash.

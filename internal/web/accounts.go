@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 
@@ -10,15 +9,13 @@ import (
 	"telework/internal/auth"
 )
 
-var loginRE = regexp.MustCompile(`^[A-Za-z0-9._@-]{2,64}$`)
-
 func (s *Server) accountList(w http.ResponseWriter, r *http.Request) {
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	if page < 1 {
 		page = 1
 	}
 	const size = 100
-	users, total, err := s.db.FindUsers(r.Context(), principal(r).TenantID, size, (page-1)*size)
+	users, total, err := s.svc.Auth.Users(r.Context(), principal(r).TenantID, size, (page-1)*size)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -62,39 +59,8 @@ func (s *Server) accountCreate(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	fm := newForm(r)
 	f := &accountForm{LoginID: fm.str("login_id"), StaffNo: fm.str("staff_no"), Granted: readGranted(r), Grantable: auth.GrantableRoles}
-	if !loginRE.MatchString(f.LoginID) {
-		fm.v.Add("login_id", "field.login_format", nil)
-	}
-	var staffID int64
-	if f.StaffNo != "" {
-		st, err := s.db.FindStaffByNo(r.Context(), p.TenantID, f.StaffNo)
-		switch {
-		case apperr.CodeOf(err) == apperr.NotFound:
-			fm.v.Add("staff_no", "field.staff_unknown", nil)
-		case err != nil:
-			s.serverError(w, r, err)
-			return
-		case st.Retired:
-			fm.v.Add("staff_no", "field.staff_retired", nil)
-		default:
-			staffID = st.ID
-		}
-	} else if len(f.Granted) == 0 {
-		// An account with neither a staff record nor a role could do nothing.
-		fm.v.Add("staff_no", "field.staff_or_role", nil)
-	}
-	if err := fm.v.Err(); err != nil {
-		s.render(w, r, http.StatusUnprocessableEntity, "account_form", "accounts.new_title", f, err)
-		return
-	}
-	temp := auth.RandomPassword()
-	hash, err := auth.HashPassword(temp)
+	u, temp, err := s.svc.Auth.CreateUser(r.Context(), p.TenantID, actorOf(p), auth.NewUser{LoginID: f.LoginID, StaffNo: f.StaffNo, Granted: f.Granted})
 	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	u := &auth.User{LoginID: f.LoginID, PasswordHash: hash, StaffID: staffID, Granted: f.Granted, MustChange: true}
-	if err := s.db.CreateUser(r.Context(), p.TenantID, actorOf(p), u); err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {
 			s.render(w, r, http.StatusUnprocessableEntity, "account_form", "accounts.new_title", f, err)
 			return
@@ -108,7 +74,7 @@ func (s *Server) accountCreate(w http.ResponseWriter, r *http.Request) {
 // showAccount renders an account; temp, when set, is a temporary password
 // shown this once and never stored in clear.
 func (s *Server) showAccount(w http.ResponseWriter, r *http.Request, status int, id int64, temp string, err error) {
-	u, ferr := s.db.FindUserByID(r.Context(), principal(r).TenantID, id)
+	u, ferr := s.svc.Auth.UserByID(r.Context(), principal(r).TenantID, id)
 	if ferr != nil {
 		s.fail(w, r, ferr)
 		return
@@ -129,27 +95,14 @@ func (s *Server) accountShow(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) accountUpdate(w http.ResponseWriter, r *http.Request) {
-	_, id, ok := found(s, w, r, s.db.FindUserByID)
+	_, id, ok := found(s, w, r, s.svc.Auth.UserByID)
 	if !ok || !s.parseForm(w, r) {
 		return
 	}
-	p := principal(r)
 	fm := newForm(r)
-	granted := readGranted(r)
-	disabled := fm.bool("disabled")
-	version := int64(fm.int("version", 0))
-	if id == p.UserID && (disabled || !slices.Contains(granted, auth.HRAdmin)) {
-		// HR cannot lock itself out: another HR admin must do that.
-		fm.v.Add("roles", "field.self_lockout", nil)
-	}
-	if err := fm.v.Err(); err != nil {
-		s.showAccount(w, r, http.StatusUnprocessableEntity, id, "", err)
-		return
-	}
-	if _, err := s.db.UpdateUser(r.Context(), p.TenantID, actorOf(p), id,
-		auth.UserUpdate{Granted: &granted, Disabled: &disabled, ExpectVersion: version, Action: "user.roles"}, ""); err != nil {
-		if apperr.CodeOf(err) == apperr.Conflict {
-			s.showAccount(w, r, http.StatusConflict, id, "", err)
+	if err := s.svc.Auth.SetRoles(r.Context(), principal(r), id, readGranted(r), fm.bool("disabled"), int64(fm.int("version", 0))); err != nil {
+		if c := apperr.CodeOf(err); c == apperr.Conflict || c == apperr.Invalid {
+			s.showAccount(w, r, statusFor(err), id, "", err)
 			return
 		}
 		s.fail(w, r, err)
@@ -161,20 +114,13 @@ func (s *Server) accountUpdate(w http.ResponseWriter, r *http.Request) {
 // accountReset gives the account a temporary password that must be changed
 // at the next sign-in, and ends its sessions.
 func (s *Server) accountReset(w http.ResponseWriter, r *http.Request) {
-	_, id, ok := found(s, w, r, s.db.FindUserByID)
+	_, id, ok := found(s, w, r, s.svc.Auth.UserByID)
 	if !ok || !s.parseForm(w, r) {
 		return
 	}
 	p := principal(r)
-	temp := auth.RandomPassword()
-	hash, err := auth.HashPassword(temp)
+	temp, err := s.svc.Auth.ResetPassword(r.Context(), p.TenantID, actorOf(p), id)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	t := true
-	if _, err := s.db.UpdateUser(r.Context(), p.TenantID, actorOf(p), id,
-		auth.UserUpdate{PasswordHash: &hash, MustChange: &t, Action: "user.password_reset"}, ""); err != nil {
 		s.fail(w, r, err)
 		return
 	}

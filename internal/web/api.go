@@ -25,7 +25,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"telework/internal/apperr"
 	"telework/internal/auth"
@@ -148,43 +147,22 @@ func (s *Server) guardAPI(w http.ResponseWriter, r *http.Request, rt Route) {
 	rt.Handler(w, r)
 }
 
-const tokenPrefix = "tw_"
-
 // tokenPrincipal resolves "Bearer tw_…" to the owner's principal. Revoked,
 // expired and unknown tokens get the same 401.
 func (s *Server) tokenPrincipal(w http.ResponseWriter, r *http.Request, header string) (*auth.Principal, bool) {
 	token, ok := strings.CutPrefix(header, "Bearer ")
-	token = strings.TrimSpace(token)
-	deny := func() (*auth.Principal, bool) {
+	var p *auth.Principal
+	var err error = apperr.New(apperr.Unauthorized, "api.invalid_token")
+	if ok {
+		p, err = s.svc.Auth.TokenPrincipal(r.Context(), strings.TrimSpace(token))
+	}
+	if err != nil {
+		if apperr.CodeOf(err) != apperr.Unauthorized {
+			s.log.Error("token lookup", "request_id", requestID(r), "err", err)
+		}
 		w.Header().Set("WWW-Authenticate", `Bearer realm="telework", error="invalid_token"`)
 		s.problem(w, r, http.StatusUnauthorized, apperr.New(apperr.Unauthorized, "api.invalid_token"))
 		return nil, false
-	}
-	if !ok || !strings.HasPrefix(token, tokenPrefix) || len(token) > 100 {
-		return deny()
-	}
-	t, err := s.db.FindAPITokenByHash(r.Context(), auth.HashToken(token))
-	if err != nil {
-		if apperr.CodeOf(err) != apperr.NotFound {
-			s.log.Error("token lookup", "request_id", requestID(r), "err", err)
-		}
-		return deny()
-	}
-	if !t.Active(s.db.Now()) {
-		return deny()
-	}
-	p, err := s.principalFor(r.Context(), t.TenantID, t.UserID)
-	if err != nil {
-		return deny() // the owner was disabled or removed
-	}
-	p.TokenID, p.TokenName, p.ReadOnly = t.ID, t.Name, t.ReadOnly
-	// Record the use at most once a minute: the check is on the row just
-	// read, so a read request does not write (on SQLite a write takes the
-	// database's write lock, even when it changes no row).
-	if s.db.Now().Sub(t.LastUsedAt) > time.Minute {
-		if err := s.db.TouchAPIToken(r.Context(), t.ID); err != nil {
-			s.log.Warn("token touch", "request_id", requestID(r), "err", err)
-		}
 	}
 	return p, true
 }
@@ -240,21 +218,9 @@ func (s *Server) problem(w http.ResponseWriter, r *http.Request, status int, err
 
 // apiFail maps an application error to its status.
 func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
-	status := http.StatusInternalServerError
-	switch apperr.CodeOf(err) {
-	case apperr.NotFound:
-		status = http.StatusNotFound
-	case apperr.Invalid:
-		status = http.StatusUnprocessableEntity
-	case apperr.Conflict:
-		status = http.StatusConflict
-		if e := apperr.As(err); e != nil && e.Key == "error.stale" {
-			status = http.StatusPreconditionFailed
-		}
-	case apperr.Forbidden:
-		status = http.StatusForbidden
-	case apperr.Unauthorized:
-		status = http.StatusUnauthorized
+	status := statusOf(err)
+	if e := apperr.As(err); e != nil && e.Code == apperr.Conflict && e.Key == "error.stale" {
+		status = http.StatusPreconditionFailed
 	}
 	s.problem(w, r, status, err)
 }

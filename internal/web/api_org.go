@@ -99,7 +99,7 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
 		"staff":  nil,
 	}
 	if p.StaffID != 0 {
-		st, err := s.db.FindStaffByID(r.Context(), p.TenantID, p.StaffID)
+		st, err := s.svc.Org.StaffByID(r.Context(), p.TenantID, p.StaffID)
 		if err != nil {
 			s.apiFail(w, r, err)
 			return
@@ -117,7 +117,7 @@ func (s *Server) apiListUnits(w http.ResponseWriter, r *http.Request) {
 	parent := queryInt(r, "parent_id", &v)
 	hasParent := r.URL.Query().Has("parent_id")
 	withRetired := queryBool(r, "include_retired", &v)
-	if err := mergeErrs(perr, v.Err()); err != nil {
+	if err := apperr.Merge(perr, v.Err()); err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
@@ -226,9 +226,9 @@ func (s *Server) apiCreateUnit(w http.ResponseWriter, r *http.Request) {
 	in.apply(&u)
 	var v apperr.Validation
 	eff := effectiveDate(in.EffectiveDate, &v)
-	err := mergeErrs(v.Err(), u.Validate())
+	err := apperr.Merge(v.Err(), u.Validate())
 	if err == nil {
-		err = s.db.CreateUnit(r.Context(), p.TenantID, actorOf(p), &u, eff)
+		err = s.svc.Org.CreateUnit(r.Context(), p.TenantID, actorOf(p), &u, eff)
 	}
 	if err != nil {
 		s.apiFail(w, r, err)
@@ -270,10 +270,10 @@ func (s *Server) apiUpdateUnit(w http.ResponseWriter, r *http.Request) {
 	in.apply(&u)
 	var v apperr.Validation
 	eff := effectiveDate(in.EffectiveDate, &v)
-	err := mergeErrs(v.Err(), u.Validate())
+	err := apperr.Merge(v.Err(), u.Validate())
 	if err == nil {
-		_, err = s.db.UpdateUnit(r.Context(), p.TenantID, actorOf(p), cur.ID, org.UnitUpdate{Name: u.Name, Level: u.Level,
-			Code: u.Code, ParentID: u.ParentID, SortOrder: u.SortOrder, Effective: eff, ExpectVersion: version})
+		_, err = s.svc.Org.UpdateUnit(r.Context(), p.TenantID, actorOf(p), cur.ID, org.UnitUpdate{Name: &u.Name, Level: &u.Level,
+			Code: &u.Code, ParentID: &u.ParentID, SortOrder: &u.SortOrder, Effective: eff, ExpectVersion: version})
 	}
 	if err != nil {
 		s.apiFail(w, r, err)
@@ -300,11 +300,11 @@ func (s *Server) apiListStaff(w http.ResponseWriter, r *http.Request) {
 	if f.IncludeRetire && !p.Has(auth.HRAdmin) {
 		f.IncludeRetire = false // people who left are in HR's records only
 	}
-	if err := mergeErrs(perr, v.Err()); err != nil {
+	if err := apperr.Merge(perr, v.Err()); err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	list, total, err := s.db.FindStaff(r.Context(), p.TenantID, f)
+	list, total, err := s.svc.Org.FindStaff(r.Context(), p.TenantID, f)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -327,7 +327,7 @@ func (s *Server) apiStaff(w http.ResponseWriter, r *http.Request) (*org.Staff, b
 		s.apiFail(w, r, apperr.NotFoundErr("staff"))
 		return nil, false
 	}
-	st, err := s.db.FindStaffByID(r.Context(), p.TenantID, id)
+	st, err := s.svc.Org.StaffByID(r.Context(), p.TenantID, id)
 	if err == nil && st.Retired && !p.Has(auth.HRAdmin) {
 		err = apperr.NotFoundErr("staff")
 	}
@@ -411,9 +411,9 @@ func (s *Server) apiCreateStaff(w http.ResponseWriter, r *http.Request) {
 		v.Add("retired", "field.read_only", nil)
 	}
 	eff := effectiveDate(in.EffectiveDate, &v)
-	err := mergeErrs(v.Err(), st.Validate())
+	err := apperr.Merge(v.Err(), st.Validate())
 	if err == nil {
-		err = s.db.CreateStaff(r.Context(), p.TenantID, actorOf(p), &st, eff)
+		err = s.svc.Org.CreateStaff(r.Context(), p.TenantID, actorOf(p), &st, eff)
 	}
 	if err != nil {
 		s.apiFail(w, r, err)
@@ -423,7 +423,7 @@ func (s *Server) apiCreateStaff(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) respondStaff(w http.ResponseWriter, r *http.Request, id int64, status int) {
-	st, err := s.db.FindStaffByID(r.Context(), principal(r).TenantID, id)
+	st, err := s.svc.Org.StaffByID(r.Context(), principal(r).TenantID, id)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -454,12 +454,13 @@ func (s *Server) apiUpdateStaff(w http.ResponseWriter, r *http.Request) {
 	in.apply(&st)
 	var v apperr.Validation
 	eff := effectiveDate(in.EffectiveDate, &v)
-	err := mergeErrs(v.Err(), st.Validate())
+	err := apperr.Merge(v.Err(), st.Validate())
 	if err == nil {
-		err = s.db.UpdateStaff(r.Context(), p.TenantID, actorOf(p), &st, version, eff)
-	}
-	if err == nil && in.Retired != nil && *in.Retired != cur.Retired {
-		err = s.db.SetStaffRetired(r.Context(), p.TenantID, actorOf(p), st.ID, st.Version, *in.Retired)
+		// One transaction: the fields, a move and a retirement together.
+		st.Version = version
+		upd := fullStaffUpdate(&st, eff)
+		upd.Retired = in.Retired
+		_, err = s.svc.Org.UpdateStaff(r.Context(), p.TenantID, actorOf(p), cur.ID, upd)
 	}
 	if err != nil {
 		s.apiFail(w, r, err)
@@ -476,7 +477,7 @@ func (s *Server) apiListTenants(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	ts, err := s.db.FindTenants(r.Context())
+	ts, err := s.svc.Org.Tenants(r.Context())
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -500,7 +501,7 @@ func (s *Server) apiTenant(w http.ResponseWriter, r *http.Request) (*org.Tenant,
 		s.apiFail(w, r, apperr.NotFoundErr("tenant"))
 		return nil, false
 	}
-	t, err := s.db.FindTenantByID(r.Context(), id)
+	t, err := s.svc.Org.TenantByID(r.Context(), id)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return nil, false
@@ -551,14 +552,12 @@ func (s *Server) apiCreateTenant(w http.ResponseWriter, r *http.Request) {
 	}
 	t := org.Tenant{Kind: org.Municipality}
 	in.apply(&t)
-	err := t.Validate()
-	if err == nil {
-		err = s.db.CreateTenant(r.Context(), actorOf(principal(r)), &t, nil)
-	}
+	created, err := s.svc.Org.CreateTenant(r.Context(), actorOf(principal(r)), org.NewTenant{Tenant: t})
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
+	t = *created.Tenant
 	w.Header().Set("ETag", etag("tenant", t.ID, t.Version))
 	w.Header().Set("Location", "/api/v1/tenants/"+itoa(t.ID))
 	writeJSON(w, http.StatusCreated, toTenantJSON(&t))
@@ -584,35 +583,16 @@ func (s *Server) apiUpdateTenant(w http.ResponseWriter, r *http.Request) {
 	if t.Slug != cur.Slug {
 		v.Add("slug", "field.read_only", nil)
 	}
-	err := mergeErrs(v.Err(), t.Validate())
+	err := apperr.Merge(v.Err(), t.Validate())
+	var after *org.Tenant
 	if err == nil {
-		err = s.db.UpdateTenant(r.Context(), actorOf(principal(r)), &t, version)
+		after, err = s.svc.Org.UpdateTenant(r.Context(), actorOf(principal(r)), cur.ID, org.TenantUpdate{Name: &t.Name, Kind: &t.Kind,
+			StaffSize: &t.StaffSize, GeneralAdminStaff: &t.GeneralAdminStaff, ExpectVersion: version})
 	}
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	w.Header().Set("ETag", etag("tenant", t.ID, t.Version))
-	writeJSON(w, http.StatusOK, toTenantJSON(&t))
-}
-
-// mergeErrs joins validation errors so that one response lists every
-// broken field; a non-validation error wins as it is.
-func mergeErrs(errs ...error) error {
-	var v apperr.Validation
-	for _, err := range errs {
-		if err == nil {
-			continue
-		}
-		e := apperr.As(err)
-		if e == nil || e.Code != apperr.Invalid || len(e.Fields) == 0 {
-			return err
-		}
-		for _, f := range e.Fields {
-			if !v.Has(f.Field) {
-				v.Add(f.Field, f.Key, f.Args)
-			}
-		}
-	}
-	return v.Err()
+	w.Header().Set("ETag", etag("tenant", after.ID, after.Version))
+	writeJSON(w, http.StatusOK, toTenantJSON(after))
 }

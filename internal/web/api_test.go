@@ -112,7 +112,7 @@ func TestAPITokens(t *testing.T) {
 		}
 		// The owner's role removal takes effect on the token at once.
 		hrUser := w.users["hr"]
-		if _, err := db.UpdateUser(ctx, w.a.ID, sys, hrUser.ID, auth.UserUpdate{Granted: ptr([]auth.Role{})}, ""); err != nil {
+		if _, err := storetest.F(db).UpdateUser(ctx, w.a.ID, sys, hrUser.ID, auth.UserUpdate{Granted: ptr([]auth.Role{})}); err != nil {
 			t.Fatal(err)
 		}
 		if res := w.call("POST", "/api/v1/units", `{"code":"903","name":"x","level":"係"}`, hr); res.code != 403 {

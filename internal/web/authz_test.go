@@ -69,8 +69,9 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 			default:
 				uid = w.users[k].ID
 			}
-			tok := &auth.APIToken{TenantID: tn, UserID: uid, Name: "walk", Prefix: "tw_x", ExpiresAt: time.Now().Add(time.Hour)}
-			if err := db.CreateAPIToken(context.Background(), sys, tok, "hash-"+k); err != nil {
+			tok, _, err := storetest.F(db).Auth.CreateToken(context.Background(), &auth.Principal{TenantID: tn, UserID: uid, LoginID: "walk"},
+				auth.NewToken{Name: "walk", Days: 1})
+			if err != nil {
 				t.Fatal(err)
 			}
 			tokenOf[k] = tok.ID

@@ -19,6 +19,7 @@ import (
 	"telework/internal/calendar"
 	"telework/internal/org"
 	"telework/internal/store"
+	"telework/internal/store/storetest"
 	"telework/internal/telemetry"
 	"telework/internal/web"
 )
@@ -65,7 +66,7 @@ func newWorld(t *testing.T, db *store.DB) *world {
 	w := &world{db: db, logs: &syncBuffer{}, units: map[string]*org.Unit{}, staff: map[string]*org.Staff{}, users: map[string]*auth.User{}}
 	mk := func(slug, name string) *org.Tenant {
 		tn := &org.Tenant{Slug: slug, Name: name, Kind: org.Municipality, StaffSize: 100, GeneralAdminStaff: 80}
-		if err := db.CreateTenant(ctx, sys, tn, nil); err != nil {
+		if err := storetest.F(db).CreateTenant(ctx, sys, tn, nil); err != nil {
 			t.Fatal(err)
 		}
 		return tn
@@ -73,7 +74,7 @@ func newWorld(t *testing.T, db *store.DB) *world {
 	w.a, w.b = mk("matsumoto", "松本市"), mk("kakegawa", "掛川市")
 	unit := func(key string, tn *org.Tenant, parent int64, code, name, level string) {
 		u := &org.Unit{ParentID: parent, Code: code, Name: name, Level: level}
-		if err := db.CreateUnit(ctx, tn.ID, sys, u, calendar.Date{}); err != nil {
+		if err := storetest.F(db).CreateUnit(ctx, tn.ID, sys, u, calendar.Date{}); err != nil {
 			t.Fatal(err)
 		}
 		w.units[key] = u
@@ -87,7 +88,7 @@ func newWorld(t *testing.T, db *store.DB) *world {
 		s := &org.Staff{StaffNo: no, Name: name, Kana: kana, Email: "p" + no + "@city.example.lg.jp", UnitID: w.units[unitKey].ID,
 			Title: "主事", Rank: org.RankStaff, IsSupervisor: sup, Employment: org.Regular, JobType: "general",
 			Sensitive: &org.Sensitive{Gender: "female", AgeBand: "30s", Care: "childcare", CommuteMinutes: 45}}
-		if err := db.CreateStaff(ctx, tn.ID, sys, s, calendar.Date{}); err != nil {
+		if err := storetest.F(db).CreateStaff(ctx, tn.ID, sys, s, calendar.Date{}); err != nil {
 			t.Fatal(err)
 		}
 		w.staff[key] = s
@@ -103,7 +104,7 @@ func newWorld(t *testing.T, db *store.DB) *world {
 		if staffKey != "" {
 			u.StaffID = w.staff[staffKey].ID
 		}
-		if err := db.CreateUser(ctx, tn.ID, sys, u); err != nil {
+		if err := storetest.F(db).CreateUser(ctx, tn.ID, sys, u); err != nil {
 			t.Fatal(err)
 		}
 		w.users[key] = u
@@ -115,7 +116,7 @@ func newWorld(t *testing.T, db *store.DB) *world {
 	user("auditor", w.a, "auditor", "", auth.Auditor)
 	user("spare", w.a, "spare", "a-other") // the object of account routes (password resets end its sessions)
 	user("b-hr", w.b, "hr", "b-staff", auth.HRAdmin)
-	op, err := db.CreateOperator(ctx, sys, "operator", cheapHash, false)
+	op, err := storetest.F(db).Auth.CreateOperator(ctx, sys, "operator", cheapHash, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	data := map[string]any{}
 	if p.StaffID != 0 {
-		st, err := s.db.FindStaffByID(r.Context(), p.TenantID, p.StaffID)
+		st, err := s.svc.Org.StaffByID(r.Context(), p.TenantID, p.StaffID)
 		if err != nil {
 			s.fail(w, r, err)
 			return

@@ -77,7 +77,7 @@ func TestImportPages(t *testing.T) {
 		}
 		// Another HR person cannot confirm someone else's upload.
 		other := &auth.User{LoginID: "hr2", PasswordHash: cheapHash, Granted: w.users["hr"].Granted}
-		if err := db.CreateUser(ctx, w.a.ID, sys, other); err != nil {
+		if err := storetest.F(db).CreateUser(ctx, w.a.ID, sys, other); err != nil {
 			t.Fatal(err)
 		}
 		w.users["hr2"] = other
@@ -118,7 +118,7 @@ func TestImportPages(t *testing.T) {
 		}
 		// The same in English.
 		enLocale := "en"
-		if _, err := db.UpdateUser(ctx, w.a.ID, sys, other.ID, auth.UserUpdate{Locale: &enLocale}, ""); err != nil {
+		if _, err := storetest.F(db).UpdateUser(ctx, w.a.ID, sys, other.ID, auth.UserUpdate{Locale: &enLocale}); err != nil {
 			t.Fatal(err)
 		}
 		res = w.uploadStaffFile(t, w.session(t, "hr2"), "bad.csv", []byte("職員番号,氏名,ふりがな,所属コード\n3001,,Yamada,111\n"), false)
@@ -131,7 +131,7 @@ func TestImportPages(t *testing.T) {
 		st := w.staff["a-super"]
 		cur, _ := db.FindStaffByID(ctx, w.a.ID, st.ID)
 		cur.Email = "changed@city.example.lg.jp"
-		if err := db.UpdateStaff(ctx, w.a.ID, sys, cur, cur.Version, calendar.Date{}); err != nil {
+		if err := storetest.F(db).UpdateStaff(ctx, w.a.ID, sys, cur, cur.Version, calendar.Date{}); err != nil {
 			t.Fatal(err)
 		}
 		res = w.do("POST", "/staff/import/confirm", form, hrCookie)

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"telework/internal/auth"
 	"telework/internal/org"
 	"telework/internal/telemetry"
 )
@@ -133,7 +134,7 @@ func schemas() map[string]any {
 		"TenantPatch": obj(nil, map[string]any{"name": tenantProps["name"], "kind": tenantProps["kind"], "staff_size": tenantProps["staff_size"], "general_admin_staff": tenantProps["general_admin_staff"]}),
 		"Token":       obj([]string{"id", "name", "prefix", "read_only", "created_at", "expires_at", "last_used_at", "revoked_at"}, tokenProps),
 		"TokenInput": obj([]string{"name"}, map[string]any{"name": str("label"), "read_only": boolean("may only read"),
-			"expires_in_days": map[string]any{"type": "integer", "minimum": 1, "maximum": maxTokenDays, "default": 90}}),
+			"expires_in_days": map[string]any{"type": "integer", "minimum": 1, "maximum": auth.MaxTokenDays, "default": 90}}),
 		"PolicyTemplate": obj([]string{"name", "label", "source", "policy"}, map[string]any{
 			"name": str("template key, e.g. matsumoto"), "label": str("e.g. 松本市"), "source": str("where in the guide"),
 			"policy": map[string]any{"type": "object", "description": "the policy (same shape as PolicyVersion.policy)"}}),

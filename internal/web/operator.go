@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"telework/internal/apperr"
-	"telework/internal/auth"
 	"telework/internal/org"
 	"telework/internal/policy"
 )
@@ -25,14 +24,14 @@ func (s *Server) operatorHome(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) operatorHomeWith(w http.ResponseWriter, r *http.Request, status int, f *tenantForm, created map[string]any, err error) {
-	ts, terr := s.db.FindTenants(r.Context())
+	ts, terr := s.svc.Org.Tenants(r.Context())
 	if terr != nil {
 		s.serverError(w, r, terr)
 		return
 	}
 	rows := make([]tenantRow, 0, len(ts))
 	for _, t := range ts {
-		st, us, cerr := s.db.TenantCounts(r.Context(), t.ID)
+		st, us, cerr := s.svc.Org.TenantCounts(r.Context(), t.ID)
 		if cerr != nil {
 			s.serverError(w, r, cerr)
 			return
@@ -60,29 +59,12 @@ func (s *Server) tenantCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	p := principal(r)
 	fm, f := readTenantForm(r)
-	if f.AdminLogin != "" && !loginRE.MatchString(f.AdminLogin) {
-		fm.v.Add("admin_login", "field.login_format", nil)
-	}
-	if _, ok := policy.TemplateByName(f.Template); f.Template != "" && !ok {
-		fm.v.Add("policy_template", "field.choice", nil)
-	}
-	err := fm.merge(f.Tenant.Validate())
-	var temp string
+	var res *org.TenantCreated
+	err := fm.v.Err()
 	if err == nil {
-		var admin *auth.User
-		if f.AdminLogin != "" {
-			temp = auth.RandomPassword()
-			hash, herr := auth.HashPassword(temp)
-			if herr != nil {
-				s.serverError(w, r, herr)
-				return
-			}
-			admin = &auth.User{LoginID: f.AdminLogin, PasswordHash: hash, Granted: []auth.Role{auth.HRAdmin}, MustChange: true}
-		}
-		err = s.db.CreateTenant(r.Context(), actorOf(p), &f.Tenant, admin)
-		if err == nil && f.Template != "" {
-			err = s.db.StartPolicy(r.Context(), actorOf(p), f.Tenant.ID, f.Template)
-		}
+		res, err = s.svc.Org.CreateTenant(r.Context(), actorOf(p), org.NewTenant{Tenant: f.Tenant, AdminLogin: f.AdminLogin, PolicyTemplate: f.Template})
+	} else {
+		err = fm.merge(f.Tenant.Validate())
 	}
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {
@@ -92,7 +74,7 @@ func (s *Server) tenantCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	created := map[string]any{"Tenant": f.Tenant, "AdminLogin": f.AdminLogin, "TempPassword": temp}
+	created := map[string]any{"Tenant": *res.Tenant, "AdminLogin": res.AdminLogin, "TempPassword": res.TempPassword}
 	s.operatorHomeWith(w, r, http.StatusCreated, &tenantForm{Tenant: org.Tenant{Kind: org.Municipality}}, created, nil)
 }
 
@@ -102,7 +84,7 @@ func (s *Server) tenantShow(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	t, err := s.db.FindTenantByID(r.Context(), id)
+	t, err := s.svc.Org.TenantByID(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -116,7 +98,7 @@ func (s *Server) tenantUpdate(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	cur, err := s.db.FindTenantByID(r.Context(), id)
+	cur, err := s.svc.Org.TenantByID(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -126,9 +108,13 @@ func (s *Server) tenantUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	fm, f := readTenantForm(r)
 	f.Tenant.ID, f.Tenant.Slug = id, cur.Slug
-	err = fm.merge(f.Tenant.Validate())
+	err = fm.v.Err()
 	if err == nil {
-		err = s.db.UpdateTenant(r.Context(), actorOf(principal(r)), &f.Tenant, f.Tenant.Version)
+		t := f.Tenant
+		_, err = s.svc.Org.UpdateTenant(r.Context(), actorOf(principal(r)), id, org.TenantUpdate{Name: &t.Name, Kind: &t.Kind,
+			StaffSize: &t.StaffSize, GeneralAdminStaff: &t.GeneralAdminStaff, ExpectVersion: t.Version})
+	} else {
+		err = fm.merge(f.Tenant.Validate())
 	}
 	if err != nil {
 		if c := apperr.CodeOf(err); c == apperr.Invalid || c == apperr.Conflict {

@@ -404,3 +404,23 @@ func (v *view) PolicyReasons() []string            { return policy.Reasons }
 func (v *view) PlaceKinds() []string               { return policy.HomeEquivalentKinds }
 func (v *view) DataClasses() []string              { return policy.DataClasses }
 func (v *view) DeviceTypes() []string              { return policy.DeviceTypes }
+
+// statusOf is the HTTP status of an error's code: the one mapping for
+// pages and the API alike.
+func statusOf(err error) int {
+	switch apperr.CodeOf(err) {
+	case apperr.NotFound:
+		return http.StatusNotFound
+	case apperr.Invalid:
+		return http.StatusUnprocessableEntity
+	case apperr.Conflict:
+		return http.StatusConflict
+	case apperr.Forbidden:
+		return http.StatusForbidden
+	case apperr.Unauthorized:
+		return http.StatusUnauthorized
+	case apperr.RateLimited:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}

@@ -79,6 +79,10 @@ type Server struct {
 // missing or broken, so a bad build never starts.
 func New(svc Services, log *slog.Logger, metrics *telemetry.Metrics, cfg Config) (*Server, error) {
 	s := &Server{svc: svc, db: svc.DB, log: log, metrics: metrics, cfg: cfg, mux: http.NewServeMux()}
+	l := svc.Auth.Limits()
+	l.SessionIdle, l.SessionMax = cfg.SessionIdle, cfg.SessionMax
+	svc.Auth.SetLimits(l)
+	svc.Auth.SetPasswordPolicy(s.passwordSignInAllowed)
 	var err error
 	if s.tmpl, err = loadTemplates(); err != nil {
 		return nil, err

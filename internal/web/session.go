@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 
 	"telework/internal/apperr"
 	"telework/internal/audit"
@@ -19,12 +18,6 @@ import (
 const (
 	sessionCookie = "telework_session"
 	langCookie    = "telework_lang"
-	// Sign-in throttling: failures counted over a window, per account and
-	// per client address. An address gets more room because a town hall's
-	// staff share one NAT address.
-	throttleWindow     = 15 * time.Minute
-	maxAccountFailures = 5
-	maxAddressFailures = 30
 )
 
 func withPrincipal(ctx context.Context, p *auth.Principal) context.Context {
@@ -49,73 +42,20 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token 
 }
 
 // loadSession returns the caller's principal from the session cookie, or
-// nil. It slides the idle expiry, bounded by the session's maximum life.
+// nil (the auth service slides the idle expiry).
 func (s *Server) loadSession(w http.ResponseWriter, r *http.Request) *auth.Principal {
 	c, err := r.Cookie(sessionCookie)
-	if err != nil || c.Value == "" || len(c.Value) > 100 {
+	if err != nil || c.Value == "" {
 		return nil
 	}
-	ctx := r.Context()
-	hash := auth.HashToken(c.Value)
-	sess, err := s.db.FindSession(ctx, hash)
+	p, err := s.svc.Auth.Authenticate(r.Context(), c.Value)
 	if err != nil {
-		if apperr.CodeOf(err) != apperr.NotFound {
-			s.log.Error("session lookup", "request_id", requestID(r), "err", err)
+		if c := apperr.CodeOf(err); c != apperr.NotFound && c != apperr.Forbidden {
+			s.log.Error("session", "request_id", requestID(r), "err", err)
 		}
 		return nil
-	}
-	now := s.db.Now()
-	if now.Sub(sess.CreatedAt) > s.cfg.SessionMax {
-		_ = s.db.DeleteSession(ctx, hash)
-		return nil
-	}
-	p, err := s.principalFor(ctx, sess.TenantID, sess.UserID)
-	if err != nil {
-		if apperr.CodeOf(err) != apperr.NotFound && apperr.CodeOf(err) != apperr.Forbidden {
-			s.log.Error("session principal", "request_id", requestID(r), "err", err)
-		}
-		_ = s.db.DeleteSession(ctx, hash)
-		return nil
-	}
-	p.SessionID = hash
-	// Writing on every request would make each page a write; once a
-	// minute is precise enough for a two-hour idle limit.
-	if now.Sub(sess.LastSeenAt) > time.Minute {
-		exp := now.Add(s.cfg.SessionIdle)
-		if limit := sess.CreatedAt.Add(s.cfg.SessionMax); exp.After(limit) {
-			exp = limit
-		}
-		if err := s.db.TouchSession(ctx, hash, exp); err != nil {
-			s.log.Error("session touch", "request_id", requestID(r), "err", err)
-		}
 	}
 	return p
-}
-
-// principalFor builds the principal of a tenant account (tenantID > 0) or
-// an operator (tenantID 0). Disabled accounts get Forbidden.
-func (s *Server) principalFor(ctx context.Context, tenantID, userID int64) (*auth.Principal, error) {
-	if tenantID == 0 {
-		op, err := s.db.FindOperatorByID(ctx, userID)
-		if err != nil {
-			return nil, err
-		}
-		return &auth.Principal{UserID: op.ID, LoginID: op.LoginID, Roles: []auth.Role{auth.Operator},
-			Locale: op.Locale, Wareki: op.Wareki, MustChange: op.MustChange}, nil
-	}
-	u, err := s.db.FindUserByID(ctx, tenantID, userID)
-	if err != nil {
-		return nil, err
-	}
-	if u.Disabled {
-		return nil, apperr.Forbid()
-	}
-	t, err := s.db.FindTenantByID(ctx, tenantID)
-	if err != nil {
-		return nil, err
-	}
-	return &auth.Principal{TenantID: t.ID, TenantSlug: t.Slug, TenantName: t.Name, UserID: u.ID, LoginID: u.LoginID,
-		StaffID: u.StaffID, UnitID: u.UnitID, Roles: u.Roles(), Locale: u.Locale, Wareki: u.Wareki, MustChange: u.MustChange}, nil
 }
 
 // clientAddr is the caller's address for throttling; behind a trusted
@@ -172,89 +112,23 @@ func (s *Server) doLogin(w http.ResponseWriter, r *http.Request, operator bool) 
 	if !s.parseForm(w, r) {
 		return
 	}
-	ctx := r.Context()
 	f := loginForm{Tenant: strings.ToLower(strings.TrimSpace(r.PostForm.Get("tenant"))), LoginID: strings.TrimSpace(r.PostForm.Get("login_id")),
 		Next: safeNext(r.PostForm.Get("next")), Operator: operator}
-	pw := r.PostForm.Get("password")
 	title := "login.title"
 	if operator {
 		title = "login.operator_title"
 	}
-	var v apperr.Validation
-	if !operator && f.Tenant == "" {
-		v.Add("tenant", "field.required", nil)
-	}
-	if f.LoginID == "" {
-		v.Add("login_id", "field.required", nil)
-	}
-	if pw == "" {
-		v.Add("password", "field.required", nil)
-	}
-	if err := v.Err(); err != nil {
-		s.render(w, r, http.StatusUnprocessableEntity, "login", title, f, err)
-		return
-	}
-	scope := "op"
-	if !operator {
-		scope = "t:" + f.Tenant
-	}
-	acctKey := auth.HashToken("acct|" + scope + "|" + strings.ToLower(f.LoginID))
-	addrKey := auth.HashToken("addr|" + s.clientAddr(r))
-	since := s.db.Now().Add(-throttleWindow)
-	na, err1 := s.db.CountLoginFailures(ctx, acctKey, since)
-	nb, err2 := s.db.CountLoginFailures(ctx, addrKey, since)
-	if err1 != nil || err2 != nil {
-		s.serverError(w, r, firstErr(err1, err2))
-		return
-	}
-	if na >= maxAccountFailures || nb >= maxAddressFailures {
-		auth.CheckDummy(pw)
-		s.render(w, r, http.StatusTooManyRequests, "login", title, f,
-			&apperr.Error{Code: apperr.RateLimited, Key: "login.throttled", Args: map[string]any{"Minutes": int(throttleWindow.Minutes())}})
-		return
-	}
-	var tenantID, userID int64
-	var hash, login string
-	var roles []auth.Role
-	ok := false
-	if operator {
-		if op, err := s.db.FindOperatorByLogin(ctx, f.LoginID); err == nil {
-			userID, hash, login = op.ID, op.PasswordHash, op.LoginID
-		}
-	} else if t, err := s.db.FindTenantBySlug(ctx, f.Tenant); err == nil {
-		if u, err := s.db.FindUserByLogin(ctx, t.ID, f.LoginID); err == nil && !u.Disabled {
-			tenantID, userID, hash, login, roles = t.ID, u.ID, u.PasswordHash, u.LoginID, u.Roles()
-		}
-	}
-	if hash != "" {
-		ok, _ = auth.CheckPassword(hash, pw)
-	} else {
-		auth.CheckDummy(pw) // same time whether or not the account exists
-	}
-	if !ok {
-		if err := s.db.RecordLoginFailure(ctx, acctKey, addrKey); err != nil {
-			s.log.Error("record login failure", "request_id", requestID(r), "err", err)
-		}
-		if userID != 0 {
-			_ = s.db.Audit(ctx, tenantID, audit.Actor{ID: userID, Label: login},
-				audit.Change{Action: "auth.login_failed", ObjectType: "user", ObjectID: itoa(userID)})
-		}
-		s.render(w, r, http.StatusUnauthorized, "login", title, f, apperr.New(apperr.Unauthorized, "login.failed"))
-		return
-	}
-	// SSO mandatory: checked only after the password, so that the answer
-	// tells nothing about which accounts exist or hold which roles.
-	if !operator {
-		if allowed, err := s.passwordSignInAllowed(ctx, tenantID, roles); err != nil {
+	in, err := s.svc.Auth.SignIn(r.Context(), auth.SignIn{Tenant: f.Tenant, LoginID: f.LoginID, Password: r.PostForm.Get("password"),
+		Operator: operator, ClientAddr: s.clientAddr(r)})
+	if err != nil {
+		if apperr.As(err) == nil {
 			s.serverError(w, r, err)
 			return
-		} else if !allowed {
-			s.render(w, r, http.StatusForbidden, "login", title, f, apperr.New(apperr.Forbidden, "sso.password_disabled"))
-			return
 		}
+		s.render(w, r, statusOf(err), "login", title, f, err)
+		return
 	}
-	_ = s.db.ClearLoginFailures(ctx, acctKey)
-	if err := s.startSession(w, r, tenantID, userID, login, nil); err != nil {
+	if err := s.startSession(w, r, in.TenantID, in.UserID, in.LoginID, nil); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -273,17 +147,14 @@ func (s *Server) doLogin(w http.ResponseWriter, r *http.Request, operator bool) 
 // auth.login audit entry (detail says how, e.g. via SSO; nil for a
 // password) and the cookie.
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, tenantID, userID int64, login string, detail any) error {
-	ctx := r.Context()
+	old := ""
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		_ = s.db.DeleteSession(ctx, auth.HashToken(c.Value))
+		old = c.Value
 	}
-	token, th := auth.NewSessionToken()
-	sess := &auth.Session{TokenHash: th, TenantID: tenantID, UserID: userID, ExpiresAt: s.db.Now().Add(s.cfg.SessionIdle)}
-	if err := s.db.CreateSession(ctx, sess); err != nil {
+	token, err := s.svc.Auth.StartSession(r.Context(), tenantID, userID, login, detail, old)
+	if err != nil {
 		return err
 	}
-	_ = s.db.Audit(ctx, tenantID, audit.Actor{ID: userID, Label: login},
-		audit.Change{Action: "auth.login", ObjectType: "user", ObjectID: itoa(userID), After: detail})
 	s.setSessionCookie(w, r, token, int(s.cfg.SessionMax.Seconds()))
 	return nil
 }
@@ -300,7 +171,7 @@ func firstErr(errs ...error) error {
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		_ = s.db.DeleteSession(r.Context(), auth.HashToken(c.Value))
+		_ = s.svc.Auth.SignOut(r.Context(), c.Value)
 	}
 	s.setSessionCookie(w, r, "", -1)
 	target := "/login"
@@ -335,16 +206,10 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) saveLocale(r *http.Request, p *auth.Principal, lang string, wareki bool) error {
-	actor := actorOf(p)
-	if p.IsOperator() {
-		return s.db.SetOperatorSettings(r.Context(), actor, p.UserID, lang, wareki)
-	}
-	_, err := s.db.UpdateUser(r.Context(), p.TenantID, actor, p.UserID,
-		auth.UserUpdate{Locale: &lang, Wareki: &wareki, Action: "user.settings"}, p.SessionID)
-	return err
+	return s.svc.Auth.SaveSettings(r.Context(), p, lang, wareki)
 }
 
-func actorOf(p *auth.Principal) audit.Actor { return audit.Actor{ID: p.UserID, Label: p.Label()} }
+func actorOf(p *auth.Principal) audit.Actor { return auth.ActorOf(p) }
 
 func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "settings", "settings.title", s.declaration(r), nil)
@@ -437,73 +302,22 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := principal(r)
-	ctx := r.Context()
-	cur, pw, confirm := r.PostForm.Get("current_password"), r.PostForm.Get("new_password"), r.PostForm.Get("confirm_password")
-	var hash string
-	if p.IsOperator() {
-		op, err := s.db.FindOperatorByID(ctx, p.UserID)
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		hash = op.PasswordHash
-	} else {
-		u, err := s.db.FindUserByID(ctx, p.TenantID, p.UserID)
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		hash = u.PasswordHash
-	}
-	var v apperr.Validation
-	if ok, _ := auth.CheckPassword(hash, cur); !ok {
-		v.Add("current_password", "field.password_wrong", nil)
-	}
-	if err := auth.ValidateNewPassword(pw, confirm, p.LoginID); err != nil {
-		for _, f := range apperr.As(err).Fields {
-			v.Add(f.Field, f.Key, f.Args)
-		}
-	}
-	if pw != "" && pw == cur && !v.Has("new_password") {
-		v.Add("new_password", "field.password_same", nil)
-	}
-	if err := v.Err(); err != nil {
-		s.render(w, r, http.StatusUnprocessableEntity, "password", "password.title", nil, err)
-		return
-	}
-	newHash, err := auth.HashPassword(pw)
+	token, err := s.svc.Auth.ChangePassword(r.Context(), p, r.PostForm.Get("current_password"), r.PostForm.Get("new_password"),
+		r.PostForm.Get("confirm_password"))
 	if err != nil {
+		if apperr.CodeOf(err) == apperr.Invalid {
+			s.render(w, r, http.StatusUnprocessableEntity, "password", "password.title", nil, err)
+			return
+		}
 		s.serverError(w, r, err)
 		return
 	}
-	if p.IsOperator() {
-		err = s.db.SetOperatorPassword(ctx, actorOf(p), p.UserID, newHash, false)
-		if err == nil {
-			// SetOperatorPassword ends every session: start a new one.
-			err = s.restartSession(w, r, 0, p.UserID)
-		}
-	} else {
-		f := false
-		_, err = s.db.UpdateUser(ctx, p.TenantID, actorOf(p), p.UserID,
-			auth.UserUpdate{PasswordHash: &newHash, MustChange: &f, Action: "user.password"}, p.SessionID)
-	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return
+	if token != "" {
+		s.setSessionCookie(w, r, token, int(s.cfg.SessionMax.Seconds()))
 	}
 	target := "/"
 	if p.IsOperator() {
 		target = "/operator"
 	}
 	s.flashRedirect(w, r, target, "flash.password_changed")
-}
-
-func (s *Server) restartSession(w http.ResponseWriter, r *http.Request, tenantID, userID int64) error {
-	token, th := auth.NewSessionToken()
-	if err := s.db.CreateSession(r.Context(), &auth.Session{TokenHash: th, TenantID: tenantID, UserID: userID,
-		ExpiresAt: s.db.Now().Add(s.cfg.SessionIdle)}); err != nil {
-		return err
-	}
-	s.setSessionCookie(w, r, token, int(s.cfg.SessionMax.Seconds()))
-	return nil
 }

@@ -275,8 +275,8 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) {
 		hash, err := unusablePasswordHash()
 		if err == nil {
 			no := false
-			_, err = s.db.UpdateUser(ctx, tenantID, actor, u.ID,
-				auth.UserUpdate{PasswordHash: &hash, MustChange: &no, Action: "user.password_sso"}, "")
+			_, err = s.svc.Auth.UpdateUser(ctx, tenantID, actor, u.ID,
+				auth.UserUpdate{PasswordHash: &hash, MustChange: &no, Action: "user.password_sso"})
 		}
 		if err != nil {
 			s.serverError(w, r, err)

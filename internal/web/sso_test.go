@@ -201,7 +201,7 @@ func TestSSOJustInTimeLinking(t *testing.T) {
 		e.enableA(t, sso.ClaimSub)
 		st := &org.Staff{StaffNo: "2001", Name: "新人 花子", Kana: "しんじん はなこ", Email: "new.person@city.example.lg.jp",
 			UnitID: w.units["a-team"].ID, Rank: org.RankStaff, Employment: org.Regular, JobType: "general"}
-		if err := db.CreateStaff(ctx, w.a.ID, sys, st, calendar.Date{}); err != nil {
+		if err := storetest.F(db).CreateStaff(ctx, w.a.ID, sys, st, calendar.Date{}); err != nil {
 			t.Fatal(err)
 		}
 		e.idp.as("idp-new", "New.Person@city.example.lg.jp")
@@ -246,7 +246,7 @@ func TestSSOJustInTimeLinking(t *testing.T) {
 		// An HR-made account waiting for its first password change: after an
 		// SSO sign-in it needs no password, and the temporary one is gone.
 		tru := true
-		if _, err := db.UpdateUser(ctx, w.a.ID, sys, w.users["spare"].ID, auth.UserUpdate{MustChange: &tru}, ""); err != nil {
+		if _, err := storetest.F(db).UpdateUser(ctx, w.a.ID, sys, w.users["spare"].ID, auth.UserUpdate{MustChange: &tru}); err != nil {
 			t.Fatal(err)
 		}
 		e.idp.as("idp-1005", "p1005@city.example.lg.jp")
@@ -338,12 +338,12 @@ func TestSSORefusals(t *testing.T) {
 
 		// Disabled account, retired staff.
 		tru := true
-		if _, err := db.UpdateUser(ctx, w.a.ID, sys, w.users["staff"].ID, auth.UserUpdate{Disabled: &tru}, ""); err != nil {
+		if _, err := storetest.F(db).UpdateUser(ctx, w.a.ID, sys, w.users["staff"].ID, auth.UserUpdate{Disabled: &tru}); err != nil {
 			t.Fatal(err)
 		}
 		refused(t, "disabled account", e.signIn(t, "matsumoto", ""), http.StatusForbidden, "停止されている")
 		sup, _ := db.FindStaffByID(ctx, w.a.ID, w.staff["a-super"].ID)
-		if err := db.SetStaffRetired(ctx, w.a.ID, sys, sup.ID, sup.Version, true); err != nil {
+		if err := storetest.F(db).SetStaffRetired(ctx, w.a.ID, sys, sup.ID, sup.Version, true); err != nil {
 			t.Fatal(err)
 		}
 		e.idp.as("idp-sub-1002", "p1002@city.example.lg.jp")
@@ -455,7 +455,7 @@ func TestSSOTenantIsolation(t *testing.T) {
 
 		// IT admins see and change their own tenant's settings only.
 		bIT := &auth.User{LoginID: "b-it", PasswordHash: cheapHash, Granted: []auth.Role{auth.ITAdmin}}
-		if err := db.CreateUser(ctx, w.b.ID, sys, bIT); err != nil {
+		if err := storetest.F(db).CreateUser(ctx, w.b.ID, sys, bIT); err != nil {
 			t.Fatal(err)
 		}
 		token, hash := auth.NewSessionToken()

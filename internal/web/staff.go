@@ -6,6 +6,7 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/auth"
+	"telework/internal/calendar"
 	"telework/internal/org"
 )
 
@@ -29,7 +30,7 @@ func (s *Server) staffSearch(w http.ResponseWriter, r *http.Request) {
 	if f.UnitID != 0 && tr.Unit(f.UnitID) == nil {
 		f.UnitID = 0 // another tenant's or a deleted unit: search everything
 	}
-	list, total, err := s.db.FindStaff(r.Context(), p.TenantID, f)
+	list, total, err := s.svc.Org.FindStaff(r.Context(), p.TenantID, f)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -73,7 +74,7 @@ func (s *Server) staffShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := principal(r)
-	st, err := s.db.FindStaffByID(r.Context(), p.TenantID, id)
+	st, err := s.svc.Org.StaffByID(r.Context(), p.TenantID, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -92,7 +93,7 @@ func (s *Server) staffShow(w http.ResponseWriter, r *http.Request) {
 	data := map[string]any{"Staff": st, "UnitPath": tr.PathString(st.UnitID), "Detail": detail,
 		"ShowSensitive": isHR, "CanEdit": isHR, "Self": p.StaffID == st.ID}
 	if detail {
-		hist, err := s.db.FindStaffHistory(r.Context(), p.TenantID, id)
+		hist, err := s.svc.Org.StaffHistory(r.Context(), p.TenantID, id)
 		if err != nil {
 			s.serverError(w, r, err)
 			return
@@ -170,7 +171,7 @@ func (s *Server) staffCreate(w http.ResponseWriter, r *http.Request) {
 	eff := fm.date("effective_date")
 	err := fm.merge(f.Staff.Validate())
 	if err == nil {
-		err = s.db.CreateStaff(r.Context(), p.TenantID, actorOf(p), &f.Staff, eff)
+		err = s.svc.Org.CreateStaff(r.Context(), p.TenantID, actorOf(p), &f.Staff, eff)
 	}
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {
@@ -184,7 +185,7 @@ func (s *Server) staffCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) staffEdit(w http.ResponseWriter, r *http.Request) {
-	st, _, ok := found(s, w, r, s.db.FindStaffByID)
+	st, _, ok := found(s, w, r, s.svc.Org.StaffByID)
 	if !ok {
 		return
 	}
@@ -196,7 +197,7 @@ func (s *Server) staffEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) staffUpdate(w http.ResponseWriter, r *http.Request) {
-	_, id, ok := found(s, w, r, s.db.FindStaffByID)
+	_, id, ok := found(s, w, r, s.svc.Org.StaffByID)
 	if !ok || !s.parseForm(w, r) {
 		return
 	}
@@ -206,7 +207,7 @@ func (s *Server) staffUpdate(w http.ResponseWriter, r *http.Request) {
 	eff := fm.date("effective_date")
 	err := fm.merge(f.Staff.Validate())
 	if err == nil {
-		err = s.db.UpdateStaff(r.Context(), p.TenantID, actorOf(p), &f.Staff, f.Staff.Version, eff)
+		_, err = s.svc.Org.UpdateStaff(r.Context(), p.TenantID, actorOf(p), id, fullStaffUpdate(&f.Staff, eff))
 	}
 	if err != nil {
 		if c := apperr.CodeOf(err); c == apperr.Invalid || c == apperr.Conflict {
@@ -220,7 +221,7 @@ func (s *Server) staffUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) staffRetire(w http.ResponseWriter, r *http.Request) {
-	_, id, ok := found(s, w, r, s.db.FindStaffByID)
+	_, id, ok := found(s, w, r, s.svc.Org.StaffByID)
 	if !ok || !s.parseForm(w, r) {
 		return
 	}
@@ -228,7 +229,7 @@ func (s *Server) staffRetire(w http.ResponseWriter, r *http.Request) {
 	fm := newForm(r)
 	version := int64(fm.int("version", 0))
 	retire := fm.str("action") != "reinstate"
-	if err := s.db.SetStaffRetired(r.Context(), p.TenantID, actorOf(p), id, version, retire); err != nil {
+	if err := s.svc.Org.RetireStaff(r.Context(), p.TenantID, actorOf(p), id, version, retire); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -252,7 +253,7 @@ func (s *Server) team(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	list, total, err := s.db.FindStaff(r.Context(), p.TenantID, org.StaffFilter{UnitID: p.UnitID, Limit: 500})
+	list, total, err := s.svc.Org.FindStaff(r.Context(), p.TenantID, org.StaffFilter{UnitID: p.UnitID, Limit: 500})
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -260,4 +261,13 @@ func (s *Server) team(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "team", "team.title", map[string]any{
 		"Unit": tr.Unit(p.UnitID), "UnitPath": tr.PathString(p.UnitID), "Members": list, "Total": total,
 	}, nil)
+}
+
+// fullStaffUpdate sets every field of a form or file that carries the
+// whole record.
+func fullStaffUpdate(st *org.Staff, eff calendar.Date) org.StaffUpdate {
+	sens := st.Sensitive
+	return org.StaffUpdate{StaffNo: &st.StaffNo, Name: &st.Name, Kana: &st.Kana, Email: &st.Email, Title: &st.Title,
+		JobType: &st.JobType, UnitID: &st.UnitID, Rank: &st.Rank, IsSupervisor: &st.IsSupervisor, Employment: &st.Employment,
+		Sensitive: &sens, Effective: eff, ExpectVersion: st.Version}
 }

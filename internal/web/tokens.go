@@ -2,12 +2,8 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"net/http"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"telework/internal/apperr"
 	"telework/internal/auth"
@@ -15,8 +11,6 @@ import (
 
 // Personal API tokens: created, listed and revoked by their owner, in the
 // UI (/tokens, /operator/tokens) and through the API itself.
-
-const maxTokenDays = 365
 
 type tokenJSON struct {
 	ID         int64      `json:"id"`
@@ -48,38 +42,9 @@ type tokenInput struct {
 	ReadOnly bool   `json:"read_only"`
 }
 
-func (in *tokenInput) validate() error {
-	var v apperr.Validation
-	in.Name = strings.TrimSpace(in.Name)
-	switch n := utf8.RuneCountInString(in.Name); {
-	case n == 0:
-		v.Add("name", "field.required", nil)
-	case n > 60:
-		v.Add("name", "field.too_long", map[string]any{"Max": 60})
-	}
-	if in.Days < 1 || in.Days > maxTokenDays {
-		v.Add("expires_in_days", "field.range", map[string]any{"Min": 1, "Max": maxTokenDays})
-	}
-	return v.Err()
-}
-
-// newToken issues a token for the principal's account. A token is tied to
-// the account, so it can never do more than the account's current roles.
+// newToken issues a token for the principal's account.
 func (s *Server) newToken(ctx context.Context, p *auth.Principal, in tokenInput) (*auth.APIToken, string, error) {
-	if err := in.validate(); err != nil {
-		return nil, "", err
-	}
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return nil, "", err
-	}
-	secret := tokenPrefix + base64.RawURLEncoding.EncodeToString(b)
-	t := &auth.APIToken{TenantID: p.TenantID, UserID: p.UserID, Name: in.Name, Prefix: secret[:10], ReadOnly: in.ReadOnly,
-		ExpiresAt: s.db.Now().Add(time.Duration(in.Days) * 24 * time.Hour).UTC().Truncate(time.Microsecond)}
-	if err := s.db.CreateAPIToken(ctx, actorOf(p), t, auth.HashToken(secret)); err != nil {
-		return nil, "", err
-	}
-	return t, secret, nil
+	return s.svc.Auth.CreateToken(ctx, p, auth.NewToken{Name: in.Name, Days: in.Days, ReadOnly: in.ReadOnly})
 }
 
 func (s *Server) apiListTokens(w http.ResponseWriter, r *http.Request) {
@@ -89,7 +54,7 @@ func (s *Server) apiListTokens(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	ts, err := s.db.FindAPITokens(r.Context(), p.TenantID, p.UserID)
+	ts, err := s.svc.Auth.Tokens(r.Context(), p)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -128,7 +93,7 @@ func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, apperr.NotFoundErr("token"))
 		return
 	}
-	if err := s.db.RevokeAPIToken(r.Context(), actorOf(p), p.TenantID, p.UserID, id); err != nil {
+	if err := s.svc.Auth.RevokeToken(r.Context(), p, id); err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
@@ -150,18 +115,18 @@ func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) tokensPageWith(w http.ResponseWriter, r *http.Request, status int, in tokenInput, secret string, err error) {
 	p := principal(r)
-	ts, ferr := s.db.FindAPITokens(r.Context(), p.TenantID, p.UserID)
+	ts, ferr := s.svc.Auth.Tokens(r.Context(), p)
 	if ferr != nil {
 		s.serverError(w, r, ferr)
 		return
 	}
-	now := s.db.Now()
+	now := s.svc.Auth.Now()
 	rows := make([]map[string]any, 0, len(ts))
 	for _, t := range ts {
 		rows = append(rows, map[string]any{"T": t, "Active": t.Active(now)})
 	}
 	s.render(w, r, status, "tokens", "tokens.title", map[string]any{
-		"Tokens": rows, "Form": in, "Secret": secret, "Action": tokensPath(p), "Max": maxTokenDays}, err)
+		"Tokens": rows, "Form": in, "Secret": secret, "Action": tokensPath(p), "Max": auth.MaxTokenDays}, err)
 }
 
 func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request) {
@@ -193,7 +158,7 @@ func (s *Server) tokenRevoke(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	if err := s.db.RevokeAPIToken(r.Context(), actorOf(p), p.TenantID, p.UserID, id); err != nil {
+	if err := s.svc.Auth.RevokeToken(r.Context(), p, id); err != nil {
 		s.fail(w, r, err)
 		return
 	}

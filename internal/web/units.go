@@ -9,11 +9,7 @@ import (
 )
 
 func (s *Server) tree(r *http.Request) (*org.Tree, error) {
-	units, err := s.db.FindUnits(r.Context(), principal(r).TenantID)
-	if err != nil {
-		return nil, err
-	}
-	return org.NewTree(units), nil
+	return s.svc.Org.Tree(r.Context(), principal(r).TenantID)
 }
 
 func (s *Server) unitTree(w http.ResponseWriter, r *http.Request) {
@@ -35,7 +31,7 @@ func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	if _, err := s.db.FindUnitByID(r.Context(), p.TenantID, id); err != nil {
+	if _, err := s.svc.Org.UnitByID(r.Context(), p.TenantID, id); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -44,12 +40,12 @@ func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	members, total, err := s.db.FindStaff(r.Context(), p.TenantID, org.StaffFilter{UnitID: id, Limit: 200})
+	members, total, err := s.svc.Org.FindStaff(r.Context(), p.TenantID, org.StaffFilter{UnitID: id, Limit: 200})
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	hist, err := s.db.FindUnitHistory(r.Context(), p.TenantID, id)
+	hist, err := s.svc.Org.UnitHistory(r.Context(), p.TenantID, id)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -115,7 +111,7 @@ func (s *Server) unitCreate(w http.ResponseWriter, r *http.Request) {
 	eff := fm.date("effective_date")
 	err := fm.merge(f.Unit.Validate())
 	if err == nil {
-		err = s.db.CreateUnit(r.Context(), p.TenantID, actorOf(p), &f.Unit, eff)
+		err = s.svc.Org.CreateUnit(r.Context(), p.TenantID, actorOf(p), &f.Unit, eff)
 	}
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {
@@ -129,7 +125,7 @@ func (s *Server) unitCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) unitEdit(w http.ResponseWriter, r *http.Request) {
-	u, _, ok := found(s, w, r, s.db.FindUnitByID)
+	u, _, ok := found(s, w, r, s.svc.Org.UnitByID)
 	if !ok {
 		return
 	}
@@ -137,7 +133,7 @@ func (s *Server) unitEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) unitUpdate(w http.ResponseWriter, r *http.Request) {
-	_, id, ok := found(s, w, r, s.db.FindUnitByID)
+	_, id, ok := found(s, w, r, s.svc.Org.UnitByID)
 	if !ok || !s.parseForm(w, r) {
 		return
 	}
@@ -147,9 +143,10 @@ func (s *Server) unitUpdate(w http.ResponseWriter, r *http.Request) {
 	eff := fm.date("effective_date")
 	err := fm.merge(f.Unit.Validate())
 	if err == nil {
-		_, err = s.db.UpdateUnit(r.Context(), p.TenantID, actorOf(p), id, org.UnitUpdate{Name: f.Unit.Name,
-			Level: f.Unit.Level, Code: f.Unit.Code, ParentID: f.Unit.ParentID, SortOrder: f.Unit.SortOrder,
-			Effective: eff, ExpectVersion: f.Unit.Version})
+		u := f.Unit
+		_, err = s.svc.Org.UpdateUnit(r.Context(), p.TenantID, actorOf(p), id, org.UnitUpdate{Name: &u.Name,
+			Level: &u.Level, Code: &u.Code, ParentID: &u.ParentID, SortOrder: &u.SortOrder,
+			Effective: eff, ExpectVersion: u.Version})
 	}
 	if err != nil {
 		if c := apperr.CodeOf(err); c == apperr.Invalid || c == apperr.Conflict {
@@ -163,7 +160,7 @@ func (s *Server) unitUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) unitRetire(w http.ResponseWriter, r *http.Request) {
-	_, id, ok := found(s, w, r, s.db.FindUnitByID)
+	_, id, ok := found(s, w, r, s.svc.Org.UnitByID)
 	if !ok || !s.parseForm(w, r) {
 		return
 	}
@@ -175,7 +172,7 @@ func (s *Server) unitRetire(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.db.RetireUnit(r.Context(), p.TenantID, actorOf(p), id, version, eff); err != nil {
+	if err := s.svc.Org.RetireUnit(r.Context(), p.TenantID, actorOf(p), id, version, eff); err != nil {
 		s.fail(w, r, err)
 		return
 	}
