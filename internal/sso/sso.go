@@ -1,8 +1,9 @@
 // Package sso owns a tenant's single sign-on (OpenID Connect) settings and
 // the rules that turn a verified identity from the tenant's identity
-// provider into one of the tenant's accounts. It knows no HTTP and no SQL:
-// the web layer runs the protocol (package sso/rp) and the store gathers the
-// candidates that Decide chooses from.
+// provider into one of the tenant's accounts. Its Service runs the
+// workflows (settings, starting a sign-in, the callback with just-in-time
+// linking in one transaction); the protocol with the provider is in package
+// sso/rp, the SQL in internal/store, the HTTP side in internal/web.
 package sso
 
 import (
