@@ -104,7 +104,7 @@ func (s *Settings) Validate(newSecret string) error {
 func CheckIssuer(issuer string) error {
 	u, err := url.Parse(issuer)
 	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || len(issuer) > 300 {
-		return errBadIssuer
+		return badIssuer()
 	}
 	switch u.Scheme {
 	case "https":
@@ -118,10 +118,10 @@ func CheckIssuer(issuer string) error {
 			return nil
 		}
 	}
-	return errBadIssuer
+	return badIssuer()
 }
 
-var errBadIssuer = apperr.New(apperr.Invalid, "field.sso_issuer")
+func badIssuer() error { return apperr.New(apperr.Invalid, "field.sso_issuer") }
 
 // PasswordAllowed reports whether an account holding roles may sign in
 // with a password under the tenant's settings. IT admins always may: a

@@ -47,12 +47,18 @@ func (s *Server) ssoRedirectURI(r *http.Request) string {
 }
 
 // ssoStatus is the answer to each kind of refused sign-in.
-var ssoStatus = map[sso.FailureKind]int{
-	sso.FailBadRequest:  http.StatusBadRequest,
-	sso.FailUnreachable: http.StatusBadGateway,
-	sso.FailRefused:     http.StatusUnauthorized,
-	sso.FailForbidden:   http.StatusForbidden,
-	sso.FailConflict:    http.StatusConflict,
+func ssoStatus(k sso.FailureKind) int {
+	switch k {
+	case sso.FailBadRequest:
+		return http.StatusBadRequest
+	case sso.FailUnreachable:
+		return http.StatusBadGateway
+	case sso.FailForbidden:
+		return http.StatusForbidden
+	case sso.FailConflict:
+		return http.StatusConflict
+	}
+	return http.StatusUnauthorized
 }
 
 // ssoFail shows the sign-in page with the refusal's message for the
@@ -70,11 +76,7 @@ func (s *Server) ssoFail(w http.ResponseWriter, r *http.Request, err error) {
 		attrs = append(attrs, "err", f.Err.Error())
 	}
 	s.log.Warn("sso sign-in refused", attrs...)
-	status, ok := ssoStatus[f.Kind]
-	if !ok {
-		status = http.StatusUnauthorized
-	}
-	s.render(w, r, status, "login", "login.title", loginForm{Tenant: f.Tenant, Next: f.Next},
+	s.render(w, r, ssoStatus(f.Kind), "login", "login.title", loginForm{Tenant: f.Tenant, Next: f.Next},
 		&apperr.Error{Code: apperr.Unauthorized, Key: f.Key, Args: map[string]any{"RequestID": requestID(r)}})
 }
 
