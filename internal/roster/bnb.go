@@ -78,6 +78,7 @@ func branchAndBound(md *model, deadline time.Time, seed []float64, seedValue flo
 		}
 		s.resync()
 	}
+	added := make([]bool, len(md.vubs))
 	var open nodeHeap
 	cur := &node{bound: math.Inf(-1)}
 	rootDone := false
@@ -103,6 +104,37 @@ func branchAndBound(md *model, deadline time.Time, seed []float64, seedValue flo
 		if st == lpLimit {
 			heap.Push(&open, cur)
 			break
+		}
+		for st == lpOptimal && len(md.vubs) > 0 {
+			// Cohort links the LP breaks become rows, then re-solve.
+			var rows [][]entry
+			for i, v := range md.vubs {
+				if added[i] {
+					continue
+				}
+				viol := s.x[v.o] - s.x[v.y]
+				if v.z >= 0 {
+					viol -= s.x[v.z]
+				}
+				if viol > 1e-6 {
+					r := []entry{{v.o, 1}, {v.y, -1}}
+					if v.z >= 0 {
+						r = append(r, entry{v.z, -1})
+					}
+					rows = append(rows, r)
+					added[i] = true
+				}
+			}
+			if len(rows) == 0 {
+				break
+			}
+			lo := make([]float64, len(rows))
+			hi := make([]float64, len(rows))
+			for i := range lo {
+				lo[i] = math.Inf(-1)
+			}
+			s.addRows(rows, lo, hi)
+			st = s.solve(deadline, 1<<30)
 		}
 		if st == lpInfeasible {
 			if !rootDone {

@@ -36,7 +36,8 @@ type lp struct {
 	d    []float64 // reduced costs
 	binv []float64 // m×m, row-major, row i ↔ head[i]
 
-	since int // pivots since the last refactorisation
+	beta  []float64 // dual steepest-edge weights ‖row i of B⁻¹‖², exact
+	since int       // pivots since the last refactorisation
 	iters int
 
 	// scratch
@@ -130,9 +131,25 @@ func (s *lp) slackBasis() {
 		s.binv[i*m+i] = -1
 	}
 	s.since = 0
+	s.computeBeta()
 	s.computeDuals()
 	s.placeNonbasic()
 	s.computeXB()
+}
+
+// computeBeta sets the dual steepest-edge weights from B⁻¹.
+func (s *lp) computeBeta() {
+	m := s.m
+	if len(s.beta) != m {
+		s.beta = make([]float64, m)
+	}
+	for i := 0; i < m; i++ {
+		v := 0.0
+		for _, b := range s.binv[i*m : (i+1)*m] {
+			v += b * b
+		}
+		s.beta[i] = v
+	}
 }
 
 // placeNonbasic puts every nonbasic variable on the bound that keeps the
@@ -341,6 +358,7 @@ func (s *lp) refactor() error {
 		row[srow] = -1
 	}
 	s.since = 0
+	s.computeBeta()
 	return nil
 }
 
@@ -355,22 +373,28 @@ func (s *lp) solve(deadline time.Time, maxIter int) lpStatus {
 		if s.since >= 400 {
 			s.reinvert()
 		}
-		// Leaving row: the largest bound violation.
-		r, best := -1, primalTol
+		// Leaving row: dual steepest edge, the largest violation relative
+		// to the norm of its row of B⁻¹.
+		r, best := -1, 0.0
 		var delta float64
 		for i := 0; i < m; i++ {
 			j := s.head[i]
 			xv := s.x[j]
-			if v := s.lo[j] - xv; v > best {
-				r, best, delta = i, v, xv-s.lo[j]
-			} else if v := xv - s.hi[j]; v > best {
-				r, best, delta = i, v, xv-s.hi[j]
+			if v := s.lo[j] - xv; v > primalTol {
+				if sc := v * v / s.beta[i]; sc > best {
+					r, best, delta = i, sc, xv-s.lo[j]
+				}
+			} else if v := xv - s.hi[j]; v > primalTol {
+				if sc := v * v / s.beta[i]; sc > best {
+					r, best, delta = i, sc, xv-s.hi[j]
+				}
 			}
 		}
 		if r < 0 {
 			return lpOptimal
 		}
 		leaving := s.head[r]
+		toLower := delta < 0
 		// Pivot row α_r = ρ·[A −I], ρ = row r of B⁻¹.
 		rho := s.binv[r*m : (r+1)*m]
 		ar := s.alphaRow
@@ -390,7 +414,6 @@ func (s *lp) solve(deadline time.Time, maxIter int) lpStatus {
 		// Ratio test (Harris, two passes) over the nonbasic variables that
 		// move x_r towards its violated bound.
 		cand := s.cand[:0]
-		thetaMax := math.Inf(1)
 		for j := 0; j < n+m; j++ {
 			if s.pos[j] >= 0 || s.lo[j] == s.hi[j] {
 				continue
@@ -412,24 +435,91 @@ func (s *lp) solve(deadline time.Time, maxIter int) lpStatus {
 				continue
 			}
 			ratio := math.Abs(s.d[j]) / math.Abs(a)
-			if t := (math.Abs(s.d[j]) + dualTol) / math.Abs(a); t < thetaMax {
-				thetaMax = t
-			}
 			cand = append(cand, ratioCand{j: j, ratio: ratio, abs: math.Abs(a)})
 		}
 		s.cand = cand
 		if len(cand) == 0 {
 			return lpInfeasible
 		}
-		q, qa := -1, 0.0
-		for _, c := range cand {
-			if c.ratio <= thetaMax && c.abs > qa {
-				q, qa = c.j, c.abs
+		// Bound flipping: pass over boxed candidates (flipping them to
+		// their other bound) while the dual objective still improves; the
+		// entering variable is where its slope turns.
+		sort.Slice(cand, func(a, b int) bool {
+			if cand[a].ratio != cand[b].ratio {
+				return cand[a].ratio < cand[b].ratio
+			}
+			return cand[a].abs > cand[b].abs
+		})
+		slope := math.Abs(delta)
+		q, k := -1, 0
+		for ; k < len(cand); k++ {
+			j := cand[k].j
+			rng := s.hi[j] - s.lo[j]
+			if math.IsInf(rng, 1) {
+				q = j
+				break
+			}
+			slope -= cand[k].abs * rng
+			if slope <= primalTol {
+				q = j
+				break
+			}
+		}
+		if q >= 0 && cand[k].abs < 1e-7 {
+			// Prefer a sturdier pivot among the near-ties.
+			for t := k + 1; t < len(cand) && cand[t].ratio <= cand[k].ratio+dualTol; t++ {
+				if cand[t].abs > cand[k].abs {
+					k, q = t, cand[t].j
+				}
+			}
+		}
+		flips := cand[:k]
+		if q < 0 {
+			flips = cand
+		}
+		for _, c := range flips {
+			j := c.j
+			if c.j == q {
+				continue
+			}
+			var dx float64
+			if s.x[j] == s.lo[j] {
+				dx = s.hi[j] - s.lo[j]
+				s.x[j] = s.hi[j]
+			} else {
+				dx = s.lo[j] - s.hi[j]
+				s.x[j] = s.lo[j]
+			}
+			// x_B −= B⁻¹·M_j·dx
+			if j < n {
+				for t := s.cbeg[j]; t < s.cbeg[j+1]; t++ {
+					ri, v := s.crow[t], s.cval[t]*dx
+					for i := 0; i < m; i++ {
+						if b := s.binv[i*m+ri]; b != 0 {
+							s.x[s.head[i]] -= b * v
+						}
+					}
+				}
+			} else {
+				ri := j - n
+				for i := 0; i < m; i++ {
+					if b := s.binv[i*m+ri]; b != 0 {
+						s.x[s.head[i]] += b * dx
+					}
+				}
 			}
 		}
 		if q < 0 {
-			sort.Slice(cand, func(a, b int) bool { return cand[a].ratio < cand[b].ratio })
-			q = cand[0].j
+			// Every candidate flipped and row r is still out of bounds:
+			// the dual is unbounded, no point satisfies the rows.
+			return lpInfeasible
+		}
+		// The leaving variable goes to the bound it violated; after the
+		// flips the remaining distance is what the pivot covers.
+		if toLower {
+			delta = s.x[leaving] - s.lo[leaving]
+		} else {
+			delta = s.x[leaving] - s.hi[leaving]
 		}
 		// Entering column α_q = B⁻¹·M_q.
 		ac := s.alphaCol
@@ -470,7 +560,7 @@ func (s *lp) solve(deadline time.Time, maxIter int) lpStatus {
 				s.x[s.head[i]] -= thetaP * ac[i]
 			}
 		}
-		if delta < 0 {
+		if toLower {
 			s.x[leaving] = s.lo[leaving]
 		} else {
 			s.x[leaving] = s.hi[leaving]
@@ -480,22 +570,33 @@ func (s *lp) solve(deadline time.Time, maxIter int) lpStatus {
 		prow := s.binv[r*m : (r+1)*m]
 		inv := 1 / ac[r]
 		nz := s.rowNZ[:0]
+		pn := 0.0
 		for t, v := range prow {
 			if v != 0 {
 				prow[t] = v * inv
+				pn += prow[t] * prow[t]
 				nz = append(nz, t)
 			}
 		}
 		s.rowNZ = nz
+		s.beta[r] = pn
 		for i := 0; i < m; i++ {
 			if i == r || ac[i] == 0 {
 				continue
 			}
 			f := ac[i]
 			row := s.binv[i*m : (i+1)*m]
+			dot := 0.0
 			for _, t := range nz {
+				dot += row[t] * prow[t]
 				row[t] -= f * prow[t]
 			}
+			// ‖row − f·p‖² = ‖row‖² − 2f·(row·p) + f²‖p‖²
+			b := s.beta[i] - 2*f*dot + f*f*pn
+			if b < 1e-12 {
+				b = 1e-12
+			}
+			s.beta[i] = b
 		}
 		s.head[r] = q
 		s.pos[q] = r
@@ -530,4 +631,75 @@ func (s *lp) objective() float64 {
 func (s *lp) resync() {
 	s.placeNonbasic()
 	s.computeXB()
+}
+
+// addRows appends cuts. Each new row's activity becomes basic, so
+// B⁻¹ grows by one row per cut: [[B⁻¹, 0], [a_B·B⁻¹, −1]], and the basis
+// stays dual feasible; a violated cut is simply a primal infeasibility the
+// next solve removes.
+func (s *lp) addRows(rows [][]entry, rlo, rhi []float64) {
+	m0, n := s.m, s.n
+	k := len(rows)
+	m := m0 + k
+	for _, r := range rows {
+		for _, e := range r {
+			s.rcol = append(s.rcol, e.j)
+			s.rval = append(s.rval, e.v)
+		}
+		s.rbeg = append(s.rbeg, len(s.rcol))
+	}
+	// Rebuild the column copy from the rows.
+	cnt := make([]int, n)
+	for _, j := range s.rcol {
+		cnt[j]++
+	}
+	s.cbeg = make([]int, n+1)
+	for j := 0; j < n; j++ {
+		s.cbeg[j+1] = s.cbeg[j] + cnt[j]
+	}
+	s.crow = make([]int, len(s.rcol))
+	s.cval = make([]float64, len(s.rcol))
+	fill := append([]int(nil), s.cbeg[:n]...)
+	for i := 0; i < m; i++ {
+		for t := s.rbeg[i]; t < s.rbeg[i+1]; t++ {
+			j := s.rcol[t]
+			s.crow[fill[j]] = i
+			s.cval[fill[j]] = s.rval[t]
+			fill[j]++
+		}
+	}
+	binv := make([]float64, m*m)
+	for i := 0; i < m0; i++ {
+		copy(binv[i*m:i*m+m0], s.binv[i*m0:(i+1)*m0])
+	}
+	for t, r := range rows {
+		i := m0 + t
+		row := binv[i*m : (i+1)*m]
+		act := 0.0
+		for _, e := range r {
+			act += e.v * s.x[e.j]
+			if p := s.pos[e.j]; p >= 0 {
+				src := s.binv[p*m0 : (p+1)*m0]
+				for c, v := range src {
+					if v != 0 {
+						row[c] += e.v * v
+					}
+				}
+			}
+		}
+		row[i] = -1
+		s.c = append(s.c, 0)
+		s.lo = append(s.lo, rlo[t])
+		s.hi = append(s.hi, rhi[t])
+		s.x = append(s.x, act)
+		s.d = append(s.d, 0)
+		s.pos = append(s.pos, i)
+		s.head = append(s.head, n+i)
+	}
+	s.binv = binv
+	s.m = m
+	s.computeBeta()
+	s.rho = make([]float64, m)
+	s.alphaCol = make([]float64, m)
+	s.alphaRow = make([]float64, n+m)
 }

@@ -40,8 +40,14 @@ type model struct {
 	// cohortMembers[d][c] lists the o variables of cohort c on day d, so a
 	// branch that rules a cohort out for a day can fix them all to 0.
 	cohortMembers [][][]int
-	gran          float64 // lattice step of the objective, 0 if unknown
+	// vubs are the disaggregated cohort links o_pd ≤ y_dc (+ z_dc), added
+	// as cuts only where the LP breaks them: all of them would multiply
+	// the rows, few are ever needed.
+	vubs []vub
+	gran float64 // lattice step of the objective, 0 if unknown
 }
+
+type vub struct{ o, y, z int }
 
 func ratF(r *big.Rat) float64 { f, _ := r.Float64(); return f }
 
@@ -214,10 +220,15 @@ func buildModel(pb *problem, ph phase, vmax *big.Rat) *model {
 					continue
 				}
 				r = append(r, entry{md.y[d][c], -float64(len(r))})
+				z := -1
 				if slack {
-					r = append(r, entry{slackVar("cohort", float64(len(r)-1)), -1})
+					z = slackVar("cohort", float64(len(r)-1))
+					r = append(r, entry{z, -1})
 				}
 				md.addRow(r, -inf, 0)
+				for _, o := range md.cohortMembers[d][c] {
+					md.vubs = append(md.vubs, vub{o: o, y: md.y[d][c], z: z})
+				}
 			}
 		}
 	}

@@ -1,8 +1,9 @@
 // Package sso owns a tenant's single sign-on (OpenID Connect) settings and
 // the rules that turn a verified identity from the tenant's identity
-// provider into one of the tenant's accounts. It knows no HTTP and no SQL:
-// the web layer runs the protocol (package sso/rp) and the store gathers the
-// candidates that Decide chooses from.
+// provider into one of the tenant's accounts. Its Service runs the
+// workflows (settings, starting a sign-in, the callback with just-in-time
+// linking in one transaction); the protocol with the provider is in package
+// sso/rp, the SQL in internal/store, the HTTP side in internal/web.
 package sso
 
 import (
@@ -103,7 +104,7 @@ func (s *Settings) Validate(newSecret string) error {
 func CheckIssuer(issuer string) error {
 	u, err := url.Parse(issuer)
 	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || len(issuer) > 300 {
-		return errBadIssuer
+		return badIssuer()
 	}
 	switch u.Scheme {
 	case "https":
@@ -117,10 +118,10 @@ func CheckIssuer(issuer string) error {
 			return nil
 		}
 	}
-	return errBadIssuer
+	return badIssuer()
 }
 
-var errBadIssuer = apperr.New(apperr.Invalid, "field.sso_issuer")
+func badIssuer() error { return apperr.New(apperr.Invalid, "field.sso_issuer") }
 
 // PasswordAllowed reports whether an account holding roles may sign in
 // with a password under the tenant's settings. IT admins always may: a

@@ -35,31 +35,29 @@ import (
 type ssoEnv struct {
 	w   *world
 	db  *store.DB
+	svc *sso.Service // its own relying party: the server's cache is not shared
 	idp *idpServer
 }
 
 func newSSOEnv(t *testing.T, db *store.DB) *ssoEnv {
 	t.Helper()
-	e := &ssoEnv{w: newWorld(t, db), db: db, idp: newIdP(t)}
+	e := &ssoEnv{w: newWorld(t, db), db: db, svc: sso.NewService(db, db.Now), idp: newIdP(t)}
 	e.idp.addClient("tw-a", "secret-a")
 	e.idp.addClient("tw-b", "secret-b")
 	return e
 }
 
-// configure changes a tenant's settings through the store (the settings
+// configure changes a tenant's settings through the service (the settings
 // page has its own test). secret nil keeps the stored one.
 func (e *ssoEnv) configure(t *testing.T, tenantID int64, secret *string, fn func(*sso.Settings)) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := e.db.FindSSOSettings(ctx, tenantID)
-	if apperr.CodeOf(err) == apperr.NotFound {
-		st, err = sso.Defaults(tenantID), nil
-	}
+	st, err := e.svc.Settings(ctx, tenantID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	fn(st)
-	if err := e.db.SaveSSOSettings(ctx, tenantID, sys, st, secret); err != nil {
+	if err := e.svc.SaveSettings(ctx, tenantID, sys, st, secret); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -357,7 +355,11 @@ func TestSSORefusals(t *testing.T) {
 		// The IdP cannot be reached; the message follows the language.
 		closed := httptest.NewServer(http.NotFoundHandler())
 		closed.Close()
-		e.configure(t, w.a.ID, nil, func(s *sso.Settings) { s.Issuer = closed.URL })
+		// (Written around the service, which would refuse to save an
+		// issuer whose discovery fails.)
+		if _, err := db.SQL.Exec(`UPDATE sso_settings SET issuer = '` + closed.URL + `'`); err != nil {
+			t.Fatal(err)
+		}
 		refused(t, "IdP unreachable", e.w.do("GET", "/sso/start?tenant=matsumoto", nil, nil), http.StatusBadGateway, "接続できませんでした")
 		refused(t, "IdP unreachable (en)", e.w.do("GET", "/sso/start?tenant=matsumoto", nil, nil, "Accept-Language", "en"),
 			http.StatusBadGateway, "could not be reached")

@@ -23,8 +23,6 @@ import (
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
-
-	"telework/internal/sso"
 )
 
 // Kind classifies a failure for the person's message; the error text is
@@ -55,6 +53,15 @@ func KindOf(err error) Kind {
 		return e.Kind
 	}
 	return Unreachable
+}
+
+// Identity is what a verified ID token says about the person.
+type Identity struct {
+	Subject string
+	Email   string
+	// EmailVerified is nil when the IdP does not send the claim (Entra ID
+	// does not); an explicit false is refused.
+	EmailVerified *bool
 }
 
 // Config is what one tenant's flow needs.
@@ -186,8 +193,8 @@ func (c *Client) AuthURL(ctx context.Context, cfg Config, sec Secrets) (string, 
 
 // Exchange trades the code for tokens with the PKCE verifier, verifies the
 // ID token and checks that its nonce hashes to nonceHash.
-func (c *Client) Exchange(ctx context.Context, cfg Config, code, verifier, nonceHash string) (sso.Identity, error) {
-	var id sso.Identity
+func (c *Client) Exchange(ctx context.Context, cfg Config, code, verifier, nonceHash string) (Identity, error) {
+	var id Identity
 	e, err := c.provider(ctx, cfg.Issuer)
 	if err != nil {
 		return id, err
