@@ -22,11 +22,15 @@ func NewServices(db *store.DB) web.Services {
 	now := func() time.Time { return db.Now() }
 	orgs := org.NewService(db, now)
 	orgs.SetPolicyTemplates(policy.OrgTemplates{})
+	accounts := auth.NewService(db, now)
+	signOn := sso.NewService(db, now)
+	// Password sign-in is refused where the tenant made SSO mandatory.
+	accounts.SetPasswordPolicy(signOn.PasswordSignInAllowed)
 	return web.Services{
 		Org:       orgs,
-		Auth:      auth.NewService(db, now),
+		Auth:      accounts,
 		Policy:    policy.NewService(db, now),
-		SSO:       sso.NewService(db, now),
+		SSO:       signOn,
 		Calendar:  calendar.NewService(db, now),
 		Retention: retention.NewService(db, now),
 		Audit:     audit.NewService(db, now),

@@ -71,11 +71,11 @@ func newFixture(t *testing.T, db *store.DB, st sso.Store) *fixture {
 	ctx := context.Background()
 	f := &fixture{db: db, rp: &fakeRP{}}
 	f.tenant = &org.Tenant{Slug: "matsumoto", Name: "松本市", Kind: org.Municipality, StaffSize: 1000, GeneralAdminStaff: 600}
-	if err := db.CreateTenant(ctx, audit.Actor{Label: "op"}, f.tenant, nil); err != nil {
+	if err := storetest.F(db).CreateTenant(ctx, audit.Actor{Label: "op"}, f.tenant, nil); err != nil {
 		t.Fatal(err)
 	}
 	f.unit = &org.Unit{Code: "100", Name: "総務課", Level: "課"}
-	if err := db.CreateUnit(ctx, f.tenant.ID, admin, f.unit, calendar.Date{}); err != nil {
+	if err := storetest.F(db).CreateUnit(ctx, f.tenant.ID, admin, f.unit, calendar.Date{}); err != nil {
 		t.Fatal(err)
 	}
 	f.svc = sso.NewService(st, func() time.Time { return db.Now() })
@@ -87,7 +87,7 @@ func (f *fixture) staff(t *testing.T, no, name string) *org.Staff {
 	t.Helper()
 	s := &org.Staff{StaffNo: no, Name: name, Kana: "てすと", UnitID: f.unit.ID, Rank: org.RankStaff, Employment: org.Regular,
 		JobType: "general", Email: "p" + no + "@city.example.lg.jp"}
-	if err := f.db.CreateStaff(context.Background(), f.tenant.ID, admin, s, calendar.Date{}); err != nil {
+	if err := storetest.F(f.db).CreateStaff(context.Background(), f.tenant.ID, admin, s, calendar.Date{}); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -96,7 +96,7 @@ func (f *fixture) staff(t *testing.T, no, name string) *org.Staff {
 func (f *fixture) account(t *testing.T, login string, staffID int64, mustChange bool) *auth.User {
 	t.Helper()
 	u := &auth.User{LoginID: login, PasswordHash: "not-a-real-hash", StaffID: staffID, Granted: []auth.Role{}, MustChange: mustChange}
-	if err := f.db.CreateUser(context.Background(), f.tenant.ID, admin, u); err != nil {
+	if err := storetest.F(f.db).CreateUser(context.Background(), f.tenant.ID, admin, u); err != nil {
 		t.Fatal(err)
 	}
 	return u
@@ -410,7 +410,7 @@ func TestRefusalsWriteNothing(t *testing.T) {
 		u := f.account(t, "yamada", s.ID, false)
 		f.enable(t, sso.ClaimSub, false)
 		tru := true
-		if _, err := db.UpdateUser(ctx, tid, admin, u.ID, auth.UserUpdate{Disabled: &tru}, ""); err != nil {
+		if _, err := storetest.F(db).UpdateUser(ctx, tid, admin, u.ID, auth.UserUpdate{Disabled: &tru}); err != nil {
 			t.Fatal(err)
 		}
 		f.rp.as("idp-1001", "p1001@city.example.lg.jp")

@@ -82,7 +82,6 @@ func New(svc Services, log *slog.Logger, metrics *telemetry.Metrics, cfg Config)
 	l := svc.Auth.Limits()
 	l.SessionIdle, l.SessionMax = cfg.SessionIdle, cfg.SessionMax
 	svc.Auth.SetLimits(l)
-	svc.Auth.SetPasswordPolicy(s.passwordSignInAllowed)
 	var err error
 	if s.tmpl, err = loadTemplates(); err != nil {
 		return nil, err

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -28,12 +27,6 @@ func (s *Server) ssoRoutes() []Route {
 		{Method: "POST", Pattern: "/sso/settings", Rule: itAdminOnly, Handler: s.ssoSettingsSave},
 		{Method: "POST", Pattern: "/sso/subject", Rule: itAdminOnly, Handler: s.ssoSubjectSave},
 	}
-}
-
-// passwordSignInAllowed applies "SSO mandatory" to a password sign-in of
-// an account of the tenant (see sso.PasswordAllowed for the break-glass).
-func (s *Server) passwordSignInAllowed(ctx context.Context, tenantID int64, roles []auth.Role) (bool, error) {
-	return s.svc.SSO.PasswordSignInAllowed(ctx, tenantID, roles)
 }
 
 // ssoRedirectURI is this server's callback as the browser sees it; the IdP
