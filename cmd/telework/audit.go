@@ -2,12 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
+
 	"telework/internal/app"
-	"telework/internal/audit"
 )
 
 func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -24,34 +23,31 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	d, err := app.OpenDB(ctx, *db, nil)
+	env, err := app.Open(ctx, *db, nil)
 	if err != nil {
 		return err
 	}
-	defer d.Close()
-	var ids []int64
+	defer env.Close()
+	var ids []int64 // none: every chain
 	if *tenant != "" {
-		t, err := d.FindTenantBySlug(ctx, *tenant)
+		t, err := env.TenantBySlug(ctx, *tenant)
 		if err != nil {
 			return fmt.Errorf("団体コード %q の団体が見つかりません", *tenant)
 		}
 		ids = []int64{t.ID}
-	} else if ids, err = d.AuditChainTenants(ctx); err != nil {
+	}
+	results, err := env.Audit.VerifyChains(ctx, ids)
+	if err != nil {
 		return err
 	}
 	broken := 0
-	for _, id := range ids {
-		n, err := d.VerifyAuditChain(ctx, id)
-		var br *audit.Break
-		switch {
-		case errors.As(err, &br):
+	for _, r := range results {
+		if br := r.Break; br != nil {
 			broken++
-			fmt.Fprintf(stdout, "tenant %d: 改ざんを検出 / BROKEN at seq %d (id %d): %s (%d entries verified before it)\n", id, br.Seq, br.ID, br.Reason, n)
-		case err != nil:
-			return err
-		default:
-			fmt.Fprintf(stdout, "tenant %d: OK (%d entries)\n", id, n)
+			fmt.Fprintf(stdout, "tenant %d: 改ざんを検出 / BROKEN at seq %d (id %d): %s (%d entries verified before it)\n", r.TenantID, br.Seq, br.ID, br.Reason, r.Entries)
+			continue
 		}
+		fmt.Fprintf(stdout, "tenant %d: OK (%d entries)\n", r.TenantID, r.Entries)
 	}
 	if broken > 0 {
 		return fmt.Errorf("監査ログの連鎖が %d 件壊れています / %d audit chain(s) broken", broken, broken)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -12,7 +11,6 @@ import (
 
 	"telework/internal/app"
 	"telework/internal/calendar"
-	"telework/internal/store"
 )
 
 // cmdCalendar: the business calendar from the command line. `holidays`
@@ -47,26 +45,26 @@ func cmdCalendarHolidays(ctx context.Context, args []string, stdout, stderr io.W
 		return usageError{fmt.Sprintf("--year は %d から %d までです", calendar.MinImportYear, calendar.MaxImportYear)}
 	}
 	var cal *calendar.Calendar
-	if *tenant == "" && !dbGiven(fs) && noDefaultDB(*db) {
+	if *tenant == "" && !dbGiven(fs) && app.DatabaseMissing(*db) {
 		// Nothing to read imported holidays from: do not create a database
 		// file just to list the computed ones.
 		fmt.Fprintln(stderr, "(データベースがないため、祝日法に基づく計算値を表示します / no database: computed holidays)")
 		cal = calendar.New(calendar.Config{FromYear: *year, ToYear: *year})
 	} else {
-		d, err := app.OpenDB(ctx, *db, nil)
+		env, err := app.Open(ctx, *db, nil)
 		if err != nil {
 			return err
 		}
-		defer d.Close()
+		defer env.Close()
 		var tenantID int64
 		if *tenant != "" {
-			t, err := d.FindTenantBySlug(ctx, *tenant)
+			t, err := env.TenantBySlug(ctx, *tenant)
 			if err != nil {
 				return fmt.Errorf("団体コード %q の団体が見つかりません", *tenant)
 			}
 			tenantID = t.ID
 		}
-		if cal, err = d.LoadCalendar(ctx, tenantID, *year, *year); err != nil {
+		if cal, err = env.Calendar.Load(ctx, tenantID, *year, *year); err != nil {
 			return err
 		}
 	}
@@ -90,14 +88,6 @@ func dbGiven(fs *flag.FlagSet) bool {
 	return given
 }
 
-func noDefaultDB(dsn string) bool {
-	if store.IsPostgresDSN(dsn) {
-		return false
-	}
-	_, err := os.Stat(dsn)
-	return errors.Is(err, os.ErrNotExist)
-}
-
 func cmdImportHolidays(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("calendar import-holidays", "calendar import-holidays [--db DSN] FILE", stderr)
 	db := dbFlag(fs)
@@ -112,28 +102,27 @@ func cmdImportHolidays(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
+	// Read the file before opening the database: a faulty one creates
+	// nothing.
 	hs, err := calendar.ParseSyukujitsu(raw)
 	if err != nil {
 		return err // the faults by line, in Japanese
 	}
-	d, err := app.OpenDB(ctx, *db, nil)
+	env, err := app.Open(ctx, *db, nil)
 	if err != nil {
 		return err
 	}
-	defer d.Close()
-	res, err := d.ImportNationalHolidays(ctx, cliActor, hs)
+	defer env.Close()
+	res, err := env.Calendar.ImportHolidays(ctx, cliActor, hs)
 	if err != nil {
 		return err
 	}
-	span := fmt.Sprint(res.Years[0])
-	if last := res.Years[len(res.Years)-1]; last != res.Years[0] {
-		span += "–" + fmt.Sprint(last)
-	}
+	span := res.Span()
 	fmt.Fprintf(stdout, "%s年の祝日・休日 %d日分を取り込みました(追加 %d、削除 %d、名称の変更 %d)/ imported %d days for %s\n",
 		span, res.Days, res.Added, res.Removed, res.Renamed, res.Days, span)
-	if diffs := calendar.CompareComputed(hs); len(diffs) > 0 {
-		fmt.Fprintf(stdout, "祝日法に基づく計算値と異なる日 / differs from the computation (%d):\n", len(diffs))
-		for _, df := range diffs {
+	if len(res.Diffs) > 0 {
+		fmt.Fprintf(stdout, "祝日法に基づく計算値と異なる日 / differs from the computation (%d):\n", len(res.Diffs))
+		for _, df := range res.Diffs {
 			fmt.Fprintf(stdout, "  %s\tファイル: %s\t計算値: %s\n", df.Date, orDash(df.Imported), orDash(df.Computed))
 		}
 	}

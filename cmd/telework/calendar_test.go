@@ -106,7 +106,7 @@ func TestCalendarCommands(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := db.AddClosureDay(ctx, tn.ID, audit.Actor{Label: "test"}, calendar.Holiday{Date: calendar.Date{Year: 2025, Month: 6, Day: 2}, Name: "市制施行記念日"}); err != nil {
+			if err := calendar.NewService(db, db.Now).AddClosureDay(ctx, tn.ID, audit.Actor{Label: "test"}, calendar.Holiday{Date: calendar.Date{Year: 2025, Month: 6, Day: 2}, Name: "市制施行記念日"}); err != nil {
 				t.Fatal(err)
 			}
 

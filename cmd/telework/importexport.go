@@ -57,12 +57,12 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("ファイルを読めません / cannot read the file: %w", err)
 	}
-	d, err := app.OpenDB(ctx, *db, nil)
+	env, err := app.Open(ctx, *db, nil)
 	if err != nil {
 		return err
 	}
-	defer d.Close()
-	t, err := d.FindTenantBySlug(ctx, *tenant)
+	defer env.Close()
+	t, err := env.TenantBySlug(ctx, *tenant)
 	if err != nil {
 		return fmt.Errorf("団体コード %q の団体が見つかりません", *tenant)
 	}
@@ -70,9 +70,9 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	opt := staffio.Options{Full: *full}
 	var plan *staffio.Plan
 	if *dry {
-		plan, err = staffio.Preview(ctx, d, t.ID, file, opt)
+		plan, err = env.Staffio.Preview(ctx, t.ID, file, opt)
 	} else {
-		plan, err = staffio.Apply(ctx, d, t.ID, cliActor, file, staffio.ApplyOptions{Options: opt})
+		plan, err = env.Staffio.Apply(ctx, t.ID, cliActor, file, staffio.ApplyOptions{Options: opt})
 	}
 	if plan != nil {
 		for _, w := range plan.Warnings {
@@ -186,16 +186,16 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if !ok {
 		return usageError{"--format は csv, csv-sjis, xlsx のいずれかです"}
 	}
-	d, err := app.OpenDB(ctx, *db, nil)
+	env, err := app.Open(ctx, *db, nil)
 	if err != nil {
 		return err
 	}
-	defer d.Close()
-	t, err := d.FindTenantBySlug(ctx, *tenant)
+	defer env.Close()
+	t, err := env.TenantBySlug(ctx, *tenant)
 	if err != nil {
 		return fmt.Errorf("団体コード %q の団体が見つかりません", *tenant)
 	}
-	data, err := staffio.Export(ctx, d, t.ID, cliActor, f, staffio.ExportOptions{Sensitive: *sensitive})
+	data, _, err := env.Staffio.Export(ctx, t.ID, cliActor, f, staffio.ExportOptions{Sensitive: *sensitive})
 	if err != nil {
 		return staffErr(err)
 	}

@@ -54,6 +54,16 @@ func OpenDB(ctx context.Context, dsn string, log *slog.Logger) (*store.DB, error
 	return db, nil
 }
 
+// DatabaseMissing reports whether dsn names a SQLite file that does not
+// exist yet (a command that only reads need not create it).
+func DatabaseMissing(dsn string) bool {
+	if store.IsPostgresDSN(dsn) {
+		return false
+	}
+	_, err := os.Stat(dsn)
+	return errors.Is(err, os.ErrNotExist)
+}
+
 // Serve runs the HTTP server until ctx is cancelled or SIGTERM/SIGINT
 // arrives, then lets requests in flight finish (up to 20 s).
 func Serve(ctx context.Context, cfg ServeConfig) error {
@@ -75,7 +85,8 @@ func Serve(ctx context.Context, cfg ServeConfig) error {
 		printDemo(cfg.Out, res, cfg.Addr)
 	}
 	metrics := telemetry.NewMetrics(collectors.NewDBStatsCollector(db.SQL, "telework"))
-	srv, err := web.New(NewServices(db), log, metrics, cfg.Web)
+	svc := NewServices(db)
+	srv, err := web.New(svc, log, metrics, cfg.Web)
 	if err != nil {
 		return err
 	}
@@ -87,7 +98,7 @@ func Serve(ctx context.Context, cfg ServeConfig) error {
 		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	go sweepSessions(ctx, db, log)
-	go retentionLoop(ctx, db, log)
+	go retentionLoop(ctx, svc.Retention, log)
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

@@ -12,6 +12,7 @@ import (
 	"telework/internal/policy"
 	"telework/internal/retention"
 	"telework/internal/sso"
+	"telework/internal/staffio"
 	"telework/internal/store"
 	"telework/internal/web"
 )
@@ -34,6 +35,8 @@ func NewServices(db *store.DB) web.Services {
 		Calendar:  calendar.NewService(db, now),
 		Retention: retention.NewService(db, now),
 		Audit:     audit.NewService(db, now),
+		Staffio:   staffio.NewService(db, now),
+		Health:    db,
 		DB:        db,
 	}
 }
@@ -51,6 +54,12 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*Env, error) {
 		return nil, err
 	}
 	return &Env{Services: NewServices(db), db: db}, nil
+}
+
+// TenantBySlug finds the tenant a CLI command's --tenant names (NotFound
+// when there is none). Tenants have no service method for this yet.
+func (e *Env) TenantBySlug(ctx context.Context, slug string) (*org.Tenant, error) {
+	return e.db.FindTenantBySlug(ctx, slug)
 }
 
 // Close closes the database.

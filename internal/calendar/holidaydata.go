@@ -1,6 +1,9 @@
 package calendar
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // What an import of national holidays reports.
 
@@ -18,4 +21,19 @@ type HolidayImport struct {
 	Added   int   // days that were not in the data before
 	Removed int   // days of those years that are gone
 	Renamed int   // days whose name changed
+	// Diffs are the days where the file differs from the computation
+	// by the 祝日法 (worth a look, not an error).
+	Diffs []Difference
+}
+
+// Span is the years replaced as "2024–2026" (one year alone: "2026").
+func (r HolidayImport) Span() string {
+	if len(r.Years) == 0 {
+		return ""
+	}
+	span := strconv.Itoa(r.Years[0])
+	if last := r.Years[len(r.Years)-1]; last != r.Years[0] {
+		span += "–" + strconv.Itoa(last)
+	}
+	return span
 }

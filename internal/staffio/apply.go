@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"time"
 
 	"telework/internal/apperr"
 	"telework/internal/audit"
@@ -29,6 +30,12 @@ type Tx interface {
 	UpdateStaff(ctx context.Context, tenantID int64, actor audit.Actor, s *org.Staff, expectVersion int64, effective calendar.Date) error
 	SetStaffRetired(ctx context.Context, tenantID int64, actor audit.Actor, id, expectVersion int64, retired bool) error
 	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
+	// ClaimStaffImport marks a kept file as applied at at and drops its
+	// bytes: NotFound when it expired by then or is not the user's,
+	// Conflict (import.already_applied) when it was applied already.
+	ClaimStaffImport(ctx context.Context, tenantID, userID, id int64, at time.Time) error
+	// SetStaffImportResult records an applied file's summary (JSON).
+	SetStaffImportResult(ctx context.Context, tenantID, userID, id int64, result string) error
 }
 
 // BatchTx is a Tx that can also write many records in a few statements,
@@ -133,12 +140,24 @@ func IsPlanChanged(err error) bool {
 // returns the plan in every case; with problems the error is Invalid and
 // nothing was written.
 func Apply(ctx context.Context, st Store, tenantID int64, actor audit.Actor, f File, opt ApplyOptions) (*Plan, error) {
+	return apply(ctx, st, tenantID, actor, f, opt, nil, nil)
+}
+
+// apply is Apply with steps of the same transaction before the plan is
+// made (claiming a kept file) and after it is written (its result).
+func apply(ctx context.Context, st Store, tenantID int64, actor audit.Actor, f File, opt ApplyOptions,
+	before func(Tx) error, after func(Tx, *Plan) error) (*Plan, error) {
 	t, bad := read(f, opt.Options)
 	if bad != nil {
 		return bad, errRejected(bad)
 	}
 	var plan *Plan
 	err := st.InStaffImport(ctx, func(tx Tx) error {
+		if before != nil {
+			if err := before(tx); err != nil {
+				return err
+			}
+		}
 		cur, err := current(ctx, tx, tenantID)
 		if err != nil {
 			return err
@@ -151,7 +170,10 @@ func Apply(ctx context.Context, st Store, tenantID int64, actor audit.Actor, f F
 		if opt.ExpectDigest != "" && plan.Digest() != opt.ExpectDigest {
 			return &apperr.Error{Code: apperr.Conflict, Key: "import.plan_changed"}
 		}
-		return write(ctx, tx, tenantID, actor, plan, f.Name)
+		if err := write(ctx, tx, tenantID, actor, plan, f.Name); err != nil || after == nil {
+			return err
+		}
+		return after(tx, plan)
 	})
 	return plan, err
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 
 	"telework/internal/audit"
 )
@@ -59,9 +58,11 @@ func scanAudit(sc interface{ Scan(...any) error }) (*audit.Entry, error) {
 	return &e, nil
 }
 
+var _ audit.Store = (*DB)(nil)
+
 // FindAuditEntries lists a tenant's entries, newest first, narrowed by f.
 func (db *DB) FindAuditEntries(ctx context.Context, tenantID int64, f audit.Filter) ([]*audit.Entry, error) {
-	f.Normalize()
+	f.Normalize() // callers outside the service (tests) pass a bare filter
 	q := `SELECT ` + auditCols + ` FROM audit_log WHERE tenant_id = ?`
 	args := []any{tenantID}
 	if f.Action != "" {
@@ -93,68 +94,61 @@ func (db *DB) FindAuditEntries(ctx context.Context, tenantID int64, f audit.Filt
 		q += ` AND seq < ?`
 		args = append(args, f.BeforeSeq)
 	}
-	q += ` ORDER BY seq DESC LIMIT ` + strconv.Itoa(f.Limit)
-	rows, err := db.query(ctx, q, args...)
+	q += ` ORDER BY seq DESC LIMIT ?`
+	args = append(args, f.Limit)
+	out, err := queryAll(ctx, db, scanAudit, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: audit list: %w", err)
 	}
-	defer rows.Close()
-	var out []*audit.Entry
-	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: audit scan: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
-// VerifyAuditChain streams one tenant's chain through the verifier and
-// checks its end against the stored head. It returns the number of entries
-// verified and an *audit.Break at the first fault.
-func (db *DB) VerifyAuditChain(ctx context.Context, tenantID int64) (int64, error) {
-	v := audit.NewVerifier(tenantID)
+// EachAuditEntry streams one tenant's chain in seq order through fn and
+// returns fn's first error as it is (a verifier's *audit.Break). It does
+// not collect: a chain may hold millions of entries.
+func (db *DB) EachAuditEntry(ctx context.Context, tenantID int64, fn func(*audit.Entry) error) error {
 	rows, err := db.query(ctx, `SELECT `+auditCols+` FROM audit_log WHERE tenant_id = ? ORDER BY seq`, tenantID)
 	if err != nil {
-		return 0, fmt.Errorf("store: audit verify: %w", err)
+		return fmt.Errorf("store: audit chain: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		e, err := scanAudit(rows)
 		if err != nil {
-			return v.Count, fmt.Errorf("store: audit scan: %w", err)
+			return fmt.Errorf("store: audit scan: %w", err)
 		}
-		if err := v.Add(e); err != nil {
-			return v.Count, err
+		if err := fn(e); err != nil {
+			return err
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return v.Count, err
-	}
+	return rows.Err()
+}
+
+// FindAuditHead returns the last seq and hash recorded on the tenant's
+// chain head; NotFound when the tenant has no chain.
+func (db *DB) FindAuditHead(ctx context.Context, tenantID int64) (int64, string, error) {
 	var seq int64
 	var last string
-	err = db.row(ctx, `SELECT seq, last_hash FROM audit_heads WHERE tenant_id = ?`, tenantID).Scan(&seq, &last)
-	if err != nil && !isNotFound(err) {
-		return v.Count, fmt.Errorf("store: audit head: %w", err)
+	if err := db.row(ctx, `SELECT seq, last_hash FROM audit_heads WHERE tenant_id = ?`, tenantID).Scan(&seq, &last); err != nil {
+		return 0, "", mapErr(err)
 	}
-	return v.Count, v.Finish(seq, last)
+	return seq, last, nil
+}
+
+// VerifyAuditChain is audit.VerifyChain over this database, for the checks
+// after a restore and for tests; the product goes through audit.Service.
+func (db *DB) VerifyAuditChain(ctx context.Context, tenantID int64) (int64, error) {
+	return audit.VerifyChain(ctx, db, tenantID)
 }
 
 // AuditChainTenants lists every tenant id that has a chain, 0 included.
 func (db *DB) AuditChainTenants(ctx context.Context) ([]int64, error) {
-	rows, err := db.query(ctx, `SELECT tenant_id FROM audit_heads UNION SELECT DISTINCT tenant_id FROM audit_log ORDER BY 1`)
+	ids, err := queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (int64, error) {
+		var id int64
+		return id, sc.Scan(&id)
+	}, `SELECT tenant_id FROM audit_heads UNION SELECT DISTINCT tenant_id FROM audit_log ORDER BY 1`)
 	if err != nil {
 		return nil, fmt.Errorf("store: audit tenants: %w", err)
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return ids, nil
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -21,34 +20,21 @@ import (
 // FindAllStaff lists every staff record of the tenant, people who left
 // included, in id order (exports and imports).
 func (db *DB) FindAllStaff(ctx context.Context, tenantID int64) ([]*org.Staff, error) {
-	rows, err := db.query(ctx, `SELECT `+staffCols+staffFrom+` WHERE s.tenant_id = ? ORDER BY s.id`, tenantID)
-	if err != nil {
-		return nil, fmt.Errorf("store: all staff: %w", err)
-	}
-	return collectStaff(rows)
+	return findAllStaff(ctx, db, tenantID)
 }
 
 // FindAllStaff is FindAllStaff inside the import's transaction, so that the
 // plan is made from the data the transaction writes over.
 func (tx *Tx) FindAllStaff(ctx context.Context, tenantID int64) ([]*org.Staff, error) {
-	rows, err := tx.query(ctx, `SELECT `+staffCols+staffFrom+` WHERE s.tenant_id = ? ORDER BY s.id`, tenantID)
+	return findAllStaff(ctx, tx, tenantID)
+}
+
+func findAllStaff(ctx context.Context, q querier, tenantID int64) ([]*org.Staff, error) {
+	out, err := queryAll(ctx, q, scanStaff, `SELECT `+staffCols+staffFrom+` WHERE s.tenant_id = ? ORDER BY s.id`, tenantID)
 	if err != nil {
 		return nil, fmt.Errorf("store: all staff: %w", err)
 	}
-	return collectStaff(rows)
-}
-
-func collectStaff(rows *sql.Rows) ([]*org.Staff, error) {
-	defer rows.Close()
-	var out []*org.Staff
-	for rows.Next() {
-		s, err := scanStaff(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // FindUnits is FindUnits inside a transaction.
@@ -67,31 +53,31 @@ func (db *DB) InStaffImport(ctx context.Context, fn func(staffio.Tx) error) erro
 }
 
 var (
-	_ staffio.Store   = (*DB)(nil)
-	_ staffio.Tx      = (*Tx)(nil)
-	_ staffio.BatchTx = (*Tx)(nil)
+	_ staffio.ServiceStore = (*DB)(nil)
+	_ staffio.Store        = (*DB)(nil)
+	_ staffio.Tx           = (*Tx)(nil)
+	_ staffio.BatchTx      = (*Tx)(nil)
 )
 
-// CreateStaffImport keeps a previewed file for an hour, and drops the
-// tenant's expired ones.
+// CreateStaffImport keeps a previewed file until imp.ExpiresAt (both
+// times set by the caller), and drops the tenant's files expired by
+// imp.CreatedAt.
 func (db *DB) CreateStaffImport(ctx context.Context, imp *staffio.Upload) error {
-	now := db.Now()
-	if _, err := db.exec(ctx, `DELETE FROM staff_imports WHERE tenant_id = ? AND expires_at <= ?`, imp.TenantID, micros(now)); err != nil {
+	if _, err := db.exec(ctx, `DELETE FROM staff_imports WHERE tenant_id = ? AND expires_at <= ?`, imp.TenantID, micros(imp.CreatedAt)); err != nil {
 		return fmt.Errorf("store: expiring imports: %w", err)
 	}
-	imp.CreatedAt, imp.ExpiresAt = now.UTC(), now.Add(staffio.UploadTTL).UTC()
 	return mapErr(db.row(ctx, `INSERT INTO staff_imports (tenant_id, user_id, filename, sha256, full_roster, data, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, imp.TenantID, imp.UserID, imp.Filename, imp.SHA256, imp.Full, imp.Data,
 		micros(imp.CreatedAt), micros(imp.ExpiresAt)).Scan(&imp.ID))
 }
 
 // FindStaffImport returns one of the user's own files that has not
-// expired, or NotFound.
-func (db *DB) FindStaffImport(ctx context.Context, tenantID, userID, id int64) (*staffio.Upload, error) {
+// expired by now, or NotFound.
+func (db *DB) FindStaffImport(ctx context.Context, tenantID, userID, id int64, now time.Time) (*staffio.Upload, error) {
 	var imp staffio.Upload
 	var created, expires, applied int64
 	err := db.row(ctx, `SELECT id, tenant_id, user_id, filename, sha256, full_roster, data, created_at, expires_at, applied_at, result
-		FROM staff_imports WHERE tenant_id = ? AND user_id = ? AND id = ? AND expires_at > ?`, tenantID, userID, id, micros(db.Now())).
+		FROM staff_imports WHERE tenant_id = ? AND user_id = ? AND id = ? AND expires_at > ?`, tenantID, userID, id, micros(now)).
 		Scan(&imp.ID, &imp.TenantID, &imp.UserID, &imp.Filename, &imp.SHA256, &imp.Full, &imp.Data, &created, &expires, &applied, &imp.Result)
 	if err != nil {
 		return nil, mapErr(err)
@@ -106,9 +92,9 @@ func (db *DB) FindStaffImport(ctx context.Context, tenantID, userID, id int64) (
 // ClaimStaffImport marks a file as applied inside the import's
 // transaction and drops its bytes, so a second confirmation (a double
 // click, another node) applies nothing. NotFound when it expired or is
-// not the user's; Conflict when it was applied already.
-func (tx *Tx) ClaimStaffImport(ctx context.Context, tenantID, userID, id int64) error {
-	now := micros(tx.db.Now())
+// not the user's (or expired by at); Conflict when it was applied already.
+func (tx *Tx) ClaimStaffImport(ctx context.Context, tenantID, userID, id int64, at time.Time) error {
+	now := micros(at)
 	res, err := tx.exec(ctx, `UPDATE staff_imports SET applied_at = ?, data = ? WHERE tenant_id = ? AND user_id = ? AND id = ?
 		AND applied_at = 0 AND expires_at > ?`, now, []byte{}, tenantID, userID, id, now)
 	if err != nil {
@@ -125,9 +111,10 @@ func (tx *Tx) ClaimStaffImport(ctx context.Context, tenantID, userID, id int64) 
 	return &apperr.Error{Code: apperr.Conflict, Key: "import.already_applied"}
 }
 
-// SetStaffImportResult records an applied file's counts for its result page.
-func (db *DB) SetStaffImportResult(ctx context.Context, tenantID, userID, id int64, result string) error {
-	_, err := db.exec(ctx, `UPDATE staff_imports SET result = ? WHERE tenant_id = ? AND user_id = ? AND id = ?`, result, tenantID, userID, id)
+// SetStaffImportResult records an applied file's counts for its result
+// page, in the transaction that applied it.
+func (tx *Tx) SetStaffImportResult(ctx context.Context, tenantID, userID, id int64, result string) error {
+	_, err := tx.exec(ctx, `UPDATE staff_imports SET result = ? WHERE tenant_id = ? AND user_id = ? AND id = ?`, result, tenantID, userID, id)
 	return err
 }
 
@@ -144,21 +131,22 @@ const importBatchRows = 400
 // unitNames maps the tenant's unit ids to names, checking that a record
 // names a unit of this tenant without a query per record.
 func (tx *Tx) unitNames(ctx context.Context, tenantID int64) (map[int64]string, error) {
-	rows, err := tx.query(ctx, `SELECT id, name FROM units WHERE tenant_id = ?`, tenantID)
+	type unitName struct {
+		id   int64
+		name string
+	}
+	list, err := queryAll(ctx, tx, func(sc interface{ Scan(...any) error }) (unitName, error) {
+		var u unitName
+		return u, sc.Scan(&u.id, &u.name)
+	}, `SELECT id, name FROM units WHERE tenant_id = ?`, tenantID)
 	if err != nil {
 		return nil, fmt.Errorf("store: unit names: %w", err)
 	}
-	defer rows.Close()
-	out := map[int64]string{}
-	for rows.Next() {
-		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, err
-		}
-		out[id] = name
+	out := make(map[int64]string, len(list))
+	for _, u := range list {
+		out[u.id] = u.name
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CreateStaffBatch registers many people in one transaction: the same rows,

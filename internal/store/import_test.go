@@ -205,19 +205,20 @@ func TestStaffImportFiles(t *testing.T) {
 		tn := mustTenant(t, db, "kakegawa")
 		now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 		db.Now = func() time.Time { return now }
-		imp := &staffio.Upload{TenantID: tn.ID, UserID: 5, Filename: "名簿.csv", SHA256: "ab", Full: true, Data: []byte("職員番号\n1\n")}
+		imp := &staffio.Upload{TenantID: tn.ID, UserID: 5, Filename: "名簿.csv", SHA256: "ab", Full: true, Data: []byte("職員番号\n1\n"),
+			CreatedAt: now, ExpiresAt: now.Add(staffio.UploadTTL)}
 		if err := db.CreateStaffImport(ctx, imp); err != nil {
 			t.Fatal(err)
 		}
-		got, err := db.FindStaffImport(ctx, tn.ID, 5, imp.ID)
+		got, err := db.FindStaffImport(ctx, tn.ID, 5, imp.ID, now)
 		if err != nil || string(got.Data) != "職員番号\n1\n" || !got.Full || got.Filename != "名簿.csv" || !got.AppliedAt.IsZero() {
 			t.Fatalf("find: %+v %v", got, err)
 		}
-		if _, err := db.FindStaffImport(ctx, tn.ID, 6, imp.ID); apperr.CodeOf(err) != apperr.NotFound {
+		if _, err := db.FindStaffImport(ctx, tn.ID, 6, imp.ID, now); apperr.CodeOf(err) != apperr.NotFound {
 			t.Errorf("another user's file: %v", err)
 		}
 		claim := func(user int64) error {
-			return db.InTx(ctx, func(tx *store.Tx) error { return tx.ClaimStaffImport(ctx, tn.ID, user, imp.ID) })
+			return db.InTx(ctx, func(tx *store.Tx) error { return tx.ClaimStaffImport(ctx, tn.ID, user, imp.ID, now) })
 		}
 		if err := claim(6); apperr.CodeOf(err) != apperr.NotFound {
 			t.Errorf("claimed by another user: %v", err)
@@ -228,19 +229,19 @@ func TestStaffImportFiles(t *testing.T) {
 		if err := claim(5); apperr.CodeOf(err) != apperr.Conflict {
 			t.Errorf("second claim: %v", err)
 		}
-		if err := db.SetStaffImportResult(ctx, tn.ID, 5, imp.ID, `{"created":1}`); err != nil {
+		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.SetStaffImportResult(ctx, tn.ID, 5, imp.ID, `{"created":1}`) }); err != nil {
 			t.Fatal(err)
 		}
-		got, _ = db.FindStaffImport(ctx, tn.ID, 5, imp.ID)
+		got, _ = db.FindStaffImport(ctx, tn.ID, 5, imp.ID, now)
 		if got.AppliedAt.IsZero() || len(got.Data) != 0 || got.Result != `{"created":1}` {
 			t.Errorf("after claim: %+v", got)
 		}
 		// An hour later it is gone, and the next upload sweeps it away.
 		now = now.Add(staffio.UploadTTL)
-		if _, err := db.FindStaffImport(ctx, tn.ID, 5, imp.ID); apperr.CodeOf(err) != apperr.NotFound {
+		if _, err := db.FindStaffImport(ctx, tn.ID, 5, imp.ID, now); apperr.CodeOf(err) != apperr.NotFound {
 			t.Errorf("expired file found: %v", err)
 		}
-		if err := db.CreateStaffImport(ctx, &staffio.Upload{TenantID: tn.ID, UserID: 5, Data: []byte("x")}); err != nil {
+		if err := db.CreateStaffImport(ctx, &staffio.Upload{TenantID: tn.ID, UserID: 5, Data: []byte("x"), CreatedAt: now, ExpiresAt: now.Add(staffio.UploadTTL)}); err != nil {
 			t.Fatal(err)
 		}
 		var n int

@@ -5,51 +5,61 @@ import (
 	"fmt"
 	"time"
 
-	"telework/internal/audit"
 	"telework/internal/retention"
 )
+
+// Retention settings, their daily application and the job_runs claims.
+// What may be set and when a record is due is retention.Service's; this
+// file runs the SQL of each kind's removal.
+
+var (
+	_ retention.Store = (*DB)(nil)
+	_ retention.Tx    = (*Tx)(nil)
+)
+
+// InRetentionTx runs one retention change in a transaction.
+func (db *DB) InRetentionTx(ctx context.Context, fn func(retention.Tx) error) error {
+	return db.InTx(ctx, func(tx *Tx) error { return fn(tx) })
+}
 
 // FindRetention returns the tenant's own retention settings (kind → days).
 func (db *DB) FindRetention(ctx context.Context, tenantID int64) (map[string]int, error) {
 	return findRetention(ctx, db, tenantID)
 }
 
+// FindRetention is FindRetention inside a transaction.
+func (tx *Tx) FindRetention(ctx context.Context, tenantID int64) (map[string]int, error) {
+	return findRetention(ctx, tx, tenantID)
+}
+
+type retentionSetting struct {
+	kind string
+	days int
+}
+
 func findRetention(ctx context.Context, q querier, tenantID int64) (map[string]int, error) {
-	rows, err := q.query(ctx, `SELECT kind, days FROM retention_settings WHERE tenant_id = ?`, tenantID)
+	list, err := queryAll(ctx, q, func(sc interface{ Scan(...any) error }) (retentionSetting, error) {
+		var r retentionSetting
+		return r, sc.Scan(&r.kind, &r.days)
+	}, `SELECT kind, days FROM retention_settings WHERE tenant_id = ?`, tenantID)
 	if err != nil {
 		return nil, fmt.Errorf("store: retention: %w", err)
 	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var k string
-		var d int
-		if err := rows.Scan(&k, &d); err != nil {
-			return nil, err
-		}
-		out[k] = d
+	out := make(map[string]int, len(list))
+	for _, r := range list {
+		out[r.kind] = r.days
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
-// SetRetention stores the tenant's settings (validated by the caller).
-func (db *DB) SetRetention(ctx context.Context, tenantID int64, actor audit.Actor, set map[string]int) error {
-	return db.InTx(ctx, func(tx *Tx) error {
-		before, err := findRetention(ctx, tx, tenantID)
-		if err != nil {
-			return err
-		}
-		now := micros(db.Now())
-		for k, d := range set {
-			if _, err := tx.exec(ctx, `INSERT INTO retention_settings (tenant_id, kind, days, updated_at) VALUES (?, ?, ?, ?)
-				ON CONFLICT (tenant_id, kind) DO UPDATE SET days = excluded.days, updated_at = excluded.updated_at`,
-				tenantID, k, d, now); err != nil {
-				return err
-			}
-		}
-		return tx.appendAudit(ctx, tenantID, actor, audit.Change{Action: "retention.settings", ObjectType: "tenant",
-			ObjectID: fmt.Sprint(tenantID), Before: retention.Effective(before), After: retention.Effective(set)})
-	})
+// SetRetentionDays stores one kind's period for the tenant.
+func (tx *Tx) SetRetentionDays(ctx context.Context, tenantID int64, kind string, days int, at time.Time) error {
+	if _, err := tx.exec(ctx, `INSERT INTO retention_settings (tenant_id, kind, days, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (tenant_id, kind) DO UPDATE SET days = excluded.days, updated_at = excluded.updated_at`,
+		tenantID, kind, days, micros(at)); err != nil {
+		return fmt.Errorf("store: retention setting: %w", err)
+	}
+	return nil
 }
 
 // anonymisedName replaces a former employee's name after the retention
@@ -59,38 +69,29 @@ const (
 	anonymisedKana = "しょうきょずみ"
 )
 
-// ApplyRetention removes one kind of record older than cutoff for a tenant
-// and records what was removed in the tenant's audit chain, in the same
-// transaction. It returns the number of records removed.
-func (db *DB) ApplyRetention(ctx context.Context, tenantID int64, kind string, cutoff time.Time) (int64, error) {
-	var n int64
-	err := db.InTx(ctx, func(tx *Tx) error {
-		var q string
-		var args []any
-		switch kind {
-		case "retired_staff":
-			q = `UPDATE staff SET name = ?, kana = ?, email = '', search_key = staff_no, sensitive_opt_in = FALSE,
-				gender = '', age_band = '', care = '', commute_minutes = 0, version = version + 1
-				WHERE tenant_id = ? AND retired = TRUE AND retired_at > 0 AND retired_at < ? AND name <> ?`
-			args = []any{anonymisedName, anonymisedKana, tenantID, micros(cutoff), anonymisedName}
-		case "api_tokens":
-			q = `DELETE FROM api_tokens WHERE tenant_id = ? AND ((revoked_at > 0 AND revoked_at < ?) OR expires_at < ?)`
-			args = []any{tenantID, micros(cutoff), micros(cutoff)}
-		default:
-			return fmt.Errorf("store: no retention rule for %q", kind)
-		}
-		res, err := tx.exec(ctx, q, args...)
-		if err != nil {
-			return fmt.Errorf("store: retention %s: %w", kind, err)
-		}
-		if n, err = res.RowsAffected(); err != nil || n == 0 {
-			return err
-		}
-		return tx.appendAudit(ctx, tenantID, audit.Actor{Label: "system:retention"}, audit.Change{
-			Action: "retention.apply", ObjectType: kind, ObjectID: "",
-			After: map[string]any{"kind": kind, "removed": n, "older_than": cutoff.UTC().Format(time.RFC3339)}})
-	})
-	return n, err
+// ApplyRetentionKind removes one kind of record older than cutoff for a
+// tenant and returns the number of records removed (retired staff are
+// anonymised, not deleted: the 職員番号 and history remain).
+func (tx *Tx) ApplyRetentionKind(ctx context.Context, tenantID int64, kind string, cutoff time.Time) (int64, error) {
+	var q string
+	var args []any
+	switch kind {
+	case "retired_staff":
+		q = `UPDATE staff SET name = ?, kana = ?, email = '', search_key = staff_no, sensitive_opt_in = FALSE,
+			gender = '', age_band = '', care = '', commute_minutes = 0, version = version + 1
+			WHERE tenant_id = ? AND retired = TRUE AND retired_at > 0 AND retired_at < ? AND name <> ?`
+		args = []any{anonymisedName, anonymisedKana, tenantID, micros(cutoff), anonymisedName}
+	case "api_tokens":
+		q = `DELETE FROM api_tokens WHERE tenant_id = ? AND ((revoked_at > 0 AND revoked_at < ?) OR expires_at < ?)`
+		args = []any{tenantID, micros(cutoff), micros(cutoff)}
+	default:
+		return 0, fmt.Errorf("store: no retention rule for %q", kind)
+	}
+	res, err := tx.exec(ctx, q, args...)
+	if err != nil {
+		return 0, fmt.Errorf("store: retention %s: %w", kind, err)
+	}
+	return res.RowsAffected()
 }
 
 // ClaimJobRun claims one run of a periodic job (e.g. "retention" for one

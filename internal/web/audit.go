@@ -23,7 +23,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
 	if d, err := calendar.ParseDate(q.Get("to")); err == nil {
 		f.To = d.Time().Add(24 * time.Hour)
 	}
-	entries, err := s.db.FindAuditEntries(r.Context(), p.TenantID, f)
+	entries, err := s.svc.Audit.FindEntries(r.Context(), p.TenantID, f)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

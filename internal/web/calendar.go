@@ -43,7 +43,7 @@ type calendarView struct {
 // requestedYear reads ?year=, falling back to this year in Japan when it is
 // missing or outside 1955–2100.
 func (s *Server) requestedYear(r *http.Request) (int, bool) {
-	this := calendar.DateOf(s.db.Now()).Year
+	this := s.svc.Calendar.Today().Year
 	q := r.URL.Query().Get("year")
 	if q == "" {
 		return this, true
@@ -63,12 +63,12 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, status, year int, f closureForm, err error) {
 	p := principal(r)
 	ctx := r.Context()
-	cal, lerr := s.db.LoadCalendar(ctx, p.TenantID, year, year)
+	cal, lerr := s.svc.Calendar.Load(ctx, p.TenantID, year, year)
 	if lerr != nil {
 		s.serverError(w, r, lerr)
 		return
 	}
-	closures, lerr := s.db.FindClosureDays(ctx, p.TenantID, year, year)
+	closures, lerr := s.svc.Calendar.ClosureDays(ctx, p.TenantID, year, year)
 	if lerr != nil {
 		s.serverError(w, r, lerr)
 		return
@@ -102,7 +102,7 @@ func (s *Server) closureAdd(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	fm := newForm(r)
 	f := closureForm{Date: fm.str("closure_date"), Name: fm.str("closure_name")}
-	year := calendar.DateOf(s.db.Now()).Year
+	year := s.svc.Calendar.Today().Year
 	h := calendar.Holiday{Name: f.Name}
 	if f.Date != "" {
 		d, err := calendar.ParseDateFlexible(f.Date)
@@ -114,7 +114,7 @@ func (s *Server) closureAdd(w http.ResponseWriter, r *http.Request) {
 	}
 	err := fm.v.Err()
 	if err == nil {
-		err = s.db.AddClosureDay(r.Context(), p.TenantID, actorOf(p), h)
+		err = s.svc.Calendar.AddClosureDay(r.Context(), p.TenantID, actorOf(p), h)
 	} else {
 		err = fm.merge(calendar.ValidateClosure(&h))
 	}
@@ -141,10 +141,10 @@ func (s *Server) closureRemove(w http.ResponseWriter, r *http.Request) {
 		fm.v.Add("date", "field.required", nil)
 	}
 	if err := fm.v.Err(); err != nil {
-		s.renderCalendar(w, r, http.StatusUnprocessableEntity, calendar.DateOf(s.db.Now()).Year, closureForm{}, err)
+		s.renderCalendar(w, r, http.StatusUnprocessableEntity, s.svc.Calendar.Today().Year, closureForm{}, err)
 		return
 	}
-	if err := s.db.RemoveClosureDay(r.Context(), p.TenantID, actorOf(p), d); err != nil {
+	if err := s.svc.Calendar.RemoveClosureDay(r.Context(), p.TenantID, actorOf(p), d); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -166,7 +166,7 @@ func (s *Server) holidayDataPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderHolidayData(w http.ResponseWriter, r *http.Request, status int, v *holidayDataView, err error) {
-	data, derr := s.db.FindHolidayData(r.Context())
+	data, derr := s.svc.Calendar.HolidayData(r.Context())
 	if derr != nil {
 		s.serverError(w, r, derr)
 		return
@@ -200,24 +200,15 @@ func (s *Server) holidayImport(w http.ResponseWriter, r *http.Request) {
 		s.renderStatus(w, r, http.StatusRequestEntityTooLarge, "error.too_large")
 		return
 	}
-	hs, err := calendar.ParseSyukujitsu(raw)
+	res, err := s.svc.Calendar.ImportSyukujitsu(r.Context(), actorOf(principal(r)), raw)
 	var ie *calendar.ImportError
 	if errors.As(err, &ie) {
 		s.renderHolidayData(w, r, http.StatusUnprocessableEntity, &holidayDataView{Faults: ie.Faults, More: ie.More},
 			apperr.New(apperr.Invalid, "holidays.refused"))
 		return
 	} else if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	res, err := s.db.ImportNationalHolidays(r.Context(), actorOf(principal(r)), hs)
-	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	span := strconv.Itoa(res.Years[0])
-	if last := res.Years[len(res.Years)-1]; last != res.Years[0] {
-		span += "–" + strconv.Itoa(last)
-	}
-	s.renderHolidayData(w, r, http.StatusOK, &holidayDataView{Result: &res, Span: span, Diffs: calendar.CompareComputed(hs)}, nil)
+	s.renderHolidayData(w, r, http.StatusOK, &holidayDataView{Result: &res, Span: res.Span(), Diffs: res.Diffs}, nil)
 }

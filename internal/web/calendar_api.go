@@ -26,7 +26,7 @@ func holidaySchema() map[string]any {
 
 // apiHolidays lists a year's days off for the caller's tenant.
 func (s *Server) apiHolidays(w http.ResponseWriter, r *http.Request) {
-	year := calendar.DateOf(s.db.Now()).Year
+	year := s.svc.Calendar.Today().Year
 	if q := r.URL.Query().Get("year"); q != "" {
 		y, err := strconv.Atoi(q)
 		if err != nil || y < calendar.MinImportYear || y > calendar.MaxImportYear {
@@ -37,7 +37,7 @@ func (s *Server) apiHolidays(w http.ResponseWriter, r *http.Request) {
 		}
 		year = y
 	}
-	cal, err := s.db.LoadCalendar(r.Context(), principal(r).TenantID, year, year)
+	cal, err := s.svc.Calendar.Load(r.Context(), principal(r).TenantID, year, year)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return

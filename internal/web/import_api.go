@@ -131,9 +131,9 @@ func (s *Server) apiImportStaff(w http.ResponseWriter, r *http.Request) {
 	file := staffio.File{Name: name, Data: data}
 	var plan *staffio.Plan
 	if dry {
-		plan, err = staffio.Preview(r.Context(), s.db, p.TenantID, file, staffio.Options{Full: full})
+		plan, err = s.svc.Staffio.Preview(r.Context(), p.TenantID, file, staffio.Options{Full: full})
 	} else {
-		plan, err = staffio.Apply(r.Context(), s.db, p.TenantID, actorOf(p), file, staffio.ApplyOptions{Options: staffio.Options{Full: full}})
+		plan, err = s.svc.Staffio.Apply(r.Context(), p.TenantID, actorOf(p), file, staffio.ApplyOptions{Options: staffio.Options{Full: full}})
 	}
 	lang := apiLang(r)
 	if plan != nil && !plan.OK() {
@@ -176,7 +176,8 @@ func (s *Server) apiExportStaff(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	data, name, err := s.export(r.Context(), principal(r), f, sensitive)
+	p := principal(r)
+	data, name, err := s.svc.Staffio.Export(r.Context(), p.TenantID, actorOf(p), f, staffio.ExportOptions{Sensitive: sensitive})
 	if err != nil {
 		s.apiFail(w, r, err)
 		return

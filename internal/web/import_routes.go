@@ -1,8 +1,6 @@
 package web
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,14 +8,10 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"telework/internal/apperr"
-	"telework/internal/auth"
-	"telework/internal/calendar"
 	"telework/internal/i18n"
 	"telework/internal/staffio"
-	"telework/internal/store"
 	"telework/internal/tabular"
 )
 
@@ -135,14 +129,8 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	data := map[string]any{"Formats": tabular.Formats, "Columns": staffio.Columns}
 	if id := int64OrZero(r.URL.Query().Get("done")); id > 0 {
-		imp, err := s.db.FindStaffImport(r.Context(), p.TenantID, p.UserID, id)
-		if err == nil && !imp.AppliedAt.IsZero() {
-			var sum staffio.Summary
-			if json.Unmarshal([]byte(imp.Result), &sum) == nil {
-				data["Done"] = &sum
-			} else {
-				data["Done"] = &staffio.Summary{File: imp.Filename}
-			}
+		if sum, err := s.svc.Staffio.UploadResult(r.Context(), p.TenantID, actorOf(p), id); err == nil {
+			data["Done"] = sum
 		}
 	}
 	s.render(w, r, http.StatusOK, "staff_import", "import.title", data, nil)
@@ -185,44 +173,22 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	full := r.PostFormValue("full") == "1"
 	file := staffio.File{Name: cleanFileName(hdr.Filename), Data: data}
-	plan, err := staffio.Preview(r.Context(), s.db, p.TenantID, file, staffio.Options{Full: full})
+	plan, imp, err := s.svc.Staffio.Upload(r.Context(), p.TenantID, actorOf(p), file, staffio.Options{Full: full})
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	lng := lang(r)
-	v := newImportView(plan, file.Name, lng)
+	v := newImportView(plan, file.Name, lang(r))
 	if !plan.OK() {
 		// Nothing is kept of a refused file.
 		s.render(w, r, http.StatusUnprocessableEntity, "staff_import_preview", "import.preview_title", v,
 			&apperr.Error{Code: apperr.Invalid, Key: "import.rejected", Args: map[string]any{"Count": len(plan.Problems)}})
 		return
 	}
-	if !plan.Empty() {
-		imp := &staffio.Upload{TenantID: p.TenantID, UserID: p.UserID, Filename: file.Name, SHA256: plan.SHA256, Full: full, Data: data}
-		if err := s.db.CreateStaffImport(r.Context(), imp); err != nil {
-			s.serverError(w, r, err)
-			return
-		}
+	if imp != nil {
 		v.ImportID, v.Digest, v.CanConfirm = imp.ID, plan.Digest(), true
 	}
 	s.render(w, r, http.StatusOK, "staff_import_preview", "import.preview_title", v, nil)
-}
-
-// importClaim runs an import's transaction so that it also marks the kept
-// file as applied: a second confirmation finds it taken.
-type importClaim struct {
-	*store.DB
-	tenantID, userID, id int64
-}
-
-func (c importClaim) InStaffImport(ctx context.Context, fn func(staffio.Tx) error) error {
-	return c.DB.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.ClaimStaffImport(ctx, c.tenantID, c.userID, c.id); err != nil {
-			return err
-		}
-		return fn(tx)
-	})
 }
 
 // importConfirm applies a previewed file after reading it again against
@@ -233,29 +199,16 @@ func (s *Server) importConfirm(w http.ResponseWriter, r *http.Request) {
 	}
 	p := principal(r)
 	id := int64OrZero(r.PostFormValue("import_id"))
-	imp, err := s.db.FindStaffImport(r.Context(), p.TenantID, p.UserID, id)
-	switch {
-	case apperr.CodeOf(err) == apperr.NotFound:
-		s.importFormError(w, r, http.StatusGone, "import.expired")
-		return
-	case err != nil:
-		s.serverError(w, r, err)
-		return
-	case !imp.AppliedAt.IsZero():
-		http.Redirect(w, r, "/staff/import?done="+itoa(imp.ID), http.StatusSeeOther)
-		return
-	}
-	file := staffio.File{Name: imp.Filename, Data: imp.Data}
-	opt := staffio.ApplyOptions{Options: staffio.Options{Full: imp.Full}, ExpectDigest: r.PostFormValue("digest")}
-	plan, err := staffio.Apply(r.Context(), importClaim{s.db, p.TenantID, p.UserID, imp.ID}, p.TenantID, actorOf(p), file, opt)
+	imp, plan, err := s.svc.Staffio.Confirm(r.Context(), p.TenantID, actorOf(p), id, r.PostFormValue("digest"))
 	lng := lang(r)
 	switch {
 	case err == nil:
-		res, _ := json.Marshal(plan.Summary(imp.Filename))
-		if err := s.db.SetStaffImportResult(r.Context(), p.TenantID, p.UserID, imp.ID, string(res)); err != nil {
-			s.log.Warn("import result", "request_id", requestID(r), "err", err)
-		}
 		s.flashRedirect(w, r, "/staff/import?done="+itoa(imp.ID), "flash.import_done")
+	case staffio.IsAlreadyApplied(err):
+		// A double click, or another node was first: show what was done.
+		http.Redirect(w, r, "/staff/import?done="+itoa(imp.ID), http.StatusSeeOther)
+	case apperr.CodeOf(err) == apperr.NotFound:
+		s.importFormError(w, r, http.StatusGone, "import.expired")
 	case staffio.IsPlanChanged(err):
 		// The data changed since the preview: show the new plan and let
 		// the person confirm that one instead.
@@ -266,13 +219,7 @@ func (s *Server) importConfirm(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "staff_import_preview", "import.preview_title", newImportView(plan, imp.Filename, lng),
 			&apperr.Error{Code: apperr.Invalid, Key: "import.rejected", Args: map[string]any{"Count": len(plan.Problems)}})
 	case apperr.CodeOf(err) == apperr.Conflict:
-		if e := apperr.As(err); e != nil && e.Key == "import.already_applied" {
-			http.Redirect(w, r, "/staff/import?done="+itoa(imp.ID), http.StatusSeeOther)
-			return
-		}
 		s.fail(w, r, err) // someone saved a record while the import ran
-	case apperr.CodeOf(err) == apperr.NotFound:
-		s.importFormError(w, r, http.StatusGone, "import.expired")
 	default:
 		s.serverError(w, r, err)
 	}
@@ -291,20 +238,6 @@ func cleanFileName(name string) string {
 	return name
 }
 
-// export writes the tenant's staff in service as f (audited by staffio).
-func (s *Server) export(ctx context.Context, p *auth.Principal, f tabular.Format, sensitive bool) ([]byte, string, error) {
-	data, err := staffio.Export(ctx, s.db, p.TenantID, actorOf(p), f, staffio.ExportOptions{Sensitive: sensitive})
-	if err != nil {
-		return nil, "", err
-	}
-	return data, exportFileName(s.db.Now(), f), nil
-}
-
-// exportFileName is staff-20261124.csv.
-func exportFileName(now time.Time, f tabular.Format) string {
-	return "staff-" + strings.ReplaceAll(calendar.DateOf(now).String(), "-", "") + f.Ext()
-}
-
 func writeDownload(w http.ResponseWriter, f tabular.Format, name string, data []byte) {
 	w.Header().Set("Content-Type", f.ContentType())
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, name, url.PathEscape(name)))
@@ -321,7 +254,8 @@ func (s *Server) exportStaffPage(w http.ResponseWriter, r *http.Request) {
 		s.renderStatus(w, r, http.StatusBadRequest, "error.bad_form")
 		return
 	}
-	data, name, err := s.export(r.Context(), principal(r), f, r.URL.Query().Get("sensitive") == "1")
+	p := principal(r)
+	data, name, err := s.svc.Staffio.Export(r.Context(), p.TenantID, actorOf(p), f, staffio.ExportOptions{Sensitive: r.URL.Query().Get("sensitive") == "1"})
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {
 			s.render(w, r, http.StatusUnprocessableEntity, "error", "error.conflict",

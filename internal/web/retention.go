@@ -14,7 +14,7 @@ type retentionRow struct {
 }
 
 func (s *Server) retentionPage(w http.ResponseWriter, r *http.Request) {
-	set, err := s.db.FindRetention(r.Context(), principal(r).TenantID)
+	set, err := s.svc.Retention.Settings(r.Context(), principal(r).TenantID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -40,21 +40,18 @@ func (s *Server) retentionSave(w http.ResponseWriter, r *http.Request) {
 	fm := newForm(r)
 	set := map[string]int{}
 	for _, k := range retention.Kinds {
-		d := fm.int(k.Name, k.DefaultDays)
-		if !fm.v.Has(k.Name) {
-			if err := retention.Validate(k.Name, d); err != nil {
-				for _, f := range apperr.As(err).Fields {
-					fm.v.Add(f.Field, f.Key, f.Args)
-				}
-			}
-		}
-		set[k.Name] = d
+		set[k.Name] = fm.int(k.Name, k.DefaultDays)
 	}
-	if err := fm.v.Err(); err != nil {
+	err := fm.v.Err()
+	if err == nil {
+		err = s.svc.Retention.SetSettings(r.Context(), p.TenantID, actorOf(p), set)
+	} else {
+		err = fm.merge(retention.ValidateSettings(set))
+	}
+	if apperr.CodeOf(err) == apperr.Invalid {
 		s.renderRetention(w, r, http.StatusUnprocessableEntity, set, err)
 		return
-	}
-	if err := s.db.SetRetention(r.Context(), p.TenantID, actorOf(p), set); err != nil {
+	} else if err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -22,6 +22,7 @@ import (
 	"telework/internal/policy"
 	"telework/internal/retention"
 	"telework/internal/sso"
+	"telework/internal/staffio"
 	"telework/internal/store"
 	"telework/internal/telemetry"
 )
@@ -54,6 +55,8 @@ type Services struct {
 	Calendar  *calendar.Service
 	Retention *retention.Service
 	Audit     *audit.Service
+	Staffio   *staffio.Service
+	Health    Health
 	// DB is transitional while areas move onto their services; it goes
 	// when the last handler stops using it.
 	DB *store.DB

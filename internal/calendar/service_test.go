@@ -1,4 +1,4 @@
-package store_test
+package calendar_test
 
 import (
 	"context"
@@ -11,9 +11,21 @@ import (
 	"telework/internal/apperr"
 	"telework/internal/audit"
 	"telework/internal/calendar"
+	"telework/internal/org"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
 )
+
+var hr = audit.Actor{ID: 1, Label: "hr01"}
+
+func mustTenant(t *testing.T, db *store.DB, slug string) *org.Tenant {
+	t.Helper()
+	tn := &org.Tenant{Slug: slug, Name: slug + "市", Kind: org.Municipality, StaffSize: 1000, GeneralAdminStaff: 600}
+	if err := db.CreateTenant(context.Background(), audit.Actor{Label: "op"}, tn, nil); err != nil {
+		t.Fatal(err)
+	}
+	return tn
+}
 
 func cd(y int, m time.Month, d int) calendar.Date { return calendar.Date{Year: y, Month: m, Day: d} }
 
@@ -28,14 +40,15 @@ func fieldKey(err error, field string) string {
 	return ""
 }
 
-func TestClosureDays(t *testing.T) {
+func TestServiceClosureDays(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
+		svc := calendar.NewService(db, db.Now)
 		a, b := mustTenant(t, db, "matsumoto"), mustTenant(t, db, "kakegawa")
-		if err := db.AddClosureDay(ctx, a.ID, hr, calendar.Holiday{Date: cd(2025, 6, 2), Name: " 市制施行記念日 "}); err != nil {
+		if err := svc.AddClosureDay(ctx, a.ID, hr, calendar.Holiday{Date: cd(2025, 6, 2), Name: " 市制施行記念日 "}); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.AddClosureDay(ctx, a.ID, hr, calendar.Holiday{Date: cd(2026, 6, 1), Name: "市制施行記念日"}); err != nil {
+		if err := svc.AddClosureDay(ctx, a.ID, hr, calendar.Holiday{Date: cd(2026, 6, 1), Name: "市制施行記念日"}); err != nil {
 			t.Fatal(err)
 		}
 		// Refused: the same day again, a day that is off anyway, bad input.
@@ -50,40 +63,40 @@ func TestClosureDays(t *testing.T) {
 			{calendar.Holiday{Date: cd(2025, 6, 3), Name: ""}, "closure_name", "field.required"},
 		}
 		for _, r := range refusals {
-			err := db.AddClosureDay(ctx, a.ID, hr, r.h)
+			err := svc.AddClosureDay(ctx, a.ID, hr, r.h)
 			if got := fieldKey(err, r.field); got != r.key {
 				t.Errorf("%v: got %v, want %s on %s", r.h, err, r.key, r.field)
 			}
 		}
-		got, err := db.FindClosureDays(ctx, a.ID, 2025, 2026)
+		got, err := svc.ClosureDays(ctx, a.ID, 2025, 2026)
 		if err != nil || len(got) != 2 || got[0] != (calendar.Holiday{Date: cd(2025, 6, 2), Name: "市制施行記念日", Kind: calendar.KindClosure}) {
 			t.Fatalf("FindClosureDays = %v, %v", got, err)
 		}
-		if got, _ := db.FindClosureDays(ctx, a.ID, 2026, 2026); len(got) != 1 || got[0].Date != cd(2026, 6, 1) {
+		if got, _ := svc.ClosureDays(ctx, a.ID, 2026, 2026); len(got) != 1 || got[0].Date != cd(2026, 6, 1) {
 			t.Errorf("year filter: %v", got)
 		}
 		// Tenant isolation: b sees none, and cannot remove a's.
-		if got, _ := db.FindClosureDays(ctx, b.ID, 2000, 2100); len(got) != 0 {
+		if got, _ := svc.ClosureDays(ctx, b.ID, 2000, 2100); len(got) != 0 {
 			t.Errorf("tenant b sees %v", got)
 		}
-		if err := db.RemoveClosureDay(ctx, b.ID, hr, cd(2025, 6, 2)); apperr.CodeOf(err) != apperr.NotFound {
+		if err := svc.RemoveClosureDay(ctx, b.ID, hr, cd(2025, 6, 2)); apperr.CodeOf(err) != apperr.NotFound {
 			t.Errorf("cross-tenant remove: %v", err)
 		}
 		// b may close the same date.
-		if err := db.AddClosureDay(ctx, b.ID, hr, calendar.Holiday{Date: cd(2025, 6, 2), Name: "選挙事務"}); err != nil {
+		if err := svc.AddClosureDay(ctx, b.ID, hr, calendar.Holiday{Date: cd(2025, 6, 2), Name: "選挙事務"}); err != nil {
 			t.Fatal(err)
 		}
-		cal, err := db.LoadCalendar(ctx, a.ID, 2025, 2026)
+		cal, err := svc.Load(ctx, a.ID, 2025, 2026)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if cal.IsBusinessDay(cd(2025, 6, 2)) || cal.Reason(cd(2025, 6, 2)) != "市制施行記念日" || !cal.IsBusinessDay(cd(2025, 6, 3)) {
 			t.Error("closure day not in the calendar")
 		}
-		if err := db.RemoveClosureDay(ctx, a.ID, hr, cd(2025, 6, 2)); err != nil {
+		if err := svc.RemoveClosureDay(ctx, a.ID, hr, cd(2025, 6, 2)); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.RemoveClosureDay(ctx, a.ID, hr, cd(2025, 6, 2)); apperr.CodeOf(err) != apperr.NotFound {
+		if err := svc.RemoveClosureDay(ctx, a.ID, hr, cd(2025, 6, 2)); apperr.CodeOf(err) != apperr.NotFound {
 			t.Errorf("second remove: %v", err)
 		}
 		// Every change is in the tenant's chain, which still verifies.
@@ -103,30 +116,31 @@ func TestClosureDays(t *testing.T) {
 	})
 }
 
-func TestImportNationalHolidays(t *testing.T) {
-	raw, err := os.ReadFile("../calendar/testdata/syukujitsu_sample.csv")
+func TestServiceImportHolidays(t *testing.T) {
+	raw, err := os.ReadFile("testdata/syukujitsu_sample.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
+		svc := calendar.NewService(db, db.Now)
 		a := mustTenant(t, db, "matsumoto")
 		op := audit.Actor{ID: 1, Label: "operator:root"}
-		if info, err := db.FindHolidayData(ctx); err != nil || info.Days != 0 || info.FirstYear != 0 {
+		if info, err := svc.HolidayData(ctx); err != nil || info.Days != 0 || info.FirstYear != 0 {
 			t.Fatalf("empty data: %+v %v", info, err)
 		}
 		hs, err := calendar.ParseSyukujitsu(raw)
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := db.ImportNationalHolidays(ctx, op, hs)
+		res, err := svc.ImportHolidays(ctx, op, hs)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if res.Days != 58 || res.Added != 58 || res.Removed != 0 || len(res.Years) != 3 {
 			t.Errorf("first import: %+v", res)
 		}
-		info, err := db.FindHolidayData(ctx)
+		info, err := svc.HolidayData(ctx)
 		if err != nil || info.Days != 58 || info.FirstYear != 2024 || info.LastYear != 2026 || info.ImportedAt.IsZero() {
 			t.Errorf("data: %+v %v", info, err)
 		}
@@ -144,17 +158,17 @@ func TestImportNationalHolidays(t *testing.T) {
 			}
 		}
 		y2026 = append(y2026, calendar.Holiday{Date: cd(2026, 7, 21), Name: "海の日", Kind: calendar.KindNational})
-		res, err = db.ImportNationalHolidays(ctx, op, y2026)
+		res, err = svc.ImportHolidays(ctx, op, y2026)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if res.Added != 1 || res.Removed != 1 || res.Renamed != 0 || len(res.Years) != 1 || res.Years[0] != 2026 {
 			t.Errorf("second import: %+v", res)
 		}
-		if info, _ := db.FindHolidayData(ctx); info.Days != 58 || info.FirstYear != 2024 {
+		if info, _ := svc.HolidayData(ctx); info.Days != 58 || info.FirstYear != 2024 {
 			t.Errorf("after partial import: %+v", info)
 		}
-		cal, err := db.LoadCalendar(ctx, a.ID, 2026, 2027)
+		cal, err := svc.Load(ctx, a.ID, 2026, 2027)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -187,8 +201,20 @@ func TestImportNationalHolidays(t *testing.T) {
 		if es, _ := db.FindAuditEntries(ctx, a.ID, audit.Filter{Action: "calendar."}); len(es) != 0 {
 			t.Errorf("national import written to a tenant chain: %d", len(es))
 		}
-		if _, err := db.ImportNationalHolidays(ctx, op, nil); apperr.CodeOf(err) != apperr.Invalid {
+		if _, err := svc.ImportHolidays(ctx, op, nil); apperr.CodeOf(err) != apperr.Invalid {
 			t.Errorf("empty import: %v", err)
+		}
+		// All or nothing: a write that fails half-way (the same day twice)
+		// leaves the data and the instance chain as they were.
+		dup := append(append([]calendar.Holiday{}, hs...), hs[len(hs)-1])
+		if _, err := svc.ImportHolidays(ctx, op, dup); err == nil {
+			t.Fatal("a file with a day twice was imported")
+		}
+		if cal, _ := svc.Load(ctx, a.ID, 2026, 2026); cal.Reason(cd(2026, 7, 21)) != "海の日" {
+			t.Error("a failed import changed 2026")
+		}
+		if es, _ := db.FindAuditEntries(ctx, 0, audit.Filter{Action: "calendar.holidays_import"}); len(es) != 2 {
+			t.Errorf("a failed import was audited: %d entries", len(es))
 		}
 	})
 }

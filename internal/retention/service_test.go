@@ -1,4 +1,4 @@
-package app
+package retention_test
 
 import (
 	"context"
@@ -7,14 +7,16 @@ import (
 	"testing"
 	"time"
 
+	"telework/internal/apperr"
 	"telework/internal/audit"
 	"telework/internal/calendar"
 	"telework/internal/org"
+	"telework/internal/retention"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
 )
 
-func TestRetentionRunsOncePerDayAcrossNodes(t *testing.T) {
+func TestRunDailyOncePerDayAcrossNodes(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		actor := audit.Actor{Label: "test"}
@@ -46,18 +48,19 @@ func TestRetentionRunsOncePerDayAcrossNodes(t *testing.T) {
 			}
 			db.Now = time.Now
 		}
-		if err := db.SetRetention(ctx, tn.ID, actor, map[string]int{"retired_staff": 2 * 365}); err != nil {
+		if err := retention.NewService(db, db.Now).SetSettings(ctx, tn.ID, actor, map[string]int{"retired_staff": 2 * 365}); err != nil {
 			t.Fatal(err)
 		}
+		daily := func(at time.Time) *retention.Service { return retention.NewService(db, func() time.Time { return at }) }
 		// Four nodes start the day's job at once: exactly one runs it.
 		now := time.Now()
 		var wg sync.WaitGroup
-		results := make(chan *RetentionResult, 4)
+		results := make(chan *retention.DailyResult, 4)
 		for i := range 4 {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				res, err := RunRetention(ctx, db, now, "node"+string(rune('a'+i)))
+				res, err := daily(now).RunDaily(ctx, "node"+string(rune('a'+i)))
 				if err != nil {
 					t.Error(err)
 				}
@@ -93,8 +96,12 @@ func TestRetentionRunsOncePerDayAcrossNodes(t *testing.T) {
 		if _, err := db.VerifyAuditChain(ctx, tn.ID); err != nil {
 			t.Error(err)
 		}
+		// A later call the same day (the hourly loop) does nothing.
+		if res, err := daily(now.Add(time.Minute)).RunDaily(ctx, "nodeb"); err != nil || res.Ran {
+			t.Errorf("second call the same day: %+v %v", res, err)
+		}
 		// The next day runs again and finds nothing more to remove.
-		res, err := RunRetention(ctx, db, now.Add(24*time.Hour), "nodea")
+		res, err := daily(now.Add(24*time.Hour)).RunDaily(ctx, "nodea")
 		if err != nil || !res.Ran || len(res.Removed) != 0 {
 			t.Errorf("next day: %+v %v", res, err)
 		}
@@ -108,4 +115,36 @@ func containsAll(s string, subs ...string) bool {
 		}
 	}
 	return true
+}
+
+func TestSetSettings(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		actor := audit.Actor{ID: 3, Label: "hr01"}
+		tn := &org.Tenant{Slug: "saga", Name: "佐賀県", Kind: org.Prefecture, StaffSize: 10, GeneralAdminStaff: 5}
+		if err := db.CreateTenant(ctx, actor, tn, nil); err != nil {
+			t.Fatal(err)
+		}
+		svc := retention.NewService(db, db.Now)
+		// Refused, with a field error per setting; nothing is written.
+		err := svc.SetSettings(ctx, tn.ID, actor, map[string]int{"retired_staff": 30, "api_tokens": -1, "nonsense": 5})
+		e := apperr.As(err)
+		if e == nil || e.Code != apperr.Invalid || len(e.Fields) != 3 {
+			t.Fatalf("invalid settings: %v", err)
+		}
+		if set, _ := svc.Settings(ctx, tn.ID); len(set) != 0 {
+			t.Errorf("refused settings stored: %v", set)
+		}
+		if err := svc.SetSettings(ctx, tn.ID, actor, map[string]int{"retired_staff": 0, "api_tokens": 90}); err != nil {
+			t.Fatal(err)
+		}
+		if set, _ := svc.Settings(ctx, tn.ID); set["api_tokens"] != 90 || set["retired_staff"] != 0 || len(set) != 2 {
+			t.Errorf("settings: %v", set)
+		}
+		// One entry with the periods in force before and after.
+		ents, _ := db.FindAuditEntries(ctx, tn.ID, audit.Filter{Action: "retention.settings"})
+		if len(ents) != 1 || !containsAll(string(ents[0].Before), `"api_tokens":365`) || !containsAll(string(ents[0].After), `"api_tokens":90`, `"retired_staff":0`) {
+			t.Errorf("audit: %+v", ents)
+		}
+	})
 }
