@@ -21,7 +21,7 @@ var hr = audit.Actor{ID: 1, Label: "hr01"}
 func mustTenant(t *testing.T, db *store.DB, slug string) *org.Tenant {
 	t.Helper()
 	tn := &org.Tenant{Slug: slug, Name: slug + "市", Kind: org.Municipality, StaffSize: 1000, GeneralAdminStaff: 600}
-	if err := db.CreateTenant(context.Background(), audit.Actor{Label: "op"}, tn, nil); err != nil {
+	if err := storetest.F(db).CreateTenant(context.Background(), audit.Actor{Label: "op"}, tn, nil); err != nil {
 		t.Fatal(err)
 	}
 	return tn

@@ -122,7 +122,7 @@ func TestSetSettings(t *testing.T) {
 		ctx := context.Background()
 		actor := audit.Actor{ID: 3, Label: "hr01"}
 		tn := &org.Tenant{Slug: "saga", Name: "佐賀県", Kind: org.Prefecture, StaffSize: 10, GeneralAdminStaff: 5}
-		if err := db.CreateTenant(ctx, actor, tn, nil); err != nil {
+		if err := storetest.F(db).CreateTenant(ctx, actor, tn, nil); err != nil {
 			t.Fatal(err)
 		}
 		svc := retention.NewService(db, db.Now)

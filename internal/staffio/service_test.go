@@ -58,7 +58,7 @@ func TestServiceUploadAndConfirm(t *testing.T) {
 		// nothing is written and the file is not used up.
 		s := f.staff(t, "0001")
 		s.Title = "係長"
-		if err := db.UpdateStaff(ctx, f.tenant, hr, s, s.Version, calendar.Date{}); err != nil {
+		if err := storetest.F(db).UpdateStaff(ctx, f.tenant, hr, s, s.Version, calendar.Date{}); err != nil {
 			t.Fatal(err)
 		}
 		_, plan2, err := svc.Confirm(ctx, f.tenant, hr, up.ID, digest)
