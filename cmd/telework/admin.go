@@ -13,6 +13,7 @@ import (
 	"telework/internal/apperr"
 	"telework/internal/audit"
 	"telework/internal/auth"
+	"telework/internal/calendar"
 	"telework/internal/i18n"
 	"telework/internal/org"
 	"telework/internal/policy"
@@ -101,7 +102,8 @@ func cmdTenant(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return explain(err)
 	}
 	if *tmpl != "" {
-		if err := d.StartPolicy(ctx, cliActor, t.ID, *tmpl); err != nil {
+		v, _ := policy.FirstVersion(*tmpl, calendar.DateOf(d.Now())) // checked above
+		if err := policy.NewService(d, d.Now).Save(ctx, t.ID, cliActor, &v); err != nil {
 			return explain(err)
 		}
 	}

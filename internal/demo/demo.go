@@ -15,6 +15,7 @@ import (
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/org"
+	"telework/internal/policy"
 	"telework/internal/store"
 )
 
@@ -105,7 +106,8 @@ func Seed(ctx context.Context, db *store.DB, now time.Time) (*Result, error) {
 	}
 	// A real policy from the start: 松本市's rules (2営業日前まで, 正規職員,
 	// 保育士 excluded), which HR can then change under 制度.
-	if err := db.StartPolicy(ctx, actor, t.ID, "matsumoto"); err != nil {
+	first, _ := policy.FirstVersion("matsumoto", calendar.DateOf(db.Now()))
+	if err := policy.NewService(db, db.Now).Save(ctx, t.ID, actor, &first); err != nil {
 		return nil, fmt.Errorf("demo: policy: %w", err)
 	}
 

@@ -81,7 +81,8 @@ func (s *Server) tenantCreate(w http.ResponseWriter, r *http.Request) {
 		}
 		err = s.db.CreateTenant(r.Context(), actorOf(p), &f.Tenant, admin)
 		if err == nil && f.Template != "" {
-			err = s.db.StartPolicy(r.Context(), actorOf(p), f.Tenant.ID, f.Template)
+			v, _ := policy.FirstVersion(f.Template, s.svc.Policy.Today()) // checked above
+			err = s.svc.Policy.Save(r.Context(), f.Tenant.ID, actorOf(p), &v)
 		}
 	}
 	if err != nil {
