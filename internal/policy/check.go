@@ -33,6 +33,9 @@ func (c *CheckResult) OK() bool { return !HasErrors(c.Findings) }
 // anyone (Forbidden otherwise). No version in force is a Conflict
 // (error.no_policy).
 func (s *Service) Check(ctx context.Context, tenantID int64, who *auth.Principal, in CheckInput) (*CheckResult, error) {
+	if who == nil {
+		return nil, apperr.Forbid()
+	}
 	var v apperr.Validation
 	if len(in.App.Dates) == 0 {
 		v.Add("dates", "field.required", nil)

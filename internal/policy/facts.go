@@ -37,7 +37,16 @@ func (s *Service) Facts(ctx context.Context, tenantID, staffID int64) (Facts, er
 // dropped.
 func (s *Service) SaveFacts(ctx context.Context, tenantID int64, actor audit.Actor, staffID int64, f Facts) error {
 	f.Reasons = KnownReasons(f.Reasons)
-	return s.writeFacts(ctx, tenantID, actor, staffID, func(Facts) Facts { return f })
+	return s.st.InPolicyTx(ctx, func(tx Tx) error {
+		before, err := tx.FindPolicyFacts(ctx, tenantID, staffID)
+		if err != nil {
+			return err
+		}
+		if err := tx.UpsertPolicyFacts(ctx, tenantID, staffID, f); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, tenantID, actor, factsChange(staffID, before, f))
+	})
 }
 
 // DeclareReasons records the reasons a person declares for themself
@@ -45,25 +54,21 @@ func (s *Service) SaveFacts(ctx context.Context, tenantID int64, actor audit.Act
 // they are.
 func (s *Service) DeclareReasons(ctx context.Context, tenantID int64, actor audit.Actor, staffID int64, reasons []string) error {
 	reasons = KnownReasons(reasons)
-	return s.writeFacts(ctx, tenantID, actor, staffID, func(f Facts) Facts {
-		f.Reasons = reasons
-		return f
-	})
-}
-
-// writeFacts reads the facts, changes them with change and writes them
-// back with the audit entry, in one transaction.
-func (s *Service) writeFacts(ctx context.Context, tenantID int64, actor audit.Actor, staffID int64, change func(Facts) Facts) error {
 	return s.st.InPolicyTx(ctx, func(tx Tx) error {
 		before, err := tx.FindPolicyFacts(ctx, tenantID, staffID)
 		if err != nil {
 			return err
 		}
-		after := change(before)
-		if err := tx.UpsertPolicyFacts(ctx, tenantID, staffID, after); err != nil {
+		if err := tx.UpsertPolicyReasons(ctx, tenantID, staffID, reasons); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "staff.policy_facts", ObjectType: "staff",
-			ObjectID: strconv.FormatInt(staffID, 10), Before: before, After: after})
+		after := before
+		after.Reasons = reasons
+		return tx.Audit(ctx, tenantID, actor, factsChange(staffID, before, after))
 	})
+}
+
+func factsChange(staffID int64, before, after Facts) audit.Change {
+	return audit.Change{Action: "staff.policy_facts", ObjectType: "staff", ObjectID: strconv.FormatInt(staffID, 10),
+		Before: before, After: after}
 }

@@ -40,6 +40,9 @@ type Tx interface {
 	DeletePolicyVersion(ctx context.Context, tenantID, id int64) error
 	FindPolicyFacts(ctx context.Context, tenantID, staffID int64) (Facts, error)
 	UpsertPolicyFacts(ctx context.Context, tenantID, staffID int64, f Facts) error
+	// UpsertPolicyReasons writes the reasons alone, the other facts staying
+	// as they are in the database (so a concurrent change by HR is kept).
+	UpsertPolicyReasons(ctx context.Context, tenantID, staffID int64, reasons []string) error
 	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
 }
 

@@ -135,6 +135,15 @@ func (tx *Tx) UpsertPolicyFacts(ctx context.Context, tenantID, staffID int64, f 
 	return mapErr(err)
 }
 
+// UpsertPolicyReasons writes a staff member's reasons alone, leaving the
+// other facts as they are (a new row has none of them).
+func (tx *Tx) UpsertPolicyReasons(ctx context.Context, tenantID, staffID int64, reasons []string) error {
+	_, err := tx.exec(ctx, `INSERT INTO staff_policy_facts (tenant_id, staff_id, reasons, has_terminal, seconded, updated_at)
+		VALUES (?, ?, ?, FALSE, FALSE, ?) ON CONFLICT (tenant_id, staff_id) DO UPDATE SET reasons = excluded.reasons,
+		updated_at = excluded.updated_at`, tenantID, staffID, strings.Join(reasons, ","), micros(tx.db.Now()))
+	return mapErr(err)
+}
+
 // SavePolicyFacts is transitional, for the callers not yet on
 // policy.Service (web/session.go, the backup tests): it runs the service's
 // SaveFacts. It goes when they call the service.

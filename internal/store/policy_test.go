@@ -86,5 +86,22 @@ func TestPolicyStore(t *testing.T) {
 				t.Errorf("facts = %+v %v, want %+v", f, err, want)
 			}
 		}
+		// Reasons alone: the other facts stay.
+		if err := db.InPolicyTx(ctx, func(tx policy.Tx) error { return tx.UpsertPolicyReasons(ctx, a.ID, s.ID, []string{"childcare"}) }); err != nil {
+			t.Fatal(err)
+		}
+		if f, err := db.FindPolicyFacts(ctx, a.ID, s.ID); err != nil || len(f.Reasons) != 1 || f.Reasons[0] != "childcare" || !f.Seconded {
+			t.Errorf("after reasons alone: %+v %v", f, err)
+		}
+		s2 := newStaff("0002", "渋谷 次郎", "しぶや じろう", u.ID)
+		if err := db.CreateStaff(ctx, a.ID, hr, s2, calendar.Date{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.InPolicyTx(ctx, func(tx policy.Tx) error { return tx.UpsertPolicyReasons(ctx, a.ID, s2.ID, []string{"nursing"}) }); err != nil {
+			t.Fatal(err)
+		}
+		if f, err := db.FindPolicyFacts(ctx, a.ID, s2.ID); err != nil || len(f.Reasons) != 1 || f.HasTerminal || f.Seconded {
+			t.Errorf("first reasons: %+v %v", f, err)
+		}
 	})
 }
