@@ -1,6 +1,9 @@
 package policy
 
-import "telework/internal/org"
+import (
+	"telework/internal/calendar"
+	"telework/internal/org"
+)
 
 // Template is a built-in starting policy taken from a 第6章 case.
 type Template struct {
@@ -145,4 +148,15 @@ func TemplateByName(name string) (Template, bool) {
 		}
 	}
 	return Template{}, false
+}
+
+// FirstVersion is a new tenant's first version from the named template, in
+// force from today; false when there is no such template. The note names
+// the 第6章 case the rules come from.
+func FirstVersion(template string, today calendar.Date) (Version, bool) {
+	t, ok := TemplateByName(template)
+	if !ok {
+		return Version{}, false
+	}
+	return Version{Effective: today, Policy: t.Policy, Note: t.Source}, true
 }

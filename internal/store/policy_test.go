@@ -12,72 +12,96 @@ import (
 	"telework/internal/store/storetest"
 )
 
-func TestPolicyVersions(t *testing.T) {
+// TestPolicyStore covers the SQL only: which versions may change is
+// policy.Service's rule (internal/policy/service_test.go).
+func TestPolicyStore(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		a := mustTenant(t, db, "shibuya")
 		b := mustTenant(t, db, "saga")
 		tp, _ := policy.TemplateByName("shibuya")
 		today := calendar.DateOf(time.Now())
-		save := func(tenant int64, d calendar.Date) (*policy.Version, error) {
-			v := &policy.Version{Effective: d, Policy: tp.Policy, Note: d.String()}
-			return v, db.SavePolicyVersion(ctx, tenant, hr, v)
+		v1 := &policy.Version{Effective: today, Policy: tp.Policy, Note: "one"}
+		v2 := &policy.Version{Effective: today.AddDays(10), Policy: tp.Policy, Note: "two"}
+		err := db.InPolicyTx(ctx, func(tx policy.Tx) error {
+			if err := tx.InsertPolicyVersion(ctx, a.ID, hr, v2); err != nil {
+				return err
+			}
+			return tx.InsertPolicyVersion(ctx, a.ID, hr, v1)
+		})
+		if err != nil || v1.ID == 0 || v2.ID == 0 {
+			t.Fatalf("insert: %v", err)
 		}
-		if _, err := save(a.ID, today.AddDays(-1)); apperr.CodeOf(err) != apperr.Invalid {
-			t.Errorf("past effective date: %v", err)
+		dup := &policy.Version{Effective: today, Policy: tp.Policy}
+		if err := db.InPolicyTx(ctx, func(tx policy.Tx) error { return tx.InsertPolicyVersion(ctx, a.ID, hr, dup) }); apperr.CodeOf(err) != apperr.Conflict {
+			t.Errorf("two versions on one date: %v", err)
 		}
-		cur, err := save(a.ID, today)
-		if err != nil {
+		v2.Note, v2.Policy.Caps.WeeklyMaxDays = "two, changed", 3
+		if err := db.InPolicyTx(ctx, func(tx policy.Tx) error { return tx.UpdatePolicyVersion(ctx, a.ID, hr, v2) }); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := save(a.ID, today); apperr.CodeOf(err) != apperr.Invalid {
-			t.Errorf("replacing the version in force: %v", err)
-		}
-		next, err := save(a.ID, today.AddDays(10))
-		if err != nil {
-			t.Fatal(err)
-		}
-		again, err := save(a.ID, today.AddDays(10)) // replaces the scheduled one
-		if err != nil || again.ID != next.ID {
-			t.Fatalf("replace scheduled: %v %d/%d", err, again.ID, next.ID)
-		}
-		vs, _ := db.FindPolicyVersions(ctx, a.ID)
-		if len(vs) != 2 {
-			t.Fatalf("%d versions", len(vs))
-		}
-		if v, ok := policy.InForce(vs, today.AddDays(9)); !ok || v.ID != cur.ID {
-			t.Error("wrong version in force before the change")
+		vs, err := db.FindPolicyVersions(ctx, a.ID)
+		if err != nil || len(vs) != 2 || vs[0].ID != v1.ID || vs[1].Note != "two, changed" || vs[1].Policy.Caps.WeeklyMaxDays != 3 ||
+			vs[1].Effective != v2.Effective {
+			t.Fatalf("versions by date: %+v %v", vs, err)
 		}
 		if other, _ := db.FindPolicyVersions(ctx, b.ID); len(other) != 0 {
 			t.Error("versions leak across tenants")
 		}
-		if err := db.DeletePolicyVersion(ctx, b.ID, hr, next.ID); apperr.CodeOf(err) != apperr.NotFound {
-			t.Errorf("delete across tenants: %v", err)
+		err = db.InPolicyTx(ctx, func(tx policy.Tx) error {
+			if err := tx.UpdatePolicyVersion(ctx, b.ID, hr, v2); apperr.CodeOf(err) != apperr.NotFound {
+				t.Errorf("update across tenants: %v", err)
+			}
+			if err := tx.DeletePolicyVersion(ctx, b.ID, v2.ID); apperr.CodeOf(err) != apperr.NotFound {
+				t.Errorf("delete across tenants: %v", err)
+			}
+			return tx.DeletePolicyVersion(ctx, a.ID, v2.ID)
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		if err := db.DeletePolicyVersion(ctx, a.ID, hr, cur.ID); apperr.CodeOf(err) != apperr.Conflict {
-			t.Errorf("delete in force: %v", err)
+		if vs, _ := db.FindPolicyVersions(ctx, a.ID); len(vs) != 1 {
+			t.Errorf("after delete: %d versions", len(vs))
 		}
-		if err := db.DeletePolicyVersion(ctx, a.ID, hr, next.ID); err != nil {
-			t.Errorf("delete scheduled: %v", err)
-		}
-		// Facts for eligibility.
+
+		// Facts: zero until recorded; NotFound for no such person.
 		u := mustUnit(t, db, a.ID, 0, "1", "総務部", "部")
 		s := newStaff("0001", "渋谷 花子", "しぶや はなこ", u.ID)
 		if err := storetest.F(db).CreateStaff(ctx, a.ID, hr, s, calendar.Date{}); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.SavePolicyFacts(ctx, a.ID, hr, s.ID, policy.Facts{Reasons: []string{"nursing"}, HasTerminal: true}); err != nil {
-			t.Fatal(err)
+		if f, err := db.FindPolicyFacts(ctx, a.ID, s.ID); err != nil || len(f.Reasons) != 0 || f.HasTerminal || f.Seconded {
+			t.Errorf("no facts yet: %+v %v", f, err)
 		}
-		f, err := db.FindPolicyFacts(ctx, a.ID, s.ID)
-		if err != nil || len(f.Reasons) != 1 || f.Reasons[0] != "nursing" || !f.HasTerminal || f.Seconded {
-			t.Errorf("facts = %+v %v", f, err)
-		}
-		if err := db.SavePolicyFacts(ctx, b.ID, hr, s.ID, policy.Facts{}); apperr.CodeOf(err) != apperr.NotFound {
+		if _, err := db.FindPolicyFacts(ctx, b.ID, s.ID); apperr.CodeOf(err) != apperr.NotFound {
 			t.Errorf("facts across tenants: %v", err)
 		}
-		if _, err := db.VerifyAuditChain(ctx, a.ID); err != nil {
-			t.Error(err)
+		for _, want := range []policy.Facts{{Reasons: []string{"nursing", "childcare"}, HasTerminal: true}, {Seconded: true}} {
+			err := db.InPolicyTx(ctx, func(tx policy.Tx) error { return tx.UpsertPolicyFacts(ctx, a.ID, s.ID, want) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := db.FindPolicyFacts(ctx, a.ID, s.ID)
+			if err != nil || len(f.Reasons) != len(want.Reasons) || f.HasTerminal != want.HasTerminal || f.Seconded != want.Seconded {
+				t.Errorf("facts = %+v %v, want %+v", f, err, want)
+			}
+		}
+		// Reasons alone: the other facts stay.
+		if err := db.InPolicyTx(ctx, func(tx policy.Tx) error { return tx.UpsertPolicyReasons(ctx, a.ID, s.ID, []string{"childcare"}) }); err != nil {
+			t.Fatal(err)
+		}
+		if f, err := db.FindPolicyFacts(ctx, a.ID, s.ID); err != nil || len(f.Reasons) != 1 || f.Reasons[0] != "childcare" || !f.Seconded {
+			t.Errorf("after reasons alone: %+v %v", f, err)
+		}
+		s2 := newStaff("0002", "渋谷 次郎", "しぶや じろう", u.ID)
+		if err := storetest.F(db).CreateStaff(ctx, a.ID, hr, s2, calendar.Date{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.InPolicyTx(ctx, func(tx policy.Tx) error { return tx.UpsertPolicyReasons(ctx, a.ID, s2.ID, []string{"nursing"}) }); err != nil {
+			t.Fatal(err)
+		}
+		if f, err := db.FindPolicyFacts(ctx, a.ID, s2.ID); err != nil || len(f.Reasons) != 1 || f.HasTerminal || f.Seconded {
+			t.Errorf("first reasons: %+v %v", f, err)
 		}
 	})
 }

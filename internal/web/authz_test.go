@@ -50,7 +50,7 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 		for _, tn := range []int64{w.a.ID, w.b.ID} {
 			tp, _ := policy.TemplateByName("matsumoto")
 			v := &policy.Version{Effective: calendar.DateOf(time.Now()).AddDays(30), Policy: tp.Policy}
-			if err := db.SavePolicyVersion(context.Background(), tn, sys, v); err != nil {
+			if err := policy.NewService(db, db.Now).Save(context.Background(), tn, sys, v); err != nil {
 				t.Fatal(err)
 			}
 			polID[tn] = v.ID
@@ -118,7 +118,7 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 					// route removes the one it is given.
 					tp, _ := policy.TemplateByName("matsumoto")
 					v := &policy.Version{Effective: calendar.DateOf(time.Now()).AddDays(60 + len(polID)), Policy: tp.Policy}
-					if err := db.SavePolicyVersion(context.Background(), w.a.ID, sys, v); err != nil {
+					if err := policy.NewService(db, db.Now).Save(context.Background(), w.a.ID, sys, v); err != nil {
 						t.Fatal(err)
 					}
 					polID[int64(-len(polID))] = v.ID

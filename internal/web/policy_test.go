@@ -62,7 +62,8 @@ func TestPolicyPages(t *testing.T) {
 				t.Errorf("bad policy: missing %q (%d)", want, res.code)
 			}
 		}
-		if vs, _ := db.FindPolicyVersions(ctx, w.a.ID); len(vs) != 0 {
+		svc := policy.NewService(db, db.Now)
+		if vs, _ := svc.Versions(ctx, w.a.ID); len(vs) != 0 {
 			t.Fatal("a bad policy was saved")
 		}
 		// A valid version scheduled for next April.
@@ -71,18 +72,19 @@ func TestPolicyPages(t *testing.T) {
 		if res.code != http.StatusSeeOther {
 			t.Fatalf("save: %d %s", res.code, res.body)
 		}
-		vs, _ := db.FindPolicyVersions(ctx, w.a.ID)
+		vs, _ := svc.Versions(ctx, w.a.ID)
 		if len(vs) != 1 || vs[0].Policy.Caps.WeeklyMaxDays != 2 || vs[0].Policy.Hours.Start != "8:30" || len(vs[0].Policy.UnitRules) != 1 {
 			t.Fatalf("stored %+v", vs)
 		}
-		show := w.do("GET", res.location, nil, hr)
+		showURL := res.location
+		show := w.do("GET", showURL, nil, hr)
 		if show.code != 200 || !strings.Contains(show.body, "適用予定") || !strings.Contains(show.body, "週2日まで") {
 			t.Errorf("show: %d", show.code)
 		}
 		// Simulation: a CP932 file of past days, one person with three days in a week.
 		csv := "職員番号,日付,形態,時間単位\r\n1001,2026/5/11,在宅,終日\r\n1001,2026/5/12,在宅,終日\r\n1001,2026/5/13,在宅,終日\r\n1003,令和8年5月13日,サテライト,午前\r\n"
 		sjis, _ := japanese.ShiftJIS.NewEncoder().String(csv)
-		res = w.upload(t, res.location+"/simulate", "records.csv", []byte(sjis), hr)
+		res = w.upload(t, showURL+"/simulate", "records.csv", []byte(sjis), hr)
 		if res.code != 200 {
 			t.Fatalf("simulate: %d %s", res.code, res.body)
 		}
@@ -90,6 +92,22 @@ func TestPolicyPages(t *testing.T) {
 			if !strings.Contains(res.body, want) {
 				t.Errorf("simulation: missing %q", want)
 			}
+		}
+		// In English, the findings are English too (they were always Japanese).
+		if res := w.do("POST", "/settings", url.Values{"lang": {"en"}, "era": {"seireki"}}, hr); res.code != http.StatusSeeOther {
+			t.Fatalf("switching to English: %d", res.code)
+		}
+		en := w.upload(t, showURL+"/simulate", "records.csv", []byte(sjis), hr)
+		for _, want := range []string{"Over the limit of 2 days a week (this is day 3 of the week)", "Satellite office is not part of this organisation"} {
+			if en.code != 200 || !strings.Contains(en.body, want) {
+				t.Errorf("English simulation: missing %q (%d)", want, en.code)
+			}
+		}
+		if strings.Contains(en.body, "上限を超えています") {
+			t.Error("English simulation shows Japanese findings")
+		}
+		if res := w.do("POST", "/settings", url.Values{"lang": {"ja"}, "era": {"seireki"}}, hr); res.code != http.StatusSeeOther {
+			t.Fatalf("switching back to Japanese: %d", res.code)
 		}
 		res = w.upload(t, "/policy/"+strconv.FormatInt(vs[0].ID, 10)+"/simulate", "x.csv", []byte("名前,日\r\nx,y\r\n"), hr)
 		if res.code != 422 || !strings.Contains(res.body, "「職員番号」の列がありません") {
@@ -181,13 +199,23 @@ func TestSelfDeclaration(t *testing.T) {
 		if res := w.do("GET", "/settings", nil, c); !strings.Contains(res.body, "育児・介護の申し出") {
 			t.Fatal("no declaration form on the settings page")
 		}
-		if err := db.SavePolicyFacts(ctx, w.a.ID, sys, w.staff["a-staff"].ID, policy.Facts{HasTerminal: true}); err != nil {
-			t.Fatal(err)
+		svc := policy.NewService(db, db.Now)
+		id := w.staff["a-staff"].ID
+		// HR records the facts on the staff page.
+		hr := w.session(t, "hr")
+		if res := w.do("POST", "/staff/"+strconv.FormatInt(id, 10)+"/facts", url.Values{"has_terminal": {"1"}, "reasons": {"nursing"}}, hr); res.code != http.StatusSeeOther {
+			t.Fatalf("HR facts: %d", res.code)
+		}
+		if f, err := svc.Facts(ctx, w.a.ID, id); err != nil || !f.HasTerminal || len(f.Reasons) != 1 || f.Reasons[0] != "nursing" {
+			t.Fatalf("facts after HR: %+v %v", f, err)
+		}
+		if res := w.do("POST", "/staff/"+strconv.FormatInt(w.staff["a-staff"].ID+999, 10)+"/facts", url.Values{"seconded": {"1"}}, hr); res.code != http.StatusNotFound {
+			t.Errorf("facts of nobody: %d", res.code)
 		}
 		if res := w.do("POST", "/settings/declaration", url.Values{"reasons": {"childcare", "bogus"}}, c); res.code != http.StatusSeeOther {
 			t.Fatalf("declare: %d", res.code)
 		}
-		f, _ := db.FindPolicyFacts(ctx, w.a.ID, w.staff["a-staff"].ID)
+		f, _ := svc.Facts(ctx, w.a.ID, id)
 		if len(f.Reasons) != 1 || f.Reasons[0] != "childcare" || !f.HasTerminal {
 			t.Errorf("facts after declaring: %+v (HR's terminal fact must stay)", f)
 		}

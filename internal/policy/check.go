@@ -1,0 +1,119 @@
+package policy
+
+import (
+	"context"
+	"slices"
+
+	"telework/internal/apperr"
+	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/org"
+)
+
+// CheckInput is an application to check against the policy in force on
+// its first day.
+type CheckInput struct {
+	StaffID int64 // whose application; 0 means the asker's own
+	App     Application
+	Stage   Stage // AtSubmit when empty
+}
+
+// CheckResult is the verdict: the version applied and its findings.
+type CheckResult struct {
+	Version  Version
+	Findings []Finding
+}
+
+// OK reports whether nothing refuses the application.
+func (c *CheckResult) OK() bool { return !HasErrors(c.Findings) }
+
+// Check evaluates an application against the version in force on its first
+// day, for people planning and for other systems that keep their own
+// workflow. Staff may check only their own; supervisors their section; HR
+// anyone (Forbidden otherwise). No version in force is a Conflict
+// (error.no_policy).
+func (s *Service) Check(ctx context.Context, tenantID int64, who *auth.Principal, in CheckInput) (*CheckResult, error) {
+	if who == nil {
+		return nil, apperr.Forbid()
+	}
+	var v apperr.Validation
+	if len(in.App.Dates) == 0 {
+		v.Add("dates", "field.required", nil)
+	}
+	if in.Stage == "" {
+		in.Stage = AtSubmit
+	}
+	if in.Stage != AtSubmit && in.Stage != AtApprove {
+		v.Add("stage", "field.choice", nil)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if in.StaffID == 0 {
+		in.StaffID = who.StaffID
+	}
+	st, err := s.st.FindStaffByID(ctx, tenantID, in.StaffID)
+	if err != nil {
+		return nil, err
+	}
+	units, err := s.st.FindUnits(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	tr := org.NewTree(units)
+	if !who.Has(auth.HRAdmin) && who.StaffID != st.ID &&
+		!(who.Has(auth.Supervisor) && who.UnitID != 0 && tr.IsWithin(st.UnitID, who.UnitID)) {
+		return nil, apperr.Forbid()
+	}
+	ver, err := s.InForce(ctx, tenantID, in.App.Dates[0])
+	if err != nil {
+		return nil, err
+	}
+	per, err := s.person(ctx, tenantID, tr, st)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := s.calendar(ctx, tenantID, in.App.Dates...)
+	if err != nil {
+		return nil, err
+	}
+	fs := Evaluate(Input{Policy: ver.Policy, Calendar: cal, Person: per, App: in.App, Stage: in.Stage, Now: s.now()})
+	return &CheckResult{Version: ver, Findings: fs}, nil
+}
+
+// calendar loads the tenant's business calendar (national holidays, 年末年始
+// and closure days) for the years around today and the given dates.
+func (s *Service) calendar(ctx context.Context, tenantID int64, dates ...calendar.Date) (BusinessCalendar, error) {
+	from, to := s.Today().Year, s.Today().Year
+	for _, d := range dates {
+		from, to = min(from, d.Year), max(to, d.Year)
+	}
+	return s.st.LoadCalendar(ctx, tenantID, from-1, to+1)
+}
+
+// person gathers what the rules need to know about a staff member; tr is
+// the tenant's unit tree (loaded once by the caller, which may ask for many
+// people).
+func (s *Service) person(ctx context.Context, tenantID int64, tr *org.Tree, st *org.Staff) (Person, error) {
+	facts, err := s.st.FindPolicyFacts(ctx, tenantID, st.ID)
+	if err != nil {
+		return Person{}, err
+	}
+	return PersonOf(tr, st, facts), nil
+}
+
+// PersonOf is what the rules know of st: its record, its unit's code with
+// the codes of the units above, and its facts.
+func PersonOf(tr *org.Tree, st *org.Staff, f Facts) Person {
+	var codes []string
+	for id := st.UnitID; id != 0; {
+		u := tr.Unit(id)
+		if u == nil || slices.Contains(codes, u.Code) {
+			break
+		}
+		codes = append(codes, u.Code)
+		id = u.ParentID
+	}
+	return Person{StaffNo: st.StaffNo, Employment: st.Employment, JobType: st.JobType, Rank: st.Rank,
+		UnitCodes: codes, Reasons: f.Reasons, HasTerminal: f.HasTerminal, Seconded: f.Seconded}
+}

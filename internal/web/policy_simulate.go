@@ -1,0 +1,44 @@
+package web
+
+import (
+	"io"
+	"net/http"
+
+	"telework/internal/apperr"
+)
+
+// policySimulate replays a file of past telework days (職員番号, 日付, 形態,
+// 時間単位, 開始, 終了 and optionally 申請日時) against this version, with
+// the findings in the page's language.
+func (s *Server) policySimulate(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	v, err := s.findVersion(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		var val apperr.Validation
+		val.Add("file", "field.file_required", nil)
+		s.renderPolicyShow(w, r, http.StatusUnprocessableEntity, v, nil, val.Err())
+		return
+	}
+	defer file.Close()
+	data, err := io.ReadAll(file)
+	if err != nil {
+		s.renderStatus(w, r, http.StatusRequestEntityTooLarge, "error.too_large")
+		return
+	}
+	sim, err := s.svc.Policy.Simulate(r.Context(), p.TenantID, v.Policy, data, lang(r))
+	if err != nil {
+		if apperr.CodeOf(err) == apperr.Invalid {
+			s.renderPolicyShow(w, r, http.StatusUnprocessableEntity, v, nil, err)
+			return
+		}
+		s.serverError(w, r, err)
+		return
+	}
+	sim.FileName = hdr.Filename
+	s.renderPolicyShow(w, r, http.StatusOK, v, sim, nil)
+}
