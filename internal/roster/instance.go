@@ -14,7 +14,6 @@ package roster
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -341,7 +340,6 @@ func (in *Instance) compile() (*problem, error) {
 	} else if c != nil && c.NeverMeet {
 		return nil, malformed("cohorts.names must be a list of unique names")
 	}
-	var rRat *big.Rat
 	if in.TargetReduction != nil {
 		r, err := num(*in.TargetReduction)
 		if err != nil {
@@ -350,7 +348,6 @@ func (in *Instance) compile() (*problem, error) {
 		if r.Sign() < 0 || r.Cmp(big.NewRat(1, 1)) > 0 {
 			return nil, malformed("targetReduction must be in [0, 1]")
 		}
-		rRat = r
 		pb.hasTarget = true
 		pb.r, _ = strconv.ParseFloat(string(*in.TargetReduction), 64)
 		// H6 is defined in float64 arithmetic (verify.py); the explicit
@@ -469,7 +466,6 @@ func (in *Instance) compile() (*problem, error) {
 			pb.lo[p], pb.hi[p] = shareBand(pb.share, k, pb.avail[p])
 		}
 	}
-	_ = rRat
 	pb.vw = map[string]*big.Rat{}
 	for k, v := range DefaultViolationWeights {
 		pb.vw[k] = big.NewRat(v, 1)
@@ -507,6 +503,3 @@ func shareBand(theta *big.Rat, k int64, a int) (lo, hi int) {
 	}
 	return int(lo64), int(hi64)
 }
-
-// errNoPlan is returned when the search ended without any plan at all.
-var errNoPlan = errors.New("roster: no plan found within the time limit")

@@ -54,7 +54,7 @@ type Options struct {
 }
 
 // Solve plans one instance. It returns an error only for a malformed
-// instance or when not a single plan was found within the time limit.
+// instance: at the time limit it answers with the best plan it has.
 func Solve(in *Instance, opt Options) (*Plan, error) {
 	pb, err := in.compile()
 	if err != nil {
@@ -94,10 +94,15 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	vdeadline := time.Now().Add(rest * 2 / 3)
 	rv := branchAndBound(mv, vdeadline, nil, 0)
 	nodes += rv.nodes
-	if rv.x == nil {
-		return nil, errNoPlan
+	var cells [][]int8
+	var coh []int
+	if rv.x != nil {
+		cells, coh = mv.plan(rv.x)
+	} else {
+		// Out of time without any plan: still answer, with the better
+		// of the two uniform plans, and a gap that says how far it may be.
+		cells, coh = pb.uniformPlan()
 	}
-	cells, coh := mv.plan(rv.x)
 	ev := pb.evaluate(cells, coh)
 	vBound := rv.bound
 	if rv.complete {
@@ -131,6 +136,50 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	pl := pb.report(cells, coh, ev, status, objBound, ml.gran, nil, vBound)
 	pl.Nodes, pl.Seconds = nodes, time.Since(start).Seconds()
 	return pl, nil
+}
+
+// uniformPlan is the lexicographically better of "everyone on site" and
+// "everyone at home" (each on its available days), the day's cohort being the
+// one with most people on site: a plan that always exists.
+func (pb *problem) uniformPlan() ([][]int8, []int) {
+	var best [][]int8
+	var bestCoh []int
+	var bestEv evaluation
+	for _, m := range []int8{mOnsite, mTele} {
+		x := make([][]int8, pb.N)
+		for p := range x {
+			x[p] = make([]int8, pb.D)
+			for d := range x[p] {
+				x[p][d] = m
+				if pb.leave[p][d] {
+					x[p][d] = mLeave
+				}
+			}
+		}
+		var coh []int
+		if pb.neverMeet {
+			coh = make([]int, pb.D)
+			for d := range coh {
+				cnt := make([]int, pb.nCohorts)
+				for p := 0; p < pb.N; p++ {
+					if x[p][d] == mOnsite {
+						cnt[pb.cohortOf[p]]++
+					}
+				}
+				for c := range cnt {
+					if cnt[c] > cnt[coh[d]] {
+						coh[d] = c
+					}
+				}
+			}
+		}
+		ev := pb.evaluate(x, coh)
+		if best == nil || ev.vcost.Cmp(bestEv.vcost) < 0 ||
+			(ev.vcost.Cmp(bestEv.vcost) == 0 && ev.objective.Cmp(bestEv.objective) < 0) {
+			best, bestCoh, bestEv = x, coh, ev
+		}
+	}
+	return best, bestCoh
 }
 
 // report assembles the plan document. vBound is the proven lower bound on
