@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,9 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"telework/internal/audit"
+	"telework/internal/app"
 	"telework/internal/backup"
-	"telework/internal/store"
 	"telework/internal/telemetry"
 )
 
@@ -33,12 +31,6 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := sqliteFileExists(*db); err != nil {
 		return err
 	}
-	d, err := store.Open(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-
 	// Write beside the destination and rename at the end, so that a failed
 	// or interrupted backup never leaves a file that looks like one. The
 	// archive holds password hashes and personal data: owner-only (0600).
@@ -53,7 +45,7 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			os.Remove(tmp.Name())
 		}
 	}()
-	m, err := backup.Create(ctx, d, tmp, backup.Options{Tenant: *tenant, Producer: "telework " + telemetry.Version,
+	m, err := app.Backup(ctx, *db, tmp, backup.Options{Tenant: *tenant, Producer: "telework " + telemetry.Version,
 		SpoolDir: filepath.Dir(*out)})
 	if err != nil {
 		return err
@@ -111,12 +103,7 @@ func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if sqliteFileExists(*db) != nil {
 			fmt.Fprintf(stdout, "復元先 %s はまだありません（復元時に作成します）/ the target does not exist yet and would be created\n", *db)
 		} else {
-			d, err := store.Open(ctx, *db)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			checked, err := a.CheckTarget(ctx, d)
+			checked, err := app.CheckRestoreTarget(ctx, *db, a)
 			if err != nil {
 				return err
 			}
@@ -130,41 +117,20 @@ func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return nil
 	}
 
-	d, err := store.Open(ctx, *db)
+	res, err := app.Restore(ctx, *db, a)
 	if err != nil {
 		return err
 	}
-	defer d.Close()
-	if err := a.Restore(ctx, d); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "復元しました / restored: %d 行 / rows into the %s database\n", a.Manifest.Rows(), d.Engine)
-	return verifyRestoredChains(ctx, d, a.Manifest.TenantID, stdout, stderr)
-}
-
-// verifyRestoredChains runs the audit check on what was restored. A broken
-// chain was broken in the source already (the archive's checksums hold):
-// the restore stands, and the warning says where to look.
-func verifyRestoredChains(ctx context.Context, d *store.DB, tenantID int64, stdout, stderr io.Writer) error {
-	ids := []int64{tenantID}
-	if tenantID == 0 {
-		var err error
-		if ids, err = d.AuditChainTenants(ctx); err != nil {
-			return err
-		}
-	}
-	for _, id := range ids {
-		n, err := d.VerifyAuditChain(ctx, id)
-		var br *audit.Break
-		switch {
-		case errors.As(err, &br):
+	fmt.Fprintf(stdout, "復元しました / restored: %d 行 / rows into the %s database\n", a.Manifest.Rows(), res.Engine)
+	// A broken chain was broken in the source already (the archive's
+	// checksums hold): the restore stands, and the warning says where.
+	for _, c := range res.Chains {
+		if c.Break != nil {
 			fmt.Fprintf(stderr, "警告: 監査ログの連鎖が壊れています（バックアップ元で既に壊れていました）/ warning: audit chain broken in the source: tenant %d, seq %d: %s\n",
-				id, br.Seq, br.Reason)
-		case err != nil:
-			return err
-		default:
-			fmt.Fprintf(stdout, "  監査ログ / audit chain tenant %d: OK (%d entries)\n", id, n)
+				c.TenantID, c.Break.Seq, c.Break.Reason)
+			continue
 		}
+		fmt.Fprintf(stdout, "  監査ログ / audit chain tenant %d: OK (%d entries)\n", c.TenantID, c.Entries)
 	}
 	return nil
 }
@@ -172,7 +138,7 @@ func verifyRestoredChains(ctx context.Context, d *store.DB, tenantID int64, stdo
 // sqliteFileExists refuses a SQLite path that names no file, which opening
 // it would create empty.
 func sqliteFileExists(dsn string) error {
-	if store.IsPostgresDSN(dsn) || strings.HasPrefix(dsn, "file:") {
+	if app.IsPostgresDSN(dsn) || strings.HasPrefix(dsn, "file:") {
 		return nil
 	}
 	if _, err := os.Stat(dsn); err != nil {

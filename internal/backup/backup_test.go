@@ -100,7 +100,7 @@ func seedTown(t *testing.T, db *store.DB, slug, name string) *org.Tenant {
 		ON CONFLICT (tenant_id, day) DO NOTHING`, "2027-01-01")
 	exec(t, db, `INSERT INTO policy_versions (tenant_id, effective_from, body, note, created_at, created_by)
 		VALUES (?, '2025-04-01', '{"modes":["home"],"caps":{"weekly_max_days":4}}', '令和7年度', 1748854800000000, 'hr01')`, tn.ID)
-	if err := db.SavePolicyFacts(ctx, tn.ID, actor, a.ID, policy.Facts{Reasons: []string{"childcare"}, HasTerminal: true}); err != nil {
+	if err := policy.NewService(db, db.Now).SaveFacts(ctx, tn.ID, actor, a.ID, policy.Facts{Reasons: []string{"childcare"}, HasTerminal: true}); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.CreateSession(ctx, &auth.Session{TokenHash: "session-" + slug, TenantID: tn.ID, UserID: admin.ID,

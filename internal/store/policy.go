@@ -143,10 +143,3 @@ func (tx *Tx) UpsertPolicyReasons(ctx context.Context, tenantID, staffID int64, 
 		updated_at = excluded.updated_at`, tenantID, staffID, strings.Join(reasons, ","), micros(tx.db.Now()))
 	return mapErr(err)
 }
-
-// SavePolicyFacts is transitional, for the callers not yet on
-// policy.Service (web/session.go, the backup tests): it runs the service's
-// SaveFacts. It goes when they call the service.
-func (db *DB) SavePolicyFacts(ctx context.Context, tenantID int64, actor audit.Actor, staffID int64, f policy.Facts) error {
-	return policy.NewService(db, db.Now).SaveFacts(ctx, tenantID, actor, staffID, f)
-}

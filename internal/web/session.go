@@ -5,14 +5,12 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
 	"telework/internal/apperr"
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/i18n"
-	"telework/internal/policy"
 )
 
 const (
@@ -222,7 +220,7 @@ func (s *Server) declaration(r *http.Request) map[string]any {
 	if p.IsOperator() || p.StaffID == 0 {
 		return nil
 	}
-	f, err := s.db.FindPolicyFacts(r.Context(), p.TenantID, p.StaffID)
+	f, err := s.svc.Policy.Facts(r.Context(), p.TenantID, p.StaffID)
 	if err != nil {
 		return nil
 	}
@@ -241,18 +239,7 @@ func (s *Server) saveDeclaration(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	f, err := s.db.FindPolicyFacts(r.Context(), p.TenantID, p.StaffID)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	f.Reasons = nil
-	for _, x := range r.PostForm["reasons"] {
-		if slices.Contains(policy.Reasons, x) && !slices.Contains(f.Reasons, x) {
-			f.Reasons = append(f.Reasons, x)
-		}
-	}
-	if err := s.db.SavePolicyFacts(r.Context(), p.TenantID, actorOf(p), p.StaffID, f); err != nil {
+	if err := s.svc.Policy.DeclareReasons(r.Context(), p.TenantID, actorOf(p), p.StaffID, r.PostForm["reasons"]); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -104,7 +104,7 @@ func (s *Server) staffShow(w http.ResponseWriter, r *http.Request) {
 		// The facts eligibility rules use (育児・介護 as a declared reason,
 		// a telework terminal, secondment): registered by HR, shown only to
 		// HR here (approvers see them in the findings of an application).
-		facts, err := s.db.FindPolicyFacts(r.Context(), p.TenantID, id)
+		facts, err := s.svc.Policy.Facts(r.Context(), p.TenantID, id)
 		if err != nil {
 			s.serverError(w, r, err)
 			return
