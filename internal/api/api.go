@@ -1,4 +1,4 @@
-package web
+package api
 
 // The /api/v1 conventions, which every later capability follows:
 //   - authentication by personal API token (Authorization: Bearer tw_…) or
@@ -22,93 +22,103 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"telework/internal/apperr"
+	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/i18n"
-	"telework/internal/store"
+	"telework/internal/org"
+	"telework/internal/route"
 )
 
-// apiOp documents one operation; the OpenAPI document is built from these.
-type apiOp struct {
-	ID         string // operationId
-	Summary    string
-	Tag        string
-	Query      []apiParam
-	Body       string // request schema name
-	Resp       string // response schema name ("" = no body)
-	Status     int    // success status (default 200)
-	List       bool   // the response is a page of Resp
-	IfMatch    bool   // PATCH with If-Match
-	Idempotent bool   // POST honours Idempotency-Key
-	// BodyTypes are the media types of a raw request body (a file upload)
-	// when the body is not JSON; RespTypes those of a non-JSON response
-	// (a file download).
-	BodyTypes []string
-	RespTypes []string
+var pagingParams = []route.Param{
+	{Name: "limit", Type: "integer", Desc: "page size, 1–200 (default 50)"},
+	{Name: "cursor", Type: "string", Desc: "next_cursor of the previous page"},
 }
 
-type apiParam struct {
-	Name, Type, Desc string
+// API serves /api/v1: its routes, their guard and their handlers.
+type API struct {
+	svc route.Services
+	log *slog.Logger
+
+	// table returns the whole route table (pages included), for the
+	// OpenAPI document and the method check of unknown paths.
+	table func() []route.Route
+
+	openAPIOnce sync.Once
+	openAPIJSON []byte
 }
 
-var pagingParams = []apiParam{
-	{"limit", "integer", "page size, 1–200 (default 50)"},
-	{"cursor", "string", "next_cursor of the previous page"},
+// New returns the API over the services. table is the server's complete
+// route table (the API's own routes included).
+func New(svc route.Services, log *slog.Logger, table func() []route.Route) *API {
+	return &API{svc: svc, log: log, table: table}
 }
 
-func (s *Server) apiRoutes() []Route {
-	signed := Rule{Signed: true}
-	return []Route{
-		{Method: "GET", Pattern: "/api/v1/openapi.json", Rule: public, Handler: s.apiOpenAPI},
-		{Method: "GET", Pattern: "/api/v1/me", Rule: anyUser, Handler: s.apiMe,
-			API: &apiOp{ID: "getMe", Summary: "The caller's own account and staff record", Tag: "me", Resp: "Me"}},
+// Routes are every /api/v1 route.
+func (s *API) Routes() []route.Route {
+	return append(s.apiRoutes(), s.featureRoutes()...)
+}
 
-		{Method: "GET", Pattern: "/api/v1/units", Rule: directory, Handler: s.apiListUnits,
-			API: &apiOp{ID: "listUnits", Summary: "List units (部・課・係) in tree order", Tag: "units", Resp: "Unit", List: true,
-				Query: append([]apiParam{{"parent_id", "integer", "only direct children of this unit (0 = top level)"}, {"include_retired", "boolean", "include closed units"}}, pagingParams...)}},
-		{Method: "GET", Pattern: "/api/v1/units/{id}", Rule: directory, Object: "unit", Handler: s.apiGetUnit,
-			API: &apiOp{ID: "getUnit", Summary: "Get a unit", Tag: "units", Resp: "Unit"}},
-		{Method: "POST", Pattern: "/api/v1/units", Rule: hrOnly, Handler: s.apiCreateUnit,
-			API: &apiOp{ID: "createUnit", Summary: "Create a unit", Tag: "units", Body: "UnitInput", Resp: "Unit", Status: 201, Idempotent: true}},
-		{Method: "PATCH", Pattern: "/api/v1/units/{id}", Rule: hrOnly, Object: "unit", Handler: s.apiUpdateUnit,
-			API: &apiOp{ID: "updateUnit", Summary: "Rename, move or reorder a unit", Tag: "units", Body: "UnitPatch", Resp: "Unit", IfMatch: true}},
+// MaxImportBytes caps an uploaded staff file: 50,000 staff as xlsx or CSV
+// are a few MB.
+const MaxImportBytes = 30 << 20
 
-		{Method: "GET", Pattern: "/api/v1/staff", Rule: directory, Handler: s.apiListStaff,
-			API: &apiOp{ID: "listStaff", Summary: "Search staff", Tag: "staff", Resp: "Staff", List: true,
-				Query: append([]apiParam{{"q", "string", "氏名・かな・職員番号 (かな/全角半角 folded)"}, {"unit_id", "integer", "unit and its subtree"},
-					{"employment", "string", "employment category"}, {"job_type", "string", "job type"}, {"include_retired", "boolean", "include staff who left (HR only)"}}, pagingParams...)}},
-		{Method: "GET", Pattern: "/api/v1/staff/{id}", Rule: directory, Object: "staff", Handler: s.apiGetStaff,
-			API: &apiOp{ID: "getStaff", Summary: "Get a staff member", Tag: "staff", Resp: "Staff"}},
-		{Method: "POST", Pattern: "/api/v1/staff", Rule: hrOnly, Handler: s.apiCreateStaff,
-			API: &apiOp{ID: "createStaff", Summary: "Register a staff member", Tag: "staff", Body: "StaffInput", Resp: "Staff", Status: 201, Idempotent: true}},
-		{Method: "PATCH", Pattern: "/api/v1/staff/{id}", Rule: hrOnly, Object: "staff", Handler: s.apiUpdateStaff,
-			API: &apiOp{ID: "updateStaff", Summary: "Change a staff member (transfers take effective_date)", Tag: "staff", Body: "StaffPatch", Resp: "Staff", IfMatch: true}},
+func (s *API) apiRoutes() []route.Route {
+	signed := route.Signed
+	return []route.Route{
+		{Method: "GET", Pattern: "/api/v1/openapi.json", Rule: route.Public, Handler: s.apiOpenAPI},
+		{Method: "GET", Pattern: "/api/v1/me", Rule: route.AnyUser, Handler: s.apiMe,
+			API: &route.Op{ID: "getMe", Summary: "The caller's own account and staff record", Tag: "me", Resp: "Me"}},
 
-		{Method: "GET", Pattern: "/api/v1/tenants", Rule: operator, Handler: s.apiListTenants,
-			API: &apiOp{ID: "listTenants", Summary: "List tenants (operator)", Tag: "tenants", Resp: "Tenant", List: true, Query: pagingParams}},
-		{Method: "GET", Pattern: "/api/v1/tenants/{id}", Rule: operator, Object: "tenant", Handler: s.apiGetTenant,
-			API: &apiOp{ID: "getTenant", Summary: "Get a tenant (operator)", Tag: "tenants", Resp: "Tenant"}},
-		{Method: "POST", Pattern: "/api/v1/tenants", Rule: operator, Handler: s.apiCreateTenant,
-			API: &apiOp{ID: "createTenant", Summary: "Create a tenant (operator)", Tag: "tenants", Body: "TenantInput", Resp: "Tenant", Status: 201, Idempotent: true}},
-		{Method: "PATCH", Pattern: "/api/v1/tenants/{id}", Rule: operator, Object: "tenant", Handler: s.apiUpdateTenant,
-			API: &apiOp{ID: "updateTenant", Summary: "Change a tenant's name, type or sizes (operator)", Tag: "tenants", Body: "TenantPatch", Resp: "Tenant", IfMatch: true}},
+		{Method: "GET", Pattern: "/api/v1/units", Rule: route.Directory, Handler: s.apiListUnits,
+			API: &route.Op{ID: "listUnits", Summary: "List units (部・課・係) in tree order", Tag: "units", Resp: "Unit", List: true,
+				Query: append([]route.Param{{Name: "parent_id", Type: "integer", Desc: "only direct children of this unit (0 = top level)"}, {Name: "include_retired", Type: "boolean", Desc: "include closed units"}}, pagingParams...)}},
+		{Method: "GET", Pattern: "/api/v1/units/{id}", Rule: route.Directory, Object: "unit", Handler: s.apiGetUnit,
+			API: &route.Op{ID: "getUnit", Summary: "Get a unit", Tag: "units", Resp: "Unit"}},
+		{Method: "POST", Pattern: "/api/v1/units", Rule: route.HROnly, Handler: s.apiCreateUnit,
+			API: &route.Op{ID: "createUnit", Summary: "Create a unit", Tag: "units", Body: "UnitInput", Resp: "Unit", Status: 201, Idempotent: true}},
+		{Method: "PATCH", Pattern: "/api/v1/units/{id}", Rule: route.HROnly, Object: "unit", Handler: s.apiUpdateUnit,
+			API: &route.Op{ID: "updateUnit", Summary: "Rename, move or reorder a unit", Tag: "units", Body: "UnitPatch", Resp: "Unit", IfMatch: true}},
+
+		{Method: "GET", Pattern: "/api/v1/staff", Rule: route.Directory, Handler: s.apiListStaff,
+			API: &route.Op{ID: "listStaff", Summary: "Search staff", Tag: "staff", Resp: "Staff", List: true,
+				Query: append([]route.Param{{Name: "q", Type: "string", Desc: "氏名・かな・職員番号 (かな/全角半角 folded)"}, {Name: "unit_id", Type: "integer", Desc: "unit and its subtree"},
+					{Name: "employment", Type: "string", Desc: "employment category"}, {Name: "job_type", Type: "string", Desc: "job type"}, {Name: "include_retired", Type: "boolean", Desc: "include staff who left (HR only)"}}, pagingParams...)}},
+		{Method: "GET", Pattern: "/api/v1/staff/{id}", Rule: route.Directory, Object: "staff", Handler: s.apiGetStaff,
+			API: &route.Op{ID: "getStaff", Summary: "Get a staff member", Tag: "staff", Resp: "Staff"}},
+		{Method: "POST", Pattern: "/api/v1/staff", Rule: route.HROnly, Handler: s.apiCreateStaff,
+			API: &route.Op{ID: "createStaff", Summary: "Register a staff member", Tag: "staff", Body: "StaffInput", Resp: "Staff", Status: 201, Idempotent: true}},
+		{Method: "PATCH", Pattern: "/api/v1/staff/{id}", Rule: route.HROnly, Object: "staff", Handler: s.apiUpdateStaff,
+			API: &route.Op{ID: "updateStaff", Summary: "Change a staff member (transfers take effective_date)", Tag: "staff", Body: "StaffPatch", Resp: "Staff", IfMatch: true}},
+
+		{Method: "GET", Pattern: "/api/v1/tenants", Rule: route.Operator, Handler: s.apiListTenants,
+			API: &route.Op{ID: "listTenants", Summary: "List tenants (operator)", Tag: "tenants", Resp: "Tenant", List: true, Query: pagingParams}},
+		{Method: "GET", Pattern: "/api/v1/tenants/{id}", Rule: route.Operator, Object: "tenant", Handler: s.apiGetTenant,
+			API: &route.Op{ID: "getTenant", Summary: "Get a tenant (operator)", Tag: "tenants", Resp: "Tenant"}},
+		{Method: "POST", Pattern: "/api/v1/tenants", Rule: route.Operator, Handler: s.apiCreateTenant,
+			API: &route.Op{ID: "createTenant", Summary: "Create a tenant (operator)", Tag: "tenants", Body: "TenantInput", Resp: "Tenant", Status: 201, Idempotent: true}},
+		{Method: "PATCH", Pattern: "/api/v1/tenants/{id}", Rule: route.Operator, Object: "tenant", Handler: s.apiUpdateTenant,
+			API: &route.Op{ID: "updateTenant", Summary: "Change a tenant's name, type or sizes (operator)", Tag: "tenants", Body: "TenantPatch", Resp: "Tenant", IfMatch: true}},
 
 		{Method: "GET", Pattern: "/api/v1/tokens", Rule: signed, Handler: s.apiListTokens,
-			API: &apiOp{ID: "listTokens", Summary: "List your API tokens", Tag: "tokens", Resp: "Token", List: true, Query: pagingParams}},
+			API: &route.Op{ID: "listTokens", Summary: "List your API tokens", Tag: "tokens", Resp: "Token", List: true, Query: pagingParams}},
 		{Method: "POST", Pattern: "/api/v1/tokens", Rule: signed, Handler: s.apiCreateToken,
-			API: &apiOp{ID: "createToken", Summary: "Create an API token (the secret is returned once)", Tag: "tokens", Body: "TokenInput", Resp: "NewToken", Status: 201, Idempotent: true}},
+			API: &route.Op{ID: "createToken", Summary: "Create an API token (the secret is returned once)", Tag: "tokens", Body: "TokenInput", Resp: "NewToken", Status: 201, Idempotent: true}},
 		{Method: "DELETE", Pattern: "/api/v1/tokens/{id}", Rule: signed, Object: "token", Handler: s.apiRevokeToken,
-			API: &apiOp{ID: "revokeToken", Summary: "Revoke one of your API tokens", Tag: "tokens", Status: 204}},
+			API: &route.Op{ID: "revokeToken", Summary: "Revoke one of your API tokens", Tag: "tokens", Status: 204}},
 	}
 }
 
-// guardAPI authenticates an API request (token or session) and applies the
-// route's rule, answering with problem details instead of pages.
-func (s *Server) guardAPI(w http.ResponseWriter, r *http.Request, rt Route) {
+// Guard authenticates an API request (a bearer token, or else the session
+// that session reads from the cookie) and applies the route's rule,
+// answering with problem details instead of pages.
+func (s *API) Guard(w http.ResponseWriter, r *http.Request, rt route.Route, session func(*http.Request) *auth.Principal) {
 	var p *auth.Principal
 	if h := r.Header.Get("Authorization"); h != "" {
 		var ok bool
@@ -116,12 +126,12 @@ func (s *Server) guardAPI(w http.ResponseWriter, r *http.Request, rt Route) {
 			return
 		}
 	} else {
-		p = s.loadSession(w, r)
+		p = session(r)
 	}
 	if p != nil {
-		ri := info(r)
-		ri.tenantID, ri.userID = p.TenantID, p.UserID
-		r = r.WithContext(withPrincipal(r.Context(), p))
+		ri := route.InfoOf(r)
+		ri.TenantID, ri.UserID = p.TenantID, p.UserID
+		r = r.WithContext(route.WithPrincipal(r.Context(), p))
 	}
 	if !rt.Rule.Public {
 		switch {
@@ -149,7 +159,7 @@ func (s *Server) guardAPI(w http.ResponseWriter, r *http.Request, rt Route) {
 
 // tokenPrincipal resolves "Bearer tw_…" to the owner's principal. Revoked,
 // expired and unknown tokens get the same 401.
-func (s *Server) tokenPrincipal(w http.ResponseWriter, r *http.Request, header string) (*auth.Principal, bool) {
+func (s *API) tokenPrincipal(w http.ResponseWriter, r *http.Request, header string) (*auth.Principal, bool) {
 	token, ok := strings.CutPrefix(header, "Bearer ")
 	var p *auth.Principal
 	var err error = apperr.New(apperr.Unauthorized, "api.invalid_token")
@@ -189,12 +199,18 @@ type problemField struct {
 
 func apiLang(r *http.Request) string { return i18n.FromAcceptLanguage(r.Header.Get("Accept-Language")) }
 
+// Problem writes err as problem details in the caller's language with the
+// given status (the server uses it for API requests it refuses itself).
+func (s *API) Problem(w http.ResponseWriter, r *http.Request, status int, err error) {
+	s.problem(w, r, status, err)
+}
+
 // problem writes err as problem details in the caller's language.
-func (s *Server) problem(w http.ResponseWriter, r *http.Request, status int, err error) {
+func (s *API) problem(w http.ResponseWriter, r *http.Request, status int, err error) {
 	lang := apiLang(r)
 	code := apperr.CodeOf(err)
 	if status >= 500 || code == apperr.Internal {
-		s.log.Error("internal error", "request_id", requestID(r), "route", info(r).route, "err", err)
+		s.log.Error("internal error", "request_id", requestID(r), "route", route.InfoOf(r).Route, "err", err)
 		status, err = http.StatusInternalServerError, apperr.New(apperr.Internal, "error.internal")
 		code = apperr.Internal
 	}
@@ -217,7 +233,7 @@ func (s *Server) problem(w http.ResponseWriter, r *http.Request, status int, err
 }
 
 // apiFail maps an application error to its status.
-func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
+func (s *API) apiFail(w http.ResponseWriter, r *http.Request, err error) {
 	status := statusOf(err)
 	if e := apperr.As(err); e != nil && e.Code == apperr.Conflict && e.Key == "error.stale" {
 		status = http.StatusPreconditionFailed
@@ -275,7 +291,7 @@ func etag(kind string, id, version int64) string {
 
 // ifMatch reads the version from If-Match. It answers 428 when the header
 // is missing and 412 when it names another object.
-func (s *Server) ifMatch(w http.ResponseWriter, r *http.Request, kind string, id int64) (int64, bool) {
+func (s *API) ifMatch(w http.ResponseWriter, r *http.Request, kind string, id int64) (int64, bool) {
 	h := strings.TrimPrefix(strings.TrimSpace(r.Header.Get("If-Match")), "W/")
 	if h == "" {
 		s.problem(w, r, http.StatusPreconditionRequired, apperr.New(apperr.Invalid, "api.if_match_required"))
@@ -371,7 +387,7 @@ func (rw *recorder) Write(b []byte) (int, error) {
 // idempotent runs a POST once per Idempotency-Key: a retry with the same
 // key and body replays the stored response; the same key with another body
 // is refused; a retry while the first is still running gets 409.
-func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, p *auth.Principal, next http.HandlerFunc) {
+func (s *API) idempotent(w http.ResponseWriter, r *http.Request, p *auth.Principal, next http.HandlerFunc) {
 	key := r.Header.Get("Idempotency-Key")
 	if len(key) > 200 {
 		var v apperr.Validation
@@ -387,7 +403,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.Path+"\n"), body...))
 	hash := hex.EncodeToString(sum[:])
-	prev, err := s.db.ClaimIdempotencyKey(r.Context(), p.TenantID, p.UserID, key, hash)
+	prev, err := s.svc.Idempotency.ClaimIdempotencyKey(r.Context(), p.TenantID, p.UserID, key, hash)
 	if err != nil {
 		s.problem(w, r, http.StatusInternalServerError, err)
 		return
@@ -413,15 +429,51 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	next(rec, r)
 	ctx := r.Context()
 	if rec.status >= 500 || rec.status == 0 {
-		_ = s.db.ReleaseIdempotencyKey(ctx, p.TenantID, p.UserID, key)
+		_ = s.svc.Idempotency.ReleaseIdempotencyKey(ctx, p.TenantID, p.UserID, key)
 		return
 	}
-	if err := s.db.CompleteIdempotencyKey(ctx, p.TenantID, p.UserID, key, storeIdem(rec)); err != nil {
+	if err := s.svc.Idempotency.CompleteIdempotencyKey(ctx, p.TenantID, p.UserID, key, storeIdem(rec)); err != nil {
 		s.log.Error("idempotency store", "request_id", requestID(r), "err", err)
 	}
 }
 
-func storeIdem(rec *recorder) store.Idempotent {
-	return store.Idempotent{Status: rec.status, ContentType: rec.Header().Get("Content-Type"),
+func storeIdem(rec *recorder) route.Idempotent {
+	return route.Idempotent{Status: rec.status, ContentType: rec.Header().Get("Content-Type"),
 		Location: rec.Header().Get("Location"), Body: rec.buf.String()}
+}
+
+// Small helpers every handler file uses.
+
+func principal(r *http.Request) *auth.Principal { return route.PrincipalOf(r) }
+
+func actorOf(p *auth.Principal) audit.Actor { return auth.ActorOf(p) }
+
+func requestID(r *http.Request) string { return route.RequestID(r) }
+
+func pathID(r *http.Request) (int64, bool) { return route.PathID(r) }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// tree is the caller's tenant's organisation tree.
+func (s *API) tree(r *http.Request) (*org.Tree, error) {
+	return s.svc.Org.Tree(r.Context(), principal(r).TenantID)
+}
+
+// statusOf is the HTTP status of an error's code.
+func statusOf(err error) int {
+	switch apperr.CodeOf(err) {
+	case apperr.NotFound:
+		return http.StatusNotFound
+	case apperr.Invalid:
+		return http.StatusUnprocessableEntity
+	case apperr.Conflict:
+		return http.StatusConflict
+	case apperr.Forbidden:
+		return http.StatusForbidden
+	case apperr.Unauthorized:
+		return http.StatusUnauthorized
+	case apperr.RateLimited:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
 }

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"net/http"
@@ -25,7 +25,7 @@ func holidaySchema() map[string]any {
 }
 
 // apiHolidays lists a year's days off for the caller's tenant.
-func (s *Server) apiHolidays(w http.ResponseWriter, r *http.Request) {
+func (s *API) apiHolidays(w http.ResponseWriter, r *http.Request) {
 	year := s.svc.Calendar.Today().Year
 	if q := r.URL.Query().Get("year"); q != "" {
 		y, err := strconv.Atoi(q)

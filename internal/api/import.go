@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"encoding/json"
@@ -9,6 +9,7 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/i18n"
+	"telework/internal/route"
 	"telework/internal/staffio"
 	"telework/internal/tabular"
 )
@@ -96,7 +97,7 @@ func staffImportSchema() map[string]any {
 var importContentTypes = map[string]bool{"text/csv": true, "application/csv": true, "text/plain": true,
 	tabular.XLSXContentType: true, "application/octet-stream": true}
 
-func (s *Server) apiImportStaff(w http.ResponseWriter, r *http.Request) {
+func (s *API) apiImportStaff(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	var v apperr.Validation
 	dry := queryBool(r, "dry_run", &v)
@@ -126,7 +127,7 @@ func (s *Server) apiImportStaff(w http.ResponseWriter, r *http.Request) {
 	}
 	name := "api"
 	if _, params, err := mime.ParseMediaType(r.Header.Get("Content-Disposition")); err == nil && params["filename"] != "" {
-		name = cleanFileName(params["filename"])
+		name = route.CleanFileName(params["filename"])
 	}
 	file := staffio.File{Name: name, Data: data}
 	var plan *staffio.Plan
@@ -151,7 +152,7 @@ func (s *Server) apiImportStaff(w http.ResponseWriter, r *http.Request) {
 
 // importProblem answers 422 with every problem of the file in errors[],
 // each with its line and column.
-func (s *Server) importProblem(w http.ResponseWriter, r *http.Request, plan *staffio.Plan, lang string) {
+func (s *API) importProblem(w http.ResponseWriter, r *http.Request, plan *staffio.Plan, lang string) {
 	err := &apperr.Error{Code: apperr.Invalid, Key: "import.rejected", Args: map[string]any{"Count": len(plan.Problems)}}
 	body := problemBody{Type: "urn:telework:problem:invalid", Title: i18n.T(lang, "problem.invalid", nil),
 		Status: http.StatusUnprocessableEntity, Detail: i18n.Error(lang, err), Instance: r.URL.Path, RequestID: requestID(r),
@@ -165,7 +166,7 @@ func (s *Server) importProblem(w http.ResponseWriter, r *http.Request, plan *sta
 	_ = enc.Encode(body)
 }
 
-func (s *Server) apiExportStaff(w http.ResponseWriter, r *http.Request) {
+func (s *API) apiExportStaff(w http.ResponseWriter, r *http.Request) {
 	var v apperr.Validation
 	f, ok := tabular.ParseFormat(r.URL.Query().Get("format"))
 	if !ok {
@@ -182,5 +183,5 @@ func (s *Server) apiExportStaff(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	writeDownload(w, f, name, data)
+	route.Download(w, f.ContentType(), name, data)
 }

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"encoding/json"
@@ -9,6 +9,7 @@ import (
 
 	"telework/internal/auth"
 	"telework/internal/org"
+	"telework/internal/route"
 	"telework/internal/telemetry"
 )
 
@@ -173,9 +174,9 @@ func problemResponse(desc string) map[string]any {
 }
 
 // openAPIDocument builds the document from the API routes.
-func (s *Server) openAPIDocument() map[string]any {
+func (s *API) openAPIDocument() map[string]any {
 	paths := map[string]any{}
-	for _, rt := range s.routes {
+	for _, rt := range s.table() {
 		if rt.API == nil {
 			continue
 		}
@@ -265,7 +266,7 @@ func (s *Server) openAPIDocument() map[string]any {
 			"schemas": schemas(),
 			"securitySchemes": map[string]any{
 				"bearer":  map[string]any{"type": "http", "scheme": "bearer", "description": "personal API token (tw_…)"},
-				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": sessionCookie},
+				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": route.SessionCookie},
 			},
 		},
 	}
@@ -273,29 +274,35 @@ func (s *Server) openAPIDocument() map[string]any {
 
 // OpenAPIJSON is the document as served, built once per server from its
 // own route table.
-func (s *Server) OpenAPIJSON() []byte {
+func (s *API) OpenAPIJSON() []byte {
 	s.openAPIOnce.Do(func() {
 		s.openAPIJSON, _ = json.MarshalIndent(s.openAPIDocument(), "", "  ")
 	})
 	return s.openAPIJSON
 }
 
-func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
+func (s *API) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	_, _ = w.Write(s.OpenAPIJSON())
 }
 
-// apiDocsPage renders the document for people: every operation with its
-// parameters and shapes, no JavaScript and nothing from outside.
-func (s *Server) apiDocsPage(w http.ResponseWriter, r *http.Request) {
-	type opView struct {
-		Method, Path, Summary, Body, Resp, Status string
-		Params                                    []apiParam
-		List, IfMatch, Idempotent                 bool
-		Rule                                      string
-	}
-	var ops []opView
-	for _, rt := range s.routes {
+// DocOp is one operation as the documentation page lists it.
+type DocOp struct {
+	Method, Path, Summary, Body, Resp, Status string
+	Params                                    []route.Param
+	List, IfMatch, Idempotent                 bool
+	Rule                                      string
+}
+
+// DocSchema is one schema with its JSON for the documentation page.
+type DocSchema struct{ Name, JSON string }
+
+// Docs lists every operation with its parameters and shapes, for the
+// page that documents the API to people (no JavaScript, nothing from
+// outside).
+func (s *API) Docs() ([]DocOp, []DocSchema) {
+	var ops []DocOp
+	for _, rt := range s.table() {
 		if rt.API == nil {
 			continue
 		}
@@ -303,7 +310,7 @@ func (s *Server) apiDocsPage(w http.ResponseWriter, r *http.Request) {
 		if st == 0 {
 			st = 200
 		}
-		ov := opView{Method: rt.Method, Path: rt.Pattern, Summary: rt.API.Summary, Body: rt.API.Body, Resp: rt.API.Resp,
+		ov := DocOp{Method: rt.Method, Path: rt.Pattern, Summary: rt.API.Summary, Body: rt.API.Body, Resp: rt.API.Resp,
 			Status: itoa(int64(st)), Params: rt.API.Query, List: rt.API.List, IfMatch: rt.API.IfMatch, Idempotent: rt.API.Idempotent}
 		switch {
 		case rt.Rule.Operator:
@@ -325,11 +332,10 @@ func (s *Server) apiDocsPage(w http.ResponseWriter, r *http.Request) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	type schemaView struct{ Name, JSON string }
-	var svs []schemaView
+	var svs []DocSchema
 	for _, n := range names {
 		b, _ := json.MarshalIndent(sc[n], "", "  ")
-		svs = append(svs, schemaView{n, string(b)})
+		svs = append(svs, DocSchema{n, string(b)})
 	}
-	s.render(w, r, http.StatusOK, "api_docs", "apidocs.title", map[string]any{"Ops": ops, "Schemas": svs}, nil)
+	return ops, svs
 }

@@ -1,6 +1,7 @@
-package web
+package api
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 	"strings"
@@ -91,7 +92,7 @@ func toTenantJSON(t *org.Tenant) tenantJSON {
 	return tenantJSON{t.ID, t.Slug, t.Name, t.Kind, t.StaffSize, t.GeneralAdminStaff, t.CreatedAt, t.Version}
 }
 
-func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
+func (s *API) apiMe(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	me := map[string]any{
 		"tenant": map[string]any{"id": p.TenantID, "slug": p.TenantSlug, "name": p.TenantName},
@@ -111,7 +112,7 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
 
 // --- units ---
 
-func (s *Server) apiListUnits(w http.ResponseWriter, r *http.Request) {
+func (s *API) apiListUnits(w http.ResponseWriter, r *http.Request) {
 	var v apperr.Validation
 	limit, after, perr := paging(r)
 	parent := queryInt(r, "parent_id", &v)
@@ -149,7 +150,7 @@ func (s *Server) apiListUnits(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) apiUnit(w http.ResponseWriter, r *http.Request) (*org.Unit, bool) {
+func (s *API) apiUnit(w http.ResponseWriter, r *http.Request) (*org.Unit, bool) {
 	id, ok := pathID(r)
 	if !ok {
 		s.apiFail(w, r, apperr.NotFoundErr("unit"))
@@ -168,7 +169,7 @@ func (s *Server) apiUnit(w http.ResponseWriter, r *http.Request) (*org.Unit, boo
 	return u, true
 }
 
-func (s *Server) apiGetUnit(w http.ResponseWriter, r *http.Request) {
+func (s *API) apiGetUnit(w http.ResponseWriter, r *http.Request) {
 	u, ok := s.apiUnit(w, r)
 	if !ok {
 		return
@@ -215,7 +216,7 @@ func effectiveDate(s *string, v *apperr.Validation) calendar.Date {
 	return d
 }
 
-func (s *Server) apiCreateUnit(w http.ResponseWriter, r *http.Request) {
+func (s *API) apiCreateUnit(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	var in unitInput
 	if err := decodeJSON(r, &in); err != nil {
@@ -237,10 +238,10 @@ func (s *Server) apiCreateUnit(w http.ResponseWriter, r *http.Request) {
 	s.respondUnit(w, r, u.ID, http.StatusCreated)
 }
 
-func (s *Server) respondUnit(w http.ResponseWriter, r *http.Request, id int64, status int) {
+func (s *API) respondUnit(w http.ResponseWriter, r *http.Request, id int64, status int) {
 	tr, err := s.tree(r)
 	if err != nil || tr.Unit(id) == nil {
-		s.apiFail(w, r, firstErr(err, apperr.NotFoundErr("unit")))
+		s.apiFail(w, r, cmp.Or(err, error(apperr.NotFoundErr("unit"))))
 		return
 	}
 	u := tr.Unit(id)
@@ -251,7 +252,7 @@ func (s *Server) respondUnit(w http.ResponseWriter, r *http.Request, id int64, s
 	writeJSON(w, status, toUnitJSON(u))
 }
 
-func (s *Server) apiUpdateUnit(w http.ResponseWriter, r *http.Request) {
+func (s *API) apiUpdateUnit(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	cur, ok := s.apiUnit(w, r)
 	if !ok {
@@ -284,7 +285,7 @@ func (s *Server) apiUpdateUnit(w http.ResponseWriter, r *http.Request) {
 
 // --- staff ---
 
-func (s *Server) apiListStaff(w http.ResponseWriter, r *http.Request) {
+func (s *API) apiListStaff(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	var v apperr.Validation
 	limit, after, perr := paging(r)
@@ -320,7 +321,7 @@ func (s *Server) apiListStaff(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) apiStaff(w http.ResponseWriter, r *http.Request) (*org.Staff, bool) {
+func (s *API) apiStaff(w http.ResponseWriter, r *http.Request) (*org.Staff, bool) {
 	p := principal(r)
 	id, ok := pathID(r)
 	if !ok {
@@ -338,7 +339,7 @@ func (s *Server) apiStaff(w http.ResponseWriter, r *http.Request) (*org.Staff, b
 	return st, true
 }
 
-func (s *Server) apiGetStaff(w http.ResponseWriter, r *http.Request) {
+func (s *API) apiGetStaff(w http.ResponseWriter, r *http.Request) {
 	st, ok := s.apiStaff(w, r)
 	if !ok {
 		return
@@ -397,7 +398,7 @@ func (in *staffInput) apply(st *org.Staff) {
 	}
 }
 
-func (s *Server) apiCreateStaff(w http.ResponseWriter, r *http.Request) {
+func (s *API) apiCreateStaff(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	var in staffInput
 	if err := decodeJSON(r, &in); err != nil {
@@ -422,7 +423,7 @@ func (s *Server) apiCreateStaff(w http.ResponseWriter, r *http.Request) {
 	s.respondStaff(w, r, st.ID, http.StatusCreated)
 }
 
-func (s *Server) respondStaff(w http.ResponseWriter, r *http.Request, id int64, status int) {
+func (s *API) respondStaff(w http.ResponseWriter, r *http.Request, id int64, status int) {
 	st, err := s.svc.Org.StaffByID(r.Context(), principal(r).TenantID, id)
 	if err != nil {
 		s.apiFail(w, r, err)
@@ -435,7 +436,7 @@ func (s *Server) respondStaff(w http.ResponseWriter, r *http.Request, id int64, 
 	writeJSON(w, status, toStaffJSON(st, true))
 }
 
-func (s *Server) apiUpdateStaff(w http.ResponseWriter, r *http.Request) {
+func (s *API) apiUpdateStaff(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	cur, ok := s.apiStaff(w, r)
 	if !ok {
@@ -458,7 +459,7 @@ func (s *Server) apiUpdateStaff(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		// One transaction: the fields, a move and a retirement together.
 		st.Version = version
-		upd := fullStaffUpdate(&st, eff)
+		upd := org.FullUpdate(&st, eff)
 		upd.Retired = in.Retired
 		_, err = s.svc.Org.UpdateStaff(r.Context(), p.TenantID, actorOf(p), cur.ID, upd)
 	}
@@ -471,7 +472,7 @@ func (s *Server) apiUpdateStaff(w http.ResponseWriter, r *http.Request) {
 
 // --- tenants (operator) ---
 
-func (s *Server) apiListTenants(w http.ResponseWriter, r *http.Request) {
+func (s *API) apiListTenants(w http.ResponseWriter, r *http.Request) {
 	limit, after, err := paging(r)
 	if err != nil {
 		s.apiFail(w, r, err)
@@ -495,7 +496,7 @@ func (s *Server) apiListTenants(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) apiTenant(w http.ResponseWriter, r *http.Request) (*org.Tenant, bool) {
+func (s *API) apiTenant(w http.ResponseWriter, r *http.Request) (*org.Tenant, bool) {
 	id, ok := pathID(r)
 	if !ok {
 		s.apiFail(w, r, apperr.NotFoundErr("tenant"))
@@ -509,7 +510,7 @@ func (s *Server) apiTenant(w http.ResponseWriter, r *http.Request) (*org.Tenant,
 	return t, true
 }
 
-func (s *Server) apiGetTenant(w http.ResponseWriter, r *http.Request) {
+func (s *API) apiGetTenant(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.apiTenant(w, r)
 	if !ok {
 		return
@@ -544,7 +545,7 @@ func (in *tenantInput) apply(t *org.Tenant) {
 	}
 }
 
-func (s *Server) apiCreateTenant(w http.ResponseWriter, r *http.Request) {
+func (s *API) apiCreateTenant(w http.ResponseWriter, r *http.Request) {
 	var in tenantInput
 	if err := decodeJSON(r, &in); err != nil {
 		s.apiFail(w, r, err)
@@ -563,7 +564,7 @@ func (s *Server) apiCreateTenant(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, toTenantJSON(&t))
 }
 
-func (s *Server) apiUpdateTenant(w http.ResponseWriter, r *http.Request) {
+func (s *API) apiUpdateTenant(w http.ResponseWriter, r *http.Request) {
 	cur, ok := s.apiTenant(w, r)
 	if !ok {
 		return

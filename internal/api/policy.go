@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"net/http"
@@ -22,7 +22,7 @@ func versionJSON(v policy.VersionState) policyVersionJSON {
 	return policyVersionJSON{v.ID, v.Effective.String(), v.Note, v.InForce, v.Policy}
 }
 
-func (s *Server) apiPolicyTemplates(w http.ResponseWriter, r *http.Request) {
+func (s *API) apiPolicyTemplates(w http.ResponseWriter, r *http.Request) {
 	out := page[map[string]any]{Items: []map[string]any{}}
 	for _, t := range policy.Templates() {
 		out.Items = append(out.Items, map[string]any{"name": t.Name, "label": t.Label, "source": t.Source, "policy": t.Policy})
@@ -31,7 +31,7 @@ func (s *Server) apiPolicyTemplates(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) apiPolicyVersions(w http.ResponseWriter, r *http.Request) {
+func (s *API) apiPolicyVersions(w http.ResponseWriter, r *http.Request) {
 	vs, err := s.svc.Policy.Versions(r.Context(), principal(r).TenantID)
 	if err != nil {
 		s.apiFail(w, r, err)
@@ -44,7 +44,7 @@ func (s *Server) apiPolicyVersions(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, page[policyVersionJSON]{Items: items, Total: len(items)})
 }
 
-func (s *Server) apiGetPolicyVersion(w http.ResponseWriter, r *http.Request) {
+func (s *API) apiGetPolicyVersion(w http.ResponseWriter, r *http.Request) {
 	v, err := s.findVersion(r)
 	if err != nil {
 		s.apiFail(w, r, err)
@@ -53,7 +53,7 @@ func (s *Server) apiGetPolicyVersion(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, versionJSON(v))
 }
 
-func (s *Server) apiSavePolicyVersion(w http.ResponseWriter, r *http.Request) {
+func (s *API) apiSavePolicyVersion(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	var in struct {
 		EffectiveFrom string         `json:"effective_from"`
@@ -96,7 +96,7 @@ func (s *Server) apiSavePolicyVersion(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, versionJSON(policy.VersionState{Version: *ver}))
 }
 
-func (s *Server) apiDeletePolicyVersion(w http.ResponseWriter, r *http.Request) {
+func (s *API) apiDeletePolicyVersion(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	id, ok := pathID(r)
 	if !ok {
@@ -108,4 +108,12 @@ func (s *Server) apiDeletePolicyVersion(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *API) findVersion(r *http.Request) (policy.VersionState, error) {
+	id, ok := pathID(r)
+	if !ok {
+		return policy.VersionState{}, apperr.NotFoundErr("policy")
+	}
+	return s.svc.Policy.FindVersion(r.Context(), principal(r).TenantID, id)
 }

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"net/http"
@@ -17,7 +17,7 @@ type findingJSON struct {
 
 // apiEvaluatePolicy checks an application against the version in force on
 // its first day (policy.Service.Check says who may check whose).
-func (s *Server) apiEvaluatePolicy(w http.ResponseWriter, r *http.Request) {
+func (s *API) apiEvaluatePolicy(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	var in struct {
 		StaffID     int64              `json:"staff_id"`

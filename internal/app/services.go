@@ -28,16 +28,16 @@ func NewServices(db *store.DB) web.Services {
 	// Password sign-in is refused where the tenant made SSO mandatory.
 	accounts.SetPasswordPolicy(signOn.PasswordSignInAllowed)
 	return web.Services{
-		Org:       orgs,
-		Auth:      accounts,
-		Policy:    policy.NewService(db, now),
-		SSO:       signOn,
-		Calendar:  calendar.NewService(db, now),
-		Retention: retention.NewService(db, now),
-		Audit:     audit.NewService(db, now),
-		Staffio:   staffio.NewService(db, now),
-		Health:    db,
-		DB:        db,
+		Org:         orgs,
+		Auth:        accounts,
+		Policy:      policy.NewService(db, now),
+		SSO:         signOn,
+		Calendar:    calendar.NewService(db, now),
+		Retention:   retention.NewService(db, now),
+		Audit:       audit.NewService(db, now),
+		Staffio:     staffio.NewService(db, now),
+		Health:      db,
+		Idempotency: db,
 	}
 }
 

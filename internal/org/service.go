@@ -508,6 +508,15 @@ type StaffUpdate struct {
 	ExpectVersion                              int64
 }
 
+// FullUpdate sets every field of a form or file that carries the whole
+// record, at the record's version.
+func FullUpdate(st *Staff, eff calendar.Date) StaffUpdate {
+	sens := st.Sensitive
+	return StaffUpdate{StaffNo: &st.StaffNo, Name: &st.Name, Kana: &st.Kana, Email: &st.Email, Title: &st.Title,
+		JobType: &st.JobType, UnitID: &st.UnitID, Rank: &st.Rank, IsSupervisor: &st.IsSupervisor, Employment: &st.Employment,
+		Sensitive: &sens, Effective: eff, ExpectVersion: st.Version}
+}
+
 // Apply returns cur with the update's fields set.
 func (u StaffUpdate) Apply(cur Staff) Staff {
 	setIf(&cur.StaffNo, u.StaffNo)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"telework/internal/auth"
+	"telework/internal/route"
 )
 
 const tokenCols = `id, tenant_id, user_id, name, prefix, read_only, created_at, expires_at, last_used_at, revoked_at`
@@ -61,19 +62,10 @@ func (db *DB) TouchAPIToken(ctx context.Context, id int64) error {
 	return err
 }
 
-// Idempotent is a stored response for an idempotency key.
-type Idempotent struct {
-	RequestHash string
-	Status      int // 0 = the first request is still running
-	ContentType string
-	Location    string
-	Body        string
-}
-
 // ClaimIdempotencyKey reserves key for this request. It returns nil when
 // the caller should go ahead, or the stored (or running) entry when the
 // key was used before.
-func (db *DB) ClaimIdempotencyKey(ctx context.Context, tenantID, userID int64, key, reqHash string) (*Idempotent, error) {
+func (db *DB) ClaimIdempotencyKey(ctx context.Context, tenantID, userID int64, key, reqHash string) (*route.Idempotent, error) {
 	res, err := db.exec(ctx, `INSERT INTO idempotency_keys (tenant_id, user_id, idem_key, request_hash, created_at)
 		VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, user_id, idem_key) DO NOTHING`, tenantID, userID, key, reqHash, micros(db.Now()))
 	if err != nil {
@@ -82,7 +74,7 @@ func (db *DB) ClaimIdempotencyKey(ctx context.Context, tenantID, userID int64, k
 	if n, _ := res.RowsAffected(); n == 1 {
 		return nil, nil
 	}
-	var it Idempotent
+	var it route.Idempotent
 	err = db.row(ctx, `SELECT request_hash, status, content_type, location, body FROM idempotency_keys
 		WHERE tenant_id = ? AND user_id = ? AND idem_key = ?`, tenantID, userID, key).Scan(&it.RequestHash, &it.Status, &it.ContentType, &it.Location, &it.Body)
 	if err != nil {
@@ -94,7 +86,7 @@ func (db *DB) ClaimIdempotencyKey(ctx context.Context, tenantID, userID int64, k
 // CompleteIdempotencyKey stores the response of the request that claimed
 // the key; ReleaseIdempotencyKey forgets a claim whose request failed
 // before answering (so a retry can run).
-func (db *DB) CompleteIdempotencyKey(ctx context.Context, tenantID, userID int64, key string, it Idempotent) error {
+func (db *DB) CompleteIdempotencyKey(ctx context.Context, tenantID, userID int64, key string, it route.Idempotent) error {
 	_, err := db.exec(ctx, `UPDATE idempotency_keys SET status = ?, content_type = ?, location = ?, body = ?
 		WHERE tenant_id = ? AND user_id = ? AND idem_key = ?`, it.Status, it.ContentType, it.Location, it.Body, tenantID, userID, key)
 	return err
@@ -114,3 +106,5 @@ func (db *DB) DeleteOldIdempotencyKeys(ctx context.Context, before time.Time) (i
 	}
 	return res.RowsAffected()
 }
+
+var _ route.IdempotencyStore = (*DB)(nil)

@@ -13,10 +13,5 @@ func (s *Server) calendarRoutes() []Route {
 
 		{Method: "GET", Pattern: "/operator/holidays", Rule: operator, Handler: s.holidayDataPage},
 		{Method: "POST", Pattern: "/operator/holidays", Rule: operator, Handler: s.holidayImport, MaxBody: maxHolidayFile + 64<<10},
-
-		{Method: "GET", Pattern: "/api/v1/calendar/holidays", Rule: directory, Handler: s.apiHolidays,
-			API: &apiOp{ID: "listHolidays", Summary: "Days off of a year: national holidays (also on weekends), 年末年始 (12/29–1/3) and the tenant's closure days (閉庁日), in date order",
-				Tag: "calendar", Resp: "Holiday", List: true,
-				Query: []apiParam{{"year", "integer", "calendar year, 1955–2100 (default: this year in Japan)"}}}},
 	}
 }

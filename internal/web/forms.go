@@ -9,6 +9,7 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/calendar"
+	"telework/internal/route"
 )
 
 // form reads typed values from a parsed form, collecting what is malformed
@@ -97,10 +98,7 @@ func toHalfWidthDigits(s string) string {
 }
 
 // pathID reads the {id} path value; a malformed id is simply not found.
-func pathID(r *http.Request) (int64, bool) {
-	n, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	return n, err == nil && n > 0
-}
+func pathID(r *http.Request) (int64, bool) { return route.PathID(r) }
 
 func encodeQuery(v map[string][]string) string { return url.Values(v).Encode() }
 

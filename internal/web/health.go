@@ -9,14 +9,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// Health is what readiness asks of the database.
-type Health interface {
-	Ping(ctx context.Context) error
-	// MigrationsCurrent reports whether the schema is at this binary's
-	// newest migration.
-	MigrationsCurrent(ctx context.Context) (bool, error)
-}
-
 // healthz says the process is alive; it touches nothing else.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")

@@ -2,15 +2,12 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
-	"net/url"
-	"path/filepath"
-	"strings"
 
 	"telework/internal/apperr"
 	"telework/internal/i18n"
+	"telework/internal/route"
 	"telework/internal/staffio"
 	"telework/internal/tabular"
 )
@@ -34,17 +31,6 @@ func (s *Server) importRoutes() []Route {
 		{Method: "POST", Pattern: "/staff/import", Rule: hrOnly, Handler: s.importUpload, MaxBody: importMaxBody},
 		{Method: "POST", Pattern: "/staff/import/confirm", Rule: hrOnly, Handler: s.importConfirm},
 		{Method: "GET", Pattern: "/staff/export", Rule: hrOnly, Handler: s.exportStaffPage},
-		{Method: "POST", Pattern: "/api/v1/staff/import", Rule: hrOnly, Handler: s.apiImportStaff, MaxBody: importMaxBody,
-			API: &apiOp{ID: "importStaff", Tag: "staff", Resp: "StaffImportResult", Idempotent: true,
-				Summary:   "Import staff from a CSV (UTF-8 or Shift_JIS) or xlsx file: all rows or none; dry_run=true only plans",
-				BodyTypes: []string{"text/csv", tabular.XLSXContentType},
-				Query: []apiParam{{"dry_run", "boolean", "plan only, write nothing (default false)"},
-					{"full", "boolean", "the file is the whole roster: retire staff in service who are not in it (default false)"}}}},
-		{Method: "GET", Pattern: "/api/v1/staff/export", Rule: hrOnly, Handler: s.apiExportStaff,
-			API: &apiOp{ID: "exportStaff", Tag: "staff", Summary: "Export staff in service with the importer's column headers",
-				RespTypes: []string{"text/csv", tabular.XLSXContentType},
-				Query: []apiParam{{"format", "string", "csv (UTF-8 with BOM, default), csv-sjis (Shift_JIS/CP932) or xlsx"},
-					{"sensitive", "boolean", "add the opt-in analysis attributes of those who consented (default false)"}}}},
 	}
 }
 
@@ -225,26 +211,10 @@ func (s *Server) importConfirm(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// cleanFileName keeps the base name of an upload, for the audit log and
-// the pages.
-func cleanFileName(name string) string {
-	name = filepath.Base(strings.ReplaceAll(name, `\`, "/"))
-	if name == "." || name == "/" {
-		return ""
-	}
-	if r := []rune(name); len(r) > 100 {
-		name = string(r[:100])
-	}
-	return name
-}
+func cleanFileName(name string) string { return route.CleanFileName(name) }
 
 func writeDownload(w http.ResponseWriter, f tabular.Format, name string, data []byte) {
-	w.Header().Set("Content-Type", f.ContentType())
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, name, url.PathEscape(name)))
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Length", itoa(int64(len(data))))
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(data)
+	route.Download(w, f.ContentType(), name, data)
 }
 
 // exportStaffPage downloads the export (a GET form on the import page).

@@ -21,7 +21,7 @@ import (
 	"telework/internal/i18n"
 	"telework/internal/org"
 	"telework/internal/policy"
-	"telework/internal/telemetry"
+	"telework/internal/route"
 )
 
 //go:embed templates
@@ -177,7 +177,7 @@ var funcs = template.FuncMap{
 	},
 }
 
-func requestID(r *http.Request) string { return telemetry.RequestID(r.Context()) }
+func requestID(r *http.Request) string { return route.RequestID(r) }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
@@ -243,7 +243,7 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 // serverError logs an internal error once, with the request id, and shows
 // the id to the person so the operator can find the line.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	s.log.Error("internal error", "request_id", requestID(r), "route", info(r).route, "err", err)
+	s.log.Error("internal error", "request_id", requestID(r), "route", info(r).Route, "err", err)
 	s.renderStatus(w, r, http.StatusInternalServerError, "error.internal")
 }
 
@@ -423,4 +423,11 @@ func statusOf(err error) int {
 		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
+}
+
+// apiDocsPage renders the API's documentation for people: every operation
+// with its parameters and shapes, no JavaScript and nothing from outside.
+func (s *Server) apiDocsPage(w http.ResponseWriter, r *http.Request) {
+	ops, schemas := s.api.Docs()
+	s.render(w, r, http.StatusOK, "api_docs", "apidocs.title", map[string]any{"Ops": ops, "Schemas": schemas}, nil)
 }

@@ -1,72 +1,35 @@
 package web
 
 import (
-	"errors"
 	"net/http"
-	"slices"
 	"strings"
 
 	"telework/internal/auth"
+	"telework/internal/route"
 )
 
-// Rule says who may reach a route. Exactly one of Public, Operator,
-// AnyUser, Signed or Roles must be set: a route without a rule does not start.
-type Rule struct {
-	Public   bool        // anyone, signed in or not
-	Operator bool        // instance operators only
-	AnyUser  bool        // any signed-in tenant account, whatever its roles
-	Signed   bool        // any signed-in account, operators included (own API tokens)
-	Roles    []auth.Role // tenant accounts holding at least one of these
-	// AllowMustChange lets an account that must change its password reach
-	// the route (the password page, sign-out).
-	AllowMustChange bool
-}
-
-// Validate checks that exactly one kind of rule is set.
-func (r Rule) Validate() error {
-	n := 0
-	for _, b := range []bool{r.Public, r.Operator, r.AnyUser, r.Signed, len(r.Roles) > 0} {
-		if b {
-			n++
-		}
-	}
-	if n != 1 {
-		return errors.New("exactly one of Public, Operator, AnyUser, Signed or Roles must be set")
-	}
-	return nil
-}
-
-// Route is one entry of the table. Object names what a {id} path value
-// refers to (unit, staff, user, tenant), so the authorisation test can try
-// another tenant's id on it.
-type Route struct {
-	Method  string
-	Pattern string
-	Rule    Rule
-	Object  string
-	Handler http.HandlerFunc
-	// API documents a /api/v1 operation for the OpenAPI document.
-	API *apiOp
-	// MaxBody overrides the server's request body limit (file uploads).
-	MaxBody int64
-}
-
-func (rt Route) isAPI() bool { return strings.HasPrefix(rt.Pattern, "/api/") }
+// The route vocabulary lives in internal/route, shared with the API.
+type (
+	// Rule says who may reach a route.
+	Rule = route.Rule
+	// Route is one entry of the table.
+	Route = route.Route
+)
 
 var (
-	public     = Rule{Public: true}
-	anyUser    = Rule{AnyUser: true}
-	operator   = Rule{Operator: true}
-	directory  = Rule{Roles: []auth.Role{auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin}}
-	hrOnly     = Rule{Roles: []auth.Role{auth.HRAdmin}}
-	supervisor = Rule{Roles: []auth.Role{auth.Supervisor}}
-	auditor    = Rule{Roles: []auth.Role{auth.Auditor}}
+	public     = route.Public
+	anyUser    = route.AnyUser
+	operator   = route.Operator
+	directory  = route.Directory
+	hrOnly     = route.HROnly
+	supervisor = route.Supervisor
+	auditor    = route.Auditor
 )
 
 func (s *Server) routeTable() []Route {
 	routes := s.pageRoutes()
 	routes = append(routes, s.ssoRoutes()...)
-	routes = append(routes, s.apiRoutes()...)
+	routes = append(routes, s.api.Routes()...)
 	routes = append(routes, s.calendarRoutes()...)
 	routes = append(routes, s.importRoutes()...)
 	routes = append(routes, s.policyRoutes()...)
@@ -151,22 +114,22 @@ func (s *Server) guard(rt Route) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ri := info(r)
-		ri.route = pattern
+		ri.Route = pattern
 		if !s.limitBody(w, r, rt) {
 			return
 		}
-		if rt.isAPI() && r.Header.Get("Authorization") != "" {
+		if rt.IsAPI() && r.Header.Get("Authorization") != "" {
 			// API callers with a token carry no session cookie state.
-			s.guardAPI(w, r, rt)
+			s.api.Guard(w, r, rt, s.sessionOf)
 			return
 		}
 		p := s.loadSession(w, r)
 		if p != nil {
-			ri.tenantID, ri.userID = p.TenantID, p.UserID
-			r = r.WithContext(withPrincipal(r.Context(), p))
+			ri.TenantID, ri.UserID = p.TenantID, p.UserID
+			r = r.WithContext(route.WithPrincipal(r.Context(), p))
 		}
-		if rt.isAPI() {
-			s.guardAPI(w, r, rt)
+		if rt.IsAPI() {
+			s.api.Guard(w, r, rt, func(*http.Request) *auth.Principal { return p })
 			return
 		}
 		if !rt.Rule.Public {
@@ -189,24 +152,6 @@ func (s *Server) guard(rt Route) http.Handler {
 		}
 		rt.Handler(w, r)
 	})
-}
-
-// Allows reports whether the principal may reach a route with this rule.
-func (r Rule) Allows(p *auth.Principal) bool {
-	switch {
-	case r.Public:
-		return true
-	case r.Operator:
-		return p.IsOperator()
-	case r.Signed:
-		return true
-	case p.IsOperator():
-		return false
-	case r.AnyUser:
-		return true
-	default:
-		return slices.ContainsFunc(r.Roles, p.Has)
-	}
 }
 
 func (s *Server) redirectToLogin(w http.ResponseWriter, r *http.Request, op bool) {

@@ -4,26 +4,18 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"strconv"
-	"sync"
 	"time"
 
+	"telework/internal/api"
 	"telework/internal/apperr"
-	"telework/internal/audit"
 	"telework/internal/auth"
-	"telework/internal/calendar"
-	"telework/internal/org"
-	"telework/internal/policy"
-	"telework/internal/retention"
-	"telework/internal/sso"
-	"telework/internal/staffio"
-	"telework/internal/store"
+	"telework/internal/route"
 	"telework/internal/telemetry"
 )
 
@@ -45,27 +37,16 @@ func DefaultConfig() Config {
 	return Config{CookieSecure: "auto", MaxBodyBytes: 1 << 20, SessionIdle: 2 * time.Hour, SessionMax: 12 * time.Hour}
 }
 
-// Services are the domain services the handlers call. Handlers never run
-// SQL: every workflow is one service method.
-type Services struct {
-	Org       *org.Service
-	Auth      *auth.Service
-	Policy    *policy.Service
-	SSO       *sso.Service
-	Calendar  *calendar.Service
-	Retention *retention.Service
-	Audit     *audit.Service
-	Staffio   *staffio.Service
-	Health    Health
-	// DB is transitional while areas move onto their services; it goes
-	// when the last handler stops using it.
-	DB *store.DB
-}
+// Services are the domain services the handlers call (see route.Services).
+type Services = route.Services
+
+// Health is what /readyz asks of the database.
+type Health = route.Health
 
 // Server is the HTTP side of the product.
 type Server struct {
 	svc     Services
-	db      *store.DB
+	api     *api.API
 	log     *slog.Logger
 	metrics *telemetry.Metrics
 	cfg     Config
@@ -73,15 +54,12 @@ type Server struct {
 	routes  []Route
 	mux     *http.ServeMux
 	handler http.Handler
-
-	openAPIOnce sync.Once
-	openAPIJSON []byte
 }
 
 // New builds the server and its route table. It fails when a template is
 // missing or broken, so a bad build never starts.
 func New(svc Services, log *slog.Logger, metrics *telemetry.Metrics, cfg Config) (*Server, error) {
-	s := &Server{svc: svc, db: svc.DB, log: log, metrics: metrics, cfg: cfg, mux: http.NewServeMux()}
+	s := &Server{svc: svc, log: log, metrics: metrics, cfg: cfg, mux: http.NewServeMux()}
 	l := svc.Auth.Limits()
 	l.SessionIdle, l.SessionMax = cfg.SessionIdle, cfg.SessionMax
 	svc.Auth.SetLimits(l)
@@ -89,6 +67,7 @@ func New(svc Services, log *slog.Logger, metrics *telemetry.Metrics, cfg Config)
 	if s.tmpl, err = loadTemplates(); err != nil {
 		return nil, err
 	}
+	s.api = api.New(svc, log, func() []Route { return s.routes })
 	s.routes = s.routeTable()
 	for _, rt := range s.routes {
 		if err := rt.Rule.Validate(); err != nil {
@@ -108,22 +87,6 @@ func (s *Server) Routes() []Route { return s.routes }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
-
-// reqInfo is filled in as a request passes through, for the access log.
-type reqInfo struct {
-	route    string
-	tenantID int64
-	userID   int64
-}
-
-type infoKey struct{}
-
-func info(r *http.Request) *reqInfo {
-	if ri, ok := r.Context().Value(infoKey{}).(*reqInfo); ok {
-		return ri
-	}
-	return &reqInfo{}
-}
 
 type statusWriter struct {
 	http.ResponseWriter
@@ -155,8 +118,8 @@ func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rid := telemetry.NewRequestID()
-		ri := &reqInfo{route: "unmatched"}
-		ctx := telemetry.WithRequestID(context.WithValue(r.Context(), infoKey{}, ri), rid)
+		ri := &route.Info{Route: "unmatched"}
+		ctx := telemetry.WithRequestID(route.WithInfo(r.Context(), ri), rid)
 		r = r.WithContext(ctx)
 		sw := &statusWriter{ResponseWriter: w}
 		sw.Header().Set("X-Request-Id", rid)
@@ -168,7 +131,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				s.log.Error("panic", "request_id", rid, "route", ri.route, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				s.log.Error("panic", "request_id", rid, "route", ri.Route, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 				if sw.status == 0 {
 					http.Error(sw, "Internal Server Error", http.StatusInternalServerError)
 				}
@@ -179,13 +142,13 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			}
 			d := time.Since(start)
 			status := strconv.Itoa(sw.status)
-			s.metrics.Requests.WithLabelValues(ri.route, r.Method, status).Inc()
-			s.metrics.Duration.WithLabelValues(ri.route, r.Method).Observe(d.Seconds())
-			if ri.route == "GET /static/" || ri.route == "GET /healthz" || ri.route == "GET /metrics" {
+			s.metrics.Requests.WithLabelValues(ri.Route, r.Method, status).Inc()
+			s.metrics.Duration.WithLabelValues(ri.Route, r.Method).Observe(d.Seconds())
+			if ri.Route == "GET /static/" || ri.Route == "GET /healthz" || ri.Route == "GET /metrics" {
 				return // too frequent to be worth a line each
 			}
-			s.log.Info("request", "request_id", rid, "method", r.Method, "route", ri.route, "status", sw.status,
-				"duration_ms", float64(d.Microseconds())/1000, "bytes", sw.bytes, "tenant_id", ri.tenantID, "user_id", ri.userID)
+			s.log.Info("request", "request_id", rid, "method", r.Method, "route", ri.Route, "status", sw.status,
+				"duration_ms", float64(d.Microseconds())/1000, "bytes", sw.bytes, "tenant_id", ri.TenantID, "user_id", ri.UserID)
 		}()
 		next.ServeHTTP(sw, r)
 	})
@@ -208,8 +171,8 @@ func (s *Server) limitBody(w http.ResponseWriter, r *http.Request, rt Route) boo
 		limit = rt.MaxBody
 	}
 	if r.ContentLength > limit {
-		if rt.isAPI() {
-			s.problem(w, r, http.StatusRequestEntityTooLarge, apperr.New(apperr.Invalid, "error.too_large"))
+		if rt.IsAPI() {
+			s.api.Problem(w, r, http.StatusRequestEntityTooLarge, apperr.New(apperr.Invalid, "error.too_large"))
 		} else {
 			s.renderStatus(w, r, http.StatusRequestEntityTooLarge, "error.too_large")
 		}
@@ -242,9 +205,9 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
 }
 
 // principal returns the signed-in caller (nil when anonymous).
-func principal(r *http.Request) *auth.Principal {
-	p, _ := r.Context().Value(principalKey{}).(*auth.Principal)
-	return p
-}
+func principal(r *http.Request) *auth.Principal { return route.PrincipalOf(r) }
 
-type principalKey struct{}
+func info(r *http.Request) *route.Info { return route.InfoOf(r) }
+
+// OpenAPIJSON is the API's OpenAPI document as served.
+func (s *Server) OpenAPIJSON() []byte { return s.api.OpenAPIJSON() }

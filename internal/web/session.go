@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net"
 	"net/http"
 	"net/url"
@@ -11,16 +10,13 @@ import (
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/i18n"
+	"telework/internal/route"
 )
 
 const (
-	sessionCookie = "telework_session"
+	sessionCookie = route.SessionCookie
 	langCookie    = "telework_lang"
 )
-
-func withPrincipal(ctx context.Context, p *auth.Principal) context.Context {
-	return context.WithValue(ctx, principalKey{}, p)
-}
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
@@ -42,6 +38,10 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token 
 // loadSession returns the caller's principal from the session cookie, or
 // nil (the auth service slides the idle expiry).
 func (s *Server) loadSession(w http.ResponseWriter, r *http.Request) *auth.Principal {
+	return s.sessionOf(r)
+}
+
+func (s *Server) sessionOf(r *http.Request) *auth.Principal {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" {
 		return nil

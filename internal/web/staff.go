@@ -6,7 +6,6 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/auth"
-	"telework/internal/calendar"
 	"telework/internal/org"
 )
 
@@ -207,7 +206,7 @@ func (s *Server) staffUpdate(w http.ResponseWriter, r *http.Request) {
 	eff := fm.date("effective_date")
 	err := fm.merge(f.Staff.Validate())
 	if err == nil {
-		_, err = s.svc.Org.UpdateStaff(r.Context(), p.TenantID, actorOf(p), id, fullStaffUpdate(&f.Staff, eff))
+		_, err = s.svc.Org.UpdateStaff(r.Context(), p.TenantID, actorOf(p), id, org.FullUpdate(&f.Staff, eff))
 	}
 	if err != nil {
 		if c := apperr.CodeOf(err); c == apperr.Invalid || c == apperr.Conflict {
@@ -261,13 +260,4 @@ func (s *Server) team(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "team", "team.title", map[string]any{
 		"Unit": tr.Unit(p.UnitID), "UnitPath": tr.PathString(p.UnitID), "Members": list, "Total": total,
 	}, nil)
-}
-
-// fullStaffUpdate sets every field of a form or file that carries the
-// whole record.
-func fullStaffUpdate(st *org.Staff, eff calendar.Date) org.StaffUpdate {
-	sens := st.Sensitive
-	return org.StaffUpdate{StaffNo: &st.StaffNo, Name: &st.Name, Kana: &st.Kana, Email: &st.Email, Title: &st.Title,
-		JobType: &st.JobType, UnitID: &st.UnitID, Rank: &st.Rank, IsSupervisor: &st.IsSupervisor, Employment: &st.Employment,
-		Sensitive: &sens, Effective: eff, ExpectVersion: st.Version}
 }

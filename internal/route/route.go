@@ -1,0 +1,246 @@
+// Package route owns the route table's vocabulary, shared by the pages
+// (internal/web) and the JSON API (internal/api): who may reach a route
+// (Rule), what a route is (Route, with its OpenAPI operation), what a
+// request carries once it passed the guard (the principal, the access-log
+// info), and the services a handler may call.
+package route
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"telework/internal/audit"
+	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/org"
+	"telework/internal/policy"
+	"telework/internal/retention"
+	"telework/internal/sso"
+	"telework/internal/staffio"
+	"telework/internal/telemetry"
+)
+
+// Services are the domain services the handlers call. Handlers never run
+// SQL: every workflow is one service method.
+type Services struct {
+	Org       *org.Service
+	Auth      *auth.Service
+	Policy    *policy.Service
+	SSO       *sso.Service
+	Calendar  *calendar.Service
+	Retention *retention.Service
+	Audit     *audit.Service
+	Staffio   *staffio.Service
+	Health    Health
+	// Idempotency keeps API responses for Idempotency-Key replays.
+	Idempotency IdempotencyStore
+}
+
+// Health is what /readyz asks of the database.
+type Health interface {
+	Ping(ctx context.Context) error
+	MigrationsCurrent(ctx context.Context) (bool, error)
+}
+
+// Idempotent is a stored response for an idempotency key.
+type Idempotent struct {
+	RequestHash string
+	Status      int // 0 = the first request is still running
+	ContentType string
+	Location    string
+	Body        string
+}
+
+// IdempotencyStore claims keys and keeps responses (internal/store).
+type IdempotencyStore interface {
+	// ClaimIdempotencyKey reserves key for this request: nil means go
+	// ahead; otherwise the stored (or running) entry of an earlier use.
+	ClaimIdempotencyKey(ctx context.Context, tenantID, userID int64, key, reqHash string) (*Idempotent, error)
+	CompleteIdempotencyKey(ctx context.Context, tenantID, userID int64, key string, it Idempotent) error
+	ReleaseIdempotencyKey(ctx context.Context, tenantID, userID int64, key string) error
+}
+
+// Rule says who may reach a route. Exactly one of Public, Operator,
+// AnyUser, Signed or Roles must be set: a route without a rule does not start.
+type Rule struct {
+	Public   bool        // anyone, signed in or not
+	Operator bool        // instance operators only
+	AnyUser  bool        // any signed-in tenant account, whatever its roles
+	Signed   bool        // any signed-in account, operators included (own API tokens)
+	Roles    []auth.Role // tenant accounts holding at least one of these
+	// AllowMustChange lets an account that must change its password reach
+	// the route (the password page, sign-out).
+	AllowMustChange bool
+}
+
+// Validate checks that exactly one kind of rule is set.
+func (r Rule) Validate() error {
+	n := 0
+	for _, b := range []bool{r.Public, r.Operator, r.AnyUser, r.Signed, len(r.Roles) > 0} {
+		if b {
+			n++
+		}
+	}
+	if n != 1 {
+		return errors.New("exactly one of Public, Operator, AnyUser, Signed or Roles must be set")
+	}
+	return nil
+}
+
+// Allows reports whether the principal may reach a route with this rule.
+func (r Rule) Allows(p *auth.Principal) bool {
+	switch {
+	case r.Public:
+		return true
+	case r.Operator:
+		return p.IsOperator()
+	case r.Signed:
+		return true
+	case p.IsOperator():
+		return false
+	case r.AnyUser:
+		return true
+	default:
+		return slices.ContainsFunc(r.Roles, p.Has)
+	}
+}
+
+// The rules most routes use.
+var (
+	Public     = Rule{Public: true}
+	AnyUser    = Rule{AnyUser: true}
+	Signed     = Rule{Signed: true}
+	Operator   = Rule{Operator: true}
+	Directory  = Rule{Roles: []auth.Role{auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin}}
+	HROnly     = Rule{Roles: []auth.Role{auth.HRAdmin}}
+	ITOnly     = Rule{Roles: []auth.Role{auth.ITAdmin}}
+	Supervisor = Rule{Roles: []auth.Role{auth.Supervisor}}
+	Auditor    = Rule{Roles: []auth.Role{auth.Auditor}}
+)
+
+// Route is one entry of the table. Object names what a {id} path value
+// refers to (unit, staff, user, tenant, token), so the authorisation test
+// can try another tenant's id on it.
+type Route struct {
+	Method  string
+	Pattern string
+	Rule    Rule
+	Object  string
+	Handler http.HandlerFunc
+	// API documents a /api/v1 operation for the OpenAPI document.
+	API *Op
+	// MaxBody overrides the server's request body limit (file uploads).
+	MaxBody int64
+}
+
+// IsAPI reports whether the route answers JSON (problem details) rather
+// than pages.
+func (rt Route) IsAPI() bool { return strings.HasPrefix(rt.Pattern, "/api/") }
+
+// Op documents one API operation; the OpenAPI document is built from these.
+type Op struct {
+	ID         string // operationId
+	Summary    string
+	Tag        string
+	Query      []Param
+	Body       string // request schema name
+	Resp       string // response schema name ("" = no body)
+	Status     int    // success status (default 200)
+	List       bool   // the response is a page of Resp
+	IfMatch    bool   // PATCH with If-Match
+	Idempotent bool   // POST honours Idempotency-Key
+	// BodyTypes are the media types of a raw request body (a file upload)
+	// when the body is not JSON; RespTypes those of a non-JSON response
+	// (a file download).
+	BodyTypes []string
+	RespTypes []string
+}
+
+// Param is a documented query parameter.
+type Param struct {
+	Name, Type, Desc string
+}
+
+// --- what a request carries ---
+
+type principalKey struct{}
+
+// WithPrincipal records the signed-in caller.
+func WithPrincipal(ctx context.Context, p *auth.Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// PrincipalOf returns the signed-in caller (nil when anonymous).
+func PrincipalOf(r *http.Request) *auth.Principal {
+	p, _ := r.Context().Value(principalKey{}).(*auth.Principal)
+	return p
+}
+
+// Info is filled in as a request passes through, for the access log.
+type Info struct {
+	Route    string
+	TenantID int64
+	UserID   int64
+}
+
+type infoKey struct{}
+
+// WithInfo attaches the request's access-log info.
+func WithInfo(ctx context.Context, ri *Info) context.Context {
+	return context.WithValue(ctx, infoKey{}, ri)
+}
+
+// InfoOf returns the request's access-log info (a throwaway when none).
+func InfoOf(r *http.Request) *Info {
+	if ri, ok := r.Context().Value(infoKey{}).(*Info); ok {
+		return ri
+	}
+	return &Info{}
+}
+
+// RequestID is the request's id (in every log line and error page).
+func RequestID(r *http.Request) string { return telemetry.RequestID(r.Context()) }
+
+// PathID reads the {id} path value: canonical decimal digits only.
+func PathID(r *http.Request) (int64, bool) {
+	s := r.PathValue("id")
+	if s == "" || len(s) > 18 || (len(s) > 1 && s[0] == '0') {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	return id, err == nil && id > 0
+}
+
+// SessionCookie is the name of the browser session's cookie.
+const SessionCookie = "telework_session"
+
+// Download answers with a file to save (Content-Disposition: attachment),
+// its name in UTF-8 for every browser.
+func Download(w http.ResponseWriter, contentType, name string, data []byte) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, name, url.PathEscape(name)))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(data)
+}
+
+// CleanFileName keeps the last element of an uploaded file's name (as
+// browsers on Windows send a whole path), at most 100 characters.
+func CleanFileName(name string) string {
+	name = filepath.Base(strings.ReplaceAll(name, `\`, "/"))
+	if name == "." || name == "/" {
+		return ""
+	}
+	if r := []rune(name); len(r) > 100 {
+		name = string(r[:100])
+	}
+	return name
+}
