@@ -19,6 +19,8 @@ const (
 	Forbidden    Code = "forbidden"
 	RateLimited  Code = "rate_limited"
 	Internal     Code = "internal"
+	// MethodNotAllowed: the path exists, but not with this method.
+	MethodNotAllowed Code = "method_not_allowed"
 )
 
 // FieldError names one field and the rule it broke. Key is an i18n message

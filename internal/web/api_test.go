@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"telework/internal/audit"
 	"telework/internal/auth"
@@ -329,5 +330,46 @@ func TestOpenAPIDocument(t *testing.T) {
 			t.Fatalf("OpenAPI document is invalid: %v\n%s", err, out)
 		}
 		t.Logf("%s", out)
+	})
+}
+
+// TestAPIUnknownPathOrMethod: /api/ never answers with the HTML 404 page.
+func TestAPIUnknownPathOrMethod(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		tok := mkToken(t, w, "hr", false)
+		cases := []struct {
+			method, path string
+			code         int
+			allow        string
+		}{
+			{"GET", "/api/v1/no-such-thing", http.StatusNotFound, ""},
+			{"GET", "/api/v2/units", http.StatusNotFound, ""},
+			{"DELETE", "/api/v1/units", http.StatusMethodNotAllowed, "GET, POST"},
+			{"PUT", "/api/v1/staff/1", http.StatusMethodNotAllowed, "GET, PATCH"},
+		}
+		for _, c := range cases {
+			for _, lang := range []string{"ja", "en"} {
+				res := w.call(c.method, c.path, "", tok, "Accept-Language", lang)
+				var p struct {
+					Type, Title, Detail string
+					Status              int
+				}
+				decode(t, res, &p)
+				if res.code != c.code || p.Status != c.code || !strings.HasPrefix(res.header.Get("Content-Type"), "application/problem+json") {
+					t.Errorf("%s %s (%s): %d %s", c.method, c.path, lang, res.code, res.body)
+				}
+				if res.header.Get("Allow") != c.allow {
+					t.Errorf("%s %s: Allow = %q, want %q", c.method, c.path, res.header.Get("Allow"), c.allow)
+				}
+				if lang == "en" && strings.IndexFunc(p.Detail, func(r rune) bool { return unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Han) }) >= 0 {
+					t.Errorf("%s %s: detail not in English: %s", c.method, c.path, p.Detail)
+				}
+			}
+		}
+		// Anonymous callers get problem details too.
+		if res := w.call("GET", "/api/v1/nothing", "", ""); res.code != http.StatusNotFound || !strings.Contains(res.body, `"status":404`) {
+			t.Errorf("anonymous unknown path: %d %s", res.code, res.body)
+		}
 	})
 }

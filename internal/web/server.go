@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"telework/internal/api"
@@ -76,6 +77,7 @@ func New(svc Services, log *slog.Logger, metrics *telemetry.Metrics, cfg Config)
 		s.mux.Handle(rt.Method+" "+rt.Pattern, s.guard(rt))
 	}
 	s.mux.Handle("/", s.guard(Route{Pattern: "/", Rule: Rule{Public: true}, Handler: s.notFound}))
+	s.mux.Handle("/api/", s.guard(Route{Pattern: "/api/", Rule: Rule{Public: true}, Handler: s.apiUnknown}))
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
 	s.handler = s.observe(cop.Handler(s.mux))
@@ -211,3 +213,25 @@ func info(r *http.Request) *route.Info { return route.InfoOf(r) }
 
 // OpenAPIJSON is the API's OpenAPI document as served.
 func (s *Server) OpenAPIJSON() []byte { return s.api.OpenAPIJSON() }
+
+// apiUnknown answers an /api/ request no route takes, as problem details:
+// 405 with Allow when the path exists with other methods, 404 otherwise.
+func (s *Server) apiUnknown(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if m == r.Method {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "/api/" && pattern != "/" && pattern != "" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		s.api.Problem(w, r, http.StatusMethodNotAllowed, apperr.New(apperr.MethodNotAllowed, "api.method_not_allowed"))
+		return
+	}
+	s.api.Problem(w, r, http.StatusNotFound, apperr.New(apperr.NotFound, "api.not_found"))
+}
