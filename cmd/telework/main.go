@@ -24,6 +24,7 @@ const usage = `telework — テレワーク推進システム / telework platfor
   telework migrate [--db …]                                               データベースを最新に
   telework tenant  create|list …                                          団体の登録・一覧
   telework user    create|reset-password …                                アカウントの作成・仮パスワード発行
+  telework token   create|list|revoke --tenant SLUG --login ID …          API トークンの発行・一覧・取消
   telework audit   verify [--tenant SLUG]                                 監査ログの改ざん検査
   telework backup  --out FILE [--tenant SLUG]                             バックアップ(全体または1団体)
   telework restore [--dry-run] FILE                                       バックアップから空のデータベースへ復元
@@ -31,6 +32,7 @@ const usage = `telework — テレワーク推進システム / telework platfor
   telework calendar import-holidays FILE                                  内閣府の祝日CSV(syukujitsu.csv)の取込
   telework import staff --tenant SLUG [--dry-run] [--full] FILE           職員の一括登録・更新(CSV/Excel)
   telework export staff --tenant SLUG --format csv|csv-sjis|xlsx [--out FILE] [--sensitive]   職員の一覧の出力
+  telework roster  solve INSTANCE.json [--time-limit 10s]                 交代勤務表の最適化(計画を標準出力へ)
   telework version                                                        版を表示
 
 各コマンドの詳細は telework COMMAND -h
@@ -58,6 +60,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdTenant(ctx, rest, stdout, stderr)
 	case "user":
 		err = cmdUser(ctx, rest, stdout, stderr)
+	case "token":
+		err = cmdToken(ctx, rest, stdout, stderr)
+	case "roster":
+		err = cmdRoster(ctx, rest, stdout, stderr)
 	case "audit":
 		err = cmdAudit(ctx, rest, stdout, stderr)
 	case "backup":

@@ -26,7 +26,8 @@ func cli(t *testing.T, args ...string) (int, string, string) {
 
 func TestHelpForEveryCommand(t *testing.T) {
 	for _, args := range [][]string{{"serve", "-h"}, {"migrate", "-h"}, {"tenant", "create", "-h"}, {"tenant", "list", "-h"},
-		{"user", "create", "-h"}, {"user", "reset-password", "-h"}, {"audit", "verify", "-h"}, {"version", "-h"}} {
+		{"user", "create", "-h"}, {"user", "reset-password", "-h"}, {"audit", "verify", "-h"}, {"version", "-h"},
+		{"token", "create", "-h"}, {"token", "list", "-h"}, {"token", "revoke", "-h"}, {"roster", "solve", "-h"}} {
 		code, _, errb := cli(t, args...)
 		if code != 0 || !strings.Contains(errb, "usage: telework") {
 			t.Errorf("%v: exit %d, help %q", args, code, errb)

@@ -674,6 +674,14 @@ func (in NewToken) Validate() error {
 // with its secret, shown once (only its hash is stored). A token is tied to
 // the account, so it can never do more than the account's current roles.
 func (s *Service) CreateToken(ctx context.Context, p *Principal, in NewToken) (*APIToken, string, error) {
+	return s.IssueToken(ctx, ActorOf(p), p.TenantID, p.UserID, in)
+}
+
+// IssueToken creates a token for the account userID of tenantID (0: an
+// operator's), recorded as done by actor: the owner on the pages and the
+// API, the operator's command line for integration set-up. A disabled
+// account gets none.
+func (s *Service) IssueToken(ctx context.Context, actor audit.Actor, tenantID, userID int64, in NewToken) (*APIToken, string, error) {
 	in.Name = strings.TrimSpace(in.Name)
 	if err := in.Validate(); err != nil {
 		return nil, "", err
@@ -683,14 +691,17 @@ func (s *Service) CreateToken(ctx context.Context, p *Principal, in NewToken) (*
 		return nil, "", err
 	}
 	secret := TokenPrefix + base64.RawURLEncoding.EncodeToString(b)
-	t := &APIToken{TenantID: p.TenantID, UserID: p.UserID, Name: in.Name, Prefix: secret[:10], ReadOnly: in.ReadOnly,
+	if _, err := s.Principal(ctx, tenantID, userID); err != nil {
+		return nil, "", err
+	}
+	t := &APIToken{TenantID: tenantID, UserID: userID, Name: in.Name, Prefix: secret[:10], ReadOnly: in.ReadOnly,
 		CreatedAt: s.now().UTC().Truncate(time.Microsecond),
 		ExpiresAt: s.now().Add(time.Duration(in.Days) * 24 * time.Hour).UTC().Truncate(time.Microsecond)}
 	err := s.st.InAuthTx(ctx, func(tx Tx) error {
 		if err := tx.InsertAPIToken(ctx, t, HashToken(secret)); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, t.TenantID, ActorOf(p), audit.Change{Action: "token.create", ObjectType: "api_token",
+		return tx.Audit(ctx, t.TenantID, actor, audit.Change{Action: "token.create", ObjectType: "api_token",
 			ObjectID: itoa(t.ID), After: t.AuditView()})
 	})
 	if err != nil {
@@ -704,11 +715,21 @@ func (s *Service) Tokens(ctx context.Context, p *Principal) ([]*APIToken, error)
 	return s.st.FindAPITokens(ctx, p.TenantID, p.UserID)
 }
 
+// TokensOf lists an account's tokens, newest first (the command line).
+func (s *Service) TokensOf(ctx context.Context, tenantID, userID int64) ([]*APIToken, error) {
+	return s.st.FindAPITokens(ctx, tenantID, userID)
+}
+
 // RevokeToken ends one of the principal's own tokens (NotFound for anyone
 // else's). Revoking a revoked token changes nothing.
 func (s *Service) RevokeToken(ctx context.Context, p *Principal, id int64) error {
+	return s.RevokeTokenOf(ctx, ActorOf(p), p.TenantID, p.UserID, id)
+}
+
+// RevokeTokenOf ends one of an account's tokens, recorded as done by actor.
+func (s *Service) RevokeTokenOf(ctx context.Context, actor audit.Actor, tenantID, userID, id int64) error {
 	return s.st.InAuthTx(ctx, func(tx Tx) error {
-		before, err := tx.FindAPITokenForUpdate(ctx, p.TenantID, p.UserID, id)
+		before, err := tx.FindAPITokenForUpdate(ctx, tenantID, userID, id)
 		if err != nil {
 			return err
 		}
@@ -716,12 +737,12 @@ func (s *Service) RevokeToken(ctx context.Context, p *Principal, id int64) error
 			return nil
 		}
 		now := s.now().UTC().Truncate(time.Microsecond)
-		if err := tx.RevokeAPITokenRow(ctx, p.TenantID, id, now); err != nil {
+		if err := tx.RevokeAPITokenRow(ctx, tenantID, id, now); err != nil {
 			return err
 		}
 		after := *before
 		after.RevokedAt = now
-		return tx.Audit(ctx, p.TenantID, ActorOf(p), audit.Change{Action: "token.revoke", ObjectType: "api_token",
+		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "token.revoke", ObjectType: "api_token",
 			ObjectID: itoa(id), Before: before.AuditView(), After: after.AuditView()})
 	})
 }
