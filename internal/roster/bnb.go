@@ -50,6 +50,13 @@ type bnbResult struct {
 // branching it dives into the child the LP leans to and shelves the other, so
 // integral points come early and the shelf is ordered by bound.
 func branchAndBound(md *model, deadline time.Time, seed []float64, seedValue float64) bnbResult {
+	return branchAndBoundFixed(md, deadline, seed, seedValue, nil)
+}
+
+// branchAndBoundFixed is branchAndBound with the bounds of base imposed on
+// the whole search (a restriction of the model: what it proves holds for the
+// restriction only).
+func branchAndBoundFixed(md *model, deadline time.Time, seed []float64, seedValue float64, base []fix) bnbResult {
 	s := newLP(md.n, md.rows, md.rlo, md.rhi, md.c, md.lo, md.hi)
 	res := bnbResult{value: math.Inf(1), bound: math.Inf(-1)}
 	if seed != nil {
@@ -68,6 +75,10 @@ func branchAndBound(md *model, deadline time.Time, seed []float64, seedValue flo
 	}
 	globalLo := append([]float64(nil), md.lo...)
 	globalHi := append([]float64(nil), md.hi...)
+	for _, f := range base {
+		globalLo[f.j] = math.Max(globalLo[f.j], f.lo)
+		globalHi[f.j] = math.Min(globalHi[f.j], f.hi)
+	}
 	apply := func(fx []fix) {
 		for j := 0; j < md.n; j++ {
 			s.lo[j], s.hi[j] = globalLo[j], globalHi[j]

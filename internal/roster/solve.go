@@ -12,7 +12,11 @@ import (
 const (
 	StatusOptimal    = "optimal"    // every hard constraint holds; no better plan exists
 	StatusFeasible   = "feasible"   // every hard constraint holds; the time limit came before the proof
-	StatusInfeasible = "infeasible" // H2–H6 cannot all hold; the plan breaks the least (Violations)
+	StatusInfeasible = "infeasible" // H2–H6 cannot all hold (proven); the plan breaks the least (Violations)
+	// StatusUnknown: the time limit came before any plan keeping every
+	// hard constraint was found and before a proof that none exists; the
+	// plan is the least-violating one found. Never "infeasible" unproven.
+	StatusUnknown = "unknown"
 )
 
 // Plan is a roster-plan/1 document with the planner's report.
@@ -65,11 +69,31 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	if limit <= 0 {
 		limit = 10 * time.Second
 	}
-	deadline := start.Add(limit)
+	// A little of the limit is kept for reading the plan back and writing it.
+	deadline := start.Add(limit - min(limit/20, 50*time.Millisecond))
 
 	md := buildModel(pb, phaseFeasible, nil)
-	res := branchAndBound(md, deadline, nil, 0)
+	var seed []float64
+	seedValue := 0.0
+	if pb.neverMeet && pb.nCohorts > 1 {
+		// Day cohorts first: the plain problems of the best few choices
+		// give an incumbent before the full model's search starts.
+		seed, seedValue = cohortHeuristic(md, start.Add(limit/4), 3)
+	}
+	bnbDeadline := deadline
+	if seed == nil {
+		// Without a plan in hand keep time for the fallback searches.
+		bnbDeadline = start.Add(limit * 6 / 10)
+	}
+	res := branchAndBound(md, bnbDeadline, seed, seedValue)
 	nodes := res.nodes
+	if res.x == nil && !res.infeasible && pb.neverMeet && pb.nCohorts > 1 {
+		// Not proven infeasible: keep looking for a plan that keeps every
+		// constraint, with more day-cohort choices.
+		if x, v := cohortHeuristic(md, start.Add(limit*8/10), 12); x != nil {
+			res.x, res.value = x, v
+		}
+	}
 	if res.x != nil {
 		cells, coh := md.plan(res.x)
 		ev := pb.evaluate(cells, coh)
@@ -86,11 +110,6 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	// first the least violation cost, then the objective at that cost.
 	mv := buildModel(pb, phaseViolation, nil)
 	rest := time.Until(deadline)
-	if rest < limit/2 {
-		// Proving infeasibility used the time; still give the fallback a
-		// fair share rather than nothing.
-		rest = limit / 2
-	}
 	vdeadline := time.Now().Add(rest * 2 / 3)
 	rv := branchAndBound(mv, vdeadline, nil, 0)
 	nodes += rv.nodes
@@ -108,13 +127,15 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	if rv.complete {
 		vBound = ratF(ev.vcost)
 	}
-	ml := buildModel(pb, phaseLex, ev.vcost)
-	seed := ml.point(cells, coh)
-	lexDeadline := time.Now().Add(rest / 3)
-	if lexDeadline.Before(deadline) {
-		lexDeadline = deadline
+	if mv.gran > 0 {
+		vBound = math.Ceil(vBound/mv.gran-1e-6) * mv.gran
 	}
-	rl := branchAndBound(ml, lexDeadline, seed, ratF(ev.objective)+1e-9)
+	// V > 0 is proven when the feasible model has no integral point or
+	// the violation model's bound is above zero.
+	provenV := res.infeasible || vBound > 0
+	ml := buildModel(pb, phaseLex, ev.vcost)
+	seedL := ml.point(cells, coh)
+	rl := branchAndBound(ml, deadline, seedL, ratF(ev.objective)+1e-9)
 	nodes += rl.nodes
 	if rl.x != nil {
 		c2, h2 := ml.plan(rl.x)
@@ -125,15 +146,28 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 			cells, coh, ev = c2, h2, ev2
 		}
 	}
-	status := StatusInfeasible
-	if ev.vcost.Sign() == 0 {
+	var status string
+	switch {
+	case ev.vcost.Sign() == 0 && rl.complete:
+		status = StatusOptimal
+	case ev.vcost.Sign() == 0:
 		status = StatusFeasible
+	case provenV:
+		status = StatusInfeasible
+	default:
+		// Neither a plan keeping every constraint nor a proof that none
+		// exists within the limit: never claim infeasibility unproven.
+		status = StatusUnknown
 	}
 	objBound := rl.bound
 	if rl.complete {
 		objBound = ratF(ev.objective)
 	}
-	pl := pb.report(cells, coh, ev, status, objBound, ml.gran, nil, vBound)
+	var vExact *big.Rat
+	if ev.vcost.Sign() == 0 {
+		vExact = ev.vcost
+	}
+	pl := pb.report(cells, coh, ev, status, objBound, ml.gran, vExact, vBound)
 	pl.Nodes, pl.Seconds = nodes, time.Since(start).Seconds()
 	return pl, nil
 }

@@ -1,0 +1,337 @@
+package roster
+
+import (
+	"math"
+	"sort"
+	"time"
+)
+
+// The cohort heuristic. With cohorts that never meet, a day's on-site cohort
+// is a small discrete decision, and once every day has one the rest is a
+// "plain" section (the cells of the other cohorts are fixed at home) that
+// branch and bound solves in milliseconds. The heuristic therefore searches
+// the day cohorts on a cheap surrogate — each person's best plan on their
+// cohort's days alone (weekly cap, fair band, wishes and changes), by a small
+// dynamic programme, with days a cohort cannot cover ruled out — and solves
+// the exact plain problem for the best few choices found. It only supplies
+// incumbents: optimality is still proven by the full model's bound.
+
+// cellDiff is the objective cost of ONSITE minus that of TELE for each
+// available cell, the way buildModel prices it.
+func (pb *problem) cellDiff() [][]float64 {
+	wP, wC := ratF(pb.wPref), ratF(pb.wChange)
+	out := make([][]float64, pb.N)
+	for p := range out {
+		out[p] = make([]float64, pb.D)
+		for d := range out[p] {
+			if pb.leave[p][d] {
+				continue
+			}
+			var con, ctl float64
+			switch pb.pref[p][d] {
+			case 1:
+				ctl += wP
+			case 2:
+				con += wP
+			}
+			if pb.prev != nil {
+				if pb.prev[p][d] != mOnsite {
+					con += wC
+				}
+				if pb.prev[p][d] != mTele {
+					ctl += wC
+				}
+			}
+			out[p][d] = con - ctl
+		}
+	}
+	return out
+}
+
+// surrogate scores day cohorts: Σ over people of their best own plan, +Inf
+// when a day's cohort cannot meet the day's minimums or someone's weekly cap
+// cannot hold. It ignores how people share the day minimums and the
+// reduction target, which the exact solve of the choice then settles.
+type surrogate struct {
+	pb   *problem
+	diff [][]float64
+	wF   float64
+	// coverable[d][c]: cohort c alone can meet day d's minimums.
+	coverable [][]bool
+	buf       []float64
+	best      []float64
+}
+
+func newSurrogate(pb *problem) *surrogate {
+	s := &surrogate{pb: pb, diff: pb.cellDiff(), wF: ratF(pb.wFair)}
+	s.coverable = make([][]bool, pb.D)
+	for d := 0; d < pb.D; d++ {
+		s.coverable[d] = make([]bool, pb.nCohorts)
+		for c := 0; c < pb.nCohorts; c++ {
+			n := 0
+			duty := make([]int, len(pb.dutyMin))
+			for p := 0; p < pb.N; p++ {
+				if pb.cohortOf[p] != c || pb.leave[p][d] {
+					continue
+				}
+				n++
+				for k := range duty {
+					if pb.quals[p][k] {
+						duty[k]++
+					}
+				}
+			}
+			ok := n >= pb.minOnsite[d]
+			for k := range duty {
+				if duty[k] < pb.dutyMin[k][d] {
+					ok = false
+				}
+			}
+			s.coverable[d][c] = ok
+		}
+	}
+	return s
+}
+
+// person is the least cost of p's own plan when p may be on site only on
+// the days where allowed is true: the cheapest k on-site days of each week
+// (at least what the weekly cap demands), combined over the weeks by count,
+// plus the fairness deviation of the total. +Inf if the cap cannot hold.
+func (s *surrogate) person(p int, allowed func(d int) bool) float64 {
+	pb := s.pb
+	a := pb.avail[p]
+	inf := math.Inf(1)
+	// best[k]: least cost with k on-site days so far.
+	best := s.best[:0]
+	best = append(best, 0)
+	for w := 0; w < pb.nWeeks; w++ {
+		availW := 0
+		costs := s.buf[:0]
+		for d := 0; d < pb.D; d++ {
+			if pb.week[d] != w || pb.leave[p][d] {
+				continue
+			}
+			availW++
+			if allowed(d) {
+				costs = append(costs, s.diff[p][d])
+			}
+		}
+		s.buf = costs
+		need := 0
+		if pb.cap >= 0 {
+			need = availW - pb.cap
+		}
+		if need > len(costs) {
+			return inf
+		}
+		sort.Float64s(costs)
+		next := make([]float64, len(best)+len(costs))
+		for i := range next {
+			next[i] = inf
+		}
+		for k0, v0 := range best {
+			if math.IsInf(v0, 1) {
+				continue
+			}
+			acc := 0.0
+			for k := 0; k <= len(costs); k++ {
+				if k > 0 {
+					acc += costs[k-1]
+				}
+				if k < need {
+					continue
+				}
+				// Beyond the wanted count only a negative cost helps, but
+				// the fair band may still ask for more: keep every count.
+				if v := v0 + acc; v < next[k0+k] {
+					next[k0+k] = v
+				}
+			}
+		}
+		best = next
+	}
+	s.best = best
+	res := inf
+	for o, v := range best {
+		if math.IsInf(v, 1) {
+			continue
+		}
+		if !pb.mean && s.wF > 0 && a > 0 {
+			t := a - o
+			dev := 0
+			if pb.lo[p]-t > dev {
+				dev = pb.lo[p] - t
+			}
+			if t-pb.hi[p] > dev {
+				dev = t - pb.hi[p]
+			}
+			v += s.wF * float64(dev)
+		}
+		if v < res {
+			res = v
+		}
+	}
+	return res
+}
+
+// score is the surrogate value of one choice of day cohorts.
+func (s *surrogate) score(coh []int) float64 {
+	pb := s.pb
+	for d, c := range coh {
+		if !s.coverable[d][c] {
+			return math.Inf(1)
+		}
+	}
+	total := 0.0
+	for p := 0; p < pb.N; p++ {
+		c := pb.cohortOf[p]
+		v := s.person(p, func(d int) bool { return coh[d] == c })
+		if math.IsInf(v, 1) {
+			return v
+		}
+		total += v
+	}
+	return total
+}
+
+// cohortCandidates returns up to k distinct choices of day cohorts, best
+// surrogate first, found by first-improvement local search (one day changed,
+// or two days swapped) from a few regular starting patterns.
+func (pb *problem) cohortCandidates(k int, deadline time.Time) [][]int {
+	s := newSurrogate(pb)
+	C := pb.nCohorts
+	type cand struct {
+		coh []int
+		v   float64
+	}
+	seen := map[string]bool{}
+	var pool []cand
+	key := func(coh []int) string {
+		b := make([]byte, len(coh))
+		for i, c := range coh {
+			b[i] = byte('A' + c)
+		}
+		return string(b)
+	}
+	remember := func(coh []int, v float64) {
+		kk := key(coh)
+		if seen[kk] || math.IsInf(v, 1) {
+			return
+		}
+		seen[kk] = true
+		pool = append(pool, cand{append([]int(nil), coh...), v})
+	}
+	var starts [][]int
+	for shift := 0; shift < C; shift++ {
+		a := make([]int, pb.D)
+		b := make([]int, pb.D)
+		for d := range a {
+			a[d] = (d + shift) % C
+			// Blocks within the week: Mon–Tue A, Wed–Thu B, … (by ISO week).
+			b[d] = (d*C/max(1, pb.D) + shift) % C
+		}
+		starts = append(starts, a, b)
+	}
+	for si, coh := range starts {
+		if si > 0 && time.Now().After(deadline) {
+			break
+		}
+		// Repair days the start's cohort cannot cover.
+		for d := range coh {
+			if !s.coverable[d][coh[d]] {
+				for c := 0; c < C; c++ {
+					if s.coverable[d][c] {
+						coh[d] = c
+						break
+					}
+				}
+			}
+		}
+		cur := s.score(coh)
+		remember(coh, cur)
+		for improved := true; improved && !time.Now().After(deadline); {
+			improved = false
+			for d := 0; d < pb.D; d++ {
+				old := coh[d]
+				for c := 0; c < C; c++ {
+					if c == old {
+						continue
+					}
+					coh[d] = c
+					v := s.score(coh)
+					remember(coh, v)
+					if v < cur-1e-9 || (math.IsInf(cur, 1) && !math.IsInf(v, 1)) {
+						cur, old, improved = v, c, true
+					}
+				}
+				coh[d] = old
+			}
+			if improved {
+				continue
+			}
+			for d1 := 0; d1 < pb.D && !improved; d1++ {
+				for d2 := d1 + 1; d2 < pb.D; d2++ {
+					if coh[d1] == coh[d2] {
+						continue
+					}
+					coh[d1], coh[d2] = coh[d2], coh[d1]
+					v := s.score(coh)
+					remember(coh, v)
+					if v < cur-1e-9 {
+						cur, improved = v, true
+						break
+					}
+					coh[d1], coh[d2] = coh[d2], coh[d1]
+				}
+			}
+		}
+	}
+	sort.SliceStable(pool, func(a, b int) bool { return pool[a].v < pool[b].v })
+	var out [][]int
+	for _, c := range pool {
+		if len(out) == k {
+			break
+		}
+		out = append(out, c.coh)
+	}
+	return out
+}
+
+// cohortFixes fixes the day cohorts of a choice in the model: the chosen
+// cohort's y to 1, the others' to 0 with their members' cells at home.
+func (md *model) cohortFixes(coh []int) []fix {
+	var fx []fix
+	for d := range md.y {
+		for c, yj := range md.y[d] {
+			if c == coh[d] {
+				fx = append(fx, fix{yj, 1, 1})
+				continue
+			}
+			fx = append(fx, fix{yj, 0, 0})
+			for _, o := range md.cohortMembers[d][c] {
+				fx = append(fx, fix{o, 0, 0})
+			}
+		}
+	}
+	return fx
+}
+
+// cohortHeuristic solves the plain problems of the best surrogate choices of
+// day cohorts exactly and returns the best plan found (nil if none), as a
+// model point with its objective value.
+func cohortHeuristic(md *model, deadline time.Time, tries int) ([]float64, float64) {
+	pb := md.pb
+	cands := pb.cohortCandidates(tries, deadline)
+	var best []float64
+	bestV := math.Inf(1)
+	for _, coh := range cands {
+		if time.Now().After(deadline) {
+			break
+		}
+		r := branchAndBoundFixed(md, deadline, nil, 0, md.cohortFixes(coh))
+		if r.x != nil && r.value < bestV-1e-9 {
+			best, bestV = r.x, r.value
+		}
+	}
+	return best, bestV
+}
