@@ -5,10 +5,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -110,7 +113,9 @@ func TestTenantUserAndAuditVerify(t *testing.T) {
 
 // TestGracefulShutdown runs the real binary, starts a request, sends
 // SIGTERM while its body is still arriving, and checks that the request is
-// answered and the process then exits cleanly.
+// answered and the process then exits cleanly. Each step waits for what
+// the server reports (the in-flight gauge, the shutdown log line), never
+// for a fixed time.
 func TestGracefulShutdown(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "telework")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
@@ -118,8 +123,8 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	addr := freeAddr(t)
 	cmd := exec.Command(bin, "serve", "--addr", addr, "--db", filepath.Join(t.TempDir(), "g.db"))
-	var logs bytes.Buffer
-	cmd.Stderr = &logs
+	logs := &lockedBuffer{}
+	cmd.Stderr = logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -133,11 +138,21 @@ func TestGracefulShutdown(t *testing.T) {
 	defer conn.Close()
 	body := "tenant=demo&login_id=someone&password=secret-value"
 	fmt.Fprintf(conn, "POST /login HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s", addr, len(body), body[:10])
-	time.Sleep(200 * time.Millisecond)
+	// The sign-in is in flight once its handler runs (the gauge counts it
+	// and the /metrics request that reads it).
+	waitFor(t, "the sign-in request to be in flight", func() bool {
+		res, err := http.Get("http://" + addr + "/metrics")
+		if err != nil {
+			return false
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return strings.Contains(string(b), "telework_http_requests_in_flight 2")
+	})
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond)
+	waitFor(t, "the shutdown log line", func() bool { return strings.Contains(logs.String(), "finishing requests in flight") })
 	fmt.Fprint(conn, body[10:])
 	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 	status, err := bufio.NewReader(conn).ReadString('\n')
@@ -154,8 +169,38 @@ func TestGracefulShutdown(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatal("server did not exit after SIGTERM")
 	}
-	if !strings.Contains(logs.String(), "finishing requests in flight") || !strings.Contains(logs.String(), `"msg":"stopped"`) {
+	if !strings.Contains(logs.String(), `"msg":"stopped"`) {
 		t.Errorf("shutdown not logged:\n%s", logs.String())
+	}
+}
+
+// lockedBuffer is a log sink the test reads while the process writes.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// waitFor polls cond until it holds, failing after 20 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 

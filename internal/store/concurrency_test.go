@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"telework/internal/apperr"
 	"telework/internal/audit"
 	"telework/internal/calendar"
 	"telework/internal/org"
@@ -60,10 +61,13 @@ func TestConcurrentWritersKeepTheChain(t *testing.T) {
 					Name: fmt.Sprintf("改称%d", i), Level: "課", Code: target.Code, Version: target.Version}, calendar.Date{})
 				mu.Lock()
 				defer mu.Unlock()
-				if err == nil {
+				switch e := apperr.As(err); {
+				case err == nil:
 					wins++
-				} else {
+				case e != nil && e.Code == apperr.Conflict && e.Key == "error.stale":
 					stale++
+				default:
+					t.Errorf("a losing editor got %v, want the stale-version conflict", err)
 				}
 			}()
 		}
@@ -72,6 +76,77 @@ func TestConcurrentWritersKeepTheChain(t *testing.T) {
 			t.Errorf("concurrent edits of one version: %d won, %d refused; want 1 and 7", wins, stale)
 		}
 		if _, err := db.VerifyAuditChain(ctx, a.ID); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
+// TestRetireUnitAgainstConcurrentMoves: a unit is retired while people are
+// moved into it at the same moment. Whatever the order, no current staff
+// member ever ends up in a closed unit, and each refusal says why.
+func TestRetireUnitAgainstConcurrentMoves(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := storetest.F(db)
+		tn := mustTenant(t, db, "fukaya")
+		actor := audit.Actor{Label: "hr"}
+		from := &org.Unit{Code: "100", Name: "総務課", Level: "課"}
+		storetest.Must(t, f.CreateUnit(ctx, tn.ID, actor, from, calendar.Date{}))
+		for round := range 6 {
+			target := &org.Unit{Code: fmt.Sprintf("9%02d", round), Name: fmt.Sprintf("廃止予定%d", round), Level: "課"}
+			storetest.Must(t, f.CreateUnit(ctx, tn.ID, actor, target, calendar.Date{}))
+			var people []*org.Staff
+			for i := range 4 {
+				st := &org.Staff{StaffNo: fmt.Sprintf("%d%02d", round, i), Name: "異動 太郎", Kana: "いどう たろう", UnitID: from.ID,
+					Rank: org.RankStaff, Employment: org.Regular, JobType: "general"}
+				storetest.Must(t, f.CreateStaff(ctx, tn.ID, actor, st, calendar.Date{}))
+				people = append(people, st)
+			}
+			var wg sync.WaitGroup
+			var retireErr error
+			moveErrs := make([]error, len(people))
+			wg.Add(1 + len(people))
+			go func() {
+				defer wg.Done()
+				retireErr = f.Org.RetireUnit(ctx, tn.ID, actor, target.ID, target.Version, calendar.Date{})
+			}()
+			for i, st := range people {
+				go func() {
+					defer wg.Done()
+					unit := target.ID
+					_, moveErrs[i] = f.Org.UpdateStaff(ctx, tn.ID, actor, st.ID, org.StaffUpdate{UnitID: &unit, ExpectVersion: st.Version})
+				}()
+			}
+			wg.Wait()
+			moved := 0
+			for _, err := range moveErrs {
+				switch e := apperr.As(err); {
+				case err == nil:
+					moved++
+				case e != nil && e.Code == apperr.Invalid && len(e.Fields) == 1 && e.Fields[0].Key == "field.unit_retired":
+				default:
+					t.Errorf("round %d: a move failed with %v", round, err)
+				}
+			}
+			u, err := db.FindUnitByID(ctx, tn.ID, target.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in, _, err := db.FindStaff(ctx, tn.ID, org.StaffFilter{UnitID: target.ID, Limit: 50})
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case retireErr == nil && (!u.Retired || len(in) != 0 || moved != 0):
+				t.Errorf("round %d: retired with %d people moved in (unit retired=%v)", round, len(in), u.Retired)
+			case retireErr != nil && (u.Retired || apperr.As(retireErr) == nil || apperr.As(retireErr).Key != "error.unit_not_empty" || moved == 0):
+				t.Errorf("round %d: retire refused with %v, retired=%v, %d moved", round, retireErr, u.Retired, moved)
+			}
+			if len(in) != moved {
+				t.Errorf("round %d: %d people in the unit, %d moves succeeded", round, len(in), moved)
+			}
+		}
+		if _, err := db.VerifyAuditChain(ctx, tn.ID); err != nil {
 			t.Error(err)
 		}
 	})
