@@ -1,7 +1,44 @@
-// Package store owns all SQL, for SQLite and PostgreSQL alike. Every query
-// takes the tenant explicitly; the operator-level queries that span tenants
-// live in operator.go and nowhere else. Queries are written once with ?
-// placeholders and rebound for PostgreSQL.
+// Package store owns all SQL, for SQLite and PostgreSQL alike. Queries are
+// written once with ? placeholders and rebound for PostgreSQL (see DB.q).
+//
+// # Tenant boundaries
+//
+// Every query takes the tenant explicitly and names it (tenant_id = ?);
+// national holidays, instance data, carry tenant_id 0 like the instance's
+// audit chain. The schema refuses a row that points into another tenant:
+// every reference between tenant-scoped tables is a composite foreign key
+// such as (tenant_id, unit_id) → units(tenant_id, id), and
+// schema_test.go fails for a reference that is not.
+//
+// # Queries without a tenant
+//
+// The functions below run queries that legitimately name no tenant.
+// scope_test.go reads this list and fails for a query without tenant_id in
+// any other function, naming it; when such a function is renamed, rename it
+// here too. Entries are "Type.Method" or "function", then the reason.
+//
+//   - DB.CreateTenant, DB.UpdateTenant, DB.FindTenants, DB.FindTenantByID,
+//     DB.FindTenantBySlug: the tenants table itself, whose id is the tenant.
+//   - DB.CreateOperator, DB.FindOperatorByLogin, DB.FindOperatorByID,
+//     DB.SetOperatorPassword, DB.SetOperatorSettings: instance operators,
+//     who belong to no tenant (operator.go).
+//   - DB.TouchSession, DB.DeleteSession: a session found by the hash of its
+//     cookie token, which is what tells the tenant.
+//   - DB.DeleteExpiredSessions: the instance-wide sweep of expired sessions
+//     and old login failures.
+//   - DB.RecordLoginFailure, DB.CountLoginFailures, DB.ClearLoginFailures:
+//     sign-in throttling, keyed by a hash of the account or address before
+//     any tenant is known.
+//   - DB.TouchAPIToken: the last use of a token already found by its hash.
+//   - DB.DeleteOldIdempotencyKeys: the instance-wide sweep of the 24-hour
+//     replay cache.
+//   - DB.CreateSSOState: sweeps expired sign-in flows of every tenant before
+//     saving a new one.
+//   - DB.ClaimJobRun, DB.FinishJobRun: runs of periodic jobs, which are
+//     instance-wide.
+//   - DB.SchemaVersion, DB.InsertKeepingIDs, DB.NextID, DB.ResetIdentity:
+//     schema and whole-table helpers for internal/backup, which chooses the
+//     tenant's rows itself.
 package store
 
 import (
