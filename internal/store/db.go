@@ -183,6 +183,21 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	return len(res), nil
 }
 
+// MigrateTo applies pending migrations up to and including version and
+// returns how many ran: for testing a migration against rows written by
+// the schema before it.
+func (db *DB) MigrateTo(ctx context.Context, version int64) (int, error) {
+	p, err := db.provider()
+	if err != nil {
+		return 0, fmt.Errorf("store: preparing migrations: %w", err)
+	}
+	res, err := p.UpTo(ctx, version)
+	if err != nil {
+		return len(res), fmt.Errorf("store: migrating the %s database: %w", db.Engine, err)
+	}
+	return len(res), nil
+}
+
 // MigrationsCurrent reports whether the schema is at the newest version this
 // binary knows (for /readyz).
 func (db *DB) MigrationsCurrent(ctx context.Context) (bool, error) {
