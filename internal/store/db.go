@@ -308,13 +308,6 @@ func (c *rebindCache) len() int {
 	return n
 }
 
-// runner is what *sql.DB and *sql.Tx have in common.
-type runner interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 // Tx is one transaction: one user action, with its audit entry.
 type Tx struct {
 	db *DB
