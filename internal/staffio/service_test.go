@@ -8,6 +8,7 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/audit"
+	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/staffio"
 	"telework/internal/store"
@@ -23,6 +24,16 @@ func TestServiceUploadAndConfirm(t *testing.T) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 		svc := staffio.NewService(db, func() time.Time { return now })
+		// A kept file belongs to an account (staff_imports.user_id refers to
+		// users): the uploader and another HR clerk.
+		hr := hr
+		for _, a := range []*audit.Actor{&hr} {
+			u := &auth.User{LoginID: a.Label, PasswordHash: "x", Granted: []auth.Role{auth.HRAdmin}}
+			storetest.Must(t, storetest.F(db).CreateUser(ctx, f.tenant, *a, u))
+			a.ID = u.ID
+		}
+		otherUser := &auth.User{LoginID: "hr02", PasswordHash: "x", Granted: []auth.Role{auth.HRAdmin}}
+		storetest.Must(t, storetest.F(db).CreateUser(ctx, f.tenant, hr, otherUser))
 		if _, err := f.apply(t, []byte("職員番号,氏名,ふりがな,所属コード,役職\n0001,一,いち,111,主事\n"), staffio.Options{}); err != nil {
 			t.Fatal(err)
 		}
@@ -49,7 +60,7 @@ func TestServiceUploadAndConfirm(t *testing.T) {
 		digest := plan.Digest()
 
 		// Another person cannot confirm it.
-		other := audit.Actor{ID: hr.ID + 1, Label: "hr02"}
+		other := audit.Actor{ID: otherUser.ID, Label: "hr02"}
 		if _, _, err := svc.Confirm(ctx, f.tenant, other, up.ID, digest); apperr.CodeOf(err) != apperr.NotFound {
 			t.Errorf("confirmed by another person: %v", err)
 		}

@@ -1,7 +1,46 @@
-// Package store owns all SQL, for SQLite and PostgreSQL alike. Every query
-// takes the tenant explicitly; the operator-level queries that span tenants
-// live in operator.go and nowhere else. Queries are written once with ?
-// placeholders and rebound for PostgreSQL.
+// Package store owns all SQL, for SQLite and PostgreSQL alike. Queries are
+// written once with ? placeholders and rebound for PostgreSQL (see DB.q).
+//
+// # Tenant boundaries
+//
+// Every query takes the tenant explicitly and names it (tenant_id = ?);
+// national holidays, instance data, carry tenant_id 0 like the instance's
+// audit chain. The schema refuses a row that points into another tenant:
+// every reference between tenant-scoped tables is a composite foreign key
+// such as (tenant_id, unit_id) → units(tenant_id, id), and
+// schema_test.go fails for a reference that is not.
+//
+// # Queries without a tenant
+//
+// The functions below run queries that legitimately name no tenant.
+// scope_test.go reads this list and fails for a query without tenant_id in
+// any other function, naming it; when such a function is renamed, rename it
+// here too. Entries are "Type.Method" or "function", then the reason.
+//
+//   - Tx.InsertTenant, Tx.UpdateTenantRow, Tx.FindTenantByID, DB.FindTenants,
+//     DB.FindTenantByID, DB.FindTenantBySlug, DB.FindTenantRefBySlug,
+//     DB.FindTenantRefByID: the tenants table itself, whose id is the tenant
+//     (tenants.go).
+//   - Tx.InsertOperator, Tx.FindOperatorForUpdate, Tx.UpdateOperatorRow,
+//     DB.FindOperatorByLogin, DB.FindOperatorByID: instance operators, who
+//     belong to no tenant (operator.go).
+//   - DB.TouchSession, DB.DeleteSession: a session found by the hash of its
+//     cookie token, which is what tells the tenant.
+//   - DB.DeleteExpiredSessions: the instance-wide sweep of expired sessions
+//     and old login failures.
+//   - DB.RecordLoginFailure, DB.CountLoginFailures, DB.ClearLoginFailures:
+//     sign-in throttling, keyed by a hash of the account or address before
+//     any tenant is known.
+//   - DB.TouchAPIToken: the last use of a token already found by its hash.
+//   - DB.DeleteOldIdempotencyKeys: the instance-wide sweep of the 24-hour
+//     replay cache.
+//   - DB.CreateSSOState: sweeps expired sign-in flows of every tenant before
+//     saving a new one.
+//   - DB.ClaimJobRun, DB.FinishJobRun: runs of periodic jobs, which are
+//     instance-wide.
+//   - DB.SchemaVersion, DB.InsertKeepingIDs, DB.NextID, DB.ResetIdentity:
+//     schema and whole-table helpers for internal/backup, which chooses the
+//     tenant's rows itself.
 package store
 
 import (
@@ -15,6 +54,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -44,7 +84,7 @@ type DB struct {
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 
-	rebound sync.Map // query text → engine form
+	rebound rebindCache // query text → PostgreSQL form
 }
 
 // IsPostgresDSN reports whether dsn names a PostgreSQL server rather than a
@@ -145,6 +185,21 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	return len(res), nil
 }
 
+// MigrateTo applies pending migrations up to and including version and
+// returns how many ran: for testing a migration against rows written by
+// the schema before it.
+func (db *DB) MigrateTo(ctx context.Context, version int64) (int, error) {
+	p, err := db.provider()
+	if err != nil {
+		return 0, fmt.Errorf("store: preparing migrations: %w", err)
+	}
+	res, err := p.UpTo(ctx, version)
+	if err != nil {
+		return len(res), fmt.Errorf("store: migrating the %s database: %w", db.Engine, err)
+	}
+	return len(res), nil
+}
+
 // MigrationsCurrent reports whether the schema is at the newest version this
 // binary knows (for /readyz).
 func (db *DB) MigrationsCurrent(ctx context.Context) (bool, error) {
@@ -158,33 +213,101 @@ func (db *DB) MigrationsCurrent(ctx context.Context) (bool, error) {
 
 // q rewrites ? placeholders to $1, $2 … for PostgreSQL. Queries in this
 // package never contain a literal question mark.
+//
+// Rewriting costs about 0.5–0.8 µs for a typical query and 15–30 µs for a
+// 900-placeholder batch insert, a cache hit 20–120 ns (BenchmarkRebind), so
+// rewritten texts are cached, in a bounded cache: a query text that carries
+// data (a number, a list's length) would otherwise grow it without end.
 func (db *DB) q(query string) string {
 	if db.Engine != Postgres {
 		return query
 	}
-	if v, ok := db.rebound.Load(query); ok {
-		return v.(string)
+	if v, ok := db.rebound.get(query); ok {
+		return v
 	}
-	var b strings.Builder
-	n := 0
-	for _, r := range query {
-		if r == '?' {
-			n++
-			b.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	out := b.String()
-	db.rebound.Store(query, out)
+	out := rebind(query)
+	db.rebound.put(query, out)
 	return out
 }
 
-// runner is what *sql.DB and *sql.Tx have in common.
-type runner interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+// rebind numbers the ? placeholders of query.
+func rebind(query string) string {
+	i := strings.IndexByte(query, '?')
+	if i < 0 {
+		return query
+	}
+	buf := make([]byte, 0, len(query)+3*strings.Count(query[i:], "?"))
+	n := int64(0)
+	for i >= 0 {
+		n++
+		buf = append(buf, query[:i]...)
+		buf = append(buf, '$')
+		buf = strconv.AppendInt(buf, n, 10)
+		query = query[i+1:]
+		i = strings.IndexByte(query, '?')
+	}
+	return string(append(buf, query...))
+}
+
+// rebindGeneration is the number of texts after which the rebind cache
+// starts a new generation. The package has a few hundred query texts, so a
+// generation holds them all; the cache holds at most two generations.
+const rebindGeneration = 2048
+
+// rebindCache is a bounded cache of two generations: texts are added to the
+// current one, and when it is full it becomes the previous one and the
+// one before is dropped. A text found in the previous generation is copied
+// into the current one, so the queries in use stay cached while texts used
+// once age out. Reads take no lock.
+type rebindCache struct {
+	gen atomic.Pointer[rebindGen]
+}
+
+type rebindGen struct {
+	cur, prev *sync.Map
+	n         atomic.Int64 // texts stored in cur
+}
+
+func (c *rebindCache) load() *rebindGen {
+	if g := c.gen.Load(); g != nil {
+		return g
+	}
+	c.gen.CompareAndSwap(nil, &rebindGen{cur: new(sync.Map), prev: new(sync.Map)})
+	return c.gen.Load()
+}
+
+func (c *rebindCache) get(query string) (string, bool) {
+	g := c.load()
+	if v, ok := g.cur.Load(query); ok {
+		return v.(string), true
+	}
+	if v, ok := g.prev.Load(query); ok {
+		c.put(query, v.(string))
+		return v.(string), true
+	}
+	return "", false
+}
+
+func (c *rebindCache) put(query, out string) {
+	g := c.load()
+	if _, loaded := g.cur.LoadOrStore(query, out); loaded {
+		return
+	}
+	if g.n.Add(1) >= rebindGeneration {
+		// Of the callers that fill the generation together, one rotates;
+		// the others' texts stay in the generation that became previous.
+		c.gen.CompareAndSwap(g, &rebindGen{cur: new(sync.Map), prev: g.cur})
+	}
+}
+
+// len counts the cached texts (for tests).
+func (c *rebindCache) len() int {
+	g := c.load()
+	n := 0
+	count := func(any, any) bool { n++; return true }
+	g.cur.Range(count)
+	g.prev.Range(count)
+	return n
 }
 
 // Tx is one transaction: one user action, with its audit entry.

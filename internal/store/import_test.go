@@ -205,6 +205,13 @@ func TestStaffImportFiles(t *testing.T) {
 		tn := mustTenant(t, db, "kakegawa")
 		now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 		db.Now = func() time.Time { return now }
+		// staff_imports.user_id refers to users (tenant_id, id): accounts 5 and 6.
+		for _, id := range []int64{5, 6} {
+			if _, err := db.SQL.Exec(db.Rebind(`INSERT INTO users (id, tenant_id, login_id, password_hash, created_at, updated_at)
+				VALUES (?, ?, ?, 'x', 0, 0)`), id, tn.ID, "import-"+itoa(id)); err != nil {
+				t.Fatal(err)
+			}
+		}
 		imp := &staffio.Upload{TenantID: tn.ID, UserID: 5, Filename: "名簿.csv", SHA256: "ab", Full: true, Data: []byte("職員番号\n1\n"),
 			CreatedAt: now, ExpiresAt: now.Add(staffio.UploadTTL)}
 		if err := db.CreateStaffImport(ctx, imp); err != nil {

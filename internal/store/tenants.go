@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 
+	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/org"
 )
@@ -78,4 +79,18 @@ func (tx *Tx) InsertPolicyVersionJSON(ctx context.Context, tenantID int64, effec
 	err := tx.row(ctx, `INSERT INTO policy_versions (tenant_id, effective_from, body, note, created_at, created_by)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, tenantID, effective.String(), string(body), note, micros(tx.db.Now()), createdBy).Scan(&id)
 	return id, mapErr(err)
+}
+
+// FindTenantRefBySlug resolves a sign-in tenant code.
+func (db *DB) FindTenantRefBySlug(ctx context.Context, slug string) (auth.TenantRef, error) {
+	var t auth.TenantRef
+	err := db.row(ctx, `SELECT id, slug, name FROM tenants WHERE slug = ?`, slug).Scan(&t.ID, &t.Slug, &t.Name)
+	return t, mapErr(err)
+}
+
+// FindTenantRefByID names a tenant for a principal.
+func (db *DB) FindTenantRefByID(ctx context.Context, id int64) (auth.TenantRef, error) {
+	var t auth.TenantRef
+	err := db.row(ctx, `SELECT id, slug, name FROM tenants WHERE id = ?`, id).Scan(&t.ID, &t.Slug, &t.Name)
+	return t, mapErr(err)
 }

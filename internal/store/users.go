@@ -107,20 +107,6 @@ var (
 	_ auth.Tx    = (*Tx)(nil)
 )
 
-// FindTenantRefBySlug resolves a sign-in tenant code.
-func (db *DB) FindTenantRefBySlug(ctx context.Context, slug string) (auth.TenantRef, error) {
-	var t auth.TenantRef
-	err := db.row(ctx, `SELECT id, slug, name FROM tenants WHERE slug = ?`, slug).Scan(&t.ID, &t.Slug, &t.Name)
-	return t, mapErr(err)
-}
-
-// FindTenantRefByID names a tenant for a principal.
-func (db *DB) FindTenantRefByID(ctx context.Context, id int64) (auth.TenantRef, error) {
-	var t auth.TenantRef
-	err := db.row(ctx, `SELECT id, slug, name FROM tenants WHERE id = ?`, id).Scan(&t.ID, &t.Slug, &t.Name)
-	return t, mapErr(err)
-}
-
 // StaffIDByNo resolves a 職員番号 to a staff id and whether the person left.
 func (db *DB) StaffIDByNo(ctx context.Context, tenantID int64, staffNo string) (int64, bool, error) {
 	var id int64

@@ -1,0 +1,470 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"telework/internal/store"
+	"telework/internal/store/storetest"
+)
+
+// The tenant boundary is kept by the database itself: every reference
+// between tenant-scoped tables is a composite foreign key that carries
+// tenant_id (migration 00009), so a row of one tenant cannot point at a row
+// of another even when a query forgets its tenant.
+
+// notReferences are the *_id columns of tenant-scoped tables that have no
+// foreign key, each with the reason. A new reference column gets a
+// composite foreign key instead of an entry here.
+var notReferences = map[string]string{
+	"sessions.user_id":         "tenant_id 0 marks an operator's session, whose user_id is an operators id",
+	"api_tokens.user_id":       "tenant_id 0 marks an operator's token, whose user_id is an operators id",
+	"idempotency_keys.user_id": "tenant_id 0 marks an operator's request, whose user_id is an operators id",
+	"users.login_id":           "the sign-in name, not a row",
+	"audit_log.actor_id":       "a user, an operator or 0 (the system); the log outlives what it names",
+	"audit_log.object_id":      "the key of any table, as text",
+	"sso_settings.client_id":   "the identity provider's client identifier, not a row",
+	"sso_states.client_id":     "the identity provider's client identifier, not a row",
+}
+
+// boundaryRefs are one tenant's rows that the cases below point at.
+type boundaryRefs struct {
+	tenant, unit, child, staff, user int64
+}
+
+// boundaryCase writes a row of tenant `own` that refers to the rows in ref:
+// with ref from another tenant it must fail with a foreign-key error, with
+// ref from the same tenant it must succeed (so the failure is the boundary
+// and nothing else). Each case names the foreign key it tests.
+type boundaryCase struct {
+	fk    string // table.column of the reference
+	query string
+	args  func(own, ref boundaryRefs, n int) []any
+}
+
+var boundaryCases = []boundaryCase{
+	{"units.parent_id", `INSERT INTO units (tenant_id, parent_id, code, name, level, created_at, updated_at)
+		VALUES (?, ?, ?, 'x', 'ka', 0, 0)`,
+		func(own, ref boundaryRefs, n int) []any { return []any{own.tenant, ref.unit, fmt.Sprint("c", n)} }},
+	{"units.parent_id", `UPDATE units SET parent_id = ? WHERE tenant_id = ? AND id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.unit, own.tenant, own.child} }},
+	{"unit_history.unit_id", `INSERT INTO unit_history (tenant_id, unit_id, kind, effective_date, changed_at, actor_label)
+		VALUES (?, ?, 'rename', '2026-04-01', 0, 'test')`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.unit} }},
+	{"unit_history.old_parent_id", `INSERT INTO unit_history (tenant_id, unit_id, kind, old_parent_id, effective_date, changed_at, actor_label)
+		VALUES (?, ?, 'move', ?, '2026-04-01', 0, 'test')`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, own.child, ref.unit} }},
+	{"unit_history.new_parent_id", `INSERT INTO unit_history (tenant_id, unit_id, kind, new_parent_id, effective_date, changed_at, actor_label)
+		VALUES (?, ?, 'move', ?, '2026-04-01', 0, 'test')`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, own.child, ref.unit} }},
+	{"staff.unit_id", `INSERT INTO staff (tenant_id, staff_no, name, kana, search_key, unit_id, rank, employment, job_type, created_at, updated_at)
+		VALUES (?, ?, 'x', 'x', 'x', ?, 'r', 'e', 'j', 0, 0)`,
+		func(own, ref boundaryRefs, n int) []any { return []any{own.tenant, fmt.Sprint("s", n), ref.unit} }},
+	{"staff.unit_id", `UPDATE staff SET unit_id = ? WHERE tenant_id = ? AND id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.child, own.tenant, own.staff} }},
+	{"staff_history.staff_id", `INSERT INTO staff_history (tenant_id, staff_id, effective_date, changed_at, actor_label)
+		VALUES (?, ?, '2026-04-01', 0, 'test')`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.staff} }},
+	{"staff_history.old_unit_id", `INSERT INTO staff_history (tenant_id, staff_id, effective_date, old_unit_id, changed_at, actor_label)
+		VALUES (?, ?, '2026-04-01', ?, 0, 'test')`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, own.staff, ref.unit} }},
+	{"staff_history.new_unit_id", `INSERT INTO staff_history (tenant_id, staff_id, effective_date, new_unit_id, changed_at, actor_label)
+		VALUES (?, ?, '2026-04-01', ?, 0, 'test')`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, own.staff, ref.unit} }},
+	{"users.staff_id", `INSERT INTO users (tenant_id, login_id, password_hash, staff_id, created_at, updated_at)
+		VALUES (?, ?, 'x', ?, 0, 0)`,
+		func(own, ref boundaryRefs, n int) []any { return []any{own.tenant, fmt.Sprint("u", n), ref.staff} }},
+	{"staff_policy_facts.staff_id", `INSERT INTO staff_policy_facts (tenant_id, staff_id, updated_at) VALUES (?, ?, 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.staff} }},
+	{"staff_imports.user_id", `INSERT INTO staff_imports (tenant_id, user_id, filename, sha256, data, created_at, expires_at)
+		VALUES (?, ?, 'f.csv', 'ab', ?, 0, 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.user, []byte("x")} }},
+}
+
+func TestTenantBoundaryForeignKeys(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		exec := func(q string, args ...any) error {
+			_, err := db.SQL.ExecContext(ctx, db.Rebind(q), args...)
+			return err
+		}
+		insert := func(q string, args ...any) int64 {
+			t.Helper()
+			var id int64
+			if err := db.SQL.QueryRowContext(ctx, db.Rebind(q+` RETURNING id`), args...).Scan(&id); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			return id
+		}
+		// Two tenants, each with a top-level unit (parent NULL), a unit
+		// under it, a staff record, and an account without one (staff_id
+		// NULL): a NULL reference is not checked, as before.
+		seed := func(slug string) boundaryRefs {
+			var r boundaryRefs
+			r.tenant = insert(`INSERT INTO tenants (slug, name, kind, created_at) VALUES (?, ?, 'city', 0)`, slug, slug)
+			r.unit = insert(`INSERT INTO units (tenant_id, parent_id, code, name, level, created_at, updated_at)
+				VALUES (?, NULL, 'top', 'top', 'bu', 0, 0)`, r.tenant)
+			r.child = insert(`INSERT INTO units (tenant_id, parent_id, code, name, level, created_at, updated_at)
+				VALUES (?, ?, 'child', 'child', 'ka', 0, 0)`, r.tenant, r.unit)
+			r.staff = insert(`INSERT INTO staff (tenant_id, staff_no, name, kana, search_key, unit_id, rank, employment, job_type, created_at, updated_at)
+				VALUES (?, ?, 'x', 'x', 'x', ?, 'r', 'e', 'j', 0, 0)`, r.tenant, slug, r.child)
+			r.user = insert(`INSERT INTO users (tenant_id, login_id, password_hash, staff_id, created_at, updated_at)
+				VALUES (?, 'admin', 'x', NULL, 0, 0)`, r.tenant)
+			return r
+		}
+		a, b := seed("tenant-a"), seed("tenant-b")
+		if err := exec(`INSERT INTO staff_history (tenant_id, staff_id, effective_date, old_unit_id, new_unit_id, changed_at, actor_label)
+			VALUES (?, ?, '2026-04-01', NULL, ?, 0, 'test')`, b.tenant, b.staff, b.unit); err != nil {
+			t.Errorf("a history row with a NULL unit: %v", err)
+		}
+		tested := map[string]bool{}
+		for n, c := range boundaryCases {
+			tested[c.fk] = true
+			verb, _, _ := strings.Cut(strings.TrimSpace(c.query), " ")
+			t.Run(c.fk+"/"+strings.ToLower(verb), func(t *testing.T) {
+				err := exec(c.query, c.args(b, a, n)...)
+				if !isForeignKeyError(err) {
+					t.Errorf("a row of tenant B pointing at tenant A's: got %v, want a foreign-key error\n%s", err, c.query)
+				}
+				if err := exec(c.query, c.args(b, b, n)...); err != nil {
+					t.Errorf("the same row pointing within tenant B: %v\n%s", err, c.query)
+				}
+			})
+		}
+		// Moving a row to another tenant drags its references along.
+		if err := exec(`UPDATE staff SET tenant_id = ? WHERE id = ?`, a.tenant, b.staff); !isForeignKeyError(err) {
+			t.Errorf("staff moved into another tenant: got %v, want a foreign-key error", err)
+		}
+		// Every composite foreign key has a case above.
+		for _, fk := range foreignKeys(t, db) {
+			for _, col := range fk.from {
+				if col != "tenant_id" && fk.refTable != "tenants" && !tested[fk.table+"."+col] {
+					t.Errorf("no case in boundaryCases for the foreign key %s: add one", fk)
+				}
+			}
+		}
+	})
+}
+
+// TestTenantBoundaryMigration runs migration 00009 over rows written by the
+// schema before it, as on a database in the field: every row and every id
+// counter survives the SQLite table rebuild, and rows that already cross a
+// tenant make the migration fail and change nothing.
+func TestTenantBoundaryMigration(t *testing.T) {
+	const before = 8 // the schema without the composite keys
+	ctx := context.Background()
+	open := func(t *testing.T, eng store.Engine) *store.DB {
+		db, err := store.Open(ctx, storetest.DSN(t, eng))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		// One connection: the one the migration ran on is the one checked
+		// afterwards (SQLite's foreign_keys setting is per connection).
+		db.SQL.SetMaxOpenConns(1)
+		if _, err := db.MigrateTo(ctx, before); err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+	run := func(t *testing.T, db *store.DB, q string, args ...any) int64 {
+		t.Helper()
+		var id int64
+		if strings.HasPrefix(q, "INSERT") && !strings.Contains(q, "staff_policy_facts") {
+			q += " RETURNING id"
+			if err := db.SQL.QueryRowContext(ctx, db.Rebind(q), args...).Scan(&id); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			return id
+		}
+		if _, err := db.SQL.ExecContext(ctx, db.Rebind(q), args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return 0
+	}
+	seed := func(t *testing.T, db *store.DB) (a, b boundaryRefs) {
+		for i, r := range []*boundaryRefs{&a, &b} {
+			slug := fmt.Sprint("tenant-", i)
+			r.tenant = run(t, db, `INSERT INTO tenants (slug, name, kind, created_at) VALUES (?, ?, 'city', 0)`, slug, slug)
+			r.unit = run(t, db, `INSERT INTO units (tenant_id, parent_id, code, name, level, created_at, updated_at)
+				VALUES (?, NULL, 'top', 'top', 'bu', 0, 0)`, r.tenant)
+			r.child = run(t, db, `INSERT INTO units (tenant_id, parent_id, code, name, level, created_at, updated_at)
+				VALUES (?, ?, 'child', 'child', 'ka', 0, 0)`, r.tenant, r.unit)
+			run(t, db, `INSERT INTO unit_history (tenant_id, unit_id, kind, old_parent_id, new_parent_id, effective_date, changed_at, actor_label)
+				VALUES (?, ?, 'move', NULL, ?, '2026-04-01', 0, 'test')`, r.tenant, r.child, r.unit)
+			r.staff = run(t, db, `INSERT INTO staff (tenant_id, staff_no, name, kana, search_key, email, unit_id, rank, employment, job_type, created_at, updated_at)
+				VALUES (?, '1', '山田', 'やまだ', 'やまだ', 'Yamada@example.jp', ?, 'r', 'e', 'j', 0, 0)`, r.tenant, r.child)
+			run(t, db, `INSERT INTO staff_history (tenant_id, staff_id, effective_date, old_unit_id, new_unit_id, changed_at, actor_label)
+				VALUES (?, ?, '2026-04-01', ?, ?, 0, 'test')`, r.tenant, r.staff, r.unit, r.child)
+			r.user = run(t, db, `INSERT INTO users (tenant_id, login_id, password_hash, staff_id, created_at, updated_at, sso_subject)
+				VALUES (?, 'yamada', 'x', ?, 0, 0, 'sub-1')`, r.tenant, r.staff)
+			run(t, db, `INSERT INTO users (tenant_id, login_id, password_hash, staff_id, created_at, updated_at)
+				VALUES (?, 'admin', 'x', NULL, 0, 0)`, r.tenant)
+			run(t, db, `INSERT INTO staff_policy_facts (tenant_id, staff_id, reasons, updated_at) VALUES (?, ?, 'care', 0)`, r.tenant, r.staff)
+			run(t, db, `INSERT INTO staff_imports (tenant_id, user_id, filename, sha256, data, created_at, expires_at)
+				VALUES (?, ?, 'a.csv', 'ab', ?, 0, 0)`, r.tenant, r.user, []byte("x"))
+		}
+		// Deleted rows leave their ids used: the counters must not go back.
+		gone := run(t, db, `INSERT INTO staff_imports (tenant_id, user_id, filename, sha256, data, created_at, expires_at)
+			VALUES (?, ?, 'b.csv', 'cd', ?, 0, 0)`, a.tenant, a.user, []byte("y"))
+		run(t, db, `DELETE FROM staff_imports WHERE id = ?`, gone)
+		return a, b
+	}
+	rebuilt := []string{"units", "unit_history", "staff", "staff_history", "users", "staff_policy_facts", "staff_imports"}
+	type state struct{ rows, next map[string]int64 }
+	snapshot := func(t *testing.T, db *store.DB) state {
+		st := state{rows: map[string]int64{}, next: map[string]int64{}}
+		for _, tb := range rebuilt {
+			var n int64
+			if err := db.SQL.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+tb).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			st.rows[tb] = n
+			if tb != "staff_policy_facts" {
+				next, err := db.NextID(ctx, db.SQL, tb, "id")
+				if err != nil {
+					t.Fatal(err)
+				}
+				st.next[tb] = next
+			}
+		}
+		return st
+	}
+	for _, eng := range storetest.Engines() {
+		t.Run(string(eng), func(t *testing.T) {
+			db := open(t, eng)
+			a, b := seed(t, db)
+			was := snapshot(t, db)
+			if _, err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if now := snapshot(t, db); fmt.Sprint(now) != fmt.Sprint(was) {
+				t.Errorf("rows and next ids before the migration %v, after %v", was, now)
+			}
+			if id := run(t, db, `INSERT INTO staff_imports (tenant_id, user_id, filename, sha256, data, created_at, expires_at)
+				VALUES (?, ?, 'c.csv', 'ef', ?, 0, 0)`, a.tenant, a.user, []byte("z")); id != was.next["staff_imports"] {
+				t.Errorf("a new staff_imports row got id %d, want %d (ids of deleted rows stay used)", id, was.next["staff_imports"])
+			}
+			// The indexes came back with the tables: the unique ones still bite.
+			if _, err := db.SQL.ExecContext(ctx, db.Rebind(`INSERT INTO users (tenant_id, login_id, password_hash, staff_id, created_at, updated_at)
+				VALUES (?, 'other', 'x', ?, 0, 0)`), a.tenant, a.staff); !store.IsUniqueViolation(err) {
+				t.Errorf("a second account for one staff record: %v, want a unique violation (users_staff)", err)
+			}
+			var idx int
+			if eng == store.SQLite {
+				if err := db.SQL.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN
+					('units_parent', 'unit_history_unit', 'staff_unit', 'staff_search', 'staff_email_lower', 'staff_history_staff',
+					 'users_staff', 'users_sso_subject', 'staff_imports_owner', 'staff_imports_expires')`).Scan(&idx); err != nil || idx != 10 {
+					t.Errorf("%d of the 10 indexes of the rebuilt tables are there (%v)", idx, err)
+				}
+				var on int
+				if err := db.SQL.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&on); err != nil || on != 1 {
+					t.Errorf("foreign keys are off after the migration (%d, %v)", on, err)
+				}
+			}
+			if _, err := db.SQL.ExecContext(ctx, db.Rebind(`UPDATE staff SET unit_id = ? WHERE tenant_id = ? AND id = ?`),
+				a.child, b.tenant, b.staff); !isForeignKeyError(err) {
+				t.Errorf("staff moved into another tenant's unit after the migration: %v, want a foreign-key error", err)
+			}
+		})
+		t.Run(string(eng)+"/crossing rows refused", func(t *testing.T) {
+			db := open(t, eng)
+			a, b := seed(t, db)
+			// What the old schema let through: B's staff record in A's unit.
+			run(t, db, `UPDATE staff SET unit_id = ? WHERE id = ?`, a.child, b.staff)
+			_, err := db.Migrate(ctx)
+			if err == nil {
+				t.Fatal("the migration accepted a staff record in another tenant's unit")
+			}
+			t.Logf("refused: %v", err)
+			if v, err := db.SchemaVersion(ctx, db.SQL); err != nil || v != before {
+				t.Errorf("schema version %d (%v) after the refused migration, want %d", v, err, before)
+			}
+			var n int
+			if err := db.SQL.QueryRowContext(ctx, db.Rebind(`SELECT COUNT(*) FROM staff WHERE id = ? AND unit_id = ?`),
+				b.staff, a.child).Scan(&n); err != nil || n != 1 {
+				t.Errorf("the data changed: %d, %v", n, err)
+			}
+			// Nothing is left half done: the database takes a transaction.
+			if err := db.InTx(ctx, func(*store.Tx) error { return nil }); err != nil {
+				t.Errorf("a transaction after the refused migration: %v", err)
+			}
+		})
+	}
+}
+
+// TestEveryTenantReferenceIsComposite reads the foreign keys from the
+// catalogue: a reference between tenant-scoped tables must carry tenant_id,
+// and a column that looks like a reference (*_id) must have one or be
+// listed in notReferences.
+func TestEveryTenantReferenceIsComposite(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		scoped := tenantScopedColumns(t, db)
+		if len(scoped) < 10 {
+			t.Fatalf("found only %d tenant-scoped tables", len(scoped))
+		}
+		fks := foreignKeys(t, db)
+		covered := map[string]bool{}
+		for _, fk := range fks {
+			if _, ok := scoped[fk.table]; !ok || fk.refTable == "tenants" {
+				continue
+			}
+			if _, ok := scoped[fk.refTable]; !ok {
+				continue
+			}
+			i := slices.Index(fk.from, "tenant_id")
+			if i < 0 || fk.to[i] != "tenant_id" {
+				var cols []string
+				for _, c := range fk.from {
+					if c != "tenant_id" {
+						cols = append(cols, c)
+					}
+				}
+				t.Errorf("%s does not carry the tenant: make it FOREIGN KEY (tenant_id, %s) REFERENCES %s (tenant_id, id)",
+					fk, strings.Join(cols, ", "), fk.refTable)
+				continue
+			}
+			for _, c := range fk.from {
+				covered[fk.table+"."+c] = true
+			}
+		}
+		var tables []string
+		for tb := range scoped {
+			tables = append(tables, tb)
+		}
+		sort.Strings(tables)
+		for _, tb := range tables {
+			for _, col := range scoped[tb] {
+				name := tb + "." + col
+				if col == "tenant_id" || !strings.HasSuffix(col, "_id") {
+					continue
+				}
+				_, excepted := notReferences[name]
+				switch {
+				case covered[name] && excepted:
+					t.Errorf("%s has a composite foreign key now: remove it from notReferences", name)
+				case !covered[name] && !excepted:
+					t.Errorf("%s looks like a reference but no composite foreign key covers it: add "+
+						"FOREIGN KEY (tenant_id, %s) REFERENCES … (tenant_id, id) in a migration, or list it in "+
+						"notReferences (schema_test.go) with the reason", name, col)
+				}
+			}
+		}
+		for name := range notReferences {
+			tb, col, _ := strings.Cut(name, ".")
+			if !slices.Contains(scoped[tb], col) {
+				t.Errorf("notReferences lists %s, which is not a column of a tenant-scoped table", name)
+			}
+		}
+	})
+}
+
+type foreignKey struct {
+	table, refTable string
+	from, to        []string
+}
+
+func (fk foreignKey) String() string {
+	return fmt.Sprintf("%s (%s) → %s (%s)", fk.table, strings.Join(fk.from, ", "), fk.refTable, strings.Join(fk.to, ", "))
+}
+
+// foreignKeys lists every foreign key of the schema, columns in key order.
+func foreignKeys(t *testing.T, db *store.DB) []foreignKey {
+	t.Helper()
+	ctx := context.Background()
+	var q string
+	if db.Engine == store.SQLite {
+		q = `SELECT m.name || '#' || f.id, m.name, f."table", f."from", f."to"
+			FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f
+			WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq`
+	} else {
+		// A composite key pairs its columns through the position of each in
+		// the unique constraint it refers to.
+		q = `SELECT rc.constraint_name, k.table_name, u.table_name, k.column_name, u.column_name
+			FROM information_schema.referential_constraints rc
+			JOIN information_schema.key_column_usage k
+				ON k.constraint_schema = rc.constraint_schema AND k.constraint_name = rc.constraint_name
+			JOIN information_schema.key_column_usage u
+				ON u.constraint_schema = rc.unique_constraint_schema AND u.constraint_name = rc.unique_constraint_name
+				AND u.ordinal_position = k.position_in_unique_constraint
+			WHERE rc.constraint_schema = current_schema()
+			ORDER BY rc.constraint_name, k.ordinal_position`
+	}
+	rows, err := db.SQL.QueryContext(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []foreignKey
+	last := ""
+	for rows.Next() {
+		var id, table, ref, from, to string
+		if err := rows.Scan(&id, &table, &ref, &from, &to); err != nil {
+			t.Fatal(err)
+		}
+		if id != last {
+			out = append(out, foreignKey{table: table, refTable: ref})
+			last = id
+		}
+		fk := &out[len(out)-1]
+		fk.from, fk.to = append(fk.from, from), append(fk.to, to)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(out) < 10 {
+		t.Fatalf("found only %d foreign keys", len(out))
+	}
+	return out
+}
+
+// tenantScopedColumns returns the columns of every table with a tenant_id.
+func tenantScopedColumns(t *testing.T, db *store.DB) map[string][]string {
+	t.Helper()
+	q := `SELECT m.name, c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c
+		WHERE m.type = 'table' ORDER BY m.name, c.cid`
+	if db.Engine == store.Postgres {
+		q = `SELECT table_name, column_name FROM information_schema.columns
+			WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`
+	}
+	rows, err := db.SQL.QueryContext(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols := map[string][]string{}
+	for rows.Next() {
+		var tb, col string
+		if err := rows.Scan(&tb, &col); err != nil {
+			t.Fatal(err)
+		}
+		cols[tb] = append(cols[tb], col)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for tb, cs := range cols {
+		if !slices.Contains(cs, "tenant_id") {
+			delete(cols, tb)
+		}
+	}
+	return cols
+}
+
+func isForeignKeyError(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23503"
+	}
+	var liteErr *sqlite.Error
+	return errors.As(err, &liteErr) && liteErr.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+}
