@@ -105,7 +105,7 @@ func branchAndBoundFixed(md *model, deadline time.Time, seed []float64, seedValu
 				continue
 			}
 		}
-		if time.Now().After(deadline) {
+		if now := time.Now(); now.After(deadline) || (res.x == nil && !md.soft.IsZero() && now.After(md.soft)) {
 			heap.Push(&open, cur)
 			break
 		}
@@ -127,7 +127,9 @@ func branchAndBoundFixed(md *model, deadline time.Time, seed []float64, seedValu
 				if v.z >= 0 {
 					viol -= s.x[v.z]
 				}
-				if viol > 1e-6 {
+				// At the root every link goes in at once: one round
+				// instead of many small ones, each a refactorisation.
+				if viol > 1e-6 || !rootDone {
 					r := []entry{{v.o, 1}, {v.y, -1}}
 					if v.z >= 0 {
 						r = append(r, entry{v.z, -1})

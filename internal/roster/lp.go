@@ -14,9 +14,9 @@ import (
 // lets branch and bound re-solve a node from whatever basis the previous
 // node left, with only bound changes in between.
 //
-// The basis inverse is kept dense and updated in place (rows of the model
-// are a few hundred); it is rebuilt from the basis every so often and
-// whenever the two computations of a pivot element disagree.
+// The basis inverse is a sparse product form (factor.go), refactorised
+// every so often and whenever the two computations of a pivot element
+// disagree.
 type lp struct {
 	m, n int // rows; structural columns. Variable n+i is the slack (activity) of row i.
 
@@ -34,16 +34,15 @@ type lp struct {
 	pos  []int     // pos[j]: position of basic j, or -1
 	x    []float64 // values of all variables
 	d    []float64 // reduced costs
-	binv []float64 // m×m, row-major, row i ↔ head[i]
+	fac  *factor
 
-	beta  []float64 // dual steepest-edge weights ‖row i of B⁻¹‖², exact
+	beta  []float64 // dual steepest-edge weights ‖row i of B⁻¹‖²
 	since int       // pivots since the last refactorisation
 	iters int
 
 	// scratch
-	rho, alphaRow, alphaCol []float64
-	rowNZ                   []int
-	cand                    []ratioCand
+	rho, alphaRow, alphaCol, tau []float64
+	cand                         []ratioCand
 }
 
 type ratioCand struct {
@@ -102,9 +101,7 @@ func newLP(n int, rows [][]entry, rlo, rhi []float64, c, lo, hi []float64) *lp {
 	s.hi = append(append([]float64(nil), hi...), rhi...)
 	s.x = make([]float64, n+m)
 	s.d = make([]float64, n+m)
-	s.rho = make([]float64, m)
-	s.alphaRow = make([]float64, n+m)
-	s.alphaCol = make([]float64, m)
+	s.scratch()
 	s.slackBasis()
 	return s
 }
@@ -126,30 +123,22 @@ func (s *lp) slackBasis() {
 		s.head[i] = n + i
 		s.pos[n+i] = i
 	}
-	s.binv = make([]float64, m*m)
-	for i := 0; i < m; i++ {
-		s.binv[i*m+i] = -1
-	}
+	_ = s.factorize() // −I never fails
 	s.since = 0
-	s.computeBeta()
+	s.beta = make([]float64, m)
+	for i := range s.beta {
+		s.beta[i] = 1
+	}
 	s.computeDuals()
 	s.placeNonbasic()
 	s.computeXB()
 }
 
-// computeBeta sets the dual steepest-edge weights from B⁻¹.
-func (s *lp) computeBeta() {
-	m := s.m
-	if len(s.beta) != m {
-		s.beta = make([]float64, m)
-	}
-	for i := 0; i < m; i++ {
-		v := 0.0
-		for _, b := range s.binv[i*m : (i+1)*m] {
-			v += b * b
-		}
-		s.beta[i] = v
-	}
+func (s *lp) scratch() {
+	s.rho = make([]float64, s.m)
+	s.alphaRow = make([]float64, s.n+s.m)
+	s.alphaCol = make([]float64, s.m)
+	s.tau = make([]float64, s.m)
 }
 
 // placeNonbasic puts every nonbasic variable on the bound that keeps the
@@ -196,15 +185,9 @@ func (s *lp) computeXB() {
 			r[i] += s.x[n+i]
 		}
 	}
+	s.fac.ftran(r)
 	for i := 0; i < m; i++ {
-		row := s.binv[i*m : (i+1)*m]
-		v := 0.0
-		for t, rt := range r {
-			if rt != 0 {
-				v += row[t] * rt
-			}
-		}
-		s.x[s.head[i]] = v
+		s.x[s.head[i]] = r[i]
 	}
 }
 
@@ -213,15 +196,9 @@ func (s *lp) computeDuals() {
 	m, n := s.m, s.n
 	y := make([]float64, m)
 	for i := 0; i < m; i++ {
-		cb := s.c[s.head[i]]
-		if cb == 0 {
-			continue
-		}
-		row := s.binv[i*m : (i+1)*m]
-		for t := range y {
-			y[t] += cb * row[t]
-		}
+		y[i] = s.c[s.head[i]]
 	}
+	s.fac.btran(y)
 	for j := 0; j < n; j++ {
 		if s.pos[j] >= 0 {
 			s.d[j] = 0
@@ -242,123 +219,13 @@ func (s *lp) computeDuals() {
 	}
 }
 
-// refactor rebuilds B⁻¹ from the basis. With K the basic structurals and R1
-// the rows whose slack is nonbasic (|R1| = |K|), only the k×k block A[R1,K]
-// needs a real inversion; the basic slack rows follow from it.
+// refactor rebuilds the factorisation of the basis; the steepest-edge
+// weights belong to the basis, not to its factors, and are kept.
 func (s *lp) refactor() error {
-	m, n := s.m, s.n
-	var K []int // positions holding structurals
-	r1 := make([]int, 0)
-	rIdx := make([]int, m)
-	for i := 0; i < m; i++ {
-		rIdx[i] = -1
-		if s.pos[n+i] < 0 {
-			rIdx[i] = len(r1)
-			r1 = append(r1, i)
-		}
-	}
-	for i := 0; i < m; i++ {
-		if s.head[i] < n {
-			K = append(K, i)
-		}
-	}
-	k := len(K)
-	if k != len(r1) {
-		return errSingular
-	}
-	// M[a][b] = A[r1[a], head[K[b]]], inverted in place by Gauss–Jordan
-	// with partial pivoting on an augmented [M | I].
-	M := make([]float64, k*k)
-	inv := make([]float64, k*k)
-	for b, p := range K {
-		j := s.head[p]
-		for t := s.cbeg[j]; t < s.cbeg[j+1]; t++ {
-			if a := rIdx[s.crow[t]]; a >= 0 {
-				M[a*k+b] = s.cval[t]
-			}
-		}
-	}
-	for a := 0; a < k; a++ {
-		inv[a*k+a] = 1
-	}
-	for col := 0; col < k; col++ {
-		piv, best := -1, 1e-11
-		for a := col; a < k; a++ {
-			if v := math.Abs(M[a*k+col]); v > best {
-				piv, best = a, v
-			}
-		}
-		if piv < 0 {
-			return errSingular
-		}
-		if piv != col {
-			for t := 0; t < k; t++ {
-				M[piv*k+t], M[col*k+t] = M[col*k+t], M[piv*k+t]
-				inv[piv*k+t], inv[col*k+t] = inv[col*k+t], inv[piv*k+t]
-			}
-		}
-		pv := 1 / M[col*k+col]
-		mrow := M[col*k : (col+1)*k]
-		irow := inv[col*k : (col+1)*k]
-		for t := 0; t < k; t++ {
-			mrow[t] *= pv
-			irow[t] *= pv
-		}
-		for a := 0; a < k; a++ {
-			if a == col {
-				continue
-			}
-			f := M[a*k+col]
-			if f == 0 {
-				continue
-			}
-			ma := M[a*k : (a+1)*k]
-			ia := inv[a*k : (a+1)*k]
-			for t := col; t < k; t++ {
-				ma[t] -= f * mrow[t]
-			}
-			for t := 0; t < k; t++ {
-				if irow[t] != 0 {
-					ia[t] -= f * irow[t]
-				}
-			}
-		}
-	}
-	// inv = M⁻¹: rows ↔ columns b of K, columns ↔ rows a of R1.
-	for i := range s.binv {
-		s.binv[i] = 0
-	}
-	for b, p := range K {
-		row := s.binv[p*m : (p+1)*m]
-		for a, t := range r1 {
-			row[t] = inv[b*k+a]
-		}
-	}
-	colOf := make(map[int]int, k)
-	for b, p := range K {
-		colOf[s.head[p]] = b
-	}
-	for i := 0; i < m; i++ {
-		j := s.head[i]
-		if j < n {
-			continue
-		}
-		srow := j - n // a basic slack: z = A[s,K]·z_K − r_s
-		row := s.binv[i*m : (i+1)*m]
-		for t := s.rbeg[srow]; t < s.rbeg[srow+1]; t++ {
-			b, ok := colOf[s.rcol[t]]
-			if !ok {
-				continue
-			}
-			v := s.rval[t]
-			for a, tt := range r1 {
-				row[tt] += v * inv[b*k+a]
-			}
-		}
-		row[srow] = -1
+	if err := s.factorize(); err != nil {
+		return err
 	}
 	s.since = 0
-	s.computeBeta()
 	return nil
 }
 
@@ -367,10 +234,10 @@ func (s *lp) refactor() error {
 func (s *lp) solve(deadline time.Time, maxIter int) lpStatus {
 	m, n := s.m, s.n
 	for it := 0; ; it++ {
-		if it >= maxIter || (it&63 == 63 && time.Now().After(deadline)) {
+		if it >= maxIter || (it&15 == 15 && time.Now().After(deadline)) {
 			return lpLimit
 		}
-		if s.since >= 400 {
+		if s.since >= 100 {
 			s.reinvert()
 		}
 		// Leaving row: dual steepest edge, the largest violation relative
@@ -396,7 +263,12 @@ func (s *lp) solve(deadline time.Time, maxIter int) lpStatus {
 		leaving := s.head[r]
 		toLower := delta < 0
 		// Pivot row α_r = ρ·[A −I], ρ = row r of B⁻¹.
-		rho := s.binv[r*m : (r+1)*m]
+		rho := s.rho
+		for i := range rho {
+			rho[i] = 0
+		}
+		rho[r] = 1
+		s.fac.btran(rho)
 		ar := s.alphaRow
 		for j := 0; j < n; j++ {
 			ar[j] = 0
@@ -467,9 +339,11 @@ func (s *lp) solve(deadline time.Time, maxIter int) lpStatus {
 		}
 		if q >= 0 && cand[k].abs < 1e-7 {
 			// Prefer a sturdier pivot among the near-ties.
+			// Swap it into place so the flips before it stay the same.
 			for t := k + 1; t < len(cand) && cand[t].ratio <= cand[k].ratio+dualTol; t++ {
 				if cand[t].abs > cand[k].abs {
-					k, q = t, cand[t].j
+					cand[k], cand[t] = cand[t], cand[k]
+					q = cand[k].j
 				}
 			}
 		}
@@ -477,35 +351,37 @@ func (s *lp) solve(deadline time.Time, maxIter int) lpStatus {
 		if q < 0 {
 			flips = cand
 		}
-		for _, c := range flips {
-			j := c.j
-			if c.j == q {
-				continue
+		if len(flips) > 0 && !(len(flips) == 1 && flips[0].j == q) {
+			// x_B −= B⁻¹·(Σ M_j·dx_j) over the flipped variables.
+			fc := s.alphaCol
+			for i := range fc {
+				fc[i] = 0
 			}
-			var dx float64
-			if s.x[j] == s.lo[j] {
-				dx = s.hi[j] - s.lo[j]
-				s.x[j] = s.hi[j]
-			} else {
-				dx = s.lo[j] - s.hi[j]
-				s.x[j] = s.lo[j]
-			}
-			// x_B −= B⁻¹·M_j·dx
-			if j < n {
-				for t := s.cbeg[j]; t < s.cbeg[j+1]; t++ {
-					ri, v := s.crow[t], s.cval[t]*dx
-					for i := 0; i < m; i++ {
-						if b := s.binv[i*m+ri]; b != 0 {
-							s.x[s.head[i]] -= b * v
-						}
-					}
+			for _, c := range flips {
+				j := c.j
+				if j == q {
+					continue
 				}
-			} else {
-				ri := j - n
-				for i := 0; i < m; i++ {
-					if b := s.binv[i*m+ri]; b != 0 {
-						s.x[s.head[i]] += b * dx
+				var dx float64
+				if s.x[j] == s.lo[j] {
+					dx = s.hi[j] - s.lo[j]
+					s.x[j] = s.hi[j]
+				} else {
+					dx = s.lo[j] - s.hi[j]
+					s.x[j] = s.lo[j]
+				}
+				if j < n {
+					for t := s.cbeg[j]; t < s.cbeg[j+1]; t++ {
+						fc[s.crow[t]] += s.cval[t] * dx
 					}
+				} else {
+					fc[j-n] -= dx
+				}
+			}
+			s.fac.ftran(fc)
+			for i, v := range fc {
+				if v != 0 {
+					s.x[s.head[i]] -= v
 				}
 			}
 		}
@@ -528,17 +404,12 @@ func (s *lp) solve(deadline time.Time, maxIter int) lpStatus {
 		}
 		if q < n {
 			for t := s.cbeg[q]; t < s.cbeg[q+1]; t++ {
-				ri, v := s.crow[t], s.cval[t]
-				for i := 0; i < m; i++ {
-					ac[i] += s.binv[i*m+ri] * v
-				}
+				ac[s.crow[t]] = s.cval[t]
 			}
 		} else {
-			ri := q - n
-			for i := 0; i < m; i++ {
-				ac[i] = -s.binv[i*m+ri]
-			}
+			ac[q-n] = -1
 		}
+		s.fac.ftran(ac)
 		arq := ar[q]
 		if math.Abs(ac[r]-arq) > 1e-7*(1+math.Abs(arq)) {
 			// The inverse has drifted: rebuild it and price again.
@@ -565,39 +436,30 @@ func (s *lp) solve(deadline time.Time, maxIter int) lpStatus {
 		} else {
 			s.x[leaving] = s.hi[leaving]
 		}
-		// Update B⁻¹ by the eta of the pivot, touching only the nonzeros
-		// of the pivot row and column.
-		prow := s.binv[r*m : (r+1)*m]
-		inv := 1 / ac[r]
-		nz := s.rowNZ[:0]
+		// Dual steepest-edge weights: row i of the new inverse is
+		// row_i − (α_i/α_r)·ρ, so with τ = B⁻¹ρᵀ (row_i·ρ = τ_i)
+		// β_i ← β_i − 2(α_i/α_r)τ_i + (α_i/α_r)²‖ρ‖².
 		pn := 0.0
-		for t, v := range prow {
-			if v != 0 {
-				prow[t] = v * inv
-				pn += prow[t] * prow[t]
-				nz = append(nz, t)
-			}
+		tau := s.tau
+		for i, v := range rho {
+			tau[i] = v
+			pn += v * v
 		}
-		s.rowNZ = nz
-		s.beta[r] = pn
+		s.fac.ftran(tau)
+		inv := 1 / ac[r]
 		for i := 0; i < m; i++ {
 			if i == r || ac[i] == 0 {
 				continue
 			}
-			f := ac[i]
-			row := s.binv[i*m : (i+1)*m]
-			dot := 0.0
-			for _, t := range nz {
-				dot += row[t] * prow[t]
-				row[t] -= f * prow[t]
-			}
-			// ‖row − f·p‖² = ‖row‖² − 2f·(row·p) + f²‖p‖²
-			b := s.beta[i] - 2*f*dot + f*f*pn
+			f := ac[i] * inv
+			b := s.beta[i] - 2*f*tau[i] + f*f*pn
 			if b < 1e-12 {
 				b = 1e-12
 			}
 			s.beta[i] = b
 		}
+		s.beta[r] = pn * inv * inv
+		s.fac.update(r, ac)
 		s.head[r] = q
 		s.pos[q] = r
 		s.pos[leaving] = -1
@@ -668,26 +530,12 @@ func (s *lp) addRows(rows [][]entry, rlo, rhi []float64) {
 			fill[j]++
 		}
 	}
-	binv := make([]float64, m*m)
-	for i := 0; i < m0; i++ {
-		copy(binv[i*m:i*m+m0], s.binv[i*m0:(i+1)*m0])
-	}
 	for t, r := range rows {
 		i := m0 + t
-		row := binv[i*m : (i+1)*m]
 		act := 0.0
 		for _, e := range r {
 			act += e.v * s.x[e.j]
-			if p := s.pos[e.j]; p >= 0 {
-				src := s.binv[p*m0 : (p+1)*m0]
-				for c, v := range src {
-					if v != 0 {
-						row[c] += e.v * v
-					}
-				}
-			}
 		}
-		row[i] = -1
 		s.c = append(s.c, 0)
 		s.lo = append(s.lo, rlo[t])
 		s.hi = append(s.hi, rhi[t])
@@ -696,10 +544,25 @@ func (s *lp) addRows(rows [][]entry, rlo, rhi []float64) {
 		s.pos = append(s.pos, i)
 		s.head = append(s.head, n+i)
 	}
-	s.binv = binv
 	s.m = m
-	s.computeBeta()
-	s.rho = make([]float64, m)
-	s.alphaCol = make([]float64, m)
-	s.alphaRow = make([]float64, n+m)
+	s.scratch()
+	if err := s.refactor(); err != nil {
+		s.slackBasis()
+		return
+	}
+	// The new rows of B⁻¹ are [a_B·B⁻¹, −1]: their weights by one
+	// backward solve each; the old rows only grow by zeros.
+	u := make([]float64, m)
+	for t := 0; t < k; t++ {
+		for i := range u {
+			u[i] = 0
+		}
+		u[m0+t] = 1
+		s.fac.btran(u)
+		b := 0.0
+		for _, v := range u {
+			b += v * v
+		}
+		s.beta = append(s.beta, b)
+	}
 }

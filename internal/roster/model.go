@@ -3,6 +3,7 @@ package roster
 import (
 	"math"
 	"math/big"
+	"time"
 )
 
 // phase selects what the model minimises.
@@ -45,6 +46,9 @@ type model struct {
 	// the rows, few are ever needed.
 	vubs []vub
 	gran float64 // lattice step of the objective, 0 if unknown
+	// soft, if set, ends the search early when no integral point has
+	// been found by then (the caller keeps the rest for other searches).
+	soft time.Time
 }
 
 type vub struct{ o, y, z int }

@@ -78,20 +78,40 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	if pb.neverMeet && pb.nCohorts > 1 {
 		// Day cohorts first: the plain problems of the best few choices
 		// give an incumbent before the full model's search starts.
-		seed, seedValue = cohortHeuristic(md, start.Add(limit/4), 3)
+		share := limit / 4
+		if limit < 400*time.Millisecond {
+			share = limit / 2
+		}
+		seed, seedValue = cohortHeuristic(md, start.Add(share), 3)
 	}
-	bnbDeadline := deadline
-	if seed == nil {
-		// Without a plan in hand keep time for the fallback searches.
-		bnbDeadline = start.Add(limit * 6 / 10)
+	if pb.mean && pb.wFair.Sign() > 0 {
+		// The mean reference: a good plan from the share model first.
+		if cells, coh, ev := meanHeuristic(pb, start.Add(limit*3/10)); cells != nil &&
+			(seed == nil || ratF(ev.objective) < seedValue) {
+			seed, seedValue = md.point(cells, coh), ratF(ev.objective)
+		}
 	}
-	res := branchAndBound(md, bnbDeadline, seed, seedValue)
+	// Without a plan in hand by 60 % of the limit, keep the rest for the
+	// fallback searches.
+	md.soft = start.Add(limit * 6 / 10)
+	res := branchAndBound(md, deadline, seed, seedValue)
 	nodes := res.nodes
+	if res.x != nil {
+		// The plan is read back and checked exactly: a point the float
+		// arithmetic let through with a broken constraint is no plan.
+		cells, coh := md.plan(res.x)
+		if ev := pb.evaluate(cells, coh); ev.vcost.Sign() != 0 {
+			res.x, res.complete = nil, false
+		}
+	}
 	if res.x == nil && !res.infeasible && pb.neverMeet && pb.nCohorts > 1 {
 		// Not proven infeasible: keep looking for a plan that keeps every
 		// constraint, with more day-cohort choices.
 		if x, v := cohortHeuristic(md, start.Add(limit*8/10), 12); x != nil {
-			res.x, res.value = x, v
+			cells, coh := md.plan(x)
+			if pb.evaluate(cells, coh).vcost.Sign() == 0 {
+				res.x, res.value = x, v
+			}
 		}
 	}
 	if res.x != nil {

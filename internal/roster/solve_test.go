@@ -316,3 +316,38 @@ func TestBruteForceCrossCheck(t *testing.T) {
 		}
 	}
 }
+
+// The status rule: "infeasible" only with a proof that V > 0. A feasible
+// cohort section solved under a limit far too short for the full model
+// (the first phase times out) must come back feasible or optimal from the
+// day-cohort heuristic — or, at worst, "unknown" — never "infeasible"; and
+// the limit holds.
+func TestStatusNeverInfeasibleUnproven(t *testing.T) {
+	for _, sp := range []GenSpec{
+		{Staff: 80, Days: 22, Kind: "cohort2", Seed: 1041},
+		{Staff: 60, Days: 22, Kind: "cohort2", Seed: 1032},
+		{Staff: 80, Days: 20, Kind: "cohort3", Seed: 2041},
+	} {
+		in := Generate(sp)
+		for _, limit := range []time.Duration{5 * time.Millisecond, 60 * time.Millisecond, 300 * time.Millisecond} {
+			t0 := time.Now()
+			pl, err := Solve(in, Options{TimeLimit: limit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			took := time.Since(t0)
+			if pl.Status == StatusInfeasible {
+				t.Errorf("%s at %v: status infeasible without proof (V bound %s)", in.Name, limit, pl.ViolationCostBound)
+			}
+			if pl.ViolationCost != "0" && pl.Status != StatusUnknown {
+				t.Errorf("%s at %v: plan breaks constraints (V %s) but status %s", in.Name, limit, pl.ViolationCost, pl.Status)
+			}
+			if limit >= 300*time.Millisecond && pl.Status == StatusUnknown {
+				t.Errorf("%s at %v: no plan keeping every constraint", in.Name, limit)
+			}
+			if took > limit+150*time.Millisecond {
+				t.Errorf("%s: took %v with a limit of %v", in.Name, took, limit)
+			}
+		}
+	}
+}
