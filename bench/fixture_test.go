@@ -265,14 +265,7 @@ func populate(ctx context.Context, db *store.DB) (*fixture, error) {
 	}
 	for lo := 0; lo < len(people); lo += seedBatch {
 		batch := people[lo:min(lo+seedBatch, len(people))]
-		if err := db.InTx(ctx, func(tx *store.Tx) error {
-			for _, p := range batch {
-				if err := tx.CreateStaff(ctx, f.tenantID, hr, p, eff); err != nil {
-					return fmt.Errorf("staff %s: %w", p.StaffNo, err)
-				}
-			}
-			return nil
-		}); err != nil {
+		if err := storetest.F(db).Org.CreateStaffMany(ctx, f.tenantID, hr, batch, eff); err != nil {
 			return nil, err
 		}
 	}

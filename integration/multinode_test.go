@@ -104,7 +104,7 @@ func TestTwoNodesBehindNginx(t *testing.T) {
 		}
 		// A request is logged once the response is written: give the
 		// log lines a moment to land.
-		served := map[string]int{}
+		var served map[string]int
 		var missing []string
 		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 			served, missing = whoServed(nodes, ids, "GET /staff")

@@ -449,21 +449,35 @@ func (s *Service) CreateStaffMany(ctx context.Context, tenantID int64, actor aud
 	})
 }
 
-// CreateStaffIn is CreateStaff inside a transaction the caller runs (the
-// staff import applies a whole file in one). st is already validated.
+// CreateStaffIn is CreateStaff inside a transaction the caller runs. st
+// is already validated.
 func (s *Service) CreateStaffIn(ctx context.Context, tx Tx, tenantID int64, actor audit.Actor, st *Staff, effective calendar.Date) error {
+	return StaffWriter{Tx: tx, Now: s.now}.Create(ctx, tenantID, actor, st, effective)
+}
+
+// StaffWriter writes staff changes inside a transaction its caller runs
+// (the staff import applies a whole file in one), with the rules, history
+// and audit entries of the Service's own methods.
+type StaffWriter struct {
+	Tx  Tx
+	Now func() time.Time
+}
+
+// Create registers a validated person in an open unit.
+func (w StaffWriter) Create(ctx context.Context, tenantID int64, actor audit.Actor, st *Staff, effective calendar.Date) error {
+	tx := w.Tx
 	unit, err := openUnit(ctx, tx, tenantID, st.UnitID)
 	if err != nil {
 		return err
 	}
-	st.TenantID, st.Version, st.Retired, st.UnitName, st.UpdatedAt = tenantID, 1, false, unit.Name, s.now().UTC()
+	st.TenantID, st.Version, st.Retired, st.UnitName, st.UpdatedAt = tenantID, 1, false, unit.Name, w.Now().UTC()
 	if err := tx.InsertStaff(ctx, tenantID, st); err != nil {
 		return fieldTaken(err, "staff_no")
 	}
-	if err := tx.InsertStaffHistory(ctx, tenantID, s.staffChange(actor, st.ID, nil, st, effective)); err != nil {
+	if err := tx.InsertStaffHistory(ctx, tenantID, StaffHistory(actor, nil, st, effective, w.Now())); err != nil {
 		return err
 	}
-	return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "staff.create", ObjectType: "staff", ObjectID: itoa(st.ID), After: st.AuditView()})
+	return tx.Audit(ctx, tenantID, actor, StaffCreated(st))
 }
 
 // openUnit locks the unit a person is put into (shared) and refuses a
@@ -479,16 +493,38 @@ func openUnit(ctx context.Context, tx Tx, tenantID, unitID int64) (*Unit, error)
 	return unit, nil
 }
 
-func (s *Service) staffChange(actor audit.Actor, id int64, before, after *Staff, effective calendar.Date) *StaffChange {
+// StaffHistory is the history entry of a new record (before nil), a move
+// or a new title, effective on the given date (the day of now when zero).
+func StaffHistory(actor audit.Actor, before, after *Staff, effective calendar.Date, now time.Time) *StaffChange {
 	if effective.IsZero() {
-		effective = s.today()
+		effective = calendar.DateOf(now)
 	}
-	c := &StaffChange{StaffID: id, EffectiveDate: effective, ChangedAt: s.now().UTC(), ActorLabel: actor.Label,
+	c := &StaffChange{StaffID: after.ID, EffectiveDate: effective, ChangedAt: now.UTC(), ActorLabel: actor.Label,
 		NewUnitID: after.UnitID, NewTitle: after.Title}
 	if before != nil {
 		c.OldUnitID, c.OldTitle = before.UnitID, before.Title
 	}
 	return c
+}
+
+// StaffCreated is the audit entry of a new staff record.
+func StaffCreated(st *Staff) audit.Change {
+	return audit.Change{Action: "staff.create", ObjectType: "staff", ObjectID: itoa(st.ID), After: st.AuditView()}
+}
+
+// StaffUpdated is the audit entry of a changed staff record.
+func StaffUpdated(before, after *Staff) audit.Change {
+	return audit.Change{Action: "staff.update", ObjectType: "staff", ObjectID: itoa(after.ID), Before: before.AuditView(), After: after.AuditView()}
+}
+
+// StaffRetired is the audit entry of a retirement (退職) or a
+// reinstatement, as after.Retired says.
+func StaffRetired(before, after *Staff) audit.Change {
+	action := "staff.retire"
+	if !after.Retired {
+		action = "staff.reinstate"
+	}
+	return audit.Change{Action: action, ObjectType: "staff", ObjectID: itoa(after.ID), Before: before.AuditView(), After: after.AuditView()}
 }
 
 // StaffUpdate changes a staff record; nil fields stay as they are.
@@ -549,6 +585,14 @@ func (s *Service) UpdateStaff(ctx context.Context, tenantID int64, actor audit.A
 
 // UpdateStaffIn is UpdateStaff inside a transaction the caller runs.
 func (s *Service) UpdateStaffIn(ctx context.Context, tx Tx, tenantID int64, actor audit.Actor, id int64, upd StaffUpdate) (*Staff, error) {
+	return StaffWriter{Tx: tx, Now: s.now}.Update(ctx, tenantID, actor, id, upd)
+}
+
+// Update applies upd: the fields, a move (only into an open unit, recorded
+// in the history with its date) and a retirement, each with its audit
+// entry; a save that changes nothing writes nothing.
+func (w StaffWriter) Update(ctx context.Context, tenantID int64, actor audit.Actor, id int64, upd StaffUpdate) (*Staff, error) {
+	tx := w.Tx
 	before, err := tx.FindStaffByID(ctx, tenantID, id)
 	if err != nil {
 		return nil, err
@@ -574,20 +618,26 @@ func (s *Service) UpdateStaffIn(ctx context.Context, tx Tx, tenantID int64, acto
 			return nil, fieldTaken(err, "staff_no")
 		}
 		version++
-		a.Version, a.UnitName, a.UpdatedAt = version, unitName, s.now().UTC()
+		a.Version, a.UnitName, a.UpdatedAt = version, unitName, w.Now().UTC()
 		if before.UnitID != a.UnitID || before.Title != a.Title {
-			if err := tx.InsertStaffHistory(ctx, tenantID, s.staffChange(actor, id, before, &a, upd.Effective)); err != nil {
+			if err := tx.InsertStaffHistory(ctx, tenantID, StaffHistory(actor, before, &a, upd.Effective, w.Now())); err != nil {
 				return nil, err
 			}
 		}
-		if err := tx.Audit(ctx, tenantID, actor, audit.Change{Action: "staff.update", ObjectType: "staff",
-			ObjectID: itoa(id), Before: before.AuditView(), After: a.AuditView()}); err != nil {
+		if err := tx.Audit(ctx, tenantID, actor, StaffUpdated(before, &a)); err != nil {
 			return nil, err
 		}
 	}
 	if upd.Retired != nil && *upd.Retired != before.Retired {
 		cur := a
-		if err := s.setRetired(ctx, tx, tenantID, actor, &cur, *upd.Retired); err != nil {
+		if !*upd.Retired {
+			// Reinstated into a unit that has closed meanwhile: HR moves
+			// the person first.
+			if _, err := openUnit(ctx, tx, tenantID, cur.UnitID); err != nil {
+				return nil, err
+			}
+		}
+		if err := setRetired(ctx, tx, tenantID, actor, &cur, *upd.Retired); err != nil {
 			return nil, err
 		}
 		a = cur
@@ -618,18 +668,13 @@ func (s *Service) RetireStaff(ctx context.Context, tenantID int64, actor audit.A
 		if before.Retired == retired {
 			return nil
 		}
-		if !retired {
-			// Reinstated into a unit that has closed meanwhile: HR moves
-			// the person first.
-			if _, err := openUnit(ctx, tx, tenantID, before.UnitID); err != nil {
-				return err
-			}
-		}
-		return s.setRetired(ctx, tx, tenantID, actor, before, retired)
+		r := retired
+		_, err = StaffWriter{Tx: tx, Now: s.now}.Update(ctx, tenantID, actor, id, StaffUpdate{Retired: &r, ExpectVersion: expectVersion})
+		return err
 	})
 }
 
-func (s *Service) setRetired(ctx context.Context, tx Tx, tenantID int64, actor audit.Actor, cur *Staff, retired bool) error {
+func setRetired(ctx context.Context, tx Tx, tenantID int64, actor audit.Actor, cur *Staff, retired bool) error {
 	before := *cur
 	if err := tx.SetStaffRetiredRow(ctx, tenantID, cur.ID, cur.Version, retired); err != nil {
 		return err
@@ -640,12 +685,7 @@ func (s *Service) setRetired(ctx context.Context, tx Tx, tenantID int64, actor a
 		}
 	}
 	cur.Retired, cur.Version = retired, cur.Version+1
-	action := "staff.retire"
-	if !retired {
-		action = "staff.reinstate"
-	}
-	return tx.Audit(ctx, tenantID, actor, audit.Change{Action: action, ObjectType: "staff",
-		ObjectID: itoa(cur.ID), Before: before.AuditView(), After: cur.AuditView()})
+	return tx.Audit(ctx, tenantID, actor, StaffRetired(&before, cur))
 }
 
 // StaffByID returns one staff record or NotFound.

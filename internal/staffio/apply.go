@@ -26,10 +26,11 @@ type Reader interface {
 // own audit entry (and a move its history entry with the effective date).
 type Tx interface {
 	Reader
-	CreateStaff(ctx context.Context, tenantID int64, actor audit.Actor, s *org.Staff, effective calendar.Date) error
-	UpdateStaff(ctx context.Context, tenantID int64, actor audit.Actor, s *org.Staff, expectVersion int64, effective calendar.Date) error
-	SetStaffRetired(ctx context.Context, tenantID int64, actor audit.Actor, id, expectVersion int64, retired bool) error
-	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
+	// org.Tx: the writes of org's StaffWriter, so an import keeps the
+	// rules, history and audit entries of a change made on the pages.
+	org.Tx
+	// Now is the transaction's clock.
+	Now() time.Time
 	// ClaimStaffImport marks a kept file as applied at at and drops its
 	// bytes: NotFound when it expired by then or is not the user's,
 	// Conflict (import.already_applied) when it was applied already.
@@ -39,14 +40,18 @@ type Tx interface {
 }
 
 // BatchTx is a Tx that can also write many records in a few statements,
-// with the same rows, history and audit entries as CreateStaff and
-// UpdateStaff one by one: a first import of a large city's 50,000 staff
-// would otherwise take a database round trip per statement. before[i] is
-// staff[i] as read earlier in the same transaction.
+// with the same rows and history entries as org's StaffWriter one by one
+// and the audit entries the change function gives (org's): a first import
+// of a large city's 50,000 staff would otherwise take a database round
+// trip per statement. before[i] is staff[i] as read earlier in the same
+// transaction; the plan has checked units and numbers.
 type BatchTx interface {
-	CreateStaffBatch(ctx context.Context, tenantID int64, actor audit.Actor, staff []*org.Staff, effective []calendar.Date) error
-	UpdateStaffBatch(ctx context.Context, tenantID int64, actor audit.Actor, staff, before []*org.Staff, effective []calendar.Date) error
-	SetStaffRetiredBatch(ctx context.Context, tenantID int64, actor audit.Actor, before []*org.Staff, retired bool) error
+	CreateStaffBatch(ctx context.Context, tenantID int64, actor audit.Actor, staff []*org.Staff, effective []calendar.Date,
+		change func(*org.Staff) audit.Change) error
+	UpdateStaffBatch(ctx context.Context, tenantID int64, actor audit.Actor, staff, before []*org.Staff, effective []calendar.Date,
+		change func(before, after *org.Staff) audit.Change) error
+	SetStaffRetiredBatch(ctx context.Context, tenantID int64, actor audit.Actor, before []*org.Staff, retired bool,
+		change func(before, after *org.Staff) audit.Change) error
 }
 
 // Store runs an import's transaction.
@@ -180,17 +185,18 @@ func apply(ctx context.Context, st Store, tenantID int64, actor audit.Actor, f F
 
 // write applies the plan, which was made in this transaction.
 func write(ctx context.Context, tx Tx, tenantID int64, actor audit.Actor, p *Plan, name string) error {
+	w := org.StaffWriter{Tx: tx, Now: tx.Now}
 	perRow := [][]*Item{p.Changes, p.Retires, p.Reinstates}
 	if bt, ok := tx.(BatchTx); ok {
 		if len(p.Creates) > 0 {
 			list, _, effs := unzip(p.Creates)
-			if err := bt.CreateStaffBatch(ctx, tenantID, actor, list, effs); err != nil {
+			if err := bt.CreateStaffBatch(ctx, tenantID, actor, list, effs, org.StaffCreated); err != nil {
 				return fmt.Errorf("staffio: registering staff: %w", err)
 			}
 		}
 		if len(p.Changes) > 0 {
 			list, before, effs := unzip(p.Changes)
-			if err := bt.UpdateStaffBatch(ctx, tenantID, actor, list, before, effs); err != nil {
+			if err := bt.UpdateStaffBatch(ctx, tenantID, actor, list, before, effs, org.StaffUpdated); err != nil {
 				return fmt.Errorf("staffio: changing staff: %w", err)
 			}
 		}
@@ -198,32 +204,27 @@ func write(ctx context.Context, tx Tx, tenantID int64, actor audit.Actor, p *Pla
 		// may, and are rare: they go one by one.
 		if len(p.Retires) > 0 {
 			_, before, _ := unzip(p.Retires)
-			if err := bt.SetStaffRetiredBatch(ctx, tenantID, actor, before, true); err != nil {
+			if err := bt.SetStaffRetiredBatch(ctx, tenantID, actor, before, true, org.StaffRetired); err != nil {
 				return fmt.Errorf("staffio: retiring staff: %w", err)
 			}
 		}
 		perRow = perRow[2:]
 	} else {
 		for _, it := range p.Creates {
-			if err := tx.CreateStaff(ctx, tenantID, actor, it.After, it.Effective); err != nil {
+			if err := w.Create(ctx, tenantID, actor, it.After, it.Effective); err != nil {
 				return fmt.Errorf("staffio: line %d: %w", it.Line, err)
 			}
 		}
 	}
 	for _, list := range perRow {
 		for _, it := range list {
-			version := it.Before.Version
-			if len(it.Changes) > 0 {
-				if err := tx.UpdateStaff(ctx, tenantID, actor, it.After, version, it.Effective); err != nil {
-					return fmt.Errorf("staffio: line %d: %w", it.Line, err)
-				}
-				version = it.After.Version
+			upd := org.FullUpdate(it.After, it.Effective)
+			upd.ExpectVersion, upd.Retired = it.Before.Version, it.SetRetired
+			after, err := w.Update(ctx, tenantID, actor, it.Before.ID, upd)
+			if err != nil {
+				return fmt.Errorf("staffio: line %d: %w", it.Line, err)
 			}
-			if it.SetRetired != nil {
-				if err := tx.SetStaffRetired(ctx, tenantID, actor, it.Before.ID, version, *it.SetRetired); err != nil {
-					return fmt.Errorf("staffio: line %d: %w", it.Line, err)
-				}
-			}
+			*it.After = *after
 		}
 	}
 	return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "staff.import", ObjectType: "staff_import",

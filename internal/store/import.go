@@ -47,6 +47,9 @@ func (tx *Tx) Audit(ctx context.Context, tenantID int64, actor audit.Actor, c au
 	return tx.appendAudit(ctx, tenantID, actor, c)
 }
 
+// Now is the transaction's clock (the database's).
+func (tx *Tx) Now() time.Time { return tx.db.Now() }
+
 // InStaffImport runs an import in one transaction.
 func (db *DB) InStaffImport(ctx context.Context, fn func(staffio.Tx) error) error {
 	return db.InTx(ctx, func(tx *Tx) error { return fn(tx) })
@@ -149,11 +152,12 @@ func (tx *Tx) unitNames(ctx context.Context, tenantID int64) (map[int64]string, 
 	return out, nil
 }
 
-// CreateStaffBatch registers many people in one transaction: the same rows,
-// first history entries and "staff.create" audit entries as CreateStaff,
-// in multi-row statements. The audit entries are hashed in a goroutine
-// while the database inserts the next rows.
-func (tx *Tx) CreateStaffBatch(ctx context.Context, tenantID int64, actor audit.Actor, list []*org.Staff, effective []calendar.Date) error {
+// CreateStaffBatch registers many people in one transaction: the rows,
+// their first history entries and the audit entry change gives each (the
+// service's), in multi-row statements. The audit entries are hashed in a
+// goroutine while the database inserts the next rows.
+func (tx *Tx) CreateStaffBatch(ctx context.Context, tenantID int64, actor audit.Actor, list []*org.Staff, effective []calendar.Date,
+	change func(*org.Staff) audit.Change) error {
 	if len(list) != len(effective) {
 		return fmt.Errorf("store: CreateStaffBatch: %d staff, %d dates", len(list), len(effective))
 	}
@@ -244,7 +248,7 @@ func (tx *Tx) CreateStaffBatch(ctx context.Context, tenantID int64, actor audit.
 				return fmt.Errorf("store: CreateStaffBatch: no id returned for %q", s.StaffNo)
 			}
 			hist = tx.staffHistoryArgs(hist, tenantID, actor, s.ID, effective[start+i], 0, s.UnitID, "", s.Title)
-			changes[i] = audit.Change{Action: "staff.create", ObjectType: "staff", ObjectID: staffIDStr(s.ID), After: snapStaff(s)}
+			changes[i] = change(s)
 		}
 		jobs <- changes
 		if _, err := tx.exec(ctx, `INSERT INTO staff_history (`+staffHistoryCols+`) VALUES `+placeholders(len(chunk), staffHistoryN), hist...); err != nil {
@@ -264,9 +268,10 @@ func (tx *Tx) CreateStaffBatch(ctx context.Context, tenantID int64, actor audit.
 // UpdateStaffBatch writes many changed records read earlier in the same
 // transaction (before[i] is list[i] as it was read): one UPDATE each,
 // guarded by the version read, then the history entries of moves and
-// title changes and the "staff.update" audit entries in multi-row
-// statements, exactly as UpdateStaff writes them.
-func (tx *Tx) UpdateStaffBatch(ctx context.Context, tenantID int64, actor audit.Actor, list, before []*org.Staff, effective []calendar.Date) error {
+// title changes and the audit entries change gives, in multi-row
+// statements.
+func (tx *Tx) UpdateStaffBatch(ctx context.Context, tenantID int64, actor audit.Actor, list, before []*org.Staff, effective []calendar.Date,
+	change func(before, after *org.Staff) audit.Change) error {
 	if len(list) != len(before) || len(list) != len(effective) {
 		return fmt.Errorf("store: UpdateStaffBatch: %d staff, %d before, %d dates", len(list), len(before), len(effective))
 	}
@@ -307,8 +312,7 @@ func (tx *Tx) UpdateStaffBatch(ctx context.Context, tenantID int64, actor audit.
 				}
 			}
 		}
-		changes = append(changes, audit.Change{Action: "staff.update", ObjectType: "staff", ObjectID: staffIDStr(s.ID),
-			Before: snapStaff(b), After: snapStaff(s)})
+		changes = append(changes, change(b, s))
 	}
 	if err := flush(); err != nil {
 		return err
@@ -418,15 +422,12 @@ func idVersionPairs(n int) string {
 // the same transaction, as SetStaffRetired does one by one: each row only
 // if its version is still the one read, accounts of people who left
 // disabled and their sessions ended, one audit entry per person.
-func (tx *Tx) SetStaffRetiredBatch(ctx context.Context, tenantID int64, actor audit.Actor, before []*org.Staff, retired bool) error {
+func (tx *Tx) SetStaffRetiredBatch(ctx context.Context, tenantID int64, actor audit.Actor, before []*org.Staff, retired bool,
+	change func(before, after *org.Staff) audit.Change) error {
 	now := micros(tx.db.Now())
 	retiredAt := int64(0)
 	if retired {
 		retiredAt = now
-	}
-	action := "staff.retire"
-	if !retired {
-		action = "staff.reinstate"
 	}
 	changes := make([]audit.Change, 0, len(before))
 	for start := 0; start < len(before); start += importBatchRows {
@@ -460,9 +461,28 @@ func (tx *Tx) SetStaffRetiredBatch(ctx context.Context, tenantID int64, actor au
 		for _, b := range chunk {
 			after := *b
 			after.Retired, after.Version = retired, b.Version+1
-			changes = append(changes, audit.Change{Action: action, ObjectType: "staff", ObjectID: staffIDStr(b.ID),
-				Before: snapStaff(b), After: snapStaff(&after)})
+			changes = append(changes, change(b, &after))
 		}
 	}
 	return tx.appendAuditBatch(ctx, tenantID, actor, changes)
+}
+
+// staffNoTaken and unitFieldErr are the batch import's field errors (the
+// plan has checked both; a concurrent change can still get here).
+func staffNoTaken(err error) error {
+	if isDuplicate(err) {
+		var v apperr.Validation
+		v.Add("staff_no", "field.taken", nil)
+		return v.Err()
+	}
+	return err
+}
+
+func unitFieldErr(err error) error {
+	if apperr.CodeOf(err) == apperr.NotFound {
+		var v apperr.Validation
+		v.Add("unit_id", "field.unit_unknown", nil)
+		return v.Err()
+	}
+	return err
 }

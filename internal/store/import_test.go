@@ -59,7 +59,7 @@ func TestStaffBatchesMatchSingleWrites(t *testing.T) {
 			effs[i] = eff
 		}
 		batch[0].Sensitive = &org.Sensitive{Gender: "male", AgeBand: "40s"}
-		err := db.InTx(ctx, func(tx *store.Tx) error { return tx.CreateStaffBatch(ctx, tn.ID, hr, batch, effs) })
+		err := db.InTx(ctx, func(tx *store.Tx) error { return tx.CreateStaffBatch(ctx, tn.ID, hr, batch, effs, org.StaffCreated) })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,7 +91,7 @@ func TestStaffBatchesMatchSingleWrites(t *testing.T) {
 		after[0].UnitID, after[0].Title = u2.ID, "主任"
 		after[1].Email = "new@example.lg.jp"
 		err = db.InTx(ctx, func(tx *store.Tx) error {
-			return tx.UpdateStaffBatch(ctx, tn.ID, hr, after, cur, []calendar.Date{eff, {}})
+			return tx.UpdateStaffBatch(ctx, tn.ID, hr, after, cur, []calendar.Date{eff, {}}, org.StaffUpdated)
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -110,19 +110,19 @@ func TestStaffBatchesMatchSingleWrites(t *testing.T) {
 		}
 		// A stale version, another tenant's unit and a taken number fail.
 		err = db.InTx(ctx, func(tx *store.Tx) error {
-			return tx.UpdateStaffBatch(ctx, tn.ID, hr, []*org.Staff{after[0]}, []*org.Staff{cur[0]}, []calendar.Date{{}})
+			return tx.UpdateStaffBatch(ctx, tn.ID, hr, []*org.Staff{after[0]}, []*org.Staff{cur[0]}, []calendar.Date{{}}, org.StaffUpdated)
 		})
 		if e := apperr.As(err); e == nil || e.Key != "error.stale" {
 			t.Errorf("stale batch update: %v", err)
 		}
 		err = db.InTx(ctx, func(tx *store.Tx) error {
-			return tx.CreateStaffBatch(ctx, tn.ID, hr, []*org.Staff{newStaff("9001", "外", "そと", foreign.ID)}, []calendar.Date{{}})
+			return tx.CreateStaffBatch(ctx, tn.ID, hr, []*org.Staff{newStaff("9001", "外", "そと", foreign.ID)}, []calendar.Date{{}}, org.StaffCreated)
 		})
 		if apperr.CodeOf(err) != apperr.Invalid {
 			t.Errorf("another tenant's unit: %v", err)
 		}
 		err = db.InTx(ctx, func(tx *store.Tx) error {
-			return tx.CreateStaffBatch(ctx, tn.ID, hr, []*org.Staff{newStaff("0001", "重複", "ちょうふく", u1.ID)}, []calendar.Date{{}})
+			return tx.CreateStaffBatch(ctx, tn.ID, hr, []*org.Staff{newStaff("0001", "重複", "ちょうふく", u1.ID)}, []calendar.Date{{}}, org.StaffCreated)
 		})
 		if e := apperr.As(err); e == nil || len(e.Fields) != 1 || e.Fields[0].Key != "field.taken" {
 			t.Errorf("taken number: %v", err)
@@ -161,7 +161,9 @@ func TestRetireBatch(t *testing.T) {
 			return got
 		}
 		before := []*org.Staff{read(list[0]), read(list[1])}
-		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.SetStaffRetiredBatch(ctx, tn.ID, hr, before, true) }); err != nil {
+		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			return tx.SetStaffRetiredBatch(ctx, tn.ID, hr, before, true, org.StaffRetired)
+		}); err != nil {
 			t.Fatal(err)
 		}
 		if a, b, c := read(list[0]), read(list[1]), read(list[2]); !a.Retired || !b.Retired || c.Retired || a.Version != 2 {
@@ -180,7 +182,7 @@ func TestRetireBatch(t *testing.T) {
 		}
 		// A version read before someone else's change refuses the batch.
 		err := db.InTx(ctx, func(tx *store.Tx) error {
-			return tx.SetStaffRetiredBatch(ctx, tn.ID, hr, []*org.Staff{read(list[2]), before[0]}, false)
+			return tx.SetStaffRetiredBatch(ctx, tn.ID, hr, []*org.Staff{read(list[2]), before[0]}, false, org.StaffRetired)
 		})
 		if e := apperr.As(err); e == nil || e.Key != "error.stale" {
 			t.Errorf("stale: %v", err)

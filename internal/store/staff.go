@@ -36,17 +36,12 @@ func scanStaff(sc interface{ Scan(...any) error }) (*org.Staff, error) {
 	return &s, nil
 }
 
-// snapStaff is the audit view of a record, for the import's batch writes.
-func snapStaff(s *org.Staff) org.StaffAudit { return s.AuditView() }
-
 func sensitiveArgs(s *org.Staff) (bool, string, string, string, int) {
 	if p := s.Sensitive; p != nil {
 		return true, p.Gender, p.AgeBand, p.Care, p.CommuteMinutes
 	}
 	return false, "", "", "", 0
 }
-
-func staffIDStr(id int64) string { return strconv.FormatInt(id, 10) }
 
 // InsertStaff writes a new staff row and sets s.ID.
 func (tx *Tx) InsertStaff(ctx context.Context, tenantID int64, s *org.Staff) error {

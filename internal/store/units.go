@@ -4,9 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 
-	"telework/internal/apperr"
 	"telework/internal/calendar"
 	"telework/internal/org"
 )
@@ -21,21 +19,6 @@ func scanUnit(sc interface{ Scan(...any) error }) (*org.Unit, error) {
 	}
 	u.ParentID = parent.Int64
 	return &u, nil
-}
-
-func unitID(id int64) string { return strconv.FormatInt(id, 10) }
-
-func codeTaken(err error) error {
-	if isDuplicate(err) {
-		var v apperr.Validation
-		v.Add("code", "field.taken", nil)
-		return v.Err()
-	}
-	return err
-}
-
-func (t *Tx) unitByID(ctx context.Context, tenantID, id int64) (*org.Unit, error) {
-	return scanUnit(t.row(ctx, `SELECT `+unitCols+` FROM units WHERE tenant_id = ? AND id = ?`, tenantID, id))
 }
 
 // LockUnit reads a unit and, on PostgreSQL, locks its row (FOR UPDATE or

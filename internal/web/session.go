@@ -157,15 +157,6 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, tenantID, 
 	return nil
 }
 
-func firstErr(errs ...error) error {
-	for _, e := range errs {
-		if e != nil {
-			return e
-		}
-	}
-	return nil
-}
-
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	if c, err := r.Cookie(sessionCookie); err == nil {
