@@ -38,9 +38,8 @@ func cmdRoster(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := fs.Parse(rest); err != nil {
 		return err
 	}
-	if file == "" && fs.NArg() > 0 {
+	if file == "" && fs.NArg() == 1 {
 		file = fs.Arg(0)
-		fs = flag.NewFlagSet("", flag.ContinueOnError)
 	} else if fs.NArg() > 0 {
 		return usageError{"余分な引数があります / unexpected arguments: " + strings.Join(fs.Args(), " ")}
 	}

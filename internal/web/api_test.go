@@ -41,6 +41,7 @@ func (w *world) call(method, target, body, token string, hdr ...string) resp {
 	}
 	rec := httptest.NewRecorder()
 	w.srv.ServeHTTP(rec, req)
+	w.api.check(req, rec.Code, rec.Header(), rec.Body.Bytes())
 	return resp{code: rec.Code, location: rec.Header().Get("Location"), body: rec.Body.String(), header: rec.Header()}
 }
 

@@ -34,6 +34,7 @@ type world struct {
 	staff map[string]*org.Staff // a-staff, a-super, a-hr, a-it, a-other, b-staff
 	users map[string]*auth.User
 	opID  int64
+	api   *apiChecker
 }
 
 type syncBuffer struct {
@@ -126,6 +127,14 @@ func newWorld(t *testing.T, db *store.DB) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if w.api, err = newAPIChecker(w.srv.OpenAPIJSON()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for _, p := range w.api.report() {
+			t.Error(p)
+		}
+	})
 	return w
 }
 
@@ -174,6 +183,7 @@ func (w *world) do(method, target string, form url.Values, cookie *http.Cookie, 
 	}
 	rec := httptest.NewRecorder()
 	w.srv.ServeHTTP(rec, req)
+	w.api.check(req, rec.Code, rec.Header(), rec.Body.Bytes())
 	res := rec.Result()
 	return resp{code: rec.Code, location: rec.Header().Get("Location"), body: rec.Body.String(), header: rec.Header(), cookies: res.Cookies()}
 }
