@@ -403,12 +403,12 @@ func (s *API) idempotent(w http.ResponseWriter, r *http.Request, p *auth.Princip
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.Path+"\n"), body...))
 	hash := hex.EncodeToString(sum[:])
-	prev, err := s.svc.Idempotency.ClaimIdempotencyKey(r.Context(), p.TenantID, p.UserID, key, hash)
+	claimed, prev, err := s.svc.Idempotency.ClaimIdempotencyKey(r.Context(), p.TenantID, p.UserID, key, hash)
 	if err != nil {
 		s.problem(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	if prev != nil {
+	if !claimed {
 		switch {
 		case prev.RequestHash != hash:
 			s.problem(w, r, http.StatusUnprocessableEntity, apperr.New(apperr.Invalid, "api.idempotency_mismatch"))

@@ -60,9 +60,10 @@ type Idempotent struct {
 
 // IdempotencyStore claims keys and keeps responses (internal/store).
 type IdempotencyStore interface {
-	// ClaimIdempotencyKey reserves key for this request: nil means go
-	// ahead; otherwise the stored (or running) entry of an earlier use.
-	ClaimIdempotencyKey(ctx context.Context, tenantID, userID int64, key, reqHash string) (*Idempotent, error)
+	// ClaimIdempotencyKey reserves key for this request: claimed means go
+	// ahead; otherwise prev is the stored (or running) entry of an
+	// earlier use.
+	ClaimIdempotencyKey(ctx context.Context, tenantID, userID int64, key, reqHash string) (claimed bool, prev Idempotent, err error)
 	CompleteIdempotencyKey(ctx context.Context, tenantID, userID int64, key string, it Idempotent) error
 	ReleaseIdempotencyKey(ctx context.Context, tenantID, userID int64, key string) error
 }

@@ -154,7 +154,7 @@ func IsForeignKeyViolation(err error) bool {
 	if errors.As(err, &pgErr) {
 		return pgErr.Code == "23503"
 	}
-	return err != nil && strings.Contains(err.Error(), "FOREIGN KEY constraint failed")
+	return sqliteCode(err) == sqliteForeignKey
 }
 
 // Bytewise is col for an ORDER BY that sorts text by its bytes on both

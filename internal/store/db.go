@@ -61,7 +61,8 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
-	_ "modernc.org/sqlite" // registers "sqlite"
+	"modernc.org/sqlite" // registers "sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"telework/internal/apperr"
 )
@@ -369,7 +370,7 @@ func mapErr(err error) error {
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
 		return &apperr.Error{Code: apperr.Conflict, Key: "error.duplicate", Err: err}
 	}
-	if strings.Contains(err.Error(), "UNIQUE constraint failed") {
+	if sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_UNIQUE || sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY {
 		return &apperr.Error{Code: apperr.Conflict, Key: "error.duplicate", Err: err}
 	}
 	return err
@@ -385,4 +386,17 @@ func nullID(id int64) any {
 		return nil
 	}
 	return id
+}
+
+// sqliteForeignKey is SQLite's extended code of a foreign-key violation.
+const sqliteForeignKey = sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+
+// sqliteCode is the extended result code of a SQLite error (0 for anything
+// else): errors are told apart by code, never by their message text.
+func sqliteCode(err error) int {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code()
+	}
+	return 0
 }

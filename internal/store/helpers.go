@@ -83,3 +83,10 @@ func queryAll[T any](ctx context.Context, q querier, scan func(interface{ Scan(.
 	}
 	return collect(rows, scan)
 }
+
+// scanID reads a single id column.
+func scanID(sc interface{ Scan(...any) error }) (int64, error) {
+	var id int64
+	err := sc.Scan(&id)
+	return id, err
+}

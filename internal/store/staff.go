@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"telework/internal/audit"
@@ -190,9 +189,9 @@ func (db *DB) FindStaff(ctx context.Context, tenantID int64, f org.StaffFilter) 
 	// reads all of the tenant's staff, and a separate COUNT(*) did it twice.
 	// The inner query finds the page's ids and the total from narrow rows;
 	// only the page's rows are then read in full with their unit name.
-	pageArgs := args
+	pageArgs := append(slices.Clip(args), limit, max(f.Offset, 0))
 	inner := `SELECT s.id, s.kana, s.staff_no, COUNT(*) OVER () AS total FROM staff s` + where +
-		` ORDER BY s.kana, s.staff_no LIMIT ` + strconv.Itoa(limit) + ` OFFSET ` + strconv.Itoa(max(f.Offset, 0))
+		` ORDER BY s.kana, s.staff_no LIMIT ? OFFSET ?`
 	order := ` ORDER BY m.kana, m.staff_no`
 	if f.ByID {
 		// Keyset paging (the API): the page is a range of the primary key,
@@ -211,39 +210,21 @@ func (db *DB) FindStaff(ctx context.Context, tenantID int64, f org.StaffFilter) 
 		if db.Engine == SQLite {
 			keyset = strings.Replace(where, ` WHERE s.tenant_id = ?`, ` WHERE +s.tenant_id = ?`, 1)
 		}
-		rows, err := db.query(ctx, `SELECT `+staffCols+staffFrom+keyset+` AND s.id > ? ORDER BY s.id LIMIT `+strconv.Itoa(limit),
-			append(slices.Clip(args), max(f.AfterID, 0))...)
+		out, err := queryAll(ctx, db, scanStaff, `SELECT `+staffCols+staffFrom+keyset+` AND s.id > ? ORDER BY s.id LIMIT ?`,
+			append(slices.Clip(args), max(f.AfterID, 0), limit)...)
 		if err != nil {
 			return nil, 0, fmt.Errorf("store: staff page: %w", err)
 		}
-		defer rows.Close()
-		var out []*org.Staff
-		for rows.Next() {
-			st, err := scanStaff(rows)
-			if err != nil {
-				return nil, 0, err
-			}
-			out = append(out, st)
-		}
-		return out, total, rows.Err()
+		return out, total, nil
 	}
-	rows, err := db.query(ctx, `SELECT `+staffCols+`, m.total FROM (`+inner+`) m
+	total := 0
+	out, err := queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (*org.Staff, error) {
+		// Every row carries the total; the last one read is kept.
+		return scanStaff(scanFunc(func(dest ...any) error { return sc.Scan(append(dest, &total)...) }))
+	}, `SELECT `+staffCols+`, m.total FROM (`+inner+`) m
 		JOIN staff s ON s.id = m.id JOIN units u ON u.id = s.unit_id AND u.tenant_id = s.tenant_id`+order, pageArgs...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: staff search: %w", err)
-	}
-	defer rows.Close()
-	var out []*org.Staff
-	total := 0
-	for rows.Next() {
-		s, err := scanStaff(scanFunc(func(dest ...any) error { return rows.Scan(append(dest, &total)...) }))
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
 	}
 	if len(out) == 0 && f.Offset > 0 {
 		// Paged past the end: no row carries the total.
@@ -261,22 +242,13 @@ func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
 
 // unitSubtree returns the unit and all its descendants.
 func (db *DB) unitSubtree(ctx context.Context, tenantID, unitID int64) ([]int64, error) {
-	rows, err := db.query(ctx, `WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE tenant_id = ? AND id = ?
+	ids, err := queryAll(ctx, db, scanID, `WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE tenant_id = ? AND id = ?
 		UNION ALL SELECT c.id FROM units c JOIN sub ON c.parent_id = sub.id WHERE c.tenant_id = ?) SELECT id FROM sub`,
 		tenantID, unitID, tenantID)
 	if err != nil {
 		return nil, fmt.Errorf("store: unit subtree: %w", err)
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return ids, nil
 }
 
 // updateStaffRow writes s over the row if its version is still version.
@@ -291,7 +263,19 @@ func (tx *Tx) updateStaffRow(ctx context.Context, tenantID int64, s *org.Staff, 
 
 // FindStaffHistory lists a person's moves and title changes, newest first.
 func (db *DB) FindStaffHistory(ctx context.Context, tenantID, staffID int64) ([]*org.StaffChange, error) {
-	rows, err := db.query(ctx, `SELECT h.id, h.staff_id, h.effective_date, h.old_unit_id, h.new_unit_id, h.old_title,
+	out, err := queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (*org.StaffChange, error) {
+		var c org.StaffChange
+		var ou, nu sql.NullInt64
+		var eff string
+		var at int64
+		if err := sc.Scan(&c.ID, &c.StaffID, &eff, &ou, &nu, &c.OldTitle, &c.NewTitle, &at, &c.ActorLabel,
+			&c.OldUnitName, &c.NewUnitName); err != nil {
+			return nil, err
+		}
+		c.OldUnitID, c.NewUnitID, c.ChangedAt = ou.Int64, nu.Int64, fromMicros(at)
+		c.EffectiveDate, _ = calendar.ParseDate(eff)
+		return &c, nil
+	}, `SELECT h.id, h.staff_id, h.effective_date, h.old_unit_id, h.new_unit_id, h.old_title,
 		h.new_title, h.changed_at, h.actor_label, COALESCE(ou.name, ''), COALESCE(nu.name, '')
 		FROM staff_history h
 		LEFT JOIN units ou ON ou.id = h.old_unit_id AND ou.tenant_id = h.tenant_id
@@ -300,20 +284,5 @@ func (db *DB) FindStaffHistory(ctx context.Context, tenantID, staffID int64) ([]
 	if err != nil {
 		return nil, fmt.Errorf("store: staff history: %w", err)
 	}
-	defer rows.Close()
-	var out []*org.StaffChange
-	for rows.Next() {
-		var c org.StaffChange
-		var ou, nu sql.NullInt64
-		var eff string
-		var at int64
-		if err := rows.Scan(&c.ID, &c.StaffID, &eff, &ou, &nu, &c.OldTitle, &c.NewTitle, &at, &c.ActorLabel,
-			&c.OldUnitName, &c.NewUnitName); err != nil {
-			return nil, err
-		}
-		c.OldUnitID, c.NewUnitID, c.ChangedAt = ou.Int64, nu.Int64, fromMicros(at)
-		c.EffectiveDate, _ = calendar.ParseDate(eff)
-		out = append(out, &c)
-	}
-	return out, rows.Err()
+	return out, nil
 }

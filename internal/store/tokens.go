@@ -62,25 +62,21 @@ func (db *DB) TouchAPIToken(ctx context.Context, id int64) error {
 	return err
 }
 
-// ClaimIdempotencyKey reserves key for this request. It returns nil when
-// the caller should go ahead, or the stored (or running) entry when the
-// key was used before.
-func (db *DB) ClaimIdempotencyKey(ctx context.Context, tenantID, userID int64, key, reqHash string) (*route.Idempotent, error) {
+// ClaimIdempotencyKey reserves key for this request: claimed is true when
+// the caller should go ahead; otherwise prev is the stored (or running)
+// entry of the key's earlier use.
+func (db *DB) ClaimIdempotencyKey(ctx context.Context, tenantID, userID int64, key, reqHash string) (claimed bool, prev route.Idempotent, err error) {
 	res, err := db.exec(ctx, `INSERT INTO idempotency_keys (tenant_id, user_id, idem_key, request_hash, created_at)
 		VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id, user_id, idem_key) DO NOTHING`, tenantID, userID, key, reqHash, micros(db.Now()))
 	if err != nil {
-		return nil, fmt.Errorf("store: idempotency claim: %w", err)
+		return false, prev, fmt.Errorf("store: idempotency claim: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
-		return nil, nil
+		return true, prev, nil
 	}
-	var it route.Idempotent
 	err = db.row(ctx, `SELECT request_hash, status, content_type, location, body FROM idempotency_keys
-		WHERE tenant_id = ? AND user_id = ? AND idem_key = ?`, tenantID, userID, key).Scan(&it.RequestHash, &it.Status, &it.ContentType, &it.Location, &it.Body)
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	return &it, nil
+		WHERE tenant_id = ? AND user_id = ? AND idem_key = ?`, tenantID, userID, key).Scan(&prev.RequestHash, &prev.Status, &prev.ContentType, &prev.Location, &prev.Body)
+	return false, prev, mapErr(err)
 }
 
 // CompleteIdempotencyKey stores the response of the request that claimed

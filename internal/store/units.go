@@ -107,25 +107,22 @@ func findUnits(ctx context.Context, q querier, tenantID int64) ([]*org.Unit, err
 
 // FindUnitHistory lists a unit's changes, newest first.
 func (db *DB) FindUnitHistory(ctx context.Context, tenantID, unitID int64) ([]*org.UnitChange, error) {
-	rows, err := db.query(ctx, `SELECT id, unit_id, kind, old_name, new_name, old_parent_id, new_parent_id,
+	out, err := queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (*org.UnitChange, error) {
+		var c org.UnitChange
+		var op, np sql.NullInt64
+		var eff string
+		var at int64
+		if err := sc.Scan(&c.ID, &c.UnitID, &c.Kind, &c.OldName, &c.NewName, &op, &np, &eff, &at, &c.ActorLabel); err != nil {
+			return nil, err
+		}
+		c.OldParentID, c.NewParentID, c.ChangedAt = op.Int64, np.Int64, fromMicros(at)
+		c.EffectiveDate, _ = calendar.ParseDate(eff)
+		return &c, nil
+	}, `SELECT id, unit_id, kind, old_name, new_name, old_parent_id, new_parent_id,
 		effective_date, changed_at, actor_label FROM unit_history WHERE tenant_id = ? AND unit_id = ?
 		ORDER BY effective_date DESC, id DESC`, tenantID, unitID)
 	if err != nil {
 		return nil, fmt.Errorf("store: unit history: %w", err)
 	}
-	defer rows.Close()
-	var out []*org.UnitChange
-	for rows.Next() {
-		var c org.UnitChange
-		var op, np sql.NullInt64
-		var eff string
-		var at int64
-		if err := rows.Scan(&c.ID, &c.UnitID, &c.Kind, &c.OldName, &c.NewName, &op, &np, &eff, &at, &c.ActorLabel); err != nil {
-			return nil, err
-		}
-		c.OldParentID, c.NewParentID, c.ChangedAt = op.Int64, np.Int64, fromMicros(at)
-		c.EffectiveDate, _ = calendar.ParseDate(eff)
-		out = append(out, &c)
-	}
-	return out, rows.Err()
+	return out, nil
 }
