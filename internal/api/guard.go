@@ -1,0 +1,71 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"telework/internal/apperr"
+	"telework/internal/auth"
+	"telework/internal/route"
+)
+
+// Guard authenticates an API request (a bearer token, or else the session
+// that session reads from the cookie) and applies the route's rule,
+// answering with problem details instead of pages.
+func (s *API) Guard(w http.ResponseWriter, r *http.Request, rt route.Route, session func(*http.Request) *auth.Principal) {
+	var p *auth.Principal
+	if h := r.Header.Get("Authorization"); h != "" {
+		var ok bool
+		if p, ok = s.tokenPrincipal(w, r, h); !ok {
+			return
+		}
+	} else {
+		p = session(r)
+	}
+	if p != nil {
+		ri := route.InfoOf(r)
+		ri.TenantID, ri.UserID = p.TenantID, p.UserID
+		r = r.WithContext(route.WithPrincipal(r.Context(), p))
+	}
+	if !rt.Rule.Public {
+		switch {
+		case p == nil:
+			w.Header().Set("WWW-Authenticate", `Bearer realm="telework"`)
+			s.problem(w, r, http.StatusUnauthorized, apperr.New(apperr.Unauthorized, "api.unauthorized"))
+			return
+		case !rt.Rule.Allows(p):
+			s.problem(w, r, http.StatusForbidden, apperr.Forbid())
+			return
+		case p.MustChange:
+			s.problem(w, r, http.StatusForbidden, apperr.New(apperr.Forbidden, "api.must_change_password"))
+			return
+		case p.ReadOnly && r.Method != http.MethodGet && r.Method != http.MethodHead:
+			s.problem(w, r, http.StatusForbidden, apperr.New(apperr.Forbidden, "api.read_only_token"))
+			return
+		}
+	}
+	if rt.API != nil && rt.API.Idempotent && r.Header.Get("Idempotency-Key") != "" && p != nil {
+		s.idempotent(w, r, p, rt.Handler)
+		return
+	}
+	rt.Handler(w, r)
+}
+
+// tokenPrincipal resolves "Bearer tw_…" to the owner's principal. Revoked,
+// expired and unknown tokens get the same 401.
+func (s *API) tokenPrincipal(w http.ResponseWriter, r *http.Request, header string) (*auth.Principal, bool) {
+	token, ok := strings.CutPrefix(header, "Bearer ")
+	var p *auth.Principal
+	var err error = apperr.New(apperr.Unauthorized, "api.invalid_token")
+	if ok {
+		p, err = s.svc.Auth.TokenPrincipal(r.Context(), strings.TrimSpace(token))
+	}
+	if err != nil {
+		if apperr.CodeOf(err) != apperr.Unauthorized {
+			s.log.Error("token lookup", "request_id", requestID(r), "err", err)
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="telework", error="invalid_token"`)
+		s.problem(w, r, http.StatusUnauthorized, apperr.New(apperr.Unauthorized, "api.invalid_token"))
+		return nil, false
+	}
+	return p, true
+}

@@ -1,0 +1,88 @@
+package api
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"telework/internal/apperr"
+	"telework/internal/auth"
+	"telework/internal/route"
+)
+
+// recorder keeps a copy of what a handler wrote, for idempotent replay.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	buf    bytes.Buffer
+}
+
+func (rw *recorder) WriteHeader(code int) { rw.status = code; rw.ResponseWriter.WriteHeader(code) }
+func (rw *recorder) Write(b []byte) (int, error) {
+	if rw.status == 0 {
+		rw.status = http.StatusOK
+	}
+	rw.buf.Write(b)
+	return rw.ResponseWriter.Write(b)
+}
+
+// idempotent runs a POST once per Idempotency-Key: a retry with the same
+// key and body replays the stored response; the same key with another body
+// is refused; a retry while the first is still running gets 409.
+func (s *API) idempotent(w http.ResponseWriter, r *http.Request, p *auth.Principal, next http.HandlerFunc) {
+	key := r.Header.Get("Idempotency-Key")
+	if len(key) > 200 {
+		var v apperr.Validation
+		v.Add("Idempotency-Key", "field.too_long", map[string]any{"Max": 200})
+		s.problem(w, r, http.StatusBadRequest, v.Err())
+		return
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		s.problem(w, r, http.StatusRequestEntityTooLarge, apperr.New(apperr.Invalid, "error.too_large"))
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.Path+"\n"), body...))
+	hash := hex.EncodeToString(sum[:])
+	claimed, prev, err := s.svc.Idempotency.ClaimIdempotencyKey(r.Context(), p.TenantID, p.UserID, key, hash)
+	if err != nil {
+		s.problem(w, r, http.StatusInternalServerError, err)
+		return
+	}
+	if !claimed {
+		switch {
+		case prev.RequestHash != hash:
+			s.problem(w, r, http.StatusUnprocessableEntity, apperr.New(apperr.Invalid, "api.idempotency_mismatch"))
+		case prev.Status == 0:
+			s.problem(w, r, http.StatusConflict, apperr.New(apperr.Conflict, "api.idempotency_running"))
+		default:
+			if prev.Location != "" {
+				w.Header().Set("Location", prev.Location)
+			}
+			w.Header().Set("Content-Type", prev.ContentType)
+			w.Header().Set("Idempotent-Replayed", "true")
+			w.WriteHeader(prev.Status)
+			_, _ = io.WriteString(w, prev.Body)
+		}
+		return
+	}
+	rec := &recorder{ResponseWriter: w}
+	next(rec, r)
+	ctx := r.Context()
+	if rec.status >= 500 || rec.status == 0 {
+		_ = s.svc.Idempotency.ReleaseIdempotencyKey(ctx, p.TenantID, p.UserID, key)
+		return
+	}
+	if err := s.svc.Idempotency.CompleteIdempotencyKey(ctx, p.TenantID, p.UserID, key, storeIdem(rec)); err != nil {
+		s.log.Error("idempotency store", "request_id", requestID(r), "err", err)
+	}
+}
+
+func storeIdem(rec *recorder) route.Idempotent {
+	return route.Idempotent{Status: rec.status, ContentType: rec.Header().Get("Content-Type"),
+		Location: rec.Header().Get("Location"), Body: rec.buf.String()}
+}
+
+// Small helpers every handler file uses.

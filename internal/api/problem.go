@@ -1,0 +1,206 @@
+package api
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"telework/internal/apperr"
+	"telework/internal/i18n"
+	"telework/internal/route"
+)
+
+// problemBody is RFC 9457 problem details plus per-field errors.
+type problemBody struct {
+	Type      string         `json:"type"`
+	Title     string         `json:"title"`
+	Status    int            `json:"status"`
+	Detail    string         `json:"detail,omitempty"`
+	Instance  string         `json:"instance"`
+	RequestID string         `json:"request_id"`
+	Errors    []problemField `json:"errors,omitempty"`
+}
+
+type problemField struct {
+	Field  string `json:"field"`
+	Detail string `json:"detail"`
+	// Line and Column locate a problem in an uploaded file (imports): the
+	// row number as Excel shows it and the column's header as written.
+	Line   int    `json:"line,omitempty"`
+	Column string `json:"column,omitempty"`
+}
+
+func apiLang(r *http.Request) string { return i18n.FromAcceptLanguage(r.Header.Get("Accept-Language")) }
+
+// Problem writes err as problem details in the caller's language with the
+// given status (the server uses it for API requests it refuses itself).
+func (s *API) Problem(w http.ResponseWriter, r *http.Request, status int, err error) {
+	s.problem(w, r, status, err)
+}
+
+// problem writes err as problem details in the caller's language.
+func (s *API) problem(w http.ResponseWriter, r *http.Request, status int, err error) {
+	lang := apiLang(r)
+	code := apperr.CodeOf(err)
+	if status >= 500 || code == apperr.Internal {
+		s.log.Error("internal error", "request_id", requestID(r), "route", route.InfoOf(r).Route, "err", err)
+		status, err = http.StatusInternalServerError, apperr.New(apperr.Internal, "error.internal")
+		code = apperr.Internal
+	}
+	body := problemBody{Type: "urn:telework:problem:" + string(code), Title: i18n.T(lang, "problem."+string(code), nil),
+		Status: status, Detail: i18n.Error(lang, err), Instance: r.URL.Path, RequestID: requestID(r)}
+	if e := apperr.As(err); e != nil {
+		msgs := i18n.FieldMessages(lang, err)
+		for _, f := range e.Fields {
+			if m, ok := msgs[f.Field]; ok {
+				body.Errors = append(body.Errors, problemField{Field: f.Field, Detail: m})
+				delete(msgs, f.Field)
+			}
+		}
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Content-Language", lang)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
+}
+
+// apiFail maps an application error to its status.
+func (s *API) apiFail(w http.ResponseWriter, r *http.Request, err error) {
+	status := statusOf(err)
+	if e := apperr.As(err); e != nil && e.Code == apperr.Conflict && e.Key == "error.stale" {
+		status = http.StatusPreconditionFailed
+	}
+	s.problem(w, r, status, err)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+// decodeJSON reads a JSON object into dst, refusing unknown fields and
+// wrong types with a field error naming the field.
+func decodeJSON(r *http.Request, dst any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return apperr.New(apperr.Invalid, "api.content_type")
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		var v apperr.Validation
+		var te *json.UnmarshalTypeError
+		var mbe *http.MaxBytesError
+		switch {
+		case errors.As(err, &mbe):
+			return apperr.New(apperr.Invalid, "error.too_large")
+		case errors.As(err, &te):
+			v.Add(te.Field, "field.json_type", map[string]any{"Type": te.Type.String()})
+			return v.Err()
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			v.Add(name, "field.unknown", nil)
+			return v.Err()
+		case errors.Is(err, io.EOF):
+			return apperr.New(apperr.Invalid, "api.empty_body")
+		default:
+			return apperr.New(apperr.Invalid, "api.bad_json")
+		}
+	}
+	if dec.More() {
+		return apperr.New(apperr.Invalid, "api.bad_json")
+	}
+	return nil
+}
+
+// etag is a resource's version as an entity tag.
+func etag(kind string, id, version int64) string {
+	return fmt.Sprintf(`"%s-%d-v%d"`, kind, id, version)
+}
+
+// ifMatch reads the version from If-Match. It answers 428 when the header
+// is missing and 412 when it names another object.
+func (s *API) ifMatch(w http.ResponseWriter, r *http.Request, kind string, id int64) (int64, bool) {
+	h := strings.TrimPrefix(strings.TrimSpace(r.Header.Get("If-Match")), "W/")
+	if h == "" {
+		s.problem(w, r, http.StatusPreconditionRequired, apperr.New(apperr.Invalid, "api.if_match_required"))
+		return 0, false
+	}
+	prefix := fmt.Sprintf(`"%s-%d-v`, kind, id)
+	if !strings.HasPrefix(h, prefix) || !strings.HasSuffix(h, `"`) {
+		s.problem(w, r, http.StatusPreconditionFailed, apperr.ConflictStale())
+		return 0, false
+	}
+	v, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(h, prefix), `"`), 10, 64)
+	if err != nil {
+		s.problem(w, r, http.StatusPreconditionFailed, apperr.ConflictStale())
+		return 0, false
+	}
+	return v, true
+}
+
+// page is the list envelope.
+type page[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor,omitempty"`
+	Total      int    `json:"total"`
+}
+
+func encodeCursor(afterID int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("id:" + strconv.FormatInt(afterID, 10)))
+}
+
+// paging reads limit and cursor; a malformed one is a field error.
+func paging(r *http.Request) (limit int, after int64, err error) {
+	var v apperr.Validation
+	limit = 50
+	if s := r.URL.Query().Get("limit"); s != "" {
+		n, perr := strconv.Atoi(s)
+		if perr != nil || n < 1 || n > 200 {
+			v.Add("limit", "field.range", map[string]any{"Min": 1, "Max": 200})
+		}
+		limit = n
+	}
+	if c := r.URL.Query().Get("cursor"); c != "" {
+		b, derr := base64.RawURLEncoding.DecodeString(c)
+		rest, ok := strings.CutPrefix(string(b), "id:")
+		n, perr := strconv.ParseInt(rest, 10, 64)
+		if derr != nil || !ok || perr != nil || n < 0 {
+			v.Add("cursor", "field.cursor", nil)
+		}
+		after = n
+	}
+	return limit, after, v.Err()
+}
+
+// queryInt reads an optional integer query parameter.
+func queryInt(r *http.Request, name string, v *apperr.Validation) int64 {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		v.Add(name, "field.integer", nil)
+	}
+	return n
+}
+
+func queryBool(r *http.Request, name string, v *apperr.Validation) bool {
+	switch r.URL.Query().Get(name) {
+	case "", "false", "0":
+		return false
+	case "true", "1":
+		return true
+	}
+	v.Add(name, "field.boolean", nil)
+	return false
+}
