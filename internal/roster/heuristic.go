@@ -2,9 +2,7 @@ package roster
 
 import (
 	"math"
-	"math/big"
 	"sort"
-	"strconv"
 	"time"
 )
 
@@ -336,81 +334,4 @@ func cohortHeuristic(md *model, deadline time.Time, tries int) ([]float64, float
 		}
 	}
 	return best, bestV
-}
-
-// meanHeuristic serves the mean fairness reference, whose rounding leaves
-// the LP bound weak. For a total of T TELE days the fair count of p is
-// a_p·T/A; the share model with θ = T/A and no tolerance asks exactly for
-// ⌊θa_p⌋ ≤ T_p ≤ ⌈θa_p⌉, which keeps every |T_p − a_p·T/A| below one. It is a
-// plain problem solved in milliseconds, so a few totals around the one the
-// first solve picks are tried and the best plan by the exact mean objective
-// is kept (nil if none was found in time).
-func meanHeuristic(pb *problem, deadline time.Time) ([][]int8, []int, evaluation) {
-	var best [][]int8
-	var bestCoh []int
-	var bestEv evaluation
-	tried := map[int]bool{}
-	try := func(theta *big.Rat, until time.Time) int {
-		q := *pb
-		q.mean = false
-		q.share = theta
-		q.tol = new(big.Rat)
-		q.lo, q.hi = make([]int, pb.N), make([]int, pb.N)
-		for p := 0; p < pb.N; p++ {
-			q.lo[p], q.hi[p] = shareBand(theta, 0, pb.avail[p])
-		}
-		md := buildModel(&q, phaseFeasible, nil)
-		var seed []float64
-		sv := 0.0
-		if q.neverMeet && q.nCohorts > 1 {
-			seed, sv = cohortHeuristic(md, until, 2)
-		}
-		r := branchAndBound(md, until, seed, sv)
-		if r.x == nil {
-			return -1
-		}
-		cells, coh := md.plan(r.x)
-		ev := pb.evaluate(cells, coh)
-		if ev.vcost.Sign() != 0 {
-			return -1
-		}
-		if best == nil || ev.objective.Cmp(bestEv.objective) < 0 {
-			best, bestCoh, bestEv = cells, coh, ev
-		}
-		T := 0
-		for p := range cells {
-			for _, m := range cells[p] {
-				if m == mTele {
-					T++
-				}
-			}
-		}
-		return T
-	}
-	if pb.A == 0 {
-		return nil, nil, bestEv
-	}
-	theta := big.NewRat(1, 2)
-	if pb.hasTarget {
-		theta, _ = new(big.Rat).SetString(strconv.FormatFloat(pb.r, 'g', -1, 64))
-	}
-	span := time.Until(deadline)
-	T := try(theta, time.Now().Add(span/3))
-	if T < 0 {
-		return best, bestCoh, bestEv
-	}
-	tried[T] = true
-	// Then totals at T, T+1, T−1, T+2, … while time lasts.
-	for k := 0; k < 2*pb.N && time.Now().Before(deadline); k++ {
-		t := T + (k+1)/2
-		if k%2 == 0 {
-			t = T - k/2
-		}
-		if t < 0 || t > pb.A || (k > 0 && tried[t]) {
-			continue
-		}
-		tried[t] = true
-		try(big.NewRat(int64(t), int64(pb.A)), deadline)
-	}
-	return best, bestCoh, bestEv
 }

@@ -173,7 +173,10 @@ type problem struct {
 	share     *big.Rat
 	tol       *big.Rat
 	lo, hi    []int // share band per person
-	vw        map[string]*big.Rat
+	// meanFix, when set, holds the total of TELE days at meanFix.T and
+	// prices the mean reference exactly for that total (mean.go).
+	meanFix *meanFixed
+	vw      map[string]*big.Rat
 }
 
 const (

@@ -239,7 +239,9 @@ func buildModel(pb *problem, ph phase, vmax *big.Rat) *model {
 	// Fairness.
 	wF := ratF(pb.wFair)
 	if useObj && wF > 0 {
-		if !pb.mean {
+		if mf := pb.meanFix; mf != nil {
+			mf.rows(md, pb)
+		} else if !pb.mean {
 			for p := 0; p < pb.N; p++ {
 				a := pb.avail[p]
 				if a == 0 {

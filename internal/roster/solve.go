@@ -84,18 +84,27 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 		}
 		seed, seedValue = cohortHeuristic(md, start.Add(share), 3)
 	}
+	extraBound, meanNodes := math.Inf(-1), 0
 	if pb.mean && pb.wFair.Sign() > 0 {
-		// The mean reference: a good plan from the share model first.
-		if cells, coh, ev := meanHeuristic(pb, start.Add(limit*3/10)); cells != nil &&
-			(seed == nil || ratF(ev.objective) < seedValue) {
-			seed, seedValue = md.point(cells, coh), ratF(ev.objective)
+		// The mean reference: the decomposition over the TELE total
+		// (mean.go) settles it on its own when it finishes in time.
+		mr := meanSearch(pb, start.Add(limit*7/10))
+		if mr.complete {
+			pl := pb.report(mr.cells, mr.coh, mr.ev, StatusOptimal, mr.value, md.gran, new(big.Rat), 0)
+			pl.Nodes, pl.Seconds = mr.nodes, time.Since(start).Seconds()
+			return pl, nil
 		}
+		meanNodes = mr.nodes
+		if mr.cells != nil && (seed == nil || mr.value < seedValue) {
+			seed, seedValue = md.point(mr.cells, mr.coh), mr.value
+		}
+		extraBound = mr.bound
 	}
 	// Without a plan in hand by 60 % of the limit, keep the rest for the
 	// fallback searches.
 	md.soft = start.Add(limit * 6 / 10)
 	res := branchAndBound(md, deadline, seed, seedValue)
-	nodes := res.nodes
+	nodes := res.nodes + meanNodes
 	if res.x != nil {
 		// The plan is read back and checked exactly: a point the float
 		// arithmetic let through with a broken constraint is no plan.
@@ -121,7 +130,7 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 		if res.complete {
 			status = StatusOptimal
 		}
-		pl := pb.report(cells, coh, ev, status, res.bound, md.gran, new(big.Rat), 0)
+		pl := pb.report(cells, coh, ev, status, math.Max(res.bound, extraBound), md.gran, new(big.Rat), 0)
 		pl.Nodes, pl.Seconds = nodes, time.Since(start).Seconds()
 		return pl, nil
 	}

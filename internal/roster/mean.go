@@ -1,0 +1,287 @@
+package roster
+
+import (
+	"math"
+	"math/big"
+	"sort"
+	"time"
+)
+
+// The mean fairness reference by decomposition over the TELE total. With
+// T = Σ T_p fixed, a_p·T/A is a constant m_p and each person's fairness term
+// f_p(t) = w_fair·max(0, |t − m_p| − τ) is a convex function of their own
+// count alone. Written with integer breakpoints — a band [lo_p, hi_p] where
+// f_p is least, one unit above (below) it at the cost of that first step, every
+// further unit at w_fair — the model is exact on integral points and its LP
+// is far tighter than the full model's, where T is free. The optimum is the
+// least over T of the fixed-T optima, so solving every T whose cheap bound
+// (the separable fairness floor at that total) is below the incumbent proves
+// optimality.
+
+// meanFixed is the fixed-T pricing of the mean reference.
+type meanFixed struct {
+	T              int
+	lo, hi         []int
+	fmin, up1, dn1 []float64
+}
+
+func newMeanFixed(pb *problem, T int) *meanFixed {
+	mf := &meanFixed{T: T, lo: make([]int, pb.N), hi: make([]int, pb.N),
+		fmin: make([]float64, pb.N), up1: make([]float64, pb.N), dn1: make([]float64, pb.N)}
+	f := func(p, t int) *big.Rat {
+		// w_fair·max(0, |t − a_p·T/A| − τ)
+		m := big.NewRat(int64(pb.avail[p])*int64(T), int64(max(pb.A, 1)))
+		v := new(big.Rat).Sub(big.NewRat(int64(t), 1), m)
+		v.Abs(v)
+		v.Sub(v, pb.tol)
+		if v.Sign() < 0 {
+			v.SetInt64(0)
+		}
+		return v.Mul(v, pb.wFair)
+	}
+	for p := 0; p < pb.N; p++ {
+		a := pb.avail[p]
+		if a == 0 {
+			continue
+		}
+		vals := make([]*big.Rat, a+1)
+		var best *big.Rat
+		for t := 0; t <= a; t++ {
+			vals[t] = f(p, t)
+			if best == nil || vals[t].Cmp(best) < 0 {
+				best = vals[t]
+			}
+		}
+		lo, hi := -1, -1
+		for t := 0; t <= a; t++ {
+			if vals[t].Cmp(best) == 0 {
+				if lo < 0 {
+					lo = t
+				}
+				hi = t
+			}
+		}
+		mf.lo[p], mf.hi[p], mf.fmin[p] = lo, hi, ratF(best)
+		if hi < a {
+			mf.up1[p] = ratF(new(big.Rat).Sub(vals[hi+1], best))
+		}
+		if lo > 0 {
+			mf.dn1[p] = ratF(new(big.Rat).Sub(vals[lo-1], best))
+		}
+	}
+	return mf
+}
+
+// rows writes the fixed-T fairness into the model: per person
+// O_p + over1 + over2 − under1 − under2 ∈ [a − hi, a − lo] (over = TELE days
+// above the band), and the total Σ O = A − T.
+func (mf *meanFixed) rows(md *model, pb *problem) {
+	wF := ratF(pb.wFair)
+	var all []entry
+	for p := 0; p < pb.N; p++ {
+		a := pb.avail[p]
+		if a == 0 {
+			continue
+		}
+		var r []entry
+		for d := 0; d < pb.D; d++ {
+			if j := md.cell[p][d]; j >= 0 {
+				r = append(r, entry{j, 1})
+				all = append(all, entry{j, 1})
+			}
+		}
+		md.offset += mf.fmin[p]
+		if mf.hi[p] < a {
+			r = append(r, entry{md.addVar(mf.up1[p], 0, 1, false), 1},
+				entry{md.addVar(wF, 0, float64(a), false), 1})
+		}
+		if mf.lo[p] > 0 {
+			r = append(r, entry{md.addVar(mf.dn1[p], 0, 1, false), -1},
+				entry{md.addVar(wF, 0, float64(a), false), -1})
+		}
+		md.addRow(r, float64(a-mf.hi[p]), float64(a-mf.lo[p]))
+	}
+	if len(all) > 0 {
+		md.addRow(all, float64(pb.A-mf.T), float64(pb.A-mf.T))
+	}
+}
+
+// floor is the least fairness cost of any counts with total T (each between
+// 0 and a_p): a lower bound on every plan with that total, +Inf if none.
+func (mf *meanFixed) floor(pb *problem) float64 {
+	wF := ratF(pb.wFair)
+	base, sLo, sHi := 0.0, 0, 0
+	var ups, dns []float64
+	capUp, capDn := 0, 0
+	for p := 0; p < pb.N; p++ {
+		a := pb.avail[p]
+		if a == 0 {
+			continue
+		}
+		base += mf.fmin[p]
+		sLo += mf.lo[p]
+		sHi += mf.hi[p]
+		if mf.hi[p] < a {
+			ups = append(ups, mf.up1[p])
+			capUp += a - mf.hi[p] - 1
+		}
+		if mf.lo[p] > 0 {
+			dns = append(dns, mf.dn1[p])
+			capDn += mf.lo[p] - 1
+		}
+	}
+	steps := func(k int, first []float64, more int) float64 {
+		if k > len(first)+more {
+			return math.Inf(1)
+		}
+		sort.Float64s(first)
+		v := 0.0
+		for i := 0; i < k && i < len(first); i++ {
+			v += first[i]
+		}
+		if k > len(first) {
+			v += wF * float64(k-len(first))
+		}
+		return v
+	}
+	switch {
+	case mf.T > sHi:
+		return base + steps(mf.T-sHi, ups, capUp)
+	case mf.T < sLo:
+		return base + steps(sLo-mf.T, dns, capDn)
+	}
+	return base
+}
+
+// meanResult is what the decomposition over T found and proved.
+type meanResult struct {
+	cells    [][]int8
+	coh      []int
+	ev       evaluation
+	value    float64 // objective of cells (+Inf if none)
+	bound    float64 // proven lower bound over every total
+	complete bool    // every total settled: value is optimal
+	nodes    int
+}
+
+// meanSearch solves the fixed-T problems, the most promising totals first,
+// until every total is settled or the deadline passes.
+func meanSearch(pb *problem, deadline time.Time) meanResult {
+	res := meanResult{value: math.Inf(1), bound: math.Inf(-1)}
+	if pb.A == 0 {
+		return res
+	}
+	// Totals a plan can have: the reduction target gives the least, the
+	// day minimums and weekly caps the most.
+	tLo, tHi := 0, pb.A
+	if pb.hasTarget {
+		tLo = max(0, pb.A-pb.onsiteCap)
+	}
+	need := 0
+	for d := 0; d < pb.D; d++ {
+		n := pb.minOnsite[d]
+		for k := range pb.dutyMin {
+			n = max(n, pb.dutyMin[k][d])
+		}
+		need += n
+	}
+	if pb.cap >= 0 {
+		wk := 0
+		for p := 0; p < pb.N; p++ {
+			for w := 0; w < pb.nWeeks; w++ {
+				n := 0
+				for d := 0; d < pb.D; d++ {
+					if pb.week[d] == w && !pb.leave[p][d] {
+						n++
+					}
+				}
+				wk += max(0, n-pb.cap)
+			}
+		}
+		need = max(need, wk)
+	}
+	tHi = min(tHi, pb.A-need)
+	if tLo > tHi {
+		// No total fits: the full model proves infeasibility.
+		return res
+	}
+	type total struct {
+		T     int
+		floor float64
+		bound float64
+		done  bool
+	}
+	var ts []*total
+	for T := tLo; T <= tHi; T++ {
+		fl := newMeanFixed(pb, T).floor(pb)
+		ts = append(ts, &total{T: T, floor: fl, bound: fl, done: math.IsInf(fl, 1)})
+	}
+	sort.SliceStable(ts, func(a, b int) bool { return ts[a].floor < ts[b].floor })
+	gran := latticeStep(objectiveLattice(pb))
+	settled := func(b float64) bool {
+		if math.IsInf(res.value, 1) {
+			return false
+		}
+		tol := 1e-6 * math.Max(1, math.Abs(res.value))
+		if gran > 0 {
+			return b > res.value-gran+tol
+		}
+		return b > res.value-tol
+	}
+	for _, t := range ts {
+		if t.done {
+			continue
+		}
+		if settled(t.bound) {
+			t.done = true
+			continue
+		}
+		now := time.Now()
+		if now.After(deadline) {
+			break
+		}
+		q := *pb
+		q.meanFix = newMeanFixed(pb, t.T)
+		md := buildModel(&q, phaseFeasible, nil)
+		// A known plan (of another total) only serves as the cutoff: an
+		// empty seed marks it.
+		var seed []float64
+		if !math.IsInf(res.value, 1) {
+			seed = []float64{}
+		}
+		until := now.Add(max(deadline.Sub(now)/3, 20*time.Millisecond))
+		if until.After(deadline) {
+			until = deadline
+		}
+		r := branchAndBound(md, until, seed, res.value)
+		res.nodes += r.nodes
+		rejected := false
+		if len(r.x) > 0 {
+			cells, coh := md.plan(r.x)
+			ev := pb.evaluate(cells, coh)
+			if ev.vcost.Sign() != 0 {
+				// Float rounding let a broken point through: this total
+				// is not settled.
+				rejected = true
+			} else if ratF(ev.objective) < res.value {
+				res.cells, res.coh, res.ev, res.value = cells, coh, ev, ratF(ev.objective)
+			}
+		}
+		if r.complete && !rejected {
+			t.done = true
+		} else {
+			t.bound = math.Max(t.bound, r.bound)
+		}
+	}
+	res.complete = !math.IsInf(res.value, 1)
+	lb := res.value
+	for _, t := range ts {
+		if t.done || settled(t.bound) {
+			continue
+		}
+		res.complete = false
+		lb = math.Min(lb, t.bound)
+	}
+	res.bound = lb
+	return res
+}
