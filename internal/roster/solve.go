@@ -73,6 +73,7 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	deadline := start.Add(limit - min(limit/20, 50*time.Millisecond))
 
 	md := buildModel(pb, phaseFeasible, nil)
+	extraLB := math.Inf(-1)
 	var seed []float64
 	seedValue := 0.0
 	if pb.neverMeet && pb.nCohorts > 1 {
@@ -83,8 +84,23 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 			share = limit / 2
 		}
 		seed, seedValue = cohortHeuristic(md, start.Add(share), 3)
+		if seed != nil {
+			// The Lagrangian bound often proves the heuristic's plan
+			// optimal without the root LP and its thousands of links.
+			cells, coh := md.plan(seed)
+			if ev := pb.evaluate(cells, coh); ev.vcost.Sign() == 0 {
+				v := ratF(ev.objective)
+				lb := lagrangeBound(md, v, start.Add(limit*45/100))
+				if lb > v-md.gran+1e-6*math.Max(1, math.Abs(v)) {
+					pl := pb.report(cells, coh, ev, StatusOptimal, v, md.gran, new(big.Rat), 0)
+					pl.Seconds = time.Since(start).Seconds()
+					return pl, nil
+				}
+				extraLB = lb
+			}
+		}
 	}
-	extraBound, meanNodes := math.Inf(-1), 0
+	extraBound, meanNodes := extraLB, 0
 	if pb.mean && pb.wFair.Sign() > 0 {
 		// The mean reference: the decomposition over the TELE total
 		// (mean.go) settles it on its own when it finishes in time.
