@@ -28,9 +28,68 @@ type meanFixed struct {
 func newMeanFixed(pb *problem, T int) *meanFixed {
 	mf := &meanFixed{T: T, lo: make([]int, pb.N), hi: make([]int, pb.N),
 		fmin: make([]float64, pb.N), up1: make([]float64, pb.N), dn1: make([]float64, pb.N)}
-	f := func(p, t int) *big.Rat {
+	A := int64(max(pb.A, 1))
+	// In whole numbers: with τ = n/q, f_p(t) = w_fair·S(t)/(A·q) where
+	// S(t) = max(0, |t·A·q − a_p·T·q| − n·A) is exact, and so is the band
+	// (where S is least). A tolerance with a long decimal expansion goes
+	// through rationals instead.
+	tn, tq := pb.tol.Num(), pb.tol.Denom()
+	exact := tn.IsInt64() && tq.IsInt64() && tq.Int64() < 1<<20 && tn.Int64() < 1<<30
+	var S []int64
+	for p := 0; p < pb.N; p++ {
+		a := pb.avail[p]
+		if a == 0 {
+			continue
+		}
+		var lo, hi int
+		if exact {
+			q, n := tq.Int64(), tn.Int64()
+			scale := ratF(pb.wFair) / float64(A*q)
+			f := func(t int) float64 { return float64(S[t]) * scale }
+			S = S[:0]
+			var best int64 = -1
+			for t := 0; t <= a; t++ {
+				v := int64(t)*A*q - int64(a)*int64(T)*q
+				if v < 0 {
+					v = -v
+				}
+				v = max(0, v-n*A)
+				S = append(S, v)
+				if best < 0 || v < best {
+					best = v
+				}
+			}
+			lo, hi = -1, -1
+			for t := 0; t <= a; t++ {
+				if S[t] == best {
+					if lo < 0 {
+						lo = t
+					}
+					hi = t
+				}
+			}
+			mf.fmin[p] = f(lo)
+			if hi < a {
+				mf.up1[p] = f(hi+1) - mf.fmin[p]
+			}
+			if lo > 0 {
+				mf.dn1[p] = f(lo-1) - mf.fmin[p]
+			}
+		} else {
+			lo, hi = mf.bandRat(pb, p)
+		}
+		mf.lo[p], mf.hi[p] = lo, hi
+	}
+	return mf
+}
+
+// bandRat is newMeanFixed's computation for person p in rationals, for a
+// tolerance with a long decimal expansion.
+func (mf *meanFixed) bandRat(pb *problem, p int) (int, int) {
+	a := pb.avail[p]
+	f := func(t int) *big.Rat {
 		// w_fair·max(0, |t − a_p·T/A| − τ)
-		m := big.NewRat(int64(pb.avail[p])*int64(T), int64(max(pb.A, 1)))
+		m := big.NewRat(int64(a)*int64(mf.T), int64(max(pb.A, 1)))
 		v := new(big.Rat).Sub(big.NewRat(int64(t), 1), m)
 		v.Abs(v)
 		v.Sub(v, pb.tol)
@@ -39,37 +98,31 @@ func newMeanFixed(pb *problem, T int) *meanFixed {
 		}
 		return v.Mul(v, pb.wFair)
 	}
-	for p := 0; p < pb.N; p++ {
-		a := pb.avail[p]
-		if a == 0 {
-			continue
-		}
-		vals := make([]*big.Rat, a+1)
-		var best *big.Rat
-		for t := 0; t <= a; t++ {
-			vals[t] = f(p, t)
-			if best == nil || vals[t].Cmp(best) < 0 {
-				best = vals[t]
-			}
-		}
-		lo, hi := -1, -1
-		for t := 0; t <= a; t++ {
-			if vals[t].Cmp(best) == 0 {
-				if lo < 0 {
-					lo = t
-				}
-				hi = t
-			}
-		}
-		mf.lo[p], mf.hi[p], mf.fmin[p] = lo, hi, ratF(best)
-		if hi < a {
-			mf.up1[p] = ratF(new(big.Rat).Sub(vals[hi+1], best))
-		}
-		if lo > 0 {
-			mf.dn1[p] = ratF(new(big.Rat).Sub(vals[lo-1], best))
+	vals := make([]*big.Rat, a+1)
+	var best *big.Rat
+	for t := 0; t <= a; t++ {
+		vals[t] = f(t)
+		if best == nil || vals[t].Cmp(best) < 0 {
+			best = vals[t]
 		}
 	}
-	return mf
+	lo, hi := -1, -1
+	for t := 0; t <= a; t++ {
+		if vals[t].Cmp(best) == 0 {
+			if lo < 0 {
+				lo = t
+			}
+			hi = t
+		}
+	}
+	mf.fmin[p] = ratF(best)
+	if hi < a {
+		mf.up1[p] = ratF(new(big.Rat).Sub(vals[hi+1], best))
+	}
+	if lo > 0 {
+		mf.dn1[p] = ratF(new(big.Rat).Sub(vals[lo-1], best))
+	}
+	return lo, hi
 }
 
 // rows writes the fixed-T fairness into the model: per person

@@ -10,12 +10,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"telework/internal/roster"
 )
 
 func main() {
 	out := flag.String("out", "bench/roster/instances", "directory for the instance files")
+	offset := flag.Int64("seed-offset", 0, "added to every seed: another set of the same shapes, for robustness checks")
+	only := flag.String("kinds", "", "comma-separated kinds to write (default all)")
 	flag.Parse()
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -26,9 +29,12 @@ func main() {
 	days := []int{20, 21, 22}
 	n := 0
 	for ki, k := range kinds {
+		if *only != "" && !strings.Contains(","+*only+",", ","+k+",") {
+			continue
+		}
 		for si, s := range sizes {
 			for rep := 0; rep < 2; rep++ {
-				seed := int64(1000*ki + 10*si + rep + 1)
+				seed := int64(1000*ki+10*si+rep+1) + *offset
 				d := days[(si+rep+ki)%len(days)]
 				in := roster.Generate(roster.GenSpec{Staff: s, Days: d, Kind: k, Seed: seed})
 				b, err := json.MarshalIndent(in, "", " ")
