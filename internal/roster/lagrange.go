@@ -217,13 +217,14 @@ func (lg *lagrangian) sortByR(ix []int) {
 
 // lagrangeBound raises the Lagrangian bound towards target (the incumbent's
 // value) until it proves target optimal (bound > target − gran), stalls, or
-// the deadline passes. It returns the best bound found. Steps are Polyak's
+// the deadline passes. It returns the best bound found and the day cohorts
+// of its minimiser (a good choice to try when target is not yet optimal). Steps are Polyak's
 // towards target along a deflected subgradient (Camerini–Fratta–Maffioli),
 // which zigzags less over the thousands of link prices.
-func lagrangeBound(md *model, target float64, deadline time.Time) float64 {
+func lagrangeBound(md *model, target float64, deadline time.Time) (float64, []int) {
 	pb := md.pb
 	if !pb.neverMeet || pb.nCohorts < 2 || pb.mean || md.ph != phaseFeasible {
-		return math.Inf(-1)
+		return math.Inf(-1), nil
 	}
 	lg := newLagrangian(md)
 	cover := newSurrogate(pb).coverable
@@ -240,6 +241,7 @@ func lagrangeBound(md *model, target float64, deadline time.Time) float64 {
 	g := make([]float64, nv)
 	dir := make([]float64, nv)
 	bestLam := make([]float64, nv)
+	bestCoh := make([]int, D)
 	best := math.Inf(-1)
 	theta, stall := 1.0, 0
 	// Halve the step after this many iterations without real progress.
@@ -273,7 +275,7 @@ func lagrangeBound(md *model, target float64, deadline time.Time) float64 {
 		}
 		L, ok := lg.evaluate(cover)
 		if !ok {
-			return math.Inf(-1)
+			return math.Inf(-1), nil
 		}
 		if L > best+1e-3*math.Max(1, math.Abs(target)) {
 			stall = 0
@@ -285,6 +287,7 @@ func lagrangeBound(md *model, target float64, deadline time.Time) float64 {
 			for v := range bestLam {
 				bestLam[v] = get(v)
 			}
+			copy(bestCoh, lg.coh)
 		}
 		if proven(best) {
 			break
@@ -376,5 +379,5 @@ func lagrangeBound(md *model, target float64, deadline time.Time) float64 {
 			}
 		}
 	}
-	return best
+	return best, bestCoh
 }

@@ -84,20 +84,32 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 			share = limit / 2
 		}
 		seed, seedValue = cohortHeuristic(md, start.Add(share), 3)
-		if seed != nil {
-			// The Lagrangian bound often proves the heuristic's plan
-			// optimal without the root LP and its thousands of links.
+		// The Lagrangian bound often proves the heuristic's plan optimal
+		// without the root LP and its thousands of links; when it does not,
+		// the day cohorts of its minimiser are the next choice to try.
+		lagDeadline := start.Add(limit * 45 / 100)
+		for round := 0; round < 3 && seed != nil && time.Now().Before(lagDeadline); round++ {
 			cells, coh := md.plan(seed)
-			if ev := pb.evaluate(cells, coh); ev.vcost.Sign() == 0 {
-				v := ratF(ev.objective)
-				lb := lagrangeBound(md, v, start.Add(limit*45/100))
-				if lb > v-md.gran+1e-6*math.Max(1, math.Abs(v)) {
-					pl := pb.report(cells, coh, ev, StatusOptimal, v, md.gran, new(big.Rat), 0)
-					pl.Seconds = time.Since(start).Seconds()
-					return pl, nil
-				}
-				extraLB = lb
+			ev := pb.evaluate(cells, coh)
+			if ev.vcost.Sign() != 0 {
+				break
 			}
+			v := ratF(ev.objective)
+			lb, lcoh := lagrangeBound(md, v, lagDeadline)
+			if lb > v-md.gran+1e-6*math.Max(1, math.Abs(v)) {
+				pl := pb.report(cells, coh, ev, StatusOptimal, v, md.gran, new(big.Rat), 0)
+				pl.Seconds = time.Since(start).Seconds()
+				return pl, nil
+			}
+			extraLB = math.Max(extraLB, lb)
+			if lcoh == nil {
+				break
+			}
+			r := branchAndBoundFixed(md, lagDeadline, nil, 0, md.cohortFixes(lcoh))
+			if r.x == nil || r.value >= seedValue-1e-9 {
+				break
+			}
+			seed, seedValue = r.x, r.value
 		}
 	}
 	extraBound, meanNodes := extraLB, 0
