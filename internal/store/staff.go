@@ -201,16 +201,10 @@ func (db *DB) FindStaff(ctx context.Context, tenantID int64, f org.StaffFilter) 
 		if err := db.row(ctx, `SELECT COUNT(*) FROM staff s`+where, args...).Scan(&total); err != nil {
 			return nil, 0, fmt.Errorf("store: staff count: %w", err)
 		}
-		// On SQLite "+s.tenant_id" keeps the planner from starting at the
-		// search index (tenant_id leads it) and sorting the whole tenant by
-		// id: the primary-key range is the cheap way in (p95 31 → 7 ms for
-		// a page of 100 among 30,000). PostgreSQL plans it well as it is and
-		// worse with the hint, so the hint is SQLite's alone.
-		keyset := where
-		if db.Engine == SQLite {
-			keyset = strings.Replace(where, ` WHERE s.tenant_id = ?`, ` WHERE +s.tenant_id = ?`, 1)
-		}
-		out, err := queryAll(ctx, db, scanStaff, `SELECT `+staffCols+staffFrom+keyset+` AND s.id > ? ORDER BY s.id LIMIT ?`,
+		// The page is a range of the (tenant_id, id) index that keeps
+		// tenants apart (migration 00009): both planners read just the
+		// page, whatever other tenants hold.
+		out, err := queryAll(ctx, db, scanStaff, `SELECT `+staffCols+staffFrom+where+` AND s.id > ? ORDER BY s.id LIMIT ?`,
 			append(slices.Clip(args), max(f.AfterID, 0), limit)...)
 		if err != nil {
 			return nil, 0, fmt.Errorf("store: staff page: %w", err)
