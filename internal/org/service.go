@@ -216,6 +216,10 @@ func (s *Service) UpdateTenant(ctx context.Context, actor audit.Actor, id int64,
 		if err := t.Validate(); err != nil {
 			return err
 		}
+		if t == *before {
+			after = before // nothing changed: nothing written
+			return nil
+		}
 		if err := tx.UpdateTenantRow(ctx, &t, before.Version); err != nil {
 			return err
 		}
@@ -322,6 +326,10 @@ func (s *Service) UpdateUnit(ctx context.Context, tenantID int64, actor audit.Ac
 		setIf(&a.SortOrder, upd.SortOrder)
 		if err := a.Validate(); err != nil {
 			return err
+		}
+		if a.Name == before.Name && a.Level == before.Level && a.Code == before.Code && a.ParentID == before.ParentID && a.SortOrder == before.SortOrder {
+			after = before // nothing changed: nothing written
+			return nil
 		}
 		if a.ParentID != before.ParentID && a.ParentID != 0 {
 			// Walk up from the new parent: meeting the unit itself is a cycle.

@@ -153,6 +153,10 @@ func TestUpdateTenant(t *testing.T) {
 		if _, err := s.UpdateTenant(ctx, hr, 99999, org.TenantUpdate{ExpectVersion: 1}); apperr.CodeOf(err) != apperr.NotFound {
 			t.Errorf("unknown tenant: %v", err)
 		}
+		// The same values again: nothing written, the version stays.
+		if same, err := s.UpdateTenant(ctx, hr, res.Tenant.ID, org.TenantUpdate{Name: &name, StaffSize: &size, ExpectVersion: 2}); err != nil || same.Version != 2 {
+			t.Errorf("no-op update: %+v %v", same, err)
+		}
 		got, _ := db.FindTenantByID(ctx, res.Tenant.ID)
 		if got.Version != 2 || got.StaffSize != 1000 {
 			t.Errorf("refused updates changed the row: %+v", got)
