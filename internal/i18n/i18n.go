@@ -31,11 +31,30 @@ func init() {
 	bundle = goi18n.NewBundle(language.Japanese)
 	bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	for _, l := range Langs {
-		if _, err := bundle.LoadMessageFileFS(files, "messages/"+l+".toml"); err != nil {
-			panic(fmt.Sprintf("i18n: loading %s messages: %v", l, err))
+		for _, name := range MessageFiles(l) {
+			if _, err := bundle.LoadMessageFileFS(files, name); err != nil {
+				panic(fmt.Sprintf("i18n: loading %s messages from %s: %v", l, name, err))
+			}
 		}
 		localizers[l] = goi18n.NewLocalizer(bundle, l)
 	}
+}
+
+// MessageFiles lists a language's message files: messages/ja.toml and
+// one file per area, messages/<area>.ja.toml (areas keep their messages
+// apart so that work on one area does not touch another's file).
+func MessageFiles(lang string) []string {
+	entries, err := files.ReadDir("messages")
+	if err != nil {
+		panic(err)
+	}
+	var out []string
+	for _, e := range entries {
+		if n := e.Name(); n == lang+".toml" || strings.HasSuffix(n, "."+lang+".toml") {
+			out = append(out, "messages/"+n)
+		}
+	}
+	return out
 }
 
 // Normalize maps a language tag to a supported language ("ja" when unknown).

@@ -8,19 +8,27 @@ import (
 
 var keyRE = regexp.MustCompile(`(?m)^"([^"]+)"\s*=`)
 
-// TestBothLanguagesHaveTheSameMessages keeps ja.toml and en.toml in step:
-// a key in one file only would show its id to half the users.
+// TestBothLanguagesHaveTheSameMessages keeps the ja and en message files
+// in step: a key in one language only would show its id to half the
+// users; a key defined twice would make one definition silently win.
 func TestBothLanguagesHaveTheSameMessages(t *testing.T) {
 	keys := map[string][]string{}
 	for _, l := range Langs {
-		b, err := files.ReadFile("messages/" + l + ".toml")
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range keyRE.FindAllSubmatch(b, -1) {
-			keys[l] = append(keys[l], string(m[1]))
+		for _, name := range MessageFiles(l) {
+			b, err := files.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range keyRE.FindAllSubmatch(b, -1) {
+				keys[l] = append(keys[l], string(m[1]))
+			}
 		}
 		slices.Sort(keys[l])
+		for i := 1; i < len(keys[l]); i++ {
+			if keys[l][i] == keys[l][i-1] {
+				t.Errorf("%s is defined twice in the %s messages", keys[l][i], l)
+			}
+		}
 	}
 	for _, k := range keys["ja"] {
 		if _, ok := slices.BinarySearch(keys["en"], k); !ok {
