@@ -219,7 +219,10 @@ type meanResult struct {
 
 // meanSearch solves the fixed-T problems, the most promising totals first,
 // until every total is settled or the deadline passes.
-func meanSearch(pb *problem, deadline time.Time) meanResult {
+//
+// In phaseLex (an infeasible section, violation cost held at vmax) every
+// total is possible, the slacks absorbing the rest.
+func meanSearch(pb *problem, ph phase, vmax *big.Rat, deadline time.Time) meanResult {
 	res := meanResult{value: math.Inf(1), bound: math.Inf(-1)}
 	if pb.A == 0 {
 		return res
@@ -227,7 +230,7 @@ func meanSearch(pb *problem, deadline time.Time) meanResult {
 	// Totals a plan can have: the reduction target gives the least, the
 	// day minimums and weekly caps the most.
 	tLo, tHi := 0, pb.A
-	if pb.hasTarget {
+	if ph == phaseFeasible && pb.hasTarget {
 		tLo = max(0, pb.A-pb.onsiteCap)
 	}
 	need := 0
@@ -253,7 +256,9 @@ func meanSearch(pb *problem, deadline time.Time) meanResult {
 		}
 		need = max(need, wk)
 	}
-	tHi = min(tHi, pb.A-need)
+	if ph == phaseFeasible {
+		tHi = min(tHi, pb.A-need)
+	}
 	if tLo > tHi {
 		// No total fits: the full model proves infeasibility.
 		return res
@@ -295,7 +300,7 @@ func meanSearch(pb *problem, deadline time.Time) meanResult {
 		}
 		q := *pb
 		q.meanFix = newMeanFixed(pb, t.T)
-		md := buildModel(&q, phaseFeasible, nil)
+		md := buildModel(&q, ph, vmax)
 		// A known plan (of another total) only serves as the cutoff: an
 		// empty seed marks it.
 		var seed []float64
@@ -312,7 +317,7 @@ func meanSearch(pb *problem, deadline time.Time) meanResult {
 		if len(r.x) > 0 {
 			cells, coh := md.plan(r.x)
 			ev := pb.evaluate(cells, coh)
-			if ev.vcost.Sign() != 0 {
+			if (ph == phaseFeasible && ev.vcost.Sign() != 0) || (ph != phaseFeasible && ev.vcost.Cmp(vmax) != 0) {
 				// Float rounding let a broken point through: this total
 				// is not settled.
 				rejected = true

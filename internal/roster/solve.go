@@ -116,7 +116,7 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	if pb.mean && pb.wFair.Sign() > 0 {
 		// The mean reference: the decomposition over the TELE total
 		// (mean.go) settles it on its own when it finishes in time.
-		mr := meanSearch(pb, start.Add(limit*7/10))
+		mr := meanSearch(pb, phaseFeasible, nil, start.Add(limit*7/10))
 		if mr.complete {
 			pl := pb.report(mr.cells, mr.coh, mr.ev, StatusOptimal, mr.value, md.gran, new(big.Rat), 0)
 			pl.Nodes, pl.Seconds = mr.nodes, time.Since(start).Seconds()
@@ -190,10 +190,26 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	// V > 0 is proven when the feasible model has no integral point or
 	// the violation model's bound is above zero.
 	provenV := res.infeasible || vBound > 0
+	lexBound := math.Inf(-1)
+	var rl bnbResult
+	if pb.mean && pb.wFair.Sign() > 0 {
+		// The mean reference: the decomposition over the TELE total,
+		// at the violation cost found.
+		mr := meanSearch(pb, phaseLex, ev.vcost, time.Now().Add(time.Until(deadline)*7/10))
+		nodes += mr.nodes
+		if mr.cells != nil && mr.ev.objective.Cmp(ev.objective) < 0 {
+			cells, coh, ev = mr.cells, mr.coh, mr.ev
+		}
+		rl.complete = mr.complete
+		lexBound = mr.bound
+	}
 	ml := buildModel(pb, phaseLex, ev.vcost)
-	seedL := ml.point(cells, coh)
-	rl := branchAndBound(ml, deadline, seedL, ratF(ev.objective)+1e-9)
-	nodes += rl.nodes
+	if !rl.complete {
+		seedL := ml.point(cells, coh)
+		rl = branchAndBound(ml, deadline, seedL, ratF(ev.objective)+1e-9)
+		rl.bound = math.Max(rl.bound, lexBound)
+		nodes += rl.nodes
+	}
 	if rl.x != nil {
 		c2, h2 := ml.plan(rl.x)
 		ev2 := pb.evaluate(c2, h2)

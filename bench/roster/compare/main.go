@@ -119,7 +119,10 @@ func main() {
 					vOK++
 				}
 			}
-			if gap <= 1e-6 {
+			// HiGHS meets its rows to a tolerance of about 1e-6, so its
+			// optimum can sit that far below the exact one (3/53 comes back
+			// as 0.05660277): within 1e-5 counts as reaching it.
+			if gap <= 1e-5 {
 				opt++
 				// Proven: the planner itself closed the gap (optimal, or
 				// infeasible with V and the objective both proven).
