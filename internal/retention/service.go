@@ -3,6 +3,7 @@ package retention
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strconv"
 	"time"
 
@@ -97,15 +98,20 @@ func (s *Service) SetSettings(ctx context.Context, tenantID int64, actor audit.A
 		for k, d := range before {
 			after[k] = d
 		}
+		for k, d := range set {
+			after[k] = d
+		}
+		if maps.Equal(before, after) {
+			return nil // nothing changed: nothing written, no audit entry
+		}
 		for _, k := range Kinds { // a fixed order, not the map's
 			d, ok := set[k.Name]
-			if !ok {
+			if old, had := before[k.Name]; !ok || (had && old == d) {
 				continue
 			}
 			if err := tx.SetRetentionDays(ctx, tenantID, k.Name, d, now); err != nil {
 				return err
 			}
-			after[k.Name] = d
 		}
 		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "retention.settings", ObjectType: "tenant",
 			ObjectID: strconv.FormatInt(tenantID, 10), Before: Effective(before), After: Effective(after)})

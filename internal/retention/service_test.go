@@ -141,6 +141,10 @@ func TestSetSettings(t *testing.T) {
 		if set, _ := svc.Settings(ctx, tn.ID); set["api_tokens"] != 90 || set["retired_staff"] != 0 || len(set) != 2 {
 			t.Errorf("settings: %v", set)
 		}
+		// Saving the same settings again writes nothing.
+		if err := svc.SetSettings(ctx, tn.ID, actor, map[string]int{"retired_staff": 0, "api_tokens": 90}); err != nil {
+			t.Fatal(err)
+		}
 		// One entry with the periods in force before and after.
 		ents, _ := db.FindAuditEntries(ctx, tn.ID, audit.Filter{Action: "retention.settings"})
 		if len(ents) != 1 || !containsAll(string(ents[0].Before), `"api_tokens":365`) || !containsAll(string(ents[0].After), `"api_tokens":90`, `"retired_staff":0`) {
