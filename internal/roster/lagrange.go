@@ -217,16 +217,20 @@ func (lg *lagrangian) sortByR(ix []int) {
 
 // lagrangeBound raises the Lagrangian bound towards target (the incumbent's
 // value) until it proves target optimal (bound > target − gran), stalls, or
-// the deadline passes. It returns the best bound found and the day cohorts
-// of its minimiser (a good choice to try when target is not yet optimal). Steps are Polyak's
-// towards target along a deflected subgradient (Camerini–Fratta–Maffioli),
-// which zigzags less over the thousands of link prices.
-func lagrangeBound(md *model, target float64, deadline time.Time) (float64, []int) {
+// the deadline passes. It returns the best bound found, the day cohorts of
+// its minimiser (a good choice to try when target is not yet optimal) and
+// the state at the best prices, to continue from with another target (nil
+// starts afresh). Steps are Polyak's towards target along a deflected
+// subgradient (Camerini–Fratta–Maffioli), which zigzags less over the
+// thousands of link prices.
+func lagrangeBound(md *model, lg *lagrangian, target float64, deadline time.Time) (float64, []int, *lagrangian) {
 	pb := md.pb
 	if !pb.neverMeet || pb.nCohorts < 2 || pb.mean || md.ph != phaseFeasible {
-		return math.Inf(-1), nil
+		return math.Inf(-1), nil, nil
 	}
-	lg := newLagrangian(md)
+	if lg == nil {
+		lg = newLagrangian(md)
+	}
 	cover := newSurrogate(pb).coverable
 	tol := 1e-6 * math.Max(1, math.Abs(target))
 	proven := func(b float64) bool {
@@ -245,7 +249,7 @@ func lagrangeBound(md *model, target float64, deadline time.Time) (float64, []in
 	best := math.Inf(-1)
 	theta, stall := 1.0, 0
 	// Halve the step after this many iterations without real progress.
-	const stallMax = 100
+	const stallMax = 200
 	get := func(v int) float64 {
 		switch {
 		case v < D:
@@ -275,7 +279,7 @@ func lagrangeBound(md *model, target float64, deadline time.Time) (float64, []in
 		}
 		L, ok := lg.evaluate(cover)
 		if !ok {
-			return math.Inf(-1), nil
+			return math.Inf(-1), nil, nil
 		}
 		if L > best+1e-3*math.Max(1, math.Abs(target)) {
 			stall = 0
@@ -379,5 +383,10 @@ func lagrangeBound(md *model, target float64, deadline time.Time) (float64, []in
 			}
 		}
 	}
-	return best, bestCoh
+	if !math.IsInf(best, -1) {
+		for v := range bestLam {
+			set(v, bestLam[v])
+		}
+	}
+	return best, bestCoh, lg
 }

@@ -88,6 +88,7 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 		// without the root LP and its thousands of links; when it does not,
 		// the day cohorts of its minimiser are the next choice to try.
 		lagDeadline := start.Add(limit * 45 / 100)
+		var lgs *lagrangian
 		for round := 0; round < 3 && seed != nil && time.Now().Before(lagDeadline); round++ {
 			cells, coh := md.plan(seed)
 			ev := pb.evaluate(cells, coh)
@@ -95,14 +96,16 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 				break
 			}
 			v := ratF(ev.objective)
-			lb, lcoh := lagrangeBound(md, v, lagDeadline)
+			var lb float64
+			var lcoh []int
+			lb, lcoh, lgs = lagrangeBound(md, lgs, v, lagDeadline)
 			if lb > v-md.gran+1e-6*math.Max(1, math.Abs(v)) {
 				pl := pb.report(cells, coh, ev, StatusOptimal, v, md.gran, new(big.Rat), 0)
 				pl.Seconds = time.Since(start).Seconds()
 				return pl, nil
 			}
 			extraLB = math.Max(extraLB, lb)
-			if lcoh == nil {
+			if lcoh == nil || lgs == nil {
 				break
 			}
 			r := branchAndBoundFixed(md, lagDeadline, nil, 0, md.cohortFixes(lcoh))

@@ -413,7 +413,7 @@ func TestLagrangeBoundValid(t *testing.T) {
 		opt := ratF(obj)
 		md := buildModel(pb, phaseFeasible, nil)
 		for _, target := range []float64{opt, opt + 5} {
-			lb, _ := lagrangeBound(md, target, time.Now().Add(200*time.Millisecond))
+			lb, _, _ := lagrangeBound(md, nil, target, time.Now().Add(200*time.Millisecond))
 			if lb > opt+1e-6 {
 				t.Fatalf("instance %d: Lagrangian bound %g above the optimum %g (target %g)\n%s", i, lb, opt, target, b)
 			}
