@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"math/big"
+	"slices"
 	"strings"
 	"time"
 )
@@ -76,7 +77,15 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	extraLB := math.Inf(-1)
 	var seed []float64
 	seedValue := 0.0
+	uncovered := false
 	if pb.neverMeet && pb.nCohorts > 1 {
+		for _, cov := range newSurrogate(pb).coverable {
+			if !slices.Contains(cov, true) {
+				uncovered = true
+			}
+		}
+	}
+	if pb.neverMeet && pb.nCohorts > 1 && !uncovered {
 		// Day cohorts first: the plain problems of the best few choices
 		// give an incumbent before the full model's search starts.
 		share := limit / 4
@@ -134,7 +143,13 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	// Without a plan in hand by 60 % of the limit, keep the rest for the
 	// fallback searches.
 	md.soft = start.Add(limit * 6 / 10)
-	res := branchAndBound(md, deadline, seed, seedValue)
+	var res bnbResult
+	if uncovered {
+		// A day no cohort can staff alone: H2/H3 and H5 cannot both hold.
+		res = bnbResult{infeasible: true, complete: true, value: math.Inf(1), bound: math.Inf(1)}
+	} else {
+		res = branchAndBound(md, deadline, seed, seedValue)
+	}
 	nodes := res.nodes + meanNodes
 	if res.x != nil {
 		// The plan is read back and checked exactly: a point the float
@@ -207,6 +222,28 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 		lexBound = mr.bound
 	}
 	ml := buildModel(pb, phaseLex, ev.vcost)
+	if !rl.complete && pb.neverMeet && pb.nCohorts > 1 {
+		// With the day cohorts of the plan in hand held fixed, the
+		// lexicographic problem is far easier: a better incumbent first.
+		var fx []fix
+		for d := range ml.y {
+			for c, yj := range ml.y[d] {
+				v := 0.0
+				if c == coh[d] {
+					v = 1
+				}
+				fx = append(fx, fix{yj, v, v})
+			}
+		}
+		r := branchAndBoundFixed(ml, time.Now().Add(time.Until(deadline)*2/10), ml.point(cells, coh), ratF(ev.objective)+1e-9, fx)
+		nodes += r.nodes
+		if r.x != nil {
+			c2, h2 := ml.plan(r.x)
+			if ev2 := pb.evaluate(c2, h2); ev2.vcost.Cmp(ev.vcost) == 0 && ev2.objective.Cmp(ev.objective) < 0 {
+				cells, coh, ev = c2, h2, ev2
+			}
+		}
+	}
 	if !rl.complete {
 		seedL := ml.point(cells, coh)
 		rl = branchAndBound(ml, deadline, seedL, ratF(ev.objective)+1e-9)
