@@ -149,6 +149,12 @@ func branchAndBoundFixed(md *model, deadline time.Time, seed []float64, seedValu
 			s.addRows(rows, lo, hi)
 			st = s.solve(deadline, 1<<30)
 		}
+		if st == lpLimit {
+			// Out of time while re-solving with the new links: the basis
+			// is not optimal (nor primal feasible), so nothing may be read.
+			heap.Push(&open, cur)
+			break
+		}
 		if st == lpInfeasible {
 			if !rootDone {
 				res.complete, res.infeasible = true, res.x == nil

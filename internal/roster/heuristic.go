@@ -329,7 +329,13 @@ func cohortHeuristic(md *model, deadline time.Time, tries int) ([]float64, float
 			break
 		}
 		r := branchAndBoundFixed(md, deadline, nil, 0, md.cohortFixes(coh))
-		if r.x != nil && r.value < bestV-1e-9 {
+		if r.x == nil {
+			continue
+		}
+		if cells, ch := md.plan(r.x); pb.evaluate(cells, ch).vcost.Sign() != 0 {
+			continue
+		}
+		if r.value < bestV-1e-9 {
 			best, bestV = r.x, r.value
 		}
 	}

@@ -121,6 +121,9 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 			if r.x == nil || r.value >= seedValue-1e-9 {
 				break
 			}
+			if c2, h2 := md.plan(r.x); pb.evaluate(c2, h2).vcost.Sign() != 0 {
+				break
+			}
 			seed, seedValue = r.x, r.value
 		}
 	}
@@ -157,6 +160,10 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 		cells, coh := md.plan(res.x)
 		if ev := pb.evaluate(cells, coh); ev.vcost.Sign() != 0 {
 			res.x, res.complete = nil, false
+			if seed != nil {
+				// The seed was checked when it was found.
+				res.x, res.value = seed, seedValue
+			}
 		}
 	}
 	if res.x == nil && !res.infeasible && pb.neverMeet && pb.nCohorts > 1 {
