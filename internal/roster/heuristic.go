@@ -341,3 +341,127 @@ func cohortHeuristic(md *model, deadline time.Time, tries int) ([]float64, float
 	}
 	return best, bestV
 }
+
+// violationCohorts picks day cohorts for a section that cannot keep every
+// constraint, on a surrogate of the violation cost: a day's cohort short of
+// the day's minimums (the cheaper of a missing person and a person from
+// another cohort, per person short), and each person's weekly cap broken by
+// the days their cohort is not on site. Local search (one day changed at a
+// time) from a few regular patterns; nil without cohorts.
+func (pb *problem) violationCohorts(deadline time.Time) []int {
+	if !pb.neverMeet || pb.nCohorts < 2 {
+		return nil
+	}
+	C := pb.nCohorts
+	vw := func(f string) float64 { return ratF(pb.vw[f]) }
+	wMin, wDuty, wCoh, wCap := vw("minOnsite"), vw("duty"), vw("cohort"), vw("maxTelePerWeek")
+	// dayCost[d][c]: the surrogate cost of cohort c on day d.
+	dayCost := make([][]float64, pb.D)
+	for d := range dayCost {
+		dayCost[d] = make([]float64, C)
+		for c := 0; c < C; c++ {
+			n := 0
+			duty := make([]int, len(pb.dutyMin))
+			for p := 0; p < pb.N; p++ {
+				if pb.cohortOf[p] != c || pb.leave[p][d] {
+					continue
+				}
+				n++
+				for k := range duty {
+					if pb.quals[p][k] {
+						duty[k]++
+					}
+				}
+			}
+			short := float64(max(0, pb.minOnsite[d]-n))
+			v := short * min(wMin, wCoh)
+			for k := range duty {
+				v += float64(max(0, pb.dutyMin[k][d]-duty[k])) * min(wDuty, wCoh)
+			}
+			dayCost[d][c] = v
+		}
+	}
+	score := func(coh []int) float64 {
+		v := 0.0
+		for d, c := range coh {
+			v += dayCost[d][c]
+		}
+		if pb.cap < 0 {
+			return v
+		}
+		for p := 0; p < pb.N; p++ {
+			c := pb.cohortOf[p]
+			for w := 0; w < pb.nWeeks; w++ {
+				avail, on := 0, 0
+				for d := 0; d < pb.D; d++ {
+					if pb.week[d] != w || pb.leave[p][d] {
+						continue
+					}
+					avail++
+					if coh[d] == c {
+						on++
+					}
+				}
+				if short := avail - pb.cap - on; short > 0 {
+					v += float64(short) * min(wCap, wCoh)
+				}
+			}
+		}
+		return v
+	}
+	var best []int
+	bestV := math.Inf(1)
+	for shift := 0; shift < C; shift++ {
+		for pattern := 0; pattern < 2; pattern++ {
+			if best != nil && time.Now().After(deadline) {
+				return best
+			}
+			coh := make([]int, pb.D)
+			for d := range coh {
+				if pattern == 0 {
+					coh[d] = (d + shift) % C
+				} else {
+					coh[d] = (d*C/max(1, pb.D) + shift) % C
+				}
+			}
+			cur := score(coh)
+			for improved := true; improved && !time.Now().After(deadline); {
+				improved = false
+				for d := 0; d < pb.D; d++ {
+					old := coh[d]
+					for c := 0; c < C; c++ {
+						if c == old {
+							continue
+						}
+						coh[d] = c
+						if v := score(coh); v < cur-1e-9 {
+							cur, old, improved = v, c, true
+						}
+					}
+					coh[d] = old
+				}
+			}
+			if cur < bestV {
+				best, bestV = append([]int(nil), coh...), cur
+			}
+		}
+	}
+	return best
+}
+
+// yFixes holds the day cohorts of a choice in the model (the y variables
+// only: outside phaseFeasible the other cohorts' cells stay free, priced by
+// the cohort slack).
+func (md *model) yFixes(coh []int) []fix {
+	var fx []fix
+	for d := range md.y {
+		for c, yj := range md.y[d] {
+			v := 0.0
+			if c == coh[d] {
+				v = 1
+			}
+			fx = append(fx, fix{yj, v, v})
+		}
+	}
+	return fx
+}

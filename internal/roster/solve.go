@@ -193,7 +193,19 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	mv := buildModel(pb, phaseViolation, nil)
 	rest := time.Until(deadline)
 	vdeadline := time.Now().Add(rest * 2 / 3)
-	rv := branchAndBound(mv, vdeadline, nil, 0)
+	var vseed []float64
+	vseedValue := 0.0
+	if coh := pb.violationCohorts(time.Now().Add(time.Until(vdeadline) / 10)); coh != nil {
+		// Cohort sections: the least violation with the surrogate's day
+		// cohorts held is a good first incumbent (the full model's LP,
+		// cohort slacks and all, is weak).
+		r := branchAndBoundFixed(mv, time.Now().Add(time.Until(vdeadline)*3/10), nil, 0, mv.yFixes(coh))
+		nodes += r.nodes
+		if r.x != nil {
+			vseed, vseedValue = r.x, r.value
+		}
+	}
+	rv := branchAndBound(mv, vdeadline, vseed, vseedValue)
 	nodes += rv.nodes
 	var cells [][]int8
 	var coh []int
@@ -232,17 +244,7 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	if !rl.complete && pb.neverMeet && pb.nCohorts > 1 {
 		// With the day cohorts of the plan in hand held fixed, the
 		// lexicographic problem is far easier: a better incumbent first.
-		var fx []fix
-		for d := range ml.y {
-			for c, yj := range ml.y[d] {
-				v := 0.0
-				if c == coh[d] {
-					v = 1
-				}
-				fx = append(fx, fix{yj, v, v})
-			}
-		}
-		r := branchAndBoundFixed(ml, time.Now().Add(time.Until(deadline)*2/10), ml.point(cells, coh), ratF(ev.objective)+1e-9, fx)
+		r := branchAndBoundFixed(ml, time.Now().Add(time.Until(deadline)*2/10), ml.point(cells, coh), ratF(ev.objective)+1e-9, ml.yFixes(coh))
 		nodes += r.nodes
 		if r.x != nil {
 			c2, h2 := ml.plan(r.x)
