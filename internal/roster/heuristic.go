@@ -324,6 +324,14 @@ func cohortHeuristic(md *model, deadline time.Time, tries int) ([]float64, float
 	cands := pb.cohortCandidates(tries, deadline)
 	var best []float64
 	bestV := math.Inf(1)
+	if len(cands) > 0 {
+		// A quick plan first, in case the exact solves run out of time.
+		if cells := pb.greedyCohortPlan(cands[0]); cells != nil {
+			if ev := pb.evaluate(cells, cands[0]); ev.vcost.Sign() == 0 {
+				best, bestV = md.point(cells, cands[0]), ratF(ev.objective)
+			}
+		}
+	}
 	for _, coh := range cands {
 		if time.Now().After(deadline) {
 			break
@@ -464,4 +472,181 @@ func (md *model) yFixes(coh []int) []fix {
 		}
 	}
 	return fx
+}
+
+// greedyCohortPlan builds a plan for given day cohorts in microseconds, for
+// when the exact solves have no time (a very short limit or a loaded
+// machine): each person takes the cheapest on-site days of their cohort's
+// days that the weekly cap asks for, then enough to reach the fair band;
+// days still short of their minimums get the cheapest further members of the
+// day's cohort, those holding a duty that is short first. The plan may break
+// constraints; the caller checks it.
+func (pb *problem) greedyCohortPlan(coh []int) [][]int8 {
+	diff := pb.cellDiff()
+	x := make([][]int8, pb.N)
+	for p := 0; p < pb.N; p++ {
+		x[p] = make([]int8, pb.D)
+		c := pb.cohortOf[p]
+		var allowed []int
+		for d := 0; d < pb.D; d++ {
+			switch {
+			case pb.leave[p][d]:
+				x[p][d] = mLeave
+			default:
+				x[p][d] = mTele
+				if coh == nil || coh[d] == c {
+					allowed = append(allowed, d)
+				}
+			}
+		}
+		sort.SliceStable(allowed, func(i, j int) bool { return diff[p][allowed[i]] < diff[p][allowed[j]] })
+		on := 0
+		if pb.cap >= 0 {
+			for w := 0; w < pb.nWeeks; w++ {
+				availW := 0
+				for d := 0; d < pb.D; d++ {
+					if pb.week[d] == w && !pb.leave[p][d] {
+						availW++
+					}
+				}
+				need := availW - pb.cap
+				for _, d := range allowed {
+					if need <= 0 {
+						break
+					}
+					if pb.week[d] == w {
+						x[p][d] = mOnsite
+						on++
+						need--
+					}
+				}
+			}
+		}
+		// The fair band (share): at least a − hi on-site days, and days
+		// the person would rather be on site while below a − lo.
+		want := 0
+		if !pb.mean && pb.avail[p] > 0 {
+			want = pb.avail[p] - pb.hi[p]
+		}
+		for _, d := range allowed {
+			if x[p][d] == mOnsite {
+				continue
+			}
+			if on < want || (diff[p][d] < 0 && (pb.mean || on < pb.avail[p]-pb.lo[p])) {
+				x[p][d] = mOnsite
+				on++
+			}
+		}
+	}
+	for d := 0; d < pb.D; d++ {
+		for {
+			n := 0
+			duty := make([]int, len(pb.dutyMin))
+			for p := 0; p < pb.N; p++ {
+				if x[p][d] != mOnsite {
+					continue
+				}
+				n++
+				for k := range duty {
+					if pb.quals[p][k] {
+						duty[k]++
+					}
+				}
+			}
+			best, bestScore := -1, math.Inf(-1)
+			for p := 0; p < pb.N; p++ {
+				if x[p][d] != mTele || (coh != nil && coh[d] != pb.cohortOf[p]) {
+					continue
+				}
+				helps := 0
+				for k := range duty {
+					if pb.quals[p][k] && duty[k] < pb.dutyMin[k][d] {
+						helps++
+					}
+				}
+				if helps == 0 && n >= pb.minOnsite[d] {
+					continue
+				}
+				if s := float64(helps)*1e6 - diff[p][d]; s > bestScore {
+					best, bestScore = p, s
+				}
+			}
+			if best < 0 {
+				break
+			}
+			x[best][d] = mOnsite
+		}
+	}
+	if pb.hasTarget {
+		pb.trimOnsite(x, diff)
+	}
+	return x
+}
+
+// trimOnsite sends people home, the dearest on-site cells first, while the
+// plan is over the reduction cap (H6) and the cell is not needed by the
+// person's weekly cap or the day's minimums.
+func (pb *problem) trimOnsite(x [][]int8, diff [][]float64) {
+	total := 0
+	dayN := make([]int, pb.D)
+	duty := make([][]int, len(pb.dutyMin))
+	for k := range duty {
+		duty[k] = make([]int, pb.D)
+	}
+	weekOn := make([][]int, pb.N)
+	weekAvail := make([][]int, pb.N)
+	type cell struct{ p, d int }
+	var cells []cell
+	for p := 0; p < pb.N; p++ {
+		weekOn[p] = make([]int, pb.nWeeks)
+		weekAvail[p] = make([]int, pb.nWeeks)
+		for d := 0; d < pb.D; d++ {
+			if !pb.leave[p][d] {
+				weekAvail[p][pb.week[d]]++
+			}
+			if x[p][d] != mOnsite {
+				continue
+			}
+			total++
+			dayN[d]++
+			weekOn[p][pb.week[d]]++
+			for k := range duty {
+				if pb.quals[p][k] {
+					duty[k][d]++
+				}
+			}
+			cells = append(cells, cell{p, d})
+		}
+	}
+	sort.SliceStable(cells, func(i, j int) bool { return diff[cells[i].p][cells[i].d] > diff[cells[j].p][cells[j].d] })
+	for _, c := range cells {
+		if total <= pb.onsiteCap {
+			return
+		}
+		p, d, w := c.p, c.d, pb.week[c.d]
+		if dayN[d]-1 < pb.minOnsite[d] {
+			continue
+		}
+		if pb.cap >= 0 && weekOn[p][w]-1 < weekAvail[p][w]-pb.cap {
+			continue
+		}
+		ok := true
+		for k := range duty {
+			if pb.quals[p][k] && duty[k][d]-1 < pb.dutyMin[k][d] {
+				ok = false
+			}
+		}
+		if !ok {
+			continue
+		}
+		x[p][d] = mTele
+		total--
+		dayN[d]--
+		weekOn[p][w]--
+		for k := range duty {
+			if pb.quals[p][k] {
+				duty[k][d]--
+			}
+		}
+	}
 }
