@@ -82,7 +82,7 @@ func (s *Server) ssoCookie(r *http.Request, value string, maxAge int) *http.Cook
 // tenant's IdP.
 func (s *Server) ssoStart(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := loginForm{Tenant: strings.ToLower(strings.TrimSpace(q.Get("tenant"))), Next: safeNext(q.Get("next"))}
+	f := loginForm{Tenant: strings.ToLower(strings.TrimSpace(q.Get("tenant"))), Next: localPath(q.Get("next"))}
 	if f.Tenant == "" || len(f.Tenant) > 100 {
 		var v apperr.Validation
 		v.Add("sso_tenant", "field.required", nil)
