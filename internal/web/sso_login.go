@@ -30,8 +30,13 @@ func (s *Server) ssoRoutes() []Route {
 }
 
 // ssoRedirectURI is this server's callback as the browser sees it; the IdP
-// must have exactly this URI registered.
+// must have exactly this URI registered. It is built from the configured
+// public URL (--public-url); only without one from the Host header, which
+// the client chooses.
 func (s *Server) ssoRedirectURI(r *http.Request) string {
+	if s.cfg.PublicURL != "" {
+		return strings.TrimRight(s.cfg.PublicURL, "/") + "/sso/callback"
+	}
 	scheme := "http"
 	if s.secureCookie(r) {
 		scheme = "https"
