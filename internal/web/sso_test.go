@@ -2,12 +2,12 @@ package web_test
 
 import (
 	"context"
-	"log/slog"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -21,18 +21,18 @@ import (
 	"github.com/zitadel/oidc/v3/pkg/oidc"
 	"github.com/zitadel/oidc/v3/pkg/op"
 
+	"telework/internal/app"
 	"telework/internal/apperr"
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/org"
-	"telework/internal/app"
 	"telework/internal/sso"
 	"telework/internal/sso/rp"
-	"telework/internal/telemetry"
-	"telework/internal/web"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
+	"telework/internal/telemetry"
+	"telework/internal/web"
 )
 
 // loopbackIdP are the egress rules of `serve --sso-allow-http`.

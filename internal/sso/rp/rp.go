@@ -158,8 +158,8 @@ type Config struct {
 type Client struct {
 	egress Egress
 	http   *http.Client
-	ttl  time.Duration
-	now  func() time.Time
+	ttl    time.Duration
+	now    func() time.Time
 
 	mu        sync.Mutex
 	providers map[string]cached
