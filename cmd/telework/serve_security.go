@@ -80,4 +80,3 @@ func (f *securityFlags) apply(cfg *app.ServeConfig) error {
 	}
 	return nil
 }
-
