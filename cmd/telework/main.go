@@ -133,6 +133,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cookie := fs.String("cookie-secure", "auto", "Secure flag on cookies: auto (when served over HTTPS), always, never")
 	proxy := fs.Bool("trust-proxy", false, "trust X-Forwarded-For/-Proto from a reverse proxy (nginx)")
 	level := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	sec := addSecurityFlags(fs) // HSTS, public URL, metrics, SSO egress, secret key (serve_security.go)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -150,7 +151,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	wc := web.DefaultConfig()
 	wc.CookieSecure, wc.TrustProxy = *cookie, *proxy
-	return app.Serve(ctx, app.ServeConfig{Addr: *addr, DB: *db, Demo: *demoFlag, LogLevel: lv, Web: wc, Out: stdout})
+	sc := app.ServeConfig{Addr: *addr, DB: *db, Demo: *demoFlag, LogLevel: lv, Web: wc, Out: stdout}
+	if err := sec.apply(&sc); err != nil {
+		return err
+	}
+	return app.Serve(ctx, sc)
 }
 
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {

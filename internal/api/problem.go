@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
 	"telework/internal/apperr"
 	"telework/internal/i18n"
 	"telework/internal/route"
@@ -87,21 +90,35 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v)
 }
 
-// decodeJSON reads a JSON object into dst, refusing unknown fields and
-// wrong types with a field error naming the field.
+// decodeJSON reads a JSON object into dst, refusing unknown fields, wrong
+// types and invalid UTF-8 with a field error naming the field.
 func decodeJSON(r *http.Request, dst any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return apperr.New(apperr.Invalid, "api.content_type")
 	}
-	dec := json.NewDecoder(r.Body)
+	// The body is bounded by the route's limit (limitBody), so reading it
+	// whole costs no more than decoding it.
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return apperr.New(apperr.Invalid, "error.too_large")
+		}
+		return apperr.New(apperr.Invalid, "api.bad_json")
+	}
+	// encoding/json silently turns invalid UTF-8 into U+FFFD, which would
+	// store a name nobody typed; refuse it naming the field, as a form does.
+	if !utf8.Valid(body) {
+		var v apperr.Validation
+		v.Add(invalidUTF8Field(body), "field.invalid_utf8", nil)
+		return v.Err()
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		var v apperr.Validation
 		var te *json.UnmarshalTypeError
-		var mbe *http.MaxBytesError
 		switch {
-		case errors.As(err, &mbe):
-			return apperr.New(apperr.Invalid, "error.too_large")
 		case errors.As(err, &te):
 			v.Add(te.Field, "field.json_type", map[string]any{"Type": te.Type.String()})
 			return v.Err()
@@ -119,6 +136,53 @@ func decodeJSON(r *http.Request, dst any) error {
 		return apperr.New(apperr.Invalid, "api.bad_json")
 	}
 	return nil
+}
+
+// invalidUTF8Field names the member of a JSON body whose bytes are not
+// valid UTF-8 (dotted for nested objects, "" for the body itself): it walks
+// the tokens and checks the bytes each one was read from.
+func invalidUTF8Field(body []byte) string {
+	type level struct{ object, wantKey bool }
+	var stack []level
+	var path []string
+	dec := json.NewDecoder(bytes.NewReader(body))
+	prev := int64(0)
+	name := func() string { return strings.Join(path, ".") }
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return name()
+		}
+		off := dec.InputOffset()
+		raw := body[prev:off]
+		prev = off
+		top := len(stack) - 1
+		isKey := top >= 0 && stack[top].object && stack[top].wantKey
+		if d, ok := tok.(json.Delim); ok {
+			switch d {
+			case '{', '[':
+				stack = append(stack, level{object: d == '{', wantKey: d == '{'})
+			case '}', ']':
+				stack = stack[:top]
+				if top > 0 && stack[top-1].object {
+					path = path[:len(path)-1]
+					stack[top-1].wantKey = true
+				}
+			}
+			continue
+		}
+		if isKey {
+			path = append(path, tok.(string))
+			stack[top].wantKey = false
+		}
+		if !utf8.Valid(raw) {
+			return name()
+		}
+		if !isKey && top >= 0 && stack[top].object {
+			path = path[:len(path)-1]
+			stack[top].wantKey = true
+		}
+	}
 }
 
 // etag is a resource's version as an entity tag.

@@ -18,6 +18,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"telework/internal/demo"
+	"telework/internal/sso"
+	"telework/internal/sso/rp"
 	"telework/internal/store"
 	"telework/internal/telemetry"
 	"telework/internal/web"
@@ -35,6 +37,16 @@ type ServeConfig struct {
 	Ready chan<- string
 	// Out is where start-up messages for people go (the demo accounts).
 	Out io.Writer
+	// MetricsAddr, when set, serves GET /metrics on a listener of its own
+	// (an address only the monitoring network reaches) instead of on Addr.
+	MetricsAddr string
+	// SSOEgress are the rules for connecting to tenants' identity
+	// providers; SecretKeys seal their client secrets at rest (nil: stored
+	// as typed, said at start-up).
+	SSOEgress  rp.Egress
+	SecretKeys *sso.SecretKeys
+	// MetricsReady, when set, receives the metrics listener's address.
+	MetricsReady chan<- string
 }
 
 // OpenDB opens and migrates the database named by dsn.
@@ -86,10 +98,18 @@ func Serve(ctx context.Context, cfg ServeConfig) error {
 	}
 	metrics := telemetry.NewMetrics(collectors.NewDBStatsCollector(db.SQL, "telework"))
 	svc := NewServices(db)
+	if err := configureSecurity(ctx, &cfg, svc, log); err != nil {
+		return err
+	}
 	srv, err := web.New(svc, log, metrics, cfg.Web)
 	if err != nil {
 		return err
 	}
+	stopMetrics, err := serveMetrics(cfg, srv, log)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", cfg.Addr, err)

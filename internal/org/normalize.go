@@ -33,3 +33,20 @@ func SearchKey(s string) string {
 func CleanText(s string) string {
 	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
 }
+
+// Invisible returns the first character of s that a reader cannot see but
+// that changes what is shown or compared: control characters (Cc), format
+// characters (Cf: bidi overrides and isolates such as U+202E, zero-width
+// space and joiners, the byte order mark, soft hyphen …) and the Hangul
+// fillers, which render as blank. A name with one can impersonate another
+// (「山田\u200b太郎」 looks like 「山田太郎」) or reverse the text around it
+// in lists and the audit log. Variation selectors (Mn, the 異体字 of IVS)
+// and private-use characters (外字) are visible and allowed.
+func Invisible(s string) (rune, bool) {
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == 'ᅟ' || r == 'ᅠ' || r == 'ㅤ' || r == 'ﾠ' {
+			return r, true
+		}
+	}
+	return 0, false
+}

@@ -3,6 +3,7 @@
 package org
 
 import (
+	"fmt"
 	"net/mail"
 	"regexp"
 	"slices"
@@ -48,7 +49,7 @@ func (t *Tenant) Validate() error {
 		v.Add("slug", "field.slug_format", nil)
 	}
 	t.Name = CleanText(t.Name)
-	requireLen(&v, "name", t.Name, 100)
+	requireText(&v, "name", t.Name, 100)
 	if !slices.Contains(TenantKinds, t.Kind) {
 		v.Add("kind", "field.choice", nil)
 	}
@@ -88,9 +89,9 @@ func (u *Unit) Validate() error {
 		v.Add("code", "field.code_format", nil)
 	}
 	u.Name = CleanText(u.Name)
-	requireLen(&v, "name", u.Name, 60)
+	requireText(&v, "name", u.Name, 60)
 	u.Level = CleanText(u.Level)
-	requireLen(&v, "level", u.Level, 10)
+	requireText(&v, "level", u.Level, 10)
 	return v.Err()
 }
 
@@ -189,10 +190,10 @@ func (s *Staff) Validate() error {
 		v.Add("staff_no", "field.code_format", nil)
 	}
 	s.Name = CleanText(s.Name)
-	requireLen(&v, "name", s.Name, 40)
+	requireText(&v, "name", s.Name, 40)
 	s.Kana = CleanText(s.Kana)
-	requireLen(&v, "kana", s.Kana, 60)
-	if s.Kana != "" && !isKana(s.Kana) {
+	kanaVisible := requireText(&v, "kana", s.Kana, 60)
+	if kanaVisible && s.Kana != "" && !isKana(s.Kana) {
 		v.Add("kana", "field.kana_only", nil)
 	}
 	s.Email = strings.TrimSpace(s.Email)
@@ -207,6 +208,8 @@ func (s *Staff) Validate() error {
 	s.Title = CleanText(s.Title)
 	if utf8.RuneCountInString(s.Title) > 30 {
 		v.Add("title", "field.too_long", map[string]any{"Max": 30})
+	} else {
+		visibleOnly(&v, "title", s.Title)
 	}
 	if !slices.Contains(Ranks, s.Rank) {
 		v.Add("rank", "field.choice", nil)
@@ -243,6 +246,26 @@ func isKana(s string) bool {
 		default:
 			return false
 		}
+	}
+	return true
+}
+
+// requireText is requireLen for text people read (names, readings, titles):
+// it also refuses invisible and control characters (see Invisible). It
+// reports whether s had none.
+func requireText(v *apperr.Validation, field, s string, max int) bool {
+	if requireLen(v, field, s, max); v.Has(field) {
+		return false // one error per field: the length says enough
+	}
+	return visibleOnly(v, field, s)
+}
+
+// visibleOnly refuses s when it holds an invisible or control character,
+// naming the character (U+202E) so that the person can find it.
+func visibleOnly(v *apperr.Validation, field, s string) bool {
+	if r, bad := Invisible(s); bad {
+		v.Add(field, "field.invisible_char", map[string]any{"Char": fmt.Sprintf("U+%04X", r)})
+		return false
 	}
 	return true
 }

@@ -215,6 +215,11 @@ func PathID(r *http.Request) (int64, bool) {
 	if s == "" || len(s) > 18 || (len(s) > 1 && s[0] == '0') {
 		return 0, false
 	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false // ParseInt would take "+1" for 1
+		}
+	}
 	id, err := strconv.ParseInt(s, 10, 64)
 	return id, err == nil && id > 0
 }

@@ -19,8 +19,14 @@ type Store interface {
 	FindUserByLogin(ctx context.Context, tenantID int64, loginID string) (*auth.User, error)
 	// FindSSOSettings is NotFound when the tenant has never saved any.
 	FindSSOSettings(ctx context.Context, tenantID int64) (*Settings, error)
-	// SSOClientSecret is "" when none is set.
+	// SSOClientSecret is the stored client secret ("" when none is set).
 	SSOClientSecret(ctx context.Context, tenantID int64) (string, error)
+	// SSOStoredSecrets lists every tenant's stored, non-empty client secret
+	// (the start-up step that seals them; instance-wide).
+	SSOStoredSecrets(ctx context.Context) ([]StoredSecret, error)
+	// ReplaceSSOStoredSecret writes next over the tenant's stored secret
+	// only while it is still old (a save in between wins).
+	ReplaceSSOStoredSecret(ctx context.Context, tenantID int64, old, next string) error
 	// CreateSSOState stores a sign-in in progress (and sweeps expired ones).
 	CreateSSOState(ctx context.Context, st *State) error
 	// ConsumeSSOState takes the state out in one statement, so that only
@@ -93,11 +99,25 @@ type Service struct {
 	// rp is this service's relying party: its discovery cache lives as
 	// long as the service, not in a package variable.
 	rp RelyingParty
+	// egress is what issuers the server may connect to (rp.Egress).
+	egress rp.Egress
+	// keys seal client secrets at rest (nil: stored as typed).
+	keys *SecretKeys
 }
 
-// NewService returns the service over st; now is the clock (tests move it).
+// NewService returns the service over st; now is the clock (tests move
+// it). Its relying party connects to https issuers at public addresses
+// only until SetEgress says otherwise.
 func NewService(st Store, now func() time.Time) *Service {
-	return &Service{st: st, now: now, rp: rp.New(idpTimeout, idpCacheTTL)}
+	return &Service{st: st, now: now, rp: rp.New(idpTimeout, idpCacheTTL, rp.Egress{})}
+}
+
+// SetEgress sets the operator's rules for connecting to identity providers
+// (allow-listed issuer hosts; http on loopback for tests) and starts a
+// relying party that follows them.
+func (s *Service) SetEgress(e rp.Egress) {
+	s.egress = e
+	s.rp = rp.New(idpTimeout, idpCacheTTL, e)
 }
 
 // SetRelyingParty replaces the relying party (tests use a fake provider).

@@ -29,6 +29,7 @@ type fakeRP struct {
 	sec      rp.Secrets
 	id       rp.Identity
 	discover error
+	secret   string // the client secret the last exchange sent
 }
 
 func (f *fakeRP) AuthURL(_ context.Context, cfg rp.Config, sec rp.Secrets) (string, error) {
@@ -41,9 +42,10 @@ func (f *fakeRP) AuthURL(_ context.Context, cfg rp.Config, sec rp.Secrets) (stri
 	return cfg.Issuer + "/authorize?state=" + url.QueryEscape(sec.State), nil
 }
 
-func (f *fakeRP) Exchange(_ context.Context, _ rp.Config, code, _, nonceHash string) (rp.Identity, error) {
+func (f *fakeRP) Exchange(_ context.Context, cfg rp.Config, code, _, nonceHash string) (rp.Identity, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.secret = cfg.ClientSecret
 	if code != "good-code" || rp.Hash(f.sec.Nonce) != nonceHash {
 		return rp.Identity{}, &rp.Error{Kind: rp.Invalid, Step: "verify", Err: errors.New("refused")}
 	}

@@ -3,6 +3,7 @@ package sso
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"telework/internal/apperr"
@@ -70,11 +71,29 @@ func (s *Service) SaveSettings(ctx context.Context, tenantID int64, actor audit.
 	if err := in.Validate(typed); err != nil {
 		return err
 	}
+	if in.Issuer != "" {
+		if err := s.egress.CheckURL(in.Issuer); err != nil {
+			return &apperr.Error{Code: apperr.Invalid, Key: "error.invalid",
+				Fields: []apperr.FieldError{{Field: FieldIssuer, Key: issuerRefusal(in.Issuer)}}, Err: err}
+		}
+	}
 	if in.Enabled {
 		if _, err := s.rp.AuthURL(ctx, rp.Config{Issuer: in.Issuer, ClientID: in.ClientID}, rp.NewSecrets()); err != nil {
+			key := "field.sso_discovery"
+			if rp.IsEgressError(err) {
+				key = "field.sso_issuer_address"
+			}
 			return &apperr.Error{Code: apperr.Invalid, Key: "error.invalid",
-				Fields: []apperr.FieldError{{Field: FieldIssuer, Key: "field.sso_discovery"}}, Err: err}
+				Fields: []apperr.FieldError{{Field: FieldIssuer, Key: key}}, Err: err}
 		}
+	}
+	stored, err := s.sealSecret(tenantID, typed)
+	if err != nil {
+		return err
+	}
+	var storedNew *string
+	if newSecret != nil {
+		storedNew = &stored
 	}
 	return s.st.InSSOTx(ctx, func(tx Tx) error {
 		before, err := tx.FindSSOSettings(ctx, tenantID)
@@ -97,7 +116,7 @@ func (s *Service) SaveSettings(ctx context.Context, tenantID int64, actor audit.
 				return apperr.ConflictStale()
 			}
 			after.Version = 1
-			if err := tx.InsertSSOSettings(ctx, tenantID, &after, typed); err != nil {
+			if err := tx.InsertSSOSettings(ctx, tenantID, &after, stored); err != nil {
 				if e := apperr.As(err); e != nil && e.Code == apperr.Conflict {
 					return apperr.ConflictStale() // another IT admin saved first
 				}
@@ -108,7 +127,7 @@ func (s *Service) SaveSettings(ctx context.Context, tenantID int64, actor audit.
 				return apperr.ConflictStale()
 			}
 			after.Version = before.Version + 1
-			if err := tx.UpdateSSOSettings(ctx, tenantID, &after, newSecret, before.Version); err != nil {
+			if err := tx.UpdateSSOSettings(ctx, tenantID, &after, storedNew, before.Version); err != nil {
 				return err
 			}
 			snapBefore = snapSettings(before)
@@ -127,6 +146,15 @@ func (s *Service) SaveSettings(ctx context.Context, tenantID int64, actor audit.
 		*in = after
 		return nil
 	})
+}
+
+// issuerRefusal is the message key for an issuer the egress rules refuse:
+// plain http, or a host not on the operator's allow-list.
+func issuerRefusal(issuer string) string {
+	if strings.HasPrefix(strings.ToLower(issuer), "http:") {
+		return "field.sso_issuer"
+	}
+	return "field.sso_issuer_not_allowed"
 }
 
 // SetSubject lets the IT admin bind an IdP subject to the account with

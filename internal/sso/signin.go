@@ -155,7 +155,7 @@ func (s *Service) FinishSignIn(ctx context.Context, in Callback) (*SignedIn, err
 	if !st.Enabled || st.Issuer != flow.Issuer || st.ClientID != flow.ClientID {
 		return nil, fail(FailBadRequest, "sso.error.not_enabled", "settings changed during the sign-in", nil)
 	}
-	secret, err := s.st.SSOClientSecret(ctx, tenantID)
+	secret, err := s.clientSecret(ctx, tenantID)
 	if err != nil {
 		return nil, err
 	}

@@ -69,6 +69,24 @@ func (db *DB) SSOClientSecret(ctx context.Context, tenantID int64) (string, erro
 	return secret, err
 }
 
+// SSOStoredSecrets lists every tenant's non-empty stored client secret,
+// for the start-up step that seals them.
+func (db *DB) SSOStoredSecrets(ctx context.Context) ([]sso.StoredSecret, error) {
+	return queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (sso.StoredSecret, error) {
+		var s sso.StoredSecret
+		err := sc.Scan(&s.TenantID, &s.Stored)
+		return s, err
+	}, `SELECT tenant_id, client_secret FROM sso_settings WHERE client_secret <> '' ORDER BY tenant_id`)
+}
+
+// ReplaceSSOStoredSecret writes next over the tenant's stored client
+// secret while it is still old; a save in between leaves it (no error:
+// the newer save is what counts).
+func (db *DB) ReplaceSSOStoredSecret(ctx context.Context, tenantID int64, old, next string) error {
+	_, err := db.exec(ctx, `UPDATE sso_settings SET client_secret = ? WHERE tenant_id = ? AND client_secret = ?`, next, tenantID, old)
+	return mapErr(err)
+}
+
 // InsertSSOSettings writes the tenant's first settings row with s.Version
 // and s.UpdatedAt. A row already there is Conflict error.duplicate.
 func (tx *Tx) InsertSSOSettings(ctx context.Context, tenantID int64, s *sso.Settings, secret string) error {

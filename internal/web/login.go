@@ -19,7 +19,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	f := loginForm{Tenant: r.URL.Query().Get("tenant"), Next: safeNext(r.URL.Query().Get("next"))}
+	f := loginForm{Tenant: r.URL.Query().Get("tenant"), Next: localPath(r.URL.Query().Get("next"))}
 	s.render(w, r, http.StatusOK, "login", "login.title", f, nil)
 }
 
@@ -28,16 +28,7 @@ func (s *Server) operatorLoginPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/operator", http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, http.StatusOK, "login", "login.operator_title", loginForm{Operator: true, Next: safeNext(r.URL.Query().Get("next"))}, nil)
-}
-
-// safeNext keeps only local paths, so sign-in cannot be used to send people
-// to another site.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || len(next) > 500 {
-		return ""
-	}
-	return next
+	s.render(w, r, http.StatusOK, "login", "login.operator_title", loginForm{Operator: true, Next: localPath(r.URL.Query().Get("next"))}, nil)
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) { s.doLogin(w, r, false) }
@@ -49,7 +40,7 @@ func (s *Server) doLogin(w http.ResponseWriter, r *http.Request, operator bool) 
 		return
 	}
 	f := loginForm{Tenant: strings.ToLower(strings.TrimSpace(r.PostForm.Get("tenant"))), LoginID: strings.TrimSpace(r.PostForm.Get("login_id")),
-		Next: safeNext(r.PostForm.Get("next")), Operator: operator}
+		Next: localPath(r.PostForm.Get("next")), Operator: operator}
 	title := "login.title"
 	if operator {
 		title = "login.operator_title"

@@ -31,11 +31,30 @@ type Config struct {
 	SessionIdle, SessionMax time.Duration
 	// TrustProxy uses X-Forwarded-For for the client address (behind nginx).
 	TrustProxy bool
+
+	// HSTSMaxAge is the max-age of the Strict-Transport-Security header,
+	// sent on every answer to a request that came over HTTPS (TLS on this
+	// server, or X-Forwarded-Proto: https from a trusted proxy); 0 sends
+	// none. Never on plain http, where a browser ignores it anyway.
+	HSTSMaxAge time.Duration
+	// MetricsToken, when set, is the bearer token GET /metrics requires.
+	MetricsToken string
+	// MetricsElsewhere: /metrics is served on its own listener
+	// (--metrics-addr, see MetricsHandler) and answers 404 here.
+	MetricsElsewhere bool
+	// PublicURL is the server's address as people's browsers reach it
+	// (https://telework.city.example.lg.jp, no path). The SSO redirect_uri
+	// is built from it; without it, from the request's Host header.
+	PublicURL string
 }
+
+// DefaultHSTSMaxAge is a year, the usual value once HTTPS is for good.
+const DefaultHSTSMaxAge = 365 * 24 * time.Hour
 
 // DefaultConfig is what `telework serve` uses unless told otherwise.
 func DefaultConfig() Config {
-	return Config{CookieSecure: "auto", MaxBodyBytes: 1 << 20, SessionIdle: 2 * time.Hour, SessionMax: 12 * time.Hour}
+	return Config{CookieSecure: "auto", MaxBodyBytes: 1 << 20, SessionIdle: 2 * time.Hour, SessionMax: 12 * time.Hour,
+		HSTSMaxAge: DefaultHSTSMaxAge}
 }
 
 // Services are the domain services the handlers call (see route.Services).
@@ -126,6 +145,9 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w}
 		sw.Header().Set("X-Request-Id", rid)
 		setSecurityHeaders(sw.Header())
+		if s.cfg.HSTSMaxAge > 0 && s.overHTTPS(r) {
+			sw.Header().Set("Strict-Transport-Security", "max-age="+strconv.FormatInt(int64(s.cfg.HSTSMaxAge/time.Second), 10))
+		}
 		s.metrics.InFlight.Inc()
 		defer func() {
 			s.metrics.InFlight.Dec()
@@ -162,6 +184,12 @@ func setSecurityHeaders(h http.Header) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("X-Frame-Options", "DENY")
+}
+
+// overHTTPS reports whether the browser's request came over HTTPS: TLS on
+// this server, or a trusted proxy's X-Forwarded-Proto: https.
+func (s *Server) overHTTPS(r *http.Request) bool {
+	return r.TLS != nil || (s.cfg.TrustProxy && strings.EqualFold(strings.TrimSpace(r.Header.Get("X-Forwarded-Proto")), "https"))
 }
 
 // limitBody caps a request body at the route's limit (the server default

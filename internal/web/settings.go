@@ -24,7 +24,7 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	back := safeNext(r.PostForm.Get("next"))
+	back := localPath(r.PostForm.Get("next"))
 	if back == "" {
 		back = "/"
 	}

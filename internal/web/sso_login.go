@@ -30,8 +30,13 @@ func (s *Server) ssoRoutes() []Route {
 }
 
 // ssoRedirectURI is this server's callback as the browser sees it; the IdP
-// must have exactly this URI registered.
+// must have exactly this URI registered. It is built from the configured
+// public URL (--public-url); only without one from the Host header, which
+// the client chooses.
 func (s *Server) ssoRedirectURI(r *http.Request) string {
+	if s.cfg.PublicURL != "" {
+		return strings.TrimRight(s.cfg.PublicURL, "/") + "/sso/callback"
+	}
 	scheme := "http"
 	if s.secureCookie(r) {
 		scheme = "https"
@@ -82,7 +87,7 @@ func (s *Server) ssoCookie(r *http.Request, value string, maxAge int) *http.Cook
 // tenant's IdP.
 func (s *Server) ssoStart(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := loginForm{Tenant: strings.ToLower(strings.TrimSpace(q.Get("tenant"))), Next: safeNext(q.Get("next"))}
+	f := loginForm{Tenant: strings.ToLower(strings.TrimSpace(q.Get("tenant"))), Next: localPath(q.Get("next"))}
 	if f.Tenant == "" || len(f.Tenant) > 100 {
 		var v apperr.Validation
 		v.Add("sso_tenant", "field.required", nil)

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -20,15 +21,22 @@ import (
 	"github.com/zitadel/oidc/v3/pkg/oidc"
 	"github.com/zitadel/oidc/v3/pkg/op"
 
+	"telework/internal/app"
 	"telework/internal/apperr"
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/org"
 	"telework/internal/sso"
+	"telework/internal/sso/rp"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
+	"telework/internal/telemetry"
+	"telework/internal/web"
 )
+
+// loopbackIdP are the egress rules of `serve --sso-allow-http`.
+var loopbackIdP = rp.Egress{AllowHTTP: true}
 
 // ssoEnv is the fixture world with a test IdP on which both tenants have
 // a client: tw-a (松本市) and tw-b (掛川市).
@@ -42,6 +50,15 @@ type ssoEnv struct {
 func newSSOEnv(t *testing.T, db *store.DB) *ssoEnv {
 	t.Helper()
 	e := &ssoEnv{w: newWorld(t, db), db: db, svc: sso.NewService(db, db.Now), idp: newIdP(t)}
+	// The test IdP is on loopback over http: allowed only as `serve
+	// --sso-allow-http` allows it, for the server and for e.svc alike.
+	e.svc.SetEgress(loopbackIdP)
+	svc := app.NewServices(db)
+	svc.SSO.SetEgress(loopbackIdP)
+	var err error
+	if e.w.srv, err = web.New(svc, telemetry.NewLogger(e.w.logs, slog.LevelDebug), telemetry.NewMetrics(nil), web.DefaultConfig()); err != nil {
+		t.Fatal(err)
+	}
 	e.idp.addClient("tw-a", "secret-a")
 	e.idp.addClient("tw-b", "secret-b")
 	return e

@@ -17,7 +17,9 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -41,10 +43,93 @@ type Error struct {
 	Kind Kind
 	Step string // discovery, exchange, verify, nonce
 	Err  error
+	// Status is the provider's last HTTP status in the step (0 = none).
+	Status int
 }
 
-func (e *Error) Error() string { return "sso " + e.Step + ": " + e.Err.Error() }
+// Error is what the log shows: the step, the HTTP status and a cause that
+// holds nothing the provider's answers contained (a response body could
+// be anything an internal service returns; see safeText).
+func (e *Error) Error() string {
+	s := "sso " + e.Step + ": " + safeText(e.Step, e.Err)
+	if e.Status != 0 {
+		s += fmt.Sprintf(" (last HTTP status %d)", e.Status)
+	}
+	return s
+}
+
 func (e *Error) Unwrap() error { return e.Err }
+
+// safeError is an error text this package wrote itself.
+type safeError string
+
+func (e safeError) Error() string { return string(e) }
+
+func safef(format string, args ...any) error { return safeError(fmt.Sprintf(format, args...)) }
+
+// safeText describes err for the log without the provider's answers:
+// egress refusals and our own errors as they are; transport errors
+// (connection refused, TLS, timeouts) with the URL but without its query;
+// a few library errors by their type; any other library error, which may
+// quote a response body (go-oidc does for discovery documents and key
+// sets), only by a fixed text. ID-token verification errors of go-oidc
+// describe the token's claims (issuer, audience, expiry), not a body, and
+// are kept unless they come from reading the key set.
+func safeText(step string, err error) string {
+	var (
+		se safeError
+		ee *EgressError
+		ue *url.Error
+		im *oidc.IssuerMismatchError
+		te *oidc.TokenExpiredError
+	)
+	switch {
+	case err == nil:
+		return "failed"
+	case errors.As(err, &ee):
+		return ee.Error()
+	case errors.As(err, &se):
+		return se.Error()
+	case errors.As(err, &ue):
+		return ue.Op + " " + bounded(stripQuery(ue.URL)) + ": " + bounded(safeText(step, ue.Err))
+	case errors.As(err, &im):
+		return "the discovery document names another issuer than the configured one"
+	case errors.As(err, &te):
+		return "the ID token has expired"
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return err.Error()
+	}
+	var ne net.Error
+	var oe *net.OpError
+	if errors.As(err, &oe) || errors.As(err, &ne) {
+		return bounded(err.Error())
+	}
+	msg := err.Error()
+	if step == "verify" && strings.HasPrefix(msg, "oidc: ") && !strings.Contains(msg, "keys") {
+		return bounded(msg)
+	}
+	switch step {
+	case "discovery":
+		return "the provider's discovery answer could not be used"
+	case "verify":
+		return "the ID token could not be verified (signing keys unreadable or signature invalid)"
+	}
+	return "the provider's answer could not be used"
+}
+
+func stripQuery(raw string) string {
+	if i := strings.IndexAny(raw, "?#"); i >= 0 {
+		return raw[:i]
+	}
+	return raw
+}
+
+func bounded(s string) string {
+	if len(s) > 200 {
+		return s[:200] + "…"
+	}
+	return s
+}
 
 // KindOf returns the kind of a protocol error (Unreachable for any other).
 func KindOf(err error) Kind {
@@ -71,9 +156,10 @@ type Config struct {
 
 // Client talks to identity providers. It is safe for concurrent use.
 type Client struct {
-	http *http.Client
-	ttl  time.Duration
-	now  func() time.Time
+	egress Egress
+	http   *http.Client
+	ttl    time.Duration
+	now    func() time.Time
 
 	mu        sync.Mutex
 	providers map[string]cached
@@ -86,19 +172,13 @@ type cached struct {
 }
 
 // New returns a client whose HTTP requests to the provider are bounded by
-// timeout, and which keeps discovery documents for ttl. The provider's
-// signing keys are refreshed by go-oidc when a token names an unknown key.
-func New(timeout, ttl time.Duration) *Client {
-	tr := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment, // LGWAN sites reach the internet through a proxy
-		DialContext:           (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}).DialContext,
-		TLSHandshakeTimeout:   timeout,
-		ResponseHeaderTimeout: timeout,
-		IdleConnTimeout:       90 * time.Second,
-		MaxIdleConnsPerHost:   4,
-		ForceAttemptHTTP2:     true,
-	}
+// timeout, and which keeps discovery documents for ttl. Every request and
+// connection follows the egress rules e. The provider's signing keys are
+// refreshed by go-oidc when a token names an unknown key.
+func New(timeout, ttl time.Duration, e Egress) *Client {
+	tr := egressTransport(e, timeout) // LGWAN sites reach the internet through a proxy (HTTPS_PROXY)
 	return &Client{
+		egress: e,
 		http: &http.Client{Transport: tr, Timeout: timeout,
 			// Discovery, JWKS and token endpoints answer directly; a redirect
 			// there is a misconfiguration, not something to follow.
@@ -120,19 +200,30 @@ func (c *Client) provider(ctx context.Context, issuer string) (cached, error) {
 	if ok && c.now().Sub(e.at) < c.ttl {
 		return e, nil
 	}
+	if err := c.egress.CheckURL(issuer); err != nil {
+		return cached{}, &Error{Kind: Unreachable, Step: "discovery", Err: err}
+	}
+	ctx, tr := withTrace(ctx)
 	p, err := oidc.NewProvider(c.ctx(ctx), issuer)
 	if err != nil {
-		return cached{}, &Error{Kind: Unreachable, Step: "discovery", Err: err}
+		return cached{}, &Error{Kind: Unreachable, Step: "discovery", Err: err, Status: tr.last()}
 	}
 	var meta struct {
 		AuthMethods []string `json:"token_endpoint_auth_methods_supported"`
 		PKCE        []string `json:"code_challenge_methods_supported"`
 	}
 	if err := p.Claims(&meta); err != nil {
-		return cached{}, &Error{Kind: Unreachable, Step: "discovery", Err: err}
+		return cached{}, &Error{Kind: Unreachable, Step: "discovery", Err: safef("the discovery document is not a JSON object")}
 	}
 	if len(meta.PKCE) > 0 && !slices.Contains(meta.PKCE, "S256") {
-		return cached{}, &Error{Kind: Unreachable, Step: "discovery", Err: errors.New("provider does not support PKCE S256")}
+		return cached{}, &Error{Kind: Unreachable, Step: "discovery", Err: safef("provider does not support PKCE S256")}
+	}
+	// The endpoints the document names are where the next requests go: the
+	// same egress rules, now, rather than at the first sign-in.
+	for _, ep := range []string{p.Endpoint().AuthURL, p.Endpoint().TokenURL} {
+		if err := c.egress.CheckURL(ep); err != nil && !(ep == p.Endpoint().AuthURL && isHTTPS(ep)) {
+			return cached{}, &Error{Kind: Unreachable, Step: "discovery", Err: err}
+		}
 	}
 	// The spec's default is client_secret_basic; choosing from discovery
 	// avoids oauth2's auto-detection, which would retry a failed exchange.
@@ -199,6 +290,7 @@ func (c *Client) Exchange(ctx context.Context, cfg Config, code, verifier, nonce
 	if err != nil {
 		return id, err
 	}
+	ctx, tr := withTrace(ctx)
 	tok, err := c.oauth(cfg, e).Exchange(c.ctx(ctx), code, oauth2.VerifierOption(verifier))
 	if err != nil {
 		var re *oauth2.RetrieveError
@@ -208,13 +300,13 @@ func (c *Client) Exchange(ctx context.Context, cfg Config, code, verifier, nonce
 			if re.Response != nil {
 				status = re.Response.StatusCode
 			}
-			return id, &Error{Kind: Rejected, Step: "exchange", Err: fmt.Errorf("token endpoint answered %d %s", status, SafeCode(re.ErrorCode))}
+			return id, &Error{Kind: Rejected, Step: "exchange", Err: safef("token endpoint answered %d %s", status, SafeCode(re.ErrorCode))}
 		}
-		return id, &Error{Kind: Unreachable, Step: "exchange", Err: err}
+		return id, &Error{Kind: Unreachable, Step: "exchange", Err: err, Status: tr.last()}
 	}
 	raw, _ := tok.Extra("id_token").(string)
 	if raw == "" {
-		return id, &Error{Kind: Invalid, Step: "verify", Err: errors.New("no id_token in the token response")}
+		return id, &Error{Kind: Invalid, Step: "verify", Err: safef("no id_token in the token response")}
 	}
 	v := e.p.VerifierContext(c.ctx(ctx), &oidc.Config{ClientID: cfg.ClientID})
 	idt, err := v.Verify(c.ctx(ctx), raw)
@@ -223,10 +315,10 @@ func (c *Client) Exchange(ctx context.Context, cfg Config, code, verifier, nonce
 		if errors.As(err, &te) {
 			return id, &Error{Kind: Expired, Step: "verify", Err: err}
 		}
-		return id, &Error{Kind: Invalid, Step: "verify", Err: err}
+		return id, &Error{Kind: Invalid, Step: "verify", Err: err, Status: tr.last()}
 	}
 	if subtle.ConstantTimeCompare([]byte(Hash(idt.Nonce)), []byte(nonceHash)) != 1 {
-		return id, &Error{Kind: Invalid, Step: "nonce", Err: errors.New("nonce in the ID token does not match the one sent")}
+		return id, &Error{Kind: Invalid, Step: "nonce", Err: safef("nonce in the ID token does not match the one sent")}
 	}
 	var claims struct {
 		Email         string `json:"email"`
@@ -234,7 +326,7 @@ func (c *Client) Exchange(ctx context.Context, cfg Config, code, verifier, nonce
 		AZP           string `json:"azp"`
 	}
 	if err := idt.Claims(&claims); err != nil {
-		return id, &Error{Kind: Invalid, Step: "verify", Err: errors.New("claims are not a JSON object")}
+		return id, &Error{Kind: Invalid, Step: "verify", Err: safef("claims are not a JSON object")}
 	}
 	// go-oidc checks that our client is among the audiences. OIDC Core
 	// 3.1.3.7 also says to reject audiences the client does not trust, and
@@ -242,11 +334,11 @@ func (c *Client) Exchange(ctx context.Context, cfg Config, code, verifier, nonce
 	// application as well is not for us.
 	for _, a := range idt.Audience {
 		if a != cfg.ClientID {
-			return id, &Error{Kind: Invalid, Step: "verify", Err: fmt.Errorf("ID token audience %q includes another party", idt.Audience)}
+			return id, &Error{Kind: Invalid, Step: "verify", Err: safef("ID token audience %q includes another party", idt.Audience)}
 		}
 	}
 	if claims.AZP != "" && claims.AZP != cfg.ClientID {
-		return id, &Error{Kind: Invalid, Step: "verify", Err: fmt.Errorf("ID token authorized party %q is not the client", claims.AZP)}
+		return id, &Error{Kind: Invalid, Step: "verify", Err: safef("ID token authorized party %q is not the client", claims.AZP)}
 	}
 	id.Subject, id.Email = idt.Subject, claims.Email
 	switch v := claims.EmailVerified.(type) {
@@ -257,7 +349,7 @@ func (c *Client) Exchange(ctx context.Context, cfg Config, code, verifier, nonce
 		id.EmailVerified = &b
 	}
 	if id.Subject == "" {
-		return id, &Error{Kind: Invalid, Step: "verify", Err: errors.New("ID token without sub")}
+		return id, &Error{Kind: Invalid, Step: "verify", Err: safef("ID token without sub")}
 	}
 	return id, nil
 }
@@ -275,4 +367,9 @@ func SafeCode(s string) string {
 		}
 	}
 	return string(b)
+}
+
+func isHTTPS(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && u.Scheme == "https" && u.Host != ""
 }

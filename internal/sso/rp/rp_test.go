@@ -34,6 +34,8 @@ type fakeOP struct {
 	delay       time.Duration
 	failures    int    // discovery answers 500 this many times
 	gotAuth     string // how the client authenticated: basic or post
+	jwksBody    string // when set, what /jwks answers instead of the keys
+	metaEdit    func(map[string]any)
 }
 
 var testKey, otherKey = mustKey(), mustKey()
@@ -61,6 +63,9 @@ func newFakeOP(t *testing.T) *fakeOP {
 		if f.authMethods != nil {
 			meta["token_endpoint_auth_methods_supported"] = f.authMethods
 		}
+		if f.metaEdit != nil {
+			f.metaEdit(meta)
+		}
 		f.mu.Unlock()
 		time.Sleep(delay)
 		if fail {
@@ -70,6 +75,14 @@ func newFakeOP(t *testing.T) *fakeOP {
 		_ = json.NewEncoder(w).Encode(meta)
 	})
 	mux.HandleFunc("/jwks", func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		body := f.jwksBody
+		f.mu.Unlock()
+		if body != "" {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(body))
+			return
+		}
 		_ = json.NewEncoder(w).Encode(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &f.key.PublicKey, KeyID: "k1", Algorithm: "RS256", Use: "sig"}}})
 	})
 	mux.HandleFunc("/token", func(w http.ResponseWriter, r *http.Request) {
@@ -147,7 +160,7 @@ func TestExchangeVerifiesTheIDToken(t *testing.T) {
 				tt.mut(claims)
 			}
 			f.claims, f.signer, f.verifier = claims, tt.signer, sec.Verifier
-			c := New(2*time.Second, time.Hour)
+			c := New(2*time.Second, time.Hour, testEgress)
 			cfg := Config{Issuer: f.srv.URL, ClientID: "client", ClientSecret: "secret", RedirectURL: "https://app.example/sso/callback"}
 			id, err := c.Exchange(context.Background(), cfg, "good-code", sec.Verifier, Hash(sec.Nonce))
 			if tt.want == 0 {
@@ -172,7 +185,7 @@ func TestPKCEAndClientAuthentication(t *testing.T) {
 	f.claims = map[string]any{"iss": f.srv.URL, "sub": "s1", "aud": "client", "exp": time.Now().Add(time.Minute).Unix(), "nonce": sec.Nonce}
 	f.verifier = sec.Verifier
 	cfg := Config{Issuer: f.srv.URL, ClientID: "client", ClientSecret: "secret", RedirectURL: "https://app.example/sso/callback"}
-	c := New(2*time.Second, time.Hour)
+	c := New(2*time.Second, time.Hour, testEgress)
 	raw, err := c.AuthURL(context.Background(), cfg, sec)
 	if err != nil {
 		t.Fatal(err)
@@ -213,7 +226,7 @@ func TestPKCEAndClientAuthentication(t *testing.T) {
 func TestProviderTimeoutAndCache(t *testing.T) {
 	f := newFakeOP(t)
 	f.delay = 2 * time.Second
-	c := New(200*time.Millisecond, time.Hour)
+	c := New(200*time.Millisecond, time.Hour, testEgress)
 	cfg := Config{Issuer: f.srv.URL, ClientID: "client"}
 	start := time.Now()
 	if _, err := c.AuthURL(context.Background(), cfg, NewSecrets()); KindOf(err) != Unreachable {

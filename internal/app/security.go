@@ -1,0 +1,80 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"telework/internal/web"
+)
+
+// configureSecurity applies the serve command's security settings to the
+// services and says at start-up what is weaker than it could be: client
+// secrets without a key, http identity providers, a redirect_uri taken
+// from the Host header. It seals stored client secrets with the current
+// key (sso.Service.ReSealSecrets). No secret value reaches the log.
+func configureSecurity(ctx context.Context, cfg *ServeConfig, svc web.Services, log *slog.Logger) error {
+	svc.SSO.SetEgress(cfg.SSOEgress)
+	svc.SSO.SetSecretKeys(cfg.SecretKeys)
+	rep, err := svc.SSO.ReSealSecrets(ctx)
+	if err != nil {
+		return fmt.Errorf("sealing SSO client secrets: %w", err)
+	}
+	if cfg.SecretKeys == nil {
+		log.Warn("SSO client secrets are stored unencrypted: give the server a key (TELEWORK_SECRET_KEY or --secret-key-file)",
+			"unencrypted_secrets", rep.Plain)
+	} else {
+		log.Info("SSO client secrets are encrypted at rest", "key_id", cfg.SecretKeys.ID(), "sealed_now", rep.Sealed)
+	}
+	if rep.Unopened > 0 {
+		log.Error("SSO client secrets encrypted with a key this server does not have: single sign-on fails for these tenants until the key is configured",
+			"tenants", rep.Unopened)
+	}
+	if cfg.SSOEgress.AllowHTTP {
+		log.Warn("--sso-allow-http: identity providers over plain http on this machine (loopback) are accepted; for tests only")
+	}
+	if len(cfg.SSOEgress.Hosts) > 0 {
+		log.Info("SSO issuers limited to the allow-list", "hosts", cfg.SSOEgress.Hosts)
+	}
+	if cfg.Web.PublicURL == "" {
+		log.Warn("no public URL (--public-url): the SSO redirect_uri follows each request's Host header")
+	}
+	if cfg.MetricsAddr != "" {
+		cfg.Web.MetricsElsewhere = true
+	}
+	return nil
+}
+
+// serveMetrics starts the metrics listener when cfg.MetricsAddr is set;
+// the returned function stops it.
+func serveMetrics(cfg ServeConfig, srv *web.Server, log *slog.Logger) (func(), error) {
+	if cfg.MetricsAddr == "" {
+		return func() {}, nil
+	}
+	ln, err := net.Listen("tcp", cfg.MetricsAddr)
+	if err != nil {
+		return nil, fmt.Errorf("listening on %s (metrics): %w", cfg.MetricsAddr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", srv.MetricsHandler())
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 30 * time.Second, MaxHeaderBytes: 16 << 10, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	go func() {
+		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("metrics listener", "err", err)
+		}
+	}()
+	log.Info("metrics listening", "addr", ln.Addr().String())
+	if cfg.MetricsReady != nil {
+		cfg.MetricsReady <- ln.Addr().String()
+	}
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = hs.Shutdown(ctx)
+	}, nil
+}

@@ -1,0 +1,224 @@
+package sso
+
+import (
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Client secrets at rest. With a key given to the server (env
+// TELEWORK_SECRET_KEY or --secret-key-file), a tenant's client secret is
+// stored as
+//
+//	enc:v1:<key id>:<base64(nonce ‖ AES-256-GCM ciphertext)>
+//
+// where the key id is the first 8 hex digits of the key's SHA-256 (so that
+// a rotation knows which key sealed a value) and the tenant's id is the
+// additional data (a value copied to another tenant's row does not open).
+// A copy of the database, a backup or a stolen disk then holds no usable
+// secret without the key. Without a key, secrets are stored as typed and
+// the server says so at start-up.
+//
+// Rotation: configure the new key first and the old ones after it (one
+// per line in the key file, comma-separated in the environment variable);
+// values are opened with whichever key sealed them, and at start-up every
+// secret not sealed with the first key is sealed again with it
+// (ReSealSecrets). Once the start-up log reports none left, drop the old
+// keys.
+
+// secretPrefix marks a sealed value; a stored secret without it is
+// plaintext from before a key was configured.
+const secretPrefix = "enc:v1:"
+
+// SecretKeys are the keys client secrets are sealed with: the first seals,
+// all open.
+type SecretKeys struct {
+	keys []secretKey
+}
+
+type secretKey struct {
+	id   string
+	aead cipher.AEAD
+}
+
+// ParseSecretKeys reads keys written as base64 (standard or URL alphabet,
+// padded or not) of 32 random bytes (`openssl rand -base64 32`), separated
+// by newlines or commas; blank lines and lines starting with # are
+// skipped. No key at all is (nil, nil).
+func ParseSecretKeys(text string) (*SecretKeys, error) {
+	var ks SecretKeys
+	for i, f := range strings.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == '\r' || r == ',' }) {
+		f = strings.TrimSpace(f)
+		if f == "" || strings.HasPrefix(f, "#") {
+			continue
+		}
+		raw, err := decodeKey(f)
+		if err != nil || len(raw) != 32 {
+			return nil, fmt.Errorf("secret key %d: want the base64 of 32 bytes (openssl rand -base64 32)", i+1)
+		}
+		block, err := aes.NewCipher(raw)
+		if err != nil {
+			return nil, err
+		}
+		aead, err := cipher.NewGCM(block)
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(raw)
+		ks.keys = append(ks.keys, secretKey{id: hex.EncodeToString(sum[:4]), aead: aead})
+	}
+	if len(ks.keys) == 0 {
+		return nil, nil
+	}
+	return &ks, nil
+}
+
+func decodeKey(s string) ([]byte, error) {
+	s = strings.TrimRight(s, "=")
+	if b, err := base64.RawStdEncoding.DecodeString(s); err == nil {
+		return b, nil
+	}
+	return base64.RawURLEncoding.DecodeString(s)
+}
+
+// ID is the current key's id (what the start-up log names).
+func (k *SecretKeys) ID() string { return k.keys[0].id }
+
+func aad(tenantID int64) []byte {
+	return []byte("telework sso client secret, tenant " + strconv.FormatInt(tenantID, 10))
+}
+
+// Seal encrypts a tenant's secret with the current key ("" stays "").
+func (k *SecretKeys) Seal(tenantID int64, plain string) (string, error) {
+	if plain == "" {
+		return "", nil
+	}
+	cur := k.keys[0]
+	nonce := make([]byte, cur.aead.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		return "", err
+	}
+	out := cur.aead.Seal(nonce, nonce, []byte(plain), aad(tenantID))
+	return secretPrefix + cur.id + ":" + base64.RawStdEncoding.EncodeToString(out), nil
+}
+
+// ErrSecretKey is a sealed secret that no configured key opens (the key is
+// missing or another one).
+var ErrSecretKey = errors.New("sso: the client secret is encrypted with a key this server does not have")
+
+// Open returns a stored secret as typed: plaintext as it is, a sealed
+// value opened with the key that sealed it.
+func (k *SecretKeys) Open(tenantID int64, stored string) (string, error) {
+	if !strings.HasPrefix(stored, secretPrefix) {
+		return stored, nil
+	}
+	id, data, ok := strings.Cut(strings.TrimPrefix(stored, secretPrefix), ":")
+	if k == nil || !ok {
+		return "", ErrSecretKey
+	}
+	for _, key := range k.keys {
+		if key.id != id {
+			continue
+		}
+		raw, err := base64.RawStdEncoding.DecodeString(data)
+		if err != nil || len(raw) < key.aead.NonceSize() {
+			return "", fmt.Errorf("sso: stored client secret of tenant %d is malformed", tenantID)
+		}
+		n := key.aead.NonceSize()
+		plain, err := key.aead.Open(nil, raw[:n], raw[n:], aad(tenantID))
+		if err != nil {
+			return "", fmt.Errorf("sso: stored client secret of tenant %d does not open with key %s (altered or moved)", tenantID, id)
+		}
+		return string(plain), nil
+	}
+	return "", ErrSecretKey
+}
+
+// current reports whether stored is sealed with the current key.
+func (k *SecretKeys) current(stored string) bool {
+	return strings.HasPrefix(stored, secretPrefix+k.keys[0].id+":")
+}
+
+// SetSecretKeys gives the service the keys for client secrets at rest
+// (nil: stored as typed).
+func (s *Service) SetSecretKeys(k *SecretKeys) { s.keys = k }
+
+// sealSecret is the stored form of a secret typed on a save.
+func (s *Service) sealSecret(tenantID int64, plain string) (string, error) {
+	if s.keys == nil {
+		return plain, nil
+	}
+	return s.keys.Seal(tenantID, plain)
+}
+
+// clientSecret is the tenant's client secret as typed, for the code
+// exchange.
+func (s *Service) clientSecret(ctx context.Context, tenantID int64) (string, error) {
+	stored, err := s.st.SSOClientSecret(ctx, tenantID)
+	if err != nil {
+		return "", err
+	}
+	return s.keys.Open(tenantID, stored)
+}
+
+// SecretReport is what ReSealSecrets found and did.
+type SecretReport struct {
+	Plain    int // stored as typed (no key was configured when they were saved)
+	Sealed   int // sealed again with the current key now
+	Unopened int // sealed with a key this server does not have
+}
+
+// ReSealSecrets is the start-up step for client secrets at rest. With a
+// key, every secret stored as typed or sealed with an older key is sealed
+// with the current key (each row only if it is still the value read, so a
+// save in between wins). Without a key it only counts: plaintext secrets,
+// and sealed ones that this server cannot open.
+func (s *Service) ReSealSecrets(ctx context.Context) (SecretReport, error) {
+	var rep SecretReport
+	rows, err := s.st.SSOStoredSecrets(ctx)
+	if err != nil {
+		return rep, err
+	}
+	for _, r := range rows {
+		sealed := strings.HasPrefix(r.Stored, secretPrefix)
+		if s.keys == nil {
+			if sealed {
+				rep.Unopened++
+			} else {
+				rep.Plain++
+			}
+			continue
+		}
+		if s.keys.current(r.Stored) {
+			continue
+		}
+		plain, err := s.keys.Open(r.TenantID, r.Stored)
+		if err != nil {
+			rep.Unopened++
+			continue
+		}
+		next, err := s.keys.Seal(r.TenantID, plain)
+		if err != nil {
+			return rep, err
+		}
+		if err := s.st.ReplaceSSOStoredSecret(ctx, r.TenantID, r.Stored, next); err != nil {
+			return rep, err
+		}
+		rep.Sealed++
+	}
+	return rep, nil
+}
+
+// StoredSecret is a tenant's client secret as the database holds it.
+type StoredSecret struct {
+	TenantID int64
+	Stored   string
+}
