@@ -158,15 +158,21 @@ func Evaluate(in Input) []Finding {
 	e.midDay()
 	e.takeOut()
 	e.notices()
+	sortFindings(e.out)
+	return e.out
+}
+
+// sortFindings puts errors first, then warnings, then info, each in date
+// order (stable otherwise).
+func sortFindings(fs []Finding) {
 	rank := map[Severity]int{Error: 0, Warning: 1, Info: 2}
-	sort.SliceStable(e.out, func(i, j int) bool {
-		a, b := e.out[i], e.out[j]
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
 		if rank[a.Severity] != rank[b.Severity] {
 			return rank[a.Severity] < rank[b.Severity]
 		}
 		return a.Date.Before(b.Date)
 	})
-	return e.out
 }
 
 // HasErrors reports whether any finding refuses the application.
