@@ -83,3 +83,15 @@ func TestCapRefusesTheDaysThatAdd(t *testing.T) {
 		t.Errorf("got %q want %q", g, want)
 	}
 }
+
+// Start times compare as times: "8:30" typed on the form is the standard
+// start of an application that says "08:30", and "7:30" is the pattern
+// "07:30".
+func TestStartTimesCompareAsTimes(t *testing.T) {
+	run(t, "kakegawa", []tcase{
+		{name: "8:30 is the standard start", edit: func(p *Policy) { p.Hours.Start = "8:30" },
+			app: withHours(app(Home, FullDay, "2026-05-13"), "08:30", "17:15", 60), now: "2026-05-01 09:00", want: nil},
+		{name: "7:30 is a pattern", edit: func(p *Policy) { p.Hours.Staggered = []string{"07:30"} },
+			app: withHours(app(Home, FullDay, "2026-05-13"), "7:30", "16:15", 60), now: "2026-05-01 09:00", want: []string{"hours.staggered_work info"}},
+	})
+}

@@ -540,9 +540,11 @@ func (e *evaluator) hours() {
 		if ok1 && ok2 && a.TimeUnit == FullDay && (start > cs || end < ce) {
 			e.add("hours.core_time", Error, calendar.Date{}, map[string]any{"CoreStart": h.CoreStart, "CoreEnd": h.CoreEnd, "Start": a.Start, "End": a.End})
 		}
-	} else if a.TimeUnit == FullDay && a.Start != h.Start {
+	} else if std, ok := minutesOf(h.Start); a.TimeUnit == FullDay && (!ok || start != std) {
+		// Times compare as minutes: "7:30" and "07:30" are one start.
+		pattern := slices.ContainsFunc(h.Staggered, func(x string) bool { m, ok := minutesOf(x); return ok && m == start })
 		switch {
-		case len(h.Staggered) > 0 && !slices.Contains(h.Staggered, a.Start):
+		case len(h.Staggered) > 0 && !pattern:
 			e.add("hours.staggered", Error, calendar.Date{}, map[string]any{"Start": a.Start, "Patterns": strings.Join(append([]string{h.Start}, h.Staggered...), "、")})
 		case h.StaggeredWork || len(h.Staggered) > 0:
 			e.add("hours.staggered_work", Info, calendar.Date{}, map[string]any{"Start": a.Start, "Standard": h.Start})
