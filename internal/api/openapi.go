@@ -9,6 +9,7 @@ import (
 
 	"telework/internal/auth"
 	"telework/internal/org"
+	"telework/internal/policy"
 	"telework/internal/route"
 	"telework/internal/telemetry"
 )
@@ -148,12 +149,40 @@ func schemas() map[string]any {
 			"template": str("start from a built-in template instead of giving policy"),
 			"policy":   map[string]any{"type": "object"}}),
 		"EvaluateInput": obj([]string{"dates", "application"}, map[string]any{
-			"staff_id":    integer("whose application (default: the caller)"),
-			"dates":       map[string]any{"type": "array", "items": map[string]any{"type": "string", "format": "date"}},
-			"stage":       map[string]any{"type": "string", "enum": []string{"submit", "approve"}},
-			"application": map[string]any{"type": "object", "description": "mode, place, place_kind, place_reason, time_unit, start, end, break_minutes, overtime_approved, mid_day_break, prior_consent, paper_out, paper_classes, data_out, data_classes, device, print_at_home, save_at_home"}}),
-		"Findings": obj([]string{"policy_version", "ok", "findings"}, map[string]any{
-			"policy_version": integer("the version applied"), "ok": boolean("no error"),
+			"staff_id":     integer("whose application (default: the caller)"),
+			"dates":        map[string]any{"type": "array", "items": map[string]any{"type": "string", "format": "date"}},
+			"stage":        map[string]any{"type": "string", "enum": []string{"submit", "approve"}, "description": "which check (default submit); approval is also checked when approved_at is given"},
+			"submitted_at": str("what if it had been submitted then: RFC 3339, or Japan time as 2026-04-01 09:00 (default: now)"),
+			"approved_at":  str("what if it had been approved then (the approval is checked too): RFC 3339, or Japan time as 2026-04-01 09:00"),
+			"application": map[string]any{"type": "object", "required": []string{"mode"}, "description": "the application; an unknown choice is a 422 naming the field (application.time_unit …)",
+				"properties": map[string]any{
+					"mode":              enum(policy.Modes, "在宅勤務 / サテライトオフィス勤務 / モバイルワーク"),
+					"time_unit":         enum(policy.TimeUnits, "終日 (default) / 午前 / 午後 / 時間単位"),
+					"place":             enum([]string{policy.PlaceHome, policy.PlaceHomeEquivalent, policy.PlaceSatellite, policy.PlaceMobile}, "where"),
+					"place_kind":        enum(policy.HomeEquivalentKinds, "the kind of place like home (実家 …)"),
+					"place_reason":      str("why that place"),
+					"start":             str("planned start HH:MM"),
+					"end":               str("planned end HH:MM"),
+					"break_minutes":     map[string]any{"type": "integer", "minimum": 0},
+					"overtime_approved": boolean("overtime approved beforehand"),
+					"mid_day_break":     boolean("中抜け planned"),
+					"prior_consent":     boolean("the supervisor consented beforehand (verbal is fine)"),
+					"paper_out":         boolean("paper taken out"),
+					"paper_classes":     map[string]any{"type": "array", "items": enum(policy.DataClasses, "")},
+					"data_out":          boolean("data taken out"),
+					"data_classes":      map[string]any{"type": "array", "items": enum(policy.DataClasses, "")},
+					"device":            enum(policy.DeviceTypes, "device used"),
+					"print_at_home":     boolean("prints at home"),
+					"save_at_home":      boolean("saves files at home"),
+				}}}),
+		"Findings": obj([]string{"policy_version", "policy", "ok", "findings"}, map[string]any{
+			"policy_version": integer("the id of the version applied"),
+			"policy": obj([]string{"id", "effective_from", "note"}, map[string]any{
+				"id": integer("the version applied (in force on the first date)"), "effective_from": map[string]any{"type": "string", "format": "date"},
+				"note": str("the version's note")}),
+			"submitted_at": dateTime("the moment the submission was checked as of, when given"),
+			"approved_at":  dateTime("the moment the approval was checked as of, when given"),
+			"ok":           boolean("no error"),
 			"findings": map[string]any{"type": "array", "items": obj([]string{"rule", "severity", "message"}, map[string]any{
 				"rule": str("rule id"), "severity": map[string]any{"type": "string", "enum": []string{"error", "warning", "info"}},
 				"date": map[string]any{"type": "string", "format": "date"}, "message": str("explanation naming the limit and the actual value")})}}),

@@ -3,6 +3,7 @@ package policy
 import (
 	"context"
 	"slices"
+	"time"
 
 	"telework/internal/apperr"
 	"telework/internal/auth"
@@ -16,6 +17,12 @@ type CheckInput struct {
 	StaffID int64 // whose application; 0 means the asker's own
 	App     Application
 	Stage   Stage // AtSubmit when empty
+	// SubmittedAt and ApprovedAt ask "what if it had been submitted
+	// (approved) then": the submission is checked as of SubmittedAt, and
+	// when ApprovedAt is given the approval is checked as of it too (the
+	// findings of both, each once). Zero means now.
+	SubmittedAt time.Time
+	ApprovedAt  time.Time
 }
 
 // CheckResult is the verdict: the version applied and its findings.
@@ -26,6 +33,36 @@ type CheckResult struct {
 
 // OK reports whether nothing refuses the application.
 func (c *CheckResult) OK() bool { return !HasErrors(c.Findings) }
+
+// validateApplication refuses what no policy knows (an unknown mode, time
+// unit, place, kind of place, device or class), naming the field, so that
+// a finding never shows an unknown choice. An empty time unit is a full
+// day.
+func validateApplication(v *apperr.Validation, a *Application) {
+	switch {
+	case a.Mode == "":
+		v.Add("application.mode", "field.required", nil)
+	case !slices.Contains(Modes, a.Mode):
+		v.Add("application.mode", "field.choice", nil)
+	}
+	if a.TimeUnit == "" {
+		a.TimeUnit = FullDay
+	}
+	if !slices.Contains(TimeUnits, a.TimeUnit) {
+		v.Add("application.time_unit", "field.choice", nil)
+	}
+	if a.Place != "" && !slices.Contains([]string{PlaceHome, PlaceHomeEquivalent, PlaceSatellite, PlaceMobile}, a.Place) {
+		v.Add("application.place", "field.choice", nil)
+	}
+	if a.PlaceKind != "" && !slices.Contains(HomeEquivalentKinds, a.PlaceKind) {
+		v.Add("application.place_kind", "field.choice", nil)
+	}
+	if a.Device != "" && !slices.Contains(DeviceTypes, a.Device) {
+		v.Add("application.device", "field.choice", nil)
+	}
+	subset(v, "application.paper_classes", a.PaperClasses, DataClasses)
+	subset(v, "application.data_classes", a.DataClasses, DataClasses)
+}
 
 // Check evaluates an application against the version in force on its first
 // day, for people planning and for other systems that keep their own
@@ -45,6 +82,10 @@ func (s *Service) Check(ctx context.Context, tenantID int64, who *auth.Principal
 	}
 	if in.Stage != AtSubmit && in.Stage != AtApprove {
 		v.Add("stage", "field.choice", nil)
+	}
+	validateApplication(&v, &in.App)
+	if !in.SubmittedAt.IsZero() && !in.ApprovedAt.IsZero() && in.ApprovedAt.Before(in.SubmittedAt) {
+		v.Add("approved_at", "field.datetime_order", nil)
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -77,8 +118,37 @@ func (s *Service) Check(ctx context.Context, tenantID int64, who *auth.Principal
 	if err != nil {
 		return nil, err
 	}
-	fs := Evaluate(Input{Policy: ver.Policy, Calendar: cal, Person: per, App: in.App, Stage: in.Stage, Now: s.now()})
+	at := func(t time.Time) time.Time {
+		if t.IsZero() {
+			return s.now()
+		}
+		return t
+	}
+	base := Input{Policy: ver.Policy, Calendar: cal, Person: per, App: in.App}
+	var fs []Finding
+	if in.Stage == AtSubmit || !in.SubmittedAt.IsZero() {
+		sub := base
+		sub.Stage, sub.Now = AtSubmit, at(in.SubmittedAt)
+		fs = Evaluate(sub)
+	}
+	if in.Stage == AtApprove || !in.ApprovedAt.IsZero() {
+		appr := base
+		appr.Stage, appr.Now = AtApprove, at(in.ApprovedAt)
+		fs = mergeFindings(fs, Evaluate(appr))
+	}
 	return &CheckResult{Version: ver, Findings: fs}, nil
+}
+
+// mergeFindings adds to a the findings of b on a rule and day a has not
+// already reported.
+func mergeFindings(a, b []Finding) []Finding {
+	for _, f := range b {
+		if !slices.ContainsFunc(a, func(g Finding) bool { return g.Rule == f.Rule && g.Date == f.Date }) {
+			a = append(a, f)
+		}
+	}
+	sortFindings(a)
+	return a
 }
 
 // calendar loads the tenant's business calendar (national holidays, 年末年始

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -157,15 +158,21 @@ func Evaluate(in Input) []Finding {
 	e.midDay()
 	e.takeOut()
 	e.notices()
+	sortFindings(e.out)
+	return e.out
+}
+
+// sortFindings puts errors first, then warnings, then info, each in date
+// order (stable otherwise).
+func sortFindings(fs []Finding) {
 	rank := map[Severity]int{Error: 0, Warning: 1, Info: 2}
-	sort.SliceStable(e.out, func(i, j int) bool {
-		a, b := e.out[i], e.out[j]
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
 		if rank[a.Severity] != rank[b.Severity] {
 			return rank[a.Severity] < rank[b.Severity]
 		}
 		return a.Date.Before(b.Date)
 	})
-	return e.out
 }
 
 // HasErrors reports whether any finding refuses the application.
@@ -289,6 +296,10 @@ func (e *evaluator) place() {
 // deadlineFor is the last moment to submit or approve for day d.
 func (e *evaluator) deadlineFor(d calendar.Date) time.Time {
 	dl := e.p.Deadline
+	if dl.BeforeStart {
+		h, m, _ := parseHM(e.startOf())
+		return time.Date(d.Year, d.Month, d.Day, h, m, 0, 0, calendar.Tokyo)
+	}
 	day := d.AddDays(-dl.Days)
 	if dl.DayKind == "business" && e.in.Calendar != nil {
 		day = e.in.Calendar.AddBusinessDays(d, -dl.Days)
@@ -298,6 +309,23 @@ func (e *evaluator) deadlineFor(d calendar.Date) time.Time {
 	}
 	return time.Date(day.Year, day.Month, day.Day, 23, 59, 59, 0, calendar.Tokyo)
 }
+
+// startOf is when the work applied for starts: the planned start, else
+// 12:00 for an afternoon, else the standard start (00:00 when unknown).
+func (e *evaluator) startOf() string {
+	a := e.in.App
+	switch {
+	case validHM(a.Start):
+		return a.Start
+	case a.TimeUnit == PM:
+		return "12:00"
+	case validHM(e.p.Hours.Start):
+		return e.p.Hours.Start
+	}
+	return "00:00"
+}
+
+func validHM(s string) bool { _, _, ok := parseHM(s); return ok }
 
 func (e *evaluator) deadline() {
 	now := e.in.Now.In(calendar.Tokyo)
@@ -320,14 +348,24 @@ func (e *evaluator) deadline() {
 		}
 		args := map[string]any{"Deadline": fmtMoment(limit), "Now": fmtMoment(now), "Days": dl.Days,
 			"Business": dl.DayKind == "business", "Cutoff": dl.Cutoff}
+		var rule string
+		var sev Severity
 		switch {
 		case e.in.Stage == AtSubmit && (dl.On == "submission" || dl.On == "both"):
-			e.add("deadline.submission", Error, d, args)
+			rule, sev = "deadline.submission", Error
 		case e.in.Stage == AtSubmit && dl.On == "approval":
-			e.add("deadline.approval_at_risk", Warning, d, args)
+			rule, sev = "deadline.approval_at_risk", Warning
 		case e.in.Stage == AtApprove && (dl.On == "approval" || dl.On == "both"):
-			e.add("deadline.approval", Error, d, args)
+			rule, sev = "deadline.approval", Error
+		default:
+			continue
 		}
+		f := Finding{Rule: rule, Severity: sev, Date: d, Key: "policy." + rule, Args: args}
+		if dl.BeforeStart {
+			// 「事前に」: before the work starts on the day itself.
+			f.Key = "policy." + rule + "_before_start"
+		}
+		e.out = append(e.out, f)
 	}
 	if dl.PriorConsent && e.in.Stage == AtSubmit && !e.in.App.PriorConsent {
 		e.add("deadline.prior_consent", Error, calendar.Date{}, map[string]any{})
@@ -349,14 +387,15 @@ func weekStart(d calendar.Date) calendar.Date {
 	return d.AddDays(-wd)
 }
 
+// caps checks the weekly and monthly caps over the whole week and month —
+// the person's other active applications on any day of it, earlier or
+// later, and this one — so the order of applying does not matter. When a
+// period is over its cap, this application's latest days in it are the
+// ones refused, as many as it takes to bring the period back within it.
 func (e *evaluator) caps() {
-	type use struct {
-		d calendar.Date
-		w float64
-	}
 	// The person's other active applications, by date: a day counts once
 	// (the largest share of it applied for).
-	days := map[calendar.Date]float64{}
+	others := map[calendar.Date]float64{}
 	dup := map[calendar.Date]bool{}
 	for _, o := range e.in.Others {
 		if o.ID != 0 && o.ID == e.in.App.ID || !slices.Contains(activeStatuses, o.Status) {
@@ -367,41 +406,24 @@ func (e *evaluator) caps() {
 				dup[d] = true
 				e.add("caps.duplicate", Error, d, map[string]any{})
 			}
-			days[d] = max(days[d], e.weight(o.TimeUnit))
+			others[d] = max(others[d], e.weight(o.TimeUnit))
 		}
 	}
-	mine := slices.Clone(e.in.App.Dates)
+	days := maps.Clone(others)
+	var mine []calendar.Date
+	for _, d := range e.in.App.Dates {
+		if !slices.Contains(mine, d) {
+			mine = append(mine, d)
+		}
+	}
 	slices.SortFunc(mine, func(a, b calendar.Date) int { return strings.Compare(a.String(), b.String()) })
 	for _, d := range mine {
 		days[d] = max(days[d], e.weight(e.in.App.TimeUnit))
 	}
-	var all []use
-	for d, w := range days {
-		all = append(all, use{d, w})
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i].d.Before(all[j].d) })
-	count := func(same func(calendar.Date) bool, upTo calendar.Date) float64 {
-		n := 0.0
-		for _, u := range all {
-			if same(u.d) && !upTo.Before(u.d) {
-				n += u.w
-			}
-		}
-		return n
-	}
-	for _, d := range mine {
-		if e.weeklyMax > 0 {
-			ws := weekStart(d)
-			if n := count(func(x calendar.Date) bool { return weekStart(x) == ws }, d); n > float64(e.weeklyMax) {
-				e.add("caps.weekly", Error, d, map[string]any{"Max": e.weeklyMax, "Count": fmtCount(n)})
-			}
-		}
-		if e.monthMax > 0 {
-			if n := count(func(x calendar.Date) bool { return x.Year == d.Year && x.Month == d.Month }, d); n > float64(e.monthMax) {
-				e.add("caps.monthly", Error, d, map[string]any{"Max": e.monthMax, "Count": fmtCount(n)})
-			}
-		}
-	}
+	e.capPeriods("caps.weekly", e.weeklyMax, mine, days, others, weekStart)
+	e.capPeriods("caps.monthly", e.monthMax, mine, days, others, func(d calendar.Date) calendar.Date {
+		return calendar.Date{Year: d.Year, Month: d.Month, Day: 1}
+	})
 	if min := e.p.Caps.MinOfficeDaysPerWeek; min > 0 && e.in.Calendar != nil {
 		seen := map[calendar.Date]bool{}
 		for _, d := range mine {
@@ -423,6 +445,51 @@ func (e *evaluator) caps() {
 			}
 		}
 	}
+}
+
+// capPeriods refuses the days of mine (sorted) that take a period (a week
+// or a month, named by its first day) over capMax, counting every day of
+// the period in days; others are the days taken without this application.
+func (e *evaluator) capPeriods(rule string, capMax int, mine []calendar.Date, days, others map[calendar.Date]float64, period func(calendar.Date) calendar.Date) {
+	if capMax <= 0 {
+		return
+	}
+	total := map[calendar.Date]float64{}
+	for d, w := range days {
+		total[period(d)] += w
+	}
+	lastOf := map[calendar.Date]calendar.Date{}
+	for d := range days {
+		if p := period(d); lastOf[p].Before(d) {
+			lastOf[p] = d
+		}
+	}
+	excess := map[calendar.Date]float64{}
+	for p, n := range total {
+		if n > float64(capMax) {
+			excess[p] = n - float64(capMax)
+		}
+	}
+	var refused []Finding
+	for i := len(mine) - 1; i >= 0; i-- {
+		d := mine[i]
+		p := period(d)
+		extra := days[d] - others[d] // what this application adds on d
+		if excess[p] <= 0 || extra <= 0 {
+			continue
+		}
+		excess[p] -= extra
+		f := Finding{Rule: rule, Severity: Error, Date: d, Key: "policy." + rule,
+			Args: map[string]any{"Max": capMax, "Count": fmtCount(total[p])}}
+		if d != lastOf[p] {
+			// Not the period's last day: "this is day N" would be wrong,
+			// so the message gives the period's total instead.
+			f.Key = "policy." + rule + "_total"
+		}
+		refused = append(refused, f)
+	}
+	slices.Reverse(refused)
+	e.out = append(e.out, refused...)
 }
 
 // overlaps reports whether another application on day d takes the same
@@ -473,8 +540,15 @@ func (e *evaluator) hours() {
 		if ok1 && ok2 && a.TimeUnit == FullDay && (start > cs || end < ce) {
 			e.add("hours.core_time", Error, calendar.Date{}, map[string]any{"CoreStart": h.CoreStart, "CoreEnd": h.CoreEnd, "Start": a.Start, "End": a.End})
 		}
-	} else if len(h.Staggered) > 0 && a.TimeUnit == FullDay && a.Start != h.Start && !slices.Contains(h.Staggered, a.Start) {
-		e.add("hours.staggered", Error, calendar.Date{}, map[string]any{"Start": a.Start, "Patterns": strings.Join(append([]string{h.Start}, h.Staggered...), "、")})
+	} else if std, ok := minutesOf(h.Start); a.TimeUnit == FullDay && (!ok || start != std) {
+		// Times compare as minutes: "7:30" and "07:30" are one start.
+		pattern := slices.ContainsFunc(h.Staggered, func(x string) bool { m, ok := minutesOf(x); return ok && m == start })
+		switch {
+		case len(h.Staggered) > 0 && !pattern:
+			e.add("hours.staggered", Error, calendar.Date{}, map[string]any{"Start": a.Start, "Patterns": strings.Join(append([]string{h.Start}, h.Staggered...), "、")})
+		case h.StaggeredWork || len(h.Staggered) > 0:
+			e.add("hours.staggered_work", Info, calendar.Date{}, map[string]any{"Start": a.Start, "Standard": h.Start})
+		}
 	}
 	brk := a.BreakMinutes
 	if brk == 0 && a.TimeUnit == FullDay {

@@ -199,7 +199,10 @@ func TestMatsumotoBusinessDays(t *testing.T) {
 			want: []string{"eligibility.employment error"}},
 		{name: "personal information on paper is banned", app: withPaper(app(Home, FullDay, "2026-05-20"), "personal_info"), now: "2026-05-01 09:00",
 			want: []string{"take_out.paper_class_banned error"}},
-		{name: "satellite office is not part of the rules", app: app(Satellite, FullDay, "2026-05-20"), now: "2026-05-01 09:00",
+		// 松本市② (G:1533): サテライトオフィス勤務 with the same 事前申請;
+		// モバイルワーク is not among the rules.
+		{name: "satellite office, two business days before", app: app(Satellite, FullDay, "2026-05-20"), now: "2026-05-01 09:00", want: nil},
+		{name: "mobile work is not part of the rules", app: app(Mobile, FullDay, "2026-05-20"), now: "2026-05-01 09:00",
 			want: []string{"mode.disabled error"}},
 		{name: "中抜け as hourly leave", app: func() Application { a := app(Home, FullDay, "2026-05-20"); a.MidDayBreak = true; return a }(), now: "2026-05-01 09:00",
 			want: []string{"mid_day.hourly_leave info"}},
@@ -237,8 +240,9 @@ func TestSaga(t *testing.T) {
 			want: []string{"caps.min_office@2026-05-04 warning"}},
 		{name: "seconded staff are excluded", person: func(p Person) Person { p.Seconded = true; return p }, app: app(Mobile, FullDay, "2026-05-13"), now: "2026-05-01 09:00",
 			want: []string{"eligibility.seconded error"}},
-		{name: "overtime needs prior approval", app: withHours(app(Home, FullDay, "2026-05-13"), "08:30", "19:00", 60), now: "2026-05-01 09:00",
-			want: []string{"hours.overtime_needs_approval error"}},
+		// The guide says nothing of overtime for 佐賀県: not refused.
+		{name: "overtime: the guide does not say", app: withHours(app(Home, FullDay, "2026-05-13"), "08:30", "19:00", 60), now: "2026-05-01 09:00",
+			want: nil},
 		{name: "with approval it is fine, but the break is short", app: func() Application {
 			a := withHours(app(Home, FullDay, "2026-05-13"), "08:30", "19:00", 45)
 			a.OvertimeApproved = true
@@ -254,8 +258,16 @@ func TestShibuyaKakegawaFukaya(t *testing.T) {
 			a.PriorConsent = true
 			return a
 		}(), now: "2026-05-01 09:00",
-			want: []string{"notice.travel_order info"}},
-		{name: "8:15 is not a pattern", app: func() Application {
+			want: []string{"hours.staggered_work info", "notice.travel_order info"}},
+		// The guide gives 7 patterns but not their times (G:1384): any start
+		// until the tenant enters its own.
+		{name: "8:15 until the tenant sets its patterns", app: func() Application {
+			a := withHours(app(Home, FullDay, "2026-05-13"), "08:15", "17:00", 60)
+			a.PriorConsent = true
+			return a
+		}(), now: "2026-05-01 09:00",
+			want: []string{"hours.staggered_work info", "notice.travel_order info"}},
+		{name: "8:15 is not one of the tenant's patterns", edit: func(p *Policy) { p.Hours.Staggered = []string{"07:30", "09:00"} }, app: func() Application {
 			a := withHours(app(Home, FullDay, "2026-05-13"), "08:15", "17:00", 60)
 			a.PriorConsent = true
 			return a
@@ -269,12 +281,18 @@ func TestShibuyaKakegawaFukaya(t *testing.T) {
 	})
 	run(t, "kakegawa", []tcase{
 		{name: "satellite office the day before", app: app(Satellite, PM, "2026-05-13"), now: "2026-05-12 16:00", want: nil},
-		{name: "home is not part of the rules", app: app(Home, FullDay, "2026-05-13"), now: "2026-05-12 16:00", want: []string{"mode.disabled error"}},
-		{name: "approval on the day is too late", app: app(Satellite, AM, "2026-05-13"), stage: AtApprove, now: "2026-05-13 08:00",
-			want: []string{"deadline.approval@2026-05-13 error"}},
+		// G:1559 在宅勤務に加え、サテライトオフィス勤務.
+		{name: "home as well", app: app(Home, FullDay, "2026-05-13"), now: "2026-05-12 16:00", want: nil},
+		{name: "mobile is not part of the rules", app: app(Mobile, FullDay, "2026-05-13"), now: "2026-05-12 16:00", want: []string{"mode.disabled error"}},
+		// G:1566 前日までに所属長に提出し、承認を得る: the deadline is the
+		// submission's; the approval's is not stated.
+		{name: "submitted on the day is too late", app: app(Satellite, AM, "2026-05-13"), now: "2026-05-13 08:00",
+			want: []string{"deadline.submission@2026-05-13 error"}},
+		{name: "approval on the day: no stated deadline", app: app(Satellite, AM, "2026-05-13"), stage: AtApprove, now: "2026-05-13 08:00", want: nil},
 	})
 	run(t, "fukaya", []tcase{
-		{name: "hourly is not offered", app: app(Home, Hourly, "2026-05-13"), now: "2026-05-01 09:00", want: []string{"time_unit.disabled error"}},
+		// The guide says nothing of time units for 深谷市: 時間単位 allowed.
+		{name: "hourly is allowed", app: app(Home, Hourly, "2026-05-13"), now: "2026-05-01 09:00", want: nil},
 		{name: "anyone, a morning", person: func(p Person) Person { p.Employment = org.Temporary; p.HasTerminal = false; return p }, app: app(Home, AM, "2026-05-13"), now: "2026-05-01 09:00", want: nil},
 	})
 }

@@ -46,8 +46,8 @@ const (
 	PlaceMobile         = "mobile"          // 外出先
 )
 
-// HomeEquivalentKinds are the places 第6章 treats like home: 実家,
-// 介護先, 帰省先, 病院.
+// HomeEquivalentKinds are the places 第6章 treats like home: 実家 and
+// 病院 (茨城県), 介護を要する親族の家 and 帰省先 (佐賀県).
 var HomeEquivalentKinds = []string{"parents_home", "care_place", "hometown", "hospital"}
 
 // Reasons a person may declare for eligibility (育児・介護).
@@ -105,11 +105,16 @@ type UnitRule struct {
 
 // Deadline says by when an application must be submitted or approved.
 type Deadline struct {
-	On           string `json:"on"`       // none | submission | approval | both
-	Days         int    `json:"days"`     // N days before the telework day
-	DayKind      string `json:"day_kind"` // business | calendar
-	Cutoff       string `json:"cutoff"`   // HH:MM on the deadline day; "" = end of that day
-	PriorConsent bool   `json:"prior_consent"`
+	On      string `json:"on"`       // none | submission | approval | both
+	Days    int    `json:"days"`     // N days before the telework day
+	DayKind string `json:"day_kind"` // business | calendar
+	Cutoff  string `json:"cutoff"`   // HH:MM on the deadline day; "" = end of that day
+	// BeforeStart: 「事前に」 and nothing more — the deadline is the start
+	// of the work on the day itself (the planned start, else the standard
+	// start; 12:00 for an afternoon). Days, DayKind and Cutoff are then
+	// not used.
+	BeforeStart  bool `json:"before_start,omitempty"`
+	PriorConsent bool `json:"prior_consent"`
 }
 
 // Caps limit how often. Zero means no limit.
@@ -131,22 +136,32 @@ type Hours struct {
 	Start        string   `json:"start"` // standard day, e.g. 08:30
 	End          string   `json:"end"`   // e.g. 17:15
 	BreakMinutes int      `json:"break_minutes"`
-	Staggered    []string `json:"staggered,omitempty"` // allowed start times (時差勤務)
-	Flex         bool     `json:"flex"`
-	CoreStart    string   `json:"core_start,omitempty"`
-	CoreEnd      string   `json:"core_end,omitempty"`
-	WindowStart  string   `json:"window_start,omitempty"` // allowed window, e.g. 05:00
-	WindowEnd    string   `json:"window_end,omitempty"`   // e.g. 22:00
-	Overtime     string   `json:"overtime"`               // prohibited | prior_approval | allowed
-	NoLateNight  bool     `json:"no_late_night"`          // 22:00–05:00 prohibited
+	Staggered    []string `json:"staggered,omitempty"` // allowed start times (時差勤務); empty = any
+	// StaggeredWork: 時差勤務 may be used on telework days (a start other
+	// than the standard one is shown as 時差勤務). Staggered, when given,
+	// lists the start times the tenant allows.
+	StaggeredWork bool   `json:"staggered_work,omitempty"`
+	Flex          bool   `json:"flex"`
+	CoreStart     string `json:"core_start,omitempty"`
+	CoreEnd       string `json:"core_end,omitempty"`
+	WindowStart   string `json:"window_start,omitempty"` // allowed window, e.g. 05:00
+	WindowEnd     string `json:"window_end,omitempty"`   // e.g. 22:00
+	Overtime      string `json:"overtime"`               // prohibited | prior_approval | allowed
+	NoLateNight   bool   `json:"no_late_night"`          // 22:00–05:00 prohibited
 }
 
 // Report is the post-day report rule.
 type Report struct {
 	Required bool   `json:"required"`
 	Form     string `json:"form"`     // phone_then_form | planned_actual | combined_form | verbal_by_supervisor | chat | system
-	DueDays  int    `json:"due_days"` // 0 = the same day, 1 = the next day …
+	DueDays  int    `json:"due_days"` // with Timing "": 0 = the same day, 1 = by the next day …
+	// Timing: "" = within DueDays; "from_next_day" = 翌日以降 (from the
+	// next day on, no deadline); "after" = 実施後 (no deadline given).
+	Timing string `json:"timing,omitempty"`
 }
+
+// ReportTimings are the choices of Report.Timing.
+var ReportTimings = []string{"", "from_next_day", "after"}
 
 // TakeOut covers paper and data taken home, printing and saving.
 type TakeOut struct {

@@ -248,10 +248,10 @@ func TestServiceCheck(t *testing.T) {
 		if err != nil || !res.OK() {
 			t.Fatalf("own check: %+v %v", res, err)
 		}
-		sat := in
-		sat.App.Mode, sat.App.Place = policy.Satellite, policy.PlaceSatellite
-		if res, err := s.Check(ctx, f.a.ID, me, sat); err != nil || res.OK() {
-			t.Errorf("satellite under 松本市: %+v %v", res, err)
+		mob := in
+		mob.App.Mode, mob.App.Place = policy.Mobile, policy.PlaceMobile
+		if res, err := s.Check(ctx, f.a.ID, me, mob); err != nil || res.OK() {
+			t.Errorf("mobile work under 松本市: %+v %v", res, err)
 		}
 		other := &auth.Principal{TenantID: f.a.ID, StaffID: f.staff.ID + 1000}
 		in.StaffID = f.staff.ID
@@ -273,10 +273,10 @@ func TestServiceSimulate(t *testing.T) {
 		f := newFixture(t, db)
 		p := matsumoto(t)
 		p.Caps.WeeklyMaxDays = 2
-		csv := []byte("職員番号,日付,形態,時間単位\r\n１００１,2026/5/11,在宅,終日\r\n1001,2026/5/12,在宅,終日\r\n1001,2026/5/13,在宅,終日\r\n1001,2026/5/14,サテライト,午前\r\n")
+		csv := []byte("職員番号,日付,形態,時間単位\r\n１００１,2026/5/11,在宅,終日\r\n1001,2026/5/12,在宅,終日\r\n1001,2026/5/13,在宅,終日\r\n1001,2026/5/14,モバイル,午前\r\n")
 		want := map[string][]string{
-			"ja": {"週2日までの上限を超えています(この週は3日目)", "サテライトオフィス勤務は、この団体の制度では利用できません"},
-			"en": {"Over the limit of 2 days a week (this is day 3 of the week)", "Satellite office is not part of this organisation's rules"},
+			"ja": {"週2日までの上限を超えています(この週は3日目)", "モバイルワークは、この団体の制度では利用できません"},
+			"en": {"Over the limit of 2 days a week (this is day 3 of the week)", "Mobile work is not part of this organisation's rules"},
 		}
 		for lang, msgs := range want {
 			sim, err := f.svc.Simulate(ctx, f.a.ID, p, csv, lang)

@@ -34,7 +34,7 @@ func (p *Policy) Validate() error {
 	}
 	d := p.Deadline
 	oneOf(&v, "deadline.on", d.On, "none", "submission", "approval", "both")
-	if d.On != "none" {
+	if d.On != "none" && !d.BeforeStart {
 		oneOf(&v, "deadline.day_kind", d.DayKind, "business", "calendar")
 		rng(&v, "deadline.days", d.Days, 0, 30)
 		if d.Cutoff != "" {
@@ -79,7 +79,10 @@ func (p *Policy) Validate() error {
 	oneOf(&v, "mid_day_break", p.MidDayBreak, "hourly_leave", "not_allowed", "allowed")
 	if p.Report.Required {
 		oneOf(&v, "report.form", p.Report.Form, "phone_then_form", "planned_actual", "combined_form", "verbal_by_supervisor", "chat", "system")
-		rng(&v, "report.due_days", p.Report.DueDays, 0, 14)
+		oneOf(&v, "report.timing", p.Report.Timing, ReportTimings...)
+		if p.Report.Timing == "" {
+			rng(&v, "report.due_days", p.Report.DueDays, 0, 14)
+		}
 	}
 	t := p.TakeOut
 	oneOf(&v, "take_out.paper", t.Paper, "allowed", "consent", "banned")
