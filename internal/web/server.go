@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -31,6 +32,10 @@ type Config struct {
 	SessionIdle, SessionMax time.Duration
 	// TrustProxy uses X-Forwarded-For for the client address (behind nginx).
 	TrustProxy bool
+	// TrustedProxies are the addresses of our own proxies (--trusted-proxies):
+	// the client address is the right-most X-Forwarded-For hop not in this
+	// list. Empty: the connection's peer is the one trusted proxy.
+	TrustedProxies []netip.Prefix
 }
 
 // DefaultConfig is what `telework serve` uses unless told otherwise.
