@@ -132,6 +132,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	demoFlag := fs.Bool("demo", false, "create the demo tenant (once) and print its accounts")
 	cookie := fs.String("cookie-secure", "auto", "Secure flag on cookies: auto (when served over HTTPS), always, never")
 	proxy := fs.Bool("trust-proxy", false, "trust X-Forwarded-For/-Proto from a reverse proxy (nginx)")
+	proxies := fs.String("trusted-proxies", envOr("TELEWORK_TRUSTED_PROXIES", ""),
+		"with --trust-proxy: our proxies' addresses or CIDR ranges, comma-separated; the client is the right-most X-Forwarded-For hop not among them (default: the connecting peer only) (env TELEWORK_TRUSTED_PROXIES)")
 	level := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	sec := addSecurityFlags(fs) // HSTS, public URL, metrics, SSO egress, secret key (serve_security.go)
 	if err := fs.Parse(args); err != nil {
@@ -141,7 +143,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError{"余分な引数があります / unexpected arguments: " + strings.Join(fs.Args(), " ")}
 	}
 	var lv slog.Level
-	if err := lv.UnmarshalText([]byte(*level)); err != nil {
+	var err error
+	if err = lv.UnmarshalText([]byte(*level)); err != nil {
 		return usageError{"--log-level は debug, info, warn, error のいずれかです"}
 	}
 	switch *cookie {
@@ -151,6 +154,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	wc := web.DefaultConfig()
 	wc.CookieSecure, wc.TrustProxy = *cookie, *proxy
+	if wc.TrustedProxies, err = web.ParseTrustedProxies(*proxies); err != nil {
+		return usageError{"--trusted-proxies: " + err.Error()}
+	}
 	sc := app.ServeConfig{Addr: *addr, DB: *db, Demo: *demoFlag, LogLevel: lv, Web: wc, Out: stdout}
 	if err := sec.apply(&sc); err != nil {
 		return err

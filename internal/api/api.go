@@ -55,7 +55,9 @@ func New(svc route.Services, log *slog.Logger, table func() []route.Route) *API 
 
 // Routes are every /api/v1 route.
 func (s *API) Routes() []route.Route {
-	return append(s.apiRoutes(), s.featureRoutes()...)
+	routes := append(s.apiRoutes(), s.featureRoutes()...)
+	routes = append(routes, s.tenantTokenRoutes()...)
+	return routes
 }
 
 // MaxImportBytes caps an uploaded staff file: 50,000 staff as xlsx or CSV

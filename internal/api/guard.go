@@ -50,10 +50,13 @@ func (s *API) Guard(w http.ResponseWriter, r *http.Request, rt route.Route, sess
 	rt.Handler(w, r)
 }
 
-// tokenPrincipal resolves "Bearer tw_…" to the owner's principal. Revoked,
+// tokenPrincipal resolves "Bearer tw_…" (any case of "Bearer") to the owner's principal. Revoked,
 // expired and unknown tokens get the same 401.
 func (s *API) tokenPrincipal(w http.ResponseWriter, r *http.Request, header string) (*auth.Principal, bool) {
-	token, ok := strings.CutPrefix(header, "Bearer ")
+	// The scheme is case-insensitive (RFC 9110 §11.1): "bearer" and
+	// "BEARER" are "Bearer".
+	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
+	ok = ok && strings.EqualFold(scheme, "Bearer")
 	var p *auth.Principal
 	var err error = apperr.New(apperr.Unauthorized, "api.invalid_token")
 	if ok {

@@ -7,6 +7,7 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/auth"
+	"telework/internal/route"
 )
 
 // Personal API tokens: created, listed and revoked by their owner, in the
@@ -94,6 +95,70 @@ func (s *API) apiRevokeToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.svc.Auth.RevokeToken(r.Context(), p, id); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// --- every token of the tenant (HR) ---
+
+// tenantTokenRoutes let HR list and revoke any API token of the tenant
+// (issue 10 item 2); the secret is never shown (only its hash is kept).
+func (s *API) tenantTokenRoutes() []route.Route {
+	return []route.Route{
+		{Method: "GET", Pattern: "/api/v1/tenant/tokens", Rule: route.HROnly, Handler: s.apiListTenantTokens,
+			API: &route.Op{ID: "listTenantTokens", Summary: "List every API token of your organisation's accounts, with the owner (HR; never the secret)", Tag: "tokens", Resp: "TenantToken", List: true, Query: pagingParams}},
+		{Method: "DELETE", Pattern: "/api/v1/tenant/tokens/{id}", Rule: route.HROnly, Object: "token", Handler: s.apiRevokeTenantToken,
+			API: &route.Op{ID: "revokeTenantToken", Summary: "Revoke any API token of your organisation (HR)", Tag: "tokens", Status: 204}},
+	}
+}
+
+type tenantTokenJSON struct {
+	tokenJSON
+	UserID     int64  `json:"user_id"`
+	OwnerLogin string `json:"owner_login_id"`
+}
+
+// tenantTokenSchema is the OpenAPI schema of tenantTokenJSON.
+func tenantTokenSchema(tokenProps map[string]any) map[string]any {
+	props := map[string]any{"user_id": integer("the owner's account id"), "owner_login_id": str("the owner's login id")}
+	for k, v := range tokenProps {
+		props[k] = v
+	}
+	return obj([]string{"id", "name", "prefix", "read_only", "created_at", "expires_at", "last_used_at", "revoked_at", "user_id", "owner_login_id"}, props)
+}
+
+func (s *API) apiListTenantTokens(w http.ResponseWriter, r *http.Request) {
+	limit, after, err := paging(r)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	ts, err := s.svc.Auth.TenantTokens(r.Context(), principal(r))
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	out := page[tenantTokenJSON]{Items: []tenantTokenJSON{}, Total: len(ts)}
+	for _, t := range ts { // newest first: ids descend
+		if (after == 0 || t.ID < after) && len(out.Items) < limit {
+			out.Items = append(out.Items, tenantTokenJSON{toTokenJSON(t), t.UserID, t.OwnerLogin})
+		}
+	}
+	if n := len(out.Items); n == limit && out.Items[n-1].ID != ts[len(ts)-1].ID {
+		out.NextCursor = encodeCursor(out.Items[n-1].ID)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *API) apiRevokeTenantToken(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r)
+	if !ok {
+		s.apiFail(w, r, apperr.NotFoundErr("token"))
+		return
+	}
+	if err := s.svc.Auth.RevokeTenantToken(r.Context(), principal(r), id); err != nil {
 		s.apiFail(w, r, err)
 		return
 	}

@@ -67,6 +67,8 @@ type APIToken struct {
 	ExpiresAt  time.Time
 	LastUsedAt time.Time
 	RevokedAt  time.Time
+	// OwnerLogin is the owner's login id, set by the tenant-wide listing.
+	OwnerLogin string
 }
 
 // OperatorAccount is an instance-level account.

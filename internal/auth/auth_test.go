@@ -35,11 +35,11 @@ func TestValidateNewPassword(t *testing.T) {
 		pw, confirm, login string
 		ok                 bool
 	}{
-		{"longenough1", "longenough1", "yamada", true},
+		{"long enough phrase", "long enough phrase", "yamada", true},
 		{"short", "short", "yamada", false},
 		{"yamadataro01", "yamadataro01", "YAMADATARO01", false},
-		{"longenough1", "longenough2", "yamada", false},
-		{"パスワードは十文字以上です", "パスワードは十文字以上です", "x", true},
+		{"long enough phrase", "long enough phrase2", "yamada", false},
+		{"パスワードは十二文字以上です", "パスワードは十二文字以上です", "x", true},
 	}
 	for _, tt := range tests {
 		if err := ValidateNewPassword(tt.pw, tt.confirm, tt.login); (err == nil) != tt.ok {

@@ -3,10 +3,12 @@ package auth
 import (
 	"crypto/rand"
 	"crypto/subtle"
+	_ "embed"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -73,23 +75,103 @@ var dummyHash, _ = HashPassword("telework-dummy-password")
 // CheckDummy spends the time of one password check.
 func CheckDummy(pw string) { _, _ = CheckPassword(dummyHash, pw) }
 
-// ValidateNewPassword applies the password rule: at least 10 characters,
-// not the login id, at most 128. Long passphrases beat composition rules
-// (NIST SP 800-63B), so no character classes are demanded.
+// MinPasswordLen is the shortest password a person may choose.
+const MinPasswordLen = 12
+
+//go:embed commonpasswords.txt
+var commonPasswordsText string
+
+// commonPasswords is the embedded list of the commonest passwords (see the
+// head of commonpasswords.txt for its source and licence), lower-cased.
+var commonPasswords = func() map[string]struct{} {
+	m := make(map[string]struct{}, 10400)
+	for _, l := range strings.Split(commonPasswordsText, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			m[strings.ToLower(l)] = struct{}{}
+		}
+	}
+	return m
+}()
+
+// ValidateNewPassword applies the password rule of NIST SP 800-63B §5.1.1.2:
+// at least 12 and at most 128 characters, not one of the commonest
+// passwords (nor one of them with digits or symbols added at the end), not
+// a repetition or run of characters (aaaa…, 1234…), and not containing the
+// login id. Long passphrases beat composition rules, so no character
+// classes are demanded. Each refusal says why.
 func ValidateNewPassword(pw, confirm, loginID string) error {
 	var v apperr.Validation
 	switch n := utf8.RuneCountInString(pw); {
-	case n < 10:
-		v.Add("new_password", "field.password_short", map[string]any{"Min": 10})
+	case n < MinPasswordLen:
+		v.Add("new_password", "field.password_short", map[string]any{"Min": MinPasswordLen})
 	case n > 128:
 		v.Add("new_password", "field.too_long", map[string]any{"Max": 128})
-	case strings.EqualFold(pw, loginID):
-		v.Add("new_password", "field.password_is_login", nil)
+	case containsLogin(pw, loginID):
+		v.Add("new_password", "field.password_has_login", nil)
+	case IsCommonPassword(pw):
+		v.Add("new_password", "field.password_common", nil)
+	case isRepetitive(pw):
+		v.Add("new_password", "field.password_pattern", nil)
 	}
 	if pw != confirm {
 		v.Add("confirm_password", "field.password_mismatch", nil)
 	}
 	return v.Err()
+}
+
+// containsLogin reports whether pw contains the login id, ignoring case (a
+// login id of one or two characters only when it is the whole password:
+// "it" is in too many words).
+func containsLogin(pw, loginID string) bool {
+	pw, loginID = strings.ToLower(pw), strings.ToLower(loginID)
+	if utf8.RuneCountInString(loginID) < 3 {
+		return loginID != "" && pw == loginID
+	}
+	return strings.Contains(pw, loginID)
+}
+
+// IsCommonPassword reports whether pw is on the embedded list of the
+// commonest passwords, ignoring case, also once digits, spaces and symbols
+// added at its end are taken away ("Password2026!" is "password").
+func IsCommonPassword(pw string) bool {
+	l := strings.ToLower(pw)
+	if _, ok := commonPasswords[l]; ok {
+		return true
+	}
+	base := strings.TrimRightFunc(l, func(r rune) bool { return !unicode.IsLetter(r) })
+	if utf8.RuneCountInString(base) >= 4 && base != l {
+		_, ok := commonPasswords[base]
+		return ok
+	}
+	return false
+}
+
+// isRepetitive reports a password that is one short unit repeated
+// ("aaaaaaaaaaaa", "abcabcabcabc") or a run of consecutive characters
+// ("123456789012", "abcdefghijkl").
+func isRepetitive(pw string) bool {
+	rs := []rune(strings.ToLower(pw))
+	for unit := 1; unit <= 4 && unit < len(rs); unit++ {
+		same := true
+		for i := unit; i < len(rs); i++ {
+			if rs[i] != rs[i-unit] {
+				same = false
+				break
+			}
+		}
+		if same {
+			return true
+		}
+	}
+	up, down := true, true
+	for i := 1; i < len(rs); i++ {
+		d := rs[i] - rs[i-1]
+		// 9 → 0 continues a run of digits ("1234567890").
+		wrap := rs[i-1] == '9' && rs[i] == '0' || rs[i-1] == '0' && rs[i] == '9'
+		up = up && (d == 1 || wrap && rs[i] == '0')
+		down = down && (d == -1 || wrap && rs[i] == '9')
+	}
+	return up || down
 }
 
 // RandomPassword makes a temporary password for admin resets: 16 characters

@@ -31,6 +31,9 @@ type Store interface {
 	FindUserByLogin(ctx context.Context, tenantID int64, loginID string) (*User, error)
 	FindUserByStaff(ctx context.Context, tenantID, staffID int64) (*User, error)
 	FindUsers(ctx context.Context, tenantID int64, limit, offset int) ([]*User, int, error)
+	// FindUsersWithRole lists the accounts that may hold a granted role
+	// (the caller checks: the match is on the stored text).
+	FindUsersWithRole(ctx context.Context, tenantID int64, r Role) ([]*User, error)
 	// StaffIDByNo resolves a 職員番号 for linking an account.
 	StaffIDByNo(ctx context.Context, tenantID int64, staffNo string) (id int64, retired bool, err error)
 	FindOperatorByID(ctx context.Context, id int64) (*OperatorAccount, error)
@@ -42,12 +45,20 @@ type Store interface {
 	DeleteSession(ctx context.Context, tokenHash string) error
 	DeleteExpiredSessions(ctx context.Context, failuresBefore time.Time) (int64, error)
 
-	RecordLoginFailure(ctx context.Context, keyHashes ...string) error
+	// RecordLoginAttempt notes one sign-in attempt under each key hash
+	// (before its password is checked) and returns the rows' ids;
+	// DeleteLoginAttempts forgets them again (a success, or an attempt
+	// refused before its password was checked).
+	RecordLoginAttempt(ctx context.Context, keyHashes ...string) ([]int64, error)
+	DeleteLoginAttempts(ctx context.Context, ids []int64) error
 	CountLoginFailures(ctx context.Context, keyHash string, since time.Time) (int, error)
 	ClearLoginFailures(ctx context.Context, keyHash string) error
 
 	FindAPITokenByHash(ctx context.Context, hash string) (*APIToken, error)
 	FindAPITokens(ctx context.Context, tenantID, userID int64) ([]*APIToken, error)
+	// FindTenantAPITokens lists every token of a tenant's accounts, newest
+	// first, with the owner's login id.
+	FindTenantAPITokens(ctx context.Context, tenantID int64) ([]*APIToken, error)
 	TouchAPIToken(ctx context.Context, id int64) error
 }
 
@@ -66,23 +77,36 @@ type Tx interface {
 	InsertAPIToken(ctx context.Context, t *APIToken, hash string) error
 	FindAPITokenForUpdate(ctx context.Context, tenantID, userID, id int64) (*APIToken, error)
 	RevokeAPITokenRow(ctx context.Context, tenantID, id int64, at time.Time) error
+	// FindTenantAPITokenForUpdate reads any token of the tenant's accounts.
+	FindTenantAPITokenForUpdate(ctx context.Context, tenantID, id int64) (*APIToken, error)
+	// RevokeUserAPITokens revokes the account's active tokens and returns
+	// their ids.
+	RevokeUserAPITokens(ctx context.Context, tenantID, userID int64, at time.Time) ([]int64, error)
+	// InsertSession stores a new session (a password change rotates the
+	// session inside its transaction).
+	InsertSession(ctx context.Context, s *Session) error
 }
 
 // Limits bound sessions and sign-in attempts.
 type Limits struct {
 	SessionIdle, SessionMax time.Duration
-	// Failures counted over ThrottleWindow, per account and per client
-	// address. An address gets more room because a town hall's staff
-	// share one NAT address.
-	ThrottleWindow     time.Duration
-	MaxAccountFailures int
-	MaxAddressFailures int
+	// Failures counted over ThrottleWindow (see SignIn): per account from
+	// one client address (MaxAccountFailures), per account from every
+	// address (MaxAccountTotalFailures), and per address
+	// (MaxAddressFailures, which only slows failures down by AddressDelay:
+	// a town hall's staff share one NAT address). Zero values of the last
+	// two take the defaults.
+	ThrottleWindow          time.Duration
+	MaxAccountFailures      int
+	MaxAddressFailures      int
+	MaxAccountTotalFailures int
+	AddressDelay            time.Duration
 }
 
 // DefaultLimits are the product's defaults.
 func DefaultLimits() Limits {
 	return Limits{SessionIdle: 2 * time.Hour, SessionMax: 12 * time.Hour, ThrottleWindow: 15 * time.Minute,
-		MaxAccountFailures: 5, MaxAddressFailures: 30}
+		MaxAccountFailures: 5, MaxAddressFailures: 30, MaxAccountTotalFailures: 20, AddressDelay: time.Second}
 }
 
 // PasswordPolicy says whether a tenant lets these roles sign in with a
@@ -121,102 +145,6 @@ func itoa(id int64) string { return strconv.FormatInt(id, 10) }
 func ActorOf(p *Principal) audit.Actor { return audit.Actor{ID: p.UserID, Label: p.Label()} }
 
 // --- sign-in and sessions ---
-
-// SignIn is one password sign-in attempt.
-type SignIn struct {
-	Tenant     string // slug; empty for an operator
-	LoginID    string
-	Password   string
-	Operator   bool
-	ClientAddr string
-}
-
-// SignedIn names the account a sign-in succeeded for.
-type SignedIn struct {
-	TenantID, UserID int64
-	LoginID          string
-}
-
-// SignIn checks a password with throttling: too many failures for the
-// account or the client address refuse even a correct password for the
-// window. Unknown accounts cost the same argon2id time as known ones, and
-// SSO-mandatory is checked only after the password, so the answer tells
-// nothing about which accounts exist. Errors: Invalid (missing fields),
-// RateLimited, Unauthorized, Forbidden (password sign-in disabled).
-func (s *Service) SignIn(ctx context.Context, in SignIn) (*SignedIn, error) {
-	var v apperr.Validation
-	if !in.Operator && in.Tenant == "" {
-		v.Add("tenant", "field.required", nil)
-	}
-	if in.LoginID == "" {
-		v.Add("login_id", "field.required", nil)
-	}
-	if in.Password == "" {
-		v.Add("password", "field.required", nil)
-	}
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	scope := "op"
-	if !in.Operator {
-		scope = "t:" + in.Tenant
-	}
-	acctKey := HashToken("acct|" + scope + "|" + strings.ToLower(in.LoginID))
-	addrKey := HashToken("addr|" + in.ClientAddr)
-	since := s.now().Add(-s.limits.ThrottleWindow)
-	na, err := s.st.CountLoginFailures(ctx, acctKey, since)
-	if err != nil {
-		return nil, err
-	}
-	nb, err := s.st.CountLoginFailures(ctx, addrKey, since)
-	if err != nil {
-		return nil, err
-	}
-	if na >= s.limits.MaxAccountFailures || nb >= s.limits.MaxAddressFailures {
-		CheckDummy(in.Password)
-		return nil, &apperr.Error{Code: apperr.RateLimited, Key: "login.throttled",
-			Args: map[string]any{"Minutes": int(s.limits.ThrottleWindow.Minutes())}}
-	}
-	out := &SignedIn{}
-	var hash string
-	var roles []Role
-	if in.Operator {
-		if op, err := s.st.FindOperatorByLogin(ctx, in.LoginID); err == nil {
-			out.UserID, hash, out.LoginID = op.ID, op.PasswordHash, op.LoginID
-		}
-	} else if t, err := s.st.FindTenantRefBySlug(ctx, in.Tenant); err == nil {
-		if u, err := s.st.FindUserByLogin(ctx, t.ID, in.LoginID); err == nil && !u.Disabled {
-			out.TenantID, out.UserID, hash, out.LoginID, roles = t.ID, u.ID, u.PasswordHash, u.LoginID, u.Roles()
-		}
-	}
-	ok := false
-	if hash != "" {
-		ok, _ = CheckPassword(hash, in.Password)
-	} else {
-		CheckDummy(in.Password) // same time whether or not the account exists
-	}
-	if !ok {
-		if err := s.st.RecordLoginFailure(ctx, acctKey, addrKey); err != nil {
-			return nil, err
-		}
-		if out.UserID != 0 {
-			_ = s.audit(ctx, out.TenantID, audit.Actor{ID: out.UserID, Label: out.LoginID},
-				audit.Change{Action: "auth.login_failed", ObjectType: "user", ObjectID: itoa(out.UserID)})
-		}
-		return nil, apperr.New(apperr.Unauthorized, "login.failed")
-	}
-	if !in.Operator && s.password != nil {
-		allowed, err := s.password(ctx, out.TenantID, roles)
-		if err != nil {
-			return nil, err
-		}
-		if !allowed {
-			return nil, apperr.New(apperr.Forbidden, "sso.password_disabled")
-		}
-	}
-	_ = s.st.ClearLoginFailures(ctx, acctKey)
-	return out, nil
-}
 
 // audit records an event that changes no other row in its own transaction.
 func (s *Service) audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error {
@@ -357,9 +285,10 @@ func (s *Service) SaveSettings(ctx context.Context, p *Principal, lang string, w
 }
 
 // ChangePassword checks the current password and the new one's rules and
-// stores the new hash. The person's other sessions end. An operator's
-// sessions all end, so it returns a new session token for the operator
-// (empty for a tenant account, whose current session stays).
+// stores the new hash. Every session of the person ends, the one that made
+// the change included, and the new session token it returns replaces it
+// (the session is rotated, issue 10 item 10); the person's API tokens are
+// revoked (they never outlive the password they were made under).
 func (s *Service) ChangePassword(ctx context.Context, p *Principal, current, next, confirm string) (string, error) {
 	var hash string
 	if p.IsOperator() {
@@ -401,12 +330,18 @@ func (s *Service) ChangePassword(ctx context.Context, p *Principal, current, nex
 		}
 		return s.newSession(ctx, 0, p.UserID)
 	}
+	token, th := NewSessionToken()
 	f := false
 	err = s.st.InAuthTx(ctx, func(tx Tx) error {
-		_, err := s.updateUser(ctx, tx, p.TenantID, actor, p.UserID, UserUpdate{PasswordHash: &newHash, MustChange: &f, Action: "user.password"}, p.SessionID)
-		return err
+		if _, err := s.updateUser(ctx, tx, p.TenantID, actor, p.UserID, UserUpdate{PasswordHash: &newHash, MustChange: &f, Action: "user.password"}, ""); err != nil {
+			return err
+		}
+		return tx.InsertSession(ctx, &Session{TokenHash: th, TenantID: p.TenantID, UserID: p.UserID, ExpiresAt: s.now().Add(s.limits.SessionIdle)})
 	})
-	return "", err
+	if err != nil {
+		return "", err
+	}
+	return token, nil
 }
 
 // --- accounts (HR) ---
@@ -420,9 +355,14 @@ type NewUser struct {
 }
 
 // CreateUser creates an account with a one-time temporary password, which
-// it returns (shown once; the person must change it at first sign-in).
-func (s *Service) CreateUser(ctx context.Context, tenantID int64, actor audit.Actor, in NewUser) (*User, string, error) {
+// it returns (shown once; the person must change it at first sign-in). The
+// auditor role is granted only by an auditor (or the operator, SetAuditor).
+func (s *Service) CreateUser(ctx context.Context, p *Principal, in NewUser) (*User, string, error) {
+	tenantID, actor := p.TenantID, ActorOf(p)
 	var v apperr.Validation
+	if slices.Contains(in.Granted, Auditor) && !mayManageAuditor(p) {
+		v.Add("roles", "field.auditor_by_operator", nil)
+	}
 	if !ValidLogin(in.LoginID) {
 		v.Add("login_id", "field.login_format", nil)
 	}
@@ -479,8 +419,11 @@ func (s *Service) CreateUserIn(ctx context.Context, tx Tx, tenantID int64, actor
 }
 
 // SetRoles changes an account's granted roles and whether it is disabled.
-// HR cannot lock itself out (another HR admin must do that). Disabling
-// ends the account's sessions.
+// HR cannot lock itself out (another HR admin must do that), nobody grants
+// a role to themselves, and the auditor role is granted and removed only
+// by an auditor or the operator (separation of duties, issue 10 item 14).
+// Disabling ends the account's sessions; disabling or a change of roles
+// revokes its API tokens.
 func (s *Service) SetRoles(ctx context.Context, p *Principal, id int64, granted []Role, disabled bool, expectVersion int64) error {
 	if id == p.UserID && (disabled || !slices.Contains(granted, HRAdmin)) {
 		var v apperr.Validation
@@ -494,7 +437,14 @@ func (s *Service) SetRoles(ctx context.Context, p *Principal, id int64, granted 
 		}
 	}
 	return s.st.InAuthTx(ctx, func(tx Tx) error {
-		_, err := s.updateUser(ctx, tx, p.TenantID, ActorOf(p), id,
+		before, err := tx.FindUserForUpdate(ctx, p.TenantID, id)
+		if err != nil {
+			return err
+		}
+		if err := checkDuties(p, before, g); err != nil {
+			return err
+		}
+		_, err = s.updateUser(ctx, tx, p.TenantID, ActorOf(p), id,
 			UserUpdate{Granted: &g, Disabled: &disabled, ExpectVersion: expectVersion, Action: "user.roles"}, "")
 		return err
 	})
@@ -556,7 +506,8 @@ func (s *Service) updateUser(ctx context.Context, tx Tx, tenantID int64, actor a
 		return nil, err
 	}
 	a.Version = before.Version + 1
-	if upd.PasswordHash != nil || a.Disabled {
+	passwordChanged := a.PasswordHash != before.PasswordHash
+	if passwordChanged || a.Disabled {
 		if err := tx.DeleteUserSessions(ctx, tenantID, id, keep); err != nil {
 			return nil, err
 		}
@@ -565,8 +516,30 @@ func (s *Service) updateUser(ctx context.Context, tx Tx, tenantID int64, actor a
 	if action == "" {
 		action = "user.update"
 	}
-	return &a, tx.Audit(ctx, tenantID, actor, audit.Change{Action: action, ObjectType: "user",
-		ObjectID: itoa(id), Before: before.AuditView(), After: a.AuditView()})
+	if err := tx.Audit(ctx, tenantID, actor, audit.Change{Action: action, ObjectType: "user",
+		ObjectID: itoa(id), Before: before.AuditView(), After: a.AuditView()}); err != nil {
+		return nil, err
+	}
+	// A token must not outlive the credentials behind it: a new password
+	// (a reset or the person's own change), disabling and a change of
+	// roles revoke the account's tokens (issue 10 item 2).
+	if passwordChanged || (a.Disabled && !before.Disabled) || JoinRoles(a.Granted) != JoinRoles(before.Granted) {
+		if err := s.revokeUserTokens(ctx, tx, tenantID, actor, id, action); err != nil {
+			return nil, err
+		}
+	}
+	return &a, nil
+}
+
+// revokeUserTokens revokes every active token of an account and writes one
+// audit entry naming them (none when it had none).
+func (s *Service) revokeUserTokens(ctx context.Context, tx Tx, tenantID int64, actor audit.Actor, userID int64, reason string) error {
+	ids, err := tx.RevokeUserAPITokens(ctx, tenantID, userID, s.now().UTC().Truncate(time.Microsecond))
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "token.revoke_all", ObjectType: "user", ObjectID: itoa(userID),
+		After: map[string]any{"revoked_tokens": ids, "reason": reason}})
 }
 
 // UserByID returns one account or NotFound.
@@ -673,7 +646,13 @@ func (in NewToken) Validate() error {
 // CreateToken issues a token for the principal's account and returns it
 // with its secret, shown once (only its hash is stored). A token is tied to
 // the account, so it can never do more than the account's current roles.
+//
+// A request authenticated by a token cannot create tokens (Forbidden): a
+// stolen token must not be able to outlive its own revocation.
 func (s *Service) CreateToken(ctx context.Context, p *Principal, in NewToken) (*APIToken, string, error) {
+	if p.TokenID != 0 {
+		return nil, "", apperr.New(apperr.Forbidden, "token.not_by_token")
+	}
 	return s.IssueToken(ctx, ActorOf(p), p.TenantID, p.UserID, in)
 }
 

@@ -155,7 +155,8 @@ func TestPasswordChangeAndOperatorSettings(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		newClock(db)
 		s, tn, u, op := setup(t, db)
-		// A tenant account: the current session stays, the others end.
+		// A tenant account: every session ends, the one that made the
+		// change included, and a new token replaces it (rotation).
 		keep, _ := s.StartSession(ctxb(), tn.ID, u.ID, u.LoginID, nil, "")
 		other, _ := s.StartSession(ctxb(), tn.ID, u.ID, u.LoginID, nil, "")
 		p, err := s.Authenticate(ctxb(), keep)
@@ -167,15 +168,19 @@ func TestPasswordChangeAndOperatorSettings(t *testing.T) {
 			t.Error("same password accepted")
 		}
 		tok, err := s.ChangePassword(ctxb(), p, "correct horse battery", "a much better one 2026", "a much better one 2026")
-		if err != nil || tok != "" {
+		if err != nil || tok == "" {
 			t.Fatalf("change: %q %v", tok, err)
 		}
-		if _, err := s.Authenticate(ctxb(), keep); err != nil {
-			t.Errorf("the session that changed the password ended: %v", err)
+		if _, err := s.Authenticate(ctxb(), keep); err == nil {
+			t.Error("the session token that changed the password was not rotated")
 		}
 		if _, err := s.Authenticate(ctxb(), other); err == nil {
 			t.Error("another session survived the password change")
 		}
+		if np, err := s.Authenticate(ctxb(), tok); err != nil || np.UserID != u.ID {
+			t.Fatalf("the rotated session: %v", err)
+		}
+		keep = tok
 		// An operator: every session ends and a new one is returned.
 		opTok, _ := s.StartSession(ctxb(), 0, op.ID, op.LoginID, nil, "")
 		po, err := s.Authenticate(ctxb(), opTok)

@@ -62,6 +62,9 @@ type Tx interface {
 	// DisableStaffAccounts disables the person's accounts and ends their
 	// sessions (a person who left can no longer sign in).
 	DisableStaffAccounts(ctx context.Context, tenantID, staffID int64) error
+	// RevokeStaffAPITokens revokes the API tokens of the person's accounts
+	// and returns their ids (a token must not outlive the account).
+	RevokeStaffAPITokens(ctx context.Context, tenantID, staffID int64) ([]int64, error)
 	InsertStaffHistory(ctx context.Context, tenantID int64, c *StaffChange) error
 }
 
@@ -690,6 +693,14 @@ func setRetired(ctx context.Context, tx Tx, tenantID int64, actor audit.Actor, c
 	if retired {
 		if err := tx.DisableStaffAccounts(ctx, tenantID, cur.ID); err != nil {
 			return err
+		}
+		if ids, err := tx.RevokeStaffAPITokens(ctx, tenantID, cur.ID); err != nil {
+			return err
+		} else if len(ids) > 0 {
+			if err := tx.Audit(ctx, tenantID, actor, audit.Change{Action: "token.revoke_all", ObjectType: "staff",
+				ObjectID: itoa(cur.ID), After: map[string]any{"revoked_tokens": ids, "reason": "staff.retire"}}); err != nil {
+				return err
+			}
 		}
 	}
 	cur.Retired, cur.Version = retired, cur.Version+1

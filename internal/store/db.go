@@ -28,9 +28,9 @@
 //     cookie token, which is what tells the tenant.
 //   - DB.DeleteExpiredSessions: the instance-wide sweep of expired sessions
 //     and old login failures.
-//   - DB.RecordLoginFailure, DB.CountLoginFailures, DB.ClearLoginFailures:
-//     sign-in throttling, keyed by a hash of the account or address before
-//     any tenant is known.
+//   - DB.RecordLoginFailure, DB.RecordLoginAttempt, DB.DeleteLoginAttempts,
+//     DB.CountLoginFailures, DB.ClearLoginFailures: sign-in throttling,
+//     keyed by a hash of the account or address before any tenant is known.
 //   - DB.TouchAPIToken: the last use of a token already found by its hash.
 //   - DB.DeleteOldIdempotencyKeys: the instance-wide sweep of the 24-hour
 //     replay cache.

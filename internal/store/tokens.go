@@ -104,3 +104,52 @@ func (db *DB) DeleteOldIdempotencyKeys(ctx context.Context, before time.Time) (i
 }
 
 var _ route.IdempotencyStore = (*DB)(nil)
+
+// tokenOwnerCols are tokenCols of api_tokens t with the owner's login id.
+const tokenOwnerCols = `t.id, t.tenant_id, t.user_id, t.name, t.prefix, t.read_only, t.created_at, t.expires_at, t.last_used_at,
+	t.revoked_at, COALESCE(u.login_id, '')`
+
+const tokenOwnerFrom = ` FROM api_tokens t LEFT JOIN users u ON u.tenant_id = t.tenant_id AND u.id = t.user_id`
+
+func scanTokenOwner(sc interface{ Scan(...any) error }) (*auth.APIToken, error) {
+	var t auth.APIToken
+	var c, e, l, r int64
+	if err := sc.Scan(&t.ID, &t.TenantID, &t.UserID, &t.Name, &t.Prefix, &t.ReadOnly, &c, &e, &l, &r, &t.OwnerLogin); err != nil {
+		return nil, mapErr(err)
+	}
+	t.CreatedAt, t.ExpiresAt = fromMicros(c), fromMicros(e)
+	if l != 0 {
+		t.LastUsedAt = fromMicros(l)
+	}
+	if r != 0 {
+		t.RevokedAt = fromMicros(r)
+	}
+	return &t, nil
+}
+
+// FindTenantAPITokens lists every token of the tenant's accounts, newest
+// first (at most 1,000), with the owner's login id.
+func (db *DB) FindTenantAPITokens(ctx context.Context, tenantID int64) ([]*auth.APIToken, error) {
+	return queryAll(ctx, db, scanTokenOwner, `SELECT `+tokenOwnerCols+tokenOwnerFrom+` WHERE t.tenant_id = ? ORDER BY t.id DESC LIMIT ?`, tenantID, 1000)
+}
+
+// FindTenantAPITokenForUpdate reads any token of the tenant's accounts, with
+// its owner's login id, or NotFound.
+func (tx *Tx) FindTenantAPITokenForUpdate(ctx context.Context, tenantID, id int64) (*auth.APIToken, error) {
+	return scanTokenOwner(tx.row(ctx, `SELECT `+tokenOwnerCols+tokenOwnerFrom+` WHERE t.tenant_id = ? AND t.id = ?`, tenantID, id))
+}
+
+// RevokeUserAPITokens revokes an account's active tokens and returns their
+// ids.
+func (tx *Tx) RevokeUserAPITokens(ctx context.Context, tenantID, userID int64, at time.Time) ([]int64, error) {
+	return queryAll(ctx, tx, scanID, `UPDATE api_tokens SET revoked_at = ? WHERE tenant_id = ? AND user_id = ? AND revoked_at = 0
+		AND expires_at > ? RETURNING id`, micros(at), tenantID, userID, micros(at))
+}
+
+// RevokeStaffAPITokens revokes the active tokens of the accounts linked to
+// a staff record (the person retires) and returns their ids.
+func (tx *Tx) RevokeStaffAPITokens(ctx context.Context, tenantID, staffID int64) ([]int64, error) {
+	now := micros(tx.db.Now())
+	return queryAll(ctx, tx, scanID, `UPDATE api_tokens SET revoked_at = ? WHERE tenant_id = ? AND revoked_at = 0 AND expires_at > ?
+		AND user_id IN (SELECT id FROM users WHERE tenant_id = ? AND staff_id = ?) RETURNING id`, now, tenantID, now, tenantID, staffID)
+}

@@ -204,3 +204,44 @@ func (db *DB) ClearLoginFailures(ctx context.Context, keyHash string) error {
 	_, err := db.exec(ctx, `DELETE FROM login_failures WHERE key_hash = ?`, keyHash)
 	return err
 }
+
+// RecordLoginAttempt notes one sign-in attempt under each key hash, before
+// its password is checked, and returns the rows' ids (so that concurrent
+// attempts each count the others: issue 10 item 5).
+func (db *DB) RecordLoginAttempt(ctx context.Context, keyHashes ...string) ([]int64, error) {
+	ids := make([]int64, 0, len(keyHashes))
+	now := micros(db.Now())
+	for _, k := range keyHashes {
+		var id int64
+		if err := db.row(ctx, `INSERT INTO login_failures (key_hash, at) VALUES (?, ?) RETURNING id`, k, now).Scan(&id); err != nil {
+			return ids, mapErr(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// DeleteLoginAttempts forgets recorded attempts by id.
+func (db *DB) DeleteLoginAttempts(ctx context.Context, ids []int64) error {
+	for _, id := range ids {
+		if _, err := db.exec(ctx, `DELETE FROM login_failures WHERE id = ?`, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FindUsersWithRole lists the accounts whose granted roles mention r.
+func (db *DB) FindUsersWithRole(ctx context.Context, tenantID int64, r auth.Role) ([]*auth.User, error) {
+	return queryAll(ctx, db, scanUser, `SELECT `+userCols+userFrom+` WHERE us.tenant_id = ? AND us.roles LIKE ? ESCAPE '\' ORDER BY us.login_id`,
+		tenantID, likeContains(string(r)))
+}
+
+// InsertSession stores a new session inside a transaction (a password
+// change rotates the session with the change).
+func (tx *Tx) InsertSession(ctx context.Context, s *auth.Session) error {
+	now := micros(tx.db.Now())
+	_, err := tx.exec(ctx, `INSERT INTO sessions (token_hash, tenant_id, user_id, created_at, last_seen_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, s.TokenHash, s.TenantID, s.UserID, now, now, micros(s.ExpiresAt))
+	return mapErr(err)
+}

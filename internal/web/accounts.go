@@ -39,7 +39,16 @@ type accountForm struct {
 
 func (s *Server) accountNew(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "account_form", "accounts.new_title",
-		&accountForm{StaffNo: r.URL.Query().Get("staff_no"), Grantable: auth.GrantableRoles}, nil)
+		&accountForm{StaffNo: r.URL.Query().Get("staff_no"), Grantable: grantableBy(principal(r))}, nil)
+}
+
+// grantableBy are the roles p may grant: the auditor role only by an
+// auditor (or the operator), for separation of duties.
+func grantableBy(p *auth.Principal) []auth.Role {
+	if auth.MayManageAuditor(p) {
+		return auth.GrantableRoles
+	}
+	return slices.DeleteFunc(slices.Clone(auth.GrantableRoles), func(r auth.Role) bool { return r == auth.Auditor })
 }
 
 func readGranted(r *http.Request) []auth.Role {
@@ -58,8 +67,8 @@ func (s *Server) accountCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	p := principal(r)
 	fm := newForm(r)
-	f := &accountForm{LoginID: fm.str("login_id"), StaffNo: fm.str("staff_no"), Granted: readGranted(r), Grantable: auth.GrantableRoles}
-	u, temp, err := s.svc.Auth.CreateUser(r.Context(), p.TenantID, actorOf(p), auth.NewUser{LoginID: f.LoginID, StaffNo: f.StaffNo, Granted: f.Granted})
+	f := &accountForm{LoginID: fm.str("login_id"), StaffNo: fm.str("staff_no"), Granted: readGranted(r), Grantable: grantableBy(p)}
+	u, temp, err := s.svc.Auth.CreateUser(r.Context(), p, auth.NewUser{LoginID: f.LoginID, StaffNo: f.StaffNo, Granted: f.Granted})
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {
 			s.render(w, r, http.StatusUnprocessableEntity, "account_form", "accounts.new_title", f, err)
@@ -81,7 +90,7 @@ func (s *Server) showAccount(w http.ResponseWriter, r *http.Request, status int,
 	}
 	s.render(w, r, status, "account_show", "accounts.show_title", map[string]any{
 		"User": u, "Roles": u.Roles(), "Grantable": auth.GrantableRoles, "TempPassword": temp,
-		"Self": u.ID == principal(r).UserID,
+		"Self": u.ID == principal(r).UserID, "MayAuditor": auth.MayManageAuditor(principal(r)),
 	}, err)
 }
 

@@ -112,12 +112,13 @@ func TestAPITokens(t *testing.T) {
 		if len(ents) == 0 || !strings.Contains(ents[0].ActorLabel, "(token #") {
 			t.Errorf("token use not attributable: %+v", ents)
 		}
-		// The owner's role removal takes effect on the token at once.
+		// The owner's role removal takes effect on the token at once: it
+		// revokes the token (issue 10 item 2).
 		hrUser := w.users["hr"]
 		if _, err := storetest.F(db).UpdateUser(ctx, w.a.ID, sys, hrUser.ID, auth.UserUpdate{Granted: ptr([]auth.Role{})}); err != nil {
 			t.Fatal(err)
 		}
-		if res := w.call("POST", "/api/v1/units", `{"code":"903","name":"x","level":"係"}`, hr); res.code != 403 {
+		if res := w.call("POST", "/api/v1/units", `{"code":"903","name":"x","level":"係"}`, hr); res.code != 401 {
 			t.Errorf("token after role removal: %d", res.code)
 		}
 		// Revoked tokens stop working.

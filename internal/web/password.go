@@ -26,9 +26,9 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	if token != "" {
-		s.setSessionCookie(w, r, token, int(s.cfg.SessionMax.Seconds()))
-	}
+	// The session was rotated: the old token ended with every other
+	// session of the person.
+	s.setSessionCookie(w, r, token)
 	target := "/"
 	if p.IsOperator() {
 		target = "/operator"

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -46,6 +47,10 @@ type Config struct {
 	// (https://telework.city.example.lg.jp, no path). The SSO redirect_uri
 	// is built from it; without it, from the request's Host header.
 	PublicURL string
+	// TrustedProxies are the addresses of our own proxies (--trusted-proxies):
+	// the client address is the right-most X-Forwarded-For hop not in this
+	// list. Empty: the connection's peer is the one trusted proxy.
+	TrustedProxies []netip.Prefix
 }
 
 // DefaultHSTSMaxAge is a year, the usual value once HTTPS is for good.

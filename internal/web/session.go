@@ -1,10 +1,8 @@
 package web
 
 import (
-	"net"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"telework/internal/apperr"
 	"telework/internal/audit"
@@ -29,9 +27,16 @@ func (s *Server) secureCookie(r *http.Request) bool {
 	return r.TLS != nil || (s.cfg.TrustProxy && r.Header.Get("X-Forwarded-Proto") == "https")
 }
 
-func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token string, maxAge int) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: s.secureCookie(r), SameSite: http.SameSiteLaxMode})
+// setSessionCookie sets the session cookie as a browser-session cookie (no
+// Max-Age or Expires: it ends when the browser closes), or clears it when
+// token is "". The session's idle and absolute limits are kept on the
+// server (auth.Limits), whatever the browser does with the cookie.
+func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
+	c := &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.secureCookie(r), SameSite: http.SameSiteLaxMode}
+	if token == "" {
+		c.MaxAge = -1
+	}
+	http.SetCookie(w, c)
 }
 
 // loadSession returns the caller's principal from the session cookie, or
@@ -55,21 +60,6 @@ func (s *Server) sessionOf(r *http.Request) *auth.Principal {
 	return p
 }
 
-// clientAddr is the caller's address for throttling; behind a trusted
-// proxy, the left-most X-Forwarded-For entry.
-func (s *Server) clientAddr(r *http.Request) string {
-	if s.cfg.TrustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			return strings.TrimSpace(strings.Split(xff, ",")[0])
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // startSession signs an account in: a new session on every sign-in (a
 // session id planted before sign-in, fixation, is never promoted), the
 // auth.login audit entry (detail says how, e.g. via SSO; nil for a
@@ -83,7 +73,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, tenantID, 
 	if err != nil {
 		return err
 	}
-	s.setSessionCookie(w, r, token, int(s.cfg.SessionMax.Seconds()))
+	s.setSessionCookie(w, r, token)
 	return nil
 }
 
@@ -92,7 +82,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		_ = s.svc.Auth.SignOut(r.Context(), c.Value)
 	}
-	s.setSessionCookie(w, r, "", -1)
+	s.setSessionCookie(w, r, "")
 	target := "/login"
 	if p.IsOperator() {
 		target = "/operator/login"
