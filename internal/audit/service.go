@@ -217,3 +217,6 @@ func (s *Service) RunDailyHeads(ctx context.Context, node string) (*DailyHeads, 
 	res.Ran = true
 	return res, s.st.FinishJobRun(ctx, HeadJobName, res.Day)
 }
+
+// Now is the service's clock, for pages that say when heads were read.
+func (s *Service) Now() time.Time { return s.now() }
