@@ -69,7 +69,7 @@ func TestForgedJSONBreaks(t *testing.T) {
 		// even with a matching hash (a writer never stores one).
 		{"current duplicate key", current(`{"role":"staff","role":"hr"}`), "", "twice"},
 		{"current invalid UTF-8", current("{\"n\":\"\xff\"}"), "", "UTF-8"},
-		{"current trailing data", current(`{"n":1}{"n":2}`), "", "one JSON value"},
+		{"current trailing data", current(`{"n":1}{"n":2}`), "", "not valid JSON"},
 		{"current not JSON", current(`{"n":`), "", "not valid JSON"},
 	}
 	for _, tt := range tests {
@@ -173,6 +173,49 @@ func TestParseHeads(t *testing.T) {
 	for _, bad := range []string{"", "nothing here\n", `{"heads":[{"tenant_id":1,"seq":2,"hash":"xyz"}]}`} {
 		if _, err := ParseHeads(strings.NewReader(bad)); err == nil {
 			t.Errorf("accepted %q", bad)
+		}
+	}
+}
+
+// What the writers stored before hash version 2 (json.Marshal of the
+// services' objects) is exactly the form legacyExact accepts, so that no
+// genuine legacy entry is reported as edited.
+func TestLegacyWritersFormIsExact(t *testing.T) {
+	type inner struct {
+		Gender  string `json:"gender"`
+		Minutes int    `json:"commute_minutes"`
+	}
+	type obj struct {
+		ID        int64             `json:"id"`
+		Name      string            `json:"name"`
+		Note      string            `json:"note"`
+		Rate      float64           `json:"rate"`
+		Small     float32           `json:"small"`
+		Tiny      float64           `json:"tiny"`
+		Big       int64             `json:"big"`
+		Dur       time.Duration     `json:"dur"`
+		At        time.Time         `json:"at"`
+		Roles     []string          `json:"roles"`
+		Nothing   *inner            `json:"nothing"`
+		Sensitive *inner            `json:"sensitive,omitempty"`
+		Extra     map[string]any    `json:"extra"`
+		Raw       json.RawMessage   `json:"raw"`
+		Bytes     []byte            `json:"bytes"`
+		Flags     map[string]bool   `json:"flags"`
+		Empty     []int             `json:"empty"`
+		Labels    map[string]string `json:"labels"`
+	}
+	o := obj{ID: 1 << 40, Name: "髙橋 次郎\u2028", Note: "<script>&\"\\\t\x01", Rate: 0.1, Small: 0.3, Tiny: 1e-7, Big: 1 << 53,
+		Dur: 12 * time.Hour, At: time.Date(2025, 4, 1, 9, 0, 0, 123, time.FixedZone("JST", 9*3600)), Roles: []string{"hr_admin"},
+		Sensitive: &inner{"female", 45}, Extra: map[string]any{"z": 1, "a": []any{nil, true, 2.5}}, Raw: json.RawMessage(` { "b" : 1 } `),
+		Bytes: []byte{0, 255}, Flags: map[string]bool{"x": false}, Labels: map[string]string{"\u00e9": "é"}}
+	for _, v := range []any{o, map[string]any{"kind": "staff", "removed": int64(12), "older_than": "2025-01-01T00:00:00Z"}, "x", 3, nil} {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !legacyExact(b) {
+			t.Errorf("a legacy writer's form is not exact: %s", b)
 		}
 	}
 }

@@ -5,7 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -16,122 +17,189 @@ import (
 // such a document breaks the chain, whatever its hash says.
 
 // checkJSON reports why raw is not one JSON value with a single reading:
-// not JSON, not UTF-8, data after the value, or an object with a key twice.
-// When out is not nil, the value is also written to it re-encoded the way
-// the writers encode (compact, keys in their stored order, strings as
-// encoding/json quotes them, numbers as float64), which lets a legacy
-// entry be compared with the form its hash covered.
+// not UTF-8, not JSON, or an object with a key twice. When out is not nil,
+// the value is also written to it re-encoded the way the writers encode
+// (compact, keys in their stored order, strings as encoding/json quotes
+// them, numbers as float64), which lets a legacy entry be compared with
+// the form its hash covered. It runs over every entry of a chain, so it
+// scans the bytes itself rather than through json.Decoder's tokens.
 func checkJSON(raw []byte, out *bytes.Buffer) error {
 	if !utf8.Valid(raw) {
 		return errors.New("is not valid UTF-8")
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := jsonValue(dec, out, 0); err != nil {
-		return err
+	if !json.Valid(raw) {
+		return errors.New("is not valid JSON")
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("is not one JSON value (data follows it)")
-	}
-	return nil
+	s := scanner{b: raw, out: out}
+	return s.value()
 }
 
-// maxDepth bounds the recursion on a crafted document.
-const maxDepth = 200
+// scanner walks a document json.Valid accepted, so it need not check the
+// syntax again.
+type scanner struct {
+	b   []byte
+	i   int
+	out *bytes.Buffer
+}
 
-var errNotJSON = errors.New("is not valid JSON")
+func (s *scanner) ws() {
+	for s.i < len(s.b) && (s.b[s.i] == ' ' || s.b[s.i] == '\t' || s.b[s.i] == '\n' || s.b[s.i] == '\r') {
+		s.i++
+	}
+}
 
-func jsonValue(dec *json.Decoder, out *bytes.Buffer, depth int) error {
-	if depth > maxDepth {
-		return errors.New("nests too deeply")
-	}
-	tok, err := dec.Token()
-	if err != nil {
-		return errNotJSON
-	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '{':
-			writeByte(out, '{')
-			seen := map[string]bool{}
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return errNotJSON
-				}
-				k, ok := kt.(string)
-				if !ok {
-					return errNotJSON
-				}
-				if seen[k] {
-					return fmt.Errorf("has the key %q twice", k)
-				}
-				if len(seen) > 0 {
-					writeByte(out, ',')
-				}
-				seen[k] = true
-				if err := writeJSON(out, k); err != nil {
-					return err
-				}
-				writeByte(out, ':')
-				if err := jsonValue(dec, out, depth+1); err != nil {
-					return err
-				}
-			}
-			if _, err := dec.Token(); err != nil { // the closing brace
-				return errNotJSON
-			}
-			writeByte(out, '}')
-		case '[':
-			writeByte(out, '[')
-			for n := 0; dec.More(); n++ {
-				if n > 0 {
-					writeByte(out, ',')
-				}
-				if err := jsonValue(dec, out, depth+1); err != nil {
-					return err
-				}
-			}
-			if _, err := dec.Token(); err != nil {
-				return errNotJSON
-			}
-			writeByte(out, ']')
-		default:
-			return errNotJSON
-		}
-	case string:
-		return writeJSON(out, t)
-	case json.Number:
-		if out == nil {
+func (s *scanner) value() error {
+	s.ws()
+	switch c := s.b[s.i]; c {
+	case '{':
+		return s.object()
+	case '[':
+		return s.array()
+	case '"':
+		raw, esc := s.str()
+		if s.out == nil {
 			return nil
 		}
-		f, err := t.Float64()
-		if err != nil {
-			return fmt.Errorf("has the number %s, out of range", t)
+		return s.write(decode(raw, esc))
+	case 't':
+		s.i += len("true")
+		return s.write(true)
+	case 'f':
+		s.i += len("false")
+		return s.write(false)
+	case 'n':
+		s.i += len("null")
+		return s.write(nil)
+	}
+	start := s.i
+	for s.i < len(s.b) && strings.IndexByte("+-0123456789.eE", s.b[s.i]) >= 0 {
+		s.i++
+	}
+	if s.out == nil {
+		return nil
+	}
+	lit := string(s.b[start:s.i])
+	f, err := strconv.ParseFloat(lit, 64)
+	if err != nil {
+		return fmt.Errorf("has the number %s, out of range", lit)
+	}
+	return s.write(f)
+}
+
+func (s *scanner) object() error {
+	s.i++ // {
+	s.byte('{')
+	s.ws()
+	if s.b[s.i] == '}' {
+		s.i++
+		s.byte('}')
+		return nil
+	}
+	var seen [][]byte // objects are small: a scan beats a map
+	for {
+		s.ws()
+		k := s.key()
+		for _, o := range seen {
+			if bytes.Equal(o, k) {
+				return fmt.Errorf("has the key %q twice", k)
+			}
 		}
-		return writeJSON(out, f)
-	case bool, nil:
-		return writeJSON(out, t)
+		seen = append(seen, k)
+		if s.out != nil {
+			if err := s.write(string(k)); err != nil {
+				return err
+			}
+		}
+		s.ws()
+		s.i++ // :
+		s.byte(':')
+		if err := s.value(); err != nil {
+			return err
+		}
+		s.ws()
+		c := s.b[s.i]
+		s.i++
+		s.byte(c) // , or }
+		if c == '}' {
+			return nil
+		}
 	}
-	return nil
 }
 
-func writeByte(out *bytes.Buffer, b byte) {
-	if out != nil {
-		out.WriteByte(b)
+func (s *scanner) array() error {
+	s.i++ // [
+	s.byte('[')
+	s.ws()
+	if s.b[s.i] == ']' {
+		s.i++
+		s.byte(']')
+		return nil
+	}
+	for {
+		if err := s.value(); err != nil {
+			return err
+		}
+		s.ws()
+		c := s.b[s.i]
+		s.i++
+		s.byte(c) // , or ]
+		if c == ']' {
+			return nil
+		}
 	}
 }
 
-func writeJSON(out *bytes.Buffer, v any) error {
-	if out == nil {
+// str reads past the string at s.i and returns it quoted, and whether it
+// has escapes.
+func (s *scanner) str() ([]byte, bool) {
+	start, esc := s.i, false
+	j := start + 1
+	for ; s.b[j] != '"'; j++ {
+		if s.b[j] == '\\' {
+			esc = true
+			j++
+		}
+	}
+	s.i = j + 1
+	return s.b[start:s.i], esc
+}
+
+// key reads an object key, decoded as encoding/json decodes it (so "a"
+// and "\u0061" are the same key).
+func (s *scanner) key() []byte {
+	raw, esc := s.str()
+	if !esc {
+		return raw[1 : len(raw)-1]
+	}
+	return []byte(decode(raw, true))
+}
+
+// decode returns the quoted string raw as encoding/json decodes it (a
+// lone surrogate escape becomes U+FFFD).
+func decode(raw []byte, esc bool) string {
+	if !esc {
+		return string(raw[1 : len(raw)-1])
+	}
+	var v string
+	_ = json.Unmarshal(raw, &v) // valid: json.Valid accepted the document
+	return v
+}
+
+func (s *scanner) byte(c byte) {
+	if s.out != nil {
+		s.out.WriteByte(c)
+	}
+}
+
+func (s *scanner) write(v any) error {
+	if s.out == nil {
 		return nil
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("cannot be re-encoded: %w", err)
 	}
-	out.Write(b)
+	s.out.Write(b)
 	return nil
 }
 
