@@ -89,17 +89,18 @@ func ParseHeads(r io.Reader) ([]Head, error) {
 		return nil, err
 	}
 	if len(raw) > MaxHeadFile {
-		return nil, fmt.Errorf("the head file is larger than %d MiB; keep only its %s lines (grep %s)", MaxHeadFile>>20, headPrefix, headPrefix)
+		return nil, fmt.Errorf("%d MiB を超えています。%s の行だけにしてください(grep %s) / larger than %d MiB; keep only its %s lines",
+			MaxHeadFile>>20, headPrefix, headPrefix, MaxHeadFile>>20, headPrefix)
 	}
 	var set HeadSet
 	if t := bytes.TrimSpace(raw); len(t) > 0 && t[0] == '{' && json.Unmarshal(t, &set) == nil && set.Heads != nil {
 		for i, h := range set.Heads {
 			if !validHash(h.Hash) || h.Seq < 0 || h.TenantID < 0 {
-				return nil, fmt.Errorf("head %d of the JSON: tenant_id, seq and a 64-digit hex hash are required", i+1)
+				return nil, fmt.Errorf("JSON の %d 件目に tenant_id, seq, 16進64桁の hash が必要です / head %d of the JSON: tenant_id, seq and a 64-digit hex hash are required", i+1, i+1)
 			}
 		}
 		if len(set.Heads) == 0 {
-			return nil, errors.New("the head file lists no heads")
+			return nil, errors.New("先頭が1件もありません / the head file lists no heads")
 		}
 		return set.Heads, nil
 	}
@@ -108,7 +109,7 @@ func ParseHeads(r io.Reader) ([]Head, error) {
 		id, err1 := strconv.ParseInt(string(m[1]), 10, 64)
 		seq, err2 := strconv.ParseInt(string(m[3]), 10, 64)
 		if err1 != nil || err2 != nil {
-			return nil, fmt.Errorf("unreadable head line: %s", m[0])
+			return nil, fmt.Errorf("読めない行です / unreadable head line: %s", m[0])
 		}
 		slug := string(m[2])
 		if slug == "-" {
@@ -117,7 +118,7 @@ func ParseHeads(r io.Reader) ([]Head, error) {
 		out = append(out, Head{TenantID: id, Slug: slug, Seq: seq, Hash: string(m[4])})
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("the head file holds no %q line and is not the JSON of `telework audit head --json`", headPrefix)
+		return nil, fmt.Errorf("%s の行がなく、telework audit head --json の JSON でもありません / no %s line, and not the JSON of telework audit head --json", headPrefix, headPrefix)
 	}
 	return out, nil
 }
