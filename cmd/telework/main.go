@@ -25,7 +25,8 @@ const usage = `telework — テレワーク推進システム / telework platfor
   telework tenant  create|list …                                          団体の登録・一覧
   telework user    create|reset-password …                                アカウントの作成・仮パスワード発行
   telework token   create|list|revoke --tenant SLUG --login ID …          API トークンの発行・一覧・取消
-  telework audit   verify [--tenant SLUG]                                 監査ログの改ざん検査
+  telework audit   verify [--tenant SLUG] [--head FILE]                   監査ログの改ざん検査(--head: 保存した先頭と照合)
+  telework audit   head [--tenant SLUG] [--json]                          監査ログの先頭(最新の番号とハッシュ)を出力
   telework backup  --out FILE [--tenant SLUG]                             バックアップ(全体または1団体)
   telework restore [--dry-run] FILE                                       バックアップから空のデータベースへ復元
   telework calendar holidays [--year YYYY] [--tenant SLUG]                休日・閉庁日の一覧(土日を除く)

@@ -119,6 +119,7 @@ func Serve(ctx context.Context, cfg ServeConfig) error {
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	go sweepSessions(ctx, db, log)
 	go retentionLoop(ctx, svc.Retention, log)
+	go auditHeadLoop(ctx, svc.Audit, log)
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"telework/internal/audit"
 	"telework/internal/retention"
 )
 
@@ -35,5 +36,40 @@ func retentionLoop(ctx context.Context, svc *retention.Service, log *slog.Logger
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// auditHeadLoop writes every audit chain's head into the log once a day
+// (at start-up and then every hour; only the first attempt each Tokyo day,
+// on any node, does it), so that heads exist outside the database even
+// where no operator saves them by hand: a cut, wiped or recomputed chain
+// no longer reaches them (telework audit verify --head).
+func auditHeadLoop(ctx context.Context, svc *audit.Service, log *slog.Logger) {
+	node := nodeName()
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		logAuditHeads(ctx, svc, node, log)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// logAuditHeads runs the day's head job once and logs one line per chain;
+// each carries the head in its audit-head line form, which audit verify
+// --head reads straight from the log.
+func logAuditHeads(ctx context.Context, svc *audit.Service, node string, log *slog.Logger) {
+	res, err := svc.RunDailyHeads(ctx, node)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		log.Error("audit head job", "err", err)
+	case err == nil && res.Ran:
+		for _, h := range res.Heads {
+			log.Info("audit head", "day", res.Day, "tenant", h.TenantID, "slug", h.Slug, "seq", h.Seq, "hash", h.Hash, "line", h.Line())
+		}
+		log.Info("audit head job", "day", res.Day, "chains", len(res.Heads))
 	}
 }

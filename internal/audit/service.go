@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"telework/internal/apperr"
@@ -28,6 +29,14 @@ type Store interface {
 	FindAuditEntries(ctx context.Context, tenantID int64, f Filter) ([]*Entry, error)
 	// AuditChainTenants lists every tenant id that has a chain, 0 included.
 	AuditChainTenants(ctx context.Context) ([]int64, error)
+	// FindAuditHeads lists the head the store keeps for every chain, in
+	// tenant id order, each with its tenant's slug ("" for tenant 0).
+	FindAuditHeads(ctx context.Context) ([]Head, error)
+	// ClaimJobRun claims one run of a periodic job; exactly one caller
+	// gets true for a (job, key), however many nodes try at once.
+	ClaimJobRun(ctx context.Context, job, key, node string) (bool, error)
+	// FinishJobRun marks a claimed run as done.
+	FinishJobRun(ctx context.Context, job, key string) error
 }
 
 // Service reads the audit log and verifies its chains. Handlers and the CLI
@@ -63,25 +72,75 @@ func (s *Service) VerifyChain(ctx context.Context, tenantID int64) (int64, error
 // ChainResult is the outcome of verifying one chain.
 type ChainResult struct {
 	TenantID int64
+	Slug     string // "" for the instance's chain, or a tenant that is gone
 	Entries  int64  // entries verified (before the break, if any)
+	SavedSeq int64  // the highest saved head checked, 0 when none
 	Break    *Break // nil when the chain is intact
 }
+
+// Label names the chain for people: "3 (kobe)".
+func (r ChainResult) Label() string { return ChainLabel(r.TenantID, r.Slug) }
 
 // VerifyChains checks the chains of tenantIDs, or every chain when
 // tenantIDs is empty. A broken chain is a result, not an error; the error
 // is for a failure to read.
 func (s *Service) VerifyChains(ctx context.Context, tenantIDs []int64) ([]ChainResult, error) {
+	return s.VerifyChainsAgainst(ctx, tenantIDs, nil)
+}
+
+// VerifyChainsAgainst checks the chains as VerifyChains does and also
+// that each reaches every head in saved (kept outside the database): the
+// entry at the head's seq exists and has the head's hash. A tenant named
+// in saved is checked even when the database no longer knows its chain (a
+// wiped chain is a Saved break, not a silent OK). When tenantIDs is given,
+// only their heads are checked.
+func (s *Service) VerifyChainsAgainst(ctx context.Context, tenantIDs []int64, saved []Head) ([]ChainResult, error) {
+	heads, err := s.st.FindAuditHeads(ctx)
+	if err != nil {
+		return nil, err
+	}
+	slugs := make(map[int64]string, len(heads))
+	for _, h := range heads {
+		slugs[h.TenantID] = h.Slug
+	}
+	want := map[int64]bool{}
+	for _, id := range tenantIDs {
+		want[id] = true
+	}
 	if len(tenantIDs) == 0 {
-		ids, err := s.st.AuditChainTenants(ctx)
-		if err != nil {
+		if tenantIDs, err = s.st.AuditChainTenants(ctx); err != nil {
 			return nil, err
 		}
-		tenantIDs = ids
+		for _, id := range tenantIDs {
+			want[id] = true
+		}
+		for _, h := range saved {
+			if !want[h.TenantID] {
+				want[h.TenantID] = true
+				tenantIDs = append(tenantIDs, h.TenantID)
+			}
+		}
+		slices.Sort(tenantIDs)
+	}
+	byTenant := map[int64][]Head{}
+	for _, h := range saved {
+		if want[h.TenantID] {
+			byTenant[h.TenantID] = append(byTenant[h.TenantID], h)
+			if _, ok := slugs[h.TenantID]; !ok {
+				slugs[h.TenantID] = h.Slug
+			}
+		}
 	}
 	out := make([]ChainResult, 0, len(tenantIDs))
 	for _, id := range tenantIDs {
-		n, err := VerifyChain(ctx, s.st, id)
-		r := ChainResult{TenantID: id, Entries: n}
+		v := NewVerifier(id)
+		r := ChainResult{TenantID: id, Slug: slugs[id]}
+		for _, h := range byTenant[id] {
+			v.Expect(h.Seq, h.Hash)
+			r.SavedSeq = max(r.SavedSeq, h.Seq)
+		}
+		err := verifyChain(ctx, s.st, v)
+		r.Entries = v.Count
 		if err != nil && !errors.As(err, &r.Break) {
 			return out, err
 		}
@@ -95,12 +154,69 @@ func (s *Service) VerifyChains(ctx context.Context, tenantIDs []int64) ([]ChainR
 // It returns the number of entries verified and a *Break at the first fault.
 func VerifyChain(ctx context.Context, r ChainReader, tenantID int64) (int64, error) {
 	v := NewVerifier(tenantID)
-	if err := r.EachAuditEntry(ctx, tenantID, v.Add); err != nil {
-		return v.Count, err
-	}
-	seq, last, err := r.FindAuditHead(ctx, tenantID)
-	if err != nil && apperr.CodeOf(err) != apperr.NotFound {
-		return v.Count, err
-	}
-	return v.Count, v.Finish(seq, last)
+	err := verifyChain(ctx, r, v)
+	return v.Count, err
 }
+
+func verifyChain(ctx context.Context, r ChainReader, v *Verifier) error {
+	if err := r.EachAuditEntry(ctx, v.TenantID, v.Add); err != nil {
+		return err
+	}
+	seq, last, err := r.FindAuditHead(ctx, v.TenantID)
+	if err != nil && apperr.CodeOf(err) != apperr.NotFound {
+		return err
+	}
+	return v.Finish(seq, last)
+}
+
+// Heads returns the head of each chain of tenantIDs as the store keeps it,
+// or of every chain (the instance's included) when tenantIDs is empty.
+func (s *Service) Heads(ctx context.Context, tenantIDs []int64) ([]Head, error) {
+	heads, err := s.st.FindAuditHeads(ctx)
+	if err != nil || len(tenantIDs) == 0 {
+		return heads, err
+	}
+	out := heads[:0]
+	for _, h := range heads {
+		if slices.Contains(tenantIDs, h.TenantID) {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+// HeadJobName is the daily head job's name in job_runs.
+const HeadJobName = "audit-heads"
+
+// japan is the zone of the day a head job runs for (no summer time).
+var japan = time.FixedZone("Asia/Tokyo", 9*60*60)
+
+// DailyHeads says what one day's head job did.
+type DailyHeads struct {
+	Day   string // YYYY-MM-DD in Tokyo
+	At    time.Time
+	Ran   bool // false when another node had already claimed the day
+	Heads []Head
+}
+
+// RunDailyHeads reads every chain's head once for the Tokyo calendar day
+// of now, for the caller to write into the log: the server calls it every
+// hour on every node, the day is claimed in job_runs and only the claimant
+// returns heads (Ran). It writes nothing into the chains, which would move
+// the heads it reports.
+func (s *Service) RunDailyHeads(ctx context.Context, node string) (*DailyHeads, error) {
+	now := s.now()
+	res := &DailyHeads{Day: now.In(japan).Format("2006-01-02"), At: now}
+	ok, err := s.st.ClaimJobRun(ctx, HeadJobName, res.Day, node)
+	if err != nil || !ok {
+		return res, err
+	}
+	if res.Heads, err = s.st.FindAuditHeads(ctx); err != nil {
+		return res, err
+	}
+	res.Ran = true
+	return res, s.st.FinishJobRun(ctx, HeadJobName, res.Day)
+}
+
+// Now is the service's clock, for pages that say when heads were read.
+func (s *Service) Now() time.Time { return s.now() }

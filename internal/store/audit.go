@@ -17,9 +17,7 @@ func (t *Tx) appendAudit(ctx context.Context, tenantID int64, actor audit.Actor,
 		ON CONFLICT (tenant_id) DO NOTHING`, tenantID, audit.GenesisHash); err != nil {
 		return fmt.Errorf("store: audit head: %w", err)
 	}
-	e := &audit.Entry{TenantID: tenantID, At: t.db.Now().UTC().Truncate(1000), ActorID: actor.ID, ActorLabel: actor.Label,
-		Action: c.Action, ObjectType: c.ObjectType, ObjectID: c.ObjectID,
-		Before: audit.Snapshot(c.Before), After: audit.Snapshot(c.After)}
+	e := audit.NewEntry(tenantID, t.db.Now().UTC().Truncate(1000), actor, c)
 	if err := t.row(ctx, `UPDATE audit_heads SET seq = seq + 1 WHERE tenant_id = ? RETURNING seq, last_hash`, tenantID).
 		Scan(&e.Seq, &e.PrevHash); err != nil {
 		return fmt.Errorf("store: audit head: %w", err)
@@ -151,4 +149,18 @@ func (db *DB) AuditChainTenants(ctx context.Context) ([]int64, error) {
 		return nil, fmt.Errorf("store: audit tenants: %w", err)
 	}
 	return ids, nil
+}
+
+// FindAuditHeads lists the head kept for every chain, in tenant id order,
+// with the tenant's slug ("" for the instance's chain, 0).
+func (db *DB) FindAuditHeads(ctx context.Context) ([]audit.Head, error) {
+	heads, err := queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (audit.Head, error) {
+		var h audit.Head
+		return h, sc.Scan(&h.TenantID, &h.Slug, &h.Seq, &h.Hash)
+	}, `SELECT h.tenant_id, COALESCE(t.slug, ''), h.seq, h.last_hash FROM audit_heads h
+		LEFT JOIN tenants t ON t.id = h.tenant_id ORDER BY h.tenant_id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: audit heads: %w", err)
+	}
+	return heads, nil
 }

@@ -341,7 +341,8 @@ func (t *Tx) appendAuditBatch(ctx context.Context, tenantID int64, actor audit.A
 // auditChain hands out the entries of a range of sequence numbers reserved
 // on the tenant's chain head. Entries must be made in order (each hash
 // covers the previous one); the head's hash is set by finishAudit. The
-// entry is built as in appendAudit (audit.go): keep the two alike.
+// entry is built by audit.NewEntry and hashed by audit.ComputeHash, as in
+// appendAudit (audit.go), so the two writers cannot differ.
 type auditChain struct {
 	tenantID int64
 	actor    audit.Actor
@@ -378,9 +379,8 @@ const auditCols12 = 12
 func (c *auditChain) entries(changes []audit.Change) auditRows {
 	r := auditRows{n: len(changes), args: make([]any, 0, len(changes)*auditCols12)}
 	for _, ch := range changes {
-		e := &audit.Entry{TenantID: c.tenantID, Seq: c.next, At: c.at, ActorID: c.actor.ID, ActorLabel: c.actor.Label,
-			Action: ch.Action, ObjectType: ch.ObjectType, ObjectID: ch.ObjectID,
-			Before: audit.Snapshot(ch.Before), After: audit.Snapshot(ch.After), PrevHash: c.prev}
+		e := audit.NewEntry(c.tenantID, c.at, c.actor, ch)
+		e.Seq, e.PrevHash = c.next, c.prev
 		e.Hash = audit.ComputeHash(e)
 		c.prev, c.next = e.Hash, c.next+1
 		r.args = append(r.args, e.TenantID, e.Seq, micros(e.At), e.ActorID, e.ActorLabel, e.Action, e.ObjectType,
