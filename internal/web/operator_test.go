@@ -20,13 +20,13 @@ func TestOperatorPasswordAndSettingsPages(t *testing.T) {
 		other := w.session(t, "operator")
 
 		// A wrong current password is named, nothing changes.
-		res := w.do("POST", "/operator/password", url.Values{"current_password": {"wrong"}, "new_password": {"operators-new-passphrase-2026"},
-			"confirm_password": {"operators-new-passphrase-2026"}}, old)
+		res := w.do("POST", "/operator/password", url.Values{"current_password": {"wrong"}, "new_password": {"quiet-maple-harbour-2026"},
+			"confirm_password": {"quiet-maple-harbour-2026"}}, old)
 		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, `id="f-current_password-error"`) {
 			t.Fatalf("wrong current password: %d", res.code)
 		}
-		res = w.do("POST", "/operator/password", url.Values{"current_password": {fixturePassword}, "new_password": {"operators-new-passphrase-2026"},
-			"confirm_password": {"operators-new-passphrase-2026"}}, old)
+		res = w.do("POST", "/operator/password", url.Values{"current_password": {fixturePassword}, "new_password": {"quiet-maple-harbour-2026"},
+			"confirm_password": {"quiet-maple-harbour-2026"}}, old)
 		if res.code != http.StatusSeeOther || res.location != "/operator" {
 			t.Fatalf("password change: %d %s", res.code, res.location)
 		}
