@@ -3,7 +3,9 @@ package tabular
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -14,13 +16,21 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // ReadCSV reads a CSV file in UTF-8 (with or without BOM) or CP932: valid
 // UTF-8 is UTF-8, anything else must decode as CP932 (which includes the
-// NEC and IBM extensions: ①, ㈱, 髙, 﨑 …) or the file is refused.
+// NEC and IBM extensions: ①, ㈱, 髙, 﨑 …) or the file is refused. It
+// reads within DefaultLimits.
 func ReadCSV(data []byte) (*Table, error) {
+	lim := DefaultLimits()
+	ctx, cancel := context.WithTimeout(context.Background(), lim.Timeout)
+	defer cancel()
+	return readCSV(ctx, data, lim)
+}
+
+func readCSV(ctx context.Context, data []byte, lim Limits) (*Table, error) {
 	text, enc, err := decodeText(data)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := parseCSV(text)
+	rows, err := parseCSV(ctx, text, lim)
 	if err != nil {
 		return nil, err
 	}
@@ -77,17 +87,26 @@ func badLine(b []byte) int {
 // an ordinary character; lines end with CRLF, LF or CR. Each record is
 // one row, so Line counts records (empty ones too), which is the row
 // number Excel shows.
-func parseCSV(s string) ([]Row, error) {
+// Every cell counts against lim.MaxCells, blank ones too, so a file of
+// commas is refused as soon as it has read that many.
+func parseCSV(ctx context.Context, s string, lim Limits) ([]Row, error) {
 	var rows []Row
 	n := len(s)
 	line := 0
+	budget := cellBudget{left: lim.MaxCells, max: lim.MaxCells}
 	var b strings.Builder
+	var cells []string // reused: only non-blank rows are copied out
 	for i := 0; i < n; {
 		line++
-		if line > MaxRows {
-			return nil, fail("tabular.too_many_rows", map[string]any{"Max": MaxRows})
+		if line > lim.MaxRows {
+			return nil, fail("tabular.too_many_rows", map[string]any{"Max": lim.MaxRows})
 		}
-		var cells []string
+		if line%checkEvery == 0 {
+			if err := deadline(ctx, lim); err != nil {
+				return nil, err
+			}
+		}
+		cells = cells[:0]
 		for {
 			var cell string
 			if i < n && s[i] == '"' {
@@ -124,9 +143,12 @@ func parseCSV(s string) ([]Row, error) {
 				cell = s[i : i+k]
 				i += k
 			}
+			if err := budget.take(1); err != nil {
+				return nil, err
+			}
 			cells = append(cells, unescapeFormula(NormalizeText(cell)))
-			if len(cells) > MaxColumns {
-				return nil, fail("tabular.too_many_columns", map[string]any{"Line": line, "Max": MaxColumns})
+			if len(cells) > lim.MaxColumns {
+				return nil, fail("tabular.too_many_columns", map[string]any{"Line": line, "Max": lim.MaxColumns})
 			}
 			if i < n && s[i] == ',' {
 				i++
@@ -140,8 +162,8 @@ func parseCSV(s string) ([]Row, error) {
 		if i < n && s[i] == '\n' {
 			i++
 		}
-		if cells = trimRow(cells); len(cells) > 0 {
-			rows = append(rows, Row{Line: line, Cells: cells})
+		if kept := trimRow(cells); len(kept) > 0 {
+			rows = append(rows, Row{Line: line, Cells: slices.Clone(kept)})
 		}
 	}
 	return rows, nil
