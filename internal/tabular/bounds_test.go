@@ -226,7 +226,7 @@ func TestLargeRosterWithinLimits(t *testing.T) {
 			"0101", "総務部/人事課/人事係", "主事", "係員級", "", "常勤", "事務", "在職", ""})
 	}
 	var buf bytes.Buffer
-	if err := Write(&buf, XLSX, "職員", rows); err != nil {
+	if _, err := Write(&buf, XLSX, "職員", rows); err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()

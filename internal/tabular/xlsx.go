@@ -385,11 +385,13 @@ func writeXLSX(w io.Writer, sheet string, rows [][]string) error {
 }
 
 // Write writes rows (the first being the header) in the format; sheet
-// names the xlsx worksheet.
-func Write(w io.Writer, f Format, sheet string, rows [][]string) error {
+// names the xlsx worksheet. In CP932 the characters it lacks are written
+// as 〓 and listed in the result (nil for the other formats, which hold
+// every character).
+func Write(w io.Writer, f Format, sheet string, rows [][]string) ([]Substitution, error) {
 	switch f {
 	case XLSX:
-		return writeXLSX(w, sheet, rows)
+		return nil, writeXLSX(w, sheet, rows)
 	case CSVSJIS:
 		return writeCSV(w, rows, true)
 	default:
