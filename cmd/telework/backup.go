@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -14,9 +15,35 @@ import (
 	"telework/internal/telemetry"
 )
 
+// backupKeyFlag is --backup-key FILE (env TELEWORK_BACKUP_KEY_FILE): the
+// file holding the key that signs archives and checks them on restore.
+func backupKeyFlag(fs *flag.FlagSet) *string {
+	return fs.String("backup-key", os.Getenv("TELEWORK_BACKUP_KEY_FILE"),
+		"file with the key that signs the archive's manifest (HMAC-SHA256, at least 32 bytes; env TELEWORK_BACKUP_KEY_FILE)")
+}
+
+// readBackupKey reads the key file: its bytes without surrounding
+// whitespace, at least backup.MinKeyBytes of them. "" gives no key.
+func readBackupKey(path string) ([]byte, error) {
+	if path == "" {
+		return nil, nil
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("鍵のファイルを読めません / cannot read the key file: %w", err)
+	}
+	key := bytes.TrimSpace(raw)
+	if len(key) < backup.MinKeyBytes {
+		return nil, fmt.Errorf("鍵のファイル %s が短すぎます（%d バイト以上。例: head -c 48 /dev/urandom | base64 > %s）/ the key file is too short (at least %d bytes)",
+			path, backup.MinKeyBytes, path, backup.MinKeyBytes)
+	}
+	return key, nil
+}
+
 func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("backup", "backup --out FILE [--tenant SLUG] [--db DSN]", stderr)
+	fs := newFlags("backup", "backup --out FILE [--tenant SLUG] [--backup-key FILE] [--db DSN]", stderr)
 	db := dbFlag(fs)
+	keyFile := backupKeyFlag(fs)
 	tenant := fs.String("tenant", "", "団体コード: back up only this tenant (default: the whole instance, operators and instance audit log included)")
 	out := fs.String("out", "", "archive to write (gzip-compressed tar); an existing file is replaced only once the backup is complete")
 	if err := fs.Parse(args); err != nil {
@@ -29,6 +56,10 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return usageError{"--out で書き出すファイルを指定してください / give the file to write with --out"}
 	}
 	if err := sqliteFileExists(*db); err != nil {
+		return err
+	}
+	key, err := readBackupKey(*keyFile)
+	if err != nil {
 		return err
 	}
 	// Write beside the destination and rename at the end, so that a failed
@@ -46,7 +77,7 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}()
 	m, err := app.Backup(ctx, *db, tmp, backup.Options{Tenant: *tenant, Producer: "telework " + telemetry.Version,
-		SpoolDir: filepath.Dir(*out)})
+		SpoolDir: filepath.Dir(*out), Key: key})
 	if err != nil {
 		return err
 	}
@@ -62,6 +93,12 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	done = true
 	fmt.Fprintf(stdout, "バックアップを作成しました / backup written: %s\n", *out)
 	describe(stdout, m)
+	if key == nil {
+		fmt.Fprintln(stderr, "注意: 署名なしのバックアップです。復元には --allow-unsigned が必要です。--backup-key で鍵のファイルを指定してください / "+
+			"warning: the backup is not signed; restoring it needs --allow-unsigned. Give a key file with --backup-key")
+	} else {
+		fmt.Fprintln(stdout, "  署名 / signed: HMAC-SHA256 (--backup-key)")
+	}
 	return nil
 }
 
@@ -75,15 +112,21 @@ func describe(w io.Writer, m *backup.Manifest) {
 }
 
 func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("restore", "restore [--db DSN] [--dry-run] FILE", stderr)
+	fs := newFlags("restore", "restore [--db DSN] [--backup-key FILE | --allow-unsigned] [--dry-run] FILE", stderr)
 	db := dbFlag(fs)
 	dry := fs.Bool("dry-run", false, "verify the archive, and that the target could take it, without writing anything")
+	keyFile := backupKeyFlag(fs)
+	allowUnsigned := fs.Bool("allow-unsigned", false, "restore an archive without a signature, or without checking it (never one whose signature does not match --backup-key)")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(files) != 1 {
 		return usageError{"復元するバックアップファイルを1つ指定してください / give one backup file"}
+	}
+	key, err := readBackupKey(*keyFile)
+	if err != nil {
+		return err
 	}
 	f, err := os.Open(files[0])
 	if err != nil {
@@ -96,8 +139,20 @@ func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	if err := a.Verify(key, *allowUnsigned); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "バックアップを検証しました / archive verified: %s\n", files[0])
+	switch {
+	case a.Signed() && key != nil:
+		fmt.Fprintln(stdout, "  署名 / signature: OK")
+	default:
+		fmt.Fprintln(stderr, "注意: 署名を確かめずに復元します（--allow-unsigned）/ warning: restoring without checking a signature (--allow-unsigned)")
+	}
 	describe(stdout, &a.Manifest)
+	// What the archive will put in place, admin accounts above all: read
+	// it before restoring.
+	fmt.Fprint(stdout, a.Summary())
 
 	if *dry {
 		if sqliteFileExists(*db) != nil {

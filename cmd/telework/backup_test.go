@@ -45,8 +45,12 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 			if code, out, errb := cli(t, "user", "create", "--db", src, "--operator", "--login", "ops01"); code != 0 {
 				t.Fatalf("operator: %d %s %s", code, out, errb)
 			}
+			keyFile := filepath.Join(dir, "backup.key")
+			if err := os.WriteFile(keyFile, []byte("c2lnbmluZyBrZXkgb2YgdGhlIHRlc3QsIDQ4IGJ5dGVzIGxvbmcK\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
 			archive := filepath.Join(dir, "telework.tar.gz")
-			code, out, errb := cli(t, "backup", "--db", src, "--out", archive)
+			code, out, errb := cli(t, "backup", "--db", src, "--out", archive, "--backup-key", keyFile)
 			if code != 0 || !strings.Contains(out, "バックアップを作成しました") {
 				t.Fatalf("backup: %d %s %s", code, out, errb)
 			}
@@ -55,11 +59,16 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 			}
 
 			dst := storetest.DSN(t, tc.to)
-			code, out, errb = cli(t, "restore", "--db", dst, archive, "--dry-run")
-			if code != 0 || !strings.Contains(out, "nothing was written") {
+			code, out, errb = cli(t, "restore", "--db", dst, archive, "--dry-run", "--backup-key", keyFile)
+			if code != 0 || !strings.Contains(out, "nothing was written") || !strings.Contains(out, "署名 / signature: OK") ||
+				!strings.Contains(out, "ibaraki / jinji01: hr_admin") || !strings.Contains(out, "運用者 / operators: ops01") {
 				t.Fatalf("dry run: %d %s %s", code, out, errb)
 			}
-			code, out, errb = cli(t, "restore", "--db", dst, archive)
+			// Without the key a signed archive is refused.
+			if code, _, errb := cli(t, "restore", "--db", dst, archive); code != 1 || !strings.Contains(errb, "鍵が指定されていない") {
+				t.Fatalf("restore without the key: %d %s", code, errb)
+			}
+			code, out, errb = cli(t, "restore", "--db", dst, archive, "--backup-key", keyFile)
 			if code != 0 || !strings.Contains(out, "復元しました") || !strings.Contains(out, "tenant 1: OK") {
 				t.Fatalf("restore: %d %s %s", code, out, errb)
 			}
@@ -75,7 +84,7 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 			}
 
 			// Twice: refused, the tenant is there.
-			code, _, errb = cli(t, "restore", "--db", dst, archive)
+			code, _, errb = cli(t, "restore", "--db", dst, archive, "--backup-key", keyFile)
 			if code != 1 || !strings.Contains(errb, "すでにあるため、何も書き込まずに中止しました") {
 				t.Errorf("second restore: %d %s", code, errb)
 			}
@@ -90,7 +99,7 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 				t.Fatal(err)
 			}
 			fresh := filepath.Join(dir, "fresh.db")
-			code, _, errb = cli(t, "restore", "--db", fresh, damaged)
+			code, _, errb = cli(t, "restore", "--db", fresh, damaged, "--backup-key", keyFile)
 			if code != 1 || !strings.Contains(errb, "バックアップファイルが壊れているか改変されているため") || !strings.Contains(errb, "途中で切れて") {
 				t.Errorf("damaged archive: %d %s", code, errb)
 			}
@@ -103,7 +112,14 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 			if code, out, errb := cli(t, "backup", "--db", src, "--tenant", "ibaraki", "--out", one); code != 0 || !strings.Contains(out, "ibaraki") {
 				t.Fatalf("tenant backup: %d %s %s", code, out, errb)
 			}
-			if code, out, errb := cli(t, "restore", "--db", fresh, one); code != 0 {
+			// An unsigned archive: refused, unless the operator allows it.
+			if code, _, errb := cli(t, "restore", "--db", fresh, one); code != 1 || !strings.Contains(errb, "署名がないため") {
+				t.Fatalf("unsigned restore: %d %s", code, errb)
+			}
+			if _, err := os.Stat(fresh); !os.IsNotExist(err) {
+				t.Errorf("a refused restore created %s", fresh)
+			}
+			if code, out, errb := cli(t, "restore", "--db", fresh, one, "--allow-unsigned"); code != 0 || !strings.Contains(errb, "--allow-unsigned") {
 				t.Fatalf("tenant restore: %d %s %s", code, out, errb)
 			}
 			if code, out, _ := cli(t, "audit", "verify", "--db", fresh); code != 0 || strings.Count(out, "OK") != 1 {

@@ -195,10 +195,16 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("団体コード %q の団体が見つかりません", *tenant)
 	}
-	data, _, err := env.Staffio.Export(ctx, t.ID, cliActor, f, staffio.ExportOptions{Sensitive: *sensitive})
+	// The characters CP932 lacks are written as 〓, each named on stderr.
+	file, err := env.Staffio.Export(ctx, t.ID, cliActor, f, staffio.ExportOptions{Sensitive: *sensitive, Substitute: true})
 	if err != nil {
 		return staffErr(err)
 	}
+	for _, s := range file.Substituted {
+		fmt.Fprintf(stderr, "注意: %d行目「%s」の「%s」は Shift_JIS で表せないため 〓 にしました / line %d, %s: %q written as 〓\n",
+			s.Line, s.Column, s.Chars, s.Line, s.Column, s.Chars)
+	}
+	data := file.Data
 	if *out == "" {
 		_, err = stdout.Write(data)
 		return err

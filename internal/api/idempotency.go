@@ -71,7 +71,9 @@ func (s *API) idempotent(w http.ResponseWriter, r *http.Request, p *auth.Princip
 	rec := &recorder{ResponseWriter: w}
 	next(rec, r)
 	ctx := r.Context()
-	if rec.status >= 500 || rec.status == 0 {
+	// A refusal to run now (429: imports busy, sign-in throttled) is not a
+	// result: the retry after Retry-After must run, not replay it.
+	if rec.status >= 500 || rec.status == 0 || rec.status == http.StatusTooManyRequests {
 		_ = s.svc.Idempotency.ReleaseIdempotencyKey(ctx, p.TenantID, p.UserID, key)
 		return
 	}

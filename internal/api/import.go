@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 
 	"telework/internal/apperr"
 	"telework/internal/i18n"
@@ -142,6 +143,9 @@ func (s *API) apiImportStaff(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
+		if secs, busy := tabular.IsBusy(err); busy {
+			w.Header().Set("Retry-After", strconv.Itoa(secs))
+		}
 		s.apiFail(w, r, err)
 		return
 	}
@@ -166,6 +170,15 @@ func (s *API) importProblem(w http.ResponseWriter, r *http.Request, plan *staffi
 	_ = enc.Encode(body)
 }
 
+// SubstitutedHeader lists the rows of a CP932 export written with 〓
+// ("3, 17"); absent when there are none.
+const SubstitutedHeader = "Telework-Substituted-Lines"
+
+// apiExportStaff exports by POST (an export writes an audit entry, so it is
+// not a GET). GET /api/v1/staff/export stays, on the same handler, because
+// read-only tokens (made for pulling data, e.g. a nightly copy of the
+// roster) may only GET; its one effect is the audit entry recording that
+// the list was read, and its response cannot be read by another site.
 func (s *API) apiExportStaff(w http.ResponseWriter, r *http.Request) {
 	var v apperr.Validation
 	f, ok := tabular.ParseFormat(r.URL.Query().Get("format"))
@@ -178,10 +191,15 @@ func (s *API) apiExportStaff(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := principal(r)
-	data, name, err := s.svc.Staffio.Export(r.Context(), p.TenantID, actorOf(p), f, staffio.ExportOptions{Sensitive: sensitive})
+	// A program cannot answer a question: the characters CP932 lacks are
+	// written as 〓 and their rows named in a header.
+	file, err := s.svc.Staffio.Export(r.Context(), p.TenantID, actorOf(p), f, staffio.ExportOptions{Sensitive: sensitive, Substitute: true})
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	route.Download(w, f.ContentType(), name, data)
+	if len(file.Substituted) > 0 {
+		w.Header().Set(SubstitutedHeader, staffio.SubstitutedLines(file.Substituted))
+	}
+	route.Download(w, f.ContentType(), file.Name, file.Data)
 }

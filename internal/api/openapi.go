@@ -265,6 +265,9 @@ func (s *API) openAPIDocument() map[string]any {
 		if op.Body != "" || len(op.BodyTypes) > 0 {
 			responses["422"] = problemResponse("invalid input; errors[] names each field")
 		}
+		if len(op.BodyTypes) > 0 {
+			responses["429"] = problemResponse("too many imports at once on this server or for your organisation; retry after Retry-After seconds")
+		}
 		if op.IfMatch {
 			responses["412"] = problemResponse("the object changed since your GET (stale If-Match)")
 			responses["428"] = problemResponse("If-Match is required")

@@ -8,7 +8,9 @@
 // JSON-Lines file per table in Tables order, one object per row (column →
 // value; integers as numbers, booleans as true/false on both engines, NULL
 // as null, text as strings). The manifest records each file's row count and
-// SHA-256, so a truncated, damaged or edited archive is refused whole.
+// SHA-256, so a truncated, damaged or edited archive is refused whole; with
+// a key, manifest.sig after it holds the manifest's HMAC (sign.go), so an
+// archive edited with recomputed checksums is refused too.
 package backup
 
 import (
@@ -77,6 +79,9 @@ const (
 	Incompatible
 	// Conflict: the target database already holds some of the rows.
 	Conflict
+	// Unsigned: the archive carries no signature, or none could be
+	// checked (no key), and unsigned archives were not allowed.
+	Unsigned
 )
 
 // Error is a refusal, explained in Japanese and in English. Nothing has

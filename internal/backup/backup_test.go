@@ -172,6 +172,7 @@ func restore(db *store.DB, archive []byte) error {
 	if err != nil {
 		return err
 	}
+	_ = a.Verify(nil, true) // unsigned archives of the tests
 	return a.Restore(ctx, db)
 }
 
@@ -226,6 +227,7 @@ func TestMoveBetweenEngines(t *testing.T) {
 			}
 
 			dst := storetest.Open(t, tc.to)
+			_ = a.Verify(nil, true) // unsigned archives of the tests
 			if err := a.Restore(ctx, dst); err != nil {
 				t.Fatal(err)
 			}
@@ -312,6 +314,7 @@ func TestOneTenant(t *testing.T) {
 		if checked, err := a.CheckTarget(ctx, other); !checked || !errors.As(err, &be) || be.Kind != Conflict || !strings.Contains(be.Ja, "tenants") {
 			t.Errorf("dry-run check of colliding ids: %t %v", checked, err)
 		}
+		_ = a.Verify(nil, true) // unsigned archives of the tests
 		if err := a.Restore(ctx, other); !errors.As(err, &be) || be.Kind != Conflict || !strings.Contains(be.En, "table tenants") {
 			t.Errorf("restore over colliding ids: %v", err)
 		}
@@ -545,6 +548,7 @@ func TestArchiveChangedDuringRestore(t *testing.T) {
 			t.Fatal(err)
 		}
 		r.data, r.off = bad, 0
+		_ = a.Verify(nil, true) // unsigned archives of the tests
 		err = a.Restore(ctx, dst)
 		var be *Error
 		if !errors.As(err, &be) || !strings.Contains(be.Ja, "audit_log.jsonl") {

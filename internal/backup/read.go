@@ -28,6 +28,10 @@ type Archive struct {
 	src         io.ReadSeeker
 	opened      bool
 	manifestSum [sha256.Size]byte
+	manifestRaw []byte
+	sig         []byte // manifest.sig, nil when absent
+	verified    bool   // Verify passed: Restore may write
+	summary     Summary
 	keys        map[string][]int64 // table → its rows' keys, sorted (tables with one integer key)
 	tuples      map[string][][]any // table → its rows' keys (other tables)
 	slugs       []string
@@ -54,6 +58,7 @@ func Open(r io.ReadSeeker) (*Archive, error) {
 // the conflict check needs.
 func (a *Archive) collect(t *Table, row []any) error {
 	m := &a.Manifest
+	a.summarise(t, row)
 	if t.Name == "tenants" {
 		slug, _ := row[t.column("slug")].(string)
 		if m.TenantID != 0 && (row[t.column("id")] != m.TenantID || slug != m.Scope) {
@@ -142,14 +147,36 @@ func (a *Archive) scan(visit func(*Table, []any) error, done func(*Table) error)
 		if err := a.readManifest(raw); err != nil {
 			return err
 		}
-		a.manifestSum, a.opened = sum, true
+		a.manifestSum, a.manifestRaw = sum, raw
 	} else if sum != a.manifestSum {
 		return corrupt(nil, "読み込みの途中でファイルが変わりました", "the file changed while it was being restored")
 	}
+	// The signature, when there is one, comes next.
+	next, nextErr := tr.Next()
+	if nextErr == nil && next.Name == SignatureFile {
+		if next.Typeflag != tar.TypeReg {
+			return corrupt(nil, "%s が通常のファイルではありません", "%s is not a regular file", SignatureFile)
+		}
+		sig, err := io.ReadAll(io.LimitReader(tr, maxSignatureSize+1))
+		if err != nil || len(sig) > maxSignatureSize || len(sig) == 0 {
+			return corrupt(err, "%s を読めません", "cannot read %s", SignatureFile)
+		}
+		if a.opened && !bytes.Equal(sig, a.sig) {
+			return corrupt(nil, "読み込みの途中でファイルが変わりました", "the file changed while it was being restored")
+		}
+		a.sig = sig
+		next, nextErr = tr.Next()
+	} else if a.opened && a.sig != nil {
+		return corrupt(nil, "読み込みの途中でファイルが変わりました", "the file changed while it was being restored")
+	}
+	a.opened = true
 
 	for k, tf := range a.Manifest.Tables {
 		t := &Tables[k] // readManifest checked that the lists agree
-		hdr, err := tr.Next()
+		hdr, err := next, nextErr
+		if k > 0 {
+			hdr, err = tr.Next()
+		}
 		if errors.Is(err, io.EOF) {
 			return corrupt(err, "%s がありません（ファイルが途中で切れているか、欠けています）", "%s is missing (truncated or removed)", tf.File)
 		}

@@ -3,6 +3,7 @@ package backup
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -42,6 +43,9 @@ func (a *Archive) CheckTarget(ctx context.Context, db *store.DB) (checked bool, 
 // again and every file checked again while it is loaded, so an archive
 // that changed since Open rolls the transaction back.
 func (a *Archive) Restore(ctx context.Context, db *store.DB) error {
+	if !a.verified {
+		return errors.New("backup: Restore before Verify: the archive's signature was not checked")
+	}
 	if _, err := a.CheckTarget(ctx, db); err != nil {
 		return err
 	}

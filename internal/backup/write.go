@@ -35,6 +35,9 @@ type Options struct {
 	// SpoolDir holds the uncompressed tables while the archive is written
 	// (the size of the data); "" means the system's temporary directory.
 	SpoolDir string
+	// Key signs the manifest (at least MinKeyBytes); nil writes an
+	// unsigned archive, which a restore refuses without --allow-unsigned.
+	Key []byte
 }
 
 // Create writes an archive of db to w. Every table is read in one read-only
@@ -91,7 +94,10 @@ func Create(ctx context.Context, db *store.DB, w io.Writer, opt Options) (*Manif
 	}
 	_ = tx.Rollback() // the snapshot is no longer needed while compressing
 
-	if err := writeArchive(w, m, spool); err != nil {
+	if opt.Key != nil && len(opt.Key) < MinKeyBytes {
+		return nil, fmt.Errorf("backup: the signing key must be at least %d bytes", MinKeyBytes)
+	}
+	if err := writeArchive(w, m, spool, opt.Key); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -291,7 +297,7 @@ func appendJSONString(buf []byte, s string) []byte {
 
 // writeArchive writes manifest.json and the spooled table files as a
 // gzip-compressed tar.
-func writeArchive(w io.Writer, m *Manifest, spool string) error {
+func writeArchive(w io.Writer, m *Manifest, spool string, key []byte) error {
 	raw, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return fmt.Errorf("backup: manifest: %w", err)
@@ -311,6 +317,15 @@ func writeArchive(w io.Writer, m *Manifest, spool string) error {
 	}
 	if _, err := tw.Write(raw); err != nil {
 		return fmt.Errorf("backup: writing the archive: %w", err)
+	}
+	if key != nil {
+		sig := sign(key, raw)
+		if err := tw.WriteHeader(hdr(SignatureFile, int64(len(sig)))); err != nil {
+			return fmt.Errorf("backup: writing the archive: %w", err)
+		}
+		if _, err := tw.Write(sig); err != nil {
+			return fmt.Errorf("backup: writing the archive: %w", err)
+		}
 	}
 	for _, tf := range m.Tables {
 		if err := copyFile(tw, hdr, filepath.Join(spool, tf.File), tf.File); err != nil {

@@ -81,22 +81,25 @@ type ApplyOptions struct {
 	ExpectDigest string
 }
 
-// read turns the file into a table, or a plan holding why it cannot be read.
-func read(f File, opt Options) (*tabular.Table, *Plan) {
-	t, err := tabular.Read(f.Data)
+// read turns the file into a table within tabular's limits, or a plan
+// holding why it cannot be read; err is set only when ctx ended (the
+// request went away), not for a file beyond a limit.
+func read(ctx context.Context, f File, opt Options) (*tabular.Table, *Plan, error) {
+	t, err := tabular.ReadContext(ctx, f.Data, tabular.DefaultLimits())
 	if err != nil {
+		e := apperr.As(err)
+		if e == nil {
+			return nil, nil, err
+		}
 		p := &Plan{SHA256: f.SHA256(), Full: opt.Full}
-		pr := Problem{Key: "error.invalid"}
-		if e := apperr.As(err); e != nil {
-			pr.Key, pr.Args = e.Key, e.Args
-			if l, ok := e.Args["Line"].(int); ok {
-				pr.Line = l
-			}
+		pr := Problem{Key: e.Key, Args: e.Args, Field: "file"}
+		if l, ok := e.Args["Line"].(int); ok {
+			pr.Line = l
 		}
 		p.Problems = append(p.Problems, pr)
-		return nil, p
+		return nil, p, nil
 	}
-	return t, nil
+	return t, nil, nil
 }
 
 func current(ctx context.Context, r Reader, tenantID int64) (Current, error) {
@@ -114,9 +117,9 @@ func current(ctx context.Context, r Reader, tenantID int64) (Current, error) {
 // Preview plans the import of f against the data as it is now and writes
 // nothing (the dry run).
 func Preview(ctx context.Context, r Reader, tenantID int64, f File, opt Options) (*Plan, error) {
-	t, bad := read(f, opt)
-	if bad != nil {
-		return bad, nil
+	t, bad, err := read(ctx, f, opt)
+	if err != nil || bad != nil {
+		return bad, err
 	}
 	cur, err := current(ctx, r, tenantID)
 	if err != nil {
@@ -152,12 +155,15 @@ func Apply(ctx context.Context, st Store, tenantID int64, actor audit.Actor, f F
 // made (claiming a kept file) and after it is written (its result).
 func apply(ctx context.Context, st Store, tenantID int64, actor audit.Actor, f File, opt ApplyOptions,
 	before func(Tx) error, after func(Tx, *Plan) error) (*Plan, error) {
-	t, bad := read(f, opt.Options)
+	t, bad, err := read(ctx, f, opt.Options)
+	if err != nil {
+		return nil, err
+	}
 	if bad != nil {
 		return bad, errRejected(bad)
 	}
 	var plan *Plan
-	err := st.InStaffImport(ctx, func(tx Tx) error {
+	err = st.InStaffImport(ctx, func(tx Tx) error {
 		if before != nil {
 			if err := before(tx); err != nil {
 				return err

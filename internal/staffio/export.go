@@ -3,9 +3,11 @@ package staffio
 import (
 	"bytes"
 	"context"
+
 	"slices"
 	"strconv"
 	"strings"
+	"telework/internal/apperr"
 
 	"telework/internal/audit"
 	"telework/internal/org"
@@ -17,6 +19,36 @@ type ExportOptions struct {
 	// Sensitive adds the opt-in analysis attributes (HR only), filled for
 	// the people who opted in.
 	Sensitive bool
+	// Substitute accepts that CP932 writes the characters it lacks as 〓
+	// (tabular.Substitute). Without it such an export is refused with
+	// export.cp932_substituted naming the rows, and nothing is audited, so
+	// a page can ask the person first.
+	Substitute bool
+}
+
+// ExportFile is a finished export.
+type ExportFile struct {
+	Data []byte
+	Name string // staff-20261124.csv
+	// Substituted lists the cells written with 〓 (CP932 only).
+	Substituted []tabular.Substitution
+}
+
+// SubstitutedLines is the rows of subs, each once, for a message.
+func SubstitutedLines(subs []tabular.Substitution) string {
+	var b strings.Builder
+	last := 0
+	for _, s := range subs {
+		if s.Line == last {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Itoa(s.Line))
+		last = s.Line
+	}
+	return b.String()
 }
 
 // ExportHeader is the header row the export writes: the importer's
@@ -74,25 +106,34 @@ type Exporter interface {
 }
 
 // Export writes the tenant's staff in service in format f. The export is
-// audited ("staff.export" with the format, the count and whether the
-// analysis attributes were included): a list of everyone left the system.
-func Export(ctx context.Context, st Exporter, tenantID int64, actor audit.Actor, f tabular.Format, opt ExportOptions) ([]byte, error) {
+// audited ("staff.export" with the format, the count, whether the
+// analysis attributes were included and the rows written with 〓): a list
+// of everyone left the system.
+func Export(ctx context.Context, st Exporter, tenantID int64, actor audit.Actor, f tabular.Format, opt ExportOptions) ([]byte, []tabular.Substitution, error) {
 	units, err := st.FindUnits(ctx, tenantID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	staff, err := st.FindAllStaff(ctx, tenantID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rows := ExportRows(units, staff, opt)
 	var buf bytes.Buffer
-	if err := tabular.Write(&buf, f, tabular.PreferredSheet, rows); err != nil {
-		return nil, err
+	subs, err := tabular.Write(&buf, f, tabular.PreferredSheet, rows)
+	if err != nil {
+		return nil, nil, err
 	}
-	if err := st.Audit(ctx, tenantID, actor, audit.Change{Action: "staff.export", ObjectType: "staff_export",
-		After: map[string]any{"format": f, "rows": len(rows) - 1, "sensitive": opt.Sensitive}}); err != nil {
-		return nil, err
+	if len(subs) > 0 && !opt.Substitute {
+		return nil, subs, &apperr.Error{Code: apperr.Invalid, Key: "export.cp932_substituted",
+			Args: map[string]any{"Lines": SubstitutedLines(subs), "Count": len(subs)}}
 	}
-	return buf.Bytes(), nil
+	after := map[string]any{"format": f, "rows": len(rows) - 1, "sensitive": opt.Sensitive}
+	if len(subs) > 0 {
+		after["substituted_lines"] = SubstitutedLines(subs)
+	}
+	if err := st.Audit(ctx, tenantID, actor, audit.Change{Action: "staff.export", ObjectType: "staff_export", After: after}); err != nil {
+		return nil, nil, err
+	}
+	return buf.Bytes(), subs, nil
 }

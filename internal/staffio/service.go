@@ -25,40 +25,81 @@ type ServiceStore interface {
 	// FindStaffImport returns one of the user's own files that has not
 	// expired by now, or NotFound.
 	FindStaffImport(ctx context.Context, tenantID, userID, id int64, now time.Time) (*Upload, error)
+	// DropOldStaffImports deletes the user's files not yet applied except
+	// the newest keep.
+	DropOldStaffImports(ctx context.Context, tenantID, userID int64, keep int) error
 }
+
+// MaxKeptUploads is how many previewed files one person may have waiting
+// for confirmation; a newer preview drops the oldest (whose confirmation
+// then says it expired). Each file may be tens of MB in the database.
+const MaxKeptUploads = 3
 
 // Service holds the staff import and export workflows: a file previewed
 // and kept for the confirmation (so any node can take it), confirmed and
 // applied once, or applied at once (API, CLI); and the export. Handlers
 // and the CLI call it; it never sees HTTP.
+//
+// Every method that reads a file passes the node's tabular.Gate first (at
+// most a few imports at once per node and per tenant; one more is
+// RateLimited "upload.busy") and reads within tabular.DefaultLimits.
 type Service struct {
-	st  ServiceStore
-	now func() time.Time
+	st   ServiceStore
+	now  func() time.Time
+	gate *tabular.Gate
 }
 
 // NewService returns the service over st; now is the clock (tests move it).
+// It admits imports through a gate of its own until SetGate shares the
+// node's.
 func NewService(st ServiceStore, now func() time.Time) *Service {
-	return &Service{st: st, now: now}
+	return &Service{st: st, now: now, gate: tabular.NewGate(0, 0)}
 }
+
+// SetGate makes the service admit imports through g, the gate the node's
+// other uploads pass too.
+func (s *Service) SetGate(g *tabular.Gate) { s.gate = g }
+
+// Gate is the gate imports pass.
+func (s *Service) Gate() *tabular.Gate { return s.gate }
 
 // Preview plans the import of f and writes nothing (the dry run).
 func (s *Service) Preview(ctx context.Context, tenantID int64, f File, opt Options) (*Plan, error) {
+	release, err := s.gate.Enter(tenantID, len(f.Data))
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	return Preview(ctx, s.st, tenantID, f, opt)
 }
 
 // Apply plans and writes f in one transaction, all rows or none (see the
 // package function Apply).
 func (s *Service) Apply(ctx context.Context, tenantID int64, actor audit.Actor, f File, opt ApplyOptions) (*Plan, error) {
+	release, err := s.gate.Enter(tenantID, len(f.Data))
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	return Apply(ctx, s.st, tenantID, actor, f, opt)
 }
 
 // Upload plans f and, when it has no problem and changes something, keeps
 // it for actor's confirmation for UploadTTL. It returns the plan and the
 // kept file (nil when nothing was kept: a refused file, or one that
-// changes nothing).
+// changes nothing). A person keeps at most MaxKeptUploads files: the
+// oldest is dropped.
 func (s *Service) Upload(ctx context.Context, tenantID int64, actor audit.Actor, f File, opt Options) (*Plan, *Upload, error) {
+	release, err := s.gate.Enter(tenantID, len(f.Data))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer release()
 	plan, err := Preview(ctx, s.st, tenantID, f, opt)
 	if err != nil || !plan.OK() || plan.Empty() {
+		return plan, nil, err
+	}
+	if err := s.st.DropOldStaffImports(ctx, tenantID, actor.ID, MaxKeptUploads-1); err != nil {
 		return plan, nil, err
 	}
 	now := s.now().UTC()
@@ -116,6 +157,11 @@ func (s *Service) Confirm(ctx context.Context, tenantID int64, actor audit.Actor
 	if !u.AppliedAt.IsZero() {
 		return u, nil, &apperr.Error{Code: apperr.Conflict, Key: "import.already_applied"}
 	}
+	release, err := s.gate.Enter(tenantID, len(u.Data))
+	if err != nil {
+		return u, nil, err
+	}
+	defer release()
 	f := File{Name: u.Filename, Data: u.Data}
 	opt := ApplyOptions{Options: Options{Full: u.Full}, ExpectDigest: digest}
 	plan, err := apply(ctx, s.st, tenantID, actor, f, opt,
@@ -131,13 +177,16 @@ func (s *Service) Confirm(ctx context.Context, tenantID int64, actor audit.Actor
 }
 
 // Export writes the tenant's staff in service in format f, audited, and
-// returns the file with its name (staff-20261124.csv).
-func (s *Service) Export(ctx context.Context, tenantID int64, actor audit.Actor, f tabular.Format, opt ExportOptions) ([]byte, string, error) {
-	data, err := Export(ctx, s.st, tenantID, actor, f, opt)
+// returns the file with its name (staff-20261124.csv). A CP932 export with
+// characters the encoding lacks is refused (export.cp932_substituted,
+// nothing audited, the rows in the file's Substituted) unless
+// opt.Substitute accepts 〓 for them.
+func (s *Service) Export(ctx context.Context, tenantID int64, actor audit.Actor, f tabular.Format, opt ExportOptions) (*ExportFile, error) {
+	data, subs, err := Export(ctx, s.st, tenantID, actor, f, opt)
 	if err != nil {
-		return nil, "", err
+		return &ExportFile{Substituted: subs}, err
 	}
-	return data, ExportFileName(s.now(), f), nil
+	return &ExportFile{Data: data, Name: ExportFileName(s.now(), f), Substituted: subs}, nil
 }
 
 // ExportFileName is staff-20261124.csv for an export made at now (the

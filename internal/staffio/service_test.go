@@ -153,9 +153,9 @@ func TestServiceExport(t *testing.T) {
 		if _, err := f.apply(t, []byte("職員番号,氏名,ふりがな,所属コード\n0001,一,いち,111\n"), staffio.Options{}); err != nil {
 			t.Fatal(err)
 		}
-		data, name, err := svc.Export(ctx, f.tenant, hr, tabular.CSV, staffio.ExportOptions{})
-		if err != nil || name != "staff-20261124.csv" || !strings.Contains(string(data), "0001") {
-			t.Fatalf("export: %s %v", name, err)
+		file, err := svc.Export(ctx, f.tenant, hr, tabular.CSV, staffio.ExportOptions{})
+		if err != nil || file.Name != "staff-20261124.csv" || !strings.Contains(string(file.Data), "0001") {
+			t.Fatalf("export: %+v %v", file, err)
 		}
 		if es, _ := db.FindAuditEntries(ctx, f.tenant, audit.Filter{Action: "staff.export"}); len(es) != 1 {
 			t.Errorf("export audited %d times", len(es))

@@ -175,7 +175,7 @@ func TestImportAndRoundTrip(t *testing.T) {
 		files := map[tabular.Format][]byte{}
 		for _, format := range tabular.Formats {
 			var buf bytes.Buffer
-			if err := tabular.Write(&buf, format, "職員", rows); err != nil {
+			if _, err := tabular.Write(&buf, format, "職員", rows); err != nil {
 				t.Fatal(err)
 			}
 			files[format] = buf.Bytes()
@@ -407,7 +407,7 @@ func TestImportSensitive(t *testing.T) {
 		}
 		rows := staffio.ExportRows(units, staff, staffio.ExportOptions{Sensitive: true})
 		var buf bytes.Buffer
-		if err := tabular.Write(&buf, tabular.CSVSJIS, "", rows); err != nil {
+		if _, err := tabular.Write(&buf, tabular.CSVSJIS, "", rows); err != nil {
 			t.Fatal(err)
 		}
 		if p := f.preview(t, buf.Bytes(), staffio.Options{}); !p.OK() || !p.Empty() {

@@ -51,6 +51,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -114,6 +115,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.SQL.SetConnMaxIdleTime(5 * time.Minute)
 	} else {
 		db.Engine = SQLite
+		if err := createPrivate(sqlitePath(dsn)); err != nil {
+			return nil, err
+		}
 		db.SQL, err = sql.Open("sqlite", sqliteDSN(dsn))
 		if err != nil {
 			return nil, fmt.Errorf("store: opening SQLite file %s: %w", dsn, err)
@@ -130,7 +134,78 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.SQL.Close()
 		return nil, fmt.Errorf("store: connecting to the %s database: %w", db.Engine, err)
 	}
+	if db.Engine == SQLite {
+		// SQLite gives its -wal and -shm files the database file's mode;
+		// files left by an older version are tightened here too.
+		if p := sqlitePath(dsn); p != "" {
+			for _, f := range []string{p, p + "-wal", p + "-shm"} {
+				if err := tightenMode(f); err != nil {
+					db.SQL.Close()
+					return nil, err
+				}
+			}
+		}
+	}
 	return db, nil
+}
+
+// The SQLite file holds password hashes and SSO client secrets: it is
+// created readable by the server's account only (0600), whatever the
+// umask, and an existing file, -wal or -shm readable by others loses those
+// bits when the store opens it.
+const sqliteFileMode = 0o600
+
+// sqlitePath is the file a SQLite DSN names ("" for an in-memory one).
+func sqlitePath(dsn string) string {
+	p := dsn
+	if rest, ok := strings.CutPrefix(dsn, "file:"); ok {
+		p, _, _ = strings.Cut(rest, "?")
+		if u, err := url.PathUnescape(p); err == nil {
+			p = u
+		}
+	}
+	if p == "" || p == ":memory:" || strings.Contains(dsn, "mode=memory") {
+		return ""
+	}
+	return p
+}
+
+// createPrivate creates path with mode 0600 when it does not exist yet, so
+// that SQLite opens an empty private file instead of creating one with the
+// umask's mode.
+func createPrivate(path string) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, sqliteFileMode)
+	switch {
+	case errors.Is(err, fs.ErrExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("store: creating SQLite file %s: %w", path, err)
+	}
+	if err := f.Chmod(sqliteFileMode); err != nil { // the umask may have taken bits
+		f.Close()
+		return fmt.Errorf("store: creating SQLite file %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// tightenMode removes the group and other permissions of path, if it exists.
+func tightenMode(path string) error {
+	st, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("store: SQLite file %s: %w", path, err)
+	}
+	if st.Mode().Perm()&0o077 == 0 {
+		return nil
+	}
+	if err := os.Chmod(path, st.Mode().Perm()&^0o077); err != nil {
+		return fmt.Errorf("store: making SQLite file %s private: %w", path, err)
+	}
+	return nil
 }
 
 func sqliteDSN(path string) string {

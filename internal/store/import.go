@@ -74,6 +74,18 @@ func (db *DB) CreateStaffImport(ctx context.Context, imp *staffio.Upload) error 
 		micros(imp.CreatedAt), micros(imp.ExpiresAt)).Scan(&imp.ID))
 }
 
+// DropOldStaffImports deletes the user's files not yet applied except the
+// newest keep (a person's waiting previews are bounded).
+func (db *DB) DropOldStaffImports(ctx context.Context, tenantID, userID int64, keep int) error {
+	_, err := db.exec(ctx, `DELETE FROM staff_imports WHERE tenant_id = ? AND user_id = ? AND applied_at = 0 AND id NOT IN
+		(SELECT id FROM staff_imports WHERE tenant_id = ? AND user_id = ? AND applied_at = 0 ORDER BY id DESC LIMIT ?)`,
+		tenantID, userID, tenantID, userID, keep)
+	if err != nil {
+		return fmt.Errorf("store: dropping old imports: %w", err)
+	}
+	return nil
+}
+
 // FindStaffImport returns one of the user's own files that has not
 // expired by now, or NotFound.
 func (db *DB) FindStaffImport(ctx context.Context, tenantID, userID, id int64, now time.Time) (*staffio.Upload, error) {

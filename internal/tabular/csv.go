@@ -3,7 +3,9 @@ package tabular
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -14,13 +16,21 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // ReadCSV reads a CSV file in UTF-8 (with or without BOM) or CP932: valid
 // UTF-8 is UTF-8, anything else must decode as CP932 (which includes the
-// NEC and IBM extensions: ①, ㈱, 髙, 﨑 …) or the file is refused.
+// NEC and IBM extensions: ①, ㈱, 髙, 﨑 …) or the file is refused. It
+// reads within DefaultLimits.
 func ReadCSV(data []byte) (*Table, error) {
+	lim := DefaultLimits()
+	ctx, cancel := context.WithTimeout(context.Background(), lim.Timeout)
+	defer cancel()
+	return readCSV(ctx, data, lim)
+}
+
+func readCSV(ctx context.Context, data []byte, lim Limits) (*Table, error) {
 	text, enc, err := decodeText(data)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := parseCSV(text)
+	rows, err := parseCSV(ctx, text, lim)
 	if err != nil {
 		return nil, err
 	}
@@ -77,17 +87,26 @@ func badLine(b []byte) int {
 // an ordinary character; lines end with CRLF, LF or CR. Each record is
 // one row, so Line counts records (empty ones too), which is the row
 // number Excel shows.
-func parseCSV(s string) ([]Row, error) {
+// Every cell counts against lim.MaxCells, blank ones too, so a file of
+// commas is refused as soon as it has read that many.
+func parseCSV(ctx context.Context, s string, lim Limits) ([]Row, error) {
 	var rows []Row
 	n := len(s)
 	line := 0
+	budget := cellBudget{left: lim.MaxCells, max: lim.MaxCells}
 	var b strings.Builder
+	var cells []string // reused: only non-blank rows are copied out
 	for i := 0; i < n; {
 		line++
-		if line > MaxRows {
-			return nil, fail("tabular.too_many_rows", map[string]any{"Max": MaxRows})
+		if line > lim.MaxRows {
+			return nil, fail("tabular.too_many_rows", map[string]any{"Max": lim.MaxRows})
 		}
-		var cells []string
+		if line%checkEvery == 0 {
+			if err := deadline(ctx, lim); err != nil {
+				return nil, err
+			}
+		}
+		cells = cells[:0]
 		for {
 			var cell string
 			if i < n && s[i] == '"' {
@@ -124,9 +143,12 @@ func parseCSV(s string) ([]Row, error) {
 				cell = s[i : i+k]
 				i += k
 			}
+			if err := budget.take(1); err != nil {
+				return nil, err
+			}
 			cells = append(cells, unescapeFormula(NormalizeText(cell)))
-			if len(cells) > MaxColumns {
-				return nil, fail("tabular.too_many_columns", map[string]any{"Line": line, "Max": MaxColumns})
+			if len(cells) > lim.MaxColumns {
+				return nil, fail("tabular.too_many_columns", map[string]any{"Line": line, "Max": lim.MaxColumns})
 			}
 			if i < n && s[i] == ',' {
 				i++
@@ -140,8 +162,8 @@ func parseCSV(s string) ([]Row, error) {
 		if i < n && s[i] == '\n' {
 			i++
 		}
-		if cells = trimRow(cells); len(cells) > 0 {
-			rows = append(rows, Row{Line: line, Cells: cells})
+		if kept := trimRow(cells); len(kept) > 0 {
+			rows = append(rows, Row{Line: line, Cells: slices.Clone(kept)})
 		}
 	}
 	return rows, nil
@@ -170,16 +192,31 @@ func unescapeFormula(s string) string {
 	return s
 }
 
+// Substitute is what a CP932 export writes for a character the encoding
+// lacks (𠮷, emoji, Hangul …): 〓 (GETA MARK), the placeholder Japanese
+// systems use for it, so a person sees at once which value to fix.
+const Substitute = "〓"
+
+// Substitution is one cell whose characters CP932 could not hold: Line is
+// the row in the file (the header is 1), Column the header of the column.
+type Substitution struct {
+	Line   int
+	Column string
+	Chars  string // the characters replaced, in order
+}
+
 // writeCSV writes rows as CSV with CRLF line ends; UTF-8 starts with a
-// BOM. In CP932 a character the encoding lacks (𠮷, emoji, Hangul …)
-// refuses the whole export, naming its row and column: a silent "?"
-// would come back as a changed name on the next import.
-func writeCSV(w io.Writer, rows [][]string, sjis bool) error {
+// BOM. In CP932 a character the encoding lacks is written as 〓 and its
+// cell reported, so one person's 𠮷 does not stop the export of the whole
+// tenant; the caller warns with the list (an import of the file would
+// otherwise bring the 〓 back as a changed name).
+func writeCSV(w io.Writer, rows [][]string, sjis bool) ([]Substitution, error) {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if !sjis {
 		bw.Write(utf8BOM)
 	}
 	enc := japanese.ShiftJIS.NewEncoder()
+	var subs []Substitution
 	var line strings.Builder
 	for ri, row := range rows {
 		line.Reset()
@@ -188,6 +225,16 @@ func writeCSV(w io.Writer, rows [][]string, sjis bool) error {
 				line.WriteByte(',')
 			}
 			cell = NormalizeText(cell)
+			if sjis {
+				if fixed, chars := substitute(cell); chars != "" {
+					col := ""
+					if ci < len(rows[0]) {
+						col = rows[0][ci]
+					}
+					subs = append(subs, Substitution{Line: ri + 1, Column: col, Chars: chars})
+					cell = fixed
+				}
+			}
 			if needsFormulaEscape(cell) {
 				cell = "'" + cell
 			}
@@ -202,34 +249,37 @@ func writeCSV(w io.Writer, rows [][]string, sjis bool) error {
 		line.WriteString("\r\n")
 		if !sjis {
 			if _, err := bw.WriteString(line.String()); err != nil {
-				return err
+				return nil, err
 			}
 			continue
 		}
 		b, err := enc.Bytes([]byte(line.String()))
 		if err != nil {
-			return unencodable(rows, ri)
+			return nil, err // substitute left nothing unencodable
 		}
 		if _, err := bw.Write(b); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return bw.Flush()
+	return subs, bw.Flush()
 }
 
-// unencodable finds the cell of row ri that CP932 cannot hold.
-func unencodable(rows [][]string, ri int) error {
+// substitute replaces the characters of s that CP932 lacks with 〓 and
+// returns them; chars is "" when s encodes as it is (the common case,
+// checked first without allocating per character).
+func substitute(s string) (fixed, chars string) {
 	enc := japanese.ShiftJIS.NewEncoder()
-	for ci, cell := range rows[ri] {
-		for _, r := range NormalizeText(cell) {
-			if _, err := enc.String(string(r)); err != nil {
-				col := ""
-				if len(rows) > 0 && ci < len(rows[0]) {
-					col = rows[0][ci]
-				}
-				return fail("tabular.cp932_unencodable", map[string]any{"Line": ri + 1, "Column": col, "Char": string(r)})
-			}
-		}
+	if _, err := enc.String(s); err == nil {
+		return s, ""
 	}
-	return fail("tabular.cp932_unencodable", map[string]any{"Line": ri + 1, "Column": "", "Char": "?"})
+	var b, bad strings.Builder
+	for _, r := range s {
+		if _, err := enc.String(string(r)); err != nil {
+			b.WriteString(Substitute)
+			bad.WriteRune(r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String(), bad.String()
 }

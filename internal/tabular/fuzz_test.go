@@ -43,7 +43,7 @@ func FuzzReadCSV(f *testing.F) {
 		}
 		// Whatever was read writes back and reads the same.
 		var buf bytes.Buffer
-		if err := Write(&buf, CSV, "", cells); err != nil {
+		if _, err := Write(&buf, CSV, "", cells); err != nil {
 			t.Fatal(err)
 		}
 		again, err := ReadCSV(buf.Bytes())
@@ -63,7 +63,7 @@ func FuzzReadCSV(f *testing.F) {
 func FuzzReadXLSX(f *testing.F) {
 	addFileSeeds(f, "*.xlsx")
 	var buf bytes.Buffer
-	if err := Write(&buf, XLSX, "職員", [][]string{{"職員番号", "氏名"}, {"0123", "髙橋～①㈱"}}); err != nil {
+	if _, err := Write(&buf, XLSX, "職員", [][]string{{"職員番号", "氏名"}, {"0123", "髙橋～①㈱"}}); err != nil {
 		f.Fatal(err)
 	}
 	f.Add(buf.Bytes())

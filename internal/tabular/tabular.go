@@ -7,6 +7,7 @@ package tabular
 
 import (
 	"bytes"
+	"context"
 	"strings"
 
 	"telework/internal/apperr"
@@ -102,12 +103,6 @@ type Table struct {
 	Date1904 bool
 }
 
-// Limits on what is read, so a hostile file cannot exhaust memory.
-const (
-	MaxRows    = 500_000
-	MaxColumns = 500
-)
-
 // Errors are apperr values whose keys are in the i18n files; Args may
 // carry "Line".
 func fail(key string, args map[string]any) error {
@@ -115,18 +110,30 @@ func fail(key string, args map[string]any) error {
 }
 
 // Read detects the format of data (xlsx by its signature, otherwise CSV in
-// UTF-8 or CP932) and reads it.
+// UTF-8 or CP932) and reads it within DefaultLimits.
 func Read(data []byte) (*Table, error) {
+	return ReadContext(context.Background(), data, DefaultLimits())
+}
+
+// ReadContext is Read within lim, ending when ctx does (or lim.Timeout
+// passes): a file beyond a limit is refused with an Invalid error naming
+// the limit, before the expensive part of reading it where possible.
+func ReadContext(ctx context.Context, data []byte, lim Limits) (*Table, error) {
+	if lim.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, lim.Timeout)
+		defer cancel()
+	}
 	switch {
 	case len(data) == 0:
 		return nil, fail("tabular.empty", nil)
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
-		return ReadXLSX(data)
+		return readXLSX(ctx, data, lim)
 	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}):
 		// The OLE container of .xls and of password-protected xlsx.
 		return nil, fail("tabular.xls", nil)
 	}
-	return ReadCSV(data)
+	return readCSV(ctx, data, lim)
 }
 
 // The characters that Shift_JIS (JIS X 0208) and Windows (CP932) map

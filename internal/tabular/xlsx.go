@@ -3,8 +3,11 @@ package tabular
 import (
 	"archive/zip"
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,40 +19,179 @@ import (
 // name; otherwise the first visible sheet is read.
 const PreferredSheet = "職員"
 
-// Size limits when unzipping an upload: a zip bomb must not fill memory or
-// disk. A sheet of 50,000 staff is about 30 MB of XML; sheets above the XML
-// limit are unzipped to a temporary file and streamed from there.
+// xlsxSpill is the size above which excelize unzips a worksheet or the
+// shared-strings table to a temporary file and streams it from there
+// instead of holding it in memory; xlsxInMemory bounds what it holds in
+// memory (every other part, and the small ones) together.
 const (
-	xlsxUnzipLimit    = 200 << 20
-	xlsxUnzipXMLLimit = 16 << 20
-	xlsxMaxParts      = 10_000
+	xlsxSpill    = 1 << 20
+	xlsxInMemory = 24 << 20
 )
 
-// checkZip looks at the sizes the archive declares before excelize
-// allocates buffers of those sizes.
-func checkZip(data []byte) error {
+// checkZip refuses an archive whose parts are too large before excelize
+// unzips anything: first by the sizes the archive declares (which excelize
+// would use to size its buffers), then by inflating every part and
+// counting what actually comes out (archive/zip also refuses a part longer
+// than declared), the shared strings' entries included.
+func checkZip(ctx context.Context, data []byte, lim Limits) error {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return fail("tabular.xlsx_broken", nil)
 	}
-	if len(zr.File) > xlsxMaxParts {
+	if len(zr.File) > lim.MaxParts {
 		return fail("tabular.xlsx_broken", nil)
 	}
-	var total uint64
+	var total, inMemory uint64
 	for _, f := range zr.File {
-		total += f.UncompressedSize64
-		if total > xlsxUnzipLimit {
-			return fail("tabular.xlsx_too_large", nil)
+		max, kind := partLimit(f.Name, lim)
+		size := f.UncompressedSize64
+		total += size
+		if size > uint64(max) {
+			return tooLarge(kind, max)
+		}
+		if total > uint64(lim.MaxUnzipped) {
+			return fail("tabular.xlsx_total_too_large", map[string]any{"MB": lim.MaxUnzipped >> 20})
+		}
+		if kind == partOther || size <= xlsxSpill {
+			inMemory += size
+			if inMemory > xlsxInMemory {
+				return fail("tabular.xlsx_total_too_large", map[string]any{"MB": xlsxInMemory >> 20})
+			}
+		}
+	}
+	for _, f := range zr.File {
+		if err := deadline(ctx, lim); err != nil {
+			return err
+		}
+		max, kind := partLimit(f.Name, lim)
+		rc, err := f.Open()
+		if err != nil {
+			return fail("tabular.xlsx_broken", nil)
+		}
+		w := &partCounter{ctx: ctx, left: max}
+		switch kind {
+		case partSST:
+			w.tag, w.items = []byte("si"), lim.MaxSharedItems
+		case partSheet:
+			w.tag, w.items = []byte("c"), lim.MaxCells
+		}
+		_, err = io.Copy(w, rc)
+		rc.Close()
+		switch {
+		case w.over:
+			return tooLarge(kind, max)
+		case w.tooMany && kind == partSheet:
+			return fail("tabular.too_many_cells", map[string]any{"Max": lim.MaxCells})
+		case w.tooMany:
+			return fail("tabular.too_many_strings", map[string]any{"Max": lim.MaxSharedItems})
+		case w.ctxErr != nil:
+			return deadline(ctx, lim)
+		case err != nil:
+			return fail("tabular.xlsx_broken", nil)
 		}
 	}
 	return nil
 }
 
-// ReadXLSX reads the sheet named 職員, or else the first visible sheet.
-// Cells come as Excel displays them (so 職員番号 formatted "000000" keeps
-// its zeros); where a number format changed a stored number (dates), the
-// stored number is in Row.Raw too, for SerialDate.
-func ReadXLSX(data []byte) (t *Table, err error) {
+type partKind int
+
+const (
+	partOther partKind = iota
+	partSheet
+	partSST
+)
+
+func partLimit(name string, lim Limits) (int64, partKind) {
+	n := strings.ToLower(strings.ReplaceAll(name, "\\", "/"))
+	switch {
+	case strings.HasPrefix(n, "xl/worksheets/sheet"):
+		return lim.MaxSheetXML, partSheet
+	case n == "xl/sharedstrings.xml":
+		return lim.MaxSharedStrings, partSST
+	}
+	return lim.MaxPartXML, partOther
+}
+
+func tooLarge(kind partKind, max int64) error {
+	key := "tabular.xlsx_part_too_large"
+	switch kind {
+	case partSheet:
+		key = "tabular.xlsx_sheet_too_large"
+	case partSST:
+		key = "tabular.xlsx_strings_too_large"
+	}
+	return fail(key, map[string]any{"MB": max >> 20})
+}
+
+// partCounter is where a part is inflated to: it counts the bytes and the
+// elements named tag ("c" in a sheet: every cell, empty ones included;
+// "si" in the shared strings), with or without a namespace prefix, and
+// stops at the limits. Counting the cells here refuses a sheet of empty
+// cells before excelize spends seconds decoding them one by one.
+type partCounter struct {
+	ctx     context.Context
+	left    int64
+	tag     []byte
+	items   int
+	carry   []byte // the end of the previous chunk, for a tag cut in two
+	seen    int64
+	over    bool
+	tooMany bool
+	ctxErr  error
+}
+
+func (w *partCounter) Write(p []byte) (int, error) {
+	w.left -= int64(len(p))
+	if w.left < 0 {
+		w.over = true
+		return 0, errStop
+	}
+	if w.seen += int64(len(p)); w.seen >= 4<<20 {
+		w.seen = 0
+		if err := w.ctx.Err(); err != nil {
+			w.ctxErr = err
+			return 0, errStop
+		}
+	}
+	if w.tag == nil {
+		return len(p), nil
+	}
+	buf := append(w.carry, p...)
+	n := len(w.tag)
+	for i := 0; ; {
+		j := bytes.Index(buf[i:], w.tag)
+		if j < 0 || i+j+n >= len(buf) {
+			break
+		}
+		k := i + j
+		if k > 0 && (buf[k-1] == '<' || buf[k-1] == ':') && strings.IndexByte("> /", buf[k+n]) >= 0 {
+			if w.items--; w.items < 0 {
+				w.tooMany = true
+				return 0, errStop
+			}
+		}
+		i = k + n
+	}
+	keep := min(len(buf), n+1)
+	w.carry = append(w.carry[:0], buf[len(buf)-keep:]...)
+	return len(p), nil
+}
+
+var errStop = errors.New("tabular: limit reached")
+
+// ReadXLSX reads the sheet named 職員, or else the first visible sheet,
+// within DefaultLimits. Cells come as Excel displays them (so 職員番号
+// formatted "000000" keeps its zeros); where a number format changed a
+// stored number (dates), the stored number is in Row.Raw too, for
+// SerialDate.
+func ReadXLSX(data []byte) (*Table, error) {
+	lim := DefaultLimits()
+	ctx, cancel := context.WithTimeout(context.Background(), lim.Timeout)
+	defer cancel()
+	return readXLSX(ctx, data, lim)
+}
+
+func readXLSX(ctx context.Context, data []byte, lim Limits) (t *Table, err error) {
 	defer func() {
 		// excelize is large and reads untrusted input; a panic in it is a
 		// broken file to the person uploading it, not a crash.
@@ -57,10 +199,10 @@ func ReadXLSX(data []byte) (t *Table, err error) {
 			t, err = nil, fail("tabular.xlsx_broken", nil)
 		}
 	}()
-	if err := checkZip(data); err != nil {
+	if err := checkZip(ctx, data, lim); err != nil {
 		return nil, err
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: xlsxUnzipLimit, UnzipXMLSizeLimit: xlsxUnzipXMLLimit})
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: max(lim.MaxUnzipped, xlsxSpill), UnzipXMLSizeLimit: xlsxSpill})
 	if err != nil {
 		if strings.Contains(err.Error(), "password") || strings.Contains(err.Error(), "encrypt") {
 			return nil, fail("tabular.xls", nil)
@@ -90,15 +232,54 @@ func ReadXLSX(data []byte) (t *Table, err error) {
 	if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil {
 		t.Date1904 = *p.Date1904
 	}
-	shown, err := sheetRows(f, sheet, false)
-	if err != nil {
+	if t.Rows, err = sheetRows(ctx, f, sheet, lim); err != nil {
 		return nil, err
 	}
-	raw, err := sheetRows(f, sheet, true)
+	return t, nil
+}
+
+// sheetRows streams a sheet twice in step, as displayed and as stored,
+// keeping only the non-blank rows without their trailing blanks: the
+// memory held is that of the cells with something in them.
+func sheetRows(ctx context.Context, f *excelize.File, sheet string, lim Limits) ([]Row, error) {
+	shown, err := f.Rows(sheet)
 	if err != nil {
-		return nil, err
+		return nil, fail("tabular.xlsx_broken", nil)
 	}
-	for i, cells := range shown {
+	defer shown.Close()
+	raw, err := f.Rows(sheet)
+	if err != nil {
+		return nil, fail("tabular.xlsx_broken", nil)
+	}
+	defer raw.Close()
+	budget := cellBudget{left: lim.MaxCells, max: lim.MaxCells}
+	var out []Row
+	line := 0
+	for shown.Next() {
+		raw.Next()
+		line++
+		if line > lim.MaxRows {
+			return nil, fail("tabular.too_many_rows", map[string]any{"Max": lim.MaxRows})
+		}
+		if line%checkEvery == 0 {
+			if err := deadline(ctx, lim); err != nil {
+				return nil, err
+			}
+		}
+		cells, err := shown.Columns()
+		if err != nil {
+			return nil, fail("tabular.xlsx_broken", nil)
+		}
+		if len(cells) > lim.MaxColumns {
+			return nil, fail("tabular.too_many_columns", map[string]any{"Line": line, "Max": lim.MaxColumns})
+		}
+		if err := budget.take(len(cells)); err != nil {
+			return nil, err
+		}
+		stored, err := raw.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, fail("tabular.xlsx_broken", nil)
+		}
 		for j := range cells {
 			cells[j] = NormalizeText(cells[j])
 		}
@@ -106,51 +287,21 @@ func ReadXLSX(data []byte) (t *Table, err error) {
 		if len(cells) == 0 {
 			continue
 		}
-		row := Row{Line: i + 1, Cells: cells}
-		if i < len(raw) {
-			for j, rv := range raw[i] {
-				if j < len(cells) && rv != cells[j] && isNumber(rv) {
-					if row.Raw == nil {
-						row.Raw = make([]string, len(cells))
-					}
-					row.Raw[j] = rv
+		row := Row{Line: line, Cells: slices.Clone(cells)}
+		for j, rv := range stored {
+			if j < len(cells) && rv != cells[j] && isNumber(rv) {
+				if row.Raw == nil {
+					row.Raw = make([]string, len(cells))
 				}
+				row.Raw[j] = rv
 			}
 		}
-		t.Rows = append(t.Rows, row)
+		out = append(out, row)
 	}
-	return t, nil
-}
-
-// sheetRows streams a sheet; index i is row i+1 (empty rows included).
-func sheetRows(f *excelize.File, sheet string, raw bool) ([][]string, error) {
-	it, err := f.Rows(sheet)
-	if err != nil {
+	if err := shown.Error(); err != nil {
 		return nil, fail("tabular.xlsx_broken", nil)
 	}
-	defer it.Close()
-	var out [][]string
-	last := 0 // rows after the last non-empty one are not kept
-	for it.Next() {
-		if len(out) >= MaxRows {
-			return nil, fail("tabular.too_many_rows", map[string]any{"Max": MaxRows})
-		}
-		cells, err := it.Columns(excelize.Options{RawCellValue: raw})
-		if err != nil {
-			return nil, fail("tabular.xlsx_broken", nil)
-		}
-		if len(cells) > MaxColumns {
-			return nil, fail("tabular.too_many_columns", map[string]any{"Line": len(out) + 1, "Max": MaxColumns})
-		}
-		out = append(out, cells)
-		if len(cells) > 0 {
-			last = len(out)
-		}
-	}
-	if err := it.Error(); err != nil {
-		return nil, fail("tabular.xlsx_broken", nil)
-	}
-	return out[:last], nil
+	return out, nil
 }
 
 func isNumber(s string) bool {
@@ -234,11 +385,13 @@ func writeXLSX(w io.Writer, sheet string, rows [][]string) error {
 }
 
 // Write writes rows (the first being the header) in the format; sheet
-// names the xlsx worksheet.
-func Write(w io.Writer, f Format, sheet string, rows [][]string) error {
+// names the xlsx worksheet. In CP932 the characters it lacks are written
+// as 〓 and listed in the result (nil for the other formats, which hold
+// every character).
+func Write(w io.Writer, f Format, sheet string, rows [][]string) ([]Substitution, error) {
 	switch f {
 	case XLSX:
-		return writeXLSX(w, sheet, rows)
+		return nil, writeXLSX(w, sheet, rows)
 	case CSVSJIS:
 		return writeCSV(w, rows, true)
 	default:

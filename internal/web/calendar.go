@@ -200,6 +200,13 @@ func (s *Server) holidayImport(w http.ResponseWriter, r *http.Request) {
 		s.renderStatus(w, r, http.StatusRequestEntityTooLarge, "error.too_large")
 		return
 	}
+	// The operator's imports pass the node's upload gate too (as tenant 0).
+	release, err := s.svc.Staffio.Gate().Enter(0, len(raw))
+	if v, busy := uploadBusy(w, err); busy {
+		s.renderHolidayData(w, r, http.StatusTooManyRequests, &holidayDataView{}, v.Err())
+		return
+	}
+	defer release()
 	res, err := s.svc.Calendar.ImportSyukujitsu(r.Context(), actorOf(principal(r)), raw)
 	var ie *calendar.ImportError
 	if errors.As(err, &ie) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 
 	"telework/internal/apperr"
 	"telework/internal/i18n"
@@ -30,7 +31,9 @@ func (s *Server) importRoutes() []Route {
 		{Method: "GET", Pattern: "/staff/import", Rule: hrOnly, Handler: s.importPage},
 		{Method: "POST", Pattern: "/staff/import", Rule: hrOnly, Handler: s.importUpload, MaxBody: importMaxBody},
 		{Method: "POST", Pattern: "/staff/import/confirm", Rule: hrOnly, Handler: s.importConfirm},
-		{Method: "GET", Pattern: "/staff/export", Rule: hrOnly, Handler: s.exportStaffPage},
+		// POST: an export writes an audit entry, and a GET must have no
+		// effect (a link or a prefetch would export).
+		{Method: "POST", Pattern: "/staff/export", Rule: hrOnly, Handler: s.exportStaffPage},
 	}
 }
 
@@ -122,6 +125,20 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "staff_import", "import.title", data, nil)
 }
 
+// uploadBusy answers an import refused because the node or the tenant
+// already runs as many as it admits: 429 with Retry-After and the reason on
+// the file field. It reports whether err was that refusal.
+func uploadBusy(w http.ResponseWriter, err error) (apperr.Validation, bool) {
+	var v apperr.Validation
+	secs, busy := tabular.IsBusy(err)
+	if !busy {
+		return v, false
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	v.Add("file", "upload.busy", apperr.As(err).Args)
+	return v, true
+}
+
 func (s *Server) importFormError(w http.ResponseWriter, r *http.Request, status int, key string) {
 	var v apperr.Validation
 	v.Add("file", key, nil)
@@ -160,6 +177,10 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 	full := r.PostFormValue("full") == "1"
 	file := staffio.File{Name: cleanFileName(hdr.Filename), Data: data}
 	plan, imp, err := s.svc.Staffio.Upload(r.Context(), p.TenantID, actorOf(p), file, staffio.Options{Full: full})
+	if v, busy := uploadBusy(w, err); busy {
+		s.render(w, r, http.StatusTooManyRequests, "staff_import", "import.title", map[string]any{"Formats": tabular.Formats, "Columns": staffio.Columns}, v.Err())
+		return
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -187,6 +208,10 @@ func (s *Server) importConfirm(w http.ResponseWriter, r *http.Request) {
 	id := int64OrZero(r.PostFormValue("import_id"))
 	imp, plan, err := s.svc.Staffio.Confirm(r.Context(), p.TenantID, actorOf(p), id, r.PostFormValue("digest"))
 	lng := lang(r)
+	if v, busy := uploadBusy(w, err); busy {
+		s.render(w, r, http.StatusTooManyRequests, "staff_import", "import.title", map[string]any{"Formats": tabular.Formats, "Columns": staffio.Columns}, v.Err())
+		return
+	}
 	switch {
 	case err == nil:
 		s.flashRedirect(w, r, "/staff/import?done="+itoa(imp.ID), "flash.import_done")
@@ -217,15 +242,28 @@ func writeDownload(w http.ResponseWriter, f tabular.Format, name string, data []
 	route.Download(w, f.ContentType(), name, data)
 }
 
-// exportStaffPage downloads the export (a GET form on the import page).
+// exportStaffPage downloads the export (a POST form on the import page).
+// A CP932 export with characters the encoding lacks first shows the rows
+// and asks whether to write them as 〓.
 func (s *Server) exportStaffPage(w http.ResponseWriter, r *http.Request) {
-	f, ok := tabular.ParseFormat(r.URL.Query().Get("format"))
+	if !s.parseForm(w, r) {
+		return
+	}
+	f, ok := tabular.ParseFormat(r.PostFormValue("format"))
 	if !ok {
 		s.renderStatus(w, r, http.StatusBadRequest, "error.bad_form")
 		return
 	}
 	p := principal(r)
-	data, name, err := s.svc.Staffio.Export(r.Context(), p.TenantID, actorOf(p), f, staffio.ExportOptions{Sensitive: r.URL.Query().Get("sensitive") == "1"})
+	opt := staffio.ExportOptions{Sensitive: r.PostFormValue("sensitive") == "1", Substitute: r.PostFormValue("substitute") == "1"}
+	file, err := s.svc.Staffio.Export(r.Context(), p.TenantID, actorOf(p), f, opt)
+	if e := apperr.As(err); e != nil && e.Key == "export.cp932_substituted" {
+		var v apperr.Validation
+		v.Add("format", e.Key, e.Args)
+		s.render(w, r, http.StatusUnprocessableEntity, "staff_import", "import.title", map[string]any{"Formats": tabular.Formats,
+			"Columns": staffio.Columns, "Substitute": map[string]any{"Format": f, "Sensitive": opt.Sensitive, "Lines": e.Args["Lines"]}}, v.Err())
+		return
+	}
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {
 			s.render(w, r, http.StatusUnprocessableEntity, "error", "error.conflict",
@@ -235,5 +273,5 @@ func (s *Server) exportStaffPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	writeDownload(w, f, name, data)
+	writeDownload(w, f, file.Name, file.Data)
 }

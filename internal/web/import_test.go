@@ -149,18 +149,18 @@ func TestImportPages(t *testing.T) {
 		}
 
 		// Export: the analysis attributes only on request.
-		res = w.do("GET", "/staff/export?format=csv", nil, hrCookie)
+		res = w.do("POST", "/staff/export", url.Values{"format": {"csv"}}, hrCookie)
 		if res.code != 200 || !strings.HasPrefix(res.body, "\ufeff職員番号") || strings.Contains(res.body, "女性") ||
 			!strings.Contains(res.header.Get("Content-Disposition"), "attachment") {
 			t.Errorf("export: %d %v\n%s", res.code, res.header, res.body)
 		}
-		res = w.do("GET", "/staff/export?format=csv-sjis&sensitive=1", nil, hrCookie)
+		res = w.do("POST", "/staff/export", url.Values{"format": {"csv-sjis"}, "sensitive": {"1"}}, hrCookie)
 		dec, _ := japanese.ShiftJIS.NewDecoder().String(res.body)
 		if res.code != 200 || !strings.Contains(dec, "分析同意") || !strings.Contains(dec, "女性") || !strings.Contains(res.header.Get("Content-Type"), "Shift_JIS") {
 			t.Errorf("sensitive export: %d\n%s", res.code, dec)
 		}
 		// … and what is exported imports back unchanged.
-		res = w.do("GET", "/staff/export?format=xlsx&sensitive=1", nil, hrCookie)
+		res = w.do("POST", "/staff/export", url.Values{"format": {"xlsx"}, "sensitive": {"1"}}, hrCookie)
 		if res = w.uploadStaffFile(t, hrCookie, "staff.xlsx", []byte(res.body), true); res.code != 200 || !strings.Contains(res.body, "新規 0人、変更 0人、退職 0人、在職に戻す 0人") ||
 			!strings.Contains(res.body, "登録・変更する内容はありません") {
 			t.Errorf("re-import of the export: %d\n%s", res.code, res.body)
@@ -232,7 +232,7 @@ func TestImportAPI(t *testing.T) {
 			t.Errorf("bad dry_run: %d", res.code)
 		}
 		// Export as xlsx and import it back: nothing changes.
-		req := httptest.NewRequest("GET", "/api/v1/staff/export?format=xlsx", nil)
+		req := httptest.NewRequest("POST", "/api/v1/staff/export?format=xlsx", nil)
 		req.Header.Set("Authorization", "Bearer "+token)
 		rec := httptest.NewRecorder()
 		w.srv.ServeHTTP(rec, req)

@@ -30,6 +30,14 @@ func (s *Server) policySimulate(w http.ResponseWriter, r *http.Request) {
 		s.renderStatus(w, r, http.StatusRequestEntityTooLarge, "error.too_large")
 		return
 	}
+	// The node's upload gate bounds simulations with the staff imports:
+	// reading a large file costs the same.
+	release, err := s.svc.Staffio.Gate().Enter(p.TenantID, len(data))
+	if val, busy := uploadBusy(w, err); busy {
+		s.renderPolicyShow(w, r, http.StatusTooManyRequests, v, nil, val.Err())
+		return
+	}
+	defer release()
 	sim, err := s.svc.Policy.Simulate(r.Context(), p.TenantID, v.Policy, data, lang(r))
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {
