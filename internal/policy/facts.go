@@ -42,6 +42,9 @@ func (s *Service) SaveFacts(ctx context.Context, tenantID int64, actor audit.Act
 		if err != nil {
 			return err
 		}
+		if sameFacts(before, f) {
+			return nil // nothing changed: nothing written, no audit entry
+		}
 		if err := tx.UpsertPolicyFacts(ctx, tenantID, staffID, f); err != nil {
 			return err
 		}
@@ -59,11 +62,14 @@ func (s *Service) DeclareReasons(ctx context.Context, tenantID int64, actor audi
 		if err != nil {
 			return err
 		}
+		after := before
+		after.Reasons = reasons
+		if sameFacts(before, after) {
+			return nil // nothing changed: nothing written, no audit entry
+		}
 		if err := tx.UpsertPolicyReasons(ctx, tenantID, staffID, reasons); err != nil {
 			return err
 		}
-		after := before
-		after.Reasons = reasons
 		return tx.Audit(ctx, tenantID, actor, factsChange(staffID, before, after))
 	})
 }
@@ -71,4 +77,18 @@ func (s *Service) DeclareReasons(ctx context.Context, tenantID int64, actor audi
 func factsChange(staffID int64, before, after Facts) audit.Change {
 	return audit.Change{Action: "staff.policy_facts", ObjectType: "staff", ObjectID: strconv.FormatInt(staffID, 10),
 		Before: before, After: after}
+}
+
+// sameFacts reports whether two sets of facts say the same (reasons in any
+// order).
+func sameFacts(a, b Facts) bool {
+	if a.HasTerminal != b.HasTerminal || a.Seconded != b.Seconded || len(a.Reasons) != len(b.Reasons) {
+		return false
+	}
+	for _, r := range a.Reasons {
+		if !slices.Contains(b.Reasons, r) {
+			return false
+		}
+	}
+	return true
 }

@@ -216,6 +216,16 @@ func TestServiceFacts(t *testing.T) {
 		if es := f.audit(t, "staff.policy_facts"); len(es) != 2 {
 			t.Errorf("%d audit entries after the declaration", len(es))
 		}
+		// The same facts or declaration again write nothing.
+		if err := s.DeclareReasons(ctx, f.a.ID, self, id, []string{"childcare"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SaveFacts(ctx, f.a.ID, hr, id, policy.Facts{Reasons: []string{"childcare"}, HasTerminal: true, Seconded: true}); err != nil {
+			t.Fatal(err)
+		}
+		if es := f.audit(t, "staff.policy_facts"); len(es) != 2 {
+			t.Errorf("no-op saves wrote audit entries: %d", len(es))
+		}
 		// Another tenant's person is not found, and nothing is written.
 		if err := s.SaveFacts(ctx, f.b.ID, hr, id, policy.Facts{}); apperr.CodeOf(err) != apperr.NotFound {
 			t.Errorf("facts across tenants: %v", err)
