@@ -2,7 +2,7 @@
 # The roster planner benchmark: generate the instances, prove their optimum
 # with HiGHS (npm "highs", WebAssembly), run the planner with a 1 s limit and
 # judge every plan with shared/roster/verify.py. Prints the markdown table for
-# docs/roster-benchmarks.md. Run from anywhere; needs go, node/npm, python3.
+# docs/benchmarks.md (section 交代勤務表の最適化). Run from anywhere; needs go, node/npm, python3.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"

@@ -1,7 +1,7 @@
 // Command compare runs the roster planner on the benchmark instances and
 // sets each result beside the exact optimum HiGHS proved (exact.mjs output),
 // with verify.py as the judge of every plan. It prints the markdown table of
-// docs/roster-benchmarks.md. It needs python3 and the exact results, so it is
+// docs/benchmarks.md (section 交代勤務表の最適化). It needs python3 and the exact results, so it is
 // a program run by run.sh, not a test of `go test ./...`.
 package main
 
