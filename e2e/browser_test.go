@@ -70,8 +70,10 @@ func TestBrowser(t *testing.T) {
 				t.Fatal("/operator: no link to a tenant; the demo tenant should be listed")
 			}
 			tb.check(t, href, "")
+			tb.check(t, href+"/auditors", "")
 			tb.check(t, "/operator/holidays", "")
 			tb.check(t, "/operator/tokens", "")
+			tb.check(t, "/operator/audit-heads", "")
 		}},
 	}
 	for _, r := range roles {
@@ -119,6 +121,7 @@ func hrPages(t *testing.T, tb *tab) {
 	tb.check(t, "/staff/new", "")
 	tb.check(t, "/accounts", "")
 	tb.check(t, "/accounts/new", "")
+	tb.check(t, "/accounts/tokens", "")
 	tb.check(t, "/units", "")
 	unit := tb.attr(t, `main .tree a[href^="/units/"]`, "href")
 	if unit == "" {
@@ -315,6 +318,13 @@ func (tb *tab) pageChecks(t *testing.T, label string) {
 			label, phoneWidth, sw, tb.eval(t, widestScript))
 	}
 	runAxe(t, tb.ctx, label)
+	if dir := os.Getenv("TELEWORK_E2E_SHOTS"); dir != "" {
+		// For people to look at what was built (not a check).
+		if shot, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(90)); err == nil {
+			name := strings.NewReplacer("/", "_", "?", "_", "=", "_", "&", "_").Replace(strings.TrimPrefix(label, "/"))
+			_ = os.WriteFile(filepath.Join(dir, name+".png"), shot, 0o644)
+		}
+	}
 	tb.checked = append(tb.checked, label)
 }
 
