@@ -52,7 +52,7 @@ func (tx *Tx) Now() time.Time { return tx.db.Now() }
 
 // InStaffImport runs an import in one transaction.
 func (db *DB) InStaffImport(ctx context.Context, fn func(staffio.Tx) error) error {
-	return db.InTx(ctx, func(tx *Tx) error { return fn(tx) })
+	return db.inBulkTx(ctx, func(tx *Tx) error { return fn(tx) })
 }
 
 var (
