@@ -22,7 +22,6 @@ import (
 	"strconv"
 	"sync"
 
-	"telework/internal/apperr"
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/org"
@@ -79,21 +78,4 @@ func (s *API) tree(r *http.Request) (*org.Tree, error) {
 	return s.svc.Org.Tree(r.Context(), principal(r).TenantID)
 }
 
-// statusOf is the HTTP status of an error's code.
-func statusOf(err error) int {
-	switch apperr.CodeOf(err) {
-	case apperr.NotFound:
-		return http.StatusNotFound
-	case apperr.Invalid:
-		return http.StatusUnprocessableEntity
-	case apperr.Conflict:
-		return http.StatusConflict
-	case apperr.Forbidden:
-		return http.StatusForbidden
-	case apperr.Unauthorized:
-		return http.StatusUnauthorized
-	case apperr.RateLimited:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
-}
+func statusOf(err error) int { return route.StatusOf(err) }

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 
+	"telework/internal/apperr"
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
@@ -249,4 +250,26 @@ func CleanFileName(name string) string {
 		name = string(r[:100])
 	}
 	return name
+}
+
+// StatusOf is the HTTP status of an error's code: the one mapping for
+// pages and the API alike.
+func StatusOf(err error) int {
+	switch apperr.CodeOf(err) {
+	case apperr.NotFound:
+		return http.StatusNotFound
+	case apperr.Invalid:
+		return http.StatusUnprocessableEntity
+	case apperr.Conflict:
+		return http.StatusConflict
+	case apperr.Forbidden:
+		return http.StatusForbidden
+	case apperr.Unauthorized:
+		return http.StatusUnauthorized
+	case apperr.RateLimited:
+		return http.StatusTooManyRequests
+	case apperr.MethodNotAllowed:
+		return http.StatusMethodNotAllowed
+	}
+	return http.StatusInternalServerError
 }

@@ -319,23 +319,9 @@ func (s *Service) replacePassword(ctx context.Context, tx Tx, tenantID int64, ac
 		ObjectID: strconv.FormatInt(u.ID, 10), Before: before, After: snapUser(u)})
 }
 
-// userSnapshot is an account as the audit log shows it; the same shape as
-// the store's user entries, so that one account's history reads alike.
-type userSnapshot struct {
-	ID         int64  `json:"id"`
-	LoginID    string `json:"login_id"`
-	StaffID    int64  `json:"staff_id"`
-	Roles      string `json:"roles"`
-	MustChange bool   `json:"must_change_password"`
-	Disabled   bool   `json:"disabled"`
-	Locale     string `json:"locale"`
-	Wareki     bool   `json:"wareki"`
-	Version    int64  `json:"version"`
-}
-
-func snapUser(u *auth.User) userSnapshot {
-	return userSnapshot{u.ID, u.LoginID, u.StaffID, auth.JoinRoles(u.Granted), u.MustChange, u.Disabled, u.Locale, u.Wareki, u.Version}
-}
+// snapUser is an account as the audit log shows it (auth's own view, so
+// that one account's history reads alike whoever wrote it).
+func snapUser(u *auth.User) auth.UserAudit { return u.AuditView() }
 
 // unusablePasswordHash is a real argon2id hash of 256 random bits that are
 // then forgotten: the account has no password anyone knows, yet a password

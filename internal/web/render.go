@@ -405,25 +405,7 @@ func (v *view) PlaceKinds() []string               { return policy.HomeEquivalen
 func (v *view) DataClasses() []string              { return policy.DataClasses }
 func (v *view) DeviceTypes() []string              { return policy.DeviceTypes }
 
-// statusOf is the HTTP status of an error's code: the one mapping for
-// pages and the API alike.
-func statusOf(err error) int {
-	switch apperr.CodeOf(err) {
-	case apperr.NotFound:
-		return http.StatusNotFound
-	case apperr.Invalid:
-		return http.StatusUnprocessableEntity
-	case apperr.Conflict:
-		return http.StatusConflict
-	case apperr.Forbidden:
-		return http.StatusForbidden
-	case apperr.Unauthorized:
-		return http.StatusUnauthorized
-	case apperr.RateLimited:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
-}
+func statusOf(err error) int { return route.StatusOf(err) }
 
 // apiDocsPage renders the API's documentation for people: every operation
 // with its parameters and shapes, no JavaScript and nothing from outside.
