@@ -6,6 +6,7 @@ package web
 func (s *Server) trialRoutes() []Route {
 	return []Route{
 		{Method: "GET", Pattern: "/rules", Rule: anyUser, Handler: s.myRules},
+		{Method: "GET", Pattern: "/staff/{id}/retire", Rule: hrOnly, Object: "staff", Handler: s.staffRetireConfirm},
 		{Method: "POST", Pattern: "/operator/tenants/{id}/reissue", Rule: operator, Object: "tenant", Handler: s.tenantReissue},
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"telework/internal/audit"
 	"telework/internal/calendar"
 	"telework/internal/i18n"
+	"telework/internal/org"
 	"telework/internal/policy"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
@@ -303,3 +304,80 @@ func TestTrialLabels(t *testing.T) {
 }
 
 func tItoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestTrialRetireAsksFirst: 退職 of one person is asked for on a page of
+// its own, naming them; without the ticked confirmation nothing changes.
+func TestTrialRetireAsksFirst(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		hr := w.session(t, "hr")
+		st := w.staff["a-other"]
+		id := tItoa(st.ID)
+		show := w.do("GET", "/staff/"+id, nil, hr)
+		if !strings.Contains(show.body, `href="/staff/`+id+`/retire"`) || strings.Contains(show.body, `value="retire"`) {
+			t.Errorf("the staff page retires without asking")
+		}
+		page := w.do("GET", "/staff/"+id+"/retire", nil, hr)
+		if page.code != http.StatusOK || !strings.Contains(page.body, "渡邉 三郎さんを退職にします") || !strings.Contains(page.body, `name="confirm"`) {
+			t.Fatalf("confirmation page: %d", page.code)
+		}
+		res := w.do("POST", "/staff/"+id+"/retire", url.Values{"version": {tItoa(st.Version)}, "action": {"retire"}}, hr)
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "確認のチェックを入れてください") {
+			t.Errorf("retire without confirmation: %d", res.code)
+		}
+		if got, _ := db.FindStaffByID(context.Background(), w.a.ID, st.ID); got.Retired {
+			t.Fatal("retired without confirmation")
+		}
+		res = w.do("POST", "/staff/"+id+"/retire", url.Values{"version": {tItoa(st.Version)}, "action": {"retire"}, "confirm": {"1"}}, hr)
+		if res.code != http.StatusSeeOther {
+			t.Fatalf("confirmed retire: %d", res.code)
+		}
+		got, _ := db.FindStaffByID(context.Background(), w.a.ID, st.ID)
+		if !got.Retired {
+			t.Fatal("not retired")
+		}
+		// Reinstating needs no confirmation.
+		res = w.do("POST", "/staff/"+id+"/retire", url.Values{"version": {tItoa(got.Version)}, "action": {"reinstate"}}, hr)
+		if res.code != http.StatusSeeOther {
+			t.Errorf("reinstate: %d", res.code)
+		}
+	})
+}
+
+// TestTrialStaffDirectoryPages: the directory shows 50 a page with the
+// total, the range shown and numbered page links; 職員番号 cells do not
+// break.
+func TestTrialStaffDirectoryPages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		var list []*org.Staff
+		for i := range 301 {
+			n := 2000 + i
+			list = append(list, &org.Staff{StaffNo: strconv.Itoa(n), Name: "試験 " + strconv.Itoa(n), Kana: "しけん",
+				UnitID: w.units["a-team"].ID, Rank: org.RankStaff, Employment: org.Regular, JobType: "general"})
+		}
+		if err := storetest.F(db).Org.CreateStaffMany(ctx, w.a.ID, sys, list, calendar.Date{}); err != nil {
+			t.Fatal(err)
+		}
+		staff := w.session(t, "staff")
+		res := w.do("GET", "/staff", nil, staff)
+		rows := strings.Count(res.body, `<td class="nowrap">`)
+		if rows != 50 || !strings.Contains(res.body, "306人が見つかりました") || !strings.Contains(res.body, "1～50人目") {
+			t.Errorf("first page: %d rows", rows)
+		}
+		for _, want := range []string{`aria-current="page" class="pager__current">1<`, `>2</a>`, `>3</a>`, `>7</a>`, "…"} {
+			if !strings.Contains(res.body, want) {
+				t.Errorf("page links lack %q", want)
+			}
+		}
+		res = w.do("GET", "/staff?page=7", nil, staff)
+		if rows := strings.Count(res.body, `<td class="nowrap">`); rows != 6 || !strings.Contains(res.body, "301～306人目") {
+			t.Errorf("last page: %d rows", rows)
+		}
+		css := w.do("GET", "/static/app.css", nil, nil)
+		if !strings.Contains(css.body, ".nowrap { white-space: nowrap") || !strings.Contains(css.body, "th, td { overflow-wrap: break-word; }") {
+			t.Error("the stylesheet lets codes and dates break")
+		}
+	})
+}
