@@ -29,7 +29,7 @@ const usage = `telework — テレワーク推進システム / telework platfor
   telework audit   head [--tenant SLUG] [--json]                          監査ログの先頭(最新の番号とハッシュ)を出力
   telework backup  --out FILE [--tenant SLUG]                             バックアップ(全体または1団体)
   telework restore [--dry-run] FILE                                       バックアップから空のデータベースへ復元
-  telework calendar holidays [--year YYYY] [--tenant SLUG]                休日・閉庁日の一覧(土日を除く)
+  telework calendar holidays [--year YYYY] [--tenant SLUG] [--weekdays]   休日・閉庁日の一覧(土日の祝日も、曜日付き。--weekdays は平日の分だけ)
   telework calendar import-holidays FILE                                  内閣府の祝日CSV(syukujitsu.csv)の取込
   telework import staff --tenant SLUG [--dry-run] [--full] FILE           職員の一括登録・更新(CSV/Excel)
   telework export staff --tenant SLUG --format csv|csv-sjis|xlsx [--out FILE] [--sensitive]   職員の一覧の出力

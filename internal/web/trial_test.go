@@ -376,7 +376,7 @@ func TestTrialStaffDirectoryPages(t *testing.T) {
 			t.Errorf("last page: %d rows", rows)
 		}
 		css := w.do("GET", "/static/app.css", nil, nil)
-		if !strings.Contains(css.body, ".nowrap { white-space: nowrap") || !strings.Contains(css.body, "th, td { overflow-wrap: break-word; }") {
+		if !strings.Contains(css.body, ".nowrap { white-space: nowrap") {
 			t.Error("the stylesheet lets codes and dates break")
 		}
 	})
