@@ -60,9 +60,12 @@ func TestBrowser(t *testing.T) {
 			tb.check(t, "/team", "")
 		}},
 		{login: "hr", home: "/", h1: "ホーム", pages: hrPages},
-		{login: "it", home: "/", h1: "ホーム"},
+		{login: "it", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {
+			tb.check(t, "/rules", "")
+		}},
 		{login: "auditor", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {
 			tb.check(t, "/audit", "")
+			tb.check(t, "/rules", "")
 		}},
 		{login: demo.OperatorLogin, operator: true, home: "/operator", h1: "団体の管理", pages: func(t *testing.T, tb *tab) {
 			href := tb.attr(t, `main table a[href^="/operator/tenants/"]`, "href")
@@ -105,9 +108,12 @@ func staffPages(t *testing.T, tb *tab) {
 	tb.check(t, "/calendar", "")
 	tb.check(t, "/tokens", "")
 	tb.check(t, "/api/docs", "")
+	tb.check(t, "/rules", "")
+	tb.check(t, "/staff?page=2", "")
 }
 
 func hrPages(t *testing.T, tb *tab) {
+	own := tb.attr(t, `main section.card a[href^="/staff/"]`, "href")
 	shot, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
@@ -132,6 +138,10 @@ func hrPages(t *testing.T, tb *tab) {
 	tb.check(t, "/policy/new?from=ibaraki", "")
 	tb.check(t, "/retention", "")
 	tb.check(t, "/staff/import", "")
+	if own != "" {
+		tb.check(t, own+"/retire", "") // the confirmation before 退職
+	}
+	tb.check(t, "/rules", "")
 
 	// A form sent empty comes back with its errors: a summary that screen
 	// readers announce, and each message tied to its field.

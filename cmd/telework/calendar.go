@@ -14,8 +14,12 @@ import (
 )
 
 // cmdCalendar: the business calendar from the command line. `holidays`
-// lists a year's days off on weekdays (what a business-day count leaves
-// out); `import-holidays` loads the Cabinet Office's syukujitsu.csv.
+// lists a year's days off — every national holiday, those on a Saturday or
+// Sunday included (as the Cabinet Office's syukujitsu.csv lists them: a
+// 振替休日 makes no sense without the Sunday it replaces), 年末年始 and,
+// with --tenant, closure days — each with its weekday; `--weekdays` keeps
+// only those on weekdays (what a business-day count leaves out).
+// `import-holidays` loads the Cabinet Office's syukujitsu.csv.
 func cmdCalendar(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || (args[0] != "holidays" && args[0] != "import-holidays") {
 		fmt.Fprintln(stderr, "usage: telework calendar holidays|import-holidays [flags]   (telework calendar holidays -h)")
@@ -31,10 +35,11 @@ func cmdCalendar(ctx context.Context, args []string, stdout, stderr io.Writer) e
 }
 
 func cmdCalendarHolidays(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("calendar holidays", "calendar holidays [--year YYYY] [--tenant SLUG] [--db DSN]", stderr)
+	fs := newFlags("calendar holidays", "calendar holidays [--year YYYY] [--weekdays] [--tenant SLUG] [--db DSN]", stderr)
 	db := dbFlag(fs)
 	year := fs.Int("year", calendar.DateOf(time.Now()).Year, "the year (1955–2100)")
 	tenant := fs.String("tenant", "", "団体コード: also list the tenant's closure days (閉庁日)")
+	weekdays := fs.Bool("weekdays", false, "only the days off on a weekday, without the weekday column (土日を除く: what a business-day count leaves out)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -69,13 +74,21 @@ func cmdCalendarHolidays(ctx context.Context, args []string, stdout, stderr io.W
 		}
 	}
 	for _, h := range cal.Holidays(*year) {
-		if w := h.Date.Weekday(); w == time.Saturday || w == time.Sunday {
+		wd := h.Date.Weekday()
+		if *weekdays {
+			if wd == time.Saturday || wd == time.Sunday {
+				continue
+			}
+			fmt.Fprintf(stdout, "%s\t%s\n", h.Date, h.Name)
 			continue
 		}
-		fmt.Fprintf(stdout, "%s\t%s\n", h.Date, h.Name)
+		fmt.Fprintf(stdout, "%s\t%s\t%s\n", h.Date, weekdayJa[wd], h.Name)
 	}
 	return nil
 }
+
+// weekdayJa are the weekdays as a Japanese calendar writes them.
+var weekdayJa = [...]string{"日", "月", "火", "水", "木", "金", "土"}
 
 // dbGiven reports whether --db or TELEWORK_DB named a database.
 func dbGiven(fs *flag.FlagSet) bool {

@@ -13,8 +13,8 @@ import (
 	"telework/internal/store/storetest"
 )
 
-// holidays2025 is what `calendar holidays --year 2025` prints without a
-// tenant: weekday days off only (2/23, 5/3, 5/4 and 11/23 fall on a
+// holidays2025 is what `calendar holidays --year 2025 --weekdays` prints
+// without a tenant: weekday days off only (2/23, 5/3, 5/4 and 11/23 fall on a
 // weekend), 年末年始 included.
 const holidays2025 = `2025-01-01	元日
 2025-01-02	年末年始
@@ -65,7 +65,7 @@ func TestCalendarHolidaysWithoutDB(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	t.Setenv("TELEWORK_DB", "")
-	code, out, errb := cli(t, "calendar", "holidays", "--year", "2025")
+	code, out, errb := cli(t, "calendar", "holidays", "--year", "2025", "--weekdays")
 	if code != 0 || out != holidays2025 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errb)
 	}
@@ -73,7 +73,7 @@ func TestCalendarHolidaysWithoutDB(t *testing.T) {
 		t.Error("listing holidays created a database file")
 	}
 	// 2019: 天皇の即位の日 and the 国民の休日 either side.
-	_, out, _ = cli(t, "calendar", "holidays", "--year", "2019")
+	_, out, _ = cli(t, "calendar", "holidays", "--year", "2019", "--weekdays")
 	for _, line := range []string{"2019-04-30\t休日\n", "2019-05-01\t休日（祝日扱い）\n", "2019-05-02\t休日\n", "2019-10-22\t休日（祝日扱い）\n"} {
 		if !strings.Contains(out, line) {
 			t.Errorf("2019 lacks %q", line)
@@ -111,11 +111,11 @@ func TestCalendarCommands(t *testing.T) {
 			}
 
 			// Without --tenant: national days only; with it, the closure too.
-			code, out, errb := cli(t, "calendar", "holidays", "--db", dsn, "--year", "2025")
+			code, out, errb := cli(t, "calendar", "holidays", "--db", dsn, "--year", "2025", "--weekdays")
 			if code != 0 || out != holidays2025 {
 				t.Fatalf("holidays: %d\n%s\n%s", code, out, errb)
 			}
-			code, out, _ = cli(t, "calendar", "holidays", "--db", dsn, "--year", "2025", "--tenant", "matsumoto")
+			code, out, _ = cli(t, "calendar", "holidays", "--db", dsn, "--year", "2025", "--tenant", "matsumoto", "--weekdays")
 			want := strings.Replace(holidays2025, "2025-05-06\t休日\n", "2025-05-06\t休日\n2025-06-02\t市制施行記念日\n", 1)
 			if code != 0 || out != want {
 				t.Errorf("with tenant: %d\n%s", code, out)
@@ -154,7 +154,7 @@ func TestCalendarCommands(t *testing.T) {
 				t.Errorf("moved: %d %s", code, out)
 			}
 			_, out, _ = cli(t, "calendar", "holidays", "--db", dsn, "--year", "2026")
-			if !strings.Contains(out, "2026-07-21\t海の日\n") || strings.Contains(out, "2026-07-20") {
+			if !strings.Contains(out, "2026-07-21\t火\t海の日\n") || strings.Contains(out, "2026-07-20") {
 				t.Errorf("2026 after import:\n%s", out)
 			}
 			// Both imports are audited in the instance chain, by the CLI.
@@ -166,5 +166,31 @@ func TestCalendarCommands(t *testing.T) {
 				t.Errorf("verify: %d %s", code, out)
 			}
 		})
+	}
+}
+
+// TestCalendarHolidaysAll: without --weekdays every national holiday is
+// listed with its weekday, those on a weekend included (2025: 2/23 天皇誕生日
+// on a Sunday, whose 振替休日 is 2/24; 5/3 and 5/4 on a weekend; 11/23),
+// as the Cabinet Office's syukujitsu.csv lists them.
+func TestCalendarHolidaysAll(t *testing.T) {
+	t.Chdir(t.TempDir())
+	t.Setenv("TELEWORK_DB", "")
+	code, out, errb := cli(t, "calendar", "holidays", "--year", "2025")
+	if code != 0 {
+		t.Fatalf("exit %d %s", code, errb)
+	}
+	for _, line := range []string{"2025-01-01\t水\t元日\n", "2025-02-23\t日\t天皇誕生日\n", "2025-02-24\t月\t休日\n",
+		"2025-05-03\t土\t憲法記念日\n", "2025-05-04\t日\tみどりの日\n", "2025-05-05\t月\tこどもの日\n", "2025-05-06\t火\t休日\n",
+		"2025-11-23\t日\t勤労感謝の日\n", "2025-11-24\t月\t休日\n", "2025-12-31\t水\t年末年始\n"} {
+		if !strings.Contains(out, line) {
+			t.Errorf("missing %q in\n%s", line, out)
+		}
+	}
+	// Every national holiday of the computation is there.
+	for _, h := range calendar.NationalHolidays(2025) {
+		if !strings.Contains(out, h.Date.String()+"\t") {
+			t.Errorf("missing %s %s", h.Date, h.Name)
+		}
 	}
 }

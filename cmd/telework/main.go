@@ -20,7 +20,7 @@ import (
 const usage = `telework — テレワーク推進システム / telework platform for local governments
 
 使い方 / usage:
-  telework serve   [--addr :8080] [--db telework.db|postgres://…] [--demo]   Web サーバを起動
+  telework serve   [--addr :8080] [--db telework.db|postgres://…] [--demo]   Web サーバを起動(--demo は --addr がなければ 127.0.0.1 のみ)
   telework migrate [--db …]                                               データベースを最新に
   telework tenant  create|list …                                          団体の登録・一覧
   telework user    create|reset-password …                                アカウントの作成・仮パスワード発行
@@ -29,7 +29,7 @@ const usage = `telework — テレワーク推進システム / telework platfor
   telework audit   head [--tenant SLUG] [--json]                          監査ログの先頭(最新の番号とハッシュ)を出力
   telework backup  --out FILE [--tenant SLUG]                             バックアップ(全体または1団体)
   telework restore [--dry-run] FILE                                       バックアップから空のデータベースへ復元
-  telework calendar holidays [--year YYYY] [--tenant SLUG]                休日・閉庁日の一覧(土日を除く)
+  telework calendar holidays [--year YYYY] [--tenant SLUG] [--weekdays]   休日・閉庁日の一覧(土日の祝日も、曜日付き。--weekdays は平日の分だけ)
   telework calendar import-holidays FILE                                  内閣府の祝日CSV(syukujitsu.csv)の取込
   telework import staff --tenant SLUG [--dry-run] [--full] FILE           職員の一括登録・更新(CSV/Excel)
   telework export staff --tenant SLUG --format csv|csv-sjis|xlsx [--out FILE] [--sensitive]   職員の一覧の出力
@@ -128,9 +128,9 @@ func dbFlag(fs *flag.FlagSet) *string {
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", "serve [flags]", stderr)
-	addr := fs.String("addr", envOr("TELEWORK_ADDR", ":8080"), "listen address (env TELEWORK_ADDR)")
+	addr := fs.String("addr", envOr("TELEWORK_ADDR", ":8080"), "listen address (env TELEWORK_ADDR; with --demo and neither given: 127.0.0.1:8080)")
 	db := dbFlag(fs)
-	demoFlag := fs.Bool("demo", false, "create the demo tenant (once) and print its accounts")
+	demoFlag := fs.Bool("demo", false, "create the demo tenant (once) and print its accounts; listens on 127.0.0.1 unless --addr is given")
 	cookie := fs.String("cookie-secure", "auto", "Secure flag on cookies: auto (when served over HTTPS), always, never")
 	proxy := fs.Bool("trust-proxy", false, "trust X-Forwarded-For/-Proto from a reverse proxy (nginx)")
 	proxies := fs.String("trusted-proxies", envOr("TELEWORK_TRUSTED_PROXIES", ""),
@@ -158,11 +158,33 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if wc.TrustedProxies, err = web.ParseTrustedProxies(*proxies); err != nil {
 		return usageError{"--trusted-proxies: " + err.Error()}
 	}
-	sc := app.ServeConfig{Addr: *addr, DB: *db, Demo: *demoFlag, LogLevel: lv, Web: wc, Out: stdout}
+	listen, loopback := demoListen(*addr, addrGiven(fs), *demoFlag)
+	sc := app.ServeConfig{Addr: listen, DB: *db, Demo: *demoFlag, DemoLoopback: loopback, LogLevel: lv, Web: wc, Out: stdout}
 	if err := sec.apply(&sc); err != nil {
 		return err
 	}
 	return app.Serve(ctx, sc)
+}
+
+// addrGiven reports whether --addr or TELEWORK_ADDR chose the address.
+func addrGiven(fs *flag.FlagSet) bool {
+	given := os.Getenv("TELEWORK_ADDR") != ""
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "addr" {
+			given = true
+		}
+	})
+	return given
+}
+
+// demoListen is the address to listen on: every demo account has a
+// published password, so the demo listens on this computer only
+// (127.0.0.1, loopback true) unless an address was given.
+func demoListen(addr string, given, demo bool) (string, bool) {
+	if !demo || given {
+		return addr, false
+	}
+	return "127.0.0.1:8080", true
 }
 
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -27,11 +27,14 @@ import (
 
 // ServeConfig is what `telework serve` needs.
 type ServeConfig struct {
-	Addr     string
-	DB       string
-	Demo     bool
-	LogLevel slog.Level
-	Web      web.Config
+	Addr string
+	DB   string
+	Demo bool
+	// DemoLoopback: the demo listens on 127.0.0.1 because no address was
+	// given (its accounts' passwords are published); said at start-up.
+	DemoLoopback bool
+	LogLevel     slog.Level
+	Web          web.Config
 	// Ready, when set, receives the listening address once the server
 	// accepts connections (tests and the start-up benchmark use it).
 	Ready chan<- string
@@ -94,7 +97,7 @@ func Serve(ctx context.Context, cfg ServeConfig) error {
 		if err != nil {
 			return fmt.Errorf("creating demo data: %w", err)
 		}
-		printDemo(cfg.Out, res, cfg.Addr)
+		printDemo(cfg.Out, res, cfg.Addr, cfg.DemoLoopback)
 	}
 	metrics := telemetry.NewMetrics(collectors.NewDBStatsCollector(db.SQL, "telework"))
 	svc := NewServices(db)
@@ -167,9 +170,17 @@ func sweepSessions(ctx context.Context, db *store.DB, log *slog.Logger) {
 	}
 }
 
-func printDemo(w io.Writer, res *demo.Result, addr string) {
+func printDemo(w io.Writer, res *demo.Result, addr string, loopback bool) {
 	if w == nil {
 		return
+	}
+	if loopback {
+		fmt.Fprintf(w, "\nデモのアカウントのパスワードは公開されているため、このコンピュータ(%s)だけで待ち受けます。\n"+
+			"ほかの端末から開くには --addr :8080 のように待ち受けるアドレスを指定してください。\n"+
+			"The demo accounts' passwords are published: listening on %s only; give --addr to listen elsewhere.\n", addr, addr)
+	} else if h, _, err := net.SplitHostPort(addr); err == nil && !isLoopback(h) {
+		fmt.Fprintf(w, "\n注意: デモのアカウントのパスワードは公開されています。%s で待ち受けるため、ほかの端末からもログインできます。\n"+
+			"Warning: the demo accounts' passwords are published and %s is reachable from other computers.\n", addr, addr)
 	}
 	host := addr
 	if h, p, err := net.SplitHostPort(addr); err == nil && (h == "" || h == "0.0.0.0" || h == "::") {
@@ -186,4 +197,13 @@ func printDemo(w io.Writer, res *demo.Result, addr string) {
 		fmt.Fprintf(w, "  %-12s %-16s %s  %s\n", a.LoginID, a.Password, a.Role, a.Description)
 	}
 	fmt.Fprintln(w)
+}
+
+// isLoopback reports whether a listen host is this computer only.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

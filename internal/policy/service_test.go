@@ -314,16 +314,17 @@ func TestServiceSimulate(t *testing.T) {
 				t.Errorf("Japanese in the English simulation:\n%s", text)
 			}
 		}
-		// Unknown people and unreadable rows are named by line.
+		// Unreadable rows are named by line and column; unknown people
+		// are not a reason to refuse the file.
 		bad := []byte("職員番号,日付,形態\r\n9999,2026/5/11,在宅\r\n1001,someday,在宅\r\n")
 		_, err := f.svc.Simulate(ctx, f.a.ID, p, bad, "en")
-		if e := apperr.As(err); e == nil || e.Code != apperr.Invalid || len(e.Fields) != 1 || e.Fields[0].Key != "field.sim_row" {
+		if e := apperr.As(err); e == nil || e.Code != apperr.Invalid || len(e.Fields) != 1 || e.Fields[0].Key != "trial.sim_cell" ||
+			e.Fields[0].Args["Column"] != "日付" || e.Fields[0].Args["Line"] != 3 {
 			t.Errorf("bad row: %+v", err)
 		}
-		bad = []byte("職員番号,日付,形態\r\n9999,2026/5/11,在宅\r\n")
-		_, err = f.svc.Simulate(ctx, f.a.ID, p, bad, "en")
-		if e := apperr.As(err); e == nil || len(e.Fields) != 1 || e.Fields[0].Key != "field.sim_staff" {
-			t.Errorf("unknown person: %+v", err)
+		sim, err := f.svc.Simulate(ctx, f.a.ID, p, []byte("職員番号,日付,形態\r\n9999,2026/5/11,在宅\r\n"), "en")
+		if err != nil || sim.Unknown != 1 || len(sim.Rows) != 1 || sim.Rows[0].Status != "unknown" {
+			t.Errorf("unknown person: %+v %v", sim, err)
 		}
 		if _, err := f.svc.Simulate(ctx, f.a.ID, p, []byte("名前,日\r\nx,y\r\n"), "en"); apperr.CodeOf(err) != apperr.Invalid {
 			t.Errorf("missing columns: %v", err)

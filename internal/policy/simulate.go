@@ -2,8 +2,11 @@ package policy
 
 import (
 	"context"
+	"math"
+	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -11,21 +14,33 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/calendar"
+	"telework/internal/i18n"
 	"telework/internal/org"
 	"telework/internal/tabular"
 )
 
 // Simulation is the result of replaying past telework days against a
 // policy: who would have been refused or warned, and why.
+//
+// The counts agree with the table: every row of Rows is counted once, by
+// its Status — Refused (at least one error), Warned (warnings only) or
+// Unknown (a 職員番号 not registered, e.g. someone who has left: a warning,
+// the day is not replayed) — and OK is the days with nothing to say, so
+// Total = Refused + Warned + Unknown + OK = len(Rows) + OK.
 type Simulation struct {
 	Rows             []SimRow // the days with a finding, in date order
 	Refused, Warned  int
-	People           int // people with at least one finding
-	Total            int // days replayed
+	Unknown          int // rows whose 職員番号 is not registered
+	OK               int // days replayed without a finding
+	People           int // registered people with at least one finding
+	Total            int // rows of the file
 	DeadlinesSkipped bool
 	Encoding         string // of the file read
 	FileName         string // set by the caller
 }
+
+// Listed is the number of rows in the table.
+func (s *Simulation) Listed() int { return len(s.Rows) }
 
 // SimRow is one replayed day with its findings, in the language asked for.
 type SimRow struct {
@@ -33,6 +48,7 @@ type SimRow struct {
 	StaffNo  string
 	Name     string
 	Date     calendar.Date
+	Status   string // refused | warned | unknown
 	Errors   []string
 	Warnings []string
 }
@@ -40,14 +56,73 @@ type SimRow struct {
 // simColumns are the headings a simulation file may use for each column.
 func simColumns() map[string][]string {
 	return map[string][]string{
-		"staff_no":     {"職員番号", "staff_no"},
-		"date":         {"日付", "実施日", "date"},
-		"mode":         {"形態", "勤務形態", "mode"},
-		"time_unit":    {"時間単位", "単位", "time_unit"},
-		"start":        {"開始", "開始時刻", "start"},
-		"end":          {"終了", "終了時刻", "end"},
-		"submitted_at": {"申請日時", "submitted_at"},
+		"staff_no":      {"職員番号", "staff_no"},
+		"date":          {"日付", "実施日", "date"},
+		"mode":          {"形態", "勤務形態", "mode"},
+		"time_unit":     {"時間単位", "単位", "time_unit"},
+		"start":         {"開始", "開始時刻", "start"},
+		"end":           {"終了", "終了時刻", "end"},
+		"submitted_at":  {"申請日時", "申請日", "提出日時", "submitted_at"},
+		"prior_consent": {"事前了承", "事前の了承", "了承", "prior_consent"},
 	}
+}
+
+// yesNo reads a 事前了承 cell: ○, 有, あり, はい, 済, yes, true, 1 and the
+// like are yes; empty, ×, 無, なし, いいえ, no, false, 0 are no.
+func yesNo(s string) (bool, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "○", "〇", "◯", "有", "あり", "有り", "はい", "済", "了承", "了承済", "y", "yes", "true", "1", "✓", "✔":
+		return true, true
+	case "", "×", "✕", "無", "なし", "無し", "いいえ", "未", "n", "no", "false", "0", "-", "－":
+		return false, true
+	}
+	return false, false
+}
+
+// dateTimeRE splits a written date-time: the date (any form
+// calendar.ParseDateFlexible reads) and HH:MM[:SS].
+var dateTimeRE = regexp.MustCompile(`^(.*?)(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2}))?$`)
+
+// parseDateTime reads a 申請日時 as spreadsheets and people write it:
+// 2026-11-07 10:00, 2026/11/7 10:00 (Excel's own display), 2026年11月7日
+// 9:05, 2026-11-07T10:00:00, 全角 included; a date alone is the start of
+// that day. raw is the stored number of a spreadsheet date cell (days
+// since 1899-12-30, or 1904-01-01, the fraction the time of day), which
+// wins over the display.
+func parseDateTime(shown, raw string, date1904 bool) (time.Time, bool) {
+	if raw != "" {
+		v, err := strconv.ParseFloat(raw, 64)
+		if err == nil && v >= 1 {
+			days := math.Floor(v)
+			mins := int(math.Round((v - days) * 24 * 60))
+			var d calendar.Date
+			ok := false
+			if date1904 {
+				y, m, dd, sok := tabular.SerialDate(strconv.FormatFloat(days, 'f', 0, 64), true)
+				d, ok = calendar.Date{Year: y, Month: m, Day: dd}, sok
+			} else if pd, perr := calendar.ParseDateFlexible(strconv.FormatFloat(days, 'f', 0, 64)); perr == nil {
+				d, ok = pd, true
+			}
+			if ok {
+				return d.Time().Add(time.Duration(mins) * time.Minute), true
+			}
+		}
+	}
+	s := strings.TrimSpace(width.Narrow.String(shown))
+	if m := dateTimeRE.FindStringSubmatch(s); m != nil {
+		d, err := calendar.ParseDateFlexible(m[1])
+		h, _ := strconv.Atoi(m[2])
+		mi, _ := strconv.Atoi(m[3])
+		if err != nil || h > 23 || mi > 59 {
+			return time.Time{}, false
+		}
+		return d.Time().Add(time.Duration(h)*time.Hour + time.Duration(mi)*time.Minute), true
+	}
+	d, err := calendar.ParseDateFlexible(s)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return d.Time(), true
 }
 
 // modeWord reads a 形態 cell.
@@ -87,8 +162,9 @@ type simItem struct {
 }
 
 // readSimulation reads a file of past telework days (職員番号, 日付, 形態,
-// 時間単位, 開始, 終了 and optionally 申請日時), in date order. Problems are
-// Invalid errors on the field "file", each naming its line.
+// 時間単位, 開始, 終了 and optionally 申請日時 and 事前了承), in date order.
+// Problems are Invalid errors on the field "file", each naming its line,
+// the column it could not read (by the heading in the file) and the value.
 func readSimulation(data []byte) ([]simItem, string, error) {
 	tab, err := tabular.Read(data)
 	if err != nil {
@@ -101,11 +177,12 @@ func readSimulation(data []byte) ([]simItem, string, error) {
 	}
 	cols := simColumns()
 	col := map[string]int{}
+	heading := map[string]string{}
 	for i, h := range tab.Rows[0].Cells {
 		h = strings.TrimSpace(tabular.NormalizeText(h))
 		for k, names := range cols {
 			if slices.Contains(names, h) {
-				col[k] = i
+				col[k], heading[k] = i, h
 			}
 		}
 	}
@@ -124,34 +201,64 @@ func readSimulation(data []byte) ([]simItem, string, error) {
 		}
 		return strings.TrimSpace(row.Cell(i))
 	}
+	raw := func(row tabular.Row, k string) string {
+		i, ok := col[k]
+		if !ok {
+			return ""
+		}
+		return row.RawCell(i)
+	}
 	var items []simItem
 	for _, row := range tab.Rows[1:] {
+		bad := func(k string) {
+			v.Add("file", "trial.sim_cell", map[string]any{"Line": row.Line, "Column": heading[k], "Value": get(row, k)})
+		}
+		ok := true
 		no := width.Narrow.String(get(row, "staff_no"))
-		d, derr := calendar.ParseDateFlexible(get(row, "date"))
+		if no == "" {
+			bad("staff_no")
+			ok = false
+		}
+		d, dok := simDate(get(row, "date"), raw(row, "date"), tab.Date1904)
+		if !dok {
+			bad("date")
+			ok = false
+		}
 		mode, mok := modeWord(get(row, "mode"))
+		if !mok {
+			bad("mode")
+			ok = false
+		}
 		unit, uok := unitWord(get(row, "time_unit"))
-		if no == "" || derr != nil || !mok || !uok {
-			v.Add("file", "field.sim_row", map[string]any{"Line": row.Line})
+		if !uok {
+			bad("time_unit")
+			ok = false
+		}
+		consent, cok := yesNo(get(row, "prior_consent"))
+		if !cok {
+			bad("prior_consent")
+			ok = false
+		}
+		var at time.Time
+		if s := get(row, "submitted_at"); s != "" {
+			var aok bool
+			if at, aok = parseDateTime(s, raw(row, "submitted_at"), tab.Date1904); !aok {
+				bad("submitted_at")
+				ok = false
+			}
+		}
+		if !ok {
 			continue
 		}
 		a := Application{Mode: mode, Place: PlaceHome, TimeUnit: unit, Dates: []calendar.Date{d},
-			Start: get(row, "start"), End: get(row, "end"), Status: "approved"}
+			Start: get(row, "start"), End: get(row, "end"), Status: "approved", PriorConsent: consent}
 		switch mode {
 		case Satellite:
 			a.Place = PlaceSatellite
 		case Mobile:
 			a.Place = PlaceMobile
 		}
-		it := simItem{line: row.Line, staffNo: no, app: a}
-		if s := get(row, "submitted_at"); s != "" {
-			t, terr := time.ParseInLocation("2006-01-02 15:04", strings.ReplaceAll(s, "/", "-"), calendar.Tokyo)
-			if terr != nil {
-				v.Add("file", "field.sim_row", map[string]any{"Line": row.Line})
-				continue
-			}
-			it.at = t
-		}
-		items = append(items, it)
+		items = append(items, simItem{line: row.Line, staffNo: no, app: a, at: at})
 	}
 	if err := v.Err(); err != nil {
 		return nil, "", err
@@ -160,10 +267,23 @@ func readSimulation(data []byte) ([]simItem, string, error) {
 	return items, tab.Encoding, nil
 }
 
+// simDate reads a 日付 cell: a spreadsheet date by its stored serial
+// (whatever the display format), else the text in any form
+// calendar.ParseDateFlexible reads (a time after the date is ignored).
+func simDate(shown, raw string, date1904 bool) (calendar.Date, bool) {
+	if raw != "" {
+		if t, ok := parseDateTime("", raw, date1904); ok {
+			return calendar.DateOf(t), true
+		}
+	}
+	d, err := calendar.ParseDateFlexible(shown)
+	return d, err == nil
+}
+
 // Simulate replays a file of past telework days against pol, each person's
 // days in date order (so caps count the earlier ones), and explains every
-// finding in lang. A file it cannot read, or that names unknown staff, is
-// an Invalid error on the field "file".
+// finding in lang. A file it cannot read is an Invalid error on the field
+// "file"; a 職員番号 that is not registered is a warning on its rows.
 func (s *Service) Simulate(ctx context.Context, tenantID int64, pol Policy, data []byte, lang string) (*Simulation, error) {
 	items, enc, err := readSimulation(data)
 	if err != nil {
@@ -183,18 +303,25 @@ func (s *Service) Simulate(ctx context.Context, tenantID int64, pol Policy, data
 		return nil, err
 	}
 	tr := org.NewTree(units)
-	var v apperr.Validation
 	people := map[string]Person{}
+	unknown := map[string]bool{}
 	names := map[string]string{}
 	earlier := map[string][]Application{}
 	affected := map[string]bool{}
 	for _, it := range items {
 		per, ok := people[it.staffNo]
+		if !ok && unknown[it.staffNo] {
+			sim.addUnknown(it, lang)
+			continue
+		}
 		if !ok {
 			st, err := s.st.FindStaffByNo(ctx, tenantID, it.staffNo)
 			if err != nil {
 				if apperr.CodeOf(err) == apperr.NotFound {
-					v.Add("file", "field.sim_staff", map[string]any{"Line": it.line, "StaffNo": it.staffNo})
+					// Someone who has left (or a typing slip): said on the
+					// row, the rest of the file is still replayed.
+					unknown[it.staffNo] = true
+					sim.addUnknown(it, lang)
 					continue
 				}
 				return nil, err
@@ -225,19 +352,27 @@ func (s *Service) Simulate(ctx context.Context, tenantID int64, pol Policy, data
 				row.Warnings = append(row.Warnings, f.Message(lang))
 			}
 		}
-		if len(row.Errors) > 0 {
+		switch {
+		case len(row.Errors) > 0:
+			row.Status = "refused"
 			sim.Refused++
-		} else if len(row.Warnings) > 0 {
+		case len(row.Warnings) > 0:
+			row.Status = "warned"
 			sim.Warned++
+		default:
+			sim.OK++
+			continue
 		}
-		if len(row.Errors)+len(row.Warnings) > 0 {
-			sim.Rows = append(sim.Rows, row)
-			affected[it.staffNo] = true
-		}
-	}
-	if err := v.Err(); err != nil {
-		return nil, err
+		sim.Rows = append(sim.Rows, row)
+		affected[it.staffNo] = true
 	}
 	sim.People = len(affected)
 	return sim, nil
+}
+
+// addUnknown lists a row whose 職員番号 is not registered, as a warning.
+func (sim *Simulation) addUnknown(it simItem, lang string) {
+	sim.Unknown++
+	sim.Rows = append(sim.Rows, SimRow{Line: it.line, StaffNo: it.staffNo, Date: it.app.Dates[0], Status: "unknown",
+		Warnings: []string{i18n.T(lang, "trial.sim_unknown_staff", map[string]any{"StaffNo": it.staffNo})}})
 }

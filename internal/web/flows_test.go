@@ -206,7 +206,7 @@ func TestCrossOriginPostRefused(t *testing.T) {
 		w := newWorld(t, db)
 		hr := w.session(t, "hr")
 		id := strconv.FormatInt(w.staff["a-other"].ID, 10)
-		form := url.Values{"version": {"1"}}
+		form := url.Values{"version": {"1"}, "confirm": {"1"}}
 		res := w.do("POST", "/staff/"+id+"/retire", form, hr, "Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example")
 		if res.code != http.StatusForbidden || !strings.Contains(res.body, "別のサイト") {
 			t.Fatalf("cross-site POST: %d", res.code)

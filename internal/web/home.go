@@ -31,5 +31,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	data["IsHR"] = p.Has(auth.HRAdmin)
 	data["IsIT"] = p.Has(auth.ITAdmin)
 	data["IsAuditor"] = p.Has(auth.Auditor)
+	// One line per role the person holds: what that role can do here.
+	var roles []string
+	for _, r := range []auth.Role{auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin, auth.Auditor} {
+		if p.Has(r) {
+			roles = append(roles, string(r))
+		}
+	}
+	data["Roles"] = roles
 	s.render(w, r, http.StatusOK, "home", "home.title", data, nil)
 }

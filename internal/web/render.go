@@ -123,13 +123,28 @@ func (v *view) Date(d calendar.Date) string {
 	if d.IsZero() {
 		return ""
 	}
+	wareki := v.P != nil && v.P.Wareki
 	if v.Lang == "en" {
+		if wareki {
+			return warekiEn(d)
+		}
 		return d.String()
 	}
-	if v.P != nil && v.P.Wareki {
+	if wareki {
 		return calendar.Wareki(d)
 	}
 	return calendar.Seireki(d)
+}
+
+// warekiEn is a date for an English page with the Japanese era chosen:
+// the ISO date, then the era year in its romanised name (2026-11-07
+// (Reiwa 8)); before 明治 the ISO date alone.
+func warekiEn(d calendar.Date) string {
+	e, y, ok := calendar.EraOf(d)
+	if !ok {
+		return d.String()
+	}
+	return fmt.Sprintf("%s (%s %d)", d.String(), e.NameEn, y)
 }
 
 // Time shows an instant in Tokyo time with the user's era choice.
@@ -304,9 +319,13 @@ func navFor(v *view) []navItem {
 		add("/policy", "nav.policy")
 		add("/retention", "nav.retention")
 	}
+	if p.Has(auth.ITAdmin) {
+		add("/sso/settings", "trial.nav_sso")
+	}
 	if p.Has(auth.Auditor) {
 		add("/audit", "nav.audit")
 	}
+	add("/rules", "trial.nav_rules")
 	if p.HasAny(auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin) {
 		add("/calendar", "nav.calendar")
 	}

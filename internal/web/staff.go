@@ -35,11 +35,50 @@ func (s *Server) staffSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	last := (total + staffPageSize - 1) / staffPageSize
+	first := f.Offset + 1
+	if len(list) == 0 {
+		first = 0
+	}
 	s.render(w, r, http.StatusOK, "staff_search", "staff.title", map[string]any{
 		"Filter": f, "Results": list, "Total": total, "Page": page, "Last": last,
+		"From": first, "To": f.Offset + len(list), "Pages": pageLinks(q, page, last),
 		"Prev": pageLink(q, page-1, last), "Next": pageLink(q, page+1, last),
 		"Units": tr.Flatten(false), "CanEdit": p.Has(auth.HRAdmin), "Retired": f.IncludeRetire,
 	}, nil)
+}
+
+// pageItem is one entry of the numbered page links: a page (Href empty
+// for the current one) or a gap ("…").
+type pageItem struct {
+	N       int
+	Href    string
+	Current bool
+	Gap     bool
+}
+
+// pageLinks numbers the pages around the current one, with the first and
+// the last always there: 1 … 4 5 [6] 7 8 … 13.
+func pageLinks(q map[string][]string, page, last int) []pageItem {
+	if last < 2 {
+		return nil
+	}
+	var out []pageItem
+	prev := 0
+	for n := 1; n <= last; n++ {
+		if n != 1 && n != last && (n < page-2 || n > page+2) {
+			continue
+		}
+		if prev != 0 && n > prev+1 {
+			out = append(out, pageItem{Gap: true})
+		}
+		it := pageItem{N: n, Current: n == page}
+		if !it.Current {
+			it.Href = pageLink(q, n, last)
+		}
+		out = append(out, it)
+		prev = n
+	}
+	return out
 }
 
 func pageLink(q map[string][]string, page, last int) string {
@@ -219,8 +258,32 @@ func (s *Server) staffUpdate(w http.ResponseWriter, r *http.Request) {
 	s.flashRedirect(w, r, "/staff/"+itoa(id), "flash.saved")
 }
 
+// staffRetireConfirm asks before one person is marked as retired: the
+// page names the person, and the form sends the confirmation (no script).
+func (s *Server) staffRetireConfirm(w http.ResponseWriter, r *http.Request) {
+	st, _, ok := found(s, w, r, s.svc.Org.StaffByID)
+	if !ok {
+		return
+	}
+	s.renderRetireConfirm(w, r, http.StatusOK, st, nil)
+}
+
+func (s *Server) renderRetireConfirm(w http.ResponseWriter, r *http.Request, status int, st *org.Staff, err error) {
+	if st.Retired {
+		s.flashRedirect(w, r, "/staff/"+itoa(st.ID), "flash.staff_retired")
+		return
+	}
+	tr, terr := s.tree(r)
+	if terr != nil {
+		s.serverError(w, r, terr)
+		return
+	}
+	st.Sensitive = nil
+	s.render(w, r, status, "staff_retire", "trial.retire_title", map[string]any{"Staff": st, "UnitPath": tr.PathString(st.UnitID)}, err)
+}
+
 func (s *Server) staffRetire(w http.ResponseWriter, r *http.Request) {
-	_, id, ok := found(s, w, r, s.svc.Org.StaffByID)
+	st, id, ok := found(s, w, r, s.svc.Org.StaffByID)
 	if !ok || !s.parseForm(w, r) {
 		return
 	}
@@ -228,6 +291,13 @@ func (s *Server) staffRetire(w http.ResponseWriter, r *http.Request) {
 	fm := newForm(r)
 	version := int64(fm.int("version", 0))
 	retire := fm.str("action") != "reinstate"
+	if retire && !fm.bool("confirm") {
+		// 退職 of one person is asked for once more, naming them.
+		var v apperr.Validation
+		v.Add("confirm", "trial.retire_confirm_required", map[string]any{"Name": st.Name})
+		s.renderRetireConfirm(w, r, http.StatusUnprocessableEntity, st, v.Err())
+		return
+	}
 	if err := s.svc.Org.RetireStaff(r.Context(), p.TenantID, actorOf(p), id, version, retire); err != nil {
 		s.fail(w, r, err)
 		return
