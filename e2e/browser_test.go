@@ -330,7 +330,7 @@ func (tb *tab) pageChecks(t *testing.T, label string) {
 	runAxe(t, tb.ctx, label)
 	if dir := os.Getenv("TELEWORK_E2E_SHOTS"); dir != "" {
 		// For people to look at what was built (not a check).
-		if shot, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(90)); err == nil {
+		if shot, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100)); err == nil { // 100: PNG
 			name := strings.NewReplacer("/", "_", "?", "_", "=", "_", "&", "_").Replace(strings.TrimPrefix(label, "/"))
 			_ = os.WriteFile(filepath.Join(dir, name+".png"), shot, 0o644)
 		}
