@@ -35,6 +35,7 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.policyRoutes()...)
 	routes = append(routes, s.authSecurityRoutes()...)
 	routes = append(routes, s.auditHeadRoutes()...)
+	routes = append(routes, s.auditRoutes()...)
 	return routes
 }
 
