@@ -212,6 +212,17 @@ func (s *Service) filter(ctx context.Context, r Reader, tenantID int64, q Query)
 			return f, nil, nil, err
 		}
 		f.Actors = matchPeople(people, text)
+		if len(f.Actors) == 0 { // a system label ("system:retention", "cli") as recorded
+			actors, err := r.FindAuditActors(ctx, tenantID)
+			if err != nil {
+				return f, nil, nil, err
+			}
+			for _, a := range actors {
+				if a.Label == text {
+					f.Actors = []string{text}
+				}
+			}
+		}
 		if len(f.Actors) == 0 {
 			return f, nil, &Page{UnknownPerson: true}, nil
 		}
