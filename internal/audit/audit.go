@@ -257,6 +257,9 @@ type Filter struct {
 	// AfterSeq pages forwards: the Limit entries just newer than it
 	// (still listed newest first).
 	AfterSeq int64
+	// Forward takes the oldest entries after AfterSeq, from the start of
+	// the chain when AfterSeq is 0 (an export reads the chain this way).
+	Forward bool
 }
 
 // Normalize trims filter strings.

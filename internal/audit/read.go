@@ -79,6 +79,9 @@ type PersonChoice struct {
 // narrow the dates.
 const maxExport = 100000
 
+// exportBatch is how many entries an export reads at a time.
+const exportBatch = 500
+
 // Find reads one page of entries for the auditor, newest first, described
 // for reading. Paging is by seq: BeforeSeq for older, AfterSeq for newer.
 func (s *Service) Find(ctx context.Context, tenantID int64, q Query) (*Page, error) {
@@ -142,8 +145,9 @@ func (s *Service) Export(ctx context.Context, tenantID int64, q Query, fn func(*
 	}
 	d := newDescriber(r, tenantID)
 	count := 0
+	f.Forward = true
 	for {
-		f.Limit = 500
+		f.Limit = exportBatch
 		es, err := s.st.FindAuditEntries(ctx, tenantID, f)
 		if err != nil {
 			return err
@@ -278,26 +282,45 @@ func (s *Service) People(ctx context.Context, tenantID int64) ([]PersonChoice, e
 	if err != nil {
 		return nil, err
 	}
+	// Two reads in all, however many people: their accounts' entries,
+	// then the staff records those accounts are linked to.
 	d := newDescriber(r, tenantID)
-	var out []PersonChoice
-	seen := map[string]bool{}
+	var ids []string
+	for _, a := range actors {
+		if _, kind, _ := ParseActor(a.Label); kind != ActorSystem && a.ID != 0 {
+			ids = append(ids, itoa(a.ID))
+		}
+	}
+	if err := d.load(ctx, "user", ids); err != nil {
+		return nil, err
+	}
+	var staff []string
+	for _, a := range actors {
+		if id := d.userStaff(&Entry{ActorID: a.ID, ActorLabel: a.Label}); id != "" {
+			staff = append(staff, id)
+		}
+	}
+	if err := d.load(ctx, "staff", staff); err != nil {
+		return nil, err
+	}
+	byLogin := map[string]PersonChoice{}
 	for _, a := range actors {
 		login, kind, _ := ParseActor(a.Label)
-		if kind == ActorSystem || seen[login] {
+		if kind == ActorSystem {
 			continue
 		}
-		seen[login] = true
-		e := &Entry{ActorID: a.ID, ActorLabel: a.Label}
-		if err := d.load(ctx, "user", []string{itoa(a.ID)}); err != nil {
-			return nil, err
-		}
 		pc := PersonChoice{Login: login}
-		if staffID := d.userStaff(e); staffID != "" {
-			if err := d.load(ctx, "staff", []string{staffID}); err != nil {
-				return nil, err
-			}
-			pc.Staff, _ = d.name("staff", staffID, 0)
+		if id := d.userStaff(&Entry{ActorID: a.ID, ActorLabel: a.Label}); id != "" {
+			pc.Staff, _ = d.name("staff", id, 0)
 		}
+		// One login may appear under two ids (an operator's id in a tenant
+		// chain); the one that names a person wins.
+		if old, ok := byLogin[login]; !ok || old.Staff.Name == "" {
+			byLogin[login] = pc
+		}
+	}
+	out := make([]PersonChoice, 0, len(byLogin))
+	for _, pc := range byLogin {
 		out = append(out, pc)
 	}
 	slices.SortFunc(out, func(a, b PersonChoice) int { return strings.Compare(a.Login, b.Login) })

@@ -62,7 +62,8 @@ var _ audit.Store = (*DB)(nil)
 
 // FindAuditEntries lists a tenant's entries, newest first, narrowed by f.
 // With f.AfterSeq (and no BeforeSeq) it takes the f.Limit entries just
-// newer than AfterSeq, still returned newest first.
+// newer than AfterSeq (f.Forward: the oldest, from the start when
+// AfterSeq is 0), still returned newest first.
 func (db *DB) FindAuditEntries(ctx context.Context, tenantID int64, f audit.Filter) ([]*audit.Entry, error) {
 	f.Normalize() // callers outside the service (tests) pass a bare filter
 	q := `SELECT ` + auditCols + ` FROM audit_log WHERE tenant_id = ?`
@@ -117,7 +118,7 @@ func (db *DB) FindAuditEntries(ctx context.Context, tenantID int64, f audit.Filt
 		q += ` AND seq < ?`
 		args = append(args, f.BeforeSeq)
 	}
-	forward := f.AfterSeq > 0 && f.BeforeSeq == 0
+	forward := (f.AfterSeq > 0 || f.Forward) && f.BeforeSeq == 0
 	if f.AfterSeq > 0 {
 		q += ` AND seq > ?`
 		args = append(args, f.AfterSeq)
