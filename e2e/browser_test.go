@@ -66,6 +66,10 @@ func TestBrowser(t *testing.T) {
 		{login: "auditor", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {
 			tb.check(t, "/audit", "")
 			tb.check(t, "/rules", "")
+			tb.check(t, "/audit?kind=staff.create&person=system%3Ademo", "")
+			tb.check(t, "/audit?object_type=unit&object=010200", "")
+			tb.check(t, "/audit?person=nobody-at-all&from=2026-13-01", "") // the pickers' error messages
+			tb.check(t, "/audit?before=100", "")                           // both pager links
 		}},
 		{login: demo.OperatorLogin, operator: true, home: "/operator", h1: "団体の管理", pages: func(t *testing.T, tb *tab) {
 			href := tb.attr(t, `main table a[href^="/operator/tenants/"]`, "href")

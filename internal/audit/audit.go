@@ -242,15 +242,24 @@ func (v *Verifier) Finish(headSeq int64, headHash string) error {
 	return nil
 }
 
-// Filter narrows an audit log listing.
+// Filter narrows an audit log listing. Entries are listed newest first.
 type Filter struct {
-	Action     string // prefix, e.g. "staff."
+	Action     string   // prefix, e.g. "staff."
+	Actions    []string // any of these actions exactly (the auditor's pickers)
 	ObjectType string
 	ObjectID   string
+	ObjectIDs  []string // any of these objects (of ObjectType)
 	Actor      string
+	Actors     []string  // any of these login ids, their API tokens' changes included
 	From, To   time.Time // To is exclusive; zero means open
 	Limit      int
 	BeforeSeq  int64 // for paging backwards from the newest
+	// AfterSeq pages forwards: the Limit entries just newer than it
+	// (still listed newest first).
+	AfterSeq int64
+	// Forward takes the oldest entries after AfterSeq, from the start of
+	// the chain when AfterSeq is 0 (an export reads the chain this way).
+	Forward bool
 }
 
 // Normalize trims filter strings.

@@ -24,6 +24,7 @@ type ChainReader interface {
 // are written by the other services through their Tx's Audit.
 type Store interface {
 	ChainReader
+	Reader
 	// FindAuditEntries lists a tenant's entries, newest first, narrowed by f
 	// (already normalised).
 	FindAuditEntries(ctx context.Context, tenantID int64, f Filter) ([]*Entry, error)

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"telework/internal/audit"
 )
@@ -59,6 +61,9 @@ func scanAudit(sc interface{ Scan(...any) error }) (*audit.Entry, error) {
 var _ audit.Store = (*DB)(nil)
 
 // FindAuditEntries lists a tenant's entries, newest first, narrowed by f.
+// With f.AfterSeq (and no BeforeSeq) it takes the f.Limit entries just
+// newer than AfterSeq (f.Forward: the oldest, from the start when
+// AfterSeq is 0), still returned newest first.
 func (db *DB) FindAuditEntries(ctx context.Context, tenantID int64, f audit.Filter) ([]*audit.Entry, error) {
 	f.Normalize() // callers outside the service (tests) pass a bare filter
 	q := `SELECT ` + auditCols + ` FROM audit_log WHERE tenant_id = ?`
@@ -66,6 +71,11 @@ func (db *DB) FindAuditEntries(ctx context.Context, tenantID int64, f audit.Filt
 	if f.Action != "" {
 		q += ` AND action LIKE ? ESCAPE '\'`
 		args = append(args, likePrefix(f.Action))
+	}
+	if len(f.Actions) > 0 {
+		in, a := inStrings(f.Actions)
+		q += ` AND action IN ` + in
+		args = append(args, a...)
 	}
 	if f.ObjectType != "" {
 		q += ` AND object_type = ?`
@@ -75,10 +85,26 @@ func (db *DB) FindAuditEntries(ctx context.Context, tenantID int64, f audit.Filt
 		q += ` AND object_id = ?`
 		args = append(args, f.ObjectID)
 	}
+	if len(f.ObjectIDs) > 0 {
+		in, a := inStrings(f.ObjectIDs)
+		q += ` AND object_id IN ` + in
+		args = append(args, a...)
+	}
 	if f.Actor != "" {
 		// Changes made with an API token are labelled "login (token #N name)".
 		q += ` AND (actor_label = ? OR actor_label LIKE ? ESCAPE '\')`
 		args = append(args, f.Actor, likePrefix(f.Actor+" (token #"))
+	}
+	if len(f.Actors) > 0 {
+		q += ` AND (`
+		for i, a := range f.Actors {
+			if i > 0 {
+				q += ` OR `
+			}
+			q += `actor_label = ? OR actor_label LIKE ? ESCAPE '\'`
+			args = append(args, a, likePrefix(a+" (token #"))
+		}
+		q += `)`
 	}
 	if !f.From.IsZero() {
 		q += ` AND at >= ?`
@@ -92,11 +118,87 @@ func (db *DB) FindAuditEntries(ctx context.Context, tenantID int64, f audit.Filt
 		q += ` AND seq < ?`
 		args = append(args, f.BeforeSeq)
 	}
-	q += ` ORDER BY seq DESC LIMIT ?`
+	forward := (f.AfterSeq > 0 || f.Forward) && f.BeforeSeq == 0
+	if f.AfterSeq > 0 {
+		q += ` AND seq > ?`
+		args = append(args, f.AfterSeq)
+	}
+	if forward {
+		q += ` ORDER BY seq LIMIT ?`
+	} else {
+		q += ` ORDER BY seq DESC LIMIT ?`
+	}
 	args = append(args, f.Limit)
 	out, err := queryAll(ctx, db, scanAudit, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: audit list: %w", err)
+	}
+	if forward {
+		slices.Reverse(out)
+	}
+	return out, nil
+}
+
+// inStrings is an IN list for vals, padded (with the last value) to one of
+// a few lengths so that the statement cache holds a handful of texts.
+func inStrings(vals []string) (string, []any) {
+	n := 1
+	for n < len(vals) {
+		n *= 4
+	}
+	args := make([]any, n)
+	for i := range args {
+		args[i] = vals[min(i, len(vals)-1)]
+	}
+	return placeholders(1, n), args
+}
+
+// FindAuditSnapshots lists the entries about objects of one type (ids nil:
+// every object of the type) at or before seq maxSeq (0: any), in seq
+// order, leaving out sign-ins, which name no object and are most of a
+// log. The auditor's pages read names from them.
+func (db *DB) FindAuditSnapshots(ctx context.Context, tenantID int64, objectType string, ids []string, maxSeq int64) ([]*audit.Entry, error) {
+	if ids != nil && len(ids) == 0 {
+		return nil, nil
+	}
+	var out []*audit.Entry
+	for {
+		q := `SELECT ` + auditCols + ` FROM audit_log WHERE tenant_id = ? AND object_type = ?
+			AND action NOT IN ('auth.login', 'auth.login_failed')`
+		args := []any{tenantID, objectType}
+		var chunk []string
+		if ids != nil {
+			chunk, ids = ids[:min(len(ids), 256)], ids[min(len(ids), 256):]
+			in, a := inStrings(chunk)
+			q += ` AND object_id IN ` + in
+			args = append(args, a...)
+		}
+		if maxSeq > 0 {
+			q += ` AND seq <= ?`
+			args = append(args, maxSeq)
+		}
+		es, err := queryAll(ctx, db, scanAudit, q+` ORDER BY seq`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: audit snapshots: %w", err)
+		}
+		out = append(out, es...)
+		if len(ids) == 0 {
+			break
+		}
+	}
+	slices.SortFunc(out, func(a, b *audit.Entry) int { return cmp.Compare(a.Seq, b.Seq) })
+	return out, nil
+}
+
+// FindAuditActors lists who appears as the actor of the tenant's entries:
+// each account id and label once.
+func (db *DB) FindAuditActors(ctx context.Context, tenantID int64) ([]audit.Actor, error) {
+	out, err := queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (audit.Actor, error) {
+		var a audit.Actor
+		return a, sc.Scan(&a.ID, &a.Label)
+	}, `SELECT DISTINCT actor_id, actor_label FROM audit_log WHERE tenant_id = ? ORDER BY actor_label, actor_id`, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("store: audit actors: %w", err)
 	}
 	return out, nil
 }

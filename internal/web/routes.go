@@ -36,6 +36,7 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.authSecurityRoutes()...)
 	routes = append(routes, s.auditHeadRoutes()...)
 	routes = append(routes, s.trialRoutes()...)
+	routes = append(routes, s.auditRoutes()...)
 	return routes
 }
 

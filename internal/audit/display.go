@@ -1,0 +1,478 @@
+package audit
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// This file holds the rules by which the auditor reads an entry: the kind
+// of change in words (message keys, translated by the caller), the object
+// named from the entry's own snapshot, and the fields that changed. They
+// only read the stored bytes: numbers keep the digits stored, strings the
+// characters stored, so the page shows the values the hash covers.
+
+// KindStaffMove is the display kind of a staff.update that moved the
+// person to another unit (職員の異動); other staff updates stay
+// "staff.update" (職員情報の変更).
+const KindStaffMove = "staff.move"
+
+// KindGroup is one group of the action filter, in display order.
+type KindGroup struct {
+	Key   string   // message key auditlog.group.<Key>
+	Kinds []string // display kinds, message keys auditlog.action.<kind>
+}
+
+// KindGroups are every kind of entry the product writes, grouped for the
+// filter. A test fails when the code writes an action missing here.
+var KindGroups = []KindGroup{
+	{"staff", []string{"staff.create", KindStaffMove, "staff.update", "staff.retire", "staff.reinstate",
+		"staff.policy_facts", "staff.import", "staff.export"}},
+	{"unit", []string{"unit.create", "unit.update", "unit.retire"}},
+	{"user", []string{"user.create", "user.update", "user.roles", "user.password", "user.password_reset",
+		"user.settings", "user.sso_bind", "user.sso_unbind", "user.password_sso"}},
+	{"auth", []string{"auth.login", "auth.login_failed"}},
+	{"token", []string{"token.create", "token.revoke", "token.revoke_all"}},
+	{"policy", []string{"policy.save", "policy.delete"}},
+	{"calendar", []string{"calendar.closure_add", "calendar.closure_remove", "calendar.holidays_import"}},
+	{"tenant", []string{"tenant.create", "tenant.update", "retention.settings", "retention.apply", "sso.settings"}},
+	{"operator", []string{"operator.create", "operator.password", "operator.settings", "operator.auditor"}},
+}
+
+// Actions lists every stored action the display knows (the kinds, with
+// staff.move folded into staff.update).
+func Actions() []string {
+	var out []string
+	for _, g := range KindGroups {
+		for _, k := range g.Kinds {
+			if k != KindStaffMove {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
+
+// KnownKind reports whether k is one of KindGroups' kinds.
+func KnownKind(k string) bool {
+	for _, g := range KindGroups {
+		if slices.Contains(g.Kinds, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// KindOf is the display kind of e: its action, except that a staff
+// update which changed the unit is KindStaffMove.
+func KindOf(e *Entry) string {
+	if e.Action == "staff.update" && movedUnit(e) {
+		return KindStaffMove
+	}
+	return e.Action
+}
+
+// KindFilter turns a display kind into the stored action to query and, for
+// the kinds that split one action, a test each entry must pass.
+func KindFilter(kind string) (action string, match func(*Entry) bool) {
+	switch kind {
+	case KindStaffMove:
+		return "staff.update", func(e *Entry) bool { return KindOf(e) == KindStaffMove }
+	case "staff.update":
+		return "staff.update", func(e *Entry) bool { return KindOf(e) == "staff.update" }
+	}
+	return kind, nil
+}
+
+func movedUnit(e *Entry) bool {
+	b, okb := topLevel(e.Before, "unit_id")
+	a, oka := topLevel(e.After, "unit_id")
+	return okb && oka && b != a
+}
+
+// topLevel returns the stored text of one member of a JSON object.
+func topLevel(raw json.RawMessage, key string) (string, bool) {
+	for _, l := range Flatten(raw) {
+		if l.Path == key {
+			return l.Kind + l.Text, true
+		}
+	}
+	return "", false
+}
+
+// Leaf is one scalar (or list of scalars) of a snapshot, at its path
+// (members joined with ".", array elements by index from 0).
+type Leaf struct {
+	Path  string
+	Kind  string   // "string", "number", "bool", "null", "list"
+	Text  string   // as stored: a string's characters, a number's digits, true/false
+	Items []string // for a list: its scalars' texts
+}
+
+func (l Leaf) same(o Leaf) bool {
+	return l.Kind == o.Kind && l.Text == o.Text && slices.Equal(l.Items, o.Items)
+}
+
+// Flatten reads a stored snapshot into its leaves in stored order. A
+// document that is not JSON (never written by the product) is one leaf
+// with its text, so nothing stored is hidden.
+func Flatten(raw json.RawMessage) []Leaf {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var out []Leaf
+	if err := flattenValue(dec, "", &out); err != nil {
+		return []Leaf{{Kind: "string", Text: string(raw)}}
+	}
+	return out
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func flattenValue(dec *json.Decoder, path string, out *[]Leaf) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		switch t {
+		case '{':
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return err
+				}
+				key, ok := kt.(string)
+				if !ok {
+					return fmt.Errorf("audit: object key %v", kt)
+				}
+				if err := flattenValue(dec, join(path, key), out); err != nil {
+					return err
+				}
+			}
+			_, err = dec.Token()
+			return err
+		case '[':
+			var elems []Leaf
+			scalars := true
+			for i := 0; dec.More(); i++ {
+				start := len(elems)
+				if err := flattenValue(dec, join(path, strconv.Itoa(i)), &elems); err != nil {
+					return err
+				}
+				if len(elems) != start+1 || elems[start].Path != join(path, strconv.Itoa(i)) || elems[start].Kind == "list" {
+					scalars = false
+				}
+			}
+			if _, err := dec.Token(); err != nil {
+				return err
+			}
+			if scalars {
+				l := Leaf{Path: path, Kind: "list", Items: []string{}}
+				for _, e := range elems {
+					l.Items = append(l.Items, e.Text)
+				}
+				*out = append(*out, l)
+				return nil
+			}
+			*out = append(*out, elems...)
+			return nil
+		}
+		return fmt.Errorf("audit: unexpected %v", t)
+	case string:
+		*out = append(*out, Leaf{Path: path, Kind: "string", Text: t})
+	case json.Number:
+		*out = append(*out, Leaf{Path: path, Kind: "number", Text: t.String()})
+	case bool:
+		*out = append(*out, Leaf{Path: path, Kind: "bool", Text: strconv.FormatBool(t)})
+	case nil:
+		*out = append(*out, Leaf{Path: path, Kind: "null"})
+	}
+	return nil
+}
+
+// FieldChange is one field of the object that differs between the
+// snapshots. Before or After is nil when the field is absent there (a
+// create has no before, a deletion no after).
+type FieldChange struct {
+	Path          string
+	Before, After *Leaf
+}
+
+// hiddenPaths identify the object or count its saves; they never tell the
+// auditor what changed.
+var hiddenPaths = []string{"id", "ID", "TenantID", "version", "Version", "Path"}
+
+// Changes lists the fields that differ between the entry's snapshots, in
+// the order the after snapshot stores them (fields only before come
+// last). Unchanged fields and the object's id and version are left out.
+func Changes(e *Entry) []FieldChange {
+	before, after := Flatten(e.Before), Flatten(e.After)
+	bi := map[string]int{}
+	for i, l := range before {
+		bi[l.Path] = i
+	}
+	var out []FieldChange
+	seen := map[string]bool{}
+	for i := range after {
+		a := &after[i]
+		seen[a.Path] = true
+		if slices.Contains(hiddenPaths, a.Path) {
+			continue
+		}
+		var b *Leaf
+		if j, ok := bi[a.Path]; ok {
+			b = &before[j]
+			if b.same(*a) {
+				continue
+			}
+		}
+		out = append(out, FieldChange{Path: a.Path, Before: b, After: a})
+	}
+	for i := range before {
+		b := &before[i]
+		if !seen[b.Path] && !slices.Contains(hiddenPaths, b.Path) {
+			out = append(out, FieldChange{Path: b.Path, Before: b})
+		}
+	}
+	return out
+}
+
+// LabelKey finds the message key naming a field: first the object type's
+// own (auditlog.field.<type>.<path>), then the common one
+// (auditlog.field.<path>), and for a policy version's rules the policy
+// form's own labels (fieldname.<path below policy>). List indexes are
+// left out of the lookup and returned in rest, counted from 1 (the
+// second unit rule's code is "所属コード" with rest "2"); for a path
+// whose end is data, not a field (a date), the longest labelled prefix
+// is used and the remainder returned in rest. ok is false when nothing
+// names the field (then show the path).
+func LabelKey(objectType, path string, has func(string) bool) (key, rest string, ok bool) {
+	var segs, idx []string
+	for _, s := range strings.Split(path, ".") {
+		if n, err := strconv.Atoi(s); err == nil && n >= 0 && len(segs) > 0 {
+			idx = append(idx, strconv.Itoa(n+1))
+			continue
+		}
+		segs = append(segs, s)
+	}
+	for n := len(segs); n > 0; n-- {
+		p := strings.Join(segs[:n], ".")
+		keys := []string{"auditlog.field." + objectType + "." + p, "auditlog.field." + p}
+		if objectType == "policy_version" && strings.HasPrefix(p, "policy.") {
+			keys = append(keys, "fieldname."+strings.TrimPrefix(p, "policy."))
+		}
+		for _, k := range keys {
+			if has(k) {
+				return k, strings.Join(append(idx, segs[n:]...), " "), true
+			}
+		}
+	}
+	return "", path, false
+}
+
+// SensitivePath is the staff snapshot's digest of the opt-in analysis
+// attributes: shown as present or absent, never as the digest.
+const SensitivePath = "sensitive"
+
+// Shown is one value as the page shows it: a message key with its
+// arguments, or, when Key is "", the stored text.
+type Shown struct {
+	Key  string
+	Args map[string]any
+	Text string
+	// Ref, when set, names another object (a unit by id) that the caller
+	// resolves to its code and name; Text keeps the stored id.
+	Ref *Ref
+}
+
+// Ref is another object a value points to.
+type Ref struct{ Type, ID string }
+
+// enumFields are the fields whose stored codes have product-wide labels:
+// the message key prefix for one code.
+var enumFields = map[string]string{
+	"rank": "rank.", "employment": "employment.", "Kind": "kind.", "roles": "role.", "job_type": "job.",
+	"locale": "auditlog.locale.", "claim": "auditlog.claim.", "format": "auditlog.format.", "kind": "auditlog.object.",
+	"via": "auditlog.via.", "reason": "auditlog.action.", "Reasons": "reason.",
+	"policy.modes": "mode.", "policy.time_units": "unit.",
+	"policy.eligibility.employments": "employment.", "policy.eligibility.ranks": "rank.",
+	"policy.eligibility.reasons": "reason.", "policy.eligibility.excluded_job_types": "job.",
+	"policy.places.home_equivalent_kinds": "placekind.", "policy.deadline.on": "deadline_on.",
+	"policy.deadline.day_kind": "day_kind.", "policy.hours.overtime": "overtime.", "policy.mid_day_break": "mid_day.",
+	"policy.report.form": "report_form.", "policy.presence": "presence.",
+	"policy.take_out.paper": "take_out_rule.", "policy.take_out.data": "take_out_rule.",
+	"policy.take_out.banned_paper_classes": "dataclass.", "policy.take_out.banned_data_classes": "dataclass.",
+	"policy.take_out.print_allowed_devices": "device.", "policy.take_out.save_allowed_devices": "device.",
+}
+
+// refFields point to another object by id.
+var refFields = map[string]string{"unit_id": "unit", "ParentID": "unit", "staff_id": "staff", "owner_id": "user"}
+
+// ShowValue says how a field's value appears, given the other side of the
+// change (for the digest of the analysis attributes, whose change is told
+// without showing it). A nil leaf is an absent field.
+func ShowValue(objectType string, l, other *Leaf, has func(string) bool) []Shown {
+	if l == nil {
+		return nil
+	}
+	if l.Path == SensitivePath && objectType == "staff" && l.Kind == "string" {
+		switch {
+		case l.Text == "none":
+			return []Shown{{Key: "auditlog.value.sensitive_none"}}
+		case other != nil && other.Kind == "string" && other.Text != "none" && other.Text != l.Text:
+			return []Shown{{Key: "auditlog.value.sensitive_changed"}}
+		default:
+			return []Shown{{Key: "auditlog.value.sensitive_present"}}
+		}
+	}
+	prefix := enumFields[genericPath(l.Path)]
+	switch l.Kind {
+	case "null":
+		return []Shown{{Key: "auditlog.value.null"}}
+	case "bool":
+		return []Shown{{Key: "auditlog.value." + l.Text}}
+	case "list":
+		if len(l.Items) == 0 {
+			return []Shown{{Key: "auditlog.value.empty_list"}}
+		}
+		out := make([]Shown, 0, len(l.Items))
+		for _, it := range l.Items {
+			out = append(out, enumValue(prefix, it, has))
+		}
+		return out
+	case "string":
+		if l.Text == "" {
+			return []Shown{{Key: "auditlog.value.empty"}}
+		}
+		if l.Path == "roles" { // stored joined with commas
+			var out []Shown
+			for _, r := range strings.Split(l.Text, ",") {
+				out = append(out, enumValue(prefix, r, has))
+			}
+			return out
+		}
+	case "number":
+		if t, ok := refFields[l.Path]; ok {
+			if l.Text == "0" {
+				return []Shown{{Key: "auditlog.value.no_" + t}}
+			}
+			return []Shown{{Text: l.Text, Ref: &Ref{Type: t, ID: l.Text}}}
+		}
+	}
+	return []Shown{enumValue(prefix, l.Text, has)}
+}
+
+// genericPath drops list indexes from a path (policy.unit_rules.0.modes
+// is policy.unit_rules.modes).
+func genericPath(path string) string {
+	segs := strings.Split(path, ".")
+	out := segs[:0]
+	for i, s := range segs {
+		if _, err := strconv.Atoi(s); err == nil && i > 0 {
+			continue
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, ".")
+}
+
+func enumValue(prefix, code string, has func(string) bool) Shown {
+	if prefix != "" && code != "" && has(prefix+code) {
+		return Shown{Key: prefix + code, Text: code}
+	}
+	return Shown{Text: code}
+}
+
+// Name is how an object is named to people: its type (message key
+// auditlog.object.<Type>) with a code (職員番号, unit code, login id,
+// date) and a name, as its snapshot recorded them.
+type Name struct {
+	Type, ID   string
+	Code, Name string
+}
+
+// NameFrom reads an object's code and name from one of its snapshots;
+// ok is false when the snapshot does not name it (a sign-in has none, a
+// policy-facts change holds only the facts).
+func NameFrom(objectType, objectID string, raw json.RawMessage) (Name, bool) {
+	n := Name{Type: objectType, ID: objectID}
+	get := map[string]Leaf{}
+	for _, l := range Flatten(raw) {
+		get[l.Path] = l
+	}
+	text := func(k string) (string, bool) {
+		l, ok := get[k]
+		return l.Text, ok && l.Kind == "string"
+	}
+	var ok bool
+	switch objectType {
+	case "staff":
+		if n.Code, ok = text("staff_no"); ok {
+			n.Name, _ = text("name")
+		}
+	case "unit":
+		if n.Code, ok = text("Code"); ok {
+			n.Name, _ = text("Name")
+		}
+	case "user", "operator":
+		n.Code, ok = text("login_id")
+	case "tenant":
+		n.Name, ok = text("Name")
+	case "api_token":
+		for _, p := range []string{"", "token."} {
+			if n.Name, ok = text(p + "name"); ok {
+				n.Code, _ = text(p + "prefix")
+				break
+			}
+		}
+	case "policy_version":
+		if n.Code, ok = text("effective_from"); ok {
+			n.Name, _ = text("note")
+		}
+	case "closure_day":
+		if n.Code, ok = text("date"); ok {
+			n.Name, _ = text("name")
+		}
+	case "staff_import":
+		n.Name, ok = text("file")
+	case "national_holidays":
+		n.Code, ok = objectID, true
+	case "staff_export", "sso_settings", "retired_staff", "api_tokens":
+		ok = true // one of its kind per tenant: the type names it
+	}
+	return n, ok
+}
+
+// ActorKind sorts the labels actors are recorded with.
+type ActorKind int
+
+const (
+	ActorAccount ActorKind = iota // a login id
+	ActorToken                    // "login (token #N name)"
+	ActorSystem                   // "system:…", "cli", "sso", "test"
+)
+
+// ParseActor splits an actor label into the login id and how the change
+// was made. System labels keep their text in Login.
+func ParseActor(label string) (login string, kind ActorKind, token string) {
+	if i := strings.Index(label, " (token #"); i > 0 && strings.HasSuffix(label, ")") {
+		return label[:i], ActorToken, label[i+len(" (token #") : len(label)-1]
+	}
+	if strings.HasPrefix(label, "system") || label == "cli" || label == "sso" {
+		return label, ActorSystem, ""
+	}
+	return label, ActorAccount, ""
+}
