@@ -20,6 +20,7 @@ import (
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/org"
+	"telework/internal/orgio"
 	"telework/internal/policy"
 	"telework/internal/retention"
 	"telework/internal/sso"
@@ -38,6 +39,7 @@ type Services struct {
 	Retention *retention.Service
 	Audit     *audit.Service
 	Staffio   *staffio.Service
+	Orgio     *orgio.Service
 	Health    Health
 	// Idempotency keeps API responses for Idempotency-Key replays.
 	Idempotency IdempotencyStore
