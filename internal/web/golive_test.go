@@ -1,0 +1,79 @@
+package web_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/japanese"
+
+	"telework/internal/store"
+	"telework/internal/store/storetest"
+)
+
+func (w *world) uploadTo(t *testing.T, path string, cookie *http.Cookie, name string, data []byte) resp {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, err := mw.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(data)
+	mw.Close()
+	req := httptest.NewRequest("POST", path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.AddCookie(cookie)
+	rec := httptest.NewRecorder()
+	w.srv.ServeHTTP(rec, req)
+	return resp{code: rec.Code, location: rec.Header().Get("Location"), body: rec.Body.String(), header: rec.Header()}
+}
+
+// HR imports the organisation from a CP932 file on the pages: preview,
+// confirm, result; a refused file lists line, column and reason; the
+// export downloads the same columns.
+func TestUnitImportPages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		hr := w.session(t, "hr")
+		if res := w.do("GET", "/units/import", nil, hr); res.code != 200 || !strings.Contains(res.body, "上位所属コード") {
+			t.Fatalf("page: %d", res.code)
+		}
+		if res := w.do("GET", "/units/import", nil, w.session(t, "staff")); res.code != http.StatusForbidden {
+			t.Fatalf("staff reached the import: %d", res.code)
+		}
+		bad, _ := japanese.ShiftJIS.NewEncoder().Bytes([]byte("所属コード,所属名,区分,上位所属コード\r\n120,企画課,課,999\r\n"))
+		res := w.uploadTo(t, "/units/import", hr, "組織.csv", bad)
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "上位所属コード") || !strings.Contains(res.body, "999") {
+			t.Fatalf("refused file: %d\n%s", res.code, res.body)
+		}
+		file, _ := japanese.ShiftJIS.NewEncoder().Bytes([]byte("所属コード,所属名,区分,上位所属コード,適用日\r\n120,企画課,課,100,令和8年4月1日\r\n"))
+		res = w.uploadTo(t, "/units/import", hr, "組織.csv", file)
+		if res.code != 200 || !strings.Contains(res.body, "新規 1件") || !strings.Contains(res.body, "CP932") {
+			t.Fatalf("preview: %d\n%s", res.code, res.body)
+		}
+		form := importHidden(res.body)
+		res = w.do("POST", "/units/import/confirm", form, hr)
+		if res.code != http.StatusSeeOther || !strings.HasPrefix(res.location, "/units/import?done=") {
+			t.Fatalf("confirm: %d %s", res.code, res.location)
+		}
+		if res := w.do("GET", res.location, nil, hr); !strings.Contains(res.body, "新規 1件") {
+			t.Fatalf("result: %s", res.body)
+		}
+		if res := w.do("GET", "/units", nil, hr); !strings.Contains(res.body, "企画課") {
+			t.Fatal("the unit is not in the tree")
+		}
+		res = w.do("POST", "/units/export", url.Values{"format": {"csv-sjis"}}, hr)
+		if res.code != 200 || !strings.Contains(res.header.Get("Content-Disposition"), "-sjis.csv") {
+			t.Fatalf("export: %d %v", res.code, res.header)
+		}
+		text, _ := japanese.ShiftJIS.NewDecoder().String(res.body)
+		if !strings.HasPrefix(text, "所属コード,所属名,区分,上位所属コード,上位所属,表示順,廃止,適用日") || !strings.Contains(text, "120,企画課,課,100,総務部,0,,") {
+			t.Fatalf("export body: %q", text)
+		}
+	})
+}
