@@ -2,12 +2,14 @@ package web_test
 
 import (
 	"bytes"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/encoding/japanese"
 
@@ -116,6 +118,35 @@ func TestUnitImportAPI(t *testing.T) {
 		res = w.call("GET", "/api/v1/units/export?format=csv", "", mkToken(t, w, "hr", true))
 		if res.code != 200 || !strings.Contains(res.body, "120,企画課,課,100,総務部,0,,") {
 			t.Fatalf("export: %d %s", res.code, res.body)
+		}
+	})
+}
+
+// The policy form offers the tenant's units to pick from, and a unit rule
+// naming a unit by name is refused on its own row, the message linked to
+// the field; nothing is saved.
+func TestPolicyUnitPicker(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		hr := w.session(t, "hr")
+		res := w.do("GET", "/policy/new?from=matsumoto", nil, hr)
+		if res.code != 200 || !strings.Contains(res.body, `<datalist id="unit-codes">`) ||
+			!strings.Contains(res.body, `<option value="111">111 総務部/人事課/人事係</option>`) || !strings.Contains(res.body, `list="unit-codes"`) {
+			t.Fatalf("picker: %d", res.code)
+		}
+		form := policyFormValues(fmt.Sprintf("%d-04-01", time.Now().Year()+1))
+		form.Set("unit_rules.0.unit_code", "")
+		form.Set("unit_rules.1.unit_code", "人事課")
+		form.Set("unit_rules.1.weekly_max_days", "1")
+		res = w.do("POST", "/policy", form, hr)
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "2行目の「所属コード」の「人事課」は組織の名前です。所属コード 110") ||
+			!strings.Contains(res.body, `aria-describedby="f-unit_rules.1.unit_code-error"`) || !strings.Contains(res.body, `href="#f-unit_rules.1.unit_code"`) {
+			t.Fatalf("name refused: %d\n%s", res.code, res.body)
+		}
+		form.Set("eligibility.unit_codes", "999999")
+		form.Set("unit_rules.1.unit_code", "110")
+		if res = w.do("POST", "/policy", form, hr); res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "「999999」に当たる組織がありません") {
+			t.Fatalf("unknown code: %d", res.code)
 		}
 	})
 }
