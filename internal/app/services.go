@@ -42,6 +42,7 @@ func NewServices(db *store.DB) web.Services {
 		Audit:       audit.NewService(db, now),
 		Staffio:     staff,
 		Orgio:       units,
+		Onboarding:  auth.NewOnboarding(accounts, db, now),
 		Health:      db,
 		Idempotency: db,
 	}

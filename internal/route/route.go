@@ -40,7 +40,9 @@ type Services struct {
 	Audit     *audit.Service
 	Staffio   *staffio.Service
 	Orgio     *orgio.Service
-	Health    Health
+	// Onboarding creates accounts in bulk and redeems invitations.
+	Onboarding *auth.Onboarding
+	Health     Health
 	// Idempotency keeps API responses for Idempotency-Key replays.
 	Idempotency IdempotencyStore
 }
