@@ -2,17 +2,22 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"golang.org/x/text/encoding/japanese"
 
+	"telework/internal/calendar"
+	"telework/internal/org"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
 )
@@ -150,3 +155,72 @@ func TestPolicyUnitPicker(t *testing.T) {
 		}
 	})
 }
+
+var inviteLinkRE = regexp.MustCompile(`/invite\?tenant=matsumoto&amp;token=([A-Za-z0-9_-]+)`)
+
+// HR creates the accounts of a unit's people with invitation links: the
+// notices page has one sheet per person with its link, a print stylesheet
+// and the xlsx form; a person opens the link (public), is refused a weak
+// password, sets a good one and signs in; the link is then used up.
+func TestBulkAccountPages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		hr := w.session(t, "hr")
+		if res := w.do("GET", "/accounts/bulk", nil, w.session(t, "it")); res.code != http.StatusForbidden {
+			t.Fatalf("IT reached bulk accounts: %d", res.code)
+		}
+		// In 市民部, 1004 (it) and 1005 (spare) have accounts; 3001 is new.
+		newcomer := &org.Staff{StaffNo: "3001", Name: "新井 花子", Kana: "あらい はなこ", UnitID: w.units["a-other"].ID, Rank: org.RankStaff,
+			Employment: org.Regular, JobType: "general"}
+		storetest.Must(t, storetest.F(db).CreateStaff(context.Background(), w.a.ID, sys, newcomer, calendar.Date{}))
+		res := w.do("GET", "/accounts/bulk?unit_id="+itoa(w.units["a-other"].ID), nil, hr)
+		if res.code != 200 || !strings.Contains(res.body, "アカウントのない職員(1人)") || !strings.Contains(res.body, "3001") {
+			t.Fatalf("list: %d\n%s", res.code, res.body)
+		}
+		// Nothing selected: refused naming the group.
+		res = w.do("POST", "/accounts/bulk", url.Values{"method": {"invite"}}, hr)
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "1人以上選んでください") {
+			t.Fatalf("nothing selected: %d", res.code)
+		}
+		// Create one more person without an account and take everyone in the unit.
+		res = w.do("POST", "/accounts/bulk", url.Values{"method": {"invite"}, "all": {"1"}, "unit_id": {itoa(w.units["a-other"].ID)}}, hr)
+		if res.code != http.StatusCreated || strings.Count(res.body, `class="notice-sheet"`) != 1 || !strings.Contains(res.body, "golive-print.css") ||
+			!strings.Contains(res.body, `action="/accounts/bulk/notices.xlsx"`) {
+			t.Fatalf("notices: %d\n%s", res.code, res.body)
+		}
+		m := inviteLinkRE.FindStringSubmatch(res.body)
+		if m == nil {
+			t.Fatalf("no invitation link in\n%s", res.body)
+		}
+		token := m[1]
+		// The clerk's xlsx from the page's rows.
+		x := w.do("POST", "/accounts/bulk/notices.xlsx", url.Values{"staff_no": {"3001"}, "name": {"髙橋 次郎"}, "unit": {"市民部"},
+			"login_id": {"3001"}, "secret": {"https://x/invite"}, "expires": {"2026/12/1"}}, hr)
+		if x.code != 200 || !strings.Contains(x.header.Get("Content-Type"), "spreadsheetml") {
+			t.Fatalf("xlsx: %d %v", x.code, x.header)
+		}
+		// The person, signed in as nobody.
+		res = w.do("GET", "/invite?tenant=matsumoto&token="+token, nil, nil)
+		if res.code != 200 || !strings.Contains(res.body, `value="3001"`) || !strings.Contains(res.body, `autocomplete="new-password"`) {
+			t.Fatalf("invite page: %d\n%s", res.code, res.body)
+		}
+		form := url.Values{"tenant": {"matsumoto"}, "token": {token}, "new_password": {"password1234"}, "confirm_password": {"password1234"}}
+		if res = w.do("POST", "/invite", form, nil); res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, `id="f-new_password-error"`) {
+			t.Fatalf("weak password: %d", res.code)
+		}
+		form.Set("new_password", "kakigori-natsu-2026")
+		form.Set("confirm_password", "kakigori-natsu-2026")
+		if res = w.do("POST", "/invite", form, nil); res.code != http.StatusSeeOther || res.location != "/login?tenant=matsumoto" {
+			t.Fatalf("accept: %d %s", res.code, res.location)
+		}
+		login := w.do("POST", "/login", url.Values{"tenant": {"matsumoto"}, "login_id": {"3001"}, "password": {"kakigori-natsu-2026"}}, nil)
+		if login.code != http.StatusSeeOther || login.location != "/" {
+			t.Fatalf("sign-in: %d %s", login.code, login.location)
+		}
+		if res = w.do("GET", "/invite?tenant=matsumoto&token="+token, nil, nil); res.code != http.StatusNotFound || !strings.Contains(res.body, "この招待リンクは使えません") {
+			t.Fatalf("used link: %d", res.code)
+		}
+	})
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
