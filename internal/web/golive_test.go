@@ -184,7 +184,7 @@ func TestBulkAccountPages(t *testing.T) {
 		}
 		// Create one more person without an account and take everyone in the unit.
 		res = w.do("POST", "/accounts/bulk", url.Values{"method": {"invite"}, "all": {"1"}, "unit_id": {itoa(w.units["a-other"].ID)}}, hr)
-		if res.code != http.StatusCreated || strings.Count(res.body, `class="notice-sheet"`) != 1 || !strings.Contains(res.body, "golive-print.css") ||
+		if res.code != http.StatusCreated || strings.Count(res.body, `class="notice-sheet"`) != 1 || !strings.Contains(res.body, "golive.css") ||
 			!strings.Contains(res.body, `action="/accounts/bulk/notices.xlsx"`) {
 			t.Fatalf("notices: %d\n%s", res.code, res.body)
 		}
