@@ -146,6 +146,8 @@ func hrPages(t *testing.T, tb *tab) {
 		tb.check(t, own+"/retire", "") // the confirmation before 退職
 	}
 	tb.check(t, "/rules", "")
+	tb.check(t, "/units/import", "")
+	tb.check(t, "/accounts/bulk", "")
 
 	// A form sent empty comes back with its errors: a summary that screen
 	// readers announce, and each message tied to its field.

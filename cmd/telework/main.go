@@ -33,6 +33,8 @@ const usage = `telework — テレワーク推進システム / telework platfor
   telework calendar import-holidays FILE                                  内閣府の祝日CSV(syukujitsu.csv)の取込
   telework import staff --tenant SLUG [--dry-run] [--full] FILE           職員の一括登録・更新(CSV/Excel)
   telework export staff --tenant SLUG --format csv|csv-sjis|xlsx [--out FILE] [--sensitive]   職員の一覧の出力
+  telework import units --tenant SLUG [--dry-run] FILE                    組織の一括登録・更新(CSV/Excel)
+  telework export units --tenant SLUG --format csv|csv-sjis|xlsx [--out FILE]   組織の一覧の出力
   telework roster  solve INSTANCE.json [--time-limit 10s]                 交代勤務表の最適化(計画を標準出力へ)
   telework version                                                        版を表示
 
@@ -74,9 +76,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "calendar":
 		err = cmdCalendar(ctx, rest, stdout, stderr)
 	case "import":
-		err = cmdImport(ctx, rest, stdout, stderr)
+		err = cmdImportKind(ctx, rest, stdout, stderr)
 	case "export":
-		err = cmdExport(ctx, rest, stdout, stderr)
+		err = cmdExportKind(ctx, rest, stdout, stderr)
 	case "version":
 		err = cmdVersion(rest, stdout, stderr)
 	case "-h", "--help", "help":

@@ -56,6 +56,7 @@ func New(svc route.Services, log *slog.Logger, table func() []route.Route) *API 
 func (s *API) Routes() []route.Route {
 	routes := append(s.apiRoutes(), s.featureRoutes()...)
 	routes = append(routes, s.tenantTokenRoutes()...)
+	routes = append(routes, s.unitImportRoutes()...)
 	return routes
 }
 

@@ -157,10 +157,16 @@ func (s *API) apiImportStaff(w http.ResponseWriter, r *http.Request) {
 // importProblem answers 422 with every problem of the file in errors[],
 // each with its line and column.
 func (s *API) importProblem(w http.ResponseWriter, r *http.Request, plan *staffio.Plan, lang string) {
-	err := &apperr.Error{Code: apperr.Invalid, Key: "import.rejected", Args: map[string]any{"Count": len(plan.Problems)}}
+	s.importProblemList(w, r, plan.Problems, lang)
+}
+
+// importProblemList is importProblem for any import's problems (staff,
+// units).
+func (s *API) importProblemList(w http.ResponseWriter, r *http.Request, problems []staffio.Problem, lang string) {
+	err := &apperr.Error{Code: apperr.Invalid, Key: "import.rejected", Args: map[string]any{"Count": len(problems)}}
 	body := problemBody{Type: "urn:telework:problem:invalid", Title: i18n.T(lang, "problem.invalid", nil),
 		Status: http.StatusUnprocessableEntity, Detail: i18n.Error(lang, err), Instance: r.URL.Path, RequestID: requestID(r),
-		Errors: problemFields(plan.Problems, lang)}
+		Errors: problemFields(problems, lang)}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Content-Language", lang)
 	w.Header().Set("Cache-Control", "no-store")

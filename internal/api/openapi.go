@@ -192,6 +192,7 @@ func schemas() map[string]any {
 			"staff": map[string]any{"oneOf": []any{ref("Staff"), map[string]any{"type": "null"}}}}),
 		"Holiday":           holidaySchema(),     // calendar_api.go
 		"StaffImportResult": staffImportSchema(), // import_api.go
+		"UnitImportResult":  unitImportSchema(),  // units_import.go
 		"TenantToken":       tenantTokenSchema(tokenProps),
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/org"
+	"telework/internal/orgio"
 	"telework/internal/policy"
 	"telework/internal/retention"
 	"telework/internal/sso"
@@ -27,6 +28,10 @@ func NewServices(db *store.DB) web.Services {
 	signOn := sso.NewService(db, now)
 	// Password sign-in is refused where the tenant made SSO mandatory.
 	accounts.SetPasswordPolicy(signOn.PasswordSignInAllowed)
+	staff := staffio.NewService(db, now)
+	// The organisation import passes the same gate as the staff import.
+	units := orgio.NewService(db, now)
+	units.SetGate(staff.Gate())
 	return web.Services{
 		Org:         orgs,
 		Auth:        accounts,
@@ -35,7 +40,9 @@ func NewServices(db *store.DB) web.Services {
 		Calendar:    calendar.NewService(db, now),
 		Retention:   retention.NewService(db, now),
 		Audit:       audit.NewService(db, now),
-		Staffio:     staffio.NewService(db, now),
+		Staffio:     staff,
+		Orgio:       units,
+		Onboarding:  auth.NewOnboarding(accounts, db, now),
 		Health:      db,
 		Idempotency: db,
 	}

@@ -220,9 +220,12 @@ var Tables = []Table{
 // (sessions, throttling counters, single sign-on flows in progress), the
 // 24-hour replay cache of API POSTs, and the claims of periodic job runs
 // (which node ran which day's job; the jobs are safe to run again), and
-// staff files uploaded for an import preview (kept an hour until confirmed).
-// A restored instance starts with everyone signed out.
-var Transient = []string{"sessions", "login_failures", "sso_states", "idempotency_keys", "job_runs", "staff_imports"}
+// staff and organisation files uploaded for an import preview (kept an hour
+// until confirmed), and invitation links (a restored instance's HR issues
+// new ones to whoever had not used theirs). A restored instance starts with
+// everyone signed out.
+var Transient = []string{"sessions", "login_failures", "sso_states", "idempotency_keys", "job_runs", "staff_imports",
+	"unit_imports", "invitations"}
 
 func tableByName(name string) *Table {
 	for k := range Tables {

@@ -264,38 +264,8 @@ func (s *Service) CreateUnit(ctx context.Context, tenantID int64, actor audit.Ac
 		return err
 	}
 	return s.st.InOrgTx(ctx, func(tx Tx) error {
-		if u.ParentID != 0 {
-			parent, err := tx.LockUnit(ctx, tenantID, u.ParentID, false)
-			if err != nil {
-				return unknownField(err, "parent_id", "field.unit_unknown")
-			}
-			if parent.Retired {
-				return fieldErr("parent_id", "field.unit_retired")
-			}
-		}
-		u.TenantID, u.Version, u.Retired = tenantID, 1, false
-		if err := tx.InsertUnit(ctx, tenantID, u); err != nil {
-			return fieldTaken(err, "code")
-		}
-		if err := tx.InsertUnitHistory(ctx, tenantID, s.unitChange(actor, u.ID, "create", nil, u, effective)); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "unit.create", ObjectType: "unit", ObjectID: itoa(u.ID), After: u})
+		return UnitWriter{Tx: tx, Now: s.now}.Create(ctx, tenantID, actor, u, effective)
 	})
-}
-
-func (s *Service) unitChange(actor audit.Actor, id int64, kind string, before, after *Unit, effective calendar.Date) *UnitChange {
-	if effective.IsZero() {
-		effective = s.today()
-	}
-	c := &UnitChange{UnitID: id, Kind: kind, EffectiveDate: effective, ChangedAt: s.now().UTC(), ActorLabel: actor.Label}
-	if before != nil {
-		c.OldName, c.OldParentID = before.Name, before.ParentID
-	}
-	if after != nil {
-		c.NewName, c.NewParentID = after.Name, after.ParentID
-	}
-	return c
 }
 
 // UnitUpdate renames, moves or reorders a unit; nil fields stay as they
@@ -314,58 +284,9 @@ type UnitUpdate struct {
 func (s *Service) UpdateUnit(ctx context.Context, tenantID int64, actor audit.Actor, id int64, upd UnitUpdate) (*Unit, error) {
 	var after *Unit
 	err := s.st.InOrgTx(ctx, func(tx Tx) error {
-		before, err := tx.LockUnit(ctx, tenantID, id, true)
-		if err != nil {
-			return err
-		}
-		if before.Version != upd.ExpectVersion {
-			return apperr.ConflictStale()
-		}
-		a := *before
-		setIf(&a.Name, upd.Name)
-		setIf(&a.Level, upd.Level)
-		setIf(&a.Code, upd.Code)
-		setIf(&a.ParentID, upd.ParentID)
-		setIf(&a.SortOrder, upd.SortOrder)
-		if err := a.Validate(); err != nil {
-			return err
-		}
-		if a.Name == before.Name && a.Level == before.Level && a.Code == before.Code && a.ParentID == before.ParentID && a.SortOrder == before.SortOrder {
-			after = before // nothing changed: nothing written
-			return nil
-		}
-		if a.ParentID != before.ParentID && a.ParentID != 0 {
-			// Walk up from the new parent: meeting the unit itself is a cycle.
-			for p, first := a.ParentID, true; p != 0; first = false {
-				if p == id {
-					return fieldErr("parent_id", "field.unit_cycle")
-				}
-				pu, err := tx.LockUnit(ctx, tenantID, p, false)
-				if err != nil {
-					return unknownField(err, "parent_id", "field.unit_unknown")
-				}
-				if first && pu.Retired {
-					return fieldErr("parent_id", "field.unit_retired")
-				}
-				p = pu.ParentID
-			}
-		}
-		if err := tx.UpdateUnitRow(ctx, tenantID, &a, before.Version); err != nil {
-			return fieldTaken(err, "code")
-		}
-		a.Version = before.Version + 1
-		if a.Name != before.Name {
-			if err := tx.InsertUnitHistory(ctx, tenantID, s.unitChange(actor, id, "rename", before, &a, upd.Effective)); err != nil {
-				return err
-			}
-		}
-		if a.ParentID != before.ParentID {
-			if err := tx.InsertUnitHistory(ctx, tenantID, s.unitChange(actor, id, "move", before, &a, upd.Effective)); err != nil {
-				return err
-			}
-		}
-		after = &a
-		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "unit.update", ObjectType: "unit", ObjectID: itoa(id), Before: before, After: a})
+		var err error
+		after, err = UnitWriter{Tx: tx, Now: s.now}.Update(ctx, tenantID, actor, id, upd)
+		return err
 	})
 	return after, err
 }
@@ -376,33 +297,7 @@ func (s *Service) UpdateUnit(ctx context.Context, tenantID int64, actor audit.Ac
 // slip a person into a closed unit.
 func (s *Service) RetireUnit(ctx context.Context, tenantID int64, actor audit.Actor, id, expectVersion int64, effective calendar.Date) error {
 	return s.st.InOrgTx(ctx, func(tx Tx) error {
-		before, err := tx.LockUnit(ctx, tenantID, id, true)
-		if err != nil {
-			return err
-		}
-		if before.Version != expectVersion {
-			return apperr.ConflictStale()
-		}
-		if before.Retired {
-			return nil
-		}
-		done, err := tx.RetireEmptyUnit(ctx, tenantID, id, expectVersion)
-		if err != nil {
-			return err
-		}
-		if !done {
-			staff, units, err := tx.CountUnitMembers(ctx, tenantID, id)
-			if err != nil {
-				return err
-			}
-			return &apperr.Error{Code: apperr.Conflict, Key: "error.unit_not_empty", Args: map[string]any{"Staff": staff, "Units": units}}
-		}
-		after := *before
-		after.Retired, after.Version = true, before.Version+1
-		if err := tx.InsertUnitHistory(ctx, tenantID, s.unitChange(actor, id, "retire", before, before, effective)); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "unit.retire", ObjectType: "unit", ObjectID: itoa(id), Before: before, After: after})
+		return UnitWriter{Tx: tx, Now: s.now}.Retire(ctx, tenantID, actor, id, expectVersion, effective)
 	})
 }
 

@@ -153,6 +153,14 @@ func (s *Service) Save(ctx context.Context, tenantID int64, actor audit.Actor, v
 	if err := s.ValidateVersion(*v); err != nil {
 		return err
 	}
+	// Rules name units by code: an unknown code would never apply.
+	units, err := s.st.FindUnits(ctx, tenantID)
+	if err != nil {
+		return err
+	}
+	if err := v.Policy.CheckUnitCodes(units); err != nil {
+		return err
+	}
 	today := s.Today()
 	return s.st.InPolicyTx(ctx, func(tx Tx) error {
 		vs, err := tx.FindPolicyVersions(ctx, tenantID)

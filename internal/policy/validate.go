@@ -1,7 +1,13 @@
 package policy
 
 import (
+	"maps"
 	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 
 	"telework/internal/apperr"
 	"telework/internal/org"
@@ -128,4 +134,63 @@ func hm(v *apperr.Validation, field, s string) (int, bool) {
 		v.Add(field, "field.time_hm", nil)
 	}
 	return m, ok
+}
+
+// CheckUnitCodes checks the unit codes of the eligibility and the unit
+// rules against the tenant's units, which a rule matches by code: a code
+// written in full-width digits or another case is set to the unit's code,
+// and an unknown code, a unit's name (「市民課」) and a closed unit are
+// refused naming the field, since such a rule would never apply.
+func (p *Policy) CheckUnitCodes(units []*org.Unit) error {
+	tree := org.NewTree(units)
+	byCode := map[string]*org.Unit{}
+	byName := map[string][]*org.Unit{}
+	for _, u := range units {
+		byCode[foldUnitCode(u.Code)] = u
+		for _, n := range []string{u.Name, tree.PathString(u.ID)} {
+			if k := foldUnitCode(n); !slices.Contains(byName[k], u) {
+				byName[k] = append(byName[k], u)
+			}
+		}
+	}
+	var v apperr.Validation
+	check := func(field, prefix string, code *string, args map[string]any) {
+		raw := strings.TrimSpace(*code)
+		u := byCode[foldUnitCode(raw)]
+		a := map[string]any{"Value": raw}
+		maps.Copy(a, args)
+		switch {
+		case u == nil && len(byName[foldUnitCode(raw)]) == 1:
+			n := byName[foldUnitCode(raw)][0]
+			a["Code"], a["Path"] = n.Code, tree.PathString(n.ID)
+			v.Add(field, prefix+"unit_name", a)
+		case u == nil:
+			v.Add(field, prefix+"unit_unknown", a)
+		case u.Retired:
+			a["Path"] = tree.PathString(u.ID)
+			v.Add(field, prefix+"unit_retired", a)
+		default:
+			*code = u.Code
+		}
+	}
+	for i := range p.Eligibility.UnitCodes {
+		if !v.Has("eligibility.unit_codes") {
+			check("eligibility.unit_codes", "golive.policy_", &p.Eligibility.UnitCodes[i], nil)
+		}
+	}
+	for i := range p.UnitRules {
+		check("unit_rules."+strconv.Itoa(i)+".unit_code", "golive.policy_rule_", &p.UnitRules[i].UnitCode, map[string]any{"Row": i + 1})
+	}
+	return v.Err()
+}
+
+// foldUnitCode is how a typed code is matched: NFKC (２１０ → 210), no
+// spaces, case ignored.
+func foldUnitCode(s string) string {
+	return strings.ToLower(strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, norm.NFKC.String(s)))
 }

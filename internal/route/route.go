@@ -21,6 +21,7 @@ import (
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/org"
+	"telework/internal/orgio"
 	"telework/internal/policy"
 	"telework/internal/retention"
 	"telework/internal/sso"
@@ -39,7 +40,10 @@ type Services struct {
 	Retention *retention.Service
 	Audit     *audit.Service
 	Staffio   *staffio.Service
-	Health    Health
+	Orgio     *orgio.Service
+	// Onboarding creates accounts in bulk and redeems invitations.
+	Onboarding *auth.Onboarding
+	Health     Health
 	// Idempotency keeps API responses for Idempotency-Key replays.
 	Idempotency IdempotencyStore
 }

@@ -88,6 +88,11 @@ var boundaryCases = []boundaryCase{
 	{"staff_imports.user_id", `INSERT INTO staff_imports (tenant_id, user_id, filename, sha256, data, created_at, expires_at)
 		VALUES (?, ?, 'f.csv', 'ab', ?, 0, 0)`,
 		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.user, []byte("x")} }},
+	{"unit_imports.user_id", `INSERT INTO unit_imports (tenant_id, user_id, filename, sha256, data, created_at, expires_at)
+		VALUES (?, ?, 'f.csv', 'ab', ?, 0, 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.user, []byte("x")} }},
+	{"invitations.user_id", `INSERT INTO invitations (tenant_id, user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, 0, 0)`,
+		func(own, ref boundaryRefs, i int) []any { return []any{own.tenant, ref.user, fmt.Sprintf("h%d", i)} }},
 }
 
 func TestTenantBoundaryForeignKeys(t *testing.T) {

@@ -112,7 +112,7 @@ func (s *Server) policyNew(w http.ResponseWriter, r *http.Request) {
 		next.Year++
 	}
 	f.Effective = next.String()
-	s.render(w, r, http.StatusOK, "policy_form", "policy.new_title", f, nil)
+	s.renderPolicyForm(w, r, http.StatusOK, f, nil)
 }
 
 // splitList reads "a, b c" or one per line into a list.
@@ -199,7 +199,7 @@ func (s *Server) policySave(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {
 			f.padUnitRules()
-			s.render(w, r, http.StatusUnprocessableEntity, "policy_form", "policy.new_title", f, err)
+			s.renderPolicyForm(w, r, http.StatusUnprocessableEntity, f, err)
 			return
 		}
 		s.fail(w, r, err)
