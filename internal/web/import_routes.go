@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"telework/internal/apperr"
 	"telework/internal/i18n"
@@ -206,7 +207,7 @@ func (s *Server) importConfirm(w http.ResponseWriter, r *http.Request) {
 	}
 	p := principal(r)
 	id := int64OrZero(r.PostFormValue("import_id"))
-	imp, plan, err := s.svc.Staffio.Confirm(r.Context(), p.TenantID, actorOf(p), id, r.PostFormValue("digest"))
+	imp, plan, err := s.svc.Staffio.Confirm(r.Context(), p.TenantID, actorOf(p), id, r.PostFormValue("digest"), confirmNumber(r.PostFormValue("confirm_retirements")))
 	lng := lang(r)
 	if v, busy := uploadBusy(w, err); busy {
 		s.render(w, r, http.StatusTooManyRequests, "staff_import", "import.title", map[string]any{"Formats": tabular.Formats, "Columns": staffio.Columns}, v.Err())
@@ -274,4 +275,23 @@ func (s *Server) exportStaffPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeDownload(w, f, file.Name, file.Data)
+}
+
+// confirmNumber reads the typed number of retirements (全角 digits and
+// 1,200 with commas included); 0 when blank or unreadable.
+func confirmNumber(v string) int {
+	v = strings.Map(func(r rune) rune {
+		switch {
+		case r >= '０' && r <= '９':
+			return '0' + (r - '０')
+		case r == ',' || r == '，' || r == ' ' || r == '　':
+			return -1
+		}
+		return r
+	}, v)
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
 }
