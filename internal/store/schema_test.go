@@ -88,6 +88,12 @@ var boundaryCases = []boundaryCase{
 	{"staff_imports.user_id", `INSERT INTO staff_imports (tenant_id, user_id, filename, sha256, data, created_at, expires_at)
 		VALUES (?, ?, 'f.csv', 'ab', ?, 0, 0)`,
 		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.user, []byte("x")} }},
+	{"scheduled_changes.staff_id", `INSERT INTO scheduled_changes (tenant_id, kind, staff_id, effective_date, body, created_at)
+		VALUES (?, 'staff.update', ?, '2027-04-01', '{}', 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.staff} }},
+	{"scheduled_changes.unit_id", `INSERT INTO scheduled_changes (tenant_id, kind, unit_id, effective_date, body, created_at)
+		VALUES (?, 'unit.update', ?, '2027-04-01', '{}', 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.unit} }},
 }
 
 func TestTenantBoundaryForeignKeys(t *testing.T) {
