@@ -363,7 +363,7 @@ func (s *Service) ScheduleUnitUpdate(ctx context.Context, tenantID int64, actor 
 				lines = append(lines, ChangeLine{Field: field, Before: b, After: a})
 			}
 		}
-		line("name", before.Name, a.Name)
+		line("unit_name", before.Name, a.Name)
 		line("level", before.Level, a.Level)
 		line("code", before.Code, a.Code)
 		if a.ParentID != before.ParentID {

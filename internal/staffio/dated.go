@@ -345,3 +345,9 @@ func applyChange(ctx context.Context, tx Tx, tenantID int64, actor audit.Actor, 
 	}
 	return nil
 }
+
+// AllFacts returns the recorded policy facts of the tenant's staff by id
+// (the bulk page shows them next to each person).
+func (s *Service) AllFacts(ctx context.Context, tenantID int64) (map[int64]policy.Facts, error) {
+	return s.st.FindAllPolicyFacts(ctx, tenantID)
+}

@@ -33,7 +33,7 @@ type ExportOptions struct {
 // ExportFile is a finished export.
 type ExportFile struct {
 	Data []byte
-	Name string // staff-20261124.csv
+	Name string // 職員一覧_20261124.xlsx
 	// Substituted lists the cells written with 〓 (CP932 only).
 	Substituted []tabular.Substitution
 }

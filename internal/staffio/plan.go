@@ -985,3 +985,57 @@ func openOnly(list []*org.Unit) []*org.Unit {
 	}
 	return out
 }
+
+// ProblemGroup is problems that say the same thing about the same column
+// in several rows, shown as one line with the row numbers.
+type ProblemGroup struct {
+	Lines   []int
+	Column  string
+	Message string
+}
+
+// LineList is "2, 5, 9" (the rows of the group; after maxGroupLines of
+// them, "…").
+func (g ProblemGroup) LineList() string {
+	var b strings.Builder
+	for i, l := range g.Lines {
+		if i == maxGroupLines {
+			b.WriteString(", …")
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprint(&b, l)
+	}
+	return b.String()
+}
+
+// maxGroupLines bounds the row numbers one line lists; the count says
+// the rest.
+const maxGroupLines = 50
+
+// GroupProblems folds problems with the same column and message (a
+// misspelt unit in 40 rows) into one line listing the rows, in the order
+// each first appears.
+func GroupProblems(list []Problem, lang string) []ProblemGroup {
+	var out []ProblemGroup
+	at := map[string]int{}
+	for _, p := range list {
+		msg := p.Message(lang)
+		k := p.Column + "\x00" + msg
+		if i, ok := at[k]; ok && p.Line > 0 {
+			out[i].Lines = append(out[i].Lines, p.Line)
+			continue
+		}
+		if p.Line > 0 {
+			at[k] = len(out)
+		}
+		g := ProblemGroup{Column: p.Column, Message: msg}
+		if p.Line > 0 {
+			g.Lines = []int{p.Line}
+		}
+		out = append(out, g)
+	}
+	return out
+}

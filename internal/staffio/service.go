@@ -188,7 +188,7 @@ func (s *Service) Confirm(ctx context.Context, tenantID int64, actor audit.Actor
 }
 
 // Export writes the tenant's staff in service in format f, audited, and
-// returns the file with its name (staff-20261124.csv). A CP932 export with
+// returns the file with its name (職員一覧_20261124.xlsx). A CP932 export with
 // characters the encoding lacks is refused (export.cp932_substituted,
 // nothing audited, the rows in the file's Substituted) unless
 // opt.Substitute accepts 〓 for them.
@@ -200,8 +200,17 @@ func (s *Service) Export(ctx context.Context, tenantID int64, actor audit.Actor,
 	return &ExportFile{Data: data, Name: ExportFileName(s.now(), f), Substituted: subs}, nil
 }
 
-// ExportFileName is staff-20261124.csv for an export made at now (the
-// date in Japan).
+// ExportFileName is 職員一覧_20261124.xlsx for an export made at now (the
+// date in Japan); the two CSV encodings are told apart by name
+// (職員一覧_20261124_UTF-8.csv, 職員一覧_20261124_ShiftJIS.csv), since a
+// clerk keeps both and Excel opens only the second correctly.
 func ExportFileName(now time.Time, f tabular.Format) string {
-	return "staff-" + strings.ReplaceAll(calendar.DateOf(now).String(), "-", "") + f.Ext()
+	base := "職員一覧_" + strings.ReplaceAll(calendar.DateOf(now).String(), "-", "")
+	switch f {
+	case tabular.CSV:
+		base += "_UTF-8"
+	case tabular.CSVSJIS:
+		base += "_ShiftJIS"
+	}
+	return base + f.Ext()
 }

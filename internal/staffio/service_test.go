@@ -154,11 +154,19 @@ func TestServiceExport(t *testing.T) {
 			t.Fatal(err)
 		}
 		file, err := svc.Export(ctx, f.tenant, hr, tabular.CSV, staffio.ExportOptions{})
-		if err != nil || file.Name != "staff-20261124.csv" || !strings.Contains(string(file.Data), "0001") {
+		if err != nil || file.Name != "職員一覧_20261124_UTF-8.csv" || !strings.Contains(string(file.Data), "0001") {
 			t.Fatalf("export: %+v %v", file, err)
 		}
 		if es, _ := db.FindAuditEntries(ctx, f.tenant, audit.Filter{Action: "staff.export"}); len(es) != 1 {
 			t.Errorf("export audited %d times", len(es))
+		}
+		// The two encodings have names of their own.
+		names := map[string]bool{}
+		for _, format := range tabular.Formats {
+			names[staffio.ExportFileName(time.Date(2026, 11, 23, 16, 0, 0, 0, time.UTC), format)] = true
+		}
+		if !names["職員一覧_20261124_ShiftJIS.csv"] || !names["職員一覧_20261124.xlsx"] || len(names) != 3 {
+			t.Errorf("export names %v", names)
 		}
 	})
 }

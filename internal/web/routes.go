@@ -32,6 +32,7 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.api.Routes()...)
 	routes = append(routes, s.calendarRoutes()...)
 	routes = append(routes, s.importRoutes()...)
+	routes = append(routes, s.datedRoutes()...)
 	routes = append(routes, s.policyRoutes()...)
 	routes = append(routes, s.authSecurityRoutes()...)
 	routes = append(routes, s.auditHeadRoutes()...)
