@@ -132,6 +132,8 @@ func hrPages(t *testing.T, tb *tab) {
 	tb.check(t, "/policy/new?from=ibaraki", "")
 	tb.check(t, "/retention", "")
 	tb.check(t, "/staff/import", "")
+	tb.check(t, "/staff/scheduled", "")
+	tb.check(t, "/staff/facts?show=1", "")
 
 	// A form sent empty comes back with its errors: a summary that screen
 	// readers announce, and each message tied to its field.
