@@ -382,6 +382,9 @@ func TestImportRefusals(t *testing.T) {
 			if m := pr.Message("ja"); strings.Contains(m, "{{") || strings.Contains(m, "<no value>") {
 				t.Errorf("%s: message %q", tt.name, m)
 			}
+			if tt.key == "import.unit_ambiguous_list" && !strings.Contains(pr.Message("ja"), "「市民部/市民課/庶務係」「総務部/人事課/庶務係」") {
+				t.Errorf("ambiguous unit without its candidates: %q", pr.Message("ja"))
+			}
 		}
 		// A title row above the header is fine, and the header is found.
 		p := f.preview(t, []byte("職員名簿 令和8年4月1日現在\n\n職員番号,氏名,ふりがな,所属コード\n0200,新人,しんじん,111\n"), staffio.Options{})

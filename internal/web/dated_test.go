@@ -161,6 +161,11 @@ func TestImportUnitNameAndRepeatedErrors(t *testing.T) {
 		if s, _ := db.FindStaffByNo(ctx, w.a.ID, "1001"); s.UnitID != w.units["a-other"].ID {
 			t.Errorf("not moved: %+v", s)
 		}
+		// Export without a format: xlsx, named as such.
+		exp := w.do("POST", "/staff/export", url.Values{}, hr)
+		if exp.code != 200 || !strings.Contains(exp.header.Get("Content-Disposition"), ".xlsx") || !strings.HasPrefix(exp.body, "PK") {
+			t.Errorf("default export: %d %s", exp.code, exp.header.Get("Content-Disposition"))
+		}
 		bad := "職員番号,氏名,ふりがな,所属\n5001,一,いち,福祉課\n5002,二,に,福祉課\n5003,三,さん,福祉課\n"
 		res = w.uploadStaffFile(t, hr, "bad.csv", []byte(bad), false)
 		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "2, 3, 4") || strings.Count(res.body, "福祉課") != 1 {

@@ -276,7 +276,10 @@ func (s *Server) exportStaffPage(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	f, ok := tabular.ParseFormat(r.PostFormValue("format"))
+	f, ok := tabular.XLSX, true // the default: what the clerk opens
+	if v := r.PostFormValue("format"); v != "" {
+		f, ok = tabular.ParseFormat(v)
+	}
 	if !ok {
 		s.renderStatus(w, r, http.StatusBadRequest, "error.bad_form")
 		return
