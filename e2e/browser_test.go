@@ -148,6 +148,8 @@ func hrPages(t *testing.T, tb *tab) {
 	tb.check(t, "/rules", "")
 	tb.check(t, "/units/import", "")
 	tb.check(t, "/accounts/bulk", "")
+	tb.check(t, "/staff/scheduled", "")
+	tb.check(t, "/staff/facts?show=1", "")
 
 	// A form sent empty comes back with its errors: a summary that screen
 	// readers announce, and each message tied to its field.

@@ -32,7 +32,7 @@ func staffSubcommand(args []string, name, synopsis string, stderr io.Writer) err
 	return usageError{"対象は " + name + " です / the only kind is " + name}
 }
 
-const importSynopsis = "import staff --tenant SLUG [--dry-run] [--full] [--db DSN] FILE"
+const importSynopsis = "import staff --tenant SLUG [--dry-run] [--full [--confirm-retirements N]] [--db DSN] FILE"
 
 // cmdImport is `telework import staff`: a CSV (UTF-8 or Shift_JIS) or xlsx
 // file, all rows or none. A refused file prints every problem (line,
@@ -46,6 +46,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	tenant := fs.String("tenant", "", "団体コード of the tenant")
 	dry := fs.Bool("dry-run", false, "check the file and print the plan; write nothing")
 	full := fs.Bool("full", false, "the file is the whole roster: retire staff in service who are not in it")
+	confirm := fs.Int("confirm-retirements", 0, "the number of people a full roster retires, required when it is many (10 or more, or 5% of those in service)")
 	pos, err := parseInterspersed(fs, args[1:])
 	if err != nil {
 		return err
@@ -72,7 +73,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *dry {
 		plan, err = env.Staffio.Preview(ctx, t.ID, file, opt)
 	} else {
-		plan, err = env.Staffio.Apply(ctx, t.ID, cliActor, file, staffio.ApplyOptions{Options: opt})
+		plan, err = env.Staffio.Apply(ctx, t.ID, cliActor, file, staffio.ApplyOptions{Options: opt, ConfirmRetirements: *confirm})
 	}
 	if plan != nil {
 		for _, w := range plan.Warnings {
@@ -80,11 +81,17 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}
 	if plan != nil && !plan.OK() {
-		for _, p := range plan.Problems {
-			fmt.Fprintln(stderr, staffProblemLine(p))
+		// The same reason on the same column in many rows is one line.
+		for _, g := range staffio.GroupProblems(plan.Problems, "ja") {
+			fmt.Fprintln(stderr, staffGroupLine(g))
 		}
 		return fmt.Errorf("%s: %d件の誤りがあるため、何も登録していません / refused: %d problem(s), nothing was written",
 			file.Name, len(plan.Problems), len(plan.Problems))
+	}
+	if staffio.IsRetirementConfirm(err) {
+		n := len(plan.Retires)
+		return fmt.Errorf("%s: %d人が退職になります。間違いなければ --confirm-retirements %d を付けて実行してください / %d people would be retired: run again with --confirm-retirements %d",
+			file.Name, n, n, n, n)
 	}
 	if err != nil {
 		return staffErr(err)
@@ -98,6 +105,14 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fmt.Fprintf(stdout, "新規 %d人、変更 %d人、退職 %d人、在職に戻す %d人、変更なし %d人 / created %d, changed %d, retired %d, reinstated %d, unchanged %d\n",
 		sum.Created, sum.Changed, sum.Retired, sum.Reinstated, sum.Unchanged,
 		sum.Created, sum.Changed, sum.Retired, sum.Reinstated, sum.Unchanged)
+	if sum.Scheduled > 0 {
+		fmt.Fprintf(stdout, "うち %d件は発令日に反映する予定の変更です(予定されている異動) / %d of them are dated later and applied on their date\n",
+			sum.Scheduled, sum.Scheduled)
+	}
+	if *dry && plan.NeedsRetirementConfirm() {
+		fmt.Fprintf(stdout, "注意: %d人が退職になります。取り込むときは --confirm-retirements %d を付けてください / %d retirements: import with --confirm-retirements %d\n",
+			len(plan.Retires), len(plan.Retires), len(plan.Retires), len(plan.Retires))
+	}
 	if *dry {
 		printStaffItems(stdout, "新規 / create", plan.Creates)
 		printStaffItems(stdout, "変更 / change", plan.Changes)
@@ -113,6 +128,22 @@ func staffErr(err error) error {
 		return errors.New(i18n.Error("ja", err))
 	}
 	return err
+}
+
+// staffGroupLine is "12, 15, 18行目 列「所属」: reason".
+func staffGroupLine(g staffio.ProblemGroup) string {
+	var b strings.Builder
+	if len(g.Lines) > 0 {
+		fmt.Fprintf(&b, "%s行目 ", g.LineList())
+	}
+	if g.Column != "" {
+		fmt.Fprintf(&b, "列「%s」", g.Column)
+	}
+	if b.Len() > 0 {
+		b.WriteString(": ")
+	}
+	b.WriteString(g.Message)
+	return b.String()
 }
 
 // staffProblemLine is "12行目 列「フリガナ」: reason".
@@ -141,6 +172,12 @@ func printStaffItems(w io.Writer, title string, items []*staffio.Item) {
 		if it.Line > 0 {
 			where = fmt.Sprintf("%d行目", it.Line)
 		}
+		if !it.Effective.IsZero() {
+			where += " 発令日 " + it.Effective.String()
+			if it.Scheduled {
+				where += " (予定 / scheduled)"
+			}
+		}
 		var ch []string
 		for _, c := range it.Changes {
 			if c.Sensitive {
@@ -160,7 +197,7 @@ func staffBlank(s string) string {
 	return s
 }
 
-const exportSynopsis = "export staff --tenant SLUG --format csv|csv-sjis|xlsx [--out FILE] [--sensitive] [--db DSN]"
+const exportSynopsis = "export staff --tenant SLUG [--format xlsx|csv|csv-sjis] [--out FILE] [--sensitive] [--db DSN]"
 
 // cmdExport is `telework export staff`: the importer's columns, so that
 // the file can be edited and imported back. Without --out it writes to
@@ -172,7 +209,7 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := newFlags("export staff", exportSynopsis, stderr)
 	db := dbFlag(fs)
 	tenant := fs.String("tenant", "", "団体コード of the tenant")
-	format := fs.String("format", "csv", "csv (UTF-8 with BOM), csv-sjis (Shift_JIS/CP932) or xlsx")
+	format := fs.String("format", "xlsx", "xlsx (default), csv (UTF-8 with BOM) or csv-sjis (Shift_JIS/CP932)")
 	out := fs.String("out", "", "write to this file instead of stdout")
 	sensitive := fs.Bool("sensitive", false, "add the opt-in analysis attributes of those who consented")
 	pos, err := parseInterspersed(fs, args[1:])

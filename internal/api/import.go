@@ -26,12 +26,14 @@ type importChangeJSON struct {
 }
 
 type importItemJSON struct {
-	Line    int                `json:"line"`
-	ID      int64              `json:"id,omitempty"`
-	StaffNo string             `json:"staff_no"`
-	Name    string             `json:"name"`
-	Absent  bool               `json:"absent,omitempty"`
-	Changes []importChangeJSON `json:"changes,omitempty"`
+	Line          int                `json:"line"`
+	ID            int64              `json:"id,omitempty"`
+	StaffNo       string             `json:"staff_no"`
+	Name          string             `json:"name"`
+	Absent        bool               `json:"absent,omitempty"`
+	EffectiveDate string             `json:"effective_date,omitempty"`
+	Scheduled     bool               `json:"scheduled,omitempty"`
+	Changes       []importChangeJSON `json:"changes,omitempty"`
 }
 
 type importResultJSON struct {
@@ -48,7 +50,11 @@ type importResultJSON struct {
 func importItemsJSON(items []*staffio.Item) []importItemJSON {
 	out := make([]importItemJSON, 0, len(items))
 	for _, it := range items {
-		j := importItemJSON{Line: it.Line, ID: it.After.ID, StaffNo: it.After.StaffNo, Name: it.After.Name, Absent: it.Absent}
+		j := importItemJSON{Line: it.Line, ID: it.After.ID, StaffNo: it.After.StaffNo, Name: it.After.Name, Absent: it.Absent,
+			Scheduled: it.Scheduled}
+		if !it.Effective.IsZero() {
+			j.EffectiveDate = it.Effective.String()
+		}
 		for _, c := range it.Changes {
 			j.Changes = append(j.Changes, importChangeJSON{c.Field, c.Column, c.Before, c.After, c.Sensitive})
 		}
@@ -77,14 +83,17 @@ func staffImportSchema() map[string]any {
 	item := obj([]string{"line", "staff_no", "name"}, map[string]any{
 		"line": integer("row in the file as Excel numbers it; 0 = not in the file (full roster)"),
 		"id":   integer("staff id (after applying)"), "staff_no": str("職員番号"), "name": str("氏名"),
-		"absent":  boolean("retired because the full roster does not list them"),
-		"changes": map[string]any{"type": "array", "items": change}})
+		"absent":         boolean("retired because the full roster does not list them"),
+		"effective_date": str("発令日 of the row (YYYY-MM-DD)"),
+		"scheduled":      boolean("dated after today: stored as a scheduled change and applied on that date, not now"),
+		"changes":        map[string]any{"type": "array", "items": change}})
 	list := map[string]any{"type": "array", "items": item}
 	summary := obj([]string{"file", "sha256", "encoding", "rows", "full_roster", "created", "changed", "retired", "reinstated", "unchanged"},
 		map[string]any{"file": str("file name"), "sha256": str("SHA-256 of the file"), "encoding": str("UTF-8, UTF-8 (BOM), CP932 or xlsx"),
 			"sheet": str("worksheet read (xlsx)"), "rows": integer("data rows"), "full_roster": boolean("full roster import"),
 			"created": integer("new staff"), "changed": integer("staff with changed fields"), "retired": integer("staff retired"),
-			"reinstated": integer("staff back in service"), "unchanged": integer("rows identical to the stored record")})
+			"reinstated": integer("staff back in service"), "unchanged": integer("rows identical to the stored record"),
+			"scheduled": integer("of the changes above, those dated after today: applied on their date")})
 	warning := obj([]string{"field", "detail"}, map[string]any{"field": str("column key or file"), "detail": str("message"),
 		"line": integer("row"), "column": str("column header")})
 	return obj([]string{"dry_run", "applied", "summary", "created", "changed", "retired", "reinstated", "warnings"}, map[string]any{
@@ -103,6 +112,14 @@ func (s *API) apiImportStaff(w http.ResponseWriter, r *http.Request) {
 	var v apperr.Validation
 	dry := queryBool(r, "dry_run", &v)
 	full := queryBool(r, "full", &v)
+	confirm := 0
+	if c := r.URL.Query().Get("confirm_retirements"); c != "" {
+		n, err := strconv.Atoi(c)
+		if err != nil || n < 0 {
+			v.Add("confirm_retirements", "field.integer", nil)
+		}
+		confirm = n
+	}
 	if err := v.Err(); err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -135,7 +152,8 @@ func (s *API) apiImportStaff(w http.ResponseWriter, r *http.Request) {
 	if dry {
 		plan, err = s.svc.Staffio.Preview(r.Context(), p.TenantID, file, staffio.Options{Full: full})
 	} else {
-		plan, err = s.svc.Staffio.Apply(r.Context(), p.TenantID, actorOf(p), file, staffio.ApplyOptions{Options: staffio.Options{Full: full}})
+		plan, err = s.svc.Staffio.Apply(r.Context(), p.TenantID, actorOf(p), file,
+			staffio.ApplyOptions{Options: staffio.Options{Full: full}, ConfirmRetirements: confirm})
 	}
 	lang := apiLang(r)
 	if plan != nil && !plan.OK() {
@@ -187,7 +205,10 @@ const SubstitutedHeader = "Telework-Substituted-Lines"
 // the list was read, and its response cannot be read by another site.
 func (s *API) apiExportStaff(w http.ResponseWriter, r *http.Request) {
 	var v apperr.Validation
-	f, ok := tabular.ParseFormat(r.URL.Query().Get("format"))
+	f, ok := tabular.XLSX, true // the default: what the clerk opens
+	if q := r.URL.Query().Get("format"); q != "" {
+		f, ok = tabular.ParseFormat(q)
+	}
 	if !ok {
 		v.Add("format", "field.choice", nil)
 	}

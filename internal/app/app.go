@@ -123,6 +123,7 @@ func Serve(ctx context.Context, cfg ServeConfig) error {
 	go sweepSessions(ctx, db, log)
 	go retentionLoop(ctx, svc.Retention, log)
 	go auditHeadLoop(ctx, svc.Audit, log)
+	go datedLoop(ctx, svc.Staffio, log)
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

@@ -9,6 +9,7 @@ import (
 
 	"telework/internal/audit"
 	"telework/internal/retention"
+	"telework/internal/staffio"
 )
 
 // nodeName identifies this process in job_runs.
@@ -71,5 +72,33 @@ func logAuditHeads(ctx context.Context, svc *audit.Service, node string, log *sl
 			log.Info("audit head", "day", res.Day, "tenant", h.TenantID, "slug", h.Slug, "seq", h.Seq, "hash", h.Hash, "line", h.Line())
 		}
 		log.Info("audit head job", "day", res.Day, "chains", len(res.Heads))
+	}
+}
+
+// datedLoop applies the changes whose date has come (予定されている異動) at
+// start-up and then every hour; only the first attempt each Tokyo day, on
+// any node, does any work, and each change is applied once even if two
+// runs met (its row is claimed in the change's own transaction).
+func datedLoop(ctx context.Context, svc *staffio.Service, log *slog.Logger) {
+	node := nodeName()
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		runDated(ctx, svc, node, log)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func runDated(ctx context.Context, svc *staffio.Service, node string, log *slog.Logger) {
+	res, err := svc.RunDaily(ctx, node)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		log.Error("scheduled changes job", "err", err)
+	case res != nil && res.Ran:
+		log.Info("scheduled changes job", "day", res.Day, "applied", res.Applied, "failed", res.Failed)
 	}
 }

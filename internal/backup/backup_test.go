@@ -61,6 +61,12 @@ func seedTown(t *testing.T, db *store.DB, slug, name string) *org.Tenant {
 		ParentID: newer.ID, Version: sect.Version}, calendar.Date{Year: 2025, Month: time.May, Day: 1}); err != nil {
 		t.Fatal(err)
 	}
+	// A rename dated next year waits in scheduled_changes.
+	later := calendar.DateOf(db.Now()).AddDays(400)
+	if _, err := storetest.F(db).UpdateUnit(ctx, tn.ID, actor, team.ID, org.Unit{Name: "人事・給与係", Level: "係", Code: "111",
+		ParentID: sect.ID, Version: team.Version}, later); err != nil {
+		t.Fatal(err)
+	}
 	staff := func(no, name, kana string, unit int64, sens *org.Sensitive, sup bool) *org.Staff {
 		s := &org.Staff{StaffNo: no, Name: name, Kana: kana, UnitID: unit, Rank: org.RankStaff, Employment: org.Regular,
 			JobType: "general", Email: no + "@example.lg.jp", Title: "主事", Sensitive: sens, IsSupervisor: sup}

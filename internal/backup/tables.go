@@ -198,6 +198,14 @@ var Tables = []Table{
 	}},
 	{Name: "staff_policy_facts", Key: key("tenant_id", "staff_id"), scope: tenantRows, Columns: []Column{
 		num("tenant_id"), num("staff_id"), text("reasons"), flag("has_terminal"), flag("seconded"), num("updated_at"),
+		flag("trial"),
+	}},
+	// Changes waiting for their date (予定されている異動), and what became of
+	// them.
+	{Name: "scheduled_changes", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), text("kind"), numNull("staff_id"), numNull("unit_id"), text("staff_no"), text("name"),
+		text("effective_date"), text("body"), text("changes"), text("status"), text("failure"), text("source"),
+		num("created_at"), text("created_by"), num("done_at"), text("done_by"),
 	}},
 	// Tokens are long-lived credentials that integrations depend on, unlike
 	// sessions; only their hashes are stored. tenant_id 0 = an operator's.

@@ -66,6 +66,10 @@ type Tx interface {
 	// and returns their ids (a token must not outlive the account).
 	RevokeStaffAPITokens(ctx context.Context, tenantID, staffID int64) ([]int64, error)
 	InsertStaffHistory(ctx context.Context, tenantID int64, c *StaffChange) error
+
+	// InsertScheduledChange stores a change to apply on its date (ID,
+	// Status pending and CreatedAt set on return).
+	InsertScheduledChange(ctx context.Context, tenantID int64, c *ScheduledChange) error
 }
 
 // PolicyTemplates gives a new tenant its first telework policy. The policy
@@ -280,8 +284,18 @@ type UnitUpdate struct {
 
 // UpdateUnit applies upd, recording a rename and a move in the unit's
 // history. A move under the unit itself or one of its descendants, or
-// under a closed unit, is refused.
+// under a closed unit, is refused. A change dated after today is checked
+// against the tree as it is and stored as a scheduled change, applied on
+// its date by the daily job (the unit returned is then the unit as it
+// still is; ScheduleUnitUpdate returns the scheduled change).
 func (s *Service) UpdateUnit(ctx context.Context, tenantID int64, actor audit.Actor, id int64, upd UnitUpdate) (*Unit, error) {
+	if upd.Effective.After(s.today()) {
+		_, before, err := s.ScheduleUnitUpdate(ctx, tenantID, actor, id, upd, "")
+		if err != nil {
+			return nil, err
+		}
+		return before, nil
+	}
 	var after *Unit
 	err := s.st.InOrgTx(ctx, func(tx Tx) error {
 		var err error
@@ -289,6 +303,103 @@ func (s *Service) UpdateUnit(ctx context.Context, tenantID int64, actor audit.Ac
 		return err
 	})
 	return after, err
+}
+
+// ScheduleUnitUpdate stores upd, dated after today, as a change the daily
+// job applies on upd.Effective, with its audit entry ("unit.schedule").
+// The change is checked now against the tree as it is (fields, the new
+// parent open and not below the unit) and again on its date. It returns
+// the scheduled change (nil when upd changes nothing) and the unit as it
+// is.
+func (s *Service) ScheduleUnitUpdate(ctx context.Context, tenantID int64, actor audit.Actor, id int64, upd UnitUpdate, source string) (*ScheduledChange, *Unit, error) {
+	if !upd.Effective.After(s.today()) {
+		return nil, nil, fieldErr("effective_date", "field.date_future")
+	}
+	var sc *ScheduledChange
+	var unit *Unit
+	err := s.st.InOrgTx(ctx, func(tx Tx) error {
+		before, a, err := checkUnitUpdate(ctx, tx, tenantID, id, upd)
+		unit = before
+		if err != nil || a == nil {
+			return err
+		}
+		var lines []ChangeLine
+		line := func(field, b, a string) {
+			if b != a {
+				lines = append(lines, ChangeLine{Field: field, Before: b, After: a})
+			}
+		}
+		line("unit_name", before.Name, a.Name)
+		line("level", before.Level, a.Level)
+		line("code", before.Code, a.Code)
+		if a.ParentID != before.ParentID {
+			name := func(pid int64) string {
+				if pid == 0 {
+					return ""
+				}
+				if pu, err := tx.LockUnit(ctx, tenantID, pid, false); err == nil {
+					return pu.Name
+				}
+				return ""
+			}
+			line("parent_id", name(before.ParentID), name(a.ParentID))
+		}
+		if a.SortOrder != before.SortOrder {
+			line("sort_order", strconv.Itoa(before.SortOrder), strconv.Itoa(a.SortOrder))
+		}
+		body := &UnitBody{Name: upd.Name, Level: upd.Level, Code: upd.Code, ParentID: upd.ParentID, SortOrder: upd.SortOrder}
+		sc = &ScheduledChange{Kind: ScheduledUnitUpdate, UnitID: id, StaffNo: before.Code, Name: before.Name,
+			Effective: upd.Effective, Body: ScheduledBody{Unit: body, ActorID: actor.ID}, Changes: lines, Source: source,
+			CreatedAt: s.now().UTC(), CreatedBy: actor.Label}
+		if err := tx.InsertScheduledChange(ctx, tenantID, sc); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "unit.schedule", ObjectType: "scheduled_change",
+			ObjectID: itoa(sc.ID), After: sc.AuditView()})
+	})
+	return sc, unit, err
+}
+
+// checkUnitUpdate reads and locks the unit and checks upd against the
+// tree as it is: it returns the unit and the unit after upd, or nil after
+// when upd changes nothing.
+func checkUnitUpdate(ctx context.Context, tx Tx, tenantID, id int64, upd UnitUpdate) (before, after *Unit, err error) {
+	before, err = tx.LockUnit(ctx, tenantID, id, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	if before.Version != upd.ExpectVersion {
+		return before, nil, apperr.ConflictStale()
+	}
+	a := *before
+	setIf(&a.Name, upd.Name)
+	setIf(&a.Level, upd.Level)
+	setIf(&a.Code, upd.Code)
+	setIf(&a.ParentID, upd.ParentID)
+	setIf(&a.SortOrder, upd.SortOrder)
+	if err := a.Validate(); err != nil {
+		return before, nil, err
+	}
+	if a.Name == before.Name && a.Level == before.Level && a.Code == before.Code && a.ParentID == before.ParentID && a.SortOrder == before.SortOrder {
+		return before, nil, nil // nothing changed: nothing written
+	}
+	if a.ParentID != before.ParentID && a.ParentID != 0 {
+		// Walk up from the new parent: meeting the unit itself is a cycle.
+		for p, first := a.ParentID, true; p != 0; first = false {
+			if p == id {
+				return before, nil, fieldErr("parent_id", "field.unit_cycle")
+			}
+			pu, err := tx.LockUnit(ctx, tenantID, p, false)
+			if err != nil {
+				return before, nil, unknownField(err, "parent_id", "field.unit_unknown")
+			}
+			if first && pu.Retired {
+				return before, nil, fieldErr("parent_id", "field.unit_retired")
+			}
+			p = pu.ParentID
+		}
+	}
+	return before, &a, nil
 }
 
 // RetireUnit closes a unit that has no current staff and no open child

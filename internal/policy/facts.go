@@ -4,7 +4,9 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 
+	"telework/internal/apperr"
 	"telework/internal/audit"
 )
 
@@ -14,6 +16,48 @@ type Facts struct {
 	Reasons     []string // 育児・介護: one of Reasons
 	HasTerminal bool     // has a telework terminal
 	Seconded    bool     // seconded (派遣)
+	Trial       bool     // 試行の対象者: named for a trial
+}
+
+// Fact names one yes/no fact (or one reason, "reason:childcare") for the
+// bulk setting of facts.
+const (
+	FactTerminal = "has_terminal"
+	FactSeconded = "seconded"
+	FactTrial    = "trial"
+	FactReason   = "reason:" // + one of Reasons
+)
+
+// BulkFacts lists the facts the bulk page sets or clears.
+func BulkFacts() []string {
+	out := []string{FactTerminal, FactSeconded, FactTrial}
+	for _, r := range Reasons {
+		out = append(out, FactReason+r)
+	}
+	return out
+}
+
+// With returns f with fact set to on; false when fact is unknown.
+func (f Facts) With(fact string, on bool) (Facts, bool) {
+	switch fact {
+	case FactTerminal:
+		f.HasTerminal = on
+	case FactSeconded:
+		f.Seconded = on
+	case FactTrial:
+		f.Trial = on
+	default:
+		r, ok := strings.CutPrefix(fact, FactReason)
+		if !ok || !slices.Contains(Reasons, r) {
+			return f, false
+		}
+		rs := slices.DeleteFunc(slices.Clone(f.Reasons), func(x string) bool { return x == r })
+		if on {
+			rs = append(rs, r)
+		}
+		f.Reasons = KnownReasons(rs)
+	}
+	return f, true
 }
 
 // KnownReasons keeps the known reasons of list, each once, in order.
@@ -38,18 +82,83 @@ func (s *Service) Facts(ctx context.Context, tenantID, staffID int64) (Facts, er
 func (s *Service) SaveFacts(ctx context.Context, tenantID int64, actor audit.Actor, staffID int64, f Facts) error {
 	f.Reasons = KnownReasons(f.Reasons)
 	return s.st.InPolicyTx(ctx, func(tx Tx) error {
-		before, err := tx.FindPolicyFacts(ctx, tenantID, staffID)
-		if err != nil {
-			return err
-		}
-		if sameFacts(before, f) {
-			return nil // nothing changed: nothing written, no audit entry
-		}
-		if err := tx.UpsertPolicyFacts(ctx, tenantID, staffID, f); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, tenantID, actor, factsChange(staffID, before, f))
+		_, err := WriteFacts(ctx, tx, tenantID, actor, staffID, f)
+		return err
 	})
+}
+
+// FactsTx is what writing a person's facts needs of a transaction; the
+// staff import writes facts read from a file through it in its own.
+type FactsTx interface {
+	FindPolicyFacts(ctx context.Context, tenantID, staffID int64) (Facts, error)
+	UpsertPolicyFacts(ctx context.Context, tenantID, staffID int64, f Facts) error
+	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
+}
+
+// WriteFacts records every fact of a staff member with its audit entry
+// ("staff.policy_facts") inside tx, and reports whether anything changed
+// (the same facts again write nothing). Unknown reasons are dropped.
+func WriteFacts(ctx context.Context, tx FactsTx, tenantID int64, actor audit.Actor, staffID int64, f Facts) (bool, error) {
+	f.Reasons = KnownReasons(f.Reasons)
+	before, err := tx.FindPolicyFacts(ctx, tenantID, staffID)
+	if err != nil {
+		return false, err
+	}
+	if SameFacts(before, f) {
+		return false, nil // nothing changed: nothing written, no audit entry
+	}
+	if err := tx.UpsertPolicyFacts(ctx, tenantID, staffID, f); err != nil {
+		return false, err
+	}
+	return true, tx.Audit(ctx, tenantID, actor, factsChange(staffID, before, f))
+}
+
+// MaxBulkFacts bounds the people one bulk setting changes (a whole city's
+// staff in service fits).
+const MaxBulkFacts = 60000
+
+// SetFactBulk sets (on) or clears one fact (see BulkFacts) for every
+// person in staffIDs in ONE transaction, with an audit entry per person
+// whose facts changed; people who already have it as asked are left
+// alone. It returns how many changed. An unknown fact, or a person not of
+// the tenant, changes nothing (Invalid on "fact", NotFound).
+func (s *Service) SetFactBulk(ctx context.Context, tenantID int64, actor audit.Actor, staffIDs []int64, fact string, on bool) (int, error) {
+	if _, ok := (Facts{}).With(fact, on); !ok {
+		return 0, invalid1("fact", "field.choice", nil)
+	}
+	if len(staffIDs) == 0 {
+		return 0, invalid1("staff_ids", "facts.none_selected", nil)
+	}
+	if len(staffIDs) > MaxBulkFacts {
+		return 0, invalid1("staff_ids", "facts.too_many", map[string]any{"Max": MaxBulkFacts})
+	}
+	changed := 0
+	err := s.st.InPolicyTx(ctx, func(tx Tx) error {
+		seen := make(map[int64]bool, len(staffIDs))
+		for _, id := range staffIDs {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			before, err := tx.FindPolicyFacts(ctx, tenantID, id)
+			if err != nil {
+				return err
+			}
+			after, _ := before.With(fact, on)
+			ok, err := WriteFacts(ctx, tx, tenantID, actor, id, after)
+			if err != nil {
+				return err
+			}
+			if ok {
+				changed++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return changed, nil
 }
 
 // DeclareReasons records the reasons a person declares for themself
@@ -64,7 +173,7 @@ func (s *Service) DeclareReasons(ctx context.Context, tenantID int64, actor audi
 		}
 		after := before
 		after.Reasons = reasons
-		if sameFacts(before, after) {
+		if SameFacts(before, after) {
 			return nil // nothing changed: nothing written, no audit entry
 		}
 		if err := tx.UpsertPolicyReasons(ctx, tenantID, staffID, reasons); err != nil {
@@ -79,10 +188,10 @@ func factsChange(staffID int64, before, after Facts) audit.Change {
 		Before: before, After: after}
 }
 
-// sameFacts reports whether two sets of facts say the same (reasons in any
+// SameFacts reports whether two sets of facts say the same (reasons in any
 // order).
-func sameFacts(a, b Facts) bool {
-	if a.HasTerminal != b.HasTerminal || a.Seconded != b.Seconded || len(a.Reasons) != len(b.Reasons) {
+func SameFacts(a, b Facts) bool {
+	if a.HasTerminal != b.HasTerminal || a.Seconded != b.Seconded || a.Trial != b.Trial || len(a.Reasons) != len(b.Reasons) {
 		return false
 	}
 	for _, r := range a.Reasons {
@@ -91,4 +200,10 @@ func sameFacts(a, b Facts) bool {
 		}
 	}
 	return true
+}
+
+func invalid1(field, key string, args map[string]any) error {
+	var v apperr.Validation
+	v.Add(field, key, args)
+	return v.Err()
 }

@@ -11,6 +11,7 @@ import (
 	"telework/internal/audit"
 	"telework/internal/calendar"
 	"telework/internal/org"
+	"telework/internal/policy"
 	"telework/internal/tabular"
 )
 
@@ -19,6 +20,11 @@ type Reader interface {
 	FindUnits(ctx context.Context, tenantID int64) ([]*org.Unit, error)
 	// FindAllStaff lists every staff record of the tenant, retired ones too.
 	FindAllStaff(ctx context.Context, tenantID int64) ([]*org.Staff, error)
+	// FindScheduledChanges lists scheduled changes (a row may repeat a
+	// pending one).
+	FindScheduledChanges(ctx context.Context, tenantID int64, f org.ScheduleFilter) ([]*org.ScheduledChange, error)
+	// FindAllPolicyFacts returns the recorded facts by staff id.
+	FindAllPolicyFacts(ctx context.Context, tenantID int64) (map[int64]policy.Facts, error)
 }
 
 // Tx is one transaction: every write of an import goes through the same
@@ -29,6 +35,7 @@ type Tx interface {
 	// org.Tx: the writes of org's StaffWriter, so an import keeps the
 	// rules, history and audit entries of a change made on the pages.
 	org.Tx
+	DatedTx
 	// Now is the transaction's clock.
 	Now() time.Time
 	// ClaimStaffImport marks a kept file as applied at at and drops its
@@ -79,6 +86,27 @@ type ApplyOptions struct {
 	// confirmed; a different plan now (the data changed since the
 	// preview) is not applied.
 	ExpectDigest string
+	// ConfirmRetirements is the number of retirements the person typed:
+	// a plan that NeedsRetirementConfirm is applied only when it is that
+	// plan's number.
+	ConfirmRetirements int
+}
+
+// IsRetirementConfirm reports the refusal of a full-roster import that
+// retires many people without their number typed.
+func IsRetirementConfirm(err error) bool {
+	e := apperr.As(err)
+	return e != nil && len(e.Fields) > 0 && e.Fields[0].Field == "confirm_retirements"
+}
+
+func retirementConfirmErr(p *Plan, given int) error {
+	var v apperr.Validation
+	key := "import.confirm_retirements"
+	if given != 0 {
+		key = "import.confirm_retirements_wrong"
+	}
+	v.Add("confirm_retirements", key, map[string]any{"Count": len(p.Retires), "Given": given, "Active": p.Active})
+	return v.Err()
 }
 
 // read turns the file into a table within tabular's limits, or a plan
@@ -111,12 +139,24 @@ func current(ctx context.Context, r Reader, tenantID int64) (Current, error) {
 	if err != nil {
 		return Current{}, err
 	}
-	return Current{Units: units, Staff: staff}, nil
+	pending, err := r.FindScheduledChanges(ctx, tenantID, org.ScheduleFilter{Status: []string{org.SchedulePending}})
+	if err != nil {
+		return Current{}, err
+	}
+	facts, err := r.FindAllPolicyFacts(ctx, tenantID)
+	if err != nil {
+		return Current{}, err
+	}
+	return Current{Units: units, Staff: staff, Scheduled: pending, Facts: facts}, nil
 }
 
 // Preview plans the import of f against the data as it is now and writes
-// nothing (the dry run).
+// nothing (the dry run). Rows dated after opt.Today (today when zero) are
+// planned as scheduled changes.
 func Preview(ctx context.Context, r Reader, tenantID int64, f File, opt Options) (*Plan, error) {
+	if opt.Today.IsZero() {
+		opt.Today = calendar.DateOf(time.Now())
+	}
 	t, bad, err := read(ctx, f, opt)
 	if err != nil || bad != nil {
 		return bad, err
@@ -173,7 +213,11 @@ func apply(ctx context.Context, st Store, tenantID int64, actor audit.Actor, f F
 		if err != nil {
 			return err
 		}
-		plan = Prepare(t, cur, opt.Options)
+		o := opt.Options
+		if o.Today.IsZero() {
+			o.Today = calendar.DateOf(tx.Now())
+		}
+		plan = Prepare(t, cur, o)
 		plan.SHA256 = f.SHA256()
 		if !plan.OK() {
 			return errRejected(plan)
@@ -181,7 +225,10 @@ func apply(ctx context.Context, st Store, tenantID int64, actor audit.Actor, f F
 		if opt.ExpectDigest != "" && plan.Digest() != opt.ExpectDigest {
 			return &apperr.Error{Code: apperr.Conflict, Key: "import.plan_changed"}
 		}
-		if err := write(ctx, tx, tenantID, actor, plan, f.Name); err != nil || after == nil {
+		if plan.NeedsRetirementConfirm() && opt.ConfirmRetirements != len(plan.Retires) {
+			return retirementConfirmErr(plan, opt.ConfirmRetirements)
+		}
+		if err := write(ctx, tx, tenantID, actor, plan, f.Name, newUnitIndex(cur.Units)); err != nil || after == nil {
 			return err
 		}
 		return after(tx, plan)
@@ -189,34 +236,46 @@ func apply(ctx context.Context, st Store, tenantID int64, actor audit.Actor, f F
 	return plan, err
 }
 
-// write applies the plan, which was made in this transaction.
-func write(ctx context.Context, tx Tx, tenantID int64, actor audit.Actor, p *Plan, name string) error {
+// write applies the plan, which was made in this transaction: the rows
+// dated today or earlier at once, the later ones as scheduled changes,
+// and the facts the file sets.
+func write(ctx context.Context, tx Tx, tenantID int64, actor audit.Actor, p *Plan, name string, units *unitIndex) error {
 	w := org.StaffWriter{Tx: tx, Now: tx.Now}
-	perRow := [][]*Item{p.Changes, p.Retires, p.Reinstates}
+	now := func(list []*Item, staffToo bool) []*Item {
+		var out []*Item
+		for _, it := range list {
+			if !it.Scheduled && (!staffToo || it.StaffChanged) {
+				out = append(out, it)
+			}
+		}
+		return out
+	}
+	creates, changes, retires, reinstates := now(p.Creates, false), now(p.Changes, true), now(p.Retires, false), now(p.Reinstates, false)
+	perRow := [][]*Item{changes, retires, reinstates}
 	if bt, ok := tx.(BatchTx); ok {
-		if len(p.Creates) > 0 {
-			list, _, effs := unzip(p.Creates)
+		if len(creates) > 0 {
+			list, _, effs := unzip(creates)
 			if err := bt.CreateStaffBatch(ctx, tenantID, actor, list, effs, org.StaffCreated); err != nil {
 				return fmt.Errorf("staffio: registering staff: %w", err)
 			}
 		}
-		if len(p.Changes) > 0 {
-			list, before, effs := unzip(p.Changes)
+		if len(changes) > 0 {
+			list, before, effs := unzip(changes)
 			if err := bt.UpdateStaffBatch(ctx, tenantID, actor, list, before, effs, org.StaffUpdated); err != nil {
 				return fmt.Errorf("staffio: changing staff: %w", err)
 			}
 		}
 		// A retirement changes nothing else (see readRow); reinstatements
 		// may, and are rare: they go one by one.
-		if len(p.Retires) > 0 {
-			_, before, _ := unzip(p.Retires)
+		if len(retires) > 0 {
+			_, before, _ := unzip(retires)
 			if err := bt.SetStaffRetiredBatch(ctx, tenantID, actor, before, true, org.StaffRetired); err != nil {
 				return fmt.Errorf("staffio: retiring staff: %w", err)
 			}
 		}
 		perRow = perRow[2:]
 	} else {
-		for _, it := range p.Creates {
+		for _, it := range creates {
 			if err := w.Create(ctx, tenantID, actor, it.After, it.Effective); err != nil {
 				return fmt.Errorf("staffio: line %d: %w", it.Line, err)
 			}
@@ -232,6 +291,19 @@ func write(ctx context.Context, tx Tx, tenantID int64, actor audit.Actor, p *Pla
 			}
 			*it.After = *after
 		}
+	}
+	for _, list := range [][]*Item{creates, now(p.Changes, false), reinstates} {
+		for _, it := range list {
+			if it.Facts == nil || policy.SameFacts(it.FactsBefore, *it.Facts) {
+				continue
+			}
+			if _, err := policy.WriteFacts(ctx, tx, tenantID, actor, it.After.ID, *it.Facts); err != nil {
+				return fmt.Errorf("staffio: line %d: %w", it.Line, err)
+			}
+		}
+	}
+	if err := writeScheduled(ctx, tx, tenantID, actor, p, units, name); err != nil {
+		return err
 	}
 	return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "staff.import", ObjectType: "staff_import",
 		ObjectID: p.SHA256[:16], After: p.Summary(name)})
@@ -258,10 +330,13 @@ type Summary struct {
 	Retired    int    `json:"retired"`
 	Reinstated int    `json:"reinstated"`
 	Unchanged  int    `json:"unchanged"`
+	// Scheduled counts the changes above stored for their 発令日.
+	Scheduled int `json:"scheduled"`
 }
 
 // Summary counts the plan.
 func (p *Plan) Summary(name string) Summary {
 	return Summary{File: name, SHA256: p.SHA256, Encoding: p.Encoding, Sheet: p.Sheet, Rows: p.Rows, Full: p.Full,
-		Created: len(p.Creates), Changed: len(p.Changes), Retired: len(p.Retires), Reinstated: len(p.Reinstates), Unchanged: p.Unchanged}
+		Created: len(p.Creates), Changed: len(p.Changes), Retired: len(p.Retires), Reinstated: len(p.Reinstates), Unchanged: p.Unchanged,
+		Scheduled: p.Scheduled()}
 }

@@ -42,6 +42,11 @@ var Columns = []Column{
 	{Key: "job_type", Header: "職種", Aliases: []string{"職種区分"}},
 	{Key: "status", Header: "在職区分", Aliases: []string{statusFlagHeader, "在職状況", "在籍区分", "在職・退職"}},
 	{Key: "effective_date", Header: "発令日", Aliases: []string{"異動日", "適用日", "発令年月日", "異動年月日", "適用年月日", "発令日・適用日"}},
+	// The facts eligibility rules use (policy.Facts), set by HR.
+	{Key: "fact_terminal", Header: "テレワーク端末", Aliases: []string{"テレワーク端末あり", "テレワーク用端末", "貸与端末", "端末貸与", "テレワーク端末貸与"}},
+	{Key: "fact_reasons", Header: "育児・介護の事由", Aliases: []string{"育児介護の事由", "育児・介護事由", "育児介護事由", "事由(育児・介護)", "育児・介護の申出"}},
+	{Key: "fact_seconded", Header: "派遣中", Aliases: []string{"派遣", "派遣中の職員", "派遣の有無", "出向・派遣"}},
+	{Key: "fact_trial", Header: "試行の対象者", Aliases: []string{"試行対象者", "試行対象", "試行の対象", "トライアル対象者"}},
 	{Key: "sensitive_opt_in", Header: "分析同意", Aliases: []string{"分析用属性の同意", "分析用の属性の同意"}, Sensitive: true},
 	{Key: "gender", Header: "性別", Sensitive: true},
 	{Key: "age_band", Header: "年代", Sensitive: true},

@@ -11,6 +11,7 @@ import (
 
 	"telework/internal/audit"
 	"telework/internal/org"
+	"telework/internal/policy"
 	"telework/internal/tabular"
 )
 
@@ -24,12 +25,15 @@ type ExportOptions struct {
 	// export.cp932_substituted naming the rows, and nothing is audited, so
 	// a page can ask the person first.
 	Substitute bool
+	// Facts are the policy facts by staff id, written in their columns
+	// (Export reads them; without them the columns are blank).
+	Facts map[int64]policy.Facts
 }
 
 // ExportFile is a finished export.
 type ExportFile struct {
 	Data []byte
-	Name string // staff-20261124.csv
+	Name string // 職員一覧_20261124.xlsx
 	// Substituted lists the cells written with 〓 (CP932 only).
 	Substituted []tabular.Substitution
 }
@@ -86,6 +90,7 @@ func ExportRows(units []*org.Unit, staff []*org.Staff, opt ExportOptions) [][]st
 		row := []string{s.StaffNo, s.Name, s.Kana, s.Email, code, x.display(s.UnitID), s.Title,
 			rankChoice.name(s.Rank), flagName(s.IsSupervisor), employmentChoice.name(s.Employment), jobChoice.name(s.JobType),
 			statusName(s.Retired), ""}
+		row = append(row, factCells(opt.Facts[s.ID])...)
 		if opt.Sensitive {
 			if p := s.Sensitive; p != nil {
 				row = append(row, flagName(true), genderChoice.name(p.Gender), ageChoice.name(p.AgeBand), careChoice.name(p.Care),
@@ -116,6 +121,9 @@ func Export(ctx context.Context, st Exporter, tenantID int64, actor audit.Actor,
 	}
 	staff, err := st.FindAllStaff(ctx, tenantID)
 	if err != nil {
+		return nil, nil, err
+	}
+	if opt.Facts, err = st.FindAllPolicyFacts(ctx, tenantID); err != nil {
 		return nil, nil, err
 	}
 	rows := ExportRows(units, staff, opt)

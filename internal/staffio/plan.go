@@ -16,6 +16,7 @@ import (
 	"telework/internal/calendar"
 	"telework/internal/i18n"
 	"telework/internal/org"
+	"telework/internal/policy"
 	"telework/internal/tabular"
 )
 
@@ -72,6 +73,18 @@ type Item struct {
 	SetRetired *bool
 	// Absent: retired because a full roster did not list them.
 	Absent bool
+	// Scheduled: the row's 発令日 is after today, so the change is stored
+	// and applied on that date (予定されている異動), not now.
+	Scheduled bool
+	// Replaces is a pending scheduled change of the same person and date
+	// that this row supersedes (a corrected 内示 file imported again).
+	Replaces int64
+	// Facts are the policy facts after the row (nil when the file has no
+	// fact column); FactsBefore as stored.
+	Facts       *policy.Facts
+	FactsBefore policy.Facts
+	// StaffChanged: a field of the staff record changes (not only facts).
+	StaffChanged bool
 }
 
 // Plan is what an import will do (a preview) or did.
@@ -90,6 +103,37 @@ type Plan struct {
 	Sheet    string
 	Rows     int // data rows read
 	Full     bool
+	// Active is how many people were in service when the plan was made.
+	Active int
+}
+
+// Scheduled counts the changes stored for their date rather than applied.
+func (p *Plan) Scheduled() int {
+	n := 0
+	for _, list := range [][]*Item{p.Creates, p.Changes, p.Retires, p.Reinstates} {
+		for _, it := range list {
+			if it.Scheduled {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// ManyRetirementsAt are the thresholds from which a full-roster import
+// that retires people must be confirmed by typing their number: this many
+// people, or this share of those in service (in percent).
+const (
+	ManyRetirementsAt      = 10
+	ManyRetirementsPercent = 5
+)
+
+// NeedsRetirementConfirm reports a full-roster import that retires many
+// people (ManyRetirementsAt, ManyRetirementsPercent): it is applied only
+// when the person types the number (ApplyOptions.ConfirmRetirements).
+func (p *Plan) NeedsRetirementConfirm() bool {
+	n := len(p.Retires)
+	return p.Full && n > 0 && (n >= ManyRetirementsAt || n*100 >= p.Active*ManyRetirementsPercent)
 }
 
 // OK reports whether the file can be applied.
@@ -108,7 +152,7 @@ func (p *Plan) Digest() string {
 	fmt.Fprintf(h, "%s|%v\n", p.SHA256, p.Full)
 	for _, list := range [][]*Item{p.Creates, p.Changes, p.Retires, p.Reinstates} {
 		for _, it := range list {
-			fmt.Fprintf(h, "%s|%d|", it.After.StaffNo, it.Line)
+			fmt.Fprintf(h, "%s|%d|%s|%v|%d|", it.After.StaffNo, it.Line, it.Effective, it.Scheduled, it.Replaces)
 			if it.Before != nil {
 				fmt.Fprintf(h, "v%d|", it.Before.Version)
 			}
@@ -129,12 +173,29 @@ type Options struct {
 	// Full treats the file as the complete roster: staff in service who
 	// are not in it are retired.
 	Full bool
+	// Today decides which 発令日 are still to come: a row dated after it
+	// is scheduled. The service sets it from its clock.
+	Today calendar.Date
 }
 
 // Current is the tenant's data the file is compared with.
 type Current struct {
 	Units []*org.Unit
 	Staff []*org.Staff // retired ones included
+	// Scheduled are the pending scheduled changes (a row may repeat one).
+	Scheduled []*org.ScheduledChange
+	// Facts are the recorded policy facts by staff id.
+	Facts map[int64]policy.Facts
+}
+
+// planState is what the rows of one file are read against.
+type planState struct {
+	today   calendar.Date
+	facts   map[int64]policy.Facts
+	pending map[string][]*org.ScheduledChange // staff changes by 職員番号
+	units   *unitIndex
+	dates   map[calendar.Date]bool // the 発令日 the file names
+	undated bool                   // some row has none
 }
 
 // header is the mapping of the file's columns.
@@ -197,6 +258,13 @@ func Prepare(t *tabular.Table, cur Current, opt Options) *Plan {
 	}
 	seen := map[string]int{} // 職員番号 → line
 	emails := map[string]int{}
+	ps := &planState{today: opt.Today, facts: cur.Facts, pending: map[string][]*org.ScheduledChange{}, units: units,
+		dates: map[calendar.Date]bool{}}
+	for _, c := range cur.Scheduled {
+		if c.Status == org.SchedulePending && c.Kind != org.ScheduledUnitUpdate {
+			ps.pending[c.StaffNo] = append(ps.pending[c.StaffNo], c)
+		}
+	}
 	for _, r := range t.Rows {
 		if r.Line <= h.line {
 			continue
@@ -208,7 +276,7 @@ func Prepare(t *tabular.Table, cur Current, opt Options) *Plan {
 		if len(p.Problems) >= maxProblems {
 			continue
 		}
-		readRow(p, h, r, t, units, byNo, unpadded, seen, emails)
+		readRow(p, h, r, t, ps, byNo, unpadded, seen, emails)
 	}
 	if len(p.Problems) >= maxProblems {
 		p.Problems = append(p.Problems, Problem{Key: "import.too_many_problems", Args: map[string]any{"Max": maxProblems}})
@@ -216,6 +284,16 @@ func Prepare(t *tabular.Table, cur Current, opt Options) *Plan {
 	if opt.Full {
 		if p.Rows == 0 {
 			p.Problems = append(p.Problems, Problem{Key: "import.full_empty"})
+		}
+		// A roster as of one future date (every dated row says 4月1日)
+		// retires those it leaves out on that date, not today.
+		var when calendar.Date
+		if len(ps.dates) == 1 && !ps.undated {
+			for d := range ps.dates {
+				if !ps.today.IsZero() && d.After(ps.today) {
+					when = d
+				}
+			}
 		}
 		active := 0
 		for _, s := range cur.Staff {
@@ -229,8 +307,14 @@ func Prepare(t *tabular.Table, cur Current, opt Options) *Plan {
 			yes := true
 			after := *s
 			after.Retired = true
-			p.Retires = append(p.Retires, &Item{Before: s, After: &after, SetRetired: &yes, Absent: true})
+			it := &Item{Before: s, After: &after, SetRetired: &yes, Absent: true, Effective: when, Scheduled: !when.IsZero(),
+				Changes: []FieldChange{{Field: "status", Column: h.column("status"), Before: statusName(false), After: statusName(true)}}}
+			if it.Scheduled && ps.repeats(p, it) {
+				continue
+			}
+			p.Retires = append(p.Retires, it)
 		}
+		p.Active = active
 		absent := 0
 		for _, it := range p.Retires {
 			if it.Absent {
@@ -376,8 +460,9 @@ func (rs *rowState) fail(key, field string, args map[string]any) {
 	rs.p.Problems = append(rs.p.Problems, Problem{Line: rs.line, Column: rs.h.column(field), Field: field, Key: key, Args: args, col: col})
 }
 
-func readRow(p *Plan, h *header, r tabular.Row, t *tabular.Table, units *unitIndex, byNo map[string]*org.Staff,
+func readRow(p *Plan, h *header, r tabular.Row, t *tabular.Table, ps *planState, byNo map[string]*org.Staff,
 	unpadded map[string]string, seen map[string]int, emails map[string]int) {
+	units := ps.units
 	rs := &rowState{p: p, h: h, line: r.Line, failed: map[string]bool{}}
 	no := foldCode(h.cell(r, "staff_no"))
 	if no == "" {
@@ -412,6 +497,16 @@ func readRow(p *Plan, h *header, r tabular.Row, t *tabular.Table, units *unitInd
 			Key: "import.unknown_retired", Args: map[string]any{"Value": no}})
 		return
 	}
+	var eff calendar.Date
+	if h.has("effective_date") {
+		eff = readDate(rs, h, r, t)
+	}
+	if eff.IsZero() {
+		ps.undated = true
+	} else {
+		ps.dates[eff] = true
+	}
+	sched := !eff.IsZero() && !ps.today.IsZero() && eff.After(ps.today)
 
 	if before != nil && statusSet && retired && !rs.bad {
 		// The row of a person who left only records the departure: the
@@ -424,7 +519,12 @@ func readRow(p *Plan, h *header, r tabular.Row, t *tabular.Table, units *unitInd
 		yes := true
 		after := *before
 		after.Retired = true
-		p.Retires = append(p.Retires, &Item{Line: r.Line, Before: before, After: &after, SetRetired: &yes})
+		it := &Item{Line: r.Line, Before: before, After: &after, SetRetired: &yes, Effective: eff, Scheduled: sched,
+			Changes: []FieldChange{{Field: "status", Column: h.column("status"), Before: statusName(false), After: statusName(true)}}}
+		if sched && ps.repeats(p, it) {
+			return
+		}
+		p.Retires = append(p.Retires, it)
 		return
 	}
 
@@ -477,13 +577,14 @@ func readRow(p *Plan, h *header, r tabular.Row, t *tabular.Table, units *unitInd
 		}
 		s.IsSupervisor = b
 	}
-	readUnit(rs, h, r, units, &s, before == nil)
+	readUnit(rs, h, r, units, &s, before)
 	readSensitive(rs, h, r, &s)
-
-	var eff calendar.Date
-	if h.has("effective_date") {
-		eff = readDate(rs, h, r, t)
+	var factsBefore policy.Facts
+	if before != nil {
+		factsBefore = ps.facts[before.ID]
 	}
+	facts := readFacts(rs, h, r, factsBefore)
+
 	if err := s.Validate(); err != nil {
 		if e := apperr.As(err); e != nil {
 			for _, f := range e.Fields {
@@ -518,15 +619,27 @@ func readRow(p *Plan, h *header, r tabular.Row, t *tabular.Table, units *unitInd
 	}
 	if before == nil {
 		s.Retired = false
-		p.Creates = append(p.Creates, &Item{Line: r.Line, After: &s, Effective: eff})
+		it := &Item{Line: r.Line, After: &s, Effective: eff, Scheduled: sched, Facts: facts, StaffChanged: true,
+			Changes: newFields(h, units, &s, facts)}
+		if sched && ps.repeats(p, it) {
+			return
+		}
+		p.Creates = append(p.Creates, it)
 		return
 	}
 	keepFolded(before, &s)
-	it := &Item{Line: r.Line, Before: before, After: &s, Effective: eff, Changes: diff(h, units, before, &s)}
+	it := &Item{Line: r.Line, Before: before, After: &s, Effective: eff, Scheduled: sched, Facts: facts, FactsBefore: factsBefore,
+		Changes: diff(h, units, before, &s)}
+	it.StaffChanged = len(it.Changes) > 0
+	it.Changes = append(it.Changes, factsDiff(h, factsBefore, facts)...)
 	if statusSet && before.Retired {
 		no := false
 		it.SetRetired = &no
 		s.Retired = false
+		it.StaffChanged = true
+	}
+	if (it.SetRetired != nil || len(it.Changes) > 0) && sched && ps.repeats(p, it) {
+		return
 	}
 	switch {
 	case it.SetRetired != nil && *it.SetRetired:
@@ -558,7 +671,8 @@ func keepFolded(before, s *org.Staff) {
 	}
 }
 
-func readUnit(rs *rowState, h *header, r tabular.Row, units *unitIndex, s *org.Staff, isNew bool) {
+func readUnit(rs *rowState, h *header, r tabular.Row, units *unitIndex, s *org.Staff, before *org.Staff) {
+	isNew := before == nil
 	var byCode, byPath *org.Unit
 	if v := h.cell(r, "unit_code"); v != "" {
 		u, key := units.byCodeOnly(v)
@@ -569,12 +683,21 @@ func readUnit(rs *rowState, h *header, r tabular.Row, units *unitIndex, s *org.S
 		byCode = u
 	}
 	if v := h.cell(r, "unit"); v != "" && (byCode == nil || !units.names(byCode, v)) {
-		u, key := units.resolve(v)
+		u, key, cands := units.resolve(v)
 		if u == nil {
-			rs.fail(key, "unit", map[string]any{"Value": v})
+			args := map[string]any{"Value": v}
+			if len(cands) > 0 {
+				args["Candidates"] = "「" + strings.Join(cands, "」「") + "」"
+			}
+			rs.fail(key, "unit", args)
 			return
 		}
 		byPath = u
+	}
+	if byCode != nil && byPath != nil && byCode.ID != byPath.ID && before != nil && byCode.ID == before.UnitID {
+		// An exported file where only 所属 was edited: its 所属コード is
+		// still the person's current unit, so the name says where to.
+		byCode = nil
 	}
 	u := byCode
 	if u == nil {
@@ -713,6 +836,29 @@ func diff(h *header, units *unitIndex, before, after *org.Staff) []FieldChange {
 	return out
 }
 
+// newFields lists every field of a new person as the file sets it (所属 as
+// its resolved path), so that the preview shows the whole record.
+func newFields(h *header, units *unitIndex, s *org.Staff, facts *policy.Facts) []FieldChange {
+	var out []FieldChange
+	add := func(field, v string) {
+		if v != "" {
+			out = append(out, FieldChange{Field: field, Column: h.column(field), After: v})
+		}
+	}
+	add("kana", s.Kana)
+	add("email", s.Email)
+	add("unit", units.display(s.UnitID))
+	add("title", s.Title)
+	add("rank", rankChoice.name(s.Rank))
+	add("is_supervisor", flagName(s.IsSupervisor))
+	add("employment", employmentChoice.name(s.Employment))
+	add("job_type", jobChoice.name(s.JobType))
+	if s.Sensitive != nil {
+		out = append(out, FieldChange{Field: "sensitive", Column: h.column("sensitive_opt_in"), Sensitive: true})
+	}
+	return append(out, factsDiff(h, policy.Facts{}, facts)...)
+}
+
 func sameSensitive(a, b *org.Sensitive) bool {
 	if a == nil || b == nil {
 		return a == b
@@ -776,9 +922,9 @@ func (x *unitIndex) byCodeOnly(v string) (*org.Unit, string) {
 // resolve reads a 所属 cell: a unit code, a path (総務部/人事課/人事係,
 // 総務部 人事課 人事係, ＞ or > as separators), or the end of a path when
 // that end names one unit only (人事課/人事係, or 人事係 if unique).
-func (x *unitIndex) resolve(v string) (*org.Unit, string) {
+func (x *unitIndex) resolve(v string) (*org.Unit, string, []string) {
 	if u := x.byCode[strings.ToLower(foldCode(v))]; u != nil {
-		return u, ""
+		return u, "", nil
 	}
 	n := norm.NFKC.String(v)
 	var tries [][]string
@@ -793,7 +939,7 @@ func (x *unitIndex) resolve(v string) (*org.Unit, string) {
 	}
 	tries = append(tries, split(func(r rune) bool { return r == '/' || r == '>' || r == '\\' || r == '¥' }))
 	tries = append(tries, split(func(r rune) bool { return r == '/' || r == '>' || r == '\\' || r == '¥' || unicode.IsSpace(r) }))
-	ambiguous := false
+	var ambiguous []*org.Unit
 	for _, segs := range tries {
 		if len(segs) == 0 {
 			continue
@@ -805,17 +951,91 @@ func (x *unitIndex) resolve(v string) (*org.Unit, string) {
 				full = append(full, u)
 			}
 		}
+		// A name that only a closed unit still bears next to an open one
+		// means the open one.
+		if open := openOnly(cands); len(full) != 1 && len(cands) > 1 && len(open) == 1 {
+			return open[0], "", nil
+		}
 		switch {
 		case len(full) == 1:
-			return full[0], ""
+			return full[0], "", nil
 		case len(cands) == 1:
-			return cands[0], ""
-		case len(cands) > 1:
-			ambiguous = true
+			return cands[0], "", nil
+		case len(cands) > 1 && ambiguous == nil:
+			ambiguous = cands
 		}
 	}
-	if ambiguous {
-		return nil, "import.unit_ambiguous"
+	if ambiguous != nil {
+		paths := make([]string, 0, len(ambiguous))
+		for _, u := range ambiguous {
+			paths = append(paths, x.tree.PathString(u.ID))
+		}
+		slices.Sort(paths)
+		return nil, "import.unit_ambiguous_list", paths
 	}
-	return nil, "import.unit_unknown"
+	return nil, "import.unit_unknown", nil
+}
+
+func openOnly(list []*org.Unit) []*org.Unit {
+	var out []*org.Unit
+	for _, u := range list {
+		if !u.Retired {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// ProblemGroup is problems that say the same thing about the same column
+// in several rows, shown as one line with the row numbers.
+type ProblemGroup struct {
+	Lines   []int
+	Column  string
+	Message string
+}
+
+// LineList is "2, 5, 9" (the rows of the group; after maxGroupLines of
+// them, "…").
+func (g ProblemGroup) LineList() string {
+	var b strings.Builder
+	for i, l := range g.Lines {
+		if i == maxGroupLines {
+			b.WriteString(", …")
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprint(&b, l)
+	}
+	return b.String()
+}
+
+// maxGroupLines bounds the row numbers one line lists; the count says
+// the rest.
+const maxGroupLines = 50
+
+// GroupProblems folds problems with the same column and message (a
+// misspelt unit in 40 rows) into one line listing the rows, in the order
+// each first appears.
+func GroupProblems(list []Problem, lang string) []ProblemGroup {
+	var out []ProblemGroup
+	at := map[string]int{}
+	for _, p := range list {
+		msg := p.Message(lang)
+		k := p.Column + "\x00" + msg
+		if i, ok := at[k]; ok && p.Line > 0 {
+			out[i].Lines = append(out[i].Lines, p.Line)
+			continue
+		}
+		if p.Line > 0 {
+			at[k] = len(out)
+		}
+		g := ProblemGroup{Column: p.Column, Message: msg}
+		if p.Line > 0 {
+			g.Lines = []int{p.Line}
+		}
+		out = append(out, g)
+	}
+	return out
 }

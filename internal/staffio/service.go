@@ -18,6 +18,7 @@ import (
 // implements it.
 type ServiceStore interface {
 	Store
+	DatedStore
 	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
 	// CreateStaffImport keeps a previewed file (ID set on return) and drops
 	// the tenant's files expired by u.CreatedAt.
@@ -70,7 +71,15 @@ func (s *Service) Preview(ctx context.Context, tenantID int64, f File, opt Optio
 		return nil, err
 	}
 	defer release()
-	return Preview(ctx, s.st, tenantID, f, opt)
+	return Preview(ctx, s.st, tenantID, f, s.dated(opt))
+}
+
+// dated sets the day that tells past 発令日 from future ones.
+func (s *Service) dated(opt Options) Options {
+	if opt.Today.IsZero() {
+		opt.Today = calendar.DateOf(s.now())
+	}
+	return opt
 }
 
 // Apply plans and writes f in one transaction, all rows or none (see the
@@ -81,6 +90,7 @@ func (s *Service) Apply(ctx context.Context, tenantID int64, actor audit.Actor, 
 		return nil, err
 	}
 	defer release()
+	opt.Options = s.dated(opt.Options)
 	return Apply(ctx, s.st, tenantID, actor, f, opt)
 }
 
@@ -95,7 +105,7 @@ func (s *Service) Upload(ctx context.Context, tenantID int64, actor audit.Actor,
 		return nil, nil, err
 	}
 	defer release()
-	plan, err := Preview(ctx, s.st, tenantID, f, opt)
+	plan, err := Preview(ctx, s.st, tenantID, f, s.dated(opt))
 	if err != nil || !plan.OK() || plan.Empty() {
 		return plan, nil, err
 	}
@@ -146,10 +156,11 @@ func IsAlreadyApplied(err error) bool {
 // second confirmation applies nothing: IsAlreadyApplied), writes the plan
 // and records the result for UploadResult. digest is the Digest of the
 // plan the person saw; a different plan now is not applied
-// (IsPlanChanged, with the new plan). NotFound when the file expired or
-// is not actor's. It returns the kept file and the plan whenever it
-// could make one.
-func (s *Service) Confirm(ctx context.Context, tenantID int64, actor audit.Actor, id int64, digest string) (*Upload, *Plan, error) {
+// (IsPlanChanged, with the new plan). A full roster that retires many
+// people needs their number in confirmRetirements (IsRetirementConfirm).
+// NotFound when the file expired or is not actor's. It returns the kept
+// file and the plan whenever it could make one.
+func (s *Service) Confirm(ctx context.Context, tenantID int64, actor audit.Actor, id int64, digest string, confirmRetirements int) (*Upload, *Plan, error) {
 	u, err := s.st.FindStaffImport(ctx, tenantID, actor.ID, id, s.now())
 	if err != nil {
 		return nil, nil, err
@@ -163,7 +174,7 @@ func (s *Service) Confirm(ctx context.Context, tenantID int64, actor audit.Actor
 	}
 	defer release()
 	f := File{Name: u.Filename, Data: u.Data}
-	opt := ApplyOptions{Options: Options{Full: u.Full}, ExpectDigest: digest}
+	opt := ApplyOptions{Options: s.dated(Options{Full: u.Full}), ExpectDigest: digest, ConfirmRetirements: confirmRetirements}
 	plan, err := apply(ctx, s.st, tenantID, actor, f, opt,
 		func(tx Tx) error { return tx.ClaimStaffImport(ctx, tenantID, actor.ID, u.ID, s.now()) },
 		func(tx Tx, p *Plan) error {
@@ -177,7 +188,7 @@ func (s *Service) Confirm(ctx context.Context, tenantID int64, actor audit.Actor
 }
 
 // Export writes the tenant's staff in service in format f, audited, and
-// returns the file with its name (staff-20261124.csv). A CP932 export with
+// returns the file with its name (職員一覧_20261124.xlsx). A CP932 export with
 // characters the encoding lacks is refused (export.cp932_substituted,
 // nothing audited, the rows in the file's Substituted) unless
 // opt.Substitute accepts 〓 for them.
@@ -189,8 +200,17 @@ func (s *Service) Export(ctx context.Context, tenantID int64, actor audit.Actor,
 	return &ExportFile{Data: data, Name: ExportFileName(s.now(), f), Substituted: subs}, nil
 }
 
-// ExportFileName is staff-20261124.csv for an export made at now (the
-// date in Japan).
+// ExportFileName is 職員一覧_20261124.xlsx for an export made at now (the
+// date in Japan); the two CSV encodings are told apart by name
+// (職員一覧_20261124_UTF-8.csv, 職員一覧_20261124_ShiftJIS.csv), since a
+// clerk keeps both and Excel opens only the second correctly.
 func ExportFileName(now time.Time, f tabular.Format) string {
-	return "staff-" + strings.ReplaceAll(calendar.DateOf(now).String(), "-", "") + f.Ext()
+	base := "職員一覧_" + strings.ReplaceAll(calendar.DateOf(now).String(), "-", "")
+	switch f {
+	case tabular.CSV:
+		base += "_UTF-8"
+	case tabular.CSVSJIS:
+		base += "_ShiftJIS"
+	}
+	return base + f.Ext()
 }

@@ -61,7 +61,7 @@ func TestServiceUploadAndConfirm(t *testing.T) {
 
 		// Another person cannot confirm it.
 		other := audit.Actor{ID: otherUser.ID, Label: "hr02"}
-		if _, _, err := svc.Confirm(ctx, f.tenant, other, up.ID, digest); apperr.CodeOf(err) != apperr.NotFound {
+		if _, _, err := svc.Confirm(ctx, f.tenant, other, up.ID, digest, 0); apperr.CodeOf(err) != apperr.NotFound {
 			t.Errorf("confirmed by another person: %v", err)
 		}
 
@@ -72,7 +72,7 @@ func TestServiceUploadAndConfirm(t *testing.T) {
 		if err := storetest.F(db).UpdateStaff(ctx, f.tenant, hr, s, s.Version, calendar.Date{}); err != nil {
 			t.Fatal(err)
 		}
-		_, plan2, err := svc.Confirm(ctx, f.tenant, hr, up.ID, digest)
+		_, plan2, err := svc.Confirm(ctx, f.tenant, hr, up.ID, digest, 0)
 		if !staffio.IsPlanChanged(err) || plan2 == nil || plan2.Digest() == digest {
 			t.Fatalf("stale confirmation: %v", err)
 		}
@@ -83,7 +83,7 @@ func TestServiceUploadAndConfirm(t *testing.T) {
 			t.Errorf("result before applying: %v", err)
 		}
 
-		got, _, err := svc.Confirm(ctx, f.tenant, hr, up.ID, plan2.Digest())
+		got, _, err := svc.Confirm(ctx, f.tenant, hr, up.ID, plan2.Digest(), 0)
 		if err != nil || got.ID != up.ID {
 			t.Fatalf("confirm: %v", err)
 		}
@@ -97,7 +97,7 @@ func TestServiceUploadAndConfirm(t *testing.T) {
 
 		// A second confirmation (a double click, another node) does nothing.
 		auditBefore := f.count(t, "audit_log")
-		if _, _, err := svc.Confirm(ctx, f.tenant, hr, up.ID, plan2.Digest()); !staffio.IsAlreadyApplied(err) {
+		if _, _, err := svc.Confirm(ctx, f.tenant, hr, up.ID, plan2.Digest(), 0); !staffio.IsAlreadyApplied(err) {
 			t.Errorf("second confirmation: %v", err)
 		}
 		if n := f.count(t, "audit_log"); n != auditBefore {
@@ -110,7 +110,7 @@ func TestServiceUploadAndConfirm(t *testing.T) {
 			t.Fatalf("upload: %v", err)
 		}
 		now = now.Add(staffio.UploadTTL)
-		if _, _, err := svc.Confirm(ctx, f.tenant, hr, up.ID, ""); apperr.CodeOf(err) != apperr.NotFound {
+		if _, _, err := svc.Confirm(ctx, f.tenant, hr, up.ID, "", 0); apperr.CodeOf(err) != apperr.NotFound {
 			t.Errorf("expired file confirmed: %v", err)
 		}
 		if _, err := db.VerifyAuditChain(ctx, f.tenant); err != nil {
@@ -154,11 +154,19 @@ func TestServiceExport(t *testing.T) {
 			t.Fatal(err)
 		}
 		file, err := svc.Export(ctx, f.tenant, hr, tabular.CSV, staffio.ExportOptions{})
-		if err != nil || file.Name != "staff-20261124.csv" || !strings.Contains(string(file.Data), "0001") {
+		if err != nil || file.Name != "職員一覧_20261124_UTF-8.csv" || !strings.Contains(string(file.Data), "0001") {
 			t.Fatalf("export: %+v %v", file, err)
 		}
 		if es, _ := db.FindAuditEntries(ctx, f.tenant, audit.Filter{Action: "staff.export"}); len(es) != 1 {
 			t.Errorf("export audited %d times", len(es))
+		}
+		// The two encodings have names of their own.
+		names := map[string]bool{}
+		for _, format := range tabular.Formats {
+			names[staffio.ExportFileName(time.Date(2026, 11, 23, 16, 0, 0, 0, time.UTC), format)] = true
+		}
+		if !names["職員一覧_20261124_ShiftJIS.csv"] || !names["職員一覧_20261124.xlsx"] || len(names) != 3 {
+			t.Errorf("export names %v", names)
 		}
 	})
 }

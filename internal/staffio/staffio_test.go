@@ -302,7 +302,19 @@ func TestImportMovesRetiresAndFullRoster(t *testing.T) {
 		if len(ch) != 2 || ch[0].Field != "unit" || ch[0].Before != "総務部/人事課/人事係" || ch[0].After != "市民部/市民課/庶務係" || ch[1].Field != "title" {
 			t.Errorf("changes %+v", ch)
 		}
-		if _, err := f.apply(t, []byte(april), staffio.Options{Full: true}); err != nil {
+		// Two of four people in service retire: the number must be typed.
+		if !p.NeedsRetirementConfirm() {
+			t.Error("half the staff retired without asking for the number")
+		}
+		for _, typed := range []int{0, 3} {
+			_, err := staffio.Apply(ctx, db, f.tenant, hr, staffio.File{Name: "april.csv", Data: []byte(april)},
+				staffio.ApplyOptions{Options: staffio.Options{Full: true}, ConfirmRetirements: typed})
+			if !staffio.IsRetirementConfirm(err) || f.staff(t, "0004").Retired {
+				t.Fatalf("typed %d: %v", typed, err)
+			}
+		}
+		if _, err := staffio.Apply(ctx, db, f.tenant, hr, staffio.File{Name: "april.csv", Data: []byte(april)},
+			staffio.ApplyOptions{Options: staffio.Options{Full: true}, ConfirmRetirements: 2}); err != nil {
 			t.Fatal(err)
 		}
 		s := f.staff(t, "0001")
@@ -351,8 +363,8 @@ func TestImportRefusals(t *testing.T) {
 			{"same column twice", "職員番号,氏名,職員氏名\n1,a,b\n", "import.duplicate_column", "職員氏名", 1},
 			{"attributes without consent column", "職員番号,性別\n0123,女性\n", "import.consent_column", "", 1},
 			{"leading zeros lost in Excel", "職員番号,氏名,ふりがな,所属コード\n123,既存,きぞん,111\n", "import.leading_zeros", "職員番号", 2},
-			{"ambiguous unit", "職員番号,氏名,ふりがな,所属\n5,a,あ,庶務係\n", "import.unit_ambiguous", "所属", 2},
-			{"code and path disagree", "職員番号,所属コード,所属\n0123,111,市民部\n", "import.unit_mismatch", "所属", 2},
+			{"ambiguous unit", "職員番号,氏名,ふりがな,所属\n5,a,あ,庶務係\n", "import.unit_ambiguous_list", "所属", 2},
+			{"code and path disagree", "職員番号,氏名,ふりがな,所属コード,所属\n0999,a,あ,111,市民部\n", "import.unit_mismatch", "所属", 2},
 			{"new person without unit", "職員番号,氏名,ふりがな\n5,a,あ\n", "field.required", "所属", 2},
 			{"attribute without consent", "職員番号,分析同意,性別\n0123,,女性\n", "import.no_consent", "性別", 2},
 			{"not a file", "\x00\x01", "tabular.binary", "", 0},
@@ -369,6 +381,9 @@ func TestImportRefusals(t *testing.T) {
 			}
 			if m := pr.Message("ja"); strings.Contains(m, "{{") || strings.Contains(m, "<no value>") {
 				t.Errorf("%s: message %q", tt.name, m)
+			}
+			if tt.key == "import.unit_ambiguous_list" && !strings.Contains(pr.Message("ja"), "「市民部/市民課/庶務係」「総務部/人事課/庶務係」") {
+				t.Errorf("ambiguous unit without its candidates: %q", pr.Message("ja"))
 			}
 		}
 		// A title row above the header is fine, and the header is found.

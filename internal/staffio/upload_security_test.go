@@ -60,7 +60,7 @@ func TestKeptUploadsPerPersonAreBounded(t *testing.T) {
 		if _, err := svc.FindUpload(ctx, f.tenant, other, theirs.ID); err != nil {
 			t.Errorf("another person's preview was dropped: %v", err)
 		}
-		if _, _, err := svc.Confirm(ctx, f.tenant, me, mine[0].ID, ""); apperr.CodeOf(err) != apperr.NotFound {
+		if _, _, err := svc.Confirm(ctx, f.tenant, me, mine[0].ID, "", 0); apperr.CodeOf(err) != apperr.NotFound {
 			t.Errorf("confirming the dropped preview: %v", err)
 		}
 	})

@@ -103,7 +103,7 @@ func findPolicyFacts(ctx context.Context, q querier, tenantID, staffID int64) (p
 	// From staff, so that a person without facts reads as zero facts and
 	// no such person as NotFound.
 	fs, err := queryAll(ctx, q, scanPolicyFacts, `SELECT COALESCE(f.reasons, ''), COALESCE(f.has_terminal, FALSE),
-		COALESCE(f.seconded, FALSE) FROM staff s LEFT JOIN staff_policy_facts f ON f.tenant_id = s.tenant_id AND f.staff_id = s.id
+		COALESCE(f.seconded, FALSE), COALESCE(f.trial, FALSE) FROM staff s LEFT JOIN staff_policy_facts f ON f.tenant_id = s.tenant_id AND f.staff_id = s.id
 		WHERE s.tenant_id = ? AND s.id = ?`, tenantID, staffID)
 	if err != nil {
 		return policy.Facts{}, fmt.Errorf("store: policy facts: %w", err)
@@ -117,7 +117,7 @@ func findPolicyFacts(ctx context.Context, q querier, tenantID, staffID int64) (p
 func scanPolicyFacts(row interface{ Scan(...any) error }) (policy.Facts, error) {
 	var f policy.Facts
 	var reasons string
-	if err := row.Scan(&reasons, &f.HasTerminal, &f.Seconded); err != nil {
+	if err := row.Scan(&reasons, &f.HasTerminal, &f.Seconded, &f.Trial); err != nil {
 		return f, err
 	}
 	if reasons != "" {
@@ -128,11 +128,49 @@ func scanPolicyFacts(row interface{ Scan(...any) error }) (policy.Facts, error) 
 
 // UpsertPolicyFacts writes a staff member's facts.
 func (tx *Tx) UpsertPolicyFacts(ctx context.Context, tenantID, staffID int64, f policy.Facts) error {
-	_, err := tx.exec(ctx, `INSERT INTO staff_policy_facts (tenant_id, staff_id, reasons, has_terminal, seconded, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, staff_id) DO UPDATE SET reasons = excluded.reasons,
-		has_terminal = excluded.has_terminal, seconded = excluded.seconded, updated_at = excluded.updated_at`,
-		tenantID, staffID, strings.Join(f.Reasons, ","), f.HasTerminal, f.Seconded, micros(tx.db.Now()))
+	_, err := tx.exec(ctx, `INSERT INTO staff_policy_facts (tenant_id, staff_id, reasons, has_terminal, seconded, trial, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, staff_id) DO UPDATE SET reasons = excluded.reasons,
+		has_terminal = excluded.has_terminal, seconded = excluded.seconded, trial = excluded.trial, updated_at = excluded.updated_at`,
+		tenantID, staffID, strings.Join(f.Reasons, ","), f.HasTerminal, f.Seconded, f.Trial, micros(tx.db.Now()))
 	return mapErr(err)
+}
+
+// FindAllPolicyFacts returns the recorded facts of every staff member of
+// the tenant who has any (imports and exports compare and write them).
+func (db *DB) FindAllPolicyFacts(ctx context.Context, tenantID int64) (map[int64]policy.Facts, error) {
+	return findAllPolicyFacts(ctx, db, tenantID)
+}
+
+// FindAllPolicyFacts is FindAllPolicyFacts inside a transaction.
+func (tx *Tx) FindAllPolicyFacts(ctx context.Context, tenantID int64) (map[int64]policy.Facts, error) {
+	return findAllPolicyFacts(ctx, tx, tenantID)
+}
+
+type staffFacts struct {
+	id int64
+	f  policy.Facts
+}
+
+func findAllPolicyFacts(ctx context.Context, q querier, tenantID int64) (map[int64]policy.Facts, error) {
+	list, err := queryAll(ctx, q, func(row interface{ Scan(...any) error }) (staffFacts, error) {
+		var sf staffFacts
+		var reasons string
+		if err := row.Scan(&sf.id, &reasons, &sf.f.HasTerminal, &sf.f.Seconded, &sf.f.Trial); err != nil {
+			return sf, err
+		}
+		if reasons != "" {
+			sf.f.Reasons = strings.Split(reasons, ",")
+		}
+		return sf, nil
+	}, `SELECT staff_id, reasons, has_terminal, seconded, trial FROM staff_policy_facts WHERE tenant_id = ?`, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("store: all policy facts: %w", err)
+	}
+	out := make(map[int64]policy.Facts, len(list))
+	for _, sf := range list {
+		out[sf.id] = sf.f
+	}
+	return out, nil
 }
 
 // UpsertPolicyReasons writes a staff member's reasons alone, leaving the

@@ -93,6 +93,12 @@ var boundaryCases = []boundaryCase{
 		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.user, []byte("x")} }},
 	{"invitations.user_id", `INSERT INTO invitations (tenant_id, user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, 0, 0)`,
 		func(own, ref boundaryRefs, i int) []any { return []any{own.tenant, ref.user, fmt.Sprintf("h%d", i)} }},
+	{"scheduled_changes.staff_id", `INSERT INTO scheduled_changes (tenant_id, kind, staff_id, effective_date, body, created_at)
+		VALUES (?, 'staff.update', ?, '2027-04-01', '{}', 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.staff} }},
+	{"scheduled_changes.unit_id", `INSERT INTO scheduled_changes (tenant_id, kind, unit_id, effective_date, body, created_at)
+		VALUES (?, 'unit.update', ?, '2027-04-01', '{}', 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.unit} }},
 }
 
 func TestTenantBoundaryForeignKeys(t *testing.T) {

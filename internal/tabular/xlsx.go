@@ -356,8 +356,13 @@ func writeXLSX(w io.Writer, sheet string, rows [][]string) error {
 		if err := sw.SetColStyle(1, cols, text); err != nil {
 			return err
 		}
-		if err := sw.SetColWidth(1, cols, 16); err != nil {
-			return err
+		// The stream writer puts each new width first: set them from the
+		// last column so that the file lists them in order.
+		widths := columnWidths(rows, cols)
+		for c := cols - 1; c >= 0; c-- {
+			if err := sw.SetColWidth(c+1, c+1, widths[c]); err != nil {
+				return err
+			}
 		}
 		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 			return err
@@ -377,11 +382,78 @@ func writeXLSX(w io.Writer, sheet string, rows [][]string) error {
 			return err
 		}
 	}
+	if cols > 0 && filterable(rows[0], cols) {
+		// Filter buttons on the header row (an unstyled table, the one
+		// way to a filter in a streamed sheet): 人事 sorts and narrows the
+		// list in Excel before editing it.
+		last, _ := excelize.CoordinatesToCellName(cols, max(len(rows), 2))
+		stripes := false
+		if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: "list", StyleName: "TableStyleLight1",
+			ShowRowStripes: &stripes}); err != nil {
+			return fmt.Errorf("tabular: filter: %w", err)
+		}
+	}
 	if err := sw.Flush(); err != nil {
 		return err
 	}
 	_, err = f.WriteTo(w)
 	return err
+}
+
+// filterable reports a header a table can carry: every column named, no
+// name twice.
+func filterable(header []string, cols int) bool {
+	if len(header) != cols {
+		return false
+	}
+	seen := map[string]bool{}
+	for _, h := range header {
+		k := strings.ToLower(strings.TrimSpace(h))
+		if k == "" || seen[k] {
+			return false
+		}
+		seen[k] = true
+	}
+	return true
+}
+
+// widthSample is how many rows the column widths are measured on.
+const widthSample = 2000
+
+// columnWidths fits each column to its header and values (a full-width
+// character counts twice, as Excel draws it), between 6 and 50
+// characters, with room for the filter button on the header.
+func columnWidths(rows [][]string, cols int) []float64 {
+	out := make([]float64, cols)
+	for i, r := range rows {
+		if i > widthSample {
+			break
+		}
+		for c, v := range r {
+			w := float64(displayWidth(v))
+			if i == 0 {
+				w += 3 // the filter button
+			}
+			out[c] = max(out[c], w)
+		}
+	}
+	for c := range out {
+		out[c] = min(max(out[c]+1, 6), 50)
+	}
+	return out
+}
+
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x1100 && (r <= 0x115f || r >= 0x2e80 && r <= 0xa4cf || r >= 0xac00 && r <= 0xd7a3 || r >= 0xf900 && r <= 0xfaff ||
+			r >= 0xfe30 && r <= 0xfe4f || r >= 0xff00 && r <= 0xff60 || r >= 0xffe0 && r <= 0xffe6 || r >= 0x20000) {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
 }
 
 // Write writes rows (the first being the header) in the format; sheet

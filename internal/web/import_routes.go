@@ -5,8 +5,10 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"telework/internal/apperr"
+	"telework/internal/calendar"
 	"telework/internal/i18n"
 	"telework/internal/route"
 	"telework/internal/staffio"
@@ -37,20 +39,25 @@ func (s *Server) importRoutes() []Route {
 	}
 }
 
-// importMsg is one problem or warning as a page shows it.
+// importMsg is one problem or warning as a page shows it; the same
+// message on the same column in several rows is one line (Lines "2, 5, 9").
 type importMsg struct {
 	Line    int
+	Lines   string
+	Count   int
 	Column  string
 	Message string
 }
 
 // importItem is one row of the plan as a page shows it.
 type importItem struct {
-	Line    int
-	StaffNo string
-	Name    string
-	Absent  bool
-	Changes []staffio.FieldChange
+	Line      int
+	StaffNo   string
+	Name      string
+	Absent    bool
+	Effective calendar.Date
+	Scheduled bool
+	Changes   []staffio.FieldChange
 }
 
 type importSection struct {
@@ -72,12 +79,24 @@ type importView struct {
 	CanConfirm   bool
 	Nothing      bool
 	Notice       string // i18n key of a notice above the plan
+	// A full roster that retires many people: the number to type.
+	NeedsConfirm bool
+	RetireCount  int
+	Active       int
 }
 
 func msgs(list []staffio.Problem, lang string) []importMsg {
-	out := make([]importMsg, len(list))
-	for i, p := range list {
-		out[i] = importMsg{p.Line, p.Column, p.Message(lang)}
+	groups := staffio.GroupProblems(list, lang)
+	out := make([]importMsg, len(groups))
+	for i, g := range groups {
+		m := importMsg{Column: g.Column, Message: g.Message, Count: len(g.Lines)}
+		if len(g.Lines) > 0 {
+			m.Line = g.Lines[0]
+		}
+		if len(g.Lines) > 1 {
+			m.Lines = g.LineList()
+		}
+		out[i] = m
 	}
 	return out
 }
@@ -89,14 +108,16 @@ func section(key, id string, items []*staffio.Item) importSection {
 			sec.More = len(items) - i
 			break
 		}
-		sec.Items = append(sec.Items, importItem{Line: it.Line, StaffNo: it.After.StaffNo, Name: it.After.Name, Absent: it.Absent, Changes: it.Changes})
+		sec.Items = append(sec.Items, importItem{Line: it.Line, StaffNo: it.After.StaffNo, Name: it.After.Name, Absent: it.Absent,
+			Effective: it.Effective, Scheduled: it.Scheduled, Changes: it.Changes})
 	}
 	return sec
 }
 
 func newImportView(plan *staffio.Plan, name, lang string) *importView {
-	v := &importView{FileName: name, Summary: plan.Summary(name), Problems: msgs(plan.Problems, lang), Warnings: msgs(plan.Warnings, lang)}
-	v.ProblemCount = len(v.Problems)
+	v := &importView{FileName: name, Summary: plan.Summary(name), Problems: msgs(plan.Problems, lang), Warnings: msgs(plan.Warnings, lang),
+		NeedsConfirm: plan.NeedsRetirementConfirm(), RetireCount: len(plan.Retires), Active: plan.Active}
+	v.ProblemCount = len(plan.Problems)
 	if n := len(v.Problems); n > 2*importShown {
 		// The count in the caption stays the total; the rest is in the
 		// CLI's and the API's answer.
@@ -206,7 +227,7 @@ func (s *Server) importConfirm(w http.ResponseWriter, r *http.Request) {
 	}
 	p := principal(r)
 	id := int64OrZero(r.PostFormValue("import_id"))
-	imp, plan, err := s.svc.Staffio.Confirm(r.Context(), p.TenantID, actorOf(p), id, r.PostFormValue("digest"))
+	imp, plan, err := s.svc.Staffio.Confirm(r.Context(), p.TenantID, actorOf(p), id, r.PostFormValue("digest"), confirmNumber(r.PostFormValue("confirm_retirements")))
 	lng := lang(r)
 	if v, busy := uploadBusy(w, err); busy {
 		s.render(w, r, http.StatusTooManyRequests, "staff_import", "import.title", map[string]any{"Formats": tabular.Formats, "Columns": staffio.Columns}, v.Err())
@@ -220,6 +241,12 @@ func (s *Server) importConfirm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/staff/import?done="+itoa(imp.ID), http.StatusSeeOther)
 	case apperr.CodeOf(err) == apperr.NotFound:
 		s.importFormError(w, r, http.StatusGone, "import.expired")
+	case staffio.IsRetirementConfirm(err) && plan != nil:
+		// The number of retirements was not typed (or not that number):
+		// the same preview again, the field marked.
+		v := newImportView(plan, imp.Filename, lng)
+		v.ImportID, v.Digest, v.CanConfirm = imp.ID, plan.Digest(), true
+		s.render(w, r, http.StatusUnprocessableEntity, "staff_import_preview", "import.preview_title", v, err)
 	case staffio.IsPlanChanged(err):
 		// The data changed since the preview: show the new plan and let
 		// the person confirm that one instead.
@@ -249,7 +276,10 @@ func (s *Server) exportStaffPage(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	f, ok := tabular.ParseFormat(r.PostFormValue("format"))
+	f, ok := tabular.XLSX, true // the default: what the clerk opens
+	if v := r.PostFormValue("format"); v != "" {
+		f, ok = tabular.ParseFormat(v)
+	}
 	if !ok {
 		s.renderStatus(w, r, http.StatusBadRequest, "error.bad_form")
 		return
@@ -274,4 +304,23 @@ func (s *Server) exportStaffPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeDownload(w, f, file.Name, file.Data)
+}
+
+// confirmNumber reads the typed number of retirements (全角 digits and
+// 1,200 with commas included); 0 when blank or unreadable.
+func confirmNumber(v string) int {
+	v = strings.Map(func(r rune) rune {
+		switch {
+		case r >= '０' && r <= '９':
+			return '0' + (r - '０')
+		case r == ',' || r == '，' || r == ' ' || r == '　':
+			return -1
+		}
+		return r
+	}, v)
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
 }

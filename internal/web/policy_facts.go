@@ -7,7 +7,7 @@ import (
 )
 
 // staffFactsSave records the facts eligibility rules use: 育児・介護 as a
-// declared reason, a telework terminal, secondment (HR).
+// declared reason, a telework terminal, secondment, a trial member (HR).
 func (s *Server) staffFactsSave(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r)
 	if !ok {
@@ -19,7 +19,8 @@ func (s *Server) staffFactsSave(w http.ResponseWriter, r *http.Request) {
 	}
 	p := principal(r)
 	fm := newForm(r)
-	f := policy.Facts{Reasons: r.PostForm["reasons"], HasTerminal: fm.bool("has_terminal"), Seconded: fm.bool("seconded")}
+	f := policy.Facts{Reasons: r.PostForm["reasons"], HasTerminal: fm.bool("has_terminal"), Seconded: fm.bool("seconded"),
+		Trial: fm.bool("trial")}
 	if err := s.svc.Policy.SaveFacts(r.Context(), p.TenantID, actorOf(p), id, f); err != nil {
 		s.fail(w, r, err)
 		return

@@ -34,6 +34,7 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.importRoutes()...)
 	routes = append(routes, s.unitImportRoutes()...)
 	routes = append(routes, s.bulkAccountRoutes()...)
+	routes = append(routes, s.datedRoutes()...)
 	routes = append(routes, s.policyRoutes()...)
 	routes = append(routes, s.authSecurityRoutes()...)
 	routes = append(routes, s.auditHeadRoutes()...)

@@ -148,6 +148,11 @@ func (s *Server) staffShow(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		data["Facts"] = &facts
+		// What is planned for the person (予定されている異動): HR only.
+		if data["Scheduled"], err = s.scheduledFor(r, id); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
 	}
 	if !isHR {
 		st.Sensitive = nil // never handed to the template

@@ -2,9 +2,11 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"telework/internal/apperr"
 	"telework/internal/auth"
+	"telework/internal/calendar"
 	"telework/internal/org"
 )
 
@@ -154,6 +156,11 @@ func (s *Server) unitUpdate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.fail(w, r, err)
+		return
+	}
+	if eff.After(calendar.DateOf(time.Now())) {
+		// Dated later: stored as a scheduled change (予定されている異動).
+		s.flashRedirect(w, r, "/units/"+itoa(id), "flash.scheduled")
 		return
 	}
 	s.flashRedirect(w, r, "/units/"+itoa(id), "flash.saved")
