@@ -30,10 +30,11 @@ type KindGroup struct {
 // filter. A test fails when the code writes an action missing here.
 var KindGroups = []KindGroup{
 	{"staff", []string{"staff.create", KindStaffMove, "staff.update", "staff.retire", "staff.reinstate",
-		"staff.policy_facts", "staff.import", "staff.export"}},
-	{"unit", []string{"unit.create", "unit.update", "unit.retire"}},
+		"staff.policy_facts", "staff.import", "staff.export", "staff.schedule", "schedule.apply", "schedule.fail", "schedule.cancel"}},
+	{"unit", []string{"unit.create", "unit.update", "unit.retire", "unit.schedule", "unit.import", "unit.export"}},
 	{"user", []string{"user.create", "user.update", "user.roles", "user.password", "user.password_reset",
-		"user.settings", "user.sso_bind", "user.sso_unbind", "user.password_sso"}},
+		"user.settings", "user.sso_bind", "user.sso_unbind", "user.password_sso", "user.invite", "user.bulk_create",
+		"user.invitation_accept", "user.notices_export"}},
 	{"auth", []string{"auth.login", "auth.login_failed"}},
 	{"token", []string{"token.create", "token.revoke", "token.revoke_all"}},
 	{"policy", []string{"policy.save", "policy.delete"}},
