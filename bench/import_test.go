@@ -87,7 +87,7 @@ func TestImportStaff50k(t *testing.T) {
 			if err := os.WriteFile(roster, []byte(strings.Join(lines[:len(lines)-1-2000], "")), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			wall, rss, out = importRun(t, bin, "import", "staff", "--db", dsn, "--tenant", "import-bench", "--full", roster)
+			wall, rss, out = importRun(t, bin, "import", "staff", "--db", dsn, "--tenant", "import-bench", "--full", "--confirm-retirements", "2000", roster)
 			t.Logf("%s full roster (2,000 absent → retired): wall %.2f s, peak RSS %.0f MB — %s", eng, wall.Seconds(), float64(rss)/1024, importFirstLine(out))
 			start := time.Now()
 			if out, err := exec.Command(bin, "audit", "verify", "--db", dsn, "--tenant", "import-bench").CombinedOutput(); err != nil {
@@ -143,7 +143,8 @@ func importSeedUnits(t *testing.T, dsn string) []string {
 
 // importWriteCSV writes the roster as a 人事 system would: Shift_JIS,
 // Japanese headers, 和暦 dates. With moveEvery > 0, every moveEvery-th
-// person is in the next 係 with a new title, effective a year later.
+// person is in the next 係 with a new title, effective on 1 October 2026
+// (in the past: applied now; a future 発令日 would only be scheduled).
 func importWriteCSV(t *testing.T, path string, teams []string, moveEvery int) int64 {
 	f, err := os.Create(path)
 	if err != nil {
@@ -160,7 +161,7 @@ func importWriteCSV(t *testing.T, path string, teams []string, moveEvery int) in
 		p := posts[rng.IntN(len(posts))]
 		team, eff := rng.IntN(len(teams)), "令和8年4月1日"
 		if moveEvery > 0 && i%moveEvery == 0 {
-			team, eff = (team+1)%len(teams), "令和9年4月1日"
+			team, eff = (team+1)%len(teams), "令和8年10月1日"
 			p.title = p.title + "(異動)"
 		}
 		fmt.Fprintf(w, "%06d,%s %s,%s %s,s%06d@city.example.lg.jp,%s,%s,%s,%s,%s,%s,在職,%s\r\n",

@@ -44,6 +44,9 @@ type Tx interface {
 	ClaimStaffImport(ctx context.Context, tenantID, userID, id int64, at time.Time) error
 	// SetStaffImportResult records an applied file's summary (JSON).
 	SetStaffImportResult(ctx context.Context, tenantID, userID, id int64, result string) error
+	// AuditBatch appends many entries to the tenant's chain in a few
+	// statements, in order, as Audit would one by one.
+	AuditBatch(ctx context.Context, tenantID int64, actor audit.Actor, changes []audit.Change) error
 }
 
 // BatchTx is a Tx that can also write many records in a few statements,

@@ -111,6 +111,10 @@ func scheduledFor(it *Item, units *unitIndex) *org.ScheduledChange {
 // ("staff.schedule"), cancelling the pending changes they replace.
 func writeScheduled(ctx context.Context, tx Tx, tenantID int64, actor audit.Actor, p *Plan, units *unitIndex, name string) error {
 	now := tx.Now().UTC()
+	// The April 人事異動 schedules thousands of changes at once: their audit
+	// entries go in a few statements at the end (a cancellation writes its
+	// own entry first, so the chain keeps the order of what happened).
+	var entries []audit.Change
 	for _, list := range [][]*Item{p.Creates, p.Changes, p.Retires, p.Reinstates} {
 		for _, it := range list {
 			if !it.Scheduled {
@@ -126,13 +130,11 @@ func writeScheduled(ctx context.Context, tx Tx, tenantID int64, actor audit.Acto
 			if err := tx.InsertScheduledChange(ctx, tenantID, c); err != nil {
 				return fmt.Errorf("staffio: line %d: %w", it.Line, err)
 			}
-			if err := tx.Audit(ctx, tenantID, actor, audit.Change{Action: "staff.schedule", ObjectType: "scheduled_change",
-				ObjectID: itoa(c.ID), After: c.AuditView()}); err != nil {
-				return err
-			}
+			entries = append(entries, audit.Change{Action: "staff.schedule", ObjectType: "scheduled_change",
+				ObjectID: itoa(c.ID), After: c.AuditView()})
 		}
 	}
-	return nil
+	return tx.AuditBatch(ctx, tenantID, actor, entries)
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }

@@ -335,6 +335,12 @@ func (tx *Tx) UpdateStaffBatch(ctx context.Context, tenantID int64, actor audit.
 // appendAuditBatch appends entries to the tenant's chain as appendAudit
 // does one by one, in multi-row INSERTs.
 func (t *Tx) appendAuditBatch(ctx context.Context, tenantID int64, actor audit.Actor, changes []audit.Change) error {
+	return t.AuditBatch(ctx, tenantID, actor, changes)
+}
+
+// AuditBatch appends entries to the tenant's chain as Audit does one by
+// one, in multi-row INSERTs.
+func (t *Tx) AuditBatch(ctx context.Context, tenantID int64, actor audit.Actor, changes []audit.Change) error {
 	if len(changes) == 0 {
 		return nil
 	}
