@@ -185,5 +185,5 @@ func PersonOf(tr *org.Tree, st *org.Staff, f Facts) Person {
 		id = u.ParentID
 	}
 	return Person{StaffNo: st.StaffNo, Employment: st.Employment, JobType: st.JobType, Rank: st.Rank,
-		UnitCodes: codes, Reasons: f.Reasons, HasTerminal: f.HasTerminal, Seconded: f.Seconded}
+		UnitCodes: codes, Reasons: f.Reasons, HasTerminal: f.HasTerminal, Seconded: f.Seconded, Trial: f.Trial}
 }

@@ -82,6 +82,7 @@ type Person struct {
 	Reasons     []string // declared 育児・介護 (not the analysis attribute)
 	HasTerminal bool
 	Seconded    bool
+	Trial       bool // marked 試行の対象者
 }
 
 // Application is the request being checked, or one of the person's others.
@@ -261,7 +262,7 @@ func (e *evaluator) eligibility(el Eligibility, unit string) {
 	if el.ExcludeSeconded && per.Seconded {
 		e.add(scope+"seconded", Error, calendar.Date{}, args(map[string]any{}))
 	}
-	if len(el.TrialStaffNos) > 0 && !slices.Contains(el.TrialStaffNos, per.StaffNo) {
+	if (len(el.TrialStaffNos) > 0 || el.TrialOnly) && !per.Trial && !slices.Contains(el.TrialStaffNos, per.StaffNo) {
 		e.add(scope+"trial", Error, calendar.Date{}, args(map[string]any{}))
 	}
 }

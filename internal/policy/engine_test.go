@@ -419,3 +419,20 @@ func withPaper(a Application, class string) Application {
 	a.PaperOut, a.PaperClasses = true, []string{class}
 	return a
 }
+
+// TestTrialMembers: a trial limited to its members admits those HR marked
+// 試行の対象者 and those named by number, and nobody else.
+func TestTrialMembers(t *testing.T) {
+	trialOnly := func(p *Policy) { p.Eligibility.TrialOnly = true }
+	named := func(p *Policy) { p.Eligibility.TrialStaffNos = []string{"000777"} }
+	member := func(p Person) Person { p.Trial = true; return p }
+	run(t, "saga", []tcase{
+		{name: "trial only: a marked member", edit: trialOnly, person: member, app: app(Mobile, FullDay, "2026-05-13"), now: "2026-05-01 09:00", want: nil},
+		{name: "trial only: not a member", edit: trialOnly, app: app(Mobile, FullDay, "2026-05-13"), now: "2026-05-01 09:00",
+			want: []string{"eligibility.trial error"}},
+		{name: "named trial: marked members are in too", edit: named, person: member, app: app(Mobile, FullDay, "2026-05-13"), now: "2026-05-01 09:00", want: nil},
+		{name: "named trial: someone else", edit: named, app: app(Mobile, FullDay, "2026-05-13"), now: "2026-05-01 09:00",
+			want: []string{"eligibility.trial error"}},
+		{name: "no trial limit: the mark changes nothing", person: member, app: app(Mobile, FullDay, "2026-05-13"), now: "2026-05-01 09:00", want: nil},
+	})
+}

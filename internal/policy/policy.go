@@ -90,6 +90,10 @@ type Eligibility struct {
 	RequireTerminal  bool             `json:"require_terminal,omitempty"`
 	ExcludeSeconded  bool             `json:"exclude_seconded,omitempty"`
 	TrialStaffNos    []string         `json:"trial_staff_nos,omitempty"` // named trial members only
+	// TrialOnly limits telework to the trial's members: those HR marked
+	// 試行の対象者 (a fact, set per person, in bulk or by import) and those
+	// named in TrialStaffNos.
+	TrialOnly bool `json:"trial_only,omitempty"`
 }
 
 // UnitRule narrows the rules for one unit's subtree. A unit can only make
