@@ -145,7 +145,7 @@ func readPolicyForm(r *http.Request) (*form, *policyForm, calendar.Date) {
 			Employments: typed[org.Employment](pf["eligibility.employments"]), ExcludedJobTypes: pf["eligibility.excluded_job_types"],
 			UnitCodes: splitList(f.UnitCodes), Ranks: typed[org.Rank](pf["eligibility.ranks"]), Reasons: pf["eligibility.reasons"],
 			RequireTerminal: fm.bool("eligibility.require_terminal"), ExcludeSeconded: fm.bool("eligibility.exclude_seconded"),
-			TrialOnly: fm.bool("eligibility.trial_only"),
+			TrialOnly:     fm.bool("eligibility.trial_only"),
 			TrialStaffNos: splitList(f.Trial),
 		},
 		Deadline: policy.Deadline{On: fm.str("deadline.on"), Days: fm.int("deadline.days", 0), DayKind: fm.str("deadline.day_kind"),
