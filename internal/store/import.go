@@ -223,6 +223,7 @@ func (tx *Tx) CreateStaffBatch(ctx context.Context, tenantID int64, actor audit.
 		}
 	}
 	now := micros(tx.db.Now())
+	var histChunks [][]any
 	for start := 0; start < len(list); start += importBatchRows {
 		chunk := list[start:min(start+importBatchRows, len(list))]
 		args := make([]any, 0, len(chunk)*staffInsertN)
@@ -263,9 +264,7 @@ func (tx *Tx) CreateStaffBatch(ctx context.Context, tenantID int64, actor audit.
 			changes[i] = change(s)
 		}
 		jobs <- changes
-		if _, err := tx.exec(ctx, `INSERT INTO staff_history (`+staffHistoryCols+`) VALUES `+placeholders(len(chunk), staffHistoryN), hist...); err != nil {
-			return fmt.Errorf("store: staff history: %w", err)
-		}
+		histChunks = append(histChunks, hist)
 		if err := insertReady(false); err != nil {
 			return err
 		}
@@ -273,6 +272,14 @@ func (tx *Tx) CreateStaffBatch(ctx context.Context, tenantID int64, actor audit.
 	stop()
 	if err := insertReady(true); err != nil {
 		return err
+	}
+	// The history rows go in once every staff row is there: PostgreSQL
+	// plans each foreign-key check on staff when it first runs, and a plan
+	// made while the table still held a few hundred rows would scan it.
+	for _, hist := range histChunks {
+		if _, err := tx.exec(ctx, `INSERT INTO staff_history (`+staffHistoryCols+`) VALUES `+placeholders(len(hist)/staffHistoryN, staffHistoryN), hist...); err != nil {
+			return fmt.Errorf("store: staff history: %w", err)
+		}
 	}
 	return tx.finishAudit(ctx, chain)
 }
