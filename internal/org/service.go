@@ -590,7 +590,15 @@ func (u StaffUpdate) Apply(cur Staff) Staff {
 // into an open unit, recorded in the history with its date) and a
 // retirement, each with its audit entry. Nothing is written when any part
 // fails.
+//
+// A change dated after today (a transfer entered in March for 1 April) is
+// checked now and stored as a scheduled change, applied on its date by the
+// daily job; the record returned is the record as it still is.
 func (s *Service) UpdateStaff(ctx context.Context, tenantID int64, actor audit.Actor, id int64, upd StaffUpdate) (*Staff, error) {
+	if upd.Effective.After(s.today()) {
+		_, before, err := s.ScheduleStaffUpdate(ctx, tenantID, actor, id, upd, "")
+		return before, err
+	}
 	var after *Staff
 	err := s.st.InOrgTx(ctx, func(tx Tx) error {
 		var err error
@@ -598,6 +606,96 @@ func (s *Service) UpdateStaff(ctx context.Context, tenantID int64, actor audit.A
 		return err
 	})
 	return after, err
+}
+
+// ScheduleStaffUpdate stores upd, dated after today, as a change the daily
+// job applies on upd.Effective (through StaffWriter, so the rules are those
+// of that day), with its audit entry ("staff.schedule"). The change is
+// checked against the record and the tree as they are now; only the fields
+// it changes are applied on the day, so edits made in between are kept.
+func (s *Service) ScheduleStaffUpdate(ctx context.Context, tenantID int64, actor audit.Actor, id int64, upd StaffUpdate, source string) (*ScheduledChange, *Staff, error) {
+	if !upd.Effective.After(s.today()) {
+		return nil, nil, fieldErr("effective_date", "field.date_future")
+	}
+	var sc *ScheduledChange
+	var cur *Staff
+	err := s.st.InOrgTx(ctx, func(tx Tx) error {
+		before, err := tx.FindStaffByID(ctx, tenantID, id)
+		if err != nil {
+			return err
+		}
+		cur = before
+		if before.Version != upd.ExpectVersion {
+			return apperr.ConflictStale()
+		}
+		a := upd.Apply(*before)
+		if err := a.Validate(); err != nil {
+			return err
+		}
+		unitName := before.UnitName
+		if a.UnitID != before.UnitID {
+			unit, err := openUnit(ctx, tx, tenantID, a.UnitID)
+			if err != nil {
+				return err
+			}
+			unitName = unit.Name
+		}
+		fields := ChangedFields(before, &a)
+		var retired *bool
+		if upd.Retired != nil && *upd.Retired != before.Retired {
+			retired = upd.Retired
+		}
+		if len(fields) == 0 && retired == nil {
+			return nil // nothing changes: nothing scheduled
+		}
+		var lines []ChangeLine
+		for _, f := range fields {
+			l := ChangeLine{Field: f}
+			switch f {
+			case FieldStaffNo:
+				l.Before, l.After = before.StaffNo, a.StaffNo
+			case FieldName:
+				l.Before, l.After = before.Name, a.Name
+			case FieldKana:
+				l.Before, l.After = before.Kana, a.Kana
+			case FieldEmail:
+				l.Before, l.After = before.Email, a.Email
+			case FieldUnit:
+				l.Before, l.After = before.UnitName, unitName
+			case FieldTitle:
+				l.Before, l.After = before.Title, a.Title
+			case FieldRank:
+				l.Before, l.After = string(before.Rank), string(a.Rank)
+			case FieldIsSupervisor:
+				l.Before, l.After = strconv.FormatBool(before.IsSupervisor), strconv.FormatBool(a.IsSupervisor)
+			case FieldEmployment:
+				l.Before, l.After = string(before.Employment), string(a.Employment)
+			case FieldJobType:
+				l.Before, l.After = before.JobType, a.JobType
+			case FieldSensitive:
+				l.Sensitive = true
+			}
+			lines = append(lines, l)
+		}
+		if retired != nil {
+			lines = append(lines, ChangeLine{Field: "retired", Before: strconv.FormatBool(before.Retired), After: strconv.FormatBool(*retired)})
+		}
+		body := ScheduledBody{Retired: retired, ActorID: actor.ID}
+		if len(fields) > 0 {
+			body.Staff, body.Fields = &a, fields
+		}
+		if source == "" {
+			source = "form"
+		}
+		sc = &ScheduledChange{Kind: ScheduledStaffUpdate, StaffID: id, StaffNo: before.StaffNo, Name: before.Name,
+			Effective: upd.Effective, Body: body, Changes: lines, Source: source, CreatedAt: s.now().UTC(), CreatedBy: actor.Label}
+		if err := tx.InsertScheduledChange(ctx, tenantID, sc); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "staff.schedule", ObjectType: "scheduled_change",
+			ObjectID: itoa(sc.ID), After: sc.AuditView()})
+	})
+	return sc, cur, err
 }
 
 // UpdateStaffIn is UpdateStaff inside a transaction the caller runs.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"telework/internal/apperr"
 	"telework/internal/audit"
@@ -244,6 +245,59 @@ func TestUnitAndStaffRules(t *testing.T) {
 		}
 		if _, err := db.VerifyAuditChain(ctx, tid); err != nil {
 			t.Error(err)
+		}
+	})
+}
+
+// TestStaffChangeDatedLaterIsScheduled: a transfer entered now for a later
+// 発令日 leaves the record as it is and is kept as a scheduled change with
+// its audit entry; a date in the past is applied at once.
+func TestStaffChangeDatedLaterIsScheduled(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2027, time.March, 10, 9, 0, 0, 0, time.UTC)
+		db.Now = func() time.Time { return now }
+		s := service(db, db)
+		res, err := s.CreateTenant(ctx, hr, org.NewTenant{Tenant: org.Tenant{Slug: "kakegawa", Name: "掛川市", Kind: org.Municipality}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tid := res.Tenant.ID
+		from := &org.Unit{Code: "100", Name: "総務課", Level: "課"}
+		to := &org.Unit{Code: "200", Name: "企画課", Level: "課"}
+		storetest.Must(t, s.CreateUnit(ctx, tid, hr, from, calendar.Date{}))
+		storetest.Must(t, s.CreateUnit(ctx, tid, hr, to, calendar.Date{}))
+		st := &org.Staff{StaffNo: "3001", Name: "掛川 一", Kana: "かけがわ はじめ", UnitID: from.ID, Rank: org.RankStaff, Employment: org.Regular, JobType: "general"}
+		storetest.Must(t, s.CreateStaff(ctx, tid, hr, st, calendar.Date{}))
+
+		april := calendar.Date{Year: 2027, Month: time.April, Day: 1}
+		unit, title := to.ID, "主任"
+		got, err := s.UpdateStaff(ctx, tid, hr, st.ID, org.StaffUpdate{UnitID: &unit, Title: &title, Effective: april, ExpectVersion: st.Version})
+		if err != nil || got.UnitID != from.ID || got.Version != st.Version {
+			t.Fatalf("dated later: %+v %v (the record must stay as it is)", got, err)
+		}
+		cur, _ := db.FindStaffByID(ctx, tid, st.ID)
+		if cur.UnitID != from.ID || cur.Title != "" || cur.Version != st.Version {
+			t.Errorf("moved early: %+v", cur)
+		}
+		pending, err := db.FindScheduledChanges(ctx, tid, org.ScheduleFilter{Status: []string{org.SchedulePending}})
+		if err != nil || len(pending) != 1 || pending[0].StaffID != st.ID || pending[0].Effective != april ||
+			!slices.Equal(pending[0].Body.Fields, []string{org.FieldUnit, org.FieldTitle}) || pending[0].Changes[0].After != "企画課" {
+			t.Fatalf("scheduled: %+v %v", pending, err)
+		}
+		if es, _ := db.FindAuditEntries(ctx, tid, audit.Filter{Action: "staff.schedule"}); len(es) != 1 {
+			t.Errorf("%d staff.schedule entries, want 1", len(es))
+		}
+		// Into a closed unit: refused now, nothing scheduled.
+		storetest.Must(t, s.RetireUnit(ctx, tid, hr, to.ID, to.Version, calendar.Date{}))
+		if _, err := s.UpdateStaff(ctx, tid, hr, st.ID, org.StaffUpdate{UnitID: &unit, Effective: april, ExpectVersion: st.Version}); codeKey(err) != "invalid:unit_id:field.unit_retired" {
+			t.Errorf("scheduled into a closed unit: %v", err)
+		}
+		// A past date is applied at once.
+		newTitle := "主事"
+		after, err := s.UpdateStaff(ctx, tid, hr, st.ID, org.StaffUpdate{Title: &newTitle, Effective: calendar.Date{Year: 2027, Month: time.March, Day: 1}, ExpectVersion: st.Version})
+		if err != nil || after.Title != "主事" || after.Version != st.Version+1 {
+			t.Errorf("dated earlier: %+v %v", after, err)
 		}
 	})
 }

@@ -260,6 +260,11 @@ func (s *Server) staffUpdate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if eff.After(s.svc.Calendar.Today()) {
+		// Dated later: stored as a scheduled change (予定されている異動).
+		s.flashRedirect(w, r, "/staff/"+itoa(id), "flash.scheduled")
+		return
+	}
 	s.flashRedirect(w, r, "/staff/"+itoa(id), "flash.saved")
 }
 
