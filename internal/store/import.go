@@ -66,71 +66,12 @@ var (
 // times set by the caller), and drops the tenant's files expired by
 // imp.CreatedAt.
 func (db *DB) CreateStaffImport(ctx context.Context, imp *staffio.Upload) error {
-	if _, err := db.exec(ctx, `DELETE FROM staff_imports WHERE tenant_id = ? AND expires_at <= ?`, imp.TenantID, micros(imp.CreatedAt)); err != nil {
-		return fmt.Errorf("store: expiring imports: %w", err)
+	if err := staffImports.expire(ctx, db, imp); err != nil {
+		return err
 	}
 	return mapErr(db.row(ctx, `INSERT INTO staff_imports (tenant_id, user_id, filename, sha256, full_roster, data, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, imp.TenantID, imp.UserID, imp.Filename, imp.SHA256, imp.Full, imp.Data,
 		micros(imp.CreatedAt), micros(imp.ExpiresAt)).Scan(&imp.ID))
-}
-
-// DropOldStaffImports deletes the user's files not yet applied except the
-// newest keep (a person's waiting previews are bounded).
-func (db *DB) DropOldStaffImports(ctx context.Context, tenantID, userID int64, keep int) error {
-	_, err := db.exec(ctx, `DELETE FROM staff_imports WHERE tenant_id = ? AND user_id = ? AND applied_at = 0 AND id NOT IN
-		(SELECT id FROM staff_imports WHERE tenant_id = ? AND user_id = ? AND applied_at = 0 ORDER BY id DESC LIMIT ?)`,
-		tenantID, userID, tenantID, userID, keep)
-	if err != nil {
-		return fmt.Errorf("store: dropping old imports: %w", err)
-	}
-	return nil
-}
-
-// FindStaffImport returns one of the user's own files that has not
-// expired by now, or NotFound.
-func (db *DB) FindStaffImport(ctx context.Context, tenantID, userID, id int64, now time.Time) (*staffio.Upload, error) {
-	var imp staffio.Upload
-	var created, expires, applied int64
-	err := db.row(ctx, `SELECT id, tenant_id, user_id, filename, sha256, full_roster, data, created_at, expires_at, applied_at, result
-		FROM staff_imports WHERE tenant_id = ? AND user_id = ? AND id = ? AND expires_at > ?`, tenantID, userID, id, micros(now)).
-		Scan(&imp.ID, &imp.TenantID, &imp.UserID, &imp.Filename, &imp.SHA256, &imp.Full, &imp.Data, &created, &expires, &applied, &imp.Result)
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	imp.CreatedAt, imp.ExpiresAt = fromMicros(created), fromMicros(expires)
-	if applied != 0 {
-		imp.AppliedAt = fromMicros(applied)
-	}
-	return &imp, nil
-}
-
-// ClaimStaffImport marks a file as applied inside the import's
-// transaction and drops its bytes, so a second confirmation (a double
-// click, another node) applies nothing. NotFound when it expired or is
-// not the user's (or expired by at); Conflict when it was applied already.
-func (tx *Tx) ClaimStaffImport(ctx context.Context, tenantID, userID, id int64, at time.Time) error {
-	now := micros(at)
-	res, err := tx.exec(ctx, `UPDATE staff_imports SET applied_at = ?, data = ? WHERE tenant_id = ? AND user_id = ? AND id = ?
-		AND applied_at = 0 AND expires_at > ?`, now, []byte{}, tenantID, userID, id, now)
-	if err != nil {
-		return fmt.Errorf("store: claiming import: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 1 {
-		return nil
-	}
-	var applied int64
-	if err := tx.row(ctx, `SELECT applied_at FROM staff_imports WHERE tenant_id = ? AND user_id = ? AND id = ? AND expires_at > ?`,
-		tenantID, userID, id, now).Scan(&applied); err != nil {
-		return mapErr(err)
-	}
-	return &apperr.Error{Code: apperr.Conflict, Key: "import.already_applied"}
-}
-
-// SetStaffImportResult records an applied file's counts for its result
-// page, in the transaction that applied it.
-func (tx *Tx) SetStaffImportResult(ctx context.Context, tenantID, userID, id int64, result string) error {
-	_, err := tx.exec(ctx, `UPDATE staff_imports SET result = ? WHERE tenant_id = ? AND user_id = ? AND id = ?`, result, tenantID, userID, id)
-	return err
 }
 
 // Batched writes of an import. A first import of a large city registers
@@ -510,4 +451,30 @@ func unitFieldErr(err error) error {
 		return v.Err()
 	}
 	return err
+}
+
+// DropOldStaffImports deletes the user's files not yet applied except the
+// newest keep (a person's waiting previews are bounded).
+func (db *DB) DropOldStaffImports(ctx context.Context, tenantID, userID int64, keep int) error {
+	return staffImports.dropOld(ctx, db, tenantID, userID, keep)
+}
+
+// FindStaffImport returns one of the user's own files that has not
+// expired by now, or NotFound.
+func (db *DB) FindStaffImport(ctx context.Context, tenantID, userID, id int64, now time.Time) (*staffio.Upload, error) {
+	return staffImports.find(ctx, db, tenantID, userID, id, now)
+}
+
+// ClaimStaffImport marks a file as applied inside the import's
+// transaction and drops its bytes, so a second confirmation (a double
+// click, another node) applies nothing. NotFound when it expired or is
+// not the user's (or expired by at); Conflict when it was applied already.
+func (tx *Tx) ClaimStaffImport(ctx context.Context, tenantID, userID, id int64, at time.Time) error {
+	return staffImports.claim(ctx, tx, tenantID, userID, id, at)
+}
+
+// SetStaffImportResult records an applied file's counts for its result
+// page, in the transaction that applied it.
+func (tx *Tx) SetStaffImportResult(ctx context.Context, tenantID, userID, id int64, result string) error {
+	return staffImports.setResult(ctx, tx, tenantID, userID, id, result)
 }

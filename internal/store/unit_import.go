@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"telework/internal/apperr"
 	"telework/internal/orgio"
 	"telework/internal/staffio"
 )
@@ -58,8 +57,8 @@ func (db *DB) InUnitImport(ctx context.Context, fn func(orgio.Tx) error) error {
 // CreateUnitImport keeps a previewed file until imp.ExpiresAt and drops
 // the tenant's files expired by imp.CreatedAt.
 func (db *DB) CreateUnitImport(ctx context.Context, imp *staffio.Upload) error {
-	if _, err := db.exec(ctx, `DELETE FROM unit_imports WHERE tenant_id = ? AND expires_at <= ?`, imp.TenantID, micros(imp.CreatedAt)); err != nil {
-		return fmt.Errorf("store: expiring unit imports: %w", err)
+	if err := unitImports.expire(ctx, db, imp); err != nil {
+		return err
 	}
 	return mapErr(db.row(ctx, `INSERT INTO unit_imports (tenant_id, user_id, filename, sha256, data, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, imp.TenantID, imp.UserID, imp.Filename, imp.SHA256, imp.Data,
@@ -69,55 +68,22 @@ func (db *DB) CreateUnitImport(ctx context.Context, imp *staffio.Upload) error {
 // DropOldUnitImports deletes the user's files not yet applied except the
 // newest keep.
 func (db *DB) DropOldUnitImports(ctx context.Context, tenantID, userID int64, keep int) error {
-	_, err := db.exec(ctx, `DELETE FROM unit_imports WHERE tenant_id = ? AND user_id = ? AND applied_at = 0 AND id NOT IN
-		(SELECT id FROM unit_imports WHERE tenant_id = ? AND user_id = ? AND applied_at = 0 ORDER BY id DESC LIMIT ?)`,
-		tenantID, userID, tenantID, userID, keep)
-	if err != nil {
-		return fmt.Errorf("store: dropping old unit imports: %w", err)
-	}
-	return nil
+	return unitImports.dropOld(ctx, db, tenantID, userID, keep)
 }
 
 // FindUnitImport returns one of the user's own files that has not expired
 // by now, or NotFound.
 func (db *DB) FindUnitImport(ctx context.Context, tenantID, userID, id int64, now time.Time) (*staffio.Upload, error) {
-	var imp staffio.Upload
-	var created, expires, applied int64
-	err := db.row(ctx, `SELECT id, tenant_id, user_id, filename, sha256, data, created_at, expires_at, applied_at, result
-		FROM unit_imports WHERE tenant_id = ? AND user_id = ? AND id = ? AND expires_at > ?`, tenantID, userID, id, micros(now)).
-		Scan(&imp.ID, &imp.TenantID, &imp.UserID, &imp.Filename, &imp.SHA256, &imp.Data, &created, &expires, &applied, &imp.Result)
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	imp.CreatedAt, imp.ExpiresAt = fromMicros(created), fromMicros(expires)
-	if applied != 0 {
-		imp.AppliedAt = fromMicros(applied)
-	}
-	return &imp, nil
+	return unitImports.find(ctx, db, tenantID, userID, id, now)
 }
 
 // ClaimUnitImport marks a file as applied inside the import's transaction
 // and drops its bytes, so a second confirmation applies nothing.
 func (tx *Tx) ClaimUnitImport(ctx context.Context, tenantID, userID, id int64, at time.Time) error {
-	now := micros(at)
-	res, err := tx.exec(ctx, `UPDATE unit_imports SET applied_at = ?, data = ? WHERE tenant_id = ? AND user_id = ? AND id = ?
-		AND applied_at = 0 AND expires_at > ?`, now, []byte{}, tenantID, userID, id, now)
-	if err != nil {
-		return fmt.Errorf("store: claiming unit import: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 1 {
-		return nil
-	}
-	var applied int64
-	if err := tx.row(ctx, `SELECT applied_at FROM unit_imports WHERE tenant_id = ? AND user_id = ? AND id = ? AND expires_at > ?`,
-		tenantID, userID, id, now).Scan(&applied); err != nil {
-		return mapErr(err)
-	}
-	return &apperr.Error{Code: apperr.Conflict, Key: "import.already_applied"}
+	return unitImports.claim(ctx, tx, tenantID, userID, id, at)
 }
 
 // SetUnitImportResult records an applied file's counts for its result page.
 func (tx *Tx) SetUnitImportResult(ctx context.Context, tenantID, userID, id int64, result string) error {
-	_, err := tx.exec(ctx, `UPDATE unit_imports SET result = ? WHERE tenant_id = ? AND user_id = ? AND id = ?`, result, tenantID, userID, id)
-	return err
+	return unitImports.setResult(ctx, tx, tenantID, userID, id, result)
 }
