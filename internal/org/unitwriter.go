@@ -62,41 +62,14 @@ func (w UnitWriter) change(actor audit.Actor, id int64, kind string, before, aft
 // nothing.
 func (w UnitWriter) Update(ctx context.Context, tenantID int64, actor audit.Actor, id int64, upd UnitUpdate) (*Unit, error) {
 	tx := w.Tx
-	before, err := tx.LockUnit(ctx, tenantID, id, true)
+	before, after, err := checkUnitUpdate(ctx, tx, tenantID, id, upd)
 	if err != nil {
 		return nil, err
 	}
-	if before.Version != upd.ExpectVersion {
-		return nil, apperr.ConflictStale()
-	}
-	a := *before
-	setIf(&a.Name, upd.Name)
-	setIf(&a.Level, upd.Level)
-	setIf(&a.Code, upd.Code)
-	setIf(&a.ParentID, upd.ParentID)
-	setIf(&a.SortOrder, upd.SortOrder)
-	if err := a.Validate(); err != nil {
-		return nil, err
-	}
-	if a.Name == before.Name && a.Level == before.Level && a.Code == before.Code && a.ParentID == before.ParentID && a.SortOrder == before.SortOrder {
+	if after == nil {
 		return before, nil // nothing changed: nothing written
 	}
-	if a.ParentID != before.ParentID && a.ParentID != 0 {
-		// Walk up from the new parent: meeting the unit itself is a cycle.
-		for p, first := a.ParentID, true; p != 0; first = false {
-			if p == id {
-				return nil, fieldErr("parent_id", "field.unit_cycle")
-			}
-			pu, err := tx.LockUnit(ctx, tenantID, p, false)
-			if err != nil {
-				return nil, unknownField(err, "parent_id", "field.unit_unknown")
-			}
-			if first && pu.Retired {
-				return nil, fieldErr("parent_id", "field.unit_retired")
-			}
-			p = pu.ParentID
-		}
-	}
+	a := *after
 	if err := tx.UpdateUnitRow(ctx, tenantID, &a, before.Version); err != nil {
 		return nil, fieldTaken(err, "code")
 	}
