@@ -60,21 +60,11 @@ func (f File) sha() string {
 // read turns the file into a table within tabular's limits, or a plan
 // holding why it cannot be read; err is set only when ctx ended.
 func read(ctx context.Context, f File) (*tabular.Table, *Plan, error) {
-	t, err := tabular.ReadContext(ctx, f.Data, tabular.DefaultLimits())
-	if err != nil {
-		e := apperr.As(err)
-		if e == nil {
-			return nil, nil, err
-		}
-		p := &Plan{SHA256: f.sha()}
-		pr := Problem{Key: e.Key, Args: e.Args, Field: "file"}
-		if l, ok := e.Args["Line"].(int); ok {
-			pr.Line = l
-		}
-		p.Problems = append(p.Problems, pr)
-		return nil, p, nil
+	t, pr, err := staffio.ReadTable(ctx, f.Data)
+	if pr != nil {
+		return nil, &Plan{SHA256: f.sha(), Problems: []Problem{*pr}}, nil
 	}
-	return t, nil, nil
+	return t, nil, err
 }
 
 func current(ctx context.Context, r Reader, tenantID int64) (Current, error) {

@@ -116,19 +116,29 @@ func retirementConfirmErr(p *Plan, given int) error {
 // holding why it cannot be read; err is set only when ctx ended (the
 // request went away), not for a file beyond a limit.
 func read(ctx context.Context, f File, opt Options) (*tabular.Table, *Plan, error) {
-	t, err := tabular.ReadContext(ctx, f.Data, tabular.DefaultLimits())
+	t, pr, err := ReadTable(ctx, f.Data)
+	if pr != nil {
+		return nil, &Plan{SHA256: f.SHA256(), Full: opt.Full, Problems: []Problem{*pr}}, nil
+	}
+	return t, nil, err
+}
+
+// ReadTable reads an uploaded file within tabular's limits. A file that
+// cannot be read is a Problem on the "file" field (with its line when the
+// reader names one); err is set only for a failure that is not the file's
+// (the request's context ended).
+func ReadTable(ctx context.Context, data []byte) (*tabular.Table, *Problem, error) {
+	t, err := tabular.ReadContext(ctx, data, tabular.DefaultLimits())
 	if err != nil {
 		e := apperr.As(err)
 		if e == nil {
 			return nil, nil, err
 		}
-		p := &Plan{SHA256: f.SHA256(), Full: opt.Full}
 		pr := Problem{Key: e.Key, Args: e.Args, Field: "file"}
 		if l, ok := e.Args["Line"].(int); ok {
 			pr.Line = l
 		}
-		p.Problems = append(p.Problems, pr)
-		return nil, p, nil
+		return nil, &pr, nil
 	}
 	return t, nil, nil
 }

@@ -62,10 +62,9 @@ func (f Fixture) CreateStaff(ctx context.Context, tenantID int64, actor audit.Ac
 // UpdateStaff replaces every field of s at expectVersion and copies the
 // stored result back into s.
 func (f Fixture) UpdateStaff(ctx context.Context, tenantID int64, actor audit.Actor, s *org.Staff, expectVersion int64, effective calendar.Date) error {
-	sens := s.Sensitive
-	after, err := f.Org.UpdateStaff(ctx, tenantID, actor, s.ID, org.StaffUpdate{StaffNo: &s.StaffNo, Name: &s.Name, Kana: &s.Kana,
-		Email: &s.Email, Title: &s.Title, JobType: &s.JobType, UnitID: &s.UnitID, Rank: &s.Rank, IsSupervisor: &s.IsSupervisor,
-		Employment: &s.Employment, Sensitive: &sens, Effective: effective, ExpectVersion: expectVersion})
+	upd := org.FullUpdate(s, effective)
+	upd.ExpectVersion = expectVersion
+	after, err := f.Org.UpdateStaff(ctx, tenantID, actor, s.ID, upd)
 	if err != nil {
 		return err
 	}
