@@ -37,7 +37,7 @@ func tenantIDs(ctx context.Context, env *app.Env, slug string) ([]int64, error) 
 	if slug == "" {
 		return nil, nil
 	}
-	t, err := env.TenantBySlug(ctx, slug)
+	t, err := env.Org.TenantBySlug(ctx, slug)
 	if err != nil {
 		return nil, fmt.Errorf("団体コード %q の団体が見つかりません", slug)
 	}

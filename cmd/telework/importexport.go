@@ -13,6 +13,7 @@ import (
 	"telework/internal/app"
 	"telework/internal/apperr"
 	"telework/internal/i18n"
+	"telework/internal/org"
 	"telework/internal/staffio"
 	"telework/internal/tabular"
 )
@@ -51,23 +52,12 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if *tenant == "" || len(pos) != 1 {
-		return usageError{"--tenant とファイルを1つ指定してください / give --tenant and one FILE"}
-	}
-	data, err := os.ReadFile(pos[0])
-	if err != nil {
-		return fmt.Errorf("ファイルを読めません / cannot read the file: %w", err)
-	}
-	env, err := app.Open(ctx, *db, nil)
+	env, t, name, data, err := openImport(ctx, *db, *tenant, pos)
 	if err != nil {
 		return err
 	}
 	defer env.Close()
-	t, err := env.TenantBySlug(ctx, *tenant)
-	if err != nil {
-		return fmt.Errorf("団体コード %q の団体が見つかりません", *tenant)
-	}
-	file := staffio.File{Name: filepath.Base(pos[0]), Data: data}
+	file := staffio.File{Name: name, Data: data}
 	opt := staffio.Options{Full: *full}
 	var plan *staffio.Plan
 	if *dry {
@@ -228,7 +218,7 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer env.Close()
-	t, err := env.TenantBySlug(ctx, *tenant)
+	t, err := env.Org.TenantBySlug(ctx, *tenant)
 	if err != nil {
 		return fmt.Errorf("団体コード %q の団体が見つかりません", *tenant)
 	}
@@ -251,4 +241,26 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stderr, "%s: %d bytes\n", *out, len(data))
 	return nil
+}
+
+// openImport checks an import command's tenant and single file, reads the
+// file and opens the database: what every import command does first.
+func openImport(ctx context.Context, dsn, tenant string, pos []string) (*app.Env, *org.Tenant, string, []byte, error) {
+	if tenant == "" || len(pos) != 1 {
+		return nil, nil, "", nil, usageError{"--tenant とファイルを1つ指定してください / give --tenant and one FILE"}
+	}
+	data, err := os.ReadFile(pos[0])
+	if err != nil {
+		return nil, nil, "", nil, fmt.Errorf("ファイルを読めません / cannot read the file: %w", err)
+	}
+	env, err := app.Open(ctx, dsn, nil)
+	if err != nil {
+		return nil, nil, "", nil, err
+	}
+	t, err := env.Org.TenantBySlug(ctx, tenant)
+	if err != nil {
+		env.Close()
+		return nil, nil, "", nil, fmt.Errorf("団体コード %q の団体が見つかりません", tenant)
+	}
+	return env, t, filepath.Base(pos[0]), data, nil
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"telework/internal/app"
@@ -51,23 +50,12 @@ func cmdImportUnits(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	if *tenant == "" || len(pos) != 1 {
-		return usageError{"--tenant とファイルを1つ指定してください / give --tenant and one FILE"}
-	}
-	data, err := os.ReadFile(pos[0])
-	if err != nil {
-		return fmt.Errorf("ファイルを読めません / cannot read the file: %w", err)
-	}
-	env, err := app.Open(ctx, *db, nil)
+	env, t, name, data, err := openImport(ctx, *db, *tenant, pos)
 	if err != nil {
 		return err
 	}
 	defer env.Close()
-	t, err := env.TenantBySlug(ctx, *tenant)
-	if err != nil {
-		return fmt.Errorf("団体コード %q の団体が見つかりません", *tenant)
-	}
-	file := orgio.File{Name: filepath.Base(pos[0]), Data: data}
+	file := orgio.File{Name: name, Data: data}
 	var plan *orgio.Plan
 	if *dry {
 		plan, err = env.Orgio.Preview(ctx, t.ID, file)
@@ -146,7 +134,7 @@ func cmdExportUnits(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	defer env.Close()
-	t, err := env.TenantBySlug(ctx, *tenant)
+	t, err := env.Org.TenantBySlug(ctx, *tenant)
 	if err != nil {
 		return fmt.Errorf("団体コード %q の団体が見つかりません", *tenant)
 	}

@@ -63,11 +63,5 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*Env, error) {
 	return &Env{Services: NewServices(db), db: db}, nil
 }
 
-// TenantBySlug finds the tenant a CLI command's --tenant names (NotFound
-// when there is none). Tenants have no service method for this yet.
-func (e *Env) TenantBySlug(ctx context.Context, slug string) (*org.Tenant, error) {
-	return e.db.FindTenantBySlug(ctx, slug)
-}
-
 // Close closes the database.
 func (e *Env) Close() error { return e.db.Close() }
