@@ -17,6 +17,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"telework/internal/auth"
 	"telework/internal/demo"
 	"telework/internal/sso"
 	"telework/internal/sso/rp"
@@ -91,8 +92,8 @@ func Serve(ctx context.Context, cfg ServeConfig) error {
 		return err
 	}
 	defer db.Close()
+	svc := NewServices(db)
 	if cfg.Demo {
-		svc := NewServices(db)
 		res, err := demo.Seed(ctx, demo.Services{Org: svc.Org, Auth: svc.Auth}, time.Now())
 		if err != nil {
 			return fmt.Errorf("creating demo data: %w", err)
@@ -100,7 +101,6 @@ func Serve(ctx context.Context, cfg ServeConfig) error {
 		printDemo(cfg.Out, res, cfg.Addr, cfg.DemoLoopback)
 	}
 	metrics := telemetry.NewMetrics(collectors.NewDBStatsCollector(db.SQL, "telework"))
-	svc := NewServices(db)
 	if err := configureSecurity(ctx, &cfg, svc, log); err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func Serve(ctx context.Context, cfg ServeConfig) error {
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
-	go sweepSessions(ctx, db, log)
+	go sweepSessions(ctx, db, svc.Auth, log)
 	go retentionLoop(ctx, svc.Retention, log)
 	go auditHeadLoop(ctx, svc.Audit, log)
 	go datedLoop(ctx, svc.Staffio, log)
@@ -151,11 +151,11 @@ func Serve(ctx context.Context, cfg ServeConfig) error {
 
 // sweepSessions removes expired sessions and old sign-in failures every
 // hour. Several nodes may run it at once: the deletes are idempotent.
-func sweepSessions(ctx context.Context, db *store.DB, log *slog.Logger) {
+func sweepSessions(ctx context.Context, db *store.DB, accounts *auth.Service, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		if n, err := db.DeleteExpiredSessions(ctx, time.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+		if n, err := accounts.SweepSessions(ctx, 24*time.Hour); err != nil && ctx.Err() == nil {
 			log.Warn("session sweep", "err", err)
 		} else if n > 0 {
 			log.Info("session sweep", "removed", n)

@@ -243,10 +243,11 @@ func (s *Service) SignOut(ctx context.Context, token string) error {
 	return s.st.DeleteSession(ctx, HashToken(token))
 }
 
-// SweepSessions removes expired sessions and sign-in failures older than
-// the throttling window.
-func (s *Service) SweepSessions(ctx context.Context) (int64, error) {
-	return s.st.DeleteExpiredSessions(ctx, s.now().Add(-s.limits.ThrottleWindow))
+// SweepSessions removes expired sessions and the sign-in failures older
+// than keepFailures (kept longer than the throttling window so that an
+// operator can still see a night's guessing in the morning).
+func (s *Service) SweepSessions(ctx context.Context, keepFailures time.Duration) (int64, error) {
+	return s.st.DeleteExpiredSessions(ctx, s.now().Add(-keepFailures))
 }
 
 // --- own account ---
