@@ -9,6 +9,7 @@ import (
 
 	"telework/internal/audit"
 	"telework/internal/retention"
+	"telework/internal/roadmap"
 	"telework/internal/staffio"
 )
 
@@ -100,5 +101,31 @@ func runDated(ctx context.Context, svc *staffio.Service, node string, log *slog.
 		log.Error("scheduled changes job", "err", err)
 	case res != nil && res.Ran:
 		log.Info("scheduled changes job", "day", res.Day, "applied", res.Applied, "failed", res.Failed)
+	}
+}
+
+// reviewReminderLoop sends the PDCA review reminders of the roadmap (Step
+// 10) at start-up and then every hour; only the first attempt each Tokyo
+// day, on any node, does any work. Delivery goes through the hook
+// roadmap.Service.SetReviewNotifier, to be wired to the notification
+// outbox (issue 11); until then the reminder is the audit entry and the
+// banner on the roadmap page.
+func reviewReminderLoop(ctx context.Context, svc *roadmap.Service, log *slog.Logger) {
+	node := nodeName()
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		res, err := svc.RunReviewReminders(ctx, node)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("roadmap review reminder job", "err", err)
+		case res.Ran:
+			log.Info("roadmap review reminder job", "day", res.Day.String(), "tenants", len(res.Reminded))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
 	}
 }

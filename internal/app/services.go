@@ -8,10 +8,15 @@ import (
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
+	"telework/internal/cost"
+	"telework/internal/handbook"
+	"telework/internal/incident"
 	"telework/internal/org"
 	"telework/internal/orgio"
 	"telework/internal/policy"
 	"telework/internal/retention"
+	"telework/internal/roadmap"
+	"telework/internal/route"
 	"telework/internal/sso"
 	"telework/internal/staffio"
 	"telework/internal/store"
@@ -33,16 +38,18 @@ func NewServices(db *store.DB) web.Services {
 	units := orgio.NewService(db, now)
 	units.SetGate(staff.Gate())
 	return web.Services{
-		Org:         orgs,
-		Auth:        accounts,
-		Policy:      policy.NewService(db, now),
-		SSO:         signOn,
-		Calendar:    calendar.NewService(db, now),
-		Retention:   retention.NewService(db, now),
-		Audit:       audit.NewService(db, now),
-		Staffio:     staff,
-		Orgio:       units,
-		Onboarding:  auth.NewOnboarding(accounts, db, now),
+		Org:        orgs,
+		Auth:       accounts,
+		Policy:     policy.NewService(db, now),
+		SSO:        signOn,
+		Calendar:   calendar.NewService(db, now),
+		Retention:  retention.NewService(db, now),
+		Audit:      audit.NewService(db, now),
+		Staffio:    staff,
+		Orgio:      units,
+		Onboarding: auth.NewOnboarding(accounts, db, now),
+		Trial: route.Trial{Roadmap: roadmap.NewService(db, now), Incident: incident.NewService(db, now),
+			Cost: cost.NewService(db, now), Handbook: handbook.NewService(db, now)},
 		Health:      db,
 		Idempotency: db,
 	}

@@ -222,6 +222,46 @@ var Tables = []Table{
 		text("object_type"), text("object_id"), text("before_json"), text("after_json"), text("prev_hash"),
 		text("hash"),
 	}},
+	// Running the trial (issue 16): the roadmap, incidents and worries
+	// (anonymous ones have no reporter), costs, handbook pages, briefings
+	// and the files attached to them (base64 text).
+	{Name: "roadmap_steps", Key: key("tenant_id", "step"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), num("step"), text("owners"), text("status"), text("planned_start"), text("planned_end"),
+		text("done_on"), text("note"), num("version"), num("updated_at"), text("updated_by"),
+	}},
+	{Name: "roadmap_checks", Key: key("tenant_id", "item"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), text("item"), flag("done"), text("note"), text("checked_by"), num("checked_at"), num("version"),
+	}},
+	{Name: "roadmap_review_settings", Key: key("tenant_id"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), num("interval_months"), text("next_on"), text("reminded_for"),
+	}},
+	{Name: "roadmap_reviews", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), text("held_on"), text("note"), text("recorded_by"), num("recorded_at"),
+	}},
+	{Name: "incidents", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), text("kind"), text("category"), text("occurred_on"), text("summary"), text("detail"),
+		flag("anonymous"), numNull("reporter_user_id"), text("reported_on"), text("status"), num("version"), num("updated_at"),
+	}},
+	{Name: "incident_actions", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), num("incident_id"), num("at"), text("by_label"), text("status_from"), text("status_to"),
+		text("note"),
+	}},
+	{Name: "costs", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), text("kind"), text("description"), num("amount_yen"), text("paid_on"), num("fiscal_year"),
+		flag("initial"), flag("special_grant"), text("note"), num("version"), num("updated_at"),
+	}},
+	{Name: "handbook_pages", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), text("title"), text("body"), textNull("slot"), flag("published"), num("sort"),
+		num("version"), num("updated_at"), text("updated_by"),
+	}},
+	{Name: "briefings", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), text("title"), text("held_on"), text("start_time"), text("place"), text("audience"),
+		text("topics"), text("note"), num("version"), num("updated_at"),
+	}},
+	{Name: "trial_files", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), textNull("check_item"), numNull("page_id"), numNull("briefing_id"), text("name"),
+		text("content_type"), num("size"), text("sha256"), text("data"), num("created_at"), text("created_by"),
+	}},
 }
 
 // Transient are the tables a backup leaves out on purpose: sign-in state

@@ -20,10 +20,14 @@ import (
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
+	"telework/internal/cost"
+	"telework/internal/handbook"
+	"telework/internal/incident"
 	"telework/internal/org"
 	"telework/internal/orgio"
 	"telework/internal/policy"
 	"telework/internal/retention"
+	"telework/internal/roadmap"
 	"telework/internal/sso"
 	"telework/internal/staffio"
 	"telework/internal/telemetry"
@@ -43,7 +47,10 @@ type Services struct {
 	Orgio     *orgio.Service
 	// Onboarding creates accounts in bulk and redeems invitations.
 	Onboarding *auth.Onboarding
-	Health     Health
+	// Trial is running the trial (issue 16): roadmap, incidents, costs,
+	// handbook.
+	Trial  Trial
+	Health Health
 	// Idempotency keeps API responses for Idempotency-Key replays.
 	Idempotency IdempotencyStore
 }
@@ -276,4 +283,12 @@ func StatusOf(err error) int {
 		return http.StatusMethodNotAllowed
 	}
 	return http.StatusInternalServerError
+}
+
+// Trial groups the services of issue 16.
+type Trial struct {
+	Roadmap  *roadmap.Service
+	Incident *incident.Service
+	Cost     *cost.Service
+	Handbook *handbook.Service
 }
