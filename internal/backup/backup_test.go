@@ -116,6 +116,7 @@ func seedTown(t *testing.T, db *store.DB, slug, name string) *org.Tenant {
 	if err := db.RecordLoginFailure(ctx, "failure-"+slug); err != nil {
 		t.Fatal(err)
 	}
+	seedTrial(t, db, tn.ID, admin.ID)
 	return tn
 }
 

@@ -155,7 +155,7 @@ func (b *Briefing) Validate() error {
 	}
 	if b.StartTime != "" {
 		if _, err := time.Parse("15:04", b.StartTime); err != nil {
-			v.Add("start_time", "field.time", nil)
+			v.Add("start_time", "field.briefing_time", nil)
 		}
 	}
 	for f, s := range map[string]string{"place": b.Place, "audience": b.Audience} {

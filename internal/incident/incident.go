@@ -158,7 +158,7 @@ func (r *Report) Validate(today calendar.Date) error {
 		v.Add("category", "field.choice", nil)
 	}
 	if !r.OccurredOn.IsZero() && today.Before(r.OccurredOn) {
-		v.Add("occurred_on", "field.date_not_future", nil)
+		v.Add("occurred_on", "field.trial_not_future", nil)
 	}
 	switch n := utf8.RuneCountInString(r.Summary); {
 	case n == 0:

@@ -75,7 +75,7 @@ func (s *Step) Validate(today calendar.Date) error {
 		v.Add("status", "field.choice", nil)
 	}
 	if !s.PlannedStart.IsZero() && !s.PlannedEnd.IsZero() && s.PlannedEnd.Before(s.PlannedStart) {
-		v.Add("planned_end", "field.date_order", nil)
+		v.Add("planned_end", "field.roadmap_date_order", nil)
 	}
 	switch {
 	case s.Status == Done && s.DoneOn.IsZero():

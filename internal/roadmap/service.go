@@ -320,7 +320,7 @@ func (s *Service) RecordReview(ctx context.Context, tenantID int64, actor audit.
 	if heldOn.IsZero() {
 		v.Add("held_on", "field.date", nil)
 	} else if s.Today().Before(heldOn) {
-		v.Add("held_on", "field.date_not_future", nil)
+		v.Add("held_on", "field.trial_not_future", nil)
 	}
 	if utf8.RuneCountInString(r.Note) > MaxNote {
 		v.Add("note", "field.too_long", map[string]any{"Max": MaxNote})

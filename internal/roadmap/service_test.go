@@ -145,7 +145,7 @@ func TestStepValidate(t *testing.T) {
 		{"step 11", roadmap.Step{N: 11, Status: roadmap.NotStarted}, "step:field.range"},
 		{"owner", roadmap.Step{N: 1, Status: roadmap.NotStarted, Owners: []roadmap.Owner{"mayor"}}, "owners:field.choice"},
 		{"status", roadmap.Step{N: 1, Status: "started"}, "status:field.choice"},
-		{"end before start", roadmap.Step{N: 1, Status: roadmap.NotStarted, PlannedStart: d("2026-06-01"), PlannedEnd: d("2026-05-01")}, "planned_end:field.date_order"},
+		{"end before start", roadmap.Step{N: 1, Status: roadmap.NotStarted, PlannedStart: d("2026-06-01"), PlannedEnd: d("2026-05-01")}, "planned_end:field.roadmap_date_order"},
 		{"done date without done", roadmap.Step{N: 1, Status: roadmap.InProgress, DoneOn: d("2026-06-01")}, "done_on:field.roadmap_done_on"},
 	}
 	for _, tt := range tests {

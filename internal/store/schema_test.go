@@ -99,6 +99,20 @@ var boundaryCases = []boundaryCase{
 	{"scheduled_changes.unit_id", `INSERT INTO scheduled_changes (tenant_id, kind, unit_id, effective_date, body, created_at)
 		VALUES (?, 'unit.update', ?, '2027-04-01', '{}', 0)`,
 		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.unit} }},
+	// Issue 16 (the seed gives each tenant an incident, a handbook page and
+	// a briefing to point at).
+	{"incidents.reporter_user_id", `INSERT INTO incidents (tenant_id, kind, category, summary, reporter_user_id, reported_on, updated_at)
+		VALUES (?, 'worry', 'family', 'x', ?, '2026-12-01', 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.user} }},
+	{"incident_actions.incident_id", `INSERT INTO incident_actions (tenant_id, incident_id, at, by_label, status_from, status_to)
+		VALUES (?, (SELECT MIN(id) FROM incidents WHERE tenant_id = ?), 0, 'x', 'new', 'new')`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.tenant} }},
+	{"trial_files.page_id", `INSERT INTO trial_files (tenant_id, page_id, name, content_type, size, sha256, data, created_at, created_by)
+		VALUES (?, (SELECT MIN(id) FROM handbook_pages WHERE tenant_id = ?), 'f.pdf', 'application/pdf', 1, 'ab', 'eA==', 0, 'x')`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.tenant} }},
+	{"trial_files.briefing_id", `INSERT INTO trial_files (tenant_id, briefing_id, name, content_type, size, sha256, data, created_at, created_by)
+		VALUES (?, (SELECT MIN(id) FROM briefings WHERE tenant_id = ?), 'f.pdf', 'application/pdf', 1, 'ab', 'eA==', 0, 'x')`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.tenant} }},
 }
 
 func TestTenantBoundaryForeignKeys(t *testing.T) {
@@ -130,6 +144,10 @@ func TestTenantBoundaryForeignKeys(t *testing.T) {
 				VALUES (?, ?, 'x', 'x', 'x', ?, 'r', 'e', 'j', 0, 0)`, r.tenant, slug, r.child)
 			r.user = insert(`INSERT INTO users (tenant_id, login_id, password_hash, staff_id, created_at, updated_at)
 				VALUES (?, 'admin', 'x', NULL, 0, 0)`, r.tenant)
+			insert(`INSERT INTO incidents (tenant_id, kind, category, summary, anonymous, reported_on, updated_at)
+				VALUES (?, 'worry', 'family', 'x', ?, '2026-12-01', 0)`, r.tenant, true)
+			insert(`INSERT INTO handbook_pages (tenant_id, title, updated_at, updated_by) VALUES (?, 'p', 0, 'x')`, r.tenant)
+			insert(`INSERT INTO briefings (tenant_id, title, held_on, updated_at) VALUES (?, 'b', '2026-12-01', 0)`, r.tenant)
 			return r
 		}
 		a, b := seed("tenant-a"), seed("tenant-b")
