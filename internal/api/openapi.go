@@ -190,10 +190,31 @@ func schemas() map[string]any {
 		"Me": obj([]string{"tenant", "user", "staff"}, map[string]any{
 			"tenant": map[string]any{"type": "object"}, "user": map[string]any{"type": "object"},
 			"staff": map[string]any{"oneOf": []any{ref("Staff"), map[string]any{"type": "null"}}}}),
-		"Holiday":           holidaySchema(),     // calendar_api.go
-		"StaffImportResult": staffImportSchema(), // import_api.go
-		"UnitImportResult":  unitImportSchema(),  // units_import.go
-		"TenantToken":       tenantTokenSchema(tokenProps),
+		"Holiday":               holidaySchema(),     // calendar_api.go
+		"StaffImportResult":     staffImportSchema(), // import_api.go
+		"UnitImportResult":      unitImportSchema(),  // units_import.go
+		"TenantToken":           tenantTokenSchema(tokenProps),
+		"File":                  fileSchema(), // openapi_trial.go (issue 16), and below
+		"Roadmap":               roadmapSchemas()["Roadmap"],
+		"RoadmapStep":           roadmapSchemas()["RoadmapStep"],
+		"RoadmapCheck":          roadmapSchemas()["RoadmapCheck"],
+		"RoadmapReview":         roadmapSchemas()["RoadmapReview"],
+		"RoadmapReviewSettings": roadmapSchemas()["RoadmapReviewSettings"],
+		"RoadmapStepInput":      roadmapSchemas()["RoadmapStepInput"],
+		"RoadmapCheckInput":     roadmapSchemas()["RoadmapCheckInput"],
+		"RoadmapReviewInput":    roadmapSchemas()["RoadmapReviewInput"],
+		"Incident":              incidentSchemas()["Incident"],
+		"IncidentReceipt":       incidentSchemas()["IncidentReceipt"],
+		"IncidentInput":         incidentSchemas()["IncidentInput"],
+		"IncidentReviewInput":   incidentSchemas()["IncidentReviewInput"],
+		"Cost":                  costSchemas()["Cost"],
+		"CostInput":             costSchemas()["CostInput"],
+		"CostTotals":            costSchemas()["CostTotals"],
+		"HandbookPage":          handbookSchemas()["HandbookPage"],
+		"HandbookPageInput":     handbookSchemas()["HandbookPageInput"],
+		"HandbookSlot":          handbookSchemas()["HandbookSlot"],
+		"Briefing":              handbookSchemas()["Briefing"],
+		"BriefingInput":         handbookSchemas()["BriefingInput"],
 	}
 }
 

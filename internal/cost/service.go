@@ -9,6 +9,7 @@ import (
 	"telework/internal/apperr"
 	"telework/internal/audit"
 	"telework/internal/calendar"
+	"telework/internal/i18n"
 	"telework/internal/tabular"
 )
 
@@ -161,41 +162,50 @@ func (s *Service) Delete(ctx context.Context, tenantID int64, actor audit.Actor,
 	})
 }
 
-// Labels are the export's words in the reader's language (the web and
-// API layers fill them from the message catalogue).
-type Labels struct {
-	Header                      []string // 年度, 支払日, 区分, 内容, 金額(円), 初期導入経費, 特別交付税措置対象, 備考
-	Yes, Total, Grant, Estimate string
-	KindName                    func(code string) string
+// Name is the kind's name in lang.
+func (k Kind) Name(lang string) string {
+	if lang == "en" {
+		return k.EN
+	}
+	return k.JA
 }
 
 // Export writes one fiscal year's register in format f: a row per cost and
 // the totals below (total, tagged total, estimated measure).
-func (s *Service) Export(ctx context.Context, tenantID int64, fy int, f tabular.Format, l Labels) ([]byte, error) {
+func (s *Service) Export(ctx context.Context, tenantID int64, fy int, f tabular.Format, lang string) ([]byte, error) {
 	cs, err := s.st.FindCosts(ctx, tenantID, fy)
 	if err != nil {
 		return nil, err
 	}
-	rows := [][]string{l.Header}
+	t := func(key string) string { return i18n.T(lang, key, nil) }
+	rows := [][]string{{t("cost.col_fy"), t("cost.col_paid_on"), t("cost.col_kind"), t("cost.col_description"),
+		t("cost.col_amount"), t("cost.col_initial"), t("cost.col_grant"), t("cost.col_note")}}
 	yes := func(b bool) string {
 		if b {
-			return l.Yes
+			return t("cost.yes")
 		}
 		return ""
 	}
 	fyS := strconv.Itoa(fy)
 	for _, c := range cs {
-		rows = append(rows, []string{fyS, c.PaidOn.String(), l.KindName(c.Kind), c.Description, strconv.FormatInt(c.AmountYen, 10),
+		rows = append(rows, []string{fyS, c.PaidOn.String(), kindName(c.Kind, lang), c.Description, strconv.FormatInt(c.AmountYen, 10),
 			yes(c.Initial), yes(c.SpecialGrant), c.Note})
 	}
-	t := Sum(fy, cs)
+	sum := Sum(fy, cs)
 	rows = append(rows,
-		[]string{fyS, "", l.Total, "", strconv.FormatInt(t.Total, 10), "", "", ""},
-		[]string{fyS, "", l.Grant, "", strconv.FormatInt(t.SpecialGrant, 10), "", "", ""},
-		[]string{fyS, "", l.Estimate, "", strconv.FormatInt(t.Estimate, 10), "", "", ""})
+		[]string{fyS, "", t("cost.total"), "", strconv.FormatInt(sum.Total, 10), "", "", ""},
+		[]string{fyS, "", t("cost.total_grant"), "", strconv.FormatInt(sum.SpecialGrant, 10), "", "", ""},
+		[]string{fyS, "", t("cost.estimate"), "", strconv.FormatInt(sum.Estimate, 10), "", "", ""})
 	var buf bytes.Buffer
 	if _, err := tabular.Write(&buf, f, fyS, rows); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+func kindName(code, lang string) string {
+	if k, ok := KindByCode(code); ok {
+		return k.Name(lang)
+	}
+	return code
 }

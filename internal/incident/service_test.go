@@ -104,7 +104,9 @@ func (f failingAudit) InIncidentTx(ctx context.Context, fn func(incident.Tx) err
 
 type failTx struct{ incident.Tx }
 
-func (failTx) Audit(context.Context, int64, audit.Actor, audit.Change) error { return errors.New("audit down") }
+func (failTx) Audit(context.Context, int64, audit.Actor, audit.Change) error {
+	return errors.New("audit down")
+}
 
 func TestReportRollsBackWithoutItsAuditEntry(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
