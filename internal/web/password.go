@@ -8,7 +8,13 @@ import (
 // Own password change (forced after a reset).
 
 func (s *Server) passwordPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "password", "password.title", nil, nil)
+	s.render(w, r, http.StatusOK, "password", "password.title", s.passwordData(r), nil)
+}
+
+// passwordData links the tenant's handbook page for the first sign-in
+// (slot first_signin, issue 16), when HR has published one.
+func (s *Server) passwordData(r *http.Request) map[string]any {
+	return map[string]any{"Guide": s.HandbookLink(r, "first_signin")}
 }
 
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
@@ -20,7 +26,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		r.PostForm.Get("confirm_password"))
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {
-			s.render(w, r, http.StatusUnprocessableEntity, "password", "password.title", nil, err)
+			s.render(w, r, http.StatusUnprocessableEntity, "password", "password.title", s.passwordData(r), err)
 			return
 		}
 		s.serverError(w, r, err)

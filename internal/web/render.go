@@ -329,6 +329,9 @@ func navFor(v *view) []navItem {
 	if p.HasAny(auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin) {
 		add("/calendar", "nav.calendar")
 	}
+	if p.HasAny(auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin) {
+		add(trialNav(p))
+	}
 	add("/tokens", "nav.tokens")
 	add("/settings", "nav.settings")
 	return items

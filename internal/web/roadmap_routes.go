@@ -1,0 +1,328 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+
+	"telework/internal/api"
+	"telework/internal/apperr"
+	"telework/internal/attach"
+	"telework/internal/calendar"
+	"telework/internal/roadmap"
+	"telework/internal/route"
+)
+
+// promoters are the 推進 staff (issue 16): HR and IT admin.
+var promoters = api.Promoters
+
+// roadmapRoutes are the pages of the rollout roadmap (issue 16): the
+// board, one step's form, a figure's checklist, evidence files, the PDCA
+// reviews and the one-page print for the 推進本部. Steps and items are
+// chosen by number and code in the query or form (the same in every
+// tenant); only evidence files have an {id}.
+func (s *Server) roadmapRoutes() []Route {
+	return []Route{
+		{Method: "GET", Pattern: "/roadmap", Rule: promoters, Handler: s.roadmapPage},
+		{Method: "GET", Pattern: "/roadmap/print", Rule: promoters, Handler: s.roadmapPrint},
+		{Method: "GET", Pattern: "/roadmap/step", Rule: promoters, Handler: s.roadmapStepPage},
+		{Method: "POST", Pattern: "/roadmap/step", Rule: promoters, Handler: s.roadmapStepSave},
+		{Method: "GET", Pattern: "/roadmap/checklist", Rule: promoters, Handler: s.roadmapChecklist},
+		{Method: "POST", Pattern: "/roadmap/check", Rule: promoters, Handler: s.roadmapCheck},
+		{Method: "POST", Pattern: "/roadmap/evidence", Rule: promoters, Handler: s.roadmapEvidenceAdd, MaxBody: attach.MaxBytes + 64<<10},
+		{Method: "GET", Pattern: "/roadmap/evidence/{id}", Rule: promoters, Object: "roadmap_evidence", Handler: s.roadmapEvidenceGet},
+		{Method: "POST", Pattern: "/roadmap/evidence/{id}/remove", Rule: promoters, Object: "roadmap_evidence", Handler: s.roadmapEvidenceRemove},
+		{Method: "POST", Pattern: "/roadmap/review-settings", Rule: promoters, Handler: s.roadmapCadence},
+		{Method: "POST", Pattern: "/roadmap/reviews", Rule: promoters, Handler: s.roadmapReview},
+	}
+}
+
+// roadmapView is what the roadmap pages show.
+type roadmapView struct {
+	B        roadmap.Board
+	Today    calendar.Date
+	Due      bool
+	Late     []int
+	Steps    []roadmap.StepInfo
+	Owners   []roadmap.OwnerInfo
+	Figures  []figureView
+	Statuses []roadmap.Status
+	Step     *roadmap.Step // the step being edited
+	Figure   *figureView   // the checklist being shown
+	Reviews  []roadmap.Review
+	Settings roadmap.ReviewSettings
+	Tenant   string
+	Progress map[int]roadmap.FigureProgress
+}
+
+type figureView struct {
+	N, Step int
+	JA, EN  string
+	Items   []itemView
+}
+
+type itemView struct {
+	roadmap.Item
+	C roadmap.Check
+}
+
+func (s *Server) loadRoadmap(r *http.Request) (*roadmapView, error) {
+	svc := s.svc.Trial.Roadmap
+	b, err := svc.Board(r.Context(), principal(r).TenantID)
+	if err != nil {
+		return nil, err
+	}
+	today := svc.Today()
+	v := &roadmapView{B: b, Today: today, Due: b.ReviewDue(today), Late: b.Late(today), Steps: roadmap.Steps,
+		Owners: roadmap.Owners, Statuses: roadmap.Statuses, Reviews: b.Reviews, Settings: b.Settings, Progress: map[int]roadmap.FigureProgress{}}
+	for _, p := range b.Progress() {
+		v.Progress[p.Figure] = p
+	}
+	for _, f := range roadmap.Figures {
+		fv := figureView{N: f.N, Step: f.Step, JA: f.JA, EN: f.EN}
+		for _, it := range roadmap.Items {
+			if it.Figure == f.N {
+				fv.Items = append(fv.Items, itemView{it, b.Checks[it.Code]})
+			}
+		}
+		v.Figures = append(v.Figures, fv)
+	}
+	return v, nil
+}
+
+func (s *Server) roadmapPage(w http.ResponseWriter, r *http.Request) {
+	v, err := s.loadRoadmap(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "roadmap", "roadmap.title", v, nil)
+}
+
+func (s *Server) roadmapPrint(w http.ResponseWriter, r *http.Request) {
+	v, err := s.loadRoadmap(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if t, err := s.svc.Org.TenantByID(r.Context(), principal(r).TenantID); err == nil {
+		v.Tenant = t.Name
+	}
+	s.render(w, r, http.StatusOK, "roadmap_print", "roadmap.print_title", v, nil)
+}
+
+// stepNumber reads the step number (1–10) from the query or form.
+func stepNumber(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > len(roadmap.Steps) {
+		return 1
+	}
+	return n
+}
+
+func (s *Server) roadmapStepPage(w http.ResponseWriter, r *http.Request) {
+	v, err := s.loadRoadmap(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	st := v.B.Steps[stepNumber(r.URL.Query().Get("n"))-1]
+	v.Step = &st
+	s.render(w, r, http.StatusOK, "roadmap_step", "roadmap.step_title", v, nil)
+}
+
+func (s *Server) roadmapStepSave(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	f := newForm(r)
+	st := roadmap.Step{N: stepNumber(f.str("step")), Status: roadmap.Status(f.str("status")), PlannedStart: f.date("planned_start"),
+		PlannedEnd: f.date("planned_end"), DoneOn: f.date("done_on"), Note: f.r.PostForm.Get("note"), Version: f.id("version")}
+	for _, o := range r.PostForm["owners"] {
+		st.Owners = append(st.Owners, roadmap.Owner(o))
+	}
+	err := f.v.Err()
+	if err == nil {
+		p := principal(r)
+		_, err = s.svc.Trial.Roadmap.SaveStep(r.Context(), p.TenantID, actorOf(p), st)
+	}
+	if err != nil {
+		if !isInvalid(err) {
+			s.fail(w, r, err)
+			return
+		}
+		v, lerr := s.loadRoadmap(r)
+		if lerr != nil {
+			s.fail(w, r, lerr)
+			return
+		}
+		v.Step = &st
+		s.render(w, r, http.StatusUnprocessableEntity, "roadmap_step", "roadmap.step_title", v, f.merge(err))
+		return
+	}
+	s.flashRedirect(w, r, "/roadmap", "flash.roadmap_saved")
+}
+
+func (s *Server) roadmapChecklist(w http.ResponseWriter, r *http.Request) {
+	s.showChecklist(w, r, http.StatusOK, r.URL.Query().Get("figure"), nil)
+}
+
+func (s *Server) showChecklist(w http.ResponseWriter, r *http.Request, status int, figure string, err error) {
+	v, lerr := s.loadRoadmap(r)
+	if lerr != nil {
+		s.fail(w, r, lerr)
+		return
+	}
+	v.Figure = &v.Figures[0]
+	for i := range v.Figures {
+		if strconv.Itoa(v.Figures[i].N) == figure {
+			v.Figure = &v.Figures[i]
+		}
+	}
+	s.render(w, r, status, "roadmap_checklist", "roadmap.checklist_title", v, err)
+}
+
+func figureOf(item string) string {
+	if it, ok := roadmap.ItemByCode(item); ok {
+		return strconv.Itoa(it.Figure)
+	}
+	return ""
+}
+
+func (s *Server) roadmapCheck(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	f := newForm(r)
+	item := f.str("item")
+	version := f.id("version")
+	p := principal(r)
+	_, err := s.svc.Trial.Roadmap.SetCheck(r.Context(), p.TenantID, actorOf(p), item, f.bool("done"), f.r.PostForm.Get("note"), version)
+	if err != nil {
+		if isInvalid(err) {
+			s.showChecklist(w, r, http.StatusUnprocessableEntity, figureOf(item), err)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.flashRedirect(w, r, "/roadmap/checklist?figure="+figureOf(item)+"#item-"+item, "flash.roadmap_checked")
+}
+
+// uploadedFile reads the "file" part of a multipart form (at most
+// attach.MaxBytes); a missing or oversized file is a field error on file.
+func uploadedFile(r *http.Request) (name string, data []byte, err error) {
+	fileErr := func(key string) error {
+		var v apperr.Validation
+		v.Add("file", key, map[string]any{"Max": attach.MaxBytes >> 20})
+		return v.Err()
+	}
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return "", nil, fileErr("field.attach_size")
+		}
+		return "", nil, fileErr("field.required")
+	}
+	fh, hdr, err := r.FormFile("file")
+	if err != nil {
+		return "", nil, fileErr("field.required")
+	}
+	defer fh.Close()
+	data, err = io.ReadAll(io.LimitReader(fh, attach.MaxBytes+1))
+	if err != nil {
+		return "", nil, fileErr("field.required")
+	}
+	return hdr.Filename, data, nil
+}
+
+func (s *Server) roadmapEvidenceAdd(w http.ResponseWriter, r *http.Request) {
+	name, data, err := uploadedFile(r)
+	item := r.FormValue("item")
+	if err == nil {
+		p := principal(r)
+		_, err = s.svc.Trial.Roadmap.AttachEvidence(r.Context(), p.TenantID, actorOf(p), item, name, data)
+	}
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
+	}
+	if err != nil {
+		if isInvalid(err) {
+			s.showChecklist(w, r, http.StatusUnprocessableEntity, figureOf(item), err)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.flashRedirect(w, r, "/roadmap/checklist?figure="+figureOf(item)+"#item-"+item, "flash.roadmap_file_added")
+}
+
+func (s *Server) roadmapEvidenceGet(w http.ResponseWriter, r *http.Request) {
+	f, _, ok := found(s, w, r, s.svc.Trial.Roadmap.Evidence)
+	if ok {
+		serveAttachment(w, f)
+	}
+}
+
+// serveAttachment sends an attached file as a download, never rendered
+// in the page's origin.
+func serveAttachment(w http.ResponseWriter, f attach.File) {
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Security-Policy", "sandbox")
+	route.Download(w, f.ContentType, f.Name, f.Data)
+}
+
+func (s *Server) roadmapEvidenceRemove(w http.ResponseWriter, r *http.Request) {
+	f, id, ok := found(s, w, r, s.svc.Trial.Roadmap.Evidence)
+	if !ok {
+		return
+	}
+	p := principal(r)
+	if err := s.svc.Trial.Roadmap.RemoveEvidence(r.Context(), p.TenantID, actorOf(p), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flashRedirect(w, r, "/roadmap/checklist?figure="+figureOf(f.Owner.CheckItem), "flash.roadmap_file_removed")
+}
+
+func (s *Server) roadmapCadence(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	f := newForm(r)
+	months, next := f.int("interval_months", 0), f.date("next_on")
+	err := f.v.Err()
+	if err == nil {
+		p := principal(r)
+		err = s.svc.Trial.Roadmap.SetReviewCadence(r.Context(), p.TenantID, actorOf(p), months, next)
+	}
+	s.roadmapAfter(w, r, f, err, "flash.roadmap_cadence_saved")
+}
+
+func (s *Server) roadmapReview(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	f := newForm(r)
+	held := f.date("held_on")
+	err := f.v.Err()
+	if err == nil {
+		p := principal(r)
+		_, err = s.svc.Trial.Roadmap.RecordReview(r.Context(), p.TenantID, actorOf(p), held, f.r.PostForm.Get("note"))
+	}
+	s.roadmapAfter(w, r, f, err, "flash.roadmap_review_saved")
+}
+
+// roadmapAfter shows the board again with the form's errors, or goes back
+// to it with a flash.
+func (s *Server) roadmapAfter(w http.ResponseWriter, r *http.Request, f *form, err error, flash string) {
+	switch {
+	case err == nil:
+		s.flashRedirect(w, r, "/roadmap#pdca", flash)
+	case isInvalid(err):
+		v, lerr := s.loadRoadmap(r)
+		if lerr != nil {
+			s.fail(w, r, lerr)
+			return
+		}
+		s.render(w, r, http.StatusUnprocessableEntity, "roadmap", "roadmap.title", v, f.merge(err))
+	default:
+		s.fail(w, r, err)
+	}
+}
+
+// isInvalid reports a validation error (shown on the form, 422).
+func isInvalid(err error) bool { return apperr.CodeOf(err) == apperr.Invalid }
