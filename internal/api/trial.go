@@ -316,8 +316,9 @@ func (s *API) serveFile(w http.ResponseWriter, r *http.Request, get func(id int6
 		s.apiFail(w, r, err)
 		return
 	}
+	// Always as bytes: the file's own type is in its metadata (content_type).
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	route.Download(w, f.ContentType, f.Name, f.Data)
+	route.Download(w, "application/octet-stream", f.Name, f.Data)
 }
 
 func (s *API) apiGetEvidence(w http.ResponseWriter, r *http.Request) {

@@ -22,13 +22,13 @@ func (s *Server) handbookRoutes() []Route {
 	readable.AllowMustChange = true
 	return []Route{
 		{Method: "GET", Pattern: "/handbook", Rule: directory, Handler: s.handbookIndex},
-		{Method: "GET", Pattern: "/handbook/new", Rule: hrOnly, Handler: s.handbookNew},
-		{Method: "POST", Pattern: "/handbook", Rule: hrOnly, Handler: s.handbookCreate},
-		{Method: "GET", Pattern: "/handbook/{id}", Rule: readable, Object: "handbook_page", Handler: s.handbookShow},
-		{Method: "GET", Pattern: "/handbook/{id}/edit", Rule: hrOnly, Object: "handbook_page", Handler: s.handbookEdit},
-		{Method: "POST", Pattern: "/handbook/{id}", Rule: hrOnly, Object: "handbook_page", Handler: s.handbookUpdate},
-		{Method: "POST", Pattern: "/handbook/{id}/delete", Rule: hrOnly, Object: "handbook_page", Handler: s.handbookDelete},
-		{Method: "POST", Pattern: "/handbook/{id}/files", Rule: hrOnly, Object: "handbook_page", Handler: s.handbookAttach, MaxBody: attach.MaxBytes + 64<<10},
+		{Method: "GET", Pattern: "/handbook/pages/new", Rule: hrOnly, Handler: s.handbookNew},
+		{Method: "POST", Pattern: "/handbook/pages", Rule: hrOnly, Handler: s.handbookCreate},
+		{Method: "GET", Pattern: "/handbook/pages/{id}", Rule: readable, Object: "handbook_page", Handler: s.handbookShow},
+		{Method: "GET", Pattern: "/handbook/pages/{id}/edit", Rule: hrOnly, Object: "handbook_page", Handler: s.handbookEdit},
+		{Method: "POST", Pattern: "/handbook/pages/{id}", Rule: hrOnly, Object: "handbook_page", Handler: s.handbookUpdate},
+		{Method: "POST", Pattern: "/handbook/pages/{id}/delete", Rule: hrOnly, Object: "handbook_page", Handler: s.handbookDelete},
+		{Method: "POST", Pattern: "/handbook/pages/{id}/files", Rule: hrOnly, Object: "handbook_page", Handler: s.handbookAttach, MaxBody: attach.MaxBytes + 64<<10},
 		{Method: "GET", Pattern: "/handbook/files/{id}", Rule: readable, Object: "handbook_file", Handler: s.handbookFile},
 		{Method: "POST", Pattern: "/handbook/files/{id}/remove", Rule: hrOnly, Object: "handbook_file", Handler: s.handbookFileRemove},
 		{Method: "POST", Pattern: "/handbook/briefings", Rule: hrOnly, Handler: s.briefingCreate},
@@ -126,7 +126,7 @@ func (s *Server) savePageForm(w http.ResponseWriter, r *http.Request, id int64) 
 	}
 	switch {
 	case err == nil:
-		s.flashRedirect(w, r, "/handbook/"+itoa(pg.ID), "flash.handbook_saved")
+		s.flashRedirect(w, r, "/handbook/pages/"+itoa(pg.ID), "flash.handbook_saved")
 	case isInvalid(err):
 		s.render(w, r, http.StatusUnprocessableEntity, "handbook_edit", title, &handbookView{Page: pg, Slots: handbook.Slots, Editor: true}, f.merge(err))
 	default:
@@ -203,7 +203,7 @@ func (s *Server) handbookAttach(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.attachTo(w, r, attach.Owner{PageID: id}, "/handbook/"+itoa(id)+"/edit", func(err error) {
+	s.attachTo(w, r, attach.Owner{PageID: id}, "/handbook/pages/"+itoa(id)+"/edit", func(err error) {
 		s.render(w, r, http.StatusUnprocessableEntity, "handbook_edit", "handbook.edit_title", &handbookView{Page: pg, Slots: handbook.Slots, Editor: true}, err)
 	})
 }
@@ -234,7 +234,7 @@ func (s *Server) handbookFileRemove(w http.ResponseWriter, r *http.Request) {
 	}
 	back := "/handbook"
 	if f.Owner.PageID != 0 {
-		back = "/handbook/" + itoa(f.Owner.PageID) + "/edit"
+		back = "/handbook/pages/" + itoa(f.Owner.PageID) + "/edit"
 	}
 	s.flashRedirect(w, r, back, "flash.handbook_file_removed")
 }
@@ -311,7 +311,7 @@ func (s *Server) HandbookLink(r *http.Request, slot string) *handbookLink {
 	if err != nil || !ok {
 		return nil
 	}
-	return &handbookLink{Href: "/handbook/" + itoa(pg.ID), Title: pg.Title}
+	return &handbookLink{Href: "/handbook/pages/" + itoa(pg.ID), Title: pg.Title}
 }
 
 // trialNav is issue 16's one menu entry: the roadmap for the 推進 staff
