@@ -105,3 +105,107 @@ func TestTrialCrossTenant(t *testing.T) {
 		}
 	})
 }
+
+// TestTrialFlows goes through the pages and the API of issue 16 as the
+// people who use them; every API answer is checked against the document.
+func TestTrialFlows(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		staff, hr, it := w.session(t, "staff"), w.session(t, "hr"), w.session(t, "it")
+		api := func(method, target, body string, c *http.Cookie, hdr ...string) resp {
+			return w.call(method, target, body, "", append([]string{"Cookie", c.Name + "=" + c.Value}, hdr...)...)
+		}
+
+		// An anonymous report from a page: the access-log line names no account.
+		res := w.do("POST", "/incidents", url.Values{"kind": {"incident"}, "category": {"misdelivery"}, "summary": {"誤送信しました"},
+			"anonymous": {"1"}}, staff)
+		if res.code != http.StatusSeeOther {
+			t.Fatalf("anonymous report: %d %s", res.code, res.body)
+		}
+		seen := false
+		for _, line := range strings.Split(w.logs.String(), "\n") {
+			seen = seen || strings.Contains(line, "POST /incidents")
+			if strings.Contains(line, "POST /incidents") && !strings.Contains(line, "user_id=0") && !strings.Contains(line, `"user_id":0`) {
+				t.Errorf("the anonymous report's access-log line names an account: %s", line)
+			}
+		}
+		if !seen {
+			t.Error("no access-log line for the report")
+		}
+		// Staff cannot review; IT admin sees the report, without a reporter.
+		if res := w.do("GET", "/incidents", nil, staff); res.code != http.StatusForbidden {
+			t.Errorf("staff listed incidents: %d", res.code)
+		}
+		res = api("GET", "/api/v1/incidents", "", it)
+		if res.code != 200 || !strings.Contains(res.body, "誤送信しました") || strings.Contains(res.body, "reporter") {
+			t.Fatalf("IT list: %d %s", res.code, res.body)
+		}
+		// A named report through the API appears in the reporter's own list.
+		res = api("POST", "/api/v1/incidents", `{"kind":"worry","category":"end_of_work","summary":"終業のタイミング"}`, staff)
+		if res.code != http.StatusCreated {
+			t.Fatalf("named report: %d %s", res.code, res.body)
+		}
+		if res := api("GET", "/api/v1/incidents/mine", "", staff); !strings.Contains(res.body, "終業のタイミング") || strings.Contains(res.body, "誤送信") {
+			t.Errorf("mine: %s", res.body)
+		}
+		// A bad report names the field in Japanese.
+		res = api("POST", "/api/v1/incidents", `{"kind":"worry","category":"malware","summary":""}`, staff)
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "概要") {
+			t.Errorf("bad report: %d %s", res.code, res.body)
+		}
+
+		// Costs: a licence tagged, 光熱費 refused as qualifying, totals and export.
+		day := calendar.DateOf(db.Now()).String()
+		res = api("POST", "/api/v1/costs", `{"kind":"license","description":"Web会議","amount_yen":300000,"paid_on":"`+day+`","initial":true,"special_grant":true}`, it)
+		if res.code != http.StatusCreated {
+			t.Fatalf("add cost: %d %s", res.code, res.body)
+		}
+		res = api("POST", "/api/v1/costs", `{"kind":"utility_allowance","description":"在宅勤務手当","amount_yen":3000,"paid_on":"`+day+`","initial":true,"special_grant":true}`, hr)
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "special_grant") {
+			t.Errorf("光熱費 tagged: %d %s", res.code, res.body)
+		}
+		if res := api("GET", "/api/v1/costs/totals", "", hr); !strings.Contains(res.body, `"estimate":150000`) {
+			t.Errorf("totals: %s", res.body)
+		}
+		if res := w.do("GET", "/costs/export?format=csv", nil, hr); res.code != 200 || !strings.Contains(res.body, "Web会議") {
+			t.Errorf("export: %d", res.code)
+		}
+		if res := w.do("GET", "/costs", nil, staff); res.code != http.StatusForbidden {
+			t.Errorf("staff read the costs: %d", res.code)
+		}
+
+		// Roadmap: a step and a tick by the 推進 staff, the print page.
+		res = api("POST", "/api/v1/roadmap/steps", `{"step":1,"owners":["head","cio"],"status":"done","version":0}`, hr)
+		if res.code != 200 || !strings.Contains(res.body, `"done_on":"`+day+`"`) {
+			t.Fatalf("step: %d %s", res.code, res.body)
+		}
+		if res := w.do("POST", "/roadmap/check", url.Values{"item": {"f5.rules.apply"}, "done": {"1"}, "note": {"説明会で説明"}, "version": {"0"}}, it); res.code != http.StatusSeeOther {
+			t.Errorf("tick: %d %s", res.code, res.body)
+		}
+		res = w.do("GET", "/roadmap/print", nil, hr)
+		if res.code != 200 || !strings.Contains(res.body, "首長") || !strings.Contains(res.body, "1項目済") {
+			t.Errorf("print: %d", res.code)
+		}
+
+		// Handbook: HR writes a page in the first_signin slot; a script in it
+		// never reaches the page; the password page links it once published.
+		res = w.do("POST", "/handbook/pages", url.Values{"title": {"はじめてのサインイン"}, "body": {"## 手順\n\n<script>alert(1)</script>[x](javascript:alert(1))"},
+			"slot": {"first_signin"}, "published": {"1"}}, hr)
+		if res.code != http.StatusSeeOther {
+			t.Fatalf("page: %d %s", res.code, res.body)
+		}
+		page := w.do("GET", res.location, nil, staff)
+		if page.code != 200 || !strings.Contains(page.body, "<h2>手順</h2>") || strings.Contains(page.body, "<script>alert") || strings.Contains(page.body, "javascript:") {
+			t.Errorf("page as staff: %d", page.code)
+		}
+		if pw := w.do("GET", "/password", nil, staff); !strings.Contains(pw.body, `href="`+res.location+`"`) {
+			t.Errorf("the password page does not link the first sign-in page")
+		}
+		if res := api("GET", "/api/v1/handbook/slots", "", staff); !strings.Contains(res.body, "はじめてのサインイン") {
+			t.Errorf("slots: %s", res.body)
+		}
+		if res := w.do("GET", "/handbook/pages/new", nil, staff); res.code != http.StatusForbidden {
+			t.Errorf("staff opened the editor: %d", res.code)
+		}
+	})
+}
