@@ -62,6 +62,7 @@ func TestBrowser(t *testing.T) {
 		{login: "hr", home: "/", h1: "ホーム", pages: hrPages},
 		{login: "it", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {
 			tb.check(t, "/rules", "")
+			trialPages(t, tb, "it")
 		}},
 		{login: "auditor", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {
 			tb.check(t, "/audit", "")
@@ -114,6 +115,7 @@ func staffPages(t *testing.T, tb *tab) {
 	tb.check(t, "/api/docs", "")
 	tb.check(t, "/rules", "")
 	tb.check(t, "/staff?page=2", "")
+	trialPages(t, tb, "staff")
 }
 
 func hrPages(t *testing.T, tb *tab) {
@@ -128,6 +130,7 @@ func hrPages(t *testing.T, tb *tab) {
 	}
 	t.Logf("screenshot of the hr home page at %d px: %s (%d bytes)", phoneWidth, file, len(shot))
 
+	trialPages(t, tb, "hr")
 	tb.check(t, "/staff/new", "")
 	tb.check(t, "/accounts", "")
 	tb.check(t, "/accounts/new", "")
@@ -509,4 +512,25 @@ func startBrowser(t *testing.T, chrome string) context.Context {
 		t.Fatalf("starting %s: %v", chrome, err)
 	}
 	return browser
+}
+
+// trialPages are issue 16's pages (roadmap, incidents, costs, handbook)
+// for a role.
+func trialPages(t *testing.T, tb *tab, role string) {
+	switch role {
+	case "staff":
+		tb.check(t, "/handbook", "")
+		tb.check(t, "/incidents/new", "")
+	case "hr":
+		tb.check(t, "/roadmap", "")
+		tb.check(t, "/roadmap/step?n=4", "")
+		tb.check(t, "/roadmap/checklist?figure=5", "")
+		tb.check(t, "/roadmap/print", "")
+		tb.check(t, "/costs", "")
+		tb.check(t, "/handbook", "")
+		tb.check(t, "/handbook/pages/new", "")
+	case "it":
+		tb.check(t, "/incidents", "")
+		tb.check(t, "/roadmap/checklist?figure=4", "")
+	}
 }

@@ -41,6 +41,11 @@ var KindGroups = []KindGroup{
 	{"calendar", []string{"calendar.closure_add", "calendar.closure_remove", "calendar.holidays_import"}},
 	{"tenant", []string{"tenant.create", "tenant.update", "retention.settings", "retention.apply", "sso.settings"}},
 	{"operator", []string{"operator.create", "operator.password", "operator.settings", "operator.auditor"}},
+	{"trialops", []string{"roadmap.step_update", "roadmap.check", "roadmap.evidence_add", "roadmap.evidence_remove",
+		"roadmap.review_cadence", "roadmap.review", "roadmap.review_reminder", "incident.report", "incident.review",
+		"cost.add", "cost.update", "cost.delete", "handbook.page_create", "handbook.page_update", "handbook.page_delete",
+		"handbook.briefing_create", "handbook.briefing_update", "handbook.briefing_delete", "handbook.file_add",
+		"handbook.file_remove"}},
 }
 
 // Actions lists every stored action the display knows (the kinds, with

@@ -100,7 +100,7 @@ func (c *Cost) Validate() error {
 	c.Description, c.Note = strings.TrimSpace(c.Description), strings.TrimSpace(c.Note)
 	k, ok := KindByCode(c.Kind)
 	if !ok {
-		v.Add("kind", "field.choice", nil)
+		v.Add("kind", "field.cost_kind", nil)
 	}
 	switch n := utf8.RuneCountInString(c.Description); {
 	case n == 0:

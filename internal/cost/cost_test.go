@@ -37,7 +37,7 @@ func TestValidateSpecialGrant(t *testing.T) {
 		{"a running cost does not", cost.Cost{Kind: "license", Description: "更新", AmountYen: 10_000, PaidOn: d("2026-06-01"), SpecialGrant: true}, "special_grant:field.cost_grant_initial"},
 		{"before 令和2年度", cost.Cost{Kind: "ict_device", Description: "PC", AmountYen: 10_000, PaidOn: d("2020-03-31"), Initial: true, SpecialGrant: true}, "special_grant:field.cost_grant_year"},
 		{"amount", cost.Cost{Kind: "software", Description: "x", AmountYen: 0, PaidOn: d("2026-06-01")}, "amount_yen:field.range"},
-		{"kind", cost.Cost{Kind: "coffee", Description: "x", AmountYen: 1, PaidOn: d("2026-06-01")}, "kind:field.choice"},
+		{"kind", cost.Cost{Kind: "coffee", Description: "x", AmountYen: 1, PaidOn: d("2026-06-01")}, "kind:field.cost_kind"},
 		{"description", cost.Cost{Kind: "software", Description: "  ", AmountYen: 1, PaidOn: d("2026-06-01")}, "description:field.required"},
 	}
 	for _, tt := range tests {

@@ -72,9 +72,9 @@ func (p *Page) Validate() error {
 	p.Body = strings.ReplaceAll(p.Body, "\r\n", "\n")
 	switch n := utf8.RuneCountInString(p.Title); {
 	case n == 0:
-		v.Add("title", "field.required", nil)
+		v.Add("title", "field.handbook_title", nil)
 	case n > MaxTitle:
-		v.Add("title", "field.too_long", map[string]any{"Max": MaxTitle})
+		v.Add("title", "field.handbook_title_long", map[string]any{"Max": MaxTitle})
 	}
 	if utf8.RuneCountInString(p.Body) > MaxBody {
 		v.Add("body", "field.too_long", map[string]any{"Max": MaxBody})
@@ -146,9 +146,9 @@ func (b *Briefing) Validate() error {
 	b.StartTime = strings.TrimSpace(b.StartTime)
 	switch n := utf8.RuneCountInString(b.Title); {
 	case n == 0:
-		v.Add("title", "field.required", nil)
+		v.Add("title", "field.handbook_title", nil)
 	case n > MaxTitle:
-		v.Add("title", "field.too_long", map[string]any{"Max": MaxTitle})
+		v.Add("title", "field.handbook_title_long", map[string]any{"Max": MaxTitle})
 	}
 	if b.HeldOn.IsZero() {
 		v.Add("held_on", "field.date", nil)

@@ -152,7 +152,7 @@ func (r *Report) Validate(today calendar.Date) error {
 	var v apperr.Validation
 	r.Summary, r.Detail = strings.TrimSpace(r.Summary), strings.TrimSpace(r.Detail)
 	if !slices.Contains(Kinds, r.Kind) {
-		v.Add("kind", "field.choice", nil)
+		v.Add("kind", "field.incident_kind", nil)
 	}
 	if c, ok := CategoryByCode(r.Category); !ok || (slices.Contains(Kinds, r.Kind) && c.Kind != r.Kind) {
 		v.Add("category", "field.choice", nil)

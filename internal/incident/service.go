@@ -134,7 +134,7 @@ func (s *Service) Review(ctx context.Context, tenantID int64, actor audit.Actor,
 	note = strings.TrimSpace(note)
 	var v apperr.Validation
 	if !slices.Contains(Statuses, to) {
-		v.Add("status", "field.choice", nil)
+		v.Add("status", "field.incident_status", nil)
 	}
 	if utf8.RuneCountInString(note) > MaxDetail {
 		v.Add("note", "field.too_long", map[string]any{"Max": MaxDetail})

@@ -72,7 +72,7 @@ func (s *Step) Validate(today calendar.Date) error {
 	slices.SortFunc(owners, func(a, b Owner) int { return ownerIndex(a) - ownerIndex(b) })
 	s.Owners = owners
 	if !slices.Contains(Statuses, s.Status) {
-		v.Add("status", "field.choice", nil)
+		v.Add("status", "field.roadmap_status", nil)
 	}
 	if !s.PlannedStart.IsZero() && !s.PlannedEnd.IsZero() && s.PlannedEnd.Before(s.PlannedStart) {
 		v.Add("planned_end", "field.roadmap_date_order", nil)

@@ -144,7 +144,7 @@ func TestStepValidate(t *testing.T) {
 		{"step 0", roadmap.Step{N: 0, Status: roadmap.NotStarted}, "step:field.range"},
 		{"step 11", roadmap.Step{N: 11, Status: roadmap.NotStarted}, "step:field.range"},
 		{"owner", roadmap.Step{N: 1, Status: roadmap.NotStarted, Owners: []roadmap.Owner{"mayor"}}, "owners:field.choice"},
-		{"status", roadmap.Step{N: 1, Status: "started"}, "status:field.choice"},
+		{"status", roadmap.Step{N: 1, Status: "started"}, "status:field.roadmap_status"},
 		{"end before start", roadmap.Step{N: 1, Status: roadmap.NotStarted, PlannedStart: d("2026-06-01"), PlannedEnd: d("2026-05-01")}, "planned_end:field.roadmap_date_order"},
 		{"done date without done", roadmap.Step{N: 1, Status: roadmap.InProgress, DoneOn: d("2026-06-01")}, "done_on:field.roadmap_done_on"},
 	}
