@@ -447,15 +447,7 @@ func (s *API) apiReportIncident(w http.ResponseWriter, r *http.Request) {
 func (s *API) apiMyIncidents(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	list, err := s.svc.Trial.Incident.Mine(r.Context(), p.TenantID, p.UserID)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	out := page[incidentJSON]{Items: []incidentJSON{}, Total: len(list)}
-	for _, in := range list {
-		out.Items = append(out.Items, toIncidentJSON(in))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeAll(s, w, r, list, err, toIncidentJSON)
 }
 
 func (s *API) apiListIncidents(w http.ResponseWriter, r *http.Request) {
@@ -587,15 +579,7 @@ func (s *API) apiListCosts(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	list, err := s.svc.Trial.Cost.List(r.Context(), principal(r).TenantID, fy)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	out := page[costJSON]{Items: []costJSON{}, Total: len(list)}
-	for _, c := range list {
-		out.Items = append(out.Items, toCostJSON(c))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeAll(s, w, r, list, err, toCostJSON)
 }
 
 func (s *API) apiCostTotals(w http.ResponseWriter, r *http.Request) {
@@ -739,15 +723,7 @@ func isHR(r *http.Request) bool { return principal(r).Has(auth.HRAdmin) }
 
 func (s *API) apiListPages(w http.ResponseWriter, r *http.Request) {
 	list, err := s.svc.Trial.Handbook.Pages(r.Context(), principal(r).TenantID, isHR(r))
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	out := page[pageJSON]{Items: []pageJSON{}, Total: len(list)}
-	for _, p := range list {
-		out.Items = append(out.Items, toPageJSON(p))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeAll(s, w, r, list, err, toPageJSON)
 }
 
 type slotJSON struct {
@@ -866,15 +842,7 @@ func toBriefingJSON(b handbook.Briefing) briefingJSON {
 
 func (s *API) apiListBriefings(w http.ResponseWriter, r *http.Request) {
 	list, err := s.svc.Trial.Handbook.Briefings(r.Context(), principal(r).TenantID)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	out := page[briefingJSON]{Items: []briefingJSON{}, Total: len(list)}
-	for _, b := range list {
-		out.Items = append(out.Items, toBriefingJSON(b))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeAll(s, w, r, list, err, toBriefingJSON)
 }
 
 type briefingInput struct {
@@ -912,4 +880,18 @@ func (s *API) apiHandbookFile(w http.ResponseWriter, r *http.Request) {
 	s.serveFile(w, r, func(id int64) (attach.File, error) {
 		return s.svc.Trial.Handbook.File(r.Context(), principal(r).TenantID, id, isHR(r))
 	})
+}
+
+// writeAll answers a whole list converted with conv (one page holding
+// everything), or the error.
+func writeAll[T, J any](s *API, w http.ResponseWriter, r *http.Request, list []T, err error, conv func(T) J) {
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	out := page[J]{Items: make([]J, 0, len(list)), Total: len(list)}
+	for _, x := range list {
+		out.Items = append(out.Items, conv(x))
+	}
+	writeJSON(w, http.StatusOK, out)
 }
