@@ -205,6 +205,7 @@ func schemas() map[string]any {
 		"RoadmapReviewInput":    roadmapSchemas()["RoadmapReviewInput"],
 		"Incident":              incidentSchemas()["Incident"],
 		"IncidentReceipt":       incidentSchemas()["IncidentReceipt"],
+		"IncidentSummary":       incidentSchemas()["IncidentSummary"],
 		"IncidentInput":         incidentSchemas()["IncidentInput"],
 		"IncidentReviewInput":   incidentSchemas()["IncidentReviewInput"],
 		"Cost":                  costSchemas()["Cost"],

@@ -83,6 +83,9 @@ func incidentSchemas() map[string]any {
 			"status": status, "version": integer("version"),
 			"actions": arrayOf(obj([]string{"at", "by", "status_from", "status_to", "note"}, map[string]any{
 				"at": dateTime("when"), "by": str("IT admin"), "status_from": status, "status_to": status, "note": str("what was done")}))}),
+		"IncidentSummary": obj([]string{"total", "by_category", "by_status"}, map[string]any{"total": integer("reports"),
+			"by_category": map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "integer"}},
+			"by_status":   map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "integer"}}}),
 		"IncidentReceipt": obj([]string{"id", "anonymous", "status"}, map[string]any{"id": integer("id"), "anonymous": boolean("anonymous"), "status": status}),
 		"IncidentInput": obj([]string{"kind", "category", "summary"}, map[string]any{
 			"kind": kind, "category": category, "occurred_on": civilDate("when it happened (not in the future)"),

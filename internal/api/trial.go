@@ -40,6 +40,8 @@ func (s *API) trialRoutes() []route.Route {
 				BodyTypes: fileBodyTypes, Query: []route.Param{{Name: "item", Type: "string", Desc: "checklist item code"}, {Name: "name", Type: "string", Desc: "file name with its extension (pdf, docx, xlsx, pptx, png, jpg, txt, csv …)"}}}},
 		{Method: "GET", Pattern: "/api/v1/roadmap/evidence/{id}", Rule: Promoters, Object: "roadmap_evidence", Handler: s.apiGetEvidence,
 			API: &route.Op{ID: "getRoadmapEvidence", Summary: "Download an evidence file", Tag: "roadmap", RespTypes: []string{"application/octet-stream"}}},
+		{Method: "DELETE", Pattern: "/api/v1/roadmap/evidence/{id}", Rule: Promoters, Object: "roadmap_evidence", Handler: s.apiRemoveEvidence,
+			API: &route.Op{ID: "removeRoadmapEvidence", Summary: "Remove an evidence file", Tag: "roadmap", Status: 204}},
 		{Method: "POST", Pattern: "/api/v1/roadmap/review-settings", Rule: Promoters, Handler: s.apiReviewCadence,
 			API: &route.Op{ID: "setRoadmapReviewCadence", Summary: "Set the PDCA review interval (1–12 months) and the next review date", Tag: "roadmap", Body: "RoadmapReviewSettings", Resp: "RoadmapReviewSettings"}},
 		{Method: "POST", Pattern: "/api/v1/roadmap/reviews", Rule: Promoters, Handler: s.apiRecordReview,
@@ -52,6 +54,8 @@ func (s *API) trialRoutes() []route.Route {
 		{Method: "GET", Pattern: "/api/v1/incidents", Rule: route.ITOnly, Handler: s.apiListIncidents,
 			API: &route.Op{ID: "listIncidents", Summary: "Reports for review (IT admin), newest first", Tag: "incidents", Resp: "Incident", List: true,
 				Query: append([]route.Param{{Name: "status", Type: "string", Desc: "new, in_progress, resolved or no_action"}, {Name: "kind", Type: "string", Desc: "incident or worry"}}, pagingParams...)}},
+		{Method: "GET", Pattern: "/api/v1/incidents/summary", Rule: route.ITOnly, Handler: s.apiIncidentSummary,
+			API: &route.Op{ID: "getIncidentSummary", Summary: "Counts of reports by category and status (図表6 「セキュリティ上の問題の有無」)", Tag: "incidents", Resp: "IncidentSummary"}},
 		{Method: "GET", Pattern: "/api/v1/incidents/{id}", Rule: route.ITOnly, Object: "incident", Handler: s.apiGetIncident,
 			API: &route.Op{ID: "getIncident", Summary: "A report with its review steps (IT admin)", Tag: "incidents", Resp: "Incident"}},
 		{Method: "POST", Pattern: "/api/v1/incidents/{id}/review", Rule: route.ITOnly, Object: "incident", Handler: s.apiReviewIncident,
@@ -89,6 +93,18 @@ func (s *API) trialRoutes() []route.Route {
 			API: &route.Op{ID: "listBriefings", Summary: "Briefing sessions (説明会, 図表5), newest first, with their materials", Tag: "handbook", Resp: "Briefing", List: true}},
 		{Method: "POST", Pattern: "/api/v1/handbook/briefings", Rule: route.HROnly, Handler: s.apiCreateBriefing,
 			API: &route.Op{ID: "createBriefing", Summary: "Schedule a briefing session", Tag: "handbook", Body: "BriefingInput", Resp: "Briefing", Status: 201, Idempotent: true}},
+		{Method: "PATCH", Pattern: "/api/v1/handbook/briefings/{id}", Rule: route.HROnly, Object: "briefing", Handler: s.apiUpdateBriefing,
+			API: &route.Op{ID: "updateBriefing", Summary: "Replace a briefing session", Tag: "handbook", Body: "BriefingInput", Resp: "Briefing", IfMatch: true}},
+		{Method: "DELETE", Pattern: "/api/v1/handbook/briefings/{id}", Rule: route.HROnly, Object: "briefing", Handler: s.apiDeleteBriefing,
+			API: &route.Op{ID: "deleteBriefing", Summary: "Delete a briefing session and its materials", Tag: "handbook", Status: 204}},
+		{Method: "POST", Pattern: "/api/v1/handbook/pages/{id}/files", Rule: route.HROnly, Object: "handbook_page", Handler: s.apiAttachPageFile, MaxBody: attach.MaxBytes + 1,
+			API: &route.Op{ID: "attachHandbookPageFile", Summary: "Attach a file (the request body) to a page", Tag: "handbook", Resp: "File", Status: 201,
+				BodyTypes: fileBodyTypes, Query: []route.Param{{Name: "name", Type: "string", Desc: "file name with its extension"}}}},
+		{Method: "POST", Pattern: "/api/v1/handbook/briefings/{id}/files", Rule: route.HROnly, Object: "briefing", Handler: s.apiAttachBriefingFile, MaxBody: attach.MaxBytes + 1,
+			API: &route.Op{ID: "attachBriefingFile", Summary: "Attach material (the request body) to a briefing session", Tag: "handbook", Resp: "File", Status: 201,
+				BodyTypes: fileBodyTypes, Query: []route.Param{{Name: "name", Type: "string", Desc: "file name with its extension"}}}},
+		{Method: "DELETE", Pattern: "/api/v1/handbook/files/{id}", Rule: route.HROnly, Object: "handbook_file", Handler: s.apiRemoveHandbookFile,
+			API: &route.Op{ID: "removeHandbookFile", Summary: "Remove a page's or briefing's file", Tag: "handbook", Status: 204}},
 		{Method: "GET", Pattern: "/api/v1/handbook/files/{id}", Rule: route.Directory, Object: "handbook_file", Handler: s.apiHandbookFile,
 			API: &route.Op{ID: "getHandbookFile", Summary: "Download a page's attachment or a briefing's materials", Tag: "handbook", RespTypes: []string{"application/octet-stream"}}},
 	}
@@ -692,11 +708,7 @@ func (s *API) apiUpdateCost(w http.ResponseWriter, r *http.Request) {
 func (s *API) apiDeleteCost(w http.ResponseWriter, r *http.Request) {
 	id, _ := pathID(r)
 	p := principal(r)
-	if err := s.svc.Trial.Cost.Delete(r.Context(), p.TenantID, actorOf(p), id, 0); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	s.noContent(w, r, s.svc.Trial.Cost.Delete(r.Context(), p.TenantID, actorOf(p), id, 0))
 }
 
 // --- handbook ---
@@ -812,11 +824,7 @@ func (s *API) apiUpdatePage(w http.ResponseWriter, r *http.Request) {
 func (s *API) apiDeletePage(w http.ResponseWriter, r *http.Request) {
 	id, _ := pathID(r)
 	p := principal(r)
-	if err := s.svc.Trial.Handbook.DeletePage(r.Context(), p.TenantID, actorOf(p), id); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	s.noContent(w, r, s.svc.Trial.Handbook.DeletePage(r.Context(), p.TenantID, actorOf(p), id))
 }
 
 type briefingJSON struct {
@@ -856,14 +864,19 @@ type briefingInput struct {
 }
 
 func (s *API) apiCreateBriefing(w http.ResponseWriter, r *http.Request) {
+	s.saveBriefing(w, r, 0, 0, http.StatusCreated)
+}
+
+// saveBriefing creates (id 0) or replaces a briefing from the body.
+func (s *API) saveBriefing(w http.ResponseWriter, r *http.Request, id, version int64, status int) {
 	var in briefingInput
 	if err := decodeJSON(r, &in); err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
 	var v apperr.Validation
-	b := handbook.Briefing{Title: in.Title, HeldOn: civilField(&v, "held_on", in.HeldOn), StartTime: in.StartTime, Place: in.Place,
-		Audience: in.Audience, Topics: in.Topics, Note: in.Note}
+	b := handbook.Briefing{ID: id, Version: version, Title: in.Title, HeldOn: civilField(&v, "held_on", in.HeldOn), StartTime: in.StartTime,
+		Place: in.Place, Audience: in.Audience, Topics: in.Topics, Note: in.Note}
 	err := v.Err()
 	p := principal(r)
 	if err == nil {
@@ -873,7 +886,8 @@ func (s *API) apiCreateBriefing(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, toBriefingJSON(b))
+	w.Header().Set("ETag", etag("briefing", b.ID, b.Version))
+	writeJSON(w, status, toBriefingJSON(b))
 }
 
 func (s *API) apiHandbookFile(w http.ResponseWriter, r *http.Request) {
@@ -894,4 +908,80 @@ func writeAll[T, J any](s *API, w http.ResponseWriter, r *http.Request, list []T
 		out.Items = append(out.Items, conv(x))
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// noContent answers 204 after a successful change, or the error.
+func (s *API) noContent(w http.ResponseWriter, r *http.Request, err error) {
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *API) apiRemoveEvidence(w http.ResponseWriter, r *http.Request) {
+	id, _ := pathID(r)
+	p := principal(r)
+	s.noContent(w, r, s.svc.Trial.Roadmap.RemoveEvidence(r.Context(), p.TenantID, actorOf(p), id))
+}
+
+func (s *API) apiIncidentSummary(w http.ResponseWriter, r *http.Request) {
+	c, err := s.svc.Trial.Incident.Summary(r.Context(), principal(r).TenantID)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	byStatus := map[string]int{}
+	for k, n := range c.ByStatus {
+		byStatus[string(k)] = n
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"total": c.Total, "by_category": c.ByCategory, "by_status": byStatus})
+}
+
+func (s *API) apiUpdateBriefing(w http.ResponseWriter, r *http.Request) {
+	id, _ := pathID(r)
+	tn := principal(r).TenantID
+	if _, err := s.svc.Trial.Handbook.Briefing(r.Context(), tn, id); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	version, ok := s.ifMatch(w, r, "briefing", id)
+	if ok {
+		s.saveBriefing(w, r, id, version, http.StatusOK)
+	}
+}
+
+func (s *API) apiDeleteBriefing(w http.ResponseWriter, r *http.Request) {
+	id, _ := pathID(r)
+	p := principal(r)
+	s.noContent(w, r, s.svc.Trial.Handbook.DeleteBriefing(r.Context(), p.TenantID, actorOf(p), id))
+}
+
+func (s *API) attachHandbook(w http.ResponseWriter, r *http.Request, owner attach.Owner) {
+	data, err := readFileBody(r)
+	if err == nil {
+		p := principal(r)
+		var f attach.File
+		if f, err = s.svc.Trial.Handbook.Attach(r.Context(), p.TenantID, actorOf(p), owner, r.URL.Query().Get("name"), data); err == nil {
+			writeJSON(w, http.StatusCreated, toFiles([]attach.File{f})[0])
+			return
+		}
+	}
+	s.apiFail(w, r, err)
+}
+
+func (s *API) apiAttachPageFile(w http.ResponseWriter, r *http.Request) {
+	id, _ := pathID(r)
+	s.attachHandbook(w, r, attach.Owner{PageID: id})
+}
+
+func (s *API) apiAttachBriefingFile(w http.ResponseWriter, r *http.Request) {
+	id, _ := pathID(r)
+	s.attachHandbook(w, r, attach.Owner{BriefingID: id})
+}
+
+func (s *API) apiRemoveHandbookFile(w http.ResponseWriter, r *http.Request) {
+	id, _ := pathID(r)
+	p := principal(r)
+	s.noContent(w, r, s.svc.Trial.Handbook.RemoveFile(r.Context(), p.TenantID, actorOf(p), id))
 }

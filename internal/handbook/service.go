@@ -238,19 +238,21 @@ func (s *Service) Attach(ctx context.Context, tenantID int64, actor audit.Actor,
 	if owner.CheckItem != "" || (owner.PageID == 0) == (owner.BriefingID == 0) {
 		return attach.File{}, apperr.NotFoundErr("page")
 	}
-	f, err := attach.New("file", name, data, owner, actor.Label, s.now())
-	if err != nil {
-		return f, err
-	}
-	err = s.st.InHandbookTx(ctx, func(tx Tx) error {
+	var f attach.File
+	err := s.st.InHandbookTx(ctx, func(tx Tx) error {
 		typ, id := ownerRef(owner)
 		var err error
+		// The owner first: another tenant's page is not found, whatever
+		// the file.
 		if owner.PageID != 0 {
 			_, err = tx.FindHandbookPage(ctx, tenantID, owner.PageID)
 		} else {
 			_, err = tx.FindBriefing(ctx, tenantID, owner.BriefingID)
 		}
 		if err != nil {
+			return err
+		}
+		if f, err = attach.New("file", name, data, owner, actor.Label, s.now()); err != nil {
 			return err
 		}
 		if f.ID, err = tx.InsertTrialFile(ctx, tenantID, f); err != nil {
