@@ -32,6 +32,8 @@ func (s *Server) handbookRoutes() []Route {
 		{Method: "GET", Pattern: "/handbook/files/{id}", Rule: readable, Object: "handbook_file", Handler: s.handbookFile},
 		{Method: "POST", Pattern: "/handbook/files/{id}/remove", Rule: hrOnly, Object: "handbook_file", Handler: s.handbookFileRemove},
 		{Method: "POST", Pattern: "/handbook/briefings", Rule: hrOnly, Handler: s.briefingCreate},
+		{Method: "GET", Pattern: "/handbook/briefings/{id}/edit", Rule: hrOnly, Object: "briefing", Handler: s.briefingEdit},
+		{Method: "POST", Pattern: "/handbook/briefings/{id}", Rule: hrOnly, Object: "briefing", Handler: s.briefingUpdate},
 		{Method: "POST", Pattern: "/handbook/briefings/{id}/delete", Rule: hrOnly, Object: "briefing", Handler: s.briefingDelete},
 		{Method: "POST", Pattern: "/handbook/briefings/{id}/files", Rule: hrOnly, Object: "briefing", Handler: s.briefingAttach, MaxBody: attach.MaxBytes + 64<<10},
 	}
@@ -239,11 +241,27 @@ func (s *Server) handbookFileRemove(w http.ResponseWriter, r *http.Request) {
 	s.flashRedirect(w, r, back, "flash.handbook_file_removed")
 }
 
-func (s *Server) briefingCreate(w http.ResponseWriter, r *http.Request) {
+func (s *Server) briefingCreate(w http.ResponseWriter, r *http.Request) { s.saveBriefingForm(w, r, 0) }
+
+func (s *Server) briefingEdit(w http.ResponseWriter, r *http.Request) {
+	b, _, ok := found(s, w, r, s.svc.Trial.Handbook.Briefing)
+	if ok {
+		s.render(w, r, http.StatusOK, "briefing_edit", "handbook.briefing_edit_title", &handbookView{B: b, Topics: roadmap.Figure5Items(), Editor: true}, nil)
+	}
+}
+
+func (s *Server) briefingUpdate(w http.ResponseWriter, r *http.Request) {
+	if _, id, ok := found(s, w, r, s.svc.Trial.Handbook.Briefing); ok {
+		s.saveBriefingForm(w, r, id)
+	}
+}
+
+// saveBriefingForm creates (id 0) or changes the briefing in the form.
+func (s *Server) saveBriefingForm(w http.ResponseWriter, r *http.Request, id int64) {
 	_ = r.ParseForm()
 	f := newForm(r)
-	b := handbook.Briefing{Title: f.str("title"), HeldOn: f.date("held_on"), StartTime: f.str("start_time"), Place: f.str("place"),
-		Audience: f.str("audience"), Topics: r.PostForm["topics"], Note: f.r.PostForm.Get("note")}
+	b := handbook.Briefing{ID: id, Version: f.id("version"), Title: f.str("title"), HeldOn: f.date("held_on"), StartTime: f.str("start_time"),
+		Place: f.str("place"), Audience: f.str("audience"), Topics: r.PostForm["topics"], Note: f.r.PostForm.Get("note")}
 	err := f.v.Err()
 	p := principal(r)
 	if err == nil {
@@ -252,7 +270,12 @@ func (s *Server) briefingCreate(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 		s.flashRedirect(w, r, "/handbook#briefings", "flash.briefing_saved")
-	case isInvalid(err):
+	case !isInvalid(err):
+		s.fail(w, r, err)
+	case id != 0:
+		s.render(w, r, http.StatusUnprocessableEntity, "briefing_edit", "handbook.briefing_edit_title",
+			&handbookView{B: b, Topics: roadmap.Figure5Items(), Editor: true}, f.merge(err))
+	default:
 		v, lerr := s.handbookIndexView(r)
 		if lerr != nil {
 			s.fail(w, r, lerr)
@@ -260,8 +283,6 @@ func (s *Server) briefingCreate(w http.ResponseWriter, r *http.Request) {
 		}
 		v.B = b
 		s.render(w, r, http.StatusUnprocessableEntity, "handbook", "handbook.title", v, f.merge(err))
-	default:
-		s.fail(w, r, err)
 	}
 }
 

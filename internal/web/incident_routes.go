@@ -43,6 +43,7 @@ type incidentView struct {
 	In         incident.Incident
 	Form       incident.Report
 	Next       string
+	Counts     incident.Counts
 }
 
 func (s *Server) incidentNewView(r *http.Request) (*incidentView, error) {
@@ -106,7 +107,13 @@ func (s *Server) incidentList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v := &incidentView{Kinds: incident.Kinds, Categories: incident.Categories, Statuses: incident.Statuses, List: list, Total: total, Filter: f}
+	counts, err := s.svc.Trial.Incident.Summary(r.Context(), principal(r).TenantID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := &incidentView{Kinds: incident.Kinds, Categories: incident.Categories, Statuses: incident.Statuses, List: list, Total: total, Filter: f,
+		Counts: counts}
 	if f.Offset+len(list) < total {
 		nq := cloneQuery(q)
 		nq.Set("offset", strconv.Itoa(f.Offset+len(list)))

@@ -140,6 +140,9 @@ func TestTrialFlows(t *testing.T) {
 		if res.code != 200 || !strings.Contains(res.body, "誤送信しました") || strings.Contains(res.body, "reporter") {
 			t.Fatalf("IT list: %d %s", res.code, res.body)
 		}
+		if res := w.do("GET", "/incidents", nil, it); res.code != 200 || !strings.Contains(res.body, "メール・ファイルの誤送信") {
+			t.Errorf("IT's incident page: %d", res.code)
+		}
 		// A named report through the API appears in the reporter's own list.
 		res = api("POST", "/api/v1/incidents", `{"kind":"worry","category":"end_of_work","summary":"終業のタイミング"}`, staff)
 		if res.code != http.StatusCreated {
@@ -203,6 +206,21 @@ func TestTrialFlows(t *testing.T) {
 		}
 		if res := api("GET", "/api/v1/handbook/slots", "", staff); !strings.Contains(res.body, "はじめてのサインイン") {
 			t.Errorf("slots: %s", res.body)
+		}
+		// A briefing with 図表5 topics, then changed.
+		if res := w.do("POST", "/handbook/briefings", url.Values{"title": {"試行説明会"}, "held_on": {day}, "topics": {"f5.rules.apply"}}, hr); res.code != http.StatusSeeOther {
+			t.Fatalf("briefing: %d %s", res.code, res.body)
+		}
+		res = api("GET", "/api/v1/handbook/briefings", "", staff)
+		if !strings.Contains(res.body, "f5.rules.apply") {
+			t.Fatalf("briefings: %s", res.body)
+		}
+		bid := strings.TrimSuffix(strings.SplitN(strings.SplitN(res.body, `"id":`, 2)[1], ",", 2)[0], "")
+		if res := w.do("POST", "/handbook/briefings/"+bid, url.Values{"title": {"試行説明会(第2回)"}, "held_on": {day}, "version": {"1"}}, hr); res.code != http.StatusSeeOther {
+			t.Errorf("briefing change: %d %s", res.code, res.body)
+		}
+		if res := w.do("GET", "/handbook", nil, staff); !strings.Contains(res.body, "試行説明会(第2回)") {
+			t.Error("the changed briefing is not listed")
 		}
 		if res := w.do("GET", "/handbook/pages/new", nil, staff); res.code != http.StatusForbidden {
 			t.Errorf("staff opened the editor: %d", res.code)
