@@ -48,7 +48,7 @@ func (s *API) trialRoutes() []route.Route {
 			API: &route.Op{ID: "recordRoadmapReview", Summary: "Record a PDCA review held (moves the next review date by the interval)", Tag: "roadmap", Body: "RoadmapReviewInput", Resp: "RoadmapReview", Status: 201, Idempotent: true}},
 
 		{Method: "POST", Pattern: "/api/v1/incidents", Rule: route.Directory, Handler: s.apiReportIncident,
-			API: &route.Op{ID: "reportIncident", Summary: "Report a security incident or a worry (anonymous: nothing identifies the reporter, and it cannot be read back)", Tag: "incidents", Body: "IncidentInput", Resp: "IncidentReceipt", Status: 201, Idempotent: true}},
+			API: &route.Op{ID: "reportIncident", Summary: "Report a security incident or a worry (anonymous: nothing identifies the reporter, and it cannot be read back). No Idempotency-Key: its replay cache would keep the account next to the report", Tag: "incidents", Body: "IncidentInput", Resp: "IncidentReceipt", Status: 201}},
 		{Method: "GET", Pattern: "/api/v1/incidents/mine", Rule: route.Directory, Handler: s.apiMyIncidents,
 			API: &route.Op{ID: "listMyIncidents", Summary: "The caller's own named reports and their status", Tag: "incidents", Resp: "Incident", List: true}},
 		{Method: "GET", Pattern: "/api/v1/incidents", Rule: route.ITOnly, Handler: s.apiListIncidents,

@@ -197,3 +197,32 @@ func TestCatalogueMatchesTheGuide(t *testing.T) {
 		t.Errorf("steps %d owners %d", len(roadmap.Steps), len(roadmap.Owners))
 	}
 }
+
+// TestConcurrentFirstSaves: two people save a step never saved before at
+// the same moment; one wins, the other is told to reload.
+func TestConcurrentFirstSaves(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		a, _, _, _ := storetest.TrialTenants(t, db)
+		svc := roadmap.NewService(db, db.Now)
+		errs := make(chan error, 2)
+		for _, st := range []roadmap.Status{roadmap.InProgress, roadmap.Done} {
+			go func() {
+				_, err := svc.SaveStep(ctx, a.ID, hr, roadmap.Step{N: 4, Status: st})
+				errs <- err
+			}()
+		}
+		ok := 0
+		for range 2 {
+			if err := <-errs; err == nil {
+				ok++
+			} else if apperr.CodeOf(err) != apperr.Conflict {
+				t.Logf("second save: %v", err)
+			}
+		}
+		b, _ := svc.Board(ctx, a.ID)
+		if ok != 1 || b.Steps[3].Version != 1 {
+			t.Fatalf("ok=%d, step %+v", ok, b.Steps[3])
+		}
+	})
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"telework/internal/auth"
 	"telework/internal/cost"
@@ -164,6 +165,24 @@ type costView struct {
 	Formats []tabular.Format
 	Rate    float64
 	Action  string // where the cost form posts
+}
+
+// Yen writes an amount with thousands separators (1,234,567).
+func (v *costView) Yen(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }
 
 func (s *Server) costYear(r *http.Request) int {

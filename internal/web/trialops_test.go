@@ -173,6 +173,9 @@ func TestTrialFlows(t *testing.T) {
 		if res := w.do("GET", "/costs/export?format=csv", nil, hr); res.code != 200 || !strings.Contains(res.body, "Web会議") {
 			t.Errorf("export: %d", res.code)
 		}
+		if res := w.do("GET", "/costs", nil, it); res.code != 200 || !strings.Contains(res.body, "300,000円") || !strings.Contains(res.body, "150,000円") {
+			t.Errorf("cost page: %d", res.code)
+		}
 		if res := w.do("GET", "/costs", nil, staff); res.code != http.StatusForbidden {
 			t.Errorf("staff read the costs: %d", res.code)
 		}
