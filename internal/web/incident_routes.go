@@ -45,12 +45,14 @@ type incidentView struct {
 	Form       incident.Report
 	Next       string
 	Counts     incident.Counts
+	Guide      *handbookLink // the handbook page in the security slot
 }
 
 func (s *Server) incidentNewView(r *http.Request) (*incidentView, error) {
 	p := principal(r)
 	mine, err := s.svc.Trial.Incident.Mine(r.Context(), p.TenantID, p.UserID)
-	return &incidentView{Kinds: incident.Kinds, Categories: incident.Categories, Mine: mine, Form: incident.Report{Kind: incident.KindIncident}}, err
+	return &incidentView{Kinds: incident.Kinds, Categories: incident.Categories, Mine: mine, Form: incident.Report{Kind: incident.KindIncident},
+		Guide: s.HandbookLink(r, "security")}, err
 }
 
 func (s *Server) incidentNew(w http.ResponseWriter, r *http.Request) {

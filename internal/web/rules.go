@@ -17,7 +17,8 @@ func (s *Server) myRules(w http.ResponseWriter, r *http.Request) {
 	a, err := s.svc.Policy.Applying(r.Context(), p.TenantID, p.StaffID)
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Conflict {
-			s.render(w, r, http.StatusOK, "rules", "trial.rules_title", map[string]any{"None": true}, nil)
+			s.render(w, r, http.StatusOK, "rules", "trial.rules_title", map[string]any{"None": true,
+				"Guide": s.HandbookLink(r, "rules"), "TakeOutGuide": s.HandbookLink(r, "take_out")}, nil) // issue 16
 			return
 		}
 		s.fail(w, r, err)
@@ -34,5 +35,6 @@ func (s *Server) myRules(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "rules", "trial.rules_title", map[string]any{
 		"A": a, "P": a.Version.Policy, "Reasons": reasons, "Home": homeModes,
+		"Guide": s.HandbookLink(r, "rules"), "TakeOutGuide": s.HandbookLink(r, "take_out"), // issue 16
 	}, nil)
 }

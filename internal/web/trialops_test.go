@@ -207,6 +207,13 @@ func TestTrialFlows(t *testing.T) {
 		if pw := w.do("GET", "/password", nil, staff); !strings.Contains(pw.body, `href="`+res.location+`"`) {
 			t.Errorf("the password page does not link the first sign-in page")
 		}
+		// The take-out rules page links the page in the take_out slot.
+		if res := w.do("POST", "/handbook/pages", url.Values{"title": {"持ち出しのルール"}, "body": {"許可制です。"}, "slot": {"take_out"},
+			"published": {"1"}}, hr); res.code != http.StatusSeeOther {
+			t.Fatalf("take-out page: %d", res.code)
+		} else if rules := w.do("GET", "/rules", nil, staff); !strings.Contains(rules.body, `href="`+res.location+`"`) {
+			t.Errorf("the rules page does not link the take-out page")
+		}
 		if res := api("GET", "/api/v1/handbook/slots", "", staff); !strings.Contains(res.body, "はじめてのサインイン") {
 			t.Errorf("slots: %s", res.body)
 		}
