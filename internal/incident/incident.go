@@ -8,7 +8,11 @@
 // is "system:anonymous" with no account id, and the web handler clears the
 // account from the request's access-log line. What remains is the text the
 // person wrote; the form says so. An anonymous reporter cannot follow the
-// report afterwards: there is nothing linking it to them.
+// report afterwards: there is nothing linking it to them. The API offers no
+// Idempotency-Key on reports (its replay cache keeps the account with the
+// response). What remains is the audit entry's exact time, which the audit
+// chain needs; someone who reads the audit log could set it beside the same
+// person's other actions of that minute (docs/trial.md says so).
 package incident
 
 import (
