@@ -520,6 +520,11 @@ func trialPages(t *testing.T, tb *tab, role string) {
 	switch role {
 	case "staff":
 		tb.check(t, "/handbook", "")
+		if page := tb.attr(t, `main a[href^="/handbook/pages/"]`, "href"); page != "" {
+			tb.check(t, page, "") // a demo page rendered from Markdown, with a table
+		} else {
+			t.Error("/handbook: the demo city has no page")
+		}
 		tb.check(t, "/incidents/new", "")
 	case "hr":
 		tb.check(t, "/roadmap", "")

@@ -14,7 +14,10 @@ import (
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
+	"telework/internal/cost"
+	"telework/internal/handbook"
 	"telework/internal/org"
+	"telework/internal/roadmap"
 )
 
 const (
@@ -51,6 +54,10 @@ var actor = audit.Actor{ID: 0, Label: "system:demo"}
 type Services struct {
 	Org  *org.Service
 	Auth *auth.Service
+	// Issue 16's areas, seeded when set (trial.go).
+	Roadmap  *roadmap.Service
+	Handbook *handbook.Service
+	Cost     *cost.Service
 }
 
 // tenantAccounts are the tenant's demo accounts in display order. staff
@@ -154,6 +161,9 @@ func Seed(ctx context.Context, db Services, now time.Time) (*Result, error) {
 		}
 	}
 
+	if err := seedTrial(ctx, db, t.ID, fy); err != nil {
+		return nil, err
+	}
 	accts, err := accounts(ctx, db, t)
 	if err != nil {
 		return nil, err

@@ -16,7 +16,11 @@ import (
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 
 	"telework/internal/apperr"
 	"telework/internal/attach"
@@ -102,7 +106,8 @@ func (p Page) AuditView() map[string]any {
 // get rel="nofollow noopener", and no script, style, iframe, form or event
 // attribute survives.
 var (
-	md        = goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify))
+	md = goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify),
+		goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(headingShift{}, 100))))
 	sanitizer = func() *bluemonday.Policy {
 		p := bluemonday.UGCPolicy()
 		p.AllowURLSchemes("http", "https", "mailto")
@@ -111,6 +116,20 @@ var (
 		return p
 	}()
 )
+
+// headingShift moves the page's headings under the page title (an h2 on
+// the page): # becomes h3, ## h4 and so on, h6 at most, so the outline of
+// the page stays right for screen readers.
+type headingShift struct{}
+
+func (headingShift) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if h, ok := n.(*ast.Heading); ok && entering {
+			h.Level = min(h.Level+2, 6)
+		}
+		return ast.WalkContinue, nil
+	})
+}
 
 // Render turns Markdown into safe HTML.
 func Render(markdown string) template.HTML {

@@ -19,7 +19,8 @@ func TestRenderSanitises(t *testing.T) {
 		md          string
 		want, never []string
 	}{
-		{"# 在宅勤務の手引き\n\n**必ず**申請してください。", []string{"<h1", "在宅勤務の手引き</h1>", "<strong>必ず</strong>"}, nil},
+		{"# 在宅勤務の手引き\n\n**必ず**申請してください。", []string{"<h3", "在宅勤務の手引き</h3>", "<strong>必ず</strong>"}, []string{"<h1"}},
+		{"##### 5\n###### 6", []string{"<h6>5</h6>", "<h6>6</h6>"}, nil},
 		{"<script>alert(1)</script>本文", nil, []string{"<script", "alert(1)</script"}},
 		{"[申請](javascript:alert(1))", nil, []string{"javascript:"}},
 		{`<a href="/x" onclick="steal()">x</a>`, nil, []string{"onclick"}},

@@ -201,7 +201,7 @@ func TestTrialFlows(t *testing.T) {
 			t.Fatalf("page: %d %s", res.code, res.body)
 		}
 		page := w.do("GET", res.location, nil, staff)
-		if page.code != 200 || !strings.Contains(page.body, "<h2>手順</h2>") || strings.Contains(page.body, "<script>alert") || strings.Contains(page.body, "javascript:") {
+		if page.code != 200 || !strings.Contains(page.body, "<h4>手順</h4>") || strings.Contains(page.body, "<script>alert") || strings.Contains(page.body, "javascript:") {
 			t.Errorf("page as staff: %d", page.code)
 		}
 		if pw := w.do("GET", "/password", nil, staff); !strings.Contains(pw.body, `href="`+res.location+`"`) {
