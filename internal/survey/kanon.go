@@ -78,7 +78,14 @@ type Dataset struct {
 	attrQ  map[string]*Question
 	texts  map[string][]string
 	locale string
+	// A linked (pre/post) dataset: its total or some of its groups may be
+	// hidden because they differ from the post-trial ones by 1..K-1.
+	nHidden bool
+	ghidden map[string][]bool
 }
+
+// published reports whether anything of the dataset may be shown.
+func (d *Dataset) published() bool { return d.N >= d.K && !d.nHidden }
 
 // noAnswerLabel is how 無回答 is shown.
 func noAnswerLabel(locale string) string {
@@ -88,9 +95,7 @@ func noAnswerLabel(locale string) string {
 	return "無回答"
 }
 
-// NewDataset codes answers of the questionnaire qs for tabulation; labels
-// are in locale.
-func NewDataset(qs []Question, answers []Answer, locale string) *Dataset {
+func newDataset(qs []Question, answers []Answer, locale string) *Dataset {
 	d := &Dataset{K: K, N: len(answers), byID: map[string]*Variable{}, codes: map[string][]uint8{},
 		nums: map[string][]float64{}, groups: map[string][]Group{}, gcode: map[string][]uint8{},
 		attrQ: map[string]*Question{}, texts: map[string][]string{}, locale: locale}
@@ -168,6 +173,13 @@ func NewDataset(qs []Question, answers []Answer, locale string) *Dataset {
 			sort.Strings(d.texts[q.ID]) // no order to match against anything
 		}
 	}
+	return d
+}
+
+// NewDataset codes answers of the questionnaire qs for tabulation; labels
+// are in locale.
+func NewDataset(qs []Question, answers []Answer, locale string) *Dataset {
+	d := newDataset(qs, answers, locale)
 	for attr, q := range d.attrQ {
 		d.mergeGroups(attr, q)
 	}
@@ -233,6 +245,15 @@ func (d *Dataset) mergeGroups(attr string, q *Question) {
 		groups = append(groups, small)
 	}
 	sort.Slice(groups, func(a, b int) bool { return groups[a][0] < groups[b][0] })
+	if len(groups) < 2 || len(small) > 0 && sum(small) < d.K {
+		return // no breakdown by this attribute
+	}
+	d.applyGroups(attr, v, counts, groups)
+}
+
+// applyGroups fixes the groups of an attribute (each a list of value
+// indexes of its question) and recodes the attribute's question by them.
+func (d *Dataset) applyGroups(attr string, v *Variable, counts []int, groups [][]int) {
 	gOf := make([]uint8, len(v.Values))
 	var out []Group
 	for gi, g := range groups {
@@ -245,11 +266,8 @@ func (d *Dataset) mergeGroups(attr string, q *Question) {
 		}
 		out = append(out, grp)
 	}
-	if len(out) < 2 || sum(small) < d.K && len(small) > 0 {
-		return // no breakdown by this attribute
-	}
 	gc := make([]uint8, d.N)
-	for r, c := range d.codes[q.ID] {
+	for r, c := range d.codes[v.ID] {
 		gc[r] = gOf[c]
 	}
 	d.groups[attr], d.gcode[attr] = out, gc
@@ -395,7 +413,7 @@ func (d *Dataset) overall(v *Variable) ([]int, []bool) {
 	for _, c := range d.codes[v.ID] {
 		counts[c]++
 	}
-	return counts, protect([]int{len(counts)}, counts, d.K, func(int, []int) bool { return d.N < d.K })
+	return counts, protect([]int{len(counts)}, counts, d.K, func(int, []int) bool { return !d.published() })
 }
 
 // attrOf is the attribute a variable tabulates by its groups ("" for an
@@ -441,7 +459,7 @@ func (d *Dataset) byAttr(v *Variable, attr string) ([]int, []bool) {
 		if axis == 0 { // the line over groups adds up to the value's overall count
 			return totHidden[c[1]]
 		}
-		return false // the line over values adds up to the group (≥ K)
+		return d.ghidden[attr] != nil && d.ghidden[attr][c[0]] // the line over values adds up to the group
 	})
 }
 
@@ -526,7 +544,7 @@ func (d *Dataset) totalRow(v *Variable) Row {
 	if d.locale == "en" {
 		lbl = "All"
 	}
-	return Row{Label: lbl, N: Cell{Count: d.N}, Cells: cs, Mean: d.rowMean(v, cs, func(int) bool { return true })}
+	return Row{Label: lbl, N: Cell{Count: d.N, Hidden: !d.published()}, Cells: cs, Mean: d.rowMean(v, cs, func(int) bool { return true })}
 }
 
 // Overall is the distribution of variable id over everyone.
@@ -535,7 +553,7 @@ func (d *Dataset) Overall(id string) (*Table, error) {
 	if !ok {
 		return nil, ErrNoBreakdown
 	}
-	if d.N < d.K {
+	if !d.published() {
 		return nil, ErrTooFew
 	}
 	return &Table{Var: v, Total: d.totalRow(v)}, nil
@@ -548,7 +566,7 @@ func (d *Dataset) Breakdown(id, attr string) (*Table, error) {
 	if !ok || !okA || d.attrOf(v) == attr {
 		return nil, ErrNoBreakdown
 	}
-	if d.N < d.K {
+	if !d.published() {
 		return nil, ErrTooFew
 	}
 	counts, hidden := d.byAttr(v, attr)
@@ -558,7 +576,11 @@ func (d *Dataset) Breakdown(id, attr string) (*Table, error) {
 	for gi, g := range gs {
 		cs := cells(counts[gi*nv:(gi+1)*nv], hidden[gi*nv:(gi+1)*nv])
 		gi8 := uint8(gi)
-		t.Rows = append(t.Rows, Row{Label: g.Label(), N: Cell{Count: g.N}, Cells: cs,
+		n := Cell{Count: g.N}
+		if d.ghidden[attr] != nil && d.ghidden[attr][gi] {
+			n = Cell{Hidden: true}
+		}
+		t.Rows = append(t.Rows, Row{Label: g.Label(), N: n, Cells: cs,
 			Mean: d.rowMean(v, cs, func(r int) bool { return gc[r] == gi8 })})
 	}
 	return t, nil
@@ -579,7 +601,7 @@ func (d *Dataset) Cross(id, a, b string) (*Table, error) {
 		// One canonical table per pair, whichever way it is asked for.
 		a, b, ga, gb = b, a, gb, ga
 	}
-	if d.N < d.K {
+	if !d.published() {
 		return nil, ErrTooFew
 	}
 	counts, hidden, ab, hAB := d.cross(v, a, b)
@@ -607,7 +629,7 @@ func (d *Dataset) Cross(id, a, b string) (*Table, error) {
 // the survey. The caller shows them only when the survey allows it, and
 // never next to attributes.
 func (d *Dataset) Texts(id string) []string {
-	if d.N < d.K {
+	if !d.published() {
 		return nil
 	}
 	return d.texts[id]

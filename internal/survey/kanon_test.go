@@ -341,3 +341,79 @@ func TestMergeGroups(t *testing.T) {
 		}
 	}
 }
+
+// TestComparisonLeaksNothing pairs generated pre and post answers (some
+// people answered only one of them) and checks the comparison's counts
+// together with the post-trial results: a comparison count is the same set
+// as the post-trial one with "linked" added, so every subtraction between
+// the two is tried too.
+func TestComparisonLeaksNothing(t *testing.T) {
+	pre, post := PreQuestions(), PostQuestions()
+	compared := Compared(pre, post)
+	if len(compared) != 16 { // the 15 results and the intention to telework
+		t.Fatalf("%d items compared, want 16", len(compared))
+	}
+	for _, n := range []int{4, 8, 12, 30, 90, 300} {
+		for seed := uint64(1); seed <= 5; seed++ {
+			rng := rand.New(rand.NewPCG(seed, uint64(n)+7))
+			postAns := generate(rng, post, n)
+			preAns := generate(rng, pre, n)
+			var pairs []Pair
+			for i := range postAns {
+				if rng.IntN(5) > 0 {
+					pairs = append(pairs, Pair{Pre: preAns[i], Post: postAns[i]})
+				}
+			}
+			pd := NewDataset(post, postAns, "ja")
+			cd := NewComparison(pd, post, compared, pairs, len(preAns), "ja")
+			p := publishAll(t, pd)
+			if cd.published() {
+				small := func(x int) bool { return x > 0 && x < K }
+				if small(cd.N) || small(len(preAns)-cd.N) || small(pd.N-cd.N) {
+					t.Fatalf("n=%d: linked total %d published", n, cd.N)
+				}
+				p.add(t, map[string]int{"linked": 0}, Cell{Count: cd.N})
+				for _, v := range cd.vars {
+					if cd.attrOf(v) != "" {
+						continue
+					}
+					tbs := []*Table{}
+					tb, err := cd.Overall(v.ID)
+					if err != nil {
+						t.Fatal(err)
+					}
+					tbs = append(tbs, tb)
+					for _, a := range cd.Attrs() {
+						tb, err := cd.Breakdown(v.ID, a)
+						if err != nil {
+							t.Fatal(err)
+						}
+						tbs = append(tbs, tb)
+					}
+					for _, tb := range tbs {
+						vd := "var:" + v.ID
+						p.dims[vd] = len(v.Values)
+						rows := append([]Row{tb.Total}, tb.Rows...)
+						for ri, row := range rows {
+							m := map[string]int{"linked": 0}
+							if ri > 0 {
+								m["attr:"+tb.Attrs[0]] = ri - 1
+							}
+							p.add(t, m, row.N)
+							for vi, c := range row.Cells {
+								cm := map[string]int{vd: vi}
+								for k, x := range m {
+									cm[k] = x
+								}
+								p.add(t, cm, c)
+							}
+						}
+					}
+				}
+			}
+			if l := leaks(p, K); len(l) > 0 {
+				t.Fatalf("n=%d seed=%d: %d small groups derivable, e.g. %v", n, seed, len(l), l[:min(5, len(l))])
+			}
+		}
+	}
+}
