@@ -19,7 +19,6 @@ var (
 	_ survey.Tx    = (*Tx)(nil)
 )
 
-
 // InSurveyTx runs one survey action in a transaction.
 func (db *DB) InSurveyTx(ctx context.Context, fn func(survey.Tx) error) error {
 	return db.InTx(ctx, func(tx *Tx) error { return fn(tx) })
