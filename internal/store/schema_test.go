@@ -39,6 +39,7 @@ var notReferences = map[string]string{
 // boundaryRefs are one tenant's rows that the cases below point at.
 type boundaryRefs struct {
 	tenant, unit, child, staff, user int64
+	survey, pair                     int64 // issue 16
 }
 
 // boundaryCase writes a row of tenant `own` that refers to the rows in ref:
@@ -99,6 +100,21 @@ var boundaryCases = []boundaryCase{
 	{"scheduled_changes.unit_id", `INSERT INTO scheduled_changes (tenant_id, kind, unit_id, effective_date, body, created_at)
 		VALUES (?, 'unit.update', ?, '2027-04-01', '{}', 0)`,
 		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.unit} }},
+	// Surveys and 1on1 (issue 16), on the rows seed made.
+	{"surveys.pre_id", `UPDATE surveys SET pre_id = ? WHERE tenant_id = ? AND id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.survey, own.tenant, own.survey} }},
+	{"survey_respondents.survey_id", `UPDATE survey_respondents SET survey_id = ? WHERE tenant_id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.survey, own.tenant} }},
+	{"survey_respondents.staff_id", `UPDATE survey_respondents SET staff_id = ? WHERE tenant_id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.staff, own.tenant} }},
+	{"survey_answers.survey_id", `UPDATE survey_answers SET survey_id = ? WHERE tenant_id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.survey, own.tenant} }},
+	{"oneonone_pairs.lead_id", `UPDATE oneonone_pairs SET lead_id = ? WHERE tenant_id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.staff, own.tenant} }},
+	{"oneonone_pairs.member_id", `UPDATE oneonone_pairs SET member_id = ? WHERE tenant_id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.staff, own.tenant} }},
+	{"oneonone_meetings.pair_id", `UPDATE oneonone_meetings SET pair_id = ? WHERE tenant_id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.pair, own.tenant} }},
 }
 
 func TestTenantBoundaryForeignKeys(t *testing.T) {
@@ -130,6 +146,18 @@ func TestTenantBoundaryForeignKeys(t *testing.T) {
 				VALUES (?, ?, 'x', 'x', 'x', ?, 'r', 'e', 'j', 0, 0)`, r.tenant, slug, r.child)
 			r.user = insert(`INSERT INTO users (tenant_id, login_id, password_hash, staff_id, created_at, updated_at)
 				VALUES (?, 'admin', 'x', NULL, 0, 0)`, r.tenant)
+			r.survey = insert(`INSERT INTO surveys (tenant_id, kind, title, opens_on, closes_on, questions, status, created_at, updated_at)
+				VALUES (?, 'pre', 't', '2026-04-01', '2026-04-30', '[]', 'open', 0, 0)`, r.tenant)
+			if err := exec(`INSERT INTO survey_respondents (tenant_id, survey_id, staff_id) VALUES (?, ?, ?)`, r.tenant, r.survey, r.staff); err != nil {
+				t.Fatal(err)
+			}
+			if err := exec(`INSERT INTO survey_answers (tenant_id, survey_id, pseudonym, body) VALUES (?, ?, 'p', '{}')`, r.tenant, r.survey); err != nil {
+				t.Fatal(err)
+			}
+			r.pair = insert(`INSERT INTO oneonone_pairs (tenant_id, lead_id, member_id, cadence_days, minutes, mode, created_at)
+				VALUES (?, ?, ?, 14, 30, 'online', 0)`, r.tenant, r.staff, r.staff)
+			insert(`INSERT INTO oneonone_meetings (tenant_id, pair_id, held_on, mode, body, created_at, updated_at)
+				VALUES (?, ?, '2026-04-01', 'online', 'enc', 0, 0)`, r.tenant, r.pair)
 			return r
 		}
 		a, b := seed("tenant-a"), seed("tenant-b")
