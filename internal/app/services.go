@@ -8,6 +8,7 @@ import (
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
+	"telework/internal/oneonone"
 	"telework/internal/org"
 	"telework/internal/orgio"
 	"telework/internal/policy"
@@ -15,6 +16,7 @@ import (
 	"telework/internal/sso"
 	"telework/internal/staffio"
 	"telework/internal/store"
+	"telework/internal/survey"
 	"telework/internal/web"
 )
 
@@ -45,6 +47,8 @@ func NewServices(db *store.DB) web.Services {
 		Onboarding:  auth.NewOnboarding(accounts, db, now),
 		Health:      db,
 		Idempotency: db,
+		Survey:      survey.NewService(db, now),
+		OneOnOne:    oneonone.NewService(db, now),
 	}
 }
 

@@ -20,12 +20,14 @@ import (
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
+	"telework/internal/oneonone"
 	"telework/internal/org"
 	"telework/internal/orgio"
 	"telework/internal/policy"
 	"telework/internal/retention"
 	"telework/internal/sso"
 	"telework/internal/staffio"
+	"telework/internal/survey"
 	"telework/internal/telemetry"
 )
 
@@ -46,6 +48,10 @@ type Services struct {
 	Health     Health
 	// Idempotency keeps API responses for Idempotency-Key replays.
 	Idempotency IdempotencyStore
+	// Survey and OneOnOne are the trial's questionnaires and 1on1
+	// meetings (issue 16).
+	Survey   *survey.Service
+	OneOnOne *oneonone.Service
 }
 
 // Health is what /readyz asks of the database.
