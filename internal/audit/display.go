@@ -41,6 +41,8 @@ var KindGroups = []KindGroup{
 	{"calendar", []string{"calendar.closure_add", "calendar.closure_remove", "calendar.holidays_import"}},
 	{"tenant", []string{"tenant.create", "tenant.update", "retention.settings", "retention.apply", "sso.settings"}},
 	{"operator", []string{"operator.create", "operator.password", "operator.settings", "operator.auditor"}},
+	{"survey", []string{"survey.create", "survey.update", "survey.open", "survey.close", "survey.answer",
+		"oneonone.pair_create", "oneonone.pair_update", "oneonone.meeting_create", "oneonone.meeting_update"}},
 }
 
 // Actions lists every stored action the display knows (the kinds, with

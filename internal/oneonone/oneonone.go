@@ -135,14 +135,14 @@ func (m *Meeting) Validate() error {
 	}{{"ice_break", &m.Log.IceBreak}, {"review", &m.Log.Review}, {"theme", &m.Log.Theme}, {"notes", &m.Log.Notes}} {
 		*f.s = strings.TrimSpace(strings.ReplaceAll(*f.s, "\r\n", "\n"))
 		if utf8.RuneCountInString(*f.s) > maxField {
-			v.Add(f.name, "field.max_len", map[string]any{"Max": maxField})
+			v.Add(f.name, "field.too_long", map[string]any{"Max": maxField})
 		}
 	}
 	var acts []string
 	for _, a := range m.Log.Actions {
 		if a = strings.TrimSpace(a); a != "" {
 			if utf8.RuneCountInString(a) > 300 {
-				v.Add("actions", "field.max_len", map[string]any{"Max": 300})
+				v.Add("actions", "field.too_long", map[string]any{"Max": 300})
 			}
 			acts = append(acts, a)
 		}

@@ -78,6 +78,7 @@ type Dataset struct {
 	attrQ  map[string]*Question
 	texts  map[string][]string
 	locale string
+	qs     []Question
 	// A linked (pre/post) dataset: its total or some of its groups may be
 	// hidden because they differ from the post-trial ones by 1..K-1.
 	nHidden bool
@@ -98,7 +99,7 @@ func noAnswerLabel(locale string) string {
 func newDataset(qs []Question, answers []Answer, locale string) *Dataset {
 	d := &Dataset{K: K, N: len(answers), byID: map[string]*Variable{}, codes: map[string][]uint8{},
 		nums: map[string][]float64{}, groups: map[string][]Group{}, gcode: map[string][]uint8{},
-		attrQ: map[string]*Question{}, texts: map[string][]string{}, locale: locale}
+		attrQ: map[string]*Question{}, texts: map[string][]string{}, locale: locale, qs: qs}
 	na := noAnswerLabel(locale)
 	for i := range qs {
 		q := &qs[i]

@@ -179,7 +179,7 @@ func (s *Service) Update(ctx context.Context, tenantID int64, actor audit.Actor,
 		}
 		if d.Kind != sv.Kind || d.PreID != sv.PreID {
 			var v apperr.Validation
-			v.Add("kind", "field.survey_kind_fixed", nil)
+			v.Add("survey_kind", "field.survey_kind_fixed", nil)
 			return v.Err()
 		}
 		before := auditView(&sv)

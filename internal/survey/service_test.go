@@ -225,8 +225,8 @@ func TestSurveyDraftValidation(t *testing.T) {
 		d    survey.Draft
 		want string
 	}{
-		{survey.Draft{Kind: "x", Title: "t", OpensOn: "2026-04-01", ClosesOn: "2026-04-30"}, "kind=field.survey_kind"},
-		{survey.Draft{Kind: survey.KindPre, OpensOn: "2026-04-01", ClosesOn: "2026-04-30"}, "title=field.required"},
+		{survey.Draft{Kind: "x", Title: "t", OpensOn: "2026-04-01", ClosesOn: "2026-04-30"}, "survey_kind=field.survey_kind"},
+		{survey.Draft{Kind: survey.KindPre, OpensOn: "2026-04-01", ClosesOn: "2026-04-30"}, "survey_title=field.required"},
 		{survey.Draft{Kind: survey.KindPre, Title: "t", OpensOn: "2026-04-31", ClosesOn: "2026-04-30"}, "opens_on=field.date"},
 		{survey.Draft{Kind: survey.KindPre, Title: "t", OpensOn: "2026-05-01", ClosesOn: "2026-04-30"}, "closes_on=field.survey_close_before_open"},
 		{survey.Draft{Kind: survey.KindCustom, Title: "t", OpensOn: "2026-04-01", ClosesOn: "2026-04-30"}, "questions=field.survey_no_questions"},

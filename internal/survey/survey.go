@@ -173,17 +173,17 @@ func (d *Draft) Validate() error {
 	switch d.Kind {
 	case KindPre, KindPost, KindCustom:
 	default:
-		v.Add("kind", "field.survey_kind", nil)
+		v.Add("survey_kind", "field.survey_kind", nil)
 	}
 	d.Title = strings.TrimSpace(d.Title)
 	if d.Title == "" {
-		v.Add("title", "field.required", nil)
+		v.Add("survey_title", "field.required", nil)
 	} else if utf8.RuneCountInString(d.Title) > 100 {
-		v.Add("title", "field.max_len", map[string]any{"Max": 100})
+		v.Add("survey_title", "field.too_long", map[string]any{"Max": 100})
 	}
 	d.Description = strings.TrimSpace(d.Description)
 	if utf8.RuneCountInString(d.Description) > 2000 {
-		v.Add("description", "field.max_len", map[string]any{"Max": 2000})
+		v.Add("description", "field.too_long", map[string]any{"Max": 2000})
 	}
 	if !validDate(d.OpensOn) {
 		v.Add("opens_on", "field.date", nil)
@@ -216,7 +216,7 @@ func (d *Draft) Validate() error {
 		if q.Text == "" {
 			v.Add(field, "field.required", nil)
 		} else if utf8.RuneCountInString(q.Text) > 300 {
-			v.Add(field, "field.max_len", map[string]any{"Max": 300})
+			v.Add(field, "field.too_long", map[string]any{"Max": 300})
 		}
 		switch q.Type {
 		case Single, Multi:
@@ -316,7 +316,7 @@ func (a Answer) Clean(qs []Question, final bool) (Answer, error) {
 		case Text:
 			t := strings.Join(kept, "\n")
 			if utf8.RuneCountInString(t) > maxText {
-				v.Add(id, "field.max_len", map[string]any{"Max": maxText})
+				v.Add(id, "field.too_long", map[string]any{"Max": maxText})
 				continue
 			}
 			kept = []string{t}
