@@ -213,9 +213,6 @@ func (s *Service) seal(tenantID int64, m *Meeting) (SealedMeeting, error) {
 // two people only. Audited as "oneonone.meeting_create" or
 // "oneonone.meeting_update" with the date and mode, never the log.
 func (s *Service) SaveMeeting(ctx context.Context, tenantID int64, actor audit.Actor, staffID int64, m Meeting) (int64, error) {
-	if err := m.Validate(); err != nil {
-		return 0, err
-	}
 	err := s.st.InOneOnOneTx(ctx, func(tx Tx) error {
 		p, err := tx.FindOneOnOnePair(ctx, tenantID, m.PairID)
 		if err != nil {
@@ -223,6 +220,9 @@ func (s *Service) SaveMeeting(ctx context.Context, tenantID int64, actor audit.A
 		}
 		if !p.Has(staffID) {
 			return apperr.NotFoundErr("oneonone_pair")
+		}
+		if err := m.Validate(); err != nil {
+			return err
 		}
 		action := "oneonone.meeting_create"
 		var before any

@@ -163,12 +163,12 @@ func (s *Service) Create(ctx context.Context, tenantID int64, actor audit.Actor,
 // Update changes a draft survey's design and schedule. Audited as
 // "survey.update".
 func (s *Service) Update(ctx context.Context, tenantID int64, actor audit.Actor, id, version int64, d Draft) error {
-	if err := d.Validate(); err != nil {
-		return err
-	}
 	return s.st.InSurveyTx(ctx, func(tx Tx) error {
 		sv, _, err := tx.FindSurvey(ctx, tenantID, id)
 		if err != nil {
+			return err
+		}
+		if err := d.Validate(); err != nil {
 			return err
 		}
 		if sv.Version != version {
