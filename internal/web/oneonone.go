@@ -193,10 +193,10 @@ func (s *Server) oneononeMeeting(w http.ResponseWriter, r *http.Request) {
 		_, err = s.svc.OneOnOne.SaveMeeting(r.Context(), p.TenantID, actorOf(p), p.StaffID, oneonone.Meeting{ID: f.ID, PairID: id,
 			HeldOn: f.HeldOn, Mode: oneonone.Mode(f.Mode), Log: f.Log, Version: f.Version})
 	}
-	switch apperr.CodeOf(err) {
-	case "":
+	switch {
+	case err == nil:
 		s.flashRedirect(w, r, "/oneonone/"+strconv.FormatInt(id, 10), "flash.oneonone_meeting")
-	case apperr.Invalid:
+	case apperr.CodeOf(err) == apperr.Invalid:
 		s.renderPair(w, r, http.StatusUnprocessableEntity, &f, err)
 	default:
 		s.fail(w, r, err)
