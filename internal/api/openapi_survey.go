@@ -35,12 +35,12 @@ func surveySchemas() map[string]any {
 			"show_free_text": boolean("list free text in the results"), "target": target,
 			"questions": map[string]any{"type": "array", "description": "custom questions, after the built-in ones", "items": obj([]string{"type", "text"}, map[string]any{
 				"type": enum(survey.QTypes, "answer type"), "text": str("question"),
-				"options": map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "description": "choices (single/multi)"},
+				"options":  map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "description": "choices (single/multi)"},
 				"required": boolean("must be answered")})}}),
 		"SurveyResults": obj([]string{"survey_id", "published", "respondents", "by", "by2", "compare", "attributes", "tables"}, map[string]any{
 			"survey_id": integer("survey"), "published": boolean("false when fewer than 5 answered (nothing is shown)"),
 			"respondents": map[string]any{"type": []string{"integer", "null"}, "description": "respondents (or linked pairs)"},
-			"by": str("attribute"), "by2": str("second attribute"), "compare": boolean("pre/post comparison"),
+			"by":          str("attribute"), "by2": str("second attribute"), "compare": boolean("pre/post comparison"),
 			"attributes": map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "description": "attributes with at least two groups of 5"},
 			"tables": map[string]any{"type": "array", "items": obj([]string{"item_id", "item", "values", "total", "rows"}, map[string]any{
 				"item_id": str("question id, qid:option for a multiple-choice option, Δqid for a comparison"), "item": str("question text"),
