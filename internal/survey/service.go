@@ -60,12 +60,15 @@ type Tx interface {
 
 // Service holds the survey workflows.
 type Service struct {
-	st  Store
-	now func() time.Time
+	st    Store
+	now   func() time.Time
+	cache *datasetCache
 }
 
 // NewService returns the service over st.
-func NewService(st Store, now func() time.Time) *Service { return &Service{st: st, now: now} }
+func NewService(st Store, now func() time.Time) *Service {
+	return &Service{st: st, now: now, cache: newDatasetCache(16)}
+}
 
 var jst = time.FixedZone("JST", 9*60*60)
 
@@ -487,11 +490,17 @@ func (s *Service) Results(ctx context.Context, tenantID, id int64, locale string
 	if sv.Status != StatusClosed {
 		return nil, apperr.New(apperr.Conflict, "survey.not_closed")
 	}
+	key := cacheKey{tenantID, id, 0, locale}
+	if d := s.cache.get(key); d != nil {
+		return &Results{Survey: sv, Dataset: d}, nil
+	}
 	ans, err := s.answers(ctx, tenantID, id)
 	if err != nil {
 		return nil, err
 	}
-	return &Results{Survey: sv, Dataset: NewDataset(sv.Questions, values(ans), locale)}, nil
+	d := NewDataset(sv.Questions, values(ans), locale)
+	s.cache.put(key, d)
+	return &Results{Survey: sv, Dataset: d}, nil
 }
 
 // Comparison is the pre/post comparison of a closed post-trial survey.
@@ -518,6 +527,11 @@ func (s *Service) Compare(ctx context.Context, tenantID, postID int64, locale st
 	if post.Status != StatusClosed || pre.Status != StatusClosed {
 		return nil, apperr.New(apperr.Conflict, "survey.not_closed")
 	}
+	items := Compared(pre.Questions, post.Questions)
+	key := cacheKey{tenantID, postID, pre.ID, locale}
+	if d := s.cache.get(key); d != nil {
+		return &Comparison{Pre: pre, Post: post, Items: items, Dataset: d}, nil
+	}
 	postAns, err := s.answers(ctx, tenantID, postID)
 	if err != nil {
 		return nil, err
@@ -532,8 +546,8 @@ func (s *Service) Compare(ctx context.Context, tenantID, postID int64, locale st
 			pairs = append(pairs, Pair{Pre: a, Post: postAns[p]})
 		}
 	}
-	items := Compared(pre.Questions, post.Questions)
 	pd := NewDataset(post.Questions, values(postAns), locale)
-	return &Comparison{Pre: pre, Post: post, Items: items,
-		Dataset: NewComparison(pd, post.Questions, items, pairs, len(preAns), locale)}, nil
+	d := NewComparison(pd, post.Questions, items, pairs, len(preAns), locale)
+	s.cache.put(key, d)
+	return &Comparison{Pre: pre, Post: post, Items: items, Dataset: d}, nil
 }
