@@ -107,8 +107,8 @@ func surveyStaffPages(t *testing.T, tb *tab) {
 // surveyHRPages are HR's survey pages: list, design, results (by one and
 // two attributes, the pre/post comparison) and the 1on1 counts.
 func surveyHRPages(t *testing.T, tb *tab) {
-	tb.check(t, "/surveys", "")
 	tb.check(t, "/surveys/new", "")
+	tb.check(t, "/surveys", "")
 	results := tb.attr(t, `main a[href$="/results"]`, "href")
 	if results == "" {
 		t.Fatal("/surveys: no closed survey; seedSurveys closed two")

@@ -177,18 +177,18 @@ func (s *API) apiCreateSurvey(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	sv, err := s.svc.Survey.Get(r.Context(), p.TenantID, id)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
 	w.Header().Set("Location", "/api/v1/surveys/"+itoa(id))
-	writeJSON(w, http.StatusCreated, toSurveyJSON(&sv))
+	s.respondSurvey(w, r, id, http.StatusCreated)
 }
 
 func (s *API) apiGetSurvey(w http.ResponseWriter, r *http.Request) {
-	p := principal(r)
 	id, _ := pathID(r)
+	s.respondSurvey(w, r, id, http.StatusOK)
+}
+
+// respondSurvey answers with a survey and its response counts.
+func (s *API) respondSurvey(w http.ResponseWriter, r *http.Request, id int64, status int) {
+	p := principal(r)
 	sv, err := s.svc.Survey.Get(r.Context(), p.TenantID, id)
 	if err != nil {
 		s.apiFail(w, r, err)
@@ -201,7 +201,7 @@ func (s *API) apiGetSurvey(w http.ResponseWriter, r *http.Request) {
 	}
 	out := toSurveyJSON(&sv)
 	out.Progress = &surveyProgressJSON{Targeted: pg.Targeted, Answered: pg.Answered, Due: pg.Due}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, status, out)
 }
 
 type cellJSON struct {

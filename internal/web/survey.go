@@ -421,6 +421,17 @@ func (s *Server) surveyResults(w http.ResponseWriter, r *http.Request) {
 	}
 	tables := d.Tables(v.By, v.By2)
 	v.TooFew = len(tables) == 0
+	if v.By2 != "" && len(tables) > 0 {
+		// A cross tabulation shows one item at a time (chosen with ?item=).
+		v.Item = tables[0].Var.ID
+		for _, t := range tables {
+			v.Items = append(v.Items, attrChoice{Key: t.Var.ID, Label: d.ItemLabel(t.Var)})
+			if t.Var.ID == q.Get("item") {
+				v.Item = t.Var.ID
+			}
+		}
+		tables = slices.DeleteFunc(tables, func(t *survey.Table) bool { return t.Var.ID != v.Item })
+	}
 	for _, t := range tables {
 		v.Tables = append(v.Tables, s.tableView(d, t, lang))
 	}

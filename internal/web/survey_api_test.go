@@ -28,13 +28,7 @@ import (
 func TestSurveyAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
-		svc := app.NewServices(db)
-		k, err := oneonone.ParseKeys(base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{5}, 32)))
-		storetest.Must(t, err)
-		svc.OneOnOne.SetKeys(k)
-		if w.srv, err = web.New(svc, telemetry.NewLogger(w.logs, slog.LevelDebug), telemetry.NewMetrics(nil), web.DefaultConfig()); err != nil {
-			t.Fatal(err)
-		}
+		svc := keyedServer(t, w)
 		hrTok := mkToken(t, w, "hr", false)
 		today := calendar.DateOf(db.Now()).String()
 		res := w.call("POST", "/api/v1/surveys", fmt.Sprintf(`{"kind":"post","title":"事後","opens_on":%q,"closes_on":%q,
@@ -140,6 +134,20 @@ func TestSurveyAPI(t *testing.T) {
 			t.Fatalf("counts: %d %s", res.code, res.body)
 		}
 	})
+}
+
+// keyedServer replaces the world's server with one whose 1on1 service has
+// a key, and returns its services.
+func keyedServer(t *testing.T, w *world) web.Services {
+	t.Helper()
+	svc := app.NewServices(w.db)
+	k, err := oneonone.ParseKeys(base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{5}, 32)))
+	storetest.Must(t, err)
+	svc.OneOnOne.SetKeys(k)
+	if w.srv, err = web.New(svc, telemetry.NewLogger(w.logs, slog.LevelDebug), telemetry.NewMetrics(nil), web.DefaultConfig()); err != nil {
+		t.Fatal(err)
+	}
+	return svc
 }
 
 // callCookie makes an API request with a session cookie.

@@ -3,23 +3,17 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
-	"telework/internal/app"
 	"telework/internal/auth"
 	"telework/internal/calendar"
-	"telework/internal/oneonone"
 	"telework/internal/org"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
-	"telework/internal/telemetry"
-	"telework/internal/web"
 )
 
 // TestSurveyPages runs a survey through the pages: HR designs and opens
@@ -137,13 +131,7 @@ func (w *world) sessionFor(t *testing.T, staffID int64, login string) *http.Cook
 func TestOneOnOnePages(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
-		svc := app.NewServices(db)
-		k, err := oneonone.ParseKeys(base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{3}, 32)))
-		storetest.Must(t, err)
-		svc.OneOnOne.SetKeys(k)
-		if w.srv, err = web.New(svc, telemetry.NewLogger(w.logs, slog.LevelDebug), telemetry.NewMetrics(nil), web.DefaultConfig()); err != nil {
-			t.Fatal(err)
-		}
+		keyedServer(t, w)
 		sup, staff, hr, other := w.session(t, "supervisor"), w.session(t, "staff"), w.session(t, "hr"), w.session(t, "it")
 		res := w.do("POST", "/oneonone", url.Values{"partner_no": {"1001"}, "role": {"lead"}, "cadence_days": {"14"}, "minutes": {"30"}, "mode": {"face"}}, sup)
 		if res.code != http.StatusSeeOther {
