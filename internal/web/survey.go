@@ -268,6 +268,9 @@ type resultsView struct {
 	Texts      []textBlock
 	ExportQ    string
 	Err        string
+	// Items are what a cross tabulation can show, one at a time (Item).
+	Items []attrChoice
+	Item  string
 }
 
 type textBlock struct {
