@@ -69,6 +69,10 @@ func surveySchemas() map[string]any {
 		"OneOnOneMeetingInput": obj([]string{"held_on", "mode"}, map[string]any{"held_on": date,
 			"mode": map[string]any{"type": "string", "enum": []string{"online", "face"}}, "ice_break": str("アイスブレイク"), "review": str("前回の振り返り"),
 			"theme": str("本日のテーマ"), "notes": str("notes"), "actions": map[string]any{"type": "array", "items": map[string]any{"type": "string"}}}),
+		"SurveyVersion": obj([]string{"version"}, map[string]any{"version": integer("the survey's current version (stale: 412)")}),
+		"OneOnOnePairInput": obj([]string{"lead_id", "member_id", "cadence_days", "mode"}, map[string]any{
+			"lead_id": integer("listener's staff id"), "member_id": integer("speaker's staff id"), "cadence_days": integer("7–28"),
+			"minutes": integer("10–120, default 30"), "mode": map[string]any{"type": "string", "enum": []string{"online", "face"}}}),
 		"OneOnOneCounts": obj([]string{"pairs", "active", "overdue", "meetings_30d", "online", "face"}, map[string]any{
 			"pairs": integer("pairs"), "active": integer("active pairs"), "overdue": integer("pairs past their cadence"),
 			"meetings_30d": integer("meetings in the last 30 days"), "online": integer("active online pairs"), "face": integer("active face-to-face pairs")}),

@@ -28,6 +28,11 @@ func (s *API) surveyRoutes() []route.Route {
 				Tag: "surveys", Body: "SurveyInput", Resp: "Survey", Status: 201, Idempotent: true}},
 		{Method: "GET", Pattern: "/api/v1/surveys/{id}", Rule: route.HROnly, Object: "survey", Handler: s.apiGetSurvey,
 			API: &route.Op{ID: "getSurvey", Summary: "A survey with its questions and response counts (never who answered) (HR)", Tag: "surveys", Resp: "Survey"}},
+		{Method: "POST", Pattern: "/api/v1/surveys/{id}/open", Rule: route.HROnly, Object: "survey", Handler: s.apiOpenSurvey,
+			API: &route.Op{ID: "openSurvey", Summary: "Open a draft survey for answers (HR)", Tag: "surveys", Body: "SurveyVersion", Resp: "Survey"}},
+		{Method: "POST", Pattern: "/api/v1/surveys/{id}/close", Rule: route.HROnly, Object: "survey", Handler: s.apiCloseSurvey,
+			API: &route.Op{ID: "closeSurvey", Summary: "Close a survey: answers are fixed, results published, the pseudonym key of a post-trial pair erased (HR)",
+				Tag: "surveys", Body: "SurveyVersion", Resp: "Survey"}},
 		{Method: "GET", Pattern: "/api/v1/surveys/{id}/results", Rule: route.HROnly, Object: "survey", Handler: s.apiSurveyResults,
 			API: &route.Op{ID: "getSurveyResults", Summary: "k-safe results of a closed survey: no count describes fewer than 5 people, directly or by difference (HR)",
 				Tag: "surveys", Resp: "SurveyResults", Query: byParams}},
@@ -41,6 +46,9 @@ func (s *API) surveyRoutes() []route.Route {
 
 		{Method: "GET", Pattern: "/api/v1/oneonone/pairs", Rule: route.AnyUser, Handler: s.apiMyPairs,
 			API: &route.Op{ID: "listMyOneOnOnePairs", Summary: "The caller's 1on1 pairs", Tag: "oneonone", Resp: "OneOnOnePair", List: true}},
+		{Method: "POST", Pattern: "/api/v1/oneonone/pairs", Rule: route.AnyUser, Handler: s.apiCreatePair,
+			API: &route.Op{ID: "createOneOnOnePair", Summary: "Pair with a colleague (the caller is one of the two; HR may pair any two people)", Tag: "oneonone",
+				Body: "OneOnOnePairInput", Resp: "OneOnOnePair", Status: 201}},
 		{Method: "GET", Pattern: "/api/v1/oneonone/pairs/{id}/meetings", Rule: route.AnyUser, Object: "oneonone_pair", Handler: s.apiMeetings,
 			API: &route.Op{ID: "listOneOnOneMeetings", Summary: "A pair's meeting logs, for the two people of the pair only", Tag: "oneonone", Resp: "OneOnOneMeeting", List: true}},
 		{Method: "POST", Pattern: "/api/v1/oneonone/pairs/{id}/meetings", Rule: route.AnyUser, Object: "oneonone_pair", Handler: s.apiCreateMeeting,
@@ -426,11 +434,15 @@ func (s *API) apiMyPairs(w http.ResponseWriter, r *http.Request) {
 	today := s.svc.OneOnOne.Today()
 	out := page[pairJSON]{Items: []pairJSON{}, Total: len(ps)}
 	for _, x := range ps {
-		out.Items = append(out.Items, pairJSON{ID: x.ID, LeadID: x.LeadID, MemberID: x.MemberID, LeadName: x.LeadName, MemberName: x.MemberName,
-			CadenceDays: x.CadenceDays, Minutes: x.Minutes, Mode: x.Mode, Active: x.Active, LastHeld: x.LastHeld, NextDue: x.NextDue(),
-			Overdue: x.Overdue(today), Version: x.Version})
+		out.Items = append(out.Items, toPairJSON(x, today))
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+func toPairJSON(x oneonone.Pair, today string) pairJSON {
+	return pairJSON{ID: x.ID, LeadID: x.LeadID, MemberID: x.MemberID, LeadName: x.LeadName, MemberName: x.MemberName,
+		CadenceDays: x.CadenceDays, Minutes: x.Minutes, Mode: x.Mode, Active: x.Active, LastHeld: x.LastHeld, NextDue: x.NextDue(),
+		Overdue: x.Overdue(today), Version: x.Version}
 }
 
 type meetingJSON struct {
@@ -526,4 +538,62 @@ func (s *API) apiOneOnOneCounts(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]int{"pairs": c.Pairs, "active": c.Active, "overdue": c.Overdue,
 		"meetings_30d": c.Meetings30, "online": c.Online, "face": c.Face})
+}
+
+func (s *API) surveyTransition(w http.ResponseWriter, r *http.Request, open bool) {
+	p := principal(r)
+	id, _ := pathID(r)
+	if _, err := s.svc.Survey.Get(r.Context(), p.TenantID, id); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	var in struct {
+		Version int64 `json:"version"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	var err error
+	if open {
+		err = s.svc.Survey.Open(r.Context(), p.TenantID, actorOf(p), id, in.Version)
+	} else {
+		err = s.svc.Survey.Close(r.Context(), p.TenantID, actorOf(p), id, in.Version)
+	}
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	s.respondSurvey(w, r, id, http.StatusOK)
+}
+
+func (s *API) apiOpenSurvey(w http.ResponseWriter, r *http.Request)  { s.surveyTransition(w, r, true) }
+func (s *API) apiCloseSurvey(w http.ResponseWriter, r *http.Request) { s.surveyTransition(w, r, false) }
+
+func (s *API) apiCreatePair(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	var in struct {
+		LeadID      int64         `json:"lead_id"`
+		MemberID    int64         `json:"member_id"`
+		CadenceDays int           `json:"cadence_days"`
+		Minutes     int           `json:"minutes"`
+		Mode        oneonone.Mode `json:"mode"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	id, err := s.svc.OneOnOne.CreatePair(r.Context(), p.TenantID, actorOf(p), p.StaffID, p.Has(auth.HRAdmin),
+		oneonone.Pair{LeadID: in.LeadID, MemberID: in.MemberID, CadenceDays: in.CadenceDays, Minutes: in.Minutes, Mode: in.Mode})
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	x, err := s.svc.OneOnOne.PairFor(r.Context(), p.TenantID, id)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/oneonone/pairs/"+itoa(id)+"/meetings")
+	writeJSON(w, http.StatusCreated, toPairJSON(x, s.svc.OneOnOne.Today()))
 }

@@ -163,6 +163,12 @@ func (s *Service) Pair(ctx context.Context, tenantID, staffID, id int64) (Pair, 
 	return p, nil
 }
 
+// PairFor returns a pair just made by its creator (who may be HR, not one
+// of the two): its settings and names, never a log.
+func (s *Service) PairFor(ctx context.Context, tenantID, id int64) (Pair, error) {
+	return s.st.FindOneOnOnePair(ctx, tenantID, id)
+}
+
 // Meetings opens a pair's logs for one of its two people.
 func (s *Service) Meetings(ctx context.Context, tenantID, staffID, pairID int64) (Pair, []Meeting, error) {
 	p, err := s.Pair(ctx, tenantID, staffID, pairID)

@@ -28,7 +28,7 @@ import (
 func TestSurveyAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
-		svc := keyedServer(t, w)
+		keyedServer(t, w)
 		hrTok := mkToken(t, w, "hr", false)
 		today := calendar.DateOf(db.Now()).String()
 		res := w.call("POST", "/api/v1/surveys", fmt.Sprintf(`{"kind":"post","title":"事後","opens_on":%q,"closes_on":%q,
@@ -44,7 +44,9 @@ func TestSurveyAPI(t *testing.T) {
 		if len(sv.Questions) < 30 {
 			t.Fatalf("%d questions", len(sv.Questions))
 		}
-		storetest.Must(t, svc.Survey.Open(context.Background(), w.a.ID, sys, sv.ID, 1))
+		if res := w.call("POST", fmt.Sprintf("/api/v1/surveys/%d/open", sv.ID), `{"version":1}`, hrTok); res.code != 200 || !strings.Contains(res.body, `"status":"open"`) {
+			t.Fatalf("open: %d %s", res.code, res.body)
+		}
 		f := storetest.F(db)
 		for i := 0; i < 11; i++ {
 			s := &org.Staff{StaffNo: fmt.Sprintf("8%03d", i), Name: fmt.Sprintf("回答者 %d", i), Kana: "かいとうしゃ", UnitID: w.units["a-team"].ID,
@@ -74,7 +76,12 @@ func TestSurveyAPI(t *testing.T) {
 		if res := w.call("GET", fmt.Sprintf("/api/v1/surveys/%d/results", sv.ID), "", hrTok); res.code != http.StatusConflict {
 			t.Fatalf("results of an open survey: %d", res.code)
 		}
-		storetest.Must(t, svc.Survey.Close(context.Background(), w.a.ID, sys, sv.ID, 2))
+		if res := w.call("POST", fmt.Sprintf("/api/v1/surveys/%d/close", sv.ID), `{"version":1}`, hrTok); res.code != http.StatusPreconditionFailed {
+			t.Fatalf("close with a stale version: %d %s", res.code, res.body)
+		}
+		if res := w.call("POST", fmt.Sprintf("/api/v1/surveys/%d/close", sv.ID), `{"version":2}`, hrTok); res.code != 200 {
+			t.Fatalf("close: %d %s", res.code, res.body)
+		}
 		res = w.call("GET", fmt.Sprintf("/api/v1/surveys/%d/results?by=gender", sv.ID), "", hrTok)
 		var out struct {
 			Published bool
@@ -113,7 +120,18 @@ func TestSurveyAPI(t *testing.T) {
 		}
 
 		// 1on1 through the API: only the pair.
-		pid := authzPair(t, db, w.a.ID, w.staff["a-super"].ID, w.staff["a-staff"].ID)
+		res = w.callCookie("POST", "/api/v1/oneonone/pairs", fmt.Sprintf(`{"lead_id":%d,"member_id":%d,"cadence_days":14,"mode":"online"}`,
+			w.staff["a-super"].ID, w.staff["a-staff"].ID), w.session(t, "supervisor"))
+		var pair struct{ ID int64 }
+		decode(t, res, &pair)
+		if res.code != http.StatusCreated || pair.ID == 0 {
+			t.Fatalf("create a pair: %d %s", res.code, res.body)
+		}
+		pid := pair.ID
+		if res := w.callCookie("POST", "/api/v1/oneonone/pairs", fmt.Sprintf(`{"lead_id":%d,"member_id":%d,"cadence_days":14,"mode":"online"}`,
+			w.staff["a-super"].ID, w.staff["a-hr"].ID), w.session(t, "it")); res.code != http.StatusForbidden {
+			t.Fatalf("pairing two other people: %d", res.code)
+		}
 		res = w.callCookie("POST", fmt.Sprintf("/api/v1/oneonone/pairs/%d/meetings", pid),
 			`{"held_on":"2026-02-01","mode":"online","theme":"内緒の相談","actions":["次回までに資料"]}`, w.session(t, "supervisor"))
 		if res.code != http.StatusCreated || !strings.Contains(res.body, "内緒の相談") {
