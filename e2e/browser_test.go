@@ -468,7 +468,7 @@ func startServer(t *testing.T) string {
 	done := make(chan error, 1)
 	e2eDB = filepath.Join(t.TempDir(), "e2e.db")
 	go func() {
-		done <- app.Serve(ctx, app.ServeConfig{Addr: "127.0.0.1:0", DB: e2eDB, Demo: true,
+		done <- app.Serve(ctx, app.ServeConfig{Addr: "127.0.0.1:0", DB: e2eDB, Demo: true, OneOnOneKeys: e2eKeys(t),
 			Web: web.DefaultConfig(), Ready: ready, LogLevel: slog.LevelWarn, Out: io.Discard})
 	}()
 	t.Cleanup(func() {

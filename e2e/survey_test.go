@@ -1,18 +1,30 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"testing"
 
 	"telework/internal/audit"
 	"telework/internal/demo"
+	"telework/internal/oneonone"
 	"telework/internal/store"
 	"telework/internal/survey"
 )
 
 // e2eDB is the SQLite file of the server under test (startServer).
 var e2eDB string
+
+// e2eKeys is the server's key for 1on1 logs in the test.
+func e2eKeys(t *testing.T) *oneonone.Keys {
+	k, err := oneonone.ParseKeys(base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{9}, 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
 
 // seedSurveys gives the demo city a closed pre/post pair of surveys with
 // 60 answers each and a survey open to everyone, through the survey
@@ -90,6 +102,26 @@ func seedSurveys(t *testing.T) {
 		return a
 	}, true)
 	mk(survey.Draft{Kind: survey.KindPost, Title: "第2回 試行後アンケート(回答受付中)"}, nil, false)
+
+	// A 1on1 pair of the demo supervisor and staff member, with a meeting.
+	staffOf := func(login string) int64 {
+		var id int64
+		if err := db.SQL.QueryRowContext(ctx, `SELECT staff_id FROM users WHERE tenant_id = ? AND login_id = ?`, tenantID, login).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	oo := oneonone.NewService(db, db.Now)
+	oo.SetKeys(e2eKeys(t))
+	pid, err := oo.CreatePair(ctx, tenantID, hr, 0, true, oneonone.Pair{LeadID: staffOf("supervisor"), MemberID: staffOf("staff"),
+		CadenceDays: 14, Mode: oneonone.Online})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := oo.SaveMeeting(ctx, tenantID, hr, staffOf("staff"), oneonone.Meeting{PairID: pid, HeldOn: today, Mode: oneonone.Face,
+		Log: oneonone.Log{IceBreak: "週末の話", Theme: "在宅の日の進め方", Actions: []string{"朝に予定を共有する"}}}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // surveyStaffPages are the survey and 1on1 pages of a staff member: the
@@ -102,6 +134,11 @@ func surveyStaffPages(t *testing.T, tb *tab) {
 	}
 	tb.check(t, form, "")
 	tb.check(t, "/oneonone", "")
+	pair := tb.attr(t, `main table a[href^="/oneonone/"]`, "href")
+	if pair == "" {
+		t.Fatal("/oneonone: no pair; seedSurveys made one with the supervisor")
+	}
+	tb.check(t, pair, "")
 }
 
 // surveyHRPages are HR's survey pages: list, design, results (by one and
