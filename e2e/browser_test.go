@@ -52,6 +52,7 @@ type role struct {
 func TestBrowser(t *testing.T) {
 	chrome := findChromium(t)
 	base := startServer(t)
+	seedSurveys(t) // survey_test.go: surveys with answers for the survey pages
 	browser := startBrowser(t, chrome)
 
 	roles := []role{
@@ -116,6 +117,7 @@ func staffPages(t *testing.T, tb *tab) {
 	tb.check(t, "/rules", "")
 	tb.check(t, "/staff?page=2", "")
 	trialPages(t, tb, "staff")
+	surveyStaffPages(t, tb)
 }
 
 func hrPages(t *testing.T, tb *tab) {
@@ -150,6 +152,7 @@ func hrPages(t *testing.T, tb *tab) {
 	}
 	tb.check(t, "/rules", "")
 	tb.check(t, "/units/import", "")
+	surveyHRPages(t, tb)
 	tb.check(t, "/accounts/bulk", "")
 	tb.check(t, "/staff/scheduled", "")
 	tb.check(t, "/staff/facts?show=1", "")
@@ -466,8 +469,9 @@ func startServer(t *testing.T) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
+	e2eDB = filepath.Join(t.TempDir(), "e2e.db")
 	go func() {
-		done <- app.Serve(ctx, app.ServeConfig{Addr: "127.0.0.1:0", DB: filepath.Join(t.TempDir(), "e2e.db"), Demo: true,
+		done <- app.Serve(ctx, app.ServeConfig{Addr: "127.0.0.1:0", DB: e2eDB, Demo: true, OneOnOneKeys: e2eKeys(t),
 			Web: web.DefaultConfig(), Ready: ready, LogLevel: slog.LevelWarn, Out: io.Discard})
 	}()
 	t.Cleanup(func() {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"telework/internal/app"
+	"telework/internal/oneonone"
 	"telework/internal/sso"
 	"telework/internal/web"
 )
@@ -76,6 +77,10 @@ func (f *securityFlags) apply(cfg *app.ServeConfig) error {
 		text, from = string(b), *f.secretFile
 	}
 	if cfg.SecretKeys, err = sso.ParseSecretKeys(text); err != nil {
+		return fmt.Errorf("%s: %w", from, err)
+	}
+	// The same key, turned into a key of its own, seals 1on1 logs.
+	if cfg.OneOnOneKeys, err = oneonone.ParseKeys(text); err != nil {
 		return fmt.Errorf("%s: %w", from, err)
 	}
 	return nil

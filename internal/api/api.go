@@ -58,6 +58,7 @@ func (s *API) Routes() []route.Route {
 	routes = append(routes, s.tenantTokenRoutes()...)
 	routes = append(routes, s.unitImportRoutes()...)
 	routes = append(routes, s.trialRoutes()...)
+	routes = append(routes, s.surveyRoutes()...)
 	return routes
 }
 

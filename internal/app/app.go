@@ -19,6 +19,7 @@ import (
 
 	"telework/internal/auth"
 	"telework/internal/demo"
+	"telework/internal/oneonone"
 	"telework/internal/sso"
 	"telework/internal/sso/rp"
 	"telework/internal/store"
@@ -49,6 +50,9 @@ type ServeConfig struct {
 	// as typed, said at start-up).
 	SSOEgress  rp.Egress
 	SecretKeys *sso.SecretKeys
+	// OneOnOneKeys seal 1on1 meeting logs (derived from the same key; nil:
+	// no log can be written).
+	OneOnOneKeys *oneonone.Keys
 	// MetricsReady, when set, receives the metrics listener's address.
 	MetricsReady chan<- string
 }
@@ -126,6 +130,7 @@ func Serve(ctx context.Context, cfg ServeConfig) error {
 	go auditHeadLoop(ctx, svc.Audit, log)
 	go datedLoop(ctx, svc.Staffio, log)
 	go reviewReminderLoop(ctx, svc.Trial.Roadmap, log)
+	go surveyReminderLoop(ctx, svc, log)
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

@@ -30,6 +30,12 @@ func configureSecurity(ctx context.Context, cfg *ServeConfig, svc web.Services, 
 	} else {
 		log.Info("SSO client secrets are encrypted at rest", "key_id", cfg.SecretKeys.ID(), "sealed_now", rep.Sealed)
 	}
+	// 1on1 logs are sealed with a key derived from the same secret key;
+	// without one the server refuses to store them (docs/survey.md).
+	svc.OneOnOne.SetKeys(cfg.OneOnOneKeys)
+	if cfg.OneOnOneKeys == nil {
+		log.Warn("1on1 meeting logs cannot be saved: give the server a key (TELEWORK_SECRET_KEY or --secret-key-file)")
+	}
 	if rep.Unopened > 0 {
 		log.Error("SSO client secrets encrypted with a key this server does not have: single sign-on fails for these tenants until the key is configured",
 			"tenants", rep.Unopened)

@@ -11,6 +11,7 @@ import (
 	"telework/internal/cost"
 	"telework/internal/handbook"
 	"telework/internal/incident"
+	"telework/internal/oneonone"
 	"telework/internal/org"
 	"telework/internal/orgio"
 	"telework/internal/policy"
@@ -20,6 +21,7 @@ import (
 	"telework/internal/sso"
 	"telework/internal/staffio"
 	"telework/internal/store"
+	"telework/internal/survey"
 	"telework/internal/web"
 )
 
@@ -52,6 +54,8 @@ func NewServices(db *store.DB) web.Services {
 			Cost: cost.NewService(db, now), Handbook: handbook.NewService(db, now)},
 		Health:      db,
 		Idempotency: db,
+		Survey:      survey.NewService(db, now),
+		OneOnOne:    oneonone.NewService(db, now),
 	}
 }
 

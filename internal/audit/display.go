@@ -46,6 +46,8 @@ var KindGroups = []KindGroup{
 		"cost.add", "cost.update", "cost.delete", "handbook.page_create", "handbook.page_update", "handbook.page_delete",
 		"handbook.briefing_create", "handbook.briefing_update", "handbook.briefing_delete", "handbook.file_add",
 		"handbook.file_remove"}},
+	{"survey", []string{"survey.create", "survey.update", "survey.open", "survey.close", "survey.answer",
+		"oneonone.pair_create", "oneonone.pair_update", "oneonone.meeting_create", "oneonone.meeting_update"}},
 }
 
 // Actions lists every stored action the display knows (the kinds, with

@@ -23,6 +23,7 @@ import (
 	"telework/internal/cost"
 	"telework/internal/handbook"
 	"telework/internal/incident"
+	"telework/internal/oneonone"
 	"telework/internal/org"
 	"telework/internal/orgio"
 	"telework/internal/policy"
@@ -30,6 +31,7 @@ import (
 	"telework/internal/roadmap"
 	"telework/internal/sso"
 	"telework/internal/staffio"
+	"telework/internal/survey"
 	"telework/internal/telemetry"
 )
 
@@ -53,6 +55,10 @@ type Services struct {
 	Health Health
 	// Idempotency keeps API responses for Idempotency-Key replays.
 	Idempotency IdempotencyStore
+	// Survey and OneOnOne are the trial's questionnaires and 1on1
+	// meetings (issue 16).
+	Survey   *survey.Service
+	OneOnOne *oneonone.Service
 }
 
 // Health is what /readyz asks of the database.

@@ -39,6 +39,7 @@ var notReferences = map[string]string{
 // boundaryRefs are one tenant's rows that the cases below point at.
 type boundaryRefs struct {
 	tenant, unit, child, staff, user int64
+	survey, pair                     int64 // issue 16
 }
 
 // boundaryCase writes a row of tenant `own` that refers to the rows in ref:
@@ -113,6 +114,21 @@ var boundaryCases = []boundaryCase{
 	{"trial_files.briefing_id", `INSERT INTO trial_files (tenant_id, briefing_id, name, content_type, size, sha256, data, created_at, created_by)
 		VALUES (?, (SELECT MIN(id) FROM briefings WHERE tenant_id = ?), 'f.pdf', 'application/pdf', 1, 'ab', 'eA==', 0, 'x')`,
 		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.tenant} }},
+	// Surveys and 1on1 (issue 16), on the rows seed made.
+	{"surveys.pre_id", `UPDATE surveys SET pre_id = ? WHERE tenant_id = ? AND id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.survey, own.tenant, own.survey} }},
+	{"survey_respondents.survey_id", `UPDATE survey_respondents SET survey_id = ? WHERE tenant_id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.survey, own.tenant} }},
+	{"survey_respondents.staff_id", `UPDATE survey_respondents SET staff_id = ? WHERE tenant_id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.staff, own.tenant} }},
+	{"survey_answers.survey_id", `UPDATE survey_answers SET survey_id = ? WHERE tenant_id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.survey, own.tenant} }},
+	{"oneonone_pairs.lead_id", `UPDATE oneonone_pairs SET lead_id = ? WHERE tenant_id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.staff, own.tenant} }},
+	{"oneonone_pairs.member_id", `UPDATE oneonone_pairs SET member_id = ? WHERE tenant_id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.staff, own.tenant} }},
+	{"oneonone_meetings.pair_id", `UPDATE oneonone_meetings SET pair_id = ? WHERE tenant_id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.pair, own.tenant} }},
 }
 
 func TestTenantBoundaryForeignKeys(t *testing.T) {
@@ -148,6 +164,18 @@ func TestTenantBoundaryForeignKeys(t *testing.T) {
 				VALUES (?, 'worry', 'family', 'x', ?, '2026-12-01', 0)`, r.tenant, true)
 			insert(`INSERT INTO handbook_pages (tenant_id, title, updated_at, updated_by) VALUES (?, 'p', 0, 'x')`, r.tenant)
 			insert(`INSERT INTO briefings (tenant_id, title, held_on, updated_at) VALUES (?, 'b', '2026-12-01', 0)`, r.tenant)
+			r.survey = insert(`INSERT INTO surveys (tenant_id, kind, title, opens_on, closes_on, questions, status, created_at, updated_at)
+				VALUES (?, 'pre', 't', '2026-04-01', '2026-04-30', '[]', 'open', 0, 0)`, r.tenant)
+			if err := exec(`INSERT INTO survey_respondents (tenant_id, survey_id, staff_id) VALUES (?, ?, ?)`, r.tenant, r.survey, r.staff); err != nil {
+				t.Fatal(err)
+			}
+			if err := exec(`INSERT INTO survey_answers (tenant_id, survey_id, pseudonym, body) VALUES (?, ?, 'p', '{}')`, r.tenant, r.survey); err != nil {
+				t.Fatal(err)
+			}
+			r.pair = insert(`INSERT INTO oneonone_pairs (tenant_id, lead_id, member_id, cadence_days, minutes, mode, created_at)
+				VALUES (?, ?, ?, 14, 30, 'online', 0)`, r.tenant, r.staff, r.staff)
+			insert(`INSERT INTO oneonone_meetings (tenant_id, pair_id, held_on, mode, body, created_at, updated_at)
+				VALUES (?, ?, '2026-04-01', 'online', 'enc', 0, 0)`, r.tenant, r.pair)
 			return r
 		}
 		a, b := seed("tenant-a"), seed("tenant-b")

@@ -56,6 +56,10 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 			polID[tn] = v.ID
 		}
 		objects["policy"] = [2]int64{polID[w.a.ID], polID[w.b.ID]}
+		// Surveys (a closed one in A, a draft in B) and a 1on1 pair in A
+		// with hr as one of the two; B's pair id does not exist.
+		objects["survey"] = [2]int64{authzSurvey(t, db, w.a.ID, true), authzSurvey(t, db, w.b.ID, false)}
+		objects["oneonone_pair"] = [2]int64{authzPair(t, db, w.a.ID, w.staff["a-hr"].ID, w.staff["a-staff"].ID), 987654321}
 		// Tokens belong to an account: the right account's own token, and
 		// one of another tenant (or, for the operator, of a tenant).
 		tokenOf := map[string]int64{}

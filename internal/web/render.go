@@ -326,6 +326,8 @@ func navFor(v *view) []navItem {
 		add("/audit", "nav.audit")
 	}
 	add("/rules", "trial.nav_rules")
+	add("/surveys", "survey.nav")
+	add("/oneonone", "oneonone.nav")
 	if p.HasAny(auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin) {
 		add("/calendar", "nav.calendar")
 	}

@@ -1,0 +1,125 @@
+package oneonone
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Logs at rest. The server's key (the same key file or environment
+// variable that seals the SSO client secrets: --secret-key-file or
+// TELEWORK_SECRET_KEY, base64 of 32 random bytes, newest first) is turned
+// into a key of its own for 1on1 logs (HMAC-SHA256 of the key with a
+// fixed label), and every log body is stored as
+//
+//	enc:v1:<key id>:<base64(nonce ‖ AES-256-GCM ciphertext)>
+//
+// with the tenant and the pair as additional data, so a body copied to
+// another pair or tenant does not open. The database, its backups and
+// anyone who reads them (the operator, an auditor, HR) hold ciphertext
+// only. Without a key the server refuses to store a log (there is no
+// "plaintext for now").
+
+const sealPrefix = "enc:v1:"
+
+// Keys seal and open log bodies: the first seals, all open.
+type Keys struct{ keys []logKey }
+
+type logKey struct {
+	id   string
+	aead cipher.AEAD
+}
+
+// ErrNoKey is a log written or read on a server without a key.
+var ErrNoKey = errors.New("oneonone: the server has no key for 1on1 logs")
+
+// ParseKeys reads the server's keys in the format of TELEWORK_SECRET_KEY
+// (base64 of 32 bytes, separated by newlines or commas, # comments). No
+// key at all is (nil, nil).
+func ParseKeys(text string) (*Keys, error) {
+	var ks Keys
+	for i, f := range strings.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == '\r' || r == ',' }) {
+		f = strings.TrimSpace(f)
+		if f == "" || strings.HasPrefix(f, "#") {
+			continue
+		}
+		f = strings.TrimRight(f, "=")
+		raw, err := base64.RawStdEncoding.DecodeString(f)
+		if err != nil {
+			raw, err = base64.RawURLEncoding.DecodeString(f)
+		}
+		if err != nil || len(raw) != 32 {
+			return nil, fmt.Errorf("secret key %d: want the base64 of 32 bytes (openssl rand -base64 32)", i+1)
+		}
+		m := hmac.New(sha256.New, raw)
+		m.Write([]byte("telework 1on1 log key v1"))
+		sub := m.Sum(nil)
+		block, err := aes.NewCipher(sub)
+		if err != nil {
+			return nil, err
+		}
+		aead, err := cipher.NewGCM(block)
+		if err != nil {
+			return nil, err
+		}
+		id := sha256.Sum256(sub)
+		ks.keys = append(ks.keys, logKey{id: hex.EncodeToString(id[:4]), aead: aead})
+	}
+	if len(ks.keys) == 0 {
+		return nil, nil
+	}
+	return &ks, nil
+}
+
+func aad(tenantID, pairID int64) []byte {
+	return []byte("telework 1on1 log|" + strconv.FormatInt(tenantID, 10) + "|" + strconv.FormatInt(pairID, 10))
+}
+
+// Seal encrypts a log body with the current key.
+func (k *Keys) Seal(tenantID, pairID int64, plain []byte) (string, error) {
+	if k == nil {
+		return "", ErrNoKey
+	}
+	cur := k.keys[0]
+	nonce := make([]byte, cur.aead.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		return "", err
+	}
+	out := cur.aead.Seal(nonce, nonce, plain, aad(tenantID, pairID))
+	return sealPrefix + cur.id + ":" + base64.RawStdEncoding.EncodeToString(out), nil
+}
+
+// Open decrypts a stored log body with the key that sealed it.
+func (k *Keys) Open(tenantID, pairID int64, stored string) ([]byte, error) {
+	if k == nil {
+		return nil, ErrNoKey
+	}
+	id, data, ok := strings.Cut(strings.TrimPrefix(stored, sealPrefix), ":")
+	if !strings.HasPrefix(stored, sealPrefix) || !ok {
+		return nil, fmt.Errorf("oneonone: a stored log of pair %d is not sealed", pairID)
+	}
+	for _, key := range k.keys {
+		if key.id != id {
+			continue
+		}
+		raw, err := base64.RawStdEncoding.DecodeString(data)
+		n := key.aead.NonceSize()
+		if err != nil || len(raw) < n {
+			return nil, fmt.Errorf("oneonone: a stored log of pair %d is malformed", pairID)
+		}
+		plain, err := key.aead.Open(nil, raw[:n], raw[n:], aad(tenantID, pairID))
+		if err != nil {
+			return nil, fmt.Errorf("oneonone: a stored log of pair %d does not open (altered or moved)", pairID)
+		}
+		return plain, nil
+	}
+	return nil, ErrNoKey
+}

@@ -1,0 +1,419 @@
+package survey
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// testQuestions is a questionnaire with every kind of tabulated item.
+func testQuestions() []Question {
+	qs := attributeQuestions()
+	qs = append(qs, scaleItems("r", "result", resultItems[:3])...)
+	qs = append(qs, workDone())
+	qs = append(qs, Question{ID: "n1", Type: Number, Text: "日数"}, Question{ID: "t1", Type: Text, Text: "意見"})
+	qs = append(qs, Question{ID: "p01", Type: Single, Text: "課題", Options: yesNo()})
+	return qs
+}
+
+// generate answers with skewed attribute distributions, so that small
+// groups and small cells are common.
+func generate(rng *rand.Rand, qs []Question, n int) []Answer {
+	out := make([]Answer, n)
+	for i := range out {
+		a := Answer{}
+		for _, q := range qs {
+			if rng.IntN(12) == 0 {
+				continue // 無回答
+			}
+			switch q.Type {
+			case Single, Scale5:
+				// geometric-ish: the first options are far more common
+				j := 0
+				for j < len(q.Options)-1 && rng.IntN(3) == 0 {
+					j++
+				}
+				a[q.ID] = []string{q.Options[j].Value}
+			case Multi:
+				for _, o := range q.Options {
+					if rng.IntN(4) == 0 {
+						a[q.ID] = append(a[q.ID], o.Value)
+					}
+				}
+			case Number:
+				a[q.ID] = []string{fmt.Sprint(rng.IntN(20))}
+			case Text:
+				a[q.ID] = []string{fmt.Sprintf("意見 %d", rng.IntN(1000))}
+			}
+		}
+		out[i] = a
+	}
+	return out
+}
+
+// published is every count a survey's results show, by the set it counts:
+// a conjunction of predicates "attr:<a>=<group>" and "var:<id>=<value>".
+type published struct {
+	counts map[string]int
+	dims   map[string]int // dimension → number of values
+}
+
+func key(preds map[string]int) string {
+	ks := make([]string, 0, len(preds))
+	for k, v := range preds {
+		ks = append(ks, fmt.Sprintf("%s=%d", k, v))
+	}
+	sort.Strings(ks)
+	return strings.Join(ks, "&")
+}
+
+func parseKey(k string) map[string]int {
+	out := map[string]int{}
+	if k == "" {
+		return out
+	}
+	for _, p := range strings.Split(k, "&") {
+		d, v, _ := strings.Cut(p, "=")
+		var n int
+		fmt.Sscan(v, &n)
+		out[d] = n
+	}
+	return out
+}
+
+func (p *published) add(t *testing.T, preds map[string]int, c Cell) {
+	t.Helper()
+	if c.Hidden {
+		return
+	}
+	k := key(preds)
+	if prev, ok := p.counts[k]; ok && prev != c.Count {
+		t.Fatalf("%s published as %d and as %d", k, prev, c.Count)
+	}
+	p.counts[k] = c.Count
+}
+
+// varDim is the predicate of a variable: an attribute question is the
+// attribute's groups themselves.
+func varDim(d *Dataset, v *Variable) string {
+	for a, q := range d.attrQ {
+		if q.ID == v.ID {
+			if _, ok := d.groups[a]; ok {
+				return "attr:" + a
+			}
+		}
+	}
+	return "var:" + v.ID
+}
+
+// publishAll asks for every table the results can show: each item
+// overall, by every attribute, and by every pair of attributes (both ways).
+func publishAll(t *testing.T, d *Dataset) *published {
+	p := &published{counts: map[string]int{}, dims: map[string]int{}}
+	if d.N < d.K {
+		if _, err := d.Overall(d.vars[0].ID); err == nil {
+			t.Fatal("a survey with fewer than k answers published a table")
+		}
+		return p
+	}
+	p.add(t, map[string]int{}, Cell{Count: d.N})
+	attrs := d.Attrs()
+	for _, a := range attrs {
+		p.dims["attr:"+a] = len(d.groups[a])
+		for gi, g := range d.groups[a] {
+			p.add(t, map[string]int{"attr:" + a: gi}, Cell{Count: g.N})
+		}
+	}
+	rowPreds := func(tb *Table, ri int) map[string]int {
+		m := map[string]int{}
+		switch len(tb.Attrs) {
+		case 1:
+			m["attr:"+tb.Attrs[0]] = ri
+		case 2:
+			nb := len(d.groups[tb.Attrs[1]])
+			m["attr:"+tb.Attrs[0]], m["attr:"+tb.Attrs[1]] = ri/nb, ri%nb
+		}
+		return m
+	}
+	record := func(tb *Table) {
+		vd := varDim(d, tb.Var)
+		p.dims[vd] = len(tb.Var.Values)
+		rows := append([]Row{tb.Total}, tb.Rows...)
+		for ri, row := range rows {
+			m := map[string]int{}
+			if ri > 0 {
+				m = rowPreds(tb, ri-1)
+			}
+			p.add(t, m, row.N)
+			for vi, c := range row.Cells {
+				cm := map[string]int{}
+				for k, v := range m {
+					cm[k] = v
+				}
+				if old, ok := cm[vd]; ok {
+					// an attribute question by its own attribute: only the
+					// matching cell is a set; the others are empty.
+					if old != vi && (c.Count != 0 || c.Hidden) && !(c.Hidden && row.N.Hidden) {
+						if !c.Hidden {
+							t.Fatalf("%s: impossible cell %d", key(cm), c.Count)
+						}
+					}
+					if old != vi {
+						continue
+					}
+				}
+				cm[vd] = vi
+				p.add(t, cm, c)
+			}
+		}
+	}
+	for _, v := range d.vars {
+		tb, err := d.Overall(v.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		record(tb)
+		for _, a := range attrs {
+			tb, err := d.Breakdown(v.ID, a)
+			if d.attrOf(v) == a {
+				if err == nil {
+					t.Fatal("an attribute broken down by itself")
+				}
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			record(tb)
+			for _, b := range attrs {
+				if a == b {
+					continue
+				}
+				tb, err := d.Cross(v.ID, a, b)
+				if d.attrOf(v) != "" {
+					if err == nil {
+						t.Fatal("an attribute by two attributes")
+					}
+					continue
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				record(tb)
+			}
+		}
+	}
+	return p
+}
+
+// leaks lists every small group the published counts give away: a count
+// of 1..k-1, the difference of two counts of which one's set is inside the
+// other's by definition (every predicate of the larger is one of the
+// smaller's), and a total minus the published cells of one of its lines.
+func leaks(p *published, k int) []string {
+	var out []string
+	small := func(n int) bool { return n > 0 && n < k }
+	for kx, cx := range p.counts {
+		if small(cx) {
+			out = append(out, fmt.Sprintf("%s = %d", kx, cx))
+		}
+		px := parseKey(kx)
+		names := make([]string, 0, len(px))
+		for n := range px {
+			names = append(names, n)
+		}
+		// every proper sub-conjunction: every published superset
+		for mask := 0; mask < 1<<len(names)-1; mask++ {
+			sub := map[string]int{}
+			for i, n := range names {
+				if mask&(1<<i) != 0 {
+					sub[n] = px[n]
+				}
+			}
+			if cy, ok := p.counts[key(sub)]; ok && small(cy-cx) {
+				out = append(out, fmt.Sprintf("%s (%d) − %s (%d) = %d", key(sub), cy, kx, cx, cy-cx))
+			}
+		}
+		// every line below this total
+		for dim, nv := range p.dims {
+			if _, in := px[dim]; in {
+				continue
+			}
+			rest, any := cx, false
+			for v := 0; v < nv; v++ {
+				child := map[string]int{dim: v}
+				for n, x := range px {
+					child[n] = x
+				}
+				if c, ok := p.counts[key(child)]; ok {
+					rest -= c
+					any = true
+				}
+			}
+			if any && small(rest) {
+				out = append(out, fmt.Sprintf("%s (%d) minus its published cells by %s = %d", kx, cx, dim, rest))
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestNoSmallGroupCanBeDerived publishes every breakdown and every pair of
+// breakdowns of generated surveys of many sizes and checks every nesting
+// pair and every line of published counts.
+func TestNoSmallGroupCanBeDerived(t *testing.T) {
+	qs := testQuestions()
+	for _, n := range []int{0, 3, 4, 5, 6, 9, 14, 23, 40, 77, 150, 400} {
+		for seed := uint64(1); seed <= 6; seed++ {
+			rng := rand.New(rand.NewPCG(seed, uint64(n)))
+			d := NewDataset(qs, generate(rng, qs, n), "ja")
+			p := publishAll(t, d)
+			if l := leaks(p, K); len(l) > 0 {
+				t.Fatalf("n=%d seed=%d: %d small groups derivable, e.g. %v", n, seed, len(l), l[:min(5, len(l))])
+			}
+			if n >= 150 && len(p.counts) < 100 {
+				t.Fatalf("n=%d: only %d counts published: the test publishes almost nothing", n, len(p.counts))
+			}
+		}
+	}
+}
+
+// TestLeakCheckFindsDifferencing makes sure the check above can fail: the
+// counts of a table with only primary suppression give away small groups.
+func TestLeakCheckFindsDifferencing(t *testing.T) {
+	p := &published{counts: map[string]int{}, dims: map[string]int{"attr:gender": 2, "var:q": 2}}
+	p.counts[""] = 20
+	p.counts["attr:gender=0"] = 12
+	p.counts["attr:gender=1"] = 8
+	p.counts["attr:gender=0&var:q=0"] = 9 // the row's other cell is 3
+	p.counts["var:q=0"] = 15
+	l := leaks(p, K)
+	if len(l) == 0 {
+		t.Fatal("the leak check found nothing in a leaking table")
+	}
+	// and the same table through protect publishes nothing that leaks
+	counts := []int{9, 3, 6, 2}
+	hidden := protect([]int{2, 2}, counts, K, nil)
+	for i, h := range hidden {
+		if !h {
+			t.Errorf("cell %d (%d) published: its row or column would give away a small cell", i, counts[i])
+		}
+	}
+}
+
+func TestMergeGroups(t *testing.T) {
+	qs := attributeQuestions()[:1] // gender: 1 男性, 2 女性, 3 その他
+	mk := func(vals ...string) []Answer {
+		var out []Answer
+		for _, v := range vals {
+			if v == "" {
+				out = append(out, Answer{})
+			} else {
+				out = append(out, Answer{"a_gender": {v}})
+			}
+		}
+		return out
+	}
+	rep := func(v string, n int) []string { return slices.Repeat([]string{v}, n) }
+	cases := []struct {
+		name string
+		vals []string
+		want []int // group sizes; nil = no breakdown
+	}{
+		{"all big", slices.Concat(rep("1", 10), rep("2", 7), rep("3", 5)), []int{10, 7, 5}},
+		{"small merged", slices.Concat(rep("1", 10), rep("2", 7), rep("3", 2), rep("", 3)), []int{10, 7, 5}},
+		{"small joined by the smallest big", slices.Concat(rep("1", 10), rep("2", 7), rep("3", 2)), []int{10, 9}},
+		{"one group left", slices.Concat(rep("1", 10), rep("3", 2)), nil},
+		{"too few", rep("1", 4), nil},
+	}
+	for _, c := range cases {
+		d := NewDataset(qs, mk(c.vals...), "ja")
+		var got []int
+		for _, g := range d.Groups(AttrGender) {
+			got = append(got, g.N)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: groups %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// TestComparisonLeaksNothing pairs generated pre and post answers (some
+// people answered only one of them) and checks the comparison's counts
+// together with the post-trial results: a comparison count is the same set
+// as the post-trial one with "linked" added, so every subtraction between
+// the two is tried too.
+func TestComparisonLeaksNothing(t *testing.T) {
+	pre, post := PreQuestions(), PostQuestions()
+	compared := Compared(pre, post)
+	if len(compared) != 16 { // the 15 results and the intention to telework
+		t.Fatalf("%d items compared, want 16", len(compared))
+	}
+	for _, n := range []int{4, 8, 12, 30, 90, 300} {
+		for seed := uint64(1); seed <= 5; seed++ {
+			rng := rand.New(rand.NewPCG(seed, uint64(n)+7))
+			postAns := generate(rng, post, n)
+			preAns := generate(rng, pre, n)
+			var pairs []Pair
+			for i := range postAns {
+				if rng.IntN(5) > 0 {
+					pairs = append(pairs, Pair{Pre: preAns[i], Post: postAns[i]})
+				}
+			}
+			pd := NewDataset(post, postAns, "ja")
+			cd := NewComparison(pd, post, compared, pairs, len(preAns), "ja")
+			p := publishAll(t, pd)
+			if cd.published() {
+				small := func(x int) bool { return x > 0 && x < K }
+				if small(cd.N) || small(len(preAns)-cd.N) || small(pd.N-cd.N) {
+					t.Fatalf("n=%d: linked total %d published", n, cd.N)
+				}
+				p.add(t, map[string]int{"linked": 0}, Cell{Count: cd.N})
+				for _, v := range cd.vars {
+					if cd.attrOf(v) != "" {
+						continue
+					}
+					tbs := []*Table{}
+					tb, err := cd.Overall(v.ID)
+					if err != nil {
+						t.Fatal(err)
+					}
+					tbs = append(tbs, tb)
+					for _, a := range cd.Attrs() {
+						tb, err := cd.Breakdown(v.ID, a)
+						if err != nil {
+							t.Fatal(err)
+						}
+						tbs = append(tbs, tb)
+					}
+					for _, tb := range tbs {
+						vd := "var:" + v.ID
+						p.dims[vd] = len(v.Values)
+						rows := append([]Row{tb.Total}, tb.Rows...)
+						for ri, row := range rows {
+							m := map[string]int{"linked": 0}
+							if ri > 0 {
+								m["attr:"+tb.Attrs[0]] = ri - 1
+							}
+							p.add(t, m, row.N)
+							for vi, c := range row.Cells {
+								cm := map[string]int{vd: vi}
+								for k, x := range m {
+									cm[k] = x
+								}
+								p.add(t, cm, c)
+							}
+						}
+					}
+				}
+			}
+			if l := leaks(p, K); len(l) > 0 {
+				t.Fatalf("n=%d seed=%d: %d small groups derivable, e.g. %v", n, seed, len(l), l[:min(5, len(l))])
+			}
+		}
+	}
+}

@@ -1,0 +1,553 @@
+package survey
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/audit"
+)
+
+// Reader is what the survey workflows read.
+type Reader interface {
+	// FindSurvey returns a survey with its pseudonym key ("" once erased).
+	FindSurvey(ctx context.Context, tenantID, id int64) (Survey, string, error)
+	// SurveyRespondent reports whether the staff member has submitted.
+	SurveyRespondent(ctx context.Context, tenantID, surveyID, staffID int64) (bool, error)
+	// SurveyTargetIDs lists the current staff the target reaches.
+	SurveyTargetIDs(ctx context.Context, tenantID int64, t Target) ([]int64, error)
+}
+
+// Store is what the service reads and runs transactions on.
+type Store interface {
+	Reader
+	// FindSurveys lists the tenant's surveys, newest first.
+	FindSurveys(ctx context.Context, tenantID int64) ([]Survey, error)
+	// FindOpenSurveys lists the tenant's open surveys.
+	FindOpenSurveys(ctx context.Context, tenantID int64) ([]Survey, error)
+	// FindSurveyAnswer returns the stored answer body under a pseudonym.
+	FindSurveyAnswer(ctx context.Context, tenantID, surveyID int64, pseudonym string) (body string, submitted, found bool, err error)
+	// FindSurveyAnswers returns the submitted answer bodies by pseudonym.
+	FindSurveyAnswers(ctx context.Context, tenantID, surveyID int64) (map[string]string, error)
+	// SurveyRespondentIDs lists who has submitted (for reminders only).
+	SurveyRespondentIDs(ctx context.Context, tenantID, surveyID int64) ([]int64, error)
+	InSurveyTx(ctx context.Context, fn func(Tx) error) error
+}
+
+// Tx is what one survey action writes with its audit entry.
+type Tx interface {
+	Reader
+	InsertSurvey(ctx context.Context, s *Survey, key string) error
+	// UpdateSurveyRow saves design, schedule and status when the version
+	// matches (stale otherwise).
+	UpdateSurveyRow(ctx context.Context, s *Survey) error
+	EraseSurveyKey(ctx context.Context, tenantID, id int64) error
+	SaveSurveyAnswer(ctx context.Context, tenantID, surveyID int64, pseudonym, body string, submitted bool) error
+	// InsertSurveyRespondent records that someone submitted; Conflict when
+	// they already had.
+	InsertSurveyRespondent(ctx context.Context, tenantID, surveyID, staffID int64) error
+	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
+}
+
+// Service holds the survey workflows.
+type Service struct {
+	st    Store
+	now   func() time.Time
+	cache *datasetCache
+}
+
+// NewService returns the service over st.
+func NewService(st Store, now func() time.Time) *Service {
+	return &Service{st: st, now: now, cache: newDatasetCache(16)}
+}
+
+var jst = time.FixedZone("JST", 9*60*60)
+
+// Today is the date in Japan.
+func (s *Service) Today() string { return s.now().In(jst).Format("2006-01-02") }
+
+// AnonymousActor is the actor of a submission in the audit log: who
+// answered is never recorded there.
+var AnonymousActor = audit.Actor{Label: "system:survey-respondent"}
+
+// Pseudonym is the pseudonym of a staff member's answers under a survey
+// key: HMAC-SHA256 of the tenant and staff id. Without the key it cannot
+// be recomputed; there is no table from pseudonyms back to people.
+func Pseudonym(key string, tenantID, staffID int64) string {
+	m := hmac.New(sha256.New, []byte(key))
+	m.Write([]byte("telework survey pseudonym|" + strconv.FormatInt(tenantID, 10) + "|" + strconv.FormatInt(staffID, 10)))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+func newKey() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawStdEncoding.EncodeToString(b), nil
+}
+
+// auditView is what the audit log shows of a survey: its design and
+// schedule, never an answer.
+func auditView(s *Survey) map[string]any {
+	return map[string]any{"kind": s.Kind, "title": s.Title, "opens_on": s.OpensOn, "closes_on": s.ClosesOn,
+		"status": s.Status, "questions": len(s.Questions), "target": s.Target, "pre_id": s.PreID, "show_free_text": s.ShowFreeText}
+}
+
+// List lists the tenant's surveys.
+func (s *Service) List(ctx context.Context, tenantID int64) ([]Survey, error) {
+	return s.st.FindSurveys(ctx, tenantID)
+}
+
+// Get returns one survey.
+func (s *Service) Get(ctx context.Context, tenantID, id int64) (Survey, error) {
+	sv, _, err := s.st.FindSurvey(ctx, tenantID, id)
+	return sv, err
+}
+
+func (s *Service) checkPre(ctx context.Context, r Reader, tenantID int64, d *Draft) (string, error) {
+	if d.Kind != KindPost || d.PreID == 0 {
+		return "", nil
+	}
+	pre, key, err := r.FindSurvey(ctx, tenantID, d.PreID)
+	if apperr.CodeOf(err) == apperr.NotFound || err == nil && pre.Kind != KindPre {
+		var v apperr.Validation
+		v.Add("pre_id", "field.survey_pre", nil)
+		return "", v.Err()
+	}
+	if err != nil {
+		return "", err
+	}
+	if key == "" {
+		var v apperr.Validation
+		v.Add("pre_id", "field.survey_pre_unlinked", nil)
+		return "", v.Err()
+	}
+	return key, nil
+}
+
+// Create saves a new survey as a draft. A post-trial survey linked to a
+// pre-trial one shares its pseudonym key. Audited as "survey.create".
+func (s *Service) Create(ctx context.Context, tenantID int64, actor audit.Actor, d Draft) (int64, error) {
+	if err := d.Validate(); err != nil {
+		return 0, err
+	}
+	sv := Survey{TenantID: tenantID, Kind: d.Kind, Title: d.Title, Description: d.Description, PreID: d.PreID,
+		OpensOn: d.OpensOn, ClosesOn: d.ClosesOn, Target: d.Target, Questions: d.Questions(), Status: StatusDraft,
+		ShowFreeText: d.ShowFreeText, CreatedAt: s.now(), Version: 1}
+	err := s.st.InSurveyTx(ctx, func(tx Tx) error {
+		key, err := s.checkPre(ctx, tx, tenantID, &d)
+		if err != nil {
+			return err
+		}
+		if key == "" {
+			if key, err = newKey(); err != nil {
+				return err
+			}
+		}
+		if err := tx.InsertSurvey(ctx, &sv, key); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "survey.create", ObjectType: "survey",
+			ObjectID: strconv.FormatInt(sv.ID, 10), After: auditView(&sv)})
+	})
+	return sv.ID, err
+}
+
+// Update changes a draft survey's design and schedule. Audited as
+// "survey.update".
+func (s *Service) Update(ctx context.Context, tenantID int64, actor audit.Actor, id, version int64, d Draft) error {
+	return s.st.InSurveyTx(ctx, func(tx Tx) error {
+		sv, _, err := tx.FindSurvey(ctx, tenantID, id)
+		if err != nil {
+			return err
+		}
+		if err := d.Validate(); err != nil {
+			return err
+		}
+		if sv.Version != version {
+			return apperr.ConflictStale()
+		}
+		if sv.Status != StatusDraft {
+			return apperr.New(apperr.Conflict, "survey.not_draft")
+		}
+		if d.Kind != sv.Kind || d.PreID != sv.PreID {
+			var v apperr.Validation
+			v.Add("survey_kind", "field.survey_kind_fixed", nil)
+			return v.Err()
+		}
+		before := auditView(&sv)
+		sv.Title, sv.Description, sv.OpensOn, sv.ClosesOn = d.Title, d.Description, d.OpensOn, d.ClosesOn
+		sv.Target, sv.Questions, sv.ShowFreeText = d.Target, d.Questions(), d.ShowFreeText
+		if err := tx.UpdateSurveyRow(ctx, &sv); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "survey.update", ObjectType: "survey",
+			ObjectID: strconv.FormatInt(id, 10), Before: before, After: auditView(&sv)})
+	})
+}
+
+// Open lets the target group answer (from the opening date). Audited as
+// "survey.open".
+func (s *Service) Open(ctx context.Context, tenantID int64, actor audit.Actor, id, version int64) error {
+	return s.transition(ctx, tenantID, actor, id, version, StatusDraft, StatusOpen, "survey.open")
+}
+
+// Close fixes the answers; results are published from then on. Closing a
+// post-trial survey erases the pseudonym key of both surveys of the pair
+// (and of a survey linked to none), so no answer can be linked to anyone
+// after that. Audited as "survey.close".
+func (s *Service) Close(ctx context.Context, tenantID int64, actor audit.Actor, id, version int64) error {
+	return s.transition(ctx, tenantID, actor, id, version, StatusOpen, StatusClosed, "survey.close")
+}
+
+func (s *Service) transition(ctx context.Context, tenantID int64, actor audit.Actor, id, version int64, from, to Status, action string) error {
+	return s.st.InSurveyTx(ctx, func(tx Tx) error {
+		sv, _, err := tx.FindSurvey(ctx, tenantID, id)
+		if err != nil {
+			return err
+		}
+		if sv.Version != version {
+			return apperr.ConflictStale()
+		}
+		if sv.Status != from {
+			return apperr.New(apperr.Conflict, "survey.not_"+string(from))
+		}
+		before := auditView(&sv)
+		sv.Status = to
+		if to == StatusClosed {
+			sv.ClosedAt = s.now()
+			if sv.Kind != KindPre {
+				if err := tx.EraseSurveyKey(ctx, tenantID, id); err != nil {
+					return err
+				}
+			}
+			if sv.Kind == KindPost && sv.PreID != 0 {
+				if err := tx.EraseSurveyKey(ctx, tenantID, sv.PreID); err != nil {
+					return err
+				}
+			}
+		}
+		if err := tx.UpdateSurveyRow(ctx, &sv); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: action, ObjectType: "survey",
+			ObjectID: strconv.FormatInt(id, 10), Before: before, After: auditView(&sv)})
+	})
+}
+
+// Mine is an open survey as its target sees it.
+type Mine struct {
+	Survey
+	Answered bool
+}
+
+// MySurveys lists the surveys open today for a staff member.
+func (s *Service) MySurveys(ctx context.Context, tenantID, staffID int64) ([]Mine, error) {
+	if staffID == 0 {
+		return nil, nil
+	}
+	open, err := s.st.FindOpenSurveys(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	today := s.Today()
+	var out []Mine
+	for _, sv := range open {
+		if !sv.Due(today) {
+			continue
+		}
+		ok, err := s.isTarget(ctx, s.st, tenantID, sv.Target, staffID)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		done, err := s.st.SurveyRespondent(ctx, tenantID, sv.ID, staffID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Mine{Survey: sv, Answered: done})
+	}
+	return out, nil
+}
+
+func (s *Service) isTarget(ctx context.Context, r Reader, tenantID int64, t Target, staffID int64) (bool, error) {
+	ids, err := r.SurveyTargetIDs(ctx, tenantID, t)
+	if err != nil {
+		return false, err
+	}
+	_, ok := slices.BinarySearch(ids, staffID)
+	return ok, nil
+}
+
+// answerable returns the survey a staff member may answer now, and its key.
+func (s *Service) answerable(ctx context.Context, r Reader, tenantID, staffID, id int64) (Survey, string, error) {
+	sv, key, err := r.FindSurvey(ctx, tenantID, id)
+	if err != nil {
+		return sv, "", err
+	}
+	if staffID == 0 {
+		return sv, "", apperr.New(apperr.Forbidden, "survey.no_staff")
+	}
+	if !sv.Due(s.Today()) || key == "" {
+		return sv, "", apperr.New(apperr.Conflict, "survey.not_open")
+	}
+	ok, err := s.isTarget(ctx, r, tenantID, sv.Target, staffID)
+	if err != nil {
+		return sv, "", err
+	}
+	if !ok {
+		// Not asked: the survey is as good as absent for this person.
+		return sv, "", apperr.NotFoundErr("survey")
+	}
+	return sv, key, nil
+}
+
+// MyAnswer returns the survey and the person's own answer (a draft saved
+// as they went, or what they submitted).
+func (s *Service) MyAnswer(ctx context.Context, tenantID, staffID, id int64) (Survey, Answer, bool, error) {
+	sv, key, err := s.answerable(ctx, s.st, tenantID, staffID, id)
+	if err != nil {
+		return sv, nil, false, err
+	}
+	body, submitted, found, err := s.st.FindSurveyAnswer(ctx, tenantID, id, Pseudonym(key, tenantID, staffID))
+	if err != nil || !found {
+		return sv, Answer{}, false, err
+	}
+	var a Answer
+	if err := json.Unmarshal([]byte(body), &a); err != nil {
+		return sv, nil, false, err
+	}
+	return sv, a, submitted, nil
+}
+
+// SaveAnswer stores the person's answer under their pseudonym: a draft
+// (final false: saved as they go, incomplete allowed) or the submission
+// (final: required questions answered; recorded once as "has answered").
+// After submission the answer cannot change. The submission is audited as
+// "survey.answer" by an anonymous actor, without the answer.
+func (s *Service) SaveAnswer(ctx context.Context, tenantID, staffID, id int64, a Answer, final bool) error {
+	return s.st.InSurveyTx(ctx, func(tx Tx) error {
+		sv, key, err := s.answerable(ctx, tx, tenantID, staffID, id)
+		if err != nil {
+			return err
+		}
+		done, err := tx.SurveyRespondent(ctx, tenantID, id, staffID)
+		if err != nil {
+			return err
+		}
+		if done {
+			return apperr.New(apperr.Conflict, "survey.already_answered")
+		}
+		clean, err := a.Clean(sv.Questions, final)
+		if err != nil {
+			return err
+		}
+		body, err := json.Marshal(clean)
+		if err != nil {
+			return err
+		}
+		if err := tx.SaveSurveyAnswer(ctx, tenantID, id, Pseudonym(key, tenantID, staffID), string(body), final); err != nil {
+			return err
+		}
+		if !final {
+			return nil
+		}
+		if err := tx.InsertSurveyRespondent(ctx, tenantID, id, staffID); err != nil {
+			if apperr.CodeOf(err) == apperr.Conflict {
+				return apperr.New(apperr.Conflict, "survey.already_answered")
+			}
+			return err
+		}
+		return tx.Audit(ctx, tenantID, AnonymousActor, audit.Change{Action: "survey.answer", ObjectType: "survey",
+			ObjectID: strconv.FormatInt(id, 10)})
+	})
+}
+
+// Progress is how many people a survey reaches and how many answered:
+// counts only, never who.
+type Progress struct {
+	Targeted, Answered, Due int
+}
+
+// Progress counts the target group and the submissions.
+func (s *Service) Progress(ctx context.Context, tenantID, id int64) (Progress, error) {
+	sv, _, err := s.st.FindSurvey(ctx, tenantID, id)
+	if err != nil {
+		return Progress{}, err
+	}
+	due, answered, targeted, err := s.due(ctx, tenantID, &sv)
+	return Progress{Targeted: targeted, Answered: answered, Due: len(due)}, err
+}
+
+func (s *Service) due(ctx context.Context, tenantID int64, sv *Survey) ([]int64, int, int, error) {
+	targets, err := s.st.SurveyTargetIDs(ctx, tenantID, sv.Target)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	done, err := s.st.SurveyRespondentIDs(ctx, tenantID, sv.ID)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	slices.Sort(done)
+	var due []int64
+	for _, id := range targets {
+		if _, ok := slices.BinarySearch(done, id); !ok {
+			due = append(due, id)
+		}
+	}
+	return due, len(done), len(targets), nil
+}
+
+// Reminder is one open survey's people who have not answered yet, for the
+// notification outbox (issue 11) to deliver. StaffIDs never leave the
+// server's job: no page or API shows them, only Due.
+type Reminder struct {
+	TenantID, SurveyID int64
+	Title, ClosesOn    string
+	Due                int
+	StaffIDs           []int64
+}
+
+// Reminders lists, for each survey of the tenant open today, who is due.
+// The periodic job calls it and hands each reminder to the outbox.
+func (s *Service) Reminders(ctx context.Context, tenantID int64) ([]Reminder, error) {
+	open, err := s.st.FindOpenSurveys(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	today := s.Today()
+	var out []Reminder
+	for i := range open {
+		sv := &open[i]
+		if !sv.Due(today) {
+			continue
+		}
+		due, _, _, err := s.due(ctx, tenantID, sv)
+		if err != nil {
+			return nil, err
+		}
+		if len(due) > 0 {
+			out = append(out, Reminder{TenantID: tenantID, SurveyID: sv.ID, Title: sv.Title, ClosesOn: sv.ClosesOn, Due: len(due), StaffIDs: due})
+		}
+	}
+	return out, nil
+}
+
+// Results are a closed survey's k-safe tables.
+type Results struct {
+	Survey Survey
+	*Dataset
+}
+
+func (s *Service) answers(ctx context.Context, tenantID, id int64) (map[string]Answer, error) {
+	bodies, err := s.st.FindSurveyAnswers(ctx, tenantID, id)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]Answer, len(bodies))
+	for p, b := range bodies {
+		var a Answer
+		if err := json.Unmarshal([]byte(b), &a); err != nil {
+			return nil, err
+		}
+		out[p] = a
+	}
+	return out, nil
+}
+
+func values(m map[string]Answer) []Answer {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys) // pseudonyms: an order that means nothing
+	out := make([]Answer, len(keys))
+	for i, k := range keys {
+		out[i] = m[k]
+	}
+	return out
+}
+
+// Results tabulates a closed survey (its answers are fixed, so asking
+// again later shows the same counts).
+func (s *Service) Results(ctx context.Context, tenantID, id int64, locale string) (*Results, error) {
+	sv, _, err := s.st.FindSurvey(ctx, tenantID, id)
+	if err != nil {
+		return nil, err
+	}
+	if sv.Status != StatusClosed {
+		return nil, apperr.New(apperr.Conflict, "survey.not_closed")
+	}
+	key := cacheKey{tenantID, id, 0, locale}
+	if d := s.cache.get(key); d != nil {
+		return &Results{Survey: sv, Dataset: d}, nil
+	}
+	ans, err := s.answers(ctx, tenantID, id)
+	if err != nil {
+		return nil, err
+	}
+	d := NewDataset(sv.Questions, values(ans), locale)
+	s.cache.put(key, d)
+	return &Results{Survey: sv, Dataset: d}, nil
+}
+
+// Comparison is the pre/post comparison of a closed post-trial survey.
+type Comparison struct {
+	Pre, Post Survey
+	*Dataset
+	Items []Question
+}
+
+// Compare pairs the answers of a closed post-trial survey with those of
+// its closed pre-trial survey through the pseudonyms.
+func (s *Service) Compare(ctx context.Context, tenantID, postID int64, locale string) (*Comparison, error) {
+	post, _, err := s.st.FindSurvey(ctx, tenantID, postID)
+	if err != nil {
+		return nil, err
+	}
+	if post.Kind != KindPost || post.PreID == 0 {
+		return nil, apperr.New(apperr.Conflict, "survey.no_pre")
+	}
+	pre, _, err := s.st.FindSurvey(ctx, tenantID, post.PreID)
+	if err != nil {
+		return nil, err
+	}
+	if post.Status != StatusClosed || pre.Status != StatusClosed {
+		return nil, apperr.New(apperr.Conflict, "survey.not_closed")
+	}
+	items := Compared(pre.Questions, post.Questions)
+	key := cacheKey{tenantID, postID, pre.ID, locale}
+	if d := s.cache.get(key); d != nil {
+		return &Comparison{Pre: pre, Post: post, Items: items, Dataset: d}, nil
+	}
+	postAns, err := s.answers(ctx, tenantID, postID)
+	if err != nil {
+		return nil, err
+	}
+	preAns, err := s.answers(ctx, tenantID, pre.ID)
+	if err != nil {
+		return nil, err
+	}
+	var pairs []Pair
+	for _, p := range slices.Sorted(maps.Keys(postAns)) {
+		if a, ok := preAns[p]; ok {
+			pairs = append(pairs, Pair{Pre: a, Post: postAns[p]})
+		}
+	}
+	pd := NewDataset(post.Questions, values(postAns), locale)
+	d := NewComparison(pd, post.Questions, items, pairs, len(preAns), locale)
+	s.cache.put(key, d)
+	return &Comparison{Pre: pre, Post: post, Items: items, Dataset: d}, nil
+}

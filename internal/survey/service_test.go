@@ -1,0 +1,270 @@
+package survey_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/audit"
+	"telework/internal/calendar"
+	"telework/internal/org"
+	"telework/internal/store"
+	"telework/internal/store/storetest"
+	"telework/internal/survey"
+)
+
+var hr = audit.Actor{ID: 1, Label: "hr01"}
+
+type world struct {
+	tenant     *org.Tenant
+	top, child *org.Unit
+	staff      []*org.Staff
+}
+
+func setup(t *testing.T, db *store.DB, slug string, n int) world {
+	t.Helper()
+	ctx := context.Background()
+	f := storetest.F(db)
+	w := world{tenant: &org.Tenant{Slug: slug, Name: slug + "市", Kind: org.Municipality, StaffSize: 100, GeneralAdminStaff: 60}}
+	storetest.Must(t, f.CreateTenant(ctx, audit.Actor{Label: "op"}, w.tenant, nil))
+	w.top = &org.Unit{Code: "100", Name: "総務部", Level: "部"}
+	storetest.Must(t, f.CreateUnit(ctx, w.tenant.ID, hr, w.top, calendar.Date{}))
+	w.child = &org.Unit{ParentID: w.top.ID, Code: "110", Name: "人事課", Level: "課"}
+	storetest.Must(t, f.CreateUnit(ctx, w.tenant.ID, hr, w.child, calendar.Date{}))
+	for i := 0; i < n; i++ {
+		u, rank := w.child.ID, org.RankStaff
+		if i%4 == 0 {
+			u, rank = w.top.ID, org.RankManager
+		}
+		s := &org.Staff{StaffNo: fmt.Sprintf("%04d", 1000+i), Name: fmt.Sprintf("職員 %d", i), Kana: "しょくいん",
+			UnitID: u, Rank: rank, Employment: org.Regular, JobType: "general"}
+		storetest.Must(t, f.CreateStaff(ctx, w.tenant.ID, hr, s, calendar.Date{}))
+		w.staff = append(w.staff, s)
+	}
+	return w
+}
+
+func code(err error) string {
+	if e := apperr.As(err); e != nil {
+		s := string(e.Code) + ":" + e.Key
+		for _, f := range e.Fields {
+			s += ":" + f.Field + "=" + f.Key
+		}
+		return s
+	}
+	if err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+func TestSurveyLifecycleAndAnonymity(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		db.Now = func() time.Time { return time.Date(2026, 4, 10, 3, 0, 0, 0, time.UTC) }
+		svc := survey.NewService(db, db.Now)
+		w := setup(t, db, "matsumoto", 12)
+		other := setup(t, db, "kakegawa", 1)
+		tid := w.tenant.ID
+
+		preID, err := svc.Create(ctx, tid, hr, survey.Draft{Kind: survey.KindPre, Title: "事前アンケート", OpensOn: "2026-04-01", ClosesOn: "2026-04-30"})
+		storetest.Must(t, err)
+		pre, _ := svc.Get(ctx, tid, preID)
+		if len(pre.Questions) < 20 || pre.Status != survey.StatusDraft {
+			t.Fatalf("pre-trial survey: %d questions, %s", len(pre.Questions), pre.Status)
+		}
+		// Not open yet: nobody answers.
+		if err := svc.SaveAnswer(ctx, tid, w.staff[1].ID, preID, survey.Answer{}, false); code(err) != "conflict:survey.not_open" {
+			t.Fatalf("answering a draft: %v", code(err))
+		}
+		storetest.Must(t, svc.Open(ctx, tid, hr, preID, pre.Version))
+		// Another tenant's people and ids get nothing.
+		if _, err := svc.Get(ctx, other.tenant.ID, preID); apperr.CodeOf(err) != apperr.NotFound {
+			t.Fatalf("another tenant read the survey: %v", err)
+		}
+		if err := svc.SaveAnswer(ctx, other.tenant.ID, other.staff[0].ID, preID, survey.Answer{}, true); apperr.CodeOf(err) != apperr.NotFound {
+			t.Fatalf("another tenant answered: %v", err)
+		}
+		// Everyone answers the pre-trial survey; the first saves a draft first.
+		storetest.Must(t, svc.SaveAnswer(ctx, tid, w.staff[0].ID, preID, survey.Answer{"r01": {"2"}}, false))
+		_, a, submitted, err := svc.MyAnswer(ctx, tid, w.staff[0].ID, preID)
+		if err != nil || submitted || a["r01"][0] != "2" {
+			t.Fatalf("draft: %v %v %v", a, submitted, err)
+		}
+		for i, s := range w.staff {
+			storetest.Must(t, svc.SaveAnswer(ctx, tid, s.ID, preID, survey.Answer{"a_gender": {fmt.Sprint(1 + i%2)}, "r01": {"2"},
+				"e_text": {"期待 秘密の本文"}}, true))
+		}
+		if err := svc.SaveAnswer(ctx, tid, w.staff[0].ID, preID, survey.Answer{"r01": {"5"}}, true); code(err) != "conflict:survey.already_answered" {
+			t.Fatalf("second submission: %v", code(err))
+		}
+		if err := svc.SaveAnswer(ctx, tid, w.staff[1].ID, preID, survey.Answer{"r01": {"9"}}, false); code(err) != "conflict:survey.already_answered" {
+			t.Fatalf("changing a submission: %v", code(err))
+		}
+		pg, err := svc.Progress(ctx, tid, preID)
+		if err != nil || pg != (survey.Progress{Targeted: 12, Answered: 12}) {
+			t.Fatalf("progress %+v %v", pg, err)
+		}
+		if _, err := svc.Results(ctx, tid, preID, "ja"); code(err) != "conflict:survey.not_closed" {
+			t.Fatalf("results of an open survey: %v", code(err))
+		}
+		pre, _ = svc.Get(ctx, tid, preID)
+		storetest.Must(t, svc.Close(ctx, tid, hr, preID, pre.Version))
+
+		// The post-trial survey, for the managers' unit only (with sub-units: all 12).
+		postID, err := svc.Create(ctx, tid, hr, survey.Draft{Kind: survey.KindPost, PreID: preID, Title: "事後アンケート",
+			OpensOn: "2026-04-01", ClosesOn: "2026-04-30", Target: survey.Target{UnitIDs: []int64{w.top.ID}}, ShowFreeText: true})
+		storetest.Must(t, err)
+		post, _ := svc.Get(ctx, tid, postID)
+		storetest.Must(t, svc.Open(ctx, tid, hr, postID, post.Version))
+		for i, s := range w.staff {
+			r := "4"
+			if i < 3 {
+				r = "1"
+			}
+			storetest.Must(t, svc.SaveAnswer(ctx, tid, s.ID, postID, survey.Answer{"a_gender": {fmt.Sprint(1 + i%2)}, "r01": {r},
+				"f01": {"事後 秘密の本文"}}, true))
+		}
+		// Ranks narrow the target: only managers are due in a manager survey.
+		mgrID, err := svc.Create(ctx, tid, hr, survey.Draft{Kind: survey.KindCustom, Title: "管理職向け", OpensOn: "2026-04-01",
+			ClosesOn: "2026-04-30", Target: survey.Target{Ranks: []string{string(org.RankManager)}},
+			Custom: []survey.Question{{Type: survey.Number, Text: "部下の人数"}}})
+		storetest.Must(t, err)
+		mgr, _ := svc.Get(ctx, tid, mgrID)
+		storetest.Must(t, svc.Open(ctx, tid, hr, mgrID, mgr.Version))
+		rem, err := svc.Reminders(ctx, tid)
+		storetest.Must(t, err)
+		if len(rem) != 1 || rem[0].SurveyID != mgrID || rem[0].Due != 3 {
+			t.Fatalf("reminders %+v", rem)
+		}
+		if err := svc.SaveAnswer(ctx, tid, w.staff[1].ID, mgrID, survey.Answer{}, true); apperr.CodeOf(err) != apperr.NotFound {
+			t.Fatalf("someone outside the target answered: %v", err)
+		}
+
+		post, _ = svc.Get(ctx, tid, postID)
+		storetest.Must(t, svc.Close(ctx, tid, hr, postID, post.Version))
+		// The keys are gone: nothing can link an answer to a person now.
+		for _, id := range []int64{preID, postID} {
+			if _, key, _ := db.FindSurvey(ctx, tid, id); key != "" {
+				t.Errorf("survey %d still has its pseudonym key after the post-trial survey closed", id)
+			}
+		}
+		res, err := svc.Results(ctx, tid, postID, "ja")
+		storetest.Must(t, err)
+		tb, err := res.Breakdown("r01", survey.AttrGender)
+		storetest.Must(t, err)
+		if len(tb.Rows) != 2 || tb.Rows[0].N.Count != 6 {
+			t.Fatalf("breakdown rows %+v", tb.Rows)
+		}
+		for _, row := range tb.Rows {
+			for _, c := range row.Cells {
+				if !c.Hidden && c.Count > 0 && c.Count < survey.K {
+					t.Fatalf("a cell of %d published", c.Count)
+				}
+			}
+		}
+		if txt := res.Texts("f01"); len(txt) != 12 {
+			t.Fatalf("free texts %d", len(txt))
+		}
+		cmp, err := svc.Compare(ctx, tid, postID, "ja")
+		storetest.Must(t, err)
+		ov, err := cmp.Overall(survey.ComparePrefix + "r01")
+		storetest.Must(t, err)
+		// 9 improved (2 → 4), 3 worsened (2 → 1): the 3 are hidden, and so
+		// is the 9 (else 12 − 9 gives them away).
+		if ov.Total.N.Count != 12 || !ov.Total.Cells[0].Hidden || !ov.Total.Cells[2].Hidden {
+			t.Fatalf("comparison %+v", ov.Total)
+		}
+
+		// Storage: the answers carry no staff id, and the audit log holds
+		// no answer and no respondent.
+		var cols []string
+		rows, err := db.SQL.QueryContext(ctx, db.Rebind(`SELECT * FROM survey_answers WHERE tenant_id = ? LIMIT 1`), tid)
+		storetest.Must(t, err)
+		cols, _ = rows.Columns()
+		rows.Close()
+		for _, c := range cols {
+			if strings.Contains(c, "staff") || strings.HasSuffix(c, "_at") {
+				t.Errorf("survey_answers has a column %s", c)
+			}
+		}
+		entries := auditText(t, db, tid)
+		if strings.Contains(entries, "秘密の本文") || strings.Contains(entries, `"r01"`) {
+			t.Error("an answer reached the audit log")
+		}
+		for _, s := range w.staff {
+			if strings.Contains(entries, fmt.Sprintf(`"staff_id":%d`, s.ID)) {
+				t.Error("a respondent reached the audit log")
+			}
+		}
+		if n := strings.Count(entries, survey.AnonymousActor.Label); n != 24 {
+			t.Errorf("%d anonymous submissions in the audit log, want 24", n)
+		}
+	})
+}
+
+func auditText(t *testing.T, db *store.DB, tenantID int64) string {
+	t.Helper()
+	rows, err := db.SQL.QueryContext(context.Background(), db.Rebind(`SELECT actor_label, action, object_id, before_json, after_json FROM audit_log WHERE tenant_id = ?`), tenantID)
+	storetest.Must(t, err)
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var a, ac, o, bj, aj string
+		storetest.Must(t, rows.Scan(&a, &ac, &o, &bj, &aj))
+		fmt.Fprintln(&b, a, ac, o, bj, aj)
+	}
+	return b.String()
+}
+
+func TestSurveyDraftValidation(t *testing.T) {
+	cases := []struct {
+		d    survey.Draft
+		want string
+	}{
+		{survey.Draft{Kind: "x", Title: "t", OpensOn: "2026-04-01", ClosesOn: "2026-04-30"}, "survey_kind=field.survey_kind"},
+		{survey.Draft{Kind: survey.KindPre, OpensOn: "2026-04-01", ClosesOn: "2026-04-30"}, "survey_title=field.required"},
+		{survey.Draft{Kind: survey.KindPre, Title: "t", OpensOn: "2026-04-31", ClosesOn: "2026-04-30"}, "opens_on=field.date"},
+		{survey.Draft{Kind: survey.KindPre, Title: "t", OpensOn: "2026-05-01", ClosesOn: "2026-04-30"}, "closes_on=field.survey_close_before_open"},
+		{survey.Draft{Kind: survey.KindCustom, Title: "t", OpensOn: "2026-04-01", ClosesOn: "2026-04-30"}, "questions=field.survey_no_questions"},
+		{survey.Draft{Kind: survey.KindCustom, Title: "t", OpensOn: "2026-04-01", ClosesOn: "2026-04-30",
+			Custom: []survey.Question{{Type: survey.Single, Text: "q", Options: []survey.Option{{Label: "a"}}}}}, "questions.1=field.survey_options"},
+		{survey.Draft{Kind: survey.KindCustom, Title: "t", OpensOn: "2026-04-01", ClosesOn: "2026-04-30",
+			Custom: []survey.Question{{Type: "bogus", Text: "q"}}}, "questions.1=field.survey_qtype"},
+	}
+	for _, c := range cases {
+		if got := code(c.d.Validate()); !strings.Contains(got, c.want) {
+			t.Errorf("%+v: %s, want %s", c.d, got, c.want)
+		}
+	}
+}
+
+func TestAnswerClean(t *testing.T) {
+	qs := survey.PostQuestions()
+	if _, err := (survey.Answer{"r01": {"6"}}).Clean(qs, false); !strings.Contains(code(err), "r01=field.survey_option") {
+		t.Errorf("out-of-scale value: %v", code(err))
+	}
+	if _, err := (survey.Answer{"zz": {"1"}}).Clean(qs, false); !strings.Contains(code(err), "zz=field.survey_unknown_question") {
+		t.Errorf("unknown question: %v", code(err))
+	}
+	a, err := (survey.Answer{"w01": {"1", "1", "3"}, "r02": {" "}}).Clean(qs, true)
+	if err != nil || len(a["w01"]) != 2 || a["r02"] != nil {
+		t.Errorf("clean: %v %v", a, err)
+	}
+	// 図表7: every result item is phrased as the guide phrases it.
+	n := 0
+	for _, q := range qs {
+		if q.Section == "result" {
+			n++
+			if q.Type != survey.Scale5 {
+				t.Errorf("%s is not on the 5-point scale", q.ID)
+			}
+		}
+	}
+	if n != 15 {
+		t.Errorf("%d result items, want the 15 of 図表7", n)
+	}
+}
