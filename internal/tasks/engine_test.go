@@ -1,7 +1,6 @@
 package tasks
 
 import (
-	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -231,5 +230,4 @@ func TestEveryNoteIsWorded(t *testing.T) {
 	if len(seen) < 12 {
 		t.Errorf("only %d reasons reached: %v", len(seen), seen)
 	}
-	_ = fmt.Sprint
 }
