@@ -194,6 +194,8 @@ func schemas() map[string]any {
 		"StaffImportResult": staffImportSchema(), // import_api.go
 		"UnitImportResult":  unitImportSchema(),  // units_import.go
 		"TenantToken":       tenantTokenSchema(tokenProps),
+		"RateInput":         rateInputSchema(),  // openapi_tasks.go
+		"RateResult":        rateResultSchema(), // openapi_tasks.go
 	}
 }
 
