@@ -15,6 +15,7 @@ import (
 	"telework/internal/sso"
 	"telework/internal/staffio"
 	"telework/internal/store"
+	"telework/internal/tasks"
 	"telework/internal/web"
 )
 
@@ -45,6 +46,7 @@ func NewServices(db *store.DB) web.Services {
 		Onboarding:  auth.NewOnboarding(accounts, db, now),
 		Health:      db,
 		Idempotency: db,
+		Tasks:       tasks.NewService(db, now),
 	}
 }
 

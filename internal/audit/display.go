@@ -41,6 +41,9 @@ var KindGroups = []KindGroup{
 	{"calendar", []string{"calendar.closure_add", "calendar.closure_remove", "calendar.holidays_import"}},
 	{"tenant", []string{"tenant.create", "tenant.update", "retention.settings", "retention.apply", "sso.settings"}},
 	{"operator", []string{"operator.create", "operator.password", "operator.settings", "operator.auditor"}},
+	{"tasks", []string{"tasks.settings", "tasks.system_create", "tasks.system_update", "tasks.system_delete", "tasks.place_create",
+		"tasks.place_update", "tasks.place_delete", "tasks.task_create", "tasks.task_update", "tasks.task_approve", "tasks.task_delete",
+		"tasks.sheet_import", "tasks.sheet_export", "tasks.ranking_export"}},
 }
 
 // Actions lists every stored action the display knows (the kinds, with

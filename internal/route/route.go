@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"telework/internal/tasks"
 
 	"telework/internal/apperr"
 	"telework/internal/audit"
@@ -46,6 +47,8 @@ type Services struct {
 	Health     Health
 	// Idempotency keeps API responses for Idempotency-Key replays.
 	Idempotency IdempotencyStore
+	// Tasks is the task inventory and the feasibility engine (issue 13).
+	Tasks *tasks.Service
 }
 
 // Health is what /readyz asks of the database.

@@ -39,6 +39,7 @@ var notReferences = map[string]string{
 // boundaryRefs are one tenant's rows that the cases below point at.
 type boundaryRefs struct {
 	tenant, unit, child, staff, user int64
+	system, task                     int64 // the task inventory's (issue 13)
 }
 
 // boundaryCase writes a row of tenant `own` that refers to the rows in ref:
@@ -99,6 +100,16 @@ var boundaryCases = []boundaryCase{
 	{"scheduled_changes.unit_id", `INSERT INTO scheduled_changes (tenant_id, kind, unit_id, effective_date, body, created_at)
 		VALUES (?, 'unit.update', ?, '2027-04-01', '{}', 0)`,
 		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.unit} }},
+	{"sheet_tasks.unit_id", `INSERT INTO sheet_tasks (tenant_id, unit_id, name, created_at, updated_at) VALUES (?, ?, 'x', 0, 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.unit} }},
+	{"sheet_tasks.owner_staff_id", `UPDATE sheet_tasks SET owner_staff_id = ? WHERE tenant_id = ? AND id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.staff, own.tenant, own.task} }},
+	{"sheet_tasks.proposed_by", `UPDATE sheet_tasks SET proposed_by = ? WHERE tenant_id = ? AND id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.staff, own.tenant, own.task} }},
+	{"sheet_task_systems.system_id", `INSERT INTO sheet_task_systems (tenant_id, task_id, system_id) VALUES (?, ?, ?)`,
+		func(own, ref boundaryRefs, n int) []any { return []any{own.tenant, own.task, ref.system} }},
+	{"sheet_task_systems.task_id", `UPDATE sheet_task_systems SET task_id = ? WHERE tenant_id = ? AND task_id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.task, own.tenant, own.task} }},
 }
 
 func TestTenantBoundaryForeignKeys(t *testing.T) {
@@ -130,6 +141,8 @@ func TestTenantBoundaryForeignKeys(t *testing.T) {
 				VALUES (?, ?, 'x', 'x', 'x', ?, 'r', 'e', 'j', 0, 0)`, r.tenant, slug, r.child)
 			r.user = insert(`INSERT INTO users (tenant_id, login_id, password_hash, staff_id, created_at, updated_at)
 				VALUES (?, 'admin', 'x', NULL, 0, 0)`, r.tenant)
+			r.system = insert(`INSERT INTO info_systems (tenant_id, name, segment, created_at, updated_at) VALUES (?, 'x', 'lgwan', 0, 0)`, r.tenant)
+			r.task = insert(`INSERT INTO sheet_tasks (tenant_id, unit_id, name, created_at, updated_at) VALUES (?, ?, 'x', 0, 0)`, r.tenant, r.child)
 			return r
 		}
 		a, b := seed("tenant-a"), seed("tenant-b")

@@ -220,6 +220,8 @@ func (t Target) Key() string {
 type Note struct {
 	Key  string         `json:"key"`
 	Args map[string]any `json:"args,omitempty"`
+	// Rating is, for a reason, the rating it alone leads to (△ or ×).
+	Rating Rating `json:"rating,omitempty"`
 }
 
 // Improvement is a change that would lift a task's rating at a target,

@@ -223,7 +223,9 @@ func (e *Engine) RateAt(t *Task, tg Target) Result {
 	var seen []string
 	var scratch []issue
 	for _, i := range is {
-		res.Reasons = append(res.Reasons, i.reason)
+		n := i.reason
+		n.Rating = i.rating
+		res.Reasons = append(res.Reasons, n)
 		for _, f := range i.fixes {
 			if slices.Contains(seen, f) {
 				continue
