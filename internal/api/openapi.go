@@ -196,6 +196,16 @@ func schemas() map[string]any {
 		"TenantToken":       tenantTokenSchema(tokenProps),
 		"RateInput":         rateInputSchema(),  // openapi_tasks.go
 		"RateResult":        rateResultSchema(), // openapi_tasks.go
+		"InfoSystem":        systemSchema(false),
+		"InfoSystemInput":   systemSchema(true),
+		"TaskPlace":         placeSchema(false),
+		"TaskPlaceInput":    placeSchema(true),
+		"TaskSettings":      taskSettingsSchema(),
+		"SheetTask":         sheetTaskSchema(false),
+		"SheetTaskInput":    sheetTaskSchema(true),
+		"Suggestion":        suggestionSchema(),
+		"SheetSummary":      sheetSummarySchema(),
+		"RankedImprovement": rankedSchema(),
 	}
 }
 
