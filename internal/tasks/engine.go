@@ -176,6 +176,8 @@ type Place struct {
 	Kind             PlaceKind `json:"kind"`
 	Network          Network   `json:"network"`
 	PhysicalSecurity bool      `json:"physical_security"` // 他の職員がいる一定の監視下・部外者がいない
+
+	netFix, secFix string // the improvement ids naming this place, set by NewEngine
 }
 
 // Task is one task of a section's sheet, as the engine sees it.

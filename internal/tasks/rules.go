@@ -26,6 +26,17 @@ func FixPlaceNetwork(placeID string) string { return "place_network:" + placeID 
 // FixPlaceSecurity is the id of giving a place office-equal physical security.
 func FixPlaceSecurity(placeID string) string { return "place_security:" + placeID }
 
+// isRemoteAccess reports whether fix is FixRemoteAccess(systemID, r),
+// without building the id.
+func isRemoteAccess(fix, systemID string, r Route) bool {
+	rest, ok := strings.CutPrefix(fix, "remote_access:")
+	if !ok {
+		return false
+	}
+	sys, rt, ok := strings.Cut(rest, ":")
+	return ok && sys == systemID && rt == string(r)
+}
+
 // issue is one thing that keeps a task from ○ at a target, with the
 // improvements that would remove it.
 type issue struct {
@@ -46,6 +57,10 @@ type Engine struct {
 // NewEngine indexes the catalogue. Validate the input first: unknown
 // system ids in a task are ignored here.
 func NewEngine(t Tenant, systems []System, places []Place) *Engine {
+	places = slices.Clone(places)
+	for i := range places {
+		places[i].netFix, places[i].secFix = FixPlaceNetwork(places[i].ID), FixPlaceSecurity(places[i].ID)
+	}
 	e := &Engine{tenant: t, systems: make(map[string]*System, len(systems)), places: places, fixNote: map[string]Note{
 		FixDigitise:       {Key: "tasks.improve.digitise"},
 		FixOnline:         {Key: "tasks.improve.online"},
@@ -141,21 +156,30 @@ func (e *Engine) issues(t *Task, tg Target, fix string, out []issue) []issue {
 }
 
 func (e *Engine) systemIssues(s *System, tg Target, fix string, out []issue) []issue {
-	args := map[string]any{"System": s.Name, "Segment": "@tasks.segment." + string(s.Segment)}
 	var p *Place
 	if tg.Kind == AtPlace {
 		p = tg.Place
-		args["Place"] = p.Name
 	}
-	no := func(key string, fixes ...string) { out = append(out, issue{No, Note{Key: key, Args: args}, fixes}) }
+	// The arguments are built only for an issue: most calls find none.
+	var route Route
+	no := func(key string, fixes ...string) {
+		args := map[string]any{"System": s.Name, "Segment": "@tasks.segment." + string(s.Segment)}
+		if p != nil {
+			args["Place"] = p.Name
+		}
+		if route != "" {
+			args["Route"] = "@tasks.route." + string(route)
+		}
+		out = append(out, issue{No, Note{Key: key, Args: args}, fixes})
+	}
 	// officeEqual checks a place's network and physical security, the
 	// conditions of the LGWAN notice for resident data and of 図表17's note.
 	officeEqual := func(prefix string) {
-		if p.Network != OfficeLAN && fix != FixPlaceNetwork(p.ID) {
-			no(prefix+"_network", FixPlaceNetwork(p.ID))
+		if p.Network != OfficeLAN && fix != p.netFix {
+			no(prefix+"_network", p.netFix)
 		}
-		if !p.PhysicalSecurity && fix != FixPlaceSecurity(p.ID) {
-			no(prefix+"_security", FixPlaceSecurity(p.ID))
+		if !p.PhysicalSecurity && fix != p.secFix {
+			no(prefix+"_security", p.secFix)
 		}
 	}
 	switch {
@@ -191,15 +215,15 @@ func (e *Engine) systemIssues(s *System, tg Target, fix string, out []issue) []i
 			r = RouteSatellite
 			// A place on the office network reaches the office's
 			// segments directly.
-			if p.Network == OfficeLAN || fix == FixPlaceNetwork(p.ID) {
+			if p.Network == OfficeLAN || fix == p.netFix {
 				return out
 			}
 		}
-		if !slices.Contains(s.Routes, r) && fix != FixRemoteAccess(s.ID, r) {
-			args["Route"] = "@tasks.route." + string(r)
+		if !slices.Contains(s.Routes, r) && !isRemoteAccess(fix, s.ID, r) {
+			route = r
 			fixes := []string{FixRemoteAccess(s.ID, r)}
 			if p != nil && p.Kind != PrivateShare {
-				fixes = append(fixes, FixPlaceNetwork(p.ID))
+				fixes = append(fixes, p.netFix)
 			}
 			no("tasks.reason.unreachable", fixes...)
 		}

@@ -34,6 +34,20 @@ func (c *Count) add(r Rating, hours float64) {
 	}
 }
 
+func (c *Count) remove(r Rating, hours float64) {
+	switch r {
+	case OK:
+		c.OK--
+		c.OKHours -= hours
+	case Partial:
+		c.Partial--
+		c.PartialHours -= hours
+	default:
+		c.No--
+		c.NoHours -= hours
+	}
+}
+
 // Scenario is the counts once one improvement is made.
 type Scenario struct {
 	Fix    string  `json:"fix"`
@@ -85,7 +99,12 @@ func (e *Engine) taskFixes(t *Task, out []string) []string {
 func (e *Engine) Summarise(ts []*Task) Summary {
 	s := Summary{Tasks: len(ts), Now: newCounts()}
 	now := make([][3]Rating, len(ts))
+	type touched struct {
+		task    int
+		ratings [3]Rating
+	}
 	byFix := map[string]*Scenario{}
+	touches := map[string][]touched{}
 	var fixes []string
 	for i, t := range ts {
 		s.Hours += t.Hours
@@ -101,15 +120,20 @@ func (e *Engine) Summarise(ts []*Task) Summary {
 				sc = &Scenario{Fix: f, Note: e.fixNote[f]}
 				byFix[f] = sc
 			}
+			th := touched{task: i, ratings: now[i]}
 			better := false
 			for m, mode := range Modes {
-				if e.ModeRating(t, mode, f).rank() < now[i][m].rank() {
-					better = true
+				if now[i][m] == OK {
+					continue
+				}
+				if r := e.ModeRating(t, mode, f); r.rank() < now[i][m].rank() {
+					th.ratings[m], better = r, true
 				}
 			}
 			if better {
 				sc.Improved++
 				sc.ImprovedHours += t.Hours
+				touches[f] = append(touches[f], th)
 			}
 		}
 	}
@@ -118,14 +142,12 @@ func (e *Engine) Summarise(ts []*Task) Summary {
 		if sc.Improved == 0 {
 			continue
 		}
-		sc.Counts = newCounts()
-		for i, t := range ts {
-			for m, mode := range Modes {
-				r := now[i][m]
-				if r != OK {
-					r = e.ModeRating(t, mode, sc.Fix)
-				}
-				sc.Counts[m].add(r, t.Hours)
+		sc.Counts = slices.Clone(s.Now)
+		for _, th := range touches[sc.Fix] {
+			h := ts[th.task].Hours
+			for m := range Modes {
+				sc.Counts[m].remove(now[th.task][m], h)
+				sc.Counts[m].add(th.ratings[m], h)
 			}
 		}
 		s.After = append(s.After, *sc)

@@ -1,0 +1,217 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"sort"
+	"testing"
+	"time"
+
+	"telework/internal/audit"
+	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/org"
+	"telework/internal/store"
+	"telework/internal/store/storetest"
+	"telework/internal/tasks"
+)
+
+// The task inventory's numbers (issue 13): rating a 20,000-task tenant for
+// every mode and every candidate improvement (< 1 s), a section summary
+// (< 50 ms p95) and the tenant-wide improvement ranking (< 2 s). Report
+// only; run with TELEWORK_BENCH=1.
+
+const (
+	benchTasks    = 20_000
+	benchSections = 200 // 100 tasks a section
+)
+
+// benchCatalogue is a municipality's catalogue: the common systems with
+// routes that vary, and five places of every kind of network.
+func benchCatalogue() ([]tasks.System, []tasks.Place) {
+	var sys []tasks.System
+	for i, c := range tasks.CommonSystems {
+		var routes []tasks.Route
+		if i%2 == 0 {
+			routes = append(routes, tasks.RouteHome)
+		}
+		if i%3 == 0 {
+			routes = append(routes, tasks.RouteSatellite)
+		}
+		if i%4 == 0 {
+			routes = append(routes, tasks.RouteMobile)
+		}
+		sys = append(sys, tasks.System{ID: fmt.Sprint("s", i), Name: c.Name, Segment: c.Segment, DataClasses: c.DataClasses, Routes: routes})
+	}
+	places := []tasks.Place{
+		{ID: "p1", Name: "本庁舎会議室", Kind: tasks.OfficeBuilding, Network: tasks.OfficeLAN, PhysicalSecurity: true},
+		{ID: "p2", Name: "四賀支所", Kind: tasks.Branch, Network: tasks.OfficeLAN, PhysicalSecurity: true},
+		{ID: "p3", Name: "中央公民館", Kind: tasks.Community, Network: tasks.InternetOnly},
+		{ID: "p4", Name: "中央図書館", Kind: tasks.Library, Network: tasks.InternetOnly},
+		{ID: "p5", Name: "駅前シェアオフィス", Kind: tasks.PrivateShare, Network: tasks.InternetOnly},
+	}
+	return sys, places
+}
+
+// benchTask is task i of a mixed sheet: 0–3 systems, paper, phone,
+// counter work and equipment in the proportions of a real section.
+func benchTask(r *rand.Rand, i int, nsys int) tasks.Task {
+	t := tasks.Task{ID: fmt.Sprint(i), Name: fmt.Sprint("業務", i), Hours: float64(10 + r.IntN(500))}
+	for range r.IntN(4) {
+		t.Systems = append(t.Systems, fmt.Sprint("s", r.IntN(nsys)))
+	}
+	switch r.IntN(10) {
+	case 0, 1:
+		t.Paper = tasks.PaperDigitisable
+	case 2:
+		t.Paper = tasks.PaperResidents
+	default:
+		t.Paper = tasks.PaperNone
+	}
+	t.Phone = r.IntN(3) == 0
+	t.FaceToFace = r.IntN(8) == 0
+	t.SpecialEquipment = r.IntN(50) == 0
+	return t
+}
+
+func TestTasksRatingNumbers(t *testing.T) {
+	if os.Getenv("TELEWORK_BENCH") != "1" {
+		t.Skip("set TELEWORK_BENCH=1 to measure")
+	}
+	sys, places := benchCatalogue()
+	r := rand.New(rand.NewPCG(13, 13))
+	in := tasks.Input{Tenant: tasks.Tenant{MyNumberAtBranchOffice: true}, Systems: sys, Places: places}
+	for i := range benchTasks {
+		in.Tasks = append(in.Tasks, benchTask(r, i, len(sys)))
+	}
+	// Rating every task at home, mobile and the five places, each result
+	// with every candidate improvement rated too.
+	var best time.Duration
+	var rated []tasks.Rated
+	for range 5 {
+		t0 := time.Now()
+		rated = tasks.RateAll(&in)
+		if d := time.Since(t0); best == 0 || d < best {
+			best = d
+		}
+	}
+	imps := 0
+	for _, rt := range rated {
+		for _, res := range rt.Results {
+			imps += len(res.Improvements)
+		}
+	}
+	t.Logf("rate %d tasks × %d targets (%d improvements rated): best of 5 %v", len(rated), len(rated[0].Results), imps, best)
+
+	e := tasks.NewEngine(in.Tenant, sys, places)
+	sts := make([]tasks.SectionTask, len(in.Tasks))
+	for i := range in.Tasks {
+		sts[i] = tasks.SectionTask{Section: int64(i % benchSections), Task: &in.Tasks[i]}
+	}
+	best = 0
+	var rk []tasks.Ranked
+	for range 5 {
+		t0 := time.Now()
+		rk = e.Rank(sts)
+		if d := time.Since(t0); best == 0 || d < best {
+			best = d
+		}
+	}
+	t.Logf("ranking over %d tasks: %d improvements, best of 5 %v (pure; the service adds the reads, below)", len(sts), len(rk), best)
+}
+
+// TestTasksServiceNumbers measures, on each engine, the section summary
+// (reads of one sheet and the catalogue, rating, summary) and the ranking
+// over a stored 20,000-task tenant.
+func TestTasksServiceNumbers(t *testing.T) {
+	if os.Getenv("TELEWORK_BENCH") != "1" {
+		t.Skip("set TELEWORK_BENCH=1 to measure")
+	}
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		tn := &org.Tenant{Slug: "bench-tasks", Name: "棚卸市", Kind: org.Municipality, StaffSize: 3000, GeneralAdminStaff: 2000}
+		op := audit.Actor{Label: "op"}
+		if err := storetest.F(db).CreateTenant(ctx, op, tn, nil); err != nil {
+			t.Fatal(err)
+		}
+		svc := tasks.NewService(db, db.Now)
+		it := &auth.Principal{TenantID: tn.ID, UserID: 1, Roles: []auth.Role{auth.ITAdmin, auth.HRAdmin}}
+		sys, places := benchCatalogue()
+		sysID := map[string]int64{}
+		for _, s := range sys {
+			x := &tasks.InfoSystem{Name: s.Name, Segment: s.Segment, DataClasses: s.DataClasses, Routes: s.Routes}
+			if err := svc.SaveSystem(ctx, tn.ID, it, x); err != nil {
+				t.Fatal(err)
+			}
+			sysID[s.ID] = x.ID
+		}
+		for _, p := range places {
+			if err := svc.SavePlace(ctx, tn.ID, it, &tasks.WorkPlace{Name: p.Name, Kind: p.Kind, Network: p.Network, PhysicalSecurity: p.PhysicalSecurity}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var units []int64
+		for i := range benchSections {
+			u := &org.Unit{Code: fmt.Sprint(1000 + i), Name: fmt.Sprint("課", i), Level: "課"}
+			if err := storetest.F(db).CreateUnit(ctx, tn.ID, op, u, calendar.Date{}); err != nil {
+				t.Fatal(err)
+			}
+			units = append(units, u.ID)
+		}
+		r := rand.New(rand.NewPCG(13, 13))
+		t0 := time.Now()
+		// Seeding writes the rows directly (one transaction per section):
+		// what is measured is the reading and rating.
+		for s, unit := range units {
+			err := db.InTasksTx(ctx, func(tx tasks.Tx) error {
+				for i := range benchTasks / benchSections {
+					et := benchTask(r, s*1000+i, len(sys))
+					st := &tasks.SheetTask{UnitID: unit, Name: et.Name, Paper: et.Paper, Phone: et.Phone, FaceToFace: et.FaceToFace,
+						SpecialEquipment: et.SpecialEquipment, HoursPerYear: int64(et.Hours), Status: tasks.Approved}
+					for _, id := range et.Systems {
+						st.SystemIDs = append(st.SystemIDs, sysID[id])
+					}
+					if err := st.Validate(); err != nil {
+						return err
+					}
+					if err := tx.InsertSheetTask(ctx, tn.ID, st, db.Now()); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		t.Logf("%s: seeded %d tasks in %v", db.Engine, benchTasks, time.Since(t0))
+
+		var ds []time.Duration
+		for i := range 200 {
+			t0 := time.Now()
+			sr, err := svc.RateSheet(ctx, tn.ID, it, units[i%len(units)])
+			ds = append(ds, time.Since(t0))
+			if err != nil || len(sr.Rated) != benchTasks/benchSections {
+				t.Fatalf("rate sheet: %v", err)
+			}
+		}
+		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+		t.Logf("%s: section summary (100 tasks: reads, rating, summary) n=%d p50=%v p95=%v max=%v", db.Engine, len(ds),
+			percentile(ds, 0.50), percentile(ds, 0.95), ds[len(ds)-1])
+
+		var best time.Duration
+		for range 3 {
+			t0 := time.Now()
+			rk, _, err := svc.Ranking(ctx, tn.ID, it)
+			if err != nil || len(rk) == 0 {
+				t.Fatalf("ranking: %v", err)
+			}
+			if d := time.Since(t0); best == 0 || d < best {
+				best = d
+			}
+		}
+		t.Logf("%s: improvement ranking over %d stored tasks (reads + rating): best of 3 %v", db.Engine, benchTasks, best)
+	})
+}
