@@ -31,6 +31,7 @@ type Reader interface {
 type Store interface {
 	Reader
 	FindUnits(ctx context.Context, tenantID int64) ([]*org.Unit, error)
+	FindStaffByNo(ctx context.Context, tenantID int64, staffNo string) (*org.Staff, error)
 	InTasksTx(ctx context.Context, fn func(Tx) error) error
 }
 
