@@ -206,6 +206,7 @@ func schemas() map[string]any {
 		"Suggestion":        suggestionSchema(),
 		"SheetSummary":      sheetSummarySchema(),
 		"RankedImprovement": rankedSchema(),
+		"SheetImportResult": sheetImportSchema(),
 	}
 }
 

@@ -175,3 +175,12 @@ func rankedSchema() map[string]any {
 		"opened":   map[string]any{"type": "array", "items": map[string]any{"type": "integer"}, "description": "tasks going from × to ○/△: home, satellite, mobile"},
 	})
 }
+
+func sheetImportSchema() map[string]any {
+	n := func(d string) map[string]any { return map[string]any{"type": "integer", "description": d} }
+	return obj([]string{"dry_run", "applied", "created", "updated", "unchanged", "encoding"}, map[string]any{
+		"dry_run": boolean("only planned"), "applied": boolean("written"),
+		"created": n("tasks added"), "updated": n("tasks changed"), "unchanged": n("rows equal to the sheet"),
+		"encoding": str("UTF-8, UTF-8 (BOM), CP932 or xlsx"),
+	})
+}

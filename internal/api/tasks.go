@@ -17,7 +17,7 @@ func (s *API) tasksRoutes() []route.Route {
 		{Method: "POST", Pattern: "/api/v1/feasibility/rate", Rule: route.AnyUser, Handler: s.apiRateFeasibility, MaxBody: maxRateBody,
 			API: &route.Op{ID: "rateFeasibility", Tag: "tasks", Body: "RateInput", Resp: "RateResult",
 				Summary: "What if: rate tasks ○/△/× at home, on mobile and at each place, with reasons, improvements and the guide's level ①–④ (nothing stored)"}},
-	}, s.tasksCRUDRoutes()...)
+	}, append(s.tasksCRUDRoutes(), s.tasksIORoutes()...)...)
 }
 
 // rateInput is the body of POST /api/v1/feasibility/rate.

@@ -72,9 +72,39 @@ func TestAPITaskInventory(t *testing.T) {
 		if res := w.call("DELETE", "/api/v1/systems/"+itoa(sys.ID), "", it); res.code != http.StatusConflict {
 			t.Errorf("deleting a system in use: %d %s", res.code, res.body)
 		}
+		// The 見える化シート: export, a bad import refused by row, the ranking file.
+		res = w.call("GET", "/api/v1/tasks/export?format=csv&unit_id="+sect, "", staff)
+		if res.code != http.StatusOK || !strings.HasPrefix(strings.TrimPrefix(res.body, "\ufeff"), "業務名,処理の内容,処理の時期,テレワークの可否,説明") || !strings.Contains(res.body, "支出命令の確認,,通年,在宅△ サテライト△ モバイル×") {
+			t.Errorf("export: %d %q", res.code, res.body)
+		}
+		res = w.call("POST", "/api/v1/tasks/import?unit_id="+sect, "", boss, "Content-Type", "text/csv")
+		if res.code != http.StatusUnprocessableEntity {
+			t.Errorf("empty import: %d", res.code)
+		}
+		req := "業務名,電話\n統計資料作成,たぶん\n"
+		res = w.callBody("POST", "/api/v1/tasks/import?unit_id="+sect, req, "text/csv", boss)
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, `"line":2`) || !strings.Contains(res.body, "「たぶん」は読み取れません") {
+			t.Errorf("bad import: %d %s", res.code, res.body)
+		}
+		res = w.callBody("POST", "/api/v1/tasks/import?dry_run=true&unit_id="+sect, "業務名,電話\n統計資料作成,○\n", "text/csv", boss)
+		if res.code != http.StatusOK || !strings.Contains(res.body, `"created":1`) || !strings.Contains(res.body, `"applied":false`) {
+			t.Errorf("dry run: %d %s", res.code, res.body)
+		}
+		if res := w.callBody("POST", "/api/v1/tasks/import?unit_id="+sect, "業務名\nx\n", "text/csv", staff); res.code != http.StatusForbidden {
+			t.Errorf("member importing: %d", res.code)
+		}
+		res = w.call("GET", "/api/v1/feasibility/ranking/export?format=csv", "", hr)
+		if res.code != http.StatusOK || !strings.Contains(res.body, "順位,改善策,改善する業務数") || !strings.Contains(res.body, "総務部/人事課") {
+			t.Errorf("ranking export: %d %s", res.code, res.body)
+		}
 		res = w.call("GET", "/api/v1/tasks/suggest?q="+"しりょう", "", staff)
 		if res.code != http.StatusOK || !strings.Contains(res.body, "資料作成業務") {
 			t.Errorf("suggest: %d %s", res.code, res.body)
 		}
 	})
+}
+
+// callBody sends a body of another media type with a bearer token.
+func (w *world) callBody(method, target, body, contentType, token string) resp {
+	return w.call(method, target, body, token, "Content-Type", contentType)
 }
