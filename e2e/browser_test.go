@@ -62,6 +62,8 @@ func TestBrowser(t *testing.T) {
 		{login: "hr", home: "/", h1: "ホーム", pages: hrPages},
 		{login: "it", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {
 			tb.check(t, "/rules", "")
+			tb.check(t, "/tasks/systems", "") // the task inventory (issue 13)
+			tb.check(t, "/tasks/ranking", "")
 		}},
 		{login: "auditor", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {
 			tb.check(t, "/audit", "")
@@ -114,6 +116,8 @@ func staffPages(t *testing.T, tb *tab) {
 	tb.check(t, "/api/docs", "")
 	tb.check(t, "/rules", "")
 	tb.check(t, "/staff?page=2", "")
+	tb.check(t, "/tasks", "") // the task inventory (issue 13)
+	tb.check(t, "/tasks?q="+url.QueryEscape("しりょう"), "")
 }
 
 func hrPages(t *testing.T, tb *tab) {

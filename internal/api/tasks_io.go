@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"maps"
@@ -86,12 +85,7 @@ func (s *API) apiExportRanking(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := principal(r)
-	rows, err := s.svc.Tasks.RankingRows(r.Context(), p.TenantID, p, apiLang(r))
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	file, err := writeRows(f, rows)
+	file, err := s.svc.Tasks.ExportRanking(r.Context(), p.TenantID, p, apiLang(r), f)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -160,11 +154,4 @@ func (s *API) sheetProblems(w http.ResponseWriter, r *http.Request, problems []t
 		list[i] = staffio.Problem{Line: p.Line, Column: p.Column, Field: "file", Key: p.Key, Args: args}
 	}
 	s.importProblemList(w, r, list, lang)
-}
-
-// writeRows writes a table in format f.
-func writeRows(f tabular.Format, rows [][]string) ([]byte, error) {
-	var buf bytes.Buffer
-	_, err := tabular.Write(&buf, f, "improvements", rows)
-	return buf.Bytes(), err
 }

@@ -88,12 +88,16 @@ func checkLen(v *apperr.Validation, field, s string, max int, required bool) {
 	}
 }
 
+// Error fields name the JSON member, except "name" and "kind", which are
+// system_name, place_name, task_name and place_kind so that a message can
+// say which name it means (氏名 is the person's).
+
 // Validate checks a system, trimming its name and dropping repeated
 // classes and routes.
 func (s *InfoSystem) Validate() error {
 	var v apperr.Validation
 	s.Name = strings.TrimSpace(s.Name)
-	checkLen(&v, "name", s.Name, maxName, true)
+	checkLen(&v, "system_name", s.Name, maxName, true)
 	checkLen(&v, "note", s.Note, maxText, false)
 	if !slices.Contains(Segments, s.Segment) {
 		v.Add("segment", "field.choice", nil)
@@ -120,9 +124,9 @@ func (s *InfoSystem) Validate() error {
 func (p *WorkPlace) Validate() error {
 	var v apperr.Validation
 	p.Name = strings.TrimSpace(p.Name)
-	checkLen(&v, "name", p.Name, maxName, true)
+	checkLen(&v, "place_name", p.Name, maxName, true)
 	if !slices.Contains(PlaceKinds, p.Kind) {
-		v.Add("kind", "field.choice", nil)
+		v.Add("place_kind", "field.choice", nil)
 	}
 	if !slices.Contains(Networks, p.Network) {
 		v.Add("network", "field.choice", nil)
@@ -135,7 +139,7 @@ func (p *WorkPlace) Validate() error {
 func (t *SheetTask) Validate() error {
 	var v apperr.Validation
 	t.Name = strings.TrimSpace(t.Name)
-	checkLen(&v, "name", t.Name, maxName, true)
+	checkLen(&v, "task_name", t.Name, maxName, true)
 	checkLen(&v, "content", t.Content, maxText, false)
 	checkLen(&v, "timing", t.Timing, maxName, false)
 	checkLen(&v, "note", t.Note, maxText, false)

@@ -109,11 +109,11 @@ func (s *Service) System(ctx context.Context, tenantID, id int64) (*InfoSystem, 
 	return s.st.FindInfoSystem(ctx, tenantID, id)
 }
 
-// nameTaken turns a duplicate name into a field error.
-func nameTaken(err error) error {
+// nameTaken turns a duplicate name into an error on field.
+func nameTaken(err error, field string) error {
 	if apperr.IsDuplicate(err) {
 		var v apperr.Validation
-		v.Add("name", "field.taken", nil)
+		v.Add(field, "field.taken", nil)
 		return v.Err()
 	}
 	return err
@@ -131,7 +131,7 @@ func (s *Service) SaveSystem(ctx context.Context, tenantID int64, who *auth.Prin
 		c := audit.Change{Action: "tasks.system_create", ObjectType: "info_system", After: sys.AuditView()}
 		if sys.ID == 0 {
 			if err := tx.InsertInfoSystem(ctx, tenantID, sys, s.now()); err != nil {
-				return nameTaken(err)
+				return nameTaken(err, "system_name")
 			}
 		} else {
 			before, err := tx.FindInfoSystem(ctx, tenantID, sys.ID)
@@ -140,7 +140,7 @@ func (s *Service) SaveSystem(ctx context.Context, tenantID int64, who *auth.Prin
 			}
 			c.Action, c.Before = "tasks.system_update", before.AuditView()
 			if err := tx.UpdateInfoSystemRow(ctx, tenantID, sys, s.now()); err != nil {
-				return nameTaken(err)
+				return nameTaken(err, "system_name")
 			}
 		}
 		c.ObjectID = idText(sys.ID)
@@ -190,7 +190,7 @@ func (s *Service) SavePlace(ctx context.Context, tenantID int64, who *auth.Princ
 		c := audit.Change{Action: "tasks.place_create", ObjectType: "task_place", After: p.AuditView()}
 		if p.ID == 0 {
 			if err := tx.InsertTaskPlace(ctx, tenantID, p, s.now()); err != nil {
-				return nameTaken(err)
+				return nameTaken(err, "place_name")
 			}
 		} else {
 			before, err := tx.FindTaskPlace(ctx, tenantID, p.ID)
@@ -199,7 +199,7 @@ func (s *Service) SavePlace(ctx context.Context, tenantID int64, who *auth.Princ
 			}
 			c.Action, c.Before = "tasks.place_update", before.AuditView()
 			if err := tx.UpdateTaskPlaceRow(ctx, tenantID, p, s.now()); err != nil {
-				return nameTaken(err)
+				return nameTaken(err, "place_name")
 			}
 		}
 		c.ObjectID = idText(p.ID)

@@ -90,7 +90,7 @@ func TestInventoryAndCheckPlan(t *testing.T) {
 			t.Fatal(err)
 		}
 		dup := &tasks.InfoSystem{Name: "財務会計システム", Segment: tasks.LGWAN}
-		if err := s.SaveSystem(ctx, f.a.ID, f.it, dup); apperr.As(err) == nil || apperr.As(err).Fields[0].Field != "name" {
+		if err := s.SaveSystem(ctx, f.a.ID, f.it, dup); apperr.As(err) == nil || apperr.As(err).Fields[0].Field != "system_name" {
 			t.Errorf("duplicate name: %v", err)
 		}
 		if err := s.SaveSystem(ctx, f.a.ID, f.it, &tasks.InfoSystem{Name: "x", Segment: "lan"}); apperr.As(err) == nil || apperr.As(err).Fields[0].Field != "segment" {

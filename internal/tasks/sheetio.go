@@ -325,7 +325,7 @@ func (s *Service) planSheet(ctx context.Context, tenantID, unitID int64, tbl *ta
 		if err := t.Validate(); err != nil {
 			if e := apperr.As(err); e != nil {
 				for _, f := range e.Fields {
-					col, ok := map[string]int{"name": colName, "content": colContent, "timing": colTiming, "note": colNote, "systems": colSystems}[f.Field]
+					col, ok := map[string]int{"task_name": colName, "content": colContent, "timing": colTiming, "note": colNote, "systems": colSystems}[f.Field]
 					if ok {
 						bad(col, "tasks.import."+strings.TrimPrefix(strings.TrimPrefix(f.Key, "field."), "tasks.field."), f.Args)
 					}
@@ -381,9 +381,22 @@ func (s *Service) RankingRows(ctx context.Context, tenantID int64, who *auth.Pri
 		rows = append(rows, []string{strconv.Itoa(i + 1), x.Note.Text(lang), strconv.Itoa(x.Tasks), strconv.FormatFloat(x.Hours, 'f', -1, 64),
 			strconv.Itoa(x.Opened[0]), strconv.Itoa(x.Opened[1]), strconv.Itoa(x.Opened[2]), strings.Join(secs, sep), x.Fix})
 	}
+	return rows, nil
+}
+
+// ExportRanking writes the ranking as a file in format f (audited).
+func (s *Service) ExportRanking(ctx context.Context, tenantID int64, who *auth.Principal, lang string, f tabular.Format) ([]byte, error) {
+	rows, err := s.RankingRows(ctx, tenantID, who, lang)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if _, err := tabular.Write(&buf, f, i18n.T(lang, "tasks.ranking.sheet", nil), rows); err != nil {
+		return nil, err
+	}
 	err = s.st.InTasksTx(ctx, func(tx Tx) error {
 		return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "tasks.ranking_export", ObjectType: "task_ranking", ObjectID: "tenant",
-			After: map[string]any{"improvements": len(rk)}})
+			After: map[string]any{"format": string(f), "improvements": len(rows) - 1}})
 	})
-	return rows, err
+	return buf.Bytes(), err
 }

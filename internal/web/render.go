@@ -328,6 +328,7 @@ func navFor(v *view) []navItem {
 	add("/rules", "trial.nav_rules")
 	if p.HasAny(auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin) {
 		add("/calendar", "nav.calendar")
+		add("/tasks", "nav.tasks")
 	}
 	add("/tokens", "nav.tokens")
 	add("/settings", "nav.settings")
