@@ -20,13 +20,6 @@ func TestAPIRateFeasibility(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
 		staff := mkToken(t, w, "staff", false)
-		type rating struct {
-			Rating       string   `json:"rating"`
-			Reasons      []string `json:"reasons"`
-			Improvements []struct {
-				ID, Text, Rating string
-			} `json:"improvements"`
-		}
 		type answer struct {
 			Tasks []map[string]any `json:"tasks"`
 		}
