@@ -23,24 +23,24 @@ func (s *API) tasksCRUDRoutes() []route.Route {
 		{Method: "GET", Pattern: "/api/v1/systems/suggest", Rule: route.Directory, Handler: s.apiSuggestSystems,
 			API: &route.Op{ID: "suggestSystems", Summary: "Built-in common systems matching what was typed (prefix, reading in かな/カナ)", Tag: "tasks", Resp: "Suggestion", List: true,
 				Query: []route.Param{{Name: "q", Type: "string", Desc: "typed text"}}}},
-		{Method: "POST", Pattern: "/api/v1/systems", Rule: route.ITOnly, Handler: s.apiCreateSystem,
+		{Method: "POST", Pattern: "/api/v1/systems", Rule: route.ITOnly, Handler: s.systemRes().create(s),
 			API: &route.Op{ID: "createSystem", Summary: "Register a system (IT)", Tag: "tasks", Body: "InfoSystemInput", Resp: "InfoSystem", Status: 201, Idempotent: true}},
-		{Method: "GET", Pattern: "/api/v1/systems/{id}", Rule: route.Directory, Object: "info_system", Handler: s.apiGetSystem,
+		{Method: "GET", Pattern: "/api/v1/systems/{id}", Rule: route.Directory, Object: "info_system", Handler: s.systemRes().get(s),
 			API: &route.Op{ID: "getSystem", Summary: "Get a system", Tag: "tasks", Resp: "InfoSystem"}},
-		{Method: "PATCH", Pattern: "/api/v1/systems/{id}", Rule: route.ITOnly, Object: "info_system", Handler: s.apiUpdateSystem,
+		{Method: "PATCH", Pattern: "/api/v1/systems/{id}", Rule: route.ITOnly, Object: "info_system", Handler: s.systemRes().update(s),
 			API: &route.Op{ID: "updateSystem", Summary: "Change a system (IT)", Tag: "tasks", Body: "InfoSystemInput", Resp: "InfoSystem", IfMatch: true}},
-		{Method: "DELETE", Pattern: "/api/v1/systems/{id}", Rule: route.ITOnly, Object: "info_system", Handler: s.apiDeleteSystem,
+		{Method: "DELETE", Pattern: "/api/v1/systems/{id}", Rule: route.ITOnly, Object: "info_system", Handler: s.systemRes().remove(s),
 			API: &route.Op{ID: "deleteSystem", Summary: "Delete a system no task uses (IT; 409 while tasks use it)", Tag: "tasks", Status: 204}},
 
 		{Method: "GET", Pattern: "/api/v1/task-places", Rule: route.Directory, Handler: s.apiListPlaces,
 			API: &route.Op{ID: "listTaskPlaces", Summary: "Places with their capabilities (network, physical security), as the feasibility engine sees them", Tag: "tasks", Resp: "TaskPlace", List: true}},
-		{Method: "POST", Pattern: "/api/v1/task-places", Rule: route.ITOnly, Handler: s.apiCreatePlace,
+		{Method: "POST", Pattern: "/api/v1/task-places", Rule: route.ITOnly, Handler: s.placeRes().create(s),
 			API: &route.Op{ID: "createTaskPlace", Summary: "Register a place (IT)", Tag: "tasks", Body: "TaskPlaceInput", Resp: "TaskPlace", Status: 201, Idempotent: true}},
-		{Method: "GET", Pattern: "/api/v1/task-places/{id}", Rule: route.Directory, Object: "task_place", Handler: s.apiGetPlace,
+		{Method: "GET", Pattern: "/api/v1/task-places/{id}", Rule: route.Directory, Object: "task_place", Handler: s.placeRes().get(s),
 			API: &route.Op{ID: "getTaskPlace", Summary: "Get a place", Tag: "tasks", Resp: "TaskPlace"}},
-		{Method: "PATCH", Pattern: "/api/v1/task-places/{id}", Rule: route.ITOnly, Object: "task_place", Handler: s.apiUpdatePlace,
+		{Method: "PATCH", Pattern: "/api/v1/task-places/{id}", Rule: route.ITOnly, Object: "task_place", Handler: s.placeRes().update(s),
 			API: &route.Op{ID: "updateTaskPlace", Summary: "Change a place (IT)", Tag: "tasks", Body: "TaskPlaceInput", Resp: "TaskPlace", IfMatch: true}},
-		{Method: "DELETE", Pattern: "/api/v1/task-places/{id}", Rule: route.ITOnly, Object: "task_place", Handler: s.apiDeletePlace,
+		{Method: "DELETE", Pattern: "/api/v1/task-places/{id}", Rule: route.ITOnly, Object: "task_place", Handler: s.placeRes().remove(s),
 			API: &route.Op{ID: "deleteTaskPlace", Summary: "Delete a place (IT)", Tag: "tasks", Status: 204}},
 
 		{Method: "GET", Pattern: "/api/v1/task-settings", Rule: route.Directory, Handler: s.apiGetTaskSettings,
@@ -54,15 +54,15 @@ func (s *API) tasksCRUDRoutes() []route.Route {
 		{Method: "GET", Pattern: "/api/v1/tasks/suggest", Rule: route.Directory, Handler: s.apiSuggestTasks,
 			API: &route.Op{ID: "suggestTasks", Summary: "The guide's task types and examples matching what was typed (図表14–17), with level and tips", Tag: "tasks", Resp: "Suggestion", List: true,
 				Query: []route.Param{{Name: "q", Type: "string", Desc: "typed text"}}}},
-		{Method: "POST", Pattern: "/api/v1/tasks", Rule: route.Directory, Handler: s.apiCreateTask,
+		{Method: "POST", Pattern: "/api/v1/tasks", Rule: route.Directory, Handler: s.taskRes().create(s),
 			API: &route.Op{ID: "createTask", Summary: "Add a task to a section's sheet (所属長, HR) or propose one (a member of the section)", Tag: "tasks", Body: "SheetTaskInput", Resp: "SheetTask", Status: 201, Idempotent: true}},
-		{Method: "GET", Pattern: "/api/v1/tasks/{id}", Rule: route.Directory, Object: "sheet_task", Handler: s.apiGetTask,
+		{Method: "GET", Pattern: "/api/v1/tasks/{id}", Rule: route.Directory, Object: "sheet_task", Handler: s.taskRes().get(s),
 			API: &route.Op{ID: "getTask", Summary: "Get a task", Tag: "tasks", Resp: "SheetTask"}},
-		{Method: "PATCH", Pattern: "/api/v1/tasks/{id}", Rule: route.Directory, Object: "sheet_task", Handler: s.apiUpdateTask,
+		{Method: "PATCH", Pattern: "/api/v1/tasks/{id}", Rule: route.Directory, Object: "sheet_task", Handler: s.taskRes().update(s),
 			API: &route.Op{ID: "updateTask", Summary: "Change a task (the sheet's owner; the proposer while proposed)", Tag: "tasks", Body: "SheetTaskInput", Resp: "SheetTask", IfMatch: true}},
 		{Method: "POST", Pattern: "/api/v1/tasks/{id}/approve", Rule: route.Directory, Object: "sheet_task", Handler: s.apiApproveTask,
 			API: &route.Op{ID: "approveTask", Summary: "Put a proposed task on the sheet (the sheet's owner)", Tag: "tasks", Resp: "SheetTask", IfMatch: true}},
-		{Method: "DELETE", Pattern: "/api/v1/tasks/{id}", Rule: route.Directory, Object: "sheet_task", Handler: s.apiDeleteTask,
+		{Method: "DELETE", Pattern: "/api/v1/tasks/{id}", Rule: route.Directory, Object: "sheet_task", Handler: s.taskRes().remove(s),
 			API: &route.Op{ID: "deleteTask", Summary: "Delete a task (the sheet's owner; the proposer while proposed)", Tag: "tasks", Status: 204}},
 
 		{Method: "GET", Pattern: "/api/v1/feasibility/summary", Rule: route.Directory, Handler: s.apiSheetSummary,
@@ -142,76 +142,6 @@ func (s *API) apiSuggestTasks(w http.ResponseWriter, r *http.Request) {
 	writeList(w, tasks.SuggestTasks(r.URL.Query().Get("q"), 20))
 }
 
-func (s *API) respondSystem(w http.ResponseWriter, x *tasks.InfoSystem, status int) {
-	w.Header().Set("ETag", etag("system", x.ID, x.Version))
-	if status == http.StatusCreated {
-		w.Header().Set("Location", "/api/v1/systems/"+itoa(x.ID))
-	}
-	writeJSON(w, status, toSystemJSON(x))
-}
-
-func (s *API) apiGetSystem(w http.ResponseWriter, r *http.Request) {
-	id, _ := pathID(r)
-	x, err := s.svc.Tasks.System(r.Context(), principal(r).TenantID, id)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	s.respondSystem(w, x, http.StatusOK)
-}
-
-func (s *API) apiCreateSystem(w http.ResponseWriter, r *http.Request) {
-	var in systemInput
-	if err := decodeJSON(r, &in); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	var x tasks.InfoSystem
-	in.apply(&x)
-	p := principal(r)
-	if err := s.svc.Tasks.SaveSystem(r.Context(), p.TenantID, p, &x); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	s.respondSystem(w, &x, http.StatusCreated)
-}
-
-func (s *API) apiUpdateSystem(w http.ResponseWriter, r *http.Request) {
-	p := principal(r)
-	id, _ := pathID(r)
-	x, err := s.svc.Tasks.System(r.Context(), p.TenantID, id)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	version, ok := s.ifMatch(w, r, "system", id)
-	if !ok {
-		return
-	}
-	var in systemInput
-	if err := decodeJSON(r, &in); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	in.apply(x)
-	x.Version = version
-	if err := s.svc.Tasks.SaveSystem(r.Context(), p.TenantID, p, x); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	s.respondSystem(w, x, http.StatusOK)
-}
-
-func (s *API) apiDeleteSystem(w http.ResponseWriter, r *http.Request) {
-	p := principal(r)
-	id, _ := pathID(r)
-	if err := s.svc.Tasks.DeleteSystem(r.Context(), p.TenantID, p, id); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
 // --- places ---
 
 type placeJSON struct {
@@ -242,14 +172,6 @@ func (in *placeInput) apply(x *tasks.WorkPlace) {
 	set(&x.PhysicalSecurity, in.PhysicalSecurity)
 }
 
-func (s *API) respondPlace(w http.ResponseWriter, x *tasks.WorkPlace, status int) {
-	w.Header().Set("ETag", etag("place", x.ID, x.Version))
-	if status == http.StatusCreated {
-		w.Header().Set("Location", "/api/v1/task-places/"+itoa(x.ID))
-	}
-	writeJSON(w, status, toPlaceJSON(x))
-}
-
 func (s *API) apiListPlaces(w http.ResponseWriter, r *http.Request) {
 	list, err := s.svc.Tasks.Places(r.Context(), principal(r).TenantID)
 	if err != nil {
@@ -257,68 +179,6 @@ func (s *API) apiListPlaces(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeList(w, mapList(list, toPlaceJSON))
-}
-
-func (s *API) apiGetPlace(w http.ResponseWriter, r *http.Request) {
-	id, _ := pathID(r)
-	x, err := s.svc.Tasks.Place(r.Context(), principal(r).TenantID, id)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	s.respondPlace(w, x, http.StatusOK)
-}
-
-func (s *API) apiCreatePlace(w http.ResponseWriter, r *http.Request) {
-	var in placeInput
-	if err := decodeJSON(r, &in); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	var x tasks.WorkPlace
-	in.apply(&x)
-	p := principal(r)
-	if err := s.svc.Tasks.SavePlace(r.Context(), p.TenantID, p, &x); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	s.respondPlace(w, &x, http.StatusCreated)
-}
-
-func (s *API) apiUpdatePlace(w http.ResponseWriter, r *http.Request) {
-	p := principal(r)
-	id, _ := pathID(r)
-	x, err := s.svc.Tasks.Place(r.Context(), p.TenantID, id)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	version, ok := s.ifMatch(w, r, "place", id)
-	if !ok {
-		return
-	}
-	var in placeInput
-	if err := decodeJSON(r, &in); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	in.apply(x)
-	x.Version = version
-	if err := s.svc.Tasks.SavePlace(r.Context(), p.TenantID, p, x); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	s.respondPlace(w, x, http.StatusOK)
-}
-
-func (s *API) apiDeletePlace(w http.ResponseWriter, r *http.Request) {
-	p := principal(r)
-	id, _ := pathID(r)
-	if err := s.svc.Tasks.DeletePlace(r.Context(), p.TenantID, p, id); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // --- settings ---
@@ -411,14 +271,6 @@ func (in *taskInput) apply(t *tasks.SheetTask) {
 	set(&t.HoursPerYear, in.HoursPerYear)
 }
 
-func (s *API) respondTask(w http.ResponseWriter, t *tasks.SheetTask, status int) {
-	w.Header().Set("ETag", etag("task", t.ID, t.Version))
-	if status == http.StatusCreated {
-		w.Header().Set("Location", "/api/v1/tasks/"+itoa(t.ID))
-	}
-	writeJSON(w, status, toTaskJSON(t))
-}
-
 // unitParam reads unit_id, by default the caller's own unit.
 func unitParam(r *http.Request) (int64, error) {
 	var v apperr.Validation
@@ -447,59 +299,6 @@ func (s *API) apiListTasks(w http.ResponseWriter, r *http.Request) {
 	writeList(w, mapList(list, toTaskJSON))
 }
 
-func (s *API) apiGetTask(w http.ResponseWriter, r *http.Request) {
-	p := principal(r)
-	id, _ := pathID(r)
-	t, err := s.svc.Tasks.Task(r.Context(), p.TenantID, p, id)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	s.respondTask(w, t, http.StatusOK)
-}
-
-func (s *API) apiCreateTask(w http.ResponseWriter, r *http.Request) {
-	var in taskInput
-	if err := decodeJSON(r, &in); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	var t tasks.SheetTask
-	in.apply(&t)
-	p := principal(r)
-	if err := s.svc.Tasks.CreateTask(r.Context(), p.TenantID, p, &t); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	s.respondTask(w, &t, http.StatusCreated)
-}
-
-func (s *API) apiUpdateTask(w http.ResponseWriter, r *http.Request) {
-	p := principal(r)
-	id, _ := pathID(r)
-	t, err := s.svc.Tasks.Task(r.Context(), p.TenantID, p, id)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	version, ok := s.ifMatch(w, r, "task", id)
-	if !ok {
-		return
-	}
-	var in taskInput
-	if err := decodeJSON(r, &in); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	in.apply(t)
-	t.Version = version
-	if err := s.svc.Tasks.UpdateTask(r.Context(), p.TenantID, p, t); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	s.respondTask(w, t, http.StatusOK)
-}
-
 func (s *API) apiApproveTask(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	id, _ := pathID(r)
@@ -520,17 +319,7 @@ func (s *API) apiApproveTask(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	s.respondTask(w, t, http.StatusOK)
-}
-
-func (s *API) apiDeleteTask(w http.ResponseWriter, r *http.Request) {
-	p := principal(r)
-	id, _ := pathID(r)
-	if err := s.svc.Tasks.DeleteTask(r.Context(), p.TenantID, p, id); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	s.taskRes().respond(w, t, http.StatusOK)
 }
 
 // --- summary and ranking ---
@@ -609,4 +398,170 @@ func (s *API) apiRanking(w http.ResponseWriter, r *http.Request) {
 	writeList(w, mapList(rk, func(x tasks.Ranked) rankedJSON {
 		return rankedJSON{x.Fix, x.Note.Text(lang), x.Tasks, x.Hours, x.Sections, x.Opened}
 	}))
+}
+
+// resource is the plumbing of one stored object's API: reading it for the
+// caller, applying a JSON patch, saving at the If-Match version, and
+// answering with its ETag (and Location when created).
+type resource[T any, In any, J any] struct {
+	etag, path string
+	find       func(r *http.Request, id int64) (T, error)
+	fresh      func() T
+	apply      func(in *In, x T)
+	insert     func(r *http.Request, x T) error
+	save       func(r *http.Request, x T, version int64) error
+	del        func(r *http.Request, id int64) error
+	toJSON     func(T) J
+	meta       func(T) (id, version int64)
+}
+
+func (res resource[T, In, J]) respond(w http.ResponseWriter, x T, status int) {
+	id, version := res.meta(x)
+	w.Header().Set("ETag", etag(res.etag, id, version))
+	if status == http.StatusCreated {
+		w.Header().Set("Location", res.path+itoa(id))
+	}
+	writeJSON(w, status, res.toJSON(x))
+}
+
+func (res resource[T, In, J]) get(s *API) func(http.ResponseWriter, *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, _ := pathID(r)
+		x, err := res.find(r, id)
+		if err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		res.respond(w, x, http.StatusOK)
+	}
+}
+
+func (res resource[T, In, J]) create(s *API) func(http.ResponseWriter, *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var in In
+		if err := decodeJSON(r, &in); err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		x := res.fresh()
+		res.apply(&in, x)
+		if err := res.insert(r, x); err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		res.respond(w, x, http.StatusCreated)
+	}
+}
+
+func (res resource[T, In, J]) update(s *API) func(http.ResponseWriter, *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, _ := pathID(r)
+		x, err := res.find(r, id)
+		if err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		version, ok := s.ifMatch(w, r, res.etag, id)
+		if !ok {
+			return
+		}
+		var in In
+		if err := decodeJSON(r, &in); err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		res.apply(&in, x)
+		if err := res.save(r, x, version); err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		res.respond(w, x, http.StatusOK)
+	}
+}
+
+func (res resource[T, In, J]) remove(s *API) func(http.ResponseWriter, *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, _ := pathID(r)
+		if err := res.del(r, id); err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+func (s *API) systemRes() resource[*tasks.InfoSystem, systemInput, systemJSON] {
+	return resource[*tasks.InfoSystem, systemInput, systemJSON]{etag: "system", path: "/api/v1/systems/",
+		find: func(r *http.Request, id int64) (*tasks.InfoSystem, error) {
+			return s.svc.Tasks.System(r.Context(), principal(r).TenantID, id)
+		},
+		fresh: func() *tasks.InfoSystem { return &tasks.InfoSystem{} },
+		apply: (*systemInput).apply,
+		insert: func(r *http.Request, x *tasks.InfoSystem) error {
+			p := principal(r)
+			return s.svc.Tasks.SaveSystem(r.Context(), p.TenantID, p, x)
+		},
+		save: func(r *http.Request, x *tasks.InfoSystem, version int64) error {
+			p := principal(r)
+			x.Version = version
+			return s.svc.Tasks.SaveSystem(r.Context(), p.TenantID, p, x)
+		},
+		del: func(r *http.Request, id int64) error {
+			p := principal(r)
+			return s.svc.Tasks.DeleteSystem(r.Context(), p.TenantID, p, id)
+		},
+		toJSON: toSystemJSON,
+		meta:   func(x *tasks.InfoSystem) (int64, int64) { return x.ID, x.Version },
+	}
+}
+
+func (s *API) placeRes() resource[*tasks.WorkPlace, placeInput, placeJSON] {
+	return resource[*tasks.WorkPlace, placeInput, placeJSON]{etag: "place", path: "/api/v1/task-places/",
+		find: func(r *http.Request, id int64) (*tasks.WorkPlace, error) {
+			return s.svc.Tasks.Place(r.Context(), principal(r).TenantID, id)
+		},
+		fresh: func() *tasks.WorkPlace { return &tasks.WorkPlace{} },
+		apply: (*placeInput).apply,
+		insert: func(r *http.Request, x *tasks.WorkPlace) error {
+			p := principal(r)
+			return s.svc.Tasks.SavePlace(r.Context(), p.TenantID, p, x)
+		},
+		save: func(r *http.Request, x *tasks.WorkPlace, version int64) error {
+			p := principal(r)
+			x.Version = version
+			return s.svc.Tasks.SavePlace(r.Context(), p.TenantID, p, x)
+		},
+		del: func(r *http.Request, id int64) error {
+			p := principal(r)
+			return s.svc.Tasks.DeletePlace(r.Context(), p.TenantID, p, id)
+		},
+		toJSON: toPlaceJSON,
+		meta:   func(x *tasks.WorkPlace) (int64, int64) { return x.ID, x.Version },
+	}
+}
+
+func (s *API) taskRes() resource[*tasks.SheetTask, taskInput, taskJSON] {
+	return resource[*tasks.SheetTask, taskInput, taskJSON]{etag: "task", path: "/api/v1/tasks/",
+		find: func(r *http.Request, id int64) (*tasks.SheetTask, error) {
+			p := principal(r)
+			return s.svc.Tasks.Task(r.Context(), p.TenantID, p, id)
+		},
+		fresh: func() *tasks.SheetTask { return &tasks.SheetTask{} },
+		apply: (*taskInput).apply,
+		insert: func(r *http.Request, x *tasks.SheetTask) error {
+			p := principal(r)
+			return s.svc.Tasks.CreateTask(r.Context(), p.TenantID, p, x)
+		},
+		save: func(r *http.Request, x *tasks.SheetTask, version int64) error {
+			p := principal(r)
+			x.Version = version
+			return s.svc.Tasks.UpdateTask(r.Context(), p.TenantID, p, x)
+		},
+		del: func(r *http.Request, id int64) error {
+			p := principal(r)
+			return s.svc.Tasks.DeleteTask(r.Context(), p.TenantID, p, id)
+		},
+		toJSON: toTaskJSON,
+		meta:   func(x *tasks.SheetTask) (int64, int64) { return x.ID, x.Version },
+	}
 }

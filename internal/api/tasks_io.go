@@ -1,10 +1,7 @@
 package api
 
 import (
-	"errors"
-	"io"
 	"maps"
-	"mime"
 	"net/http"
 	"strconv"
 
@@ -111,23 +108,8 @@ func (s *API) apiImportSheet(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || !importContentTypes[mt] {
-		s.problem(w, r, http.StatusUnsupportedMediaType, apperr.New(apperr.Invalid, "import.content_type"))
-		return
-	}
-	data, err := io.ReadAll(r.Body)
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			s.problem(w, r, http.StatusRequestEntityTooLarge, apperr.New(apperr.Invalid, "error.too_large"))
-			return
-		}
-		s.problem(w, r, http.StatusBadRequest, apperr.New(apperr.Invalid, "api.empty_body"))
-		return
-	}
-	if len(data) == 0 {
-		s.problem(w, r, http.StatusUnprocessableEntity, apperr.New(apperr.Invalid, "api.empty_body"))
+	data, ok := s.importBody(w, r)
+	if !ok {
 		return
 	}
 	res, err := s.svc.Tasks.ImportSheet(r.Context(), p.TenantID, p, unitID, data, dry)

@@ -93,18 +93,24 @@ func scanInfoSystem(sc interface{ Scan(...any) error }) (*tasks.InfoSystem, erro
 	return s, nil
 }
 
-func findInfoSystems(ctx context.Context, q querier, tenantID int64, id int64) ([]*tasks.InfoSystem, error) {
-	query := `SELECT ` + infoSystemCols + ` FROM info_systems WHERE tenant_id = ?`
+// findRecords lists a tenant's rows of table (only row id when id is
+// not 0) in order.
+func findRecords[T any](ctx context.Context, q querier, scan func(interface{ Scan(...any) error }) (T, error), cols, table, order string, tenantID, id int64) ([]T, error) {
+	query := `SELECT ` + cols + ` FROM ` + table + ` WHERE tenant_id = ?`
 	args := []any{tenantID}
 	if id != 0 {
 		query += ` AND id = ?`
 		args = append(args, id)
 	}
-	out, err := queryAll(ctx, q, scanInfoSystem, query+` ORDER BY name, id`, args...)
+	out, err := queryAll(ctx, q, scan, query+` ORDER BY `+order, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: info systems: %w", err)
+		return nil, fmt.Errorf("store: %s: %w", table, err)
 	}
 	return out, nil
+}
+
+func findInfoSystems(ctx context.Context, q querier, tenantID int64, id int64) ([]*tasks.InfoSystem, error) {
+	return findRecords(ctx, q, scanInfoSystem, infoSystemCols, "info_systems", "name, id", tenantID, id)
 }
 
 func one[T any](list []T, err error, object string) (T, error) {
@@ -187,17 +193,7 @@ func scanTaskPlace(sc interface{ Scan(...any) error }) (*tasks.WorkPlace, error)
 }
 
 func findTaskPlaces(ctx context.Context, q querier, tenantID, id int64) ([]*tasks.WorkPlace, error) {
-	query := `SELECT ` + taskPlaceCols + ` FROM task_places WHERE tenant_id = ?`
-	args := []any{tenantID}
-	if id != 0 {
-		query += ` AND id = ?`
-		args = append(args, id)
-	}
-	out, err := queryAll(ctx, q, scanTaskPlace, query+` ORDER BY id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: task places: %w", err)
-	}
-	return out, nil
+	return findRecords(ctx, q, scanTaskPlace, taskPlaceCols, "task_places", "id", tenantID, id)
 }
 
 // FindTaskPlaces lists the tenant's places in the order they were added.

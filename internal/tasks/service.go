@@ -119,53 +119,79 @@ func nameTaken(err error, field string) error {
 	return err
 }
 
-// SaveSystem creates (ID 0) or updates a system of the catalogue (IT admin).
-func (s *Service) SaveSystem(ctx context.Context, tenantID int64, who *auth.Principal, sys *InfoSystem) error {
+// record is a catalogue object IT keeps: a system or a place.
+type record interface {
+	Validate() error
+	AuditView() map[string]any
+}
+
+// catalogueKind says how one kind of record is stored and audited.
+type catalogueKind[T record] struct {
+	noun, objectType, nameField string
+	find                        func(tx Tx, ctx context.Context, tenantID, id int64) (T, error)
+	insert, update              func(tx Tx, ctx context.Context, tenantID int64, x T, at time.Time) error
+	remove                      func(tx Tx, ctx context.Context, tenantID, id int64) error
+}
+
+var systemKind = catalogueKind[*InfoSystem]{noun: "system", objectType: "info_system", nameField: "system_name",
+	find: Tx.FindInfoSystem, insert: Tx.InsertInfoSystem, update: Tx.UpdateInfoSystemRow, remove: Tx.DeleteInfoSystem}
+
+var placeKind = catalogueKind[*WorkPlace]{noun: "place", objectType: "task_place", nameField: "place_name",
+	find: Tx.FindTaskPlace, insert: Tx.InsertTaskPlace, update: Tx.UpdateTaskPlaceRow, remove: Tx.DeleteTaskPlace}
+
+// save creates (id 0) or updates x at its version (IT admin), audited.
+func save[T record](s *Service, ctx context.Context, tenantID int64, who *auth.Principal, k catalogueKind[T], x T, id func() int64) error {
 	if err := forbidUnless(who.Has(auth.ITAdmin)); err != nil {
 		return err
 	}
-	if err := sys.Validate(); err != nil {
+	if err := x.Validate(); err != nil {
 		return err
 	}
 	return s.st.InTasksTx(ctx, func(tx Tx) error {
-		c := audit.Change{Action: "tasks.system_create", ObjectType: "info_system", After: sys.AuditView()}
-		if sys.ID == 0 {
-			if err := tx.InsertInfoSystem(ctx, tenantID, sys, s.now()); err != nil {
-				return nameTaken(err, "system_name")
-			}
-		} else {
-			before, err := tx.FindInfoSystem(ctx, tenantID, sys.ID)
+		c := audit.Change{Action: "tasks." + k.noun + "_create", ObjectType: k.objectType, After: x.AuditView()}
+		write := k.insert
+		if id() != 0 {
+			before, err := k.find(tx, ctx, tenantID, id())
 			if err != nil {
 				return err
 			}
-			c.Action, c.Before = "tasks.system_update", before.AuditView()
-			if err := tx.UpdateInfoSystemRow(ctx, tenantID, sys, s.now()); err != nil {
-				return nameTaken(err, "system_name")
-			}
+			c.Action, c.Before, write = "tasks."+k.noun+"_update", before.AuditView(), k.update
 		}
-		c.ObjectID = idText(sys.ID)
+		if err := write(tx, ctx, tenantID, x, s.now()); err != nil {
+			return nameTaken(err, k.nameField)
+		}
+		c.ObjectID = idText(id())
 		return tx.Audit(ctx, tenantID, auth.ActorOf(who), c)
 	})
 }
 
-// DeleteSystem removes a system no task names (IT admin).
-func (s *Service) DeleteSystem(ctx context.Context, tenantID int64, who *auth.Principal, id int64) error {
+// remove deletes the record id (IT admin), audited.
+func remove[T record](s *Service, ctx context.Context, tenantID int64, who *auth.Principal, k catalogueKind[T], id int64) error {
 	if err := forbidUnless(who.Has(auth.ITAdmin)); err != nil {
 		return err
 	}
 	return s.st.InTasksTx(ctx, func(tx Tx) error {
-		before, err := tx.FindInfoSystem(ctx, tenantID, id)
+		before, err := k.find(tx, ctx, tenantID, id)
 		if err != nil {
 			return err
 		}
-		if err := tx.DeleteInfoSystem(ctx, tenantID, id); err != nil {
-			if apperr.CodeOf(err) == apperr.Conflict {
-				return apperr.New(apperr.Conflict, "tasks.system_in_use")
-			}
+		if err := k.remove(tx, ctx, tenantID, id); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "tasks.system_delete", ObjectType: "info_system", ObjectID: idText(id), Before: before.AuditView()})
+		return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "tasks." + k.noun + "_delete", ObjectType: k.objectType,
+			ObjectID: idText(id), Before: before.AuditView()})
 	})
+}
+
+// SaveSystem creates (ID 0) or updates a system of the catalogue (IT admin).
+func (s *Service) SaveSystem(ctx context.Context, tenantID int64, who *auth.Principal, sys *InfoSystem) error {
+	return save(s, ctx, tenantID, who, systemKind, sys, func() int64 { return sys.ID })
+}
+
+// DeleteSystem removes a system no task names (IT admin); a Conflict
+// (tasks.system_in_use) while a task uses it.
+func (s *Service) DeleteSystem(ctx context.Context, tenantID int64, who *auth.Principal, id int64) error {
+	return remove(s, ctx, tenantID, who, systemKind, id)
 }
 
 // Places lists the places with their capabilities.
@@ -180,48 +206,12 @@ func (s *Service) Place(ctx context.Context, tenantID, id int64) (*WorkPlace, er
 
 // SavePlace creates (ID 0) or updates a place (IT admin).
 func (s *Service) SavePlace(ctx context.Context, tenantID int64, who *auth.Principal, p *WorkPlace) error {
-	if err := forbidUnless(who.Has(auth.ITAdmin)); err != nil {
-		return err
-	}
-	if err := p.Validate(); err != nil {
-		return err
-	}
-	return s.st.InTasksTx(ctx, func(tx Tx) error {
-		c := audit.Change{Action: "tasks.place_create", ObjectType: "task_place", After: p.AuditView()}
-		if p.ID == 0 {
-			if err := tx.InsertTaskPlace(ctx, tenantID, p, s.now()); err != nil {
-				return nameTaken(err, "place_name")
-			}
-		} else {
-			before, err := tx.FindTaskPlace(ctx, tenantID, p.ID)
-			if err != nil {
-				return err
-			}
-			c.Action, c.Before = "tasks.place_update", before.AuditView()
-			if err := tx.UpdateTaskPlaceRow(ctx, tenantID, p, s.now()); err != nil {
-				return nameTaken(err, "place_name")
-			}
-		}
-		c.ObjectID = idText(p.ID)
-		return tx.Audit(ctx, tenantID, auth.ActorOf(who), c)
-	})
+	return save(s, ctx, tenantID, who, placeKind, p, func() int64 { return p.ID })
 }
 
 // DeletePlace removes a place (IT admin).
 func (s *Service) DeletePlace(ctx context.Context, tenantID int64, who *auth.Principal, id int64) error {
-	if err := forbidUnless(who.Has(auth.ITAdmin)); err != nil {
-		return err
-	}
-	return s.st.InTasksTx(ctx, func(tx Tx) error {
-		before, err := tx.FindTaskPlace(ctx, tenantID, id)
-		if err != nil {
-			return err
-		}
-		if err := tx.DeleteTaskPlace(ctx, tenantID, id); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "tasks.place_delete", ObjectType: "task_place", ObjectID: idText(id), Before: before.AuditView()})
-	})
+	return remove(s, ctx, tenantID, who, placeKind, id)
 }
 
 // --- task sheets (所属長 owns, staff propose) ---

@@ -347,23 +347,19 @@ func (s *Server) taskSave(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) taskApprove(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
-		return
-	}
-	p := principal(r)
-	id, _ := pathID(r)
-	cur, err := s.svc.Tasks.Task(r.Context(), p.TenantID, p, id)
-	if err == nil {
-		err = s.svc.Tasks.ApproveTask(r.Context(), p.TenantID, p, id, int64(newForm(r).int("version", int(cur.Version))))
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.flashRedirect(w, r, "/tasks?unit_id="+strconv.FormatInt(cur.UnitID, 10), "flash.task_approved")
+	s.taskAction(w, r, "flash.task_approved", func(p *auth.Principal, cur *tasks.SheetTask) error {
+		return s.svc.Tasks.ApproveTask(r.Context(), p.TenantID, p, cur.ID, int64(newForm(r).int("version", int(cur.Version))))
+	})
 }
 
 func (s *Server) taskDelete(w http.ResponseWriter, r *http.Request) {
+	s.taskAction(w, r, "flash.task_deleted", func(p *auth.Principal, cur *tasks.SheetTask) error {
+		return s.svc.Tasks.DeleteTask(r.Context(), p.TenantID, p, cur.ID)
+	})
+}
+
+// taskAction does one thing to the task of the path and returns to its sheet.
+func (s *Server) taskAction(w http.ResponseWriter, r *http.Request, flash string, do func(*auth.Principal, *tasks.SheetTask) error) {
 	if !s.parseForm(w, r) {
 		return
 	}
@@ -371,13 +367,13 @@ func (s *Server) taskDelete(w http.ResponseWriter, r *http.Request) {
 	id, _ := pathID(r)
 	cur, err := s.svc.Tasks.Task(r.Context(), p.TenantID, p, id)
 	if err == nil {
-		err = s.svc.Tasks.DeleteTask(r.Context(), p.TenantID, p, id)
+		err = do(p, cur)
 	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.flashRedirect(w, r, "/tasks?unit_id="+strconv.FormatInt(cur.UnitID, 10), "flash.task_deleted")
+	s.flashRedirect(w, r, "/tasks?unit_id="+strconv.FormatInt(cur.UnitID, 10), flash)
 }
 
 // --- import and export of the 見える化シート ---

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"telework/internal/apperr"
@@ -107,51 +108,69 @@ func (s *Server) taskSettingsSave(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) systemPage(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	id, _ := pathID(r)
-	x, err := s.svc.Tasks.System(r.Context(), p.TenantID, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "tasks_system", "tasks.system_title", x, nil)
+	editPage(s, w, r, "tasks_system", "tasks.system_title", func(id int64) (*tasks.InfoSystem, error) { return s.svc.Tasks.System(r.Context(), p.TenantID, id) })
 }
 
 func (s *Server) systemSave(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
-		return
-	}
 	p := principal(r)
+	savePage(s, w, r, "tasks_system", "tasks.system_title", "flash.system_saved",
+		func(id int64) (*tasks.InfoSystem, error) { return s.svc.Tasks.System(r.Context(), p.TenantID, id) },
+		func(fm *form, x *tasks.InfoSystem) error {
+			readSystemForm(fm, x)
+			x.Version = int64(fm.int("version", 0))
+			return s.svc.Tasks.SaveSystem(r.Context(), p.TenantID, p, x)
+		})
+}
+
+func (s *Server) systemDelete(w http.ResponseWriter, r *http.Request) {
+	s.deleteRecord(w, r, "flash.system_deleted", s.svc.Tasks.DeleteSystem)
+}
+
+// editPage shows the edit form of the record of the path.
+func editPage[T any](s *Server, w http.ResponseWriter, r *http.Request, page, title string, find func(int64) (T, error)) {
 	id, _ := pathID(r)
-	x, err := s.svc.Tasks.System(r.Context(), p.TenantID, id)
+	x, err := find(id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	fm := newForm(r)
-	readSystemForm(fm, x)
-	x.Version = int64(fm.int("version", 0))
-	if err := s.svc.Tasks.SaveSystem(r.Context(), p.TenantID, p, x); err != nil {
+	s.render(w, r, http.StatusOK, page, title, x, nil)
+}
+
+// savePage saves the edit form of the record of the path and returns to
+// the catalogue, or shows the form again with its errors.
+func savePage[T any](s *Server, w http.ResponseWriter, r *http.Request, page, title, flash string, find func(int64) (T, error), save func(*form, T) error) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	id, _ := pathID(r)
+	x, err := find(id)
+	if err == nil {
+		err = save(newForm(r), x)
+	}
+	if err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {
-			s.render(w, r, http.StatusUnprocessableEntity, "tasks_system", "tasks.system_title", x, err)
+			s.render(w, r, http.StatusUnprocessableEntity, page, title, x, err)
 			return
 		}
 		s.fail(w, r, err)
 		return
 	}
-	s.flashRedirect(w, r, "/tasks/systems", "flash.system_saved")
+	s.flashRedirect(w, r, "/tasks/systems", flash)
 }
 
-func (s *Server) systemDelete(w http.ResponseWriter, r *http.Request) {
+// deleteRecord deletes the record of the path and returns to the catalogue.
+func (s *Server) deleteRecord(w http.ResponseWriter, r *http.Request, flash string, del func(context.Context, int64, *auth.Principal, int64) error) {
 	if !s.parseForm(w, r) {
 		return
 	}
 	p := principal(r)
 	id, _ := pathID(r)
-	if err := s.svc.Tasks.DeleteSystem(r.Context(), p.TenantID, p, id); err != nil {
+	if err := del(r.Context(), p.TenantID, p, id); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.flashRedirect(w, r, "/tasks/systems", "flash.system_deleted")
+	s.flashRedirect(w, r, "/tasks/systems", flash)
 }
 
 func readPlaceForm(fm *form, x *tasks.WorkPlace) {
@@ -179,51 +198,22 @@ func (s *Server) placeCreate(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) placePage(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	id, _ := pathID(r)
-	x, err := s.svc.Tasks.Place(r.Context(), p.TenantID, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "tasks_place", "tasks.place_title", x, nil)
+	editPage(s, w, r, "tasks_place", "tasks.place_title", func(id int64) (*tasks.WorkPlace, error) { return s.svc.Tasks.Place(r.Context(), p.TenantID, id) })
 }
 
 func (s *Server) placeSave(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
-		return
-	}
 	p := principal(r)
-	id, _ := pathID(r)
-	x, err := s.svc.Tasks.Place(r.Context(), p.TenantID, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	fm := newForm(r)
-	readPlaceForm(fm, x)
-	x.Version = int64(fm.int("version", 0))
-	if err := s.svc.Tasks.SavePlace(r.Context(), p.TenantID, p, x); err != nil {
-		if apperr.CodeOf(err) == apperr.Invalid {
-			s.render(w, r, http.StatusUnprocessableEntity, "tasks_place", "tasks.place_title", x, err)
-			return
-		}
-		s.fail(w, r, err)
-		return
-	}
-	s.flashRedirect(w, r, "/tasks/systems", "flash.place_saved")
+	savePage(s, w, r, "tasks_place", "tasks.place_title", "flash.place_saved",
+		func(id int64) (*tasks.WorkPlace, error) { return s.svc.Tasks.Place(r.Context(), p.TenantID, id) },
+		func(fm *form, x *tasks.WorkPlace) error {
+			readPlaceForm(fm, x)
+			x.Version = int64(fm.int("version", 0))
+			return s.svc.Tasks.SavePlace(r.Context(), p.TenantID, p, x)
+		})
 }
 
 func (s *Server) placeDelete(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
-		return
-	}
-	p := principal(r)
-	id, _ := pathID(r)
-	if err := s.svc.Tasks.DeletePlace(r.Context(), p.TenantID, p, id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.flashRedirect(w, r, "/tasks/systems", "flash.place_deleted")
+	s.deleteRecord(w, r, "flash.place_deleted", s.svc.Tasks.DeletePlace)
 }
 
 // --- the ranking ---
