@@ -377,18 +377,28 @@ func (s *Service) ApproveTask(ctx context.Context, tenantID int64, who *auth.Pri
 	})
 }
 
+// taskIn reads task id inside tx for who: NotFound unless who may read
+// its sheet; own tells whether who owns that sheet.
+func (s *Service) taskIn(ctx context.Context, tx Tx, tenantID int64, who *auth.Principal, id int64) (*SheetTask, bool, error) {
+	t, err := tx.FindSheetTask(ctx, tenantID, id)
+	if err != nil {
+		return nil, false, err
+	}
+	read, own, err := s.access(ctx, tenantID, who, t.UnitID)
+	if err != nil {
+		return nil, false, err
+	}
+	if !read {
+		return nil, false, apperr.NotFoundErr("task")
+	}
+	return t, own, nil
+}
+
 func (s *Service) changeTask(ctx context.Context, tenantID int64, who *auth.Principal, id int64, action string, change func(before *SheetTask, own bool) (*SheetTask, error)) error {
 	return s.st.InTasksTx(ctx, func(tx Tx) error {
-		before, err := tx.FindSheetTask(ctx, tenantID, id)
+		before, own, err := s.taskIn(ctx, tx, tenantID, who, id)
 		if err != nil {
 			return err
-		}
-		read, own, err := s.access(ctx, tenantID, who, before.UnitID)
-		if err != nil {
-			return err
-		}
-		if !read {
-			return apperr.NotFoundErr("task")
 		}
 		after, err := change(before, own)
 		if err != nil || after == nil {
@@ -407,16 +417,9 @@ func (s *Service) changeTask(ctx context.Context, tenantID int64, who *auth.Prin
 // DeleteTask removes a task (the owner, or the proposer of a proposal).
 func (s *Service) DeleteTask(ctx context.Context, tenantID int64, who *auth.Principal, id int64) error {
 	return s.st.InTasksTx(ctx, func(tx Tx) error {
-		before, err := tx.FindSheetTask(ctx, tenantID, id)
+		before, own, err := s.taskIn(ctx, tx, tenantID, who, id)
 		if err != nil {
 			return err
-		}
-		read, own, err := s.access(ctx, tenantID, who, before.UnitID)
-		if err != nil {
-			return err
-		}
-		if !read {
-			return apperr.NotFoundErr("task")
 		}
 		if !mayEdit(who, before, own) {
 			return apperr.Forbid()
