@@ -449,11 +449,11 @@ func summaryChart(lang string, sm tasks.Summary) template.HTML {
 	if sm.Tasks == 0 {
 		return ""
 	}
-	const width, barH, left, gap = 320, 28, 96, 14
+	const width, barH, left, gap = 280, 32, 110, 14
 	colours := map[tasks.Rating][2]string{tasks.OK: {"#1d6b3a", "#ffffff"}, tasks.Partial: {"#f2c14e", "#1a1a1a"}, tasks.No: {"#6b6b6b", "#ffffff"}}
 	esc := template.HTMLEscapeString
 	var b strings.Builder
-	h := len(sm.Now)*(barH+gap) + gap + 24
+	h := len(sm.Now)*(barH+gap) + gap + 28
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">`, left+width+8, h)
 	fmt.Fprintf(&b, `<title id="chart-title">%s</title>`, esc(i18n.T(lang, "tasks.chart_title", nil)))
 	var desc []string
@@ -465,7 +465,7 @@ func summaryChart(lang string, sm tasks.Summary) template.HTML {
 	for i, c := range sm.Now {
 		y := gap + i*(barH+gap)
 		mode := i18n.T(lang, "tasks.mode."+string(c.Mode), nil)
-		fmt.Fprintf(&b, `<text x="0" y="%d" font-size="13" fill="#1a1a1a">%s</text>`, y+barH/2+5, esc(mode))
+		fmt.Fprintf(&b, `<text x="0" y="%d" font-size="16" fill="#1a1a1a">%s</text>`, y+barH/2+6, esc(mode))
 		x := float64(left)
 		for _, seg := range []struct {
 			r tasks.Rating
@@ -478,16 +478,16 @@ func summaryChart(lang string, sm tasks.Summary) template.HTML {
 			col := colours[seg.r]
 			fmt.Fprintf(&b, `<rect x="%.1f" y="%d" width="%.1f" height="%d" fill="%s" stroke="#ffffff"/>`, x, y, wd, barH, col[0])
 			if wd >= 34 {
-				fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="12" fill="%s" text-anchor="middle">%s%d</text>`, x+wd/2, y+barH/2+4, col[1], string(seg.r), seg.n)
+				fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="15" fill="%s" text-anchor="middle">%s%d</text>`, x+wd/2, y+barH/2+5, col[1], string(seg.r), seg.n)
 			}
 			x += wd
 		}
 	}
 	legendY := h - 8
 	for i, r := range []tasks.Rating{tasks.OK, tasks.Partial, tasks.No} {
-		lx := left + i*100
-		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="12" height="12" fill="%s"/><text x="%d" y="%d" font-size="12" fill="#1a1a1a">%s</text>`,
-			lx, legendY-10, colours[r][0], lx+16, legendY, esc(i18n.T(lang, "tasks.rating_label."+ratingKey(r), nil)))
+		lx := i * 132
+		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="14" height="14" fill="%s"/><text x="%d" y="%d" font-size="14" fill="#1a1a1a">%s</text>`,
+			lx, legendY-12, colours[r][0], lx+18, legendY, esc(i18n.T(lang, "tasks.rating_label."+ratingKey(r), nil)))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String()) //nolint:gosec // every text is escaped above
