@@ -244,8 +244,8 @@ func (tx *Tx) DeleteTaskPlace(ctx context.Context, tenantID, id int64) error {
 
 // --- task sheets ---
 
-const sheetTaskCols = `id, unit_id, name, content, timing, note, owner_staff_id, paper, special_equipment, face_to_face, phone,
-	hours_per_year, status, proposed_by, version, updated_at`
+const sheetTaskCols = `t.id, t.unit_id, t.name, t.content, t.timing, t.note, t.owner_staff_id, t.paper, t.special_equipment,
+	t.face_to_face, t.phone, t.hours_per_year, t.status, t.proposed_by, t.version, t.updated_at`
 
 func scanSheetTask(sc interface{ Scan(...any) error }) (*tasks.SheetTask, error) {
 	t := &tasks.SheetTask{}
@@ -268,29 +268,30 @@ func scanSheetTask(sc interface{ Scan(...any) error }) (*tasks.SheetTask, error)
 type taskSystem struct{ task, system int64 }
 
 func findSheetTasks(ctx context.Context, q querier, tenantID, unitID, id int64) ([]*tasks.SheetTask, error) {
-	where, args := ` WHERE tenant_id = ?`, []any{tenantID}
+	// and narrows both queries (on the tasks' columns, t. in the join).
+	and, args := "", []any{tenantID}
 	switch {
 	case id != 0:
-		where += ` AND id = ?`
+		and = ` AND t.id = ?`
 		args = append(args, id)
 	case unitID != 0:
-		where += ` AND unit_id = ?`
+		and = ` AND t.unit_id = ?`
 		args = append(args, unitID)
 	}
-	ts, err := queryAll(ctx, q, scanSheetTask, `SELECT `+sheetTaskCols+` FROM sheet_tasks`+where+` ORDER BY unit_id, position, id`, args...)
+	ts, err := queryAll(ctx, q, scanSheetTask, `SELECT `+sheetTaskCols+` FROM sheet_tasks t WHERE t.tenant_id = ?`+and+
+		` ORDER BY t.unit_id, t.position, t.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: sheet tasks: %w", err)
 	}
 	if len(ts) == 0 {
 		return ts, nil
 	}
-	linkWhere := strings.Replace(strings.ReplaceAll(where, ` AND `, ` AND t.`), ` WHERE tenant_id`, ` WHERE t.tenant_id`, 1)
 	links, err := queryAll(ctx, q, func(sc interface{ Scan(...any) error }) (taskSystem, error) {
 		var l taskSystem
 		err := sc.Scan(&l.task, &l.system)
 		return l, err
-	}, `SELECT s.task_id, s.system_id FROM sheet_task_systems s JOIN sheet_tasks t ON t.tenant_id = s.tenant_id AND t.id = s.task_id`+
-		linkWhere+` ORDER BY s.task_id, s.system_id`, args...)
+	}, `SELECT s.task_id, s.system_id FROM sheet_task_systems s JOIN sheet_tasks t ON t.tenant_id = s.tenant_id AND t.id = s.task_id
+		WHERE t.tenant_id = ?`+and+` ORDER BY s.task_id, s.system_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: sheet task systems: %w", err)
 	}
