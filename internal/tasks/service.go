@@ -473,7 +473,8 @@ type SheetRating struct {
 	Summary   Summary
 }
 
-// RateSheet rates a unit's tasks (approved and proposed) and sums them up.
+// RateSheet rates a unit's tasks (approved and proposed, so that a
+// proposer sees the rating) and sums up the approved ones.
 func (s *Service) RateSheet(ctx context.Context, tenantID int64, who *auth.Principal, unitID int64) (*SheetRating, error) {
 	ts, err := s.Sheet(ctx, tenantID, who, unitID)
 	if err != nil {
@@ -485,13 +486,15 @@ func (s *Service) RateSheet(ctx context.Context, tenantID int64, who *auth.Princ
 	}
 	out := &SheetRating{Catalogue: cat, Tasks: ts, Rated: make([]Rated, len(ts))}
 	ets := make([]Task, len(ts))
-	ptrs := make([]*Task, len(ts))
+	var approved []*Task
 	for i, t := range ts {
 		ets[i] = t.EngineTask()
-		ptrs[i] = &ets[i]
-		out.Rated[i] = cat.Engine.Rate(ptrs[i])
+		out.Rated[i] = cat.Engine.Rate(&ets[i])
+		if t.Status == Approved {
+			approved = append(approved, &ets[i])
+		}
 	}
-	out.Summary = cat.Engine.Summarise(ptrs)
+	out.Summary = cat.Engine.Summarise(approved)
 	return out, nil
 }
 
