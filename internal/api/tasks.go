@@ -42,26 +42,26 @@ type ratingJSON struct {
 
 // ratingsJSON renders one task's results in lang: a member per target
 // ("home", "mobile", each place id) next to the task's id, name and level.
-func ratingsJSON(t *tasks.Task, rated tasks.Rated, lang string) map[string]any {
+func ratingsJSON(t *tasks.Task, rated tasks.Rated, lang string, texts *tasks.Texts) map[string]any {
 	out := make(map[string]any, 4+len(rated.Results))
 	out["id"], out["name"], out["level"] = t.ID, t.Name, int(rated.Level)
 	out["level_label"] = i18n.T(lang, "tasks.level."+itoa(int64(rated.Level)), nil)
 	targets := make([]string, len(rated.Results))
 	for i, res := range rated.Results {
 		targets[i] = res.Target
-		out[res.Target] = resultJSON(res, lang)
+		out[res.Target] = resultJSON(res, texts)
 	}
 	out["targets"] = targets
 	return out
 }
 
-func resultJSON(res tasks.Result, lang string) ratingJSON {
+func resultJSON(res tasks.Result, texts *tasks.Texts) ratingJSON {
 	r := ratingJSON{Rating: res.Rating, Reasons: make([]string, len(res.Reasons)), Improvements: make([]improvementJSON, len(res.Improvements))}
 	for i, n := range res.Reasons {
-		r.Reasons[i] = n.Text(lang)
+		r.Reasons[i] = texts.Note(n)
 	}
 	for i, im := range res.Improvements {
-		r.Improvements[i] = improvementJSON{ID: im.ID, Text: im.Text(lang), Rating: im.Rating}
+		r.Improvements[i] = improvementJSON{ID: im.ID, Text: texts.Improvement(im), Rating: im.Rating}
 	}
 	return r
 }
@@ -82,8 +82,9 @@ func (s *API) apiRateFeasibility(w http.ResponseWriter, r *http.Request) {
 	lang := apiLang(r)
 	rated := tasks.RateAll(&input)
 	out := make([]map[string]any, len(rated))
+	texts := tasks.NewTexts(lang)
 	for i := range rated {
-		out[i] = ratingsJSON(&input.Tasks[i], rated[i], lang)
+		out[i] = ratingsJSON(&input.Tasks[i], rated[i], lang, texts)
 	}
 	w.Header().Set("Content-Language", lang)
 	writeJSON(w, http.StatusOK, map[string]any{"tasks": out})

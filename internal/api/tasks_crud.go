@@ -362,9 +362,10 @@ func (s *API) apiSheetSummary(w http.ResponseWriter, r *http.Request) {
 	}
 	lang := apiLang(r)
 	rated := make([]map[string]any, len(sr.Tasks))
+	texts := tasks.NewTexts(lang)
 	for i, t := range sr.Tasks {
 		et := t.EngineTask()
-		rated[i] = ratingsJSON(&et, sr.Rated[i], lang)
+		rated[i] = ratingsJSON(&et, sr.Rated[i], lang, texts)
 		rated[i]["task_id"] = t.ID
 		rated[i]["status"] = t.Status
 	}

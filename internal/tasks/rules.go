@@ -1,6 +1,7 @@
 package tasks
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -322,4 +323,47 @@ func (n Note) Text(lang string) string {
 // Text says the improvement with the rating it gives: 「…を整備すると○」.
 func (im Improvement) Text(lang string) string {
 	return i18n.T(lang, "tasks.improve.result", map[string]any{"What": im.Note.Text(lang), "Rating": string(im.Rating)})
+}
+
+// Texts says notes in one language, each distinct note once: a sheet
+// repeats the same reasons (the same system, the same route) on many
+// rows, and localising a message costs more than rating the task.
+type Texts struct {
+	lang string
+	memo map[string]string
+}
+
+// NewTexts returns an empty memo for lang.
+func NewTexts(lang string) *Texts { return &Texts{lang: lang, memo: map[string]string{}} }
+
+func noteKey(n Note) string {
+	k := n.Key
+	for _, a := range []string{"System", "Segment", "Route", "Place"} {
+		if v, ok := n.Args[a]; ok {
+			k += "\x00" + a + "=" + fmt.Sprint(v)
+		}
+	}
+	return k
+}
+
+// Note says n.
+func (t *Texts) Note(n Note) string {
+	k := noteKey(n)
+	if s, ok := t.memo[k]; ok {
+		return s
+	}
+	s := n.Text(t.lang)
+	t.memo[k] = s
+	return s
+}
+
+// Improvement says im with the rating it gives.
+func (t *Texts) Improvement(im Improvement) string {
+	k := "\x01" + string(im.Rating) + noteKey(im.Note)
+	if s, ok := t.memo[k]; ok {
+		return s
+	}
+	s := im.Text(t.lang)
+	t.memo[k] = s
+	return s
 }

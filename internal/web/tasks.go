@@ -176,7 +176,7 @@ func (s *Server) renderSheet(w http.ResponseWriter, r *http.Request, status int,
 	v.CanOwn = s.svc.Tasks.CanOwn(ctx, p.TenantID, p, v.UnitID)
 	v.Systems = sr.Catalogue.Systems
 	lang := lang(r)
-	texts := newNoteTexts(lang)
+	texts := tasks.NewTexts(lang)
 	for i, t := range sr.Tasks {
 		row := sheetRow{Task: t, Level: sr.Rated[i].Level, Can: v.CanOwn || (t.Status == tasks.Proposed && t.ProposedBy == p.StaffID && p.StaffID != 0)}
 		res := sr.Rated[i].Results
@@ -186,10 +186,10 @@ func (s *Server) renderSheet(w http.ResponseWriter, r *http.Request, status int,
 			if rr != nil {
 				c.Rating = rr.Rating
 				for _, n := range rr.Reasons {
-					c.Reasons = append(c.Reasons, texts.note(n))
+					c.Reasons = append(c.Reasons, texts.Note(n))
 				}
 				for _, im := range rr.Improvements {
-					c.Improvements = append(c.Improvements, texts.improvement(im))
+					c.Improvements = append(c.Improvements, texts.Improvement(im))
 				}
 			} else {
 				c.Reasons = []string{i18n.T(lang, "tasks.no_places", nil)}
@@ -214,46 +214,6 @@ func (s *Server) renderSheet(w http.ResponseWriter, r *http.Request, status int,
 	v.TaskTypes = tasks.TaskTypes
 	v.Formats = tabular.Formats
 	s.render(w, r, status, "tasks_sheet", "tasks.sheet_title", v, ferr)
-}
-
-// noteTexts says notes in one language, each distinct note once: a
-// sheet repeats the same reasons (the same system, the same route) on
-// many rows, and localising a message is the page's costliest step.
-type noteTexts struct {
-	lang string
-	memo map[string]string
-}
-
-func newNoteTexts(lang string) *noteTexts { return &noteTexts{lang: lang, memo: map[string]string{}} }
-
-func noteKey(n tasks.Note) string {
-	k := n.Key
-	for _, a := range []string{"System", "Segment", "Route", "Place"} {
-		if v, ok := n.Args[a]; ok {
-			k += "\x00" + a + "=" + fmt.Sprint(v)
-		}
-	}
-	return k
-}
-
-func (t *noteTexts) note(n tasks.Note) string {
-	k := noteKey(n)
-	if s, ok := t.memo[k]; ok {
-		return s
-	}
-	s := n.Text(t.lang)
-	t.memo[k] = s
-	return s
-}
-
-func (t *noteTexts) improvement(im tasks.Improvement) string {
-	k := "\x01" + string(im.Rating) + noteKey(im.Note)
-	if s, ok := t.memo[k]; ok {
-		return s
-	}
-	s := im.Text(t.lang)
-	t.memo[k] = s
-	return s
 }
 
 // bestPlace is the place result with the best rating (nil without places).
