@@ -126,44 +126,71 @@ func (e *Engine) Level(t *Task) Level {
 	return lv
 }
 
+// detail is how much of an issue a caller needs: the rating alone (the
+// summary, the ranking, an improvement's result), the improvements too,
+// or everything with the reasons' words.
+type detail int
+
+const (
+	ratingOnly detail = iota
+	withFixes
+	withNotes
+)
+
+// The improvements of the task's own needs; shared, never changed.
+var (
+	fixesOnline   = []string{FixOnline}
+	fixesDigitise = []string{FixDigitise}
+	fixesPhone    = []string{FixPhone}
+)
+
 // issues lists what keeps t from ○ at tg once improvement fix ("" = none)
-// is made.
-func (e *Engine) issues(t *Task, tg Target, fix string, out []issue) []issue {
+// is made, with as much detail as asked for.
+func (e *Engine) issues(t *Task, tg Target, fix string, out []issue, d detail) []issue {
 	if t.FaceToFace && fix != FixOnline {
-		out = append(out, issue{No, Note{Key: "tasks.reason.face_to_face"}, []string{FixOnline}})
+		out = append(out, issue{No, Note{Key: "tasks.reason.face_to_face"}, fixesOnline})
 	}
 	switch t.Paper {
 	case PaperResidents:
 		if fix != FixOnline {
-			out = append(out, issue{No, Note{Key: "tasks.reason.paper_residents"}, []string{FixOnline}})
+			out = append(out, issue{No, Note{Key: "tasks.reason.paper_residents"}, fixesOnline})
 		}
 	case PaperDigitisable:
 		if fix != FixDigitise {
-			out = append(out, issue{Partial, Note{Key: "tasks.reason.paper_digitisable"}, []string{FixDigitise}})
+			out = append(out, issue{Partial, Note{Key: "tasks.reason.paper_digitisable"}, fixesDigitise})
 		}
 	}
 	if t.SpecialEquipment {
 		out = append(out, issue{No, Note{Key: "tasks.reason.special_equipment"}, nil})
 	}
 	if t.Phone && fix != FixPhone {
-		out = append(out, issue{Partial, Note{Key: "tasks.reason.phone"}, []string{FixPhone}})
+		out = append(out, issue{Partial, Note{Key: "tasks.reason.phone"}, fixesPhone})
 	}
 	for _, id := range t.Systems {
 		if s := e.systems[id]; s != nil {
-			out = e.systemIssues(s, tg, fix, out)
+			out = e.systemIssues(s, tg, fix, out, d)
 		}
 	}
 	return out
 }
 
-func (e *Engine) systemIssues(s *System, tg Target, fix string, out []issue) []issue {
+func (e *Engine) systemIssues(s *System, tg Target, fix string, out []issue, d detail) []issue {
 	var p *Place
 	if tg.Kind == AtPlace {
 		p = tg.Place
 	}
-	// The arguments are built only for an issue: most calls find none.
+	// The arguments are built only for an issue, and only when the words
+	// are wanted: most calls find none or need the rating alone.
 	var route Route
 	no := func(key string, fixes ...string) {
+		if d == ratingOnly {
+			out = append(out, issue{rating: No})
+			return
+		}
+		if d == withFixes {
+			out = append(out, issue{rating: No, fixes: fixes})
+			return
+		}
 		args := map[string]any{"System": s.Name, "Segment": "@tasks.segment." + string(s.Segment)}
 		if p != nil {
 			args["Place"] = p.Name
@@ -221,6 +248,10 @@ func (e *Engine) systemIssues(s *System, tg Target, fix string, out []issue) []i
 			}
 		}
 		if !slices.Contains(s.Routes, r) && !isRemoteAccess(fix, s.ID, r) {
+			if d == ratingOnly {
+				no("")
+				return out
+			}
 			route = r
 			fixes := []string{FixRemoteAccess(s.ID, r)}
 			if p != nil && p.Kind != PrivateShare {
@@ -243,7 +274,7 @@ func rating(is []issue) Rating {
 
 // RateAt rates one task at one target with every reason and improvement.
 func (e *Engine) RateAt(t *Task, tg Target) Result {
-	is := e.issues(t, tg, "", nil)
+	is := e.issues(t, tg, "", nil, withNotes)
 	res := Result{Target: tg.Key(), Rating: rating(is), Reasons: make([]Note, 0, len(is)), Improvements: []Improvement{}}
 	var seen []string
 	var scratch []issue
@@ -256,7 +287,7 @@ func (e *Engine) RateAt(t *Task, tg Target) Result {
 				continue
 			}
 			seen = append(seen, f)
-			scratch = e.issues(t, tg, f, scratch[:0])
+			scratch = e.issues(t, tg, f, scratch[:0], ratingOnly)
 			res.Improvements = append(res.Improvements, Improvement{ID: f, Note: e.fixNote[f], Rating: rating(scratch)})
 		}
 	}
@@ -267,14 +298,14 @@ func (e *Engine) RateAt(t *Task, tg Target) Result {
 // = as things are), without reasons: the summary and the ranking use it.
 func (e *Engine) RatingWith(t *Task, tg Target, fix string) Rating {
 	var buf [8]issue
-	return rating(e.issues(t, tg, fix, buf[:0]))
+	return rating(e.issues(t, tg, fix, buf[:0], ratingOnly))
 }
 
 // Fixes lists the improvements that address something keeping t from ○
 // at tg.
 func (e *Engine) Fixes(t *Task, tg Target, out []string) []string {
 	var buf [8]issue
-	for _, i := range e.issues(t, tg, "", buf[:0]) {
+	for _, i := range e.issues(t, tg, "", buf[:0], withFixes) {
 		for _, f := range i.fixes {
 			if !slices.Contains(out, f) {
 				out = append(out, f)
