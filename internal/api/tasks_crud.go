@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -403,17 +404,18 @@ func (s *API) apiRanking(w http.ResponseWriter, r *http.Request) {
 
 // resource is the plumbing of one stored object's API: reading it for the
 // caller, applying a JSON patch, saving at the If-Match version, and
-// answering with its ETag (and Location when created).
+// answering with its ETag (and Location when created). The service calls
+// take the request's context, tenant and caller.
 type resource[T any, In any, J any] struct {
-	etag, path string
-	find       func(r *http.Request, id int64) (T, error)
-	fresh      func() T
-	apply      func(in *In, x T)
-	insert     func(r *http.Request, x T) error
-	save       func(r *http.Request, x T, version int64) error
-	del        func(r *http.Request, id int64) error
-	toJSON     func(T) J
-	meta       func(T) (id, version int64)
+	etag, path   string
+	find         func(ctx context.Context, tenantID int64, who *auth.Principal, id int64) (T, error)
+	insert, save func(ctx context.Context, tenantID int64, who *auth.Principal, x T) error
+	del          func(ctx context.Context, tenantID int64, who *auth.Principal, id int64) error
+	fresh        func() T
+	apply        func(in *In, x T)
+	toJSON       func(T) J
+	meta         func(T) (id, version int64)
+	setVersion   func(T, int64)
 }
 
 func (res resource[T, In, J]) respond(w http.ResponseWriter, x T, status int) {
@@ -425,10 +427,15 @@ func (res resource[T, In, J]) respond(w http.ResponseWriter, x T, status int) {
 	writeJSON(w, status, res.toJSON(x))
 }
 
+func (res resource[T, In, J]) findFor(r *http.Request) (T, error) {
+	p := principal(r)
+	id, _ := pathID(r)
+	return res.find(r.Context(), p.TenantID, p, id)
+}
+
 func (res resource[T, In, J]) get(s *API) func(http.ResponseWriter, *http.Request) {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, _ := pathID(r)
-		x, err := res.find(r, id)
+		x, err := res.findFor(r)
 		if err != nil {
 			s.apiFail(w, r, err)
 			return
@@ -446,7 +453,8 @@ func (res resource[T, In, J]) create(s *API) func(http.ResponseWriter, *http.Req
 		}
 		x := res.fresh()
 		res.apply(&in, x)
-		if err := res.insert(r, x); err != nil {
+		p := principal(r)
+		if err := res.insert(r.Context(), p.TenantID, p, x); err != nil {
 			s.apiFail(w, r, err)
 			return
 		}
@@ -456,12 +464,12 @@ func (res resource[T, In, J]) create(s *API) func(http.ResponseWriter, *http.Req
 
 func (res resource[T, In, J]) update(s *API) func(http.ResponseWriter, *http.Request) {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, _ := pathID(r)
-		x, err := res.find(r, id)
+		x, err := res.findFor(r)
 		if err != nil {
 			s.apiFail(w, r, err)
 			return
 		}
+		id, _ := res.meta(x)
 		version, ok := s.ifMatch(w, r, res.etag, id)
 		if !ok {
 			return
@@ -472,7 +480,9 @@ func (res resource[T, In, J]) update(s *API) func(http.ResponseWriter, *http.Req
 			return
 		}
 		res.apply(&in, x)
-		if err := res.save(r, x, version); err != nil {
+		res.setVersion(x, version)
+		p := principal(r)
+		if err := res.save(r.Context(), p.TenantID, p, x); err != nil {
 			s.apiFail(w, r, err)
 			return
 		}
@@ -482,8 +492,9 @@ func (res resource[T, In, J]) update(s *API) func(http.ResponseWriter, *http.Req
 
 func (res resource[T, In, J]) remove(s *API) func(http.ResponseWriter, *http.Request) {
 	return func(w http.ResponseWriter, r *http.Request) {
+		p := principal(r)
 		id, _ := pathID(r)
-		if err := res.del(r, id); err != nil {
+		if err := res.del(r.Context(), p.TenantID, p, id); err != nil {
 			s.apiFail(w, r, err)
 			return
 		}
@@ -491,78 +502,36 @@ func (res resource[T, In, J]) remove(s *API) func(http.ResponseWriter, *http.Req
 	}
 }
 
-func (s *API) systemRes() resource[*tasks.InfoSystem, systemInput, systemJSON] {
-	return resource[*tasks.InfoSystem, systemInput, systemJSON]{etag: "system", path: "/api/v1/systems/",
-		find: func(r *http.Request, id int64) (*tasks.InfoSystem, error) {
-			return s.svc.Tasks.System(r.Context(), principal(r).TenantID, id)
-		},
-		fresh: func() *tasks.InfoSystem { return &tasks.InfoSystem{} },
-		apply: (*systemInput).apply,
-		insert: func(r *http.Request, x *tasks.InfoSystem) error {
-			p := principal(r)
-			return s.svc.Tasks.SaveSystem(r.Context(), p.TenantID, p, x)
-		},
-		save: func(r *http.Request, x *tasks.InfoSystem, version int64) error {
-			p := principal(r)
-			x.Version = version
-			return s.svc.Tasks.SaveSystem(r.Context(), p.TenantID, p, x)
-		},
-		del: func(r *http.Request, id int64) error {
-			p := principal(r)
-			return s.svc.Tasks.DeleteSystem(r.Context(), p.TenantID, p, id)
-		},
-		toJSON: toSystemJSON,
-		meta:   func(x *tasks.InfoSystem) (int64, int64) { return x.ID, x.Version },
+// anyone adapts a read that every caller of the route may make.
+func anyone[T any](find func(context.Context, int64, int64) (T, error)) func(context.Context, int64, *auth.Principal, int64) (T, error) {
+	return func(ctx context.Context, tenantID int64, _ *auth.Principal, id int64) (T, error) {
+		return find(ctx, tenantID, id)
 	}
+}
+
+func (s *API) systemRes() resource[*tasks.InfoSystem, systemInput, systemJSON] {
+	t := s.svc.Tasks
+	return resource[*tasks.InfoSystem, systemInput, systemJSON]{etag: "system", path: "/api/v1/systems/",
+		find: anyone(t.System), insert: t.SaveSystem, save: t.SaveSystem, del: t.DeleteSystem,
+		fresh: func() *tasks.InfoSystem { return &tasks.InfoSystem{} }, apply: (*systemInput).apply, toJSON: toSystemJSON,
+		meta:       func(x *tasks.InfoSystem) (int64, int64) { return x.ID, x.Version },
+		setVersion: func(x *tasks.InfoSystem, v int64) { x.Version = v }}
 }
 
 func (s *API) placeRes() resource[*tasks.WorkPlace, placeInput, placeJSON] {
+	t := s.svc.Tasks
 	return resource[*tasks.WorkPlace, placeInput, placeJSON]{etag: "place", path: "/api/v1/task-places/",
-		find: func(r *http.Request, id int64) (*tasks.WorkPlace, error) {
-			return s.svc.Tasks.Place(r.Context(), principal(r).TenantID, id)
-		},
-		fresh: func() *tasks.WorkPlace { return &tasks.WorkPlace{} },
-		apply: (*placeInput).apply,
-		insert: func(r *http.Request, x *tasks.WorkPlace) error {
-			p := principal(r)
-			return s.svc.Tasks.SavePlace(r.Context(), p.TenantID, p, x)
-		},
-		save: func(r *http.Request, x *tasks.WorkPlace, version int64) error {
-			p := principal(r)
-			x.Version = version
-			return s.svc.Tasks.SavePlace(r.Context(), p.TenantID, p, x)
-		},
-		del: func(r *http.Request, id int64) error {
-			p := principal(r)
-			return s.svc.Tasks.DeletePlace(r.Context(), p.TenantID, p, id)
-		},
-		toJSON: toPlaceJSON,
-		meta:   func(x *tasks.WorkPlace) (int64, int64) { return x.ID, x.Version },
-	}
+		find: anyone(t.Place), insert: t.SavePlace, save: t.SavePlace, del: t.DeletePlace,
+		fresh: func() *tasks.WorkPlace { return &tasks.WorkPlace{} }, apply: (*placeInput).apply, toJSON: toPlaceJSON,
+		meta:       func(x *tasks.WorkPlace) (int64, int64) { return x.ID, x.Version },
+		setVersion: func(x *tasks.WorkPlace, v int64) { x.Version = v }}
 }
 
 func (s *API) taskRes() resource[*tasks.SheetTask, taskInput, taskJSON] {
+	t := s.svc.Tasks
 	return resource[*tasks.SheetTask, taskInput, taskJSON]{etag: "task", path: "/api/v1/tasks/",
-		find: func(r *http.Request, id int64) (*tasks.SheetTask, error) {
-			p := principal(r)
-			return s.svc.Tasks.Task(r.Context(), p.TenantID, p, id)
-		},
-		fresh: func() *tasks.SheetTask { return &tasks.SheetTask{} },
-		apply: (*taskInput).apply,
-		insert: func(r *http.Request, x *tasks.SheetTask) error {
-			p := principal(r)
-			return s.svc.Tasks.CreateTask(r.Context(), p.TenantID, p, x)
-		},
-		save: func(r *http.Request, x *tasks.SheetTask, version int64) error {
-			p := principal(r)
-			x.Version = version
-			return s.svc.Tasks.UpdateTask(r.Context(), p.TenantID, p, x)
-		},
-		del: func(r *http.Request, id int64) error {
-			p := principal(r)
-			return s.svc.Tasks.DeleteTask(r.Context(), p.TenantID, p, id)
-		},
-		toJSON: toTaskJSON,
-		meta:   func(x *tasks.SheetTask) (int64, int64) { return x.ID, x.Version },
-	}
+		find: t.Task, insert: t.CreateTask, save: t.UpdateTask, del: t.DeleteTask,
+		fresh: func() *tasks.SheetTask { return &tasks.SheetTask{} }, apply: (*taskInput).apply, toJSON: toTaskJSON,
+		meta:       func(x *tasks.SheetTask) (int64, int64) { return x.ID, x.Version },
+		setVersion: func(x *tasks.SheetTask, v int64) { x.Version = v }}
 }
