@@ -229,9 +229,45 @@ func (s *Service) access(ctx context.Context, tenantID int64, who *auth.Principa
 	if u == nil {
 		return false, false, apperr.NotFoundErr("unit")
 	}
-	own = who.Has(auth.HRAdmin) || (who.Has(auth.Supervisor) && who.UnitID != 0 && tr.IsWithin(unitID, who.UnitID))
-	read = own || who.Has(auth.ITAdmin) || (who.UnitID != 0 && tr.IsWithin(who.UnitID, unitID))
-	return read, own, nil
+	a := sheetAccess(who, tr, unitID)
+	return a != noAccess, a == owns, nil
+}
+
+type accessLevel int
+
+const (
+	noAccess accessLevel = iota
+	reads
+	owns
+)
+
+// sheetAccess: the 所属長 of the unit or a unit above it, and HR, own the
+// sheet; IT and the members of the unit (and of the units below it) read it.
+func sheetAccess(who *auth.Principal, tr *org.Tree, unitID int64) accessLevel {
+	switch {
+	case who.Has(auth.HRAdmin) || (who.Has(auth.Supervisor) && who.UnitID != 0 && tr.IsWithin(unitID, who.UnitID)):
+		return owns
+	case who.Has(auth.ITAdmin) || (who.UnitID != 0 && tr.IsWithin(who.UnitID, unitID)):
+		return reads
+	}
+	return noAccess
+}
+
+// Readable lists the units whose sheet who may read, in tree order (the
+// pages offer only these).
+func (s *Service) Readable(ctx context.Context, tenantID int64, who *auth.Principal) ([]org.Node, error) {
+	units, err := s.st.FindUnits(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	tr := org.NewTree(units)
+	var out []org.Node
+	for _, n := range tr.Flatten(false) {
+		if sheetAccess(who, tr, n.Unit.ID) != noAccess {
+			out = append(out, n)
+		}
+	}
+	return out, nil
 }
 
 // CanOwn reports whether who owns unit's sheet (for the pages).

@@ -139,6 +139,13 @@ func TestInventoryAndCheckPlan(t *testing.T) {
 		if err := s.CreateTask(ctx, f.b.ID, f.bIT, &tasks.SheetTask{UnitID: f.bUnit.ID, Name: "x", SystemIDs: []int64{zei.ID}}); code(err) == "" {
 			t.Errorf("another tenant's system in a task: %v", err)
 		}
+		// The pages offer the member only the sheets the member may read.
+		if nodes, err := s.Readable(ctx, f.a.ID, f.member); err != nil || len(nodes) != 1 || nodes[0].Unit.ID != f.sect.ID {
+			t.Errorf("readable for a member: %v %v", err, nodes)
+		}
+		if nodes, _ := s.Readable(ctx, f.a.ID, f.it); len(nodes) != 2 {
+			t.Errorf("readable for IT: %v", nodes)
+		}
 		if err := s.ApproveTask(ctx, f.a.ID, f.member, t2.ID, t2.Version); code(err) != apperr.Forbidden {
 			t.Errorf("member approving: %v", err)
 		}

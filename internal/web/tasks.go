@@ -130,12 +130,13 @@ func sheetUnit(r *http.Request, nodes []org.Node) int64 {
 }
 
 func (s *Server) tasksSheetPage(w http.ResponseWriter, r *http.Request) {
-	tr, err := s.tree(r)
+	p := principal(r)
+	units, err := s.svc.Tasks.Readable(r.Context(), p.TenantID, p)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	v := &sheetView{Units: tr.Flatten(false)}
+	v := &sheetView{Units: units}
 	v.UnitID = sheetUnit(r, v.Units)
 	v.Query = strings.TrimSpace(r.URL.Query().Get("q"))
 	if v.Query != "" {
@@ -152,12 +153,12 @@ func (s *Server) renderSheet(w http.ResponseWriter, r *http.Request, status int,
 	p := principal(r)
 	ctx := r.Context()
 	if v.Units == nil {
-		tr, err := s.tree(r)
+		units, err := s.svc.Tasks.Readable(ctx, p.TenantID, p)
 		if err != nil {
 			s.serverError(w, r, err)
 			return
 		}
-		v.Units = tr.Flatten(false)
+		v.Units = units
 	}
 	for _, n := range v.Units {
 		if n.Unit.ID == v.UnitID {
