@@ -204,14 +204,19 @@ func (p *WorkPlace) EnginePlace() Place {
 // PlaceKey is a stored place's key among the engine's targets.
 func PlaceKey(id int64) string { return "p" + idText(id) }
 
-// EngineTask is the task as the engine sees it.
+// EngineTask is the task as the engine sees it; its hours are the hours a
+// year given, or else those its 処理の時期 says (EstimateHours).
 func (t *SheetTask) EngineTask() Task {
 	sys := make([]string, len(t.SystemIDs))
 	for i, id := range t.SystemIDs {
 		sys[i] = idText(id)
 	}
+	hours := float64(t.HoursPerYear)
+	if hours == 0 {
+		hours, _ = EstimateHours(t.Timing)
+	}
 	return Task{ID: idText(t.ID), Name: t.Name, Systems: sys, Paper: t.Paper, SpecialEquipment: t.SpecialEquipment,
-		FaceToFace: t.FaceToFace, Phone: t.Phone, Hours: float64(t.HoursPerYear)}
+		FaceToFace: t.FaceToFace, Phone: t.Phone, Hours: hours}
 }
 
 func idText(id int64) string { return strconv.FormatInt(id, 10) }
