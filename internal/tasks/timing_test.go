@@ -23,8 +23,8 @@ func TestEstimateHours(t *testing.T) {
 		{"4月〜6月 毎日2時間", 120, true},
 		{"11月～2月 毎週 1時間", 52.0 / 12 * 4, true},
 		{"通年", 0, false},
-		{"毎月", 0, false},      // how long?
-		{"3時間", 0, false},     // how often?
+		{"毎月", 0, false},     // how long?
+		{"3時間", 0, false},    // how often?
 		{"随時 1時間", 0, false}, // not a frequency
 	}
 	for _, c := range cases {
