@@ -64,6 +64,8 @@ func TestBrowser(t *testing.T) {
 		{login: "it", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {
 			tb.check(t, "/rules", "")
 			trialPages(t, tb, "it")
+			tb.check(t, "/tasks/systems", "") // the task inventory (issue 13)
+			tb.check(t, "/tasks/ranking", "")
 		}},
 		{login: "auditor", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {
 			tb.check(t, "/audit", "")
@@ -118,6 +120,8 @@ func staffPages(t *testing.T, tb *tab) {
 	tb.check(t, "/staff?page=2", "")
 	trialPages(t, tb, "staff")
 	surveyStaffPages(t, tb)
+	tb.check(t, "/tasks", "") // the task inventory (issue 13)
+	tb.check(t, "/tasks?q="+url.QueryEscape("しりょう"), "")
 }
 
 func hrPages(t *testing.T, tb *tab) {

@@ -107,6 +107,31 @@ func staffImportSchema() map[string]any {
 var importContentTypes = map[string]bool{"text/csv": true, "application/csv": true, "text/plain": true,
 	tabular.XLSXContentType: true, "application/octet-stream": true}
 
+// importBody reads an uploaded file's body, answering 415, 413, 400 or
+// 422 itself when it cannot.
+func (s *API) importBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || !importContentTypes[mt] {
+		s.problem(w, r, http.StatusUnsupportedMediaType, apperr.New(apperr.Invalid, "import.content_type"))
+		return nil, false
+	}
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			s.problem(w, r, http.StatusRequestEntityTooLarge, apperr.New(apperr.Invalid, "error.too_large"))
+			return nil, false
+		}
+		s.problem(w, r, http.StatusBadRequest, apperr.New(apperr.Invalid, "api.empty_body"))
+		return nil, false
+	}
+	if len(data) == 0 {
+		s.problem(w, r, http.StatusUnprocessableEntity, apperr.New(apperr.Invalid, "api.empty_body"))
+		return nil, false
+	}
+	return data, true
+}
+
 func (s *API) apiImportStaff(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	var v apperr.Validation
@@ -124,23 +149,8 @@ func (s *API) apiImportStaff(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || !importContentTypes[mt] {
-		s.problem(w, r, http.StatusUnsupportedMediaType, apperr.New(apperr.Invalid, "import.content_type"))
-		return
-	}
-	data, err := io.ReadAll(r.Body)
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			s.problem(w, r, http.StatusRequestEntityTooLarge, apperr.New(apperr.Invalid, "error.too_large"))
-			return
-		}
-		s.problem(w, r, http.StatusBadRequest, apperr.New(apperr.Invalid, "api.empty_body"))
-		return
-	}
-	if len(data) == 0 {
-		s.problem(w, r, http.StatusUnprocessableEntity, apperr.New(apperr.Invalid, "api.empty_body"))
+	data, ok := s.importBody(w, r)
+	if !ok {
 		return
 	}
 	name := "api"
@@ -149,6 +159,7 @@ func (s *API) apiImportStaff(w http.ResponseWriter, r *http.Request) {
 	}
 	file := staffio.File{Name: name, Data: data}
 	var plan *staffio.Plan
+	var err error
 	if dry {
 		plan, err = s.svc.Staffio.Preview(r.Context(), p.TenantID, file, staffio.Options{Full: full})
 	} else {

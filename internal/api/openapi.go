@@ -216,6 +216,19 @@ func schemas() map[string]any {
 		"HandbookSlot":          handbookSchemas()["HandbookSlot"],
 		"Briefing":              handbookSchemas()["Briefing"],
 		"BriefingInput":         handbookSchemas()["BriefingInput"],
+		"RateInput":             rateInputSchema(),  // openapi_tasks.go
+		"RateResult":            rateResultSchema(), // openapi_tasks.go
+		"InfoSystem":            systemSchema(false),
+		"InfoSystemInput":       systemSchema(true),
+		"TaskPlace":             placeSchema(false),
+		"TaskPlaceInput":        placeSchema(true),
+		"TaskSettings":          taskSettingsSchema(),
+		"SheetTask":             sheetTaskSchema(false),
+		"SheetTaskInput":        sheetTaskSchema(true),
+		"Suggestion":            suggestionSchema(),
+		"SheetSummary":          sheetSummarySchema(),
+		"RankedImprovement":     rankedSchema(),
+		"SheetImportResult":     sheetImportSchema(),
 	}
 	for k, v := range surveySchemas() { // openapi_survey.go
 		out[k] = v

@@ -22,6 +22,7 @@ import (
 	"telework/internal/staffio"
 	"telework/internal/store"
 	"telework/internal/survey"
+	"telework/internal/tasks"
 	"telework/internal/web"
 )
 
@@ -56,6 +57,7 @@ func NewServices(db *store.DB) web.Services {
 		Idempotency: db,
 		Survey:      survey.NewService(db, now),
 		OneOnOne:    oneonone.NewService(db, now),
+		Tasks:       tasks.NewService(db, now),
 	}
 }
 

@@ -48,6 +48,9 @@ var KindGroups = []KindGroup{
 		"handbook.file_remove"}},
 	{"survey", []string{"survey.create", "survey.update", "survey.open", "survey.close", "survey.answer",
 		"oneonone.pair_create", "oneonone.pair_update", "oneonone.meeting_create", "oneonone.meeting_update"}},
+	{"tasks", []string{"tasks.settings", "tasks.system_create", "tasks.system_update", "tasks.system_delete", "tasks.place_create",
+		"tasks.place_update", "tasks.place_delete", "tasks.task_create", "tasks.task_update", "tasks.task_approve", "tasks.task_delete",
+		"tasks.sheet_import", "tasks.sheet_export", "tasks.ranking_export"}},
 }
 
 // Actions lists every stored action the display knows (the kinds, with

@@ -122,6 +122,15 @@ func seedTown(t *testing.T, db *store.DB, slug, name string) *org.Tenant {
 		ON CONFLICT (tenant_id, day) DO NOTHING`, "2027-01-01")
 	exec(t, db, `INSERT INTO policy_versions (tenant_id, effective_from, body, note, created_at, created_by)
 		VALUES (?, '2025-04-01', '{"modes":["home"],"caps":{"weekly_max_days":4}}', '令和7年度', 1748854800000000, 'hr01')`, tn.ID)
+	// The task inventory (issue 13).
+	exec(t, db, `INSERT INTO task_settings (tenant_id, mynumber_at_branch_office, version, updated_at) VALUES (?, TRUE, 2, 1748854800000000)`, tn.ID)
+	exec(t, db, `INSERT INTO info_systems (tenant_id, name, segment, data_classes, routes, note, created_at, updated_at)
+		VALUES (?, '財務会計システム', 'lgwan', 'nonpublic', 'home,satellite', '', 1748854800000000, 1748854800000000)`, tn.ID)
+	exec(t, db, `INSERT INTO task_places (tenant_id, name, kind, network, physical_security, created_at, updated_at)
+		VALUES (?, '四賀支所', 'branch', 'office_lan', TRUE, 1748854800000000, 1748854800000000)`, tn.ID)
+	exec(t, db, `INSERT INTO sheet_tasks (tenant_id, unit_id, name, content, timing, owner_staff_id, paper, phone, hours_per_year, status, proposed_by, position, created_at, updated_at)
+		VALUES (?, ?, '支出命令の確認', '伝票の審査', '通年', ?, 'digitisable', TRUE, 120, 'proposed', ?, 1, 1748854800000000, 1748854800000000)`, tn.ID, team.ID, a.ID, c.ID)
+	exec(t, db, `INSERT INTO sheet_task_systems (tenant_id, task_id, system_id) SELECT t.tenant_id, t.id, s.id FROM sheet_tasks t JOIN info_systems s ON s.tenant_id = t.tenant_id WHERE t.tenant_id = ?`, tn.ID)
 	if err := policy.NewService(db, db.Now).SaveFacts(ctx, tn.ID, actor, a.ID, policy.Facts{Reasons: []string{"childcare"}, HasTerminal: true}); err != nil {
 		t.Fatal(err)
 	}

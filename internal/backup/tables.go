@@ -207,6 +207,28 @@ var Tables = []Table{
 		text("effective_date"), text("body"), text("changes"), text("status"), text("failure"), text("source"),
 		num("created_at"), text("created_by"), num("done_at"), text("done_by"),
 	}},
+	// The task inventory (issue 13): settings, systems catalogue, places
+	// with their capabilities, the sections' task sheets and their systems.
+	{Name: "task_settings", Key: key("tenant_id"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), flag("mynumber_at_branch_office"), num("version"), num("updated_at"),
+	}},
+	{Name: "info_systems", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), text("name"), text("segment"), text("data_classes"), text("routes"), text("note"),
+		num("version"), num("created_at"), num("updated_at"),
+	}},
+	{Name: "task_places", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), text("name"), text("kind"), text("network"), flag("physical_security"),
+		num("version"), num("created_at"), num("updated_at"),
+	}},
+	{Name: "sheet_tasks", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), num("unit_id"), text("name"), text("content"), text("timing"), text("note"),
+		numNull("owner_staff_id"), text("paper"), flag("special_equipment"), flag("face_to_face"), flag("phone"),
+		num("hours_per_year"), text("status"), numNull("proposed_by"), num("position"), num("version"),
+		num("created_at"), num("updated_at"),
+	}},
+	{Name: "sheet_task_systems", Key: key("tenant_id", "task_id", "system_id"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), num("task_id"), num("system_id"),
+	}},
 	// Tokens are long-lived credentials that integrations depend on, unlike
 	// sessions; only their hashes are stored. tenant_id 0 = an operator's.
 	{Name: "api_tokens", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{

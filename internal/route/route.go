@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"telework/internal/tasks"
 
 	"telework/internal/apperr"
 	"telework/internal/audit"
@@ -59,6 +60,8 @@ type Services struct {
 	// meetings (issue 16).
 	Survey   *survey.Service
 	OneOnOne *oneonone.Service
+	// Tasks is the task inventory and the feasibility engine (issue 13).
+	Tasks *tasks.Service
 }
 
 // Health is what /readyz asks of the database.

@@ -40,6 +40,7 @@ var notReferences = map[string]string{
 type boundaryRefs struct {
 	tenant, unit, child, staff, user int64
 	survey, pair                     int64 // issue 16
+	system, task                     int64 // the task inventory's (issue 13)
 }
 
 // boundaryCase writes a row of tenant `own` that refers to the rows in ref:
@@ -129,6 +130,16 @@ var boundaryCases = []boundaryCase{
 		func(own, ref boundaryRefs, _ int) []any { return []any{ref.staff, own.tenant} }},
 	{"oneonone_meetings.pair_id", `UPDATE oneonone_meetings SET pair_id = ? WHERE tenant_id = ?`,
 		func(own, ref boundaryRefs, _ int) []any { return []any{ref.pair, own.tenant} }},
+	{"sheet_tasks.unit_id", `INSERT INTO sheet_tasks (tenant_id, unit_id, name, created_at, updated_at) VALUES (?, ?, 'x', 0, 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.unit} }},
+	{"sheet_tasks.owner_staff_id", `UPDATE sheet_tasks SET owner_staff_id = ? WHERE tenant_id = ? AND id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.staff, own.tenant, own.task} }},
+	{"sheet_tasks.proposed_by", `UPDATE sheet_tasks SET proposed_by = ? WHERE tenant_id = ? AND id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.staff, own.tenant, own.task} }},
+	{"sheet_task_systems.system_id", `INSERT INTO sheet_task_systems (tenant_id, task_id, system_id) VALUES (?, ?, ?)`,
+		func(own, ref boundaryRefs, n int) []any { return []any{own.tenant, own.task, ref.system} }},
+	{"sheet_task_systems.task_id", `UPDATE sheet_task_systems SET task_id = ? WHERE tenant_id = ? AND task_id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.task, own.tenant, own.task} }},
 }
 
 func TestTenantBoundaryForeignKeys(t *testing.T) {
@@ -176,6 +187,8 @@ func TestTenantBoundaryForeignKeys(t *testing.T) {
 				VALUES (?, ?, ?, 14, 30, 'online', 0)`, r.tenant, r.staff, r.staff)
 			insert(`INSERT INTO oneonone_meetings (tenant_id, pair_id, held_on, mode, body, created_at, updated_at)
 				VALUES (?, ?, '2026-04-01', 'online', 'enc', 0, 0)`, r.tenant, r.pair)
+			r.system = insert(`INSERT INTO info_systems (tenant_id, name, segment, created_at, updated_at) VALUES (?, 'x', 'lgwan', 0, 0)`, r.tenant)
+			r.task = insert(`INSERT INTO sheet_tasks (tenant_id, unit_id, name, created_at, updated_at) VALUES (?, ?, 'x', 0, 0)`, r.tenant, r.child)
 			return r
 		}
 		a, b := seed("tenant-a"), seed("tenant-b")

@@ -330,6 +330,7 @@ func navFor(v *view) []navItem {
 	add("/oneonone", "oneonone.nav")
 	if p.HasAny(auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin) {
 		add("/calendar", "nav.calendar")
+		add("/tasks", "nav.tasks")
 	}
 	if p.HasAny(auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin) {
 		add(trialNav(p))

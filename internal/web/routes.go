@@ -44,6 +44,7 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.trialRoutes()...)
 	routes = append(routes, s.auditRoutes()...)
 	routes = append(routes, s.surveyRoutes()...)
+	routes = append(routes, s.tasksRoutes()...)
 	return routes
 }
 

@@ -1,0 +1,222 @@
+package tasks
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"telework/internal/apperr"
+)
+
+// Settings are the tenant's own decisions the engine follows.
+type Settings struct {
+	MyNumberAtBranchOffice bool
+	Version                int64
+	UpdatedAt              time.Time
+}
+
+// InfoSystem is a stored system of the catalogue (IT admin keeps it).
+type InfoSystem struct {
+	ID          int64
+	Name        string
+	Segment     Segment
+	DataClasses []DataClass
+	Routes      []Route
+	Note        string
+	Version     int64
+	UpdatedAt   time.Time
+}
+
+// WorkPlace is a stored place with its capabilities. It is this issue's
+// minimal list of place kinds; the places issue then owns places.
+type WorkPlace struct {
+	ID               int64
+	Name             string
+	Kind             PlaceKind
+	Network          Network
+	PhysicalSecurity bool
+	Version          int64
+	UpdatedAt        time.Time
+}
+
+// Status of a task on its sheet: the 所属長 owns the sheet, staff propose.
+type Status string
+
+// Statuses.
+const (
+	Approved Status = "approved"
+	Proposed Status = "proposed"
+)
+
+// SheetTask is one row of a section's 見える化シート.
+type SheetTask struct {
+	ID               int64
+	UnitID           int64
+	Name             string // 業務名
+	Content          string // 処理の内容
+	Timing           string // 処理の時期
+	Note             string // 説明
+	OwnerStaffID     int64  // 担当 (0 = none)
+	SystemIDs        []int64
+	Paper            Paper
+	SpecialEquipment bool
+	FaceToFace       bool
+	Phone            bool
+	HoursPerYear     int64
+	Status           Status
+	ProposedBy       int64 // the staff member who proposed it (0 = the owner entered it)
+	Version          int64
+	UpdatedAt        time.Time
+}
+
+// Field lengths.
+const (
+	maxName    = 100
+	maxText    = 1000
+	maxHours   = 8760
+	maxSystems = 50
+)
+
+func checkLen(v *apperr.Validation, field, s string, max int, required bool) {
+	switch {
+	case required && strings.TrimSpace(s) == "":
+		v.Add(field, "field.required", nil)
+	case utf8.RuneCountInString(s) > max:
+		v.Add(field, "field.too_long", map[string]any{"Max": max})
+	}
+}
+
+// Error fields name the JSON member, except "name" and "kind", which are
+// system_name, place_name, task_name and place_kind so that a message can
+// say which name it means (氏名 is the person's).
+
+// Validate checks a system, trimming its name and dropping repeated
+// classes and routes.
+func (s *InfoSystem) Validate() error {
+	var v apperr.Validation
+	s.Name = strings.TrimSpace(s.Name)
+	checkLen(&v, "system_name", s.Name, maxName, true)
+	checkLen(&v, "note", s.Note, maxText, false)
+	if !slices.Contains(Segments, s.Segment) {
+		v.Add("segment", "field.choice", nil)
+	}
+	s.DataClasses = uniq(s.DataClasses)
+	for _, c := range s.DataClasses {
+		if !slices.Contains(DataClasses, c) {
+			v.Add("data_classes", "field.choice", nil)
+		}
+	}
+	if len(s.DataClasses) == 0 {
+		s.DataClasses = []DataClass{General}
+	}
+	s.Routes = uniq(s.Routes)
+	for _, r := range s.Routes {
+		if !slices.Contains(Routes, r) {
+			v.Add("routes", "field.choice", nil)
+		}
+	}
+	return v.Err()
+}
+
+// Validate checks a place.
+func (p *WorkPlace) Validate() error {
+	var v apperr.Validation
+	p.Name = strings.TrimSpace(p.Name)
+	checkLen(&v, "place_name", p.Name, maxName, true)
+	if !slices.Contains(PlaceKinds, p.Kind) {
+		v.Add("place_kind", "field.choice", nil)
+	}
+	if !slices.Contains(Networks, p.Network) {
+		v.Add("network", "field.choice", nil)
+	}
+	return v.Err()
+}
+
+// Validate checks a task's own fields (its unit and systems are checked
+// by the service against the tenant's data).
+func (t *SheetTask) Validate() error {
+	var v apperr.Validation
+	t.Name = strings.TrimSpace(t.Name)
+	checkLen(&v, "task_name", t.Name, maxName, true)
+	checkLen(&v, "content", t.Content, maxText, false)
+	checkLen(&v, "timing", t.Timing, maxName, false)
+	checkLen(&v, "note", t.Note, maxText, false)
+	if t.Paper == "" {
+		t.Paper = PaperNone
+	}
+	if !slices.Contains(Papers, t.Paper) {
+		v.Add("paper", "field.choice", nil)
+	}
+	if t.HoursPerYear < 0 || t.HoursPerYear > maxHours {
+		v.Add("hours_per_year", "field.range", map[string]any{"Min": 0, "Max": maxHours})
+	}
+	t.SystemIDs = uniq(t.SystemIDs)
+	if len(t.SystemIDs) > maxSystems {
+		v.Add("systems", "tasks.field.too_many", map[string]any{"Max": maxSystems})
+	}
+	if t.UnitID == 0 {
+		v.Add("unit_id", "field.required", nil)
+	}
+	return v.Err()
+}
+
+func uniq[T comparable](in []T) []T {
+	var out []T
+	for _, x := range in {
+		if !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// AuditView is what the audit log keeps of a system.
+func (s *InfoSystem) AuditView() map[string]any {
+	return map[string]any{"name": s.Name, "segment": s.Segment, "data_classes": s.DataClasses, "routes": s.Routes, "note": s.Note}
+}
+
+// AuditView is what the audit log keeps of a place.
+func (p *WorkPlace) AuditView() map[string]any {
+	return map[string]any{"name": p.Name, "kind": p.Kind, "network": p.Network, "physical_security": p.PhysicalSecurity}
+}
+
+// AuditView is what the audit log keeps of a task: the sheet's own
+// fields (work descriptions, no personal data beyond the owner's id).
+func (t *SheetTask) AuditView() map[string]any {
+	return map[string]any{"unit_id": t.UnitID, "name": t.Name, "content": t.Content, "timing": t.Timing, "note": t.Note,
+		"owner_staff_id": t.OwnerStaffID, "systems": t.SystemIDs, "paper": t.Paper, "special_equipment": t.SpecialEquipment,
+		"face_to_face": t.FaceToFace, "phone": t.Phone, "hours_per_year": t.HoursPerYear, "status": t.Status}
+}
+
+// EngineSystem is the system as the engine sees it (id as text).
+func (s *InfoSystem) EngineSystem() System {
+	return System{ID: idText(s.ID), Name: s.Name, Segment: s.Segment, DataClasses: s.DataClasses, Routes: s.Routes}
+}
+
+// EnginePlace is the place as the engine sees it; its key in answers is
+// "p" and its id, so that it never collides with home or mobile.
+func (p *WorkPlace) EnginePlace() Place {
+	return Place{ID: PlaceKey(p.ID), Name: p.Name, Kind: p.Kind, Network: p.Network, PhysicalSecurity: p.PhysicalSecurity}
+}
+
+// PlaceKey is a stored place's key among the engine's targets.
+func PlaceKey(id int64) string { return "p" + idText(id) }
+
+// EngineTask is the task as the engine sees it; its hours are the hours a
+// year given, or else those its 処理の時期 says (EstimateHours).
+func (t *SheetTask) EngineTask() Task {
+	sys := make([]string, len(t.SystemIDs))
+	for i, id := range t.SystemIDs {
+		sys[i] = idText(id)
+	}
+	hours := float64(t.HoursPerYear)
+	if hours == 0 {
+		hours, _ = EstimateHours(t.Timing)
+	}
+	return Task{ID: idText(t.ID), Name: t.Name, Systems: sys, Paper: t.Paper, SpecialEquipment: t.SpecialEquipment,
+		FaceToFace: t.FaceToFace, Phone: t.Phone, Hours: hours}
+}
+
+func idText(id int64) string { return strconv.FormatInt(id, 10) }

@@ -1,0 +1,141 @@
+package tasks_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/japanese"
+
+	"telework/internal/calendar"
+	"telework/internal/org"
+	"telework/internal/store"
+	"telework/internal/store/storetest"
+	"telework/internal/tabular"
+	"telework/internal/tasks"
+)
+
+func rowsOf(t *testing.T, data []byte) [][]string {
+	t.Helper()
+	tbl, err := tabular.Read(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]string
+	for _, r := range tbl.Rows {
+		out = append(out, r.Cells)
+	}
+	return out
+}
+
+func TestSheetImportExport(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		s := f.svc
+		for _, x := range []*tasks.InfoSystem{
+			{Name: "税務システム", Segment: tasks.MyNumber, DataClasses: []tasks.DataClass{tasks.ResidentSensitive}},
+			{Name: "財務会計システム", Segment: tasks.LGWAN, DataClasses: []tasks.DataClass{tasks.NonPublic}, Routes: []tasks.Route{tasks.RouteHome}},
+			{Name: "グループウェア", Segment: tasks.LGWAN, Routes: []tasks.Route{tasks.RouteHome, tasks.RouteMobile}},
+		} {
+			if err := s.SaveSystem(ctx, f.a.ID, f.it, x); err != nil {
+				t.Fatal(err)
+			}
+		}
+		csv := "業務名,処理の内容,処理の時期,テレワークの可否,説明,担当職員番号,使用システム,紙の原本,特殊な機器,対面(窓口・相談),電話,年間時間\n" +
+			"課税資料の入力,申告書の入力,1月〜3月,×,,1002,税務システム,なし,,,,300\n" +
+			"支出命令の確認,\"伝票の審査,\n起票\",通年,,PDFで受領,,財務会計システム、グループウェア,電子化可,,,○,120\n" +
+			"窓口受付,証明書の交付,通年,,,,,住民の紙,,○,○,\n"
+		// Planning writes nothing; the import adds three tasks.
+		res, err := s.ImportSheet(ctx, f.a.ID, f.boss, f.sect.ID, []byte(csv), true)
+		if err != nil || len(res.Problems) != 0 || res.Created != 3 {
+			t.Fatalf("dry run: %v %+v", err, res)
+		}
+		if list, _ := s.Sheet(ctx, f.a.ID, f.boss, f.sect.ID); len(list) != 0 {
+			t.Fatal("dry run wrote")
+		}
+		if _, err := s.ImportSheet(ctx, f.a.ID, f.member, f.sect.ID, []byte(csv), false); err == nil {
+			t.Error("a member imported the sheet")
+		}
+		res, err = s.ImportSheet(ctx, f.a.ID, f.boss, f.sect.ID, []byte(csv), false)
+		if err != nil || res.Created != 3 || res.Encoding != "UTF-8" {
+			t.Fatalf("import: %v %+v", err, res)
+		}
+		// Export in each format, and import the file back into another
+		// section: its export is the same, cell for cell.
+		for _, fm := range tabular.Formats {
+			data, subs, err := s.ExportSheet(ctx, f.a.ID, f.boss, f.sect.ID, fm)
+			if err != nil || len(subs) != 0 {
+				t.Fatalf("%s: %v %v", fm, err, subs)
+			}
+			rows := rowsOf(t, data)
+			if len(rows) != 4 || rows[2][1] != "伝票の審査,\n起票" || rows[1][3] != "在宅× モバイル×" || rows[2][6] != "グループウェア、財務会計システム" || rows[1][5] != "1002" {
+				t.Fatalf("%s: %q", fm, rows)
+			}
+			if fm == tabular.CSVSJIS {
+				if _, err := japanese.ShiftJIS.NewDecoder().Bytes(data); err != nil {
+					t.Errorf("not CP932: %v", err)
+				}
+			}
+			other := &org.Unit{Code: "9" + string(fm[0]) + string(fm[len(fm)-1]), Name: "写し" + string(fm), Level: "課"}
+			if err := storetest.F(db).CreateUnit(ctx, f.a.ID, op, other, calendarZero); err != nil {
+				t.Fatal(err)
+			}
+			res, err := s.ImportSheet(ctx, f.a.ID, f.hr, other.ID, data, false)
+			if err != nil || res.Created != 3 || len(res.Problems) != 0 {
+				t.Fatalf("%s back: %v %+v", fm, err, res)
+			}
+			again, _, err := s.ExportSheet(ctx, f.a.ID, f.hr, other.ID, fm)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := rowsOf(t, again); strings.Join(flat(got), "|") != strings.Join(flat(rows), "|") {
+				t.Errorf("%s round trip:\n%q\n%q", fm, got, rows)
+			}
+			// The same file again changes nothing.
+			if res, _ := s.ImportSheet(ctx, f.a.ID, f.hr, other.ID, data, false); res.Unchanged != 3 || res.Created+res.Updated != 0 {
+				t.Errorf("%s again: %+v", fm, res)
+			}
+		}
+		// One bad row: nothing is written, every problem is listed by row.
+		bad := "業務名,使用システム,紙の原本,電話,年間時間,担当職員番号\n新しい業務,人事給与システム,電子化可,○,10,\n,,,,,\n別の業務,,紙,たぶん,abc,9999\n新しい業務,,,,,\n"
+		res, err = s.ImportSheet(ctx, f.a.ID, f.boss, f.sect.ID, []byte(bad), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, p := range res.Problems {
+			got = append(got, p.Message("ja"))
+		}
+		want := []string{
+			"2行目「使用システム」の「人事給与システム」は情報システムの一覧にありません。情報政策担当に登録を依頼するか、一覧の名称で書いてください。",
+			"4行目「担当職員番号」の職員番号「9999」の職員(在職中)が見つかりません。",
+			"4行目「紙の原本」の「紙」は読み取れません。なし・電子化可・住民の紙のいずれかにしてください。",
+			"4行目「電話」の「たぶん」は読み取れません。必要なら○、不要なら空欄にしてください。",
+			"4行目「年間時間」の「abc」は0から8760までの整数(時間)にしてください。",
+			"5行目「業務名」は2行目と同じ業務名です。業務名は1つのシートの中で重ならないようにしてください。",
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("problems:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		if list, _ := s.Sheet(ctx, f.a.ID, f.boss, f.sect.ID); len(list) != 3 {
+			t.Errorf("a failed import wrote: %d tasks", len(list))
+		}
+		// CP932 input is read too.
+		sj, _ := japanese.ShiftJIS.NewEncoder().String("業務名,処理の内容\n統計資料作成,月報\n")
+		res, err = s.ImportSheet(ctx, f.a.ID, f.boss, f.sect.ID, []byte(sj), false)
+		if err != nil || res.Created != 1 || res.Encoding != "CP932" {
+			t.Errorf("cp932: %v %+v", err, res)
+		}
+	})
+}
+
+var calendarZero = calendar.Date{}
+
+func flat(rows [][]string) []string {
+	var out []string
+	for _, r := range rows {
+		out = append(out, strings.Join(r, "\t"))
+	}
+	return out
+}
