@@ -1,0 +1,134 @@
+package apply
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"telework/internal/calendar"
+	"telework/internal/org"
+	"telework/internal/policy"
+)
+
+// env is what a check needs besides the application: the applicant, the
+// organisation, the calendar and the policy in force.
+type env struct {
+	staff  *org.Staff
+	tree   *org.Tree
+	person policy.Person
+	cal    *calendar.Calendar
+	vers   []policy.Version
+}
+
+// loadEnv reads the applicant's record, the unit tree, the facts, the
+// policy versions and the calendar of the years around today and the days
+// from..to.
+func (s *Service) loadEnv(ctx context.Context, tenantID, staffID int64, from, to calendar.Date) (*env, error) {
+	st, err := s.st.FindStaffByID(ctx, tenantID, staffID)
+	if err != nil {
+		return nil, err
+	}
+	units, err := s.st.FindUnits(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	tr := org.NewTree(units)
+	facts, err := s.st.FindPolicyFacts(ctx, tenantID, staffID)
+	if err != nil {
+		return nil, err
+	}
+	vers, err := s.st.FindPolicyVersions(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	y0, y1 := s.Today().Year, s.Today().Year
+	for _, d := range []calendar.Date{from, to} {
+		if !d.IsZero() {
+			y0, y1 = min(y0, d.Year), max(y1, d.Year)
+		}
+	}
+	cal, err := s.st.LoadCalendar(ctx, tenantID, y0-1, y1+1)
+	if err != nil {
+		return nil, err
+	}
+	return &env{staff: st, tree: tr, person: policy.PersonOf(tr, st, facts), cal: cal, vers: vers}, nil
+}
+
+// version is the policy in force on d (a Conflict error.no_policy when
+// none is).
+func (e *env) version(d calendar.Date) (policy.Version, error) {
+	v, ok := policy.InForce(e.vers, d)
+	if !ok {
+		return policy.Version{}, errNoPolicy()
+	}
+	return v, nil
+}
+
+// capWindow is the span whose other applications the caps count: the
+// weeks and months of the first and last day.
+func capWindow(days []calendar.Date) (calendar.Date, calendar.Date) {
+	first, last := days[0], days[0]
+	for _, d := range days {
+		if d.Before(first) {
+			first = d
+		}
+		if last.Before(d) {
+			last = d
+		}
+	}
+	from := calendar.Date{Year: first.Year, Month: first.Month, Day: 1}.AddDays(-7)
+	to := calendar.Date{Year: last.Year, Month: last.Month, Day: 1}.AddDays(40)
+	return from, to
+}
+
+// evaluate checks app (on its active days) at stage as of now, with the
+// person's other applications read in tx, and adds the plan checker's
+// findings.
+func (s *Service) evaluate(ctx context.Context, tx Tx, tenantID int64, e *env, app policy.Application, taskIDs []int64,
+	stage policy.Stage, now time.Time) ([]policy.Finding, policy.Version, error) {
+	ver, err := e.version(app.Dates[0])
+	if err != nil {
+		return nil, ver, err
+	}
+	from, to := capWindow(app.Dates)
+	others, err := tx.FindStaffTelework(ctx, tenantID, e.staff.ID, from, to)
+	if err != nil {
+		return nil, ver, err
+	}
+	fs := policy.Evaluate(policy.Input{Policy: ver.Policy, Calendar: e.cal, Person: e.person, App: app,
+		Others: others, Stage: stage, Now: now})
+	if e.staff.Retired {
+		fs = append(fs, policy.Finding{Rule: "apply.retired", Severity: policy.Error, Key: "apply.retired"})
+	}
+	if s.plan != nil && len(taskIDs) > 0 {
+		more, err := s.plan.CheckPlan(ctx, tenantID, taskIDs, app.Mode, app.Place)
+		if err != nil {
+			return nil, ver, err
+		}
+		for _, f := range more {
+			// The inventory warns; only the policy refuses.
+			if f.Severity == policy.Error {
+				f.Severity = policy.Warning
+			}
+			fs = append(fs, f)
+		}
+	}
+	return fs, ver, nil
+}
+
+// hasWarnings reports a finding that asks the approver to decide.
+func hasWarnings(fs []policy.Finding) bool {
+	return slices.ContainsFunc(fs, func(f policy.Finding) bool { return f.Severity == policy.Warning })
+}
+
+// reportDue is the last day of the report of day d under the policy's
+// report rule (zero: no report, or no deadline: 翌日以降, 実施後).
+func reportDue(r policy.Report, cal policy.BusinessCalendar, d calendar.Date) calendar.Date {
+	if !r.Required || r.Timing != "" {
+		return calendar.Date{}
+	}
+	if r.DueDays == 0 {
+		return d
+	}
+	return cal.AddBusinessDays(d, r.DueDays)
+}
