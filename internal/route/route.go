@@ -17,9 +17,11 @@ import (
 	"strings"
 
 	"telework/internal/apperr"
+	"telework/internal/apply"
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
+	"telework/internal/notify"
 	"telework/internal/org"
 	"telework/internal/orgio"
 	"telework/internal/policy"
@@ -41,6 +43,9 @@ type Services struct {
 	Audit     *audit.Service
 	Staffio   *staffio.Service
 	Orgio     *orgio.Service
+	// Apply is the application lifecycle; Notify the in-app notifications.
+	Apply  *apply.Service
+	Notify *notify.Service
 	// Onboarding creates accounts in bulk and redeems invitations.
 	Onboarding *auth.Onboarding
 	Health     Health

@@ -169,4 +169,3 @@ func (s *Server) applyWeekSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flashRedirect(w, r, "/applications/"+itoa(res.Application.ID), key)
 }
-

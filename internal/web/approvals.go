@@ -34,7 +34,7 @@ type inboxApp struct {
 	OnBehalf         string
 }
 
-type unitChoice struct {
+type inboxUnit struct {
 	ID   int64
 	Name string
 }
@@ -115,13 +115,13 @@ func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request, status int, f
 
 // unitChoices are the units of the filter: the person's own unit and
 // those below it, or every unit when the person has none.
-func (s *Server) unitChoices(tr *org.Tree, root int64) []unitChoice {
-	var out []unitChoice
+func (s *Server) unitChoices(tr *org.Tree, root int64) []inboxUnit {
+	var out []inboxUnit
 	for _, n := range tr.Flatten(false) {
 		if root != 0 && !tr.IsWithin(n.Unit.ID, root) {
 			continue
 		}
-		out = append(out, unitChoice{ID: n.Unit.ID, Name: tr.PathString(n.Unit.ID)})
+		out = append(out, inboxUnit{ID: n.Unit.ID, Name: tr.PathString(n.Unit.ID)})
 	}
 	return out
 }
@@ -201,9 +201,9 @@ type confirmRow struct {
 }
 
 type overdueRow struct {
-	AppID          int64
-	Name, Date     string
-	ISO, Due       string
+	AppID      int64
+	Name, Date string
+	ISO, Due   string
 }
 
 // approvalReports is the supervisor's side of the 実施報告: the reports of

@@ -133,4 +133,3 @@ func (s *Server) delegationEnd(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flashRedirect(w, r, "/approvals/delegation", "flash.applyweb_undelegated")
 }
-

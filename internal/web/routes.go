@@ -40,6 +40,7 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.auditHeadRoutes()...)
 	routes = append(routes, s.trialRoutes()...)
 	routes = append(routes, s.auditRoutes()...)
+	routes = append(routes, s.applyRoutes()...)
 	return routes
 }
 
