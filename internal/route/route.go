@@ -17,9 +17,11 @@ import (
 	"strings"
 
 	"telework/internal/apperr"
+	"telework/internal/apply"
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
+	"telework/internal/notify"
 	"telework/internal/org"
 	"telework/internal/orgio"
 	"telework/internal/policy"
@@ -46,6 +48,10 @@ type Services struct {
 	Health     Health
 	// Idempotency keeps API responses for Idempotency-Key replays.
 	Idempotency IdempotencyStore
+	// Apply is the application lifecycle; Notify the in-app notifications
+	// its events write.
+	Apply  *apply.Service
+	Notify *notify.Service
 }
 
 // Health is what /readyz asks of the database.
