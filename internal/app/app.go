@@ -124,6 +124,7 @@ func Serve(ctx context.Context, cfg ServeConfig) error {
 	go retentionLoop(ctx, svc.Retention, log)
 	go auditHeadLoop(ctx, svc.Audit, log)
 	go datedLoop(ctx, svc.Staffio, log)
+	go applyLoop(ctx, svc.Apply, log)
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"telework/internal/apply"
 	"telework/internal/audit"
 	"telework/internal/retention"
 	"telework/internal/staffio"
@@ -100,5 +101,29 @@ func runDated(ctx context.Context, svc *staffio.Service, node string, log *slog.
 		log.Error("scheduled changes job", "err", err)
 	case res != nil && res.Ran:
 		log.Info("scheduled changes job", "day", res.Day, "applied", res.Applied, "failed", res.Failed)
+	}
+}
+
+// applyLoop writes the day's notifications of the application lifecycle
+// (reminders to approvers, reports due and overdue, absences starting) at
+// start-up and then every hour; only the first attempt each Tokyo day, on
+// any node, does any work.
+func applyLoop(ctx context.Context, svc *apply.Service, log *slog.Logger) {
+	node := nodeName()
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		res, err := svc.RunDaily(ctx, node)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("application notifications job", "err", err)
+		case res != nil && res.Ran:
+			log.Info("application notifications job", "day", res.Day, "sent", res.Sent)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
 	}
 }

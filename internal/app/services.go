@@ -5,9 +5,11 @@ import (
 	"log/slog"
 	"time"
 
+	"telework/internal/apply"
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
+	"telework/internal/notify"
 	"telework/internal/org"
 	"telework/internal/orgio"
 	"telework/internal/policy"
@@ -45,6 +47,8 @@ func NewServices(db *store.DB) web.Services {
 		Onboarding:  auth.NewOnboarding(accounts, db, now),
 		Health:      db,
 		Idempotency: db,
+		Apply:       apply.NewService(db, now),
+		Notify:      notify.NewService(db, now),
 	}
 }
 

@@ -172,7 +172,9 @@ type TakeOut struct {
 }
 
 // Any reports whether anything is taken out.
-func (t TakeOut) Any() bool { return t.Paper || t.Data || t.PrintAtHome || t.SaveAtHome || t.Items != "" }
+func (t TakeOut) Any() bool {
+	return t.Paper || t.Data || t.PrintAtHome || t.SaveAtHome || t.Items != ""
+}
 
 // Recurrence is a recurring pattern: every listed weekday from From to To.
 type Recurrence struct {

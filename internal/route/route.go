@@ -51,6 +51,10 @@ type Services struct {
 	Health     Health
 	// Idempotency keeps API responses for Idempotency-Key replays.
 	Idempotency IdempotencyStore
+	// Apply is the application lifecycle; Notify the in-app notifications
+	// its events write.
+	Apply  *apply.Service
+	Notify *notify.Service
 }
 
 // Health is what /readyz asks of the database.
