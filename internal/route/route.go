@@ -43,9 +43,6 @@ type Services struct {
 	Audit     *audit.Service
 	Staffio   *staffio.Service
 	Orgio     *orgio.Service
-	// Apply is the application lifecycle; Notify the in-app notifications.
-	Apply  *apply.Service
-	Notify *notify.Service
 	// Onboarding creates accounts in bulk and redeems invitations.
 	Onboarding *auth.Onboarding
 	Health     Health
