@@ -372,6 +372,9 @@ func returnComment(decs []apply.Decision) string {
 // applicationUpdate saves the corrected application and resubmits it
 // (action=submit), or only checks it (check), or keeps it (draft).
 func (s *Server) applicationUpdate(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
 	id, ok := pathID(r)
 	if !ok {
 		s.notFound(w, r)
@@ -410,6 +413,9 @@ func (s *Server) applicationUpdate(w http.ResponseWriter, r *http.Request) {
 
 // applicationSubmit submits a draft as it is.
 func (s *Server) applicationSubmit(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
 	id, ok := pathID(r)
 	if !ok {
 		s.notFound(w, r)
@@ -424,6 +430,9 @@ func (s *Server) applicationSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) applicationWithdraw(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
 	id, ok := pathID(r)
 	if !ok {
 		s.notFound(w, r)
@@ -440,6 +449,9 @@ func (s *Server) applicationWithdraw(w http.ResponseWriter, r *http.Request) {
 // applicationCancel cancels the chosen days (mode=days) or every day from
 // a date on (mode=rest: the rest of a recurring series).
 func (s *Server) applicationCancel(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
 	id, ok := pathID(r)
 	if !ok {
 		s.notFound(w, r)
@@ -479,6 +491,9 @@ func (s *Server) applicationCancel(w http.ResponseWriter, r *http.Request) {
 
 // applicationDecide approves, returns or rejects one application.
 func (s *Server) applicationDecide(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
 	id, ok := pathID(r)
 	if !ok {
 		s.notFound(w, r)

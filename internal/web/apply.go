@@ -171,6 +171,9 @@ func (s *Server) applyNew(w http.ResponseWriter, r *http.Request) {
 // findings, for browsers without JavaScript). Findings that refuse it
 // bring the form back with them; nothing is written then.
 func (s *Server) applyCreate(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
 	p := principal(r)
 	fm, f, req := readApplyForm(r)
 	d := &applyFormData{Form: f, Action: "/apply"}
@@ -252,6 +255,9 @@ func fillCheck(c *checkView, days []calendar.Date, skipped []apply.Skipped, fs [
 // applyCheck is the live check: the form as it is now, answered with the
 // findings' HTML for the page's live region. Nothing is written.
 func (s *Server) applyCheck(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
 	fm, f, req := readApplyForm(r)
 	c := &checkView{Lang: lang(r)}
 	switch {

@@ -122,6 +122,9 @@ func mondayOf(d calendar.Date) calendar.Date {
 // applyWeekSubmit applies for the ticked days with the last application's
 // content, in one application. Refused findings come back on the page.
 func (s *Server) applyWeekSubmit(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
 	p := principal(r)
 	fm := newForm(r)
 	var dates []calendar.Date

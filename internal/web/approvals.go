@@ -130,6 +130,9 @@ func (s *Server) unitChoices(tr *org.Tree, root int64) []inboxUnit {
 // with the rules checked again; those that could not be are listed with
 // why, the others are done.
 func (s *Server) approvalsBulk(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
 	p := principal(r)
 	fm := newForm(r)
 	ids := formIDs(fm, "ids")
@@ -273,6 +276,9 @@ func hoursText(l string, rep *apply.Report) string {
 
 // reportsConfirm confirms the reports of the chosen applications.
 func (s *Server) reportsConfirm(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
 	p := principal(r)
 	fm := newForm(r)
 	ids := formIDs(fm, "ids")
@@ -297,6 +303,9 @@ func (s *Server) reportsConfirm(w http.ResponseWriter, r *http.Request) {
 
 // applicationConfirm confirms the reported days of one application.
 func (s *Server) applicationConfirm(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
 	id, ok := pathID(r)
 	if !ok {
 		s.notFound(w, r)
@@ -357,6 +366,9 @@ func (s *Server) reportFormPage(w http.ResponseWriter, r *http.Request, status i
 }
 
 func (s *Server) applicationReportSave(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
 	det, id, ok := foundApp(s, w, r)
 	if !ok {
 		return

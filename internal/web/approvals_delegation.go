@@ -96,6 +96,9 @@ func (s *Server) delegateChoices(r *http.Request) ([]*org.Staff, error) {
 }
 
 func (s *Server) delegationCreate(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
 	p := principal(r)
 	fm := newForm(r)
 	f := &delegationForm{Kind: fm.str("kind"), DelegateID: fm.id("delegate_id"), From: fm.str("from"), To: fm.str("to"), Note: fm.str("note")}
@@ -121,6 +124,9 @@ func (s *Server) delegationCreate(w http.ResponseWriter, r *http.Request) {
 // delegationEnd ends one of the approver's delegations (another's, or
 // another tenant's, is not found).
 func (s *Server) delegationEnd(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
 	id, ok := pathID(r)
 	if !ok {
 		s.notFound(w, r)

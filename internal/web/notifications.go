@@ -64,6 +64,9 @@ func noteTarget(k notify.Kind) string {
 }
 
 func (s *Server) notificationsReadAll(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
 	p := principal(r)
 	if _, err := s.svc.Notify.MarkRead(r.Context(), p.TenantID, p, nil); err != nil {
 		s.fail(w, r, err)
@@ -75,6 +78,9 @@ func (s *Server) notificationsReadAll(w http.ResponseWriter, r *http.Request) {
 // notificationOpen marks one of the person's notifications read and opens
 // what it tells of. Another person's (or tenant's) id is not found.
 func (s *Server) notificationOpen(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
 	id, ok := pathID(r)
 	if !ok {
 		s.notFound(w, r)
