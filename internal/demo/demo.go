@@ -42,6 +42,9 @@ type Result struct {
 	Accounts []Account
 	Units    int // units created by this call
 	Staff    int // staff records created by this call
+	// History is what the six months of applications made (nil when the
+	// services for it were not given).
+	History *HistoryStats
 }
 
 var actor = audit.Actor{ID: 0, Label: "system:demo"}
@@ -51,6 +54,10 @@ var actor = audit.Actor{ID: 0, Label: "system:demo"}
 type Services struct {
 	Org  *org.Service
 	Auth *auth.Service
+	// At builds the services on another clock, for the history (the tenant
+	// then starts six months ago and its applications happen since). Nil:
+	// the tenant starts now, without history.
+	At func(now func() time.Time) Clocked
 }
 
 // tenantAccounts are the tenant's demo accounts in display order. staff
@@ -97,9 +104,19 @@ func Seed(ctx context.Context, db Services, now time.Time) (*Result, error) {
 
 	fy := fiscalYear(now)
 	p := buildPlan(fy)
+	orgs, effective := db.Org, calendar.Date{Year: fy, Month: time.April, Day: 1}
+	var clk *clock
+	var cs Clocked
+	if db.At != nil {
+		// The city has teleworked for six months: its records begin then.
+		clk = &clock{t: historyStart(now)}
+		cs = db.At(clk.now)
+		orgs = cs.Org
+		effective = calendar.Date{Year: fiscalYear(clk.t), Month: time.April, Day: 1}
+	}
 	// A real policy from the start: 松本市's rules (2営業日前まで, 正規職員,
 	// 保育士 excluded), which HR can then change under 制度.
-	created, err := db.Org.CreateTenant(ctx, actor, org.NewTenant{PolicyTemplate: "matsumoto",
+	created, err := orgs.CreateTenant(ctx, actor, org.NewTenant{PolicyTemplate: "matsumoto",
 		Tenant: org.Tenant{Slug: Slug, Name: TenantName, Kind: org.Municipality, StaffSize: len(p.staff), GeneralAdminStaff: p.adminStaff}})
 	if err != nil {
 		// Another process may have seeded at the same moment (the slug is
@@ -111,14 +128,13 @@ func Seed(ctx context.Context, db Services, now time.Time) (*Result, error) {
 	}
 	t = created.Tenant
 
-	effective := calendar.Date{Year: fy, Month: time.April, Day: 1}
 	unitIDs := make([]int64, len(p.units))
 	for i, pu := range p.units {
 		u := pu.unit
 		if pu.parent >= 0 {
 			u.ParentID = unitIDs[pu.parent]
 		}
-		if err := db.Org.CreateUnit(ctx, t.ID, actor, &u, effective); err != nil {
+		if err := orgs.CreateUnit(ctx, t.ID, actor, &u, effective); err != nil {
 			return nil, fmt.Errorf("demo: creating unit %s: %w", u.Name, err)
 		}
 		unitIDs[i] = u.ID
@@ -131,7 +147,7 @@ func Seed(ctx context.Context, db Services, now time.Time) (*Result, error) {
 		s.UnitID = unitIDs[ps.unit]
 		list[i] = &s
 	}
-	if err := db.Org.CreateStaffMany(ctx, t.ID, actor, list, effective); err != nil {
+	if err := orgs.CreateStaffMany(ctx, t.ID, actor, list, effective); err != nil {
 		return nil, fmt.Errorf("demo: creating staff: %w", err)
 	}
 	for i, ps := range p.staff {
@@ -154,11 +170,20 @@ func Seed(ctx context.Context, db Services, now time.Time) (*Result, error) {
 		}
 	}
 
-	accts, err := accounts(ctx, db, t)
-	if err != nil {
+	res := &Result{Tenant: t, Created: true, Units: len(p.units), Staff: len(p.staff)}
+	if clk != nil {
+		hr, err := db.Auth.UserByLogin(ctx, t.ID, "hr")
+		if err != nil {
+			return nil, err
+		}
+		if res.History, err = seedHistory(ctx, cs, clk, t, staffIDs, hr.ID, now); err != nil {
+			return nil, err
+		}
+	}
+	if res.Accounts, err = accounts(ctx, db, t); err != nil {
 		return nil, err
 	}
-	return &Result{Tenant: t, Created: true, Accounts: accts, Units: len(p.units), Staff: len(p.staff)}, nil
+	return res, nil
 }
 
 func existing(ctx context.Context, db Services, t *org.Tenant) (*Result, error) {
