@@ -100,12 +100,21 @@ type step struct {
 // application as it is now (days included) and the person's relation to
 // it, changes it and says what else it changed; act writes the application
 // only if no other action came first (its version), the days, the
-// decision, the notifications and the audit entry. An action that lost the
-// race gets the state error of the application as it now is.
-func (s *Service) act(ctx context.Context, tenantID int64, who *auth.Principal, id int64, action Action,
+// decision, the notifications and the audit entry. expect is the version
+// the action was taken on (0: as read now, before the transaction): an
+// action that lost the race, or came after another, gets the state error
+// of the application as it now is.
+func (s *Service) act(ctx context.Context, tenantID int64, who *auth.Principal, id int64, action Action, expect int64,
 	fn func(tx Tx, a *Application, r *relation) (*step, error)) (*Application, error) {
 	if who == nil || who.ReadOnly {
 		return nil, apperr.Forbid()
+	}
+	if expect == 0 {
+		cur, err := s.st.FindApplication(ctx, tenantID, id)
+		if err != nil {
+			return nil, err
+		}
+		expect = cur.Version
 	}
 	rc, err := s.relCtx(ctx, tenantID, who)
 	if err != nil {
@@ -120,6 +129,11 @@ func (s *Service) act(ctx context.Context, tenantID int64, who *auth.Principal, 
 		r := rc.relation(who, a)
 		if !r.visible {
 			return apperr.NotFoundErr("application")
+		}
+		if a.Version != expect {
+			// Another action came first: this one was taken on what the
+			// person saw before it.
+			return StateError(a.Status, action)
 		}
 		before, prev := a.AuditView(), a.Version
 		st, err := fn(tx, a, r)
