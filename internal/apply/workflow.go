@@ -808,13 +808,13 @@ func (in *ReportInput) clean() error {
 	var v apperr.Validation
 	in.Work, in.Products = strings.TrimSpace(in.Work), strings.TrimSpace(in.Products)
 	if in.ActualStart != "" && !validHM(in.ActualStart) {
-		v.Add("actual_start", "field.time", nil)
+		v.Add("actual_start", "field.time_hm", nil)
 	}
 	if in.ActualEnd != "" && !validHM(in.ActualEnd) {
-		v.Add("actual_end", "field.time", nil)
+		v.Add("actual_end", "field.time_hm", nil)
 	}
 	if validHM(in.ActualStart) && validHM(in.ActualEnd) && minutes(in.ActualEnd) <= minutes(in.ActualStart) {
-		v.Add("actual_end", "field.time_order", nil)
+		v.Add("actual_end", "apply.time_order", nil)
 	}
 	if in.BreakMinutes < 0 || in.BreakMinutes > 240 {
 		v.Add("break_minutes", "field.range", map[string]any{"Min": 0, "Max": 240})
