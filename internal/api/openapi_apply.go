@@ -68,7 +68,7 @@ func applySchemas() map[string]any {
 		"travel_order": boolean("recorded as a 旅行命令"), "travel_order_no": str("旅行命令 number"),
 		"recurrence": recurrence, "days": arr(day), "skipped": arr(skipped), "findings": arr(finding),
 		"submitted_at": dateTime("last submission"), "created_at": dateTime("created"), "updated_at": dateTime("changed"),
-		"version": integer("version (If-Match / version on actions)"),
+		"version":   integer("version (If-Match / version on actions)"),
 		"decisions": arr(decision), "can": arr(enum(apply.Actions, "")), "on_behalf_of": integer("deciding now would be in this approver's name"),
 		"auto_approved": boolean("approved by the policy at submission")}
 	inProps := map[string]any{
