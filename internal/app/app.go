@@ -94,7 +94,7 @@ func Serve(ctx context.Context, cfg ServeConfig) error {
 	defer db.Close()
 	svc := NewServices(db)
 	if cfg.Demo {
-		res, err := demo.Seed(ctx, demo.Services{Org: svc.Org, Auth: svc.Auth}, time.Now())
+		res, err := demo.Seed(ctx, demo.Services{Org: svc.Org, Auth: svc.Auth, Apply: svc.Apply}, time.Now())
 		if err != nil {
 			return fmt.Errorf("creating demo data: %w", err)
 		}

@@ -484,6 +484,16 @@ func (s *Service) SaveSettings(ctx context.Context, tenantID int64, who *auth.Pr
 			}
 		}
 	}
+	return s.Configure(ctx, tenantID, actorOf(who), set)
+}
+
+// Configure writes the tenant's routing settings for a caller that is not
+// a person (the demo seed, the CLI) with its audit entry; SaveSettings is
+// the HR form's way, with the permission check.
+func (s *Service) Configure(ctx context.Context, tenantID int64, actor audit.Actor, set Settings) error {
+	if err := set.Validate(); err != nil {
+		return err
+	}
 	return s.st.InApplyTx(ctx, func(tx Tx) error {
 		old, err := tx.FindApplySettings(ctx, tenantID)
 		if err != nil {
@@ -492,7 +502,7 @@ func (s *Service) SaveSettings(ctx context.Context, tenantID int64, who *auth.Pr
 		if err := tx.SaveApplySettings(ctx, tenantID, &set); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, tenantID, actorOf(who), audit.Change{Action: "application.settings", ObjectType: "apply_settings",
+		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "application.settings", ObjectType: "apply_settings",
 			ObjectID: idStr(tenantID), Before: settingsView(old), After: settingsView(set)})
 	})
 }
