@@ -57,6 +57,7 @@ func (s *API) Routes() []route.Route {
 	routes := append(s.apiRoutes(), s.featureRoutes()...)
 	routes = append(routes, s.tenantTokenRoutes()...)
 	routes = append(routes, s.unitImportRoutes()...)
+	routes = append(routes, append(s.applicationRoutes(), s.approvalRoutes()...)...)
 	return routes
 }
 

@@ -115,7 +115,7 @@ func schemas() map[string]any {
 		"read_only": boolean("may only read"), "created_at": dateTime("created"), "expires_at": dateTime("expiry"),
 		"last_used_at": nullable("string", "last use (date-time)"), "revoked_at": nullable("string", "revocation (date-time)"),
 	}
-	return map[string]any{
+	out := map[string]any{
 		"Problem": map[string]any{"type": "object", "description": "RFC 9457 problem details",
 			"required": []string{"type", "title", "status", "instance", "request_id"},
 			"properties": map[string]any{
@@ -195,6 +195,10 @@ func schemas() map[string]any {
 		"UnitImportResult":  unitImportSchema(),  // units_import.go
 		"TenantToken":       tenantTokenSchema(tokenProps),
 	}
+	for k, v := range applySchemas() { // openapi_apply.go
+		out[k] = v
+	}
+	return out
 }
 
 var pathParamRE = regexp.MustCompile(`\{([a-z_]+)\}`)

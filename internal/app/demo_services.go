@@ -16,7 +16,7 @@ import (
 // DemoServices are the services the demo seeds through; At builds the ones
 // its six months of history are made through, on the history's clock.
 func DemoServices(db *store.DB, svc web.Services) demo.Services {
-	return demo.Services{Org: svc.Org, Auth: svc.Auth, At: func(now func() time.Time) demo.Clocked {
+	return demo.Services{Org: svc.Org, Auth: svc.Auth, Apply: svc.Apply, At: func(now func() time.Time) demo.Clocked {
 		orgs := org.NewService(db, now)
 		orgs.SetPolicyTemplates(policy.OrgTemplates{})
 		return demo.Clocked{Org: orgs, Apply: apply.NewService(db, now), Notify: notify.NewService(db, now),

@@ -441,7 +441,7 @@ func (d *Delegation) Validate() error {
 			v.Add("to", "field.required", nil)
 		}
 		if !d.From.IsZero() && !d.To.IsZero() && d.To.Before(d.From) {
-			v.Add("to", "field.date_order", nil)
+			v.Add("to", "apply.date_order", nil)
 		}
 	default:
 		v.Add("kind", "field.choice", nil)

@@ -54,10 +54,14 @@ func (s *Service) loadEnv(ctx context.Context, tenantID, staffID int64, from, to
 	return &env{staff: st, tree: tr, person: policy.PersonOf(tr, st, facts), cal: cal, vers: vers}, nil
 }
 
-// version is the policy in force on d (a Conflict error.no_policy when
-// none is).
-func (e *env) version(d calendar.Date) (policy.Version, error) {
+// version is the policy in force on d, else (a day before the first
+// version, such as a day already past) the one in force today; a Conflict
+// error.no_policy when neither is.
+func (e *env) version(d, today calendar.Date) (policy.Version, error) {
 	v, ok := policy.InForce(e.vers, d)
+	if !ok {
+		v, ok = policy.InForce(e.vers, today)
+	}
 	if !ok {
 		return policy.Version{}, errNoPolicy()
 	}
@@ -86,7 +90,7 @@ func capWindow(days []calendar.Date) (calendar.Date, calendar.Date) {
 // findings.
 func (s *Service) evaluate(ctx context.Context, tx Tx, tenantID int64, e *env, app policy.Application, taskIDs []int64,
 	stage policy.Stage, now time.Time) ([]policy.Finding, policy.Version, error) {
-	ver, err := e.version(app.Dates[0])
+	ver, err := e.version(app.Dates[0], calendar.DateOf(now))
 	if err != nil {
 		return nil, ver, err
 	}

@@ -133,7 +133,7 @@ func span(v *apperr.Validation, field string, from, to calendar.Date) {
 	case to.IsZero() || !to.Valid():
 		v.Add(field+".to", "field.date", nil)
 	case to.Before(from):
-		v.Add(field+".to", "field.date_order", nil)
+		v.Add(field+".to", "apply.date_order", nil)
 	case from.DaysUntil(to) >= MaxSpanDays:
 		v.Add(field+".to", "apply.span_too_long", map[string]any{"Max": MaxSpanDays})
 	}
@@ -188,10 +188,10 @@ func (r *Request) Clean() error {
 		v.Add("time_unit", "field.choice", nil)
 	}
 	if r.Start != "" && !validHM(r.Start) {
-		v.Add("start", "field.time", nil)
+		v.Add("start", "field.time_hm", nil)
 	}
 	if r.End != "" && !validHM(r.End) {
-		v.Add("end", "field.time", nil)
+		v.Add("end", "field.time_hm", nil)
 	}
 	if r.TimeUnit == policy.Hourly {
 		if r.Start == "" {
@@ -202,7 +202,7 @@ func (r *Request) Clean() error {
 		}
 	}
 	if validHM(r.Start) && validHM(r.End) && minutes(r.End) <= minutes(r.Start) {
-		v.Add("end", "field.time_order", nil)
+		v.Add("end", "apply.time_order", nil)
 	}
 	if r.BreakMinutes < 0 || r.BreakMinutes > 240 {
 		v.Add("break_minutes", "field.range", map[string]any{"Min": 0, "Max": 240})
@@ -263,7 +263,7 @@ func checkSegments(v *apperr.Validation, segs []Segment) {
 			tele = true
 		}
 		if !validHM(s.Start) || !validHM(s.End) || minutes(s.End) <= minutes(s.Start) {
-			v.Add("segments.time", "field.time_order", nil)
+			v.Add("segments.time", "apply.time_order", nil)
 			return
 		}
 		if minutes(s.Start) < prevEnd {

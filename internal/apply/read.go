@@ -100,12 +100,21 @@ type step struct {
 // application as it is now (days included) and the person's relation to
 // it, changes it and says what else it changed; act writes the application
 // only if no other action came first (its version), the days, the
-// decision, the notifications and the audit entry. An action that lost the
-// race gets the state error of the application as it now is.
-func (s *Service) act(ctx context.Context, tenantID int64, who *auth.Principal, id int64, action Action,
+// decision, the notifications and the audit entry. expect is the version
+// the action was taken on (0: as read now, before the transaction): an
+// action that lost the race, or came after another, gets the state error
+// of the application as it now is.
+func (s *Service) act(ctx context.Context, tenantID int64, who *auth.Principal, id int64, action Action, expect int64,
 	fn func(tx Tx, a *Application, r *relation) (*step, error)) (*Application, error) {
 	if who == nil || who.ReadOnly {
 		return nil, apperr.Forbid()
+	}
+	if expect == 0 {
+		cur, err := s.st.FindApplication(ctx, tenantID, id)
+		if err != nil {
+			return nil, err
+		}
+		expect = cur.Version
 	}
 	rc, err := s.relCtx(ctx, tenantID, who)
 	if err != nil {
@@ -120,6 +129,11 @@ func (s *Service) act(ctx context.Context, tenantID int64, who *auth.Principal, 
 		r := rc.relation(who, a)
 		if !r.visible {
 			return apperr.NotFoundErr("application")
+		}
+		if a.Version != expect {
+			// Another action came first: this one was taken on what the
+			// person saw before it.
+			return StateError(a.Status, action)
 		}
 		before, prev := a.AuditView(), a.Version
 		st, err := fn(tx, a, r)
@@ -470,6 +484,16 @@ func (s *Service) SaveSettings(ctx context.Context, tenantID int64, who *auth.Pr
 			}
 		}
 	}
+	return s.Configure(ctx, tenantID, actorOf(who), set)
+}
+
+// Configure writes the tenant's routing settings for a caller that is not
+// a person (the demo seed, the CLI) with its audit entry; SaveSettings is
+// the HR form's way, with the permission check.
+func (s *Service) Configure(ctx context.Context, tenantID int64, actor audit.Actor, set Settings) error {
+	if err := set.Validate(); err != nil {
+		return err
+	}
 	return s.st.InApplyTx(ctx, func(tx Tx) error {
 		old, err := tx.FindApplySettings(ctx, tenantID)
 		if err != nil {
@@ -478,7 +502,7 @@ func (s *Service) SaveSettings(ctx context.Context, tenantID int64, who *auth.Pr
 		if err := tx.SaveApplySettings(ctx, tenantID, &set); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, tenantID, actorOf(who), audit.Change{Action: "application.settings", ObjectType: "apply_settings",
+		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "application.settings", ObjectType: "apply_settings",
 			ObjectID: idStr(tenantID), Before: settingsView(old), After: settingsView(set)})
 	})
 }

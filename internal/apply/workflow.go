@@ -57,6 +57,11 @@ type Act struct {
 	Comment string
 	Dates   []calendar.Date
 	From    calendar.Date
+	// Version is the version of the application the person acted on (the
+	// API's If-Match or "version"); 0 means the version read when the
+	// request began. Another action in between makes this one a state
+	// Conflict, so of actions taken at once on what was seen, one wins.
+	Version int64
 }
 
 func (a *Act) clean(requireComment bool) error {
@@ -509,7 +514,7 @@ func (s *Service) Withdraw(ctx context.Context, tenantID int64, who *auth.Princi
 	if err := in.clean(false); err != nil {
 		return nil, err
 	}
-	return s.act(ctx, tenantID, who, id, ActWithdraw, func(tx Tx, a *Application, r *relation) (*step, error) {
+	return s.act(ctx, tenantID, who, id, ActWithdraw, in.Version, func(tx Tx, a *Application, r *relation) (*step, error) {
 		if !r.own {
 			return nil, apperr.NotFoundErr("application")
 		}
@@ -571,16 +576,20 @@ func (s *Service) decide(ctx context.Context, tenantID int64, who *auth.Principa
 			return nil, err
 		}
 	}
+	if in.Version == 0 {
+		in.Version = cur.Version
+	}
 	res := &Result{Skipped: cur.Skipped}
-	a, err := s.act(ctx, tenantID, who, id, act, func(tx Tx, a *Application, r *relation) (*step, error) {
+	a, err := s.act(ctx, tenantID, who, id, act, in.Version, func(tx Tx, a *Application, r *relation) (*step, error) {
+		if !Allowed(a.Decision, act) && (r.supervises || r.own) {
+			// Decided meanwhile (or withdrawn): say what it is now.
+			return nil, StateError(a.Status, act)
+		}
 		if !r.canDecide {
 			if r.visible {
 				return nil, apperr.Forbid()
 			}
 			return nil, apperr.NotFoundErr("application")
-		}
-		if !Allowed(a.Decision, act) {
-			return nil, StateError(a.Status, act)
 		}
 		now := s.now()
 		dec := &Decision{Action: act, Step: a.Step, Comment: in.Comment, OnBehalfOf: r.onBehalfOf, Proxy: r.onBehalfOf != 0}
@@ -645,7 +654,7 @@ func (s *Service) Cancel(ctx context.Context, tenantID int64, who *auth.Principa
 		return nil, err
 	}
 	today := s.Today()
-	return s.act(ctx, tenantID, who, id, ActCancel, func(tx Tx, a *Application, r *relation) (*step, error) {
+	return s.act(ctx, tenantID, who, id, ActCancel, in.Version, func(tx Tx, a *Application, r *relation) (*step, error) {
 		if !r.own {
 			return nil, apperr.NotFoundErr("application")
 		}
@@ -724,7 +733,7 @@ func (s *Service) markDay(ctx context.Context, tenantID int64, who *auth.Princip
 	if at.IsZero() {
 		at = s.now()
 	}
-	return s.act(ctx, tenantID, who, id, act, func(tx Tx, a *Application, r *relation) (*step, error) {
+	return s.act(ctx, tenantID, who, id, act, 0, func(tx Tx, a *Application, r *relation) (*step, error) {
 		if !r.own {
 			return nil, apperr.NotFoundErr("application")
 		}
@@ -792,19 +801,20 @@ type ReportInput struct {
 	Work         string
 	Products     string
 	Verbal       bool
+	Version      int64 // as Act.Version
 }
 
 func (in *ReportInput) clean() error {
 	var v apperr.Validation
 	in.Work, in.Products = strings.TrimSpace(in.Work), strings.TrimSpace(in.Products)
 	if in.ActualStart != "" && !validHM(in.ActualStart) {
-		v.Add("actual_start", "field.time", nil)
+		v.Add("actual_start", "field.time_hm", nil)
 	}
 	if in.ActualEnd != "" && !validHM(in.ActualEnd) {
-		v.Add("actual_end", "field.time", nil)
+		v.Add("actual_end", "field.time_hm", nil)
 	}
 	if validHM(in.ActualStart) && validHM(in.ActualEnd) && minutes(in.ActualEnd) <= minutes(in.ActualStart) {
-		v.Add("actual_end", "field.time_order", nil)
+		v.Add("actual_end", "apply.time_order", nil)
 	}
 	if in.BreakMinutes < 0 || in.BreakMinutes > 240 {
 		v.Add("break_minutes", "field.range", map[string]any{"Min": 0, "Max": 240})
@@ -826,7 +836,7 @@ func (s *Service) Report(ctx context.Context, tenantID int64, who *auth.Principa
 		return nil, err
 	}
 	today := s.Today()
-	return s.act(ctx, tenantID, who, id, ActReport, func(tx Tx, a *Application, r *relation) (*step, error) {
+	return s.act(ctx, tenantID, who, id, ActReport, in.Version, func(tx Tx, a *Application, r *relation) (*step, error) {
 		switch {
 		case in.Verbal && !r.supervises:
 			if r.visible {
@@ -860,7 +870,12 @@ func (s *Service) Report(ctx context.Context, tenantID int64, who *auth.Principa
 			rep := &Report{PlannedStart: a.Start, PlannedEnd: a.End, ActualStart: in.ActualStart, ActualEnd: in.ActualEnd,
 				BreakMinutes: in.BreakMinutes, Work: in.Work, Products: in.Products, Verbal: in.Verbal,
 				RecordedBy: who.StaffID, ReportedAt: s.now()}
-			rep.PlannedMinutes = span2(a.Start, a.End, a.BreakMinutes)
+			planBreak := a.BreakMinutes
+			if planBreak == 0 && a.TimeUnit == policy.FullDay {
+				// The standard break: the one taken stands for it.
+				planBreak = in.BreakMinutes
+			}
+			rep.PlannedMinutes = span2(a.Start, a.End, planBreak)
 			rep.ActualMinutes = span2(in.ActualStart, in.ActualEnd, in.BreakMinutes)
 			d.Report, d.Status = rep, Reported
 			changed = append(changed, *d)
@@ -902,7 +917,7 @@ func (s *Service) Confirm(ctx context.Context, tenantID int64, who *auth.Princip
 	if err := in.clean(false); err != nil {
 		return nil, err
 	}
-	return s.act(ctx, tenantID, who, id, ActConfirm, func(tx Tx, a *Application, r *relation) (*step, error) {
+	return s.act(ctx, tenantID, who, id, ActConfirm, in.Version, func(tx Tx, a *Application, r *relation) (*step, error) {
 		if !r.supervises {
 			if r.visible {
 				return nil, apperr.Forbid()

@@ -41,6 +41,10 @@ var KindGroups = []KindGroup{
 	{"calendar", []string{"calendar.closure_add", "calendar.closure_remove", "calendar.holidays_import"}},
 	{"tenant", []string{"tenant.create", "tenant.update", "retention.settings", "retention.apply", "sso.settings"}},
 	{"operator", []string{"operator.create", "operator.password", "operator.settings", "operator.auditor"}},
+	{"application", []string{"application.create", "application.update", "application.discard", "application.submit",
+		"application.auto_approve", "application.withdraw", "application.approve", "application.return",
+		"application.reject", "application.cancel", "application.start", "application.finish", "application.report",
+		"application.confirm", "application.settings", "application.delegate", "application.undelegate"}},
 }
 
 // Actions lists every stored action the display knows (the kinds, with

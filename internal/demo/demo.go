@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"telework/internal/apperr"
+	"telework/internal/apply"
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
@@ -54,6 +55,9 @@ var actor = audit.Actor{ID: 0, Label: "system:demo"}
 type Services struct {
 	Org  *org.Service
 	Auth *auth.Service
+	// Apply, when set, routes the demo's applications to the 係長 (the
+	// account supervisor heads the 係 of the account staff).
+	Apply *apply.Service
 	// At builds the services on another clock, for the history (the tenant
 	// then starts six months ago and its applications happen since). Nil:
 	// the tenant starts now, without history.
@@ -180,13 +184,36 @@ func Seed(ctx context.Context, db Services, now time.Time) (*Result, error) {
 			return nil, err
 		}
 	}
+	if err := teamRouting(ctx, db, t.ID); err != nil {
+		return nil, err
+	}
 	if res.Accounts, err = accounts(ctx, db, t); err != nil {
 		return nil, err
 	}
 	return res, nil
 }
 
+// teamRouting routes the demo's applications to the 係長, once (a tenant
+// seeded before applications existed gets it on the next start).
+func teamRouting(ctx context.Context, db Services, tenantID int64) error {
+	if db.Apply == nil {
+		return nil
+	}
+	set, err := db.Apply.Settings(ctx, tenantID)
+	if err != nil || set.Version != 0 {
+		return err
+	}
+	set.Approver = apply.ApproverTeam
+	if err := db.Apply.Configure(ctx, tenantID, actor, set); err != nil && apperr.CodeOf(err) != apperr.Conflict {
+		return fmt.Errorf("demo: approval routing: %w", err)
+	}
+	return nil
+}
+
 func existing(ctx context.Context, db Services, t *org.Tenant) (*Result, error) {
+	if err := teamRouting(ctx, db, t.ID); err != nil {
+		return nil, err
+	}
 	accts, err := accounts(ctx, db, t)
 	if err != nil {
 		return nil, err
