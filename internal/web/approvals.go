@@ -222,6 +222,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, status int,
 	v := s.newView(r, "", nil, nil)
 	var toConfirm []confirmRow
 	var overdue []overdueRow
+	reported := 0
 	if p.Has(auth.Supervisor) {
 		list, err := s.svc.Apply.ToConfirm(r.Context(), p.TenantID, p)
 		if err != nil {
@@ -236,6 +237,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, status int,
 					continue
 				}
 				ds = append(ds, d.Date)
+				reported++
 				row.Reports = append(row.Reports, reportRow{Date: dayLabel(l, d.Date), Hours: hoursText(l, d.Report),
 					Work: d.Report.Work, Products: d.Report.Products, Verbal: d.Report.Verbal})
 			}
@@ -258,7 +260,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, status int,
 		}
 	}
 	s.render(w, r, status, "approvals_reports", "applyweb.title_reports", map[string]any{
-		"ToConfirm": toConfirm, "Overdue": overdue}, formErr)
+		"ToConfirm": toConfirm, "Reported": reported, "Overdue": overdue}, formErr)
 }
 
 // hoursText is 予定 8:30〜17:15 / 実績 8:45〜17:00（7時間30分）.
