@@ -169,7 +169,7 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, status 
 	a := det.Application
 	p := principal(r)
 	l := lang(r)
-	v := s.newView(r, "", nil, nil)
+	v := dateView(r)
 	today := s.svc.Apply.Today()
 	own := a.StaffID == p.StaffID
 	can := func(x apply.Action) bool { return slices.Contains(det.Can, x) }
@@ -381,6 +381,10 @@ func (s *Server) applicationUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := principal(r)
+	if _, err := s.svc.Apply.Get(r.Context(), p.TenantID, p, id); err != nil {
+		s.fail(w, r, err) // another person's (or tenant's): not found
+		return
+	}
 	fm, f, req := readApplyForm(r)
 	f.ID = id
 	d := &applyFormData{Form: f, Action: "/applications/" + itoa(id)}

@@ -371,3 +371,7 @@ func unitText(lang string, a *apply.Application) string {
 func isInvalid(err error) bool { return apperr.CodeOf(err) == apperr.Invalid }
 
 func asRefused(err error, target **apply.Refused) bool { return errors.As(err, target) }
+
+// dateView formats dates and times as the person chose (和暦 or 西暦) for
+// texts built before rendering.
+func dateView(r *http.Request) *view { return &view{Lang: lang(r), P: principal(r)} }

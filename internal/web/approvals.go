@@ -219,7 +219,7 @@ func (s *Server) approvalReports(w http.ResponseWriter, r *http.Request) {
 func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, status int, formErr error) {
 	p := principal(r)
 	l := lang(r)
-	v := s.newView(r, "", nil, nil)
+	v := dateView(r)
 	var toConfirm []confirmRow
 	var overdue []overdueRow
 	reported := 0
@@ -341,8 +341,14 @@ func (s *Server) applicationReport(w http.ResponseWriter, r *http.Request) {
 	}
 	d, err := calendar.ParseDate(r.URL.Query().Get("date"))
 	if err != nil {
-		s.notFound(w, r)
-		return
+		// No day named: the first one due a report.
+		today := s.svc.Apply.Today()
+		for _, x := range det.Days {
+			if apply.Allowed(x.Status, apply.ActReport) && !today.Before(x.Date) {
+				d = x.Date
+				break
+			}
+		}
 	}
 	f := &reportForm{Verbal: r.URL.Query().Get("verbal") == "1" && det.StaffID != principal(r).StaffID}
 	s.reportFormPage(w, r, http.StatusOK, det, id, d, f, nil)
@@ -350,8 +356,11 @@ func (s *Server) applicationReport(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) reportFormPage(w http.ResponseWriter, r *http.Request, status int, det *apply.Detail, id int64, d calendar.Date, f *reportForm, formErr error) {
 	a := det.Application
-	if !slices.Contains(det.Can, apply.ActReport) || !slices.ContainsFunc(a.Days, func(x apply.Day) bool { return x.Date == d }) {
-		s.fail(w, r, apply.StateError(a.Status, apply.ActReport))
+	l := lang(r)
+	if !slices.Contains(det.Can, apply.ActReport) || !slices.ContainsFunc(a.Days, func(x apply.Day) bool { return x.Date == d && apply.Allowed(x.Status, apply.ActReport) }) {
+		// Nothing to report on that day (yet): say so and why, on the page.
+		s.render(w, r, status, "apply_report", "applyweb.title_report", map[string]any{"AppID": id, "Who": a.StaffName,
+			"NotNow": errorText(l, apply.StateError(a.Status, apply.ActReport))}, formErr)
 		return
 	}
 	f.PlannedStart, f.PlannedEnd = a.Start, a.End
@@ -362,7 +371,6 @@ func (s *Server) reportFormPage(w http.ResponseWriter, r *http.Request, status i
 	if f.Verbal {
 		title = "applyweb.title_verbal"
 	}
-	l := lang(r)
 	s.render(w, r, status, "apply_report", title, map[string]any{"Form": f, "AppID": id, "ISO": d.String(),
 		"Date": dayLabel(l, d), "Who": a.StaffName, "Plan": a.Plan}, formErr)
 }
@@ -383,10 +391,6 @@ func (s *Server) applicationReportSave(w http.ResponseWriter, r *http.Request) {
 		Verbal: fm.bool("verbal") && det.StaffID != p.StaffID}
 	in := apply.ReportInput{Dates: []calendar.Date{d}, ActualStart: f.ActualStart, ActualEnd: f.ActualEnd,
 		BreakMinutes: fm.int("break_minutes", 0), Work: f.Work, Products: f.Products, Verbal: f.Verbal}
-	if d.IsZero() {
-		s.notFound(w, r)
-		return
-	}
 	if err := fm.v.Err(); err != nil {
 		s.reportFormPage(w, r, http.StatusUnprocessableEntity, det, id, d, f, err)
 		return

@@ -39,7 +39,7 @@ func (s *Server) delegationPage(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	l := lang(r)
-	v := s.newView(r, "", nil, nil)
+	v := dateView(r)
 	var mine, forMe []delegationRow
 	for _, d := range list {
 		row := delegationRow{ID: d.ID, Kind: d.Kind, ApproverName: d.ApproverName, DelegateName: d.DelegateName, Note: d.Note,

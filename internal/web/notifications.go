@@ -34,7 +34,7 @@ func (s *Server) notificationList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v := s.newView(r, "applyweb.title_notes", nil, nil)
+	v := dateView(r)
 	items := make([]noteView, 0, len(list))
 	unread := 0
 	for _, n := range list {
