@@ -277,4 +277,3 @@ func TestApplyPagesCrossTenant(t *testing.T) {
 		}
 	})
 }
-

@@ -46,7 +46,7 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 			"token":  {0, 0}, // set per route below
 		}
 		objects["application"], objects["delegation"] = [2]int64{}, [2]int64{} // set per route below
-		objects["notification"] = w.noteObjects(t) // apply_pages_test.go
+		objects["notification"] = w.noteObjects(t)                             // apply_pages_test.go
 		// A scheduled policy version in each tenant.
 		polID := map[int64]int64{}
 		for _, tn := range []int64{w.a.ID, w.b.ID} {
