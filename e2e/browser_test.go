@@ -58,6 +58,7 @@ func TestBrowser(t *testing.T) {
 		{login: "staff", home: "/", h1: "ホーム", pages: staffPages},
 		{login: "supervisor", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {
 			tb.check(t, "/team", "")
+			approvalPages(t, tb) // apply_pages.go
 		}},
 		{login: "hr", home: "/", h1: "ホーム", pages: hrPages},
 		{login: "it", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {
@@ -114,6 +115,7 @@ func staffPages(t *testing.T, tb *tab) {
 	tb.check(t, "/api/docs", "")
 	tb.check(t, "/rules", "")
 	tb.check(t, "/staff?page=2", "")
+	applyPages(t, tb) // apply_pages.go
 }
 
 func hrPages(t *testing.T, tb *tab) {

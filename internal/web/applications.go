@@ -49,7 +49,8 @@ func (s *Server) myApplications(w http.ResponseWriter, r *http.Request) {
 		row := s.appRowOf(l, a, today)
 		for _, d := range a.Days {
 			if reportOverdue(d, today) {
-				overdue = append(overdue, overdueView{AppID: a.ID, Date: d.Date.String(), Label: dayLabel(l, d.Date)})
+				overdue = append(overdue, overdueView{AppID: a.ID, Date: d.Date.String(),
+					Label: i18n.T(l, "applyweb.overdue_write", map[string]any{"Date": dayLabel(l, d.Date)})})
 			}
 		}
 		if isUpcoming(a, today) {

@@ -375,3 +375,14 @@ func asRefused(err error, target **apply.Refused) bool { return errors.As(err, t
 // dateView formats dates and times as the person chose (和暦 or 西暦) for
 // texts built before rendering.
 func dateView(r *http.Request) *view { return &view{Lang: lang(r), P: principal(r)} }
+
+// HasSegments reports whether any segment row is filled (the form then
+// shows them open).
+func (f *applyForm) HasSegments() bool {
+	for _, s := range f.Segments {
+		if s.Mode != "" || s.Start != "" || s.End != "" || s.PlaceName != "" {
+			return true
+		}
+	}
+	return false
+}
