@@ -315,17 +315,25 @@ func (h *historyPlan) week(p *teleworker, monday calendar.Date) {
 			}
 		}
 	} else {
-		for _, wd := range p.days {
-			if d := monday.AddDays(int(wd) - 1); h.cal.IsBusinessDay(d) {
-				days = append(days, d)
-			}
-		}
+		days = h.usualDays(p, monday)
 	}
 	if len(days) == 0 {
 		return
 	}
-	slices.SortFunc(days, calendar.Date.Compare)
 	h.application(p, h.request(p, days), outcome(h.r.Float64()))
+}
+
+// usualDays are the person's usual telework days of the week starting on
+// monday that are business days, in order.
+func (h *historyPlan) usualDays(p *teleworker, monday calendar.Date) []calendar.Date {
+	var days []calendar.Date
+	for _, wd := range p.days {
+		if d := monday.AddDays(int(wd) - 1); h.cal.IsBusinessDay(d) {
+			days = append(days, d)
+		}
+	}
+	slices.SortFunc(days, calendar.Date.Compare)
+	return days
 }
 
 // request is the person's usual application for days.
@@ -651,17 +659,10 @@ func (h *historyPlan) staffAccount(p *teleworker) {
 // teamWaiting leaves an application of each of the supervisor's people
 // waiting in the inbox: submitted in the last day for the week after next.
 func (h *historyPlan) teamWaiting(p *teleworker) {
-	wk := mondayOf(h.today).AddDays(14)
-	var days []calendar.Date
-	for _, wd := range p.days {
-		if d := wk.AddDays(int(wd) - 1); h.cal.IsBusinessDay(d) {
-			days = append(days, d)
-		}
-	}
+	days := h.usualDays(p, mondayOf(h.today).AddDays(14))
 	if len(days) == 0 {
 		return
 	}
-	slices.SortFunc(days, calendar.Date.Compare)
 	h.applicationAt(p, h.request(p, days), pending, h.now.Add(-time.Duration(2+h.r.IntN(20))*time.Hour), nil)
 }
 

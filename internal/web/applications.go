@@ -6,6 +6,7 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/apply"
+	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/i18n"
 )
@@ -373,12 +374,8 @@ func returnComment(decs []apply.Decision) string {
 // applicationUpdate saves the corrected application and resubmits it
 // (action=submit), or only checks it (check), or keeps it (draft).
 func (s *Server) applicationUpdate(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
-		return
-	}
-	id, ok := pathID(r)
+	id, ok := s.postedID(w, r)
 	if !ok {
-		s.notFound(w, r)
 		return
 	}
 	p := principal(r)
@@ -418,100 +415,89 @@ func (s *Server) applicationUpdate(w http.ResponseWriter, r *http.Request) {
 
 // applicationSubmit submits a draft as it is.
 func (s *Server) applicationSubmit(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
-		return
-	}
-	id, ok := pathID(r)
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	p := principal(r)
-	if _, err := s.svc.Apply.Submit(r.Context(), p.TenantID, p, id); err != nil {
-		s.actionFailed(w, r, err)
-		return
-	}
-	s.flashRedirect(w, r, "/applications/"+itoa(id), "flash.applyweb_submitted")
+	s.onApplication(w, r, func(_ *form, p *auth.Principal, id int64) (string, string, error) {
+		_, err := s.svc.Apply.Submit(r.Context(), p.TenantID, p, id)
+		return "flash.applyweb_submitted", "", err
+	})
 }
 
 func (s *Server) applicationWithdraw(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
-		return
-	}
-	id, ok := pathID(r)
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	p := principal(r)
-	if _, err := s.svc.Apply.Withdraw(r.Context(), p.TenantID, p, id, apply.Act{}); err != nil {
-		s.actionFailed(w, r, err)
-		return
-	}
-	s.flashRedirect(w, r, "/applications/"+itoa(id), "flash.applyweb_withdrawn")
+	s.onApplication(w, r, func(_ *form, p *auth.Principal, id int64) (string, string, error) {
+		_, err := s.svc.Apply.Withdraw(r.Context(), p.TenantID, p, id, apply.Act{})
+		return "flash.applyweb_withdrawn", "", err
+	})
 }
 
 // applicationCancel cancels the chosen days (mode=days) or every day from
 // a date on (mode=rest: the rest of a recurring series).
 func (s *Server) applicationCancel(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
-		return
-	}
-	id, ok := pathID(r)
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	p := principal(r)
-	fm := newForm(r)
-	var in apply.Act
-	if fm.str("mode") == "rest" {
-		in.From = fm.date("from")
-		if in.From.IsZero() {
-			fm.v.Add("dates", "field.required", nil)
-		}
-	} else {
-		for _, s := range r.PostForm["dates"] {
-			d, err := calendar.ParseDate(s)
-			if err != nil {
-				fm.v.Add("dates", "field.date", nil)
-				break
+	s.onApplication(w, r, func(fm *form, p *auth.Principal, id int64) (string, string, error) {
+		var in apply.Act
+		if fm.str("mode") == "rest" {
+			if in.From = fm.date("from"); in.From.IsZero() {
+				fm.v.Add("dates", "field.required", nil)
 			}
-			in.Dates = append(in.Dates, d)
+		} else {
+			for _, s := range r.PostForm["dates"] {
+				d, err := calendar.ParseDate(s)
+				if err != nil {
+					fm.v.Add("dates", "field.date", nil)
+					break
+				}
+				in.Dates = append(in.Dates, d)
+			}
+			if len(in.Dates) == 0 {
+				fm.v.Add("dates", "applyweb.cancel_none", nil)
+			}
 		}
-		if len(in.Dates) == 0 {
-			fm.v.Add("dates", "applyweb.cancel_none", nil)
+		if err := fm.v.Err(); err != nil {
+			return "", "", err
 		}
-	}
-	if err := fm.v.Err(); err != nil {
-		s.showApplication(w, r, http.StatusUnprocessableEntity, err)
-		return
-	}
-	if _, err := s.svc.Apply.Cancel(r.Context(), p.TenantID, p, id, in); err != nil {
-		s.actionFailed(w, r, err)
-		return
-	}
-	s.flashRedirect(w, r, "/applications/"+itoa(id), "flash.applyweb_cancelled")
+		_, err := s.svc.Apply.Cancel(r.Context(), p.TenantID, p, id, in)
+		return "flash.applyweb_cancelled", "", err
+	})
 }
 
 // applicationDecide approves, returns or rejects one application.
 func (s *Server) applicationDecide(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+	s.onApplication(w, r, func(fm *form, p *auth.Principal, id int64) (string, string, error) {
+		act := apply.Action(fm.str("action"))
+		_, err := s.svc.Apply.Decide(r.Context(), p.TenantID, p, id, act, apply.Act{Comment: fm.str("comment")})
+		return "flash.applyweb_" + string(act), "/approvals", err
+	})
+}
+
+// onApplication runs one action on the {id} application from a posted
+// form: do makes the service call and says which flash and page follow
+// (the application's page when target is empty). A refusal is shown by
+// actionFailed.
+func (s *Server) onApplication(w http.ResponseWriter, r *http.Request, do func(fm *form, p *auth.Principal, id int64) (flash, target string, err error)) {
+	id, ok := s.postedID(w, r)
+	if !ok {
 		return
+	}
+	flash, target, err := do(newForm(r), principal(r), id)
+	if err != nil {
+		s.actionFailed(w, r, err)
+		return
+	}
+	if target == "" {
+		target = "/applications/" + itoa(id)
+	}
+	s.flashRedirect(w, r, target, flash)
+}
+
+// postedID reads a posted form and the {id} path value, answering the
+// malformed request itself.
+func (s *Server) postedID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	if !s.parseForm(w, r) {
+		return 0, false
 	}
 	id, ok := pathID(r)
 	if !ok {
 		s.notFound(w, r)
-		return
 	}
-	p := principal(r)
-	fm := newForm(r)
-	act := apply.Action(fm.str("action"))
-	if _, err := s.svc.Apply.Decide(r.Context(), p.TenantID, p, id, act, apply.Act{Comment: fm.str("comment")}); err != nil {
-		s.actionFailed(w, r, err)
-		return
-	}
-	s.flashRedirect(w, r, "/approvals", "flash.applyweb_"+string(act))
+	return id, ok
 }
 
 // actionFailed shows why an action on an application was refused: a field

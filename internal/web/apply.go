@@ -92,7 +92,7 @@ func (s *Server) applyFormPage(w http.ResponseWriter, r *http.Request, status in
 	for _, n := range []int{1, 2, 3, 4, 5, 6, 0} {
 		d.Weekdays = append(d.Weekdays, weekdayChoice{strconv.Itoa(n), s.weekdayName(l, n)})
 	}
-	checkers, cerr := s.checkers(r, p)
+	checkers, cerr := s.sectionPeople(r, p)
 	if cerr != nil {
 		s.serverError(w, r, cerr)
 		return
@@ -108,9 +108,10 @@ func (s *Server) weekdayName(l string, n int) string {
 	return []string{"日曜", "月曜", "火曜", "水曜", "木曜", "金曜", "土曜"}[n]
 }
 
-// checkers are the people who may be named 在席確認者: the colleagues of
-// the person's section (the unit above their team, or their own unit).
-func (s *Server) checkers(r *http.Request, p *auth.Principal) ([]*org.Staff, error) {
+// sectionPeople are the person's colleagues of their section (the unit
+// above their team and everything below it, or their own unit at the
+// top): the people they may name 在席確認者 or, as approver, delegate to.
+func (s *Server) sectionPeople(r *http.Request, p *auth.Principal) ([]*org.Staff, error) {
 	tr, err := s.tree(r)
 	if err != nil {
 		return nil, err
@@ -122,7 +123,7 @@ func (s *Server) checkers(r *http.Request, p *auth.Principal) ([]*org.Staff, err
 	if unit == 0 {
 		return nil, nil
 	}
-	list, _, err := s.svc.Org.FindStaff(r.Context(), p.TenantID, org.StaffFilter{UnitID: unit, Limit: 300})
+	list, _, err := s.svc.Org.FindStaff(r.Context(), p.TenantID, org.StaffFilter{UnitID: unit, Limit: 500})
 	if err != nil {
 		return nil, err
 	}

@@ -305,21 +305,10 @@ func (s *Server) reportsConfirm(w http.ResponseWriter, r *http.Request) {
 
 // applicationConfirm confirms the reported days of one application.
 func (s *Server) applicationConfirm(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
-		return
-	}
-	id, ok := pathID(r)
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	p := principal(r)
-	fm := newForm(r)
-	if _, err := s.svc.Apply.Confirm(r.Context(), p.TenantID, p, id, apply.Act{Comment: fm.str("comment")}); err != nil {
-		s.actionFailed(w, r, err)
-		return
-	}
-	s.flashRedirect(w, r, "/applications/"+itoa(id), "flash.applyweb_confirmed")
+	s.onApplication(w, r, func(fm *form, p *auth.Principal, id int64) (string, string, error) {
+		_, err := s.svc.Apply.Confirm(r.Context(), p.TenantID, p, id, apply.Act{Comment: fm.str("comment")})
+		return "flash.applyweb_confirmed", "", err
+	})
 }
 
 // reportForm is the 実施報告 as typed.

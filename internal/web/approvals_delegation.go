@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"telework/internal/apply"
 	"telework/internal/i18n"
@@ -63,36 +64,23 @@ func (s *Server) delegationPage(w http.ResponseWriter, r *http.Request, status i
 		"Mine": mine, "ForMe": forMe, "Form": f, "People": people}, formErr)
 }
 
-// delegateChoices are the people a supervisor may name: the staff of the
-// unit above theirs and below it (their 課 or 部), supervisors first.
+// delegateChoices are the people a supervisor may name: their section's,
+// supervisors first.
 func (s *Server) delegateChoices(r *http.Request) ([]*org.Staff, error) {
-	p := principal(r)
-	tr, err := s.tree(r)
+	list, err := s.sectionPeople(r, principal(r))
 	if err != nil {
 		return nil, err
 	}
-	unit := p.UnitID
-	if u := tr.Unit(unit); u != nil && u.ParentID != 0 {
-		unit = u.ParentID
-	}
-	if unit == 0 {
-		return nil, nil
-	}
-	list, _, err := s.svc.Org.FindStaff(r.Context(), p.TenantID, org.StaffFilter{UnitID: unit, Limit: 300})
-	if err != nil {
-		return nil, err
-	}
-	var heads, others []*org.Staff
-	for _, st := range list {
+	slices.SortStableFunc(list, func(a, b *org.Staff) int {
 		switch {
-		case st.ID == p.StaffID:
-		case st.IsSupervisor:
-			heads = append(heads, st)
-		default:
-			others = append(others, st)
+		case a.IsSupervisor == b.IsSupervisor:
+			return 0
+		case a.IsSupervisor:
+			return -1
 		}
-	}
-	return append(heads, others...), nil
+		return 1
+	})
+	return list, nil
 }
 
 func (s *Server) delegationCreate(w http.ResponseWriter, r *http.Request) {
@@ -124,12 +112,8 @@ func (s *Server) delegationCreate(w http.ResponseWriter, r *http.Request) {
 // delegationEnd ends one of the approver's delegations (another's, or
 // another tenant's, is not found).
 func (s *Server) delegationEnd(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
-		return
-	}
-	id, ok := pathID(r)
+	id, ok := s.postedID(w, r)
 	if !ok {
-		s.notFound(w, r)
 		return
 	}
 	p := principal(r)

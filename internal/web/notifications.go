@@ -78,12 +78,8 @@ func (s *Server) notificationsReadAll(w http.ResponseWriter, r *http.Request) {
 // notificationOpen marks one of the person's notifications read and opens
 // what it tells of. Another person's (or tenant's) id is not found.
 func (s *Server) notificationOpen(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
-		return
-	}
-	id, ok := pathID(r)
+	id, ok := s.postedID(w, r)
 	if !ok {
-		s.notFound(w, r)
 		return
 	}
 	p := principal(r)
