@@ -37,7 +37,17 @@ const pastLimit = 30
 // days whose report is overdue flagged.
 func (s *Server) myApplications(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	list, err := s.svc.Apply.List(r.Context(), p.TenantID, p, apply.Filter{})
+	f := apply.Filter{}
+	var other string // whose, when not the person's own (HR, or their supervisor)
+	if id := int64OrZero(r.URL.Query().Get("staff")); id != 0 && id != p.StaffID {
+		st, err := s.svc.Org.StaffByID(r.Context(), p.TenantID, id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		f.StaffIDs, other = []int64{id}, st.Name
+	}
+	list, err := s.svc.Apply.List(r.Context(), p.TenantID, p, f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -66,10 +76,15 @@ func (s *Server) myApplications(w http.ResponseWriter, r *http.Request) {
 	if len(past) > pastLimit && r.URL.Query().Get("all") != "1" {
 		past, more = past[:pastLimit], true
 	}
+	data := map[string]any{"Upcoming": upcoming, "Past": past, "Overdue": overdue, "More": more, "Other": other}
+	if other != "" {
+		data["Overdue"] = nil // the person's own to write; their supervisor sees them under reports
+		s.render(w, r, http.StatusOK, "apply_list", "applyweb.title_theirs", data, nil)
+		return
+	}
 	_, lastErr := s.svc.Apply.Last(r.Context(), p.TenantID, p)
-	s.render(w, r, http.StatusOK, "apply_list", "applyweb.title_mine", map[string]any{
-		"Upcoming": upcoming, "Past": past, "Overdue": overdue, "More": more, "HasLast": lastErr == nil,
-	}, nil)
+	data["HasLast"] = lastErr == nil
+	s.render(w, r, http.StatusOK, "apply_list", "applyweb.title_mine", data, nil)
 }
 
 // isUpcoming: undecided, or holding a day from today on.

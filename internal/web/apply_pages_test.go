@@ -124,6 +124,17 @@ func TestApplyPages(t *testing.T) {
 		if res = w.do("GET", "/applications", nil, staff); !strings.Contains(res.body, "/applications/"+itoa(id)) || !strings.Contains(res.body, "申請中") {
 			t.Errorf("わたしの申請 does not list the submitted application:\n%s", res.body)
 		}
+		// Their supervisor and HR read a person's applications; a colleague may not.
+		theirs := "/applications?staff=" + itoa(w.staff["a-staff"].ID)
+		if res = w.do("GET", theirs, nil, sup); res.code != 200 || !strings.Contains(res.body, "/applications/"+itoa(id)) || strings.Contains(res.body, `href="/apply"`) {
+			t.Errorf("supervisor reading the person's applications: %d", res.code)
+		}
+		if res = w.do("GET", theirs, nil, w.session(t, "hr")); res.code != 200 {
+			t.Errorf("HR reading the person's applications: %d", res.code)
+		}
+		if res = w.do("GET", theirs, nil, w.session(t, "it")); res.code != http.StatusForbidden {
+			t.Errorf("a colleague reading the person's applications: %d, want 403", res.code)
+		}
 		// The supervisor's header counts the notification; the inbox lists it.
 		if res = w.do("GET", "/approvals", nil, sup); !strings.Contains(res.body, `value="`+itoa(id)+`"`) || !strings.Contains(res.body, "お知らせ(未読 1 件)") {
 			t.Fatalf("inbox:\n%s", res.body)
@@ -255,6 +266,7 @@ func TestApplyPagesCrossTenant(t *testing.T) {
 			{"GET", "/applications/" + itoa(id)},
 			{"GET", "/applications/" + itoa(id) + "/edit"},
 			{"GET", "/applications/" + itoa(id) + "/report"},
+			{"GET", "/applications?staff=" + itoa(w.staff["a-staff"].ID)},
 			{"POST", "/applications/" + itoa(id) + "/decide"},
 			{"POST", "/applications/" + itoa(id) + "/withdraw"},
 			{"POST", "/applications/" + itoa(id) + "/cancel"},

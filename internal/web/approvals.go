@@ -22,6 +22,7 @@ type inboxFilter struct {
 }
 
 type inboxPerson struct {
+	StaffID    int64
 	Name, Unit string
 	Apps       []inboxApp
 }
@@ -85,7 +86,7 @@ func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request, status int, f
 		if !ok {
 			i = len(people)
 			index[a.StaffID] = i
-			people = append(people, inboxPerson{Name: a.StaffName, Unit: tr.PathString(a.UnitID)})
+			people = append(people, inboxPerson{StaffID: a.StaffID, Name: a.StaffName, Unit: tr.PathString(a.UnitID)})
 		}
 		c := &checkView{Lang: l}
 		c.add(storedFindings(a.Findings))
