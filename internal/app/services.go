@@ -34,10 +34,13 @@ func NewServices(db *store.DB) web.Services {
 	// The organisation import passes the same gate as the staff import.
 	units := orgio.NewService(db, now)
 	units.SetGate(staff.Gate())
+	rules := policy.NewService(db, now)
+	// The simulation replays the stored applications.
+	rules.SetPastApplications(db)
 	return web.Services{
 		Org:         orgs,
 		Auth:        accounts,
-		Policy:      policy.NewService(db, now),
+		Policy:      rules,
 		SSO:         signOn,
 		Calendar:    calendar.NewService(db, now),
 		Retention:   retention.NewService(db, now),

@@ -194,20 +194,17 @@ func (s *Service) Create(ctx context.Context, tenantID int64, who *auth.Principa
 			return &Refused{Findings: fs, Days: days, Skipped: skipped}
 		}
 		a.Status = Draft
+		res.Application = a
+		if r.Submit {
+			auto, err := s.submitIn(ctx, tx, tenantID, who, e, a, ver, fs, now)
+			res.AutoApproved = auto
+			return err
+		}
 		if err := tx.InsertApplication(ctx, tenantID, a); err != nil {
 			return err
 		}
-		if err := tx.Audit(ctx, tenantID, actorOf(who), audit.Change{Action: "application.create",
-			ObjectType: "application", ObjectID: idStr(a.ID), After: a.AuditView()}); err != nil {
-			return err
-		}
-		res.Application = a
-		if !r.Submit {
-			return nil
-		}
-		auto, err := s.submitIn(ctx, tx, tenantID, who, e, a, ver, fs, now)
-		res.AutoApproved = auto
-		return err
+		return tx.Audit(ctx, tenantID, actorOf(who), audit.Change{Action: "application.create",
+			ObjectType: "application", ObjectID: idStr(a.ID), After: a.AuditView()})
 	})
 	if err != nil {
 		return nil, err
@@ -243,8 +240,6 @@ func (s *Service) submitIn(ctx context.Context, tx Tx, tenantID int64, who *auth
 	a.Findings = storeFindings(fs)
 	days := a.setDays(Submitted, func(d Day) bool { return d.Status == Draft || d.Status == Returned })
 	auto := ver.Policy.AutoApproval && !hasWarnings(fs)
-	dec := &Decision{ApplicationID: a.ID, Action: ActSubmit, Step: 0, ByStaffID: who.StaffID, ByUserID: who.UserID,
-		Dates: a.ActiveDates(), Findings: a.Findings, At: now}
 	if auto {
 		a.ApproverID = 0
 		a.Decision = Approved
@@ -256,12 +251,22 @@ func (s *Service) submitIn(ctx context.Context, tx Tx, tenantID int64, who *auth
 		days = a.Days
 	}
 	a.Status = Summary(a.Decision, a.Days)
-	if err := tx.UpdateApplication(ctx, tenantID, a, prev); err != nil {
-		return false, err
+	if a.ID == 0 {
+		// Created and submitted in one step: written once, one audit entry.
+		before = nil
+		if err := tx.InsertApplication(ctx, tenantID, a); err != nil {
+			return false, err
+		}
+	} else {
+		if err := tx.UpdateApplication(ctx, tenantID, a, prev); err != nil {
+			return false, err
+		}
+		if err := tx.UpdateApplicationDays(ctx, tenantID, days); err != nil {
+			return false, err
+		}
 	}
-	if err := tx.UpdateApplicationDays(ctx, tenantID, days); err != nil {
-		return false, err
-	}
+	dec := &Decision{ApplicationID: a.ID, Action: ActSubmit, Step: 0, ByStaffID: who.StaffID, ByUserID: who.UserID,
+		Dates: a.ActiveDates(), Findings: a.Findings, At: now}
 	if err := tx.InsertApplicationDecision(ctx, tenantID, dec); err != nil {
 		return false, err
 	}
