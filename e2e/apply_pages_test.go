@@ -1,6 +1,10 @@
 package e2e
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"time"
+)
 
 // applyPages are the demo staff's application pages (issue 11): the form,
 // the week view, わたしの申請, an application, a report form and the
@@ -9,6 +13,24 @@ func applyPages(t *testing.T, tb *tab) {
 	tb.check(t, "/apply", "")
 	if n := tb.evalInt(t, `document.querySelectorAll('main fieldset legend').length`); n < 5 {
 		t.Errorf("/apply: %d fieldsets; the form groups its choices with fieldset and legend", n)
+	}
+	// The rule check runs as the form is filled: a date typed in brings
+	// the findings into the live region without a submit.
+	hint := tb.eval(t, `document.getElementById('check-result').textContent.trim()`)
+	tb.eval(t, `(() => { const f = document.querySelector('form[data-check]');
+		f.elements.date.value = new Date(Date.now() + 12 * 864e5).toISOString().slice(0, 10);
+		f.elements.date.dispatchEvent(new Event('input', {bubbles: true})); return ''; })()`)
+	got := hint
+	for i := 0; i < 30 && got == hint; i++ {
+		time.Sleep(200 * time.Millisecond)
+		got = tb.eval(t, `document.getElementById('check-result').textContent.trim()`)
+	}
+	if got == hint || !strings.Contains(got, "日") {
+		t.Errorf("/apply: the live check did not answer (region: %q)", got)
+	}
+	// The fields of other choices are hidden once the script runs.
+	if v := tb.eval(t, `String(document.querySelector('[data-show-when="kind=recurrence"]').hidden)`); v != "true" {
+		t.Errorf("/apply: the weekdays of a recurrence are shown for one day (hidden=%s)", v)
 	}
 	tb.check(t, "/apply/week", "")
 	tb.check(t, "/applications", "")

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"slices"
+	"strings"
 
 	"telework/internal/apperr"
 	"telework/internal/apply"
@@ -210,11 +211,23 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, status 
 	}
 	d["Devices"] = joinList(l, devs)
 	d["TakeOut"] = takeOutText(l, a.TakeOut)
-	if a.PresenceCheckerID != 0 {
-		if st, err := s.svc.Org.StaffByID(r.Context(), p.TenantID, a.PresenceCheckerID); err == nil {
-			d["Checker"] = st.Name
+	name := func(id int64) string {
+		if id == 0 {
+			return ""
+		}
+		if st, err := s.svc.Org.StaffByID(r.Context(), p.TenantID, id); err == nil {
+			return st.Name
+		}
+		return ""
+	}
+	d["Checker"] = name(a.PresenceCheckerID)
+	var approvers []string
+	for _, id := range []int64{a.FirstApproverID, a.SecondApproverID} {
+		if n := name(id); n != "" {
+			approvers = append(approvers, n)
 		}
 	}
+	d["Approvers"] = strings.Join(approvers, " → ")
 	check := &checkView{Lang: l, Ran: len(a.Findings) > 0 || len(a.Skipped) > 0}
 	for _, sk := range a.Skipped {
 		check.Skipped = append(check.Skipped, dayLabel(l, sk.Date)+" "+sk.Reason)

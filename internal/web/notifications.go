@@ -19,6 +19,9 @@ func (s *Server) notificationRoutes() []Route {
 	}
 }
 
+// notesPage is how many notifications one page lists.
+const notesPage = 30
+
 type noteView struct {
 	ID   int64
 	Text string
@@ -29,11 +32,16 @@ type noteView struct {
 
 func (s *Server) notificationList(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	list, err := s.svc.Notify.List(r.Context(), p.TenantID, p, false, notify.MaxList, 0)
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	page = min(max(page, 1), 1000)
+	list, err := s.svc.Notify.List(r.Context(), p.TenantID, p, false, notesPage+1, (page-1)*notesPage)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	more := len(list) > notesPage
+	list = list[:min(len(list), notesPage)]
+	unreadAll := s.unreadNotes(r, p)
 	v := dateView(r)
 	items := make([]noteView, 0, len(list))
 	unread := 0
@@ -49,7 +57,14 @@ func (s *Server) notificationList(w http.ResponseWriter, r *http.Request) {
 		}
 		items = append(items, it)
 	}
-	s.render(w, r, http.StatusOK, "notifications", "applyweb.title_notes", map[string]any{"Items": items, "Unread": unread}, nil)
+	data := map[string]any{"Items": items, "Unread": max(unread, unreadAll)}
+	if more {
+		data["Next"] = "/notifications?page=" + strconv.Itoa(page+1)
+	}
+	if page > 1 {
+		data["Prev"] = "/notifications?page=" + strconv.Itoa(page-1)
+	}
+	s.render(w, r, http.StatusOK, "notifications", "applyweb.title_notes", data, nil)
 }
 
 // noteTarget is the page a notification without an application leads to.
