@@ -269,6 +269,8 @@ func TestApplyPagesCrossTenant(t *testing.T) {
 			{"GET", "/applications?staff=" + itoa(w.staff["a-staff"].ID)},
 			{"POST", "/applications/" + itoa(id) + "/decide"},
 			{"POST", "/applications/" + itoa(id) + "/withdraw"},
+			{"POST", "/applications/" + itoa(id) + "/submit"},
+			{"POST", "/applications/" + itoa(id) + "/report"},
 			{"POST", "/applications/" + itoa(id) + "/cancel"},
 			{"POST", "/applications/" + itoa(id)},
 			{"POST", "/notifications/" + itoa(notes[0]) + "/read"},
