@@ -44,6 +44,20 @@ func historyStart(now time.Time) time.Time {
 	return time.Date(d.Year, d.Month, d.Day, 8, 30, 0, 0, calendar.Tokyo)
 }
 
+// officeHours moves t into the working day (08:45–18:30 of a business
+// day): approvers decide at their desks, not at night.
+func (h *historyPlan) officeHours(t time.Time) time.Time {
+	t = t.In(calendar.Tokyo)
+	d := calendar.DateOf(t)
+	switch {
+	case !h.cal.IsBusinessDay(d) || t.Hour() >= 18:
+		return at(h.cal.AddBusinessDays(d, 1), 8, 45+t.Minute()%15)
+	case t.Hour() < 8 || (t.Hour() == 8 && t.Minute() < 45):
+		return at(d, 8, 45+t.Minute()%15)
+	}
+	return t
+}
+
 func mondayOf(d calendar.Date) calendar.Date { return d.AddDays(-((int(d.Weekday()) + 6) % 7)) }
 
 // at is d at hh:mm in Tokyo.
@@ -77,6 +91,7 @@ type teleworker struct {
 	plans    []string
 	hasSpecs bool // the demo account "staff": its recent weeks are set by hand
 	team     bool // of the demo supervisor's team: something waits in the inbox
+	taken    map[calendar.Date]bool
 }
 
 // historyPlan is the state the generator works on.
@@ -176,12 +191,17 @@ func seedHistory(ctx context.Context, cs Clocked, clk *clock, t *org.Tenant, acc
 			h.week(p, wk)
 		}
 	}
+	forgot := false
 	for _, p := range h.people {
 		switch {
 		case p.hasSpecs:
 			h.staffAccount(p)
 		case p.team:
 			h.teamWaiting(p)
+			if !forgot {
+				h.forgotToFinish(p)
+				forgot = true
+			}
 		}
 	}
 	// Notifications older than three days were read.
@@ -269,7 +289,7 @@ func (h *historyPlan) choosePeople(accounts map[string]int64) error {
 	for _, id := range ids {
 		s := h.staff[id]
 		mine := id == accounts["staff"] || id == accounts["supervisor"] || (team != 0 && s.UnitID == team)
-		if !mine && h.r.Float64() > 0.12 {
+		if !mine && h.r.Float64() > 0.10 {
 			continue
 		}
 		a, err := h.cs.Policy.Applying(h.ctx, h.tid, id)
@@ -379,6 +399,7 @@ const (
 	dayUsual dayPlan = iota
 	dayNoReport
 	dayUnconfirmed
+	dayStartedOnly // started, never finished (the person forgot to clock out)
 )
 
 func outcome(x float64) result {
@@ -414,6 +435,12 @@ func (h *historyPlan) application(p *teleworker, req apply.Request, res result) 
 // applicationAt is application with the moment of submission given (zero:
 // three to six business days ahead) and how some days end.
 func (h *historyPlan) applicationAt(p *teleworker, req apply.Request, res result, sub time.Time, plan map[calendar.Date]dayPlan) *histApp {
+	if p.taken == nil {
+		p.taken = map[calendar.Date]bool{}
+	}
+	for _, d := range req.Dates {
+		p.taken[d] = true
+	}
 	days := req.Dates
 	if req.Recurrence != nil || len(days) == 0 {
 		days = nil
@@ -455,7 +482,7 @@ func (h *historyPlan) applicationAt(p *teleworker, req apply.Request, res result
 	// Decided within a day; a day corrected after a return within a few
 	// hours more: always before the first day (submitted three business
 	// days ahead at least).
-	dec := sub.Add(time.Duration(2+h.r.IntN(20)) * time.Hour)
+	dec := h.officeHours(sub.Add(time.Duration(2+h.r.IntN(20)) * time.Hour))
 	if res == pending || (first.After(h.today) && dec.After(h.now.Add(-12*time.Hour)) && h.r.IntN(2) == 0) {
 		return a // still waiting for the approver
 	}
@@ -475,7 +502,7 @@ func (h *historyPlan) applicationAt(p *teleworker, req apply.Request, res result
 		return a
 	case returned:
 		h.decide(a, dec, apply.ActReturn, returns[h.r.IntN(len(returns))])
-		fix := dec.Add(time.Duration(1+h.r.IntN(5)) * time.Hour)
+		fix := h.officeHours(dec.Add(time.Duration(1+h.r.IntN(5)) * time.Hour))
 		fixed := req
 		fixed.Plan = req.Plan + "（" + fixes[h.r.IntN(len(fixes))] + "）"
 		h.add(fix, func() error {
@@ -483,7 +510,7 @@ func (h *historyPlan) applicationAt(p *teleworker, req apply.Request, res result
 			h.stats.Actions["resubmit"]++
 			return err
 		})
-		dec = fix.Add(time.Duration(1+h.r.IntN(4)) * time.Hour)
+		dec = h.officeHours(fix.Add(time.Duration(1+h.r.IntN(4)) * time.Hour))
 	}
 	h.decide(a, dec, apply.ActApprove, "")
 	if res == cancelled {
@@ -543,6 +570,8 @@ func (h *historyPlan) workDays(a *histApp, days []calendar.Date, plan map[calend
 				h.stats.Actions["start"]++
 				return err
 			})
+		}
+		if !d.Before(h.today.AddDays(-14)) && plan[d] != dayStartedOnly {
 			h.add(end, func() error {
 				_, err := h.cs.Apply.FinishDay(h.ctx, h.tid, p.who, a.id, d, end)
 				h.stats.Actions["finish"]++
@@ -550,6 +579,8 @@ func (h *historyPlan) workDays(a *histApp, days []calendar.Date, plan map[calend
 			})
 		}
 		switch plan[d] {
+		case dayStartedOnly:
+			continue
 		case dayUsual:
 			usual = append(usual, d)
 		case dayUnconfirmed:
@@ -654,6 +685,19 @@ func (h *historyPlan) staffAccount(p *teleworker) {
 		Plan: "定例の資料作成（毎週水曜）: 週報の取りまとめと翌週の会議資料の作成まで", Devices: []string{"loan_pc"}, Submit: true}
 	h.applicationAt(p, series, approved, h.now.Add(-26*time.Hour), nil)
 	h.applicationAt(p, h.request(p, []calendar.Date{day(ahead, 4)}), draft, h.now.Add(-3*time.Hour), nil)
+}
+
+// forgotToFinish is a day of the last week that the person started and
+// never finished (no clock-out): a day left in the state started.
+func (h *historyPlan) forgotToFinish(p *teleworker) {
+	d := h.cal.AddBusinessDays(h.today, -1)
+	for i := 0; i < 5 && p.taken[d]; i++ {
+		d = h.cal.AddBusinessDays(d, -1)
+	}
+	if p.taken[d] {
+		return
+	}
+	h.applicationAt(p, h.request(p, []calendar.Date{d}), approved, time.Time{}, map[calendar.Date]dayPlan{d: dayStartedOnly})
 }
 
 // teamWaiting leaves an application of each of the supervisor's people

@@ -137,3 +137,27 @@ func allStaff(t *testing.T, ctx context.Context, o interface {
 	}
 	return ids
 }
+
+// TestHistoryAnyDay: the demo starts whenever it is started — at night, on
+// a weekend, in the New Year holidays, early on a Monday — and its history
+// still has the demo accounts' cases.
+func TestHistoryAnyDay(t *testing.T) {
+	for _, now := range []time.Time{
+		time.Date(2027, time.January, 2, 23, 50, 0, 0, calendar.Tokyo), // 年末年始, a Saturday night
+		time.Date(2026, time.May, 4, 7, 0, 0, 0, calendar.Tokyo),       // Golden Week, before work
+		time.Date(2026, time.April, 6, 1, 0, 0, 0, calendar.Tokyo),     // a Monday at 1 a.m., a new 年度
+	} {
+		t.Run(now.Format("2006-01-02T15"), func(t *testing.T) {
+			db := storetest.Open(t, store.SQLite)
+			db.Now = func() time.Time { return now }
+			svc := app.NewServices(db)
+			res, err := demo.Seed(context.Background(), app.DemoServices(db, svc), now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.History.Applications < 200 || res.History.Actions["approve"] == 0 || res.History.Actions["report"] == 0 {
+				t.Errorf("history: %+v", res.History)
+			}
+		})
+	}
+}
