@@ -50,7 +50,7 @@ CREATE TABLE applications (
 );
 CREATE INDEX applications_staff ON applications (tenant_id, staff_id, first_day);
 -- The approver's inbox: what waits for them, oldest first.
-CREATE INDEX applications_waiting ON applications (tenant_id, approver_id, submitted_at) WHERE decision = 'submitted';
+CREATE INDEX applications_approver ON applications (tenant_id, approver_id);
 CREATE INDEX applications_submitted ON applications (tenant_id, submitted_at) WHERE decision = 'submitted';
 
 CREATE TABLE application_days (
