@@ -35,7 +35,7 @@ func (s *Service) withRoute(ctx context.Context, tenantID int64, e *env) error {
 	if err != nil {
 		return err
 	}
-	heads, err := s.st.FindApplyHeads(ctx, tenantID)
+	heads, err := s.st.FindApplyHeads(ctx, tenantID, Chain(e.tree, e.staff.UnitID))
 	if err != nil {
 		return err
 	}
