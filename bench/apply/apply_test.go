@@ -66,6 +66,9 @@ func TestApplyNumbers(t *testing.T) {
 		t.Skip("set TELEWORK_BENCH=1 to measure")
 	}
 	for _, eng := range []store.Engine{store.SQLite, store.Postgres} {
+		if only := os.Getenv("TELEWORK_BENCH_ENGINE"); only != "" && only != string(eng) {
+			continue
+		}
 		t.Run(string(eng), func(t *testing.T) {
 			db := storetest.Open(t, eng)
 			start := time.Now()

@@ -18,6 +18,72 @@ type env struct {
 	person policy.Person
 	cal    *calendar.Calendar
 	vers   []policy.Version
+	// Read before the transaction (withRoute, withPlan), so that nothing
+	// is read outside it while it holds its connection: the route, the
+	// delegates of each approver absent today, the plan checker's
+	// findings.
+	first, second int64
+	routeErr      error
+	absent        map[int64][]int64
+	planFs        []policy.Finding
+}
+
+// withRoute reads the routing settings and the heads and routes the
+// applicant, and reads the delegates of the approvers absent today.
+func (s *Service) withRoute(ctx context.Context, tenantID int64, e *env) error {
+	set, err := s.st.FindApplySettings(ctx, tenantID)
+	if err != nil {
+		return err
+	}
+	heads, err := s.st.FindApplyHeads(ctx, tenantID, Chain(e.tree, e.staff.UnitID))
+	if err != nil {
+		return err
+	}
+	e.first, e.second, e.routeErr = Route(e.tree, heads, e.staff.ID, e.staff.UnitID, set)
+	return s.withAbsent(ctx, tenantID, e, e.first, e.second)
+}
+
+// withAbsent reads who decides for each of the approvers during an
+// absence today.
+func (s *Service) withAbsent(ctx context.Context, tenantID int64, e *env, approvers ...int64) error {
+	if e.absent == nil {
+		e.absent = map[int64][]int64{}
+	}
+	for _, id := range approvers {
+		if id == 0 {
+			continue
+		}
+		ds, err := s.st.FindDelegations(ctx, tenantID, DelegationFilter{ApproverID: id, On: s.Today()})
+		if err != nil {
+			return err
+		}
+		for _, d := range ds {
+			if d.Kind == DelegateAbsence {
+				e.absent[id] = append(e.absent[id], d.DelegateID)
+			}
+		}
+	}
+	return nil
+}
+
+// withPlan asks the plan checker (the task inventory) about the tasks.
+func (s *Service) withPlan(ctx context.Context, tenantID int64, e *env, taskIDs []int64, mode policy.Mode, place string) error {
+	e.planFs = nil
+	if s.plan == nil || len(taskIDs) == 0 {
+		return nil
+	}
+	more, err := s.plan.CheckPlan(ctx, tenantID, taskIDs, mode, place)
+	if err != nil {
+		return err
+	}
+	for _, f := range more {
+		// The inventory warns; only the policy refuses.
+		if f.Severity == policy.Error {
+			f.Severity = policy.Warning
+		}
+		e.planFs = append(e.planFs, f)
+	}
+	return nil
 }
 
 // loadEnv reads the applicant's record, the unit tree, the facts, the
@@ -87,8 +153,8 @@ func capWindow(days []calendar.Date) (calendar.Date, calendar.Date) {
 
 // evaluate checks app (on its active days) at stage as of now, with the
 // person's other applications read in tx, and adds the plan checker's
-// findings.
-func (s *Service) evaluate(ctx context.Context, tx Tx, tenantID int64, e *env, app policy.Application, taskIDs []int64,
+// findings (read by withPlan).
+func (s *Service) evaluate(ctx context.Context, tx Tx, tenantID int64, e *env, app policy.Application,
 	stage policy.Stage, now time.Time) ([]policy.Finding, policy.Version, error) {
 	ver, err := e.version(app.Dates[0], calendar.DateOf(now))
 	if err != nil {
@@ -104,19 +170,7 @@ func (s *Service) evaluate(ctx context.Context, tx Tx, tenantID int64, e *env, a
 	if e.staff.Retired {
 		fs = append(fs, policy.Finding{Rule: "apply.retired", Severity: policy.Error, Key: "apply.retired"})
 	}
-	if s.plan != nil && len(taskIDs) > 0 {
-		more, err := s.plan.CheckPlan(ctx, tenantID, taskIDs, app.Mode, app.Place)
-		if err != nil {
-			return nil, ver, err
-		}
-		for _, f := range more {
-			// The inventory warns; only the policy refuses.
-			if f.Severity == policy.Error {
-				f.Severity = policy.Warning
-			}
-			fs = append(fs, f)
-		}
-	}
+	fs = append(fs, e.planFs...)
 	return fs, ver, nil
 }
 

@@ -447,11 +447,12 @@ func (s *Service) Approvers(ctx context.Context, tenantID int64, staffID int64) 
 	if err != nil {
 		return 0, 0, err
 	}
-	heads, err := s.st.FindApplyHeads(ctx, tenantID)
+	tr := org.NewTree(units)
+	heads, err := s.st.FindApplyHeads(ctx, tenantID, Chain(tr, st.UnitID))
 	if err != nil {
 		return 0, 0, err
 	}
-	return Route(org.NewTree(units), heads, st.ID, st.UnitID, set)
+	return Route(tr, heads, st.ID, st.UnitID, set)
 }
 
 // Settings returns the tenant's routing settings.

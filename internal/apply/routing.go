@@ -87,6 +87,21 @@ func Route(tr *org.Tree, heads []Head, staffID, unitID int64, s Settings) (first
 	return section, 0, nil
 }
 
+// Chain is unitID and the units above it, nearest first (the units whose
+// heads Route considers).
+func Chain(tr *org.Tree, unitID int64) []int64 {
+	var out []int64
+	for id := unitID; id != 0 && !slices.Contains(out, id); {
+		out = append(out, id)
+		u := tr.Unit(id)
+		if u == nil {
+			break
+		}
+		id = u.ParentID
+	}
+	return out
+}
+
 // ActingFor lists the approvers actorID may decide for on day: actorID
 // themselves, and every approver who delegated to actorID (a standing
 // 代決者, or during an absence covering day).

@@ -25,8 +25,8 @@ type Store interface {
 	FindApplications(ctx context.Context, tenantID int64, f Filter) ([]*Application, error)
 	// FindApplicationDecisions lists an application's decisions in order.
 	FindApplicationDecisions(ctx context.Context, tenantID, appID int64) ([]Decision, error)
-	// FindApplyHeads lists the current heads (所属長・係長) of every unit.
-	FindApplyHeads(ctx context.Context, tenantID int64) ([]Head, error)
+	// FindApplyHeads lists the current heads (所属長・係長) of the units.
+	FindApplyHeads(ctx context.Context, tenantID int64, unitIDs []int64) ([]Head, error)
 	// FindApplySettings returns the tenant's routing settings
 	// (DefaultSettings when none were saved).
 	FindApplySettings(ctx context.Context, tenantID int64) (Settings, error)

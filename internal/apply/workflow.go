@@ -134,6 +134,14 @@ func (s *Service) prepare(ctx context.Context, tenantID int64, who *auth.Princip
 			return nil, nil, skipped, v.Err()
 		}
 	}
+	if err := s.withPlan(ctx, tenantID, e, r.TaskIDs, r.Mode, r.Place); err != nil {
+		return nil, nil, skipped, err
+	}
+	if r.Submit {
+		if err := s.withRoute(ctx, tenantID, e); err != nil {
+			return nil, nil, skipped, err
+		}
+	}
 	return e, days, skipped, nil
 }
 
@@ -147,7 +155,7 @@ func (s *Service) Preview(ctx context.Context, tenantID int64, who *auth.Princip
 	}
 	res := &Result{Skipped: skipped}
 	err = s.st.InApplyTx(ctx, func(tx Tx) error {
-		fs, _, err := s.evaluate(ctx, tx, tenantID, e, r.PolicyApplication(0, days), r.TaskIDs, policy.AtSubmit, s.now())
+		fs, _, err := s.evaluate(ctx, tx, tenantID, e, r.PolicyApplication(0, days), policy.AtSubmit, s.now())
 		res.Findings = fs
 		return err
 	})
@@ -184,7 +192,7 @@ func (s *Service) Create(ctx context.Context, tenantID int64, who *auth.Principa
 		for _, d := range days {
 			a.Days = append(a.Days, Day{Date: d, Status: Draft, UpdatedAt: now})
 		}
-		fs, ver, err := s.evaluate(ctx, tx, tenantID, e, r.PolicyApplication(0, days), r.TaskIDs, policy.AtSubmit, now)
+		fs, ver, err := s.evaluate(ctx, tx, tenantID, e, r.PolicyApplication(0, days), policy.AtSubmit, now)
 		if err != nil {
 			return err
 		}
@@ -217,18 +225,10 @@ func (s *Service) Create(ctx context.Context, tenantID int64, who *auth.Principa
 // nothing needs the approver's eye. a has been written; it is updated.
 func (s *Service) submitIn(ctx context.Context, tx Tx, tenantID int64, who *auth.Principal, e *env, a *Application,
 	ver policy.Version, fs []policy.Finding, now time.Time) (bool, error) {
-	st, err := tx.FindApplySettings(ctx, tenantID)
-	if err != nil {
-		return false, err
+	if e.routeErr != nil {
+		return false, e.routeErr
 	}
-	heads, err := s.st.FindApplyHeads(ctx, tenantID)
-	if err != nil {
-		return false, err
-	}
-	first, second, err := Route(e.tree, heads, a.StaffID, e.staff.UnitID, st)
-	if err != nil {
-		return false, err
-	}
+	first, second := e.first, e.second
 	before := a.AuditView()
 	prev := a.Version
 	a.ApproverID, a.FirstApproverID, a.SecondApproverID, a.Step = first, first, second, 1
@@ -280,7 +280,7 @@ func (s *Service) submitIn(ctx context.Context, tx Tx, tenantID int64, who *auth
 		notes = append(notes, notify.New(a.StaffID, notify.Approved, a.ID, args))
 	} else {
 		notes = append(notes, notify.New(first, notify.Submitted, a.ID, args))
-		notes = append(notes, s.delegateNotes(ctx, tenantID, first, notify.Submitted, a.ID, args)...)
+		notes = append(notes, e.delegateNotes(first, notify.Submitted, a.ID, args)...)
 	}
 	if err := tx.InsertNotifications(ctx, tenantID, notes); err != nil {
 		return false, err
@@ -293,18 +293,12 @@ func (s *Service) submitIn(ctx context.Context, tx Tx, tenantID int64, who *auth
 		ObjectID: idStr(a.ID), Before: before, After: a.AuditView()})
 }
 
-// delegateNotes tells the delegates acting for approver today of an event
-// (best effort: a failed read sends no extra notes).
-func (s *Service) delegateNotes(ctx context.Context, tenantID, approver int64, k notify.Kind, appID int64, args map[string]any) []notify.Notification {
-	ds, err := s.st.FindDelegations(ctx, tenantID, DelegationFilter{ApproverID: approver, On: s.Today()})
-	if err != nil {
-		return nil
-	}
+// delegateNotes tells the delegates acting for approver during an
+// absence today (read by withAbsent) of an event.
+func (e *env) delegateNotes(approver int64, k notify.Kind, appID int64, args map[string]any) []notify.Notification {
 	var out []notify.Notification
-	for _, d := range ds {
-		if d.Kind == DelegateAbsence {
-			out = append(out, notify.New(d.DelegateID, k, appID, args))
-		}
+	for _, id := range e.absent[approver] {
+		out = append(out, notify.New(id, k, appID, args))
 	}
 	return out
 }
@@ -387,7 +381,7 @@ func (s *Service) Update(ctx context.Context, tenantID int64, who *auth.Principa
 		for _, d := range days {
 			a.Days = append(a.Days, Day{Date: d, Status: a.Decision, UpdatedAt: now})
 		}
-		fs, ver, err := s.evaluate(ctx, tx, tenantID, e, r.PolicyApplication(a.ID, days), r.TaskIDs, policy.AtSubmit, now)
+		fs, ver, err := s.evaluate(ctx, tx, tenantID, e, r.PolicyApplication(a.ID, days), policy.AtSubmit, now)
 		if err != nil {
 			return err
 		}
@@ -467,6 +461,12 @@ func (s *Service) Submit(ctx context.Context, tenantID int64, who *auth.Principa
 	if err != nil {
 		return nil, err
 	}
+	if err := s.withPlan(ctx, tenantID, e, cur.TaskIDs, cur.Mode, cur.Place); err != nil {
+		return nil, err
+	}
+	if err := s.withRoute(ctx, tenantID, e); err != nil {
+		return nil, err
+	}
 	res := &Result{Skipped: cur.Skipped}
 	err = s.st.InApplyTx(ctx, func(tx Tx) error {
 		if err := tx.LockApplicant(ctx, tenantID, who.StaffID); err != nil {
@@ -480,7 +480,7 @@ func (s *Service) Submit(ctx context.Context, tenantID int64, who *auth.Principa
 			return StateError(a.Status, ActSubmit)
 		}
 		now := s.now()
-		fs, ver, err := s.evaluate(ctx, tx, tenantID, e, a.Request().PolicyApplication(a.ID, a.Dates()), a.TaskIDs,
+		fs, ver, err := s.evaluate(ctx, tx, tenantID, e, a.Request().PolicyApplication(a.ID, a.Dates()),
 			policy.AtSubmit, now)
 		if err != nil {
 			return err
@@ -580,6 +580,12 @@ func (s *Service) decide(ctx context.Context, tenantID int64, who *auth.Principa
 		if e, err = s.loadEnv(ctx, tenantID, cur.StaffID, from, to); err != nil {
 			return nil, err
 		}
+		if err := s.withPlan(ctx, tenantID, e, cur.TaskIDs, cur.Mode, cur.Place); err != nil {
+			return nil, err
+		}
+		if err := s.withAbsent(ctx, tenantID, e, cur.SecondApproverID); err != nil {
+			return nil, err
+		}
 	}
 	if in.Version == 0 {
 		in.Version = cur.Version
@@ -603,7 +609,7 @@ func (s *Service) decide(ctx context.Context, tenantID int64, who *auth.Principa
 		switch act {
 		case ActApprove:
 			fs, ver, err := s.evaluate(ctx, tx, tenantID, e, a.Request().PolicyApplication(a.ID, a.ActiveDates()),
-				a.TaskIDs, policy.AtApprove, now)
+				policy.AtApprove, now)
 			if err != nil {
 				return nil, err
 			}
@@ -618,7 +624,7 @@ func (s *Service) decide(ctx context.Context, tenantID int64, who *auth.Principa
 				a.ApproverID = a.SecondApproverID
 				args["Name"] = cur.StaffName
 				st.notes = append(st.notes, notify.New(a.ApproverID, notify.Submitted, a.ID, args))
-				st.notes = append(st.notes, s.delegateNotes(ctx, tenantID, a.ApproverID, notify.Submitted, a.ID, args)...)
+				st.notes = append(st.notes, e.delegateNotes(a.ApproverID, notify.Submitted, a.ID, args)...)
 				break
 			}
 			a.Decision, a.ApproverID = Approved, 0

@@ -219,7 +219,9 @@ func (db *DB) FindApplications(ctx context.Context, tenantID int64, f apply.Filt
 		where += andIn("a.staff_id", f.StaffIDs, &args)
 	}
 	if len(f.ApproverIDs) > 0 {
-		where += andIn("a.approver_id", f.ApproverIDs, &args)
+		// IS NOT NULL lets both engines use the partial index of waiting
+		// applications.
+		where += ` AND a.approver_id IS NOT NULL` + andIn("a.approver_id", f.ApproverIDs, &args)
 	}
 	if len(f.UnitIDs) > 0 {
 		where += andIn("s.unit_id", f.UnitIDs, &args)
@@ -601,12 +603,18 @@ func (db *DB) FindApplicationDecisions(ctx context.Context, tenantID, appID int6
 	return out, nil
 }
 
-// FindApplyHeads lists the current heads of every unit.
-func (db *DB) FindApplyHeads(ctx context.Context, tenantID int64) ([]apply.Head, error) {
+// FindApplyHeads lists the current heads of the units (by the staff_unit
+// index).
+func (db *DB) FindApplyHeads(ctx context.Context, tenantID int64, unitIDs []int64) ([]apply.Head, error) {
+	if len(unitIDs) == 0 {
+		return nil, nil
+	}
+	args := []any{tenantID}
 	out, err := queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (apply.Head, error) {
 		var h apply.Head
 		return h, sc.Scan(&h.StaffID, &h.UnitID, &h.Rank, &h.Name)
-	}, `SELECT id, unit_id, rank, name FROM staff WHERE tenant_id = ? AND is_supervisor = TRUE AND retired = FALSE`, tenantID)
+	}, `SELECT id, unit_id, rank, name FROM staff WHERE tenant_id = ?`+andIn("unit_id", unitIDs, &args)+
+		` AND is_supervisor = TRUE AND retired = FALSE`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unit heads: %w", err)
 	}

@@ -49,8 +49,9 @@ CREATE TABLE applications (
     FOREIGN KEY (tenant_id, second_approver_id) REFERENCES staff (tenant_id, id)
 );
 CREATE INDEX applications_staff ON applications (tenant_id, staff_id, first_day);
--- The approver's inbox: what waits for them, oldest first.
-CREATE INDEX applications_waiting ON applications (tenant_id, approver_id, submitted_at) WHERE decision = 'submitted';
+-- The approver's inbox: what waits for them (approver_id is set only while
+-- an application waits, so the index holds only those).
+CREATE INDEX applications_approver ON applications (tenant_id, approver_id) WHERE approver_id IS NOT NULL;
 CREATE INDEX applications_submitted ON applications (tenant_id, submitted_at) WHERE decision = 'submitted';
 
 CREATE TABLE application_days (
