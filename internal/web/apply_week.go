@@ -94,7 +94,9 @@ func (s *Server) weekPage(w http.ResponseWriter, r *http.Request, status int, ch
 				}
 			case held[d] != "":
 				wd.Note = held[d]
-			case !today.Before(d):
+			case d == today:
+				wd.Note = i18n.T(l, "applyweb.week_today", nil)
+			case d.Before(today):
 				wd.Note = i18n.T(l, "applyweb.week_past", nil)
 			default:
 				wd.Selectable = true
