@@ -291,3 +291,34 @@ func TestApplyPagesCrossTenant(t *testing.T) {
 		}
 	})
 }
+
+// TestApprovalSettingsPage: HR sets the routing (to the 係長, two steps for
+// a unit); a bad choice is refused at its field; the next application
+// follows the new routing.
+func TestApprovalSettingsPage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, _ := applyWorld(t, db)
+		hr := w.session(t, "hr")
+		res := w.do("GET", "/approvals/settings", nil, hr)
+		if res.code != 200 || !strings.Contains(res.body, `name="approver"`) {
+			t.Fatalf("settings page: %d", res.code)
+		}
+		bad := url.Values{"approver": {"mayor"}, "reminder_hours": {"24"}}
+		if res = w.do("POST", "/approvals/settings", bad, hr); res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, `id="f-approver-error"`) {
+			t.Errorf("bad approver: %d", res.code)
+		}
+		ok := url.Values{"approver": {"team"}, "reminder_hours": {"48"}, "two_step_units": {itoa(w.units["a-sect"].ID)}}
+		if res = w.do("POST", "/approvals/settings", ok, hr); res.code != http.StatusSeeOther {
+			t.Fatalf("save: %d\n%s", res.code, res.body)
+		}
+		set, err := db.FindApplySettings(context.Background(), w.a.ID)
+		if err != nil || set.Approver != apply.ApproverTeam || set.ReminderHours != 48 || len(set.TwoStepUnits) != 1 {
+			t.Errorf("saved settings: %+v %v", set, err)
+		}
+		// Saving the page as it was loaded before: another change came first.
+		stale := url.Values{"approver": {"section"}, "reminder_hours": {"24"}, "version": {"0"}}
+		if res = w.do("POST", "/approvals/settings", stale, hr); res.code != http.StatusConflict {
+			t.Errorf("stale save: %d, want 409", res.code)
+		}
+	})
+}

@@ -37,16 +37,18 @@ func (s *Server) applyRoutes() []Route {
 		{Method: "GET", Pattern: "/approvals/delegation", Rule: directory, Handler: s.delegation},
 		{Method: "POST", Pattern: "/approvals/delegation", Rule: supervisor, Handler: s.delegationCreate},
 		{Method: "POST", Pattern: "/approvals/delegation/{id}/end", Rule: supervisor, Object: "delegation", Handler: s.delegationEnd},
+		{Method: "GET", Pattern: "/approvals/settings", Rule: hrOnly, Handler: s.approvalSettings},
+		{Method: "POST", Pattern: "/approvals/settings", Rule: hrOnly, Handler: s.approvalSettingsSave},
 	}, s.notificationRoutes()...)
 }
 
 // applyNav adds the application pages to the menu: 「わたしの申請」 for
-// anyone with a staff record, 「承認」 for supervisors.
+// anyone with a staff record, 「承認」 for supervisors and HR (the routing).
 func applyNav(p *auth.Principal, add func(href, key string)) {
 	if p.StaffID != 0 {
 		add("/applications", "applyweb.nav_mine")
 	}
-	if p.Has(auth.Supervisor) {
+	if p.HasAny(auth.Supervisor, auth.HRAdmin) {
 		add("/approvals", "applyweb.nav_approvals")
 	}
 }
