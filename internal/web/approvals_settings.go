@@ -62,4 +62,3 @@ func (s *Server) approvalSettingsSave(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flashRedirect(w, r, "/approvals/settings", "flash.applyweb_settings")
 }
-
