@@ -173,6 +173,7 @@ func hrPages(t *testing.T, tb *tab) {
 		t.Errorf("empty /staff/new: %s", p)
 	}
 	tb.pageChecks(t, "/staff/new (sent empty)")
+	tb.check(t, "/approvals/settings", "") // apply_pages_test.go
 }
 
 // formErrorScript lists what is wrong with the error page of a form.
