@@ -456,6 +456,13 @@ func (s *Server) applicationWithdraw(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// applicationDiscard deletes the person's own draft.
+func (s *Server) applicationDiscard(w http.ResponseWriter, r *http.Request) {
+	s.onApplication(w, r, func(_ *form, p *auth.Principal, id int64) (string, string, error) {
+		return "flash.applyweb_discarded", "/applications", s.svc.Apply.Discard(r.Context(), p.TenantID, p, id)
+	})
+}
+
 // applicationCancel cancels the chosen days (mode=days) or every day from
 // a date on (mode=rest: the rest of a recurring series).
 func (s *Server) applicationCancel(w http.ResponseWriter, r *http.Request) {

@@ -185,6 +185,25 @@ func TestApplyPages(t *testing.T) {
 			t.Errorf("withdraw: %d %s", res.code, w.appStatus(t, third))
 		}
 
+		// A draft can be deleted by its author only.
+		draft := submitPage(t, w, staff, dayForm(cal1(t, db, w, cal1(t, db, w, cal1(t, db, w, cal1(t, db, w, day)))), "draft"))
+		if w.appStatus(t, draft) != apply.Draft {
+			t.Fatalf("draft saved as %s", w.appStatus(t, draft))
+		}
+		if res = w.do("POST", "/applications/"+itoa(draft)+"/discard", url.Values{}, sup); res.code != http.StatusNotFound {
+			t.Errorf("someone else deleting a draft: %d", res.code)
+		}
+		if res = w.do("POST", "/applications/"+itoa(draft)+"/discard", url.Values{}, staff); res.code != http.StatusSeeOther {
+			t.Errorf("delete the draft: %d\n%s", res.code, res.body)
+		}
+		if _, err := db.FindApplication(ctx, w.a.ID, draft); err == nil {
+			t.Error("the deleted draft is still there")
+		}
+		// Staff without a supervisor's role see whom they act for, no form.
+		if res = w.do("GET", "/approvals/delegation", nil, staff); res.code != 200 || strings.Contains(res.body, `name="delegate_id"`) {
+			t.Errorf("delegation page for staff: %d", res.code)
+		}
+
 		// The week view offers days and applies with the last content.
 		res = w.do("GET", "/apply/week", nil, staff)
 		if res.code != 200 || !strings.Contains(res.body, `name="dates"`) {

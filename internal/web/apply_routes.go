@@ -23,6 +23,7 @@ func (s *Server) applyRoutes() []Route {
 		{Method: "GET", Pattern: "/applications/{id}/edit", Rule: directory, Object: "application", Handler: s.applicationEdit},
 		{Method: "POST", Pattern: "/applications/{id}", Rule: directory, Object: "application", Handler: s.applicationUpdate},
 		{Method: "POST", Pattern: "/applications/{id}/submit", Rule: directory, Object: "application", Handler: s.applicationSubmit},
+		{Method: "POST", Pattern: "/applications/{id}/discard", Rule: directory, Object: "application", Handler: s.applicationDiscard},
 		{Method: "POST", Pattern: "/applications/{id}/withdraw", Rule: directory, Object: "application", Handler: s.applicationWithdraw},
 		{Method: "POST", Pattern: "/applications/{id}/cancel", Rule: directory, Object: "application", Handler: s.applicationCancel},
 		{Method: "POST", Pattern: "/applications/{id}/decide", Rule: directory, Object: "application", Handler: s.applicationDecide},
