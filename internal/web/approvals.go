@@ -361,8 +361,16 @@ func (s *Server) reportFormPage(w http.ResponseWriter, r *http.Request, status i
 	if f.Verbal {
 		title = "applyweb.title_verbal"
 	}
+	// The other days due a report can be reported with the same form.
+	today := s.svc.Apply.Today()
+	var others []dayRow
+	for _, x := range a.Days {
+		if x.Date != d && apply.Allowed(x.Status, apply.ActReport) && !today.Before(x.Date) {
+			others = append(others, dayRow{Date: x.Date.String(), Label: dayLabel(l, x.Date)})
+		}
+	}
 	s.render(w, r, status, "apply_report", title, map[string]any{"Form": f, "AppID": id, "ISO": d.String(),
-		"Date": dayLabel(l, d), "Who": a.StaffName, "Plan": a.Plan}, formErr)
+		"Date": dayLabel(l, d), "Who": a.StaffName, "Plan": a.Plan, "Others": others}, formErr)
 }
 
 func (s *Server) applicationReportSave(w http.ResponseWriter, r *http.Request) {
@@ -379,7 +387,13 @@ func (s *Server) applicationReportSave(w http.ResponseWriter, r *http.Request) {
 	f := &reportForm{ActualStart: toHalfWidthDigits(fm.str("actual_start")), ActualEnd: toHalfWidthDigits(fm.str("actual_end")),
 		BreakMinutes: fm.str("break_minutes"), Work: fm.str("work"), Products: fm.str("products"),
 		Verbal: fm.bool("verbal") && det.StaffID != p.StaffID}
-	in := apply.ReportInput{Dates: []calendar.Date{d}, ActualStart: f.ActualStart, ActualEnd: f.ActualEnd,
+	dates := []calendar.Date{d}
+	for _, v := range r.PostForm["also"] {
+		if x, err := calendar.ParseDate(v); err == nil && x != d {
+			dates = append(dates, x)
+		}
+	}
+	in := apply.ReportInput{Dates: dates, ActualStart: f.ActualStart, ActualEnd: f.ActualEnd,
 		BreakMinutes: fm.int("break_minutes", 0), Work: f.Work, Products: f.Products, Verbal: f.Verbal}
 	if err := fm.v.Err(); err != nil {
 		s.reportFormPage(w, r, http.StatusUnprocessableEntity, det, id, d, f, err)
