@@ -341,3 +341,52 @@ func TestApprovalSettingsPage(t *testing.T) {
 		}
 	})
 }
+
+// TestReportSeveralDays: one report form covers the other days of the
+// application that are due (ticked), and a supervisor's verbal report is
+// marked as such.
+func TestReportSeveralDays(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, day := applyWorld(t, db)
+		staff, sup := w.session(t, "staff"), w.session(t, "supervisor")
+		d2, d3 := cal1(t, db, w, day), cal1(t, db, w, cal1(t, db, w, day))
+		rng := url.Values{"kind": {"range"}, "from": {day.String()}, "to": {d3.String()}, "mode": {"home"}, "place": {"home"},
+			"time_unit": {"full_day"}, "plan": {"台帳の整理"}, "action": {"submit"}}
+		id := submitPage(t, w, staff, rng)
+		if res := w.do("POST", "/applications/"+itoa(id)+"/decide", url.Values{"action": {"approve"}}, sup); res.code != http.StatusSeeOther {
+			t.Fatalf("approve: %d", res.code)
+		}
+		db.Now = func() time.Time { return time.Date(d3.Year, d3.Month, d3.Day, 18, 0, 0, 0, calendar.Tokyo) }
+		defer func() { db.Now = time.Now }()
+		staff, sup = w.sessionNow(t, "staff"), w.sessionNow(t, "supervisor")
+		res := w.do("GET", "/applications/"+itoa(id)+"/report?date="+day.String(), nil, staff)
+		if !strings.Contains(res.body, `name="also" value="`+d2.String()+`"`) {
+			t.Fatalf("the other due days are not offered:\n%s", res.body)
+		}
+		rep := url.Values{"date": {day.String()}, "also": {d2.String()}, "actual_start": {"08:30"}, "actual_end": {"17:15"}, "work": {"整理した"}}
+		if res = w.do("POST", "/applications/"+itoa(id)+"/report", rep, staff); res.code != http.StatusSeeOther {
+			t.Fatalf("report: %d\n%s", res.code, res.body)
+		}
+		a, err := db.FindApplication(context.Background(), w.a.ID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range a.Days {
+			want := apply.Reported
+			if d.Date == d3 {
+				want = apply.Approved
+			}
+			if d.Status != want {
+				t.Errorf("%s: %s, want %s", d.Date, d.Status, want)
+			}
+		}
+		// The third day: the supervisor records what they heard.
+		verbal := url.Values{"date": {d3.String()}, "verbal": {"1"}, "actual_start": {"08:30"}, "actual_end": {"17:00"}}
+		if res = w.do("POST", "/applications/"+itoa(id)+"/report", verbal, sup); res.code != http.StatusSeeOther {
+			t.Fatalf("verbal report: %d\n%s", res.code, res.body)
+		}
+		if res = w.do("GET", "/applications/"+itoa(id), nil, staff); !strings.Contains(res.body, "口頭報告（所属長が記録）") {
+			t.Error("the verbal report is not marked as such")
+		}
+	})
+}
