@@ -317,8 +317,7 @@ type reportForm struct {
 	ActualStart, ActualEnd string
 	BreakMinutes           string
 	Work, Products         string
-	PlannedStart           string
-	PlannedEnd             string
+	Planned                string
 	Verbal                 bool
 }
 
@@ -353,9 +352,19 @@ func (s *Server) reportFormPage(w http.ResponseWriter, r *http.Request, status i
 			"NotNow": errorText(l, apply.StateError(a.Status, apply.ActReport))}, formErr)
 		return
 	}
-	f.PlannedStart, f.PlannedEnd = a.Start, a.End
-	if f.PlannedStart == "" {
-		f.PlannedStart, f.PlannedEnd = "—", "—"
+	f.Planned = unitText(l, a)
+	// The clock-in and clock-out of the day, when recorded, are the
+	// actual times to start from.
+	for _, x := range a.Days {
+		if x.Date != d {
+			continue
+		}
+		if f.ActualStart == "" && !x.StartedAt.IsZero() {
+			f.ActualStart = x.StartedAt.In(calendar.Tokyo).Format("15:04")
+		}
+		if f.ActualEnd == "" && !x.FinishedAt.IsZero() {
+			f.ActualEnd = x.FinishedAt.In(calendar.Tokyo).Format("15:04")
+		}
 	}
 	title := "applyweb.title_report"
 	if f.Verbal {
