@@ -132,16 +132,26 @@ func (s *API) respondApplication(w http.ResponseWriter, r *http.Request, status 
 	writeJSON(w, status, out)
 }
 
-func (s *API) apiCreateApplication(w http.ResponseWriter, r *http.Request) {
-	p := principal(r)
+// readRequest reads the body of an application (an answered error
+// otherwise).
+func (s *API) readRequest(w http.ResponseWriter, r *http.Request) (apply.Request, bool) {
 	var in applicationInput
-	if err := decodeJSON(r, &in); err != nil {
-		s.apiFail(w, r, err)
-		return
+	err := decodeJSON(r, &in)
+	var req apply.Request
+	if err == nil {
+		req, err = in.request()
 	}
-	req, err := in.request()
 	if err != nil {
 		s.apiFail(w, r, err)
+		return req, false
+	}
+	return req, true
+}
+
+func (s *API) apiCreateApplication(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	req, ok := s.readRequest(w, r)
+	if !ok {
 		return
 	}
 	res, err := s.svc.Apply.Create(r.Context(), p.TenantID, p, req)
@@ -154,14 +164,8 @@ func (s *API) apiCreateApplication(w http.ResponseWriter, r *http.Request) {
 
 func (s *API) apiPreviewApplication(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	var in applicationInput
-	if err := decodeJSON(r, &in); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	req, err := in.request()
-	if err != nil {
-		s.apiFail(w, r, err)
+	req, ok := s.readRequest(w, r)
+	if !ok {
 		return
 	}
 	res, err := s.svc.Apply.Preview(r.Context(), p.TenantID, p, req)
