@@ -39,6 +39,9 @@ func (s *API) applicationRoutes() []route.Route {
 		{Method: "GET", Pattern: "/api/v1/applications/{id}", Rule: rule, Object: "application", Handler: s.apiGetApplication,
 			API: &route.Op{ID: "getApplication", Tag: "applications", Resp: "Application",
 				Summary: "An application with its days, decisions and what you may do with it now (can[]); the ETag carries its version"}},
+		{Method: "PUT", Pattern: "/api/v1/applications/{id}", Rule: rule, Object: "application", Handler: s.apiUpdateApplication,
+			API: &route.Op{ID: "updateApplication", Tag: "applications", Body: "ApplicationInput", Resp: "Application",
+				Summary: "Replace the content and days of your draft or returned application (submit=true, the default, submits it again; 422 with findings[])"}},
 		{Method: "DELETE", Pattern: "/api/v1/applications/{id}", Rule: rule, Object: "application", Handler: s.apiDiscardApplication,
 			API: &route.Op{ID: "discardApplication", Tag: "applications", Status: 204, Summary: "Delete your own draft"}},
 	}
@@ -132,16 +135,26 @@ func (s *API) respondApplication(w http.ResponseWriter, r *http.Request, status 
 	writeJSON(w, status, out)
 }
 
-func (s *API) apiCreateApplication(w http.ResponseWriter, r *http.Request) {
-	p := principal(r)
+// readRequest reads the body of an application (an answered error
+// otherwise).
+func (s *API) readRequest(w http.ResponseWriter, r *http.Request) (apply.Request, bool) {
 	var in applicationInput
-	if err := decodeJSON(r, &in); err != nil {
-		s.apiFail(w, r, err)
-		return
+	err := decodeJSON(r, &in)
+	var req apply.Request
+	if err == nil {
+		req, err = in.request()
 	}
-	req, err := in.request()
 	if err != nil {
 		s.apiFail(w, r, err)
+		return req, false
+	}
+	return req, true
+}
+
+func (s *API) apiCreateApplication(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	req, ok := s.readRequest(w, r)
+	if !ok {
 		return
 	}
 	res, err := s.svc.Apply.Create(r.Context(), p.TenantID, p, req)
@@ -152,16 +165,33 @@ func (s *API) apiCreateApplication(w http.ResponseWriter, r *http.Request) {
 	s.respondApplication(w, r, http.StatusCreated, res)
 }
 
-func (s *API) apiPreviewApplication(w http.ResponseWriter, r *http.Request) {
+func (s *API) apiUpdateApplication(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	var in applicationInput
-	if err := decodeJSON(r, &in); err != nil {
+	id, ok := pathID(r)
+	if !ok {
+		s.apiFail(w, r, apperr.NotFoundErr("application"))
+		return
+	}
+	if _, err := s.svc.Apply.Get(r.Context(), p.TenantID, p, id); err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	req, err := in.request()
+	req, ok := s.readRequest(w, r)
+	if !ok {
+		return
+	}
+	res, err := s.svc.Apply.Update(r.Context(), p.TenantID, p, id, req)
 	if err != nil {
-		s.apiFail(w, r, err)
+		s.applyFail(w, r, err)
+		return
+	}
+	s.respondApplication(w, r, http.StatusOK, res)
+}
+
+func (s *API) apiPreviewApplication(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	req, ok := s.readRequest(w, r)
+	if !ok {
 		return
 	}
 	res, err := s.svc.Apply.Preview(r.Context(), p.TenantID, p, req)

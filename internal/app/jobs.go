@@ -110,9 +110,7 @@ func runDated(ctx context.Context, svc *staffio.Service, node string, log *slog.
 // any node, does any work.
 func applyLoop(ctx context.Context, svc *apply.Service, log *slog.Logger) {
 	node := nodeName()
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
+	hourly(ctx, func() {
 		res, err := svc.RunDaily(ctx, node)
 		switch {
 		case err != nil && ctx.Err() == nil:
@@ -120,6 +118,15 @@ func applyLoop(ctx context.Context, svc *apply.Service, log *slog.Logger) {
 		case res != nil && res.Ran:
 			log.Info("application notifications job", "day", res.Day, "sent", res.Sent)
 		}
+	})
+}
+
+// hourly runs fn now and then every hour until ctx ends.
+func hourly(ctx context.Context, fn func()) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		fn()
 		select {
 		case <-ctx.Done():
 			return

@@ -94,7 +94,9 @@ func (s *Service) loadEnv(ctx context.Context, tenantID, staffID int64, from, to
 	if err != nil {
 		return nil, err
 	}
-	units, err := s.st.FindUnits(ctx, tenantID)
+	// The person's unit and those above it are all the rules and the
+	// routing look at (a few rows, not the tenant's whole tree).
+	units, err := s.st.FindUnitChain(ctx, tenantID, st.UnitID)
 	if err != nil {
 		return nil, err
 	}

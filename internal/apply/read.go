@@ -26,6 +26,16 @@ type relation struct {
 	supervises bool
 }
 
+// denied is the error of an action the person may not take: Forbidden on
+// an application they may read, NotFound otherwise (its existence is not
+// told).
+func (r *relation) denied() error {
+	if r.visible {
+		return apperr.Forbid()
+	}
+	return apperr.NotFoundErr("application")
+}
+
 // relCtx is what relations are judged with: the unit tree and the
 // delegations to the signed-in person in force today.
 type relCtx struct {

@@ -40,6 +40,9 @@ type Store interface {
 	FindPolicyFacts(ctx context.Context, tenantID, staffID int64) (policy.Facts, error)
 	FindStaffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error)
 	FindUnits(ctx context.Context, tenantID int64) ([]*org.Unit, error)
+	// FindUnitChain returns a unit and the units above it (id, parent and
+	// code), nearest first.
+	FindUnitChain(ctx context.Context, tenantID, unitID int64) ([]*org.Unit, error)
 	LoadCalendar(ctx context.Context, tenantID int64, fromYear, toYear int) (*calendar.Calendar, error)
 
 	// For the periodic job (reminders, reports due and overdue).

@@ -244,7 +244,7 @@ func (s *Service) submitIn(ctx context.Context, tx Tx, tenantID int64, who *auth
 		a.ApproverID = 0
 		a.Decision = Approved
 		a.approveTravel(ver.Policy)
-		days = a.setDays(Approved, func(d Day) bool { return d.Status == Submitted })
+		a.setDays(Approved, func(d Day) bool { return d.Status == Submitted })
 		for i := range a.Days {
 			a.Days[i].ReportDue = reportDue(ver.Policy.Report, e.cal, a.Days[i].Date)
 		}
@@ -344,7 +344,9 @@ func (a *Application) setDays(st Status, match func(Day) bool) []Day {
 func (a *Application) approveTravel(p policy.Policy) {
 	if p.TravelOrder && a.Mode == policy.Home {
 		a.TravelOrder = true
-		a.TravelOrderNo = fmt.Sprintf("%d-%06d", a.Days[0].Date.Year, a.ID)
+		// The first day and the person name it (a person holds a day once).
+		f := a.Days[0].Date
+		a.TravelOrderNo = fmt.Sprintf("%04d%02d%02d-%d", f.Year, f.Month, f.Day, a.StaffID)
 	}
 }
 
@@ -597,10 +599,7 @@ func (s *Service) decide(ctx context.Context, tenantID int64, who *auth.Principa
 			return nil, StateError(a.Status, act)
 		}
 		if !r.canDecide {
-			if r.visible {
-				return nil, apperr.Forbid()
-			}
-			return nil, apperr.NotFoundErr("application")
+			return nil, r.denied()
 		}
 		now := s.now()
 		dec := &Decision{Action: act, Step: a.Step, Comment: in.Comment, OnBehalfOf: r.onBehalfOf, Proxy: r.onBehalfOf != 0}
@@ -848,17 +847,8 @@ func (s *Service) Report(ctx context.Context, tenantID int64, who *auth.Principa
 	}
 	today := s.Today()
 	return s.act(ctx, tenantID, who, id, ActReport, in.Version, func(tx Tx, a *Application, r *relation) (*step, error) {
-		switch {
-		case in.Verbal && !r.supervises:
-			if r.visible {
-				return nil, apperr.Forbid()
-			}
-			return nil, apperr.NotFoundErr("application")
-		case !in.Verbal && !r.own:
-			if r.visible {
-				return nil, apperr.Forbid()
-			}
-			return nil, apperr.NotFoundErr("application")
+		if in.Verbal && !r.supervises || !in.Verbal && !r.own {
+			return nil, r.denied()
 		}
 		var changed []Day
 		var dates []calendar.Date
@@ -930,10 +920,7 @@ func (s *Service) Confirm(ctx context.Context, tenantID int64, who *auth.Princip
 	}
 	return s.act(ctx, tenantID, who, id, ActConfirm, in.Version, func(tx Tx, a *Application, r *relation) (*step, error) {
 		if !r.supervises {
-			if r.visible {
-				return nil, apperr.Forbid()
-			}
-			return nil, apperr.NotFoundErr("application")
+			return nil, r.denied()
 		}
 		var changed []Day
 		var dates []calendar.Date

@@ -11,6 +11,7 @@ import (
 	"telework/internal/apperr"
 	"telework/internal/apply"
 	"telework/internal/calendar"
+	"telework/internal/org"
 	"telework/internal/policy"
 )
 
@@ -763,4 +764,22 @@ func (tx *Tx) DeleteDelegation(ctx context.Context, tenantID, id int64) (apply.D
 		return d, fmt.Errorf("store: delegation: %w", err)
 	}
 	return d, affectedOne(tx.exec(ctx, `DELETE FROM apply_delegations WHERE tenant_id = ? AND id = ?`, tenantID, id))
+}
+
+// FindUnitChain returns a unit and the units above it, nearest first (id,
+// parent and code only), by one recursive query.
+func (db *DB) FindUnitChain(ctx context.Context, tenantID, unitID int64) ([]*org.Unit, error) {
+	out, err := queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (*org.Unit, error) {
+		u := &org.Unit{TenantID: tenantID}
+		return u, sc.Scan(&u.ID, &u.ParentID, &u.Code, &u.Name, &u.Level)
+	}, `WITH RECURSIVE chain (id, parent_id, code, name, level, depth) AS (
+			SELECT id, parent_id, code, name, level, 0 FROM units WHERE tenant_id = ? AND id = ?
+			UNION ALL
+			SELECT u.id, u.parent_id, u.code, u.name, u.level, c.depth + 1 FROM units u
+			JOIN chain c ON u.id = c.parent_id WHERE u.tenant_id = ? AND c.depth < 64)
+		SELECT id, COALESCE(parent_id, 0), code, name, level FROM chain ORDER BY depth`, tenantID, unitID, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unit chain: %w", err)
+	}
+	return out, nil
 }

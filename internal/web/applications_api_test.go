@@ -297,3 +297,61 @@ func TestOneDecisionWinsThroughHTTP(t *testing.T) {
 		}
 	})
 }
+
+// TestApplicationRoutesAcrossTenants: every application and approval route
+// refuses another tenant's objects (404) and lists none of them, even for
+// the other tenant's HR; a delegation of tenant a cannot be ended from b.
+func TestApplicationRoutesAcrossTenants(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, day := applyWorld(t, db)
+		staff := w.session(t, "staff")
+		res := w.call("POST", "/api/v1/applications", fmt.Sprintf(`{"dates":["%s"],"mode":"home"}`, day), "", "Cookie", "telework_session="+staff.Value)
+		var a appJSON
+		decode(t, res, &a)
+		if res.code != http.StatusCreated {
+			t.Fatalf("create: %d %s", res.code, res.body)
+		}
+		dl := w.applyObjects(t, "delegation")[0]
+		bhr := "telework_session=" + w.session(t, "b-hr").Value
+		n := 0
+		for _, rt := range w.srv.Routes() {
+			if !strings.HasPrefix(rt.Pattern, "/api/v1/applications/{id}") && !strings.HasPrefix(rt.Pattern, "/api/v1/delegations/{id}") {
+				continue
+			}
+			id := a.ID
+			if rt.Object == "delegation" {
+				id = dl
+			}
+			path := strings.ReplaceAll(rt.Pattern, "{id}", fmt.Sprint(id))
+			body := ""
+			if rt.Method == "POST" || rt.Method == "PUT" {
+				body = `{"comment":"x"}`
+				if rt.Method == "PUT" {
+					body = fmt.Sprintf(`{"dates":["%s"],"mode":"home"}`, day)
+				}
+			}
+			if res := w.call(rt.Method, path, body, "", "Cookie", bhr); res.code != http.StatusNotFound {
+				t.Errorf("%s %s from another tenant: %d %s", rt.Method, rt.Pattern, res.code, res.body)
+			}
+			n++
+		}
+		if n < 12 {
+			t.Fatalf("only %d routes tried", n)
+		}
+		for _, path := range []string{"/api/v1/applications", "/api/v1/approvals", "/api/v1/notifications", "/api/v1/delegations"} {
+			res := w.call("GET", path, "", "", "Cookie", bhr)
+			if res.code != 200 || strings.Contains(res.body, fmt.Sprintf(`"id":%d,`, a.ID)) || strings.Contains(res.body, fmt.Sprintf(`"application_id":%d`, a.ID)) {
+				t.Errorf("%s from another tenant: %d %s", path, res.code, res.body)
+			}
+		}
+		res = w.call("GET", fmt.Sprintf("/api/v1/applications?staff_id=%d", w.staff["a-staff"].ID), "", "", "Cookie", bhr)
+		if res.code != 200 || !strings.Contains(res.body, `"total":0`) {
+			t.Errorf("listing another tenant's person: %d %s", res.code, res.body)
+		}
+		// The application is still as it was.
+		res = w.call("GET", fmt.Sprintf("/api/v1/applications/%d", a.ID), "", "", "Cookie", "telework_session="+staff.Value)
+		if !strings.Contains(res.body, `"status":"submitted"`) {
+			t.Errorf("after the other tenant's attempts: %s", res.body)
+		}
+	})
+}
