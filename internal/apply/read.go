@@ -319,11 +319,16 @@ func (s *Service) can(who *auth.Principal, a *Application, r *relation) []Action
 const MaxPage = 500
 
 // List lists applications the signed-in person may read, matching f. With
-// no f.StaffIDs, their own; another person's only for HR, auditors and
-// supervisors of that person's unit (Forbidden otherwise).
+// no f.StaffIDs, their own — or, with f.UnitIDs, those of the people of
+// the units and below (HR, auditors; supervisors within their unit);
+// another person's only for HR, auditors and supervisors of that person's
+// unit (Forbidden otherwise).
 func (s *Service) List(ctx context.Context, tenantID int64, who *auth.Principal, f Filter) ([]*Application, error) {
 	if who == nil {
 		return nil, apperr.Forbid()
+	}
+	if len(f.StaffIDs) == 0 && len(f.UnitIDs) > 0 {
+		return s.listUnits(ctx, tenantID, who, f)
 	}
 	if len(f.StaffIDs) == 0 {
 		if who.StaffID == 0 {
@@ -360,6 +365,29 @@ func (s *Service) List(ctx context.Context, tenantID int64, who *auth.Principal,
 		}
 	}
 	f.ApproverIDs = nil
+	if f.Limit <= 0 || f.Limit > MaxPage {
+		f.Limit = MaxPage
+	}
+	return s.st.FindApplications(ctx, tenantID, f)
+}
+
+// listUnits lists the applications of the people of f.UnitIDs and the
+// units below them: for HR and auditors any unit, for a supervisor units
+// within their own (Forbidden otherwise).
+func (s *Service) listUnits(ctx context.Context, tenantID int64, who *auth.Principal, f Filter) ([]*Application, error) {
+	units, err := s.st.FindUnits(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	tr := org.NewTree(units)
+	var all []int64
+	for _, u := range f.UnitIDs {
+		if !who.HasAny(auth.HRAdmin, auth.Auditor) && !(who.Has(auth.Supervisor) && who.UnitID != 0 && tr.IsWithin(u, who.UnitID)) {
+			return nil, apperr.Forbid()
+		}
+		all = append(all, tr.Subtree(u)...)
+	}
+	f.UnitIDs, f.ApproverIDs = all, nil
 	if f.Limit <= 0 || f.Limit > MaxPage {
 		f.Limit = MaxPage
 	}

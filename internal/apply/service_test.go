@@ -442,3 +442,28 @@ func TestNotificationsMarkRead(t *testing.T) {
 }
 
 var _ = auth.Staff
+
+func TestListByUnit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		for _, k := range []string{"staff", "colleague"} {
+			_, err := f.svc.Create(ctx, f.a.ID, f.who[k], oneDay(day(time.June, 4)))
+			storetest.Must(t, err)
+		}
+		list, err := f.svc.List(ctx, f.a.ID, f.who["kacho"], apply.Filter{UnitIDs: []int64{f.units["ka"].ID}})
+		storetest.Must(t, err)
+		if len(list) != 2 {
+			t.Fatalf("the 課長's section: %d", len(list))
+		}
+		_, err = f.svc.List(ctx, f.a.ID, f.who["kakaricho"], apply.Filter{UnitIDs: []int64{f.units["ka"].ID}})
+		mustCode(t, err, apperr.Forbidden)
+		_, err = f.svc.List(ctx, f.a.ID, f.who["staff"], apply.Filter{UnitIDs: []int64{f.units["kakari"].ID}})
+		mustCode(t, err, apperr.Forbidden)
+		list, err = f.svc.List(ctx, f.a.ID, f.who["jinji"], apply.Filter{UnitIDs: []int64{f.units["bu"].ID}})
+		storetest.Must(t, err)
+		if len(list) != 2 {
+			t.Fatalf("HR: %d", len(list))
+		}
+	})
+}
