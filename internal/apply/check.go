@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"telework/internal/apperr"
 	"telework/internal/calendar"
 	"telework/internal/org"
 	"telework/internal/policy"
@@ -158,6 +159,9 @@ func capWindow(days []calendar.Date) (calendar.Date, calendar.Date) {
 // findings (read by withPlan).
 func (s *Service) evaluate(ctx context.Context, tx Tx, tenantID int64, e *env, app policy.Application,
 	stage policy.Stage, now time.Time) ([]policy.Finding, policy.Version, error) {
+	if len(app.Dates) == 0 {
+		return nil, policy.Version{}, apperr.New(apperr.Conflict, "apply.state.cancelled")
+	}
 	ver, err := e.version(app.Dates[0], calendar.DateOf(now))
 	if err != nil {
 		return nil, ver, err

@@ -605,6 +605,9 @@ func (s *Service) decide(ctx context.Context, tenantID int64, who *auth.Principa
 		dec := &Decision{Action: act, Step: a.Step, Comment: in.Comment, OnBehalfOf: r.onBehalfOf, Proxy: r.onBehalfOf != 0}
 		st := &step{decision: dec}
 		args := s.noteArgs(a, "")
+		if len(a.ActiveDates()) == 0 {
+			return nil, StateError(a.Status, act)
+		}
 		switch act {
 		case ActApprove:
 			fs, ver, err := s.evaluate(ctx, tx, tenantID, e, a.Request().PolicyApplication(a.ID, a.ActiveDates()),

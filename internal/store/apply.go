@@ -186,8 +186,8 @@ func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), "
 func findApplication(ctx context.Context, q interface {
 	querier
 	row(ctx context.Context, q string, args ...any) *sql.Row
-}, tenantID, id int64) (*apply.Application, error) {
-	a, err := scanApplication(q.row(ctx, `SELECT `+appCols+appFrom+` WHERE a.tenant_id = ? AND a.id = ?`, tenantID, id))
+}, tenantID, id int64, lock string) (*apply.Application, error) {
+	a, err := scanApplication(q.row(ctx, `SELECT `+appCols+appFrom+` WHERE a.tenant_id = ? AND a.id = ?`+lock, tenantID, id))
 	if isNotFound(err) {
 		return nil, apperr.NotFoundErr("application")
 	}
@@ -202,12 +202,19 @@ func findApplication(ctx context.Context, q interface {
 
 // FindApplication returns an application with its days, or NotFound.
 func (db *DB) FindApplication(ctx context.Context, tenantID, id int64) (*apply.Application, error) {
-	return findApplication(ctx, db, tenantID, id)
+	return findApplication(ctx, db, tenantID, id, "")
 }
 
-// FindApplication is FindApplication inside a transaction.
+// FindApplication is FindApplication inside a transaction. On PostgreSQL
+// it locks the application's row, so that the days read next are those of
+// the version read, and a concurrent action waits for this one (SQLite's
+// write transactions are serial already).
 func (tx *Tx) FindApplication(ctx context.Context, tenantID, id int64) (*apply.Application, error) {
-	return findApplication(ctx, tx, tenantID, id)
+	lock := ""
+	if tx.db.Engine == Postgres {
+		lock = ` FOR UPDATE OF a`
+	}
+	return findApplication(ctx, tx, tenantID, id, lock)
 }
 
 func andIn[T any](col string, vs []T, args *[]any) string {
