@@ -25,6 +25,7 @@ type env struct {
 	// findings.
 	first, second int64
 	routeErr      error
+	headNames     map[int64]string
 	absent        map[int64][]int64
 	planFs        []policy.Finding
 }
@@ -41,6 +42,10 @@ func (s *Service) withRoute(ctx context.Context, tenantID int64, e *env) error {
 		return err
 	}
 	e.first, e.second, e.routeErr = Route(e.tree, heads, e.staff.ID, e.staff.UnitID, set)
+	e.headNames = map[int64]string{}
+	for _, h := range heads {
+		e.headNames[h.StaffID] = h.Name
+	}
 	return s.withAbsent(ctx, tenantID, e, e.first, e.second)
 }
 
@@ -121,6 +126,16 @@ func (s *Service) loadEnv(ctx context.Context, tenantID, staffID int64, from, to
 		return nil, err
 	}
 	return &env{staff: st, tree: tr, person: policy.PersonOf(tr, st, facts), cal: cal, vers: vers}, nil
+}
+
+// describe fills the joined fields of a new application: the applicant's
+// name, number and unit, and the approver's name.
+func (e *env) describe(a *Application) {
+	a.StaffName, a.StaffNo, a.UnitID = e.staff.Name, e.staff.StaffNo, e.staff.UnitID
+	if u := e.tree.Unit(e.staff.UnitID); u != nil {
+		a.UnitName = u.Name
+	}
+	a.ApproverName = e.headNames[a.ApproverID]
 }
 
 // version is the policy in force on d, else (a day before the first

@@ -114,6 +114,11 @@ func (s *Service) prepare(ctx context.Context, tenantID int64, who *auth.Princip
 		return nil, nil, nil, err
 	}
 	days, skipped, expErr := Expand(*r, e.cal)
+	if len(skipped) > 0 && len(days) == 0 && cleanErr == nil {
+		// Every day named is a day off: a refusal that lists them.
+		return nil, nil, skipped, &Refused{Skipped: skipped, Findings: []policy.Finding{{Rule: "dates.no_business_day",
+			Severity: policy.Error, Key: "apply.no_business_day"}}}
+	}
 	if err := apperr.Merge(cleanErr, expErr); err != nil {
 		return nil, nil, skipped, err
 	}
@@ -202,6 +207,7 @@ func (s *Service) Create(ctx context.Context, tenantID int64, who *auth.Principa
 			return &Refused{Findings: fs, Days: days, Skipped: skipped}
 		}
 		a.Status = Draft
+		e.describe(a)
 		res.Application = a
 		if r.Submit {
 			auto, err := s.submitIn(ctx, tx, tenantID, who, e, a, ver, fs, now)
@@ -251,6 +257,7 @@ func (s *Service) submitIn(ctx context.Context, tx Tx, tenantID int64, who *auth
 		days = a.Days
 	}
 	a.Status = Summary(a.Decision, a.Days)
+	e.describe(a)
 	if a.ID == 0 {
 		// Created and submitted in one step: written once, one audit entry.
 		before = nil
