@@ -337,29 +337,15 @@ func (s *Service) List(ctx context.Context, tenantID int64, who *auth.Principal,
 		f.StaffIDs = []int64{who.StaffID}
 	}
 	if !who.HasAny(auth.HRAdmin, auth.Auditor) {
-		var tr *org.Tree
 		for _, id := range f.StaffIDs {
 			if id == who.StaffID {
 				continue
 			}
-			if !who.Has(auth.Supervisor) || who.UnitID == 0 {
-				return nil, apperr.Forbid()
-			}
-			if tr == nil {
-				units, err := s.st.FindUnits(ctx, tenantID)
-				if err != nil {
-					return nil, err
-				}
-				tr = org.NewTree(units)
-			}
-			st, err := s.st.FindStaffByID(ctx, tenantID, id)
-			if apperr.CodeOf(err) == apperr.NotFound {
-				return nil, apperr.Forbid()
-			}
+			ok, err := s.overseesStaff(ctx, tenantID, who, id)
 			if err != nil {
 				return nil, err
 			}
-			if !tr.IsWithin(st.UnitID, who.UnitID) {
+			if !ok {
 				return nil, apperr.Forbid()
 			}
 		}
@@ -369,6 +355,34 @@ func (s *Service) List(ctx context.Context, tenantID int64, who *auth.Principal,
 		f.Limit = MaxPage
 	}
 	return s.st.FindApplications(ctx, tenantID, f)
+}
+
+// overseesStaff reports whether who may list staffID's applications: a
+// supervisor of the person's unit (or above), or the person's approver now
+// — themselves, or as 代決者 or delegate during an absence.
+func (s *Service) overseesStaff(ctx context.Context, tenantID int64, who *auth.Principal, staffID int64) (bool, error) {
+	st, err := s.st.FindStaffByID(ctx, tenantID, staffID)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return false, nil
+	}
+	if err != nil || who.StaffID == 0 {
+		return false, err
+	}
+	rc, err := s.relCtx(ctx, tenantID, who)
+	if err != nil {
+		return false, err
+	}
+	if who.Has(auth.Supervisor) && who.UnitID != 0 && rc.tree.IsWithin(st.UnitID, who.UnitID) {
+		return true, nil
+	}
+	first, second, err := s.Approvers(ctx, tenantID, staffID)
+	if apperr.CodeOf(err) == apperr.Conflict {
+		return false, nil // no approver at all
+	}
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(rc.acting, func(id int64) bool { return id == first || second != 0 && id == second }), nil
 }
 
 // listUnits lists the applications of the people of f.UnitIDs and the
