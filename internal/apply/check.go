@@ -172,7 +172,7 @@ func capWindow(days []calendar.Date) (calendar.Date, calendar.Date) {
 // evaluate checks app (on its active days) at stage as of now, with the
 // person's other applications read in tx, and adds the plan checker's
 // findings (read by withPlan).
-func (s *Service) evaluate(ctx context.Context, tx Tx, tenantID int64, e *env, app policy.Application,
+func (s *Service) evaluate(ctx context.Context, tx TeleworkReader, tenantID int64, e *env, app policy.Application,
 	stage policy.Stage, now time.Time) ([]policy.Finding, policy.Version, error) {
 	if len(app.Dates) == 0 {
 		return nil, policy.Version{}, apperr.New(apperr.Conflict, "apply.state.cancelled")

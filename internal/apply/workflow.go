@@ -159,11 +159,9 @@ func (s *Service) Preview(ctx context.Context, tenantID int64, who *auth.Princip
 		return nil, err
 	}
 	res := &Result{Skipped: skipped}
-	err = s.st.InApplyTx(ctx, func(tx Tx) error {
-		fs, _, err := s.evaluate(ctx, tx, tenantID, e, r.PolicyApplication(0, days), policy.AtSubmit, s.now())
-		res.Findings = fs
-		return err
-	})
+	// Read-only: no transaction (on SQLite it would take the write lock at
+	// every keystroke of the form).
+	res.Findings, _, err = s.evaluate(ctx, s.st, tenantID, e, r.PolicyApplication(0, days), policy.AtSubmit, s.now())
 	if err != nil {
 		return nil, err
 	}

@@ -349,28 +349,32 @@ func (tx *Tx) LockApplicant(ctx context.Context, tenantID, staffID int64) error 
 // as the policy engine counts them: each with those days, Status the day's
 // state.
 func (tx *Tx) FindStaffTelework(ctx context.Context, tenantID, staffID int64, from, to calendar.Date) ([]policy.Application, error) {
-	rows, err := tx.query(ctx, `SELECT d.application_id, d.day, d.status, d.time_unit FROM application_days d
+	return findStaffTelework(ctx, tx, tenantID, staffID, from, to)
+}
+
+// FindStaffTelework is FindStaffTelework outside a transaction (the live
+// check as a form is filled in).
+func (db *DB) FindStaffTelework(ctx context.Context, tenantID, staffID int64, from, to calendar.Date) ([]policy.Application, error) {
+	return findStaffTelework(ctx, db, tenantID, staffID, from, to)
+}
+
+func findStaffTelework(ctx context.Context, q querier, tenantID, staffID int64, from, to calendar.Date) ([]policy.Application, error) {
+	out, err := queryAll(ctx, q, func(sc interface{ Scan(...any) error }) (policy.Application, error) {
+		var id int64
+		var day, status, unit string
+		if err := sc.Scan(&id, &day, &status, &unit); err != nil {
+			return policy.Application{}, err
+		}
+		d, err := calendar.ParseDate(day)
+		// One entry per day: each day carries its own state.
+		return policy.Application{ID: id, Dates: []calendar.Date{d}, Status: status, TimeUnit: policy.TimeUnit(unit)}, err
+	}, `SELECT d.application_id, d.day, d.status, d.time_unit FROM application_days d
 		WHERE d.tenant_id = ? AND d.staff_id = ? AND d.day >= ? AND d.day <= ? ORDER BY d.day`,
 		tenantID, staffID, from.String(), to.String())
 	if err != nil {
 		return nil, fmt.Errorf("store: staff telework: %w", err)
 	}
-	defer rows.Close()
-	var out []policy.Application
-	for rows.Next() {
-		var id int64
-		var day, status, unit string
-		if err := rows.Scan(&id, &day, &status, &unit); err != nil {
-			return nil, err
-		}
-		d, err := calendar.ParseDate(day)
-		if err != nil {
-			return nil, err
-		}
-		// One entry per day: each day carries its own state.
-		out = append(out, policy.Application{ID: id, Dates: []calendar.Date{d}, Status: status, TimeUnit: policy.TimeUnit(unit)})
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func appFlags(a *apply.Application) int {
