@@ -30,8 +30,9 @@ func (s *API) applicationRoutes() []route.Route {
 				Summary: "Check an application as it is being filled in: its days, the days skipped and the findings; nothing is written"}},
 		{Method: "GET", Pattern: "/api/v1/applications", Rule: rule, Handler: s.apiListApplications,
 			API: &route.Op{ID: "listApplications", Tag: "applications", Resp: "Application", List: true,
-				Summary: "Your applications (newest day first); another person's with staff_id (their supervisors and HR)",
+				Summary: "Your applications (newest day first); another person's with staff_id, a unit's with unit_id (their supervisors and HR)",
 				Query: append([]route.Param{{Name: "staff_id", Type: "integer", Desc: "whose (default: yours)"},
+					{Name: "unit_id", Type: "integer", Desc: "the people of this unit and below (supervisors within their unit, HR)"},
 					{Name: "from", Type: "string", Desc: "having a day on or after (YYYY-MM-DD)"},
 					{Name: "to", Type: "string", Desc: "having a day on or before (YYYY-MM-DD)"},
 					{Name: "status", Type: "string", Desc: "the decision: draft, submitted, approved, returned, rejected, withdrawn, cancelled"},
@@ -78,10 +79,18 @@ func optionalJSON(r *http.Request, dst any) error {
 }
 
 // writeRefused answers a refusal by the rules: 422 problem details with the
-// findings (every one, errors first), the days and the days skipped.
-func (s *API) writeRefused(w http.ResponseWriter, r *http.Request, ref *apply.Refused) {
+// findings (every one, errors first), the days and the days skipped. Input
+// that cannot be checked (a bad date, an unknown mode) is answered the same
+// way, each field error as an error finding (rule input.<field>), so that a
+// client shows one list.
+func (s *API) writeRefused(w http.ResponseWriter, r *http.Request, ref *apply.Refused, invalid error) {
 	lang := apiLang(r)
-	err := ref.Unwrap()
+	err := invalid
+	if ref != nil {
+		err = ref.Unwrap()
+	} else {
+		ref = &apply.Refused{}
+	}
 	body := struct {
 		problemBody
 		Findings []findingOut `json:"findings"`
@@ -93,6 +102,19 @@ func (s *API) writeRefused(w http.ResponseWriter, r *http.Request, ref *apply.Re
 	for _, f := range ref.Findings {
 		if f.Severity == policy.Error {
 			body.Errors = append(body.Errors, problemField{Field: "finding." + f.Rule, Detail: f.Message(lang)})
+		}
+	}
+	if e := apperr.As(invalid); e != nil {
+		msgs := i18n.FieldMessages(lang, invalid)
+		for _, f := range e.Fields {
+			if m, ok := msgs[f.Field]; ok {
+				body.Errors = append(body.Errors, problemField{Field: f.Field, Detail: m})
+				body.Findings = append(body.Findings, findingOut{Rule: "input." + f.Field, Severity: policy.Error, Message: m})
+				delete(msgs, f.Field)
+			}
+		}
+		if len(e.Fields) == 0 {
+			body.Findings = append(body.Findings, findingOut{Rule: "input", Severity: policy.Error, Message: body.Detail})
 		}
 	}
 	for _, d := range ref.Days {
@@ -113,11 +135,14 @@ func (s *API) writeRefused(w http.ResponseWriter, r *http.Request, ref *apply.Re
 // fail answers err: the findings for a refusal, problem details otherwise.
 func (s *API) applyFail(w http.ResponseWriter, r *http.Request, err error) {
 	var ref *apply.Refused
-	if errors.As(err, &ref) {
-		s.writeRefused(w, r, ref)
-		return
+	switch {
+	case errors.As(err, &ref):
+		s.writeRefused(w, r, ref, nil)
+	case apperr.CodeOf(err) == apperr.Invalid:
+		s.writeRefused(w, r, nil, err)
+	default:
+		s.apiFail(w, r, err)
 	}
-	s.apiFail(w, r, err)
 }
 
 func (s *API) respondApplication(w http.ResponseWriter, r *http.Request, status int, res *apply.Result) {
@@ -145,7 +170,7 @@ func (s *API) readRequest(w http.ResponseWriter, r *http.Request) (apply.Request
 		req, err = in.request()
 	}
 	if err != nil {
-		s.apiFail(w, r, err)
+		s.applyFail(w, r, err)
 		return req, false
 	}
 	return req, true
@@ -173,7 +198,7 @@ func (s *API) apiUpdateApplication(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := s.svc.Apply.Get(r.Context(), p.TenantID, p, id); err != nil {
-		s.apiFail(w, r, err)
+		s.applyFail(w, r, err)
 		return
 	}
 	req, ok := s.readRequest(w, r)
@@ -196,7 +221,7 @@ func (s *API) apiPreviewApplication(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := s.svc.Apply.Preview(r.Context(), p.TenantID, p, req)
 	if err != nil {
-		s.apiFail(w, r, err)
+		s.applyFail(w, r, err)
 		return
 	}
 	lang := apiLang(r)
@@ -266,7 +291,7 @@ func isMode(m policy.Mode) bool { return slices.Contains(policy.Modes, m) }
 func (s *API) writePage(w http.ResponseWriter, r *http.Request, all []*apply.Application) {
 	limit, after, err := paging(r)
 	if err != nil {
-		s.apiFail(w, r, err)
+		s.applyFail(w, r, err)
 		return
 	}
 	lang := apiLang(r)
@@ -287,7 +312,7 @@ func (s *API) apiListApplications(w http.ResponseWriter, r *http.Request) {
 	var v apperr.Validation
 	overdue := queryBool(r, "overdue", &v)
 	if err := apperr.Merge(err, v.Err()); err != nil {
-		s.apiFail(w, r, err)
+		s.applyFail(w, r, err)
 		return
 	}
 	if overdue {
@@ -295,7 +320,7 @@ func (s *API) apiListApplications(w http.ResponseWriter, r *http.Request) {
 	}
 	list, err := s.svc.Apply.List(r.Context(), p.TenantID, p, f)
 	if err != nil {
-		s.apiFail(w, r, err)
+		s.applyFail(w, r, err)
 		return
 	}
 	s.writePage(w, r, list)
@@ -310,7 +335,7 @@ func (s *API) apiGetApplication(w http.ResponseWriter, r *http.Request) {
 	}
 	d, err := s.svc.Apply.Get(r.Context(), p.TenantID, p, id)
 	if err != nil {
-		s.apiFail(w, r, err)
+		s.applyFail(w, r, err)
 		return
 	}
 	lang := apiLang(r)
@@ -336,7 +361,7 @@ func (s *API) apiDiscardApplication(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.svc.Apply.Discard(r.Context(), p.TenantID, p, id); err != nil {
-		s.apiFail(w, r, err)
+		s.applyFail(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -370,17 +395,17 @@ func (s *API) apiApplicationAction(a apply.Action) http.HandlerFunc {
 			return
 		}
 		if _, err := s.svc.Apply.Get(ctx, p.TenantID, p, id); err != nil {
-			s.apiFail(w, r, err)
+			s.applyFail(w, r, err)
 			return
 		}
 		var in actionInput
 		if err := optionalJSON(r, &in); err != nil {
-			s.apiFail(w, r, err)
+			s.applyFail(w, r, err)
 			return
 		}
 		version, err := ifMatchVersion(r, id)
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.applyFail(w, r, err)
 			return
 		}
 		if in.Version != 0 {
@@ -388,7 +413,7 @@ func (s *API) apiApplicationAction(a apply.Action) http.HandlerFunc {
 		}
 		days, from, err := in.dates()
 		if err != nil {
-			s.apiFail(w, r, err)
+			s.applyFail(w, r, err)
 			return
 		}
 		act := apply.Act{Comment: in.Comment, Dates: days, From: from, Version: version}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"telework/internal/apperr"
 	"telework/internal/calendar"
 	"telework/internal/org"
 	"telework/internal/policy"
@@ -24,6 +25,7 @@ type env struct {
 	// findings.
 	first, second int64
 	routeErr      error
+	headNames     map[int64]string
 	absent        map[int64][]int64
 	planFs        []policy.Finding
 }
@@ -40,6 +42,10 @@ func (s *Service) withRoute(ctx context.Context, tenantID int64, e *env) error {
 		return err
 	}
 	e.first, e.second, e.routeErr = Route(e.tree, heads, e.staff.ID, e.staff.UnitID, set)
+	e.headNames = map[int64]string{}
+	for _, h := range heads {
+		e.headNames[h.StaffID] = h.Name
+	}
 	return s.withAbsent(ctx, tenantID, e, e.first, e.second)
 }
 
@@ -122,6 +128,16 @@ func (s *Service) loadEnv(ctx context.Context, tenantID, staffID int64, from, to
 	return &env{staff: st, tree: tr, person: policy.PersonOf(tr, st, facts), cal: cal, vers: vers}, nil
 }
 
+// describe fills the joined fields of a new application: the applicant's
+// name, number and unit, and the approver's name.
+func (e *env) describe(a *Application) {
+	a.StaffName, a.StaffNo, a.UnitID = e.staff.Name, e.staff.StaffNo, e.staff.UnitID
+	if u := e.tree.Unit(e.staff.UnitID); u != nil {
+		a.UnitName = u.Name
+	}
+	a.ApproverName = e.headNames[a.ApproverID]
+}
+
 // version is the policy in force on d, else (a day before the first
 // version, such as a day already past) the one in force today; a Conflict
 // error.no_policy when neither is.
@@ -156,8 +172,11 @@ func capWindow(days []calendar.Date) (calendar.Date, calendar.Date) {
 // evaluate checks app (on its active days) at stage as of now, with the
 // person's other applications read in tx, and adds the plan checker's
 // findings (read by withPlan).
-func (s *Service) evaluate(ctx context.Context, tx Tx, tenantID int64, e *env, app policy.Application,
+func (s *Service) evaluate(ctx context.Context, tx TeleworkReader, tenantID int64, e *env, app policy.Application,
 	stage policy.Stage, now time.Time) ([]policy.Finding, policy.Version, error) {
+	if len(app.Dates) == 0 {
+		return nil, policy.Version{}, apperr.New(apperr.Conflict, "apply.state.cancelled")
+	}
 	ver, err := e.version(app.Dates[0], calendar.DateOf(now))
 	if err != nil {
 		return nil, ver, err

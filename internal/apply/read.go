@@ -319,11 +319,16 @@ func (s *Service) can(who *auth.Principal, a *Application, r *relation) []Action
 const MaxPage = 500
 
 // List lists applications the signed-in person may read, matching f. With
-// no f.StaffIDs, their own; another person's only for HR, auditors and
-// supervisors of that person's unit (Forbidden otherwise).
+// no f.StaffIDs, their own — or, with f.UnitIDs, those of the people of
+// the units and below (HR, auditors; supervisors within their unit);
+// another person's only for HR, auditors and supervisors of that person's
+// unit (Forbidden otherwise).
 func (s *Service) List(ctx context.Context, tenantID int64, who *auth.Principal, f Filter) ([]*Application, error) {
 	if who == nil {
 		return nil, apperr.Forbid()
+	}
+	if len(f.StaffIDs) == 0 && len(f.UnitIDs) > 0 {
+		return s.listUnits(ctx, tenantID, who, f)
 	}
 	if len(f.StaffIDs) == 0 {
 		if who.StaffID == 0 {
@@ -332,34 +337,71 @@ func (s *Service) List(ctx context.Context, tenantID int64, who *auth.Principal,
 		f.StaffIDs = []int64{who.StaffID}
 	}
 	if !who.HasAny(auth.HRAdmin, auth.Auditor) {
-		var tr *org.Tree
 		for _, id := range f.StaffIDs {
 			if id == who.StaffID {
 				continue
 			}
-			if !who.Has(auth.Supervisor) || who.UnitID == 0 {
-				return nil, apperr.Forbid()
-			}
-			if tr == nil {
-				units, err := s.st.FindUnits(ctx, tenantID)
-				if err != nil {
-					return nil, err
-				}
-				tr = org.NewTree(units)
-			}
-			st, err := s.st.FindStaffByID(ctx, tenantID, id)
-			if apperr.CodeOf(err) == apperr.NotFound {
-				return nil, apperr.Forbid()
-			}
+			ok, err := s.overseesStaff(ctx, tenantID, who, id)
 			if err != nil {
 				return nil, err
 			}
-			if !tr.IsWithin(st.UnitID, who.UnitID) {
+			if !ok {
 				return nil, apperr.Forbid()
 			}
 		}
 	}
 	f.ApproverIDs = nil
+	if f.Limit <= 0 || f.Limit > MaxPage {
+		f.Limit = MaxPage
+	}
+	return s.st.FindApplications(ctx, tenantID, f)
+}
+
+// overseesStaff reports whether who may list staffID's applications: a
+// supervisor of the person's unit (or above), or the person's approver now
+// — themselves, or as 代決者 or delegate during an absence.
+func (s *Service) overseesStaff(ctx context.Context, tenantID int64, who *auth.Principal, staffID int64) (bool, error) {
+	st, err := s.st.FindStaffByID(ctx, tenantID, staffID)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return false, nil
+	}
+	if err != nil || who.StaffID == 0 {
+		return false, err
+	}
+	rc, err := s.relCtx(ctx, tenantID, who)
+	if err != nil {
+		return false, err
+	}
+	if who.Has(auth.Supervisor) && who.UnitID != 0 && rc.tree.IsWithin(st.UnitID, who.UnitID) {
+		return true, nil
+	}
+	first, second, err := s.Approvers(ctx, tenantID, staffID)
+	if apperr.CodeOf(err) == apperr.Conflict {
+		return false, nil // no approver at all
+	}
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(rc.acting, func(id int64) bool { return id == first || second != 0 && id == second }), nil
+}
+
+// listUnits lists the applications of the people of f.UnitIDs and the
+// units below them: for HR and auditors any unit, for a supervisor units
+// within their own (Forbidden otherwise).
+func (s *Service) listUnits(ctx context.Context, tenantID int64, who *auth.Principal, f Filter) ([]*Application, error) {
+	units, err := s.st.FindUnits(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	tr := org.NewTree(units)
+	var all []int64
+	for _, u := range f.UnitIDs {
+		if !who.HasAny(auth.HRAdmin, auth.Auditor) && !(who.Has(auth.Supervisor) && who.UnitID != 0 && tr.IsWithin(u, who.UnitID)) {
+			return nil, apperr.Forbid()
+		}
+		all = append(all, tr.Subtree(u)...)
+	}
+	f.UnitIDs, f.ApproverIDs = all, nil
 	if f.Limit <= 0 || f.Limit > MaxPage {
 		f.Limit = MaxPage
 	}

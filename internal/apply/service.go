@@ -32,6 +32,7 @@ type Store interface {
 	FindApplySettings(ctx context.Context, tenantID int64) (Settings, error)
 	// FindDelegations lists delegations matching f.
 	FindDelegations(ctx context.Context, tenantID int64, f DelegationFilter) ([]Delegation, error)
+	TeleworkReader
 	// FindLastApplication returns the person's latest application (any
 	// state but draft), NotFound when none.
 	FindLastApplication(ctx context.Context, tenantID, staffID int64) (*Application, error)
@@ -59,10 +60,7 @@ type Tx interface {
 	// (so two submissions cannot both take the last day of a cap).
 	LockApplicant(ctx context.Context, tenantID, staffID int64) error
 	FindApplication(ctx context.Context, tenantID, id int64) (*Application, error)
-	// FindStaffTelework lists the person's applications that hold a day
-	// from..to (inclusive), each with those of its days, as the policy
-	// engine counts them (Status: the day's state).
-	FindStaffTelework(ctx context.Context, tenantID, staffID int64, from, to calendar.Date) ([]policy.Application, error)
+	TeleworkReader
 	// InsertApplication writes a new application and its days, setting
 	// their ids and a.Version = 1.
 	InsertApplication(ctx context.Context, tenantID int64, a *Application) error
@@ -88,6 +86,14 @@ type Tx interface {
 	// none.
 	DeleteDelegation(ctx context.Context, tenantID, id int64) (Delegation, error)
 	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
+}
+
+// TeleworkReader reads what the caps and the duplicate check count.
+type TeleworkReader interface {
+	// FindStaffTelework lists the person's applications that hold a day
+	// from..to (inclusive), each with those of its days, as the policy
+	// engine counts them (Status: the day's state).
+	FindStaffTelework(ctx context.Context, tenantID, staffID int64, from, to calendar.Date) ([]policy.Application, error)
 }
 
 // Filter chooses applications. Zero fields do not filter.

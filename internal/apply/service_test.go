@@ -442,3 +442,50 @@ func TestNotificationsMarkRead(t *testing.T) {
 }
 
 var _ = auth.Staff
+
+func TestListByUnit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		for _, k := range []string{"staff", "colleague"} {
+			_, err := f.svc.Create(ctx, f.a.ID, f.who[k], oneDay(day(time.June, 4)))
+			storetest.Must(t, err)
+		}
+		list, err := f.svc.List(ctx, f.a.ID, f.who["kacho"], apply.Filter{UnitIDs: []int64{f.units["ka"].ID}})
+		storetest.Must(t, err)
+		if len(list) != 2 {
+			t.Fatalf("the 課長's section: %d", len(list))
+		}
+		_, err = f.svc.List(ctx, f.a.ID, f.who["kakaricho"], apply.Filter{UnitIDs: []int64{f.units["ka"].ID}})
+		mustCode(t, err, apperr.Forbidden)
+		_, err = f.svc.List(ctx, f.a.ID, f.who["staff"], apply.Filter{UnitIDs: []int64{f.units["kakari"].ID}})
+		mustCode(t, err, apperr.Forbidden)
+		list, err = f.svc.List(ctx, f.a.ID, f.who["jinji"], apply.Filter{UnitIDs: []int64{f.units["bu"].ID}})
+		storetest.Must(t, err)
+		if len(list) != 2 {
+			t.Fatalf("HR: %d", len(list))
+		}
+	})
+}
+
+func TestApproversListTheirPeople(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		_, err := f.svc.Create(ctx, f.a.ID, f.who["staff"], oneDay(day(time.June, 4)))
+		storetest.Must(t, err)
+		staffID := []int64{f.people["staff"].ID}
+		// The 課長補佐 is not a supervisor: only as the 課長's proxy.
+		_, err = f.svc.List(ctx, f.a.ID, f.who["hosa"], apply.Filter{StaffIDs: staffID})
+		mustCode(t, err, apperr.Forbidden)
+		_, err = f.svc.Delegate(ctx, f.a.ID, f.who["kacho"], apply.Delegation{DelegateID: f.people["hosa"].ID, Kind: apply.DelegateProxy})
+		storetest.Must(t, err)
+		list, err := f.svc.List(ctx, f.a.ID, f.who["hosa"], apply.Filter{StaffIDs: staffID})
+		storetest.Must(t, err)
+		if len(list) != 1 {
+			t.Fatalf("proxy's list: %d", len(list))
+		}
+		_, err = f.svc.List(ctx, f.a.ID, f.who["zaisei"], apply.Filter{StaffIDs: staffID})
+		mustCode(t, err, apperr.Forbidden)
+	})
+}

@@ -114,6 +114,11 @@ func (s *Service) prepare(ctx context.Context, tenantID int64, who *auth.Princip
 		return nil, nil, nil, err
 	}
 	days, skipped, expErr := Expand(*r, e.cal)
+	if len(skipped) > 0 && len(days) == 0 && cleanErr == nil {
+		// Every day named is a day off: a refusal that lists them.
+		return nil, nil, skipped, &Refused{Skipped: skipped, Findings: []policy.Finding{{Rule: "dates.no_business_day",
+			Severity: policy.Error, Key: "apply.no_business_day"}}}
+	}
 	if err := apperr.Merge(cleanErr, expErr); err != nil {
 		return nil, nil, skipped, err
 	}
@@ -154,11 +159,9 @@ func (s *Service) Preview(ctx context.Context, tenantID int64, who *auth.Princip
 		return nil, err
 	}
 	res := &Result{Skipped: skipped}
-	err = s.st.InApplyTx(ctx, func(tx Tx) error {
-		fs, _, err := s.evaluate(ctx, tx, tenantID, e, r.PolicyApplication(0, days), policy.AtSubmit, s.now())
-		res.Findings = fs
-		return err
-	})
+	// Read-only: no transaction (on SQLite it would take the write lock at
+	// every keystroke of the form).
+	res.Findings, _, err = s.evaluate(ctx, s.st, tenantID, e, r.PolicyApplication(0, days), policy.AtSubmit, s.now())
 	if err != nil {
 		return nil, err
 	}
@@ -202,6 +205,7 @@ func (s *Service) Create(ctx context.Context, tenantID int64, who *auth.Principa
 			return &Refused{Findings: fs, Days: days, Skipped: skipped}
 		}
 		a.Status = Draft
+		e.describe(a)
 		res.Application = a
 		if r.Submit {
 			auto, err := s.submitIn(ctx, tx, tenantID, who, e, a, ver, fs, now)
@@ -251,6 +255,7 @@ func (s *Service) submitIn(ctx context.Context, tx Tx, tenantID int64, who *auth
 		days = a.Days
 	}
 	a.Status = Summary(a.Decision, a.Days)
+	e.describe(a)
 	if a.ID == 0 {
 		// Created and submitted in one step: written once, one audit entry.
 		before = nil
@@ -605,6 +610,9 @@ func (s *Service) decide(ctx context.Context, tenantID int64, who *auth.Principa
 		dec := &Decision{Action: act, Step: a.Step, Comment: in.Comment, OnBehalfOf: r.onBehalfOf, Proxy: r.onBehalfOf != 0}
 		st := &step{decision: dec}
 		args := s.noteArgs(a, "")
+		if len(a.ActiveDates()) == 0 {
+			return nil, StateError(a.Status, act)
+		}
 		switch act {
 		case ActApprove:
 			fs, ver, err := s.evaluate(ctx, tx, tenantID, e, a.Request().PolicyApplication(a.ID, a.ActiveDates()),

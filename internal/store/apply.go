@@ -186,8 +186,8 @@ func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), "
 func findApplication(ctx context.Context, q interface {
 	querier
 	row(ctx context.Context, q string, args ...any) *sql.Row
-}, tenantID, id int64) (*apply.Application, error) {
-	a, err := scanApplication(q.row(ctx, `SELECT `+appCols+appFrom+` WHERE a.tenant_id = ? AND a.id = ?`, tenantID, id))
+}, tenantID, id int64, lock string) (*apply.Application, error) {
+	a, err := scanApplication(q.row(ctx, `SELECT `+appCols+appFrom+` WHERE a.tenant_id = ? AND a.id = ?`+lock, tenantID, id))
 	if isNotFound(err) {
 		return nil, apperr.NotFoundErr("application")
 	}
@@ -202,12 +202,19 @@ func findApplication(ctx context.Context, q interface {
 
 // FindApplication returns an application with its days, or NotFound.
 func (db *DB) FindApplication(ctx context.Context, tenantID, id int64) (*apply.Application, error) {
-	return findApplication(ctx, db, tenantID, id)
+	return findApplication(ctx, db, tenantID, id, "")
 }
 
-// FindApplication is FindApplication inside a transaction.
+// FindApplication is FindApplication inside a transaction. On PostgreSQL
+// it locks the application's row, so that the days read next are those of
+// the version read, and a concurrent action waits for this one (SQLite's
+// write transactions are serial already).
 func (tx *Tx) FindApplication(ctx context.Context, tenantID, id int64) (*apply.Application, error) {
-	return findApplication(ctx, tx, tenantID, id)
+	lock := ""
+	if tx.db.Engine == Postgres {
+		lock = ` FOR UPDATE OF a`
+	}
+	return findApplication(ctx, tx, tenantID, id, lock)
 }
 
 func andIn[T any](col string, vs []T, args *[]any) string {
@@ -342,28 +349,32 @@ func (tx *Tx) LockApplicant(ctx context.Context, tenantID, staffID int64) error 
 // as the policy engine counts them: each with those days, Status the day's
 // state.
 func (tx *Tx) FindStaffTelework(ctx context.Context, tenantID, staffID int64, from, to calendar.Date) ([]policy.Application, error) {
-	rows, err := tx.query(ctx, `SELECT d.application_id, d.day, d.status, d.time_unit FROM application_days d
+	return findStaffTelework(ctx, tx, tenantID, staffID, from, to)
+}
+
+// FindStaffTelework is FindStaffTelework outside a transaction (the live
+// check as a form is filled in).
+func (db *DB) FindStaffTelework(ctx context.Context, tenantID, staffID int64, from, to calendar.Date) ([]policy.Application, error) {
+	return findStaffTelework(ctx, db, tenantID, staffID, from, to)
+}
+
+func findStaffTelework(ctx context.Context, q querier, tenantID, staffID int64, from, to calendar.Date) ([]policy.Application, error) {
+	out, err := queryAll(ctx, q, func(sc interface{ Scan(...any) error }) (policy.Application, error) {
+		var id int64
+		var day, status, unit string
+		if err := sc.Scan(&id, &day, &status, &unit); err != nil {
+			return policy.Application{}, err
+		}
+		d, err := calendar.ParseDate(day)
+		// One entry per day: each day carries its own state.
+		return policy.Application{ID: id, Dates: []calendar.Date{d}, Status: status, TimeUnit: policy.TimeUnit(unit)}, err
+	}, `SELECT d.application_id, d.day, d.status, d.time_unit FROM application_days d
 		WHERE d.tenant_id = ? AND d.staff_id = ? AND d.day >= ? AND d.day <= ? ORDER BY d.day`,
 		tenantID, staffID, from.String(), to.String())
 	if err != nil {
 		return nil, fmt.Errorf("store: staff telework: %w", err)
 	}
-	defer rows.Close()
-	var out []policy.Application
-	for rows.Next() {
-		var id int64
-		var day, status, unit string
-		if err := rows.Scan(&id, &day, &status, &unit); err != nil {
-			return nil, err
-		}
-		d, err := calendar.ParseDate(day)
-		if err != nil {
-			return nil, err
-		}
-		// One entry per day: each day carries its own state.
-		out = append(out, policy.Application{ID: id, Dates: []calendar.Date{d}, Status: status, TimeUnit: policy.TimeUnit(unit)})
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func appFlags(a *apply.Application) int {

@@ -118,6 +118,22 @@ func TestApplicationsAPI(t *testing.T) {
 		if dup.code != http.StatusUnprocessableEntity || !strings.Contains(dup.body, "caps.duplicate") || !strings.Contains(dup.body, "既に") && !strings.Contains(dup.body, "申請") {
 			t.Fatalf("duplicate: %d %s", dup.code, dup.body)
 		}
+		if !strings.Contains(res.body, `"staff_name":"山田 太郎"`) || !strings.Contains(res.body, `"unit_name":"人事係"`) {
+			t.Errorf("the new application does not name its person: %s", res.body)
+		}
+		// Only days off: refused, each listed with its reason.
+		sat := day
+		for sat.Weekday() != time.Saturday {
+			sat = sat.AddDays(1)
+		}
+		off := call(staff, "POST", "/api/v1/applications", fmt.Sprintf(`{"range":{"from":"%s","to":"%s"},"mode":"home"}`, sat, sat.AddDays(1)))
+		if off.code != http.StatusUnprocessableEntity || !strings.Contains(off.body, `"reason":"土曜日"`) || !strings.Contains(off.body, "dates.no_business_day") {
+			t.Errorf("days off only: %d %s", off.code, off.body)
+		}
+		pv := call(staff, "POST", "/api/v1/applications/preview", fmt.Sprintf(`{"range":{"from":"%s","to":"%s"},"mode":"home"}`, sat.AddDays(-1), sat.AddDays(2)))
+		if pv.code != 200 || !strings.Contains(pv.body, `"reason":"日曜日"`) || !strings.Contains(pv.body, fmt.Sprintf(`"approver_id":%d`, w.staff["a-super"].ID)) {
+			t.Errorf("preview: %d %s", pv.code, pv.body)
+		}
 		past := call(staff, "POST", "/api/v1/applications", `{"dates":["2020-01-06"],"mode":"home"}`)
 		if past.code != http.StatusUnprocessableEntity || !strings.Contains(past.body, "date.past") {
 			t.Fatalf("past: %d %s", past.code, past.body)
