@@ -59,6 +59,7 @@ func TestBrowser(t *testing.T) {
 		{login: "staff", home: "/", h1: "ホーム", pages: staffPages},
 		{login: "supervisor", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {
 			tb.check(t, "/team", "")
+			approvalPages(t, tb) // apply_pages.go
 		}},
 		{login: "hr", home: "/", h1: "ホーム", pages: hrPages},
 		{login: "it", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {
@@ -122,6 +123,7 @@ func staffPages(t *testing.T, tb *tab) {
 	surveyStaffPages(t, tb)
 	tb.check(t, "/tasks", "") // the task inventory (issue 13)
 	tb.check(t, "/tasks?q="+url.QueryEscape("しりょう"), "")
+	applyPages(t, tb) // apply_pages.go
 }
 
 func hrPages(t *testing.T, tb *tab) {
@@ -181,6 +183,7 @@ func hrPages(t *testing.T, tb *tab) {
 		t.Errorf("empty /staff/new: %s", p)
 	}
 	tb.pageChecks(t, "/staff/new (sent empty)")
+	tb.check(t, "/approvals/settings", "") // apply_pages_test.go
 }
 
 // formErrorScript lists what is wrong with the error page of a form.

@@ -233,6 +233,9 @@ func schemas() map[string]any {
 	for k, v := range surveySchemas() { // openapi_survey.go
 		out[k] = v
 	}
+	for k, v := range applySchemas() { // openapi_apply.go
+		out[k] = v
+	}
 	return out
 }
 

@@ -98,8 +98,7 @@ func Serve(ctx context.Context, cfg ServeConfig) error {
 	defer db.Close()
 	svc := NewServices(db)
 	if cfg.Demo {
-		res, err := demo.Seed(ctx, demo.Services{Org: svc.Org, Auth: svc.Auth, Roadmap: svc.Trial.Roadmap, Handbook: svc.Trial.Handbook,
-			Cost: svc.Trial.Cost}, time.Now())
+		res, err := demo.Seed(ctx, DemoServices(db, svc), time.Now())
 		if err != nil {
 			return fmt.Errorf("creating demo data: %w", err)
 		}
@@ -131,6 +130,7 @@ func Serve(ctx context.Context, cfg ServeConfig) error {
 	go datedLoop(ctx, svc.Staffio, log)
 	go reviewReminderLoop(ctx, svc.Trial.Roadmap, log)
 	go surveyReminderLoop(ctx, svc, log)
+	go applyLoop(ctx, svc.Apply, log)
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

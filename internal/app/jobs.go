@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"telework/internal/apply"
 	"telework/internal/audit"
 	"telework/internal/retention"
 	"telework/internal/roadmap"
@@ -107,14 +108,10 @@ func runDated(ctx context.Context, svc *staffio.Service, node string, log *slog.
 // reviewReminderLoop sends the PDCA review reminders of the roadmap (Step
 // 10) at start-up and then every hour; only the first attempt each Tokyo
 // day, on any node, does any work. Delivery goes through the hook
-// roadmap.Service.SetReviewNotifier, to be wired to the notification
-// outbox (issue 11); until then the reminder is the audit entry and the
-// banner on the roadmap page.
+// roadmap.Service.SetReviewNotifier (wired to the notification outbox).
 func reviewReminderLoop(ctx context.Context, svc *roadmap.Service, log *slog.Logger) {
 	node := nodeName()
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
+	hourly(ctx, func() {
 		res, err := svc.RunReviewReminders(ctx, node)
 		switch {
 		case err != nil && ctx.Err() == nil:
@@ -122,6 +119,32 @@ func reviewReminderLoop(ctx context.Context, svc *roadmap.Service, log *slog.Log
 		case res.Ran:
 			log.Info("roadmap review reminder job", "day", res.Day.String(), "tenants", len(res.Reminded))
 		}
+	})
+}
+
+// applyLoop writes the day's notifications of the application lifecycle
+// (reminders to approvers, reports due and overdue, absences starting) at
+// start-up and then every hour; only the first attempt each Tokyo day, on
+// any node, does any work.
+func applyLoop(ctx context.Context, svc *apply.Service, log *slog.Logger) {
+	node := nodeName()
+	hourly(ctx, func() {
+		res, err := svc.RunDaily(ctx, node)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("application notifications job", "err", err)
+		case res != nil && res.Ran:
+			log.Info("application notifications job", "day", res.Day, "sent", res.Sent)
+		}
+	})
+}
+
+// hourly runs fn now and then every hour until ctx ends.
+func hourly(ctx context.Context, fn func()) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		fn()
 		select {
 		case <-ctx.Done():
 			return

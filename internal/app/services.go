@@ -5,12 +5,14 @@ import (
 	"log/slog"
 	"time"
 
+	"telework/internal/apply"
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/cost"
 	"telework/internal/handbook"
 	"telework/internal/incident"
+	"telework/internal/notify"
 	"telework/internal/oneonone"
 	"telework/internal/org"
 	"telework/internal/orgio"
@@ -40,10 +42,18 @@ func NewServices(db *store.DB) web.Services {
 	// The organisation import passes the same gate as the staff import.
 	units := orgio.NewService(db, now)
 	units.SetGate(staff.Gate())
+	rules := policy.NewService(db, now)
+	// The simulation replays the stored applications.
+	rules.SetPastApplications(db)
+	// The planned tasks of an application are rated for its mode and place
+	// (issue 13): the applicant and the approver see what cannot move.
+	taskSvc := tasks.NewService(db, now)
+	applications := apply.NewService(db, now)
+	applications.SetPlanChecker(taskSvc)
 	return web.Services{
 		Org:        orgs,
 		Auth:       accounts,
-		Policy:     policy.NewService(db, now),
+		Policy:     rules,
 		SSO:        signOn,
 		Calendar:   calendar.NewService(db, now),
 		Retention:  retention.NewService(db, now),
@@ -57,7 +67,9 @@ func NewServices(db *store.DB) web.Services {
 		Idempotency: db,
 		Survey:      survey.NewService(db, now),
 		OneOnOne:    oneonone.NewService(db, now),
-		Tasks:       tasks.NewService(db, now),
+		Tasks:       taskSvc,
+		Apply:       applications,
+		Notify:      notify.NewService(db, now),
 	}
 }
 

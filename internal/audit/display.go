@@ -51,6 +51,10 @@ var KindGroups = []KindGroup{
 	{"tasks", []string{"tasks.settings", "tasks.system_create", "tasks.system_update", "tasks.system_delete", "tasks.place_create",
 		"tasks.place_update", "tasks.place_delete", "tasks.task_create", "tasks.task_update", "tasks.task_approve", "tasks.task_delete",
 		"tasks.sheet_import", "tasks.sheet_export", "tasks.ranking_export"}},
+	{"application", []string{"application.create", "application.update", "application.discard", "application.submit",
+		"application.auto_approve", "application.withdraw", "application.approve", "application.return",
+		"application.reject", "application.cancel", "application.start", "application.finish", "application.report",
+		"application.confirm", "application.settings", "application.delegate", "application.undelegate"}},
 }
 
 // Actions lists every stored action the display knows (the kinds, with

@@ -229,6 +229,40 @@ var Tables = []Table{
 	{Name: "sheet_task_systems", Key: key("tenant_id", "task_id", "system_id"), scope: tenantRows, Columns: []Column{
 		num("tenant_id"), num("task_id"), num("system_id"),
 	}},
+	// Telework applications (issue 11): the application, its days, the
+	// decisions, routing settings, delegations and the notification outbox.
+	{Name: "applications", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), num("staff_id"), text("decision"), text("status"), text("mode"), text("place"),
+		text("place_kind"), text("place_reason"), text("place_name"), text("time_unit"), text("start_hm"), text("end_hm"),
+		num("break_minutes"), num("flags"), text("devices"), text("plan"), text("task_ids"), text("segments"),
+		text("take_out"), numNull("presence_checker_id"), text("recurrence"), text("skipped"), numNull("approver_id"),
+		numNull("first_approver_id"), numNull("second_approver_id"), num("step"), num("steps"), text("travel_order_no"),
+		text("findings"), text("first_day"), text("last_day"), num("submitted_at"), num("created_at"), num("updated_at"),
+		num("version"),
+	}},
+	{Name: "application_days", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), num("application_id"), num("staff_id"), text("day"), text("time_unit"), text("status"),
+		num("started_at"), num("finished_at"), text("report_due"), text("report"), num("updated_at"),
+	}},
+	{Name: "application_decisions", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), num("application_id"), text("action"), num("step"), numNull("by_staff_id"),
+		numNull("by_user_id"), numNull("on_behalf_of"), num("proxy"), text("comment"), text("dates"), text("findings"),
+		num("at"),
+	}},
+	{Name: "apply_settings", Key: key("tenant_id"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), text("approver"), num("two_step"), num("reminder_hours"), num("updated_at"), num("version"),
+	}},
+	{Name: "apply_two_step_units", Key: key("tenant_id", "unit_id"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), num("unit_id"),
+	}},
+	{Name: "apply_delegations", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), num("approver_id"), num("delegate_id"), text("kind"), text("from_day"), text("to_day"),
+		text("note"), num("created_at"), numNull("created_by"),
+	}},
+	{Name: "notifications", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), num("staff_id"), text("kind"), numNull("application_id"), text("args"),
+		num("created_at"), num("read_at"),
+	}},
 	// Tokens are long-lived credentials that integrations depend on, unlike
 	// sessions; only their hashes are stored. tenant_id 0 = an operator's.
 	{Name: "api_tokens", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{

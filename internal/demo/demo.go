@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"telework/internal/apperr"
+	"telework/internal/apply"
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
@@ -45,6 +46,9 @@ type Result struct {
 	Accounts []Account
 	Units    int // units created by this call
 	Staff    int // staff records created by this call
+	// History is what the six months of applications made (nil when the
+	// services for it were not given).
+	History *HistoryStats
 }
 
 var actor = audit.Actor{ID: 0, Label: "system:demo"}
@@ -58,6 +62,13 @@ type Services struct {
 	Roadmap  *roadmap.Service
 	Handbook *handbook.Service
 	Cost     *cost.Service
+	// Apply, when set, routes the demo's applications to the 係長 (the
+	// account supervisor heads the 係 of the account staff).
+	Apply *apply.Service
+	// At builds the services on another clock, for the history (the tenant
+	// then starts six months ago and its applications happen since). Nil:
+	// the tenant starts now, without history.
+	At func(now func() time.Time) Clocked
 }
 
 // tenantAccounts are the tenant's demo accounts in display order. staff
@@ -104,9 +115,19 @@ func Seed(ctx context.Context, db Services, now time.Time) (*Result, error) {
 
 	fy := fiscalYear(now)
 	p := buildPlan(fy)
+	orgs, effective := db.Org, calendar.Date{Year: fy, Month: time.April, Day: 1}
+	var clk *clock
+	var cs Clocked
+	if db.At != nil {
+		// The city has teleworked for six months: its records begin then.
+		clk = &clock{t: historyStart(now)}
+		cs = db.At(clk.now)
+		orgs = cs.Org
+		effective = calendar.Date{Year: fiscalYear(clk.t), Month: time.April, Day: 1}
+	}
 	// A real policy from the start: 松本市's rules (2営業日前まで, 正規職員,
 	// 保育士 excluded), which HR can then change under 制度.
-	created, err := db.Org.CreateTenant(ctx, actor, org.NewTenant{PolicyTemplate: "matsumoto",
+	created, err := orgs.CreateTenant(ctx, actor, org.NewTenant{PolicyTemplate: "matsumoto",
 		Tenant: org.Tenant{Slug: Slug, Name: TenantName, Kind: org.Municipality, StaffSize: len(p.staff), GeneralAdminStaff: p.adminStaff}})
 	if err != nil {
 		// Another process may have seeded at the same moment (the slug is
@@ -118,14 +139,13 @@ func Seed(ctx context.Context, db Services, now time.Time) (*Result, error) {
 	}
 	t = created.Tenant
 
-	effective := calendar.Date{Year: fy, Month: time.April, Day: 1}
 	unitIDs := make([]int64, len(p.units))
 	for i, pu := range p.units {
 		u := pu.unit
 		if pu.parent >= 0 {
 			u.ParentID = unitIDs[pu.parent]
 		}
-		if err := db.Org.CreateUnit(ctx, t.ID, actor, &u, effective); err != nil {
+		if err := orgs.CreateUnit(ctx, t.ID, actor, &u, effective); err != nil {
 			return nil, fmt.Errorf("demo: creating unit %s: %w", u.Name, err)
 		}
 		unitIDs[i] = u.ID
@@ -138,7 +158,7 @@ func Seed(ctx context.Context, db Services, now time.Time) (*Result, error) {
 		s.UnitID = unitIDs[ps.unit]
 		list[i] = &s
 	}
-	if err := db.Org.CreateStaffMany(ctx, t.ID, actor, list, effective); err != nil {
+	if err := orgs.CreateStaffMany(ctx, t.ID, actor, list, effective); err != nil {
 		return nil, fmt.Errorf("demo: creating staff: %w", err)
 	}
 	for i, ps := range p.staff {
@@ -164,14 +184,46 @@ func Seed(ctx context.Context, db Services, now time.Time) (*Result, error) {
 	if err := seedTrial(ctx, db, t.ID, fy); err != nil {
 		return nil, err
 	}
-	accts, err := accounts(ctx, db, t)
-	if err != nil {
+	res := &Result{Tenant: t, Created: true, Units: len(p.units), Staff: len(p.staff)}
+	if clk != nil {
+		hr, err := db.Auth.UserByLogin(ctx, t.ID, "hr")
+		if err != nil {
+			return nil, err
+		}
+		if res.History, err = seedHistory(ctx, cs, clk, t, staffIDs, hr.ID, now); err != nil {
+			return nil, err
+		}
+	}
+	if err := teamRouting(ctx, db, t.ID); err != nil {
 		return nil, err
 	}
-	return &Result{Tenant: t, Created: true, Accounts: accts, Units: len(p.units), Staff: len(p.staff)}, nil
+	if res.Accounts, err = accounts(ctx, db, t); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// teamRouting routes the demo's applications to the 係長, once (a tenant
+// seeded before applications existed gets it on the next start).
+func teamRouting(ctx context.Context, db Services, tenantID int64) error {
+	if db.Apply == nil {
+		return nil
+	}
+	set, err := db.Apply.Settings(ctx, tenantID)
+	if err != nil || set.Version != 0 {
+		return err
+	}
+	set.Approver = apply.ApproverTeam
+	if err := db.Apply.Configure(ctx, tenantID, actor, set); err != nil && apperr.CodeOf(err) != apperr.Conflict {
+		return fmt.Errorf("demo: approval routing: %w", err)
+	}
+	return nil
 }
 
 func existing(ctx context.Context, db Services, t *org.Tenant) (*Result, error) {
+	if err := teamRouting(ctx, db, t.ID); err != nil {
+		return nil, err
+	}
 	accts, err := accounts(ctx, db, t)
 	if err != nil {
 		return nil, err

@@ -50,8 +50,9 @@ type Tx interface {
 // the one transaction of each user action and writes the change with its
 // audit entry. Handlers, the CLI and the demo call it; it never sees HTTP.
 type Service struct {
-	st  Store
-	now func() time.Time
+	st   Store
+	now  func() time.Time
+	past PastApplications
 }
 
 // NewService returns the service over st; now is the clock (tests move it).

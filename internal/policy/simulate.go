@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"errors"
 	"math"
 	"regexp"
 	"slices"
@@ -37,6 +38,10 @@ type Simulation struct {
 	DeadlinesSkipped bool
 	Encoding         string // of the file read
 	FileName         string // set by the caller
+	// Stored: the stored applications of From–To were replayed (not a
+	// file).
+	Stored   bool
+	From, To calendar.Date
 }
 
 // Listed is the number of rows in the table.
@@ -44,13 +49,16 @@ func (s *Simulation) Listed() int { return len(s.Rows) }
 
 // SimRow is one replayed day with its findings, in the language asked for.
 type SimRow struct {
-	Line     int
-	StaffNo  string
-	Name     string
-	Date     calendar.Date
-	Status   string // refused | warned | unknown
-	Errors   []string
-	Warnings []string
+	Line int
+	// ApplicationID names the stored application replayed (0 for a file's
+	// row).
+	ApplicationID int64
+	StaffNo       string
+	Name          string
+	Date          calendar.Date
+	Status        string // refused | warned | unknown
+	Errors        []string
+	Warnings      []string
 }
 
 // simColumns are the headings a simulation file may use for each column.
@@ -156,6 +164,7 @@ func unitWord(s string) (TimeUnit, bool) {
 // simItem is one row of the file, read.
 type simItem struct {
 	line    int
+	appID   int64 // a stored application's id (0 for a file's row)
 	staffNo string
 	app     Application
 	at      time.Time // submitted; zero when the file does not say
@@ -290,6 +299,77 @@ func (s *Service) Simulate(ctx context.Context, tenantID int64, pol Policy, data
 		return nil, err
 	}
 	sim := &Simulation{Total: len(items), Encoding: enc}
+	return s.replay(ctx, tenantID, pol, items, sim, lang)
+}
+
+// PastApplication is one stored telework day as the simulation replays
+// it: whose, the application as it was made (one day) and when it was
+// submitted.
+type PastApplication struct {
+	ApplicationID int64
+	StaffNo       string
+	App           Application
+	SubmittedAt   time.Time
+}
+
+// PastApplications reads the telework days people applied for (internal/
+// store implements it over the stored applications; this package does not
+// know the application workflow).
+type PastApplications interface {
+	// FindPastApplications lists the days from..to (inclusive) of
+	// applications that were submitted and not withdrawn, rejected or
+	// cancelled, in date order.
+	FindPastApplications(ctx context.Context, tenantID int64, from, to calendar.Date) ([]PastApplication, error)
+}
+
+// SetPastApplications gives the service the stored applications to
+// replay (wiring).
+func (s *Service) SetPastApplications(p PastApplications) { s.past = p }
+
+// MaxSimulationDays bounds the period a simulation of stored applications
+// covers.
+const MaxSimulationDays = 366
+
+// SimulateStored replays the telework days applied for from..to (the
+// stored applications) against pol, each person's days in date order,
+// judged as of their submission; the rows name the application. A period
+// backwards or longer than MaxSimulationDays is an Invalid error.
+func (s *Service) SimulateStored(ctx context.Context, tenantID int64, pol Policy, from, to calendar.Date, lang string) (*Simulation, error) {
+	var v apperr.Validation
+	switch {
+	case from.IsZero() || !from.Valid():
+		v.Add("sim_from", "field.date", nil)
+	case to.IsZero() || !to.Valid():
+		v.Add("sim_to", "field.date", nil)
+	case to.Before(from):
+		v.Add("sim_to", "apply.date_order", nil)
+	case from.DaysUntil(to) >= MaxSimulationDays:
+		v.Add("sim_to", "apply.span_too_long", map[string]any{"Max": MaxSimulationDays})
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if s.past == nil {
+		return nil, errors.New("policy: no stored applications to replay (SetPastApplications)")
+	}
+	past, err := s.past.FindPastApplications(ctx, tenantID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]simItem, 0, len(past))
+	for _, p := range past {
+		// Each day is replayed by itself: the earlier days of the same
+		// application count as the person's others.
+		p.App.ID = 0
+		items = append(items, simItem{appID: p.ApplicationID, staffNo: p.StaffNo, app: p.App, at: p.SubmittedAt})
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].app.Dates[0].Before(items[j].app.Dates[0]) })
+	sim := &Simulation{Total: len(items), Stored: true, From: from, To: to}
+	return s.replay(ctx, tenantID, pol, items, sim, lang)
+}
+
+// replay evaluates the items (in date order) against pol into sim.
+func (s *Service) replay(ctx context.Context, tenantID int64, pol Policy, items []simItem, sim *Simulation, lang string) (*Simulation, error) {
 	dates := make([]calendar.Date, 0, len(items))
 	for _, it := range items {
 		dates = append(dates, it.app.Dates[0])
@@ -343,7 +423,7 @@ func (s *Service) Simulate(ctx context.Context, tenantID int64, pol Policy, data
 		fs := Evaluate(Input{Policy: pol, Calendar: cal, Person: per, App: it.app, Others: earlier[it.staffNo],
 			Stage: AtSubmit, Now: now})
 		earlier[it.staffNo] = append(earlier[it.staffNo], it.app)
-		row := SimRow{Line: it.line, StaffNo: it.staffNo, Name: names[it.staffNo], Date: it.app.Dates[0]}
+		row := SimRow{Line: it.line, ApplicationID: it.appID, StaffNo: it.staffNo, Name: names[it.staffNo], Date: it.app.Dates[0]}
 		for _, f := range fs {
 			switch f.Severity {
 			case Error:

@@ -18,12 +18,14 @@ import (
 	"telework/internal/tasks"
 
 	"telework/internal/apperr"
+	"telework/internal/apply"
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/cost"
 	"telework/internal/handbook"
 	"telework/internal/incident"
+	"telework/internal/notify"
 	"telework/internal/oneonone"
 	"telework/internal/org"
 	"telework/internal/orgio"
@@ -62,6 +64,10 @@ type Services struct {
 	OneOnOne *oneonone.Service
 	// Tasks is the task inventory and the feasibility engine (issue 13).
 	Tasks *tasks.Service
+	// Apply is the application lifecycle; Notify the in-app notifications
+	// its events write.
+	Apply  *apply.Service
+	Notify *notify.Service
 }
 
 // Health is what /readyz asks of the database.

@@ -88,6 +88,7 @@ type DB struct {
 
 	rebound rebindCache // query text → PostgreSQL form
 	stmts   stmtCache   // SQLite: query text → prepared statement
+	applyMu sync.Mutex  // SQLite: queues this process's application writers (apply.go)
 }
 
 // IsPostgresDSN reports whether dsn names a PostgreSQL server rather than a

@@ -41,6 +41,7 @@ type boundaryRefs struct {
 	tenant, unit, child, staff, user int64
 	survey, pair                     int64 // issue 16
 	system, task                     int64 // the task inventory's (issue 13)
+	app                              int64 // an application of the staff member
 }
 
 // boundaryCase writes a row of tenant `own` that refers to the rows in ref:
@@ -140,6 +141,51 @@ var boundaryCases = []boundaryCase{
 		func(own, ref boundaryRefs, n int) []any { return []any{own.tenant, own.task, ref.system} }},
 	{"sheet_task_systems.task_id", `UPDATE sheet_task_systems SET task_id = ? WHERE tenant_id = ? AND task_id = ?`,
 		func(own, ref boundaryRefs, _ int) []any { return []any{ref.task, own.tenant, own.task} }},
+	{"applications.staff_id", `INSERT INTO applications (tenant_id, staff_id, decision, status, mode, place, time_unit,
+		first_day, last_day, created_at, updated_at) VALUES (?, ?, 'draft', 'draft', 'home', 'home', 'full_day', '2026-06-01', '2026-06-01', 0, 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.staff} }},
+	{"applications.presence_checker_id", `INSERT INTO applications (tenant_id, staff_id, presence_checker_id, decision, status, mode, place, time_unit,
+		first_day, last_day, created_at, updated_at) VALUES (?, ?, ?, 'draft', 'draft', 'home', 'home', 'full_day', '2026-06-01', '2026-06-01', 0, 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, own.staff, ref.staff} }},
+	{"applications.approver_id", `INSERT INTO applications (tenant_id, staff_id, approver_id, decision, status, mode, place, time_unit,
+		first_day, last_day, created_at, updated_at) VALUES (?, ?, ?, 'draft', 'draft', 'home', 'home', 'full_day', '2026-06-01', '2026-06-01', 0, 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, own.staff, ref.staff} }},
+	{"applications.first_approver_id", `INSERT INTO applications (tenant_id, staff_id, first_approver_id, decision, status, mode, place, time_unit,
+		first_day, last_day, created_at, updated_at) VALUES (?, ?, ?, 'draft', 'draft', 'home', 'home', 'full_day', '2026-06-01', '2026-06-01', 0, 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, own.staff, ref.staff} }},
+	{"applications.second_approver_id", `INSERT INTO applications (tenant_id, staff_id, second_approver_id, decision, status, mode, place, time_unit,
+		first_day, last_day, created_at, updated_at) VALUES (?, ?, ?, 'draft', 'draft', 'home', 'home', 'full_day', '2026-06-01', '2026-06-01', 0, 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, own.staff, ref.staff} }},
+	{"application_days.application_id", `INSERT INTO application_days (tenant_id, application_id, staff_id, day, time_unit, status, updated_at)
+		VALUES (?, ?, ?, ?, 'full_day', 'draft', 0)`,
+		func(own, ref boundaryRefs, n int) []any {
+			return []any{own.tenant, ref.app, own.staff, fmt.Sprintf("2026-07-%02d", n%28+1)}
+		}},
+	{"application_days.staff_id", `INSERT INTO application_days (tenant_id, application_id, staff_id, day, time_unit, status, updated_at)
+		VALUES (?, ?, ?, ?, 'full_day', 'draft', 0)`,
+		func(own, ref boundaryRefs, n int) []any {
+			return []any{own.tenant, own.app, ref.staff, fmt.Sprintf("2026-08-%02d", n%28+1)}
+		}},
+	{"application_decisions.application_id", `INSERT INTO application_decisions (tenant_id, application_id, action, at) VALUES (?, ?, 'submit', 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.app} }},
+	{"application_decisions.by_staff_id", `INSERT INTO application_decisions (tenant_id, application_id, action, by_staff_id, at) VALUES (?, ?, 'submit', ?, 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, own.app, ref.staff} }},
+	{"application_decisions.by_user_id", `INSERT INTO application_decisions (tenant_id, application_id, action, by_user_id, at) VALUES (?, ?, 'submit', ?, 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, own.app, ref.user} }},
+	{"application_decisions.on_behalf_of", `INSERT INTO application_decisions (tenant_id, application_id, action, on_behalf_of, at) VALUES (?, ?, 'approve', ?, 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, own.app, ref.staff} }},
+	{"apply_two_step_units.unit_id", `INSERT INTO apply_two_step_units (tenant_id, unit_id) VALUES (?, ?)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.unit} }},
+	{"apply_delegations.approver_id", `INSERT INTO apply_delegations (tenant_id, approver_id, delegate_id, kind, created_at) VALUES (?, ?, ?, 'proxy', 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.staff, own.staff} }},
+	{"apply_delegations.delegate_id", `INSERT INTO apply_delegations (tenant_id, approver_id, delegate_id, kind, created_at) VALUES (?, ?, ?, 'proxy', 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, own.staff, ref.staff} }},
+	{"apply_delegations.created_by", `INSERT INTO apply_delegations (tenant_id, approver_id, delegate_id, kind, created_at, created_by) VALUES (?, ?, ?, 'proxy', 0, ?)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, own.staff, own.staff, ref.staff} }},
+	{"notifications.staff_id", `INSERT INTO notifications (tenant_id, staff_id, kind, created_at) VALUES (?, ?, 'approved', 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.staff} }},
+	{"notifications.application_id", `INSERT INTO notifications (tenant_id, staff_id, kind, application_id, created_at) VALUES (?, ?, 'approved', ?, 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, own.staff, ref.app} }},
 }
 
 func TestTenantBoundaryForeignKeys(t *testing.T) {
@@ -189,6 +235,9 @@ func TestTenantBoundaryForeignKeys(t *testing.T) {
 				VALUES (?, ?, '2026-04-01', 'online', 'enc', 0, 0)`, r.tenant, r.pair)
 			r.system = insert(`INSERT INTO info_systems (tenant_id, name, segment, created_at, updated_at) VALUES (?, 'x', 'lgwan', 0, 0)`, r.tenant)
 			r.task = insert(`INSERT INTO sheet_tasks (tenant_id, unit_id, name, created_at, updated_at) VALUES (?, ?, 'x', 0, 0)`, r.tenant, r.child)
+			r.app = insert(`INSERT INTO applications (tenant_id, staff_id, decision, status, mode, place, time_unit, first_day,
+				last_day, created_at, updated_at) VALUES (?, ?, 'draft', 'draft', 'home', 'home', 'full_day', '2026-06-01', '2026-06-01', 0, 0)`,
+				r.tenant, r.staff)
 			return r
 		}
 		a, b := seed("tenant-a"), seed("tenant-b")

@@ -45,6 +45,8 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 			"tenant": {w.a.ID, 987654321},
 			"token":  {0, 0}, // set per route below
 		}
+		objects["application"], objects["delegation"] = [2]int64{}, [2]int64{} // set per route below
+		objects["notification"] = w.noteObjects(t)                             // apply_pages_test.go
 		// A scheduled policy version in each tenant.
 		polID := map[int64]int64{}
 		for _, tn := range []int64{w.a.ID, w.b.ID} {
@@ -122,6 +124,11 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 						foreign = tokenOf["hr"]
 					}
 					objects["token"] = [2]int64{tokenOf[right], foreign}
+				}
+				if rt.Object == "application" || rt.Object == "delegation" {
+					// Each route gets its own draft (or delegation) of the hr
+					// account's person: the delete routes remove theirs.
+					objects[rt.Object] = w.applyObjects(t, rt.Object) // applications_api_test.go
 				}
 				if rt.Object == "policy" {
 					// Each route gets its own scheduled version: the delete

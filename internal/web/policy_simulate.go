@@ -3,8 +3,11 @@ package web
 import (
 	"io"
 	"net/http"
+	"strings"
 
 	"telework/internal/apperr"
+	"telework/internal/calendar"
+	"telework/internal/policy"
 )
 
 // policySimulate replays a file of past telework days (職員番号, 日付, 形態,
@@ -15,6 +18,19 @@ func (s *Server) policySimulate(w http.ResponseWriter, r *http.Request) {
 	v, err := s.findVersion(r)
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	src := r.FormValue("source")
+	if src == "" {
+		// A client that only sends a file (as before) replays the file.
+		if f, _, err := r.FormFile("file"); err == nil {
+			f.Close()
+			src = "file"
+		}
+	}
+	if src != "file" {
+		// By default the stored applications of the chosen period.
+		s.policySimulateStored(w, r, v)
 		return
 	}
 	file, hdr, err := r.FormFile("file")
@@ -48,5 +64,41 @@ func (s *Server) policySimulate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sim.FileName = hdr.Filename
+	s.renderPolicyShow(w, r, http.StatusOK, v, sim, nil)
+}
+
+// policySimulateStored replays the telework days applied for in the
+// period sim_from–sim_to (default: the 90 days up to yesterday).
+func (s *Server) policySimulateStored(w http.ResponseWriter, r *http.Request, v policy.VersionState) {
+	p := principal(r)
+	today := s.svc.Policy.Today()
+	from, to := today.AddDays(-90), today.AddDays(-1)
+	var val apperr.Validation
+	for _, f := range []struct {
+		name string
+		d    *calendar.Date
+	}{{"sim_from", &from}, {"sim_to", &to}} {
+		if x := strings.TrimSpace(r.FormValue(f.name)); x != "" {
+			d, err := calendar.ParseDate(x)
+			if err != nil {
+				val.Add(f.name, "field.date", nil)
+				continue
+			}
+			*f.d = d
+		}
+	}
+	if err := val.Err(); err != nil {
+		s.renderPolicyShow(w, r, http.StatusUnprocessableEntity, v, nil, err)
+		return
+	}
+	sim, err := s.svc.Policy.SimulateStored(r.Context(), p.TenantID, v.Policy, from, to, lang(r))
+	if err != nil {
+		if apperr.CodeOf(err) == apperr.Invalid {
+			s.renderPolicyShow(w, r, http.StatusUnprocessableEntity, v, nil, err)
+			return
+		}
+		s.serverError(w, r, err)
+		return
+	}
 	s.renderPolicyShow(w, r, http.StatusOK, v, sim, nil)
 }

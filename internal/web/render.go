@@ -68,6 +68,7 @@ type view struct {
 	Flash     string
 	Nav       []navItem
 	AssetVer  string
+	Unread    int // unread notifications, shown in the header
 }
 
 type navItem struct {
@@ -216,6 +217,7 @@ func (s *Server) newView(r *http.Request, titleKey string, data any, err error) 
 		v.Errors = i18n.FieldMessages(v.Lang, err)
 	}
 	v.Nav = navFor(v)
+	v.Unread = s.unreadNotes(r, v.P)
 	return v
 }
 
@@ -307,6 +309,7 @@ func navFor(v *view) []navItem {
 		return items
 	}
 	add("/", "nav.home")
+	applyNav(p, add)
 	if p.HasAny(auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin) {
 		add("/staff", "nav.staff")
 		add("/units", "nav.units")

@@ -325,4 +325,3 @@ func (s *Server) roadmapAfter(w http.ResponseWriter, r *http.Request, f *form, e
 }
 
 // isInvalid reports a validation error (shown on the form, 422).
-func isInvalid(err error) bool { return apperr.CodeOf(err) == apperr.Invalid }

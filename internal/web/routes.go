@@ -45,6 +45,7 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.auditRoutes()...)
 	routes = append(routes, s.surveyRoutes()...)
 	routes = append(routes, s.tasksRoutes()...)
+	routes = append(routes, s.applyRoutes()...)
 	return routes
 }
 

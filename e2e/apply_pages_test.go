@@ -1,0 +1,71 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// applyPages are the demo staff's application pages (issue 11): the form,
+// the week view, わたしの申請, an application, a report form and the
+// notifications; the demo history gives each something to show.
+func applyPages(t *testing.T, tb *tab) {
+	tb.check(t, "/apply", "")
+	if n := tb.evalInt(t, `document.querySelectorAll('main fieldset legend').length`); n < 5 {
+		t.Errorf("/apply: %d fieldsets; the form groups its choices with fieldset and legend", n)
+	}
+	// The rule check runs as the form is filled: a date typed in brings
+	// the findings into the live region without a submit.
+	hint := tb.eval(t, `document.getElementById('check-result').textContent.trim()`)
+	tb.eval(t, `(() => { const f = document.querySelector('form[data-check]');
+		f.elements.date.value = new Date(Date.now() + 12 * 864e5).toISOString().slice(0, 10);
+		f.elements.date.dispatchEvent(new Event('input', {bubbles: true})); return ''; })()`)
+	got := hint
+	for i := 0; i < 30 && got == hint; i++ {
+		time.Sleep(200 * time.Millisecond)
+		got = tb.eval(t, `document.getElementById('check-result').textContent.trim()`)
+	}
+	if got == hint || !strings.Contains(got, "日") {
+		t.Errorf("/apply: the live check did not answer (region: %q)", got)
+	}
+	// The fields of other choices are hidden once the script runs.
+	if v := tb.eval(t, `String(document.querySelector('[data-show-when="kind=recurrence"]').hidden)`); v != "true" {
+		t.Errorf("/apply: the weekdays of a recurrence are shown for one day (hidden=%s)", v)
+	}
+	tb.check(t, "/apply/week", "")
+	tb.check(t, "/applications", "")
+	if n := tb.evalInt(t, `document.querySelectorAll('main .app-card').length`); n < 5 {
+		t.Errorf("/applications: %d applications; the demo history should give the staff account several", n)
+	}
+	detail := tb.attr(t, `main .app-card a[href^="/applications/"]`, "href")
+	report := tb.attr(t, `main .notice a[href*="/report"]`, "href")
+	if detail == "" || report == "" {
+		t.Errorf("/applications: no link to an application (%q) or to an overdue report (%q)", detail, report)
+	}
+	if detail != "" {
+		tb.check(t, detail, "")
+	}
+	if report != "" {
+		tb.check(t, report, "")
+	}
+	tb.check(t, "/notifications", "")
+}
+
+// approvalPages are the demo supervisor's: the inbox with pending
+// applications, one of them, the reports to confirm and overdue, and
+// delegation.
+func approvalPages(t *testing.T, tb *tab) {
+	tb.check(t, "/approvals", "")
+	if n := tb.evalInt(t, `document.querySelectorAll('main input[name="ids"]').length`); n == 0 {
+		t.Error("/approvals: the demo supervisor's inbox is empty")
+	}
+	if href := tb.attr(t, `main .inbox-app a[href^="/applications/"]`, "href"); href != "" {
+		tb.check(t, href, "")
+	}
+	tb.check(t, "/approvals/reports", "")
+	if href := tb.attr(t, `main a[href*="verbal=1"]`, "href"); href != "" {
+		tb.check(t, href, "")
+	}
+	tb.check(t, "/approvals/delegation", "")
+	tb.check(t, "/notifications", "")
+}

@@ -1,0 +1,458 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/apply"
+	"telework/internal/i18n"
+	"telework/internal/policy"
+	"telework/internal/route"
+)
+
+// Telework applications: apply, list, read, and each step of the
+// lifecycle (issue 11). The rules and relationships are apply.Service's.
+
+func (s *API) applicationRoutes() []route.Route {
+	rule := route.Directory
+	routes := []route.Route{
+		{Method: "POST", Pattern: "/api/v1/applications", Rule: rule, Handler: s.apiCreateApplication,
+			API: &route.Op{ID: "createApplication", Tag: "applications", Body: "ApplicationInput", Resp: "Application", Status: 201, Idempotent: true,
+				Summary: "Apply for telework on dates, a range or a weekly pattern (holidays and closure days skipped and listed); submit=false keeps a draft. 422 with findings[] when the rules refuse it"}},
+		{Method: "POST", Pattern: "/api/v1/applications/preview", Rule: rule, Handler: s.apiPreviewApplication,
+			API: &route.Op{ID: "previewApplication", Tag: "applications", Body: "ApplicationInput", Resp: "ApplicationPreview",
+				Summary: "Check an application as it is being filled in: its days, the days skipped and the findings; nothing is written"}},
+		{Method: "GET", Pattern: "/api/v1/applications", Rule: rule, Handler: s.apiListApplications,
+			API: &route.Op{ID: "listApplications", Tag: "applications", Resp: "Application", List: true,
+				Summary: "Your applications (newest day first); another person's with staff_id, a unit's with unit_id (their supervisors and HR)",
+				Query: append([]route.Param{{Name: "staff_id", Type: "integer", Desc: "whose (default: yours)"},
+					{Name: "unit_id", Type: "integer", Desc: "the people of this unit and below (supervisors within their unit, HR)"},
+					{Name: "from", Type: "string", Desc: "having a day on or after (YYYY-MM-DD)"},
+					{Name: "to", Type: "string", Desc: "having a day on or before (YYYY-MM-DD)"},
+					{Name: "status", Type: "string", Desc: "the decision: draft, submitted, approved, returned, rejected, withdrawn, cancelled"},
+					{Name: "overdue", Type: "boolean", Desc: "only those with a report overdue"}}, pagingParams...)}},
+		{Method: "GET", Pattern: "/api/v1/applications/{id}", Rule: rule, Object: "application", Handler: s.apiGetApplication,
+			API: &route.Op{ID: "getApplication", Tag: "applications", Resp: "Application",
+				Summary: "An application with its days, decisions and what you may do with it now (can[]); the ETag carries its version"}},
+		{Method: "PUT", Pattern: "/api/v1/applications/{id}", Rule: rule, Object: "application", Handler: s.apiUpdateApplication,
+			API: &route.Op{ID: "updateApplication", Tag: "applications", Body: "ApplicationInput", Resp: "Application",
+				Summary: "Replace the content and days of your draft or returned application (submit=true, the default, submits it again; 422 with findings[])"}},
+		{Method: "DELETE", Pattern: "/api/v1/applications/{id}", Rule: rule, Object: "application", Handler: s.apiDiscardApplication,
+			API: &route.Op{ID: "discardApplication", Tag: "applications", Status: 204, Summary: "Delete your own draft"}},
+	}
+	for _, a := range []apply.Action{apply.ActSubmit, apply.ActWithdraw, apply.ActApprove, apply.ActReturn, apply.ActReject,
+		apply.ActCancel, apply.ActReport, apply.ActConfirm, apply.ActStart, apply.ActFinish} {
+		routes = append(routes, route.Route{Method: "POST", Pattern: "/api/v1/applications/{id}/" + string(a), Rule: rule,
+			Object: "application", Handler: s.apiApplicationAction(a),
+			API: &route.Op{ID: string(a) + "Application", Tag: "applications", Body: "ApplicationAction", Resp: "Application",
+				Idempotent: true, Summary: actionSummaries[a]}})
+	}
+	return routes
+}
+
+var actionSummaries = map[apply.Action]string{
+	apply.ActSubmit:   "Submit your draft or returned application (the rules are checked again: 422 with findings[])",
+	apply.ActWithdraw: "Withdraw your submitted application (取下げ); it reads withdrawn",
+	apply.ActApprove:  "Approve as its approver, standing proxy (代決) or delegate during an absence; rules re-checked (422 with findings[]); 409 when the state no longer allows it",
+	apply.ActReturn:   "Return it to the applicant (差戻し) with a comment (required)",
+	apply.ActReject:   "Reject it (却下) with a comment (required)",
+	apply.ActCancel:   "Cancel your days before they come: days[] (one or more), from (the rest of a series) or every day ahead",
+	apply.ActReport:   "File the 実施報告 of days (days[], default every day due): actual times, work and products; verbal=true records a report heard by the supervisor",
+	apply.ActConfirm:  "Confirm the reports of days (days[], default every reported day), as its approver or a supervisor",
+	apply.ActStart:    "Record that today's telework started (the working-time feature records it too)",
+	apply.ActFinish:   "Record that today's telework finished",
+}
+
+// optionalJSON decodes a body that may be empty (no Content-Length, no
+// bytes) into dst.
+func optionalJSON(r *http.Request, dst any) error {
+	if r.ContentLength == 0 && r.Header.Get("Content-Type") == "" {
+		return nil
+	}
+	return decodeJSON(r, dst)
+}
+
+// writeRefused answers a refusal by the rules: 422 problem details with the
+// findings (every one, errors first), the days and the days skipped. Input
+// that cannot be checked (a bad date, an unknown mode) is answered the same
+// way, each field error as an error finding (rule input.<field>), so that a
+// client shows one list.
+func (s *API) writeRefused(w http.ResponseWriter, r *http.Request, ref *apply.Refused, invalid error) {
+	lang := apiLang(r)
+	err := invalid
+	if ref != nil {
+		err = ref.Unwrap()
+	} else {
+		ref = &apply.Refused{}
+	}
+	body := struct {
+		problemBody
+		Findings []findingOut `json:"findings"`
+		Days     []string     `json:"days"`
+		Skipped  []skippedOut `json:"skipped"`
+	}{problemBody: problemBody{Type: "urn:telework:problem:" + string(apperr.Invalid), Title: i18n.T(lang, "problem.invalid", nil),
+		Status: http.StatusUnprocessableEntity, Detail: i18n.Error(lang, err), Instance: r.URL.Path, RequestID: requestID(r)},
+		Findings: findingsOut(ref.Findings, lang), Days: []string{}, Skipped: []skippedOut{}}
+	for _, f := range ref.Findings {
+		if f.Severity == policy.Error {
+			body.Errors = append(body.Errors, problemField{Field: "finding." + f.Rule, Detail: f.Message(lang)})
+		}
+	}
+	if e := apperr.As(invalid); e != nil {
+		msgs := i18n.FieldMessages(lang, invalid)
+		for _, f := range e.Fields {
+			if m, ok := msgs[f.Field]; ok {
+				body.Errors = append(body.Errors, problemField{Field: f.Field, Detail: m})
+				body.Findings = append(body.Findings, findingOut{Rule: "input." + f.Field, Severity: policy.Error, Message: m})
+				delete(msgs, f.Field)
+			}
+		}
+		if len(e.Fields) == 0 {
+			body.Findings = append(body.Findings, findingOut{Rule: "input", Severity: policy.Error, Message: body.Detail})
+		}
+	}
+	for _, d := range ref.Days {
+		body.Days = append(body.Days, d.String())
+	}
+	for _, sk := range ref.Skipped {
+		body.Skipped = append(body.Skipped, skippedOut{Date: sk.Date.String(), Reason: sk.Reason})
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Content-Language", lang)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusUnprocessableEntity)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(body)
+}
+
+// fail answers err: the findings for a refusal, problem details otherwise.
+func (s *API) applyFail(w http.ResponseWriter, r *http.Request, err error) {
+	var ref *apply.Refused
+	switch {
+	case errors.As(err, &ref):
+		s.writeRefused(w, r, ref, nil)
+	case apperr.CodeOf(err) == apperr.Invalid:
+		s.writeRefused(w, r, nil, err)
+	default:
+		s.apiFail(w, r, err)
+	}
+}
+
+func (s *API) respondApplication(w http.ResponseWriter, r *http.Request, status int, res *apply.Result) {
+	lang := apiLang(r)
+	out := toApplicationOut(res.Application, lang)
+	if res.Findings != nil {
+		out.Findings = findingsOut(res.Findings, lang)
+	}
+	auto := res.AutoApproved
+	out.AutoApproved = &auto
+	w.Header().Set("ETag", etag("application", res.Application.ID, res.Application.Version))
+	if status == http.StatusCreated {
+		w.Header().Set("Location", "/api/v1/applications/"+itoa(res.Application.ID))
+	}
+	writeJSON(w, status, out)
+}
+
+// readRequest reads the body of an application (an answered error
+// otherwise).
+func (s *API) readRequest(w http.ResponseWriter, r *http.Request) (apply.Request, bool) {
+	var in applicationInput
+	err := decodeJSON(r, &in)
+	var req apply.Request
+	if err == nil {
+		req, err = in.request()
+	}
+	if err != nil {
+		s.applyFail(w, r, err)
+		return req, false
+	}
+	return req, true
+}
+
+func (s *API) apiCreateApplication(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	req, ok := s.readRequest(w, r)
+	if !ok {
+		return
+	}
+	res, err := s.svc.Apply.Create(r.Context(), p.TenantID, p, req)
+	if err != nil {
+		s.applyFail(w, r, err)
+		return
+	}
+	s.respondApplication(w, r, http.StatusCreated, res)
+}
+
+func (s *API) apiUpdateApplication(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	id, ok := pathID(r)
+	if !ok {
+		s.apiFail(w, r, apperr.NotFoundErr("application"))
+		return
+	}
+	if _, err := s.svc.Apply.Get(r.Context(), p.TenantID, p, id); err != nil {
+		s.applyFail(w, r, err)
+		return
+	}
+	req, ok := s.readRequest(w, r)
+	if !ok {
+		return
+	}
+	res, err := s.svc.Apply.Update(r.Context(), p.TenantID, p, id, req)
+	if err != nil {
+		s.applyFail(w, r, err)
+		return
+	}
+	s.respondApplication(w, r, http.StatusOK, res)
+}
+
+func (s *API) apiPreviewApplication(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	req, ok := s.readRequest(w, r)
+	if !ok {
+		return
+	}
+	res, err := s.svc.Apply.Preview(r.Context(), p.TenantID, p, req)
+	if err != nil {
+		s.applyFail(w, r, err)
+		return
+	}
+	lang := apiLang(r)
+	out := map[string]any{"days": []string{}, "skipped": []skippedOut{}, "findings": findingsOut(res.Findings, lang),
+		"ok": !policy.HasErrors(res.Findings)}
+	var days []string
+	for _, d := range res.Application.Days {
+		days = append(days, d.Date.String())
+	}
+	if days != nil {
+		out["days"] = days
+	}
+	var sk []skippedOut
+	for _, x := range res.Skipped {
+		sk = append(sk, skippedOut{Date: x.Date.String(), Reason: x.Reason})
+	}
+	if sk != nil {
+		out["skipped"] = sk
+	}
+	first, second, err := s.svc.Apply.Approvers(r.Context(), p.TenantID, p.StaffID)
+	if err == nil {
+		out["approver_id"], out["second_approver_id"] = first, second
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// listQuery reads the filters of a list of applications.
+func listQuery(r *http.Request) (apply.Filter, error) {
+	var v apperr.Validation
+	var f apply.Filter
+	q := r.URL.Query()
+	if id := queryInt(r, "staff_id", &v); id > 0 {
+		f.StaffIDs = []int64{id}
+	}
+	if id := queryInt(r, "unit_id", &v); id > 0 {
+		f.UnitIDs = []int64{id}
+	}
+	if s := q.Get("from"); s != "" {
+		f.From = date(&v, "from", s)
+	}
+	if s := q.Get("to"); s != "" {
+		f.To = date(&v, "to", s)
+	}
+	if s := q.Get("status"); s != "" {
+		for _, x := range strings.Split(s, ",") {
+			st := apply.Status(strings.TrimSpace(x))
+			if !slices.Contains(apply.Statuses, st) {
+				v.Add("status", "field.choice", nil)
+				break
+			}
+			f.Statuses = append(f.Statuses, st)
+		}
+	}
+	if m := q.Get("mode"); m != "" {
+		f.Mode = policy.Mode(m)
+		if !isMode(f.Mode) {
+			v.Add("mode", "field.choice", nil)
+		}
+	}
+	return f, v.Err()
+}
+
+func isMode(m policy.Mode) bool { return slices.Contains(policy.Modes, m) }
+
+// writePage answers a list of applications one page at a time: the cursor
+// is the position in the list (lists are bounded by apply.MaxPage).
+func (s *API) writePage(w http.ResponseWriter, r *http.Request, all []*apply.Application) {
+	limit, after, err := paging(r)
+	if err != nil {
+		s.applyFail(w, r, err)
+		return
+	}
+	lang := apiLang(r)
+	start := min(int(after), len(all))
+	out := page[applicationOut]{Items: []applicationOut{}, Total: len(all)}
+	for i := start; i < len(all) && len(out.Items) < limit; i++ {
+		out.Items = append(out.Items, toApplicationOut(all[i], lang))
+	}
+	if end := start + len(out.Items); end < len(all) {
+		out.NextCursor = encodeCursor(int64(end))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *API) apiListApplications(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	f, err := listQuery(r)
+	var v apperr.Validation
+	overdue := queryBool(r, "overdue", &v)
+	if err := apperr.Merge(err, v.Err()); err != nil {
+		s.applyFail(w, r, err)
+		return
+	}
+	if overdue {
+		f.ReportOverdue = s.svc.Apply.Today()
+	}
+	list, err := s.svc.Apply.List(r.Context(), p.TenantID, p, f)
+	if err != nil {
+		s.applyFail(w, r, err)
+		return
+	}
+	s.writePage(w, r, list)
+}
+
+func (s *API) apiGetApplication(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	id, ok := pathID(r)
+	if !ok {
+		s.apiFail(w, r, apperr.NotFoundErr("application"))
+		return
+	}
+	d, err := s.svc.Apply.Get(r.Context(), p.TenantID, p, id)
+	if err != nil {
+		s.applyFail(w, r, err)
+		return
+	}
+	lang := apiLang(r)
+	out := toApplicationOut(d.Application, lang)
+	out.Decisions = []decisionOut{}
+	for _, x := range d.Decisions {
+		out.Decisions = append(out.Decisions, toDecisionOut(x, lang))
+	}
+	out.Can = []string{}
+	for _, a := range d.Can {
+		out.Can = append(out.Can, string(a))
+	}
+	out.OnBehalfOf = d.OnBehalfOf
+	w.Header().Set("ETag", etag("application", d.ID, d.Version))
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *API) apiDiscardApplication(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	id, ok := pathID(r)
+	if !ok {
+		s.apiFail(w, r, apperr.NotFoundErr("application"))
+		return
+	}
+	if err := s.svc.Apply.Discard(r.Context(), p.TenantID, p, id); err != nil {
+		s.applyFail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// ifMatchVersion reads an optional If-Match of an application: its
+// version, 0 when absent; a tag naming another object is stale.
+func ifMatchVersion(r *http.Request, id int64) (int64, error) {
+	h := strings.TrimPrefix(strings.TrimSpace(r.Header.Get("If-Match")), "W/")
+	if h == "" {
+		return 0, nil
+	}
+	prefix := `"application-` + itoa(id) + `-v`
+	n, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(h, prefix), `"`), 10, 64)
+	if !strings.HasPrefix(h, prefix) || err != nil || n <= 0 {
+		return 0, apperr.ConflictStale()
+	}
+	return n, nil
+}
+
+// apiApplicationAction answers POST /api/v1/applications/{id}/{action}.
+// The application is found first (404 for another tenant's or one the
+// caller may not see), then the body is read.
+func (s *API) apiApplicationAction(a apply.Action) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p := principal(r)
+		ctx := r.Context()
+		id, ok := pathID(r)
+		if !ok {
+			s.apiFail(w, r, apperr.NotFoundErr("application"))
+			return
+		}
+		if _, err := s.svc.Apply.Get(ctx, p.TenantID, p, id); err != nil {
+			s.applyFail(w, r, err)
+			return
+		}
+		var in actionInput
+		if err := optionalJSON(r, &in); err != nil {
+			s.applyFail(w, r, err)
+			return
+		}
+		version, err := ifMatchVersion(r, id)
+		if err != nil {
+			s.applyFail(w, r, err)
+			return
+		}
+		if in.Version != 0 {
+			version = in.Version
+		}
+		days, from, err := in.dates()
+		if err != nil {
+			s.applyFail(w, r, err)
+			return
+		}
+		act := apply.Act{Comment: in.Comment, Dates: days, From: from, Version: version}
+		var res *apply.Result
+		var app *apply.Application
+		svc := s.svc.Apply
+		switch a {
+		case apply.ActSubmit:
+			res, err = svc.Submit(ctx, p.TenantID, p, id)
+		case apply.ActApprove, apply.ActReturn, apply.ActReject:
+			res, err = svc.Decide(ctx, p.TenantID, p, id, a, act)
+		case apply.ActWithdraw:
+			app, err = svc.Withdraw(ctx, p.TenantID, p, id, act)
+		case apply.ActCancel:
+			app, err = svc.Cancel(ctx, p.TenantID, p, id, act)
+		case apply.ActConfirm:
+			app, err = svc.Confirm(ctx, p.TenantID, p, id, act)
+		case apply.ActReport:
+			app, err = svc.Report(ctx, p.TenantID, p, id, apply.ReportInput{Dates: days, ActualStart: in.ActualStart,
+				ActualEnd: in.ActualEnd, BreakMinutes: in.BreakMinutes, Work: in.Work, Products: in.Products,
+				Verbal: in.Verbal, Version: version})
+		case apply.ActStart, apply.ActFinish:
+			day := svc.Today()
+			if len(days) > 0 {
+				day = days[0]
+			}
+			if a == apply.ActStart {
+				app, err = svc.StartDay(ctx, p.TenantID, p, id, day, time.Time{})
+			} else {
+				app, err = svc.FinishDay(ctx, p.TenantID, p, id, day, time.Time{})
+			}
+		}
+		if err != nil {
+			s.applyFail(w, r, err)
+			return
+		}
+		if res == nil {
+			res = &apply.Result{Application: app}
+		}
+		s.respondApplication(w, r, http.StatusOK, res)
+	}
+}

@@ -1,0 +1,26 @@
+package app
+
+import (
+	"time"
+
+	"telework/internal/apply"
+	"telework/internal/calendar"
+	"telework/internal/demo"
+	"telework/internal/notify"
+	"telework/internal/org"
+	"telework/internal/policy"
+	"telework/internal/store"
+	"telework/internal/web"
+)
+
+// DemoServices are the services the demo seeds through; At builds the ones
+// its six months of history are made through, on the history's clock.
+func DemoServices(db *store.DB, svc web.Services) demo.Services {
+	return demo.Services{Org: svc.Org, Auth: svc.Auth, Apply: svc.Apply,
+		Roadmap: svc.Trial.Roadmap, Handbook: svc.Trial.Handbook, Cost: svc.Trial.Cost, At: func(now func() time.Time) demo.Clocked {
+			orgs := org.NewService(db, now)
+			orgs.SetPolicyTemplates(policy.OrgTemplates{})
+			return demo.Clocked{Org: orgs, Apply: apply.NewService(db, now), Notify: notify.NewService(db, now),
+				Policy: policy.NewService(db, now), Calendar: calendar.NewService(db, now)}
+		}}
+}

@@ -1,0 +1,213 @@
+package apply
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/calendar"
+	"telework/internal/org"
+	"telework/internal/policy"
+)
+
+// env is what a check needs besides the application: the applicant, the
+// organisation, the calendar and the policy in force.
+type env struct {
+	staff  *org.Staff
+	tree   *org.Tree
+	person policy.Person
+	cal    *calendar.Calendar
+	vers   []policy.Version
+	// Read before the transaction (withRoute, withPlan), so that nothing
+	// is read outside it while it holds its connection: the route, the
+	// delegates of each approver absent today, the plan checker's
+	// findings.
+	first, second int64
+	routeErr      error
+	headNames     map[int64]string
+	absent        map[int64][]int64
+	planFs        []policy.Finding
+}
+
+// withRoute reads the routing settings and the heads and routes the
+// applicant, and reads the delegates of the approvers absent today.
+func (s *Service) withRoute(ctx context.Context, tenantID int64, e *env) error {
+	set, err := s.st.FindApplySettings(ctx, tenantID)
+	if err != nil {
+		return err
+	}
+	heads, err := s.st.FindApplyHeads(ctx, tenantID, Chain(e.tree, e.staff.UnitID))
+	if err != nil {
+		return err
+	}
+	e.first, e.second, e.routeErr = Route(e.tree, heads, e.staff.ID, e.staff.UnitID, set)
+	e.headNames = map[int64]string{}
+	for _, h := range heads {
+		e.headNames[h.StaffID] = h.Name
+	}
+	return s.withAbsent(ctx, tenantID, e, e.first, e.second)
+}
+
+// withAbsent reads who decides for each of the approvers during an
+// absence today.
+func (s *Service) withAbsent(ctx context.Context, tenantID int64, e *env, approvers ...int64) error {
+	if e.absent == nil {
+		e.absent = map[int64][]int64{}
+	}
+	for _, id := range approvers {
+		if id == 0 {
+			continue
+		}
+		ds, err := s.st.FindDelegations(ctx, tenantID, DelegationFilter{ApproverID: id, On: s.Today()})
+		if err != nil {
+			return err
+		}
+		for _, d := range ds {
+			if d.Kind == DelegateAbsence {
+				e.absent[id] = append(e.absent[id], d.DelegateID)
+			}
+		}
+	}
+	return nil
+}
+
+// withPlan asks the plan checker (the task inventory) about the tasks.
+func (s *Service) withPlan(ctx context.Context, tenantID int64, e *env, taskIDs []int64, mode policy.Mode, place string) error {
+	e.planFs = nil
+	if s.plan == nil || len(taskIDs) == 0 {
+		return nil
+	}
+	more, err := s.plan.CheckPlan(ctx, tenantID, taskIDs, mode, place)
+	if err != nil {
+		return err
+	}
+	for _, f := range more {
+		// The inventory warns; only the policy refuses.
+		if f.Severity == policy.Error {
+			f.Severity = policy.Warning
+		}
+		e.planFs = append(e.planFs, f)
+	}
+	return nil
+}
+
+// loadEnv reads the applicant's record, the unit tree, the facts, the
+// policy versions and the calendar of the years around today and the days
+// from..to.
+func (s *Service) loadEnv(ctx context.Context, tenantID, staffID int64, from, to calendar.Date) (*env, error) {
+	st, err := s.st.FindStaffByID(ctx, tenantID, staffID)
+	if err != nil {
+		return nil, err
+	}
+	// The person's unit and those above it are all the rules and the
+	// routing look at (a few rows, not the tenant's whole tree).
+	units, err := s.st.FindUnitChain(ctx, tenantID, st.UnitID)
+	if err != nil {
+		return nil, err
+	}
+	tr := org.NewTree(units)
+	facts, err := s.st.FindPolicyFacts(ctx, tenantID, staffID)
+	if err != nil {
+		return nil, err
+	}
+	vers, err := s.st.FindPolicyVersions(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	y0, y1 := s.Today().Year, s.Today().Year
+	for _, d := range []calendar.Date{from, to} {
+		if !d.IsZero() {
+			y0, y1 = min(y0, d.Year), max(y1, d.Year)
+		}
+	}
+	cal, err := s.st.LoadCalendar(ctx, tenantID, y0-1, y1+1)
+	if err != nil {
+		return nil, err
+	}
+	return &env{staff: st, tree: tr, person: policy.PersonOf(tr, st, facts), cal: cal, vers: vers}, nil
+}
+
+// describe fills the joined fields of a new application: the applicant's
+// name, number and unit, and the approver's name.
+func (e *env) describe(a *Application) {
+	a.StaffName, a.StaffNo, a.UnitID = e.staff.Name, e.staff.StaffNo, e.staff.UnitID
+	if u := e.tree.Unit(e.staff.UnitID); u != nil {
+		a.UnitName = u.Name
+	}
+	a.ApproverName = e.headNames[a.ApproverID]
+}
+
+// version is the policy in force on d, else (a day before the first
+// version, such as a day already past) the one in force today; a Conflict
+// error.no_policy when neither is.
+func (e *env) version(d, today calendar.Date) (policy.Version, error) {
+	v, ok := policy.InForce(e.vers, d)
+	if !ok {
+		v, ok = policy.InForce(e.vers, today)
+	}
+	if !ok {
+		return policy.Version{}, errNoPolicy()
+	}
+	return v, nil
+}
+
+// capWindow is the span whose other applications the caps count: the
+// weeks and months of the first and last day.
+func capWindow(days []calendar.Date) (calendar.Date, calendar.Date) {
+	first, last := days[0], days[0]
+	for _, d := range days {
+		if d.Before(first) {
+			first = d
+		}
+		if last.Before(d) {
+			last = d
+		}
+	}
+	from := calendar.Date{Year: first.Year, Month: first.Month, Day: 1}.AddDays(-7)
+	to := calendar.Date{Year: last.Year, Month: last.Month, Day: 1}.AddDays(40)
+	return from, to
+}
+
+// evaluate checks app (on its active days) at stage as of now, with the
+// person's other applications read in tx, and adds the plan checker's
+// findings (read by withPlan).
+func (s *Service) evaluate(ctx context.Context, tx TeleworkReader, tenantID int64, e *env, app policy.Application,
+	stage policy.Stage, now time.Time) ([]policy.Finding, policy.Version, error) {
+	if len(app.Dates) == 0 {
+		return nil, policy.Version{}, apperr.New(apperr.Conflict, "apply.state.cancelled")
+	}
+	ver, err := e.version(app.Dates[0], calendar.DateOf(now))
+	if err != nil {
+		return nil, ver, err
+	}
+	from, to := capWindow(app.Dates)
+	others, err := tx.FindStaffTelework(ctx, tenantID, e.staff.ID, from, to)
+	if err != nil {
+		return nil, ver, err
+	}
+	fs := policy.Evaluate(policy.Input{Policy: ver.Policy, Calendar: e.cal, Person: e.person, App: app,
+		Others: others, Stage: stage, Now: now})
+	if e.staff.Retired {
+		fs = append(fs, policy.Finding{Rule: "apply.retired", Severity: policy.Error, Key: "apply.retired"})
+	}
+	fs = append(fs, e.planFs...)
+	return fs, ver, nil
+}
+
+// hasWarnings reports a finding that asks the approver to decide.
+func hasWarnings(fs []policy.Finding) bool {
+	return slices.ContainsFunc(fs, func(f policy.Finding) bool { return f.Severity == policy.Warning })
+}
+
+// reportDue is the last day of the report of day d under the policy's
+// report rule (zero: no report, or no deadline: 翌日以降, 実施後).
+func reportDue(r policy.Report, cal policy.BusinessCalendar, d calendar.Date) calendar.Date {
+	if !r.Required || r.Timing != "" {
+		return calendar.Date{}
+	}
+	if r.DueDays == 0 {
+		return d
+	}
+	return cal.AddBusinessDays(d, r.DueDays)
+}

@@ -1,0 +1,679 @@
+package apply
+
+import (
+	"context"
+	"slices"
+
+	"telework/internal/apperr"
+	"telework/internal/audit"
+	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/notify"
+	"telework/internal/org"
+)
+
+// relation is what the signed-in person is to an application.
+type relation struct {
+	own     bool // the applicant
+	visible bool // may read it
+	// canDecide: the approver of the current step, or acting for them
+	// (onBehalfOf names the approver then).
+	canDecide  bool
+	onBehalfOf int64
+	// supervises: an approver of it (either step), acting for one, or a
+	// supervisor of the applicant's unit: may confirm reports and record a
+	// verbal one.
+	supervises bool
+}
+
+// denied is the error of an action the person may not take: Forbidden on
+// an application they may read, NotFound otherwise (its existence is not
+// told).
+func (r *relation) denied() error {
+	if r.visible {
+		return apperr.Forbid()
+	}
+	return apperr.NotFoundErr("application")
+}
+
+// relCtx is what relations are judged with: the unit tree and the
+// delegations to the signed-in person in force today.
+type relCtx struct {
+	tree   *org.Tree
+	acting []int64 // approvers the person may decide for (themselves first)
+}
+
+func (s *Service) relCtx(ctx context.Context, tenantID int64, who *auth.Principal) (*relCtx, error) {
+	units, err := s.st.FindUnits(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	rc := &relCtx{tree: org.NewTree(units), acting: []int64{who.StaffID}}
+	if who.StaffID != 0 {
+		ds, err := s.st.FindDelegations(ctx, tenantID, DelegationFilter{DelegateID: who.StaffID, On: s.Today()})
+		if err != nil {
+			return nil, err
+		}
+		rc.acting = ActingFor(who.StaffID, ds, s.Today())
+	}
+	return rc, nil
+}
+
+func (rc *relCtx) relation(who *auth.Principal, a *Application) *relation {
+	r := &relation{}
+	me := who.StaffID
+	if me != 0 && a.StaffID == me {
+		r.own, r.visible = true, true
+	}
+	if who.Has(auth.HRAdmin) || who.Has(auth.Auditor) {
+		r.visible = true
+	}
+	if me != 0 && a.PresenceCheckerID == me {
+		r.visible = true
+	}
+	if me != 0 && a.StaffID != me {
+		for _, id := range rc.acting {
+			if id == 0 {
+				continue
+			}
+			if a.ApproverID == id && a.Decision == Submitted {
+				r.canDecide, r.visible, r.supervises = true, true, true
+				if id != me {
+					r.onBehalfOf = id
+				}
+			}
+			if a.FirstApproverID == id || a.SecondApproverID == id {
+				r.visible, r.supervises = true, true
+				if id != me && r.onBehalfOf == 0 {
+					r.onBehalfOf = id
+				}
+			}
+		}
+		if who.Has(auth.Supervisor) && who.UnitID != 0 && a.UnitID != 0 && rc.tree.IsWithin(a.UnitID, who.UnitID) {
+			r.visible, r.supervises = true, true
+		}
+	}
+	if r.canDecide && r.onBehalfOf != 0 && slices.Contains([]int64{a.FirstApproverID, a.SecondApproverID}, me) {
+		r.onBehalfOf = 0
+	}
+	return r
+}
+
+// step is what an action changed besides the application's own fields.
+type step struct {
+	days     []Day
+	decision *Decision
+	notes    []notify.Notification
+}
+
+// act runs one action on application id in its transaction: fn gets the
+// application as it is now (days included) and the person's relation to
+// it, changes it and says what else it changed; act writes the application
+// only if no other action came first (its version), the days, the
+// decision, the notifications and the audit entry. expect is the version
+// the action was taken on (0: as read now, before the transaction): an
+// action that lost the race, or came after another, gets the state error
+// of the application as it now is.
+func (s *Service) act(ctx context.Context, tenantID int64, who *auth.Principal, id int64, action Action, expect int64,
+	fn func(tx Tx, a *Application, r *relation) (*step, error)) (*Application, error) {
+	if who == nil || who.ReadOnly {
+		return nil, apperr.Forbid()
+	}
+	if expect == 0 {
+		cur, err := s.st.FindApplication(ctx, tenantID, id)
+		if err != nil {
+			return nil, err
+		}
+		expect = cur.Version
+	}
+	rc, err := s.relCtx(ctx, tenantID, who)
+	if err != nil {
+		return nil, err
+	}
+	var out *Application
+	err = s.st.InApplyTx(ctx, func(tx Tx) error {
+		a, err := tx.FindApplication(ctx, tenantID, id)
+		if err != nil {
+			return err
+		}
+		r := rc.relation(who, a)
+		if !r.visible {
+			return apperr.NotFoundErr("application")
+		}
+		if a.Version != expect {
+			// Another action came first: this one was taken on what the
+			// person saw before it.
+			return StateError(a.Status, action)
+		}
+		before, prev := a.AuditView(), a.Version
+		st, err := fn(tx, a, r)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		a.UpdatedAt = now
+		a.Status = Summary(a.Decision, a.Days)
+		if err := tx.UpdateApplication(ctx, tenantID, a, prev); err != nil {
+			return err
+		}
+		for i := range st.days {
+			st.days[i].UpdatedAt = now
+		}
+		if err := tx.UpdateApplicationDays(ctx, tenantID, st.days); err != nil {
+			return err
+		}
+		if d := st.decision; d != nil {
+			d.ApplicationID, d.ByStaffID, d.ByUserID, d.At = a.ID, who.StaffID, who.UserID, now
+			if d.Dates == nil {
+				for _, x := range st.days {
+					d.Dates = append(d.Dates, x.Date)
+				}
+			}
+			if err := tx.InsertApplicationDecision(ctx, tenantID, d); err != nil {
+				return err
+			}
+		}
+		var notes []notify.Notification
+		for _, n := range st.notes {
+			if n.StaffID == 0 || n.StaffID == who.StaffID {
+				continue
+			}
+			if n.Args == nil {
+				n.Args = map[string]any{}
+			}
+			if n.Args["Name"] == nil || n.Args["Name"] == "" {
+				n.Args["Name"] = a.StaffName
+			}
+			notes = append(notes, n)
+		}
+		if err := tx.InsertNotifications(ctx, tenantID, notes); err != nil {
+			return err
+		}
+		after := a.AuditView()
+		if d := st.decision; d != nil && d.OnBehalfOf != 0 {
+			after["on_behalf_of"] = d.OnBehalfOf
+		}
+		if err := tx.Audit(ctx, tenantID, actorOf(who), audit.Change{Action: "application." + string(action),
+			ObjectType: "application", ObjectID: idStr(a.ID), Before: before, After: after}); err != nil {
+			return err
+		}
+		out = a
+		return nil
+	})
+	if err != nil {
+		return nil, s.stale(ctx, tenantID, id, action, err)
+	}
+	return out, nil
+}
+
+// AuditView is what the audit log records of an application: its states,
+// days, route and choices; never the planned work, a comment or a report's
+// texts (free text).
+func (a *Application) AuditView() map[string]any {
+	days := map[string]string{}
+	for _, d := range a.Days {
+		days[d.Date.String()] = string(d.Status)
+	}
+	v := map[string]any{"status": string(a.Status), "decision": string(a.Decision), "staff_id": a.StaffID,
+		"days": days, "mode": string(a.Mode), "place": a.Place, "time_unit": string(a.TimeUnit)}
+	if a.PlaceKind != "" {
+		v["place_kind"] = a.PlaceKind
+	}
+	if a.Start != "" || a.End != "" {
+		v["start"], v["end"] = a.Start, a.End
+	}
+	if a.Step != 0 {
+		v["step"], v["approver_id"] = a.Step, a.ApproverID
+	}
+	if a.PresenceCheckerID != 0 {
+		v["presence_checker_id"] = a.PresenceCheckerID
+	}
+	if a.TakeOut.Any() {
+		v["take_out"] = map[string]any{"paper": a.TakeOut.Paper, "data": a.TakeOut.Data,
+			"print": a.TakeOut.PrintAtHome, "save": a.TakeOut.SaveAtHome}
+	}
+	if a.TravelOrder {
+		v["travel_order"] = a.TravelOrderNo
+	}
+	if len(a.Segments) > 0 {
+		v["segments"] = len(a.Segments)
+	}
+	return v
+}
+
+// Detail is an application with its decisions and what the signed-in
+// person may do with it now.
+type Detail struct {
+	*Application
+	Decisions []Decision
+	// Can lists the actions the person may take now.
+	Can []Action
+	// OnBehalfOf: deciding would be in this approver's name (代決).
+	OnBehalfOf int64
+}
+
+// Get returns an application the signed-in person may read: their own,
+// one they approve or act for, one of their section's people (supervisor),
+// one they check presence for, or any (HR, auditor). NotFound otherwise.
+func (s *Service) Get(ctx context.Context, tenantID int64, who *auth.Principal, id int64) (*Detail, error) {
+	if who == nil {
+		return nil, apperr.Forbid()
+	}
+	rc, err := s.relCtx(ctx, tenantID, who)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.st.FindApplication(ctx, tenantID, id)
+	if err != nil {
+		return nil, err
+	}
+	r := rc.relation(who, a)
+	if !r.visible {
+		return nil, apperr.NotFoundErr("application")
+	}
+	ds, err := s.st.FindApplicationDecisions(ctx, tenantID, id)
+	if err != nil {
+		return nil, err
+	}
+	return &Detail{Application: a, Decisions: ds, Can: s.can(who, a, r), OnBehalfOf: r.onBehalfOf}, nil
+}
+
+// can lists the actions open to the person on a.
+func (s *Service) can(who *auth.Principal, a *Application, r *relation) []Action {
+	if who.ReadOnly {
+		return nil
+	}
+	today := s.Today()
+	var out []Action
+	anyDay := func(ok func(Day) bool) bool { return slices.ContainsFunc(a.Days, ok) }
+	if r.own {
+		if Allowed(a.Decision, ActSubmit) {
+			out = append(out, ActSubmit)
+		}
+		if Allowed(a.Decision, ActWithdraw) {
+			out = append(out, ActWithdraw)
+		}
+		if anyDay(func(d Day) bool { return Allowed(d.Status, ActCancel) && today.Before(d.Date) }) {
+			out = append(out, ActCancel)
+		}
+		if anyDay(func(d Day) bool { return Allowed(d.Status, ActStart) && d.Date == today }) {
+			out = append(out, ActStart)
+		}
+		if anyDay(func(d Day) bool { return Allowed(d.Status, ActFinish) && d.Date == today }) {
+			out = append(out, ActFinish)
+		}
+	}
+	if r.canDecide {
+		out = append(out, ActApprove, ActReturn, ActReject)
+	}
+	if (r.own || r.supervises) && anyDay(func(d Day) bool { return Allowed(d.Status, ActReport) && !today.Before(d.Date) }) {
+		out = append(out, ActReport)
+	}
+	if r.supervises && anyDay(func(d Day) bool { return d.Status == Reported }) {
+		out = append(out, ActConfirm)
+	}
+	return out
+}
+
+// MaxPage is the most applications one list returns.
+const MaxPage = 500
+
+// List lists applications the signed-in person may read, matching f. With
+// no f.StaffIDs, their own — or, with f.UnitIDs, those of the people of
+// the units and below (HR, auditors; supervisors within their unit);
+// another person's only for HR, auditors and supervisors of that person's
+// unit (Forbidden otherwise).
+func (s *Service) List(ctx context.Context, tenantID int64, who *auth.Principal, f Filter) ([]*Application, error) {
+	if who == nil {
+		return nil, apperr.Forbid()
+	}
+	if len(f.StaffIDs) == 0 && len(f.UnitIDs) > 0 {
+		return s.listUnits(ctx, tenantID, who, f)
+	}
+	if len(f.StaffIDs) == 0 {
+		if who.StaffID == 0 {
+			return nil, nil
+		}
+		f.StaffIDs = []int64{who.StaffID}
+	}
+	if !who.HasAny(auth.HRAdmin, auth.Auditor) {
+		for _, id := range f.StaffIDs {
+			if id == who.StaffID {
+				continue
+			}
+			ok, err := s.overseesStaff(ctx, tenantID, who, id)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				return nil, apperr.Forbid()
+			}
+		}
+	}
+	f.ApproverIDs = nil
+	if f.Limit <= 0 || f.Limit > MaxPage {
+		f.Limit = MaxPage
+	}
+	return s.st.FindApplications(ctx, tenantID, f)
+}
+
+// overseesStaff reports whether who may list staffID's applications: a
+// supervisor of the person's unit (or above), or the person's approver now
+// — themselves, or as 代決者 or delegate during an absence.
+func (s *Service) overseesStaff(ctx context.Context, tenantID int64, who *auth.Principal, staffID int64) (bool, error) {
+	st, err := s.st.FindStaffByID(ctx, tenantID, staffID)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return false, nil
+	}
+	if err != nil || who.StaffID == 0 {
+		return false, err
+	}
+	rc, err := s.relCtx(ctx, tenantID, who)
+	if err != nil {
+		return false, err
+	}
+	if who.Has(auth.Supervisor) && who.UnitID != 0 && rc.tree.IsWithin(st.UnitID, who.UnitID) {
+		return true, nil
+	}
+	first, second, err := s.Approvers(ctx, tenantID, staffID)
+	if apperr.CodeOf(err) == apperr.Conflict {
+		return false, nil // no approver at all
+	}
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(rc.acting, func(id int64) bool { return id == first || second != 0 && id == second }), nil
+}
+
+// listUnits lists the applications of the people of f.UnitIDs and the
+// units below them: for HR and auditors any unit, for a supervisor units
+// within their own (Forbidden otherwise).
+func (s *Service) listUnits(ctx context.Context, tenantID int64, who *auth.Principal, f Filter) ([]*Application, error) {
+	units, err := s.st.FindUnits(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	tr := org.NewTree(units)
+	var all []int64
+	for _, u := range f.UnitIDs {
+		if !who.HasAny(auth.HRAdmin, auth.Auditor) && !(who.Has(auth.Supervisor) && who.UnitID != 0 && tr.IsWithin(u, who.UnitID)) {
+			return nil, apperr.Forbid()
+		}
+		all = append(all, tr.Subtree(u)...)
+	}
+	f.UnitIDs, f.ApproverIDs = all, nil
+	if f.Limit <= 0 || f.Limit > MaxPage {
+		f.Limit = MaxPage
+	}
+	return s.st.FindApplications(ctx, tenantID, f)
+}
+
+// Inbox lists the applications waiting for the signed-in person's
+// decision — as approver, standing proxy (代決) or delegate during an
+// absence — oldest submission first, narrowed by f's units (and below),
+// days and mode.
+func (s *Service) Inbox(ctx context.Context, tenantID int64, who *auth.Principal, f Filter) ([]*Application, error) {
+	if who == nil {
+		return nil, apperr.Forbid()
+	}
+	if who.StaffID == 0 {
+		return nil, nil
+	}
+	rc, err := s.relCtx(ctx, tenantID, who)
+	if err != nil {
+		return nil, err
+	}
+	var units []int64
+	for _, u := range f.UnitIDs {
+		units = append(units, rc.tree.Subtree(u)...)
+	}
+	g := Filter{ApproverIDs: rc.acting, Statuses: []Status{Submitted}, UnitIDs: units, From: f.From, To: f.To,
+		Mode: f.Mode, Ascending: true, Limit: f.Limit, Offset: f.Offset}
+	if len(f.UnitIDs) > 0 && len(units) == 0 {
+		return nil, nil
+	}
+	if g.Limit <= 0 || g.Limit > MaxPage {
+		g.Limit = MaxPage
+	}
+	return s.st.FindApplications(ctx, tenantID, g)
+}
+
+// Overdue lists applications with a report overdue (due before today, not
+// filed): the person's own, or — for a supervisor — those of the people of
+// their unit and below and of applications they approved (both views, so
+// both sides see what is late).
+func (s *Service) Overdue(ctx context.Context, tenantID int64, who *auth.Principal, asSupervisor bool) ([]*Application, error) {
+	return s.supervisorList(ctx, tenantID, who, asSupervisor, Filter{ReportOverdue: s.Today()})
+}
+
+// ToConfirm lists the applications with reports waiting for the
+// supervisor's confirmation (people of their unit and below).
+func (s *Service) ToConfirm(ctx context.Context, tenantID int64, who *auth.Principal) ([]*Application, error) {
+	return s.supervisorList(ctx, tenantID, who, true, Filter{DayStatuses: []Status{Reported}})
+}
+
+func (s *Service) supervisorList(ctx context.Context, tenantID int64, who *auth.Principal, asSupervisor bool, f Filter) ([]*Application, error) {
+	if who == nil {
+		return nil, apperr.Forbid()
+	}
+	f.Ascending, f.Limit = true, MaxPage
+	if !asSupervisor {
+		if who.StaffID == 0 {
+			return nil, nil
+		}
+		f.StaffIDs = []int64{who.StaffID}
+		return s.st.FindApplications(ctx, tenantID, f)
+	}
+	if !who.Has(auth.Supervisor) || who.UnitID == 0 {
+		return nil, apperr.Forbid()
+	}
+	units, err := s.st.FindUnits(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	f.UnitIDs = org.NewTree(units).Subtree(who.UnitID)
+	return s.st.FindApplications(ctx, tenantID, f)
+}
+
+// Last is the person's latest application, to apply again with the same
+// content (「前回と同じ内容で申請」); NotFound when there is none.
+func (s *Service) Last(ctx context.Context, tenantID int64, who *auth.Principal) (*Application, error) {
+	if who == nil || who.StaffID == 0 {
+		return nil, apperr.NotFoundErr("application")
+	}
+	return s.st.FindLastApplication(ctx, tenantID, who.StaffID)
+}
+
+// Approvers says who would approve an application of staffID now: the
+// step-1 approver and, for two steps, the step-2 one.
+func (s *Service) Approvers(ctx context.Context, tenantID int64, staffID int64) (first, second int64, err error) {
+	st, err := s.st.FindStaffByID(ctx, tenantID, staffID)
+	if err != nil {
+		return 0, 0, err
+	}
+	units, err := s.st.FindUnits(ctx, tenantID)
+	if err != nil {
+		return 0, 0, err
+	}
+	set, err := s.st.FindApplySettings(ctx, tenantID)
+	if err != nil {
+		return 0, 0, err
+	}
+	tr := org.NewTree(units)
+	heads, err := s.st.FindApplyHeads(ctx, tenantID, Chain(tr, st.UnitID))
+	if err != nil {
+		return 0, 0, err
+	}
+	return Route(tr, heads, st.ID, st.UnitID, set)
+}
+
+// Settings returns the tenant's routing settings.
+func (s *Service) Settings(ctx context.Context, tenantID int64) (Settings, error) {
+	return s.st.FindApplySettings(ctx, tenantID)
+}
+
+// SaveSettings changes the tenant's routing settings (HR); set.Version is
+// the version the form was based on (a Conflict error.stale when another
+// change came first).
+func (s *Service) SaveSettings(ctx context.Context, tenantID int64, who *auth.Principal, set Settings) error {
+	if who == nil || !who.Has(auth.HRAdmin) || who.ReadOnly {
+		return apperr.Forbid()
+	}
+	if err := set.Validate(); err != nil {
+		return err
+	}
+	set.TwoStepUnits = slices.Compact(slices.Sorted(slices.Values(set.TwoStepUnits)))
+	if len(set.TwoStepUnits) > 0 {
+		units, err := s.st.FindUnits(ctx, tenantID)
+		if err != nil {
+			return err
+		}
+		tr := org.NewTree(units)
+		for _, id := range set.TwoStepUnits {
+			if tr.Unit(id) == nil {
+				var v apperr.Validation
+				v.Add("two_step_units", "field.unit_unknown", nil)
+				return v.Err()
+			}
+		}
+	}
+	return s.Configure(ctx, tenantID, actorOf(who), set)
+}
+
+// Configure writes the tenant's routing settings for a caller that is not
+// a person (the demo seed, the CLI) with its audit entry; SaveSettings is
+// the HR form's way, with the permission check.
+func (s *Service) Configure(ctx context.Context, tenantID int64, actor audit.Actor, set Settings) error {
+	if err := set.Validate(); err != nil {
+		return err
+	}
+	return s.st.InApplyTx(ctx, func(tx Tx) error {
+		old, err := tx.FindApplySettings(ctx, tenantID)
+		if err != nil {
+			return err
+		}
+		if err := tx.SaveApplySettings(ctx, tenantID, &set); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "application.settings", ObjectType: "apply_settings",
+			ObjectID: idStr(tenantID), Before: settingsView(old), After: settingsView(set)})
+	})
+}
+
+func settingsView(s Settings) map[string]any {
+	return map[string]any{"approver": s.Approver, "two_step": s.TwoStep, "two_step_units": s.TwoStepUnits,
+		"reminder_hours": s.ReminderHours}
+}
+
+// Delegations lists the delegations the signed-in person gave or holds
+// (HR: every one of the tenant).
+func (s *Service) Delegations(ctx context.Context, tenantID int64, who *auth.Principal) ([]Delegation, error) {
+	if who == nil {
+		return nil, apperr.Forbid()
+	}
+	if who.Has(auth.HRAdmin) {
+		return s.st.FindDelegations(ctx, tenantID, DelegationFilter{})
+	}
+	if who.StaffID == 0 {
+		return nil, nil
+	}
+	gave, err := s.st.FindDelegations(ctx, tenantID, DelegationFilter{ApproverID: who.StaffID})
+	if err != nil {
+		return nil, err
+	}
+	held, err := s.st.FindDelegations(ctx, tenantID, DelegationFilter{DelegateID: who.StaffID})
+	if err != nil {
+		return nil, err
+	}
+	return append(gave, held...), nil
+}
+
+// Delegate records a delegation: a supervisor names a proxy (代決者) or a
+// delegate for an absence from d.From to d.To; HR may record one for any
+// approver. The delegate is told when it is in force today (else on its
+// first day, by the daily job).
+func (s *Service) Delegate(ctx context.Context, tenantID int64, who *auth.Principal, d Delegation) (*Delegation, error) {
+	if who == nil || who.ReadOnly {
+		return nil, apperr.Forbid()
+	}
+	if d.ApproverID == 0 {
+		d.ApproverID = who.StaffID
+	}
+	if !who.Has(auth.HRAdmin) && (d.ApproverID != who.StaffID || !who.Has(auth.Supervisor)) {
+		return nil, apperr.Forbid()
+	}
+	if err := d.Validate(); err != nil {
+		return nil, err
+	}
+	if d.Kind == DelegateAbsence && d.To.Before(s.Today()) {
+		var v apperr.Validation
+		v.Add("to", "apply.delegation_past", nil)
+		return nil, v.Err()
+	}
+	for _, id := range []int64{d.ApproverID, d.DelegateID} {
+		st, err := s.st.FindStaffByID(ctx, tenantID, id)
+		if err != nil || st.Retired {
+			var v apperr.Validation
+			field := "delegate_id"
+			if id == d.ApproverID {
+				field = "approver_id"
+			}
+			v.Add(field, "field.staff_unknown", nil)
+			return nil, v.Err()
+		}
+		if id == d.ApproverID {
+			d.ApproverName = st.Name
+		} else {
+			d.DelegateName = st.Name
+		}
+	}
+	now := s.now()
+	d.CreatedAt, d.CreatedByID = now, who.StaffID
+	err := s.st.InApplyTx(ctx, func(tx Tx) error {
+		if err := tx.InsertDelegation(ctx, tenantID, &d); err != nil {
+			return err
+		}
+		if d.ActiveOn(s.Today()) {
+			if err := tx.InsertNotifications(ctx, tenantID, []notify.Notification{notify.New(d.DelegateID,
+				notify.DelegationStarted, 0, map[string]any{"Name": d.ApproverName, "To": dateText(d.To)})}); err != nil {
+				return err
+			}
+		}
+		return tx.Audit(ctx, tenantID, actorOf(who), audit.Change{Action: "application.delegate", ObjectType: "delegation",
+			ObjectID: idStr(d.ID), After: delegationView(d)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+func dateText(d calendar.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
+}
+
+func delegationView(d Delegation) map[string]any {
+	return map[string]any{"approver_id": d.ApproverID, "delegate_id": d.DelegateID, "kind": d.Kind,
+		"from": dateText(d.From), "to": dateText(d.To)}
+}
+
+// Undelegate ends a delegation (the approver who gave it, or HR).
+func (s *Service) Undelegate(ctx context.Context, tenantID int64, who *auth.Principal, id int64) error {
+	if who == nil || who.ReadOnly {
+		return apperr.Forbid()
+	}
+	return s.st.InApplyTx(ctx, func(tx Tx) error {
+		d, err := tx.DeleteDelegation(ctx, tenantID, id)
+		if err != nil {
+			return err
+		}
+		if !who.Has(auth.HRAdmin) && d.ApproverID != who.StaffID {
+			return apperr.NotFoundErr("delegation")
+		}
+		return tx.Audit(ctx, tenantID, actorOf(who), audit.Change{Action: "application.undelegate", ObjectType: "delegation",
+			ObjectID: idStr(id), Before: delegationView(d)})
+	})
+}

@@ -1,0 +1,116 @@
+package apply
+
+import (
+	"slices"
+
+	"telework/internal/apperr"
+	"telework/internal/calendar"
+	"telework/internal/org"
+)
+
+// Head is a 所属長・係長: a staff member marked as the head of a unit.
+type Head struct {
+	StaffID int64
+	UnitID  int64
+	Rank    org.Rank
+	Name    string
+}
+
+// sectionRank reports a head of 課長級 or above: a 所属長.
+func sectionRank(r org.Rank) bool {
+	return r == org.RankManager || r == org.RankExecutive
+}
+
+// Route finds who approves an application of a person in unitID (the
+// person being staffID): the step-1 approver and, for two steps, the
+// step-2 one (0 otherwise).
+//
+// Walking up from the person's unit, the first head who is not the person
+// is the 係長 (the team head); the first of 課長級 or above is the 所属長
+// (when none is, the team head stands in). With Approver = section the
+// application goes to the 所属長, with team to the 係長; two steps (for the
+// tenant, or for a unit at or above the person's) go 係長 → 課長, and are one
+// step when both are the same person. No head anywhere above is a Conflict
+// (apply.no_approver): the organisation needs a 所属長 for the unit.
+func Route(tr *org.Tree, heads []Head, staffID, unitID int64, s Settings) (first, second int64, err error) {
+	byUnit := map[int64][]Head{}
+	for _, h := range heads {
+		byUnit[h.UnitID] = append(byUnit[h.UnitID], h)
+	}
+	rank := func(r org.Rank) int { return len(org.Ranks) - slices.Index(org.Ranks, r) }
+	var team, section int64
+	chain := map[int64]bool{}
+	seen := map[int64]bool{}
+	for id := unitID; id != 0 && !seen[id]; {
+		seen[id] = true
+		chain[id] = true
+		hs := slices.DeleteFunc(slices.Clone(byUnit[id]), func(h Head) bool { return h.StaffID == staffID })
+		// The senior head of a unit first, then the lowest id (stable).
+		slices.SortFunc(hs, func(a, b Head) int {
+			if rank(a.Rank) != rank(b.Rank) {
+				return rank(b.Rank) - rank(a.Rank)
+			}
+			return int(a.StaffID - b.StaffID)
+		})
+		for _, h := range hs {
+			if team == 0 {
+				team = h.StaffID
+			}
+			if section == 0 && sectionRank(h.Rank) {
+				section = h.StaffID
+			}
+		}
+		u := tr.Unit(id)
+		if u == nil || section != 0 {
+			break
+		}
+		id = u.ParentID
+	}
+	if team == 0 {
+		return 0, 0, apperr.New(apperr.Conflict, "apply.no_approver")
+	}
+	if section == 0 {
+		section = team
+	}
+	two := s.TwoStep
+	for _, u := range s.TwoStepUnits {
+		if tr.IsWithin(unitID, u) {
+			two = true
+		}
+	}
+	switch {
+	case two && team != section:
+		return team, section, nil
+	case s.Approver == ApproverTeam:
+		return team, 0, nil
+	}
+	return section, 0, nil
+}
+
+// Chain is unitID and the units above it, nearest first (the units whose
+// heads Route considers).
+func Chain(tr *org.Tree, unitID int64) []int64 {
+	var out []int64
+	for id := unitID; id != 0 && !slices.Contains(out, id); {
+		out = append(out, id)
+		u := tr.Unit(id)
+		if u == nil {
+			break
+		}
+		id = u.ParentID
+	}
+	return out
+}
+
+// ActingFor lists the approvers actorID may decide for on day: actorID
+// themselves, and every approver who delegated to actorID (a standing
+// 代決者, or during an absence covering day).
+func ActingFor(actorID int64, ds []Delegation, day calendar.Date) []int64 {
+	out := []int64{actorID}
+	for _, d := range ds {
+		if d.DelegateID == actorID && d.ActiveOn(day) && !slices.Contains(out, d.ApproverID) {
+			out = append(out, d.ApproverID)
+		}
+	}
+	return out
+}

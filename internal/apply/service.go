@@ -1,0 +1,162 @@
+package apply
+
+import (
+	"context"
+	"time"
+
+	"telework/internal/audit"
+	"telework/internal/calendar"
+	"telework/internal/notify"
+	"telework/internal/org"
+	"telework/internal/policy"
+)
+
+// Store is what the service reads and runs transactions on; internal/store
+// implements it. The policy, staff, unit and calendar reads keep the
+// store's own names, so *store.DB satisfies them as it is.
+type Store interface {
+	// InApplyTx runs fn in one transaction, committed when fn returns nil.
+	InApplyTx(ctx context.Context, fn func(Tx) error) error
+	// FindApplication returns an application with its days; NotFound when
+	// the tenant has none with that id.
+	FindApplication(ctx context.Context, tenantID, id int64) (*Application, error)
+	// FindApplications lists applications (with their days) matching f,
+	// newest first day first unless f.Ascending.
+	FindApplications(ctx context.Context, tenantID int64, f Filter) ([]*Application, error)
+	// FindApplicationDecisions lists an application's decisions in order.
+	FindApplicationDecisions(ctx context.Context, tenantID, appID int64) ([]Decision, error)
+	// FindApplyHeads lists the current heads (所属長・係長) of the units.
+	FindApplyHeads(ctx context.Context, tenantID int64, unitIDs []int64) ([]Head, error)
+	// FindApplySettings returns the tenant's routing settings
+	// (DefaultSettings when none were saved).
+	FindApplySettings(ctx context.Context, tenantID int64) (Settings, error)
+	// FindDelegations lists delegations matching f.
+	FindDelegations(ctx context.Context, tenantID int64, f DelegationFilter) ([]Delegation, error)
+	TeleworkReader
+	// FindLastApplication returns the person's latest application (any
+	// state but draft), NotFound when none.
+	FindLastApplication(ctx context.Context, tenantID, staffID int64) (*Application, error)
+
+	FindPolicyVersions(ctx context.Context, tenantID int64) ([]policy.Version, error)
+	FindPolicyFacts(ctx context.Context, tenantID, staffID int64) (policy.Facts, error)
+	FindStaffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error)
+	FindUnits(ctx context.Context, tenantID int64) ([]*org.Unit, error)
+	// FindUnitChain returns a unit and the units above it (id, parent and
+	// code), nearest first.
+	FindUnitChain(ctx context.Context, tenantID, unitID int64) ([]*org.Unit, error)
+	LoadCalendar(ctx context.Context, tenantID int64, fromYear, toYear int) (*calendar.Calendar, error)
+
+	// For the periodic job (reminders, reports due and overdue).
+	FindTenants(ctx context.Context) ([]*org.Tenant, error)
+	ClaimJobRun(ctx context.Context, job, key, node string) (bool, error)
+	FinishJobRun(ctx context.Context, job, key string) error
+}
+
+// Tx is what one action reads and writes inside its transaction: the
+// application, its days and decision, the audit entry and the outbox rows.
+type Tx interface {
+	notify.Tx
+	// LockApplicant serialises the writers of one person's applications
+	// (so two submissions cannot both take the last day of a cap).
+	LockApplicant(ctx context.Context, tenantID, staffID int64) error
+	FindApplication(ctx context.Context, tenantID, id int64) (*Application, error)
+	TeleworkReader
+	// InsertApplication writes a new application and its days, setting
+	// their ids and a.Version = 1.
+	InsertApplication(ctx context.Context, tenantID int64, a *Application) error
+	// UpdateApplication writes the application's own fields if its version
+	// is still version (a Conflict error.stale otherwise: another action
+	// came first), and sets a.Version to the next.
+	UpdateApplication(ctx context.Context, tenantID int64, a *Application, version int64) error
+	// UpdateApplicationDays writes the state, times, report and report due
+	// date of these days.
+	UpdateApplicationDays(ctx context.Context, tenantID int64, days []Day) error
+	// ReplaceApplicationDays replaces the days of an application being
+	// edited (a draft or a returned one), setting their ids.
+	ReplaceApplicationDays(ctx context.Context, tenantID, appID, staffID int64, days []Day) error
+	InsertApplicationDecision(ctx context.Context, tenantID int64, d *Decision) error
+	// DeleteApplication removes a draft with its days.
+	DeleteApplication(ctx context.Context, tenantID, id int64) error
+	// SaveApplySettings writes the settings if their version is still
+	// s.Version (0: none saved yet); a Conflict error.stale otherwise.
+	SaveApplySettings(ctx context.Context, tenantID int64, s *Settings) error
+	FindApplySettings(ctx context.Context, tenantID int64) (Settings, error)
+	InsertDelegation(ctx context.Context, tenantID int64, d *Delegation) error
+	// DeleteDelegation removes a delegation and returns it; NotFound when
+	// none.
+	DeleteDelegation(ctx context.Context, tenantID, id int64) (Delegation, error)
+	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
+}
+
+// TeleworkReader reads what the caps and the duplicate check count.
+type TeleworkReader interface {
+	// FindStaffTelework lists the person's applications that hold a day
+	// from..to (inclusive), each with those of its days, as the policy
+	// engine counts them (Status: the day's state).
+	FindStaffTelework(ctx context.Context, tenantID, staffID int64, from, to calendar.Date) ([]policy.Application, error)
+}
+
+// Filter chooses applications. Zero fields do not filter.
+type Filter struct {
+	StaffIDs []int64
+	// ApproverIDs: waiting (submitted) for one of these approvers.
+	ApproverIDs []int64
+	// UnitIDs: the applicant's current unit is one of these.
+	UnitIDs []int64
+	// Statuses: the decision's state (draft, submitted, approved …).
+	Statuses []Status
+	// DayStatuses: having a day in one of these states (within From–To
+	// when given).
+	DayStatuses []Status
+	// From, To: having a day within (inclusive).
+	From, To calendar.Date
+	Mode     policy.Mode
+	// ReportOverdue: having a day approved, started or finished whose
+	// report was due before this date.
+	ReportOverdue calendar.Date
+	// ReportDueOn: having a day approved, started or finished whose report
+	// is due on this date.
+	ReportDueOn calendar.Date
+	// SubmittedBefore: submitted before this moment (reminders).
+	SubmittedBefore time.Time
+	Ascending       bool
+	Limit, Offset   int
+}
+
+// DelegationFilter chooses delegations; zero fields do not filter.
+type DelegationFilter struct {
+	ApproverID int64
+	DelegateID int64
+	// On: in force on this day (standing proxies always are).
+	On calendar.Date
+	// StartsOn: an absence starting on this day.
+	StartsOn calendar.Date
+}
+
+// PlanChecker checks the planned work's tasks (the task inventory, issue
+// 13): its findings (warnings) are added at submission and at approval.
+type PlanChecker interface {
+	CheckPlan(ctx context.Context, tenantID int64, taskIDs []int64, mode policy.Mode, place string) ([]policy.Finding, error)
+}
+
+// Service holds the application workflows: it checks the rules and the
+// relationships, opens the one transaction of each action and writes the
+// change with its decision, audit entry and notifications. Handlers, the
+// CLI, the demo and the periodic job call it; it never sees HTTP.
+type Service struct {
+	st   Store
+	now  func() time.Time
+	plan PlanChecker
+}
+
+// NewService returns the service over st; now is the clock (tests move it).
+func NewService(st Store, now func() time.Time) *Service {
+	return &Service{st: st, now: now}
+}
+
+// SetPlanChecker installs the task inventory's check of the planned work
+// (nil: none). Call it at wiring time, before the service is used.
+func (s *Service) SetPlanChecker(c PlanChecker) { s.plan = c }
+
+// Today is the business date now (Asia/Tokyo).
+func (s *Service) Today() calendar.Date { return calendar.DateOf(s.now()) }

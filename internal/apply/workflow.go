@@ -1,0 +1,1020 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/audit"
+	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/notify"
+	"telework/internal/policy"
+)
+
+// Result is an application as an action left it, with the findings of the
+// rule check of that moment and the days its range or pattern skipped.
+type Result struct {
+	Application *Application
+	Findings    []policy.Finding
+	Skipped     []Skipped
+	// AutoApproved: the policy approved it at submission.
+	AutoApproved bool
+}
+
+// Refused is the error of a submission (or approval) the rules refuse: the
+// findings say which rule and why; nothing was written. It unwraps to an
+// Invalid apperr.Error (apply.refused) listing each error finding.
+type Refused struct {
+	Findings []policy.Finding
+	Days     []calendar.Date
+	Skipped  []Skipped
+}
+
+func (r *Refused) Error() string { return "apply: refused by the policy" }
+
+// Unwrap is the Invalid error every handler knows how to show.
+func (r *Refused) Unwrap() error {
+	e := &apperr.Error{Code: apperr.Invalid, Key: "apply.refused"}
+	for _, f := range r.Findings {
+		if f.Severity == policy.Error {
+			e.Fields = append(e.Fields, apperr.FieldError{Field: "finding." + f.Rule, Key: f.Key, Args: f.Args})
+		}
+	}
+	return e
+}
+
+// Act is what a person adds to an action: a comment (return, reject,
+// approve, cancel, confirm), the days it concerns (cancel, confirm; empty:
+// all that can) and, for cancel, From: every day from this date on (the
+// rest of a recurring series).
+type Act struct {
+	Comment string
+	Dates   []calendar.Date
+	From    calendar.Date
+	// Version is the version of the application the person acted on (the
+	// API's If-Match or "version"); 0 means the version read when the
+	// request began. Another action in between makes this one a state
+	// Conflict, so of actions taken at once on what was seen, one wins.
+	Version int64
+}
+
+func (a *Act) clean(requireComment bool) error {
+	a.Comment = strings.TrimSpace(a.Comment)
+	var v apperr.Validation
+	if requireComment && a.Comment == "" {
+		v.Add("comment", "apply.comment_required", nil)
+	}
+	textMax(&v, "comment", a.Comment, MaxPlanRunes)
+	return v.Err()
+}
+
+func errNoPolicy() error { return &apperr.Error{Code: apperr.Conflict, Key: "error.no_policy"} }
+
+func actorOf(who *auth.Principal) audit.Actor { return auth.ActorOf(who) }
+
+// bounds is the first and last day a request names (for the calendar).
+func (r *Request) bounds() (calendar.Date, calendar.Date) {
+	switch {
+	case r.Recurrence != nil:
+		return r.Recurrence.From, r.Recurrence.To
+	case len(r.Dates) > 0:
+		lo, hi := r.Dates[0], r.Dates[0]
+		for _, d := range r.Dates {
+			if d.Valid() && d.Before(lo) {
+				lo = d
+			}
+			if d.Valid() && hi.Before(d) {
+				hi = d
+			}
+		}
+		return lo, hi
+	}
+	return r.From, r.To
+}
+
+// prepare cleans and expands a request of the signed-in person and loads
+// what the check needs.
+func (s *Service) prepare(ctx context.Context, tenantID int64, who *auth.Principal, r *Request) (*env, []calendar.Date, []Skipped, error) {
+	if who == nil || who.StaffID == 0 || who.ReadOnly {
+		return nil, nil, nil, apperr.Forbid()
+	}
+	cleanErr := r.Clean()
+	from, to := r.bounds()
+	if !from.Valid() || !to.Valid() {
+		from, to = s.Today(), s.Today()
+	}
+	e, err := s.loadEnv(ctx, tenantID, who.StaffID, from, to)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	days, skipped, expErr := Expand(*r, e.cal)
+	if len(skipped) > 0 && len(days) == 0 && cleanErr == nil {
+		// Every day named is a day off: a refusal that lists them.
+		return nil, nil, skipped, &Refused{Skipped: skipped, Findings: []policy.Finding{{Rule: "dates.no_business_day",
+			Severity: policy.Error, Key: "apply.no_business_day"}}}
+	}
+	if err := apperr.Merge(cleanErr, expErr); err != nil {
+		return nil, nil, skipped, err
+	}
+	var v apperr.Validation
+	if limit := s.Today().AddDays(MaxAheadDays); limit.Before(days[len(days)-1]) {
+		v.Add("dates", "apply.too_far", map[string]any{"Max": MaxAheadDays})
+	}
+	if r.PresenceCheckerID != 0 && r.PresenceCheckerID == who.StaffID {
+		v.Add("presence_checker_id", "apply.presence_self", nil)
+	}
+	if err := v.Err(); err != nil {
+		return nil, nil, skipped, err
+	}
+	if r.PresenceCheckerID != 0 {
+		pc, err := s.st.FindStaffByID(ctx, tenantID, r.PresenceCheckerID)
+		if err != nil || pc.Retired {
+			v.Add("presence_checker_id", "field.staff_unknown", nil)
+			return nil, nil, skipped, v.Err()
+		}
+	}
+	if err := s.withPlan(ctx, tenantID, e, r.TaskIDs, r.Mode, r.Place); err != nil {
+		return nil, nil, skipped, err
+	}
+	if r.Submit {
+		if err := s.withRoute(ctx, tenantID, e); err != nil {
+			return nil, nil, skipped, err
+		}
+	}
+	return e, days, skipped, nil
+}
+
+// Preview checks a request as the person fills the form: the days it
+// covers, the days skipped and the rule findings, as a submission now
+// would get them. Nothing is written.
+func (s *Service) Preview(ctx context.Context, tenantID int64, who *auth.Principal, r Request) (*Result, error) {
+	e, days, skipped, err := s.prepare(ctx, tenantID, who, &r)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Skipped: skipped}
+	// Read-only: no transaction (on SQLite it would take the write lock at
+	// every keystroke of the form).
+	res.Findings, _, err = s.evaluate(ctx, s.st, tenantID, e, r.PolicyApplication(0, days), policy.AtSubmit, s.now())
+	if err != nil {
+		return nil, err
+	}
+	a := &Application{StaffID: who.StaffID, Status: Draft, Decision: Draft}
+	a.fill(r)
+	for _, d := range days {
+		a.Days = append(a.Days, Day{Date: d, Status: Draft})
+	}
+	a.Skipped = skipped
+	res.Application = a
+	return res, nil
+}
+
+// Create writes a new application of the signed-in person: a draft, or
+// submitted at once when r.Submit (then the rules must pass: a *Refused
+// error with the findings otherwise, and nothing is written). A draft is
+// checked too and keeps its findings, errors included, for the form.
+func (s *Service) Create(ctx context.Context, tenantID int64, who *auth.Principal, r Request) (*Result, error) {
+	e, days, skipped, err := s.prepare(ctx, tenantID, who, &r)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Skipped: skipped}
+	err = s.st.InApplyTx(ctx, func(tx Tx) error {
+		if err := tx.LockApplicant(ctx, tenantID, who.StaffID); err != nil {
+			return err
+		}
+		now := s.now()
+		a := &Application{StaffID: who.StaffID, Decision: Draft, CreatedAt: now, UpdatedAt: now, Skipped: skipped}
+		a.fill(r)
+		for _, d := range days {
+			a.Days = append(a.Days, Day{Date: d, Status: Draft, UpdatedAt: now})
+		}
+		fs, ver, err := s.evaluate(ctx, tx, tenantID, e, r.PolicyApplication(0, days), policy.AtSubmit, now)
+		if err != nil {
+			return err
+		}
+		res.Findings = fs
+		a.Findings = storeFindings(fs)
+		if r.Submit && policy.HasErrors(fs) {
+			return &Refused{Findings: fs, Days: days, Skipped: skipped}
+		}
+		a.Status = Draft
+		e.describe(a)
+		res.Application = a
+		if r.Submit {
+			auto, err := s.submitIn(ctx, tx, tenantID, who, e, a, ver, fs, now)
+			res.AutoApproved = auto
+			return err
+		}
+		if err := tx.InsertApplication(ctx, tenantID, a); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, tenantID, actorOf(who), audit.Change{Action: "application.create",
+			ObjectType: "application", ObjectID: idStr(a.ID), After: a.AuditView()})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// submitIn routes a checked application (its findings fs carry no error)
+// and submits it, or approves it at once where the policy allows it and
+// nothing needs the approver's eye. a has been written; it is updated.
+func (s *Service) submitIn(ctx context.Context, tx Tx, tenantID int64, who *auth.Principal, e *env, a *Application,
+	ver policy.Version, fs []policy.Finding, now time.Time) (bool, error) {
+	if e.routeErr != nil {
+		return false, e.routeErr
+	}
+	first, second := e.first, e.second
+	before := a.AuditView()
+	prev := a.Version
+	a.ApproverID, a.FirstApproverID, a.SecondApproverID, a.Step = first, first, second, 1
+	a.Steps = 1
+	if second != 0 {
+		a.Steps = 2
+	}
+	a.Decision, a.SubmittedAt, a.UpdatedAt = Submitted, now, now
+	a.Findings = storeFindings(fs)
+	days := a.setDays(Submitted, func(d Day) bool { return d.Status == Draft || d.Status == Returned })
+	auto := ver.Policy.AutoApproval && !hasWarnings(fs)
+	if auto {
+		a.ApproverID = 0
+		a.Decision = Approved
+		a.approveTravel(ver.Policy)
+		a.setDays(Approved, func(d Day) bool { return d.Status == Submitted })
+		for i := range a.Days {
+			a.Days[i].ReportDue = reportDue(ver.Policy.Report, e.cal, a.Days[i].Date)
+		}
+		days = a.Days
+	}
+	a.Status = Summary(a.Decision, a.Days)
+	e.describe(a)
+	if a.ID == 0 {
+		// Created and submitted in one step: written once, one audit entry.
+		before = nil
+		if err := tx.InsertApplication(ctx, tenantID, a); err != nil {
+			return false, err
+		}
+	} else {
+		if err := tx.UpdateApplication(ctx, tenantID, a, prev); err != nil {
+			return false, err
+		}
+		if err := tx.UpdateApplicationDays(ctx, tenantID, days); err != nil {
+			return false, err
+		}
+	}
+	dec := &Decision{ApplicationID: a.ID, Action: ActSubmit, Step: 0, ByStaffID: who.StaffID, ByUserID: who.UserID,
+		Dates: a.ActiveDates(), Findings: a.Findings, At: now}
+	if err := tx.InsertApplicationDecision(ctx, tenantID, dec); err != nil {
+		return false, err
+	}
+	var notes []notify.Notification
+	args := s.noteArgs(a, e.staff.Name)
+	if auto {
+		if err := tx.InsertApplicationDecision(ctx, tenantID, &Decision{ApplicationID: a.ID, Action: ActApprove,
+			Step: 1, Dates: a.ActiveDates(), Findings: a.Findings, At: now, Comment: ""}); err != nil {
+			return false, err
+		}
+		notes = append(notes, notify.New(a.StaffID, notify.Approved, a.ID, args))
+	} else {
+		notes = append(notes, notify.New(first, notify.Submitted, a.ID, args))
+		notes = append(notes, e.delegateNotes(first, notify.Submitted, a.ID, args)...)
+	}
+	if err := tx.InsertNotifications(ctx, tenantID, notes); err != nil {
+		return false, err
+	}
+	action := "application.submit"
+	if auto {
+		action = "application.auto_approve"
+	}
+	return auto, tx.Audit(ctx, tenantID, actorOf(who), audit.Change{Action: action, ObjectType: "application",
+		ObjectID: idStr(a.ID), Before: before, After: a.AuditView()})
+}
+
+// delegateNotes tells the delegates acting for approver during an
+// absence today (read by withAbsent) of an event.
+func (e *env) delegateNotes(approver int64, k notify.Kind, appID int64, args map[string]any) []notify.Notification {
+	var out []notify.Notification
+	for _, id := range e.absent[approver] {
+		out = append(out, notify.New(id, k, appID, args))
+	}
+	return out
+}
+
+// noteArgs are a notification's message arguments: who and which days
+// (never a comment or the plan).
+func (s *Service) noteArgs(a *Application, name string) map[string]any {
+	ds := a.ActiveDates()
+	if len(ds) == 0 {
+		ds = a.Dates()
+	}
+	return map[string]any{"Name": name, "Dates": DatesText(ds), "Count": len(ds)}
+}
+
+// DatesText writes days compactly: 2026-12-03, 2026-12-04 … (the first
+// three, then how many more).
+func DatesText(ds []calendar.Date) string {
+	var parts []string
+	for i, d := range ds {
+		if i == 3 {
+			parts = append(parts, fmt.Sprintf("+%d", len(ds)-3))
+			break
+		}
+		parts = append(parts, d.String())
+	}
+	return strings.Join(parts, ", ")
+}
+
+// setDays moves the days that match to st and returns them.
+func (a *Application) setDays(st Status, match func(Day) bool) []Day {
+	var out []Day
+	for i := range a.Days {
+		if match(a.Days[i]) {
+			a.Days[i].Status = st
+			out = append(out, a.Days[i])
+		}
+	}
+	return out
+}
+
+// approveTravel records the 旅行命令 where the policy treats home telework
+// as a trip to the home.
+func (a *Application) approveTravel(p policy.Policy) {
+	if p.TravelOrder && a.Mode == policy.Home {
+		a.TravelOrder = true
+		// The first day and the person name it (a person holds a day once).
+		f := a.Days[0].Date
+		a.TravelOrderNo = fmt.Sprintf("%04d%02d%02d-%d", f.Year, f.Month, f.Day, a.StaffID)
+	}
+}
+
+func idStr(id int64) string { return strconv.FormatInt(id, 10) }
+
+// Update replaces the content and days of the person's own draft or
+// returned application (edit before resubmitting); with r.Submit it is
+// submitted in the same step.
+func (s *Service) Update(ctx context.Context, tenantID int64, who *auth.Principal, id int64, r Request) (*Result, error) {
+	e, days, skipped, err := s.prepare(ctx, tenantID, who, &r)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Skipped: skipped}
+	err = s.st.InApplyTx(ctx, func(tx Tx) error {
+		if err := tx.LockApplicant(ctx, tenantID, who.StaffID); err != nil {
+			return err
+		}
+		a, err := tx.FindApplication(ctx, tenantID, id)
+		if err != nil {
+			return err
+		}
+		if a.StaffID != who.StaffID {
+			return apperr.NotFoundErr("application")
+		}
+		if a.Decision != Draft && a.Decision != Returned {
+			return StateError(a.Status, ActSubmit)
+		}
+		now := s.now()
+		before, prev := a.AuditView(), a.Version
+		a.fill(r)
+		a.Skipped, a.UpdatedAt = skipped, now
+		a.Days = nil
+		for _, d := range days {
+			a.Days = append(a.Days, Day{Date: d, Status: a.Decision, UpdatedAt: now})
+		}
+		fs, ver, err := s.evaluate(ctx, tx, tenantID, e, r.PolicyApplication(a.ID, days), policy.AtSubmit, now)
+		if err != nil {
+			return err
+		}
+		res.Findings, a.Findings = fs, storeFindings(fs)
+		if r.Submit && policy.HasErrors(fs) {
+			return &Refused{Findings: fs, Days: days, Skipped: skipped}
+		}
+		a.Status = Summary(a.Decision, a.Days)
+		if err := tx.UpdateApplication(ctx, tenantID, a, prev); err != nil {
+			return err
+		}
+		if err := tx.ReplaceApplicationDays(ctx, tenantID, a.ID, a.StaffID, a.Days); err != nil {
+			return err
+		}
+		if err := tx.Audit(ctx, tenantID, actorOf(who), audit.Change{Action: "application.update",
+			ObjectType: "application", ObjectID: idStr(a.ID), Before: before, After: a.AuditView()}); err != nil {
+			return err
+		}
+		res.Application = a
+		if !r.Submit {
+			return nil
+		}
+		res.AutoApproved, err = s.submitIn(ctx, tx, tenantID, who, e, a, ver, fs, now)
+		return err
+	})
+	if err != nil {
+		return nil, s.stale(ctx, tenantID, id, ActSubmit, err)
+	}
+	return res, nil
+}
+
+// Discard deletes the person's own draft (never submitted).
+func (s *Service) Discard(ctx context.Context, tenantID int64, who *auth.Principal, id int64) error {
+	if who == nil || who.StaffID == 0 || who.ReadOnly {
+		return apperr.Forbid()
+	}
+	return s.st.InApplyTx(ctx, func(tx Tx) error {
+		a, err := tx.FindApplication(ctx, tenantID, id)
+		if err != nil {
+			return err
+		}
+		if a.StaffID != who.StaffID {
+			return apperr.NotFoundErr("application")
+		}
+		if a.Decision != Draft {
+			return StateError(a.Status, ActWithdraw)
+		}
+		if err := tx.DeleteApplication(ctx, tenantID, id); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, tenantID, actorOf(who), audit.Change{Action: "application.discard",
+			ObjectType: "application", ObjectID: idStr(id), Before: a.AuditView()})
+	})
+}
+
+// Submit submits the person's own draft or returned application, checking
+// the rules again now (a *Refused error with the findings when they refuse
+// it; nothing is written).
+func (s *Service) Submit(ctx context.Context, tenantID int64, who *auth.Principal, id int64) (*Result, error) {
+	if who == nil || who.StaffID == 0 || who.ReadOnly {
+		return nil, apperr.Forbid()
+	}
+	cur, err := s.st.FindApplication(ctx, tenantID, id)
+	if err != nil {
+		return nil, err
+	}
+	if cur.StaffID != who.StaffID {
+		return nil, apperr.NotFoundErr("application")
+	}
+	r := cur.Request()
+	r.Dates = cur.Dates()
+	if len(r.Dates) == 0 {
+		return nil, StateError(cur.Status, ActSubmit)
+	}
+	from, to := r.bounds()
+	e, err := s.loadEnv(ctx, tenantID, who.StaffID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.withPlan(ctx, tenantID, e, cur.TaskIDs, cur.Mode, cur.Place); err != nil {
+		return nil, err
+	}
+	if err := s.withRoute(ctx, tenantID, e); err != nil {
+		return nil, err
+	}
+	res := &Result{Skipped: cur.Skipped}
+	err = s.st.InApplyTx(ctx, func(tx Tx) error {
+		if err := tx.LockApplicant(ctx, tenantID, who.StaffID); err != nil {
+			return err
+		}
+		a, err := tx.FindApplication(ctx, tenantID, id)
+		if err != nil {
+			return err
+		}
+		if !Allowed(a.Decision, ActSubmit) {
+			return StateError(a.Status, ActSubmit)
+		}
+		now := s.now()
+		fs, ver, err := s.evaluate(ctx, tx, tenantID, e, a.Request().PolicyApplication(a.ID, a.Dates()),
+			policy.AtSubmit, now)
+		if err != nil {
+			return err
+		}
+		res.Findings = fs
+		if policy.HasErrors(fs) {
+			return &Refused{Findings: fs, Days: a.Dates(), Skipped: a.Skipped}
+		}
+		res.AutoApproved, err = s.submitIn(ctx, tx, tenantID, who, e, a, ver, fs, now)
+		res.Application = a
+		return err
+	})
+	if err != nil {
+		return nil, s.stale(ctx, tenantID, id, ActSubmit, err)
+	}
+	return res, nil
+}
+
+// stale turns the conflict of a conditional write (another action came
+// first) into the state error of the application as it is now.
+func (s *Service) stale(ctx context.Context, tenantID, id int64, a Action, err error) error {
+	e := apperr.As(err)
+	if e == nil || e.Code != apperr.Conflict || e.Key != "error.stale" {
+		return err
+	}
+	cur, ferr := s.st.FindApplication(ctx, tenantID, id)
+	if ferr != nil {
+		return err
+	}
+	return StateError(cur.Status, a)
+}
+
+// Withdraw takes back the person's own submitted application (取下げ); it
+// reads withdrawn and the approver is told.
+func (s *Service) Withdraw(ctx context.Context, tenantID int64, who *auth.Principal, id int64, in Act) (*Application, error) {
+	if err := in.clean(false); err != nil {
+		return nil, err
+	}
+	return s.act(ctx, tenantID, who, id, ActWithdraw, in.Version, func(tx Tx, a *Application, r *relation) (*step, error) {
+		if !r.own {
+			return nil, apperr.NotFoundErr("application")
+		}
+		if !Allowed(a.Decision, ActWithdraw) {
+			return nil, StateError(a.Status, ActWithdraw)
+		}
+		approver := a.ApproverID
+		a.Decision, a.ApproverID = Withdrawn, 0
+		days := a.setDays(Withdrawn, func(d Day) bool { return d.Status == Submitted })
+		return &step{days: days, decision: &Decision{Action: ActWithdraw, Comment: in.Comment},
+			notes: []notify.Notification{notify.New(approver, notify.Withdrawn, a.ID, nil)}}, nil
+	})
+}
+
+// Approve approves a submitted application in the approver's name: the
+// approver of its current step, a standing proxy (代決) or a delegate
+// during the approver's absence. The rules are checked again now (the
+// deadline may have passed): a *Refused error when they refuse it. At the
+// first of two steps it moves on to the second approver.
+func (s *Service) Approve(ctx context.Context, tenantID int64, who *auth.Principal, id int64, in Act) (*Result, error) {
+	return s.decide(ctx, tenantID, who, id, ActApprove, in)
+}
+
+// Return sends a submitted application back to the applicant (差戻し) with
+// a comment saying why; they may edit and resubmit it.
+func (s *Service) Return(ctx context.Context, tenantID int64, who *auth.Principal, id int64, in Act) (*Result, error) {
+	return s.decide(ctx, tenantID, who, id, ActReturn, in)
+}
+
+// Reject refuses a submitted application (却下) with a comment saying why.
+func (s *Service) Reject(ctx context.Context, tenantID int64, who *auth.Principal, id int64, in Act) (*Result, error) {
+	return s.decide(ctx, tenantID, who, id, ActReject, in)
+}
+
+// Decide takes one of approve, return or reject (the bulk form's choice).
+func (s *Service) Decide(ctx context.Context, tenantID int64, who *auth.Principal, id int64, a Action, in Act) (*Result, error) {
+	switch a {
+	case ActApprove, ActReturn, ActReject:
+		return s.decide(ctx, tenantID, who, id, a, in)
+	}
+	return nil, apperr.New(apperr.Invalid, "apply.action_unknown")
+}
+
+func (s *Service) decide(ctx context.Context, tenantID int64, who *auth.Principal, id int64, act Action, in Act) (*Result, error) {
+	if err := in.clean(act != ActApprove); err != nil {
+		return nil, err
+	}
+	cur, err := s.st.FindApplication(ctx, tenantID, id)
+	if err != nil {
+		return nil, err
+	}
+	var e *env
+	if act == ActApprove {
+		if len(cur.Days) == 0 {
+			return nil, StateError(cur.Status, act)
+		}
+		from, to := cur.Days[0].Date, cur.Days[len(cur.Days)-1].Date
+		if e, err = s.loadEnv(ctx, tenantID, cur.StaffID, from, to); err != nil {
+			return nil, err
+		}
+		if err := s.withPlan(ctx, tenantID, e, cur.TaskIDs, cur.Mode, cur.Place); err != nil {
+			return nil, err
+		}
+		if err := s.withAbsent(ctx, tenantID, e, cur.SecondApproverID); err != nil {
+			return nil, err
+		}
+	}
+	if in.Version == 0 {
+		in.Version = cur.Version
+	}
+	res := &Result{Skipped: cur.Skipped}
+	a, err := s.act(ctx, tenantID, who, id, act, in.Version, func(tx Tx, a *Application, r *relation) (*step, error) {
+		if !Allowed(a.Decision, act) && (r.supervises || r.own) {
+			// Decided meanwhile (or withdrawn): say what it is now.
+			return nil, StateError(a.Status, act)
+		}
+		if !r.canDecide {
+			return nil, r.denied()
+		}
+		now := s.now()
+		dec := &Decision{Action: act, Step: a.Step, Comment: in.Comment, OnBehalfOf: r.onBehalfOf, Proxy: r.onBehalfOf != 0}
+		st := &step{decision: dec}
+		args := s.noteArgs(a, "")
+		if len(a.ActiveDates()) == 0 {
+			return nil, StateError(a.Status, act)
+		}
+		switch act {
+		case ActApprove:
+			fs, ver, err := s.evaluate(ctx, tx, tenantID, e, a.Request().PolicyApplication(a.ID, a.ActiveDates()),
+				policy.AtApprove, now)
+			if err != nil {
+				return nil, err
+			}
+			res.Findings = fs
+			dec.Findings = storeFindings(fs)
+			a.Findings = dec.Findings
+			if policy.HasErrors(fs) {
+				return nil, &Refused{Findings: fs, Days: a.ActiveDates(), Skipped: a.Skipped}
+			}
+			if a.Step < a.Steps {
+				a.Step++
+				a.ApproverID = a.SecondApproverID
+				args["Name"] = cur.StaffName
+				st.notes = append(st.notes, notify.New(a.ApproverID, notify.Submitted, a.ID, args))
+				st.notes = append(st.notes, e.delegateNotes(a.ApproverID, notify.Submitted, a.ID, args)...)
+				break
+			}
+			a.Decision, a.ApproverID = Approved, 0
+			a.approveTravel(ver.Policy)
+			st.days = a.setDays(Approved, func(d Day) bool { return d.Status == Submitted })
+			for i := range st.days {
+				st.days[i].ReportDue = reportDue(ver.Policy.Report, e.cal, st.days[i].Date)
+			}
+			for i := range a.Days {
+				a.Days[i].ReportDue = reportDue(ver.Policy.Report, e.cal, a.Days[i].Date)
+			}
+			st.notes = append(st.notes, notify.New(a.StaffID, notify.Approved, a.ID, args))
+		case ActReturn:
+			a.Decision, a.ApproverID, a.Step = Returned, 0, 0
+			st.days = a.setDays(Returned, func(d Day) bool { return d.Status == Submitted })
+			st.notes = append(st.notes, notify.New(a.StaffID, notify.Returned, a.ID, args))
+		case ActReject:
+			a.Decision, a.ApproverID = Rejected, 0
+			st.days = a.setDays(Rejected, func(d Day) bool { return d.Status == Submitted })
+			st.notes = append(st.notes, notify.New(a.StaffID, notify.Rejected, a.ID, args))
+		}
+		return st, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.Application = a
+	return res, nil
+}
+
+// Cancel cancels days of the person's own application before they come
+// (取消し): in.Dates, or every day from in.From on (the rest of a series),
+// or, when neither is given, every day still ahead. An application whose
+// every day is cancelled reads cancelled. Days of today or earlier cannot
+// be cancelled (apply.cancel_past).
+func (s *Service) Cancel(ctx context.Context, tenantID int64, who *auth.Principal, id int64, in Act) (*Application, error) {
+	if err := in.clean(false); err != nil {
+		return nil, err
+	}
+	today := s.Today()
+	return s.act(ctx, tenantID, who, id, ActCancel, in.Version, func(tx Tx, a *Application, r *relation) (*step, error) {
+		if !r.own {
+			return nil, apperr.NotFoundErr("application")
+		}
+		pick := func(d Day) bool {
+			switch {
+			case len(in.Dates) > 0:
+				return slices.Contains(in.Dates, d.Date)
+			case !in.From.IsZero():
+				return !d.Date.Before(in.From)
+			}
+			return today.Before(d.Date)
+		}
+		var chosen []int
+		for i, d := range a.Days {
+			if pick(d) {
+				chosen = append(chosen, i)
+			}
+		}
+		if len(in.Dates) > 0 && len(chosen) < len(slices.Compact(slices.SortedFunc(slices.Values(in.Dates), calendar.Date.Compare))) {
+			var v apperr.Validation
+			v.Add("days", "apply.cancel_not_in", nil)
+			return nil, v.Err()
+		}
+		var changed []Day
+		for _, i := range chosen {
+			d := &a.Days[i]
+			if !Allowed(d.Status, ActCancel) {
+				if len(in.Dates) > 0 {
+					return nil, StateError(d.Status, ActCancel)
+				}
+				continue
+			}
+			if !today.Before(d.Date) {
+				var v apperr.Validation
+				v.Add("days", "apply.cancel_past", map[string]any{"Date": d.Date.String()})
+				return nil, v.Err()
+			}
+			d.Status = Cancelled
+			changed = append(changed, *d)
+		}
+		if len(changed) == 0 {
+			return nil, StateError(a.Status, ActCancel)
+		}
+		approver := a.ApproverID
+		if approver == 0 {
+			approver = a.FirstApproverID
+			if a.SecondApproverID != 0 {
+				approver = a.SecondApproverID
+			}
+		}
+		if !slices.ContainsFunc(a.Days, func(d Day) bool { return Occupies(d.Status) }) {
+			a.Decision, a.ApproverID = Cancelled, 0
+		}
+		var dates []calendar.Date
+		for _, d := range changed {
+			dates = append(dates, d.Date)
+		}
+		args := map[string]any{"Dates": DatesText(dates), "Count": len(dates)}
+		return &step{days: changed, decision: &Decision{Action: ActCancel, Comment: in.Comment, Dates: dates},
+			notes: []notify.Notification{notify.New(approver, notify.Cancelled, a.ID, args)}}, nil
+	})
+}
+
+// StartDay marks day d of the person's own approved application started
+// at at (the working-time issue calls RecordWork instead).
+func (s *Service) StartDay(ctx context.Context, tenantID int64, who *auth.Principal, id int64, d calendar.Date, at time.Time) (*Application, error) {
+	return s.markDay(ctx, tenantID, who, id, d, ActStart, at)
+}
+
+// FinishDay marks day d of the person's own started day finished at at.
+func (s *Service) FinishDay(ctx context.Context, tenantID int64, who *auth.Principal, id int64, d calendar.Date, at time.Time) (*Application, error) {
+	return s.markDay(ctx, tenantID, who, id, d, ActFinish, at)
+}
+
+func (s *Service) markDay(ctx context.Context, tenantID int64, who *auth.Principal, id int64, day calendar.Date, act Action, at time.Time) (*Application, error) {
+	if at.IsZero() {
+		at = s.now()
+	}
+	return s.act(ctx, tenantID, who, id, act, 0, func(tx Tx, a *Application, r *relation) (*step, error) {
+		if !r.own {
+			return nil, apperr.NotFoundErr("application")
+		}
+		i := slices.IndexFunc(a.Days, func(x Day) bool { return x.Date == day })
+		if i < 0 {
+			var v apperr.Validation
+			v.Add("date", "apply.day_not_in", nil)
+			return nil, v.Err()
+		}
+		dd := &a.Days[i]
+		next, err := Next(dd.Status, act)
+		if err != nil {
+			return nil, err
+		}
+		if day != calendar.DateOf(at) {
+			var v apperr.Validation
+			v.Add("date", "apply.not_today", nil)
+			return nil, v.Err()
+		}
+		dd.Status = next
+		if act == ActStart {
+			dd.StartedAt = at
+		} else {
+			dd.FinishedAt = at
+		}
+		return &step{days: []Day{*dd}, decision: &Decision{Action: act, Dates: []calendar.Date{day}}}, nil
+	})
+}
+
+// RecordWork is the working-time issue's hook: staffID started (ActStart)
+// or finished (ActFinish) telework at at, on the approved application
+// holding that day. NotFound when no application holds the day; a state
+// error when the day is not in a state that allows it. The actor is the
+// system or the person's own account.
+func (s *Service) RecordWork(ctx context.Context, tenantID int64, who *auth.Principal, staffID int64, act Action, at time.Time) (*Application, error) {
+	if act != ActStart && act != ActFinish {
+		return nil, apperr.New(apperr.Invalid, "apply.action_unknown")
+	}
+	if who == nil || who.StaffID != staffID {
+		return nil, apperr.Forbid()
+	}
+	day := calendar.DateOf(at)
+	list, err := s.st.FindApplications(ctx, tenantID, Filter{StaffIDs: []int64{staffID}, From: day, To: day,
+		DayStatuses: []Status{Approved, Started}, Limit: 5})
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range list {
+		i := slices.IndexFunc(a.Days, func(d Day) bool { return d.Date == day && Allowed(d.Status, act) })
+		if i >= 0 {
+			return s.markDay(ctx, tenantID, who, a.ID, day, act, at)
+		}
+	}
+	return nil, apperr.NotFoundErr("application")
+}
+
+// ReportInput is a 実施報告 of days of one application: the actual hours,
+// the work done and its products. Verbal marks a report the supervisor
+// heard and records (口頭報告); only an approver or supervisor may file one.
+type ReportInput struct {
+	Dates        []calendar.Date // empty: every day due a report (today or earlier)
+	ActualStart  string
+	ActualEnd    string
+	BreakMinutes int
+	Work         string
+	Products     string
+	Verbal       bool
+	Version      int64 // as Act.Version
+}
+
+func (in *ReportInput) clean() error {
+	var v apperr.Validation
+	in.Work, in.Products = strings.TrimSpace(in.Work), strings.TrimSpace(in.Products)
+	if in.ActualStart != "" && !validHM(in.ActualStart) {
+		v.Add("actual_start", "field.time_hm", nil)
+	}
+	if in.ActualEnd != "" && !validHM(in.ActualEnd) {
+		v.Add("actual_end", "field.time_hm", nil)
+	}
+	if validHM(in.ActualStart) && validHM(in.ActualEnd) && minutes(in.ActualEnd) <= minutes(in.ActualStart) {
+		v.Add("actual_end", "apply.time_order", nil)
+	}
+	if in.BreakMinutes < 0 || in.BreakMinutes > 240 {
+		v.Add("break_minutes", "field.range", map[string]any{"Min": 0, "Max": 240})
+	}
+	if in.Work == "" && !in.Verbal {
+		v.Add("work", "field.required", nil)
+	}
+	textMax(&v, "work", in.Work, MaxPlanRunes)
+	textMax(&v, "products", in.Products, MaxPlanRunes)
+	return v.Err()
+}
+
+// Report files the 実施報告 of days of an approved application (from the
+// day itself on): by the applicant, or — marked verbal — by the approver or
+// a supervisor who heard it (松本市). Planned hours come from the
+// application; the approver is told there is a report to confirm.
+func (s *Service) Report(ctx context.Context, tenantID int64, who *auth.Principal, id int64, in ReportInput) (*Application, error) {
+	if err := in.clean(); err != nil {
+		return nil, err
+	}
+	today := s.Today()
+	return s.act(ctx, tenantID, who, id, ActReport, in.Version, func(tx Tx, a *Application, r *relation) (*step, error) {
+		if in.Verbal && !r.supervises || !in.Verbal && !r.own {
+			return nil, r.denied()
+		}
+		var changed []Day
+		var dates []calendar.Date
+		for i := range a.Days {
+			d := &a.Days[i]
+			if len(in.Dates) > 0 && !slices.Contains(in.Dates, d.Date) {
+				continue
+			}
+			if !Allowed(d.Status, ActReport) || today.Before(d.Date) {
+				if len(in.Dates) > 0 {
+					if today.Before(d.Date) {
+						var v apperr.Validation
+						v.Add("dates", "apply.report_future", map[string]any{"Date": d.Date.String()})
+						return nil, v.Err()
+					}
+					return nil, StateError(d.Status, ActReport)
+				}
+				continue
+			}
+			rep := &Report{PlannedStart: a.Start, PlannedEnd: a.End, ActualStart: in.ActualStart, ActualEnd: in.ActualEnd,
+				BreakMinutes: in.BreakMinutes, Work: in.Work, Products: in.Products, Verbal: in.Verbal,
+				RecordedBy: who.StaffID, ReportedAt: s.now()}
+			planBreak := a.BreakMinutes
+			if planBreak == 0 && a.TimeUnit == policy.FullDay {
+				// The standard break: the one taken stands for it.
+				planBreak = in.BreakMinutes
+			}
+			rep.PlannedMinutes = span2(a.Start, a.End, planBreak)
+			rep.ActualMinutes = span2(in.ActualStart, in.ActualEnd, in.BreakMinutes)
+			d.Report, d.Status = rep, Reported
+			changed = append(changed, *d)
+			dates = append(dates, d.Date)
+		}
+		if len(changed) == 0 {
+			return nil, StateError(a.Status, ActReport)
+		}
+		st := &step{days: changed, decision: &Decision{Action: ActReport, Dates: dates}}
+		if !in.Verbal {
+			st.notes = append(st.notes, notify.New(a.finalApprover(), notify.Reported, a.ID,
+				map[string]any{"Name": a.StaffName, "Dates": DatesText(dates), "Count": len(dates)}))
+		}
+		return st, nil
+	})
+}
+
+// span2 is the minutes worked from start to end less the break (0 when a
+// time is missing).
+func span2(start, end string, brk int) int {
+	if !validHM(start) || !validHM(end) {
+		return 0
+	}
+	return max(minutes(end)-minutes(start)-brk, 0)
+}
+
+// finalApprover is who approves (approved) the application last.
+func (a *Application) finalApprover() int64 {
+	if a.SecondApproverID != 0 {
+		return a.SecondApproverID
+	}
+	return a.FirstApproverID
+}
+
+// Confirm confirms the reports of days of an application (in.Dates, or
+// every reported day), by its approver, a delegate or a supervisor of the
+// applicant's unit.
+func (s *Service) Confirm(ctx context.Context, tenantID int64, who *auth.Principal, id int64, in Act) (*Application, error) {
+	if err := in.clean(false); err != nil {
+		return nil, err
+	}
+	return s.act(ctx, tenantID, who, id, ActConfirm, in.Version, func(tx Tx, a *Application, r *relation) (*step, error) {
+		if !r.supervises {
+			return nil, r.denied()
+		}
+		var changed []Day
+		var dates []calendar.Date
+		for i := range a.Days {
+			d := &a.Days[i]
+			if len(in.Dates) > 0 && !slices.Contains(in.Dates, d.Date) || d.Status != Reported {
+				if len(in.Dates) > 0 && slices.Contains(in.Dates, d.Date) {
+					return nil, StateError(d.Status, ActConfirm)
+				}
+				continue
+			}
+			d.Status = Confirmed
+			if d.Report != nil {
+				d.Report.ConfirmedBy, d.Report.ConfirmedAt, d.Report.Comment = who.StaffID, s.now(), in.Comment
+			}
+			changed = append(changed, *d)
+			dates = append(dates, d.Date)
+		}
+		if len(changed) == 0 {
+			return nil, StateError(a.Status, ActConfirm)
+		}
+		return &step{days: changed, decision: &Decision{Action: ActConfirm, Comment: in.Comment, Dates: dates,
+			OnBehalfOf: r.onBehalfOf, Proxy: r.onBehalfOf != 0}}, nil
+	})
+}
+
+// BulkResult says what a bulk action did: the applications done and those
+// that could not be, each with its error.
+type BulkResult struct {
+	Done   []*Application
+	Failed []BulkFailure
+}
+
+// BulkFailure is one application a bulk action left as it was.
+type BulkFailure struct {
+	ID  int64
+	Err error
+}
+
+// MaxBulk is the most applications one bulk action takes.
+const MaxBulk = 500
+
+// Bulk takes one action (approve, return, reject or confirm) on many
+// applications, each in its own transaction with the rules checked again:
+// one that fails (refused, decided meanwhile) does not stop the others.
+func (s *Service) Bulk(ctx context.Context, tenantID int64, who *auth.Principal, ids []int64, act Action, in Act) (*BulkResult, error) {
+	var v apperr.Validation
+	if len(ids) == 0 {
+		v.Add("ids", "field.required", nil)
+	}
+	if len(ids) > MaxBulk {
+		v.Add("ids", "apply.bulk_too_many", map[string]any{"Max": MaxBulk})
+	}
+	switch act {
+	case ActApprove, ActReturn, ActReject, ActConfirm:
+	default:
+		v.Add("action", "field.choice", nil)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	res := &BulkResult{}
+	seen := map[int64]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		var a *Application
+		var err error
+		if act == ActConfirm {
+			a, err = s.Confirm(ctx, tenantID, who, id, in)
+		} else {
+			var r *Result
+			if r, err = s.decide(ctx, tenantID, who, id, act, in); err == nil {
+				a = r.Application
+			}
+		}
+		if err != nil {
+			if apperr.CodeOf(err) == apperr.Internal && !errors.As(err, new(*Refused)) {
+				return res, err
+			}
+			res.Failed = append(res.Failed, BulkFailure{ID: id, Err: err})
+			continue
+		}
+		res.Done = append(res.Done, a)
+	}
+	return res, nil
+}

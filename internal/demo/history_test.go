@@ -1,0 +1,163 @@
+package demo_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"telework/internal/app"
+	"telework/internal/apply"
+	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/demo"
+	"telework/internal/org"
+	"telework/internal/store"
+	"telework/internal/store/storetest"
+)
+
+// TestHistory seeds the demo with its six months of history and checks
+// that every page has something to show: applications in every state, the
+// demo staff's own cases and the demo supervisor's inbox.
+func TestHistory(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, time.December, 1, 10, 30, 0, 0, calendar.Tokyo)
+		db.Now = func() time.Time { return now }
+		svc := app.NewServices(db)
+		res, err := demo.Seed(ctx, app.DemoServices(db, svc), now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := res.History
+		if h == nil {
+			t.Fatal("no history made")
+		}
+		t.Logf("history: %d applications, actions %v", h.Applications, h.Actions)
+		if h.Applications < 250 {
+			t.Errorf("%d applications in six months; want a city's worth (250 or more)", h.Applications)
+		}
+		tid := res.Tenant.ID
+		staffOf := func(login string) *auth.Principal {
+			u, err := svc.Auth.UserByLogin(ctx, tid, login)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := svc.Org.StaffByID(ctx, tid, u.StaffID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := &auth.Principal{TenantID: tid, UserID: u.ID, StaffID: u.StaffID, UnitID: st.UnitID, LoginID: login,
+				Roles: []auth.Role{auth.Staff}}
+			if st.IsSupervisor {
+				p.Roles = append(p.Roles, auth.Supervisor)
+			}
+			return p
+		}
+		hr := &auth.Principal{TenantID: tid, Roles: []auth.Role{auth.HRAdmin}}
+		all, err := svc.Apply.List(ctx, tid, hr, apply.Filter{StaffIDs: allStaff(t, ctx, svc.Org, tid), Limit: apply.MaxPage})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[apply.Status]int{}
+		for _, a := range all {
+			seen[a.Status]++
+			for _, d := range a.Days {
+				seen[d.Status]++
+			}
+		}
+		for _, s := range apply.Statuses {
+			if seen[s] == 0 {
+				t.Errorf("no application or day in state %s (seen %v)", s, seen)
+			}
+		}
+		me := staffOf("staff")
+		mine, err := svc.Apply.List(ctx, tid, me, apply.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		states := map[apply.Status]bool{}
+		overdue := false
+		today := calendar.DateOf(now)
+		for _, a := range mine {
+			states[a.Status] = true
+			for _, d := range a.Days {
+				if !d.ReportDue.IsZero() && d.ReportDue.Before(today) && apply.Allowed(d.Status, apply.ActReport) {
+					overdue = true
+				}
+			}
+		}
+		for _, s := range []apply.Status{apply.Approved, apply.Submitted, apply.Returned, apply.Draft, apply.Confirmed, apply.Reported} {
+			if !states[s] {
+				t.Errorf("the demo staff has no application reading %s (has %v)", s, states)
+			}
+		}
+		if !overdue {
+			t.Error("the demo staff has no overdue report")
+		}
+		if last, err := svc.Apply.Last(ctx, tid, me); err != nil || last == nil {
+			t.Errorf("the demo staff has no last application to repeat: %v", err)
+		}
+		sup := staffOf("supervisor")
+		inbox, err := svc.Apply.Inbox(ctx, tid, sup, apply.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(inbox) < 2 {
+			t.Errorf("the demo supervisor's inbox holds %d applications; want a few", len(inbox))
+		}
+		waitsForSup := false
+		for _, a := range inbox {
+			waitsForSup = waitsForSup || a.StaffID == me.StaffID
+		}
+		if !waitsForSup {
+			t.Error("the demo staff's submitted application does not wait for the demo supervisor")
+		}
+		if n, err := svc.Notify.Unread(ctx, tid, sup); err != nil || n == 0 || n > 40 {
+			t.Errorf("the demo supervisor has %d unread notifications (%v); want a few recent ones", n, err)
+		}
+		// A second seed finds the tenant and changes nothing.
+		again, err := demo.Seed(ctx, app.DemoServices(db, svc), now)
+		if err != nil || again.Created || again.History != nil {
+			t.Errorf("second seed: %+v, %v", again, err)
+		}
+	})
+}
+
+func allStaff(t *testing.T, ctx context.Context, o interface {
+	FindStaff(context.Context, int64, org.StaffFilter) ([]*org.Staff, int, error)
+}, tid int64) []int64 {
+	t.Helper()
+	list, _, err := o.FindStaff(ctx, tid, org.StaffFilter{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]int64, len(list))
+	for i, s := range list {
+		ids[i] = s.ID
+	}
+	return ids
+}
+
+// TestHistoryAnyDay: the demo starts whenever it is started — at night, on
+// a weekend, in the New Year holidays, early on a Monday — and its history
+// still has the demo accounts' cases.
+func TestHistoryAnyDay(t *testing.T) {
+	for _, now := range []time.Time{
+		time.Date(2027, time.January, 2, 23, 50, 0, 0, calendar.Tokyo), // 年末年始, a Saturday night
+		time.Date(2026, time.May, 4, 7, 0, 0, 0, calendar.Tokyo),       // Golden Week, before work
+		time.Date(2026, time.April, 6, 1, 0, 0, 0, calendar.Tokyo),     // a Monday at 1 a.m., a new 年度
+	} {
+		t.Run(now.Format("2006-01-02T15"), func(t *testing.T) {
+			db := storetest.Open(t, store.SQLite)
+			db.Now = func() time.Time { return now }
+			svc := app.NewServices(db)
+			res, err := demo.Seed(context.Background(), app.DemoServices(db, svc), now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.History.Applications < 200 || res.History.Actions["approve"] == 0 || res.History.Actions["report"] == 0 {
+				t.Errorf("history: %+v", res.History)
+			}
+		})
+	}
+}

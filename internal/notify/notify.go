@@ -1,0 +1,152 @@
+// Package notify owns the notifications: an outbox table written in the
+// same transaction as each event of the application lifecycle (submitted,
+// approved, returned, rejected, cancelled, report due and overdue,
+// delegation started, reminders to approvers), read in the app as a list
+// with an unread count. The outbox is the single source the later channels
+// (e-mail, chat) deliver from. It never sees HTTP or SQL: internal/store
+// implements Store and Tx.
+package notify
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/auth"
+	"telework/internal/i18n"
+)
+
+// Kind is the event a notification tells of.
+type Kind string
+
+const (
+	Submitted         Kind = "submitted"          // to the approver: an application waits
+	Approved          Kind = "approved"           // to the applicant
+	Returned          Kind = "returned"           // to the applicant (差戻し)
+	Rejected          Kind = "rejected"           // to the applicant
+	Withdrawn         Kind = "withdrawn"          // to the approver
+	Cancelled         Kind = "cancelled"          // to the approver (days cancelled)
+	ReportDue         Kind = "report_due"         // to the applicant: the report is due today
+	ReportOverdue     Kind = "report_overdue"     // to the applicant and the approver
+	Reported          Kind = "reported"           // to the approver: a report to confirm
+	DelegationStarted Kind = "delegation_started" // to the delegate
+	Reminder          Kind = "reminder"           // to the approver: applications waiting
+)
+
+// Kinds lists every kind, for filters and the message test.
+var Kinds = []Kind{Submitted, Approved, Returned, Rejected, Withdrawn, Cancelled, ReportDue, ReportOverdue, Reported,
+	DelegationStarted, Reminder}
+
+// Notification is one row of the outbox: an event for one person.
+type Notification struct {
+	ID       int64
+	TenantID int64
+	// StaffID is the recipient (notifications go to people, whichever
+	// account they sign in with).
+	StaffID int64
+	Kind    Kind
+	// ApplicationID is the application it concerns (0 for none).
+	ApplicationID int64
+	// Args fill the message: Name (who), Dates (the days, as text), Count …
+	// never free text such as a comment.
+	Args      map[string]any
+	CreatedAt time.Time
+	ReadAt    time.Time // zero while unread
+}
+
+// Message is the notification in lang.
+func (n Notification) Message(lang string) string {
+	return i18n.T(lang, "notify."+string(n.Kind), n.Args)
+}
+
+// Unread reports whether it has not been read.
+func (n Notification) Unread() bool { return n.ReadAt.IsZero() }
+
+// Store is what the service reads and runs transactions on.
+type Store interface {
+	// FindNotifications lists a person's notifications, newest first.
+	FindNotifications(ctx context.Context, tenantID, staffID int64, unreadOnly bool, limit, offset int) ([]Notification, error)
+	// CountUnreadNotifications counts a person's unread notifications.
+	CountUnreadNotifications(ctx context.Context, tenantID, staffID int64) (int, error)
+	InNotifyTx(ctx context.Context, fn func(Tx) error) error
+}
+
+// Tx writes notifications inside the transaction of the event.
+type Tx interface {
+	// InsertNotifications adds rows to the outbox (setting their ids).
+	InsertNotifications(ctx context.Context, tenantID int64, ns []Notification) error
+	// MarkNotificationsRead marks a person's notifications read at at (all
+	// of them when ids is empty) and returns how many changed.
+	MarkNotificationsRead(ctx context.Context, tenantID, staffID int64, ids []int64, at time.Time) (int, error)
+}
+
+// Service reads a person's notifications and marks them read. Events are
+// written by the services whose actions they tell of (apply), in their own
+// transactions, through Tx.
+type Service struct {
+	st  Store
+	now func() time.Time
+}
+
+// NewService returns the service over st; now is the clock.
+func NewService(st Store, now func() time.Time) *Service { return &Service{st: st, now: now} }
+
+// MaxList is the most notifications one read returns.
+const MaxList = 200
+
+// List returns the signed-in person's notifications, newest first.
+// Accounts without a staff record have none.
+func (s *Service) List(ctx context.Context, tenantID int64, who *auth.Principal, unreadOnly bool, limit, offset int) ([]Notification, error) {
+	if who == nil {
+		return nil, apperr.Forbid()
+	}
+	if who.StaffID == 0 {
+		return nil, nil
+	}
+	if limit <= 0 || limit > MaxList {
+		limit = MaxList
+	}
+	return s.st.FindNotifications(ctx, tenantID, who.StaffID, unreadOnly, limit, max(offset, 0))
+}
+
+// Unread counts the signed-in person's unread notifications (the number
+// in the header).
+func (s *Service) Unread(ctx context.Context, tenantID int64, who *auth.Principal) (int, error) {
+	if who == nil || who.StaffID == 0 {
+		return 0, nil
+	}
+	return s.st.CountUnreadNotifications(ctx, tenantID, who.StaffID)
+}
+
+// MarkRead marks the signed-in person's notifications ids read (all of them
+// when ids is empty); another person's ids are left as they are. Reading is
+// not audited: it changes nothing but the reader's own list.
+func (s *Service) MarkRead(ctx context.Context, tenantID int64, who *auth.Principal, ids []int64) (int, error) {
+	if who == nil {
+		return 0, apperr.Forbid()
+	}
+	if who.StaffID == 0 {
+		return 0, nil
+	}
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	n := 0
+	err := s.st.InNotifyTx(ctx, func(tx Tx) error {
+		var err error
+		n, err = tx.MarkNotificationsRead(ctx, tenantID, who.StaffID, ids, s.now())
+		return err
+	})
+	return n, err
+}
+
+// New is a notification of kind for staffID about application appID.
+func New(staffID int64, kind Kind, appID int64, args map[string]any) Notification {
+	return Notification{StaffID: staffID, Kind: kind, ApplicationID: appID, Args: args}
+}
+
+// Key is a stable identity of an event, for channels that must deliver it
+// once.
+func (n Notification) Key() string {
+	return strconv.FormatInt(n.TenantID, 10) + "/" + strconv.FormatInt(n.ID, 10)
+}

@@ -1,0 +1,107 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"telework/internal/notify"
+)
+
+// The notification outbox (internal/notify holds the rules).
+
+var (
+	_ notify.Store = (*DB)(nil)
+	_ notify.Tx    = (*Tx)(nil)
+)
+
+// InNotifyTx runs one notification change in a transaction.
+func (db *DB) InNotifyTx(ctx context.Context, fn func(notify.Tx) error) error {
+	return db.InTx(ctx, func(tx *Tx) error { return fn(tx) })
+}
+
+// InsertNotifications adds rows to the outbox, many per statement.
+func (tx *Tx) InsertNotifications(ctx context.Context, tenantID int64, ns []notify.Notification) error {
+	now := tx.db.Now()
+	for start := 0; start < len(ns); start += 200 {
+		chunk := ns[start:min(start+200, len(ns))]
+		var vals []string
+		var args []any
+		for i := range chunk {
+			n := &chunk[i]
+			n.TenantID = tenantID
+			if n.CreatedAt.IsZero() {
+				n.CreatedAt = now
+			}
+			vals = append(vals, `(?, ?, ?, ?, ?, ?)`)
+			args = append(args, tenantID, n.StaffID, string(n.Kind), nullID(n.ApplicationID), jsonText(n.Args), micros(n.CreatedAt))
+		}
+		rows, err := tx.query(ctx, `INSERT INTO notifications (tenant_id, staff_id, kind, application_id, args, created_at)
+			VALUES `+strings.Join(vals, ", ")+` RETURNING id`, args...)
+		if err != nil {
+			return mapErr(fmt.Errorf("store: insert notifications: %w", err))
+		}
+		ids, err := collect(rows, scanID)
+		if err != nil {
+			return mapErr(fmt.Errorf("store: insert notifications: %w", err))
+		}
+		for i := range chunk {
+			if i < len(ids) {
+				chunk[i].ID = ids[i]
+			}
+		}
+	}
+	return nil
+}
+
+// MarkNotificationsRead marks a person's notifications read.
+func (tx *Tx) MarkNotificationsRead(ctx context.Context, tenantID, staffID int64, ids []int64, at time.Time) (int, error) {
+	q := `UPDATE notifications SET read_at = ? WHERE tenant_id = ? AND staff_id = ? AND read_at = 0`
+	args := []any{micros(at), tenantID, staffID}
+	if len(ids) > 0 {
+		q += andIn("id", ids, &args)
+	}
+	res, err := tx.exec(ctx, q, args...)
+	if err != nil {
+		return 0, mapErr(fmt.Errorf("store: mark notifications read: %w", err))
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// FindNotifications lists a person's notifications, newest first.
+func (db *DB) FindNotifications(ctx context.Context, tenantID, staffID int64, unreadOnly bool, limit, offset int) ([]notify.Notification, error) {
+	where := ` WHERE tenant_id = ? AND staff_id = ?`
+	if unreadOnly {
+		where += ` AND read_at = 0`
+	}
+	out, err := queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (notify.Notification, error) {
+		var n notify.Notification
+		var args string
+		var created, read int64
+		if err := sc.Scan(&n.ID, &n.TenantID, &n.StaffID, &n.Kind, &n.ApplicationID, &args, &created, &read); err != nil {
+			return n, err
+		}
+		n.CreatedAt = fromMicros(created)
+		if read != 0 {
+			n.ReadAt = fromMicros(read)
+		}
+		return n, fromJSON(args, &n.Args)
+	}, `SELECT id, tenant_id, staff_id, kind, COALESCE(application_id, 0), args, created_at, read_at FROM notifications`+
+		where+` ORDER BY id DESC LIMIT ? OFFSET ?`, tenantID, staffID, limit, offset)
+	if err != nil {
+		return nil, fmt.Errorf("store: notifications: %w", err)
+	}
+	return out, nil
+}
+
+// CountUnreadNotifications counts a person's unread notifications.
+func (db *DB) CountUnreadNotifications(ctx context.Context, tenantID, staffID int64) (int, error) {
+	var n int
+	err := db.row(ctx, `SELECT COUNT(*) FROM notifications WHERE tenant_id = ? AND staff_id = ? AND read_at = 0`, tenantID, staffID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: unread notifications: %w", err)
+	}
+	return n, nil
+}

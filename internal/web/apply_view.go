@@ -1,0 +1,388 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/apply"
+	"telework/internal/calendar"
+	"telework/internal/i18n"
+	"telework/internal/policy"
+)
+
+// applyForm is the application form as the person filled it: strings as
+// typed, so that a refused form comes back exactly as it was sent.
+type applyForm struct {
+	ID, Version               int64
+	Kind                      string // day | range | recurrence
+	Date, From, To            string
+	Weekdays                  []string
+	Mode, Place, PlaceKind    string
+	PlaceReason, PlaceName    string
+	TimeUnit, Start, End      string
+	Devices                   []string
+	Plan                      string
+	Segments                  []apply.Segment
+	PaperOut, DataOut         bool
+	PaperClasses, DataClasses []string
+	PrintAtHome, SaveAtHome   bool
+	Items                     string
+	PriorConsent              bool
+	PresenceCheckerID         int64
+	ReturnComment             string
+}
+
+// segmentRows is how many segment rows the form offers.
+const segmentRows = 3
+
+// readApplyForm decodes the posted form into what was typed and the
+// service's request. Malformed dates are field errors of the form.
+func readApplyForm(r *http.Request) (*form, *applyForm, apply.Request) {
+	fm := newForm(r)
+	f := &applyForm{Kind: fm.str("kind"), Date: fm.str("date"), From: fm.str("from"), To: fm.str("to"),
+		Weekdays: r.PostForm["weekdays"], Mode: fm.str("mode"), Place: fm.str("place"), PlaceKind: fm.str("place_kind"),
+		PlaceReason: fm.str("place_reason"), PlaceName: fm.str("place_name"), TimeUnit: fm.str("time_unit"),
+		Start: fm.str("start"), End: fm.str("end"), Devices: r.PostForm["devices"], Plan: fm.str("plan"),
+		PaperOut: fm.bool("paper_out"), DataOut: fm.bool("data_out"), PaperClasses: r.PostForm["paper_classes"],
+		DataClasses: r.PostForm["data_classes"], PrintAtHome: fm.bool("print_at_home"), SaveAtHome: fm.bool("save_at_home"),
+		Items: fm.str("take_out_items"), PriorConsent: fm.bool("prior_consent"), PresenceCheckerID: fm.id("presence_checker_id"),
+		Version: int64(fm.int("version", 0))}
+	starts, ends := r.PostForm["seg_start"], r.PostForm["seg_end"]
+	modes, names := r.PostForm["seg_mode"], r.PostForm["seg_name"]
+	for i := range modes {
+		s := apply.Segment{Mode: policy.Mode(strings.TrimSpace(modes[i]))}
+		if i < len(starts) {
+			s.Start = strings.TrimSpace(toHalfWidthDigits(starts[i]))
+		}
+		if i < len(ends) {
+			s.End = strings.TrimSpace(toHalfWidthDigits(ends[i]))
+		}
+		if i < len(names) {
+			s.PlaceName = strings.TrimSpace(names[i])
+		}
+		f.Segments = append(f.Segments, s)
+	}
+	req := f.request(fm)
+	return fm, f, req
+}
+
+// request is the service's request for what the form holds. Empty segment
+// rows are left out; a segment's place follows its mode.
+func (f *applyForm) request(fm *form) apply.Request {
+	req := apply.Request{Mode: policy.Mode(f.Mode), Place: f.Place, TimeUnit: policy.TimeUnit(f.TimeUnit),
+		Start: toHalfWidthDigits(f.Start), End: toHalfWidthDigits(f.End), Devices: f.Devices, Plan: f.Plan,
+		PresenceCheckerID: f.PresenceCheckerID, PriorConsent: f.PriorConsent,
+		TakeOut: apply.TakeOut{Paper: f.PaperOut, Data: f.DataOut, PrintAtHome: f.PrintAtHome, SaveAtHome: f.SaveAtHome, Items: f.Items}}
+	if f.PaperOut {
+		req.TakeOut.PaperClasses = f.PaperClasses
+	}
+	if f.DataOut {
+		req.TakeOut.DataClasses = f.DataClasses
+	}
+	// Fields of another choice than the one made are not sent: the form
+	// shows them all when JavaScript is off.
+	switch f.Place {
+	case policy.PlaceHomeEquivalent:
+		req.PlaceKind, req.PlaceReason = f.PlaceKind, f.PlaceReason
+	case policy.PlaceSatellite:
+		req.PlaceName = f.PlaceName
+	}
+	for _, s := range f.Segments {
+		if s.Mode == "" && s.Start == "" && s.End == "" && s.PlaceName == "" {
+			continue
+		}
+		s.Place = segmentPlace(s.Mode)
+		req.Segments = append(req.Segments, s)
+	}
+	switch f.Kind {
+	case "range":
+		req.From, req.To = fm.date("from"), fm.date("to")
+		if req.From.IsZero() && req.To.IsZero() {
+			fm.v.Add("from", "field.required", nil)
+		}
+	case "recurrence":
+		rc := &apply.Recurrence{From: fm.date("from"), To: fm.date("to")}
+		for _, w := range f.Weekdays {
+			n, err := strconv.Atoi(w)
+			if err != nil || n < 0 || n > 6 {
+				fm.v.Add("weekdays", "field.choice", nil)
+				break
+			}
+			rc.Weekdays = append(rc.Weekdays, time.Weekday(n))
+		}
+		req.Recurrence = rc
+	default:
+		if d := fm.date("date"); !d.IsZero() {
+			req.Dates = []calendar.Date{d}
+		}
+	}
+	return req
+}
+
+func segmentPlace(m policy.Mode) string {
+	switch m {
+	case policy.Home:
+		return policy.PlaceHome
+	case policy.Satellite:
+		return policy.PlaceSatellite
+	case policy.Mobile:
+		return policy.PlaceMobile
+	case apply.ModeOffice:
+		return "office"
+	}
+	return ""
+}
+
+// formOf fills the form from an application's content (to edit a returned
+// one, or to apply again with the same content).
+func formOf(a *apply.Application, withDates bool) *applyForm {
+	f := &applyForm{Kind: "day", Mode: string(a.Mode), Place: a.Place, PlaceKind: a.PlaceKind, PlaceReason: a.PlaceReason,
+		PlaceName: a.PlaceName, TimeUnit: string(a.TimeUnit), Start: a.Start, End: a.End, Devices: a.Devices, Plan: a.Plan,
+		Segments: slices.Clone(a.Segments), PaperOut: a.TakeOut.Paper, DataOut: a.TakeOut.Data,
+		PaperClasses: a.TakeOut.PaperClasses, DataClasses: a.TakeOut.DataClasses, PrintAtHome: a.TakeOut.PrintAtHome,
+		SaveAtHome: a.TakeOut.SaveAtHome, Items: a.TakeOut.Items, PriorConsent: a.PriorConsent,
+		PresenceCheckerID: a.PresenceCheckerID}
+	if !withDates {
+		return f
+	}
+	f.ID, f.Version = a.ID, a.Version
+	dates := a.Dates()
+	switch {
+	case a.Recurrence != nil:
+		f.Kind, f.From, f.To = "recurrence", a.Recurrence.From.String(), a.Recurrence.To.String()
+		for _, w := range a.Recurrence.Weekdays {
+			f.Weekdays = append(f.Weekdays, strconv.Itoa(int(w)))
+		}
+	case len(dates) == 1:
+		f.Date = dates[0].String()
+	case len(dates) > 1:
+		f.Kind, f.From, f.To = "range", dates[0].String(), dates[len(dates)-1].String()
+	}
+	return f
+}
+
+// pad gives the form its empty segment rows.
+func (f *applyForm) pad() {
+	for len(f.Segments) < segmentRows {
+		f.Segments = append(f.Segments, apply.Segment{})
+	}
+}
+
+// applyFields maps the service's field names to the form's inputs, so an
+// error is shown at (and links to) the input it concerns.
+var applyFields = map[string]string{
+	"recurrence.from": "from", "recurrence.to": "to", "range.from": "from", "range.to": "to", "range": "from",
+	"recurrence": "from", "recurrence.weekdays": "weekdays", "take_out.paper_classes": "paper_classes",
+	"take_out.data_classes": "data_classes", "take_out.items": "take_out_items", "segments.mode": "segments",
+	"segments.time": "segments", "segments.place_name": "segments", "application.mode": "mode",
+	"application.place": "place", "application.place_kind": "place_kind", "application.time_unit": "time_unit",
+	"application.device": "devices", "from": "from", "to": "to",
+}
+
+// formFields renames an Invalid error's fields to the form's; the kind of
+// days chosen decides where "dates" is shown.
+func formFields(err error, kind string) error {
+	e := apperr.As(err)
+	if e == nil || e.Code != apperr.Invalid {
+		return err
+	}
+	out := *e
+	out.Fields = make([]apperr.FieldError, len(e.Fields))
+	for i, fe := range e.Fields {
+		if to, ok := applyFields[fe.Field]; ok {
+			fe.Field = to
+		}
+		if fe.Field == "dates" {
+			switch kind {
+			case "range", "recurrence":
+				fe.Field = "from"
+			default:
+				fe.Field = "date"
+			}
+		}
+		out.Fields[i] = fe
+	}
+	return &out
+}
+
+// checkView is the rule check as the form shows it (and the live check
+// returns): findings by severity, in the page's language, and the days
+// applied for and skipped.
+type checkView struct {
+	Lang                    string
+	Ran                     bool
+	Errors, Warnings, Infos []string
+	Days, Skipped           []string
+	Problem                 string
+}
+
+// T translates in the check's language (the partial has no page view).
+func (c *checkView) T(key string, args ...any) string {
+	data := map[string]any{}
+	for i := 0; i+1 < len(args); i += 2 {
+		data[fmt.Sprint(args[i])] = args[i+1]
+	}
+	return i18n.T(c.Lang, key, data)
+}
+
+func (c *checkView) add(fs []policy.Finding) {
+	for _, f := range fs {
+		msg := f.Message(c.Lang)
+		switch f.Severity {
+		case policy.Error:
+			c.Errors = append(c.Errors, msg)
+		case policy.Warning:
+			c.Warnings = append(c.Warnings, msg)
+		default:
+			c.Infos = append(c.Infos, msg)
+		}
+	}
+}
+
+func storedFindings(fs []apply.StoredFinding) []policy.Finding {
+	out := make([]policy.Finding, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, f.Finding())
+	}
+	return out
+}
+
+// dayLabel is 12月9日(水) (Dec 9 (Wed) in English), or the 和暦/西暦 date
+// with the weekday when the person chose the full form.
+func dayLabel(lang string, d calendar.Date) string {
+	if lang == "en" {
+		return d.Time().Format("Mon 2 Jan 2006")
+	}
+	wd := []string{"日", "月", "火", "水", "木", "金", "土"}[d.Weekday()]
+	return fmt.Sprintf("%d月%d日(%s)", d.Month, d.Day, wd)
+}
+
+// datesSummary is a short text for a set of days: one day, a run of
+// consecutive days as a range, or the first days and how many more.
+func datesSummary(lang string, ds []calendar.Date) string {
+	if len(ds) == 0 {
+		return ""
+	}
+	ds = slices.SortedFunc(slices.Values(ds), calendar.Date.Compare)
+	first, last := ds[0], ds[len(ds)-1]
+	year := ""
+	if lang != "en" && first.Year != calendar.DateOf(time.Now()).Year {
+		year = strconv.Itoa(first.Year) + "年"
+	}
+	switch {
+	case len(ds) == 1:
+		return year + dayLabel(lang, first)
+	case len(ds) <= 3:
+		parts := make([]string, len(ds))
+		for i, d := range ds {
+			parts[i] = dayLabel(lang, d)
+		}
+		sep := "、"
+		if lang == "en" {
+			sep = ", "
+		}
+		return year + strings.Join(parts, sep)
+	}
+	return i18n.T(lang, "applyweb.dates_span", map[string]any{"From": year + dayLabel(lang, first), "To": dayLabel(lang, last), "N": len(ds)})
+}
+
+// stateView is a state's tag.
+type stateView struct{ State, Label string }
+
+func stateOf(lang string, s apply.Status) stateView {
+	return stateView{State: string(s), Label: i18n.T(lang, "apply.status."+string(s), nil)}
+}
+
+// rowsView hands a list to a partial together with the page's view.
+type rowsView struct {
+	V    *view
+	Rows any
+}
+
+// With pairs rows with the view for the app_rows partial.
+func (v *view) With(rows any) rowsView { return rowsView{V: v, Rows: rows} }
+
+// fieldMessagesList is an Invalid error's messages in field order.
+func fieldMessagesList(lang string, err error) []string {
+	m := i18n.FieldMessages(lang, err)
+	keys := slices.Sorted(maps.Keys(m))
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, m[k])
+	}
+	return out
+}
+
+func errorText(lang string, err error) string { return i18n.Error(lang, err) }
+
+func errNoTemplate(page string) error { return fmt.Errorf("web: no template %q", page) }
+
+// contentSummary is an application's content in one line: 在宅勤務・自宅・終日
+// and the start of the planned work.
+func (s *Server) contentSummary(lang string, a *apply.Application) string {
+	parts := []string{i18n.T(lang, "mode."+string(a.Mode), nil), placeText(lang, a), unitText(lang, a)}
+	sep := "・"
+	if lang == "en" {
+		sep = ", "
+	}
+	out := strings.Join(parts, sep)
+	if plan := []rune(a.Plan); len(plan) > 0 {
+		if len(plan) > 24 {
+			plan = append(plan[:24], '…')
+		}
+		out += sep + string(plan)
+	}
+	return out
+}
+
+// placeText names the place: 自宅, 実家（自宅同等の場所）, the office's name.
+func placeText(lang string, a *apply.Application) string {
+	switch a.Place {
+	case policy.PlaceHomeEquivalent:
+		if a.PlaceKind != "" {
+			return i18n.T(lang, "placekind."+a.PlaceKind, nil) + "（" + i18n.T(lang, "applyweb.place_home_equivalent_short", nil) + "）"
+		}
+	case policy.PlaceSatellite:
+		if a.PlaceName != "" {
+			return a.PlaceName
+		}
+	case "":
+		return i18n.T(lang, "applyweb.place_home", nil)
+	}
+	return i18n.T(lang, "applyweb.place_"+a.Place, nil)
+}
+
+// unitText is 終日, 午前, or 時間単位 09:00〜12:00.
+func unitText(lang string, a *apply.Application) string {
+	out := i18n.T(lang, "unit."+string(a.TimeUnit), nil)
+	if a.Start != "" && a.End != "" {
+		out += " " + a.Start + "〜" + a.End
+	}
+	return out
+}
+
+func isInvalid(err error) bool { return apperr.CodeOf(err) == apperr.Invalid }
+
+func asRefused(err error, target **apply.Refused) bool { return errors.As(err, target) }
+
+// dateView formats dates and times as the person chose (和暦 or 西暦) for
+// texts built before rendering.
+func dateView(r *http.Request) *view { return &view{Lang: lang(r), P: principal(r)} }
+
+// HasSegments reports whether any segment row is filled (the form then
+// shows them open).
+func (f *applyForm) HasSegments() bool {
+	for _, s := range f.Segments {
+		if s.Mode != "" || s.Start != "" || s.End != "" || s.PlaceName != "" {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,137 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"telework/internal/auth"
+	"telework/internal/notify"
+)
+
+// notificationRoutes are the in-app notifications: the person's own list
+// and marking it read. Every route reads or changes the signed-in person's
+// own rows only (the service scopes by their staff record).
+func (s *Server) notificationRoutes() []Route {
+	return []Route{
+		{Method: "GET", Pattern: "/notifications", Rule: anyUser, Handler: s.notificationList},
+		{Method: "POST", Pattern: "/notifications/read", Rule: anyUser, Handler: s.notificationsReadAll},
+		{Method: "POST", Pattern: "/notifications/{id}/read", Rule: anyUser, Object: "notification", Handler: s.notificationOpen},
+	}
+}
+
+// notesPage is how many notifications one page lists.
+const notesPage = 30
+
+type noteView struct {
+	ID   int64
+	Text string
+	When string
+	Link string
+	Read bool
+}
+
+func (s *Server) notificationList(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	page = min(max(page, 1), 1000)
+	list, err := s.svc.Notify.List(r.Context(), p.TenantID, p, false, notesPage+1, (page-1)*notesPage)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	more := len(list) > notesPage
+	list = list[:min(len(list), notesPage)]
+	unreadAll := s.unreadNotes(r, p)
+	v := dateView(r)
+	items := make([]noteView, 0, len(list))
+	unread := 0
+	for _, n := range list {
+		it := noteView{ID: n.ID, Text: n.Message(v.Lang), When: v.Time(n.CreatedAt), Read: !n.Unread()}
+		if n.ApplicationID != 0 {
+			it.Link = "/applications/" + strconv.FormatInt(n.ApplicationID, 10)
+		} else {
+			it.Link = noteTarget(n.Kind)
+		}
+		if n.Unread() {
+			unread++
+		}
+		items = append(items, it)
+	}
+	data := map[string]any{"Items": items, "Unread": max(unread, unreadAll)}
+	if more {
+		data["Next"] = "/notifications?page=" + strconv.Itoa(page+1)
+	}
+	if page > 1 {
+		data["Prev"] = "/notifications?page=" + strconv.Itoa(page-1)
+	}
+	s.render(w, r, http.StatusOK, "notifications", "applyweb.title_notes", data, nil)
+}
+
+// noteTarget is the page a notification without an application leads to.
+func noteTarget(k notify.Kind) string {
+	switch k {
+	case notify.Reminder, notify.DelegationStarted:
+		return "/approvals"
+	case notify.Reported, notify.ReportOverdue:
+		return "/approvals/reports"
+	}
+	return "/notifications"
+}
+
+func (s *Server) notificationsReadAll(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	p := principal(r)
+	if _, err := s.svc.Notify.MarkRead(r.Context(), p.TenantID, p, nil); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flashRedirect(w, r, "/notifications", "flash.applyweb_notes_read")
+}
+
+// notificationOpen marks one of the person's notifications read and opens
+// what it tells of. Another person's (or tenant's) id is not found.
+func (s *Server) notificationOpen(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.postedID(w, r)
+	if !ok {
+		return
+	}
+	p := principal(r)
+	list, err := s.svc.Notify.List(r.Context(), p.TenantID, p, false, notify.MaxList, 0)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, n := range list {
+		if n.ID != id {
+			continue
+		}
+		if _, err := s.svc.Notify.MarkRead(r.Context(), p.TenantID, p, []int64{id}); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		target := noteTarget(n.Kind)
+		if n.ApplicationID != 0 {
+			target = "/applications/" + strconv.FormatInt(n.ApplicationID, 10)
+		}
+		http.Redirect(w, r, target, http.StatusSeeOther)
+		return
+	}
+	s.notFound(w, r)
+}
+
+// unreadNotes is the number in the header: the signed-in person's unread
+// notifications (0 for operators, accounts without a staff record, and
+// when the count cannot be read — the page still renders).
+func (s *Server) unreadNotes(r *http.Request, p *auth.Principal) int {
+	if p == nil || p.IsOperator() || p.StaffID == 0 || s.svc.Notify == nil {
+		return 0
+	}
+	n, err := s.svc.Notify.Unread(r.Context(), p.TenantID, p)
+	if err != nil {
+		s.log.Warn("unread notifications", "request_id", requestID(r), "err", err)
+		return 0
+	}
+	return n
+}
