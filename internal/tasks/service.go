@@ -573,8 +573,11 @@ func (s *Service) Ranking(ctx context.Context, tenantID int64, who *auth.Princip
 // → home; "" → mobile when mode is mobile, home when mode is home; a
 // number → the place of the inventory with that id; otherwise the place
 // whose name equals it (spaces trimmed). A place the inventory does not
-// know gives one Info finding and no rating (nothing is guessed). Unknown
-// task ids are NotFound.
+// know gives one Info finding and no rating (nothing is guessed). The
+// application's place codes are understood too (home_equivalent as home,
+// mobile as mobile). A task not on the inventory (deleted since it was
+// picked, or another tenant's id) is a Warning, so that an application
+// picked before a deletion can still be decided.
 func (s *Service) CheckPlan(ctx context.Context, tenantID int64, taskIDs []int64, mode policy.Mode, place string) ([]policy.Finding, error) {
 	if len(taskIDs) == 0 {
 		return nil, nil
@@ -583,6 +586,7 @@ func (s *Service) CheckPlan(ctx context.Context, tenantID int64, taskIDs []int64
 	if err != nil {
 		return nil, err
 	}
+	mode, place = planPlaceCode(mode, place)
 	tg, where, ok := resolveTarget(cat, mode, place)
 	if !ok {
 		return []policy.Finding{{Rule: "tasks.feasibility", Severity: policy.Info, Key: "tasks.plan.unknown_place", Args: map[string]any{"Place": place}}}, nil
@@ -590,6 +594,10 @@ func (s *Service) CheckPlan(ctx context.Context, tenantID int64, taskIDs []int64
 	var out []policy.Finding
 	for _, id := range taskIDs {
 		t, err := s.st.FindSheetTask(ctx, tenantID, id)
+		if apperr.CodeOf(err) == apperr.NotFound {
+			out = append(out, missingTask(id))
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -222,9 +222,41 @@ func TestInventoryAndCheckPlan(t *testing.T) {
 		if fs, _ = s.CheckPlan(ctx, f.a.ID, []int64{t1.ID}, policy.Satellite, "どこか"); len(fs) != 1 || fs[0].Severity != policy.Info || fs[0].Key != "tasks.plan.unknown_place" {
 			t.Errorf("unknown place: %+v", fs)
 		}
-		// Another tenant's task is not found.
-		if _, err := s.CheckPlan(ctx, f.b.ID, []int64{t1.ID}, policy.Home, "home"); code(err) != apperr.NotFound {
-			t.Errorf("other tenant's task: %v", err)
+		// The application's place codes: 自宅同等 is rated as home, 外出先 as mobile.
+		if fs, _ = s.CheckPlan(ctx, f.a.ID, []int64{t1.ID}, policy.Home, policy.PlaceHomeEquivalent); len(fs) != 1 || fs[0].Key != "tasks.plan.mynumber_remote" {
+			t.Errorf("home equivalent: %+v", fs)
+		}
+		if fs, _ = s.CheckPlan(ctx, f.a.ID, []int64{t2.ID}, policy.Mobile, policy.PlaceMobile); len(fs) != 3 || fs[2].Key != "tasks.plan.unreachable" {
+			t.Errorf("mobile place code: %+v", fs)
+		}
+		// Another tenant's task (or one deleted since) is a warning naming
+		// it, never its name: the application can still be decided.
+		fs, err = s.CheckPlan(ctx, f.b.ID, []int64{t1.ID}, policy.Home, "home")
+		if err != nil || len(fs) != 1 || fs[0].Key != "tasks.plan.missing" || fs[0].Severity != policy.Warning || strings.Contains(fs[0].Message("ja"), "課税") {
+			t.Errorf("other tenant's task: %v %+v", err, fs)
+		}
+		// The names for the pages, and the choices of the section.
+		pts, err := s.PlanTasks(ctx, f.a.ID, []int64{t2.ID, 999999})
+		if err != nil || len(pts) != 2 || pts[0].Name != "支出命令の審査" || !pts[1].Missing {
+			t.Errorf("plan tasks: %v %+v", err, pts)
+		}
+		if pts, _ = s.PlanTasks(ctx, f.b.ID, []int64{t1.ID}); len(pts) != 1 || !pts[0].Missing || pts[0].Name != "" {
+			t.Errorf("plan tasks of another tenant: %+v", pts)
+		}
+		t3 := &tasks.SheetTask{UnitID: f.sect.ID, Name: "提案中の業務"}
+		if err := s.CreateTask(ctx, f.a.ID, f.member, t3); err != nil || t3.Status != tasks.Proposed {
+			t.Fatalf("proposal: %v", err)
+		}
+		var names []string
+		cs, err := s.PlanChoices(ctx, f.a.ID, f.member)
+		for _, c := range cs {
+			names = append(names, c.Name)
+		}
+		if err != nil || strings.Join(names, ",") != "課税資料の入力,支出命令の審査" {
+			t.Errorf("plan choices of a member (approved tasks only): %v %v", err, names)
+		}
+		if cs, _ = s.PlanChoices(ctx, f.a.ID, f.outsider); len(cs) != 0 {
+			t.Errorf("another section's 所属長 gets this section's tasks: %+v", cs)
 		}
 		// The ranking is for HR and IT.
 		if _, _, err := s.Ranking(ctx, f.a.ID, f.member); code(err) != apperr.Forbidden {

@@ -211,6 +211,12 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, status 
 	}
 	d["Devices"] = joinList(l, devs)
 	d["TakeOut"] = takeOutText(l, a.TakeOut)
+	taskNames, err := s.applyTaskNames(r, a.TaskIDs)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d["Tasks"] = taskNames
 	name := func(id int64) string {
 		if id == 0 {
 			return ""

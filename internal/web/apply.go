@@ -37,6 +37,9 @@ type applyFormData struct {
 	TakeOutData    bool
 	PriorConsent   bool
 	Checkers       []*org.Staff
+	Tasks          []applyTaskChoice // the task inventory's picker (issue 13)
+	Guide          *handbookLink     // the handbook page of the apply_form slot (issue 16)
+	TakeOutGuide   *handbookLink     // the take_out slot, next to 持ち出し
 	Check          *checkView
 }
 
@@ -98,6 +101,11 @@ func (s *Server) applyFormPage(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	d.Checkers = checkers
+	if d.Tasks, cerr = s.applyTaskChoices(r, d.Form.TaskIDs); cerr != nil {
+		s.serverError(w, r, cerr)
+		return
+	}
+	d.Guide, d.TakeOutGuide = s.HandbookLink(r, "apply_form"), s.HandbookLink(r, "take_out")
 	s.render(w, r, status, "apply_form", title, d, err)
 }
 

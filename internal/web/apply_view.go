@@ -29,6 +29,7 @@ type applyForm struct {
 	TimeUnit, Start, End      string
 	Devices                   []string
 	Plan                      string
+	TaskIDs                   []string // picked from the task inventory
 	Segments                  []apply.Segment
 	PaperOut, DataOut         bool
 	PaperClasses, DataClasses []string
@@ -50,7 +51,7 @@ func readApplyForm(r *http.Request) (*form, *applyForm, apply.Request) {
 		Weekdays: r.PostForm["weekdays"], Mode: fm.str("mode"), Place: fm.str("place"), PlaceKind: fm.str("place_kind"),
 		PlaceReason: fm.str("place_reason"), PlaceName: fm.str("place_name"), TimeUnit: fm.str("time_unit"),
 		Start: fm.str("start"), End: fm.str("end"), Devices: r.PostForm["devices"], Plan: fm.str("plan"),
-		PaperOut: fm.bool("paper_out"), DataOut: fm.bool("data_out"), PaperClasses: r.PostForm["paper_classes"],
+		TaskIDs: r.PostForm["task_ids"], PaperOut: fm.bool("paper_out"), DataOut: fm.bool("data_out"), PaperClasses: r.PostForm["paper_classes"],
 		DataClasses: r.PostForm["data_classes"], PrintAtHome: fm.bool("print_at_home"), SaveAtHome: fm.bool("save_at_home"),
 		Items: fm.str("take_out_items"), PriorConsent: fm.bool("prior_consent"), PresenceCheckerID: fm.id("presence_checker_id"),
 		Version: int64(fm.int("version", 0))}
@@ -80,6 +81,16 @@ func (f *applyForm) request(fm *form) apply.Request {
 		Start: toHalfWidthDigits(f.Start), End: toHalfWidthDigits(f.End), Devices: f.Devices, Plan: f.Plan,
 		PresenceCheckerID: f.PresenceCheckerID, PriorConsent: f.PriorConsent,
 		TakeOut: apply.TakeOut{Paper: f.PaperOut, Data: f.DataOut, PrintAtHome: f.PrintAtHome, SaveAtHome: f.SaveAtHome, Items: f.Items}}
+	for _, id := range f.TaskIDs {
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil || n <= 0 {
+			fm.v.Add("task_ids", "field.choice", nil)
+			break
+		}
+		if !slices.Contains(req.TaskIDs, n) {
+			req.TaskIDs = append(req.TaskIDs, n)
+		}
+	}
 	if f.PaperOut {
 		req.TakeOut.PaperClasses = f.PaperClasses
 	}
@@ -149,6 +160,9 @@ func formOf(a *apply.Application, withDates bool) *applyForm {
 		PaperClasses: a.TakeOut.PaperClasses, DataClasses: a.TakeOut.DataClasses, PrintAtHome: a.TakeOut.PrintAtHome,
 		SaveAtHome: a.TakeOut.SaveAtHome, Items: a.TakeOut.Items, PriorConsent: a.PriorConsent,
 		PresenceCheckerID: a.PresenceCheckerID}
+	for _, id := range a.TaskIDs {
+		f.TaskIDs = append(f.TaskIDs, strconv.FormatInt(id, 10))
+	}
 	if !withDates {
 		return f
 	}

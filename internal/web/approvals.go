@@ -31,6 +31,7 @@ type inboxApp struct {
 	ID               int64
 	Dates, What      string
 	Plan             string
+	Tasks            []string // the planned tasks of the inventory
 	Errors, Warnings []string
 	OnBehalf         string
 }
@@ -92,6 +93,10 @@ func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request, status int, f
 		c.add(storedFindings(a.Findings))
 		ia := inboxApp{ID: a.ID, Dates: datesSummary(l, a.ActiveDates()), What: s.contentSummaryShort(l, a),
 			Plan: shorten(a.Plan, 120), Errors: c.Errors, Warnings: c.Warnings}
+		if ia.Tasks, err = s.applyTaskNames(r, a.TaskIDs); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
 		if a.ApproverID != p.StaffID {
 			if _, ok := names[a.ApproverID]; !ok {
 				if st, err := s.svc.Org.StaffByID(r.Context(), p.TenantID, a.ApproverID); err == nil {

@@ -58,7 +58,27 @@
     });
   }
 
+  // A search box over a long list of choices (the planned tasks): shows
+  // only the choices whose data-filter-text holds what is typed. The box is
+  // hidden without JavaScript, where the whole list is shown.
+  function filterList(box) {
+    var input = box.querySelector('input[data-filter-target]');
+    var list = input && document.getElementById(input.getAttribute('data-filter-target'));
+    if (!list) { return; }
+    box.hidden = false;
+    input.addEventListener('input', function (ev) {
+      ev.stopPropagation();
+      var q = input.value.trim().toLowerCase();
+      list.querySelectorAll('[data-filter-text]').forEach(function (el) {
+        var hit = q === '' || el.getAttribute('data-filter-text').toLowerCase().indexOf(q) >= 0;
+        var box = el.querySelector('input');
+        el.hidden = !hit && !(box && box.checked);
+      });
+    });
+  }
+
   document.querySelectorAll('form[data-toggles]').forEach(toggles);
   document.querySelectorAll('form[data-check]').forEach(liveCheck);
   document.querySelectorAll('input[data-select-all]').forEach(selectAll);
+  document.querySelectorAll('[data-task-filter]').forEach(filterList);
 })();
