@@ -7,8 +7,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/handbook"
+	"telework/internal/policy"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
 	"telework/internal/tasks"
@@ -93,9 +97,54 @@ func TestApplyWithPlannedTasks(t *testing.T) {
 		if page = w.do("GET", fmt.Sprintf("/applications/%d", a.ID), nil, sup); !strings.Contains(page.body, "一覧から削除された業務") {
 			t.Errorf("a deleted task on the page:\n%s", page.body)
 		}
+		// No 持ち出し fieldset under 松本市's policy: the take_out page is
+		// linked where it would be.
+		if _, err := handbook.NewService(db, db.Now).SavePage(ctx, w.a.ID, sys, handbook.Page{Title: "持ち出しのルール", Body: "# 持ち出し", Slot: "take_out", Published: true}); err != nil {
+			t.Fatal(err)
+		}
+		res = w.do("GET", "/apply", nil, staff)
+		if at, plan := strings.Index(res.body, "持ち出しについて"), strings.Index(res.body, `name="plan"`); at < plan || strings.Contains(res.body, "<legend>持ち出し") || !strings.Contains(res.body, "持ち出しのルール") {
+			t.Errorf("take-out link without the fieldset: at %d, plan %d", at, plan)
+		}
 		// The contract: task_ids is in the OpenAPI document's request.
 		if doc := string(w.srv.OpenAPIJSON()); !strings.Contains(doc, `"task_ids"`) {
 			t.Error("task_ids is not in the OpenAPI document")
+		}
+	})
+}
+
+// TestApplyFormHandbookLinks: the handbook pages in the apply_form and
+// take_out slots are linked on the application form (issue 16), the
+// take_out one inside the 持ち出し fieldset (or, where the policy asks no
+// consent and there is no fieldset, where it would be); an empty slot
+// links nothing.
+func TestApplyFormHandbookLinks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		tp, _ := policy.TemplateByName("matsumoto")
+		pol := tp.Policy
+		pol.TakeOut.Paper, pol.TakeOut.Data = "consent", "consent"
+		if err := policy.NewService(db, db.Now).Save(ctx, w.a.ID, sys, &policy.Version{Effective: calendar.DateOf(time.Now()), Policy: pol}); err != nil {
+			t.Fatal(err)
+		}
+		staff := w.session(t, "staff")
+		if res := w.do("GET", "/apply", nil, staff); strings.Contains(res.body, `class="handbook-link"`) {
+			t.Fatalf("a link without a page in the slot")
+		}
+		hb := handbook.NewService(db, db.Now)
+		for _, p := range []handbook.Page{{Title: "申請のしかた", Body: "# 申請", Slot: "apply_form", Published: true},
+			{Title: "持ち出しのルール", Body: "# 持ち出し", Slot: "take_out", Published: true}} {
+			if _, err := hb.SavePage(ctx, w.a.ID, sys, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res := w.do("GET", "/apply", nil, staff)
+		guide, form := strings.Index(res.body, "申請のしかた"), strings.Index(res.body, `class="form apply-form"`)
+		legend, end := strings.Index(res.body, "<legend>持ち出し"), strings.Index(res.body, `name="take_out_items"`)
+		takeOut := strings.Index(res.body, "持ち出しのルール")
+		if guide < 0 || guide > form || legend < 0 || takeOut < legend || takeOut > end {
+			t.Errorf("handbook links: guide %d (form %d), take-out %d not in the fieldset %d..%d\n%s", guide, form, takeOut, legend, end, res.body)
 		}
 	})
 }
