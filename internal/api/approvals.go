@@ -1,12 +1,15 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"slices"
 
 	"telework/internal/apperr"
 	"telework/internal/apply"
+	"telework/internal/auth"
 	"telework/internal/i18n"
+	"telework/internal/notify"
 	"telework/internal/route"
 )
 
@@ -46,6 +49,12 @@ func (s *API) approvalRoutes() []route.Route {
 			API: &route.Op{ID: "listNotifications", Tag: "notifications", Resp: "NotificationPage",
 				Summary: "Your notifications, newest first, with the unread count in unread",
 				Query:   append([]route.Param{{Name: "unread", Type: "boolean", Desc: "only unread ones"}}, pagingParams...)}},
+		{Method: "GET", Pattern: "/api/v1/notifications/{id}", Rule: route.Directory, Object: "notification", Handler: s.apiNotification,
+			API: &route.Op{ID: "getNotification", Tag: "notifications", Resp: "Notification",
+				Summary: "One of your notifications by id, however old (404 for anyone else's)"}},
+		{Method: "POST", Pattern: "/api/v1/notifications/{id}/read", Rule: route.Directory, Object: "notification", Handler: s.apiNotificationRead,
+			API: &route.Op{ID: "readNotification", Tag: "notifications", Resp: "Notification",
+				Summary: "Open one of your notifications: marks it read and returns it"}},
 		{Method: "POST", Pattern: "/api/v1/notifications/read", Rule: route.Directory, Handler: s.apiMarkRead,
 			API: &route.Op{ID: "markNotificationsRead", Tag: "notifications", Body: "NotificationsRead", Resp: "UnreadCount",
 				Summary: "Mark your notifications read (ids[], or all when empty)"}},
@@ -303,14 +312,41 @@ func (s *API) apiNotifications(w http.ResponseWriter, r *http.Request) {
 		Unread int `json:"unread"`
 	}{page[notificationJSON]{Items: []notificationJSON{}, Total: int(after) + len(ns)}, n}
 	for _, x := range ns {
-		out.Items = append(out.Items, notificationJSON{ID: x.ID, Kind: string(x.Kind), ApplicationID: x.ApplicationID,
-			Message: x.Message(lang), CreatedAt: moment(x.CreatedAt), Read: !x.Unread()})
+		out.Items = append(out.Items, notificationOut(lang, x))
 	}
 	if len(ns) == limit {
 		out.NextCursor = encodeCursor(after + int64(limit))
 		out.Total++
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+func notificationOut(lang string, x notify.Notification) notificationJSON {
+	return notificationJSON{ID: x.ID, Kind: string(x.Kind), ApplicationID: x.ApplicationID,
+		Message: x.Message(lang), CreatedAt: moment(x.CreatedAt), Read: !x.Unread()}
+}
+
+func (s *API) apiNotification(w http.ResponseWriter, r *http.Request) {
+	s.apiNotificationBy(w, r, s.svc.Notify.Get)
+}
+
+func (s *API) apiNotificationRead(w http.ResponseWriter, r *http.Request) {
+	s.apiNotificationBy(w, r, s.svc.Notify.Open)
+}
+
+func (s *API) apiNotificationBy(w http.ResponseWriter, r *http.Request, get func(context.Context, int64, *auth.Principal, int64) (notify.Notification, error)) {
+	p := principal(r)
+	id, ok := pathID(r)
+	if !ok {
+		s.apiFail(w, r, apperr.NotFoundErr("notification"))
+		return
+	}
+	n, err := get(r.Context(), p.TenantID, p, id)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, notificationOut(apiLang(r), n))
 }
 
 type readInput struct {

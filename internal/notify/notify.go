@@ -68,6 +68,9 @@ func (n Notification) Unread() bool { return n.ReadAt.IsZero() }
 type Store interface {
 	// FindNotifications lists a person's notifications, newest first.
 	FindNotifications(ctx context.Context, tenantID, staffID int64, unreadOnly bool, limit, offset int) ([]Notification, error)
+	// FindNotification reads one of a person's notifications; NotFound if
+	// it is not theirs.
+	FindNotification(ctx context.Context, tenantID, staffID, id int64) (Notification, error)
 	// CountUnreadNotifications counts a person's unread notifications.
 	CountUnreadNotifications(ctx context.Context, tenantID, staffID int64) (int, error)
 	InNotifyTx(ctx context.Context, fn func(Tx) error) error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"telework/internal/apperr"
 	"time"
 
 	"telework/internal/notify"
@@ -76,20 +77,8 @@ func (db *DB) FindNotifications(ctx context.Context, tenantID, staffID int64, un
 	if unreadOnly {
 		where += ` AND read_at = 0`
 	}
-	out, err := queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (notify.Notification, error) {
-		var n notify.Notification
-		var args string
-		var created, read int64
-		if err := sc.Scan(&n.ID, &n.TenantID, &n.StaffID, &n.Kind, &n.ApplicationID, &args, &created, &read); err != nil {
-			return n, err
-		}
-		n.CreatedAt = fromMicros(created)
-		if read != 0 {
-			n.ReadAt = fromMicros(read)
-		}
-		return n, fromJSON(args, &n.Args)
-	}, `SELECT id, tenant_id, staff_id, kind, COALESCE(application_id, 0), args, created_at, read_at FROM notifications`+
-		where+` ORDER BY id DESC LIMIT ? OFFSET ?`, tenantID, staffID, limit, offset)
+	out, err := queryAll(ctx, db, scanNotification, notificationColumns+where+` ORDER BY id DESC LIMIT ? OFFSET ?`,
+		tenantID, staffID, limit, offset)
 	if err != nil {
 		return nil, fmt.Errorf("store: notifications: %w", err)
 	}
@@ -102,6 +91,35 @@ func (db *DB) CountUnreadNotifications(ctx context.Context, tenantID, staffID in
 	err := db.row(ctx, `SELECT COUNT(*) FROM notifications WHERE tenant_id = ? AND staff_id = ? AND read_at = 0`, tenantID, staffID).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: unread notifications: %w", err)
+	}
+	return n, nil
+}
+
+const notificationColumns = `SELECT id, tenant_id, staff_id, kind, COALESCE(application_id, 0), args, created_at, read_at FROM notifications`
+
+func scanNotification(sc interface{ Scan(...any) error }) (notify.Notification, error) {
+	var n notify.Notification
+	var args string
+	var created, read int64
+	if err := sc.Scan(&n.ID, &n.TenantID, &n.StaffID, &n.Kind, &n.ApplicationID, &args, &created, &read); err != nil {
+		return n, err
+	}
+	n.CreatedAt = fromMicros(created)
+	if read != 0 {
+		n.ReadAt = fromMicros(read)
+	}
+	return n, fromJSON(args, &n.Args)
+}
+
+// FindNotification reads one of a person's notifications by id; another
+// person's (or tenant's) is NotFound.
+func (db *DB) FindNotification(ctx context.Context, tenantID, staffID, id int64) (notify.Notification, error) {
+	n, err := scanNotification(db.row(ctx, notificationColumns+` WHERE tenant_id = ? AND staff_id = ? AND id = ?`, tenantID, staffID, id))
+	if isNotFound(err) {
+		return n, apperr.NotFoundErr("notification")
+	}
+	if err != nil {
+		return n, fmt.Errorf("store: notification: %w", err)
 	}
 	return n, nil
 }

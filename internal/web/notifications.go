@@ -91,34 +91,24 @@ func (s *Server) notificationsReadAll(w http.ResponseWriter, r *http.Request) {
 }
 
 // notificationOpen marks one of the person's notifications read and opens
-// what it tells of. Another person's (or tenant's) id is not found.
+// what it tells of, however old it is. Another person's (or tenant's) id
+// is not found.
 func (s *Server) notificationOpen(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.postedID(w, r)
 	if !ok {
 		return
 	}
 	p := principal(r)
-	list, err := s.svc.Notify.List(r.Context(), p.TenantID, p, false, notify.MaxList, 0)
+	n, err := s.svc.Notify.Open(r.Context(), p.TenantID, p, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	for _, n := range list {
-		if n.ID != id {
-			continue
-		}
-		if _, err := s.svc.Notify.MarkRead(r.Context(), p.TenantID, p, []int64{id}); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		target := noteTarget(n.Kind)
-		if n.ApplicationID != 0 {
-			target = "/applications/" + strconv.FormatInt(n.ApplicationID, 10)
-		}
-		http.Redirect(w, r, target, http.StatusSeeOther)
-		return
+	target := noteTarget(n.Kind)
+	if n.ApplicationID != 0 {
+		target = "/applications/" + strconv.FormatInt(n.ApplicationID, 10)
 	}
-	s.notFound(w, r)
+	http.Redirect(w, r, target, http.StatusSeeOther)
 }
 
 // unreadNotes is the number in the header: the signed-in person's unread
