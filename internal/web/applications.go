@@ -287,7 +287,12 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, status 
 		hist = append(hist, decisionView{When: v.Time(dc.At), Text: decisionText(l, dc), Comment: dc.Comment})
 	}
 	d["Decisions"] = hist
-	s.render(w, r, status, "apply_show", "applyweb.title_show", d, formErr)
+	title := "applyweb.title_show"
+	if c := s.applyCombinedView(r, det, own); c != nil {
+		// 申出書兼報告書: the request and the report as one sheet.
+		d["Combined"], title = c, "applyweb.title_combined"
+	}
+	s.render(w, r, status, "apply_show", title, d, formErr)
 }
 
 func placeReason(a *apply.Application) string {

@@ -67,6 +67,9 @@ func TestApplyWithPlannedTasks(t *testing.T) {
 		if !strings.Contains(page.body, "予定の業務(業務の棚卸し)") || !strings.Contains(page.body, "<li>会議資料の作成</li>") || !strings.Contains(page.body, "個人番号利用事務系") {
 			t.Errorf("application page:\n%s", page.body)
 		}
+		if strings.Contains(page.body, "報告欄") {
+			t.Error("松本市's policy (verbal reports) shows the combined form")
+		}
 		inbox := w.do("GET", "/approvals", nil, sup)
 		if !strings.Contains(inbox.body, `<span class="tag">課税資料の入力</span>`) || !strings.Contains(inbox.body, "finding-list--warning") || !strings.Contains(inbox.body, "個人番号利用事務系") {
 			t.Errorf("inbox:\n%s", inbox.body)
