@@ -19,6 +19,7 @@ import (
 	"telework/internal/handbook"
 	"telework/internal/org"
 	"telework/internal/roadmap"
+	"telework/internal/tasks"
 )
 
 const (
@@ -62,6 +63,8 @@ type Services struct {
 	Roadmap  *roadmap.Service
 	Handbook *handbook.Service
 	Cost     *cost.Service
+	// Tasks, when set, gets the demo's task inventory (tasks.go).
+	Tasks *tasks.Service
 	// Apply, when set, routes the demo's applications to the 係長 (the
 	// account supervisor heads the 係 of the account staff).
 	Apply *apply.Service
@@ -183,6 +186,17 @@ func Seed(ctx context.Context, db Services, now time.Time) (*Result, error) {
 
 	if err := seedTrial(ctx, db, t.ID, fy); err != nil {
 		return nil, err
+	}
+	if db.Tasks != nil {
+		names := map[string]int64{}
+		for i, pu := range p.units {
+			if _, dup := names[pu.unit.Name]; !dup {
+				names[pu.unit.Name] = unitIDs[i]
+			}
+		}
+		if err := seedTasks(ctx, db.Tasks, t.ID, names); err != nil {
+			return nil, err
+		}
 	}
 	res := &Result{Tenant: t, Created: true, Units: len(p.units), Staff: len(p.staff)}
 	if clk != nil {
