@@ -10,6 +10,7 @@ import (
 	"telework/internal/org"
 	"telework/internal/policy"
 	"telework/internal/store"
+	"telework/internal/survey"
 	"telework/internal/web"
 )
 
@@ -17,7 +18,8 @@ import (
 // its six months of history are made through, on the history's clock.
 func DemoServices(db *store.DB, svc web.Services) demo.Services {
 	return demo.Services{Org: svc.Org, Auth: svc.Auth, Apply: svc.Apply,
-		Roadmap: svc.Trial.Roadmap, Handbook: svc.Trial.Handbook, Cost: svc.Trial.Cost, Tasks: svc.Tasks, At: func(now func() time.Time) demo.Clocked {
+		Roadmap: svc.Trial.Roadmap, Handbook: svc.Trial.Handbook, Cost: svc.Trial.Cost, Tasks: svc.Tasks, OneOnOne: svc.OneOnOne,
+		SurveyAt: func(now func() time.Time) *survey.Service { return survey.NewService(db, now) }, At: func(now func() time.Time) demo.Clocked {
 			orgs := org.NewService(db, now)
 			orgs.SetPolicyTemplates(policy.OrgTemplates{})
 			return demo.Clocked{Org: orgs, Apply: apply.NewService(db, now), Notify: notify.NewService(db, now),

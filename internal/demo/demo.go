@@ -17,8 +17,10 @@ import (
 	"telework/internal/calendar"
 	"telework/internal/cost"
 	"telework/internal/handbook"
+	"telework/internal/oneonone"
 	"telework/internal/org"
 	"telework/internal/roadmap"
+	"telework/internal/survey"
 	"telework/internal/tasks"
 )
 
@@ -65,6 +67,11 @@ type Services struct {
 	Cost     *cost.Service
 	// Tasks, when set, gets the demo's task inventory (tasks.go).
 	Tasks *tasks.Service
+	// SurveyAt, when set, builds the survey service on a clock: the demo's
+	// pre- and post-trial surveys are answered while they were open
+	// (survey.go). OneOnOne, when set, pairs supervisor and staff.
+	SurveyAt func(now func() time.Time) *survey.Service
+	OneOnOne *oneonone.Service
 	// Apply, when set, routes the demo's applications to the 係長 (the
 	// account supervisor heads the 係 of the account staff).
 	Apply *apply.Service
@@ -195,6 +202,20 @@ func Seed(ctx context.Context, db Services, now time.Time) (*Result, error) {
 			}
 		}
 		if err := seedTasks(ctx, db.Tasks, t.ID, names); err != nil {
+			return nil, err
+		}
+	}
+	if db.SurveyAt != nil {
+		ids := make([]int64, len(list))
+		for i, st := range list {
+			ids[i] = st.ID
+		}
+		if err := seedSurveys(ctx, db.SurveyAt, t.ID, ids, now); err != nil {
+			return nil, err
+		}
+	}
+	if db.OneOnOne != nil {
+		if err := seedOneOnOne(ctx, db.OneOnOne, t.ID, staffIDs["supervisor"], staffIDs["staff"]); err != nil {
 			return nil, err
 		}
 	}
