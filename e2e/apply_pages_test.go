@@ -28,6 +28,33 @@ func applyPages(t *testing.T, tb *tab) {
 	if got == hint || !strings.Contains(got, "日") {
 		t.Errorf("/apply: the live check did not answer (region: %q)", got)
 	}
+	// The planned tasks from the inventory (issues 11 and 13): the demo
+	// section's tasks, a search box over them, and a task the place cannot
+	// carry (財務会計 has no route from home) warned about in the live check.
+	if n := tb.evalInt(t, `document.querySelectorAll('main input[name=task_ids]').length`); n < 5 {
+		t.Errorf("/apply: %d tasks to pick; the demo section has several", n)
+	}
+	if v := tb.eval(t, `(() => { const q = document.getElementById('f-task-filter'); if (!q || q.closest('[hidden]')) return 'no box';
+		q.value = '議会'; q.dispatchEvent(new Event('input', {bubbles: true}));
+		const shown = [...document.querySelectorAll('#f-task_ids [data-filter-text]')].filter(e => !e.hidden).length;
+		q.value = ''; q.dispatchEvent(new Event('input', {bubbles: true})); return String(shown); })()`); v != "1" {
+		t.Errorf("/apply: filtering the tasks by 議会 shows %s", v)
+	}
+	before := tb.eval(t, `document.getElementById('check-result').textContent.trim()`)
+	tb.eval(t, `(() => { const f = document.querySelector('form[data-check]');
+		const home = f.querySelector('input[name=mode][value=home]'); if (home) home.checked = true;
+		const place = f.querySelector('input[name=place][value=home]'); if (place) place.checked = true;
+		const box = [...f.querySelectorAll('input[name=task_ids]')].find(b => b.labels[0].textContent.includes('予算要求資料'));
+		if (box) { box.checked = true; box.dispatchEvent(new Event('change', {bubbles: true})); } return ''; })()`)
+	got = before
+	for i := 0; i < 30 && !strings.Contains(got, "予算要求資料の作成"); i++ {
+		time.Sleep(200 * time.Millisecond)
+		got = tb.eval(t, `document.getElementById('check-result').textContent.trim()`)
+	}
+	if !strings.Contains(got, "予算要求資料の作成") || !strings.Contains(got, "財務会計システム") {
+		t.Errorf("/apply: the live check does not warn about the picked task (region: %q)", got)
+	}
+	tb.pageChecks(t, "/apply-with-tasks") // axe and the screenshot with a task ticked
 	// The fields of other choices are hidden once the script runs.
 	if v := tb.eval(t, `String(document.querySelector('[data-show-when="kind=recurrence"]').hidden)`); v != "true" {
 		t.Errorf("/apply: the weekdays of a recurrence are shown for one day (hidden=%s)", v)
