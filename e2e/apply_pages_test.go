@@ -35,13 +35,15 @@ func applyPages(t *testing.T, tb *tab) {
 		t.Errorf("/apply: %d tasks to pick; the demo section has several", n)
 	}
 	if v := tb.eval(t, `(() => { const q = document.getElementById('f-task-filter'); if (!q || q.closest('[hidden]')) return 'no box';
-		q.value = '議会'; q.dispatchEvent(new Event('input', {bubbles: true}));
+		q.value = '答弁'; q.dispatchEvent(new Event('input', {bubbles: true}));
 		const shown = [...document.querySelectorAll('#f-task_ids [data-filter-text]')].filter(e => !e.hidden).length;
 		q.value = ''; q.dispatchEvent(new Event('input', {bubbles: true})); return String(shown); })()`); v != "1" {
-		t.Errorf("/apply: filtering the tasks by 議会 shows %s", v)
+		t.Errorf("/apply: filtering the tasks by 答弁 shows %s", v)
 	}
 	before := tb.eval(t, `document.getElementById('check-result').textContent.trim()`)
 	tb.eval(t, `(() => { const f = document.querySelector('form[data-check]');
+		let d = new Date(Date.now() + 12 * 864e5); while (d.getDay() === 0 || d.getDay() === 6) d = new Date(d.getTime() + 864e5);
+		f.elements.date.value = d.toISOString().slice(0, 10);
 		const home = f.querySelector('input[name=mode][value=home]'); if (home) home.checked = true;
 		const place = f.querySelector('input[name=place][value=home]'); if (place) place.checked = true;
 		const box = [...f.querySelectorAll('input[name=task_ids]')].find(b => b.labels[0].textContent.includes('予算要求資料'));

@@ -241,7 +241,10 @@ func newTab(t *testing.T, browser context.Context, base string) *tab {
 			}
 		}))
 	t.Cleanup(cancel)
-	ctx, cancelT := context.WithTimeout(ctx, 45*time.Second)
+	// A guard against a hung browser, not a timing check: a role's pages
+	// (hr's are many, with axe on each) take 30–45 s on a busy 2-CPU
+	// machine.
+	ctx, cancelT := context.WithTimeout(ctx, 120*time.Second)
 	t.Cleanup(cancelT)
 	tb.ctx = ctx
 	err := chromedp.Do(ctx,

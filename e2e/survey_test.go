@@ -113,9 +113,17 @@ func seedSurveys(t *testing.T) {
 	}
 	oo := oneonone.NewService(db, db.Now)
 	oo.SetKeys(e2eKeys(t))
-	pid, err := oo.CreatePair(ctx, tenantID, hr, 0, true, oneonone.Pair{LeadID: staffOf("supervisor"), MemberID: staffOf("staff"),
-		CadenceDays: 14, Mode: oneonone.Online})
+	// The demo pairs them already (internal/demo/survey.go); the pair is
+	// made here only if it did not.
+	pairs, err := oo.MyPairs(ctx, tenantID, staffOf("staff"))
 	if err != nil {
+		t.Fatal(err)
+	}
+	var pid int64
+	if len(pairs) > 0 {
+		pid = pairs[0].ID
+	} else if pid, err = oo.CreatePair(ctx, tenantID, hr, 0, true, oneonone.Pair{LeadID: staffOf("supervisor"), MemberID: staffOf("staff"),
+		CadenceDays: 14, Mode: oneonone.Online}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := oo.SaveMeeting(ctx, tenantID, hr, staffOf("staff"), oneonone.Meeting{PairID: pid, HeldOn: today, Mode: oneonone.Face,
