@@ -589,7 +589,11 @@ func (s *Service) CheckPlan(ctx context.Context, tenantID int64, taskIDs []int64
 	mode, place = planPlaceCode(mode, place)
 	tg, where, ok := resolveTarget(cat, mode, place)
 	if !ok {
-		return []policy.Finding{{Rule: "tasks.feasibility", Severity: policy.Info, Key: "tasks.plan.unknown_place", Args: map[string]any{"Place": place}}}, nil
+		key := "tasks.plan.unknown_place"
+		if place == policy.PlaceSatellite {
+			key = "tasks.plan.unnamed_place" // a satellite office not named on the application
+		}
+		return []policy.Finding{{Rule: "tasks.feasibility", Severity: policy.Info, Key: key, Args: map[string]any{"Place": place}}}, nil
 	}
 	var out []policy.Finding
 	for _, id := range taskIDs {

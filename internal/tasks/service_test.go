@@ -222,6 +222,9 @@ func TestInventoryAndCheckPlan(t *testing.T) {
 		if fs, _ = s.CheckPlan(ctx, f.a.ID, []int64{t1.ID}, policy.Satellite, "どこか"); len(fs) != 1 || fs[0].Severity != policy.Info || fs[0].Key != "tasks.plan.unknown_place" {
 			t.Errorf("unknown place: %+v", fs)
 		}
+		if fs, _ = s.CheckPlan(ctx, f.a.ID, []int64{t1.ID}, policy.Satellite, policy.PlaceSatellite); len(fs) != 1 || fs[0].Key != "tasks.plan.unnamed_place" || strings.Contains(fs[0].Message("ja"), "satellite") {
+			t.Errorf("a satellite office without its name: %+v", fs)
+		}
 		// The application's place codes: 自宅同等 is rated as home, 外出先 as mobile.
 		if fs, _ = s.CheckPlan(ctx, f.a.ID, []int64{t1.ID}, policy.Home, policy.PlaceHomeEquivalent); len(fs) != 1 || fs[0].Key != "tasks.plan.mynumber_remote" {
 			t.Errorf("home equivalent: %+v", fs)
