@@ -61,8 +61,49 @@ func (t *Tx) appendPendingAudit(ctx context.Context, tenantID int64, actor audit
 		string(e.Before), string(e.After)); err != nil {
 		return fmt.Errorf("store: audit insert: %w", err)
 	}
+	if t.db.Engine == Postgres {
+		// When no one holds the head, this transaction seals now, with its
+		// own commit: a lone writer pays no second commit (and fsync).
+		n, err := t.trySealInTx(ctx, tenantID)
+		if err != nil {
+			return err
+		}
+		if n > 0 && n < sealBatch {
+			return nil
+		}
+	}
 	t.noteAudit(tenantID)
 	return nil
+}
+
+// trySealInTx seals the tenant's pending entries (this transaction's
+// included) if it can take the head's row lock without waiting
+// (PostgreSQL: FOR UPDATE SKIP LOCKED); it returns how many it sealed, 0
+// when another transaction holds the head (then the entries are sealed
+// after the commit).
+func (t *Tx) trySealInTx(ctx context.Context, tenantID int64) (int, error) {
+	for range 2 {
+		var seq int64
+		var prev string
+		err := t.row(ctx, `SELECT seq, last_hash FROM audit_heads WHERE tenant_id = ? FOR UPDATE SKIP LOCKED`, tenantID).
+			Scan(&seq, &prev)
+		if err == nil {
+			return t.sealPending(ctx, tenantID, seq, prev)
+		}
+		if !isNotFound(err) {
+			return 0, fmt.Errorf("store: audit head: %w", err)
+		}
+		// Missing (a new chain) or held by another transaction.
+		res, err := t.exec(ctx, `INSERT INTO audit_heads (tenant_id, seq, last_hash) VALUES (?, 0, ?)
+			ON CONFLICT (tenant_id) DO NOTHING`, tenantID, audit.GenesisHash)
+		if err != nil {
+			return 0, fmt.Errorf("store: audit head: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return 0, nil // held
+		}
+	}
+	return 0, nil
 }
 
 func (t *Tx) noteAudit(tenantID int64) {
@@ -194,6 +235,12 @@ func (t *Tx) sealAuditBatch(ctx context.Context, tenantID int64) (int, error) {
 		Scan(&seq, &prev); err != nil {
 		return 0, fmt.Errorf("store: audit head: %w", err)
 	}
+	return t.sealPending(ctx, tenantID, seq, prev)
+}
+
+// sealPending chains up to sealBatch pending entries after the head
+// (seq, prev), which the transaction holds locked.
+func (t *Tx) sealPending(ctx context.Context, tenantID, seq int64, prev string) (int, error) {
 	rows, err := t.query(ctx, `SELECT id, at, actor_id, actor_label, action, object_type, object_id, before_json, after_json
 		FROM audit_pending WHERE tenant_id = ? ORDER BY id LIMIT ?`, tenantID, sealBatch)
 	if err != nil {

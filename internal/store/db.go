@@ -229,6 +229,10 @@ func sqliteDSN(path string) string {
 // Close closes the prepared statements and the pool.
 func (db *DB) Close() error {
 	db.stmts.mu.Lock()
+	db.stmts.closed = true
+	db.stmts.mu.Unlock()
+	db.stmts.bg.Wait() // a statement left open would keep a connection, and SQLite's WAL unmerged
+	db.stmts.mu.Lock()
 	for _, st := range db.stmts.m {
 		st.Close()
 	}
@@ -439,16 +443,18 @@ func (t *Tx) prepared(ctx context.Context, q string) *sql.Stmt {
 	c.mu.Lock()
 	st, ok := c.m[q]
 	full := len(c.m) >= stmtCacheMax
-	start := !ok && !full && !c.preparing[q]
+	start := !ok && !full && !c.preparing[q] && !c.closed
 	if start {
 		if c.preparing == nil {
 			c.preparing = map[string]bool{}
 		}
 		c.preparing[q] = true
+		c.bg.Add(1)
 	}
 	c.mu.Unlock()
 	if start {
 		go func() {
+			defer c.bg.Done()
 			t.db.prepared(context.WithoutCancel(ctx), q)
 			c.mu.Lock()
 			delete(c.preparing, q)
@@ -483,6 +489,8 @@ type stmtCache struct {
 	mu        sync.Mutex
 	m         map[string]*sql.Stmt
 	preparing map[string]bool // texts a transaction asked for, being prepared
+	bg        sync.WaitGroup  // those preparations, waited for by Close
+	closed    bool
 }
 
 const stmtCacheMax = 512
@@ -506,6 +514,10 @@ func (db *DB) prepared(ctx context.Context, q string) *sql.Stmt {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.closed {
+		st.Close()
+		return nil
+	}
 	if old, ok := c.m[q]; ok {
 		st.Close()
 		return old
