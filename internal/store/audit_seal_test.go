@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"telework/internal/audit"
 	"telework/internal/store"
@@ -175,4 +176,63 @@ func TestAuditSealerCrashLosesNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestAuditSealerWhileHeadHeld (PostgreSQL): while another transaction
+// holds the chain head (a sealer of another node), writers do not wait:
+// they commit their entries pending; once the head is free, every one is
+// sealed before its writer returns.
+func TestAuditSealerWhileHeadHeld(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t, store.Postgres)
+	const tn, n = 5, 12
+	if err := db.Audit(ctx, tn, audit.Actor{Label: "first"}, audit.Change{Action: "test.write", ObjectType: "test", ObjectID: "first"}); err != nil {
+		t.Fatal(err)
+	}
+	holder, err := db.SQL.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seq int64
+	if err := holder.QueryRowContext(ctx, `SELECT seq FROM audit_heads WHERE tenant_id = $1 FOR UPDATE`, tn).Scan(&seq); err != nil {
+		t.Fatal(err)
+	}
+	objects := map[string]bool{"first": true}
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		objects[fmt.Sprintf("o%d", i)] = true
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- db.Audit(ctx, tn, audit.Actor{Label: "w"}, audit.Change{Action: "test.write", ObjectType: "test", ObjectID: fmt.Sprintf("o%d", i)})
+		}()
+	}
+	// Every writer commits without waiting for the held head.
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		p, err := db.CountPendingAudit(ctx, tn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p == n {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d entries committed pending while the head was held", p, n)
+		}
+	}
+	if err := holder.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p, err := db.CountPendingAudit(ctx, tn); err != nil || p != 0 {
+		t.Fatalf("%d entries pending after their writers returned (%v)", p, err)
+	}
+	checkSealedChain(t, db, tn, n+1, objects)
 }
