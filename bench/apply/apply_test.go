@@ -17,6 +17,9 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"syscall"
@@ -269,10 +272,12 @@ func bare(t *testing.T, w *world) (float64, time.Duration) {
 		rw.WriteHeader(http.StatusCreated)
 	})
 	url := serve(t, h) + "/bare"
+	cpu0 := cpuTime()
 	rps, lat := load(t, func(c, i int) (int, error) {
 		code, _, err := post(url, "", []byte(fmt.Sprintf(`{"staff_id":%d,"day":"2027-01-%02d"}`, c, i%28+1)))
 		return code, err
 	})
+	t.Logf("bare: %d in %v, CPU %v per request", len(lat), runFor, (cpuTime()-cpu0)/time.Duration(max(len(lat), 1)))
 	return rps, percentile(lat, 99)
 }
 
@@ -344,6 +349,8 @@ func submissions(t *testing.T, w *world) (float64, time.Duration, time.Duration)
 		}
 	}
 	cpu0 := cpuTime()
+	stop := profile(t, string(w.db.Engine))
+	defer stop()
 	rps, lat := load(t, func(c, i int) (int, error) {
 		p := people[c][i%len(people[c])]
 		d := future[p.next%len(future)]
@@ -437,4 +444,35 @@ func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// profile writes CPU, mutex and block profiles of the submissions into
+// $TELEWORK_BENCH_PROFILE (a directory) when it is set.
+func profile(t *testing.T, eng string) func() {
+	dir := os.Getenv("TELEWORK_BENCH_PROFILE")
+	if dir == "" {
+		return func() {}
+	}
+	f, err := os.Create(filepath.Join(dir, eng+"-cpu.pprof"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		t.Fatal(err)
+	}
+	runtime.SetMutexProfileFraction(1)
+	runtime.SetBlockProfileRate(int(time.Millisecond / 10))
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+		for _, p := range []string{"mutex", "block"} {
+			out, err := os.Create(filepath.Join(dir, eng+"-"+p+".pprof"))
+			if err == nil {
+				_ = pprof.Lookup(p).WriteTo(out, 0)
+				out.Close()
+			}
+		}
+		runtime.SetMutexProfileFraction(0)
+		runtime.SetBlockProfileRate(0)
+	}
 }

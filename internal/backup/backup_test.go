@@ -254,7 +254,8 @@ func TestMoveBetweenEngines(t *testing.T) {
 				t.Errorf("manifest: %+v", m)
 			}
 			for _, tf := range m.Tables {
-				if tf.Rows == 0 {
+				// audit_pending is empty: a backup seals the chains first.
+				if tf.Rows == 0 && tf.Name != "audit_pending" {
 					t.Errorf("table %s is empty in the archive; the fixture should fill every table", tf.Name)
 				}
 			}

@@ -29,11 +29,18 @@ var (
 // others: this process's application writers queue on a mutex instead, in
 // order, and the busy handler only meets writers of other kinds or nodes.
 func (db *DB) InApplyTx(ctx context.Context, fn func(apply.Tx) error) error {
-	if db.Engine == SQLite {
-		db.applyMu.Lock()
-		defer db.applyMu.Unlock()
+	if db.Engine != SQLite {
+		return db.InTx(ctx, func(tx *Tx) error { return fn(tx) })
 	}
-	return db.InTx(ctx, func(tx *Tx) error { return fn(tx) })
+	// The audit entry is sealed after the queue is let go, so that the
+	// next writer goes on and one sealing takes the entries of several.
+	db.applyMu.Lock()
+	audited, err := db.inTx(ctx, func(tx *Tx) error { return fn(tx) })
+	db.applyMu.Unlock()
+	if err == nil && len(audited) > 0 {
+		db.sealAfterCommit(ctx, audited)
+	}
+	return err
 }
 
 const appCols = `a.id, a.staff_id, a.decision, a.status, a.mode, a.place, a.place_kind, a.place_reason, a.place_name,

@@ -10,11 +10,17 @@ import (
 	"telework/internal/audit"
 )
 
-// appendAudit writes one entry to the tenant's chain inside the caller's
+// appendAudit writes one entry for the tenant's chain inside the caller's
 // transaction, so the change and its record commit together or not at all.
-// The UPDATE … RETURNING on the chain head serialises writers of one tenant
-// (a row lock on PostgreSQL, the write lock on SQLite).
+// On PostgreSQL the entry is written unsealed and chained by one sealer
+// (audit_seal.go), so that writers of one tenant do not queue on the chain
+// head. SQLite has one writer at a time whatever the chain does: there the
+// writer, holding the write lock, chains its entry in place, which costs
+// fewer statements than a pending row and a sealing.
 func (t *Tx) appendAudit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error {
+	if t.db.Engine == Postgres {
+		return t.appendPendingAudit(ctx, tenantID, actor, c)
+	}
 	if _, err := t.exec(ctx, `INSERT INTO audit_heads (tenant_id, seq, last_hash) VALUES (?, 0, ?)
 		ON CONFLICT (tenant_id) DO NOTHING`, tenantID, audit.GenesisHash); err != nil {
 		return fmt.Errorf("store: audit head: %w", err)
@@ -65,6 +71,9 @@ var _ audit.Store = (*DB)(nil)
 // newer than AfterSeq (f.Forward: the oldest, from the start when
 // AfterSeq is 0), still returned newest first.
 func (db *DB) FindAuditEntries(ctx context.Context, tenantID int64, f audit.Filter) ([]*audit.Entry, error) {
+	if err := db.SealAudit(ctx, tenantID); err != nil {
+		return nil, err
+	}
 	f.Normalize() // callers outside the service (tests) pass a bare filter
 	q := `SELECT ` + auditCols + ` FROM audit_log WHERE tenant_id = ?`
 	args := []any{tenantID}
@@ -161,6 +170,9 @@ func (db *DB) FindAuditSnapshots(ctx context.Context, tenantID int64, objectType
 	if ids != nil && len(ids) == 0 {
 		return nil, nil
 	}
+	if err := db.SealAudit(ctx, tenantID); err != nil {
+		return nil, err
+	}
 	var out []*audit.Entry
 	for {
 		q := `SELECT ` + auditCols + ` FROM audit_log WHERE tenant_id = ? AND object_type = ?
@@ -193,6 +205,9 @@ func (db *DB) FindAuditSnapshots(ctx context.Context, tenantID int64, objectType
 // FindAuditActors lists who appears as the actor of the tenant's entries:
 // each account id and label once.
 func (db *DB) FindAuditActors(ctx context.Context, tenantID int64) ([]audit.Actor, error) {
+	if err := db.SealAudit(ctx, tenantID); err != nil {
+		return nil, err
+	}
 	out, err := queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (audit.Actor, error) {
 		var a audit.Actor
 		return a, sc.Scan(&a.ID, &a.Label)
@@ -207,6 +222,9 @@ func (db *DB) FindAuditActors(ctx context.Context, tenantID int64) ([]audit.Acto
 // returns fn's first error as it is (a verifier's *audit.Break). It does
 // not collect: a chain may hold millions of entries.
 func (db *DB) EachAuditEntry(ctx context.Context, tenantID int64, fn func(*audit.Entry) error) error {
+	if err := db.SealAudit(ctx, tenantID); err != nil {
+		return err
+	}
 	rows, err := db.query(ctx, `SELECT `+auditCols+` FROM audit_log WHERE tenant_id = ? ORDER BY seq`, tenantID)
 	if err != nil {
 		return fmt.Errorf("store: audit chain: %w", err)
@@ -227,6 +245,9 @@ func (db *DB) EachAuditEntry(ctx context.Context, tenantID int64, fn func(*audit
 // FindAuditHead returns the last seq and hash recorded on the tenant's
 // chain head; NotFound when the tenant has no chain.
 func (db *DB) FindAuditHead(ctx context.Context, tenantID int64) (int64, string, error) {
+	if err := db.SealAudit(ctx, tenantID); err != nil {
+		return 0, "", err
+	}
 	var seq int64
 	var last string
 	if err := db.row(ctx, `SELECT seq, last_hash FROM audit_heads WHERE tenant_id = ?`, tenantID).Scan(&seq, &last); err != nil {
@@ -243,6 +264,9 @@ func (db *DB) VerifyAuditChain(ctx context.Context, tenantID int64) (int64, erro
 
 // AuditChainTenants lists every tenant id that has a chain, 0 included.
 func (db *DB) AuditChainTenants(ctx context.Context) ([]int64, error) {
+	if err := db.SealAllAudit(ctx); err != nil {
+		return nil, err
+	}
 	ids, err := queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (int64, error) {
 		var id int64
 		return id, sc.Scan(&id)
@@ -256,6 +280,9 @@ func (db *DB) AuditChainTenants(ctx context.Context) ([]int64, error) {
 // FindAuditHeads lists the head kept for every chain, in tenant id order,
 // with the tenant's slug ("" for the instance's chain, 0).
 func (db *DB) FindAuditHeads(ctx context.Context) ([]audit.Head, error) {
+	if err := db.SealAllAudit(ctx); err != nil {
+		return nil, err
+	}
 	heads, err := queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (audit.Head, error) {
 		var h audit.Head
 		return h, sc.Scan(&h.TenantID, &h.Slug, &h.Seq, &h.Hash)

@@ -29,6 +29,14 @@ func (db *DB) Rebind(query string) string { return db.q(query) }
 // deferred BEGIN, whose snapshot (WAL) holds from its first read to its end
 // without taking the write lock.
 func (db *DB) BeginSnapshot(ctx context.Context) (*sql.Tx, error) {
+	// Entries committed but not yet chained are sealed first, so that the
+	// archive's chains hold them (audit_seal.go); any committed after this
+	// are archived as pending (audit_pending) and sealed after a restore.
+	if v, err := db.SchemaVersion(ctx, db.SQL); err == nil && v >= auditPendingVersion {
+		if err := db.SealAllAudit(ctx); err != nil {
+			return nil, err
+		}
+	}
 	opts := &sql.TxOptions{ReadOnly: true}
 	if db.Engine == Postgres {
 		opts.Isolation = sql.LevelRepeatableRead

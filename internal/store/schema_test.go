@@ -32,6 +32,8 @@ var notReferences = map[string]string{
 	"users.login_id":           "the sign-in name, not a row",
 	"audit_log.actor_id":       "a user, an operator or 0 (the system); the log outlives what it names",
 	"audit_log.object_id":      "the key of any table, as text",
+	"audit_pending.actor_id":   "as audit_log.actor_id: entries waiting to be chained",
+	"audit_pending.object_id":  "as audit_log.object_id",
 	"sso_settings.client_id":   "the identity provider's client identifier, not a row",
 	"sso_states.client_id":     "the identity provider's client identifier, not a row",
 }
