@@ -231,3 +231,10 @@ func fmtDur(m int) string { return fmt.Sprintf("%d:%02d", m/60, m%60) }
 
 // Message is the warning in lang (Japanese first).
 func (w Warning) Message(lang string) string { return i18n.T(lang, "worktime.rule."+w.Rule, w.Args) }
+
+// PolicyOn is the policy in force on d among versions (the zero policy
+// when none is).
+func PolicyOn(versions []policy.Version, d calendar.Date) (policy.Policy, bool) {
+	v, ok := policy.InForce(versions, d)
+	return v.Policy, ok
+}
