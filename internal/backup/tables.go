@@ -275,6 +275,9 @@ var Tables = []Table{
 		num("id"), num("tenant_id"), num("staff_id"), text("work_date"), text("until_hm"), text("status"),
 		num("decided_by"), num("created_at"), num("decided_at"),
 	}},
+	{Name: "worktime_sharing", Key: key("tenant_id", "unit_id"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), num("unit_id"),
+	}},
 	// Tokens are long-lived credentials that integrations depend on, unlike
 	// sessions; only their hashes are stored. tenant_id 0 = an operator's.
 	{Name: "api_tokens", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{

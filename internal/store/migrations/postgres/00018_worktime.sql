@@ -66,7 +66,17 @@ CREATE TABLE presence (
     FOREIGN KEY (tenant_id, staff_id) REFERENCES staff (tenant_id, id)
 );
 
+-- The units (and their subtrees) that share the day's plans with the
+-- team on the board (見える化); the supervisor always sees them.
+CREATE TABLE worktime_sharing (
+    tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+    unit_id BIGINT NOT NULL,
+    PRIMARY KEY (tenant_id, unit_id),
+    FOREIGN KEY (tenant_id, unit_id) REFERENCES units (tenant_id, id)
+);
+
 -- +goose Down
+DROP TABLE worktime_sharing;
 DROP TABLE presence;
 DROP TABLE worktime_overtime;
 DROP TABLE worktime_days;
