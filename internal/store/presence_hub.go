@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -25,18 +26,17 @@ const presenceChannel = "telework_presence"
 type PresenceHub struct {
 	db    *DB
 	local *presence.LocalHub
+	ctx   context.Context
+	once  sync.Once
 }
 
 var _ presence.Hub = (*PresenceHub)(nil)
 
-// NewPresenceHub returns the hub; on PostgreSQL it listens until ctx ends,
-// reconnecting after a lost connection.
+// NewPresenceHub returns the hub. On PostgreSQL it starts listening with
+// the first board that subscribes, until ctx ends or the database is
+// closed, reconnecting after a lost connection.
 func NewPresenceHub(ctx context.Context, db *DB) *PresenceHub {
-	h := &PresenceHub{db: db, local: presence.NewLocalHub()}
-	if db.Engine == Postgres {
-		go h.listen(ctx)
-	}
-	return h
+	return &PresenceHub{db: db, local: presence.NewLocalHub(), ctx: ctx}
 }
 
 // Publish tells every node's boards of the tenant.
@@ -60,7 +60,7 @@ func (h *PresenceHub) Subscribe(tenantID int64) (<-chan int64, func()) {
 func (h *PresenceHub) listen(ctx context.Context) {
 	for ctx.Err() == nil {
 		err := h.listenOnce(ctx)
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || err != nil && strings.Contains(err.Error(), "database is closed") {
 			return
 		}
 		slog.Warn("presence listener stopped; reconnecting", "err", err)

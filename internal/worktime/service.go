@@ -73,7 +73,7 @@ type DayMarker interface {
 // Notification kinds this area writes into the outbox (messages
 // notify.<kind> in worktime.*.toml).
 const (
-	NotifyWarning notify.Kind = "worktime_warning" // to the supervisor: a start or end with warnings
+	NotifyWarning = notify.WorktimeWarning // to the supervisor: a start or end with warnings
 )
 
 // Service records starts, ends and breaks, and reads days with their
@@ -372,7 +372,7 @@ func (s *Service) flag(ctx context.Context, tx Tx, tenantID int64, st *org.Staff
 	for _, h := range heads {
 		if h.StaffID != st.ID {
 			ns = append(ns, notify.New(h.StaffID, NotifyWarning, d.ApplicationID,
-				map[string]any{"Name": st.Name, "Date": d.Date.String(), "Count": len(ws), "Rules": strings.Join(rules, ",")}))
+				map[string]any{"Name": st.Name, "Dates": d.Date.String(), "Count": len(ws), "Rules": strings.Join(rules, ",")}))
 		}
 	}
 	if len(ns) == 0 {
