@@ -250,7 +250,7 @@ func (s *API) apiSetPresence(w http.ResponseWriter, r *http.Request) {
 		t, err := time.Parse(time.RFC3339, in.Until)
 		if err != nil {
 			var v apperr.Validation
-			v.Add("until", "presence.until_range", nil)
+			v.Add("presence_until", "presence.until_range", nil)
 			s.apiFail(w, r, v.Err())
 			return
 		}

@@ -78,9 +78,9 @@ type Update struct {
 func (u *Update) clean(now time.Time) error {
 	var v apperr.Validation
 	if !slices.Contains(Statuses, u.Status) {
-		v.Add("status", "field.choice", nil)
+		v.Add("presence_status", "field.choice", nil)
 	}
-	for f, p := range map[string]*string{"place": u.Place, "note": u.Note} {
+	for f, p := range map[string]*string{"place": u.Place, "presence_note": u.Note} {
 		if p != nil {
 			*p = strings.Join(strings.Fields(*p), " ")
 			if utf8.RuneCountInString(*p) > MaxNote {
@@ -89,7 +89,7 @@ func (u *Update) clean(now time.Time) error {
 		}
 	}
 	if !u.Until.IsZero() && (!u.Until.After(now) || u.Until.After(now.Add(24*time.Hour))) {
-		v.Add("until", "presence.until_range", nil)
+		v.Add("presence_until", "presence.until_range", nil)
 	}
 	return v.Err()
 }

@@ -54,6 +54,9 @@ func (h *PresenceHub) Publish(ctx context.Context, tenantID, staffID int64) {
 
 // Subscribe registers a board of the tenant on this node.
 func (h *PresenceHub) Subscribe(tenantID int64) (<-chan int64, func()) {
+	if h.db.Engine == Postgres {
+		h.once.Do(func() { go h.listen(h.ctx) })
+	}
 	return h.local.Subscribe(tenantID)
 }
 

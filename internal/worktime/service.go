@@ -112,7 +112,7 @@ type Report struct {
 func (r *Report) clean() error {
 	var v apperr.Validation
 	r.Place, r.Plan, r.Result = oneLine(r.Place), oneLine(r.Plan), oneLine(r.Result)
-	for f, x := range map[string]string{"place": r.Place, "plan": r.Plan, "result": r.Result} {
+	for f, x := range map[string]string{"place": r.Place, "plan": r.Plan, "worktime_result": r.Result} {
 		if utf8.RuneCountInString(x) > MaxLine {
 			v.Add(f, "field.too_long", map[string]any{"Max": MaxLine})
 		}
