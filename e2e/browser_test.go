@@ -60,7 +60,8 @@ func TestBrowser(t *testing.T) {
 		{login: "supervisor", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {
 			tb.check(t, "/team", "")
 			approvalPages(t, tb) // apply_pages.go
-			tb.check(t, "/worktime", "") // working time, presence, the board (issue 12)
+			// Working time, presence and the board (issue 12).
+			tb.check(t, "/worktime", "")
 			tb.check(t, "/worktime/team", "")
 			tb.check(t, "/board", "")
 		}},
