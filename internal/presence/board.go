@@ -99,6 +99,10 @@ func (s *Service) Board(ctx context.Context, tenantID int64, who *auth.Principal
 		if j := slices.IndexFunc(days, func(d worktime.Day) bool { return d.StaffID == p.ID }); j >= 0 {
 			d := days[j]
 			r.State, r.Mode = worktime.Working, string(d.Mode)
+			if pr.UpdatedAt.Before(d.Start) {
+				// Started since the last change (or never set): reachable.
+				r.Status, r.Note, r.Until = Available, "", time.Time{}
+			}
 			if d.Place != "" {
 				r.Place = d.Place
 			}

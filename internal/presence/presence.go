@@ -189,18 +189,19 @@ func (s *Service) Mine(ctx context.Context, tenantID int64, who *auth.Principal)
 	return p, nil
 }
 
-// ClockedIn sets 連絡可能 at the start of the day (worktime's hook); the
-// place of the report replaces the last one.
-func (s *Service) ClockedIn(ctx context.Context, tenantID, staffID int64, place string) {
-	s.system(ctx, tenantID, staffID, Available, place)
+// ClockedIn tells the open boards of a start (worktime's hook). Nothing
+// is written: the board shows a person working since after their last
+// change as 連絡可能, with the place of the start report.
+func (s *Service) ClockedIn(ctx context.Context, tenantID, staffID int64, _ string) {
+	s.hub.Publish(ctx, tenantID, staffID)
 }
 
 // ClockedOut sets オフライン at the end of the day (worktime's hook).
 func (s *Service) ClockedOut(ctx context.Context, tenantID, staffID int64) {
-	s.system(ctx, tenantID, staffID, Offline, "")
+	s.system(ctx, tenantID, staffID, Offline)
 }
 
-func (s *Service) system(ctx context.Context, tenantID, staffID int64, st Status, place string) {
+func (s *Service) system(ctx context.Context, tenantID, staffID int64, st Status) {
 	cur, err := s.st.FindPresence(ctx, tenantID, []int64{staffID})
 	if err != nil {
 		return
@@ -210,9 +211,6 @@ func (s *Service) system(ctx context.Context, tenantID, staffID int64, st Status
 		p = Presence{StaffID: staffID, AutoAway: true}
 	}
 	p.Status, p.Until, p.UpdatedAt = st, time.Time{}, s.now()
-	if place != "" {
-		p.Place = place
-	}
 	if st == Offline {
 		p.Note = ""
 	}

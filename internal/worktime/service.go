@@ -57,8 +57,10 @@ type Tx interface {
 	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
 }
 
-// Presence is told of clock-in and clock-out (オフライン at clock-out);
-// internal/presence implements it. Called after the commit.
+// Presence is told of clock-in (the boards are told; nothing is written:
+// a person working shows as 連絡可能 until they set a state) and
+// clock-out (オフライン); internal/presence implements it. Called after
+// the commit.
 type Presence interface {
 	ClockedIn(ctx context.Context, tenantID, staffID int64, place string)
 	ClockedOut(ctx context.Context, tenantID, staffID int64)
@@ -221,6 +223,14 @@ func (s *Service) Start(ctx context.Context, tenantID int64, who *auth.Principal
 		return nil, err
 	}
 	ws := Check(Input{Policy: p, Day: d, Now: now, NeedsApplication: NeedsApplication(p, d.Mode)})
+	var heads []apply.Head
+	if len(ws) > 0 {
+		// Read before the transaction: on SQLite a read on another
+		// connection inside a write transaction starves the pool.
+		if heads, err = s.st.FindApplyHeads(ctx, tenantID, []int64{st.UnitID}); err != nil {
+			return nil, err
+		}
+	}
 	err = s.st.InWorktimeTx(ctx, func(tx Tx) error {
 		if err := tx.InsertWorktimeDay(ctx, tenantID, &d); err != nil {
 			if apperr.IsDuplicate(err) {
@@ -232,7 +242,7 @@ func (s *Service) Start(ctx context.Context, tenantID int64, who *auth.Principal
 			ObjectID: strconv.FormatInt(d.ID, 10), After: d.AuditView()}); err != nil {
 			return err
 		}
-		return s.flag(ctx, tx, tenantID, st, d, ws)
+		return s.flag(ctx, tx, tenantID, st, heads, d, ws)
 	})
 	if err != nil {
 		return nil, err
@@ -252,6 +262,10 @@ func (s *Service) End(ctx context.Context, tenantID int64, who *auth.Principal, 
 	}
 	now := s.now()
 	p, err := s.policyOn(ctx, tenantID, calendar.DateOf(now))
+	if err != nil {
+		return nil, err
+	}
+	heads, err := s.st.FindApplyHeads(ctx, tenantID, []int64{st.UnitID})
 	if err != nil {
 		return nil, err
 	}
@@ -279,7 +293,7 @@ func (s *Service) End(ctx context.Context, tenantID int64, who *auth.Principal, 
 			return err
 		}
 		out = Outcome{Day: *d, Warnings: Check(Input{Policy: p, Day: *d, Now: now, NeedsApplication: NeedsApplication(p, d.Mode)})}
-		return s.flag(ctx, tx, tenantID, st, *d, out.Warnings)
+		return s.flag(ctx, tx, tenantID, st, heads, *d, out.Warnings)
 	})
 	if err != nil {
 		return nil, err
@@ -356,13 +370,9 @@ func (s *Service) Break(ctx context.Context, tenantID int64, who *auth.Principal
 
 // flag writes one notification to each head of the person's unit when the
 // day has warnings (the person sees them in the answer and their list).
-func (s *Service) flag(ctx context.Context, tx Tx, tenantID int64, st *org.Staff, d Day, ws []Warning) error {
+func (s *Service) flag(ctx context.Context, tx Tx, tenantID int64, st *org.Staff, heads []apply.Head, d Day, ws []Warning) error {
 	if len(ws) == 0 {
 		return nil
-	}
-	heads, err := s.st.FindApplyHeads(ctx, tenantID, []int64{st.UnitID})
-	if err != nil {
-		return err
 	}
 	rules := make([]string, len(ws))
 	for i, w := range ws {
