@@ -59,6 +59,7 @@ func TestBoardEvents(t *testing.T) {
 		defer cancel()
 		req := httptest.NewRequest("GET", "/board/events", nil).WithContext(ctx)
 		req.AddCookie(staff)
+		req.Header.Set("Accept", "text/event-stream")
 		rec := newFlushRecorder()
 		done := make(chan struct{})
 		go func() { w.srv.ServeHTTP(rec, req); close(done) }()

@@ -272,11 +272,17 @@ func (s *Server) worktimeBoard(w http.ResponseWriter, r *http.Request) {
 // fetches its rows again. Ids only: no state travels in the stream.
 func (s *Server) worktimeBoardEvents(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	if !strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
+		// Not an EventSource (a link followed, a crawler): no stream.
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte("retry: 3000\n\n"))
+		return
+	}
 	ch, stop := s.svc.Presence.Hub().Subscribe(p.TenantID)
 	defer stop()
 	rc := http.NewResponseController(w)
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write([]byte("retry: 3000\n\n"))
 	_ = rc.Flush()
