@@ -60,6 +60,10 @@ func TestBrowser(t *testing.T) {
 		{login: "supervisor", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {
 			tb.check(t, "/team", "")
 			approvalPages(t, tb) // apply_pages.go
+			// Working time, presence and the board (issue 12).
+			tb.check(t, "/worktime", "")
+			tb.check(t, "/worktime/team", "")
+			tb.check(t, "/board", "")
 		}},
 		{login: "hr", home: "/", h1: "ホーム", pages: hrPages},
 		{login: "it", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {

@@ -17,6 +17,7 @@ import (
 	"telework/internal/org"
 	"telework/internal/orgio"
 	"telework/internal/policy"
+	"telework/internal/presence"
 	"telework/internal/retention"
 	"telework/internal/roadmap"
 	"telework/internal/route"
@@ -26,6 +27,7 @@ import (
 	"telework/internal/survey"
 	"telework/internal/tasks"
 	"telework/internal/web"
+	"telework/internal/worktime"
 )
 
 // NewServices wires every domain service on one database. The clock is
@@ -50,6 +52,12 @@ func NewServices(db *store.DB) web.Services {
 	taskSvc := tasks.NewService(db, now)
 	applications := apply.NewService(db, now)
 	applications.SetPlanChecker(taskSvc)
+	// Working time (issue 12): a start or end moves the day's application
+	// and sets the presence; presence changes reach the boards of every
+	// node (PostgreSQL LISTEN/NOTIFY).
+	board := presence.NewService(db, store.NewPresenceHub(context.Background(), db), now)
+	hours := worktime.NewService(db, now)
+	hours.SetHooks(board, applications)
 	return web.Services{
 		Org:        orgs,
 		Auth:       accounts,
@@ -70,6 +78,8 @@ func NewServices(db *store.DB) web.Services {
 		Tasks:       taskSvc,
 		Apply:       applications,
 		Notify:      notify.NewService(db, now),
+		Worktime:    hours,
+		Presence:    board,
 	}
 }
 

@@ -263,6 +263,21 @@ var Tables = []Table{
 		num("id"), num("tenant_id"), num("staff_id"), text("kind"), numNull("application_id"), text("args"),
 		num("created_at"), num("read_at"),
 	}},
+	// Working time (issue 12): attendance records and prior overtime
+	// requests. Presence is transient (only the current state, never
+	// exported).
+	{Name: "worktime_days", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), num("staff_id"), text("work_date"), num("start_at"), num("end_at"), text("mode"),
+		text("place"), text("plan"), text("result"), num("start_proxy"), num("end_proxy"), numNull("application_id"),
+		num("overtime_approved"), text("breaks"), num("version"),
+	}},
+	{Name: "worktime_overtime", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), num("staff_id"), text("work_date"), text("until_hm"), text("status"),
+		num("decided_by"), num("created_at"), num("decided_at"),
+	}},
+	{Name: "worktime_sharing", Key: key("tenant_id", "unit_id"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), num("unit_id"),
+	}},
 	// Tokens are long-lived credentials that integrations depend on, unlike
 	// sessions; only their hashes are stored. tenant_id 0 = an operator's.
 	{Name: "api_tokens", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
@@ -358,7 +373,7 @@ var Tables = []Table{
 // new ones to whoever had not used theirs). A restored instance starts with
 // everyone signed out.
 var Transient = []string{"sessions", "login_failures", "sso_states", "idempotency_keys", "job_runs", "staff_imports",
-	"unit_imports", "invitations"}
+	"unit_imports", "invitations", "presence"}
 
 func tableByName(name string) *Table {
 	for k := range Tables {

@@ -33,11 +33,14 @@ const (
 	Reported          Kind = "reported"           // to the approver: a report to confirm
 	DelegationStarted Kind = "delegation_started" // to the delegate
 	Reminder          Kind = "reminder"           // to the approver: applications waiting
+	// WorktimeWarning: to the supervisor, a start or end report with
+	// warnings (issue 12, internal/worktime).
+	WorktimeWarning Kind = "worktime_warning"
 )
 
 // Kinds lists every kind, for filters and the message test.
 var Kinds = []Kind{Submitted, Approved, Returned, Rejected, Withdrawn, Cancelled, ReportDue, ReportOverdue, Reported,
-	DelegationStarted, Reminder}
+	DelegationStarted, Reminder, WorktimeWarning}
 
 // Notification is one row of the outbox: an event for one person.
 type Notification struct {

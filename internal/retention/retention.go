@@ -27,6 +27,10 @@ var Kinds = []Kind{
 	{Name: "retired_staff", DefaultDays: 0, MinDays: 365},
 	// Revoked or expired API tokens.
 	{Name: "api_tokens", DefaultDays: 365, MinDays: 30},
+	// Attendance records (勤務記録: start and end reports, breaks, prior
+	// overtime requests), five years by 労働基準法 第109条 (SPEC §8),
+	// counted from the working day.
+	{Name: "attendance", DefaultDays: 1827, MinDays: 1827},
 }
 
 // Find returns the kind with this name.

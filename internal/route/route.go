@@ -30,12 +30,14 @@ import (
 	"telework/internal/org"
 	"telework/internal/orgio"
 	"telework/internal/policy"
+	"telework/internal/presence"
 	"telework/internal/retention"
 	"telework/internal/roadmap"
 	"telework/internal/sso"
 	"telework/internal/staffio"
 	"telework/internal/survey"
 	"telework/internal/telemetry"
+	"telework/internal/worktime"
 )
 
 // Services are the domain services the handlers call. Handlers never run
@@ -68,6 +70,10 @@ type Services struct {
 	// its events write.
 	Apply  *apply.Service
 	Notify *notify.Service
+	// Worktime is the start and end reports; Presence the current
+	// presence and the team board (issue 12).
+	Worktime *worktime.Service
+	Presence *presence.Service
 }
 
 // Health is what /readyz asks of the database.

@@ -17,6 +17,8 @@
 // any other function, naming it; when such a function is renamed, rename it
 // here too. Entries are "Type.Method" or "function", then the reason.
 //
+//   - PresenceHub.Publish: pg_notify on the presence channel, no table; the
+//     payload carries the tenant id (presence_hub.go).
 //   - Tx.InsertTenant, Tx.UpdateTenantRow, Tx.FindTenantByID, DB.FindTenants,
 //     DB.FindTenantByID, DB.FindTenantBySlug, DB.FindTenantRefBySlug,
 //     DB.FindTenantRefByID: the tenants table itself, whose id is the tenant

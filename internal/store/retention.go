@@ -84,6 +84,8 @@ func (tx *Tx) ApplyRetentionKind(ctx context.Context, tenantID int64, kind strin
 	case "api_tokens":
 		q = `DELETE FROM api_tokens WHERE tenant_id = ? AND ((revoked_at > 0 AND revoked_at < ?) OR expires_at < ?)`
 		args = []any{tenantID, micros(cutoff), micros(cutoff)}
+	case "attendance":
+		return tx.removeWorktimeDays(ctx, tenantID, cutoff)
 	default:
 		return 0, fmt.Errorf("store: no retention rule for %q", kind)
 	}

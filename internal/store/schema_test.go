@@ -188,6 +188,16 @@ var boundaryCases = []boundaryCase{
 		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.staff} }},
 	{"notifications.application_id", `INSERT INTO notifications (tenant_id, staff_id, kind, application_id, created_at) VALUES (?, ?, 'approved', ?, 0)`,
 		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, own.staff, ref.app} }},
+	{"worktime_days.staff_id", `INSERT INTO worktime_days (tenant_id, staff_id, work_date, start_at) VALUES (?, ?, '2026-01-05', 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.staff} }},
+	{"worktime_days.application_id", `INSERT INTO worktime_days (tenant_id, staff_id, work_date, start_at, application_id) VALUES (?, ?, '2026-01-06', 0, ?)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, own.staff, ref.app} }},
+	{"worktime_overtime.staff_id", `INSERT INTO worktime_overtime (tenant_id, staff_id, work_date, until_hm, created_at) VALUES (?, ?, '2026-01-05', '19:00', 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.staff} }},
+	{"worktime_sharing.unit_id", `INSERT INTO worktime_sharing (tenant_id, unit_id) VALUES (?, ?)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.unit} }},
+	{"presence.staff_id", `INSERT INTO presence (tenant_id, staff_id, status, updated_at) VALUES (?, ?, 'available', 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.staff} }},
 }
 
 func TestTenantBoundaryForeignKeys(t *testing.T) {

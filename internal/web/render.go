@@ -310,6 +310,9 @@ func navFor(v *view) []navItem {
 	}
 	add("/", "nav.home")
 	applyNav(p, add)
+	if p.StaffID != 0 && p.HasAny(auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin) {
+		add("/worktime", "worktime.nav")
+	}
 	if p.HasAny(auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin) {
 		add("/staff", "nav.staff")
 		add("/units", "nav.units")

@@ -46,6 +46,7 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.surveyRoutes()...)
 	routes = append(routes, s.tasksRoutes()...)
 	routes = append(routes, s.applyRoutes()...)
+	routes = append(routes, s.worktimeRoutes()...)
 	return routes
 }
 

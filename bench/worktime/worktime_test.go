@@ -1,0 +1,310 @@
+// Package worktimebench measures the morning rush of start reports (issue
+// 12) on a 10,000-staff tenant against a bare one-INSERT handler in the
+// same run, and the 50-person team board, on SQLite and PostgreSQL. It
+// only reports: run with TELEWORK_BENCH=1 (see docs/benchmarks.md).
+package worktimebench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"telework/internal/app"
+	"telework/internal/apply"
+	"telework/internal/audit"
+	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/org"
+	"telework/internal/policy"
+	"telework/internal/store"
+	"telework/internal/store/storetest"
+	"telework/internal/telemetry"
+	"telework/internal/web"
+)
+
+const (
+	staffTotal = 10_000
+	clients    = 8
+	runFor     = 5 * time.Second
+)
+
+var actor = audit.Actor{Label: "bench"}
+
+type world struct {
+	db       *store.DB
+	tenantID int64
+	staff    []int64
+	tokens   []string
+	boardTok string
+	unit50   int64
+	srv      http.Handler
+	svc      web.Services
+	next     int // the first token not used yet
+}
+
+func TestWorktimeNumbers(t *testing.T) {
+	if os.Getenv("TELEWORK_BENCH") != "1" {
+		t.Skip("set TELEWORK_BENCH=1 to measure")
+	}
+	for _, eng := range []store.Engine{store.SQLite, store.Postgres} {
+		if only := os.Getenv("TELEWORK_BENCH_ENGINE"); only != "" && only != string(eng) {
+			continue
+		}
+		t.Run(string(eng), func(t *testing.T) {
+			db := storetest.Open(t, eng)
+			start := time.Now()
+			w := seed(t, db)
+			t.Logf("%s: seeded %d staff with tokens in %s", eng, staffTotal, time.Since(start).Round(time.Millisecond))
+			bareRPS, bareP99 := bare(t, w)
+			rps, p50, p99, n := rush(t, w)
+			t.Logf("%s start reports: %.0f req/s (bare INSERT %.0f req/s, p99 %v): %.0f%% of bare; p50 %v, p99 %v; %d starts",
+				eng, rps, bareRPS, bareP99.Round(100*time.Microsecond), 100*rps/bareRPS, p50.Round(100*time.Microsecond), p99.Round(100*time.Microsecond), n)
+			// The same without moving the application's day (apply.RecordWork,
+			// a second write transaction after the start's): what that costs.
+			w.svc.Worktime.SetHooks(w.svc.Presence, nil)
+			rps, p50, p99, n = rush(t, w)
+			t.Logf("%s start reports without RecordWork: %.0f req/s: %.0f%% of bare; p50 %v, p99 %v; %d starts",
+				eng, rps, 100*rps/bareRPS, p50.Round(100*time.Microsecond), p99.Round(100*time.Microsecond), n)
+			board(t, w, eng)
+		})
+	}
+}
+
+// seed: 10 部 × 5 課 × 4 係 with about 50 people in each 係, a token for
+// everyone, 松本市's policy, and an approved application for today for
+// every other person (the rest are flagged).
+func seed(t *testing.T, db *store.DB) *world {
+	ctx := context.Background()
+	svc := app.NewServices(db)
+	today := calendar.DateOf(time.Now())
+	w := &world{db: db, svc: svc}
+	tn := &org.Tenant{Slug: "bench-worktime", Name: "勤務ベンチ市", Kind: org.Municipality, StaffSize: staffTotal, GeneralAdminStaff: 8000}
+	storetest.Must(t, storetest.F(db).CreateTenant(ctx, actor, tn, nil))
+	w.tenantID = tn.ID
+	eff := today.AddDays(-30)
+	var teams []int64
+	var list []*org.Staff
+	no := 100000
+	person := func(unitID int64, rank org.Rank, head bool) {
+		no++
+		list = append(list, &org.Staff{StaffNo: fmt.Sprint(no), Name: fmt.Sprintf("職員 %d", no), Kana: "しょくいん", UnitID: unitID,
+			Rank: rank, IsSupervisor: head, Employment: org.Regular, JobType: "general", Title: "主事"})
+	}
+	unit := func(parent int64, code, name, level string) int64 {
+		u := &org.Unit{ParentID: parent, Code: code, Name: name, Level: level}
+		storetest.Must(t, svc.Org.CreateUnit(ctx, tn.ID, actor, u, eff))
+		return u.ID
+	}
+	for d := range 10 {
+		dept := unit(0, fmt.Sprintf("%02d00", d+1), fmt.Sprintf("第%d部", d+1), "部")
+		person(dept, org.RankExecutive, true)
+		for s := range 5 {
+			sect := unit(dept, fmt.Sprintf("%02d%d0", d+1, s+1), fmt.Sprintf("第%d課", s+1), "課")
+			person(sect, org.RankManager, true)
+			for k := range 4 {
+				tm := unit(sect, fmt.Sprintf("%02d%d%d", d+1, s+1, k+1), fmt.Sprintf("第%d係", k+1), "係")
+				teams = append(teams, tm)
+				person(tm, org.RankChief, true)
+			}
+		}
+	}
+	for i := 0; len(list) < staffTotal; i++ {
+		person(teams[i%len(teams)], org.RankStaff, false)
+	}
+	storetest.Must(t, svc.Org.CreateStaffMany(ctx, tn.ID, actor, list, eff))
+	w.unit50 = teams[0]
+	tp, _ := policy.TemplateByName("matsumoto")
+	pol := tp.Policy
+	pol.Eligibility = policy.Eligibility{}
+	storetest.Must(t, db.InPolicyTx(ctx, func(tx policy.Tx) error {
+		return tx.InsertPolicyVersion(ctx, tn.ID, actor, &policy.Version{Effective: eff, Policy: pol, Note: "bench"})
+	}))
+	var apps []*apply.Application
+	now := time.Now()
+	for i, s := range list {
+		w.staff = append(w.staff, s.ID)
+		if i%2 == 0 {
+			apps = append(apps, &apply.Application{StaffID: s.ID, Decision: apply.Approved, Status: apply.Approved, Mode: policy.Home,
+				Place: policy.PlaceHome, TimeUnit: policy.FullDay, Plan: "定型業務", FirstApproverID: s.ID, Step: 1, Steps: 1,
+				SubmittedAt: now.Add(-72 * time.Hour), CreatedAt: now, UpdatedAt: now, Version: 2,
+				Days: []apply.Day{{Date: today, Status: apply.Approved, ReportDue: today}}})
+		}
+	}
+	storetest.Must(t, db.InsertApplicationHistory(ctx, tn.ID, apps))
+	// An account and a token for everyone (the rush signs in with them).
+	for _, s := range list {
+		u := &auth.User{LoginID: "u" + s.StaffNo, PasswordHash: "x", StaffID: s.ID}
+		storetest.Must(t, storetest.F(db).CreateUser(ctx, tn.ID, actor, u))
+		_, secret, err := svc.Auth.IssueToken(ctx, actor, tn.ID, u.ID, auth.NewToken{Name: "bench", Days: 30})
+		storetest.Must(t, err)
+		w.tokens = append(w.tokens, secret)
+		if s.UnitID == w.unit50 && w.boardTok == "" && !s.IsSupervisor {
+			w.boardTok = secret
+		}
+	}
+	_, _ = db.SQL.Exec(`ANALYZE`)
+	var err error
+	w.srv, err = web.New(svc, telemetry.NewLogger(io.Discard, slog.LevelError), telemetry.NewMetrics(nil), web.DefaultConfig())
+	storetest.Must(t, err)
+	return w
+}
+
+func serve(t *testing.T, h http.Handler) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &http.Server{Handler: h}
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+var client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
+
+func do(method, url, token string, body []byte) (int, []byte, error) {
+	req, _ := http.NewRequest(method, url, bytes.NewReader(body))
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	return res.StatusCode, b, err
+}
+
+// bare: a minimal net/http handler doing one INSERT into the same engine.
+func bare(t *testing.T, w *world) (float64, time.Duration) {
+	ddl := `CREATE TABLE bench_bare (id INTEGER PRIMARY KEY AUTOINCREMENT, tenant_id BIGINT NOT NULL, staff_id BIGINT NOT NULL, day TEXT NOT NULL, created_at BIGINT NOT NULL)`
+	if w.db.Engine == store.Postgres {
+		ddl = `CREATE TABLE bench_bare (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, tenant_id BIGINT NOT NULL, staff_id BIGINT NOT NULL, day TEXT NOT NULL, created_at BIGINT NOT NULL)`
+	}
+	if _, err := w.db.SQL.Exec(ddl); err != nil {
+		t.Fatal(err)
+	}
+	q := w.db.Rebind(`INSERT INTO bench_bare (tenant_id, staff_id, day, created_at) VALUES (?, ?, ?, ?)`)
+	h := http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		var in struct {
+			StaffID int64  `json:"staff_id"`
+			Day     string `json:"day"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+			http.Error(rw, err.Error(), 400)
+			return
+		}
+		if _, err := w.db.SQL.ExecContext(r.Context(), q, w.tenantID, in.StaffID, in.Day, time.Now().UnixMicro()); err != nil {
+			http.Error(rw, err.Error(), 500)
+			return
+		}
+		rw.WriteHeader(http.StatusOK)
+	})
+	url := serve(t, h) + "/bare"
+	rps, lat, _ := load(t, -1, func(c, i int) (int, error) {
+		code, _, err := do("POST", url, "", []byte(fmt.Sprintf(`{"staff_id":%d,"day":"2027-01-%02d"}`, c, i%28+1)))
+		return code, err
+	})
+	return rps, percentile(lat, 99)
+}
+
+// load runs clients closed loops for runFor (or until limit requests in
+// all when limit ≥ 0); fn(client, k) makes request k (a global sequence
+// number) and returns its status (200 expected).
+func load(t *testing.T, limit int64, fn func(c, k int) (int, error)) (float64, []time.Duration, int) {
+	var mu sync.Mutex
+	var lat []time.Duration
+	var wg sync.WaitGroup
+	var seq atomic.Int64
+	start := time.Now()
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []time.Duration
+			for time.Since(start) < runFor {
+				k := seq.Add(1) - 1
+				if limit >= 0 && k >= limit {
+					break
+				}
+				t0 := time.Now()
+				code, err := fn(c, int(k))
+				if err != nil || code != http.StatusOK {
+					t.Errorf("client %d request %d: %d %v", c, k, code, err)
+					return
+				}
+				mine = append(mine, time.Since(t0))
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return float64(len(lat)) / time.Since(start).Seconds(), lat, len(lat)
+}
+
+func percentile(d []time.Duration, p int) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[min(len(s)-1, len(s)*p/100)]
+}
+
+// rush: each request is a different person's start report through
+// POST /api/v1/worktime/start with their own token.
+func rush(t *testing.T, w *world) (float64, time.Duration, time.Duration, int) {
+	url := serve(t, w.srv) + "/api/v1/worktime/start"
+	body := []byte(`{"plan":"窓口の準備と資料作成"}`)
+	first := w.next
+	rps, lat, n := load(t, int64(len(w.tokens)-first), func(_, k int) (int, error) {
+		code, b, err := do("POST", url, w.tokens[first+k], body)
+		if code != http.StatusOK && err == nil {
+			t.Logf("%s", b)
+		}
+		return code, err
+	})
+	w.next = first + n + clients
+	return rps, percentile(lat, 50), percentile(lat, 99), n
+}
+
+// board: GET /api/v1/board of a 係 of about 50 people, after the rush (so
+// the board has days, plans and presence to show).
+func board(t *testing.T, w *world, eng store.Engine) {
+	url := fmt.Sprintf("%s/api/v1/board?unit_id=%d", serve(t, w.srv), w.unit50)
+	code, b, err := do("GET", url, w.boardTok, nil)
+	if err != nil || code != http.StatusOK {
+		t.Fatalf("board: %d %v %s", code, err, b)
+	}
+	var page struct {
+		Total int `json:"total"`
+	}
+	_ = json.Unmarshal(b, &page)
+	var lat []time.Duration
+	for range 300 {
+		t0 := time.Now()
+		code, _, err := do("GET", url, w.boardTok, nil)
+		if err != nil || code != http.StatusOK {
+			t.Fatalf("board: %d %v", code, err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	t.Logf("%s board of %d people: p50 %v, p95 %v", eng, page.Total, percentile(lat, 50).Round(10*time.Microsecond), percentile(lat, 95).Round(10*time.Microsecond))
+}

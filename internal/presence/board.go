@@ -1,0 +1,153 @@
+package presence
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/org"
+	"telework/internal/worktime"
+)
+
+// BoardRow is one person on the team board.
+type BoardRow struct {
+	StaffID  int64
+	Name     string
+	UnitID   int64
+	UnitName string
+	Status   Status // as of now
+	Note     string
+	Until    time.Time
+	// Place is where they work today: the start report's place, else the
+	// presence's, with the mode of the day.
+	Place string
+	Mode  string
+	State worktime.State
+	// Plan is today's one-line plan when the viewer may see it: their own,
+	// a supervisor over them, or the team where the section opts in.
+	Plan string
+}
+
+// MaxBoard is the most people a board shows.
+const MaxBoard = 300
+
+// Board is the team board of unitID (0: the viewer's unit) and the units
+// below it: who works where today, who is reachable, today's plans. The
+// viewer's own unit, a unit above it or below it (HR: any).
+func (s *Service) Board(ctx context.Context, tenantID int64, who *auth.Principal, unitID int64) ([]BoardRow, error) {
+	if who == nil {
+		return nil, apperr.Forbid()
+	}
+	if unitID == 0 {
+		unitID = who.UnitID
+	}
+	units, err := s.st.FindUnits(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	tr := org.NewTree(units)
+	i := slices.IndexFunc(units, func(u *org.Unit) bool { return u.ID == unitID })
+	if i < 0 {
+		return nil, apperr.NotFoundErr("unit")
+	}
+	if !who.Has(auth.HRAdmin) && (who.UnitID == 0 || !tr.IsWithin(unitID, who.UnitID) && !tr.IsWithin(who.UnitID, unitID)) {
+		return nil, apperr.Forbid()
+	}
+	people, _, err := s.st.FindStaff(ctx, tenantID, org.StaffFilter{UnitID: unitID, Limit: MaxBoard})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(people))
+	for k, p := range people {
+		ids[k] = p.ID
+	}
+	now := s.now()
+	today := calendar.DateOf(now)
+	pres, days := map[int64]Presence{}, []worktime.Day(nil)
+	if len(ids) > 0 {
+		if pres, err = s.st.FindPresence(ctx, tenantID, ids); err != nil {
+			return nil, err
+		}
+		if days, err = s.st.FindWorktimeDays(ctx, tenantID, ids, today, today); err != nil {
+			return nil, err
+		}
+	}
+	name := map[int64]string{}
+	for _, u := range units {
+		name[u.ID] = u.Name
+	}
+	sharing, err := s.st.FindPlanSharingUnits(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	share := map[int64]bool{}
+	for _, id := range sharing {
+		share[id] = true
+	}
+	supervisor := who.Has(auth.Supervisor) && who.UnitID != 0
+	out := make([]BoardRow, len(people))
+	for k, p := range people {
+		pr := pres[p.ID]
+		r := BoardRow{StaffID: p.ID, Name: p.Name, UnitID: p.UnitID, UnitName: name[p.UnitID], Status: pr.Current(now),
+			Note: pr.Note, Until: pr.Until, Place: pr.Place, State: worktime.NotStarted}
+		if r.Status == Offline {
+			r.Note = ""
+		}
+		if j := slices.IndexFunc(days, func(d worktime.Day) bool { return d.StaffID == p.ID }); j >= 0 {
+			d := days[j]
+			r.State, r.Mode = worktime.Working, string(d.Mode)
+			if pr.UpdatedAt.Before(d.Start) {
+				// Started since the last change (or never set): reachable.
+				r.Status, r.Note, r.Until = Available, "", time.Time{}
+			}
+			if d.Place != "" {
+				r.Place = d.Place
+			}
+			if !d.End.IsZero() {
+				r.State = worktime.Finished
+			}
+			if p.ID == who.StaffID || who.Has(auth.HRAdmin) || supervisor && tr.IsWithin(p.UnitID, who.UnitID) || s.shares(tr, share, p.UnitID) {
+				r.Plan = d.Plan
+			}
+		}
+		out[k] = r
+	}
+	return out, nil
+}
+
+// shares: the person's unit or a unit above it opted in to share the
+// day's plans with the team (見える化).
+func (s *Service) shares(tr *org.Tree, share map[int64]bool, unitID int64) bool {
+	for id, on := range share {
+		if on && tr.IsWithin(unitID, id) {
+			return true
+		}
+	}
+	return false
+}
+
+// SetPlanSharing turns on or off the sharing of the day's plans with the
+// team of unitID and below (見える化): a supervisor over the unit or HR.
+// Returns the units sharing now.
+func (s *Service) SetPlanSharing(ctx context.Context, tenantID int64, who *auth.Principal, unitID int64, on bool) ([]int64, error) {
+	if who == nil || who.ReadOnly {
+		return nil, apperr.Forbid()
+	}
+	units, err := s.st.FindUnits(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.ContainsFunc(units, func(u *org.Unit) bool { return u.ID == unitID }) {
+		return nil, apperr.NotFoundErr("unit")
+	}
+	if !who.Has(auth.HRAdmin) && !(who.Has(auth.Supervisor) && who.UnitID != 0 && org.NewTree(units).IsWithin(unitID, who.UnitID)) {
+		return nil, apperr.Forbid()
+	}
+	if err := s.st.SetPlanSharing(ctx, tenantID, unitID, on); err != nil {
+		return nil, err
+	}
+	return s.st.FindPlanSharingUnits(ctx, tenantID)
+}

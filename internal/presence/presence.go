@@ -1,0 +1,262 @@
+// Package presence owns the current presence of each person (連絡可能 /
+// 取り込み中 / 応答不可 / 退席中 / オフライン, with the place, a short note and
+// an optional end time) and the team board. Only the current state
+// exists: a change overwrites it, nothing keeps past states (no history
+// table, no audit entry, no log line with a state) — presence is a
+// courtesy, not evidence (第5章 1.). Changes reach open boards through a
+// Hub: in-process on SQLite, PostgreSQL LISTEN/NOTIFY across nodes.
+package presence
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"telework/internal/apperr"
+	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/org"
+	"telework/internal/worktime"
+)
+
+// Status is a presence state.
+type Status string
+
+const (
+	Available   Status = "available"   // 連絡可能
+	Busy        Status = "busy"        // 取り込み中
+	Unavailable Status = "unavailable" // 応答不可
+	Away        Status = "away"        // 退席中
+	Offline     Status = "offline"     // オフライン
+)
+
+// Statuses in display order.
+var Statuses = []Status{Available, Busy, Unavailable, Away, Offline}
+
+// Presence is a person's current state.
+type Presence struct {
+	StaffID int64
+	Status  Status
+	Place   string
+	Note    string
+	// Until is when the status ends (zero: no end time); past it the
+	// board shows 連絡可能 while working, オフライン otherwise.
+	Until time.Time
+	// AutoAway: 退席中 after inactivity in the web UI (the person can
+	// switch it off).
+	AutoAway  bool
+	UpdatedAt time.Time
+}
+
+// MaxNote is the longest note or place (characters).
+const MaxNote = 100
+
+// Current is the status as of now: a status past its end time falls
+// back to Available.
+func (p Presence) Current(now time.Time) Status {
+	if p.Status == "" {
+		return Offline
+	}
+	if !p.Until.IsZero() && !now.Before(p.Until) && p.Status != Offline {
+		return Available
+	}
+	return p.Status
+}
+
+// Update is a change of one's own presence; nil fields keep their value.
+type Update struct {
+	Status   Status
+	Place    *string
+	Note     *string
+	Until    time.Time // zero: none
+	AutoAway *bool
+}
+
+func (u *Update) clean(now time.Time) error {
+	var v apperr.Validation
+	if !slices.Contains(Statuses, u.Status) {
+		v.Add("presence_status", "field.choice", nil)
+	}
+	for f, p := range map[string]*string{"place": u.Place, "presence_note": u.Note} {
+		if p != nil {
+			*p = strings.Join(strings.Fields(*p), " ")
+			if utf8.RuneCountInString(*p) > MaxNote {
+				v.Add(f, "field.too_long", map[string]any{"Max": MaxNote})
+			}
+		}
+	}
+	if !u.Until.IsZero() && (!u.Until.After(now) || u.Until.After(now.Add(24*time.Hour))) {
+		v.Add("presence_until", "presence.until_range", nil)
+	}
+	return v.Err()
+}
+
+// Store is what the service reads and writes (internal/store).
+type Store interface {
+	// FindPresence returns the current presence of these people (those
+	// without a row are missing from the map).
+	FindPresence(ctx context.Context, tenantID int64, staffIDs []int64) (map[int64]Presence, error)
+	// SavePresence overwrites the person's current presence (the only
+	// row; nothing else is kept).
+	SavePresence(ctx context.Context, tenantID int64, p Presence) error
+	FindStaff(ctx context.Context, tenantID int64, f org.StaffFilter) ([]*org.Staff, int, error)
+	FindUnits(ctx context.Context, tenantID int64) ([]*org.Unit, error)
+	// FindPlanSharingUnits lists the units that share the day's plans
+	// with the team (見える化); their subtrees share too.
+	FindPlanSharingUnits(ctx context.Context, tenantID int64) ([]int64, error)
+	// SetPlanSharing turns the sharing of a unit on or off.
+	SetPlanSharing(ctx context.Context, tenantID, unitID int64, on bool) error
+	FindWorktimeDays(ctx context.Context, tenantID int64, staffIDs []int64, from, to calendar.Date) ([]worktime.Day, error)
+}
+
+// Hub carries "this person's presence changed" to the open boards, on
+// this node and (PostgreSQL) the others.
+type Hub interface {
+	Publish(ctx context.Context, tenantID, staffID int64)
+	// Subscribe returns a channel of the staff ids changing in the tenant
+	// and a function that ends the subscription.
+	Subscribe(tenantID int64) (<-chan int64, func())
+}
+
+// Service sets one's presence and reads the board.
+type Service struct {
+	st  Store
+	hub Hub
+	now func() time.Time
+}
+
+// NewService returns the service; hub nil means an in-process hub.
+func NewService(st Store, hub Hub, now func() time.Time) *Service {
+	if hub == nil {
+		hub = NewLocalHub()
+	}
+	return &Service{st: st, hub: hub, now: now}
+}
+
+// Hub is the service's hub (the board's event stream subscribes to it).
+func (s *Service) Hub() Hub { return s.hub }
+
+// Set changes the signed-in person's own presence.
+func (s *Service) Set(ctx context.Context, tenantID int64, who *auth.Principal, u Update) (*Presence, error) {
+	if who == nil || who.StaffID == 0 || who.ReadOnly {
+		return nil, apperr.Forbid()
+	}
+	now := s.now()
+	if err := u.clean(now); err != nil {
+		return nil, err
+	}
+	cur, err := s.st.FindPresence(ctx, tenantID, []int64{who.StaffID})
+	if err != nil {
+		return nil, err
+	}
+	p, ok := cur[who.StaffID]
+	if !ok {
+		p = Presence{StaffID: who.StaffID, AutoAway: true}
+	}
+	p.Status, p.Until, p.UpdatedAt = u.Status, u.Until, now
+	if u.Place != nil {
+		p.Place = *u.Place
+	}
+	if u.Note != nil {
+		p.Note = *u.Note
+	}
+	if u.AutoAway != nil {
+		p.AutoAway = *u.AutoAway
+	}
+	if err := s.st.SavePresence(ctx, tenantID, p); err != nil {
+		return nil, err
+	}
+	s.hub.Publish(ctx, tenantID, who.StaffID)
+	return &p, nil
+}
+
+// Mine is the signed-in person's presence (Offline when none is set).
+func (s *Service) Mine(ctx context.Context, tenantID int64, who *auth.Principal) (Presence, error) {
+	if who == nil || who.StaffID == 0 {
+		return Presence{}, apperr.Forbid()
+	}
+	cur, err := s.st.FindPresence(ctx, tenantID, []int64{who.StaffID})
+	if err != nil {
+		return Presence{}, err
+	}
+	p, ok := cur[who.StaffID]
+	if !ok {
+		p = Presence{StaffID: who.StaffID, Status: Offline, AutoAway: true}
+	}
+	return p, nil
+}
+
+// ClockedIn tells the open boards of a start (worktime's hook). Nothing
+// is written: the board shows a person working since after their last
+// change as 連絡可能, with the place of the start report.
+func (s *Service) ClockedIn(ctx context.Context, tenantID, staffID int64, _ string) {
+	s.hub.Publish(ctx, tenantID, staffID)
+}
+
+// ClockedOut sets オフライン at the end of the day (worktime's hook).
+func (s *Service) ClockedOut(ctx context.Context, tenantID, staffID int64) {
+	s.system(ctx, tenantID, staffID, Offline)
+}
+
+func (s *Service) system(ctx context.Context, tenantID, staffID int64, st Status) {
+	cur, err := s.st.FindPresence(ctx, tenantID, []int64{staffID})
+	if err != nil {
+		return
+	}
+	p, ok := cur[staffID]
+	if !ok {
+		p = Presence{StaffID: staffID, AutoAway: true}
+	}
+	p.Status, p.Until, p.UpdatedAt = st, time.Time{}, s.now()
+	if st == Offline {
+		p.Note = ""
+	}
+	if s.st.SavePresence(ctx, tenantID, p) == nil {
+		s.hub.Publish(ctx, tenantID, staffID)
+	}
+}
+
+// LocalHub is the in-process hub (SQLite, one node; and the fan-out of
+// the PostgreSQL hub on each node).
+type LocalHub struct {
+	mu   sync.Mutex
+	subs map[int64]map[chan int64]struct{}
+}
+
+// NewLocalHub returns an empty hub.
+func NewLocalHub() *LocalHub { return &LocalHub{subs: map[int64]map[chan int64]struct{}{}} }
+
+// Publish tells this node's subscribers of the tenant; a slow subscriber
+// misses the event rather than blocking (its board catches up on the next).
+func (h *LocalHub) Publish(_ context.Context, tenantID, staffID int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for c := range h.subs[tenantID] {
+		select {
+		case c <- staffID:
+		default:
+		}
+	}
+}
+
+// Subscribe registers a subscriber of the tenant.
+func (h *LocalHub) Subscribe(tenantID int64) (<-chan int64, func()) {
+	c := make(chan int64, 64)
+	h.mu.Lock()
+	if h.subs[tenantID] == nil {
+		h.subs[tenantID] = map[chan int64]struct{}{}
+	}
+	h.subs[tenantID][c] = struct{}{}
+	h.mu.Unlock()
+	var once sync.Once
+	return c, func() {
+		once.Do(func() {
+			h.mu.Lock()
+			delete(h.subs[tenantID], c)
+			h.mu.Unlock()
+		})
+	}
+}

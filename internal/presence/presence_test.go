@@ -1,0 +1,307 @@
+package presence_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/audit"
+	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/org"
+	"telework/internal/presence"
+	"telework/internal/store"
+	"telework/internal/store/storetest"
+	"telework/internal/worktime"
+)
+
+var hr = audit.Actor{Label: "hr01"}
+
+type fixture struct {
+	db   *store.DB
+	svc  *presence.Service
+	wt   *worktime.Service
+	a, b *org.Tenant
+	now  time.Time
+	unit map[string]*org.Unit
+	who  map[string]*auth.Principal
+}
+
+func newFixture(t *testing.T, db *store.DB) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &fixture{db: db, unit: map[string]*org.Unit{}, who: map[string]*auth.Principal{}}
+	f.now = time.Date(2026, time.June, 1, 9, 0, 0, 0, calendar.Tokyo)
+	db.Now = func() time.Time { return f.now }
+	clock := func() time.Time { return f.now }
+	f.svc = presence.NewService(db, nil, clock)
+	f.wt = worktime.NewService(db, clock)
+	f.wt.SetHooks(f.svc, nil)
+	mk := func(slug string) *org.Tenant {
+		tn := &org.Tenant{Slug: slug, Name: slug + "市", Kind: org.Municipality, StaffSize: 100, GeneralAdminStaff: 80}
+		storetest.Must(t, storetest.F(db).CreateTenant(ctx, audit.Actor{Label: "op"}, tn, nil))
+		return tn
+	}
+	f.a, f.b = mk("ueda"), mk("kakegawa")
+	unit := func(tn *org.Tenant, key, code, parent string) {
+		u := &org.Unit{Code: code, Name: key, Level: "課"}
+		if parent != "" {
+			u.ParentID = f.unit[parent].ID
+		}
+		storetest.Must(t, storetest.F(db).CreateUnit(ctx, tn.ID, hr, u, calendar.Date{}))
+		f.unit[key] = u
+	}
+	unit(f.a, "総務課", "110", "")
+	unit(f.a, "総務係", "111", "総務課")
+	unit(f.a, "財政課", "120", "")
+	unit(f.b, "b", "100", "")
+	n := 0
+	person := func(tn *org.Tenant, key, u string, head bool) {
+		n++
+		st := &org.Staff{StaffNo: fmt.Sprintf("%04d", n), Name: key, Kana: "たろう", UnitID: f.unit[u].ID, Rank: org.RankStaff,
+			IsSupervisor: head, Employment: org.Regular, JobType: "general"}
+		if head {
+			st.Rank = org.RankManager
+		}
+		storetest.Must(t, storetest.F(db).CreateStaff(ctx, tn.ID, hr, st, calendar.Date{}))
+		f.who[key] = &auth.Principal{TenantID: tn.ID, StaffID: st.ID, UnitID: st.UnitID, Roles: auth.EffectiveRoles(nil, true, head)}
+	}
+	person(f.a, "課長", "総務課", true)
+	person(f.a, "山田", "総務係", false)
+	person(f.a, "佐藤", "総務係", false)
+	person(f.a, "財政", "財政課", false)
+	person(f.b, "他市", "b", false)
+	return f
+}
+
+func TestPresenceKeepsOnlyTheCurrentState(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		var logs bytes.Buffer
+		prev := slog.Default()
+		slog.SetDefault(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+		defer slog.SetDefault(prev)
+		f := newFixture(t, db)
+		me := f.who["山田"]
+		_, err := f.wt.Start(ctx, f.a.ID, me, 0, worktime.Report{Mode: "home", Place: "自宅", Plan: "計画"})
+		storetest.Must(t, err)
+		statuses := []presence.Status{presence.Busy, presence.Unavailable, presence.Away, presence.Available}
+		const changes = 24
+		for i := 0; i < changes; i++ {
+			note := fmt.Sprintf("past-note-%02d", i)
+			place := fmt.Sprintf("past-place-%02d", i)
+			f.now = f.now.Add(time.Minute)
+			_, err := f.svc.Set(ctx, f.a.ID, me, presence.Update{Status: statuses[i%len(statuses)], Note: &note, Place: &place,
+				Until: f.now.Add(time.Hour)})
+			storetest.Must(t, err)
+		}
+		last := fmt.Sprintf("past-note-%02d", changes-1)
+		// Scan every table of the database: no past note or place.
+		tables := tableNames(t, db)
+		if len(tables) < 20 {
+			t.Fatalf("only %d tables found", len(tables))
+		}
+		for _, tb := range tables {
+			rows, err := db.SQL.QueryContext(ctx, `SELECT * FROM `+tb)
+			storetest.Must(t, err)
+			cols, _ := rows.Columns()
+			for rows.Next() {
+				vals := make([]any, len(cols))
+				ptrs := make([]any, len(cols))
+				for i := range vals {
+					ptrs[i] = &vals[i]
+				}
+				storetest.Must(t, rows.Scan(ptrs...))
+				line := fmt.Sprint(vals...)
+				for _, v := range vals {
+					if b, ok := v.([]byte); ok {
+						line += string(b)
+					}
+				}
+				for i := 0; i < changes-1; i++ {
+					for _, past := range []string{fmt.Sprintf("past-note-%02d", i), fmt.Sprintf("past-place-%02d", i)} {
+						if strings.Contains(line, past) {
+							t.Errorf("table %s keeps a past state %q", tb, past)
+						}
+					}
+				}
+				if strings.Contains(line, "busy") && tb != "presence" && tb != "goose_db_version" {
+					t.Logf("note: table %s mentions busy: %s", tb, line)
+				}
+			}
+			storetest.Must(t, rows.Err())
+			rows.Close()
+		}
+		// Nor the log: no note, place or state name.
+		for _, s := range append([]string{"past-note", "past-place"}, "unavailable", "取り込み中") {
+			if strings.Contains(logs.String(), s) {
+				t.Errorf("the log mentions %q:\n%s", s, logs.String())
+			}
+		}
+		p, err := f.svc.Mine(ctx, f.a.ID, me)
+		storetest.Must(t, err)
+		if p.Note != last || p.Status != statuses[(changes-1)%len(statuses)] {
+			t.Fatalf("current: %+v", p)
+		}
+		// Clock-out sets オフライン.
+		_, err = f.wt.End(ctx, f.a.ID, me, 0, worktime.Report{})
+		storetest.Must(t, err)
+		p, _ = f.svc.Mine(ctx, f.a.ID, me)
+		if p.Status != presence.Offline || p.Note != "" {
+			t.Fatalf("after clock-out: %+v", p)
+		}
+	})
+}
+
+func tableNames(t *testing.T, db *store.DB) []string {
+	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
+	if db.Engine == store.Postgres {
+		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`
+	}
+	rows, err := db.SQL.Query(q)
+	storetest.Must(t, err)
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		storetest.Must(t, rows.Scan(&n))
+		out = append(out, n)
+	}
+	return out
+}
+
+func TestBoard(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		_, err := f.wt.Start(ctx, f.a.ID, f.who["山田"], 0, worktime.Report{Mode: "satellite", Place: "北サテライト", Plan: "予算資料"})
+		storetest.Must(t, err)
+		note := "15時まで会議"
+		_, err = f.svc.Set(ctx, f.a.ID, f.who["山田"], presence.Update{Status: presence.Busy, Note: &note, Until: f.now.Add(6 * time.Hour)})
+		storetest.Must(t, err)
+		row := func(rows []presence.BoardRow, name string) presence.BoardRow {
+			for _, r := range rows {
+				if r.Name == name {
+					return r
+				}
+			}
+			t.Fatalf("%s not on the board", name)
+			return presence.BoardRow{}
+		}
+		// A colleague sees place and presence, not the plan (no opt-in).
+		rows, err := f.svc.Board(ctx, f.a.ID, f.who["佐藤"], 0)
+		storetest.Must(t, err)
+		y := row(rows, "山田")
+		if len(rows) != 2 || y.Status != presence.Busy || y.Place != "北サテライト" || y.Plan != "" || y.State != worktime.Working {
+			t.Fatalf("colleague's board: %+v", rows)
+		}
+		if s := row(rows, "佐藤"); s.Status != presence.Offline || s.State != worktime.NotStarted {
+			t.Fatalf("not started: %+v", s)
+		}
+		// The supervisor sees the plan; with the section's opt-in the team does.
+		rows, err = f.svc.Board(ctx, f.a.ID, f.who["課長"], 0)
+		storetest.Must(t, err)
+		if len(rows) != 3 || row(rows, "山田").Plan != "予算資料" {
+			t.Fatalf("supervisor's board: %+v", rows)
+		}
+		_, err = f.svc.SetPlanSharing(ctx, f.a.ID, f.who["佐藤"], f.unit["総務係"].ID, true)
+		mustCode(t, err, apperr.Forbidden)
+		_, err = f.svc.SetPlanSharing(ctx, f.a.ID, f.who["課長"], f.unit["総務係"].ID, true)
+		storetest.Must(t, err)
+		rows, _ = f.svc.Board(ctx, f.a.ID, f.who["佐藤"], 0)
+		if row(rows, "山田").Plan != "予算資料" {
+			t.Fatalf("opt-in board: %+v", rows)
+		}
+		// Past the end time the status falls back to 連絡可能.
+		f.now = f.now.Add(7 * time.Hour)
+		rows, _ = f.svc.Board(ctx, f.a.ID, f.who["佐藤"], 0)
+		if row(rows, "山田").Status != presence.Available {
+			t.Fatalf("after until: %+v", rows)
+		}
+		// Another section's board, another tenant's unit: refused.
+		_, err = f.svc.Board(ctx, f.a.ID, f.who["財政"], f.unit["総務係"].ID)
+		mustCode(t, err, apperr.Forbidden)
+		_, err = f.svc.Board(ctx, f.b.ID, f.who["他市"], f.unit["総務係"].ID)
+		mustCode(t, err, apperr.NotFound)
+		// Bad input names the field.
+		bad := presence.Status("sleeping")
+		_, err = f.svc.Set(ctx, f.a.ID, f.who["佐藤"], presence.Update{Status: bad})
+		mustCode(t, err, apperr.Invalid)
+	})
+}
+
+func TestHubAcrossNodes(t *testing.T) {
+	for _, eng := range storetest.Engines() {
+		t.Run(string(eng), func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			dsn := storetest.DSN(t, eng)
+			open := func() *store.DB {
+				db, err := store.Open(ctx, dsn)
+				storetest.Must(t, err)
+				t.Cleanup(func() { db.Close() })
+				return db
+			}
+			a := open()
+			_, err := a.Migrate(ctx)
+			storetest.Must(t, err)
+			hubA := store.NewPresenceHub(ctx, a)
+			hubB := hubA
+			if eng == store.Postgres {
+				hubB = store.NewPresenceHub(ctx, open())
+			}
+			ch, stop := hubB.Subscribe(7)
+			defer stop()
+			other, stopOther := hubB.Subscribe(8)
+			defer stopOther()
+			// The listener may not be up yet: publish until it arrives.
+			deadline := time.After(10 * time.Second)
+			tick := time.NewTicker(100 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				hubA.Publish(ctx, 7, 42)
+				select {
+				case id := <-ch:
+					if id != 42 {
+						t.Fatalf("got %d", id)
+					}
+					select {
+					case x := <-other:
+						t.Fatalf("another tenant's board got %d", x)
+					default:
+					}
+					// Report (never assert) how long a change takes to reach
+					// the other node's board: docs/benchmarks.md.
+					var worst time.Duration
+					for range 20 {
+						t0 := time.Now()
+						hubA.Publish(ctx, 7, 43)
+						select {
+						case <-ch:
+						case <-time.After(5 * time.Second):
+							t.Fatal("lost event")
+						}
+						worst = max(worst, time.Since(t0))
+					}
+					t.Logf("%s: a presence change reached the other node's board in at most %v (20 changes)", eng, worst)
+					return
+				case <-deadline:
+					t.Fatal("no event across nodes")
+				case <-tick.C:
+				}
+			}
+		})
+	}
+}
+
+func mustCode(t *testing.T, err error, c apperr.Code) {
+	t.Helper()
+	if apperr.CodeOf(err) != c {
+		t.Fatalf("err = %v, want code %v", err, c)
+	}
+}

@@ -1,0 +1,171 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"telework/internal/calendar"
+	"telework/internal/policy"
+	"telework/internal/worktime"
+)
+
+// Working time (issue 12): the day's start, end, breaks (internal/worktime
+// holds the rules).
+
+var (
+	_ worktime.Store = (*DB)(nil)
+	_ worktime.Tx    = (*Tx)(nil)
+)
+
+// InWorktimeTx runs one working-time action in a transaction.
+func (db *DB) InWorktimeTx(ctx context.Context, fn func(worktime.Tx) error) error {
+	return db.InTx(ctx, func(tx *Tx) error { return fn(tx) })
+}
+
+const worktimeCols = `id, staff_id, work_date, start_at, end_at, mode, place, plan, result, start_proxy, end_proxy,
+	COALESCE(application_id, 0), overtime_approved, breaks, version`
+
+type worktimeBreak struct {
+	S int64 `json:"s"`
+	E int64 `json:"e,omitempty"`
+	H bool  `json:"h,omitempty"`
+}
+
+func scanWorktimeDay(sc interface{ Scan(...any) error }) (worktime.Day, error) {
+	var d worktime.Day
+	var date, mode, breaks string
+	var start, end int64
+	var ot int
+	if err := sc.Scan(&d.ID, &d.StaffID, &date, &start, &end, &mode, &d.Place, &d.Plan, &d.Result, &d.StartProxy,
+		&d.EndProxy, &d.ApplicationID, &ot, &breaks, &d.Version); err != nil {
+		return d, err
+	}
+	var err error
+	if d.Date, err = calendar.ParseDate(date); err != nil {
+		return d, err
+	}
+	d.Mode, d.OvertimeApproved, d.Start = policy.Mode(mode), ot != 0, fromMicros(start)
+	if end != 0 {
+		d.End = fromMicros(end)
+	}
+	if breaks != "" {
+		var bs []worktimeBreak
+		if err := json.Unmarshal([]byte(breaks), &bs); err != nil {
+			return d, fmt.Errorf("store: worktime breaks: %w", err)
+		}
+		for _, b := range bs {
+			x := worktime.Break{Start: fromMicros(b.S), Hourly: b.H}
+			if b.E != 0 {
+				x.End = fromMicros(b.E)
+			}
+			d.Breaks = append(d.Breaks, x)
+		}
+	}
+	return d, nil
+}
+
+func worktimeBreaks(d *worktime.Day) string {
+	if len(d.Breaks) == 0 {
+		return ""
+	}
+	bs := make([]worktimeBreak, len(d.Breaks))
+	for i, b := range d.Breaks {
+		bs[i] = worktimeBreak{S: micros(b.Start), H: b.Hourly}
+		if !b.End.IsZero() {
+			bs[i].E = micros(b.End)
+		}
+	}
+	return jsonText(bs)
+}
+
+func endMicros(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return micros(t)
+}
+
+// FindWorktimeDay returns the person's day.
+func (tx *Tx) FindWorktimeDay(ctx context.Context, tenantID, staffID int64, d calendar.Date) (*worktime.Day, error) {
+	day, err := scanWorktimeDay(tx.row(ctx, `SELECT `+worktimeCols+` FROM worktime_days
+		WHERE tenant_id = ? AND staff_id = ? AND work_date = ?`, tenantID, staffID, d.String()))
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return &day, nil
+}
+
+// InsertWorktimeDay writes a new day.
+func (tx *Tx) InsertWorktimeDay(ctx context.Context, tenantID int64, d *worktime.Day) error {
+	err := tx.row(ctx, `INSERT INTO worktime_days (tenant_id, staff_id, work_date, start_at, end_at, mode, place, plan, result,
+		start_proxy, end_proxy, application_id, overtime_approved, breaks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		tenantID, d.StaffID, d.Date.String(), micros(d.Start), endMicros(d.End), string(d.Mode), d.Place, d.Plan, d.Result,
+		d.StartProxy, d.EndProxy, nullID(d.ApplicationID), boolInt(d.OvertimeApproved), worktimeBreaks(d)).Scan(&d.ID)
+	if err != nil {
+		return mapErr(fmt.Errorf("store: insert worktime day: %w", err))
+	}
+	d.Version = 1
+	return nil
+}
+
+// UpdateWorktimeDay writes the day if its version is still version.
+func (tx *Tx) UpdateWorktimeDay(ctx context.Context, tenantID int64, d *worktime.Day, version int64) error {
+	res, err := tx.exec(ctx, `UPDATE worktime_days SET end_at = ?, mode = ?, place = ?, plan = ?, result = ?, end_proxy = ?,
+		overtime_approved = ?, breaks = ?, version = version + 1 WHERE tenant_id = ? AND id = ? AND version = ?`,
+		endMicros(d.End), string(d.Mode), d.Place, d.Plan, d.Result, d.EndProxy, boolInt(d.OvertimeApproved), worktimeBreaks(d),
+		tenantID, d.ID, version)
+	if err := staleIfNone(res, err); err != nil {
+		return err
+	}
+	d.Version = version + 1
+	return nil
+}
+
+// FindWorktimeDays lists days from..to of these people (all when empty).
+func (db *DB) FindWorktimeDays(ctx context.Context, tenantID int64, staffIDs []int64, from, to calendar.Date) ([]worktime.Day, error) {
+	q := `SELECT ` + worktimeCols + ` FROM worktime_days WHERE tenant_id = ? AND work_date >= ? AND work_date <= ?`
+	args := []any{tenantID, from.String(), to.String()}
+	if len(staffIDs) > 0 {
+		q += andIn("staff_id", staffIDs, &args)
+	}
+	return queryAll(ctx, db, scanWorktimeDay, q+` ORDER BY work_date, staff_id`, args...)
+}
+
+// removeWorktimeDays is the retention of attendance records: the days
+// (and prior overtime requests) before the cutoff's date.
+func (tx *Tx) removeWorktimeDays(ctx context.Context, tenantID int64, cutoff time.Time) (int64, error) {
+	date := calendar.DateOf(cutoff).String()
+	res, err := tx.exec(ctx, `DELETE FROM worktime_days WHERE tenant_id = ? AND work_date < ?`, tenantID, date)
+	if err != nil {
+		return 0, fmt.Errorf("store: retention attendance: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	res, err = tx.exec(ctx, `DELETE FROM worktime_overtime WHERE tenant_id = ? AND work_date < ?`, tenantID, date)
+	if err != nil {
+		return 0, fmt.Errorf("store: retention attendance: %w", err)
+	}
+	m, err := res.RowsAffected()
+	return n + m, err
+}
+
+// FindWorktimeApplication returns the approved (or started) application
+// holding the person's day, in one read; NotFound when none.
+func (db *DB) FindWorktimeApplication(ctx context.Context, tenantID, staffID int64, d calendar.Date) (worktime.DayApplication, error) {
+	var a worktime.DayApplication
+	var mode string
+	var flags int
+	err := db.row(ctx, `SELECT a.id, a.mode, a.place, a.flags FROM application_days d
+		JOIN applications a ON a.tenant_id = d.tenant_id AND a.id = d.application_id
+		WHERE d.tenant_id = ? AND d.staff_id = ? AND d.day = ? AND d.status IN ('approved', 'started')
+		ORDER BY a.id LIMIT 1`, tenantID, staffID, d.String()).Scan(&a.ID, &mode, &a.Place, &flags)
+	if err != nil {
+		return a, mapErr(err)
+	}
+	a.Mode, a.OvertimeApproved = policy.Mode(mode), flags&flagOvertime != 0
+	return a, nil
+}

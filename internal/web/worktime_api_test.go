@@ -1,0 +1,91 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"telework/internal/store"
+	"telework/internal/store/storetest"
+)
+
+func TestWorktimeAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, _ := applyWorld(t, db)
+		staff, super, bhr := mkToken(t, w, "staff", false), mkToken(t, w, "supervisor", false), mkToken(t, w, "b-hr", false)
+		type day struct {
+			StaffID  int64  `json:"staff_id"`
+			Date     string `json:"date"`
+			Plan     string `json:"plan"`
+			Proxy    bool   `json:"start_by_supervisor"`
+			Warnings []struct {
+				Rule    string `json:"rule"`
+				Message string `json:"message"`
+			} `json:"warnings"`
+		}
+		// A start at home without an application is recorded and flagged.
+		res := w.call("POST", "/api/v1/worktime/start", `{"mode":"home","place":"自宅","plan":"議事録作成"}`, staff)
+		if res.code != http.StatusOK {
+			t.Fatalf("start: %d %s", res.code, res.body)
+		}
+		var d day
+		decode(t, res, &d)
+		if d.Plan != "議事録作成" || len(d.Warnings) != 1 || d.Warnings[0].Rule != "no_application" || !strings.Contains(d.Warnings[0].Message, "申請なしの勤務") {
+			t.Fatalf("start: %+v", d)
+		}
+		if res := w.call("POST", "/api/v1/worktime/start", `{}`, staff); res.code != http.StatusConflict {
+			t.Fatalf("second start: %d %s", res.code, res.body)
+		}
+		if res := w.call("POST", "/api/v1/worktime/start", `{"mode":"moon"}`, super); res.code != http.StatusUnprocessableEntity && res.code != http.StatusBadRequest {
+			t.Fatalf("bad mode: %d %s", res.code, res.body)
+		}
+		// The supervisor reads the person's days; the person cannot read the supervisor's; another tenant nobody's.
+		target := fmt.Sprintf("/api/v1/worktime?staff_id=%d", w.staff["a-staff"].ID)
+		if res := w.call("GET", target, "", super); res.code != http.StatusOK || !strings.Contains(res.body, "議事録作成") {
+			t.Fatalf("supervisor view: %d %s", res.code, res.body)
+		}
+		if res := w.call("GET", fmt.Sprintf("/api/v1/worktime?staff_id=%d", w.staff["a-super"].ID), "", staff); res.code != http.StatusNotFound {
+			t.Fatalf("staff reading the supervisor: %d", res.code)
+		}
+		if res := w.call("GET", target, "", bhr); res.code != http.StatusNotFound {
+			t.Fatalf("another tenant: %d %s", res.code, res.body)
+		}
+		if res := w.call("POST", "/api/v1/worktime/start", fmt.Sprintf(`{"staff_id":%d}`, w.staff["a-staff"].ID), bhr); res.code != http.StatusNotFound {
+			t.Fatalf("another tenant's proxy start: %d %s", res.code, res.body)
+		}
+		// The supervisor enters a start on someone's behalf (図表20).
+		res = w.call("POST", "/api/v1/worktime/start", fmt.Sprintf(`{"staff_id":%d,"mode":"office"}`, w.staff["a-hr"].ID), super)
+		decode(t, res, &d)
+		if res.code != http.StatusOK || !d.Proxy {
+			t.Fatalf("proxy start: %d %s", res.code, res.body)
+		}
+		if res := w.call("GET", "/api/v1/worktime/team", "", staff); res.code != http.StatusForbidden {
+			t.Fatalf("team view by staff: %d", res.code)
+		}
+		if res := w.call("GET", "/api/v1/worktime/team", "", super); res.code != http.StatusOK || !strings.Contains(res.body, `"working"`) {
+			t.Fatalf("team view: %d %s", res.code, res.body)
+		}
+		// Presence and the board.
+		if res := w.call("PUT", "/api/v1/presence", `{"status":"busy","note":"来客対応中"}`, staff); res.code != http.StatusOK {
+			t.Fatalf("presence: %d %s", res.code, res.body)
+		}
+		if res := w.call("PUT", "/api/v1/presence", `{"status":"asleep"}`, staff); res.code < 400 {
+			t.Fatalf("bad presence: %d", res.code)
+		}
+		res = w.call("GET", "/api/v1/board", "", staff)
+		if res.code != http.StatusOK || !strings.Contains(res.body, `"presence":"busy"`) || !strings.Contains(res.body, "来客対応中") {
+			t.Fatalf("board: %d %s", res.code, res.body)
+		}
+		if res := w.call("GET", fmt.Sprintf("/api/v1/board?unit_id=%d", w.units["a-team"].ID), "", bhr); res.code != http.StatusNotFound {
+			t.Fatalf("another tenant's board: %d %s", res.code, res.body)
+		}
+		res = w.call("POST", "/api/v1/worktime/end", `{"result":"完了"}`, staff)
+		if res.code != http.StatusOK {
+			t.Fatalf("end: %d %s", res.code, res.body)
+		}
+		if strings.Contains(w.logs.String(), "来客対応中") || strings.Contains(w.logs.String(), "busy") {
+			t.Errorf("the log keeps a presence state")
+		}
+	})
+}

@@ -1,0 +1,82 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"telework/internal/store"
+	"telework/internal/store/storetest"
+)
+
+func TestWorktimePages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, _ := applyWorld(t, db)
+		staff, super := w.session(t, "staff"), w.session(t, "supervisor")
+		res := w.do("GET", "/worktime", nil, staff)
+		if res.code != http.StatusOK || !strings.Contains(res.body, "始業する") {
+			t.Fatalf("page: %d", res.code)
+		}
+		// One tap: the start button alone.
+		res = w.do("POST", "/worktime/start", url.Values{"mode": {"home"}}, staff)
+		if res.code != http.StatusOK || !strings.Contains(res.body, "申請なしの勤務") {
+			t.Fatalf("start with a warning: %d %s", res.code, res.body)
+		}
+		res = w.do("POST", "/presence", url.Values{"status": {"busy"}, "note": {"会議中"}, "until": {"23:59"}}, staff)
+		if res.code != http.StatusSeeOther && res.code != http.StatusUnprocessableEntity {
+			t.Fatalf("presence: %d %s", res.code, res.body)
+		}
+		res = w.do("GET", "/board", nil, staff)
+		if res.code != http.StatusOK || !strings.Contains(res.body, "山田 太郎") || !strings.Contains(res.body, `id="board"`) {
+			t.Fatalf("board: %d", res.code)
+		}
+		if res := w.do("GET", "/worktime/team", nil, staff); res.code != http.StatusForbidden {
+			t.Fatalf("team page for staff: %d", res.code)
+		}
+		res = w.do("GET", "/worktime/team", nil, super)
+		if res.code != http.StatusOK || !strings.Contains(res.body, "勤務中") {
+			t.Fatalf("team page: %d %s", res.code, res.body)
+		}
+		res = w.do("POST", "/worktime/end", url.Values{"result": {"完了"}}, staff)
+		if res.code != http.StatusOK && res.code != http.StatusSeeOther {
+			t.Fatalf("end: %d %s", res.code, res.body)
+		}
+	})
+}
+
+// TestBoardEvents: an open board's stream gets an event when someone of
+// the tenant changes presence (in-process hub; PostgreSQL across nodes is
+// tested in internal/presence and integration/).
+func TestBoardEvents(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		staff := w.session(t, "staff")
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		req := httptest.NewRequest("GET", "/board/events", nil).WithContext(ctx)
+		req.AddCookie(staff)
+		req.Header.Set("Accept", "text/event-stream")
+		rec := newFlushRecorder()
+		done := make(chan struct{})
+		go func() { w.srv.ServeHTTP(rec, req); close(done) }()
+		deadline := time.Now().Add(8 * time.Second)
+		for !strings.Contains(rec.String(), "event: changed") && time.Now().Before(deadline) {
+			if res := w.do("POST", "/presence", url.Values{"status": {"busy"}}, staff); res.code != http.StatusSeeOther {
+				t.Fatalf("presence: %d %s", res.code, res.body)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		cancel()
+		<-done
+		if !strings.Contains(rec.String(), "event: changed") {
+			t.Fatalf("no event: %q", rec.String())
+		}
+		if strings.Contains(rec.String(), "busy") {
+			t.Errorf("the stream carries a state: %q", rec.String())
+		}
+	})
+}

@@ -1,0 +1,309 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/policy"
+	"telework/internal/presence"
+	"telework/internal/route"
+	"telework/internal/worktime"
+)
+
+// worktimeRoutes are the pages of working time, presence and the team
+// board (issue 12): one tap for start and end on a phone, the board that
+// updates itself through Server-Sent Events (and by reloading without
+// JavaScript), the supervisor's day view.
+func (s *Server) worktimeRoutes() []Route {
+	return []Route{
+		{Method: "GET", Pattern: "/worktime", Rule: directory, Handler: s.worktimePage},
+		{Method: "POST", Pattern: "/worktime/start", Rule: directory, Handler: s.worktimeStart},
+		{Method: "POST", Pattern: "/worktime/end", Rule: directory, Handler: s.worktimeEnd},
+		{Method: "POST", Pattern: "/worktime/break", Rule: directory, Handler: s.worktimeBreak},
+		{Method: "POST", Pattern: "/presence", Rule: directory, Handler: s.worktimePresence},
+		{Method: "GET", Pattern: "/worktime/team", Rule: route.Rule{Roles: []auth.Role{auth.Supervisor, auth.HRAdmin}}, Handler: s.worktimeTeam},
+		{Method: "GET", Pattern: "/board", Rule: directory, Handler: s.worktimeBoard},
+		{Method: "GET", Pattern: "/board/events", Rule: directory, Handler: s.worktimeBoardEvents},
+	}
+}
+
+type worktimeDayView struct {
+	Date, Start, End, Mode, Place, Plan, Result string
+	Proxy                                       bool
+	Breaks                                      int
+	Warnings                                    []string
+}
+
+func worktimeHM(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(calendar.Tokyo).Format("15:04")
+}
+
+func worktimeViewOf(d worktime.Day, ws []worktime.Warning, lang string) worktimeDayView {
+	v := worktimeDayView{Date: d.Date.String(), Start: worktimeHM(d.Start), End: worktimeHM(d.End), Mode: string(d.Mode),
+		Place: d.Place, Plan: d.Plan, Result: d.Result, Proxy: d.StartProxy != 0 || d.EndProxy != 0, Breaks: len(d.Breaks)}
+	for _, w := range ws {
+		v.Warnings = append(v.Warnings, w.Message(lang))
+	}
+	return v
+}
+
+func (s *Server) worktimePage(w http.ResponseWriter, r *http.Request) {
+	s.worktimeRender(w, r, http.StatusOK, nil, nil)
+}
+
+func (s *Server) worktimeRender(w http.ResponseWriter, r *http.Request, status int, out *worktime.Outcome, ferr error) {
+	p := principal(r)
+	if p.StaffID == 0 {
+		s.renderStatus(w, r, http.StatusForbidden, "error.forbidden")
+		return
+	}
+	days, err := s.svc.Worktime.Days(r.Context(), p.TenantID, p, 0, calendar.Date{}, calendar.Date{})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	me, err := s.svc.Presence.Mine(r.Context(), p.TenantID, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	lang := lang(r)
+	today := calendar.DateOf(time.Now()).String()
+	data := map[string]any{"Statuses": presence.Statuses, "Presence": me, "Modes": append([]policy.Mode{worktime.Office}, policy.Modes...),
+		"Until": worktimeHM(me.Until), "Supervisor": p.HasAny(auth.Supervisor, auth.HRAdmin)}
+	var list []worktimeDayView
+	for i := len(days) - 1; i >= 0; i-- {
+		v := worktimeViewOf(days[i].Day, days[i].Warnings, lang)
+		if v.Date == today {
+			data["Today"] = v
+			data["OnBreak"] = len(days[i].Day.Breaks) > 0 && days[i].Day.Breaks[len(days[i].Day.Breaks)-1].End.IsZero()
+			data["HourlyLeave"] = true
+		}
+		list = append(list, v)
+	}
+	data["Days"] = list
+	if out != nil {
+		data["Outcome"] = worktimeViewOf(out.Day, out.Warnings, lang)
+	}
+	s.render(w, r, status, "worktime", "worktime.title", data, ferr)
+}
+
+func (s *Server) worktimeReport(w http.ResponseWriter, r *http.Request, end bool) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	p := principal(r)
+	rep := worktime.Report{Mode: policy.Mode(r.PostFormValue("mode")), Place: r.PostFormValue("place"),
+		Plan: r.PostFormValue("plan"), Result: r.PostFormValue("result")}
+	var staffID int64
+	if v := r.PostFormValue("staff_id"); v != "" {
+		staffID, _ = strconv.ParseInt(v, 10, 64)
+	}
+	var out *worktime.Outcome
+	var err error
+	if end {
+		out, err = s.svc.Worktime.End(r.Context(), p.TenantID, p, staffID, rep)
+	} else {
+		out, err = s.svc.Worktime.Start(r.Context(), p.TenantID, p, staffID, rep)
+	}
+	if err != nil {
+		if apperr.CodeOf(err) == apperr.Invalid || apperr.CodeOf(err) == apperr.Conflict {
+			s.worktimeRender(w, r, http.StatusUnprocessableEntity, nil, err)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	if staffID != 0 && staffID != p.StaffID {
+		s.flashRedirect(w, r, "/worktime/team", "flash.worktime_proxy")
+		return
+	}
+	if len(out.Warnings) > 0 {
+		s.worktimeRender(w, r, http.StatusOK, out, nil)
+		return
+	}
+	key := "flash.worktime_started"
+	if end {
+		key = "flash.worktime_ended"
+	}
+	s.flashRedirect(w, r, "/worktime", key)
+}
+
+func (s *Server) worktimeStart(w http.ResponseWriter, r *http.Request) { s.worktimeReport(w, r, false) }
+func (s *Server) worktimeEnd(w http.ResponseWriter, r *http.Request)   { s.worktimeReport(w, r, true) }
+
+func (s *Server) worktimeBreak(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	p := principal(r)
+	_, err := s.svc.Worktime.Break(r.Context(), p.TenantID, p, r.PostFormValue("action") == "start", r.PostFormValue("hourly") == "1")
+	if err != nil {
+		if apperr.CodeOf(err) == apperr.Invalid || apperr.CodeOf(err) == apperr.Conflict {
+			s.worktimeRender(w, r, http.StatusUnprocessableEntity, nil, err)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.flashRedirect(w, r, "/worktime", "flash.worktime_saved")
+}
+
+func (s *Server) worktimePresence(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	p := principal(r)
+	note, place := r.PostFormValue("note"), r.PostFormValue("place")
+	auto := r.PostFormValue("auto_away") == "1"
+	u := presence.Update{Status: presence.Status(r.PostFormValue("status")), Note: &note, Place: &place, AutoAway: &auto}
+	if r.PostFormValue("keep") == "1" { // the inactivity timer: the status only
+		u.Note, u.Place, u.AutoAway = nil, nil, nil
+	}
+	if hm := strings.TrimSpace(r.PostFormValue("until")); hm != "" {
+		t, err := time.ParseInLocation("2006-01-02 15:04", calendar.DateOf(time.Now()).String()+" "+hm, calendar.Tokyo)
+		if err != nil {
+			var v apperr.Validation
+			v.Add("presence_until", "field.time_hm", nil)
+			s.worktimeRender(w, r, http.StatusUnprocessableEntity, nil, v.Err())
+			return
+		}
+		u.Until = t
+	}
+	if _, err := s.svc.Presence.Set(r.Context(), p.TenantID, p, u); err != nil {
+		if apperr.CodeOf(err) == apperr.Invalid {
+			s.worktimeRender(w, r, http.StatusUnprocessableEntity, nil, err)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	if r.PostFormValue("keep") == "1" {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	s.flashRedirect(w, r, "/worktime", "flash.worktime_presence")
+}
+
+type worktimeTeamView struct {
+	StaffID                    int64
+	Name, State, Start, End    string
+	Plan                       string
+	Warnings                   []string
+	NotStarted, Working, Ended bool
+}
+
+func (s *Server) worktimeTeam(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	unitID, _ := strconv.ParseInt(r.URL.Query().Get("unit_id"), 10, 64)
+	rows, err := s.svc.Worktime.TeamDay(r.Context(), p.TenantID, p, unitID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	lang := lang(r)
+	var list []worktimeTeamView
+	for _, x := range rows {
+		v := worktimeTeamView{StaffID: x.StaffID, Name: x.Name, State: string(x.State), NotStarted: x.State == worktime.NotStarted,
+			Working: x.State == worktime.Working, Ended: x.State == worktime.Finished}
+		if x.Day != nil {
+			v.Start, v.End, v.Plan = worktimeHM(x.Day.Start), worktimeHM(x.Day.End), x.Day.Plan
+		}
+		for _, wn := range x.Warnings {
+			v.Warnings = append(v.Warnings, wn.Message(lang))
+		}
+		list = append(list, v)
+	}
+	s.render(w, r, http.StatusOK, "worktime_team", "worktime.title_team", map[string]any{"Rows": list}, nil)
+}
+
+type worktimeBoardView struct {
+	Name, Unit, Status, Note, Until, Place, Mode, State, Plan string
+}
+
+func (s *Server) worktimeBoardRows(r *http.Request, unitID int64) ([]worktimeBoardView, error) {
+	p := principal(r)
+	rows, err := s.svc.Presence.Board(r.Context(), p.TenantID, p, unitID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]worktimeBoardView, len(rows))
+	for i, x := range rows {
+		out[i] = worktimeBoardView{Name: x.Name, Unit: x.UnitName, Status: string(x.Status), Note: x.Note, Until: worktimeHM(x.Until),
+			Place: x.Place, Mode: x.Mode, State: string(x.State), Plan: x.Plan}
+	}
+	return out, nil
+}
+
+func (s *Server) worktimeBoard(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	unitID, _ := strconv.ParseInt(r.URL.Query().Get("unit_id"), 10, 64)
+	if unitID == 0 {
+		unitID = p.UnitID
+	}
+	rows, err := s.worktimeBoardRows(r, unitID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	units, err := s.svc.Org.Units(r.Context(), p.TenantID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	data := map[string]any{"Rows": rows, "UnitID": unitID, "Units": units}
+	if r.URL.Query().Get("fragment") == "1" {
+		s.renderFragment(w, r, "worktime_board", "board_rows", s.newView(r, "worktime.title_board", data, nil))
+		return
+	}
+	s.render(w, r, http.StatusOK, "worktime_board", "worktime.title_board", data, nil)
+}
+
+// worktimeBoardEvents streams "changed" to an open board whenever a
+// person of the tenant changes presence (on any node); the page then
+// fetches its rows again. Ids only: no state travels in the stream.
+func (s *Server) worktimeBoardEvents(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	if !strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
+		// Not an EventSource (a link followed, a crawler): no stream.
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte("retry: 3000\n\n"))
+		return
+	}
+	ch, stop := s.svc.Presence.Hub().Subscribe(p.TenantID)
+	defer stop()
+	rc := http.NewResponseController(w)
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write([]byte("retry: 3000\n\n"))
+	_ = rc.Flush()
+	keep := time.NewTicker(25 * time.Second)
+	defer keep.Stop()
+	for {
+		_ = rc.SetWriteDeadline(time.Now().Add(time.Minute))
+		select {
+		case <-r.Context().Done():
+			return
+		case <-ch:
+			if _, err := w.Write([]byte("event: changed\ndata: 1\n\n")); err != nil {
+				return
+			}
+		case <-keep.C:
+			if _, err := w.Write([]byte(": keep-alive\n\n")); err != nil {
+				return
+			}
+		}
+		if rc.Flush() != nil {
+			return
+		}
+	}
+}

@@ -1,0 +1,98 @@
+package worktime
+
+import (
+	"testing"
+	"time"
+
+	"telework/internal/calendar"
+	"telework/internal/policy"
+)
+
+func at(hm string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04", "2026-12-01 "+hm, calendar.Tokyo)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func TestCheck(t *testing.T) {
+	std := policy.Policy{Hours: policy.Hours{Start: "08:30", End: "17:15", BreakMinutes: 60,
+		WindowStart: "07:00", WindowEnd: "22:00", Overtime: "prior_approval"}}
+	flex := policy.Policy{Hours: policy.Hours{Flex: true, CoreStart: "10:00", CoreEnd: "15:00", Overtime: "allowed"}}
+	night := policy.Policy{Hours: policy.Hours{End: "17:15", Overtime: "allowed", NoLateNight: true}}
+	date := calendar.Date{Year: 2026, Month: 12, Day: 1}
+	lunch := []Break{{Start: at("12:00"), End: at("13:00")}}
+	day := func(s, e string, b []Break) Day {
+		d := Day{Date: date, Start: at(s), Breaks: b, ApplicationID: 1}
+		if e != "" {
+			d.End = at(e)
+		}
+		return d
+	}
+	cases := []struct {
+		name string
+		in   Input
+		want []string // messages in Japanese
+	}{
+		{"a standard day", Input{Policy: std, Day: day("08:30", "17:15", lunch), Now: at("18:00")}, nil},
+		{"not started", Input{Policy: std, Day: Day{Date: date}, Now: at("23:59")}, nil},
+		{"no application where one is needed", Input{Policy: std, NeedsApplication: true,
+			Day: Day{Date: date, Start: at("08:30")}, Now: at("09:00")},
+			[]string{"申請なしの勤務: 2026-12-01は承認済みのテレワーク申請がありません(制度では事前の申請が必要です)。所属長に確認してください。"}},
+		{"application present", Input{Policy: std, NeedsApplication: true, Day: day("08:30", "", nil), Now: at("09:00")}, nil},
+		{"before the window", Input{Policy: std, Day: day("06:40", "", nil), Now: at("07:00")},
+			[]string{"勤務可能時間帯の前の始業: 06:40に始業しました(勤務できるのは07:00からです)。"}},
+		{"no clock-out by the cut-off", Input{Policy: std, Day: day("08:30", "", nil), Now: at("23:59").Add(31 * time.Minute)},
+			[]string{"終業報告なし: 00:00を過ぎても終業報告がありません。終業時刻を報告してください。"}},
+		{"still working before the cut-off", Input{Policy: std, Day: day("08:30", "", nil), Now: at("21:00")}, nil},
+		{"overtime without approval", Input{Policy: std, Day: day("08:30", "18:15", lunch), Now: at("18:15")},
+			[]string{"事前承認のない時間外勤務: 18:15に終業しました(所定の終業17:15より60分超過)。時間外勤務は事前に所属長の承認が必要です。"}},
+		{"overtime approved", Input{Policy: std, Day: func() Day { d := day("08:30", "18:15", lunch); d.OvertimeApproved = true; return d }(),
+			Now: at("18:15")}, nil},
+		{"after the window, late night, long hours", Input{Policy: std, Day: day("08:30", "22:30", lunch), Now: at("22:30")},
+			[]string{"勤務可能時間帯の後の終業: 22:30に終業しました(勤務できるのは22:00までです)。",
+				"事前承認のない時間外勤務: 22:30に終業しました(所定の終業17:15より315分超過)。時間外勤務は事前に所属長の承認が必要です。",
+				"深夜勤務(22時〜翌5時): 30分の深夜勤務があります。深夜勤務は原則として認められていないか、事前の承認が必要です。",
+				"長時間勤務: 勤務時間が13:00で、10:00を超えています。健康に配慮してください。"}},
+		{"late night banned even when overtime is allowed", Input{Policy: night, Day: day("13:00", "22:15", lunch), Now: at("22:15")},
+			[]string{"深夜勤務(22時〜翌5時): 15分の深夜勤務があります。深夜勤務は原則として認められていないか、事前の承認が必要です。"}},
+		{"core time not covered", Input{Policy: flex, Day: day("10:30", "16:00", nil), Now: at("16:00")},
+			[]string{"コアタイム未充足: 勤務10:30〜16:00はコアタイム10:00〜15:00を満たしていません。"}},
+		{"core time covered", Input{Policy: flex, Day: day("09:00", "15:00", nil), Now: at("15:00")}, nil},
+		{"6 h exactly needs no break", Input{Policy: flex, Day: day("09:00", "15:00", nil), Now: at("15:00")}, nil},
+		{"over 6 h with 30 min break", Input{Policy: flex, Day: day("09:00", "15:45",
+			[]Break{{Start: at("12:00"), End: at("12:30")}}), Now: at("16:00")},
+			[]string{"休憩不足(労働基準法第34条): 勤務時間6:15に対して休憩が30分です。6時間を超える勤務は45分、8時間を超える勤務は60分以上の休憩が必要です(必要: 45分)。"}},
+		{"over 8 h with 45 min break", Input{Policy: flex, Day: day("09:00", "18:00",
+			[]Break{{Start: at("12:00"), End: at("12:45")}}), Now: at("18:00")},
+			[]string{"休憩不足(労働基準法第34条): 勤務時間8:15に対して休憩が45分です。6時間を超える勤務は45分、8時間を超える勤務は60分以上の休憩が必要です(必要: 60分)。"}},
+		{"中抜け as hourly leave is neither work nor rest", Input{Policy: flex, Day: day("09:00", "17:00",
+			[]Break{{Start: at("12:00"), End: at("12:45")}, {Start: at("14:00"), End: at("16:00"), Hourly: true}}), Now: at("17:00")}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ws := Check(c.in)
+			var got []string
+			for _, w := range ws {
+				got = append(got, w.Message("ja"))
+			}
+			if len(got) != len(c.want) {
+				t.Fatalf("got %d warnings %q, want %q", len(got), got, c.want)
+			}
+			for i := range got {
+				if got[i] != c.want[i] {
+					t.Errorf("warning %d:\n got %s\nwant %s", i, got[i], c.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestLegalBreak(t *testing.T) {
+	for _, c := range []struct{ work, want int }{{360, 0}, {361, 45}, {480, 45}, {481, 60}, {0, 0}} {
+		if got := LegalBreak(c.work); got != c.want {
+			t.Errorf("LegalBreak(%d) = %d, want %d", c.work, got, c.want)
+		}
+	}
+}

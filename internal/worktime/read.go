@@ -1,0 +1,147 @@
+package worktime
+
+import (
+	"context"
+	"slices"
+
+	"telework/internal/apperr"
+	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/org"
+)
+
+// DayView is a day with its warnings as of now.
+type DayView struct {
+	Day      Day
+	Warnings []Warning
+}
+
+// MaxDays is the longest span Days reads.
+const MaxDays = 62
+
+// Days lists a person's days from..to with their warnings: their own
+// (staffID 0 or their own id), or, for a supervisor over them, another's
+// (NotFound otherwise, as for an id of another tenant).
+func (s *Service) Days(ctx context.Context, tenantID int64, who *auth.Principal, staffID int64, from, to calendar.Date) ([]DayView, error) {
+	if who == nil || who.StaffID == 0 {
+		return nil, apperr.Forbid()
+	}
+	if staffID == 0 {
+		staffID = who.StaffID
+	}
+	if staffID != who.StaffID {
+		st, err := s.st.FindStaffByID(ctx, tenantID, staffID)
+		if err != nil {
+			return nil, err
+		}
+		ok, err := s.oversees(ctx, tenantID, who, st)
+		if err != nil {
+			return nil, err
+		}
+		if !ok && !who.Has(auth.HRAdmin) {
+			return nil, apperr.NotFoundErr("staff")
+		}
+	}
+	if to.IsZero() {
+		to = calendar.DateOf(s.now())
+	}
+	if from.IsZero() || from.After(to) || from.AddDays(MaxDays).Before(to) {
+		from = to.AddDays(-30)
+	}
+	days, err := s.st.FindWorktimeDays(ctx, tenantID, []int64{staffID}, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return s.views(ctx, tenantID, days)
+}
+
+func (s *Service) views(ctx context.Context, tenantID int64, days []Day) ([]DayView, error) {
+	vs, err := s.st.FindPolicyVersions(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	out := make([]DayView, len(days))
+	for i, d := range days {
+		v, _ := PolicyOn(vs, d.Date)
+		out[i] = DayView{Day: d, Warnings: Check(Input{Policy: v, Day: d, Now: now, NeedsApplication: NeedsApplication(v, d.Mode)})}
+	}
+	return out, nil
+}
+
+// State is where a person is in the day.
+type State string
+
+const (
+	NotStarted State = "not_started" // 未始業
+	Working    State = "working"     // 勤務中
+	Finished   State = "finished"    // 終業
+)
+
+// TeamRow is one person of the supervisor's day view.
+type TeamRow struct {
+	StaffID  int64
+	Name     string
+	UnitID   int64
+	State    State
+	Day      *Day
+	Warnings []Warning
+}
+
+// MaxTeam is the most people the day view lists.
+const MaxTeam = 500
+
+// TeamDay is the supervisor's view of today: everyone of unitID (0: the
+// supervisor's own unit) and below, who started, who has not, who finished
+// and the open warnings. Supervisors over the unit and HR only.
+func (s *Service) TeamDay(ctx context.Context, tenantID int64, who *auth.Principal, unitID int64) ([]TeamRow, error) {
+	if who == nil {
+		return nil, apperr.Forbid()
+	}
+	if unitID == 0 {
+		unitID = who.UnitID
+	}
+	if !who.Has(auth.HRAdmin) {
+		if !who.Has(auth.Supervisor) || who.UnitID == 0 {
+			return nil, apperr.Forbid()
+		}
+		units, err := s.st.FindUnits(ctx, tenantID)
+		if err != nil {
+			return nil, err
+		}
+		if !org.NewTree(units).IsWithin(unitID, who.UnitID) {
+			return nil, apperr.Forbid()
+		}
+	}
+	people, _, err := s.st.FindStaff(ctx, tenantID, org.StaffFilter{UnitID: unitID, Limit: MaxTeam})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(people))
+	for i, p := range people {
+		ids[i] = p.ID
+	}
+	today := calendar.DateOf(s.now())
+	var days []Day
+	if len(ids) > 0 {
+		if days, err = s.st.FindWorktimeDays(ctx, tenantID, ids, today, today); err != nil {
+			return nil, err
+		}
+	}
+	views, err := s.views(ctx, tenantID, days)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]TeamRow, len(people))
+	for i, p := range people {
+		r := TeamRow{StaffID: p.ID, Name: p.Name, UnitID: p.UnitID, State: NotStarted}
+		if j := slices.IndexFunc(views, func(v DayView) bool { return v.Day.StaffID == p.ID }); j >= 0 {
+			r.Day, r.Warnings, r.State = &views[j].Day, views[j].Warnings, Working
+			if !views[j].Day.End.IsZero() {
+				r.State = Finished
+			}
+		}
+		out[i] = r
+	}
+	return out, nil
+}

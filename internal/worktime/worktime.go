@@ -1,0 +1,240 @@
+// Package worktime owns the working-time records (始業・終業報告, breaks and
+// 中抜け, the one-line plan and result) and their checks, a pure function of
+// the policy in force and the day's records (Check). The service records a
+// start or an end with the server's clock in one transaction with its audit
+// entry and the supervisor's notifications. It never sees HTTP or SQL:
+// internal/store implements Store and Tx.
+package worktime
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"telework/internal/calendar"
+	"telework/internal/i18n"
+	"telework/internal/policy"
+)
+
+// Day is one person's working day: the start and end the server stamped,
+// the mode and place, the plan and result, the breaks.
+type Day struct {
+	ID      int64
+	StaffID int64
+	Date    calendar.Date
+	Start   time.Time
+	End     time.Time // zero while working
+	Mode    policy.Mode
+	Place   string
+	Plan    string // one line, shared with the supervisor (and the team where the section opts in)
+	Result  string
+	// StartProxy, EndProxy: the staff id of the supervisor who entered it
+	// on the person's behalf (図表20: the phone leaves no record); 0 = self.
+	StartProxy int64
+	EndProxy   int64
+	// ApplicationID is the approved application holding the day (0: none).
+	ApplicationID int64
+	// OvertimeApproved: a prior overtime request for the day was approved.
+	OvertimeApproved bool
+	Breaks           []Break
+	Version          int64
+}
+
+// Break is a break or a 中抜け. Hourly marks a 中抜け recorded as hourly
+// annual leave (the policy's mid_day_break = hourly_leave); it is not
+// working time and does not count as a rest break.
+type Break struct {
+	Start  time.Time
+	End    time.Time // zero while on the break
+	Hourly bool
+}
+
+// Warning is one broken rule with its numbers, shown in Japanese (English
+// when switched) through the message "worktime.rule.<Rule>".
+type Warning struct {
+	Rule string
+	Args map[string]any
+}
+
+// Rules the checks name (the message keys are worktime.rule.<name>).
+const (
+	RuleNoApplication  = "no_application"
+	RuleBeforeWindow   = "before_window"
+	RuleAfterWindow    = "after_window"
+	RuleCoreNotCovered = "core_not_covered"
+	RuleNoClockOut     = "no_clock_out"
+	RuleOvertime       = "overtime"
+	RuleLateNight      = "late_night"
+	RuleLongHours      = "long_hours"
+	RuleBreakShort     = "break_short"
+)
+
+// LongHours is the working time beyond which a day is flagged (minutes).
+const LongHours = 10 * 60
+
+// Cutoff is how long after the end of the allowed window (or the standard
+// end when none) a day without a clock-out is flagged.
+const Cutoff = 2 * time.Hour
+
+// Input is what Check reads: the policy in force, the day, whether the
+// policy requires an application and the moment of the check.
+type Input struct {
+	Policy policy.Policy
+	Day    Day
+	Now    time.Time
+	// NeedsApplication: the person's mode needs an approved application
+	// (telework outside the office) and none holds the day.
+	NeedsApplication bool
+}
+
+// Check returns the warnings for one day, in a fixed order. It is pure.
+func Check(in Input) []Warning {
+	d, h := in.Day, in.Policy.Hours
+	var ws []Warning
+	add := func(rule string, args map[string]any) { ws = append(ws, Warning{Rule: rule, Args: args}) }
+	if d.Start.IsZero() {
+		return nil
+	}
+	if in.NeedsApplication && d.ApplicationID == 0 {
+		add(RuleNoApplication, map[string]any{"Date": d.Date.String()})
+	}
+	start := clock(d.Start)
+	end := -1
+	if !d.End.IsZero() {
+		end = clock(d.End)
+		if calendar.DateOf(d.End) != d.Date {
+			end += 24 * 60
+		}
+	}
+	if ws0, ok := hm(h.WindowStart); ok && start < ws0 {
+		add(RuleBeforeWindow, map[string]any{"Time": fmtHM(start), "Limit": h.WindowStart})
+	}
+	if we, ok := hm(h.WindowEnd); ok && end > we {
+		add(RuleAfterWindow, map[string]any{"Time": fmtHM(end), "Limit": h.WindowEnd})
+	}
+	if h.Flex {
+		cs, ok1 := hm(h.CoreStart)
+		ce, ok2 := hm(h.CoreEnd)
+		if ok1 && ok2 && end >= 0 && (start > cs || end < ce) {
+			add(RuleCoreNotCovered, map[string]any{"Start": fmtHM(start), "End": fmtHM(end), "CoreStart": h.CoreStart, "CoreEnd": h.CoreEnd})
+		}
+	}
+	if end < 0 {
+		limit, ok := hm(h.WindowEnd)
+		if !ok {
+			limit, ok = hm(h.End)
+		}
+		if ok {
+			cut := time.Date(d.Date.Year, d.Date.Month, d.Date.Day, 0, limit, 0, 0, calendar.Tokyo).Add(Cutoff)
+			if !in.Now.Before(cut) {
+				add(RuleNoClockOut, map[string]any{"Cutoff": cut.In(calendar.Tokyo).Format("15:04")})
+			}
+		}
+		return ws
+	}
+	if se, ok := hm(h.End); ok && end > se && !h.Flex && !d.OvertimeApproved {
+		switch h.Overtime {
+		case "prohibited", "prior_approval":
+			add(RuleOvertime, map[string]any{"End": fmtHM(end), "Standard": h.End, "Minutes": end - se})
+		}
+	}
+	if night := lateNight(start, end); night > 0 && (h.NoLateNight || !d.OvertimeApproved && h.Overtime != "allowed") {
+		add(RuleLateNight, map[string]any{"Minutes": night})
+	}
+	brk := BreakMinutes(d)
+	work := end - start - brk - hourlyMinutes(d)
+	if work > LongHours {
+		add(RuleLongHours, map[string]any{"Hours": fmtDur(work), "Limit": fmtDur(LongHours)})
+	}
+	if need := LegalBreak(work); brk < need {
+		add(RuleBreakShort, map[string]any{"Work": fmtDur(work), "Break": brk, "Need": need})
+	}
+	return ws
+}
+
+// LegalBreak is the rest break the Labour Standards Act (第34条) requires
+// for work minutes of working time: 45 over 6 hours, 60 over 8 hours.
+func LegalBreak(work int) int {
+	switch {
+	case work > 8*60:
+		return 60
+	case work > 6*60:
+		return 45
+	}
+	return 0
+}
+
+// BreakMinutes is the day's finished rest breaks (not 中抜け), in minutes.
+func BreakMinutes(d Day) int {
+	n := 0
+	for _, b := range d.Breaks {
+		if !b.Hourly && !b.End.IsZero() {
+			n += int(b.End.Sub(b.Start) / time.Minute)
+		}
+	}
+	return n
+}
+
+func hourlyMinutes(d Day) int {
+	n := 0
+	for _, b := range d.Breaks {
+		if b.Hourly && !b.End.IsZero() {
+			n += int(b.End.Sub(b.Start) / time.Minute)
+		}
+	}
+	return n
+}
+
+// WorkedMinutes is the day's working time (0 while working).
+func WorkedMinutes(d Day) int {
+	if d.Start.IsZero() || d.End.IsZero() {
+		return 0
+	}
+	return int(d.End.Sub(d.Start)/time.Minute) - BreakMinutes(d) - hourlyMinutes(d)
+}
+
+// lateNight is the minutes of [start, end) within 22:00–05:00 (minutes of
+// the day, end may pass midnight).
+func lateNight(start, end int) int {
+	n := 0
+	for _, r := range [][2]int{{0, 5 * 60}, {22 * 60, 29 * 60}, {46 * 60, 53 * 60}} {
+		lo, hi := max(start, r[0]), min(end, r[1])
+		if hi > lo {
+			n += hi - lo
+		}
+	}
+	return n
+}
+
+func clock(t time.Time) int {
+	t = t.In(calendar.Tokyo)
+	return t.Hour()*60 + t.Minute()
+}
+
+func hm(s string) (int, bool) {
+	h, m, ok := strings.Cut(s, ":")
+	if !ok {
+		return 0, false
+	}
+	hh, err1 := strconv.Atoi(h)
+	mm, err2 := strconv.Atoi(m)
+	if err1 != nil || err2 != nil || hh < 0 || hh > 24 || mm < 0 || mm > 59 {
+		return 0, false
+	}
+	return hh*60 + mm, true
+}
+
+func fmtHM(m int) string { return fmt.Sprintf("%02d:%02d", m/60, m%60) }
+
+func fmtDur(m int) string { return fmt.Sprintf("%d:%02d", m/60, m%60) }
+
+// Message is the warning in lang (Japanese first).
+func (w Warning) Message(lang string) string { return i18n.T(lang, "worktime.rule."+w.Rule, w.Args) }
+
+// PolicyOn is the policy in force on d among versions (the zero policy
+// when none is).
+func PolicyOn(versions []policy.Version, d calendar.Date) (policy.Policy, bool) {
+	v, ok := policy.InForce(versions, d)
+	return v.Policy, ok
+}
