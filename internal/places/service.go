@@ -298,7 +298,7 @@ func (s *Service) Book(ctx context.Context, tenantID int64, who *auth.Principal,
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.NotFound {
 			var v apperr.Validation
-			v.Add("staff_id", "field.not_found", nil)
+			v.Add("staff_id", "places.error.staff", nil)
 			return nil, v.Err()
 		}
 		return nil, err

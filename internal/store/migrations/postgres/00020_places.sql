@@ -131,6 +131,7 @@ CREATE TABLE device_reservations (
     FOREIGN KEY (tenant_id, staff_id) REFERENCES staff (tenant_id, id),
     FOREIGN KEY (tenant_id, application_id) REFERENCES applications (tenant_id, id)
 );
+CREATE UNIQUE INDEX device_reservations_once ON device_reservations (tenant_id, pool_id, staff_id, day, cancelled_at);
 CREATE INDEX device_reservations_pool_day ON device_reservations (tenant_id, pool_id, day);
 CREATE INDEX device_reservations_staff_day ON device_reservations (tenant_id, staff_id, day);
 
