@@ -10,12 +10,14 @@ import (
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/cost"
+	"telework/internal/devices"
 	"telework/internal/handbook"
 	"telework/internal/incident"
 	"telework/internal/notify"
 	"telework/internal/oneonone"
 	"telework/internal/org"
 	"telework/internal/orgio"
+	"telework/internal/places"
 	"telework/internal/policy"
 	"telework/internal/retention"
 	"telework/internal/roadmap"
@@ -70,6 +72,8 @@ func NewServices(db *store.DB) web.Services {
 		Tasks:       taskSvc,
 		Apply:       applications,
 		Notify:      notify.NewService(db, now),
+		Places:      places.NewService(db, now),
+		Devices:     devices.NewService(db, now),
 	}
 }
 

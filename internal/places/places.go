@@ -68,6 +68,9 @@ type Office struct {
 	Outsiders bool
 	Address   string
 	Note      string
+	// Affected is set by UpdateOffice: the bookings beyond a reduced
+	// capacity (kept, their people notified). Not stored.
+	Affected []*Booking
 }
 
 // Weekdays are the closed-day codes for days of the week; a closed day is

@@ -179,7 +179,18 @@ func (s *Service) UpdateOffice(ctx context.Context, tenantID int64, who *auth.Pr
 		return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "places.office_update", ObjectType: "office",
 			ObjectID: strconv.FormatInt(o.ID, 10), Before: before.AuditView(), After: after})
 	})
+	o.Affected = affected
 	return affected, err
+}
+
+// SaveOffice creates (ID 0) or updates an office; after an update
+// o.Affected lists the bookings beyond a reduced capacity.
+func (s *Service) SaveOffice(ctx context.Context, tenantID int64, who *auth.Principal, o *Office) error {
+	if o.ID == 0 {
+		return s.CreateOffice(ctx, tenantID, who, o)
+	}
+	_, err := s.UpdateOffice(ctx, tenantID, who, o)
+	return err
 }
 
 // Overflow lists, for each day, half and resource whose live bookings

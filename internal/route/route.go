@@ -23,12 +23,14 @@ import (
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/cost"
+	"telework/internal/devices"
 	"telework/internal/handbook"
 	"telework/internal/incident"
 	"telework/internal/notify"
 	"telework/internal/oneonone"
 	"telework/internal/org"
 	"telework/internal/orgio"
+	"telework/internal/places"
 	"telework/internal/policy"
 	"telework/internal/retention"
 	"telework/internal/roadmap"
@@ -68,6 +70,10 @@ type Services struct {
 	// its events write.
 	Apply  *apply.Service
 	Notify *notify.Service
+	// Places are the satellite offices and seat booking; Devices the
+	// device and licence pools (issue 14).
+	Places  *places.Service
+	Devices *devices.Service
 }
 
 // Health is what /readyz asks of the database.
