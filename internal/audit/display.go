@@ -55,6 +55,9 @@ var KindGroups = []KindGroup{
 		"application.auto_approve", "application.withdraw", "application.approve", "application.return",
 		"application.reject", "application.cancel", "application.start", "application.finish", "application.report",
 		"application.confirm", "application.settings", "application.delegate", "application.undelegate"}},
+	{"places", []string{"places.office_create", "places.office_update", "places.register", "places.book", "places.cancel",
+		"places.check_in", "devices.pool_create", "devices.pool_update", "devices.reserve", "devices.cancel", "devices.lent",
+		"devices.returned"}},
 }
 
 // Actions lists every stored action the display knows (the kinds, with

@@ -82,6 +82,7 @@ CREATE TABLE booking_halves (
     half TEXT NOT NULL,
     booking_id BIGINT NOT NULL,
     PRIMARY KEY (tenant_id, staff_id, day, half),
+    FOREIGN KEY (tenant_id, staff_id) REFERENCES staff (tenant_id, id),
     FOREIGN KEY (tenant_id, booking_id) REFERENCES bookings (tenant_id, id)
 );
 
