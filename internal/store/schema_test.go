@@ -72,15 +72,21 @@ var boundaryCases = []boundaryCase{
 	{"bookings.application_id", `UPDATE bookings SET application_id = ? WHERE tenant_id = ? AND id = ?`,
 		func(own, ref boundaryRefs, _ int) []any { return []any{ref.app, own.tenant, own.booking} }},
 	{"booking_halves.booking_id", `INSERT INTO booking_halves (tenant_id, staff_id, day, half, booking_id) VALUES (?, ?, ?, 'am', ?)`,
-		func(own, ref boundaryRefs, n int) []any { return []any{own.tenant, own.staff, fmt.Sprint("d", n), ref.booking} }},
+		func(own, ref boundaryRefs, n int) []any {
+			return []any{own.tenant, own.staff, fmt.Sprint("d", n), ref.booking}
+		}},
 	{"booking_halves.staff_id", `UPDATE booking_halves SET staff_id = ? WHERE tenant_id = ?`,
 		func(own, ref boundaryRefs, _ int) []any { return []any{ref.staff, own.tenant} }},
 	{"device_slots.pool_id", `INSERT INTO device_slots (tenant_id, pool_id, day, used) VALUES (?, ?, ?, 0)`,
 		func(own, ref boundaryRefs, n int) []any { return []any{own.tenant, ref.pool, fmt.Sprint("d", n)} }},
 	{"device_reservations.pool_id", `INSERT INTO device_reservations (tenant_id, pool_id, staff_id, day, created_at) VALUES (?, ?, ?, ?, 0)`,
-		func(own, ref boundaryRefs, n int) []any { return []any{own.tenant, ref.pool, own.staff, fmt.Sprint("d", n)} }},
+		func(own, ref boundaryRefs, n int) []any {
+			return []any{own.tenant, ref.pool, own.staff, fmt.Sprint("d", n)}
+		}},
 	{"device_reservations.staff_id", `INSERT INTO device_reservations (tenant_id, pool_id, staff_id, day, created_at) VALUES (?, ?, ?, ?, 0)`,
-		func(own, ref boundaryRefs, n int) []any { return []any{own.tenant, own.pool, ref.staff, fmt.Sprint("d", n)} }},
+		func(own, ref boundaryRefs, n int) []any {
+			return []any{own.tenant, own.pool, ref.staff, fmt.Sprint("d", n)}
+		}},
 	{"device_reservations.application_id", `UPDATE device_reservations SET application_id = ? WHERE tenant_id = ?`,
 		func(own, ref boundaryRefs, _ int) []any { return []any{ref.app, own.tenant} }},
 	{"units.parent_id", `INSERT INTO units (tenant_id, parent_id, code, name, level, created_at, updated_at)
