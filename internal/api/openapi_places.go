@@ -21,6 +21,17 @@ func placesSchemas() map[string]any {
 		"DeviceReservation":      reservationSchema(),
 		"DeviceReservationInput": reservationInputSchema(),
 		"DeviceLendInput":        obj([]string{"asset_no"}, map[string]any{"asset_no": str("資産番号 (scanned barcode)")}),
+		"PersonalDevice": obj([]string{"id", "staff_id", "staff_name", "description", "os", "status", "expires_on", "requested_at"}, map[string]any{
+			"id": integer("id"), "staff_id": integer("the owner"), "staff_name": str("氏名"), "description": str("端末"), "os": str("OS"),
+			"status":     enum([]devices.PersonalStatus{devices.Requested, devices.Approved, devices.Rejected, devices.Revoked}, "status"),
+			"expires_on": str("YYYY-MM-DD once approved, else empty"), "requested_at": dateTime("requested at")}),
+		"PersonalDeviceInput": obj([]string{"description"}, map[string]any{"description": str("端末 (e.g. 自宅のノートPC)"), "os": str("OS")}),
+		"PersonalDeviceDecision": obj([]string{"status"}, map[string]any{
+			"status":     enum([]devices.PersonalStatus{devices.Approved, devices.Rejected, devices.Revoked}, "decision"),
+			"expires_on": str("YYYY-MM-DD, required to approve")}),
+		"RemoteCredentialInput": obj([]string{"date"}, map[string]any{"date": str("the telework day YYYY-MM-DD")}),
+		"RemoteCredential": obj([]string{"date", "login", "password", "expires_at"}, map[string]any{
+			"date": str("the day"), "login": str("ID"), "password": str("shown once; only its hash is stored"), "expires_at": dateTime("the day's end (Japan time)")}),
 	}
 }
 

@@ -67,6 +67,15 @@ func (s *API) placesRoutes() []route.Route {
 			API: &route.Op{ID: "returnDevice", Summary: "Record the device back (IT)", Tag: "devices", Resp: "DeviceReservation"}},
 		{Method: "DELETE", Pattern: "/api/v1/device-reservations/{id}", Rule: route.Directory, Object: "device_reservation", Handler: s.apiCancelReservation,
 			API: &route.Op{ID: "cancelDeviceReservation", Summary: "Cancel a reservation not yet lent; the unit is free at once", Tag: "devices", Status: 204}},
+		{Method: "GET", Pattern: "/api/v1/personal-devices", Rule: route.Directory, Handler: s.apiListPersonal,
+			API: &route.Op{ID: "listPersonalDevices", Summary: "Your personal devices (私用端末), or everyone's for IT (all=true)", Tag: "devices", Resp: "PersonalDevice", List: true,
+				Query: []route.Param{{Name: "all", Type: "boolean", Desc: "every person's (IT)"}}}},
+		{Method: "POST", Pattern: "/api/v1/personal-devices", Rule: route.Directory, Handler: s.apiRequestPersonal,
+			API: &route.Op{ID: "requestPersonalDevice", Summary: "Register your own device for IT's approval before use", Tag: "devices", Body: "PersonalDeviceInput", Resp: "PersonalDevice", Status: 201}},
+		{Method: "POST", Pattern: "/api/v1/personal-devices/{id}/decision", Rule: it, Object: "personal_device", Handler: s.apiDecidePersonal,
+			API: &route.Op{ID: "decidePersonalDevice", Summary: "Approve (with an expiry), reject or revoke a personal device (IT)", Tag: "devices", Body: "PersonalDeviceDecision", Resp: "PersonalDevice"}},
+		{Method: "POST", Pattern: "/api/v1/remote-credentials", Rule: route.Directory, Handler: s.apiIssueCredential,
+			API: &route.Op{ID: "issueRemoteCredential", Summary: "Issue your one-time remote-access ID for a telework day: the password is shown once and expires at the day's end", Tag: "devices", Body: "RemoteCredentialInput", Resp: "RemoteCredential", Status: 201}},
 	}
 }
 
@@ -508,4 +517,117 @@ func (s *API) apiCancelReservation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// --- personal devices and one-time credentials ---
+
+type personalJSON struct {
+	ID          int64                  `json:"id"`
+	StaffID     int64                  `json:"staff_id"`
+	StaffName   string                 `json:"staff_name"`
+	Description string                 `json:"description"`
+	OS          string                 `json:"os"`
+	Status      devices.PersonalStatus `json:"status"`
+	ExpiresOn   string                 `json:"expires_on"`
+	RequestedAt time.Time              `json:"requested_at"`
+}
+
+func toPersonalJSON(d *devices.PersonalDevice) personalJSON {
+	exp := ""
+	if !d.ExpiresOn.IsZero() {
+		exp = d.ExpiresOn.String()
+	}
+	return personalJSON{d.ID, d.StaffID, d.StaffName, d.Description, d.OS, d.Status, exp, d.RequestedAt}
+}
+
+func (s *API) apiListPersonal(w http.ResponseWriter, r *http.Request) {
+	var v apperr.Validation
+	all := queryBool(r, "all", &v)
+	if err := v.Err(); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	p := principal(r)
+	list, err := s.svc.Devices.PersonalDevices(r.Context(), p.TenantID, p, all)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeList(w, mapList(list, toPersonalJSON))
+}
+
+func (s *API) apiRequestPersonal(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Description string `json:"description"`
+		OS          string `json:"os"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	p := principal(r)
+	d := &devices.PersonalDevice{Description: in.Description, OS: in.OS}
+	if err := s.svc.Devices.RequestPersonalDevice(r.Context(), p.TenantID, p, d); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, toPersonalJSON(d))
+}
+
+func (s *API) apiDecidePersonal(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	id, _ := pathID(r)
+	if _, err := s.svc.Devices.PersonalDevice(r.Context(), p.TenantID, p, id); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	var in struct {
+		Status    devices.PersonalStatus `json:"status"`
+		ExpiresOn string                 `json:"expires_on"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	var exp calendar.Date
+	if in.ExpiresOn != "" {
+		var err error
+		if exp, err = calendar.ParseDate(in.ExpiresOn); err != nil {
+			var v apperr.Validation
+			v.Add("expires_on", "field.date", nil)
+			s.apiFail(w, r, v.Err())
+			return
+		}
+	}
+	d, err := s.svc.Devices.DecidePersonalDevice(r.Context(), p.TenantID, p, id, in.Status, exp)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toPersonalJSON(d))
+}
+
+func (s *API) apiIssueCredential(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Date string `json:"date"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	day, err := calendar.ParseDate(in.Date)
+	if err != nil {
+		var v apperr.Validation
+		v.Add("date", "field.date", nil)
+		s.apiFail(w, r, v.Err())
+		return
+	}
+	p := principal(r)
+	c, err := s.svc.Devices.IssueCredential(r.Context(), p.TenantID, p, day)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusCreated, map[string]any{"date": c.Day.String(), "login": c.Login, "password": c.Secret, "expires_at": c.ExpiresAt})
 }

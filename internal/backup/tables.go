@@ -372,6 +372,13 @@ var Tables = []Table{
 		num("id"), num("tenant_id"), num("pool_id"), num("staff_id"), text("day"), numNull("application_id"), text("status"),
 		text("asset_no"), text("due_day"), num("lent_at"), num("returned_at"), num("booked_by"), num("created_at"), num("cancelled_at"),
 	}},
+	{Name: "personal_devices", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), num("staff_id"), text("description"), text("os"), text("status"), text("expires_on"),
+		num("requested_at"), num("decided_at"), num("decided_by"),
+	}},
+	{Name: "remote_credentials", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), num("staff_id"), text("day"), text("login"), text("secret_hash"), num("issued_at"), num("expires_at"),
+	}},
 }
 
 // Transient are the tables a backup leaves out on purpose: sign-in state

@@ -95,3 +95,63 @@ func TestDonglesNeverOverbooked(t *testing.T) {
 		}
 	})
 }
+
+func TestPersonalDevicesAndCredentials(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+		db.Now = func() time.Time { return now }
+		op := audit.Actor{Label: "op"}
+		tn := &org.Tenant{Slug: "matsumoto", Name: "松本市", Kind: org.Municipality, StaffSize: 100, GeneralAdminStaff: 80}
+		if err := storetest.F(db).CreateTenant(ctx, op, tn, nil); err != nil {
+			t.Fatal(err)
+		}
+		u := &org.Unit{Code: "1", Name: "課", Level: "課"}
+		if err := storetest.F(db).CreateUnit(ctx, tn.ID, op, u, calendar.Date{}); err != nil {
+			t.Fatal(err)
+		}
+		s := &org.Staff{StaffNo: "3001", Name: "職員", Kana: "しょくいん", UnitID: u.ID, Rank: org.RankStaff, Employment: org.Regular, JobType: "general"}
+		if err := storetest.F(db).CreateStaff(ctx, tn.ID, op, s, calendar.Date{}); err != nil {
+			t.Fatal(err)
+		}
+		me := &auth.Principal{TenantID: tn.ID, UserID: 10, StaffID: s.ID, UnitID: u.ID, Roles: []auth.Role{auth.Staff}}
+		it := &auth.Principal{TenantID: tn.ID, UserID: 1, Roles: []auth.Role{auth.ITAdmin}}
+		svc := devices.NewService(db, db.Now)
+		today := calendar.DateOf(now)
+		d := &devices.PersonalDevice{Description: "自宅のノートPC", OS: "Windows 11"}
+		if err := svc.RequestPersonalDevice(ctx, tn.ID, me, d); err != nil {
+			t.Fatal(err)
+		}
+		if d.UsableOn(today) {
+			t.Fatal("usable before approval")
+		}
+		if _, err := svc.DecidePersonalDevice(ctx, tn.ID, me, d.ID, devices.Approved, today.AddDays(90)); apperr.CodeOf(err) != apperr.Forbidden {
+			t.Fatalf("staff approving: %v", err)
+		}
+		got, err := svc.DecidePersonalDevice(ctx, tn.ID, it, d.ID, devices.Approved, today.AddDays(90))
+		if err != nil || !got.UsableOn(today) || got.UsableOn(today.AddDays(91)) {
+			t.Fatalf("approved: %+v %v", got, err)
+		}
+		// Credentials only where the tenant uses them (a remote_id pool).
+		if _, err := svc.IssueCredential(ctx, tn.ID, me, today); apperr.As(err) == nil || apperr.As(err).Key != "devices.error.no_credentials" {
+			t.Fatalf("no remote IDs: %v", err)
+		}
+		if err := svc.SavePool(ctx, tn.ID, it, &devices.Pool{Name: "リモートアクセスID", Kind: devices.RemoteID, Capacity: 50}); err != nil {
+			t.Fatal(err)
+		}
+		c, err := svc.IssueCredential(ctx, tn.ID, me, today)
+		if err != nil || len(c.Secret) != 16 || !c.ExpiresAt.Equal(today.AddDays(1).Time()) {
+			t.Fatalf("issued: %+v %v", c, err)
+		}
+		if _, err := svc.IssueCredential(ctx, tn.ID, me, today); apperr.CodeOf(err) != apperr.Conflict {
+			t.Fatalf("second issue: %v", err)
+		}
+		var stored string
+		if err := db.SQL.QueryRowContext(ctx, `SELECT secret_hash FROM remote_credentials`).Scan(&stored); err != nil {
+			t.Fatal(err)
+		}
+		if stored == c.Secret || len(stored) != 64 {
+			t.Fatalf("the secret is stored as %q", stored)
+		}
+	})
+}

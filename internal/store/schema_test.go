@@ -87,6 +87,10 @@ var boundaryCases = []boundaryCase{
 		func(own, ref boundaryRefs, n int) []any {
 			return []any{own.tenant, own.pool, ref.staff, fmt.Sprint("d", n)}
 		}},
+	{"personal_devices.staff_id", `INSERT INTO personal_devices (tenant_id, staff_id, description, requested_at) VALUES (?, ?, 'x', 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.staff} }},
+	{"remote_credentials.staff_id", `INSERT INTO remote_credentials (tenant_id, staff_id, day, login, secret_hash, issued_at, expires_at) VALUES (?, ?, ?, 'x', 'x', 0, 0)`,
+		func(own, ref boundaryRefs, n int) []any { return []any{own.tenant, ref.staff, fmt.Sprint("d", n)} }},
 	{"device_reservations.application_id", `UPDATE device_reservations SET application_id = ? WHERE tenant_id = ?`,
 		func(own, ref boundaryRefs, _ int) []any { return []any{ref.app, own.tenant} }},
 	{"units.parent_id", `INSERT INTO units (tenant_id, parent_id, code, name, level, created_at, updated_at)

@@ -23,14 +23,11 @@ func placesObjects(t *testing.T, w *world, object string) ([2]int64, bool) {
 	var out [2]int64
 	staff := [2]int64{w.staff["a-staff"].ID, w.staff["b-staff"].ID}
 	placesWalkDays++
-	day := calendar.DateOf(w.db.Now()).AddDays(placesWalkDays)
-	for day.Weekday() == 0 || day.Weekday() == 6 {
-		day = day.AddDays(1)
-	}
+	day := calendar.DateOf(w.db.Now()).AddDays(placesWalkDays % 300)
 	for i, tn := range []int64{w.a.ID, w.b.ID} {
 		it := &auth.Principal{TenantID: tn, UserID: 1, Roles: []auth.Role{auth.ITAdmin, auth.HRAdmin}}
 		o := places.NewOffice()
-		o.Name, o.Seats, o.HorizonDays = "walk "+t.Name(), 5, 366
+		o.Name, o.Seats, o.HorizonDays, o.ClosedDays = "walk "+t.Name(), 5, 366, nil
 		var err error
 		switch object {
 		case "office", "booking":
@@ -54,6 +51,10 @@ func placesObjects(t *testing.T, w *world, object string) ([2]int64, bool) {
 					}
 				}
 			}
+		case "personal_device":
+			staffOf := [2]*auth.Principal{{TenantID: w.a.ID, UserID: 2, StaffID: staff[0]}, {TenantID: w.b.ID, UserID: 3, StaffID: staff[1]}}
+			d := &devices.PersonalDevice{Description: "walk"}
+			err, out[i] = ds.RequestPersonalDevice(ctx, tn, staffOf[i], d), d.ID
 		default:
 			return out, false
 		}

@@ -136,7 +136,43 @@ CREATE UNIQUE INDEX device_reservations_once ON device_reservations (tenant_id, 
 CREATE INDEX device_reservations_pool_day ON device_reservations (tenant_id, pool_id, day);
 CREATE INDEX device_reservations_staff_day ON device_reservations (tenant_id, staff_id, day);
 
+-- Personal devices (私用端末・BYOD): requested by the person, approved by IT
+-- before use, until expires_on. status: requested | approved | rejected |
+-- revoked.
+CREATE TABLE personal_devices (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+    staff_id BIGINT NOT NULL,
+    description TEXT NOT NULL,
+    os TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'requested',
+    expires_on TEXT NOT NULL DEFAULT '',
+    requested_at BIGINT NOT NULL,
+    decided_at BIGINT NOT NULL DEFAULT 0,
+    decided_by BIGINT NOT NULL DEFAULT 0,
+    UNIQUE (tenant_id, id),
+    FOREIGN KEY (tenant_id, staff_id) REFERENCES staff (tenant_id, id)
+);
+
+-- One-time remote-access credentials, one per person and telework day:
+-- only the SHA-256 of the secret is stored; it expires at the day's end.
+CREATE TABLE remote_credentials (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+    staff_id BIGINT NOT NULL,
+    day TEXT NOT NULL,
+    login TEXT NOT NULL,
+    secret_hash TEXT NOT NULL,
+    issued_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    UNIQUE (tenant_id, id),
+    UNIQUE (tenant_id, staff_id, day),
+    FOREIGN KEY (tenant_id, staff_id) REFERENCES staff (tenant_id, id)
+);
+
 -- +goose Down
+DROP TABLE remote_credentials;
+DROP TABLE personal_devices;
 DROP TABLE device_reservations;
 DROP TABLE device_slots;
 DROP TABLE device_pools;
