@@ -29,6 +29,11 @@ func placesSchemas() map[string]any {
 		"PersonalDeviceDecision": obj([]string{"status"}, map[string]any{
 			"status":     enum([]devices.PersonalStatus{devices.Approved, devices.Rejected, devices.Revoked}, "decision"),
 			"expires_on": str("YYYY-MM-DD, required to approve")}),
+		"PlacesUsage": obj([]string{"type", "id", "name", "date", "count", "hours", "occupancy"}, map[string]any{
+			"type": enum([]string{"office", "pool"}, "office or pool"), "id": integer("office or pool id"), "name": str("名称"),
+			"date": str("YYYY-MM-DD"), "count": integer("延べ利用回数"), "hours": map[string]any{"type": "number", "description": "hours (offices)"},
+			"occupancy": map[string]any{"type": "number", "description": "share of the capacity used"}}),
+		"PlacesForecast":        forecastSchema(),
 		"RemoteCredentialInput": obj([]string{"date"}, map[string]any{"date": str("the telework day YYYY-MM-DD")}),
 		"RemoteCredential": obj([]string{"date", "login", "password", "expires_at"}, map[string]any{
 			"date": str("the day"), "login": str("ID"), "password": str("shown once; only its hash is stored"), "expires_at": dateTime("the day's end (Japan time)")}),
@@ -116,5 +121,19 @@ func reservationInputSchema() map[string]any {
 	return obj([]string{"pool_id", "date"}, map[string]any{
 		"pool_id": integer("pool"), "date": str("YYYY-MM-DD"), "staff_id": integer("on someone's behalf"),
 		"application_id": integer("the application"),
+	})
+}
+
+func forecastSchema() map[string]any {
+	level := enum([]string{"ok", "warning", "shortage"}, "ok, warning (≥ 90 % of capacity) or shortage")
+	return obj([]string{"type", "id", "name", "kind", "capacity", "weeks", "what_if", "what_if_level"}, map[string]any{
+		"type": enum([]string{"office", "pool"}, "office or pool"), "id": integer("id"), "name": str("名称"), "kind": str("kind"),
+		"capacity": integer("seats or units a day (-1: no cap)"),
+		"weeks": arrayOf(obj([]string{"week_of", "peak", "peak_day", "known", "pending", "trend", "capacity", "level"}, map[string]any{
+			"week_of": str("the Monday"), "peak": integer("expected demand of the busiest day"), "peak_day": str("that day"),
+			"known": integer("bookings/reservations made"), "pending": integer("approved and submitted application days without one"),
+			"trend": integer("the same weekday's average of the last 4 weeks"), "capacity": integer("capacity"), "level": level})),
+		"what_if":       integer("demand if everyone eligible teleworked (pools; -1 for offices)"),
+		"what_if_level": level,
 	})
 }

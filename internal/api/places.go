@@ -17,7 +17,7 @@ import (
 // reservations (issue 14).
 func (s *API) placesRoutes() []route.Route {
 	it := route.ITOnly
-	return []route.Route{
+	return append(s.placesReportRoutes(), []route.Route{
 		{Method: "GET", Pattern: "/api/v1/offices", Rule: route.Directory, Handler: s.apiListOffices,
 			API: &route.Op{ID: "listOffices", Summary: "Satellite offices with every SPEC §5 attribute (each is also a place the feasibility engine rates)", Tag: "places", Resp: "Office", List: true}},
 		{Method: "POST", Pattern: "/api/v1/offices", Rule: hrOrIT, Handler: s.officeRes().create(s),
@@ -76,7 +76,7 @@ func (s *API) placesRoutes() []route.Route {
 			API: &route.Op{ID: "decidePersonalDevice", Summary: "Approve (with an expiry), reject or revoke a personal device (IT)", Tag: "devices", Body: "PersonalDeviceDecision", Resp: "PersonalDevice"}},
 		{Method: "POST", Pattern: "/api/v1/remote-credentials", Rule: route.Directory, Handler: s.apiIssueCredential,
 			API: &route.Op{ID: "issueRemoteCredential", Summary: "Issue your one-time remote-access ID for a telework day: the password is shown once and expires at the day's end", Tag: "devices", Body: "RemoteCredentialInput", Resp: "RemoteCredential", Status: 201}},
-	}
+	}...)
 }
 
 type officeJSON struct {

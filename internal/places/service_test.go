@@ -237,3 +237,55 @@ func TestOverflowKeepsTheEarliest(t *testing.T) {
 		t.Fatalf("within capacity: %v", got)
 	}
 }
+
+func TestForecastMethod(t *testing.T) {
+	today := calendar.Date{Year: 2026, Month: 12, Day: 1} // Tuesday
+	res := []places.Capacity{{Type: "office", ID: 1, Name: "四賀支所", Capacity: 10}, {Type: "pool", ID: 7, Name: "LTE", Kind: "lte_dongle", Capacity: 5}}
+	in := &places.DemandInputs{ActiveStaff: 40}
+	// Four past Wednesdays with 8 bookings: the trend says 8 next Wednesday.
+	for back := 1; back <= 4; back++ {
+		in.Bookings = append(in.Bookings, places.DayCount{Key: 1, Day: today.AddDays(1 - 7*back), Count: 8})
+	}
+	// Thursday: 6 booked and 5 applications without a booking → shortage.
+	in.Bookings = append(in.Bookings, places.DayCount{Key: 1, Day: today.AddDays(2), Count: 6})
+	in.SatelliteDays = []places.DayCount{{Name: "四賀支所", Day: today.AddDays(2), Count: 5}}
+	in.DeviceDays = []places.DayCount{{Name: "loan_pc,lte_dongle", Day: today.AddDays(8), Count: 3}}
+	in.Reservations = []places.DayCount{{Key: 7, Day: today.AddDays(8), Count: 2}}
+	got := places.Forecast(res, in, today, 2)
+	w := got[0].Weeks[0]
+	if w.Peak != 11 || w.PeakDay != today.AddDays(2) || w.Level != "shortage" || w.Known != 6 || w.Pending != 5 {
+		t.Fatalf("office week 1: %+v", w)
+	}
+	if w := got[0].Weeks[1]; w.Peak != 8 || w.Level != "warning" || w.Trend != 8 {
+		t.Fatalf("office week 2 from the trend: %+v", w)
+	}
+	if w := got[1].Weeks[1]; w.Peak != 5 || w.Level != "warning" {
+		t.Fatalf("pool week 2: %+v", w)
+	}
+	if got[1].WhatIf != 40 || got[1].WhatIfLevel != "shortage" || got[0].WhatIf != -1 {
+		t.Fatalf("what-if: %+v", got)
+	}
+}
+
+func TestReportsReadBothEngines(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db, 3)
+		for i := range 3 {
+			if _, err := f.svc.Book(ctx, f.a.ID, f.people[i], places.Request{OfficeID: f.officeA.ID, Day: f.monday, Half: places.FullDay}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rows, err := f.svc.UsageReport(ctx, f.a.ID, f.it, nil, f.today, f.monday)
+		if err != nil || len(rows) != 1 || rows[0].Count != 3 || rows[0].Hours != 3*2*places.HalfDayHours || rows[0].Occupancy != 0.3 {
+			t.Fatalf("usage: %+v %v", rows, err)
+		}
+		fc, err := f.svc.ForecastReport(ctx, f.a.ID, f.it, nil, 2)
+		if err != nil || len(fc) != 1 || fc[0].Weeks[1].Peak != 3 {
+			t.Fatalf("forecast: %+v %v", fc, err)
+		}
+		if _, err := f.svc.ForecastReport(ctx, f.a.ID, f.people[0], nil, 2); apperr.CodeOf(err) != apperr.Forbidden {
+			t.Fatalf("staff: %v", err)
+		}
+	})
+}
