@@ -141,9 +141,14 @@ func Forecast(res []Capacity, in *DemandInputs, today calendar.Date, weeks int) 
 				if day.Before(today) {
 					continue
 				}
+				// The same weekday in the four weeks before today.
+				last := day.AddDays(-7)
+				for !last.Before(today) {
+					last = last.AddDays(-7)
+				}
 				trend := 0
-				for back := 1; back <= 4; back++ {
-					trend += known[prefix+key(r.ID, day.AddDays(-7*back))]
+				for back := range 4 {
+					trend += known[prefix+key(r.ID, last.AddDays(-7*back))]
 				}
 				trend = (trend + 2) / 4
 				k, p := known[prefix+key(r.ID, day)], pending[prefix+key(r.ID, day)]
