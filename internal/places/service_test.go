@@ -242,9 +242,9 @@ func TestForecastMethod(t *testing.T) {
 	today := calendar.Date{Year: 2026, Month: 12, Day: 1} // Tuesday
 	res := []places.Capacity{{Type: "office", ID: 1, Name: "四賀支所", Capacity: 10}, {Type: "pool", ID: 7, Name: "LTE", Kind: "lte_dongle", Capacity: 5}}
 	in := &places.DemandInputs{ActiveStaff: 40}
-	// Four past Wednesdays with 8 bookings: the trend says 8 next Wednesday.
+	// Four past Wednesdays with 9 bookings: the trend says 9 next Wednesday (≥ 90 %).
 	for back := 1; back <= 4; back++ {
-		in.Bookings = append(in.Bookings, places.DayCount{Key: 1, Day: today.AddDays(1 - 7*back), Count: 8})
+		in.Bookings = append(in.Bookings, places.DayCount{Key: 1, Day: today.AddDays(1 - 7*back), Count: 9})
 	}
 	// Thursday: 6 booked and 5 applications without a booking → shortage.
 	in.Bookings = append(in.Bookings, places.DayCount{Key: 1, Day: today.AddDays(2), Count: 6})
@@ -256,7 +256,7 @@ func TestForecastMethod(t *testing.T) {
 	if w.Peak != 11 || w.PeakDay != today.AddDays(2) || w.Level != "shortage" || w.Known != 6 || w.Pending != 5 {
 		t.Fatalf("office week 1: %+v", w)
 	}
-	if w := got[0].Weeks[1]; w.Peak != 8 || w.Level != "warning" || w.Trend != 8 {
+	if w := got[0].Weeks[1]; w.Peak != 9 || w.Level != "warning" || w.Trend != 9 {
 		t.Fatalf("office week 2 from the trend: %+v", w)
 	}
 	if w := got[1].Weeks[1]; w.Peak != 5 || w.Level != "warning" {
