@@ -338,6 +338,15 @@ func (s *Service) Book(ctx context.Context, tenantID int64, who *auth.Principal,
 		if req.PC && !o.Hourly && o.PCs == 0 {
 			return apperr.New(apperr.Invalid, "places.refused.no_pc")
 		}
+		// The booking row first, the counters last: the counter row's lock
+		// is held from its update to the commit, so it is taken as late as
+		// possible (just before the audit entry).
+		if err := tx.InsertBooking(ctx, tenantID, b, now); err != nil {
+			if apperr.IsDuplicate(err) {
+				return apperr.New(apperr.Conflict, "places.refused.second_seat")
+			}
+			return err
+		}
 		for _, h := range HalvesOf(req.Half) {
 			ok, err := tx.TakePlaceSlot(ctx, tenantID, o.ID, req.Day, h, Seat, o.Capacity(Seat))
 			if err != nil {
@@ -354,12 +363,6 @@ func (s *Service) Book(ctx context.Context, tenantID int64, who *auth.Principal,
 					return &apperr.Error{Code: apperr.Conflict, Key: "places.full_pc", Args: map[string]any{"Office": o.Name, "Date": req.Day.String()}}
 				}
 			}
-		}
-		if err := tx.InsertBooking(ctx, tenantID, b, now); err != nil {
-			if apperr.IsDuplicate(err) {
-				return apperr.New(apperr.Conflict, "places.refused.second_seat")
-			}
-			return err
 		}
 		return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "places.book", ObjectType: "booking",
 			ObjectID: strconv.FormatInt(b.ID, 10), After: b.AuditView()})

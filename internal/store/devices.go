@@ -74,11 +74,11 @@ func (tx *Tx) UpdateDevicePoolRow(ctx context.Context, tenantID int64, p *device
 
 // TakeDeviceSlot raises the pool's counter for day by one below limit.
 func (tx *Tx) TakeDeviceSlot(ctx context.Context, tenantID, poolID int64, day calendar.Date, limit int) (bool, error) {
-	if _, err := tx.exec(ctx, `INSERT INTO device_slots (tenant_id, pool_id, day, used) VALUES (?, ?, ?, 0)
-		ON CONFLICT (tenant_id, pool_id, day) DO NOTHING`, tenantID, poolID, day.String()); err != nil {
-		return false, mapErr(err)
+	if limit <= 0 {
+		return false, nil
 	}
-	res, err := tx.exec(ctx, `UPDATE device_slots SET used = used + 1 WHERE tenant_id = ? AND pool_id = ? AND day = ? AND used < ?`,
+	res, err := tx.exec(ctx, `INSERT INTO device_slots (tenant_id, pool_id, day, used) VALUES (?, ?, ?, 1)
+		ON CONFLICT (tenant_id, pool_id, day) DO UPDATE SET used = device_slots.used + 1 WHERE device_slots.used < ?`,
 		tenantID, poolID, day.String(), limit)
 	if err != nil {
 		return false, mapErr(err)

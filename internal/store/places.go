@@ -139,12 +139,14 @@ func (tx *Tx) RegisterOfficeStaff(ctx context.Context, tenantID, officeID, staff
 // row lock (PostgreSQL) or the write lock (SQLite) serialises concurrent
 // takers, and each sees the count the previous one committed.
 func (tx *Tx) TakePlaceSlot(ctx context.Context, tenantID, officeID int64, day calendar.Date, h places.Half, r places.Resource, limit int) (bool, error) {
-	if _, err := tx.exec(ctx, `INSERT INTO place_slots (tenant_id, office_id, day, half, resource, used) VALUES (?, ?, ?, ?, ?, 0)
-		ON CONFLICT (tenant_id, office_id, day, half, resource) DO NOTHING`, tenantID, officeID, day.String(), h, r); err != nil {
-		return false, mapErr(err)
+	if limit == 0 {
+		return false, nil
 	}
-	res, err := tx.exec(ctx, `UPDATE place_slots SET used = used + 1 WHERE tenant_id = ? AND office_id = ? AND day = ? AND half = ?
-		AND resource = ? AND (? < 0 OR used < ?)`, tenantID, officeID, day.String(), h, r, limit, limit)
+	// One statement: create the row at 1, or raise it while below the
+	// limit (no row changes when it is not).
+	res, err := tx.exec(ctx, `INSERT INTO place_slots (tenant_id, office_id, day, half, resource, used) VALUES (?, ?, ?, ?, ?, 1)
+		ON CONFLICT (tenant_id, office_id, day, half, resource) DO UPDATE SET used = place_slots.used + 1
+		WHERE ? < 0 OR place_slots.used < ?`, tenantID, officeID, day.String(), h, r, limit, limit)
 	if err != nil {
 		return false, mapErr(err)
 	}
