@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"telework/internal/apperr"
@@ -17,9 +18,12 @@ import (
 func (s *API) placesReportRoutes() []route.Route {
 	return []route.Route{
 		{Method: "GET", Pattern: "/api/v1/places/usage", Rule: hrOrIT, Handler: s.apiPlacesUsage,
-			API: &route.Op{ID: "placesUsage", Summary: "Use per day of each office (延べ利用回数, hours, occupancy) and pool (reservations, occupancy) (HR, IT); format=csv|csv-sjis|xlsx for a file", Tag: "places", Resp: "PlacesUsage", List: true,
+			API: &route.Op{ID: "placesUsage", Summary: "Use per day of each office (延べ利用回数, hours, occupancy) and pool (reservations, occupancy) (HR, IT)", Tag: "places", Resp: "PlacesUsage", List: true,
+				Query: []route.Param{{Name: "from", Type: "string", Desc: "first day (default 4 weeks ago)"}, {Name: "to", Type: "string", Desc: "last day (default today)"}}}},
+		{Method: "GET", Pattern: "/api/v1/places/usage/export", Rule: hrOrIT, Handler: s.apiPlacesUsage,
+			API: &route.Op{ID: "exportPlacesUsage", Summary: "The same use as a file (HR, IT)", Tag: "places", RespTypes: []string{"text/csv", tabular.XLSXContentType},
 				Query: []route.Param{{Name: "from", Type: "string", Desc: "first day (default 4 weeks ago)"}, {Name: "to", Type: "string", Desc: "last day (default today)"},
-					{Name: "format", Type: "string", Desc: "csv, csv-sjis or xlsx instead of JSON"}}}},
+					{Name: "format", Type: "string", Desc: "xlsx (default), csv (UTF-8 with BOM) or csv-sjis"}}}},
 		{Method: "GET", Pattern: "/api/v1/places/forecast", Rule: hrOrIT, Handler: s.apiPlacesForecast,
 			API: &route.Op{ID: "placesForecast", Summary: "Expected peak demand versus capacity per office and pool for the coming weeks, with warnings and the emergency what-if (HR, IT); method in docs/places.md", Tag: "places", Resp: "PlacesForecast", List: true,
 				Query: []route.Param{{Name: "weeks", Type: "integer", Desc: "weeks ahead (1–12, default 4)"}}}},
@@ -51,9 +55,10 @@ type usageJSON struct {
 func (s *API) apiPlacesUsage(w http.ResponseWriter, r *http.Request) {
 	var v apperr.Validation
 	from, to := placesQueryDate(r, "from", &v), placesQueryDate(r, "to", &v)
-	format, file := tabular.Format(""), false
-	if q := r.URL.Query().Get("format"); q != "" {
-		if format, file = tabular.ParseFormat(q); !file {
+	format, file := tabular.XLSX, strings.HasSuffix(r.URL.Path, "/export")
+	if q := r.URL.Query().Get("format"); q != "" && file {
+		var ok bool
+		if format, ok = tabular.ParseFormat(q); !ok {
 			v.Add("format", "field.choice", nil)
 		}
 	}
