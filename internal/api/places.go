@@ -295,11 +295,9 @@ func (s *API) apiBook(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	day, err := calendar.ParseDate(in.Date)
+	day, err := placesDate(in.Date)
 	if err != nil {
-		var v apperr.Validation
-		v.Add("date", "field.date", nil)
-		s.apiFail(w, r, v.Err())
+		s.apiFail(w, r, err)
 		return
 	}
 	p := principal(r)
@@ -450,11 +448,9 @@ func (s *API) apiReserve(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	day, err := calendar.ParseDate(in.Date)
+	day, err := placesDate(in.Date)
 	if err != nil {
-		var v apperr.Validation
-		v.Add("date", "field.date", nil)
-		s.apiFail(w, r, v.Err())
+		s.apiFail(w, r, err)
 		return
 	}
 	p := principal(r)
@@ -615,11 +611,9 @@ func (s *API) apiIssueCredential(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	day, err := calendar.ParseDate(in.Date)
+	day, err := placesDate(in.Date)
 	if err != nil {
-		var v apperr.Validation
-		v.Add("date", "field.date", nil)
-		s.apiFail(w, r, v.Err())
+		s.apiFail(w, r, err)
 		return
 	}
 	p := principal(r)
@@ -630,4 +624,15 @@ func (s *API) apiIssueCredential(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusCreated, map[string]any{"date": c.Day.String(), "login": c.Login, "password": c.Secret, "expires_at": c.ExpiresAt})
+}
+
+// placesDate reads a body's date (a field error on "date").
+func placesDate(s string) (calendar.Date, error) {
+	d, err := calendar.ParseDate(s)
+	if err != nil {
+		var v apperr.Validation
+		v.Add("date", "field.date", nil)
+		return d, v.Err()
+	}
+	return d, nil
 }

@@ -230,25 +230,11 @@ func (s *Service) Reserve(ctx context.Context, tenantID int64, who *auth.Princip
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	staffID := req.StaffID
-	if staffID == 0 {
-		staffID = who.StaffID
-	}
-	if staffID == 0 {
-		return nil, apperr.Forbid()
-	}
-	target, err := s.st.FindStaffByID(ctx, tenantID, staffID)
+	target, err := places.ActingFor(ctx, s.st, tenantID, who, req.StaffID)
 	if err != nil {
-		if apperr.CodeOf(err) == apperr.NotFound {
-			var v apperr.Validation
-			v.Add("staff_id", "places.error.staff", nil)
-			return nil, v.Err()
-		}
 		return nil, err
 	}
-	if !places.MayActFor(who, target) {
-		return nil, apperr.Forbid()
-	}
+	staffID := target.ID
 	now := s.now()
 	if req.Day.Before(calendar.DateOf(now)) {
 		return nil, apperr.New(apperr.Invalid, "devices.refused.past")

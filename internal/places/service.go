@@ -95,6 +95,32 @@ func MayActFor(who *auth.Principal, target *org.Staff) bool {
 	}
 }
 
+// ActingFor resolves the person an action is for (staffID 0: the caller)
+// and checks that who may act for them (MayActFor).
+func ActingFor(ctx context.Context, st interface {
+	FindStaffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error)
+}, tenantID int64, who *auth.Principal, staffID int64) (*org.Staff, error) {
+	if staffID == 0 {
+		staffID = who.StaffID
+	}
+	if staffID == 0 {
+		return nil, apperr.Forbid()
+	}
+	target, err := st.FindStaffByID(ctx, tenantID, staffID)
+	if err != nil {
+		if apperr.CodeOf(err) == apperr.NotFound {
+			var v apperr.Validation
+			v.Add("staff_id", "places.error.staff", nil)
+			return nil, v.Err()
+		}
+		return nil, err
+	}
+	if !MayActFor(who, target) {
+		return nil, apperr.Forbid()
+	}
+	return target, nil
+}
+
 // Offices lists the offices (every place of the task inventory is one).
 func (s *Service) Offices(ctx context.Context, tenantID int64) ([]*Office, error) {
 	return s.st.FindOffices(ctx, tenantID)
@@ -298,25 +324,11 @@ func (s *Service) Book(ctx context.Context, tenantID int64, who *auth.Principal,
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	staffID := req.StaffID
-	if staffID == 0 {
-		staffID = who.StaffID
-	}
-	if staffID == 0 {
-		return nil, apperr.Forbid()
-	}
-	target, err := s.st.FindStaffByID(ctx, tenantID, staffID)
+	target, err := ActingFor(ctx, s.st, tenantID, who, req.StaffID)
 	if err != nil {
-		if apperr.CodeOf(err) == apperr.NotFound {
-			var v apperr.Validation
-			v.Add("staff_id", "places.error.staff", nil)
-			return nil, v.Err()
-		}
 		return nil, err
 	}
-	if !MayActFor(who, target) {
-		return nil, apperr.Forbid()
-	}
+	staffID := target.ID
 	now := s.now()
 	b := &Booking{OfficeID: req.OfficeID, StaffID: staffID, StaffName: target.Name, Day: req.Day, Half: req.Half, PC: req.PC,
 		ApplicationID: req.ApplicationID, Status: Booked, BookedBy: who.UserID, CreatedAt: now}

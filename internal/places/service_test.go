@@ -21,15 +21,15 @@ import (
 var op = audit.Actor{Label: "op"}
 
 type fixture struct {
-	svc               *places.Service
-	a, b              *org.Tenant
-	it, bIT, boss     *auth.Principal
-	people            []*auth.Principal
-	staff             []*org.Staff
-	outsider          *auth.Principal
-	today             calendar.Date
-	monday            calendar.Date
-	officeA, officeB2 *places.Office
+	svc           *places.Service
+	a, b          *org.Tenant
+	it, bIT, boss *auth.Principal
+	people        []*auth.Principal
+	staff         []*org.Staff
+	outsider      *auth.Principal
+	today         calendar.Date
+	monday        calendar.Date
+	officeA       *places.Office
 }
 
 func newFixture(t *testing.T, db *store.DB, n int) *fixture {
