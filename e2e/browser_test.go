@@ -125,7 +125,8 @@ func staffPages(t *testing.T, tb *tab) {
 	tb.check(t, "/staff?page=2", "")
 	trialPages(t, tb, "staff")
 	surveyStaffPages(t, tb)
-	tb.check(t, "/tasks", "") // the task inventory (issue 13)
+	tb.check(t, "/tasks", "")  // the task inventory (issue 13)
+	tb.check(t, "/places", "") // satellite offices (issue 14)
 	tb.check(t, "/tasks?q="+url.QueryEscape("しりょう"), "")
 	applyPages(t, tb) // apply_pages.go
 }

@@ -62,6 +62,7 @@ func (s *API) Routes() []route.Route {
 	routes = append(routes, s.tasksRoutes()...)
 	routes = append(routes, append(s.applicationRoutes(), s.approvalRoutes()...)...)
 	routes = append(routes, s.worktimeRoutes()...)
+	routes = append(routes, s.placesRoutes()...)
 	return routes
 }
 

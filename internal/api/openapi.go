@@ -239,6 +239,9 @@ func schemas() map[string]any {
 	for k, v := range worktimeSchemas() { // openapi_worktime.go
 		out[k] = v
 	}
+	for k, v := range placesSchemas() { // openapi_places.go
+		out[k] = v
+	}
 	return out
 }
 

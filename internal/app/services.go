@@ -10,12 +10,14 @@ import (
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/cost"
+	"telework/internal/devices"
 	"telework/internal/handbook"
 	"telework/internal/incident"
 	"telework/internal/notify"
 	"telework/internal/oneonone"
 	"telework/internal/org"
 	"telework/internal/orgio"
+	"telework/internal/places"
 	"telework/internal/policy"
 	"telework/internal/presence"
 	"telework/internal/retention"
@@ -80,6 +82,8 @@ func NewServices(db *store.DB) web.Services {
 		Notify:      notify.NewService(db, now),
 		Worktime:    hours,
 		Presence:    board,
+		Places:      places.NewService(db, now),
+		Devices:     devices.NewService(db, now),
 	}
 }
 

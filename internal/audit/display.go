@@ -56,6 +56,10 @@ var KindGroups = []KindGroup{
 		"application.reject", "application.cancel", "application.start", "application.finish", "application.report",
 		"application.confirm", "application.settings", "application.delegate", "application.undelegate"}},
 	{"worktime", []string{"worktime.start", "worktime.end", "worktime.break"}},
+	{"places", []string{"places.office_create", "places.office_update", "places.register", "places.book", "places.cancel",
+		"places.check_in", "devices.pool_create", "devices.pool_update", "devices.reserve", "devices.cancel", "devices.lent",
+		"devices.returned", "devices.byod_request", "devices.byod_approved", "devices.byod_rejected", "devices.byod_revoked",
+		"devices.credential_issue"}},
 }
 
 // Actions lists every stored action the display knows (the kinds, with

@@ -132,6 +132,17 @@ func seedTown(t *testing.T, db *store.DB, slug, name string) *org.Tenant {
 	exec(t, db, `INSERT INTO sheet_tasks (tenant_id, unit_id, name, content, timing, owner_staff_id, paper, phone, hours_per_year, status, proposed_by, position, created_at, updated_at)
 		VALUES (?, ?, '支出命令の確認', '伝票の審査', '通年', ?, 'digitisable', TRUE, 120, 'proposed', ?, 1, 1748854800000000, 1748854800000000)`, tn.ID, team.ID, a.ID, c.ID)
 	exec(t, db, `INSERT INTO sheet_task_systems (tenant_id, task_id, system_id) SELECT t.tenant_id, t.id, s.id FROM sheet_tasks t JOIN info_systems s ON s.tenant_id = t.tenant_id WHERE t.tenant_id = ?`, tn.ID)
+	// Offices, bookings and device pools (issue 14).
+	exec(t, db, `INSERT INTO office_details (tenant_id, office_id, seats, pcs, phone, closed_days) SELECT tenant_id, id, 10, 2, TRUE, 'sat,sun' FROM task_places WHERE tenant_id = ?`, tn.ID)
+	exec(t, db, `INSERT INTO office_registrations (tenant_id, office_id, staff_id, registered_at) SELECT p.tenant_id, p.id, ?, 1748854800000000 FROM task_places p WHERE p.tenant_id = ?`, a.ID, tn.ID)
+	exec(t, db, `INSERT INTO place_slots (tenant_id, office_id, day, half, resource, used) SELECT tenant_id, id, '2025-06-02', 'am', 'seat', 1 FROM task_places WHERE tenant_id = ?`, tn.ID)
+	exec(t, db, `INSERT INTO bookings (tenant_id, office_id, staff_id, day, half, pc, status, booked_by, created_at) SELECT tenant_id, id, ?, '2025-06-02', 'am', TRUE, 'booked', ?, 1748854800000000 FROM task_places WHERE tenant_id = ?`, a.ID, admin.ID, tn.ID)
+	exec(t, db, `INSERT INTO booking_halves (tenant_id, staff_id, day, half, booking_id) SELECT tenant_id, staff_id, day, 'am', id FROM bookings WHERE tenant_id = ?`, tn.ID)
+	exec(t, db, `INSERT INTO device_pools (tenant_id, name, kind, capacity, loan_days, created_at, updated_at) VALUES (?, 'LTEドングル', 'lte_dongle', 10, 1, 1748854800000000, 1748854800000000)`, tn.ID)
+	exec(t, db, `INSERT INTO device_slots (tenant_id, pool_id, day, used) SELECT tenant_id, id, '2025-06-02', 1 FROM device_pools WHERE tenant_id = ?`, tn.ID)
+	exec(t, db, `INSERT INTO device_reservations (tenant_id, pool_id, staff_id, day, status, asset_no, due_day, lent_at, created_at) SELECT tenant_id, id, ?, '2025-06-02', 'lent', 'D-0001', '2025-06-02', 1748854800000000, 1748854800000000 FROM device_pools WHERE tenant_id = ?`, a.ID, tn.ID)
+	exec(t, db, `INSERT INTO personal_devices (tenant_id, staff_id, description, os, status, expires_on, requested_at) VALUES (?, ?, '私用PC', 'Windows 11', 'approved', '2026-03-31', 1748854800000000)`, tn.ID, a.ID)
+	exec(t, db, `INSERT INTO remote_credentials (tenant_id, staff_id, day, login, secret_hash, issued_at, expires_at) VALUES (?, ?, '2025-06-02', 'tw1-20250602', 'abc', 1748854800000000, 1748854800000000)`, tn.ID, a.ID)
 	if err := policy.NewService(db, db.Now).SaveFacts(ctx, tn.ID, actor, a.ID, policy.Facts{Reasons: []string{"childcare"}, HasTerminal: true}); err != nil {
 		t.Fatal(err)
 	}

@@ -362,6 +362,44 @@ var Tables = []Table{
 		num("id"), num("tenant_id"), textNull("check_item"), numNull("page_id"), numNull("briefing_id"), text("name"),
 		text("content_type"), num("size"), text("sha256"), text("data"), num("created_at"), text("created_by"),
 	}},
+	// Offices, bookings and device pools (issue 14). The counters
+	// (place_slots, device_slots) are kept: they are what the capacity
+	// check reads.
+	{Name: "office_details", Key: key("tenant_id", "office_id"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), num("office_id"), num("seats"), num("pcs"), flag("phone"), flag("printer"), text("opens"), text("closes"),
+		text("closed_days"), flag("pre_registration"), num("horizon_days"), flag("hourly"), flag("outsiders"), text("address"), text("note"),
+	}},
+	{Name: "office_registrations", Key: key("tenant_id", "office_id", "staff_id"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), num("office_id"), num("staff_id"), num("registered_at"),
+	}},
+	{Name: "place_slots", Key: key("tenant_id", "office_id", "day", "half", "resource"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), num("office_id"), text("day"), text("half"), text("resource"), num("used"),
+	}},
+	{Name: "bookings", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), num("office_id"), num("staff_id"), text("day"), text("half"), flag("pc"), numNull("application_id"),
+		text("status"), num("booked_by"), num("checked_in_at"), num("created_at"), num("cancelled_at"),
+	}},
+	{Name: "booking_halves", Key: key("tenant_id", "staff_id", "day", "half"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), num("staff_id"), text("day"), text("half"), num("booking_id"),
+	}},
+	{Name: "device_pools", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), text("name"), text("kind"), num("capacity"), num("loan_days"), text("note"), num("version"),
+		num("created_at"), num("updated_at"),
+	}},
+	{Name: "device_slots", Key: key("tenant_id", "pool_id", "day"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), num("pool_id"), text("day"), num("used"),
+	}},
+	{Name: "device_reservations", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), num("pool_id"), num("staff_id"), text("day"), numNull("application_id"), text("status"),
+		text("asset_no"), text("due_day"), num("lent_at"), num("returned_at"), num("booked_by"), num("created_at"), num("cancelled_at"),
+	}},
+	{Name: "personal_devices", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), num("staff_id"), text("description"), text("os"), text("status"), text("expires_on"),
+		num("requested_at"), num("decided_at"), num("decided_by"),
+	}},
+	{Name: "remote_credentials", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), num("staff_id"), text("day"), text("login"), text("secret_hash"), num("issued_at"), num("expires_at"),
+	}},
 }
 
 // Transient are the tables a backup leaves out on purpose: sign-in state

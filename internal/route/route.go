@@ -23,12 +23,14 @@ import (
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/cost"
+	"telework/internal/devices"
 	"telework/internal/handbook"
 	"telework/internal/incident"
 	"telework/internal/notify"
 	"telework/internal/oneonone"
 	"telework/internal/org"
 	"telework/internal/orgio"
+	"telework/internal/places"
 	"telework/internal/policy"
 	"telework/internal/presence"
 	"telework/internal/retention"
@@ -74,6 +76,10 @@ type Services struct {
 	// presence and the team board (issue 12).
 	Worktime *worktime.Service
 	Presence *presence.Service
+	// Places are the satellite offices and seat booking; Devices the
+	// device and licence pools (issue 14).
+	Places  *places.Service
+	Devices *devices.Service
 }
 
 // Health is what /readyz asks of the database.

@@ -44,6 +44,7 @@ type boundaryRefs struct {
 	survey, pair                     int64 // issue 16
 	system, task                     int64 // the task inventory's (issue 13)
 	app                              int64 // an application of the staff member
+	place, pool, booking             int64 // issue 14: an office, a device pool, a booking
 }
 
 // boundaryCase writes a row of tenant `own` that refers to the rows in ref:
@@ -57,6 +58,43 @@ type boundaryCase struct {
 }
 
 var boundaryCases = []boundaryCase{
+	// Offices, bookings and device pools (issue 14).
+	{"office_details.office_id", `INSERT INTO office_details (tenant_id, office_id) VALUES (?, ?)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.place} }},
+	{"office_registrations.office_id", `INSERT INTO office_registrations (tenant_id, office_id, staff_id, registered_at) VALUES (?, ?, ?, 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.place, own.staff} }},
+	{"office_registrations.staff_id", `UPDATE office_registrations SET staff_id = ? WHERE tenant_id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.staff, own.tenant} }},
+	{"place_slots.office_id", `INSERT INTO place_slots (tenant_id, office_id, day, half, resource, used) VALUES (?, ?, ?, 'am', 'seat', 0)`,
+		func(own, ref boundaryRefs, n int) []any { return []any{own.tenant, ref.place, fmt.Sprint("d", n)} }},
+	{"bookings.office_id", `INSERT INTO bookings (tenant_id, office_id, staff_id, day, half, created_at) VALUES (?, ?, ?, '2026-06-02', 'am', 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.place, own.staff} }},
+	{"bookings.staff_id", `INSERT INTO bookings (tenant_id, office_id, staff_id, day, half, created_at) VALUES (?, ?, ?, '2026-06-02', 'am', 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, own.place, ref.staff} }},
+	{"bookings.application_id", `UPDATE bookings SET application_id = ? WHERE tenant_id = ? AND id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.app, own.tenant, own.booking} }},
+	{"booking_halves.booking_id", `INSERT INTO booking_halves (tenant_id, staff_id, day, half, booking_id) VALUES (?, ?, ?, 'am', ?)`,
+		func(own, ref boundaryRefs, n int) []any {
+			return []any{own.tenant, own.staff, fmt.Sprint("d", n), ref.booking}
+		}},
+	{"booking_halves.staff_id", `UPDATE booking_halves SET staff_id = ? WHERE tenant_id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.staff, own.tenant} }},
+	{"device_slots.pool_id", `INSERT INTO device_slots (tenant_id, pool_id, day, used) VALUES (?, ?, ?, 0)`,
+		func(own, ref boundaryRefs, n int) []any { return []any{own.tenant, ref.pool, fmt.Sprint("d", n)} }},
+	{"device_reservations.pool_id", `INSERT INTO device_reservations (tenant_id, pool_id, staff_id, day, created_at) VALUES (?, ?, ?, ?, 0)`,
+		func(own, ref boundaryRefs, n int) []any {
+			return []any{own.tenant, ref.pool, own.staff, fmt.Sprint("d", n)}
+		}},
+	{"device_reservations.staff_id", `INSERT INTO device_reservations (tenant_id, pool_id, staff_id, day, created_at) VALUES (?, ?, ?, ?, 0)`,
+		func(own, ref boundaryRefs, n int) []any {
+			return []any{own.tenant, own.pool, ref.staff, fmt.Sprint("d", n)}
+		}},
+	{"personal_devices.staff_id", `INSERT INTO personal_devices (tenant_id, staff_id, description, requested_at) VALUES (?, ?, 'x', 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.staff} }},
+	{"remote_credentials.staff_id", `INSERT INTO remote_credentials (tenant_id, staff_id, day, login, secret_hash, issued_at, expires_at) VALUES (?, ?, ?, 'x', 'x', 0, 0)`,
+		func(own, ref boundaryRefs, n int) []any { return []any{own.tenant, ref.staff, fmt.Sprint("d", n)} }},
+	{"device_reservations.application_id", `UPDATE device_reservations SET application_id = ? WHERE tenant_id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.app, own.tenant} }},
 	{"units.parent_id", `INSERT INTO units (tenant_id, parent_id, code, name, level, created_at, updated_at)
 		VALUES (?, ?, ?, 'x', 'ka', 0, 0)`,
 		func(own, ref boundaryRefs, n int) []any { return []any{own.tenant, ref.unit, fmt.Sprint("c", n)} }},
@@ -250,6 +288,10 @@ func TestTenantBoundaryForeignKeys(t *testing.T) {
 			r.app = insert(`INSERT INTO applications (tenant_id, staff_id, decision, status, mode, place, time_unit, first_day,
 				last_day, created_at, updated_at) VALUES (?, ?, 'draft', 'draft', 'home', 'home', 'full_day', '2026-06-01', '2026-06-01', 0, 0)`,
 				r.tenant, r.staff)
+			r.place = insert(`INSERT INTO task_places (tenant_id, name, kind, network, created_at, updated_at) VALUES (?, 'x', 'branch', 'office_lan', 0, 0)`, r.tenant)
+			r.pool = insert(`INSERT INTO device_pools (tenant_id, name, kind, created_at, updated_at) VALUES (?, 'x', 'lte_dongle', 0, 0)`, r.tenant)
+			r.booking = insert(`INSERT INTO bookings (tenant_id, office_id, staff_id, day, half, created_at) VALUES (?, ?, ?, '2026-06-01', 'am', 0)`,
+				r.tenant, r.place, r.staff)
 			return r
 		}
 		a, b := seed("tenant-a"), seed("tenant-b")

@@ -92,6 +92,9 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 				if id, ok := tasksObjects(t, w, rt.Object); ok { // a fresh one per route (issue 13)
 					objects[rt.Object] = id
 				}
+				if id, ok := placesObjects(t, w, rt.Object); ok { // issue 14
+					objects[rt.Object] = id
+				}
 				if err := rt.Rule.Validate(); err != nil {
 					t.Fatalf("route has no valid rule: %v", err)
 				}

@@ -337,6 +337,7 @@ func navFor(v *view) []navItem {
 	if p.HasAny(auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin) {
 		add("/calendar", "nav.calendar")
 		add("/tasks", "nav.tasks")
+		add("/places", "places.nav")
 	}
 	if p.HasAny(auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin) {
 		add(trialNav(p))

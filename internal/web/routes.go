@@ -39,6 +39,7 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.incidentRoutes()...)
 	routes = append(routes, s.handbookRoutes()...)
 	routes = append(routes, s.policyRoutes()...)
+	routes = append(routes, s.placesRoutes()...)
 	routes = append(routes, s.authSecurityRoutes()...)
 	routes = append(routes, s.auditHeadRoutes()...)
 	routes = append(routes, s.trialRoutes()...)

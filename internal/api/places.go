@@ -1,0 +1,638 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/devices"
+	"telework/internal/places"
+	"telework/internal/route"
+	"telework/internal/tasks"
+)
+
+// placesRoutes are the satellite offices, seat bookings, device pools and
+// reservations (issue 14).
+func (s *API) placesRoutes() []route.Route {
+	it := route.ITOnly
+	return append(s.placesReportRoutes(), []route.Route{
+		{Method: "GET", Pattern: "/api/v1/offices", Rule: route.Directory, Handler: s.apiListOffices,
+			API: &route.Op{ID: "listOffices", Summary: "Satellite offices with every SPEC §5 attribute (each is also a place the feasibility engine rates)", Tag: "places", Resp: "Office", List: true}},
+		{Method: "POST", Pattern: "/api/v1/offices", Rule: hrOrIT, Handler: s.officeRes().create(s),
+			API: &route.Op{ID: "createOffice", Summary: "Register a satellite office (IT, HR)", Tag: "places", Body: "OfficeInput", Resp: "Office", Status: 201, Idempotent: true}},
+		{Method: "GET", Pattern: "/api/v1/offices/{id}", Rule: route.Directory, Object: "office", Handler: s.officeRes().get(s),
+			API: &route.Op{ID: "getOffice", Summary: "Get a satellite office", Tag: "places", Resp: "Office"}},
+		{Method: "PATCH", Pattern: "/api/v1/offices/{id}", Rule: hrOrIT, Object: "office", Handler: s.officeRes().update(s),
+			API: &route.Op{ID: "updateOffice", Summary: "Change an office (IT, HR); a capacity below current bookings deletes none: affected_bookings lists them and their people are notified", Tag: "places", Body: "OfficeInput", Resp: "Office", IfMatch: true}},
+		{Method: "GET", Pattern: "/api/v1/offices/{id}/availability", Rule: route.Directory, Object: "office", Handler: s.apiOfficeAvailability,
+			API: &route.Op{ID: "officeAvailability", Summary: "Seats and PCs used and free per day and half-day (counts, no names)", Tag: "places", Resp: "OfficeDayUse", List: true,
+				Query: []route.Param{{Name: "from", Type: "string", Desc: "first day YYYY-MM-DD (default today)"}, {Name: "to", Type: "string", Desc: "last day (default from + 13 days, at most 62)"}}}},
+		{Method: "POST", Pattern: "/api/v1/offices/{id}/registrations", Rule: hrOrIT, Object: "office", Handler: s.apiRegisterOffice,
+			API: &route.Op{ID: "registerAtOffice", Summary: "Record a person's pre-registration with an office that requires it (IT, HR)", Tag: "places", Body: "OfficeRegistration", Status: 204}},
+
+		{Method: "GET", Pattern: "/api/v1/bookings", Rule: route.Directory, Handler: s.apiListBookings,
+			API: &route.Op{ID: "listBookings", Summary: "Bookings: your own by default (わたしの予約); a person's for their supervisor, HR, IT; an office's day view for HR and IT", Tag: "places", Resp: "Booking", List: true,
+				Query: []route.Param{{Name: "office_id", Type: "integer", Desc: "one office"}, {Name: "staff_id", Type: "integer", Desc: "one person"},
+					{Name: "from", Type: "string", Desc: "first day YYYY-MM-DD"}, {Name: "to", Type: "string", Desc: "last day YYYY-MM-DD"}, {Name: "include_cancelled", Type: "boolean", Desc: "with cancelled bookings"}}}},
+		{Method: "POST", Pattern: "/api/v1/bookings", Rule: route.Directory, Handler: s.apiBook,
+			API: &route.Op{ID: "createBooking", Summary: "Book a seat (and a PC) for a day and half (午前/午後/終日), for yourself or on someone's behalf; 409 with a Japanese problem when full", Tag: "places", Body: "BookingInput", Resp: "Booking", Status: 201}},
+		{Method: "GET", Pattern: "/api/v1/bookings/{id}", Rule: route.Directory, Object: "booking", Handler: s.apiGetBooking,
+			API: &route.Op{ID: "getBooking", Summary: "Get a booking", Tag: "places", Resp: "Booking"}},
+		{Method: "POST", Pattern: "/api/v1/bookings/{id}/check-in", Rule: route.Directory, Object: "booking", Handler: s.apiCheckIn,
+			API: &route.Op{ID: "checkInBooking", Summary: "Check in on the booking's day", Tag: "places", Resp: "Booking"}},
+		{Method: "DELETE", Pattern: "/api/v1/bookings/{id}", Rule: route.Directory, Object: "booking", Handler: s.apiCancelBooking,
+			API: &route.Op{ID: "cancelBooking", Summary: "Cancel a booking; the seat is free at once", Tag: "places", Status: 204}},
+
+		{Method: "GET", Pattern: "/api/v1/device-pools", Rule: route.Directory, Handler: s.apiListPools,
+			API: &route.Op{ID: "listDevicePools", Summary: "Device and licence pools with their capacity", Tag: "devices", Resp: "DevicePool", List: true}},
+		{Method: "POST", Pattern: "/api/v1/device-pools", Rule: it, Handler: s.poolRes().create(s),
+			API: &route.Op{ID: "createDevicePool", Summary: "Register a pool (IT)", Tag: "devices", Body: "DevicePoolInput", Resp: "DevicePool", Status: 201, Idempotent: true}},
+		{Method: "GET", Pattern: "/api/v1/device-pools/{id}", Rule: route.Directory, Object: "device_pool", Handler: s.poolRes().get(s),
+			API: &route.Op{ID: "getDevicePool", Summary: "Get a pool", Tag: "devices", Resp: "DevicePool"}},
+		{Method: "PATCH", Pattern: "/api/v1/device-pools/{id}", Rule: it, Object: "device_pool", Handler: s.poolRes().update(s),
+			API: &route.Op{ID: "updateDevicePool", Summary: "Change a pool (IT); lowering the capacity removes no reservation", Tag: "devices", Body: "DevicePoolInput", Resp: "DevicePool", IfMatch: true}},
+		{Method: "GET", Pattern: "/api/v1/device-reservations", Rule: route.Directory, Handler: s.apiListReservations,
+			API: &route.Op{ID: "listDeviceReservations", Summary: "Reservations: your own by default; a pool's or the overdue list for IT and HR", Tag: "devices", Resp: "DeviceReservation", List: true,
+				Query: []route.Param{{Name: "pool_id", Type: "integer", Desc: "one pool"}, {Name: "staff_id", Type: "integer", Desc: "one person"},
+					{Name: "from", Type: "string", Desc: "first day"}, {Name: "to", Type: "string", Desc: "last day"}, {Name: "overdue", Type: "boolean", Desc: "lent and not returned after the due day"}}}},
+		{Method: "POST", Pattern: "/api/v1/device-reservations", Rule: route.Directory, Handler: s.apiReserve,
+			API: &route.Op{ID: "createDeviceReservation", Summary: "Reserve one unit of a pool for a day; 409 with a Japanese problem when none is left", Tag: "devices", Body: "DeviceReservationInput", Resp: "DeviceReservation", Status: 201}},
+		{Method: "GET", Pattern: "/api/v1/device-reservations/{id}", Rule: route.Directory, Object: "device_reservation", Handler: s.apiGetReservation,
+			API: &route.Op{ID: "getDeviceReservation", Summary: "Get a reservation", Tag: "devices", Resp: "DeviceReservation"}},
+		{Method: "POST", Pattern: "/api/v1/device-reservations/{id}/lend", Rule: it, Object: "device_reservation", Handler: s.apiLend,
+			API: &route.Op{ID: "lendDevice", Summary: "Hand out the device with this asset number (IT)", Tag: "devices", Body: "DeviceLendInput", Resp: "DeviceReservation"}},
+		{Method: "POST", Pattern: "/api/v1/device-reservations/{id}/return", Rule: it, Object: "device_reservation", Handler: s.apiReturn,
+			API: &route.Op{ID: "returnDevice", Summary: "Record the device back (IT)", Tag: "devices", Resp: "DeviceReservation"}},
+		{Method: "DELETE", Pattern: "/api/v1/device-reservations/{id}", Rule: route.Directory, Object: "device_reservation", Handler: s.apiCancelReservation,
+			API: &route.Op{ID: "cancelDeviceReservation", Summary: "Cancel a reservation not yet lent; the unit is free at once", Tag: "devices", Status: 204}},
+		{Method: "GET", Pattern: "/api/v1/personal-devices", Rule: route.Directory, Handler: s.apiListPersonal,
+			API: &route.Op{ID: "listPersonalDevices", Summary: "Your personal devices (私用端末), or everyone's for IT (all=true)", Tag: "devices", Resp: "PersonalDevice", List: true,
+				Query: []route.Param{{Name: "all", Type: "boolean", Desc: "every person's (IT)"}}}},
+		{Method: "POST", Pattern: "/api/v1/personal-devices", Rule: route.Directory, Handler: s.apiRequestPersonal,
+			API: &route.Op{ID: "requestPersonalDevice", Summary: "Register your own device for IT's approval before use", Tag: "devices", Body: "PersonalDeviceInput", Resp: "PersonalDevice", Status: 201}},
+		{Method: "POST", Pattern: "/api/v1/personal-devices/{id}/decision", Rule: it, Object: "personal_device", Handler: s.apiDecidePersonal,
+			API: &route.Op{ID: "decidePersonalDevice", Summary: "Approve (with an expiry), reject or revoke a personal device (IT)", Tag: "devices", Body: "PersonalDeviceDecision", Resp: "PersonalDevice"}},
+		{Method: "POST", Pattern: "/api/v1/remote-credentials", Rule: route.Directory, Handler: s.apiIssueCredential,
+			API: &route.Op{ID: "issueRemoteCredential", Summary: "Issue your one-time remote-access ID for a telework day: the password is shown once and expires at the day's end", Tag: "devices", Body: "RemoteCredentialInput", Resp: "RemoteCredential", Status: 201}},
+	}...)
+}
+
+type officeJSON struct {
+	ID               int64           `json:"id"`
+	Name             string          `json:"name"`
+	Kind             tasks.PlaceKind `json:"kind"`
+	Network          tasks.Network   `json:"network"`
+	PhysicalSecurity bool            `json:"physical_security"`
+	Seats            int             `json:"seats"`
+	PCs              int             `json:"pcs"`
+	Phone            bool            `json:"phone"`
+	Printer          bool            `json:"printer"`
+	Opens            string          `json:"opens"`
+	Closes           string          `json:"closes"`
+	ClosedDays       []string        `json:"closed_days"`
+	PreRegistration  bool            `json:"pre_registration"`
+	HorizonDays      int             `json:"horizon_days"`
+	Hourly           bool            `json:"hourly"`
+	Outsiders        bool            `json:"outsiders"`
+	Address          string          `json:"address"`
+	Note             string          `json:"note"`
+	Affected         []bookingJSON   `json:"affected_bookings,omitempty"`
+	Version          int64           `json:"version"`
+	UpdatedAt        time.Time       `json:"updated_at"`
+}
+
+func toOfficeJSON(o *places.Office) officeJSON {
+	cd := o.ClosedDays
+	if cd == nil {
+		cd = []string{}
+	}
+	j := officeJSON{o.ID, o.Name, o.Kind, o.Network, o.PhysicalSecurity, o.Seats, o.PCs, o.Phone, o.Printer, o.Opens, o.Closes, cd,
+		o.PreRegistration, o.HorizonDays, o.Hourly, o.Outsiders, o.Address, o.Note, nil, o.Version, o.UpdatedAt}
+	if len(o.Affected) > 0 {
+		j.Affected = mapList(o.Affected, toBookingJSON)
+	}
+	return j
+}
+
+type officeInput struct {
+	Name             *string          `json:"name"`
+	Kind             *tasks.PlaceKind `json:"kind"`
+	Network          *tasks.Network   `json:"network"`
+	PhysicalSecurity *bool            `json:"physical_security"`
+	Seats            *int             `json:"seats"`
+	PCs              *int             `json:"pcs"`
+	Phone            *bool            `json:"phone"`
+	Printer          *bool            `json:"printer"`
+	Opens            *string          `json:"opens"`
+	Closes           *string          `json:"closes"`
+	ClosedDays       *[]string        `json:"closed_days"`
+	PreRegistration  *bool            `json:"pre_registration"`
+	HorizonDays      *int             `json:"horizon_days"`
+	Hourly           *bool            `json:"hourly"`
+	Outsiders        *bool            `json:"outsiders"`
+	Address          *string          `json:"address"`
+	Note             *string          `json:"note"`
+}
+
+func (in *officeInput) apply(o *places.Office) {
+	set(&o.Name, in.Name)
+	set(&o.Kind, in.Kind)
+	set(&o.Network, in.Network)
+	set(&o.PhysicalSecurity, in.PhysicalSecurity)
+	set(&o.Seats, in.Seats)
+	set(&o.PCs, in.PCs)
+	set(&o.Phone, in.Phone)
+	set(&o.Printer, in.Printer)
+	set(&o.Opens, in.Opens)
+	set(&o.Closes, in.Closes)
+	set(&o.ClosedDays, in.ClosedDays)
+	set(&o.PreRegistration, in.PreRegistration)
+	set(&o.HorizonDays, in.HorizonDays)
+	set(&o.Hourly, in.Hourly)
+	set(&o.Outsiders, in.Outsiders)
+	set(&o.Address, in.Address)
+	set(&o.Note, in.Note)
+}
+
+func (s *API) officeRes() resource[*places.Office, officeInput, officeJSON] {
+	p := s.svc.Places
+	return resource[*places.Office, officeInput, officeJSON]{etag: "place", path: "/api/v1/offices/",
+		find: anyone(p.Office), insert: p.SaveOffice, save: p.SaveOffice,
+		fresh: places.NewOffice, apply: (*officeInput).apply, toJSON: toOfficeJSON,
+		meta:       func(x *places.Office) (int64, int64) { return x.ID, x.Version },
+		setVersion: func(x *places.Office, v int64) { x.Version = v }}
+}
+
+func (s *API) apiListOffices(w http.ResponseWriter, r *http.Request) {
+	list, err := s.svc.Places.Offices(r.Context(), principal(r).TenantID)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeList(w, mapList(list, toOfficeJSON))
+}
+
+func placesQueryDate(r *http.Request, name string, v *apperr.Validation) calendar.Date {
+	q := r.URL.Query().Get(name)
+	if q == "" {
+		return calendar.Date{}
+	}
+	d, err := calendar.ParseDate(q)
+	if err != nil {
+		v.Add(name, "field.date", nil)
+	}
+	return d
+}
+
+type dayUseJSON struct {
+	Date           string      `json:"date"`
+	Half           places.Half `json:"half"`
+	Seats          int         `json:"seats"`
+	PCs            int         `json:"pcs"`
+	UsedSeats      int         `json:"used_seats"`
+	UsedPCs        int         `json:"used_pcs"`
+	FreeSeats      int         `json:"free_seats"`
+	FreePCs        int         `json:"free_pcs"`
+	Closed         bool        `json:"closed"`
+	BeyondCapacity bool        `json:"beyond_capacity"`
+}
+
+func (s *API) apiOfficeAvailability(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	id, _ := pathID(r)
+	var v apperr.Validation
+	from, to := placesQueryDate(r, "from", &v), placesQueryDate(r, "to", &v)
+	if err := v.Err(); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	if from.IsZero() {
+		from = calendar.DateOf(time.Now())
+	}
+	if to.IsZero() {
+		to = from.AddDays(13)
+	}
+	_, use, err := s.svc.Places.Availability(r.Context(), p.TenantID, id, from, to)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeList(w, mapList(use, func(u places.DayUse) dayUseJSON {
+		return dayUseJSON{u.Day.String(), u.Half, u.Seats, u.PCs, u.UsedSeats, u.UsedPCs, u.FreeSeats, u.FreePCs, u.Closed, u.BeyondCapacity}
+	}))
+}
+
+func (s *API) apiRegisterOffice(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	id, _ := pathID(r)
+	if _, err := s.svc.Places.Office(r.Context(), p.TenantID, id); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	var in struct {
+		StaffID int64 `json:"staff_id"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	if err := s.svc.Places.Register(r.Context(), p.TenantID, p, id, in.StaffID); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type bookingJSON struct {
+	ID            int64         `json:"id"`
+	OfficeID      int64         `json:"office_id"`
+	OfficeName    string        `json:"office_name"`
+	StaffID       int64         `json:"staff_id"`
+	StaffName     string        `json:"staff_name"`
+	Date          string        `json:"date"`
+	Half          places.Half   `json:"half"`
+	PC            bool          `json:"pc"`
+	ApplicationID int64         `json:"application_id"`
+	Status        places.Status `json:"status"`
+	CheckedIn     bool          `json:"checked_in"`
+	CreatedAt     time.Time     `json:"created_at"`
+}
+
+func toBookingJSON(b *places.Booking) bookingJSON {
+	return bookingJSON{b.ID, b.OfficeID, b.OfficeName, b.StaffID, b.StaffName, b.Day.String(), b.Half, b.PC, b.ApplicationID, b.Status,
+		!b.CheckedInAt.IsZero(), b.CreatedAt}
+}
+
+func (s *API) apiListBookings(w http.ResponseWriter, r *http.Request) {
+	var v apperr.Validation
+	f := places.Filter{OfficeID: queryInt(r, "office_id", &v), StaffID: queryInt(r, "staff_id", &v), From: placesQueryDate(r, "from", &v),
+		To: placesQueryDate(r, "to", &v), IncludeCancelled: queryBool(r, "include_cancelled", &v)}
+	if err := v.Err(); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	p := principal(r)
+	list, err := s.svc.Places.Bookings(r.Context(), p.TenantID, p, f)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeList(w, mapList(list, toBookingJSON))
+}
+
+func (s *API) apiBook(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		OfficeID      int64       `json:"office_id"`
+		Date          string      `json:"date"`
+		Half          places.Half `json:"half"`
+		PC            bool        `json:"pc"`
+		StaffID       int64       `json:"staff_id"`
+		ApplicationID int64       `json:"application_id"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	day, err := placesDate(in.Date)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	p := principal(r)
+	b, err := s.svc.Places.Book(r.Context(), p.TenantID, p, places.Request{OfficeID: in.OfficeID, Day: day, Half: in.Half, PC: in.PC,
+		StaffID: in.StaffID, ApplicationID: in.ApplicationID})
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/bookings/"+itoa(b.ID))
+	writeJSON(w, http.StatusCreated, toBookingJSON(b))
+}
+
+func (s *API) apiGetBooking(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	id, _ := pathID(r)
+	b, err := s.svc.Places.Booking(r.Context(), p.TenantID, p, id)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toBookingJSON(b))
+}
+
+func (s *API) apiCheckIn(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	id, _ := pathID(r)
+	b, err := s.svc.Places.CheckIn(r.Context(), p.TenantID, p, id)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toBookingJSON(b))
+}
+
+func (s *API) apiCancelBooking(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	id, _ := pathID(r)
+	if err := s.svc.Places.Cancel(r.Context(), p.TenantID, p, id); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// --- device pools ---
+
+type poolJSON struct {
+	ID        int64        `json:"id"`
+	Name      string       `json:"name"`
+	Kind      devices.Kind `json:"kind"`
+	Capacity  int          `json:"capacity"`
+	LoanDays  int          `json:"loan_days"`
+	Note      string       `json:"note"`
+	Version   int64        `json:"version"`
+	UpdatedAt time.Time    `json:"updated_at"`
+}
+
+func toPoolJSON(p *devices.Pool) poolJSON {
+	return poolJSON{p.ID, p.Name, p.Kind, p.Capacity, p.LoanDays, p.Note, p.Version, p.UpdatedAt}
+}
+
+type poolInput struct {
+	Name     *string       `json:"name"`
+	Kind     *devices.Kind `json:"kind"`
+	Capacity *int          `json:"capacity"`
+	LoanDays *int          `json:"loan_days"`
+	Note     *string       `json:"note"`
+}
+
+func (in *poolInput) apply(p *devices.Pool) {
+	set(&p.Name, in.Name)
+	set(&p.Kind, in.Kind)
+	set(&p.Capacity, in.Capacity)
+	set(&p.LoanDays, in.LoanDays)
+	set(&p.Note, in.Note)
+}
+
+func (s *API) poolRes() resource[*devices.Pool, poolInput, poolJSON] {
+	d := s.svc.Devices
+	return resource[*devices.Pool, poolInput, poolJSON]{etag: "device_pool", path: "/api/v1/device-pools/",
+		find: anyone(d.Pool), insert: d.SavePool, save: d.SavePool,
+		fresh: func() *devices.Pool { return &devices.Pool{LoanDays: 1} }, apply: (*poolInput).apply, toJSON: toPoolJSON,
+		meta:       func(x *devices.Pool) (int64, int64) { return x.ID, x.Version },
+		setVersion: func(x *devices.Pool, v int64) { x.Version = v }}
+}
+
+func (s *API) apiListPools(w http.ResponseWriter, r *http.Request) {
+	list, err := s.svc.Devices.Pools(r.Context(), principal(r).TenantID)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeList(w, mapList(list, toPoolJSON))
+}
+
+type reservationJSON struct {
+	ID            int64          `json:"id"`
+	PoolID        int64          `json:"pool_id"`
+	PoolName      string         `json:"pool_name"`
+	StaffID       int64          `json:"staff_id"`
+	StaffName     string         `json:"staff_name"`
+	Date          string         `json:"date"`
+	ApplicationID int64          `json:"application_id"`
+	Status        devices.Status `json:"status"`
+	AssetNo       string         `json:"asset_no"`
+	DueDate       string         `json:"due_date"`
+	CreatedAt     time.Time      `json:"created_at"`
+}
+
+func toReservationJSON(x *devices.Reservation) reservationJSON {
+	return reservationJSON{x.ID, x.PoolID, x.PoolName, x.StaffID, x.StaffName, x.Day.String(), x.ApplicationID, x.Status, x.AssetNo,
+		x.DueDay.String(), x.CreatedAt}
+}
+
+func (s *API) apiListReservations(w http.ResponseWriter, r *http.Request) {
+	var v apperr.Validation
+	f := devices.Filter{PoolID: queryInt(r, "pool_id", &v), StaffID: queryInt(r, "staff_id", &v), From: placesQueryDate(r, "from", &v),
+		To: placesQueryDate(r, "to", &v)}
+	overdue := queryBool(r, "overdue", &v)
+	if err := v.Err(); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	p := principal(r)
+	var list []*devices.Reservation
+	var err error
+	if overdue {
+		list, err = s.svc.Devices.Overdue(r.Context(), p.TenantID, p)
+	} else {
+		list, err = s.svc.Devices.Reservations(r.Context(), p.TenantID, p, f)
+	}
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeList(w, mapList(list, toReservationJSON))
+}
+
+func (s *API) apiReserve(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		PoolID        int64  `json:"pool_id"`
+		Date          string `json:"date"`
+		StaffID       int64  `json:"staff_id"`
+		ApplicationID int64  `json:"application_id"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	day, err := placesDate(in.Date)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	p := principal(r)
+	x, err := s.svc.Devices.Reserve(r.Context(), p.TenantID, p, devices.Request{PoolID: in.PoolID, Day: day, StaffID: in.StaffID, ApplicationID: in.ApplicationID})
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/device-reservations/"+itoa(x.ID))
+	writeJSON(w, http.StatusCreated, toReservationJSON(x))
+}
+
+func (s *API) devicesRespond(w http.ResponseWriter, r *http.Request, call func(*auth.Principal, int64) (*devices.Reservation, error)) {
+	p := principal(r)
+	id, _ := pathID(r)
+	x, err := call(p, id)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toReservationJSON(x))
+}
+
+func (s *API) apiGetReservation(w http.ResponseWriter, r *http.Request) {
+	s.devicesRespond(w, r, func(p *auth.Principal, id int64) (*devices.Reservation, error) {
+		return s.svc.Devices.Reservation(r.Context(), p.TenantID, p, id)
+	})
+}
+
+func (s *API) apiLend(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	id, _ := pathID(r)
+	if _, err := s.svc.Devices.Reservation(r.Context(), p.TenantID, p, id); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	var in struct {
+		AssetNo string `json:"asset_no"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	s.devicesRespond(w, r, func(p *auth.Principal, id int64) (*devices.Reservation, error) {
+		return s.svc.Devices.Lend(r.Context(), p.TenantID, p, id, in.AssetNo)
+	})
+}
+
+func (s *API) apiReturn(w http.ResponseWriter, r *http.Request) {
+	s.devicesRespond(w, r, func(p *auth.Principal, id int64) (*devices.Reservation, error) {
+		return s.svc.Devices.Return(r.Context(), p.TenantID, p, id)
+	})
+}
+
+func (s *API) apiCancelReservation(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	id, _ := pathID(r)
+	if err := s.svc.Devices.Cancel(r.Context(), p.TenantID, p, id); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// --- personal devices and one-time credentials ---
+
+type personalJSON struct {
+	ID          int64                  `json:"id"`
+	StaffID     int64                  `json:"staff_id"`
+	StaffName   string                 `json:"staff_name"`
+	Description string                 `json:"description"`
+	OS          string                 `json:"os"`
+	Status      devices.PersonalStatus `json:"status"`
+	ExpiresOn   string                 `json:"expires_on"`
+	RequestedAt time.Time              `json:"requested_at"`
+}
+
+func toPersonalJSON(d *devices.PersonalDevice) personalJSON {
+	exp := ""
+	if !d.ExpiresOn.IsZero() {
+		exp = d.ExpiresOn.String()
+	}
+	return personalJSON{d.ID, d.StaffID, d.StaffName, d.Description, d.OS, d.Status, exp, d.RequestedAt}
+}
+
+func (s *API) apiListPersonal(w http.ResponseWriter, r *http.Request) {
+	var v apperr.Validation
+	all := queryBool(r, "all", &v)
+	if err := v.Err(); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	p := principal(r)
+	list, err := s.svc.Devices.PersonalDevices(r.Context(), p.TenantID, p, all)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeList(w, mapList(list, toPersonalJSON))
+}
+
+func (s *API) apiRequestPersonal(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Description string `json:"description"`
+		OS          string `json:"os"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	p := principal(r)
+	d := &devices.PersonalDevice{Description: in.Description, OS: in.OS}
+	if err := s.svc.Devices.RequestPersonalDevice(r.Context(), p.TenantID, p, d); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, toPersonalJSON(d))
+}
+
+func (s *API) apiDecidePersonal(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	id, _ := pathID(r)
+	if _, err := s.svc.Devices.PersonalDevice(r.Context(), p.TenantID, p, id); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	var in struct {
+		Status    devices.PersonalStatus `json:"status"`
+		ExpiresOn string                 `json:"expires_on"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	var exp calendar.Date
+	if in.ExpiresOn != "" {
+		var err error
+		if exp, err = calendar.ParseDate(in.ExpiresOn); err != nil {
+			var v apperr.Validation
+			v.Add("expires_on", "field.date", nil)
+			s.apiFail(w, r, v.Err())
+			return
+		}
+	}
+	d, err := s.svc.Devices.DecidePersonalDevice(r.Context(), p.TenantID, p, id, in.Status, exp)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toPersonalJSON(d))
+}
+
+func (s *API) apiIssueCredential(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Date string `json:"date"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	day, err := placesDate(in.Date)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	p := principal(r)
+	c, err := s.svc.Devices.IssueCredential(r.Context(), p.TenantID, p, day)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusCreated, map[string]any{"date": c.Day.String(), "login": c.Login, "password": c.Secret, "expires_at": c.ExpiresAt})
+}
+
+// placesDate reads a body's date (a field error on "date").
+func placesDate(s string) (calendar.Date, error) {
+	d, err := calendar.ParseDate(s)
+	if err != nil {
+		var v apperr.Validation
+		v.Add("date", "field.date", nil)
+		return d, v.Err()
+	}
+	return d, nil
+}

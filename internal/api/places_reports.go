@@ -1,0 +1,153 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/calendar"
+	"telework/internal/places"
+	"telework/internal/route"
+	"telework/internal/tabular"
+)
+
+// placesReportRoutes are the utilisation report and the forecast (issue 14).
+func (s *API) placesReportRoutes() []route.Route {
+	return []route.Route{
+		{Method: "GET", Pattern: "/api/v1/places/usage", Rule: hrOrIT, Handler: s.apiPlacesUsage,
+			API: &route.Op{ID: "placesUsage", Summary: "Use per day of each office (延べ利用回数, hours, occupancy) and pool (reservations, occupancy) (HR, IT)", Tag: "places", Resp: "PlacesUsage", List: true,
+				Query: []route.Param{{Name: "from", Type: "string", Desc: "first day (default 4 weeks ago)"}, {Name: "to", Type: "string", Desc: "last day (default today)"}}}},
+		{Method: "GET", Pattern: "/api/v1/places/usage/export", Rule: hrOrIT, Handler: s.apiPlacesUsage,
+			API: &route.Op{ID: "exportPlacesUsage", Summary: "The same use as a file (HR, IT)", Tag: "places", RespTypes: []string{"text/csv", tabular.XLSXContentType},
+				Query: []route.Param{{Name: "from", Type: "string", Desc: "first day (default 4 weeks ago)"}, {Name: "to", Type: "string", Desc: "last day (default today)"},
+					{Name: "format", Type: "string", Desc: "xlsx (default), csv (UTF-8 with BOM) or csv-sjis"}}}},
+		{Method: "GET", Pattern: "/api/v1/places/forecast", Rule: hrOrIT, Handler: s.apiPlacesForecast,
+			API: &route.Op{ID: "placesForecast", Summary: "Expected peak demand versus capacity per office and pool for the coming weeks, with warnings and the emergency what-if (HR, IT); method in docs/places.md", Tag: "places", Resp: "PlacesForecast", List: true,
+				Query: []route.Param{{Name: "weeks", Type: "integer", Desc: "weeks ahead (1–12, default 4)"}}}},
+	}
+}
+
+func (s *API) placesPools(r *http.Request) ([]places.Capacity, error) {
+	pools, err := s.svc.Devices.Pools(r.Context(), principal(r).TenantID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]places.Capacity, len(pools))
+	for i, p := range pools {
+		out[i] = places.Capacity{Type: "pool", ID: p.ID, Name: p.Name, Kind: string(p.Kind), Capacity: p.Capacity}
+	}
+	return out, nil
+}
+
+type usageJSON struct {
+	Type      string  `json:"type"`
+	ID        int64   `json:"id"`
+	Name      string  `json:"name"`
+	Date      string  `json:"date"`
+	Count     int     `json:"count"`
+	Hours     float64 `json:"hours"`
+	Occupancy float64 `json:"occupancy"`
+}
+
+func (s *API) apiPlacesUsage(w http.ResponseWriter, r *http.Request) {
+	var v apperr.Validation
+	from, to := placesQueryDate(r, "from", &v), placesQueryDate(r, "to", &v)
+	format, file := tabular.XLSX, strings.HasSuffix(r.URL.Path, "/export")
+	if q := r.URL.Query().Get("format"); q != "" && file {
+		var ok bool
+		if format, ok = tabular.ParseFormat(q); !ok {
+			v.Add("format", "field.choice", nil)
+		}
+	}
+	if err := v.Err(); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	if to.IsZero() {
+		to = calendar.DateOf(time.Now())
+	}
+	if from.IsZero() {
+		from = to.AddDays(-27)
+	}
+	pools, err := s.placesPools(r)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	p := principal(r)
+	rows, err := s.svc.Places.UsageReport(r.Context(), p.TenantID, p, pools, from, to)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	if !file {
+		writeList(w, mapList(rows, func(u places.Usage) usageJSON {
+			return usageJSON{u.Type, u.ID, u.Name, u.Day.String(), u.Count, u.Hours, u.Occupancy}
+		}))
+		return
+	}
+	table := [][]string{{"date", "type", "id", "name", "count", "hours", "occupancy"}}
+	for _, u := range rows {
+		table = append(table, []string{u.Day.String(), u.Type, strconv.FormatInt(u.ID, 10), u.Name, strconv.Itoa(u.Count),
+			strconv.FormatFloat(u.Hours, 'f', 2, 64), strconv.FormatFloat(u.Occupancy, 'f', 3, 64)})
+	}
+	w.Header().Set("Content-Type", format.ContentType())
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="places-usage-%s-%s%s"`, from, to, format.Ext()))
+	if _, err := tabular.Write(w, format, "usage", table); err != nil {
+		s.log.Error("places usage export", "err", err)
+	}
+}
+
+type weekJSON struct {
+	WeekOf   string `json:"week_of"`
+	Peak     int    `json:"peak"`
+	PeakDay  string `json:"peak_day"`
+	Known    int    `json:"known"`
+	Pending  int    `json:"pending"`
+	Trend    int    `json:"trend"`
+	Capacity int    `json:"capacity"`
+	Level    string `json:"level"`
+}
+
+type forecastJSON struct {
+	Type        string     `json:"type"`
+	ID          int64      `json:"id"`
+	Name        string     `json:"name"`
+	Kind        string     `json:"kind"`
+	Capacity    int        `json:"capacity"`
+	Weeks       []weekJSON `json:"weeks"`
+	WhatIf      int        `json:"what_if"`
+	WhatIfLevel string     `json:"what_if_level"`
+}
+
+func (s *API) apiPlacesForecast(w http.ResponseWriter, r *http.Request) {
+	var v apperr.Validation
+	weeks := int(queryInt(r, "weeks", &v))
+	if err := v.Err(); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	if weeks == 0 {
+		weeks = 4
+	}
+	pools, err := s.placesPools(r)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	p := principal(r)
+	list, err := s.svc.Places.ForecastReport(r.Context(), p.TenantID, p, pools, weeks)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeList(w, mapList(list, func(f places.ResourceForecast) forecastJSON {
+		ws := mapList(f.Weeks, func(x places.WeekForecast) weekJSON {
+			return weekJSON{x.WeekOf.String(), x.Peak, x.PeakDay.String(), x.Known, x.Pending, x.Trend, x.Capacity, x.Level}
+		})
+		return forecastJSON{f.Type, f.ID, f.Name, f.Kind, f.Capacity.Capacity, ws, f.WhatIf, f.WhatIfLevel}
+	}))
+}

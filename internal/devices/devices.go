@@ -1,0 +1,380 @@
+// Package devices owns the device and licence pools (issue 14; SPEC §5):
+// loan PCs, tablets, LTE dongles, mobile Wi-Fi, 公用携帯, VPN/VDI concurrent
+// sessions and remote-access IDs, each with a capacity, reserved per day
+// (linked to the application where there is one) with the same guarantee
+// as seats: one conditional counter UPDATE per pool and day in the
+// transaction that inserts the reservation and its audit entry. Lending
+// and return go by asset number.
+package devices
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/audit"
+	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/org"
+	"telework/internal/places"
+)
+
+// Kind of pool.
+type Kind string
+
+// Kinds.
+const (
+	LoanPC      Kind = "loan_pc"
+	Tablet      Kind = "tablet"
+	LTEDongle   Kind = "lte_dongle"
+	MobileWiFi  Kind = "mobile_wifi"
+	MobilePhone Kind = "mobile_phone" // 公用携帯
+	VPNSession  Kind = "vpn_session"
+	VDISession  Kind = "vdi_session"
+	RemoteID    Kind = "remote_id"
+)
+
+// Kinds lists every kind.
+var Kinds = []Kind{LoanPC, Tablet, LTEDongle, MobileWiFi, MobilePhone, VPNSession, VDISession, RemoteID}
+
+// Pool is a kind of device or licence with a capacity per day.
+type Pool struct {
+	ID        int64
+	Name      string
+	Kind      Kind
+	Capacity  int
+	LoanDays  int // how long a lent device may stay out (due = day + LoanDays - 1)
+	Note      string
+	Version   int64
+	UpdatedAt time.Time
+}
+
+// Validate checks a pool.
+func (p *Pool) Validate() error {
+	var v apperr.Validation
+	if strings.TrimSpace(p.Name) == "" || len([]rune(p.Name)) > 100 {
+		v.Add("name", "field.required", nil)
+	}
+	if !slices.Contains(Kinds, p.Kind) {
+		v.Add("kind", "devices.error.kind", nil)
+	}
+	if p.Capacity < 0 || p.Capacity > 1000000 {
+		v.Add("capacity", "devices.error.capacity", nil)
+	}
+	if p.LoanDays < 1 || p.LoanDays > 366 {
+		p.LoanDays = 1
+	}
+	return v.Err()
+}
+
+// AuditView is what the audit log shows of a pool.
+func (p *Pool) AuditView() map[string]any {
+	return map[string]any{"name": p.Name, "kind": p.Kind, "capacity": p.Capacity, "loan_days": p.LoanDays}
+}
+
+// Status of a reservation.
+type Status string
+
+// Statuses.
+const (
+	Reserved  Status = "reserved"
+	Lent      Status = "lent"
+	Returned  Status = "returned"
+	Cancelled Status = "cancelled"
+)
+
+// Reservation is one unit of a pool for a day.
+type Reservation struct {
+	ID            int64
+	PoolID        int64
+	PoolName      string
+	StaffID       int64
+	StaffName     string
+	Day           calendar.Date
+	ApplicationID int64
+	Status        Status
+	AssetNo       string
+	DueDay        calendar.Date
+	LentAt        time.Time
+	ReturnedAt    time.Time
+	BookedBy      int64
+	CreatedAt     time.Time
+}
+
+// AuditView is what the audit log shows of a reservation.
+func (r *Reservation) AuditView() map[string]any {
+	return map[string]any{"pool_id": r.PoolID, "staff_id": r.StaffID, "day": r.Day.String(), "application_id": r.ApplicationID,
+		"status": r.Status, "asset_no": r.AssetNo}
+}
+
+// Filter selects reservations.
+type Filter struct {
+	PoolID           int64
+	StaffID          int64
+	From, To         calendar.Date
+	IncludeCancelled bool
+	Overdue          calendar.Date // when set: lent and due before this day
+}
+
+// Reader is what the pools read.
+type Reader interface {
+	FindDevicePools(ctx context.Context, tenantID int64) ([]*Pool, error)
+	FindDevicePool(ctx context.Context, tenantID, id int64) (*Pool, error)
+	FindDeviceReservations(ctx context.Context, tenantID int64, f Filter) ([]*Reservation, error)
+	FindDeviceReservation(ctx context.Context, tenantID, id int64) (*Reservation, error)
+	FindStaffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error)
+}
+
+// Store is the pools' storage.
+type Store interface {
+	Reader
+	InDevicesTx(ctx context.Context, fn func(Tx) error) error
+}
+
+// Tx is what one action writes with its audit entry.
+type Tx interface {
+	Reader
+	InsertDevicePool(ctx context.Context, tenantID int64, p *Pool, at time.Time) error
+	UpdateDevicePoolRow(ctx context.Context, tenantID int64, p *Pool, at time.Time) error
+	// TakeDeviceSlot raises the pool's counter for day by one below limit
+	// and reports whether it did (one conditional UPDATE).
+	TakeDeviceSlot(ctx context.Context, tenantID, poolID int64, day calendar.Date, limit int) (bool, error)
+	ReleaseDeviceSlot(ctx context.Context, tenantID, poolID int64, day calendar.Date) error
+	InsertDeviceReservation(ctx context.Context, tenantID int64, r *Reservation, at time.Time) error
+	// SetDeviceReservationStatus moves a reservation from one of from to
+	// to (with asset number, due day and times) and reports whether it did.
+	SetDeviceReservationStatus(ctx context.Context, tenantID int64, r *Reservation, from []Status, at time.Time) (bool, error)
+	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
+}
+
+// Service holds the pools' workflows.
+type Service struct {
+	st  Store
+	now func() time.Time
+}
+
+// NewService returns the service over st.
+func NewService(st Store, now func() time.Time) *Service { return &Service{st: st, now: now} }
+
+// Pools lists the pools.
+func (s *Service) Pools(ctx context.Context, tenantID int64) ([]*Pool, error) {
+	return s.st.FindDevicePools(ctx, tenantID)
+}
+
+// Pool is one pool.
+func (s *Service) Pool(ctx context.Context, tenantID, id int64) (*Pool, error) {
+	return s.st.FindDevicePool(ctx, tenantID, id)
+}
+
+func (s *Service) audit(ctx context.Context, tx Tx, tenantID int64, who *auth.Principal, action, typ string, id int64, before, after any) error {
+	return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "devices." + action, ObjectType: typ,
+		ObjectID: strconv.FormatInt(id, 10), Before: before, After: after})
+}
+
+// SavePool creates (ID 0) or changes a pool (IT admin). Lowering the
+// capacity below what is reserved removes no reservation.
+func (s *Service) SavePool(ctx context.Context, tenantID int64, who *auth.Principal, p *Pool) error {
+	if !who.Has(auth.ITAdmin) {
+		return apperr.Forbid()
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return s.st.InDevicesTx(ctx, func(tx Tx) error {
+		if p.ID == 0 {
+			if err := tx.InsertDevicePool(ctx, tenantID, p, s.now()); err != nil {
+				return taken(err)
+			}
+			return s.audit(ctx, tx, tenantID, who, "pool_create", "device_pool", p.ID, nil, p.AuditView())
+		}
+		before, err := tx.FindDevicePool(ctx, tenantID, p.ID)
+		if err != nil {
+			return err
+		}
+		if err := tx.UpdateDevicePoolRow(ctx, tenantID, p, s.now()); err != nil {
+			return taken(err)
+		}
+		return s.audit(ctx, tx, tenantID, who, "pool_update", "device_pool", p.ID, before.AuditView(), p.AuditView())
+	})
+}
+
+func taken(err error) error {
+	if apperr.IsDuplicate(err) {
+		var v apperr.Validation
+		v.Add("name", "field.taken", nil)
+		return v.Err()
+	}
+	return err
+}
+
+// Request is a reservation asked for.
+type Request struct {
+	PoolID        int64
+	Day           calendar.Date
+	StaffID       int64 // 0: the caller
+	ApplicationID int64
+}
+
+// Reserve takes one unit of a pool for a day: a conflict when none is left.
+func (s *Service) Reserve(ctx context.Context, tenantID int64, who *auth.Principal, req Request) (*Reservation, error) {
+	var v apperr.Validation
+	if req.Day.IsZero() {
+		v.Add("date", "field.required", nil)
+	}
+	if req.PoolID <= 0 {
+		v.Add("pool_id", "field.required", nil)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	target, err := places.ActingFor(ctx, s.st, tenantID, who, req.StaffID)
+	if err != nil {
+		return nil, err
+	}
+	staffID := target.ID
+	now := s.now()
+	if req.Day.Before(calendar.DateOf(now)) {
+		return nil, apperr.New(apperr.Invalid, "devices.refused.past")
+	}
+	r := &Reservation{PoolID: req.PoolID, StaffID: staffID, StaffName: target.Name, Day: req.Day, ApplicationID: req.ApplicationID,
+		Status: Reserved, BookedBy: who.UserID, CreatedAt: now}
+	err = s.st.InDevicesTx(ctx, func(tx Tx) error {
+		p, err := tx.FindDevicePool(ctx, tenantID, req.PoolID)
+		if err != nil {
+			return err
+		}
+		r.PoolName = p.Name
+		r.DueDay = req.Day.AddDays(p.LoanDays - 1)
+		ok, err := tx.TakeDeviceSlot(ctx, tenantID, p.ID, req.Day, p.Capacity)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &apperr.Error{Code: apperr.Conflict, Key: "devices.full", Args: map[string]any{"Pool": p.Name, "Date": req.Day.String()}}
+		}
+		if err := tx.InsertDeviceReservation(ctx, tenantID, r, now); err != nil {
+			if apperr.IsDuplicate(err) {
+				return apperr.New(apperr.Conflict, "devices.refused.twice")
+			}
+			return err
+		}
+		return s.audit(ctx, tx, tenantID, who, "reserve", "device_reservation", r.ID, nil, r.AuditView())
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Reservation is one the caller may see (NotFound otherwise).
+func (s *Service) Reservation(ctx context.Context, tenantID int64, who *auth.Principal, id int64) (*Reservation, error) {
+	r, err := s.st.FindDeviceReservation(ctx, tenantID, id)
+	if err != nil {
+		return nil, err
+	}
+	if who.StaffID == r.StaffID || places.Manages(who) || (r.BookedBy != 0 && r.BookedBy == who.UserID) {
+		return r, nil
+	}
+	if who.Has(auth.Supervisor) {
+		if st, err := s.st.FindStaffByID(ctx, tenantID, r.StaffID); err == nil && places.MayActFor(who, st) {
+			return r, nil
+		}
+	}
+	return nil, apperr.NotFoundErr("device_reservation")
+}
+
+// Cancel cancels a reservation not yet lent; its unit is free at once.
+func (s *Service) Cancel(ctx context.Context, tenantID int64, who *auth.Principal, id int64) error {
+	r, err := s.Reservation(ctx, tenantID, who, id)
+	if err != nil {
+		return err
+	}
+	return s.st.InDevicesTx(ctx, func(tx Tx) error {
+		before := r.AuditView()
+		r.Status = Cancelled
+		ok, err := tx.SetDeviceReservationStatus(ctx, tenantID, r, []Status{Reserved}, s.now())
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return apperr.New(apperr.Conflict, "devices.error.not_reserved")
+		}
+		if err := tx.ReleaseDeviceSlot(ctx, tenantID, r.PoolID, r.Day); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, tenantID, who, "cancel", "device_reservation", id, before, r.AuditView())
+	})
+}
+
+// Lend hands out the device with assetNo for a reservation (IT admin).
+func (s *Service) Lend(ctx context.Context, tenantID int64, who *auth.Principal, id int64, assetNo string) (*Reservation, error) {
+	return s.move(ctx, tenantID, who, id, strings.TrimSpace(assetNo), Lent, []Status{Reserved})
+}
+
+// Return records the device back (IT admin).
+func (s *Service) Return(ctx context.Context, tenantID int64, who *auth.Principal, id int64) (*Reservation, error) {
+	return s.move(ctx, tenantID, who, id, "", Returned, []Status{Lent})
+}
+
+func (s *Service) move(ctx context.Context, tenantID int64, who *auth.Principal, id int64, assetNo string, to Status, from []Status) (*Reservation, error) {
+	if !who.Has(auth.ITAdmin) {
+		return nil, apperr.Forbid()
+	}
+	if to == Lent && (assetNo == "" || len(assetNo) > 64) {
+		var v apperr.Validation
+		v.Add("asset_no", "field.required", nil)
+		return nil, v.Err()
+	}
+	var r *Reservation
+	err := s.st.InDevicesTx(ctx, func(tx Tx) error {
+		var err error
+		if r, err = tx.FindDeviceReservation(ctx, tenantID, id); err != nil {
+			return err
+		}
+		before := r.AuditView()
+		r.Status = to
+		now := s.now()
+		if to == Lent {
+			r.AssetNo, r.LentAt = assetNo, now
+		} else {
+			r.ReturnedAt = now
+		}
+		ok, err := tx.SetDeviceReservationStatus(ctx, tenantID, r, from, now)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return apperr.New(apperr.Conflict, "devices.error.state")
+		}
+		return s.audit(ctx, tx, tenantID, who, string(to), "device_reservation", id, before, r.AuditView())
+	})
+	return r, err
+}
+
+// Reservations lists reservations: the caller's own by default; a pool's
+// (every person) or the overdue list for IT and HR.
+func (s *Service) Reservations(ctx context.Context, tenantID int64, who *auth.Principal, f Filter) ([]*Reservation, error) {
+	switch {
+	case f.StaffID == 0 && (f.PoolID != 0 || !f.Overdue.IsZero()) && places.Manages(who):
+	case f.StaffID == 0:
+		if who.StaffID == 0 {
+			return []*Reservation{}, nil
+		}
+		f.StaffID = who.StaffID
+	case f.StaffID == who.StaffID || places.Manages(who):
+	default:
+		st, err := s.st.FindStaffByID(ctx, tenantID, f.StaffID)
+		if err != nil || !places.MayActFor(who, st) {
+			return nil, apperr.Forbid()
+		}
+	}
+	return s.st.FindDeviceReservations(ctx, tenantID, f)
+}
+
+// Overdue lists devices lent and not returned after their due day (IT, HR).
+func (s *Service) Overdue(ctx context.Context, tenantID int64, who *auth.Principal) ([]*Reservation, error) {
+	return s.Reservations(ctx, tenantID, who, Filter{Overdue: calendar.DateOf(s.now())})
+}

@@ -1,0 +1,230 @@
+// Package places owns the satellite offices (サテライトオフィス) and their
+// seat booking (issue 14; SPEC §5). An office is the place the feasibility
+// engine of internal/tasks rates (its core row is a task place: name, kind,
+// network, physical security); this package adds what booking needs:
+// seats, bookable PCs, phone, printer, opening hours, closed days,
+// pre-registration, booking horizon, and for a private share office per-hour
+// use without a seat cap and with 部外者.
+//
+// The guarantee: capacity is never exceeded. A booking raises a counter row
+// per office/day/half/resource with one conditional UPDATE (used < cap), in
+// the transaction that inserts the booking and its audit entry; the store
+// reports whether the row moved, and a booking that did not get its seat is
+// a conflict (409) with the reason.
+package places
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/calendar"
+	"telework/internal/tasks"
+)
+
+// Half is the part of a day a booking holds.
+type Half string
+
+// Halves. FullDay holds both AM and PM.
+const (
+	AM      Half = "am"
+	PM      Half = "pm"
+	FullDay Half = "full_day"
+)
+
+// HalvesOf are the counter halves a booking of h uses.
+func HalvesOf(h Half) []Half {
+	if h == FullDay {
+		return []Half{AM, PM}
+	}
+	return []Half{h}
+}
+
+// Resource is what a counter row counts.
+type Resource string
+
+// Resources.
+const (
+	Seat Resource = "seat"
+	PC   Resource = "pc"
+)
+
+// Office is a satellite office with every attribute of SPEC §5.
+type Office struct {
+	tasks.WorkPlace
+	Seats           int
+	PCs             int
+	Phone           bool
+	Printer         bool
+	Opens, Closes   string // "08:30"
+	ClosedDays      []string
+	PreRegistration bool
+	HorizonDays     int
+	// Hourly: a private share office used per hour, without a seat cap.
+	Hourly bool
+	// Outsiders: 部外者 present (sensitive work never allowed).
+	Outsiders bool
+	Address   string
+	Note      string
+	// Affected is set by UpdateOffice: the bookings beyond a reduced
+	// capacity (kept, their people notified). Not stored.
+	Affected []*Booking
+}
+
+// Weekdays are the closed-day codes for days of the week; a closed day is
+// one of them or a date 'YYYY-MM-DD'.
+var Weekdays = []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
+
+// NewOffice returns an office with the defaults (平日 8:30–17:15, 30 days).
+func NewOffice() *Office {
+	return &Office{WorkPlace: tasks.WorkPlace{Kind: tasks.Branch, Network: tasks.OfficeLAN}, Opens: "08:30", Closes: "17:15",
+		ClosedDays: []string{"sat", "sun"}, HorizonDays: 30}
+}
+
+func parseClock(s string) (int, bool) {
+	h, m, ok := strings.Cut(s, ":")
+	if !ok || len(h) != 2 || len(m) != 2 {
+		return 0, false
+	}
+	hh, err1 := strconv.Atoi(h)
+	mm, err2 := strconv.Atoi(m)
+	if err1 != nil || err2 != nil || hh < 0 || hh > 24 || mm < 0 || mm > 59 || hh*60+mm > 24*60 {
+		return 0, false
+	}
+	return hh*60 + mm, true
+}
+
+// Validate checks an office's attributes.
+func (o *Office) Validate() error {
+	var v apperr.Validation
+	if strings.TrimSpace(o.Name) == "" || len([]rune(o.Name)) > 100 {
+		v.Add("name", "field.required", nil)
+	}
+	if !slices.Contains(tasks.PlaceKinds, o.Kind) {
+		v.Add("kind", "field.choice", nil)
+	}
+	if !slices.Contains(tasks.Networks, o.Network) {
+		v.Add("network", "field.choice", nil)
+	}
+	if o.Seats < 0 || o.Seats > 100000 {
+		v.Add("seats", "places.error.count", nil)
+	}
+	if o.PCs < 0 || o.PCs > 100000 {
+		v.Add("pcs", "places.error.count", nil)
+	}
+	op, ok1 := parseClock(o.Opens)
+	cl, ok2 := parseClock(o.Closes)
+	if !ok1 {
+		v.Add("opens", "places.error.clock", nil)
+	}
+	if !ok2 {
+		v.Add("closes", "places.error.clock", nil)
+	}
+	if ok1 && ok2 && cl <= op {
+		v.Add("closes", "places.error.hours", nil)
+	}
+	for _, d := range o.ClosedDays {
+		if !slices.Contains(Weekdays, d) {
+			if _, err := calendar.ParseDate(d); err != nil {
+				v.Add("closed_days", "places.error.closed_day", map[string]any{"Value": d})
+				break
+			}
+		}
+	}
+	if o.HorizonDays < 0 || o.HorizonDays > 366 {
+		v.Add("horizon_days", "places.error.horizon", nil)
+	}
+	if o.Kind == tasks.PrivateShare {
+		o.Outsiders = true
+	}
+	return v.Err()
+}
+
+// Capacity is the cap of a resource (-1: no cap).
+func (o *Office) Capacity(r Resource) int {
+	if o.Hourly {
+		return -1
+	}
+	if r == PC {
+		return o.PCs
+	}
+	return o.Seats
+}
+
+// Noon is where AM ends and PM starts (minutes after midnight).
+const Noon = 12 * 60
+
+// Refusal is why a booking cannot be made, checked before the counter.
+// today is the tenant's civil date now.
+func (o *Office) Refusal(day, today calendar.Date, h Half, registered bool) error {
+	switch {
+	case day.Before(today):
+		return apperr.New(apperr.Invalid, "places.refused.past")
+	case o.HorizonDays > 0 && today.AddDays(o.HorizonDays).Before(day):
+		return &apperr.Error{Code: apperr.Invalid, Key: "places.refused.horizon", Args: map[string]any{"Days": o.HorizonDays}}
+	case o.ClosedOn(day):
+		return apperr.New(apperr.Invalid, "places.refused.closed_day")
+	case o.PreRegistration && !registered:
+		return apperr.New(apperr.Invalid, "places.refused.pre_registration")
+	}
+	op, _ := parseClock(o.Opens)
+	cl, _ := parseClock(o.Closes)
+	for _, x := range HalvesOf(h) {
+		if (x == AM && op >= Noon) || (x == PM && cl <= Noon) {
+			return &apperr.Error{Code: apperr.Invalid, Key: "places.refused.hours", Args: map[string]any{"Opens": o.Opens, "Closes": o.Closes}}
+		}
+	}
+	return nil
+}
+
+// ClosedOn reports whether the office is closed on day.
+func (o *Office) ClosedOn(day calendar.Date) bool {
+	wd := Weekdays[day.Weekday()]
+	return slices.Contains(o.ClosedDays, wd) || slices.Contains(o.ClosedDays, day.String())
+}
+
+// AuditView is what the audit log shows of an office.
+func (o *Office) AuditView() map[string]any {
+	return map[string]any{"name": o.Name, "kind": o.Kind, "network": o.Network, "physical_security": o.PhysicalSecurity,
+		"seats": o.Seats, "pcs": o.PCs, "phone": o.Phone, "printer": o.Printer, "opens": o.Opens, "closes": o.Closes,
+		"closed_days": strings.Join(o.ClosedDays, ","), "pre_registration": o.PreRegistration, "horizon_days": o.HorizonDays,
+		"hourly": o.Hourly, "outsiders": o.Outsiders}
+}
+
+// Status of a booking.
+type Status string
+
+// Statuses.
+const (
+	Booked    Status = "booked"
+	Cancelled Status = "cancelled"
+)
+
+// Booking is a seat (and optionally a PC) for a day and half.
+type Booking struct {
+	ID            int64
+	OfficeID      int64
+	OfficeName    string
+	StaffID       int64
+	StaffName     string
+	Day           calendar.Date
+	Half          Half
+	PC            bool
+	ApplicationID int64
+	Status        Status
+	BookedBy      int64 // the account that booked (0: unknown)
+	CheckedInAt   time.Time
+	CreatedAt     time.Time
+	CancelledAt   time.Time
+}
+
+// AuditView is what the audit log shows of a booking.
+func (b *Booking) AuditView() map[string]any {
+	return map[string]any{"office_id": b.OfficeID, "staff_id": b.StaffID, "day": b.Day.String(), "half": b.Half, "pc": b.PC,
+		"application_id": b.ApplicationID, "status": b.Status}
+}
+
+// Halves lists the valid halves of a request.
+var Halves = []Half{AM, PM, FullDay}

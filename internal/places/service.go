@@ -1,0 +1,570 @@
+package places
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/audit"
+	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/notify"
+	"telework/internal/org"
+)
+
+// Filter selects bookings. Zero fields do not filter.
+type Filter struct {
+	OfficeID         int64
+	StaffID          int64
+	From, To         calendar.Date
+	IncludeCancelled bool
+}
+
+// Reader is what booking reads.
+type Reader interface {
+	FindOffices(ctx context.Context, tenantID int64) ([]*Office, error)
+	FindOffice(ctx context.Context, tenantID, id int64) (*Office, error)
+	FindBookings(ctx context.Context, tenantID int64, f Filter) ([]*Booking, error)
+	FindBooking(ctx context.Context, tenantID, id int64) (*Booking, error)
+	FindStaffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error)
+	IsOfficeRegistered(ctx context.Context, tenantID, officeID, staffID int64) (bool, error)
+}
+
+// Store is the places' storage.
+type Store interface {
+	Reader
+	InPlacesTx(ctx context.Context, fn func(Tx) error) error
+}
+
+// Tx is what one action writes, with its audit entry and notifications.
+type Tx interface {
+	Reader
+	// InsertOffice writes the office's place row and its details.
+	InsertOffice(ctx context.Context, tenantID int64, o *Office, at time.Time) error
+	// UpdateOfficeRow writes o if its version is still o.Version (stale
+	// conflict otherwise) and advances the version.
+	UpdateOfficeRow(ctx context.Context, tenantID int64, o *Office, at time.Time) error
+	RegisterOfficeStaff(ctx context.Context, tenantID, officeID, staffID int64, at time.Time) error
+	// TakePlaceSlot raises the counter of (office, day, half, resource) by
+	// one if it is below limit (limit < 0: no cap) and reports whether it
+	// did — one conditional UPDATE, so concurrent callers never pass the
+	// cap.
+	TakePlaceSlot(ctx context.Context, tenantID, officeID int64, day calendar.Date, h Half, r Resource, limit int) (bool, error)
+	ReleasePlaceSlot(ctx context.Context, tenantID, officeID int64, day calendar.Date, h Half, r Resource) error
+	// InsertBooking writes b and its half-day rows (a duplicate: the person
+	// already holds a seat for that half).
+	InsertBooking(ctx context.Context, tenantID int64, b *Booking, at time.Time) error
+	// CancelBookingRow marks a booked booking cancelled and frees its
+	// half-day rows; false when it was not booked.
+	CancelBookingRow(ctx context.Context, tenantID, id int64, at time.Time) (bool, error)
+	CheckInBookingRow(ctx context.Context, tenantID, id int64, at time.Time) (bool, error)
+	InsertNotifications(ctx context.Context, tenantID int64, ns []notify.Notification) error
+	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
+}
+
+// Service holds the offices' and bookings' workflows.
+type Service struct {
+	st  Store
+	now func() time.Time
+}
+
+// NewService returns the service over st.
+func NewService(st Store, now func() time.Time) *Service { return &Service{st: st, now: now} }
+
+// CapacityReduced is the notification to a person whose booking is beyond
+// an office's reduced capacity.
+const CapacityReduced notify.Kind = "place_capacity_reduced"
+
+// Manages reports whether who may manage offices (IT admin, HR).
+func Manages(who *auth.Principal) bool { return who.Has(auth.ITAdmin) || who.Has(auth.HRAdmin) }
+
+// MayActFor reports whether who may book or cancel for target: the person,
+// a supervisor of the person's unit, HR or IT.
+func MayActFor(who *auth.Principal, target *org.Staff) bool {
+	switch {
+	case who == nil || target == nil:
+		return false
+	case who.StaffID != 0 && who.StaffID == target.ID:
+		return true
+	case Manages(who):
+		return true
+	default:
+		return who.Has(auth.Supervisor) && who.UnitID != 0 && who.UnitID == target.UnitID
+	}
+}
+
+// ActingFor resolves the person an action is for (staffID 0: the caller)
+// and checks that who may act for them (MayActFor).
+func ActingFor(ctx context.Context, st interface {
+	FindStaffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error)
+}, tenantID int64, who *auth.Principal, staffID int64) (*org.Staff, error) {
+	if staffID == 0 {
+		staffID = who.StaffID
+	}
+	if staffID == 0 {
+		return nil, apperr.Forbid()
+	}
+	target, err := st.FindStaffByID(ctx, tenantID, staffID)
+	if err != nil {
+		if apperr.CodeOf(err) == apperr.NotFound {
+			var v apperr.Validation
+			v.Add("staff_id", "places.error.staff", nil)
+			return nil, v.Err()
+		}
+		return nil, err
+	}
+	if !MayActFor(who, target) {
+		return nil, apperr.Forbid()
+	}
+	return target, nil
+}
+
+// Offices lists the offices (every place of the task inventory is one).
+func (s *Service) Offices(ctx context.Context, tenantID int64) ([]*Office, error) {
+	return s.st.FindOffices(ctx, tenantID)
+}
+
+// Office is one office.
+func (s *Service) Office(ctx context.Context, tenantID, id int64) (*Office, error) {
+	return s.st.FindOffice(ctx, tenantID, id)
+}
+
+func nameTaken(err error) error {
+	if apperr.IsDuplicate(err) {
+		var v apperr.Validation
+		v.Add("name", "field.taken", nil)
+		return v.Err()
+	}
+	return err
+}
+
+// CreateOffice registers an office (IT admin, HR).
+func (s *Service) CreateOffice(ctx context.Context, tenantID int64, who *auth.Principal, o *Office) error {
+	if !Manages(who) {
+		return apperr.Forbid()
+	}
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	return s.st.InPlacesTx(ctx, func(tx Tx) error {
+		if err := tx.InsertOffice(ctx, tenantID, o, s.now()); err != nil {
+			return nameTaken(err)
+		}
+		return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "places.office_create", ObjectType: "office",
+			ObjectID: strconv.FormatInt(o.ID, 10), After: o.AuditView()})
+	})
+}
+
+// UpdateOffice saves o (its Version is the one the caller read). When the
+// seats or PCs fall below what is booked from today on, no booking is
+// removed: the bookings beyond the new capacity are returned and their
+// people notified, in the same transaction.
+func (s *Service) UpdateOffice(ctx context.Context, tenantID int64, who *auth.Principal, o *Office) ([]*Booking, error) {
+	if !Manages(who) {
+		return nil, apperr.Forbid()
+	}
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	var affected []*Booking
+	err := s.st.InPlacesTx(ctx, func(tx Tx) error {
+		before, err := tx.FindOffice(ctx, tenantID, o.ID)
+		if err != nil {
+			return err
+		}
+		if err := tx.UpdateOfficeRow(ctx, tenantID, o, s.now()); err != nil {
+			return nameTaken(err)
+		}
+		if o.Capacity(Seat) >= 0 && (o.Capacity(Seat) < before.Capacity(Seat) || o.PCs < before.PCs || before.Capacity(Seat) < 0) {
+			live, err := tx.FindBookings(ctx, tenantID, Filter{OfficeID: o.ID, From: calendar.DateOf(s.now())})
+			if err != nil {
+				return err
+			}
+			affected = Overflow(live, o.Seats, o.PCs)
+			if len(affected) > 0 {
+				ns := make([]notify.Notification, len(affected))
+				for i, b := range affected {
+					ns[i] = notify.New(b.StaffID, CapacityReduced, b.ApplicationID,
+						map[string]any{"Office": o.Name, "Date": b.Day.String(), "Half": string(b.Half)})
+				}
+				if err := tx.InsertNotifications(ctx, tenantID, ns); err != nil {
+					return err
+				}
+			}
+		}
+		after := o.AuditView()
+		if len(affected) > 0 {
+			ids := make([]int64, len(affected))
+			for i, b := range affected {
+				ids[i] = b.ID
+			}
+			after["over_capacity_bookings"] = ids
+		}
+		return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "places.office_update", ObjectType: "office",
+			ObjectID: strconv.FormatInt(o.ID, 10), Before: before.AuditView(), After: after})
+	})
+	o.Affected = affected
+	return affected, err
+}
+
+// SaveOffice creates (ID 0) or updates an office; after an update
+// o.Affected lists the bookings beyond a reduced capacity.
+func (s *Service) SaveOffice(ctx context.Context, tenantID int64, who *auth.Principal, o *Office) error {
+	if o.ID == 0 {
+		return s.CreateOffice(ctx, tenantID, who, o)
+	}
+	_, err := s.UpdateOffice(ctx, tenantID, who, o)
+	return err
+}
+
+// Overflow lists, for each day, half and resource whose live bookings
+// exceed the capacity, the latest bookings beyond it (the earliest keep
+// their seats). bookings are the office's live bookings.
+func Overflow(bookings []*Booking, seats, pcs int) []*Booking {
+	type key struct {
+		day string
+		h   Half
+		r   Resource
+	}
+	by := map[key][]*Booking{}
+	for _, b := range bookings {
+		if b.Status != Booked {
+			continue
+		}
+		for _, h := range HalvesOf(b.Half) {
+			by[key{b.Day.String(), h, Seat}] = append(by[key{b.Day.String(), h, Seat}], b)
+			if b.PC {
+				by[key{b.Day.String(), h, PC}] = append(by[key{b.Day.String(), h, PC}], b)
+			}
+		}
+	}
+	seen := map[int64]bool{}
+	var out []*Booking
+	for k, list := range by {
+		limit := seats
+		if k.r == PC {
+			limit = pcs
+		}
+		if len(list) <= limit {
+			continue
+		}
+		slices.SortFunc(list, func(a, b *Booking) int { return a.CreatedAt.Compare(b.CreatedAt)*2 + cmpID(a.ID, b.ID) })
+		for _, b := range list[limit:] {
+			if !seen[b.ID] {
+				seen[b.ID] = true
+				out = append(out, b)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b *Booking) int { return cmpID(a.ID, b.ID) })
+	return out
+}
+
+func cmpID(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// Register records that staffID completed an office's pre-registration
+// (IT admin, HR).
+func (s *Service) Register(ctx context.Context, tenantID int64, who *auth.Principal, officeID, staffID int64) error {
+	if !Manages(who) {
+		return apperr.Forbid()
+	}
+	return s.st.InPlacesTx(ctx, func(tx Tx) error {
+		if _, err := tx.FindOffice(ctx, tenantID, officeID); err != nil {
+			return err
+		}
+		if _, err := tx.FindStaffByID(ctx, tenantID, staffID); err != nil {
+			return err
+		}
+		if err := tx.RegisterOfficeStaff(ctx, tenantID, officeID, staffID, s.now()); err != nil {
+			if apperr.IsDuplicate(err) {
+				return nil
+			}
+			return err
+		}
+		return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "places.register", ObjectType: "office",
+			ObjectID: strconv.FormatInt(officeID, 10), After: map[string]any{"staff_id": staffID}})
+	})
+}
+
+// Request is a booking asked for.
+type Request struct {
+	OfficeID      int64
+	Day           calendar.Date
+	Half          Half
+	PC            bool
+	StaffID       int64 // 0: the caller
+	ApplicationID int64
+}
+
+// Book takes a seat (and a PC when asked) for the request: refused with the
+// reason (past, beyond the horizon, closed day, no pre-registration,
+// outside opening hours, a second seat for the same half), or a conflict
+// when the office is full.
+func (s *Service) Book(ctx context.Context, tenantID int64, who *auth.Principal, req Request) (*Booking, error) {
+	var v apperr.Validation
+	if !slices.Contains(Halves, req.Half) {
+		v.Add("half", "field.choice", nil)
+	}
+	if req.Day.IsZero() {
+		v.Add("date", "field.required", nil)
+	}
+	if req.OfficeID <= 0 {
+		v.Add("office_id", "field.required", nil)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	target, err := ActingFor(ctx, s.st, tenantID, who, req.StaffID)
+	if err != nil {
+		return nil, err
+	}
+	staffID := target.ID
+	now := s.now()
+	b := &Booking{OfficeID: req.OfficeID, StaffID: staffID, StaffName: target.Name, Day: req.Day, Half: req.Half, PC: req.PC,
+		ApplicationID: req.ApplicationID, Status: Booked, BookedBy: who.UserID, CreatedAt: now}
+	err = s.st.InPlacesTx(ctx, func(tx Tx) error {
+		o, err := tx.FindOffice(ctx, tenantID, req.OfficeID)
+		if err != nil {
+			return err
+		}
+		b.OfficeName = o.Name
+		registered := true
+		if o.PreRegistration {
+			if registered, err = tx.IsOfficeRegistered(ctx, tenantID, o.ID, staffID); err != nil {
+				return err
+			}
+		}
+		if err := o.Refusal(req.Day, calendar.DateOf(now), req.Half, registered); err != nil {
+			return err
+		}
+		if req.PC && !o.Hourly && o.PCs == 0 {
+			return apperr.New(apperr.Invalid, "places.refused.no_pc")
+		}
+		// The booking row first, the counters last: the counter row's lock
+		// is held from its update to the commit, so it is taken as late as
+		// possible (just before the audit entry).
+		if err := tx.InsertBooking(ctx, tenantID, b, now); err != nil {
+			if apperr.IsDuplicate(err) {
+				return apperr.New(apperr.Conflict, "places.refused.second_seat")
+			}
+			return err
+		}
+		for _, h := range HalvesOf(req.Half) {
+			ok, err := tx.TakePlaceSlot(ctx, tenantID, o.ID, req.Day, h, Seat, o.Capacity(Seat))
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return &apperr.Error{Code: apperr.Conflict, Key: "places.full", Args: map[string]any{"Office": o.Name, "Date": req.Day.String()}}
+			}
+			if req.PC {
+				if ok, err = tx.TakePlaceSlot(ctx, tenantID, o.ID, req.Day, h, PC, o.Capacity(PC)); err != nil {
+					return err
+				}
+				if !ok {
+					return &apperr.Error{Code: apperr.Conflict, Key: "places.full_pc", Args: map[string]any{"Office": o.Name, "Date": req.Day.String()}}
+				}
+			}
+		}
+		return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "places.book", ObjectType: "booking",
+			ObjectID: strconv.FormatInt(b.ID, 10), After: b.AuditView()})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// mayTouch reports whether who may see or change booking b: the person,
+// who booked it, their unit's supervisor, HR or IT.
+func (s *Service) mayTouch(ctx context.Context, tenantID int64, who *auth.Principal, staffID, bookedBy int64) (bool, error) {
+	if who.StaffID != 0 && who.StaffID == staffID || Manages(who) || (bookedBy != 0 && bookedBy == who.UserID) {
+		return true, nil
+	}
+	if !who.Has(auth.Supervisor) {
+		return false, nil
+	}
+	st, err := s.st.FindStaffByID(ctx, tenantID, staffID)
+	if err != nil {
+		return false, err
+	}
+	return MayActFor(who, st), nil
+}
+
+// Booking is one booking the caller may see (NotFound otherwise, so ids of
+// other people's bookings tell nothing).
+func (s *Service) Booking(ctx context.Context, tenantID int64, who *auth.Principal, id int64) (*Booking, error) {
+	b, err := s.st.FindBooking(ctx, tenantID, id)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := s.mayTouch(ctx, tenantID, who, b.StaffID, b.BookedBy)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, apperr.NotFoundErr("booking")
+	}
+	return b, nil
+}
+
+// Cancel cancels a booking; its seat (and PC) are free at once.
+func (s *Service) Cancel(ctx context.Context, tenantID int64, who *auth.Principal, id int64) error {
+	b, err := s.Booking(ctx, tenantID, who, id)
+	if err != nil {
+		return err
+	}
+	return s.st.InPlacesTx(ctx, func(tx Tx) error {
+		ok, err := tx.CancelBookingRow(ctx, tenantID, id, s.now())
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return apperr.New(apperr.Conflict, "places.error.not_booked")
+		}
+		for _, h := range HalvesOf(b.Half) {
+			if err := tx.ReleasePlaceSlot(ctx, tenantID, b.OfficeID, b.Day, h, Seat); err != nil {
+				return err
+			}
+			if b.PC {
+				if err := tx.ReleasePlaceSlot(ctx, tenantID, b.OfficeID, b.Day, h, PC); err != nil {
+					return err
+				}
+			}
+		}
+		before := b.AuditView()
+		b.Status = Cancelled
+		return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "places.cancel", ObjectType: "booking",
+			ObjectID: strconv.FormatInt(id, 10), Before: before, After: b.AuditView()})
+	})
+}
+
+// CheckIn records that the person arrived (on the booking's day).
+func (s *Service) CheckIn(ctx context.Context, tenantID int64, who *auth.Principal, id int64) (*Booking, error) {
+	b, err := s.Booking(ctx, tenantID, who, id)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if b.Day != calendar.DateOf(now) {
+		return nil, apperr.New(apperr.Invalid, "places.error.check_in_day")
+	}
+	err = s.st.InPlacesTx(ctx, func(tx Tx) error {
+		ok, err := tx.CheckInBookingRow(ctx, tenantID, id, now)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return apperr.New(apperr.Conflict, "places.error.not_booked")
+		}
+		b.CheckedInAt = now
+		return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "places.check_in", ObjectType: "booking",
+			ObjectID: strconv.FormatInt(id, 10), After: map[string]any{"checked_in": true}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// Bookings lists bookings: the caller's own by default (「わたしの予約」);
+// another person's for their supervisor, HR and IT; an office's day view
+// (every person) for HR and IT.
+func (s *Service) Bookings(ctx context.Context, tenantID int64, who *auth.Principal, f Filter) ([]*Booking, error) {
+	switch {
+	case f.StaffID == 0 && f.OfficeID != 0 && Manages(who):
+	case f.StaffID == 0:
+		if who.StaffID == 0 {
+			return []*Booking{}, nil
+		}
+		f.StaffID = who.StaffID
+	default:
+		ok, err := s.mayTouch(ctx, tenantID, who, f.StaffID, 0)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, apperr.Forbid()
+		}
+	}
+	return s.st.FindBookings(ctx, tenantID, f)
+}
+
+// DayUse is an office's use of one half-day.
+type DayUse struct {
+	Day            calendar.Date
+	Half           Half
+	Seats, PCs     int // capacity (-1: no cap)
+	UsedSeats      int
+	UsedPCs        int
+	FreeSeats      int // -1: no cap
+	FreePCs        int
+	Closed         bool
+	BeyondCapacity bool
+}
+
+// Availability is the office's use for each half of days from..to (at most
+// 62 days), from its live bookings: anyone may read it (counts, no names).
+func (s *Service) Availability(ctx context.Context, tenantID int64, officeID int64, from, to calendar.Date) (*Office, []DayUse, error) {
+	if to.Before(from) || from.AddDays(62).Before(to) {
+		var v apperr.Validation
+		v.Add("to", "places.error.range", nil)
+		return nil, nil, v.Err()
+	}
+	o, err := s.st.FindOffice(ctx, tenantID, officeID)
+	if err != nil {
+		return nil, nil, err
+	}
+	list, err := s.st.FindBookings(ctx, tenantID, Filter{OfficeID: officeID, From: from, To: to})
+	if err != nil {
+		return nil, nil, err
+	}
+	return o, Use(o, list, from, to), nil
+}
+
+// Use counts live bookings per day and half.
+func Use(o *Office, list []*Booking, from, to calendar.Date) []DayUse {
+	var out []DayUse
+	idx := map[string]int{}
+	for d := from; !to.Before(d); d = d.AddDays(1) {
+		for _, h := range []Half{AM, PM} {
+			idx[d.String()+string(h)] = len(out)
+			out = append(out, DayUse{Day: d, Half: h, Seats: o.Capacity(Seat), PCs: o.Capacity(PC), Closed: o.ClosedOn(d)})
+		}
+	}
+	for _, b := range list {
+		if b.Status != Booked {
+			continue
+		}
+		for _, h := range HalvesOf(b.Half) {
+			i, ok := idx[b.Day.String()+string(h)]
+			if !ok {
+				continue
+			}
+			out[i].UsedSeats++
+			if b.PC {
+				out[i].UsedPCs++
+			}
+		}
+	}
+	for i := range out {
+		u := &out[i]
+		u.FreeSeats, u.FreePCs = -1, -1
+		if u.Seats >= 0 {
+			u.FreeSeats = max(0, u.Seats-u.UsedSeats)
+			u.FreePCs = max(0, u.PCs-u.UsedPCs)
+			u.BeyondCapacity = u.UsedSeats > u.Seats || u.UsedPCs > u.PCs
+		}
+	}
+	return out
+}

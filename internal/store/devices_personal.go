@@ -1,0 +1,86 @@
+package store
+
+import (
+	"context"
+
+	"telework/internal/calendar"
+	"telework/internal/devices"
+)
+
+var _ devices.PersonalStore = (*Tx)(nil)
+
+const personalCols = `d.id, d.staff_id, s.name, d.description, d.os, d.status, d.expires_on, d.requested_at, d.decided_at`
+
+func scanPersonal(sc interface{ Scan(...any) error }) (*devices.PersonalDevice, error) {
+	d := &devices.PersonalDevice{}
+	var exp string
+	var req, dec int64
+	if err := sc.Scan(&d.ID, &d.StaffID, &d.StaffName, &d.Description, &d.OS, &d.Status, &exp, &req, &dec); err != nil {
+		return nil, mapErr(err)
+	}
+	d.ExpiresOn, _ = calendar.ParseDate(exp)
+	d.RequestedAt = fromMicros(req)
+	if dec != 0 {
+		d.DecidedAt = fromMicros(dec)
+	}
+	return d, nil
+}
+
+func findPersonal(ctx context.Context, q querier, tenantID, staffID, id int64) ([]*devices.PersonalDevice, error) {
+	query := `SELECT ` + personalCols + ` FROM personal_devices d JOIN staff s ON s.tenant_id = d.tenant_id AND s.id = d.staff_id
+		WHERE d.tenant_id = ?`
+	args := []any{tenantID}
+	if staffID != 0 {
+		query += ` AND d.staff_id = ?`
+		args = append(args, staffID)
+	}
+	if id != 0 {
+		query += ` AND d.id = ?`
+		args = append(args, id)
+	}
+	return queryAll(ctx, q, scanPersonal, query+` ORDER BY d.id`, args...)
+}
+
+// FindPersonalDevices lists personal devices (staffID 0: everyone's).
+func (db *DB) FindPersonalDevices(ctx context.Context, tenantID, staffID int64) ([]*devices.PersonalDevice, error) {
+	return findPersonal(ctx, db, tenantID, staffID, 0)
+}
+
+// FindPersonalDevices is FindPersonalDevices inside a transaction.
+func (tx *Tx) FindPersonalDevices(ctx context.Context, tenantID, staffID int64) ([]*devices.PersonalDevice, error) {
+	return findPersonal(ctx, tx, tenantID, staffID, 0)
+}
+
+// FindPersonalDevice reads one personal device; NotFound outside the tenant.
+func (tx *Tx) FindPersonalDevice(ctx context.Context, tenantID, id int64) (*devices.PersonalDevice, error) {
+	list, err := findPersonal(ctx, tx, tenantID, 0, id)
+	return one(list, err, "personal_device")
+}
+
+// InsertPersonalDevice writes a request and sets its id.
+func (tx *Tx) InsertPersonalDevice(ctx context.Context, tenantID int64, d *devices.PersonalDevice) error {
+	return mapErr(tx.row(ctx, `INSERT INTO personal_devices (tenant_id, staff_id, description, os, status, requested_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, tenantID, d.StaffID, d.Description, d.OS, d.Status, micros(d.RequestedAt)).Scan(&d.ID))
+}
+
+// DecidePersonalDeviceRow moves a device from one status to d.Status.
+func (tx *Tx) DecidePersonalDeviceRow(ctx context.Context, tenantID int64, d *devices.PersonalDevice, from devices.PersonalStatus, by int64) (bool, error) {
+	exp := ""
+	if !d.ExpiresOn.IsZero() {
+		exp = d.ExpiresOn.String()
+	}
+	res, err := tx.exec(ctx, `UPDATE personal_devices SET status = ?, expires_on = ?, decided_at = ?, decided_by = ?
+		WHERE tenant_id = ? AND id = ? AND status = ?`, d.Status, exp, micros(d.DecidedAt), by, tenantID, d.ID, from)
+	if err != nil {
+		return false, mapErr(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, mapErr(err)
+}
+
+// InsertRemoteCredential stores a credential's hash and sets its id.
+func (tx *Tx) InsertRemoteCredential(ctx context.Context, tenantID int64, c *devices.Credential, secretHash string) error {
+	return mapErr(tx.row(ctx, `INSERT INTO remote_credentials (tenant_id, staff_id, day, login, secret_hash, issued_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, tenantID, c.StaffID, c.Day.String(), c.Login, secretHash, micros(c.IssuedAt),
+		micros(c.ExpiresAt)).Scan(&c.ID))
+}

@@ -1,0 +1,276 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"telework/internal/calendar"
+	"telework/internal/places"
+)
+
+// Offices are task_places rows (the places the feasibility engine rates)
+// with their booking attributes in office_details (defaults when a place
+// was registered through the task inventory only).
+
+var (
+	_ places.Store = (*DB)(nil)
+	_ places.Tx    = (*Tx)(nil)
+)
+
+// InPlacesTx runs fn in one transaction.
+func (db *DB) InPlacesTx(ctx context.Context, fn func(places.Tx) error) error {
+	return db.InTx(ctx, func(tx *Tx) error { return fn(tx) })
+}
+
+const officeCols = `p.id, p.name, p.kind, p.network, p.physical_security, p.version, p.updated_at,
+	COALESCE(d.seats, 0), COALESCE(d.pcs, 0), COALESCE(d.phone, FALSE_), COALESCE(d.printer, FALSE_), COALESCE(d.opens, '08:30'),
+	COALESCE(d.closes, '17:15'), COALESCE(d.closed_days, 'sat,sun'), COALESCE(d.pre_registration, FALSE_),
+	COALESCE(d.horizon_days, 30), COALESCE(d.hourly, FALSE_), COALESCE(d.outsiders, FALSE_), COALESCE(d.address, ''), COALESCE(d.note, '')`
+
+func (db *DB) officeCols() string { return db.boolCols(officeCols) }
+
+func (db *DB) boolCols(s string) string {
+	if db.Engine == Postgres {
+		return strings.ReplaceAll(s, "FALSE_", "FALSE")
+	}
+	return strings.ReplaceAll(s, "FALSE_", "0")
+}
+
+func scanOffice(sc interface{ Scan(...any) error }) (*places.Office, error) {
+	o := &places.Office{}
+	var at int64
+	var closed string
+	if err := sc.Scan(&o.ID, &o.Name, &o.Kind, &o.Network, &o.PhysicalSecurity, &o.Version, &at, &o.Seats, &o.PCs, &o.Phone,
+		&o.Printer, &o.Opens, &o.Closes, &closed, &o.PreRegistration, &o.HorizonDays, &o.Hourly, &o.Outsiders, &o.Address, &o.Note); err != nil {
+		return nil, mapErr(err)
+	}
+	o.UpdatedAt = fromMicros(at)
+	o.ClosedDays = splitList[string](closed)
+	return o, nil
+}
+
+func findOffices(ctx context.Context, db *DB, q querier, tenantID, id int64) ([]*places.Office, error) {
+	query := `SELECT ` + db.officeCols() + ` FROM task_places p
+		LEFT JOIN office_details d ON d.tenant_id = p.tenant_id AND d.office_id = p.id WHERE p.tenant_id = ?`
+	args := []any{tenantID}
+	if id != 0 {
+		query += ` AND p.id = ?`
+		args = append(args, id)
+	}
+	return queryAll(ctx, q, scanOffice, query+` ORDER BY p.id`, args...)
+}
+
+// FindOffices lists the tenant's offices in the order they were added.
+func (db *DB) FindOffices(ctx context.Context, tenantID int64) ([]*places.Office, error) {
+	return findOffices(ctx, db, db, tenantID, 0)
+}
+
+// FindOffices is FindOffices inside a transaction.
+func (tx *Tx) FindOffices(ctx context.Context, tenantID int64) ([]*places.Office, error) {
+	return findOffices(ctx, tx.db, tx, tenantID, 0)
+}
+
+// FindOffice reads one office; NotFound outside the tenant.
+func (db *DB) FindOffice(ctx context.Context, tenantID, id int64) (*places.Office, error) {
+	list, err := findOffices(ctx, db, db, tenantID, id)
+	return one(list, err, "office")
+}
+
+// FindOffice is FindOffice inside a transaction.
+func (tx *Tx) FindOffice(ctx context.Context, tenantID, id int64) (*places.Office, error) {
+	list, err := findOffices(ctx, tx.db, tx, tenantID, id)
+	return one(list, err, "office")
+}
+
+func (tx *Tx) saveOfficeDetails(ctx context.Context, tenantID int64, o *places.Office) error {
+	_, err := tx.exec(ctx, `INSERT INTO office_details (tenant_id, office_id, seats, pcs, phone, printer, opens, closes, closed_days,
+		pre_registration, horizon_days, hourly, outsiders, address, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (tenant_id, office_id) DO UPDATE SET seats = excluded.seats, pcs = excluded.pcs, phone = excluded.phone,
+		printer = excluded.printer, opens = excluded.opens, closes = excluded.closes, closed_days = excluded.closed_days,
+		pre_registration = excluded.pre_registration, horizon_days = excluded.horizon_days, hourly = excluded.hourly,
+		outsiders = excluded.outsiders, address = excluded.address, note = excluded.note`,
+		tenantID, o.ID, o.Seats, o.PCs, o.Phone, o.Printer, o.Opens, o.Closes, strings.Join(o.ClosedDays, ","), o.PreRegistration,
+		o.HorizonDays, o.Hourly, o.Outsiders, o.Address, o.Note)
+	return mapErr(err)
+}
+
+// InsertOffice writes the office's place row and details and sets its id.
+func (tx *Tx) InsertOffice(ctx context.Context, tenantID int64, o *places.Office, at time.Time) error {
+	if err := tx.InsertTaskPlace(ctx, tenantID, &o.WorkPlace, at); err != nil {
+		return err
+	}
+	return tx.saveOfficeDetails(ctx, tenantID, o)
+}
+
+// UpdateOfficeRow writes o at its expected version and advances it.
+func (tx *Tx) UpdateOfficeRow(ctx context.Context, tenantID int64, o *places.Office, at time.Time) error {
+	if err := tx.UpdateTaskPlaceRow(ctx, tenantID, &o.WorkPlace, at); err != nil {
+		return err
+	}
+	return tx.saveOfficeDetails(ctx, tenantID, o)
+}
+
+// IsOfficeRegistered reports whether staffID is registered with the office.
+func (db *DB) IsOfficeRegistered(ctx context.Context, tenantID, officeID, staffID int64) (bool, error) {
+	return isOfficeRegistered(ctx, db, tenantID, officeID, staffID)
+}
+
+// IsOfficeRegistered is IsOfficeRegistered inside a transaction.
+func (tx *Tx) IsOfficeRegistered(ctx context.Context, tenantID, officeID, staffID int64) (bool, error) {
+	return isOfficeRegistered(ctx, tx, tenantID, officeID, staffID)
+}
+
+func isOfficeRegistered(ctx context.Context, q querier, tenantID, officeID, staffID int64) (bool, error) {
+	ids, err := queryAll(ctx, q, scanID, `SELECT staff_id FROM office_registrations WHERE tenant_id = ? AND office_id = ? AND staff_id = ?`,
+		tenantID, officeID, staffID)
+	return len(ids) > 0, err
+}
+
+// RegisterOfficeStaff records a pre-registration.
+func (tx *Tx) RegisterOfficeStaff(ctx context.Context, tenantID, officeID, staffID int64, at time.Time) error {
+	_, err := tx.exec(ctx, `INSERT INTO office_registrations (tenant_id, office_id, staff_id, registered_at) VALUES (?, ?, ?, ?)`,
+		tenantID, officeID, staffID, micros(at))
+	return mapErr(err)
+}
+
+// TakePlaceSlot raises a counter by one below limit (limit < 0: no cap):
+// the row is created at zero if missing, then one conditional UPDATE. The
+// row lock (PostgreSQL) or the write lock (SQLite) serialises concurrent
+// takers, and each sees the count the previous one committed.
+func (tx *Tx) TakePlaceSlot(ctx context.Context, tenantID, officeID int64, day calendar.Date, h places.Half, r places.Resource, limit int) (bool, error) {
+	if limit == 0 {
+		return false, nil
+	}
+	// One statement: create the row at 1, or raise it while below the
+	// limit (no row changes when it is not).
+	res, err := tx.exec(ctx, `INSERT INTO place_slots (tenant_id, office_id, day, half, resource, used) VALUES (?, ?, ?, ?, ?, 1)
+		ON CONFLICT (tenant_id, office_id, day, half, resource) DO UPDATE SET used = place_slots.used + 1
+		WHERE ? < 0 OR place_slots.used < ?`, tenantID, officeID, day.String(), h, r, limit, limit)
+	if err != nil {
+		return false, mapErr(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, mapErr(err)
+}
+
+// ReleasePlaceSlot lowers a counter by one (never below zero).
+func (tx *Tx) ReleasePlaceSlot(ctx context.Context, tenantID, officeID int64, day calendar.Date, h places.Half, r places.Resource) error {
+	_, err := tx.exec(ctx, `UPDATE place_slots SET used = used - 1 WHERE tenant_id = ? AND office_id = ? AND day = ? AND half = ?
+		AND resource = ? AND used > 0`, tenantID, officeID, day.String(), h, r)
+	return mapErr(err)
+}
+
+// InsertBooking writes b and its half-day rows and sets its id.
+func (tx *Tx) InsertBooking(ctx context.Context, tenantID int64, b *places.Booking, at time.Time) error {
+	if err := tx.row(ctx, `INSERT INTO bookings (tenant_id, office_id, staff_id, day, half, pc, application_id, status, booked_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?) RETURNING id`, tenantID, b.OfficeID, b.StaffID, b.Day.String(), b.Half, b.PC,
+		nullID(b.ApplicationID), b.BookedBy, micros(at)).Scan(&b.ID); err != nil {
+		return mapErr(err)
+	}
+	for _, h := range places.HalvesOf(b.Half) {
+		if _, err := tx.exec(ctx, `INSERT INTO booking_halves (tenant_id, staff_id, day, half, booking_id) VALUES (?, ?, ?, ?, ?)`,
+			tenantID, b.StaffID, b.Day.String(), h, b.ID); err != nil {
+			return mapErr(err)
+		}
+	}
+	return nil
+}
+
+// CancelBookingRow cancels a booked booking and frees its half-day rows.
+func (tx *Tx) CancelBookingRow(ctx context.Context, tenantID, id int64, at time.Time) (bool, error) {
+	res, err := tx.exec(ctx, `UPDATE bookings SET status = 'cancelled', cancelled_at = ? WHERE tenant_id = ? AND id = ? AND status = 'booked'`,
+		micros(at), tenantID, id)
+	if err != nil {
+		return false, mapErr(err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return false, mapErr(err)
+	}
+	_, err = tx.exec(ctx, `DELETE FROM booking_halves WHERE tenant_id = ? AND booking_id = ?`, tenantID, id)
+	return err == nil, mapErr(err)
+}
+
+// CheckInBookingRow records the arrival of a booked booking.
+func (tx *Tx) CheckInBookingRow(ctx context.Context, tenantID, id int64, at time.Time) (bool, error) {
+	res, err := tx.exec(ctx, `UPDATE bookings SET checked_in_at = ? WHERE tenant_id = ? AND id = ? AND status = 'booked'`, micros(at), tenantID, id)
+	if err != nil {
+		return false, mapErr(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, mapErr(err)
+}
+
+const bookingCols = `b.id, b.office_id, p.name, b.staff_id, s.name, b.day, b.half, b.pc, COALESCE(b.application_id, 0), b.status,
+	b.booked_by, b.checked_in_at, b.created_at, b.cancelled_at`
+
+func scanBooking(sc interface{ Scan(...any) error }) (*places.Booking, error) {
+	b := &places.Booking{}
+	var day string
+	var in, created, cancelled int64
+	if err := sc.Scan(&b.ID, &b.OfficeID, &b.OfficeName, &b.StaffID, &b.StaffName, &day, &b.Half, &b.PC, &b.ApplicationID, &b.Status,
+		&b.BookedBy, &in, &created, &cancelled); err != nil {
+		return nil, mapErr(err)
+	}
+	b.Day, _ = calendar.ParseDate(day)
+	b.CreatedAt = fromMicros(created)
+	if in != 0 {
+		b.CheckedInAt = fromMicros(in)
+	}
+	if cancelled != 0 {
+		b.CancelledAt = fromMicros(cancelled)
+	}
+	return b, nil
+}
+
+func findBookings(ctx context.Context, q querier, tenantID, id int64, f places.Filter) ([]*places.Booking, error) {
+	query := `SELECT ` + bookingCols + ` FROM bookings b
+		JOIN task_places p ON p.tenant_id = b.tenant_id AND p.id = b.office_id
+		JOIN staff s ON s.tenant_id = b.tenant_id AND s.id = b.staff_id WHERE b.tenant_id = ?`
+	args := []any{tenantID}
+	add := func(cond string, v any) {
+		query += ` AND ` + cond
+		args = append(args, v)
+	}
+	if id != 0 {
+		add(`b.id = ?`, id)
+	}
+	if f.OfficeID != 0 {
+		add(`b.office_id = ?`, f.OfficeID)
+	}
+	if f.StaffID != 0 {
+		add(`b.staff_id = ?`, f.StaffID)
+	}
+	if !f.From.IsZero() {
+		add(`b.day >= ?`, f.From.String())
+	}
+	if !f.To.IsZero() {
+		add(`b.day <= ?`, f.To.String())
+	}
+	if id == 0 && !f.IncludeCancelled {
+		query += ` AND b.status = 'booked'`
+	}
+	return queryAll(ctx, q, scanBooking, query+` ORDER BY b.day, b.half, b.id LIMIT 5000`, args...)
+}
+
+// FindBookings lists bookings by day.
+func (db *DB) FindBookings(ctx context.Context, tenantID int64, f places.Filter) ([]*places.Booking, error) {
+	return findBookings(ctx, db, tenantID, 0, f)
+}
+
+// FindBookings is FindBookings inside a transaction.
+func (tx *Tx) FindBookings(ctx context.Context, tenantID int64, f places.Filter) ([]*places.Booking, error) {
+	return findBookings(ctx, tx, tenantID, 0, f)
+}
+
+// FindBooking reads one booking; NotFound outside the tenant.
+func (db *DB) FindBooking(ctx context.Context, tenantID, id int64) (*places.Booking, error) {
+	list, err := findBookings(ctx, db, tenantID, id, places.Filter{})
+	return one(list, err, "booking")
+}
+
+// FindBooking is FindBooking inside a transaction.
+func (tx *Tx) FindBooking(ctx context.Context, tenantID, id int64) (*places.Booking, error) {
+	list, err := findBookings(ctx, tx, tenantID, id, places.Filter{})
+	return one(list, err, "booking")
+}

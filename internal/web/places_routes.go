@@ -1,0 +1,112 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/calendar"
+	"telework/internal/places"
+)
+
+// placesRoutes are the satellite-office pages (issue 14): the offices with
+// their free seats for the coming week, a booking form (for yourself, or
+// from an application: /places?office_id=…&date=…&application_id=…), and
+// 「わたしの予約」 with cancellation.
+func (s *Server) placesRoutes() []Route {
+	return []Route{
+		{Method: "GET", Pattern: "/places", Rule: directory, Handler: s.placesIndex},
+		{Method: "POST", Pattern: "/places/bookings", Rule: directory, Handler: s.placesBook},
+		{Method: "POST", Pattern: "/places/bookings/{id}/cancel", Rule: directory, Object: "booking", Handler: s.placesCancel},
+	}
+}
+
+type placesOffice struct {
+	*places.Office
+	Days []places.DayUse
+}
+
+type placesView struct {
+	Offices []placesOffice
+	Mine    []*places.Booking
+	Halves  []places.Half
+	// The form's values (prefilled from an application's link).
+	OfficeID      int64
+	Date          string
+	Half          string
+	ApplicationID int64
+}
+
+func (s *Server) placesView(r *http.Request) (*placesView, error) {
+	p := principal(r)
+	today := calendar.DateOf(time.Now())
+	list, err := s.svc.Places.Offices(r.Context(), p.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	v := &placesView{Halves: places.Halves, Date: today.AddDays(1).String(), Half: string(places.FullDay)}
+	q := r.URL.Query()
+	if id, err := strconv.ParseInt(q.Get("office_id"), 10, 64); err == nil {
+		v.OfficeID = id
+	}
+	if d, err := calendar.ParseDate(q.Get("date")); err == nil {
+		v.Date = d.String()
+	}
+	if id, err := strconv.ParseInt(q.Get("application_id"), 10, 64); err == nil {
+		v.ApplicationID = id
+	}
+	for _, o := range list {
+		_, use, err := s.svc.Places.Availability(r.Context(), p.TenantID, o.ID, today, today.AddDays(6))
+		if err != nil {
+			return nil, err
+		}
+		v.Offices = append(v.Offices, placesOffice{o, use})
+	}
+	if v.Mine, err = s.svc.Places.Bookings(r.Context(), p.TenantID, p, places.Filter{From: today}); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func (s *Server) placesIndex(w http.ResponseWriter, r *http.Request) {
+	v, err := s.placesView(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "places", "places.title", v, nil)
+}
+
+func (s *Server) placesBook(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	f := newForm(r)
+	p := principal(r)
+	req := places.Request{OfficeID: f.id("office_id"), Day: f.date("date"), Half: places.Half(f.str("half")), PC: f.bool("pc"),
+		ApplicationID: f.id("application_id")}
+	if _, err := s.svc.Places.Book(r.Context(), p.TenantID, p, req); err != nil {
+		v, verr := s.placesView(r)
+		if verr != nil {
+			s.fail(w, r, verr)
+			return
+		}
+		v.OfficeID, v.Date, v.Half, v.ApplicationID = req.OfficeID, f.str("date"), string(req.Half), req.ApplicationID
+		status := http.StatusUnprocessableEntity
+		if apperr.CodeOf(err) == apperr.Conflict {
+			status = http.StatusConflict
+		}
+		s.render(w, r, status, "places", "places.title", v, err)
+		return
+	}
+	s.flashRedirect(w, r, "/places", "flash.places_booked")
+}
+
+func (s *Server) placesCancel(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	id, _ := pathID(r)
+	if err := s.svc.Places.Cancel(r.Context(), p.TenantID, p, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flashRedirect(w, r, "/places", "flash.places_cancelled")
+}
