@@ -1,0 +1,39 @@
+-- +goose Up
+-- Emergency mode (issue 15, SPEC §1 and §7; guide 第1章): HR declares an
+-- emergency (感染症 / 災害) for the tenant or some units; while it lasts its
+-- rules (JSON of policy.OverrideRules) apply on top of the policy version in
+-- force. Civil dates are TEXT 'YYYY-MM-DD', times BIGINT Unix microseconds
+-- (UTC). Ending one sets ended_at and brings to_date forward; planned_to
+-- keeps the end first declared.
+CREATE TABLE emergencies (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+    kind TEXT NOT NULL CHECK (kind IN ('infection', 'disaster')),
+    title TEXT NOT NULL,
+    from_date TEXT NOT NULL,
+    to_date TEXT NOT NULL,
+    planned_to TEXT NOT NULL,
+    rules TEXT NOT NULL,
+    declared_at BIGINT NOT NULL,
+    declared_by TEXT NOT NULL,
+    ended_at BIGINT NOT NULL DEFAULT 0,
+    ended_by TEXT NOT NULL DEFAULT '',
+    version BIGINT NOT NULL DEFAULT 1,
+    UNIQUE (tenant_id, id)
+);
+CREATE INDEX emergencies_dates ON emergencies (tenant_id, to_date, from_date);
+
+-- The units an emergency covers (with everything below them); none: the
+-- whole tenant.
+CREATE TABLE emergency_units (
+    tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+    emergency_id BIGINT NOT NULL,
+    unit_id BIGINT NOT NULL,
+    PRIMARY KEY (tenant_id, emergency_id, unit_id),
+    FOREIGN KEY (tenant_id, emergency_id) REFERENCES emergencies (tenant_id, id) ON DELETE CASCADE,
+    FOREIGN KEY (tenant_id, unit_id) REFERENCES units (tenant_id, id)
+);
+
+-- +goose Down
+DROP TABLE emergency_units;
+DROP TABLE emergencies;
