@@ -77,7 +77,7 @@ func TestEmergencyOverrides(t *testing.T) {
 		{name: "disabled mode enabled", edit: func(p *Policy) { p.Modes = []Mode{Satellite} },
 			app: app(Home, FullDay, "2026-05-12"), now: "2026-05-01 09:00",
 			overrides: []Override{{ID: 6, From: day("2026-05-11"), To: day("2026-05-15"), Rules: OverrideRules{EnableModes: []Mode{Home}}}},
-			want: []string{travel}},
+			want:      []string{travel}},
 		{name: "disabled mode without an emergency", edit: func(p *Policy) { p.Modes = []Mode{Satellite} },
 			app: app(Home, FullDay, "2026-05-12"), now: "2026-05-01 09:00", want: []string{"mode.disabled error", travel}},
 	})
