@@ -10,6 +10,7 @@ import (
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/cost"
+	"telework/internal/emergency"
 	"telework/internal/handbook"
 	"telework/internal/incident"
 	"telework/internal/notify"
@@ -70,6 +71,7 @@ func NewServices(db *store.DB) web.Services {
 		Tasks:       taskSvc,
 		Apply:       applications,
 		Notify:      notify.NewService(db, now),
+		Emergency:   emergency.NewService(db, now),
 	}
 }
 

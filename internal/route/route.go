@@ -23,6 +23,7 @@ import (
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/cost"
+	"telework/internal/emergency"
 	"telework/internal/handbook"
 	"telework/internal/incident"
 	"telework/internal/notify"
@@ -68,6 +69,8 @@ type Services struct {
 	// its events write.
 	Apply  *apply.Service
 	Notify *notify.Service
+	// Emergency is emergency mode (issue 15).
+	Emergency *emergency.Service
 }
 
 // Health is what /readyz asks of the database.
