@@ -63,13 +63,13 @@ func (d *Declaration) Validate(today calendar.Date) error {
 	d.Title = strings.TrimSpace(d.Title)
 	var v apperr.Validation
 	if !slices.Contains(Kinds, d.Kind) {
-		v.Add("kind", "field.choice", nil)
+		v.Add("emergency_kind", "field.choice", nil)
 	}
 	switch {
 	case d.Title == "":
-		v.Add("title", "field.required", nil)
+		v.Add("emergency_title", "field.required", nil)
 	case utf8.RuneCountInString(d.Title) > MaxTitle:
-		v.Add("title", "field.too_long", map[string]any{"Max": MaxTitle})
+		v.Add("emergency_title", "field.too_long", map[string]any{"Max": MaxTitle})
 	}
 	switch {
 	case d.From.IsZero():
