@@ -149,6 +149,24 @@ func TestEmergencyOnBothEngines(t *testing.T) {
 			t.Fatalf("overrides = %+v %v", ovs, err)
 		}
 
+		// The simulation replays a same-day application: refused under the
+		// normal policy, accepted under the emergency declared (and under
+		// hypothetical rules).
+		pol.SetPastApplications(pastApps{{ApplicationID: 7, StaffNo: inWelfare.StaffNo, SubmittedAt: today.Time().Add(9 * time.Hour),
+			App: policy.Application{Mode: policy.Home, Place: policy.PlaceHome, TimeUnit: policy.FullDay, Dates: []calendar.Date{today}}}})
+		normal, err := pol.SimulateStored(ctx, a.ID, tp.Policy, today, today, "ja")
+		if err != nil || normal.Refused != 1 || len(normal.Overrides) != 0 {
+			t.Fatalf("normal replay: %+v %v", normal, err)
+		}
+		under, err := pol.SimulateStoredUnder(ctx, a.ID, tp.Policy, today, today, "ja", nil)
+		if err != nil || under.Refused != 0 || under.OK != 1 || len(under.Overrides) != 1 {
+			t.Fatalf("replay under the declared emergency: %+v %v", under, err)
+		}
+		hyp, err := pol.SimulateStoredUnder(ctx, a.ID, tp.Policy, today, today, "ja", &policy.OverrideRules{Deadline: "same_day"})
+		if err != nil || hyp.Refused != 0 {
+			t.Fatalf("replay under hypothetical rules: %+v %v", hyp, err)
+		}
+
 		// Audited, without the personal data of anyone.
 		for _, action := range []string{"emergency.declare", "emergency.end"} {
 			es, err := db.FindAuditEntries(ctx, a.ID, audit.Filter{Action: action, Limit: 10})
@@ -173,4 +191,10 @@ func TestSimulateUnderRefusesUnknownRules(t *testing.T) {
 			t.Fatalf("unknown rules: %v", err)
 		}
 	})
+}
+
+type pastApps []policy.PastApplication
+
+func (p pastApps) FindPastApplications(context.Context, int64, calendar.Date, calendar.Date) ([]policy.PastApplication, error) {
+	return p, nil
 }
