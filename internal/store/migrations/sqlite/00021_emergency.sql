@@ -34,6 +34,30 @@ CREATE TABLE emergency_units (
     FOREIGN KEY (tenant_id, unit_id) REFERENCES units (tenant_id, id)
 );
 
+-- Rotation rosters in the product (issue 15): the duties each person is
+-- qualified for (counter 窓口当番, phone 電話当番, priority 非常時優先業務),
+-- kept by HR, and the days people would rather be on site or at home,
+-- entered by themselves.
+CREATE TABLE roster_qualifications (
+    tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+    staff_id BIGINT NOT NULL,
+    duty TEXT NOT NULL CHECK (duty IN ('counter', 'phone', 'priority')),
+    PRIMARY KEY (tenant_id, staff_id, duty),
+    FOREIGN KEY (tenant_id, staff_id) REFERENCES staff (tenant_id, id)
+);
+
+CREATE TABLE roster_preferences (
+    tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+    staff_id BIGINT NOT NULL,
+    day TEXT NOT NULL,
+    mode TEXT NOT NULL CHECK (mode IN ('ONSITE', 'TELE')),
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (tenant_id, staff_id, day),
+    FOREIGN KEY (tenant_id, staff_id) REFERENCES staff (tenant_id, id)
+);
+
 -- +goose Down
+DROP TABLE roster_preferences;
+DROP TABLE roster_qualifications;
 DROP TABLE emergency_units;
 DROP TABLE emergencies;
