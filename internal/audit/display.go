@@ -55,7 +55,7 @@ var KindGroups = []KindGroup{
 		"application.auto_approve", "application.withdraw", "application.approve", "application.return",
 		"application.reject", "application.cancel", "application.start", "application.finish", "application.report",
 		"application.confirm", "application.settings", "application.delegate", "application.undelegate"}},
-	{"emergency", []string{"emergency.declare", "emergency.end", "roster.qualifications", "roster.preferences"}},
+	{"emergency", []string{"emergency.declare", "emergency.end", "roster.qualifications", "roster.preferences", "application.roster_publish"}},
 }
 
 // Actions lists every stored action the display knows (the kinds, with

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -106,6 +107,69 @@ func (tx *Tx) ReplaceRosterPreferences(ctx context.Context, tenantID, staffID in
 		if _, err := tx.exec(ctx, `INSERT INTO roster_preferences (tenant_id, staff_id, day, mode, updated_at) VALUES (?, ?, ?, ?, ?)`,
 			tenantID, staffID, p.Day.String(), p.Mode, micros(at)); err != nil {
 			return fmt.Errorf("store: roster preference: %w", mapErr(err))
+		}
+	}
+	return nil
+}
+
+var (
+	_ rosterplan.PublicationStore = (*DB)(nil)
+	_ rosterplan.PublicationTx    = (*Tx)(nil)
+)
+
+type rosterPlanJSON struct {
+	Days        []string            `json:"days"`
+	Assignments map[string][]string `json:"assignments"`
+}
+
+// FindLatestRosterPublication returns the unit's latest publication meeting
+// from..to with its applications, or nil.
+func (db *DB) FindLatestRosterPublication(ctx context.Context, tenantID, unitID int64, from, to calendar.Date) (*rosterplan.Publication, error) {
+	ps, err := queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (rosterplan.Publication, error) {
+		var p rosterplan.Publication
+		var f, t, plan string
+		var at int64
+		if err := sc.Scan(&p.ID, &p.UnitID, &f, &t, &plan, &at, &p.PublishedBy); err != nil {
+			return p, err
+		}
+		var pj rosterPlanJSON
+		if err := json.Unmarshal([]byte(plan), &pj); err != nil {
+			return p, err
+		}
+		p.From, p.To, p.PublishedAt, p.Days, p.Assignments = civil(f), civil(t), fromMicros(at), pj.Days, pj.Assignments
+		return p, nil
+	}, `SELECT id, unit_id, from_date, to_date, plan, published_at, published_by FROM roster_publications
+		WHERE tenant_id = ? AND unit_id = ? AND to_date >= ? AND from_date <= ? ORDER BY id DESC LIMIT 1`,
+		tenantID, unitID, from.String(), to.String())
+	if err != nil || len(ps) == 0 {
+		return nil, err
+	}
+	p := ps[0]
+	p.Apps, err = queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (int64, error) {
+		var id int64
+		return id, sc.Scan(&id)
+	}, `SELECT application_id FROM roster_publication_apps WHERE tenant_id = ? AND publication_id = ? ORDER BY application_id`, tenantID, p.ID)
+	if err != nil {
+		return nil, fmt.Errorf("store: roster publication apps: %w", err)
+	}
+	return &p, nil
+}
+
+// InsertRosterPublication records a publication and its applications.
+func (tx *Tx) InsertRosterPublication(ctx context.Context, tenantID int64, p *rosterplan.Publication) error {
+	plan, err := json.Marshal(rosterPlanJSON{Days: p.Days, Assignments: p.Assignments})
+	if err != nil {
+		return err
+	}
+	if err := tx.row(ctx, `INSERT INTO roster_publications (tenant_id, unit_id, from_date, to_date, plan, published_at, published_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, tenantID, p.UnitID, p.From.String(), p.To.String(), string(plan), micros(p.PublishedAt),
+		p.PublishedBy).Scan(&p.ID); err != nil {
+		return fmt.Errorf("store: roster publication: %w", mapErr(err))
+	}
+	for _, id := range p.Apps {
+		if _, err := tx.exec(ctx, `INSERT INTO roster_publication_apps (tenant_id, publication_id, application_id) VALUES (?, ?, ?)`,
+			tenantID, p.ID, id); err != nil {
+			return fmt.Errorf("store: roster publication app: %w", mapErr(err))
 		}
 	}
 	return nil

@@ -56,7 +56,36 @@ CREATE TABLE roster_preferences (
     FOREIGN KEY (tenant_id, staff_id) REFERENCES staff (tenant_id, id)
 );
 
+-- A published roster of a unit over from_date..to_date: its assignments
+-- (JSON staff no → modes by business day, with the days) and the approved
+-- applications publishing created (kept so a re-plan cancels what it
+-- removes).
+CREATE TABLE roster_publications (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+    unit_id BIGINT NOT NULL,
+    from_date TEXT NOT NULL,
+    to_date TEXT NOT NULL,
+    plan TEXT NOT NULL,
+    published_at BIGINT NOT NULL,
+    published_by TEXT NOT NULL,
+    UNIQUE (tenant_id, id),
+    FOREIGN KEY (tenant_id, unit_id) REFERENCES units (tenant_id, id)
+);
+CREATE INDEX roster_publications_unit ON roster_publications (tenant_id, unit_id, from_date);
+
+CREATE TABLE roster_publication_apps (
+    tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+    publication_id BIGINT NOT NULL,
+    application_id BIGINT NOT NULL,
+    PRIMARY KEY (tenant_id, publication_id, application_id),
+    FOREIGN KEY (tenant_id, publication_id) REFERENCES roster_publications (tenant_id, id),
+    FOREIGN KEY (tenant_id, application_id) REFERENCES applications (tenant_id, id)
+);
+
 -- +goose Down
+DROP TABLE roster_publication_apps;
+DROP TABLE roster_publications;
 DROP TABLE roster_preferences;
 DROP TABLE roster_qualifications;
 DROP TABLE emergency_units;
