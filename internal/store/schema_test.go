@@ -42,6 +42,7 @@ type boundaryRefs struct {
 	survey, pair                     int64 // issue 16
 	system, task                     int64 // the task inventory's (issue 13)
 	app                              int64 // an application of the staff member
+	emergency, publication           int64 // issue 15
 }
 
 // boundaryCase writes a row of tenant `own` that refers to the rows in ref:
@@ -186,6 +187,21 @@ var boundaryCases = []boundaryCase{
 		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.staff} }},
 	{"notifications.application_id", `INSERT INTO notifications (tenant_id, staff_id, kind, application_id, created_at) VALUES (?, ?, 'approved', ?, 0)`,
 		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, own.staff, ref.app} }},
+	// issue 15
+	{"emergency_units.emergency_id", `UPDATE emergency_units SET emergency_id = ? WHERE tenant_id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.emergency, own.tenant} }},
+	{"emergency_units.unit_id", `UPDATE emergency_units SET unit_id = ? WHERE tenant_id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.child, own.tenant} }},
+	{"roster_qualifications.staff_id", `INSERT INTO roster_qualifications (tenant_id, staff_id, duty) VALUES (?, ?, 'counter')`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.staff} }},
+	{"roster_preferences.staff_id", `INSERT INTO roster_preferences (tenant_id, staff_id, day, mode, updated_at) VALUES (?, ?, '2026-06-01', 'TELE', 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.staff} }},
+	{"roster_publications.unit_id", `UPDATE roster_publications SET unit_id = ? WHERE tenant_id = ? AND id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.unit, own.tenant, own.publication} }},
+	{"roster_publication_apps.publication_id", `UPDATE roster_publication_apps SET publication_id = ? WHERE tenant_id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.publication, own.tenant} }},
+	{"roster_publication_apps.application_id", `UPDATE roster_publication_apps SET application_id = ? WHERE tenant_id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.app, own.tenant} }},
 }
 
 func TestTenantBoundaryForeignKeys(t *testing.T) {
@@ -238,6 +254,18 @@ func TestTenantBoundaryForeignKeys(t *testing.T) {
 			r.app = insert(`INSERT INTO applications (tenant_id, staff_id, decision, status, mode, place, time_unit, first_day,
 				last_day, created_at, updated_at) VALUES (?, ?, 'draft', 'draft', 'home', 'home', 'full_day', '2026-06-01', '2026-06-01', 0, 0)`,
 				r.tenant, r.staff)
+			// issue 15: an emergency for the child unit, a roster publication
+			// of the top unit with the application.
+			r.emergency = insert(`INSERT INTO emergencies (tenant_id, kind, title, from_date, to_date, planned_to, rules, declared_at, declared_by)
+				VALUES (?, 'disaster', 't', '2026-06-01', '2026-06-02', '2026-06-02', '{}', 0, 'x')`, r.tenant)
+			if err := exec(`INSERT INTO emergency_units (tenant_id, emergency_id, unit_id) VALUES (?, ?, ?)`, r.tenant, r.emergency, r.child); err != nil {
+				t.Fatal(err)
+			}
+			r.publication = insert(`INSERT INTO roster_publications (tenant_id, unit_id, from_date, to_date, plan, published_at, published_by)
+				VALUES (?, ?, '2026-06-01', '2026-06-05', '{}', 0, 'x')`, r.tenant, r.unit)
+			if err := exec(`INSERT INTO roster_publication_apps (tenant_id, publication_id, application_id) VALUES (?, ?, ?)`, r.tenant, r.publication, r.app); err != nil {
+				t.Fatal(err)
+			}
 			return r
 		}
 		a, b := seed("tenant-a"), seed("tenant-b")
