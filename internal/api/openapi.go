@@ -239,6 +239,9 @@ func schemas() map[string]any {
 	for k, v := range emergencySchemas() { // openapi_emergency.go
 		out[k] = v
 	}
+	for k, v := range rosterSchemas() { // openapi_emergency.go
+		out[k] = v
+	}
 	return out
 }
 

@@ -20,6 +20,7 @@ import (
 	"telework/internal/policy"
 	"telework/internal/retention"
 	"telework/internal/roadmap"
+	"telework/internal/rosterplan"
 	"telework/internal/route"
 	"telework/internal/sso"
 	"telework/internal/staffio"
@@ -51,6 +52,9 @@ func NewServices(db *store.DB) web.Services {
 	taskSvc := tasks.NewService(db, now)
 	applications := apply.NewService(db, now)
 	applications.SetPlanChecker(taskSvc)
+	// Publishing a roster creates its approved applications (issue 15).
+	rosters := rosterplan.NewService(db, now)
+	rosters.SetPublisher(applications)
 	return web.Services{
 		Org:        orgs,
 		Auth:       accounts,
@@ -72,6 +76,7 @@ func NewServices(db *store.DB) web.Services {
 		Apply:       applications,
 		Notify:      notify.NewService(db, now),
 		Emergency:   emergency.NewService(db, now),
+		Roster:      rosters,
 	}
 }
 

@@ -39,6 +39,9 @@ type PublicationTx interface {
 	InsertRosterPublication(ctx context.Context, tenantID int64, p *Publication) error
 }
 
+// SetPublisher gives the service the application lifecycle (wiring).
+func (s *Service) SetPublisher(p Publisher) { s.pub = p }
+
 // Publisher is the application lifecycle's publication (apply.Service).
 type Publisher interface {
 	PublishRoster(ctx context.Context, tenantID int64, who *auth.Principal, in apply.RosterPublish, also func(apply.Tx, apply.RosterResult) error) (apply.RosterResult, error)
@@ -50,11 +53,19 @@ type Publisher interface {
 // and the publication is recorded (apply.Service.PublishRoster, audited
 // there). The plan must give every person of the instance one mode per day
 // and keep the leave days LEAVE.
-func (s *Service) Publish(ctx context.Context, tenantID int64, who *auth.Principal, pubs PublicationStore, pub Publisher, unitID int64,
+func (s *Service) Publish(ctx context.Context, tenantID int64, who *auth.Principal, unitID int64,
 	inst *roster.Instance, assignments map[string][]string) (*Publication, apply.RosterResult, error) {
 	var res apply.RosterResult
 	if !who.Has(auth.HRAdmin) {
 		return nil, res, apperr.Forbid()
+	}
+	if s.pub == nil {
+		return nil, res, fmt.Errorf("rosterplan: no publisher (SetPublisher)")
+	}
+	if inst == nil || len(inst.Days) == 0 {
+		var v apperr.Validation
+		v.Add("instance", "field.required", nil)
+		return nil, res, v.Err()
 	}
 	if err := CheckAssignments(inst, assignments); err != nil {
 		return nil, res, err
@@ -88,7 +99,7 @@ func (s *Service) Publish(ctx context.Context, tenantID int64, who *auth.Princip
 			}
 		}
 	}
-	prev, err := pubs.FindLatestRosterPublication(ctx, tenantID, unitID, from, to)
+	prev, err := s.st.FindLatestRosterPublication(ctx, tenantID, unitID, from, to)
 	if err != nil {
 		return nil, res, err
 	}
@@ -97,7 +108,7 @@ func (s *Service) Publish(ctx context.Context, tenantID int64, who *auth.Princip
 	}
 	p := &Publication{UnitID: unitID, From: from, To: to, Days: slices.Clone(inst.Days), Assignments: assignments,
 		PublishedAt: s.now(), PublishedBy: auth.ActorOf(who).Label}
-	res, err = pub.PublishRoster(ctx, tenantID, who, in, func(tx apply.Tx, r apply.RosterResult) error {
+	res, err = s.pub.PublishRoster(ctx, tenantID, who, in, func(tx apply.Tx, r apply.RosterResult) error {
 		ptx, ok := tx.(PublicationTx)
 		if !ok {
 			return fmt.Errorf("rosterplan: the application transaction cannot record a publication")

@@ -27,7 +27,7 @@ func TestPublishOnBothEngines(t *testing.T) {
 		mon := calendar.Date{Year: 2026, Month: time.June, Day: 1}
 		now := func() time.Time { return mon.Time().Add(8 * time.Hour) }
 		svc := rosterplan.NewService(db, now)
-		apps := apply.NewService(db, now)
+		svc.SetPublisher(apply.NewService(db, now))
 		tn := &org.Tenant{Slug: "kobe", Name: "神戸市", Kind: org.Municipality, StaffSize: 100, GeneralAdminStaff: 80}
 		storetest.Must(t, storetest.F(db).CreateTenant(ctx, sys, tn, nil))
 		other := &org.Tenant{Slug: "saga", Name: "佐賀県", Kind: org.Prefecture, StaffSize: 100, GeneralAdminStaff: 80}
@@ -49,17 +49,17 @@ func TestPublishOnBothEngines(t *testing.T) {
 			"1001": {"TELE", "ONSITE", "TELE", "ONSITE", "TELE"},
 			"1002": {"ONSITE", "TELE", "ONSITE", "TELE", "ONSITE"},
 		}
-		if _, _, err := svc.Publish(ctx, tn.ID, &auth.Principal{TenantID: tn.ID, Roles: []auth.Role{auth.Staff}}, db, apps, u.ID, inst, plan); apperr.CodeOf(err) != apperr.Forbidden {
+		if _, _, err := svc.Publish(ctx, tn.ID, &auth.Principal{TenantID: tn.ID, Roles: []auth.Role{auth.Staff}}, u.ID, inst, plan); apperr.CodeOf(err) != apperr.Forbidden {
 			t.Fatalf("staff published: %v", err)
 		}
-		if _, _, err := svc.Publish(ctx, other.ID, &auth.Principal{TenantID: other.ID, Roles: []auth.Role{auth.HRAdmin}}, db, apps, u.ID, inst, plan); apperr.CodeOf(err) != apperr.Invalid {
+		if _, _, err := svc.Publish(ctx, other.ID, &auth.Principal{TenantID: other.ID, Roles: []auth.Role{auth.HRAdmin}}, u.ID, inst, plan); apperr.CodeOf(err) != apperr.Invalid {
 			t.Fatalf("another tenant published: %v", err)
 		}
 		bad := map[string][]string{"1001": {"TELE"}, "1002": plan["1002"]}
-		if _, _, err := svc.Publish(ctx, tn.ID, hr, db, apps, u.ID, inst, bad); apperr.CodeOf(err) != apperr.Invalid {
+		if _, _, err := svc.Publish(ctx, tn.ID, hr, u.ID, inst, bad); apperr.CodeOf(err) != apperr.Invalid {
 			t.Fatalf("a plan of the wrong shape: %v", err)
 		}
-		pub, res, err := svc.Publish(ctx, tn.ID, hr, db, apps, u.ID, inst, plan)
+		pub, res, err := svc.Publish(ctx, tn.ID, hr, u.ID, inst, plan)
 		if err != nil || len(res.Created) != 2 || len(pub.Apps) != 2 {
 			t.Fatalf("publish: %+v %+v %v", pub, res, err)
 		}
@@ -86,7 +86,7 @@ func TestPublishOnBothEngines(t *testing.T) {
 			"1001": {"ONSITE", "TELE", "ONSITE", "ONSITE", "ONSITE"},
 			"1002": {"ONSITE", "TELE", "ONSITE", "TELE", "TELE"},
 		}
-		_, res2, err := svc.Publish(ctx, tn.ID, hr, db, apps, u.ID, inst, replan)
+		_, res2, err := svc.Publish(ctx, tn.ID, hr, u.ID, inst, replan)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -22,6 +22,7 @@ const MaxTimeLimit = 30 * time.Second
 
 // Store is what the service reads, and its transactions.
 type Store interface {
+	PublicationStore
 	InRosterTx(ctx context.Context, fn func(Tx) error) error
 	FindStaffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error)
 	FindStaff(ctx context.Context, tenantID int64, f org.StaffFilter) ([]*org.Staff, int, error)
@@ -53,6 +54,7 @@ type Tx interface {
 type Service struct {
 	st  Store
 	now func() time.Time
+	pub Publisher
 }
 
 // NewService returns the service over st; now is the clock.

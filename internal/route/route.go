@@ -33,6 +33,7 @@ import (
 	"telework/internal/policy"
 	"telework/internal/retention"
 	"telework/internal/roadmap"
+	"telework/internal/rosterplan"
 	"telework/internal/sso"
 	"telework/internal/staffio"
 	"telework/internal/survey"
@@ -71,6 +72,8 @@ type Services struct {
 	Notify *notify.Service
 	// Emergency is emergency mode (issue 15).
 	Emergency *emergency.Service
+	// Roster is the rotation roster in the product (issue 15).
+	Roster *rosterplan.Service
 }
 
 // Health is what /readyz asks of the database.
