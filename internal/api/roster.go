@@ -135,15 +135,15 @@ func (s *API) apiMyRosterPreferencesFor(w http.ResponseWriter, r *http.Request, 
 }
 
 type rosterRequestJSON struct {
-	UnitID           int64            `json:"unit_id"`
-	From             string           `json:"from"`
-	To               string           `json:"to"`
-	MinOnsite        int              `json:"min_onsite"`
-	DutyMin          map[string]int   `json:"duty_min"`
-	MaxTelePerWeek   int              `json:"max_tele_per_week"`
-	ReductionPercent int              `json:"reduction_percent"`
-	Cohorts          []string         `json:"cohorts"`
-	NeverMeet        bool             `json:"never_meet"`
+	UnitID           int64          `json:"unit_id"`
+	From             string         `json:"from"`
+	To               string         `json:"to"`
+	MinOnsite        int            `json:"min_onsite"`
+	DutyMin          map[string]int `json:"duty_min"`
+	MaxTelePerWeek   int            `json:"max_tele_per_week"`
+	ReductionPercent int            `json:"reduction_percent"`
+	Cohorts          []string       `json:"cohorts"`
+	NeverMeet        bool           `json:"never_meet"`
 	CohortOf         []struct {
 		StaffID int64  `json:"staff_id"`
 		Cohort  string `json:"cohort"`
