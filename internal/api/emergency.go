@@ -134,6 +134,10 @@ func (s *API) apiGetEmergency(w http.ResponseWriter, r *http.Request) {
 
 func (s *API) apiEndEmergency(w http.ResponseWriter, r *http.Request) {
 	id, _ := pathID(r)
+	if _, err := s.svc.Emergency.Get(r.Context(), principal(r).TenantID, id); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
 	var in struct {
 		Version int64 `json:"version"`
 	}

@@ -39,6 +39,10 @@ func (s *API) rosterRoutes() []route.Route {
 
 func (s *API) apiSetRosterQualifications(w http.ResponseWriter, r *http.Request) {
 	id, _ := pathID(r)
+	if _, err := s.svc.Org.StaffByID(r.Context(), principal(r).TenantID, id); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
 	var in struct {
 		Duties []string `json:"duties"`
 	}
@@ -77,7 +81,14 @@ func (s *API) rosterPeriod(r *http.Request, from, to string) (calendar.Date, cal
 }
 
 func (s *API) apiMyRosterPreferences(w http.ResponseWriter, r *http.Request) {
-	from, to, err := s.rosterPeriod(r, r.URL.Query().Get("from"), r.URL.Query().Get("to"))
+	q := r.URL.Query()
+	if q.Get("from") == "" && q.Get("to") == "" {
+		// Default: the coming two months.
+		today := calendar.DateOf(time.Now().In(calendar.Tokyo))
+		q.Set("from", today.String())
+		q.Set("to", today.AddDays(rosterplan.MaxDays-1).String())
+	}
+	from, to, err := s.rosterPeriod(r, q.Get("from"), q.Get("to"))
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
