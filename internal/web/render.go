@@ -326,6 +326,11 @@ func navFor(v *view) []navItem {
 		add("/retention", "nav.retention")
 		add("/emergencies", "emergency.nav")
 	}
+	if p.HasAny(auth.HRAdmin, auth.Supervisor) {
+		add("/roster", "roster.nav")
+	} else if p.Has(auth.Staff) {
+		add("/roster/preferences", "roster.prefs_title")
+	}
 	if p.Has(auth.ITAdmin) {
 		add("/sso/settings", "trial.nav_sso")
 	}
