@@ -80,6 +80,13 @@ func TestPublishOnBothEngines(t *testing.T) {
 			t.Fatalf("first person's days: %v", first)
 		}
 
+		// Building again: the published plan is the previous plan.
+		again, err := svc.BuildInstance(ctx, tn.ID, hr, rosterplan.Request{UnitID: u.ID, From: mon, To: mon.AddDays(4),
+			Settings: rosterplan.Settings{MinOnsite: 1}})
+		if err != nil || again.PreviousPlan["1001"][0] != roster.Tele {
+			t.Fatalf("previous plan = %v %v", again.PreviousPlan, err)
+		}
+
 		// 1001 falls ill on Wednesday: the re-plan moves their Wednesday and
 		// Friday telework; today's day stays (a decision made).
 		replan := map[string][]string{

@@ -222,7 +222,26 @@ func (s *Service) BuildInstance(ctx context.Context, tenantID int64, who *auth.P
 	for _, st := range staff {
 		in.People = append(in.People, Person{StaffID: st.ID, StaffNo: st.StaffNo, Name: st.Name, Duties: quals[st.ID], Cohort: req.Cohort[st.ID]})
 	}
-	return Build(in)
+	inst, err := Build(in)
+	if err != nil {
+		return nil, err
+	}
+	// A re-plan: the plan published for the same days and people is the
+	// previous plan, so the new one changes as little as possible.
+	prev, err := s.st.FindLatestRosterPublication(ctx, tenantID, req.UnitID, req.From, req.To)
+	if err != nil {
+		return nil, err
+	}
+	if prev != nil && slices.Equal(prev.Days, inst.Days) && len(prev.Assignments) == len(inst.Staff) {
+		same := true
+		for _, st := range inst.Staff {
+			same = same && len(prev.Assignments[st.ID]) == len(inst.Days)
+		}
+		if same {
+			inst.PreviousPlan = prev.Assignments
+		}
+	}
+	return inst, nil
 }
 
 // Solve plans an instance with roster.Solve within limit (at most
