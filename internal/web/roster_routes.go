@@ -120,6 +120,9 @@ func (s *Server) rosterSolve(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	f := newForm(r)
 	rf := rosterFormOf(f)
+	if rf.UnitID == 0 {
+		f.v.Add("unit_id", "field.required", nil)
+	}
 	from, to := f.date("from"), f.date("to")
 	req := rosterplan.Request{UnitID: rf.UnitID, From: from, To: to, Cohort: map[int64]string{},
 		Settings: rosterplan.Settings{MinOnsite: rf.MinOnsite, MaxTelePerWeek: rf.MaxTele, ReductionPercent: rf.Reduction,
