@@ -545,7 +545,11 @@ func trialPages(t *testing.T, tb *tab, role string) {
 			t.Error("/handbook: the demo city has no page")
 		}
 		tb.check(t, "/incidents/new", "")
+		tb.check(t, "/roster/preferences", "") // issue 15
 	case "hr":
+		tb.check(t, "/emergencies", "") // issue 15
+		tb.check(t, "/roster", "")
+		rosterGrid(t, tb)
 		tb.check(t, "/roadmap", "")
 		tb.check(t, "/roadmap/step?n=4", "")
 		tb.check(t, "/roadmap/checklist?figure=5", "")
@@ -557,4 +561,18 @@ func trialPages(t *testing.T, tb *tab, role string) {
 		tb.check(t, "/incidents", "")
 		tb.check(t, "/roadmap/checklist?figure=4", "")
 	}
+}
+
+// rosterGrid plans the first section on the roster page (issue 15) and
+// checks the grid page it answers with.
+func rosterGrid(t *testing.T, tb *tab) {
+	t.Helper()
+	resp, err := chromedp.RunResponse(tb.ctx, chromedp.Click(chromedp.CSS(`form[action="/roster/solve"] button.button--primary`)))
+	if err != nil {
+		t.Fatalf("/roster/solve: %v", err)
+	}
+	if resp.Status != 200 {
+		t.Errorf("/roster/solve: status %d", resp.Status)
+	}
+	tb.pageChecks(t, "/roster/solve")
 }

@@ -58,6 +58,8 @@ func (s *API) Routes() []route.Route {
 	routes = append(routes, s.tenantTokenRoutes()...)
 	routes = append(routes, s.unitImportRoutes()...)
 	routes = append(routes, s.trialRoutes()...)
+	routes = append(routes, s.emergencyRoutes()...)
+	routes = append(routes, s.rosterRoutes()...)
 	routes = append(routes, s.surveyRoutes()...)
 	routes = append(routes, s.tasksRoutes()...)
 	routes = append(routes, append(s.applicationRoutes(), s.approvalRoutes()...)...)

@@ -242,6 +242,12 @@ func schemas() map[string]any {
 	for k, v := range placesSchemas() { // openapi_places.go
 		out[k] = v
 	}
+	for k, v := range emergencySchemas() { // openapi_emergency.go
+		out[k] = v
+	}
+	for k, v := range rosterSchemas() { // openapi_emergency.go
+		out[k] = v
+	}
 	return out
 }
 

@@ -11,6 +11,7 @@ import (
 	"telework/internal/calendar"
 	"telework/internal/cost"
 	"telework/internal/devices"
+	"telework/internal/emergency"
 	"telework/internal/handbook"
 	"telework/internal/incident"
 	"telework/internal/notify"
@@ -22,6 +23,7 @@ import (
 	"telework/internal/presence"
 	"telework/internal/retention"
 	"telework/internal/roadmap"
+	"telework/internal/rosterplan"
 	"telework/internal/route"
 	"telework/internal/sso"
 	"telework/internal/staffio"
@@ -60,6 +62,9 @@ func NewServices(db *store.DB) web.Services {
 	board := presence.NewService(db, store.NewPresenceHub(context.Background(), db), now)
 	hours := worktime.NewService(db, now)
 	hours.SetHooks(board, applications)
+	// Publishing a roster creates its approved applications (issue 15).
+	rosters := rosterplan.NewService(db, now)
+	rosters.SetPublisher(applications)
 	return web.Services{
 		Org:        orgs,
 		Auth:       accounts,
@@ -84,6 +89,8 @@ func NewServices(db *store.DB) web.Services {
 		Presence:    board,
 		Places:      places.NewService(db, now),
 		Devices:     devices.NewService(db, now),
+		Emergency:   emergency.NewService(db, now),
+		Roster:      rosters,
 	}
 }
 

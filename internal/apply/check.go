@@ -19,6 +19,8 @@ type env struct {
 	person policy.Person
 	cal    *calendar.Calendar
 	vers   []policy.Version
+	// overrides are the emergencies meeting the days asked about.
+	overrides []policy.Override
 	// Read before the transaction (withRoute, withPlan), so that nothing
 	// is read outside it while it holds its connection: the route, the
 	// delegates of each approver absent today, the plan checker's
@@ -125,7 +127,11 @@ func (s *Service) loadEnv(ctx context.Context, tenantID, staffID int64, from, to
 	if err != nil {
 		return nil, err
 	}
-	return &env{staff: st, tree: tr, person: policy.PersonOf(tr, st, facts), cal: cal, vers: vers}, nil
+	ovs, err := s.st.FindPolicyOverrides(ctx, tenantID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return &env{staff: st, tree: tr, person: policy.PersonOf(tr, st, facts), cal: cal, vers: vers, overrides: ovs}, nil
 }
 
 // describe fills the joined fields of a new application: the applicant's
@@ -187,7 +193,7 @@ func (s *Service) evaluate(ctx context.Context, tx TeleworkReader, tenantID int6
 		return nil, ver, err
 	}
 	fs := policy.Evaluate(policy.Input{Policy: ver.Policy, Calendar: e.cal, Person: e.person, App: app,
-		Others: others, Stage: stage, Now: now})
+		Others: others, Stage: stage, Now: now, Overrides: e.overrides})
 	if e.staff.Retired {
 		fs = append(fs, policy.Finding{Rule: "apply.retired", Severity: policy.Error, Key: "apply.retired"})
 	}

@@ -45,6 +45,8 @@ type Store interface {
 	// code), nearest first.
 	FindUnitChain(ctx context.Context, tenantID, unitID int64) ([]*org.Unit, error)
 	LoadCalendar(ctx context.Context, tenantID int64, fromYear, toYear int) (*calendar.Calendar, error)
+	// FindPolicyOverrides lists the emergencies (issue 15) meeting from..to.
+	FindPolicyOverrides(ctx context.Context, tenantID int64, from, to calendar.Date) ([]policy.Override, error)
 
 	// For the periodic job (reminders, reports due and overdue).
 	FindTenants(ctx context.Context) ([]*org.Tenant, error)

@@ -60,6 +60,7 @@ var KindGroups = []KindGroup{
 		"places.check_in", "devices.pool_create", "devices.pool_update", "devices.reserve", "devices.cancel", "devices.lent",
 		"devices.returned", "devices.byod_request", "devices.byod_approved", "devices.byod_rejected", "devices.byod_revoked",
 		"devices.credential_issue"}},
+	{"emergency", []string{"emergency.declare", "emergency.end", "roster.qualifications", "roster.preferences", "application.roster_publish"}},
 }
 
 // Actions lists every stored action the display knows (the kinds, with

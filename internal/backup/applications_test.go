@@ -32,4 +32,5 @@ func seedApplications(t *testing.T, db *store.DB, tenantID, staffID, userID, uni
 	exec(t, db, `INSERT INTO apply_delegations (tenant_id, approver_id, delegate_id, kind, from_day, to_day, created_at)
 		VALUES (?, ?, ?, 'absence', '2026-06-01', '2026-06-05', 1748854800000000)`, tenantID, staffID, staffID)
 	seedWorktime(t, db, tenantID, staffID, appID, unitID)
+	seedEmergency(t, db, tenantID, staffID, appID, unitID)
 }

@@ -400,6 +400,27 @@ var Tables = []Table{
 	{Name: "remote_credentials", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
 		num("id"), num("tenant_id"), num("staff_id"), text("day"), text("login"), text("secret_hash"), num("issued_at"), num("expires_at"),
 	}},
+	// Emergency mode and the rosters in the product (issue 15).
+	{Name: "emergencies", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), text("kind"), text("title"), text("from_date"), text("to_date"), text("planned_to"),
+		text("rules"), num("declared_at"), text("declared_by"), num("ended_at"), text("ended_by"), num("version"),
+	}},
+	{Name: "emergency_units", Key: key("tenant_id", "emergency_id", "unit_id"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), num("emergency_id"), num("unit_id"),
+	}},
+	{Name: "roster_qualifications", Key: key("tenant_id", "staff_id", "duty"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), num("staff_id"), text("duty"),
+	}},
+	{Name: "roster_preferences", Key: key("tenant_id", "staff_id", "day"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), num("staff_id"), text("day"), text("mode"), num("updated_at"),
+	}},
+	{Name: "roster_publications", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), num("unit_id"), text("from_date"), text("to_date"), text("plan"), num("published_at"),
+		text("published_by"),
+	}},
+	{Name: "roster_publication_apps", Key: key("tenant_id", "publication_id", "application_id"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), num("publication_id"), num("application_id"),
+	}},
 }
 
 // Transient are the tables a backup leaves out on purpose: sign-in state

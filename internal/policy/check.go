@@ -124,7 +124,12 @@ func (s *Service) Check(ctx context.Context, tenantID int64, who *auth.Principal
 		}
 		return t
 	}
-	base := Input{Policy: ver.Policy, Calendar: cal, Person: per, App: in.App}
+	from, to := spanOf(in.App.Dates)
+	ovs, err := s.st.FindPolicyOverrides(ctx, tenantID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	base := Input{Policy: ver.Policy, Calendar: cal, Person: per, App: in.App, Overrides: ovs}
 	var fs []Finding
 	if in.Stage == AtSubmit || !in.SubmittedAt.IsZero() {
 		sub := base
@@ -137,6 +142,20 @@ func (s *Service) Check(ctx context.Context, tenantID int64, who *auth.Principal
 		fs = mergeFindings(fs, Evaluate(appr))
 	}
 	return &CheckResult{Version: ver, Findings: fs}, nil
+}
+
+// spanOf is the first and last of dates (not empty).
+func spanOf(dates []calendar.Date) (calendar.Date, calendar.Date) {
+	from, to := dates[0], dates[0]
+	for _, d := range dates {
+		if d.Before(from) {
+			from = d
+		}
+		if to.Before(d) {
+			to = d
+		}
+	}
+	return from, to
 }
 
 // mergeFindings adds to a the findings of b on a rule and day a has not

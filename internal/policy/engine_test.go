@@ -98,6 +98,8 @@ type tcase struct {
 	now    string
 	edit   func(*Policy)
 	want   []string
+	// overrides are the emergencies in force (override_test.go).
+	overrides []Override
 }
 
 func run(t *testing.T, policyName string, cases []tcase) {
@@ -116,7 +118,7 @@ func run(t *testing.T, policyName string, cases []tcase) {
 			if stage == "" {
 				stage = AtSubmit
 			}
-			fs := Evaluate(Input{Policy: p, Calendar: cal2026, Person: per, App: tc.app, Others: tc.others, Stage: stage, Now: jst(tc.now)})
+			fs := Evaluate(Input{Policy: p, Calendar: cal2026, Person: per, App: tc.app, Others: tc.others, Stage: stage, Now: jst(tc.now), Overrides: tc.overrides})
 			if g := got(fs); !slices.Equal(g, tc.want) {
 				t.Errorf("findings\n got %q\nwant %q", g, tc.want)
 				for _, f := range fs {

@@ -27,6 +27,9 @@ type Store interface {
 	FindStaffByNo(ctx context.Context, tenantID int64, staffNo string) (*org.Staff, error)
 	FindUnits(ctx context.Context, tenantID int64) ([]*org.Unit, error)
 	LoadCalendar(ctx context.Context, tenantID int64, fromYear, toYear int) (*calendar.Calendar, error)
+	// FindPolicyOverrides lists the emergencies (issue 15) meeting
+	// from..to as the engine applies them.
+	FindPolicyOverrides(ctx context.Context, tenantID int64, from, to calendar.Date) ([]Override, error)
 }
 
 // Tx is what one policy action reads and writes inside its transaction.

@@ -42,6 +42,9 @@ type Simulation struct {
 	// file).
 	Stored   bool
 	From, To calendar.Date
+	// Overrides are the emergency rules the days were replayed under
+	// (SimulateStoredUnder); none for the normal policy.
+	Overrides []Override
 }
 
 // Listed is the number of rows in the table.
@@ -335,6 +338,10 @@ const MaxSimulationDays = 366
 // judged as of their submission; the rows name the application. A period
 // backwards or longer than MaxSimulationDays is an Invalid error.
 func (s *Service) SimulateStored(ctx context.Context, tenantID int64, pol Policy, from, to calendar.Date, lang string) (*Simulation, error) {
+	return s.simulateStored(ctx, tenantID, pol, from, to, lang, nil)
+}
+
+func (s *Service) simulateStored(ctx context.Context, tenantID int64, pol Policy, from, to calendar.Date, lang string, ovs []Override) (*Simulation, error) {
 	var v apperr.Validation
 	switch {
 	case from.IsZero() || !from.Valid():
@@ -364,8 +371,37 @@ func (s *Service) SimulateStored(ctx context.Context, tenantID int64, pol Policy
 		items = append(items, simItem{appID: p.ApplicationID, staffNo: p.StaffNo, app: p.App, at: p.SubmittedAt})
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].app.Dates[0].Before(items[j].app.Dates[0]) })
-	sim := &Simulation{Total: len(items), Stored: true, From: from, To: to}
+	sim := &Simulation{Total: len(items), Stored: true, From: from, To: to, Overrides: ovs}
 	return s.replay(ctx, tenantID, pol, items, sim, lang)
+}
+
+// SimulateStoredUnder is SimulateStored under emergency rules (issue 15):
+// with em nil, the emergencies declared for the period (their units and
+// days); otherwise em, a hypothetical emergency, over the whole period for
+// its units (none: everyone).
+func (s *Service) SimulateStoredUnder(ctx context.Context, tenantID int64, pol Policy, from, to calendar.Date, lang string, em *OverrideRules) (*Simulation, error) {
+	var ovs []Override
+	if em == nil {
+		var err error
+		if ovs, err = s.st.FindPolicyOverrides(ctx, tenantID, from, to); err != nil {
+			return nil, err
+		}
+	} else {
+		if bad := ValidateOverrideRules(*em); len(bad) > 0 {
+			var v apperr.Validation
+			for _, f := range bad {
+				v.Add("rules."+f, "field.choice", nil)
+			}
+			return nil, v.Err()
+		}
+		ovs = []Override{{ID: 1, From: from, To: to, Rules: *em}}
+	}
+	if len(ovs) == 0 {
+		// An Override with no rules still marks the replay as one under
+		// emergency rules (none were declared: the normal policy).
+		ovs = []Override{{From: from, To: to}}
+	}
+	return s.simulateStored(ctx, tenantID, pol, from, to, lang, ovs)
 }
 
 // replay evaluates the items (in date order) against pol into sim.
@@ -421,7 +457,7 @@ func (s *Service) replay(ctx context.Context, tenantID int64, pol Policy, items 
 			now = it.app.Dates[0].Time().Add(-30 * 24 * time.Hour)
 		}
 		fs := Evaluate(Input{Policy: pol, Calendar: cal, Person: per, App: it.app, Others: earlier[it.staffNo],
-			Stage: AtSubmit, Now: now})
+			Stage: AtSubmit, Now: now, Overrides: sim.Overrides})
 		earlier[it.staffNo] = append(earlier[it.staffNo], it.app)
 		row := SimRow{Line: it.line, ApplicationID: it.appID, StaffNo: it.staffNo, Name: names[it.staffNo], Date: it.app.Dates[0]}
 		for _, f := range fs {

@@ -24,6 +24,7 @@ import (
 	"telework/internal/calendar"
 	"telework/internal/cost"
 	"telework/internal/devices"
+	"telework/internal/emergency"
 	"telework/internal/handbook"
 	"telework/internal/incident"
 	"telework/internal/notify"
@@ -35,6 +36,7 @@ import (
 	"telework/internal/presence"
 	"telework/internal/retention"
 	"telework/internal/roadmap"
+	"telework/internal/rosterplan"
 	"telework/internal/sso"
 	"telework/internal/staffio"
 	"telework/internal/survey"
@@ -80,6 +82,10 @@ type Services struct {
 	// device and licence pools (issue 14).
 	Places  *places.Service
 	Devices *devices.Service
+	// Emergency is emergency mode (issue 15).
+	Emergency *emergency.Service
+	// Roster is the rotation roster in the product (issue 15).
+	Roster *rosterplan.Service
 }
 
 // Health is what /readyz asks of the database.

@@ -45,6 +45,7 @@ type boundaryRefs struct {
 	system, task                     int64 // the task inventory's (issue 13)
 	app                              int64 // an application of the staff member
 	place, pool, booking             int64 // issue 14: an office, a device pool, a booking
+	emergency, publication           int64 // issue 15
 }
 
 // boundaryCase writes a row of tenant `own` that refers to the rows in ref:
@@ -236,6 +237,21 @@ var boundaryCases = []boundaryCase{
 		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.unit} }},
 	{"presence.staff_id", `INSERT INTO presence (tenant_id, staff_id, status, updated_at) VALUES (?, ?, 'available', 0)`,
 		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.staff} }},
+	// issue 15
+	{"emergency_units.emergency_id", `UPDATE emergency_units SET emergency_id = ? WHERE tenant_id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.emergency, own.tenant} }},
+	{"emergency_units.unit_id", `UPDATE emergency_units SET unit_id = ? WHERE tenant_id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.child, own.tenant} }},
+	{"roster_qualifications.staff_id", `INSERT INTO roster_qualifications (tenant_id, staff_id, duty) VALUES (?, ?, 'counter')`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.staff} }},
+	{"roster_preferences.staff_id", `INSERT INTO roster_preferences (tenant_id, staff_id, day, mode, updated_at) VALUES (?, ?, '2026-06-01', 'TELE', 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.staff} }},
+	{"roster_publications.unit_id", `UPDATE roster_publications SET unit_id = ? WHERE tenant_id = ? AND id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.unit, own.tenant, own.publication} }},
+	{"roster_publication_apps.publication_id", `UPDATE roster_publication_apps SET publication_id = ? WHERE tenant_id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.publication, own.tenant} }},
+	{"roster_publication_apps.application_id", `UPDATE roster_publication_apps SET application_id = ? WHERE tenant_id = ?`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{ref.app, own.tenant} }},
 }
 
 func TestTenantBoundaryForeignKeys(t *testing.T) {
@@ -292,6 +308,18 @@ func TestTenantBoundaryForeignKeys(t *testing.T) {
 			r.pool = insert(`INSERT INTO device_pools (tenant_id, name, kind, created_at, updated_at) VALUES (?, 'x', 'lte_dongle', 0, 0)`, r.tenant)
 			r.booking = insert(`INSERT INTO bookings (tenant_id, office_id, staff_id, day, half, created_at) VALUES (?, ?, ?, '2026-06-01', 'am', 0)`,
 				r.tenant, r.place, r.staff)
+			// issue 15: an emergency for the child unit, a roster publication
+			// of the top unit with the application.
+			r.emergency = insert(`INSERT INTO emergencies (tenant_id, kind, title, from_date, to_date, planned_to, rules, declared_at, declared_by)
+				VALUES (?, 'disaster', 't', '2026-06-01', '2026-06-02', '2026-06-02', '{}', 0, 'x')`, r.tenant)
+			if err := exec(`INSERT INTO emergency_units (tenant_id, emergency_id, unit_id) VALUES (?, ?, ?)`, r.tenant, r.emergency, r.child); err != nil {
+				t.Fatal(err)
+			}
+			r.publication = insert(`INSERT INTO roster_publications (tenant_id, unit_id, from_date, to_date, plan, published_at, published_by)
+				VALUES (?, ?, '2026-06-01', '2026-06-05', '{}', 0, 'x')`, r.tenant, r.unit)
+			if err := exec(`INSERT INTO roster_publication_apps (tenant_id, publication_id, application_id) VALUES (?, ?, ?)`, r.tenant, r.publication, r.app); err != nil {
+				t.Fatal(err)
+			}
 			return r
 		}
 		a, b := seed("tenant-a"), seed("tenant-b")

@@ -91,7 +91,17 @@ func (s *Server) policySimulateStored(w http.ResponseWriter, r *http.Request, v 
 		s.renderPolicyShow(w, r, http.StatusUnprocessableEntity, v, nil, err)
 		return
 	}
-	sim, err := s.svc.Policy.SimulateStored(r.Context(), p.TenantID, v.Policy, from, to, lang(r))
+	var sim *policy.Simulation
+	var err error
+	switch r.FormValue("sim_emergency") { // issue 15: replay under emergency rules
+	case "declared":
+		sim, err = s.svc.Policy.SimulateStoredUnder(r.Context(), p.TenantID, v.Policy, from, to, lang(r), nil)
+	case "lift":
+		sim, err = s.svc.Policy.SimulateStoredUnder(r.Context(), p.TenantID, v.Policy, from, to, lang(r),
+			&policy.OverrideRules{Caps: "lift", Deadline: "same_day"})
+	default:
+		sim, err = s.svc.Policy.SimulateStored(r.Context(), p.TenantID, v.Policy, from, to, lang(r))
+	}
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {
 			s.renderPolicyShow(w, r, http.StatusUnprocessableEntity, v, nil, err)

@@ -69,6 +69,8 @@ type view struct {
 	Nav       []navItem
 	AssetVer  string
 	Unread    int // unread notifications, shown in the header
+	// Emergencies in force today (issue 15), shown on every page.
+	Emergencies []emergencyNotice
 }
 
 type navItem struct {
@@ -218,6 +220,7 @@ func (s *Server) newView(r *http.Request, titleKey string, data any, err error) 
 	}
 	v.Nav = navFor(v)
 	v.Unread = s.unreadNotes(r, v.P)
+	v.Emergencies = s.emergencyBanner(r, v)
 	return v
 }
 
@@ -324,6 +327,12 @@ func navFor(v *view) []navItem {
 		add("/accounts", "nav.accounts")
 		add("/policy", "nav.policy")
 		add("/retention", "nav.retention")
+		add("/emergencies", "emergency.nav")
+	}
+	if p.HasAny(auth.HRAdmin, auth.Supervisor) {
+		add("/roster", "roster.nav")
+	} else if p.Has(auth.Staff) {
+		add("/roster/preferences", "roster.prefs_title")
 	}
 	if p.Has(auth.ITAdmin) {
 		add("/sso/settings", "trial.nav_sso")

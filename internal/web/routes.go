@@ -37,6 +37,8 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.datedRoutes()...)
 	routes = append(routes, s.roadmapRoutes()...)
 	routes = append(routes, s.incidentRoutes()...)
+	routes = append(routes, s.emergencyRoutes()...)
+	routes = append(routes, s.rosterRoutes()...)
 	routes = append(routes, s.handbookRoutes()...)
 	routes = append(routes, s.policyRoutes()...)
 	routes = append(routes, s.placesRoutes()...)

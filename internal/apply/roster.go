@@ -1,0 +1,161 @@
+package apply
+
+import (
+	"context"
+	"maps"
+	"slices"
+
+	"telework/internal/apperr"
+	"telework/internal/audit"
+	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/notify"
+	"telework/internal/policy"
+)
+
+// RosterPublish is a rotation roster's telework days to publish (issue
+// 15): publishing creates them as approved applications (在宅勤務, 終日) and
+// cancels the days of the earlier publication that the new plan no longer
+// has.
+type RosterPublish struct {
+	// Days are the new plan's telework days by staff id.
+	Days map[int64][]calendar.Date
+	// Previous are the applications the earlier publication of the same
+	// roster created.
+	Previous []int64
+	// Note is kept as the applications' plan (e.g. ローテーション表 福祉課
+	// 2026-06-01〜2026-06-30).
+	Note string
+}
+
+// RosterResult is what a publication did.
+type RosterResult struct {
+	Created   []int64                   // new applications
+	Kept      []int64                   // earlier ones still holding a day
+	Cancelled map[int64][]calendar.Date // earlier applications → days cancelled
+}
+
+// PublishRoster writes a roster's telework days in ONE transaction: the
+// days already approved by the earlier publication are kept; its days the
+// new plan drops are cancelled (those from tomorrow on: today and past days
+// are decisions already made and stay); the new days from today on become
+// one approved application per person; each person is notified; one audit
+// entry "application.roster_publish" lists them. also runs in the same
+// transaction (the roster service records its publication). HR only: the
+// roster is HR's decision, so no approver step and no policy check (HR
+// plans within the rules in force, emergency rules included).
+func (s *Service) PublishRoster(ctx context.Context, tenantID int64, who *auth.Principal, in RosterPublish, also func(Tx, RosterResult) error) (RosterResult, error) {
+	if !who.Has(auth.HRAdmin) {
+		return RosterResult{}, apperr.Forbid()
+	}
+	today, now := s.Today(), s.now()
+	res := RosterResult{Cancelled: map[int64][]calendar.Date{}}
+	err := s.st.InApplyTx(ctx, func(tx Tx) error {
+		res = RosterResult{Cancelled: map[int64][]calendar.Date{}}
+		staffIDs := slices.Sorted(maps.Keys(in.Days))
+		for _, id := range staffIDs {
+			if err := tx.LockApplicant(ctx, tenantID, id); err != nil {
+				return err
+			}
+		}
+		held := map[int64]map[calendar.Date]bool{} // staff → days an earlier application keeps
+		var notes []notify.Notification
+		for _, id := range in.Previous {
+			a, err := tx.FindApplication(ctx, tenantID, id)
+			if err != nil {
+				if apperr.CodeOf(err) == apperr.NotFound {
+					continue
+				}
+				return err
+			}
+			var changed []Day
+			for i := range a.Days {
+				d := &a.Days[i]
+				if !Occupies(d.Status) {
+					continue
+				}
+				if slices.Contains(in.Days[a.StaffID], d.Date) || !today.Before(d.Date) {
+					if held[a.StaffID] == nil {
+						held[a.StaffID] = map[calendar.Date]bool{}
+					}
+					held[a.StaffID][d.Date] = true
+					continue
+				}
+				if !Allowed(d.Status, ActCancel) {
+					continue
+				}
+				d.Status, d.UpdatedAt = Cancelled, now
+				changed = append(changed, *d)
+			}
+			if len(changed) == 0 {
+				res.Kept = append(res.Kept, a.ID)
+				continue
+			}
+			prev := a.Version
+			if !slices.ContainsFunc(a.Days, func(d Day) bool { return Occupies(d.Status) }) {
+				a.Decision, a.ApproverID = Cancelled, 0
+			} else {
+				res.Kept = append(res.Kept, a.ID)
+			}
+			a.Status, a.UpdatedAt = Summary(a.Decision, a.Days), now
+			if err := tx.UpdateApplication(ctx, tenantID, a, prev); err != nil {
+				return err
+			}
+			if err := tx.UpdateApplicationDays(ctx, tenantID, changed); err != nil {
+				return err
+			}
+			var dates []calendar.Date
+			for _, d := range changed {
+				dates = append(dates, d.Date)
+			}
+			if err := tx.InsertApplicationDecision(ctx, tenantID, &Decision{ApplicationID: a.ID, Action: ActCancel, ByStaffID: who.StaffID,
+				ByUserID: who.UserID, Dates: dates, At: now}); err != nil {
+				return err
+			}
+			res.Cancelled[a.ID] = dates
+			notes = append(notes, notify.New(a.StaffID, notify.Cancelled, a.ID, map[string]any{"Dates": DatesText(dates), "Count": len(dates)}))
+		}
+		for _, id := range staffIDs {
+			var days []Day
+			for _, d := range slices.SortedFunc(slices.Values(in.Days[id]), calendar.Date.Compare) {
+				if d.Before(today) || held[id][d] || slices.ContainsFunc(days, func(x Day) bool { return x.Date == d }) {
+					continue
+				}
+				days = append(days, Day{Date: d, Status: Approved, UpdatedAt: now})
+			}
+			if len(days) == 0 {
+				continue
+			}
+			a := &Application{StaffID: id, Decision: Approved, Mode: policy.Home, Place: policy.PlaceHome, TimeUnit: policy.FullDay,
+				Plan: in.Note, Steps: 1, Days: days, CreatedAt: now, UpdatedAt: now, SubmittedAt: now}
+			a.Status = Summary(a.Decision, a.Days)
+			if err := tx.InsertApplication(ctx, tenantID, a); err != nil {
+				return err
+			}
+			if err := tx.InsertApplicationDecision(ctx, tenantID, &Decision{ApplicationID: a.ID, Action: ActApprove, Step: 1,
+				ByStaffID: who.StaffID, ByUserID: who.UserID, Dates: a.ActiveDates(), At: now}); err != nil {
+				return err
+			}
+			res.Created = append(res.Created, a.ID)
+			notes = append(notes, notify.New(id, notify.Approved, a.ID, s.noteArgs(a, "")))
+		}
+		if err := tx.InsertNotifications(ctx, tenantID, notes); err != nil {
+			return err
+		}
+		cancelled := map[string][]string{}
+		for id, ds := range res.Cancelled {
+			for _, d := range ds {
+				cancelled[idStr(id)] = append(cancelled[idStr(id)], d.String())
+			}
+		}
+		if err := tx.Audit(ctx, tenantID, actorOf(who), audit.Change{Action: "application.roster_publish", ObjectType: "roster",
+			ObjectID: "", After: map[string]any{"created": res.Created, "kept": res.Kept, "cancelled": cancelled}}); err != nil {
+			return err
+		}
+		if also != nil {
+			return also(tx, res)
+		}
+		return nil
+	})
+	return res, err
+}

@@ -1,0 +1,147 @@
+package rosterplan
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/apply"
+	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/org"
+	"telework/internal/roster"
+)
+
+// Publication is a published roster.
+type Publication struct {
+	ID          int64
+	UnitID      int64
+	From, To    calendar.Date
+	Days        []string            // the roster's business days
+	Assignments map[string][]string // staff no → mode per day
+	Apps        []int64             // applications created by it (and kept by later ones)
+	PublishedAt time.Time
+	PublishedBy string
+}
+
+// PublicationStore reads and writes publications (implemented by
+// internal/store on *DB and *Tx).
+type PublicationStore interface {
+	// FindLatestRosterPublication returns the latest publication of the
+	// unit whose period meets from..to (nil when none).
+	FindLatestRosterPublication(ctx context.Context, tenantID, unitID int64, from, to calendar.Date) (*Publication, error)
+}
+
+// PublicationTx writes one.
+type PublicationTx interface {
+	InsertRosterPublication(ctx context.Context, tenantID int64, p *Publication) error
+}
+
+// SetPublisher gives the service the application lifecycle (wiring).
+func (s *Service) SetPublisher(p Publisher) { s.pub = p }
+
+// Publisher is the application lifecycle's publication (apply.Service).
+type Publisher interface {
+	PublishRoster(ctx context.Context, tenantID int64, who *auth.Principal, in apply.RosterPublish, also func(apply.Tx, apply.RosterResult) error) (apply.RosterResult, error)
+}
+
+// Publish publishes the plan of a section's roster (HR only): in one
+// transaction the telework days become approved applications, the days an
+// earlier publication of the unit had and this plan drops are cancelled,
+// and the publication is recorded (apply.Service.PublishRoster, audited
+// there). The plan must give every person of the instance one mode per day
+// and keep the leave days LEAVE.
+func (s *Service) Publish(ctx context.Context, tenantID int64, who *auth.Principal, unitID int64,
+	inst *roster.Instance, assignments map[string][]string) (*Publication, apply.RosterResult, error) {
+	var res apply.RosterResult
+	if !who.Has(auth.HRAdmin) {
+		return nil, res, apperr.Forbid()
+	}
+	if s.pub == nil {
+		return nil, res, fmt.Errorf("rosterplan: no publisher (SetPublisher)")
+	}
+	if inst == nil || len(inst.Days) == 0 {
+		var v apperr.Validation
+		v.Add("instance", "field.required", nil)
+		return nil, res, v.Err()
+	}
+	if err := CheckAssignments(inst, assignments); err != nil {
+		return nil, res, err
+	}
+	from, err := calendar.ParseDate(inst.Days[0])
+	if err != nil {
+		return nil, res, err
+	}
+	to, _ := calendar.ParseDate(inst.Days[len(inst.Days)-1])
+	staff, _, err := s.st.FindStaff(ctx, tenantID, org.StaffFilter{UnitID: unitID, Limit: 1000, ByID: true})
+	if err != nil {
+		return nil, res, err
+	}
+	byNo := map[string]int64{}
+	for _, st := range staff {
+		byNo[st.StaffNo] = st.ID
+	}
+	in := apply.RosterPublish{Days: map[int64][]calendar.Date{}, Note: fmt.Sprintf("ローテーション表 %s %s〜%s", inst.Section, from, to)}
+	for no, modes := range assignments {
+		id, ok := byNo[no]
+		if !ok {
+			var v apperr.Validation
+			v.Add("assignments", "rosterplan.unknown_staff", map[string]any{"StaffNo": no})
+			return nil, res, v.Err()
+		}
+		in.Days[id] = nil
+		for i, m := range modes {
+			if m == roster.Tele {
+				d, _ := calendar.ParseDate(inst.Days[i])
+				in.Days[id] = append(in.Days[id], d)
+			}
+		}
+	}
+	prev, err := s.st.FindLatestRosterPublication(ctx, tenantID, unitID, from, to)
+	if err != nil {
+		return nil, res, err
+	}
+	if prev != nil {
+		in.Previous = prev.Apps
+	}
+	p := &Publication{UnitID: unitID, From: from, To: to, Days: slices.Clone(inst.Days), Assignments: assignments,
+		PublishedAt: s.now(), PublishedBy: auth.ActorOf(who).Label}
+	res, err = s.pub.PublishRoster(ctx, tenantID, who, in, func(tx apply.Tx, r apply.RosterResult) error {
+		ptx, ok := tx.(PublicationTx)
+		if !ok {
+			return fmt.Errorf("rosterplan: the application transaction cannot record a publication")
+		}
+		p.Apps = append(slices.Clone(r.Created), r.Kept...)
+		return ptx.InsertRosterPublication(ctx, tenantID, p)
+	})
+	if err != nil {
+		return nil, res, err
+	}
+	return p, res, nil
+}
+
+// CheckAssignments refuses a plan that does not give every person of the
+// instance exactly one known mode per day, or moves a leave day.
+func CheckAssignments(inst *roster.Instance, a map[string][]string) error {
+	var v apperr.Validation
+	for _, st := range inst.Staff {
+		modes, ok := a[st.ID]
+		if !ok || len(modes) != len(inst.Days) {
+			v.Add("assignments", "rosterplan.plan_shape", map[string]any{"StaffNo": st.ID})
+			return v.Err()
+		}
+		for i, m := range modes {
+			leave := slices.Contains(inst.Leave[st.ID], inst.Days[i])
+			if (m != roster.Onsite && m != roster.Tele && m != roster.Leave) || (m == roster.Leave) != leave {
+				v.Add("assignments", "rosterplan.plan_mode", map[string]any{"StaffNo": st.ID, "Day": inst.Days[i]})
+				return v.Err()
+			}
+		}
+	}
+	if len(a) != len(inst.Staff) {
+		v.Add("assignments", "rosterplan.plan_shape", map[string]any{"StaffNo": ""})
+	}
+	return v.Err()
+}

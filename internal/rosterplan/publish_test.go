@@ -1,0 +1,116 @@
+package rosterplan_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/apply"
+	"telework/internal/audit"
+	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/org"
+	"telework/internal/roster"
+	"telework/internal/rosterplan"
+	"telework/internal/store"
+	"telework/internal/store/storetest"
+)
+
+// On both engines: publishing creates approved applications for the
+// telework days in one transaction; a re-plan keeps the days it keeps,
+// cancels the future days it drops, and creates the new ones; staff and
+// another tenant's HR cannot publish.
+func TestPublishOnBothEngines(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		mon := calendar.Date{Year: 2026, Month: time.June, Day: 1}
+		now := func() time.Time { return mon.Time().Add(8 * time.Hour) }
+		svc := rosterplan.NewService(db, now)
+		svc.SetPublisher(apply.NewService(db, now))
+		tn := &org.Tenant{Slug: "kobe", Name: "神戸市", Kind: org.Municipality, StaffSize: 100, GeneralAdminStaff: 80}
+		storetest.Must(t, storetest.F(db).CreateTenant(ctx, sys, tn, nil))
+		other := &org.Tenant{Slug: "saga", Name: "佐賀県", Kind: org.Prefecture, StaffSize: 100, GeneralAdminStaff: 80}
+		storetest.Must(t, storetest.F(db).CreateTenant(ctx, sys, other, nil))
+		u := &org.Unit{Code: "100", Name: "福祉課", Level: "課"}
+		storetest.Must(t, storetest.F(db).CreateUnit(ctx, tn.ID, sys, u, calendar.Date{}))
+		for _, no := range []string{"1001", "1002"} {
+			s := &org.Staff{StaffNo: no, Name: "職員" + no, Kana: "しょくいん", UnitID: u.ID, Rank: org.RankStaff,
+				Employment: org.Regular, JobType: "general", Email: no + "@example.lg.jp"}
+			storetest.Must(t, storetest.F(db).CreateStaff(ctx, tn.ID, sys, s, calendar.Date{}))
+		}
+		hr := &auth.Principal{TenantID: tn.ID, Roles: []auth.Role{auth.HRAdmin}}
+		inst, err := svc.BuildInstance(ctx, tn.ID, hr, rosterplan.Request{UnitID: u.ID, From: mon, To: mon.AddDays(4),
+			Settings: rosterplan.Settings{MinOnsite: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan := map[string][]string{
+			"1001": {"TELE", "ONSITE", "TELE", "ONSITE", "TELE"},
+			"1002": {"ONSITE", "TELE", "ONSITE", "TELE", "ONSITE"},
+		}
+		if _, _, err := svc.Publish(ctx, tn.ID, &auth.Principal{TenantID: tn.ID, Roles: []auth.Role{auth.Staff}}, u.ID, inst, plan); apperr.CodeOf(err) != apperr.Forbidden {
+			t.Fatalf("staff published: %v", err)
+		}
+		if _, _, err := svc.Publish(ctx, other.ID, &auth.Principal{TenantID: other.ID, Roles: []auth.Role{auth.HRAdmin}}, u.ID, inst, plan); apperr.CodeOf(err) != apperr.Invalid {
+			t.Fatalf("another tenant published: %v", err)
+		}
+		bad := map[string][]string{"1001": {"TELE"}, "1002": plan["1002"]}
+		if _, _, err := svc.Publish(ctx, tn.ID, hr, u.ID, inst, bad); apperr.CodeOf(err) != apperr.Invalid {
+			t.Fatalf("a plan of the wrong shape: %v", err)
+		}
+		pub, res, err := svc.Publish(ctx, tn.ID, hr, u.ID, inst, plan)
+		if err != nil || len(res.Created) != 2 || len(pub.Apps) != 2 {
+			t.Fatalf("publish: %+v %+v %v", pub, res, err)
+		}
+		days := func(id int64) map[string]apply.Status {
+			t.Helper()
+			a, err := db.FindApplication(ctx, tn.ID, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]apply.Status{}
+			for _, d := range a.Days {
+				out[d.Date.String()] = d.Status
+			}
+			return out
+		}
+		first := days(res.Created[0])
+		if len(first) != 3 || first["2026-06-01"] != apply.Approved || first["2026-06-05"] != apply.Approved {
+			t.Fatalf("first person's days: %v", first)
+		}
+
+		// Building again: the published plan is the previous plan.
+		again, err := svc.BuildInstance(ctx, tn.ID, hr, rosterplan.Request{UnitID: u.ID, From: mon, To: mon.AddDays(4),
+			Settings: rosterplan.Settings{MinOnsite: 1}})
+		if err != nil || again.PreviousPlan["1001"][0] != roster.Tele {
+			t.Fatalf("previous plan = %v %v", again.PreviousPlan, err)
+		}
+
+		// 1001 falls ill on Wednesday: the re-plan moves their Wednesday and
+		// Friday telework; today's day stays (a decision made).
+		replan := map[string][]string{
+			"1001": {"ONSITE", "TELE", "ONSITE", "ONSITE", "ONSITE"},
+			"1002": {"ONSITE", "TELE", "ONSITE", "TELE", "TELE"},
+		}
+		_, res2, err := svc.Publish(ctx, tn.ID, hr, u.ID, inst, replan)
+		if err != nil {
+			t.Fatal(err)
+		}
+		after := days(res.Created[0])
+		if after["2026-06-01"] != apply.Approved || after["2026-06-03"] != apply.Cancelled || after["2026-06-05"] != apply.Cancelled {
+			t.Fatalf("re-planned days of 1001: %v", after)
+		}
+		if len(res2.Created) != 2 || len(res2.Cancelled) != 1 {
+			t.Fatalf("re-plan result: %+v", res2)
+		}
+		latest, err := db.FindLatestRosterPublication(ctx, tn.ID, u.ID, mon, mon.AddDays(4))
+		if err != nil || latest == nil || latest.Assignments["1001"][2] != roster.Onsite || len(latest.Apps) != 4 {
+			t.Fatalf("latest publication: %+v %v", latest, err)
+		}
+		es, _ := db.FindAuditEntries(ctx, tn.ID, audit.Filter{Action: "application.roster_publish", Limit: 10})
+		if len(es) != 2 {
+			t.Fatalf("%d publish audit entries", len(es))
+		}
+	})
+}

@@ -1,0 +1,260 @@
+package rosterplan
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/audit"
+	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/org"
+	"telework/internal/roster"
+)
+
+// MaxDays bounds a roster's horizon (calendar days).
+const MaxDays = 62
+
+// MaxTimeLimit bounds one solve.
+const MaxTimeLimit = 30 * time.Second
+
+// Store is what the service reads, and its transactions.
+type Store interface {
+	PublicationStore
+	InRosterTx(ctx context.Context, fn func(Tx) error) error
+	FindStaffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error)
+	FindStaff(ctx context.Context, tenantID int64, f org.StaffFilter) ([]*org.Staff, int, error)
+	FindUnits(ctx context.Context, tenantID int64) ([]*org.Unit, error)
+	LoadCalendar(ctx context.Context, tenantID int64, fromYear, toYear int) (*calendar.Calendar, error)
+	// FindRosterQualifications returns the duties of each staff member
+	// listed (none recorded: absent).
+	FindRosterQualifications(ctx context.Context, tenantID int64, staffIDs []int64) (map[int64][]string, error)
+	// FindRosterPreferences lists the preferences of the staff listed on
+	// from..to, by day.
+	FindRosterPreferences(ctx context.Context, tenantID int64, staffIDs []int64, from, to calendar.Date) ([]Preference, error)
+}
+
+// Tx is what one roster action writes.
+type Tx interface {
+	FindRosterQualifications(ctx context.Context, tenantID int64, staffIDs []int64) (map[int64][]string, error)
+	ReplaceRosterQualifications(ctx context.Context, tenantID, staffID int64, duties []string) error
+	// ReplaceRosterPreferences replaces a person's preferences on from..to.
+	ReplaceRosterPreferences(ctx context.Context, tenantID, staffID int64, from, to calendar.Date, prefs []Preference, at time.Time) error
+	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
+}
+
+// Service keeps the roster inputs and builds and solves rosters.
+//
+// Who may do what: HR, for anyone of the tenant; a 所属長 (supervisor)
+// reads, builds and solves the rosters of their own section (to propose
+// one to HR) but does not edit qualifications; staff enter and read their
+// own preferences.
+type Service struct {
+	st  Store
+	now func() time.Time
+	pub Publisher
+}
+
+// NewService returns the service over st; now is the clock.
+func NewService(st Store, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{st: st, now: now}
+}
+
+// SetQualifications records the duties a person is qualified for (HR
+// only). Audited as "roster.qualifications"; a save that changes nothing
+// writes nothing.
+func (s *Service) SetQualifications(ctx context.Context, tenantID int64, who *auth.Principal, staffID int64, duties []string) error {
+	if !who.Has(auth.HRAdmin) {
+		return apperr.Forbid()
+	}
+	for _, d := range duties {
+		if !slices.Contains(DutyCodes(), d) {
+			var v apperr.Validation
+			v.Add("duties", "field.choice", nil)
+			return v.Err()
+		}
+	}
+	duties = slices.Clone(duties)
+	slices.Sort(duties)
+	duties = slices.Compact(duties)
+	if _, err := s.st.FindStaffByID(ctx, tenantID, staffID); err != nil {
+		return err
+	}
+	return s.st.InRosterTx(ctx, func(tx Tx) error {
+		cur, err := tx.FindRosterQualifications(ctx, tenantID, []int64{staffID})
+		if err != nil {
+			return err
+		}
+		before := cur[staffID]
+		if slices.Equal(before, duties) {
+			return nil
+		}
+		if err := tx.ReplaceRosterQualifications(ctx, tenantID, staffID, duties); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "roster.qualifications", ObjectType: "staff",
+			ObjectID: strconv.FormatInt(staffID, 10), Before: map[string]any{"duties": before}, After: map[string]any{"duties": duties}})
+	})
+}
+
+// Qualifications reads the duties of the staff listed (HR, or a
+// supervisor for their section's people, or one's own).
+func (s *Service) Qualifications(ctx context.Context, tenantID int64, staffIDs []int64) (map[int64][]string, error) {
+	return s.st.FindRosterQualifications(ctx, tenantID, staffIDs)
+}
+
+// SetPreferences replaces the caller's own preferences on from..to (days
+// outside it are refused). Audited as "roster.preferences" with the
+// number of days only.
+func (s *Service) SetPreferences(ctx context.Context, tenantID int64, who *auth.Principal, from, to calendar.Date, prefs []Preference) error {
+	if who == nil || who.StaffID == 0 {
+		return apperr.Forbid()
+	}
+	var v apperr.Validation
+	if to.Before(from) || from.DaysUntil(to) >= MaxDays {
+		v.Add("to", "field.range", nil)
+	}
+	out := make([]Preference, 0, len(prefs))
+	seen := map[calendar.Date]bool{}
+	for _, p := range prefs {
+		if p.Mode != roster.Onsite && p.Mode != roster.Tele {
+			v.Add("mode", "field.choice", nil)
+			break
+		}
+		if p.Day.Before(from) || to.Before(p.Day) || seen[p.Day] {
+			v.Add("day", "field.range", nil)
+			break
+		}
+		seen[p.Day] = true
+		out = append(out, Preference{StaffID: who.StaffID, Day: p.Day, Mode: p.Mode})
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return s.st.InRosterTx(ctx, func(tx Tx) error {
+		if err := tx.ReplaceRosterPreferences(ctx, tenantID, who.StaffID, from, to, out, s.now()); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "roster.preferences", ObjectType: "staff",
+			ObjectID: strconv.FormatInt(who.StaffID, 10), After: map[string]any{"from": from.String(), "to": to.String(), "days": len(out)}})
+	})
+}
+
+// Preferences reads the caller's own preferences on from..to.
+func (s *Service) Preferences(ctx context.Context, tenantID int64, who *auth.Principal, from, to calendar.Date) ([]Preference, error) {
+	if who == nil || who.StaffID == 0 {
+		return nil, apperr.Forbid()
+	}
+	return s.st.FindRosterPreferences(ctx, tenantID, []int64{who.StaffID}, from, to)
+}
+
+// Request is what HR (or the 所属長) asks a roster for.
+type Request struct {
+	UnitID   int64
+	From, To calendar.Date
+	Settings Settings
+	// Cohort assigns people to cohorts (staff id → name); unlisted people
+	// have none.
+	Cohort map[int64]string
+	// Leave and Approved are the approved leave and telework days (staff
+	// id → days), read by the caller from the application lifecycle.
+	Leave, Approved map[int64][]calendar.Date
+}
+
+// BuildInstance builds the instance of a section (its staff and those of
+// the units below it, not retired) over the business days of From..To.
+// HR: any unit; a supervisor: their own section. Forbidden otherwise.
+func (s *Service) BuildInstance(ctx context.Context, tenantID int64, who *auth.Principal, req Request) (*roster.Instance, error) {
+	units, err := s.st.FindUnits(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	tr := org.NewTree(units)
+	u := tr.Unit(req.UnitID)
+	if u == nil {
+		return nil, apperr.NotFoundErr("unit")
+	}
+	if !who.Has(auth.HRAdmin) && !(who.Has(auth.Supervisor) && who.UnitID != 0 && tr.IsWithin(req.UnitID, who.UnitID)) {
+		return nil, apperr.Forbid()
+	}
+	var v apperr.Validation
+	switch {
+	case req.From.IsZero():
+		v.Add("from", "field.required", nil)
+	case req.To.Before(req.From) || req.From.DaysUntil(req.To) >= MaxDays:
+		v.Add("to", "field.range", nil)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	cal, err := s.st.LoadCalendar(ctx, tenantID, req.From.Year, req.To.Year)
+	if err != nil {
+		return nil, err
+	}
+	var days []calendar.Date
+	for d := req.From; !req.To.Before(d); d = d.AddDays(1) {
+		if cal.IsBusinessDay(d) {
+			days = append(days, d)
+		}
+	}
+	staff, _, err := s.st.FindStaff(ctx, tenantID, org.StaffFilter{UnitID: req.UnitID, Limit: 1000, ByID: true})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(staff))
+	for _, st := range staff {
+		ids = append(ids, st.ID)
+	}
+	quals, err := s.st.FindRosterQualifications(ctx, tenantID, ids)
+	if err != nil {
+		return nil, err
+	}
+	prefs, err := s.st.FindRosterPreferences(ctx, tenantID, ids, req.From, req.To)
+	if err != nil {
+		return nil, err
+	}
+	in := Input{Section: u.Name, Days: days, Leave: req.Leave, Approved: req.Approved, Preferences: prefs, Settings: req.Settings}
+	for _, st := range staff {
+		in.People = append(in.People, Person{StaffID: st.ID, StaffNo: st.StaffNo, Name: st.Name, Duties: quals[st.ID], Cohort: req.Cohort[st.ID]})
+	}
+	inst, err := Build(in)
+	if err != nil {
+		return nil, err
+	}
+	// A re-plan: the plan published for the same days and people is the
+	// previous plan, so the new one changes as little as possible.
+	prev, err := s.st.FindLatestRosterPublication(ctx, tenantID, req.UnitID, req.From, req.To)
+	if err != nil {
+		return nil, err
+	}
+	if prev != nil && slices.Equal(prev.Days, inst.Days) && len(prev.Assignments) == len(inst.Staff) {
+		same := true
+		for _, st := range inst.Staff {
+			same = same && len(prev.Assignments[st.ID]) == len(inst.Days)
+		}
+		if same {
+			inst.PreviousPlan = prev.Assignments
+		}
+	}
+	return inst, nil
+}
+
+// Solve plans an instance with roster.Solve within limit (at most
+// MaxTimeLimit; zero: 5 s).
+func (s *Service) Solve(inst *roster.Instance, limit time.Duration) (*roster.Plan, error) {
+	if limit <= 0 {
+		limit = 5 * time.Second
+	}
+	plan, err := roster.Solve(inst, roster.Options{TimeLimit: min(limit, MaxTimeLimit)})
+	if err != nil {
+		var v apperr.Validation
+		v.Add("instance", "rosterplan.malformed", map[string]any{"Detail": err.Error()})
+		return nil, v.Err()
+	}
+	return plan, nil
+}

@@ -1,0 +1,81 @@
+package web_test
+
+import (
+	"html"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"telework/internal/calendar"
+	"telework/internal/store"
+	"telework/internal/store/storetest"
+)
+
+// TestRosterPages: staff save their preferences; HR plans a section, edits
+// the grid (the check names the shortfall in Japanese), exports it and
+// publishes it; staff cannot open the planner.
+func TestRosterPages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		hr, staff := w.session(t, "hr"), w.session(t, "staff")
+		if res := w.do("GET", "/roster", nil, staff); res.code != http.StatusForbidden {
+			t.Fatalf("staff opened the planner: %d", res.code)
+		}
+		res := w.do("GET", "/roster/preferences", nil, staff)
+		if res.code != 200 || !strings.Contains(res.body, "希望なし") {
+			t.Fatalf("preferences page: %d", res.code)
+		}
+		day := calendar.DateOf(db.Now()).AddDays(1)
+		for day.Weekday() == 0 || day.Weekday() == 6 {
+			day = day.AddDays(1)
+		}
+		if res := w.do("POST", "/roster/preferences", url.Values{"p." + day.String(): {"TELE"}}, staff); res.code != http.StatusSeeOther {
+			t.Fatalf("save preferences: %d %s", res.code, res.body)
+		}
+		if res := w.do("GET", "/roster/preferences", nil, staff); !strings.Contains(res.body, `value="TELE" checked`) {
+			t.Fatal("the preference was not kept")
+		}
+		if res := w.do("GET", "/roster", nil, hr); res.code != 200 || !strings.Contains(res.body, "割り当てる") {
+			t.Fatalf("planner page: %d", res.code)
+		}
+		from := calendar.DateOf(db.Now()).AddDays(14)
+		form := url.Values{"unit_id": {itoaW(w.units["a-sect"].ID)}, "from": {from.String()}, "to": {from.AddDays(6).String()},
+			"min_onsite": {"1"}, "max_tele_per_week": {"3"}, "reduction_percent": {"40"}, "time_limit": {"2"}}
+		res = w.do("POST", "/roster/solve", form, hr)
+		if res.code != 200 || !strings.Contains(res.body, "最適な割当てです") || !strings.Contains(res.body, `<select name="a.`) {
+			t.Fatalf("solve: %d %s", res.code, res.body)
+		}
+		// Everyone at home on the first day: the check names the shortfall.
+		grid := url.Values{"unit_id": form["unit_id"], "instance": {html.UnescapeString(between(res.body, `name="instance" value="`, `"`))}}
+		for _, no := range []string{"1001", "1002", "1003"} {
+			for i := 0; i < 5; i++ {
+				grid.Set("a."+no+"."+itoaW(int64(i)), "ONSITE")
+			}
+			grid.Set("a."+no+".0", "TELE")
+		}
+		res = w.do("POST", "/roster/check", grid, hr)
+		if res.code != 200 || !strings.Contains(res.body, "出勤者が1名不足") {
+			t.Fatalf("check: %d %s", res.code, res.body)
+		}
+		exp := w.do("POST", "/roster/export?x=1", withFormat(grid, "csv"), hr)
+		if exp.code != 200 || !strings.Contains(exp.body, "出勤者数") {
+			t.Fatalf("export: %d %s", exp.code, exp.body)
+		}
+		if res := w.do("POST", "/roster/publish", grid, hr); res.code != http.StatusSeeOther {
+			t.Fatalf("publish: %d %s", res.code, res.body)
+		}
+	})
+}
+
+func withFormat(v url.Values, f string) url.Values {
+	out := url.Values{}
+	for k, x := range v {
+		out[k] = x
+	}
+	out.Set("format", f)
+	return out
+}
+
+func itoaW(n int64) string { return strconv.FormatInt(n, 10) }
