@@ -45,3 +45,13 @@ func (t stampedTx) InsertNotifications(ctx context.Context, tenantID int64, ns [
 	}
 	return t.Tx.InsertNotifications(ctx, tenantID, ns)
 }
+
+// unwrapTx is the store's transaction under the stamping wrapper, for
+// callers that need the store's other interfaces (rosterplan records its
+// publication in the same transaction).
+func unwrapTx(tx Tx) Tx {
+	if st, ok := tx.(stampedTx); ok {
+		return st.Tx
+	}
+	return tx
+}

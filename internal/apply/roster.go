@@ -153,7 +153,9 @@ func (s *Service) PublishRoster(ctx context.Context, tenantID int64, who *auth.P
 			return err
 		}
 		if also != nil {
-			return also(tx, res)
+			// The caller writes its own rows through the store's transaction,
+			// not the wrapper that stamps notifications.
+			return also(unwrapTx(tx), res)
 		}
 		return nil
 	})
