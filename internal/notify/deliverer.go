@@ -130,6 +130,11 @@ func (d *Deliverer) SendOnce(ctx context.Context, tenantID int64) (int, error) {
 	if err != nil || len(ds) == 0 {
 		return 0, err
 	}
+	// A claimed batch is sent to the end even when ctx ends (a graceful
+	// stop): cancelling a send the receiver may already have accepted would
+	// leave it unrecorded and sent again by another node.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.Lease)
+	defer cancel()
 	errs := make([]error, len(ds))
 	var mails []Mail
 	var mailIdx []int
@@ -156,7 +161,7 @@ func (d *Deliverer) SendOnce(ctx context.Context, tenantID int64) (int, error) {
 		}
 	}
 	if len(mails) > 0 {
-		d.sendMails(ctx, tenantID, mails, mailIdx, errs)
+		d.sendMails(sctx, tenantID, mails, mailIdx, errs)
 	}
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 8)
@@ -173,28 +178,21 @@ func (d *Deliverer) SendOnce(ctx context.Context, tenantID int64) (int, error) {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			errs[i] = d.Chat.SendChat(ctx, ChatMessage{ID: dl.MessageID(), Kind: dl.Notification.Kind,
+			errs[i] = d.Chat.SendChat(sctx, ChatMessage{ID: dl.MessageID(), Kind: dl.Notification.Kind,
 				Text: dl.Notification.Message(d.Lang), CreatedAt: dl.Notification.CreatedAt, Channel: ch})
 		}()
 	}
 	wg.Wait()
-	// The outcome is recorded even when ctx ends now: what was sent is
-	// marked sent (a graceful stop leaves no duplicate behind).
-	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancel()
-	sent := 0
+	// The outcomes are recorded even when ctx has ended meanwhile.
+	fctx, cancelF := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancelF()
+	var fs []Finished
 	for i, dl := range ds {
-		if errs[i] != nil && ctx.Err() != nil {
-			continue // not tried to the end: the lease runs out and another node takes it
-		}
-		out := OutcomeOf(dl, errs[i], d.now())
-		ok, err := d.st.FinishDelivery(fctx, tenantID, dl.ID, d.Owner, out)
-		if err != nil {
-			return sent, err
-		}
-		if ok && out.Sent {
-			sent++
-		}
+		fs = append(fs, Finished{ID: dl.ID, Outcome: OutcomeOf(dl, errs[i], d.now())})
+	}
+	sent, err := d.st.FinishDeliveries(fctx, tenantID, d.Owner, fs)
+	if err != nil {
+		return sent, err
 	}
 	return sent, ctx.Err()
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"telework/internal/audit"
 )
 
 // Delivery turns each outbox row into deliveries on the channels its
@@ -296,9 +298,10 @@ type DeliveryStore interface {
 	// and lease_until not after now) to owner until leaseUntil, counting
 	// the attempt, and returns them with their notifications.
 	ClaimDeliveries(ctx context.Context, tenantID int64, owner string, now, leaseUntil time.Time, limit int) ([]Delivery, error)
-	// FinishDelivery records the outcome of owner's attempt; false when
-	// owner no longer held the lease (nothing changed).
-	FinishDelivery(ctx context.Context, tenantID, id int64, owner string, out Outcome) (bool, error)
+	// FinishDeliveries records the outcomes of owner's attempts in one
+	// transaction, each only while owner still holds its lease; it returns
+	// how many were recorded as sent.
+	FinishDeliveries(ctx context.Context, tenantID int64, owner string, fs []Finished) (int, error)
 	DeadDeliveries(ctx context.Context, tenantID int64, limit int) ([]Delivery, error)
 	FindNotifyPrefs(ctx context.Context, tenantID, staffID int64) ([]Pref, error)
 	InDeliveryTx(ctx context.Context, fn func(DeliveryTx) error) error
@@ -315,6 +318,7 @@ type DeliveryTx interface {
 	DeleteNotifyChannel(ctx context.Context, tenantID, unitID int64) error
 	// RetryDeadDelivery makes a dead delivery pending again, due at.
 	RetryDeadDelivery(ctx context.Context, tenantID, id int64, at time.Time) (bool, error)
+	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
 }
 
 // Outcome is the result of one attempt.
@@ -324,6 +328,12 @@ type Outcome struct {
 	Error  string
 	NextAt time.Time
 	At     time.Time
+}
+
+// Finished is the outcome of the attempt on delivery ID.
+type Finished struct {
+	ID int64
+	Outcome
 }
 
 // OutcomeOf is what an attempt's error means for delivery d at now.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"telework/internal/apperr"
 	"telework/internal/notify"
 )
 
@@ -194,22 +195,27 @@ func withNotifications(ctx context.Context, q querier, tenantID int64, ds []noti
 }
 
 // ClaimDeliveries leases due pending deliveries to owner. On PostgreSQL
-// rows another node is claiming are skipped (SKIP LOCKED); SQLite runs
-// one write transaction at a time. Either way the UPDATE re-checks the
-// lease, so a row goes to one owner per lease.
+// rows another node is claiming are skipped (SKIP LOCKED; the claim is a
+// materialised CTE so the planner cannot re-run the LIMIT per row); SQLite
+// runs one write transaction at a time. Either way the UPDATE re-checks
+// the lease, so a row goes to one owner per lease.
 func (db *DB) ClaimDeliveries(ctx context.Context, tenantID int64, owner string, now, leaseUntil time.Time, limit int) ([]notify.Delivery, error) {
-	lock := ""
-	if db.Engine == Postgres {
-		lock = ` FOR UPDATE SKIP LOCKED`
-	}
 	var out []notify.Delivery
 	err := db.InTx(ctx, func(tx *Tx) error {
-		rows, err := tx.query(ctx, `UPDATE notify_deliveries SET lease_owner = ?, lease_until = ?, attempts = attempts + 1
-			WHERE tenant_id = ? AND status = 'pending' AND next_at <= ? AND lease_until <= ? AND id IN (
-				SELECT id FROM notify_deliveries WHERE tenant_id = ? AND status = 'pending' AND next_at <= ?
-				AND lease_until <= ? ORDER BY next_at, id LIMIT ?`+lock+`)
-			RETURNING `+deliveryCols, owner, micros(leaseUntil), tenantID, micros(now), micros(now), tenantID,
-			micros(now), micros(now), limit)
+		var rows *sql.Rows
+		var err error
+		if db.Engine == Postgres {
+			rows, err = tx.query(ctx, `WITH c AS (SELECT id FROM notify_deliveries WHERE tenant_id = ? AND status = 'pending'
+				AND next_at <= ? AND lease_until <= ? ORDER BY next_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
+				UPDATE notify_deliveries d SET lease_owner = ?, lease_until = ?, attempts = d.attempts + 1
+				FROM c WHERE d.tenant_id = ? AND d.id = c.id
+				RETURNING `+qualified("d", deliveryCols), tenantID, micros(now), micros(now), limit, owner, micros(leaseUntil), tenantID)
+		} else {
+			rows, err = tx.query(ctx, `UPDATE notify_deliveries SET lease_owner = ?, lease_until = ?, attempts = attempts + 1
+				WHERE tenant_id = ? AND id IN (SELECT id FROM notify_deliveries WHERE tenant_id = ? AND status = 'pending'
+				AND next_at <= ? AND lease_until <= ? ORDER BY next_at, id LIMIT ?)
+				RETURNING `+deliveryCols, owner, micros(leaseUntil), tenantID, tenantID, micros(now), micros(now), limit)
+		}
 		if err != nil {
 			return err
 		}
@@ -224,25 +230,56 @@ func (db *DB) ClaimDeliveries(ctx context.Context, tenantID int64, owner string,
 	return out, nil
 }
 
-// FinishDelivery records owner's attempt while owner holds the lease.
-func (db *DB) FinishDelivery(ctx context.Context, tenantID, id int64, owner string, out notify.Outcome) (bool, error) {
-	var q string
-	var args []any
-	switch {
-	case out.Sent:
-		q, args = `UPDATE notify_deliveries SET status = 'sent', sent_at = ?, lease_until = 0, last_error = ''`, []any{micros(out.At)}
-	case out.Dead:
-		q, args = `UPDATE notify_deliveries SET status = 'dead', lease_until = 0, last_error = ?`, []any{out.Error}
-	default:
-		q, args = `UPDATE notify_deliveries SET next_at = ?, lease_until = 0, last_error = ?`, []any{micros(out.NextAt), out.Error}
+// qualified prefixes each column of a list with alias.
+func qualified(alias, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, p := range parts {
+		parts[i] = alias + "." + strings.TrimSpace(p)
 	}
-	args = append(args, tenantID, id, owner)
-	res, err := db.exec(ctx, q+` WHERE tenant_id = ? AND id = ? AND lease_owner = ? AND status = 'pending'`, args...)
+	return strings.Join(parts, ", ")
+}
+
+// FinishDeliveries records owner's attempts in one transaction; each row
+// changes only while owner holds its lease.
+func (db *DB) FinishDeliveries(ctx context.Context, tenantID int64, owner string, fs []notify.Finished) (int, error) {
+	sent := 0
+	err := db.InTx(ctx, func(tx *Tx) error {
+		sent = 0
+		var ok []int64
+		var at time.Time
+		for _, f := range fs {
+			if f.Sent {
+				ok, at = append(ok, f.ID), f.At
+				continue
+			}
+			q, args := `UPDATE notify_deliveries SET next_at = ?, lease_until = 0, last_error = ?`, []any{micros(f.NextAt), f.Error}
+			if f.Dead {
+				q, args = `UPDATE notify_deliveries SET status = 'dead', lease_until = 0, last_error = ?`, []any{f.Error}
+			}
+			args = append(args, tenantID, f.ID, owner)
+			if _, err := tx.exec(ctx, q+` WHERE tenant_id = ? AND id = ? AND lease_owner = ? AND status = 'pending'`, args...); err != nil {
+				return err
+			}
+		}
+		for start := 0; start < len(ok); start += 500 {
+			args := []any{micros(at), tenantID, owner}
+			res, err := tx.exec(ctx, `UPDATE notify_deliveries SET status = 'sent', sent_at = ?, lease_until = 0, last_error = ''
+				WHERE tenant_id = ? AND lease_owner = ? AND status = 'pending'`+andIn("id", ok[start:min(start+500, len(ok))], &args), args...)
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			sent += int(n)
+		}
+		return nil
+	})
 	if err != nil {
-		return false, mapErr(fmt.Errorf("store: finish delivery: %w", err))
+		return 0, mapErr(fmt.Errorf("store: finish deliveries: %w", err))
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	return sent, nil
 }
 
 // DeadDeliveries lists the tenant's dead letters, newest first.
@@ -319,13 +356,18 @@ func (tx *Tx) SaveNotifySettings(ctx context.Context, tenantID int64, s notify.S
 	return nil
 }
 
-// SaveNotifyChannel sets a section's channel.
+// SaveNotifyChannel sets a section's channel; a unit not of the tenant is
+// not found.
 func (tx *Tx) SaveNotifyChannel(ctx context.Context, tenantID int64, c notify.ChatChannel, at time.Time) error {
-	_, err := tx.exec(ctx, `INSERT INTO notify_channels (tenant_id, unit_id, url, format, updated_at) VALUES (?, ?, ?, ?, ?)
+	res, err := tx.exec(ctx, `INSERT INTO notify_channels (tenant_id, unit_id, url, format, updated_at)
+		SELECT tenant_id, id, ?, ?, ? FROM units WHERE tenant_id = ? AND id = ?
 		ON CONFLICT (tenant_id, unit_id) DO UPDATE SET url = excluded.url, format = excluded.format, updated_at = excluded.updated_at`,
-		tenantID, c.UnitID, c.URL, c.Format, micros(at))
+		c.URL, c.Format, micros(at), tenantID, c.UnitID)
 	if err != nil {
 		return mapErr(fmt.Errorf("store: notification channel: %w", err))
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return apperr.NotFoundErr("unit")
 	}
 	return nil
 }
