@@ -210,7 +210,9 @@ func TestQuietHoursHold(t *testing.T) {
 		clock.Store(w.now.UnixMicro())
 		d := notify.NewDeliverer(db, func() time.Time { return time.UnixMicro(clock.Load()) }, "n1",
 			&send.SMTP{TLSConfig: w.smtp.ClientTLS}, &send.Webhook{})
-		d.Window = func(context.Context, int64) (notify.Window, error) { return notify.Window{Start: "08:30", End: "17:15"}, nil }
+		d.Window = func(context.Context, int64) (notify.Window, error) {
+			return notify.Window{Start: "08:30", End: "17:15"}, nil
+		}
 		if n, _ := d.RunOnce(ctx, w.a.ID); n != 0 {
 			t.Fatal("sent after hours")
 		}

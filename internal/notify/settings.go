@@ -26,7 +26,9 @@ func NewDeliveryService(st DeliveryStore, now func() time.Time) *DeliveryService
 }
 
 // SetSealer seals the SMTP password at rest (the SSO client secret's keys).
-func (s *DeliveryService) SetSealer(seal func(tenantID int64, plain string) (string, error)) { s.seal = seal }
+func (s *DeliveryService) SetSealer(seal func(tenantID int64, plain string) (string, error)) {
+	s.seal = seal
+}
 
 // Prefs is the signed-in person's preferences for every kind.
 func (s *DeliveryService) Prefs(ctx context.Context, tenantID int64, who *auth.Principal) ([]Pref, error) {

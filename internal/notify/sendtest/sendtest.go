@@ -198,4 +198,3 @@ func certs(tb testing.TB) (server, client *tls.Config) {
 	client = &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
 	return server, client
 }
-
