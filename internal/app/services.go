@@ -50,6 +50,8 @@ func NewServices(db *store.DB) web.Services {
 	taskSvc := tasks.NewService(db, now)
 	applications := apply.NewService(db, now)
 	applications.SetPlanChecker(taskSvc)
+	reviews := roadmap.NewService(db, now)
+	reviews.SetReviewNotifier(reviewReminderHook(db)) // issue 12: reminders go through the outbox
 	return web.Services{
 		Org:        orgs,
 		Auth:       accounts,
@@ -61,7 +63,7 @@ func NewServices(db *store.DB) web.Services {
 		Staffio:    staff,
 		Orgio:      units,
 		Onboarding: auth.NewOnboarding(accounts, db, now),
-		Trial: route.Trial{Roadmap: roadmap.NewService(db, now), Incident: incident.NewService(db, now),
+		Trial: route.Trial{Roadmap: reviews, Incident: incident.NewService(db, now),
 			Cost: cost.NewService(db, now), Handbook: handbook.NewService(db, now)},
 		Health:      db,
 		Idempotency: db,
@@ -70,6 +72,7 @@ func NewServices(db *store.DB) web.Services {
 		Tasks:       taskSvc,
 		Apply:       applications,
 		Notify:      notify.NewService(db, now),
+		Delivery:    notify.NewDeliveryService(db, now),
 	}
 }
 

@@ -68,6 +68,9 @@ type Services struct {
 	// its events write.
 	Apply  *apply.Service
 	Notify *notify.Service
+	// Delivery is notification delivery (issue 12): preferences, SMTP and
+	// chat settings, dead letters.
+	Delivery *notify.DeliveryService
 }
 
 // Health is what /readyz asks of the database.
