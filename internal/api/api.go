@@ -61,6 +61,7 @@ func (s *API) Routes() []route.Route {
 	routes = append(routes, s.surveyRoutes()...)
 	routes = append(routes, s.tasksRoutes()...)
 	routes = append(routes, append(s.applicationRoutes(), s.approvalRoutes()...)...)
+	routes = append(routes, s.deliveryRoutes()...)
 	return routes
 }
 

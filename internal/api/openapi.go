@@ -236,6 +236,9 @@ func schemas() map[string]any {
 	for k, v := range applySchemas() { // openapi_apply.go
 		out[k] = v
 	}
+	for k, v := range deliverySchemas() { // delivery.go
+		out[k] = v
+	}
 	return out
 }
 
