@@ -252,12 +252,15 @@ func (db *DB) FinishDeliveries(ctx context.Context, tenantID int64, owner string
 				ok, at = append(ok, f.ID), f.At
 				continue
 			}
-			q, args := `UPDATE notify_deliveries SET next_at = ?, lease_until = 0, last_error = ?`, []any{micros(f.NextAt), f.Error}
+			var err error
 			if f.Dead {
-				q, args = `UPDATE notify_deliveries SET status = 'dead', lease_until = 0, last_error = ?`, []any{f.Error}
+				_, err = tx.exec(ctx, `UPDATE notify_deliveries SET status = 'dead', lease_until = 0, last_error = ?
+					WHERE tenant_id = ? AND id = ? AND lease_owner = ? AND status = 'pending'`, f.Error, tenantID, f.ID, owner)
+			} else {
+				_, err = tx.exec(ctx, `UPDATE notify_deliveries SET next_at = ?, lease_until = 0, last_error = ?
+					WHERE tenant_id = ? AND id = ? AND lease_owner = ? AND status = 'pending'`, micros(f.NextAt), f.Error, tenantID, f.ID, owner)
 			}
-			args = append(args, tenantID, f.ID, owner)
-			if _, err := tx.exec(ctx, q+` WHERE tenant_id = ? AND id = ? AND lease_owner = ? AND status = 'pending'`, args...); err != nil {
+			if err != nil {
 				return err
 			}
 		}

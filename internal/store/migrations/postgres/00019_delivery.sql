@@ -7,7 +7,7 @@
 
 -- planned_at: when the notification was turned into its deliveries (0: not yet).
 ALTER TABLE notifications ADD COLUMN planned_at BIGINT NOT NULL DEFAULT 0;
-CREATE UNIQUE INDEX notifications_tenant_id ON notifications (tenant_id, id);
+ALTER TABLE notifications ADD CONSTRAINT notifications_tenant_id_key UNIQUE (tenant_id, id);
 CREATE INDEX notifications_unplanned ON notifications (tenant_id, id) WHERE planned_at = 0;
 
 -- One row per person and kind that differs from the default (in-app and
@@ -96,5 +96,5 @@ DROP TABLE notify_channels;
 DROP TABLE notify_settings;
 DROP TABLE notify_prefs;
 DROP INDEX notifications_unplanned;
-DROP INDEX notifications_tenant_id;
+ALTER TABLE notifications DROP CONSTRAINT notifications_tenant_id_key;
 ALTER TABLE notifications DROP COLUMN planned_at;

@@ -16,9 +16,9 @@ CREATE TABLE notify_prefs (
     tenant_id BIGINT NOT NULL REFERENCES tenants(id),
     staff_id BIGINT NOT NULL,
     kind TEXT NOT NULL,
-    in_app BOOLEAN NOT NULL,
-    email BOOLEAN NOT NULL,
-    chat BOOLEAN NOT NULL,
+    in_app INTEGER NOT NULL,
+    email INTEGER NOT NULL,
+    chat INTEGER NOT NULL,
     PRIMARY KEY (tenant_id, staff_id, kind),
     FOREIGN KEY (tenant_id, staff_id) REFERENCES staff (tenant_id, id)
 );
