@@ -188,17 +188,25 @@ var boundaryCases = []boundaryCase{
 	{"notifications.application_id", `INSERT INTO notifications (tenant_id, staff_id, kind, application_id, created_at) VALUES (?, ?, 'approved', ?, 0)`,
 		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, own.staff, ref.app} }},
 	{"notify_deliveries.notification_id", `INSERT INTO notify_deliveries (tenant_id, notification_id, channel, next_at, created_at) VALUES (?, ?, ?, 0, 0)`,
-		func(own, ref boundaryRefs, n int) []any { return []any{own.tenant, ref.notification, fmt.Sprint("c", n)} }},
+		func(own, ref boundaryRefs, n int) []any {
+			return []any{own.tenant, ref.notification, fmt.Sprint("c", n)}
+		}},
 	{"notify_prefs.staff_id", `INSERT INTO notify_prefs (tenant_id, staff_id, kind, in_app, email, chat) VALUES (?, ?, ?, TRUE, TRUE, FALSE)`,
 		func(own, ref boundaryRefs, n int) []any { return []any{own.tenant, ref.staff, fmt.Sprint("k", n)} }},
 	{"notify_channels.unit_id", `INSERT INTO notify_channels (tenant_id, unit_id, url, updated_at) VALUES (?, ?, 'http://127.0.0.1/', 0)`,
 		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.unit} }},
 	{"calendar_feeds.owner_staff_id", `INSERT INTO calendar_feeds (tenant_id, owner_staff_id, token_hash, created_at) VALUES (?, ?, ?, 0)`,
-		func(own, ref boundaryRefs, n int) []any { return []any{own.tenant, ref.staff, fmt.Sprint("h1-", n, "-", own.tenant)} }},
+		func(own, ref boundaryRefs, n int) []any {
+			return []any{own.tenant, ref.staff, fmt.Sprint("h1-", n, "-", own.tenant)}
+		}},
 	{"calendar_feeds.staff_id", `INSERT INTO calendar_feeds (tenant_id, owner_staff_id, staff_id, token_hash, created_at) VALUES (?, ?, ?, ?, 0)`,
-		func(own, ref boundaryRefs, n int) []any { return []any{own.tenant, own.staff, ref.staff, fmt.Sprint("h2-", n, "-", own.tenant)} }},
+		func(own, ref boundaryRefs, n int) []any {
+			return []any{own.tenant, own.staff, ref.staff, fmt.Sprint("h2-", n, "-", own.tenant)}
+		}},
 	{"calendar_feeds.unit_id", `INSERT INTO calendar_feeds (tenant_id, owner_staff_id, unit_id, token_hash, created_at) VALUES (?, ?, ?, ?, 0)`,
-		func(own, ref boundaryRefs, n int) []any { return []any{own.tenant, own.staff, ref.unit, fmt.Sprint("h3-", n, "-", own.tenant)} }},
+		func(own, ref boundaryRefs, n int) []any {
+			return []any{own.tenant, own.staff, ref.unit, fmt.Sprint("h3-", n, "-", own.tenant)}
+		}},
 }
 
 func TestTenantBoundaryForeignKeys(t *testing.T) {
