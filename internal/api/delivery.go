@@ -6,6 +6,7 @@ import (
 
 	"telework/internal/notify"
 	"telework/internal/route"
+	"telework/internal/schedule"
 )
 
 // Notification delivery (issue 12): each person's preferences, the IT
@@ -31,6 +32,16 @@ func (s *API) deliveryRoutes() []route.Route {
 		{Method: "GET", Pattern: "/api/v1/notification-dead-letters", Rule: route.ITOnly, Handler: s.apiDeliveryDead,
 			API: &route.Op{ID: "listNotificationDeadLetters", Tag: "notifications", Resp: "DeadLetter", List: true,
 				Summary: "Deliveries that failed every attempt, newest first (IT admin)"}},
+		{Method: "GET", Pattern: "/api/v1/calendar-feeds", Rule: route.Directory, Handler: s.apiScheduleFeeds,
+			API: &route.Op{ID: "listCalendarFeeds", Tag: "schedule", Resp: "CalendarFeed", List: true,
+				Summary: "Your iCalendar feeds (your days, or your section's); the token is never shown again"}},
+		{Method: "POST", Pattern: "/api/v1/calendar-feeds", Rule: route.Directory, Handler: s.apiScheduleCreateFeed,
+			API: &route.Op{ID: "createCalendarFeed", Tag: "schedule", Body: "CalendarFeedInput", Resp: "CalendarFeedCreated", Status: 201,
+				Summary: "Make a secret feed URL (section=true: your section's planned telework); rotate by making a new one and revoking the old"}},
+		{Method: "POST", Pattern: "/api/v1/calendar-feeds/revoke", Rule: route.Directory, Handler: s.apiScheduleRevokeFeed,
+			API: &route.Op{ID: "revokeCalendarFeed", Tag: "schedule", Body: "DeadLetterRetry", Status: 204,
+				Summary: "Revoke one of your feeds (id)"}},
+		{Method: "GET", Pattern: "/api/v1/calendar-feeds/ics", Rule: route.Public, Handler: s.apiScheduleICS},
 		{Method: "POST", Pattern: "/api/v1/notification-dead-letters/retry", Rule: route.ITOnly, Handler: s.apiDeliveryRetry,
 			API: &route.Op{ID: "retryNotificationDeadLetter", Tag: "notifications", Body: "DeadLetterRetry", Status: 204,
 				Summary: "Send a dead letter again, now (IT admin)"}},
@@ -196,6 +207,75 @@ func deliverySchemas() map[string]any {
 			map[string]any{"id": integer("delivery"), "notification_id": integer("notification"), "channel": strEnum([]string{"email", "chat"}, ""),
 				"kind": str("kind of notification"), "message": str("the text, in the caller's language"), "attempts": integer("tries"),
 				"last_error": str("the last failure"), "created_at": str("when planned (RFC 3339)")}),
-		"DeadLetterRetry": obj([]string{"id"}, map[string]any{"id": integer("delivery")}),
+		"DeadLetterRetry": obj([]string{"id"}, map[string]any{"id": integer("delivery or feed")}),
+		"CalendarFeed": obj([]string{"id", "created_at"}, map[string]any{"id": integer("feed"),
+			"staff_id": integer("a person's feed"), "unit_id": integer("a section's feed"), "created_at": str("RFC 3339")}),
+		"CalendarFeedInput": obj(nil, map[string]any{"section": boolean("your section's planned telework instead of your own days")}),
+		"CalendarFeedCreated": obj([]string{"id", "created_at", "token", "path"}, map[string]any{"id": integer("feed"),
+			"staff_id": integer("a person's feed"), "unit_id": integer("a section's feed"), "created_at": str("RFC 3339"),
+			"token": str("the secret, shown this once"), "path": str("the feed's path with the token, to subscribe to")}),
 	}
+}
+
+func (s *API) apiScheduleFeeds(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	fs, err := s.svc.Schedule.Feeds(r.Context(), p.TenantID, p)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	if fs == nil {
+		fs = []schedule.Feed{}
+	}
+	writeJSON(w, http.StatusOK, page[schedule.Feed]{Items: fs, Total: len(fs)})
+}
+
+func (s *API) apiScheduleCreateFeed(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	var in struct {
+		Section bool `json:"section"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	token, f, err := s.svc.Schedule.CreateFeed(r.Context(), p.TenantID, actorOf(p), p, in.Section)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, struct {
+		schedule.Feed
+		Token string `json:"token"`
+		Path  string `json:"path"`
+	}{*f, token, "/api/v1/calendar-feeds/ics?token=" + token})
+}
+
+func (s *API) apiScheduleRevokeFeed(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	var in struct {
+		ID int64 `json:"id"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	if err := s.svc.Schedule.RevokeFeed(r.Context(), p.TenantID, actorOf(p), p, in.ID); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// apiScheduleICS serves a feed to a calendar program: the token alone
+// authenticates (no session, no cookie).
+func (s *API) apiScheduleICS(w http.ResponseWriter, r *http.Request) {
+	body, err := s.svc.Schedule.FeedICS(r.Context(), r.URL.Query().Get("token"), "ja")
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Cache-Control", "private, max-age=300")
+	_, _ = w.Write(body)
 }

@@ -20,6 +20,7 @@ import (
 	"telework/internal/retention"
 	"telework/internal/roadmap"
 	"telework/internal/route"
+	"telework/internal/schedule"
 	"telework/internal/sso"
 	"telework/internal/staffio"
 	"telework/internal/store"
@@ -73,6 +74,7 @@ func NewServices(db *store.DB) web.Services {
 		Apply:       applications,
 		Notify:      notify.NewService(db, now),
 		Delivery:    notify.NewDeliveryService(db, now),
+		Schedule:    schedule.NewService(db, now),
 	}
 }
 

@@ -55,7 +55,7 @@ var KindGroups = []KindGroup{
 		"application.auto_approve", "application.withdraw", "application.approve", "application.return",
 		"application.reject", "application.cancel", "application.start", "application.finish", "application.report",
 		"application.confirm", "application.settings", "application.delegate", "application.undelegate"}},
-	{"notify", []string{"notify.prefs", "notify.settings", "notify.channel_set", "notify.channel_delete", "notify.retry"}},
+	{"notify", []string{"notify.prefs", "notify.settings", "notify.channel_set", "notify.channel_delete", "notify.retry", "schedule.feed_create", "schedule.feed_revoke"}},
 }
 
 // Actions lists every stored action the display knows (the kinds, with

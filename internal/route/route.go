@@ -32,6 +32,7 @@ import (
 	"telework/internal/policy"
 	"telework/internal/retention"
 	"telework/internal/roadmap"
+	"telework/internal/schedule"
 	"telework/internal/sso"
 	"telework/internal/staffio"
 	"telework/internal/survey"
@@ -71,6 +72,8 @@ type Services struct {
 	// Delivery is notification delivery (issue 12): preferences, SMTP and
 	// chat settings, dead letters.
 	Delivery *notify.DeliveryService
+	// Schedule is the shared schedule's iCalendar feeds (issue 12).
+	Schedule *schedule.Service
 }
 
 // Health is what /readyz asks of the database.

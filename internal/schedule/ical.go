@@ -79,7 +79,18 @@ func ICS(name string, entries []Entry, lang string, now time.Time) ([]byte, erro
 	cal.Props.SetText(ical.PropProductID, "-//telework//schedule//JA")
 	cal.Props.SetText(ical.PropCalendarScale, "GREGORIAN")
 	cal.Props.SetText("X-WR-CALNAME", name)
-	cal.Props.SetText("X-WR-TIMEZONE", "Asia/Tokyo")
+	raw(cal.Props, "X-WR-TIMEZONE", "Asia/Tokyo")
+	// A calendar holds at least one component (RFC 5545 3.6): the time
+	// zone of Japan is always there, so an empty schedule is valid too.
+	tz := ical.NewComponent(ical.CompTimezone)
+	tz.Props.SetText(ical.PropTimezoneID, "Asia/Tokyo")
+	std := ical.NewComponent(ical.CompTimezoneStandard)
+	raw(std.Props, ical.PropDateTimeStart, "19700101T000000") // local time, as RFC 5545 3.6.5 wants
+	raw(std.Props, ical.PropTimezoneOffsetFrom, "+0900")
+	raw(std.Props, ical.PropTimezoneOffsetTo, "+0900")
+	std.Props.SetText(ical.PropTimezoneName, "JST")
+	tz.Children = append(tz.Children, std)
+	cal.Children = append(cal.Children, tz)
 	for _, e := range entries {
 		ev := ical.NewEvent()
 		ev.Props.SetText(ical.PropUID, e.UID())
@@ -105,4 +116,11 @@ func ICS(name string, entries []Entry, lang string, now time.Time) ([]byte, erro
 		return nil, fmt.Errorf("schedule: encode feed: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// raw sets a property to value as written, without parameters.
+func raw(props ical.Props, name, value string) {
+	p := ical.NewProp(name)
+	p.Value = value
+	props.Set(p)
 }
