@@ -158,18 +158,7 @@ func (s *API) apiDeliveryDead(w http.ResponseWriter, r *http.Request) {
 
 func (s *API) apiDeliveryRetry(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	var in struct {
-		ID int64 `json:"id"`
-	}
-	if err := decodeJSON(r, &in); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	if err := s.svc.Delivery.Retry(r.Context(), p.TenantID, actorOf(p), p, in.ID); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	s.deliveryByID(w, r, func(id int64) error { return s.svc.Delivery.Retry(r.Context(), p.TenantID, actorOf(p), p, id) })
 }
 
 // deliverySchemas are the OpenAPI schemas of notification delivery.
@@ -253,18 +242,7 @@ func (s *API) apiScheduleCreateFeed(w http.ResponseWriter, r *http.Request) {
 
 func (s *API) apiScheduleRevokeFeed(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	var in struct {
-		ID int64 `json:"id"`
-	}
-	if err := decodeJSON(r, &in); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	if err := s.svc.Schedule.RevokeFeed(r.Context(), p.TenantID, actorOf(p), p, in.ID); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	s.deliveryByID(w, r, func(id int64) error { return s.svc.Schedule.RevokeFeed(r.Context(), p.TenantID, actorOf(p), p, id) })
 }
 
 // apiScheduleICS serves a feed to a calendar program: the token alone
@@ -278,4 +256,20 @@ func (s *API) apiScheduleICS(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Cache-Control", "private, max-age=300")
 	_, _ = w.Write(body)
+}
+
+// deliveryByID decodes {"id": …}, runs fn on it and answers 204.
+func (s *API) deliveryByID(w http.ResponseWriter, r *http.Request, fn func(id int64) error) {
+	var in struct {
+		ID int64 `json:"id"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	if err := fn(in.ID); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }

@@ -76,19 +76,7 @@ func (db *DB) FindNotifications(ctx context.Context, tenantID, staffID int64, un
 	if unreadOnly {
 		where += ` AND read_at = 0`
 	}
-	out, err := queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (notify.Notification, error) {
-		var n notify.Notification
-		var args string
-		var created, read int64
-		if err := sc.Scan(&n.ID, &n.TenantID, &n.StaffID, &n.Kind, &n.ApplicationID, &args, &created, &read); err != nil {
-			return n, err
-		}
-		n.CreatedAt = fromMicros(created)
-		if read != 0 {
-			n.ReadAt = fromMicros(read)
-		}
-		return n, fromJSON(args, &n.Args)
-	}, `SELECT id, tenant_id, staff_id, kind, COALESCE(application_id, 0), args, created_at, read_at FROM notifications`+
+	out, err := queryAll(ctx, db, scanNotification, `SELECT `+notificationCols+` FROM notifications`+
 		where+` ORDER BY id DESC LIMIT ? OFFSET ?`, tenantID, staffID, limit, offset)
 	if err != nil {
 		return nil, fmt.Errorf("store: notifications: %w", err)
