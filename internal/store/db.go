@@ -32,8 +32,6 @@
 //     DB.CountLoginFailures, DB.ClearLoginFailures: sign-in throttling,
 //     keyed by a hash of the account or address before any tenant is known.
 //   - DB.TouchAPIToken: the last use of a token already found by its hash.
-//   - DB.FindCalendarFeedByHash: an iCalendar feed found by the hash of its
-//     secret URL token, which is what tells the tenant.
 //   - DB.DeleteOldIdempotencyKeys: the instance-wide sweep of the 24-hour
 //     replay cache.
 //   - DB.CreateSSOState: sweeps expired sign-in flows of every tenant before
