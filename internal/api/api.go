@@ -65,6 +65,7 @@ func (s *API) Routes() []route.Route {
 	routes = append(routes, append(s.applicationRoutes(), s.approvalRoutes()...)...)
 	routes = append(routes, s.worktimeRoutes()...)
 	routes = append(routes, s.placesRoutes()...)
+	routes = append(routes, s.deliveryRoutes()...)
 	return routes
 }
 

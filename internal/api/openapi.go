@@ -248,6 +248,9 @@ func schemas() map[string]any {
 	for k, v := range rosterSchemas() { // openapi_emergency.go
 		out[k] = v
 	}
+	for k, v := range deliverySchemas() { // delivery.go
+		out[k] = v
+	}
 	return out
 }
 

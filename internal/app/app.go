@@ -129,8 +129,9 @@ func Serve(ctx context.Context, cfg ServeConfig) error {
 	go auditHeadLoop(ctx, svc.Audit, log)
 	go datedLoop(ctx, svc.Staffio, log)
 	go reviewReminderLoop(ctx, svc.Trial.Roadmap, log)
-	go surveyReminderLoop(ctx, svc, log)
+	go surveyReminderLoop(ctx, db, svc, log)
 	go applyLoop(ctx, svc.Apply, log)
+	go deliveryLoop(ctx, db, svc, cfg.SecretKeys, log)
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

@@ -20,6 +20,10 @@ import (
 func configureSecurity(ctx context.Context, cfg *ServeConfig, svc web.Services, log *slog.Logger) error {
 	svc.SSO.SetEgress(cfg.SSOEgress)
 	svc.SSO.SetSecretKeys(cfg.SecretKeys)
+	if cfg.SecretKeys != nil {
+		// The SMTP password is sealed like the SSO client secret.
+		svc.Delivery.SetSealer(cfg.SecretKeys.Seal)
+	}
 	rep, err := svc.SSO.ReSealSecrets(ctx)
 	if err != nil {
 		return fmt.Errorf("sealing SSO client secrets: %w", err)

@@ -25,6 +25,7 @@ import (
 	"telework/internal/roadmap"
 	"telework/internal/rosterplan"
 	"telework/internal/route"
+	"telework/internal/schedule"
 	"telework/internal/sso"
 	"telework/internal/staffio"
 	"telework/internal/store"
@@ -65,6 +66,8 @@ func NewServices(db *store.DB) web.Services {
 	// Publishing a roster creates its approved applications (issue 15).
 	rosters := rosterplan.NewService(db, now)
 	rosters.SetPublisher(applications)
+	reviews := roadmap.NewService(db, now)
+	reviews.SetReviewNotifier(reviewReminderHook(db)) // issue 12: reminders go through the outbox
 	return web.Services{
 		Org:        orgs,
 		Auth:       accounts,
@@ -76,7 +79,7 @@ func NewServices(db *store.DB) web.Services {
 		Staffio:    staff,
 		Orgio:      units,
 		Onboarding: auth.NewOnboarding(accounts, db, now),
-		Trial: route.Trial{Roadmap: roadmap.NewService(db, now), Incident: incident.NewService(db, now),
+		Trial: route.Trial{Roadmap: reviews, Incident: incident.NewService(db, now),
 			Cost: cost.NewService(db, now), Handbook: handbook.NewService(db, now)},
 		Health:      db,
 		Idempotency: db,
@@ -91,6 +94,8 @@ func NewServices(db *store.DB) web.Services {
 		Devices:     devices.NewService(db, now),
 		Emergency:   emergency.NewService(db, now),
 		Roster:      rosters,
+		Delivery:    notify.NewDeliveryService(db, now),
+		Schedule:    schedule.NewService(db, now),
 	}
 }
 

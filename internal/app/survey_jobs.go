@@ -3,18 +3,24 @@ package app
 import (
 	"context"
 	"log/slog"
+	"strconv"
 	"time"
+
+	"telework/internal/calendar"
+	"telework/internal/notify"
+	"telework/internal/store"
+	"telework/internal/survey"
 
 	"telework/internal/web"
 )
 
 // surveyReminderLoop is the hook of the survey reminders (issue 16): every
 // hour it asks each tenant's survey service who is due on its open
-// surveys and logs the counts only (never who). Delivery goes through the
-// notification outbox (issue 11) once that is merged: the outbox job takes
-// survey.Service.Reminders' staff ids at this point, in place of the log
-// line. Reminders are idempotent to compute, so every node may run it.
-func surveyReminderLoop(ctx context.Context, svc web.Services, log *slog.Logger) {
+// surveys and logs the counts only (never who). The first run each Tokyo
+// day per tenant, on any node (job_runs), writes one notification per
+// person due into the outbox (issue 12 delivers it by e-mail and chat).
+func surveyReminderLoop(ctx context.Context, db *store.DB, svc web.Services, log *slog.Logger) {
+	node := nodeName()
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -33,6 +39,9 @@ func surveyReminderLoop(ctx context.Context, svc web.Services, log *slog.Logger)
 			for _, r := range rem {
 				log.Info("survey reminders due", "tenant", tn.ID, "survey", r.SurveyID, "due", r.Due, "closes_on", r.ClosesOn)
 			}
+			if err := surveyRemindersToOutbox(ctx, db, node, tn.ID, rem); err != nil && ctx.Err() == nil {
+				log.Error("survey reminders", "tenant", tn.ID, "err", err)
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -40,4 +49,25 @@ func surveyReminderLoop(ctx context.Context, svc web.Services, log *slog.Logger)
 		case <-t.C:
 		}
 	}
+}
+
+// surveyRemindersToOutbox writes the day's survey reminders of a tenant
+// into the notification outbox once per Tokyo day (whichever node claims
+// the day's run).
+func surveyRemindersToOutbox(ctx context.Context, db *store.DB, node string, tenantID int64, rem []survey.Reminder) error {
+	if len(rem) == 0 {
+		return nil
+	}
+	day := calendar.DateOf(db.Now()).String()
+	ok, err := db.ClaimJobRun(ctx, "survey.reminders", day+"/"+strconv.FormatInt(tenantID, 10), node)
+	if err != nil || !ok {
+		return err
+	}
+	var ns []notify.Notification
+	for _, r := range rem {
+		for _, id := range r.StaffIDs {
+			ns = append(ns, notify.New(id, notify.SurveyReminder, 0, map[string]any{"Title": r.Title, "ClosesOn": r.ClosesOn}))
+		}
+	}
+	return db.InNotifyTx(ctx, func(tx notify.Tx) error { return tx.InsertNotifications(ctx, tenantID, ns) })
 }

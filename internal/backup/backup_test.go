@@ -100,6 +100,7 @@ func seedTown(t *testing.T, db *store.DB, slug, name string) *org.Tenant {
 	exec(t, db, `DELETE FROM api_tokens WHERE token_hash = ?`, "deleted-"+slug)
 	exec(t, db, `UPDATE users SET sso_subject = ? WHERE id = ?`, "sub-"+slug, admin.ID)
 	seedApplications(t, db, tn.ID, a.ID, admin.ID, team.ID) // applications_test.go
+	seedDelivery(t, db, tn.ID, a.ID, team.ID)               // delivery_test.go
 	exec(t, db, `INSERT INTO retention_settings (tenant_id, kind, days, updated_at) VALUES (?, 'staff', 1825, 1748854800000000),
 		(?, 'Audit', 0, 1748854800000000), (?, 'applications', 1095, 1748854800000000)`, tn.ID, tn.ID, tn.ID)
 	exec(t, db, `INSERT INTO closure_days (tenant_id, day, name, created_at) VALUES (?, '2026-06-01', '市制施行記念日', 1748854800000000)`, tn.ID)

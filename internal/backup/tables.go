@@ -261,7 +261,26 @@ var Tables = []Table{
 	}},
 	{Name: "notifications", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
 		num("id"), num("tenant_id"), num("staff_id"), text("kind"), numNull("application_id"), text("args"),
-		num("created_at"), num("read_at"),
+		num("created_at"), num("read_at"), num("planned_at"),
+	}},
+	{Name: "notify_prefs", Key: key("tenant_id", "staff_id", "kind"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), num("staff_id"), text("kind"), flag("in_app"), flag("email"), flag("chat"),
+	}},
+	{Name: "notify_settings", Key: key("tenant_id"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), text("smtp_host"), num("smtp_port"), text("smtp_tls"), text("smtp_user"), text("smtp_password"),
+		text("mail_from"), text("charset"), num("updated_at"), num("version"),
+	}},
+	{Name: "notify_channels", Key: key("tenant_id", "unit_id"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), num("unit_id"), text("url"), text("format"), num("updated_at"),
+	}},
+	{Name: "notify_deliveries", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), num("notification_id"), text("channel"), text("target"), text("status"),
+		num("attempts"), num("next_at"), text("lease_owner"), num("lease_until"), text("last_error"), num("created_at"),
+		num("sent_at"),
+	}},
+	{Name: "calendar_feeds", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
+		num("id"), num("tenant_id"), num("owner_staff_id"), numNull("staff_id"), numNull("unit_id"), text("token_hash"),
+		num("created_at"), num("revoked_at"),
 	}},
 	// Working time (issue 12): attendance records and prior overtime
 	// requests. Presence is transient (only the current state, never

@@ -36,6 +36,9 @@ const (
 	// WorktimeWarning: to the supervisor, a start or end report with
 	// warnings (issue 12, internal/worktime).
 	WorktimeWarning Kind = "worktime_warning"
+	// PlaceCapacityReduced tells a person their seat booking is beyond an
+	// office's reduced capacity (kept, not cancelled).
+	PlaceCapacityReduced Kind = "place_capacity_reduced"
 )
 
 // Kinds lists every kind, for filters and the message test.

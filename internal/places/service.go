@@ -75,7 +75,7 @@ func NewService(st Store, now func() time.Time) *Service { return &Service{st: s
 
 // CapacityReduced is the notification to a person whose booking is beyond
 // an office's reduced capacity.
-const CapacityReduced notify.Kind = "place_capacity_reduced"
+const CapacityReduced = notify.PlaceCapacityReduced
 
 // Manages reports whether who may manage offices (IT admin, HR).
 func Manages(who *auth.Principal) bool { return who.Has(auth.ITAdmin) || who.Has(auth.HRAdmin) }

@@ -37,6 +37,7 @@ import (
 	"telework/internal/retention"
 	"telework/internal/roadmap"
 	"telework/internal/rosterplan"
+	"telework/internal/schedule"
 	"telework/internal/sso"
 	"telework/internal/staffio"
 	"telework/internal/survey"
@@ -86,6 +87,11 @@ type Services struct {
 	Emergency *emergency.Service
 	// Roster is the rotation roster in the product (issue 15).
 	Roster *rosterplan.Service
+	// Delivery is notification delivery (issue 12): preferences, SMTP and
+	// chat settings, dead letters.
+	Delivery *notify.DeliveryService
+	// Schedule is the shared schedule's iCalendar feeds (issue 12).
+	Schedule *schedule.Service
 }
 
 // Health is what /readyz asks of the database.

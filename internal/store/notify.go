@@ -95,7 +95,10 @@ func (db *DB) CountUnreadNotifications(ctx context.Context, tenantID, staffID in
 	return n, nil
 }
 
-const notificationColumns = `SELECT id, tenant_id, staff_id, kind, COALESCE(application_id, 0), args, created_at, read_at FROM notifications`
+const (
+	notificationCols    = `id, tenant_id, staff_id, kind, COALESCE(application_id, 0), args, created_at, read_at`
+	notificationColumns = `SELECT ` + notificationCols + ` FROM notifications`
+)
 
 func scanNotification(sc interface{ Scan(...any) error }) (notify.Notification, error) {
 	var n notify.Notification

@@ -46,6 +46,7 @@ type boundaryRefs struct {
 	app                              int64 // an application of the staff member
 	place, pool, booking             int64 // issue 14: an office, a device pool, a booking
 	emergency, publication           int64 // issue 15
+	notification                     int64 // an outbox row of the staff member (issue 12)
 }
 
 // boundaryCase writes a row of tenant `own` that refers to the rows in ref:
@@ -252,6 +253,26 @@ var boundaryCases = []boundaryCase{
 		func(own, ref boundaryRefs, _ int) []any { return []any{ref.publication, own.tenant} }},
 	{"roster_publication_apps.application_id", `UPDATE roster_publication_apps SET application_id = ? WHERE tenant_id = ?`,
 		func(own, ref boundaryRefs, _ int) []any { return []any{ref.app, own.tenant} }},
+	{"notify_deliveries.notification_id", `INSERT INTO notify_deliveries (tenant_id, notification_id, channel, next_at, created_at) VALUES (?, ?, ?, 0, 0)`,
+		func(own, ref boundaryRefs, n int) []any {
+			return []any{own.tenant, ref.notification, fmt.Sprint("c", n)}
+		}},
+	{"notify_prefs.staff_id", `INSERT INTO notify_prefs (tenant_id, staff_id, kind, in_app, email, chat) VALUES (?, ?, ?, TRUE, TRUE, FALSE)`,
+		func(own, ref boundaryRefs, n int) []any { return []any{own.tenant, ref.staff, fmt.Sprint("k", n)} }},
+	{"notify_channels.unit_id", `INSERT INTO notify_channels (tenant_id, unit_id, url, updated_at) VALUES (?, ?, 'http://127.0.0.1/', 0)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.unit} }},
+	{"calendar_feeds.owner_staff_id", `INSERT INTO calendar_feeds (tenant_id, owner_staff_id, token_hash, created_at) VALUES (?, ?, ?, 0)`,
+		func(own, ref boundaryRefs, n int) []any {
+			return []any{own.tenant, ref.staff, fmt.Sprint("h1-", n, "-", own.tenant)}
+		}},
+	{"calendar_feeds.staff_id", `INSERT INTO calendar_feeds (tenant_id, owner_staff_id, staff_id, token_hash, created_at) VALUES (?, ?, ?, ?, 0)`,
+		func(own, ref boundaryRefs, n int) []any {
+			return []any{own.tenant, own.staff, ref.staff, fmt.Sprint("h2-", n, "-", own.tenant)}
+		}},
+	{"calendar_feeds.unit_id", `INSERT INTO calendar_feeds (tenant_id, owner_staff_id, unit_id, token_hash, created_at) VALUES (?, ?, ?, ?, 0)`,
+		func(own, ref boundaryRefs, n int) []any {
+			return []any{own.tenant, own.staff, ref.unit, fmt.Sprint("h3-", n, "-", own.tenant)}
+		}},
 }
 
 func TestTenantBoundaryForeignKeys(t *testing.T) {
@@ -320,6 +341,8 @@ func TestTenantBoundaryForeignKeys(t *testing.T) {
 			if err := exec(`INSERT INTO roster_publication_apps (tenant_id, publication_id, application_id) VALUES (?, ?, ?)`, r.tenant, r.publication, r.app); err != nil {
 				t.Fatal(err)
 			}
+			r.notification = insert(`INSERT INTO notifications (tenant_id, staff_id, kind, created_at) VALUES (?, ?, 'approved', 0)`,
+				r.tenant, r.staff)
 			return r
 		}
 		a, b := seed("tenant-a"), seed("tenant-b")

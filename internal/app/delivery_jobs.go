@@ -1,0 +1,85 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/notify"
+	"telework/internal/notify/send"
+	"telework/internal/roadmap"
+	"telework/internal/sso"
+	"telework/internal/store"
+	"telework/internal/web"
+)
+
+// deliveryLoop delivers the notification outbox by e-mail and chat (issue
+// 12) every 10 seconds; every node runs it, and each delivery is leased
+// to one node at a time (internal/notify). The working window of each
+// tenant's policy in force (when its quiet_hours is on) holds non-urgent
+// messages until the next working morning.
+func deliveryLoop(ctx context.Context, db *store.DB, svc web.Services, keys *sso.SecretKeys, log *slog.Logger) {
+	d := notify.NewDeliverer(db, db.Now, nodeName(), &send.SMTP{}, &send.Webhook{})
+	if keys != nil {
+		d.OpenSecret = keys.Open
+	}
+	d.Window = func(ctx context.Context, tenantID int64) (notify.Window, error) {
+		v, err := svc.Policy.InForce(ctx, tenantID, calendar.DateOf(db.Now()))
+		if err != nil || !v.Policy.QuietHours {
+			return notify.Window{}, nil // no policy yet: no quiet hours
+		}
+		return notify.Window{Start: v.Policy.Hours.Start, End: v.Policy.Hours.End}, nil
+	}
+	t := time.NewTicker(10 * time.Second)
+	defer t.Stop()
+	for {
+		tenants, err := svc.Org.Tenants(ctx)
+		if err != nil && ctx.Err() == nil {
+			log.Error("notification delivery", "err", err)
+		}
+		for _, tn := range tenants {
+			n, err := d.RunOnce(ctx, tn.ID)
+			if err != nil && ctx.Err() == nil {
+				log.Error("notification delivery", "tenant", tn.ID, "err", err)
+			}
+			if n > 0 {
+				log.Info("notifications delivered", "tenant", tn.ID, "sent", n)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// reviewReminderHook writes the roadmap's PDCA review reminder (Step 10)
+// into the notification outbox, in the reminder's own transaction, for
+// every HR administrator with a staff record (the roadmap is theirs).
+func reviewReminderHook(db *store.DB) roadmap.ReviewNotifier {
+	return func(ctx context.Context, tx roadmap.Tx, tenantID int64, due calendar.Date) error {
+		ntx, ok := tx.(notify.Tx)
+		if !ok {
+			return nil
+		}
+		users, err := db.FindUsersWithRole(ctx, tenantID, auth.HRAdmin)
+		if err != nil {
+			return err
+		}
+		var ns []notify.Notification
+		seen := map[int64]bool{}
+		for _, u := range users {
+			if u.StaffID != 0 && !seen[u.StaffID] {
+				seen[u.StaffID] = true
+				ns = append(ns, notify.New(u.StaffID, notify.ReviewReminder, 0, map[string]any{"Due": due.String()}))
+			}
+		}
+		if len(ns) == 0 {
+			return nil
+		}
+		return ntx.InsertNotifications(ctx, tenantID, ns)
+	}
+}

@@ -1,0 +1,409 @@
+package notify_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/audit"
+	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/notify"
+	"telework/internal/notify/send"
+	"telework/internal/notify/sendtest"
+	"telework/internal/org"
+	"telework/internal/store"
+	"telework/internal/store/storetest"
+)
+
+var admin = audit.Actor{Label: "it-admin"}
+
+type world struct {
+	db     *store.DB
+	a, b   *org.Tenant
+	unitA  int64
+	unitB  int64
+	staffA []int64
+	staffB int64
+	it     *auth.Principal // IT admin of a
+	itB    *auth.Principal
+	now    time.Time
+	svc    *notify.DeliveryService
+	smtp   *sendtest.SMTP
+	hook   *sendtest.Webhook
+}
+
+func newWorld(t *testing.T, db *store.DB, people int) *world {
+	t.Helper()
+	ctx := context.Background()
+	w := &world{db: db, now: time.Date(2026, 12, 1, 10, 0, 0, 0, notify.Tokyo)}
+	db.Now = func() time.Time { return w.now }
+	w.svc = notify.NewDeliveryService(db, func() time.Time { return w.now })
+	mk := func(slug string) (*org.Tenant, int64) {
+		tn := &org.Tenant{Slug: slug, Name: slug, Kind: org.Municipality, StaffSize: 100, GeneralAdminStaff: 80}
+		storetest.Must(t, storetest.F(db).CreateTenant(ctx, admin, tn, nil))
+		u := &org.Unit{Code: "100", Name: "総務課", Level: "課"}
+		storetest.Must(t, storetest.F(db).CreateUnit(ctx, tn.ID, admin, u, calendar.Date{}))
+		return tn, u.ID
+	}
+	w.a, w.unitA = mk("matsumoto")
+	w.b, w.unitB = mk("saga")
+	person := func(tn *org.Tenant, unit int64, i int) int64 {
+		no := fmt.Sprintf("%05d", i)
+		st := &org.Staff{StaffNo: no, Name: "職員 " + no, Kana: "しょくいん", UnitID: unit, Rank: org.RankStaff,
+			Employment: org.Regular, JobType: "general", Email: "s" + no + "@example.lg.jp"}
+		storetest.Must(t, storetest.F(db).CreateStaff(ctx, tn.ID, admin, st, calendar.Date{}))
+		return st.ID
+	}
+	for i := range people {
+		w.staffA = append(w.staffA, person(w.a, w.unitA, i+1))
+	}
+	w.staffB = person(w.b, w.unitB, 1)
+	w.it = &auth.Principal{TenantID: w.a.ID, UserID: 1, StaffID: w.staffA[0], Roles: []auth.Role{auth.Staff, auth.ITAdmin}}
+	w.itB = &auth.Principal{TenantID: w.b.ID, UserID: 2, StaffID: w.staffB, Roles: []auth.Role{auth.Staff, auth.ITAdmin}}
+	w.smtp = sendtest.StartSMTP(t)
+	w.hook = sendtest.StartWebhook(t)
+	for _, x := range []struct {
+		tn   *org.Tenant
+		who  *auth.Principal
+		unit int64
+	}{{w.a, w.it, w.unitA}, {w.b, w.itB, w.unitB}} {
+		pw := w.smtp.Password
+		_, err := w.svc.SaveSettings(ctx, x.tn.ID, admin, x.who, notify.Settings{SMTPHost: w.smtp.Host, SMTPPort: w.smtp.Port,
+			SMTPTLS: "starttls", SMTPUser: w.smtp.User, MailFrom: "telework@example.lg.jp", Charset: "utf-8"}, &pw)
+		storetest.Must(t, err)
+		storetest.Must(t, w.svc.SaveChannel(ctx, x.tn.ID, admin, x.who, notify.ChatChannel{UnitID: x.unit, URL: w.hook.URL, Format: "json"}))
+	}
+	return w
+}
+
+// chatToo opts staff into the section chat for kind.
+func (w *world) chatToo(t *testing.T, tn *org.Tenant, staff []int64, kind notify.Kind) {
+	for _, id := range staff {
+		_, err := w.svc.SavePrefs(context.Background(), tn.ID, admin, &auth.Principal{TenantID: tn.ID, StaffID: id},
+			[]notify.Pref{{Kind: kind, InApp: true, Email: true, Chat: true}})
+		storetest.Must(t, err)
+	}
+}
+
+func (w *world) notify(t *testing.T, tn *org.Tenant, staff []int64, n int, kind notify.Kind) {
+	t.Helper()
+	var ns []notify.Notification
+	for i := range n {
+		ns = append(ns, notify.New(staff[i%len(staff)], kind, 0, map[string]any{"Dates": "12月4日", "Name": "山田"}))
+	}
+	storetest.Must(t, w.db.InNotifyTx(context.Background(), func(tx notify.Tx) error {
+		return tx.InsertNotifications(context.Background(), tn.ID, ns)
+	}))
+}
+
+func (w *world) node(db *store.DB, name string) *notify.Deliverer {
+	d := notify.NewDeliverer(db, func() time.Time { return time.Now() }, name,
+		&send.SMTP{TLSConfig: w.smtp.ClientTLS, Timeout: 10 * time.Second}, &send.Webhook{})
+	d.Window = func(context.Context, int64) (notify.Window, error) { return notify.Window{}, nil }
+	return d
+}
+
+// TestDeliverEndToEnd: planned by preference, sent once over SMTP and the
+// webhook with the stable id, tenants kept apart, nothing left pending.
+func TestDeliverEndToEnd(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db, 3)
+		w.chatToo(t, w.a, w.staffA[:1], notify.Approved)
+		off := w.staffA[2]
+		_, err := w.svc.SavePrefs(ctx, w.a.ID, admin, &auth.Principal{TenantID: w.a.ID, StaffID: off},
+			[]notify.Pref{{Kind: notify.Approved, InApp: true}})
+		storetest.Must(t, err)
+		w.notify(t, w.a, w.staffA, 3, notify.Approved)
+		w.notify(t, w.b, []int64{w.staffB}, 1, notify.Approved)
+		d := w.node(db, "n1")
+		sent, err := d.RunOnce(ctx, w.a.ID)
+		storetest.Must(t, err)
+		if sent != 3 { // staff 0: e-mail + chat, staff 1: e-mail, staff 2: opted out
+			t.Fatalf("sent %d", sent)
+		}
+		if w.smtp.Len() != 2 || w.hook.Len() != 1 {
+			t.Errorf("mail %v hook %v", w.smtp.Counts(), w.hook.Counts())
+		}
+		// Running again sends nothing more; tenant b's row waits for b's run.
+		if n, _ := d.RunOnce(ctx, w.a.ID); n != 0 {
+			t.Errorf("second run sent %d", n)
+		}
+		if n, _ := d.RunOnce(ctx, w.b.ID); n != 1 {
+			t.Errorf("tenant b sent %d", n)
+		}
+		dead, err := w.svc.DeadLetters(ctx, w.a.ID, w.it)
+		if err != nil || len(dead) != 0 {
+			t.Errorf("dead %v %v", dead, err)
+		}
+	})
+}
+
+// TestRetryBackoffDeadLetter: a refused message is retried with backoff,
+// becomes a dead letter after MaxAttempts, is listed for the IT admin of
+// its tenant only and sent after a retry.
+func TestRetryBackoffDeadLetter(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db, 1)
+		w.notify(t, w.a, w.staffA, 1, notify.Approved)
+		var clock atomic.Int64
+		clock.Store(w.now.UnixMicro())
+		d := w.node(db, "n1")
+		d2 := notify.NewDeliverer(db, func() time.Time { return time.UnixMicro(clock.Load()) }, "n1", d.Mail, d.Chat)
+		w.smtp.Fail = func(int64) bool { return true }
+		for i := 1; i <= notify.MaxAttempts; i++ {
+			n, err := d2.RunOnce(ctx, w.a.ID)
+			if err != nil || n != 0 {
+				t.Fatalf("attempt %d: %d %v", i, n, err)
+			}
+			// Not due again before its backoff.
+			if n, _ := d2.SendOnce(ctx, w.a.ID); n != 0 {
+				t.Fatal("retried before the backoff")
+			}
+			clock.Add(notify.Backoff(i).Microseconds())
+		}
+		dead, err := w.svc.DeadLetters(ctx, w.a.ID, w.it)
+		storetest.Must(t, err)
+		if len(dead) != 1 || dead[0].Attempts != notify.MaxAttempts || dead[0].LastError == "" || dead[0].Notification.Kind != notify.Approved {
+			t.Fatalf("dead %+v", dead)
+		}
+		if _, err := w.svc.DeadLetters(ctx, w.a.ID, &auth.Principal{TenantID: w.a.ID, StaffID: w.staffA[0], Roles: []auth.Role{auth.Staff}}); apperr.CodeOf(err) != apperr.Forbidden {
+			t.Errorf("staff read dead letters: %v", err)
+		}
+		// Another tenant's IT admin neither sees nor retries it.
+		if other, _ := w.svc.DeadLetters(ctx, w.b.ID, w.itB); len(other) != 0 {
+			t.Errorf("tenant b sees %v", other)
+		}
+		if err := w.svc.Retry(ctx, w.b.ID, admin, w.itB, dead[0].ID); apperr.CodeOf(err) != apperr.NotFound {
+			t.Errorf("cross-tenant retry: %v", err)
+		}
+		w.smtp.Fail = nil
+		storetest.Must(t, w.svc.Retry(ctx, w.a.ID, admin, w.it, dead[0].ID))
+		w.now = time.UnixMicro(clock.Load())
+		if n, err := d2.RunOnce(ctx, w.a.ID); n != 1 || err != nil {
+			t.Fatalf("after retry: %d %v", n, err)
+		}
+		if w.smtp.Len() != 1 {
+			t.Errorf("received %v", w.smtp.Counts())
+		}
+	})
+}
+
+// TestQuietHoursHold: outside the policy's day a non-urgent message waits
+// for the next working morning.
+func TestQuietHoursHold(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db, 1)
+		w.now = time.Date(2026, 12, 1, 21, 0, 0, 0, notify.Tokyo)
+		w.notify(t, w.a, w.staffA, 1, notify.Approved)
+		var clock atomic.Int64
+		clock.Store(w.now.UnixMicro())
+		d := notify.NewDeliverer(db, func() time.Time { return time.UnixMicro(clock.Load()) }, "n1",
+			&send.SMTP{TLSConfig: w.smtp.ClientTLS}, &send.Webhook{})
+		d.Window = func(context.Context, int64) (notify.Window, error) {
+			return notify.Window{Start: "08:30", End: "17:15"}, nil
+		}
+		if n, _ := d.RunOnce(ctx, w.a.ID); n != 0 {
+			t.Fatal("sent after hours")
+		}
+		clock.Store(time.Date(2026, 12, 2, 8, 30, 0, 0, notify.Tokyo).UnixMicro())
+		if n, _ := d.RunOnce(ctx, w.a.ID); n != 1 {
+			t.Fatal("not sent in the morning")
+		}
+	})
+}
+
+// TestSettingsRules: only the IT admin, validated, password never read
+// back, sealed with the sealer, channel units of the tenant only.
+func TestSettingsRules(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db, 1)
+		staff := &auth.Principal{TenantID: w.a.ID, StaffID: w.staffA[0], Roles: []auth.Role{auth.Staff}}
+		if _, _, err := w.svc.Settings(ctx, w.a.ID, staff); apperr.CodeOf(err) != apperr.Forbidden {
+			t.Errorf("staff read settings: %v", err)
+		}
+		_, err := w.svc.SaveSettings(ctx, w.a.ID, admin, w.it, notify.Settings{SMTPHost: "127.0.0.1", SMTPPort: 0,
+			SMTPTLS: "ssl3", MailFrom: "not an address", Charset: "sjis"}, nil)
+		if e := apperr.As(err); e == nil || len(e.Fields) != 4 {
+			t.Errorf("validation: %v", err)
+		}
+		w.svc.SetSealer(func(tenantID int64, plain string) (string, error) { return "sealed:" + plain, nil })
+		pw := "new-secret"
+		set, err := w.svc.SaveSettings(ctx, w.a.ID, admin, w.it, notify.Settings{SMTPHost: "127.0.0.1", SMTPPort: 2525,
+			SMTPTLS: "starttls", MailFrom: "a@example.lg.jp", Charset: "iso-2022-jp"}, &pw)
+		storetest.Must(t, err)
+		if !set.PasswordSet || set.Charset != "iso-2022-jp" {
+			t.Errorf("saved %+v", set)
+		}
+		if stored, _ := db.NotifySMTPPassword(ctx, w.a.ID); stored != "sealed:new-secret" {
+			t.Errorf("stored %q", stored)
+		}
+		if err := w.svc.SaveChannel(ctx, w.a.ID, admin, w.it, notify.ChatChannel{UnitID: w.unitB, URL: w.hook.URL}); apperr.CodeOf(err) != apperr.NotFound {
+			t.Errorf("another tenant's unit: %v", err)
+		}
+		if err := w.svc.SaveChannel(ctx, w.a.ID, admin, w.it, notify.ChatChannel{UnitID: w.unitA, URL: "ftp://x"}); apperr.CodeOf(err) != apperr.Invalid {
+			t.Errorf("bad url: %v", err)
+		}
+		if _, err := w.svc.SavePrefs(ctx, w.a.ID, admin, staff, []notify.Pref{{Kind: "nope"}}); apperr.CodeOf(err) != apperr.Invalid {
+			t.Errorf("unknown kind: %v", err)
+		}
+	})
+}
+
+// killable is a node's store that fails every call once killed, as a
+// process killed with SIGKILL writes nothing more.
+type killable struct {
+	*store.DB
+	dead atomic.Bool
+}
+
+var errKilled = errors.New("killed")
+
+func (k *killable) ClaimDeliveries(ctx context.Context, tenantID int64, owner string, now, until time.Time, limit int) ([]notify.Delivery, error) {
+	if k.dead.Load() {
+		return nil, errKilled
+	}
+	return k.DB.ClaimDeliveries(ctx, tenantID, owner, now, until, limit)
+}
+
+func (k *killable) FinishDeliveries(ctx context.Context, tenantID int64, owner string, fs []notify.Finished) (int, error) {
+	if k.dead.Load() {
+		return 0, errKilled
+	}
+	return k.DB.FinishDeliveries(ctx, tenantID, owner, fs)
+}
+
+func (k *killable) InDeliveryTx(ctx context.Context, fn func(notify.DeliveryTx) error) error {
+	if k.dead.Load() {
+		return errKilled
+	}
+	return k.DB.InDeliveryTx(ctx, fn)
+}
+
+// TestTwoNodesDrainKill: 10,000 notifications, each to e-mail and the
+// section chat (20,000 deliveries), drained by two nodes on their own
+// connection pools; node A is killed (its context ends and its store
+// refuses every further write, as after SIGKILL) when a third has
+// arrived. Every message arrives (no loss); a message arrives twice only
+// if node A had it in flight when it died (sent, not yet recorded), and
+// then with the same id, which the receiver can use to drop it; node B
+// never sends what A recorded or what B itself sent. With a graceful stop
+// (the process's SIGTERM) there is no duplicate at all. Bounded to 3 min.
+func TestTwoNodesDrainKill(t *testing.T) {
+	const total = 10000
+	for _, eng := range storetest.Engines() {
+		for _, hard := range []bool{true, false} {
+			name := string(eng) + "/graceful"
+			if hard {
+				name = string(eng) + "/kill"
+			}
+			t.Run(name, func(t *testing.T) {
+				if testing.Short() {
+					t.Skip("long")
+				}
+				dsn := storetest.DSN(t, eng)
+				openDB := func() *store.DB {
+					db, err := store.Open(context.Background(), dsn)
+					if err != nil {
+						t.Fatal(err)
+					}
+					t.Cleanup(func() { db.Close() })
+					return db
+				}
+				dbA := openDB()
+				if _, err := dbA.Migrate(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+				dbB := openDB()
+				w := newWorld(t, dbA, 50)
+				dbA.Now = time.Now
+				w.chatToo(t, w.a, w.staffA, notify.Approved)
+				w.notify(t, w.a, w.staffA, total, notify.Approved)
+
+				ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+				defer cancel()
+				ka := &killable{DB: dbA}
+				nodeA := notify.NewDeliverer(ka, time.Now, "node-a", &send.SMTP{TLSConfig: w.smtp.ClientTLS}, &send.Webhook{})
+				nodeB := notify.NewDeliverer(dbB, time.Now, "node-b", nodeA.Mail, nodeA.Chat)
+				for _, n := range []*notify.Deliverer{nodeA, nodeB} {
+					n.Lease, n.Batch = 3*time.Second, 100
+				}
+				ctxA, killA := context.WithCancel(ctx)
+				var wg sync.WaitGroup
+				open := func() int {
+					var n int
+					storetest.Must(t, dbB.SQL.QueryRow(`SELECT COUNT(*) FROM notify_deliveries WHERE tenant_id = `+
+						strconv.FormatInt(w.a.ID, 10)+` AND status <> 'sent'`).Scan(&n))
+					return n
+				}
+				loop := func(c context.Context, d *notify.Deliverer) {
+					defer wg.Done()
+					for c.Err() == nil {
+						if w.smtp.Len() >= total && w.hook.Len() >= total && open() == 0 {
+							return
+						}
+						n, err := d.RunOnce(c, w.a.ID)
+						if os.Getenv("DEBUG_DRAIN") != "" {
+							t.Logf("%s: %d %v mail %d chat %d", d.Owner, n, err, w.smtp.Len(), w.hook.Len())
+						}
+						if err != nil && c.Err() == nil && !errors.Is(err, errKilled) {
+							t.Errorf("%s: %v", d.Owner, err)
+							return
+						}
+						if n == 0 {
+							time.Sleep(50 * time.Millisecond)
+						}
+					}
+				}
+				wg.Add(2)
+				go loop(ctxA, nodeA)
+				go loop(ctx, nodeB)
+				for w.smtp.Len()+w.hook.Len() < 2*total/3 && ctx.Err() == nil {
+					time.Sleep(5 * time.Millisecond)
+				}
+				if hard {
+					ka.dead.Store(true)
+				}
+				killA()
+				wg.Wait()
+				if ctx.Err() != nil {
+					t.Fatalf("not drained in time: mail %d, chat %d", w.smtp.Len(), w.hook.Len())
+				}
+				dups := 0
+				for _, c := range []*sendtest.Counter{w.smtp.Counter, w.hook.Counter} {
+					counts := c.Counts()
+					if len(counts) != total {
+						t.Errorf("received %d distinct messages, want %d", len(counts), total)
+					}
+					for id, n := range counts {
+						if n > 1 {
+							dups += n - 1
+							if !hard {
+								t.Errorf("%s received %d times", id, n)
+							}
+						}
+					}
+				}
+				// At most A's in-flight batches (one claim of e-mail and chat).
+				if dups > 2*nodeA.Batch {
+					t.Errorf("%d re-sent messages, more than node A had in flight", dups)
+				}
+				if pending := open(); pending != 0 {
+					t.Errorf("%d deliveries not recorded as sent", pending)
+				}
+				t.Logf("%s: 2×%d delivered, %d re-sent after the kill", name, total, dups)
+			})
+		}
+	}
+}

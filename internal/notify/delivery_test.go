@@ -1,0 +1,127 @@
+package notify
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"telework/internal/i18n"
+)
+
+func TestBackoff(t *testing.T) {
+	for _, c := range []struct {
+		attempt int
+		want    time.Duration
+	}{{1, 30 * time.Second}, {2, time.Minute}, {3, 2 * time.Minute}, {8, 64 * time.Minute}, {20, 6 * time.Hour}} {
+		if got := Backoff(c.attempt); got != c.want {
+			t.Errorf("Backoff(%d) = %v, want %v", c.attempt, got, c.want)
+		}
+	}
+}
+
+func jst(s string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, Tokyo)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// TestHoldUntil: quiet hours outside the policy's standard day (第5章 3.).
+func TestHoldUntil(t *testing.T) {
+	w := Window{Start: "08:30", End: "17:15"}
+	for _, c := range []struct {
+		at     string
+		urgent bool
+		w      Window
+		want   string
+	}{
+		{"2026-12-01 10:00", false, w, "2026-12-01 10:00"}, // Tuesday, inside
+		{"2026-12-01 07:00", false, w, "2026-12-01 08:30"}, // before the start
+		{"2026-12-01 17:15", false, w, "2026-12-02 08:30"}, // at the end: next day
+		{"2026-12-01 23:00", false, w, "2026-12-02 08:30"},
+		{"2026-12-04 18:00", false, w, "2026-12-07 08:30"}, // Friday evening → Monday
+		{"2026-12-05 10:00", false, w, "2026-12-07 08:30"}, // Saturday
+		{"2026-12-05 10:00", true, w, "2026-12-05 10:00"},  // urgent goes at once
+		{"2026-12-05 10:00", false, Window{}, "2026-12-05 10:00"},
+		{"2026-12-05 10:00", false, Window{Start: "18:00", End: "09:00"}, "2026-12-05 10:00"}, // nonsense: no hold
+	} {
+		got := HoldUntil(jst(c.at), c.w, c.urgent)
+		if !got.Equal(jst(c.want)) {
+			t.Errorf("HoldUntil(%s, %v, %v) = %s, want %s", c.at, c.w, c.urgent, got.In(Tokyo).Format("2006-01-02 15:04"), c.want)
+		}
+	}
+}
+
+func TestPlan(t *testing.T) {
+	n := Notification{ID: 7, TenantID: 3, StaffID: 5, Kind: Approved, CreatedAt: jst("2026-12-01 10:00")}
+	r := Recipient{StaffID: 5, Email: "a@example.jp", UnitID: 9}
+	chans := map[int64]bool{9: true}
+	if ds := Plan(n, r, nil, chans, true, Window{}); len(ds) != 1 || ds[0].Channel != Email || ds[0].Target != "a@example.jp" {
+		t.Errorf("default: %+v", ds)
+	}
+	all := Pref{Kind: Approved, InApp: true, Email: true, Chat: true}
+	if ds := Plan(n, r, &all, chans, true, Window{}); len(ds) != 2 || ds[1].Channel != Chat || ds[1].Target != "9" {
+		t.Errorf("all: %+v", ds)
+	}
+	if ds := Plan(n, r, &all, map[int64]bool{}, false, Window{}); len(ds) != 0 {
+		t.Errorf("nothing configured: %+v", ds)
+	}
+	none := Pref{Kind: Approved, InApp: true}
+	if ds := Plan(n, r, &none, chans, true, Window{}); len(ds) != 0 {
+		t.Errorf("opted out: %+v", ds)
+	}
+	if ds := Plan(n, Recipient{StaffID: 5}, nil, chans, true, Window{}); len(ds) != 0 {
+		t.Errorf("no address: %+v", ds)
+	}
+	late := n
+	late.CreatedAt = jst("2026-12-01 22:00")
+	if ds := Plan(late, r, nil, chans, true, Window{Start: "08:30", End: "17:15"}); !ds[0].NextAt.Equal(jst("2026-12-02 08:30")) {
+		t.Errorf("held: %v", ds[0].NextAt)
+	}
+}
+
+func TestOutcome(t *testing.T) {
+	now := jst("2026-12-01 10:00")
+	if o := OutcomeOf(Delivery{Attempts: 1}, nil, now); !o.Sent {
+		t.Error(o)
+	}
+	if o := OutcomeOf(Delivery{Attempts: 2}, errors.New("x"), now); o.Sent || o.Dead || !o.NextAt.Equal(now.Add(time.Minute)) {
+		t.Error(o)
+	}
+	if o := OutcomeOf(Delivery{Attempts: MaxAttempts}, errors.New(strings.Repeat("x", 900)), now); !o.Dead || len(o.Error) != 500 {
+		t.Error(o)
+	}
+}
+
+// TestKindsAreData: every registered kind has a message and a label in
+// both languages, and a kind registered later joins the preferences.
+func TestKindsAreData(t *testing.T) {
+	RegisterKind("test_kind", true)
+	defer func() {
+		kindsMu.Lock()
+		delete(kinds, "test_kind")
+		order = order[:len(order)-1]
+		kindsMu.Unlock()
+	}()
+	ps := MergePrefs([]Pref{{Kind: Approved, Email: false}})
+	if len(ps) != len(KindList()) || ps[len(ps)-1].Kind != "test_kind" || !ps[len(ps)-1].Email {
+		t.Errorf("prefs %+v", ps)
+	}
+	for _, p := range ps {
+		if p.Kind == Approved && p.Email {
+			t.Error("stored preference lost")
+		}
+	}
+	for _, ki := range KindList() {
+		if ki.Kind == "test_kind" {
+			continue
+		}
+		for _, key := range []string{"notify." + string(ki.Kind), "notify.kind." + string(ki.Kind)} {
+			if !i18n.Has(key) {
+				t.Errorf("no message %s", key)
+			}
+		}
+	}
+}

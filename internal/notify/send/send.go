@@ -1,0 +1,218 @@
+// Package send delivers notifications outside the app: e-mail over SMTP
+// (github.com/wneessen/go-mail) in UTF-8 or ISO-2022-JP, and chat posts to
+// incoming webhooks as generic JSON or Slack-compatible JSON. It knows
+// nothing of the outbox; internal/notify's Deliverer calls it.
+package send
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/wneessen/go-mail"
+	"golang.org/x/text/encoding/japanese"
+
+	"telework/internal/notify"
+)
+
+// SMTP sends e-mail with a tenant's settings.
+type SMTP struct {
+	// TLSConfig, when set, replaces the default (tests trust their own
+	// certificate with it).
+	TLSConfig *tls.Config
+	// Domain is the right-hand side of Message-IDs (default telework.invalid).
+	Domain  string
+	Timeout time.Duration
+}
+
+var _ notify.MailSender = (*SMTP)(nil)
+
+// ISO2022JP converts UTF-8 text to ISO-2022-JP bytes (as a string).
+func ISO2022JP(s string) (string, error) {
+	b, err := japanese.ISO2022JP.NewEncoder().String(s)
+	if err != nil {
+		return "", fmt.Errorf("iso-2022-jp: %w", err)
+	}
+	return b, nil
+}
+
+// SubjectISO2022JP is s as folded =?ISO-2022-JP?B?…?= words of at most
+// 15 characters each, every word a complete ISO-2022-JP run.
+func SubjectISO2022JP(s string) (string, error) {
+	var words []string
+	rs := []rune(s)
+	for start := 0; start < len(rs); start += 15 {
+		enc, err := ISO2022JP(string(rs[start:min(start+15, len(rs))]))
+		if err != nil {
+			return "", err
+		}
+		words = append(words, "=?ISO-2022-JP?B?"+base64.StdEncoding.EncodeToString([]byte(enc))+"?=")
+	}
+	return strings.Join(words, "\r\n "), nil
+}
+
+// Message builds one e-mail; exposed for the byte tests.
+func (s *SMTP) Message(set notify.Settings, m notify.Mail) (*mail.Msg, error) {
+	domain := s.Domain
+	if domain == "" {
+		domain = "telework.invalid"
+	}
+	var msg *mail.Msg
+	subject, body := m.Subject, m.Body
+	if strings.EqualFold(set.Charset, "iso-2022-jp") {
+		// ISO-2022-JP is 7-bit (RFC 1468): the body goes as the encoder's
+		// bytes, unencoded; the subject as B-encoded words, each a
+		// self-contained ISO-2022-JP run (ending in ESC ( B).
+		msg = mail.NewMsg(mail.WithCharset(mail.CharsetISO2022JP), mail.WithEncoding(mail.NoEncoding))
+		var err error
+		if subject, err = SubjectISO2022JP(subject); err != nil {
+			return nil, err
+		}
+		if body, err = ISO2022JP(body); err != nil {
+			return nil, err
+		}
+	} else {
+		msg = mail.NewMsg(mail.WithCharset(mail.CharsetUTF8), mail.WithEncoding(mail.EncodingB64))
+	}
+	if err := msg.From(set.MailFrom); err != nil {
+		return nil, err
+	}
+	if err := msg.To(m.To); err != nil {
+		return nil, err
+	}
+	msg.SetMessageIDWithValue(m.ID + "@" + domain)
+	msg.SetGenHeader("X-Telework-Delivery", m.ID)
+	if strings.EqualFold(set.Charset, "iso-2022-jp") {
+		msg.SetGenHeaderPreformatted(mail.HeaderSubject, subject)
+	} else {
+		msg.Subject(subject)
+	}
+	msg.SetDate()
+	msg.SetBodyString(mail.TypeTextPlain, body)
+	return msg, nil
+}
+
+// SendMail sends ms over one connection; errs[i] is ms[i]'s outcome.
+func (s *SMTP) SendMail(ctx context.Context, set notify.Settings, password string, ms []notify.Mail) []error {
+	errs := make([]error, len(ms))
+	fail := func(err error) []error {
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = err
+			}
+		}
+		return errs
+	}
+	opts := []mail.Option{mail.WithPort(set.SMTPPort), mail.WithTimeout(s.timeout())}
+	switch set.SMTPTLS {
+	case "tls":
+		opts = append(opts, mail.WithSSL())
+	case "none":
+		opts = append(opts, mail.WithTLSPolicy(mail.NoTLS))
+	default:
+		opts = append(opts, mail.WithTLSPolicy(mail.TLSMandatory))
+	}
+	if s.TLSConfig != nil {
+		opts = append(opts, mail.WithTLSConfig(s.TLSConfig))
+	}
+	if set.SMTPUser != "" {
+		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthAutoDiscover), mail.WithUsername(set.SMTPUser), mail.WithPassword(password))
+	}
+	c, err := mail.NewClient(set.SMTPHost, opts...)
+	if err != nil {
+		return fail(err)
+	}
+	var msgs []*mail.Msg
+	var idx []int
+	for i, m := range ms {
+		msg, err := s.Message(set, m)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		msgs = append(msgs, msg)
+		idx = append(idx, i)
+	}
+	if len(msgs) == 0 {
+		return errs
+	}
+	err = c.DialAndSendWithContext(ctx, msgs...)
+	for j, msg := range msgs {
+		if msg.HasSendError() {
+			errs[idx[j]] = msg.SendError()
+		} else if err != nil && !msg.IsDelivered() {
+			errs[idx[j]] = err
+		}
+	}
+	return errs
+}
+
+func (s *SMTP) timeout() time.Duration {
+	if s.Timeout > 0 {
+		return s.Timeout
+	}
+	return 20 * time.Second
+}
+
+// Webhook posts chat messages.
+type Webhook struct {
+	Client *http.Client
+}
+
+var _ notify.ChatSender = (*Webhook)(nil)
+
+// Payload is the generic JSON body.
+type Payload struct {
+	ID        string `json:"id"`
+	Kind      string `json:"kind"`
+	Text      string `json:"text"`
+	CreatedAt string `json:"created_at"`
+}
+
+// Body is the JSON posted for m in its channel's format.
+func Body(m notify.ChatMessage) ([]byte, error) {
+	if m.Channel.Format == "slack" {
+		return json.Marshal(map[string]string{"text": m.Text})
+	}
+	return json.Marshal(Payload{ID: m.ID, Kind: string(m.Kind), Text: m.Text, CreatedAt: m.CreatedAt.UTC().Format(time.RFC3339)})
+}
+
+// SendChat posts m; a 2xx answer is success. The Idempotency-Key header
+// carries the stable id.
+func (w *Webhook) SendChat(ctx context.Context, m notify.ChatMessage) error {
+	if m.Channel.URL == "" {
+		return errors.New("no webhook URL")
+	}
+	body, err := Body(m)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, m.Channel.URL, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	req.Header.Set("Idempotency-Key", m.ID)
+	c := w.Client
+	if c == nil {
+		c = &http.Client{Timeout: 20 * time.Second}
+	}
+	res, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 1<<16))
+	if res.StatusCode/100 != 2 {
+		return fmt.Errorf("webhook answered %s", res.Status)
+	}
+	return nil
+}

@@ -1,0 +1,170 @@
+package send_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"mime"
+	"net/mail"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/text/encoding/japanese"
+
+	"telework/internal/notify"
+	"telework/internal/notify/send"
+	"telework/internal/notify/sendtest"
+)
+
+const subject = "【テレワーク】山田 太郎さんからテレワークの申請があります(12月4日)。"
+const body = "山田 太郎さんからテレワークの申請があります。\n勤務時間外の通知に応答する必要はありません。"
+
+func settings(s *sendtest.SMTP, charset string) notify.Settings {
+	return notify.Settings{SMTPHost: s.Host, SMTPPort: s.Port, SMTPTLS: "starttls", SMTPUser: s.User,
+		MailFrom: "telework@example.jp", Charset: charset}
+}
+
+func sendOne(t *testing.T, s *sendtest.SMTP, set notify.Settings, pw string) error {
+	t.Helper()
+	snd := &send.SMTP{TLSConfig: s.ClientTLS, Timeout: 5 * time.Second}
+	errs := snd.SendMail(context.Background(), set, pw, []notify.Mail{{ID: "telework-1-2-email", To: "yamada@example.jp",
+		Subject: subject, Body: body}})
+	return errs[0]
+}
+
+// TestMailUTF8: STARTTLS and AUTH PLAIN against a real server; the subject
+// is an RFC 2047 encoded word and the body base64 UTF-8, both decoding to
+// the Japanese text; the Message-ID is the stable delivery id.
+func TestMailUTF8(t *testing.T) {
+	s := sendtest.StartSMTP(t)
+	if err := sendOne(t, s, settings(s, "utf-8"), s.Password); err != nil {
+		t.Fatal(err)
+	}
+	raw := s.Raw("telework-1-2-email")
+	m, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, raw)
+	}
+	if got, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject")); err != nil || got != subject {
+		t.Errorf("subject %q (%v), raw %q", got, err, m.Header.Get("Subject"))
+	}
+	if !strings.Contains(strings.ToLower(m.Header.Get("Content-Type")), "charset=utf-8") ||
+		m.Header.Get("Content-Transfer-Encoding") != "base64" {
+		t.Errorf("headers %v", m.Header)
+	}
+	b, _ := io.ReadAll(m.Body)
+	dec, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(string(b)), ""))
+	if err != nil || strings.ReplaceAll(string(dec), "\r\n", "\n") != body {
+		t.Errorf("body %q (%v)", dec, err)
+	}
+	if m.Header.Get("Message-Id") != "<telework-1-2-email@telework.invalid>" {
+		t.Errorf("Message-ID %q", m.Header.Get("Message-Id"))
+	}
+	sevenBit(t, raw)
+}
+
+func sevenBit(t *testing.T, raw []byte) {
+	t.Helper()
+	for _, l := range bytes.Split(raw, []byte("\n")) {
+		if len(l) > 998 {
+			t.Errorf("line of %d bytes", len(l))
+		}
+		for _, c := range l {
+			if c >= 0x80 {
+				t.Fatalf("8-bit byte in the message: %q", l)
+			}
+		}
+	}
+}
+
+// TestMailISO2022JP: with the tenant option the subject is
+// =?ISO-2022-JP?B?…?= and the body 7-bit ISO-2022-JP: the exact bytes of
+// the encoder (ESC $ B … ESC ( B), decoding back to the text.
+func TestMailISO2022JP(t *testing.T) {
+	s := sendtest.StartSMTP(t)
+	if err := sendOne(t, s, settings(s, "iso-2022-jp"), s.Password); err != nil {
+		t.Fatal(err)
+	}
+	raw := s.Raw("telework-1-2-email")
+	sevenBit(t, raw)
+	m, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ct := m.Header.Get("Content-Type"); !strings.Contains(strings.ToLower(ct), "charset=iso-2022-jp") {
+		t.Errorf("Content-Type %q", ct)
+	}
+	if cte := m.Header.Get("Content-Transfer-Encoding"); cte != "8bit" { // the bytes are 7-bit; go-mail labels unencoded parts 8bit
+		t.Errorf("Content-Transfer-Encoding %q", cte)
+	}
+	rawSubj := m.Header.Get("Subject")
+	if !strings.HasPrefix(rawSubj, "=?ISO-2022-JP?B?") {
+		t.Errorf("subject %q", rawSubj)
+	}
+	dec := &mime.WordDecoder{CharsetReader: func(cs string, r io.Reader) (io.Reader, error) {
+		return japanese.ISO2022JP.NewDecoder().Reader(r), nil
+	}}
+	if got, err := dec.DecodeHeader(rawSubj); err != nil || got != subject {
+		t.Errorf("subject decodes to %q (%v)", got, err)
+	}
+	want, _ := send.ISO2022JP(body)
+	if !bytes.HasPrefix([]byte(want), []byte("\x1b$B")) {
+		t.Fatalf("encoder gave %q", want)
+	}
+	got, _ := io.ReadAll(m.Body)
+	gotS := strings.TrimRight(strings.ReplaceAll(string(got), "\r\n", "\n"), "\n")
+	if gotS != want {
+		t.Errorf("body bytes\n got %q\nwant %q", gotS, want)
+	}
+	if back, _ := japanese.ISO2022JP.NewDecoder().String(gotS); back != body {
+		t.Errorf("body decodes to %q", back)
+	}
+}
+
+// TestMailRefusedAuth: a wrong password is an error (retried later), not a
+// silent drop.
+func TestMailRefusedAuth(t *testing.T) {
+	s := sendtest.StartSMTP(t)
+	if err := sendOne(t, s, settings(s, "utf-8"), "wrong"); err == nil {
+		t.Fatal("sent with a wrong password")
+	}
+	if s.Len() != 0 {
+		t.Fatal("received")
+	}
+}
+
+// TestWebhookFormats: the generic JSON carries id, kind, text and time;
+// the Slack-compatible one only text; both the Idempotency-Key; a 5xx is
+// an error.
+func TestWebhookFormats(t *testing.T) {
+	w := sendtest.StartWebhook(t)
+	at := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	snd := &send.Webhook{}
+	for _, f := range []string{"json", "slack"} {
+		m := notify.ChatMessage{ID: "id-" + f, Kind: notify.Approved, Text: "申請が承認されました", CreatedAt: at,
+			Channel: notify.ChatChannel{URL: w.URL, Format: f}}
+		if err := snd.SendChat(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+		var got map[string]any
+		if err := json.Unmarshal(w.Raw("id-"+f), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got["text"] != "申請が承認されました" {
+			t.Errorf("%s: %v", f, got)
+		}
+		if f == "json" && (got["id"] != "id-json" || got["kind"] != "approved" || got["created_at"] != "2026-12-01T00:00:00Z") {
+			t.Errorf("generic payload %v", got)
+		}
+		if f == "slack" && len(got) != 1 {
+			t.Errorf("slack payload %v", got)
+		}
+	}
+	w.Fail = func(int64) bool { return true }
+	if err := snd.SendChat(context.Background(), notify.ChatMessage{ID: "x", Channel: notify.ChatChannel{URL: w.URL}}); err == nil {
+		t.Error("a 503 was taken as delivered")
+	}
+}

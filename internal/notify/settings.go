@@ -1,0 +1,253 @@
+package notify
+
+import (
+	"context"
+	"net/mail"
+	"net/url"
+	"strconv"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/audit"
+	"telework/internal/auth"
+)
+
+// Delivery is the service behind the settings: each person's preferences,
+// the IT administrator's SMTP and chat settings, and the dead letters.
+type DeliveryService struct {
+	st   DeliveryStore
+	now  func() time.Time
+	seal func(tenantID int64, plain string) (string, error)
+}
+
+// NewDeliveryService returns the service over st; now is the clock.
+func NewDeliveryService(st DeliveryStore, now func() time.Time) *DeliveryService {
+	return &DeliveryService{st: st, now: now}
+}
+
+// SetSealer seals the SMTP password at rest (the SSO client secret's keys).
+func (s *DeliveryService) SetSealer(seal func(tenantID int64, plain string) (string, error)) {
+	s.seal = seal
+}
+
+// Prefs is the signed-in person's preferences for every kind.
+func (s *DeliveryService) Prefs(ctx context.Context, tenantID int64, who *auth.Principal) ([]Pref, error) {
+	if who == nil || who.StaffID == 0 {
+		return nil, apperr.Forbid()
+	}
+	stored, err := s.st.FindNotifyPrefs(ctx, tenantID, who.StaffID)
+	if err != nil {
+		return nil, err
+	}
+	return MergePrefs(stored), nil
+}
+
+// SavePrefs replaces the signed-in person's preferences; kinds not given
+// keep their defaults. Unknown kinds are refused.
+func (s *DeliveryService) SavePrefs(ctx context.Context, tenantID int64, actor audit.Actor, who *auth.Principal, ps []Pref) ([]Pref, error) {
+	if who == nil || who.StaffID == 0 {
+		return nil, apperr.Forbid()
+	}
+	var v apperr.Validation
+	seen := map[Kind]bool{}
+	var keep []Pref
+	for i, p := range ps {
+		if _, ok := InfoOf(p.Kind); !ok || seen[p.Kind] {
+			v.Add("prefs."+strconv.Itoa(i)+".kind", "delivery.rule_one_of", map[string]any{"Field": "delivery.field_kind"})
+			continue
+		}
+		seen[p.Kind] = true
+		if p != DefaultPref(p.Kind) {
+			keep = append(keep, p)
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	before, err := s.st.FindNotifyPrefs(ctx, tenantID, who.StaffID)
+	if err != nil {
+		return nil, err
+	}
+	// Kinds not in ps keep what was stored.
+	for _, p := range before {
+		if !seen[p.Kind] {
+			keep = append(keep, p)
+		}
+	}
+	err = s.st.InDeliveryTx(ctx, func(tx DeliveryTx) error {
+		if err := tx.SaveNotifyPrefs(ctx, tenantID, who.StaffID, keep); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "notify.prefs", ObjectType: "staff",
+			ObjectID: strconv.FormatInt(who.StaffID, 10), Before: before, After: keep})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return MergePrefs(keep), nil
+}
+
+func itAdmin(who *auth.Principal) error {
+	if !who.Has(auth.ITAdmin) {
+		return apperr.Forbid()
+	}
+	return nil
+}
+
+// Settings returns the tenant's outbound settings and section channels
+// (IT admin).
+func (s *DeliveryService) Settings(ctx context.Context, tenantID int64, who *auth.Principal) (Settings, []ChatChannel, error) {
+	if err := itAdmin(who); err != nil {
+		return Settings{}, nil, err
+	}
+	set, err := s.st.NotifySettings(ctx, tenantID)
+	if err != nil {
+		return set, nil, err
+	}
+	chs, err := s.st.NotifyChannels(ctx, tenantID)
+	return set, chs, err
+}
+
+// ValidateSettings checks the SMTP settings.
+func ValidateSettings(set Settings) error {
+	var v apperr.Validation
+	if set.SMTPHost != "" || set.MailFrom != "" {
+		if set.SMTPHost == "" {
+			v.Add("smtp_host", "delivery.rule_required", map[string]any{"Field": "delivery.field_smtp_host"})
+		}
+		if a, err := mail.ParseAddress(set.MailFrom); err != nil || a.Address != set.MailFrom {
+			v.Add("mail_from", "delivery.rule_address", map[string]any{"Field": "delivery.field_mail_from"})
+		}
+	}
+	if set.SMTPPort < 1 || set.SMTPPort > 65535 {
+		v.Add("smtp_port", "delivery.rule_port", map[string]any{"Field": "delivery.field_smtp_port"})
+	}
+	if !oneOf(set.SMTPTLS, TLSModes) {
+		v.Add("smtp_tls", "delivery.rule_one_of", map[string]any{"Field": "delivery.field_smtp_tls"})
+	}
+	if !oneOf(set.Charset, Charsets) {
+		v.Add("charset", "delivery.rule_one_of", map[string]any{"Field": "delivery.field_charset"})
+	}
+	return v.Err()
+}
+
+// settingsView is the audit view: the password only as set or not.
+type settingsView struct {
+	Settings
+	PasswordChanged bool `json:"smtp_password_changed,omitempty"`
+}
+
+// SaveSettings saves the tenant's SMTP settings; password nil keeps the
+// stored one, "" clears it. The password is sealed and never shown again.
+func (s *DeliveryService) SaveSettings(ctx context.Context, tenantID int64, actor audit.Actor, who *auth.Principal, set Settings, password *string) (Settings, error) {
+	if err := itAdmin(who); err != nil {
+		return Settings{}, err
+	}
+	if err := ValidateSettings(set); err != nil {
+		return Settings{}, err
+	}
+	if password != nil && *password != "" && s.seal != nil {
+		sealed, err := s.seal(tenantID, *password)
+		if err != nil {
+			return Settings{}, err
+		}
+		password = &sealed
+	}
+	before, err := s.st.NotifySettings(ctx, tenantID)
+	if err != nil {
+		return Settings{}, err
+	}
+	if set.Version != 0 && set.Version != before.Version {
+		return Settings{}, apperr.ConflictStale()
+	}
+	err = s.st.InDeliveryTx(ctx, func(tx DeliveryTx) error {
+		if err := tx.SaveNotifySettings(ctx, tenantID, set, password, s.now()); err != nil {
+			return err
+		}
+		after := set
+		after.PasswordSet = before.PasswordSet
+		if password != nil {
+			after.PasswordSet = *password != ""
+		}
+		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "notify.settings", ObjectType: "tenant",
+			ObjectID: strconv.FormatInt(tenantID, 10), Before: settingsView{Settings: before},
+			After: settingsView{Settings: after, PasswordChanged: password != nil}})
+	})
+	if err != nil {
+		return Settings{}, err
+	}
+	return s.st.NotifySettings(ctx, tenantID)
+}
+
+// SaveChannel sets (url non-empty) or removes a section's chat channel.
+// The unit must be the tenant's: the composite key refuses another's.
+func (s *DeliveryService) SaveChannel(ctx context.Context, tenantID int64, actor audit.Actor, who *auth.Principal, c ChatChannel) error {
+	if err := itAdmin(who); err != nil {
+		return err
+	}
+	var v apperr.Validation
+	if c.URL != "" {
+		u, err := url.Parse(c.URL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			v.Add("url", "delivery.rule_url", map[string]any{"Field": "delivery.field_url"})
+		}
+	}
+	if c.Format == "" {
+		c.Format = "json"
+	}
+	if !oneOf(c.Format, ChatFormats) {
+		v.Add("format", "delivery.rule_one_of", map[string]any{"Field": "delivery.field_format"})
+	}
+	if c.UnitID <= 0 {
+		v.Add("unit_id", "delivery.rule_required", map[string]any{"Field": "delivery.field_unit"})
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return s.st.InDeliveryTx(ctx, func(tx DeliveryTx) error {
+		var err error
+		action := "notify.channel_set"
+		if c.URL == "" {
+			action = "notify.channel_delete"
+			err = tx.DeleteNotifyChannel(ctx, tenantID, c.UnitID)
+		} else {
+			err = tx.SaveNotifyChannel(ctx, tenantID, c, s.now())
+		}
+		if err != nil {
+			return err
+		}
+		// The URL is a credential of the channel: the log keeps its host only.
+		host := ""
+		if u, err := url.Parse(c.URL); err == nil {
+			host = u.Host
+		}
+		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: action, ObjectType: "unit",
+			ObjectID: strconv.FormatInt(c.UnitID, 10), After: map[string]string{"host": host, "format": c.Format}})
+	})
+}
+
+// DeadLetters lists the tenant's dead letters (IT admin).
+func (s *DeliveryService) DeadLetters(ctx context.Context, tenantID int64, who *auth.Principal) ([]Delivery, error) {
+	if err := itAdmin(who); err != nil {
+		return nil, err
+	}
+	return s.st.DeadDeliveries(ctx, tenantID, MaxList)
+}
+
+// Retry makes a dead letter pending again, due now (IT admin).
+func (s *DeliveryService) Retry(ctx context.Context, tenantID int64, actor audit.Actor, who *auth.Principal, id int64) error {
+	if err := itAdmin(who); err != nil {
+		return err
+	}
+	return s.st.InDeliveryTx(ctx, func(tx DeliveryTx) error {
+		ok, err := tx.RetryDeadDelivery(ctx, tenantID, id, s.now())
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return apperr.NotFoundErr("delivery")
+		}
+		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "notify.retry", ObjectType: "delivery",
+			ObjectID: strconv.FormatInt(id, 10)})
+	})
+}

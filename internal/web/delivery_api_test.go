@@ -1,0 +1,61 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"telework/internal/store"
+	"telework/internal/store/storetest"
+)
+
+// TestDeliveryAPI: preferences are one's own; SMTP and chat settings and
+// dead letters are the IT admin's, never another tenant's; responses
+// match the OpenAPI document (w.call validates them).
+func TestDeliveryAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		call := func(c *http.Cookie, method, path, body string) resp {
+			return w.call(method, path, body, "", "Cookie", c.Name+"="+c.Value)
+		}
+		staff, it := w.session(t, "staff"), w.session(t, "it")
+		res := call(staff, "GET", "/api/v1/notification-preferences", "")
+		if res.code != 200 || !strings.Contains(res.body, `{"kind":"approved","in_app":true,"email":true,"chat":false}`) {
+			t.Fatalf("prefs: %d %s", res.code, res.body)
+		}
+		res = call(staff, "PUT", "/api/v1/notification-preferences", `{"prefs":[{"kind":"approved","in_app":true,"email":false,"chat":true}]}`)
+		if res.code != 200 || !strings.Contains(res.body, `{"kind":"approved","in_app":true,"email":false,"chat":true}`) {
+			t.Fatalf("save prefs: %d %s", res.code, res.body)
+		}
+		if res := call(staff, "PUT", "/api/v1/notification-preferences", `{"prefs":[{"kind":"nope"}]}`); res.code != 422 && res.code != 400 {
+			t.Errorf("unknown kind: %d %s", res.code, res.body)
+		}
+		if res := call(staff, "GET", "/api/v1/notification-settings", ""); res.code != http.StatusForbidden {
+			t.Errorf("staff read settings: %d", res.code)
+		}
+		res = call(it, "PUT", "/api/v1/notification-settings", `{"smtp_host":"127.0.0.1","smtp_port":2525,"smtp_tls":"starttls",
+			"smtp_user":"mailer","smtp_password":"s3cret","mail_from":"telework@example.lg.jp","charset":"iso-2022-jp"}`)
+		if res.code != 200 || !strings.Contains(res.body, `"smtp_password_set":true`) || strings.Contains(res.body, "s3cret") {
+			t.Fatalf("save settings: %d %s", res.code, res.body)
+		}
+		res = call(it, "PUT", "/api/v1/notification-channels", fmt.Sprintf(`{"unit_id":%d,"url":"http://127.0.0.1:9/hook","format":"slack"}`, w.units["a-dept"].ID))
+		if res.code != 200 || !strings.Contains(res.body, `"format":"slack"`) {
+			t.Fatalf("channel: %d %s", res.code, res.body)
+		}
+		// Another tenant's section is not found.
+		if res := call(it, "PUT", "/api/v1/notification-channels", fmt.Sprintf(`{"unit_id":%d,"url":"http://127.0.0.1:9/hook"}`, w.units["b-dept"].ID)); res.code != http.StatusNotFound {
+			t.Errorf("cross-tenant channel: %d %s", res.code, res.body)
+		}
+		res = call(it, "GET", "/api/v1/notification-dead-letters", "")
+		if res.code != 200 || !strings.Contains(res.body, `"total":0`) {
+			t.Fatalf("dead letters: %d %s", res.code, res.body)
+		}
+		if res := call(it, "POST", "/api/v1/notification-dead-letters/retry", `{"id":999999}`); res.code != http.StatusNotFound {
+			t.Errorf("retry unknown: %d %s", res.code, res.body)
+		}
+		if res := call(staff, "POST", "/api/v1/notification-dead-letters/retry", `{"id":1}`); res.code != http.StatusForbidden {
+			t.Errorf("staff retry: %d", res.code)
+		}
+	})
+}
