@@ -156,6 +156,10 @@ type Tenant struct {
 	// MyNumberAtBranchOffice: 個人番号利用事務系 may be used at a
 	// satellite office inside a government building on the office network.
 	MyNumberAtBranchOffice bool `json:"mynumber_at_branch_office"`
+	// Devices are the device types the tenant provides for telework; nil
+	// (not declared) leaves devices out of the rating, as before they
+	// were modelled. See devices.go.
+	Devices []Device `json:"devices,omitempty"`
 }
 
 // System is an information system of the catalogue.

@@ -68,6 +68,9 @@ func NewEngine(t Tenant, systems []System, places []Place) *Engine {
 		FixPhone:          {Key: "tasks.improve.phone"},
 		FixTenantMyNumber: {Key: "tasks.improve.tenant_mynumber"},
 	}}
+	for _, d := range Devices {
+		e.fixNote[FixDevice(d)] = Note{Key: "tasks.improve.device." + string(d)}
+	}
 	for i := range systems {
 		s := &systems[i]
 		e.systems[s.ID] = s
@@ -166,6 +169,7 @@ func (e *Engine) issues(t *Task, tg Target, fix string, out []issue, d detail) [
 	if t.Phone && fix != FixPhone {
 		out = append(out, issue{Partial, Note{Key: "tasks.reason.phone"}, fixesPhone})
 	}
+	out = e.deviceIssue(t, tg, fix, out, d)
 	for _, id := range t.Systems {
 		if s := e.systems[id]; s != nil {
 			out = e.systemIssues(s, tg, fix, out, d)

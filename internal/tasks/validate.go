@@ -24,6 +24,9 @@ func (in *Input) Validate() error {
 			v.Add(field, "field.choice", nil)
 		}
 	}
+	for i, d := range in.Tenant.Devices {
+		choice(fmt.Sprintf("tenant.devices[%d]", i), slices.Contains(Devices, d))
+	}
 	sysIDs := map[string]bool{}
 	for i := range in.Systems {
 		s := &in.Systems[i]
