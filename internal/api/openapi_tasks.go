@@ -8,7 +8,7 @@ func rateInputSchema() map[string]any {
 	return obj([]string{"tasks"}, map[string]any{
 		"tenant": obj(nil, map[string]any{
 			"mynumber_at_branch_office": boolean("個人番号利用事務系 may be used at a satellite office inside a government building (本庁舎内・支所・出先機関) on the office network with office-equal physical security (default false)"),
-			"devices": arrayOf(enum(tasks.Devices, "optional: the device types the tenant provides — loan (貸出端末), desk_take_home (席上端末の持ち帰り), private_vdi (私用端末 via VDI), sim_tablet (SIM タブレット); when present, work on a system at home or on mobile needs a device serving that mode (mobile: loan or sim_tablet); when absent, devices are not rated"))}),
+			"devices":                   arrayOf(enum(tasks.Devices, "optional: the device types the tenant provides — loan (貸出端末), desk_take_home (席上端末の持ち帰り), private_vdi (私用端末 via VDI), sim_tablet (SIM タブレット); when present, work on a system at home or on mobile needs a device serving that mode (mobile: loan or sim_tablet); when absent, devices are not rated"))}),
 		"systems": arrayOf(obj([]string{"id", "segment"}, map[string]any{
 			"id":           str("the system's id, named by tasks[].systems"),
 			"name":         str("名称 (default: the id)"),
