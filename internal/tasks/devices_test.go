@@ -1,7 +1,6 @@
 package tasks
 
 import (
-	"reflect"
 	"testing"
 )
 
@@ -44,27 +43,7 @@ func TestDeviceRules(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			e := NewEngine(Tenant{Devices: c.devices}, testSystems, testPlaces)
 			task := c.task
-			got := e.RateAt(&task, targetOf(e, c.target))
-			if got.Rating != c.rating {
-				t.Errorf("rating %s, want %s", got.Rating, c.rating)
-			}
-			var keys []string
-			for _, n := range got.Reasons {
-				keys = append(keys, n.Key)
-			}
-			if !reflect.DeepEqual(keys, c.reasons) {
-				t.Errorf("reasons %v, want %v", keys, c.reasons)
-			}
-			imp := map[string]Rating{}
-			for _, im := range got.Improvements {
-				imp[im.ID] = im.Rating
-			}
-			if !reflect.DeepEqual(imp, c.improves) {
-				t.Errorf("improvements %v, want %v", imp, c.improves)
-			}
-			if e.RatingWith(&task, targetOf(e, c.target), "") != c.rating {
-				t.Error("RatingWith disagrees with RateAt")
-			}
+			checkResult(t, e, &task, c.target, c.rating, c.reasons, c.improves)
 		})
 	}
 }

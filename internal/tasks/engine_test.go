@@ -130,36 +130,35 @@ func TestRules(t *testing.T) {
 			if r.Level != c.level {
 				t.Errorf("level %d, want %d", r.Level, c.level)
 			}
-			var got *Result
-			for i := range r.Results {
-				if r.Results[i].Target == c.target {
-					got = &r.Results[i]
-				}
-			}
-			if got == nil {
-				t.Fatalf("no result for %s", c.target)
-			}
-			if got.Rating != c.rating {
-				t.Errorf("rating %s, want %s", got.Rating, c.rating)
-			}
-			var keys []string
-			for _, n := range got.Reasons {
-				keys = append(keys, n.Key)
-			}
-			if !reflect.DeepEqual(keys, c.reasons) {
-				t.Errorf("reasons %v, want %v", keys, c.reasons)
-			}
-			imp := map[string]Rating{}
-			for _, im := range got.Improvements {
-				imp[im.ID] = im.Rating
-			}
-			if !reflect.DeepEqual(imp, c.improves) {
-				t.Errorf("improvements %v, want %v", imp, c.improves)
-			}
-			if e.RatingWith(&task, targetOf(e, c.target), "") != c.rating {
-				t.Error("RatingWith disagrees with RateAt")
-			}
+			checkResult(t, e, &task, c.target, c.rating, c.reasons, c.improves)
 		})
+	}
+}
+
+// checkResult compares task's result at target with the expected rating,
+// reason keys in order and improvements with the rating each gives.
+func checkResult(t *testing.T, e *Engine, task *Task, target string, rating Rating, reasons []string, improves map[string]Rating) {
+	t.Helper()
+	got := e.RateAt(task, targetOf(e, target))
+	if got.Rating != rating {
+		t.Errorf("rating %s, want %s", got.Rating, rating)
+	}
+	var keys []string
+	for _, n := range got.Reasons {
+		keys = append(keys, n.Key)
+	}
+	if !reflect.DeepEqual(keys, reasons) {
+		t.Errorf("reasons %v, want %v", keys, reasons)
+	}
+	imp := map[string]Rating{}
+	for _, im := range got.Improvements {
+		imp[im.ID] = im.Rating
+	}
+	if !reflect.DeepEqual(imp, improves) {
+		t.Errorf("improvements %v, want %v", imp, improves)
+	}
+	if e.RatingWith(task, targetOf(e, target), "") != rating {
+		t.Error("RatingWith disagrees with RateAt")
 	}
 }
 
