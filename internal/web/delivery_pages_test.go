@@ -46,3 +46,48 @@ func TestDeliveryPrefsPage(t *testing.T) {
 		}
 	})
 }
+
+// TestDeliveryFeedsPage: a person makes a feed (the URL shown once), sees
+// it listed and revokes it; only a 所属長 may make a section feed; another
+// person's or tenant's feed id is not found.
+func TestDeliveryFeedsPage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		staff, head := w.session(t, "staff"), w.session(t, "supervisor")
+		res := w.do("GET", "/notifications/calendar-feeds", nil, staff)
+		if res.code != 200 || !strings.Contains(res.body, "<legend>取り込む予定</legend>") || strings.Contains(res.body, `value="section"`) {
+			t.Fatalf("feeds page for staff: %d %s", res.code, res.body)
+		}
+		if res = w.do("POST", "/notifications/calendar-feeds", url.Values{"scope": {"section"}}, staff); res.code != http.StatusForbidden {
+			t.Errorf("staff made a section feed: %d", res.code)
+		}
+		res = w.do("POST", "/notifications/calendar-feeds", url.Values{"scope": {"own"}}, staff)
+		if res.code != 200 || !strings.Contains(res.body, "/api/v1/calendar-feeds/ics?token=") {
+			t.Fatalf("create a feed: %d %s", res.code, res.body)
+		}
+		res = w.do("GET", "/notifications/calendar-feeds", nil, staff)
+		if strings.Contains(res.body, "ics?token=") || !strings.Contains(res.body, `name="id" value="`) {
+			t.Fatalf("the list shows the token again or lacks the feed: %s", res.body)
+		}
+		i := strings.Index(res.body, `name="id" value="`) + len(`name="id" value="`)
+		id := res.body[i : i+strings.Index(res.body[i:], `"`)]
+		if res = w.do("GET", "/notifications/calendar-feeds", nil, head); !strings.Contains(res.body, `value="section"`) {
+			t.Error("the 所属長 is not offered the section feed")
+		}
+		if res = w.do("POST", "/notifications/calendar-feeds", url.Values{"scope": {"section"}}, head); res.code != 200 {
+			t.Errorf("the 所属長 made a section feed: %d", res.code)
+		}
+		if res = w.do("POST", "/notifications/calendar-feeds/revoke", url.Values{"id": {id}}, head); res.code != http.StatusNotFound {
+			t.Errorf("another person revoked the feed: %d", res.code)
+		}
+		if res = w.do("POST", "/notifications/calendar-feeds/revoke", url.Values{"id": {id}}, w.session(t, "b-hr")); res.code != http.StatusNotFound && res.code != http.StatusForbidden {
+			t.Errorf("another tenant revoked the feed: %d", res.code)
+		}
+		if res = w.do("POST", "/notifications/calendar-feeds/revoke", url.Values{"id": {id}}, staff); res.code != http.StatusSeeOther {
+			t.Fatalf("revoke: %d %s", res.code, res.body)
+		}
+		if res = w.do("GET", "/notifications/calendar-feeds", nil, staff); strings.Contains(res.body, `name="id" value="`+id+`"`) {
+			t.Error("the revoked feed is still listed")
+		}
+	})
+}

@@ -2,6 +2,10 @@ package web
 
 import (
 	"net/http"
+	"strconv"
+
+	"telework/internal/apperr"
+	"telework/internal/auth"
 
 	"telework/internal/notify"
 )
@@ -13,6 +17,9 @@ func (s *Server) deliveryRoutes() []Route {
 	return []Route{
 		{Method: "GET", Pattern: "/notifications/settings", Rule: anyUser, Handler: s.deliveryPrefsPage},
 		{Method: "POST", Pattern: "/notifications/settings", Rule: anyUser, Handler: s.deliveryPrefsSave},
+		{Method: "GET", Pattern: "/notifications/calendar-feeds", Rule: anyUser, Handler: s.deliveryFeedsPage},
+		{Method: "POST", Pattern: "/notifications/calendar-feeds", Rule: anyUser, Handler: s.deliveryFeedCreate},
+		{Method: "POST", Pattern: "/notifications/calendar-feeds/revoke", Rule: anyUser, Handler: s.deliveryFeedRevoke},
 	}
 }
 
@@ -62,4 +69,72 @@ func (s *Server) deliveryPrefsSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.flashRedirect(w, r, "/notifications/settings", "flash.delivery_prefs")
+}
+
+// deliveryFeedRow is one live calendar feed on the page.
+type deliveryFeedRow struct {
+	ID      int64
+	Section bool
+	Created string
+}
+
+func (s *Server) deliveryFeedsPage(w http.ResponseWriter, r *http.Request) {
+	s.deliveryFeedsRender(w, r, "")
+}
+
+// deliveryFeedsRender lists the person's live feeds; url is a feed just
+// made, shown this once (the token is stored only as its hash).
+func (s *Server) deliveryFeedsRender(w http.ResponseWriter, r *http.Request, url string) {
+	p := principal(r)
+	fs, err := s.svc.Schedule.Feeds(r.Context(), p.TenantID, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := dateView(r)
+	rows := make([]deliveryFeedRow, 0, len(fs))
+	for _, f := range fs {
+		rows = append(rows, deliveryFeedRow{ID: f.ID, Section: f.UnitID != 0, Created: v.Time(f.CreatedAt)})
+	}
+	s.render(w, r, http.StatusOK, "delivery_feeds", "delivery.title_feeds", map[string]any{
+		"Rows": rows, "URL": url, "Head": p.Has(auth.Supervisor)}, nil)
+}
+
+// deliveryFeedCreate makes a feed of the person's own days, or of their
+// section's planned telework for a 所属長, and shows its URL once.
+func (s *Server) deliveryFeedCreate(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	p := principal(r)
+	section := newForm(r).str("scope") == "section"
+	if section && !p.Has(auth.Supervisor) {
+		s.fail(w, r, apperr.Forbid())
+		return
+	}
+	token, _, err := s.svc.Schedule.CreateFeed(r.Context(), p.TenantID, actorOf(p), p, section)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.deliveryFeedsRender(w, r, s.baseURL(r)+"/api/v1/calendar-feeds/ics?token="+token)
+}
+
+// deliveryFeedRevoke ends one of the person's feeds; another person's or
+// tenant's id is not found.
+func (s *Server) deliveryFeedRevoke(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	p := principal(r)
+	id, err := strconv.ParseInt(r.PostForm.Get("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.notFound(w, r)
+		return
+	}
+	if err := s.svc.Schedule.RevokeFeed(r.Context(), p.TenantID, actorOf(p), p, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flashRedirect(w, r, "/notifications/calendar-feeds", "flash.delivery_feed_revoked")
 }
