@@ -1,9 +1,15 @@
 package web_test
 
 import (
+	"context"
+	"time"
+
 	"net/http"
 	"net/url"
 	"strings"
+	"telework/internal/apply"
+	"telework/internal/calendar"
+	"telework/internal/policy"
 	"testing"
 
 	"telework/internal/store"
@@ -88,6 +94,43 @@ func TestDeliveryFeedsPage(t *testing.T) {
 		}
 		if res = w.do("GET", "/notifications/calendar-feeds", nil, staff); strings.Contains(res.body, `name="id" value="`+id+`"`) {
 			t.Error("the revoked feed is still listed")
+		}
+	})
+}
+
+// TestDeliverySchedulePage: the section's planned telework on the week and
+// month pages; a person of another section or tenant does not see it.
+func TestDeliverySchedulePage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		now := time.Now()
+		day := calendar.DateOf(now).AddDays(30)
+		storetest.Must(t, db.InApplyTx(ctx, func(tx apply.Tx) error {
+			a := &apply.Application{StaffID: w.staff["a-hr"].ID, Decision: apply.Submitted, Status: apply.Submitted, Mode: policy.Home,
+				Place: policy.PlaceHome, TimeUnit: policy.FullDay, CreatedAt: now, UpdatedAt: now,
+				Days: []apply.Day{{Date: day, Status: apply.Submitted, UpdatedAt: now}}}
+			return tx.InsertApplication(ctx, w.a.ID, a)
+		}))
+		staff := w.session(t, "staff")
+		res := w.do("GET", "/", nil, staff)
+		if !strings.Contains(res.body, `href="/schedule"`) {
+			t.Error("the menu lacks the shared schedule")
+		}
+		for _, view := range []string{"week", "month"} {
+			res = w.do("GET", "/schedule?view="+view+"&date="+day.String(), nil, staff)
+			if res.code != 200 || !strings.Contains(res.body, "鈴木 一郎 在宅勤務(申請中)") || !strings.Contains(res.body, `<th scope="row"`) {
+				t.Fatalf("%s view: %d %s", view, res.code, res.body)
+			}
+		}
+		for _, who := range []string{"it", "b-hr"} {
+			res = w.do("GET", "/schedule?view=month&date="+day.String(), nil, w.session(t, who))
+			if res.code != 200 || strings.Contains(res.body, "鈴木 一郎") {
+				t.Errorf("%s sees another section's schedule: %d", who, res.code)
+			}
+		}
+		if res = w.do("GET", "/schedule", nil, w.session(t, "auditor")); res.code != http.StatusForbidden {
+			t.Errorf("an account without a staff record: %d", res.code)
 		}
 	})
 }
