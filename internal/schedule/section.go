@@ -3,8 +3,8 @@ package schedule
 import (
 	"context"
 
-	"telework/internal/apply"
 	"telework/internal/apperr"
+	"telework/internal/apply"
 	"telework/internal/auth"
 	"telework/internal/calendar"
 )

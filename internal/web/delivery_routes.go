@@ -203,7 +203,7 @@ func (s *Server) deliverySchedule(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "delivery_schedule", "schedule.title", map[string]any{
 		"Days": days, "View": view, "Range": v.Date(from) + " – " + v.Date(to),
-		"Prev": "/schedule?view=" + view + "&date=" + prev.String(),
-		"Next": "/schedule?view=" + view + "&date=" + next.String(),
+		"Prev":  "/schedule?view=" + view + "&date=" + prev.String(),
+		"Next":  "/schedule?view=" + view + "&date=" + next.String(),
 		"Other": "/schedule?view=" + map[bool]string{true: "month", false: "week"}[week] + "&date=" + from.String()}, nil)
 }
