@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"net/http"
@@ -131,6 +132,54 @@ func TestDeliverySchedulePage(t *testing.T) {
 		}
 		if res = w.do("GET", "/schedule", nil, w.session(t, "auditor")); res.code != http.StatusForbidden {
 			t.Errorf("an account without a staff record: %d", res.code)
+		}
+	})
+}
+
+// TestDeliverySettingsPage: the IT administrator saves the SMTP settings
+// (the password is never shown back) and a section's channel (its URL is
+// not shown back); other roles and another tenant are refused; an unknown
+// dead letter is not found.
+func TestDeliverySettingsPage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		it := w.session(t, "it")
+		res := w.do("GET", "/delivery/settings", nil, it)
+		if res.code != 200 || !strings.Contains(res.body, "<legend>メール(SMTP)</legend>") || !strings.Contains(res.body, "届かなかった通知はありません。") {
+			t.Fatalf("settings page: %d %s", res.code, res.body)
+		}
+		form := url.Values{"smtp_host": {"mail.example.jp"}, "smtp_port": {"587"}, "smtp_tls": {"starttls"}, "smtp_user": {"u"},
+			"smtp_password": {"s3cret-pass"}, "mail_from": {"noreply@example.jp"}, "charset": {"utf-8"}}
+		if res = w.do("POST", "/delivery/settings", form, it); res.code != http.StatusSeeOther {
+			t.Fatalf("save settings: %d %s", res.code, res.body)
+		}
+		res = w.do("GET", "/delivery/settings", nil, it)
+		if strings.Contains(res.body, "s3cret-pass") || !strings.Contains(res.body, "パスワードは設定済みです") || !strings.Contains(res.body, `value="mail.example.jp"`) {
+			t.Errorf("saved settings: %s", res.body)
+		}
+		bad := url.Values{"smtp_host": {"mail.example.jp"}, "smtp_port": {"0"}, "smtp_tls": {"starttls"}, "mail_from": {"x"}, "charset": {"utf-8"}}
+		if res = w.do("POST", "/delivery/settings", bad, it); res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "ポート") {
+			t.Errorf("bad settings: %d", res.code)
+		}
+		unit := w.staff["a-staff"].UnitID
+		ch := url.Values{"unit_id": {fmt.Sprint(unit)}, "url": {"https://chat.example.jp/hook/secret-path"}, "format": {"slack"}}
+		if res = w.do("POST", "/delivery/channels", ch, it); res.code != http.StatusSeeOther {
+			t.Fatalf("save channel: %d %s", res.code, res.body)
+		}
+		res = w.do("GET", "/delivery/settings", nil, it)
+		if strings.Contains(res.body, "secret-path") || !strings.Contains(res.body, "chat.example.jp") {
+			t.Errorf("channel shown back: %s", res.body)
+		}
+		if res = w.do("POST", "/delivery/retry", url.Values{"id": {"999999"}}, it); res.code != http.StatusNotFound {
+			t.Errorf("unknown dead letter: %d", res.code)
+		}
+		for _, who := range []string{"staff", "supervisor", "hr", "b-hr"} {
+			if res = w.do("GET", "/delivery/settings", nil, w.session(t, who)); res.code != http.StatusForbidden {
+				t.Errorf("%s on the settings page: %d", who, res.code)
+			}
+			if res = w.do("POST", "/delivery/channels", ch, w.session(t, who)); res.code != http.StatusForbidden {
+				t.Errorf("%s saved a channel: %d", who, res.code)
+			}
 		}
 	})
 }

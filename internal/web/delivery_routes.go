@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"telework/internal/apperr"
@@ -23,6 +24,10 @@ func (s *Server) deliveryRoutes() []Route {
 		{Method: "POST", Pattern: "/notifications/calendar-feeds", Rule: anyUser, Handler: s.deliveryFeedCreate},
 		{Method: "POST", Pattern: "/notifications/calendar-feeds/revoke", Rule: anyUser, Handler: s.deliveryFeedRevoke},
 		{Method: "GET", Pattern: "/schedule", Rule: anyUser, Handler: s.deliverySchedule},
+		{Method: "GET", Pattern: "/delivery/settings", Rule: itAdminOnly, Handler: s.deliverySettingsPage},
+		{Method: "POST", Pattern: "/delivery/settings", Rule: itAdminOnly, Handler: s.deliverySettingsSave},
+		{Method: "POST", Pattern: "/delivery/channels", Rule: itAdminOnly, Handler: s.deliveryChannelSave},
+		{Method: "POST", Pattern: "/delivery/retry", Rule: itAdminOnly, Handler: s.deliveryRetry},
 	}
 }
 
@@ -206,4 +211,145 @@ func (s *Server) deliverySchedule(w http.ResponseWriter, r *http.Request) {
 		"Prev":  "/schedule?view=" + view + "&date=" + prev.String(),
 		"Next":  "/schedule?view=" + view + "&date=" + next.String(),
 		"Other": "/schedule?view=" + map[bool]string{true: "month", false: "week"}[week] + "&date=" + from.String()}, nil)
+}
+
+// deliveryChannelRow is a section on the settings page; a channel's URL
+// is a credential, so only its host is shown back.
+type deliveryChannelRow struct {
+	UnitID     int64
+	Name, Host string
+	Format     string
+}
+
+type deliveryDeadRow struct {
+	ID                              int64
+	Channel, Target, Error, Created string
+	Text                            string
+	Attempts                        int
+}
+
+// deliverySettingsPage is the IT administrator's page: the SMTP settings
+// (the password only as set or not), the sections' chat channels and the
+// dead letters with a retry button.
+func (s *Server) deliverySettingsPage(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	set, _, err := s.svc.Delivery.Settings(r.Context(), p.TenantID, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.deliverySettingsRender(w, r, http.StatusOK, set, nil)
+}
+
+func (s *Server) deliverySettingsRender(w http.ResponseWriter, r *http.Request, status int, set notify.Settings, formErr error) {
+	p := principal(r)
+	stored, chs, err := s.svc.Delivery.Settings(r.Context(), p.TenantID, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	set.PasswordSet = stored.PasswordSet
+	dead, err := s.svc.Delivery.DeadLetters(r.Context(), p.TenantID, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	tr, err := s.tree(r)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	byUnit := map[int64]notify.ChatChannel{}
+	for _, c := range chs {
+		byUnit[c.UnitID] = c
+	}
+	var units []deliveryChannelRow
+	for _, n := range tr.Flatten(false) {
+		row := deliveryChannelRow{UnitID: n.Unit.ID, Name: tr.PathString(n.Unit.ID)}
+		if c, ok := byUnit[n.Unit.ID]; ok {
+			row.Format = c.Format
+			if u, err := url.Parse(c.URL); err == nil {
+				row.Host = u.Host
+			}
+		}
+		units = append(units, row)
+	}
+	v := dateView(r)
+	var rows []deliveryDeadRow
+	for _, d := range dead {
+		rows = append(rows, deliveryDeadRow{ID: d.ID, Channel: "delivery.channel." + string(d.Channel), Target: d.Target,
+			Error: d.LastError, Created: v.Time(d.CreatedAt), Text: d.Notification.Message(v.Lang), Attempts: d.Attempts})
+	}
+	s.render(w, r, status, "delivery_settings", "delivery.title_settings", map[string]any{
+		"Set": set, "Units": units, "Dead": rows, "TLS": notify.TLSModes, "Charsets": notify.Charsets, "Formats": notify.ChatFormats}, formErr)
+}
+
+// deliverySettingsSave saves the SMTP settings; an empty password keeps
+// the stored one unless "clear the password" is ticked.
+func (s *Server) deliverySettingsSave(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	p := principal(r)
+	fm := newForm(r)
+	set := notify.Settings{SMTPHost: fm.str("smtp_host"), SMTPPort: fm.int("smtp_port", 0), SMTPTLS: fm.str("smtp_tls"),
+		SMTPUser: fm.str("smtp_user"), MailFrom: fm.str("mail_from"), Charset: fm.str("charset"), Version: int64(fm.int("version", 0))}
+	var password *string
+	if pw := r.PostForm.Get("smtp_password"); pw != "" {
+		password = &pw
+	} else if fm.bool("smtp_password_clear") {
+		password = &pw
+	}
+	if err := fm.v.Err(); err != nil {
+		s.deliverySettingsRender(w, r, http.StatusUnprocessableEntity, set, err)
+		return
+	}
+	if _, err := s.svc.Delivery.SaveSettings(r.Context(), p.TenantID, actorOf(p), p, set, password); err != nil {
+		if isInvalid(err) {
+			s.deliverySettingsRender(w, r, http.StatusUnprocessableEntity, set, err)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.flashRedirect(w, r, "/delivery/settings", "flash.saved")
+}
+
+// deliveryChannelSave sets or (empty URL) removes one section's channel.
+func (s *Server) deliveryChannelSave(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	p := principal(r)
+	fm := newForm(r)
+	c := notify.ChatChannel{UnitID: fm.id("unit_id"), URL: fm.str("url"), Format: fm.str("format")}
+	if err := s.svc.Delivery.SaveChannel(r.Context(), p.TenantID, actorOf(p), p, c); err != nil {
+		if isInvalid(err) {
+			set, _, _ := s.svc.Delivery.Settings(r.Context(), p.TenantID, p)
+			s.deliverySettingsRender(w, r, http.StatusUnprocessableEntity, set, err)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.flashRedirect(w, r, "/delivery/settings", "flash.saved")
+}
+
+// deliveryRetry makes one dead letter pending again; another tenant's id
+// is not found.
+func (s *Server) deliveryRetry(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	p := principal(r)
+	id, err := strconv.ParseInt(r.PostForm.Get("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.notFound(w, r)
+		return
+	}
+	if err := s.svc.Delivery.Retry(r.Context(), p.TenantID, actorOf(p), p, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flashRedirect(w, r, "/delivery/settings", "flash.delivery_retried")
 }

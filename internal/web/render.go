@@ -339,6 +339,7 @@ func navFor(v *view) []navItem {
 	}
 	if p.Has(auth.ITAdmin) {
 		add("/sso/settings", "trial.nav_sso")
+		add("/delivery/settings", "delivery.nav_settings")
 	}
 	if p.Has(auth.Auditor) {
 		add("/audit", "nav.audit")
