@@ -263,7 +263,7 @@ func (s *Server) deliverySettingsRender(w http.ResponseWriter, r *http.Request, 
 	for _, c := range chs {
 		byUnit[c.UnitID] = c
 	}
-	var units []deliveryChannelRow
+	var units, channels []deliveryChannelRow
 	for _, n := range tr.Flatten(false) {
 		row := deliveryChannelRow{UnitID: n.Unit.ID, Name: tr.PathString(n.Unit.ID)}
 		if c, ok := byUnit[n.Unit.ID]; ok {
@@ -271,6 +271,7 @@ func (s *Server) deliverySettingsRender(w http.ResponseWriter, r *http.Request, 
 			if u, err := url.Parse(c.URL); err == nil {
 				row.Host = u.Host
 			}
+			channels = append(channels, row)
 		}
 		units = append(units, row)
 	}
@@ -281,7 +282,7 @@ func (s *Server) deliverySettingsRender(w http.ResponseWriter, r *http.Request, 
 			Error: d.LastError, Created: v.Time(d.CreatedAt), Text: d.Notification.Message(v.Lang), Attempts: d.Attempts})
 	}
 	s.render(w, r, status, "delivery_settings", "delivery.title_settings", map[string]any{
-		"Set": set, "Units": units, "Dead": rows, "TLS": notify.TLSModes, "Charsets": notify.Charsets, "Formats": notify.ChatFormats}, formErr)
+		"Set": set, "Units": units, "Channels": channels, "Dead": rows, "TLS": notify.TLSModes, "Charsets": notify.Charsets, "Formats": notify.ChatFormats}, formErr)
 }
 
 // deliverySettingsSave saves the SMTP settings; an empty password keeps
