@@ -137,7 +137,7 @@ func (s *Server) deliveryFeedRevoke(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	id, err := strconv.ParseInt(r.PostForm.Get("id"), 10, 64)
 	if err != nil || id <= 0 {
-		s.notFound(w, r)
+		s.fail(w, r, deliveryNoID())
 		return
 	}
 	if err := s.svc.Schedule.RevokeFeed(r.Context(), p.TenantID, actorOf(p), p, id); err != nil {
@@ -345,7 +345,7 @@ func (s *Server) deliveryRetry(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	id, err := strconv.ParseInt(r.PostForm.Get("id"), 10, 64)
 	if err != nil || id <= 0 {
-		s.notFound(w, r)
+		s.fail(w, r, deliveryNoID())
 		return
 	}
 	if err := s.svc.Delivery.Retry(r.Context(), p.TenantID, actorOf(p), p, id); err != nil {
@@ -353,4 +353,12 @@ func (s *Server) deliveryRetry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.flashRedirect(w, r, "/delivery/settings", "flash.delivery_retried")
+}
+
+// deliveryNoID is the error of a post without the row's id (a form not
+// sent by the page).
+func deliveryNoID() error {
+	var v apperr.Validation
+	v.Add("id", "delivery.rule_required", map[string]any{"Field": "delivery.field_id"})
+	return v.Err()
 }
