@@ -170,6 +170,10 @@ func TestDeliverySettingsPage(t *testing.T) {
 		if strings.Contains(res.body, "secret-path") || !strings.Contains(res.body, "chat.example.jp") {
 			t.Errorf("channel shown back: %s", res.body)
 		}
+		foreign := url.Values{"unit_id": {fmt.Sprint(w.staff["b-staff"].UnitID)}, "url": {"https://chat.example.jp/x"}, "format": {"json"}}
+		if res = w.do("POST", "/delivery/channels", foreign, it); res.code < 400 || res.code >= 500 {
+			t.Errorf("a channel for another tenant's section: %d", res.code)
+		}
 		if res = w.do("POST", "/delivery/retry", url.Values{"id": {"999999"}}, it); res.code != http.StatusNotFound {
 			t.Errorf("unknown dead letter: %d", res.code)
 		}
