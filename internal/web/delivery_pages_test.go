@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"telework/internal/notify"
 	"time"
 
 	"net/http"
@@ -184,6 +185,45 @@ func TestDeliverySettingsPage(t *testing.T) {
 			if res = w.do("POST", "/delivery/channels", ch, w.session(t, who)); res.code != http.StatusForbidden {
 				t.Errorf("%s saved a channel: %d", who, res.code)
 			}
+		}
+	})
+}
+
+// TestDeliveryDeadLetterRetry: a dead letter is listed on the IT admin's
+// page and the retry button makes it pending again; another tenant's IT
+// admin cannot retry it.
+func TestDeliveryDeadLetterRetry(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		now := time.Now()
+		ns := []notify.Notification{notify.New(w.staff["a-staff"].ID, notify.Reminder, 0, map[string]any{"Count": 2})}
+		storetest.Must(t, db.InNotifyTx(ctx, func(tx notify.Tx) error { return tx.InsertNotifications(ctx, w.a.ID, ns) }))
+		nid := ns[0].ID
+		storetest.Must(t, db.InDeliveryTx(ctx, func(tx notify.DeliveryTx) error {
+			return tx.PlanNotificationDeliveries(ctx, w.a.ID, []int64{nid}, []notify.Delivery{{NotificationID: nid, Channel: notify.Email, Target: "a@example.jp", NextAt: now.Add(-time.Minute)}}, now)
+		}))
+		ds, err := db.ClaimDeliveries(ctx, w.a.ID, "t", now, now.Add(time.Minute), 10)
+		if err != nil || len(ds) != 1 {
+			t.Fatalf("claim: %v %d", err, len(ds))
+		}
+		if _, err := db.FinishDeliveries(ctx, w.a.ID, "t", []notify.Finished{{ID: ds[0].ID, Outcome: notify.Outcome{Dead: true, Error: "550 no such user", At: now}}}); err != nil {
+			t.Fatal(err)
+		}
+		it := w.session(t, "it")
+		res := w.do("GET", "/delivery/settings", nil, it)
+		if !strings.Contains(res.body, "550 no such user") {
+			t.Fatalf("dead letter not listed: %s", res.body)
+		}
+		id := fmt.Sprint(ds[0].ID)
+		if res = w.do("POST", "/delivery/retry", url.Values{"id": {id}}, w.session(t, "b-hr")); res.code != http.StatusForbidden && res.code != http.StatusNotFound {
+			t.Errorf("another tenant retried: %d", res.code)
+		}
+		if res = w.do("POST", "/delivery/retry", url.Values{"id": {id}}, it); res.code != http.StatusSeeOther {
+			t.Fatalf("retry: %d %s", res.code, res.body)
+		}
+		if res = w.do("GET", "/delivery/settings", nil, it); strings.Contains(res.body, "550 no such user") {
+			t.Error("the retried letter is still dead")
 		}
 	})
 }
