@@ -64,6 +64,7 @@ func TestBrowser(t *testing.T) {
 			tb.check(t, "/worktime", "")
 			tb.check(t, "/worktime/team", "")
 			tb.check(t, "/board", "")
+			tb.check(t, "/notifications/calendar-feeds", "") // the section feed (issue 12)
 		}},
 		{login: "hr", home: "/", h1: "ホーム", pages: hrPages},
 		{login: "it", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {
@@ -71,6 +72,7 @@ func TestBrowser(t *testing.T) {
 			trialPages(t, tb, "it")
 			tb.check(t, "/tasks/systems", "") // the task inventory (issue 13)
 			tb.check(t, "/tasks/ranking", "")
+			tb.check(t, "/delivery/settings", "") // notification delivery (issue 12)
 		}},
 		{login: "auditor", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {
 			tb.check(t, "/audit", "")
@@ -129,6 +131,11 @@ func staffPages(t *testing.T, tb *tab) {
 	tb.check(t, "/places", "") // satellite offices (issue 14)
 	tb.check(t, "/tasks?q="+url.QueryEscape("しりょう"), "")
 	applyPages(t, tb) // apply_pages.go
+	// Notification preferences, calendar feeds, the shared schedule (issue 12).
+	tb.check(t, "/notifications/settings", "")
+	tb.check(t, "/notifications/calendar-feeds", "")
+	tb.check(t, "/schedule", "")
+	tb.check(t, "/schedule?view=week", "")
 }
 
 func hrPages(t *testing.T, tb *tab) {

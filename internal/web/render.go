@@ -316,6 +316,9 @@ func navFor(v *view) []navItem {
 	if p.StaffID != 0 && p.HasAny(auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin) {
 		add("/worktime", "worktime.nav")
 	}
+	if p.StaffID != 0 {
+		add("/schedule", "schedule.nav")
+	}
 	if p.HasAny(auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin) {
 		add("/staff", "nav.staff")
 		add("/units", "nav.units")
@@ -336,6 +339,7 @@ func navFor(v *view) []navItem {
 	}
 	if p.Has(auth.ITAdmin) {
 		add("/sso/settings", "trial.nav_sso")
+		add("/delivery/settings", "delivery.nav_settings")
 	}
 	if p.Has(auth.Auditor) {
 		add("/audit", "nav.audit")

@@ -50,6 +50,7 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.tasksRoutes()...)
 	routes = append(routes, s.applyRoutes()...)
 	routes = append(routes, s.worktimeRoutes()...)
+	routes = append(routes, s.deliveryRoutes()...)
 	return routes
 }
 

@@ -1,0 +1,364 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"telework/internal/apperr"
+	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/i18n"
+
+	"telework/internal/notify"
+)
+
+// deliveryRoutes are the pages of notification delivery (issue 12): the
+// signed-in person's own preferences. The service scopes every read and
+// write to the person's staff record.
+func (s *Server) deliveryRoutes() []Route {
+	return []Route{
+		{Method: "GET", Pattern: "/notifications/settings", Rule: anyUser, Handler: s.deliveryPrefsPage},
+		{Method: "POST", Pattern: "/notifications/settings", Rule: anyUser, Handler: s.deliveryPrefsSave},
+		{Method: "GET", Pattern: "/notifications/calendar-feeds", Rule: anyUser, Handler: s.deliveryFeedsPage},
+		{Method: "POST", Pattern: "/notifications/calendar-feeds", Rule: anyUser, Handler: s.deliveryFeedCreate},
+		{Method: "POST", Pattern: "/notifications/calendar-feeds/revoke", Rule: anyUser, Handler: s.deliveryFeedRevoke},
+		{Method: "GET", Pattern: "/schedule", Rule: anyUser, Handler: s.deliverySchedule},
+		{Method: "GET", Pattern: "/delivery/settings", Rule: itAdminOnly, Handler: s.deliverySettingsPage},
+		{Method: "POST", Pattern: "/delivery/settings", Rule: itAdminOnly, Handler: s.deliverySettingsSave},
+		{Method: "POST", Pattern: "/delivery/channels", Rule: itAdminOnly, Handler: s.deliveryChannelSave},
+		{Method: "POST", Pattern: "/delivery/retry", Rule: itAdminOnly, Handler: s.deliveryRetry},
+	}
+}
+
+// deliveryPrefRow is one kind on the preferences page.
+type deliveryPrefRow struct {
+	notify.Pref
+	Label string
+}
+
+func (s *Server) deliveryPrefsPage(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	ps, err := s.svc.Delivery.Prefs(r.Context(), p.TenantID, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.deliveryPrefsRender(w, r, http.StatusOK, ps, nil)
+}
+
+func (s *Server) deliveryPrefsRender(w http.ResponseWriter, r *http.Request, status int, ps []notify.Pref, formErr error) {
+	rows := make([]deliveryPrefRow, 0, len(ps))
+	for _, p := range ps {
+		rows = append(rows, deliveryPrefRow{Pref: p, Label: "notify.kind." + string(p.Kind)})
+	}
+	s.render(w, r, status, "delivery_prefs", "delivery.title_prefs", map[string]any{"Rows": rows}, formErr)
+}
+
+// deliveryPrefsSave reads one checkbox per kind and channel
+// ("<kind>.in_app", "<kind>.email", "<kind>.chat"); an unticked box is off.
+func (s *Server) deliveryPrefsSave(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	p := principal(r)
+	fm := newForm(r)
+	var ps []notify.Pref
+	for _, ki := range notify.KindList() {
+		k := string(ki.Kind)
+		ps = append(ps, notify.Pref{Kind: ki.Kind, InApp: fm.bool(k + ".in_app"), Email: fm.bool(k + ".email"), Chat: fm.bool(k + ".chat")})
+	}
+	if _, err := s.svc.Delivery.SavePrefs(r.Context(), p.TenantID, actorOf(p), p, ps); err != nil {
+		if isInvalid(err) {
+			s.deliveryPrefsRender(w, r, http.StatusUnprocessableEntity, ps, err)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.flashRedirect(w, r, "/notifications/settings", "flash.delivery_prefs")
+}
+
+// deliveryFeedRow is one live calendar feed on the page.
+type deliveryFeedRow struct {
+	ID      int64
+	Section bool
+	Created string
+}
+
+func (s *Server) deliveryFeedsPage(w http.ResponseWriter, r *http.Request) {
+	s.deliveryFeedsRender(w, r, "")
+}
+
+// deliveryFeedsRender lists the person's live feeds; url is a feed just
+// made, shown this once (the token is stored only as its hash).
+func (s *Server) deliveryFeedsRender(w http.ResponseWriter, r *http.Request, url string) {
+	p := principal(r)
+	fs, err := s.svc.Schedule.Feeds(r.Context(), p.TenantID, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := dateView(r)
+	rows := make([]deliveryFeedRow, 0, len(fs))
+	for _, f := range fs {
+		rows = append(rows, deliveryFeedRow{ID: f.ID, Section: f.UnitID != 0, Created: v.Time(f.CreatedAt)})
+	}
+	s.render(w, r, http.StatusOK, "delivery_feeds", "delivery.title_feeds", map[string]any{
+		"Rows": rows, "URL": url, "Head": p.Has(auth.Supervisor)}, nil)
+}
+
+// deliveryFeedCreate makes a feed of the person's own days, or of their
+// section's planned telework for a 所属長, and shows its URL once.
+func (s *Server) deliveryFeedCreate(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	p := principal(r)
+	section := newForm(r).str("scope") == "section"
+	if section && !p.Has(auth.Supervisor) {
+		s.fail(w, r, apperr.Forbid())
+		return
+	}
+	token, _, err := s.svc.Schedule.CreateFeed(r.Context(), p.TenantID, actorOf(p), p, section)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.deliveryFeedsRender(w, r, s.baseURL(r)+"/api/v1/calendar-feeds/ics?token="+token)
+}
+
+// deliveryFeedRevoke ends one of the person's feeds; another person's or
+// tenant's id is not found.
+func (s *Server) deliveryFeedRevoke(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	p := principal(r)
+	id, err := strconv.ParseInt(r.PostForm.Get("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.fail(w, r, deliveryNoID())
+		return
+	}
+	if err := s.svc.Schedule.RevokeFeed(r.Context(), p.TenantID, actorOf(p), p, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flashRedirect(w, r, "/notifications/calendar-feeds", "flash.delivery_feed_revoked")
+}
+
+// deliveryDay is one day of the shared schedule: who teleworks, how.
+type deliveryDay struct {
+	Date   string
+	Off    bool
+	People []deliveryPerson
+}
+
+type deliveryPerson struct{ Name, Mode, Status string }
+
+// deliverySchedule is the shared schedule: the section's planned telework
+// on a month (view=month, the default) or a week (view=week) around date,
+// one table row per day so that a phone reads it down the page.
+func (s *Server) deliverySchedule(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	q := r.URL.Query()
+	week := q.Get("view") == "week"
+	day := s.svc.Apply.Today()
+	if d, err := calendar.ParseDate(q.Get("date")); err == nil {
+		day = d
+	}
+	var from, to, prev, next calendar.Date
+	if week {
+		from = mondayOf(day)
+		to, prev, next = from.AddDays(6), from.AddDays(-7), from.AddDays(7)
+	} else {
+		from = calendar.Date{Year: day.Year, Month: day.Month, Day: 1}
+		next = calendar.Date{Year: day.Year, Month: day.Month + 1, Day: 1}
+		if day.Month == 12 {
+			next = calendar.Date{Year: day.Year + 1, Month: 1, Day: 1}
+		}
+		to = next.AddDays(-1)
+		prev = calendar.Date{Year: from.AddDays(-1).Year, Month: from.AddDays(-1).Month, Day: 1}
+	}
+	es, err := s.svc.Schedule.Section(r.Context(), p.TenantID, p, from, to)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := dateView(r)
+	l := lang(r)
+	var days []deliveryDay
+	idx := map[calendar.Date]int{}
+	for d := from; !to.Before(d); d = d.AddDays(1) {
+		idx[d] = len(days)
+		wd := d.Weekday()
+		days = append(days, deliveryDay{Date: v.Date(d) + " (" + v.Weekday(d) + ")", Off: wd == 0 || wd == 6})
+	}
+	for _, e := range es {
+		i, ok := idx[e.Date]
+		if !ok {
+			continue
+		}
+		days[i].People = append(days[i].People, deliveryPerson{Name: e.Name,
+			Mode: i18n.T(l, "schedule.mode."+e.Mode, nil), Status: i18n.T(l, "schedule.status."+string(e.Status), nil)})
+	}
+	view := "month"
+	if week {
+		view = "week"
+	}
+	s.render(w, r, http.StatusOK, "delivery_schedule", "schedule.title", map[string]any{
+		"Days": days, "View": view, "Range": v.Date(from) + " – " + v.Date(to),
+		"Prev":  "/schedule?view=" + view + "&date=" + prev.String(),
+		"Next":  "/schedule?view=" + view + "&date=" + next.String(),
+		"Other": "/schedule?view=" + map[bool]string{true: "month", false: "week"}[week] + "&date=" + from.String()}, nil)
+}
+
+// deliveryChannelRow is a section on the settings page; a channel's URL
+// is a credential, so only its host is shown back.
+type deliveryChannelRow struct {
+	UnitID     int64
+	Name, Host string
+	Format     string
+}
+
+type deliveryDeadRow struct {
+	ID                              int64
+	Channel, Target, Error, Created string
+	Text                            string
+	Attempts                        int
+}
+
+// deliverySettingsPage is the IT administrator's page: the SMTP settings
+// (the password only as set or not), the sections' chat channels and the
+// dead letters with a retry button.
+func (s *Server) deliverySettingsPage(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	set, _, err := s.svc.Delivery.Settings(r.Context(), p.TenantID, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.deliverySettingsRender(w, r, http.StatusOK, set, nil)
+}
+
+func (s *Server) deliverySettingsRender(w http.ResponseWriter, r *http.Request, status int, set notify.Settings, formErr error) {
+	p := principal(r)
+	stored, chs, err := s.svc.Delivery.Settings(r.Context(), p.TenantID, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	set.PasswordSet = stored.PasswordSet
+	dead, err := s.svc.Delivery.DeadLetters(r.Context(), p.TenantID, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	tr, err := s.tree(r)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	byUnit := map[int64]notify.ChatChannel{}
+	for _, c := range chs {
+		byUnit[c.UnitID] = c
+	}
+	var units, channels []deliveryChannelRow
+	for _, n := range tr.Flatten(false) {
+		row := deliveryChannelRow{UnitID: n.Unit.ID, Name: tr.PathString(n.Unit.ID)}
+		if c, ok := byUnit[n.Unit.ID]; ok {
+			row.Format = c.Format
+			if u, err := url.Parse(c.URL); err == nil {
+				row.Host = u.Host
+			}
+			channels = append(channels, row)
+		}
+		units = append(units, row)
+	}
+	v := dateView(r)
+	var rows []deliveryDeadRow
+	for _, d := range dead {
+		rows = append(rows, deliveryDeadRow{ID: d.ID, Channel: "delivery.channel." + string(d.Channel), Target: d.Target,
+			Error: d.LastError, Created: v.Time(d.CreatedAt), Text: d.Notification.Message(v.Lang), Attempts: d.Attempts})
+	}
+	s.render(w, r, status, "delivery_settings", "delivery.title_settings", map[string]any{
+		"Set": set, "Units": units, "Channels": channels, "Dead": rows, "TLS": notify.TLSModes, "Charsets": notify.Charsets, "Formats": notify.ChatFormats}, formErr)
+}
+
+// deliverySettingsSave saves the SMTP settings; an empty password keeps
+// the stored one unless "clear the password" is ticked.
+func (s *Server) deliverySettingsSave(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	p := principal(r)
+	fm := newForm(r)
+	set := notify.Settings{SMTPHost: fm.str("smtp_host"), SMTPPort: fm.int("smtp_port", 0), SMTPTLS: fm.str("smtp_tls"),
+		SMTPUser: fm.str("smtp_user"), MailFrom: fm.str("mail_from"), Charset: fm.str("charset"), Version: int64(fm.int("version", 0))}
+	var password *string
+	if pw := r.PostForm.Get("smtp_password"); pw != "" {
+		password = &pw
+	} else if fm.bool("smtp_password_clear") {
+		password = &pw
+	}
+	if err := fm.v.Err(); err != nil {
+		s.deliverySettingsRender(w, r, http.StatusUnprocessableEntity, set, err)
+		return
+	}
+	if _, err := s.svc.Delivery.SaveSettings(r.Context(), p.TenantID, actorOf(p), p, set, password); err != nil {
+		if isInvalid(err) {
+			s.deliverySettingsRender(w, r, http.StatusUnprocessableEntity, set, err)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.flashRedirect(w, r, "/delivery/settings", "flash.saved")
+}
+
+// deliveryChannelSave sets or (empty URL) removes one section's channel.
+func (s *Server) deliveryChannelSave(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	p := principal(r)
+	fm := newForm(r)
+	c := notify.ChatChannel{UnitID: fm.id("unit_id"), URL: fm.str("url"), Format: fm.str("format")}
+	if err := s.svc.Delivery.SaveChannel(r.Context(), p.TenantID, actorOf(p), p, c); err != nil {
+		if isInvalid(err) {
+			set, _, _ := s.svc.Delivery.Settings(r.Context(), p.TenantID, p)
+			s.deliverySettingsRender(w, r, http.StatusUnprocessableEntity, set, err)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.flashRedirect(w, r, "/delivery/settings", "flash.saved")
+}
+
+// deliveryRetry makes one dead letter pending again; another tenant's id
+// is not found.
+func (s *Server) deliveryRetry(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	p := principal(r)
+	id, err := strconv.ParseInt(r.PostForm.Get("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.fail(w, r, deliveryNoID())
+		return
+	}
+	if err := s.svc.Delivery.Retry(r.Context(), p.TenantID, actorOf(p), p, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.flashRedirect(w, r, "/delivery/settings", "flash.delivery_retried")
+}
+
+// deliveryNoID is the error of a post without the row's id (a form not
+// sent by the page).
+func deliveryNoID() error {
+	var v apperr.Validation
+	v.Add("id", "delivery.rule_required", map[string]any{"Field": "delivery.field_id"})
+	return v.Err()
+}
