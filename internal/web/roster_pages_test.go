@@ -47,6 +47,26 @@ func TestRosterPages(t *testing.T) {
 		if res.code != 200 || !strings.Contains(res.body, "最適な割当てです") || !strings.Contains(res.body, `<select name="a.`) {
 			t.Fatalf("solve: %d %s", res.code, res.body)
 		}
+		// HR's leave days and per-person cohorts reach the instance; a line
+		// naming no one of the section is refused.
+		lday := from
+		for lday.Weekday() == 0 || lday.Weekday() == 6 {
+			lday = lday.AddDays(1)
+		}
+		pf := withFormat(form, "")
+		pf.Set("leave", "1002: "+lday.String())
+		pf.Set("cohorts", "A,B")
+		pf.Set("cohort_of", "1001: B\n1003 = B")
+		pr := w.do("POST", "/roster/solve", pf, hr)
+		inst := html.UnescapeString(between(pr.body, `name="instance" value="`, `"`))
+		if pr.code != 200 || !strings.Contains(inst, `"leave":{"1002":["`+lday.String()+`"]}`) ||
+			!strings.Contains(inst, `"id":"1001","name":"`) || strings.Count(inst, `"cohort":"B"`) != 3 {
+			t.Fatalf("leave and cohorts: %d %s", pr.code, inst)
+		}
+		pf.Set("cohort_of", "9999: A")
+		if pr := w.do("POST", "/roster/solve", pf, hr); pr.code != http.StatusUnprocessableEntity || !strings.Contains(pr.body, "9999 の行が読めません") {
+			t.Fatalf("a stranger's line: %d", pr.code)
+		}
 		// Everyone at home on the first day: the check names the shortfall.
 		grid := url.Values{"unit_id": form["unit_id"], "instance": {html.UnescapeString(between(res.body, `name="instance" value="`, `"`))}}
 		for _, no := range []string{"1001", "1002", "1003"} {
