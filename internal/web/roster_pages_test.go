@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"net/url"
@@ -99,3 +100,44 @@ func withFormat(v url.Values, f string) url.Values {
 }
 
 func itoaW(n int64) string { return strconv.FormatInt(n, 10) }
+
+// The qualifications page (HR only) saves through the service like the
+// API: a ticked box is kept, an unticked one removed; staff cannot open it.
+func TestRosterQualificationsPage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		hr, staff := w.session(t, "hr"), w.session(t, "staff")
+		unit := itoaW(w.units["a-sect"].ID)
+		if res := w.do("GET", "/roster/qualifications?unit_id="+unit, nil, staff); res.code != http.StatusForbidden {
+			t.Fatalf("staff opened qualifications: %d", res.code)
+		}
+		res := w.do("GET", "/roster/qualifications?unit_id="+unit, nil, hr)
+		if res.code != 200 || !strings.Contains(res.body, "窓口当番") || !strings.Contains(res.body, "<legend>") {
+			t.Fatalf("qualifications page: %d %s", res.code, res.body)
+		}
+		id := itoaW(w.staff["a-staff"].ID)
+		if !strings.Contains(res.body, `name="q.`+id+`.phone"`) {
+			t.Fatalf("a-staff is not listed: %s", res.body)
+		}
+		save := func(v url.Values) {
+			t.Helper()
+			v.Set("unit_id", unit)
+			if res := w.do("POST", "/roster/qualifications", v, hr); res.code != http.StatusSeeOther {
+				t.Fatalf("save: %d %s", res.code, res.body)
+			}
+		}
+		save(url.Values{"q." + id + ".counter": {"1"}, "q." + id + ".priority": {"1"}})
+		q, err := db.FindRosterQualifications(context.Background(), w.a.ID, []int64{w.staff["a-staff"].ID})
+		if err != nil || strings.Join(q[w.staff["a-staff"].ID], ",") != "counter,priority" {
+			t.Fatalf("saved duties: %v %v", q, err)
+		}
+		if res := w.do("GET", "/roster/qualifications?unit_id="+unit, nil, hr); !strings.Contains(res.body, `name="q.`+id+`.counter" value="1" checked`) {
+			t.Fatal("the saved duty is not ticked")
+		}
+		save(url.Values{"q." + id + ".phone": {"1"}})
+		q, _ = db.FindRosterQualifications(context.Background(), w.a.ID, []int64{w.staff["a-staff"].ID})
+		if strings.Join(q[w.staff["a-staff"].ID], ",") != "phone" {
+			t.Fatalf("replaced duties: %v", q)
+		}
+	})
+}

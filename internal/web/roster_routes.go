@@ -25,15 +25,15 @@ var rosterPlanners = route.Rule{Roles: []auth.Role{auth.HRAdmin, auth.Supervisor
 
 // rosterRoutes are the roster pages (issue 15).
 func (s *Server) rosterRoutes() []Route {
-	return []Route{
-		{Method: "GET", Pattern: "/roster", Rule: rosterPlanners, Handler: s.rosterPage},
-		{Method: "POST", Pattern: "/roster/solve", Rule: rosterPlanners, Handler: s.rosterSolve},
-		{Method: "POST", Pattern: "/roster/check", Rule: rosterPlanners, Handler: s.rosterCheck},
-		{Method: "POST", Pattern: "/roster/export", Rule: rosterPlanners, Handler: s.rosterExport},
-		{Method: "POST", Pattern: "/roster/publish", Rule: route.HROnly, Handler: s.rosterPublish},
-		{Method: "GET", Pattern: "/roster/preferences", Rule: directory, Handler: s.rosterPrefsPage},
-		{Method: "POST", Pattern: "/roster/preferences", Rule: directory, Handler: s.rosterPrefsSave},
-	}
+	return append(s.rosterQualRoutes(),
+		Route{Method: "GET", Pattern: "/roster", Rule: rosterPlanners, Handler: s.rosterPage},
+		Route{Method: "POST", Pattern: "/roster/solve", Rule: rosterPlanners, Handler: s.rosterSolve},
+		Route{Method: "POST", Pattern: "/roster/check", Rule: rosterPlanners, Handler: s.rosterCheck},
+		Route{Method: "POST", Pattern: "/roster/export", Rule: rosterPlanners, Handler: s.rosterExport},
+		Route{Method: "POST", Pattern: "/roster/publish", Rule: route.HROnly, Handler: s.rosterPublish},
+		Route{Method: "GET", Pattern: "/roster/preferences", Rule: directory, Handler: s.rosterPrefsPage},
+		Route{Method: "POST", Pattern: "/roster/preferences", Rule: directory, Handler: s.rosterPrefsSave},
+	)
 }
 
 type rosterForm struct {
