@@ -84,6 +84,10 @@ func TestRosterPages(t *testing.T) {
 		if exp.code != 200 || !strings.Contains(exp.body, "出勤者数") {
 			t.Fatalf("export: %d %s", exp.code, exp.body)
 		}
+		if x := w.do("POST", "/roster/export", withFormat(grid, "xlsx"), hr); x.code != 200 || !strings.HasPrefix(x.body, "PK") ||
+			!strings.Contains(x.body, "xl/worksheets/sheet1.xml") {
+			t.Fatalf("xlsx export: %d", x.code)
+		}
 		if res := w.do("POST", "/roster/publish", grid, hr); res.code != http.StatusSeeOther {
 			t.Fatalf("publish: %d %s", res.code, res.body)
 		}

@@ -273,7 +273,14 @@ func (s *Server) rosterExport(w http.ResponseWriter, r *http.Request) {
 		format = tabular.XLSX
 	}
 	var buf bytes.Buffer
-	if _, err := tabular.Write(&buf, format, inst.Section, rosterplan.ExportRows(inst, a, lang(r))); err != nil {
+	rows := rosterplan.ExportRows(inst, a, lang(r))
+	if format == tabular.XLSX {
+		// A4 landscape, fitted to the page width, one section per sheet.
+		err = rosterplan.WriteXLSX(&buf, []rosterplan.SheetOf{{Section: inst.Section, Rows: rows}})
+	} else {
+		_, err = tabular.Write(&buf, format, inst.Section, rows)
+	}
+	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
