@@ -556,6 +556,7 @@ func trialPages(t *testing.T, tb *tab, role string) {
 	case "hr":
 		tb.check(t, "/emergencies", "") // issue 15
 		tb.check(t, "/roster", "")
+		tb.check(t, "/roster/qualifications", "")
 		rosterGrid(t, tb)
 		tb.check(t, "/roadmap", "")
 		tb.check(t, "/roadmap/step?n=4", "")

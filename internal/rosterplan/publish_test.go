@@ -86,6 +86,17 @@ func TestPublishOnBothEngines(t *testing.T) {
 		if err != nil || again.PreviousPlan["1001"][0] != roster.Tele {
 			t.Fatalf("previous plan = %v %v", again.PreviousPlan, err)
 		}
+		// The approved applications the publication made are read back as
+		// TELE preferences of their days (and only those days).
+		tele := map[string]bool{}
+		for _, p := range again.Preferences {
+			if p.Mode == roster.Tele {
+				tele[p.Staff+" "+p.Day] = true
+			}
+		}
+		if len(tele) != 5 || !tele["1001 2026-06-01"] || !tele["1001 2026-06-05"] || !tele["1002 2026-06-02"] || tele["1001 2026-06-02"] {
+			t.Fatalf("approved days as preferences: %v", tele)
+		}
 
 		// 1001 falls ill on Wednesday: the re-plan moves their Wednesday and
 		// Friday telework; today's day stays (a decision made).

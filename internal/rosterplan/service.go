@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"telework/internal/apperr"
+	"telework/internal/apply"
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
@@ -34,6 +35,9 @@ type Store interface {
 	// FindRosterPreferences lists the preferences of the staff listed on
 	// from..to, by day.
 	FindRosterPreferences(ctx context.Context, tenantID int64, staffIDs []int64, from, to calendar.Date) ([]Preference, error)
+	// FindApplications lists applications with their days (the section's
+	// approved telework, read when an instance is built).
+	FindApplications(ctx context.Context, tenantID int64, f apply.Filter) ([]*apply.Application, error)
 }
 
 // Tx is what one roster action writes.
@@ -161,8 +165,11 @@ type Request struct {
 	// Cohort assigns people to cohorts (staff id → name); unlisted people
 	// have none.
 	Cohort map[int64]string
-	// Leave and Approved are the approved leave and telework days (staff
-	// id → days), read by the caller from the application lifecycle.
+	// Leave are the approved leave days (staff id → days), entered by HR:
+	// the product keeps no leave records. Approved are approved telework
+	// days given by the caller; BuildInstance adds to them the days of the
+	// section's applications in an approved state (approved, started,
+	// finished, reported, confirmed) within From..To.
 	Leave, Approved map[int64][]calendar.Date
 }
 
@@ -218,7 +225,11 @@ func (s *Service) BuildInstance(ctx context.Context, tenantID int64, who *auth.P
 	if err != nil {
 		return nil, err
 	}
-	in := Input{Section: u.Name, Days: days, Leave: req.Leave, Approved: req.Approved, Preferences: prefs, Settings: req.Settings}
+	approved, err := s.approvedDays(ctx, tenantID, ids, req)
+	if err != nil {
+		return nil, err
+	}
+	in := Input{Section: u.Name, Days: days, Leave: req.Leave, Approved: approved, Preferences: prefs, Settings: req.Settings}
 	for _, st := range staff {
 		in.People = append(in.People, Person{StaffID: st.ID, StaffNo: st.StaffNo, Name: st.Name, Duties: quals[st.ID], Cohort: req.Cohort[st.ID]})
 	}
@@ -257,4 +268,37 @@ func (s *Service) Solve(inst *roster.Instance, limit time.Duration) (*roster.Pla
 		return nil, v.Err()
 	}
 	return plan, nil
+}
+
+// approvedStates are the day states of an approved application that still
+// holds its day.
+var approvedStates = []apply.Status{apply.Approved, apply.Started, apply.Finished, apply.Reported, apply.Confirmed}
+
+// approvedDays is req.Approved with the telework days of the staff's
+// applications in an approved state within From..To (office segments are
+// not telework).
+func (s *Service) approvedDays(ctx context.Context, tenantID int64, ids []int64, req Request) (map[int64][]calendar.Date, error) {
+	out := map[int64][]calendar.Date{}
+	for sid, ds := range req.Approved {
+		out[sid] = append(out[sid], ds...)
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	apps, err := s.st.FindApplications(ctx, tenantID, apply.Filter{StaffIDs: ids, DayStatuses: approvedStates,
+		From: req.From, To: req.To, Limit: 10000, Ascending: true})
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range apps {
+		if a.Mode == apply.ModeOffice {
+			continue
+		}
+		for _, d := range a.Days {
+			if slices.Contains(approvedStates, d.Status) && !d.Date.Before(req.From) && !req.To.Before(d.Date) {
+				out[a.StaffID] = append(out[a.StaffID], d.Date)
+			}
+		}
+	}
+	return out, nil
 }

@@ -25,15 +25,15 @@ var rosterPlanners = route.Rule{Roles: []auth.Role{auth.HRAdmin, auth.Supervisor
 
 // rosterRoutes are the roster pages (issue 15).
 func (s *Server) rosterRoutes() []Route {
-	return []Route{
-		{Method: "GET", Pattern: "/roster", Rule: rosterPlanners, Handler: s.rosterPage},
-		{Method: "POST", Pattern: "/roster/solve", Rule: rosterPlanners, Handler: s.rosterSolve},
-		{Method: "POST", Pattern: "/roster/check", Rule: rosterPlanners, Handler: s.rosterCheck},
-		{Method: "POST", Pattern: "/roster/export", Rule: rosterPlanners, Handler: s.rosterExport},
-		{Method: "POST", Pattern: "/roster/publish", Rule: route.HROnly, Handler: s.rosterPublish},
-		{Method: "GET", Pattern: "/roster/preferences", Rule: directory, Handler: s.rosterPrefsPage},
-		{Method: "POST", Pattern: "/roster/preferences", Rule: directory, Handler: s.rosterPrefsSave},
-	}
+	return append(s.rosterQualRoutes(),
+		Route{Method: "GET", Pattern: "/roster", Rule: rosterPlanners, Handler: s.rosterPage},
+		Route{Method: "POST", Pattern: "/roster/solve", Rule: rosterPlanners, Handler: s.rosterSolve},
+		Route{Method: "POST", Pattern: "/roster/check", Rule: rosterPlanners, Handler: s.rosterCheck},
+		Route{Method: "POST", Pattern: "/roster/export", Rule: rosterPlanners, Handler: s.rosterExport},
+		Route{Method: "POST", Pattern: "/roster/publish", Rule: route.HROnly, Handler: s.rosterPublish},
+		Route{Method: "GET", Pattern: "/roster/preferences", Rule: directory, Handler: s.rosterPrefsPage},
+		Route{Method: "POST", Pattern: "/roster/preferences", Rule: directory, Handler: s.rosterPrefsSave},
+	)
 }
 
 type rosterForm struct {
@@ -43,6 +43,8 @@ type rosterForm struct {
 	MaxTele, Reduction, TimeLimit       int
 	Cohorts                             string
 	NeverMeet                           bool
+	// Leave and CohortOf are lines "職員番号: …" (leave days; a cohort).
+	Leave, CohortOf string
 }
 
 type rosterCell struct {
@@ -113,7 +115,7 @@ func rosterFormOf(f *form) rosterForm {
 	return rosterForm{UnitID: f.id("unit_id"), From: f.str("from"), To: f.str("to"), MinOnsite: f.int("min_onsite", 0),
 		Counter: f.int("duty_counter", 0), Phone: f.int("duty_phone", 0), Priority: f.int("duty_priority", 0),
 		MaxTele: f.int("max_tele_per_week", 0), Reduction: f.int("reduction_percent", 0), TimeLimit: f.int("time_limit", 5),
-		Cohorts: f.str("cohorts"), NeverMeet: f.bool("never_meet")}
+		Cohorts: f.str("cohorts"), NeverMeet: f.bool("never_meet"), Leave: f.str("leave"), CohortOf: f.str("cohort_of")}
 }
 
 func (s *Server) rosterSolve(w http.ResponseWriter, r *http.Request) {
@@ -137,15 +139,41 @@ func (s *Server) rosterSolve(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	err := f.v.Err()
 	var inst *roster.Instance
-	if err == nil && len(req.Settings.Cohorts) > 0 {
+	if err == nil {
 		staff, _, serr := s.svc.Org.FindStaff(r.Context(), p.TenantID, org.StaffFilter{UnitID: rf.UnitID, Limit: 1000, ByID: true})
 		if serr != nil {
 			s.fail(w, r, serr)
 			return
 		}
+		byNo := map[string]int64{}
 		for i, st := range staff {
-			req.Cohort[st.ID] = req.Settings.Cohorts[i%len(req.Settings.Cohorts)]
+			byNo[st.StaffNo] = st.ID
+			if len(req.Settings.Cohorts) > 0 {
+				req.Cohort[st.ID] = req.Settings.Cohorts[i%len(req.Settings.Cohorts)]
+			}
 		}
+		// HR's per-person cohorts and leave days (the product keeps no leave
+		// records): one line per person, "職員番号: …".
+		for no, vs := range rosterLines(rf.CohortOf) {
+			if id, ok := byNo[no]; !ok || len(vs) != 1 {
+				f.v.Add("cohort_of", "rosterplan.bad_line", map[string]any{"Line": no})
+			} else {
+				req.Cohort[id] = vs[0]
+			}
+		}
+		req.Leave = map[int64][]calendar.Date{}
+		for no, vs := range rosterLines(rf.Leave) {
+			id, ok := byNo[no]
+			for _, v := range vs {
+				d, derr := calendar.ParseDate(v)
+				if !ok || derr != nil {
+					f.v.Add("leave", "rosterplan.bad_line", map[string]any{"Line": no})
+					break
+				}
+				req.Leave[id] = append(req.Leave[id], d)
+			}
+		}
+		err = f.v.Err()
 	}
 	if err == nil {
 		inst, err = s.svc.Roster.BuildInstance(r.Context(), p.TenantID, p, req)
@@ -245,7 +273,14 @@ func (s *Server) rosterExport(w http.ResponseWriter, r *http.Request) {
 		format = tabular.XLSX
 	}
 	var buf bytes.Buffer
-	if _, err := tabular.Write(&buf, format, inst.Section, rosterplan.ExportRows(inst, a, lang(r))); err != nil {
+	rows := rosterplan.ExportRows(inst, a, lang(r))
+	if format == tabular.XLSX {
+		// A4 landscape, fitted to the page width, one section per sheet.
+		err = rosterplan.WriteXLSX(&buf, []rosterplan.SheetOf{{Section: inst.Section, Rows: rows}})
+	} else {
+		_, err = tabular.Write(&buf, format, inst.Section, rows)
+	}
+	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -334,4 +369,21 @@ func (s *Server) rosterPrefsSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.flashRedirect(w, r, "/roster/preferences", "flash.roster_prefs_saved")
+}
+
+// rosterLines reads lines "key: v1, v2 …" (or "key = v") into key → values.
+func rosterLines(text string) map[string][]string {
+	out := map[string][]string{}
+	for _, line := range strings.Split(text, "\n") {
+		k, v, ok := strings.Cut(strings.ReplaceAll(line, "=", ":"), ":")
+		if k = strings.TrimSpace(k); k == "" {
+			continue
+		}
+		vs := strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\r' || r == '、' })
+		if !ok {
+			vs = nil
+		}
+		out[k] = append(out[k], vs...)
+	}
+	return out
 }
