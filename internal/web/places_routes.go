@@ -15,11 +15,11 @@ import (
 // from an application: /places?office_id=…&date=…&application_id=…), and
 // 「わたしの予約」 with cancellation.
 func (s *Server) placesRoutes() []Route {
-	return []Route{
+	return append([]Route{
 		{Method: "GET", Pattern: "/places", Rule: directory, Handler: s.placesIndex},
 		{Method: "POST", Pattern: "/places/bookings", Rule: directory, Handler: s.placesBook},
 		{Method: "POST", Pattern: "/places/bookings/{id}/cancel", Rule: directory, Object: "booking", Handler: s.placesCancel},
-	}
+	}, s.placesAdminRoutes()...)
 }
 
 type placesOffice struct {
