@@ -18,7 +18,7 @@ var placesManagers = route.Rule{Roles: []auth.Role{auth.HRAdmin, auth.ITAdmin}}
 
 // placesAdminRoutes are the office management pages and the day view.
 func (s *Server) placesAdminRoutes() []Route {
-	return []Route{
+	return append([]Route{
 		{Method: "GET", Pattern: "/places/offices", Rule: placesManagers, Handler: s.placesOfficeList},
 		{Method: "GET", Pattern: "/places/offices/new", Rule: placesManagers, Handler: s.placesOfficeNew},
 		{Method: "POST", Pattern: "/places/offices", Rule: placesManagers, Handler: s.placesOfficeSave},
@@ -26,7 +26,7 @@ func (s *Server) placesAdminRoutes() []Route {
 		{Method: "POST", Pattern: "/places/offices/{id}", Rule: placesManagers, Object: "office", Handler: s.placesOfficeSave},
 		{Method: "GET", Pattern: "/places/offices/{id}/day", Rule: placesManagers, Object: "office", Handler: s.placesOfficeDay},
 		{Method: "POST", Pattern: "/places/bookings/{id}/check-in", Rule: directory, Object: "booking", Handler: s.placesCheckIn},
-	}
+	}, s.devicesDeskRoutes()...)
 }
 
 type placesOfficeForm struct {
