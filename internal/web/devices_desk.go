@@ -85,6 +85,10 @@ func (s *Server) devicesLend(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	p := principal(r)
 	id, _ := pathID(r)
+	if _, err := s.svc.Devices.Reservation(r.Context(), p.TenantID, p, id); err != nil {
+		s.fail(w, r, err) // another tenant's id: 404 before the form is judged
+		return
+	}
 	if _, err := s.svc.Devices.Lend(r.Context(), p.TenantID, p, id, newForm(r).str("asset_no")); err != nil {
 		s.devicesDeskBack(w, r, statusOf(err), err)
 		return
