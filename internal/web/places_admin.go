@@ -26,7 +26,7 @@ func (s *Server) placesAdminRoutes() []Route {
 		{Method: "POST", Pattern: "/places/offices/{id}", Rule: placesManagers, Object: "office", Handler: s.placesOfficeSave},
 		{Method: "GET", Pattern: "/places/offices/{id}/day", Rule: placesManagers, Object: "office", Handler: s.placesOfficeDay},
 		{Method: "POST", Pattern: "/places/bookings/{id}/check-in", Rule: directory, Object: "booking", Handler: s.placesCheckIn},
-	}, append(s.devicesDeskRoutes(), s.devicesPersonalRoutes()...)...)
+	}, append(append(s.devicesDeskRoutes(), s.devicesPersonalRoutes()...), s.placesReportRoutes()...)...)
 }
 
 type placesOfficeForm struct {
