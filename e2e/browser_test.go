@@ -71,6 +71,9 @@ func TestBrowser(t *testing.T) {
 			trialPages(t, tb, "it")
 			tb.check(t, "/tasks/systems", "") // the task inventory (issue 13)
 			tb.check(t, "/tasks/ranking", "")
+			for _, p := range []string{"/places/offices", "/places/offices/new", "/places/report", "/devices/desk", "/devices/pools/new", "/devices/personal/review"} {
+				tb.check(t, p, "") // offices, lending desk, BYOD review, report (issue 14)
+			}
 		}},
 		{login: "auditor", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {
 			tb.check(t, "/audit", "")
@@ -127,6 +130,7 @@ func staffPages(t *testing.T, tb *tab) {
 	surveyStaffPages(t, tb)
 	tb.check(t, "/tasks", "")  // the task inventory (issue 13)
 	tb.check(t, "/places", "") // satellite offices (issue 14)
+	tb.check(t, "/devices/personal", "")
 	tb.check(t, "/tasks?q="+url.QueryEscape("しりょう"), "")
 	applyPages(t, tb) // apply_pages.go
 }
