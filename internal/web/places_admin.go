@@ -90,10 +90,7 @@ func (s *Server) placesOfficeSave(w http.ResponseWriter, r *http.Request) {
 	o.PreRegistration, o.Hourly, o.Outsiders = f.bool("pre_registration"), f.bool("hourly"), f.bool("outsiders")
 	o.Seats, o.PCs, o.HorizonDays = f.int("seats", 0), f.int("pcs", 0), f.int("horizon_days", 30)
 	o.Opens, o.Closes, o.Address, o.Note = f.str("opens"), f.str("closes"), f.str("address"), f.str("note")
-	o.ClosedDays = nil
-	for _, c := range strings.FieldsFunc(f.str("closed_days"), func(r rune) bool { return r == ',' || r == ' ' || r == '、' }) {
-		o.ClosedDays = append(o.ClosedDays, c)
-	}
+	o.ClosedDays = strings.FieldsFunc(f.str("closed_days"), func(r rune) bool { return r == ',' || r == ' ' || r == '、' })
 	if v := f.int("version", 0); o.ID != 0 {
 		o.Version = int64(v)
 	}
