@@ -73,6 +73,9 @@ func TestBrowser(t *testing.T) {
 			tb.check(t, "/tasks/systems", "") // the task inventory (issue 13)
 			tb.check(t, "/tasks/ranking", "")
 			tb.check(t, "/delivery/settings", "") // notification delivery (issue 12)
+			for _, p := range []string{"/places/offices", "/places/offices/new", "/places/report", "/devices/desk", "/devices/pools/new", "/devices/personal/review"} {
+				tb.check(t, p, "") // offices, lending desk, BYOD review, report (issue 14)
+			}
 		}},
 		{login: "auditor", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {
 			tb.check(t, "/audit", "")
@@ -129,6 +132,7 @@ func staffPages(t *testing.T, tb *tab) {
 	surveyStaffPages(t, tb)
 	tb.check(t, "/tasks", "")  // the task inventory (issue 13)
 	tb.check(t, "/places", "") // satellite offices (issue 14)
+	tb.check(t, "/devices/personal", "")
 	tb.check(t, "/tasks?q="+url.QueryEscape("しりょう"), "")
 	applyPages(t, tb) // apply_pages.go
 	// Notification preferences, calendar feeds, the shared schedule (issue 12).

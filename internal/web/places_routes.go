@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"telework/internal/apperr"
+	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/places"
 )
@@ -15,11 +16,11 @@ import (
 // from an application: /places?office_id=…&date=…&application_id=…), and
 // 「わたしの予約」 with cancellation.
 func (s *Server) placesRoutes() []Route {
-	return []Route{
+	return append([]Route{
 		{Method: "GET", Pattern: "/places", Rule: directory, Handler: s.placesIndex},
 		{Method: "POST", Pattern: "/places/bookings", Rule: directory, Handler: s.placesBook},
 		{Method: "POST", Pattern: "/places/bookings/{id}/cancel", Rule: directory, Object: "booking", Handler: s.placesCancel},
-	}
+	}, s.placesAdminRoutes()...)
 }
 
 type placesOffice struct {
@@ -31,6 +32,9 @@ type placesView struct {
 	Offices []placesOffice
 	Mine    []*places.Booking
 	Halves  []places.Half
+	// Manages: IT or HR (links to the office pages and the report); IT:
+	// the lending desk and the personal-device review.
+	Manages, IT bool
 	// The form's values (prefilled from an application's link).
 	OfficeID      int64
 	Date          string
@@ -45,7 +49,8 @@ func (s *Server) placesView(r *http.Request) (*placesView, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &placesView{Halves: places.Halves, Date: today.AddDays(1).String(), Half: string(places.FullDay)}
+	v := &placesView{Halves: places.Halves, Date: today.AddDays(1).String(), Half: string(places.FullDay),
+		Manages: places.Manages(p), IT: p.Has(auth.ITAdmin)}
 	q := r.URL.Query()
 	if id, err := strconv.ParseInt(q.Get("office_id"), 10, 64); err == nil {
 		v.OfficeID = id
