@@ -94,7 +94,9 @@ func placeSchema(input bool) map[string]any {
 
 func taskSettingsSchema() map[string]any {
 	return obj([]string{"mynumber_at_branch_office"}, map[string]any{
-		"mynumber_at_branch_office": boolean("個人番号利用事務系 may be used at a satellite office inside a government building on the office network")})
+		"mynumber_at_branch_office": boolean("個人番号利用事務系 may be used at a satellite office inside a government building on the office network"),
+		"devices": map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": []string{"loan", "desk_take_home", "private_vdi", "sim_tablet"}},
+			"description": "device types provided for telework (貸出端末, 席上端末の持ち帰り, 私用端末 via VDI, SIM tablet); absent: not declared, devices play no part in the rating"}})
 }
 
 func sheetTaskSchema(input bool) map[string]any {

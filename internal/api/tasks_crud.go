@@ -186,6 +186,9 @@ func (s *API) apiListPlaces(w http.ResponseWriter, r *http.Request) {
 
 type taskSettingsJSON struct {
 	MyNumberAtBranchOffice bool `json:"mynumber_at_branch_office"`
+	// Devices: the device types provided for telework; null or absent: not
+	// declared (devices play no part in the rating).
+	Devices *[]tasks.Device `json:"devices,omitempty"`
 }
 
 func (s *API) apiGetTaskSettings(w http.ResponseWriter, r *http.Request) {
@@ -194,7 +197,11 @@ func (s *API) apiGetTaskSettings(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, taskSettingsJSON{set.MyNumberAtBranchOffice})
+	out := taskSettingsJSON{MyNumberAtBranchOffice: set.MyNumberAtBranchOffice}
+	if set.Devices != nil {
+		out.Devices = &set.Devices
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *API) apiPutTaskSettings(w http.ResponseWriter, r *http.Request) {
@@ -205,6 +212,14 @@ func (s *API) apiPutTaskSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	p := principal(r)
 	if err := s.svc.Tasks.SaveSettings(r.Context(), p.TenantID, p, in.MyNumberAtBranchOffice); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	var devices []tasks.Device
+	if in.Devices != nil {
+		devices = append([]tasks.Device{}, *in.Devices...)
+	}
+	if err := s.svc.Tasks.SaveDevices(r.Context(), p.TenantID, p, devices); err != nil {
 		s.apiFail(w, r, err)
 		return
 	}

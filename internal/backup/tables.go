@@ -210,7 +210,7 @@ var Tables = []Table{
 	// The task inventory (issue 13): settings, systems catalogue, places
 	// with their capabilities, the sections' task sheets and their systems.
 	{Name: "task_settings", Key: key("tenant_id"), scope: tenantRows, Columns: []Column{
-		num("tenant_id"), flag("mynumber_at_branch_office"), num("version"), num("updated_at"),
+		num("tenant_id"), flag("mynumber_at_branch_office"), num("version"), num("updated_at"), text("devices"),
 	}},
 	{Name: "info_systems", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
 		num("id"), num("tenant_id"), text("name"), text("segment"), text("data_classes"), text("routes"), text("note"),

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -50,10 +51,17 @@ func findTaskSettings(ctx context.Context, q querier, tenantID int64) (tasks.Set
 	out, err := queryAll(ctx, q, func(sc interface{ Scan(...any) error }) (tasks.Settings, error) {
 		var s tasks.Settings
 		var at int64
-		err := sc.Scan(&s.MyNumberAtBranchOffice, &s.Version, &at)
+		var devices string
+		if err := sc.Scan(&s.MyNumberAtBranchOffice, &s.Version, &at, &devices); err != nil {
+			return s, err
+		}
 		s.UpdatedAt = fromMicros(at)
-		return s, err
-	}, `SELECT mynumber_at_branch_office, version, updated_at FROM task_settings WHERE tenant_id = ?`, tenantID)
+		if devices == "" {
+			return s, nil
+		}
+		s.Devices = []tasks.Device{}
+		return s, fromJSON(devices, &s.Devices)
+	}, `SELECT mynumber_at_branch_office, version, updated_at, devices FROM task_settings WHERE tenant_id = ?`, tenantID)
 	if err != nil || len(out) == 0 {
 		return tasks.Settings{}, err
 	}
@@ -72,9 +80,18 @@ func (tx *Tx) FindTaskSettings(ctx context.Context, tenantID int64) (tasks.Setti
 
 // SaveTaskSettings writes the tenant's settings.
 func (tx *Tx) SaveTaskSettings(ctx context.Context, tenantID int64, s *tasks.Settings, at time.Time) error {
-	_, err := tx.exec(ctx, `INSERT INTO task_settings (tenant_id, mynumber_at_branch_office, version, updated_at) VALUES (?, ?, 1, ?)
+	devices := ""
+	if s.Devices != nil {
+		b, err := json.Marshal(s.Devices)
+		if err != nil {
+			return err
+		}
+		devices = string(b)
+	}
+	_, err := tx.exec(ctx, `INSERT INTO task_settings (tenant_id, mynumber_at_branch_office, version, updated_at, devices) VALUES (?, ?, 1, ?, ?)
 		ON CONFLICT (tenant_id) DO UPDATE SET mynumber_at_branch_office = excluded.mynumber_at_branch_office,
-		version = task_settings.version + 1, updated_at = excluded.updated_at`, tenantID, s.MyNumberAtBranchOffice, micros(at))
+		version = task_settings.version + 1, updated_at = excluded.updated_at, devices = excluded.devices`,
+		tenantID, s.MyNumberAtBranchOffice, micros(at), devices)
 	return mapErr(err)
 }
 

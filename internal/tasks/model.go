@@ -13,8 +13,29 @@ import (
 // Settings are the tenant's own decisions the engine follows.
 type Settings struct {
 	MyNumberAtBranchOffice bool
-	Version                int64
-	UpdatedAt              time.Time
+	// Devices are the device types provided for telework; nil: not
+	// declared (devices play no part in the rating).
+	Devices   []Device
+	Version   int64
+	UpdatedAt time.Time
+}
+
+// DevicesDeclared reports whether the tenant has declared its device types.
+func (s Settings) DevicesDeclared() bool { return s.Devices != nil }
+
+// DeviceChoice is one device type with whether the tenant provides it.
+type DeviceChoice struct {
+	Value   Device
+	Checked bool
+}
+
+// DeviceChoices lists every device type for a form, in display order.
+func (s Settings) DeviceChoices() []DeviceChoice {
+	out := make([]DeviceChoice, len(Devices))
+	for i, d := range Devices {
+		out[i] = DeviceChoice{Value: d, Checked: slices.Contains(s.Devices, d)}
+	}
+	return out
 }
 
 // InfoSystem is a stored system of the catalogue (IT admin keeps it).

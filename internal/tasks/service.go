@@ -2,6 +2,7 @@ package tasks
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -90,12 +91,51 @@ func (s *Service) SaveSettings(ctx context.Context, tenantID int64, who *auth.Pr
 		if before.Version != 0 && before.MyNumberAtBranchOffice == myNumberAtBranch {
 			return nil
 		}
-		after := Settings{MyNumberAtBranchOffice: myNumberAtBranch}
+		after := Settings{MyNumberAtBranchOffice: myNumberAtBranch, Devices: before.Devices}
 		if err := tx.SaveTaskSettings(ctx, tenantID, &after, s.now()); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "tasks.settings", ObjectType: "task_settings", ObjectID: "tenant",
 			Before: map[string]any{"mynumber_at_branch_office": before.MyNumberAtBranchOffice}, After: map[string]any{"mynumber_at_branch_office": myNumberAtBranch}})
+	})
+}
+
+// SaveDevices records the device types the tenant provides for telework
+// (IT admin); nil withdraws the declaration, so devices play no part in
+// the rating again.
+func (s *Service) SaveDevices(ctx context.Context, tenantID int64, who *auth.Principal, devices []Device) error {
+	if err := forbidUnless(who.Has(auth.ITAdmin)); err != nil {
+		return err
+	}
+	if devices != nil {
+		var clean []Device
+		for _, d := range devices {
+			if !slices.Contains(Devices, d) {
+				var v apperr.Validation
+				v.Add("devices", "field.choice", nil)
+				return v.Err()
+			}
+			if !slices.Contains(clean, d) {
+				clean = append(clean, d)
+			}
+		}
+		devices = append([]Device{}, clean...)
+	}
+	return s.st.InTasksTx(ctx, func(tx Tx) error {
+		before, err := tx.FindTaskSettings(ctx, tenantID)
+		if err != nil {
+			return err
+		}
+		if (before.Devices == nil) == (devices == nil) && slices.Equal(before.Devices, devices) {
+			return nil
+		}
+		after := before
+		after.Devices = devices
+		if err := tx.SaveTaskSettings(ctx, tenantID, &after, s.now()); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "tasks.settings", ObjectType: "task_settings", ObjectID: "tenant",
+			Before: map[string]any{"devices": before.Devices}, After: map[string]any{"devices": devices}})
 	})
 }
 
@@ -498,7 +538,7 @@ func (s *Service) Catalogue(ctx context.Context, tenantID int64) (*Catalogue, er
 	for i, x := range pls {
 		ep[i] = x.EnginePlace()
 	}
-	return &Catalogue{Engine: NewEngine(Tenant{MyNumberAtBranchOffice: set.MyNumberAtBranchOffice}, es, ep), Systems: sys, Places: pls}, nil
+	return &Catalogue{Engine: NewEngine(Tenant{MyNumberAtBranchOffice: set.MyNumberAtBranchOffice, Devices: set.Devices}, es, ep), Systems: sys, Places: pls}, nil
 }
 
 // SheetRating is a unit's sheet rated, with its summary.

@@ -22,6 +22,22 @@ func TestAPITaskInventory(t *testing.T) {
 		if res := w.call("POST", "/api/v1/systems", `{"name":"x","segment":"lgwan"}`, staff); res.code != http.StatusForbidden {
 			t.Errorf("staff creating a system: %d", res.code)
 		}
+		// The device types are kept with the settings (absent: not declared).
+		if res := w.call("PUT", "/api/v1/task-settings", `{"mynumber_at_branch_office":false,"devices":["loan","sim_tablet"]}`, it); res.code != http.StatusOK {
+			t.Fatalf("PUT task-settings with devices: %d %s", res.code, res.body)
+		}
+		if res := w.call("GET", "/api/v1/task-settings", "", it); res.code != http.StatusOK || !strings.Contains(res.body, `"devices":["loan","sim_tablet"]`) {
+			t.Fatalf("GET task-settings: %d %s", res.code, res.body)
+		}
+		if res := w.call("PUT", "/api/v1/task-settings", `{"mynumber_at_branch_office":false,"devices":["fax"]}`, it); res.code != http.StatusUnprocessableEntity {
+			t.Fatalf("an unknown device type: %d %s", res.code, res.body)
+		}
+		if res := w.call("PUT", "/api/v1/task-settings", `{"mynumber_at_branch_office":false}`, it); res.code != http.StatusOK {
+			t.Fatalf("PUT task-settings without devices: %d", res.code)
+		}
+		if res := w.call("GET", "/api/v1/task-settings", "", it); strings.Contains(res.body, `"devices"`) {
+			t.Fatalf("devices withdrawn: %s", res.body)
+		}
 		res = w.call("PATCH", "/api/v1/systems/"+itoa(sys.ID), `{"routes":["satellite","home"]}`, it, "If-Match", res.header.Get("ETag"))
 		if res.code != http.StatusOK || !strings.Contains(res.body, `"routes":["satellite","home"]`) {
 			t.Errorf("patch: %d %s", res.code, res.body)

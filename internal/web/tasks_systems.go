@@ -103,6 +103,19 @@ func (s *Server) taskSettingsSave(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// The device types count only when declared (otherwise the rating
+	// leaves devices out, as the stateless API does without them).
+	var devices []tasks.Device
+	if newForm(r).bool("devices_declared") {
+		devices = []tasks.Device{}
+		for _, d := range r.PostForm["devices"] {
+			devices = append(devices, tasks.Device(d))
+		}
+	}
+	if err := s.svc.Tasks.SaveDevices(r.Context(), p.TenantID, p, devices); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.flashRedirect(w, r, "/tasks/systems", "flash.task_settings_saved")
 }
 
