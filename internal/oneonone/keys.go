@@ -1,17 +1,16 @@
 package oneonone
 
 import (
-	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"telework/internal/secretkey"
 )
 
 // Logs at rest. The server's key (the same key file or environment
@@ -46,32 +45,19 @@ var ErrNoKey = errors.New("oneonone: the server has no key for 1on1 logs")
 // key at all is (nil, nil).
 func ParseKeys(text string) (*Keys, error) {
 	var ks Keys
-	for i, f := range strings.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == '\r' || r == ',' }) {
-		f = strings.TrimSpace(f)
-		if f == "" || strings.HasPrefix(f, "#") {
-			continue
-		}
-		f = strings.TrimRight(f, "=")
-		raw, err := base64.RawStdEncoding.DecodeString(f)
-		if err != nil {
-			raw, err = base64.RawURLEncoding.DecodeString(f)
-		}
-		if err != nil || len(raw) != 32 {
-			return nil, fmt.Errorf("secret key %d: want the base64 of 32 bytes (openssl rand -base64 32)", i+1)
-		}
+	raws, err := secretkey.Raw(text)
+	if err != nil {
+		return nil, err
+	}
+	for _, raw := range raws {
+		// A key of its own for the logs, derived from the server's key.
 		m := hmac.New(sha256.New, raw)
 		m.Write([]byte("telework 1on1 log key v1"))
-		sub := m.Sum(nil)
-		block, err := aes.NewCipher(sub)
+		id, aead, err := secretkey.AEAD(m.Sum(nil))
 		if err != nil {
 			return nil, err
 		}
-		aead, err := cipher.NewGCM(block)
-		if err != nil {
-			return nil, err
-		}
-		id := sha256.Sum256(sub)
-		ks.keys = append(ks.keys, logKey{id: hex.EncodeToString(id[:4]), aead: aead})
+		ks.keys = append(ks.keys, logKey{id: id, aead: aead})
 	}
 	if len(ks.keys) == 0 {
 		return nil, nil

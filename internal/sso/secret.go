@@ -2,16 +2,14 @@ package sso
 
 import (
 	"context"
-	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"telework/internal/secretkey"
 )
 
 // Client secrets at rest. With a key given to the server (env
@@ -55,38 +53,21 @@ type secretKey struct {
 // skipped. No key at all is (nil, nil).
 func ParseSecretKeys(text string) (*SecretKeys, error) {
 	var ks SecretKeys
-	for i, f := range strings.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == '\r' || r == ',' }) {
-		f = strings.TrimSpace(f)
-		if f == "" || strings.HasPrefix(f, "#") {
-			continue
-		}
-		raw, err := decodeKey(f)
-		if err != nil || len(raw) != 32 {
-			return nil, fmt.Errorf("secret key %d: want the base64 of 32 bytes (openssl rand -base64 32)", i+1)
-		}
-		block, err := aes.NewCipher(raw)
+	raws, err := secretkey.Raw(text)
+	if err != nil {
+		return nil, err
+	}
+	for _, raw := range raws {
+		id, aead, err := secretkey.AEAD(raw)
 		if err != nil {
 			return nil, err
 		}
-		aead, err := cipher.NewGCM(block)
-		if err != nil {
-			return nil, err
-		}
-		sum := sha256.Sum256(raw)
-		ks.keys = append(ks.keys, secretKey{id: hex.EncodeToString(sum[:4]), aead: aead})
+		ks.keys = append(ks.keys, secretKey{id: id, aead: aead})
 	}
 	if len(ks.keys) == 0 {
 		return nil, nil
 	}
 	return &ks, nil
-}
-
-func decodeKey(s string) ([]byte, error) {
-	s = strings.TrimRight(s, "=")
-	if b, err := base64.RawStdEncoding.DecodeString(s); err == nil {
-		return b, nil
-	}
-	return base64.RawURLEncoding.DecodeString(s)
 }
 
 // ID is the current key's id (what the start-up log names).
