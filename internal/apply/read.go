@@ -132,73 +132,10 @@ func (s *Service) act(ctx context.Context, tenantID int64, who *auth.Principal, 
 	}
 	var out *Application
 	err = s.st.InApplyTx(ctx, func(tx Tx) error {
-		a, err := tx.FindApplication(ctx, tenantID, id)
-		if err != nil {
-			return err
-		}
-		r := rc.relation(who, a)
-		if !r.visible {
-			return apperr.NotFoundErr("application")
-		}
-		if a.Version != expect {
-			// Another action came first: this one was taken on what the
-			// person saw before it.
-			return StateError(a.Status, action)
-		}
-		before, prev := a.AuditView(), a.Version
-		st, err := fn(tx, a, r)
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		a.UpdatedAt = now
-		a.Status = Summary(a.Decision, a.Days)
-		if err := tx.UpdateApplication(ctx, tenantID, a, prev); err != nil {
-			return err
-		}
-		for i := range st.days {
-			st.days[i].UpdatedAt = now
-		}
-		if err := tx.UpdateApplicationDays(ctx, tenantID, st.days); err != nil {
-			return err
-		}
-		if d := st.decision; d != nil {
-			d.ApplicationID, d.ByStaffID, d.ByUserID, d.At = a.ID, who.StaffID, who.UserID, now
-			if d.Dates == nil {
-				for _, x := range st.days {
-					d.Dates = append(d.Dates, x.Date)
-				}
-			}
-			if err := tx.InsertApplicationDecision(ctx, tenantID, d); err != nil {
-				return err
-			}
-		}
-		var notes []notify.Notification
-		for _, n := range st.notes {
-			if n.StaffID == 0 || n.StaffID == who.StaffID {
-				continue
-			}
-			if n.Args == nil {
-				n.Args = map[string]any{}
-			}
-			if n.Args["Name"] == nil || n.Args["Name"] == "" {
-				n.Args["Name"] = a.StaffName
-			}
-			notes = append(notes, n)
-		}
-		if err := tx.InsertNotifications(ctx, tenantID, notes); err != nil {
-			return err
-		}
-		after := a.AuditView()
-		if d := st.decision; d != nil && d.OnBehalfOf != 0 {
-			after["on_behalf_of"] = d.OnBehalfOf
-		}
-		if err := tx.Audit(ctx, tenantID, actorOf(who), audit.Change{Action: "application." + string(action),
-			ObjectType: "application", ObjectID: idStr(a.ID), Before: before, After: after}); err != nil {
-			return err
-		}
-		out = a
-		return nil
+		var err error
+		out, err = actIn(s, ctx, tx, tenantID, who, id, action, expect,
+			func(a *Application) *relation { return rc.relation(who, a) }, fn)
+		return err
 	})
 	if err != nil {
 		return nil, s.stale(ctx, tenantID, id, action, err)
@@ -676,4 +613,79 @@ func (s *Service) Undelegate(ctx context.Context, tenantID int64, who *auth.Prin
 		return tx.Audit(ctx, tenantID, actorOf(who), audit.Change{Action: "application.undelegate", ObjectType: "delegation",
 			ObjectID: idStr(id), Before: delegationView(d)})
 	})
+}
+
+// actIn is one action on application id inside the transaction tx: the
+// state and version checks, fn's step, the writes, the outbox rows and the
+// audit entry. expect 0 takes the version as read in tx (a caller already
+// inside a transaction, e.g. the working-time start). relate tells the
+// actor's relation to the application.
+func actIn[T WorkTx](s *Service, ctx context.Context, tx T, tenantID int64, who *auth.Principal, id int64, action Action,
+	expect int64, relate func(*Application) *relation, fn func(tx T, a *Application, r *relation) (*step, error)) (*Application, error) {
+	a, err := tx.FindApplication(ctx, tenantID, id)
+	if err != nil {
+		return nil, err
+	}
+	r := relate(a)
+	if !r.visible {
+		return nil, apperr.NotFoundErr("application")
+	}
+	if expect != 0 && a.Version != expect {
+		// Another action came first: this one was taken on what the
+		// person saw before it.
+		return nil, StateError(a.Status, action)
+	}
+	before, prev := a.AuditView(), a.Version
+	st, err := fn(tx, a, r)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	a.UpdatedAt = now
+	a.Status = Summary(a.Decision, a.Days)
+	if err := tx.UpdateApplication(ctx, tenantID, a, prev); err != nil {
+		return nil, err
+	}
+	for i := range st.days {
+		st.days[i].UpdatedAt = now
+	}
+	if err := tx.UpdateApplicationDays(ctx, tenantID, st.days); err != nil {
+		return nil, err
+	}
+	if d := st.decision; d != nil {
+		d.ApplicationID, d.ByStaffID, d.ByUserID, d.At = a.ID, who.StaffID, who.UserID, now
+		if d.Dates == nil {
+			for _, x := range st.days {
+				d.Dates = append(d.Dates, x.Date)
+			}
+		}
+		if err := tx.InsertApplicationDecision(ctx, tenantID, d); err != nil {
+			return nil, err
+		}
+	}
+	var notes []notify.Notification
+	for _, n := range st.notes {
+		if n.StaffID == 0 || n.StaffID == who.StaffID {
+			continue
+		}
+		if n.Args == nil {
+			n.Args = map[string]any{}
+		}
+		if n.Args["Name"] == nil || n.Args["Name"] == "" {
+			n.Args["Name"] = a.StaffName
+		}
+		notes = append(notes, n)
+	}
+	if err := tx.InsertNotifications(ctx, tenantID, notes); err != nil {
+		return nil, err
+	}
+	after := a.AuditView()
+	if d := st.decision; d != nil && d.OnBehalfOf != 0 {
+		after["on_behalf_of"] = d.OnBehalfOf
+	}
+	if err := tx.Audit(ctx, tenantID, actorOf(who), audit.Change{Action: "application." + string(action),
+		ObjectType: "application", ObjectID: idStr(a.ID), Before: before, After: after}); err != nil {
+		return nil, err
+	}
+	return a, nil
 }

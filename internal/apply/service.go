@@ -90,6 +90,19 @@ type Tx interface {
 	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
 }
 
+// WorkTx is the part of a transaction that one action on an application
+// writes: what another area's transaction must offer to carry it (the
+// working-time start and end move the day's application in the same
+// transaction as the attendance record).
+type WorkTx interface {
+	notify.Tx
+	FindApplication(ctx context.Context, tenantID, id int64) (*Application, error)
+	UpdateApplication(ctx context.Context, tenantID int64, a *Application, version int64) error
+	UpdateApplicationDays(ctx context.Context, tenantID int64, days []Day) error
+	InsertApplicationDecision(ctx context.Context, tenantID int64, d *Decision) error
+	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
+}
+
 // TeleworkReader reads what the caps and the duplicate check count.
 type TeleworkReader interface {
 	// FindStaffTelework lists the person's applications that hold a day

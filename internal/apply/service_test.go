@@ -293,8 +293,15 @@ func TestReportConfirmAndOverdue(t *testing.T) {
 		f.now = time.Date(2026, time.June, 4, 8, 0, 0, 0, calendar.Tokyo)
 		_, err = f.svc.StartDay(ctx, f.a.ID, f.who["staff"], id, day(time.June, 4), time.Time{})
 		storetest.Must(t, err)
-		_, err = f.svc.RecordWork(ctx, f.a.ID, f.who["staff"], f.people["staff"].ID, apply.ActFinish, f.now.Add(9*time.Hour))
-		storetest.Must(t, err)
+		// The working-time end marks the day inside its own transaction.
+		storetest.Must(t, db.InTx(ctx, func(tx *store.Tx) error {
+			return f.svc.MarkWorkIn(ctx, tx, f.a.ID, f.who["staff"], id, apply.ActFinish, f.now.Add(9*time.Hour))
+		}))
+		// Another person's account cannot mark it, and nothing is written.
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			return f.svc.MarkWorkIn(ctx, tx, f.a.ID, f.who["colleague"], id, apply.ActFinish, f.now.Add(9*time.Hour))
+		})
+		mustCode(t, err, apperr.NotFound)
 		f.now = time.Date(2026, time.June, 5, 9, 0, 0, 0, calendar.Tokyo)
 		late, err := f.svc.Overdue(ctx, f.a.ID, f.who["staff"], false)
 		storetest.Must(t, err)

@@ -737,7 +737,7 @@ func (s *Service) Cancel(ctx context.Context, tenantID int64, who *auth.Principa
 }
 
 // StartDay marks day d of the person's own approved application started
-// at at (the working-time issue calls RecordWork instead).
+// at at (the working-time issue calls MarkWorkIn instead).
 func (s *Service) StartDay(ctx context.Context, tenantID int64, who *auth.Principal, id int64, d calendar.Date, at time.Time) (*Application, error) {
 	return s.markDay(ctx, tenantID, who, id, d, ActStart, at)
 }
@@ -751,7 +751,13 @@ func (s *Service) markDay(ctx context.Context, tenantID int64, who *auth.Princip
 	if at.IsZero() {
 		at = s.now()
 	}
-	return s.act(ctx, tenantID, who, id, act, 0, func(tx Tx, a *Application, r *relation) (*step, error) {
+	return s.act(ctx, tenantID, who, id, act, 0, markStep[Tx](day, act, at))
+}
+
+// markStep moves day to started or finished at at, on the applicant's own
+// application only.
+func markStep[T WorkTx](day calendar.Date, act Action, at time.Time) func(T, *Application, *relation) (*step, error) {
+	return func(_ T, a *Application, r *relation) (*step, error) {
 		if !r.own {
 			return nil, apperr.NotFoundErr("application")
 		}
@@ -778,34 +784,28 @@ func (s *Service) markDay(ctx context.Context, tenantID int64, who *auth.Princip
 			dd.FinishedAt = at
 		}
 		return &step{days: []Day{*dd}, decision: &Decision{Action: act, Dates: []calendar.Date{day}}}, nil
-	})
+	}
 }
 
-// RecordWork is the working-time issue's hook: staffID started (ActStart)
-// or finished (ActFinish) telework at at, on the approved application
-// holding that day. NotFound when no application holds the day; a state
-// error when the day is not in a state that allows it. The actor is the
-// system or the person's own account.
-func (s *Service) RecordWork(ctx context.Context, tenantID int64, who *auth.Principal, staffID int64, act Action, at time.Time) (*Application, error) {
+// MarkWorkIn is the working-time issue's hook, run inside its transaction:
+// the person (who, on their own account) started (ActStart) or finished
+// (ActFinish) telework at at on application id. It reports a refused
+// transition (the day not approved or not started, another day, another
+// person's application) as an *apperr.Error, written nothing; any other
+// error is the database's.
+func (s *Service) MarkWorkIn(ctx context.Context, tx WorkTx, tenantID int64, who *auth.Principal, id int64, act Action, at time.Time) error {
 	if act != ActStart && act != ActFinish {
-		return nil, apperr.New(apperr.Invalid, "apply.action_unknown")
+		return apperr.New(apperr.Invalid, "apply.action_unknown")
 	}
-	if who == nil || who.StaffID != staffID {
-		return nil, apperr.Forbid()
+	if who == nil || who.ReadOnly {
+		return apperr.Forbid()
 	}
-	day := calendar.DateOf(at)
-	list, err := s.st.FindApplications(ctx, tenantID, Filter{StaffIDs: []int64{staffID}, From: day, To: day,
-		DayStatuses: []Status{Approved, Started}, Limit: 5})
-	if err != nil {
-		return nil, err
+	own := func(a *Application) *relation {
+		mine := a.StaffID == who.StaffID && who.StaffID != 0
+		return &relation{own: mine, visible: mine}
 	}
-	for _, a := range list {
-		i := slices.IndexFunc(a.Days, func(d Day) bool { return d.Date == day && Allowed(d.Status, act) })
-		if i >= 0 {
-			return s.markDay(ctx, tenantID, who, a.ID, day, act, at)
-		}
-	}
-	return nil, apperr.NotFoundErr("application")
+	_, err := actIn(s, ctx, tx, tenantID, who, id, act, 0, own, markStep[WorkTx](calendar.DateOf(at), act, at))
+	return err
 }
 
 // ReportInput is a 実施報告 of days of one application: the actual hours,

@@ -120,11 +120,16 @@ type Service struct {
 	now      func() time.Time
 	limits   Limits
 	password PasswordPolicy
+	touching chan struct{} // slots for recording token use in the background
 }
+
+// touchSlots bounds the token-use records written in the background at
+// once; a use that finds no slot is recorded by a later request.
+const touchSlots = 4
 
 // NewService returns the service over st; now is the clock (tests move it).
 func NewService(st Store, now func() time.Time) *Service {
-	return &Service{st: st, now: now, limits: DefaultLimits()}
+	return &Service{st: st, now: now, limits: DefaultLimits(), touching: make(chan struct{}, touchSlots)}
 }
 
 // SetLimits replaces the session and throttling limits.
@@ -753,9 +758,18 @@ func (s *Service) TokenPrincipal(ctx context.Context, token string) (*Principal,
 	p.TokenID, p.TokenName, p.ReadOnly = t.ID, t.Name, t.ReadOnly
 	// Record the use at most once a minute, decided on the row just read,
 	// so a read request does not write (on SQLite a write takes the
-	// database's write lock, even when it changes no row).
+	// database's write lock, even when it changes no row). The record is
+	// written beside the request, not in its way: "last used" is a
+	// minute-grained hint for the token list, not evidence.
 	if now.Sub(t.LastUsedAt) > time.Minute {
-		_ = s.st.TouchAPIToken(ctx, t.ID)
+		select {
+		case s.touching <- struct{}{}:
+			go func() {
+				defer func() { <-s.touching }()
+				_ = s.st.TouchAPIToken(context.WithoutCancel(ctx), t.ID)
+			}()
+		default:
+		}
 	}
 	return p, nil
 }

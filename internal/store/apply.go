@@ -23,24 +23,9 @@ var (
 	_ apply.Tx    = (*Tx)(nil)
 )
 
-// InApplyTx runs one application action in a transaction. SQLite has one
-// writer at a time and a waiting writer polls with growing sleeps (the
-// busy handler), so under a burst of submissions some wait far longer than
-// others: this process's application writers queue on a mutex instead, in
-// order, and the busy handler only meets writers of other kinds or nodes.
+// InApplyTx runs one application action in a transaction.
 func (db *DB) InApplyTx(ctx context.Context, fn func(apply.Tx) error) error {
-	if db.Engine != SQLite {
-		return db.InTx(ctx, func(tx *Tx) error { return fn(tx) })
-	}
-	// The audit entry is sealed after the queue is let go, so that the
-	// next writer goes on and one sealing takes the entries of several.
-	db.applyMu.Lock()
-	audited, err := db.inTx(ctx, func(tx *Tx) error { return fn(tx) })
-	db.applyMu.Unlock()
-	if err == nil && len(audited) > 0 {
-		db.sealAfterCommit(ctx, audited)
-	}
-	return err
+	return db.InTx(ctx, func(tx *Tx) error { return fn(tx) })
 }
 
 const appCols = `a.id, a.staff_id, a.decision, a.status, a.mode, a.place, a.place_kind, a.place_reason, a.place_name,

@@ -3,7 +3,9 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -16,20 +18,19 @@ import (
 // (audit_seal.go), so that writers of one tenant do not queue on the chain
 // head. SQLite has one writer at a time whatever the chain does: there the
 // writer, holding the write lock, chains its entry in place, which costs
-// fewer statements than a pending row and a sealing.
+// fewer statements than a pending row and a sealing; the chain's head is
+// kept in memory for the whole write transaction (heads, below) and
+// written back once before the commit.
 func (t *Tx) appendAudit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error {
 	if t.db.Engine == Postgres {
 		return t.appendPendingAudit(ctx, tenantID, actor, c)
 	}
-	if _, err := t.exec(ctx, `INSERT INTO audit_heads (tenant_id, seq, last_hash) VALUES (?, 0, ?)
-		ON CONFLICT (tenant_id) DO NOTHING`, tenantID, audit.GenesisHash); err != nil {
-		return fmt.Errorf("store: audit head: %w", err)
+	h, err := t.auditHead(ctx, tenantID)
+	if err != nil {
+		return err
 	}
 	e := audit.NewEntry(tenantID, t.db.Now().UTC().Truncate(1000), actor, c)
-	if err := t.row(ctx, `UPDATE audit_heads SET seq = seq + 1 WHERE tenant_id = ? RETURNING seq, last_hash`, tenantID).
-		Scan(&e.Seq, &e.PrevHash); err != nil {
-		return fmt.Errorf("store: audit head: %w", err)
-	}
+	e.Seq, e.PrevHash = h.seq+1, h.hash
 	e.Hash = audit.ComputeHash(e)
 	if _, err := t.exec(ctx, `INSERT INTO audit_log (tenant_id, seq, at, actor_id, actor_label, action, object_type,
 		object_id, before_json, after_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -37,9 +38,7 @@ func (t *Tx) appendAudit(ctx context.Context, tenantID int64, actor audit.Actor,
 		string(e.Before), string(e.After), e.PrevHash, e.Hash); err != nil {
 		return fmt.Errorf("store: audit insert: %w", err)
 	}
-	if _, err := t.exec(ctx, `UPDATE audit_heads SET last_hash = ? WHERE tenant_id = ?`, e.Hash, tenantID); err != nil {
-		return fmt.Errorf("store: audit head: %w", err)
-	}
+	h.seq, h.hash, h.dirty = e.Seq, e.Hash, true
 	return nil
 }
 
@@ -292,4 +291,91 @@ func (db *DB) FindAuditHeads(ctx context.Context) ([]audit.Head, error) {
 		return nil, fmt.Errorf("store: audit heads: %w", err)
 	}
 	return heads, nil
+}
+
+// auditHead is a tenant's chain head as a SQLite write transaction holds
+// it: read once, advanced in memory by each entry, written back by
+// flushAuditHeads before the commit. Nothing else can change the row
+// meanwhile: the transaction holds the database's only write lock.
+type auditHead struct {
+	seq   int64
+	hash  string
+	dirty bool // advanced since it was read or written back
+}
+
+// auditHeads are the heads a write transaction (or batch) holds, by tenant.
+type auditHeads map[int64]*auditHead
+
+func (t *Tx) auditHead(ctx context.Context, tenantID int64) (*auditHead, error) {
+	if h := t.heads[tenantID]; h != nil {
+		return h, nil
+	}
+	h := &auditHead{}
+	err := t.row(ctx, `SELECT seq, last_hash FROM audit_heads WHERE tenant_id = ?`, tenantID).Scan(&h.seq, &h.hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		h.seq, h.hash = 0, audit.GenesisHash
+		_, err = t.exec(ctx, `INSERT INTO audit_heads (tenant_id, seq, last_hash) VALUES (?, 0, ?)`, tenantID, audit.GenesisHash)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: audit head: %w", err)
+	}
+	if t.heads == nil {
+		t.heads = auditHeads{}
+	}
+	t.heads[tenantID] = h
+	return h, nil
+}
+
+// syncAuditHead writes the tenant's held head back and forgets it: for the
+// writers that change the head row themselves (a batch reservation, the
+// sealer).
+func (t *Tx) syncAuditHead(ctx context.Context, tenantID int64) error {
+	h := t.heads[tenantID]
+	if h == nil {
+		return nil
+	}
+	delete(t.heads, tenantID)
+	if !h.dirty {
+		return nil
+	}
+	if _, err := t.exec(ctx, `UPDATE audit_heads SET seq = ?, last_hash = ? WHERE tenant_id = ?`, h.seq, h.hash, tenantID); err != nil {
+		return fmt.Errorf("store: audit head: %w", err)
+	}
+	return nil
+}
+
+// flushAuditHeads writes every advanced head back (before the commit).
+func (t *Tx) flushAuditHeads(ctx context.Context) error {
+	for id := range t.heads {
+		if err := t.syncAuditHead(ctx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// snapshot copies the held heads, to restore them when a batched
+// function's writes are rolled back to its savepoint.
+func (hs auditHeads) snapshot() map[int64]auditHead {
+	out := make(map[int64]auditHead, len(hs))
+	for id, h := range hs {
+		out[id] = *h
+	}
+	return out
+}
+
+func (hs auditHeads) restore(snap map[int64]auditHead) {
+	for id := range hs {
+		if _, ok := snap[id]; !ok {
+			delete(hs, id)
+		}
+	}
+	for id, h := range snap {
+		if cur := hs[id]; cur != nil {
+			*cur = h
+		} else {
+			c := h
+			hs[id] = &c
+		}
+	}
 }

@@ -203,21 +203,15 @@ func (db *DB) CountPendingAudit(ctx context.Context, tenantID int64) (int, error
 // lock (PostgreSQL) or the write lock (SQLite) makes one sealer at a time;
 // the pending rows are read after taking it, so a sealer never chains an
 // entry another has chained. On SQLite the sealer queues with this
-// process's application writers instead of polling for the lock.
+// process's other writers (writer.go) instead of polling for the lock.
 func (db *DB) sealAudit(ctx context.Context, tenantID int64) error {
 	for {
-		if db.Engine == SQLite {
-			db.applyMu.Lock()
-		}
 		var n int
 		_, err := db.inTx(ctx, func(t *Tx) error {
 			var err error
 			n, err = t.sealAuditBatch(ctx, tenantID)
 			return err
 		})
-		if db.Engine == SQLite {
-			db.applyMu.Unlock()
-		}
 		if err != nil || n < sealBatch {
 			return err
 		}
@@ -225,6 +219,9 @@ func (db *DB) sealAudit(ctx context.Context, tenantID int64) error {
 }
 
 func (t *Tx) sealAuditBatch(ctx context.Context, tenantID int64) (int, error) {
+	if err := t.syncAuditHead(ctx, tenantID); err != nil {
+		return 0, err
+	}
 	if _, err := t.exec(ctx, `INSERT INTO audit_heads (tenant_id, seq, last_hash) VALUES (?, 0, ?)
 		ON CONFLICT (tenant_id) DO NOTHING`, tenantID, audit.GenesisHash); err != nil {
 		return 0, fmt.Errorf("store: audit head: %w", err)

@@ -90,7 +90,7 @@ type DB struct {
 
 	rebound rebindCache // query text → PostgreSQL form
 	stmts   stmtCache   // SQLite: query text → prepared statement
-	applyMu sync.Mutex  // SQLite: queues this process's application writers (apply.go)
+	writes  writeQueue  // SQLite: this process's write transactions, committed in groups (writer.go)
 	sealers sealers     // this process's audit sealers, one per tenant (audit_seal.go)
 }
 
@@ -408,22 +408,36 @@ func (c *rebindCache) len() int {
 type Tx struct {
 	db      *DB
 	tx      *sql.Tx
-	audited []int64 // tenants with entries to seal after the commit
+	audited []int64    // tenants with entries to seal after the commit
+	heads   auditHeads // SQLite: the chain heads this write transaction holds (audit.go)
+	// stmtCtx, when set, replaces the callers' contexts for the statements:
+	// a transaction shared by a batch of writers (writer.go) must not be
+	// interrupted by one of them going away.
+	stmtCtx context.Context
 }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if t.stmtCtx != nil {
+		ctx = t.stmtCtx
+	}
 	if st := t.prepared(ctx, q); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
 	return t.tx.ExecContext(ctx, t.db.q(q), args...)
 }
 func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if t.stmtCtx != nil {
+		ctx = t.stmtCtx
+	}
 	if st := t.prepared(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
 	return t.tx.QueryContext(ctx, t.db.q(q), args...)
 }
 func (t *Tx) row(ctx context.Context, q string, args ...any) *sql.Row {
+	if t.stmtCtx != nil {
+		ctx = t.stmtCtx
+	}
 	if st := t.prepared(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -531,7 +545,7 @@ func (db *DB) prepared(ctx context.Context, q string) *sql.Stmt {
 	return st
 }
 func (db *DB) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return db.SQL.ExecContext(ctx, db.q(q), args...)
+	return db.execWrite(ctx, q, args...)
 }
 
 // inBulkTx is InTx for a transaction that writes thousands of rows (an
@@ -566,12 +580,22 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 // inTx is InTx without the sealing: it returns the tenants whose audit
 // entries wait to be sealed.
 func (db *DB) inTx(ctx context.Context, fn func(*Tx) error) ([]int64, error) {
+	if db.Engine == SQLite {
+		return db.inWriteQueue(ctx, fn)
+	}
 	sqlTx, err := db.SQL.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("store: begin: %w", err)
 	}
 	t := &Tx{db: db, tx: sqlTx}
-	if err := fn(t); err != nil {
+	// A panic in fn (recovered further up, e.g. by net/http) must not
+	// leave the transaction open with its locks and its connection.
+	panicked, err := callTxFn(fn, t)
+	if panicked != nil {
+		_ = sqlTx.Rollback()
+		panic(panicked)
+	}
+	if err != nil {
 		_ = sqlTx.Rollback()
 		return nil, err
 	}

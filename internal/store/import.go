@@ -321,6 +321,9 @@ type auditChain struct {
 // reserveAudit advances the head by n in one statement, which also takes
 // the lock that serialises the tenant's writers until the commit.
 func (t *Tx) reserveAudit(ctx context.Context, tenantID int64, actor audit.Actor, n int) (*auditChain, error) {
+	if err := t.syncAuditHead(ctx, tenantID); err != nil {
+		return nil, err
+	}
 	if _, err := t.exec(ctx, `INSERT INTO audit_heads (tenant_id, seq, last_hash) VALUES (?, 0, ?)
 		ON CONFLICT (tenant_id) DO NOTHING`, tenantID, audit.GenesisHash); err != nil {
 		return nil, fmt.Errorf("store: audit head: %w", err)

@@ -46,6 +46,9 @@ type DayApplication struct {
 // Tx is what one action reads and writes in its transaction.
 type Tx interface {
 	notify.Tx
+	// apply.WorkTx lets the start and end move the day's application in
+	// the attendance record's transaction.
+	apply.WorkTx
 	// FindWorktimeDay returns the person's day; NotFound when none.
 	FindWorktimeDay(ctx context.Context, tenantID, staffID int64, d calendar.Date) (*Day, error)
 	// InsertWorktimeDay writes a new day (setting ID and Version 1); a
@@ -66,10 +69,11 @@ type Presence interface {
 	ClockedOut(ctx context.Context, tenantID, staffID int64)
 }
 
-// DayMarker moves the day's application to started/finished
-// (apply.Service.RecordWork); called after the commit.
+// DayMarker moves the day's application to started/finished inside the
+// start's or end's transaction (apply.Service.MarkWorkIn): a refused
+// transition is an *apperr.Error with nothing written.
 type DayMarker interface {
-	RecordWork(ctx context.Context, tenantID int64, who *auth.Principal, staffID int64, act apply.Action, at time.Time) (*apply.Application, error)
+	MarkWorkIn(ctx context.Context, tx apply.WorkTx, tenantID int64, who *auth.Principal, id int64, act apply.Action, at time.Time) error
 }
 
 // Notification kinds this area writes into the outbox (messages
@@ -242,12 +246,15 @@ func (s *Service) Start(ctx context.Context, tenantID int64, who *auth.Principal
 			ObjectID: strconv.FormatInt(d.ID, 10), After: d.AuditView()}); err != nil {
 			return err
 		}
-		return s.flag(ctx, tx, tenantID, st, heads, d, ws)
+		if err := s.flag(ctx, tx, tenantID, st, heads, d, ws); err != nil {
+			return err
+		}
+		return s.markIn(ctx, tx, tenantID, who, d, apply.ActStart)
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.after(ctx, tenantID, who, d, apply.ActStart)
+	s.after(ctx, tenantID, d, apply.ActStart)
 	return &Outcome{Day: d, Warnings: ws}, nil
 }
 
@@ -293,12 +300,15 @@ func (s *Service) End(ctx context.Context, tenantID int64, who *auth.Principal, 
 			return err
 		}
 		out = Outcome{Day: *d, Warnings: Check(Input{Policy: p, Day: *d, Now: now, NeedsApplication: NeedsApplication(p, d.Mode)})}
-		return s.flag(ctx, tx, tenantID, st, heads, *d, out.Warnings)
+		if err := s.flag(ctx, tx, tenantID, st, heads, *d, out.Warnings); err != nil {
+			return err
+		}
+		return s.markIn(ctx, tx, tenantID, who, *d, apply.ActFinish)
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.after(ctx, tenantID, who, out.Day, apply.ActFinish)
+	s.after(ctx, tenantID, out.Day, apply.ActFinish)
 	return &out, nil
 }
 
@@ -391,16 +401,27 @@ func (s *Service) flag(ctx context.Context, tx Tx, tenantID int64, st *org.Staff
 	return tx.InsertNotifications(ctx, tenantID, ns)
 }
 
-func (s *Service) after(ctx context.Context, tenantID int64, who *auth.Principal, d Day, act apply.Action) {
-	if s.marker != nil && d.ApplicationID != 0 && d.StartProxy == 0 && who.StaffID == d.StaffID {
-		at := d.Start
-		if act == apply.ActFinish {
-			at = d.End
-		}
-		// Best effort: the attendance record stands whatever the
-		// application's state (a refused transition is no error here).
-		_, _ = s.marker.RecordWork(ctx, tenantID, who, d.StaffID, act, at)
+// markIn moves the day's application (started / finished) in the
+// attendance record's transaction, for the person's own report only. A
+// refused transition is no error: the attendance record stands whatever
+// the application's state.
+func (s *Service) markIn(ctx context.Context, tx Tx, tenantID int64, who *auth.Principal, d Day, act apply.Action) error {
+	if s.marker == nil || d.ApplicationID == 0 || d.StartProxy != 0 || who.StaffID != d.StaffID {
+		return nil
 	}
+	at := d.Start
+	if act == apply.ActFinish {
+		at = d.End
+	}
+	err := s.marker.MarkWorkIn(ctx, tx, tenantID, who, d.ApplicationID, act, at)
+	if apperr.As(err) != nil {
+		return nil
+	}
+	return err
+}
+
+// after tells the boards of the clock-in or clock-out, after the commit.
+func (s *Service) after(ctx context.Context, tenantID int64, d Day, act apply.Action) {
 	if s.presence != nil {
 		if act == apply.ActStart {
 			s.presence.ClockedIn(ctx, tenantID, d.StaffID, d.Place)
