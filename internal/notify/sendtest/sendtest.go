@@ -12,6 +12,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
 	"io"
 	"math/big"
@@ -84,6 +85,9 @@ type SMTP struct {
 	User      string
 	Password  string
 	ClientTLS *tls.Config // trusts the server's certificate
+	// CertPEM is the server's self-signed certificate, for a client in
+	// another process (SSL_CERT_FILE).
+	CertPEM []byte
 	*Counter
 }
 
@@ -93,7 +97,8 @@ type SMTP struct {
 func StartSMTP(tb testing.TB) *SMTP {
 	tb.Helper()
 	srvTLS, cliTLS := certs(tb)
-	s := &SMTP{User: "mailer", Password: "秘密-pass", ClientTLS: cliTLS, Counter: newCounter()}
+	s := &SMTP{User: "mailer", Password: "秘密-pass", ClientTLS: cliTLS, Counter: newCounter(),
+		CertPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srvTLS.Certificates[0].Certificate[0]})}
 	be := smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil })
 	srv := smtp.NewServer(be)
 	srv.Domain = "127.0.0.1"
