@@ -3,9 +3,6 @@ package integration
 import (
 	"context"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -64,8 +61,8 @@ func TestTwoNodesDeliverThroughKill(t *testing.T) {
 	defer db.Close()
 
 	mail := sendtest.StartSMTP(t)
-	hook := newDedupHook(t)
-	tenantID := deliverySeed(t, db, mail, hook.URL(), total)
+	hook := sendtest.StartWebhook(t)
+	tenantID := deliverySeed(t, db, mail, hook.URL, total)
 
 	certFile := filepath.Join(t.TempDir(), "smtp-cert.pem")
 	if err := os.WriteFile(certFile, mail.CertPEM, 0o600); err != nil {
@@ -74,32 +71,49 @@ func TestTwoNodesDeliverThroughKill(t *testing.T) {
 	// The nodes trust the test mail server's certificate (Go reads
 	// SSL_CERT_FILE), lease for 4 s and look for work every second.
 	env := []string{"SSL_CERT_FILE=" + certFile, "TELEWORK_DELIVERY_LEASE=4s", "TELEWORK_DELIVERY_INTERVAL=1s"}
-	began := time.Now()
-	n1 := testnodes.StartNodeEnv(t, bin, "node1", dsn, env)
-	n2 := testnodes.StartNodeEnv(t, bin, "node2", dsn, env)
-	host, _ := os.Hostname()
-	owner1 := host + ":" + strconv.Itoa(n1.PID())
-	owner2 := host + ":" + strconv.Itoa(n2.PID())
-
 	// The kill: the first chat message of node1's received after a third
-	// of them have arrived. The lease owner of its row tells whose it is.
-	hook.onReceive = func(key string, distinct int) bool {
-		if distinct < total/3 {
-			return false
+	// of them have arrived, while the receiver has taken it and node1
+	// waits for the 2xx. The lease owner of its row tells whose it is.
+	var (
+		mu       sync.Mutex
+		n1       *testnodes.Node
+		owner1   string
+		killKey  string
+		killedAt time.Time
+	)
+	prefix := "telework-" + strconv.FormatInt(tenantID, 10) + "-"
+	notificationOf := func(key string) string { return strings.TrimSuffix(strings.TrimPrefix(key, prefix), "-chat") }
+	hook.OnNew = func(key string, distinct int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if killKey != "" || distinct < total/3 {
+			return
 		}
 		var owner string
-		nid := strings.TrimSuffix(strings.TrimPrefix(key, "telework-"+strconv.FormatInt(tenantID, 10)+"-"), "-chat")
 		if err := db.SQL.QueryRowContext(ctx, `SELECT lease_owner FROM notify_deliveries WHERE tenant_id = $1
-			AND notification_id = $2 AND channel = 'chat'`, tenantID, nid).Scan(&owner); err != nil {
+			AND notification_id = $2 AND channel = 'chat'`, tenantID, notificationOf(key)).Scan(&owner); err != nil {
 			t.Errorf("lease owner of %s: %v", key, err)
-			return false
+			return
 		}
-		if owner != owner1 {
-			return false
+		if owner == owner1 {
+			n1.Kill()
+			killKey, killedAt = key, time.Now()
 		}
-		n1.Kill()
-		return true
 	}
+	killed := func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		return killKey
+	}
+
+	began := time.Now()
+	mu.Lock()
+	n1 = testnodes.StartNodeEnv(t, bin, "node1", dsn, env)
+	n2 := testnodes.StartNodeEnv(t, bin, "node2", dsn, env)
+	host, _ := os.Hostname()
+	owner1 = host + ":" + strconv.Itoa(n1.PID())
+	owner2 := host + ":" + strconv.Itoa(n2.PID())
+	mu.Unlock()
 
 	open := func() int {
 		var n int
@@ -114,17 +128,19 @@ func TestTwoNodesDeliverThroughKill(t *testing.T) {
 		if n2.Exited() {
 			t.Fatalf("node2 exited\n%s", tail(n2.Logs(), 4000))
 		}
-		if hook.killedKey() != "" && mail.Len() >= total && hook.distinct() >= total && open() == 0 {
+		if killed() != "" && mail.Len() >= total && hook.Len() >= total && open() == 0 {
 			break
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("not drained within 90 s: %d e-mails, %d chat messages, %d deliveries open, node1 killed: %v\nnode2:\n%s",
-				mail.Len(), hook.distinct(), open(), hook.killedKey() != "", tail(n2.Logs(), 4000))
+				mail.Len(), hook.Len(), open(), killed() != "", tail(n2.Logs(), 4000))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	drained := time.Since(began)
-	killedAt, killedKey := hook.kill()
+	mu.Lock()
+	killedKey, killedAfter := killKey, killedAt.Sub(began)
+	mu.Unlock()
 
 	wantIDs := func(channel string) map[string]bool {
 		rows, err := db.SQL.QueryContext(ctx, `SELECT notification_id FROM notify_deliveries WHERE tenant_id = $1 AND channel = $2`,
@@ -150,7 +166,7 @@ func TestTwoNodesDeliverThroughKill(t *testing.T) {
 		repeat string // the one id allowed (and required) twice
 	}{
 		{"e-mail (Message-ID)", wantIDs("email"), mail.Counts(), ""},
-		{"chat (Idempotency-Key)", wantIDs("chat"), hook.counts(), killedKey},
+		{"chat (Idempotency-Key)", wantIDs("chat"), hook.Counts(), killedKey},
 	} {
 		if len(c.want) != total {
 			t.Errorf("%s: %d deliveries planned, want %d", c.name, len(c.want), total)
@@ -202,14 +218,13 @@ func TestTwoNodesDeliverThroughKill(t *testing.T) {
 		t.Errorf("sent deliveries by lease owner %v, want both nodes and %d in all (node1 %s, node2 %s)", by, 2*total, owner1, owner2)
 	}
 	var lastOwner string
-	nid := strings.TrimSuffix(strings.TrimPrefix(killedKey, "telework-"+strconv.FormatInt(tenantID, 10)+"-"), "-chat")
 	if err := db.SQL.QueryRowContext(ctx, `SELECT lease_owner FROM notify_deliveries WHERE tenant_id = $1 AND notification_id = $2
-		AND channel = 'chat'`, tenantID, nid).Scan(&lastOwner); err != nil || lastOwner != owner2 {
+		AND channel = 'chat'`, tenantID, notificationOf(killedKey)).Scan(&lastOwner); err != nil || lastOwner != owner2 {
 		t.Errorf("the message node1 died on was recorded by %q (%v), want node2", lastOwner, err)
 	}
 	t.Logf("2×%d deliveries drained by two processes in %s (node1 SIGKILLed %s after start, holding %s); recorded by node1 %d, node2 %d; "+
 		"the receiver dropped 1 repeat by its Idempotency-Key", total, drained.Round(time.Millisecond),
-		killedAt.Sub(began).Round(time.Millisecond), killedKey, by[owner1], by[owner2])
+		killedAfter.Round(time.Millisecond), killedKey, by[owner1], by[owner2])
 	if err := n2.Stop(); err != nil {
 		t.Errorf("node2 exit: %v", err)
 	}
@@ -260,66 +275,4 @@ func deliverySeed(t *testing.T, db *store.DB, mail *sendtest.SMTP, hookURL strin
 	}
 	storetest.Must(t, db.InNotifyTx(ctx, func(tx notify.Tx) error { return tx.InsertNotifications(ctx, tn.ID, ns) }))
 	return tn.ID
-}
-
-// dedupHook is a webhook receiver that acts on each Idempotency-Key once,
-// as the docs ask receivers to: a repeat is answered 200 and dropped. It
-// counts every receipt per key. onReceive runs after a new key is taken
-// and before the answer; when it returns true (it killed the sender), no
-// later call is made.
-type dedupHook struct {
-	srv       *httptest.Server
-	mu        sync.Mutex
-	count     map[string]int
-	onReceive func(key string, distinct int) bool
-	once      bool
-	killKey   string
-	killAt    time.Time
-}
-
-func newDedupHook(t *testing.T) *dedupHook {
-	h := &dedupHook{count: map[string]int{}}
-	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		key := r.Header.Get("Idempotency-Key")
-		h.mu.Lock()
-		defer h.mu.Unlock()
-		h.count[key]++
-		if h.count[key] == 1 && !h.once && h.onReceive != nil && h.onReceive(key, len(h.count)) {
-			h.once, h.killKey, h.killAt = true, key, time.Now()
-		}
-		w.WriteHeader(http.StatusOK)
-	}))
-	t.Cleanup(h.srv.Close)
-	return h
-}
-
-func (h *dedupHook) URL() string { return h.srv.URL + "/hook" }
-
-func (h *dedupHook) distinct() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return len(h.count)
-}
-
-func (h *dedupHook) counts() map[string]int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	out := make(map[string]int, len(h.count))
-	for k, v := range h.count {
-		out[k] = v
-	}
-	return out
-}
-
-func (h *dedupHook) killedKey() string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.killKey
-}
-
-func (h *dedupHook) kill() (time.Time, string) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.killAt, h.killKey
 }
