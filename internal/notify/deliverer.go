@@ -150,9 +150,10 @@ func (d *Deliverer) SendOnce(ctx context.Context, tenantID int64) (int, error) {
 	if err != nil || len(ds) == 0 {
 		return 0, err
 	}
-	// A claimed batch is sent to the end even when ctx ends (a graceful
-	// stop): cancelling a send the receiver may already have accepted would
-	// leave it unrecorded and sent again by another node.
+	// The message being sent is sent and recorded even when ctx ends (a
+	// graceful stop): cancelling a send the receiver may already have
+	// accepted would leave it unrecorded and sent again by another node.
+	// The next one is not started; the rest are given back.
 	bctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	lease := d.keepLease(bctx, tenantID, ds, now)
@@ -166,7 +167,14 @@ func (d *Deliverer) SendOnce(ctx context.Context, tenantID int64) (int, error) {
 		}
 	}()
 	sent := 0
-	for _, dl := range ds {
+	for i, dl := range ds {
+		if ctx.Err() != nil {
+			var rest []int64
+			for _, r := range ds[i:] {
+				rest = append(rest, r.ID)
+			}
+			return sent, errors.Join(ctx.Err(), d.st.ReleaseDeliveries(bctx, tenantID, d.Owner, rest))
+		}
 		if !lease.holds(d.now()) {
 			// The rest stay leased until the lease ends; then any node
 			// (this one included) claims them again.

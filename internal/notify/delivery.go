@@ -310,6 +310,9 @@ type DeliveryStore interface {
 	// RenewDeliveries extends owner's lease on the pending deliveries ids
 	// to until and returns how many owner still held.
 	RenewDeliveries(ctx context.Context, tenantID int64, owner string, ids []int64, until time.Time) (int, error)
+	// ReleaseDeliveries gives back owner's lease on the pending deliveries
+	// ids it did not try, so that any node can claim them at once.
+	ReleaseDeliveries(ctx context.Context, tenantID int64, owner string, ids []int64) error
 	DeadDeliveries(ctx context.Context, tenantID int64, limit int) ([]Delivery, error)
 	FindNotifyPrefs(ctx context.Context, tenantID, staffID int64) ([]Pref, error)
 	InDeliveryTx(ctx context.Context, fn func(DeliveryTx) error) error

@@ -290,6 +290,20 @@ func finishDeliveryArgs(tenantID int64, owner string, f notify.Finished) []any {
 	}
 }
 
+// ReleaseDeliveries gives back owner's lease on the pending deliveries
+// ids that it claimed but did not try (a node stopping), uncounting the
+// attempt, so that any node can claim them at once.
+func (db *DB) ReleaseDeliveries(ctx context.Context, tenantID int64, owner string, ids []int64) error {
+	for start := 0; start < len(ids); start += 500 {
+		args := []any{tenantID, owner}
+		if _, err := db.exec(ctx, `UPDATE notify_deliveries SET lease_until = 0, attempts = attempts - 1
+			WHERE tenant_id = ? AND lease_owner = ? AND status = 'pending' AND attempts > 0`+andIn("id", ids[start:min(start+500, len(ids))], &args), args...); err != nil {
+			return mapErr(fmt.Errorf("store: release delivery leases: %w", err))
+		}
+	}
+	return nil
+}
+
 // RenewDeliveries extends owner's lease on the pending deliveries ids to
 // until, in one statement; it returns how many rows owner still held.
 func (db *DB) RenewDeliveries(ctx context.Context, tenantID int64, owner string, ids []int64, until time.Time) (int, error) {
