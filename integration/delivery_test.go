@@ -38,7 +38,8 @@ import (
 // the repeat by it, so it acts on every message exactly once); every
 // delivery recorded as sent, node2 having taken over node1's leased rest.
 // Short leases (TELEWORK_DELIVERY_LEASE=4s) bound the take-over; the
-// whole drain must end within 90 s after the nodes start.
+// whole drain must end within 120 s after the nodes start (it takes
+// 15–55 s on a shared 2-CPU machine).
 //
 // SQLite is not tested here: it is a one-node engine (docs/operations.md);
 // internal/notify's TestTwoNodesDrainKill runs two deliverers on one
@@ -123,7 +124,7 @@ func TestTwoNodesDeliverThroughKill(t *testing.T) {
 		}
 		return n
 	}
-	deadline := began.Add(90 * time.Second)
+	deadline := began.Add(120 * time.Second)
 	for {
 		if n2.Exited() {
 			t.Fatalf("node2 exited\n%s", tail(n2.Logs(), 4000))
@@ -132,7 +133,7 @@ func TestTwoNodesDeliverThroughKill(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("not drained within 90 s: %d e-mails, %d chat messages, %d deliveries open, node1 killed: %v\nnode2:\n%s",
+			t.Fatalf("not drained within 120 s: %d e-mails, %d chat messages, %d deliveries open, node1 killed: %v\nnode2:\n%s",
 				mail.Len(), hook.Len(), open(), killed() != "", tail(n2.Logs(), 4000))
 		}
 		time.Sleep(100 * time.Millisecond)
