@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"os"
 	"time"
 
 	"telework/internal/auth"
@@ -16,7 +17,7 @@ import (
 )
 
 // deliveryLoop delivers the notification outbox by e-mail and chat (issue
-// 12) every 10 seconds; every node runs it, and each delivery is leased
+// 12) every 10 seconds (TELEWORK_DELIVERY_INTERVAL); every node runs it, and each delivery is leased
 // to one node at a time (internal/notify). The working window of each
 // tenant's policy in force (when its quiet_hours is on) holds non-urgent
 // messages until the next working morning.
@@ -25,6 +26,13 @@ func deliveryLoop(ctx context.Context, db *store.DB, svc web.Services, keys *sso
 	if keys != nil {
 		d.OpenSecret = keys.Open
 	}
+	interval := 10 * time.Second
+	if v, ok := deliveryDuration(log, "TELEWORK_DELIVERY_LEASE"); ok {
+		d.Lease = v
+	}
+	if v, ok := deliveryDuration(log, "TELEWORK_DELIVERY_INTERVAL"); ok {
+		interval = v
+	}
 	d.Window = func(ctx context.Context, tenantID int64) (notify.Window, error) {
 		v, err := svc.Policy.InForce(ctx, tenantID, calendar.DateOf(db.Now()))
 		if err != nil || !v.Policy.QuietHours {
@@ -32,7 +40,7 @@ func deliveryLoop(ctx context.Context, db *store.DB, svc web.Services, keys *sso
 		}
 		return notify.Window{Start: v.Policy.Hours.Start, End: v.Policy.Hours.End}, nil
 	}
-	t := time.NewTicker(10 * time.Second)
+	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		tenants, err := svc.Org.Tenants(ctx)
@@ -54,6 +62,23 @@ func deliveryLoop(ctx context.Context, db *store.DB, svc web.Services, keys *sso
 		case <-t.C:
 		}
 	}
+}
+
+// deliveryDuration reads a duration of at least one second from the
+// environment (docs/notifications.md: TELEWORK_DELIVERY_LEASE, the lease
+// on a claimed batch, default 1m; TELEWORK_DELIVERY_INTERVAL, how often a
+// node looks for due deliveries, default 10s).
+func deliveryDuration(log *slog.Logger, key string) (time.Duration, bool) {
+	v := os.Getenv(key)
+	if v == "" {
+		return 0, false
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < time.Second {
+		log.Warn("ignored: not a duration of at least 1s", "env", key, "value", v)
+		return 0, false
+	}
+	return d, true
 }
 
 // reviewReminderHook writes the roadmap's PDCA review reminder (Step 10)

@@ -18,10 +18,17 @@ type Mail struct {
 	Body    string
 }
 
-// MailSender sends a batch of e-mail over one connection with the tenant's
-// settings; errs[i] is the outcome of ms[i].
+// MailSender opens SMTP sessions with a tenant's settings.
 type MailSender interface {
-	SendMail(ctx context.Context, s Settings, password string, ms []Mail) (errs []error)
+	OpenMail(ctx context.Context, s Settings, password string) (MailSession, error)
+}
+
+// MailSession is one connection to the mail server, authenticated; it
+// sends one message at a time, so that each can be recorded the moment
+// the server has accepted it.
+type MailSession interface {
+	Send(ctx context.Context, m Mail) error
+	Close() error
 }
 
 // ChatMessage is one post to a section channel.
@@ -50,8 +57,10 @@ type Deliverer struct {
 	Window func(ctx context.Context, tenantID int64) (Window, error)
 	// OpenSecret opens the stored SMTP password (nil: stored as typed).
 	OpenSecret func(tenantID int64, stored string) (string, error)
-	// Lease is how long a claimed batch belongs to this node; it must be
-	// longer than a batch takes to send (default 2 min).
+	// Lease is how long a claimed batch belongs to this node without a
+	// renewal; the node renews it every Lease/4 while it sends, and stops
+	// sending when it can no longer renew (default 1 min). After a crash
+	// another node takes the batch over once Lease has passed.
 	Lease time.Duration
 	// Batch is how many deliveries one claim takes (default 100).
 	Batch int
@@ -61,7 +70,7 @@ type Deliverer struct {
 
 // NewDeliverer returns a deliverer over st for node owner.
 func NewDeliverer(st DeliveryStore, now func() time.Time, owner string, m MailSender, c ChatSender) *Deliverer {
-	return &Deliverer{st: st, now: now, Owner: owner, Mail: m, Chat: c, Lease: 2 * time.Minute, Batch: 100, Lang: "ja"}
+	return &Deliverer{st: st, now: now, Owner: owner, Mail: m, Chat: c, Lease: time.Minute, Batch: 100, Lang: "ja"}
 }
 
 // PlanOnce turns up to Batch unplanned outbox rows of the tenant into
@@ -123,105 +132,232 @@ func (d *Deliverer) PlanOnce(ctx context.Context, tenantID int64) (int, error) {
 }
 
 // SendOnce leases one batch of due deliveries of the tenant, sends them
-// and records each outcome; it returns how many were sent.
+// one at a time and records each outcome right after it is known; it
+// returns how many were sent.
+//
+// Exactly once, as far as a sender can: one message is in flight at a
+// time, and it is recorded as sent in its own statement as soon as the
+// receiver has accepted it (SMTP 250, HTTP 2xx). The lease is renewed
+// while the batch is worked on; the node sends the next message only
+// while its lease is known to hold for at least half a lease more, and
+// stops at the first outcome it cannot record. So a node that dies
+// (SIGKILL, power loss) leaves at most the one message it was sending
+// accepted but unrecorded; another node sends that one again after the
+// lease ends, with the same Message-ID / Idempotency-Key.
 func (d *Deliverer) SendOnce(ctx context.Context, tenantID int64) (int, error) {
 	now := d.now()
 	ds, err := d.st.ClaimDeliveries(ctx, tenantID, d.Owner, now, now.Add(d.Lease), max(d.Batch, 1))
 	if err != nil || len(ds) == 0 {
 		return 0, err
 	}
-	// A claimed batch is sent to the end even when ctx ends (a graceful
-	// stop): cancelling a send the receiver may already have accepted would
-	// leave it unrecorded and sent again by another node.
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.Lease)
+	// The message being sent is sent and recorded even when ctx ends (a
+	// graceful stop): cancelling a send the receiver may already have
+	// accepted would leave it unrecorded and sent again by another node.
+	// The next one is not started; the rest are given back.
+	bctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
-	errs := make([]error, len(ds))
-	var mails []Mail
-	var mailIdx []int
-	chats := map[string]ChatChannel{}
+	lease := d.keepLease(bctx, tenantID, ds, now)
+	defer lease.stop()
+
+	var chats map[string]ChatChannel
+	var mail *mailConn
+	defer func() {
+		if mail != nil {
+			mail.close()
+		}
+	}()
+	sent := 0
 	for i, dl := range ds {
-		text := dl.Notification.Message(d.Lang)
+		if ctx.Err() != nil {
+			var rest []int64
+			for _, r := range ds[i:] {
+				rest = append(rest, r.ID)
+			}
+			return sent, errors.Join(ctx.Err(), d.st.ReleaseDeliveries(bctx, tenantID, d.Owner, rest))
+		}
+		if !lease.holds(d.now()) {
+			// The rest stay leased until the lease ends; then any node
+			// (this one included) claims them again.
+			return sent, errors.Join(ctx.Err(), errors.New("notify: delivery lease lost; the rest of the batch is left to the next claim"))
+		}
+		var sendErr error
 		switch dl.Channel {
 		case Email:
-			mails = append(mails, Mail{ID: dl.MessageID(), To: dl.Target,
+			if mail == nil {
+				mail = d.openMail(bctx, tenantID)
+			}
+			text := dl.Notification.Message(d.Lang)
+			sendErr = mail.send(bctx, Mail{ID: dl.MessageID(), To: dl.Target,
 				Subject: i18n.T(d.Lang, "delivery.mail_subject", map[string]any{"Message": text}),
 				Body:    i18n.T(d.Lang, "delivery.mail_body", map[string]any{"Message": text})})
-			mailIdx = append(mailIdx, i)
 		case Chat:
-			if len(chats) == 0 {
-				chs, err := d.st.NotifyChannels(ctx, tenantID)
+			if chats == nil {
+				chs, err := d.st.NotifyChannels(bctx, tenantID)
 				if err != nil {
-					return 0, err
+					return sent, err
 				}
+				chats = map[string]ChatChannel{}
 				for _, c := range chs {
 					chats[strconv.FormatInt(c.UnitID, 10)] = c
 				}
-				chats[""] = ChatChannel{}
 			}
+			if ch, ok := chats[dl.Target]; ok {
+				sendErr = d.Chat.SendChat(bctx, ChatMessage{ID: dl.MessageID(), Kind: dl.Notification.Kind,
+					Text: dl.Notification.Message(d.Lang), CreatedAt: dl.Notification.CreatedAt, Channel: ch})
+			} else {
+				sendErr = errors.New("no chat channel for the section")
+			}
+		default:
+			sendErr = errors.New("unknown channel " + string(dl.Channel))
 		}
-	}
-	if len(mails) > 0 {
-		d.sendMails(sctx, tenantID, mails, mailIdx, errs)
-	}
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 8)
-	for i, dl := range ds {
-		if dl.Channel != Chat {
-			continue
+		f := Finished{ID: dl.ID, Outcome: OutcomeOf(dl, sendErr, d.now())}
+		ok, err := d.st.FinishDelivery(bctx, tenantID, d.Owner, f)
+		if err != nil {
+			return sent, err
 		}
-		ch, ok := chats[dl.Target]
 		if !ok {
-			errs[i] = errors.New("no chat channel for the section")
-			continue
+			return sent, errors.Join(ctx.Err(), errors.New("notify: delivery lease taken over; the rest of the batch is left to its new owner"))
 		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			errs[i] = d.Chat.SendChat(sctx, ChatMessage{ID: dl.MessageID(), Kind: dl.Notification.Kind,
-				Text: dl.Notification.Message(d.Lang), CreatedAt: dl.Notification.CreatedAt, Channel: ch})
-		}()
-	}
-	wg.Wait()
-	// The outcomes are recorded even when ctx has ended meanwhile.
-	fctx, cancelF := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancelF()
-	var fs []Finished
-	for i, dl := range ds {
-		fs = append(fs, Finished{ID: dl.ID, Outcome: OutcomeOf(dl, errs[i], d.now())})
-	}
-	sent, err := d.st.FinishDeliveries(fctx, tenantID, d.Owner, fs)
-	if err != nil {
-		return sent, err
+		lease.done(dl.ID)
+		if f.Sent {
+			sent++
+		}
 	}
 	return sent, ctx.Err()
 }
 
-func (d *Deliverer) sendMails(ctx context.Context, tenantID int64, mails []Mail, idx []int, errs []error) {
-	fail := func(err error) {
-		for _, i := range idx {
-			errs[i] = err
+// lease keeps a claimed batch leased to this node while it is worked on.
+type lease struct {
+	mu    sync.Mutex
+	open  map[int64]bool // claimed, not yet recorded
+	until time.Time      // the lease holds at least until then
+	lost  bool
+	half  time.Duration
+	quit  chan struct{}
+	wg    sync.WaitGroup
+}
+
+// keepLease renews the lease on the batch's unrecorded deliveries every
+// Lease/4 until stop.
+func (d *Deliverer) keepLease(ctx context.Context, tenantID int64, ds []Delivery, claimed time.Time) *lease {
+	l := &lease{open: map[int64]bool{}, until: claimed.Add(d.Lease), half: d.Lease / 2, quit: make(chan struct{})}
+	for _, dl := range ds {
+		l.open[dl.ID] = true
+	}
+	l.wg.Go(func() {
+		t := time.NewTicker(max(d.Lease/4, time.Millisecond))
+		defer t.Stop()
+		for {
+			select {
+			case <-l.quit:
+				return
+			case <-t.C:
+			}
+			l.mu.Lock()
+			ids := make([]int64, 0, len(l.open))
+			for id := range l.open {
+				ids = append(ids, id)
+			}
+			l.mu.Unlock()
+			if len(ids) == 0 {
+				continue
+			}
+			at := d.now()
+			n, err := d.st.RenewDeliveries(ctx, tenantID, d.Owner, ids, at.Add(d.Lease))
+			l.mu.Lock()
+			switch {
+			case err != nil:
+				// Not renewed: the lease still holds until l.until; holds
+				// stops the batch when too little of it is left.
+			case n < len(ids) && n < l.stillOpen(ids):
+				l.lost = true // another node has taken some over
+			default:
+				l.until = at.Add(d.Lease)
+			}
+			l.mu.Unlock()
+		}
+	})
+	return l
+}
+
+// stillOpen counts the ids not recorded meanwhile (l.mu held).
+func (l *lease) stillOpen(ids []int64) int {
+	n := 0
+	for _, id := range ids {
+		if l.open[id] {
+			n++
 		}
 	}
-	set, err := d.st.NotifySettings(ctx, tenantID)
+	return n
+}
+
+// holds reports whether the next message may be sent at now: the lease is
+// ours for at least half a lease more.
+func (l *lease) holds(now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return !l.lost && now.Add(l.half).Before(l.until)
+}
+
+func (l *lease) done(id int64) {
+	l.mu.Lock()
+	delete(l.open, id)
+	l.mu.Unlock()
+}
+
+func (l *lease) stop() {
+	close(l.quit)
+	l.wg.Wait()
+}
+
+// mailConn is the batch's SMTP session, opened at its first e-mail and
+// again after a failed send (the server may have dropped the connection).
+type mailConn struct {
+	d        *Deliverer
+	tenantID int64
+	set      Settings
+	password string
+	err      error // settings could not be read: every e-mail fails with it
+	s        MailSession
+}
+
+func (d *Deliverer) openMail(ctx context.Context, tenantID int64) *mailConn {
+	m := &mailConn{d: d, tenantID: tenantID}
+	m.set, m.err = d.st.NotifySettings(ctx, tenantID)
+	if m.err == nil && !m.set.MailOn() {
+		m.err = errors.New("e-mail is not configured")
+	}
+	if m.err == nil {
+		m.password, m.err = d.st.NotifySMTPPassword(ctx, tenantID)
+	}
+	if m.err == nil && d.OpenSecret != nil && m.password != "" {
+		m.password, m.err = d.OpenSecret(tenantID, m.password)
+	}
+	return m
+}
+
+func (m *mailConn) send(ctx context.Context, mail Mail) error {
+	if m.err != nil {
+		return m.err
+	}
+	if m.s == nil {
+		s, err := m.d.Mail.OpenMail(ctx, m.set, m.password)
+		if err != nil {
+			return err
+		}
+		m.s = s
+	}
+	err := m.s.Send(ctx, mail)
 	if err != nil {
-		fail(err)
-		return
+		m.close()
 	}
-	if !set.MailOn() {
-		fail(errors.New("e-mail is not configured"))
-		return
-	}
-	pw, err := d.st.NotifySMTPPassword(ctx, tenantID)
-	if err == nil && d.OpenSecret != nil && pw != "" {
-		pw, err = d.OpenSecret(tenantID, pw)
-	}
-	if err != nil {
-		fail(err)
-		return
-	}
-	for j, e := range d.Mail.SendMail(ctx, set, pw, mails) {
-		errs[idx[j]] = e
+	return err
+}
+
+func (m *mailConn) close() {
+	if m.s != nil {
+		_ = m.s.Close()
+		m.s = nil
 	}
 }
 

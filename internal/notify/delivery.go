@@ -14,8 +14,10 @@ import (
 // Delivery turns each outbox row into deliveries on the channels its
 // recipient chose (e-mail, the section's chat channel) and sends them from
 // any number of app nodes: a node leases a batch of due deliveries with one
-// conditional UPDATE (FOR UPDATE SKIP LOCKED on PostgreSQL), sends them,
-// and marks each sent only while it still holds the lease; a failure is
+// conditional UPDATE (FOR UPDATE SKIP LOCKED on PostgreSQL), renews the
+// lease while it works, sends the messages one at a time and records each
+// outcome in its own statement right after the receiver answered, only
+// while it still holds the lease; a failure is
 // retried with exponential backoff and, after MaxAttempts, kept as a dead
 // letter for the IT administrator to retry.
 
@@ -301,10 +303,16 @@ type DeliveryStore interface {
 	// and lease_until not after now) to owner until leaseUntil, counting
 	// the attempt, and returns them with their notifications.
 	ClaimDeliveries(ctx context.Context, tenantID int64, owner string, now, leaseUntil time.Time, limit int) ([]Delivery, error)
-	// FinishDeliveries records the outcomes of owner's attempts in one
-	// transaction, each only while owner still holds its lease; it returns
-	// how many were recorded as sent.
-	FinishDeliveries(ctx context.Context, tenantID int64, owner string, fs []Finished) (int, error)
+	// FinishDelivery records the outcome of owner's attempt on one
+	// delivery, in one statement, only while owner still holds its lease;
+	// it reports whether it was recorded.
+	FinishDelivery(ctx context.Context, tenantID int64, owner string, f Finished) (bool, error)
+	// RenewDeliveries extends owner's lease on the pending deliveries ids
+	// to until and returns how many owner still held.
+	RenewDeliveries(ctx context.Context, tenantID int64, owner string, ids []int64, until time.Time) (int, error)
+	// ReleaseDeliveries gives back owner's lease on the pending deliveries
+	// ids it did not try, so that any node can claim them at once.
+	ReleaseDeliveries(ctx context.Context, tenantID int64, owner string, ids []int64) error
 	DeadDeliveries(ctx context.Context, tenantID int64, limit int) ([]Delivery, error)
 	FindNotifyPrefs(ctx context.Context, tenantID, staffID int64) ([]Pref, error)
 	InDeliveryTx(ctx context.Context, fn func(DeliveryTx) error) error

@@ -229,37 +229,16 @@ func (db *DB) FinishDeliveries(ctx context.Context, tenantID int64, owner string
 	sent := 0
 	err := db.InTx(ctx, func(tx *Tx) error {
 		sent = 0
-		var ok []int64
-		var at time.Time
 		for _, f := range fs {
-			if f.Sent {
-				ok, at = append(ok, f.ID), f.At
-				continue
-			}
-			var err error
-			if f.Dead {
-				_, err = tx.exec(ctx, `UPDATE notify_deliveries SET status = 'dead', lease_until = 0, last_error = ?
-					WHERE tenant_id = ? AND id = ? AND lease_owner = ? AND status = 'pending'`, f.Error, tenantID, f.ID, owner)
-			} else {
-				_, err = tx.exec(ctx, `UPDATE notify_deliveries SET next_at = ?, lease_until = 0, last_error = ?
-					WHERE tenant_id = ? AND id = ? AND lease_owner = ? AND status = 'pending'`, micros(f.NextAt), f.Error, tenantID, f.ID, owner)
-			}
+			res, err := tx.exec(ctx, finishDeliverySQL(f), finishDeliveryArgs(tenantID, owner, f)...)
 			if err != nil {
 				return err
 			}
-		}
-		for start := 0; start < len(ok); start += 500 {
-			args := []any{micros(at), tenantID, owner}
-			res, err := tx.exec(ctx, `UPDATE notify_deliveries SET status = 'sent', sent_at = ?, lease_until = 0, last_error = ''
-				WHERE tenant_id = ? AND lease_owner = ? AND status = 'pending'`+andIn("id", ok[start:min(start+500, len(ok))], &args), args...)
-			if err != nil {
+			if n, err := res.RowsAffected(); err != nil {
 				return err
+			} else if f.Sent {
+				sent += int(n)
 			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return err
-			}
-			sent += int(n)
 		}
 		return nil
 	})
@@ -267,6 +246,82 @@ func (db *DB) FinishDeliveries(ctx context.Context, tenantID int64, owner string
 		return 0, mapErr(fmt.Errorf("store: finish deliveries: %w", err))
 	}
 	return sent, nil
+}
+
+// FinishDelivery records the outcome of owner's attempt on one delivery in
+// one short statement, the moment the receiver has answered, and only while
+// owner still holds its lease; it reports whether the row changed. The
+// deliverer calls it after every message, so that a node that dies leaves
+// at most the one message it was sending unrecorded.
+func (db *DB) FinishDelivery(ctx context.Context, tenantID int64, owner string, f notify.Finished) (bool, error) {
+	res, err := db.exec(ctx, finishDeliverySQL(f), finishDeliveryArgs(tenantID, owner, f)...)
+	if err != nil {
+		return false, mapErr(fmt.Errorf("store: finish delivery: %w", err))
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: finish delivery: %w", err)
+	}
+	return n == 1, nil
+}
+
+func finishDeliverySQL(f notify.Finished) string {
+	switch {
+	case f.Sent:
+		return `UPDATE notify_deliveries SET status = 'sent', sent_at = ?, lease_until = 0, last_error = ''
+			WHERE tenant_id = ? AND id = ? AND lease_owner = ? AND status = 'pending'`
+	case f.Dead:
+		return `UPDATE notify_deliveries SET status = 'dead', lease_until = 0, last_error = ?
+			WHERE tenant_id = ? AND id = ? AND lease_owner = ? AND status = 'pending'`
+	default:
+		return `UPDATE notify_deliveries SET next_at = ?, lease_until = 0, last_error = ?
+			WHERE tenant_id = ? AND id = ? AND lease_owner = ? AND status = 'pending'`
+	}
+}
+
+func finishDeliveryArgs(tenantID int64, owner string, f notify.Finished) []any {
+	switch {
+	case f.Sent:
+		return []any{micros(f.At), tenantID, f.ID, owner}
+	case f.Dead:
+		return []any{f.Error, tenantID, f.ID, owner}
+	default:
+		return []any{micros(f.NextAt), f.Error, tenantID, f.ID, owner}
+	}
+}
+
+// ReleaseDeliveries gives back owner's lease on the pending deliveries
+// ids that it claimed but did not try (a node stopping), uncounting the
+// attempt, so that any node can claim them at once.
+func (db *DB) ReleaseDeliveries(ctx context.Context, tenantID int64, owner string, ids []int64) error {
+	for start := 0; start < len(ids); start += 500 {
+		args := []any{tenantID, owner}
+		if _, err := db.exec(ctx, `UPDATE notify_deliveries SET lease_until = 0, attempts = attempts - 1
+			WHERE tenant_id = ? AND lease_owner = ? AND status = 'pending' AND attempts > 0`+andIn("id", ids[start:min(start+500, len(ids))], &args), args...); err != nil {
+			return mapErr(fmt.Errorf("store: release delivery leases: %w", err))
+		}
+	}
+	return nil
+}
+
+// RenewDeliveries extends owner's lease on the pending deliveries ids to
+// until, in one statement; it returns how many rows owner still held.
+func (db *DB) RenewDeliveries(ctx context.Context, tenantID int64, owner string, ids []int64, until time.Time) (int, error) {
+	renewed := 0
+	for start := 0; start < len(ids); start += 500 {
+		args := []any{micros(until), tenantID, owner}
+		res, err := db.exec(ctx, `UPDATE notify_deliveries SET lease_until = ?
+			WHERE tenant_id = ? AND lease_owner = ? AND status = 'pending'`+andIn("id", ids[start:min(start+500, len(ids))], &args), args...)
+		if err != nil {
+			return renewed, mapErr(fmt.Errorf("store: renew delivery leases: %w", err))
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return renewed, fmt.Errorf("store: renew delivery leases: %w", err)
+		}
+		renewed += int(n)
+	}
+	return renewed, nil
 }
 
 // DeadDeliveries lists the tenant's dead letters, newest first.

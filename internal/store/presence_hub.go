@@ -28,7 +28,13 @@ type PresenceHub struct {
 	local *presence.LocalHub
 	ctx   context.Context
 	once  sync.Once
+	// ready is closed once the listener has run LISTEN for the first time.
+	ready     chan struct{}
+	readyOnce sync.Once
 }
+
+// listenWait bounds how long the first board waits for the listener.
+const listenWait = 5 * time.Second
 
 var _ presence.Hub = (*PresenceHub)(nil)
 
@@ -36,7 +42,7 @@ var _ presence.Hub = (*PresenceHub)(nil)
 // the first board that subscribes, until ctx ends or the database is
 // closed, reconnecting after a lost connection.
 func NewPresenceHub(ctx context.Context, db *DB) *PresenceHub {
-	return &PresenceHub{db: db, local: presence.NewLocalHub(), ctx: ctx}
+	return &PresenceHub{db: db, local: presence.NewLocalHub(), ctx: ctx, ready: make(chan struct{})}
 }
 
 // Publish tells every node's boards of the tenant.
@@ -52,12 +58,19 @@ func (h *PresenceHub) Publish(ctx context.Context, tenantID, staffID int64) {
 	}
 }
 
-// Subscribe registers a board of the tenant on this node.
+// Subscribe registers a board of the tenant on this node. On PostgreSQL
+// the first board waits (at most listenWait) until the node listens, so
+// that every change after the board's stream has opened reaches it.
 func (h *PresenceHub) Subscribe(tenantID int64) (<-chan int64, func()) {
+	ch, stop := h.local.Subscribe(tenantID)
 	if h.db.Engine == Postgres {
 		h.once.Do(func() { go h.listen(h.ctx) })
+		select {
+		case <-h.ready:
+		case <-time.After(listenWait):
+		}
 	}
-	return h.local.Subscribe(tenantID)
+	return ch, stop
 }
 
 func (h *PresenceHub) listen(ctx context.Context) {
@@ -92,6 +105,7 @@ func (h *PresenceHub) listenOnce(ctx context.Context) error {
 		if _, err := c.Exec(ctx, "LISTEN "+presenceChannel); err != nil {
 			return err
 		}
+		h.readyOnce.Do(func() { close(h.ready) })
 		for {
 			n, err := c.WaitForNotification(ctx)
 			if err != nil {

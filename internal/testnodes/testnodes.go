@@ -62,6 +62,11 @@ type proc struct {
 }
 
 func startProc(tb testing.TB, name string, dir string, bin string, args ...string) *proc {
+	return startProcEnv(tb, name, dir, nil, bin, args...)
+}
+
+// startProcEnv is startProc with env added to the test's environment.
+func startProcEnv(tb testing.TB, name string, dir string, env []string, bin string, args ...string) *proc {
 	tb.Helper()
 	p := &proc{name: name, stderr: filepath.Join(dir, name+".stderr"), stdout: filepath.Join(dir, name+".stdout"), done: make(chan struct{})}
 	errf, err := os.Create(p.stderr)
@@ -74,6 +79,9 @@ func startProc(tb testing.TB, name string, dir string, bin string, args ...strin
 		tb.Fatal(err)
 	}
 	p.cmd = exec.Command(bin, args...)
+	if len(env) > 0 {
+		p.cmd.Env = append(os.Environ(), env...)
+	}
 	p.cmd.Stderr, p.cmd.Stdout = errf, outf
 	err = p.cmd.Start()
 	// The child holds its own descriptors now.
@@ -131,9 +139,17 @@ type Node struct {
 // stopped with SIGTERM at cleanup.
 func StartNode(tb testing.TB, bin, name, dsn string, extra ...string) *Node {
 	tb.Helper()
+	return StartNodeEnv(tb, bin, name, dsn, nil, extra...)
+}
+
+// StartNodeEnv is StartNode with env ("KEY=value") added to the node's
+// environment (TELEWORK_DELIVERY_LEASE, SSL_CERT_FILE for a test mail
+// server's certificate, …).
+func StartNodeEnv(tb testing.TB, bin, name, dsn string, env []string, extra ...string) *Node {
+	tb.Helper()
 	addr := FreeAddr(tb)
 	args := append([]string{"serve", "--db", dsn, "--addr", addr, "--trust-proxy"}, extra...)
-	n := &Node{Name: name, Addr: addr, p: startProc(tb, name, tb.TempDir(), bin, args...)}
+	n := &Node{Name: name, Addr: addr, p: startProcEnv(tb, name, tb.TempDir(), env, bin, args...)}
 	tb.Cleanup(func() {
 		if err := n.Stop(); err != nil {
 			tb.Logf("%s: %v", name, err)
@@ -160,6 +176,16 @@ func (n *Node) Exited() bool { return n.p.exited() }
 // Stop ends the node gracefully (SIGTERM; it finishes requests in flight
 // for up to 20 s) and returns its exit error.
 func (n *Node) Stop() error { return n.p.stop(syscall.SIGTERM, 25*time.Second) }
+
+// Kill ends the node with SIGKILL, as a crash or power loss would: it
+// finishes nothing and records nothing more. It waits until the process
+// has gone.
+func (n *Node) Kill() {
+	if !n.p.exited() {
+		_ = n.p.cmd.Process.Kill()
+	}
+	<-n.p.done
+}
 
 // WaitReady waits until every node answers 200 on /readyz, failing the test
 // when one exits or the time is up.

@@ -274,6 +274,9 @@ func (s *Server) worktimeBoardEvents(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
+	// nginx passes the stream on unbuffered whatever its proxy_buffering
+	// (docs/operations.md); other proxies need buffering off for this path.
+	w.Header().Set("X-Accel-Buffering", "no")
 	if !strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
 		// Not an EventSource (a link followed, a crawler): no stream.
 		w.WriteHeader(http.StatusOK)

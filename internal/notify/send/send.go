@@ -100,17 +100,33 @@ func (s *SMTP) Message(set notify.Settings, m notify.Mail) (*mail.Msg, error) {
 	return msg, nil
 }
 
-// SendMail sends ms over one connection; errs[i] is ms[i]'s outcome.
+// SendMail sends ms one after the other over one connection; errs[i] is
+// ms[i]'s outcome.
 func (s *SMTP) SendMail(ctx context.Context, set notify.Settings, password string, ms []notify.Mail) []error {
 	errs := make([]error, len(ms))
-	fail := func(err error) []error {
-		for i := range errs {
-			if errs[i] == nil {
+	var sess notify.MailSession
+	for i, m := range ms {
+		if sess == nil {
+			var err error
+			if sess, err = s.OpenMail(ctx, set, password); err != nil {
 				errs[i] = err
+				continue
 			}
 		}
-		return errs
+		if errs[i] = sess.Send(ctx, m); errs[i] != nil {
+			_ = sess.Close()
+			sess = nil
+		}
 	}
+	if sess != nil {
+		_ = sess.Close()
+	}
+	return errs
+}
+
+// OpenMail connects to the tenant's mail server, secures the connection
+// (STARTTLS or TLS as set) and authenticates.
+func (s *SMTP) OpenMail(ctx context.Context, set notify.Settings, password string) (notify.MailSession, error) {
 	opts := []mail.Option{mail.WithPort(set.SMTPPort), mail.WithTimeout(s.timeout())}
 	switch set.SMTPTLS {
 	case "tls":
@@ -128,32 +144,37 @@ func (s *SMTP) SendMail(ctx context.Context, set notify.Settings, password strin
 	}
 	c, err := mail.NewClient(set.SMTPHost, opts...)
 	if err != nil {
-		return fail(err)
+		return nil, err
 	}
-	var msgs []*mail.Msg
-	var idx []int
-	for i, m := range ms {
-		msg, err := s.Message(set, m)
-		if err != nil {
-			errs[i] = err
-			continue
-		}
-		msgs = append(msgs, msg)
-		idx = append(idx, i)
+	if err := c.DialWithContext(ctx); err != nil {
+		return nil, err
 	}
-	if len(msgs) == 0 {
-		return errs
-	}
-	err = c.DialAndSendWithContext(ctx, msgs...)
-	for j, msg := range msgs {
-		if msg.HasSendError() {
-			errs[idx[j]] = msg.SendError()
-		} else if err != nil && !msg.IsDelivered() {
-			errs[idx[j]] = err
-		}
-	}
-	return errs
+	return &smtpSession{s: s, set: set, c: c}, nil
 }
+
+type smtpSession struct {
+	s   *SMTP
+	set notify.Settings
+	c   *mail.Client
+}
+
+// Send sends one message; nil means the server accepted it (250 after
+// DATA).
+func (ss *smtpSession) Send(ctx context.Context, m notify.Mail) error {
+	msg, err := ss.s.Message(ss.set, m)
+	if err != nil {
+		return err
+	}
+	if err := ss.c.Send(msg); err != nil {
+		return err
+	}
+	if msg.HasSendError() {
+		return msg.SendError()
+	}
+	return nil
+}
+
+func (ss *smtpSession) Close() error { return ss.c.Close() }
 
 func (s *SMTP) timeout() time.Duration {
 	if s.Timeout > 0 {

@@ -1,7 +1,9 @@
 // Package sendtest runs real receivers on 127.0.0.1 for the delivery
 // tests: an SMTP server (github.com/emersion/go-smtp) that requires
 // STARTTLS and PLAIN authentication, and an HTTP webhook receiver. Both
-// count what they receive per message id. Test plumbing only.
+// count what they receive per message id and answer a repeated id as
+// accepted, as a receiver that drops repeats by Message-ID or
+// Idempotency-Key does. Test plumbing only.
 package sendtest
 
 import (
@@ -12,6 +14,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
 	"io"
 	"math/big"
@@ -19,6 +22,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/mail"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -36,6 +40,10 @@ type Counter struct {
 	total atomic.Int64
 	// Fail, when set, answers an error for the n-th receipt (1-based).
 	Fail func(n int64) bool
+	// OnNew, when set, is called with an id received for the first time
+	// and the number of distinct ids so far, before the receiver answers
+	// (the sender is still waiting for its 250 / 2xx).
+	OnNew func(id string, distinct int)
 }
 
 func newCounter() *Counter { return &Counter{count: map[string]int{}, raw: map[string][]byte{}} }
@@ -46,9 +54,13 @@ func (c *Counter) add(id string, raw []byte) error {
 		return errors.New("refused for the test")
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.count[id]++
 	c.raw[id] = raw
+	first, distinct := c.count[id] == 1, len(c.count)
+	c.mu.Unlock()
+	if first && c.OnNew != nil {
+		c.OnNew(id, distinct)
+	}
 	return nil
 }
 
@@ -84,16 +96,20 @@ type SMTP struct {
 	User      string
 	Password  string
 	ClientTLS *tls.Config // trusts the server's certificate
+	// CertPEM is the server's self-signed certificate, for a client in
+	// another process (SSL_CERT_FILE).
+	CertPEM []byte
 	*Counter
 }
 
 // StartSMTP runs an SMTP server on 127.0.0.1 that offers STARTTLS,
 // requires it before AUTH PLAIN, and requires authentication before MAIL.
-// Message ids are read from the X-Telework-Delivery header.
+// Messages are counted by their Message-ID (its part before the @).
 func StartSMTP(tb testing.TB) *SMTP {
 	tb.Helper()
 	srvTLS, cliTLS := certs(tb)
-	s := &SMTP{User: "mailer", Password: "秘密-pass", ClientTLS: cliTLS, Counter: newCounter()}
+	s := &SMTP{User: "mailer", Password: "秘密-pass", ClientTLS: cliTLS, Counter: newCounter(),
+		CertPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srvTLS.Certificates[0].Certificate[0]})}
 	be := smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil })
 	srv := smtp.NewServer(be)
 	srv.Domain = "127.0.0.1"
@@ -142,7 +158,10 @@ func (ss *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	return ss.s.add(m.Header.Get("X-Telework-Delivery"), raw)
+	// Counted by Message-ID, as a receiver drops repeats: the part before
+	// the @ is the delivery's id (also in X-Telework-Delivery).
+	id, _, _ := strings.Cut(strings.Trim(m.Header.Get("Message-Id"), "<> "), "@")
+	return ss.s.add(id, raw)
 }
 func (ss *session) Reset()        {}
 func (ss *session) Logout() error { return nil }
