@@ -110,5 +110,5 @@ func (s *Service) dailyFor(ctx context.Context, tenantID int64) (int, error) {
 	if len(notes) == 0 {
 		return 0, nil
 	}
-	return len(notes), s.st.InApplyTx(ctx, func(tx Tx) error { return tx.InsertNotifications(ctx, tenantID, notes) })
+	return len(notes), s.st.InApplyTx(ctx, func(tx Tx) error { return tx.InsertNotifications(ctx, tenantID, notify.Stamp(notes, s.now())) })
 }

@@ -571,8 +571,8 @@ func (s *Service) Delegate(ctx context.Context, tenantID int64, who *auth.Princi
 			return err
 		}
 		if d.ActiveOn(s.Today()) {
-			if err := tx.InsertNotifications(ctx, tenantID, []notify.Notification{notify.New(d.DelegateID,
-				notify.DelegationStarted, 0, map[string]any{"Name": d.ApproverName, "To": dateText(d.To)})}); err != nil {
+			if err := tx.InsertNotifications(ctx, tenantID, notify.Stamp([]notify.Notification{notify.New(d.DelegateID,
+				notify.DelegationStarted, 0, map[string]any{"Name": d.ApproverName, "To": dateText(d.To)})}, s.now())); err != nil {
 				return err
 			}
 		}
@@ -676,7 +676,7 @@ func actIn[T WorkTx](s *Service, ctx context.Context, tx T, tenantID int64, who 
 		}
 		notes = append(notes, n)
 	}
-	if err := tx.InsertNotifications(ctx, tenantID, notes); err != nil {
+	if err := tx.InsertNotifications(ctx, tenantID, notify.Stamp(notes, now)); err != nil {
 		return nil, err
 	}
 	after := a.AuditView()

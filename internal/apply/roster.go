@@ -139,7 +139,7 @@ func (s *Service) PublishRoster(ctx context.Context, tenantID int64, who *auth.P
 			res.Created = append(res.Created, a.ID)
 			notes = append(notes, notify.New(id, notify.Approved, a.ID, s.noteArgs(a, "")))
 		}
-		if err := tx.InsertNotifications(ctx, tenantID, notes); err != nil {
+		if err := tx.InsertNotifications(ctx, tenantID, notify.Stamp(notes, s.now())); err != nil {
 			return err
 		}
 		cancelled := map[string][]string{}
@@ -155,7 +155,7 @@ func (s *Service) PublishRoster(ctx context.Context, tenantID int64, who *auth.P
 		if also != nil {
 			// The caller writes its own rows through the store's transaction,
 			// not the wrapper that stamps notifications.
-			return also(unwrapTx(tx), res)
+			return also(tx, res)
 		}
 		return nil
 	})

@@ -166,7 +166,7 @@ type Service struct {
 
 // NewService returns the service over st; now is the clock (tests move it).
 func NewService(st Store, now func() time.Time) *Service {
-	return &Service{st: stampNotes(st, now), now: now}
+	return &Service{st: st, now: now}
 }
 
 // SetPlanChecker installs the task inventory's check of the planned work

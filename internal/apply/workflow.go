@@ -287,7 +287,7 @@ func (s *Service) submitIn(ctx context.Context, tx Tx, tenantID int64, who *auth
 		notes = append(notes, notify.New(first, notify.Submitted, a.ID, args))
 		notes = append(notes, e.delegateNotes(first, notify.Submitted, a.ID, args)...)
 	}
-	if err := tx.InsertNotifications(ctx, tenantID, notes); err != nil {
+	if err := tx.InsertNotifications(ctx, tenantID, notify.Stamp(notes, now)); err != nil {
 		return false, err
 	}
 	action := "application.submit"

@@ -154,6 +154,19 @@ func New(staffID int64, kind Kind, appID int64, args map[string]any) Notificatio
 	return Notification{StaffID: staffID, Kind: kind, ApplicationID: appID, Args: args}
 }
 
+// Stamp dates the notifications not yet dated with at, the time of the
+// event on the writer's clock (the demo history, played with a clock in
+// the past, and tests that move the clock show when each thing happened),
+// and returns them.
+func Stamp(ns []Notification, at time.Time) []Notification {
+	for i := range ns {
+		if ns[i].CreatedAt.IsZero() {
+			ns[i].CreatedAt = at.UTC()
+		}
+	}
+	return ns
+}
+
 // Key is a stable identity of an event, for channels that must deliver it
 // once.
 func (n Notification) Key() string {
