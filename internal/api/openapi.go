@@ -251,6 +251,9 @@ func schemas() map[string]any {
 	for k, v := range deliverySchemas() { // delivery.go
 		out[k] = v
 	}
+	for k, v := range overtimeSchemas() { // worktime_overtime.go
+		out[k] = v
+	}
 	return out
 }
 

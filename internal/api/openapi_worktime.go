@@ -12,7 +12,7 @@ import (
 func worktimeSchemas() map[string]any {
 	modes := append([]policy.Mode{worktime.Office}, policy.Modes...)
 	warning := obj([]string{"rule", "message"}, map[string]any{
-		"rule":    strEnum([]string{worktime.RuleNoApplication, worktime.RuleBeforeWindow, worktime.RuleAfterWindow, worktime.RuleCoreNotCovered, worktime.RuleNoClockOut, worktime.RuleOvertime, worktime.RuleLateNight, worktime.RuleLongHours, worktime.RuleBreakShort}, "the rule"),
+		"rule":    strEnum([]string{worktime.RuleNoApplication, worktime.RuleBeforeWindow, worktime.RuleAfterWindow, worktime.RuleCoreNotCovered, worktime.RuleNoClockOut, worktime.RuleOvertime, worktime.RuleLateNight, worktime.RuleLongHours, worktime.RuleBreakShort, worktime.RuleOvertimeBeyond}, "the rule"),
 		"message": str("the rule and its numbers, in the caller's language")})
 	brk := obj([]string{"start", "end", "hourly_leave"}, map[string]any{
 		"start": dateTime("start"), "end": nullable("string", "end (null: on the break)"),
