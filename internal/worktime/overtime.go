@@ -324,16 +324,9 @@ func (s *OvertimeService) Decide(ctx context.Context, tenantID int64, who *auth.
 		v.Add("overtime_comment", "field.too_long", map[string]any{"Max": MaxLine})
 		return nil, v.Err()
 	}
-	rel, err := s.rel(ctx, tenantID, who)
+	rel, cur, err := s.find(ctx, tenantID, who, id)
 	if err != nil {
 		return nil, err
-	}
-	cur, err := s.st.FindOvertime(ctx, tenantID, id)
-	if err != nil {
-		return nil, err
-	}
-	if !rel.visible(cur) {
-		return nil, apperr.NotFoundErr("worktime_overtime")
 	}
 	if cur.Status != OvertimeRequested {
 		return nil, apperr.New(apperr.Conflict, "worktime.overtime_not_waiting")
@@ -370,21 +363,31 @@ func (s *OvertimeService) Decide(ctx context.Context, tenantID int64, who *auth.
 	return &v, nil
 }
 
+// find reads a request the viewer may see (NotFound otherwise, as for
+// another tenant's id) with the viewer's relations.
+func (s *OvertimeService) find(ctx context.Context, tenantID int64, who *auth.Principal, id int64) (*overtimeRel, *Overtime, error) {
+	rel, err := s.rel(ctx, tenantID, who)
+	if err != nil {
+		return nil, nil, err
+	}
+	cur, err := s.st.FindOvertime(ctx, tenantID, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !rel.visible(cur) {
+		return nil, nil, apperr.NotFoundErr("worktime_overtime")
+	}
+	return rel, cur, nil
+}
+
 // Withdraw takes back one's own request, waiting or approved.
 func (s *OvertimeService) Withdraw(ctx context.Context, tenantID int64, who *auth.Principal, id int64) (*OvertimeView, error) {
 	if who == nil || who.ReadOnly {
 		return nil, apperr.Forbid()
 	}
-	rel, err := s.rel(ctx, tenantID, who)
+	rel, cur, err := s.find(ctx, tenantID, who, id)
 	if err != nil {
 		return nil, err
-	}
-	cur, err := s.st.FindOvertime(ctx, tenantID, id)
-	if err != nil {
-		return nil, err
-	}
-	if !rel.visible(cur) {
-		return nil, apperr.NotFoundErr("worktime_overtime")
 	}
 	if cur.Status != OvertimeRequested && cur.Status != OvertimeApproved {
 		return nil, apperr.New(apperr.Conflict, "worktime.overtime_not_open")

@@ -11,6 +11,7 @@ import (
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
+	"telework/internal/notify"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
 	"telework/internal/worktime"
@@ -174,6 +175,51 @@ func TestOvertimeDelegateRejectAndAgain(t *testing.T) {
 		storetest.Must(t, err)
 		if len(all) != 1 {
 			t.Errorf("HR sees %d", len(all))
+		}
+	})
+}
+
+// failingNotes fails the notification write of every request action.
+type failingNotes struct{ *store.DB }
+
+func (f failingNotes) InOvertimeTx(ctx context.Context, fn func(worktime.OvertimeTx) error) error {
+	return f.DB.InOvertimeTx(ctx, func(tx worktime.OvertimeTx) error { return fn(failingNotesTx{tx}) })
+}
+
+type failingNotesTx struct{ worktime.OvertimeTx }
+
+func (failingNotesTx) InsertNotifications(context.Context, int64, []notify.Notification) error {
+	return errors.New("injected: outbox unavailable")
+}
+
+// TestOvertimeRollsBack: when the notification cannot be written, neither
+// the request (or the decision) nor its audit entry stays.
+func TestOvertimeRollsBack(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		clock := func() time.Time { return f.now }
+		today := calendar.DateOf(f.now)
+		bad := worktime.NewOvertimeService(failingNotes{db}, f.apply, clock)
+		if _, err := bad.Request(ctx, f.a.ID, f.who["staff"], worktime.OvertimeRequest{Date: today, Until: "19:00", Reason: "資料"}); err == nil {
+			t.Fatal("request succeeded without its notification")
+		}
+		all, err := db.FindOvertimes(ctx, f.a.ID, worktime.OvertimeFilter{From: today, To: today, All: true})
+		storetest.Must(t, err)
+		es, _ := db.FindAuditEntries(ctx, f.a.ID, audit.Filter{Action: "worktime.overtime_request", Limit: 10})
+		if len(all) != 0 || len(es) != 0 {
+			t.Fatalf("left behind: %d requests, %d audit entries", len(all), len(es))
+		}
+		good := worktime.NewOvertimeService(db, f.apply, clock)
+		v, err := good.Request(ctx, f.a.ID, f.who["staff"], worktime.OvertimeRequest{Date: today, Until: "19:00", Reason: "資料"})
+		storetest.Must(t, err)
+		if _, err := bad.Decide(ctx, f.a.ID, f.who["kacho"], v.ID, true, "", 0); err == nil {
+			t.Fatal("decision succeeded without its notification")
+		}
+		o, err := db.FindOvertime(ctx, f.a.ID, v.ID)
+		storetest.Must(t, err)
+		if o.Status != worktime.OvertimeRequested || o.Version != v.Version {
+			t.Fatalf("decision left behind: %+v", o)
 		}
 	})
 }
