@@ -137,6 +137,9 @@ func TestOvertimePages(t *testing.T) {
 		if res.code != http.StatusSeeOther {
 			t.Fatalf("request: %d %s", res.code, res.body)
 		}
+		if res := w.do("GET", "/worktime/team", nil, super); !strings.Contains(res.body, "承認待ち 1件") {
+			t.Errorf("the team page does not count the waiting request")
+		}
 		res = w.do("GET", "/worktime/overtime", nil, super)
 		i := strings.Index(res.body, `name="id" value="`)
 		if res.code != http.StatusOK || i < 0 || !strings.Contains(res.body, "承認する") || !strings.Contains(res.body, "予算資料") {

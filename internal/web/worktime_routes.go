@@ -222,7 +222,18 @@ func (s *Server) worktimeTeam(w http.ResponseWriter, r *http.Request) {
 		}
 		list = append(list, v)
 	}
-	s.render(w, r, http.StatusOK, "worktime_team", "worktime.title_team", map[string]any{"Rows": list}, nil)
+	waiting, err := s.svc.Overtime.List(r.Context(), p.TenantID, p, calendar.Date{}, calendar.Date{}, []string{worktime.OvertimeRequested})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	toDecide := 0
+	for _, o := range waiting {
+		if o.CanDecide {
+			toDecide++
+		}
+	}
+	s.render(w, r, http.StatusOK, "worktime_team", "worktime.title_team", map[string]any{"Rows": list, "OvertimeWaiting": toDecide}, nil)
 }
 
 type worktimeBoardView struct {
