@@ -52,7 +52,8 @@ type role struct {
 func TestBrowser(t *testing.T) {
 	chrome := findChromium(t)
 	base := startServer(t)
-	seedSurveys(t) // survey_test.go: surveys with answers for the survey pages
+	seedSurveys(t)  // survey_test.go: surveys with answers for the survey pages
+	seedOvertime(t) // worktime_test.go: a prior overtime request waiting (issue 12)
 	browser := startBrowser(t, chrome)
 
 	roles := []role{
@@ -65,6 +66,8 @@ func TestBrowser(t *testing.T) {
 			tb.check(t, "/worktime/team", "")
 			tb.check(t, "/board", "")
 			tb.check(t, "/notifications/calendar-feeds", "") // the section feed (issue 12)
+			tb.check(t, "/worktime/overtime", "")            // prior overtime approval (issue 12)
+			tb.check(t, "/schedule", "")
 		}},
 		{login: "hr", home: "/", h1: "ホーム", pages: hrPages},
 		{login: "it", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {
@@ -140,6 +143,7 @@ func staffPages(t *testing.T, tb *tab) {
 	tb.check(t, "/notifications/calendar-feeds", "")
 	tb.check(t, "/schedule", "")
 	tb.check(t, "/schedule?view=week", "")
+	tb.check(t, "/worktime/overtime", "") // prior overtime approval (issue 12)
 }
 
 func hrPages(t *testing.T, tb *tab) {

@@ -66,6 +66,8 @@ func (s *API) Routes() []route.Route {
 	routes = append(routes, s.worktimeRoutes()...)
 	routes = append(routes, s.placesRoutes()...)
 	routes = append(routes, s.deliveryRoutes()...)
+	routes = append(routes, s.overtimeRoutes()...)    // worktime_overtime.go
+	routes = append(routes, s.planSharingRoutes()...) // worktime_sharing.go
 	return routes
 }
 

@@ -251,6 +251,12 @@ func schemas() map[string]any {
 	for k, v := range deliverySchemas() { // delivery.go
 		out[k] = v
 	}
+	for k, v := range overtimeSchemas() { // worktime_overtime.go
+		out[k] = v
+	}
+	for k, v := range planSharingSchemas() { // worktime_sharing.go
+		out[k] = v
+	}
 	return out
 }
 

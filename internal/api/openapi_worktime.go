@@ -12,7 +12,7 @@ import (
 func worktimeSchemas() map[string]any {
 	modes := append([]policy.Mode{worktime.Office}, policy.Modes...)
 	warning := obj([]string{"rule", "message"}, map[string]any{
-		"rule":    strEnum([]string{worktime.RuleNoApplication, worktime.RuleBeforeWindow, worktime.RuleAfterWindow, worktime.RuleCoreNotCovered, worktime.RuleNoClockOut, worktime.RuleOvertime, worktime.RuleLateNight, worktime.RuleLongHours, worktime.RuleBreakShort}, "the rule"),
+		"rule":    strEnum([]string{worktime.RuleNoApplication, worktime.RuleBeforeWindow, worktime.RuleAfterWindow, worktime.RuleCoreNotCovered, worktime.RuleNoClockOut, worktime.RuleOvertime, worktime.RuleLateNight, worktime.RuleLongHours, worktime.RuleBreakShort, worktime.RuleOvertimeBeyond}, "the rule"),
 		"message": str("the rule and its numbers, in the caller's language")})
 	brk := obj([]string{"start", "end", "hourly_leave"}, map[string]any{
 		"start": dateTime("start"), "end": nullable("string", "end (null: on the break)"),
@@ -35,12 +35,13 @@ func worktimeSchemas() map[string]any {
 		"status": enum(presence.Statuses, "連絡可能 / 取り込み中 / 応答不可 / 退席中 / オフライン"),
 		"place":  str("where"), "note": str("short note"), "until": nullable("string", "end time (RFC 3339)"),
 		"auto_away": boolean("退席中 after inactivity in the web UI")})
-	board := obj([]string{"staff_id", "name", "unit_id", "unit", "presence", "note", "until", "place", "mode", "state", "plan"}, map[string]any{
+	board := obj([]string{"staff_id", "name", "unit_id", "unit", "presence", "note", "until", "place", "mode", "state", "plan", "result"}, map[string]any{
 		"staff_id": integer("the person"), "name": str("氏名"), "unit_id": integer("unit"), "unit": str("unit name"),
 		"presence": enum(presence.Statuses, "as of now"), "note": str("short note"), "until": nullable("string", "end time"),
 		"place": str("where they work today"), "mode": str("the day's mode ('' before the start)"),
-		"state": enum([]worktime.State{worktime.NotStarted, worktime.Working, worktime.Finished}, "the working day"),
-		"plan":  str("today's plan where you may see it (yours, a supervisor's people, opted-in sections); '' otherwise")})
+		"state":  enum([]worktime.State{worktime.NotStarted, worktime.Working, worktime.Finished}, "the working day"),
+		"plan":   str("today's plan where you may see it (yours, a supervisor's people, HR, opted-in sections); '' otherwise"),
+		"result": str("today's result, shown like the plan")})
 	return map[string]any{
 		"WorktimeReport": obj(nil, map[string]any{
 			"staff_id": integer("a supervisor entering it for this person (図表20); omit for yourself"),

@@ -277,6 +277,7 @@ type boardJSON struct {
 	Mode     string  `json:"mode"`
 	State    string  `json:"state"`
 	Plan     string  `json:"plan"`
+	Result   string  `json:"result"`
 }
 
 func (s *API) apiBoard(w http.ResponseWriter, r *http.Request) {
@@ -296,7 +297,7 @@ func (s *API) apiBoard(w http.ResponseWriter, r *http.Request) {
 	for _, x := range rows {
 		out.Items = append(out.Items, boardJSON{StaffID: x.StaffID, Name: x.Name, UnitID: x.UnitID, Unit: x.UnitName,
 			Presence: string(x.Status), Note: x.Note, Until: worktimeOpt(x.Until), Place: x.Place, Mode: x.Mode,
-			State: string(x.State), Plan: x.Plan})
+			State: string(x.State), Plan: x.Plan, Result: x.Result})
 	}
 	writeJSON(w, http.StatusOK, out)
 }

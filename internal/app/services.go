@@ -96,6 +96,9 @@ func NewServices(db *store.DB) web.Services {
 		Roster:      rosters,
 		Delivery:    notify.NewDeliveryService(db, now),
 		Schedule:    schedule.NewService(db, now),
+		// Prior overtime requests go to the approver of the person's
+		// applications (issue 12).
+		Overtime: worktime.NewOvertimeService(db, applications, now),
 	}
 }
 

@@ -292,7 +292,8 @@ var Tables = []Table{
 	}},
 	{Name: "worktime_overtime", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
 		num("id"), num("tenant_id"), num("staff_id"), text("work_date"), text("until_hm"), text("status"),
-		num("decided_by"), num("created_at"), num("decided_at"),
+		num("decided_by"), num("created_at"), num("decided_at"), text("reason"), numNull("approver_id"), text("comment"),
+		num("version"),
 	}},
 	{Name: "worktime_sharing", Key: key("tenant_id", "unit_id"), scope: tenantRows, Columns: []Column{
 		num("tenant_id"), num("unit_id"),

@@ -26,9 +26,11 @@ type BoardRow struct {
 	Place string
 	Mode  string
 	State worktime.State
-	// Plan is today's one-line plan when the viewer may see it: their own,
-	// a supervisor over them, or the team where the section opts in.
-	Plan string
+	// Plan and Result are today's one-line plan and result when the
+	// viewer may see them (Sharing.PlanVisible): their own, a supervisor
+	// over them, HR, or the team where the section opts in.
+	Plan   string
+	Result string
 }
 
 // MaxBoard is the most people a board shows.
@@ -83,11 +85,8 @@ func (s *Service) Board(ctx context.Context, tenantID int64, who *auth.Principal
 	if err != nil {
 		return nil, err
 	}
-	share := map[int64]bool{}
-	for _, id := range sharing {
-		share[id] = true
-	}
-	supervisor := who.Has(auth.Supervisor) && who.UnitID != 0
+	vis := NewSharing(tr, sharing)
+	viewer := ViewerOf(who)
 	out := make([]BoardRow, len(people))
 	for k, p := range people {
 		pr := pres[p.ID]
@@ -109,45 +108,11 @@ func (s *Service) Board(ctx context.Context, tenantID int64, who *auth.Principal
 			if !d.End.IsZero() {
 				r.State = worktime.Finished
 			}
-			if p.ID == who.StaffID || who.Has(auth.HRAdmin) || supervisor && tr.IsWithin(p.UnitID, who.UnitID) || s.shares(tr, share, p.UnitID) {
-				r.Plan = d.Plan
+			if vis.PlanVisible(viewer, p.ID, p.UnitID) {
+				r.Plan, r.Result = d.Plan, d.Result
 			}
 		}
 		out[k] = r
 	}
 	return out, nil
-}
-
-// shares: the person's unit or a unit above it opted in to share the
-// day's plans with the team (見える化).
-func (s *Service) shares(tr *org.Tree, share map[int64]bool, unitID int64) bool {
-	for id, on := range share {
-		if on && tr.IsWithin(unitID, id) {
-			return true
-		}
-	}
-	return false
-}
-
-// SetPlanSharing turns on or off the sharing of the day's plans with the
-// team of unitID and below (見える化): a supervisor over the unit or HR.
-// Returns the units sharing now.
-func (s *Service) SetPlanSharing(ctx context.Context, tenantID int64, who *auth.Principal, unitID int64, on bool) ([]int64, error) {
-	if who == nil || who.ReadOnly {
-		return nil, apperr.Forbid()
-	}
-	units, err := s.st.FindUnits(ctx, tenantID)
-	if err != nil {
-		return nil, err
-	}
-	if !slices.ContainsFunc(units, func(u *org.Unit) bool { return u.ID == unitID }) {
-		return nil, apperr.NotFoundErr("unit")
-	}
-	if !who.Has(auth.HRAdmin) && !(who.Has(auth.Supervisor) && who.UnitID != 0 && org.NewTree(units).IsWithin(unitID, who.UnitID)) {
-		return nil, apperr.Forbid()
-	}
-	if err := s.st.SetPlanSharing(ctx, tenantID, unitID, on); err != nil {
-		return nil, err
-	}
-	return s.st.FindPlanSharingUnits(ctx, tenantID)
 }

@@ -107,8 +107,9 @@ type Store interface {
 	// FindPlanSharingUnits lists the units that share the day's plans
 	// with the team (見える化); their subtrees share too.
 	FindPlanSharingUnits(ctx context.Context, tenantID int64) ([]int64, error)
-	// SetPlanSharing turns the sharing of a unit on or off.
-	SetPlanSharing(ctx context.Context, tenantID, unitID int64, on bool) error
+	// InPresenceTx runs one audited change (the plan sharing) in a
+	// transaction. The presence itself is never audited (no history).
+	InPresenceTx(ctx context.Context, fn func(Tx) error) error
 	FindWorktimeDays(ctx context.Context, tenantID int64, staffIDs []int64, from, to calendar.Date) ([]worktime.Day, error)
 }
 

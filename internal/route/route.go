@@ -92,6 +92,8 @@ type Services struct {
 	Delivery *notify.DeliveryService
 	// Schedule is the shared schedule's iCalendar feeds (issue 12).
 	Schedule *schedule.Service
+	// Overtime is the prior overtime requests (issue 12).
+	Overtime *worktime.OvertimeService
 }
 
 // Health is what /readyz asks of the database.

@@ -39,6 +39,7 @@ type Store interface {
 	FindApplications(ctx context.Context, tenantID int64, f apply.Filter) ([]*apply.Application, error)
 	ScheduleStaffNames(ctx context.Context, tenantID int64, ids []int64) (map[int64]string, error)
 	InScheduleTx(ctx context.Context, fn func(Tx) error) error
+	PlanReads // plans.go
 }
 
 // Tx writes feeds.
@@ -153,5 +154,9 @@ func (s *Service) FeedICS(ctx context.Context, token, lang string) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
-	return ICS(i18n.T(lang, "schedule.feed_name", nil), Entries(f.TenantID, apps, names, from, to), lang, s.now())
+	es := Entries(f.TenantID, apps, names, from, to)
+	if err := s.withPlans(ctx, f, es, from, to); err != nil {
+		return nil, err
+	}
+	return ICS(i18n.T(lang, "schedule.feed_name", nil), es, lang, s.now())
 }

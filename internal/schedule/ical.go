@@ -27,6 +27,9 @@ type Entry struct {
 	Mode          string
 	Status        apply.Status
 	UpdatedAt     time.Time
+	// Plan and Result are the day's one-line plan and result, filled only
+	// where the feed's owner may see them (plans.go).
+	Plan, Result string
 }
 
 // Shown are the day states that appear on the schedule: planned
@@ -70,6 +73,22 @@ func (e Entry) Summary(lang string) string {
 		"Mode": i18n.T(lang, "schedule.mode."+e.Mode, nil), "Status": i18n.T(lang, "schedule.status."+string(e.Status), nil)})
 }
 
+// Description is the entry's plan and result in lang ("" when neither is
+// known or shown).
+func (e Entry) Description(lang string) string {
+	var out string
+	if e.Plan != "" {
+		out = i18n.T(lang, "schedule.plan", map[string]any{"Text": e.Plan})
+	}
+	if e.Result != "" {
+		if out != "" {
+			out += "\n"
+		}
+		out += i18n.T(lang, "schedule.result", map[string]any{"Text": e.Result})
+	}
+	return out
+}
+
 // ICS is the feed named name of entries, as RFC 5545 text: one all-day
 // VEVENT per entry, TRANSP:TRANSPARENT (telework is not busy time), a
 // submitted day TENTATIVE, others CONFIRMED.
@@ -109,6 +128,9 @@ func ICS(name string, entries []Entry, lang string, now time.Time) ([]byte, erro
 			status = "TENTATIVE"
 		}
 		ev.Props.SetText(ical.PropStatus, status)
+		if d := e.Description(lang); d != "" {
+			ev.Props.SetText(ical.PropDescription, d)
+		}
 		cal.Children = append(cal.Children, ev.Component)
 	}
 	var buf bytes.Buffer

@@ -10,7 +10,10 @@ import (
 
 // Presence (issue 12): one row per person, the current state only.
 
-var _ presence.Store = (*DB)(nil)
+var (
+	_ presence.Store = (*DB)(nil)
+	_ presence.Tx    = (*Tx)(nil)
+)
 
 // FindPresence returns the current presence of these people.
 func (db *DB) FindPresence(ctx context.Context, tenantID int64, staffIDs []int64) (map[int64]presence.Presence, error) {
@@ -67,12 +70,22 @@ func (db *DB) FindPlanSharingUnits(ctx context.Context, tenantID int64) ([]int64
 	return queryAll(ctx, db, scanID, `SELECT unit_id FROM worktime_sharing WHERE tenant_id = ? ORDER BY unit_id`, tenantID)
 }
 
-// SetPlanSharing turns a unit's plan sharing on or off.
-func (db *DB) SetPlanSharing(ctx context.Context, tenantID, unitID int64, on bool) error {
+// InPresenceTx runs the plan sharing's audited change in a transaction.
+func (db *DB) InPresenceTx(ctx context.Context, fn func(presence.Tx) error) error {
+	return db.InTx(ctx, func(tx *Tx) error { return fn(tx) })
+}
+
+// SetPlanSharing turns a unit's plan sharing on or off; changed is false
+// when it already was.
+func (tx *Tx) SetPlanSharing(ctx context.Context, tenantID, unitID int64, on bool) (bool, error) {
 	q := `DELETE FROM worktime_sharing WHERE tenant_id = ? AND unit_id = ?`
 	if on {
 		q = `INSERT INTO worktime_sharing (tenant_id, unit_id) VALUES (?, ?) ON CONFLICT (tenant_id, unit_id) DO NOTHING`
 	}
-	_, err := db.exec(ctx, q, tenantID, unitID)
-	return mapErr(err)
+	res, err := tx.exec(ctx, q, tenantID, unitID)
+	if err != nil {
+		return false, mapErr(fmt.Errorf("store: plan sharing: %w", err))
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
 }

@@ -234,6 +234,8 @@ var boundaryCases = []boundaryCase{
 		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, own.staff, ref.app} }},
 	{"worktime_overtime.staff_id", `INSERT INTO worktime_overtime (tenant_id, staff_id, work_date, until_hm, created_at) VALUES (?, ?, '2026-01-05', '19:00', 0)`,
 		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.staff} }},
+	{"worktime_overtime.approver_id", `INSERT INTO worktime_overtime (tenant_id, staff_id, work_date, until_hm, created_at, approver_id) VALUES (?, ?, '2026-01-06', '19:00', 0, ?)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, own.staff, ref.staff} }},
 	{"worktime_sharing.unit_id", `INSERT INTO worktime_sharing (tenant_id, unit_id) VALUES (?, ?)`,
 		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.unit} }},
 	{"presence.staff_id", `INSERT INTO presence (tenant_id, staff_id, status, updated_at) VALUES (?, ?, 'available', 0)`,

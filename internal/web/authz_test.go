@@ -104,6 +104,9 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 				if ids, ok := emergencyObject(t, w, rt.Object); ok { // issue 15 (emergency_test.go)
 					objects[rt.Object] = ids
 				}
+				if ids, ok := worktimeObjects(t, w, rt.Object); ok { // issue 12 (worktime_overtime_test.go)
+					objects[rt.Object] = ids
+				}
 				if strings.Contains(strings.TrimSuffix(rt.Pattern, "{$}"), "{") {
 					if _, ok := objects[rt.Object]; !ok {
 						t.Fatalf("route has a path parameter but Object %q has no cross-tenant fixture in this test", rt.Object)

@@ -121,7 +121,7 @@ func TestDeliverySchedulePage(t *testing.T) {
 		}
 		for _, view := range []string{"week", "month"} {
 			res = w.do("GET", "/schedule?view="+view+"&date="+day.String(), nil, staff)
-			if res.code != 200 || !strings.Contains(res.body, "鈴木 一郎 在宅勤務(申請中)") || !strings.Contains(res.body, `<th scope="row"`) {
+			if res.code != 200 || !strings.Contains(res.body, "鈴木 一郎 <small>在宅・申請中</small>") || !strings.Contains(res.body, `<th scope="col"`) {
 				t.Fatalf("%s view: %d %s", view, res.code, res.body)
 			}
 		}

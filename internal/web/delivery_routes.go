@@ -7,8 +7,6 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/auth"
-	"telework/internal/calendar"
-	"telework/internal/i18n"
 
 	"telework/internal/notify"
 )
@@ -145,72 +143,6 @@ func (s *Server) deliveryFeedRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.flashRedirect(w, r, "/notifications/calendar-feeds", "flash.delivery_feed_revoked")
-}
-
-// deliveryDay is one day of the shared schedule: who teleworks, how.
-type deliveryDay struct {
-	Date   string
-	Off    bool
-	People []deliveryPerson
-}
-
-type deliveryPerson struct{ Name, Mode, Status string }
-
-// deliverySchedule is the shared schedule: the section's planned telework
-// on a month (view=month, the default) or a week (view=week) around date,
-// one table row per day so that a phone reads it down the page.
-func (s *Server) deliverySchedule(w http.ResponseWriter, r *http.Request) {
-	p := principal(r)
-	q := r.URL.Query()
-	week := q.Get("view") == "week"
-	day := s.svc.Apply.Today()
-	if d, err := calendar.ParseDate(q.Get("date")); err == nil {
-		day = d
-	}
-	var from, to, prev, next calendar.Date
-	if week {
-		from = mondayOf(day)
-		to, prev, next = from.AddDays(6), from.AddDays(-7), from.AddDays(7)
-	} else {
-		from = calendar.Date{Year: day.Year, Month: day.Month, Day: 1}
-		next = calendar.Date{Year: day.Year, Month: day.Month + 1, Day: 1}
-		if day.Month == 12 {
-			next = calendar.Date{Year: day.Year + 1, Month: 1, Day: 1}
-		}
-		to = next.AddDays(-1)
-		prev = calendar.Date{Year: from.AddDays(-1).Year, Month: from.AddDays(-1).Month, Day: 1}
-	}
-	es, err := s.svc.Schedule.Section(r.Context(), p.TenantID, p, from, to)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v := dateView(r)
-	l := lang(r)
-	var days []deliveryDay
-	idx := map[calendar.Date]int{}
-	for d := from; !to.Before(d); d = d.AddDays(1) {
-		idx[d] = len(days)
-		wd := d.Weekday()
-		days = append(days, deliveryDay{Date: v.Date(d) + " (" + v.Weekday(d) + ")", Off: wd == 0 || wd == 6})
-	}
-	for _, e := range es {
-		i, ok := idx[e.Date]
-		if !ok {
-			continue
-		}
-		days[i].People = append(days[i].People, deliveryPerson{Name: e.Name,
-			Mode: i18n.T(l, "schedule.mode."+e.Mode, nil), Status: i18n.T(l, "schedule.status."+string(e.Status), nil)})
-	}
-	view := "month"
-	if week {
-		view = "week"
-	}
-	s.render(w, r, http.StatusOK, "delivery_schedule", "schedule.title", map[string]any{
-		"Days": days, "View": view, "Range": v.Date(from) + " – " + v.Date(to),
-		"Prev":  "/schedule?view=" + view + "&date=" + prev.String(),
-		"Next":  "/schedule?view=" + view + "&date=" + next.String(),
-		"Other": "/schedule?view=" + map[bool]string{true: "month", false: "week"}[week] + "&date=" + from.String()}, nil)
 }
 
 // deliveryChannelRow is a section on the settings page; a channel's URL

@@ -6,6 +6,7 @@ import (
 
 	"telework/internal/auth"
 	"telework/internal/notify"
+	"telework/internal/worktime"
 )
 
 // notificationRoutes are the in-app notifications: the person's own list
@@ -74,6 +75,8 @@ func noteTarget(k notify.Kind) string {
 		return "/approvals"
 	case notify.Reported, notify.ReportOverdue:
 		return "/approvals/reports"
+	case worktime.NotifyOvertimeRequested, worktime.NotifyOvertimeDecided:
+		return "/worktime/overtime"
 	}
 	return "/notifications"
 }

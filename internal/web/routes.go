@@ -51,6 +51,8 @@ func (s *Server) routeTable() []Route {
 	routes = append(routes, s.applyRoutes()...)
 	routes = append(routes, s.worktimeRoutes()...)
 	routes = append(routes, s.deliveryRoutes()...)
+	routes = append(routes, s.worktimeOvertimeRoutes()...) // worktime_overtime.go
+	routes = append(routes, s.worktimeSharingRoutes()...)  // worktime_sharing.go
 	return routes
 }
 

@@ -222,11 +222,22 @@ func (s *Server) worktimeTeam(w http.ResponseWriter, r *http.Request) {
 		}
 		list = append(list, v)
 	}
-	s.render(w, r, http.StatusOK, "worktime_team", "worktime.title_team", map[string]any{"Rows": list}, nil)
+	waiting, err := s.svc.Overtime.List(r.Context(), p.TenantID, p, calendar.Date{}, calendar.Date{}, []string{worktime.OvertimeRequested})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	toDecide := 0
+	for _, o := range waiting {
+		if o.CanDecide {
+			toDecide++
+		}
+	}
+	s.render(w, r, http.StatusOK, "worktime_team", "worktime.title_team", map[string]any{"Rows": list, "OvertimeWaiting": toDecide}, nil)
 }
 
 type worktimeBoardView struct {
-	Name, Unit, Status, Note, Until, Place, Mode, State, Plan string
+	Name, Unit, Status, Note, Until, Place, Mode, State, Plan, Result string
 }
 
 func (s *Server) worktimeBoardRows(r *http.Request, unitID int64) ([]worktimeBoardView, error) {
@@ -238,7 +249,7 @@ func (s *Server) worktimeBoardRows(r *http.Request, unitID int64) ([]worktimeBoa
 	out := make([]worktimeBoardView, len(rows))
 	for i, x := range rows {
 		out[i] = worktimeBoardView{Name: x.Name, Unit: x.UnitName, Status: string(x.Status), Note: x.Note, Until: worktimeHM(x.Until),
-			Place: x.Place, Mode: x.Mode, State: string(x.State), Plan: x.Plan}
+			Place: x.Place, Mode: x.Mode, State: string(x.State), Plan: x.Plan, Result: x.Result}
 	}
 	return out, nil
 }
@@ -262,6 +273,10 @@ func (s *Server) worktimeBoard(w http.ResponseWriter, r *http.Request) {
 	data := map[string]any{"Rows": rows, "UnitID": unitID, "Units": units}
 	if r.URL.Query().Get("fragment") == "1" {
 		s.renderFragment(w, r, "worktime_board", "board_rows", s.newView(r, "worktime.title_board", data, nil))
+		return
+	}
+	if data["Sharing"], err = s.svc.Presence.PlanSharing(r.Context(), p.TenantID, p, unitID); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, "worktime_board", "worktime.title_board", data, nil)

@@ -61,10 +61,30 @@ func (s *Service) views(ctx context.Context, tenantID int64, days []Day) ([]DayV
 		return nil, err
 	}
 	now := s.now()
+	var grants map[Grant]string
+	if len(days) > 0 {
+		var ids []int64
+		from, to := days[0].Date, days[0].Date
+		for _, d := range days {
+			if !slices.Contains(ids, d.StaffID) {
+				ids = append(ids, d.StaffID)
+			}
+			if d.Date.Before(from) {
+				from = d.Date
+			}
+			if to.Before(d.Date) {
+				to = d.Date
+			}
+		}
+		if grants, err = s.st.FindOvertimeGrants(ctx, tenantID, ids, from, to); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]DayView, len(days))
 	for i, d := range days {
 		v, _ := PolicyOn(vs, d.Date)
-		out[i] = DayView{Day: d, Warnings: Check(Input{Policy: v, Day: d, Now: now, NeedsApplication: NeedsApplication(v, d.Mode)})}
+		out[i] = DayView{Day: d, Warnings: Check(Input{Policy: v, Day: d, Now: now, NeedsApplication: NeedsApplication(v, d.Mode),
+			PriorOvertime: grants[Grant{d.StaffID, d.Date}]})}
 	}
 	return out, nil
 }

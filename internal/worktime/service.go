@@ -33,6 +33,7 @@ type Store interface {
 	// FindWorktimeApplication returns the approved (or started)
 	// application holding the person's day; NotFound when none.
 	FindWorktimeApplication(ctx context.Context, tenantID, staffID int64, d calendar.Date) (DayApplication, error)
+	OvertimeGrants // approved prior overtime requests (overtime.go)
 }
 
 // DayApplication is what a start takes from the day's application.
@@ -276,6 +277,10 @@ func (s *Service) End(ctx context.Context, tenantID int64, who *auth.Principal, 
 	if err != nil {
 		return nil, err
 	}
+	grants, err := s.st.FindOvertimeGrants(ctx, tenantID, []int64{st.ID}, calendar.DateOf(now).AddDays(-1), calendar.DateOf(now))
+	if err != nil {
+		return nil, err
+	}
 	var out Outcome
 	err = s.st.InWorktimeTx(ctx, func(tx Tx) error {
 		d, err := s.openDay(ctx, tx, tenantID, st.ID, now)
@@ -299,7 +304,8 @@ func (s *Service) End(ctx context.Context, tenantID int64, who *auth.Principal, 
 			ObjectID: strconv.FormatInt(d.ID, 10), Before: before, After: d.AuditView()}); err != nil {
 			return err
 		}
-		out = Outcome{Day: *d, Warnings: Check(Input{Policy: p, Day: *d, Now: now, NeedsApplication: NeedsApplication(p, d.Mode)})}
+		out = Outcome{Day: *d, Warnings: Check(Input{Policy: p, Day: *d, Now: now, NeedsApplication: NeedsApplication(p, d.Mode),
+			PriorOvertime: grants[Grant{d.StaffID, d.Date}]})}
 		if err := s.flag(ctx, tx, tenantID, st, heads, *d, out.Warnings); err != nil {
 			return err
 		}

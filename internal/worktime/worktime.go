@@ -68,6 +68,9 @@ const (
 	RuleLateNight      = "late_night"
 	RuleLongHours      = "long_hours"
 	RuleBreakShort     = "break_short"
+	// RuleOvertimeBeyond: work past the end of the approved prior
+	// overtime request (時間外勤務の事前承認).
+	RuleOvertimeBeyond = "overtime_beyond"
 )
 
 // LongHours is the working time beyond which a day is flagged (minutes).
@@ -86,6 +89,11 @@ type Input struct {
 	// NeedsApplication: the person's mode needs an approved application
 	// (telework outside the office) and none holds the day.
 	NeedsApplication bool
+	// PriorOvertime is the end ("HH:MM") of the approved prior overtime
+	// request covering the day ("" none): overtime and late-night work up
+	// to then are prior-approved. A time at or before the start of work is
+	// the next morning.
+	PriorOvertime string
 }
 
 // Check returns the warnings for one day, in a fixed order. It is pure.
@@ -133,13 +141,32 @@ func Check(in Input) []Warning {
 		}
 		return ws
 	}
-	if se, ok := hm(h.End); ok && end > se && !h.Flex && !d.OvertimeApproved {
-		switch h.Overtime {
-		case "prohibited", "prior_approval":
+	// approved is the end of the prior-approved time (minutes of the day):
+	// unbounded with the application's flag, the request's end with an
+	// approved request, none otherwise.
+	approved, grant := -1, false
+	if d.OvertimeApproved {
+		approved = 1 << 20
+	} else if u, ok := hm(in.PriorOvertime); ok {
+		if u <= start {
+			u += 24 * 60
+		}
+		approved, grant = u, true
+	}
+	if se, ok := hm(h.End); ok && end > se && !h.Flex && end > approved {
+		switch {
+		case h.Overtime != "prohibited" && h.Overtime != "prior_approval":
+		case grant && approved > se:
+			add(RuleOvertimeBeyond, map[string]any{"End": fmtHM(end), "Until": fmtHM(approved), "Minutes": end - approved})
+		default:
 			add(RuleOvertime, map[string]any{"End": fmtHM(end), "Standard": h.End, "Minutes": end - se})
 		}
 	}
-	if night := lateNight(start, end); night > 0 && (h.NoLateNight || !d.OvertimeApproved && h.Overtime != "allowed") {
+	night := lateNight(start, end)
+	if !h.NoLateNight && approved > start {
+		night = lateNight(max(start, min(approved, end)), end) // the prior-approved part is no warning
+	}
+	if night > 0 && (h.NoLateNight || h.Overtime != "allowed") {
 		add(RuleLateNight, map[string]any{"Minutes": night})
 	}
 	brk := BreakMinutes(d)
