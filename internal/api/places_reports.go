@@ -9,6 +9,7 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/calendar"
+	"telework/internal/devices"
 	"telework/internal/places"
 	"telework/internal/route"
 	"telework/internal/tabular"
@@ -35,11 +36,7 @@ func (s *API) placesPools(r *http.Request) ([]places.Capacity, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]places.Capacity, len(pools))
-	for i, p := range pools {
-		out[i] = places.Capacity{Type: "pool", ID: p.ID, Name: p.Name, Kind: string(p.Kind), Capacity: p.Capacity}
-	}
-	return out, nil
+	return devices.Capacities(pools), nil
 }
 
 type usageJSON struct {

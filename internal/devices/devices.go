@@ -423,3 +423,12 @@ func (s *Service) Reservations(ctx context.Context, tenantID int64, who *auth.Pr
 func (s *Service) Overdue(ctx context.Context, tenantID int64, who *auth.Principal) ([]*Reservation, error) {
 	return s.Reservations(ctx, tenantID, who, Filter{Overdue: calendar.DateOf(s.now())})
 }
+
+// Capacities are the pools as the forecast and the reports rate them.
+func Capacities(pools []*Pool) []places.Capacity {
+	out := make([]places.Capacity, len(pools))
+	for i, p := range pools {
+		out[i] = places.Capacity{Type: "pool", ID: p.ID, Name: p.Name, Kind: string(p.Kind), Capacity: p.Capacity}
+	}
+	return out
+}

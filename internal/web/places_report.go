@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"telework/internal/calendar"
+	"telework/internal/devices"
 	"telework/internal/places"
 )
 
@@ -82,10 +83,7 @@ func (s *Server) placesReport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	caps := make([]places.Capacity, len(pools))
-	for i, pl := range pools {
-		caps[i] = places.Capacity{Type: "pool", ID: pl.ID, Name: pl.Name, Kind: string(pl.Kind), Capacity: pl.Capacity}
-	}
+	caps := devices.Capacities(pools)
 	rows, err := s.svc.Places.UsageReport(r.Context(), p.TenantID, p, caps, from, to)
 	if err != nil {
 		s.fail(w, r, err)
