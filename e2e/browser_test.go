@@ -65,6 +65,8 @@ func TestBrowser(t *testing.T) {
 			tb.check(t, "/worktime/team", "")
 			tb.check(t, "/board", "")
 			tb.check(t, "/notifications/calendar-feeds", "") // the section feed (issue 12)
+			tb.check(t, "/places", "")                       // booking on someone's behalf (issue 14)
+			tb.check(t, "/devices/reservations", "")
 		}},
 		{login: "hr", home: "/", h1: "ホーム", pages: hrPages},
 		{login: "it", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {
@@ -76,6 +78,11 @@ func TestBrowser(t *testing.T) {
 			for _, p := range []string{"/places/offices", "/places/offices/new", "/places/report", "/devices/desk", "/devices/pools/new", "/devices/personal/review"} {
 				tb.check(t, p, "") // offices, lending desk, BYOD review, report (issue 14)
 			}
+			tb.check(t, "/places/offices", "")
+			if day := tb.attr(t, `main a[href*="/day?date="]`, "href"); day != "" {
+				tb.check(t, day, "") // an office's day view with the booking form on someone's behalf
+			}
+			tb.check(t, "/devices/reservations", "")
 		}},
 		{login: "auditor", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {
 			tb.check(t, "/audit", "")
@@ -133,6 +140,7 @@ func staffPages(t *testing.T, tb *tab) {
 	tb.check(t, "/tasks", "")  // the task inventory (issue 13)
 	tb.check(t, "/places", "") // satellite offices (issue 14)
 	tb.check(t, "/devices/personal", "")
+	tb.check(t, "/devices/reservations", "")
 	tb.check(t, "/tasks?q="+url.QueryEscape("しりょう"), "")
 	applyPages(t, tb) // apply_pages.go
 	// Notification preferences, calendar feeds, the shared schedule (issue 12).

@@ -20,7 +20,6 @@ import (
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/notify"
-	"telework/internal/org"
 	"telework/internal/places"
 )
 
@@ -130,7 +129,7 @@ type Reader interface {
 	FindDevicePool(ctx context.Context, tenantID, id int64) (*Pool, error)
 	FindDeviceReservations(ctx context.Context, tenantID int64, f Filter) ([]*Reservation, error)
 	FindDeviceReservation(ctx context.Context, tenantID, id int64) (*Reservation, error)
-	FindStaffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error)
+	places.StaffReader
 }
 
 // Store is the pools' storage.
@@ -324,8 +323,12 @@ func (s *Service) Reservation(ctx context.Context, tenantID int64, who *auth.Pri
 		return r, nil
 	}
 	if who.Has(auth.Supervisor) {
-		if st, err := s.st.FindStaffByID(ctx, tenantID, r.StaffID); err == nil && places.MayActFor(who, st) {
-			return r, nil
+		st, err := s.st.FindStaffByID(ctx, tenantID, r.StaffID)
+		if err != nil {
+			return nil, err
+		}
+		if ok, err := places.MayActFor(ctx, s.st, tenantID, who, st); err != nil || ok {
+			return r, err
 		}
 	}
 	return nil, apperr.NotFoundErr("device_reservation")
@@ -412,7 +415,17 @@ func (s *Service) Reservations(ctx context.Context, tenantID int64, who *auth.Pr
 	case f.StaffID == who.StaffID || places.Manages(who):
 	default:
 		st, err := s.st.FindStaffByID(ctx, tenantID, f.StaffID)
-		if err != nil || !places.MayActFor(who, st) {
+		if apperr.CodeOf(err) == apperr.NotFound {
+			return nil, apperr.Forbid()
+		}
+		if err != nil {
+			return nil, err
+		}
+		ok, err := places.MayActFor(ctx, s.st, tenantID, who, st)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
 			return nil, apperr.Forbid()
 		}
 	}

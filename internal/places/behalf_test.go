@@ -10,7 +10,9 @@ import (
 	"telework/internal/apperr"
 	"telework/internal/audit"
 	"telework/internal/auth"
+	"telework/internal/calendar"
 	"telework/internal/notify"
+	"telework/internal/org"
 	"telework/internal/places"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
@@ -83,6 +85,21 @@ func TestBookOnBehalf(t *testing.T) {
 			if got := len(notes(t, db, a, f.staff[i+1].ID, notify.BookedForYou)); got != want {
 				t.Errorf("person %d told %d times, want %d", i+1, got, want)
 			}
+		}
+		// A supervisor acts for the units below theirs too (係 under 課).
+		team := &org.Unit{Code: "111", Name: "係111", Level: "係", ParentID: f.staff[0].UnitID}
+		if err := storetest.F(db).CreateUnit(ctx, a, op, team, calendar.Date{}); err != nil {
+			t.Fatal(err)
+		}
+		member := &org.Staff{StaffNo: "t111", Name: "係員", Kana: "かかりいん", UnitID: team.ID, Rank: org.RankStaff, Employment: org.Regular, JobType: "general"}
+		if err := storetest.F(db).CreateStaff(ctx, a, op, member, calendar.Date{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Book(ctx, a, f.boss, places.Request{OfficeID: f.officeA.ID, Day: f.monday, Half: places.AM, StaffID: member.ID}); err != nil {
+			t.Fatalf("the 課's supervisor for the 係's member: %v", err)
+		}
+		if _, err := s.Book(ctx, a, f.outsider, places.Request{OfficeID: f.officeA.ID, Day: f.monday, Half: places.PM, StaffID: member.ID}); apperr.CodeOf(err) != apperr.Forbidden {
+			t.Fatalf("another 課's supervisor: %v", err)
 		}
 		// Booking for oneself tells nobody.
 		if _, err := s.Book(ctx, a, f.people[2], places.Request{OfficeID: f.officeA.ID, Day: f.monday, Half: places.PM}); err != nil {

@@ -30,7 +30,7 @@ type Reader interface {
 	FindOffice(ctx context.Context, tenantID, id int64) (*Office, error)
 	FindBookings(ctx context.Context, tenantID int64, f Filter) ([]*Booking, error)
 	FindBooking(ctx context.Context, tenantID, id int64) (*Booking, error)
-	FindStaffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error)
+	StaffReader
 	IsOfficeRegistered(ctx context.Context, tenantID, officeID, staffID int64) (bool, error)
 }
 
@@ -82,26 +82,39 @@ const CapacityReduced = notify.PlaceCapacityReduced
 // Manages reports whether who may manage offices (IT admin, HR).
 func Manages(who *auth.Principal) bool { return who.Has(auth.ITAdmin) || who.Has(auth.HRAdmin) }
 
+// StaffReader reads the people and units that decide who may act for whom.
+type StaffReader interface {
+	FindStaffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error)
+	FindUnits(ctx context.Context, tenantID int64) ([]*org.Unit, error)
+}
+
 // MayActFor reports whether who may book or cancel for target: the person,
-// a supervisor of the person's unit, HR or IT.
-func MayActFor(who *auth.Principal, target *org.Staff) bool {
+// HR or IT, or a supervisor of the person (the person's unit is the
+// supervisor's or below it, as everywhere in the product).
+func MayActFor(ctx context.Context, st StaffReader, tenantID int64, who *auth.Principal, target *org.Staff) (bool, error) {
 	switch {
 	case who == nil || target == nil:
-		return false
+		return false, nil
 	case who.StaffID != 0 && who.StaffID == target.ID:
-		return true
+		return true, nil
 	case Manages(who):
-		return true
-	default:
-		return who.Has(auth.Supervisor) && who.UnitID != 0 && who.UnitID == target.UnitID
+		return true, nil
+	case !who.Has(auth.Supervisor) || who.UnitID == 0:
+		return false, nil
+	case who.UnitID == target.UnitID:
+		return true, nil
 	}
+	units, err := st.FindUnits(ctx, tenantID)
+	if err != nil {
+		return false, err
+	}
+	return org.NewTree(units).IsWithin(target.UnitID, who.UnitID), nil
 }
 
 // ActingFor resolves the person an action is for (staffID 0: the caller)
-// and checks that who may act for them (MayActFor).
-func ActingFor(ctx context.Context, st interface {
-	FindStaffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error)
-}, tenantID int64, who *auth.Principal, staffID int64) (*org.Staff, error) {
+// and checks that who may act for them (MayActFor): anyone else is refused
+// with places.refused.on_behalf.
+func ActingFor(ctx context.Context, st StaffReader, tenantID int64, who *auth.Principal, staffID int64) (*org.Staff, error) {
 	if staffID == 0 {
 		staffID = who.StaffID
 	}
@@ -117,7 +130,11 @@ func ActingFor(ctx context.Context, st interface {
 		}
 		return nil, err
 	}
-	if !MayActFor(who, target) {
+	ok, err := MayActFor(ctx, st, tenantID, who, target)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
 		return nil, &apperr.Error{Code: apperr.Forbidden, Key: "places.refused.on_behalf"}
 	}
 	return target, nil
@@ -403,7 +420,7 @@ func (s *Service) mayTouch(ctx context.Context, tenantID int64, who *auth.Princi
 	if err != nil {
 		return false, err
 	}
-	return MayActFor(who, st), nil
+	return MayActFor(ctx, s.st, tenantID, who, st)
 }
 
 // Booking is one booking the caller may see (NotFound otherwise, so ids of
