@@ -197,3 +197,53 @@ func TestDevicesPoolCutAndShortagePages(t *testing.T) {
 		}
 	})
 }
+
+// TestPlacesGapsAPI: a pool's PATCH answers affected_reservations, a
+// booking on behalf of someone one may not act for is a Japanese 403, and
+// the shortage warnings are listed to HR and IT only, per tenant; every
+// answer is checked against the OpenAPI document.
+func TestPlacesGapsAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		it, hr, staff, super, bhr := w.session(t, "it"), w.session(t, "hr"), w.session(t, "staff"), w.session(t, "supervisor"), w.session(t, "b-hr")
+		day := calendar.DateOf(time.Now()).AddDays(1).String()
+		res := w.callCookie("POST", "/api/v1/device-pools", `{"name":"公用携帯","kind":"mobile_phone","capacity":2}`, it)
+		if res.code != http.StatusCreated {
+			t.Fatalf("pool: %d %s", res.code, res.body)
+		}
+		var pool struct {
+			ID int64 `json:"id"`
+		}
+		decode(t, res, &pool)
+		if res := w.callCookie("POST", "/api/v1/device-reservations", fmt.Sprintf(`{"pool_id":%d,"date":%q}`, pool.ID, day), staff); res.code != http.StatusCreated {
+			t.Fatalf("reserve: %d %s", res.code, res.body)
+		}
+		if res := w.callCookie("POST", "/api/v1/device-reservations", fmt.Sprintf(`{"pool_id":%d,"date":%q,"staff_id":%d}`, pool.ID, day, w.staff["a-hr"].ID), super); res.code != http.StatusCreated {
+			t.Fatalf("reserve on behalf: %d %s", res.code, res.body)
+		}
+		res = w.callCookie("POST", "/api/v1/device-reservations", fmt.Sprintf(`{"pool_id":%d,"date":%q,"staff_id":%d}`, pool.ID, day, w.staff["a-other"].ID), staff)
+		if res.code != http.StatusForbidden || !strings.Contains(res.body, "この職員の代わりには予約できません") {
+			t.Fatalf("refused on behalf: %d %s", res.code, res.body)
+		}
+		get := w.callCookie("GET", fmt.Sprintf("/api/v1/device-pools/%d", pool.ID), "", it)
+		res = w.call("PATCH", fmt.Sprintf("/api/v1/device-pools/%d", pool.ID), `{"capacity":1}`, "", "Cookie", "telework_session="+it.Value, "If-Match", get.header.Get("ETag"))
+		if res.code != 200 || !strings.Contains(res.body, `"affected_reservations"`) || !strings.Contains(res.body, "鈴木 一郎") {
+			t.Fatalf("cut: %d %s", res.code, res.body)
+		}
+		if res := w.callCookie("GET", "/api/v1/places/shortage-warnings", "", hr); res.code != 200 {
+			t.Fatalf("warnings: %d %s", res.code, res.body)
+		}
+		if res := w.callCookie("GET", "/api/v1/places/shortage-warnings", "", staff); res.code != http.StatusForbidden {
+			t.Fatalf("staff reads warnings: %d", res.code)
+		}
+		if _, err := places.NewService(db, db.Now).WarnShortages(context.Background(), w.a.ID); err != nil {
+			t.Fatal(err)
+		}
+		if res := w.callCookie("GET", "/api/v1/places/shortage-warnings", "", it); res.code != 200 || !strings.Contains(res.body, "公用携帯") {
+			t.Fatalf("warnings after the job: %d %s", res.code, res.body)
+		}
+		if res := w.callCookie("GET", "/api/v1/places/shortage-warnings", "", bhr); res.code != 200 || strings.Contains(res.body, "公用携帯") {
+			t.Fatalf("another tenant's warnings: %d %s", res.code, res.body)
+		}
+	})
+}
