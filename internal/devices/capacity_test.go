@@ -19,19 +19,17 @@ import (
 	"telework/internal/store/storetest"
 )
 
-func countNotes(t *testing.T, db *store.DB, tenantID, staffID int64, kind notify.Kind) int {
+var op = audit.Actor{Label: "op"}
+
+// tenantAt makes a tenant on db, whose clock reads *now from then on.
+func tenantAt(t *testing.T, db *store.DB, now *time.Time, slug, name string) *org.Tenant {
 	t.Helper()
-	list, err := db.FindNotifications(context.Background(), tenantID, staffID, false, 100, 0)
-	if err != nil {
+	db.Now = func() time.Time { return *now }
+	tn := &org.Tenant{Slug: slug, Name: name, Kind: org.Municipality, StaffSize: 100, GeneralAdminStaff: 80}
+	if err := storetest.F(db).CreateTenant(context.Background(), op, tn, nil); err != nil {
 		t.Fatal(err)
 	}
-	n := 0
-	for _, x := range list {
-		if x.Kind == kind {
-			n++
-		}
-	}
-	return n
+	return tn
 }
 
 // TestPoolCapacityReducedListsAndNotifies: lowering a pool's capacity below
@@ -43,12 +41,7 @@ func TestPoolCapacityReducedListsAndNotifies(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-		db.Now = func() time.Time { return now }
-		op := audit.Actor{Label: "op"}
-		tn := &org.Tenant{Slug: "kobe", Name: "神戸市", Kind: org.Municipality, StaffSize: 100, GeneralAdminStaff: 80}
-		if err := storetest.F(db).CreateTenant(ctx, op, tn, nil); err != nil {
-			t.Fatal(err)
-		}
+		tn := tenantAt(t, db, &now, "kobe", "神戸市")
 		unit := func(code string) *org.Unit {
 			u := &org.Unit{Code: code, Name: "課" + code, Level: "課"}
 			if err := storetest.F(db).CreateUnit(ctx, tn.ID, op, u, calendar.Date{}); err != nil {
@@ -107,7 +100,7 @@ func TestPoolCapacityReducedListsAndNotifies(t *testing.T) {
 			}
 		}
 		for i, want := range map[int]int{1: 0, 2: 1, 3: 1, 4: 0} {
-			if got := countNotes(t, db, tn.ID, staff[i].ID, notify.BookedForYou); got != want {
+			if got := storetest.CountNotifications(t, db, tn.ID, staff[i].ID, notify.BookedForYou); got != want {
 				t.Errorf("staff %d told %d times of a reservation for them, want %d", i, got, want)
 			}
 		}
@@ -125,7 +118,7 @@ func TestPoolCapacityReducedListsAndNotifies(t *testing.T) {
 			t.Fatalf("affected %v, want r3 and r4", p.Affected)
 		}
 		for i, want := range map[int]int{1: 0, 2: 0, 3: 1, 4: 1} {
-			if got := countNotes(t, db, tn.ID, staff[i].ID, notify.DeviceCapacityReduced); got != want {
+			if got := storetest.CountNotifications(t, db, tn.ID, staff[i].ID, notify.DeviceCapacityReduced); got != want {
 				t.Errorf("staff %d notified %d times, want %d", i, got, want)
 			}
 		}

@@ -18,21 +18,6 @@ import (
 	"telework/internal/store/storetest"
 )
 
-func notes(t *testing.T, db *store.DB, tenantID, staffID int64, kind notify.Kind) []notify.Notification {
-	t.Helper()
-	list, err := db.FindNotifications(context.Background(), tenantID, staffID, false, 100, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []notify.Notification
-	for _, n := range list {
-		if n.Kind == kind {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
 // TestBookOnBehalf: the unit's supervisor and HR/IT book for someone, the
 // person is told and the audit entry names both; anyone else is refused
 // with the Japanese reason.
@@ -82,7 +67,7 @@ func TestBookOnBehalf(t *testing.T) {
 			}
 		}
 		for i, want := range []int{1, 1, 1} {
-			if got := len(notes(t, db, a, f.staff[i+1].ID, notify.BookedForYou)); got != want {
+			if got := storetest.CountNotifications(t, db, a, f.staff[i+1].ID, notify.BookedForYou); got != want {
 				t.Errorf("person %d told %d times, want %d", i+1, got, want)
 			}
 		}
@@ -105,7 +90,7 @@ func TestBookOnBehalf(t *testing.T) {
 		if _, err := s.Book(ctx, a, f.people[2], places.Request{OfficeID: f.officeA.ID, Day: f.monday, Half: places.PM}); err != nil {
 			t.Fatal(err)
 		}
-		if got := len(notes(t, db, a, f.staff[2].ID, notify.BookedForYou)); got != 1 {
+		if got := storetest.CountNotifications(t, db, a, f.staff[2].ID, notify.BookedForYou); got != 1 {
 			t.Errorf("own booking notified: %d", got)
 		}
 		// Another tenant's person is not found, not bookable.

@@ -82,17 +82,7 @@ func TestShortageWarningsOncePerWeek(t *testing.T) {
 			t.Errorf("office warning: %+v", w)
 		}
 		count := func(staffID int64) int {
-			list, err := db.FindNotifications(ctx, a, staffID, false, 100, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			n := 0
-			for _, x := range list {
-				if x.Kind == notify.ShortageForecast {
-					n++
-				}
-			}
-			return n
+			return storetest.CountNotifications(t, db, a, staffID, notify.ShortageForecast)
 		}
 		if got := count(f.staff[3].ID); got != 2 {
 			t.Errorf("the IT admin got %d warnings, want 2", got)

@@ -40,17 +40,7 @@ func TestPlacesBookOnBehalfPages(t *testing.T) {
 			t.Fatal(err)
 		}
 		told := func(key string) int {
-			list, err := db.FindNotifications(ctx, w.a.ID, w.staff[key].ID, false, 100, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			n := 0
-			for _, x := range list {
-				if x.Kind == notify.BookedForYou {
-					n++
-				}
-			}
-			return n
+			return storetest.CountNotifications(t, db, w.a.ID, w.staff[key].ID, notify.BookedForYou)
 		}
 		refused := "この職員の代わりには予約できません"
 		id := func(key string) string { return fmt.Sprint(w.staff[key].ID) }
