@@ -22,7 +22,7 @@ type counter struct {
 	table string
 	keys  []string // the key columns after tenant_id
 	// capOf is the scalar sub-select of the cap (no cap: a large number);
-	// its placeholders are tenant_id and then capArgs. "FOR_SHARE" stands
+	// its placeholders are tenant_id and the office or pool id. "FOR_SHARE" stands
 	// where the engine's row lock goes.
 	capOf string
 }
@@ -48,12 +48,11 @@ func (c counter) takeSQL(pg bool) string {
 		` ON CONFLICT (` + cols + `) DO UPDATE SET used = ` + c.table + `.used + 1 WHERE ` + c.table + `.used + 1 <= ` + capOf
 }
 
-func (c counter) where() string {
-	return `tenant_id = ? AND ` + strings.Join(c.keys, " = ? AND ") + ` = ?`
-}
+// keyWhere matches the key columns (after tenant_id).
+func (c counter) keyWhere() string { return strings.Join(c.keys, " = ? AND ") + ` = ?` }
 
 // take raises the counter of keys by one if it stays within the cap read
-// in the same statement (capArgs: the cap row's key after tenant_id) and
+// in the same statement (capArg: the id of the cap's row, the office or pool) and
 // reports whether it did.
 func (tx *Tx) take(ctx context.Context, c counter, tenantID int64, keys []any, capArg int64) (bool, error) {
 	args := append(append([]any{tenantID}, keys...), tenantID, capArg, tenantID, capArg)
@@ -67,6 +66,7 @@ func (tx *Tx) take(ctx context.Context, c counter, tenantID int64, keys []any, c
 
 // release lowers the counter of keys by one (never below zero).
 func (tx *Tx) release(ctx context.Context, c counter, tenantID int64, keys []any) error {
-	_, err := tx.exec(ctx, `UPDATE `+c.table+` SET used = used - 1 WHERE `+c.where()+` AND used > 0`, append([]any{tenantID}, keys...)...)
+	_, err := tx.exec(ctx, `UPDATE `+c.table+` SET used = used - 1 WHERE tenant_id = ? AND `+c.keyWhere()+` AND used > 0`,
+		append([]any{tenantID}, keys...)...)
 	return mapErr(err)
 }
