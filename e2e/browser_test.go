@@ -53,6 +53,7 @@ func TestBrowser(t *testing.T) {
 	chrome := findChromium(t)
 	base := startServer(t)
 	seedSurveys(t) // survey_test.go: surveys with answers for the survey pages
+	seedDevicePools(t) // places_seed_test.go: a pool for the device reservation page
 	browser := startBrowser(t, chrome)
 
 	roles := []role{
