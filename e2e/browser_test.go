@@ -52,7 +52,7 @@ type role struct {
 func TestBrowser(t *testing.T) {
 	chrome := findChromium(t)
 	base := startServer(t)
-	seedSurveys(t) // survey_test.go: surveys with answers for the survey pages
+	seedSurveys(t)     // survey_test.go: surveys with answers for the survey pages
 	seedDevicePools(t) // places_seed_test.go: a pool for the device reservation page
 	browser := startBrowser(t, chrome)
 
