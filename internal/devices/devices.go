@@ -2,9 +2,10 @@
 // loan PCs, tablets, LTE dongles, mobile Wi-Fi, 公用携帯, VPN/VDI concurrent
 // sessions and remote-access IDs, each with a capacity, reserved per day
 // (linked to the application where there is one) with the same guarantee
-// as seats: one conditional counter UPDATE per pool and day in the
-// transaction that inserts the reservation and its audit entry. Lending
-// and return go by asset number.
+// as seats: one conditional counter statement per pool and day, reading
+// the capacity in that statement, in the transaction that inserts the
+// reservation and its audit entry; a capacity cut lists and tells those
+// beyond it. Lending and return go by asset number.
 package devices
 
 import (
