@@ -52,8 +52,9 @@ type role struct {
 func TestBrowser(t *testing.T) {
 	chrome := findChromium(t)
 	base := startServer(t)
-	seedSurveys(t)  // survey_test.go: surveys with answers for the survey pages
-	seedOvertime(t) // worktime_test.go: a prior overtime request waiting (issue 12)
+	seedSurveys(t)     // survey_test.go: surveys with answers for the survey pages
+	seedOvertime(t)    // worktime_test.go: a prior overtime request waiting (issue 12)
+	seedDevicePools(t) // places_seed_test.go: a pool for the device reservation page
 	browser := startBrowser(t, chrome)
 
 	roles := []role{
@@ -68,6 +69,8 @@ func TestBrowser(t *testing.T) {
 			tb.check(t, "/notifications/calendar-feeds", "") // the section feed (issue 12)
 			tb.check(t, "/worktime/overtime", "")            // prior overtime approval (issue 12)
 			tb.check(t, "/schedule", "")
+			tb.check(t, "/places", "") // booking on someone's behalf (issue 14)
+			tb.check(t, "/devices/reservations", "")
 		}},
 		{login: "hr", home: "/", h1: "ホーム", pages: hrPages},
 		{login: "it", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {
@@ -79,6 +82,11 @@ func TestBrowser(t *testing.T) {
 			for _, p := range []string{"/places/offices", "/places/offices/new", "/places/report", "/devices/desk", "/devices/pools/new", "/devices/personal/review"} {
 				tb.check(t, p, "") // offices, lending desk, BYOD review, report (issue 14)
 			}
+			tb.check(t, "/places/offices", "")
+			if day := tb.attr(t, `main a[href*="/day?date="]`, "href"); day != "" {
+				tb.check(t, day, "") // an office's day view with the booking form on someone's behalf
+			}
+			tb.check(t, "/devices/reservations", "")
 		}},
 		{login: "auditor", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {
 			tb.check(t, "/audit", "")
@@ -136,6 +144,7 @@ func staffPages(t *testing.T, tb *tab) {
 	tb.check(t, "/tasks", "")  // the task inventory (issue 13)
 	tb.check(t, "/places", "") // satellite offices (issue 14)
 	tb.check(t, "/devices/personal", "")
+	tb.check(t, "/devices/reservations", "")
 	tb.check(t, "/tasks?q="+url.QueryEscape("しりょう"), "")
 	applyPages(t, tb) // apply_pages.go
 	// Notification preferences, calendar feeds, the shared schedule (issue 12).

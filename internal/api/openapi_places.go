@@ -33,7 +33,11 @@ func placesSchemas() map[string]any {
 			"type": enum([]string{"office", "pool"}, "office or pool"), "id": integer("office or pool id"), "name": str("名称"),
 			"date": str("YYYY-MM-DD"), "count": integer("延べ利用回数"), "hours": map[string]any{"type": "number", "description": "hours (offices)"},
 			"occupancy": map[string]any{"type": "number", "description": "share of the capacity used"}}),
-		"PlacesForecast":        forecastSchema(),
+		"PlacesForecast": forecastSchema(),
+		"ShortageWarning": obj([]string{"type", "id", "name", "week_of", "peak_day", "peak", "capacity", "warned_at"}, map[string]any{
+			"type": enum([]string{"office", "pool"}, "office or pool"), "id": integer("office or pool id"), "name": str("名称"),
+			"week_of": str("the Monday YYYY-MM-DD"), "peak_day": str("the busiest day"), "peak": integer("expected demand that day"),
+			"capacity": integer("capacity"), "warned_at": dateTime("when the IT admins were told")}),
 		"RemoteCredentialInput": obj([]string{"date"}, map[string]any{"date": str("the telework day YYYY-MM-DD")}),
 		"RemoteCredential": obj([]string{"date", "login", "password", "expires_at"}, map[string]any{
 			"date": str("the day"), "login": str("ID"), "password": str("shown once; only its hash is stored"), "expires_at": dateTime("the day's end (Japan time)")}),
@@ -99,13 +103,17 @@ func bookingInputSchema() map[string]any {
 }
 
 func poolSchema(input bool) map[string]any {
-	return meta(input, []string{"name", "kind", "capacity", "loan_days", "note"}, map[string]any{
+	props := map[string]any{
 		"name":      str("名称"),
 		"kind":      enum(devices.Kinds, "貸出PC / タブレット / LTEドングル / モバイルWi-Fi / 公用携帯 / VPN・VDI同時接続 / リモートアクセスID"),
 		"capacity":  integer("units (or concurrent sessions) a day"),
 		"loan_days": integer("days a lent device may stay out"),
 		"note":      str("備考"),
-	})
+	}
+	if !input {
+		props["affected_reservations"] = arrayOf(reservationSchema())
+	}
+	return meta(input, []string{"name", "kind", "capacity", "loan_days", "note"}, props)
 }
 
 func reservationSchema() map[string]any {

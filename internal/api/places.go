@@ -52,7 +52,7 @@ func (s *API) placesRoutes() []route.Route {
 		{Method: "GET", Pattern: "/api/v1/device-pools/{id}", Rule: route.Directory, Object: "device_pool", Handler: s.poolRes().get(s),
 			API: &route.Op{ID: "getDevicePool", Summary: "Get a pool", Tag: "devices", Resp: "DevicePool"}},
 		{Method: "PATCH", Pattern: "/api/v1/device-pools/{id}", Rule: it, Object: "device_pool", Handler: s.poolRes().update(s),
-			API: &route.Op{ID: "updateDevicePool", Summary: "Change a pool (IT); lowering the capacity removes no reservation", Tag: "devices", Body: "DevicePoolInput", Resp: "DevicePool", IfMatch: true}},
+			API: &route.Op{ID: "updateDevicePool", Summary: "Change a pool (IT); a capacity below current reservations deletes none: affected_reservations lists them and their people are notified", Tag: "devices", Body: "DevicePoolInput", Resp: "DevicePool", IfMatch: true}},
 		{Method: "GET", Pattern: "/api/v1/device-reservations", Rule: route.Directory, Handler: s.apiListReservations,
 			API: &route.Op{ID: "listDeviceReservations", Summary: "Reservations: your own by default; a pool's or the overdue list for IT and HR", Tag: "devices", Resp: "DeviceReservation", List: true,
 				Query: []route.Param{{Name: "pool_id", Type: "integer", Desc: "one pool"}, {Name: "staff_id", Type: "integer", Desc: "one person"},
@@ -167,23 +167,7 @@ func (s *API) officeRes() resource[*places.Office, officeInput, officeJSON] {
 
 func (s *API) apiListOffices(w http.ResponseWriter, r *http.Request) {
 	list, err := s.svc.Places.Offices(r.Context(), principal(r).TenantID)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	writeList(w, mapList(list, toOfficeJSON))
-}
-
-func placesQueryDate(r *http.Request, name string, v *apperr.Validation) calendar.Date {
-	q := r.URL.Query().Get(name)
-	if q == "" {
-		return calendar.Date{}
-	}
-	d, err := calendar.ParseDate(q)
-	if err != nil {
-		v.Add(name, "field.date", nil)
-	}
-	return d
+	writeAll(s, w, r, list, err, toOfficeJSON)
 }
 
 type dayUseJSON struct {
@@ -203,7 +187,7 @@ func (s *API) apiOfficeAvailability(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	id, _ := pathID(r)
 	var v apperr.Validation
-	from, to := placesQueryDate(r, "from", &v), placesQueryDate(r, "to", &v)
+	from, to := queryDate(r, "from", &v), queryDate(r, "to", &v)
 	if err := v.Err(); err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -238,11 +222,7 @@ func (s *API) apiRegisterOffice(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	if err := s.svc.Places.Register(r.Context(), p.TenantID, p, id, in.StaffID); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	s.noContent(w, r, s.svc.Places.Register(r.Context(), p.TenantID, p, id, in.StaffID))
 }
 
 type bookingJSON struct {
@@ -267,19 +247,15 @@ func toBookingJSON(b *places.Booking) bookingJSON {
 
 func (s *API) apiListBookings(w http.ResponseWriter, r *http.Request) {
 	var v apperr.Validation
-	f := places.Filter{OfficeID: queryInt(r, "office_id", &v), StaffID: queryInt(r, "staff_id", &v), From: placesQueryDate(r, "from", &v),
-		To: placesQueryDate(r, "to", &v), IncludeCancelled: queryBool(r, "include_cancelled", &v)}
+	f := places.Filter{OfficeID: queryInt(r, "office_id", &v), StaffID: queryInt(r, "staff_id", &v), From: queryDate(r, "from", &v),
+		To: queryDate(r, "to", &v), IncludeCancelled: queryBool(r, "include_cancelled", &v)}
 	if err := v.Err(); err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
 	p := principal(r)
 	list, err := s.svc.Places.Bookings(r.Context(), p.TenantID, p, f)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	writeList(w, mapList(list, toBookingJSON))
+	writeAll(s, w, r, list, err, toBookingJSON)
 }
 
 func (s *API) apiBook(w http.ResponseWriter, r *http.Request) {
@@ -291,73 +267,58 @@ func (s *API) apiBook(w http.ResponseWriter, r *http.Request) {
 		StaffID       int64       `json:"staff_id"`
 		ApplicationID int64       `json:"application_id"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	day, err := placesDate(in.Date)
-	if err != nil {
-		s.apiFail(w, r, err)
+	day, ok := s.placesDecodeDay(w, r, &in, &in.Date)
+	if !ok {
 		return
 	}
 	p := principal(r)
 	b, err := s.svc.Places.Book(r.Context(), p.TenantID, p, places.Request{OfficeID: in.OfficeID, Day: day, Half: in.Half, PC: in.PC,
 		StaffID: in.StaffID, ApplicationID: in.ApplicationID})
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/api/v1/bookings/"+itoa(b.ID))
-	writeJSON(w, http.StatusCreated, toBookingJSON(b))
+	writeOne(s, w, r, http.StatusCreated, b, err, toBookingJSON, func(b *places.Booking) string { return "/api/v1/bookings/" + itoa(b.ID) })
 }
 
 func (s *API) apiGetBooking(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	id, _ := pathID(r)
 	b, err := s.svc.Places.Booking(r.Context(), p.TenantID, p, id)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, toBookingJSON(b))
+	writeOne(s, w, r, http.StatusOK, b, err, toBookingJSON, nil)
 }
 
 func (s *API) apiCheckIn(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	id, _ := pathID(r)
 	b, err := s.svc.Places.CheckIn(r.Context(), p.TenantID, p, id)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, toBookingJSON(b))
+	writeOne(s, w, r, http.StatusOK, b, err, toBookingJSON, nil)
 }
 
 func (s *API) apiCancelBooking(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	id, _ := pathID(r)
-	if err := s.svc.Places.Cancel(r.Context(), p.TenantID, p, id); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	s.noContent(w, r, s.svc.Places.Cancel(r.Context(), p.TenantID, p, id))
 }
 
 // --- device pools ---
 
 type poolJSON struct {
-	ID        int64        `json:"id"`
-	Name      string       `json:"name"`
-	Kind      devices.Kind `json:"kind"`
-	Capacity  int          `json:"capacity"`
-	LoanDays  int          `json:"loan_days"`
-	Note      string       `json:"note"`
-	Version   int64        `json:"version"`
-	UpdatedAt time.Time    `json:"updated_at"`
+	ID       int64        `json:"id"`
+	Name     string       `json:"name"`
+	Kind     devices.Kind `json:"kind"`
+	Capacity int          `json:"capacity"`
+	LoanDays int          `json:"loan_days"`
+	Note     string       `json:"note"`
+	// Affected: after a change, the reservations beyond a reduced
+	// capacity (kept, their people notified).
+	Affected  []reservationJSON `json:"affected_reservations,omitempty"`
+	Version   int64             `json:"version"`
+	UpdatedAt time.Time         `json:"updated_at"`
 }
 
 func toPoolJSON(p *devices.Pool) poolJSON {
-	return poolJSON{p.ID, p.Name, p.Kind, p.Capacity, p.LoanDays, p.Note, p.Version, p.UpdatedAt}
+	j := poolJSON{p.ID, p.Name, p.Kind, p.Capacity, p.LoanDays, p.Note, nil, p.Version, p.UpdatedAt}
+	if len(p.Affected) > 0 {
+		j.Affected = mapList(p.Affected, toReservationJSON)
+	}
+	return j
 }
 
 type poolInput struct {
@@ -387,11 +348,7 @@ func (s *API) poolRes() resource[*devices.Pool, poolInput, poolJSON] {
 
 func (s *API) apiListPools(w http.ResponseWriter, r *http.Request) {
 	list, err := s.svc.Devices.Pools(r.Context(), principal(r).TenantID)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	writeList(w, mapList(list, toPoolJSON))
+	writeAll(s, w, r, list, err, toPoolJSON)
 }
 
 type reservationJSON struct {
@@ -415,8 +372,8 @@ func toReservationJSON(x *devices.Reservation) reservationJSON {
 
 func (s *API) apiListReservations(w http.ResponseWriter, r *http.Request) {
 	var v apperr.Validation
-	f := devices.Filter{PoolID: queryInt(r, "pool_id", &v), StaffID: queryInt(r, "staff_id", &v), From: placesQueryDate(r, "from", &v),
-		To: placesQueryDate(r, "to", &v)}
+	f := devices.Filter{PoolID: queryInt(r, "pool_id", &v), StaffID: queryInt(r, "staff_id", &v), From: queryDate(r, "from", &v),
+		To: queryDate(r, "to", &v)}
 	overdue := queryBool(r, "overdue", &v)
 	if err := v.Err(); err != nil {
 		s.apiFail(w, r, err)
@@ -430,11 +387,7 @@ func (s *API) apiListReservations(w http.ResponseWriter, r *http.Request) {
 	} else {
 		list, err = s.svc.Devices.Reservations(r.Context(), p.TenantID, p, f)
 	}
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	writeList(w, mapList(list, toReservationJSON))
+	writeAll(s, w, r, list, err, toReservationJSON)
 }
 
 func (s *API) apiReserve(w http.ResponseWriter, r *http.Request) {
@@ -444,34 +397,20 @@ func (s *API) apiReserve(w http.ResponseWriter, r *http.Request) {
 		StaffID       int64  `json:"staff_id"`
 		ApplicationID int64  `json:"application_id"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	day, err := placesDate(in.Date)
-	if err != nil {
-		s.apiFail(w, r, err)
+	day, ok := s.placesDecodeDay(w, r, &in, &in.Date)
+	if !ok {
 		return
 	}
 	p := principal(r)
 	x, err := s.svc.Devices.Reserve(r.Context(), p.TenantID, p, devices.Request{PoolID: in.PoolID, Day: day, StaffID: in.StaffID, ApplicationID: in.ApplicationID})
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/api/v1/device-reservations/"+itoa(x.ID))
-	writeJSON(w, http.StatusCreated, toReservationJSON(x))
+	writeOne(s, w, r, http.StatusCreated, x, err, toReservationJSON, func(x *devices.Reservation) string { return "/api/v1/device-reservations/" + itoa(x.ID) })
 }
 
 func (s *API) devicesRespond(w http.ResponseWriter, r *http.Request, call func(*auth.Principal, int64) (*devices.Reservation, error)) {
 	p := principal(r)
 	id, _ := pathID(r)
 	x, err := call(p, id)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, toReservationJSON(x))
+	writeOne(s, w, r, http.StatusOK, x, err, toReservationJSON, nil)
 }
 
 func (s *API) apiGetReservation(w http.ResponseWriter, r *http.Request) {
@@ -508,11 +447,7 @@ func (s *API) apiReturn(w http.ResponseWriter, r *http.Request) {
 func (s *API) apiCancelReservation(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	id, _ := pathID(r)
-	if err := s.svc.Devices.Cancel(r.Context(), p.TenantID, p, id); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	s.noContent(w, r, s.svc.Devices.Cancel(r.Context(), p.TenantID, p, id))
 }
 
 // --- personal devices and one-time credentials ---
@@ -545,11 +480,7 @@ func (s *API) apiListPersonal(w http.ResponseWriter, r *http.Request) {
 	}
 	p := principal(r)
 	list, err := s.svc.Devices.PersonalDevices(r.Context(), p.TenantID, p, all)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	writeList(w, mapList(list, toPersonalJSON))
+	writeAll(s, w, r, list, err, toPersonalJSON)
 }
 
 func (s *API) apiRequestPersonal(w http.ResponseWriter, r *http.Request) {
@@ -563,11 +494,7 @@ func (s *API) apiRequestPersonal(w http.ResponseWriter, r *http.Request) {
 	}
 	p := principal(r)
 	d := &devices.PersonalDevice{Description: in.Description, OS: in.OS}
-	if err := s.svc.Devices.RequestPersonalDevice(r.Context(), p.TenantID, p, d); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, toPersonalJSON(d))
+	writeOne(s, w, r, http.StatusCreated, d, s.svc.Devices.RequestPersonalDevice(r.Context(), p.TenantID, p, d), toPersonalJSON, nil)
 }
 
 func (s *API) apiDecidePersonal(w http.ResponseWriter, r *http.Request) {
@@ -585,35 +512,22 @@ func (s *API) apiDecidePersonal(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	var exp calendar.Date
-	if in.ExpiresOn != "" {
-		var err error
-		if exp, err = calendar.ParseDate(in.ExpiresOn); err != nil {
-			var v apperr.Validation
-			v.Add("expires_on", "field.date", nil)
-			s.apiFail(w, r, v.Err())
-			return
-		}
-	}
-	d, err := s.svc.Devices.DecidePersonalDevice(r.Context(), p.TenantID, p, id, in.Status, exp)
-	if err != nil {
+	var v apperr.Validation
+	exp := civilField(&v, "expires_on", in.ExpiresOn)
+	if err := v.Err(); err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toPersonalJSON(d))
+	d, err := s.svc.Devices.DecidePersonalDevice(r.Context(), p.TenantID, p, id, in.Status, exp)
+	writeOne(s, w, r, http.StatusOK, d, err, toPersonalJSON, nil)
 }
 
 func (s *API) apiIssueCredential(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Date string `json:"date"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	day, err := placesDate(in.Date)
-	if err != nil {
-		s.apiFail(w, r, err)
+	day, ok := s.placesDecodeDay(w, r, &in, &in.Date)
+	if !ok {
 		return
 	}
 	p := principal(r)
@@ -626,13 +540,17 @@ func (s *API) apiIssueCredential(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, map[string]any{"date": c.Day.String(), "login": c.Login, "password": c.Secret, "expires_at": c.ExpiresAt})
 }
 
-// placesDate reads a body's date (a field error on "date").
-func placesDate(s string) (calendar.Date, error) {
-	d, err := calendar.ParseDate(s)
-	if err != nil {
-		var v apperr.Validation
-		v.Add("date", "field.date", nil)
-		return d, v.Err()
+// placesDecodeDay decodes a body into in and reads its required date
+// member (date points into in); false when it answered the error.
+func (s *API) placesDecodeDay(w http.ResponseWriter, r *http.Request, in any, date *string) (calendar.Date, bool) {
+	err := decodeJSON(r, in)
+	var day calendar.Date
+	if err == nil {
+		day, err = requiredDate("date", *date)
 	}
-	return d, nil
+	if err != nil {
+		s.apiFail(w, r, err)
+		return day, false
+	}
+	return day, true
 }

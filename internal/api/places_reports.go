@@ -9,6 +9,7 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/calendar"
+	"telework/internal/devices"
 	"telework/internal/places"
 	"telework/internal/route"
 	"telework/internal/tabular"
@@ -27,6 +28,8 @@ func (s *API) placesReportRoutes() []route.Route {
 		{Method: "GET", Pattern: "/api/v1/places/forecast", Rule: hrOrIT, Handler: s.apiPlacesForecast,
 			API: &route.Op{ID: "placesForecast", Summary: "Expected peak demand versus capacity per office and pool for the coming weeks, with warnings and the emergency what-if (HR, IT); method in docs/places.md", Tag: "places", Resp: "PlacesForecast", List: true,
 				Query: []route.Param{{Name: "weeks", Type: "integer", Desc: "weeks ahead (1–12, default 4)"}}}},
+		{Method: "GET", Pattern: "/api/v1/places/shortage-warnings", Rule: hrOrIT, Handler: s.apiShortageWarnings,
+			API: &route.Op{ID: "placesShortageWarnings", Summary: "Shortages the daily job told the IT admins of (once per office or pool and week), this week on (HR, IT)", Tag: "places", Resp: "ShortageWarning", List: true}},
 	}
 }
 
@@ -35,11 +38,7 @@ func (s *API) placesPools(r *http.Request) ([]places.Capacity, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]places.Capacity, len(pools))
-	for i, p := range pools {
-		out[i] = places.Capacity{Type: "pool", ID: p.ID, Name: p.Name, Kind: string(p.Kind), Capacity: p.Capacity}
-	}
-	return out, nil
+	return devices.Capacities(pools), nil
 }
 
 type usageJSON struct {
@@ -54,7 +53,7 @@ type usageJSON struct {
 
 func (s *API) apiPlacesUsage(w http.ResponseWriter, r *http.Request) {
 	var v apperr.Validation
-	from, to := placesQueryDate(r, "from", &v), placesQueryDate(r, "to", &v)
+	from, to := queryDate(r, "from", &v), queryDate(r, "to", &v)
 	format, file := tabular.XLSX, strings.HasSuffix(r.URL.Path, "/export")
 	if q := r.URL.Query().Get("format"); q != "" && file {
 		var ok bool
@@ -150,4 +149,23 @@ func (s *API) apiPlacesForecast(w http.ResponseWriter, r *http.Request) {
 		})
 		return forecastJSON{f.Type, f.ID, f.Name, f.Kind, f.Capacity.Capacity, ws, f.WhatIf, f.WhatIfLevel}
 	}))
+}
+
+type shortageJSON struct {
+	Type     string    `json:"type"`
+	ID       int64     `json:"id"`
+	Name     string    `json:"name"`
+	WeekOf   string    `json:"week_of"`
+	PeakDay  string    `json:"peak_day"`
+	Peak     int       `json:"peak"`
+	Capacity int       `json:"capacity"`
+	WarnedAt time.Time `json:"warned_at"`
+}
+
+func (s *API) apiShortageWarnings(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	list, err := s.svc.Places.ShortageWarnings(r.Context(), p.TenantID, p)
+	writeAll(s, w, r, list, err, func(x *places.ShortageWarning) shortageJSON {
+		return shortageJSON{x.Type, x.ID, x.Name, x.WeekOf.String(), x.PeakDay.String(), x.Peak, x.Capacity, x.WarnedAt}
+	})
 }

@@ -9,7 +9,6 @@ import (
 	"telework/internal/apperr"
 	"telework/internal/attach"
 	"telework/internal/auth"
-	"telework/internal/calendar"
 	"telework/internal/cost"
 	"telework/internal/handbook"
 	"telework/internal/incident"
@@ -223,18 +222,6 @@ func (s *API) apiRoadmap(w http.ResponseWriter, r *http.Request) {
 		out.Reviews = append(out.Reviews, reviewJSON{rv.ID, rv.HeldOn.String(), rv.Note, rv.RecordedBy, rv.RecordedAt})
 	}
 	writeJSON(w, http.StatusOK, out)
-}
-
-// civilField reads an optional YYYY-MM-DD member ("" = none).
-func civilField(v *apperr.Validation, field, s string) calendar.Date {
-	if s == "" {
-		return calendar.Date{}
-	}
-	d, err := calendar.ParseDate(s)
-	if err != nil {
-		v.Add(field, "field.date", nil)
-	}
-	return d
 }
 
 type stepInput struct {
@@ -504,11 +491,7 @@ func (s *API) apiListIncidents(w http.ResponseWriter, r *http.Request) {
 func (s *API) apiGetIncident(w http.ResponseWriter, r *http.Request) {
 	id, _ := pathID(r)
 	in, err := s.svc.Trial.Incident.Get(r.Context(), principal(r).TenantID, id)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, toIncidentJSON(in))
+	writeOne(s, w, r, http.StatusOK, in, err, toIncidentJSON, nil)
 }
 
 type incidentReviewInput struct {
@@ -894,29 +877,6 @@ func (s *API) apiHandbookFile(w http.ResponseWriter, r *http.Request) {
 	s.serveFile(w, r, func(id int64) (attach.File, error) {
 		return s.svc.Trial.Handbook.File(r.Context(), principal(r).TenantID, id, isHR(r))
 	})
-}
-
-// writeAll answers a whole list converted with conv (one page holding
-// everything), or the error.
-func writeAll[T, J any](s *API, w http.ResponseWriter, r *http.Request, list []T, err error, conv func(T) J) {
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	out := page[J]{Items: make([]J, 0, len(list)), Total: len(list)}
-	for _, x := range list {
-		out.Items = append(out.Items, conv(x))
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-// noContent answers 204 after a successful change, or the error.
-func (s *API) noContent(w http.ResponseWriter, r *http.Request, err error) {
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *API) apiRemoveEvidence(w http.ResponseWriter, r *http.Request) {

@@ -131,6 +131,7 @@ func Serve(ctx context.Context, cfg ServeConfig) error {
 	go reviewReminderLoop(ctx, svc.Trial.Roadmap, log)
 	go surveyReminderLoop(ctx, db, svc, log)
 	go applyLoop(ctx, svc.Apply, log)
+	go shortageLoop(ctx, svc.Places, log)
 	go deliveryLoop(ctx, db, svc, cfg.SecretKeys, log)
 
 	errc := make(chan error, 1)

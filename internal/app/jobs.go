@@ -9,6 +9,7 @@ import (
 
 	"telework/internal/apply"
 	"telework/internal/audit"
+	"telework/internal/places"
 	"telework/internal/retention"
 	"telework/internal/roadmap"
 	"telework/internal/staffio"
@@ -151,4 +152,22 @@ func hourly(ctx context.Context, fn func()) {
 		case <-t.C:
 		}
 	}
+}
+
+// shortageLoop warns each tenant's IT admins of the shortages the forecast
+// expects in the coming weeks (offices and device pools, issue 14) at
+// start-up and then every hour; only the first attempt each Tokyo day, on
+// any node, does any work, and each shortage (resource and week) is told
+// once (places.WarnShortages).
+func shortageLoop(ctx context.Context, svc *places.Service, log *slog.Logger) {
+	node := nodeName()
+	hourly(ctx, func() {
+		res, err := svc.RunShortageWarnings(ctx, node)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("shortage forecast job", "err", err)
+		case res != nil && res.Ran:
+			log.Info("shortage forecast job", "day", res.Day, "warned", res.Warned)
+		}
+	})
 }

@@ -144,6 +144,8 @@ func seedTown(t *testing.T, db *store.DB, slug, name string) *org.Tenant {
 	exec(t, db, `INSERT INTO device_reservations (tenant_id, pool_id, staff_id, day, status, asset_no, due_day, lent_at, created_at) SELECT tenant_id, id, ?, '2025-06-02', 'lent', 'D-0001', '2025-06-02', 1748854800000000, 1748854800000000 FROM device_pools WHERE tenant_id = ?`, a.ID, tn.ID)
 	exec(t, db, `INSERT INTO personal_devices (tenant_id, staff_id, description, os, status, expires_on, requested_at) VALUES (?, ?, '私用PC', 'Windows 11', 'approved', '2026-03-31', 1748854800000000)`, tn.ID, a.ID)
 	exec(t, db, `INSERT INTO remote_credentials (tenant_id, staff_id, day, login, secret_hash, issued_at, expires_at) VALUES (?, ?, '2025-06-02', 'tw1-20250602', 'abc', 1748854800000000, 1748854800000000)`, tn.ID, a.ID)
+	exec(t, db, `INSERT INTO shortage_warnings (tenant_id, resource, office_id, name, week_of, peak_day, peak, capacity, warned_at) SELECT tenant_id, 'office:' || id, id, name, '2025-06-02', '2025-06-03', 12, 10, 1748854800000000 FROM task_places WHERE tenant_id = ?`, tn.ID)
+	exec(t, db, `INSERT INTO shortage_warnings (tenant_id, resource, pool_id, name, week_of, peak_day, peak, capacity, warned_at) SELECT tenant_id, 'pool:' || id, id, name, '2025-06-02', '2025-06-04', 11, 10, 1748854800000000 FROM device_pools WHERE tenant_id = ?`, tn.ID)
 	if err := policy.NewService(db, db.Now).SaveFacts(ctx, tn.ID, actor, a.ID, policy.Facts{Reasons: []string{"childcare"}, HasTerminal: true}); err != nil {
 		t.Fatal(err)
 	}

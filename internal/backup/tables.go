@@ -420,6 +420,11 @@ var Tables = []Table{
 	{Name: "remote_credentials", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
 		num("id"), num("tenant_id"), num("staff_id"), text("day"), text("login"), text("secret_hash"), num("issued_at"), num("expires_at"),
 	}},
+	// The forecast's shortage warnings told to IT (issue 14, 00026).
+	{Name: "shortage_warnings", Key: key("tenant_id", "resource", "week_of"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), text("resource"), numNull("office_id"), numNull("pool_id"), text("name"), text("week_of"), text("peak_day"),
+		num("peak"), num("capacity"), num("warned_at"),
+	}},
 	// Emergency mode and the rosters in the product (issue 15).
 	{Name: "emergencies", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
 		num("id"), num("tenant_id"), text("kind"), text("title"), text("from_date"), text("to_date"), text("planned_to"),

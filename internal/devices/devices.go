@@ -2,13 +2,15 @@
 // loan PCs, tablets, LTE dongles, mobile Wi-Fi, 公用携帯, VPN/VDI concurrent
 // sessions and remote-access IDs, each with a capacity, reserved per day
 // (linked to the application where there is one) with the same guarantee
-// as seats: one conditional counter UPDATE per pool and day in the
-// transaction that inserts the reservation and its audit entry. Lending
-// and return go by asset number.
+// as seats: one conditional counter statement per pool and day, reading
+// the capacity in that statement, in the transaction that inserts the
+// reservation and its audit entry; a capacity cut lists and tells those
+// beyond it. Lending and return go by asset number.
 package devices
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,7 +20,7 @@ import (
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
-	"telework/internal/org"
+	"telework/internal/notify"
 	"telework/internal/places"
 )
 
@@ -50,6 +52,9 @@ type Pool struct {
 	Note      string
 	Version   int64
 	UpdatedAt time.Time
+	// Affected is set by SavePool: the reservations beyond a reduced
+	// capacity (kept, their people notified). Not stored.
+	Affected []*Reservation
 }
 
 // Validate checks a pool.
@@ -125,7 +130,7 @@ type Reader interface {
 	FindDevicePool(ctx context.Context, tenantID, id int64) (*Pool, error)
 	FindDeviceReservations(ctx context.Context, tenantID int64, f Filter) ([]*Reservation, error)
 	FindDeviceReservation(ctx context.Context, tenantID, id int64) (*Reservation, error)
-	FindStaffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error)
+	places.StaffReader
 }
 
 // Store is the pools' storage.
@@ -139,14 +144,16 @@ type Tx interface {
 	Reader
 	InsertDevicePool(ctx context.Context, tenantID int64, p *Pool, at time.Time) error
 	UpdateDevicePoolRow(ctx context.Context, tenantID int64, p *Pool, at time.Time) error
-	// TakeDeviceSlot raises the pool's counter for day by one below limit
-	// and reports whether it did (one conditional UPDATE).
-	TakeDeviceSlot(ctx context.Context, tenantID, poolID int64, day calendar.Date, limit int) (bool, error)
+	// TakeDeviceSlot raises the pool's counter for day by one if it stays
+	// within the capacity, read in the same statement, and reports whether
+	// it did (one conditional statement).
+	TakeDeviceSlot(ctx context.Context, tenantID, poolID int64, day calendar.Date) (bool, error)
 	ReleaseDeviceSlot(ctx context.Context, tenantID, poolID int64, day calendar.Date) error
 	InsertDeviceReservation(ctx context.Context, tenantID int64, r *Reservation, at time.Time) error
 	// SetDeviceReservationStatus moves a reservation from one of from to
 	// to (with asset number, due day and times) and reports whether it did.
 	SetDeviceReservationStatus(ctx context.Context, tenantID int64, r *Reservation, from []Status, at time.Time) (bool, error)
+	InsertNotifications(ctx context.Context, tenantID int64, ns []notify.Notification) error
 	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
 }
 
@@ -174,8 +181,14 @@ func (s *Service) audit(ctx context.Context, tx Tx, tenantID int64, who *auth.Pr
 		ObjectID: strconv.FormatInt(id, 10), Before: before, After: after})
 }
 
+// CapacityReduced is the notification to a person whose reservation is
+// beyond a pool's reduced capacity.
+const CapacityReduced = notify.DeviceCapacityReduced
+
 // SavePool creates (ID 0) or changes a pool (IT admin). Lowering the
-// capacity below what is reserved removes no reservation.
+// capacity below what is reserved from today on removes no reservation:
+// p.Affected lists those beyond the new capacity (the latest of each day)
+// and their people are notified, in the same transaction.
 func (s *Service) SavePool(ctx context.Context, tenantID int64, who *auth.Principal, p *Pool) error {
 	if !who.Has(auth.ITAdmin) {
 		return apperr.Forbid()
@@ -194,11 +207,37 @@ func (s *Service) SavePool(ctx context.Context, tenantID int64, who *auth.Princi
 		if err != nil {
 			return err
 		}
+		// The pool's row first: a reservation in flight holds it shared
+		// (the counter reads the capacity with it), so the reservations
+		// read next include every one made under the old capacity.
 		if err := tx.UpdateDevicePoolRow(ctx, tenantID, p, s.now()); err != nil {
 			return taken(err)
 		}
-		return s.audit(ctx, tx, tenantID, who, "pool_update", "device_pool", p.ID, before.AuditView(), p.AuditView())
+		p.Affected = nil
+		if p.Capacity < before.Capacity {
+			live, err := tx.FindDeviceReservations(ctx, tenantID, Filter{PoolID: p.ID, From: calendar.DateOf(s.now())})
+			if err != nil {
+				return err
+			}
+			p.Affected = Overflow(live, p.Capacity)
+		}
+		after := p.AuditView()
+		if err := places.TellBeyond(ctx, tx, tenantID, p.Affected, func(r *Reservation) notify.Notification {
+			return notify.New(r.StaffID, CapacityReduced, r.ApplicationID, map[string]any{"Pool": p.Name, "Date": r.Day.String()})
+		}, func(r *Reservation) int64 { return r.ID }, after, "over_capacity_reservations"); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, tenantID, who, "pool_update", "device_pool", p.ID, before.AuditView(), after)
 	})
+}
+
+// Overflow lists, for each day whose live reservations exceed capacity,
+// the latest beyond it (the earliest keep their unit).
+func Overflow(list []*Reservation, capacity int) []*Reservation {
+	live := slices.DeleteFunc(slices.Clone(list), func(r *Reservation) bool { return r.Status == Cancelled })
+	return places.Beyond(live, func(r *Reservation) places.Held {
+		return places.Held{Groups: []string{r.Day.String()}, CreatedAt: r.CreatedAt, ID: r.ID}
+	}, func(string) int { return capacity })
 }
 
 func taken(err error) error {
@@ -248,7 +287,11 @@ func (s *Service) Reserve(ctx context.Context, tenantID int64, who *auth.Princip
 		}
 		r.PoolName = p.Name
 		r.DueDay = req.Day.AddDays(p.LoanDays - 1)
-		ok, err := tx.TakeDeviceSlot(ctx, tenantID, p.ID, req.Day, p.Capacity)
+		behalf, err := places.ForSomeoneElse(ctx, tx, tenantID, who, target, p.Name, req.Day, req.ApplicationID)
+		if err != nil {
+			return err
+		}
+		ok, err := tx.TakeDeviceSlot(ctx, tenantID, p.ID, req.Day)
 		if err != nil {
 			return err
 		}
@@ -261,7 +304,9 @@ func (s *Service) Reserve(ctx context.Context, tenantID int64, who *auth.Princip
 			}
 			return err
 		}
-		return s.audit(ctx, tx, tenantID, who, "reserve", "device_reservation", r.ID, nil, r.AuditView())
+		after := r.AuditView()
+		maps.Copy(after, behalf)
+		return s.audit(ctx, tx, tenantID, who, "reserve", "device_reservation", r.ID, nil, after)
 	})
 	if err != nil {
 		return nil, err
@@ -279,8 +324,12 @@ func (s *Service) Reservation(ctx context.Context, tenantID int64, who *auth.Pri
 		return r, nil
 	}
 	if who.Has(auth.Supervisor) {
-		if st, err := s.st.FindStaffByID(ctx, tenantID, r.StaffID); err == nil && places.MayActFor(who, st) {
-			return r, nil
+		st, err := s.st.FindStaffByID(ctx, tenantID, r.StaffID)
+		if err != nil {
+			return nil, err
+		}
+		if ok, err := places.MayActFor(ctx, s.st, tenantID, who, st); err != nil || ok {
+			return r, err
 		}
 	}
 	return nil, apperr.NotFoundErr("device_reservation")
@@ -367,7 +416,17 @@ func (s *Service) Reservations(ctx context.Context, tenantID int64, who *auth.Pr
 	case f.StaffID == who.StaffID || places.Manages(who):
 	default:
 		st, err := s.st.FindStaffByID(ctx, tenantID, f.StaffID)
-		if err != nil || !places.MayActFor(who, st) {
+		if apperr.CodeOf(err) == apperr.NotFound {
+			return nil, apperr.Forbid()
+		}
+		if err != nil {
+			return nil, err
+		}
+		ok, err := places.MayActFor(ctx, s.st, tenantID, who, st)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
 			return nil, apperr.Forbid()
 		}
 	}
@@ -377,4 +436,13 @@ func (s *Service) Reservations(ctx context.Context, tenantID int64, who *auth.Pr
 // Overdue lists devices lent and not returned after their due day (IT, HR).
 func (s *Service) Overdue(ctx context.Context, tenantID int64, who *auth.Principal) ([]*Reservation, error) {
 	return s.Reservations(ctx, tenantID, who, Filter{Overdue: calendar.DateOf(s.now())})
+}
+
+// Capacities are the pools as the forecast and the reports rate them.
+func Capacities(pools []*Pool) []places.Capacity {
+	out := make([]places.Capacity, len(pools))
+	for i, p := range pools {
+		out[i] = places.Capacity{Type: "pool", ID: p.ID, Name: p.Name, Kind: string(p.Kind), Capacity: p.Capacity}
+	}
+	return out
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"telework/internal/apperr"
-	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/devices"
@@ -22,15 +21,7 @@ func TestDonglesNeverOverbooked(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-		db.Now = func() time.Time { return now }
-		op := audit.Actor{Label: "op"}
-		tn := &org.Tenant{Slug: "kobe", Name: "神戸市", Kind: org.Municipality, StaffSize: 100, GeneralAdminStaff: 80}
-		other := &org.Tenant{Slug: "nara", Name: "奈良市", Kind: org.Municipality, StaffSize: 100, GeneralAdminStaff: 80}
-		for _, x := range []*org.Tenant{tn, other} {
-			if err := storetest.F(db).CreateTenant(ctx, op, x, nil); err != nil {
-				t.Fatal(err)
-			}
-		}
+		tn, other := tenantAt(t, db, &now, "kobe", "神戸市"), tenantAt(t, db, &now, "nara", "奈良市")
 		u := &org.Unit{Code: "1", Name: "課", Level: "課"}
 		if err := storetest.F(db).CreateUnit(ctx, tn.ID, op, u, calendar.Date{}); err != nil {
 			t.Fatal(err)
@@ -100,12 +91,7 @@ func TestPersonalDevicesAndCredentials(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-		db.Now = func() time.Time { return now }
-		op := audit.Actor{Label: "op"}
-		tn := &org.Tenant{Slug: "matsumoto", Name: "松本市", Kind: org.Municipality, StaffSize: 100, GeneralAdminStaff: 80}
-		if err := storetest.F(db).CreateTenant(ctx, op, tn, nil); err != nil {
-			t.Fatal(err)
-		}
+		tn := tenantAt(t, db, &now, "matsumoto", "松本市")
 		u := &org.Unit{Code: "1", Name: "課", Level: "課"}
 		if err := storetest.F(db).CreateUnit(ctx, tn.ID, op, u, calendar.Date{}); err != nil {
 			t.Fatal(err)

@@ -122,7 +122,7 @@ func Forecast(res []Capacity, in *DemandInputs, today calendar.Date, weeks int) 
 			}
 		}
 	}
-	monday := today.AddDays(-((int(today.Weekday()) + 6) % 7))
+	monday := MondayOf(today)
 	out := make([]ResourceForecast, 0, len(res))
 	for _, r := range res {
 		prefix := "o"
@@ -165,6 +165,9 @@ func Forecast(res []Capacity, in *DemandInputs, today calendar.Date, weeks int) 
 	return out
 }
 
+// MondayOf is the Monday of d's week.
+func MondayOf(d calendar.Date) calendar.Date { return d.AddDays(-((int(d.Weekday()) + 6) % 7)) }
+
 // Usage is one office's or pool's use on one day, for the reports.
 type Usage struct {
 	Type      string
@@ -184,6 +187,12 @@ func (s *Service) ForecastReport(ctx context.Context, tenantID int64, who *auth.
 	if !Manages(who) {
 		return nil, apperr.Forbid()
 	}
+	return s.forecast(ctx, tenantID, pools, weeks)
+}
+
+// forecast is the forecast of the tenant's offices and pools for 1 to 12
+// coming weeks.
+func (s *Service) forecast(ctx context.Context, tenantID int64, pools []Capacity, weeks int) ([]ResourceForecast, error) {
 	dr, ok := s.st.(DemandReader)
 	if !ok {
 		return nil, apperr.New(apperr.Internal, "error.internal")

@@ -7,10 +7,12 @@
 // use without a seat cap and with 部外者.
 //
 // The guarantee: capacity is never exceeded. A booking raises a counter row
-// per office/day/half/resource with one conditional UPDATE (used < cap), in
-// the transaction that inserts the booking and its audit entry; the store
-// reports whether the row moved, and a booking that did not get its seat is
-// a conflict (409) with the reason.
+// per office/day/half/resource with one conditional statement (used + 1 <=
+// the cap, read in that same statement, so a concurrent capacity cut is
+// never read stale), in the transaction that inserts the booking and its
+// audit entry; the store reports whether the row moved, and a booking that
+// did not get its seat is a conflict (409) with the reason. Lowering a
+// capacity removes nothing: those beyond it are listed and told (Beyond).
 package places
 
 import (

@@ -2,8 +2,10 @@ package places
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"telework/internal/apperr"
@@ -28,7 +30,7 @@ type Reader interface {
 	FindOffice(ctx context.Context, tenantID, id int64) (*Office, error)
 	FindBookings(ctx context.Context, tenantID int64, f Filter) ([]*Booking, error)
 	FindBooking(ctx context.Context, tenantID, id int64) (*Booking, error)
-	FindStaffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error)
+	StaffReader
 	IsOfficeRegistered(ctx context.Context, tenantID, officeID, staffID int64) (bool, error)
 }
 
@@ -48,10 +50,10 @@ type Tx interface {
 	UpdateOfficeRow(ctx context.Context, tenantID int64, o *Office, at time.Time) error
 	RegisterOfficeStaff(ctx context.Context, tenantID, officeID, staffID int64, at time.Time) error
 	// TakePlaceSlot raises the counter of (office, day, half, resource) by
-	// one if it is below limit (limit < 0: no cap) and reports whether it
-	// did — one conditional UPDATE, so concurrent callers never pass the
-	// cap.
-	TakePlaceSlot(ctx context.Context, tenantID, officeID int64, day calendar.Date, h Half, r Resource, limit int) (bool, error)
+	// one if it stays within the office's capacity, read in the same
+	// statement, and reports whether it did: concurrent callers, and a
+	// concurrent capacity change, never let it pass the cap.
+	TakePlaceSlot(ctx context.Context, tenantID, officeID int64, day calendar.Date, h Half, r Resource) (bool, error)
 	ReleasePlaceSlot(ctx context.Context, tenantID, officeID int64, day calendar.Date, h Half, r Resource) error
 	// InsertBooking writes b and its half-day rows (a duplicate: the person
 	// already holds a seat for that half).
@@ -80,26 +82,39 @@ const CapacityReduced = notify.PlaceCapacityReduced
 // Manages reports whether who may manage offices (IT admin, HR).
 func Manages(who *auth.Principal) bool { return who.Has(auth.ITAdmin) || who.Has(auth.HRAdmin) }
 
+// StaffReader reads the people and units that decide who may act for whom.
+type StaffReader interface {
+	FindStaffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error)
+	FindUnits(ctx context.Context, tenantID int64) ([]*org.Unit, error)
+}
+
 // MayActFor reports whether who may book or cancel for target: the person,
-// a supervisor of the person's unit, HR or IT.
-func MayActFor(who *auth.Principal, target *org.Staff) bool {
+// HR or IT, or a supervisor of the person (the person's unit is the
+// supervisor's or below it, as everywhere in the product).
+func MayActFor(ctx context.Context, st StaffReader, tenantID int64, who *auth.Principal, target *org.Staff) (bool, error) {
 	switch {
 	case who == nil || target == nil:
-		return false
+		return false, nil
 	case who.StaffID != 0 && who.StaffID == target.ID:
-		return true
+		return true, nil
 	case Manages(who):
-		return true
-	default:
-		return who.Has(auth.Supervisor) && who.UnitID != 0 && who.UnitID == target.UnitID
+		return true, nil
+	case !who.Has(auth.Supervisor) || who.UnitID == 0:
+		return false, nil
+	case who.UnitID == target.UnitID:
+		return true, nil
 	}
+	units, err := st.FindUnits(ctx, tenantID)
+	if err != nil {
+		return false, err
+	}
+	return org.NewTree(units).IsWithin(target.UnitID, who.UnitID), nil
 }
 
 // ActingFor resolves the person an action is for (staffID 0: the caller)
-// and checks that who may act for them (MayActFor).
-func ActingFor(ctx context.Context, st interface {
-	FindStaffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error)
-}, tenantID int64, who *auth.Principal, staffID int64) (*org.Staff, error) {
+// and checks that who may act for them (MayActFor): anyone else is refused
+// with places.refused.on_behalf.
+func ActingFor(ctx context.Context, st StaffReader, tenantID int64, who *auth.Principal, staffID int64) (*org.Staff, error) {
 	if staffID == 0 {
 		staffID = who.StaffID
 	}
@@ -115,10 +130,44 @@ func ActingFor(ctx context.Context, st interface {
 		}
 		return nil, err
 	}
-	if !MayActFor(who, target) {
-		return nil, apperr.Forbid()
+	ok, err := MayActFor(ctx, st, tenantID, who, target)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, &apperr.Error{Code: apperr.Forbidden, Key: "places.refused.on_behalf"}
 	}
 	return target, nil
+}
+
+// BehalfTx is what ForSomeoneElse reads and writes.
+type BehalfTx interface {
+	Notifier
+	FindStaffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error)
+}
+
+// ForSomeoneElse, for an action by who for target (ActingFor), tells the
+// person in tx (what: the office or device, as text) and returns the marks
+// the audit entry's after view carries: that it was done on someone's
+// behalf and by whom. Nothing when people act for themselves.
+func ForSomeoneElse(ctx context.Context, tx BehalfTx, tenantID int64, who *auth.Principal, target *org.Staff, what string, day calendar.Date,
+	applicationID int64) (map[string]any, error) {
+	if who.StaffID != 0 && who.StaffID == target.ID {
+		return nil, nil
+	}
+	by := who.LoginID
+	if who.StaffID != 0 {
+		me, err := tx.FindStaffByID(ctx, tenantID, who.StaffID)
+		if err != nil {
+			return nil, err
+		}
+		by = me.Name
+	}
+	n := notify.New(target.ID, notify.BookedForYou, applicationID, map[string]any{"By": by, "What": what, "Date": day.String()})
+	if err := tx.InsertNotifications(ctx, tenantID, []notify.Notification{n}); err != nil {
+		return nil, err
+	}
+	return map[string]any{"on_behalf": true, "acted_by_user": who.UserID, "acted_by_staff": who.StaffID}, nil
 }
 
 // Offices lists the offices (every place of the task inventory is one).
@@ -183,24 +232,12 @@ func (s *Service) UpdateOffice(ctx context.Context, tenantID int64, who *auth.Pr
 				return err
 			}
 			affected = Overflow(live, o.Seats, o.PCs)
-			if len(affected) > 0 {
-				ns := make([]notify.Notification, len(affected))
-				for i, b := range affected {
-					ns[i] = notify.New(b.StaffID, CapacityReduced, b.ApplicationID,
-						map[string]any{"Office": o.Name, "Date": b.Day.String(), "Half": string(b.Half)})
-				}
-				if err := tx.InsertNotifications(ctx, tenantID, ns); err != nil {
-					return err
-				}
-			}
 		}
 		after := o.AuditView()
-		if len(affected) > 0 {
-			ids := make([]int64, len(affected))
-			for i, b := range affected {
-				ids[i] = b.ID
-			}
-			after["over_capacity_bookings"] = ids
+		if err := TellBeyond(ctx, tx, tenantID, affected, func(b *Booking) notify.Notification {
+			return notify.New(b.StaffID, CapacityReduced, b.ApplicationID, map[string]any{"Office": o.Name, "Date": b.Day.String(), "Half": string(b.Half)})
+		}, func(b *Booking) int64 { return b.ID }, after, "over_capacity_bookings"); err != nil {
+			return err
 		}
 		return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "places.office_update", ObjectType: "office",
 			ObjectID: strconv.FormatInt(o.ID, 10), Before: before.AuditView(), After: after})
@@ -223,43 +260,22 @@ func (s *Service) SaveOffice(ctx context.Context, tenantID int64, who *auth.Prin
 // exceed the capacity, the latest bookings beyond it (the earliest keep
 // their seats). bookings are the office's live bookings.
 func Overflow(bookings []*Booking, seats, pcs int) []*Booking {
-	type key struct {
-		day string
-		h   Half
-		r   Resource
-	}
-	by := map[key][]*Booking{}
-	for _, b := range bookings {
-		if b.Status != Booked {
-			continue
-		}
-		for _, h := range HalvesOf(b.Half) {
-			by[key{b.Day.String(), h, Seat}] = append(by[key{b.Day.String(), h, Seat}], b)
+	live := slices.DeleteFunc(slices.Clone(bookings), func(b *Booking) bool { return b.Status != Booked })
+	return Beyond(live, func(b *Booking) Held {
+		h := Held{CreatedAt: b.CreatedAt, ID: b.ID}
+		for _, x := range HalvesOf(b.Half) {
+			h.Groups = append(h.Groups, b.Day.String()+"/"+string(x)+"/"+string(Seat))
 			if b.PC {
-				by[key{b.Day.String(), h, PC}] = append(by[key{b.Day.String(), h, PC}], b)
+				h.Groups = append(h.Groups, b.Day.String()+"/"+string(x)+"/"+string(PC))
 			}
 		}
-	}
-	seen := map[int64]bool{}
-	var out []*Booking
-	for k, list := range by {
-		limit := seats
-		if k.r == PC {
-			limit = pcs
+		return h
+	}, func(g string) int {
+		if strings.HasSuffix(g, "/"+string(PC)) {
+			return pcs
 		}
-		if len(list) <= limit {
-			continue
-		}
-		slices.SortFunc(list, func(a, b *Booking) int { return a.CreatedAt.Compare(b.CreatedAt)*2 + cmpID(a.ID, b.ID) })
-		for _, b := range list[limit:] {
-			if !seen[b.ID] {
-				seen[b.ID] = true
-				out = append(out, b)
-			}
-		}
-	}
-	slices.SortFunc(out, func(a, b *Booking) int { return cmpID(a.ID, b.ID) })
-	return out
+		return seats
+	})
 }
 
 func cmpID(a, b int64) int {
@@ -350,6 +366,10 @@ func (s *Service) Book(ctx context.Context, tenantID int64, who *auth.Principal,
 		if req.PC && !o.Hourly && o.PCs == 0 {
 			return apperr.New(apperr.Invalid, "places.refused.no_pc")
 		}
+		behalf, err := ForSomeoneElse(ctx, tx, tenantID, who, target, o.Name, req.Day, req.ApplicationID)
+		if err != nil {
+			return err
+		}
 		// The booking row first, the counters last: the counter row's lock
 		// is held from its update to the commit, so it is taken as late as
 		// possible (just before the audit entry).
@@ -360,7 +380,7 @@ func (s *Service) Book(ctx context.Context, tenantID int64, who *auth.Principal,
 			return err
 		}
 		for _, h := range HalvesOf(req.Half) {
-			ok, err := tx.TakePlaceSlot(ctx, tenantID, o.ID, req.Day, h, Seat, o.Capacity(Seat))
+			ok, err := tx.TakePlaceSlot(ctx, tenantID, o.ID, req.Day, h, Seat)
 			if err != nil {
 				return err
 			}
@@ -368,7 +388,7 @@ func (s *Service) Book(ctx context.Context, tenantID int64, who *auth.Principal,
 				return &apperr.Error{Code: apperr.Conflict, Key: "places.full", Args: map[string]any{"Office": o.Name, "Date": req.Day.String()}}
 			}
 			if req.PC {
-				if ok, err = tx.TakePlaceSlot(ctx, tenantID, o.ID, req.Day, h, PC, o.Capacity(PC)); err != nil {
+				if ok, err = tx.TakePlaceSlot(ctx, tenantID, o.ID, req.Day, h, PC); err != nil {
 					return err
 				}
 				if !ok {
@@ -376,8 +396,10 @@ func (s *Service) Book(ctx context.Context, tenantID int64, who *auth.Principal,
 				}
 			}
 		}
+		after := b.AuditView()
+		maps.Copy(after, behalf)
 		return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "places.book", ObjectType: "booking",
-			ObjectID: strconv.FormatInt(b.ID, 10), After: b.AuditView()})
+			ObjectID: strconv.FormatInt(b.ID, 10), After: after})
 	})
 	if err != nil {
 		return nil, err
@@ -398,7 +420,7 @@ func (s *Service) mayTouch(ctx context.Context, tenantID int64, who *auth.Princi
 	if err != nil {
 		return false, err
 	}
-	return MayActFor(who, st), nil
+	return MayActFor(ctx, s.st, tenantID, who, st)
 }
 
 // Booking is one booking the caller may see (NotFound otherwise, so ids of

@@ -72,26 +72,15 @@ func (tx *Tx) UpdateDevicePoolRow(ctx context.Context, tenantID int64, p *device
 	return err
 }
 
-// TakeDeviceSlot raises the pool's counter for day by one below limit.
-func (tx *Tx) TakeDeviceSlot(ctx context.Context, tenantID, poolID int64, day calendar.Date, limit int) (bool, error) {
-	if limit <= 0 {
-		return false, nil
-	}
-	res, err := tx.exec(ctx, `INSERT INTO device_slots (tenant_id, pool_id, day, used) VALUES (?, ?, ?, 1)
-		ON CONFLICT (tenant_id, pool_id, day) DO UPDATE SET used = device_slots.used + 1 WHERE device_slots.used < ?`,
-		tenantID, poolID, day.String(), limit)
-	if err != nil {
-		return false, mapErr(err)
-	}
-	n, err := res.RowsAffected()
-	return n == 1, mapErr(err)
+// TakeDeviceSlot raises the pool's counter for day by one if it stays
+// within the pool's capacity, read in the same statement (counter.take).
+func (tx *Tx) TakeDeviceSlot(ctx context.Context, tenantID, poolID int64, day calendar.Date) (bool, error) {
+	return tx.take(ctx, deviceCounter, tenantID, []any{poolID, day.String()}, poolID)
 }
 
 // ReleaseDeviceSlot lowers the counter by one (never below zero).
 func (tx *Tx) ReleaseDeviceSlot(ctx context.Context, tenantID, poolID int64, day calendar.Date) error {
-	_, err := tx.exec(ctx, `UPDATE device_slots SET used = used - 1 WHERE tenant_id = ? AND pool_id = ? AND day = ? AND used > 0`,
-		tenantID, poolID, day.String())
-	return mapErr(err)
+	return tx.release(ctx, deviceCounter, tenantID, []any{poolID, day.String()})
 }
 
 // InsertDeviceReservation writes r and sets its id.

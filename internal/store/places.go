@@ -134,31 +134,20 @@ func (tx *Tx) RegisterOfficeStaff(ctx context.Context, tenantID, officeID, staff
 	return mapErr(err)
 }
 
-// TakePlaceSlot raises a counter by one below limit (limit < 0: no cap):
-// the row is created at zero if missing, then one conditional UPDATE. The
-// row lock (PostgreSQL) or the write lock (SQLite) serialises concurrent
-// takers, and each sees the count the previous one committed.
-func (tx *Tx) TakePlaceSlot(ctx context.Context, tenantID, officeID int64, day calendar.Date, h places.Half, r places.Resource, limit int) (bool, error) {
-	if limit == 0 {
-		return false, nil
+// TakePlaceSlot raises the counter of (office, day, half, resource) by one
+// if it stays within the office's seats or PCs, read in the same statement
+// (counter.take).
+func (tx *Tx) TakePlaceSlot(ctx context.Context, tenantID, officeID int64, day calendar.Date, h places.Half, r places.Resource) (bool, error) {
+	c := placeSeatCounter
+	if r == places.PC {
+		c = placePCCounter
 	}
-	// One statement: create the row at 1, or raise it while below the
-	// limit (no row changes when it is not).
-	res, err := tx.exec(ctx, `INSERT INTO place_slots (tenant_id, office_id, day, half, resource, used) VALUES (?, ?, ?, ?, ?, 1)
-		ON CONFLICT (tenant_id, office_id, day, half, resource) DO UPDATE SET used = place_slots.used + 1
-		WHERE ? < 0 OR place_slots.used < ?`, tenantID, officeID, day.String(), h, r, limit, limit)
-	if err != nil {
-		return false, mapErr(err)
-	}
-	n, err := res.RowsAffected()
-	return n == 1, mapErr(err)
+	return tx.take(ctx, c, tenantID, []any{officeID, day.String(), h, r}, officeID)
 }
 
 // ReleasePlaceSlot lowers a counter by one (never below zero).
 func (tx *Tx) ReleasePlaceSlot(ctx context.Context, tenantID, officeID int64, day calendar.Date, h places.Half, r places.Resource) error {
-	_, err := tx.exec(ctx, `UPDATE place_slots SET used = used - 1 WHERE tenant_id = ? AND office_id = ? AND day = ? AND half = ?
-		AND resource = ? AND used > 0`, tenantID, officeID, day.String(), h, r)
-	return mapErr(err)
+	return tx.release(ctx, placeSeatCounter, tenantID, []any{officeID, day.String(), h, r})
 }
 
 // InsertBooking writes b and its half-day rows and sets its id.

@@ -97,6 +97,12 @@ var boundaryCases = []boundaryCase{
 		func(own, ref boundaryRefs, n int) []any { return []any{own.tenant, ref.staff, fmt.Sprint("d", n)} }},
 	{"device_reservations.application_id", `UPDATE device_reservations SET application_id = ? WHERE tenant_id = ?`,
 		func(own, ref boundaryRefs, _ int) []any { return []any{ref.app, own.tenant} }},
+	{"shortage_warnings.office_id", `INSERT INTO shortage_warnings (tenant_id, resource, office_id, name, week_of, peak_day, peak, capacity, warned_at) VALUES (?, ?, ?, 'x', '2026-06-01', '2026-06-01', 2, 1, 0)`,
+		func(own, ref boundaryRefs, n int) []any {
+			return []any{own.tenant, fmt.Sprint("office:", n), ref.place}
+		}},
+	{"shortage_warnings.pool_id", `INSERT INTO shortage_warnings (tenant_id, resource, pool_id, name, week_of, peak_day, peak, capacity, warned_at) VALUES (?, ?, ?, 'x', '2026-06-01', '2026-06-01', 2, 1, 0)`,
+		func(own, ref boundaryRefs, n int) []any { return []any{own.tenant, fmt.Sprint("pool:", n), ref.pool} }},
 	{"units.parent_id", `INSERT INTO units (tenant_id, parent_id, code, name, level, created_at, updated_at)
 		VALUES (?, ?, ?, 'x', 'ka', 0, 0)`,
 		func(own, ref boundaryRefs, n int) []any { return []any{own.tenant, ref.unit, fmt.Sprint("c", n)} }},

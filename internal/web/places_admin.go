@@ -115,15 +115,27 @@ type placesDayView struct {
 	Use      []places.DayUse
 	Bookings []*places.Booking
 	Today    bool
+	// The booking form on someone's behalf.
+	Halves  []places.Half
+	ForWhom *placesForWhom
+	Half    string
 }
 
 func (s *Server) placesOfficeDay(w http.ResponseWriter, r *http.Request) {
-	p := principal(r)
 	id, _ := pathID(r)
-	today := calendar.DateOf(time.Now())
-	day := today
+	day := calendar.DateOf(time.Now())
 	if d, err := calendar.ParseDate(r.URL.Query().Get("date")); err == nil {
 		day = d
+	}
+	s.placesDayRender(w, r, id, day, http.StatusOK, nil)
+}
+
+// placesDayRender shows an office's day (HR, IT), with formErr from a
+// refused booking on someone's behalf.
+func (s *Server) placesDayRender(w http.ResponseWriter, r *http.Request, id int64, day calendar.Date, status int, formErr error) {
+	p := principal(r)
+	if day.IsZero() {
+		day = calendar.DateOf(time.Now())
 	}
 	o, use, err := s.svc.Places.Availability(r.Context(), p.TenantID, id, day, day)
 	if err != nil {
@@ -135,8 +147,17 @@ func (s *Server) placesOfficeDay(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "places_day", "places.day_title", &placesDayView{Office: o, Date: day.String(), Use: use,
-		Bookings: list, Today: day == today}, nil)
+	who, err := s.placesForWhomOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	half := string(places.FullDay)
+	if formErr != nil {
+		half = newForm(r).str("half")
+	}
+	s.render(w, r, status, "places_day", "places.day_title", &placesDayView{Office: o, Date: day.String(), Use: use,
+		Bookings: list, Today: day == calendar.DateOf(time.Now()), Halves: places.Halves, ForWhom: who, Half: half}, formErr)
 }
 
 func (s *Server) placesCheckIn(w http.ResponseWriter, r *http.Request) {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"telework/internal/calendar"
+	"telework/internal/devices"
 	"telework/internal/places"
 )
 
@@ -51,7 +52,10 @@ type placesReportView struct {
 	Usage    []*placesUsageChart
 	Forecast []placesForecastChart
 	Warnings []placesForecastChart
-	Export   string
+	// Sent are the shortage warnings the daily job told the IT admins of
+	// (this week on).
+	Sent   []*places.ShortageWarning
+	Export string
 }
 
 const placesBarW = 14
@@ -82,10 +86,7 @@ func (s *Server) placesReport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	caps := make([]places.Capacity, len(pools))
-	for i, pl := range pools {
-		caps[i] = places.Capacity{Type: "pool", ID: pl.ID, Name: pl.Name, Kind: string(pl.Kind), Capacity: pl.Capacity}
-	}
+	caps := devices.Capacities(pools)
 	rows, err := s.svc.Places.UsageReport(r.Context(), p.TenantID, p, caps, from, to)
 	if err != nil {
 		s.fail(w, r, err)
@@ -96,7 +97,12 @@ func (s *Server) placesReport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v := &placesReportView{From: from.String(), To: to.String(), Weeks: weeks,
+	sent, err := s.svc.Places.ShortageWarnings(r.Context(), p.TenantID, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := &placesReportView{From: from.String(), To: to.String(), Weeks: weeks, Sent: sent,
 		Export: "/api/v1/places/usage/export?from=" + from.String() + "&to=" + to.String()}
 	byKey := map[string]*placesUsageChart{}
 	for _, u := range rows {

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"time"
 
-	"telework/internal/apperr"
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/places"
@@ -20,7 +19,7 @@ func (s *Server) placesRoutes() []Route {
 		{Method: "GET", Pattern: "/places", Rule: directory, Handler: s.placesIndex},
 		{Method: "POST", Pattern: "/places/bookings", Rule: directory, Handler: s.placesBook},
 		{Method: "POST", Pattern: "/places/bookings/{id}/cancel", Rule: directory, Object: "booking", Handler: s.placesCancel},
-	}, s.placesAdminRoutes()...)
+	}, append(s.placesAdminRoutes(), s.devicesReserveRoutes()...)...)
 }
 
 type placesOffice struct {
@@ -32,6 +31,7 @@ type placesView struct {
 	Offices []placesOffice
 	Mine    []*places.Booking
 	Halves  []places.Half
+	ForWhom *placesForWhom
 	// Manages: IT or HR (links to the office pages and the report); IT:
 	// the lending desk and the personal-device review.
 	Manages, IT bool
@@ -71,6 +71,9 @@ func (s *Server) placesView(r *http.Request) (*placesView, error) {
 	if v.Mine, err = s.svc.Places.Bookings(r.Context(), p.TenantID, p, places.Filter{From: today}); err != nil {
 		return nil, err
 	}
+	if v.ForWhom, err = s.placesForWhomOf(r); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 
@@ -83,24 +86,37 @@ func (s *Server) placesIndex(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "places", "places.title", v, nil)
 }
 
+// placesBook books a seat from the booking page or, for HR and IT, from
+// an office's day view (back=day): for the caller or on someone's behalf
+// (placesForWhom).
 func (s *Server) placesBook(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	f := newForm(r)
 	p := principal(r)
 	req := places.Request{OfficeID: f.id("office_id"), Day: f.date("date"), Half: places.Half(f.str("half")), PC: f.bool("pc"),
 		ApplicationID: f.id("application_id")}
-	if _, err := s.svc.Places.Book(r.Context(), p.TenantID, p, req); err != nil {
+	staffID, err := s.placesTarget(r, f)
+	if err == nil {
+		req.StaffID = staffID
+		_, err = s.svc.Places.Book(r.Context(), p.TenantID, p, req)
+	}
+	fromDay := f.str("back") == "day" && places.Manages(p)
+	if err != nil {
+		if fromDay {
+			s.placesDayRender(w, r, req.OfficeID, req.Day, statusOf(err), err)
+			return
+		}
 		v, verr := s.placesView(r)
 		if verr != nil {
 			s.fail(w, r, verr)
 			return
 		}
 		v.OfficeID, v.Date, v.Half, v.ApplicationID = req.OfficeID, f.str("date"), string(req.Half), req.ApplicationID
-		status := http.StatusUnprocessableEntity
-		if apperr.CodeOf(err) == apperr.Conflict {
-			status = http.StatusConflict
-		}
-		s.render(w, r, status, "places", "places.title", v, err)
+		s.render(w, r, statusOf(err), "places", "places.title", v, err)
+		return
+	}
+	if fromDay {
+		s.flashRedirect(w, r, "/places/offices/"+itoa(req.OfficeID)+"/day?date="+req.Day.String(), "flash.places_booked")
 		return
 	}
 	s.flashRedirect(w, r, "/places", "flash.places_booked")

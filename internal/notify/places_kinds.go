@@ -1,0 +1,21 @@
+package notify
+
+// Kinds written by internal/places and internal/devices (issue 14) beyond
+// PlaceCapacityReduced.
+const (
+	// DeviceCapacityReduced tells a person their device reservation is
+	// beyond a pool's reduced capacity (kept, not cancelled).
+	DeviceCapacityReduced Kind = "device_capacity_reduced"
+	// BookedForYou tells a person that someone else (their supervisor, HR
+	// or IT) booked a seat or reserved a device on their behalf.
+	BookedForYou Kind = "booked_for_you"
+	// ShortageForecast tells the IT admins that demand is forecast to
+	// exceed an office's or a pool's capacity in a coming week.
+	ShortageForecast Kind = "shortage_forecast"
+)
+
+func init() {
+	RegisterKind(DeviceCapacityReduced, false)
+	RegisterKind(BookedForYou, false)
+	RegisterKind(ShortageForecast, false)
+}

@@ -1,0 +1,72 @@
+package store
+
+import (
+	"context"
+	"strings"
+)
+
+// counter is a capacity counter table (place_slots, device_slots): one row
+// per tenant and key, its used count raised by one statement that reads the
+// cap in the same statement, so a capacity lowered by a concurrent change
+// is never read stale (issue 14 review):
+//
+//	INSERT INTO t (tenant_id, keys…, used) SELECT ?, …, 1 WHERE 1 <= (cap)
+//	ON CONFLICT (tenant_id, keys…) DO UPDATE SET used = t.used + 1 WHERE t.used + 1 <= (cap)
+//
+// On PostgreSQL the cap's row is read FOR SHARE: a transaction changing the
+// capacity (which updates that row) waits for the bookings in flight to
+// commit, so it lists them among those beyond the new capacity, and a
+// booking that comes after the change waits for it and reads the new cap.
+// On SQLite the write lock serialises whole transactions.
+type counter struct {
+	table string
+	keys  []string // the key columns after tenant_id
+	// capOf is the scalar sub-select of the cap (no cap: a large number);
+	// its placeholders are tenant_id and the office or pool id. "FOR_SHARE" stands
+	// where the engine's row lock goes.
+	capOf string
+}
+
+var (
+	placeSeatCounter = counter{table: "place_slots", keys: []string{"office_id", "day", "half", "resource"},
+		capOf: `SELECT CASE WHEN d.hourly THEN 2147483647 ELSE d.seats END FROM office_details d WHERE d.tenant_id = ? AND d.office_id = ? FOR_SHARE`}
+	placePCCounter = counter{table: "place_slots", keys: placeSeatCounter.keys,
+		capOf: `SELECT CASE WHEN d.hourly THEN 2147483647 ELSE d.pcs END FROM office_details d WHERE d.tenant_id = ? AND d.office_id = ? FOR_SHARE`}
+	deviceCounter = counter{table: "device_slots", keys: []string{"pool_id", "day"},
+		capOf: `SELECT p.capacity FROM device_pools p WHERE p.tenant_id = ? AND p.id = ? FOR_SHARE`}
+)
+
+func (c counter) takeSQL(pg bool) string {
+	lock := ""
+	if pg {
+		lock = "FOR SHARE"
+	}
+	capOf := "(" + strings.ReplaceAll(c.capOf, "FOR_SHARE", lock) + ")"
+	cols := "tenant_id, " + strings.Join(c.keys, ", ")
+	marks := strings.Repeat("?, ", len(c.keys)+1)
+	return `INSERT INTO ` + c.table + ` (` + cols + `, used) SELECT ` + marks + `1 WHERE 1 <= ` + capOf +
+		` ON CONFLICT (` + cols + `) DO UPDATE SET used = ` + c.table + `.used + 1 WHERE ` + c.table + `.used + 1 <= ` + capOf
+}
+
+// keyWhere matches the key columns (after tenant_id).
+func (c counter) keyWhere() string { return strings.Join(c.keys, " = ? AND ") + ` = ?` }
+
+// take raises the counter of keys by one if it stays within the cap read
+// in the same statement (capArg: the id of the cap's row, the office or pool) and
+// reports whether it did.
+func (tx *Tx) take(ctx context.Context, c counter, tenantID int64, keys []any, capArg int64) (bool, error) {
+	args := append(append([]any{tenantID}, keys...), tenantID, capArg, tenantID, capArg)
+	res, err := tx.exec(ctx, c.takeSQL(tx.db.Engine == Postgres), args...)
+	if err != nil {
+		return false, mapErr(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, mapErr(err)
+}
+
+// release lowers the counter of keys by one (never below zero).
+func (tx *Tx) release(ctx context.Context, c counter, tenantID int64, keys []any) error {
+	_, err := tx.exec(ctx, `UPDATE `+c.table+` SET used = used - 1 WHERE tenant_id = ? AND `+c.keyWhere()+` AND used > 0`,
+		append([]any{tenantID}, keys...)...)
+	return mapErr(err)
+}
