@@ -82,8 +82,11 @@ func measure(t *testing.T, db *store.DB) {
 	rps, lat := load(t, func(c, i int) bool {
 		for {
 			d := dayIdx.Load()
-			_, err := svc.Book(ctx, tn.ID, it, places.Request{OfficeID: o.ID, Day: today.AddDays(int(d) + 1), Half: places.FullDay,
-				StaffID: staff[(c*seats+i)%staffN]})
+			// Each person books their own seat (the common case; a booking
+			// on someone's behalf also writes the person's notification).
+			sid := staff[(c*seats+i)%staffN]
+			who := &auth.Principal{TenantID: tn.ID, StaffID: sid, Roles: []auth.Role{auth.Staff}}
+			_, err := svc.Book(ctx, tn.ID, who, places.Request{OfficeID: o.ID, Day: today.AddDays(int(d) + 1), Half: places.FullDay})
 			if err == nil {
 				return true
 			}

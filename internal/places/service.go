@@ -370,13 +370,20 @@ func (s *Service) Book(ctx context.Context, tenantID int64, who *auth.Principal,
 		if err != nil {
 			return err
 		}
-		// The booking row first, the counters last: the counter row's lock
-		// is held from its update to the commit, so it is taken as late as
-		// possible (just before the audit entry).
+		// The booking row and its audit entry first, the counters last: a
+		// counter row's lock is held from its update to the commit, and
+		// every booking of the day waits for it, so it is taken as late as
+		// possible. A full office rolls the whole transaction back.
 		if err := tx.InsertBooking(ctx, tenantID, b, now); err != nil {
 			if apperr.IsDuplicate(err) {
 				return apperr.New(apperr.Conflict, "places.refused.second_seat")
 			}
+			return err
+		}
+		after := b.AuditView()
+		maps.Copy(after, behalf)
+		if err := tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "places.book", ObjectType: "booking",
+			ObjectID: strconv.FormatInt(b.ID, 10), After: after}); err != nil {
 			return err
 		}
 		for _, h := range HalvesOf(req.Half) {
@@ -396,10 +403,7 @@ func (s *Service) Book(ctx context.Context, tenantID int64, who *auth.Principal,
 				}
 			}
 		}
-		after := b.AuditView()
-		maps.Copy(after, behalf)
-		return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "places.book", ObjectType: "booking",
-			ObjectID: strconv.FormatInt(b.ID, 10), After: after})
+		return nil
 	})
 	if err != nil {
 		return nil, err
