@@ -10,7 +10,7 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
-	"syscall"
+	"telework/bench/benchkit"
 	"testing"
 	"time"
 
@@ -106,7 +106,7 @@ func TestAPIReadVsBare(t *testing.T) {
 						}
 					}
 					var n atomic.Int64
-					cpu0 := cpuTime()
+					cpu0 := benchkit.CPUTime()
 					start := time.Now()
 					var wg sync.WaitGroup
 					for range clients {
@@ -123,7 +123,7 @@ func TestAPIReadVsBare(t *testing.T) {
 						}()
 					}
 					wg.Wait()
-					elapsed, cpu := time.Since(start), cpuTime()-cpu0
+					elapsed, cpu := time.Since(start), benchkit.CPUTime()-cpu0
 					rps := float64(n.Load()) / elapsed.Seconds()
 					per := cpu / time.Duration(n.Load())
 					t.Logf("%-8s %-5s %-6s %7.0f req/s, CPU %v per request (server and clients)", eng, size, name, rps, per.Round(time.Microsecond))
@@ -135,11 +135,4 @@ func TestAPIReadVsBare(t *testing.T) {
 			})
 		}
 	}
-}
-
-// cpuTime is the process's user and system CPU time so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

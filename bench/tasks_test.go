@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"sort"
+	"telework/bench/benchkit"
 	"testing"
 	"time"
 
@@ -86,13 +87,13 @@ func benchTask(r *rand.Rand, i int, nsys int) tasks.Task {
 }
 
 // Wall time on a machine shared with other work measures the neighbours
-// too; CPU time (cpuTime, apiratio_test.go) much less so. Both are reported.
+// too; CPU time (benchkit.CPUTime) much less so. Both are reported.
 
 // timed runs f and returns its wall and CPU time.
 func timed(f func()) (wall, cpu time.Duration) {
-	c0, t0 := cpuTime(), time.Now()
+	c0, t0 := benchkit.CPUTime(), time.Now()
 	f()
-	return time.Since(t0), cpuTime() - c0
+	return time.Since(t0), benchkit.CPUTime() - c0
 }
 
 // bestOf runs f n times and returns the least wall and CPU times.

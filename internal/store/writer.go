@@ -196,7 +196,7 @@ func (db *DB) runWriteBatch(batch []*writeReq) []writeResult {
 		snap := heads.snapshot()
 		if !single {
 			t.stmtCtx = ctx
-			if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT "+savepoint); err != nil {
+			if _, err := t.exec(ctx, "SAVEPOINT "+savepoint); err != nil {
 				_ = sqlTx.Rollback()
 				return failAll(fmt.Errorf("store: savepoint: %w", err))
 			}
@@ -206,7 +206,7 @@ func (db *DB) runWriteBatch(batch []*writeReq) []writeResult {
 			results[i].audited = t.audited
 			ran = true
 			if !single {
-				if _, err := sqlTx.ExecContext(ctx, "RELEASE "+savepoint); err != nil {
+				if _, err := t.exec(ctx, "RELEASE "+savepoint); err != nil {
 					_ = sqlTx.Rollback()
 					return failAll(fmt.Errorf("store: savepoint: %w", err))
 				}
@@ -222,11 +222,11 @@ func (db *DB) runWriteBatch(batch []*writeReq) []writeResult {
 		// Undo this function's writes only. Should SQLite have rolled back
 		// the whole transaction (a full disk, an I/O error), the savepoint
 		// is gone: every function of the batch fails with that error.
-		if _, rerr := sqlTx.ExecContext(ctx, "ROLLBACK TO "+savepoint); rerr != nil {
+		if _, rerr := t.exec(ctx, "ROLLBACK TO "+savepoint); rerr != nil {
 			_ = sqlTx.Rollback()
 			return failAll(fmt.Errorf("store: the write batch was rolled back (%v): %w", rerr, errOr(err, pv)))
 		}
-		if _, rerr := sqlTx.ExecContext(ctx, "RELEASE "+savepoint); rerr != nil {
+		if _, rerr := t.exec(ctx, "RELEASE "+savepoint); rerr != nil {
 			_ = sqlTx.Rollback()
 			return failAll(fmt.Errorf("store: savepoint: %w", rerr))
 		}
