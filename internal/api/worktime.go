@@ -6,7 +6,6 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/auth"
-	"telework/internal/calendar"
 	"telework/internal/policy"
 	"telework/internal/presence"
 	"telework/internal/route"
@@ -155,23 +154,11 @@ func (s *API) apiWorktimeBreak(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, worktimeDay(*d, nil, apiLang(r)))
 }
 
-func worktimeQueryDate(r *http.Request, name string, v *apperr.Validation) calendar.Date {
-	q := r.URL.Query().Get(name)
-	if q == "" {
-		return calendar.Date{}
-	}
-	d, err := calendar.ParseDate(q)
-	if err != nil {
-		v.Add(name, "field.date", nil)
-	}
-	return d
-}
-
 func (s *API) apiWorktimeDays(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	var v apperr.Validation
 	staffID := queryInt(r, "staff_id", &v)
-	from, to := worktimeQueryDate(r, "from", &v), worktimeQueryDate(r, "to", &v)
+	from, to := queryDate(r, "from", &v), queryDate(r, "to", &v)
 	if err := v.Err(); err != nil {
 		s.apiFail(w, r, err)
 		return
