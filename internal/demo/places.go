@@ -155,6 +155,15 @@ func (h *historyPlan) placesAndDevices(accounts map[string]int64) error {
 		_, err := h.cs.Places.CheckIn(ctx, tid, h.signedIn(crew[0]), checked.ID)
 		return err
 	})
+	// Today, when the 支所 is open: someone is there this morning (the day
+	// view has a person to show).
+	h.add(h.now.Add(-40*time.Hour), func() error {
+		if !h.cal.IsBusinessDay(h.today) || offices[east].ClosedOn(h.today) {
+			return nil
+		}
+		_, err := h.cs.Places.Book(ctx, tid, h.signedIn(crew[2]), places.Request{OfficeID: offices[east].ID, Day: h.today, Half: places.AM})
+		return err
+	})
 	// The coming days.
 	book(h.now.Add(-50*time.Hour), h.signedIn(me), east, open(east, 0), places.FullDay, true, 0)
 	book(h.now.Add(-31*time.Hour), h.signedIn(crew[0]), east, open(east, 0), places.FullDay, false, 0)
