@@ -13,6 +13,7 @@ import (
 	"telework/internal/places"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
+	"telework/internal/web"
 	"telework/internal/worktime"
 )
 
@@ -25,28 +26,10 @@ import (
 func TestDemoPlacesAndDevices(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		now := time.Date(2026, time.December, 1, 10, 30, 0, 0, calendar.Tokyo)
-		db.Now = func() time.Time { return now }
-		svc := app.NewServices(db)
-		res, err := demo.Seed(ctx, app.DemoServices(db, svc), now)
-		if err != nil {
-			t.Fatal(err)
-		}
+		svc, res, now := seedWithHistory(t, db)
 		tid := res.Tenant.ID
 		today := calendar.DateOf(now)
-		signedIn := func(login string, roles ...auth.Role) *auth.Principal {
-			u, err := svc.Auth.UserByLogin(ctx, tid, login)
-			storetest.Must(t, err)
-			st, err := svc.Org.StaffByID(ctx, tid, u.StaffID)
-			storetest.Must(t, err)
-			p := &auth.Principal{TenantID: tid, UserID: u.ID, StaffID: u.StaffID, UnitID: st.UnitID, LoginID: login,
-				Roles: append([]auth.Role{auth.Staff}, roles...)}
-			if st.IsSupervisor {
-				p.Roles = append(p.Roles, auth.Supervisor)
-			}
-			return p
-		}
-		it, staff, sup := signedIn("it", auth.ITAdmin), signedIn("staff"), signedIn("supervisor")
+		it, staff, sup := signedIn(t, svc, tid, "it", auth.ITAdmin), signedIn(t, svc, tid, "staff"), signedIn(t, svc, tid, "supervisor")
 
 		offices, err := svc.Places.Offices(ctx, tid)
 		storetest.Must(t, err)
@@ -136,4 +119,35 @@ func TestDemoPlacesAndDevices(t *testing.T) {
 			t.Errorf("overtime for the supervisor: %d waiting, %d approved before (%d in all)", waiting, approved, len(ot))
 		}
 	})
+}
+
+// signedIn is a demo account as the services see it signed in: its staff
+// record's unit and supervisor role, and the roles given.
+func signedIn(t *testing.T, svc web.Services, tid int64, login string, roles ...auth.Role) *auth.Principal {
+	t.Helper()
+	ctx := context.Background()
+	u, err := svc.Auth.UserByLogin(ctx, tid, login)
+	storetest.Must(t, err)
+	st, err := svc.Org.StaffByID(ctx, tid, u.StaffID)
+	storetest.Must(t, err)
+	p := &auth.Principal{TenantID: tid, UserID: u.ID, StaffID: u.StaffID, UnitID: st.UnitID, LoginID: login,
+		Roles: append([]auth.Role{auth.Staff}, roles...)}
+	if st.IsSupervisor {
+		p.Roles = append(p.Roles, auth.Supervisor)
+	}
+	return p
+}
+
+// seedWithHistory seeds the whole demo, history included, on 2026-12-01
+// 10:30 in Tokyo.
+func seedWithHistory(t *testing.T, db *store.DB) (web.Services, *demo.Result, time.Time) {
+	t.Helper()
+	now := time.Date(2026, time.December, 1, 10, 30, 0, 0, calendar.Tokyo)
+	db.Now = func() time.Time { return now }
+	svc := app.NewServices(db)
+	res, err := demo.Seed(context.Background(), app.DemoServices(db, svc), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc, res, now
 }
