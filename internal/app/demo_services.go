@@ -6,12 +6,15 @@ import (
 	"telework/internal/apply"
 	"telework/internal/calendar"
 	"telework/internal/demo"
+	"telework/internal/devices"
 	"telework/internal/notify"
 	"telework/internal/org"
+	"telework/internal/places"
 	"telework/internal/policy"
 	"telework/internal/store"
 	"telework/internal/survey"
 	"telework/internal/web"
+	"telework/internal/worktime"
 )
 
 // DemoServices are the services the demo seeds through; At builds the ones
@@ -22,7 +25,10 @@ func DemoServices(db *store.DB, svc web.Services) demo.Services {
 		SurveyAt: func(now func() time.Time) *survey.Service { return survey.NewService(db, now) }, At: func(now func() time.Time) demo.Clocked {
 			orgs := org.NewService(db, now)
 			orgs.SetPolicyTemplates(policy.OrgTemplates{})
-			return demo.Clocked{Org: orgs, Apply: apply.NewService(db, now), Notify: notify.NewService(db, now),
-				Policy: policy.NewService(db, now), Calendar: calendar.NewService(db, now)}
+			applications := apply.NewService(db, now)
+			return demo.Clocked{Org: orgs, Apply: applications, Notify: notify.NewService(db, now),
+				Policy: policy.NewService(db, now), Calendar: calendar.NewService(db, now),
+				Places: places.NewService(db, now), Devices: devices.NewService(db, now),
+				Overtime: worktime.NewOvertimeService(db, applications, now)}
 		}}
 }

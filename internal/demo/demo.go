@@ -221,11 +221,15 @@ func Seed(ctx context.Context, db Services, now time.Time) (*Result, error) {
 	}
 	res := &Result{Tenant: t, Created: true, Units: len(p.units), Staff: len(p.staff)}
 	if clk != nil {
-		hr, err := db.Auth.UserByLogin(ctx, t.ID, "hr")
-		if err != nil {
-			return nil, err
+		users := map[string]int64{}
+		for _, a := range tenantAccounts {
+			u, err := db.Auth.UserByLogin(ctx, t.ID, a.login)
+			if err != nil {
+				return nil, err
+			}
+			users[a.login] = u.ID
 		}
-		if res.History, err = seedHistory(ctx, cs, clk, t, staffIDs, hr.ID, now); err != nil {
+		if res.History, err = seedHistory(ctx, cs, clk, t, staffIDs, users, now); err != nil {
 			return nil, err
 		}
 	}

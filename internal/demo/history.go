@@ -11,9 +11,12 @@ import (
 	"telework/internal/apply"
 	"telework/internal/auth"
 	"telework/internal/calendar"
+	"telework/internal/devices"
 	"telework/internal/notify"
 	"telework/internal/org"
+	"telework/internal/places"
 	"telework/internal/policy"
+	"telework/internal/worktime"
 )
 
 // Clocked are the services the demo's history is made through, built on
@@ -26,6 +29,12 @@ type Clocked struct {
 	Notify   *notify.Service
 	Policy   *policy.Service
 	Calendar *calendar.Service
+	// Places, Devices and Overtime, when set, get the offices' details,
+	// bookings, device pools, loans, personal devices and prior overtime
+	// requests of the history (places.go).
+	Places   *places.Service
+	Devices  *devices.Service
+	Overtime *worktime.OvertimeService
 }
 
 // HistoryMonths is how far back the demo's history goes.
@@ -96,22 +105,24 @@ type teleworker struct {
 
 // historyPlan is the state the generator works on.
 type historyPlan struct {
-	ctx     context.Context
-	cs      Clocked
-	clk     *clock
-	tid     int64
-	now     time.Time
-	today   calendar.Date
-	cal     *calendar.Calendar
-	r       *rand.Rand
-	staff   map[int64]*org.Staff
-	events  []event
-	stats   *HistoryStats
-	v2      calendar.Date // the revised policy (reports within 3 business days) takes effect
-	absence [2]calendar.Date
-	acting  map[int64]int64 // approver → the delegate deciding during the absence
-	people  []*teleworker
-	heads   map[int64]bool
+	ctx      context.Context
+	cs       Clocked
+	clk      *clock
+	tid      int64
+	now      time.Time
+	today    calendar.Date
+	cal      *calendar.Calendar
+	r        *rand.Rand
+	staff    map[int64]*org.Staff
+	events   []event
+	stats    *HistoryStats
+	v2       calendar.Date // the revised policy (reports within 3 business days) takes effect
+	absence  [2]calendar.Date
+	acting   map[int64]int64 // approver → the delegate deciding during the absence
+	people   []*teleworker
+	heads    map[int64]bool
+	users    map[string]int64 // demo login → user id
+	accounts map[string]int64 // demo login → staff id
 }
 
 func (h *historyPlan) add(t time.Time, do func() error) {
@@ -125,10 +136,10 @@ func (h *historyPlan) add(t time.Time, do func() error) {
 // the application service, on a moving clock. accounts maps the demo
 // logins to their staff ids. The data are the same on every run for the
 // same now.
-func seedHistory(ctx context.Context, cs Clocked, clk *clock, t *org.Tenant, accounts map[string]int64, hrUserID int64, now time.Time) (*HistoryStats, error) {
+func seedHistory(ctx context.Context, cs Clocked, clk *clock, t *org.Tenant, accounts, users map[string]int64, now time.Time) (*HistoryStats, error) {
 	h := &historyPlan{ctx: ctx, cs: cs, clk: clk, tid: t.ID, now: now, today: calendar.DateOf(now),
 		r: rand.New(rand.NewPCG(0x74656c65, 20260401)), staff: map[int64]*org.Staff{}, acting: map[int64]int64{},
-		stats: &HistoryStats{ByStatus: map[apply.Status]int{}, Actions: map[string]int{}}, heads: map[int64]bool{}}
+		stats: &HistoryStats{ByStatus: map[apply.Status]int{}, Actions: map[string]int{}}, heads: map[int64]bool{}, users: users, accounts: accounts}
 	start := historyStart(now)
 	clk.t = start
 	for off := 0; ; off += 500 {
@@ -143,7 +154,7 @@ func seedHistory(ctx context.Context, cs Clocked, clk *clock, t *org.Tenant, acc
 			break
 		}
 	}
-	hr := &auth.Principal{TenantID: t.ID, UserID: hrUserID, StaffID: accounts["hr"], LoginID: "hr",
+	hr := &auth.Principal{TenantID: t.ID, UserID: users["hr"], StaffID: accounts["hr"], LoginID: "hr",
 		Roles: []auth.Role{auth.Staff, auth.HRAdmin}}
 	// The city routes applications to the 係長 (the team head) in one step:
 	// the demo's 職員 applies to the demo's 所属長・係長.
@@ -203,6 +214,9 @@ func seedHistory(ctx context.Context, cs Clocked, clk *clock, t *org.Tenant, acc
 				forgot = true
 			}
 		}
+	}
+	if err := h.placesAndDevices(accounts); err != nil {
+		return nil, err
 	}
 	// Notifications older than three days were read.
 	h.add(at(h.today.AddDays(-3), 8, 0), func() error {

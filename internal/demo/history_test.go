@@ -21,13 +21,7 @@ import (
 func TestHistory(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		now := time.Date(2026, time.December, 1, 10, 30, 0, 0, calendar.Tokyo)
-		db.Now = func() time.Time { return now }
-		svc := app.NewServices(db)
-		res, err := demo.Seed(ctx, app.DemoServices(db, svc), now)
-		if err != nil {
-			t.Fatal(err)
-		}
+		svc, res, now := seedWithHistory(t, db)
 		h := res.History
 		if h == nil {
 			t.Fatal("no history made")
@@ -37,22 +31,6 @@ func TestHistory(t *testing.T) {
 			t.Errorf("%d applications in six months; want a city's worth (250 or more)", h.Applications)
 		}
 		tid := res.Tenant.ID
-		staffOf := func(login string) *auth.Principal {
-			u, err := svc.Auth.UserByLogin(ctx, tid, login)
-			if err != nil {
-				t.Fatal(err)
-			}
-			st, err := svc.Org.StaffByID(ctx, tid, u.StaffID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p := &auth.Principal{TenantID: tid, UserID: u.ID, StaffID: u.StaffID, UnitID: st.UnitID, LoginID: login,
-				Roles: []auth.Role{auth.Staff}}
-			if st.IsSupervisor {
-				p.Roles = append(p.Roles, auth.Supervisor)
-			}
-			return p
-		}
 		hr := &auth.Principal{TenantID: tid, Roles: []auth.Role{auth.HRAdmin}}
 		all, err := svc.Apply.List(ctx, tid, hr, apply.Filter{StaffIDs: allStaff(t, ctx, svc.Org, tid), Limit: apply.MaxPage})
 		if err != nil {
@@ -70,7 +48,7 @@ func TestHistory(t *testing.T) {
 				t.Errorf("no application or day in state %s (seen %v)", s, seen)
 			}
 		}
-		me := staffOf("staff")
+		me := signedIn(t, svc, tid, "staff")
 		mine, err := svc.Apply.List(ctx, tid, me, apply.Filter{})
 		if err != nil {
 			t.Fatal(err)
@@ -97,7 +75,7 @@ func TestHistory(t *testing.T) {
 		if last, err := svc.Apply.Last(ctx, tid, me); err != nil || last == nil {
 			t.Errorf("the demo staff has no last application to repeat: %v", err)
 		}
-		sup := staffOf("supervisor")
+		sup := signedIn(t, svc, tid, "supervisor")
 		inbox, err := svc.Apply.Inbox(ctx, tid, sup, apply.Filter{})
 		if err != nil {
 			t.Fatal(err)
