@@ -35,7 +35,7 @@ const writeBatchMax = 64
 // writeWait bounds how long a caller waits for its turn (the busy timeout
 // the SQLite connection had before: a write queued behind a 50,000-row
 // import takes seconds, not minutes).
-const writeWait = 30 * time.Second
+var writeWait = 30 * time.Second
 
 // errWriteBusy is returned to a caller that waited writeWait in the queue.
 var errWriteBusy = &apperr.Error{Code: apperr.RateLimited, Key: "error.database_busy",

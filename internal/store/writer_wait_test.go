@@ -1,0 +1,69 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"telework/internal/apperr"
+)
+
+// TestQueuedWriterGivesUpAndTheQueueGoesOn: a writer that waits longer
+// than writeWait behind a held transaction gets the busy error (and its
+// function never runs); the queue then serves the next writers normally.
+func TestQueuedWriterGivesUpAndTheQueueGoesOn(t *testing.T) {
+	old := writeWait
+	writeWait = 100 * time.Millisecond
+	t.Cleanup(func() { writeWait = old })
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "q.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.SQL.Exec(`CREATE TABLE q (n INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+	inside, release := make(chan struct{}), make(chan struct{})
+	held := make(chan error, 1)
+	go func() {
+		held <- db.InTx(ctx, func(tx *Tx) error {
+			close(inside)
+			<-release
+			_, err := tx.exec(ctx, `INSERT INTO q (n) VALUES (1)`)
+			return err
+		})
+	}()
+	<-inside
+	ran := false
+	err = db.InTx(ctx, func(tx *Tx) error {
+		ran = true
+		_, err := tx.exec(ctx, `INSERT INTO q (n) VALUES (2)`)
+		return err
+	})
+	if e := apperr.As(err); e == nil || e.Key != "error.database_busy" || ran {
+		t.Fatalf("queued past the wait: err %v, ran %v; want error.database_busy and not run", err, ran)
+	}
+	close(release)
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.exec(ctx, `INSERT INTO q (n) VALUES (3)`); err != nil {
+		t.Fatalf("the queue after a writer gave up: %v", err)
+	}
+	var got []int
+	rows, err := db.SQL.Query(`SELECT n FROM q ORDER BY n`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n int
+		_ = rows.Scan(&n)
+		got = append(got, n)
+	}
+	if len(got) != 2 || got[0] != 1 || got[1] != 3 {
+		t.Fatalf("rows %v, want [1 3] (the writer that gave up wrote nothing)", got)
+	}
+}
