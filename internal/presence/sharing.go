@@ -67,7 +67,10 @@ func ViewerOf(who *auth.Principal) Viewer {
 
 // PlanVisible reports whether v may see the plan and result of the person
 // staffID of unitID: their own, a supervisor whose unit holds the person's,
-// HR, or anyone where the person's section opted in.
+// HR, or a member of the same section where that section opted in — the
+// team, not the whole tenant: a viewer outside the opted-in section (a
+// sibling section on the parent's board, a retired or moved feed owner)
+// does not see them.
 func (s Sharing) PlanVisible(v Viewer, staffID, unitID int64) bool {
 	switch {
 	case v.StaffID != 0 && v.StaffID == staffID, v.HR:
@@ -75,7 +78,17 @@ func (s Sharing) PlanVisible(v Viewer, staffID, unitID int64) bool {
 	case v.Supervisor && v.UnitID != 0 && s.tree.IsWithin(unitID, v.UnitID):
 		return true
 	}
-	return s.Shares(unitID)
+	return v.UnitID != 0 && s.sharedBetween(unitID, v.UnitID)
+}
+
+// sharedBetween reports whether an opted-in unit holds both units.
+func (s Sharing) sharedBetween(a, b int64) bool {
+	for id := range s.on {
+		if s.tree.IsWithin(a, id) && s.tree.IsWithin(b, id) {
+			return true
+		}
+	}
+	return false
 }
 
 // PlanSharingState is a unit's setting: its own opt-in, and whether a unit

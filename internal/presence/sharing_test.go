@@ -37,6 +37,10 @@ func TestPlanVisible(t *testing.T) {
 		{"a supervisor flag in the same unit", presence.Viewer{StaffID: 14, UnitID: unit, Supervisor: true}, nil, true},
 		{"HR", presence.Viewer{StaffID: 15, UnitID: 4, HR: true}, nil, true},
 		{"a member of the 課 seeing a 係 that did not opt in", presence.Viewer{StaffID: 16, UnitID: 2}, nil, false},
+		{"a member of the 課 when the 課 opted in", presence.Viewer{StaffID: 16, UnitID: 2}, []int64{2}, true},
+		{"a sibling section's member (on the 部's board), the 係 opted in", presence.Viewer{StaffID: 17, UnitID: 4}, []int64{3}, false},
+		{"a 部 member above an opted-in 係", presence.Viewer{StaffID: 18, UnitID: 1}, []int64{3}, false},
+		{"no viewer (a retired feed owner), the 係 opted in", presence.Viewer{}, []int64{3}, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

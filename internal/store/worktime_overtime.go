@@ -22,7 +22,7 @@ func (db *DB) InOvertimeTx(ctx context.Context, fn func(worktime.OvertimeTx) err
 	return db.InTx(ctx, func(tx *Tx) error { return fn(tx) })
 }
 
-const overtimeCols = `o.id, o.staff_id, s.name, s.unit_id, o.work_date, o.until_hm, o.reason, o.status, COALESCE(o.approver_id, 0),
+const overtimeCols = `o.id, o.staff_id, s.name, s.unit_id, s.is_supervisor, o.work_date, o.until_hm, o.reason, o.status, COALESCE(o.approver_id, 0),
 	o.decided_by, o.decided_at, o.comment, o.created_at, o.version`
 
 const overtimeFrom = ` FROM worktime_overtime o JOIN staff s ON s.tenant_id = o.tenant_id AND s.id = o.staff_id`
@@ -31,7 +31,7 @@ func scanOvertime(sc interface{ Scan(...any) error }) (worktime.Overtime, error)
 	var o worktime.Overtime
 	var date string
 	var decided, created int64
-	if err := sc.Scan(&o.ID, &o.StaffID, &o.StaffName, &o.UnitID, &date, &o.Until, &o.Reason, &o.Status, &o.ApproverID,
+	if err := sc.Scan(&o.ID, &o.StaffID, &o.StaffName, &o.UnitID, &o.Supervisor, &date, &o.Until, &o.Reason, &o.Status, &o.ApproverID,
 		&o.DecidedBy, &decided, &o.Comment, &created, &o.Version); err != nil {
 		return o, err
 	}

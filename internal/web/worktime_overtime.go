@@ -107,7 +107,14 @@ func (s *Server) worktimeOvertimeDecide(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	p := principal(r)
-	approve := fm.str("decision") == "approve"
+	decision := fm.str("decision")
+	if decision != "approve" && decision != "reject" {
+		var v apperr.Validation
+		v.Add("decision", "field.choice", nil)
+		s.worktimeOvertimeRender(w, r, http.StatusUnprocessableEntity, nil, v.Err())
+		return
+	}
+	approve := decision == "approve"
 	_, err := s.svc.Overtime.Decide(r.Context(), p.TenantID, p, id, approve, fm.str("comment"), int64(fm.int("version", 0)))
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {

@@ -51,6 +51,7 @@ type Overtime struct {
 	StaffID    int64
 	StaffName  string // read only
 	UnitID     int64  // read only: the person's unit
+	Supervisor bool   // read only: the person heads a unit (所属長・係長)
 	Date       calendar.Date
 	Until      string // "HH:MM"; at or before the start of work: the next morning
 	Reason     string
@@ -212,9 +213,16 @@ func (s *OvertimeService) rel(ctx context.Context, tenantID int64, who *auth.Pri
 	return &overtimeRel{who: who, tree: org.NewTree(units), acting: apply.ActingFor(who.StaffID, ds, today)}, nil
 }
 
-// oversees: a supervisor whose unit holds the person's unit.
+// oversees: a supervisor whose unit holds the person's unit — in the
+// person's own unit only over a member who heads nothing (the 係長 over the
+// 係員). A supervisor's own request is decided by the routed approver, whoever
+// acts for them, or a supervisor of a unit above: another supervisor of the
+// same unit may be a peer or a subordinate (a 課長補佐 beside the 課長).
 func (r *overtimeRel) oversees(o *Overtime) bool {
-	return r.who.Has(auth.Supervisor) && r.who.UnitID != 0 && o.UnitID != 0 && r.tree.IsWithin(o.UnitID, r.who.UnitID)
+	if !r.who.Has(auth.Supervisor) || r.who.UnitID == 0 || o.UnitID == 0 || !r.tree.IsWithin(o.UnitID, r.who.UnitID) {
+		return false
+	}
+	return o.UnitID != r.who.UnitID || !o.Supervisor
 }
 
 // canDecide: not one's own; the approver, someone acting for them, or a
@@ -334,9 +342,11 @@ func (s *OvertimeService) Decide(ctx context.Context, tenantID int64, who *auth.
 	if !rel.canDecide(cur) {
 		return nil, apperr.Forbid()
 	}
-	if version == 0 {
-		version = cur.Version
+	if version != 0 && version != cur.Version {
+		// Decided on what the approver saw: another change came first.
+		return nil, apperr.ConflictStale()
 	}
+	version = cur.Version
 	now := s.now()
 	o := *cur
 	before := o.AuditView()
