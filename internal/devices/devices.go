@@ -287,7 +287,7 @@ func (s *Service) Reserve(ctx context.Context, tenantID int64, who *auth.Princip
 		}
 		r.PoolName = p.Name
 		r.DueDay = req.Day.AddDays(p.LoanDays - 1)
-		behalf, err := places.ForSomeoneElse(ctx, tx, tenantID, who, target, p.Name, req.Day, req.ApplicationID)
+		behalf, err := places.ForSomeoneElse(ctx, tx, tenantID, who, target.ID, notify.BookedForYou, p.Name, req.Day, req.ApplicationID)
 		if err != nil {
 			return err
 		}
@@ -354,7 +354,13 @@ func (s *Service) Cancel(ctx context.Context, tenantID int64, who *auth.Principa
 		if err := tx.ReleaseDeviceSlot(ctx, tenantID, r.PoolID, r.Day); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, tenantID, who, "cancel", "device_reservation", id, before, r.AuditView())
+		after := r.AuditView()
+		behalf, err := places.ForSomeoneElse(ctx, tx, tenantID, who, r.StaffID, notify.CancelledForYou, r.PoolName, r.Day, r.ApplicationID)
+		if err != nil {
+			return err
+		}
+		maps.Copy(after, behalf)
+		return s.audit(ctx, tx, tenantID, who, "cancel", "device_reservation", id, before, after)
 	})
 }
 

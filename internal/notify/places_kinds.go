@@ -9,6 +9,9 @@ const (
 	// BookedForYou tells a person that someone else (their supervisor, HR
 	// or IT) booked a seat or reserved a device on their behalf.
 	BookedForYou Kind = "booked_for_you"
+	// CancelledForYou tells a person that someone else cancelled their
+	// booking or device reservation.
+	CancelledForYou Kind = "cancelled_for_you"
 	// ShortageForecast tells the IT admins that demand is forecast to
 	// exceed an office's or a pool's capacity in a coming week.
 	ShortageForecast Kind = "shortage_forecast"
@@ -17,5 +20,6 @@ const (
 func init() {
 	RegisterKind(DeviceCapacityReduced, false)
 	RegisterKind(BookedForYou, false)
+	RegisterKind(CancelledForYou, false)
 	RegisterKind(ShortageForecast, false)
 }

@@ -93,6 +93,32 @@ func TestBookOnBehalf(t *testing.T) {
 		if got := storetest.CountNotifications(t, db, a, f.staff[2].ID, notify.BookedForYou); got != 1 {
 			t.Errorf("own booking notified: %d", got)
 		}
+		// Cancelling on someone's behalf tells them and is audited as such;
+		// cancelling one's own tells nobody.
+		mine, err := s.Book(ctx, a, f.people[3], places.Request{OfficeID: f.officeA.ID, Day: f.monday, Half: places.PM})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Cancel(ctx, a, f.boss, mine.ID); err != nil {
+			t.Fatalf("the supervisor cancels for the person: %v", err)
+		}
+		if got := storetest.CountNotifications(t, db, a, f.staff[3].ID, notify.CancelledForYou); got != 1 {
+			t.Errorf("cancelled on behalf: told %d times, want 1", got)
+		}
+		ents, err := db.FindAuditEntries(ctx, a, audit.Filter{Action: "places.cancel", ObjectID: strconv.FormatInt(mine.ID, 10)})
+		if err != nil || len(ents) != 1 || !strings.Contains(string(ents[0].After), `"on_behalf":true`) {
+			t.Fatalf("cancel on behalf audit: %v %v", ents, err)
+		}
+		again, err := s.Book(ctx, a, f.people[3], places.Request{OfficeID: f.officeA.ID, Day: f.monday, Half: places.PM})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Cancel(ctx, a, f.people[3], again.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := storetest.CountNotifications(t, db, a, f.staff[3].ID, notify.CancelledForYou); got != 1 {
+			t.Errorf("own cancellation notified: %d in all, want still 1", got)
+		}
 		// Another tenant's person is not found, not bookable.
 		if _, err := s.Book(ctx, f.b.ID, f.bIT, places.Request{OfficeID: f.officeA.ID, Day: f.monday, Half: places.AM, StaffID: f.staff[1].ID}); err == nil {
 			t.Fatal("cross-tenant booking on behalf")

@@ -146,13 +146,15 @@ type BehalfTx interface {
 	FindStaffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error)
 }
 
-// ForSomeoneElse, for an action by who for target (ActingFor), tells the
-// person in tx (what: the office or device, as text) and returns the marks
-// the audit entry's after view carries: that it was done on someone's
-// behalf and by whom. Nothing when people act for themselves.
-func ForSomeoneElse(ctx context.Context, tx BehalfTx, tenantID int64, who *auth.Principal, target *org.Staff, what string, day calendar.Date,
-	applicationID int64) (map[string]any, error) {
-	if who.StaffID != 0 && who.StaffID == target.ID {
+// ForSomeoneElse, for an action by who for the person targetID (a booking
+// or reservation made, kind notify.BookedForYou, or cancelled,
+// notify.CancelledForYou), tells the person in tx (what: the office or
+// device, as text) and returns the marks the audit entry's after view
+// carries: that it was done on someone's behalf and by whom. Nothing when
+// people act for themselves.
+func ForSomeoneElse(ctx context.Context, tx BehalfTx, tenantID int64, who *auth.Principal, targetID int64, kind notify.Kind,
+	what string, day calendar.Date, applicationID int64) (map[string]any, error) {
+	if who.StaffID != 0 && who.StaffID == targetID {
 		return nil, nil
 	}
 	by := who.LoginID
@@ -163,7 +165,7 @@ func ForSomeoneElse(ctx context.Context, tx BehalfTx, tenantID int64, who *auth.
 		}
 		by = me.Name
 	}
-	n := notify.New(target.ID, notify.BookedForYou, applicationID, map[string]any{"By": by, "What": what, "Date": day.String()})
+	n := notify.New(targetID, kind, applicationID, map[string]any{"By": by, "What": what, "Date": day.String()})
 	if err := tx.InsertNotifications(ctx, tenantID, []notify.Notification{n}); err != nil {
 		return nil, err
 	}
@@ -366,7 +368,7 @@ func (s *Service) Book(ctx context.Context, tenantID int64, who *auth.Principal,
 		if req.PC && !o.Hourly && o.PCs == 0 {
 			return apperr.New(apperr.Invalid, "places.refused.no_pc")
 		}
-		behalf, err := ForSomeoneElse(ctx, tx, tenantID, who, target, o.Name, req.Day, req.ApplicationID)
+		behalf, err := ForSomeoneElse(ctx, tx, tenantID, who, target.ID, notify.BookedForYou, o.Name, req.Day, req.ApplicationID)
 		if err != nil {
 			return err
 		}
@@ -470,8 +472,14 @@ func (s *Service) Cancel(ctx context.Context, tenantID int64, who *auth.Principa
 		}
 		before := b.AuditView()
 		b.Status = Cancelled
+		after := b.AuditView()
+		behalf, err := ForSomeoneElse(ctx, tx, tenantID, who, b.StaffID, notify.CancelledForYou, b.OfficeName, b.Day, b.ApplicationID)
+		if err != nil {
+			return err
+		}
+		maps.Copy(after, behalf)
 		return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "places.cancel", ObjectType: "booking",
-			ObjectID: strconv.FormatInt(id, 10), Before: before, After: b.AuditView()})
+			ObjectID: strconv.FormatInt(id, 10), Before: before, After: after})
 	})
 }
 
