@@ -91,19 +91,23 @@ func (db *DB) inWriteQueue(ctx context.Context, fn func(*Tx) error) ([]int64, er
 }
 
 // wait waits for the request's outcome or its turn to lead, for at most
-// writeWait.
+// writeWait, or until its caller goes away.
 func (r *writeReq) wait() writeResult {
 	timer := time.NewTimer(writeWait)
 	defer timer.Stop()
+	var gaveUp writeResult
 	select {
 	case res := <-r.done:
 		return res
 	case <-timer.C:
-		if r.state.CompareAndSwap(reqWaiting, reqAbandoned) {
-			return writeResult{err: errWriteBusy}
-		}
-		return <-r.done // a leader took it in the same instant: its outcome follows
+		gaveUp = writeResult{err: errWriteBusy}
+	case <-r.ctx.Done():
+		gaveUp = writeResult{err: r.ctx.Err()}
 	}
+	if r.state.CompareAndSwap(reqWaiting, reqAbandoned) {
+		return gaveUp
+	}
+	return <-r.done // a leader took it in the same instant: its outcome (or the lead) follows
 }
 
 func (res writeResult) outcome() ([]int64, error) {
@@ -115,6 +119,9 @@ func (res writeResult) outcome() ([]int64, error) {
 
 // leadWriteBatch runs the batch headed by r (r is at the queue's head),
 // hands the lead to the next waiting request, and returns r's outcome.
+// Whatever happens to the batch — even a panic or runtime.Goexit that
+// escapes it (a driver's panic, t.Fatal in a test's callback) — every
+// member gets an outcome and the lead goes on: the queue never jams.
 func (db *DB) leadWriteBatch(r *writeReq) ([]int64, error) {
 	q := &db.writes
 	q.mu.Lock()
@@ -129,33 +136,54 @@ func (db *DB) leadWriteBatch(r *writeReq) ([]int64, error) {
 			batch = append(batch, w)
 		}
 	}
+	clear(q.waiting[:n]) // let the finished requests (and what their functions hold) go
 	q.waiting = q.waiting[n:]
 	q.mu.Unlock()
 
-	results := db.runWriteBatch(batch)
-	for i, w := range batch[1:] {
-		w.done <- results[i+1]
-	}
+	var results []writeResult
+	defer func() {
+		if results == nil {
+			results = make([]writeResult, len(batch))
+			for i := range results {
+				results[i] = writeResult{err: errWriteInterrupted}
+			}
+		}
+		for i, w := range batch[1:] {
+			w.done <- results[i+1]
+		}
+		db.passWriteLead()
+	}()
+	results = db.runWriteBatch(batch)
+	return results[0].outcome()
+}
 
+// errWriteInterrupted is the outcome of the members of a batch that did
+// not finish (its transaction was rolled back).
+var errWriteInterrupted = errors.New("store: the write batch was interrupted; nothing of it was written, try again")
+
+// passWriteLead hands the lead to the first request still waiting, or
+// leaves the queue idle.
+func (db *DB) passWriteLead() {
+	q := &db.writes
 	q.mu.Lock()
-	next := -1
+	var next *writeReq
 	for i, w := range q.waiting {
 		if w.state.CompareAndSwap(reqWaiting, reqTaken) {
-			next = i
+			next = w
+			clear(q.waiting[:i])
+			q.waiting = q.waiting[i:]
 			break
 		}
 	}
-	if next < 0 {
+	if next == nil {
+		clear(q.waiting)
 		q.waiting = q.waiting[:0]
 		q.leading = false
-	} else {
-		q.waiting = q.waiting[next:]
 	}
 	q.mu.Unlock()
-	if next >= 0 {
-		q.waiting[0].done <- writeResult{lead: true}
+	if next != nil {
+		next.done <- writeResult{lead: true}
 	}
-	return results[0].outcome()
 }
 
 // savepoint is the name each batched function runs under.
@@ -185,6 +213,10 @@ func (db *DB) runWriteBatch(batch []*writeReq) []writeResult {
 	if err != nil {
 		return failAll(fmt.Errorf("store: begin: %w", err))
 	}
+	// Rolls back when the batch is left any other way than by its commit
+	// (a panic or Goexit escaping it): SQLite's write lock and the
+	// connection must not stay held. After a commit it does nothing.
+	defer func() { _ = sqlTx.Rollback() }()
 	ran := false
 	heads := auditHeads{}
 	for i, w := range batch {

@@ -420,6 +420,9 @@ func (s *Service) markIn(ctx context.Context, tx Tx, tenantID int64, who *auth.P
 		at = d.End
 	}
 	err := s.marker.MarkWorkIn(ctx, tx, tenantID, who, d.ApplicationID, act, at)
+	// The refusals (not found, not the person's, the day's state, a stale
+	// version) come before anything is written, so the day can stand
+	// alone; a database error fails the start as any other.
 	if apperr.As(err) != nil {
 		return nil
 	}
