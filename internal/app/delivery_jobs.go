@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"time"
@@ -49,7 +50,10 @@ func deliveryLoop(ctx context.Context, db *store.DB, svc web.Services, keys *sso
 		}
 		for _, tn := range tenants {
 			n, err := d.RunOnce(ctx, tn.ID)
-			if err != nil && ctx.Err() == nil {
+			switch {
+			case errors.Is(err, notify.ErrLeaseLost):
+				log.Info("notification delivery handed over", "tenant", tn.ID, "err", err)
+			case err != nil && ctx.Err() == nil:
 				log.Error("notification delivery", "tenant", tn.ID, "err", err)
 			}
 			if n > 0 {

@@ -131,6 +131,12 @@ func (d *Deliverer) PlanOnce(ctx context.Context, tenantID int64) (int, error) {
 	return len(ids), err
 }
 
+// ErrLeaseLost says a node stopped a batch because its lease could no
+// longer be known to hold (a slow database, a paused process): the rest of
+// the batch is left to the next claim, by any node. A normal hand-over,
+// not a failure.
+var ErrLeaseLost = errors.New("notify: delivery lease lost; the rest of the batch is left to the next claim")
+
 // SendOnce leases one batch of due deliveries of the tenant, sends them
 // one at a time and records each outcome right after it is known; it
 // returns how many were sent.
@@ -178,7 +184,7 @@ func (d *Deliverer) SendOnce(ctx context.Context, tenantID int64) (int, error) {
 		if !lease.holds(d.now()) {
 			// The rest stay leased until the lease ends; then any node
 			// (this one included) claims them again.
-			return sent, errors.Join(ctx.Err(), errors.New("notify: delivery lease lost; the rest of the batch is left to the next claim"))
+			return sent, errors.Join(ctx.Err(), ErrLeaseLost)
 		}
 		var sendErr error
 		switch dl.Channel {

@@ -374,7 +374,9 @@ func TestTwoNodesDrainKill(t *testing.T) {
 						if os.Getenv("DEBUG_DRAIN") != "" {
 							t.Logf("%s: %d %v mail %d chat %d", d.Owner, n, err, w.smtp.Len(), w.hook.Len())
 						}
-						if err != nil && c.Err() == nil && !errors.Is(err, errKilled) {
+						// A lost lease (a slow, loaded machine) hands the rest
+						// over to the next claim: part of the test, not a failure.
+						if err != nil && c.Err() == nil && !errors.Is(err, errKilled) && !errors.Is(err, notify.ErrLeaseLost) {
 							t.Errorf("%s: %v", d.Owner, err)
 							return
 						}
