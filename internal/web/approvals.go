@@ -113,9 +113,14 @@ func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request, status int, f
 		proxyNames = append(proxyNames, n)
 	}
 	slices.Sort(proxyNames)
+	overtime, err := s.overtimeToDecide(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, status, "approvals", "applyweb.title_inbox", map[string]any{
 		"People": people, "Apps": len(list), "Days": days, "Filter": fl, "Units": s.unitChoices(tr, p.UnitID),
-		"Filtered": fl != inboxFilter{}, "Proxy": joinList(l, proxyNames),
+		"Filtered": fl != inboxFilter{}, "Proxy": joinList(l, proxyNames), "OvertimeWaiting": overtime,
 	}, formErr)
 }
 

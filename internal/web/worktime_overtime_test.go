@@ -140,6 +140,12 @@ func TestOvertimePages(t *testing.T) {
 		if res := w.do("GET", "/worktime/team", nil, super); !strings.Contains(res.body, "承認待ち 1件") {
 			t.Errorf("the team page does not count the waiting request")
 		}
+		if res := w.do("GET", "/approvals", nil, super); !strings.Contains(res.body, "時間外勤務の事前承認が 1 件、あなたの判断を待っています") {
+			t.Errorf("the approval inbox does not point at the waiting request")
+		}
+		if res := w.do("GET", "/approvals", nil, staff); strings.Contains(res.body, "時間外勤務の事前承認が") {
+			t.Errorf("the applicant's inbox shows their own request as waiting for them")
+		}
 		res = w.do("GET", "/worktime/overtime", nil, super)
 		i := strings.Index(res.body, `name="id" value="`)
 		if res.code != http.StatusOK || i < 0 || !strings.Contains(res.body, "承認する") || !strings.Contains(res.body, "予算資料") {
@@ -147,6 +153,9 @@ func TestOvertimePages(t *testing.T) {
 		}
 		id := res.body[i+len(`name="id" value="`):]
 		id = id[:strings.Index(id, `"`)]
+		if res := w.do("POST", "/worktime/overtime/decide", url.Values{"id": {id}, "decision": {"maybe"}}, super); res.code != http.StatusUnprocessableEntity {
+			t.Fatalf("an unknown decision: %d", res.code)
+		}
 		if res := w.do("POST", "/worktime/overtime/decide", url.Values{"id": {id}, "decision": {"approve"}}, super); res.code != http.StatusSeeOther {
 			t.Fatalf("approve: %d %s", res.code, res.body)
 		}

@@ -222,16 +222,10 @@ func (s *Server) worktimeTeam(w http.ResponseWriter, r *http.Request) {
 		}
 		list = append(list, v)
 	}
-	waiting, err := s.svc.Overtime.List(r.Context(), p.TenantID, p, calendar.Date{}, calendar.Date{}, []string{worktime.OvertimeRequested})
+	toDecide, err := s.overtimeToDecide(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	toDecide := 0
-	for _, o := range waiting {
-		if o.CanDecide {
-			toDecide++
-		}
 	}
 	s.render(w, r, http.StatusOK, "worktime_team", "worktime.title_team", map[string]any{"Rows": list, "OvertimeWaiting": toDecide}, nil)
 }
@@ -324,4 +318,22 @@ func (s *Server) worktimeBoardEvents(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// overtimeToDecide counts the prior-overtime requests waiting for the
+// signed-in person's decision (the team's day view and the approval inbox
+// point at them).
+func (s *Server) overtimeToDecide(r *http.Request) (int, error) {
+	p := principal(r)
+	waiting, err := s.svc.Overtime.List(r.Context(), p.TenantID, p, calendar.Date{}, calendar.Date{}, []string{worktime.OvertimeRequested})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, o := range waiting {
+		if o.CanDecide {
+			n++
+		}
+	}
+	return n, nil
 }
