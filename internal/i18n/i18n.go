@@ -126,6 +126,10 @@ func Error(lang string, err error) string {
 }
 
 // FieldMessages renders an error's per-field messages, keyed by field.
+// The field's label is "fieldname.<field>", one namespace for the whole
+// product; a field whose name means something else in its area names its
+// own label with the argument LabelKey (e.g. an overtime request's
+// "status" is not the staff record's 在職区分).
 func FieldMessages(lang string, err error) map[string]string {
 	out := map[string]string{}
 	if e := apperr.As(err); e != nil {
@@ -134,6 +138,9 @@ func FieldMessages(lang string, err error) map[string]string {
 				args := map[string]any{"Field": fieldName(lang, f.Field)}
 				for k, v := range f.Args {
 					args[k] = v
+				}
+				if key, ok := f.Args["LabelKey"].(string); ok {
+					args["Field"] = T(lang, key, nil)
 				}
 				out[f.Field] = T(lang, f.Key, args)
 			}

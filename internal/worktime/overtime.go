@@ -436,7 +436,7 @@ func (s *OvertimeService) List(ctx context.Context, tenantID int64, who *auth.Pr
 	for _, st := range statuses {
 		if !slices.Contains(OvertimeStatuses, st) {
 			var v apperr.Validation
-			v.Add("status", "field.choice", nil)
+			v.Add("status", "field.choice", map[string]any{"LabelKey": "worktime.field_overtime_status"})
 			return nil, v.Err()
 		}
 	}
