@@ -119,6 +119,16 @@ func TestBookOnBehalf(t *testing.T) {
 		if got := storetest.CountNotifications(t, db, a, f.staff[3].ID, notify.CancelledForYou); got != 1 {
 			t.Errorf("own cancellation notified: %d in all, want still 1", got)
 		}
+		// A supervisor's peer in the same unit (a supervisor too) cannot
+		// book for them.
+		peer := &org.Staff{StaffNo: "p1", Name: "課長補佐", Kana: "かちょうほさ", UnitID: f.staff[0].UnitID, Rank: org.RankStaff,
+			Employment: org.Regular, JobType: "general", IsSupervisor: true}
+		if err := storetest.F(db).CreateStaff(ctx, a, op, peer, calendar.Date{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Book(ctx, a, f.boss, places.Request{OfficeID: f.officeA.ID, Day: f.monday, Half: places.AM, StaffID: peer.ID}); apperr.CodeOf(err) != apperr.Forbidden {
+			t.Fatalf("a supervisor for a supervisor of the same unit: %v", err)
+		}
 		// Another tenant's person is not found, not bookable.
 		if _, err := s.Book(ctx, f.b.ID, f.bIT, places.Request{OfficeID: f.officeA.ID, Day: f.monday, Half: places.AM, StaffID: f.staff[1].ID}); err == nil {
 			t.Fatal("cross-tenant booking on behalf")

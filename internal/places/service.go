@@ -89,8 +89,8 @@ type StaffReader interface {
 }
 
 // MayActFor reports whether who may book or cancel for target: the person,
-// HR or IT, or a supervisor of the person (the person's unit is the
-// supervisor's or below it, as everywhere in the product).
+// HR or IT, or a supervisor of the person (the person's unit is below the
+// supervisor's, or the same unit when the person heads nothing there).
 func MayActFor(ctx context.Context, st StaffReader, tenantID int64, who *auth.Principal, target *org.Staff) (bool, error) {
 	switch {
 	case who == nil || target == nil:
@@ -102,7 +102,9 @@ func MayActFor(ctx context.Context, st StaffReader, tenantID int64, who *auth.Pr
 	case !who.Has(auth.Supervisor) || who.UnitID == 0:
 		return false, nil
 	case who.UnitID == target.UnitID:
-		return true, nil
+		// In the supervisor's own unit, for the members who head nothing:
+		// another supervisor there is a peer or their superior.
+		return !target.IsSupervisor, nil
 	}
 	units, err := st.FindUnits(ctx, tenantID)
 	if err != nil {
