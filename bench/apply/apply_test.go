@@ -79,7 +79,7 @@ func TestApplyNumbers(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Logf("%s: seeded %d staff, %d application days of history in %s", eng, staffTotal, days, time.Since(start).Round(time.Millisecond))
-			b := benchkit.BareHTTP(t, w.db, w.tenantID, clients, runFor, http.StatusCreated)
+			b := benchkit.BareHTTP(t, benchkit.DB{SQL: w.db.SQL, Postgres: w.db.Engine == store.Postgres}, w.tenantID, clients, runFor, http.StatusCreated)
 			t.Logf("bare: %d in %v, CPU %v per request", b.N, runFor, b.CPU)
 			bareRPS := b.RPS
 			rps, p50, p99 := submissions(t, w)

@@ -99,7 +99,7 @@ func measure(t *testing.T, db *store.DB) {
 		}
 	})
 	// The same run: one INSERT per call, autocommit.
-	bare := benchkit.BareDirect(t, db, tn.ID, clients, runFor)
+	bare := benchkit.BareDirect(t, benchkit.DB{SQL: db.SQL, Postgres: db.Engine == store.Postgres}, tn.ID, clients, runFor)
 	// Zero overbooking: per day, rows ≤ seats and the counter equals the rows.
 	over := 0
 	rows, err := db.SQL.Query(`SELECT b.day, COUNT(*), MAX(s.used) FROM bookings b JOIN place_slots s ON s.tenant_id = b.tenant_id

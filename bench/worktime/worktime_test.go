@@ -64,7 +64,7 @@ func TestWorktimeNumbers(t *testing.T) {
 			start := time.Now()
 			w := seed(t, db)
 			t.Logf("%s: seeded %d staff with tokens in %s", eng, staffTotal, time.Since(start).Round(time.Millisecond))
-			b := benchkit.BareHTTP(t, w.db, w.tenantID, clients, runFor, http.StatusOK)
+			b := benchkit.BareHTTP(t, benchkit.DB{SQL: w.db.SQL, Postgres: w.db.Engine == store.Postgres}, w.tenantID, clients, runFor, http.StatusOK)
 			bareRPS, bareP99 := b.RPS, b.P99
 			rps, p50, p99, n := rush(t, w)
 			t.Logf("%s start reports: %.0f req/s (bare INSERT %.0f req/s, p99 %v): %.0f%% of bare; p50 %v, p99 %v; %d starts",
