@@ -213,9 +213,10 @@ func (db *DB) runWriteBatch(batch []*writeReq) []writeResult {
 	if err != nil {
 		return failAll(fmt.Errorf("store: begin: %w", err))
 	}
-	// Rolls back when the batch is left any other way than by its commit
-	// (a panic or Goexit escaping it): SQLite's write lock and the
-	// connection must not stay held. After a commit it does nothing.
+	// Every way out but the commit rolls back — a failure, nothing to
+	// commit, or a panic or Goexit escaping the batch: SQLite's write lock
+	// and the connection must not stay held. After a commit it does
+	// nothing.
 	defer func() { _ = sqlTx.Rollback() }()
 	ran := false
 	heads := auditHeads{}
@@ -229,7 +230,6 @@ func (db *DB) runWriteBatch(batch []*writeReq) []writeResult {
 		if !single {
 			t.stmtCtx = ctx
 			if _, err := t.exec(ctx, "SAVEPOINT "+savepoint); err != nil {
-				_ = sqlTx.Rollback()
 				return failAll(fmt.Errorf("store: savepoint: %w", err))
 			}
 		}
@@ -239,7 +239,6 @@ func (db *DB) runWriteBatch(batch []*writeReq) []writeResult {
 			ran = true
 			if !single {
 				if _, err := t.exec(ctx, "RELEASE "+savepoint); err != nil {
-					_ = sqlTx.Rollback()
 					return failAll(fmt.Errorf("store: savepoint: %w", err))
 				}
 			}
@@ -248,27 +247,22 @@ func (db *DB) runWriteBatch(batch []*writeReq) []writeResult {
 		results[i].err, results[i].panicked = err, pv
 		heads.restore(snap)
 		if single {
-			_ = sqlTx.Rollback()
 			return results
 		}
 		// Undo this function's writes only. Should SQLite have rolled back
 		// the whole transaction (a full disk, an I/O error), the savepoint
 		// is gone: every function of the batch fails with that error.
 		if _, rerr := t.exec(ctx, "ROLLBACK TO "+savepoint); rerr != nil {
-			_ = sqlTx.Rollback()
 			return failAll(fmt.Errorf("store: the write batch was rolled back (%v): %w", rerr, errOr(err, pv)))
 		}
 		if _, rerr := t.exec(ctx, "RELEASE "+savepoint); rerr != nil {
-			_ = sqlTx.Rollback()
 			return failAll(fmt.Errorf("store: savepoint: %w", rerr))
 		}
 	}
 	if !ran {
-		_ = sqlTx.Rollback()
 		return results
 	}
 	if err := (&Tx{db: db, tx: sqlTx, heads: heads, stmtCtx: ctx}).flushAuditHeads(ctx); err != nil {
-		_ = sqlTx.Rollback()
 		return failAll(err)
 	}
 	if err := sqlTx.Commit(); err != nil {
