@@ -28,6 +28,9 @@ type Store interface {
 	FindTenantRefBySlug(ctx context.Context, slug string) (TenantRef, error)
 	FindTenantRefByID(ctx context.Context, id int64) (TenantRef, error)
 	FindUserByID(ctx context.Context, tenantID, id int64) (*User, error)
+	// FindUserAndTenant is FindUserByID with the tenant's name, in one
+	// read (every signed-in request builds its principal from it).
+	FindUserAndTenant(ctx context.Context, tenantID, id int64) (*User, TenantRef, error)
 	FindUserByLogin(ctx context.Context, tenantID int64, loginID string) (*User, error)
 	FindUserByStaff(ctx context.Context, tenantID, staffID int64) (*User, error)
 	FindUsers(ctx context.Context, tenantID int64, limit, offset int) ([]*User, int, error)
@@ -54,12 +57,17 @@ type Store interface {
 	CountLoginFailures(ctx context.Context, keyHash string, since time.Time) (int, error)
 	ClearLoginFailures(ctx context.Context, keyHash string) error
 
-	FindAPITokenByHash(ctx context.Context, hash string) (*APIToken, error)
+	// FindAPITokenUser is the token with this hash, its account and the
+	// account's tenant, in one read (every API request starts with it);
+	// an operator's token comes without an account (nil).
+	FindAPITokenUser(ctx context.Context, hash string) (*APIToken, *User, TenantRef, error)
 	FindAPITokens(ctx context.Context, tenantID, userID int64) ([]*APIToken, error)
 	// FindTenantAPITokens lists every token of a tenant's accounts, newest
 	// first, with the owner's login id.
 	FindTenantAPITokens(ctx context.Context, tenantID int64) ([]*APIToken, error)
-	TouchAPIToken(ctx context.Context, id int64) error
+	// TouchAPITokens records a use of each token at this time, for those
+	// not recorded in the minute before.
+	TouchAPITokens(ctx context.Context, ids []int64, at time.Time) error
 }
 
 // Tx is what one account action writes, in one transaction.
@@ -120,16 +128,12 @@ type Service struct {
 	now      func() time.Time
 	limits   Limits
 	password PasswordPolicy
-	touching chan struct{} // slots for recording token use in the background
+	used     tokenUses
 }
-
-// touchSlots bounds the token-use records written in the background at
-// once; a use that finds no slot is recorded by a later request.
-const touchSlots = 4
 
 // NewService returns the service over st; now is the clock (tests move it).
 func NewService(st Store, now func() time.Time) *Service {
-	return &Service{st: st, now: now, limits: DefaultLimits(), touching: make(chan struct{}, touchSlots)}
+	return &Service{st: st, now: now, limits: DefaultLimits()}
 }
 
 // SetLimits replaces the session and throttling limits.
@@ -228,16 +232,18 @@ func (s *Service) Principal(ctx context.Context, tenantID, userID int64) (*Princ
 		return &Principal{UserID: op.ID, LoginID: op.LoginID, Roles: []Role{Operator},
 			Locale: op.Locale, Wareki: op.Wareki, MustChange: op.MustChange}, nil
 	}
-	u, err := s.st.FindUserByID(ctx, tenantID, userID)
+	u, t, err := s.st.FindUserAndTenant(ctx, tenantID, userID)
 	if err != nil {
 		return nil, err
 	}
+	return principalOf(u, t)
+}
+
+// principalOf is the principal of an account of tenant t (Forbidden when
+// the account is disabled).
+func principalOf(u *User, t TenantRef) (*Principal, error) {
 	if u.Disabled {
 		return nil, apperr.Forbid()
-	}
-	t, err := s.st.FindTenantRefByID(ctx, tenantID)
-	if err != nil {
-		return nil, err
 	}
 	return &Principal{TenantID: t.ID, TenantSlug: t.Slug, TenantName: t.Name, UserID: u.ID, LoginID: u.LoginID,
 		StaffID: u.StaffID, UnitID: u.UnitID, Roles: u.Roles(), Locale: u.Locale, Wareki: u.Wareki, MustChange: u.MustChange}, nil
@@ -740,7 +746,7 @@ func (s *Service) TokenPrincipal(ctx context.Context, token string) (*Principal,
 	if !strings.HasPrefix(token, TokenPrefix) || len(token) > 100 {
 		return nil, deny
 	}
-	t, err := s.st.FindAPITokenByHash(ctx, HashToken(token))
+	t, u, tn, err := s.st.FindAPITokenUser(ctx, HashToken(token))
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.NotFound {
 			return nil, deny
@@ -751,7 +757,12 @@ func (s *Service) TokenPrincipal(ctx context.Context, token string) (*Principal,
 	if !t.Active(now) {
 		return nil, deny
 	}
-	p, err := s.Principal(ctx, t.TenantID, t.UserID)
+	var p *Principal
+	if u != nil {
+		p, err = principalOf(u, tn)
+	} else {
+		p, err = s.Principal(ctx, t.TenantID, t.UserID) // an operator's token
+	}
 	if err != nil {
 		return nil, deny
 	}
@@ -762,14 +773,9 @@ func (s *Service) TokenPrincipal(ctx context.Context, token string) (*Principal,
 	// written beside the request, not in its way: "last used" is a
 	// minute-grained hint for the token list, not evidence.
 	if now.Sub(t.LastUsedAt) > time.Minute {
-		select {
-		case s.touching <- struct{}{}:
-			go func() {
-				defer func() { <-s.touching }()
-				_ = s.st.TouchAPIToken(context.WithoutCancel(ctx), t.ID)
-			}()
-		default:
-		}
+		s.used.note(t.ID, func(ids []int64) {
+			_ = s.st.TouchAPITokens(context.WithoutCancel(ctx), ids, s.now())
+		})
 	}
 	return p, nil
 }

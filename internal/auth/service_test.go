@@ -273,3 +273,50 @@ func TestTokens(t *testing.T) {
 		}
 	})
 }
+
+// TestTokenUse: a token's principal names its tenant (one read), and the
+// uses gathered in the background are written in one statement, once a
+// minute per token at most.
+func TestTokenUse(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		c := newClock(db)
+		s, tn, u, _ := setup(t, db)
+		p, err := s.Principal(ctxb(), tn.ID, u.ID)
+		must(t, err)
+		if p.TenantName != tn.Name || p.TenantSlug != tn.Slug || p.LoginID != u.LoginID {
+			t.Fatalf("principal: %+v", p)
+		}
+		a, secret, err := s.CreateToken(ctxb(), p, auth.NewToken{Name: "a", Days: 30})
+		must(t, err)
+		b, _, err := s.CreateToken(ctxb(), p, auth.NewToken{Name: "b", Days: 30})
+		must(t, err)
+		tp, err := s.TokenPrincipal(ctxb(), secret)
+		if err != nil || tp.TenantName != tn.Name || tp.TenantID != tn.ID || tp.TokenID != a.ID {
+			t.Fatalf("token principal: %+v %v", tp, err)
+		}
+		used := func() map[int64]time.Time {
+			ts, err := db.FindAPITokens(ctxb(), tn.ID, u.ID)
+			must(t, err)
+			out := map[int64]time.Time{}
+			for _, x := range ts {
+				out[x.ID] = x.LastUsedAt
+			}
+			return out
+		}
+		first := c.now()
+		must(t, db.TouchAPITokens(ctxb(), []int64{a.ID, b.ID}, first))
+		if m := used(); !m[a.ID].Equal(first) || !m[b.ID].Equal(first) {
+			t.Fatalf("after a touch: %v", m)
+		}
+		c.move(30 * time.Second)
+		must(t, db.TouchAPITokens(ctxb(), []int64{a.ID}, c.now()))
+		if m := used(); !m[a.ID].Equal(first) {
+			t.Errorf("touched again within the minute: %v", m)
+		}
+		c.move(time.Minute)
+		must(t, db.TouchAPITokens(ctxb(), []int64{a.ID}, c.now()))
+		if m := used(); !m[a.ID].Equal(c.now()) || !m[b.ID].Equal(first) {
+			t.Errorf("a minute later: %v", m)
+		}
+	})
+}

@@ -21,13 +21,21 @@ import (
 // fewer statements than a pending row and a sealing; the chain's head is
 // kept in memory for the whole write transaction (heads, below) and
 // written back once before the commit.
+//
+// A PostgreSQL transaction that took the head while sealing its first entry
+// (appendPendingAudit) holds the head's row lock until its commit: its
+// later entries are chained in place the same way, with the head kept in
+// memory and written back once before the commit.
 func (t *Tx) appendAudit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error {
-	if t.db.Engine == Postgres {
+	h := t.heads[tenantID]
+	if h == nil && t.db.Engine == Postgres {
 		return t.appendPendingAudit(ctx, tenantID, actor, c)
 	}
-	h, err := t.auditHead(ctx, tenantID)
-	if err != nil {
-		return err
+	if h == nil {
+		var err error
+		if h, err = t.auditHead(ctx, tenantID); err != nil {
+			return err
+		}
 	}
 	e := audit.NewEntry(tenantID, t.db.Now().UTC().Truncate(1000), actor, c)
 	e.Seq, e.PrevHash = h.seq+1, h.hash
@@ -293,10 +301,11 @@ func (db *DB) FindAuditHeads(ctx context.Context) ([]audit.Head, error) {
 	return heads, nil
 }
 
-// auditHead is a tenant's chain head as a SQLite write transaction holds
-// it: read once, advanced in memory by each entry, written back by
-// flushAuditHeads before the commit. Nothing else can change the row
-// meanwhile: the transaction holds the database's only write lock.
+// auditHead is a tenant's chain head as a write transaction holds it: read
+// once, advanced in memory by each entry, written back by flushAuditHeads
+// before the commit. Nothing else can change the row meanwhile: on SQLite
+// the transaction holds the database's only write lock, on PostgreSQL the
+// head's row lock (taken by appendPendingAudit, never by auditHead).
 type auditHead struct {
 	seq   int64
 	hash  string

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -52,58 +54,46 @@ func (s *sealers) of(tenantID int64) *sealState {
 }
 
 // appendPendingAudit writes one unsealed entry in the caller's transaction
-// and notes the tenant for sealing after the commit.
+// (PostgreSQL) and, in the same statement, tries the tenant's head without
+// waiting (FOR UPDATE SKIP LOCKED). When the head is free, the transaction
+// seals the pending entries now, its own included, and holds the head until
+// its commit (its later entries are chained in place, appendAudit): a lone
+// writer pays no second transaction. When another transaction holds it, the
+// entry is noted for sealing after the commit.
+//
+// Nothing here waits for the head: an INSERT … ON CONFLICT on the head row
+// would wait for the transaction holding it to end, which is exactly the
+// queue this design removes.
 func (t *Tx) appendPendingAudit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error {
 	e := audit.NewEntry(tenantID, t.db.Now().UTC().Truncate(1000), actor, c)
-	if _, err := t.exec(ctx, `INSERT INTO audit_pending (tenant_id, at, actor_id, actor_label, action, object_type,
-		object_id, before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	var seq int64
+	var prev string
+	err := t.row(ctx, `WITH p AS (INSERT INTO audit_pending (tenant_id, at, actor_id, actor_label, action, object_type,
+		object_id, before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?))
+		SELECT seq, last_hash FROM audit_heads WHERE tenant_id = ? FOR UPDATE SKIP LOCKED`,
 		e.TenantID, micros(e.At), e.ActorID, e.ActorLabel, e.Action, e.ObjectType, e.ObjectID,
-		string(e.Before), string(e.After)); err != nil {
+		string(e.Before), string(e.After), tenantID).Scan(&seq, &prev)
+	if isNotFound(err) {
+		// Held by another transaction, or no chain yet (the sealer after
+		// the commit creates the head).
+		t.noteAudit(tenantID)
+		return nil
+	}
+	if err != nil {
 		return fmt.Errorf("store: audit insert: %w", err)
 	}
-	if t.db.Engine == Postgres {
-		// When no one holds the head, this transaction seals now, with its
-		// own commit: a lone writer pays no second commit (and fsync).
-		n, err := t.trySealInTx(ctx, tenantID)
-		if err != nil {
-			return err
-		}
-		if n > 0 && n < sealBatch {
-			return nil
-		}
+	n, seq, prev, err := t.sealPending(ctx, tenantID, seq, prev)
+	if err != nil {
+		return err
 	}
-	t.noteAudit(tenantID)
+	if n == sealBatch {
+		t.noteAudit(tenantID) // more may wait
+	}
+	if t.heads == nil {
+		t.heads = auditHeads{}
+	}
+	t.heads[tenantID] = &auditHead{seq: seq, hash: prev}
 	return nil
-}
-
-// trySealInTx seals the tenant's pending entries (this transaction's
-// included) if it can take the head's row lock without waiting
-// (PostgreSQL: FOR UPDATE SKIP LOCKED); it returns how many it sealed, 0
-// when another transaction holds the head (then the entries are sealed
-// after the commit).
-func (t *Tx) trySealInTx(ctx context.Context, tenantID int64) (int, error) {
-	for range 2 {
-		var seq int64
-		var prev string
-		err := t.row(ctx, `SELECT seq, last_hash FROM audit_heads WHERE tenant_id = ? FOR UPDATE SKIP LOCKED`, tenantID).
-			Scan(&seq, &prev)
-		if err == nil {
-			return t.sealPending(ctx, tenantID, seq, prev)
-		}
-		if !isNotFound(err) {
-			return 0, fmt.Errorf("store: audit head: %w", err)
-		}
-		// Missing (a new chain) or held by another transaction.
-		res, err := t.exec(ctx, `INSERT INTO audit_heads (tenant_id, seq, last_hash) VALUES (?, 0, ?)
-			ON CONFLICT (tenant_id) DO NOTHING`, tenantID, audit.GenesisHash)
-		if err != nil {
-			return 0, fmt.Errorf("store: audit head: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return 0, nil // held
-		}
-	}
-	return 0, nil
 }
 
 func (t *Tx) noteAudit(tenantID int64) {
@@ -222,66 +212,92 @@ func (t *Tx) sealAuditBatch(ctx context.Context, tenantID int64) (int, error) {
 	if err := t.syncAuditHead(ctx, tenantID); err != nil {
 		return 0, err
 	}
-	if _, err := t.exec(ctx, `INSERT INTO audit_heads (tenant_id, seq, last_hash) VALUES (?, 0, ?)
-		ON CONFLICT (tenant_id) DO NOTHING`, tenantID, audit.GenesisHash); err != nil {
-		return 0, fmt.Errorf("store: audit head: %w", err)
-	}
 	var seq int64
 	var prev string
-	if err := t.row(ctx, `UPDATE audit_heads SET seq = seq WHERE tenant_id = ? RETURNING seq, last_hash`, tenantID).
-		Scan(&seq, &prev); err != nil {
-		return 0, fmt.Errorf("store: audit head: %w", err)
+	for range 2 {
+		err := t.row(ctx, `UPDATE audit_heads SET seq = seq WHERE tenant_id = ? RETURNING seq, last_hash`, tenantID).Scan(&seq, &prev)
+		if err == nil {
+			n, _, _, err := t.sealPending(ctx, tenantID, seq, prev)
+			return n, err
+		}
+		if !isNotFound(err) {
+			return 0, fmt.Errorf("store: audit head: %w", err)
+		}
+		// A new chain: its head, then take it (a concurrent sealer may
+		// have created it meanwhile).
+		if _, err := t.exec(ctx, `INSERT INTO audit_heads (tenant_id, seq, last_hash) VALUES (?, 0, ?)
+			ON CONFLICT (tenant_id) DO NOTHING`, tenantID, audit.GenesisHash); err != nil {
+			return 0, fmt.Errorf("store: audit head: %w", err)
+		}
 	}
-	return t.sealPending(ctx, tenantID, seq, prev)
+	return 0, fmt.Errorf("store: audit head of tenant %d: not found after creating it", tenantID)
+}
+
+// pendingEntry is an unsealed entry as the sealer takes it.
+type pendingEntry struct {
+	id, at        int64
+	e             audit.Entry
+	before, after string
 }
 
 // sealPending chains up to sealBatch pending entries after the head
-// (seq, prev), which the transaction holds locked.
-func (t *Tx) sealPending(ctx context.Context, tenantID, seq int64, prev string) (int, error) {
-	rows, err := t.query(ctx, `SELECT id, at, actor_id, actor_label, action, object_type, object_id, before_json, after_json
-		FROM audit_pending WHERE tenant_id = ? ORDER BY id LIMIT ?`, tenantID, sealBatch)
+// (seq, prev), which the transaction holds locked, and returns how many it
+// chained and the new head. The entries are taken off audit_pending and
+// read in one statement (DELETE … RETURNING) and put in id order here; on
+// PostgreSQL the chained rows and the head's move are one more statement.
+func (t *Tx) sealPending(ctx context.Context, tenantID, seq int64, prev string) (int, int64, string, error) {
+	rows, err := t.query(ctx, `DELETE FROM audit_pending WHERE tenant_id = ? AND id IN
+		(SELECT id FROM audit_pending WHERE tenant_id = ? ORDER BY id LIMIT ?)
+		RETURNING id, at, actor_id, actor_label, action, object_type, object_id, before_json, after_json`, tenantID, tenantID, sealBatch)
 	if err != nil {
-		return 0, fmt.Errorf("store: audit pending: %w", err)
+		return 0, 0, "", fmt.Errorf("store: audit pending: %w", err)
 	}
-	var ids []any
-	r := auditRows{}
+	var ps []pendingEntry
 	for rows.Next() {
-		var id, at int64
-		var before, after string
-		e := audit.Entry{TenantID: tenantID}
-		if err := rows.Scan(&id, &at, &e.ActorID, &e.ActorLabel, &e.Action, &e.ObjectType, &e.ObjectID, &before, &after); err != nil {
+		p := pendingEntry{e: audit.Entry{TenantID: tenantID}}
+		if err := rows.Scan(&p.id, &p.at, &p.e.ActorID, &p.e.ActorLabel, &p.e.Action, &p.e.ObjectType, &p.e.ObjectID, &p.before, &p.after); err != nil {
 			rows.Close()
-			return 0, fmt.Errorf("store: audit pending: %w", err)
+			return 0, 0, "", fmt.Errorf("store: audit pending: %w", err)
 		}
-		seq++
-		e.Seq, e.At, e.PrevHash = seq, fromMicros(at), prev
-		e.Before, e.After = []byte(before), []byte(after)
-		e.Hash = audit.ComputeHash(&e)
-		prev = e.Hash
-		ids = append(ids, id)
-		r.n++
-		r.args = append(r.args, e.TenantID, e.Seq, at, e.ActorID, e.ActorLabel, e.Action, e.ObjectType,
-			e.ObjectID, before, after, e.PrevHash, e.Hash)
+		ps = append(ps, p)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("store: audit pending: %w", err)
+		return 0, 0, "", fmt.Errorf("store: audit pending: %w", err)
 	}
-	if r.n == 0 {
-		return 0, nil
+	if len(ps) == 0 {
+		return 0, seq, prev, nil
+	}
+	slices.SortFunc(ps, func(a, b pendingEntry) int { return cmp.Compare(a.id, b.id) })
+	r := auditRows{}
+	for i := range ps {
+		e := &ps[i].e
+		seq++
+		e.Seq, e.At, e.PrevHash = seq, fromMicros(ps[i].at), prev
+		e.Before, e.After = []byte(ps[i].before), []byte(ps[i].after)
+		e.Hash = audit.ComputeHash(e)
+		prev = e.Hash
+		r.n++
+		r.args = append(r.args, e.TenantID, e.Seq, ps[i].at, e.ActorID, e.ActorLabel, e.Action, e.ObjectType,
+			e.ObjectID, ps[i].before, ps[i].after, e.PrevHash, e.Hash)
+	}
+	if t.db.Engine == Postgres && r.n <= importBatchRows {
+		if _, err := t.exec(ctx, `WITH h AS (UPDATE audit_heads SET seq = ?, last_hash = ? WHERE tenant_id = ?)
+			INSERT INTO audit_log (tenant_id, seq, at, actor_id, actor_label, action, object_type,
+			object_id, before_json, after_json, prev_hash, hash) VALUES `+placeholders(r.n, auditCols12),
+			append([]any{seq, prev, tenantID}, r.args...)...); err != nil {
+			return 0, 0, "", fmt.Errorf("store: audit insert: %w", err)
+		}
+		return r.n, seq, prev, nil
 	}
 	for start := 0; start < r.n; start += importBatchRows {
 		end := min(start+importBatchRows, r.n)
 		if err := t.insertAudit(ctx, auditRows{n: end - start, args: r.args[start*auditCols12 : end*auditCols12]}); err != nil {
-			return 0, err
+			return 0, 0, "", err
 		}
 	}
-	args := append([]any{tenantID}, ids...)
-	if _, err := t.exec(ctx, `DELETE FROM audit_pending WHERE tenant_id = ? AND id IN (`+marks(len(ids))+`)`, args...); err != nil {
-		return 0, fmt.Errorf("store: audit pending: %w", err)
-	}
 	if _, err := t.exec(ctx, `UPDATE audit_heads SET seq = ?, last_hash = ? WHERE tenant_id = ?`, seq, prev, tenantID); err != nil {
-		return 0, fmt.Errorf("store: audit head: %w", err)
+		return 0, 0, "", fmt.Errorf("store: audit head: %w", err)
 	}
-	return r.n, nil
+	return r.n, seq, prev, nil
 }

@@ -193,8 +193,10 @@ func TestAuditSealerWhileHeadHeld(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Held the way a sealer of another node holds it: by an UPDATE (a
+	// writer's INSERT … ON CONFLICT on the head row would wait for it).
 	var seq int64
-	if err := holder.QueryRowContext(ctx, `SELECT seq FROM audit_heads WHERE tenant_id = $1 FOR UPDATE`, tn).Scan(&seq); err != nil {
+	if err := holder.QueryRowContext(ctx, `UPDATE audit_heads SET seq = seq WHERE tenant_id = $1 RETURNING seq`, tn).Scan(&seq); err != nil {
 		t.Fatal(err)
 	}
 	objects := map[string]bool{"first": true}
@@ -235,4 +237,68 @@ func TestAuditSealerWhileHeadHeld(t *testing.T) {
 		t.Fatalf("%d entries pending after their writers returned (%v)", p, err)
 	}
 	checkSealedChain(t, db, tn, n+1, objects)
+}
+
+// TestAuditSeveralEntriesInOneTransaction: transactions that write several
+// entries (a start report and the application it moves) while others write
+// too. On PostgreSQL the first entry of a transaction that finds the head
+// free seals and keeps the head, and its later entries are chained in
+// place; the chain stays complete, gap-free and verifiable.
+func TestAuditSeveralEntriesInOneTransaction(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		const tn, writers, each, per = 21, 8, 6, 3
+		objects := map[string]bool{}
+		for w := range writers {
+			for i := range each {
+				for k := range per {
+					objects[fmt.Sprintf("w%d-%d-%d", w, i, k)] = true
+				}
+			}
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, writers)
+		for w := range writers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range each {
+					if err := db.InTx(ctx, func(tx *store.Tx) error {
+						for k := range per {
+							if err := tx.Audit(ctx, tn, audit.Actor{ID: int64(w), Label: "w"}, audit.Change{Action: "test.write",
+								ObjectType: "test", ObjectID: fmt.Sprintf("w%d-%d-%d", w, i, k)}); err != nil {
+								return err
+							}
+						}
+						return nil
+					}); err != nil {
+						errs <- err
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		if err := db.SealAudit(ctx, tn); err != nil {
+			t.Fatal(err)
+		}
+		checkSealedChain(t, db, tn, len(objects), objects)
+		// A rolled-back transaction leaves nothing, neither entry nor head.
+		boom := fmt.Errorf("boom")
+		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			for k := range per {
+				if err := tx.Audit(ctx, tn, audit.Actor{Label: "x"}, audit.Change{Action: "test.write", ObjectType: "test", ObjectID: fmt.Sprint("gone", k)}); err != nil {
+					return err
+				}
+			}
+			return boom
+		}); err != boom {
+			t.Fatalf("rollback: %v", err)
+		}
+		checkSealedChain(t, db, tn, len(objects), objects)
+	})
 }

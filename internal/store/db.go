@@ -33,7 +33,7 @@
 //   - DB.RecordLoginFailure, DB.RecordLoginAttempt, DB.DeleteLoginAttempts,
 //     DB.CountLoginFailures, DB.ClearLoginFailures: sign-in throttling,
 //     keyed by a hash of the account or address before any tenant is known.
-//   - DB.TouchAPIToken: the last use of a token already found by its hash.
+//   - DB.TouchAPITokens: the last use of tokens already found by their hash.
 //   - DB.DeleteOldIdempotencyKeys: the instance-wide sweep of the 24-hour
 //     replay cache.
 //   - DB.CreateSSOState: sweeps expired sign-in flows of every tenant before
@@ -409,7 +409,7 @@ type Tx struct {
 	db      *DB
 	tx      *sql.Tx
 	audited []int64    // tenants with entries to seal after the commit
-	heads   auditHeads // SQLite: the chain heads this write transaction holds (audit.go)
+	heads   auditHeads // the chain heads this write transaction holds (audit.go)
 	// stmtCtx, when set, replaces the callers' contexts for the statements:
 	// a transaction shared by a batch of writers (writer.go) must not be
 	// interrupted by one of them going away.
@@ -596,6 +596,12 @@ func (db *DB) inTx(ctx context.Context, fn func(*Tx) error) ([]int64, error) {
 		panic(panicked)
 	}
 	if err != nil {
+		_ = sqlTx.Rollback()
+		return nil, err
+	}
+	// The chain heads this transaction took while sealing (audit_seal.go)
+	// and advanced since, written back before the commit.
+	if err := t.flushAuditHeads(ctx); err != nil {
 		_ = sqlTx.Rollback()
 		return nil, err
 	}

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+
 	"fmt"
+	"telework/internal/apperr"
 	"time"
 
 	"telework/internal/auth"
@@ -25,11 +27,6 @@ func scanToken(sc interface{ Scan(...any) error }) (*auth.APIToken, error) {
 		t.RevokedAt = fromMicros(r)
 	}
 	return &t, nil
-}
-
-// FindAPITokenByHash returns the token with this hash, active or not.
-func (db *DB) FindAPITokenByHash(ctx context.Context, hash string) (*auth.APIToken, error) {
-	return scanToken(db.row(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE token_hash = ?`, hash))
 }
 
 // FindAPITokens lists an account's tokens, newest first.
@@ -55,11 +52,51 @@ func (tx *Tx) RevokeAPITokenRow(ctx context.Context, tenantID, id int64, at time
 	return err
 }
 
-// TouchAPIToken records a use, at most once a minute per token.
-func (db *DB) TouchAPIToken(ctx context.Context, id int64) error {
-	now := micros(db.Now())
-	_, err := db.exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND last_used_at < ?`, now, id, now-60_000_000)
-	return err
+// FindAPITokenUser returns the token with this hash (active or not), its
+// account and the account's tenant, in one read; an operator's token comes
+// without an account (nil).
+func (db *DB) FindAPITokenUser(ctx context.Context, hash string) (*auth.APIToken, *auth.User, auth.TenantRef, error) {
+	var t auth.APIToken
+	var tn auth.TenantRef
+	var c, e, l, r int64
+	u, err := scanUserWith(db.row(ctx, `SELECT `+userCols+`, k.id, k.name, k.prefix, k.read_only, k.created_at, k.expires_at,
+		k.last_used_at, k.revoked_at, tn.slug, tn.name FROM api_tokens k JOIN users us ON us.tenant_id = k.tenant_id AND us.id = k.user_id
+		LEFT JOIN staff s ON s.id = us.staff_id AND s.tenant_id = us.tenant_id JOIN tenants tn ON tn.id = k.tenant_id
+		WHERE k.token_hash = ?`, hash), &t.ID, &t.Name, &t.Prefix, &t.ReadOnly, &c, &e, &l, &r, &tn.Slug, &tn.Name)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		// An operator's token (tenant 0) has no account row to join.
+		op, err := scanToken(db.row(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE token_hash = ? AND tenant_id = 0`, hash))
+		return op, nil, tn, err
+	}
+	if err != nil {
+		return nil, nil, tn, err
+	}
+	t.TenantID, t.UserID, tn.ID = u.TenantID, u.ID, u.TenantID
+	t.CreatedAt, t.ExpiresAt = fromMicros(c), fromMicros(e)
+	if l != 0 {
+		t.LastUsedAt = fromMicros(l)
+	}
+	if r != 0 {
+		t.RevokedAt = fromMicros(r)
+	}
+	return &t, u, tn, nil
+}
+
+// TouchAPITokens records a use of each token at this time, for those not
+// recorded in the minute before.
+func (db *DB) TouchAPITokens(ctx context.Context, ids []int64, at time.Time) error {
+	now := micros(at)
+	for start := 0; start < len(ids); start += importBatchRows {
+		part := ids[start:min(start+importBatchRows, len(ids))]
+		args := []any{now, now - 60_000_000}
+		for _, id := range part {
+			args = append(args, id)
+		}
+		if _, err := db.exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE last_used_at < ? AND id IN (`+marks(len(part))+`)`, args...); err != nil {
+			return fmt.Errorf("store: token use: %w", err)
+		}
+	}
+	return nil
 }
 
 // ClaimIdempotencyKey reserves key for this request: claimed is true when

@@ -15,12 +15,15 @@ const userCols = `us.id, us.tenant_id, us.login_id, us.password_hash, us.staff_i
 
 const userFrom = ` FROM users us LEFT JOIN staff s ON s.id = us.staff_id AND s.tenant_id = us.tenant_id`
 
-func scanUser(sc interface{ Scan(...any) error }) (*auth.User, error) {
+func scanUser(sc interface{ Scan(...any) error }) (*auth.User, error) { return scanUserWith(sc) }
+
+// scanUserWith scans userCols and then the extra columns into more.
+func scanUserWith(sc interface{ Scan(...any) error }, more ...any) (*auth.User, error) {
 	var u auth.User
 	var staff sql.NullInt64
 	var roles string
-	if err := sc.Scan(&u.ID, &u.TenantID, &u.LoginID, &u.PasswordHash, &staff, &roles, &u.MustChange, &u.Disabled,
-		&u.Locale, &u.Wareki, &u.Version, &u.StaffName, &u.UnitID, &u.IsSupervisor); err != nil {
+	if err := sc.Scan(append([]any{&u.ID, &u.TenantID, &u.LoginID, &u.PasswordHash, &staff, &roles, &u.MustChange, &u.Disabled,
+		&u.Locale, &u.Wareki, &u.Version, &u.StaffName, &u.UnitID, &u.IsSupervisor}, more...)...); err != nil {
 		return nil, mapErr(err)
 	}
 	u.StaffID = staff.Int64
@@ -68,6 +71,15 @@ func (tx *Tx) InsertUser(ctx context.Context, tenantID int64, u *auth.User) erro
 // FindUserByID returns one account of the tenant or NotFound.
 func (db *DB) FindUserByID(ctx context.Context, tenantID, id int64) (*auth.User, error) {
 	return scanUser(db.row(ctx, `SELECT `+userCols+userFrom+` WHERE us.tenant_id = ? AND us.id = ?`, tenantID, id))
+}
+
+// FindUserAndTenant returns one account of the tenant and the tenant's
+// name, or NotFound.
+func (db *DB) FindUserAndTenant(ctx context.Context, tenantID, id int64) (*auth.User, auth.TenantRef, error) {
+	t := auth.TenantRef{ID: tenantID}
+	u, err := scanUserWith(db.row(ctx, `SELECT `+userCols+`, tn.slug, tn.name`+userFrom+` JOIN tenants tn ON tn.id = us.tenant_id
+		WHERE us.tenant_id = ? AND us.id = ?`, tenantID, id), &t.Slug, &t.Name)
+	return u, t, err
 }
 
 // FindUserByLogin returns the account with this login id or NotFound.
