@@ -154,7 +154,7 @@ func TestCapacityCutWaitsForBookingsInFlight(t *testing.T) {
 				if err := tx.InsertBooking(ctx, a, b, db.Now()); err != nil {
 					return err
 				}
-				ok, err := tx.TakePlaceSlot(ctx, a, f.officeA.ID, f.monday, places.AM, places.Seat)
+				ok, err := tx.TakePlaceSlots(ctx, a, f.officeA.ID, f.monday, []places.Half{places.AM}, places.Seat)
 				if err != nil || !ok {
 					t.Errorf("take: %v %v", ok, err)
 				}

@@ -49,11 +49,12 @@ type Tx interface {
 	// conflict otherwise) and advances the version.
 	UpdateOfficeRow(ctx context.Context, tenantID int64, o *Office, at time.Time) error
 	RegisterOfficeStaff(ctx context.Context, tenantID, officeID, staffID int64, at time.Time) error
-	// TakePlaceSlot raises the counter of (office, day, half, resource) by
-	// one if it stays within the office's capacity, read in the same
-	// statement, and reports whether it did: concurrent callers, and a
-	// concurrent capacity change, never let it pass the cap.
-	TakePlaceSlot(ctx context.Context, tenantID, officeID int64, day calendar.Date, h Half, r Resource) (bool, error)
+	// TakePlaceSlots raises the counters of (office, day, half, resource)
+	// of each half by one if every one stays within the office's capacity,
+	// read in the same statement, and reports whether all did (if not, the
+	// caller fails the transaction): concurrent callers, and a concurrent
+	// capacity change, never let one pass the cap. Halves in day order.
+	TakePlaceSlots(ctx context.Context, tenantID, officeID int64, day calendar.Date, halves []Half, r Resource) (bool, error)
 	ReleasePlaceSlot(ctx context.Context, tenantID, officeID int64, day calendar.Date, h Half, r Resource) error
 	// InsertBooking writes b and its half-day rows (a duplicate: the person
 	// already holds a seat for that half).
@@ -390,21 +391,19 @@ func (s *Service) Book(ctx context.Context, tenantID int64, who *auth.Principal,
 			ObjectID: strconv.FormatInt(b.ID, 10), After: after}); err != nil {
 			return err
 		}
-		for _, h := range HalvesOf(req.Half) {
-			ok, err := tx.TakePlaceSlot(ctx, tenantID, o.ID, req.Day, h, Seat)
-			if err != nil {
+		ok, err := tx.TakePlaceSlots(ctx, tenantID, o.ID, req.Day, HalvesOf(req.Half), Seat)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &apperr.Error{Code: apperr.Conflict, Key: "places.full", Args: map[string]any{"Office": o.Name, "Date": req.Day.String()}}
+		}
+		if req.PC {
+			if ok, err = tx.TakePlaceSlots(ctx, tenantID, o.ID, req.Day, HalvesOf(req.Half), PC); err != nil {
 				return err
 			}
 			if !ok {
-				return &apperr.Error{Code: apperr.Conflict, Key: "places.full", Args: map[string]any{"Office": o.Name, "Date": req.Day.String()}}
-			}
-			if req.PC {
-				if ok, err = tx.TakePlaceSlot(ctx, tenantID, o.ID, req.Day, h, PC); err != nil {
-					return err
-				}
-				if !ok {
-					return &apperr.Error{Code: apperr.Conflict, Key: "places.full_pc", Args: map[string]any{"Office": o.Name, "Date": req.Day.String()}}
-				}
+				return &apperr.Error{Code: apperr.Conflict, Key: "places.full_pc", Args: map[string]any{"Office": o.Name, "Date": req.Day.String()}}
 			}
 		}
 		return nil

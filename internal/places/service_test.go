@@ -289,3 +289,40 @@ func TestReportsReadBothEngines(t *testing.T) {
 		}
 	})
 }
+
+// TestFullDayTakesBothHalvesOrNeither: a full-day booking raises the
+// morning and afternoon counters in one statement; when the morning is
+// full it is refused and leaves the afternoon untouched (and the reverse).
+func TestFullDayTakesBothHalvesOrNeither(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db, 12)
+		s, a, seats := f.svc, f.a.ID, f.officeA.Seats
+		book := func(i int, d calendar.Date, h places.Half) error {
+			_, err := s.Book(ctx, a, f.people[i], places.Request{OfficeID: f.officeA.ID, Day: d, Half: h})
+			return err
+		}
+		for _, c := range []struct {
+			day        calendar.Date
+			full, free places.Half
+		}{{f.monday, places.AM, places.PM}, {f.monday.AddDays(1), places.PM, places.AM}} {
+			for i := range seats {
+				if err := book(i, c.day, c.full); err != nil {
+					t.Fatalf("%s %s seat %d: %v", c.day, c.full, i, err)
+				}
+			}
+			if err := book(seats, c.day, places.FullDay); apperr.As(err) == nil || apperr.As(err).Key != "places.full" {
+				t.Fatalf("%s: a full day with the %s full: %v", c.day, c.full, err)
+			}
+			// Every seat of the other half is still free.
+			for i := range seats {
+				if err := book(i, c.day, c.free); err != nil {
+					t.Fatalf("%s %s seat %d after the refused full day: %v", c.day, c.free, i, err)
+				}
+			}
+			if err := book(seats, c.day, c.free); apperr.As(err) == nil || apperr.As(err).Key != "places.full" {
+				t.Fatalf("%s: %s beyond the seats: %v", c.day, c.free, err)
+			}
+		}
+	})
+}

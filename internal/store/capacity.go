@@ -10,7 +10,7 @@ import (
 // cap in the same statement, so a capacity lowered by a concurrent change
 // is never read stale (issue 14 review):
 //
-//	INSERT INTO t (tenant_id, keys…, used) SELECT ?, …, 1 WHERE 1 <= (cap)
+//	INSERT INTO t (tenant_id, keys…, used) SELECT ?, …, 1 WHERE 1 <= (cap) [UNION ALL …]
 //	ON CONFLICT (tenant_id, keys…) DO UPDATE SET used = t.used + 1 WHERE t.used + 1 <= (cap)
 //
 // On PostgreSQL the cap's row is read FOR SHARE: a transaction changing the
@@ -20,7 +20,7 @@ import (
 // On SQLite the write lock serialises whole transactions.
 type counter struct {
 	table string
-	keys  []string // the key columns after tenant_id
+	keys  []string // the key columns after tenant_id, the first an integer id
 	// capOf is the scalar sub-select of the cap (no cap: a large number);
 	// its placeholders are tenant_id and the office or pool id. "FOR_SHARE" stands
 	// where the engine's row lock goes.
@@ -36,32 +36,45 @@ var (
 		capOf: `SELECT p.capacity FROM device_pools p WHERE p.tenant_id = ? AND p.id = ? FOR_SHARE`}
 )
 
-func (c counter) takeSQL(pg bool) string {
+// takeSQL raises the counters of rows keys at once, each only if it stays
+// within the cap: one SELECT per key (the cap read in it), then the upsert.
+func (c counter) takeSQL(pg bool, rows int) string {
 	lock := ""
 	if pg {
 		lock = "FOR SHARE"
 	}
 	capOf := "(" + strings.ReplaceAll(c.capOf, "FOR_SHARE", lock) + ")"
 	cols := "tenant_id, " + strings.Join(c.keys, ", ")
-	marks := strings.Repeat("?, ", len(c.keys)+1)
-	return `INSERT INTO ` + c.table + ` (` + cols + `, used) SELECT ` + marks + `1 WHERE 1 <= ` + capOf +
+	// The tenant and the first key (the office or pool id) are integers:
+	// in a UNION, PostgreSQL would take an untyped parameter for text.
+	one := `CAST(? AS BIGINT), CAST(? AS BIGINT), ` + strings.Repeat("?, ", len(c.keys)-1) + `1 WHERE 1 <= ` + capOf
+	return `INSERT INTO ` + c.table + ` (` + cols + `, used) SELECT ` + strings.TrimSuffix(strings.Repeat(one+" UNION ALL SELECT ", rows), " UNION ALL SELECT ") +
 		` ON CONFLICT (` + cols + `) DO UPDATE SET used = ` + c.table + `.used + 1 WHERE ` + c.table + `.used + 1 <= ` + capOf
 }
 
 // keyWhere matches the key columns (after tenant_id).
 func (c counter) keyWhere() string { return strings.Join(c.keys, " = ? AND ") + ` = ?` }
 
-// take raises the counter of keys by one if it stays within the cap read
-// in the same statement (capArg: the id of the cap's row, the office or pool) and
-// reports whether it did.
-func (tx *Tx) take(ctx context.Context, c counter, tenantID int64, keys []any, capArg int64) (bool, error) {
-	args := append(append([]any{tenantID}, keys...), tenantID, capArg, tenantID, capArg)
-	res, err := tx.exec(ctx, c.takeSQL(tx.db.Engine == Postgres), args...)
+// take raises the counter of each of keys by one if every one stays within
+// the cap read in the same statement (capArg: the id of the cap's row, the
+// office or pool) and reports whether all did; when one did not, the
+// caller fails its transaction, which undoes the others. Several counters
+// in one statement (the two halves of a full-day seat) keep the time the
+// counter rows stay locked to one round trip before the commit. The rows
+// are locked in the order of keys; callers list them in one order (a
+// morning before its afternoon).
+func (tx *Tx) take(ctx context.Context, c counter, tenantID int64, keys [][]any, capArg int64) (bool, error) {
+	var args []any
+	for _, k := range keys {
+		args = append(append(append(args, tenantID), k...), tenantID, capArg)
+	}
+	args = append(args, tenantID, capArg)
+	res, err := tx.exec(ctx, c.takeSQL(tx.db.Engine == Postgres, len(keys)), args...)
 	if err != nil {
 		return false, mapErr(err)
 	}
 	n, err := res.RowsAffected()
-	return n == 1, mapErr(err)
+	return n == int64(len(keys)), mapErr(err)
 }
 
 // release lowers the counter of keys by one (never below zero).

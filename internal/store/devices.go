@@ -75,7 +75,7 @@ func (tx *Tx) UpdateDevicePoolRow(ctx context.Context, tenantID int64, p *device
 // TakeDeviceSlot raises the pool's counter for day by one if it stays
 // within the pool's capacity, read in the same statement (counter.take).
 func (tx *Tx) TakeDeviceSlot(ctx context.Context, tenantID, poolID int64, day calendar.Date) (bool, error) {
-	return tx.take(ctx, deviceCounter, tenantID, []any{poolID, day.String()}, poolID)
+	return tx.take(ctx, deviceCounter, tenantID, [][]any{{poolID, day.String()}}, poolID)
 }
 
 // ReleaseDeviceSlot lowers the counter by one (never below zero).

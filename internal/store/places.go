@@ -134,15 +134,19 @@ func (tx *Tx) RegisterOfficeStaff(ctx context.Context, tenantID, officeID, staff
 	return mapErr(err)
 }
 
-// TakePlaceSlot raises the counter of (office, day, half, resource) by one
-// if it stays within the office's seats or PCs, read in the same statement
-// (counter.take).
-func (tx *Tx) TakePlaceSlot(ctx context.Context, tenantID, officeID int64, day calendar.Date, h places.Half, r places.Resource) (bool, error) {
+// TakePlaceSlots raises the counters of (office, day, half, resource) of
+// each half by one if every one stays within the office's seats or PCs,
+// read in the same statement (counter.take), and reports whether all did.
+func (tx *Tx) TakePlaceSlots(ctx context.Context, tenantID, officeID int64, day calendar.Date, halves []places.Half, r places.Resource) (bool, error) {
 	c := placeSeatCounter
 	if r == places.PC {
 		c = placePCCounter
 	}
-	return tx.take(ctx, c, tenantID, []any{officeID, day.String(), h, r}, officeID)
+	keys := make([][]any, len(halves))
+	for i, h := range halves {
+		keys[i] = []any{officeID, day.String(), h, r}
+	}
+	return tx.take(ctx, c, tenantID, keys, officeID)
 }
 
 // ReleasePlaceSlot lowers a counter by one (never below zero).
@@ -157,13 +161,13 @@ func (tx *Tx) InsertBooking(ctx context.Context, tenantID int64, b *places.Booki
 		nullID(b.ApplicationID), b.BookedBy, micros(at)).Scan(&b.ID); err != nil {
 		return mapErr(err)
 	}
-	for _, h := range places.HalvesOf(b.Half) {
-		if _, err := tx.exec(ctx, `INSERT INTO booking_halves (tenant_id, staff_id, day, half, booking_id) VALUES (?, ?, ?, ?, ?)`,
-			tenantID, b.StaffID, b.Day.String(), h, b.ID); err != nil {
-			return mapErr(err)
-		}
+	hs := places.HalvesOf(b.Half)
+	var args []any
+	for _, h := range hs {
+		args = append(args, tenantID, b.StaffID, b.Day.String(), h, b.ID)
 	}
-	return nil
+	_, err := tx.exec(ctx, `INSERT INTO booking_halves (tenant_id, staff_id, day, half, booking_id) VALUES `+placeholders(len(hs), 5), args...)
+	return mapErr(err)
 }
 
 // CancelBookingRow cancels a booked booking and frees its half-day rows.
