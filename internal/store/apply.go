@@ -359,6 +359,16 @@ func (db *DB) FindStaffTelework(ctx context.Context, tenantID, staffID int64, fr
 // PostgreSQL reads it as the text it is.
 const unprobed = `(CAST(? AS TEXT) || '')`
 
+// unprobedIDs is a list of integer parameters SQLite's planner does not
+// look into (an IN list on an indexed column is probed the same way as a
+// range), for the lists of a hot path whose values change every time.
+func unprobedIDs(ids []int64, args *[]any) string {
+	for _, id := range ids {
+		*args = append(*args, id)
+	}
+	return strings.TrimSuffix(strings.Repeat(`(CAST(? AS BIGINT) + 0), `, len(ids)), ", ")
+}
+
 func findStaffTelework(ctx context.Context, q querier, tenantID, staffID int64, from, to calendar.Date) ([]policy.Application, error) {
 	out, err := queryAll(ctx, q, func(sc interface{ Scan(...any) error }) (policy.Application, error) {
 		var id int64
@@ -634,8 +644,8 @@ func (db *DB) FindApplyHeads(ctx context.Context, tenantID int64, unitIDs []int6
 	out, err := queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (apply.Head, error) {
 		var h apply.Head
 		return h, sc.Scan(&h.StaffID, &h.UnitID, &h.Rank, &h.Name)
-	}, `SELECT id, unit_id, rank, name FROM staff WHERE tenant_id = ?`+andIn("unit_id", unitIDs, &args)+
-		` AND is_supervisor = TRUE AND retired = FALSE`, args...)
+	}, `SELECT id, unit_id, rank, name FROM staff WHERE tenant_id = ? AND unit_id IN (`+unprobedIDs(unitIDs, &args)+
+		`) AND is_supervisor = TRUE AND retired = FALSE`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unit heads: %w", err)
 	}
