@@ -59,6 +59,7 @@ type Principal struct {
 	LoginID    string
 	StaffID    int64 // 0 when the account has no staff record (e.g. auditor)
 	UnitID     int64 // the staff record's unit
+	StaffName  string // the staff record's name (read with the account)
 	Roles      []Role
 	Locale     string
 	Wareki     bool

@@ -246,7 +246,8 @@ func principalOf(u *User, t TenantRef) (*Principal, error) {
 		return nil, apperr.Forbid()
 	}
 	return &Principal{TenantID: t.ID, TenantSlug: t.Slug, TenantName: t.Name, UserID: u.ID, LoginID: u.LoginID,
-		StaffID: u.StaffID, UnitID: u.UnitID, Roles: u.Roles(), Locale: u.Locale, Wareki: u.Wareki, MustChange: u.MustChange}, nil
+		StaffID: u.StaffID, UnitID: u.UnitID, StaffName: u.StaffName, Roles: u.Roles(), Locale: u.Locale, Wareki: u.Wareki,
+		MustChange: u.MustChange}, nil
 }
 
 // SignOut ends the session of a token.

@@ -75,7 +75,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		u := &auth.User{LoginID: key, PasswordHash: "x", StaffID: st.ID}
 		storetest.Must(t, storetest.F(db).CreateUser(ctx, tn.ID, hr, u))
 		f.people[key] = st
-		f.who[key] = &auth.Principal{TenantID: tn.ID, UserID: u.ID, LoginID: key, StaffID: st.ID, UnitID: st.UnitID,
+		f.who[key] = &auth.Principal{TenantID: tn.ID, UserID: u.ID, LoginID: key, StaffID: st.ID, UnitID: st.UnitID, StaffName: st.Name,
 			Roles: auth.EffectiveRoles(nil, true, head)}
 	}
 	person(f.a, "kacho", "ka", org.RankManager, true)
