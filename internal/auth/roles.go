@@ -57,8 +57,8 @@ type Principal struct {
 	TenantName string
 	UserID     int64
 	LoginID    string
-	StaffID    int64 // 0 when the account has no staff record (e.g. auditor)
-	UnitID     int64 // the staff record's unit
+	StaffID    int64  // 0 when the account has no staff record (e.g. auditor)
+	UnitID     int64  // the staff record's unit
 	StaffName  string // the staff record's name (read with the account)
 	Roles      []Role
 	Locale     string

@@ -82,35 +82,28 @@ func TestAuditSealerConcurrentWriters(t *testing.T) {
 			const writers, each = 32, 8
 			tenants := []int64{11, 12}
 			objects := map[int64]map[string]bool{11: {}, 12: {}}
-			var wg sync.WaitGroup
-			errs := make(chan error, writers*len(tenants))
 			for w := range writers {
-				db := a
-				if w%2 == 1 {
-					db = b
-				}
 				for _, tn := range tenants {
 					for i := range each {
 						objects[tn][fmt.Sprintf("w%d-%d", w, i)] = true
 					}
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						for i := range each {
-							if err := db.Audit(ctx, tn, audit.Actor{ID: int64(w), Label: "w"}, audit.Change{Action: "test.write",
-								ObjectType: "test", ObjectID: fmt.Sprintf("w%d-%d", w, i), After: map[string]int{"i": i}}); err != nil {
-								errs <- err
-								return
-							}
-						}
-					}()
 				}
 			}
-			wg.Wait()
-			close(errs)
-			for err := range errs {
-				t.Fatal(err)
-			}
+			// One goroutine per writer and tenant, on the two handles in turn.
+			concurrently(t, writers*len(tenants), func(g int) error {
+				w, tn := g/len(tenants), tenants[g%len(tenants)]
+				db := a
+				if w%2 == 1 {
+					db = b
+				}
+				for i := range each {
+					if err := db.Audit(ctx, tn, audit.Actor{ID: int64(w), Label: "w"}, audit.Change{Action: "test.write",
+						ObjectType: "test", ObjectID: fmt.Sprintf("w%d-%d", w, i), After: map[string]int{"i": i}}); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
 			for _, tn := range tenants {
 				for _, db := range []*store.DB{a, b} {
 					if n, err := db.CountPendingAudit(ctx, tn); err != nil || n != 0 {
@@ -256,33 +249,22 @@ func TestAuditSeveralEntriesInOneTransaction(t *testing.T) {
 				}
 			}
 		}
-		var wg sync.WaitGroup
-		errs := make(chan error, writers)
-		for w := range writers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := range each {
-					if err := db.InTx(ctx, func(tx *store.Tx) error {
-						for k := range per {
-							if err := tx.Audit(ctx, tn, audit.Actor{ID: int64(w), Label: "w"}, audit.Change{Action: "test.write",
-								ObjectType: "test", ObjectID: fmt.Sprintf("w%d-%d-%d", w, i, k)}); err != nil {
-								return err
-							}
+		concurrently(t, writers, func(w int) error {
+			for i := range each {
+				if err := db.InTx(ctx, func(tx *store.Tx) error {
+					for k := range per {
+						if err := tx.Audit(ctx, tn, audit.Actor{ID: int64(w), Label: "w"}, audit.Change{Action: "test.write",
+							ObjectType: "test", ObjectID: fmt.Sprintf("w%d-%d-%d", w, i, k)}); err != nil {
+							return err
 						}
-						return nil
-					}); err != nil {
-						errs <- err
-						return
 					}
+					return nil
+				}); err != nil {
+					return err
 				}
-			}()
-		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			t.Fatal(err)
-		}
+			}
+			return nil
+		})
 		if err := db.SealAudit(ctx, tn); err != nil {
 			t.Fatal(err)
 		}
@@ -301,4 +283,26 @@ func TestAuditSeveralEntriesInOneTransaction(t *testing.T) {
 		}
 		checkSealedChain(t, db, tn, len(objects), objects)
 	})
+}
+
+// concurrently runs fn(0…n-1) in n goroutines and fails the test with the
+// first error once all have returned.
+func concurrently(t *testing.T, n int, fn func(w int) error) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for w := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := fn(w); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
 }
