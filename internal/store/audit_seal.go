@@ -87,7 +87,13 @@ func (t *Tx) appendPendingAudit(ctx context.Context, tenantID int64, actor audit
 		return err
 	}
 	if n == sealBatch {
-		t.noteAudit(tenantID) // more may wait
+		// More wait, perhaps this entry among them (a backlog left by a
+		// crash or a restore): chaining the later entries in place would
+		// put them before it. They go through here again (the head is
+		// this transaction's now, SKIP LOCKED returns it), and what is
+		// left after the commit is sealed then, all in id order.
+		t.noteAudit(tenantID)
+		return nil
 	}
 	if t.heads == nil {
 		t.heads = auditHeads{}

@@ -306,3 +306,168 @@ func concurrently(t *testing.T, n int, fn func(w int) error) {
 		t.Fatal(err)
 	}
 }
+
+// TestAuditBacklog: more pending entries than one sealing takes (a crash
+// or a restore leaves them) are sealed in batches, in id order, on both
+// engines; on PostgreSQL a transaction that meets such a backlog keeps its
+// own entries in the order it wrote them, after the backlog.
+func TestAuditBacklog(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		const tn, backlog = 9, 1234
+		// The chain has a head (a first entry) before the crash.
+		if err := db.Audit(ctx, tn, audit.Actor{Label: "first"}, audit.Change{Action: "test.write", ObjectType: "test", ObjectID: "first"}); err != nil {
+			t.Fatal(err)
+		}
+		args := []any{}
+		for i := range backlog {
+			args = append(args, tn, 1_700_000_000_000_000+int64(i), fmt.Sprintf("old-%04d", i))
+		}
+		for start := 0; start < backlog; start += 300 {
+			end := min(start+300, backlog)
+			q := `INSERT INTO audit_pending (tenant_id, at, actor_id, actor_label, action, object_type, object_id, before_json, after_json) VALUES `
+			for i := start; i < end; i++ {
+				if i > start {
+					q += ", "
+				}
+				q += `(?, ?, 0, 'crashed', 'test.write', 'test', ?, 'null', '{}')`
+			}
+			if _, err := db.SQL.Exec(db.Rebind(q), args[start*3:end*3]...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want := map[string]bool{"first": true}
+		for i := range backlog {
+			want[fmt.Sprintf("old-%04d", i)] = true
+		}
+		mine := []string{"mine-0", "mine-1", "mine-2"}
+		if db.Engine == store.Postgres {
+			// A transaction of three entries while the backlog waits.
+			if err := db.InTx(ctx, func(tx *store.Tx) error {
+				for _, id := range mine {
+					if err := tx.Audit(ctx, tn, audit.Actor{Label: "w"}, audit.Change{Action: "test.write", ObjectType: "test", ObjectID: id}); err != nil {
+						return err
+					}
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range mine {
+				want[id] = true
+			}
+		} else if err := db.SealAudit(ctx, tn); err != nil {
+			t.Fatal(err)
+		}
+		checkSealedChain(t, db, tn, len(want), want)
+		seqs := map[string]int64{}
+		if err := db.EachAuditEntry(ctx, tn, func(e *audit.Entry) error { seqs[e.ObjectID] = e.Seq; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i < backlog; i++ {
+			if a, b := seqs[fmt.Sprintf("old-%04d", i-1)], seqs[fmt.Sprintf("old-%04d", i)]; b != a+1 {
+				t.Fatalf("backlog out of order: old-%04d at %d, old-%04d at %d", i-1, a, i, b)
+			}
+		}
+		if db.Engine == store.Postgres {
+			last := seqs[fmt.Sprintf("old-%04d", backlog-1)]
+			for k, id := range mine {
+				if seqs[id] != last+1+int64(k) {
+					t.Errorf("%s at seq %d, want %d (after the backlog, in the order written)", id, seqs[id], last+1+int64(k))
+				}
+			}
+		}
+	})
+}
+
+// TestAuditHolderChainsInPlaceWhileAnotherNodeWaits (PostgreSQL): node A's
+// transaction takes the head with its first entry and chains its later
+// ones in place; node B's writers commit pending meanwhile and its sealer
+// waits for the head. Whether A commits or rolls back, the chain ends
+// complete, in order, and verifies. Entries written one by one and in a
+// batch mix in one transaction, in both orders.
+func TestAuditHolderChainsInPlaceWhileAnotherNodeWaits(t *testing.T) {
+	for _, commit := range []bool{true, false} {
+		t.Run(fmt.Sprint("commit=", commit), func(t *testing.T) {
+			ctx := context.Background()
+			a, b := openTwice(t, store.Postgres)
+			const tn = 31
+			if err := a.Audit(ctx, tn, audit.Actor{Label: "first"}, audit.Change{Action: "test.write", ObjectType: "test", ObjectID: "first"}); err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]bool{"first": true}
+			change := func(id string) audit.Change { return audit.Change{Action: "test.write", ObjectType: "test", ObjectID: id} }
+			mine := []string{"a-0", "a-1", "a-batch-0", "a-batch-1", "a-2"}
+			held, release := make(chan struct{}), make(chan struct{})
+			done := make(chan error, 1)
+			boom := fmt.Errorf("rolled back")
+			go func() {
+				done <- a.InTx(ctx, func(tx *store.Tx) error {
+					for _, id := range mine[:2] {
+						if err := tx.Audit(ctx, tn, audit.Actor{Label: "a"}, change(id)); err != nil {
+							return err
+						}
+					}
+					if err := tx.AuditBatch(ctx, tn, audit.Actor{Label: "a"}, []audit.Change{change(mine[2]), change(mine[3])}); err != nil {
+						return err
+					}
+					if err := tx.Audit(ctx, tn, audit.Actor{Label: "a"}, change(mine[4])); err != nil {
+						return err
+					}
+					close(held)
+					<-release
+					if !commit {
+						return boom
+					}
+					return nil
+				})
+			}()
+			<-held
+			const n = 6
+			bDone := make(chan error, n)
+			for i := range n {
+				id := fmt.Sprintf("b-%d", i)
+				want[id] = true
+				go func() { bDone <- b.Audit(ctx, tn, audit.Actor{Label: "b"}, change(id)) }()
+			}
+			for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+				p, err := b.CountPendingAudit(ctx, tn)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p == n {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("%d of %d of node B's entries committed pending while A held the head", p, n)
+				}
+			}
+			close(release)
+			if err := <-done; commit && err != nil || !commit && err != boom {
+				t.Fatalf("node A: %v", err)
+			}
+			for range n {
+				if err := <-bDone; err != nil {
+					t.Fatal(err)
+				}
+			}
+			if commit {
+				for _, id := range mine {
+					want[id] = true
+				}
+			}
+			checkSealedChain(t, b, tn, len(want), want)
+			if commit {
+				seqs := map[string]int64{}
+				if err := a.EachAuditEntry(ctx, tn, func(e *audit.Entry) error { seqs[e.ObjectID] = e.Seq; return nil }); err != nil {
+					t.Fatal(err)
+				}
+				for k, id := range mine {
+					if seqs[id] != 2+int64(k) {
+						t.Errorf("%s at seq %d, want %d (node A's entries in the order written, before B's)", id, seqs[id], 2+k)
+					}
+				}
+			}
+		})
+	}
+}
