@@ -396,7 +396,9 @@ func TestAuditHolderChainsInPlaceWhileAnotherNodeWaits(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := map[string]bool{"first": true}
-			change := func(id string) audit.Change { return audit.Change{Action: "test.write", ObjectType: "test", ObjectID: id} }
+			change := func(id string) audit.Change {
+				return audit.Change{Action: "test.write", ObjectType: "test", ObjectID: id}
+			}
 			mine := []string{"a-0", "a-1", "a-batch-0", "a-batch-1", "a-2"}
 			held, release := make(chan struct{}), make(chan struct{})
 			done := make(chan error, 1)
