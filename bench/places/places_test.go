@@ -84,7 +84,9 @@ func measure(t *testing.T, db *store.DB) {
 			// Each person books their own seat (the common case; a booking
 			// on someone's behalf also writes the person's notification).
 			sid := staff[i%staffN] // i is global: consecutive bookings are different people
-			who := &auth.Principal{TenantID: tn.ID, StaffID: sid, Roles: []auth.Role{auth.Staff}}
+			// As signed in: the account's staff record (unit, name) is read
+			// with the account.
+			who := &auth.Principal{TenantID: tn.ID, StaffID: sid, UnitID: u.ID, StaffName: "職員", Roles: []auth.Role{auth.Staff}}
 			_, err := svc.Book(ctx, tn.ID, who, places.Request{OfficeID: o.ID, Day: today.AddDays(int(d) + 1), Half: places.FullDay})
 			if err == nil {
 				return true

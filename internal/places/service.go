@@ -124,6 +124,11 @@ func ActingFor(ctx context.Context, st StaffReader, tenantID int64, who *auth.Pr
 	if staffID == 0 {
 		return nil, apperr.Forbid()
 	}
+	if staffID == who.StaffID && who.StaffName != "" {
+		// One's own record as read with the account for this request
+		// (what a booking needs of it: id and name).
+		return &org.Staff{ID: who.StaffID, UnitID: who.UnitID, Name: who.StaffName}, nil
+	}
 	target, err := st.FindStaffByID(ctx, tenantID, staffID)
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.NotFound {
