@@ -26,7 +26,6 @@ type Store interface {
 	InAuthTx(ctx context.Context, fn func(Tx) error) error
 
 	FindTenantRefBySlug(ctx context.Context, slug string) (TenantRef, error)
-	FindTenantRefByID(ctx context.Context, id int64) (TenantRef, error)
 	FindUserByID(ctx context.Context, tenantID, id int64) (*User, error)
 	// FindUserAndTenant is FindUserByID with the tenant's name, in one
 	// read (every signed-in request builds its principal from it).

@@ -87,10 +87,3 @@ func (db *DB) FindTenantRefBySlug(ctx context.Context, slug string) (auth.Tenant
 	err := db.row(ctx, `SELECT id, slug, name FROM tenants WHERE slug = ?`, slug).Scan(&t.ID, &t.Slug, &t.Name)
 	return t, mapErr(err)
 }
-
-// FindTenantRefByID names a tenant for a principal.
-func (db *DB) FindTenantRefByID(ctx context.Context, id int64) (auth.TenantRef, error) {
-	var t auth.TenantRef
-	err := db.row(ctx, `SELECT id, slug, name FROM tenants WHERE id = ?`, id).Scan(&t.ID, &t.Slug, &t.Name)
-	return t, mapErr(err)
-}
