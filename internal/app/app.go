@@ -154,6 +154,10 @@ func Serve(ctx context.Context, cfg ServeConfig) error {
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	// The token uses gathered since the last write (a hint, not evidence).
+	if err := svc.Auth.Flush(sctx); err != nil {
+		log.Warn("token uses not recorded", "err", err)
+	}
 	log.Info("stopped")
 	return nil
 }

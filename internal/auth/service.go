@@ -132,7 +132,9 @@ type Service struct {
 
 // NewService returns the service over st; now is the clock (tests move it).
 func NewService(st Store, now func() time.Time) *Service {
-	return &Service{st: st, now: now, limits: DefaultLimits()}
+	s := &Service{st: st, now: now, limits: DefaultLimits()}
+	s.used.write = st.TouchAPITokens
+	return s
 }
 
 // SetLimits replaces the session and throttling limits.
@@ -773,9 +775,7 @@ func (s *Service) TokenPrincipal(ctx context.Context, token string) (*Principal,
 	// written beside the request, not in its way: "last used" is a
 	// minute-grained hint for the token list, not evidence.
 	if now.Sub(t.LastUsedAt) > time.Minute {
-		s.used.note(t.ID, func(ids []int64) {
-			_ = s.st.TouchAPITokens(context.WithoutCancel(ctx), ids, s.now())
-		})
+		s.used.note(t.ID, now)
 	}
 	return p, nil
 }

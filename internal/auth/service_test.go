@@ -281,6 +281,7 @@ func TestTokenUse(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		c := newClock(db)
 		s, tn, u, _ := setup(t, db)
+		runWrites := auth.HoldTokenUses(s)
 		p, err := s.Principal(ctxb(), tn.ID, u.ID)
 		must(t, err)
 		if p.TenantName != tn.Name || p.TenantSlug != tn.Slug || p.LoginID != u.LoginID {
@@ -303,7 +304,17 @@ func TestTokenUse(t *testing.T) {
 			}
 			return out
 		}
+		// The request noted its use; the gathered write records it at the
+		// time of use.
 		first := c.now()
+		if m := used(); !m[a.ID].IsZero() {
+			t.Fatalf("recorded before the write: %v", m)
+		}
+		c.move(time.Second)
+		runWrites()
+		if m := used(); !m[a.ID].Equal(first) || !m[b.ID].IsZero() {
+			t.Fatalf("after the request's write: %v", m)
+		}
 		must(t, db.TouchAPITokens(ctxb(), []int64{a.ID, b.ID}, first))
 		if m := used(); !m[a.ID].Equal(first) || !m[b.ID].Equal(first) {
 			t.Fatalf("after a touch: %v", m)
@@ -317,6 +328,23 @@ func TestTokenUse(t *testing.T) {
 		must(t, db.TouchAPITokens(ctxb(), []int64{a.ID}, c.now()))
 		if m := used(); !m[a.ID].Equal(c.now()) || !m[b.ID].Equal(first) {
 			t.Errorf("a minute later: %v", m)
+		}
+		if db.Engine == store.Postgres {
+			// A row another transaction holds (a revocation) is skipped,
+			// not waited for.
+			holder, err := db.SQL.BeginTx(ctxb(), nil)
+			must(t, err)
+			defer holder.Rollback()
+			if _, err := holder.Exec(`SELECT id FROM api_tokens WHERE id = $1 FOR UPDATE`, b.ID); err != nil {
+				t.Fatal(err)
+			}
+			c.move(2 * time.Minute)
+			ctx, cancel := context.WithTimeout(ctxb(), 10*time.Second)
+			defer cancel()
+			must(t, db.TouchAPITokens(ctx, []int64{a.ID, b.ID}, c.now()))
+			if m := used(); !m[a.ID].Equal(c.now()) || !m[b.ID].Equal(first) {
+				t.Errorf("with b held elsewhere: %v", m)
+			}
 		}
 	})
 }

@@ -124,7 +124,7 @@ func ActingFor(ctx context.Context, st StaffReader, tenantID int64, who *auth.Pr
 	if staffID == 0 {
 		return nil, apperr.Forbid()
 	}
-	if staffID == who.StaffID && who.StaffName != "" {
+	if staffID == who.StaffID && who.StaffName != "" && who.TenantID == tenantID {
 		// One's own record as read with the account for this request
 		// (what a booking needs of it: id and name).
 		return &org.Staff{ID: who.StaffID, UnitID: who.UnitID, Name: who.StaffName}, nil
@@ -466,12 +466,16 @@ func (s *Service) Cancel(ctx context.Context, tenantID int64, who *auth.Principa
 		if !ok {
 			return apperr.New(apperr.Conflict, "places.error.not_booked")
 		}
-		for _, h := range HalvesOf(b.Half) {
-			if err := tx.ReleasePlaceSlot(ctx, tenantID, b.OfficeID, b.Day, h, Seat); err != nil {
-				return err
-			}
-			if b.PC {
-				if err := tx.ReleasePlaceSlot(ctx, tenantID, b.OfficeID, b.Day, h, PC); err != nil {
+		// The counters in the order a booking takes them (the seats of
+		// each half, then the PCs), so a cancellation and a booking never
+		// wait for each other crosswise.
+		resources := []Resource{Seat}
+		if b.PC {
+			resources = append(resources, PC)
+		}
+		for _, r := range resources {
+			for _, h := range HalvesOf(b.Half) {
+				if err := tx.ReleasePlaceSlot(ctx, tenantID, b.OfficeID, b.Day, h, r); err != nil {
 					return err
 				}
 			}

@@ -94,7 +94,15 @@ func (db *DB) TouchAPITokens(ctx context.Context, ids []int64, at time.Time) err
 		for _, id := range part {
 			args = append(args, id)
 		}
-		if _, err := db.exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE last_used_at < ? AND id IN (`+marks(len(part))+`)`, args...); err != nil {
+		q := `UPDATE api_tokens SET last_used_at = ? WHERE last_used_at < ? AND id IN (` + marks(len(part)) + `)`
+		if db.Engine == Postgres {
+			// A hint: rows another transaction holds (a revocation, an
+			// account's retirement) are skipped, not waited for, so this
+			// write never queues behind them nor deadlocks with them.
+			q = `UPDATE api_tokens SET last_used_at = ? WHERE id IN (SELECT id FROM api_tokens WHERE last_used_at < ? AND id IN (` +
+				marks(len(part)) + `) ORDER BY id FOR UPDATE SKIP LOCKED)`
+		}
+		if _, err := db.exec(ctx, q, args...); err != nil {
 			return fmt.Errorf("store: token use: %w", err)
 		}
 	}

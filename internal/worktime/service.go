@@ -150,7 +150,7 @@ func (s *Service) target(ctx context.Context, tenantID int64, who *auth.Principa
 	if staffID == 0 {
 		staffID = who.StaffID
 	}
-	if staffID == who.StaffID && who.UnitID != 0 && who.StaffName != "" {
+	if staffID == who.StaffID && who.UnitID != 0 && who.StaffName != "" && who.TenantID == tenantID {
 		// The person's own record as read with their account for this
 		// request: what a report needs of it (id, unit, name), without a
 		// second read.

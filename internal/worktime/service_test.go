@@ -77,6 +77,9 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		f.people[key] = st
 		f.who[key] = &auth.Principal{TenantID: tn.ID, UserID: u.ID, LoginID: key, StaffID: st.ID, UnitID: st.UnitID, StaffName: st.Name,
 			Roles: auth.EffectiveRoles(nil, true, head)}
+		if key == "colleague" {
+			f.who[key].StaffName = "" // a principal without the record: it is read
+		}
 	}
 	person(f.a, "kacho", "ka", org.RankManager, true)
 	person(f.a, "kakaricho", "kakari", org.RankChief, true)
