@@ -20,14 +20,7 @@ func TestQueuedWriterGivesUpAndTheQueueGoesOn(t *testing.T) {
 	writeWait = 100 * time.Millisecond
 	t.Cleanup(func() { writeWait = old })
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "q.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.SQL.Exec(`CREATE TABLE q (n INTEGER)`); err != nil {
-		t.Fatal(err)
-	}
+	db := queueDB(t)
 	inside, release := make(chan struct{}), make(chan struct{})
 	held := make(chan error, 1)
 	go func() {
@@ -40,7 +33,7 @@ func TestQueuedWriterGivesUpAndTheQueueGoesOn(t *testing.T) {
 	}()
 	<-inside
 	ran := false
-	err = db.InTx(ctx, func(tx *Tx) error {
+	err := db.InTx(ctx, func(tx *Tx) error {
 		ran = true
 		_, err := tx.exec(ctx, `INSERT INTO q (n) VALUES (2)`)
 		return err
@@ -55,17 +48,7 @@ func TestQueuedWriterGivesUpAndTheQueueGoesOn(t *testing.T) {
 	if _, err := db.exec(ctx, `INSERT INTO q (n) VALUES (3)`); err != nil {
 		t.Fatalf("the queue after a writer gave up: %v", err)
 	}
-	var got []int
-	rows, err := db.SQL.Query(`SELECT n FROM q ORDER BY n`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var n int
-		_ = rows.Scan(&n)
-		got = append(got, n)
-	}
+	got := queueRows(t, db)
 	if len(got) != 2 || got[0] != 1 || got[1] != 3 {
 		t.Fatalf("rows %v, want [1 3] (the writer that gave up wrote nothing)", got)
 	}
@@ -77,14 +60,7 @@ func TestQueuedWriterGivesUpAndTheQueueGoesOn(t *testing.T) {
 // nothing was written, and the next writers go on.
 func TestWriteBatchSurvivesGoexit(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "g.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.SQL.Exec(`CREATE TABLE q (n INTEGER)`); err != nil {
-		t.Fatal(err)
-	}
+	db := queueDB(t)
 	insert := func(n int) func(*Tx) error {
 		return func(tx *Tx) error { _, err := tx.exec(ctx, `INSERT INTO q (n) VALUES (?)`, n); return err }
 	}
@@ -125,17 +101,7 @@ func TestWriteBatchSurvivesGoexit(t *testing.T) {
 	if err := db.InTx(ctx, insert(4)); err != nil {
 		t.Fatalf("the queue after a Goexit: %v", err)
 	}
-	var got []int
-	rows, err := db.SQL.Query(`SELECT n FROM q ORDER BY n`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var n int
-		_ = rows.Scan(&n)
-		got = append(got, n)
-	}
+	got := queueRows(t, db)
 	want := "[1 4]"
 	if err3 == nil {
 		want = "[1 3 4]" // it was not batched with the one that left
@@ -143,4 +109,38 @@ func TestWriteBatchSurvivesGoexit(t *testing.T) {
 	if fmt.Sprint(got) != want {
 		t.Fatalf("rows %v, want %s (nothing of the interrupted batch)", got, want)
 	}
+}
+
+// queueDB is a new SQLite database with one table q (n INTEGER) for the
+// write-queue tests.
+func queueDB(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "q.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.SQL.Exec(`CREATE TABLE q (n INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// queueRows are the values in q, in order.
+func queueRows(t *testing.T, db *DB) []int {
+	t.Helper()
+	rows, err := db.SQL.Query(`SELECT n FROM q ORDER BY n`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []int
+	for rows.Next() {
+		var n int
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, n)
+	}
+	return got
 }
