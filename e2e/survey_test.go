@@ -17,6 +17,24 @@ import (
 // e2eDB is the SQLite file of the server under test (startServer).
 var e2eDB string
 
+// demoDB opens the server's database file, for the seeds that write
+// through the services beside the running server, and finds the demo
+// city; the caller closes it.
+func demoDB(t *testing.T) (*store.DB, int64) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, e2eDB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tenantID int64
+	if err := db.SQL.QueryRowContext(ctx, `SELECT id FROM tenants WHERE slug = ?`, demo.Slug).Scan(&tenantID); err != nil {
+		db.Close()
+		t.Fatal(err)
+	}
+	return db, tenantID
+}
+
 // e2eKeys is the server's key for 1on1 logs in the test.
 func e2eKeys(t *testing.T) *oneonone.Keys {
 	k, err := oneonone.ParseKeys(base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{9}, 32)))
@@ -32,15 +50,8 @@ func e2eKeys(t *testing.T) *oneonone.Keys {
 func seedSurveys(t *testing.T) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, e2eDB)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, tenantID := demoDB(t)
 	defer db.Close()
-	var tenantID int64
-	if err := db.SQL.QueryRowContext(ctx, `SELECT id FROM tenants WHERE slug = ?`, demo.Slug).Scan(&tenantID); err != nil {
-		t.Fatal(err)
-	}
 	rows, err := db.SQL.QueryContext(ctx, `SELECT id FROM staff WHERE tenant_id = ? AND retired = 0 ORDER BY id LIMIT 60`, tenantID)
 	if err != nil {
 		t.Fatal(err)

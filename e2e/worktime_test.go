@@ -7,8 +7,6 @@ import (
 	"telework/internal/apply"
 	"telework/internal/auth"
 	"telework/internal/calendar"
-	"telework/internal/demo"
-	"telework/internal/store"
 	"telework/internal/worktime"
 )
 
@@ -18,14 +16,11 @@ import (
 func seedOvertime(t *testing.T) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, e2eDB)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, tenantID := demoDB(t)
 	defer db.Close()
-	var tenantID, staffID, unitID int64
-	err = db.SQL.QueryRowContext(ctx, `SELECT t.id, s.id, s.unit_id FROM tenants t JOIN users u ON u.tenant_id = t.id
-		JOIN staff s ON s.tenant_id = t.id AND s.id = u.staff_id WHERE t.slug = ? AND u.login_id = 'staff'`, demo.Slug).Scan(&tenantID, &staffID, &unitID)
+	var staffID, unitID int64
+	err := db.SQL.QueryRowContext(ctx, `SELECT s.id, s.unit_id FROM users u JOIN staff s ON s.tenant_id = u.tenant_id AND s.id = u.staff_id
+		WHERE u.tenant_id = ? AND u.login_id = 'staff'`, tenantID).Scan(&staffID, &unitID)
 	if err != nil {
 		t.Fatal(err)
 	}
