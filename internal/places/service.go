@@ -124,10 +124,8 @@ func ActingFor(ctx context.Context, st StaffReader, tenantID int64, who *auth.Pr
 	if staffID == 0 {
 		return nil, apperr.Forbid()
 	}
-	if staffID == who.StaffID && who.StaffName != "" && who.TenantID == tenantID {
-		// One's own record as read with the account for this request
-		// (what a booking needs of it: id and name).
-		return &org.Staff{ID: who.StaffID, UnitID: who.UnitID, Name: who.StaffName}, nil
+	if own, ok := org.OwnRecord(who, tenantID, staffID); ok {
+		return own, nil
 	}
 	target, err := st.FindStaffByID(ctx, tenantID, staffID)
 	if err != nil {
@@ -396,7 +394,8 @@ func (s *Service) Book(ctx context.Context, tenantID int64, who *auth.Principal,
 			ObjectID: strconv.FormatInt(b.ID, 10), After: after}); err != nil {
 			return err
 		}
-		ok, err := tx.TakePlaceSlots(ctx, tenantID, o.ID, req.Day, HalvesOf(req.Half), Seat)
+		halves := HalvesOf(req.Half)
+		ok, err := tx.TakePlaceSlots(ctx, tenantID, o.ID, req.Day, halves, Seat)
 		if err != nil {
 			return err
 		}
@@ -404,7 +403,7 @@ func (s *Service) Book(ctx context.Context, tenantID int64, who *auth.Principal,
 			return &apperr.Error{Code: apperr.Conflict, Key: "places.full", Args: map[string]any{"Office": o.Name, "Date": req.Day.String()}}
 		}
 		if req.PC {
-			if ok, err = tx.TakePlaceSlots(ctx, tenantID, o.ID, req.Day, HalvesOf(req.Half), PC); err != nil {
+			if ok, err = tx.TakePlaceSlots(ctx, tenantID, o.ID, req.Day, halves, PC); err != nil {
 				return err
 			}
 			if !ok {

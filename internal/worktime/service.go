@@ -150,11 +150,8 @@ func (s *Service) target(ctx context.Context, tenantID int64, who *auth.Principa
 	if staffID == 0 {
 		staffID = who.StaffID
 	}
-	if staffID == who.StaffID && who.UnitID != 0 && who.StaffName != "" && who.TenantID == tenantID {
-		// The person's own record as read with their account for this
-		// request: what a report needs of it (id, unit, name), without a
-		// second read.
-		return &org.Staff{ID: who.StaffID, UnitID: who.UnitID, Name: who.StaffName}, 0, nil
+	if own, ok := org.OwnRecord(who, tenantID, staffID); ok {
+		return own, 0, nil
 	}
 	st, err := s.st.FindStaffByID(ctx, tenantID, staffID)
 	if err != nil {
