@@ -19,13 +19,7 @@ func scanToken(sc interface{ Scan(...any) error }) (*auth.APIToken, error) {
 	if err := sc.Scan(&t.ID, &t.TenantID, &t.UserID, &t.Name, &t.Prefix, &t.ReadOnly, &c, &e, &l, &r); err != nil {
 		return nil, mapErr(err)
 	}
-	t.CreatedAt, t.ExpiresAt = fromMicros(c), fromMicros(e)
-	if l != 0 {
-		t.LastUsedAt = fromMicros(l)
-	}
-	if r != 0 {
-		t.RevokedAt = fromMicros(r)
-	}
+	setTokenTimes(&t, c, e, l, r)
 	return &t, nil
 }
 
@@ -52,6 +46,18 @@ func (tx *Tx) RevokeAPITokenRow(ctx context.Context, tenantID, id int64, at time
 	return err
 }
 
+// setTokenTimes sets a token's times from their stored microseconds (0:
+// never used, not revoked).
+func setTokenTimes(t *auth.APIToken, created, expires, lastUsed, revoked int64) {
+	t.CreatedAt, t.ExpiresAt = fromMicros(created), fromMicros(expires)
+	if lastUsed != 0 {
+		t.LastUsedAt = fromMicros(lastUsed)
+	}
+	if revoked != 0 {
+		t.RevokedAt = fromMicros(revoked)
+	}
+}
+
 // FindAPITokenUser returns the token with this hash (active or not), its
 // account and the account's tenant, in one read; an operator's token comes
 // without an account (nil). The hash is an unprobed parameter: with the
@@ -74,13 +80,7 @@ func (db *DB) FindAPITokenUser(ctx context.Context, hash string) (*auth.APIToken
 		return nil, nil, tn, err
 	}
 	t.TenantID, t.UserID, tn.ID = u.TenantID, u.ID, u.TenantID
-	t.CreatedAt, t.ExpiresAt = fromMicros(c), fromMicros(e)
-	if l != 0 {
-		t.LastUsedAt = fromMicros(l)
-	}
-	if r != 0 {
-		t.RevokedAt = fromMicros(r)
-	}
+	setTokenTimes(&t, c, e, l, r)
 	return &t, u, tn, nil
 }
 
