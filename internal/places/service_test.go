@@ -67,11 +67,9 @@ func newFixture(t *testing.T, db *store.DB, n int) *fixture {
 	for i := range n {
 		s := person(string(rune('A'+i/26))+string(rune('a'+i%26))+"9", sect)
 		f.staff = append(f.staff, s)
-		p := &auth.Principal{TenantID: f.a.ID, UserID: int64(100 + i), StaffID: s.ID, UnitID: sect.ID, Roles: []auth.Role{auth.Staff}}
-		if i%2 == 1 {
-			p.StaffName = s.Name // as signed in: the record read with the account
-		}
-		f.people = append(f.people, p)
+		// As signed in: the staff record (unit, name) read with the account.
+		f.people = append(f.people, &auth.Principal{TenantID: f.a.ID, UserID: int64(100 + i), StaffID: s.ID, UnitID: sect.ID,
+			StaffName: s.Name, Roles: []auth.Role{auth.Staff}})
 	}
 	o := person("out1", other)
 	f.outsider = &auth.Principal{TenantID: f.a.ID, UserID: 3, StaffID: o.ID, UnitID: other.ID, Roles: []auth.Role{auth.Staff, auth.Supervisor}}
@@ -100,7 +98,9 @@ func TestBookingRules(t *testing.T) {
 		if b.StaffID != f.staff[1].ID || b.StaffName != f.staff[1].Name {
 			t.Fatalf("booked for %d %q, want %d %q", b.StaffID, b.StaffName, f.staff[1].ID, f.staff[1].Name)
 		}
-		if b2, err := s.Book(ctx, a, f.people[2], places.Request{OfficeID: f.officeA.ID, Day: f.monday.AddDays(1), Half: places.AM}); err != nil ||
+		bare := *f.people[2]
+		bare.StaffName = "" // a principal without the record: it is read
+		if b2, err := s.Book(ctx, a, &bare, places.Request{OfficeID: f.officeA.ID, Day: f.monday.AddDays(1), Half: places.AM}); err != nil ||
 			b2.StaffName != f.staff[2].Name {
 			t.Fatalf("booked without the name in the principal: %+v %v", b2, err)
 		} else if err := s.Cancel(ctx, a, f.people[2], b2.ID); err != nil {
