@@ -15,9 +15,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
-	"path/filepath"
-	"runtime"
-	"runtime/pprof"
 	"testing"
 	"time"
 
@@ -246,7 +243,7 @@ func submissions(t *testing.T, w *world) (float64, time.Duration, time.Duration)
 		}
 	}
 	cpu0 := benchkit.CPUTime()
-	stop := profile(t, string(w.db.Engine))
+	stop := benchkit.Profile(t, string(w.db.Engine))
 	defer stop()
 	var turn [clients]int
 	rps, lat := benchkit.Load(clients, runFor, -1, func(c, _ int) bool {
@@ -332,36 +329,5 @@ func bulk(t *testing.T, w *world, eng store.Engine) {
 			t.Fatalf("bulk: %d %v %.300s", code, err, out)
 		}
 		t.Logf("%s bulk approval of 100 days, rules re-checked (round %d): %v", eng, round+1, el.Round(time.Millisecond))
-	}
-}
-
-// profile writes CPU, mutex and block profiles of the submissions into
-// $TELEWORK_BENCH_PROFILE (a directory) when it is set.
-func profile(t *testing.T, eng string) func() {
-	dir := os.Getenv("TELEWORK_BENCH_PROFILE")
-	if dir == "" {
-		return func() {}
-	}
-	f, err := os.Create(filepath.Join(dir, eng+"-cpu.pprof"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		t.Fatal(err)
-	}
-	runtime.SetMutexProfileFraction(1)
-	runtime.SetBlockProfileRate(int(time.Millisecond / 10))
-	return func() {
-		pprof.StopCPUProfile()
-		f.Close()
-		for _, p := range []string{"mutex", "block"} {
-			out, err := os.Create(filepath.Join(dir, eng+"-"+p+".pprof"))
-			if err == nil {
-				_ = pprof.Lookup(p).WriteTo(out, 0)
-				out.Close()
-			}
-		}
-		runtime.SetMutexProfileFraction(0)
-		runtime.SetBlockProfileRate(0)
 	}
 }

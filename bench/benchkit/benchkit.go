@@ -13,6 +13,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -200,4 +204,36 @@ func measureBare(clients int, runFor time.Duration, one func(k int) error, t tes
 		return true
 	})
 	return Bare{RPS: rps, P99: Percentile(lat, 99), CPU: (CPUTime() - cpu0) / time.Duration(max(len(lat), 1)), N: len(lat)}
+}
+
+// Profile writes CPU, mutex and block profiles of what runs until the
+// returned function is called into $TELEWORK_BENCH_PROFILE (a directory),
+// named after name, when it is set.
+func Profile(t *testing.T, name string) func() {
+	dir := os.Getenv("TELEWORK_BENCH_PROFILE")
+	if dir == "" {
+		return func() {}
+	}
+	f, err := os.Create(filepath.Join(dir, name+"-cpu.pprof"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		t.Fatal(err)
+	}
+	runtime.SetMutexProfileFraction(1)
+	runtime.SetBlockProfileRate(int(time.Millisecond / 10))
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+		for _, p := range []string{"mutex", "block"} {
+			out, err := os.Create(filepath.Join(dir, name+"-"+p+".pprof"))
+			if err == nil {
+				_ = pprof.Lookup(p).WriteTo(out, 0)
+				out.Close()
+			}
+		}
+		runtime.SetMutexProfileFraction(0)
+		runtime.SetBlockProfileRate(0)
+	}
 }

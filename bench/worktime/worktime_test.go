@@ -66,6 +66,7 @@ func TestWorktimeNumbers(t *testing.T) {
 			t.Logf("%s: seeded %d staff with tokens in %s", eng, staffTotal, time.Since(start).Round(time.Millisecond))
 			b := benchkit.BareHTTP(t, benchkit.DB{SQL: w.db.SQL, Postgres: w.db.Engine == store.Postgres}, w.tenantID, clients, runFor, http.StatusOK)
 			bareRPS, bareP99 := b.RPS, b.P99
+			t.Logf("bare: %d in %v, CPU %v per request", b.N, runFor, b.CPU)
 			rps, p50, p99, n := rush(t, w)
 			t.Logf("%s start reports: %.0f req/s (bare INSERT %.0f req/s, p99 %v): %.0f%% of bare; p50 %v, p99 %v; %d starts",
 				eng, rps, bareRPS, bareP99.Round(100*time.Microsecond), 100*rps/bareRPS, p50.Round(100*time.Microsecond), p99.Round(100*time.Microsecond), n)
@@ -159,6 +160,8 @@ func rush(t *testing.T, w *world) (float64, time.Duration, time.Duration, int) {
 	url := benchkit.Serve(t, w.srv) + "/api/v1/worktime/start"
 	body := []byte(`{"plan":"窓口の準備と資料作成"}`)
 	first := w.next
+	cpu0 := benchkit.CPUTime()
+	stop := benchkit.Profile(t, "worktime-"+string(w.db.Engine))
 	rps, lat := benchkit.Load(clients, runFor, int64(len(w.tokens)-first), func(c, k int) bool {
 		code, b, err := client.Do("POST", url, body, "Authorization", "Bearer "+w.tokens[first+k])
 		if err != nil || code != http.StatusOK {
@@ -167,7 +170,9 @@ func rush(t *testing.T, w *world) (float64, time.Duration, time.Duration, int) {
 		}
 		return true
 	})
+	stop()
 	n := len(lat)
+	t.Logf("start reports: %d, CPU %v per request", n, (benchkit.CPUTime()-cpu0)/time.Duration(max(n, 1)))
 	w.next = first + n + clients
 	return rps, benchkit.Percentile(lat, 50), benchkit.Percentile(lat, 99), n
 }
