@@ -233,15 +233,10 @@ func (s *API) apiSetPresence(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := presence.Update{Status: presence.Status(in.Status), Place: in.Place, Note: in.Note, AutoAway: in.AutoAway}
-	if in.Until != "" {
-		t, err := time.Parse(time.RFC3339, in.Until)
-		if err != nil {
-			var v apperr.Validation
-			v.Add("presence_until", "presence.until_range", nil)
-			s.apiFail(w, r, v.Err())
-			return
-		}
-		u.Until = t
+	var err error
+	if u.Until, err = presence.ParseUntil(in.Until, time.Now()); err != nil {
+		s.apiFail(w, r, err)
+		return
 	}
 	out, err := s.svc.Presence.Set(r.Context(), p.TenantID, p, u)
 	if err != nil {

@@ -94,6 +94,26 @@ func (u *Update) clean(now time.Time) error {
 	return v.Err()
 }
 
+// ParseUntil reads the end time of a status as a person or a tool gives
+// it: a time of today in Japan such as "15:00" (取り込み中 until 15:00), or
+// an RFC 3339 date and time. Empty is no end time. Whether it lies within
+// the next 24 hours is Set's check.
+func ParseUntil(s string, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.ParseInLocation("2006-01-02 15:04", calendar.DateOf(now).String()+" "+s, calendar.Tokyo); err == nil {
+		return t, nil
+	}
+	var v apperr.Validation
+	v.Add("presence_until", "presence.until_format", nil)
+	return time.Time{}, v.Err()
+}
+
 // Store is what the service reads and writes (internal/store).
 type Store interface {
 	// FindPresence returns the current presence of these people (those

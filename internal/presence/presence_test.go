@@ -299,3 +299,32 @@ func mustCode(t *testing.T, err error, c apperr.Code) {
 		t.Fatalf("err = %v, want code %v", err, c)
 	}
 }
+
+func TestParseUntil(t *testing.T) {
+	now := time.Date(2026, 12, 2, 8, 10, 0, 0, calendar.Tokyo)
+	for _, c := range []struct {
+		in   string
+		want time.Time
+		bad  bool
+	}{
+		{in: ""},
+		{in: "15:00", want: time.Date(2026, 12, 2, 15, 0, 0, 0, calendar.Tokyo)},
+		{in: " 9:30 ", want: time.Date(2026, 12, 2, 9, 30, 0, 0, calendar.Tokyo)},
+		{in: "2026-12-02T15:00:00+09:00", want: time.Date(2026, 12, 2, 15, 0, 0, 0, calendar.Tokyo)},
+		{in: "2026-12-02T06:00:00Z", want: time.Date(2026, 12, 2, 15, 0, 0, 0, calendar.Tokyo)},
+		{in: "3pm", bad: true},
+		{in: "25:00", bad: true},
+		{in: "2026-12-02 15:00", bad: true},
+	} {
+		got, err := presence.ParseUntil(c.in, now)
+		if c.bad {
+			if apperr.CodeOf(err) != apperr.Invalid || !strings.Contains(fmt.Sprint(apperr.As(err)), "presence_until") {
+				t.Errorf("%q: %v, want a validation error on presence_until", c.in, err)
+			}
+			continue
+		}
+		if err != nil || !got.Equal(c.want) {
+			t.Errorf("%q: %v %v, want %v", c.in, got, err, c.want)
+		}
+	}
+}

@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"telework/internal/calendar"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
 )
@@ -72,6 +74,18 @@ func TestWorktimeAPI(t *testing.T) {
 		}
 		if res := w.call("PUT", "/api/v1/presence", `{"status":"asleep"}`, staff); res.code < 400 {
 			t.Fatalf("bad presence: %d", res.code)
+		}
+		if res := w.call("PUT", "/api/v1/presence", `{"status":"busy","until":"3pm"}`, staff); res.code != http.StatusUnprocessableEntity ||
+			!strings.Contains(res.body, "presence_until") || !strings.Contains(res.body, "15:00") {
+			t.Fatalf("presence until in an unknown form: %d %s", res.code, res.body)
+		}
+		// A time of today is read in Japan's time: 23:59 is ahead (but in
+		// the day's last minutes).
+		if n := time.Now().In(calendar.Tokyo); n.Hour() == 23 && n.Minute() >= 58 {
+			t.Log("23:58 in Japan or later: the check of until=23:59 is left out")
+		} else if res := w.call("PUT", "/api/v1/presence", `{"status":"busy","until":"23:59"}`, staff); res.code != http.StatusOK ||
+			!strings.Contains(res.body, "T23:59:00+09:00") {
+			t.Fatalf("presence until 23:59: %d %s", res.code, res.body)
 		}
 		res = w.call("GET", "/api/v1/board", "", staff)
 		if res.code != http.StatusOK || !strings.Contains(res.body, `"presence":"busy"`) || !strings.Contains(res.body, "来客対応中") {

@@ -168,15 +168,10 @@ func (s *Server) worktimePresence(w http.ResponseWriter, r *http.Request) {
 	if r.PostFormValue("keep") == "1" { // the inactivity timer: the status only
 		u.Note, u.Place, u.AutoAway = nil, nil, nil
 	}
-	if hm := strings.TrimSpace(r.PostFormValue("until")); hm != "" {
-		t, err := time.ParseInLocation("2006-01-02 15:04", calendar.DateOf(time.Now()).String()+" "+hm, calendar.Tokyo)
-		if err != nil {
-			var v apperr.Validation
-			v.Add("presence_until", "field.time_hm", nil)
-			s.worktimeRender(w, r, http.StatusUnprocessableEntity, nil, v.Err())
-			return
-		}
-		u.Until = t
+	var err error
+	if u.Until, err = presence.ParseUntil(r.PostFormValue("until"), time.Now()); err != nil {
+		s.worktimeRender(w, r, http.StatusUnprocessableEntity, nil, err)
+		return
 	}
 	if _, err := s.svc.Presence.Set(r.Context(), p.TenantID, p, u); err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {
