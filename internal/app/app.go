@@ -132,6 +132,7 @@ func Serve(ctx context.Context, cfg ServeConfig) error {
 	go surveyReminderLoop(ctx, db, svc, log)
 	go applyLoop(ctx, svc.Apply, log)
 	go shortageLoop(ctx, svc.Places, log)
+	go overdueLoop(ctx, svc.Devices, log)
 	go deliveryLoop(ctx, db, svc, cfg.SecretKeys, log)
 
 	errc := make(chan error, 1)

@@ -9,6 +9,7 @@ import (
 
 	"telework/internal/apply"
 	"telework/internal/audit"
+	"telework/internal/devices"
 	"telework/internal/places"
 	"telework/internal/retention"
 	"telework/internal/roadmap"
@@ -168,6 +169,23 @@ func shortageLoop(ctx context.Context, svc *places.Service, log *slog.Logger) {
 			log.Error("shortage forecast job", "err", err)
 		case res != nil && res.Ran:
 			log.Info("shortage forecast job", "day", res.Day, "warned", res.Warned)
+		}
+	})
+}
+
+// overdueLoop carries the loans not back by their due day on to today
+// (they keep counting against their pool) and tells each person on the
+// first day theirs is overdue (devices.SweepOverdue), at start-up and then
+// every hour; only the first attempt each Tokyo day, on any node, works.
+func overdueLoop(ctx context.Context, svc *devices.Service, log *slog.Logger) {
+	node := nodeName()
+	hourly(ctx, func() {
+		res, err := svc.RunOverdueSweep(ctx, node)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("device overdue job", "err", err)
+		case res != nil && res.Ran:
+			log.Info("device overdue job", "day", res.Day, "overdue", res.Extended, "notified", res.Notified)
 		}
 	})
 }

@@ -412,6 +412,7 @@ var Tables = []Table{
 	{Name: "device_reservations", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
 		num("id"), num("tenant_id"), num("pool_id"), num("staff_id"), text("day"), numNull("application_id"), text("status"),
 		text("asset_no"), text("due_day"), num("lent_at"), num("returned_at"), num("booked_by"), num("created_at"), num("cancelled_at"),
+		text("held_to"),
 	}},
 	{Name: "personal_devices", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
 		num("id"), num("tenant_id"), num("staff_id"), text("description"), text("os"), text("status"), text("expires_on"),

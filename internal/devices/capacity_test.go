@@ -149,17 +149,18 @@ func TestOverflowOfPools(t *testing.T) {
 	d := calendar.Date{Year: 2026, Month: 12, Day: 7}
 	t0 := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	rs := []*devices.Reservation{
-		{ID: 5, Day: d, Status: devices.Reserved, CreatedAt: t0},
-		{ID: 2, Day: d, Status: devices.Lent, CreatedAt: t0.Add(time.Second)},
-		{ID: 3, Day: d, Status: devices.Cancelled, CreatedAt: t0.Add(2 * time.Second)},
-		{ID: 4, Day: d.AddDays(1), Status: devices.Reserved, CreatedAt: t0.Add(3 * time.Second)},
-		{ID: 1, Day: d, Status: devices.Reserved, CreatedAt: t0.Add(4 * time.Second)},
+		{ID: 5, Day: d, HeldTo: d, Status: devices.Reserved, CreatedAt: t0},
+		{ID: 2, Day: d, HeldTo: d, Status: devices.Lent, CreatedAt: t0.Add(time.Second)},
+		{ID: 3, Day: d, HeldTo: d, Status: devices.Cancelled, CreatedAt: t0.Add(2 * time.Second)},
+		{ID: 4, Day: d.AddDays(1), HeldTo: d.AddDays(1), Status: devices.Reserved, CreatedAt: t0.Add(3 * time.Second)},
+		{ID: 1, Day: d, HeldTo: d, Status: devices.Reserved, CreatedAt: t0.Add(4 * time.Second)},
+		{ID: 6, Day: d, HeldTo: d.AddDays(1), Status: devices.Returned, CreatedAt: t0.Add(5 * time.Second)},
 	}
 	for _, c := range []struct {
 		cap  int
 		want []int64
 	}{{0, []int64{1, 2, 4, 5}}, {1, []int64{1, 2}}, {2, []int64{1}}, {3, nil}} {
-		got := devices.Overflow(rs, c.cap)
+		got := devices.Overflow(rs, c.cap, d)
 		var ids []int64
 		for _, r := range got {
 			ids = append(ids, r.ID)
@@ -167,5 +168,24 @@ func TestOverflowOfPools(t *testing.T) {
 		if !slices.Equal(ids, c.want) {
 			t.Errorf("cap %d: got %v, want %v", c.cap, ids, c.want)
 		}
+	}
+}
+
+// TestOverflowOverLoanPeriods: a unit out for several days counts on each
+// of them, from the day the capacity changes on.
+func TestOverflowOverLoanPeriods(t *testing.T) {
+	d := calendar.Date{Year: 2026, Month: 12, Day: 7}
+	t0 := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	rs := []*devices.Reservation{
+		{ID: 1, Day: d.AddDays(-2), HeldTo: d.AddDays(1), Status: devices.Lent, CreatedAt: t0},                     // out 12/5–12/8
+		{ID: 2, Day: d.AddDays(1), HeldTo: d.AddDays(3), Status: devices.Reserved, CreatedAt: t0.Add(time.Second)}, // 12/8–12/10
+		{ID: 3, Day: d.AddDays(-3), HeldTo: d.AddDays(-1), Status: devices.Reserved, CreatedAt: t0.Add(2 * time.Second)},
+	}
+	var ids []int64
+	for _, r := range devices.Overflow(rs, 1, d) {
+		ids = append(ids, r.ID)
+	}
+	if !slices.Equal(ids, []int64{2}) {
+		t.Fatalf("beyond one unit from %s: %v, want [2] (1 and 2 are both out on 12/8; 3 ended before)", d, ids)
 	}
 }

@@ -1,11 +1,18 @@
 // Package devices owns the device and licence pools (issue 14; SPEC §5):
 // loan PCs, tablets, LTE dongles, mobile Wi-Fi, 公用携帯, VPN/VDI concurrent
-// sessions and remote-access IDs, each with a capacity, reserved per day
-// (linked to the application where there is one) with the same guarantee
-// as seats: one conditional counter statement per pool and day, reading
-// the capacity in that statement, in the transaction that inserts the
-// reservation and its audit entry; a capacity cut lists and tells those
-// beyond it. Lending and return go by asset number.
+// sessions and remote-access IDs, each with a capacity, reserved from a
+// day (linked to the application where there is one) with the same
+// guarantee as seats: one conditional counter statement over the days the
+// unit is out, reading the capacity in that statement, in the transaction
+// that inserts the reservation and its audit entry; a capacity cut lists
+// and tells those beyond it. Lending and return go by asset number.
+//
+// A unit is out for the pool's loan period — from the day reserved to the
+// due day — and every day of it counts against the capacity (a PC lent
+// for three days cannot be promised to someone else on the second). A
+// device that is not back by its due day keeps counting, day by day, until
+// it is returned (SweepOverdue, with a notice to the person); one that
+// comes back early frees the days after its return.
 package devices
 
 import (
@@ -69,11 +76,17 @@ func (p *Pool) Validate() error {
 	if p.Capacity < 0 || p.Capacity > 1000000 {
 		v.Add("capacity", "devices.error.capacity", nil)
 	}
-	if p.LoanDays < 1 || p.LoanDays > 366 {
+	switch {
+	case p.LoanDays == 0: // not given: a licence or session is for the day
 		p.LoanDays = 1
+	case p.LoanDays < 0 || p.LoanDays > MaxLoanDays:
+		v.Add("loan_days", "field.range", map[string]any{"Min": 1, "Max": MaxLoanDays})
 	}
 	return v.Err()
 }
+
+// MaxLoanDays bounds a pool's loan period.
+const MaxLoanDays = 366
 
 // AuditView is what the audit log shows of a pool.
 func (p *Pool) AuditView() map[string]any {
@@ -103,6 +116,7 @@ type Reservation struct {
 	Status        Status
 	AssetNo       string
 	DueDay        calendar.Date
+	HeldTo        calendar.Date // the last day the unit counts as out (before Day: none)
 	LentAt        time.Time
 	ReturnedAt    time.Time
 	BookedBy      int64
@@ -112,7 +126,12 @@ type Reservation struct {
 // AuditView is what the audit log shows of a reservation.
 func (r *Reservation) AuditView() map[string]any {
 	return map[string]any{"pool_id": r.PoolID, "staff_id": r.StaffID, "day": r.Day.String(), "application_id": r.ApplicationID,
-		"status": r.Status, "asset_no": r.AssetNo}
+		"status": r.Status, "asset_no": r.AssetNo, "held_to": r.HeldTo.String()}
+}
+
+// Holds reports whether the reservation's unit is out on day.
+func (r *Reservation) Holds(day calendar.Date) bool {
+	return r.Status != Cancelled && !day.Before(r.Day) && !day.After(r.HeldTo)
 }
 
 // Filter selects reservations.
@@ -122,6 +141,9 @@ type Filter struct {
 	From, To         calendar.Date
 	IncludeCancelled bool
 	Overdue          calendar.Date // when set: lent and due before this day
+	HeldFrom         calendar.Date // when set: holding a unit on this day or later
+	OutBefore        calendar.Date // when set: lent and held only up to before this day
+	AssetNo          string
 }
 
 // Reader is what the pools read.
@@ -144,11 +166,16 @@ type Tx interface {
 	Reader
 	InsertDevicePool(ctx context.Context, tenantID int64, p *Pool, at time.Time) error
 	UpdateDevicePoolRow(ctx context.Context, tenantID int64, p *Pool, at time.Time) error
-	// TakeDeviceSlot raises the pool's counter for day by one if it stays
-	// within the capacity, read in the same statement, and reports whether
-	// it did (one conditional statement).
-	TakeDeviceSlot(ctx context.Context, tenantID, poolID int64, day calendar.Date) (bool, error)
-	ReleaseDeviceSlot(ctx context.Context, tenantID, poolID int64, day calendar.Date) error
+	// TakeDeviceSlots raises the pool's counter of each day from first to
+	// last by one if every one stays within the capacity, read in the same
+	// statement, and reports whether all did (one conditional statement).
+	TakeDeviceSlots(ctx context.Context, tenantID, poolID int64, first, last calendar.Date) (bool, error)
+	// HoldDeviceSlots raises them whatever the capacity (a device not back).
+	HoldDeviceSlots(ctx context.Context, tenantID, poolID int64, first, last calendar.Date) error
+	ReleaseDeviceSlots(ctx context.Context, tenantID, poolID int64, first, last calendar.Date) error
+	// ExtendDeviceHold moves a lent reservation's last held day from from
+	// to to, if it is still lent and held up to from; it reports whether.
+	ExtendDeviceHold(ctx context.Context, tenantID, id int64, from, to calendar.Date) (bool, error)
 	InsertDeviceReservation(ctx context.Context, tenantID int64, r *Reservation, at time.Time) error
 	// SetDeviceReservationStatus moves a reservation from one of from to
 	// to (with asset number, due day and times) and reports whether it did.
@@ -215,11 +242,12 @@ func (s *Service) SavePool(ctx context.Context, tenantID int64, who *auth.Princi
 		}
 		p.Affected = nil
 		if p.Capacity < before.Capacity {
-			live, err := tx.FindDeviceReservations(ctx, tenantID, Filter{PoolID: p.ID, From: calendar.DateOf(s.now())})
+			today := calendar.DateOf(s.now())
+			live, err := tx.FindDeviceReservations(ctx, tenantID, Filter{PoolID: p.ID, HeldFrom: today})
 			if err != nil {
 				return err
 			}
-			p.Affected = Overflow(live, p.Capacity)
+			p.Affected = Overflow(live, p.Capacity, today)
 		}
 		after := p.AuditView()
 		if err := places.TellBeyond(ctx, tx, tenantID, p.Affected, func(r *Reservation) notify.Notification {
@@ -231,12 +259,22 @@ func (s *Service) SavePool(ctx context.Context, tenantID int64, who *auth.Princi
 	})
 }
 
-// Overflow lists, for each day whose live reservations exceed capacity,
-// the latest beyond it (the earliest keep their unit).
-func Overflow(list []*Reservation, capacity int) []*Reservation {
-	live := slices.DeleteFunc(slices.Clone(list), func(r *Reservation) bool { return r.Status == Cancelled })
+// Overflow lists, for each day from from on whose units out exceed the
+// capacity, the latest reservations beyond it (the earliest keep their
+// unit). A unit counts on every day it is out. Returned devices count no
+// more: only reserved and lent ones do.
+func Overflow(list []*Reservation, capacity int, from calendar.Date) []*Reservation {
+	live := slices.DeleteFunc(slices.Clone(list), func(r *Reservation) bool { return r.Status != Reserved && r.Status != Lent })
 	return places.Beyond(live, func(r *Reservation) places.Held {
-		return places.Held{Groups: []string{r.Day.String()}, CreatedAt: r.CreatedAt, ID: r.ID}
+		var days []string
+		first := r.Day
+		if first.Before(from) {
+			first = from
+		}
+		for d := first; !d.After(r.HeldTo); d = d.AddDays(1) {
+			days = append(days, d.String())
+		}
+		return places.Held{Groups: days, CreatedAt: r.CreatedAt, ID: r.ID}
 	}, func(string) int { return capacity })
 }
 
@@ -287,16 +325,33 @@ func (s *Service) Reserve(ctx context.Context, tenantID int64, who *auth.Princip
 		}
 		r.PoolName = p.Name
 		r.DueDay = req.Day.AddDays(p.LoanDays - 1)
+		r.HeldTo = r.DueDay
+		// One unit per person at a time: a second reservation of the pool
+		// overlapping the loan period of one not yet back is refused.
+		mine, err := tx.FindDeviceReservations(ctx, tenantID, Filter{PoolID: p.ID, StaffID: staffID, HeldFrom: req.Day})
+		if err != nil {
+			return err
+		}
+		for _, x := range mine {
+			if (x.Status == Reserved || x.Status == Lent) && !x.Day.After(r.HeldTo) {
+				return &apperr.Error{Code: apperr.Conflict, Key: "devices.refused.overlap",
+					Args: map[string]any{"Pool": p.Name, "From": x.Day.String(), "To": x.HeldTo.String()}}
+			}
+		}
 		behalf, err := places.ForSomeoneElse(ctx, tx, tenantID, who, target.ID, notify.BookedForYou, p.Name, req.Day, req.ApplicationID)
 		if err != nil {
 			return err
 		}
-		ok, err := tx.TakeDeviceSlot(ctx, tenantID, p.ID, req.Day)
+		ok, err := tx.TakeDeviceSlots(ctx, tenantID, p.ID, r.Day, r.HeldTo)
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return &apperr.Error{Code: apperr.Conflict, Key: "devices.full", Args: map[string]any{"Pool": p.Name, "Date": req.Day.String()}}
+			if r.HeldTo == r.Day {
+				return &apperr.Error{Code: apperr.Conflict, Key: "devices.full", Args: map[string]any{"Pool": p.Name, "Date": req.Day.String()}}
+			}
+			return &apperr.Error{Code: apperr.Conflict, Key: "devices.full_period",
+				Args: map[string]any{"Pool": p.Name, "Date": req.Day.String(), "Due": r.DueDay.String(), "Days": p.LoanDays}}
 		}
 		if err := tx.InsertDeviceReservation(ctx, tenantID, r, now); err != nil {
 			if apperr.IsDuplicate(err) {
@@ -335,7 +390,8 @@ func (s *Service) Reservation(ctx context.Context, tenantID int64, who *auth.Pri
 	return nil, apperr.NotFoundErr("device_reservation")
 }
 
-// Cancel cancels a reservation not yet lent; its unit is free at once.
+// Cancel cancels a reservation not yet lent; its unit is free at once
+// for every day of its loan period.
 func (s *Service) Cancel(ctx context.Context, tenantID int64, who *auth.Principal, id int64) error {
 	r, err := s.Reservation(ctx, tenantID, who, id)
 	if err != nil {
@@ -349,9 +405,9 @@ func (s *Service) Cancel(ctx context.Context, tenantID int64, who *auth.Principa
 			return err
 		}
 		if !ok {
-			return apperr.New(apperr.Conflict, "devices.error.not_reserved")
+			return apperr.New(apperr.Conflict, notReservedKey(before["status"]))
 		}
-		if err := tx.ReleaseDeviceSlot(ctx, tenantID, r.PoolID, r.Day); err != nil {
+		if err := tx.ReleaseDeviceSlots(ctx, tenantID, r.PoolID, r.Day, r.HeldTo); err != nil {
 			return err
 		}
 		after := r.AuditView()
@@ -364,12 +420,27 @@ func (s *Service) Cancel(ctx context.Context, tenantID int64, who *auth.Principa
 	})
 }
 
-// Lend hands out the device with assetNo for a reservation (IT admin).
+// notReservedKey names why a reservation cannot be cancelled, from the
+// state it was read in (a lent device is returned, not cancelled).
+func notReservedKey(status any) string {
+	switch status {
+	case Lent:
+		return "devices.error.cancel_lent"
+	case Returned:
+		return "devices.error.cancel_returned"
+	}
+	return "devices.error.not_reserved"
+}
+
+// Lend hands out the device with assetNo for a reservation (IT admin). An
+// asset number that is out on another loan is refused: it has to come
+// back first.
 func (s *Service) Lend(ctx context.Context, tenantID int64, who *auth.Principal, id int64, assetNo string) (*Reservation, error) {
 	return s.move(ctx, tenantID, who, id, strings.TrimSpace(assetNo), Lent, []Status{Reserved})
 }
 
-// Return records the device back (IT admin).
+// Return records the device back (IT admin). Days of its loan period
+// after today are free again; an overdue device stops counting.
 func (s *Service) Return(ctx context.Context, tenantID int64, who *auth.Principal, id int64) (*Reservation, error) {
 	return s.move(ctx, tenantID, who, id, "", Returned, []Status{Lent})
 }
@@ -392,17 +463,34 @@ func (s *Service) move(ctx context.Context, tenantID int64, who *auth.Principal,
 		before := r.AuditView()
 		r.Status = to
 		now := s.now()
+		today := calendar.DateOf(now)
+		freeFrom, freeTo := calendar.Date{}, r.HeldTo
 		if to == Lent {
 			r.AssetNo, r.LentAt = assetNo, now
 		} else {
 			r.ReturnedAt = now
+			// Out until today (when it started today or before): the
+			// days after are free again.
+			freeFrom = today.AddDays(1)
+			if freeFrom.Before(r.Day) {
+				freeFrom = r.Day
+			}
+			r.HeldTo = freeFrom.AddDays(-1)
 		}
 		ok, err := tx.SetDeviceReservationStatus(ctx, tenantID, r, from, now)
+		if apperr.IsDuplicate(err) {
+			return &apperr.Error{Code: apperr.Conflict, Key: "devices.refused.asset_out", Args: map[string]any{"Asset": assetNo}}
+		}
 		if err != nil {
 			return err
 		}
 		if !ok {
 			return apperr.New(apperr.Conflict, "devices.error.state")
+		}
+		if !freeFrom.IsZero() && !freeFrom.After(freeTo) {
+			if err := tx.ReleaseDeviceSlots(ctx, tenantID, r.PoolID, freeFrom, freeTo); err != nil {
+				return err
+			}
 		}
 		return s.audit(ctx, tx, tenantID, who, string(to), "device_reservation", id, before, r.AuditView())
 	})

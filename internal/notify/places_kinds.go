@@ -15,6 +15,8 @@ const (
 	// ShortageForecast tells the IT admins that demand is forecast to
 	// exceed an office's or a pool's capacity in a coming week.
 	ShortageForecast Kind = "shortage_forecast"
+	// DeviceOverdue tells a person their lent device is past its due day.
+	DeviceOverdue Kind = "device_overdue"
 )
 
 func init() {
@@ -22,4 +24,5 @@ func init() {
 	RegisterKind(BookedForYou, false)
 	RegisterKind(CancelledForYou, false)
 	RegisterKind(ShortageForecast, false)
+	RegisterKind(DeviceOverdue, false)
 }

@@ -83,3 +83,20 @@ func (tx *Tx) release(ctx context.Context, c counter, tenantID int64, keys []any
 		append([]any{tenantID}, keys...)...)
 	return mapErr(err)
 }
+
+// hold raises the counter of each of keys by one whatever the cap (what is
+// physically out counts even beyond it).
+func (tx *Tx) hold(ctx context.Context, c counter, tenantID int64, keys [][]any) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	cols := "tenant_id, " + strings.Join(c.keys, ", ")
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(c.keys)+1), ", ") + ", 1)"
+	var args []any
+	for _, k := range keys {
+		args = append(append(args, tenantID), k...)
+	}
+	_, err := tx.exec(ctx, `INSERT INTO `+c.table+` (`+cols+`, used) VALUES `+strings.TrimSuffix(strings.Repeat(one+", ", len(keys)), ", ")+
+		` ON CONFLICT (`+cols+`) DO UPDATE SET used = `+c.table+`.used + 1`, args...)
+	return mapErr(err)
+}

@@ -72,22 +72,52 @@ func (tx *Tx) UpdateDevicePoolRow(ctx context.Context, tenantID int64, p *device
 	return err
 }
 
-// TakeDeviceSlot raises the pool's counter for day by one if it stays
-// within the pool's capacity, read in the same statement (counter.take).
-func (tx *Tx) TakeDeviceSlot(ctx context.Context, tenantID, poolID int64, day calendar.Date) (bool, error) {
-	return tx.take(ctx, deviceCounter, tenantID, [][]any{{poolID, day.String()}}, poolID)
+// TakeDeviceSlots raises the pool's counter of every day from first to
+// last by one if each stays within the pool's capacity, read in the same
+// statement (counter.take), and reports whether all did.
+func (tx *Tx) TakeDeviceSlots(ctx context.Context, tenantID, poolID int64, first, last calendar.Date) (bool, error) {
+	return tx.take(ctx, deviceCounter, tenantID, deviceDays(poolID, first, last), poolID)
 }
 
-// ReleaseDeviceSlot lowers the counter by one (never below zero).
-func (tx *Tx) ReleaseDeviceSlot(ctx context.Context, tenantID, poolID int64, day calendar.Date) error {
-	return tx.release(ctx, deviceCounter, tenantID, []any{poolID, day.String()})
+// HoldDeviceSlots raises the counters of the days from first to last by
+// one whatever the capacity: a device that has not come back is out.
+func (tx *Tx) HoldDeviceSlots(ctx context.Context, tenantID, poolID int64, first, last calendar.Date) error {
+	return tx.hold(ctx, deviceCounter, tenantID, deviceDays(poolID, first, last))
+}
+
+// ReleaseDeviceSlots lowers the counters of the days from first to last
+// by one (never below zero).
+func (tx *Tx) ReleaseDeviceSlots(ctx context.Context, tenantID, poolID int64, first, last calendar.Date) error {
+	_, err := tx.exec(ctx, `UPDATE device_slots SET used = used - 1 WHERE tenant_id = ? AND pool_id = ? AND day >= ? AND day <= ? AND used > 0`,
+		tenantID, poolID, first.String(), last.String())
+	return mapErr(err)
+}
+
+// ExtendDeviceHold moves a lent reservation's held_to from from to to.
+func (tx *Tx) ExtendDeviceHold(ctx context.Context, tenantID, id int64, from, to calendar.Date) (bool, error) {
+	res, err := tx.exec(ctx, `UPDATE device_reservations SET held_to = ? WHERE tenant_id = ? AND id = ? AND status = 'lent' AND held_to = ?`,
+		to.String(), tenantID, id, from.String())
+	if err != nil {
+		return false, mapErr(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, mapErr(err)
+}
+
+// deviceDays are the counter keys of the days from first to last.
+func deviceDays(poolID int64, first, last calendar.Date) [][]any {
+	var keys [][]any
+	for d := first; !d.After(last); d = d.AddDays(1) {
+		keys = append(keys, []any{poolID, d.String()})
+	}
+	return keys
 }
 
 // InsertDeviceReservation writes r and sets its id.
 func (tx *Tx) InsertDeviceReservation(ctx context.Context, tenantID int64, r *devices.Reservation, at time.Time) error {
-	return mapErr(tx.row(ctx, `INSERT INTO device_reservations (tenant_id, pool_id, staff_id, day, application_id, status, due_day, booked_by, created_at)
-		VALUES (?, ?, ?, ?, ?, 'reserved', ?, ?, ?) RETURNING id`, tenantID, r.PoolID, r.StaffID, r.Day.String(), nullID(r.ApplicationID),
-		r.DueDay.String(), r.BookedBy, micros(at)).Scan(&r.ID))
+	return mapErr(tx.row(ctx, `INSERT INTO device_reservations (tenant_id, pool_id, staff_id, day, application_id, status, due_day, held_to, booked_by, created_at)
+		VALUES (?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?) RETURNING id`, tenantID, r.PoolID, r.StaffID, r.Day.String(), nullID(r.ApplicationID),
+		r.DueDay.String(), r.HeldTo.String(), r.BookedBy, micros(at)).Scan(&r.ID))
 }
 
 // SetDeviceReservationStatus moves r to r.Status from one of from.
@@ -103,11 +133,11 @@ func (tx *Tx) SetDeviceReservationStatus(ctx context.Context, tenantID int64, r 
 		returned = micros(r.ReturnedAt)
 	}
 	marks := strings.TrimSuffix(strings.Repeat("?, ", len(from)), ", ")
-	args := []any{r.Status, r.AssetNo, lent, returned, cancelled, tenantID, r.ID}
+	args := []any{r.Status, r.AssetNo, lent, returned, cancelled, r.HeldTo.String(), tenantID, r.ID}
 	for _, s := range from {
 		args = append(args, s)
 	}
-	res, err := tx.exec(ctx, `UPDATE device_reservations SET status = ?, asset_no = ?, lent_at = ?, returned_at = ?, cancelled_at = ?
+	res, err := tx.exec(ctx, `UPDATE device_reservations SET status = ?, asset_no = ?, lent_at = ?, returned_at = ?, cancelled_at = ?, held_to = ?
 		WHERE tenant_id = ? AND id = ? AND status IN (`+marks+`)`, args...)
 	if err != nil {
 		return false, mapErr(err)
@@ -117,18 +147,19 @@ func (tx *Tx) SetDeviceReservationStatus(ctx context.Context, tenantID int64, r 
 }
 
 const deviceResCols = `r.id, r.pool_id, p.name, r.staff_id, s.name, r.day, COALESCE(r.application_id, 0), r.status, r.asset_no, r.due_day,
-	r.lent_at, r.returned_at, r.booked_by, r.created_at`
+	r.lent_at, r.returned_at, r.booked_by, r.created_at, r.held_to`
 
 func scanDeviceReservation(sc interface{ Scan(...any) error }) (*devices.Reservation, error) {
 	r := &devices.Reservation{}
-	var day, due string
+	var day, due, held string
 	var lent, returned, created int64
 	if err := sc.Scan(&r.ID, &r.PoolID, &r.PoolName, &r.StaffID, &r.StaffName, &day, &r.ApplicationID, &r.Status, &r.AssetNo, &due,
-		&lent, &returned, &r.BookedBy, &created); err != nil {
+		&lent, &returned, &r.BookedBy, &created, &held); err != nil {
 		return nil, mapErr(err)
 	}
 	r.Day, _ = calendar.ParseDate(day)
 	r.DueDay, _ = calendar.ParseDate(due)
+	r.HeldTo, _ = calendar.ParseDate(held)
 	r.CreatedAt = fromMicros(created)
 	if lent != 0 {
 		r.LentAt = fromMicros(lent)
@@ -163,8 +194,17 @@ func findDeviceReservations(ctx context.Context, q querier, tenantID, id int64, 
 	if !f.To.IsZero() {
 		add(`r.day <= ?`, f.To.String())
 	}
+	if !f.HeldFrom.IsZero() {
+		add(`r.held_to >= ?`, f.HeldFrom.String())
+	}
 	if !f.Overdue.IsZero() {
 		add(`r.status = 'lent' AND r.due_day < ?`, f.Overdue.String())
+	}
+	if !f.OutBefore.IsZero() {
+		add(`r.status = 'lent' AND r.held_to < ?`, f.OutBefore.String())
+	}
+	if f.AssetNo != "" {
+		add(`r.asset_no = ?`, f.AssetNo)
 	}
 	if id == 0 && !f.IncludeCancelled {
 		query += ` AND r.status <> 'cancelled'`
