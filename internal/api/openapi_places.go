@@ -38,7 +38,7 @@ func placesSchemas() map[string]any {
 			"type": enum([]string{"office", "pool"}, "office or pool"), "id": integer("office or pool id"), "name": str("名称"),
 			"week_of": str("the Monday YYYY-MM-DD"), "peak_day": str("the busiest day"), "peak": integer("expected demand that day"),
 			"capacity": integer("capacity"), "warned_at": dateTime("when the IT admins were told")}),
-		"RemoteCredentialInput": obj([]string{"date"}, map[string]any{"date": str("the telework day YYYY-MM-DD")}),
+		"RemoteCredentialInput": obj(nil, map[string]any{"date": str("today in Japan, YYYY-MM-DD (optional: today); any other day is refused with 422 on date")}),
 		"RemoteCredential": obj([]string{"date", "login", "password", "expires_at"}, map[string]any{
 			"date": str("the day"), "login": str("ID"), "password": str("shown once; only its hash is stored"), "expires_at": dateTime("the day's end (Japan time)")}),
 	}

@@ -75,7 +75,7 @@ func (s *API) placesRoutes() []route.Route {
 		{Method: "POST", Pattern: "/api/v1/personal-devices/{id}/decision", Rule: it, Object: "personal_device", Handler: s.apiDecidePersonal,
 			API: &route.Op{ID: "decidePersonalDevice", Summary: "Approve (with an expiry), reject or revoke a personal device (IT)", Tag: "devices", Body: "PersonalDeviceDecision", Resp: "PersonalDevice"}},
 		{Method: "POST", Pattern: "/api/v1/remote-credentials", Rule: route.Directory, Handler: s.apiIssueCredential,
-			API: &route.Op{ID: "issueRemoteCredential", Summary: "Issue your one-time remote-access ID for a telework day: the password is shown once and expires at the day's end", Tag: "devices", Body: "RemoteCredentialInput", Resp: "RemoteCredential", Status: 201}},
+			API: &route.Op{ID: "issueRemoteCredential", Summary: "Issue your one-time remote-access ID for today, when you telework today (an approved application day or a start of work in a telework mode); it takes one unit of the remote-ID pool, once per person and day (409 when none is left or already issued). The password is shown once and expires at the day's end", Tag: "devices", Body: "RemoteCredentialInput", Resp: "RemoteCredential", Status: 201}},
 	}...)
 }
 
@@ -526,8 +526,15 @@ func (s *API) apiIssueCredential(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Date string `json:"date"`
 	}
-	day, ok := s.placesDecodeDay(w, r, &in, &in.Date)
-	if !ok {
+	// date is optional (today); the service refuses any day but today.
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	var v apperr.Validation
+	day := civilField(&v, "date", in.Date)
+	if err := v.Err(); err != nil {
+		s.apiFail(w, r, err)
 		return
 	}
 	p := principal(r)

@@ -13,8 +13,10 @@ import (
 	"telework/internal/calendar"
 	"telework/internal/devices"
 	"telework/internal/org"
+	"telework/internal/policy"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
+	"telework/internal/worktime"
 )
 
 func TestDonglesNeverOverbooked(t *testing.T) {
@@ -123,6 +125,13 @@ func TestPersonalDevicesAndCredentials(t *testing.T) {
 			t.Fatalf("no remote IDs: %v", err)
 		}
 		if err := svc.SavePool(ctx, tn.ID, it, &devices.Pool{Name: "リモートアクセスID", Kind: devices.RemoteID, Capacity: 50}); err != nil {
+			t.Fatal(err)
+		}
+		// Only on a telework day: here a start of work at home.
+		if _, err := svc.IssueCredential(ctx, tn.ID, me, today); apperr.As(err) == nil || apperr.As(err).Key != "devices.personal.error.no_telework" {
+			t.Fatalf("no telework: %v", err)
+		}
+		if _, err := worktime.NewService(db, db.Now).Start(ctx, tn.ID, me, 0, worktime.Report{Mode: policy.Home}); err != nil {
 			t.Fatal(err)
 		}
 		c, err := svc.IssueCredential(ctx, tn.ID, me, today)

@@ -5,14 +5,18 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"telework/internal/apperr"
+	"telework/internal/apply"
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
+	"telework/internal/policy"
 )
 
 // PersonalStatus is where a personal-device registration stands.
@@ -69,6 +73,9 @@ type PersonalStore interface {
 	// InsertRemoteCredential stores the credential with secretHash (a
 	// duplicate when one was already issued for that person and day).
 	InsertRemoteCredential(ctx context.Context, tenantID int64, c *Credential, secretHash string) error
+	// TeleworksOn reports whether the person has an application day for
+	// day in one of states, or started working on day in one of modes.
+	TeleworksOn(ctx context.Context, tenantID, staffID int64, day calendar.Date, states []apply.Status, modes []policy.Mode) (bool, error)
 }
 
 func (s *Service) personalTx(ctx context.Context, fn func(Tx, PersonalStore) error) error {
@@ -87,10 +94,18 @@ func (s *Service) RequestPersonalDevice(ctx context.Context, tenantID int64, who
 		return apperr.Forbid()
 	}
 	d.Description, d.OS = strings.TrimSpace(d.Description), strings.TrimSpace(d.OS)
-	if d.Description == "" || len([]rune(d.Description)) > 200 || len([]rune(d.OS)) > 100 {
-		var v apperr.Validation
-		v.Add("description", "field.required", nil)
-		return v.Err()
+	var v apperr.Validation
+	switch {
+	case d.Description == "":
+		v.Add("description", "field.required", personalLabel("description"))
+	case utf8.RuneCountInString(d.Description) > MaxPersonalDescription:
+		v.Add("description", "field.too_long", withMax(personalLabel("description"), MaxPersonalDescription))
+	}
+	if utf8.RuneCountInString(d.OS) > MaxPersonalOS {
+		v.Add("os", "field.too_long", withMax(personalLabel("os"), MaxPersonalOS))
+	}
+	if err := v.Err(); err != nil {
+		return err
 	}
 	d.StaffID, d.Status, d.RequestedAt = who.StaffID, Requested, s.now()
 	return s.personalTx(ctx, func(tx Tx, ps PersonalStore) error {
@@ -128,12 +143,35 @@ func (s *Service) DecidePersonalDevice(ctx context.Context, tenantID int64, who 
 			return err
 		}
 		if !ok {
-			return apperr.New(apperr.Conflict, "devices.error.state")
+			// The registration moved meanwhile or was never in `from`.
+			if from == Approved {
+				return apperr.New(apperr.Conflict, "devices.personal.error.not_approved")
+			}
+			return apperr.New(apperr.Conflict, "devices.personal.error.decided")
 		}
 		return s.audit(ctx, tx, tenantID, who, "byod_"+string(to), "personal_device", id, map[string]any{"status": before},
 			map[string]any{"status": to, "expires_on": d.ExpiresOn.String()})
 	})
 	return d, err
+}
+
+// Longest description and OS of a personal device (characters).
+const (
+	MaxPersonalDescription = 200
+	MaxPersonalOS          = 100
+)
+
+// personalLabel names a personal device registration's field in its
+// messages: "status" is the decision on the registration and
+// "description" the device's, not the shared fieldname.status (the staff
+// record's 在職区分) or fieldname.description.
+func personalLabel(field string) map[string]any {
+	return map[string]any{"LabelKey": "fieldname.personal_device_" + field}
+}
+
+func withMax(args map[string]any, max int) map[string]any {
+	args["Max"] = max
+	return args
 }
 
 // decisionFrom is the status a decision to `to` starts from.
@@ -143,7 +181,7 @@ func (s *Service) decisionFrom(to PersonalStatus, expires calendar.Date) (Person
 	case Approved:
 		if expires.IsZero() || expires.Before(calendar.DateOf(s.now())) {
 			var v apperr.Validation
-			v.Add("expires_on", "devices.error.expiry", nil)
+			v.Add("expires_on", "devices.error.expiry", personalLabel("expires_on"))
 			return from, v.Err()
 		}
 	case Rejected:
@@ -151,7 +189,7 @@ func (s *Service) decisionFrom(to PersonalStatus, expires calendar.Date) (Person
 		from = Approved
 	default:
 		var v apperr.Validation
-		v.Add("status", "field.choice", nil)
+		v.Add("status", "field.choice", personalLabel("status"))
 		return from, v.Err()
 	}
 	return from, nil
@@ -211,13 +249,43 @@ func (s *Service) UsesCredentials(ctx context.Context, tenantID int64) (bool, er
 	return false, nil
 }
 
+// teleworkDayStates are the states of an application day that make it a
+// telework day: approved, and every state the day moves to from there.
+var teleworkDayStates = []apply.Status{apply.Approved, apply.Started, apply.Finished, apply.Reported, apply.Confirmed}
+
 // IssueCredential issues the caller's one-time remote-access ID and
-// password for day (today or later, once per day), expiring at the end of
-// that day (Japan time). The secret is in the answer only; the store keeps
-// its hash, the audit log neither.
+// password for today (当日: 松本市 obtains the day's ID and password each
+// time it teleworks). day is today in Japan or zero (today); another day is
+// refused on the field date. Only a person who teleworks today gets one:
+// an application day approved for today (or started, finished, reported,
+// confirmed), or a start of today's work in a telework mode (home,
+// satellite, mobile) — the second covers tenants without an application
+// system, where a start is never refused for lack of one. Both are read
+// in the issuing transaction with one indexed statement; a supervisor's
+// later cancellation of the day does not revoke a credential already shown.
+//
+// The credential takes one unit of the tenant's remote-ID pool for the
+// day through the pools' conditional counter (TakeDeviceSlot; the first
+// pool, by id, with a unit left), or uses the unit the person already
+// reserved in such a pool for today; none left is a conflict. A person
+// gets one credential a day: a second request is refused (409) and takes
+// nothing, since the unique (person, day) row is written before the unit
+// is taken, in the same transaction. It expires at the end of the day
+// (Japan time). The secret is in the answer only; the store keeps its
+// hash, the audit log neither.
 func (s *Service) IssueCredential(ctx context.Context, tenantID int64, who *auth.Principal, day calendar.Date) (*Credential, error) {
 	if who.StaffID == 0 {
 		return nil, apperr.Forbid()
+	}
+	now := s.now()
+	today := calendar.DateOf(now)
+	if day.IsZero() {
+		day = today
+	}
+	if day != today {
+		var v apperr.Validation
+		v.Add("date", "devices.personal.error.credential_today", map[string]any{"Today": today.String()})
+		return nil, v.Err()
 	}
 	uses, err := s.UsesCredentials(ctx, tenantID)
 	if err != nil {
@@ -225,10 +293,6 @@ func (s *Service) IssueCredential(ctx context.Context, tenantID int64, who *auth
 	}
 	if !uses {
 		return nil, apperr.New(apperr.Invalid, "devices.error.no_credentials")
-	}
-	now := s.now()
-	if day.Before(calendar.DateOf(now)) {
-		return nil, apperr.New(apperr.Invalid, "devices.refused.past")
 	}
 	secret, err := randomSecret()
 	if err != nil {
@@ -238,19 +302,77 @@ func (s *Service) IssueCredential(ctx context.Context, tenantID int64, who *auth
 		Login: "tw" + strconv.FormatInt(who.StaffID, 10) + "-" + strings.ReplaceAll(day.String(), "-", "")}
 	sum := sha256.Sum256([]byte(secret))
 	err = s.personalTx(ctx, func(tx Tx, ps PersonalStore) error {
+		teleworks, err := ps.TeleworksOn(ctx, tenantID, who.StaffID, day, teleworkDayStates, policy.Modes)
+		if err != nil {
+			return err
+		}
+		if !teleworks {
+			return &apperr.Error{Code: apperr.Invalid, Key: "devices.personal.error.no_telework", Args: map[string]any{"Date": day.String()}}
+		}
+		// The person's row first: a second request of the same day stops
+		// here (on PostgreSQL it waits on the unique key for the first to
+		// end) before it touches the pool's counter.
 		if err := ps.InsertRemoteCredential(ctx, tenantID, c, hex.EncodeToString(sum[:])); err != nil {
 			if apperr.IsDuplicate(err) {
 				return apperr.New(apperr.Conflict, "devices.error.credential_issued")
 			}
 			return err
 		}
+		unit, err := s.takeRemoteID(ctx, tx, tenantID, who.StaffID, day)
+		if err != nil {
+			return err
+		}
+		after := map[string]any{"staff_id": c.StaffID, "day": day.String(), "login": c.Login}
+		maps.Copy(after, unit)
 		return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "devices.credential_issue", ObjectType: "remote_credential",
-			ObjectID: strconv.FormatInt(c.ID, 10), After: map[string]any{"staff_id": c.StaffID, "day": day.String(), "login": c.Login}})
+			ObjectID: strconv.FormatInt(c.ID, 10), After: after})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// takeRemoteID finds the unit of a remote-ID pool the credential holds:
+// the person's live reservation of such a pool for day, or one unit taken
+// from the first pool with one left. It returns what the audit entry
+// records of it.
+func (s *Service) takeRemoteID(ctx context.Context, tx Tx, tenantID, staffID int64, day calendar.Date) (map[string]any, error) {
+	pools, err := tx.FindDevicePools(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	remote := map[int64]bool{}
+	var names []string
+	for _, p := range pools {
+		if p.Kind == RemoteID {
+			remote[p.ID] = true
+			names = append(names, p.Name)
+		}
+	}
+	held, err := tx.FindDeviceReservations(ctx, tenantID, Filter{StaffID: staffID, From: day, To: day})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range held {
+		if remote[r.PoolID] && (r.Status == Reserved || r.Status == Lent) {
+			return map[string]any{"pool_id": r.PoolID, "reservation_id": r.ID}, nil
+		}
+	}
+	for _, p := range pools {
+		if !remote[p.ID] {
+			continue
+		}
+		ok, err := tx.TakeDeviceSlots(ctx, tenantID, p.ID, day, day)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return map[string]any{"pool_id": p.ID}, nil
+		}
+	}
+	return nil, &apperr.Error{Code: apperr.Conflict, Key: "devices.personal.error.credentials_full",
+		Args: map[string]any{"Pool": strings.Join(names, "・"), "Date": day.String()}}
 }
 
 // randomSecret is 16 characters without look-alikes (0/O, 1/l/I).

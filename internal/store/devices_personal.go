@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 
+	"telework/internal/apply"
 	"telework/internal/calendar"
 	"telework/internal/devices"
+	"telework/internal/policy"
 )
 
 var _ devices.PersonalStore = (*Tx)(nil)
@@ -83,4 +85,28 @@ func (tx *Tx) InsertRemoteCredential(ctx context.Context, tenantID int64, c *dev
 	return mapErr(tx.row(ctx, `INSERT INTO remote_credentials (tenant_id, staff_id, day, login, secret_hash, issued_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, tenantID, c.StaffID, c.Day.String(), c.Login, secretHash, micros(c.IssuedAt),
 		micros(c.ExpiresAt)).Scan(&c.ID))
+}
+
+// TeleworksOn reports whether the person teleworks on day as the records
+// say: one of their application days for day is in one of states, or they
+// started working that day in one of modes. Two indexed look-ups
+// (application_days_staff, worktime_days' unique key) in one statement.
+func (tx *Tx) TeleworksOn(ctx context.Context, tenantID, staffID int64, day calendar.Date, states []apply.Status, modes []policy.Mode) (bool, error) {
+	if len(states) == 0 || len(modes) == 0 {
+		return false, nil
+	}
+	args := []any{tenantID, staffID, day.String()}
+	for _, s := range states {
+		args = append(args, s)
+	}
+	args = append(args, tenantID, staffID, day.String())
+	for _, m := range modes {
+		args = append(args, m)
+	}
+	var n int
+	err := tx.row(ctx, `SELECT CASE WHEN EXISTS (SELECT 1 FROM application_days a WHERE a.tenant_id = ? AND a.staff_id = ? AND a.day = ?
+			AND a.status IN (`+marks(len(states))+`))
+		OR EXISTS (SELECT 1 FROM worktime_days w WHERE w.tenant_id = ? AND w.staff_id = ? AND w.work_date = ?
+			AND w.mode IN (`+marks(len(modes))+`)) THEN 1 ELSE 0 END`, args...).Scan(&n)
+	return n == 1, mapErr(err)
 }

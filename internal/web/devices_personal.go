@@ -10,8 +10,8 @@ import (
 )
 
 // devicesPersonalRoutes are personal devices (私用端末・BYOD): the person's
-// request and list, IT's review, and the one-time remote-access ID for a
-// telework day (issue 14).
+// request and list, IT's review, and the one-time remote-access ID of
+// today for a person who teleworks today (issue 14).
 func (s *Server) devicesPersonalRoutes() []Route {
 	return []Route{
 		{Method: "GET", Pattern: "/devices/personal", Rule: directory, Handler: s.devicesPersonalPage},
@@ -27,7 +27,6 @@ type devicesPersonalView struct {
 	Description string
 	OS          string
 	Credentials bool
-	Date        string
 	Credential  *devices.Credential
 	All         []*devices.PersonalDevice
 	Today       string
@@ -36,7 +35,7 @@ type devicesPersonalView struct {
 func (s *Server) devicesPersonalView(r *http.Request, all bool) (*devicesPersonalView, error) {
 	p := principal(r)
 	today := calendar.DateOf(time.Now()).String()
-	v := &devicesPersonalView{Date: today, Today: today}
+	v := &devicesPersonalView{Today: today}
 	var err error
 	if all {
 		v.All, err = s.svc.Devices.PersonalDevices(r.Context(), p.TenantID, p, true)
@@ -82,15 +81,18 @@ func (s *Server) devicesCredentialIssue(w http.ResponseWriter, r *http.Request) 
 	_ = r.ParseForm()
 	p := principal(r)
 	f := newForm(r)
+	// The form sends the day it showed as today: a page left open past
+	// midnight is refused on the date rather than issuing for another day.
 	day := f.date("date")
-	c, err := s.svc.Devices.IssueCredential(r.Context(), p.TenantID, p, day)
+	err := f.v.Err()
+	var c *devices.Credential
+	if err == nil {
+		c, err = s.svc.Devices.IssueCredential(r.Context(), p.TenantID, p, day)
+	}
 	v, verr := s.devicesPersonalView(r, false)
 	if verr != nil {
 		s.fail(w, r, verr)
 		return
-	}
-	if !day.IsZero() {
-		v.Date = day.String()
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	if err != nil {
