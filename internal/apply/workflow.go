@@ -863,12 +863,23 @@ func (in *ReportInput) clean() error {
 // Report files the 実施報告 of days of an approved application (from the
 // day itself on): by the applicant, or — marked verbal — by the approver or
 // a supervisor who heard it (松本市). Planned hours come from the
-// application; the approver is told there is a report to confirm.
+// application and the policy's standard day (plannedHours); under a form
+// comparing planned with actual hours (reportNeedsHours) the applicant's
+// report names the actual start and end. The approver is told there is a
+// report to confirm.
 func (s *Service) Report(ctx context.Context, tenantID int64, who *auth.Principal, id int64, in ReportInput) (*Application, error) {
 	if err := in.clean(); err != nil {
 		return nil, err
 	}
 	today := s.Today()
+	// The policy in force on each day says its standard hours (the planned
+	// ones of a day without times) and whether its report form asks for the
+	// actual hours.
+	vers, err := s.st.FindPolicyVersions(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	rules := &env{vers: vers}
 	return s.act(ctx, tenantID, who, id, ActReport, in.Version, func(tx Tx, a *Application, r *relation) (*step, error) {
 		if in.Verbal && !r.supervises || !in.Verbal && !r.own {
 			return nil, r.denied()
@@ -891,15 +902,19 @@ func (s *Service) Report(ctx context.Context, tenantID int64, who *auth.Principa
 				}
 				continue
 			}
-			rep := &Report{PlannedStart: a.Start, PlannedEnd: a.End, ActualStart: in.ActualStart, ActualEnd: in.ActualEnd,
+			// No policy at all (none in force on the day nor today): the
+			// application's own times are the plan, and no form is named.
+			ver, _ := rules.version(d.Date, today)
+			if !in.Verbal && reportNeedsHours(ver.Policy.Report) {
+				if err := requireActualHours(&in); err != nil {
+					return nil, err
+				}
+			}
+			ps, pe, planBreak := plannedHours(a, ver.Policy.Hours)
+			rep := &Report{PlannedStart: ps, PlannedEnd: pe, ActualStart: in.ActualStart, ActualEnd: in.ActualEnd,
 				BreakMinutes: in.BreakMinutes, Work: in.Work, Products: in.Products, Verbal: in.Verbal,
 				RecordedBy: who.StaffID, ReportedAt: s.now()}
-			planBreak := a.BreakMinutes
-			if planBreak == 0 && a.TimeUnit == policy.FullDay {
-				// The standard break: the one taken stands for it.
-				planBreak = in.BreakMinutes
-			}
-			rep.PlannedMinutes = span2(a.Start, a.End, planBreak)
+			rep.PlannedMinutes = span2(ps, pe, planBreak)
 			rep.ActualMinutes = span2(in.ActualStart, in.ActualEnd, in.BreakMinutes)
 			d.Report, d.Status = rep, Reported
 			changed = append(changed, *d)
