@@ -50,6 +50,11 @@ type Store interface {
 
 	// For the periodic job (reminders, reports due and overdue).
 	FindTenants(ctx context.Context) ([]*org.Tenant, error)
+	// FindReportNotes lists the days with a report still to file whose
+	// report is due today and not yet told (ReportNoted ""), or was due
+	// before today and not yet told late (not ReportNotedOverdue), by
+	// application and day.
+	FindReportNotes(ctx context.Context, tenantID int64, today calendar.Date) ([]ReportNote, error)
 	ClaimJobRun(ctx context.Context, job, key, node string) (bool, error)
 	FinishJobRun(ctx context.Context, job, key string) error
 }
@@ -87,6 +92,8 @@ type Tx interface {
 	// DeleteDelegation removes a delegation and returns it; NotFound when
 	// none.
 	DeleteDelegation(ctx context.Context, tenantID, id int64) (Delegation, error)
+	// MarkReportsNoted records that these days were told at stage.
+	MarkReportsNoted(ctx context.Context, tenantID int64, dayIDs []int64, stage ReportNoted) error
 	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
 }
 

@@ -594,12 +594,27 @@ func (s *Service) decide(ctx context.Context, tenantID int64, who *auth.Principa
 			return nil, err
 		}
 	}
+	// The second step's approver, named in the answer to the first step's
+	// approval as a read would name them (read here, outside the
+	// transaction, like the rest of what the check needs).
+	var nextName string
+	if act == ActApprove && cur.Step < cur.Steps && cur.SecondApproverID != 0 {
+		next, err := s.st.FindStaffByID(ctx, tenantID, cur.SecondApproverID)
+		if err != nil {
+			return nil, err
+		}
+		nextName = next.Name
+	}
 	if in.Version == 0 {
 		in.Version = cur.Version
 	}
 	res := &Result{Skipped: cur.Skipped}
 	a, err := s.act(ctx, tenantID, who, id, act, in.Version, func(tx Tx, a *Application, r *relation) (*step, error) {
-		if !Allowed(a.Decision, act) && (r.supervises || r.own) {
+		if r.own {
+			// Nobody decides their own application, whatever its state.
+			return nil, errDecideOwn(act)
+		}
+		if !Allowed(a.Decision, act) && r.supervises {
 			// Decided meanwhile (or withdrawn): say what it is now.
 			return nil, StateError(a.Status, act)
 		}
@@ -628,13 +643,13 @@ func (s *Service) decide(ctx context.Context, tenantID int64, who *auth.Principa
 			}
 			if a.Step < a.Steps {
 				a.Step++
-				a.ApproverID = a.SecondApproverID
+				a.ApproverID, a.ApproverName = a.SecondApproverID, nextName
 				args["Name"] = cur.StaffName
 				st.notes = append(st.notes, notify.New(a.ApproverID, notify.Submitted, a.ID, args))
 				st.notes = append(st.notes, e.delegateNotes(a.ApproverID, notify.Submitted, a.ID, args)...)
 				break
 			}
-			a.Decision, a.ApproverID = Approved, 0
+			a.Decision, a.ApproverID, a.ApproverName = Approved, 0, ""
 			a.approveTravel(ver.Policy)
 			st.days = a.setDays(Approved, func(d Day) bool { return d.Status == Submitted })
 			for i := range st.days {
@@ -645,11 +660,11 @@ func (s *Service) decide(ctx context.Context, tenantID int64, who *auth.Principa
 			}
 			st.notes = append(st.notes, notify.New(a.StaffID, notify.Approved, a.ID, args))
 		case ActReturn:
-			a.Decision, a.ApproverID, a.Step = Returned, 0, 0
+			a.Decision, a.ApproverID, a.ApproverName, a.Step = Returned, 0, "", 0
 			st.days = a.setDays(Returned, func(d Day) bool { return d.Status == Submitted })
 			st.notes = append(st.notes, notify.New(a.StaffID, notify.Returned, a.ID, args))
 		case ActReject:
-			a.Decision, a.ApproverID = Rejected, 0
+			a.Decision, a.ApproverID, a.ApproverName = Rejected, 0, ""
 			st.days = a.setDays(Rejected, func(d Day) bool { return d.Status == Submitted })
 			st.notes = append(st.notes, notify.New(a.StaffID, notify.Rejected, a.ID, args))
 		}
@@ -714,7 +729,7 @@ func (s *Service) Cancel(ctx context.Context, tenantID int64, who *auth.Principa
 			changed = append(changed, *d)
 		}
 		if len(changed) == 0 {
-			return nil, StateError(a.Status, ActCancel)
+			return nil, cancelNothing(a, today)
 		}
 		approver := a.ApproverID
 		if approver == 0 {
@@ -848,12 +863,23 @@ func (in *ReportInput) clean() error {
 // Report files the 実施報告 of days of an approved application (from the
 // day itself on): by the applicant, or — marked verbal — by the approver or
 // a supervisor who heard it (松本市). Planned hours come from the
-// application; the approver is told there is a report to confirm.
+// application and the policy's standard day (plannedHours); under a form
+// comparing planned with actual hours (reportNeedsHours) the applicant's
+// report names the actual start and end. The approver is told there is a
+// report to confirm.
 func (s *Service) Report(ctx context.Context, tenantID int64, who *auth.Principal, id int64, in ReportInput) (*Application, error) {
 	if err := in.clean(); err != nil {
 		return nil, err
 	}
 	today := s.Today()
+	// The policy in force on each day says its standard hours (the planned
+	// ones of a day without times) and whether its report form asks for the
+	// actual hours.
+	vers, err := s.st.FindPolicyVersions(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	rules := &env{vers: vers}
 	return s.act(ctx, tenantID, who, id, ActReport, in.Version, func(tx Tx, a *Application, r *relation) (*step, error) {
 		if in.Verbal && !r.supervises || !in.Verbal && !r.own {
 			return nil, r.denied()
@@ -876,15 +902,19 @@ func (s *Service) Report(ctx context.Context, tenantID int64, who *auth.Principa
 				}
 				continue
 			}
-			rep := &Report{PlannedStart: a.Start, PlannedEnd: a.End, ActualStart: in.ActualStart, ActualEnd: in.ActualEnd,
+			// No policy at all (none in force on the day nor today): the
+			// application's own times are the plan, and no form is named.
+			ver, _ := rules.version(d.Date, today)
+			if !in.Verbal && reportNeedsHours(ver.Policy.Report) {
+				if err := requireActualHours(&in); err != nil {
+					return nil, err
+				}
+			}
+			ps, pe, planBreak := plannedHours(a, ver.Policy.Hours)
+			rep := &Report{PlannedStart: ps, PlannedEnd: pe, ActualStart: in.ActualStart, ActualEnd: in.ActualEnd,
 				BreakMinutes: in.BreakMinutes, Work: in.Work, Products: in.Products, Verbal: in.Verbal,
 				RecordedBy: who.StaffID, ReportedAt: s.now()}
-			planBreak := a.BreakMinutes
-			if planBreak == 0 && a.TimeUnit == policy.FullDay {
-				// The standard break: the one taken stands for it.
-				planBreak = in.BreakMinutes
-			}
-			rep.PlannedMinutes = span2(a.Start, a.End, planBreak)
+			rep.PlannedMinutes = span2(ps, pe, planBreak)
 			rep.ActualMinutes = span2(in.ActualStart, in.ActualEnd, in.BreakMinutes)
 			d.Report, d.Status = rep, Reported
 			changed = append(changed, *d)
@@ -936,7 +966,7 @@ func (s *Service) Confirm(ctx context.Context, tenantID int64, who *auth.Princip
 			d := &a.Days[i]
 			if len(in.Dates) > 0 && !slices.Contains(in.Dates, d.Date) || d.Status != Reported {
 				if len(in.Dates) > 0 && slices.Contains(in.Dates, d.Date) {
-					return nil, StateError(d.Status, ActConfirm)
+					return nil, confirmNothing(a, d)
 				}
 				continue
 			}
@@ -948,7 +978,7 @@ func (s *Service) Confirm(ctx context.Context, tenantID int64, who *auth.Princip
 			dates = append(dates, d.Date)
 		}
 		if len(changed) == 0 {
-			return nil, StateError(a.Status, ActConfirm)
+			return nil, confirmNothing(a, nil)
 		}
 		return &step{days: changed, decision: &Decision{Action: ActConfirm, Comment: in.Comment, Dates: dates,
 			OnBehalfOf: r.onBehalfOf, Proxy: r.onBehalfOf != 0}}, nil
@@ -1017,4 +1047,48 @@ func (s *Service) Bulk(ctx context.Context, tenantID int64, who *auth.Principal,
 		res.Done = append(res.Done, a)
 	}
 	return res, nil
+}
+
+// errDecideOwn is the refusal of an applicant approving, returning or
+// rejecting their own application: the rule, not a bare "forbidden".
+func errDecideOwn(act Action) error {
+	return &apperr.Error{Code: apperr.Forbidden, Key: "apply.decide_own", Args: map[string]any{"Action": string(act)}}
+}
+
+// cancelNothing is why a cancel without named days found nothing to
+// cancel: the days that could still be cancelled by their state are today
+// or past (cancel only before the day, apply.cancel_only_before), else
+// the state the application is in.
+func cancelNothing(a *Application, today calendar.Date) error {
+	for _, d := range a.Days {
+		if Allowed(d.Status, ActCancel) && !today.Before(d.Date) {
+			return &apperr.Error{Code: apperr.Conflict, Key: "apply.cancel_only_before",
+				Args: map[string]any{"Date": d.Date.String(), "Action": string(ActCancel)}}
+		}
+	}
+	return StateError(a.Status, ActCancel)
+}
+
+// confirmNothing is why a confirmation found no report to confirm (on day
+// d when one was named): a day still waiting for its report has nothing to
+// confirm yet (apply.nothing_to_confirm); otherwise the day's or the
+// application's state says why.
+func confirmNothing(a *Application, d *Day) error {
+	nothing := func(day calendar.Date) error {
+		args := map[string]any{"Action": string(ActConfirm)}
+		if !day.IsZero() {
+			args["Date"] = day.String()
+		}
+		return &apperr.Error{Code: apperr.Conflict, Key: "apply.nothing_to_confirm", Args: args}
+	}
+	if d != nil {
+		if Allowed(d.Status, ActReport) {
+			return nothing(d.Date)
+		}
+		return StateError(d.Status, ActConfirm)
+	}
+	if slices.ContainsFunc(a.Days, func(x Day) bool { return Allowed(x.Status, ActReport) }) {
+		return nothing(calendar.Date{})
+	}
+	return StateError(a.Status, ActConfirm)
 }

@@ -26,7 +26,9 @@ type weekDay struct {
 // applyWeek is the one-tap page: three weeks of days; ticking days and one
 // button applies for them with the content of the person's last
 // application (「前回と同じ内容で申請」). Days that are not business days,
-// past, or already applied for are shown but cannot be ticked.
+// past, already applied for, or that the rule check of a submission would
+// refuse (its deadline passed, a cap full) are shown with the reason but
+// cannot be ticked.
 func (s *Server) applyWeek(w http.ResponseWriter, r *http.Request) {
 	s.weekPage(w, r, http.StatusOK, nil, nil, nil)
 }
@@ -77,6 +79,11 @@ func (s *Server) weekPage(w http.ResponseWriter, r *http.Request, status int, ch
 		}
 	}
 	var weeks []weekView
+	// Days the person could tap, by their place in weeks: the rule check
+	// of a submission (apply.DayRefusals) then says which it would refuse.
+	type at struct{ week, day int }
+	var open []calendar.Date
+	where := map[calendar.Date]at{}
 	for wk := range weekShown {
 		mon := start.AddDays(7 * wk)
 		wv := weekView{Label: i18n.T(l, "applyweb.week_of", map[string]any{"Date": dayLabel(l, mon)})}
@@ -103,10 +110,22 @@ func (s *Server) weekPage(w http.ResponseWriter, r *http.Request, status int, ch
 				for _, c := range checked {
 					wd.Checked = wd.Checked || c == d
 				}
+				open = append(open, d)
+				where[d] = at{len(weeks), len(wv.Days)}
 			}
 			wv.Days = append(wv.Days, wd)
 		}
 		weeks = append(weeks, wv)
+	}
+	refused, err := s.svc.Apply.DayRefusals(r.Context(), p.TenantID, p, last.Request(), open)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for d, fs := range refused {
+		wd := &weeks[where[d].week].Days[where[d].day]
+		wd.Selectable, wd.Checked = false, false
+		wd.Note = fs[0].Message(l)
 	}
 	data["Weeks"] = weeks
 	if check == nil {

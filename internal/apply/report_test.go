@@ -1,0 +1,96 @@
+package apply_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/apply"
+	"telework/internal/calendar"
+	"telework/internal/policy"
+	"telework/internal/store"
+	"telework/internal/store/storetest"
+)
+
+// TestReportRecordsPlannedHours: the 実施報告 carries the planned hours of
+// the day — the application's times, else the part of the policy's
+// standard day (08:30–17:15, 60 minutes' break) its time unit covers — and,
+// under a planned-vs-actual form, refuses a report without actual times
+// (a verbal one recorded by the supervisor needs none).
+func TestReportRecordsPlannedHours(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		ps := policy.NewService(db, func() time.Time { return f.now })
+		tp, _ := policy.TemplateByName("matsumoto")
+		p := tp.Policy
+		p.Report = policy.Report{Required: true, Form: "planned_actual", DueDays: 3}
+		storetest.Must(t, ps.Save(ctx, f.a.ID, hr, &policy.Version{Effective: day(time.June, 2), Policy: p}))
+		cases := []struct {
+			name             string
+			date             calendar.Date
+			unit             policy.TimeUnit
+			start, end       string
+			planStart, plEnd string
+			planMinutes      int
+		}{
+			{"full day (default)", day(time.June, 4), "", "", "", "08:30", "17:15", 465},
+			{"morning", day(time.June, 5), policy.AM, "", "", "08:30", "12:00", 210},
+			{"afternoon", day(time.June, 8), policy.PM, "", "", "12:00", "17:15", 255},
+			{"hourly", day(time.June, 9), policy.Hourly, "13:00", "16:00", "13:00", "16:00", 180},
+			{"full day staggered", day(time.June, 10), policy.FullDay, "09:30", "18:15", "09:30", "18:15", 465},
+		}
+		ids := map[string]int64{}
+		for _, c := range cases {
+			req := oneDay(c.date)
+			req.TimeUnit, req.Start, req.End = c.unit, c.start, c.end
+			res, err := f.svc.Create(ctx, f.a.ID, f.who["staff"], req)
+			if err != nil {
+				t.Fatalf("%s: create: %v", c.name, err)
+			}
+			_, err = f.svc.Approve(ctx, f.a.ID, f.who["kacho"], res.Application.ID, apply.Act{})
+			storetest.Must(t, err)
+			ids[c.name] = res.Application.ID
+		}
+		f.now = time.Date(2026, time.June, 11, 9, 0, 0, 0, calendar.Tokyo)
+
+		// No actual times under a planned-vs-actual form: 422 naming both.
+		_, err := f.svc.Report(ctx, f.a.ID, f.who["staff"], ids["full day (default)"], apply.ReportInput{Work: "資料作成"})
+		mustCode(t, err, apperr.Invalid)
+		if e := apperr.As(err); e == nil || len(e.Fields) != 2 || e.Fields[0].Field != "actual_start" ||
+			e.Fields[1].Field != "actual_end" || e.Fields[0].Key != "apply.report_hours_required" {
+			t.Fatalf("missing hours: %+v", e)
+		}
+		_, err = f.svc.Report(ctx, f.a.ID, f.who["staff"], ids["full day (default)"], apply.ReportInput{ActualStart: "08:30", Work: "資料作成"})
+		if e := apperr.As(err); e == nil || len(e.Fields) != 1 || e.Fields[0].Field != "actual_end" {
+			t.Fatalf("missing end: %v", err)
+		}
+
+		for _, c := range cases {
+			a, err := f.svc.Report(ctx, f.a.ID, f.who["staff"], ids[c.name], apply.ReportInput{ActualStart: "08:30",
+				ActualEnd: "17:15", BreakMinutes: 60, Work: "資料作成"})
+			if err != nil {
+				t.Fatalf("%s: report: %v", c.name, err)
+			}
+			rep := a.Days[0].Report
+			if rep.PlannedStart != c.planStart || rep.PlannedEnd != c.plEnd || rep.PlannedMinutes != c.planMinutes ||
+				rep.ActualMinutes != 465 {
+				t.Errorf("%s: planned %s–%s %d min, actual %d min", c.name, rep.PlannedStart, rep.PlannedEnd,
+					rep.PlannedMinutes, rep.ActualMinutes)
+			}
+		}
+
+		// A verbal report the supervisor records stays without hours.
+		res, err := f.svc.Create(ctx, f.a.ID, f.who["colleague"], oneDay(day(time.June, 15)))
+		storetest.Must(t, err)
+		_, err = f.svc.Approve(ctx, f.a.ID, f.who["kacho"], res.Application.ID, apply.Act{})
+		storetest.Must(t, err)
+		f.now = time.Date(2026, time.June, 16, 9, 0, 0, 0, calendar.Tokyo)
+		a, err := f.svc.Report(ctx, f.a.ID, f.who["kacho"], res.Application.ID, apply.ReportInput{Verbal: true, Work: "口頭で報告を受けた"})
+		storetest.Must(t, err)
+		if rep := a.Days[0].Report; !rep.Verbal || rep.PlannedMinutes != 465 || rep.ActualMinutes != 0 {
+			t.Fatalf("verbal: %+v", rep)
+		}
+	})
+}

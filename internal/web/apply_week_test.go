@@ -1,0 +1,53 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"telework/internal/calendar"
+	"telework/internal/store"
+	"telework/internal/store/storetest"
+)
+
+// TestWeekViewDisablesDaysPastTheDeadline: the week view does not offer a
+// day whose submission deadline has passed (松本市: 2 business days
+// before); it shows the day with the reason the submission would give, and
+// still offers the days after the deadline's reach.
+func TestWeekViewDisablesDaysPastTheDeadline(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, day := applyWorld(t, db)
+		staff := w.session(t, "staff")
+		submitPage(t, w, staff, dayForm(day, "submit"))
+		today := calendar.DateOf(time.Now())
+		cal, err := db.LoadCalendar(context.Background(), w.a.ID, today.Year, today.Year+1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Show the week of tomorrow's business day: its deadline passed.
+		late := cal.AddBusinessDays(today, 1)
+		res := w.do("GET", "/apply/week?week="+late.String(), nil, staff)
+		if res.code != http.StatusOK {
+			t.Fatalf("week view: %d\n%s", res.code, res.body)
+		}
+		if strings.Contains(res.body, `id="f-day-`+late.String()+`"`) {
+			t.Errorf("%s is past its deadline but can be ticked", late)
+		}
+		if !strings.Contains(res.body, "申請の締切(2営業日前まで") {
+			t.Errorf("the reason is not shown:\n%s", res.body)
+		}
+		open := cal.AddBusinessDays(day, 1)
+		res = w.do("GET", "/apply/week?week="+open.String(), nil, staff)
+		if !strings.Contains(res.body, `id="f-day-`+open.String()+`"`) {
+			t.Errorf("%s is within the deadline but cannot be ticked", open)
+		}
+		// Submitting a refused day anyway still gets the submission's answer.
+		res = w.do("POST", "/apply/week", url.Values{"dates": {late.String()}, "week": {late.String()}}, staff)
+		if res.code != http.StatusUnprocessableEntity {
+			t.Errorf("week apply of a late day: %d", res.code)
+		}
+	})
+}
