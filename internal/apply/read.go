@@ -24,6 +24,12 @@ type relation struct {
 	// supervisor of the applicant's unit: may confirm reports and record a
 	// verbal one.
 	supervises bool
+	// delegated: supervises only as someone's 代決者 or absence delegate.
+	// A delegate covers the approver's open work — applications waiting
+	// for a decision, reports waiting for confirmation — not the rest of
+	// their history, and does not record verbal reports (the 所属長 who
+	// heard the report does).
+	delegated bool
 }
 
 // denied is the error of an action the person may not take: Forbidden on
@@ -41,6 +47,10 @@ func (r *relation) denied() error {
 type relCtx struct {
 	tree   *org.Tree
 	acting []int64 // approvers the person may decide for (themselves first)
+	// deputies: the approvers whose standing 代決者 the person is (a deputy
+	// stands in for them in everything); the others of acting are absence
+	// delegations, limited to the approver's open work.
+	deputies map[int64]bool
 }
 
 func (s *Service) relCtx(ctx context.Context, tenantID int64, who *auth.Principal) (*relCtx, error) {
@@ -55,6 +65,14 @@ func (s *Service) relCtx(ctx context.Context, tenantID int64, who *auth.Principa
 			return nil, err
 		}
 		rc.acting = ActingFor(who.StaffID, ds, s.Today())
+		for _, d := range ds {
+			if d.Kind == DelegateProxy && d.DelegateID == who.StaffID && d.ActiveOn(s.Today()) {
+				if rc.deputies == nil {
+					rc.deputies = map[int64]bool{}
+				}
+				rc.deputies[d.ApproverID] = true
+			}
+		}
 	}
 	return rc, nil
 }
@@ -76,27 +94,39 @@ func (rc *relCtx) relation(who *auth.Principal, a *Application) *relation {
 			if id == 0 {
 				continue
 			}
-			if a.ApproverID == id && a.Decision == Submitted {
-				r.canDecide, r.visible, r.supervises = true, true, true
-				if id != me {
+			approver := a.FirstApproverID == id || a.SecondApproverID == id
+			pending := a.ApproverID == id && a.Decision == Submitted
+			switch {
+			case (id == me || rc.deputies[id]) && (approver || pending):
+				r.visible, r.supervises, r.delegated = true, true, false
+				r.canDecide = r.canDecide || pending
+				if id != me && r.onBehalfOf == 0 {
 					r.onBehalfOf = id
 				}
-			}
-			if a.FirstApproverID == id || a.SecondApproverID == id {
-				r.visible, r.supervises = true, true
-				if id != me && r.onBehalfOf == 0 {
+			case id != me && (pending || approver && awaitsConfirmation(a)):
+				r.visible = true
+				if !r.supervises {
+					r.supervises, r.delegated = true, true
+				}
+				r.canDecide = r.canDecide || a.ApproverID == id && a.Decision == Submitted
+				if r.onBehalfOf == 0 {
 					r.onBehalfOf = id
 				}
 			}
 		}
 		if who.Has(auth.Supervisor) && who.UnitID != 0 && a.UnitID != 0 && rc.tree.IsWithin(a.UnitID, who.UnitID) {
-			r.visible, r.supervises = true, true
+			r.visible, r.supervises, r.delegated = true, true, false
 		}
 	}
 	if r.canDecide && r.onBehalfOf != 0 && slices.Contains([]int64{a.FirstApproverID, a.SecondApproverID}, me) {
 		r.onBehalfOf = 0
 	}
 	return r
+}
+
+// awaitsConfirmation reports whether a day of a has a report to confirm.
+func awaitsConfirmation(a *Application) bool {
+	return slices.ContainsFunc(a.Days, func(d Day) bool { return d.Status == Reported })
 }
 
 // step is what an action changed besides the application's own fields.
@@ -243,7 +273,7 @@ func (s *Service) can(who *auth.Principal, a *Application, r *relation) []Action
 	if r.canDecide {
 		out = append(out, ActApprove, ActReturn, ActReject)
 	}
-	if (r.own || r.supervises) && anyDay(func(d Day) bool { return Allowed(d.Status, ActReport) && !today.Before(d.Date) }) {
+	if (r.own || r.supervises && !r.delegated) && anyDay(func(d Day) bool { return Allowed(d.Status, ActReport) && !today.Before(d.Date) }) {
 		out = append(out, ActReport)
 	}
 	if r.supervises && anyDay(func(d Day) bool { return d.Status == Reported }) {

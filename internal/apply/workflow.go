@@ -881,7 +881,7 @@ func (s *Service) Report(ctx context.Context, tenantID int64, who *auth.Principa
 	}
 	rules := &env{vers: vers}
 	return s.act(ctx, tenantID, who, id, ActReport, in.Version, func(tx Tx, a *Application, r *relation) (*step, error) {
-		if in.Verbal && !r.supervises || !in.Verbal && !r.own {
+		if in.Verbal && (!r.supervises || r.delegated) || !in.Verbal && !r.own {
 			return nil, r.denied()
 		}
 		var changed []Day
