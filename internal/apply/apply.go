@@ -156,7 +156,7 @@ type Segment struct {
 }
 
 // ModeOffice marks a segment spent at the office (not telework).
-const ModeOffice policy.Mode = "office"
+const ModeOffice = policy.Office
 
 // TakeOut is the 持ち出し asked for on the application: paper or data taken
 // home (with their classes), printing and saving at home, and what is

@@ -7,6 +7,7 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/calendar"
+	"telework/internal/devices"
 	"telework/internal/org"
 	"telework/internal/policy"
 )
@@ -177,8 +178,9 @@ func capWindow(days []calendar.Date) (calendar.Date, calendar.Date) {
 
 // evaluate checks app (on its active days) at stage as of now, with the
 // person's other applications read in tx, and adds the plan checker's
-// findings (read by withPlan).
-func (s *Service) evaluate(ctx context.Context, tx TeleworkReader, tenantID int64, e *env, app policy.Application,
+// findings (read by withPlan), the missing plan at submission and the days
+// on a personal device without an approved registration.
+func (s *Service) evaluate(ctx context.Context, tx checkReader, tenantID int64, e *env, app policy.Application,
 	stage policy.Stage, now time.Time) ([]policy.Finding, policy.Version, error) {
 	if len(app.Dates) == 0 {
 		return nil, policy.Version{}, apperr.New(apperr.Conflict, "apply.state.cancelled")
@@ -197,8 +199,42 @@ func (s *Service) evaluate(ctx context.Context, tx TeleworkReader, tenantID int6
 	if e.staff.Retired {
 		fs = append(fs, policy.Finding{Rule: "apply.retired", Severity: policy.Error, Key: "apply.retired"})
 	}
+	if stage == policy.AtSubmit && app.NoPlan {
+		// Only a submission needs the plan: an approval of an application
+		// submitted before the plan was required goes on.
+		fs = append(fs, policy.Finding{Rule: "plan.required", Severity: policy.Error, Key: "apply.plan_missing"})
+	}
+	byod, err := personalDeviceFindings(ctx, tx, tenantID, e.staff.ID, app)
+	if err != nil {
+		return nil, ver, err
+	}
+	fs = append(fs, byod...)
 	fs = append(fs, e.planFs...)
 	return fs, ver, nil
+}
+
+// personalDeviceFindings refuses each day of app on a personal device
+// (私用端末) for which the person has no registration approved by IT and
+// unexpired on that day (issue 14: registered on request and approved
+// before use). A registration is of the person's own device, whatever its
+// kind, so any usable one admits every personal device type.
+func personalDeviceFindings(ctx context.Context, r PersonalDeviceReader, tenantID, staffID int64,
+	app policy.Application) ([]policy.Finding, error) {
+	if !slices.ContainsFunc(app.Devices, func(d string) bool { return slices.Contains(policy.PersonalDeviceTypes, d) }) {
+		return nil, nil
+	}
+	regs, err := r.FindPersonalDevices(ctx, tenantID, staffID)
+	if err != nil {
+		return nil, err
+	}
+	var out []policy.Finding
+	for _, d := range app.Dates {
+		if !slices.ContainsFunc(regs, func(p *devices.PersonalDevice) bool { return p.UsableOn(d) }) {
+			out = append(out, policy.Finding{Rule: "devices.personal_unregistered", Severity: policy.Error, Date: d,
+				Key: "apply.personal_device_unregistered"})
+		}
+	}
+	return out, nil
 }
 
 // hasWarnings reports a finding that asks the approver to decide.

@@ -142,8 +142,12 @@ func span(v *apperr.Validation, field string, from, to calendar.Date) {
 // validPlaces are the places an application may name.
 var validPlaces = []string{policy.PlaceHome, policy.PlaceHomeEquivalent, policy.PlaceSatellite, policy.PlaceMobile}
 
-// segmentModes are the modes a segment may take: telework or the office.
-var segmentModes = []policy.Mode{policy.Home, policy.Satellite, policy.Mobile, ModeOffice}
+// segmentModes are the modes a segment may take: telework or the office;
+// segmentPlaces the places it may name.
+var (
+	segmentModes  = []policy.Mode{policy.Home, policy.Satellite, policy.Mobile, ModeOffice}
+	segmentPlaces = append(slices.Clone(validPlaces), policy.PlaceOffice)
+)
 
 // Clean trims a request's texts, fills what follows from the rest (the
 // place from the mode, a full day when no unit is given) and checks what
@@ -172,8 +176,12 @@ func (r *Request) Clean() error {
 			r.Place = policy.PlaceHome
 		}
 	}
-	if !slices.Contains(validPlaces, r.Place) {
+	switch {
+	case !slices.Contains(validPlaces, r.Place):
 		v.Add("place", "field.choice", nil)
+	case slices.Contains(policy.Modes, r.Mode) && !slices.Contains(policy.PlacesOf(r.Mode), r.Place):
+		// 在宅勤務 at a satellite office is not a place of its mode.
+		v.Add("place", "apply.place_mode", nil)
 	}
 	if r.Place == policy.PlaceHomeEquivalent && r.PlaceKind != "" && !slices.Contains(policy.HomeEquivalentKinds, r.PlaceKind) {
 		v.Add("place_kind", "field.choice", nil)
@@ -204,6 +212,7 @@ func (r *Request) Clean() error {
 	if validHM(r.Start) && validHM(r.End) && minutes(r.End) <= minutes(r.Start) {
 		v.Add("end", "apply.time_order", nil)
 	}
+	halfTimes(&v, r.TimeUnit, r.Start, r.End)
 	if r.BreakMinutes < 0 || r.BreakMinutes > 240 {
 		v.Add("break_minutes", "field.range", map[string]any{"Min": 0, "Max": 240})
 	}
@@ -237,7 +246,34 @@ func (r *Request) Clean() error {
 		}
 	}
 	checkSegments(&v, r.Segments)
+	if r.Submit && r.Plan == "" && len(r.TaskIDs) == 0 {
+		// A draft may wait for its plan; a submission may not (the
+		// approver decides on what is planned: 何をどこまで).
+		v.Add("plan", "apply.plan_required", nil)
+	}
 	return v.Err()
+}
+
+// halfTimes: planned times of a morning lie before policy.Noon, those of an
+// afternoon after it; times across noon are an hourly application. A full
+// day takes any times (the policy's hours check them).
+func halfTimes(v *apperr.Validation, u policy.TimeUnit, start, end string) {
+	switch u {
+	case policy.AM:
+		if validHM(start) && minutes(start) >= policy.Noon {
+			v.Add("start", "apply.time_am", nil)
+		}
+		if validHM(end) && minutes(end) > policy.Noon {
+			v.Add("end", "apply.time_am", nil)
+		}
+	case policy.PM:
+		if validHM(start) && minutes(start) < policy.Noon {
+			v.Add("start", "apply.time_pm", nil)
+		}
+		if validHM(end) && minutes(end) <= policy.Noon {
+			v.Add("end", "apply.time_pm", nil)
+		}
+	}
 }
 
 // checkSegments: at most maxSegments, each with a known mode and valid
@@ -257,6 +293,19 @@ func checkSegments(v *apperr.Validation, segs []Segment) {
 		s.PlaceName = strings.TrimSpace(s.PlaceName)
 		if !slices.Contains(segmentModes, s.Mode) {
 			v.Add("segments.mode", "field.choice", nil)
+			return
+		}
+		// A segment's place follows its mode unless named; a place that is
+		// not one or not of its mode (在宅 at a satellite office) is refused.
+		if s.Place == "" {
+			s.Place = policy.PlacesOf(s.Mode)[0]
+		}
+		if !slices.Contains(segmentPlaces, s.Place) {
+			v.Add("segments.place", "field.choice", nil)
+			return
+		}
+		if !slices.Contains(policy.PlacesOf(s.Mode), s.Place) {
+			v.Add("segments.place", "apply.place_mode", nil)
 			return
 		}
 		if s.Mode != ModeOffice {
@@ -315,16 +364,17 @@ func minutes(s string) int {
 // PolicyApplication is how the policy engine sees an application on the
 // given days.
 func (r Request) PolicyApplication(id int64, days []calendar.Date) policy.Application {
-	device := ""
-	if len(r.Devices) > 0 {
-		device = r.Devices[0]
+	var segs []policy.Segment
+	for _, s := range r.Segments {
+		segs = append(segs, policy.Segment{Mode: s.Mode, Place: s.Place, Start: s.Start, End: s.End})
 	}
 	return policy.Application{ID: id, Dates: days, Mode: r.Mode, Place: r.Place, PlaceKind: r.PlaceKind,
 		PlaceReason: r.PlaceReason, TimeUnit: r.TimeUnit, Start: r.Start, End: r.End, BreakMinutes: r.BreakMinutes,
 		OvertimeApproved: r.OvertimeApproved, MidDayBreak: r.MidDayBreak, PriorConsent: r.PriorConsent,
 		PaperOut: r.TakeOut.Paper, PaperClasses: r.TakeOut.PaperClasses, DataOut: r.TakeOut.Data,
-		DataClasses: r.TakeOut.DataClasses, Device: device, PrintAtHome: r.TakeOut.PrintAtHome,
-		SaveAtHome: r.TakeOut.SaveAtHome}
+		DataClasses: r.TakeOut.DataClasses, Devices: slices.Clone(r.Devices), PrintAtHome: r.TakeOut.PrintAtHome,
+		SaveAtHome: r.TakeOut.SaveAtHome, Segments: segs,
+		NoPlan: strings.TrimSpace(r.Plan) == "" && len(r.TaskIDs) == 0}
 }
 
 // Request is the application's content as a request (to check it again,

@@ -6,6 +6,7 @@ import (
 
 	"telework/internal/audit"
 	"telework/internal/calendar"
+	"telework/internal/devices"
 	"telework/internal/notify"
 	"telework/internal/org"
 	"telework/internal/policy"
@@ -33,6 +34,7 @@ type Store interface {
 	// FindDelegations lists delegations matching f.
 	FindDelegations(ctx context.Context, tenantID int64, f DelegationFilter) ([]Delegation, error)
 	TeleworkReader
+	PersonalDeviceReader
 	// FindLastApplication returns the person's latest application (any
 	// state but draft), NotFound when none.
 	FindLastApplication(ctx context.Context, tenantID, staffID int64) (*Application, error)
@@ -68,6 +70,7 @@ type Tx interface {
 	LockApplicant(ctx context.Context, tenantID, staffID int64) error
 	FindApplication(ctx context.Context, tenantID, id int64) (*Application, error)
 	TeleworkReader
+	PersonalDeviceReader
 	// InsertApplication writes a new application and its days, setting
 	// their ids and a.Version = 1.
 	InsertApplication(ctx context.Context, tenantID int64, a *Application) error
@@ -116,6 +119,20 @@ type TeleworkReader interface {
 	// from..to (inclusive), each with those of its days, as the policy
 	// engine counts them (Status: the day's state).
 	FindStaffTelework(ctx context.Context, tenantID, staffID int64, from, to calendar.Date) ([]policy.Application, error)
+}
+
+// PersonalDeviceReader reads the person's personal devices (BYOD) and
+// their registrations: a day on a personal device needs one approved by IT
+// and not expired on that day (internal/devices).
+type PersonalDeviceReader interface {
+	FindPersonalDevices(ctx context.Context, tenantID, staffID int64) ([]*devices.PersonalDevice, error)
+}
+
+// checkReader is what a rule check reads, in the action's transaction or,
+// for the live check, outside one.
+type checkReader interface {
+	TeleworkReader
+	PersonalDeviceReader
 }
 
 // Filter chooses applications. Zero fields do not filter.

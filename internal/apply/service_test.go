@@ -204,7 +204,7 @@ func TestRangeSkipsHolidaysAndCancelsOneDay(t *testing.T) {
 		// 7/13 (Mon) – 7/21 (Tue): 7/18–19 weekend, 7/20 海の日.
 		res, err := f.svc.Create(ctx, f.a.ID, f.who["staff"], apply.Request{Recurrence: &apply.Recurrence{
 			From: day(time.July, 13), To: day(time.July, 21), Weekdays: []time.Weekday{time.Monday, time.Tuesday}},
-			Mode: policy.Home, Submit: true})
+			Mode: policy.Home, Plan: "例規集の改正案の読み合わせ", Submit: true})
 		storetest.Must(t, err)
 		a := res.Application
 		if got := a.Dates(); len(got) != 3 || len(res.Skipped) != 1 || res.Skipped[0].Date != day(time.July, 20) {

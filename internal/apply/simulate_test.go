@@ -19,7 +19,7 @@ func TestSimulationReplaysStoredApplications(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, db)
 		res, err := f.svc.Create(ctx, f.a.ID, f.who["staff"], apply.Request{From: day(time.June, 8), To: day(time.June, 10),
-			Mode: policy.Home, Submit: true})
+			Mode: policy.Home, Plan: "補助金の交付申請の審査", Submit: true})
 		storetest.Must(t, err)
 		_, err = f.svc.Approve(ctx, f.a.ID, f.who["kacho"], res.Application.ID, apply.Act{})
 		storetest.Must(t, err)

@@ -60,6 +60,13 @@ func validateApplication(v *apperr.Validation, a *Application) {
 	if a.Device != "" && !slices.Contains(DeviceTypes, a.Device) {
 		v.Add("application.device", "field.choice", nil)
 	}
+	subset(v, "application.devices", a.Devices, DeviceTypes)
+	for _, sg := range a.Segments {
+		if sg.Mode != Office && !slices.Contains(Modes, sg.Mode) {
+			v.Add("application.segments", "field.choice", nil)
+			break
+		}
+	}
 	subset(v, "application.paper_classes", a.PaperClasses, DataClasses)
 	subset(v, "application.data_classes", a.DataClasses, DataClasses)
 }

@@ -104,11 +104,39 @@ type Application struct {
 	PaperClasses     []string        `json:"paper_classes,omitempty"`
 	DataOut          bool            `json:"data_out,omitempty"`
 	DataClasses      []string        `json:"data_classes,omitempty"`
-	Device           string          `json:"device,omitempty"`
-	PrintAtHome      bool            `json:"print_at_home,omitempty"`
-	SaveAtHome       bool            `json:"save_at_home,omitempty"`
+	// Device is the one device of a check through the API; Devices are
+	// every device an application names. The print and save rules hold
+	// for each of them.
+	Device      string   `json:"device,omitempty"`
+	Devices     []string `json:"devices,omitempty"`
+	PrintAtHome bool     `json:"print_at_home,omitempty"`
+	SaveAtHome  bool     `json:"save_at_home,omitempty"`
+	// Segments are the parts of a day (mobile in the morning, the office
+	// at midday …); each telework part must take a mode the rules allow.
+	Segments []Segment `json:"segments,omitempty"`
+	// NoPlan: the planned work (何をどこまで) is missing. The rules do not
+	// read it; internal/apply refuses a submission without a plan.
+	NoPlan bool `json:"-"`
 	// Status of another application: only active ones count against caps.
 	Status string `json:"status,omitempty"`
+}
+
+// Segment is one part of a day as the rules see it: its mode (Office for a
+// part at the office), its place and its times (HH:MM).
+type Segment struct {
+	Mode  Mode   `json:"mode"`
+	Place string `json:"place,omitempty"`
+	Start string `json:"start,omitempty"`
+	End   string `json:"end,omitempty"`
+}
+
+// devices are every device the application names, each once.
+func (a Application) devices() []string {
+	out := slices.Clone(a.Devices)
+	if a.Device != "" && !slices.Contains(out, a.Device) {
+		out = append(out, a.Device)
+	}
+	return out
 }
 
 // activeStatuses are the states of another application that occupy a day.
@@ -232,6 +260,15 @@ func stricter(a, b int) int {
 func (e *evaluator) mode() {
 	if !slices.Contains(e.modes, e.in.App.Mode) {
 		e.add("mode.disabled", Error, calendar.Date{}, map[string]any{"Mode": modeLabel(e.in.App.Mode)})
+	}
+	// Each telework part of the day is held to the same rule: a day of
+	// home telework with a mobile morning is mobile work in the morning.
+	for i, s := range e.in.App.Segments {
+		if s.Mode == Office || slices.Contains(e.modes, s.Mode) {
+			continue
+		}
+		e.out = append(e.out, Finding{Rule: "mode.disabled", Severity: Error, Key: "policy.mode.disabled_segment",
+			Args: map[string]any{"Mode": modeLabel(s.Mode), "N": i + 1, "Start": s.Start, "End": s.End}})
 	}
 }
 
@@ -499,17 +536,46 @@ func (e *evaluator) capPeriods(rule string, capMax int, mine []calendar.Date, da
 	e.out = append(e.out, refused...)
 }
 
-// overlaps reports whether another application on day d takes the same
-// part of the day as this one (a morning and an afternoon do not).
+// overlaps reports whether another application on day d takes a part of
+// the day this one takes. A full day takes the whole day. A morning takes
+// the standard start (00:00 without one) to Noon, an afternoon Noon to the
+// standard end (24:00 without one): two mornings meet, a morning and an
+// afternoon do not. An hourly application takes its own times, so it
+// meets another hourly one or a half whose span its times reach into.
 func (e *evaluator) overlaps(o Application, d calendar.Date) bool {
 	if !slices.Contains(e.in.App.Dates, d) {
 		return false
 	}
-	a, b := e.in.App.TimeUnit, o.TimeUnit
-	if (a == AM && b == PM) || (a == PM && b == AM) || a == Hourly || b == Hourly {
-		return false
+	as, ae := e.span(e.in.App)
+	os, oe := e.span(o)
+	return as < oe && os < ae
+}
+
+// span is the part of the day an application takes, [from, to) in
+// minutes after midnight (see overlaps).
+func (e *evaluator) span(a Application) (int, int) {
+	const day = 24 * 60
+	switch a.TimeUnit {
+	case AM:
+		if s, ok := minutesOf(e.p.Hours.Start); ok && s < Noon {
+			return s, Noon
+		}
+		return 0, Noon
+	case PM:
+		if end, ok := minutesOf(e.p.Hours.End); ok && end > Noon {
+			return Noon, end
+		}
+		return Noon, day
+	case Hourly:
+		// Times that cannot be read take the whole day: a duplicate is
+		// refused rather than missed.
+		if s, ok := minutesOf(a.Start); ok {
+			if end, ok := minutesOf(a.End); ok && s < end {
+				return s, end
+			}
+		}
 	}
-	return true
+	return 0, day
 }
 
 func fmtCount(n float64) string {
@@ -620,11 +686,21 @@ func (e *evaluator) takeOut() {
 	}
 	check("paper", a.PaperOut, a.PaperClasses, t.Paper, t.BannedPaperClasses)
 	check("data", a.DataOut, a.DataClasses, t.Data, t.BannedDataClasses)
-	if a.PrintAtHome && !slices.Contains(t.PrintAllowedDevices, a.Device) {
-		e.add("take_out.print", Error, calendar.Date{}, map[string]any{"Device": "@device." + a.Device})
+	// Every device named is held to the rule: one allowed device does not
+	// make printing or saving on another one allowed.
+	devs := a.devices()
+	if len(devs) == 0 {
+		devs = []string{""}
 	}
-	if a.SaveAtHome && !slices.Contains(t.SaveAllowedDevices, a.Device) {
-		e.add("take_out.save", Error, calendar.Date{}, map[string]any{"Device": "@device." + a.Device})
+	for _, d := range devs {
+		if a.PrintAtHome && !slices.Contains(t.PrintAllowedDevices, d) {
+			e.add("take_out.print", Error, calendar.Date{}, map[string]any{"Device": "@device." + d})
+		}
+	}
+	for _, d := range devs {
+		if a.SaveAtHome && !slices.Contains(t.SaveAllowedDevices, d) {
+			e.add("take_out.save", Error, calendar.Date{}, map[string]any{"Device": "@device." + d})
+		}
 	}
 }
 

@@ -25,6 +25,37 @@ const (
 // Modes in display order.
 var Modes = []Mode{Home, Satellite, Mobile}
 
+// Office marks a part of a day spent at the office (出勤): not telework, so
+// never a mode of the policy, but one a segment of a day may take.
+const Office Mode = "office"
+
+// PlaceOffice is the office, the place of an Office segment.
+const PlaceOffice = "office"
+
+// PlacesOf are the places a mode is worked at: 在宅勤務 at home or a place
+// treated like home (第6章: 自宅同等の場所), サテライトオフィス勤務 at a
+// satellite office, モバイルワーク on the move (外出先), 出勤 at the office.
+// An unknown mode has none.
+func PlacesOf(m Mode) []string {
+	switch m {
+	case Home:
+		return []string{PlaceHome, PlaceHomeEquivalent}
+	case Satellite:
+		return []string{PlaceSatellite}
+	case Mobile:
+		return []string{PlaceMobile}
+	case Office:
+		return []string{PlaceOffice}
+	}
+	return nil
+}
+
+// Noon is where a morning (午前) ends and an afternoon (午後) starts, in
+// minutes after midnight: the policy's hours give a day's start and end
+// but no half-day boundary, so an afternoon starts at 12:00 (as the
+// deadline 「事前に」 of an afternoon does) and a morning ends there.
+const Noon = 12 * 60
+
 // TimeUnit is how much of a day an application covers.
 type TimeUnit string
 
@@ -55,6 +86,10 @@ var Reasons = []string{"childcare", "nursing"}
 
 // Device types for print/save rules (図表33: 貸出用端末, 席上端末の持ち帰り, 私用端末).
 var DeviceTypes = []string{"loan_pc", "office_pc", "personal_pc", "tablet"}
+
+// PersonalDeviceTypes are the person's own devices (私用端末, BYOD): used
+// only once registered and approved by IT, until the approval expires.
+var PersonalDeviceTypes = []string{"personal_pc"}
 
 // Data classes for take-out rules.
 var DataClasses = []string{"personal_info", "confidential", "general"}

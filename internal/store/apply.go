@@ -372,14 +372,17 @@ func unprobedIDs(ids []int64, args *[]any) string {
 func findStaffTelework(ctx context.Context, q querier, tenantID, staffID int64, from, to calendar.Date) ([]policy.Application, error) {
 	out, err := queryAll(ctx, q, func(sc interface{ Scan(...any) error }) (policy.Application, error) {
 		var id int64
-		var day, status, unit string
-		if err := sc.Scan(&id, &day, &status, &unit); err != nil {
+		var day, status, unit, start, end string
+		if err := sc.Scan(&id, &day, &status, &unit, &start, &end); err != nil {
 			return policy.Application{}, err
 		}
 		d, err := calendar.ParseDate(day)
-		// One entry per day: each day carries its own state.
-		return policy.Application{ID: id, Dates: []calendar.Date{d}, Status: status, TimeUnit: policy.TimeUnit(unit)}, err
-	}, `SELECT d.application_id, d.day, d.status, d.time_unit FROM application_days d
+		// One entry per day: each day carries its own state. The times
+		// tell whether an hourly application meets another one.
+		return policy.Application{ID: id, Dates: []calendar.Date{d}, Status: status, TimeUnit: policy.TimeUnit(unit),
+			Start: start, End: end}, err
+	}, `SELECT d.application_id, d.day, d.status, d.time_unit, a.start_hm, a.end_hm FROM application_days d
+		JOIN applications a ON a.tenant_id = d.tenant_id AND a.id = d.application_id
 		WHERE d.tenant_id = ? AND d.staff_id = ? AND d.day >= `+unprobed+` AND d.day <= `+unprobed+` ORDER BY d.day`,
 		tenantID, staffID, from.String(), to.String())
 	if err != nil {

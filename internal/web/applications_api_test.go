@@ -126,17 +126,36 @@ func TestApplicationsAPI(t *testing.T) {
 		for sat.Weekday() != time.Saturday {
 			sat = sat.AddDays(1)
 		}
-		off := call(staff, "POST", "/api/v1/applications", fmt.Sprintf(`{"range":{"from":"%s","to":"%s"},"mode":"home"}`, sat, sat.AddDays(1)))
+		off := call(staff, "POST", "/api/v1/applications", fmt.Sprintf(`{"range":{"from":"%s","to":"%s"},"mode":"home","plan":"資料作成"}`, sat, sat.AddDays(1)))
 		if off.code != http.StatusUnprocessableEntity || !strings.Contains(off.body, `"reason":"土曜日"`) || !strings.Contains(off.body, "dates.no_business_day") {
 			t.Errorf("days off only: %d %s", off.code, off.body)
 		}
-		pv := call(staff, "POST", "/api/v1/applications/preview", fmt.Sprintf(`{"range":{"from":"%s","to":"%s"},"mode":"home"}`, sat.AddDays(-1), sat.AddDays(2)))
+		pv := call(staff, "POST", "/api/v1/applications/preview", fmt.Sprintf(`{"range":{"from":"%s","to":"%s"},"mode":"home","plan":"資料作成"}`, sat.AddDays(-1), sat.AddDays(2)))
 		if pv.code != 200 || !strings.Contains(pv.body, `"reason":"日曜日"`) || !strings.Contains(pv.body, fmt.Sprintf(`"approver_id":%d`, w.staff["a-super"].ID)) {
 			t.Errorf("preview: %d %s", pv.code, pv.body)
 		}
-		past := call(staff, "POST", "/api/v1/applications", `{"dates":["2020-01-06"],"mode":"home"}`)
+		past := call(staff, "POST", "/api/v1/applications", `{"dates":["2020-01-06"],"mode":"home","plan":"資料作成"}`)
 		if past.code != http.StatusUnprocessableEntity || !strings.Contains(past.body, "date.past") {
 			t.Fatalf("past: %d %s", past.code, past.body)
+		}
+		// The plan: a draft may wait for it, a submission may not.
+		later := day.AddDays(7)
+		for later.Weekday() == time.Saturday || later.Weekday() == time.Sunday {
+			later = later.AddDays(1)
+		}
+		noPlan := call(staff, "POST", "/api/v1/applications", fmt.Sprintf(`{"dates":["%s"],"mode":"home"}`, later))
+		if noPlan.code != http.StatusUnprocessableEntity || !strings.Contains(noPlan.body, `"field":"plan"`) {
+			t.Errorf("submitted without a plan: %d %s", noPlan.code, noPlan.body)
+		}
+		draft := call(staff, "POST", "/api/v1/applications", fmt.Sprintf(`{"dates":["%s"],"mode":"home","submit":false}`, later))
+		var dj appJSON
+		decode(t, draft, &dj)
+		if draft.code != http.StatusCreated || !strings.Contains(draft.body, "plan.required") {
+			t.Fatalf("draft without a plan: %d %s", draft.code, draft.body)
+		}
+		if sub := call(staff, "POST", fmt.Sprintf("/api/v1/applications/%d/submit", dj.ID), ""); sub.code != http.StatusUnprocessableEntity ||
+			!strings.Contains(sub.body, `"field":"finding.plan.required"`) {
+			t.Errorf("draft submitted without a plan: %d %s", sub.code, sub.body)
 		}
 		// Another person of the tenant does not see it; another tenant neither.
 		if res := call(other, "GET", fmt.Sprintf("/api/v1/applications/%d", a.ID), ""); res.code != http.StatusNotFound {
@@ -168,7 +187,7 @@ func TestApplicationsAPI(t *testing.T) {
 		}
 		// Withdraw reads withdrawn.
 		next := cal1(t, db, w, day)
-		res = call(staff, "POST", "/api/v1/applications", fmt.Sprintf(`{"range":{"from":"%s","to":"%s"},"mode":"home"}`, next, next))
+		res = call(staff, "POST", "/api/v1/applications", fmt.Sprintf(`{"range":{"from":"%s","to":"%s"},"mode":"home","plan":"資料作成"}`, next, next))
 		var b appJSON
 		decode(t, res, &b)
 		res = call(staff, "POST", fmt.Sprintf("/api/v1/applications/%d/withdraw", b.ID), "")
@@ -177,7 +196,7 @@ func TestApplicationsAPI(t *testing.T) {
 			t.Fatalf("withdraw: %d %s", res.code, res.body)
 		}
 		// Bulk: one approved, one already decided.
-		res = call(staff, "POST", "/api/v1/applications", fmt.Sprintf(`{"dates":["%s"],"mode":"home"}`, next))
+		res = call(staff, "POST", "/api/v1/applications", fmt.Sprintf(`{"dates":["%s"],"mode":"home","plan":"資料作成"}`, next))
 		var c appJSON
 		decode(t, res, &c)
 		res = call(sup, "POST", "/api/v1/approvals", fmt.Sprintf(`{"ids":[%d,%d],"action":"approve"}`, c.ID, a.ID))
@@ -260,7 +279,7 @@ func TestOneDecisionWinsThroughHTTP(t *testing.T) {
 		}
 		days := []calendar.Date{day, cal1(t, db, w, day), cal1(t, db, w, cal1(t, db, w, day))}
 		for round, d := range days {
-			code, body := do("staff", "POST", "/api/v1/applications", fmt.Sprintf(`{"dates":["%s"],"mode":"home"}`, d))
+			code, body := do("staff", "POST", "/api/v1/applications", fmt.Sprintf(`{"dates":["%s"],"mode":"home","plan":"資料作成"}`, d))
 			var a appJSON
 			if code != http.StatusCreated || json.Unmarshal([]byte(body), &a) != nil {
 				t.Fatalf("create: %d %s", code, body)
@@ -321,7 +340,7 @@ func TestApplicationRoutesAcrossTenants(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w, day := applyWorld(t, db)
 		staff := w.session(t, "staff")
-		res := w.call("POST", "/api/v1/applications", fmt.Sprintf(`{"dates":["%s"],"mode":"home"}`, day), "", "Cookie", "telework_session="+staff.Value)
+		res := w.call("POST", "/api/v1/applications", fmt.Sprintf(`{"dates":["%s"],"mode":"home","plan":"資料作成"}`, day), "", "Cookie", "telework_session="+staff.Value)
 		var a appJSON
 		decode(t, res, &a)
 		if res.code != http.StatusCreated {
@@ -343,7 +362,7 @@ func TestApplicationRoutesAcrossTenants(t *testing.T) {
 			if rt.Method == "POST" || rt.Method == "PUT" {
 				body = `{"comment":"x"}`
 				if rt.Method == "PUT" {
-					body = fmt.Sprintf(`{"dates":["%s"],"mode":"home"}`, day)
+					body = fmt.Sprintf(`{"dates":["%s"],"mode":"home","plan":"資料作成"}`, day)
 				}
 			}
 			if res := w.call(rt.Method, path, body, "", "Cookie", bhr); res.code != http.StatusNotFound {
