@@ -7,7 +7,6 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/calendar"
-	"telework/internal/devices"
 	"telework/internal/org"
 	"telework/internal/policy"
 )
@@ -223,13 +222,13 @@ func personalDeviceFindings(ctx context.Context, r PersonalDeviceReader, tenantI
 	if !slices.ContainsFunc(app.Devices, func(d string) bool { return slices.Contains(policy.PersonalDeviceTypes, d) }) {
 		return nil, nil
 	}
-	regs, err := r.FindPersonalDevices(ctx, tenantID, staffID)
+	regs, err := r.FindPersonalDeviceRegistrations(ctx, tenantID, staffID)
 	if err != nil {
 		return nil, err
 	}
 	var out []policy.Finding
 	for _, d := range app.Dates {
-		if !slices.ContainsFunc(regs, func(p *devices.PersonalDevice) bool { return p.UsableOn(d) }) {
+		if !slices.ContainsFunc(regs, func(p PersonalDevice) bool { return p.UsableOn(d) }) {
 			out = append(out, policy.Finding{Rule: "devices.personal_unregistered", Severity: policy.Error, Date: d,
 				Key: "apply.personal_device_unregistered"})
 		}

@@ -6,7 +6,6 @@ import (
 
 	"telework/internal/audit"
 	"telework/internal/calendar"
-	"telework/internal/devices"
 	"telework/internal/notify"
 	"telework/internal/org"
 	"telework/internal/policy"
@@ -121,11 +120,18 @@ type TeleworkReader interface {
 	FindStaffTelework(ctx context.Context, tenantID, staffID int64, from, to calendar.Date) ([]policy.Application, error)
 }
 
-// PersonalDeviceReader reads the person's personal devices (BYOD) and
-// their registrations: a day on a personal device needs one approved by IT
-// and not expired on that day (internal/devices).
+// PersonalDevice is a registration of the person's own device (BYOD), as
+// internal/devices judges it: usable on a day when approved by IT and not
+// expired then. (internal/devices links reservations to applications and
+// so comes after this package: it is read through this interface.)
+type PersonalDevice interface {
+	UsableOn(day calendar.Date) bool
+}
+
+// PersonalDeviceReader reads the person's personal-device registrations: a
+// day on a personal device needs one usable on that day.
 type PersonalDeviceReader interface {
-	FindPersonalDevices(ctx context.Context, tenantID, staffID int64) ([]*devices.PersonalDevice, error)
+	FindPersonalDeviceRegistrations(ctx context.Context, tenantID, staffID int64) ([]PersonalDevice, error)
 }
 
 // checkReader is what a rule check reads, in the action's transaction or,

@@ -53,6 +53,26 @@ func (tx *Tx) FindPersonalDevices(ctx context.Context, tenantID, staffID int64) 
 	return findPersonal(ctx, tx, tenantID, staffID, 0)
 }
 
+// FindPersonalDeviceRegistrations lists the person's registrations for
+// the application rule check (apply reads them through its interface).
+func (db *DB) FindPersonalDeviceRegistrations(ctx context.Context, tenantID, staffID int64) ([]apply.PersonalDevice, error) {
+	return personalRegistrations(findPersonal(ctx, db, tenantID, staffID, 0))
+}
+
+// FindPersonalDeviceRegistrations is FindPersonalDeviceRegistrations
+// inside a transaction.
+func (tx *Tx) FindPersonalDeviceRegistrations(ctx context.Context, tenantID, staffID int64) ([]apply.PersonalDevice, error) {
+	return personalRegistrations(findPersonal(ctx, tx, tenantID, staffID, 0))
+}
+
+func personalRegistrations(list []*devices.PersonalDevice, err error) ([]apply.PersonalDevice, error) {
+	out := make([]apply.PersonalDevice, len(list))
+	for i, d := range list {
+		out[i] = d
+	}
+	return out, err
+}
+
 // FindPersonalDevice reads one personal device; NotFound outside the tenant.
 func (tx *Tx) FindPersonalDevice(ctx context.Context, tenantID, id int64) (*devices.PersonalDevice, error) {
 	list, err := findPersonal(ctx, tx, tenantID, 0, id)
