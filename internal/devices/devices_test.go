@@ -116,6 +116,12 @@ func TestPersonalDevicesAndCredentials(t *testing.T) {
 		if _, err := svc.DecidePersonalDevice(ctx, tn.ID, me, d.ID, devices.Approved, today.AddDays(90)); apperr.CodeOf(err) != apperr.Forbidden {
 			t.Fatalf("staff approving: %v", err)
 		}
+		// An IT admin who is also the owner does not approve it.
+		itOwner := &auth.Principal{TenantID: tn.ID, UserID: 11, StaffID: s.ID, UnitID: u.ID, Roles: []auth.Role{auth.Staff, auth.ITAdmin}}
+		if _, err := svc.DecidePersonalDevice(ctx, tn.ID, itOwner, d.ID, devices.Approved, today.AddDays(90)); apperr.As(err) == nil ||
+			apperr.As(err).Code != apperr.Forbidden || apperr.As(err).Key != "devices.personal.error.own" {
+			t.Fatalf("approving one's own device: %v", err)
+		}
 		got, err := svc.DecidePersonalDevice(ctx, tn.ID, it, d.ID, devices.Approved, today.AddDays(90))
 		if err != nil || !got.UsableOn(today) || got.UsableOn(today.AddDays(91)) {
 			t.Fatalf("approved: %+v %v", got, err)

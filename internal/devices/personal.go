@@ -129,6 +129,11 @@ func (s *Service) DecidePersonalDevice(ctx context.Context, tenantID int64, who 
 		if d, err = ps.FindPersonalDevice(ctx, tenantID, id); err != nil {
 			return err
 		}
+		// Nobody approves their own device: an IT admin's own request
+		// is approved by another (as applications and overtime are).
+		if to == Approved && who.StaffID != 0 && d.StaffID == who.StaffID {
+			return &apperr.Error{Code: apperr.Forbidden, Key: "devices.personal.error.own"}
+		}
 		from, err := s.decisionFrom(to, expires)
 		if err != nil {
 			return err
