@@ -80,7 +80,7 @@ func (s *Service) withPlan(ctx context.Context, tenantID int64, e *env, taskIDs 
 	if s.plan == nil || len(taskIDs) == 0 {
 		return nil
 	}
-	more, err := s.plan.CheckPlan(ctx, tenantID, taskIDs, mode, place)
+	more, err := s.plan.CheckPlan(ctx, tenantID, e.staff.UnitID, taskIDs, mode, place)
 	if err != nil {
 		return err
 	}

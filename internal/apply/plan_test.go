@@ -18,7 +18,7 @@ import (
 // suitable for telework at home.
 type planChecker struct{}
 
-func (p *planChecker) CheckPlan(_ context.Context, _ int64, taskIDs []int64, mode policy.Mode, _ string) ([]policy.Finding, error) {
+func (p *planChecker) CheckPlan(_ context.Context, _, _ int64, taskIDs []int64, mode policy.Mode, _ string) ([]policy.Finding, error) {
 	if slices.Contains(taskIDs, 7) && mode == policy.Home {
 		// An error from the inventory only warns: the policy refuses.
 		return []policy.Finding{{Rule: "task.unsuitable", Severity: policy.Error, Key: "policy.notice.travel_order"}}, nil

@@ -181,7 +181,7 @@ type DelegationFilter struct {
 // PlanChecker checks the planned work's tasks (the task inventory, issue
 // 13): its findings (warnings) are added at submission and at approval.
 type PlanChecker interface {
-	CheckPlan(ctx context.Context, tenantID int64, taskIDs []int64, mode policy.Mode, place string) ([]policy.Finding, error)
+	CheckPlan(ctx context.Context, tenantID, unitID int64, taskIDs []int64, mode policy.Mode, place string) ([]policy.Finding, error)
 }
 
 // Service holds the application workflows: it checks the rules and the

@@ -51,15 +51,26 @@ func (s *Service) PlanChoices(ctx context.Context, tenantID int64, who *auth.Pri
 	return out, nil
 }
 
-// PlanTasks names the tasks an application lists, in its order. Whoever
-// may see the application may see the names of its planned tasks, so no
-// sheet access is asked; a task deleted since is marked Missing.
-func (s *Service) PlanTasks(ctx context.Context, tenantID int64, ids []int64) ([]PlanTask, error) {
+// PlanTasks names the tasks an application of a person of unitID lists,
+// in its order. Whoever may see the application may see the names of its
+// planned tasks — those on the sheets of the applicant's unit and the
+// units above it, which the applicant reads; any other (a task deleted
+// since, or one of another section, which an application must not reveal)
+// is marked Missing.
+func (s *Service) PlanTasks(ctx context.Context, tenantID, unitID int64, ids []int64) ([]PlanTask, error) {
 	out := make([]PlanTask, 0, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	units, err := s.st.FindUnits(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	tr := org.NewTree(units)
 	for _, id := range ids {
 		t, err := s.st.FindSheetTask(ctx, tenantID, id)
 		switch {
-		case apperr.CodeOf(err) == apperr.NotFound:
+		case apperr.CodeOf(err) == apperr.NotFound, err == nil && !tr.IsWithin(unitID, t.UnitID):
 			out = append(out, PlanTask{ID: id, Missing: true})
 		case err != nil:
 			return nil, err

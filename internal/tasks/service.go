@@ -617,8 +617,11 @@ func (s *Service) Ranking(ctx context.Context, tenantID int64, who *auth.Princip
 // application's place codes are understood too (home_equivalent as home,
 // mobile as mobile). A task not on the inventory (deleted since it was
 // picked, or another tenant's id) is a Warning, so that an application
-// picked before a deletion can still be decided.
-func (s *Service) CheckPlan(ctx context.Context, tenantID int64, taskIDs []int64, mode policy.Mode, place string) ([]policy.Finding, error) {
+// picked before a deletion can still be decided. unitID is the
+// applicant's unit: a task on the sheet of a unit that is neither theirs
+// nor above it is reported exactly as a missing one — the application
+// must not become a way to read other sections' sheets by id.
+func (s *Service) CheckPlan(ctx context.Context, tenantID, unitID int64, taskIDs []int64, mode policy.Mode, place string) ([]policy.Finding, error) {
 	if len(taskIDs) == 0 {
 		return nil, nil
 	}
@@ -626,6 +629,11 @@ func (s *Service) CheckPlan(ctx context.Context, tenantID int64, taskIDs []int64
 	if err != nil {
 		return nil, err
 	}
+	units, err := s.st.FindUnits(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	tr := org.NewTree(units)
 	mode, place = planPlaceCode(mode, place)
 	tg, where, ok := resolveTarget(cat, mode, place)
 	if !ok {
@@ -638,7 +646,7 @@ func (s *Service) CheckPlan(ctx context.Context, tenantID int64, taskIDs []int64
 	var out []policy.Finding
 	for _, id := range taskIDs {
 		t, err := s.st.FindSheetTask(ctx, tenantID, id)
-		if apperr.CodeOf(err) == apperr.NotFound {
+		if apperr.CodeOf(err) == apperr.NotFound || err == nil && !tr.IsWithin(unitID, t.UnitID) {
 			out = append(out, missingTask(id))
 			continue
 		}

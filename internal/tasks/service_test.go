@@ -185,7 +185,7 @@ func TestInventoryAndCheckPlan(t *testing.T) {
 		if err != nil || len(sr.Rated) != 2 || sr.Rated[0].Level != tasks.Level4 || sr.Summary.Tasks != 2 {
 			t.Fatalf("rate sheet: %v %+v", err, sr)
 		}
-		fs, err := s.CheckPlan(ctx, f.a.ID, []int64{t1.ID, t2.ID}, policy.Home, "home")
+		fs, err := s.CheckPlan(ctx, f.a.ID, f.sect.ID, []int64{t1.ID, t2.ID}, policy.Home, "home")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -205,45 +205,53 @@ func TestInventoryAndCheckPlan(t *testing.T) {
 			t.Errorf("home plan:\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
 		}
 		// At the 支所 by id: the tenant does not allow 個人番号 there yet.
-		fs, _ = s.CheckPlan(ctx, f.a.ID, []int64{t1.ID}, policy.Satellite, itoa(shisho.ID))
+		fs, _ = s.CheckPlan(ctx, f.a.ID, f.sect.ID, []int64{t1.ID}, policy.Satellite, itoa(shisho.ID))
 		if len(fs) != 1 || fs[0].Key != "tasks.plan.mynumber_tenant" || !strings.Contains(fs[0].Message("en"), "四賀支所") {
 			t.Errorf("branch by id: %+v", fs)
 		}
 		if err := s.SaveSettings(ctx, f.a.ID, f.it, true); err != nil {
 			t.Fatal(err)
 		}
-		if fs, _ = s.CheckPlan(ctx, f.a.ID, []int64{t1.ID}, policy.Satellite, "四賀支所"); len(fs) != 0 {
+		if fs, _ = s.CheckPlan(ctx, f.a.ID, f.sect.ID, []int64{t1.ID}, policy.Satellite, "四賀支所"); len(fs) != 0 {
 			t.Errorf("branch by name, allowed: %+v", fs)
 		}
 		// Mobile ("" place) and an unknown place.
-		if fs, _ = s.CheckPlan(ctx, f.a.ID, []int64{t2.ID}, policy.Mobile, ""); len(fs) != 3 || fs[2].Severity != policy.Warning || fs[2].Key != "tasks.plan.unreachable" {
+		if fs, _ = s.CheckPlan(ctx, f.a.ID, f.sect.ID, []int64{t2.ID}, policy.Mobile, ""); len(fs) != 3 || fs[2].Severity != policy.Warning || fs[2].Key != "tasks.plan.unreachable" {
 			t.Errorf("mobile: %+v", fs)
 		}
-		if fs, _ = s.CheckPlan(ctx, f.a.ID, []int64{t1.ID}, policy.Satellite, "どこか"); len(fs) != 1 || fs[0].Severity != policy.Info || fs[0].Key != "tasks.plan.unknown_place" {
+		if fs, _ = s.CheckPlan(ctx, f.a.ID, f.sect.ID, []int64{t1.ID}, policy.Satellite, "どこか"); len(fs) != 1 || fs[0].Severity != policy.Info || fs[0].Key != "tasks.plan.unknown_place" {
 			t.Errorf("unknown place: %+v", fs)
 		}
-		if fs, _ = s.CheckPlan(ctx, f.a.ID, []int64{t1.ID}, policy.Satellite, policy.PlaceSatellite); len(fs) != 1 || fs[0].Key != "tasks.plan.unnamed_place" || strings.Contains(fs[0].Message("ja"), "satellite") {
+		if fs, _ = s.CheckPlan(ctx, f.a.ID, f.sect.ID, []int64{t1.ID}, policy.Satellite, policy.PlaceSatellite); len(fs) != 1 || fs[0].Key != "tasks.plan.unnamed_place" || strings.Contains(fs[0].Message("ja"), "satellite") {
 			t.Errorf("a satellite office without its name: %+v", fs)
 		}
 		// The application's place codes: 自宅同等 is rated as home, 外出先 as mobile.
-		if fs, _ = s.CheckPlan(ctx, f.a.ID, []int64{t1.ID}, policy.Home, policy.PlaceHomeEquivalent); len(fs) != 1 || fs[0].Key != "tasks.plan.mynumber_remote" {
+		if fs, _ = s.CheckPlan(ctx, f.a.ID, f.sect.ID, []int64{t1.ID}, policy.Home, policy.PlaceHomeEquivalent); len(fs) != 1 || fs[0].Key != "tasks.plan.mynumber_remote" {
 			t.Errorf("home equivalent: %+v", fs)
 		}
-		if fs, _ = s.CheckPlan(ctx, f.a.ID, []int64{t2.ID}, policy.Mobile, policy.PlaceMobile); len(fs) != 3 || fs[2].Key != "tasks.plan.unreachable" {
+		if fs, _ = s.CheckPlan(ctx, f.a.ID, f.sect.ID, []int64{t2.ID}, policy.Mobile, policy.PlaceMobile); len(fs) != 3 || fs[2].Key != "tasks.plan.unreachable" {
 			t.Errorf("mobile place code: %+v", fs)
 		}
 		// Another tenant's task (or one deleted since) is a warning naming
 		// it, never its name: the application can still be decided.
-		fs, err = s.CheckPlan(ctx, f.b.ID, []int64{t1.ID}, policy.Home, "home")
+		fs, err = s.CheckPlan(ctx, f.b.ID, f.bUnit.ID, []int64{t1.ID}, policy.Home, "home")
 		if err != nil || len(fs) != 1 || fs[0].Key != "tasks.plan.missing" || fs[0].Severity != policy.Warning || strings.Contains(fs[0].Message("ja"), "課税") {
 			t.Errorf("other tenant's task: %v %+v", err, fs)
 		}
+		// Another section's task is reported as missing, without its name.
+		fs, err = s.CheckPlan(ctx, f.a.ID, f.other.ID, []int64{t1.ID}, policy.Home, "home")
+		if err != nil || len(fs) != 1 || fs[0].Key != "tasks.plan.missing" || strings.Contains(fs[0].Message("ja"), "課税") {
+			t.Errorf("another section's task: %v %+v", err, fs)
+		}
+		if pts, err := s.PlanTasks(ctx, f.a.ID, f.other.ID, []int64{t2.ID}); err != nil || len(pts) != 1 || !pts[0].Missing || pts[0].Name != "" {
+			t.Errorf("another section's task named on a page: %v %+v", err, pts)
+		}
 		// The names for the pages, and the choices of the section.
-		pts, err := s.PlanTasks(ctx, f.a.ID, []int64{t2.ID, 999999})
+		pts, err := s.PlanTasks(ctx, f.a.ID, f.sect.ID, []int64{t2.ID, 999999})
 		if err != nil || len(pts) != 2 || pts[0].Name != "支出命令の審査" || !pts[1].Missing {
 			t.Errorf("plan tasks: %v %+v", err, pts)
 		}
-		if pts, _ = s.PlanTasks(ctx, f.b.ID, []int64{t1.ID}); len(pts) != 1 || !pts[0].Missing || pts[0].Name != "" {
+		if pts, _ = s.PlanTasks(ctx, f.b.ID, f.bUnit.ID, []int64{t1.ID}); len(pts) != 1 || !pts[0].Missing || pts[0].Name != "" {
 			t.Errorf("plan tasks of another tenant: %+v", pts)
 		}
 		t3 := &tasks.SheetTask{UnitID: f.sect.ID, Name: "提案中の業務"}

@@ -211,7 +211,7 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, status 
 	}
 	d["Devices"] = joinList(l, devs)
 	d["TakeOut"] = takeOutText(l, a.TakeOut)
-	taskNames, err := s.applyTaskNames(r, a.TaskIDs)
+	taskNames, err := s.applyTaskNames(r, a.UnitID, a.TaskIDs)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

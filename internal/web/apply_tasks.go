@@ -45,7 +45,7 @@ func (s *Server) applyTaskChoices(r *http.Request, picked []string) ([]applyTask
 		}
 	}
 	if len(extra) > 0 {
-		names, err := s.applyTaskNames(r, extra)
+		names, err := s.applyTaskNames(r, p.UnitID, extra)
 		if err != nil {
 			return nil, err
 		}
@@ -57,13 +57,14 @@ func (s *Server) applyTaskChoices(r *http.Request, picked []string) ([]applyTask
 }
 
 // applyTaskNames names an application's planned tasks for its page and
-// the inbox, in its order; a task deleted since reads as such.
-func (s *Server) applyTaskNames(r *http.Request, ids []int64) ([]string, error) {
+// the inbox, in its order (unitID: the applicant's); a task deleted since,
+// or not on the applicant's sheets, reads as missing.
+func (s *Server) applyTaskNames(r *http.Request, unitID int64, ids []int64) ([]string, error) {
 	if len(ids) == 0 || s.svc.Tasks == nil {
 		return nil, nil
 	}
 	p := principal(r)
-	list, err := s.svc.Tasks.PlanTasks(r.Context(), p.TenantID, ids)
+	list, err := s.svc.Tasks.PlanTasks(r.Context(), p.TenantID, unitID, ids)
 	if err != nil {
 		return nil, err
 	}

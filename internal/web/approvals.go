@@ -93,7 +93,7 @@ func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request, status int, f
 		c.add(storedFindings(a.Findings))
 		ia := inboxApp{ID: a.ID, Dates: datesSummary(l, a.ActiveDates()), What: s.contentSummaryShort(l, a),
 			Plan: shorten(a.Plan, 120), Errors: c.Errors, Warnings: c.Warnings}
-		if ia.Tasks, err = s.applyTaskNames(r, a.TaskIDs); err != nil {
+		if ia.Tasks, err = s.applyTaskNames(r, a.UnitID, a.TaskIDs); err != nil {
 			s.serverError(w, r, err)
 			return
 		}
