@@ -163,6 +163,11 @@ func TestApplyPages(t *testing.T) {
 
 		// Return with a comment; the edit form shows it; resubmit.
 		third := submitPage(t, w, staff, dayForm(cal1(t, db, w, cal1(t, db, w, day)), "submit"))
+		// The applicant cannot decide their own application, and the page says why.
+		if res = w.do("POST", "/applications/"+itoa(third)+"/decide", url.Values{"action": {"approve"}}, staff); res.code != http.StatusForbidden ||
+			!strings.Contains(res.body, "自分の申請") {
+			t.Errorf("deciding one's own application: %d\n%s", res.code, res.body)
+		}
 		if res = w.do("POST", "/applications/"+itoa(third)+"/decide", url.Values{"action": {"return"}}, sup); res.code != http.StatusUnprocessableEntity {
 			t.Errorf("return without a comment: %d", res.code)
 		}

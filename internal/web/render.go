@@ -274,6 +274,13 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case apperr.NotFound:
 		s.renderStatus(w, r, http.StatusNotFound, "error.not_found_page")
 	case apperr.Forbidden:
+		// A refusal with its own reason (you cannot approve your own
+		// application) says it; the others get the general page.
+		if e := apperr.As(err); e != nil && e.Key != "" && e.Key != "error.forbidden" {
+			s.render(w, r, http.StatusForbidden, "error", "error.forbidden",
+				map[string]any{"Status": http.StatusForbidden, "Message": i18n.Error(lang(r), err)}, nil)
+			return
+		}
 		s.renderStatus(w, r, http.StatusForbidden, "error.forbidden")
 	case apperr.Conflict:
 		s.render(w, r, http.StatusConflict, "error", "error.conflict",
