@@ -13,11 +13,12 @@ import (
 
 // DayCount is how many bookings (or reservations, or application days)
 // one office or pool has on a day. Key is the office or pool id; Name is
-// used where the source names instead (an application's place name or
-// device list).
+// used where the source names the office instead (an application's place
+// name), Kinds where it names device kinds (an application's devices).
 type DayCount struct {
 	Key   int64
 	Name  string
+	Kinds []string
 	Day   calendar.Date
 	Count int
 }
@@ -30,7 +31,8 @@ type DemandInputs struct {
 	// satellite office (by the application's place name) without a booking.
 	SatelliteDays []DayCount
 	// DeviceDays are approved and submitted application days naming devices
-	// (Name: the comma-separated list) without a reservation.
+	// (Kinds: the application's device kinds, e.g. loan_pc) without a
+	// reservation.
 	DeviceDays  []DayCount
 	ActiveStaff int
 }
@@ -116,8 +118,8 @@ func Forecast(res []Capacity, in *DemandInputs, today calendar.Date, weeks int) 
 		}
 	}
 	for _, c := range in.DeviceDays {
-		for _, k := range strings.Split(c.Name, ",") {
-			if id, ok := poolByKind[strings.TrimSpace(k)]; ok {
+		for _, k := range c.Kinds {
+			if id, ok := poolByKind[k]; ok {
 				pending["p"+key(id, c.Day)] += c.Count
 			}
 		}

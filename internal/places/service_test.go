@@ -262,7 +262,7 @@ func TestForecastMethod(t *testing.T) {
 	// Thursday: 6 booked and 5 applications without a booking → shortage.
 	in.Bookings = append(in.Bookings, places.DayCount{Key: 1, Day: today.AddDays(2), Count: 6})
 	in.SatelliteDays = []places.DayCount{{Name: "四賀支所", Day: today.AddDays(2), Count: 5}}
-	in.DeviceDays = []places.DayCount{{Name: "loan_pc,lte_dongle", Day: today.AddDays(8), Count: 3}}
+	in.DeviceDays = []places.DayCount{{Kinds: []string{"loan_pc", "lte_dongle"}, Day: today.AddDays(8), Count: 3}}
 	in.Reservations = []places.DayCount{{Key: 7, Day: today.AddDays(8), Count: 2}}
 	got := places.Forecast(res, in, today, 2)
 	w := got[0].Weeks[0]
