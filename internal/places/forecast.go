@@ -33,8 +33,10 @@ type DemandInputs struct {
 	// DeviceDays are approved and submitted application days naming devices
 	// (Kinds: the application's device kinds, e.g. loan_pc) without a
 	// reservation.
-	DeviceDays  []DayCount
-	ActiveStaff int
+	DeviceDays []DayCount
+	// Eligible is the number of active staff eligible to telework under
+	// the policy in force (the emergency what-if); set by the service.
+	Eligible int
 }
 
 // Capacity is one office or pool the forecast rates.
@@ -46,9 +48,11 @@ type Capacity struct {
 	Capacity int    // -1: no cap
 }
 
-// DemandReader reads the forecast's inputs for days from..to.
+// DemandReader reads the forecast's inputs for days from..to, and who is
+// eligible for the what-if.
 type DemandReader interface {
 	FindDemandInputs(ctx context.Context, tenantID int64, from, to calendar.Date) (*DemandInputs, error)
+	EligibilityReader
 }
 
 // WeekForecast is one resource's expected peak for one week.
@@ -68,8 +72,9 @@ type ResourceForecast struct {
 	Capacity
 	Weeks []WeekForecast
 	// WhatIf is the demand if everyone eligible teleworked on one day (an
-	// emergency): every active staff member needs one unit of a pool; an
-	// office is not counted (people work from home).
+	// emergency): every active staff member eligible under the policy in
+	// force (Eligible) needs one unit of a pool; an office is not counted
+	// (people work from home).
 	WhatIf      int
 	WhatIfLevel string
 }
@@ -133,7 +138,7 @@ func Forecast(res []Capacity, in *DemandInputs, today calendar.Date, weeks int) 
 		}
 		f := ResourceForecast{Capacity: r, WhatIf: -1, WhatIfLevel: "ok"}
 		if r.Type == "pool" {
-			f.WhatIf = in.ActiveStaff
+			f.WhatIf = in.Eligible
 			f.WhatIfLevel = Level(f.WhatIf, r.Capacity)
 		}
 		for w := range weeks {
@@ -203,6 +208,9 @@ func (s *Service) forecast(ctx context.Context, tenantID int64, pools []Capacity
 	today := calendar.DateOf(s.now())
 	in, err := dr.FindDemandInputs(ctx, tenantID, today.AddDays(-28), today.AddDays(7*weeks+7))
 	if err != nil {
+		return nil, err
+	}
+	if in.Eligible, err = eligibleNow(ctx, dr, tenantID, today); err != nil {
 		return nil, err
 	}
 	offices, err := s.st.FindOffices(ctx, tenantID)

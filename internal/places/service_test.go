@@ -254,7 +254,7 @@ func TestOverflowKeepsTheEarliest(t *testing.T) {
 func TestForecastMethod(t *testing.T) {
 	today := calendar.Date{Year: 2026, Month: 12, Day: 1} // Tuesday
 	res := []places.Capacity{{Type: "office", ID: 1, Name: "四賀支所", Capacity: 10}, {Type: "pool", ID: 7, Name: "LTE", Kind: "lte_dongle", Capacity: 5}}
-	in := &places.DemandInputs{ActiveStaff: 40}
+	in := &places.DemandInputs{Eligible: 40}
 	// Four past Wednesdays with 9 bookings: the trend says 9 next Wednesday (≥ 90 %).
 	for back := 1; back <= 4; back++ {
 		in.Bookings = append(in.Bookings, places.DayCount{Key: 1, Day: today.AddDays(1 - 7*back), Count: 9})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"telework/internal/calendar"
+	"telework/internal/org"
 	"telework/internal/places"
 )
 
@@ -64,6 +65,10 @@ func (db *DB) FindDemandInputs(ctx context.Context, tenantID int64, from, to cal
 		GROUP BY a.devices, d.day`, tenantID, f, t); err != nil {
 		return nil, err
 	}
-	err = db.row(ctx, `SELECT COUNT(*) FROM staff WHERE tenant_id = ? AND retired = ?`, tenantID, false).Scan(&in.ActiveStaff)
-	return &in, mapErr(err)
+	return &in, nil
+}
+
+// FindActiveStaff lists the tenant's staff not retired, in id order.
+func (db *DB) FindActiveStaff(ctx context.Context, tenantID int64) ([]*org.Staff, error) {
+	return queryAll(ctx, db, scanStaff, `SELECT `+staffCols+staffFrom+` WHERE s.tenant_id = ? AND s.retired = ? ORDER BY s.id`, tenantID, false)
 }
