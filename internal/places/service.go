@@ -31,6 +31,7 @@ type Reader interface {
 	FindBookings(ctx context.Context, tenantID int64, f Filter) ([]*Booking, error)
 	FindBooking(ctx context.Context, tenantID, id int64) (*Booking, error)
 	StaffReader
+	ApplicationReader
 	IsOfficeRegistered(ctx context.Context, tenantID, officeID, staffID int64) (bool, error)
 }
 
@@ -362,6 +363,9 @@ func (s *Service) Book(ctx context.Context, tenantID int64, who *auth.Principal,
 			return err
 		}
 		b.OfficeName = o.Name
+		if err := CheckApplication(ctx, tx, tenantID, req.ApplicationID, staffID, req.Day); err != nil {
+			return err
+		}
 		registered := true
 		if o.PreRegistration {
 			if registered, err = tx.IsOfficeRegistered(ctx, tenantID, o.ID, staffID); err != nil {
