@@ -228,5 +228,21 @@ func (b *Booking) AuditView() map[string]any {
 		"application_id": b.ApplicationID, "status": b.Status}
 }
 
+// CancelRefusal is why b cannot be cancelled on today (nil when it can):
+// a booking whose day has passed, or that was checked in, has been used
+// (or not) and stays in the utilisation record as it is. Not booked is
+// places.error.not_booked.
+func (b *Booking) CancelRefusal(today calendar.Date) error {
+	switch {
+	case b.Status != Booked:
+		return apperr.New(apperr.Conflict, "places.error.not_booked")
+	case !b.CheckedInAt.IsZero():
+		return apperr.New(apperr.Conflict, "places.refused.cancel_checked_in")
+	case b.Day.Before(today):
+		return &apperr.Error{Code: apperr.Conflict, Key: "places.refused.cancel_past", Args: map[string]any{"Date": b.Day.String()}}
+	}
+	return nil
+}
+
 // Halves lists the valid halves of a request.
 var Halves = []Half{AM, PM, FullDay}

@@ -61,8 +61,9 @@ type Tx interface {
 	// already holds a seat for that half).
 	InsertBooking(ctx context.Context, tenantID int64, b *Booking, at time.Time) error
 	// CancelBookingRow marks a booked booking cancelled and frees its
-	// half-day rows; false when it was not booked.
-	CancelBookingRow(ctx context.Context, tenantID, id int64, at time.Time) (bool, error)
+	// half-day rows if it is not checked in and its day is not before
+	// today; false otherwise.
+	CancelBookingRow(ctx context.Context, tenantID, id int64, today calendar.Date, at time.Time) (bool, error)
 	CheckInBookingRow(ctx context.Context, tenantID, id int64, at time.Time) (bool, error)
 	InsertNotifications(ctx context.Context, tenantID int64, ns []notify.Notification) error
 	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
@@ -455,18 +456,34 @@ func (s *Service) Booking(ctx context.Context, tenantID int64, who *auth.Princip
 	return b, nil
 }
 
-// Cancel cancels a booking; its seat (and PC) are free at once.
+// Cancel cancels a booking; its seat (and PC) are free at once. A booking
+// whose day has passed or that was checked in cannot be cancelled
+// (Booking.CancelRefusal, a conflict).
 func (s *Service) Cancel(ctx context.Context, tenantID int64, who *auth.Principal, id int64) error {
 	b, err := s.Booking(ctx, tenantID, who, id)
 	if err != nil {
 		return err
 	}
+	now := s.now()
+	today := calendar.DateOf(now)
+	if err := b.CancelRefusal(today); err != nil {
+		return err
+	}
 	return s.st.InPlacesTx(ctx, func(tx Tx) error {
-		ok, err := tx.CancelBookingRow(ctx, tenantID, id, s.now())
+		// The statement itself refuses a checked-in or past booking, so a
+		// check-in committed since the read above is never undone.
+		ok, err := tx.CancelBookingRow(ctx, tenantID, id, today, now)
 		if err != nil {
 			return err
 		}
 		if !ok {
+			cur, err := tx.FindBooking(ctx, tenantID, id)
+			if err != nil {
+				return err
+			}
+			if err := cur.CancelRefusal(today); err != nil {
+				return err
+			}
 			return apperr.New(apperr.Conflict, "places.error.not_booked")
 		}
 		// The counters in the order a booking takes them (the seats of

@@ -170,10 +170,11 @@ func (tx *Tx) InsertBooking(ctx context.Context, tenantID int64, b *places.Booki
 	return mapErr(err)
 }
 
-// CancelBookingRow cancels a booked booking and frees its half-day rows.
-func (tx *Tx) CancelBookingRow(ctx context.Context, tenantID, id int64, at time.Time) (bool, error) {
-	res, err := tx.exec(ctx, `UPDATE bookings SET status = 'cancelled', cancelled_at = ? WHERE tenant_id = ? AND id = ? AND status = 'booked'`,
-		micros(at), tenantID, id)
+// CancelBookingRow cancels a booked booking, not checked in and of today
+// or later, and frees its half-day rows.
+func (tx *Tx) CancelBookingRow(ctx context.Context, tenantID, id int64, today calendar.Date, at time.Time) (bool, error) {
+	res, err := tx.exec(ctx, `UPDATE bookings SET status = 'cancelled', cancelled_at = ? WHERE tenant_id = ? AND id = ? AND status = 'booked'
+		AND checked_in_at = 0 AND day >= ?`, micros(at), tenantID, id, today.String())
 	if err != nil {
 		return false, mapErr(err)
 	}
