@@ -193,7 +193,7 @@ func (s *Service) Office(ctx context.Context, tenantID, id int64) (*Office, erro
 func nameTaken(err error) error {
 	if apperr.IsDuplicate(err) {
 		var v apperr.Validation
-		v.Add("name", "field.taken", nil)
+		v.Add("name", "field.taken", officeLabel("name"))
 		return v.Err()
 	}
 	return err
@@ -304,11 +304,21 @@ func (s *Service) Register(ctx context.Context, tenantID int64, who *auth.Princi
 	if !Manages(who) {
 		return apperr.Forbid()
 	}
+	if staffID <= 0 {
+		var v apperr.Validation
+		v.Add("staff_id", "field.required", nil)
+		return v.Err()
+	}
 	return s.st.InPlacesTx(ctx, func(tx Tx) error {
 		if _, err := tx.FindOffice(ctx, tenantID, officeID); err != nil {
 			return err
 		}
 		if _, err := tx.FindStaffByID(ctx, tenantID, staffID); err != nil {
+			if apperr.CodeOf(err) == apperr.NotFound {
+				var v apperr.Validation
+				v.Add("staff_id", "places.error.staff", nil)
+				return v.Err()
+			}
 			return err
 		}
 		if err := tx.RegisterOfficeStaff(ctx, tenantID, officeID, staffID, s.now()); err != nil {

@@ -77,7 +77,7 @@ func newFixture(t *testing.T, db *store.DB, n int) *fixture {
 	f.it = &auth.Principal{TenantID: f.a.ID, UserID: 4, Roles: []auth.Role{auth.ITAdmin}}
 	f.bIT = &auth.Principal{TenantID: f.b.ID, UserID: 6, Roles: []auth.Role{auth.ITAdmin}}
 	f.officeA = places.NewOffice()
-	f.officeA.Name, f.officeA.Seats, f.officeA.PCs = "四賀支所", 10, 2
+	f.officeA.Name, f.officeA.Seats, f.officeA.PCs, f.officeA.Network = "四賀支所", 10, 2, tasks.OfficeLAN
 	if err := f.svc.CreateOffice(ctx, f.a.ID, f.it, f.officeA); err != nil {
 		t.Fatal(err)
 	}
