@@ -19,6 +19,7 @@ import (
 	"telework/internal/places"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
+	"telework/internal/tasks"
 	"telework/internal/testnodes"
 )
 
@@ -78,7 +79,7 @@ func lastSeats(t *testing.T, eng store.Engine) {
 	}
 	it := &auth.Principal{TenantID: tn.ID, UserID: admin.ID, Roles: []auth.Role{auth.ITAdmin, auth.HRAdmin}}
 	office := places.NewOffice()
-	office.Name, office.Seats, office.ClosedDays = "四賀支所", 10, nil
+	office.Name, office.Seats, office.ClosedDays, office.Network = "四賀支所", 10, nil, tasks.OfficeLAN
 	if err := places.NewService(db, db.Now).CreateOffice(ctx, tn.ID, it, office); err != nil {
 		t.Fatal(err)
 	}

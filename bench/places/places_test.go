@@ -24,6 +24,7 @@ import (
 	"telework/internal/places"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
+	"telework/internal/tasks"
 )
 
 const (
@@ -68,7 +69,7 @@ func measure(t *testing.T, db *store.DB) {
 	it := &auth.Principal{TenantID: tn.ID, UserID: 1, Roles: []auth.Role{auth.ITAdmin, auth.HRAdmin}}
 	svc := places.NewService(db, db.Now)
 	o := places.NewOffice()
-	o.Name, o.Seats, o.ClosedDays, o.HorizonDays = "四賀支所", seats, nil, 0
+	o.Name, o.Seats, o.ClosedDays, o.HorizonDays, o.Network = "四賀支所", seats, nil, 0, tasks.OfficeLAN
 	if err := svc.CreateOffice(ctx, tn.ID, it, o); err != nil {
 		t.Fatal(err)
 	}

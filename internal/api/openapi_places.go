@@ -48,9 +48,9 @@ func officeSchema(input bool) map[string]any {
 	props := map[string]any{
 		"name":              str("名称 (unique in the tenant)"),
 		"kind":              enum(tasks.PlaceKinds, "本庁舎内 / 支所 / 公民館 / 図書館 / 出先機関 / 民間シェアオフィス"),
-		"network":           enum(tasks.Networks, "庁内LAN同等 or internet only"),
+		"network":           enum(tasks.Networks, "庁内LAN同等 or internet only; required when registering (no default)"),
 		"physical_security": boolean("庁舎と同等の物理的な対策"),
-		"seats":             integer("席数"),
+		"seats":             integer("席数 (0–100000; 0 for private_share, which has no seat cap)"),
 		"pcs":               integer("予約できるPC"),
 		"phone":             boolean("電話あり"),
 		"printer":           boolean("プリンターあり"),
@@ -59,8 +59,8 @@ func officeSchema(input bool) map[string]any {
 		"closed_days":       arrayOf(str("weekday code (sun … sat) or date YYYY-MM-DD")),
 		"pre_registration":  boolean("事前登録が必要 (民間事業者)"),
 		"horizon_days":      integer("予約できる日数 (先)"),
-		"hourly":            boolean("per-hour use without a seat cap (民間シェアオフィス)"),
-		"outsiders":         boolean("部外者がいる (always true for private_share)"),
+		"hourly":            boolean("per-hour use without a seat cap (always true for private_share, whatever is sent)"),
+		"outsiders":         boolean("部外者がいる (always true for private_share, whatever is sent)"),
 		"address":           str("所在地"),
 		"note":              str("備考"),
 	}

@@ -2,8 +2,8 @@ package api
 
 import (
 	"fmt"
+	"math"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -88,14 +88,15 @@ func (s *API) apiPlacesUsage(w http.ResponseWriter, r *http.Request) {
 		}))
 		return
 	}
-	table := [][]string{{"date", "type", "id", "name", "count", "hours", "occupancy"}}
+	// Counts, hours and occupancy are numbers (numeric cells in xlsx, so
+	// SUM works); occupancy is rounded to 0.1 %.
+	table := [][]any{{"date", "type", "id", "name", "count", "hours", "occupancy"}}
 	for _, u := range rows {
-		table = append(table, []string{u.Day.String(), u.Type, strconv.FormatInt(u.ID, 10), u.Name, strconv.Itoa(u.Count),
-			strconv.FormatFloat(u.Hours, 'f', 2, 64), strconv.FormatFloat(u.Occupancy, 'f', 3, 64)})
+		table = append(table, []any{u.Day.String(), u.Type, u.ID, u.Name, u.Count, u.Hours, math.Round(u.Occupancy*1000) / 1000})
 	}
 	w.Header().Set("Content-Type", format.ContentType())
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="places-usage-%s-%s%s"`, from, to, format.Ext()))
-	if _, err := tabular.Write(w, format, "usage", table); err != nil {
+	if _, err := tabular.WriteValues(w, format, "usage", table); err != nil {
 		s.log.Error("places usage export", "err", err)
 	}
 }

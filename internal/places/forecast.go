@@ -13,11 +13,12 @@ import (
 
 // DayCount is how many bookings (or reservations, or application days)
 // one office or pool has on a day. Key is the office or pool id; Name is
-// used where the source names instead (an application's place name or
-// device list).
+// used where the source names the office instead (an application's place
+// name), Kinds where it names device kinds (an application's devices).
 type DayCount struct {
 	Key   int64
 	Name  string
+	Kinds []string
 	Day   calendar.Date
 	Count int
 }
@@ -30,9 +31,12 @@ type DemandInputs struct {
 	// satellite office (by the application's place name) without a booking.
 	SatelliteDays []DayCount
 	// DeviceDays are approved and submitted application days naming devices
-	// (Name: the comma-separated list) without a reservation.
-	DeviceDays  []DayCount
-	ActiveStaff int
+	// (Kinds: the application's device kinds, e.g. loan_pc) without a
+	// reservation.
+	DeviceDays []DayCount
+	// Eligible is the number of active staff eligible to telework under
+	// the policy in force (the emergency what-if); set by the service.
+	Eligible int
 }
 
 // Capacity is one office or pool the forecast rates.
@@ -44,9 +48,11 @@ type Capacity struct {
 	Capacity int    // -1: no cap
 }
 
-// DemandReader reads the forecast's inputs for days from..to.
+// DemandReader reads the forecast's inputs for days from..to, and who is
+// eligible for the what-if.
 type DemandReader interface {
 	FindDemandInputs(ctx context.Context, tenantID int64, from, to calendar.Date) (*DemandInputs, error)
+	EligibilityReader
 }
 
 // WeekForecast is one resource's expected peak for one week.
@@ -66,8 +72,9 @@ type ResourceForecast struct {
 	Capacity
 	Weeks []WeekForecast
 	// WhatIf is the demand if everyone eligible teleworked on one day (an
-	// emergency): every active staff member needs one unit of a pool; an
-	// office is not counted (people work from home).
+	// emergency): every active staff member eligible under the policy in
+	// force (Eligible) needs one unit of a pool; an office is not counted
+	// (people work from home).
 	WhatIf      int
 	WhatIfLevel string
 }
@@ -116,8 +123,8 @@ func Forecast(res []Capacity, in *DemandInputs, today calendar.Date, weeks int) 
 		}
 	}
 	for _, c := range in.DeviceDays {
-		for _, k := range strings.Split(c.Name, ",") {
-			if id, ok := poolByKind[strings.TrimSpace(k)]; ok {
+		for _, k := range c.Kinds {
+			if id, ok := poolByKind[k]; ok {
 				pending["p"+key(id, c.Day)] += c.Count
 			}
 		}
@@ -131,7 +138,7 @@ func Forecast(res []Capacity, in *DemandInputs, today calendar.Date, weeks int) 
 		}
 		f := ResourceForecast{Capacity: r, WhatIf: -1, WhatIfLevel: "ok"}
 		if r.Type == "pool" {
-			f.WhatIf = in.ActiveStaff
+			f.WhatIf = in.Eligible
 			f.WhatIfLevel = Level(f.WhatIf, r.Capacity)
 		}
 		for w := range weeks {
@@ -201,6 +208,9 @@ func (s *Service) forecast(ctx context.Context, tenantID int64, pools []Capacity
 	today := calendar.DateOf(s.now())
 	in, err := dr.FindDemandInputs(ctx, tenantID, today.AddDays(-28), today.AddDays(7*weeks+7))
 	if err != nil {
+		return nil, err
+	}
+	if in.Eligible, err = eligibleNow(ctx, dr, tenantID, today); err != nil {
 		return nil, err
 	}
 	offices, err := s.st.FindOffices(ctx, tenantID)

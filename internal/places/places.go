@@ -80,9 +80,21 @@ type Office struct {
 var Weekdays = []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
 
 // NewOffice returns an office with the defaults (平日 8:30–17:15, 30 days).
+// The network has no default: whether an office reaches the 庁内LAN decides
+// what the feasibility engine allows there, so it is always chosen.
 func NewOffice() *Office {
-	return &Office{WorkPlace: tasks.WorkPlace{Kind: tasks.Branch, Network: tasks.OfficeLAN}, Opens: "08:30", Closes: "17:15",
+	return &Office{WorkPlace: tasks.WorkPlace{Kind: tasks.Branch}, Opens: "08:30", Closes: "17:15",
 		ClosedDays: []string{"sat", "sun"}, HorizonDays: 30}
+}
+
+// MaxCount is the largest number of seats or PCs an office may have.
+const MaxCount = 100000
+
+// officeLabel names an office's field whose key means something else
+// elsewhere (the product-wide "name" is a person's 氏名, "kind" a tenant's
+// 団体区分): the arguments of its field error, with its own label.
+func officeLabel(field string) map[string]any {
+	return map[string]any{"LabelKey": "fieldname.office_" + field}
 }
 
 func parseClock(s string) (int, bool) {
@@ -101,20 +113,27 @@ func parseClock(s string) (int, bool) {
 // Validate checks an office's attributes.
 func (o *Office) Validate() error {
 	var v apperr.Validation
-	if strings.TrimSpace(o.Name) == "" || len([]rune(o.Name)) > 100 {
-		v.Add("name", "field.required", nil)
+	switch {
+	case strings.TrimSpace(o.Name) == "":
+		v.Add("name", "field.required", officeLabel("name"))
+	case len([]rune(o.Name)) > 100:
+		v.Add("name", "field.too_long", map[string]any{"LabelKey": "fieldname.office_name", "Max": 100})
 	}
 	if !slices.Contains(tasks.PlaceKinds, o.Kind) {
-		v.Add("kind", "field.choice", nil)
+		v.Add("kind", "field.choice", officeLabel("kind"))
 	}
-	if !slices.Contains(tasks.Networks, o.Network) {
+	switch {
+	case o.Network == "":
+		v.Add("network", "field.required", nil)
+	case !slices.Contains(tasks.Networks, o.Network):
 		v.Add("network", "field.choice", nil)
 	}
-	if o.Seats < 0 || o.Seats > 100000 {
-		v.Add("seats", "places.error.count", nil)
+	count := map[string]any{"Max": MaxCount}
+	if o.Seats < 0 || o.Seats > MaxCount {
+		v.Add("seats", "places.error.count", count)
 	}
-	if o.PCs < 0 || o.PCs > 100000 {
-		v.Add("pcs", "places.error.count", nil)
+	if o.PCs < 0 || o.PCs > MaxCount {
+		v.Add("pcs", "places.error.count", count)
 	}
 	op, ok1 := parseClock(o.Opens)
 	cl, ok2 := parseClock(o.Closes)
@@ -139,7 +158,14 @@ func (o *Office) Validate() error {
 		v.Add("horizon_days", "places.error.horizon", nil)
 	}
 	if o.Kind == tasks.PrivateShare {
-		o.Outsiders = true
+		// A private share office is used per hour, with no seat cap and
+		// with 部外者 (SPEC §5): hourly use and outsiders follow from the
+		// kind and are set whatever was sent; a seat cap contradicts it and
+		// is refused rather than silently dropped.
+		o.Hourly, o.Outsiders = true, true
+		if o.Seats > 0 && !v.Has("seats") {
+			v.Add("seats", "places.error.private_share_seats", nil)
+		}
 	}
 	return v.Err()
 }
@@ -226,6 +252,22 @@ type Booking struct {
 func (b *Booking) AuditView() map[string]any {
 	return map[string]any{"office_id": b.OfficeID, "staff_id": b.StaffID, "day": b.Day.String(), "half": b.Half, "pc": b.PC,
 		"application_id": b.ApplicationID, "status": b.Status}
+}
+
+// CancelRefusal is why b cannot be cancelled on today (nil when it can):
+// a booking whose day has passed, or that was checked in, has been used
+// (or not) and stays in the utilisation record as it is. Not booked is
+// places.error.not_booked.
+func (b *Booking) CancelRefusal(today calendar.Date) error {
+	switch {
+	case b.Status != Booked:
+		return apperr.New(apperr.Conflict, "places.error.not_booked")
+	case !b.CheckedInAt.IsZero():
+		return apperr.New(apperr.Conflict, "places.refused.cancel_checked_in")
+	case b.Day.Before(today):
+		return &apperr.Error{Code: apperr.Conflict, Key: "places.refused.cancel_past", Args: map[string]any{"Date": b.Day.String()}}
+	}
+	return nil
 }
 
 // Halves lists the valid halves of a request.

@@ -31,6 +31,7 @@ type Reader interface {
 	FindBookings(ctx context.Context, tenantID int64, f Filter) ([]*Booking, error)
 	FindBooking(ctx context.Context, tenantID, id int64) (*Booking, error)
 	StaffReader
+	ApplicationReader
 	IsOfficeRegistered(ctx context.Context, tenantID, officeID, staffID int64) (bool, error)
 }
 
@@ -60,8 +61,9 @@ type Tx interface {
 	// already holds a seat for that half).
 	InsertBooking(ctx context.Context, tenantID int64, b *Booking, at time.Time) error
 	// CancelBookingRow marks a booked booking cancelled and frees its
-	// half-day rows; false when it was not booked.
-	CancelBookingRow(ctx context.Context, tenantID, id int64, at time.Time) (bool, error)
+	// half-day rows if it is not checked in and its day is not before
+	// today; false otherwise.
+	CancelBookingRow(ctx context.Context, tenantID, id int64, today calendar.Date, at time.Time) (bool, error)
 	CheckInBookingRow(ctx context.Context, tenantID, id int64, at time.Time) (bool, error)
 	InsertNotifications(ctx context.Context, tenantID int64, ns []notify.Notification) error
 	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
@@ -191,7 +193,7 @@ func (s *Service) Office(ctx context.Context, tenantID, id int64) (*Office, erro
 func nameTaken(err error) error {
 	if apperr.IsDuplicate(err) {
 		var v apperr.Validation
-		v.Add("name", "field.taken", nil)
+		v.Add("name", "field.taken", officeLabel("name"))
 		return v.Err()
 	}
 	return err
@@ -302,11 +304,21 @@ func (s *Service) Register(ctx context.Context, tenantID int64, who *auth.Princi
 	if !Manages(who) {
 		return apperr.Forbid()
 	}
+	if staffID <= 0 {
+		var v apperr.Validation
+		v.Add("staff_id", "field.required", nil)
+		return v.Err()
+	}
 	return s.st.InPlacesTx(ctx, func(tx Tx) error {
 		if _, err := tx.FindOffice(ctx, tenantID, officeID); err != nil {
 			return err
 		}
 		if _, err := tx.FindStaffByID(ctx, tenantID, staffID); err != nil {
+			if apperr.CodeOf(err) == apperr.NotFound {
+				var v apperr.Validation
+				v.Add("staff_id", "places.error.staff", nil)
+				return v.Err()
+			}
 			return err
 		}
 		if err := tx.RegisterOfficeStaff(ctx, tenantID, officeID, staffID, s.now()); err != nil {
@@ -362,6 +374,9 @@ func (s *Service) Book(ctx context.Context, tenantID int64, who *auth.Principal,
 			return err
 		}
 		b.OfficeName = o.Name
+		if err := CheckApplication(ctx, tx, tenantID, req.ApplicationID, staffID, req.Day); err != nil {
+			return err
+		}
 		registered := true
 		if o.PreRegistration {
 			if registered, err = tx.IsOfficeRegistered(ctx, tenantID, o.ID, staffID); err != nil {
@@ -451,18 +466,34 @@ func (s *Service) Booking(ctx context.Context, tenantID int64, who *auth.Princip
 	return b, nil
 }
 
-// Cancel cancels a booking; its seat (and PC) are free at once.
+// Cancel cancels a booking; its seat (and PC) are free at once. A booking
+// whose day has passed or that was checked in cannot be cancelled
+// (Booking.CancelRefusal, a conflict).
 func (s *Service) Cancel(ctx context.Context, tenantID int64, who *auth.Principal, id int64) error {
 	b, err := s.Booking(ctx, tenantID, who, id)
 	if err != nil {
 		return err
 	}
+	now := s.now()
+	today := calendar.DateOf(now)
+	if err := b.CancelRefusal(today); err != nil {
+		return err
+	}
 	return s.st.InPlacesTx(ctx, func(tx Tx) error {
-		ok, err := tx.CancelBookingRow(ctx, tenantID, id, s.now())
+		// The statement itself refuses a checked-in or past booking, so a
+		// check-in committed since the read above is never undone.
+		ok, err := tx.CancelBookingRow(ctx, tenantID, id, today, now)
 		if err != nil {
 			return err
 		}
 		if !ok {
+			cur, err := tx.FindBooking(ctx, tenantID, id)
+			if err != nil {
+				return err
+			}
+			if err := cur.CancelRefusal(today); err != nil {
+				return err
+			}
 			return apperr.New(apperr.Conflict, "places.error.not_booked")
 		}
 		// The counters in the order a booking takes them (the seats of

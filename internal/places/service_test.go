@@ -77,7 +77,7 @@ func newFixture(t *testing.T, db *store.DB, n int) *fixture {
 	f.it = &auth.Principal{TenantID: f.a.ID, UserID: 4, Roles: []auth.Role{auth.ITAdmin}}
 	f.bIT = &auth.Principal{TenantID: f.b.ID, UserID: 6, Roles: []auth.Role{auth.ITAdmin}}
 	f.officeA = places.NewOffice()
-	f.officeA.Name, f.officeA.Seats, f.officeA.PCs = "四賀支所", 10, 2
+	f.officeA.Name, f.officeA.Seats, f.officeA.PCs, f.officeA.Network = "四賀支所", 10, 2, tasks.OfficeLAN
 	if err := f.svc.CreateOffice(ctx, f.a.ID, f.it, f.officeA); err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +254,7 @@ func TestOverflowKeepsTheEarliest(t *testing.T) {
 func TestForecastMethod(t *testing.T) {
 	today := calendar.Date{Year: 2026, Month: 12, Day: 1} // Tuesday
 	res := []places.Capacity{{Type: "office", ID: 1, Name: "四賀支所", Capacity: 10}, {Type: "pool", ID: 7, Name: "LTE", Kind: "lte_dongle", Capacity: 5}}
-	in := &places.DemandInputs{ActiveStaff: 40}
+	in := &places.DemandInputs{Eligible: 40}
 	// Four past Wednesdays with 9 bookings: the trend says 9 next Wednesday (≥ 90 %).
 	for back := 1; back <= 4; back++ {
 		in.Bookings = append(in.Bookings, places.DayCount{Key: 1, Day: today.AddDays(1 - 7*back), Count: 9})
@@ -262,7 +262,7 @@ func TestForecastMethod(t *testing.T) {
 	// Thursday: 6 booked and 5 applications without a booking → shortage.
 	in.Bookings = append(in.Bookings, places.DayCount{Key: 1, Day: today.AddDays(2), Count: 6})
 	in.SatelliteDays = []places.DayCount{{Name: "四賀支所", Day: today.AddDays(2), Count: 5}}
-	in.DeviceDays = []places.DayCount{{Name: "loan_pc,lte_dongle", Day: today.AddDays(8), Count: 3}}
+	in.DeviceDays = []places.DayCount{{Kinds: []string{"loan_pc", "lte_dongle"}, Day: today.AddDays(8), Count: 3}}
 	in.Reservations = []places.DayCount{{Key: 7, Day: today.AddDays(8), Count: 2}}
 	got := places.Forecast(res, in, today, 2)
 	w := got[0].Weeks[0]

@@ -170,10 +170,11 @@ func (tx *Tx) InsertBooking(ctx context.Context, tenantID int64, b *places.Booki
 	return mapErr(err)
 }
 
-// CancelBookingRow cancels a booked booking and frees its half-day rows.
-func (tx *Tx) CancelBookingRow(ctx context.Context, tenantID, id int64, at time.Time) (bool, error) {
-	res, err := tx.exec(ctx, `UPDATE bookings SET status = 'cancelled', cancelled_at = ? WHERE tenant_id = ? AND id = ? AND status = 'booked'`,
-		micros(at), tenantID, id)
+// CancelBookingRow cancels a booked booking, not checked in and of today
+// or later, and frees its half-day rows.
+func (tx *Tx) CancelBookingRow(ctx context.Context, tenantID, id int64, today calendar.Date, at time.Time) (bool, error) {
+	res, err := tx.exec(ctx, `UPDATE bookings SET status = 'cancelled', cancelled_at = ? WHERE tenant_id = ? AND id = ? AND status = 'booked'
+		AND checked_in_at = 0 AND day >= ?`, micros(at), tenantID, id, today.String())
 	if err != nil {
 		return false, mapErr(err)
 	}
@@ -266,4 +267,27 @@ func (db *DB) FindBooking(ctx context.Context, tenantID, id int64) (*places.Book
 func (tx *Tx) FindBooking(ctx context.Context, tenantID, id int64) (*places.Booking, error) {
 	list, err := findBookings(ctx, tx, tenantID, id, places.Filter{})
 	return one(list, err, "booking")
+}
+
+func findApplicationLink(ctx context.Context, q querier, tenantID, id int64, day calendar.Date) (places.ApplicationLink, error) {
+	list, err := queryAll(ctx, q, func(sc interface{ Scan(...any) error }) (places.ApplicationLink, error) {
+		var l places.ApplicationLink
+		var days int
+		err := sc.Scan(&l.StaffID, &days)
+		l.CoversDay = days > 0
+		return l, mapErr(err)
+	}, `SELECT a.staff_id, (SELECT COUNT(*) FROM application_days d WHERE d.tenant_id = a.tenant_id AND d.application_id = a.id AND d.day = ?)
+		FROM applications a WHERE a.tenant_id = ? AND a.id = ?`, day.String(), tenantID, id)
+	return one(list, err, "application")
+}
+
+// FindApplicationLink reads whose application id is and whether it has
+// day; NotFound outside the tenant.
+func (db *DB) FindApplicationLink(ctx context.Context, tenantID, id int64, day calendar.Date) (places.ApplicationLink, error) {
+	return findApplicationLink(ctx, db, tenantID, id, day)
+}
+
+// FindApplicationLink is FindApplicationLink inside a transaction.
+func (tx *Tx) FindApplicationLink(ctx context.Context, tenantID, id int64, day calendar.Date) (places.ApplicationLink, error) {
+	return findApplicationLink(ctx, tx, tenantID, id, day)
 }

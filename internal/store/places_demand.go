@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"fmt"
 
 	"telework/internal/calendar"
+	"telework/internal/org"
 	"telework/internal/places"
 )
 
@@ -16,6 +18,20 @@ func scanDayCount(sc interface{ Scan(...any) error }) (places.DayCount, error) {
 		return c, mapErr(err)
 	}
 	c.Day, _ = calendar.ParseDate(day)
+	return c, nil
+}
+
+// scanDeviceDayCount reads a day count whose name is an application's
+// devices, stored as a JSON array of kinds.
+func scanDeviceDayCount(sc interface{ Scan(...any) error }) (places.DayCount, error) {
+	c, err := scanDayCount(sc)
+	if err != nil {
+		return c, err
+	}
+	if err := fromJSON(c.Name, &c.Kinds); err != nil {
+		return c, fmt.Errorf("store: application devices %q: %w", c.Name, err)
+	}
+	c.Name = ""
 	return c, nil
 }
 
@@ -40,13 +56,19 @@ func (db *DB) FindDemandInputs(ctx context.Context, tenantID int64, from, to cal
 		GROUP BY a.place_name, d.day`, tenantID, f, t); err != nil {
 		return nil, err
 	}
-	if in.DeviceDays, err = queryAll(ctx, db, scanDayCount, `SELECT 0, a.devices, d.day, COUNT(*) FROM application_days d
+	// applications.devices is a JSON array (jsonText), decoded here so
+	// the forecast matches each kind against the pools.
+	if in.DeviceDays, err = queryAll(ctx, db, scanDeviceDayCount, `SELECT 0, a.devices, d.day, COUNT(*) FROM application_days d
 		JOIN applications a ON a.tenant_id = d.tenant_id AND a.id = d.application_id
 		WHERE d.tenant_id = ? AND a.devices <> '' AND d.status IN ('approved', 'submitted') AND d.day >= ? AND d.day <= ?
 		AND NOT EXISTS (SELECT 1 FROM device_reservations r WHERE r.tenant_id = d.tenant_id AND r.staff_id = d.staff_id AND r.day = d.day AND r.status <> 'cancelled')
 		GROUP BY a.devices, d.day`, tenantID, f, t); err != nil {
 		return nil, err
 	}
-	err = db.row(ctx, `SELECT COUNT(*) FROM staff WHERE tenant_id = ? AND retired = ?`, tenantID, false).Scan(&in.ActiveStaff)
-	return &in, mapErr(err)
+	return &in, nil
+}
+
+// FindActiveStaff lists the tenant's staff not retired, in id order.
+func (db *DB) FindActiveStaff(ctx context.Context, tenantID int64) ([]*org.Staff, error) {
+	return queryAll(ctx, db, scanStaff, `SELECT `+staffCols+staffFrom+` WHERE s.tenant_id = ? AND s.retired = ? ORDER BY s.id`, tenantID, false)
 }

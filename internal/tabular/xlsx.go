@@ -326,8 +326,10 @@ func SerialDate(raw string, date1904 bool) (y int, m time.Month, d int, ok bool)
 }
 
 // writeXLSX writes one sheet with every column formatted as text, so that
-// Excel keeps a 職員番号's leading zeros and leaves typed dates as typed.
-func writeXLSX(w io.Writer, sheet string, rows [][]string) error {
+// Excel keeps a 職員番号's leading zeros and leaves typed dates as typed;
+// a cell of nums (a number, by row and column) is written as a number
+// instead, so that SUM and charts work on it.
+func writeXLSX(w io.Writer, sheet string, rows [][]string, nums map[[2]int]float64) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	if sheet == "" {
@@ -341,6 +343,10 @@ func writeXLSX(w io.Writer, sheet string, rows [][]string) error {
 		return err
 	}
 	head, err := f.NewStyle(&excelize.Style{NumFmt: 49, Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	number, err := f.NewStyle(&excelize.Style{NumFmt: 0})
 	if err != nil {
 		return err
 	}
@@ -375,6 +381,10 @@ func writeXLSX(w io.Writer, sheet string, rows [][]string) error {
 			style = head
 		}
 		for j, v := range r {
+			if n, ok := nums[[2]int{i, j}]; ok {
+				vals[j] = excelize.Cell{StyleID: number, Value: n}
+				continue
+			}
 			vals[j] = excelize.Cell{StyleID: style, Value: NormalizeText(v)}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
@@ -463,10 +473,40 @@ func displayWidth(s string) int {
 func Write(w io.Writer, f Format, sheet string, rows [][]string) ([]Substitution, error) {
 	switch f {
 	case XLSX:
-		return nil, writeXLSX(w, sheet, rows)
+		return nil, writeXLSX(w, sheet, rows, nil)
 	case CSVSJIS:
 		return writeCSV(w, rows, true)
 	default:
 		return writeCSV(w, rows, false)
 	}
+}
+
+// WriteValues is Write for rows whose cells are strings or numbers (int,
+// int64, float64): in xlsx a number is a numeric cell, so that SUM works on
+// a report's counts and hours; a string stays text. CSV holds the number as
+// text in its shortest exact form.
+func WriteValues(w io.Writer, f Format, sheet string, rows [][]any) ([]Substitution, error) {
+	text := make([][]string, len(rows))
+	nums := map[[2]int]float64{}
+	for i, r := range rows {
+		text[i] = make([]string, len(r))
+		for j, v := range r {
+			switch x := v.(type) {
+			case string:
+				text[i][j] = x
+			case int:
+				text[i][j], nums[[2]int{i, j}] = strconv.Itoa(x), float64(x)
+			case int64:
+				text[i][j], nums[[2]int{i, j}] = strconv.FormatInt(x, 10), float64(x)
+			case float64:
+				text[i][j], nums[[2]int{i, j}] = strconv.FormatFloat(x, 'f', -1, 64), x
+			default:
+				text[i][j] = fmt.Sprint(x)
+			}
+		}
+	}
+	if f == XLSX {
+		return nil, writeXLSX(w, sheet, text, nums)
+	}
+	return Write(w, f, sheet, text)
 }

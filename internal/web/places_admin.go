@@ -119,6 +119,7 @@ type placesDayView struct {
 	Halves  []places.Half
 	ForWhom *placesForWhom
 	Half    string
+	PC      bool // the form's PC box, kept after a refusal
 }
 
 func (s *Server) placesOfficeDay(w http.ResponseWriter, r *http.Request) {
@@ -152,12 +153,13 @@ func (s *Server) placesDayRender(w http.ResponseWriter, r *http.Request, id int6
 		s.fail(w, r, err)
 		return
 	}
-	half := string(places.FullDay)
+	half, pc := string(places.FullDay), false
 	if formErr != nil {
-		half = newForm(r).str("half")
+		f := newForm(r)
+		half, pc = f.str("half"), f.bool("pc")
 	}
 	s.render(w, r, status, "places_day", "places.day_title", &placesDayView{Office: o, Date: day.String(), Use: use,
-		Bookings: list, Today: day == calendar.DateOf(time.Now()), Halves: places.Halves, ForWhom: who, Half: half}, formErr)
+		Bookings: list, Today: day == calendar.DateOf(time.Now()), Halves: places.Halves, ForWhom: who, Half: half, PC: pc}, formErr)
 }
 
 func (s *Server) placesCheckIn(w http.ResponseWriter, r *http.Request) {

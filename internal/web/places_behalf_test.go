@@ -16,6 +16,7 @@ import (
 	"telework/internal/places"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
+	"telework/internal/tasks"
 )
 
 // TestPlacesBookOnBehalfPages: from the booking page, an office's day view
@@ -32,6 +33,7 @@ func TestPlacesBookOnBehalfPages(t *testing.T) {
 		admin := &auth.Principal{TenantID: w.a.ID, UserID: 1, Roles: []auth.Role{auth.ITAdmin}}
 		o := places.NewOffice()
 		o.Name, o.Seats, o.PCs, o.HorizonDays, o.ClosedDays, o.Opens, o.Closes = "和田公民館", 5, 1, 366, nil, "00:00", "24:00"
+		o.Network = tasks.OfficeLAN
 		if err := places.NewService(db, db.Now).CreateOffice(ctx, w.a.ID, admin, o); err != nil {
 			t.Fatal(err)
 		}

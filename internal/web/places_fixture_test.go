@@ -8,6 +8,7 @@ import (
 	"telework/internal/calendar"
 	"telework/internal/devices"
 	"telework/internal/places"
+	"telework/internal/tasks"
 )
 
 // placesWalkDays moves each fixture booking to another day (one seat per
@@ -27,7 +28,7 @@ func placesObjects(t *testing.T, w *world, object string) ([2]int64, bool) {
 	for i, tn := range []int64{w.a.ID, w.b.ID} {
 		it := &auth.Principal{TenantID: tn, UserID: 1, Roles: []auth.Role{auth.ITAdmin, auth.HRAdmin}}
 		o := places.NewOffice()
-		o.Name, o.Seats, o.HorizonDays, o.ClosedDays = "walk "+t.Name(), 5, 366, nil
+		o.Name, o.Seats, o.HorizonDays, o.ClosedDays, o.Network = "walk "+t.Name(), 5, 366, nil, tasks.OfficeLAN
 		var err error
 		switch object {
 		case "office", "booking":

@@ -7,6 +7,7 @@ import (
 
 	"telework/internal/calendar"
 	"telework/internal/devices"
+	"telework/internal/i18n"
 	"telework/internal/places"
 )
 
@@ -127,8 +128,12 @@ func (s *Server) placesReport(w http.ResponseWriter, r *http.Request) {
 		}
 		for i, wk := range f.Weeks {
 			h := wk.Peak * 100 / top
+			capText := i18n.T(lang(r), "places.no_cap", nil) // an hourly office: no seat cap (-1)
+			if wk.Capacity >= 0 {
+				capText = strconv.Itoa(wk.Capacity)
+			}
 			c.Bars = append(c.Bars, placesBar{X: i * placesBarW * 2, Y: 100 - h, H: h, Fill: placesLevelFill[wk.Level],
-				Title: wk.WeekOf.String() + ": " + strconv.Itoa(wk.Peak) + " / " + strconv.Itoa(wk.Capacity)})
+				Title: wk.WeekOf.String() + ": " + strconv.Itoa(wk.Peak) + " / " + capText})
 			if wk.Capacity >= 0 {
 				ch := wk.Capacity * 100 / top
 				c.Caps = append(c.Caps, placesBar{X: i * placesBarW * 2, Y: max(100-ch-1, 0), H: 2, Fill: "#222"})

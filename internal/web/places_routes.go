@@ -39,6 +39,7 @@ type placesView struct {
 	OfficeID      int64
 	Date          string
 	Half          string
+	PC            bool
 	ApplicationID int64
 }
 
@@ -111,7 +112,7 @@ func (s *Server) placesBook(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, verr)
 			return
 		}
-		v.OfficeID, v.Date, v.Half, v.ApplicationID = req.OfficeID, f.str("date"), string(req.Half), req.ApplicationID
+		v.OfficeID, v.Date, v.Half, v.PC, v.ApplicationID = req.OfficeID, f.str("date"), string(req.Half), req.PC, req.ApplicationID
 		s.render(w, r, statusOf(err), "places", "places.title", v, err)
 		return
 	}

@@ -1,0 +1,51 @@
+package places
+
+import (
+	"context"
+
+	"telework/internal/apperr"
+	"telework/internal/calendar"
+)
+
+// ApplicationLink is what a booking or a device reservation checks of the
+// application it names: whose it is and whether it has the day.
+type ApplicationLink struct {
+	StaffID   int64
+	CoversDay bool
+}
+
+// ApplicationReader reads the application a booking or reservation names.
+type ApplicationReader interface {
+	// FindApplicationLink reads application id of the tenant with whether
+	// it has day among its days; NotFound outside the tenant.
+	FindApplicationLink(ctx context.Context, tenantID, id int64, day calendar.Date) (ApplicationLink, error)
+}
+
+// CheckApplication checks the application a booking or reservation of
+// staffID for day is linked to (applicationID 0: none, nothing to check):
+// it must exist in the tenant, be the person's own and have that day.
+// Otherwise it is a validation error on application_id (422), so an id
+// neither reaches the foreign key as a 500 nor ties a seat to someone
+// else's application. Devices call it for reservations too.
+func CheckApplication(ctx context.Context, st ApplicationReader, tenantID, applicationID, staffID int64, day calendar.Date) error {
+	if applicationID == 0 {
+		return nil
+	}
+	var v apperr.Validation
+	if applicationID < 0 {
+		v.Add("application_id", "places.error.application", map[string]any{"ID": applicationID})
+		return v.Err()
+	}
+	link, err := st.FindApplicationLink(ctx, tenantID, applicationID, day)
+	switch {
+	case apperr.CodeOf(err) == apperr.NotFound:
+		v.Add("application_id", "places.error.application", map[string]any{"ID": applicationID})
+	case err != nil:
+		return err
+	case link.StaffID != staffID:
+		v.Add("application_id", "places.error.application_owner", map[string]any{"ID": applicationID})
+	case !link.CoversDay:
+		v.Add("application_id", "places.error.application_day", map[string]any{"ID": applicationID, "Date": day.String()})
+	}
+	return v.Err()
+}

@@ -1,0 +1,61 @@
+package places_test
+
+import (
+	"strings"
+	"testing"
+
+	"telework/internal/apperr"
+	"telework/internal/i18n"
+	"telework/internal/places"
+	"telework/internal/tasks"
+)
+
+// TestOfficeValidate: the network is chosen, never defaulted; a private
+// share office is hourly with 部外者 whatever was sent, and a seat cap for
+// it is refused; messages name the office's own fields and the range's
+// maximum.
+func TestOfficeValidate(t *testing.T) {
+	base := func(edit func(o *places.Office)) *places.Office {
+		o := places.NewOffice()
+		o.Name, o.Network, o.Seats = "四賀支所", tasks.OfficeLAN, 4
+		edit(o)
+		return o
+	}
+	for _, c := range []struct {
+		name  string
+		o     *places.Office
+		field string // "" when valid
+		ja    string // a part of the Japanese message
+	}{
+		{"valid", base(func(*places.Office) {}), "", ""},
+		{"network omitted", base(func(o *places.Office) { o.Network = "" }), "network", "「ネットワーク」を入力してください"},
+		{"network unknown", base(func(o *places.Office) { o.Network = "wifi" }), "network", "「ネットワーク」は一覧から選んでください"},
+		{"name empty", base(func(o *places.Office) { o.Name = " " }), "name", "「オフィスの名称」を入力してください"},
+		{"name too long", base(func(o *places.Office) { o.Name = string(make([]rune, 101)) }), "name", "「オフィスの名称」は100文字以内"},
+		{"kind unknown", base(func(o *places.Office) { o.Kind = "tenant" }), "kind", "「オフィスの種類」は一覧から選んでください"},
+		{"seats too many", base(func(o *places.Office) { o.Seats = 100000000 }), "seats", "「席数」は0から100000までの整数"},
+		{"pcs negative", base(func(o *places.Office) { o.PCs = -1 }), "pcs", "0から100000までの整数"},
+		{"private share with a seat cap", base(func(o *places.Office) { o.Kind = tasks.PrivateShare }), "seats", "民間シェアオフィスは時間単位の利用で席数の上限がない"},
+		{"private share", base(func(o *places.Office) { o.Kind, o.Seats, o.Hourly, o.Outsiders = tasks.PrivateShare, 0, false, false }), "", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.o.Validate()
+			if c.field == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if c.o.Kind == tasks.PrivateShare && (!c.o.Hourly || !c.o.Outsiders || c.o.Capacity(places.Seat) != -1) {
+					t.Fatalf("a private share office is hourly, without a cap, with 部外者: %+v", c.o)
+				}
+				return
+			}
+			e := apperr.As(err)
+			if e == nil || len(e.Fields) != 1 || e.Fields[0].Field != c.field {
+				t.Fatalf("want an error on %s, got %v", c.field, err)
+			}
+			if msg := i18n.FieldMessages("ja", err)[c.field]; !strings.Contains(msg, c.ja) {
+				t.Fatalf("message %q, want %q", msg, c.ja)
+			}
+		})
+	}
+}
