@@ -148,6 +148,7 @@ type Filter struct {
 
 // Reader is what the pools read.
 type Reader interface {
+	places.ApplicationReader
 	FindDevicePools(ctx context.Context, tenantID int64) ([]*Pool, error)
 	FindDevicePool(ctx context.Context, tenantID, id int64) (*Pool, error)
 	FindDeviceReservations(ctx context.Context, tenantID int64, f Filter) ([]*Reservation, error)
@@ -321,6 +322,9 @@ func (s *Service) Reserve(ctx context.Context, tenantID int64, who *auth.Princip
 	err = s.st.InDevicesTx(ctx, func(tx Tx) error {
 		p, err := tx.FindDevicePool(ctx, tenantID, req.PoolID)
 		if err != nil {
+			return err
+		}
+		if err := places.CheckApplication(ctx, tx, tenantID, req.ApplicationID, staffID, req.Day); err != nil {
 			return err
 		}
 		r.PoolName = p.Name

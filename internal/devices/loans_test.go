@@ -2,7 +2,9 @@ package devices_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,9 +59,28 @@ func TestLoanPeriodCountsEveryDay(t *testing.T) {
 			}
 			return ""
 		}
+		// A reservation links only to the person's own application of
+		// that day (places.CheckApplication): an unknown id is a 422 on
+		// application_id, not a foreign-key error.
+		if _, err := svc.Reserve(ctx, tn.ID, p[0], devices.Request{PoolID: pool.ID, Day: day, ApplicationID: 999999}); apperr.CodeOf(err) != apperr.Invalid ||
+			!strings.Contains(fmt.Sprint(apperr.As(err)), "application_id") {
+			t.Fatalf("an unknown application: %v", err)
+		}
 		a, err := reserve(p[0], day)
 		if err != nil || a.DueDay != day.AddDays(2) || a.HeldTo != a.DueDay {
 			t.Fatalf("reserve: %+v %v", a, err)
+		}
+		// The forecast and the reports count the unit on each day it is out.
+		in, err := db.FindDemandInputs(ctx, tn.ID, day.AddDays(-2), day.AddDays(4))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, c := range in.Reservations {
+			out = append(out, fmt.Sprintf("%s:%d", c.Day, c.Count))
+		}
+		if got, want := strings.Join(out, " "), "2026-12-03:1 2026-12-04:1 2026-12-05:1"; got != want {
+			t.Fatalf("units out by day: %s, want %s", got, want)
 		}
 		for _, d := range []calendar.Date{day, day.AddDays(1), day.AddDays(2), day.AddDays(-2)} {
 			if _, err := reserve(p[1], d); apperr.CodeOf(err) != apperr.Conflict {

@@ -38,12 +38,12 @@ func CheckApplication(ctx context.Context, st ApplicationReader, tenantID, appli
 	}
 	link, err := st.FindApplicationLink(ctx, tenantID, applicationID, day)
 	switch {
-	case apperr.CodeOf(err) == apperr.NotFound:
-		v.Add("application_id", "places.error.application", map[string]any{"ID": applicationID})
-	case err != nil:
+	case err != nil && apperr.CodeOf(err) != apperr.NotFound:
 		return err
-	case link.StaffID != staffID:
-		v.Add("application_id", "places.error.application_owner", map[string]any{"ID": applicationID})
+	case err != nil || link.StaffID != staffID:
+		// Someone else's application reads as one that does not exist:
+		// the answer must not tell which ids are taken.
+		v.Add("application_id", "places.error.application", map[string]any{"ID": applicationID})
 	case !link.CoversDay:
 		v.Add("application_id", "places.error.application_day", map[string]any{"ID": applicationID, "Date": day.String()})
 	}

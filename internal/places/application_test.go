@@ -39,8 +39,8 @@ func TestBookingApplicationMustBeTheirs(t *testing.T) {
 			{"unknown id", 1, 0, 999999, "places.error.application"},
 			{"negative id", 1, 0, -1, "places.error.application"},
 			{"another tenant's", 1, 0, otherTenant.ID, "places.error.application"},
-			{"another person's", 1, 0, theirs.ID, "places.error.application_owner"},
-			{"IT on behalf, with a third person's", -1, f.staff[1].ID, theirs.ID, "places.error.application_owner"},
+			{"another person's", 1, 0, theirs.ID, "places.error.application"},
+			{"IT on behalf, with a third person's", -1, f.staff[1].ID, theirs.ID, "places.error.application"},
 			{"not that day", 1, 0, mine.ID, "places.error.application_day"},
 			{"their own, that day", 1, 0, mine.ID, ""},
 		} {

@@ -45,8 +45,11 @@ func (db *DB) FindDemandInputs(ctx context.Context, tenantID int64, from, to cal
 		WHERE tenant_id = ? AND status = 'booked' AND day >= ? AND day <= ? GROUP BY office_id, day`, tenantID, f, t); err != nil {
 		return nil, err
 	}
-	if in.Reservations, err = queryAll(ctx, db, scanDayCount, `SELECT pool_id, '', day, COUNT(*) FROM device_reservations
-		WHERE tenant_id = ? AND status <> 'cancelled' AND day >= ? AND day <= ? GROUP BY pool_id, day`, tenantID, f, t); err != nil {
+	// A pool's units out on a day are its counter: a loan counts on every
+	// day of its period (and on the days a device is overdue), a one-time
+	// remote-access ID on its day.
+	if in.Reservations, err = queryAll(ctx, db, scanDayCount, `SELECT pool_id, '', day, used FROM device_slots
+		WHERE tenant_id = ? AND used > 0 AND day >= ? AND day <= ? ORDER BY pool_id, day`, tenantID, f, t); err != nil {
 		return nil, err
 	}
 	if in.SatelliteDays, err = queryAll(ctx, db, scanDayCount, `SELECT 0, a.place_name, d.day, COUNT(*) FROM application_days d
@@ -61,7 +64,8 @@ func (db *DB) FindDemandInputs(ctx context.Context, tenantID int64, from, to cal
 	if in.DeviceDays, err = queryAll(ctx, db, scanDeviceDayCount, `SELECT 0, a.devices, d.day, COUNT(*) FROM application_days d
 		JOIN applications a ON a.tenant_id = d.tenant_id AND a.id = d.application_id
 		WHERE d.tenant_id = ? AND a.devices <> '' AND d.status IN ('approved', 'submitted') AND d.day >= ? AND d.day <= ?
-		AND NOT EXISTS (SELECT 1 FROM device_reservations r WHERE r.tenant_id = d.tenant_id AND r.staff_id = d.staff_id AND r.day = d.day AND r.status <> 'cancelled')
+		AND NOT EXISTS (SELECT 1 FROM device_reservations r WHERE r.tenant_id = d.tenant_id AND r.staff_id = d.staff_id
+			AND r.day <= d.day AND r.held_to >= d.day AND r.status <> 'cancelled')
 		GROUP BY a.devices, d.day`, tenantID, f, t); err != nil {
 		return nil, err
 	}
