@@ -59,7 +59,7 @@ var KindGroups = []KindGroup{
 		"worktime.overtime_reject", "worktime.overtime_withdraw", "presence.plan_sharing"}},
 	{"places", []string{"places.office_create", "places.office_update", "places.register", "places.book", "places.cancel",
 		"places.check_in", "devices.pool_create", "devices.pool_update", "devices.reserve", "devices.cancel", "devices.lent",
-		"devices.returned", "devices.byod_request", "devices.byod_approved", "devices.byod_rejected", "devices.byod_revoked",
+		"devices.returned", "devices.overdue", "devices.byod_request", "devices.byod_approved", "devices.byod_rejected", "devices.byod_revoked",
 		"devices.credential_issue", "places.shortage_warning"}},
 	{"emergency", []string{"emergency.declare", "emergency.end", "roster.qualifications", "roster.preferences", "application.roster_publish"}},
 	{"notify", []string{"notify.prefs", "notify.settings", "notify.channel_set", "notify.channel_delete", "notify.retry", "schedule.feed_create", "schedule.feed_revoke"}},
