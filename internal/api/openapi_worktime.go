@@ -45,10 +45,12 @@ func worktimeSchemas() map[string]any {
 	return map[string]any{
 		"WorktimeReport": obj(nil, map[string]any{
 			"staff_id": integer("a supervisor entering it for this person (図表20); omit for yourself"),
-			"mode":     enum(modes, "office, or the telework mode (default: the application's)"),
-			"place":    str("where (default: the application's); one line"),
-			"plan":     str("start: one-line plan of the day (optional)"),
-			"result":   str("end: one-line result (optional)")}),
+			"mode": enum(modes, "office, or the telework mode. Start: omitted means the day's approved application's; with none, "+
+				"the start is checked as telework (no_application where the policy requires applications): send office for office work. "+
+				"End: corrects the day's mode (omitted: kept)"),
+			"place":  str("where; one line. Start: omitted means the application's. End: corrects the day's (omitted: kept)"),
+			"plan":   str("start: one-line plan of the day (optional)"),
+			"result": str("end: one-line result (optional)")}),
 		"WorktimeBreakInput": obj([]string{"action"}, map[string]any{
 			"action":       strEnum([]string{"start", "end"}, "start or end the break"),
 			"hourly_leave": boolean("a 中抜け taken as hourly annual leave")}),

@@ -133,6 +133,7 @@ func Serve(ctx context.Context, cfg ServeConfig) error {
 	go applyLoop(ctx, svc.Apply, log)
 	go shortageLoop(ctx, svc.Places, log)
 	go overdueLoop(ctx, svc.Devices, log)
+	go clockOutLoop(ctx, svc.Worktime, log)
 	go deliveryLoop(ctx, db, svc, cfg.SecretKeys, log)
 
 	errc := make(chan error, 1)

@@ -14,6 +14,7 @@ import (
 	"telework/internal/retention"
 	"telework/internal/roadmap"
 	"telework/internal/staffio"
+	"telework/internal/worktime"
 )
 
 // nodeName identifies this process in job_runs.
@@ -186,6 +187,23 @@ func overdueLoop(ctx context.Context, svc *devices.Service, log *slog.Logger) {
 			log.Error("device overdue job", "err", err)
 		case res != nil && res.Ran:
 			log.Info("device overdue job", "day", res.Day, "overdue", res.Extended, "notified", res.Notified)
+		}
+	})
+}
+
+// clockOutLoop tells the person and the heads of their unit of a day still
+// open past its cut-off (no_clock_out), at start-up and then every hour;
+// one node runs each Tokyo hour, and each person's day is told once
+// (worktime.SweepClockOut claims it with the notes).
+func clockOutLoop(ctx context.Context, svc *worktime.Service, log *slog.Logger) {
+	node := nodeName()
+	hourly(ctx, func() {
+		res, err := svc.RunClockOutSweep(ctx, node)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("missing end report job", "err", err)
+		case res != nil && res.Ran && res.Told > 0:
+			log.Info("missing end report job", "hour", res.Hour, "told", res.Told)
 		}
 	})
 }

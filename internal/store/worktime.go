@@ -169,3 +169,25 @@ func (db *DB) FindWorktimeApplication(ctx context.Context, tenantID, staffID int
 	a.Mode, a.OvertimeApproved = policy.Mode(mode), flags&flagOvertime != 0
 	return a, nil
 }
+
+// FindOpenWorktimeDays lists the tenant's days from..to without an end
+// report (the sweep of missing end reports).
+func (db *DB) FindOpenWorktimeDays(ctx context.Context, tenantID int64, from, to calendar.Date) ([]worktime.Day, error) {
+	return queryAll(ctx, db, scanWorktimeDay, `SELECT `+worktimeCols+` FROM worktime_days
+		WHERE tenant_id = ? AND work_date >= ? AND work_date <= ? AND end_at = 0 ORDER BY work_date, staff_id`,
+		tenantID, from.String(), to.String())
+}
+
+// ClaimWorktimeNotice claims job/key in job_runs inside the transaction:
+// the notice and its claim commit or roll back together, and a second
+// claimer (another node) waits for the first and then finds the row.
+func (tx *Tx) ClaimWorktimeNotice(ctx context.Context, job, key, node string) (bool, error) {
+	now := tx.db.Now()
+	res, err := tx.exec(ctx, `INSERT INTO job_runs (job, run_key, node, started_at, finished_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (job, run_key) DO NOTHING`, job, key, node, micros(now), micros(now))
+	if err != nil {
+		return false, fmt.Errorf("store: worktime notice claim: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}

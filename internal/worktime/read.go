@@ -83,8 +83,7 @@ func (s *Service) views(ctx context.Context, tenantID int64, days []Day) ([]DayV
 	out := make([]DayView, len(days))
 	for i, d := range days {
 		v, _ := PolicyOn(vs, d.Date)
-		out[i] = DayView{Day: d, Warnings: Check(Input{Policy: v, Day: d, Now: now, NeedsApplication: NeedsApplication(v, d.Mode),
-			PriorOvertime: grants[Grant{d.StaffID, d.Date}]})}
+		out[i] = DayView{Day: d, Warnings: warningsOf(v, grants, d, now)}
 	}
 	return out, nil
 }

@@ -13,6 +13,7 @@ import (
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
+	"telework/internal/i18n"
 	"telework/internal/notify"
 	"telework/internal/org"
 	"telework/internal/policy"
@@ -34,6 +35,13 @@ type Store interface {
 	// application holding the person's day; NotFound when none.
 	FindWorktimeApplication(ctx context.Context, tenantID, staffID int64, d calendar.Date) (DayApplication, error)
 	OvertimeGrants // approved prior overtime requests (overtime.go)
+	// FindOpenWorktimeDays lists the tenant's days from..to without an
+	// end report (the sweep of missing end reports, sweep.go).
+	FindOpenWorktimeDays(ctx context.Context, tenantID int64, from, to calendar.Date) ([]Day, error)
+	FindTenants(ctx context.Context) ([]*org.Tenant, error)
+	// ClaimJobRun claims one run of a periodic job; one caller wins.
+	ClaimJobRun(ctx context.Context, job, key, node string) (bool, error)
+	FinishJobRun(ctx context.Context, job, key string) error
 }
 
 // DayApplication is what a start takes from the day's application.
@@ -59,6 +67,10 @@ type Tx interface {
 	// (Conflict error.stale otherwise) and sets d.Version to the next.
 	UpdateWorktimeDay(ctx context.Context, tenantID int64, d *Day, version int64) error
 	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
+	// ClaimWorktimeNotice claims a notice of job by key in the
+	// transaction: true for the one caller that claims it first (the
+	// notice is then written once, with its notifications).
+	ClaimWorktimeNotice(ctx context.Context, job, key, node string) (bool, error)
 }
 
 // Presence is told of clock-in (the boards are told; nothing is written:
@@ -81,7 +93,12 @@ type DayMarker interface {
 // notify.<kind> in worktime.*.toml).
 const (
 	NotifyWarning = notify.WorktimeWarning // to the supervisor: a start or end with warnings
+	// NotifyWarningSelf tells the person of warnings on their day raised
+	// by someone else's entry or by the sweep of missing end reports.
+	NotifyWarningSelf notify.Kind = "worktime_warning_self"
 )
+
+func init() { notify.RegisterKind(NotifyWarningSelf, false) }
 
 // Service records starts, ends and breaks, and reads days with their
 // warnings.
@@ -193,15 +210,28 @@ func (s *Service) policyOn(ctx context.Context, tenantID int64, d calendar.Date)
 
 // NeedsApplication reports whether working in mode needs an approved
 // application under p: any mode but the office, when the policy has a
-// deadline for submission or approval (an application system).
+// deadline for submission or approval (an application system). An
+// unspecified mode ("": 申請のとおり) is no exemption: without an
+// application it says nothing about where the person works, and only a
+// start declared as office work (出勤) needs no application.
 func NeedsApplication(p policy.Policy, mode policy.Mode) bool {
-	return mode != "" && mode != Office && p.Deadline.On != "" && p.Deadline.On != "none"
+	return mode != Office && p.Deadline.On != "" && p.Deadline.On != "none"
+}
+
+// warningsOf is the one computation of a day's warnings as of now: the
+// answers of the start, the end and the breaks, the lists and the sweep
+// of missing end reports all read it. p is the policy in force on the
+// day, grants the approved prior overtime requests (nil: none read).
+func warningsOf(p policy.Policy, grants map[Grant]string, d Day, now time.Time) []Warning {
+	return Check(Input{Policy: p, Day: d, Now: now, NeedsApplication: NeedsApplication(p, d.Mode),
+		PriorOvertime: grants[Grant{d.StaffID, d.Date}]})
 }
 
 // Start records the start of the day (始業報告) at the server's clock for
 // staffID (0: the signed-in person; another: a supervisor entering it on
 // their behalf). Never refused for lack of an application: it is flagged
-// for the supervisor instead.
+// for the supervisor instead. A start after the day's end report resumes
+// the day (Day.resume): working time must always be recordable.
 func (s *Service) Start(ctx context.Context, tenantID int64, who *auth.Principal, staffID int64, r Report) (*Outcome, error) {
 	if err := r.clean(); err != nil {
 		return nil, err
@@ -216,21 +246,22 @@ func (s *Service) Start(ctx context.Context, tenantID int64, who *auth.Principal
 	if err != nil {
 		return nil, err
 	}
-	d := Day{StaffID: st.ID, Date: date, Start: now, Mode: r.Mode, Place: r.Place, Plan: r.Plan, StartProxy: proxy}
-	a, err := s.st.FindWorktimeApplication(ctx, tenantID, st.ID, date)
-	switch {
-	case err == nil:
-		d.ApplicationID, d.OvertimeApproved = a.ID, a.OvertimeApproved
-		if d.Mode == "" {
-			d.Mode = a.Mode
-		}
-		if d.Place == "" {
-			d.Place = oneLine(a.Place)
-		}
-	case apperr.CodeOf(err) != apperr.NotFound:
+	prev, err := s.st.FindWorktimeDays(ctx, tenantID, []int64{st.ID}, date, date)
+	if err != nil {
 		return nil, err
 	}
-	ws := Check(Input{Policy: p, Day: d, Now: now, NeedsApplication: NeedsApplication(p, d.Mode)})
+	var d, before Day
+	resume := len(prev) > 0
+	if resume {
+		if prev[0].End.IsZero() {
+			return nil, apperr.New(apperr.Conflict, "worktime.already_started")
+		}
+		d, before = prev[0], prev[0]
+		d.resume(now, r)
+	} else if d, err = s.newDay(ctx, tenantID, st.ID, now, proxy, r); err != nil {
+		return nil, err
+	}
+	ws := warningsOf(p, nil, d, now)
 	var heads []apply.Head
 	if len(ws) > 0 {
 		// Read before the transaction: on SQLite a read on another
@@ -240,18 +271,29 @@ func (s *Service) Start(ctx context.Context, tenantID int64, who *auth.Principal
 		}
 	}
 	err = s.st.InWorktimeTx(ctx, func(tx Tx) error {
-		if err := tx.InsertWorktimeDay(ctx, tenantID, &d); err != nil {
+		change := audit.Change{Action: "worktime.start", ObjectType: "worktime_day"}
+		if resume {
+			// The version read above guards the day: a concurrent end,
+			// break or resume makes this one stale.
+			if err := tx.UpdateWorktimeDay(ctx, tenantID, &d, before.Version); err != nil {
+				return err
+			}
+			change.Action, change.Before = "worktime.resume", before.AuditView()
+		} else if err := tx.InsertWorktimeDay(ctx, tenantID, &d); err != nil {
 			if apperr.IsDuplicate(err) {
 				return apperr.New(apperr.Conflict, "worktime.already_started")
 			}
 			return err
 		}
-		if err := tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "worktime.start", ObjectType: "worktime_day",
-			ObjectID: strconv.FormatInt(d.ID, 10), After: d.AuditView()}); err != nil {
+		change.ObjectID, change.After = strconv.FormatInt(d.ID, 10), d.AuditView()
+		if err := tx.Audit(ctx, tenantID, auth.ActorOf(who), change); err != nil {
 			return err
 		}
-		if err := s.flag(ctx, tx, tenantID, st, heads, d, ws); err != nil {
+		if err := s.flag(ctx, tx, tenantID, who.StaffID, st, heads, d, ws); err != nil {
 			return err
+		}
+		if resume {
+			return nil // the application stays finished: one day, one application state
 		}
 		return s.markIn(ctx, tx, tenantID, who, d, apply.ActStart)
 	})
@@ -262,7 +304,55 @@ func (s *Service) Start(ctx context.Context, tenantID int64, who *auth.Principal
 	return &Outcome{Day: d, Warnings: ws}, nil
 }
 
-// End records the end of the day (終業報告) at the server's clock.
+// newDay is a fresh day started now, taking the mode and place not given
+// from the day's approved application.
+func (s *Service) newDay(ctx context.Context, tenantID, staffID int64, now time.Time, proxy int64, r Report) (Day, error) {
+	d := Day{StaffID: staffID, Date: calendar.DateOf(now), Start: now, Mode: r.Mode, Place: r.Place, Plan: r.Plan, StartProxy: proxy}
+	a, err := s.st.FindWorktimeApplication(ctx, tenantID, staffID, d.Date)
+	switch {
+	case err == nil:
+		d.ApplicationID, d.OvertimeApproved = a.ID, a.OvertimeApproved
+		if d.Mode == "" {
+			d.Mode = a.Mode
+		}
+		if d.Place == "" {
+			d.Place = oneLine(a.Place)
+		}
+	case apperr.CodeOf(err) != apperr.NotFound:
+		return d, err
+	}
+	return d, nil
+}
+
+// resume reopens a day ended earlier the same day: the time between the
+// end and now becomes a rest break (not working time; the earlier end
+// stays in the audit log and in the break), the end is cleared until the
+// next end report, and a mode, place or plan given replaces the day's.
+func (d *Day) resume(now time.Time, r Report) {
+	if now.After(d.End) {
+		d.Breaks = append(d.Breaks, Break{Start: d.End, End: now})
+	}
+	d.End, d.EndProxy = time.Time{}, 0
+	d.apply(r)
+	if r.Plan != "" {
+		d.Plan = r.Plan
+	}
+}
+
+// apply takes the mode and place a report gives (an empty one keeps the
+// day's).
+func (d *Day) apply(r Report) {
+	if r.Mode != "" {
+		d.Mode = r.Mode
+	}
+	if r.Place != "" {
+		d.Place = r.Place
+	}
+}
+
+// End records the end of the day (終業報告) at the server's clock. A mode
+// or place given corrects the day's (the person moved, say, from home to
+// the office); a result given replaces the day's.
 func (s *Service) End(ctx context.Context, tenantID int64, who *auth.Principal, staffID int64, r Report) (*Outcome, error) {
 	if err := r.clean(); err != nil {
 		return nil, err
@@ -272,7 +362,7 @@ func (s *Service) End(ctx context.Context, tenantID int64, who *auth.Principal, 
 		return nil, err
 	}
 	now := s.now()
-	p, err := s.policyOn(ctx, tenantID, calendar.DateOf(now))
+	vs, err := s.st.FindPolicyVersions(ctx, tenantID)
 	if err != nil {
 		return nil, err
 	}
@@ -294,7 +384,11 @@ func (s *Service) End(ctx context.Context, tenantID int64, who *auth.Principal, 
 			return apperr.New(apperr.Conflict, "worktime.already_ended")
 		}
 		before := d.AuditView()
-		d.End, d.Result, d.EndProxy = now, r.Result, proxy
+		d.End, d.EndProxy = now, proxy
+		d.apply(r)
+		if r.Result != "" {
+			d.Result = r.Result
+		}
 		for i := range d.Breaks {
 			if d.Breaks[i].End.IsZero() {
 				d.Breaks[i].End = now
@@ -307,9 +401,9 @@ func (s *Service) End(ctx context.Context, tenantID int64, who *auth.Principal, 
 			ObjectID: strconv.FormatInt(d.ID, 10), Before: before, After: d.AuditView()}); err != nil {
 			return err
 		}
-		out = Outcome{Day: *d, Warnings: Check(Input{Policy: p, Day: *d, Now: now, NeedsApplication: NeedsApplication(p, d.Mode),
-			PriorOvertime: grants[Grant{d.StaffID, d.Date}]})}
-		if err := s.flag(ctx, tx, tenantID, st, heads, *d, out.Warnings); err != nil {
+		p, _ := PolicyOn(vs, d.Date)
+		out = Outcome{Day: *d, Warnings: warningsOf(p, grants, *d, now)}
+		if err := s.flag(ctx, tx, tenantID, who.StaffID, st, heads, *d, out.Warnings); err != nil {
 			return err
 		}
 		return s.markIn(ctx, tx, tenantID, who, *d, apply.ActFinish)
@@ -337,8 +431,9 @@ func (s *Service) openDay(ctx context.Context, tx Tx, tenantID, staffID int64, n
 }
 
 // Break starts (start true) or ends a break; hourly marks a 中抜け taken
-// as hourly annual leave, allowed when the policy says so.
-func (s *Service) Break(ctx context.Context, tenantID int64, who *auth.Principal, start, hourly bool) (*Day, error) {
+// as hourly annual leave, allowed when the policy says so. The outcome
+// carries the day's warnings as the lists show them.
+func (s *Service) Break(ctx context.Context, tenantID int64, who *auth.Principal, start, hourly bool) (*Outcome, error) {
 	st, _, err := s.target(ctx, tenantID, who, 0)
 	if err != nil {
 		return nil, err
@@ -384,30 +479,61 @@ func (s *Service) Break(ctx context.Context, tenantID int64, who *auth.Principal
 	if err != nil {
 		return nil, err
 	}
-	return &out, nil
+	views, err := s.views(ctx, tenantID, []Day{out})
+	if err != nil {
+		return nil, err
+	}
+	return &Outcome{Day: out, Warnings: views[0].Warnings}, nil
 }
 
-// flag writes one notification to each head of the person's unit when the
-// day has warnings (the person sees them in the answer and their list).
-func (s *Service) flag(ctx context.Context, tx Tx, tenantID int64, st *org.Staff, heads []apply.Head, d Day, ws []Warning) error {
+// flag tells of a day's warnings, naming each rule with its numbers: one
+// notification to each head of the person's unit and, unless the person
+// made the entry themselves (they see the warnings in the answer), one to
+// the person — a supervisor's entry on their behalf or the sweep of
+// missing end reports (actor 0) raised them.
+func (s *Service) flag(ctx context.Context, tx Tx, tenantID, actor int64, st *org.Staff, heads []apply.Head, d Day, ws []Warning) error {
 	if len(ws) == 0 {
 		return nil
 	}
-	rules := make([]string, len(ws))
-	for i, w := range ws {
-		rules[i] = w.Rule
-	}
+	args := warningArgs(st.Name, d, ws)
 	var ns []notify.Notification
 	for _, h := range heads {
 		if h.StaffID != st.ID {
-			ns = append(ns, notify.New(h.StaffID, NotifyWarning, d.ApplicationID,
-				map[string]any{"Name": st.Name, "Dates": d.Date.String(), "Count": len(ws), "Rules": strings.Join(rules, ",")}))
+			ns = append(ns, notify.New(h.StaffID, NotifyWarning, d.ApplicationID, args))
 		}
+	}
+	if actor != st.ID {
+		ns = append(ns, notify.New(st.ID, NotifyWarningSelf, d.ApplicationID, args))
 	}
 	if len(ns) == 0 {
 		return nil
 	}
 	return tx.InsertNotifications(ctx, tenantID, ns)
+}
+
+// warningArgs fills a warning notification. A notification is rendered
+// from its kind and args (in the app, by e-mail, in the chat), so the
+// rules with their numbers travel as Details: the warnings' own messages
+// (Warning.Message, as the API shows them) in each language, keyed by
+// language, for the message to pick its own.
+func warningArgs(name string, d Day, ws []Warning) map[string]any {
+	rules := make([]string, len(ws))
+	for i, w := range ws {
+		rules[i] = w.Rule
+	}
+	details := map[string]any{}
+	for _, lang := range i18n.Langs {
+		msgs := make([]string, len(ws))
+		for i, w := range ws {
+			msgs[i] = w.Message(lang)
+		}
+		sep := " "
+		if lang == "ja" {
+			sep = "" // each message ends with 。
+		}
+		details[lang] = strings.Join(msgs, sep)
+	}
+	return map[string]any{"Name": name, "Dates": d.Date.String(), "Count": len(ws), "Rules": strings.Join(rules, ","), "Details": details}
 }
 
 // markIn moves the day's application (started / finished) in the
@@ -447,7 +573,7 @@ func (s *Service) after(ctx context.Context, tenantID int64, d Day, act apply.Ac
 // it; not the free-text plan, result or place (their length only).
 func (d Day) AuditView() map[string]any {
 	v := map[string]any{"staff_id": d.StaffID, "date": d.Date.String(), "start": hhmm(d.Start), "mode": string(d.Mode),
-		"plan_chars": utf8.RuneCountInString(d.Plan), "breaks": len(d.Breaks)}
+		"place_chars": utf8.RuneCountInString(d.Place), "plan_chars": utf8.RuneCountInString(d.Plan), "breaks": len(d.Breaks)}
 	if !d.End.IsZero() {
 		v["end"] = hhmm(d.End)
 		v["result_chars"] = utf8.RuneCountInString(d.Result)

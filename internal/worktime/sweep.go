@@ -1,0 +1,120 @@
+package worktime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"telework/internal/audit"
+	"telework/internal/calendar"
+)
+
+// The sweep of missing end reports: no_clock_out is a warning of the lists
+// as of now, but nobody reads a list at midnight. An hourly job (one node
+// per hour, job_runs) tells the person and the heads of their unit once
+// per person and day, as soon as the cut-off of a day still open passed.
+
+// NoClockOutJob names the sweep's runs (one per Tokyo hour) and its
+// notices (one per person and day) in job_runs.
+const NoClockOutJob = "worktime.no_clock_out"
+
+// SweepResult is what one run of the sweep did.
+type SweepResult struct {
+	Hour string // the Tokyo hour the run claimed, 2006-01-02T15
+	Ran  bool   // this node claimed the hour
+	Told int    // days told of (each to the person and the heads)
+}
+
+// RunClockOutSweep runs SweepClockOut over every tenant once per Tokyo
+// hour on any node (the first caller claims the hour).
+func (s *Service) RunClockOutSweep(ctx context.Context, node string) (*SweepResult, error) {
+	res := &SweepResult{Hour: s.now().In(calendar.Tokyo).Format("2006-01-02T15")}
+	ok, err := s.st.ClaimJobRun(ctx, NoClockOutJob, res.Hour, node)
+	if err != nil || !ok {
+		return res, err
+	}
+	res.Ran = true
+	tenants, err := s.st.FindTenants(ctx)
+	if err != nil {
+		return res, err
+	}
+	var errs []error
+	for _, t := range tenants {
+		n, err := s.SweepClockOut(ctx, t.ID, node)
+		res.Told += n
+		if err != nil {
+			errs = append(errs, fmt.Errorf("tenant %d: %w", t.ID, err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return res, err
+	}
+	return res, s.st.FinishJobRun(ctx, NoClockOutJob, res.Hour)
+}
+
+// SweepClockOut tells of the tenant's days still open past their cut-off
+// (the rule no_clock_out of Check, with the same numbers): a notice to the
+// person and to the heads of their unit, with an audit entry, once per
+// person and day whichever node or run gets there first (the notice's
+// key is claimed in its own transaction). It returns how many days it
+// told of.
+func (s *Service) SweepClockOut(ctx context.Context, tenantID int64, node string) (int, error) {
+	today := calendar.DateOf(s.now())
+	// Yesterday's cut-off may be past midnight; the day before covers a
+	// sweep that did not run for a while.
+	days, err := s.st.FindOpenWorktimeDays(ctx, tenantID, today.AddDays(-2), today)
+	if err != nil {
+		return 0, err
+	}
+	views, err := s.views(ctx, tenantID, days)
+	if err != nil {
+		return 0, err
+	}
+	told := 0
+	var errs []error
+	for _, v := range views {
+		i := slices.IndexFunc(v.Warnings, func(w Warning) bool { return w.Rule == RuleNoClockOut })
+		if i < 0 {
+			continue
+		}
+		ok, err := s.tellNoClockOut(ctx, tenantID, node, v.Day, v.Warnings[i:i+1])
+		if err != nil {
+			errs = append(errs, fmt.Errorf("day %d: %w", v.Day.ID, err))
+		}
+		if ok {
+			told++
+		}
+	}
+	return told, errors.Join(errs...)
+}
+
+func (s *Service) tellNoClockOut(ctx context.Context, tenantID int64, node string, d Day, ws []Warning) (bool, error) {
+	st, err := s.st.FindStaffByID(ctx, tenantID, d.StaffID)
+	if err != nil {
+		return false, err
+	}
+	heads, err := s.st.FindApplyHeads(ctx, tenantID, []int64{st.UnitID})
+	if err != nil {
+		return false, err
+	}
+	key := strconv.FormatInt(tenantID, 10) + "/" + strconv.FormatInt(d.StaffID, 10) + "/" + d.Date.String()
+	told := false
+	err = s.st.InWorktimeTx(ctx, func(tx Tx) error {
+		ok, err := tx.ClaimWorktimeNotice(ctx, NoClockOutJob, key, node)
+		if err != nil || !ok {
+			return err
+		}
+		if err := tx.Audit(ctx, tenantID, audit.Actor{Label: "system:worktime"}, audit.Change{Action: "worktime.no_clock_out",
+			ObjectType: "worktime_day", ObjectID: strconv.FormatInt(d.ID, 10), After: d.AuditView()}); err != nil {
+			return err
+		}
+		told = true
+		return s.flag(ctx, tx, tenantID, 0, st, heads, d, ws)
+	})
+	if err != nil {
+		return false, err
+	}
+	return told, nil
+}
