@@ -169,7 +169,7 @@ func (s *Server) worktimePresence(w http.ResponseWriter, r *http.Request) {
 		u.Note, u.Place, u.AutoAway = nil, nil, nil
 	}
 	var err error
-	if u.Until, err = presence.ParseUntil(r.PostFormValue("until"), time.Now()); err != nil {
+	if u.Until, err = s.svc.Presence.ParseUntil(r.PostFormValue("until")); err != nil {
 		s.worktimeRender(w, r, http.StatusUnprocessableEntity, nil, err)
 		return
 	}

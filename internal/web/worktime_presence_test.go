@@ -1,0 +1,93 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"telework/internal/calendar"
+	"telework/internal/store"
+	"telework/internal/store/storetest"
+)
+
+// presenceClock runs the database's clock (and so the presence and
+// working-time services') from a fixed morning in Japan.
+func presenceClock(t *testing.T, db *store.DB) func(time.Duration) {
+	t.Helper()
+	now := time.Date(2026, time.June, 1, 8, 0, 0, 0, calendar.Tokyo)
+	db.Now = func() time.Time { return now }
+	t.Cleanup(func() { db.Now = time.Now })
+	return func(d time.Duration) { now = now.Add(d) }
+}
+
+// boardRowOf is the API board's item of the person named.
+func boardRowOf(t *testing.T, w *world, c *http.Cookie, name string) map[string]any {
+	t.Helper()
+	res := w.callCookie("GET", "/api/v1/board", "", c)
+	var out struct {
+		Items []map[string]any `json:"items"`
+	}
+	decode(t, res, &out)
+	for _, it := range out.Items {
+		if it["name"] == name {
+			return it
+		}
+	}
+	t.Fatalf("%s not on the board: %s", name, res.body)
+	return nil
+}
+
+// TestPresencePageShowsTheBoardsStatus: after the start report the page
+// shows and pre-selects the status the board shows (連絡可能, not the
+// オフライン stored at the last clock-out), so the inactivity timer can
+// work and a note alone keeps 連絡可能; past its end time a status reads
+// as over on the board's API and the page alike.
+func TestPresencePageShowsTheBoardsStatus(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		tick := presenceClock(t, db)
+		staff := w.sessionNow(t, "staff")
+		name := w.staff["a-staff"].Name
+		if res := w.do("POST", "/presence", url.Values{"status": {"offline"}}, staff); res.code != http.StatusSeeOther {
+			t.Fatalf("offline: %d %s", res.code, res.body)
+		}
+		tick(10 * time.Minute)
+		if res := w.do("POST", "/worktime/start", url.Values{"mode": {"office"}}, staff); res.code != http.StatusSeeOther && res.code != http.StatusOK {
+			t.Fatalf("start: %d %s", res.code, res.body)
+		}
+		if row := boardRowOf(t, w, staff, name); row["presence"] != "available" {
+			t.Fatalf("board after the start: %v", row)
+		}
+		res := w.do("GET", "/worktime", nil, staff)
+		if !strings.Contains(res.body, `data-status="available"`) || !strings.Contains(res.body, `value="available" checked`) {
+			t.Fatalf("the page does not show the board's 連絡可能: %d %s", res.code, between(res.body, `id="presence-form"`, "</form>"))
+		}
+		// The form as shown, with a note: still 連絡可能.
+		form := url.Values{"status": {"available"}, "note": {"窓口対応"}, "place": {""}, "until": {""}, "auto_away": {"1"}}
+		if res := w.do("POST", "/presence", form, staff); res.code != http.StatusSeeOther {
+			t.Fatalf("note: %d %s", res.code, res.body)
+		}
+		if row := boardRowOf(t, w, staff, name); row["presence"] != "available" || row["note"] != "窓口対応" {
+			t.Fatalf("board after a note: %v", row)
+		}
+		// 取り込み中 until 08:14; at 08:15 it is over everywhere.
+		form = url.Values{"status": {"busy"}, "note": {"会議"}, "until": {"08:14"}, "auto_away": {"1"}}
+		if res := w.do("POST", "/presence", form, staff); res.code != http.StatusSeeOther {
+			t.Fatalf("busy: %d %s", res.code, res.body)
+		}
+		if row := boardRowOf(t, w, staff, name); row["presence"] != "busy" || row["note"] != "会議" || row["until"] == nil {
+			t.Fatalf("board while busy: %v", row)
+		}
+		tick(5 * time.Minute)
+		if row := boardRowOf(t, w, staff, name); row["presence"] != "available" || row["note"] != "" || row["until"] != nil {
+			t.Fatalf("board past the end time: %v", row)
+		}
+		res = w.do("GET", "/worktime", nil, staff)
+		if !strings.Contains(res.body, `data-status="available"`) || !strings.Contains(res.body, `value="available" checked`) ||
+			strings.Contains(res.body, "08:14") || strings.Contains(res.body, "会議") {
+			t.Fatalf("the page past the end time: %s", between(res.body, `id="presence-form"`, "</form>"))
+		}
+	})
+}
