@@ -91,3 +91,56 @@ func TestPresencePageShowsTheBoardsStatus(t *testing.T) {
 		}
 	})
 }
+
+// TestPresenceFormAfterItsEndTime: the form sent as it stood once the end
+// time passed (連絡可能 with the old until) is taken; a refused change
+// comes back with what the person typed, not the stored state.
+func TestPresenceFormAfterItsEndTime(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		tick := presenceClock(t, db)
+		staff := w.sessionNow(t, "staff")
+		name := w.staff["a-staff"].Name
+		if res := w.do("POST", "/worktime/start", url.Values{"mode": {"office"}}, staff); res.code != http.StatusSeeOther && res.code != http.StatusOK {
+			t.Fatalf("start: %d %s", res.code, res.body)
+		}
+		tick(time.Minute)
+		form := url.Values{"status": {"busy"}, "note": {"会議"}, "until": {"08:14"}, "auto_away": {"1"}}
+		if res := w.do("POST", "/presence", form, staff); res.code != http.StatusSeeOther {
+			t.Fatalf("busy: %d %s", res.code, res.body)
+		}
+		tick(15 * time.Minute)
+		form = url.Values{"status": {"available"}, "note": {"戻りました"}, "until": {"08:14"}, "auto_away": {"1"}}
+		if res := w.do("POST", "/presence", form, staff); res.code != http.StatusSeeOther {
+			t.Fatalf("back with the past end time still in the form: %d %s", res.code, between(res.body, `id="presence-form"`, "</form>"))
+		}
+		if row := boardRowOf(t, w, staff, name); row["presence"] != "available" || row["note"] != "戻りました" || row["until"] != nil {
+			t.Fatalf("board: %v", row)
+		}
+		// A status that ends, with an end time already past: refused, and
+		// the form shows what was typed.
+		form = url.Values{"status": {"unavailable"}, "note": {"来客対応"}, "place": {"第2会議室"}, "until": {"08:00"}}
+		res := w.do("POST", "/presence", form, staff)
+		got := between(res.body, `id="presence-form"`, "</form>")
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(got, "今から24時間以内") {
+			t.Fatalf("past end time: %d %s", res.code, got)
+		}
+		for _, want := range []string{`value="unavailable" checked`, `value="来客対応"`, `value="第2会議室"`, `value="08:00"`} {
+			if !strings.Contains(got, want) {
+				t.Errorf("the refused form lost %s: %s", want, got)
+			}
+		}
+		if strings.Contains(got, `name="auto_away" value="1" checked`) || !strings.Contains(got, `data-status="available"`) {
+			t.Errorf("the refused form: the box unticked as sent, the page's own status kept: %s", got)
+		}
+		// An end time in an unknown form: the same.
+		form.Set("until", "3pm")
+		res = w.do("POST", "/presence", form, staff)
+		if got := between(res.body, `id="presence-form"`, "</form>"); res.code != http.StatusUnprocessableEntity || !strings.Contains(got, `value="来客対応"`) {
+			t.Fatalf("until in an unknown form: %d %s", res.code, got)
+		}
+		if row := boardRowOf(t, w, staff, name); row["presence"] != "available" || row["note"] != "戻りました" {
+			t.Fatalf("a refused change changed the board: %v", row)
+		}
+	})
+}

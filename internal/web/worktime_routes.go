@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -78,7 +79,7 @@ func (s *Server) worktimeRender(w http.ResponseWriter, r *http.Request, status i
 	lang := lang(r)
 	today := calendar.DateOf(time.Now()).String()
 	data := map[string]any{"Statuses": presence.Statuses, "Presence": me, "Modes": append([]policy.Mode{worktime.Office}, policy.Modes...),
-		"Until": worktimeHM(me.Until), "Supervisor": p.HasAny(auth.Supervisor, auth.HRAdmin)}
+		"PresenceForm": worktimePresenceFormOf(r, me), "Supervisor": p.HasAny(auth.Supervisor, auth.HRAdmin)}
 	var list []worktimeDayView
 	for i := len(days) - 1; i >= 0; i-- {
 		v := worktimeViewOf(days[i].Day, days[i].Warnings, lang)
@@ -157,6 +158,25 @@ func (s *Server) worktimeBreak(w http.ResponseWriter, r *http.Request) {
 	s.flashRedirect(w, r, "/worktime", "flash.worktime_saved")
 }
 
+// worktimePresenceForm is what the presence form holds: the presence as
+// it reads now, or what the person typed when the change was refused.
+type worktimePresenceForm struct {
+	Status             presence.Status
+	Note, Place, Until string
+	AutoAway           bool
+}
+
+// worktimePresenceTyped marks a request whose presence change was refused:
+// the page shown again keeps what was typed (nothing is lost).
+type worktimePresenceTyped struct{}
+
+func worktimePresenceFormOf(r *http.Request, me presence.Own) worktimePresenceForm {
+	if f, ok := r.Context().Value(worktimePresenceTyped{}).(worktimePresenceForm); ok {
+		return f
+	}
+	return worktimePresenceForm{Status: me.Status, Note: me.Note, Place: me.Place, Until: worktimeHM(me.Until), AutoAway: me.AutoAway}
+}
+
 func (s *Server) worktimePresence(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
@@ -165,23 +185,28 @@ func (s *Server) worktimePresence(w http.ResponseWriter, r *http.Request) {
 	note, place := r.PostFormValue("note"), r.PostFormValue("place")
 	auto := r.PostFormValue("auto_away") == "1"
 	u := presence.Update{Status: presence.Status(r.PostFormValue("status")), Note: &note, Place: &place, AutoAway: &auto}
-	if r.PostFormValue("keep") == "1" { // the inactivity timer: the status only
+	keep := r.PostFormValue("keep") == "1" // the inactivity timer: the status only
+	if keep {
 		u.Note, u.Place, u.AutoAway = nil, nil, nil
+	}
+	refused := func(err error) {
+		typed := worktimePresenceForm{Status: u.Status, Note: note, Place: place, Until: r.PostFormValue("until"), AutoAway: auto}
+		s.worktimeRender(w, r.WithContext(context.WithValue(r.Context(), worktimePresenceTyped{}, typed)), http.StatusUnprocessableEntity, nil, err)
 	}
 	var err error
 	if u.Until, err = s.svc.Presence.ParseUntil(r.PostFormValue("until")); err != nil {
-		s.worktimeRender(w, r, http.StatusUnprocessableEntity, nil, err)
+		refused(err)
 		return
 	}
 	if _, err := s.svc.Presence.Set(r.Context(), p.TenantID, p, u); err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {
-			s.worktimeRender(w, r, http.StatusUnprocessableEntity, nil, err)
+			refused(err)
 			return
 		}
 		s.fail(w, r, err)
 		return
 	}
-	if r.PostFormValue("keep") == "1" {
+	if keep {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
