@@ -80,7 +80,18 @@ func TestPresencePageShowsTheBoardsStatus(t *testing.T) {
 		if row := boardRowOf(t, w, staff, name); row["presence"] != "busy" || row["note"] != "会議" || row["until"] == nil {
 			t.Fatalf("board while busy: %v", row)
 		}
+		// The board and the page say when it ends (counted on the server's
+		// clock), and what the page falls back to then.
+		if res := w.do("GET", "/board?fragment=1", nil, staff); !strings.Contains(res.body, `data-ends-in="240000"`) {
+			t.Fatalf("the board's row does not say when its status ends: %s", res.body)
+		}
+		if res := w.do("GET", "/worktime", nil, staff); !strings.Contains(res.body, `data-ends-in="240000" data-then="available"`) {
+			t.Fatalf("the page does not say when its status ends: %s", between(res.body, `id="presence-form"`, "</form>"))
+		}
 		tick(5 * time.Minute)
+		if res := w.do("GET", "/board?fragment=1", nil, staff); strings.Contains(res.body, "data-ends-in") || strings.Contains(res.body, "会議") {
+			t.Fatalf("the board past the end time: %s", res.body)
+		}
 		if row := boardRowOf(t, w, staff, name); row["presence"] != "available" || row["note"] != "" || row["until"] != nil {
 			t.Fatalf("board past the end time: %v", row)
 		}

@@ -79,7 +79,7 @@ func (s *Server) worktimeRender(w http.ResponseWriter, r *http.Request, status i
 	lang := lang(r)
 	today := calendar.DateOf(time.Now()).String()
 	data := map[string]any{"Statuses": presence.Statuses, "Presence": me, "Modes": append([]policy.Mode{worktime.Office}, policy.Modes...),
-		"PresenceForm": worktimePresenceFormOf(r, me), "Supervisor": p.HasAny(auth.Supervisor, auth.HRAdmin)}
+		"PresenceForm": s.worktimePresenceFormOf(r, me), "Supervisor": p.HasAny(auth.Supervisor, auth.HRAdmin)}
 	var list []worktimeDayView
 	for i := len(days) - 1; i >= 0; i-- {
 		v := worktimeViewOf(days[i].Day, days[i].Warnings, lang)
@@ -160,21 +160,39 @@ func (s *Server) worktimeBreak(w http.ResponseWriter, r *http.Request) {
 
 // worktimePresenceForm is what the presence form holds: the presence as
 // it reads now, or what the person typed when the change was refused.
+// EndsIn and Then are the saved status's: in EndsIn milliseconds (0: no
+// end time) it falls back to Then, and the page's script switches to it
+// without a reload.
 type worktimePresenceForm struct {
 	Status             presence.Status
 	Note, Place, Until string
 	AutoAway           bool
+	EndsIn             int64
+	Then               presence.Status
+	Typed              bool // what was typed: the script leaves it alone
 }
 
 // worktimePresenceTyped marks a request whose presence change was refused:
 // the page shown again keeps what was typed (nothing is lost).
 type worktimePresenceTyped struct{}
 
-func worktimePresenceFormOf(r *http.Request, me presence.Own) worktimePresenceForm {
-	if f, ok := r.Context().Value(worktimePresenceTyped{}).(worktimePresenceForm); ok {
-		return f
+func (s *Server) worktimePresenceFormOf(r *http.Request, me presence.Own) worktimePresenceForm {
+	f, ok := r.Context().Value(worktimePresenceTyped{}).(worktimePresenceForm)
+	if !ok {
+		f = worktimePresenceForm{Status: me.Status, Note: me.Note, Place: me.Place, Until: worktimeHM(me.Until), AutoAway: me.AutoAway}
 	}
-	return worktimePresenceForm{Status: me.Status, Note: me.Note, Place: me.Place, Until: worktimeHM(me.Until), AutoAway: me.AutoAway}
+	f.EndsIn, f.Then = worktimeEndsIn(me.Until, s.svc.Presence.Now()), me.Then
+	return f
+}
+
+// worktimeEndsIn is how many milliseconds from now a status ends (0: no
+// end time). The server counts it so that a page's script needs no
+// agreement between the two clocks.
+func worktimeEndsIn(until, now time.Time) int64 {
+	if until.IsZero() {
+		return 0
+	}
+	return max(until.Sub(now).Milliseconds(), 1)
 }
 
 func (s *Server) worktimePresence(w http.ResponseWriter, r *http.Request) {
@@ -190,7 +208,7 @@ func (s *Server) worktimePresence(w http.ResponseWriter, r *http.Request) {
 		u.Note, u.Place, u.AutoAway = nil, nil, nil
 	}
 	refused := func(err error) {
-		typed := worktimePresenceForm{Status: u.Status, Note: note, Place: place, Until: r.PostFormValue("until"), AutoAway: auto}
+		typed := worktimePresenceForm{Status: u.Status, Note: note, Place: place, Until: r.PostFormValue("until"), AutoAway: auto, Typed: true}
 		s.worktimeRender(w, r.WithContext(context.WithValue(r.Context(), worktimePresenceTyped{}, typed)), http.StatusUnprocessableEntity, nil, err)
 	}
 	var err error
@@ -252,10 +270,14 @@ func (s *Server) worktimeTeam(w http.ResponseWriter, r *http.Request) {
 
 type worktimeBoardView struct {
 	Name, Unit, Status, Note, Until, Place, Mode, State, Plan, Result string
+	// EndsIn: the row's status ends in this many milliseconds (0: no end
+	// time); the board's script fetches its rows again then.
+	EndsIn int64
 }
 
 func (s *Server) worktimeBoardRows(r *http.Request, unitID int64) ([]worktimeBoardView, error) {
 	p := principal(r)
+	now := s.svc.Presence.Now()
 	rows, err := s.svc.Presence.Board(r.Context(), p.TenantID, p, unitID)
 	if err != nil {
 		return nil, err
@@ -263,7 +285,7 @@ func (s *Server) worktimeBoardRows(r *http.Request, unitID int64) ([]worktimeBoa
 	out := make([]worktimeBoardView, len(rows))
 	for i, x := range rows {
 		out[i] = worktimeBoardView{Name: x.Name, Unit: x.UnitName, Status: string(x.Status), Note: x.Note, Until: worktimeHM(x.Until),
-			Place: x.Place, Mode: x.Mode, State: string(x.State), Plan: x.Plan, Result: x.Result}
+			Place: x.Place, Mode: x.Mode, State: string(x.State), Plan: x.Plan, Result: x.Result, EndsIn: worktimeEndsIn(x.Until, now)}
 	}
 	return out, nil
 }
