@@ -3,12 +3,17 @@ package presence_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"telework/internal/app"
 	"telework/internal/apperr"
 	"telework/internal/audit"
 	"telework/internal/auth"
@@ -17,6 +22,8 @@ import (
 	"telework/internal/presence"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
+	"telework/internal/telemetry"
+	"telework/internal/web"
 	"telework/internal/worktime"
 )
 
@@ -148,6 +155,42 @@ func TestPresenceKeepsOnlyTheCurrentState(t *testing.T) {
 		if p.Note != last || p.Status != statuses[(changes-1)%len(statuses)] {
 			t.Fatalf("current: %+v", p)
 		}
+		// Nor the request log: changes through the page's form, the
+		// inactivity timer and the API leave lines that name no account
+		// (with a time and a user id they would rebuild each person's idle
+		// and away periods), and no state.
+		requestLog := changeThroughHTTP(t, db, f, me)
+		var presenceLines int
+		for _, line := range strings.Split(strings.TrimSpace(requestLog), "\n") {
+			var l struct {
+				Msg    string `json:"msg"`
+				Route  string `json:"route"`
+				UserID int64  `json:"user_id"`
+			}
+			storetest.Must(t, json.Unmarshal([]byte(line), &l))
+			if l.Msg != "request" {
+				continue
+			}
+			switch l.Route {
+			case "POST /presence", "PUT /api/v1/presence":
+				presenceLines++
+				if l.UserID != 0 {
+					t.Errorf("the request log names the account of a presence change: %s", line)
+				}
+			case "GET /worktime":
+				if l.UserID == 0 {
+					t.Errorf("the rule is too wide: the page's own line lost its account: %s", line)
+				}
+			}
+		}
+		if presenceLines != 5 {
+			t.Fatalf("%d request lines of presence changes, want 5:\n%s", presenceLines, requestLog)
+		}
+		for _, s := range []string{"web-note", "web-place", "api-note", "unavailable", "busy", `"away"`, "取り込み中"} {
+			if strings.Contains(requestLog, s) {
+				t.Errorf("the request log mentions %q:\n%s", s, requestLog)
+			}
+		}
 		// Clock-out sets オフライン.
 		_, err = f.wt.End(ctx, f.a.ID, me, 0, worktime.Report{})
 		storetest.Must(t, err)
@@ -156,6 +199,43 @@ func TestPresenceKeepsOnlyTheCurrentState(t *testing.T) {
 			t.Fatalf("after clock-out: %+v", p)
 		}
 	})
+}
+
+// changeThroughHTTP changes the person's presence through the real server
+// — the page's form, the inactivity timer's status-only change (away and
+// back) and the API — and returns the server's log.
+func changeThroughHTTP(t *testing.T, db *store.DB, f *fixture, me *auth.Principal) string {
+	t.Helper()
+	ctx := context.Background()
+	u := &auth.User{LoginID: "yamada", PasswordHash: "x", StaffID: me.StaffID}
+	storetest.Must(t, storetest.F(db).CreateUser(ctx, f.a.ID, hr, u))
+	token, hash := auth.NewSessionToken()
+	storetest.Must(t, db.CreateSession(ctx, &auth.Session{TokenHash: hash, TenantID: f.a.ID, UserID: u.ID, ExpiresAt: f.now.Add(time.Hour)}))
+	var logs bytes.Buffer
+	srv, err := web.New(app.NewServices(db), telemetry.NewLogger(&logs, slog.LevelDebug), telemetry.NewMetrics(nil), web.DefaultConfig())
+	storetest.Must(t, err)
+	do := func(method, target, contentType, body string, want int) {
+		t.Helper()
+		req := httptest.NewRequest(method, target, strings.NewReader(body))
+		if contentType != "" {
+			req.Header.Set("Content-Type", contentType)
+		}
+		req.AddCookie(&http.Cookie{Name: "telework_session", Value: token})
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != want {
+			t.Fatalf("%s %s: %d, want %d: %s", method, target, rec.Code, want, rec.Body.String())
+		}
+	}
+	const form = "application/x-www-form-urlencoded"
+	do("GET", "/worktime", "", "", http.StatusOK)
+	do("POST", "/presence", form, url.Values{"status": {"unavailable"}, "note": {"web-note"}, "place": {"web-place"},
+		"until": {f.now.Add(time.Hour).Format(time.RFC3339)}, "auto_away": {"1"}}.Encode(), http.StatusSeeOther)
+	do("POST", "/presence", form, "status=available&note=web-note-2&place=web-place-2&auto_away=1", http.StatusSeeOther)
+	do("POST", "/presence", form, "status=away&keep=1", http.StatusNoContent)
+	do("POST", "/presence", form, "status=available&keep=1", http.StatusNoContent)
+	do("PUT", "/api/v1/presence", "application/json", `{"status":"busy","note":"api-note"}`, http.StatusOK)
+	return logs.String()
 }
 
 func tableNames(t *testing.T, db *store.DB) []string {
