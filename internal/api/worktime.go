@@ -234,7 +234,7 @@ func (s *API) apiSetPresence(w http.ResponseWriter, r *http.Request) {
 	}
 	u := presence.Update{Status: presence.Status(in.Status), Place: in.Place, Note: in.Note, AutoAway: in.AutoAway}
 	var err error
-	if u.Until, err = presence.ParseUntil(in.Until, time.Now()); err != nil {
+	if u.Until, err = s.svc.Presence.ParseUntil(in.Until); err != nil {
 		s.apiFail(w, r, err)
 		return
 	}

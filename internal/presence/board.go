@@ -89,19 +89,19 @@ func (s *Service) Board(ctx context.Context, tenantID int64, who *auth.Principal
 	viewer := ViewerOf(who)
 	out := make([]BoardRow, len(people))
 	for k, p := range people {
-		pr := pres[p.ID]
-		r := BoardRow{StaffID: p.ID, Name: p.Name, UnitID: p.UnitID, UnitName: name[p.UnitID], Status: pr.Current(now),
-			Note: pr.Note, Until: pr.Until, Place: pr.Place, State: worktime.NotStarted}
-		if r.Status == Offline {
-			r.Note = ""
+		pr, ok := pres[p.ID]
+		if !ok {
+			pr = Presence{StaffID: p.ID}
 		}
+		var day *worktime.Day
 		if j := slices.IndexFunc(days, func(d worktime.Day) bool { return d.StaffID == p.ID }); j >= 0 {
-			d := days[j]
+			day = &days[j]
+		}
+		pr = Effective(pr, day, now)
+		r := BoardRow{StaffID: p.ID, Name: p.Name, UnitID: p.UnitID, UnitName: name[p.UnitID], Status: pr.Status,
+			Note: pr.Note, Until: pr.Until, Place: pr.Place, State: worktime.NotStarted}
+		if d := day; d != nil {
 			r.State, r.Mode = worktime.Working, string(d.Mode)
-			if pr.UpdatedAt.Before(d.Start) {
-				// Started since the last change (or never set): reachable.
-				r.Status, r.Note, r.Until = Available, "", time.Time{}
-			}
 			if d.Place != "" {
 				r.Place = d.Place
 			}

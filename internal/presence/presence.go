@@ -43,7 +43,8 @@ type Presence struct {
 	Place   string
 	Note    string
 	// Until is when the status ends (zero: no end time); past it the
-	// board shows 連絡可能 while working, オフライン otherwise.
+	// status reads 連絡可能 while working, オフライン otherwise (Effective).
+	// 連絡可能 has none: it is what a status falls back to.
 	Until time.Time
 	// AutoAway: 退席中 after inactivity in the web UI (the person can
 	// switch it off).
@@ -54,16 +55,47 @@ type Presence struct {
 // MaxNote is the longest note or place (characters).
 const MaxNote = 100
 
-// Current is the status as of now: a status past its end time falls
-// back to Available.
-func (p Presence) Current(now time.Time) Status {
-	if p.Status == "" {
-		return Offline
+// Own is one's own presence as shown now (Effective) and, while it has
+// an end time, the status it falls back to then: the page switches to it
+// when the time passes without a reload.
+type Own struct {
+	Presence
+	Then Status
+}
+
+// Effective is the presence as it reads at now — the one rule the board,
+// the person's own page and the API all go through. The stored row is
+// the last change; today's start and end reports and the end time decide
+// what it means now:
+//   - not changed since today's end report: オフライン;
+//   - not changed since today's start report (or never set) while
+//     working: 連絡可能 — the stored オフライン of the last clock-out is over;
+//   - past its end time a status is over: 連絡可能 while working, オフライン
+//     otherwise, and the note that went with it is gone;
+//   - オフライン carries no note and no end time.
+//
+// day is the person's working day of today (nil: not started today).
+func Effective(p Presence, day *worktime.Day, now time.Time) Presence {
+	started := day != nil && !day.Start.IsZero()
+	ended := started && !day.End.IsZero()
+	fallback := Offline
+	if started && !ended {
+		fallback = Available
 	}
-	if !p.Until.IsZero() && !now.Before(p.Until) && p.Status != Offline {
-		return Available
+	switch {
+	case p.Status == "":
+		p.Status, p.Note, p.Until = fallback, "", time.Time{}
+	case ended && p.UpdatedAt.Before(day.End):
+		p.Status, p.Note, p.Until = Offline, "", time.Time{}
+	case started && !ended && p.UpdatedAt.Before(day.Start):
+		p.Status, p.Note, p.Until = Available, "", time.Time{}
+	case !p.Until.IsZero() && !now.Before(p.Until):
+		p.Status, p.Note, p.Until = fallback, "", time.Time{}
 	}
-	return p.Status
+	if p.Status == Offline {
+		p.Note, p.Until = "", time.Time{}
+	}
+	return p
 }
 
 // Update is a change of one's own presence; nil fields keep their value.
@@ -71,7 +103,7 @@ type Update struct {
 	Status   Status
 	Place    *string
 	Note     *string
-	Until    time.Time // zero: none
+	Until    time.Time // zero: none; ignored for 連絡可能 (nothing to end)
 	AutoAway *bool
 }
 
@@ -87,6 +119,11 @@ func (u *Update) clean(now time.Time) error {
 				v.Add(f, "field.too_long", map[string]any{"Max": MaxNote})
 			}
 		}
+	}
+	if u.Status == Available {
+		// 連絡可能 is what an ended status falls back to: an end time
+		// means nothing (the page's form may still carry a past one).
+		u.Until = time.Time{}
 	}
 	if !u.Until.IsZero() && (!u.Until.After(now) || u.Until.After(now.Add(24*time.Hour))) {
 		v.Add("presence_until", "presence.until_range", nil)
@@ -157,10 +194,18 @@ func NewService(st Store, hub Hub, now func() time.Time) *Service {
 	return &Service{st: st, hub: hub, now: now}
 }
 
+// Now is the service's clock (the board's and the page's "ends in").
+func (s *Service) Now() time.Time { return s.now() }
+
+// ParseUntil reads an end time as of the service's clock (ParseUntil).
+func (s *Service) ParseUntil(text string) (time.Time, error) { return ParseUntil(text, s.now()) }
+
 // Hub is the service's hub (the board's event stream subscribes to it).
 func (s *Service) Hub() Hub { return s.hub }
 
-// Set changes the signed-in person's own presence.
+// Set changes the signed-in person's own presence. The fields the
+// update leaves out keep their value as shown now (Effective): a note
+// whose status has ended does not come back with the next change.
 func (s *Service) Set(ctx context.Context, tenantID int64, who *auth.Principal, u Update) (*Presence, error) {
 	if who == nil || who.StaffID == 0 || who.ReadOnly {
 		return nil, apperr.Forbid()
@@ -169,13 +214,9 @@ func (s *Service) Set(ctx context.Context, tenantID int64, who *auth.Principal, 
 	if err := u.clean(now); err != nil {
 		return nil, err
 	}
-	cur, err := s.st.FindPresence(ctx, tenantID, []int64{who.StaffID})
+	p, err := s.current(ctx, tenantID, who.StaffID, now)
 	if err != nil {
 		return nil, err
-	}
-	p, ok := cur[who.StaffID]
-	if !ok {
-		p = Presence{StaffID: who.StaffID, AutoAway: true}
 	}
 	p.Status, p.Until, p.UpdatedAt = u.Status, u.Until, now
 	if u.Place != nil {
@@ -194,20 +235,63 @@ func (s *Service) Set(ctx context.Context, tenantID int64, who *auth.Principal, 
 	return &p, nil
 }
 
-// Mine is the signed-in person's presence (Offline when none is set).
-func (s *Service) Mine(ctx context.Context, tenantID int64, who *auth.Principal) (Presence, error) {
+// Mine is the signed-in person's presence as the board shows it now
+// (Effective), with the status it falls back to at its end time.
+func (s *Service) Mine(ctx context.Context, tenantID int64, who *auth.Principal) (Own, error) {
 	if who == nil || who.StaffID == 0 {
-		return Presence{}, apperr.Forbid()
+		return Own{}, apperr.Forbid()
 	}
 	cur, err := s.st.FindPresence(ctx, tenantID, []int64{who.StaffID})
 	if err != nil {
-		return Presence{}, err
+		return Own{}, err
+	}
+	now := s.now()
+	day, err := s.today(ctx, tenantID, who.StaffID, now)
+	if err != nil {
+		return Own{}, err
 	}
 	p, ok := cur[who.StaffID]
 	if !ok {
-		p = Presence{StaffID: who.StaffID, Status: Offline, AutoAway: true}
+		p = Presence{StaffID: who.StaffID, AutoAway: true}
 	}
-	return p, nil
+	own := Own{Presence: Effective(p, day, now)}
+	if !own.Until.IsZero() {
+		own.Then = Effective(own.Presence, day, own.Until).Status
+	}
+	return own, nil
+}
+
+// current is the person's presence as it reads now (a new person's
+// default when none was ever set).
+func (s *Service) current(ctx context.Context, tenantID, staffID int64, now time.Time) (Presence, error) {
+	cur, err := s.st.FindPresence(ctx, tenantID, []int64{staffID})
+	if err != nil {
+		return Presence{}, err
+	}
+	day, err := s.today(ctx, tenantID, staffID, now)
+	if err != nil {
+		return Presence{}, err
+	}
+	p, ok := cur[staffID]
+	if !ok {
+		p = Presence{StaffID: staffID, AutoAway: true}
+	}
+	return Effective(p, day, now), nil
+}
+
+// today is the person's working day of today (nil: not started).
+func (s *Service) today(ctx context.Context, tenantID, staffID int64, now time.Time) (*worktime.Day, error) {
+	d := calendar.DateOf(now)
+	days, err := s.st.FindWorktimeDays(ctx, tenantID, []int64{staffID}, d, d)
+	if err != nil {
+		return nil, err
+	}
+	for i := range days {
+		if days[i].StaffID == staffID {
+			return &days[i], nil
+		}
+	}
+	return nil, nil
 }
 
 // ClockedIn tells the open boards of a start (worktime's hook). Nothing

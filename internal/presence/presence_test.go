@@ -3,12 +3,17 @@ package presence_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"telework/internal/app"
 	"telework/internal/apperr"
 	"telework/internal/audit"
 	"telework/internal/auth"
@@ -17,6 +22,8 @@ import (
 	"telework/internal/presence"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
+	"telework/internal/telemetry"
+	"telework/internal/web"
 	"telework/internal/worktime"
 )
 
@@ -148,6 +155,42 @@ func TestPresenceKeepsOnlyTheCurrentState(t *testing.T) {
 		if p.Note != last || p.Status != statuses[(changes-1)%len(statuses)] {
 			t.Fatalf("current: %+v", p)
 		}
+		// Nor the request log: changes through the page's form, the
+		// inactivity timer and the API leave lines that name no account
+		// (with a time and a user id they would rebuild each person's idle
+		// and away periods), and no state.
+		requestLog := changeThroughHTTP(t, db, f, me)
+		var presenceLines int
+		for _, line := range strings.Split(strings.TrimSpace(requestLog), "\n") {
+			var l struct {
+				Msg    string `json:"msg"`
+				Route  string `json:"route"`
+				UserID int64  `json:"user_id"`
+			}
+			storetest.Must(t, json.Unmarshal([]byte(line), &l))
+			if l.Msg != "request" {
+				continue
+			}
+			switch l.Route {
+			case "POST /presence", "PUT /api/v1/presence":
+				presenceLines++
+				if l.UserID != 0 {
+					t.Errorf("the request log names the account of a presence change: %s", line)
+				}
+			case "GET /worktime":
+				if l.UserID == 0 {
+					t.Errorf("the rule is too wide: the page's own line lost its account: %s", line)
+				}
+			}
+		}
+		if presenceLines != 5 {
+			t.Fatalf("%d request lines of presence changes, want 5:\n%s", presenceLines, requestLog)
+		}
+		for _, s := range []string{"web-note", "web-place", "api-note", "unavailable", "busy", `"away"`, "取り込み中"} {
+			if strings.Contains(requestLog, s) {
+				t.Errorf("the request log mentions %q:\n%s", s, requestLog)
+			}
+		}
 		// Clock-out sets オフライン.
 		_, err = f.wt.End(ctx, f.a.ID, me, 0, worktime.Report{})
 		storetest.Must(t, err)
@@ -156,6 +199,43 @@ func TestPresenceKeepsOnlyTheCurrentState(t *testing.T) {
 			t.Fatalf("after clock-out: %+v", p)
 		}
 	})
+}
+
+// changeThroughHTTP changes the person's presence through the real server
+// — the page's form, the inactivity timer's status-only change (away and
+// back) and the API — and returns the server's log.
+func changeThroughHTTP(t *testing.T, db *store.DB, f *fixture, me *auth.Principal) string {
+	t.Helper()
+	ctx := context.Background()
+	u := &auth.User{LoginID: "yamada", PasswordHash: "x", StaffID: me.StaffID}
+	storetest.Must(t, storetest.F(db).CreateUser(ctx, f.a.ID, hr, u))
+	token, hash := auth.NewSessionToken()
+	storetest.Must(t, db.CreateSession(ctx, &auth.Session{TokenHash: hash, TenantID: f.a.ID, UserID: u.ID, ExpiresAt: f.now.Add(time.Hour)}))
+	var logs bytes.Buffer
+	srv, err := web.New(app.NewServices(db), telemetry.NewLogger(&logs, slog.LevelDebug), telemetry.NewMetrics(nil), web.DefaultConfig())
+	storetest.Must(t, err)
+	do := func(method, target, contentType, body string, want int) {
+		t.Helper()
+		req := httptest.NewRequest(method, target, strings.NewReader(body))
+		if contentType != "" {
+			req.Header.Set("Content-Type", contentType)
+		}
+		req.AddCookie(&http.Cookie{Name: "telework_session", Value: token})
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != want {
+			t.Fatalf("%s %s: %d, want %d: %s", method, target, rec.Code, want, rec.Body.String())
+		}
+	}
+	const form = "application/x-www-form-urlencoded"
+	do("GET", "/worktime", "", "", http.StatusOK)
+	do("POST", "/presence", form, url.Values{"status": {"unavailable"}, "note": {"web-note"}, "place": {"web-place"},
+		"until": {f.now.Add(time.Hour).Format(time.RFC3339)}, "auto_away": {"1"}}.Encode(), http.StatusSeeOther)
+	do("POST", "/presence", form, "status=available&note=web-note-2&place=web-place-2&auto_away=1", http.StatusSeeOther)
+	do("POST", "/presence", form, "status=away&keep=1", http.StatusNoContent)
+	do("POST", "/presence", form, "status=available&keep=1", http.StatusNoContent)
+	do("PUT", "/api/v1/presence", "application/json", `{"status":"busy","note":"api-note"}`, http.StatusOK)
+	return logs.String()
 }
 
 func tableNames(t *testing.T, db *store.DB) []string {
@@ -325,6 +405,151 @@ func TestParseUntil(t *testing.T) {
 		}
 		if err != nil || !got.Equal(c.want) {
 			t.Errorf("%q: %v %v, want %v", c.in, got, err, c.want)
+		}
+	}
+}
+
+// TestOneEffectiveStatus: the person's own page (Mine) shows what the
+// board shows — the stored オフライン of yesterday's clock-out reads
+// 連絡可能 once they start today, and a change of the note alone keeps
+// it; a status past its end time reads as over everywhere (連絡可能 while
+// working, オフライン otherwise, the note gone) and its note does not come
+// back with the next change.
+func TestOneEffectiveStatus(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		me, other := f.who["山田"], f.who["佐藤"]
+		row := func(name string) presence.BoardRow {
+			t.Helper()
+			rows, err := f.svc.Board(ctx, f.a.ID, f.who["課長"], 0)
+			storetest.Must(t, err)
+			for _, r := range rows {
+				if r.Name == name {
+					return r
+				}
+			}
+			t.Fatalf("%s not on the board", name)
+			return presence.BoardRow{}
+		}
+		same := func(name string, who *auth.Principal) presence.Own {
+			t.Helper()
+			own, err := f.svc.Mine(ctx, f.a.ID, who)
+			storetest.Must(t, err)
+			r := row(name)
+			if own.Status != r.Status || own.Note != r.Note || !own.Until.Equal(r.Until) {
+				t.Fatalf("%s: the page shows %s %q %v, the board %s %q %v", name, own.Status, own.Note, own.Until, r.Status, r.Note, r.Until)
+			}
+			return own
+		}
+		// Yesterday: a day ended, the presence オフライン.
+		f.now = f.now.AddDate(0, 0, -1)
+		_, err := f.wt.Start(ctx, f.a.ID, me, 0, worktime.Report{Mode: "home"})
+		storetest.Must(t, err)
+		f.now = f.now.Add(8 * time.Hour)
+		_, err = f.wt.End(ctx, f.a.ID, me, 0, worktime.Report{})
+		storetest.Must(t, err)
+		f.now = f.now.Add(16 * time.Hour)
+		if own := same("山田", me); own.Status != presence.Offline {
+			t.Fatalf("before today's start: %+v", own)
+		}
+		// Today's start: 連絡可能 on the board and on the page.
+		_, err = f.wt.Start(ctx, f.a.ID, me, 0, worktime.Report{Mode: "home"})
+		storetest.Must(t, err)
+		f.now = f.now.Add(time.Minute)
+		own := same("山田", me)
+		if own.Status != presence.Available {
+			t.Fatalf("after the start the page shows %s", own.Status)
+		}
+		// The form sends the status it shows with a new note: still 連絡可能.
+		note := "午後は窓口"
+		_, err = f.svc.Set(ctx, f.a.ID, me, presence.Update{Status: own.Status, Note: &note, Place: &own.Place})
+		storetest.Must(t, err)
+		if own := same("山田", me); own.Status != presence.Available || own.Note != note {
+			t.Fatalf("after a note: %+v", own)
+		}
+		// 取り込み中 until an hour from now, then past it.
+		busy := "会議"
+		_, err = f.svc.Set(ctx, f.a.ID, me, presence.Update{Status: presence.Busy, Note: &busy, Until: f.now.Add(time.Hour)})
+		storetest.Must(t, err)
+		_, err = f.svc.Set(ctx, f.a.ID, other, presence.Update{Status: presence.Busy, Note: &busy, Until: f.now.Add(time.Hour)})
+		storetest.Must(t, err)
+		if own := same("山田", me); own.Status != presence.Busy || own.Note != busy || own.Then != presence.Available {
+			t.Fatalf("busy: %+v", own)
+		}
+		if own := same("佐藤", other); own.Status != presence.Busy || own.Then != presence.Offline {
+			t.Fatalf("busy without a start: %+v", own)
+		}
+		f.now = f.now.Add(time.Hour)
+		if own := same("山田", me); own.Status != presence.Available || own.Note != "" || !own.Until.IsZero() {
+			t.Fatalf("past the end time, working: %+v", own)
+		}
+		if own := same("佐藤", other); own.Status != presence.Offline || own.Note != "" || !own.Until.IsZero() {
+			t.Fatalf("past the end time, not working: %+v", own)
+		}
+		// The inactivity timer sends the status alone: the ended note stays gone.
+		_, err = f.svc.Set(ctx, f.a.ID, me, presence.Update{Status: presence.Away})
+		storetest.Must(t, err)
+		if own := same("山田", me); own.Status != presence.Away || own.Note != "" {
+			t.Fatalf("away after an ended status: %+v", own)
+		}
+		// 連絡可能 has no end time: a past one left in the form is ignored.
+		back := "戻りました"
+		p, err := f.svc.Set(ctx, f.a.ID, me, presence.Update{Status: presence.Available, Note: &back, Until: f.now.Add(-time.Hour)})
+		storetest.Must(t, err)
+		if !p.Until.IsZero() {
+			t.Fatalf("available with an end time: %+v", p)
+		}
+		if own := same("山田", me); own.Status != presence.Available || own.Note != back {
+			t.Fatalf("back: %+v", own)
+		}
+		// A past end time for a status that ends is still refused.
+		_, err = f.svc.Set(ctx, f.a.ID, me, presence.Update{Status: presence.Busy, Until: f.now.Add(-time.Minute)})
+		mustCode(t, err, apperr.Invalid)
+		// The end of the day: オフライン, whatever was set before it.
+		f.now = f.now.Add(time.Hour)
+		_, err = f.wt.End(ctx, f.a.ID, me, 0, worktime.Report{})
+		storetest.Must(t, err)
+		if own := same("山田", me); own.Status != presence.Offline || own.Note != "" {
+			t.Fatalf("after the end: %+v", own)
+		}
+	})
+}
+
+func TestEffective(t *testing.T) {
+	at := func(h, m int) time.Time { return time.Date(2026, 6, 1, h, m, 0, 0, calendar.Tokyo) }
+	working := &worktime.Day{Start: at(8, 30)}
+	ended := &worktime.Day{Start: at(8, 30), End: at(17, 15)}
+	for _, c := range []struct {
+		name string
+		p    presence.Presence
+		day  *worktime.Day
+		now  time.Time
+		want presence.Status
+		note string
+	}{
+		{name: "never set, not started", now: at(9, 0), want: presence.Offline},
+		{name: "never set, working", day: working, now: at(9, 0), want: presence.Available},
+		{name: "yesterday's offline, working", p: presence.Presence{Status: presence.Offline, UpdatedAt: at(8, 0).AddDate(0, 0, -1)},
+			day: working, now: at(9, 0), want: presence.Available},
+		{name: "offline set while working", p: presence.Presence{Status: presence.Offline, Note: "x", UpdatedAt: at(9, 0)},
+			day: working, now: at(9, 5), want: presence.Offline},
+		{name: "busy before its end", p: presence.Presence{Status: presence.Busy, Note: "会議", Until: at(15, 0), UpdatedAt: at(9, 0)},
+			day: working, now: at(14, 59), want: presence.Busy, note: "会議"},
+		{name: "busy at its end, working", p: presence.Presence{Status: presence.Busy, Note: "会議", Until: at(15, 0), UpdatedAt: at(9, 0)},
+			day: working, now: at(15, 0), want: presence.Available},
+		{name: "busy past its end, not started", p: presence.Presence{Status: presence.Busy, Note: "会議", Until: at(15, 0), UpdatedAt: at(9, 0)},
+			now: at(15, 1), want: presence.Offline},
+		{name: "busy before the start", p: presence.Presence{Status: presence.Busy, Note: "会議", UpdatedAt: at(8, 0)},
+			day: working, now: at(9, 0), want: presence.Available},
+		{name: "busy before the end", p: presence.Presence{Status: presence.Busy, Note: "会議", UpdatedAt: at(16, 0)},
+			day: ended, now: at(18, 0), want: presence.Offline},
+		{name: "set after the end", p: presence.Presence{Status: presence.Available, Note: "携帯へ", UpdatedAt: at(18, 0)},
+			day: ended, now: at(18, 5), want: presence.Available, note: "携帯へ"},
+	} {
+		got := presence.Effective(c.p, c.day, c.now)
+		if got.Status != c.want || got.Note != c.note || (c.want != c.p.Status && !got.Until.IsZero()) {
+			t.Errorf("%s: %s %q %v, want %s %q", c.name, got.Status, got.Note, got.Until, c.want, c.note)
 		}
 	}
 }

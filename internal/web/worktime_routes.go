@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -78,7 +79,7 @@ func (s *Server) worktimeRender(w http.ResponseWriter, r *http.Request, status i
 	lang := lang(r)
 	today := calendar.DateOf(time.Now()).String()
 	data := map[string]any{"Statuses": presence.Statuses, "Presence": me, "Modes": append([]policy.Mode{worktime.Office}, policy.Modes...),
-		"Until": worktimeHM(me.Until), "Supervisor": p.HasAny(auth.Supervisor, auth.HRAdmin)}
+		"PresenceForm": s.worktimePresenceFormOf(r, me), "Supervisor": p.HasAny(auth.Supervisor, auth.HRAdmin)}
 	var list []worktimeDayView
 	for i := len(days) - 1; i >= 0; i-- {
 		v := worktimeViewOf(days[i].Day, days[i].Warnings, lang)
@@ -157,6 +158,43 @@ func (s *Server) worktimeBreak(w http.ResponseWriter, r *http.Request) {
 	s.flashRedirect(w, r, "/worktime", "flash.worktime_saved")
 }
 
+// worktimePresenceForm is what the presence form holds: the presence as
+// it reads now, or what the person typed when the change was refused.
+// EndsIn and Then are the saved status's: in EndsIn milliseconds (0: no
+// end time) it falls back to Then, and the page's script switches to it
+// without a reload.
+type worktimePresenceForm struct {
+	Status             presence.Status
+	Note, Place, Until string
+	AutoAway           bool
+	EndsIn             int64
+	Then               presence.Status
+	Typed              bool // what was typed: the script leaves it alone
+}
+
+// worktimePresenceTyped marks a request whose presence change was refused:
+// the page shown again keeps what was typed (nothing is lost).
+type worktimePresenceTyped struct{}
+
+func (s *Server) worktimePresenceFormOf(r *http.Request, me presence.Own) worktimePresenceForm {
+	f, ok := r.Context().Value(worktimePresenceTyped{}).(worktimePresenceForm)
+	if !ok {
+		f = worktimePresenceForm{Status: me.Status, Note: me.Note, Place: me.Place, Until: worktimeHM(me.Until), AutoAway: me.AutoAway}
+	}
+	f.EndsIn, f.Then = worktimeEndsIn(me.Until, s.svc.Presence.Now()), me.Then
+	return f
+}
+
+// worktimeEndsIn is how many milliseconds from now a status ends (0: no
+// end time). The server counts it so that a page's script needs no
+// agreement between the two clocks.
+func worktimeEndsIn(until, now time.Time) int64 {
+	if until.IsZero() {
+		return 0
+	}
+	return max(until.Sub(now).Milliseconds(), 1)
+}
+
 func (s *Server) worktimePresence(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
@@ -165,23 +203,28 @@ func (s *Server) worktimePresence(w http.ResponseWriter, r *http.Request) {
 	note, place := r.PostFormValue("note"), r.PostFormValue("place")
 	auto := r.PostFormValue("auto_away") == "1"
 	u := presence.Update{Status: presence.Status(r.PostFormValue("status")), Note: &note, Place: &place, AutoAway: &auto}
-	if r.PostFormValue("keep") == "1" { // the inactivity timer: the status only
+	keep := r.PostFormValue("keep") == "1" // the inactivity timer: the status only
+	if keep {
 		u.Note, u.Place, u.AutoAway = nil, nil, nil
 	}
+	refused := func(err error) {
+		typed := worktimePresenceForm{Status: u.Status, Note: note, Place: place, Until: r.PostFormValue("until"), AutoAway: auto, Typed: true}
+		s.worktimeRender(w, r.WithContext(context.WithValue(r.Context(), worktimePresenceTyped{}, typed)), http.StatusUnprocessableEntity, nil, err)
+	}
 	var err error
-	if u.Until, err = presence.ParseUntil(r.PostFormValue("until"), time.Now()); err != nil {
-		s.worktimeRender(w, r, http.StatusUnprocessableEntity, nil, err)
+	if u.Until, err = s.svc.Presence.ParseUntil(r.PostFormValue("until")); err != nil {
+		refused(err)
 		return
 	}
 	if _, err := s.svc.Presence.Set(r.Context(), p.TenantID, p, u); err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {
-			s.worktimeRender(w, r, http.StatusUnprocessableEntity, nil, err)
+			refused(err)
 			return
 		}
 		s.fail(w, r, err)
 		return
 	}
-	if r.PostFormValue("keep") == "1" {
+	if keep {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
@@ -227,10 +270,14 @@ func (s *Server) worktimeTeam(w http.ResponseWriter, r *http.Request) {
 
 type worktimeBoardView struct {
 	Name, Unit, Status, Note, Until, Place, Mode, State, Plan, Result string
+	// EndsIn: the row's status ends in this many milliseconds (0: no end
+	// time); the board's script fetches its rows again then.
+	EndsIn int64
 }
 
 func (s *Server) worktimeBoardRows(r *http.Request, unitID int64) ([]worktimeBoardView, error) {
 	p := principal(r)
+	now := s.svc.Presence.Now()
 	rows, err := s.svc.Presence.Board(r.Context(), p.TenantID, p, unitID)
 	if err != nil {
 		return nil, err
@@ -238,7 +285,7 @@ func (s *Server) worktimeBoardRows(r *http.Request, unitID int64) ([]worktimeBoa
 	out := make([]worktimeBoardView, len(rows))
 	for i, x := range rows {
 		out[i] = worktimeBoardView{Name: x.Name, Unit: x.UnitName, Status: string(x.Status), Note: x.Note, Until: worktimeHM(x.Until),
-			Place: x.Place, Mode: x.Mode, State: string(x.State), Plan: x.Plan, Result: x.Result}
+			Place: x.Place, Mode: x.Mode, State: string(x.State), Plan: x.Plan, Result: x.Result, EndsIn: worktimeEndsIn(x.Until, now)}
 	}
 	return out, nil
 }

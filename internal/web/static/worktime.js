@@ -6,25 +6,61 @@
 (function () {
   "use strict";
   var board = document.getElementById("board");
-  if (board && window.EventSource && window.fetch) {
-    var live = document.querySelector(".wt-live");
-    if (live) { live.hidden = false; }
-    var pending = null;
+  if (board && window.fetch) {
+    var pending = null, ending = null;
+    // A status with an end time (取り込み中 until 15:00) ends without
+    // anybody changing anything: the rows say in how many milliseconds
+    // (counted by the server), and the board fetches them again then.
+    var watchEnds = function () {
+      clearTimeout(ending);
+      ending = null;
+      var soonest = -1, cards = board.querySelectorAll("[data-ends-in]");
+      for (var i = 0; i < cards.length; i++) {
+        var ms = parseInt(cards[i].getAttribute("data-ends-in"), 10);
+        if (ms > 0 && (soonest < 0 || ms < soonest)) { soonest = ms; }
+      }
+      if (soonest > 0) { ending = setTimeout(refresh, soonest + 1000); }
+    };
     var refresh = function () {
       pending = null;
       fetch(board.getAttribute("data-src"), { credentials: "same-origin" }).then(function (r) {
         return r.ok ? r.text() : null;
-      }).then(function (html) { if (html !== null) { board.innerHTML = html; } });
+      }).then(function (html) {
+        if (html !== null) { board.innerHTML = html; }
+        watchEnds();
+      });
     };
-    var es = new EventSource(board.getAttribute("data-events"));
-    es.addEventListener("changed", function () {
-      if (!pending) { pending = setTimeout(refresh, 150); }
-    });
+    watchEnds();
+    if (window.EventSource) {
+      var live = document.querySelector(".wt-live");
+      if (live) { live.hidden = false; }
+      var es = new EventSource(board.getAttribute("data-events"));
+      es.addEventListener("changed", function () {
+        if (!pending) { pending = setTimeout(refresh, 150); }
+      });
+    }
   }
   var form = document.getElementById("presence-form");
-  if (form && form.getAttribute("data-auto-away") === "1" && window.fetch) {
+  if (!form) { return; }
+  var status = form.getAttribute("data-status");
+  // At its end time the status falls back (連絡可能 while working): the
+  // page follows, and the form shows it unless the person is editing it.
+  var endsIn = parseInt(form.getAttribute("data-ends-in") || "0", 10);
+  if (endsIn > 0) {
+    var edited = form.getAttribute("data-typed") === "1";
+    form.addEventListener("input", function () { edited = true; });
+    setTimeout(function () {
+      status = form.getAttribute("data-then");
+      form.setAttribute("data-status", status);
+      if (edited) { return; }
+      var radios = form.querySelectorAll("input[name=status]");
+      for (var i = 0; i < radios.length; i++) { radios[i].checked = radios[i].value === status; }
+      form.elements.note.value = "";
+      form.elements.until.value = "";
+    }, endsIn + 1000);
+  }
+  if (form.getAttribute("data-auto-away") === "1" && window.fetch) {
     var idleMs = 10 * 60 * 1000, timer = null, away = false;
-    var status = form.getAttribute("data-status");
     var send = function (s) {
       var body = new URLSearchParams();
       body.set("status", s);
