@@ -164,6 +164,10 @@ func (s *API) apiDeliveryRetry(w http.ResponseWriter, r *http.Request) {
 	s.deliveryByID(w, r, func(id int64) error { return s.svc.Delivery.Retry(r.Context(), p.TenantID, actorOf(p), p, id) })
 }
 
+// sectionFeedDesc tells what a section feed shows.
+const sectionFeedDesc = "a section's feed: your section when you made it; the feed always shows your section as it is now, " +
+	"and answers 404 like a revoked one once you retire or your account is disabled"
+
 // deliverySchemas are the OpenAPI schemas of notification delivery.
 func deliverySchemas() map[string]any {
 	var kinds []string
@@ -201,10 +205,10 @@ func deliverySchemas() map[string]any {
 				"last_error": str("the last failure"), "created_at": str("when planned (RFC 3339)")}),
 		"DeadLetterRetry": obj([]string{"id"}, map[string]any{"id": integer("delivery or feed")}),
 		"CalendarFeed": obj([]string{"id", "created_at"}, map[string]any{"id": integer("feed"),
-			"staff_id": integer("a person's feed"), "unit_id": integer("a section's feed"), "created_at": str("RFC 3339")}),
+			"staff_id": integer("a person's feed"), "unit_id": integer(sectionFeedDesc), "created_at": str("RFC 3339")}),
 		"CalendarFeedInput": obj(nil, map[string]any{"section": boolean("your section's planned telework instead of your own days")}),
 		"CalendarFeedCreated": obj([]string{"id", "created_at", "token", "path"}, map[string]any{"id": integer("feed"),
-			"staff_id": integer("a person's feed"), "unit_id": integer("a section's feed"), "created_at": str("RFC 3339"),
+			"staff_id": integer("a person's feed"), "unit_id": integer(sectionFeedDesc), "created_at": str("RFC 3339"),
 			"token": str("the secret, shown this once"), "path": str("the feed's path with the token, to subscribe to")}),
 	}
 }
