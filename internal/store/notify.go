@@ -71,12 +71,25 @@ func (tx *Tx) MarkNotificationsRead(ctx context.Context, tenantID, staffID int64
 	return int(n), err
 }
 
-// FindNotifications lists a person's notifications, newest first.
-func (db *DB) FindNotifications(ctx context.Context, tenantID, staffID int64, unreadOnly bool, limit, offset int) ([]notify.Notification, error) {
-	where := ` WHERE tenant_id = ? AND staff_id = ?`
-	if unreadOnly {
+// notificationFilter is the condition of f on a person's notifications,
+// after "tenant_id = ? AND staff_id = ?".
+func notificationFilter(f notify.Filter) string {
+	where := ""
+	if f.UnreadOnly {
 		where += ` AND read_at = 0`
 	}
+	if f.InApp {
+		// The defaults are in the app: only a stored "not in the app"
+		// leaves a kind out (an index lookup on the preferences' key).
+		where += ` AND NOT EXISTS (SELECT 1 FROM notify_prefs p WHERE p.tenant_id = notifications.tenant_id
+			AND p.staff_id = notifications.staff_id AND p.kind = notifications.kind AND p.in_app = FALSE)`
+	}
+	return where
+}
+
+// FindNotifications lists a person's notifications matching f, newest first.
+func (db *DB) FindNotifications(ctx context.Context, tenantID, staffID int64, f notify.Filter, limit, offset int) ([]notify.Notification, error) {
+	where := ` WHERE tenant_id = ? AND staff_id = ?` + notificationFilter(f)
 	out, err := queryAll(ctx, db, scanNotification, notificationColumns+where+` ORDER BY id DESC LIMIT ? OFFSET ?`,
 		tenantID, staffID, limit, offset)
 	if err != nil {
@@ -85,12 +98,13 @@ func (db *DB) FindNotifications(ctx context.Context, tenantID, staffID int64, un
 	return out, nil
 }
 
-// CountUnreadNotifications counts a person's unread notifications.
-func (db *DB) CountUnreadNotifications(ctx context.Context, tenantID, staffID int64) (int, error) {
+// CountNotifications counts a person's notifications matching f.
+func (db *DB) CountNotifications(ctx context.Context, tenantID, staffID int64, f notify.Filter) (int, error) {
 	var n int
-	err := db.row(ctx, `SELECT COUNT(*) FROM notifications WHERE tenant_id = ? AND staff_id = ? AND read_at = 0`, tenantID, staffID).Scan(&n)
+	err := db.row(ctx, `SELECT COUNT(*) FROM notifications WHERE tenant_id = ? AND staff_id = ?`+notificationFilter(f),
+		tenantID, staffID).Scan(&n)
 	if err != nil {
-		return 0, fmt.Errorf("store: unread notifications: %w", err)
+		return 0, fmt.Errorf("store: count notifications: %w", err)
 	}
 	return n, nil
 }
