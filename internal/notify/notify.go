@@ -133,6 +133,19 @@ func (s *Service) List(ctx context.Context, tenantID int64, who *auth.Principal,
 	return s.st.FindNotifications(ctx, tenantID, who.StaffID, Filter{UnreadOnly: unreadOnly, InApp: true}, limit, max(offset, 0))
 }
 
+// Count is how many notifications List would return without a limit:
+// the person's notifications in the app (unread ones only with
+// unreadOnly).
+func (s *Service) Count(ctx context.Context, tenantID int64, who *auth.Principal, unreadOnly bool) (int, error) {
+	if who == nil {
+		return 0, apperr.Forbid()
+	}
+	if who.StaffID == 0 {
+		return 0, nil
+	}
+	return s.st.CountNotifications(ctx, tenantID, who.StaffID, Filter{UnreadOnly: unreadOnly, InApp: true})
+}
+
 // Unread counts the signed-in person's unread notifications in the app
 // (the number in the header), as List shows them.
 func (s *Service) Unread(ctx context.Context, tenantID int64, who *auth.Principal) (int, error) {
