@@ -170,12 +170,8 @@ const sectionFeedDesc = "a section's feed: your section when you made it; the fe
 
 // deliverySchemas are the OpenAPI schemas of notification delivery.
 func deliverySchemas() map[string]any {
-	var kinds []string
-	for _, k := range notify.KindList() {
-		kinds = append(kinds, string(k.Kind))
-	}
 	pref := obj([]string{"kind", "in_app", "email", "chat"}, map[string]any{
-		"kind": strEnum(kinds, "kind of notification"), "in_app": boolean("in the app's list"),
+		"kind": strEnum(notify.KindNames(), "kind of notification"), "in_app": boolean("in the app's list"),
 		"email": boolean("by e-mail to the staff record's address"), "chat": boolean("in the section's chat channel")})
 	channel := obj([]string{"unit_id", "url"}, map[string]any{"unit_id": integer("section"),
 		"url": str("incoming webhook URL (empty removes)"), "format": strEnum(notify.ChatFormats, "json (generic) or slack (Slack-compatible)")})

@@ -72,6 +72,17 @@ func KindList() []KindInfo {
 	return out
 }
 
+// KindNames is the name of every registered kind in registration order:
+// the enum of "kind" in the OpenAPI document, so the document names every
+// kind the API can return.
+func KindNames() []string {
+	var out []string
+	for _, ki := range KindList() {
+		out = append(out, string(ki.Kind))
+	}
+	return out
+}
+
 // InfoOf is the registered description of k (non-urgent when unknown).
 func InfoOf(k Kind) (KindInfo, bool) {
 	kindsMu.RLock()

@@ -41,7 +41,8 @@ const (
 	PlaceCapacityReduced Kind = "place_capacity_reduced"
 )
 
-// Kinds lists every kind, for filters and the message test.
+// Kinds lists the kinds of the application lifecycle, registered at start;
+// KindList has every registered kind (other areas add theirs).
 var Kinds = []Kind{Submitted, Approved, Returned, Rejected, Withdrawn, Cancelled, ReportDue, ReportOverdue, Reported,
 	DelegationStarted, Reminder, WorktimeWarning}
 
