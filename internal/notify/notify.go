@@ -79,6 +79,9 @@ type Filter struct {
 	// counts are read with it; the outbox rows stay, and e-mail and chat
 	// are planned from them all the same.
 	InApp bool
+	// OffByDefault are the kinds left out for a person who stored no
+	// choice for them (OffInAppByDefault; set by the service with InApp).
+	OffByDefault []Kind
 }
 
 // Store is what the service reads and runs transactions on.
@@ -131,7 +134,7 @@ func (s *Service) List(ctx context.Context, tenantID int64, who *auth.Principal,
 	if limit <= 0 || limit > MaxList {
 		limit = MaxList
 	}
-	return s.st.FindNotifications(ctx, tenantID, who.StaffID, Filter{UnreadOnly: unreadOnly, InApp: true}, limit, max(offset, 0))
+	return s.st.FindNotifications(ctx, tenantID, who.StaffID, s.inApp(unreadOnly), limit, max(offset, 0))
 }
 
 // Count is how many notifications List would return without a limit:
@@ -144,7 +147,7 @@ func (s *Service) Count(ctx context.Context, tenantID int64, who *auth.Principal
 	if who.StaffID == 0 {
 		return 0, nil
 	}
-	return s.st.CountNotifications(ctx, tenantID, who.StaffID, Filter{UnreadOnly: unreadOnly, InApp: true})
+	return s.st.CountNotifications(ctx, tenantID, who.StaffID, s.inApp(unreadOnly))
 }
 
 // Unread counts the signed-in person's unread notifications in the app
@@ -153,7 +156,12 @@ func (s *Service) Unread(ctx context.Context, tenantID int64, who *auth.Principa
 	if who == nil || who.StaffID == 0 {
 		return 0, nil
 	}
-	return s.st.CountNotifications(ctx, tenantID, who.StaffID, Filter{UnreadOnly: true, InApp: true})
+	return s.st.CountNotifications(ctx, tenantID, who.StaffID, s.inApp(true))
+}
+
+// inApp is the filter of the in-app list.
+func (s *Service) inApp(unreadOnly bool) Filter {
+	return Filter{UnreadOnly: unreadOnly, InApp: true, OffByDefault: OffInAppByDefault()}
 }
 
 // MarkRead marks the signed-in person's notifications ids read (all of them

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"telework/internal/auth"
 	"telework/internal/i18n"
 	"telework/internal/notify"
 	"telework/internal/store"
@@ -63,6 +64,14 @@ func TestNotificationKindsInOpenAPI(t *testing.T) {
 			ns = append(ns, notify.New(staffID, ki.Kind, 0, args))
 		}
 		storetest.Must(t, db.InNotifyTx(ctx, func(tx notify.Tx) error { return tx.InsertNotifications(ctx, w.a.ID, ns) }))
+		// Kinds not in the app by default (start and end reports) are turned on, so all are listed.
+		on := true
+		var cs []notify.PrefChange
+		for _, k := range notify.OffInAppByDefault() {
+			cs = append(cs, notify.PrefChange{Kind: k, InApp: &on})
+		}
+		_, err := notify.NewDeliveryService(db, db.Now).UpdatePrefs(ctx, w.a.ID, sys, &auth.Principal{TenantID: w.a.ID, StaffID: staffID}, cs)
+		storetest.Must(t, err)
 		staff := w.session(t, "staff")
 		res := w.call("GET", "/api/v1/notifications?limit=200", "", "", "Cookie", staff.Name+"="+staff.Value)
 		if res.code != http.StatusOK {
