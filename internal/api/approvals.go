@@ -306,17 +306,24 @@ func (s *API) apiNotifications(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
+	// total is every notification the query matches, not the page.
+	total := n
+	if !unread {
+		if total, err = s.svc.Notify.Count(r.Context(), p.TenantID, p, false); err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+	}
 	lang := apiLang(r)
 	out := struct {
 		page[notificationJSON]
 		Unread int `json:"unread"`
-	}{page[notificationJSON]{Items: []notificationJSON{}, Total: int(after) + len(ns)}, n}
+	}{page[notificationJSON]{Items: []notificationJSON{}, Total: total}, n}
 	for _, x := range ns {
 		out.Items = append(out.Items, notificationOut(lang, x))
 	}
-	if len(ns) == limit {
+	if len(ns) == limit && int(after)+len(ns) < total {
 		out.NextCursor = encodeCursor(after + int64(limit))
-		out.Total++
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -18,8 +18,8 @@ func (s *API) deliveryRoutes() []route.Route {
 			API: &route.Op{ID: "getNotificationPreferences", Tag: "notifications", Resp: "NotificationPreferences",
 				Summary: "Your choice per kind of notification: in the app, by e-mail, in your section's chat"}},
 		{Method: "PUT", Pattern: "/api/v1/notification-preferences", Rule: route.Directory, Handler: s.apiDeliverySavePrefs,
-			API: &route.Op{ID: "saveNotificationPreferences", Tag: "notifications", Body: "NotificationPreferences", Resp: "NotificationPreferences",
-				Summary: "Change your choices (kinds not given keep theirs)"}},
+			API: &route.Op{ID: "saveNotificationPreferences", Tag: "notifications", Body: "NotificationPreferencesInput", Resp: "NotificationPreferences",
+				Summary: "Change your choices: for each kind given, the channels given (kinds and channels not given keep theirs)"}},
 		{Method: "GET", Pattern: "/api/v1/notification-settings", Rule: route.ITOnly, Handler: s.apiDeliverySettings,
 			API: &route.Op{ID: "getNotificationSettings", Tag: "notifications", Resp: "NotificationSettings",
 				Summary: "The tenant's SMTP settings (the password only as set or not) and section chat channels (IT admin)"}},
@@ -67,12 +67,14 @@ func (s *API) apiDeliveryPrefs(w http.ResponseWriter, r *http.Request) {
 
 func (s *API) apiDeliverySavePrefs(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	var in deliveryPrefsJSON
+	var in struct {
+		Prefs []notify.PrefChange `json:"prefs"`
+	}
 	if err := decodeJSON(r, &in); err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	ps, err := s.svc.Delivery.SavePrefs(r.Context(), p.TenantID, actorOf(p), p, in.Prefs)
+	ps, err := s.svc.Delivery.UpdatePrefs(r.Context(), p.TenantID, actorOf(p), p, in.Prefs)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -164,15 +166,19 @@ func (s *API) apiDeliveryRetry(w http.ResponseWriter, r *http.Request) {
 	s.deliveryByID(w, r, func(id int64) error { return s.svc.Delivery.Retry(r.Context(), p.TenantID, actorOf(p), p, id) })
 }
 
+// sectionFeedDesc tells what a section feed shows.
+const sectionFeedDesc = "a section's feed: your section when you made it; the feed always shows your section as it is now, " +
+	"and answers 404 like a revoked one once you retire or your account is disabled"
+
 // deliverySchemas are the OpenAPI schemas of notification delivery.
 func deliverySchemas() map[string]any {
-	var kinds []string
-	for _, k := range notify.KindList() {
-		kinds = append(kinds, string(k.Kind))
-	}
-	pref := obj([]string{"kind", "in_app", "email", "chat"}, map[string]any{
-		"kind": strEnum(kinds, "kind of notification"), "in_app": boolean("in the app's list"),
-		"email": boolean("by e-mail to the staff record's address"), "chat": boolean("in the section's chat channel")})
+	prefProps := map[string]any{
+		"kind": strEnum(notify.KindNames(), "kind of notification"), "in_app": boolean("in the app's list and its unread count"),
+		"email": boolean("by e-mail to the staff record's address"), "chat": boolean("in the section's chat channel")}
+	pref := obj([]string{"kind", "in_app", "email", "chat"}, prefProps)
+	// A change names the kind and the channels it changes; the others keep
+	// what they are.
+	change := obj([]string{"kind"}, prefProps)
 	channel := obj([]string{"unit_id", "url"}, map[string]any{"unit_id": integer("section"),
 		"url": str("incoming webhook URL (empty removes)"), "format": strEnum(notify.ChatFormats, "json (generic) or slack (Slack-compatible)")})
 	settings := map[string]any{
@@ -191,20 +197,21 @@ func deliverySchemas() map[string]any {
 	}
 	in["smtp_password"] = str("new password; omit to keep, empty to clear")
 	return map[string]any{
-		"NotificationPreferences":   obj([]string{"prefs"}, map[string]any{"prefs": arr(pref)}),
-		"NotificationChannel":       channel,
-		"NotificationSettings":      obj([]string{"smtp_host", "smtp_port", "smtp_tls", "charset", "channels"}, out),
-		"NotificationSettingsInput": obj([]string{"smtp_port", "smtp_tls", "charset"}, in),
+		"NotificationPreferences":      obj([]string{"prefs"}, map[string]any{"prefs": arr(pref)}),
+		"NotificationPreferencesInput": obj([]string{"prefs"}, map[string]any{"prefs": arr(change)}),
+		"NotificationChannel":          channel,
+		"NotificationSettings":         obj([]string{"smtp_host", "smtp_port", "smtp_tls", "charset", "channels"}, out),
+		"NotificationSettingsInput":    obj([]string{"smtp_port", "smtp_tls", "charset"}, in),
 		"DeadLetter": obj([]string{"id", "notification_id", "channel", "kind", "message", "attempts", "last_error", "created_at"},
 			map[string]any{"id": integer("delivery"), "notification_id": integer("notification"), "channel": strEnum([]string{"email", "chat"}, ""),
 				"kind": str("kind of notification"), "message": str("the text, in the caller's language"), "attempts": integer("tries"),
 				"last_error": str("the last failure"), "created_at": str("when planned (RFC 3339)")}),
 		"DeadLetterRetry": obj([]string{"id"}, map[string]any{"id": integer("delivery or feed")}),
 		"CalendarFeed": obj([]string{"id", "created_at"}, map[string]any{"id": integer("feed"),
-			"staff_id": integer("a person's feed"), "unit_id": integer("a section's feed"), "created_at": str("RFC 3339")}),
+			"staff_id": integer("a person's feed"), "unit_id": integer(sectionFeedDesc), "created_at": str("RFC 3339")}),
 		"CalendarFeedInput": obj(nil, map[string]any{"section": boolean("your section's planned telework instead of your own days")}),
 		"CalendarFeedCreated": obj([]string{"id", "created_at", "token", "path"}, map[string]any{"id": integer("feed"),
-			"staff_id": integer("a person's feed"), "unit_id": integer("a section's feed"), "created_at": str("RFC 3339"),
+			"staff_id": integer("a person's feed"), "unit_id": integer(sectionFeedDesc), "created_at": str("RFC 3339"),
 			"token": str("the secret, shown this once"), "path": str("the feed's path with the token, to subscribe to")}),
 	}
 }

@@ -114,11 +114,12 @@ func applySchemas() map[string]any {
 			"kind": map[string]any{"type": "string", "enum": []string{apply.DelegateProxy, apply.DelegateAbsence}},
 			"from": dateStr("absence: first day"), "to": dateStr("absence: last day"), "note": str("")}),
 		"Notification": obj([]string{"id", "kind", "message", "created_at", "read"}, map[string]any{
-			"id": integer("id"), "kind": enum(notify.Kinds, "event"), "application_id": integer("application"),
+			"id": integer("id"), "kind": strEnum(notify.KindNames(), "event (every registered kind, notify.KindList)"), "application_id": integer("application"),
 			"message": str("in the caller's language"), "created_at": dateTime(""), "read": boolean("")}),
 		"NotificationPage": obj([]string{"items", "total", "unread"}, map[string]any{
 			"items": arr(ref("Notification")), "next_cursor": str("pass as ?cursor= for the next page"),
-			"total": map[string]any{"type": "integer"}, "unread": map[string]any{"type": "integer", "description": "unread count (the header badge)"}}),
+			"total":  map[string]any{"type": "integer", "description": "how many notifications match (unread ones with ?unread=true), over all pages"},
+			"unread": map[string]any{"type": "integer", "description": "unread count (the header badge)"}}),
 		"NotificationsRead": obj(nil, map[string]any{"ids": arr(integer("notification"))}),
 		"UnreadCount":       obj([]string{"unread"}, map[string]any{"unread": map[string]any{"type": "integer"}}),
 	}

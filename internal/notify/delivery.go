@@ -37,10 +37,13 @@ const (
 )
 
 // KindInfo describes a kind for delivery: Urgent ones are sent at once,
-// the others wait for the working window (quiet hours, 第5章 3.).
+// the others wait for the working window (quiet hours, 第5章 3.). A
+// Section kind tells the recipient's section of what the recipient did
+// (section.go): by default it goes to the section's chat channel only.
 type KindInfo struct {
-	Kind   Kind
-	Urgent bool
+	Kind    Kind
+	Urgent  bool
+	Section bool
 }
 
 var (
@@ -52,13 +55,15 @@ var (
 // RegisterKind adds a kind to the list people set their preferences on;
 // areas that write their own kinds (worktime's start/end reports) call it
 // from an init function. Registering a kind again updates it.
-func RegisterKind(k Kind, urgent bool) {
+func RegisterKind(k Kind, urgent bool) { register(KindInfo{Kind: k, Urgent: urgent}) }
+
+func register(ki KindInfo) {
 	kindsMu.Lock()
 	defer kindsMu.Unlock()
-	if _, ok := kinds[k]; !ok {
-		order = append(order, k)
+	if _, ok := kinds[ki.Kind]; !ok {
+		order = append(order, ki.Kind)
 	}
-	kinds[k] = KindInfo{Kind: k, Urgent: urgent}
+	kinds[ki.Kind] = ki
 }
 
 // KindList is every registered kind in registration order.
@@ -68,6 +73,17 @@ func KindList() []KindInfo {
 	out := make([]KindInfo, 0, len(order))
 	for _, k := range order {
 		out = append(out, kinds[k])
+	}
+	return out
+}
+
+// KindNames is the name of every registered kind in registration order:
+// the enum of "kind" in the OpenAPI document, so the document names every
+// kind the API can return.
+func KindNames() []string {
+	var out []string
+	for _, ki := range KindList() {
+		out = append(out, string(ki.Kind))
 	}
 	return out
 }
@@ -104,8 +120,26 @@ type Pref struct {
 }
 
 // DefaultPref is the choice of a person who set nothing: in the app and by
-// e-mail, not in the section's chat.
-func DefaultPref(k Kind) Pref { return Pref{Kind: k, InApp: true, Email: true} }
+// e-mail, not in the section's chat; for a Section kind (a start or end
+// report told to the section) the section's chat only.
+func DefaultPref(k Kind) Pref {
+	if ki, _ := InfoOf(k); ki.Section {
+		return Pref{Kind: k, Chat: true}
+	}
+	return Pref{Kind: k, InApp: true, Email: true}
+}
+
+// OffInAppByDefault lists the kinds a person who set nothing does not see
+// in the app.
+func OffInAppByDefault() []Kind {
+	var out []Kind
+	for _, ki := range KindList() {
+		if !DefaultPref(ki.Kind).InApp {
+			out = append(out, ki.Kind)
+		}
+	}
+	return out
+}
 
 // MergePrefs is the full list of a person's preferences: the stored ones
 // over the defaults, in the order of KindList.

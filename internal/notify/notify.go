@@ -41,7 +41,8 @@ const (
 	PlaceCapacityReduced Kind = "place_capacity_reduced"
 )
 
-// Kinds lists every kind, for filters and the message test.
+// Kinds lists the kinds of the application lifecycle, registered at start;
+// KindList has every registered kind (other areas add theirs).
 var Kinds = []Kind{Submitted, Approved, Returned, Rejected, Withdrawn, Cancelled, ReportDue, ReportOverdue, Reported,
 	DelegationStarted, Reminder, WorktimeWarning}
 
@@ -70,15 +71,29 @@ func (n Notification) Message(lang string) string {
 // Unread reports whether it has not been read.
 func (n Notification) Unread() bool { return n.ReadAt.IsZero() }
 
+// Filter selects among a person's notifications.
+type Filter struct {
+	UnreadOnly bool
+	// InApp leaves out the kinds the person turned off for the app (a
+	// stored preference with in_app false). The in-app list and its
+	// counts are read with it; the outbox rows stay, and e-mail and chat
+	// are planned from them all the same.
+	InApp bool
+	// OffByDefault are the kinds left out for a person who stored no
+	// choice for them (OffInAppByDefault; set by the service with InApp).
+	OffByDefault []Kind
+}
+
 // Store is what the service reads and runs transactions on.
 type Store interface {
-	// FindNotifications lists a person's notifications, newest first.
-	FindNotifications(ctx context.Context, tenantID, staffID int64, unreadOnly bool, limit, offset int) ([]Notification, error)
+	// FindNotifications lists a person's notifications matching f, newest
+	// first.
+	FindNotifications(ctx context.Context, tenantID, staffID int64, f Filter, limit, offset int) ([]Notification, error)
 	// FindNotification reads one of a person's notifications; NotFound if
 	// it is not theirs.
 	FindNotification(ctx context.Context, tenantID, staffID, id int64) (Notification, error)
-	// CountUnreadNotifications counts a person's unread notifications.
-	CountUnreadNotifications(ctx context.Context, tenantID, staffID int64) (int, error)
+	// CountNotifications counts a person's notifications matching f.
+	CountNotifications(ctx context.Context, tenantID, staffID int64, f Filter) (int, error)
 	InNotifyTx(ctx context.Context, fn func(Tx) error) error
 }
 
@@ -105,8 +120,10 @@ func NewService(st Store, now func() time.Time) *Service { return &Service{st: s
 // MaxList is the most notifications one read returns.
 const MaxList = 200
 
-// List returns the signed-in person's notifications, newest first.
-// Accounts without a staff record have none.
+// List returns the signed-in person's notifications, newest first,
+// without the kinds they turned off for the app (their preferences; read
+// at each call, so turning a kind on again shows its notifications
+// again). Accounts without a staff record have none.
 func (s *Service) List(ctx context.Context, tenantID int64, who *auth.Principal, unreadOnly bool, limit, offset int) ([]Notification, error) {
 	if who == nil {
 		return nil, apperr.Forbid()
@@ -117,16 +134,34 @@ func (s *Service) List(ctx context.Context, tenantID int64, who *auth.Principal,
 	if limit <= 0 || limit > MaxList {
 		limit = MaxList
 	}
-	return s.st.FindNotifications(ctx, tenantID, who.StaffID, unreadOnly, limit, max(offset, 0))
+	return s.st.FindNotifications(ctx, tenantID, who.StaffID, s.inApp(unreadOnly), limit, max(offset, 0))
 }
 
-// Unread counts the signed-in person's unread notifications (the number
-// in the header).
+// Count is how many notifications List would return without a limit:
+// the person's notifications in the app (unread ones only with
+// unreadOnly).
+func (s *Service) Count(ctx context.Context, tenantID int64, who *auth.Principal, unreadOnly bool) (int, error) {
+	if who == nil {
+		return 0, apperr.Forbid()
+	}
+	if who.StaffID == 0 {
+		return 0, nil
+	}
+	return s.st.CountNotifications(ctx, tenantID, who.StaffID, s.inApp(unreadOnly))
+}
+
+// Unread counts the signed-in person's unread notifications in the app
+// (the number in the header), as List shows them.
 func (s *Service) Unread(ctx context.Context, tenantID int64, who *auth.Principal) (int, error) {
 	if who == nil || who.StaffID == 0 {
 		return 0, nil
 	}
-	return s.st.CountUnreadNotifications(ctx, tenantID, who.StaffID)
+	return s.st.CountNotifications(ctx, tenantID, who.StaffID, s.inApp(true))
+}
+
+// inApp is the filter of the in-app list.
+func (s *Service) inApp(unreadOnly bool) Filter {
+	return Filter{UnreadOnly: unreadOnly, InApp: true, OffByDefault: OffInAppByDefault()}
 }
 
 // MarkRead marks the signed-in person's notifications ids read (all of them

@@ -23,6 +23,12 @@ func TestEveryKindReads(t *testing.T) {
 			}
 		}
 	}
+	// The other areas' kinds take their own arguments; each has a message.
+	for _, ki := range KindList() {
+		if !i18n.Has("notify." + string(ki.Kind)) {
+			t.Errorf("registered kind %s has no ja/en message", ki.Kind)
+		}
+	}
 	if m := (Notification{Kind: DelegationStarted, Args: map[string]any{"Name": "佐藤"}}).Message("ja"); strings.Contains(m, "まで") {
 		t.Errorf("a standing proxy has no end: %q", m)
 	}

@@ -42,27 +42,88 @@ func (s *DeliveryService) Prefs(ctx context.Context, tenantID int64, who *auth.P
 	return MergePrefs(stored), nil
 }
 
-// SavePrefs replaces the signed-in person's preferences; kinds not given
-// keep their defaults. Unknown kinds are refused.
+// PrefChange changes a person's choice for one kind: a channel left nil
+// keeps what it is now (stored, or the default).
+type PrefChange struct {
+	Kind  Kind  `json:"kind"`
+	InApp *bool `json:"in_app"`
+	Email *bool `json:"email"`
+	Chat  *bool `json:"chat"`
+}
+
+// checkKinds refuses unknown and repeated kinds, naming their index.
+func checkKinds(kinds []Kind) error {
+	var v apperr.Validation
+	seen := map[Kind]bool{}
+	for i, k := range kinds {
+		if _, ok := InfoOf(k); !ok || seen[k] {
+			v.Add("prefs."+strconv.Itoa(i)+".kind", "delivery.rule_one_of", map[string]any{"Field": "delivery.field_kind"})
+		}
+		seen[k] = true
+	}
+	return v.Err()
+}
+
+// UpdatePrefs changes the signed-in person's preferences: for each kind
+// given, the channels given; every other channel and kind keeps what it
+// is now (a partial change never resets the rest). Unknown kinds are
+// refused.
+func (s *DeliveryService) UpdatePrefs(ctx context.Context, tenantID int64, actor audit.Actor, who *auth.Principal, cs []PrefChange) ([]Pref, error) {
+	if who == nil || who.StaffID == 0 {
+		return nil, apperr.Forbid()
+	}
+	kinds := make([]Kind, len(cs))
+	for i, c := range cs {
+		kinds[i] = c.Kind
+	}
+	if err := checkKinds(kinds); err != nil {
+		return nil, err
+	}
+	now, err := s.Prefs(ctx, tenantID, who)
+	if err != nil {
+		return nil, err
+	}
+	by := map[Kind]Pref{}
+	for _, p := range now {
+		by[p.Kind] = p
+	}
+	ps := make([]Pref, 0, len(cs))
+	for _, c := range cs {
+		p := by[c.Kind]
+		for _, f := range []struct {
+			to   *bool
+			from *bool
+		}{{&p.InApp, c.InApp}, {&p.Email, c.Email}, {&p.Chat, c.Chat}} {
+			if f.from != nil {
+				*f.to = *f.from
+			}
+		}
+		ps = append(ps, p)
+	}
+	return s.SavePrefs(ctx, tenantID, actor, who, ps)
+}
+
+// SavePrefs sets the signed-in person's choices for the kinds in ps, each
+// with all three channels (the settings page sends every box); kinds not
+// given keep theirs. Unknown kinds are refused.
 func (s *DeliveryService) SavePrefs(ctx context.Context, tenantID int64, actor audit.Actor, who *auth.Principal, ps []Pref) ([]Pref, error) {
 	if who == nil || who.StaffID == 0 {
 		return nil, apperr.Forbid()
 	}
-	var v apperr.Validation
+	kinds := make([]Kind, len(ps))
+	for i, p := range ps {
+		kinds[i] = p.Kind
+	}
+	if err := checkKinds(kinds); err != nil {
+		return nil, err
+	}
 	seen := map[Kind]bool{}
 	var keep []Pref
-	for i, p := range ps {
-		if _, ok := InfoOf(p.Kind); !ok || seen[p.Kind] {
-			v.Add("prefs."+strconv.Itoa(i)+".kind", "delivery.rule_one_of", map[string]any{"Field": "delivery.field_kind"})
-			continue
-		}
+	for _, p := range ps {
 		seen[p.Kind] = true
 		if p != DefaultPref(p.Kind) {
 			keep = append(keep, p)
 		}
-	}
-	if err := v.Err(); err != nil {
-		return nil, err
 	}
 	before, err := s.st.FindNotifyPrefs(ctx, tenantID, who.StaffID)
 	if err != nil {

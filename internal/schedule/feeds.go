@@ -18,7 +18,8 @@ import (
 )
 
 // Feed is a secret URL token of an iCalendar feed: a person's own days
-// (StaffID) or their section's (UnitID). Only the token's SHA-256 is kept.
+// (StaffID) or their section's (UnitID, the section when it was made). Only
+// the token's SHA-256 is kept.
 type Feed struct {
 	ID           int64     `json:"id"`
 	TenantID     int64     `json:"-"`
@@ -28,7 +29,29 @@ type Feed struct {
 	TokenHash    string    `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
 	RevokedAt    time.Time `json:"-"`
+	// Owner is the feed's owner as they are now (read with the feed by
+	// its token).
+	Owner FeedOwner `json:"-"`
 }
+
+// FeedOwner is what a feed's owner may see now: a feed serves only that.
+type FeedOwner struct {
+	UnitID  int64 // their section today (a move changes it)
+	Retired bool
+	Active  bool // they have an account that is not disabled
+}
+
+// Serves reports whether the feed answers at all: its owner has not
+// retired and can still sign in. Retirement disables the account and
+// revokes the API tokens (org.Service.RetireStaff); a feed is a token too,
+// and answers like a revoked one from then on.
+func (f *Feed) Serves() bool { return !f.Owner.Retired && f.Owner.Active }
+
+// Section is the section a section feed shows: the owner's section now,
+// not the one they were in when they made the feed. A person moved by HR
+// sees their new section's schedule in the app, and their feed follows;
+// the old section's is no longer theirs to see.
+func (f *Feed) Section() int64 { return f.Owner.UnitID }
 
 // Store is what the feeds read and write.
 type Store interface {
@@ -122,7 +145,9 @@ func (s *Service) RevokeFeed(ctx context.Context, tenantID int64, actor audit.Ac
 }
 
 // FeedICS renders the feed of token: 31 days back to 180 days ahead.
-// An unknown or revoked token is not found.
+// An unknown or revoked token is not found, and so is one whose owner
+// retired or lost their account (Feed.Serves); a section feed shows the
+// owner's section as it is now (Feed.Section).
 func (s *Service) FeedICS(ctx context.Context, token, lang string) ([]byte, error) {
 	if token == "" {
 		return nil, apperr.NotFoundErr("calendar_feed")
@@ -131,14 +156,17 @@ func (s *Service) FeedICS(ctx context.Context, token, lang string) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
-	if f == nil {
+	if f == nil || !f.Serves() {
 		return nil, apperr.NotFoundErr("calendar_feed")
 	}
 	today := calendar.DateOf(s.now())
 	from, to := today.AddDays(-31), today.AddDays(180)
 	filter := apply.Filter{From: from, To: to, DayStatuses: Shown}
 	if f.UnitID != 0 {
-		filter.UnitIDs = []int64{f.UnitID}
+		if f.Section() == 0 {
+			return nil, apperr.NotFoundErr("calendar_feed")
+		}
+		filter.UnitIDs = []int64{f.Section()}
 	} else {
 		filter.StaffIDs = []int64{f.StaffID}
 	}

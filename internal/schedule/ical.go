@@ -91,7 +91,8 @@ func (e Entry) Description(lang string) string {
 
 // ICS is the feed named name of entries, as RFC 5545 text: one all-day
 // VEVENT per entry, TRANSP:TRANSPARENT (telework is not busy time), a
-// submitted day TENTATIVE, others CONFIRMED.
+// submitted day TENTATIVE, others CONFIRMED; lines folded at 75 octets
+// (fold.go).
 func ICS(name string, entries []Entry, lang string, now time.Time) ([]byte, error) {
 	cal := ical.NewCalendar()
 	cal.Props.SetText(ical.PropVersion, "2.0")
@@ -137,7 +138,7 @@ func ICS(name string, entries []Entry, lang string, now time.Time) ([]byte, erro
 	if err := ical.NewEncoder(&buf).Encode(cal); err != nil {
 		return nil, fmt.Errorf("schedule: encode feed: %w", err)
 	}
-	return buf.Bytes(), nil
+	return fold(buf.Bytes()), nil
 }
 
 // raw sets a property to value as written, without parameters.

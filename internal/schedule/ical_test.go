@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/emersion/go-ical"
 
@@ -78,5 +79,97 @@ func TestICSParsesBack(t *testing.T) {
 	again, _ := ICS("総務課のテレワーク予定", es, "ja", at.Add(time.Hour))
 	if !bytes.Equal(raw, again) {
 		t.Error("feed changed between fetches without a change")
+	}
+}
+
+// TestICSFoldsLongLines: a day's plan of 70 Japanese characters (a
+// 250-octet DESCRIPTION unfolded) and a long name are folded at 75 octets
+// with CRLF and a space, never inside a character, and go-ical's decoder
+// reads the same text back.
+func TestICSFoldsLongLines(t *testing.T) {
+	at := time.Date(2026, 12, 1, 1, 2, 3, 0, time.UTC)
+	plan := strings.Repeat("議会答弁資料の作成と確認、", 4) + "課内の打合せ準備を行う予定です。以上" // 70 characters, 210 octets
+	if n := utf8.RuneCountInString(plan); n != 70 {
+		t.Fatalf("plan has %d characters", n)
+	}
+	result := "完了; 残り: 明日\\確認" // ; , \ are escaped as text
+	es := []Entry{{TenantID: 1, ApplicationID: 7, StaffID: 3, Name: "長谷川 久美子アレクサンドラ・フォン・シュタインベルク", Date: day("2026-12-03"),
+		Mode: "home", Status: apply.Approved, UpdatedAt: at, Plan: plan, Result: result}}
+	raw, err := ICS("総務部総務課行政改革推進係およびデジタル推進室のテレワーク予定", es, "ja", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasSuffix(raw, []byte("\r\n")) {
+		t.Error("feed does not end with CRLF")
+	}
+	folded := 0
+	for _, l := range strings.Split(strings.TrimSuffix(string(raw), "\r\n"), "\r\n") {
+		if len(l) > MaxLine {
+			t.Errorf("line of %d octets: %q", len(l), l)
+		}
+		if !utf8.ValidString(l) {
+			t.Errorf("line splits a character: %q", l)
+		}
+		if strings.HasPrefix(l, " ") {
+			folded++
+		}
+		if strings.ContainsAny(l, "\r\n") {
+			t.Errorf("bare CR or LF in %q", l)
+		}
+	}
+	if folded < 3 {
+		t.Errorf("%d continuation lines; the description alone needs three", folded)
+	}
+	cal, err := ical.NewDecoder(bytes.NewReader(raw)).Decode()
+	if err != nil {
+		t.Fatalf("decode: %v\n%s", err, raw)
+	}
+	evs := cal.Events()
+	if len(evs) != 1 {
+		t.Fatalf("%d events", len(evs))
+	}
+	desc, err := evs[0].Props.Text(ical.PropDescription)
+	if want := "予定: " + plan + "\n結果: " + result; err != nil || desc != want {
+		t.Errorf("description %q (%v), want %q", desc, err, want)
+	}
+	if sum, _ := evs[0].Props.Text(ical.PropSummary); sum != es[0].Summary("ja") {
+		t.Errorf("summary %q", sum)
+	}
+	if name, _ := cal.Props.Text("X-WR-CALNAME"); name != "総務部総務課行政改革推進係およびデジタル推進室のテレワーク予定" {
+		t.Errorf("calendar name %q", name)
+	}
+}
+
+// TestFold: the folding itself, on lines of one-, two-, three- and
+// four-octet characters and on lines of exactly 75 and 76 octets.
+func TestFold(t *testing.T) {
+	for _, line := range []string{
+		strings.Repeat("a", 75), strings.Repeat("a", 76), strings.Repeat("a", 300),
+		"DESCRIPTION:" + strings.Repeat("é", 100), "DESCRIPTION:" + strings.Repeat("日", 100),
+		"X:" + strings.Repeat("𠮷", 60), "X:a" + strings.Repeat("日本", 50),
+	} {
+		out := string(fold([]byte(line + "\r\nEND:VCALENDAR\r\n")))
+		parts := strings.Split(strings.TrimSuffix(out, "\r\n"), "\r\n")
+		var joined strings.Builder
+		for i, p := range parts[:len(parts)-1] {
+			if len(p) > MaxLine || !utf8.ValidString(p) {
+				t.Errorf("%q → line %d %q", line[:10], i, p)
+			}
+			if i > 0 {
+				if !strings.HasPrefix(p, " ") {
+					t.Errorf("continuation without space: %q", p)
+				}
+				p = p[1:]
+			} else if len(p) < MaxLine-3 && len(line) > MaxLine {
+				t.Errorf("first line cut short: %d octets", len(p))
+			}
+			joined.WriteString(p)
+		}
+		if joined.String() != line || parts[len(parts)-1] != "END:VCALENDAR" {
+			t.Errorf("unfolded %q, want %q", joined.String(), line)
+		}
+	}
+	if got := string(fold([]byte(strings.Repeat("a", 75) + "\r\n"))); got != strings.Repeat("a", 75)+"\r\n" {
+		t.Errorf("a 75-octet line was folded: %q", got)
 	}
 }

@@ -71,26 +71,52 @@ func (tx *Tx) MarkNotificationsRead(ctx context.Context, tenantID, staffID int64
 	return int(n), err
 }
 
-// FindNotifications lists a person's notifications, newest first.
-func (db *DB) FindNotifications(ctx context.Context, tenantID, staffID int64, unreadOnly bool, limit, offset int) ([]notify.Notification, error) {
-	where := ` WHERE tenant_id = ? AND staff_id = ?`
-	if unreadOnly {
+// notificationFilter is the condition of f on a person's notifications,
+// after "tenant_id = ? AND staff_id = ?"; its arguments follow those two.
+func notificationFilter(f notify.Filter) (string, []any) {
+	where := ""
+	var args []any
+	if f.UnreadOnly {
 		where += ` AND read_at = 0`
 	}
+	if f.InApp {
+		// The defaults are in the app: only a stored "not in the app"
+		// leaves a kind out (an index lookup on the preferences' key).
+		where += ` AND NOT EXISTS (SELECT 1 FROM notify_prefs p WHERE p.tenant_id = notifications.tenant_id
+			AND p.staff_id = notifications.staff_id AND p.kind = notifications.kind AND p.in_app = FALSE)`
+		if len(f.OffByDefault) > 0 {
+			// A kind off by default shows only where the person turned it on.
+			in := strings.TrimSuffix(strings.Repeat("?, ", len(f.OffByDefault)), ", ")
+			where += ` AND (kind NOT IN (` + in + `) OR EXISTS (SELECT 1 FROM notify_prefs p WHERE p.tenant_id = notifications.tenant_id
+				AND p.staff_id = notifications.staff_id AND p.kind = notifications.kind AND p.in_app = TRUE))`
+			for _, k := range f.OffByDefault {
+				args = append(args, string(k))
+			}
+		}
+	}
+	return where, args
+}
+
+// FindNotifications lists a person's notifications matching f, newest first.
+func (db *DB) FindNotifications(ctx context.Context, tenantID, staffID int64, f notify.Filter, limit, offset int) ([]notify.Notification, error) {
+	cond, args := notificationFilter(f)
+	where := ` WHERE tenant_id = ? AND staff_id = ?` + cond
 	out, err := queryAll(ctx, db, scanNotification, notificationColumns+where+` ORDER BY id DESC LIMIT ? OFFSET ?`,
-		tenantID, staffID, limit, offset)
+		append(append([]any{tenantID, staffID}, args...), limit, offset)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: notifications: %w", err)
 	}
 	return out, nil
 }
 
-// CountUnreadNotifications counts a person's unread notifications.
-func (db *DB) CountUnreadNotifications(ctx context.Context, tenantID, staffID int64) (int, error) {
+// CountNotifications counts a person's notifications matching f.
+func (db *DB) CountNotifications(ctx context.Context, tenantID, staffID int64, f notify.Filter) (int, error) {
+	cond, args := notificationFilter(f)
 	var n int
-	err := db.row(ctx, `SELECT COUNT(*) FROM notifications WHERE tenant_id = ? AND staff_id = ? AND read_at = 0`, tenantID, staffID).Scan(&n)
+	err := db.row(ctx, `SELECT COUNT(*) FROM notifications WHERE tenant_id = ? AND staff_id = ?`+cond,
+		append([]any{tenantID, staffID}, args...)...).Scan(&n)
 	if err != nil {
-		return 0, fmt.Errorf("store: unread notifications: %w", err)
+		return 0, fmt.Errorf("store: count notifications: %w", err)
 	}
 	return n, nil
 }

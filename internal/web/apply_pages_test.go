@@ -260,17 +260,17 @@ func TestApplyPages(t *testing.T) {
 			t.Fatalf("notifications: %d\n%s", res.code, res.body)
 		}
 		p := &auth.Principal{TenantID: w.a.ID, StaffID: w.staff["a-staff"].ID}
-		n0, _ := db.CountUnreadNotifications(ctx, w.a.ID, p.StaffID)
+		n0, _ := db.CountNotifications(ctx, w.a.ID, p.StaffID, notify.Filter{UnreadOnly: true, InApp: true})
 		if res = w.do("POST", "/notifications/"+m[1]+"/read", url.Values{}, staff); res.code != http.StatusSeeOther || !strings.HasPrefix(res.location, "/applications/") {
 			t.Errorf("open a notification: %d %q", res.code, res.location)
 		}
-		if n1, _ := db.CountUnreadNotifications(ctx, w.a.ID, p.StaffID); n1 != n0-1 {
+		if n1, _ := db.CountNotifications(ctx, w.a.ID, p.StaffID, notify.Filter{UnreadOnly: true, InApp: true}); n1 != n0-1 {
 			t.Errorf("unread %d → %d after opening one", n0, n1)
 		}
 		if res = w.do("POST", "/notifications/read", url.Values{}, staff); res.code != http.StatusSeeOther {
 			t.Errorf("read all: %d", res.code)
 		}
-		if n, _ := db.CountUnreadNotifications(ctx, w.a.ID, p.StaffID); n != 0 {
+		if n, _ := db.CountNotifications(ctx, w.a.ID, p.StaffID, notify.Filter{UnreadOnly: true, InApp: true}); n != 0 {
 			t.Errorf("%d unread after reading all", n)
 		}
 	})

@@ -264,3 +264,38 @@ func TestSweepTellsOfMissingEnd(t *testing.T) {
 		}
 	})
 }
+
+// TestReportsGoToTheSectionChannel: every start and end report writes its
+// outbox row for the section's chat channel (notify.WorkReport) in its own
+// transaction, marked when a supervisor entered it; the person's own list
+// does not show them.
+func TestReportsGoToTheSectionChannel(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		_, err := f.svc.Start(ctx, f.a.ID, f.who["staff"], 0, worktime.Report{Mode: worktime.Office})
+		storetest.Must(t, err)
+		f.now = at(17, 20)
+		_, err = f.svc.End(ctx, f.a.ID, f.who["kakaricho"], f.people["staff"].ID, worktime.Report{})
+		storetest.Must(t, err)
+		rows, err := db.SQL.QueryContext(ctx, db.Rebind(`SELECT kind, args FROM notifications WHERE tenant_id = ? AND staff_id = ? AND kind IN ('worktime_started', 'worktime_ended') ORDER BY id`),
+			f.a.ID, f.people["staff"].ID)
+		storetest.Must(t, err)
+		var got []string
+		for rows.Next() {
+			var kind, args string
+			storetest.Must(t, rows.Scan(&kind, &args))
+			got = append(got, kind+" "+args)
+		}
+		rows.Close()
+		if len(got) != 2 || !strings.HasPrefix(got[0], "worktime_started") || !strings.Contains(got[0], `"Proxy":false`) ||
+			!strings.HasPrefix(got[1], "worktime_ended") || !strings.Contains(got[1], `"Proxy":true`) || !strings.Contains(got[1], "17:20") {
+			t.Fatalf("section reports: %v", got)
+		}
+		for _, n := range f.inbox(t, "staff") {
+			if n.Kind == notify.WorkStarted || n.Kind == notify.WorkEnded {
+				t.Errorf("a report in the person's own list: %v", n.Kind)
+			}
+		}
+	})
+}

@@ -289,7 +289,7 @@ func (s *Service) Start(ctx context.Context, tenantID int64, who *auth.Principal
 		if err := tx.Audit(ctx, tenantID, auth.ActorOf(who), change); err != nil {
 			return err
 		}
-		if err := s.flag(ctx, tx, tenantID, who.StaffID, st, heads, d, ws); err != nil {
+		if err := s.report(ctx, tx, tenantID, who.StaffID, st, heads, d, ws, false); err != nil {
 			return err
 		}
 		if resume {
@@ -403,7 +403,7 @@ func (s *Service) End(ctx context.Context, tenantID int64, who *auth.Principal, 
 		}
 		p, _ := PolicyOn(vs, d.Date)
 		out = Outcome{Day: *d, Warnings: warningsOf(p, grants, *d, now)}
-		if err := s.flag(ctx, tx, tenantID, who.StaffID, st, heads, *d, out.Warnings); err != nil {
+		if err := s.report(ctx, tx, tenantID, who.StaffID, st, heads, *d, out.Warnings, true); err != nil {
 			return err
 		}
 		return s.markIn(ctx, tx, tenantID, who, *d, apply.ActFinish)
@@ -492,6 +492,29 @@ func (s *Service) Break(ctx context.Context, tenantID int64, who *auth.Principal
 // the person — a supervisor's entry on their behalf or the sweep of
 // missing end reports (actor 0) raised them.
 func (s *Service) flag(ctx context.Context, tx Tx, tenantID, actor int64, st *org.Staff, heads []apply.Head, d Day, ws []Warning) error {
+	ns := warningNotes(actor, st, heads, d, ws)
+	if len(ns) == 0 {
+		return nil
+	}
+	return tx.InsertNotifications(ctx, tenantID, ns)
+}
+
+// report writes a start or end report's notifications in one statement:
+// its warnings (warningNotes) and the report itself for the section's chat
+// channel (notify.WorkReport: name and time only).
+func (s *Service) report(ctx context.Context, tx Tx, tenantID, actor int64, st *org.Staff, heads []apply.Head, d Day, ws []Warning, end bool) error {
+	at, proxy := d.Start, d.StartProxy
+	if end {
+		at, proxy = d.End, d.EndProxy
+	}
+	ns := append(warningNotes(actor, st, heads, d, ws), notify.WorkReport(st.ID, st.Name, at, end, proxy != 0))
+	return tx.InsertNotifications(ctx, tenantID, ns)
+}
+
+// warningNotes are the notifications of a day's warnings: to the heads of
+// the person's unit, and to the person when someone else (a supervisor, a
+// job) raised them.
+func warningNotes(actor int64, st *org.Staff, heads []apply.Head, d Day, ws []Warning) []notify.Notification {
 	if len(ws) == 0 {
 		return nil
 	}
@@ -505,10 +528,7 @@ func (s *Service) flag(ctx context.Context, tx Tx, tenantID, actor int64, st *or
 	if actor != st.ID {
 		ns = append(ns, notify.New(st.ID, NotifyWarningSelf, d.ApplicationID, args))
 	}
-	if len(ns) == 0 {
-		return nil
-	}
-	return tx.InsertNotifications(ctx, tenantID, ns)
+	return ns
 }
 
 // warningArgs fills a warning notification. A notification is rendered

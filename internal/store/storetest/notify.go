@@ -8,10 +8,11 @@ import (
 	"telework/internal/store"
 )
 
-// CountNotifications counts a person's notifications of kind (read or not).
+// CountNotifications counts a person's notifications of kind in the outbox
+// (read or not, whatever their preferences).
 func CountNotifications(t testing.TB, db *store.DB, tenantID, staffID int64, kind notify.Kind) int {
 	t.Helper()
-	list, err := db.FindNotifications(context.Background(), tenantID, staffID, false, notify.MaxList, 0)
+	list, err := db.FindNotifications(context.Background(), tenantID, staffID, notify.Filter{}, notify.MaxList, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
