@@ -2,11 +2,10 @@ package apply
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 
 	"telework/internal/calendar"
+	"telework/internal/jobrun"
 	"telework/internal/notify"
 )
 
@@ -32,27 +31,13 @@ type DailyResult struct {
 func (s *Service) RunDaily(ctx context.Context, node string) (*DailyResult, error) {
 	today := s.Today()
 	res := &DailyResult{Day: today.String()}
-	ok, err := s.st.ClaimJobRun(ctx, DailyJob, res.Day, node)
-	if err != nil || !ok {
-		return res, err
-	}
-	res.Ran = true
-	tenants, err := s.st.FindTenants(ctx)
-	if err != nil {
-		return res, err
-	}
-	var errs []error
-	for _, t := range tenants {
-		n, err := s.dailyFor(ctx, t.ID)
+	var err error
+	res.Ran, err = jobrun.EachTenant(ctx, s.st, DailyJob, res.Day, node, func(ctx context.Context, tenantID int64) error {
+		n, err := s.dailyFor(ctx, tenantID)
 		res.Sent += n
-		if err != nil {
-			errs = append(errs, fmt.Errorf("tenant %d: %w", t.ID, err))
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return res, err
-	}
-	return res, s.st.FinishJobRun(ctx, DailyJob, res.Day)
+		return err
+	})
+	return res, err
 }
 
 // dailyFor writes one tenant's notifications of the day, in one

@@ -2,15 +2,13 @@ package devices
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"strconv"
 
 	"telework/internal/apperr"
 	"telework/internal/audit"
 	"telework/internal/calendar"
+	"telework/internal/jobrun"
 	"telework/internal/notify"
-	"telework/internal/org"
 )
 
 // OverdueJob names the daily overdue sweep's runs (job_runs).
@@ -21,13 +19,6 @@ const OverdueJob = "devices_overdue"
 // the first day it is overdue.
 const Overdue = notify.DeviceOverdue
 
-// OverdueStore is what the sweep reads beyond Store.
-type OverdueStore interface {
-	FindTenants(ctx context.Context) ([]*org.Tenant, error)
-	ClaimJobRun(ctx context.Context, job, key, node string) (bool, error)
-	FinishJobRun(ctx context.Context, job, key string) error
-}
-
 // OverdueResult is what one run of the sweep did.
 type OverdueResult struct {
 	Day      string
@@ -36,36 +27,22 @@ type OverdueResult struct {
 	Notified int // of them, those overdue for the first time
 }
 
-// RunOverdueSweep sweeps every tenant, once per day across the nodes (the
-// day is claimed in job_runs).
+// RunOverdueSweep sweeps every tenant, once per day across the nodes
+// (jobrun; the store claims the day in job_runs).
 func (s *Service) RunOverdueSweep(ctx context.Context, node string) (*OverdueResult, error) {
 	res := &OverdueResult{Day: calendar.DateOf(s.now()).String()}
-	st, ok := s.st.(OverdueStore)
+	st, ok := s.st.(jobrun.Store)
 	if !ok {
 		return res, apperr.New(apperr.Internal, "error.internal")
 	}
-	ok, err := st.ClaimJobRun(ctx, OverdueJob, res.Day, node)
-	if err != nil || !ok {
-		return res, err
-	}
-	res.Ran = true
-	tenants, err := st.FindTenants(ctx)
-	if err != nil {
-		return res, err
-	}
-	var errs []error
-	for _, t := range tenants {
-		ext, told, err := s.SweepOverdue(ctx, t.ID)
+	var err error
+	res.Ran, err = jobrun.EachTenant(ctx, st, OverdueJob, res.Day, node, func(ctx context.Context, tenantID int64) error {
+		ext, told, err := s.SweepOverdue(ctx, tenantID)
 		res.Extended += ext
 		res.Notified += told
-		if err != nil {
-			errs = append(errs, fmt.Errorf("tenant %d: %w", t.ID, err))
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return res, err
-	}
-	return res, st.FinishJobRun(ctx, OverdueJob, res.Day)
+		return err
+	})
+	return res, err
 }
 
 // SweepOverdue carries the hold of every lent device not back by its due

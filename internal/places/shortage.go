@@ -2,8 +2,6 @@ package places
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -12,6 +10,7 @@ import (
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
+	"telework/internal/jobrun"
 	"telework/internal/notify"
 	"telework/internal/org"
 )
@@ -82,27 +81,12 @@ func (s *Service) RunShortageWarnings(ctx context.Context, node string) (*Shorta
 	if err != nil {
 		return res, err
 	}
-	ok, err := st.ClaimJobRun(ctx, ShortageJob, res.Day, node)
-	if err != nil || !ok {
-		return res, err
-	}
-	res.Ran = true
-	tenants, err := st.FindTenants(ctx)
-	if err != nil {
-		return res, err
-	}
-	var errs []error
-	for _, t := range tenants {
-		ws, err := s.WarnShortages(ctx, t.ID)
+	res.Ran, err = jobrun.EachTenant(ctx, st, ShortageJob, res.Day, node, func(ctx context.Context, tenantID int64) error {
+		ws, err := s.WarnShortages(ctx, tenantID)
 		res.Warned += len(ws)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("tenant %d: %w", t.ID, err))
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return res, err
-	}
-	return res, st.FinishJobRun(ctx, ShortageJob, res.Day)
+		return err
+	})
+	return res, err
 }
 
 // Shortages are the weeks of the forecast whose expected peak exceeds the

@@ -12,6 +12,7 @@ import (
 	"telework/internal/apperr"
 	"telework/internal/audit"
 	"telework/internal/calendar"
+	"telework/internal/jobrun"
 	"telework/internal/org"
 	"telework/internal/policy"
 )
@@ -193,28 +194,14 @@ type DailyResult struct {
 func (s *Service) RunDaily(ctx context.Context, node string) (*DailyResult, error) {
 	today := calendar.DateOf(s.now())
 	res := &DailyResult{Day: today.String()}
-	ok, err := s.st.ClaimJobRun(ctx, DailyJob, res.Day, node)
-	if err != nil || !ok {
-		return res, err
-	}
-	res.Ran = true
-	tenants, err := s.st.FindTenants(ctx)
-	if err != nil {
-		return res, err
-	}
-	var errs []error
-	for _, t := range tenants {
-		applied, failed, err := s.ApplyDue(ctx, t.ID, today)
+	var err error
+	res.Ran, err = jobrun.EachTenant(ctx, s.st, DailyJob, res.Day, node, func(ctx context.Context, tenantID int64) error {
+		applied, failed, err := s.ApplyDue(ctx, tenantID, today)
 		res.Applied += applied
 		res.Failed += failed
-		if err != nil {
-			errs = append(errs, fmt.Errorf("tenant %d: %w", t.ID, err))
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return res, err
-	}
-	return res, s.st.FinishJobRun(ctx, DailyJob, res.Day)
+		return err
+	})
+	return res, err
 }
 
 // ApplyDue applies the tenant's pending changes dated on or before today,

@@ -9,6 +9,7 @@ import (
 
 	"telework/internal/audit"
 	"telework/internal/calendar"
+	"telework/internal/jobrun"
 )
 
 // The sweep of missing end reports: no_clock_out is a warning of the lists
@@ -31,27 +32,13 @@ type SweepResult struct {
 // hour on any node (the first caller claims the hour).
 func (s *Service) RunClockOutSweep(ctx context.Context, node string) (*SweepResult, error) {
 	res := &SweepResult{Hour: s.now().In(calendar.Tokyo).Format("2006-01-02T15")}
-	ok, err := s.st.ClaimJobRun(ctx, NoClockOutJob, res.Hour, node)
-	if err != nil || !ok {
-		return res, err
-	}
-	res.Ran = true
-	tenants, err := s.st.FindTenants(ctx)
-	if err != nil {
-		return res, err
-	}
-	var errs []error
-	for _, t := range tenants {
-		n, err := s.SweepClockOut(ctx, t.ID, node)
+	var err error
+	res.Ran, err = jobrun.EachTenant(ctx, s.st, NoClockOutJob, res.Hour, node, func(ctx context.Context, tenantID int64) error {
+		n, err := s.SweepClockOut(ctx, tenantID, node)
 		res.Told += n
-		if err != nil {
-			errs = append(errs, fmt.Errorf("tenant %d: %w", t.ID, err))
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return res, err
-	}
-	return res, s.st.FinishJobRun(ctx, NoClockOutJob, res.Hour)
+		return err
+	})
+	return res, err
 }
 
 // SweepClockOut tells of the tenant's days still open past their cut-off
