@@ -270,6 +270,10 @@ func (s *Service) Start(ctx context.Context, tenantID int64, who *auth.Principal
 			return nil, err
 		}
 	}
+	// The notes are made before the transaction (their messages are
+	// rendered in both languages): on SQLite the transaction is the one
+	// writer's time.
+	notes := reportNotes(who.StaffID, st, heads, d, ws, false)
 	err = s.st.InWorktimeTx(ctx, func(tx Tx) error {
 		change := audit.Change{Action: "worktime.start", ObjectType: "worktime_day"}
 		if resume {
@@ -289,7 +293,7 @@ func (s *Service) Start(ctx context.Context, tenantID int64, who *auth.Principal
 		if err := tx.Audit(ctx, tenantID, auth.ActorOf(who), change); err != nil {
 			return err
 		}
-		if err := s.report(ctx, tx, tenantID, who.StaffID, st, heads, d, ws, false); err != nil {
+		if err := tx.InsertNotifications(ctx, tenantID, notes); err != nil {
 			return err
 		}
 		if resume {
@@ -403,7 +407,7 @@ func (s *Service) End(ctx context.Context, tenantID int64, who *auth.Principal, 
 		}
 		p, _ := PolicyOn(vs, d.Date)
 		out = Outcome{Day: *d, Warnings: warningsOf(p, grants, *d, now)}
-		if err := s.report(ctx, tx, tenantID, who.StaffID, st, heads, *d, out.Warnings, true); err != nil {
+		if err := tx.InsertNotifications(ctx, tenantID, reportNotes(who.StaffID, st, heads, *d, out.Warnings, true)); err != nil {
 			return err
 		}
 		return s.markIn(ctx, tx, tenantID, who, *d, apply.ActFinish)
@@ -499,16 +503,15 @@ func (s *Service) flag(ctx context.Context, tx Tx, tenantID, actor int64, st *or
 	return tx.InsertNotifications(ctx, tenantID, ns)
 }
 
-// report writes a start or end report's notifications in one statement:
-// its warnings (warningNotes) and the report itself for the section's chat
-// channel (notify.WorkReport: name and time only).
-func (s *Service) report(ctx context.Context, tx Tx, tenantID, actor int64, st *org.Staff, heads []apply.Head, d Day, ws []Warning, end bool) error {
+// reportNotes are a start or end report's notifications, written in one
+// statement: its warnings (warningNotes) and the report itself for the
+// section's chat channel (notify.WorkReport: name and time only).
+func reportNotes(actor int64, st *org.Staff, heads []apply.Head, d Day, ws []Warning, end bool) []notify.Notification {
 	at, proxy := d.Start, d.StartProxy
 	if end {
 		at, proxy = d.End, d.EndProxy
 	}
-	ns := append(warningNotes(actor, st, heads, d, ws), notify.WorkReport(st.ID, st.Name, at, end, proxy != 0))
-	return tx.InsertNotifications(ctx, tenantID, ns)
+	return append(warningNotes(actor, st, heads, d, ws), notify.WorkReport(st.ID, st.Name, at, end, proxy != 0))
 }
 
 // warningNotes are the notifications of a day's warnings: to the heads of
