@@ -380,15 +380,24 @@ func (s *Service) takeRemoteID(ctx context.Context, tx Tx, tenantID, staffID int
 		Args: map[string]any{"Pool": strings.Join(names, "・"), "Date": day.String()}}
 }
 
-// randomSecret is 16 characters without look-alikes (0/O, 1/l/I).
+// randomSecret is 16 characters without look-alikes (0/O, 1/l/I), each
+// drawn uniformly: random bytes at or above the largest multiple of the
+// alphabet's size are drawn again (a plain modulo would make the first
+// characters of the alphabet more likely).
 func randomSecret() (string, error) {
 	const alphabet = "23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
+	const limit = 256 - 256%len(alphabet)
+	out := make([]byte, 0, 16)
+	buf := make([]byte, 32)
+	for len(out) < cap(out) {
+		if _, err := rand.Read(buf); err != nil {
+			return "", err
+		}
+		for _, c := range buf {
+			if int(c) < limit && len(out) < cap(out) {
+				out = append(out, alphabet[int(c)%len(alphabet)])
+			}
+		}
 	}
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
-	}
-	return string(b), nil
+	return string(out), nil
 }
