@@ -2,6 +2,7 @@ package worktime
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -246,26 +247,44 @@ func (s *Service) Start(ctx context.Context, tenantID int64, who *auth.Principal
 	if err != nil {
 		return nil, err
 	}
+	// The common case first: a new day, inserted. Only when the day is
+	// there already (a start after an end report) is it read and resumed,
+	// so a morning start costs no read of its own day.
+	d, err := s.newDay(ctx, tenantID, st.ID, now, proxy, r)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.start(ctx, tenantID, who, st, p, d, nil, now)
+	if !errors.Is(err, errDayExists) {
+		return out, err
+	}
 	prev, err := s.st.FindWorktimeDays(ctx, tenantID, []int64{st.ID}, date, date)
 	if err != nil {
 		return nil, err
 	}
-	var d, before Day
-	resume := len(prev) > 0
-	if resume {
-		if prev[0].End.IsZero() {
-			return nil, apperr.New(apperr.Conflict, "worktime.already_started")
-		}
-		d, before = prev[0], prev[0]
-		d.resume(now, r)
-	} else if d, err = s.newDay(ctx, tenantID, st.ID, now, proxy, r); err != nil {
-		return nil, err
+	if len(prev) == 0 || prev[0].End.IsZero() {
+		return nil, apperr.New(apperr.Conflict, "worktime.already_started")
 	}
+	before := prev[0]
+	d = before
+	d.resume(now, r)
+	return s.start(ctx, tenantID, who, st, p, d, &before, now)
+}
+
+// errDayExists is start's answer when the day it inserts is there already.
+var errDayExists = errors.New("worktime: the day has a record already")
+
+// start writes a start report: a new day (before nil) or the resumption
+// of an ended one (before: the day as read), with its audit entry, its
+// notes and, for a new day, the application's start.
+func (s *Service) start(ctx context.Context, tenantID int64, who *auth.Principal, st *org.Staff, p policy.Policy, d Day, before *Day,
+	now time.Time) (*Outcome, error) {
 	ws := warningsOf(p, nil, d, now)
 	var heads []apply.Head
 	if len(ws) > 0 {
 		// Read before the transaction: on SQLite a read on another
 		// connection inside a write transaction starves the pool.
+		var err error
 		if heads, err = s.st.FindApplyHeads(ctx, tenantID, []int64{st.UnitID}); err != nil {
 			return nil, err
 		}
@@ -274,18 +293,18 @@ func (s *Service) Start(ctx context.Context, tenantID int64, who *auth.Principal
 	// rendered in both languages): on SQLite the transaction is the one
 	// writer's time.
 	notes := reportNotes(who.StaffID, st, heads, d, ws, false)
-	err = s.st.InWorktimeTx(ctx, func(tx Tx) error {
+	err := s.st.InWorktimeTx(ctx, func(tx Tx) error {
 		change := audit.Change{Action: "worktime.start", ObjectType: "worktime_day"}
-		if resume {
-			// The version read above guards the day: a concurrent end,
-			// break or resume makes this one stale.
+		if before != nil {
+			// The version read guards the day: a concurrent end, break or
+			// resume makes this one stale.
 			if err := tx.UpdateWorktimeDay(ctx, tenantID, &d, before.Version); err != nil {
 				return err
 			}
 			change.Action, change.Before = "worktime.resume", before.AuditView()
 		} else if err := tx.InsertWorktimeDay(ctx, tenantID, &d); err != nil {
 			if apperr.IsDuplicate(err) {
-				return apperr.New(apperr.Conflict, "worktime.already_started")
+				return errDayExists
 			}
 			return err
 		}
@@ -296,7 +315,7 @@ func (s *Service) Start(ctx context.Context, tenantID int64, who *auth.Principal
 		if err := tx.InsertNotifications(ctx, tenantID, notes); err != nil {
 			return err
 		}
-		if resume {
+		if before != nil {
 			return nil // the application stays finished: one day, one application state
 		}
 		return s.markIn(ctx, tx, tenantID, who, d, apply.ActStart)
