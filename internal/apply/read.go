@@ -326,7 +326,7 @@ func (s *Service) List(ctx context.Context, tenantID int64, who *auth.Principal,
 
 // overseesStaff reports whether who may list staffID's applications: a
 // supervisor of the person's unit (or above), or the person's approver now
-// — themselves, or as 代決者 or delegate during an absence.
+// — themselves, or as their standing 代決者 (not an absence delegate).
 func (s *Service) overseesStaff(ctx context.Context, tenantID int64, who *auth.Principal, staffID int64) (bool, error) {
 	st, err := s.st.FindStaffByID(ctx, tenantID, staffID)
 	if apperr.CodeOf(err) == apperr.NotFound {
@@ -349,7 +349,11 @@ func (s *Service) overseesStaff(ctx context.Context, tenantID int64, who *auth.P
 	if err != nil {
 		return false, err
 	}
-	return slices.ContainsFunc(rc.acting, func(id int64) bool { return id == first || second != 0 && id == second }), nil
+	// An absence delegate covers the approver's open work (the inbox), not
+	// the person's history: only the approver and a standing 代決者 list it.
+	return slices.ContainsFunc(rc.acting, func(id int64) bool {
+		return (id == who.StaffID || rc.deputies[id]) && (id == first || second != 0 && id == second)
+	}), nil
 }
 
 // listUnits lists the applications of the people of f.UnitIDs and the

@@ -134,6 +134,14 @@ func TestTeamRoutingTwoStepsAndDelegation(t *testing.T) {
 		if !last.Proxy || last.OnBehalfOf != f.people["kacho"].ID || last.ByStaffID != f.people["hosa"].ID || len(last.Findings) == 0 && false {
 			t.Fatalf("代決 not recorded: %+v", last)
 		}
+		// The absence delegate covers open work only: the decided
+		// application and the person's history are not theirs to read.
+		if _, err := f.svc.Get(ctx, f.a.ID, f.who["hosa"], a.ID); apperr.CodeOf(err) != apperr.NotFound {
+			t.Errorf("absence delegate reading a decided application: %v", err)
+		}
+		if _, err := f.svc.List(ctx, f.a.ID, f.who["hosa"], apply.Filter{StaffIDs: []int64{f.people["colleague"].ID}}); apperr.CodeOf(err) != apperr.Forbidden {
+			t.Errorf("absence delegate listing the person's applications: %v", err)
+		}
 		ns, _ := f.notes.List(ctx, f.a.ID, f.who["hosa"], false, 10, 0)
 		if !slices.ContainsFunc(ns, func(n notify.Notification) bool { return n.Kind == notify.DelegationStarted }) {
 			t.Errorf("delegate not told: %+v", ns)
