@@ -5,6 +5,11 @@
 -- however often the job runs, and a run after missed days catches up on
 -- every report that became late meanwhile.
 ALTER TABLE application_days ADD COLUMN report_noted TEXT NOT NULL DEFAULT '';
+-- The days whose report was due before today (in Japan) count as told:
+-- the job before this one told each late report the day after it fell
+-- due, and a database upgraded with years of history must not receive a
+-- notice for every old unreported day on its first run.
+UPDATE application_days SET report_noted = 'overdue' WHERE report_due <> '' AND report_due < date('now', '+9 hours');
 
 -- +goose Down
 ALTER TABLE application_days DROP COLUMN report_noted;
