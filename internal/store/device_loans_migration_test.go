@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"telework/internal/store"
@@ -49,6 +50,8 @@ func TestDeviceLoansMigration(t *testing.T) {
 				{"2026-12-01", "2026-12-03", "lent", "PC-1"},
 				{"2026-11-20", "2026-11-22", "returned", "PC-2"},
 				{"2026-12-01", "2026-12-03", "cancelled", ""},
+				{"2026-11-10", "2026-11-12", "lent", "PC-9"}, // PC-9 recorded out twice (the old code let it)
+				{"2026-11-25", "2026-11-27", "lent", "PC-9"},
 			} {
 				exec(`INSERT INTO device_reservations (tenant_id, pool_id, staff_id, day, status, asset_no, due_day, created_at, cancelled_at)
 					VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)`, tenant, pool, staff, r.day, r.status, r.asset, r.due, i)
@@ -74,7 +77,8 @@ func TestDeviceLoansMigration(t *testing.T) {
 				got[day] = used
 			}
 			rows.Close()
-			want := map[string]int{"2026-11-20": 1, "2026-11-30": 1, "2026-12-01": 2, "2026-12-02": 2, "2026-12-03": 1}
+			want := map[string]int{"2026-11-20": 1, "2026-11-30": 1, "2026-12-01": 2, "2026-12-02": 2, "2026-12-03": 1,
+				"2026-11-10": 1, "2026-11-11": 1, "2026-11-12": 1, "2026-11-25": 1, "2026-11-26": 1, "2026-11-27": 1}
 			if !maps.Equal(got, want) {
 				t.Fatalf("counters after the migration: %v, want %v", got, want)
 			}
@@ -91,8 +95,25 @@ func TestDeviceLoansMigration(t *testing.T) {
 				held = append(held, h)
 			}
 			rows.Close()
-			if want := []string{"2026-12-02", "2026-12-03", "2026-11-20", "2026-12-01"}; !slices.Equal(held, want) {
+			if want := []string{"2026-12-02", "2026-12-03", "2026-11-20", "2026-12-01", "2026-11-12", "2026-11-27"}; !slices.Equal(held, want) {
 				t.Fatalf("held_to: %v, want %v", held, want)
+			}
+			// The older of the two PC-9 loans is kept, lent, with its number marked.
+			var assets []string
+			rows, err = db.SQL.QueryContext(ctx, `SELECT asset_no FROM device_reservations WHERE asset_no LIKE 'PC-9%' ORDER BY cancelled_at`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var a string
+				if err := rows.Scan(&a); err != nil {
+					t.Fatal(err)
+				}
+				assets = append(assets, a)
+			}
+			rows.Close()
+			if len(assets) != 2 || !strings.HasPrefix(assets[0], "PC-9 (重複 ") || assets[1] != "PC-9" {
+				t.Fatalf("PC-9 out twice before the migration: %v", assets)
 			}
 			// One asset number out once.
 			_, err = db.SQL.ExecContext(ctx, db.Rebind(`INSERT INTO device_reservations (tenant_id, pool_id, staff_id, day, status, asset_no, due_day, created_at, cancelled_at)

@@ -20,7 +20,13 @@ INSERT INTO device_slots (tenant_id, pool_id, day, used)
 SELECT tenant_id, pool_id, day, COUNT(*) FROM span GROUP BY tenant_id, pool_id, day;
 -- One asset number is out once: lending a device that has not come back
 -- is refused (it used to be accepted, and a return by asset number then
--- closed only one of the two loans).
+-- closed only one of the two loans). Loans recorded twice before keep the
+-- newest as it is; the older ones stay lent, with their asset number
+-- marked 「(重複 id)」, for IT to find on the overdue list and settle —
+-- nothing is marked returned that nobody saw come back.
+UPDATE device_reservations SET asset_no = asset_no || ' (重複 ' || CAST(id AS TEXT) || ')'
+WHERE status = 'lent' AND EXISTS (SELECT 1 FROM device_reservations o WHERE o.tenant_id = device_reservations.tenant_id
+    AND o.asset_no = device_reservations.asset_no AND o.status = 'lent' AND o.id > device_reservations.id);
 CREATE UNIQUE INDEX device_reservations_asset_out ON device_reservations (tenant_id, asset_no) WHERE status = 'lent';
 -- The loans still out, found by the daily overdue sweep.
 CREATE INDEX device_reservations_out ON device_reservations (tenant_id, held_to) WHERE status = 'lent';
