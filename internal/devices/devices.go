@@ -324,6 +324,13 @@ func (s *Service) Reserve(ctx context.Context, tenantID int64, who *auth.Princip
 		if err != nil {
 			return err
 		}
+		if p.Kind == RemoteID {
+			// A one-time ID is issued on the day (IssueCredential), which
+			// takes its unit; a reservation beside it would count twice.
+			var v apperr.Validation
+			v.Add("pool_id", "devices.refused.remote_id", nil)
+			return v.Err()
+		}
 		if err := places.CheckApplication(ctx, tx, tenantID, req.ApplicationID, staffID, req.Day); err != nil {
 			return err
 		}

@@ -338,9 +338,9 @@ func (s *Service) IssueCredential(ctx context.Context, tenantID int64, who *auth
 	return c, nil
 }
 
-// takeRemoteID finds the unit of a remote-ID pool the credential holds:
-// the person's live reservation of such a pool for day, or one unit taken
-// from the first pool with one left. It returns what the audit entry
+// takeRemoteID takes the unit of a remote-ID pool the credential holds:
+// one from the first such pool with one left (remote-ID pools are not
+// reserved ahead: Reserve refuses them). It returns what the audit entry
 // records of it.
 func (s *Service) takeRemoteID(ctx context.Context, tx Tx, tenantID, staffID int64, day calendar.Date) (map[string]any, error) {
 	pools, err := tx.FindDevicePools(ctx, tenantID)
@@ -353,15 +353,6 @@ func (s *Service) takeRemoteID(ctx context.Context, tx Tx, tenantID, staffID int
 		if p.Kind == RemoteID {
 			remote[p.ID] = true
 			names = append(names, p.Name)
-		}
-	}
-	held, err := tx.FindDeviceReservations(ctx, tenantID, Filter{StaffID: staffID, From: day, To: day})
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range held {
-		if remote[r.PoolID] && (r.Status == Reserved || r.Status == Lent) {
-			return map[string]any{"pool_id": r.PoolID, "reservation_id": r.ID}, nil
 		}
 	}
 	for _, p := range pools {

@@ -2,6 +2,7 @@ package devices_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -158,19 +159,21 @@ func TestCredentialOnlyForTodaysTelework(t *testing.T) {
 		if err := db.SQL.QueryRow(db.Rebind(`SELECT COUNT(*) FROM remote_credentials WHERE tenant_id = ?`), w.tn.ID).Scan(&creds); err != nil || creds != 2 {
 			t.Fatalf("credentials: %d %v", creds, err)
 		}
-		// Tomorrow: a unit reserved in advance (with the application) is
-		// the one the credential uses on the day.
+		// Remote-ID pools are not reserved ahead (a reservation beside the
+		// credential would hold a second unit, or free the credential's on
+		// cancel): the credential on the day takes the one unit.
 		w.now = w.now.Add(24 * time.Hour)
 		tomorrow := calendar.DateOf(w.now)
 		w.approvedDay(t, reserved, tomorrow, "approved")
-		if _, err := w.svc.Reserve(ctx, w.tn.ID, reserved, devices.Request{PoolID: pool.ID, Day: tomorrow}); err != nil {
-			t.Fatal(err)
+		if _, err := w.svc.Reserve(ctx, w.tn.ID, reserved, devices.Request{PoolID: pool.ID, Day: tomorrow}); apperr.As(err) == nil ||
+			!strings.Contains(fmt.Sprint(apperr.As(err)), "devices.refused.remote_id") {
+			t.Fatalf("reserving a remote ID: %v", err)
 		}
 		if _, err := w.svc.IssueCredential(ctx, w.tn.ID, reserved, tomorrow); err != nil {
 			t.Fatal(err)
 		}
 		if n := w.used(t, pool.ID, tomorrow); n != 1 {
-			t.Fatalf("used %d with a reservation", n)
+			t.Fatalf("used %d after the day's credential", n)
 		}
 	})
 }
