@@ -295,9 +295,15 @@ func (s *Service) today(ctx context.Context, tenantID, staffID int64, now time.T
 }
 
 // ClockedIn tells the open boards of a start (worktime's hook). Nothing
-// is written: the board shows a person working since after their last
-// change as 連絡可能, with the place of the start report.
-func (s *Service) ClockedIn(ctx context.Context, tenantID, staffID int64, _ string) {
+// is written for a new day: the board shows a person working since after
+// their last change as 連絡可能. A day resumed after its end report had
+// its オフライン set after the day's start, so Effective would keep it:
+// the resumption sets 連絡可能 (it is rare; a morning start writes nothing).
+func (s *Service) ClockedIn(ctx context.Context, tenantID, staffID int64, _ string, resumed bool) {
+	if resumed {
+		s.system(ctx, tenantID, staffID, Available)
+		return
+	}
 	s.hub.Publish(ctx, tenantID, staffID)
 }
 

@@ -513,6 +513,14 @@ func TestOneEffectiveStatus(t *testing.T) {
 		if own := same("山田", me); own.Status != presence.Offline || own.Note != "" {
 			t.Fatalf("after the end: %+v", own)
 		}
+		// Work again after the end report (the day resumed): 連絡可能.
+		f.now = f.now.Add(time.Hour)
+		_, err = f.wt.Start(ctx, f.a.ID, me, 0, worktime.Report{})
+		storetest.Must(t, err)
+		f.now = f.now.Add(time.Minute)
+		if own := same("山田", me); own.Status != presence.Available {
+			t.Fatalf("after resuming the day: %+v", own)
+		}
 	})
 }
 

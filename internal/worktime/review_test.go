@@ -278,6 +278,10 @@ func TestReportsGoToTheSectionChannel(t *testing.T) {
 		f.now = at(17, 20)
 		_, err = f.svc.End(ctx, f.a.ID, f.who["kakaricho"], f.people["staff"].ID, worktime.Report{})
 		storetest.Must(t, err)
+		// Work again at 19:30: the channel hears 19:30, not the morning's start.
+		f.now = at(19, 30)
+		_, err = f.svc.Start(ctx, f.a.ID, f.who["staff"], 0, worktime.Report{})
+		storetest.Must(t, err)
 		rows, err := db.SQL.QueryContext(ctx, db.Rebind(`SELECT kind, args FROM notifications WHERE tenant_id = ? AND staff_id = ? AND kind IN ('worktime_started', 'worktime_ended') ORDER BY id`),
 			f.a.ID, f.people["staff"].ID)
 		storetest.Must(t, err)
@@ -288,8 +292,9 @@ func TestReportsGoToTheSectionChannel(t *testing.T) {
 			got = append(got, kind+" "+args)
 		}
 		rows.Close()
-		if len(got) != 2 || !strings.HasPrefix(got[0], "worktime_started") || !strings.Contains(got[0], `"Proxy":false`) ||
-			!strings.HasPrefix(got[1], "worktime_ended") || !strings.Contains(got[1], `"Proxy":true`) || !strings.Contains(got[1], "17:20") {
+		if len(got) != 3 || !strings.HasPrefix(got[0], "worktime_started") || !strings.Contains(got[0], `"Proxy":false`) ||
+			!strings.HasPrefix(got[1], "worktime_ended") || !strings.Contains(got[1], `"Proxy":true`) || !strings.Contains(got[1], "17:20") ||
+			!strings.HasPrefix(got[2], "worktime_started") || !strings.Contains(got[2], "19:30") {
 			t.Fatalf("section reports: %v", got)
 		}
 		for _, n := range f.inbox(t, "staff") {

@@ -79,7 +79,8 @@ type Tx interface {
 // clock-out (オフライン); internal/presence implements it. Called after
 // the commit.
 type Presence interface {
-	ClockedIn(ctx context.Context, tenantID, staffID int64, place string)
+	// ClockedIn: resumed says the day was ended and is started again.
+	ClockedIn(ctx context.Context, tenantID, staffID int64, place string, resumed bool)
 	ClockedOut(ctx context.Context, tenantID, staffID int64)
 }
 
@@ -292,7 +293,11 @@ func (s *Service) start(ctx context.Context, tenantID int64, who *auth.Principal
 	// The notes are made before the transaction (their messages are
 	// rendered in both languages): on SQLite the transaction is the one
 	// writer's time.
-	notes := reportNotes(who.StaffID, st, heads, d, ws, false)
+	told := d
+	if before != nil {
+		told.Start = now // a resumption tells the time work starts again
+	}
+	notes := reportNotes(who.StaffID, st, heads, told, ws, false)
 	err := s.st.InWorktimeTx(ctx, func(tx Tx) error {
 		change := audit.Change{Action: "worktime.start", ObjectType: "worktime_day"}
 		if before != nil {
@@ -323,7 +328,7 @@ func (s *Service) start(ctx context.Context, tenantID int64, who *auth.Principal
 	if err != nil {
 		return nil, err
 	}
-	s.after(ctx, tenantID, d, apply.ActStart)
+	s.after(ctx, tenantID, d, apply.ActStart, before != nil)
 	return &Outcome{Day: d, Warnings: ws}, nil
 }
 
@@ -434,7 +439,7 @@ func (s *Service) End(ctx context.Context, tenantID int64, who *auth.Principal, 
 	if err != nil {
 		return nil, err
 	}
-	s.after(ctx, tenantID, out.Day, apply.ActFinish)
+	s.after(ctx, tenantID, out.Day, apply.ActFinish, false)
 	return &out, nil
 }
 
@@ -601,10 +606,10 @@ func (s *Service) markIn(ctx context.Context, tx Tx, tenantID int64, who *auth.P
 }
 
 // after tells the boards of the clock-in or clock-out, after the commit.
-func (s *Service) after(ctx context.Context, tenantID int64, d Day, act apply.Action) {
+func (s *Service) after(ctx context.Context, tenantID int64, d Day, act apply.Action, resumed bool) {
 	if s.presence != nil {
 		if act == apply.ActStart {
-			s.presence.ClockedIn(ctx, tenantID, d.StaffID, d.Place)
+			s.presence.ClockedIn(ctx, tenantID, d.StaffID, d.Place, resumed)
 		} else {
 			s.presence.ClockedOut(ctx, tenantID, d.StaffID)
 		}
