@@ -178,9 +178,11 @@ type Tx interface {
 	// to to, if it is still lent and held up to from; it reports whether.
 	ExtendDeviceHold(ctx context.Context, tenantID, id int64, from, to calendar.Date) (bool, error)
 	InsertDeviceReservation(ctx context.Context, tenantID int64, r *Reservation, at time.Time) error
-	// SetDeviceReservationStatus moves a reservation from one of from to
-	// to (with asset number, due day and times) and reports whether it did.
-	SetDeviceReservationStatus(ctx context.Context, tenantID int64, r *Reservation, from []Status, at time.Time) (bool, error)
+	// SetDeviceReservationStatus moves a reservation from one of from,
+	// held up to heldWas (as it was read: the overdue sweep may have
+	// carried it on meanwhile), to r's (with asset number, held days and
+	// times) and reports whether it did.
+	SetDeviceReservationStatus(ctx context.Context, tenantID int64, r *Reservation, from []Status, heldWas calendar.Date, at time.Time) (bool, error)
 	InsertNotifications(ctx context.Context, tenantID int64, ns []notify.Notification) error
 	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
 }
@@ -411,7 +413,7 @@ func (s *Service) Cancel(ctx context.Context, tenantID int64, who *auth.Principa
 	return s.st.InDevicesTx(ctx, func(tx Tx) error {
 		before := r.AuditView()
 		r.Status = Cancelled
-		ok, err := tx.SetDeviceReservationStatus(ctx, tenantID, r, []Status{Reserved}, s.now())
+		ok, err := tx.SetDeviceReservationStatus(ctx, tenantID, r, []Status{Reserved}, r.HeldTo, s.now())
 		if err != nil {
 			return err
 		}
@@ -471,7 +473,7 @@ func (s *Service) move(ctx context.Context, tenantID int64, who *auth.Principal,
 		if r, err = tx.FindDeviceReservation(ctx, tenantID, id); err != nil {
 			return err
 		}
-		before := r.AuditView()
+		before, heldWas := r.AuditView(), r.HeldTo
 		r.Status = to
 		now := s.now()
 		today := calendar.DateOf(now)
@@ -488,7 +490,7 @@ func (s *Service) move(ctx context.Context, tenantID int64, who *auth.Principal,
 			}
 			r.HeldTo = freeFrom.AddDays(-1)
 		}
-		ok, err := tx.SetDeviceReservationStatus(ctx, tenantID, r, from, now)
+		ok, err := tx.SetDeviceReservationStatus(ctx, tenantID, r, from, heldWas, now)
 		if apperr.IsDuplicate(err) {
 			return &apperr.Error{Code: apperr.Conflict, Key: "devices.refused.asset_out", Args: map[string]any{"Asset": assetNo}}
 		}

@@ -121,7 +121,7 @@ func (tx *Tx) InsertDeviceReservation(ctx context.Context, tenantID int64, r *de
 }
 
 // SetDeviceReservationStatus moves r to r.Status from one of from.
-func (tx *Tx) SetDeviceReservationStatus(ctx context.Context, tenantID int64, r *devices.Reservation, from []devices.Status, at time.Time) (bool, error) {
+func (tx *Tx) SetDeviceReservationStatus(ctx context.Context, tenantID int64, r *devices.Reservation, from []devices.Status, heldWas calendar.Date, at time.Time) (bool, error) {
 	var cancelled, lent, returned int64
 	if r.Status == devices.Cancelled {
 		cancelled = micros(at)
@@ -133,12 +133,12 @@ func (tx *Tx) SetDeviceReservationStatus(ctx context.Context, tenantID int64, r 
 		returned = micros(r.ReturnedAt)
 	}
 	marks := strings.TrimSuffix(strings.Repeat("?, ", len(from)), ", ")
-	args := []any{r.Status, r.AssetNo, lent, returned, cancelled, r.HeldTo.String(), tenantID, r.ID}
+	args := []any{r.Status, r.AssetNo, lent, returned, cancelled, r.HeldTo.String(), tenantID, r.ID, heldWas.String()}
 	for _, s := range from {
 		args = append(args, s)
 	}
 	res, err := tx.exec(ctx, `UPDATE device_reservations SET status = ?, asset_no = ?, lent_at = ?, returned_at = ?, cancelled_at = ?, held_to = ?
-		WHERE tenant_id = ? AND id = ? AND status IN (`+marks+`)`, args...)
+		WHERE tenant_id = ? AND id = ? AND held_to = ? AND status IN (`+marks+`)`, args...)
 	if err != nil {
 		return false, mapErr(err)
 	}
