@@ -20,9 +20,10 @@ func TestPresenceEndTimeReachesOpenPages(t *testing.T) {
 	tb := newTab(t, browser, base)
 	tb.signIn(t, role{login: "staff", home: "/", h1: "ホーム"})
 	tb.check(t, "/worktime", "")
-	// 取り込み中 for five more seconds (RFC 3339: a time of day has minutes only).
+	// 取り込み中 for twenty more seconds (RFC 3339: a time of day has minutes only;
+	// long enough for a slow machine to load and check the page before it ends).
 	set := evalAsync(t, tb, `(async () => {
-	  const body = new URLSearchParams({status: 'busy', note: 'e2e会議中', until: new Date(Date.now() + 5000).toISOString(), auto_away: '1'});
+	  const body = new URLSearchParams({status: 'busy', note: 'e2e会議中', until: new Date(Date.now() + 20000).toISOString(), auto_away: '1'});
 	  const r = await fetch('/presence', {method: 'POST', body, credentials: 'same-origin'});
 	  return String(r.status); })()`)
 	if set != "200" { // the redirect to /worktime followed
@@ -36,19 +37,19 @@ func TestPresenceEndTimeReachesOpenPages(t *testing.T) {
 	if then != "available" && then != "offline" {
 		t.Fatalf("/worktime: data-then %q", then)
 	}
-	waitFor(t, tb, 15*time.Second, `document.querySelector('#presence-form').getAttribute('data-status') === '`+then+`' &&
+	waitFor(t, tb, 45*time.Second, `document.querySelector('#presence-form').getAttribute('data-status') === '`+then+`' &&
 	  document.querySelector('#presence-form input[name=status]:checked').value === '`+then+`' &&
 	  document.querySelector('#f-presence_note').value === '' && document.querySelector('#f-presence_until').value === ''`,
 		"the page to fall back to "+then)
 
 	evalAsync(t, tb, `(async () => {
-	  const body = new URLSearchParams({status: 'busy', note: 'e2e会議中', until: new Date(Date.now() + 5000).toISOString(), auto_away: '1'});
+	  const body = new URLSearchParams({status: 'busy', note: 'e2e会議中', until: new Date(Date.now() + 20000).toISOString(), auto_away: '1'});
 	  await fetch('/presence', {method: 'POST', body, credentials: 'same-origin'}); return ''; })()`)
 	tb.check(t, "/board", "")
 	if board := tb.eval(t, `document.getElementById('board').textContent`); !strings.Contains(board, "e2e会議中") || !strings.Contains(board, "取り込み中") {
 		t.Fatalf("the board does not show the busy status: %s", board)
 	}
-	waitFor(t, tb, 15*time.Second, `!document.getElementById('board').textContent.includes('e2e会議中')`, "the board to drop the ended status")
+	waitFor(t, tb, 45*time.Second, `!document.getElementById('board').textContent.includes('e2e会議中')`, "the board to drop the ended status")
 }
 
 // evalAsync awaits the promise js returns.
