@@ -2,8 +2,10 @@ package places
 
 import (
 	"context"
+	"slices"
 
 	"telework/internal/apperr"
+	"telework/internal/apply"
 	"telework/internal/calendar"
 )
 
@@ -12,6 +14,7 @@ import (
 type ApplicationLink struct {
 	StaffID   int64
 	CoversDay bool
+	DayStatus apply.Status // the state of that day (when it covers it)
 }
 
 // ApplicationReader reads the application a booking or reservation names.
@@ -46,6 +49,9 @@ func CheckApplication(ctx context.Context, st ApplicationReader, tenantID, appli
 		v.Add("application_id", "places.error.application", map[string]any{"ID": applicationID})
 	case !link.CoversDay:
 		v.Add("application_id", "places.error.application_day", map[string]any{"ID": applicationID, "Date": day.String()})
+	case slices.Contains([]apply.Status{apply.Withdrawn, apply.Rejected, apply.Cancelled}, link.DayStatus):
+		// A day no longer going ahead: the seat would be held for nothing.
+		v.Add("application_id", "places.error.application_closed", map[string]any{"ID": applicationID, "Date": day.String()})
 	}
 	return v.Err()
 }

@@ -29,6 +29,7 @@ func TestBookingApplicationMustBeTheirs(t *testing.T) {
 			JobType: "general", Email: "b1@example.lg.jp"}
 		storetest.Must(t, storetest.F(db).CreateStaff(ctx, f.b.ID, op, bs, calendar.Date{}))
 		otherTenant := insertApplication(t, db, f.b.ID, bs.ID, apply.Approved, nil, f.monday)
+		withdrawn := insertApplication(t, db, f.a.ID, f.staff[1].ID, apply.Withdrawn, nil, f.monday)
 		for _, c := range []struct {
 			name    string
 			who     int // f.people index, or -1: IT on someone's behalf
@@ -42,6 +43,7 @@ func TestBookingApplicationMustBeTheirs(t *testing.T) {
 			{"another person's", 1, 0, theirs.ID, "places.error.application"},
 			{"IT on behalf, with a third person's", -1, f.staff[1].ID, theirs.ID, "places.error.application"},
 			{"not that day", 1, 0, mine.ID, "places.error.application_day"},
+			{"withdrawn", 1, 0, withdrawn.ID, "places.error.application_closed"},
 			{"their own, that day", 1, 0, mine.ID, ""},
 		} {
 			t.Run(c.name, func(t *testing.T) {

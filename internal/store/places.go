@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"time"
 
+	"telework/internal/apply"
 	"telework/internal/calendar"
 	"telework/internal/places"
 )
@@ -272,11 +274,11 @@ func (tx *Tx) FindBooking(ctx context.Context, tenantID, id int64) (*places.Book
 func findApplicationLink(ctx context.Context, q querier, tenantID, id int64, day calendar.Date) (places.ApplicationLink, error) {
 	list, err := queryAll(ctx, q, func(sc interface{ Scan(...any) error }) (places.ApplicationLink, error) {
 		var l places.ApplicationLink
-		var days int
-		err := sc.Scan(&l.StaffID, &days)
-		l.CoversDay = days > 0
+		var status sql.NullString
+		err := sc.Scan(&l.StaffID, &status)
+		l.CoversDay, l.DayStatus = status.Valid, apply.Status(status.String)
 		return l, mapErr(err)
-	}, `SELECT a.staff_id, (SELECT COUNT(*) FROM application_days d WHERE d.tenant_id = a.tenant_id AND d.application_id = a.id AND d.day = ?)
+	}, `SELECT a.staff_id, (SELECT d.status FROM application_days d WHERE d.tenant_id = a.tenant_id AND d.application_id = a.id AND d.day = ? LIMIT 1)
 		FROM applications a WHERE a.tenant_id = ? AND a.id = ?`, day.String(), tenantID, id)
 	return one(list, err, "application")
 }
