@@ -398,7 +398,9 @@ func (s *Service) Inbox(ctx context.Context, tenantID int64, who *auth.Principal
 	for _, u := range f.UnitIDs {
 		units = append(units, rc.tree.Subtree(u)...)
 	}
-	g := Filter{ApproverIDs: rc.acting, Statuses: []Status{Submitted}, UnitIDs: units, From: f.From, To: f.To,
+	// One's own applications are never one's to decide, even when acting
+	// for one's own approver.
+	g := Filter{ApproverIDs: rc.acting, NotStaffID: who.StaffID, Statuses: []Status{Submitted}, UnitIDs: units, From: f.From, To: f.To,
 		Mode: f.Mode, Ascending: true, Limit: f.Limit, Offset: f.Offset}
 	if len(f.UnitIDs) > 0 && len(units) == 0 {
 		return nil, nil

@@ -144,6 +144,8 @@ type checkReader interface {
 // Filter chooses applications. Zero fields do not filter.
 type Filter struct {
 	StaffIDs []int64
+	// NotStaffID: not this person's (an inbox leaves out one's own).
+	NotStaffID int64
 	// ApproverIDs: waiting (submitted) for one of these approvers.
 	ApproverIDs []int64
 	// UnitIDs: the applicant's current unit is one of these.

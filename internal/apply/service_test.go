@@ -119,9 +119,16 @@ func TestTeamRoutingTwoStepsAndDelegation(t *testing.T) {
 		_, err = f.svc.Delegate(ctx, f.a.ID, f.who["kacho"], apply.Delegation{DelegateID: f.people["hosa"].ID,
 			Kind: apply.DelegateAbsence, From: day(time.June, 1), To: day(time.June, 3)})
 		storetest.Must(t, err)
+		// hosa's own application, waiting for the 課長 like the others,
+		// is not in hosa's inbox as the 課長's delegate.
+		own, err := f.svc.Create(ctx, f.a.ID, f.who["hosa"], oneDay(day(time.June, 4)))
+		storetest.Must(t, err)
+		if own.Application.ApproverID != f.people["kacho"].ID {
+			t.Fatalf("hosa's application waits for %d, not the 課長", own.Application.ApproverID)
+		}
 		inbox, err := f.svc.Inbox(ctx, f.a.ID, f.who["hosa"], apply.Filter{})
 		storetest.Must(t, err)
-		if len(inbox) != 2 {
+		if len(inbox) != 2 || slices.ContainsFunc(inbox, func(x *apply.Application) bool { return x.StaffID == f.people["hosa"].ID }) {
 			t.Fatalf("delegate's inbox: %d", len(inbox))
 		}
 		r, err = f.svc.Approve(ctx, f.a.ID, f.who["hosa"], a.ID, apply.Act{})

@@ -226,6 +226,10 @@ func (db *DB) FindApplications(ctx context.Context, tenantID int64, f apply.Filt
 	if len(f.StaffIDs) > 0 {
 		where += andIn("a.staff_id", f.StaffIDs, &args)
 	}
+	if f.NotStaffID != 0 {
+		where += ` AND a.staff_id <> ?`
+		args = append(args, f.NotStaffID)
+	}
 	if len(f.ApproverIDs) > 0 {
 		// IS NOT NULL lets both engines use the partial index of waiting
 		// applications.
