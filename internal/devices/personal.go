@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -292,13 +293,6 @@ func (s *Service) IssueCredential(ctx context.Context, tenantID int64, who *auth
 		v.Add("date", "devices.personal.error.credential_today", map[string]any{"Today": today.String()})
 		return nil, v.Err()
 	}
-	uses, err := s.UsesCredentials(ctx, tenantID)
-	if err != nil {
-		return nil, err
-	}
-	if !uses {
-		return nil, apperr.New(apperr.Invalid, "devices.error.no_credentials")
-	}
 	secret, err := randomSecret()
 	if err != nil {
 		return nil, err
@@ -307,6 +301,16 @@ func (s *Service) IssueCredential(ctx context.Context, tenantID int64, who *auth
 		Login: "tw" + strconv.FormatInt(who.StaffID, 10) + "-" + strings.ReplaceAll(day.String(), "-", "")}
 	sum := sha256.Sum256([]byte(secret))
 	err = s.personalTx(ctx, func(tx Tx, ps PersonalStore) error {
+		// The pools are read once: whether the tenant issues IDs at all,
+		// and where the credential's unit is taken from.
+		pools, err := tx.FindDevicePools(ctx, tenantID)
+		if err != nil {
+			return err
+		}
+		pools = slices.DeleteFunc(pools, func(p *Pool) bool { return p.Kind != RemoteID })
+		if len(pools) == 0 {
+			return apperr.New(apperr.Invalid, "devices.error.no_credentials")
+		}
 		teleworks, err := ps.TeleworksOn(ctx, tenantID, who.StaffID, day, teleworkDayStates, policy.Modes)
 		if err != nil {
 			return err
@@ -323,7 +327,7 @@ func (s *Service) IssueCredential(ctx context.Context, tenantID int64, who *auth
 			}
 			return err
 		}
-		unit, err := s.takeRemoteID(ctx, tx, tenantID, who.StaffID, day)
+		unit, err := takeRemoteID(ctx, tx, tenantID, day, pools)
 		if err != nil {
 			return err
 		}
@@ -339,26 +343,12 @@ func (s *Service) IssueCredential(ctx context.Context, tenantID int64, who *auth
 }
 
 // takeRemoteID takes the unit of a remote-ID pool the credential holds:
-// one from the first such pool with one left (remote-ID pools are not
-// reserved ahead: Reserve refuses them). It returns what the audit entry
-// records of it.
-func (s *Service) takeRemoteID(ctx context.Context, tx Tx, tenantID, staffID int64, day calendar.Date) (map[string]any, error) {
-	pools, err := tx.FindDevicePools(ctx, tenantID)
-	if err != nil {
-		return nil, err
-	}
-	remote := map[int64]bool{}
-	var names []string
-	for _, p := range pools {
-		if p.Kind == RemoteID {
-			remote[p.ID] = true
-			names = append(names, p.Name)
-		}
-	}
-	for _, p := range pools {
-		if !remote[p.ID] {
-			continue
-		}
+// one from the first of pools (the tenant's remote-ID pools) with one
+// left (remote-ID pools are not reserved ahead: Reserve refuses them). It
+// returns what the audit entry records of it.
+func takeRemoteID(ctx context.Context, tx Tx, tenantID int64, day calendar.Date, pools []*Pool) (map[string]any, error) {
+	names := make([]string, len(pools))
+	for i, p := range pools {
 		ok, err := tx.TakeDeviceSlots(ctx, tenantID, p.ID, day, day)
 		if err != nil {
 			return nil, err
@@ -366,6 +356,7 @@ func (s *Service) takeRemoteID(ctx context.Context, tx Tx, tenantID, staffID int
 		if ok {
 			return map[string]any{"pool_id": p.ID}, nil
 		}
+		names[i] = p.Name
 	}
 	return nil, &apperr.Error{Code: apperr.Conflict, Key: "devices.personal.error.credentials_full",
 		Args: map[string]any{"Pool": strings.Join(names, "・"), "Date": day.String()}}
