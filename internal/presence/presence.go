@@ -214,7 +214,7 @@ func (s *Service) Set(ctx context.Context, tenantID int64, who *auth.Principal, 
 	if err := u.clean(now); err != nil {
 		return nil, err
 	}
-	p, err := s.current(ctx, tenantID, who.StaffID, now)
+	p, _, err := s.current(ctx, tenantID, who.StaffID, now)
 	if err != nil {
 		return nil, err
 	}
@@ -241,20 +241,11 @@ func (s *Service) Mine(ctx context.Context, tenantID int64, who *auth.Principal)
 	if who == nil || who.StaffID == 0 {
 		return Own{}, apperr.Forbid()
 	}
-	cur, err := s.st.FindPresence(ctx, tenantID, []int64{who.StaffID})
+	p, day, err := s.current(ctx, tenantID, who.StaffID, s.now())
 	if err != nil {
 		return Own{}, err
 	}
-	now := s.now()
-	day, err := s.today(ctx, tenantID, who.StaffID, now)
-	if err != nil {
-		return Own{}, err
-	}
-	p, ok := cur[who.StaffID]
-	if !ok {
-		p = Presence{StaffID: who.StaffID, AutoAway: true}
-	}
-	own := Own{Presence: Effective(p, day, now)}
+	own := Own{Presence: p}
 	if !own.Until.IsZero() {
 		own.Then = Effective(own.Presence, day, own.Until).Status
 	}
@@ -262,21 +253,22 @@ func (s *Service) Mine(ctx context.Context, tenantID int64, who *auth.Principal)
 }
 
 // current is the person's presence as it reads now (a new person's
-// default when none was ever set).
-func (s *Service) current(ctx context.Context, tenantID, staffID int64, now time.Time) (Presence, error) {
+// default when none was ever set), with their working day of today (nil:
+// not started).
+func (s *Service) current(ctx context.Context, tenantID, staffID int64, now time.Time) (Presence, *worktime.Day, error) {
 	cur, err := s.st.FindPresence(ctx, tenantID, []int64{staffID})
 	if err != nil {
-		return Presence{}, err
+		return Presence{}, nil, err
 	}
 	day, err := s.today(ctx, tenantID, staffID, now)
 	if err != nil {
-		return Presence{}, err
+		return Presence{}, nil, err
 	}
 	p, ok := cur[staffID]
 	if !ok {
 		p = Presence{StaffID: staffID, AutoAway: true}
 	}
-	return Effective(p, day, now), nil
+	return Effective(p, day, now), day, nil
 }
 
 // today is the person's working day of today (nil: not started).
