@@ -237,3 +237,39 @@ func Profile(t *testing.T, name string) func() {
 		runtime.SetBlockProfileRate(0)
 	}
 }
+
+// PGStatements, when $TELEWORK_BENCH_PGSTATS is set and db is PostgreSQL
+// with pg_stat_statements loaded, resets the statement statistics and
+// returns a function that logs the statements run since, by calls, with
+// calls per request (n requests): how many round trips a request costs.
+func PGStatements(t *testing.T, db *sql.DB, postgres bool) func(n int) {
+	if os.Getenv("TELEWORK_BENCH_PGSTATS") == "" || !postgres {
+		return func(int) {}
+	}
+	_, _ = db.Exec(`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`)
+	if _, err := db.Exec(`SELECT pg_stat_statements_reset()`); err != nil {
+		t.Logf("pg_stat_statements: %v", err)
+		return func(int) {}
+	}
+	return func(n int) {
+		rows, err := db.Query(`SELECT calls, mean_exec_time, left(regexp_replace(query, '\s+', ' ', 'g'), 140)
+			FROM pg_stat_statements WHERE calls > 0 ORDER BY calls DESC LIMIT 40`)
+		if err != nil {
+			t.Logf("pg_stat_statements: %v", err)
+			return
+		}
+		defer rows.Close()
+		total := 0.0
+		for rows.Next() {
+			var calls int64
+			var mean float64
+			var q string
+			if rows.Scan(&calls, &mean, &q) == nil {
+				per := float64(calls) / float64(max(n, 1))
+				total += per
+				t.Logf("%6.2f/req %8.3f ms  %s", per, mean, q)
+			}
+		}
+		t.Logf("statements per request (top 40): %.1f", total)
+	}
+}

@@ -162,6 +162,7 @@ func rush(t *testing.T, w *world) (float64, time.Duration, time.Duration, int) {
 	first := w.next
 	cpu0 := benchkit.CPUTime()
 	stop := benchkit.Profile(t, "worktime-"+string(w.db.Engine))
+	stats := benchkit.PGStatements(t, w.db.SQL, w.db.Engine == store.Postgres)
 	rps, lat := benchkit.Load(clients, runFor, int64(len(w.tokens)-first), func(c, k int) bool {
 		code, b, err := client.Do("POST", url, body, "Authorization", "Bearer "+w.tokens[first+k])
 		if err != nil || code != http.StatusOK {
@@ -172,6 +173,7 @@ func rush(t *testing.T, w *world) (float64, time.Duration, time.Duration, int) {
 	})
 	stop()
 	n := len(lat)
+	stats(n)
 	t.Logf("start reports: %d, CPU %v per request", n, (benchkit.CPUTime()-cpu0)/time.Duration(max(n, 1)))
 	w.next = first + n + clients
 	return rps, benchkit.Percentile(lat, 50), benchkit.Percentile(lat, 99), n

@@ -183,10 +183,16 @@ func (r *Request) Clean() error {
 		// 在宅勤務 at a satellite office is not a place of its mode.
 		v.Add("place", "apply.place_mode", nil)
 	}
-	if r.Place == policy.PlaceHomeEquivalent && r.PlaceKind != "" && !slices.Contains(policy.HomeEquivalentKinds, r.PlaceKind) {
+	// The kind and reason of 自宅同等の場所 are kept when the day or one of
+	// its parts is there (a segment names no kind or reason of its own).
+	heq := r.Place == policy.PlaceHomeEquivalent
+	for _, s := range r.Segments {
+		heq = heq || s.Place == policy.PlaceHomeEquivalent
+	}
+	if heq && r.PlaceKind != "" && !slices.Contains(policy.HomeEquivalentKinds, r.PlaceKind) {
 		v.Add("place_kind", "field.choice", nil)
 	}
-	if r.Place != policy.PlaceHomeEquivalent {
+	if !heq {
 		r.PlaceKind, r.PlaceReason = "", ""
 	}
 	if r.TimeUnit == "" {

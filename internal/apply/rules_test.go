@@ -199,6 +199,28 @@ func TestRequestClean(t *testing.T) {
 	if err := r.Clean(); err != nil || r.Place != policy.PlaceSatellite || r.TimeUnit != policy.FullDay {
 		t.Errorf("defaults: %+v %v", r, err)
 	}
+	// A part of the day at 自宅同等の場所 keeps the application's kind and
+	// reason, for the policy's rules on such places; without one they go.
+	part := func(place string) Request {
+		return Request{Mode: policy.Home, PlaceKind: "parents_home", PlaceReason: "介護",
+			Segments: []Segment{{Mode: policy.Home, Place: place, Start: "08:30", End: "12:00"}, {Mode: ModeOffice, Start: "13:00", End: "17:15"}}}
+	}
+	r = part(policy.PlaceHomeEquivalent)
+	if err := r.Clean(); err != nil || r.PlaceKind != "parents_home" || r.PlaceReason != "介護" {
+		t.Errorf("home-equivalent part: %+v %v", r, err)
+	}
+	if p := r.PolicyApplication(0, nil); p.PlaceKind != "parents_home" || p.Segments[0].Place != policy.PlaceHomeEquivalent {
+		t.Errorf("home-equivalent part as the policy sees it: %+v", p)
+	}
+	r = part(policy.PlaceHome)
+	if err := r.Clean(); err != nil || r.PlaceKind != "" || r.PlaceReason != "" {
+		t.Errorf("home part: %+v %v", r, err)
+	}
+	r = part(policy.PlaceHomeEquivalent)
+	r.PlaceKind = "moon"
+	if e := apperr.As(r.Clean()); e == nil || e.Fields[0].Field != "place_kind" {
+		t.Errorf("unknown kind of a home-equivalent part: %v", e)
+	}
 }
 
 func TestRoute(t *testing.T) {

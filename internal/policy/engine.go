@@ -322,7 +322,13 @@ func (e *evaluator) timeUnit() {
 
 func (e *evaluator) place() {
 	a := e.in.App
-	if a.Place != PlaceHomeEquivalent {
+	// A part of the day at 自宅同等の場所 is held to the same rules as a
+	// day there: the application's kind and reason are its own.
+	heq := a.Place == PlaceHomeEquivalent
+	for _, s := range a.Segments {
+		heq = heq || s.Place == PlaceHomeEquivalent
+	}
+	if !heq {
 		return
 	}
 	switch {

@@ -167,6 +167,12 @@ func TestIbaraki(t *testing.T) {
 			want: []string{"place.kind_not_allowed error", "notice.travel_order info"}},
 		{name: "hospital without a reason", app: withPlace(app(Home, FullDay, "2026-05-13"), "hospital", " "), now: "2026-05-01 09:00",
 			want: []string{"place.reason_required error", "notice.travel_order info"}},
+		{name: "a morning at parents' home with a reason", app: withHomeEquivalentPart(app(Home, FullDay, "2026-05-13"), "parents_home", "父の介護のため"), now: "2026-05-01 09:00",
+			want: []string{"place.needs_approval info", "notice.travel_order info"}},
+		{name: "a morning at the hometown is not accepted", app: withHomeEquivalentPart(app(Home, FullDay, "2026-05-13"), "hometown", "帰省"), now: "2026-05-01 09:00",
+			want: []string{"place.kind_not_allowed error", "notice.travel_order info"}},
+		{name: "a morning at a hospital without a reason", app: withHomeEquivalentPart(app(Home, FullDay, "2026-05-13"), "hospital", ""), now: "2026-05-01 09:00",
+			want: []string{"place.reason_required error", "notice.travel_order info"}},
 		{name: "staggered 7:00-15:45 within 5-22", app: withHours(app(Home, FullDay, "2026-05-13"), "07:00", "15:45", 60), now: "2026-05-01 09:00",
 			want: []string{"notice.travel_order info"}},
 		{name: "4:30 start is outside the window and late night", app: withHours(app(Home, FullDay, "2026-05-13"), "04:30", "13:15", 60), now: "2026-05-01 09:00",
@@ -404,6 +410,14 @@ func dates(ds ...string) []calendar.Date {
 
 func withPlace(a Application, kind, reason string) Application {
 	a.Place, a.PlaceKind, a.PlaceReason = PlaceHomeEquivalent, kind, reason
+	return a
+}
+
+// withHomeEquivalentPart splits the day: the morning at 自宅同等の場所 of
+// kind with reason, the afternoon at the office.
+func withHomeEquivalentPart(a Application, kind, reason string) Application {
+	a.PlaceKind, a.PlaceReason = kind, reason
+	a.Segments = []Segment{{Mode: Home, Place: PlaceHomeEquivalent, Start: "08:30", End: "12:00"}, {Mode: Office, Place: PlaceOffice, Start: "13:00", End: "17:15"}}
 	return a
 }
 

@@ -109,7 +109,9 @@ func (f *applyForm) request(fm *form) apply.Request {
 		if s.Mode == "" && s.Start == "" && s.End == "" && s.PlaceName == "" {
 			continue
 		}
-		s.Place = segmentPlace(s.Mode)
+		// The form names no place for a segment: the service gives it
+		// its mode's place (policy.PlacesOf).
+		s.Place = ""
 		req.Segments = append(req.Segments, s)
 	}
 	switch f.Kind {
@@ -135,20 +137,6 @@ func (f *applyForm) request(fm *form) apply.Request {
 		}
 	}
 	return req
-}
-
-func segmentPlace(m policy.Mode) string {
-	switch m {
-	case policy.Home:
-		return policy.PlaceHome
-	case policy.Satellite:
-		return policy.PlaceSatellite
-	case policy.Mobile:
-		return policy.PlaceMobile
-	case apply.ModeOffice:
-		return "office"
-	}
-	return ""
 }
 
 // formOf fills the form from an application's content (to edit a returned
