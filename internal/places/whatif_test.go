@@ -23,23 +23,31 @@ func TestEligible(t *testing.T) {
 		person(3, 3, org.Regular, "childcare"), person(4, 3, org.Regular, "general"), person(5, 1, org.Regular, "technical")}
 	retired := person(6, 1, org.Regular, "general")
 	retired.Retired = true
+	day := calendar.Date{Year: 2026, Month: 6, Day: 3}
 	staff = append(staff, retired)
 	for _, c := range []struct {
 		name  string
 		el    policy.Eligibility
 		rules []policy.UnitRule
-		facts map[int64]policy.Facts
-		want  int
+		facts     map[int64]policy.Facts
+		overrides []policy.Override
+		want      int
 	}{
 		{name: "no restriction", want: 5},
 		{name: "regular, no 保育士 (the demo's rules)", el: policy.Eligibility{Employments: []org.Employment{org.Regular}, ExcludedJobTypes: []string{"childcare"}}, want: 3},
 		{name: "a unit and those below", el: policy.Eligibility{UnitCodes: []string{"100"}}, want: 3},
 		{name: "a unit's own rule", rules: []policy.UnitRule{{UnitCode: "100", Eligibility: &policy.Eligibility{ExcludedJobTypes: []string{"technical"}}}}, want: 4},
 		{name: "a terminal required, declared by one", el: policy.Eligibility{RequireTerminal: true}, facts: map[int64]policy.Facts{4: {HasTerminal: true}}, want: 1},
+		{name: "an emergency waives the terminal everywhere", el: policy.Eligibility{RequireTerminal: true},
+			overrides: []policy.Override{{ID: 1, From: day, To: day, Rules: policy.OverrideRules{WaiveEligibility: []string{"terminal"}}}}, want: 5},
+		{name: "an emergency for 100 and below", el: policy.Eligibility{RequireTerminal: true},
+			overrides: []policy.Override{{ID: 1, From: day, To: day, UnitCodes: []string{"100"}, Rules: policy.OverrideRules{WaiveEligibility: []string{"terminal"}}}}, want: 3},
+		{name: "an emergency over by the day", el: policy.Eligibility{RequireTerminal: true},
+			overrides: []policy.Override{{ID: 1, From: day.AddDays(-9), To: day.AddDays(-1), Rules: policy.OverrideRules{WaiveEligibility: []string{"terminal"}}}}, want: 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p := policy.Policy{Eligibility: c.el, UnitRules: c.rules}
-			if got := places.Eligible(p, units, staff, c.facts); got != c.want {
+			if got := places.Eligible(p, units, staff, c.facts, c.overrides, day); got != c.want {
 				t.Fatalf("eligible %d, want %d", got, c.want)
 			}
 		})
