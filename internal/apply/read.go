@@ -121,6 +121,11 @@ func (rc *relCtx) relation(who *auth.Principal, a *Application) *relation {
 	if r.canDecide && r.onBehalfOf != 0 && slices.Contains([]int64{a.FirstApproverID, a.SecondApproverID}, me) {
 		r.onBehalfOf = 0
 	}
+	if a.Decision == Draft && !r.own {
+		// A draft is its author's until it is submitted: no one else sees
+		// it (it reads as unknown, as another tenant's does).
+		return &relation{}
+	}
 	return r
 }
 
@@ -318,6 +323,7 @@ func (s *Service) List(ctx context.Context, tenantID int64, who *auth.Principal,
 		}
 	}
 	f.ApproverIDs = nil
+	f.HideDrafts, f.DraftsOf = true, who.StaffID
 	if f.Limit <= 0 || f.Limit > MaxPage {
 		f.Limit = MaxPage
 	}
@@ -373,6 +379,7 @@ func (s *Service) listUnits(ctx context.Context, tenantID int64, who *auth.Princ
 		all = append(all, tr.Subtree(u)...)
 	}
 	f.UnitIDs, f.ApproverIDs = all, nil
+	f.HideDrafts, f.DraftsOf = true, who.StaffID
 	if f.Limit <= 0 || f.Limit > MaxPage {
 		f.Limit = MaxPage
 	}

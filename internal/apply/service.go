@@ -146,6 +146,11 @@ type Filter struct {
 	StaffIDs []int64
 	// NotStaffID: not this person's (an inbox leaves out one's own).
 	NotStaffID int64
+	// HideDrafts leaves out drafts but DraftsOf's: a draft is its author's
+	// until it is submitted (a supervisor, HR or an auditor reading
+	// someone's applications does not see what was never sent).
+	HideDrafts bool
+	DraftsOf   int64
 	// ApproverIDs: waiting (submitted) for one of these approvers.
 	ApproverIDs []int64
 	// UnitIDs: the applicant's current unit is one of these.

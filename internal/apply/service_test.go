@@ -511,3 +511,62 @@ func TestApproversListTheirPeople(t *testing.T) {
 		mustCode(t, err, apperr.Forbidden)
 	})
 }
+
+// TestDraftsAreTheAuthorsOwn: a draft is read by its author only — not by
+// the section head, HR or the named 在席確認者, singly or in lists, by
+// person or by unit — until it is submitted (both engines).
+func TestDraftsAreTheAuthorsOwn(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		req := oneDay(day(time.June, 4))
+		req.Submit = false
+		req.PresenceCheckerID = f.people["colleague"].ID
+		res, err := f.svc.Create(ctx, f.a.ID, f.who["staff"], req)
+		storetest.Must(t, err)
+		draft := res.Application
+		sent, err := f.svc.Create(ctx, f.a.ID, f.who["staff"], oneDay(day(time.June, 5)))
+		storetest.Must(t, err)
+		ids := func(list []*apply.Application) []int64 {
+			var out []int64
+			for _, a := range list {
+				out = append(out, a.ID)
+			}
+			return out
+		}
+		mine, err := f.svc.List(ctx, f.a.ID, f.who["staff"], apply.Filter{})
+		storetest.Must(t, err)
+		if !slices.Contains(ids(mine), draft.ID) {
+			t.Fatalf("the author's own list lacks the draft: %v", ids(mine))
+		}
+		_, err = f.svc.Get(ctx, f.a.ID, f.who["staff"], draft.ID)
+		storetest.Must(t, err)
+		for _, k := range []string{"kacho", "jinji", "colleague"} {
+			_, err := f.svc.Get(ctx, f.a.ID, f.who[k], draft.ID)
+			mustCode(t, err, apperr.NotFound)
+			if _, err := f.svc.Get(ctx, f.a.ID, f.who[k], sent.Application.ID); k != "colleague" && err != nil {
+				t.Errorf("%s: the submitted one: %v", k, err)
+			}
+		}
+		for _, c := range []struct {
+			who string
+			f   apply.Filter
+		}{
+			{"kacho", apply.Filter{StaffIDs: []int64{f.people["staff"].ID}}},
+			{"kacho", apply.Filter{UnitIDs: []int64{f.units["ka"].ID}}},
+			{"jinji", apply.Filter{StaffIDs: []int64{f.people["staff"].ID}}},
+			{"jinji", apply.Filter{UnitIDs: []int64{f.units["bu"].ID}}},
+		} {
+			list, err := f.svc.List(ctx, f.a.ID, f.who[c.who], c.f)
+			storetest.Must(t, err)
+			if got := ids(list); slices.Contains(got, draft.ID) || !slices.Contains(got, sent.Application.ID) {
+				t.Errorf("%s %+v: %v, want %d without the draft %d", c.who, c.f, got, sent.Application.ID, draft.ID)
+			}
+		}
+		// Submitted, it is the approver's to read.
+		_, err = f.svc.Submit(ctx, f.a.ID, f.who["staff"], draft.ID)
+		storetest.Must(t, err)
+		_, err = f.svc.Get(ctx, f.a.ID, f.who["kacho"], draft.ID)
+		storetest.Must(t, err)
+	})
+}

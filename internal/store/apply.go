@@ -230,6 +230,10 @@ func (db *DB) FindApplications(ctx context.Context, tenantID int64, f apply.Filt
 		where += ` AND a.staff_id <> ?`
 		args = append(args, f.NotStaffID)
 	}
+	if f.HideDrafts {
+		where += ` AND (a.decision <> ? OR a.staff_id = ?)`
+		args = append(args, string(apply.Draft), f.DraftsOf)
+	}
 	if len(f.ApproverIDs) > 0 {
 		// IS NOT NULL lets both engines use the partial index of waiting
 		// applications.

@@ -23,7 +23,11 @@ import (
 // applyObjects makes the objects of the application routes for the route
 // walk: a draft of the hr account's person in tenant a and one in tenant
 // b (or a delegation in each).
-func (w *world) applyObjects(t *testing.T, kind string) [2]int64 {
+//
+// An application is a draft when draft is set, else submitted: a draft is
+// read by its author only, so routes of others (a supervisor's) get a
+// submitted one.
+func (w *world) applyObjects(t *testing.T, kind string, draft bool) [2]int64 {
 	t.Helper()
 	ctx := context.Background()
 	var out [2]int64
@@ -42,9 +46,13 @@ func (w *world) applyObjects(t *testing.T, kind string) [2]int64 {
 				return err
 			}
 			now := time.Now()
-			a := &apply.Application{StaffID: sp.staffID, Decision: apply.Draft, Status: apply.Draft, Mode: policy.Home,
+			st := apply.Draft
+			if !draft {
+				st = apply.Submitted
+			}
+			a := &apply.Application{StaffID: sp.staffID, Decision: st, Status: st, Mode: policy.Home,
 				Place: policy.PlaceHome, TimeUnit: policy.FullDay, CreatedAt: now, UpdatedAt: now,
-				Days: []apply.Day{{Date: calendar.DateOf(now).AddDays(30), Status: apply.Draft, UpdatedAt: now}}}
+				Days: []apply.Day{{Date: calendar.DateOf(now).AddDays(30), Status: st, UpdatedAt: now}}}
 			err := tx.InsertApplication(ctx, sp.tenant, a)
 			out[i] = a.ID
 			return err
@@ -346,7 +354,7 @@ func TestApplicationRoutesAcrossTenants(t *testing.T) {
 		if res.code != http.StatusCreated {
 			t.Fatalf("create: %d %s", res.code, res.body)
 		}
-		dl := w.applyObjects(t, "delegation")[0]
+		dl := w.applyObjects(t, "delegation", false)[0]
 		bhr := "telework_session=" + w.session(t, "b-hr").Value
 		n := 0
 		for _, rt := range w.srv.Routes() {

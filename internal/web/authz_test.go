@@ -137,7 +137,7 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 				if rt.Object == "application" || rt.Object == "delegation" {
 					// Each route gets its own draft (or delegation) of the hr
 					// account's person: the delete routes remove theirs.
-					objects[rt.Object] = w.applyObjects(t, rt.Object) // applications_api_test.go
+					objects[rt.Object] = w.applyObjects(t, rt.Object, right == "hr") // applications_api_test.go
 				}
 				if rt.Object == "policy" {
 					// Each route gets its own scheduled version: the delete
