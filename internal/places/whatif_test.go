@@ -26,9 +26,9 @@ func TestEligible(t *testing.T) {
 	day := calendar.Date{Year: 2026, Month: 6, Day: 3}
 	staff = append(staff, retired)
 	for _, c := range []struct {
-		name  string
-		el    policy.Eligibility
-		rules []policy.UnitRule
+		name      string
+		el        policy.Eligibility
+		rules     []policy.UnitRule
 		facts     map[int64]policy.Facts
 		overrides []policy.Override
 		want      int
