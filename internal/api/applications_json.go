@@ -24,18 +24,18 @@ func (w *weekdayJSON) UnmarshalJSON(b []byte) error {
 	var n int
 	if err := json.Unmarshal(b, &n); err == nil {
 		if n < 0 || n > 6 {
-			return invalid1("recurrence.weekdays", "field.choice")
+			return invalid1("recurrence.weekdays", "field.weekday")
 		}
 		*w = weekdayJSON(n)
 		return nil
 	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return invalid1("recurrence.weekdays", "field.choice")
+		return invalid1("recurrence.weekdays", "field.weekday")
 	}
 	d, ok := weekdayNames[strings.ToLower(strings.TrimSpace(s))]
 	if !ok {
-		return invalid1("recurrence.weekdays", "field.choice")
+		return invalid1("recurrence.weekdays", "field.weekday")
 	}
 	*w = weekdayJSON(d)
 	return nil

@@ -2,12 +2,15 @@ package api
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -119,12 +122,21 @@ func decodeJSON(r *http.Request, dst any) error {
 		var v apperr.Validation
 		var te *json.UnmarshalTypeError
 		switch {
+		case apperr.As(err) != nil:
+			// A member's own UnmarshalJSON refused its value naming the
+			// field and the rule (a weekday out of 0–6, say).
+			return err
 		case errors.As(err, &te):
-			v.Add(te.Field, "field.json_type", map[string]any{"Type": te.Type.String()})
+			kind := jsonKind(te.Type)
+			if te.Field == "" {
+				v.Add("input", "api.json_body_"+kind, nil)
+			} else {
+				v.Add(te.Field, "field.json_"+kind, nil)
+			}
 			return v.Err()
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			v.Add(name, "field.unknown", nil)
+			v.Add(unknownMemberPath(body, reflect.TypeOf(dst), name), "field.unknown", nil)
 			return v.Err()
 		case errors.Is(err, io.EOF):
 			return apperr.New(apperr.Invalid, "api.empty_body")
@@ -138,20 +150,145 @@ func decodeJSON(r *http.Request, dst any) error {
 	return nil
 }
 
+// jsonKind names the JSON type a Go type is read from, in the words of
+// the messages (field.json_<kind>): never the Go type's name, which means
+// nothing to a caller. A type read from text (policy.Mode) is a string.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	textType := reflect.TypeFor[encoding.TextUnmarshaler]()
+	if t.Implements(textType) || reflect.PointerTo(t).Implements(textType) {
+		return "string"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Slice, reflect.Array:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return "string" // []byte is sent as base64 text
+		}
+		return "array"
+	case reflect.Struct, reflect.Map:
+		return "object"
+	}
+	return "value"
+}
+
+// unknownMemberPath names an unknown member with its path (take_out.zzz),
+// which encoding/json leaves out: the first member of the body called name
+// that the destination type t has no place for.
+func unknownMemberPath(body []byte, t reflect.Type, name string) string {
+	found := name
+	walkJSON(body, func(path []string, _ []byte, isKey bool) bool {
+		if !isKey || path[len(path)-1] != name {
+			return true
+		}
+		if !hasMemberPath(t, path) {
+			found = strings.Join(path, ".")
+			return false
+		}
+		return true
+	})
+	return found
+}
+
+// hasMemberPath reports whether the dotted member path exists in t as
+// encoding/json reads it (tags, case-insensitive names, embedded structs;
+// arrays are looked through, any key is a map's).
+func hasMemberPath(t reflect.Type, path []string) bool {
+	for _, p := range path {
+		t = jsonContainer(t)
+		switch t.Kind() {
+		case reflect.Map:
+			t = t.Elem()
+			continue
+		case reflect.Struct:
+		default:
+			return false
+		}
+		ft, ok := structMember(t, p)
+		if !ok {
+			return false
+		}
+		t = ft
+	}
+	return true
+}
+
+// jsonContainer looks through pointers and arrays to the type whose
+// members a key names.
+func jsonContainer(t reflect.Type) reflect.Type {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+		t = t.Elem()
+	}
+	return t
+}
+
+func structMember(t reflect.Type, name string) (reflect.Type, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag == "-" {
+			continue
+		}
+		if f.Anonymous && tag == "" {
+			if et := jsonContainer(f.Type); et.Kind() == reflect.Struct {
+				if ft, ok := structMember(et, name); ok {
+					return ft, true
+				}
+			}
+			continue
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if tag == "" {
+			tag = f.Name
+		}
+		if strings.EqualFold(tag, name) {
+			return f.Type, true
+		}
+	}
+	return nil, false
+}
+
 // invalidUTF8Field names the member of a JSON body whose bytes are not
-// valid UTF-8 (dotted for nested objects, "" for the body itself): it walks
-// the tokens and checks the bytes each one was read from.
+// valid UTF-8 (dotted for nested objects, "" for the body itself).
 func invalidUTF8Field(body []byte) string {
+	var found []string
+	walkJSON(body, func(path []string, raw []byte, _ bool) bool {
+		if !utf8.Valid(raw) {
+			found = slices.Clone(path)
+			return false
+		}
+		return true
+	})
+	return strings.Join(found, ".")
+}
+
+// walkJSON walks a body's tokens and calls fn with each key and scalar
+// value, the member path it belongs to (dotted object keys, arrays looked
+// through) and the bytes it was read from, until fn returns false. A body
+// it cannot read ends the walk where it breaks.
+func walkJSON(body []byte, fn func(path []string, raw []byte, isKey bool) bool) {
 	type level struct{ object, wantKey bool }
 	var stack []level
 	var path []string
 	dec := json.NewDecoder(bytes.NewReader(body))
 	prev := int64(0)
-	name := func() string { return strings.Join(path, ".") }
 	for {
 		tok, err := dec.Token()
 		if err != nil {
-			return name()
+			if len(body) > int(prev) {
+				fn(path, body[prev:], false)
+			}
+			return
 		}
 		off := dec.InputOffset()
 		raw := body[prev:off]
@@ -175,8 +312,8 @@ func invalidUTF8Field(body []byte) string {
 			path = append(path, tok.(string))
 			stack[top].wantKey = false
 		}
-		if !utf8.Valid(raw) {
-			return name()
+		if !fn(path, raw, isKey) {
+			return
 		}
 		if !isKey && top >= 0 && stack[top].object {
 			path = path[:len(path)-1]
