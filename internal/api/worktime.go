@@ -232,12 +232,7 @@ func (s *API) apiSetPresence(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	u := presence.Update{Status: presence.Status(in.Status), Place: in.Place, Note: in.Note, AutoAway: in.AutoAway}
-	var err error
-	if u.Until, err = s.svc.Presence.ParseUntil(in.Until); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
+	u := presence.Update{Status: presence.Status(in.Status), Place: in.Place, Note: in.Note, UntilText: in.Until, AutoAway: in.AutoAway}
 	out, err := s.svc.Presence.Set(r.Context(), p.TenantID, p, u)
 	if err != nil {
 		s.apiFail(w, r, err)

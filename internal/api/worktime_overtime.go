@@ -75,12 +75,12 @@ func (s *API) apiOvertimeRequest(w http.ResponseWriter, r *http.Request) {
 	var v apperr.Validation
 	d, err := calendar.ParseDate(in.Date)
 	if err != nil {
-		v.Add("overtime_date", "field.date", nil)
-		s.apiFail(w, r, v.Err())
-		return
+		// Asked without a date, the service still checks (and reports)
+		// the other fields; it writes nothing.
+		v.Add("date", "field.date", map[string]any{"LabelKey": "fieldname.overtime_date"})
 	}
 	out, err := s.svc.Overtime.Request(r.Context(), p.TenantID, p, worktime.OvertimeRequest{Date: d, Until: in.Until, Reason: in.Reason})
-	if err != nil {
+	if err = apperr.Merge(v.Err(), err); err != nil {
 		s.apiFail(w, r, err)
 		return
 	}

@@ -104,21 +104,42 @@ type Update struct {
 	Place    *string
 	Note     *string
 	Until    time.Time // zero: none; ignored for 連絡可能 (nothing to end)
-	AutoAway *bool
+	// UntilText is the end time as typed ("15:00" or RFC 3339, ParseUntil),
+	// read when Until is zero, so that a bad one is reported with the
+	// other fields' errors.
+	UntilText string
+	AutoAway  *bool
 }
+
+// The fields are named as the API's members (status, note, until) with
+// the presence's own labels: the staff record's status is 在職区分.
+var (
+	statusLabel = map[string]any{"LabelKey": "fieldname.presence_status"}
+	untilLabel  = map[string]any{"LabelKey": "fieldname.presence_until"}
+)
 
 func (u *Update) clean(now time.Time) error {
 	var v apperr.Validation
 	if !slices.Contains(Statuses, u.Status) {
-		v.Add("presence_status", "field.choice", nil)
+		v.Add("status", "field.choice", statusLabel)
 	}
-	for f, p := range map[string]*string{"place": u.Place, "presence_note": u.Note} {
-		if p != nil {
-			*p = strings.Join(strings.Fields(*p), " ")
-			if utf8.RuneCountInString(*p) > MaxNote {
-				v.Add(f, "field.too_long", map[string]any{"Max": MaxNote})
+	for _, f := range []struct {
+		name, label string
+		p           *string
+	}{{"place", "fieldname.place", u.Place}, {"note", "fieldname.presence_note", u.Note}} {
+		if f.p != nil {
+			*f.p = strings.Join(strings.Fields(*f.p), " ")
+			if utf8.RuneCountInString(*f.p) > MaxNote {
+				v.Add(f.name, "field.too_long", map[string]any{"Max": MaxNote, "LabelKey": f.label})
 			}
 		}
+	}
+	if u.Until.IsZero() && u.UntilText != "" {
+		t, err := ParseUntil(u.UntilText, now)
+		if err != nil {
+			v.Add("until", "presence.until_format", untilLabel)
+		}
+		u.Until = t
 	}
 	if u.Status == Available {
 		// 連絡可能 is what an ended status falls back to: an end time
@@ -126,7 +147,7 @@ func (u *Update) clean(now time.Time) error {
 		u.Until = time.Time{}
 	}
 	if !u.Until.IsZero() && (!u.Until.After(now) || u.Until.After(now.Add(24*time.Hour))) {
-		v.Add("presence_until", "presence.until_range", nil)
+		v.Add("until", "presence.until_range", untilLabel)
 	}
 	return v.Err()
 }
@@ -147,7 +168,7 @@ func ParseUntil(s string, now time.Time) (time.Time, error) {
 		return t, nil
 	}
 	var v apperr.Validation
-	v.Add("presence_until", "presence.until_format", nil)
+	v.Add("until", "presence.until_format", untilLabel)
 	return time.Time{}, v.Err()
 }
 

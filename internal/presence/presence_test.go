@@ -398,8 +398,8 @@ func TestParseUntil(t *testing.T) {
 	} {
 		got, err := presence.ParseUntil(c.in, now)
 		if c.bad {
-			if apperr.CodeOf(err) != apperr.Invalid || !strings.Contains(fmt.Sprint(apperr.As(err)), "presence_until") {
-				t.Errorf("%q: %v, want a validation error on presence_until", c.in, err)
+			if apperr.CodeOf(err) != apperr.Invalid || !strings.Contains(fmt.Sprint(apperr.As(err)), "[until:") {
+				t.Errorf("%q: %v, want a validation error on until", c.in, err)
 			}
 			continue
 		}

@@ -191,6 +191,18 @@ var applyFields = map[string]string{
 // formFields renames an Invalid error's fields to the form's; the kind of
 // days chosen decides where "dates" is shown.
 func formFields(err error, kind string) error {
+	names := maps.Clone(applyFields)
+	names["dates"] = "date"
+	if kind == "range" || kind == "recurrence" {
+		names["dates"] = "from"
+	}
+	return renameFields(err, names)
+}
+
+// renameFields renames an Invalid error's fields (the service's, named as
+// the API's members) to a form's inputs, so that an error is shown at (and
+// links to) the input it concerns.
+func renameFields(err error, names map[string]string) error {
 	e := apperr.As(err)
 	if e == nil || e.Code != apperr.Invalid {
 		return err
@@ -198,16 +210,8 @@ func formFields(err error, kind string) error {
 	out := *e
 	out.Fields = make([]apperr.FieldError, len(e.Fields))
 	for i, fe := range e.Fields {
-		if to, ok := applyFields[fe.Field]; ok {
+		if to, ok := names[fe.Field]; ok {
 			fe.Field = to
-		}
-		if fe.Field == "dates" {
-			switch kind {
-			case "range", "recurrence":
-				fe.Field = "from"
-			default:
-				fe.Field = "date"
-			}
 		}
 		out.Fields[i] = fe
 	}

@@ -76,8 +76,16 @@ func TestWorktimeAPI(t *testing.T) {
 			t.Fatalf("bad presence: %d", res.code)
 		}
 		if res := w.call("PUT", "/api/v1/presence", `{"status":"busy","until":"3pm"}`, staff); res.code != http.StatusUnprocessableEntity ||
-			!strings.Contains(res.body, "presence_until") || !strings.Contains(res.body, "15:00") {
+			!strings.Contains(res.body, `"field":"until"`) || !strings.Contains(res.body, "15:00") {
 			t.Fatalf("presence until in an unknown form: %d %s", res.code, res.body)
+		}
+		// Every bad field is reported, each named as its member and
+		// labelled as the presence's (not the staff record's 在職区分).
+		res = w.call("PUT", "/api/v1/presence", `{"status":"zzz","note":"`+strings.Repeat("あ", 101)+`","until":"25:00"}`, staff)
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, `"field":"status"`) || !strings.Contains(res.body, `"field":"note"`) ||
+			!strings.Contains(res.body, `"field":"until"`) || strings.Contains(res.body, "presence_") || !strings.Contains(res.body, "在席状況") ||
+			strings.Contains(res.body, "在職区分") {
+			t.Fatalf("presence with three bad fields: %d %s", res.code, res.body)
 		}
 		// A time of today is read in Japan's time: 23:59 is ahead (but in
 		// the day's last minutes).

@@ -76,7 +76,7 @@ func (s *Server) worktimeOvertimeRequest(w http.ResponseWriter, r *http.Request)
 	}
 	if _, err := s.svc.Overtime.Request(r.Context(), p.TenantID, p, in); err != nil {
 		if c := apperr.CodeOf(err); c == apperr.Invalid || c == apperr.Conflict {
-			s.worktimeOvertimeRender(w, r, http.StatusUnprocessableEntity, &in, err)
+			s.worktimeOvertimeRender(w, r, http.StatusUnprocessableEntity, &in, renameFields(err, overtimeFormFields))
 			return
 		}
 		s.fail(w, r, err)
@@ -143,3 +143,7 @@ func (s *Server) worktimeOvertimeWithdraw(w http.ResponseWriter, r *http.Request
 	}
 	s.flashRedirect(w, r, "/worktime/overtime", "flash.worktime_overtime_withdrawn")
 }
+
+// overtimeFormFields maps a request's fields (the API's members) to the
+// page's inputs.
+var overtimeFormFields = map[string]string{"date": "overtime_date", "until": "overtime_until", "reason": "overtime_reason"}

@@ -74,8 +74,15 @@ func TestOvertimeAPI(t *testing.T) {
 			t.Fatalf("request: %s", res.body)
 		}
 		if res := w.call("POST", "/api/v1/worktime/overtime", `{"date":"2001-01-01","until":"7pm","reason":""}`, staff); res.code != http.StatusUnprocessableEntity ||
-			!strings.Contains(res.body, "overtime_until") || !strings.Contains(res.body, "overtime_date") {
+			!strings.Contains(res.body, `"field":"until"`) || !strings.Contains(res.body, `"field":"date"`) ||
+			!strings.Contains(res.body, `"field":"reason"`) || strings.Contains(res.body, "overtime_") {
 			t.Fatalf("bad request: %d %s", res.code, res.body)
+		}
+		// A malformed date is reported with the other fields' errors.
+		if res := w.call("POST", "/api/v1/worktime/overtime", `{"date":"x","until":"7pm","reason":""}`, staff); res.code != http.StatusUnprocessableEntity ||
+			!strings.Contains(res.body, `"field":"until"`) || !strings.Contains(res.body, `"field":"date"`) ||
+			!strings.Contains(res.body, `"field":"reason"`) || !strings.Contains(res.body, "時間外勤務の日") {
+			t.Fatalf("bad date: %d %s", res.code, res.body)
 		}
 		res = w.call("GET", "/api/v1/worktime/overtime?status=requested", "", super)
 		var list struct {

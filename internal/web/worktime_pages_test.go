@@ -30,6 +30,13 @@ func TestWorktimePages(t *testing.T) {
 		if res.code != http.StatusSeeOther && res.code != http.StatusUnprocessableEntity {
 			t.Fatalf("presence: %d %s", res.code, res.body)
 		}
+		// Every bad field is shown at its input, not only the end time.
+		res = w.do("POST", "/presence", url.Values{"status": {"zzz"}, "note": {strings.Repeat("あ", 101)}, "until": {"25:00"}}, staff)
+		for _, id := range []string{"f-presence_status-error", "f-presence_note-error", "f-presence_until-error"} {
+			if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, `id="`+id+`"`) {
+				t.Errorf("presence with three bad fields, %s: %d", id, res.code)
+			}
+		}
 		res = w.do("GET", "/board", nil, staff)
 		if res.code != http.StatusOK || !strings.Contains(res.body, "山田 太郎") || !strings.Contains(res.body, `id="board"`) {
 			t.Fatalf("board: %d", res.code)

@@ -202,19 +202,16 @@ func (s *Server) worktimePresence(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	note, place := r.PostFormValue("note"), r.PostFormValue("place")
 	auto := r.PostFormValue("auto_away") == "1"
-	u := presence.Update{Status: presence.Status(r.PostFormValue("status")), Note: &note, Place: &place, AutoAway: &auto}
+	u := presence.Update{Status: presence.Status(r.PostFormValue("status")), Note: &note, Place: &place,
+		UntilText: r.PostFormValue("until"), AutoAway: &auto}
 	keep := r.PostFormValue("keep") == "1" // the inactivity timer: the status only
 	if keep {
 		u.Note, u.Place, u.AutoAway = nil, nil, nil
 	}
 	refused := func(err error) {
 		typed := worktimePresenceForm{Status: u.Status, Note: note, Place: place, Until: r.PostFormValue("until"), AutoAway: auto, Typed: true}
-		s.worktimeRender(w, r.WithContext(context.WithValue(r.Context(), worktimePresenceTyped{}, typed)), http.StatusUnprocessableEntity, nil, err)
-	}
-	var err error
-	if u.Until, err = s.svc.Presence.ParseUntil(r.PostFormValue("until")); err != nil {
-		refused(err)
-		return
+		s.worktimeRender(w, r.WithContext(context.WithValue(r.Context(), worktimePresenceTyped{}, typed)), http.StatusUnprocessableEntity, nil,
+			renameFields(err, presenceFormFields))
 	}
 	if _, err := s.svc.Presence.Set(r.Context(), p.TenantID, p, u); err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {
@@ -379,3 +376,7 @@ func (s *Server) overtimeToDecide(r *http.Request) (int, error) {
 	}
 	return n, nil
 }
+
+// presenceFormFields maps the presence's fields (the API's members) to the
+// page's inputs, whose ids keep apart from the start and end forms'.
+var presenceFormFields = map[string]string{"status": "presence_status", "note": "presence_note", "until": "presence_until"}

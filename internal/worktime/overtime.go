@@ -83,6 +83,18 @@ type OvertimeRequest struct {
 	Reason string
 }
 
+// otLabel is the arguments of an error on a request's field: the field is
+// named as the API's member (date, until, reason, comment), labelled as an
+// overtime request's (fieldname.overtime_<field>), with more name, value
+// pairs for the message.
+func otLabel(field string, more ...any) map[string]any {
+	args := map[string]any{"LabelKey": "fieldname.overtime_" + field}
+	for i := 0; i+1 < len(more); i += 2 {
+		args[more[i].(string)] = more[i+1]
+	}
+	return args
+}
+
 // MaxOvertimeAhead is how far ahead a request may be made (days).
 const MaxOvertimeAhead = 62
 
@@ -91,22 +103,22 @@ func (r *OvertimeRequest) clean(today calendar.Date) error {
 	r.Reason = oneLine(r.Reason)
 	switch {
 	case r.Date.IsZero():
-		v.Add("overtime_date", "field.required", nil)
+		v.Add("date", "field.required", otLabel("date"))
 	case r.Date.Before(today):
-		v.Add("overtime_date", "worktime.overtime_past", nil)
+		v.Add("date", "worktime.overtime_past", otLabel("date"))
 	case today.AddDays(MaxOvertimeAhead).Before(r.Date):
-		v.Add("overtime_date", "worktime.overtime_ahead", map[string]any{"Days": MaxOvertimeAhead})
+		v.Add("date", "worktime.overtime_ahead", otLabel("date", "Days", MaxOvertimeAhead))
 	}
 	if m, ok := hm(r.Until); !ok || m >= 24*60 {
-		v.Add("overtime_until", "field.time_hm", nil)
+		v.Add("until", "field.time_hm", otLabel("until"))
 	} else {
 		r.Until = fmtHM(m)
 	}
 	switch n := utf8.RuneCountInString(r.Reason); {
 	case n == 0:
-		v.Add("overtime_reason", "field.required", nil)
+		v.Add("reason", "field.required", otLabel("reason"))
 	case n > MaxLine:
-		v.Add("overtime_reason", "field.too_long", map[string]any{"Max": MaxLine})
+		v.Add("reason", "field.too_long", otLabel("reason", "Max", MaxLine))
 	}
 	return v.Err()
 }
@@ -329,7 +341,7 @@ func (s *OvertimeService) Decide(ctx context.Context, tenantID int64, who *auth.
 	comment = oneLine(comment)
 	if utf8.RuneCountInString(comment) > MaxLine {
 		var v apperr.Validation
-		v.Add("overtime_comment", "field.too_long", map[string]any{"Max": MaxLine})
+		v.Add("comment", "field.too_long", otLabel("comment", "Max", MaxLine))
 		return nil, v.Err()
 	}
 	rel, cur, err := s.find(ctx, tenantID, who, id)
