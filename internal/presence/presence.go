@@ -100,10 +100,10 @@ func Effective(p Presence, day *worktime.Day, now time.Time) Presence {
 
 // Update is a change of one's own presence; nil fields keep their value.
 type Update struct {
-	Status   Status
-	Place    *string
-	Note     *string
-	Until    time.Time // zero: none; ignored for 連絡可能 (nothing to end)
+	Status Status
+	Place  *string
+	Note   *string
+	Until  time.Time // zero: none; ignored for 連絡可能 (nothing to end)
 	// UntilText is the end time as typed ("15:00" or RFC 3339, ParseUntil),
 	// read when Until is zero, so that a bad one is reported with the
 	// other fields' errors.
