@@ -446,9 +446,7 @@ func (d *Delegation) Validate() error {
 	default:
 		v.Add("kind", "field.choice", nil)
 	}
-	if len([]rune(d.Note)) > 200 {
-		v.Add("note", "field.too_long", map[string]any{"Max": 200})
-	}
+	textMax(&v, "note", d.Note, 200, false)
 	return v.Err()
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/calendar"
+	"telework/internal/org"
 	"telework/internal/policy"
 )
 
@@ -229,10 +230,10 @@ func (r *Request) Clean() error {
 		}
 	}
 	r.Devices = slices.Compact(slices.Sorted(slices.Values(r.Devices)))
-	textMax(&v, "plan", r.Plan, MaxPlanRunes)
-	textMax(&v, "place_reason", r.PlaceReason, 200)
-	textMax(&v, "place_name", r.PlaceName, 100)
-	textMax(&v, "take_out.items", r.TakeOut.Items, 500)
+	textMax(&v, "plan", r.Plan, MaxPlanRunes, true)
+	textMax(&v, "place_reason", r.PlaceReason, 200, false)
+	textMax(&v, "place_name", r.PlaceName, 100, false)
+	textMax(&v, "take_out.items", r.TakeOut.Items, 500, false)
 	for _, c := range r.TakeOut.PaperClasses {
 		if !slices.Contains(policy.DataClasses, c) {
 			v.Add("take_out.paper_classes", "field.choice", nil)
@@ -326,17 +327,22 @@ func checkSegments(v *apperr.Validation, segs []Segment) {
 			return
 		}
 		prevEnd = minutes(s.End)
-		textMax(v, "segments.place_name", s.PlaceName, 100)
+		textMax(v, "segments.place_name", s.PlaceName, 100, false)
 	}
 	if !tele {
 		v.Add("segments.mode", "apply.segments_no_telework", nil)
 	}
 }
 
-func textMax(v *apperr.Validation, field, s string, max int) {
+// textMax checks a text of an application (its plan, a comment, a report):
+// at most max characters and nothing invisible; a multi-line one may hold
+// line breaks and tabs.
+func textMax(v *apperr.Validation, field, s string, max int, multiLine bool) {
 	if len([]rune(s)) > max {
 		v.Add(field, "field.too_long", map[string]any{"Max": max})
+		return
 	}
+	org.RefuseInvisible(v, field, s, multiLine, nil)
 }
 
 // validHM reads HH:MM (00:00–24:00).

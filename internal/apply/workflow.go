@@ -70,7 +70,7 @@ func (a *Act) clean(requireComment bool) error {
 	if requireComment && a.Comment == "" {
 		v.Add("comment", "apply.comment_required", nil)
 	}
-	textMax(&v, "comment", a.Comment, MaxPlanRunes)
+	textMax(&v, "comment", a.Comment, MaxPlanRunes, true)
 	return v.Err()
 }
 
@@ -855,8 +855,8 @@ func (in *ReportInput) clean() error {
 	if in.Work == "" && !in.Verbal {
 		v.Add("work", "field.required", nil)
 	}
-	textMax(&v, "work", in.Work, MaxPlanRunes)
-	textMax(&v, "products", in.Products, MaxPlanRunes)
+	textMax(&v, "work", in.Work, MaxPlanRunes, true)
+	textMax(&v, "products", in.Products, MaxPlanRunes, true)
 	return v.Err()
 }
 

@@ -22,12 +22,14 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"telework/internal/apperr"
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/notify"
+	"telework/internal/org"
 	"telework/internal/places"
 )
 
@@ -67,14 +69,21 @@ type Pool struct {
 // Validate checks a pool.
 func (p *Pool) Validate() error {
 	var v apperr.Validation
-	if strings.TrimSpace(p.Name) == "" || len([]rune(p.Name)) > 100 {
-		v.Add("name", "field.required", nil)
+	name := map[string]any{"LabelKey": "devices.field_name"}
+	switch {
+	case strings.TrimSpace(p.Name) == "":
+		v.Add("name", "field.required", name)
+	case len([]rune(p.Name)) > MaxPoolName:
+		v.Add("name", "field.too_long", map[string]any{"LabelKey": "devices.field_name", "Max": MaxPoolName})
+	default:
+		org.RefuseInvisible(&v, "name", p.Name, false, name)
 	}
+	places.OptionalText(&v, "note", p.Note, places.MaxNote, true, "places.field_note")
 	if !slices.Contains(Kinds, p.Kind) {
 		v.Add("kind", "devices.error.kind", nil)
 	}
-	if p.Capacity < 0 || p.Capacity > 1000000 {
-		v.Add("capacity", "devices.error.capacity", nil)
+	if p.Capacity < 0 || p.Capacity > MaxCapacity {
+		v.Add("capacity", "field.range", map[string]any{"Min": 0, "Max": MaxCapacity})
 	}
 	switch {
 	case p.LoanDays == 0: // not given: a licence or session is for the day
@@ -84,6 +93,16 @@ func (p *Pool) Validate() error {
 	}
 	return v.Err()
 }
+
+// MaxPoolName and MaxCapacity bound a pool's name (characters) and its
+// capacity.
+const (
+	MaxPoolName = 100
+	MaxCapacity = 1000000
+)
+
+// MaxAssetNo bounds an asset number (characters).
+const MaxAssetNo = 64
 
 // MaxLoanDays bounds a pool's loan period.
 const MaxLoanDays = 366
@@ -462,10 +481,19 @@ func (s *Service) move(ctx context.Context, tenantID int64, who *auth.Principal,
 	if !who.Has(auth.ITAdmin) {
 		return nil, apperr.Forbid()
 	}
-	if to == Lent && (assetNo == "" || len(assetNo) > 64) {
+	if to == Lent {
 		var v apperr.Validation
-		v.Add("asset_no", "field.required", nil)
-		return nil, v.Err()
+		switch {
+		case assetNo == "":
+			v.Add("asset_no", "field.required", nil)
+		case utf8.RuneCountInString(assetNo) > MaxAssetNo:
+			v.Add("asset_no", "field.too_long", map[string]any{"Max": MaxAssetNo})
+		default:
+			org.RefuseInvisible(&v, "asset_no", assetNo, false, nil)
+		}
+		if err := v.Err(); err != nil {
+			return nil, err
+		}
 	}
 	var r *Reservation
 	err := s.st.InDevicesTx(ctx, func(tx Tx) error {

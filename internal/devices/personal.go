@@ -17,6 +17,7 @@ import (
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
+	"telework/internal/org"
 	"telework/internal/policy"
 )
 
@@ -101,9 +102,13 @@ func (s *Service) RequestPersonalDevice(ctx context.Context, tenantID int64, who
 		v.Add("description", "field.required", personalLabel("description"))
 	case utf8.RuneCountInString(d.Description) > MaxPersonalDescription:
 		v.Add("description", "field.too_long", withMax(personalLabel("description"), MaxPersonalDescription))
+	default:
+		org.RefuseInvisible(&v, "description", d.Description, false, personalLabel("description"))
 	}
 	if utf8.RuneCountInString(d.OS) > MaxPersonalOS {
 		v.Add("os", "field.too_long", withMax(personalLabel("os"), MaxPersonalOS))
+	} else {
+		org.RefuseInvisible(&v, "os", d.OS, false, personalLabel("os"))
 	}
 	if err := v.Err(); err != nil {
 		return err

@@ -3,7 +3,6 @@
 package org
 
 import (
-	"fmt"
 	"net/mail"
 	"regexp"
 	"slices"
@@ -263,11 +262,7 @@ func requireText(v *apperr.Validation, field, s string, max int) bool {
 // visibleOnly refuses s when it holds an invisible or control character,
 // naming the character (U+202E) so that the person can find it.
 func visibleOnly(v *apperr.Validation, field, s string) bool {
-	if r, bad := Invisible(s); bad {
-		v.Add(field, "field.invisible_char", map[string]any{"Char": fmt.Sprintf("U+%04X", r)})
-		return false
-	}
-	return true
+	return RefuseInvisible(v, field, s, false, nil)
 }
 
 func requireLen(v *apperr.Validation, field, s string, max int) {

@@ -20,9 +20,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"telework/internal/apperr"
 	"telework/internal/calendar"
+	"telework/internal/org"
 	"telework/internal/tasks"
 )
 
@@ -87,6 +89,12 @@ func NewOffice() *Office {
 		ClosedDays: []string{"sat", "sun"}, HorizonDays: 30}
 }
 
+// MaxAddress and MaxNote bound an office's address and note (characters).
+const (
+	MaxAddress = 200
+	MaxNote    = 1000
+)
+
 // MaxCount is the largest number of seats or PCs an office may have.
 const MaxCount = 100000
 
@@ -95,6 +103,17 @@ const MaxCount = 100000
 // 団体区分): the arguments of its field error, with its own label.
 func officeLabel(field string) map[string]any {
 	return map[string]any{"LabelKey": "fieldname.office_" + field}
+}
+
+// OptionalText checks a text that may be left empty (an office's address,
+// a pool's note): at most max characters, none invisible (a multi-line one
+// may hold line breaks); labelKey is its label.
+func OptionalText(v *apperr.Validation, field, s string, max int, multiLine bool, labelKey string) {
+	if utf8.RuneCountInString(s) > max {
+		v.Add(field, "field.too_long", map[string]any{"LabelKey": labelKey, "Max": max})
+		return
+	}
+	org.RefuseInvisible(v, field, s, multiLine, map[string]any{"LabelKey": labelKey})
 }
 
 func parseClock(s string) (int, bool) {
@@ -118,7 +137,11 @@ func (o *Office) Validate() error {
 		v.Add("name", "field.required", officeLabel("name"))
 	case len([]rune(o.Name)) > 100:
 		v.Add("name", "field.too_long", map[string]any{"LabelKey": "fieldname.office_name", "Max": 100})
+	default:
+		org.RefuseInvisible(&v, "name", o.Name, false, officeLabel("name"))
 	}
+	OptionalText(&v, "address", o.Address, MaxAddress, false, "places.field_address")
+	OptionalText(&v, "note", o.Note, MaxNote, true, "places.field_note")
 	if !slices.Contains(tasks.PlaceKinds, o.Kind) {
 		v.Add("kind", "field.choice", officeLabel("kind"))
 	}

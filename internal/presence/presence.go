@@ -131,6 +131,8 @@ func (u *Update) clean(now time.Time) error {
 			*f.p = strings.Join(strings.Fields(*f.p), " ")
 			if utf8.RuneCountInString(*f.p) > MaxNote {
 				v.Add(f.name, "field.too_long", map[string]any{"Max": MaxNote, "LabelKey": f.label})
+			} else {
+				org.RefuseInvisible(&v, f.name, *f.p, false, map[string]any{"LabelKey": f.label})
 			}
 		}
 	}

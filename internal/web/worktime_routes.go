@@ -117,7 +117,7 @@ func (s *Server) worktimeReport(w http.ResponseWriter, r *http.Request, end bool
 	}
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid || apperr.CodeOf(err) == apperr.Conflict {
-			s.worktimeRender(w, r, http.StatusUnprocessableEntity, nil, err)
+			s.worktimeRender(w, r, http.StatusUnprocessableEntity, nil, renameFields(err, map[string]string{"result": "worktime_result"}))
 			return
 		}
 		s.fail(w, r, err)

@@ -2,6 +2,7 @@ package worktime
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -85,12 +86,12 @@ type OvertimeRequest struct {
 
 // otLabel is the arguments of an error on a request's field: the field is
 // named as the API's member (date, until, reason, comment), labelled as an
-// overtime request's (fieldname.overtime_<field>), with more name, value
-// pairs for the message.
-func otLabel(field string, more ...any) map[string]any {
+// overtime request's (fieldname.overtime_<field>), with more arguments for
+// the message.
+func otLabel(field string, more ...map[string]any) map[string]any {
 	args := map[string]any{"LabelKey": "fieldname.overtime_" + field}
-	for i := 0; i+1 < len(more); i += 2 {
-		args[more[i].(string)] = more[i+1]
+	for _, m := range more {
+		maps.Copy(args, m)
 	}
 	return args
 }
@@ -107,18 +108,17 @@ func (r *OvertimeRequest) clean(today calendar.Date) error {
 	case r.Date.Before(today):
 		v.Add("date", "worktime.overtime_past", otLabel("date"))
 	case today.AddDays(MaxOvertimeAhead).Before(r.Date):
-		v.Add("date", "worktime.overtime_ahead", otLabel("date", "Days", MaxOvertimeAhead))
+		v.Add("date", "worktime.overtime_ahead", otLabel("date", map[string]any{"Days": MaxOvertimeAhead}))
 	}
 	if m, ok := hm(r.Until); !ok || m >= 24*60 {
 		v.Add("until", "field.time_hm", otLabel("until"))
 	} else {
 		r.Until = fmtHM(m)
 	}
-	switch n := utf8.RuneCountInString(r.Reason); {
-	case n == 0:
+	if r.Reason == "" {
 		v.Add("reason", "field.required", otLabel("reason"))
-	case n > MaxLine:
-		v.Add("reason", "field.too_long", otLabel("reason", "Max", MaxLine))
+	} else {
+		line(&v, "reason", r.Reason, otLabel("reason"))
 	}
 	return v.Err()
 }
@@ -339,10 +339,9 @@ func (s *OvertimeService) Decide(ctx context.Context, tenantID int64, who *auth.
 		return nil, apperr.Forbid()
 	}
 	comment = oneLine(comment)
-	if utf8.RuneCountInString(comment) > MaxLine {
-		var v apperr.Validation
-		v.Add("comment", "field.too_long", otLabel("comment", "Max", MaxLine))
-		return nil, v.Err()
+	var bad apperr.Validation
+	if line(&bad, "comment", comment, otLabel("comment")); bad.Err() != nil {
+		return nil, bad.Err()
 	}
 	rel, cur, err := s.find(ctx, tenantID, who, id)
 	if err != nil {

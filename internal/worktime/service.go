@@ -3,6 +3,7 @@ package worktime
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -138,10 +139,9 @@ type Report struct {
 func (r *Report) clean() error {
 	var v apperr.Validation
 	r.Place, r.Plan, r.Result = oneLine(r.Place), oneLine(r.Plan), oneLine(r.Result)
-	for f, x := range map[string]string{"place": r.Place, "plan": r.Plan, "worktime_result": r.Result} {
-		if utf8.RuneCountInString(x) > MaxLine {
-			v.Add(f, "field.too_long", map[string]any{"Max": MaxLine})
-		}
+	for _, f := range []struct{ name, label, s string }{
+		{"place", "fieldname.place", r.Place}, {"plan", "fieldname.plan", r.Plan}, {"result", "fieldname.worktime_result", r.Result}} {
+		line(&v, f.name, f.s, map[string]any{"LabelKey": f.label})
 	}
 	if r.Mode != "" && r.Mode != Office && !slices.Contains(policy.Modes, r.Mode) {
 		v.Add("mode", "field.choice", nil)
@@ -151,6 +151,18 @@ func (r *Report) clean() error {
 
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// line checks a one-line text (a plan, a result, a reason): at most
+// MaxLine characters and nothing invisible; label holds its LabelKey.
+func line(v *apperr.Validation, field, s string, label map[string]any) {
+	if utf8.RuneCountInString(s) > MaxLine {
+		args := map[string]any{"Max": MaxLine}
+		maps.Copy(args, label)
+		v.Add(field, "field.too_long", args)
+		return
+	}
+	org.RefuseInvisible(v, field, s, false, label)
 }
 
 // Outcome is a recorded start or end with the day's warnings.
