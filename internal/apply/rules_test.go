@@ -184,6 +184,16 @@ func TestRequestClean(t *testing.T) {
 		{"segments ok", Request{Mode: policy.Mobile, Segments: []Segment{{Mode: policy.Mobile, Start: "08:30", End: "11:00"},
 			{Mode: ModeOffice, Start: "11:00", End: "13:00"}, {Mode: policy.Satellite, Start: "13:00", End: "17:15", PlaceName: "駅前"}}}, ""},
 		{"plan too long", Request{Mode: policy.Home, Plan: string(make([]rune, MaxPlanRunes+1))}, "plan"},
+		// Invisible and control characters are refused; a plan may have
+		// several lines.
+		{"plan of several lines", Request{Mode: policy.Home, Plan: "起案\n\t決裁"}, ""},
+		{"plan with a bidi override", Request{Mode: policy.Home, Plan: "起案\u202e"}, "plan"},
+		{"plan with a control character", Request{Mode: policy.Home, Plan: "起案\x00"}, "plan"},
+		{"place name with a line break", Request{Mode: policy.Satellite, PlaceName: "駅前\nオフィス"}, "place_name"},
+		{"place name with a zero-width space", Request{Mode: policy.Satellite, PlaceName: "駅\u200b前"}, "place_name"},
+		{"place reason with a bidi override", Request{Mode: policy.Home, PlaceKind: "parents_home", Place: policy.PlaceHomeEquivalent, PlaceReason: "介護\u202e"}, "place_reason"},
+		{"segment place name", Request{Mode: policy.Mobile, Segments: []Segment{{Mode: policy.Mobile, Start: "08:30", End: "11:00"},
+			{Mode: policy.Satellite, Start: "13:00", End: "17:15", PlaceName: "駅前\u202e"}}}, "segments.place_name"},
 	}
 	for _, tt := range tests {
 		err := tt.req.Clean()

@@ -37,6 +37,14 @@ func TestOfficeValidate(t *testing.T) {
 		{"pcs negative", base(func(o *places.Office) { o.PCs = -1 }), "pcs", "0から100000までの整数"},
 		{"private share with a seat cap", base(func(o *places.Office) { o.Kind = tasks.PrivateShare }), "seats", "民間シェアオフィスは時間単位の利用で席数の上限がない"},
 		{"private share", base(func(o *places.Office) { o.Kind, o.Seats, o.Hourly, o.Outsiders = tasks.PrivateShare, 0, false, false }), "", ""},
+		// Invisible characters and the lengths of the address and note.
+		{"name with a bidi override", base(func(o *places.Office) { o.Name = "四賀\u202e支所" }), "name", "「オフィスの名称」に目に見えない文字または制御文字(U+202E)"},
+		{"address with a control character", base(func(o *places.Office) { o.Address = "松本市\x07" }), "address", "「所在地」に目に見えない文字または制御文字(U+0007)"},
+		{"address with a line break", base(func(o *places.Office) { o.Address = "松本市\n四賀" }), "address", "(U+000A)"},
+		{"address too long", base(func(o *places.Office) { o.Address = strings.Repeat("あ", 201) }), "address", "「所在地」は200文字以内"},
+		{"note with a bidi override", base(func(o *places.Office) { o.Note = "駐車場\u202eあり" }), "note", "「備考」に目に見えない文字"},
+		{"note too long", base(func(o *places.Office) { o.Note = strings.Repeat("あ", 1001) }), "note", "「備考」は1000文字以内"},
+		{"note of several lines", base(func(o *places.Office) { o.Note = "駐車場あり\r\n\t2台" }), "", ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			err := c.o.Validate()

@@ -87,6 +87,10 @@ func TestWorktimeAPI(t *testing.T) {
 			strings.Contains(res.body, "在職区分") {
 			t.Fatalf("presence with three bad fields: %d %s", res.code, res.body)
 		}
+		if res := w.call("PUT", "/api/v1/presence", `{"status":"busy","note":"会議\u202e中"}`, staff); res.code != http.StatusUnprocessableEntity ||
+			!strings.Contains(res.body, `"field":"note"`) || !strings.Contains(res.body, "U+202E") {
+			t.Fatalf("presence note with a bidi override: %d %s", res.code, res.body)
+		}
 		// A time of today is read in Japan's time: 23:59 is ahead (but in
 		// the day's last minutes).
 		if n := time.Now().In(calendar.Tokyo); n.Hour() == 23 && n.Minute() >= 58 {
