@@ -259,17 +259,12 @@ func listQuery(r *http.Request) (apply.Filter, error) {
 	if id := queryInt(r, "unit_id", &v); id > 0 {
 		f.UnitIDs = []int64{id}
 	}
-	if s := q.Get("from"); s != "" {
-		f.From = date(&v, "from", s)
-	}
-	if s := q.Get("to"); s != "" {
-		f.To = date(&v, "to", s)
-	}
+	f.From, f.To = queryPeriod(r, &v)
 	if s := q.Get("status"); s != "" {
 		for _, x := range strings.Split(s, ",") {
 			st := apply.Status(strings.TrimSpace(x))
 			if !slices.Contains(apply.Statuses, st) {
-				v.Add("status", "field.choice", nil)
+				v.Add("status", "field.choice", map[string]any{"LabelKey": "fieldname.application_status"})
 				break
 			}
 			f.Statuses = append(f.Statuses, st)

@@ -187,7 +187,7 @@ func (s *API) apiOfficeAvailability(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	id, _ := pathID(r)
 	var v apperr.Validation
-	from, to := queryDate(r, "from", &v), queryDate(r, "to", &v)
+	from, to := queryPeriod(r, &v)
 	if err := v.Err(); err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -247,8 +247,9 @@ func toBookingJSON(b *places.Booking) bookingJSON {
 
 func (s *API) apiListBookings(w http.ResponseWriter, r *http.Request) {
 	var v apperr.Validation
-	f := places.Filter{OfficeID: queryInt(r, "office_id", &v), StaffID: queryInt(r, "staff_id", &v), From: queryDate(r, "from", &v),
-		To: queryDate(r, "to", &v), IncludeCancelled: queryBool(r, "include_cancelled", &v)}
+	f := places.Filter{OfficeID: queryInt(r, "office_id", &v), StaffID: queryInt(r, "staff_id", &v),
+		IncludeCancelled: queryBool(r, "include_cancelled", &v)}
+	f.From, f.To = queryPeriod(r, &v)
 	if err := v.Err(); err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -372,8 +373,8 @@ func toReservationJSON(x *devices.Reservation) reservationJSON {
 
 func (s *API) apiListReservations(w http.ResponseWriter, r *http.Request) {
 	var v apperr.Validation
-	f := devices.Filter{PoolID: queryInt(r, "pool_id", &v), StaffID: queryInt(r, "staff_id", &v), From: queryDate(r, "from", &v),
-		To: queryDate(r, "to", &v)}
+	f := devices.Filter{PoolID: queryInt(r, "pool_id", &v), StaffID: queryInt(r, "staff_id", &v)}
+	f.From, f.To = queryPeriod(r, &v)
 	overdue := queryBool(r, "overdue", &v)
 	if err := v.Err(); err != nil {
 		s.apiFail(w, r, err)

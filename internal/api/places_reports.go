@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -53,7 +54,7 @@ type usageJSON struct {
 
 func (s *API) apiPlacesUsage(w http.ResponseWriter, r *http.Request) {
 	var v apperr.Validation
-	from, to := queryDate(r, "from", &v), queryDate(r, "to", &v)
+	from, to := queryPeriod(r, &v)
 	format, file := tabular.XLSX, strings.HasSuffix(r.URL.Path, "/export")
 	if q := r.URL.Query().Get("format"); q != "" && file {
 		var ok bool
@@ -124,14 +125,13 @@ type forecastJSON struct {
 }
 
 func (s *API) apiPlacesForecast(w http.ResponseWriter, r *http.Request) {
-	var v apperr.Validation
-	weeks := int(queryInt(r, "weeks", &v))
-	if err := v.Err(); err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	if weeks == 0 {
-		weeks = 4
+	weeks := 4
+	if q := r.URL.Query().Get("weeks"); q != "" {
+		n, err := strconv.Atoi(q)
+		if err != nil {
+			n = -1 // not a number: refused with the range, as one out of it
+		}
+		weeks = n
 	}
 	pools, err := s.placesPools(r)
 	if err != nil {

@@ -27,6 +27,15 @@ func queryDate(r *http.Request, name string, v *apperr.Validation) calendar.Date
 	return civilField(v, name, r.URL.Query().Get(name))
 }
 
+// queryPeriod reads the optional from and to of a list or a report; a to
+// before from is refused on to (PeriodOrder), never answered with an empty
+// list.
+func queryPeriod(r *http.Request, v *apperr.Validation) (from, to calendar.Date) {
+	from, to = queryDate(r, "from", v), queryDate(r, "to", v)
+	calendar.PeriodOrder(v, "to", from, to)
+	return from, to
+}
+
 // requiredDate reads a body's required YYYY-MM-DD member.
 func requiredDate(field, s string) (calendar.Date, error) {
 	var v apperr.Validation

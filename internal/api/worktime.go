@@ -158,7 +158,7 @@ func (s *API) apiWorktimeDays(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	var v apperr.Validation
 	staffID := queryInt(r, "staff_id", &v)
-	from, to := queryDate(r, "from", &v), queryDate(r, "to", &v)
+	from, to := queryPeriod(r, &v)
 	if err := v.Err(); err != nil {
 		s.apiFail(w, r, err)
 		return

@@ -90,7 +90,7 @@ func (s *API) apiOvertimeRequest(w http.ResponseWriter, r *http.Request) {
 func (s *API) apiOvertimeList(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	var v apperr.Validation
-	from, to := queryDate(r, "from", &v), queryDate(r, "to", &v)
+	from, to := queryPeriod(r, &v)
 	if err := v.Err(); err != nil {
 		s.apiFail(w, r, err)
 		return

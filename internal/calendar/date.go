@@ -8,6 +8,8 @@ package calendar
 import (
 	"fmt"
 	"time"
+
+	"telework/internal/apperr"
 )
 
 // Tokyo is the zone in which every tenant's business day is reckoned.
@@ -72,3 +74,12 @@ func (d Date) AddDays(n int) Date {
 
 // Before reports whether d is earlier than o.
 func (d Date) Before(o Date) bool { return d.Compare(o) < 0 }
+
+// PeriodOrder refuses a period whose end (field) comes before its start,
+// with one message for every list and report; an open end is no period
+// to check.
+func PeriodOrder(v *apperr.Validation, field string, from, to Date) {
+	if !from.IsZero() && !to.IsZero() && to.Before(from) {
+		v.Add(field, "field.period_order", nil)
+	}
+}

@@ -189,10 +189,19 @@ type Usage struct {
 // HalfDayHours is half of the standard 7 h 45 min working day.
 const HalfDayHours = 3.875
 
-// ForecastReport is the forecast for the coming weeks (IT, HR).
+// MaxForecastWeeks is the furthest a forecast looks ahead (weeks).
+const MaxForecastWeeks = 12
+
+// ForecastReport is the forecast for 1 to MaxForecastWeeks coming weeks
+// (IT, HR).
 func (s *Service) ForecastReport(ctx context.Context, tenantID int64, who *auth.Principal, pools []Capacity, weeks int) ([]ResourceForecast, error) {
 	if !Manages(who) {
 		return nil, apperr.Forbid()
+	}
+	if weeks < 1 || weeks > MaxForecastWeeks {
+		var v apperr.Validation
+		v.Add("weeks", "field.range", map[string]any{"Min": 1, "Max": MaxForecastWeeks, "LabelKey": "fieldname.forecast_weeks"})
+		return nil, v.Err()
 	}
 	return s.forecast(ctx, tenantID, pools, weeks)
 }
@@ -204,7 +213,7 @@ func (s *Service) forecast(ctx context.Context, tenantID int64, pools []Capacity
 	if !ok {
 		return nil, apperr.New(apperr.Internal, "error.internal")
 	}
-	weeks = min(max(weeks, 1), 12)
+	weeks = min(max(weeks, 1), MaxForecastWeeks)
 	today := calendar.DateOf(s.now())
 	in, err := dr.FindDemandInputs(ctx, tenantID, today.AddDays(-28), today.AddDays(7*weeks+7))
 	if err != nil {

@@ -458,9 +458,8 @@ func (s *OvertimeService) List(ctx context.Context, tenantID int64, who *auth.Pr
 	if to.IsZero() {
 		to = today.AddDays(MaxOvertimeAhead)
 	}
-	if to.Before(from) {
-		var v apperr.Validation
-		v.Add("to", "worktime.overtime_range", nil)
+	var v apperr.Validation
+	if calendar.PeriodOrder(&v, "to", from, to); v.Err() != nil {
 		return nil, v.Err()
 	}
 	rel, err := s.rel(ctx, tenantID, who)
