@@ -444,7 +444,8 @@ func (d *Delegation) Validate() error {
 			v.Add("to", "apply.date_order", nil)
 		}
 	default:
-		v.Add("kind", "field.choice", nil)
+		// The shared fieldname.kind is a tenant's 団体区分.
+		v.Add("kind", "field.choice", map[string]any{"LabelKey": "fieldname.delegation_kind"})
 	}
 	textMax(&v, "note", d.Note, 200, false)
 	return v.Err()

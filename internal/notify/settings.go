@@ -56,8 +56,11 @@ func checkKinds(kinds []Kind) error {
 	var v apperr.Validation
 	seen := map[Kind]bool{}
 	for i, k := range kinds {
-		if _, ok := InfoOf(k); !ok || seen[k] {
-			v.Add("prefs."+strconv.Itoa(i)+".kind", "delivery.rule_one_of", map[string]any{"Field": "delivery.field_kind"})
+		field, label := "prefs."+strconv.Itoa(i)+".kind", map[string]any{"LabelKey": "delivery.field_kind"}
+		if _, ok := InfoOf(k); !ok {
+			v.Add(field, "delivery.rule_one_of", label)
+		} else if seen[k] {
+			v.Add(field, "delivery.rule_repeated", map[string]any{"LabelKey": "delivery.field_kind", "Value": string(k)})
 		}
 		seen[k] = true
 	}
@@ -174,20 +177,20 @@ func ValidateSettings(set Settings) error {
 	var v apperr.Validation
 	if set.SMTPHost != "" || set.MailFrom != "" {
 		if set.SMTPHost == "" {
-			v.Add("smtp_host", "delivery.rule_required", map[string]any{"Field": "delivery.field_smtp_host"})
+			v.Add("smtp_host", "delivery.rule_required", map[string]any{"LabelKey": "delivery.field_smtp_host"})
 		}
 		if a, err := mail.ParseAddress(set.MailFrom); err != nil || a.Address != set.MailFrom {
-			v.Add("mail_from", "delivery.rule_address", map[string]any{"Field": "delivery.field_mail_from"})
+			v.Add("mail_from", "delivery.rule_address", map[string]any{"LabelKey": "delivery.field_mail_from"})
 		}
 	}
 	if set.SMTPPort < 1 || set.SMTPPort > 65535 {
-		v.Add("smtp_port", "delivery.rule_port", map[string]any{"Field": "delivery.field_smtp_port"})
+		v.Add("smtp_port", "delivery.rule_port", map[string]any{"LabelKey": "delivery.field_smtp_port"})
 	}
 	if !oneOf(set.SMTPTLS, TLSModes) {
-		v.Add("smtp_tls", "delivery.rule_one_of", map[string]any{"Field": "delivery.field_smtp_tls"})
+		v.Add("smtp_tls", "delivery.rule_one_of", map[string]any{"LabelKey": "delivery.field_smtp_tls"})
 	}
 	if !oneOf(set.Charset, Charsets) {
-		v.Add("charset", "delivery.rule_one_of", map[string]any{"Field": "delivery.field_charset"})
+		v.Add("charset", "delivery.rule_one_of", map[string]any{"LabelKey": "delivery.field_charset"})
 	}
 	return v.Err()
 }
@@ -250,17 +253,17 @@ func (s *DeliveryService) SaveChannel(ctx context.Context, tenantID int64, actor
 	if c.URL != "" {
 		u, err := url.Parse(c.URL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			v.Add("url", "delivery.rule_url", map[string]any{"Field": "delivery.field_url"})
+			v.Add("url", "delivery.rule_url", map[string]any{"LabelKey": "delivery.field_url"})
 		}
 	}
 	if c.Format == "" {
 		c.Format = "json"
 	}
 	if !oneOf(c.Format, ChatFormats) {
-		v.Add("format", "delivery.rule_one_of", map[string]any{"Field": "delivery.field_format"})
+		v.Add("format", "delivery.rule_one_of", map[string]any{"LabelKey": "delivery.field_format"})
 	}
 	if c.UnitID <= 0 {
-		v.Add("unit_id", "delivery.rule_required", map[string]any{"Field": "delivery.field_unit"})
+		v.Add("unit_id", "delivery.rule_required", map[string]any{"LabelKey": "delivery.field_unit"})
 	}
 	if err := v.Err(); err != nil {
 		return err

@@ -54,6 +54,22 @@ func TestAPIRefusesBadPeriodsAndRanges(t *testing.T) {
 		if res := w.call("GET", "/api/v1/places/forecast?weeks=12", "", it); res.code != http.StatusOK {
 			t.Errorf("weeks=12: %d %s", res.code, res.body)
 		}
+		// Labels of the area, never a raw key or another area's label.
+		for _, c := range []struct{ method, path, body, token, field, want string }{
+			{"POST", "/api/v1/delegations", fmt.Sprintf(`{"delegate_id":%d,"kind":"zzz"}`, w.staff["a-staff"].ID), super,
+				"kind", "「代決・委任の種類」は一覧から選んでください"},
+			{"PUT", "/api/v1/notification-preferences", `{"prefs":[{"kind":"zzz","in_app":true}]}`, staff,
+				"prefs.0.kind", "通知の種類は、決められた値のどれかにしてください"},
+			{"PUT", "/api/v1/notification-preferences", `{"prefs":[{"kind":"submitted"},{"kind":"submitted"}]}`, staff,
+				"prefs.1.kind", "通知の種類「submitted」が2回以上指定されています"},
+			{"PUT", "/api/v1/notification-channels", `{}`, it, "unit_id", "所属を入力してください"},
+		} {
+			res := w.call(c.method, c.path, c.body, c.token)
+			if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, `"field":"`+c.field+`"`) ||
+				!strings.Contains(res.body, c.want) || strings.Contains(res.body, "delivery.field") || strings.Contains(res.body, "団体区分") {
+				t.Errorf("%s %s %s: %d %s", c.method, c.path, c.body, res.code, res.body)
+			}
+		}
 		for _, path := range []string{"/api/v1/applications?status=xxx", "/api/v1/approvals?status=xxx"} {
 			res := w.call("GET", path, "", super)
 			if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "「申請の状態」は一覧から選んでください") {

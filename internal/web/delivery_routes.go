@@ -291,6 +291,6 @@ func (s *Server) deliveryRetry(w http.ResponseWriter, r *http.Request) {
 // sent by the page).
 func deliveryNoID() error {
 	var v apperr.Validation
-	v.Add("id", "delivery.rule_required", map[string]any{"Field": "delivery.field_id"})
+	v.Add("id", "delivery.rule_required", map[string]any{"LabelKey": "delivery.field_id"})
 	return v.Err()
 }
