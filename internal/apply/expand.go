@@ -17,6 +17,8 @@ const (
 	MaxSpanDays = 366
 	// MaxAheadDays is how far ahead a day may be applied for.
 	MaxAheadDays = 400
+	// MaxTasks bounds the tasks an application lists.
+	MaxTasks = 20
 	// MaxPlanRunes bounds the planned work, a comment, a report's texts.
 	MaxPlanRunes = 2000
 	maxSegments  = 6
@@ -246,8 +248,11 @@ func (r *Request) Clean() error {
 			break
 		}
 	}
+	if len(r.TaskIDs) > MaxTasks {
+		v.Add("task_ids", "field.max_items", map[string]any{"Max": MaxTasks})
+	}
 	for _, id := range r.TaskIDs {
-		if id <= 0 {
+		if id <= 0 && !v.Has("task_ids") {
 			v.Add("task_ids", "field.choice", nil)
 			break
 		}

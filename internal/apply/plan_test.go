@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"telework/internal/apperr"
 	"telework/internal/apply"
 	"telework/internal/calendar"
 	"telework/internal/notify"
@@ -24,6 +25,57 @@ func (p *planChecker) CheckPlan(_ context.Context, _, _ int64, taskIDs []int64, 
 		return []policy.Finding{{Rule: "task.unsuitable", Severity: policy.Error, Key: "policy.notice.travel_order"}}, nil
 	}
 	return nil, nil
+}
+
+// UnknownTasks: the person's tasks are 1–10.
+func (p *planChecker) UnknownTasks(_ context.Context, _, _ int64, taskIDs []int64) ([]int64, error) {
+	var out []int64
+	for _, id := range taskIDs {
+		if id > 10 {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// TestPlanRefusesUnknownAndTooManyTasks: at create, update and preview a
+// task that is not the person's is refused on task_ids (not only a
+// warning), and so are more than MaxTasks; nothing is written.
+func TestPlanRefusesUnknownAndTooManyTasks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		f.svc.SetPlanChecker(&planChecker{})
+		many := make([]int64, apply.MaxTasks+1)
+		for i := range many {
+			many[i] = int64(i%10 + 1)
+		}
+		for _, c := range []struct {
+			ids []int64
+			key string
+		}{{[]int64{7, 999999}, "apply.task_unknown"}, {many, "field.max_items"}} {
+			req := oneDay(day(time.June, 4))
+			req.TaskIDs = c.ids
+			_, err := f.svc.Create(ctx, f.a.ID, f.who["staff"], req)
+			_, perr := f.svc.Preview(ctx, f.a.ID, f.who["staff"], req)
+			for _, err := range []error{err, perr} {
+				if e := apperr.As(err); e == nil || e.Code != apperr.Invalid || len(e.Fields) != 1 || e.Fields[0].Field != "task_ids" || e.Fields[0].Key != c.key {
+					t.Errorf("%v: %v, want %s on task_ids", c.ids, err, c.key)
+				}
+			}
+		}
+		if list, _ := f.svc.List(ctx, f.a.ID, f.who["staff"], apply.Filter{}); len(list) != 0 {
+			t.Errorf("written: %d", len(list))
+		}
+		req := oneDay(day(time.June, 4))
+		req.TaskIDs = []int64{7}
+		res, err := f.svc.Create(ctx, f.a.ID, f.who["staff"], req)
+		storetest.Must(t, err)
+		req.TaskIDs = []int64{7, 11}
+		if _, err := f.svc.Update(ctx, f.a.ID, f.who["staff"], res.Application.ID, req); apperr.CodeOf(err) != apperr.Invalid {
+			t.Errorf("update with an unknown task: %v", err)
+		}
+	})
 }
 
 func TestPlanCheckerWarnsAtSubmitAndApproval(t *testing.T) {

@@ -189,6 +189,9 @@ type DelegationFilter struct {
 // 13): its findings (warnings) are added at submission and at approval.
 type PlanChecker interface {
 	CheckPlan(ctx context.Context, tenantID, unitID int64, taskIDs []int64, mode policy.Mode, place string) ([]policy.Finding, error)
+	// UnknownTasks lists the ids that are not tasks on the sheets a person
+	// of unitID may plan from: missing ones and other sections' alike.
+	UnknownTasks(ctx context.Context, tenantID, unitID int64, taskIDs []int64) ([]int64, error)
 }
 
 // Service holds the application workflows: it checks the rules and the

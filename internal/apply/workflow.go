@@ -139,6 +139,24 @@ func (s *Service) prepare(ctx context.Context, tenantID int64, who *auth.Princip
 			return nil, nil, skipped, v.Err()
 		}
 	}
+	if s.plan != nil && len(r.TaskIDs) > 0 {
+		// Tasks picked now must be the person's own: one deleted after
+		// the application was made is only a warning at a later check
+		// (withPlan), but none is accepted unknown. Another section's
+		// task is answered as a missing one, so that no id is revealed.
+		unknown, err := s.plan.UnknownTasks(ctx, tenantID, e.staff.UnitID, r.TaskIDs)
+		if err != nil {
+			return nil, nil, skipped, err
+		}
+		if len(unknown) > 0 {
+			ids := make([]string, len(unknown))
+			for i, id := range unknown {
+				ids[i] = idStr(id)
+			}
+			v.Add("task_ids", "apply.task_unknown", map[string]any{"IDs": strings.Join(ids, ", ")})
+			return nil, nil, skipped, v.Err()
+		}
+	}
 	if err := s.withPlan(ctx, tenantID, e, r.TaskIDs, r.Mode, planPlace(r.Place, r.PlaceName)); err != nil {
 		return nil, nil, skipped, err
 	}

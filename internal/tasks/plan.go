@@ -81,6 +81,23 @@ func (s *Service) PlanTasks(ctx context.Context, tenantID, unitID int64, ids []i
 	return out, nil
 }
 
+// UnknownTasks lists the ids among ids that PlanTasks marks Missing: not
+// on a sheet of unitID or a unit above it (deleted, never there, or
+// another section's — alike, so that the answer reveals no id).
+func (s *Service) UnknownTasks(ctx context.Context, tenantID, unitID int64, ids []int64) ([]int64, error) {
+	ts, err := s.PlanTasks(ctx, tenantID, unitID, ids)
+	if err != nil {
+		return nil, err
+	}
+	var out []int64
+	for _, t := range ts {
+		if t.Missing {
+			out = append(out, t.ID)
+		}
+	}
+	return out, nil
+}
+
 // planPlaceCode maps the application's place codes to the inventory's
 // targets: 自宅同等の場所 is rated as home, 外出先 as mobile; a satellite
 // office is named by the application's place name.

@@ -91,6 +91,27 @@ func TestApplyWithPlannedTasks(t *testing.T) {
 			!strings.Contains(res.body, `"rule":"tasks.feasibility"`) {
 			t.Fatalf("API create with tasks: %d %s", res.code, res.body)
 		}
+		// At create, a task not on the person's sheets is refused, and
+		// another section's is answered exactly as a missing one; more
+		// than 20 are refused with the limit.
+		refused := func(ids string) string {
+			res := call(staff, "POST", "/api/v1/applications/preview", fmt.Sprintf(`{"dates":["%s"],"mode":"home","plan":"x","task_ids":[%s]}`, next, ids))
+			var pb struct {
+				Errors []struct{ Field, Detail string }
+			}
+			decode(t, res, &pb)
+			if res.code != http.StatusUnprocessableEntity || len(pb.Errors) != 1 || pb.Errors[0].Field != "task_ids" {
+				t.Fatalf("task_ids [%s]: %d %s", ids, res.code, res.body)
+			}
+			return strings.ReplaceAll(pb.Errors[0].Detail, ids, "N")
+		}
+		otherID := strconv.FormatInt(other.ID, 10)
+		if a, b := refused(otherID), refused("999999"); a != b || !strings.Contains(a, "業務シートにない業務") || strings.Contains(a, "他課") {
+			t.Errorf("another section's task %q, a missing one %q", a, b)
+		}
+		if msg := refused(strings.TrimSuffix(strings.Repeat(memoID+",", 21), ",")); !strings.Contains(msg, "20件まで") {
+			t.Errorf("21 tasks: %q", msg)
+		}
 		// The task is deleted before the decision: a warning, the approval goes through.
 		storetest.Must(t, svc.DeleteTask(ctx, w.a.ID, it, tax.ID))
 		res = call(sup, "POST", fmt.Sprintf("/api/v1/applications/%d/approve", a.ID), `{}`)
