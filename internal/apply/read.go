@@ -3,6 +3,7 @@ package apply
 import (
 	"context"
 	"slices"
+	"time"
 
 	"telework/internal/apperr"
 	"telework/internal/audit"
@@ -146,24 +147,22 @@ type step struct {
 // it, changes it and says what else it changed; act writes the application
 // only if no other action came first (its version), the days, the
 // decision, the notifications and the audit entry. expect is the version
-// the action was taken on (0: as read now, before the transaction): an
-// action that lost the race, or came after another, gets the state error
-// of the application as it now is.
+// the action was taken on: an action that lost the race, or came after
+// another, gets the state error of the application as it now is. Without
+// one (0) the action is taken on the application as the transaction reads
+// it, unless it is a take-back that someone else's decision just made
+// possible (unseen).
 func (s *Service) act(ctx context.Context, tenantID int64, who *auth.Principal, id int64, action Action, expect int64,
 	fn func(tx Tx, a *Application, r *relation) (*step, error)) (*Application, error) {
 	if who == nil || who.ReadOnly {
 		return nil, apperr.Forbid()
 	}
-	if expect == 0 {
-		cur, err := s.st.FindApplication(ctx, tenantID, id)
-		if err != nil {
-			return nil, err
-		}
-		expect = cur.Version
-	}
 	rc, err := s.relCtx(ctx, tenantID, who)
 	if err != nil {
 		return nil, err
+	}
+	if expect == 0 && (action == ActCancel || action == ActWithdraw) {
+		fn = s.unseen(ctx, tenantID, who, fn)
 	}
 	var out *Application
 	err = s.st.InApplyTx(ctx, func(tx Tx) error {
@@ -176,6 +175,41 @@ func (s *Service) act(ctx context.Context, tenantID int64, who *auth.Principal, 
 		return nil, s.stale(ctx, tenantID, id, action, err)
 	}
 	return out, nil
+}
+
+// JustDecided is how recent another person's decision on an application
+// is for a take-back sent without a version to be refused (unseen).
+const JustDecided = 10 * time.Second
+
+// unseen wraps a take-back (cancel, withdraw) sent without a version: it
+// is refused (409 apply.decided_just_now, nothing written) when, as read
+// in its transaction, the application's last decision was someone else's
+// and less than JustDecided ago — the caller cannot have seen the state
+// that decision made, and their action was meant for the one before.
+// Otherwise the same person's approve and a cancel fired at once could
+// both succeed: the cancel, read after the approval committed, finds an
+// approved application it may cancel. A cancel of an approved day later
+// on, or one sent with the version the person saw (If-Match), is taken as
+// usual. The deciders' own actions need no such guard: approve, return
+// and reject are allowed only from 申請中, so the state lets one decision
+// of a step through.
+func (s *Service) unseen(ctx context.Context, tenantID int64, who *auth.Principal,
+	fn func(tx Tx, a *Application, r *relation) (*step, error)) func(tx Tx, a *Application, r *relation) (*step, error) {
+	return func(tx Tx, a *Application, r *relation) (*step, error) {
+		st, err := fn(tx, a, r)
+		if err != nil {
+			return nil, err
+		}
+		last, err := tx.FindLastApplicationDecision(ctx, tenantID, a.ID)
+		if err != nil {
+			return nil, err
+		}
+		if last.ID != 0 && last.ByUserID != who.UserID && s.now().Sub(last.At) < JustDecided {
+			return nil, &apperr.Error{Code: apperr.Conflict, Key: "apply.decided_just_now",
+				Args: map[string]any{"Seconds": int(JustDecided / time.Second)}}
+		}
+		return st, nil
+	}
 }
 
 // AuditView is what the audit log records of an application: its states,
