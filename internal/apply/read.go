@@ -2,8 +2,11 @@ package apply
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"telework/internal/apperr"
 	"telework/internal/audit"
@@ -213,8 +216,14 @@ func (s *Service) unseen(ctx context.Context, tenantID int64, who *auth.Principa
 }
 
 // AuditView is what the audit log records of an application: its states,
-// days, route and choices; never the planned work, a comment or a report's
-// texts (free text).
+// days, route and every choice an edit can change (devices, tasks, the
+// parts of the day, the hours' flags); of the free texts — the planned
+// work, the place's name and the reason for it — their length and a short
+// fingerprint only, as worktime.Day.AuditView records the length of its
+// plan and place: the log is read widely (auditors, exports) and keeps no
+// person's own words, yet an edit of the text shows as a change (a
+// fingerprint differs even when the length does not). Comments and
+// reports' texts are not recorded.
 func (a *Application) AuditView() map[string]any {
 	days := map[string]string{}
 	for _, d := range a.Days {
@@ -242,9 +251,37 @@ func (a *Application) AuditView() map[string]any {
 		v["travel_order"] = a.TravelOrderNo
 	}
 	if len(a.Segments) > 0 {
-		v["segments"] = len(a.Segments)
+		v["segments"] = a.Segments
 	}
+	if len(a.Devices) > 0 {
+		v["devices"] = a.Devices
+	}
+	if len(a.TaskIDs) > 0 {
+		v["task_ids"] = a.TaskIDs
+	}
+	if a.BreakMinutes != 0 {
+		v["break_minutes"] = a.BreakMinutes
+	}
+	for k, on := range map[string]bool{"overtime_approved": a.OvertimeApproved, "mid_day_break": a.MidDayBreak, "prior_consent": a.PriorConsent} {
+		if on {
+			v[k] = true
+		}
+	}
+	auditText(v, "plan", a.Plan)
+	auditText(v, "place_name", a.PlaceName)
+	auditText(v, "place_reason", a.PlaceReason)
 	return v
+}
+
+// auditText records a free text in an audit view as its length
+// (<key>_chars) and the first 8 hex digits of its SHA-256 (<key>_digest):
+// enough to see that it changed, not what it says.
+func auditText(v map[string]any, key, text string) {
+	if text == "" {
+		return
+	}
+	sum := sha256.Sum256([]byte(text))
+	v[key+"_chars"], v[key+"_digest"] = utf8.RuneCountInString(text), hex.EncodeToString(sum[:4])
 }
 
 // Detail is an application with its decisions and what the signed-in

@@ -652,11 +652,20 @@ func (s *Service) after(ctx context.Context, tenantID int64, d Day, act apply.Ac
 	}
 }
 
-// AuditView is what the audit log shows of a day: times, mode, who entered
-// it; not the free-text plan, result or place (their length only).
+// AuditView is what the audit log shows of a day: times (the breaks'
+// too: a break's start and end are the change a break report makes), mode,
+// who entered it; not the free-text plan, result or place (their length
+// only).
 func (d Day) AuditView() map[string]any {
+	breaks := make([]map[string]any, len(d.Breaks))
+	for i, b := range d.Breaks {
+		breaks[i] = map[string]any{"start": hhmm(b.Start), "end": hhmm(b.End)}
+		if b.Hourly {
+			breaks[i]["hourly_leave"] = true
+		}
+	}
 	v := map[string]any{"staff_id": d.StaffID, "date": d.Date.String(), "start": hhmm(d.Start), "mode": string(d.Mode),
-		"place_chars": utf8.RuneCountInString(d.Place), "plan_chars": utf8.RuneCountInString(d.Plan), "breaks": len(d.Breaks)}
+		"place_chars": utf8.RuneCountInString(d.Place), "plan_chars": utf8.RuneCountInString(d.Plan), "breaks": breaks}
 	if !d.End.IsZero() {
 		v["end"] = hhmm(d.End)
 		v["result_chars"] = utf8.RuneCountInString(d.Result)
