@@ -78,7 +78,7 @@ func (s *API) problem(w http.ResponseWriter, r *http.Request, status int, err er
 // apiFail maps an application error to its status.
 func (s *API) apiFail(w http.ResponseWriter, r *http.Request, err error) {
 	status := statusOf(err)
-	if e := apperr.As(err); e != nil && e.Code == apperr.Conflict && e.Key == "error.stale" {
+	if apperr.IsStale(err) {
 		status = http.StatusPreconditionFailed
 	}
 	s.problem(w, r, status, err)

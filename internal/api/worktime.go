@@ -17,13 +17,13 @@ func (s *API) worktimeRoutes() []route.Route {
 	unit := route.Param{Name: "unit_id", Type: "integer", Desc: "the unit (and below); default: your own"}
 	return []route.Route{
 		{Method: "POST", Pattern: "/api/v1/worktime/start", Rule: route.Directory, Handler: s.apiWorktimeStart,
-			API: &route.Op{ID: "startWork", Tag: "worktime", Body: "WorktimeReport", Resp: "WorktimeOutcome",
+			API: &route.Op{ID: "startWork", Tag: "worktime", Body: "WorktimeReport", Resp: "WorktimeOutcome", Idempotent: true,
 				Summary: "始業報告 at the server's clock (staff_id: a supervisor entering it on the person's behalf, 図表20); never refused for lack of an application, flagged instead; a start after the day's end report resumes the day (the time in between becomes a break, the end is cleared until the next end report); 409 while the day is open"}},
 		{Method: "POST", Pattern: "/api/v1/worktime/end", Rule: route.Directory, Handler: s.apiWorktimeEnd,
-			API: &route.Op{ID: "endWork", Tag: "worktime", Body: "WorktimeReport", Resp: "WorktimeOutcome",
+			API: &route.Op{ID: "endWork", Tag: "worktime", Body: "WorktimeReport", Resp: "WorktimeOutcome", Idempotent: true,
 				Summary: "終業報告 at the server's clock with the day's warnings; mode and place, when given, correct the day's (audited); presence becomes offline"}},
 		{Method: "POST", Pattern: "/api/v1/worktime/break", Rule: route.Directory, Handler: s.apiWorktimeBreak,
-			API: &route.Op{ID: "recordBreak", Tag: "worktime", Body: "WorktimeBreakInput", Resp: "WorktimeDay",
+			API: &route.Op{ID: "recordBreak", Tag: "worktime", Body: "WorktimeBreakInput", Resp: "WorktimeDay", Idempotent: true,
 				Summary: "Start or end a break, or a 中抜け taken as hourly leave (hourly=true, where the policy allows it); the answer carries the day's warnings as the list shows them"}},
 		{Method: "GET", Pattern: "/api/v1/worktime", Rule: route.Directory, Handler: s.apiWorktimeDays,
 			API: &route.Op{ID: "listWorktime", Tag: "worktime", Resp: "WorktimeDay", List: true,

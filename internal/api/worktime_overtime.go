@@ -16,7 +16,7 @@ import (
 func (s *API) overtimeRoutes() []route.Route {
 	routes := []route.Route{
 		{Method: "POST", Pattern: "/api/v1/worktime/overtime", Rule: route.Directory, Handler: s.apiOvertimeRequest,
-			API: &route.Op{ID: "requestOvertime", Tag: "worktime", Body: "OvertimeInput", Resp: "Overtime", Status: http.StatusCreated,
+			API: &route.Op{ID: "requestOvertime", Tag: "worktime", Body: "OvertimeInput", Resp: "Overtime", Status: http.StatusCreated, Idempotent: true,
 				Summary: "Ask for prior approval of overtime on a day until a time (one request per day: asking again revises it and it waits again); routed like your applications"}},
 		{Method: "GET", Pattern: "/api/v1/worktime/overtime", Rule: route.Directory, Handler: s.apiOvertimeList,
 			API: &route.Op{ID: "listOvertime", Tag: "worktime", Resp: "Overtime", List: true,
@@ -32,7 +32,7 @@ func (s *API) overtimeRoutes() []route.Route {
 	} {
 		routes = append(routes, route.Route{Method: "POST", Pattern: "/api/v1/worktime/overtime/{id}/" + a.verb, Rule: route.Directory,
 			Object: "worktime_overtime", Handler: s.apiOvertimeAction(a.verb),
-			API: &route.Op{ID: a.verb + "Overtime", Tag: "worktime", Body: "OvertimeDecision", Resp: "Overtime", Summary: a.summary}})
+			API: &route.Op{ID: a.verb + "Overtime", Tag: "worktime", Body: "OvertimeDecision", Resp: "Overtime", Idempotent: true, Summary: a.summary}})
 	}
 	return routes
 }

@@ -65,6 +65,12 @@ func NotFoundErr(object string) *Error {
 // ConflictStale is returned when a form was based on an older version.
 func ConflictStale() *Error { return &Error{Code: Conflict, Key: "error.stale"} }
 
+// IsStale reports whether err is ConflictStale.
+func IsStale(err error) bool {
+	e := As(err)
+	return e != nil && e.Code == Conflict && e.Key == "error.stale"
+}
+
 // Forbid is returned when the caller may not do this.
 func Forbid() *Error { return &Error{Code: Forbidden, Key: "error.forbidden"} }
 

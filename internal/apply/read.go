@@ -2,7 +2,11 @@ package apply
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
+	"time"
+	"unicode/utf8"
 
 	"telework/internal/apperr"
 	"telework/internal/audit"
@@ -146,24 +150,22 @@ type step struct {
 // it, changes it and says what else it changed; act writes the application
 // only if no other action came first (its version), the days, the
 // decision, the notifications and the audit entry. expect is the version
-// the action was taken on (0: as read now, before the transaction): an
-// action that lost the race, or came after another, gets the state error
-// of the application as it now is.
+// the action was taken on: an action that lost the race, or came after
+// another, gets the state error of the application as it now is. Without
+// one (0) the action is taken on the application as the transaction reads
+// it, unless it is a take-back that someone else's decision just made
+// possible (unseen).
 func (s *Service) act(ctx context.Context, tenantID int64, who *auth.Principal, id int64, action Action, expect int64,
 	fn func(tx Tx, a *Application, r *relation) (*step, error)) (*Application, error) {
 	if who == nil || who.ReadOnly {
 		return nil, apperr.Forbid()
 	}
-	if expect == 0 {
-		cur, err := s.st.FindApplication(ctx, tenantID, id)
-		if err != nil {
-			return nil, err
-		}
-		expect = cur.Version
-	}
 	rc, err := s.relCtx(ctx, tenantID, who)
 	if err != nil {
 		return nil, err
+	}
+	if expect == 0 && (action == ActCancel || action == ActWithdraw) {
+		fn = s.unseen(ctx, tenantID, who, fn)
 	}
 	var out *Application
 	err = s.st.InApplyTx(ctx, func(tx Tx) error {
@@ -178,9 +180,50 @@ func (s *Service) act(ctx context.Context, tenantID int64, who *auth.Principal, 
 	return out, nil
 }
 
+// JustDecided is how recent another person's decision on an application
+// is for a take-back sent without a version to be refused (unseen).
+const JustDecided = 10 * time.Second
+
+// unseen wraps a take-back (cancel, withdraw) sent without a version: it
+// is refused (409 apply.decided_just_now, nothing written) when, as read
+// in its transaction, the application's last decision was someone else's
+// and less than JustDecided ago — the caller cannot have seen the state
+// that decision made, and their action was meant for the one before.
+// Otherwise the same person's approve and a cancel fired at once could
+// both succeed: the cancel, read after the approval committed, finds an
+// approved application it may cancel. A cancel of an approved day later
+// on, or one sent with the version the person saw (If-Match), is taken as
+// usual. The deciders' own actions need no such guard: approve, return
+// and reject are allowed only from 申請中, so the state lets one decision
+// of a step through.
+func (s *Service) unseen(ctx context.Context, tenantID int64, who *auth.Principal,
+	fn func(tx Tx, a *Application, r *relation) (*step, error)) func(tx Tx, a *Application, r *relation) (*step, error) {
+	return func(tx Tx, a *Application, r *relation) (*step, error) {
+		st, err := fn(tx, a, r)
+		if err != nil {
+			return nil, err
+		}
+		last, err := tx.FindLastApplicationDecision(ctx, tenantID, a.ID)
+		if err != nil {
+			return nil, err
+		}
+		if last.ID != 0 && last.ByUserID != who.UserID && s.now().Sub(last.At) < JustDecided {
+			return nil, &apperr.Error{Code: apperr.Conflict, Key: "apply.decided_just_now",
+				Args: map[string]any{"Seconds": int(JustDecided / time.Second)}}
+		}
+		return st, nil
+	}
+}
+
 // AuditView is what the audit log records of an application: its states,
-// days, route and choices; never the planned work, a comment or a report's
-// texts (free text).
+// days, route and every choice an edit can change (devices, tasks, the
+// parts of the day, the hours' flags); of the free texts — the planned
+// work, the place's name and the reason for it — their length and a short
+// fingerprint only, as worktime.Day.AuditView records the length of its
+// plan and place: the log is read widely (auditors, exports) and keeps no
+// person's own words, yet an edit of the text shows as a change (a
+// fingerprint differs even when the length does not). Comments and
+// reports' texts are not recorded.
 func (a *Application) AuditView() map[string]any {
 	days := map[string]string{}
 	for _, d := range a.Days {
@@ -208,9 +251,37 @@ func (a *Application) AuditView() map[string]any {
 		v["travel_order"] = a.TravelOrderNo
 	}
 	if len(a.Segments) > 0 {
-		v["segments"] = len(a.Segments)
+		v["segments"] = a.Segments
 	}
+	if len(a.Devices) > 0 {
+		v["devices"] = a.Devices
+	}
+	if len(a.TaskIDs) > 0 {
+		v["task_ids"] = a.TaskIDs
+	}
+	if a.BreakMinutes != 0 {
+		v["break_minutes"] = a.BreakMinutes
+	}
+	for k, on := range map[string]bool{"overtime_approved": a.OvertimeApproved, "mid_day_break": a.MidDayBreak, "prior_consent": a.PriorConsent} {
+		if on {
+			v[k] = true
+		}
+	}
+	auditText(v, "plan", a.Plan)
+	auditText(v, "place_name", a.PlaceName)
+	auditText(v, "place_reason", a.PlaceReason)
 	return v
+}
+
+// auditText records a free text in an audit view as its length
+// (<key>_chars) and the first 8 hex digits of its SHA-256 (<key>_digest):
+// enough to see that it changed, not what it says.
+func auditText(v map[string]any, key, text string) {
+	if text == "" {
+		return
+	}
+	sum := sha256.Sum256([]byte(text))
+	v[key+"_chars"], v[key+"_digest"] = utf8.RuneCountInString(text), hex.EncodeToString(sum[:4])
 }
 
 // Detail is an application with its decisions and what the signed-in

@@ -84,6 +84,9 @@ type Tx interface {
 	// edited (a draft or a returned one), setting their ids.
 	ReplaceApplicationDays(ctx context.Context, tenantID, appID, staffID int64, days []Day) error
 	InsertApplicationDecision(ctx context.Context, tenantID int64, d *Decision) error
+	// FindLastApplicationDecision returns the application's latest
+	// decision (who and when only); a zero Decision when none.
+	FindLastApplicationDecision(ctx context.Context, tenantID, appID int64) (Decision, error)
 	// DeleteApplication removes a draft with its days.
 	DeleteApplication(ctx context.Context, tenantID, id int64) error
 	// SaveApplySettings writes the settings if their version is still

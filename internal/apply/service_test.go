@@ -227,6 +227,7 @@ func TestRangeSkipsHolidaysAndCancelsOneDay(t *testing.T) {
 		}
 		_, err = f.svc.Approve(ctx, f.a.ID, f.who["kacho"], a.ID, apply.Act{})
 		storetest.Must(t, err)
+		f.now = f.now.Add(apply.JustDecided) // the applicant sees the approval, then cancels a day
 		c, err := f.svc.Cancel(ctx, f.a.ID, f.who["staff"], a.ID, apply.Act{Dates: []calendar.Date{day(time.July, 14)}})
 		storetest.Must(t, err)
 		var states []apply.Status

@@ -2,6 +2,7 @@ package places
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"slices"
 	"strconv"
@@ -64,6 +65,8 @@ type Tx interface {
 	// half-day rows if it is not checked in and its day is not before
 	// today; false otherwise.
 	CancelBookingRow(ctx context.Context, tenantID, id int64, today calendar.Date, at time.Time) (bool, error)
+	// CheckInBookingRow records the arrival of a booked booking not yet
+	// checked in; false when it is cancelled or checked in already.
 	CheckInBookingRow(ctx context.Context, tenantID, id int64, at time.Time) (bool, error)
 	InsertNotifications(ctx context.Context, tenantID int64, ns []notify.Notification) error
 	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
@@ -533,22 +536,54 @@ func (s *Service) CheckIn(ctx context.Context, tenantID int64, who *auth.Princip
 	if b.Day != calendar.DateOf(now) {
 		return nil, apperr.New(apperr.Invalid, "places.error.check_in_day")
 	}
+	if !b.CheckedInAt.IsZero() {
+		return nil, checkedInAlready(b)
+	}
 	err = s.st.InPlacesTx(ctx, func(tx Tx) error {
 		ok, err := tx.CheckInBookingRow(ctx, tenantID, id, now)
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return apperr.New(apperr.Conflict, "places.error.not_booked")
+			return errNotCheckedIn
 		}
+		before := checkInView(b)
 		b.CheckedInAt = now
 		return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "places.check_in", ObjectType: "booking",
-			ObjectID: strconv.FormatInt(id, 10), After: map[string]any{"checked_in": true}})
+			ObjectID: strconv.FormatInt(id, 10), Before: before, After: checkInView(b)})
 	})
+	if errors.Is(err, errNotCheckedIn) {
+		// Cancelled, or checked in by a concurrent request since it was
+		// read: read again (after the transaction) to say which.
+		if cur, rerr := s.st.FindBooking(ctx, tenantID, id); rerr == nil && cur.Status == Booked && !cur.CheckedInAt.IsZero() {
+			return nil, checkedInAlready(cur)
+		}
+		return nil, apperr.New(apperr.Conflict, "places.error.not_booked")
+	}
 	if err != nil {
 		return nil, err
 	}
 	return b, nil
+}
+
+// errNotCheckedIn is the check-in's row update finding no booked booking
+// without a check-in.
+var errNotCheckedIn = errors.New("places: no booked booking to check in")
+
+// checkedInAlready refuses a second check-in: the first time stands (it is
+// what the usage reports count).
+func checkedInAlready(b *Booking) error {
+	return &apperr.Error{Code: apperr.Conflict, Key: "places.error.checked_in",
+		Args: map[string]any{"At": b.CheckedInAt.In(calendar.Tokyo).Format("15:04")}}
+}
+
+// checkInView is what the audit log shows of a booking's check-in.
+func checkInView(b *Booking) map[string]any {
+	at := ""
+	if !b.CheckedInAt.IsZero() {
+		at = b.CheckedInAt.UTC().Format(time.RFC3339)
+	}
+	return map[string]any{"checked_in": !b.CheckedInAt.IsZero(), "checked_in_at": at}
 }
 
 // Bookings lists bookings: the caller's own by default (「わたしの予約」);

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"slices"
 	"strconv"
 	"time"
 
@@ -131,17 +132,48 @@ func (s *Service) RevokeFeed(ctx context.Context, tenantID int64, actor audit.Ac
 	if who == nil || who.StaffID == 0 {
 		return apperr.Forbid()
 	}
+	// The feed as it is, for the audit entry: read before the transaction
+	// (its kind and owner never change; the revocation itself is the
+	// conditional statement below).
+	live, err := s.st.FindCalendarFeeds(ctx, tenantID, who.StaffID)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(live, func(f Feed) bool { return f.ID == id })
+	if i < 0 {
+		return apperr.NotFoundErr("calendar_feed")
+	}
+	f := live[i]
+	now := s.now()
 	return s.st.InScheduleTx(ctx, func(tx Tx) error {
-		ok, err := tx.RevokeCalendarFeed(ctx, tenantID, who.StaffID, id, s.now())
+		ok, err := tx.RevokeCalendarFeed(ctx, tenantID, who.StaffID, id, now)
 		if err != nil {
 			return err
 		}
 		if !ok {
 			return apperr.NotFoundErr("calendar_feed")
 		}
+		before := f.auditView()
+		f.RevokedAt = now
 		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "schedule.feed_revoke", ObjectType: "calendar_feed",
-			ObjectID: strconv.FormatInt(id, 10)})
+			ObjectID: strconv.FormatInt(id, 10), Before: before, After: f.auditView()})
 	})
+}
+
+// auditView is what the audit log shows of a feed: whose or which
+// section's days it serves, when it was made and whether it is revoked;
+// never its token (only the token's hash is kept, and not shown either).
+func (f Feed) auditView() map[string]any {
+	v := map[string]any{"owner_staff_id": f.OwnerStaffID, "created_at": f.CreatedAt.UTC().Format(time.RFC3339), "revoked": !f.RevokedAt.IsZero()}
+	if f.UnitID != 0 {
+		v["kind"], v["unit_id"] = "section", f.UnitID
+	} else {
+		v["kind"], v["staff_id"] = "personal", f.StaffID
+	}
+	if !f.RevokedAt.IsZero() {
+		v["revoked_at"] = f.RevokedAt.UTC().Format(time.RFC3339)
+	}
+	return v
 }
 
 // FeedICS renders the feed of token: 31 days back to 180 days ahead.

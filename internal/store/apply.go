@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -608,6 +609,23 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// FindLastApplicationDecision returns who took the application's latest
+// decision and when (zero when none).
+func (tx *Tx) FindLastApplicationDecision(ctx context.Context, tenantID, appID int64) (apply.Decision, error) {
+	d := apply.Decision{ApplicationID: appID}
+	var at int64
+	err := tx.row(ctx, `SELECT id, action, COALESCE(by_user_id, 0), at FROM application_decisions
+		WHERE tenant_id = ? AND application_id = ? ORDER BY at DESC, id DESC LIMIT 1`, tenantID, appID).Scan(&d.ID, &d.Action, &d.ByUserID, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return apply.Decision{}, nil
+	}
+	if err != nil {
+		return d, mapErr(fmt.Errorf("store: last decision: %w", err))
+	}
+	d.At = fromMicros(at)
+	return d, nil
 }
 
 // FindApplicationDecisions lists an application's decisions in order.

@@ -187,9 +187,10 @@ func (tx *Tx) CancelBookingRow(ctx context.Context, tenantID, id int64, today ca
 	return err == nil, mapErr(err)
 }
 
-// CheckInBookingRow records the arrival of a booked booking.
+// CheckInBookingRow records the first arrival of a booked booking.
 func (tx *Tx) CheckInBookingRow(ctx context.Context, tenantID, id int64, at time.Time) (bool, error) {
-	res, err := tx.exec(ctx, `UPDATE bookings SET checked_in_at = ? WHERE tenant_id = ? AND id = ? AND status = 'booked'`, micros(at), tenantID, id)
+	res, err := tx.exec(ctx, `UPDATE bookings SET checked_in_at = ? WHERE tenant_id = ? AND id = ? AND status = 'booked' AND checked_in_at = 0`,
+		micros(at), tenantID, id)
 	if err != nil {
 		return false, mapErr(err)
 	}

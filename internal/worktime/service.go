@@ -255,14 +255,24 @@ func (s *Service) Start(ctx context.Context, tenantID int64, who *auth.Principal
 		return nil, err
 	}
 	now := s.now()
-	date := calendar.DateOf(now)
-	p, err := s.policyOn(ctx, tenantID, date)
+	p, err := s.policyOn(ctx, tenantID, calendar.DateOf(now))
 	if err != nil {
 		return nil, err
 	}
-	// The common case first: a new day, inserted. Only when the day is
-	// there already (a start after an end report) is it read and resumed,
-	// so a morning start costs no read of its own day.
+	var out *Outcome
+	err = retryStale(func() error {
+		out, err = s.startOnce(ctx, tenantID, who, st, p, now, proxy, r)
+		return err
+	})
+	return out, err
+}
+
+// startOnce is one attempt of Start. The common case first: a new day,
+// inserted. Only when the day is there already (a start after an end
+// report) is it read and resumed, so a morning start costs no read of its
+// own day.
+func (s *Service) startOnce(ctx context.Context, tenantID int64, who *auth.Principal, st *org.Staff, p policy.Policy, now time.Time,
+	proxy int64, r Report) (*Outcome, error) {
 	d, err := s.newDay(ctx, tenantID, st.ID, now, proxy, r)
 	if err != nil {
 		return nil, err
@@ -271,7 +281,7 @@ func (s *Service) Start(ctx context.Context, tenantID int64, who *auth.Principal
 	if !errors.Is(err, errDayExists) {
 		return out, err
 	}
-	prev, err := s.st.FindWorktimeDays(ctx, tenantID, []int64{st.ID}, date, date)
+	prev, err := s.st.FindWorktimeDays(ctx, tenantID, []int64{st.ID}, d.Date, d.Date)
 	if err != nil {
 		return nil, err
 	}
@@ -282,6 +292,28 @@ func (s *Service) Start(ctx context.Context, tenantID int64, who *auth.Principal
 	d = before
 	d.resume(now, r)
 	return s.start(ctx, tenantID, who, st, p, d, &before, now)
+}
+
+// staleTries bounds how often an action is run again on a day that changed
+// under it.
+const staleTries = 8
+
+// retryStale runs one attempt of a start, end or break again while it
+// fails because the day it read changed before it wrote (a concurrent
+// start, end or break by the person or by their supervisor on their
+// behalf). The version was read by the service, not sent by the caller, so
+// the caller has no stale screen to reload: the answer must be the day's
+// state as it is now (200, or the 409 that names it, such as
+// worktime.already_started), never error.stale (412). Each run re-reads
+// the day and decides again; the bound keeps a pathological race finite.
+func retryStale(attempt func() error) error {
+	var err error
+	for range staleTries {
+		if err = attempt(); !apperr.IsStale(err) {
+			return err
+		}
+	}
+	return err
 }
 
 // errDayExists is start's answer when the day it inserts is there already.
@@ -415,38 +447,40 @@ func (s *Service) End(ctx context.Context, tenantID int64, who *auth.Principal, 
 		return nil, err
 	}
 	var out Outcome
-	err = s.st.InWorktimeTx(ctx, func(tx Tx) error {
-		d, err := s.openDay(ctx, tx, tenantID, st.ID, now)
-		if err != nil {
-			return err
-		}
-		if !d.End.IsZero() {
-			return apperr.New(apperr.Conflict, "worktime.already_ended")
-		}
-		before := d.AuditView()
-		d.End, d.EndProxy = now, proxy
-		d.apply(r)
-		if r.Result != "" {
-			d.Result = r.Result
-		}
-		for i := range d.Breaks {
-			if d.Breaks[i].End.IsZero() {
-				d.Breaks[i].End = now
+	err = retryStale(func() error {
+		return s.st.InWorktimeTx(ctx, func(tx Tx) error {
+			d, err := s.openDay(ctx, tx, tenantID, st.ID, now)
+			if err != nil {
+				return err
 			}
-		}
-		if err := tx.UpdateWorktimeDay(ctx, tenantID, d, d.Version); err != nil {
-			return err
-		}
-		if err := tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "worktime.end", ObjectType: "worktime_day",
-			ObjectID: strconv.FormatInt(d.ID, 10), Before: before, After: d.AuditView()}); err != nil {
-			return err
-		}
-		p, _ := PolicyOn(vs, d.Date)
-		out = Outcome{Day: *d, Warnings: warningsOf(p, grants, *d, now)}
-		if err := tx.InsertNotifications(ctx, tenantID, reportNotes(who.StaffID, st, heads, *d, out.Warnings, true)); err != nil {
-			return err
-		}
-		return s.markIn(ctx, tx, tenantID, who, *d, apply.ActFinish)
+			if !d.End.IsZero() {
+				return apperr.New(apperr.Conflict, "worktime.already_ended")
+			}
+			before := d.AuditView()
+			d.End, d.EndProxy = now, proxy
+			d.apply(r)
+			if r.Result != "" {
+				d.Result = r.Result
+			}
+			for i := range d.Breaks {
+				if d.Breaks[i].End.IsZero() {
+					d.Breaks[i].End = now
+				}
+			}
+			if err := tx.UpdateWorktimeDay(ctx, tenantID, d, d.Version); err != nil {
+				return err
+			}
+			if err := tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "worktime.end", ObjectType: "worktime_day",
+				ObjectID: strconv.FormatInt(d.ID, 10), Before: before, After: d.AuditView()}); err != nil {
+				return err
+			}
+			p, _ := PolicyOn(vs, d.Date)
+			out = Outcome{Day: *d, Warnings: warningsOf(p, grants, *d, now)}
+			if err := tx.InsertNotifications(ctx, tenantID, reportNotes(who.StaffID, st, heads, *d, out.Warnings, true)); err != nil {
+				return err
+			}
+			return s.markIn(ctx, tx, tenantID, who, *d, apply.ActFinish)
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -489,32 +523,34 @@ func (s *Service) Break(ctx context.Context, tenantID int64, who *auth.Principal
 		}
 	}
 	var out Day
-	err = s.st.InWorktimeTx(ctx, func(tx Tx) error {
-		d, err := s.openDay(ctx, tx, tenantID, st.ID, now)
-		if err != nil {
-			return err
-		}
-		if !d.End.IsZero() {
-			return apperr.New(apperr.Conflict, "worktime.already_ended")
-		}
-		before := d.AuditView()
-		open := slices.IndexFunc(d.Breaks, func(b Break) bool { return b.End.IsZero() })
-		switch {
-		case start && open >= 0:
-			return apperr.New(apperr.Conflict, "worktime.on_break")
-		case start:
-			d.Breaks = append(d.Breaks, Break{Start: now, Hourly: hourly})
-		case open < 0:
-			return apperr.New(apperr.Conflict, "worktime.no_break")
-		default:
-			d.Breaks[open].End = now
-		}
-		if err := tx.UpdateWorktimeDay(ctx, tenantID, d, d.Version); err != nil {
-			return err
-		}
-		out = *d
-		return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "worktime.break", ObjectType: "worktime_day",
-			ObjectID: strconv.FormatInt(d.ID, 10), Before: before, After: d.AuditView()})
+	err = retryStale(func() error {
+		return s.st.InWorktimeTx(ctx, func(tx Tx) error {
+			d, err := s.openDay(ctx, tx, tenantID, st.ID, now)
+			if err != nil {
+				return err
+			}
+			if !d.End.IsZero() {
+				return apperr.New(apperr.Conflict, "worktime.already_ended")
+			}
+			before := d.AuditView()
+			open := slices.IndexFunc(d.Breaks, func(b Break) bool { return b.End.IsZero() })
+			switch {
+			case start && open >= 0:
+				return apperr.New(apperr.Conflict, "worktime.on_break")
+			case start:
+				d.Breaks = append(d.Breaks, Break{Start: now, Hourly: hourly})
+			case open < 0:
+				return apperr.New(apperr.Conflict, "worktime.no_break")
+			default:
+				d.Breaks[open].End = now
+			}
+			if err := tx.UpdateWorktimeDay(ctx, tenantID, d, d.Version); err != nil {
+				return err
+			}
+			out = *d
+			return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "worktime.break", ObjectType: "worktime_day",
+				ObjectID: strconv.FormatInt(d.ID, 10), Before: before, After: d.AuditView()})
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -628,11 +664,20 @@ func (s *Service) after(ctx context.Context, tenantID int64, d Day, act apply.Ac
 	}
 }
 
-// AuditView is what the audit log shows of a day: times, mode, who entered
-// it; not the free-text plan, result or place (their length only).
+// AuditView is what the audit log shows of a day: times (the breaks'
+// too: a break's start and end are the change a break report makes), mode,
+// who entered it; not the free-text plan, result or place (their length
+// only).
 func (d Day) AuditView() map[string]any {
+	breaks := make([]map[string]any, len(d.Breaks))
+	for i, b := range d.Breaks {
+		breaks[i] = map[string]any{"start": hhmm(b.Start), "end": hhmm(b.End)}
+		if b.Hourly {
+			breaks[i]["hourly_leave"] = true
+		}
+	}
 	v := map[string]any{"staff_id": d.StaffID, "date": d.Date.String(), "start": hhmm(d.Start), "mode": string(d.Mode),
-		"place_chars": utf8.RuneCountInString(d.Place), "plan_chars": utf8.RuneCountInString(d.Plan), "breaks": len(d.Breaks)}
+		"place_chars": utf8.RuneCountInString(d.Place), "plan_chars": utf8.RuneCountInString(d.Plan), "breaks": breaks}
 	if !d.End.IsZero() {
 		v["end"] = hhmm(d.End)
 		v["result_chars"] = utf8.RuneCountInString(d.Result)
