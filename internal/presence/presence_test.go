@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -198,6 +202,69 @@ func TestPresenceKeepsOnlyTheCurrentState(t *testing.T) {
 			t.Fatalf("after clock-out: %+v", p)
 		}
 	})
+}
+
+// On SQLite presence never reaches the file: a row overwritten there stays
+// readable in the -wal and in freed pages (a history after all). Neither
+// the database file nor its -wal holds any note, even while the server
+// runs; after a restart presence starts empty.
+func TestPresenceNeverReachesTheSQLiteFile(t *testing.T) {
+	ctx := context.Background()
+	path := storetest.DSN(t, store.SQLite)
+	db, err := store.Open(ctx, path)
+	storetest.Must(t, err)
+	defer func() { db.Close() }()
+	_, err = db.Migrate(ctx)
+	storetest.Must(t, err)
+	f := newFixture(t, db)
+	me := f.who["山田"]
+	_, err = f.wt.Start(ctx, f.a.ID, me, 0, worktime.Report{Mode: "home", Place: "自宅", Plan: "計画"})
+	storetest.Must(t, err)
+	const changes = 6
+	for i := 0; i < changes; i++ {
+		note, place := fmt.Sprintf("file-note-%02d", i), fmt.Sprintf("file-place-%02d", i)
+		f.now = f.now.Add(time.Minute)
+		_, err := f.svc.Set(ctx, f.a.ID, me, presence.Update{Status: presence.Busy, Note: &note, Place: &place, Until: f.now.Add(time.Hour)})
+		storetest.Must(t, err)
+	}
+	p, err := f.svc.Mine(ctx, f.a.ID, me)
+	storetest.Must(t, err)
+	if p.Note != fmt.Sprintf("file-note-%02d", changes-1) || p.Status != presence.Busy {
+		t.Fatalf("current: %+v", p)
+	}
+	rows, err := f.svc.Board(ctx, f.a.ID, f.who["佐藤"], 0)
+	storetest.Must(t, err)
+	for _, r := range rows {
+		if r.Name == "山田" && r.Status != presence.Busy {
+			t.Fatalf("board: %+v", r)
+		}
+	}
+	check := func(when string) {
+		t.Helper()
+		for _, file := range []string{path, path + "-wal"} {
+			b, err := os.ReadFile(file)
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			storetest.Must(t, err)
+			for _, s := range []string{"file-note", "file-place"} {
+				if bytes.Contains(b, []byte(s)) {
+					t.Errorf("%s: %s holds %q", when, filepath.Base(file), s)
+				}
+			}
+		}
+	}
+	check("while running")
+	storetest.Must(t, db.Close())
+	check("after closing")
+	db, err = store.Open(ctx, path)
+	storetest.Must(t, err)
+	f.svc = presence.NewService(db, nil, func() time.Time { return f.now })
+	p, err = f.svc.Mine(ctx, f.a.ID, me)
+	storetest.Must(t, err)
+	if p.Note != "" || p.Status != presence.Available {
+		t.Fatalf("after a restart: %+v, want 連絡可能 with no note", p)
+	}
 }
 
 // changeThroughHTTP changes the person's presence through the real server
