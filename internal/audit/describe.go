@@ -126,7 +126,7 @@ func (d *describer) describe(ctx context.Context, es []*Entry) ([]*View, error) 
 				if l == nil {
 					continue
 				}
-				if t, ok := refFields[l.Path]; ok && l.Kind == "number" && l.Text != "0" {
+				if t := refType(l.Path); t != "" && l.Kind == "number" && l.Text != "0" {
 					need[t] = append(need[t], l.Text)
 				}
 			}
@@ -159,7 +159,7 @@ func (d *describer) describe(ctx context.Context, es []*Entry) ([]*View, error) 
 				if l == nil {
 					continue
 				}
-				if t, ok := refFields[l.Path]; ok && l.Kind == "number" && l.Text != "0" {
+				if t := refType(l.Path); t != "" && l.Kind == "number" && l.Text != "0" {
 					if n, ok := d.name(t, l.Text, v.Seq); ok {
 						if v.Refs == nil {
 							v.Refs = map[Ref]Name{}

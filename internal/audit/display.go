@@ -284,8 +284,11 @@ func Changes(e *Entry) []FieldChange {
 // names the field (then show the path).
 func LabelKey(objectType, path string, has func(string) bool) (key, rest string, ok bool) {
 	var segs, idx []string
-	for _, s := range strings.Split(path, ".") {
-		if n, err := strconv.Atoi(s); err == nil && n >= 0 && len(segs) > 0 {
+	for i, s := range strings.Split(path, ".") {
+		if n, err := strconv.Atoi(s); err == nil && n >= 0 {
+			if i == 0 {
+				segs = append(segs, listPath) // a snapshot that is a list
+			}
 			idx = append(idx, strconv.Itoa(n+1))
 			continue
 		}
@@ -306,6 +309,11 @@ func LabelKey(objectType, path string, has func(string) bool) (key, rest string,
 	return "", path, false
 }
 
+// listPath stands for the list a snapshot is (a person's notification
+// choices): its elements' fields are labelled as
+// auditlog.field.<type>.list.<field>, the element's number following.
+const listPath = "list"
+
 // SensitivePath is the staff snapshot's digest of the opt-in analysis
 // attributes: shown as present or absent, never as the digest.
 const SensitivePath = "sensitive"
@@ -325,8 +333,14 @@ type Shown struct {
 type Ref struct{ Type, ID string }
 
 // enumFields are the fields whose stored codes have product-wide labels:
-// the message key prefix for one code.
+// the message key prefix for one code. An entry "<object type>.<path>"
+// applies to that type only and comes before the one for the path alone.
 var enumFields = map[string]string{
+	"office.kind": "tasks.kind.", "office.network": "tasks.network.", "device_pool.kind": "devices.kind.",
+	"booking.half": "places.half.", "booking.status": "auditlog.booking_status.",
+	"device_reservation.status": "devices.status.", "personal_device.status": "devices.personal.",
+	"staff.list.kind": "notify.kind.", "worktime_day.mode": "mode.", "application.mode": "mode.",
+	"application.status": "apply.status.", "delegation.kind": "auditlog.delegation_kind.",
 	"rank": "rank.", "employment": "employment.", "Kind": "kind.", "roles": "role.", "job_type": "job.",
 	"locale": "auditlog.locale.", "claim": "auditlog.claim.", "format": "auditlog.format.", "kind": "auditlog.object.",
 	"via": "auditlog.via.", "reason": "auditlog.action.", "Reasons": "reason.",
@@ -341,8 +355,16 @@ var enumFields = map[string]string{
 	"policy.take_out.print_allowed_devices": "device.", "policy.take_out.save_allowed_devices": "device.",
 }
 
-// refFields point to another object by id.
-var refFields = map[string]string{"unit_id": "unit", "ParentID": "unit", "staff_id": "staff", "owner_id": "user"}
+// refFields point to another object by id: each field holding a staff id
+// names the person (the approver, the delegate, who decided, who entered a
+// day or booked for someone), never the bare number.
+var refFields = map[string]string{"unit_id": "unit", "ParentID": "unit", "staff_id": "staff", "owner_id": "user",
+	"approver_id": "staff", "delegate_id": "staff", "presence_checker_id": "staff", "on_behalf_of": "staff",
+	"decided_by": "staff", "start_by_proxy": "staff", "end_by_proxy": "staff", "acted_by_staff": "staff",
+	"acted_by_user": "user", "office_id": "office", "pool_id": "device_pool"}
+
+// refType is the type of object a field points to by id ("" for none).
+func refType(path string) string { return refFields[path] }
 
 // ShowValue says how a field's value appears, given the other side of the
 // change (for the digest of the analysis attributes, whose change is told
@@ -361,7 +383,10 @@ func ShowValue(objectType string, l, other *Leaf, has func(string) bool) []Shown
 			return []Shown{{Key: "auditlog.value.sensitive_present"}}
 		}
 	}
-	prefix := enumFields[genericPath(l.Path)]
+	prefix, ok := enumFields[objectType+"."+genericPath(l.Path)]
+	if !ok {
+		prefix = enumFields[genericPath(l.Path)]
+	}
 	switch l.Kind {
 	case "null":
 		return []Shown{{Key: "auditlog.value.null"}}
@@ -388,9 +413,13 @@ func ShowValue(objectType string, l, other *Leaf, has func(string) bool) []Shown
 			return out
 		}
 	case "number":
-		if t, ok := refFields[l.Path]; ok {
+		if t := refType(l.Path); t != "" {
 			if l.Text == "0" {
-				return []Shown{{Key: "auditlog.value.no_" + t}}
+				// No approver, no proxy: not an account's missing link.
+				if k := "auditlog.value.no_" + t; has(k) && (t != "staff" || l.Path == "staff_id") {
+					return []Shown{{Key: k}}
+				}
+				return []Shown{{Key: "auditlog.value.null"}}
 			}
 			return []Shown{{Text: l.Text, Ref: &Ref{Type: t, ID: l.Text}}}
 		}
@@ -399,12 +428,16 @@ func ShowValue(objectType string, l, other *Leaf, has func(string) bool) []Shown
 }
 
 // genericPath drops list indexes from a path (policy.unit_rules.0.modes
-// is policy.unit_rules.modes).
+// is policy.unit_rules.modes); the index a list snapshot starts with
+// becomes listPath (0.kind is list.kind), as LabelKey reads it.
 func genericPath(path string) string {
 	segs := strings.Split(path, ".")
 	out := segs[:0]
 	for i, s := range segs {
-		if _, err := strconv.Atoi(s); err == nil && i > 0 {
+		if _, err := strconv.Atoi(s); err == nil {
+			if i == 0 {
+				out = append(out, listPath)
+			}
 			continue
 		}
 		out = append(out, s)
@@ -471,6 +504,8 @@ func NameFrom(objectType, objectID string, raw json.RawMessage) (Name, bool) {
 		}
 	case "staff_import":
 		n.Name, ok = text("file")
+	case "office", "device_pool":
+		n.Name, ok = text("name")
 	case "national_holidays":
 		n.Code, ok = objectID, true
 	case "staff_export", "sso_settings", "retired_staff", "api_tokens":

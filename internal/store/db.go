@@ -89,10 +89,11 @@ type DB struct {
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 
-	rebound rebindCache // query text → PostgreSQL form
-	stmts   stmtCache   // SQLite: query text → prepared statement
-	writes  writeQueue  // SQLite: this process's write transactions, committed in groups (writer.go)
-	sealers sealers     // this process's audit sealers, one per tenant (audit_seal.go)
+	rebound  rebindCache    // query text → PostgreSQL form
+	stmts    stmtCache      // SQLite: query text → prepared statement
+	writes   writeQueue     // SQLite: this process's write transactions, committed in groups (writer.go)
+	sealers  sealers        // this process's audit sealers, one per tenant (audit_seal.go)
+	presence presenceMemory // SQLite: the current presence, never written to the file (presence.go)
 }
 
 // IsPostgresDSN reports whether dsn names a PostgreSQL server rather than a

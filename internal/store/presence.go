@@ -3,12 +3,50 @@ package store
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"telework/internal/presence"
 )
 
-// Presence (issue 12): one row per person, the current state only.
+// Presence (issue 12): the current state only, one per person.
+//
+// On SQLite (always one app node) presence is never written to the
+// database: it lives in this process's memory. A row overwritten in the
+// file stays readable in its -wal and freed pages, so a table would keep
+// past states after all. After a restart presence starts empty (everyone
+// reads as 連絡可能 while working, オフライン otherwise): it is a courtesy,
+// not a record. On PostgreSQL (several nodes share it) the presence table
+// holds the one row per person (docs/worktime.md names what remains there
+// until vacuum).
+type presenceMemory struct {
+	mu sync.Mutex
+	m  map[int64]map[int64]presence.Presence // tenant → staff → presence
+}
+
+func (pm *presenceMemory) find(tenantID int64, staffIDs []int64) map[int64]presence.Presence {
+	pm.mu.Lock()
+	defer pm.mu.Unlock()
+	out := map[int64]presence.Presence{}
+	for _, id := range staffIDs {
+		if p, ok := pm.m[tenantID][id]; ok {
+			out[id] = p
+		}
+	}
+	return out
+}
+
+func (pm *presenceMemory) save(tenantID int64, p presence.Presence) {
+	pm.mu.Lock()
+	defer pm.mu.Unlock()
+	if pm.m == nil {
+		pm.m = map[int64]map[int64]presence.Presence{}
+	}
+	if pm.m[tenantID] == nil {
+		pm.m[tenantID] = map[int64]presence.Presence{}
+	}
+	pm.m[tenantID][p.StaffID] = p
+}
 
 var (
 	_ presence.Store = (*DB)(nil)
@@ -17,6 +55,9 @@ var (
 
 // FindPresence returns the current presence of these people.
 func (db *DB) FindPresence(ctx context.Context, tenantID int64, staffIDs []int64) (map[int64]presence.Presence, error) {
+	if db.Engine == SQLite {
+		return db.presence.find(tenantID, staffIDs), nil
+	}
 	out := map[int64]presence.Presence{}
 	if len(staffIDs) == 0 {
 		return out, nil
@@ -53,6 +94,15 @@ func (db *DB) SavePresence(ctx context.Context, tenantID int64, p presence.Prese
 	}
 	if p.UpdatedAt.IsZero() {
 		p.UpdatedAt = time.Now()
+	}
+	if db.Engine == SQLite {
+		// As a row would read back: times to the microsecond, in UTC.
+		p.UpdatedAt = fromMicros(micros(p.UpdatedAt))
+		if until != 0 {
+			p.Until = fromMicros(until)
+		}
+		db.presence.save(tenantID, p)
+		return nil
 	}
 	_, err := db.exec(ctx, `INSERT INTO presence (tenant_id, staff_id, status, place, note, until_at, auto_away, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, staff_id) DO UPDATE SET status = excluded.status,

@@ -117,7 +117,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 type statusWriter struct {
 	http.ResponseWriter
 	status int
-	bytes  int
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -131,18 +130,21 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
-	n, err := w.ResponseWriter.Write(b)
-	w.bytes += n
-	return n, err
+	return w.ResponseWriter.Write(b)
 }
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// unattributedRoutes log their requests without the account: a presence
-// change (the inactivity timer's away and back among them) with a time and
-// a user id would let the log rebuild each person's idle and away periods,
-// and presence keeps no history (issue 12: only the current state exists).
-var unattributedRoutes = map[string]bool{"POST /presence": true, "PUT /api/v1/presence": true}
+// unloggedRoutes leave no request-log line at all, only the aggregated
+// metrics: a presence change (the inactivity timer's away and back among
+// them) with a time would let the log rebuild each person's idle and away
+// periods, and presence keeps no history (issue 12: only the current state
+// exists). A line without the account is not enough: the redirect that
+// follows it, or the same person's next request, carries the account a few
+// milliseconds later. No line carries the response's size either: the
+// pages that show presence (the work page, the board) differ in size by
+// the states on them.
+var unloggedRoutes = map[string]bool{"POST /presence": true, "PUT /api/v1/presence": true}
 
 // observe gives each request an id, recovers panics, and records the access
 // log line and metrics under the route pattern.
@@ -182,12 +184,11 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			if ri.Route == "GET /static/" || ri.Route == "GET /healthz" || ri.Route == "GET /metrics" {
 				return // too frequent to be worth a line each
 			}
-			attrs := []any{"request_id", rid, "method", r.Method, "route", ri.Route, "status", sw.status,
-				"duration_ms", float64(d.Microseconds()) / 1000, "bytes", sw.bytes, "tenant_id", ri.TenantID}
-			if !unattributedRoutes[ri.Route] {
-				attrs = append(attrs, "user_id", ri.UserID)
+			if unloggedRoutes[ri.Route] {
+				return
 			}
-			s.log.Info("request", attrs...)
+			s.log.Info("request", "request_id", rid, "method", r.Method, "route", ri.Route, "status", sw.status,
+				"duration_ms", float64(d.Microseconds())/1000, "tenant_id", ri.TenantID, "user_id", ri.UserID)
 		}()
 		next.ServeHTTP(sw, r)
 	})
