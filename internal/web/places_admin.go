@@ -52,8 +52,22 @@ func (s *Server) placesRenderForm(w http.ResponseWriter, r *http.Request, status
 	if o.ID != 0 {
 		title = "places.office_edit"
 	}
-	s.render(w, r, status, "places_office_form", title, &placesOfficeForm{Office: o, ClosedDays: strings.Join(o.ClosedDays, ","),
+	s.render(w, r, status, "places_office_form", title, &placesOfficeForm{Office: o, ClosedDays: closedDaysText(lang(r), o.ClosedDays),
 		Kinds: tasks.PlaceKinds, Networks: tasks.Networks, Affected: affected}, err)
+}
+
+// closedDaysText shows an office's closed days in the language l (ja:
+// 「土、日、2026-12-29」), as the form reads them back.
+func closedDaysText(l string, days []string) string {
+	out := make([]string, len(days))
+	for i, d := range days {
+		out[i] = places.ClosedDayLabel(l, d)
+	}
+	sep := "、"
+	if l == "en" {
+		sep = ","
+	}
+	return strings.Join(out, sep)
 }
 
 func (s *Server) placesOfficeNew(w http.ResponseWriter, r *http.Request) {
@@ -90,7 +104,7 @@ func (s *Server) placesOfficeSave(w http.ResponseWriter, r *http.Request) {
 	o.PreRegistration, o.Hourly, o.Outsiders = f.bool("pre_registration"), f.bool("hourly"), f.bool("outsiders")
 	o.Seats, o.PCs, o.HorizonDays = f.int("seats", 0), f.int("pcs", 0), f.int("horizon_days", 30)
 	o.Opens, o.Closes, o.Address, o.Note = f.str("opens"), f.str("closes"), f.str("address"), f.str("note")
-	o.ClosedDays = strings.FieldsFunc(f.str("closed_days"), func(r rune) bool { return r == ',' || r == ' ' || r == '、' })
+	o.ClosedDays = places.SplitClosedDays(f.str("closed_days"))
 	if v := f.int("version", 0); o.ID != 0 {
 		o.Version = int64(v)
 	}
