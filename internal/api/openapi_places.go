@@ -56,7 +56,7 @@ func officeSchema(input bool) map[string]any {
 		"printer":           boolean("プリンターあり"),
 		"opens":             str("開館 HH:MM"),
 		"closes":            str("閉館 HH:MM"),
-		"closed_days":       arrayOf(str("weekday code (sun … sat) or date YYYY-MM-DD")),
+		"closed_days":       arrayOf(str("weekday (sun … sat; also Saturday, 土, 土曜, 土曜日 — stored as sun … sat) or date YYYY-MM-DD")),
 		"pre_registration":  boolean("事前登録が必要 (民間事業者)"),
 		"horizon_days":      integer("予約できる日数 (先)"),
 		"hourly":            boolean("per-hour use without a seat cap (always true for private_share, whatever is sent)"),

@@ -7,6 +7,7 @@ import (
 	"telework/internal/apperr"
 	"telework/internal/apply"
 	"telework/internal/calendar"
+	"telework/internal/policy"
 )
 
 // ApplicationLink is what a booking or a device reservation checks of the
@@ -54,4 +55,27 @@ func CheckApplication(ctx context.Context, st ApplicationReader, tenantID, appli
 		v.Add("application_id", "places.error.application_closed", map[string]any{"ID": applicationID, "Date": day.String()})
 	}
 	return v.Err()
+}
+
+// HalfFor is the part of the day a seat is booked for, for work in time
+// unit u (from start to end, "HH:MM", when hourly): 午前 and 午後 as
+// they are, hours within the morning or the afternoon as that half,
+// anything else the whole day.
+func HalfFor(u policy.TimeUnit, start, end string) Half {
+	switch u {
+	case policy.AM:
+		return AM
+	case policy.PM:
+		return PM
+	case policy.Hourly:
+		st, ok1 := parseClock(start)
+		en, ok2 := parseClock(end)
+		switch {
+		case ok1 && ok2 && en <= Noon:
+			return AM
+		case ok1 && ok2 && st >= Noon:
+			return PM
+		}
+	}
+	return FullDay
 }

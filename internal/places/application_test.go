@@ -9,6 +9,7 @@ import (
 	"telework/internal/calendar"
 	"telework/internal/org"
 	"telework/internal/places"
+	"telework/internal/policy"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
 )
@@ -69,4 +70,27 @@ func TestBookingApplicationMustBeTheirs(t *testing.T) {
 			})
 		}
 	})
+}
+
+// TestHalfFor: the half a seat is booked for from an application's time
+// unit (the link 「席を予約」 on the application's page).
+func TestHalfFor(t *testing.T) {
+	for _, c := range []struct {
+		unit       policy.TimeUnit
+		start, end string
+		want       places.Half
+	}{
+		{policy.FullDay, "", "", places.FullDay},
+		{policy.AM, "", "", places.AM},
+		{policy.PM, "", "", places.PM},
+		{policy.Hourly, "09:00", "12:00", places.AM},
+		{policy.Hourly, "13:00", "17:15", places.PM},
+		{policy.Hourly, "10:00", "15:00", places.FullDay},
+		{policy.Hourly, "", "", places.FullDay},
+		{"", "", "", places.FullDay},
+	} {
+		if got := places.HalfFor(c.unit, c.start, c.end); got != c.want {
+			t.Errorf("%s %s–%s: %s, want %s", c.unit, c.start, c.end, got, c.want)
+		}
+	}
 }

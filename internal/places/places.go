@@ -169,13 +169,13 @@ func (o *Office) Validate() error {
 	if ok1 && ok2 && cl <= op {
 		v.Add("closes", "places.error.hours", nil)
 	}
-	for _, d := range o.ClosedDays {
-		if !slices.Contains(Weekdays, d) {
-			if _, err := calendar.ParseDate(d); err != nil {
-				v.Add("closed_days", "places.error.closed_day", map[string]any{"Value": d})
-				break
-			}
+	for i, d := range o.ClosedDays {
+		code, ok := ClosedDayCode(d)
+		if !ok {
+			v.Add("closed_days", "places.error.closed_day", map[string]any{"Value": d})
+			break
 		}
+		o.ClosedDays[i] = code // stored in the canonical form
 	}
 	if o.HorizonDays < 0 || o.HorizonDays > 366 {
 		v.Add("horizon_days", "places.error.horizon", nil)

@@ -34,6 +34,17 @@ type Reader interface {
 	StaffReader
 	ApplicationReader
 	IsOfficeRegistered(ctx context.Context, tenantID, officeID, staffID int64) (bool, error)
+	// FindOfficeRegistrations lists the people registered with an office,
+	// by staff number.
+	FindOfficeRegistrations(ctx context.Context, tenantID, officeID int64) ([]Registration, error)
+}
+
+// Registration is a person who completed an office's pre-registration.
+type Registration struct {
+	StaffID      int64
+	StaffNo      string
+	StaffName    string
+	RegisteredAt time.Time
 }
 
 // Store is the places' storage.
@@ -324,6 +335,11 @@ func (s *Service) Register(ctx context.Context, tenantID int64, who *auth.Princi
 			}
 			return err
 		}
+		// Already registered: nothing to do. Read first, as a failed
+		// insert ends a PostgreSQL transaction (a 500 for a second record).
+		if done, err := tx.IsOfficeRegistered(ctx, tenantID, officeID, staffID); err != nil || done {
+			return err
+		}
 		if err := tx.RegisterOfficeStaff(ctx, tenantID, officeID, staffID, s.now()); err != nil {
 			if apperr.IsDuplicate(err) {
 				return nil
@@ -333,6 +349,18 @@ func (s *Service) Register(ctx context.Context, tenantID int64, who *auth.Princi
 		return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "places.register", ObjectType: "office",
 			ObjectID: strconv.FormatInt(officeID, 10), After: map[string]any{"staff_id": staffID}})
 	})
+}
+
+// Registrations lists the people registered with an office (IT admin,
+// HR: those who record them); NotFound for an office outside the tenant.
+func (s *Service) Registrations(ctx context.Context, tenantID int64, who *auth.Principal, officeID int64) ([]Registration, error) {
+	if !Manages(who) {
+		return nil, apperr.Forbid()
+	}
+	if _, err := s.st.FindOffice(ctx, tenantID, officeID); err != nil {
+		return nil, err
+	}
+	return s.st.FindOfficeRegistrations(ctx, tenantID, officeID)
 }
 
 // Request is a booking asked for.

@@ -134,8 +134,19 @@ func TestBookingRules(t *testing.T) {
 		if _, err := s.Book(ctx, a, f.people[2], places.Request{OfficeID: share.ID, Day: f.monday, Half: places.PM}); apperr.As(err) == nil || apperr.As(err).Key != "places.refused.pre_registration" {
 			t.Fatalf("pre-registration: %v", err)
 		}
-		if err := s.Register(ctx, a, f.it, share.ID, f.staff[2].ID); err != nil {
-			t.Fatal(err)
+		for range 2 { // a second record is a no-op, on both engines
+			if err := s.Register(ctx, a, f.it, share.ID, f.staff[2].ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if regs, err := s.Registrations(ctx, a, f.it, share.ID); err != nil || len(regs) != 1 || regs[0].StaffID != f.staff[2].ID || regs[0].StaffName == "" {
+			t.Fatalf("registrations: %+v %v", regs, err)
+		}
+		if _, err := s.Registrations(ctx, a, f.people[2], share.ID); apperr.CodeOf(err) != apperr.Forbidden {
+			t.Fatalf("staff reads the registrations: %v", err)
+		}
+		if _, err := s.Registrations(ctx, f.b.ID, f.bIT, share.ID); apperr.CodeOf(err) != apperr.NotFound {
+			t.Fatalf("another tenant reads the registrations: %v", err)
 		}
 		if _, err := s.Book(ctx, a, f.people[2], places.Request{OfficeID: share.ID, Day: f.monday, Half: places.AM}); apperr.As(err) == nil || apperr.As(err).Key != "places.refused.hours" {
 			t.Fatalf("hours: %v", err)

@@ -67,3 +67,51 @@ func TestOfficeValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestClosedDays: closed days are read as a clerk types them — Japanese
+// weekday names (土, 土曜, 土曜日), English codes and names, dates — split
+// by 「,」「、」「，」 or spaces, and kept in the canonical form (sat, a
+// date); anything else is refused on closed_days with a message that
+// names the field and the forms it takes.
+func TestClosedDays(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want string // canonical, joined by ","; "" when refused
+	}{
+		{"sat,sun", "sat,sun"},
+		{"土,日", "sat,sun"},
+		{"土、日", "sat,sun"},
+		{"土曜，日曜", "sat,sun"},
+		{"土曜日　日曜日 2026-12-29", "sat,sun,2026-12-29"},
+		{"（月）", "mon"},
+		{"Saturday, SUN", "sat,sun"},
+		{"", ""},
+		{"曜日", ""},
+		{"土日", "sat,sun"},
+		{"土・日", "sat,sun"},
+		{"土曜日曜", ""},
+		{"2026-13-01", ""},
+	} {
+		t.Run(c.in, func(t *testing.T) {
+			o := places.NewOffice()
+			o.Name, o.Network, o.Seats = "四賀支所", tasks.OfficeLAN, 4
+			o.ClosedDays = places.SplitClosedDays(c.in)
+			err := o.Validate()
+			if c.want == "" && c.in != "" {
+				if msg := i18n.FieldMessages("ja", err)["closed_days"]; !strings.Contains(msg, "休館日") || !strings.Contains(msg, "土、日") {
+					t.Fatalf("want a refusal on closed_days, got %v (%q)", err, msg)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(o.ClosedDays, ","); got != c.want {
+				t.Fatalf("%q: got %q, want %q", c.in, got, c.want)
+			}
+		})
+	}
+	if got := places.ClosedDayLabel("ja", "sat") + places.ClosedDayLabel("en", "sat") + places.ClosedDayLabel("ja", "2026-12-29"); got != "土sat2026-12-29" {
+		t.Fatalf("labels: %q", got)
+	}
+}

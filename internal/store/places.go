@@ -129,6 +129,28 @@ func isOfficeRegistered(ctx context.Context, q querier, tenantID, officeID, staf
 	return len(ids) > 0, err
 }
 
+// FindOfficeRegistrations lists the people registered with an office.
+func (db *DB) FindOfficeRegistrations(ctx context.Context, tenantID, officeID int64) ([]places.Registration, error) {
+	return findOfficeRegistrations(ctx, db, tenantID, officeID)
+}
+
+// FindOfficeRegistrations is FindOfficeRegistrations inside a transaction.
+func (tx *Tx) FindOfficeRegistrations(ctx context.Context, tenantID, officeID int64) ([]places.Registration, error) {
+	return findOfficeRegistrations(ctx, tx, tenantID, officeID)
+}
+
+func findOfficeRegistrations(ctx context.Context, q querier, tenantID, officeID int64) ([]places.Registration, error) {
+	return queryAll(ctx, q, func(sc interface{ Scan(...any) error }) (places.Registration, error) {
+		var r places.Registration
+		var at int64
+		err := sc.Scan(&r.StaffID, &r.StaffNo, &r.StaffName, &at)
+		r.RegisteredAt = fromMicros(at)
+		return r, err
+	}, `SELECT r.staff_id, s.staff_no, s.name, r.registered_at FROM office_registrations r
+		JOIN staff s ON s.tenant_id = r.tenant_id AND s.id = r.staff_id
+		WHERE r.tenant_id = ? AND r.office_id = ? ORDER BY s.staff_no, r.staff_id`, tenantID, officeID)
+}
+
 // RegisterOfficeStaff records a pre-registration.
 func (tx *Tx) RegisterOfficeStaff(ctx context.Context, tenantID, officeID, staffID int64, at time.Time) error {
 	_, err := tx.exec(ctx, `INSERT INTO office_registrations (tenant_id, office_id, staff_id, registered_at) VALUES (?, ?, ?, ?)`,

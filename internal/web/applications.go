@@ -271,6 +271,12 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, status 
 		}
 	}
 	d["Days"], d["Cancellable"] = days, cancellable
+	if own && !p.ReadOnly {
+		if d["Reserve"], err = s.applyReserveRows(r, l, a); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
 	d["Series"] = a.Recurrence != nil && len(cancellable) > 1
 	d["CanDecide"] = can(apply.ActApprove)
 	if det.OnBehalfOf != 0 && can(apply.ActApprove) {

@@ -28,6 +28,7 @@ type applyFormData struct {
 	Places         []string
 	HomeEquivalent bool
 	PlaceKinds     []string
+	Offices        []string // the tenant's satellite offices, suggested for the place's name
 	TimeUnits      []policy.TimeUnit
 	SegmentModes   []string
 	Devices        []string
@@ -101,6 +102,15 @@ func (s *Server) applyFormPage(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	d.Checkers = checkers
+	offices, cerr := s.svc.Places.Offices(r.Context(), p.TenantID)
+	if cerr != nil {
+		s.serverError(w, r, cerr)
+		return
+	}
+	d.Offices = nil
+	for _, o := range offices {
+		d.Offices = append(d.Offices, o.Name)
+	}
 	if d.Tasks, cerr = s.applyTaskChoices(r, d.Form.TaskIDs); cerr != nil {
 		s.serverError(w, r, cerr)
 		return

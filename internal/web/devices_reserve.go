@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"telework/internal/calendar"
@@ -10,7 +11,8 @@ import (
 
 // devicesReserveRoutes are the device reservation page (issue 14): one's
 // own reservations with cancellation and a form to reserve a unit of a
-// pool for a day, for oneself or on someone's behalf (placesForWhom).
+// pool for a day, for oneself or on someone's behalf (placesForWhom), or
+// from an application's page (?pool_id=…&date=…&application_id=…).
 func (s *Server) devicesReserveRoutes() []Route {
 	return []Route{
 		{Method: "GET", Pattern: "/devices/reservations", Rule: directory, Handler: s.devicesReservePage},
@@ -25,12 +27,22 @@ type devicesReserveView struct {
 	ForWhom *placesForWhom
 	PoolID  int64
 	Date    string
+	// ApplicationID: the application the reservation is for (a link from
+	// its page), carried by the form.
+	ApplicationID int64
 }
 
 func (s *Server) devicesReserveView(r *http.Request) (*devicesReserveView, error) {
 	p := principal(r)
 	today := calendar.DateOf(time.Now())
-	v := &devicesReserveView{Date: today.AddDays(1).String()}
+	v := &devicesReserveView{Date: today.AddDays(1).String(), ApplicationID: queryApplicationID(r)}
+	q := r.URL.Query()
+	if id, err := strconv.ParseInt(q.Get("pool_id"), 10, 64); err == nil {
+		v.PoolID = id
+	}
+	if d, err := calendar.ParseDate(q.Get("date")); err == nil {
+		v.Date = d.String()
+	}
 	var err error
 	if v.Pools, err = s.svc.Devices.Pools(r.Context(), p.TenantID); err != nil {
 		return nil, err
@@ -57,7 +69,7 @@ func (s *Server) devicesReserve(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	f := newForm(r)
 	p := principal(r)
-	req := devices.Request{PoolID: f.id("pool_id"), Day: f.date("date")}
+	req := devices.Request{PoolID: f.id("pool_id"), Day: f.date("date"), ApplicationID: f.id("application_id")}
 	staffID, err := s.placesTarget(r, f)
 	if err == nil {
 		req.StaffID = staffID
@@ -69,7 +81,7 @@ func (s *Server) devicesReserve(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, verr)
 			return
 		}
-		v.PoolID, v.Date = req.PoolID, f.str("date")
+		v.PoolID, v.Date, v.ApplicationID = req.PoolID, f.str("date"), req.ApplicationID
 		s.render(w, r, statusOf(err), "devices_reserve", "devices.reserve_title", v, err)
 		return
 	}

@@ -25,6 +25,7 @@ func (s *Server) placesAdminRoutes() []Route {
 		{Method: "GET", Pattern: "/places/offices/{id}/edit", Rule: placesManagers, Object: "office", Handler: s.placesOfficeEdit},
 		{Method: "POST", Pattern: "/places/offices/{id}", Rule: placesManagers, Object: "office", Handler: s.placesOfficeSave},
 		{Method: "GET", Pattern: "/places/offices/{id}/day", Rule: placesManagers, Object: "office", Handler: s.placesOfficeDay},
+		{Method: "POST", Pattern: "/places/offices/{id}/registrations", Rule: placesManagers, Object: "office", Handler: s.placesRegister},
 		{Method: "POST", Pattern: "/places/bookings/{id}/check-in", Rule: directory, Object: "booking", Handler: s.placesCheckIn},
 	}, append(append(s.devicesDeskRoutes(), s.devicesPersonalRoutes()...), s.placesReportRoutes()...)...)
 }
@@ -35,6 +36,12 @@ type placesOfficeForm struct {
 	Kinds      []tasks.PlaceKind
 	Networks   []tasks.Network
 	Affected   []*places.Booking
+	// Registrations: the people registered with an office that requires
+	// pre-registration (or still has some), with the form to add one;
+	// StaffNo is the number typed, kept on a refusal.
+	Registrations     []places.Registration
+	ShowRegistrations bool
+	StaffNo           string
 }
 
 func (s *Server) placesOfficeList(w http.ResponseWriter, r *http.Request) {
@@ -52,8 +59,35 @@ func (s *Server) placesRenderForm(w http.ResponseWriter, r *http.Request, status
 	if o.ID != 0 {
 		title = "places.office_edit"
 	}
-	s.render(w, r, status, "places_office_form", title, &placesOfficeForm{Office: o, ClosedDays: strings.Join(o.ClosedDays, ","),
-		Kinds: tasks.PlaceKinds, Networks: tasks.Networks, Affected: affected}, err)
+	v := &placesOfficeForm{Office: o, ClosedDays: closedDaysText(lang(r), o.ClosedDays),
+		Kinds: tasks.PlaceKinds, Networks: tasks.Networks, Affected: affected}
+	if o.ID != 0 {
+		p := principal(r)
+		regs, rerr := s.svc.Places.Registrations(r.Context(), p.TenantID, p, o.ID)
+		if rerr != nil {
+			s.fail(w, r, rerr)
+			return
+		}
+		v.Registrations, v.ShowRegistrations = regs, o.PreRegistration || len(regs) > 0
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/registrations") {
+			v.StaffNo = newForm(r).str("staff_no")
+		}
+	}
+	s.render(w, r, status, "places_office_form", title, v, err)
+}
+
+// closedDaysText shows an office's closed days in the language l (ja:
+// 「土、日、2026-12-29」), as the form reads them back.
+func closedDaysText(l string, days []string) string {
+	out := make([]string, len(days))
+	for i, d := range days {
+		out[i] = places.ClosedDayLabel(l, d)
+	}
+	sep := "、"
+	if l == "en" {
+		sep = ","
+	}
+	return strings.Join(out, sep)
 }
 
 func (s *Server) placesOfficeNew(w http.ResponseWriter, r *http.Request) {
@@ -90,7 +124,7 @@ func (s *Server) placesOfficeSave(w http.ResponseWriter, r *http.Request) {
 	o.PreRegistration, o.Hourly, o.Outsiders = f.bool("pre_registration"), f.bool("hourly"), f.bool("outsiders")
 	o.Seats, o.PCs, o.HorizonDays = f.int("seats", 0), f.int("pcs", 0), f.int("horizon_days", 30)
 	o.Opens, o.Closes, o.Address, o.Note = f.str("opens"), f.str("closes"), f.str("address"), f.str("note")
-	o.ClosedDays = strings.FieldsFunc(f.str("closed_days"), func(r rune) bool { return r == ',' || r == ' ' || r == '、' })
+	o.ClosedDays = places.SplitClosedDays(f.str("closed_days"))
 	if v := f.int("version", 0); o.ID != 0 {
 		o.Version = int64(v)
 	}
@@ -107,6 +141,36 @@ func (s *Server) placesOfficeSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.flashRedirect(w, r, "/places/offices", "flash.places_office_saved")
+}
+
+// placesRegister records that the person of a staff number completed the
+// office's pre-registration (HR, IT), as POST
+// /api/v1/offices/{id}/registrations does, through the same service.
+func (s *Server) placesRegister(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	p := principal(r)
+	id, _ := pathID(r)
+	o, err := s.svc.Places.Office(r.Context(), p.TenantID, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := newForm(r)
+	if f.str("staff_no") == "" {
+		f.v.Add("staff_no", "field.required", nil)
+	}
+	err = f.v.Err()
+	if err == nil {
+		var staffID int64
+		if staffID, err = s.placesTarget(r, f); err == nil {
+			err = s.svc.Places.Register(r.Context(), p.TenantID, p, id, staffID)
+		}
+	}
+	if err != nil {
+		s.placesRenderForm(w, r, statusOf(err), o, nil, err)
+		return
+	}
+	s.flashRedirect(w, r, "/places/offices/"+itoa(id)+"/edit", "flash.places_registered")
 }
 
 type placesDayView struct {

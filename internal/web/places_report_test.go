@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +16,7 @@ import (
 
 // TestPlacesReportPage: the usage and forecast page draws its charts with
 // the data tables, warns of a pool that will run short and links the
-// exports; staff may not see it, another tenant sees none of it (issue 14).
+// exports, each section (landmark) named apart; staff may not see it, another tenant sees none of it (issue 14).
 func TestPlacesReportPage(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
@@ -49,6 +50,16 @@ func TestPlacesReportPage(t *testing.T) {
 				t.Errorf("report lacks %q", want)
 			}
 		}
+		// Every landmark has its own name (axe landmark-unique): an office
+		// or pool is named in both the forecast and the daily use.
+		if n := uniqueLandmarks(t, res.body); n < 4 {
+			t.Errorf("%d sections", n)
+		}
+		for _, want := range []string{"和田公民館の見込み", "和田公民館の利用状況", "モバイルルーターの見込み"} {
+			if !strings.Contains(res.body, want) {
+				t.Errorf("report lacks %q", want)
+			}
+		}
 		warn := res.body[strings.Index(res.body, `id="warn-heading"`):strings.Index(res.body, "需要予測(週ごと")]
 		if !strings.Contains(warn, "モバイルルーター") || strings.Contains(warn, "和田公民館") {
 			t.Errorf("warnings: %s", warn)
@@ -60,4 +71,28 @@ func TestPlacesReportPage(t *testing.T) {
 			t.Fatalf("it: %d", res.code)
 		}
 	})
+}
+
+var (
+	sectionLabel = regexp.MustCompile(`<section aria-labelledby="([^"]+)"`)
+	elementText  = regexp.MustCompile(`id="([^"]+)"[^>]*>([^<]*)<`)
+)
+
+// uniqueLandmarks counts a page's sections labelled by an element,
+// failing the test when two share a name.
+func uniqueLandmarks(t *testing.T, body string) int {
+	t.Helper()
+	text := map[string]string{}
+	for _, m := range elementText.FindAllStringSubmatch(body, -1) {
+		text[m[1]] = m[2]
+	}
+	seen := map[string]bool{}
+	for _, m := range sectionLabel.FindAllStringSubmatch(body, -1) {
+		if n := text[m[1]]; seen[n] {
+			t.Errorf("two sections are named %q", n)
+		} else {
+			seen[n] = true
+		}
+	}
+	return len(seen)
 }

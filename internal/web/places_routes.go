@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -10,9 +11,20 @@ import (
 	"telework/internal/places"
 )
 
+// queryApplicationID is the application a booking or reservation link
+// names (?application_id=, from the application's page; 0: none). The
+// service checks it when the form is sent (places.CheckApplication).
+func queryApplicationID(r *http.Request) int64 {
+	id, err := strconv.ParseInt(r.URL.Query().Get("application_id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0
+	}
+	return id
+}
+
 // placesRoutes are the satellite-office pages (issue 14): the offices with
 // their free seats for the coming week, a booking form (for yourself, or
-// from an application: /places?office_id=…&date=…&application_id=…), and
+// from an application: /places?office_id=…&date=…&half=…&application_id=…), and
 // 「わたしの予約」 with cancellation.
 func (s *Server) placesRoutes() []Route {
 	return append([]Route{
@@ -59,9 +71,10 @@ func (s *Server) placesView(r *http.Request) (*placesView, error) {
 	if d, err := calendar.ParseDate(q.Get("date")); err == nil {
 		v.Date = d.String()
 	}
-	if id, err := strconv.ParseInt(q.Get("application_id"), 10, 64); err == nil {
-		v.ApplicationID = id
+	if h := places.Half(q.Get("half")); slices.Contains(places.Halves, h) {
+		v.Half = string(h)
 	}
+	v.ApplicationID = queryApplicationID(r)
 	for _, o := range list {
 		_, use, err := s.svc.Places.Availability(r.Context(), p.TenantID, o.ID, today, today.AddDays(6))
 		if err != nil {

@@ -411,12 +411,14 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) {
 // one form field, wired together with ids for screen readers.
 type fieldView struct {
 	Name, ID, Label, Type, Autocomplete, Hint, InputMode, Error string
+	List                                                        string // the id of a datalist of suggestions
 	Value                                                       any
 	Required                                                    bool
 }
 
 // Field builds a fieldView. opts: "required", "type=email",
-// "autocomplete=username", "hint=key", "inputmode=numeric", "label=key".
+// "autocomplete=username", "hint=key", "inputmode=numeric", "label=key",
+// "list=datalist-id".
 func (v *view) Field(name string, value any, opts ...string) fieldView {
 	v.fieldSeq = append(v.fieldSeq, name)
 	f := fieldView{Name: name, ID: "f-" + name, Label: v.T("fieldname." + name), Type: "text", Value: value, Error: v.FieldErr(name)}
@@ -435,6 +437,8 @@ func (v *view) Field(name string, value any, opts ...string) fieldView {
 			f.InputMode = val
 		case "label":
 			f.Label = v.T(val)
+		case "list":
+			f.List = val
 		}
 	}
 	return f

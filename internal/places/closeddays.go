@@ -1,0 +1,62 @@
+package places
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+
+	"telework/internal/calendar"
+)
+
+// weekdayNamesJA are the Japanese weekday names, index as Weekdays (日 … 土).
+var weekdayNamesJA = []string{"日", "月", "火", "水", "木", "金", "土"}
+
+// SplitClosedDays splits closed days as a person types them: separated by
+// commas (「,」「、」「，」) or spaces, half- or full-width; 「土日」 is 土
+// and 日. Each item is read by Validate (ClosedDayCode).
+func SplitClosedDays(s string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool {
+		return r == ',' || r == '、' || r == '，' || r == '・' || unicode.IsSpace(r)
+	}) {
+		if rs := []rune(f); len(rs) > 1 && !slices.ContainsFunc(rs, func(r rune) bool { return !slices.Contains(weekdayNamesJA, string(r)) }) {
+			for _, r := range rs {
+				out = append(out, string(r))
+			}
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// ClosedDayCode is the canonical form of a closed day: a weekday code
+// (sun … sat) for a weekday given as its code, its English name (Sat,
+// Saturday) or its Japanese name (土, 土曜, 土曜日, （土）), or the date
+// YYYY-MM-DD; ok is false for anything else.
+func ClosedDayCode(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if d, err := calendar.ParseDate(s); err == nil {
+		return d.String(), true
+	}
+	low, ja := strings.ToLower(s), strings.Trim(s, "()（）")
+	for i, code := range Weekdays {
+		if low == code || low == englishWeekdays[i] ||
+			slices.Contains([]string{weekdayNamesJA[i], weekdayNamesJA[i] + "曜", weekdayNamesJA[i] + "曜日"}, ja) {
+			return code, true
+		}
+	}
+	return "", false
+}
+
+// englishWeekdays are the English weekday names, index as Weekdays.
+var englishWeekdays = []string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
+
+// ClosedDayLabel shows a closed day's canonical form in the language l
+// (ja: 土, a date as it is).
+func ClosedDayLabel(l, code string) string {
+	if i := slices.Index(Weekdays, code); i >= 0 && l != "en" {
+		return weekdayNamesJA[i]
+	}
+	return code
+}
