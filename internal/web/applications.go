@@ -484,7 +484,9 @@ func (s *Server) applicationDiscard(w http.ResponseWriter, r *http.Request) {
 // a date on (mode=rest: the rest of a recurring series).
 func (s *Server) applicationCancel(w http.ResponseWriter, r *http.Request) {
 	s.onApplication(w, r, func(fm *form, p *auth.Principal, id int64) (string, string, error) {
-		var in apply.Act
+		// The version of the page the person saw: the cancel is taken on
+		// that (an approval or a cancel since is a 409 to reload).
+		in := apply.Act{Version: int64(fm.int("version", 0))}
 		if fm.str("mode") == "rest" {
 			if in.From = fm.date("from"); in.From.IsZero() {
 				fm.v.Add("dates", "field.required", nil)

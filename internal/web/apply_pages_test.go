@@ -155,8 +155,14 @@ func TestApplyPages(t *testing.T) {
 		if res = w.do("POST", "/applications/"+itoa(id)+"/decide", url.Values{"action": {"approve"}}, sup); res.code != http.StatusConflict {
 			t.Errorf("second approval: %d", res.code)
 		}
-		// The applicant cancels the second one's day.
-		res = w.do("POST", "/applications/"+itoa(second)+"/cancel", url.Values{"dates": {cal1(t, db, w, day).String()}, "mode": {"days"}}, staff)
+		// The applicant cancels the second one's day from its page, which
+		// sends the version shown.
+		page := w.do("GET", "/applications/"+itoa(second), nil, staff)
+		shown := regexp.MustCompile(`action="/applications/\d+/cancel" class="form">\s*<input type="hidden" name="version" value="(\d+)">`).FindStringSubmatch(page.body)
+		if shown == nil {
+			t.Fatalf("the cancel form carries no version:\n%s", page.body)
+		}
+		res = w.do("POST", "/applications/"+itoa(second)+"/cancel", url.Values{"dates": {cal1(t, db, w, day).String()}, "mode": {"days"}, "version": {shown[1]}}, staff)
 		if res.code != http.StatusSeeOther || w.appStatus(t, second) != apply.Cancelled {
 			t.Errorf("cancel: %d, status %s", res.code, w.appStatus(t, second))
 		}

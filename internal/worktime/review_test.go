@@ -2,6 +2,7 @@ package worktime_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -196,8 +197,16 @@ func TestStartAfterEndResumes(t *testing.T) {
 		}
 		es, err := db.FindAuditEntries(ctx, f.a.ID, audit.Filter{Action: "worktime.resume", Limit: 10})
 		storetest.Must(t, err)
-		if len(es) != 1 || !strings.Contains(string(es[0].Before), `"end":"12:00"`) || strings.Contains(string(es[0].After), `"end"`) {
-			t.Fatalf("audit %+v", es)
+		var before, after map[string]any
+		if len(es) == 1 {
+			_ = json.Unmarshal(es[0].Before, &before)
+			_ = json.Unmarshal(es[0].After, &after)
+		}
+		// The day's end is cleared; the break from the end to the resumption
+		// is recorded.
+		if _, ended := after["end"]; len(es) != 1 || before["end"] != "12:00" || ended ||
+			!strings.Contains(string(es[0].After), `"breaks":[{"end":"13:00","start":"12:00"}]`) {
+			t.Fatalf("audit %s → %s", es[0].Before, es[0].After)
 		}
 	})
 }
