@@ -116,13 +116,7 @@ func (s *API) apiBulkApprovals(w http.ResponseWriter, r *http.Request) {
 		out.Done = append(out.Done, toApplicationOut(a, lang))
 	}
 	for _, f := range res.Failed {
-		detail := i18n.Error(lang, f.Err)
-		if fm := i18n.FieldMessages(lang, f.Err); len(fm) > 0 {
-			for _, m := range fm {
-				detail += " " + m
-			}
-		}
-		out.Failed = append(out.Failed, bulkFailure{ID: f.ID, Status: statusOf(f.Err), Detail: detail})
+		out.Failed = append(out.Failed, bulkFailure{ID: f.ID, Status: statusOf(f.Err), Detail: i18n.Reason(lang, f.Err)})
 	}
 	writeJSON(w, http.StatusOK, out)
 }

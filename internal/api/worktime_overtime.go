@@ -28,7 +28,7 @@ func (s *API) overtimeRoutes() []route.Route {
 	for _, a := range []struct{ verb, summary string }{
 		{"approve", "Approve a waiting request (approver, someone deciding for them, or a supervisor over the person); the person is told"},
 		{"reject", "Reject a waiting request; the person is told"},
-		{"withdraw", "Withdraw your own request (waiting or approved)"},
+		{"withdraw", "Withdraw your own request: a waiting one until its day ends, an approved one before its day (later: 409)"},
 	} {
 		routes = append(routes, route.Route{Method: "POST", Pattern: "/api/v1/worktime/overtime/{id}/" + a.verb, Rule: route.Directory,
 			Object: "worktime_overtime", Handler: s.apiOvertimeAction(a.verb),

@@ -26,9 +26,11 @@ func DemoServices(db *store.DB, svc web.Services) demo.Services {
 			orgs := org.NewService(db, now)
 			orgs.SetPolicyTemplates(policy.OrgTemplates{})
 			applications := apply.NewService(db, now)
+			wt := worktime.NewService(db, now)
+			wt.SetHooks(nil, applications)
 			return demo.Clocked{Org: orgs, Apply: applications, Notify: notify.NewService(db, now),
 				Policy: policy.NewService(db, now), Calendar: calendar.NewService(db, now),
 				Places: places.NewService(db, now), Devices: devices.NewService(db, now),
-				Overtime: worktime.NewOvertimeService(db, applications, now)}
+				Overtime: worktime.NewOvertimeService(db, applications, now), Worktime: wt}
 		}}
 }

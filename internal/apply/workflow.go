@@ -1038,6 +1038,11 @@ func (s *Service) Bulk(ctx context.Context, tenantID int64, who *auth.Principal,
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
+	// The comment is the same for every application: a missing or too
+	// long one is the form's error, said once, not once per application.
+	if err := in.clean(act == ActReturn || act == ActReject); err != nil {
+		return nil, err
+	}
 	res := &BulkResult{}
 	seen := map[int64]bool{}
 	for _, id := range ids {

@@ -56,6 +56,23 @@ const (
 	nameSports  = "スポーツの日" // from 2020
 )
 
+// NameKey is the message key of one of the fixed names above (土曜日,
+// 日曜日, 年末年始, 休日), so that a page says it in the reader's language;
+// "" for a name that is data: a national holiday's own name or a closure's.
+func NameKey(name string) string {
+	switch name {
+	case NameSat:
+		return "calendar.off_sat"
+	case NameSun:
+		return "calendar.off_sun"
+	case NameYearEnd:
+		return "calendar.off_year_end"
+	case NameHoliday:
+		return "calendar.off_holiday"
+	}
+	return ""
+}
+
 // The years the computation covers: the equinox formula below holds from
 // 1980 to 2099, and every rule of the 祝日法 in force since 1980 is in the
 // table. Other years have no computed national holidays; import the

@@ -35,6 +35,10 @@ type Clocked struct {
 	Places   *places.Service
 	Devices  *devices.Service
 	Overtime *worktime.OvertimeService
+	// Worktime, when set, records the worked days' starts, breaks and ends
+	// (the working-time history, worktime.go); without it the days are
+	// started and finished on the application only, for the last two weeks.
+	Worktime *worktime.Service
 }
 
 // HistoryMonths is how far back the demo's history goes.
@@ -113,6 +117,7 @@ type historyPlan struct {
 	today    calendar.Date
 	cal      *calendar.Calendar
 	r        *rand.Rand
+	wr       *rand.Rand // the working-time records' details (worktime.go): its own stream, so the applications stay as they were
 	staff    map[int64]*org.Staff
 	events   []event
 	stats    *HistoryStats
@@ -138,7 +143,7 @@ func (h *historyPlan) add(t time.Time, do func() error) {
 // same now.
 func seedHistory(ctx context.Context, cs Clocked, clk *clock, t *org.Tenant, accounts, users map[string]int64, now time.Time) (*HistoryStats, error) {
 	h := &historyPlan{ctx: ctx, cs: cs, clk: clk, tid: t.ID, now: now, today: calendar.DateOf(now),
-		r: rand.New(rand.NewPCG(0x74656c65, 20260401)), staff: map[int64]*org.Staff{}, acting: map[int64]int64{},
+		r: rand.New(rand.NewPCG(0x74656c65, 20260401)), wr: rand.New(rand.NewPCG(0x776f726b, 20260401)), staff: map[int64]*org.Staff{}, acting: map[int64]int64{},
 		stats: &HistoryStats{ByStatus: map[apply.Status]int{}, Actions: map[string]int{}}, heads: map[int64]bool{}, users: users, accounts: accounts}
 	start := historyStart(now)
 	clk.t = start
@@ -215,6 +220,7 @@ func seedHistory(ctx context.Context, cs Clocked, clk *clock, t *org.Tenant, acc
 			}
 		}
 	}
+	h.officeDays(accounts)
 	if err := h.placesAndDevices(accounts); err != nil {
 		return nil, err
 	}
@@ -574,18 +580,23 @@ func (h *historyPlan) workDays(a *histApp, days []calendar.Date, plan map[calend
 			continue
 		}
 		start, end := at(d, 8, 25+h.r.IntN(10)), at(d, 17, 15+h.r.IntN(20))
+		if h.cs.Worktime != nil && h.wr.IntN(5) != 0 {
+			end = at(d, 17, 15) // most days end on time: no overtime to flag
+		}
 		if first == "" {
 			first = start.Format("15:04")
 		}
 		last, lastEnd = end.Format("15:04"), end
-		if !d.Before(h.today.AddDays(-14)) {
+		if h.cs.Worktime != nil {
+			h.workday(p, d, "", start, end, plan[d] != dayStartedOnly)
+		} else if !d.Before(h.today.AddDays(-14)) {
 			h.add(start, func() error {
 				_, err := h.cs.Apply.StartDay(h.ctx, h.tid, p.who, a.id, d, start)
 				h.stats.Actions["start"]++
 				return err
 			})
 		}
-		if !d.Before(h.today.AddDays(-14)) && plan[d] != dayStartedOnly {
+		if h.cs.Worktime == nil && !d.Before(h.today.AddDays(-14)) && plan[d] != dayStartedOnly {
 			h.add(end, func() error {
 				_, err := h.cs.Apply.FinishDay(h.ctx, h.tid, p.who, a.id, d, end)
 				h.stats.Actions["finish"]++

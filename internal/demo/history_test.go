@@ -13,6 +13,7 @@ import (
 	"telework/internal/org"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
+	"telework/internal/worktime"
 )
 
 // TestHistory seeds the demo with its six months of history and checks
@@ -44,6 +45,9 @@ func TestHistory(t *testing.T) {
 			}
 		}
 		for _, s := range apply.Statuses {
+			if s == apply.Draft {
+				continue // a draft is its author's alone: the demo staff's is checked below
+			}
 			if seen[s] == 0 {
 				t.Errorf("no application or day in state %s (seen %v)", s, seen)
 			}
@@ -138,4 +142,76 @@ func TestHistoryAnyDay(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestHistoryWorktime: the history records the working time of the days
+// it works — every application day started, finished, reported or
+// confirmed has its day (start, end unless still open, a plan, breaks),
+// today's started ones are open, finished ones have an end and a result —
+// and the demo supervisor's section has office days without an
+// application; the same on every run.
+func TestHistoryWorktime(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc, res, now := seedWithHistory(t, db)
+		tid := res.Tenant.ID
+		staff := allStaff(t, ctx, svc.Org, tid)
+		from, today := calendar.DateOf(now).AddDays(-200), calendar.DateOf(now)
+		days, err := db.FindWorktimeDays(ctx, tid, staff, from, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		type key struct {
+			staff int64
+			date  calendar.Date
+		}
+		rec := map[key]worktime.Day{}
+		office, breaks, results := 0, 0, 0
+		for _, d := range days {
+			rec[key{d.StaffID, d.Date}] = d
+			if d.Mode == worktime.Office && d.ApplicationID == 0 {
+				office++
+			}
+			if len(d.Breaks) > 0 {
+				breaks++
+			}
+			if d.Result != "" {
+				results++
+			}
+			if d.Plan == "" || d.Start.IsZero() {
+				t.Errorf("day without plan or start: %+v", d)
+			}
+		}
+		hr := &auth.Principal{TenantID: tid, Roles: []auth.Role{auth.HRAdmin}}
+		all, err := svc.Apply.List(ctx, tid, hr, apply.Filter{StaffIDs: staff, Limit: apply.MaxPage})
+		if err != nil {
+			t.Fatal(err)
+		}
+		worked := 0
+		for _, a := range all {
+			for _, ad := range a.Days {
+				switch ad.Status {
+				case apply.Started, apply.Finished, apply.Reported, apply.Confirmed:
+				default:
+					continue
+				}
+				worked++
+				d, ok := rec[key{a.StaffID, ad.Date}]
+				switch {
+				case !ok:
+					t.Errorf("%s's %s day %s has no working-time record", a.StaffName, ad.Status, ad.Date)
+				case d.ApplicationID != a.ID:
+					t.Errorf("%s's day %s is recorded on application %d, not %d", a.StaffName, ad.Date, d.ApplicationID, a.ID)
+				case ad.Status == apply.Started && !d.End.IsZero():
+					t.Errorf("%s's started day %s has an end", a.StaffName, ad.Date)
+				case ad.Status != apply.Started && (d.End.IsZero() || d.Result == ""):
+					t.Errorf("%s's %s day %s has no end or result", a.StaffName, ad.Status, ad.Date)
+				}
+			}
+		}
+		t.Logf("%d worktime days (%d office, %d with breaks, %d with results) for %d worked application days", len(days), office, breaks, results, worked)
+		if worked < 300 || office < 10 || breaks < len(days)/2 {
+			t.Errorf("a thin working-time history: %d days, %d office, %d with breaks", len(days), office, breaks)
+		}
+	})
 }

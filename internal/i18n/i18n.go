@@ -125,6 +125,25 @@ func Error(lang string, err error) string {
 	return T(lang, "error.internal", nil)
 }
 
+// Reason is what an error says in one line: its field messages in their
+// order when it has some (a validation's summary says nothing of its
+// own), else its message.
+func Reason(lang string, err error) string {
+	e := apperr.As(err)
+	if e == nil || len(e.Fields) == 0 {
+		return Error(lang, err)
+	}
+	msgs := FieldMessages(lang, err)
+	var out []string
+	for _, f := range e.Fields {
+		if m, ok := msgs[f.Field]; ok {
+			out = append(out, m)
+			delete(msgs, f.Field)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
 // FieldMessages renders an error's per-field messages, keyed by field.
 // The field's label is "fieldname.<field>", one namespace for the whole
 // product; a field whose name means something else in its area names its

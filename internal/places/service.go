@@ -168,14 +168,21 @@ type BehalfTx interface {
 	FindStaffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error)
 }
 
+// What a booking-for-someone notification is about (its "Object" arg), so
+// that opening it leads to the seat bookings or the device reservations.
+const (
+	ObjectBooking     = "booking"
+	ObjectReservation = "device_reservation"
+)
+
 // ForSomeoneElse, for an action by who for the person targetID (a booking
 // or reservation made, kind notify.BookedForYou, or cancelled,
-// notify.CancelledForYou), tells the person in tx (what: the office or
-// device, as text) and returns the marks the audit entry's after view
+// notify.CancelledForYou), tells the person in tx (object: ObjectBooking or
+// ObjectReservation; what: the office or device, as text) and returns the marks the audit entry's after view
 // carries: that it was done on someone's behalf and by whom. Nothing when
 // people act for themselves.
 func ForSomeoneElse(ctx context.Context, tx BehalfTx, tenantID int64, who *auth.Principal, targetID int64, kind notify.Kind,
-	what string, day calendar.Date, applicationID int64) (map[string]any, error) {
+	object, what string, day calendar.Date, applicationID int64) (map[string]any, error) {
 	if who.StaffID != 0 && who.StaffID == targetID {
 		return nil, nil
 	}
@@ -187,7 +194,7 @@ func ForSomeoneElse(ctx context.Context, tx BehalfTx, tenantID int64, who *auth.
 		}
 		by = me.Name
 	}
-	n := notify.New(targetID, kind, applicationID, map[string]any{"By": by, "What": what, "Date": day.String()})
+	n := notify.New(targetID, kind, applicationID, map[string]any{"By": by, "What": what, "Date": day.String(), "Object": object})
 	if err := tx.InsertNotifications(ctx, tenantID, []notify.Notification{n}); err != nil {
 		return nil, err
 	}
@@ -420,7 +427,7 @@ func (s *Service) Book(ctx context.Context, tenantID int64, who *auth.Principal,
 		if req.PC && !o.Hourly && o.PCs == 0 {
 			return apperr.New(apperr.Invalid, "places.refused.no_pc")
 		}
-		behalf, err := ForSomeoneElse(ctx, tx, tenantID, who, target.ID, notify.BookedForYou, o.Name, req.Day, req.ApplicationID)
+		behalf, err := ForSomeoneElse(ctx, tx, tenantID, who, target.ID, notify.BookedForYou, ObjectBooking, o.Name, req.Day, req.ApplicationID)
 		if err != nil {
 			return err
 		}
@@ -544,7 +551,7 @@ func (s *Service) Cancel(ctx context.Context, tenantID int64, who *auth.Principa
 		before := b.AuditView()
 		b.Status = Cancelled
 		after := b.AuditView()
-		behalf, err := ForSomeoneElse(ctx, tx, tenantID, who, b.StaffID, notify.CancelledForYou, b.OfficeName, b.Day, b.ApplicationID)
+		behalf, err := ForSomeoneElse(ctx, tx, tenantID, who, b.StaffID, notify.CancelledForYou, ObjectBooking, b.OfficeName, b.Day, b.ApplicationID)
 		if err != nil {
 			return err
 		}

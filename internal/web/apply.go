@@ -266,7 +266,7 @@ func fillCheck(c *checkView, days []calendar.Date, skipped []apply.Skipped, fs [
 		c.Days = append(c.Days, dayLabel(c.Lang, d))
 	}
 	for _, sk := range skipped {
-		c.Skipped = append(c.Skipped, dayLabel(c.Lang, sk.Date)+" "+sk.Reason)
+		c.Skipped = append(c.Skipped, dayLabel(c.Lang, sk.Date)+" "+offName(c.Lang, sk.Reason))
 	}
 	c.add(fs)
 }

@@ -95,7 +95,7 @@ func (s *Server) weekPage(w http.ResponseWriter, r *http.Request, status int, ch
 				if i >= 5 {
 					continue // weekends are left out; a holiday on a weekday is shown
 				}
-				wd.Note = cal.Reason(d)
+				wd.Note = offName(l, cal.Reason(d))
 				if wd.Note == "" {
 					wd.Note = i18n.T(l, "applyweb.week_holiday", nil)
 				}

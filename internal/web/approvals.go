@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"telework/internal/apperr"
 	"telework/internal/apply"
@@ -165,20 +166,28 @@ func (s *Server) approvalsBulk(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(res.Failed) > 0 {
-		s.inboxPage(w, r, http.StatusConflict, bulkError(lang(r), res))
+		s.inboxPage(w, r, http.StatusConflict, s.bulkError(r, res))
 		return
 	}
 	s.flashRedirect(w, r, safeBack(fm.str("back"), "/approvals"), "flash.applyweb_bulk_"+string(act))
 }
 
-// bulkError lists what a bulk action could not do, one line per
-// application, as the page's error summary.
-func bulkError(l string, res *apply.BulkResult) error {
-	var v apperr.Validation
+// bulkError is what a bulk action could not do: how many (the summary),
+// and on the choice each application named by its person and days (when
+// the viewer may read it) with the reason itself — a validation's field
+// messages, not its summary.
+func (s *Server) bulkError(r *http.Request, res *apply.BulkResult) error {
+	l, p := lang(r), principal(r)
+	var lines []string
 	for _, f := range res.Failed {
-		v.Add("ids", "applyweb.bulk_failed", map[string]any{"ID": f.ID, "Why": i18n.Error(l, f.Err), "Done": len(res.Done)})
+		what := i18n.T(l, "applyweb.bulk_chosen", nil)
+		if d, err := s.svc.Apply.Get(r.Context(), p.TenantID, p, f.ID); err == nil {
+			what = i18n.T(l, "applyweb.bulk_app", map[string]any{"Name": d.StaffName, "Dates": datesSummary(l, d.ActiveDates())})
+		}
+		lines = append(lines, i18n.T(l, "applyweb.bulk_failed_one", map[string]any{"What": what, "Why": i18n.Reason(l, f.Err)}))
 	}
-	return v.Err()
+	return &apperr.Error{Code: apperr.Conflict, Key: "applyweb.bulk_partial", Args: map[string]any{"Failed": len(res.Failed), "Done": len(res.Done)},
+		Fields: []apperr.FieldError{{Field: "ids", Key: "applyweb.bulk_failed", Args: map[string]any{"List": strings.Join(lines, " ")}}}}
 }
 
 // formIDs reads a list of ids; a malformed one is a field error.
@@ -308,7 +317,7 @@ func (s *Server) reportsConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(res.Failed) > 0 {
-		s.reportsPage(w, r, http.StatusConflict, bulkError(lang(r), res))
+		s.reportsPage(w, r, http.StatusConflict, s.bulkError(r, res))
 		return
 	}
 	s.flashRedirect(w, r, "/approvals/reports", "flash.applyweb_confirmed")

@@ -6,6 +6,7 @@ import (
 
 	"telework/internal/auth"
 	"telework/internal/notify"
+	"telework/internal/places"
 	"telework/internal/worktime"
 )
 
@@ -48,11 +49,7 @@ func (s *Server) notificationList(w http.ResponseWriter, r *http.Request) {
 	unread := 0
 	for _, n := range list {
 		it := noteView{ID: n.ID, Text: n.Message(v.Lang), When: v.Time(n.CreatedAt), Read: !n.Unread()}
-		if n.ApplicationID != 0 {
-			it.Link = "/applications/" + strconv.FormatInt(n.ApplicationID, 10)
-		} else {
-			it.Link = noteTarget(n.Kind)
-		}
+		it.Link = noteTarget(n)
 		if n.Unread() {
 			unread++
 		}
@@ -68,15 +65,46 @@ func (s *Server) notificationList(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "notifications", "applyweb.title_notes", data, nil)
 }
 
-// noteTarget is the page a notification without an application leads to.
-func noteTarget(k notify.Kind) string {
-	switch k {
-	case notify.Reminder, notify.DelegationStarted:
+// noteTarget is the page a notification opens, one its recipient may
+// open: for the areas other than applications the area's page (the
+// working-time day, the seat bookings, the device reservations …) even
+// when an application is named; for the applications' kinds the
+// application, else the list the recipient works from. Every registered
+// kind has one (TestNoteTargets).
+func noteTarget(n notify.Notification) string {
+	switch n.Kind {
+	case notify.WorktimeWarning: // to the heads of the person's unit
+		return "/worktime/team"
+	case worktime.NotifyWarningSelf, notify.WorkStarted, notify.WorkEnded:
+		return "/worktime"
+	case worktime.NotifyOvertimeRequested, worktime.NotifyOvertimeDecided:
+		return "/worktime/overtime"
+	case notify.PlaceCapacityReduced:
+		return "/places"
+	case notify.DeviceCapacityReduced, notify.DeviceOverdue:
+		return "/devices/reservations"
+	case notify.BookedForYou, notify.CancelledForYou:
+		if n.Args["Object"] == places.ObjectReservation {
+			return "/devices/reservations"
+		}
+		return "/places"
+	case notify.ShortageForecast: // to the IT administrators
+		return "/places/report"
+	case notify.SurveyReminder:
+		return "/surveys"
+	case notify.ReviewReminder: // to HR, who run the roadmap
+		return "/roadmap"
+	}
+	if n.ApplicationID != 0 {
+		return "/applications/" + strconv.FormatInt(n.ApplicationID, 10)
+	}
+	switch n.Kind {
+	case notify.Reminder, notify.DelegationStarted, notify.Submitted, notify.Withdrawn, notify.Cancelled:
 		return "/approvals"
 	case notify.Reported, notify.ReportOverdue:
 		return "/approvals/reports"
-	case worktime.NotifyOvertimeRequested, worktime.NotifyOvertimeDecided:
-		return "/worktime/overtime"
+	case notify.Approved, notify.Returned, notify.Rejected, notify.ReportDue:
+		return "/applications"
 	}
 	return "/notifications"
 }
@@ -107,11 +135,7 @@ func (s *Server) notificationOpen(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	target := noteTarget(n.Kind)
-	if n.ApplicationID != 0 {
-		target = "/applications/" + strconv.FormatInt(n.ApplicationID, 10)
-	}
-	http.Redirect(w, r, target, http.StatusSeeOther)
+	http.Redirect(w, r, noteTarget(n), http.StatusSeeOther)
 }
 
 // unreadNotes is the number in the header: the signed-in person's unread

@@ -120,8 +120,14 @@ func TestOvertimeAPI(t *testing.T) {
 		if res := w.call("GET", "/api/v1/worktime/overtime?status=nope", "", staff); res.code != http.StatusUnprocessableEntity {
 			t.Fatalf("bad status: %d", res.code)
 		}
-		if res := w.call("POST", path+"withdraw", "", staff); res.code != http.StatusOK || !strings.Contains(res.body, `"withdrawn"`) {
-			t.Fatalf("withdraw: %d %s", res.code, res.body)
+		// Approved for today: the approval is the record now, not withdrawn.
+		if res := w.call("POST", path+"withdraw", "", staff); res.code != http.StatusConflict || !strings.Contains(res.body, "取り下げは前日までです") {
+			t.Fatalf("withdraw on its day: %d %s", res.code, res.body)
+		}
+		res = w.call("POST", "/api/v1/worktime/overtime", fmt.Sprintf(`{"date":"%s","until":"19:30","reason":"議会資料の修正"}`, today.AddDays(1)), staff)
+		decode(t, res, &o)
+		if res := w.call("POST", fmt.Sprintf("/api/v1/worktime/overtime/%d/withdraw", o.ID), "", staff); res.code != http.StatusOK || !strings.Contains(res.body, `"withdrawn"`) {
+			t.Fatalf("withdraw ahead: %d %s", res.code, res.body)
 		}
 	})
 }
@@ -171,6 +177,23 @@ func TestOvertimePages(t *testing.T) {
 		}
 		if res := w.do("POST", "/worktime/overtime/decide", url.Values{"decision": {"approve"}}, super); res.code != http.StatusUnprocessableEntity {
 			t.Fatalf("no id: %d", res.code)
+		}
+		// An approval of a day weeks past is the record: the page offers no
+		// withdrawal and a posted one is refused naming the rule.
+		past := calendar.DateOf(time.Now()).AddDays(-19)
+		storetest.Must(t, w.db.InOvertimeTx(context.Background(), func(tx worktime.OvertimeTx) error {
+			return tx.InsertOvertime(context.Background(), w.a.ID, &worktime.Overtime{StaffID: w.staff["a-staff"].ID, Date: past, Until: "20:00",
+				Reason: "選挙事務", Status: worktime.OvertimeApproved, ApproverID: w.staff["a-super"].ID, CreatedAt: time.Now()})
+		}))
+		res = w.do("GET", "/worktime/overtime", nil, staff)
+		if !strings.Contains(res.body, "選挙事務") || strings.Contains(res.body, ": "+past.String()+"</span></button>") {
+			t.Fatalf("a past approval offers withdrawal: %s", res.body)
+		}
+		list, err := w.db.FindOvertimes(context.Background(), w.a.ID, worktime.OvertimeFilter{From: past, To: past, All: true})
+		storetest.Must(t, err)
+		res = w.do("POST", "/worktime/overtime/withdraw", url.Values{"id": {fmt.Sprint(list[0].ID)}}, staff)
+		if res.code != http.StatusConflict || !strings.Contains(res.body, "対象の日("+past.String()+")になってからは取り下げられません") {
+			t.Fatalf("withdraw a past approval: %d %s", res.code, res.body)
 		}
 	})
 }

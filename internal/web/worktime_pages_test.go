@@ -22,7 +22,7 @@ func TestWorktimePages(t *testing.T) {
 			t.Fatalf("page: %d", res.code)
 		}
 		// One tap: the start button alone.
-		res = w.do("POST", "/worktime/start", url.Values{"mode": {"home"}}, staff)
+		res = w.do("POST", "/worktime/start", url.Values{"mode": {"home"}, "plan": {"予算資料の作成"}}, staff)
 		if res.code != http.StatusOK || !strings.Contains(res.body, "申請なしの勤務") {
 			t.Fatalf("start with a warning: %d %s", res.code, res.body)
 		}
@@ -51,6 +51,19 @@ func TestWorktimePages(t *testing.T) {
 		res = w.do("POST", "/worktime/end", url.Values{"result": {"完了"}}, staff)
 		if res.code != http.StatusOK && res.code != http.StatusSeeOther {
 			t.Fatalf("end: %d %s", res.code, res.body)
+		}
+		// The supervisor's day view shares the plan and, at the end, the
+		// result; times and dates stay whole (.nowrap) and each row stacks
+		// under its labels on a phone (data-label).
+		res = w.do("GET", "/worktime/team", nil, super)
+		for _, want := range []string{"予算資料の作成", "結果: 完了", `<td class="nowrap" data-label="始業">`, `data-label="予定・結果"`} {
+			if !strings.Contains(res.body, want) {
+				t.Errorf("team page after the end lacks %q:\n%s", want, res.body)
+			}
+		}
+		res = w.do("GET", "/worktime", nil, staff)
+		if !strings.Contains(res.body, `<th scope="row" class="nowrap">`) || !strings.Contains(res.body, `<td class="nowrap" data-label="終業">`) {
+			t.Errorf("recent days do not keep dates and times whole:\n%s", res.body)
 		}
 	})
 }

@@ -231,7 +231,7 @@ func (s *Server) worktimePresence(w http.ResponseWriter, r *http.Request) {
 type worktimeTeamView struct {
 	StaffID                    int64
 	Name, State, Start, End    string
-	Plan                       string
+	Plan, Result               string
 	Warnings                   []string
 	NotStarted, Working, Ended bool
 }
@@ -250,7 +250,7 @@ func (s *Server) worktimeTeam(w http.ResponseWriter, r *http.Request) {
 		v := worktimeTeamView{StaffID: x.StaffID, Name: x.Name, State: string(x.State), NotStarted: x.State == worktime.NotStarted,
 			Working: x.State == worktime.Working, Ended: x.State == worktime.Finished}
 		if x.Day != nil {
-			v.Start, v.End, v.Plan = worktimeHM(x.Day.Start), worktimeHM(x.Day.End), x.Day.Plan
+			v.Start, v.End, v.Plan, v.Result = worktimeHM(x.Day.Start), worktimeHM(x.Day.End), x.Day.Plan, x.Day.Result
 		}
 		for _, wn := range x.Warnings {
 			v.Warnings = append(v.Warnings, wn.Message(lang))

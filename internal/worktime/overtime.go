@@ -210,6 +210,7 @@ type overtimeRel struct {
 	who    *auth.Principal
 	tree   *org.Tree
 	acting []int64
+	today  calendar.Date
 }
 
 func (s *OvertimeService) rel(ctx context.Context, tenantID int64, who *auth.Principal) (*overtimeRel, error) {
@@ -222,7 +223,7 @@ func (s *OvertimeService) rel(ctx context.Context, tenantID int64, who *auth.Pri
 	if err != nil {
 		return nil, err
 	}
-	return &overtimeRel{who: who, tree: org.NewTree(units), acting: apply.ActingFor(who.StaffID, ds, today)}, nil
+	return &overtimeRel{who: who, tree: org.NewTree(units), acting: apply.ActingFor(who.StaffID, ds, today), today: today}, nil
 }
 
 // oversees: a supervisor whose unit holds the person's unit — in the
@@ -253,7 +254,23 @@ func (r *overtimeRel) visible(o *Overtime) bool {
 func (r *overtimeRel) view(o Overtime) OvertimeView {
 	open := o.Status == OvertimeRequested
 	return OvertimeView{Overtime: o, CanDecide: open && r.canDecide(&o),
-		CanWithdraw: o.StaffID == r.who.StaffID && (open || o.Status == OvertimeApproved)}
+		CanWithdraw: o.StaffID == r.who.StaffID && o.withdrawRefusal(r.today) == ""}
+}
+
+// withdrawRefusal is why the request can no longer be withdrawn on today
+// (a message key), or "" if it can: a waiting request until its day ends,
+// an approved one only before its day — from the day on, the approval is
+// the record that the overtime was approved beforehand.
+func (o *Overtime) withdrawRefusal(today calendar.Date) string {
+	switch {
+	case o.Status != OvertimeRequested && o.Status != OvertimeApproved:
+		return "worktime.overtime_not_open"
+	case o.Status == OvertimeRequested && o.Date.Before(today):
+		return "worktime.overtime_withdraw_past"
+	case o.Status == OvertimeApproved && !today.Before(o.Date):
+		return "worktime.overtime_withdraw_approved_day"
+	}
+	return ""
 }
 
 // Request asks for prior approval of overtime on a day until a time,
@@ -401,7 +418,9 @@ func (s *OvertimeService) find(ctx context.Context, tenantID int64, who *auth.Pr
 	return rel, cur, nil
 }
 
-// Withdraw takes back one's own request, waiting or approved.
+// Withdraw takes back one's own request: a waiting one until its day ends,
+// an approved one before its day (withdrawRefusal); later ones are a
+// conflict naming the rule.
 func (s *OvertimeService) Withdraw(ctx context.Context, tenantID int64, who *auth.Principal, id int64) (*OvertimeView, error) {
 	if who == nil || who.ReadOnly {
 		return nil, apperr.Forbid()
@@ -410,11 +429,13 @@ func (s *OvertimeService) Withdraw(ctx context.Context, tenantID int64, who *aut
 	if err != nil {
 		return nil, err
 	}
-	if cur.Status != OvertimeRequested && cur.Status != OvertimeApproved {
-		return nil, apperr.New(apperr.Conflict, "worktime.overtime_not_open")
-	}
 	if cur.StaffID != who.StaffID {
 		return nil, apperr.Forbid()
+	}
+	if key := cur.withdrawRefusal(rel.today); key != "" {
+		e := apperr.New(apperr.Conflict, key)
+		e.Args = map[string]any{"Date": cur.Date.String()}
+		return nil, e
 	}
 	o := *cur
 	before := o.AuditView()

@@ -223,3 +223,65 @@ func TestOvertimeRollsBack(t *testing.T) {
 		}
 	})
 }
+
+// TestOvertimeWithdrawWindow: a waiting request may be withdrawn until its
+// day ends, an approved one only before its day (from then on it is the
+// record of the prior approval); later ones are a conflict naming the rule,
+// and the list offers 取り下げる exactly when Withdraw would succeed.
+func TestOvertimeWithdrawWindow(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		ot := worktime.NewOvertimeService(db, f.apply, func() time.Time { return f.now })
+		base := f.now
+		cases := []struct {
+			name    string
+			status  string
+			shift   int // days from the request's day to the withdrawal
+			late    bool
+			wantKey string
+		}{
+			{"waiting, the day before", worktime.OvertimeRequested, -1, false, ""},
+			{"waiting, late on its day", worktime.OvertimeRequested, 0, true, ""},
+			{"waiting, the day after", worktime.OvertimeRequested, 1, false, "worktime.overtime_withdraw_past"},
+			{"approved, the day before", worktime.OvertimeApproved, -1, true, ""},
+			{"approved, on its day", worktime.OvertimeApproved, 0, false, "worktime.overtime_withdraw_approved_day"},
+			{"approved, weeks after", worktime.OvertimeApproved, 19, false, "worktime.overtime_withdraw_approved_day"},
+			{"rejected, before its day", worktime.OvertimeRejected, -1, false, "worktime.overtime_not_open"},
+		}
+		for i, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				f.now = base
+				day := calendar.DateOf(base).AddDays(5 + 2*i)
+				v, err := ot.Request(ctx, f.a.ID, f.who["staff"], worktime.OvertimeRequest{Date: day, Until: "19:00", Reason: "決算資料"})
+				storetest.Must(t, err)
+				if c.status != worktime.OvertimeRequested {
+					_, err := ot.Decide(ctx, f.a.ID, f.who["kacho"], v.ID, c.status == worktime.OvertimeApproved, "", 0)
+					storetest.Must(t, err)
+				}
+				f.now = day.AddDays(c.shift).Time().Add(10 * time.Hour)
+				if c.late {
+					f.now = day.AddDays(c.shift).Time().Add(23*time.Hour + 30*time.Minute)
+				}
+				defer func() { f.now = base }()
+				list, err := ot.List(ctx, f.a.ID, f.who["staff"], day, day, nil)
+				storetest.Must(t, err)
+				if len(list) != 1 || list[0].CanWithdraw != (c.wantKey == "") {
+					t.Fatalf("list offers withdrawal %v, want %v", list[0].CanWithdraw, c.wantKey == "")
+				}
+				w, err := ot.Withdraw(ctx, f.a.ID, f.who["staff"], v.ID)
+				if c.wantKey == "" {
+					storetest.Must(t, err)
+					if w.Status != worktime.OvertimeWithdrawn {
+						t.Fatalf("withdrawn: %+v", w)
+					}
+					return
+				}
+				var ae *apperr.Error
+				if !errors.As(err, &ae) || ae.Code != apperr.Conflict || ae.Key != c.wantKey {
+					t.Fatalf("err = %v, want conflict %s", err, c.wantKey)
+				}
+			})
+		}
+	})
+}

@@ -476,7 +476,7 @@ func (s *Service) End(ctx context.Context, tenantID int64, who *auth.Principal, 
 			}
 			p, _ := PolicyOn(vs, d.Date)
 			out = Outcome{Day: *d, Warnings: warningsOf(p, grants, *d, now)}
-			if err := tx.InsertNotifications(ctx, tenantID, reportNotes(who.StaffID, st, heads, *d, out.Warnings, true)); err != nil {
+			if err := tx.InsertNotifications(ctx, tenantID, reportNotes(who.StaffID, st, heads, *d, newAtEnd(p, *d, out.Warnings), true)); err != nil {
 				return err
 			}
 			return s.markIn(ctx, tx, tenantID, who, *d, apply.ActFinish)

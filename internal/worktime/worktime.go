@@ -180,6 +180,26 @@ func Check(in Input) []Warning {
 	return ws
 }
 
+// newAtEnd is ws, the warnings of day d at its end, without those its
+// start report told already: what the start alone decides (no
+// application, a start before the window) is told once, at the start, and
+// the end tells only what is new.
+func newAtEnd(p policy.Policy, d Day, ws []Warning) []Warning {
+	started := d
+	started.End, started.Breaks = time.Time{}, nil
+	told := map[string]bool{}
+	for _, w := range Check(Input{Policy: p, Day: started, Now: d.Start, NeedsApplication: NeedsApplication(p, d.Mode)}) {
+		told[w.Rule] = true
+	}
+	var out []Warning
+	for _, w := range ws {
+		if !told[w.Rule] {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
 // LegalBreak is the rest break the Labour Standards Act (第34条) requires
 // for work minutes of working time: 45 over 6 hours, 60 over 8 hours.
 func LegalBreak(work int) int {

@@ -1,0 +1,31 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+
+	"telework/internal/store"
+	"telework/internal/store/storetest"
+)
+
+// TestVisuallyHiddenHasNoBox: .visually-hidden forces away every box
+// property the form controls' rules set (width 100%, padding, border), so
+// a hidden input (the password page's username) does not widen a 360 px
+// page.
+func TestVisuallyHiddenHasNoBox(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		css := w.do("GET", "/static/app.css", nil, nil).body
+		i := strings.Index(css, ".visually-hidden {")
+		if i < 0 {
+			t.Fatal("no .visually-hidden rule")
+		}
+		rule := css[i : i+strings.Index(css[i:], "}")]
+		for _, want := range []string{"width: 1px !important", "height: 1px !important", "padding: 0 !important", "border: 0 !important",
+			"min-height: 0 !important", "overflow: hidden !important"} {
+			if !strings.Contains(rule, want) {
+				t.Errorf(".visually-hidden lacks %q: %s", want, rule)
+			}
+		}
+	})
+}
