@@ -40,7 +40,7 @@ func TestTwoNodesBehindNginx(t *testing.T) {
 	began := time.Now()
 	n1 := testnodes.StartNode(t, bin, "node1", dsn, "--demo")
 	n2 := testnodes.StartNode(t, bin, "node2", dsn, "--demo")
-	testnodes.WaitReady(t, 40*time.Second, n1, n2)
+	testnodes.WaitReady(t, 120*time.Second, n1, n2)
 	t.Logf("both nodes ready %s after start", time.Since(began).Round(time.Millisecond))
 	nodes := []*testnodes.Node{n1, n2}
 
@@ -286,7 +286,7 @@ func TestTwoNodesSeedDemoTogether(t *testing.T) {
 	n1 := testnodes.StartNode(t, bin, "node1", dsn, "--demo")
 	n2 := testnodes.StartNode(t, bin, "node2", dsn, "--demo")
 	nodes := []*testnodes.Node{n1, n2}
-	testnodes.WaitReady(t, 40*time.Second, n1, n2)
+	testnodes.WaitReady(t, 120*time.Second, n1, n2)
 	db, err := store.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)

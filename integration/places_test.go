@@ -43,7 +43,7 @@ func lastSeats(t *testing.T, eng store.Engine) {
 	if eng == store.Postgres {
 		nodes = append(nodes, testnodes.StartNode(t, bin, "node2", dsn))
 	}
-	testnodes.WaitReady(t, 40*time.Second, nodes...)
+	testnodes.WaitReady(t, 120*time.Second, nodes...)
 	ctx := context.Background()
 	db, err := store.Open(ctx, dsn)
 	if err != nil {

@@ -37,7 +37,7 @@ func TestPresenceReachesBoardAcrossNodes(t *testing.T) {
 	bin := testnodes.Build(t)
 	n1 := testnodes.StartNode(t, bin, "node1", dsn, "--demo")
 	n2 := testnodes.StartNode(t, bin, "node2", dsn, "--demo")
-	testnodes.WaitReady(t, 60*time.Second, n1, n2)
+	testnodes.WaitReady(t, 120*time.Second, n1, n2)
 	nodes := []*testnodes.Node{n1, n2}
 	ng := testnodes.StartNginx(t, nginx, []string{n1.Addr, n2.Addr}, testnodes.NginxOptions{})
 	viewer := testnodes.Login(t, ng.URL(), demo.Slug, "supervisor", demo.Password)
