@@ -587,7 +587,8 @@ func (h *historyPlan) workDays(a *histApp, days []calendar.Date, plan map[calend
 			first = start.Format("15:04")
 		}
 		last, lastEnd = end.Format("15:04"), end
-		if h.cs.Worktime != nil {
+		recorded := h.cs.Worktime != nil && !d.Before(h.today.AddDays(-WorktimeDays))
+		if recorded {
 			h.workday(p, d, "", start, end, plan[d] != dayStartedOnly)
 		} else if !d.Before(h.today.AddDays(-14)) {
 			h.add(start, func() error {
@@ -596,7 +597,7 @@ func (h *historyPlan) workDays(a *histApp, days []calendar.Date, plan map[calend
 				return err
 			})
 		}
-		if h.cs.Worktime == nil && !d.Before(h.today.AddDays(-14)) && plan[d] != dayStartedOnly {
+		if !recorded && !d.Before(h.today.AddDays(-14)) && plan[d] != dayStartedOnly {
 			h.add(end, func() error {
 				_, err := h.cs.Apply.FinishDay(h.ctx, h.tid, p.who, a.id, d, end)
 				h.stats.Actions["finish"]++

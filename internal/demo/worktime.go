@@ -9,12 +9,17 @@ import (
 )
 
 // The working-time history (issue 12): every worked day of an approved
-// application is started, broken for lunch and ended through the working-
-// time service at its moment — which starts and finishes the application's
-// day as a person's start and end reports do — and the demo supervisor's
-// team records its office days of the last two weeks too (no application
-// needed at the office), so the day view and 最近の勤務記録 read like a
-// working section.
+// application of the last WorktimeDays days is started, broken for lunch
+// and ended through the working-time service at its moment — which starts
+// and finishes the application's day as a person's start and end reports
+// do — and the demo supervisor's team records its office days of the last
+// two weeks too (no application needed at the office), so the day view
+// and 最近の勤務記録 read like a working section. Older days were reported
+// without a working-time record (the city took up the start and end
+// reports later), which keeps the demo's start quick.
+
+// WorktimeDays is how far back the worked days have working-time records.
+const WorktimeDays = 42
 
 // workday schedules one worked day: the start report with a one-line plan
 // at start (mode "": the application's), a lunch break on most days, and
