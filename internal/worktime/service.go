@@ -449,14 +449,10 @@ func (s *Service) End(ctx context.Context, tenantID int64, who *auth.Principal, 
 	var out Outcome
 	err = retryStale(func() error {
 		return s.st.InWorktimeTx(ctx, func(tx Tx) error {
-			d, err := s.openDay(ctx, tx, tenantID, st.ID, now)
+			d, before, err := s.dayToChange(ctx, tx, tenantID, st.ID, now)
 			if err != nil {
 				return err
 			}
-			if !d.End.IsZero() {
-				return apperr.New(apperr.Conflict, "worktime.already_ended")
-			}
-			before := d.AuditView()
 			d.End, d.EndProxy = now, proxy
 			d.apply(r)
 			if r.Result != "" {
@@ -487,6 +483,19 @@ func (s *Service) End(ctx context.Context, tenantID int64, who *auth.Principal, 
 	}
 	s.after(ctx, tenantID, out.Day, apply.ActFinish, false)
 	return &out, nil
+}
+
+// dayToChange is the open day an end or a break changes, with its audit
+// view before the change; a day already ended is a conflict.
+func (s *Service) dayToChange(ctx context.Context, tx Tx, tenantID, staffID int64, now time.Time) (*Day, map[string]any, error) {
+	d, err := s.openDay(ctx, tx, tenantID, staffID, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !d.End.IsZero() {
+		return nil, nil, apperr.New(apperr.Conflict, "worktime.already_ended")
+	}
+	return d, d.AuditView(), nil
 }
 
 // openDay is today's day, or yesterday's while it is still open (work
@@ -525,14 +534,10 @@ func (s *Service) Break(ctx context.Context, tenantID int64, who *auth.Principal
 	var out Day
 	err = retryStale(func() error {
 		return s.st.InWorktimeTx(ctx, func(tx Tx) error {
-			d, err := s.openDay(ctx, tx, tenantID, st.ID, now)
+			d, before, err := s.dayToChange(ctx, tx, tenantID, st.ID, now)
 			if err != nil {
 				return err
 			}
-			if !d.End.IsZero() {
-				return apperr.New(apperr.Conflict, "worktime.already_ended")
-			}
-			before := d.AuditView()
 			open := slices.IndexFunc(d.Breaks, func(b Break) bool { return b.End.IsZero() })
 			switch {
 			case start && open >= 0:
