@@ -44,8 +44,11 @@ func (s *API) apiRoutes() []route.Route {
 
 		{Method: "GET", Pattern: "/api/v1/tokens", Rule: signed, Handler: s.apiListTokens,
 			API: &route.Op{ID: "listTokens", Summary: "List your API tokens", Tag: "tokens", Resp: "Token", List: true, Query: pagingParams}},
+		// Not Idempotent: a replay would keep the new token's secret in the
+		// idempotency table in plain text for a day (the store keeps only
+		// its hash).
 		{Method: "POST", Pattern: "/api/v1/tokens", Rule: signed, Handler: s.apiCreateToken,
-			API: &route.Op{ID: "createToken", Summary: "Create an API token (the secret is returned once)", Tag: "tokens", Body: "TokenInput", Resp: "NewToken", Status: 201, Idempotent: true}},
+			API: &route.Op{ID: "createToken", Summary: "Create an API token (the secret is returned once)", Tag: "tokens", Body: "TokenInput", Resp: "NewToken", Status: 201}},
 		{Method: "DELETE", Pattern: "/api/v1/tokens/{id}", Rule: signed, Object: "token", Handler: s.apiRevokeToken,
 			API: &route.Op{ID: "revokeToken", Summary: "Revoke one of your API tokens", Tag: "tokens", Status: 204}},
 	}
