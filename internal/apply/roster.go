@@ -142,11 +142,19 @@ func (s *Service) PublishRoster(ctx context.Context, tenantID int64, who *auth.P
 		if err := tx.InsertNotifications(ctx, tenantID, notify.Stamp(notes, s.now())); err != nil {
 			return err
 		}
-		cancelled := map[string][]string{}
-		for id, ds := range res.Cancelled {
-			for _, d := range ds {
-				cancelled[idStr(id)] = append(cancelled[idStr(id)], d.String())
+		// A list, in application order: keyed by application number, the
+		// auditor's table read the numbers as list positions (申請 12 as 13).
+		type cancelledDays struct {
+			ApplicationID int64    `json:"application_id"`
+			Dates         []string `json:"dates"`
+		}
+		var cancelled []cancelledDays
+		for _, id := range slices.Sorted(maps.Keys(res.Cancelled)) {
+			c := cancelledDays{ApplicationID: id}
+			for _, d := range res.Cancelled[id] {
+				c.Dates = append(c.Dates, d.String())
 			}
+			cancelled = append(cancelled, c)
 		}
 		if err := tx.Audit(ctx, tenantID, actorOf(who), audit.Change{Action: "application.roster_publish", ObjectType: "roster",
 			ObjectID: "", After: map[string]any{"created": res.Created, "kept": res.Kept, "cancelled": cancelled}}); err != nil {

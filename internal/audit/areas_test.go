@@ -85,7 +85,8 @@ func areaSnapshots() []struct {
 		{"application", appAfter},
 		{"apply_settings", map[string]any{"approver": "supervisor", "two_step": true, "two_step_units": []int64{1}, "reminder_hours": 24}},
 		{"delegation", map[string]any{"approver_id": 7, "delegate_id": 8, "kind": "proxy", "from": "2026-06-01", "to": "2026-06-02"}},
-		{"roster", map[string]any{"created": 1, "kept": 2, "cancelled": 3}},
+		{"roster", map[string]any{"created": []int64{1}, "kept": []int64{2},
+			"cancelled": []map[string]any{{"application_id": 12, "dates": []string{"2026-06-01"}}}}},
 	}
 }
 

@@ -2,6 +2,7 @@ package rosterplan_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -122,6 +123,20 @@ func TestPublishOnBothEngines(t *testing.T) {
 		es, _ := db.FindAuditEntries(ctx, tn.ID, audit.Filter{Action: "application.roster_publish", Limit: 10})
 		if len(es) != 2 {
 			t.Fatalf("%d publish audit entries", len(es))
+		}
+		// The cancelled days are listed by application number as a value,
+		// not as a key the auditor's table would read as a list position.
+		var logged struct {
+			Cancelled []struct {
+				ApplicationID int64    `json:"application_id"`
+				Dates         []string `json:"dates"`
+			} `json:"cancelled"`
+		}
+		if err := json.Unmarshal(es[0].After, &logged); err != nil || len(logged.Cancelled) != 1 {
+			t.Fatalf("the re-plan's cancelled days: %s %v", es[0].After, err)
+		}
+		if _, ok := res2.Cancelled[logged.Cancelled[0].ApplicationID]; !ok || len(logged.Cancelled[0].Dates) == 0 {
+			t.Fatalf("cancelled %+v, want one of %v", logged.Cancelled, res2.Cancelled)
 		}
 	})
 }
