@@ -65,6 +65,13 @@ func (d Date) Time() time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 
 // Weekday of d.
 func (d Date) Weekday() time.Weekday { return weekdayOf(d.dayNum()) }
 
+// WeekdayNamesJA are the weekdays' one-character Japanese names, indexed
+// by time.Weekday (日 … 土).
+var WeekdayNamesJA = []string{"日", "月", "火", "水", "木", "金", "土"}
+
+// WeekdayJA is d's weekday in one Japanese character (土).
+func (d Date) WeekdayJA() string { return WeekdayNamesJA[d.Weekday()] }
+
 // AddDays moves d by n calendar days.
 func (d Date) AddDays(n int) Date {
 	t := time.Date(d.Year, d.Month, d.Day+n, 12, 0, 0, 0, time.UTC)

@@ -9,7 +9,7 @@ import (
 )
 
 // weekdayNamesJA are the Japanese weekday names, index as Weekdays (日 … 土).
-var weekdayNamesJA = []string{"日", "月", "火", "水", "木", "金", "土"}
+var weekdayNamesJA = calendar.WeekdayNamesJA
 
 // SplitClosedDays splits closed days as a person types them: separated by
 // commas (「,」「、」「，」) or spaces, half- or full-width; 「土日」 is 土

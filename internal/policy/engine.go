@@ -68,8 +68,7 @@ func (f Finding) Message(lang string) string {
 	if lang == "en" {
 		return f.Date.Time().Format("Mon 2 Jan") + ": " + msg
 	}
-	wd := []string{"日", "月", "火", "水", "木", "金", "土"}[f.Date.Weekday()]
-	return fmt.Sprintf("%d月%d日(%s): %s", f.Date.Month, f.Date.Day, wd, msg)
+	return fmt.Sprintf("%d月%d日(%s): %s", f.Date.Month, f.Date.Day, f.Date.WeekdayJA(), msg)
 }
 
 // Person is what the rules need to know about the applicant.

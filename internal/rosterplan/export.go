@@ -22,7 +22,7 @@ func ModeLabel(mode, lang string) string {
 // (職員番号, 氏名, then the mode of each day), and the on-site count of each
 // day at the bottom.
 func ExportRows(inst *roster.Instance, assignments map[string][]string, lang string) [][]string {
-	wd := []string{"日", "月", "火", "水", "木", "金", "土"}
+	wd := calendar.WeekdayNamesJA
 	if lang == "en" {
 		wd = []string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
 	}

@@ -266,8 +266,7 @@ func dayLabel(lang string, d calendar.Date) string {
 	if lang == "en" {
 		return d.Time().Format("Mon 2 Jan 2006")
 	}
-	wd := []string{"日", "月", "火", "水", "木", "金", "土"}[d.Weekday()]
-	return fmt.Sprintf("%d月%d日(%s)", d.Month, d.Day, wd)
+	return fmt.Sprintf("%d月%d日(%s)", d.Month, d.Day, d.WeekdayJA())
 }
 
 // datesSummary is a short text for a set of days: one day, a run of

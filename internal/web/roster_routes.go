@@ -198,10 +198,9 @@ func rosterGrid(rf rosterForm, inst *roster.Instance, plan *roster.Plan) *roster
 	js, _ := json.Marshal(inst)
 	v := &rosterView{Form: rf, Instance: string(js), Days: inst.Days, MinOn: inst.MinOnsite, Plan: plan, Section: inst.Section,
 		GapPct: strconv.FormatFloat(plan.Gap*100, 'f', 2, 64) + "%"}
-	wd := []string{"日", "月", "火", "水", "木", "金", "土"}
 	for _, d := range inst.Days {
 		x, _ := calendar.ParseDate(d)
-		v.Labels = append(v.Labels, x.Time().Format("1/2")+"("+wd[x.Weekday()]+")")
+		v.Labels = append(v.Labels, x.Time().Format("1/2")+"("+x.WeekdayJA()+")")
 	}
 	for _, st := range inst.Staff {
 		row := rosterRow{StaffNo: st.ID, Name: st.Name}
@@ -324,13 +323,12 @@ func (s *Server) rosterPrefDays(r *http.Request) ([]rosterPrefDay, calendar.Date
 	if err != nil {
 		return nil, from, to, err
 	}
-	wd := []string{"日", "月", "火", "水", "木", "金", "土"}
 	var out []rosterPrefDay
 	for d := from; !to.Before(d); d = d.AddDays(1) {
 		if d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
 			continue
 		}
-		x := rosterPrefDay{Date: d, Label: d.Time().Format("1/2") + "(" + wd[d.Weekday()] + ")"}
+		x := rosterPrefDay{Date: d, Label: d.Time().Format("1/2") + "(" + d.WeekdayJA() + ")"}
 		for _, pr := range prefs {
 			if pr.Day == d {
 				x.Mode = pr.Mode
