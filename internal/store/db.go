@@ -222,7 +222,16 @@ func sqliteDSN(path string) string {
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(ON)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	// FULL: a commit is on disk before anyone is told it happened. With
+	// NORMAL a power cut (a town hall's server closet without a UPS) can
+	// take back the last commits after their 201 — an attendance record,
+	// a decision, and their audit entries, whose chain head may already
+	// have been written down elsewhere (an outside copy that no longer
+	// matches reads as tampering). The cost is one fsync per commit; the
+	// write queue shares it among every request of a batch
+	// (docs/architecture.md). An operator who accepts the risk passes a
+	// file: URI with its own pragmas.
+	q.Add("_pragma", "synchronous(FULL)")
 	q.Set("_txlock", "immediate")
 	// The path is part of a URI: a '#' or '?' in a directory name would
 	// otherwise silently open a different (empty) database.
