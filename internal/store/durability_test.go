@@ -14,7 +14,7 @@ func TestSQLiteCommitsAreDurable(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	cases := []struct {
-		name, dsn           string
+		name, dsn             string
 		wantSync, wantJournal string
 	}{
 		{"path", filepath.Join(dir, "a.db"), "2", "wal"},
