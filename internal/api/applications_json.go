@@ -8,6 +8,7 @@ import (
 	"telework/internal/apperr"
 	"telework/internal/apply"
 	"telework/internal/calendar"
+	"telework/internal/i18n"
 	"telework/internal/policy"
 )
 
@@ -207,6 +208,7 @@ type decisionOut struct {
 	Step           int          `json:"step"`
 	ByStaffID      int64        `json:"by_staff_id"`
 	ByName         string       `json:"by_name"`
+	Auto           bool         `json:"auto"`
 	OnBehalfOf     int64        `json:"on_behalf_of,omitempty"`
 	OnBehalfOfName string       `json:"on_behalf_of_name,omitempty"`
 	Proxy          bool         `json:"proxy"`
@@ -331,6 +333,9 @@ func toDecisionOut(d apply.Decision, lang string) decisionOut {
 	o := decisionOut{Action: string(d.Action), Step: d.Step, ByStaffID: d.ByStaffID, ByName: d.ByName,
 		OnBehalfOf: d.OnBehalfOf, OnBehalfOfName: d.OnBehalfOfName, Proxy: d.Proxy, Comment: d.Comment,
 		Dates: []string{}, Findings: storedFindingsOut(d.Findings, lang), At: moment(d.At)}
+	if d.Auto() {
+		o.Auto, o.ByName = true, i18n.T(lang, "apply.decider_system", nil)
+	}
 	for _, x := range d.Dates {
 		o.Dates = append(o.Dates, x.String())
 	}

@@ -44,9 +44,10 @@ func applySchemas() map[string]any {
 		"date": dateStr("the day"), "status": enum(apply.Statuses, "the day's own state"),
 		"report_due": dateStr("last day of its report"), "started_at": dateTime("started"), "finished_at": dateTime("finished"),
 		"report": report})
-	decision := obj([]string{"action", "step", "by_staff_id", "by_name", "proxy", "comment", "dates", "findings", "at"}, map[string]any{
+	decision := obj([]string{"action", "step", "by_staff_id", "by_name", "auto", "proxy", "comment", "dates", "findings", "at"}, map[string]any{
 		"action": enum(apply.Actions, "what was done"), "step": map[string]any{"type": "integer"},
-		"by_staff_id": integer("who (0: the system, e.g. auto-approval)"), "by_name": str("who"),
+		"by_staff_id": integer("who (0: the system, e.g. auto-approval)"), "by_name": str("who (「システム(自動承認)」 / \"System (auto-approval)\" for an auto-approval)"),
+		"auto":         boolean("the system's auto-approval at submission (nobody decided)"),
 		"on_behalf_of": integer("the approver in whose name (代決)"), "on_behalf_of_name": str("the approver's name"),
 		"proxy": boolean("decided for the approver (代決)"), "comment": str("comment"), "dates": arr(dateStr("")),
 		"findings": arr(finding), "at": dateTime("when")})

@@ -393,6 +393,10 @@ type Decision struct {
 	OnBehalfOfName string
 }
 
+// Auto reports the system's approval (自動承認) made in the applicant's own
+// submission where the policy approves at once: nobody decided it.
+func (d Decision) Auto() bool { return d.Action == ActApprove && d.ByStaffID == 0 && d.ByUserID == 0 }
+
 // Delegation lets another person decide for an approver: a standing proxy
 // (代決者, no dates) or a delegate during an absence (From–To inclusive).
 type Delegation struct {

@@ -158,6 +158,56 @@ func (e *env) version(d, today calendar.Date) (policy.Version, error) {
 	return v, nil
 }
 
+// dayVersions are the policy versions in force on the days of an
+// application: each day is checked, approved and reported under its own.
+type dayVersions struct {
+	e     *env
+	today calendar.Date
+	days  map[calendar.Date]policy.Version
+}
+
+// versions is the version of each of days (see version).
+func (e *env) versions(days []calendar.Date, today calendar.Date) (dayVersions, error) {
+	out := dayVersions{e: e, today: today, days: map[calendar.Date]policy.Version{}}
+	for _, d := range days {
+		v, err := e.version(d, today)
+		if err != nil {
+			return dayVersions{}, err
+		}
+		out.days[d] = v
+	}
+	return out, nil
+}
+
+// on is the version of day d (of the application or not: a cancelled day).
+func (vs dayVersions) on(d calendar.Date) policy.Version {
+	if v, ok := vs.days[d]; ok {
+		return v
+	}
+	v, _ := vs.e.version(d, vs.today)
+	return v
+}
+
+// autoApproval: the version of every day approves at once.
+func (vs dayVersions) autoApproval() bool {
+	for _, v := range vs.days {
+		if !v.Policy.AutoApproval {
+			return false
+		}
+	}
+	return len(vs.days) > 0
+}
+
+// travelOrder: the version of some day treats home telework as a trip.
+func (vs dayVersions) travelOrder() bool {
+	for _, v := range vs.days {
+		if v.Policy.TravelOrder {
+			return true
+		}
+	}
+	return false
+}
+
 // capWindow is the span whose other applications the caps count: the
 // weeks and months of the first and last day.
 func capWindow(days []calendar.Date) (calendar.Date, calendar.Date) {
@@ -180,11 +230,11 @@ func capWindow(days []calendar.Date) (calendar.Date, calendar.Date) {
 // findings (read by withPlan), the missing plan at submission and the days
 // on a personal device without an approved registration.
 func (s *Service) evaluate(ctx context.Context, tx checkReader, tenantID int64, e *env, app policy.Application,
-	stage policy.Stage, now time.Time) ([]policy.Finding, policy.Version, error) {
+	stage policy.Stage, now time.Time) ([]policy.Finding, dayVersions, error) {
 	if len(app.Dates) == 0 {
-		return nil, policy.Version{}, apperr.New(apperr.Conflict, "apply.state.cancelled")
+		return nil, dayVersions{}, apperr.New(apperr.Conflict, "apply.state.cancelled")
 	}
-	ver, err := e.version(app.Dates[0], calendar.DateOf(now))
+	ver, err := e.versions(app.Dates, calendar.DateOf(now))
 	if err != nil {
 		return nil, ver, err
 	}
@@ -193,8 +243,11 @@ func (s *Service) evaluate(ctx context.Context, tx checkReader, tenantID int64, 
 	if err != nil {
 		return nil, ver, err
 	}
-	fs := policy.Evaluate(policy.Input{Policy: ver.Policy, Calendar: e.cal, Person: e.person, App: app,
-		Others: others, Stage: stage, Now: now, Overrides: e.overrides})
+	fs := policy.EvaluateByDay(policy.Input{Calendar: e.cal, Person: e.person, App: app,
+		Others: others, Stage: stage, Now: now, Overrides: e.overrides}, func(d calendar.Date) (int64, policy.Policy) {
+		v := ver.on(d)
+		return v.ID, v.Policy
+	})
 	if e.staff.Retired {
 		fs = append(fs, policy.Finding{Rule: "apply.retired", Severity: policy.Error, Key: "apply.retired"})
 	}

@@ -207,7 +207,9 @@ func (s *Service) unseen(ctx context.Context, tenantID int64, who *auth.Principa
 		if err != nil {
 			return nil, err
 		}
-		if last.ID != 0 && last.ByUserID != who.UserID && s.now().Sub(last.At) < JustDecided {
+		// The system's auto-approval is part of the applicant's own
+		// submission: they saw its result (approved), nobody else decided.
+		if last.ID != 0 && !last.Auto() && last.ByUserID != who.UserID && s.now().Sub(last.At) < JustDecided {
 			return nil, &apperr.Error{Code: apperr.Conflict, Key: "apply.decided_just_now",
 				Args: map[string]any{"Seconds": int(JustDecided / time.Second)}}
 		}

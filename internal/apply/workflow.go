@@ -246,7 +246,7 @@ func (s *Service) Create(ctx context.Context, tenantID int64, who *auth.Principa
 // and submits it, or approves it at once where the policy allows it and
 // nothing needs the approver's eye. a has been written; it is updated.
 func (s *Service) submitIn(ctx context.Context, tx Tx, tenantID int64, who *auth.Principal, e *env, a *Application,
-	ver policy.Version, fs []policy.Finding, now time.Time) (bool, error) {
+	ver dayVersions, fs []policy.Finding, now time.Time) (bool, error) {
 	if e.routeErr != nil {
 		return false, e.routeErr
 	}
@@ -261,14 +261,14 @@ func (s *Service) submitIn(ctx context.Context, tx Tx, tenantID int64, who *auth
 	a.Decision, a.SubmittedAt, a.UpdatedAt = Submitted, now, now
 	a.Findings = storeFindings(fs)
 	days := a.setDays(Submitted, func(d Day) bool { return d.Status == Draft || d.Status == Returned })
-	auto := ver.Policy.AutoApproval && !hasWarnings(fs)
+	auto := ver.autoApproval() && !hasWarnings(fs)
 	if auto {
 		a.ApproverID = 0
 		a.Decision = Approved
-		a.approveTravel(ver.Policy)
+		a.approveTravel(ver)
 		a.setDays(Approved, func(d Day) bool { return d.Status == Submitted })
 		for i := range a.Days {
-			a.Days[i].ReportDue = reportDue(ver.Policy.Report, e.cal, a.Days[i].Date)
+			a.Days[i].ReportDue = reportDue(ver.on(a.Days[i].Date).Policy.Report, e.cal, a.Days[i].Date)
 		}
 		days = a.Days
 	}
@@ -279,6 +279,13 @@ func (s *Service) submitIn(ctx context.Context, tx Tx, tenantID int64, who *auth
 		before = nil
 		if err := tx.InsertApplication(ctx, tenantID, a); err != nil {
 			return false, err
+		}
+		if a.TravelOrder {
+			// The number names the application: known once written.
+			a.numberTravel()
+			if err := tx.UpdateApplication(ctx, tenantID, a, a.Version); err != nil {
+				return false, err
+			}
 		}
 	} else {
 		if err := tx.UpdateApplication(ctx, tenantID, a, prev); err != nil {
@@ -308,12 +315,13 @@ func (s *Service) submitIn(ctx context.Context, tx Tx, tenantID int64, who *auth
 	if err := tx.InsertNotifications(ctx, tenantID, notify.Stamp(notes, now)); err != nil {
 		return false, err
 	}
-	action := "application.submit"
+	action, after := "application.submit", a.AuditView()
 	if auto {
-		action = "application.auto_approve"
+		// Submitted by the person, decided by the system (自動承認).
+		action, after["approved_by"] = "application.auto_approve", "system_auto"
 	}
 	return auto, tx.Audit(ctx, tenantID, actorOf(who), audit.Change{Action: action, ObjectType: "application",
-		ObjectID: idStr(a.ID), Before: before, After: a.AuditView()})
+		ObjectID: idStr(a.ID), Before: before, After: after})
 }
 
 // delegateNotes tells the delegates acting for approver during an
@@ -362,14 +370,24 @@ func (a *Application) setDays(st Status, match func(Day) bool) []Day {
 	return out
 }
 
-// approveTravel records the 旅行命令 where the policy treats home telework
-// as a trip to the home.
-func (a *Application) approveTravel(p policy.Policy) {
-	if p.TravelOrder && a.Mode == policy.Home {
+// approveTravel records the 旅行命令 where the policy of a day treats
+// home telework as a trip to the home. Its number names the first day, the
+// person's 職員番号 and the application, so it is unique in the tenant (a
+// person may hold a morning and an afternoon application on one day); an
+// application not yet written gets it once written (numberTravel).
+func (a *Application) approveTravel(vs dayVersions) {
+	if vs.travelOrder() && a.Mode == policy.Home {
 		a.TravelOrder = true
-		// The first day and the person name it (a person holds a day once).
+		a.numberTravel()
+	}
+}
+
+// numberTravel sets the 旅行命令 number of a written application that
+// needs one.
+func (a *Application) numberTravel() {
+	if a.TravelOrder && a.ID != 0 && len(a.Days) > 0 {
 		f := a.Days[0].Date
-		a.TravelOrderNo = fmt.Sprintf("%04d%02d%02d-%d", f.Year, f.Month, f.Day, a.StaffID)
+		a.TravelOrderNo = fmt.Sprintf("%04d%02d%02d-%s-%d", f.Year, f.Month, f.Day, a.StaffNo, a.ID)
 	}
 }
 
@@ -660,6 +678,8 @@ func (s *Service) decide(ctx context.Context, tenantID int64, who *auth.Principa
 				return nil, &Refused{Findings: fs, Days: a.ActiveDates(), Skipped: a.Skipped}
 			}
 			if a.Step < a.Steps {
+				// The first step decides the same days as the last.
+				dec.Dates = a.ActiveDates()
 				a.Step++
 				a.ApproverID, a.ApproverName = a.SecondApproverID, nextName
 				args["Name"] = cur.StaffName
@@ -668,13 +688,13 @@ func (s *Service) decide(ctx context.Context, tenantID int64, who *auth.Principa
 				break
 			}
 			a.Decision, a.ApproverID, a.ApproverName = Approved, 0, ""
-			a.approveTravel(ver.Policy)
+			a.approveTravel(ver)
 			st.days = a.setDays(Approved, func(d Day) bool { return d.Status == Submitted })
 			for i := range st.days {
-				st.days[i].ReportDue = reportDue(ver.Policy.Report, e.cal, st.days[i].Date)
+				st.days[i].ReportDue = reportDue(ver.on(st.days[i].Date).Policy.Report, e.cal, st.days[i].Date)
 			}
 			for i := range a.Days {
-				a.Days[i].ReportDue = reportDue(ver.Policy.Report, e.cal, a.Days[i].Date)
+				a.Days[i].ReportDue = reportDue(ver.on(a.Days[i].Date).Policy.Report, e.cal, a.Days[i].Date)
 			}
 			st.notes = append(st.notes, notify.New(a.StaffID, notify.Approved, a.ID, args))
 		case ActReturn:
@@ -928,6 +948,9 @@ func (s *Service) Report(ctx context.Context, tenantID int64, who *auth.Principa
 					return nil, err
 				}
 			}
+			if err := s.endNotYet(d.Date, in.ActualEnd); err != nil {
+				return nil, err
+			}
 			ps, pe, planBreak := plannedHours(a, ver.Policy.Hours)
 			rep := &Report{PlannedStart: ps, PlannedEnd: pe, ActualStart: in.ActualStart, ActualEnd: in.ActualEnd,
 				BreakMinutes: in.BreakMinutes, Work: in.Work, Products: in.Products, Verbal: in.Verbal,
@@ -948,6 +971,36 @@ func (s *Service) Report(ctx context.Context, tenantID int64, who *auth.Principa
 		}
 		return st, nil
 	})
+}
+
+// ReportForms is the report form (policy.Report.Form) of each day of a,
+// under the version in force on that day as Report reads it (a day with no
+// version at all has none).
+func (s *Service) ReportForms(ctx context.Context, tenantID int64, a *Application) (map[calendar.Date]string, error) {
+	vers, err := s.st.FindPolicyVersions(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	rules, today := &env{vers: vers}, s.Today()
+	out := map[calendar.Date]string{}
+	for _, d := range a.Days {
+		ver, _ := rules.version(d.Date, today)
+		out[d.Date] = ver.Policy.Report.Form
+	}
+	return out, nil
+}
+
+// endNotYet refuses a report of today (by the person or, verbal, by the
+// supervisor) whose actual end is still to come: the work it reports has
+// not happened yet (apply.report_end_future on actual_end).
+func (s *Service) endNotYet(d calendar.Date, end string) error {
+	now := s.now().In(calendar.Tokyo)
+	if d != calendar.DateOf(now) || !validHM(end) || minutes(end) <= now.Hour()*60+now.Minute() {
+		return nil
+	}
+	var v apperr.Validation
+	v.Add("actual_end", "apply.report_end_future", map[string]any{"End": end, "Now": now.Format("15:04")})
+	return v.Err()
 }
 
 // span2 is the minutes worked from start to end less the break (0 when a

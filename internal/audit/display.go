@@ -340,7 +340,7 @@ var enumFields = map[string]string{
 	"booking.half": "places.half.", "booking.status": "auditlog.booking_status.",
 	"device_reservation.status": "devices.status.", "personal_device.status": "devices.personal.",
 	"staff.list.kind": "notify.kind.", "worktime_day.mode": "mode.", "application.mode": "mode.",
-	"application.status": "apply.status.", "delegation.kind": "auditlog.delegation_kind.",
+	"application.status": "apply.status.", "application.approved_by": "auditlog.approved_by.", "delegation.kind": "auditlog.delegation_kind.",
 	"rank": "rank.", "employment": "employment.", "Kind": "kind.", "roles": "role.", "job_type": "job.",
 	"locale": "auditlog.locale.", "claim": "auditlog.claim.", "format": "auditlog.format.", "kind": "auditlog.object.",
 	"via": "auditlog.via.", "reason": "auditlog.action.", "Reasons": "reason.",

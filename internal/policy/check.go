@@ -71,9 +71,9 @@ func validateApplication(v *apperr.Validation, a *Application) {
 	subset(v, "application.data_classes", a.DataClasses, DataClasses)
 }
 
-// Check evaluates an application against the version in force on its first
-// day, for people planning and for other systems that keep their own
-// workflow. Staff may check only their own; supervisors their section; HR
+// Check evaluates an application, each day against the version in force
+// on that day (Version is the first day's), for people planning and for
+// other systems that keep their own workflow. Staff may check only their own; supervisors their section; HR
 // anyone (Forbidden otherwise). No version in force is a Conflict
 // (error.no_policy).
 func (s *Service) Check(ctx context.Context, tenantID int64, who *auth.Principal, in CheckInput) (*CheckResult, error) {
@@ -113,10 +113,20 @@ func (s *Service) Check(ctx context.Context, tenantID int64, who *auth.Principal
 		!(who.Has(auth.Supervisor) && who.UnitID != 0 && tr.IsWithin(st.UnitID, who.UnitID)) {
 		return nil, apperr.Forbid()
 	}
-	ver, err := s.InForce(ctx, tenantID, in.App.Dates[0])
+	vs, err := s.st.FindPolicyVersions(ctx, tenantID)
 	if err != nil {
 		return nil, err
 	}
+	byDay := map[calendar.Date]Version{}
+	for _, d := range in.App.Dates {
+		v, ok := InForce(vs, d)
+		if !ok {
+			return nil, errNoPolicy()
+		}
+		byDay[d] = v
+	}
+	ver := byDay[in.App.Dates[0]]
+	policyOn := func(d calendar.Date) (int64, Policy) { return byDay[d].ID, byDay[d].Policy }
 	per, err := s.person(ctx, tenantID, tr, st)
 	if err != nil {
 		return nil, err
@@ -141,12 +151,12 @@ func (s *Service) Check(ctx context.Context, tenantID int64, who *auth.Principal
 	if in.Stage == AtSubmit || !in.SubmittedAt.IsZero() {
 		sub := base
 		sub.Stage, sub.Now = AtSubmit, at(in.SubmittedAt)
-		fs = Evaluate(sub)
+		fs = EvaluateByDay(sub, policyOn)
 	}
 	if in.Stage == AtApprove || !in.ApprovedAt.IsZero() {
 		appr := base
 		appr.Stage, appr.Now = AtApprove, at(in.ApprovedAt)
-		fs = mergeFindings(fs, Evaluate(appr))
+		fs = mergeFindings(fs, EvaluateByDay(appr, policyOn))
 	}
 	return &CheckResult{Version: ver, Findings: fs}, nil
 }

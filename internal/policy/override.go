@@ -166,19 +166,52 @@ func ValidateOverrideRules(r OverrideRules) []string {
 // evaluateOverridden evaluates in with its overrides: the days of the
 // application are grouped by the override that covers them (the latest
 // declared when two do; none for the rest), each group is checked under its
-// rules with the application's other days counted as another application
-// (so the caps still see the whole application), and the findings are
-// merged, each rule once per day.
+// rules (see evaluateGroups).
 func evaluateOverridden(in Input) []Finding {
-	groups := map[int]*Application{} // index in in.Overrides, -1 for none
-	var order []int
-	for _, d := range in.App.Dates {
+	key := func(d calendar.Date) int64 {
 		k := -1
 		for i, o := range in.Overrides {
 			if o.Covers(d, in.Person.UnitCodes) && (k < 0 || o.ID > in.Overrides[k].ID) {
 				k = i
 			}
 		}
+		return int64(k) // index in in.Overrides, -1 for none
+	}
+	return evaluateGroups(in, key, false, func(k int64, sub *Input) {
+		sub.Overrides = nil
+		if k >= 0 {
+			sub.Policy = in.Overrides[k].Rules.Apply(in.Policy)
+		}
+	})
+}
+
+// EvaluateByDay checks in with each day of the application under the
+// policy policyOn gives for it (the version in force on that day, named by
+// its key): a range that crosses a revision is checked day by day under
+// the rules of each day (see evaluateGroups), a finding of the whole
+// application under one version named by the first day it covers. The
+// emergencies of in still apply on top.
+func EvaluateByDay(in Input, policyOn func(calendar.Date) (int64, Policy)) []Finding {
+	pols := map[int64]Policy{}
+	key := func(d calendar.Date) int64 {
+		k, p := policyOn(d)
+		pols[k] = p
+		return k
+	}
+	return evaluateGroups(in, key, true, func(k int64, sub *Input) { sub.Policy = pols[k] })
+}
+
+// evaluateGroups groups the days of in.App by key, checks each group with
+// set applied to its input and the application's other days counted as
+// another application (so the caps still see the whole application), and
+// merges the findings, each rule once per day; with dated, when the days
+// fall in more than one group, a finding naming no day is dated by its
+// group's first day (the day from which the rule refuses).
+func evaluateGroups(in Input, key func(calendar.Date) int64, dated bool, set func(k int64, sub *Input)) []Finding {
+	groups := map[int64]*Application{}
+	var order []int64
+	for _, d := range in.App.Dates {
+		k := key(d)
 		g, ok := groups[k]
 		if !ok {
 			a := in.App
@@ -192,18 +225,24 @@ func evaluateOverridden(in Input) []Finding {
 	var fs []Finding
 	for _, k := range order {
 		sub := in
-		sub.Overrides = nil
 		sub.App = *groups[k]
-		if k >= 0 {
-			sub.Policy = in.Overrides[k].Rules.Apply(in.Policy)
-		}
+		set(k, &sub)
 		if len(order) > 1 {
 			rest := in.App
 			rest.ID, rest.Status = 0, ""
 			rest.Dates = slices.DeleteFunc(slices.Clone(in.App.Dates), func(d calendar.Date) bool { return slices.Contains(sub.App.Dates, d) })
 			sub.Others = append(slices.Clone(in.Others), rest)
 		}
-		fs = mergeFindings(fs, Evaluate(sub))
+		more := Evaluate(sub)
+		if dated && len(order) > 1 {
+			first, _ := spanOf(sub.App.Dates)
+			for i := range more {
+				if more[i].Date.IsZero() {
+					more[i].Date = first
+				}
+			}
+		}
+		fs = mergeFindings(fs, more)
 	}
 	return fs
 }

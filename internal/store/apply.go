@@ -616,8 +616,9 @@ func boolInt(b bool) int {
 func (tx *Tx) FindLastApplicationDecision(ctx context.Context, tenantID, appID int64) (apply.Decision, error) {
 	d := apply.Decision{ApplicationID: appID}
 	var at int64
-	err := tx.row(ctx, `SELECT id, action, COALESCE(by_user_id, 0), at FROM application_decisions
-		WHERE tenant_id = ? AND application_id = ? ORDER BY at DESC, id DESC LIMIT 1`, tenantID, appID).Scan(&d.ID, &d.Action, &d.ByUserID, &at)
+	err := tx.row(ctx, `SELECT id, action, COALESCE(by_staff_id, 0), COALESCE(by_user_id, 0), at FROM application_decisions
+		WHERE tenant_id = ? AND application_id = ? ORDER BY at DESC, id DESC LIMIT 1`, tenantID, appID).Scan(&d.ID, &d.Action,
+		&d.ByStaffID, &d.ByUserID, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return apply.Decision{}, nil
 	}

@@ -359,7 +359,11 @@ func takeOutText(l string, t apply.TakeOut) string {
 
 // decisionText is one line of the history: 「佐藤 花子 が承認（鈴木 一郎 に代わって代決）」.
 func decisionText(l string, dc apply.Decision) string {
-	args := map[string]any{"Name": dc.ByName, "Action": i18n.T(l, "apply.action."+string(dc.Action), nil)}
+	name := dc.ByName
+	if dc.Auto() {
+		name = i18n.T(l, "apply.decider_system", nil)
+	}
+	args := map[string]any{"Name": name, "Action": i18n.T(l, "apply.action."+string(dc.Action), nil)}
 	text := i18n.T(l, "applyweb.decision_line", args)
 	if dc.OnBehalfOf != 0 {
 		text += i18n.T(l, "applyweb.decision_proxy", map[string]any{"Name": dc.OnBehalfOfName})

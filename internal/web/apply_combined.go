@@ -1,7 +1,9 @@
 package web
 
 import (
+	"maps"
 	"net/http"
+	"slices"
 
 	"telework/internal/apply"
 	"telework/internal/calendar"
@@ -29,14 +31,15 @@ type applyCombinedDay struct {
 	ConfirmedNote string
 }
 
-// applyCombinedView is the 報告欄 of an application whose applicant's
-// policy in force names the one-form style; nil under any other style
-// (the page then shows the days and their reports as usual).
+// applyCombinedView is the 報告欄 of an application a day of which falls
+// under a policy version naming the one-form style (the version in force on
+// that day, as the report reads it); nil under any other style (the page
+// then shows the days and their reports as usual).
 func (s *Server) applyCombinedView(r *http.Request, det *apply.Detail, own bool) []applyCombinedDay {
 	a := det.Application
 	p := principal(r)
-	ap, err := s.svc.Policy.Applying(r.Context(), p.TenantID, a.StaffID)
-	if err != nil || ap.Version.Policy.Report.Form != combinedForm {
+	forms, err := s.svc.Apply.ReportForms(r.Context(), p.TenantID, a)
+	if err != nil || !slices.Contains(slices.Collect(maps.Values(forms)), combinedForm) {
 		return nil
 	}
 	l := lang(r)

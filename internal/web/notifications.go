@@ -94,6 +94,10 @@ func noteTarget(n notify.Notification) string {
 		return "/surveys"
 	case notify.ReviewReminder: // to HR, who run the roadmap
 		return "/roadmap"
+	case worktime.NotifyPresenceChecker: // the application they check presence for, else the board
+		if n.ApplicationID == 0 {
+			return "/board"
+		}
 	}
 	if n.ApplicationID != 0 {
 		return "/applications/" + strconv.FormatInt(n.ApplicationID, 10)

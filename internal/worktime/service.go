@@ -52,6 +52,9 @@ type DayApplication struct {
 	Mode             policy.Mode
 	Place            string
 	OvertimeApproved bool
+	// PresenceCheckerID is the 在席確認者 the application names (0: none),
+	// told of the start and end (渋谷区: 「チャットで在席確認者へ」).
+	PresenceCheckerID int64
 }
 
 // Tx is what one action reads and writes in its transaction.
@@ -99,9 +102,16 @@ const (
 	// NotifyWarningSelf tells the person of warnings on their day raised
 	// by someone else's entry or by the sweep of missing end reports.
 	NotifyWarningSelf notify.Kind = "worktime_warning_self"
+	// NotifyPresenceChecker tells the 在席確認者 named on the day's
+	// application of the person's start or end report (at once, like the
+	// report to the section: a fact that asks nobody to answer).
+	NotifyPresenceChecker notify.Kind = "worktime_presence_checker"
 )
 
-func init() { notify.RegisterKind(NotifyWarningSelf, false) }
+func init() {
+	notify.RegisterKind(NotifyWarningSelf, false)
+	notify.RegisterKind(NotifyPresenceChecker, true)
+}
 
 // Service records starts, ends and breaks, and reads days with their
 // warnings.
@@ -273,11 +283,11 @@ func (s *Service) Start(ctx context.Context, tenantID int64, who *auth.Principal
 // own day.
 func (s *Service) startOnce(ctx context.Context, tenantID int64, who *auth.Principal, st *org.Staff, p policy.Policy, now time.Time,
 	proxy int64, r Report) (*Outcome, error) {
-	d, err := s.newDay(ctx, tenantID, st.ID, now, proxy, r)
+	d, checker, err := s.newDay(ctx, tenantID, st.ID, now, proxy, r)
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.start(ctx, tenantID, who, st, p, d, nil, now)
+	out, err := s.start(ctx, tenantID, who, st, p, d, nil, now, checker)
 	if !errors.Is(err, errDayExists) {
 		return out, err
 	}
@@ -291,7 +301,7 @@ func (s *Service) startOnce(ctx context.Context, tenantID int64, who *auth.Princ
 	before := prev[0]
 	d = before
 	d.resume(now, r)
-	return s.start(ctx, tenantID, who, st, p, d, &before, now)
+	return s.start(ctx, tenantID, who, st, p, d, &before, now, checker)
 }
 
 // staleTries bounds how often an action is run again on a day that changed
@@ -323,7 +333,7 @@ var errDayExists = errors.New("worktime: the day has a record already")
 // of an ended one (before: the day as read), with its audit entry, its
 // notes and, for a new day, the application's start.
 func (s *Service) start(ctx context.Context, tenantID int64, who *auth.Principal, st *org.Staff, p policy.Policy, d Day, before *Day,
-	now time.Time) (*Outcome, error) {
+	now time.Time, checker int64) (*Outcome, error) {
 	ws := warningsOf(p, nil, d, now)
 	var heads []apply.Head
 	if len(ws) > 0 {
@@ -341,7 +351,7 @@ func (s *Service) start(ctx context.Context, tenantID int64, who *auth.Principal
 	if before != nil {
 		told.Start = now // a resumption tells the time work starts again
 	}
-	notes := reportNotes(who.StaffID, st, heads, told, ws, false)
+	notes := reportNotes(who.StaffID, st, heads, told, ws, false, checker)
 	err := s.st.InWorktimeTx(ctx, func(tx Tx) error {
 		change := audit.Change{Action: "worktime.start", ObjectType: "worktime_day"}
 		if before != nil {
@@ -377,12 +387,15 @@ func (s *Service) start(ctx context.Context, tenantID int64, who *auth.Principal
 }
 
 // newDay is a fresh day started now, taking the mode and place not given
-// from the day's approved application.
-func (s *Service) newDay(ctx context.Context, tenantID, staffID int64, now time.Time, proxy int64, r Report) (Day, error) {
+// from the day's approved application, and the 在席確認者 that application
+// names (0: none).
+func (s *Service) newDay(ctx context.Context, tenantID, staffID int64, now time.Time, proxy int64, r Report) (Day, int64, error) {
+	var checker int64
 	d := Day{StaffID: staffID, Date: calendar.DateOf(now), Start: now, Mode: r.Mode, Place: r.Place, Plan: r.Plan, StartProxy: proxy}
 	a, err := s.st.FindWorktimeApplication(ctx, tenantID, staffID, d.Date)
 	switch {
 	case err == nil:
+		checker = a.PresenceCheckerID
 		d.ApplicationID, d.OvertimeApproved = a.ID, a.OvertimeApproved
 		if d.Mode == "" {
 			d.Mode = a.Mode
@@ -391,9 +404,9 @@ func (s *Service) newDay(ctx context.Context, tenantID, staffID int64, now time.
 			d.Place = oneLine(a.Place)
 		}
 	case apperr.CodeOf(err) != apperr.NotFound:
-		return d, err
+		return d, 0, err
 	}
-	return d, nil
+	return d, checker, nil
 }
 
 // resume reopens a day ended earlier the same day: the time between the
@@ -446,6 +459,12 @@ func (s *Service) End(ctx context.Context, tenantID int64, who *auth.Principal, 
 	if err != nil {
 		return nil, err
 	}
+	// The 在席確認者 of today's application, told when the day ending is
+	// that application's.
+	app, err := s.st.FindWorktimeApplication(ctx, tenantID, st.ID, calendar.DateOf(now))
+	if err != nil && apperr.CodeOf(err) != apperr.NotFound {
+		return nil, err
+	}
 	var out Outcome
 	err = retryStale(func() error {
 		return s.st.InWorktimeTx(ctx, func(tx Tx) error {
@@ -472,7 +491,11 @@ func (s *Service) End(ctx context.Context, tenantID int64, who *auth.Principal, 
 			}
 			p, _ := PolicyOn(vs, d.Date)
 			out = Outcome{Day: *d, Warnings: warningsOf(p, grants, *d, now)}
-			if err := tx.InsertNotifications(ctx, tenantID, reportNotes(who.StaffID, st, heads, *d, newAtEnd(p, *d, out.Warnings), true)); err != nil {
+			var checker int64
+			if app.ID != 0 && app.ID == d.ApplicationID {
+				checker = app.PresenceCheckerID
+			}
+			if err := tx.InsertNotifications(ctx, tenantID, reportNotes(who.StaffID, st, heads, *d, newAtEnd(p, *d, out.Warnings), true, checker)); err != nil {
 				return err
 			}
 			return s.markIn(ctx, tx, tenantID, who, *d, apply.ActFinish)
@@ -581,14 +604,24 @@ func (s *Service) flag(ctx context.Context, tx Tx, tenantID, actor int64, st *or
 }
 
 // reportNotes are a start or end report's notifications, written in one
-// statement: its warnings (warningNotes) and the report itself for the
-// section's chat channel (notify.WorkReport: name and time only).
-func reportNotes(actor int64, st *org.Staff, heads []apply.Head, d Day, ws []Warning, end bool) []notify.Notification {
+// statement: its warnings (warningNotes), the report itself for the
+// section's chat channel (notify.WorkReport: name and time only) and, when
+// the day's application names a 在席確認者 (checker; 0 none), the same
+// report to them, linked to the application they may read.
+func reportNotes(actor int64, st *org.Staff, heads []apply.Head, d Day, ws []Warning, end bool, checker int64) []notify.Notification {
 	at, proxy := d.Start, d.StartProxy
 	if end {
 		at, proxy = d.End, d.EndProxy
 	}
-	return append(warningNotes(actor, st, heads, d, ws), notify.WorkReport(st.ID, st.Name, at, end, proxy != 0))
+	rep := notify.WorkReport(st.ID, st.Name, at, end, proxy != 0)
+	ns := append(warningNotes(actor, st, heads, d, ws), rep)
+	if checker != 0 && checker != st.ID && d.ApplicationID != 0 {
+		n := rep
+		n.StaffID, n.Kind, n.ApplicationID = checker, NotifyPresenceChecker, d.ApplicationID
+		n.Args = map[string]any{"Name": st.Name, "Time": rep.Args["Time"], "Proxy": proxy != 0, "End": end}
+		ns = append(ns, n)
+	}
+	return ns
 }
 
 // warningNotes are the notifications of a day's warnings: to the heads of

@@ -128,8 +128,12 @@ func Check(in Input) []Warning {
 			add(RuleCoreNotCovered, map[string]any{"Start": fmtHM(start), "End": fmtHM(end), "CoreStart": h.CoreStart, "CoreEnd": h.CoreEnd})
 		}
 	}
+	shiftStart, shiftEnd, shifted, hasShift := shift(h, start)
 	if end < 0 {
 		limit, ok := hm(h.WindowEnd)
+		if !ok {
+			limit, ok = shiftEnd, hasShift
+		}
 		if !ok {
 			limit, ok = hm(h.End)
 		}
@@ -153,13 +157,21 @@ func Check(in Input) []Warning {
 		}
 		approved, grant = u, true
 	}
-	if se, ok := hm(h.End); ok && end > se && !h.Flex && end > approved {
-		switch {
-		case h.Overtime != "prohibited" && h.Overtime != "prior_approval":
-		case grant && approved > se:
+	// Overtime is work outside the day's shift: before its start (早出)
+	// and after its end. The application's flag approves all of it; a
+	// prior overtime request the evening up to its time.
+	if hasShift && !h.Flex && !d.OvertimeApproved && (h.Overtime == "prohibited" || h.Overtime == "prior_approval") {
+		early, late := max(shiftStart-start, 0), 0
+		if end > shiftEnd && end > approved {
+			late = end - shiftEnd
+		}
+		if grant && approved > shiftEnd && late > 0 {
 			add(RuleOvertimeBeyond, map[string]any{"End": fmtHM(end), "Until": fmtHM(approved), "Minutes": end - approved})
-		default:
-			add(RuleOvertime, map[string]any{"End": fmtHM(end), "Standard": h.End, "Minutes": end - se})
+			late = 0
+		}
+		if early+late > 0 {
+			add(RuleOvertime, map[string]any{"Start": fmtHM(start), "StandardStart": fmtHM(shiftStart), "Early": early,
+				"End": fmtHM(end), "Standard": fmtHM(shiftEnd), "Late": late, "Minutes": early + late, "Staggered": shifted})
 		}
 	}
 	night := lateNight(start, end)
@@ -178,6 +190,22 @@ func Check(in Input) []Warning {
 		add(RuleBreakShort, map[string]any{"Work": fmtDur(work), "Break": brk, "Need": need})
 	}
 	return ws
+}
+
+// shift is the day's shift for work started at start (minutes of the
+// day): the standard start to end; where the policy allows 時差勤務 (and
+// no flextime), the standard length from the actual start instead
+// (shifted). ok is false without standard hours.
+func shift(h policy.Hours, start int) (from, to int, shifted, ok bool) {
+	ss, ok1 := hm(h.Start)
+	se, ok2 := hm(h.End)
+	if !ok1 || !ok2 || se <= ss {
+		return 0, 0, false, false
+	}
+	if !h.Flex && (h.StaggeredWork || len(h.Staggered) > 0) && start != ss {
+		return start, start + se - ss, true, true
+	}
+	return ss, se, false, true
 }
 
 // newAtEnd is ws, the warnings of day d at its end, without those its
