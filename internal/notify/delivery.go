@@ -381,8 +381,11 @@ type Finished struct {
 	Outcome
 }
 
-// OutcomeOf is what an attempt's error means for delivery d at now.
-func OutcomeOf(d Delivery, err error, now time.Time) Outcome {
+// OutcomeOf is what an attempt's error means for delivery d at now, in
+// the tenant's working window w: a retry of a non-urgent kind waits for
+// the window like its first attempt did (HoldUntil), so a failure at 17:10
+// is not retried after hours.
+func OutcomeOf(d Delivery, err error, now time.Time, w Window) Outcome {
 	if err == nil {
 		return Outcome{Sent: true, At: now}
 	}
@@ -393,5 +396,6 @@ func OutcomeOf(d Delivery, err error, now time.Time) Outcome {
 	if d.Attempts >= MaxAttempts {
 		return Outcome{Dead: true, Error: msg, At: now}
 	}
-	return Outcome{Error: msg, NextAt: now.Add(Backoff(d.Attempts)), At: now}
+	ki, _ := InfoOf(d.Notification.Kind)
+	return Outcome{Error: msg, NextAt: HoldUntil(now.Add(Backoff(d.Attempts)), w, ki.Urgent), At: now}
 }

@@ -84,14 +84,44 @@ func TestPlan(t *testing.T) {
 
 func TestOutcome(t *testing.T) {
 	now := jst("2026-12-01 10:00")
-	if o := OutcomeOf(Delivery{Attempts: 1}, nil, now); !o.Sent {
+	if o := OutcomeOf(Delivery{Attempts: 1}, nil, now, Window{}); !o.Sent {
 		t.Error(o)
 	}
-	if o := OutcomeOf(Delivery{Attempts: 2}, errors.New("x"), now); o.Sent || o.Dead || !o.NextAt.Equal(now.Add(time.Minute)) {
+	if o := OutcomeOf(Delivery{Attempts: 2}, errors.New("x"), now, Window{}); o.Sent || o.Dead || !o.NextAt.Equal(now.Add(time.Minute)) {
 		t.Error(o)
 	}
-	if o := OutcomeOf(Delivery{Attempts: MaxAttempts}, errors.New(strings.Repeat("x", 900)), now); !o.Dead || len(o.Error) != 500 {
+	if o := OutcomeOf(Delivery{Attempts: MaxAttempts}, errors.New(strings.Repeat("x", 900)), now, Window{}); !o.Dead || len(o.Error) != 500 {
 		t.Error(o)
+	}
+}
+
+// TestOutcomeQuietHours: a retry of a non-urgent kind waits for the
+// working window like the first attempt (第5章 3.); urgent kinds and
+// tenants without quiet hours retry after the backoff alone.
+func TestOutcomeQuietHours(t *testing.T) {
+	w := Window{Start: "08:30", End: "17:15"}
+	for _, c := range []struct {
+		name     string
+		kind     Kind
+		attempts int
+		at       string
+		w        Window
+		want     string
+	}{
+		{"inside the window", Approved, 1, "2026-12-01 10:00", w, "2026-12-01 10:00:30"},
+		{"backoff ends after hours", Approved, 7, "2026-12-01 17:10", w, "2026-12-02 08:30:00"},
+		{"backoff ends at night", Approved, 4, "2026-12-01 17:14", w, "2026-12-02 08:30:00"},
+		{"Friday evening", Reminder, 3, "2026-12-04 17:14", w, "2026-12-07 08:30:00"},
+		{"urgent kind", DelegationStarted, 7, "2026-12-01 17:10", w, "2026-12-01 17:42:00"},
+		{"section report (urgent)", WorkEnded, 7, "2026-12-01 17:10", w, "2026-12-01 17:42:00"},
+		{"no quiet hours", Approved, 7, "2026-12-01 17:10", Window{}, "2026-12-01 17:42:00"},
+	} {
+		d := Delivery{Attempts: c.attempts, Notification: Notification{Kind: c.kind}}
+		o := OutcomeOf(d, errors.New("421 try later"), jst(c.at), c.w)
+		want, _ := time.ParseInLocation("2006-01-02 15:04:05", c.want, Tokyo)
+		if o.Sent || o.Dead || !o.NextAt.Equal(want) {
+			t.Errorf("%s: next %s, want %s", c.name, o.NextAt.In(Tokyo).Format("2006-01-02 15:04:05"), c.want)
+		}
 	}
 }
 
