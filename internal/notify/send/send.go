@@ -198,10 +198,15 @@ type Payload struct {
 	CreatedAt string `json:"created_at"`
 }
 
+// slackText escapes the three characters Slack's message format gives a
+// meaning (&, <, >), so that text (a staff name 「石井 <!here> 慎也」) cannot
+// ping a channel, mention someone or make a link.
+var slackText = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
 // Body is the JSON posted for m in its channel's format.
 func Body(m notify.ChatMessage) ([]byte, error) {
 	if m.Channel.Format == "slack" {
-		return json.Marshal(map[string]string{"text": m.Text})
+		return json.Marshal(map[string]string{"text": slackText.Replace(m.Text)})
 	}
 	return json.Marshal(Payload{ID: m.ID, Kind: string(m.Kind), Text: m.Text, CreatedAt: m.CreatedAt.UTC().Format(time.RFC3339)})
 }

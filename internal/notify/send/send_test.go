@@ -168,3 +168,33 @@ func TestWebhookFormats(t *testing.T) {
 		t.Error("a 503 was taken as delivered")
 	}
 }
+
+// TestSlackEscapes: the Slack-compatible text escapes &, < and > (Slack's
+// message format), so a name cannot ping the channel (<!here>), mention or
+// link; the generic JSON carries the text as it is.
+func TestSlackEscapes(t *testing.T) {
+	for _, c := range []struct{ text, slack string }{
+		{"石井 <!here> & <b>慎也さんが08:31に始業しました。", "石井 &lt;!here&gt; &amp; &lt;b&gt;慎也さんが08:31に始業しました。"},
+		{"<@U012AB3CD> <#C024BE7LR> <https://example.com|x>", "&lt;@U012AB3CD&gt; &lt;#C024BE7LR&gt; &lt;https://example.com|x&gt;"},
+		{"&amp; already", "&amp;amp; already"},
+		{"山田 太郎さんが08:31に始業しました。", "山田 太郎さんが08:31に始業しました。"},
+	} {
+		for _, f := range []string{"slack", "json"} {
+			b, err := send.Body(notify.ChatMessage{ID: "id", Kind: notify.WorkStarted, Text: c.text, Channel: notify.ChatChannel{Format: f}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got map[string]any
+			if err := json.Unmarshal(b, &got); err != nil {
+				t.Fatal(err)
+			}
+			want := c.text
+			if f == "slack" {
+				want = c.slack
+			}
+			if got["text"] != want {
+				t.Errorf("%s %q: text %q, want %q", f, c.text, got["text"], want)
+			}
+		}
+	}
+}
