@@ -2,6 +2,8 @@ package notify
 
 import (
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -79,6 +81,58 @@ func TestPlan(t *testing.T) {
 	late.CreatedAt = jst("2026-12-01 22:00")
 	if ds := Plan(late, r, nil, chans, true, Window{Start: "08:30", End: "17:15"}); !ds[0].NextAt.Equal(jst("2026-12-02 08:30")) {
 		t.Errorf("held: %v", ds[0].NextAt)
+	}
+}
+
+// TestChatOnlyForSectionKinds: only kinds meant for the section go to the
+// recipient's section chat, which the whole section reads (issue 12:
+// start/end reports, approvals, reminders); a supervisor who turns chat on
+// for worktime_warning does not post 「藤原 優花さんの勤務記録…」 to it, even
+// with a choice stored before the rule (Plan), the preferences read chat
+// off for such kinds (MergePrefs), and saving chat for them is refused.
+func TestChatOnlyForSectionKinds(t *testing.T) {
+	shared := map[Kind]bool{WorkStarted: true, WorkEnded: true, Approved: true, ReportDue: true, Reminder: true,
+		SurveyReminder: true, ReviewReminder: true, ShortageForecast: true}
+	// Every kind the worktime, places and devices areas register too.
+	for _, k := range []Kind{WorktimeWarning, "worktime_warning_self", "worktime_overtime_requested", "worktime_overtime_decided",
+		Submitted, Returned, Rejected, Withdrawn, Cancelled, ReportOverdue, Reported, DelegationStarted,
+		PlaceCapacityReduced, DeviceCapacityReduced, BookedForYou, CancelledForYou, DeviceOverdue} {
+		shared[k] = false
+	}
+	RegisterKind("worktime_warning_self", false)
+	RegisterKind("worktime_overtime_requested", false)
+	RegisterKind("worktime_overtime_decided", false)
+	r := Recipient{StaffID: 5, Email: "a@example.jp", UnitID: 9}
+	for _, ki := range KindList() {
+		want, listed := shared[ki.Kind]
+		if !listed {
+			t.Errorf("kind %s: decide whether it may go to the section's chat", ki.Kind)
+			continue
+		}
+		if ChatAllowed(ki.Kind) != want {
+			t.Errorf("ChatAllowed(%s) = %v, want %v", ki.Kind, !want, want)
+		}
+		n := Notification{ID: 7, TenantID: 3, StaffID: 5, Kind: ki.Kind, CreatedAt: jst("2026-12-01 10:00"),
+			Args: map[string]any{"Name": "藤原 優花"}}
+		p := Pref{Kind: ki.Kind, InApp: true, Email: true, Chat: true}
+		chat := false
+		for _, d := range Plan(n, r, &p, map[int64]bool{9: true}, true, Window{}) {
+			chat = chat || d.Channel == Chat
+		}
+		if chat != want {
+			t.Errorf("%s with chat chosen: to the section's chat %v, want %v", ki.Kind, chat, want)
+		}
+		if got := MergePrefs([]Pref{p}); got[slices.IndexFunc(got, func(q Pref) bool { return q.Kind == ki.Kind })].Chat != want {
+			t.Errorf("%s: stored chat reads %v", ki.Kind, !want)
+		}
+		other := Reminder
+		if ki.Kind == Reminder {
+			other = Approved
+		}
+		err := checkPrefs([]Pref{{Kind: other}, p})
+		if refused := err != nil && strings.Contains(fmt.Sprint(err), "prefs.1.chat"); refused == want || (want && err != nil) {
+			t.Errorf("%s: saving chat: %v", ki.Kind, err)
+		}
 	}
 }
 
