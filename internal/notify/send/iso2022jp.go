@@ -83,34 +83,33 @@ func ToJIS(s string) (string, int) {
 	enc := japanese.ISO2022JP.NewEncoder()
 	var b strings.Builder
 	outside := 0
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if isHalfKana(r) {
-			// A run of half-width kana at once, so that ｶﾞ becomes ガ.
-			j := i
-			for j < len(s) {
-				q, m := utf8.DecodeRuneInString(s[j:])
-				if !isHalfKana(q) {
-					break
-				}
-				j += m
-			}
-			for _, q := range norm.NFKC.String(s[i:j]) {
-				q = mapJIS(q)
-				if !strictJIS(enc.String, q) {
-					outside++
-				}
-				b.WriteRune(q)
-			}
-			i = j
-			continue
-		}
+	add := func(r rune) {
 		r = mapJIS(r)
 		if !strictJIS(enc.String, r) {
 			outside++
 		}
 		b.WriteRune(r)
-		i += n
+	}
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !isHalfKana(r) {
+			add(r)
+			i += n
+			continue
+		}
+		// A run of half-width kana at once, so that ｶﾞ becomes ガ.
+		j := i
+		for j < len(s) {
+			q, m := utf8.DecodeRuneInString(s[j:])
+			if !isHalfKana(q) {
+				break
+			}
+			j += m
+		}
+		for _, q := range norm.NFKC.String(s[i:j]) {
+			add(q)
+		}
+		i = j
 	}
 	return b.String(), outside
 }
