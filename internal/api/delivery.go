@@ -52,7 +52,22 @@ func (s *API) deliveryRoutes() []route.Route {
 }
 
 type deliveryPrefsJSON struct {
-	Prefs []notify.Pref `json:"prefs"`
+	Prefs []deliveryPrefJSON `json:"prefs"`
+}
+
+// deliveryPrefJSON is one kind's choice and whether the kind may go to
+// the section's chat at all.
+type deliveryPrefJSON struct {
+	notify.Pref
+	ChatAvailable bool `json:"chat_available"`
+}
+
+func prefsJSON(ps []notify.Pref) deliveryPrefsJSON {
+	out := deliveryPrefsJSON{Prefs: make([]deliveryPrefJSON, 0, len(ps))}
+	for _, p := range ps {
+		out.Prefs = append(out.Prefs, deliveryPrefJSON{Pref: p, ChatAvailable: notify.ChatAllowed(p.Kind)})
+	}
+	return out
 }
 
 func (s *API) apiDeliveryPrefs(w http.ResponseWriter, r *http.Request) {
@@ -62,7 +77,7 @@ func (s *API) apiDeliveryPrefs(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, deliveryPrefsJSON{Prefs: ps})
+	writeJSON(w, http.StatusOK, prefsJSON(ps))
 }
 
 func (s *API) apiDeliverySavePrefs(w http.ResponseWriter, r *http.Request) {
@@ -79,7 +94,7 @@ func (s *API) apiDeliverySavePrefs(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, deliveryPrefsJSON{Prefs: ps})
+	writeJSON(w, http.StatusOK, prefsJSON(ps))
 }
 
 type deliverySettingsJSON struct {
@@ -175,7 +190,12 @@ func deliverySchemas() map[string]any {
 	prefProps := map[string]any{
 		"kind": strEnum(notify.KindNames(), "kind of notification"), "in_app": boolean("in the app's list and its unread count"),
 		"email": boolean("by e-mail to the staff record's address"), "chat": boolean("in the section's chat channel")}
-	pref := obj([]string{"kind", "in_app", "email", "chat"}, prefProps)
+	prefOut := map[string]any{"chat_available": boolean("the kind may go to the section's chat, which the whole section reads " +
+		"(start/end reports, approvals, report and approval reminders); chat true for another kind is refused (422)")}
+	for k, v := range prefProps {
+		prefOut[k] = v
+	}
+	pref := obj([]string{"kind", "in_app", "email", "chat", "chat_available"}, prefOut)
 	// A change names the kind and the channels it changes; the others keep
 	// what they are.
 	change := obj([]string{"kind"}, prefProps)

@@ -24,6 +24,9 @@ import (
 // messages until the next working morning.
 func deliveryLoop(ctx context.Context, db *store.DB, svc web.Services, keys *sso.SecretKeys, log *slog.Logger) {
 	d := notify.NewDeliverer(db, db.Now, nodeName(), &send.SMTP{}, &send.Webhook{})
+	// A message the tenant's ISO-2022-JP option cannot carry goes as UTF-8,
+	// with a warning in this log.
+	d.Mail = &send.SMTP{Log: log}
 	if keys != nil {
 		d.OpenSecret = keys.Open
 	}

@@ -105,11 +105,9 @@ func (d *Deliverer) PlanOnce(ctx context.Context, tenantID int64) (int, error) {
 	for _, c := range chs {
 		channels[c.UnitID] = true
 	}
-	var w Window
-	if d.Window != nil {
-		if w, err = d.Window(ctx, tenantID); err != nil {
-			return 0, err
-		}
+	w, err := d.window(ctx, tenantID)
+	if err != nil {
+		return 0, err
 	}
 	var ids []int64
 	var ds []Delivery
@@ -129,6 +127,14 @@ func (d *Deliverer) PlanOnce(ctx context.Context, tenantID int64) (int, error) {
 		return tx.PlanNotificationDeliveries(ctx, tenantID, ids, ds, now)
 	})
 	return len(ids), err
+}
+
+// window is the tenant's working window (none without d.Window).
+func (d *Deliverer) window(ctx context.Context, tenantID int64) (Window, error) {
+	if d.Window == nil {
+		return Window{}, nil
+	}
+	return d.Window(ctx, tenantID)
 }
 
 // ErrLeaseLost says a node stopped a batch because its lease could no
@@ -162,6 +168,11 @@ func (d *Deliverer) SendOnce(ctx context.Context, tenantID int64) (int, error) {
 	// The next one is not started; the rest are given back.
 	bctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
+	// Retries of non-urgent kinds wait for the working window (OutcomeOf).
+	w, err := d.window(bctx, tenantID)
+	if err != nil {
+		return 0, errors.Join(err, d.st.ReleaseDeliveries(bctx, tenantID, d.Owner, idsOf(ds)))
+	}
 	lease := d.keepLease(bctx, tenantID, ds, now)
 	defer lease.stop()
 
@@ -175,11 +186,7 @@ func (d *Deliverer) SendOnce(ctx context.Context, tenantID int64) (int, error) {
 	sent := 0
 	for i, dl := range ds {
 		if ctx.Err() != nil {
-			var rest []int64
-			for _, r := range ds[i:] {
-				rest = append(rest, r.ID)
-			}
-			return sent, errors.Join(ctx.Err(), d.st.ReleaseDeliveries(bctx, tenantID, d.Owner, rest))
+			return sent, errors.Join(ctx.Err(), d.st.ReleaseDeliveries(bctx, tenantID, d.Owner, idsOf(ds[i:])))
 		}
 		if !lease.holds(d.now()) {
 			// The rest stay leased until the lease ends; then any node
@@ -216,7 +223,7 @@ func (d *Deliverer) SendOnce(ctx context.Context, tenantID int64) (int, error) {
 		default:
 			sendErr = errors.New("unknown channel " + string(dl.Channel))
 		}
-		f := Finished{ID: dl.ID, Outcome: OutcomeOf(dl, sendErr, d.now())}
+		f := Finished{ID: dl.ID, Outcome: OutcomeOf(dl, sendErr, d.now(), w)}
 		ok, err := d.st.FinishDelivery(bctx, tenantID, d.Owner, f)
 		if err != nil {
 			return sent, err
@@ -230,6 +237,14 @@ func (d *Deliverer) SendOnce(ctx context.Context, tenantID int64) (int, error) {
 		}
 	}
 	return sent, ctx.Err()
+}
+
+func idsOf(ds []Delivery) []int64 {
+	ids := make([]int64, 0, len(ds))
+	for _, dl := range ds {
+		ids = append(ids, dl.ID)
+	}
+	return ids
 }
 
 // lease keeps a claimed batch leased to this node while it is worked on.

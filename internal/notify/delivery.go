@@ -40,10 +40,47 @@ const (
 // the others wait for the working window (quiet hours, 第5章 3.). A
 // Section kind tells the recipient's section of what the recipient did
 // (section.go): by default it goes to the section's chat channel only.
+// Shared says the kind may go to the recipient's section chat at all
+// (ChatAllowed).
 type KindInfo struct {
 	Kind    Kind
 	Urgent  bool
 	Section bool
+	Shared  bool
+}
+
+// sharedKinds are the kinds meant for a section (issue 12: "per section
+// channel: start/end reports, approvals, reminders for missing reports"),
+// the only ones that may go to the recipient's section chat, which the
+// whole section reads. Each tells of the recipient alone, or of no one,
+// and of nothing a colleague should not read:
+//   - worktime_started/ended (Section kinds): the reporter's own start or
+//     end, name and time only;
+//   - approved: 「テレワークの申請が承認されました(日付)」, no name;
+//   - report_due: the recipient's own report is due today, no name;
+//   - reminder: 「承認を待っている申請がN件あります」, a count;
+//   - survey_reminder, review_reminder: a survey or a PDCA review is due;
+//   - shortage_forecast: an office or a device pool short in a coming week.
+//
+// Every other kind stays out of the channel: those naming another person's
+// application, report, cancellation or absence (submitted, withdrawn,
+// cancelled, reported, delegation_started, booked_for_you,
+// cancelled_for_you), a person's labour-rule warnings and overtime
+// (worktime_warning, worktime_warning_self, worktime_overtime_requested,
+// worktime_overtime_decided), a returned or rejected application or an
+// overdue report (returned, rejected, report_overdue: the report_overdue
+// to the approver names the person), and a person's own bookings and
+// devices (place_capacity_reduced, device_capacity_reduced,
+// device_overdue). A kind registered later (RegisterKind) is not shared
+// unless listed here.
+var sharedKinds = map[Kind]bool{WorkStarted: true, WorkEnded: true, Approved: true, ReportDue: true, Reminder: true,
+	SurveyReminder: true, ReviewReminder: true, ShortageForecast: true}
+
+// ChatAllowed reports whether kind k may go to the recipient's section
+// chat channel.
+func ChatAllowed(k Kind) bool {
+	ki, _ := InfoOf(k)
+	return ki.Shared
 }
 
 var (
@@ -58,6 +95,7 @@ var (
 func RegisterKind(k Kind, urgent bool) { register(KindInfo{Kind: k, Urgent: urgent}) }
 
 func register(ki KindInfo) {
+	ki.Shared = sharedKinds[ki.Kind]
 	kindsMu.Lock()
 	defer kindsMu.Unlock()
 	if _, ok := kinds[ki.Kind]; !ok {
@@ -154,6 +192,9 @@ func MergePrefs(stored []Pref) []Pref {
 		if !ok {
 			p = DefaultPref(ki.Kind)
 		}
+		// A choice stored before the kind was kept out of the section's
+		// chat reads as it is delivered (Plan): not in the chat.
+		p.Chat = p.Chat && ki.Shared
 		out = append(out, p)
 	}
 	return out
@@ -283,7 +324,7 @@ func Plan(n Notification, r Recipient, pref *Pref, channels map[int64]bool, mail
 	if p.Email && mailOn && r.Email != "" {
 		out = append(out, Delivery{TenantID: n.TenantID, NotificationID: n.ID, Channel: Email, Target: r.Email, NextAt: next})
 	}
-	if p.Chat && channels[r.UnitID] {
+	if p.Chat && ki.Shared && channels[r.UnitID] {
 		out = append(out, Delivery{TenantID: n.TenantID, NotificationID: n.ID, Channel: Chat,
 			Target: strconv.FormatInt(r.UnitID, 10), NextAt: next})
 	}
@@ -381,8 +422,11 @@ type Finished struct {
 	Outcome
 }
 
-// OutcomeOf is what an attempt's error means for delivery d at now.
-func OutcomeOf(d Delivery, err error, now time.Time) Outcome {
+// OutcomeOf is what an attempt's error means for delivery d at now, in
+// the tenant's working window w: a retry of a non-urgent kind waits for
+// the window like its first attempt did (HoldUntil), so a failure at 17:10
+// is not retried after hours.
+func OutcomeOf(d Delivery, err error, now time.Time, w Window) Outcome {
 	if err == nil {
 		return Outcome{Sent: true, At: now}
 	}
@@ -393,5 +437,6 @@ func OutcomeOf(d Delivery, err error, now time.Time) Outcome {
 	if d.Attempts >= MaxAttempts {
 		return Outcome{Dead: true, Error: msg, At: now}
 	}
-	return Outcome{Error: msg, NextAt: now.Add(Backoff(d.Attempts)), At: now}
+	ki, _ := InfoOf(d.Notification.Kind)
+	return Outcome{Error: msg, NextAt: HoldUntil(now.Add(Backoff(d.Attempts)), w, ki.Urgent), At: now}
 }

@@ -2,6 +2,8 @@ package notify
 
 import (
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -82,16 +84,98 @@ func TestPlan(t *testing.T) {
 	}
 }
 
+// TestChatOnlyForSectionKinds: only kinds meant for the section go to the
+// recipient's section chat, which the whole section reads (issue 12:
+// start/end reports, approvals, reminders); a supervisor who turns chat on
+// for worktime_warning does not post 「藤原 優花さんの勤務記録…」 to it, even
+// with a choice stored before the rule (Plan), the preferences read chat
+// off for such kinds (MergePrefs), and saving chat for them is refused.
+func TestChatOnlyForSectionKinds(t *testing.T) {
+	shared := map[Kind]bool{WorkStarted: true, WorkEnded: true, Approved: true, ReportDue: true, Reminder: true,
+		SurveyReminder: true, ReviewReminder: true, ShortageForecast: true}
+	// Every kind the worktime, places and devices areas register too.
+	for _, k := range []Kind{WorktimeWarning, "worktime_warning_self", "worktime_overtime_requested", "worktime_overtime_decided",
+		Submitted, Returned, Rejected, Withdrawn, Cancelled, ReportOverdue, Reported, DelegationStarted,
+		PlaceCapacityReduced, DeviceCapacityReduced, BookedForYou, CancelledForYou, DeviceOverdue} {
+		shared[k] = false
+	}
+	RegisterKind("worktime_warning_self", false)
+	RegisterKind("worktime_overtime_requested", false)
+	RegisterKind("worktime_overtime_decided", false)
+	r := Recipient{StaffID: 5, Email: "a@example.jp", UnitID: 9}
+	for _, ki := range KindList() {
+		want, listed := shared[ki.Kind]
+		if !listed {
+			t.Errorf("kind %s: decide whether it may go to the section's chat", ki.Kind)
+			continue
+		}
+		if ChatAllowed(ki.Kind) != want {
+			t.Errorf("ChatAllowed(%s) = %v, want %v", ki.Kind, !want, want)
+		}
+		n := Notification{ID: 7, TenantID: 3, StaffID: 5, Kind: ki.Kind, CreatedAt: jst("2026-12-01 10:00"),
+			Args: map[string]any{"Name": "藤原 優花"}}
+		p := Pref{Kind: ki.Kind, InApp: true, Email: true, Chat: true}
+		chat := false
+		for _, d := range Plan(n, r, &p, map[int64]bool{9: true}, true, Window{}) {
+			chat = chat || d.Channel == Chat
+		}
+		if chat != want {
+			t.Errorf("%s with chat chosen: to the section's chat %v, want %v", ki.Kind, chat, want)
+		}
+		if got := MergePrefs([]Pref{p}); got[slices.IndexFunc(got, func(q Pref) bool { return q.Kind == ki.Kind })].Chat != want {
+			t.Errorf("%s: stored chat reads %v", ki.Kind, !want)
+		}
+		other := Reminder
+		if ki.Kind == Reminder {
+			other = Approved
+		}
+		err := checkPrefs([]Pref{{Kind: other}, p})
+		if refused := err != nil && strings.Contains(fmt.Sprint(err), "prefs.1.chat"); refused == want || (want && err != nil) {
+			t.Errorf("%s: saving chat: %v", ki.Kind, err)
+		}
+	}
+}
+
 func TestOutcome(t *testing.T) {
 	now := jst("2026-12-01 10:00")
-	if o := OutcomeOf(Delivery{Attempts: 1}, nil, now); !o.Sent {
+	if o := OutcomeOf(Delivery{Attempts: 1}, nil, now, Window{}); !o.Sent {
 		t.Error(o)
 	}
-	if o := OutcomeOf(Delivery{Attempts: 2}, errors.New("x"), now); o.Sent || o.Dead || !o.NextAt.Equal(now.Add(time.Minute)) {
+	if o := OutcomeOf(Delivery{Attempts: 2}, errors.New("x"), now, Window{}); o.Sent || o.Dead || !o.NextAt.Equal(now.Add(time.Minute)) {
 		t.Error(o)
 	}
-	if o := OutcomeOf(Delivery{Attempts: MaxAttempts}, errors.New(strings.Repeat("x", 900)), now); !o.Dead || len(o.Error) != 500 {
+	if o := OutcomeOf(Delivery{Attempts: MaxAttempts}, errors.New(strings.Repeat("x", 900)), now, Window{}); !o.Dead || len(o.Error) != 500 {
 		t.Error(o)
+	}
+}
+
+// TestOutcomeQuietHours: a retry of a non-urgent kind waits for the
+// working window like the first attempt (第5章 3.); urgent kinds and
+// tenants without quiet hours retry after the backoff alone.
+func TestOutcomeQuietHours(t *testing.T) {
+	w := Window{Start: "08:30", End: "17:15"}
+	for _, c := range []struct {
+		name     string
+		kind     Kind
+		attempts int
+		at       string
+		w        Window
+		want     string
+	}{
+		{"inside the window", Approved, 1, "2026-12-01 10:00", w, "2026-12-01 10:00:30"},
+		{"backoff ends after hours", Approved, 7, "2026-12-01 17:10", w, "2026-12-02 08:30:00"},
+		{"backoff ends at night", Approved, 4, "2026-12-01 17:14", w, "2026-12-02 08:30:00"},
+		{"Friday evening", Reminder, 3, "2026-12-04 17:14", w, "2026-12-07 08:30:00"},
+		{"urgent kind", DelegationStarted, 7, "2026-12-01 17:10", w, "2026-12-01 17:42:00"},
+		{"section report (urgent)", WorkEnded, 7, "2026-12-01 17:10", w, "2026-12-01 17:42:00"},
+		{"no quiet hours", Approved, 7, "2026-12-01 17:10", Window{}, "2026-12-01 17:42:00"},
+	} {
+		d := Delivery{Attempts: c.attempts, Notification: Notification{Kind: c.kind}}
+		o := OutcomeOf(d, errors.New("421 try later"), jst(c.at), c.w)
+		want, _ := time.ParseInLocation("2006-01-02 15:04:05", c.want, Tokyo)
+		if o.Sent || o.Dead || !o.NextAt.Equal(want) {
+			t.Errorf("%s: next %s, want %s", c.name, o.NextAt.In(Tokyo).Format("2006-01-02 15:04:05"), c.want)
+		}
 	}
 }
 

@@ -51,18 +51,22 @@ type PrefChange struct {
 	Chat  *bool `json:"chat"`
 }
 
-// checkKinds refuses unknown and repeated kinds, naming their index.
-func checkKinds(kinds []Kind) error {
+// checkPrefs refuses unknown and repeated kinds, and the section's chat
+// for a kind that may not go there (ChatAllowed), naming their index.
+func checkPrefs(ps []Pref) error {
 	var v apperr.Validation
 	seen := map[Kind]bool{}
-	for i, k := range kinds {
+	for i, p := range ps {
 		field, label := "prefs."+strconv.Itoa(i)+".kind", map[string]any{"LabelKey": "delivery.field_kind"}
-		if _, ok := InfoOf(k); !ok {
+		if _, ok := InfoOf(p.Kind); !ok {
 			v.Add(field, "delivery.rule_one_of", label)
-		} else if seen[k] {
-			v.Add(field, "delivery.rule_repeated", map[string]any{"LabelKey": "delivery.field_kind", "Value": string(k)})
+		} else if seen[p.Kind] {
+			v.Add(field, "delivery.rule_repeated", map[string]any{"LabelKey": "delivery.field_kind", "Value": string(p.Kind)})
+		} else if p.Chat && !ChatAllowed(p.Kind) {
+			v.Add("prefs."+strconv.Itoa(i)+".chat", "delivery.rule_chat_not_shared",
+				map[string]any{"LabelKey": "notify.kind." + string(p.Kind)})
 		}
-		seen[k] = true
+		seen[p.Kind] = true
 	}
 	return v.Err()
 }
@@ -75,11 +79,11 @@ func (s *DeliveryService) UpdatePrefs(ctx context.Context, tenantID int64, actor
 	if who == nil || who.StaffID == 0 {
 		return nil, apperr.Forbid()
 	}
-	kinds := make([]Kind, len(cs))
+	check := make([]Pref, len(cs))
 	for i, c := range cs {
-		kinds[i] = c.Kind
+		check[i] = Pref{Kind: c.Kind, Chat: c.Chat != nil && *c.Chat}
 	}
-	if err := checkKinds(kinds); err != nil {
+	if err := checkPrefs(check); err != nil {
 		return nil, err
 	}
 	now, err := s.Prefs(ctx, tenantID, who)
@@ -108,16 +112,13 @@ func (s *DeliveryService) UpdatePrefs(ctx context.Context, tenantID int64, actor
 
 // SavePrefs sets the signed-in person's choices for the kinds in ps, each
 // with all three channels (the settings page sends every box); kinds not
-// given keep theirs. Unknown kinds are refused.
+// given keep theirs. Unknown kinds are refused, and so is the section's
+// chat for a kind that may not go there.
 func (s *DeliveryService) SavePrefs(ctx context.Context, tenantID int64, actor audit.Actor, who *auth.Principal, ps []Pref) ([]Pref, error) {
 	if who == nil || who.StaffID == 0 {
 		return nil, apperr.Forbid()
 	}
-	kinds := make([]Kind, len(ps))
-	for i, p := range ps {
-		kinds[i] = p.Kind
-	}
-	if err := checkKinds(kinds); err != nil {
+	if err := checkPrefs(ps); err != nil {
 		return nil, err
 	}
 	seen := map[Kind]bool{}

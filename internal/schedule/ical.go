@@ -15,6 +15,7 @@ import (
 	"telework/internal/apply"
 	"telework/internal/calendar"
 	"telework/internal/i18n"
+	"telework/internal/policy"
 )
 
 // Entry is one person's planned telework on one day.
@@ -30,7 +31,41 @@ type Entry struct {
 	// Plan and Result are the day's one-line plan and result, filled only
 	// where the feed's owner may see them (plans.go).
 	Plan, Result string
+	// Unit is the application's time unit; Start and End ("HH:MM", Tokyo)
+	// its planned times where it names them (時間単位 always, 午前・午後
+	// when times are given), else empty.
+	Unit       policy.TimeUnit
+	Start, End string
 }
+
+// Timed reports whether the entry is shown at its times rather than as an
+// all-day event: an hourly or half-day telework with times in order.
+func (e Entry) Timed() bool {
+	if e.Unit == policy.FullDay || e.Unit == "" {
+		return false
+	}
+	s, ok1 := hm(e.Start)
+	en, ok2 := hm(e.End)
+	return ok1 && ok2 && s < en
+}
+
+// hm is the minutes of an "HH:MM" time.
+func hm(v string) (int, bool) {
+	t, err := time.Parse("15:04", v)
+	if err != nil {
+		return 0, false
+	}
+	return t.Hour()*60 + t.Minute(), true
+}
+
+// tokyo is the zone of the timed events, named as the feed's VTIMEZONE.
+var tokyo = func() *time.Location {
+	l, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		return time.FixedZone("Asia/Tokyo", 9*3600)
+	}
+	return l
+}()
 
 // Shown are the day states that appear on the schedule: planned
 // (submitted, approved) and under way or done.
@@ -55,7 +90,8 @@ func Entries(tenantID int64, apps []*apply.Application, names map[int64]string, 
 				continue
 			}
 			out = append(out, Entry{TenantID: tenantID, ApplicationID: a.ID, StaffID: a.StaffID, Name: names[a.StaffID],
-				Date: d.Date, Mode: string(a.Mode), Status: d.Status, UpdatedAt: d.UpdatedAt})
+				Date: d.Date, Mode: string(a.Mode), Status: d.Status, UpdatedAt: d.UpdatedAt,
+				Unit: a.TimeUnit, Start: a.Start, End: a.End})
 		}
 	}
 	return out
@@ -67,10 +103,17 @@ func (e Entry) UID() string {
 	return fmt.Sprintf("telework-%d-%d-%d-%s@telework", e.TenantID, e.StaffID, e.ApplicationID, e.Date.String())
 }
 
-// Summary is the entry's title in lang (「山田 太郎 在宅勤務(承認済)」).
+// Summary is the entry's title in lang (「山田 太郎 在宅勤務(承認済)」); a
+// half day without times, shown all day, names its half
+// (「山田 太郎 在宅勤務・午前(承認済)」).
 func (e Entry) Summary(lang string) string {
-	return i18n.T(lang, "schedule.summary", map[string]any{"Name": e.Name,
-		"Mode": i18n.T(lang, "schedule.mode."+e.Mode, nil), "Status": i18n.T(lang, "schedule.status."+string(e.Status), nil)})
+	args := map[string]any{"Name": e.Name,
+		"Mode": i18n.T(lang, "schedule.mode."+e.Mode, nil), "Status": i18n.T(lang, "schedule.status."+string(e.Status), nil)}
+	if (e.Unit == policy.AM || e.Unit == policy.PM) && !e.Timed() {
+		args["Half"] = i18n.T(lang, "schedule.half."+string(e.Unit), nil)
+		return i18n.T(lang, "schedule.summary_half", args)
+	}
+	return i18n.T(lang, "schedule.summary", args)
 }
 
 // Description is the entry's plan and result in lang ("" when neither is
@@ -89,8 +132,9 @@ func (e Entry) Description(lang string) string {
 	return out
 }
 
-// ICS is the feed named name of entries, as RFC 5545 text: one all-day
-// VEVENT per entry, TRANSP:TRANSPARENT (telework is not busy time), a
+// ICS is the feed named name of entries, as RFC 5545 text: one VEVENT per
+// entry, all-day or, for an hourly or half day with times, at its times
+// in Asia/Tokyo (Entry.Timed), TRANSP:TRANSPARENT (telework is not busy time), a
 // submitted day TENTATIVE, others CONFIRMED; lines folded at 75 octets
 // (fold.go).
 func ICS(name string, entries []Entry, lang string, now time.Time) ([]byte, error) {
@@ -119,9 +163,19 @@ func ICS(name string, entries []Entry, lang string, now time.Time) ([]byte, erro
 			stamp = now
 		}
 		ev.Props.SetDateTime(ical.PropDateTimeStamp, stamp.UTC())
-		day := time.Date(e.Date.Year, e.Date.Month, e.Date.Day, 0, 0, 0, 0, time.UTC)
-		ev.Props.SetDate(ical.PropDateTimeStart, day)
-		ev.Props.SetDate(ical.PropDateTimeEnd, day.AddDate(0, 0, 1))
+		if e.Timed() {
+			// At its times in Japan (TZID=Asia/Tokyo, the VTIMEZONE above),
+			// so a 09:00–11:00 telework shows at 09:00–11:00.
+			s, _ := hm(e.Start)
+			en, _ := hm(e.End)
+			day := time.Date(e.Date.Year, e.Date.Month, e.Date.Day, 0, 0, 0, 0, tokyo)
+			ev.Props.SetDateTime(ical.PropDateTimeStart, day.Add(time.Duration(s)*time.Minute))
+			ev.Props.SetDateTime(ical.PropDateTimeEnd, day.Add(time.Duration(en)*time.Minute))
+		} else {
+			day := time.Date(e.Date.Year, e.Date.Month, e.Date.Day, 0, 0, 0, 0, time.UTC)
+			ev.Props.SetDate(ical.PropDateTimeStart, day)
+			ev.Props.SetDate(ical.PropDateTimeEnd, day.AddDate(0, 0, 1))
+		}
 		ev.Props.SetText(ical.PropSummary, e.Summary(lang))
 		ev.Props.SetText(ical.PropTransparency, "TRANSPARENT")
 		status := "CONFIRMED"

@@ -173,3 +173,73 @@ func TestFold(t *testing.T) {
 		t.Errorf("a 75-octet line was folded: %q", got)
 	}
 }
+
+// TestICSTimedEvents: an hourly telework, and a half day with times, show
+// at their times in Japan (DTSTART;TZID=Asia/Tokyo, the feed's
+// VTIMEZONE), read back by go-ical as the same instants; a half day
+// without times stays all day and names its half; a full day stays all
+// day; the UID does not depend on how the event is shown.
+func TestICSTimedEvents(t *testing.T) {
+	at := time.Date(2026, 12, 1, 1, 2, 3, 0, time.UTC)
+	jst := time.FixedZone("JST", 9*3600)
+	for _, c := range []struct {
+		name       string
+		unit       policy.TimeUnit
+		start, end string
+		from, to   time.Time // zero: all day
+		summary    string
+	}{
+		{"hourly", policy.Hourly, "09:00", "11:00", time.Date(2026, 12, 3, 9, 0, 0, 0, jst), time.Date(2026, 12, 3, 11, 0, 0, 0, jst), "山田 太郎 在宅勤務(承認済)"},
+		{"hourly afternoon", policy.Hourly, "13:30", "17:15", time.Date(2026, 12, 3, 13, 30, 0, 0, jst), time.Date(2026, 12, 3, 17, 15, 0, 0, jst), "山田 太郎 在宅勤務(承認済)"},
+		{"morning with times", policy.AM, "08:30", "12:00", time.Date(2026, 12, 3, 8, 30, 0, 0, jst), time.Date(2026, 12, 3, 12, 0, 0, 0, jst), "山田 太郎 在宅勤務(承認済)"},
+		{"morning", policy.AM, "", "", time.Time{}, time.Time{}, "山田 太郎 在宅勤務・午前(承認済)"},
+		{"afternoon", policy.PM, "", "", time.Time{}, time.Time{}, "山田 太郎 在宅勤務・午後(承認済)"},
+		{"full day with times", policy.FullDay, "07:30", "16:15", time.Time{}, time.Time{}, "山田 太郎 在宅勤務(承認済)"},
+		{"full day", policy.FullDay, "", "", time.Time{}, time.Time{}, "山田 太郎 在宅勤務(承認済)"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			apps := []*apply.Application{{ID: 7, StaffID: 3, Mode: policy.Home, TimeUnit: c.unit, Start: c.start, End: c.end,
+				Days: []apply.Day{{Date: day("2026-12-03"), Status: apply.Approved, UpdatedAt: at}}}}
+			es := Entries(1, apps, map[int64]string{3: "山田 太郎"}, day("2026-12-01"), day("2026-12-31"))
+			raw, err := ICS("総務課のテレワーク予定", es, "ja", at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cal, err := ical.NewDecoder(bytes.NewReader(raw)).Decode()
+			if err != nil {
+				t.Fatalf("decode: %v\n%s", err, raw)
+			}
+			evs := cal.Events()
+			if len(evs) != 1 {
+				t.Fatalf("%d events", len(evs))
+			}
+			ev := evs[0]
+			if uid, _ := ev.Props.Text(ical.PropUID); uid != "telework-1-3-7-2026-12-03@telework" {
+				t.Errorf("uid %q", uid)
+			}
+			if sum, _ := ev.Props.Text(ical.PropSummary); sum != c.summary {
+				t.Errorf("summary %q, want %q", sum, c.summary)
+			}
+			start, err1 := ev.DateTimeStart(time.UTC)
+			end, err2 := ev.DateTimeEnd(time.UTC)
+			if err1 != nil || err2 != nil {
+				t.Fatalf("times: %v %v", err1, err2)
+			}
+			dt := ev.Props.Get(ical.PropDateTimeStart)
+			if c.from.IsZero() {
+				if dt.ValueType() != ical.ValueDate || !start.Equal(time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)) ||
+					!end.Equal(time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC)) {
+					t.Errorf("all day: %s %v–%v", dt.Value, start, end)
+				}
+				return
+			}
+			if dt.ValueType() != ical.ValueDateTime || dt.Params.Get(ical.PropTimezoneID) != "Asia/Tokyo" ||
+				!bytes.Contains(raw, []byte("DTSTART;TZID=Asia/Tokyo:20261203T"+strings.ReplaceAll(c.start, ":", "")+"00\r\n")) {
+				t.Errorf("DTSTART %q %v\n%s", dt.Value, dt.Params, raw)
+			}
+			if !start.Equal(c.from) || !end.Equal(c.to) {
+				t.Errorf("times %v–%v, want %v–%v", start, end, c.from, c.to)
+			}
+		})
+	}
+}

@@ -21,11 +21,11 @@ func TestDeliveryAPI(t *testing.T) {
 		}
 		staff, it := w.session(t, "staff"), w.session(t, "it")
 		res := call(staff, "GET", "/api/v1/notification-preferences", "")
-		if res.code != 200 || !strings.Contains(res.body, `{"kind":"approved","in_app":true,"email":true,"chat":false}`) {
+		if res.code != 200 || !strings.Contains(res.body, `{"kind":"approved","in_app":true,"email":true,"chat":false,"chat_available":true}`) {
 			t.Fatalf("prefs: %d %s", res.code, res.body)
 		}
 		res = call(staff, "PUT", "/api/v1/notification-preferences", `{"prefs":[{"kind":"approved","in_app":true,"email":false,"chat":true}]}`)
-		if res.code != 200 || !strings.Contains(res.body, `{"kind":"approved","in_app":true,"email":false,"chat":true}`) {
+		if res.code != 200 || !strings.Contains(res.body, `{"kind":"approved","in_app":true,"email":false,"chat":true,"chat_available":true}`) {
 			t.Fatalf("save prefs: %d %s", res.code, res.body)
 		}
 		if res := call(staff, "PUT", "/api/v1/notification-preferences", `{"prefs":[{"kind":"nope"}]}`); res.code != 422 && res.code != 400 {

@@ -40,6 +40,14 @@ func TestDeliveryPrefsPage(t *testing.T) {
 		if strings.Contains(res.body, `name="approved.email" value="1" checked`) || !strings.Contains(res.body, `name="approved.chat" value="1" checked`) {
 			t.Errorf("saved prefs not shown: %s", res.body)
 		}
+		// A kind that may not go to the section's chat has no box, and says why.
+		if strings.Contains(res.body, `name="worktime_warning.chat"`) || !strings.Contains(res.body, "所属のチャット: この通知は送れません") {
+			t.Errorf("chat offered for worktime_warning: %s", res.body)
+		}
+		res = w.do("POST", "/notifications/settings", url.Values{"worktime_warning.in_app": {"1"}, "worktime_warning.chat": {"1"}}, staff)
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "通知の種類「勤務記録の確認」は、所属のチャットでは受け取れません") {
+			t.Errorf("chat for worktime_warning saved: %d %s", res.code, res.body)
+		}
 		// Another person's page still shows the defaults.
 		res = w.do("GET", "/notifications/settings", nil, other)
 		if !strings.Contains(res.body, `name="approved.email" value="1" checked`) {

@@ -33,18 +33,24 @@ func TestDeliveryPartialPrefs(t *testing.T) {
 				}
 			}
 		}
-		body := put(`{"prefs":[{"kind":"submitted","chat":true}]}`)
-		has("chat on", body, `{"kind":"submitted","in_app":true,"email":true,"chat":true}`,
-			`{"kind":"approved","in_app":true,"email":true,"chat":false}`)
-		body = put(`{"prefs":[{"kind":"submitted","email":false},{"kind":"approved","in_app":false}]}`)
-		has("email off", body, `{"kind":"submitted","in_app":true,"email":false,"chat":true}`,
-			`{"kind":"approved","in_app":false,"email":true,"chat":false}`)
+		body := put(`{"prefs":[{"kind":"reminder","chat":true}]}`)
+		has("chat on", body, `{"kind":"reminder","in_app":true,"email":true,"chat":true,"chat_available":true}`,
+			`{"kind":"approved","in_app":true,"email":true,"chat":false,"chat_available":true}`)
+		body = put(`{"prefs":[{"kind":"reminder","email":false},{"kind":"approved","in_app":false}]}`)
+		has("email off", body, `{"kind":"reminder","in_app":true,"email":false,"chat":true,"chat_available":true}`,
+			`{"kind":"approved","in_app":false,"email":true,"chat":false,"chat_available":true}`)
 		body = put(`{"prefs":[{"kind":"reported","in_app":null}]}`)
-		has("null keeps", body, `{"kind":"submitted","in_app":true,"email":false,"chat":true}`,
-			`{"kind":"approved","in_app":false,"email":true,"chat":false}`, `{"kind":"reported","in_app":true,"email":true,"chat":false}`)
+		has("null keeps", body, `{"kind":"reminder","in_app":true,"email":false,"chat":true,"chat_available":true}`,
+			`{"kind":"approved","in_app":false,"email":true,"chat":false,"chat_available":true}`,
+			`{"kind":"reported","in_app":true,"email":true,"chat":false,"chat_available":false}`)
 		res := w.call("GET", "/api/v1/notification-preferences", "", "", "Cookie", staff.Name+"="+staff.Value)
-		has("read back", res.body, `{"kind":"submitted","in_app":true,"email":false,"chat":true}`,
-			`{"kind":"approved","in_app":false,"email":true,"chat":false}`)
+		has("read back", res.body, `{"kind":"reminder","in_app":true,"email":false,"chat":true,"chat_available":true}`,
+			`{"kind":"approved","in_app":false,"email":true,"chat":false,"chat_available":true}`)
+		// Another person's application may not go to the section's chat.
+		if res := w.call("PUT", "/api/v1/notification-preferences", `{"prefs":[{"kind":"submitted","chat":true}]}`,
+			"", "Cookie", staff.Name+"="+staff.Value); res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "prefs.0.chat") {
+			t.Errorf("chat for submitted: %d %s", res.code, res.body)
+		}
 		if res := w.call("PUT", "/api/v1/notification-preferences", `{"prefs":[{"kind":"submitted"},{"kind":"submitted","chat":false}]}`,
 			"", "Cookie", staff.Name+"="+staff.Value); res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "prefs.1.kind") {
 			t.Errorf("repeated kind: %d %s", res.code, res.body)

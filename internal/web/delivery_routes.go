@@ -33,6 +33,9 @@ func (s *Server) deliveryRoutes() []Route {
 type deliveryPrefRow struct {
 	notify.Pref
 	Label string
+	// ChatAllowed: the kind may go to the section's chat (else the page
+	// says why there is no box).
+	ChatAllowed bool
 }
 
 func (s *Server) deliveryPrefsPage(w http.ResponseWriter, r *http.Request) {
@@ -48,7 +51,7 @@ func (s *Server) deliveryPrefsPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) deliveryPrefsRender(w http.ResponseWriter, r *http.Request, status int, ps []notify.Pref, formErr error) {
 	rows := make([]deliveryPrefRow, 0, len(ps))
 	for _, p := range ps {
-		rows = append(rows, deliveryPrefRow{Pref: p, Label: "notify.kind." + string(p.Kind)})
+		rows = append(rows, deliveryPrefRow{Pref: p, Label: "notify.kind." + string(p.Kind), ChatAllowed: notify.ChatAllowed(p.Kind)})
 	}
 	s.render(w, r, status, "delivery_prefs", "delivery.title_prefs", map[string]any{"Rows": rows}, formErr)
 }

@@ -13,12 +13,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/wneessen/go-mail"
-	"golang.org/x/text/encoding/japanese"
+	"github.com/wneessen/go-mail/smtp"
 
 	"telework/internal/notify"
 )
@@ -31,18 +32,12 @@ type SMTP struct {
 	// Domain is the right-hand side of Message-IDs (default telework.invalid).
 	Domain  string
 	Timeout time.Duration
+	// Log receives the warning of a message sent as UTF-8 although the
+	// tenant chose ISO-2022-JP (default slog.Default()).
+	Log *slog.Logger
 }
 
 var _ notify.MailSender = (*SMTP)(nil)
-
-// ISO2022JP converts UTF-8 text to ISO-2022-JP bytes (as a string).
-func ISO2022JP(s string) (string, error) {
-	b, err := japanese.ISO2022JP.NewEncoder().String(s)
-	if err != nil {
-		return "", fmt.Errorf("iso-2022-jp: %w", err)
-	}
-	return b, nil
-}
 
 // SubjectISO2022JP is s as folded =?ISO-2022-JP?B?…?= words of at most
 // 15 characters each, every word a complete ISO-2022-JP run.
@@ -59,45 +54,105 @@ func SubjectISO2022JP(s string) (string, error) {
 	return strings.Join(words, "\r\n "), nil
 }
 
-// Message builds one e-mail; exposed for the byte tests.
-func (s *SMTP) Message(set notify.Settings, m notify.Mail) (*mail.Msg, error) {
+// Message is one e-mail as the bytes sent after DATA; exposed for the
+// byte tests.
+func (s *SMTP) Message(set notify.Settings, m notify.Mail) ([]byte, error) {
+	_, raw, err := s.build(set, m)
+	return raw, err
+}
+
+// build makes the e-mail and its bytes. With the tenant's ISO-2022-JP
+// option the subject and body go as RFC 1468 ISO-2022-JP, 7bit, when every
+// character fits (iso2022jp.go); when one does not, that message goes as
+// UTF-8 (base64), with a warning in the log that names the delivery and
+// the number of characters, never the text. A delivery never fails for its
+// characters.
+func (s *SMTP) build(set notify.Settings, m notify.Mail) (*mail.Msg, []byte, error) {
 	domain := s.Domain
 	if domain == "" {
 		domain = "telework.invalid"
 	}
-	var msg *mail.Msg
 	subject, body := m.Subject, m.Body
-	if strings.EqualFold(set.Charset, "iso-2022-jp") {
+	iso := strings.EqualFold(set.Charset, "iso-2022-jp")
+	if iso {
+		subj, n1 := ToJIS(m.Subject)
+		text, n2 := ToJIS(m.Body)
+		if n := n1 + n2; n > 0 {
+			s.log().Warn("e-mail sent as UTF-8: characters outside ISO-2022-JP (JIS X 0208)",
+				"delivery", m.ID, "characters", n)
+			iso = false
+		} else {
+			subject, body = subj, text
+		}
+	}
+	var msg *mail.Msg
+	if iso {
 		// ISO-2022-JP is 7-bit (RFC 1468): the body goes as the encoder's
-		// bytes, unencoded; the subject as B-encoded words, each a
-		// self-contained ISO-2022-JP run (ending in ESC ( B).
+		// bytes, unencoded (labelled 7bit below); the subject as B-encoded
+		// words, each a self-contained ISO-2022-JP run (ending in ESC ( B).
 		msg = mail.NewMsg(mail.WithCharset(mail.CharsetISO2022JP), mail.WithEncoding(mail.NoEncoding))
 		var err error
 		if subject, err = SubjectISO2022JP(subject); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if body, err = ISO2022JP(body); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	} else {
 		msg = mail.NewMsg(mail.WithCharset(mail.CharsetUTF8), mail.WithEncoding(mail.EncodingB64))
 	}
 	if err := msg.From(set.MailFrom); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := msg.To(m.To); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	msg.SetMessageIDWithValue(m.ID + "@" + domain)
 	msg.SetGenHeader("X-Telework-Delivery", m.ID)
-	if strings.EqualFold(set.Charset, "iso-2022-jp") {
+	if iso {
 		msg.SetGenHeaderPreformatted(mail.HeaderSubject, subject)
 	} else {
 		msg.Subject(subject)
 	}
 	msg.SetDate()
 	msg.SetBodyString(mail.TypeTextPlain, body)
-	return msg, nil
+	var buf bytes.Buffer
+	if _, err := msg.WriteTo(&buf); err != nil {
+		return nil, nil, err
+	}
+	raw := buf.Bytes()
+	if iso {
+		var err error
+		if raw, err = label7bit(raw); err != nil {
+			return nil, nil, err
+		}
+	}
+	return msg, raw, nil
+}
+
+// label7bit relabels an unencoded ISO-2022-JP message 7bit. go-mail
+// writes an unencoded body only as "8bit" (its "7bit" passes the body
+// through quoted-printable, which would turn every ESC into =1B), yet the
+// bytes are 7-bit and RFC 1468 mail is 7bit.
+func label7bit(raw []byte) ([]byte, error) {
+	end := bytes.Index(raw, []byte("\r\n\r\n"))
+	if end < 0 {
+		return nil, errors.New("iso-2022-jp: message without a header block")
+	}
+	head := raw[:end+2]
+	const from, to = "\r\nContent-Transfer-Encoding: 8bit\r\n", "\r\nContent-Transfer-Encoding: 7bit\r\n"
+	if bytes.Count(head, []byte(from)) != 1 {
+		return nil, errors.New("iso-2022-jp: no Content-Transfer-Encoding to relabel")
+	}
+	out := bytes.Replace(head, []byte(from), []byte(to), 1)
+	return append(out, raw[end+2:]...), nil
+}
+
+func (s *SMTP) log() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.Default()
 }
 
 // SendMail sends ms one after the other over one connection; errs[i] is
@@ -146,35 +201,63 @@ func (s *SMTP) OpenMail(ctx context.Context, set notify.Settings, password strin
 	if err != nil {
 		return nil, err
 	}
-	if err := c.DialWithContext(ctx); err != nil {
+	sc, err := c.DialToSMTPClientWithContext(ctx)
+	if err != nil {
 		return nil, err
 	}
-	return &smtpSession{s: s, set: set, c: c}, nil
+	return &smtpSession{s: s, set: set, c: c, sc: sc}, nil
 }
 
 type smtpSession struct {
 	s   *SMTP
 	set notify.Settings
 	c   *mail.Client
+	sc  *smtp.Client
 }
 
 // Send sends one message; nil means the server accepted it (250 after
-// DATA).
+// DATA). The bytes go as build made them (go-mail's own Send would write
+// the message again, relabelling an ISO-2022-JP body 8bit and refusing a
+// server without 8BITMIME).
 func (ss *smtpSession) Send(ctx context.Context, m notify.Mail) error {
-	msg, err := ss.s.Message(ss.set, m)
+	msg, raw, err := ss.s.build(ss.set, m)
 	if err != nil {
 		return err
 	}
-	if err := ss.c.Send(msg); err != nil {
+	from, err := msg.GetSender(false)
+	if err != nil {
 		return err
 	}
-	if msg.HasSendError() {
-		return msg.SendError()
+	to, err := msg.GetRecipients()
+	if err != nil {
+		return err
 	}
-	return nil
+	if err := ss.sc.UpdateDeadline(ss.s.timeout()); err != nil {
+		return err
+	}
+	if err := ss.sc.Mail(from); err != nil {
+		_ = ss.sc.Reset()
+		return err
+	}
+	for _, rcpt := range to {
+		if err := ss.sc.Rcpt(rcpt); err != nil {
+			_ = ss.sc.Reset()
+			return err
+		}
+	}
+	w, err := ss.sc.Data()
+	if err != nil {
+		_ = ss.sc.Reset()
+		return err
+	}
+	if _, err := w.Write(raw); err != nil {
+		_ = w.Close()
+		return err
+	}
+	return w.Close()
 }
 
-func (ss *smtpSession) Close() error { return ss.c.Close() }
+func (ss *smtpSession) Close() error { return ss.c.CloseWithSMTPClient(ss.sc) }
 
 func (s *SMTP) timeout() time.Duration {
 	if s.Timeout > 0 {
@@ -198,10 +281,15 @@ type Payload struct {
 	CreatedAt string `json:"created_at"`
 }
 
+// slackText escapes the three characters Slack's message format gives a
+// meaning (&, <, >), so that text (a staff name 「石井 <!here> 慎也」) cannot
+// ping a channel, mention someone or make a link.
+var slackText = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
 // Body is the JSON posted for m in its channel's format.
 func Body(m notify.ChatMessage) ([]byte, error) {
 	if m.Channel.Format == "slack" {
-		return json.Marshal(map[string]string{"text": m.Text})
+		return json.Marshal(map[string]string{"text": slackText.Replace(m.Text)})
 	}
 	return json.Marshal(Payload{ID: m.ID, Kind: string(m.Kind), Text: m.Text, CreatedAt: m.CreatedAt.UTC().Format(time.RFC3339)})
 }

@@ -6,8 +6,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"mime"
 	"net/mail"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -97,7 +99,7 @@ func TestMailISO2022JP(t *testing.T) {
 	if ct := m.Header.Get("Content-Type"); !strings.Contains(strings.ToLower(ct), "charset=iso-2022-jp") {
 		t.Errorf("Content-Type %q", ct)
 	}
-	if cte := m.Header.Get("Content-Transfer-Encoding"); cte != "8bit" { // the bytes are 7-bit; go-mail labels unencoded parts 8bit
+	if cte := m.Header.Get("Content-Transfer-Encoding"); cte != "7bit" { // RFC 1468
 		t.Errorf("Content-Transfer-Encoding %q", cte)
 	}
 	rawSubj := m.Header.Get("Subject")
@@ -167,4 +169,189 @@ func TestWebhookFormats(t *testing.T) {
 	if err := snd.SendChat(context.Background(), notify.ChatMessage{ID: "x", Channel: notify.ChatChannel{URL: w.URL}}); err == nil {
 		t.Error("a 503 was taken as delivered")
 	}
+}
+
+// TestSlackEscapes: the Slack-compatible text escapes &, < and > (Slack's
+// message format), so a name cannot ping the channel (<!here>), mention or
+// link; the generic JSON carries the text as it is.
+func TestSlackEscapes(t *testing.T) {
+	for _, c := range []struct{ text, slack string }{
+		{"石井 <!here> & <b>慎也さんが08:31に始業しました。", "石井 &lt;!here&gt; &amp; &lt;b&gt;慎也さんが08:31に始業しました。"},
+		{"<@U012AB3CD> <#C024BE7LR> <https://example.com|x>", "&lt;@U012AB3CD&gt; &lt;#C024BE7LR&gt; &lt;https://example.com|x&gt;"},
+		{"&amp; already", "&amp;amp; already"},
+		{"山田 太郎さんが08:31に始業しました。", "山田 太郎さんが08:31に始業しました。"},
+	} {
+		for _, f := range []string{"slack", "json"} {
+			b, err := send.Body(notify.ChatMessage{ID: "id", Kind: notify.WorkStarted, Text: c.text, Channel: notify.ChatChannel{Format: f}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got map[string]any
+			if err := json.Unmarshal(b, &got); err != nil {
+				t.Fatal(err)
+			}
+			want := c.text
+			if f == "slack" {
+				want = c.slack
+			}
+			if got["text"] != want {
+				t.Errorf("%s %q: text %q, want %q", f, c.text, got["text"], want)
+			}
+		}
+	}
+}
+
+// strictISO2022JP checks b the way RFC 1468 reads it (Python's iso2022_jp,
+// glibc iconv), which golang.org/x/text's decoder does not: 7-bit bytes,
+// only the escape sequences ESC ( B, ESC ( J, ESC $ @ and ESC $ B, and in
+// two-byte mode only rows of JIS X 0208 (1–8, 16–84: not the CP932 rows
+// 13 and 89–92); it returns the text decoded.
+func strictISO2022JP(t *testing.T, b []byte) string {
+	t.Helper()
+	twoByte := false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c >= 0x80:
+			t.Fatalf("8-bit byte %#x at %d in %q", c, i, b)
+		case c == 0x1b:
+			if i+2 >= len(b) {
+				t.Fatalf("cut escape in %q", b)
+			}
+			switch seq := string(b[i+1 : i+3]); seq {
+			case "(B", "(J":
+				twoByte = false
+			case "$@", "$B":
+				twoByte = true
+			default:
+				t.Fatalf("escape sequence ESC %q is not ISO-2022-JP (RFC 1468): %q", seq, b)
+			}
+			i += 2
+		case twoByte && (c == '\r' || c == '\n'):
+			t.Fatalf("line break in two-byte mode: %q", b)
+		case twoByte:
+			if i+1 >= len(b) {
+				t.Fatalf("cut two-byte character in %q", b)
+			}
+			row := int(c) - 0x20
+			if row < 1 || (row > 8 && row < 16) || row > 84 || b[i+1] < 0x21 || b[i+1] > 0x7e {
+				t.Fatalf("%q (row %d) is not JIS X 0208 in %q", b[i:i+2], row, b)
+			}
+			i++
+		}
+	}
+	if twoByte {
+		t.Fatalf("does not end in ASCII: %q", b)
+	}
+	out, err := japanese.ISO2022JP.NewDecoder().Bytes(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+// TestISO2022JPNames: with the ISO-2022-JP option a name goes out as RFC
+// 1468 ISO-2022-JP, 7bit, after mapping what has a JIS X 0208 equivalent
+// (half-width kana, 〜, −, ‖, ¥ …); a name with a character outside JIS
+// X 0208 (髙, 﨑, ①, ㈱, emoji) makes that message go as UTF-8 — never a
+// failure, never CP932 codes or ESC ( I — with a warning naming the
+// delivery and the count, not the text.
+func TestISO2022JPNames(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		want string // the text as ISO-2022-JP carries it; "" = sent as UTF-8
+		n    int    // characters outside JIS X 0208 (in the subject and again in the body)
+	}{
+		{"山田 太郎", "山田 太郎", 0},
+		{"渡邊 〜 − ‖ ¥100 ¢ £ ¬ — ‾", "渡邊 ～ － ∥ ￥100 ￠ ￡ ￢ ― ￣", 0},
+		{"ﾔﾏﾀﾞ ﾀﾛｳ･ｶﾞｲﾄﾞﾊﾟｽ｡", "ヤマダ タロウ・ガイドパス。", 0},
+		{"＂引用＂ ＇a＇", `"引用" 'a'`, 0},
+		{"髙橋 一郎", "", 1},
+		{"﨑山 花子", "", 1},
+		{"①番窓口 ㈱テレワーク", "", 2},
+		{"石井 慎也😀", "", 1},
+		{"¦", "", 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			snd := &send.SMTP{Log: slog.New(slog.NewTextHandler(&logs, nil))}
+			set := notify.Settings{MailFrom: "telework@example.jp", Charset: "iso-2022-jp"}
+			subj := "【テレワーク】" + c.name + "さんの申請"
+			text := c.name + "さんからテレワークの申請があります。\n勤務時間外の通知に応答する必要はありません。"
+			raw, err := snd.Message(set, notify.Mail{ID: "telework-1-9-email", To: "a@example.jp", Subject: subj, Body: text})
+			if err != nil {
+				t.Fatalf("not sent: %v", err)
+			}
+			sevenBit(t, raw)
+			m, err := mail.ReadMessage(bytes.NewReader(raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ct, cte := strings.ToLower(m.Header.Get("Content-Type")), m.Header.Get("Content-Transfer-Encoding")
+			got, _ := io.ReadAll(m.Body)
+			if c.want == "" {
+				if !strings.Contains(ct, "charset=utf-8") || cte != "base64" {
+					t.Fatalf("fallback headers %q %q", ct, cte)
+				}
+				dec, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(string(got)), ""))
+				if err != nil || strings.ReplaceAll(string(dec), "\r\n", "\n") != text {
+					t.Errorf("body %q (%v)", dec, err)
+				}
+				if s, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject")); err != nil || s != subj {
+					t.Errorf("subject %q (%v)", s, err)
+				}
+				l := logs.String()
+				if !strings.Contains(l, "level=WARN") || !strings.Contains(l, "delivery=telework-1-9-email") ||
+					!strings.Contains(l, "characters="+strconv.Itoa(2*c.n)) || strings.Contains(l, c.name) {
+					t.Errorf("log %q", l)
+				}
+				return
+			}
+			if !strings.Contains(ct, "charset=iso-2022-jp") || cte != "7bit" {
+				t.Fatalf("headers %q %q", ct, cte)
+			}
+			if logs.Len() != 0 {
+				t.Errorf("logged %q", logs.String())
+			}
+			wantBody := strings.Replace(text, c.name, c.want, 1)
+			if back := strictISO2022JP(t, bytes.TrimRight(bytes.ReplaceAll(got, []byte("\r\n"), []byte("\n")), "\n")); back != wantBody {
+				t.Errorf("body %q, want %q", back, wantBody)
+			}
+			var words []string
+			for _, w := range strings.Fields(m.Header.Get("Subject")) {
+				b64, ok := strings.CutPrefix(w, "=?ISO-2022-JP?B?")
+				if !ok || !strings.HasSuffix(b64, "?=") {
+					t.Fatalf("subject word %q", w)
+				}
+				b, err := base64.StdEncoding.DecodeString(strings.TrimSuffix(b64, "?="))
+				if err != nil {
+					t.Fatal(err)
+				}
+				words = append(words, strictISO2022JP(t, b))
+			}
+			if s := strings.Join(words, ""); s != strings.Replace(subj, c.name, c.want, 1) {
+				t.Errorf("subject %q", s)
+			}
+		})
+	}
+}
+
+// TestMailISO2022JPFallback: a message the option cannot carry reaches a
+// real server (as UTF-8) instead of failing for good.
+func TestMailISO2022JPFallback(t *testing.T) {
+	s := sendtest.StartSMTP(t)
+	snd := &send.SMTP{TLSConfig: s.ClientTLS, Timeout: 5 * time.Second, Log: slog.New(slog.DiscardHandler)}
+	errs := snd.SendMail(context.Background(), settings(s, "iso-2022-jp"), s.Password, []notify.Mail{
+		{ID: "telework-1-3-email", To: "a@example.jp", Subject: "髙橋さんの申請 😀", Body: "〜①㈱"},
+		{ID: "telework-1-4-email", To: "a@example.jp", Subject: "山田さんの申請", Body: "〜−"}})
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("mail %d: %v", i, err)
+		}
+	}
+	if s.Len() != 2 {
+		t.Fatalf("received %d", s.Len())
+	}
+	sevenBit(t, s.Raw("telework-1-3-email"))
+	sevenBit(t, s.Raw("telework-1-4-email"))
 }
