@@ -94,7 +94,7 @@ func TestChatOnlyForSectionKinds(t *testing.T) {
 	shared := map[Kind]bool{WorkStarted: true, WorkEnded: true, Approved: true, ReportDue: true, Reminder: true,
 		SurveyReminder: true, ReviewReminder: true, ShortageForecast: true}
 	// Every kind the worktime, places and devices areas register too.
-	for _, k := range []Kind{WorktimeWarning, "worktime_warning_self", "worktime_overtime_requested", "worktime_overtime_decided",
+	for _, k := range []Kind{WorktimeWarning, "worktime_warning_self", "worktime_presence_checker", "worktime_overtime_requested", "worktime_overtime_decided",
 		Submitted, Returned, Rejected, Withdrawn, Cancelled, ReportOverdue, Reported, DelegationStarted,
 		PlaceCapacityReduced, DeviceCapacityReduced, BookedForYou, CancelledForYou, DeviceOverdue} {
 		shared[k] = false
