@@ -11,6 +11,7 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/apply"
+	"telework/internal/calendar"
 	"telework/internal/i18n"
 	"telework/internal/policy"
 	"telework/internal/route"
@@ -35,7 +36,7 @@ func (s *API) applicationRoutes() []route.Route {
 					{Name: "unit_id", Type: "integer", Desc: "the people of this unit and below (supervisors within their unit, HR)"},
 					{Name: "from", Type: "string", Desc: "having a day on or after (YYYY-MM-DD)"},
 					{Name: "to", Type: "string", Desc: "having a day on or before (YYYY-MM-DD)"},
-					{Name: "status", Type: "string", Desc: "the decision: draft, submitted, approved, returned, rejected, withdrawn, cancelled"},
+					{Name: "status", Type: "string", Desc: "the status field as returned (comma-separated for several): draft, submitted, approved, returned, rejected, withdrawn, cancelled, started, finished, reported, confirmed"},
 					{Name: "overdue", Type: "boolean", Desc: "only those with a report overdue"}}, pagingParams...)}},
 		{Method: "GET", Pattern: "/api/v1/applications/{id}", Rule: rule, Object: "application", Handler: s.apiGetApplication,
 			API: &route.Op{ID: "getApplication", Tag: "applications", Resp: "Application",
@@ -281,22 +282,42 @@ func listQuery(r *http.Request) (apply.Filter, error) {
 
 func isMode(m policy.Mode) bool { return slices.Contains(policy.Modes, m) }
 
-// writePage answers a list of applications one page at a time: the cursor
-// is the position in the list (lists are bounded by apply.MaxPage).
-func (s *API) writePage(w http.ResponseWriter, r *http.Request, all []*apply.Application) {
-	limit, after, err := paging(r)
+// writePage answers a list of applications one page at a time, in the
+// list's own order: fetch reads the page of f — f.Limit one more than the
+// page (to know whether another follows), f.After the item the cursor
+// names, f.Total the count of the whole list. The cursor names the page's
+// last item (its first day and id), so approving the items of one page, or
+// an application made meanwhile, neither skips nor repeats any on the next.
+func (s *API) writePage(w http.ResponseWriter, r *http.Request, f apply.Filter, fetch func(apply.Filter) ([]*apply.Application, error)) {
+	limit, key, id, err := keyPaging(r)
+	if err == nil && id != 0 {
+		day, derr := calendar.ParseDate(key)
+		if derr != nil && key != "" {
+			var v apperr.Validation
+			v.Add("cursor", "field.cursor", nil)
+			err = v.Err()
+		}
+		f.After = apply.Key{FirstDay: day, ID: id}
+	}
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	total := 0
+	f.Limit, f.Total = limit+1, &total
+	list, err := fetch(f)
 	if err != nil {
 		s.applyFail(w, r, err)
 		return
 	}
 	lang := apiLang(r)
-	start := min(int(after), len(all))
-	out := page[applicationOut]{Items: []applicationOut{}, Total: len(all)}
-	for i := start; i < len(all) && len(out.Items) < limit; i++ {
-		out.Items = append(out.Items, toApplicationOut(all[i], lang))
+	out := page[applicationOut]{Items: []applicationOut{}, Total: total}
+	for _, a := range list[:min(limit, len(list))] {
+		out.Items = append(out.Items, toApplicationOut(a, lang))
 	}
-	if end := start + len(out.Items); end < len(all) {
-		out.NextCursor = encodeCursor(int64(end))
+	if len(list) > limit {
+		k := apply.KeyOf(list[limit-1])
+		out.NextCursor = keyCursor(k.FirstDay.String(), k.ID)
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -313,12 +334,9 @@ func (s *API) apiListApplications(w http.ResponseWriter, r *http.Request) {
 	if overdue {
 		f.ReportOverdue = s.svc.Apply.Today()
 	}
-	list, err := s.svc.Apply.List(r.Context(), p.TenantID, p, f)
-	if err != nil {
-		s.applyFail(w, r, err)
-		return
-	}
-	s.writePage(w, r, list)
+	s.writePage(w, r, f, func(f apply.Filter) ([]*apply.Application, error) {
+		return s.svc.Apply.List(r.Context(), p.TenantID, p, f)
+	})
 }
 
 func (s *API) apiGetApplication(w http.ResponseWriter, r *http.Request) {
