@@ -11,7 +11,6 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/apply"
-	"telework/internal/calendar"
 	"telework/internal/i18n"
 	"telework/internal/policy"
 	"telework/internal/route"
@@ -283,43 +282,26 @@ func listQuery(r *http.Request) (apply.Filter, error) {
 func isMode(m policy.Mode) bool { return slices.Contains(policy.Modes, m) }
 
 // writePage answers a list of applications one page at a time, in the
-// list's own order: fetch reads the page of f — f.Limit one more than the
-// page (to know whether another follows), f.After the item the cursor
-// names, f.Total the count of the whole list. The cursor names the page's
-// last item (its first day and id), so approving the items of one page, or
-// an application made meanwhile, neither skips nor repeats any on the next.
+// list's own order (writeKeyPage): fetch reads the page of f. The cursor
+// names the page's last application (its first day and id), so approving
+// the applications of one page, or one made meanwhile, neither skips nor
+// repeats any on the next.
 func (s *API) writePage(w http.ResponseWriter, r *http.Request, f apply.Filter, fetch func(apply.Filter) ([]*apply.Application, error)) {
-	limit, key, id, err := keyPaging(r)
-	if err == nil && id != 0 {
-		day, derr := calendar.ParseDate(key)
-		if derr != nil && key != "" {
-			var v apperr.Validation
-			v.Add("cursor", "field.cursor", nil)
-			err = v.Err()
-		}
-		f.After = apply.Key{FirstDay: day, ID: id}
-	}
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	total := 0
-	f.Limit, f.Total = limit+1, &total
-	list, err := fetch(f)
-	if err != nil {
-		s.applyFail(w, r, err)
-		return
-	}
 	lang := apiLang(r)
-	out := page[applicationOut]{Items: []applicationOut{}, Total: total}
-	for _, a := range list[:min(limit, len(list))] {
-		out.Items = append(out.Items, toApplicationOut(a, lang))
-	}
-	if len(list) > limit {
-		k := apply.KeyOf(list[limit-1])
-		out.NextCursor = keyCursor(k.FirstDay.String(), k.ID)
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeKeyPage(s, w, r, func(pg keyPage) ([]*apply.Application, error) {
+		day, err := cursorDate(pg.Key)
+		if err != nil {
+			return nil, err
+		}
+		if pg.ID != 0 {
+			f.After = apply.Key{FirstDay: day, ID: pg.ID}
+		}
+		f.Limit, f.Total = pg.Limit, pg.Total
+		return fetch(f)
+	}, func(a *apply.Application) (string, int64) {
+		k := apply.KeyOf(a)
+		return k.FirstDay.String(), k.ID
+	}, func(a *apply.Application) applicationOut { return toApplicationOut(a, lang) })
 }
 
 func (s *API) apiListApplications(w http.ResponseWriter, r *http.Request) {
