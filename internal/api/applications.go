@@ -23,10 +23,10 @@ func (s *API) applicationRoutes() []route.Route {
 	rule := route.Directory
 	routes := []route.Route{
 		{Method: "POST", Pattern: "/api/v1/applications", Rule: rule, Handler: s.apiCreateApplication,
-			API: &route.Op{ID: "createApplication", Tag: "applications", Body: "ApplicationInput", Resp: "Application", Status: 201, Idempotent: true,
+			API: &route.Op{ID: "createApplication", Tag: "applications", Body: "ApplicationInput", Resp: "Application", Status: 201, Idempotent: true, Refusal: "ApplicationRefusal",
 				Summary: "Apply for telework on dates, a range or a weekly pattern (holidays and closure days skipped and listed); submit=false keeps a draft. 422 with findings[] when the rules refuse it"}},
 		{Method: "POST", Pattern: "/api/v1/applications/preview", Rule: rule, Handler: s.apiPreviewApplication,
-			API: &route.Op{ID: "previewApplication", Tag: "applications", Body: "ApplicationInput", Resp: "ApplicationPreview",
+			API: &route.Op{ID: "previewApplication", Tag: "applications", Body: "ApplicationInput", Resp: "ApplicationPreview", Refusal: "ApplicationRefusal",
 				Summary: "Check an application as it is being filled in: its days, the days skipped and the findings; nothing is written"}},
 		{Method: "GET", Pattern: "/api/v1/applications", Rule: rule, Handler: s.apiListApplications,
 			API: &route.Op{ID: "listApplications", Tag: "applications", Resp: "Application", List: true,
@@ -41,7 +41,7 @@ func (s *API) applicationRoutes() []route.Route {
 			API: &route.Op{ID: "getApplication", Tag: "applications", Resp: "Application",
 				Summary: "An application with its days, decisions and what you may do with it now (can[]); the ETag carries its version"}},
 		{Method: "PUT", Pattern: "/api/v1/applications/{id}", Rule: rule, Object: "application", Handler: s.apiUpdateApplication,
-			API: &route.Op{ID: "updateApplication", Tag: "applications", Body: "ApplicationInput", Resp: "Application",
+			API: &route.Op{ID: "updateApplication", Tag: "applications", Body: "ApplicationInput", Resp: "Application", Refusal: "ApplicationRefusal",
 				Summary: "Replace the content and days of your draft or returned application (submit=true, the default, submits it again; 422 with findings[])"}},
 		{Method: "DELETE", Pattern: "/api/v1/applications/{id}", Rule: rule, Object: "application", Handler: s.apiDiscardApplication,
 			API: &route.Op{ID: "discardApplication", Tag: "applications", Status: 204, Summary: "Delete your own draft"}},
@@ -51,7 +51,8 @@ func (s *API) applicationRoutes() []route.Route {
 		routes = append(routes, route.Route{Method: "POST", Pattern: "/api/v1/applications/{id}/" + string(a), Rule: rule,
 			Object: "application", Handler: s.apiApplicationAction(a),
 			API: &route.Op{ID: string(a) + "Application", Tag: "applications", Body: "ApplicationAction", Resp: "Application",
-				Idempotent: true, Summary: actionSummaries[a]}})
+				Idempotent: true, Summary: actionSummaries[a], Refusal: "ApplicationRefusal",
+				Conflict: "the application's state no longer allows it, or another action came first (version / If-Match)"}})
 	}
 	return routes
 }
