@@ -23,10 +23,10 @@ func (s *API) applicationRoutes() []route.Route {
 	rule := route.Directory
 	routes := []route.Route{
 		{Method: "POST", Pattern: "/api/v1/applications", Rule: rule, Handler: s.apiCreateApplication,
-			API: &route.Op{ID: "createApplication", Tag: "applications", Body: "ApplicationInput", Resp: "Application", Status: 201, Idempotent: true,
+			API: &route.Op{ID: "createApplication", Tag: "applications", Body: "ApplicationInput", Resp: "Application", Status: 201, Idempotent: true, Refusal: "ApplicationRefusal",
 				Summary: "Apply for telework on dates, a range or a weekly pattern (holidays and closure days skipped and listed); submit=false keeps a draft. 422 with findings[] when the rules refuse it"}},
 		{Method: "POST", Pattern: "/api/v1/applications/preview", Rule: rule, Handler: s.apiPreviewApplication,
-			API: &route.Op{ID: "previewApplication", Tag: "applications", Body: "ApplicationInput", Resp: "ApplicationPreview",
+			API: &route.Op{ID: "previewApplication", Tag: "applications", Body: "ApplicationInput", Resp: "ApplicationPreview", Refusal: "ApplicationRefusal",
 				Summary: "Check an application as it is being filled in: its days, the days skipped and the findings; nothing is written"}},
 		{Method: "GET", Pattern: "/api/v1/applications", Rule: rule, Handler: s.apiListApplications,
 			API: &route.Op{ID: "listApplications", Tag: "applications", Resp: "Application", List: true,
@@ -35,13 +35,13 @@ func (s *API) applicationRoutes() []route.Route {
 					{Name: "unit_id", Type: "integer", Desc: "the people of this unit and below (supervisors within their unit, HR)"},
 					{Name: "from", Type: "string", Desc: "having a day on or after (YYYY-MM-DD)"},
 					{Name: "to", Type: "string", Desc: "having a day on or before (YYYY-MM-DD)"},
-					{Name: "status", Type: "string", Desc: "the decision: draft, submitted, approved, returned, rejected, withdrawn, cancelled"},
+					{Name: "status", Type: "string", Desc: "the status field as returned (comma-separated for several): draft, submitted, approved, returned, rejected, withdrawn, cancelled, started, finished, reported, confirmed"},
 					{Name: "overdue", Type: "boolean", Desc: "only those with a report overdue"}}, pagingParams...)}},
 		{Method: "GET", Pattern: "/api/v1/applications/{id}", Rule: rule, Object: "application", Handler: s.apiGetApplication,
 			API: &route.Op{ID: "getApplication", Tag: "applications", Resp: "Application",
 				Summary: "An application with its days, decisions and what you may do with it now (can[]); the ETag carries its version"}},
 		{Method: "PUT", Pattern: "/api/v1/applications/{id}", Rule: rule, Object: "application", Handler: s.apiUpdateApplication,
-			API: &route.Op{ID: "updateApplication", Tag: "applications", Body: "ApplicationInput", Resp: "Application",
+			API: &route.Op{ID: "updateApplication", Tag: "applications", Body: "ApplicationInput", Resp: "Application", Refusal: "ApplicationRefusal",
 				Summary: "Replace the content and days of your draft or returned application (submit=true, the default, submits it again; 422 with findings[])"}},
 		{Method: "DELETE", Pattern: "/api/v1/applications/{id}", Rule: rule, Object: "application", Handler: s.apiDiscardApplication,
 			API: &route.Op{ID: "discardApplication", Tag: "applications", Status: 204, Summary: "Delete your own draft"}},
@@ -51,7 +51,8 @@ func (s *API) applicationRoutes() []route.Route {
 		routes = append(routes, route.Route{Method: "POST", Pattern: "/api/v1/applications/{id}/" + string(a), Rule: rule,
 			Object: "application", Handler: s.apiApplicationAction(a),
 			API: &route.Op{ID: string(a) + "Application", Tag: "applications", Body: "ApplicationAction", Resp: "Application",
-				Idempotent: true, Summary: actionSummaries[a]}})
+				Idempotent: true, Summary: actionSummaries[a], Refusal: "ApplicationRefusal",
+				Conflict: "the application's state no longer allows it, or another action came first (version / If-Match)"}})
 	}
 	return routes
 }
@@ -281,24 +282,27 @@ func listQuery(r *http.Request) (apply.Filter, error) {
 
 func isMode(m policy.Mode) bool { return slices.Contains(policy.Modes, m) }
 
-// writePage answers a list of applications one page at a time: the cursor
-// is the position in the list (lists are bounded by apply.MaxPage).
-func (s *API) writePage(w http.ResponseWriter, r *http.Request, all []*apply.Application) {
-	limit, after, err := paging(r)
-	if err != nil {
-		s.applyFail(w, r, err)
-		return
-	}
+// writePage answers a list of applications one page at a time, in the
+// list's own order (writeKeyPage): fetch reads the page of f. The cursor
+// names the page's last application (its first day and id), so approving
+// the applications of one page, or one made meanwhile, neither skips nor
+// repeats any on the next.
+func (s *API) writePage(w http.ResponseWriter, r *http.Request, f apply.Filter, fetch func(apply.Filter) ([]*apply.Application, error)) {
 	lang := apiLang(r)
-	start := min(int(after), len(all))
-	out := page[applicationOut]{Items: []applicationOut{}, Total: len(all)}
-	for i := start; i < len(all) && len(out.Items) < limit; i++ {
-		out.Items = append(out.Items, toApplicationOut(all[i], lang))
-	}
-	if end := start + len(out.Items); end < len(all) {
-		out.NextCursor = encodeCursor(int64(end))
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeKeyPage(s, w, r, func(pg keyPage) ([]*apply.Application, error) {
+		day, err := cursorDate(pg.Key)
+		if err != nil {
+			return nil, err
+		}
+		if pg.ID != 0 {
+			f.After = apply.Key{FirstDay: day, ID: pg.ID}
+		}
+		f.Limit, f.Total = pg.Limit, pg.Total
+		return fetch(f)
+	}, func(a *apply.Application) (string, int64) {
+		k := apply.KeyOf(a)
+		return k.FirstDay.String(), k.ID
+	}, func(a *apply.Application) applicationOut { return toApplicationOut(a, lang) })
 }
 
 func (s *API) apiListApplications(w http.ResponseWriter, r *http.Request) {
@@ -313,12 +317,9 @@ func (s *API) apiListApplications(w http.ResponseWriter, r *http.Request) {
 	if overdue {
 		f.ReportOverdue = s.svc.Apply.Today()
 	}
-	list, err := s.svc.Apply.List(r.Context(), p.TenantID, p, f)
-	if err != nil {
-		s.applyFail(w, r, err)
-		return
-	}
-	s.writePage(w, r, list)
+	s.writePage(w, r, f, func(f apply.Filter) ([]*apply.Application, error) {
+		return s.svc.Apply.List(r.Context(), p.TenantID, p, f)
+	})
 }
 
 func (s *API) apiGetApplication(w http.ResponseWriter, r *http.Request) {

@@ -68,12 +68,9 @@ func (s *API) apiInbox(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	list, err := s.svc.Apply.Inbox(r.Context(), p.TenantID, p, apply.Filter{UnitIDs: f.UnitIDs, From: f.From, To: f.To, Mode: f.Mode})
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	s.writePage(w, r, list)
+	s.writePage(w, r, apply.Filter{UnitIDs: f.UnitIDs, From: f.From, To: f.To, Mode: f.Mode}, func(f apply.Filter) ([]*apply.Application, error) {
+		return s.svc.Apply.Inbox(r.Context(), p.TenantID, p, f)
+	})
 }
 
 type bulkInput struct {
@@ -129,18 +126,12 @@ func (s *API) apiReportsToConfirm(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	var list []*apply.Application
-	var err error
-	if overdue {
-		list, err = s.svc.Apply.Overdue(r.Context(), p.TenantID, p, true)
-	} else {
-		list, err = s.svc.Apply.ToConfirm(r.Context(), p.TenantID, p)
-	}
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	s.writePage(w, r, list)
+	s.writePage(w, r, apply.Filter{}, func(f apply.Filter) ([]*apply.Application, error) {
+		if overdue {
+			return s.svc.Apply.Overdue(r.Context(), p.TenantID, p, true, f)
+		}
+		return s.svc.Apply.ToConfirm(r.Context(), p.TenantID, p, f)
+	})
 }
 
 type settingsJSON struct {

@@ -26,6 +26,26 @@ func obj(required []string, props map[string]any) map[string]any {
 	return m
 }
 
+// withDescription sets a schema's description.
+func withDescription(m map[string]any, desc string) map[string]any {
+	m["description"] = desc
+	return m
+}
+
+// problemWith is the Problem schema with the members of extra besides
+// (a closed schema cannot be extended with allOf).
+func problemWith(problem, extra map[string]any) map[string]any {
+	props := map[string]any{}
+	for _, m := range []map[string]any{problem, extra} {
+		for k, v := range m["properties"].(map[string]any) {
+			props[k] = v
+		}
+	}
+	out := obj(problem["required"].([]string), props)
+	out["description"] = extra["description"]
+	return out
+}
+
 func str(desc string) map[string]any { return map[string]any{"type": "string", "description": desc} }
 func integer(desc string) map[string]any {
 	return map[string]any{"type": "integer", "format": "int64", "description": desc}
@@ -121,7 +141,7 @@ func schemas() map[string]any {
 			"properties": map[string]any{
 				"type": str("problem type URI"), "title": str("summary in the caller's language"), "status": map[string]any{"type": "integer"},
 				"detail": str("explanation"), "instance": str("request path"), "request_id": str("for the operator's logs"),
-				"errors": map[string]any{"type": "array", "items": obj([]string{"field", "detail"}, map[string]any{"field": str("field name"), "detail": str("what is wrong"),
+				"errors": map[string]any{"type": "array", "items": obj([]string{"field", "detail"}, map[string]any{"field": str("the field name (take_out.items for a nested one, input for the body's shape); for a rule of the telework policy refusing an application, finding.<rule> (the rule key, as in findings[].rule)"), "detail": str("what is wrong"),
 					"line": integer("row of an uploaded file, as Excel numbers it (imports)"), "column": str("column header as written in an uploaded file (imports)")})},
 			}},
 		"Sensitive":   sensitive,
@@ -257,6 +277,7 @@ func schemas() map[string]any {
 	for k, v := range planSharingSchemas() { // worktime_sharing.go
 		out[k] = v
 	}
+	out["ApplicationRefusal"] = problemWith(out["Problem"].(map[string]any), out["ApplicationRefusal"].(map[string]any))
 	return out
 }
 
@@ -328,6 +349,21 @@ func (s *API) openAPIDocument() map[string]any {
 		}
 		if op.Body != "" || len(op.BodyTypes) > 0 {
 			responses["422"] = problemResponse("invalid input; errors[] names each field")
+		}
+		if op.Refusal != "" {
+			responses["422"] = map[string]any{"description": "refused by the rules or for its input: findings[], days[] and skipped[] " +
+				"besides errors[] (a reused Idempotency-Key with another body is plain problem details)",
+				"content": map[string]any{"application/problem+json": map[string]any{"schema": ref(op.Refusal)}}}
+		}
+		var conflict []string
+		if op.Conflict != "" {
+			conflict = append(conflict, op.Conflict)
+		}
+		if op.Idempotent {
+			conflict = append(conflict, "a request with the same Idempotency-Key is still being answered (retry)")
+		}
+		if len(conflict) > 0 {
+			responses["409"] = problemResponse(strings.Join(conflict, "; or "))
 		}
 		if len(op.BodyTypes) > 0 {
 			responses["429"] = problemResponse("too many imports at once on this server or for your organisation; retry after Retry-After seconds")

@@ -85,6 +85,13 @@ func applySchemas() map[string]any {
 	return map[string]any{
 		"ApplicationInput": obj([]string{"mode"}, inProps),
 		"Application":      obj([]string{"id", "staff_id", "status", "decision", "mode", "place", "time_unit", "days", "skipped", "findings", "version"}, appProps),
+		// Problem details with these members besides (openAPISchemas adds
+		// the Problem's own).
+		"ApplicationRefusal": withDescription(obj(nil, map[string]any{
+			"findings": arr(finding), "days": arr(dateStr("a day the application would hold")), "skipped": arr(skipped)}),
+			"problem details of a refused application: the findings (errors first; input errors as rule input.<field>), "+
+				"the days it would hold and the days skipped. days[] are dates here, as in a preview: nothing was written, so a day has no state "+
+				"(the 201's days[] are objects with their state)"),
 		"ApplicationPreview": obj([]string{"days", "skipped", "findings", "ok"}, map[string]any{
 			"days": arr(dateStr("")), "skipped": arr(skipped), "findings": arr(finding), "ok": boolean("no error"),
 			"approver_id": integer("who would approve"), "second_approver_id": integer("second step (0: none)")}),

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"telework/internal/apperr"
@@ -34,10 +35,11 @@ func (s *API) placesRoutes() []route.Route {
 
 		{Method: "GET", Pattern: "/api/v1/bookings", Rule: route.Directory, Handler: s.apiListBookings,
 			API: &route.Op{ID: "listBookings", Summary: "Bookings: your own by default (わたしの予約); a person's for their supervisor, HR, IT; an office's day view for HR and IT", Tag: "places", Resp: "Booking", List: true,
-				Query: []route.Param{{Name: "office_id", Type: "integer", Desc: "one office"}, {Name: "staff_id", Type: "integer", Desc: "one person"},
-					{Name: "from", Type: "string", Desc: "first day YYYY-MM-DD"}, {Name: "to", Type: "string", Desc: "last day YYYY-MM-DD"}, {Name: "include_cancelled", Type: "boolean", Desc: "with cancelled bookings"}}}},
+				Query: append([]route.Param{{Name: "office_id", Type: "integer", Desc: "one office"}, {Name: "staff_id", Type: "integer", Desc: "one person"},
+					{Name: "from", Type: "string", Desc: "first day YYYY-MM-DD"}, {Name: "to", Type: "string", Desc: "last day YYYY-MM-DD"}, {Name: "include_cancelled", Type: "boolean", Desc: "with cancelled bookings"}}, pagingParams...)}},
 		{Method: "POST", Pattern: "/api/v1/bookings", Rule: route.Directory, Handler: s.apiBook,
-			API: &route.Op{ID: "createBooking", Summary: "Book a seat (and a PC) for a day and half (午前/午後/終日), for yourself or on someone's behalf; 409 with a Japanese problem when full", Tag: "places", Body: "BookingInput", Resp: "Booking", Status: 201, Idempotent: true}},
+			API: &route.Op{ID: "createBooking", Summary: "Book a seat (and a PC) for a day and half (午前/午後/終日), for yourself or on someone's behalf; 409 with a Japanese problem when full", Tag: "places", Body: "BookingInput", Resp: "Booking", Status: 201, Idempotent: true,
+				Conflict: "the office has no seat (or PC) left for that day and half, or the person already holds a booking then"}},
 		{Method: "GET", Pattern: "/api/v1/bookings/{id}", Rule: route.Directory, Object: "booking", Handler: s.apiGetBooking,
 			API: &route.Op{ID: "getBooking", Summary: "Get a booking", Tag: "places", Resp: "Booking"}},
 		{Method: "POST", Pattern: "/api/v1/bookings/{id}/check-in", Rule: route.Directory, Object: "booking", Handler: s.apiCheckIn,
@@ -55,10 +57,11 @@ func (s *API) placesRoutes() []route.Route {
 			API: &route.Op{ID: "updateDevicePool", Summary: "Change a pool (IT); a capacity below current reservations deletes none: affected_reservations lists them and their people are notified", Tag: "devices", Body: "DevicePoolInput", Resp: "DevicePool", IfMatch: true}},
 		{Method: "GET", Pattern: "/api/v1/device-reservations", Rule: route.Directory, Handler: s.apiListReservations,
 			API: &route.Op{ID: "listDeviceReservations", Summary: "Reservations: your own by default; a pool's or the overdue list for IT and HR", Tag: "devices", Resp: "DeviceReservation", List: true,
-				Query: []route.Param{{Name: "pool_id", Type: "integer", Desc: "one pool"}, {Name: "staff_id", Type: "integer", Desc: "one person"},
-					{Name: "from", Type: "string", Desc: "first day"}, {Name: "to", Type: "string", Desc: "last day"}, {Name: "overdue", Type: "boolean", Desc: "lent and not returned after the due day"}}}},
+				Query: append([]route.Param{{Name: "pool_id", Type: "integer", Desc: "one pool"}, {Name: "staff_id", Type: "integer", Desc: "one person"},
+					{Name: "from", Type: "string", Desc: "first day"}, {Name: "to", Type: "string", Desc: "last day"}, {Name: "overdue", Type: "boolean", Desc: "lent and not returned after the due day"}}, pagingParams...)}},
 		{Method: "POST", Pattern: "/api/v1/device-reservations", Rule: route.Directory, Handler: s.apiReserve,
-			API: &route.Op{ID: "createDeviceReservation", Summary: "Reserve one unit of a pool for a day; 409 with a Japanese problem when none is left", Tag: "devices", Body: "DeviceReservationInput", Resp: "DeviceReservation", Status: 201, Idempotent: true}},
+			API: &route.Op{ID: "createDeviceReservation", Summary: "Reserve one unit of a pool for a day; 409 with a Japanese problem when none is left", Tag: "devices", Body: "DeviceReservationInput", Resp: "DeviceReservation", Status: 201, Idempotent: true,
+				Conflict: "no unit of the pool is left for that day (or for the whole loan period), or the person already holds one then"}},
 		{Method: "GET", Pattern: "/api/v1/device-reservations/{id}", Rule: route.Directory, Object: "device_reservation", Handler: s.apiGetReservation,
 			API: &route.Op{ID: "getDeviceReservation", Summary: "Get a reservation", Tag: "devices", Resp: "DeviceReservation"}},
 		{Method: "POST", Pattern: "/api/v1/device-reservations/{id}/lend", Rule: it, Object: "device_reservation", Handler: s.apiLend,
@@ -255,8 +258,18 @@ func (s *API) apiListBookings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := principal(r)
-	list, err := s.svc.Places.Bookings(r.Context(), p.TenantID, p, f)
-	writeAll(s, w, r, list, err, toBookingJSON)
+	writeKeyPage(s, w, r, func(pg keyPage) ([]*places.Booking, error) {
+		if pg.ID != 0 {
+			day, half, _ := strings.Cut(pg.Key, "|")
+			d, err := cursorDate(day)
+			if err != nil {
+				return nil, err
+			}
+			f.After = &places.Booking{Day: d, Half: places.Half(half), ID: pg.ID}
+		}
+		f.Limit, f.Total = pg.Limit, pg.Total
+		return s.svc.Places.Bookings(r.Context(), p.TenantID, p, f)
+	}, func(b *places.Booking) (string, int64) { return b.Day.String() + "|" + string(b.Half), b.ID }, toBookingJSON)
 }
 
 func (s *API) apiBook(w http.ResponseWriter, r *http.Request) {
@@ -381,14 +394,20 @@ func (s *API) apiListReservations(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := principal(r)
-	var list []*devices.Reservation
-	var err error
-	if overdue {
-		list, err = s.svc.Devices.Overdue(r.Context(), p.TenantID, p)
-	} else {
-		list, err = s.svc.Devices.Reservations(r.Context(), p.TenantID, p, f)
-	}
-	writeAll(s, w, r, list, err, toReservationJSON)
+	writeKeyPage(s, w, r, func(pg keyPage) ([]*devices.Reservation, error) {
+		d, err := cursorDate(pg.Key)
+		if err != nil {
+			return nil, err
+		}
+		if pg.ID != 0 {
+			f.After = &devices.Reservation{Day: d, ID: pg.ID}
+		}
+		f.Limit, f.Total = pg.Limit, pg.Total
+		if overdue {
+			return s.svc.Devices.Overdue(r.Context(), p.TenantID, p, f)
+		}
+		return s.svc.Devices.Reservations(r.Context(), p.TenantID, p, f)
+	}, func(x *devices.Reservation) (string, int64) { return x.Day.String(), x.ID }, toReservationJSON)
 }
 
 func (s *API) apiReserve(w http.ResponseWriter, r *http.Request) {

@@ -362,24 +362,69 @@ func encodeCursor(afterID int64) string {
 // paging reads limit and cursor; a malformed one is a field error.
 func paging(r *http.Request) (limit int, after int64, err error) {
 	var v apperr.Validation
-	limit = 50
-	if s := r.URL.Query().Get("limit"); s != "" {
-		n, perr := strconv.Atoi(s)
-		if perr != nil || n < 1 || n > 200 {
-			v.Add("limit", "field.range", map[string]any{"Min": 1, "Max": 200})
-		}
-		limit = n
-	}
-	if c := r.URL.Query().Get("cursor"); c != "" {
-		b, derr := base64.RawURLEncoding.DecodeString(c)
-		rest, ok := strings.CutPrefix(string(b), "id:")
+	limit = pageLimit(r, &v)
+	if rest, ok := cursorText(r, "id:", &v); ok {
 		n, perr := strconv.ParseInt(rest, 10, 64)
-		if derr != nil || !ok || perr != nil || n < 0 {
+		if perr != nil || n < 0 {
 			v.Add("cursor", "field.cursor", nil)
 		}
 		after = n
 	}
 	return limit, after, v.Err()
+}
+
+// keyCursor is the opaque cursor after an item of a list ordered by a key,
+// then by id: the next page starts after that item wherever it now stands,
+// so a page neither skips nor repeats items when the list changes between
+// pages (as a position would).
+func keyCursor(key string, id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("key:" + key + "/" + strconv.FormatInt(id, 10)))
+}
+
+// keyPaging reads limit and a keyCursor (id 0: the first page); a
+// malformed one is a field error.
+func keyPaging(r *http.Request) (limit int, key string, id int64, err error) {
+	var v apperr.Validation
+	limit = pageLimit(r, &v)
+	if rest, ok := cursorText(r, "key:", &v); ok {
+		i := strings.LastIndexByte(rest, '/')
+		n, perr := strconv.ParseInt(rest[i+1:], 10, 64)
+		if i < 0 || perr != nil || n <= 0 {
+			v.Add("cursor", "field.cursor", nil)
+		} else {
+			key, id = rest[:i], n
+		}
+	}
+	return limit, key, id, v.Err()
+}
+
+// pageLimit reads ?limit= (1–200, 50 when absent).
+func pageLimit(r *http.Request, v *apperr.Validation) int {
+	s := r.URL.Query().Get("limit")
+	if s == "" {
+		return 50
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 200 {
+		v.Add("limit", "field.range", map[string]any{"Min": 1, "Max": 200})
+	}
+	return n
+}
+
+// cursorText decodes ?cursor= and strips its kind prefix; ok is false when
+// there is none (and a malformed one is a field error).
+func cursorText(r *http.Request, prefix string, v *apperr.Validation) (string, bool) {
+	c := r.URL.Query().Get("cursor")
+	if c == "" {
+		return "", false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	rest, ok := strings.CutPrefix(string(b), prefix)
+	if err != nil || !ok {
+		v.Add("cursor", "field.cursor", nil)
+		return "", false
+	}
+	return rest, true
 }
 
 // queryInt reads an optional integer query parameter.

@@ -46,6 +46,60 @@ func requiredDate(field, s string) (calendar.Date, error) {
 	return d, v.Err()
 }
 
+// keyPage is what a keyset page is read with: at most Limit items after
+// the item the cursor names (ID 0: from the start; Key its place in the
+// list's order, as keyOf wrote it), and Total to receive the count of the
+// whole list.
+type keyPage struct {
+	Limit int
+	Key   string
+	ID    int64
+	Total *int
+}
+
+// writeKeyPage answers one page of a list read in keyset order: fetch
+// reads the page (asked for one more item than the page holds, to know
+// whether another follows), keyOf tells an item's place for the cursor,
+// conv converts it. The cursor names the page's last item, so items added
+// or leaving the list between two pages are neither skipped nor repeated.
+func writeKeyPage[T, J any](s *API, w http.ResponseWriter, r *http.Request, fetch func(keyPage) ([]T, error),
+	keyOf func(T) (string, int64), conv func(T) J) {
+	limit, key, id, err := keyPaging(r)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	total := 0
+	list, err := fetch(keyPage{Limit: limit + 1, Key: key, ID: id, Total: &total})
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	out := page[J]{Items: make([]J, 0, min(limit, len(list))), Total: total}
+	for _, x := range list[:min(limit, len(list))] {
+		out.Items = append(out.Items, conv(x))
+	}
+	if len(list) > limit {
+		out.NextCursor = keyCursor(keyOf(list[limit-1]))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// cursorDate reads the date of a cursor's key ("" for none); a malformed
+// one is a cursor field error.
+func cursorDate(key string) (calendar.Date, error) {
+	if key == "" {
+		return calendar.Date{}, nil
+	}
+	d, err := calendar.ParseDate(key)
+	if err != nil {
+		var v apperr.Validation
+		v.Add("cursor", "field.cursor", nil)
+		return d, v.Err()
+	}
+	return d, nil
+}
+
 // writeAll answers a whole list converted with conv (one page holding
 // everything), or the error.
 func writeAll[T, J any](s *API, w http.ResponseWriter, r *http.Request, list []T, err error, conv func(T) J) {

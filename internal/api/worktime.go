@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 	"time"
 
 	"telework/internal/apperr"
@@ -28,8 +29,8 @@ func (s *API) worktimeRoutes() []route.Route {
 		{Method: "GET", Pattern: "/api/v1/worktime", Rule: route.Directory, Handler: s.apiWorktimeDays,
 			API: &route.Op{ID: "listWorktime", Tag: "worktime", Resp: "WorktimeDay", List: true,
 				Summary: "Your days (staff_id: a supervisor's or HR's view of a person) with start, end, breaks and warnings, newest last",
-				Query: []route.Param{{Name: "staff_id", Type: "integer", Desc: "another person (supervisors over them, HR)"},
-					{Name: "from", Type: "string", Desc: "YYYY-MM-DD (default: 30 days before to)"}, {Name: "to", Type: "string", Desc: "YYYY-MM-DD (default: today)"}}}},
+				Query: append([]route.Param{{Name: "staff_id", Type: "integer", Desc: "another person (supervisors over them, HR)"},
+					{Name: "from", Type: "string", Desc: "YYYY-MM-DD (default: 30 days before to)"}, {Name: "to", Type: "string", Desc: "YYYY-MM-DD (default: today); at most 62 days after from (422 on to otherwise)"}}, pagingParams...)}},
 		{Method: "GET", Pattern: "/api/v1/worktime/team", Rule: route.Rule{Roles: []auth.Role{auth.Supervisor, auth.HRAdmin}}, Handler: s.apiWorktimeTeam,
 			API: &route.Op{ID: "teamWorktime", Tag: "worktime", Resp: "WorktimeTeamRow", List: true,
 				Summary: "The supervisor's view of today: who started, who has not, who finished, open warnings", Query: []route.Param{unit}}},
@@ -163,17 +164,27 @@ func (s *API) apiWorktimeDays(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	days, err := s.svc.Worktime.Days(r.Context(), p.TenantID, p, staffID, from, to)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
 	lang := apiLang(r)
-	out := page[worktimeDayJSON]{Items: []worktimeDayJSON{}, Total: len(days)}
-	for _, d := range days {
-		out.Items = append(out.Items, worktimeDay(d.Day, d.Warnings, lang))
-	}
-	writeJSON(w, http.StatusOK, out)
+	// A period holds at most worktime.MaxDays+1 days: they are read whole
+	// and answered a page at a time, in date order, after the cursor's day.
+	writeKeyPage(s, w, r, func(pg keyPage) ([]worktime.DayView, error) {
+		after, err := cursorDate(pg.Key)
+		if err != nil {
+			return nil, err
+		}
+		days, err := s.svc.Worktime.Days(r.Context(), p.TenantID, p, staffID, from, to)
+		if err != nil {
+			return nil, err
+		}
+		*pg.Total = len(days)
+		if pg.ID != 0 {
+			days = slices.DeleteFunc(days, func(d worktime.DayView) bool {
+				return d.Day.Date.Before(after) || d.Day.Date == after && d.Day.ID <= pg.ID
+			})
+		}
+		return days[:min(pg.Limit, len(days))], nil
+	}, func(d worktime.DayView) (string, int64) { return d.Day.Date.String(), d.Day.ID },
+		func(d worktime.DayView) worktimeDayJSON { return worktimeDay(d.Day, d.Warnings, lang) })
 }
 
 type worktimeTeamJSON struct {

@@ -50,7 +50,7 @@ func (s *Service) dailyFor(ctx context.Context, tenantID int64) (int, error) {
 	}
 	var notes []notify.Notification
 	if set.ReminderHours > 0 {
-		waiting, err := s.st.FindApplications(ctx, tenantID, Filter{Statuses: []Status{Submitted},
+		waiting, err := s.st.FindApplications(ctx, tenantID, Filter{Decisions: []Status{Submitted},
 			SubmittedBefore: s.now().Add(-time.Duration(set.ReminderHours) * time.Hour), Limit: 100000})
 		if err != nil {
 			return 0, err

@@ -72,7 +72,7 @@ func TestDailyJobTellsEachReportOnce(t *testing.T) {
 		_, err := f.svc.Report(ctx, f.a.ID, f.who["staff"], ids[0], apply.ReportInput{ActualStart: "08:30", ActualEnd: "17:15",
 			BreakMinutes: 60, Work: "資料作成"})
 		storetest.Must(t, err)
-		late, err := f.svc.Overdue(ctx, f.a.ID, f.who["staff"], false)
+		late, err := f.svc.Overdue(ctx, f.a.ID, f.who["staff"], false, apply.Filter{})
 		storetest.Must(t, err)
 		if len(late) != 1 || late[0].ID != ids[1] {
 			t.Errorf("overdue after one report: %d", len(late))

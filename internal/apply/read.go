@@ -360,7 +360,8 @@ func (s *Service) can(who *auth.Principal, a *Application, r *relation) []Action
 	return out
 }
 
-// MaxPage is the most applications one list returns.
+// MaxPage is the most applications one call of a list returns; a caller
+// reads further pages with Filter.After.
 const MaxPage = 500
 
 // List lists applications the signed-in person may read, matching f. With
@@ -480,8 +481,8 @@ func (s *Service) Inbox(ctx context.Context, tenantID int64, who *auth.Principal
 	}
 	// One's own applications are never one's to decide, even when acting
 	// for one's own approver.
-	g := Filter{ApproverIDs: rc.acting, NotStaffID: who.StaffID, Statuses: []Status{Submitted}, UnitIDs: units, From: f.From, To: f.To,
-		Mode: f.Mode, Ascending: true, Limit: f.Limit, Offset: f.Offset}
+	g := Filter{ApproverIDs: rc.acting, NotStaffID: who.StaffID, Decisions: []Status{Submitted}, UnitIDs: units, From: f.From, To: f.To,
+		Mode: f.Mode, Ascending: true, Limit: f.Limit, Offset: f.Offset, After: f.After, Total: f.Total}
 	if len(f.UnitIDs) > 0 && len(units) == 0 {
 		return nil, nil
 	}
@@ -494,22 +495,26 @@ func (s *Service) Inbox(ctx context.Context, tenantID int64, who *auth.Principal
 // Overdue lists applications with a report overdue (due before today, not
 // filed): the person's own, or — for a supervisor — those of the people of
 // their unit and below and of applications they approved (both views, so
-// both sides see what is late).
-func (s *Service) Overdue(ctx context.Context, tenantID int64, who *auth.Principal, asSupervisor bool) ([]*Application, error) {
-	return s.supervisorList(ctx, tenantID, who, asSupervisor, Filter{ReportOverdue: s.Today()})
+// both sides see what is late). pg's Limit, After and Total page the list.
+func (s *Service) Overdue(ctx context.Context, tenantID int64, who *auth.Principal, asSupervisor bool, pg Filter) ([]*Application, error) {
+	return s.supervisorList(ctx, tenantID, who, asSupervisor, Filter{ReportOverdue: s.Today(), Limit: pg.Limit, After: pg.After, Total: pg.Total})
 }
 
 // ToConfirm lists the applications with reports waiting for the
-// supervisor's confirmation (people of their unit and below).
-func (s *Service) ToConfirm(ctx context.Context, tenantID int64, who *auth.Principal) ([]*Application, error) {
-	return s.supervisorList(ctx, tenantID, who, true, Filter{DayStatuses: []Status{Reported}})
+// supervisor's confirmation (people of their unit and below). pg's Limit,
+// After and Total page the list.
+func (s *Service) ToConfirm(ctx context.Context, tenantID int64, who *auth.Principal, pg Filter) ([]*Application, error) {
+	return s.supervisorList(ctx, tenantID, who, true, Filter{DayStatuses: []Status{Reported}, Limit: pg.Limit, After: pg.After, Total: pg.Total})
 }
 
 func (s *Service) supervisorList(ctx context.Context, tenantID int64, who *auth.Principal, asSupervisor bool, f Filter) ([]*Application, error) {
 	if who == nil {
 		return nil, apperr.Forbid()
 	}
-	f.Ascending, f.Limit = true, MaxPage
+	f.Ascending = true
+	if f.Limit <= 0 || f.Limit > MaxPage {
+		f.Limit = MaxPage
+	}
 	if !asSupervisor {
 		if who.StaffID == 0 {
 			return nil, nil

@@ -158,8 +158,12 @@ type Filter struct {
 	ApproverIDs []int64
 	// UnitIDs: the applicant's current unit is one of these.
 	UnitIDs []int64
-	// Statuses: the decision's state (draft, submitted, approved …).
+	// Statuses: the application's status as it reads (Application.Status,
+	// the summary of the decision and the days: approved, started,
+	// reported …).
 	Statuses []Status
+	// Decisions: the decision's own state (draft, submitted, approved …).
+	Decisions []Status
 	// DayStatuses: having a day in one of these states (within From–To
 	// when given).
 	DayStatuses []Status
@@ -176,6 +180,30 @@ type Filter struct {
 	SubmittedBefore time.Time
 	Ascending       bool
 	Limit, Offset   int
+	// After: only the applications after this one in the list's order
+	// (first day, then id; descending unless Ascending) — a keyset page,
+	// which neither skips nor repeats when the list changes between pages.
+	After Key
+	// Total, when not nil, receives how many applications match f without
+	// Limit, Offset and After (one more query).
+	Total *int
+}
+
+// Key is an application's place in a list: its first day, then its id.
+type Key struct {
+	FirstDay calendar.Date
+	ID       int64
+}
+
+// KeyOf is a's place in a list.
+func KeyOf(a *Application) Key {
+	k := Key{ID: a.ID}
+	for i, d := range a.Days {
+		if i == 0 || d.Date.Before(k.FirstDay) {
+			k.FirstDay = d.Date
+		}
+	}
+	return k
 }
 
 // DelegationFilter chooses delegations; zero fields do not filter.

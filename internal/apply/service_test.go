@@ -319,9 +319,9 @@ func TestReportConfirmAndOverdue(t *testing.T) {
 		})
 		mustCode(t, err, apperr.NotFound)
 		f.now = time.Date(2026, time.June, 5, 9, 0, 0, 0, calendar.Tokyo)
-		late, err := f.svc.Overdue(ctx, f.a.ID, f.who["staff"], false)
+		late, err := f.svc.Overdue(ctx, f.a.ID, f.who["staff"], false, apply.Filter{})
 		storetest.Must(t, err)
-		sup, err := f.svc.Overdue(ctx, f.a.ID, f.who["kacho"], true)
+		sup, err := f.svc.Overdue(ctx, f.a.ID, f.who["kacho"], true, apply.Filter{})
 		storetest.Must(t, err)
 		if len(late) != 1 || len(sup) != 1 {
 			t.Fatalf("overdue: own %d, supervisor %d", len(late), len(sup))

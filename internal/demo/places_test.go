@@ -86,7 +86,7 @@ func TestDemoPlacesAndDevices(t *testing.T) {
 				states[r.Status]++
 			}
 		}
-		overdue, err := svc.Devices.Overdue(ctx, tid, it)
+		overdue, err := svc.Devices.Overdue(ctx, tid, it, devices.Filter{})
 		storetest.Must(t, err)
 		if states[devices.Reserved] < 4 || states[devices.Lent] != 2 || states[devices.Returned] != 1 || len(overdue) != 1 {
 			t.Errorf("reservations by status %v, %d overdue", states, len(overdue))

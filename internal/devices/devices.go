@@ -163,6 +163,13 @@ type Filter struct {
 	HeldFrom         calendar.Date // when set: holding a unit on this day or later
 	OutBefore        calendar.Date // when set: lent and held only up to before this day
 	AssetNo          string
+	// Limit, After and Total page a list (the order is day, id): at most
+	// Limit reservations (0: the store's cap), those after After (a keyset
+	// page), and Total, when not nil, receives how many match without Limit
+	// and After.
+	Limit int
+	After *Reservation
+	Total *int
 }
 
 // Reader is what the pools read.
@@ -568,9 +575,10 @@ func (s *Service) Reservations(ctx context.Context, tenantID int64, who *auth.Pr
 	return s.st.FindDeviceReservations(ctx, tenantID, f)
 }
 
-// Overdue lists devices lent and not returned after their due day (IT, HR).
-func (s *Service) Overdue(ctx context.Context, tenantID int64, who *auth.Principal) ([]*Reservation, error) {
-	return s.Reservations(ctx, tenantID, who, Filter{Overdue: calendar.DateOf(s.now())})
+// Overdue lists devices lent and not returned after their due day (IT,
+// HR); pg's Limit, After and Total page the list.
+func (s *Service) Overdue(ctx context.Context, tenantID int64, who *auth.Principal, pg Filter) ([]*Reservation, error) {
+	return s.Reservations(ctx, tenantID, who, Filter{Overdue: calendar.DateOf(s.now()), Limit: pg.Limit, After: pg.After, Total: pg.Total})
 }
 
 // Capacities are the pools as the forecast and the reports rate them.

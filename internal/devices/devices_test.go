@@ -76,14 +76,14 @@ func TestDonglesNeverOverbooked(t *testing.T) {
 			t.Fatalf("lend: %v %v", r, err)
 		}
 		now = now.AddDate(0, 0, 3)
-		over, err := svc.Overdue(ctx, tn.ID, it)
+		over, err := svc.Overdue(ctx, tn.ID, it, devices.Filter{})
 		if err != nil || len(over) != 1 {
 			t.Fatalf("overdue: %v %v", over, err)
 		}
 		if _, err := svc.Return(ctx, tn.ID, it, r.ID); err != nil {
 			t.Fatal(err)
 		}
-		if over, _ := svc.Overdue(ctx, tn.ID, it); len(over) != 0 {
+		if over, _ := svc.Overdue(ctx, tn.ID, it, devices.Filter{}); len(over) != 0 {
 			t.Fatal("returned but overdue")
 		}
 	})

@@ -23,6 +23,14 @@ type Filter struct {
 	StaffID          int64
 	From, To         calendar.Date
 	IncludeCancelled bool
+	// Limit, After and Total page a list (the order is day, half, id): at
+	// most Limit bookings (0: the store's cap), those after After (a keyset
+	// page: nothing skipped or repeated when bookings come or go between
+	// pages), and Total, when not nil, receives how many match without
+	// Limit and After.
+	Limit int
+	After *Booking
+	Total *int
 }
 
 // Reader is what booking reads.

@@ -210,6 +210,12 @@ type Op struct {
 	List       bool   // the response is a page of Resp
 	IfMatch    bool   // PATCH with If-Match
 	Idempotent bool   // POST honours Idempotency-Key
+	// Refusal names the schema of the 422 body when it carries more than
+	// problem details (an application's findings); Conflict describes the
+	// 409 the operation answers when the object's state or a capacity
+	// refuses it.
+	Refusal  string
+	Conflict string
 	// BodyTypes are the media types of a raw request body (a file upload)
 	// when the body is not JSON; RespTypes those of a non-JSON response
 	// (a file download).

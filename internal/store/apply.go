@@ -244,7 +244,10 @@ func (db *DB) FindApplications(ctx context.Context, tenantID int64, f apply.Filt
 		where += andIn("s.unit_id", f.UnitIDs, &args)
 	}
 	if len(f.Statuses) > 0 {
-		where += andIn("a.decision", f.Statuses, &args)
+		where += andIn("a.status", f.Statuses, &args)
+	}
+	if len(f.Decisions) > 0 {
+		where += andIn("a.decision", f.Decisions, &args)
 	}
 	if f.Mode != "" {
 		where += ` AND a.mode = ?`
@@ -293,9 +296,21 @@ func (db *DB) FindApplications(ctx context.Context, tenantID int64, f apply.Filt
 			strings.Join(day, ` AND `) + `)`
 		args = append(args, dayArgs...)
 	}
-	order := ` ORDER BY a.first_day DESC, a.id DESC`
+	if f.Total != nil {
+		if err := db.row(ctx, `SELECT COUNT(*)`+appFrom+where, args...).Scan(f.Total); err != nil {
+			return nil, fmt.Errorf("store: count applications: %w", err)
+		}
+	}
+	order, cmp := ` ORDER BY a.first_day DESC, a.id DESC`, `<`
 	if f.Ascending {
-		order = ` ORDER BY a.first_day, a.id`
+		order, cmp = ` ORDER BY a.first_day, a.id`, `>`
+	}
+	if f.After.ID != 0 {
+		// The keyset of the order: after the last item read, whatever was
+		// added or left the list since.
+		day := f.After.FirstDay.String()
+		where += ` AND (a.first_day ` + cmp + ` ? OR a.first_day = ? AND a.id ` + cmp + ` ?)`
+		args = append(args, day, day, f.After.ID)
 	}
 	limit := f.Limit
 	if limit <= 0 {

@@ -33,6 +33,8 @@
 //     DB.CountLoginFailures, DB.ClearLoginFailures: sign-in throttling,
 //     keyed by a hash of the account or address before any tenant is known.
 //   - DB.TouchAPITokens: the last use of tokens already found by their hash.
+//   - countInto: the count of a list query its caller passes in whole,
+//     which names the tenant itself (helpers.go).
 //   - DB.DeleteOldIdempotencyKeys: the instance-wide sweep of the 24-hour
 //     replay cache.
 //   - DB.CreateSSOState: sweeps expired sign-in flows of every tenant before

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -209,7 +210,15 @@ func findDeviceReservations(ctx context.Context, q querier, tenantID, id int64, 
 	if id == 0 && !f.IncludeCancelled {
 		query += ` AND r.status <> 'cancelled'`
 	}
-	return queryAll(ctx, q, scanDeviceReservation, query+` ORDER BY r.day, r.id LIMIT 5000`, args...)
+	if err := countInto(ctx, q, f.Total, query, args); err != nil {
+		return nil, fmt.Errorf("store: count device reservations: %w", err)
+	}
+	if a := f.After; a != nil {
+		day := a.Day.String()
+		query += ` AND (r.day > ? OR r.day = ? AND r.id > ?)`
+		args = append(args, day, day, a.ID)
+	}
+	return queryAll(ctx, q, scanDeviceReservation, query+` ORDER BY r.day, r.id LIMIT ?`, append(args, listCap(f.Limit))...)
 }
 
 // FindDeviceReservations lists reservations by day.

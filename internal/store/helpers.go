@@ -90,3 +90,32 @@ func scanID(sc interface{ Scan(...any) error }) (int64, error) {
 	err := sc.Scan(&id)
 	return id, err
 }
+
+// countInto sets *total to the number of rows query matches (nothing when
+// total is nil): the count of a whole list beside one page of it.
+func countInto(ctx context.Context, q querier, total *int, query string, args []any) error {
+	if total == nil {
+		return nil
+	}
+	n, err := queryAll(ctx, q, scanID, `SELECT COUNT(*) FROM (`+query+`) c`, args...)
+	if err != nil {
+		return err
+	}
+	if len(n) == 1 {
+		*total = int(n[0])
+	}
+	return nil
+}
+
+// maxList is the most rows a list query returns in one call when its
+// caller names no limit.
+const maxList = 5000
+
+// listCap is a list's LIMIT: limit, or maxList when none (or more) is
+// asked for.
+func listCap(limit int) int {
+	if limit <= 0 || limit > maxList {
+		return maxList
+	}
+	return limit
+}

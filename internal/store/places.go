@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"time"
 
@@ -269,7 +270,15 @@ func findBookings(ctx context.Context, q querier, tenantID, id int64, f places.F
 	if id == 0 && !f.IncludeCancelled {
 		query += ` AND b.status = 'booked'`
 	}
-	return queryAll(ctx, q, scanBooking, query+` ORDER BY b.day, b.half, b.id LIMIT 5000`, args...)
+	if err := countInto(ctx, q, f.Total, query, args); err != nil {
+		return nil, fmt.Errorf("store: count bookings: %w", err)
+	}
+	if a := f.After; a != nil {
+		day := a.Day.String()
+		query += ` AND (b.day > ? OR b.day = ? AND (b.half > ? OR b.half = ? AND b.id > ?))`
+		args = append(args, day, day, string(a.Half), string(a.Half), a.ID)
+	}
+	return queryAll(ctx, q, scanBooking, query+` ORDER BY b.day, b.half, b.id LIMIT ?`, append(args, listCap(f.Limit))...)
 }
 
 // FindBookings lists bookings by day.

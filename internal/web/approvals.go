@@ -244,7 +244,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, status int,
 	var overdue []overdueRow
 	reported := 0
 	if p.Has(auth.Supervisor) {
-		list, err := s.svc.Apply.ToConfirm(r.Context(), p.TenantID, p)
+		list, err := s.svc.Apply.ToConfirm(r.Context(), p.TenantID, p, apply.Filter{})
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -264,7 +264,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, status int,
 			row.Dates = datesSummary(l, ds)
 			toConfirm = append(toConfirm, row)
 		}
-		late, err := s.svc.Apply.Overdue(r.Context(), p.TenantID, p, true)
+		late, err := s.svc.Apply.Overdue(r.Context(), p.TenantID, p, true, apply.Filter{})
 		if err != nil {
 			s.fail(w, r, err)
 			return

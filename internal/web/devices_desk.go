@@ -56,7 +56,7 @@ func (s *Server) devicesDeskView(r *http.Request) (*devicesDeskView, error) {
 		}
 		v.Pools = append(v.Pools, devicesDeskPool{pl, list})
 	}
-	if v.Overdue, err = s.svc.Devices.Overdue(r.Context(), p.TenantID, p); err != nil {
+	if v.Overdue, err = s.svc.Devices.Overdue(r.Context(), p.TenantID, p, devices.Filter{}); err != nil {
 		return nil, err
 	}
 	return v, nil

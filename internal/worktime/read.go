@@ -19,6 +19,18 @@ type DayView struct {
 // MaxDays is the longest span Days reads.
 const MaxDays = 62
 
+// CheckPeriod refuses a period Days does not read: an end before the start,
+// or more than MaxDays days after it (a field error on to naming both
+// ends and the limit; the period is never narrowed silently).
+func CheckPeriod(from, to calendar.Date) error {
+	var v apperr.Validation
+	calendar.PeriodOrder(&v, "to", from, to)
+	if v.Err() == nil && from.AddDays(MaxDays).Before(to) {
+		v.Add("to", "worktime.period_too_long", map[string]any{"Max": MaxDays})
+	}
+	return v.Err()
+}
+
 // Days lists a person's days from..to with their warnings: their own
 // (staffID 0 or their own id), or, for a supervisor over them, another's
 // (NotFound otherwise, as for an id of another tenant).
@@ -45,8 +57,11 @@ func (s *Service) Days(ctx context.Context, tenantID int64, who *auth.Principal,
 	if to.IsZero() {
 		to = calendar.DateOf(s.now())
 	}
-	if from.IsZero() || from.After(to) || from.AddDays(MaxDays).Before(to) {
+	if from.IsZero() {
 		from = to.AddDays(-30)
+	}
+	if err := CheckPeriod(from, to); err != nil {
+		return nil, err
 	}
 	days, err := s.st.FindWorktimeDays(ctx, tenantID, []int64{staffID}, from, to)
 	if err != nil {
