@@ -71,7 +71,8 @@ func TestTwoNodesDeliverThroughKill(t *testing.T) {
 	}
 	// The nodes trust the test mail server's certificate (Go reads
 	// SSL_CERT_FILE), lease for 4 s and look for work every second.
-	env := []string{"SSL_CERT_FILE=" + certFile, "TELEWORK_DELIVERY_LEASE=4s", "TELEWORK_DELIVERY_INTERVAL=1s"}
+	env := []string{"SSL_CERT_FILE=" + certFile, "TELEWORK_DELIVERY_LEASE=4s", "TELEWORK_DELIVERY_INTERVAL=1s",
+		"TELEWORK_WEBHOOK_ALLOW_LOOPBACK=1"} // the receiver listens on 127.0.0.1
 	// The kill: the first chat message of node1's received after a third
 	// of them have arrived, while the receiver has taken it and node1
 	// waits for the 2xx. The lease owner of its row tells whose it is.

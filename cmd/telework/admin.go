@@ -44,9 +44,9 @@ func cmdTenant(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return usageError{"サブコマンドは create か list です"}
 	}
 	if args[0] == "list" {
-		fs := newFlags("tenant list", "tenant list [--db DSN]", stderr)
+		fs := newFlags("tenant list", tenantListSynopsis, stderr)
 		db := dbFlag(fs)
-		if err := fs.Parse(args[1:]); err != nil {
+		if err := parseFlags(fs, args[1:]); err != nil {
 			return err
 		}
 		d, err := app.Open(ctx, *db, nil)
@@ -63,7 +63,7 @@ func cmdTenant(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		return nil
 	}
-	fs := newFlags("tenant create", "tenant create --slug SLUG --name NAME --kind KIND [--staff-size N] [--general-admin-staff N] [--admin-login ID]", stderr)
+	fs := newFlags("tenant create", tenantCreateSynopsis, stderr)
 	db := dbFlag(fs)
 	slug := fs.String("slug", "", "団体コード: lower-case letters, digits, hyphens (e.g. matsumoto)")
 	name := fs.String("name", "", "団体名 (e.g. 松本市)")
@@ -72,7 +72,7 @@ func cmdTenant(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	general := fs.Int("general-admin-staff", 0, "一般行政職員数 (for the national comparison bucket)")
 	admin := fs.String("admin-login", "", "also create the first HR admin account with this login id; its temporary password is printed")
 	tmpl := fs.String("policy-template", "", "start with a 第6章 policy, in force from today: ibaraki, saga, kobe, fukaya, shibuya, matsumoto, kakegawa")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	t := &org.Tenant{Slug: *slug, Name: *name, Kind: org.TenantKind(*kind), StaffSize: *size, GeneralAdminStaff: *general}
@@ -99,6 +99,15 @@ func cmdTenant(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
+const (
+	tenantListSynopsis   = "tenant list [--db DSN]"
+	tenantCreateSynopsis = "tenant create --slug SLUG --name NAME --kind KIND [--staff-size N] [--general-admin-staff N] [--admin-login ID] [--policy-template NAME] [--db DSN]"
+)
+
+func userSynopsis(sub string) string {
+	return "user " + sub + " (--tenant SLUG | --operator) --login ID [flags]"
+}
+
 func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || (args[0] != "create" && args[0] != "reset-password") {
 		fmt.Fprintln(stderr, "usage: telework user create|reset-password [flags]   (telework user create -h)")
@@ -108,7 +117,7 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usageError{"サブコマンドは create か reset-password です"}
 	}
 	sub := args[0]
-	fs := newFlags("user "+sub, "user "+sub+" (--tenant SLUG | --operator) --login ID [flags]", stderr)
+	fs := newFlags("user "+sub, userSynopsis(sub), stderr)
 	db := dbFlag(fs)
 	tenant := fs.String("tenant", "", "団体コード of the account's tenant")
 	operator := fs.Bool("operator", false, "an instance operator account instead of a tenant account")
@@ -116,7 +125,7 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	staffNo := fs.String("staff-no", "", "create: link to the staff record with this 職員番号")
 	roles := fs.String("roles", "", "create: extra roles, comma-separated: hr_admin, it_admin, auditor")
 	password := fs.String("password", "", "create: initial password (default: a random temporary one); the user must change it at first sign-in")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	if *login == "" || (*tenant == "") == !*operator {
@@ -205,8 +214,8 @@ func containsRole(rs []auth.Role, r auth.Role) bool {
 }
 
 func cmdVersion(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("version", "version", stderr)
-	if err := fs.Parse(args); err != nil {
+	fs := newFlags("version", versionSynopsis, stderr)
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	goVer := ""

@@ -16,6 +16,11 @@ import (
 const auditUsage = `usage: telework audit verify [--tenant SLUG] [--head FILE] [--db DSN]
        telework audit head   [--tenant SLUG] [--json] [--db DSN]`
 
+const (
+	auditVerifySynopsis = "audit verify [--tenant SLUG] [--head FILE] [--db DSN]"
+	auditHeadSynopsis   = "audit head [--tenant SLUG] [--json] [--db DSN]"
+)
+
 func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 {
 		switch args[0] {
@@ -45,12 +50,12 @@ func tenantIDs(ctx context.Context, env *app.Env, slug string) ([]int64, error) 
 }
 
 func cmdAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("audit verify", "audit verify [--tenant SLUG] [--head FILE] [--db DSN]", stderr)
+	fs := newFlags("audit verify", auditVerifySynopsis, stderr)
 	db := dbFlag(fs)
 	tenant := fs.String("tenant", "", "verify only this tenant's chain (default: every chain, the instance's included)")
 	headFile := fs.String("head", "", "heads saved earlier by `telework audit head` (or the server log holding them; - for stdin): "+
 		"every chain must still reach them")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	var saved []audit.Head
@@ -110,11 +115,11 @@ func readHeads(name string) ([]audit.Head, error) {
 }
 
 func cmdAuditHead(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("audit head", "audit head [--tenant SLUG] [--json] [--db DSN]", stderr)
+	fs := newFlags("audit head", auditHeadSynopsis, stderr)
 	db := dbFlag(fs)
 	tenant := fs.String("tenant", "", "print only this tenant's head (default: every chain, the instance's included)")
 	asJSON := fs.Bool("json", false, "print JSON instead of audit-head lines")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	env, err := app.Open(ctx, *db, nil)

@@ -40,13 +40,18 @@ func readBackupKey(path string) ([]byte, error) {
 	return key, nil
 }
 
+const (
+	backupSynopsis  = "backup --out FILE [--tenant SLUG] [--backup-key FILE] [--db DSN]"
+	restoreSynopsis = "restore [--dry-run] [--backup-key FILE | --allow-unsigned] [--db DSN] FILE"
+)
+
 func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("backup", "backup --out FILE [--tenant SLUG] [--backup-key FILE] [--db DSN]", stderr)
+	fs := newFlags("backup", backupSynopsis, stderr)
 	db := dbFlag(fs)
 	keyFile := backupKeyFlag(fs)
 	tenant := fs.String("tenant", "", "団体コード: back up only this tenant (default: the whole instance, operators and instance audit log included)")
 	out := fs.String("out", "", "archive to write (gzip-compressed tar); an existing file is replaced only once the backup is complete")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -112,7 +117,7 @@ func describe(w io.Writer, m *backup.Manifest) {
 }
 
 func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("restore", "restore [--db DSN] [--backup-key FILE | --allow-unsigned] [--dry-run] FILE", stderr)
+	fs := newFlags("restore", restoreSynopsis, stderr)
 	db := dbFlag(fs)
 	dry := fs.Bool("dry-run", false, "verify the archive, and that the target could take it, without writing anything")
 	keyFile := backupKeyFlag(fs)
@@ -208,7 +213,7 @@ func sqliteFileExists(dsn string) error {
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var rest []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := parseFlags(fs, args); err != nil {
 			return nil, err
 		}
 		if fs.NArg() == 0 {

@@ -20,6 +20,11 @@ import (
 // with --tenant, closure days — each with its weekday; `--weekdays` keeps
 // only those on weekdays (what a business-day count leaves out).
 // `import-holidays` loads the Cabinet Office's syukujitsu.csv.
+const (
+	holidaysSynopsis       = "calendar holidays [--year YYYY] [--tenant SLUG] [--weekdays] [--db DSN]"
+	importHolidaysSynopsis = "calendar import-holidays [--db DSN] FILE"
+)
+
 func cmdCalendar(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || (args[0] != "holidays" && args[0] != "import-holidays") {
 		fmt.Fprintln(stderr, "usage: telework calendar holidays|import-holidays [flags]   (telework calendar holidays -h)")
@@ -35,12 +40,12 @@ func cmdCalendar(ctx context.Context, args []string, stdout, stderr io.Writer) e
 }
 
 func cmdCalendarHolidays(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("calendar holidays", "calendar holidays [--year YYYY] [--weekdays] [--tenant SLUG] [--db DSN]", stderr)
+	fs := newFlags("calendar holidays", holidaysSynopsis, stderr)
 	db := dbFlag(fs)
 	year := fs.Int("year", calendar.DateOf(time.Now()).Year, "the year (1955–2100)")
 	tenant := fs.String("tenant", "", "団体コード: also list the tenant's closure days (閉庁日)")
 	weekdays := fs.Bool("weekdays", false, "only the days off on a weekday, without the weekday column (土日を除く: what a business-day count leaves out)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -102,7 +107,7 @@ func dbGiven(fs *flag.FlagSet) bool {
 }
 
 func cmdImportHolidays(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("calendar import-holidays", "calendar import-holidays [--db DSN] FILE", stderr)
+	fs := newFlags("calendar import-holidays", importHolidaysSynopsis, stderr)
 	db := dbFlag(fs)
 	files, err := parseInterspersed(fs, args) // backup.go
 	if err != nil {

@@ -17,30 +17,60 @@ import (
 	"telework/internal/web"
 )
 
-const usage = `telework — テレワーク推進システム / telework platform for local governments
+// commands is the top-level help, one line per subcommand: its synopsis,
+// the very text its own -h prints (the constants below are passed to
+// newFlags), and what it does. The help is built from it, so the two
+// cannot drift apart (TestUsageIsEachCommandsSynopsis).
+var commands = []struct{ synopsis, about string }{
+	{serveSynopsis, "Web サーバを起動(--demo は --addr がなければ 127.0.0.1 のみ。ほかのフラグは serve -h)"},
+	{migrateSynopsis, "データベースを最新に"},
+	{tenantCreateSynopsis, "団体の登録"},
+	{tenantListSynopsis, "団体の一覧"},
+	{userSynopsis("create"), "アカウントの作成"},
+	{userSynopsis("reset-password"), "仮パスワードの発行"},
+	{tokenSynopsis["create"], "API トークンの発行"},
+	{tokenSynopsis["list"], "API トークンの一覧"},
+	{tokenSynopsis["revoke"], "API トークンの取消"},
+	{auditVerifySynopsis, "監査ログの改ざん検査(--head: 保存した先頭と照合)"},
+	{auditHeadSynopsis, "監査ログの先頭(最新の番号とハッシュ)を出力"},
+	{backupSynopsis, "バックアップ(全体または1団体。--backup-key で署名)"},
+	{restoreSynopsis, "バックアップから空のデータベースへ復元(署名のないものは --allow-unsigned)"},
+	{holidaysSynopsis, "休日・閉庁日の一覧(土日の祝日も、曜日付き。--weekdays は平日の分だけ)"},
+	{importHolidaysSynopsis, "内閣府の祝日CSV(syukujitsu.csv)の取込"},
+	{importSynopsis, "職員の一括登録・更新(CSV/Excel)"},
+	{exportSynopsis, "職員の一覧の出力"},
+	{importUnitsSynopsis, "組織の一括登録・更新(CSV/Excel)"},
+	{exportUnitsSynopsis, "組織の一覧の出力"},
+	{rosterSolveSynopsis, "交代勤務表の最適化(計画を標準出力へ)"},
+	{versionSynopsis, "版を表示"},
+}
 
-使い方 / usage:
-  telework serve   [--addr :8080] [--db telework.db|postgres://…] [--demo]   Web サーバを起動(--demo は --addr がなければ 127.0.0.1 のみ)
-  telework migrate [--db …]                                               データベースを最新に
-  telework tenant  create|list …                                          団体の登録・一覧
-  telework user    create|reset-password …                                アカウントの作成・仮パスワード発行
-  telework token   create|list|revoke --tenant SLUG --login ID …          API トークンの発行・一覧・取消
-  telework audit   verify [--tenant SLUG] [--head FILE]                   監査ログの改ざん検査(--head: 保存した先頭と照合)
-  telework audit   head [--tenant SLUG] [--json]                          監査ログの先頭(最新の番号とハッシュ)を出力
-  telework backup  --out FILE [--tenant SLUG]                             バックアップ(全体または1団体)
-  telework restore [--dry-run] FILE                                       バックアップから空のデータベースへ復元
-  telework calendar holidays [--year YYYY] [--tenant SLUG] [--weekdays]   休日・閉庁日の一覧(土日の祝日も、曜日付き。--weekdays は平日の分だけ)
-  telework calendar import-holidays FILE                                  内閣府の祝日CSV(syukujitsu.csv)の取込
-  telework import staff --tenant SLUG [--dry-run] [--full] FILE           職員の一括登録・更新(CSV/Excel)
-  telework export staff --tenant SLUG --format csv|csv-sjis|xlsx [--out FILE] [--sensitive]   職員の一覧の出力
-  telework import units --tenant SLUG [--dry-run] FILE                    組織の一括登録・更新(CSV/Excel)
-  telework export units --tenant SLUG --format csv|csv-sjis|xlsx [--out FILE]   組織の一覧の出力
-  telework roster  solve INSTANCE.json [--time-limit 10s]                 交代勤務表の最適化(計画を標準出力へ)
-  telework version                                                        版を表示
+const (
+	serveSynopsis   = "serve [--addr :8080] [--db DSN] [--demo] [flags]"
+	migrateSynopsis = "migrate [--db DSN]"
+	versionSynopsis = "version"
+)
 
+// usage is the top-level help (telework --help).
+var usage = func() string {
+	var b strings.Builder
+	b.WriteString("telework — テレワーク推進システム / telework platform for local governments\n\n使い方 / usage:\n")
+	for _, c := range commands {
+		line := "telework " + c.synopsis
+		if len(line) < 72 {
+			line += strings.Repeat(" ", 72-len(line))
+		} else {
+			line += "\n" + strings.Repeat(" ", 74)
+		}
+		b.WriteString("  " + line + c.about + "\n")
+	}
+	b.WriteString(`
 各コマンドの詳細は telework COMMAND -h
+終了コード / exit status: 0 成功 / success, 1 処理の失敗 / failure, 2 使い方の誤り / usage error
 Environment: TELEWORK_DB (default database), TELEWORK_ADDR (default listen address).
-`
+`)
+	return b.String()
+}()
 
 func main() {
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
@@ -91,6 +121,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
+	var fe flagError
+	if errors.As(err, &fe) {
+		return 2 // the flag package has printed the error and the usage
+	}
 	var ue usageError
 	if errors.As(err, &ue) {
 		fmt.Fprintln(stderr, "telework "+cmd+": "+ue.msg)
@@ -106,6 +140,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
+
+// flagError is a flag the command does not know or a flag's value it
+// cannot parse: a usage error (exit 2), already printed with the usage.
+type flagError struct{ err error }
+
+func (e flagError) Error() string { return e.err.Error() }
+func (e flagError) Unwrap() error { return e.err }
+
+// parseFlags is fs.Parse with its errors as usage errors (-h stays
+// flag.ErrHelp).
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		return flagError{err}
+	}
+	return err
+}
 
 func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
@@ -129,7 +180,7 @@ func dbFlag(fs *flag.FlagSet) *string {
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("serve", "serve [flags]", stderr)
+	fs := newFlags("serve", serveSynopsis, stderr)
 	addr := fs.String("addr", envOr("TELEWORK_ADDR", ":8080"), "listen address (env TELEWORK_ADDR; with --demo and neither given: 127.0.0.1:8080)")
 	db := dbFlag(fs)
 	demoFlag := fs.Bool("demo", false, "create the demo tenant (once) and print its accounts; listens on 127.0.0.1 unless --addr is given")
@@ -139,7 +190,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"with --trust-proxy: our proxies' addresses or CIDR ranges, comma-separated; the client is the right-most X-Forwarded-For hop not among them (default: the connecting peer only) (env TELEWORK_TRUSTED_PROXIES)")
 	level := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	sec := addSecurityFlags(fs) // HSTS, public URL, metrics, SSO egress, secret key (serve_security.go)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -190,9 +241,9 @@ func demoListen(addr string, given, demo bool) (string, bool) {
 }
 
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("migrate", "migrate [--db DSN]", stderr)
+	fs := newFlags("migrate", migrateSynopsis, stderr)
 	db := dbFlag(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	d, err := app.OpenDB(ctx, *db, nil)

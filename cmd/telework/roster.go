@@ -18,6 +18,8 @@ import (
 // roster-plan/1 JSON on stdout; a summary and every violation (in Japanese)
 // go to stderr, so `> PLAN.json` keeps a clean file. An infeasible instance is
 // not an error: its plan (status "infeasible") breaks the least and says where.
+const rosterSolveSynopsis = "roster solve INSTANCE.json [--time-limit 10s] [--quiet] > PLAN.json"
+
 func cmdRoster(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "solve" {
 		fmt.Fprintln(stderr, "usage: telework roster solve INSTANCE.json [--time-limit 10s] > PLAN.json   (telework roster solve -h)")
@@ -26,7 +28,7 @@ func cmdRoster(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		return usageError{"サブコマンドは solve です / the subcommand is solve"}
 	}
-	fs := newFlags("roster solve", "roster solve INSTANCE.json [--time-limit 10s] [--quiet] > PLAN.json", stderr)
+	fs := newFlags("roster solve", rosterSolveSynopsis, stderr)
 	limit := fs.Duration("time-limit", 10*time.Second, "search time limit; at the limit the best plan so far is written with its proven gap")
 	quiet := fs.Bool("quiet", false, "no summary on stderr")
 	// The instance may come before or after the flags.
@@ -35,7 +37,7 @@ func cmdRoster(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		file, rest = rest[0], rest[1:]
 	}
-	if err := fs.Parse(rest); err != nil {
+	if err := parseFlags(fs, rest); err != nil {
 		return err
 	}
 	if file == "" && fs.NArg() == 1 {

@@ -21,7 +21,7 @@ import (
 type securityFlags struct {
 	hsts                                                       *string
 	publicURL, metricsAddr, metricsToken, ssoHosts, secretFile *string
-	ssoHTTP                                                    *bool
+	ssoHTTP, webhookLoopback                                   *bool
 }
 
 func addSecurityFlags(fs *flag.FlagSet) *securityFlags {
@@ -38,6 +38,8 @@ func addSecurityFlags(fs *flag.FlagSet) *securityFlags {
 			"comma-separated identity provider hosts tenants may use (*.example.jp for subdomains); these may be on private addresses. Without it: any host at a public address (env TELEWORK_SSO_ISSUER_HOSTS)"),
 		ssoHTTP: fs.Bool("sso-allow-http", false,
 			"accept http:// identity providers on this machine (loopback) and connect to loopback: for tests only"),
+		webhookLoopback: fs.Bool("webhook-allow-loopback", os.Getenv("TELEWORK_WEBHOOK_ALLOW_LOOPBACK") == "1",
+			"let chat webhooks post to this machine (127.0.0.1, localhost): for tests and a chat bridge on the same server (env TELEWORK_WEBHOOK_ALLOW_LOOPBACK=1)"),
 		secretFile: fs.String("secret-key-file", envOr("TELEWORK_SECRET_KEY_FILE", ""),
 			"file with the key that encrypts SSO client secrets (base64 of 32 bytes; older keys on the following lines). Or env TELEWORK_SECRET_KEY"),
 	}
@@ -68,6 +70,7 @@ func (f *securityFlags) apply(cfg *app.ServeConfig) error {
 		}
 	}
 	cfg.SSOEgress.AllowHTTP = *f.ssoHTTP
+	cfg.WebhookAllowLoopback = *f.webhookLoopback
 	text, from := os.Getenv("TELEWORK_SECRET_KEY"), "TELEWORK_SECRET_KEY"
 	if *f.secretFile != "" {
 		b, err := os.ReadFile(*f.secretFile)

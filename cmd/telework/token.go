@@ -15,6 +15,12 @@ import (
 // cmdToken issues, lists and revokes personal API tokens for an account,
 // for integration set-up and automation without a browser. Every change is
 // in the tenant's audit log as done by "cli".
+var tokenSynopsis = map[string]string{
+	"create": "token create --tenant SLUG --login ID --name NAME [--days N] [--read-only] [--db DSN]",
+	"list":   "token list --tenant SLUG --login ID [--db DSN]",
+	"revoke": "token revoke --tenant SLUG --login ID --id N [--db DSN]",
+}
+
 func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || (args[0] != "create" && args[0] != "list" && args[0] != "revoke") {
 		fmt.Fprintln(stderr, "usage: telework token create|list|revoke --tenant SLUG --login ID [flags]   (telework token create -h)")
@@ -24,12 +30,7 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError{"サブコマンドは create, list, revoke のいずれかです"}
 	}
 	sub := args[0]
-	synopsis := map[string]string{
-		"create": "token create --tenant SLUG --login ID --name NAME [--days N] [--read-only]",
-		"list":   "token list --tenant SLUG --login ID",
-		"revoke": "token revoke --tenant SLUG --login ID --id N",
-	}[sub]
-	fs := newFlags("token "+sub, synopsis, stderr)
+	fs := newFlags("token "+sub, tokenSynopsis[sub], stderr)
 	db := dbFlag(fs)
 	tenant := fs.String("tenant", "", "団体コード of the account's tenant")
 	login := fs.String("login", "", "login id of the account the token acts for (with that account's current roles)")
@@ -37,7 +38,7 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	days := fs.Int("days", 90, "create: days until the token expires (1–"+strconv.Itoa(auth.MaxTokenDays)+")")
 	readOnly := fs.Bool("read-only", false, "create: the token may only read")
 	id := fs.Int64("id", 0, "revoke: the token's id (from token list)")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

@@ -200,7 +200,7 @@ func deliverySchemas() map[string]any {
 	// what they are.
 	change := obj([]string{"kind"}, prefProps)
 	channel := obj([]string{"unit_id", "url"}, map[string]any{"unit_id": integer("section"),
-		"url": str("incoming webhook URL (empty removes)"), "format": strEnum(notify.ChatFormats, "json (generic) or slack (Slack-compatible)")})
+		"url": str("incoming webhook URL (empty removes); not loopback, link-local, unspecified or multicast; redirects are not followed"), "format": strEnum(notify.ChatFormats, "json (generic) or slack (Slack-compatible)")})
 	settings := map[string]any{
 		"smtp_host": str("SMTP server"), "smtp_port": integer("port"), "smtp_tls": strEnum(notify.TLSModes, "starttls (default), tls, none"),
 		"smtp_user": str("user for AUTH"), "smtp_password_set": boolean("a password is stored (it is never shown)"),
@@ -211,6 +211,7 @@ func deliverySchemas() map[string]any {
 		out[k] = v
 	}
 	out["channels"] = arr(channel)
+	out["smtp_password_unreadable"] = boolean("present and true when the stored password does not open with this server's secret keys: e-mail fails until it is entered again or the key is configured")
 	in := map[string]any{}
 	for k, v := range settings {
 		in[k] = v

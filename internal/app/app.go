@@ -50,6 +50,10 @@ type ServeConfig struct {
 	// as typed, said at start-up).
 	SSOEgress  rp.Egress
 	SecretKeys *sso.SecretKeys
+	// WebhookAllowLoopback lets chat webhooks post to this machine
+	// (--webhook-allow-loopback); link-local, unspecified and multicast
+	// addresses are refused regardless (internal/notify/egress.go).
+	WebhookAllowLoopback bool
 	// OneOnOneKeys seal 1on1 meeting logs (derived from the same key; nil:
 	// no log can be written).
 	OneOnOneKeys *oneonone.Keys
@@ -134,7 +138,7 @@ func Serve(ctx context.Context, cfg ServeConfig) error {
 	go shortageLoop(ctx, svc.Places, log)
 	go overdueLoop(ctx, svc.Devices, log)
 	go clockOutLoop(ctx, svc.Worktime, log)
-	go deliveryLoop(ctx, db, svc, cfg.SecretKeys, log)
+	go deliveryLoop(ctx, db, svc, cfg.SecretKeys, cfg.WebhookAllowLoopback, log)
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

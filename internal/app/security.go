@@ -15,24 +15,36 @@ import (
 // configureSecurity applies the serve command's security settings to the
 // services and says at start-up what is weaker than it could be: client
 // secrets without a key, http identity providers, a redirect_uri taken
-// from the Host header. It seals stored client secrets with the current
-// key (sso.Service.ReSealSecrets). No secret value reaches the log.
+// from the Host header. It seals stored client secrets and SMTP passwords
+// with the current key (sso.Service.ReSealSecrets,
+// notify.DeliveryService.ReSealSMTPPasswords) and says at ERROR level when
+// some do not open with the configured keys. No secret value reaches the
+// log.
 func configureSecurity(ctx context.Context, cfg *ServeConfig, svc web.Services, log *slog.Logger) error {
 	svc.SSO.SetEgress(cfg.SSOEgress)
 	svc.SSO.SetSecretKeys(cfg.SecretKeys)
 	if cfg.SecretKeys != nil {
 		// The SMTP password is sealed like the SSO client secret.
-		svc.Delivery.SetSealer(cfg.SecretKeys.Seal)
+		svc.Delivery.SetSecretKeys(cfg.SecretKeys)
 	}
 	rep, err := svc.SSO.ReSealSecrets(ctx)
 	if err != nil {
 		return fmt.Errorf("sealing SSO client secrets: %w", err)
 	}
+	mrep, err := svc.Delivery.ReSealSMTPPasswords(ctx)
+	if err != nil {
+		return fmt.Errorf("sealing SMTP passwords: %w", err)
+	}
 	if cfg.SecretKeys == nil {
 		log.Warn("SSO client secrets are stored unencrypted: give the server a key (TELEWORK_SECRET_KEY or --secret-key-file)",
 			"unencrypted_secrets", rep.Plain)
+		if mrep.Plain > 0 {
+			log.Warn("SMTP passwords are stored unencrypted: give the server a key (TELEWORK_SECRET_KEY or --secret-key-file)",
+				"unencrypted_passwords", mrep.Plain)
+		}
 	} else {
 		log.Info("SSO client secrets are encrypted at rest", "key_id", cfg.SecretKeys.ID(), "sealed_now", rep.Sealed)
+		log.Info("SMTP passwords are encrypted at rest", "key_id", cfg.SecretKeys.ID(), "sealed_now", mrep.Sealed)
 	}
 	// 1on1 logs are sealed with a key derived from the same secret key;
 	// without one the server refuses to store them (docs/survey.md).
@@ -43,6 +55,14 @@ func configureSecurity(ctx context.Context, cfg *ServeConfig, svc web.Services, 
 	if rep.Unopened > 0 {
 		log.Error("SSO client secrets encrypted with a key this server does not have: single sign-on fails for these tenants until the key is configured",
 			"tenants", rep.Unopened)
+	}
+	if mrep.Unopened > 0 {
+		log.Error("SMTP passwords encrypted with a key this server does not have: e-mail delivery fails for these tenants until the key is configured or the password is entered again",
+			"tenants", mrep.Unopened)
+	}
+	svc.Delivery.SetWebhookLoopback(cfg.WebhookAllowLoopback)
+	if cfg.WebhookAllowLoopback {
+		log.Warn("--webhook-allow-loopback: chat webhooks may post to this machine (127.0.0.1, localhost); for tests and a local chat bridge only")
 	}
 	if cfg.SSOEgress.AllowHTTP {
 		log.Warn("--sso-allow-http: identity providers over plain http on this machine (loopback) are accepted; for tests only")

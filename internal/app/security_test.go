@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"telework/internal/audit"
+	"telework/internal/auth"
+	"telework/internal/notify"
 	"telework/internal/org"
 	"telework/internal/sso"
 	"telework/internal/web"
@@ -38,6 +40,12 @@ func TestServeSecurityWiring(t *testing.T) {
 	secret := "plain-secret-before-the-key"
 	st := &sso.Settings{Issuer: "https://login.example.jp", ClientID: "tw", Claim: sso.ClaimSub}
 	if err := svc.SSO.SaveSettings(ctx, tn.ID, audit.Actor{Label: "test"}, st, &secret); err != nil {
+		t.Fatal(err)
+	}
+	smtpPassword := "plain-smtp-password-before-the-key"
+	it := &auth.Principal{TenantID: tn.ID, Roles: []auth.Role{auth.ITAdmin}}
+	if _, err := svc.Delivery.SaveSettings(ctx, tn.ID, audit.Actor{Label: "test"}, it, notify.Settings{SMTPHost: "mail.example.lg.jp",
+		SMTPPort: 587, SMTPTLS: "starttls", MailFrom: "telework@example.lg.jp", Charset: "utf-8"}, &smtpPassword); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -103,5 +111,10 @@ func TestServeSecurityWiring(t *testing.T) {
 	stored, err := db.SSOClientSecret(context.Background(), tn.ID)
 	if err != nil || !strings.HasPrefix(stored, "enc:v1:"+keys.ID()+":") || strings.Contains(stored, secret) {
 		t.Errorf("stored after start-up = %q, %v", stored, err)
+	}
+	// The SMTP password is sealed at start-up too.
+	stored, err = db.NotifySMTPPassword(context.Background(), tn.ID)
+	if err != nil || !strings.HasPrefix(stored, "enc:v1:"+keys.ID()+":") || strings.Contains(stored, smtpPassword) {
+		t.Errorf("SMTP password stored after start-up = %q, %v", stored, err)
 	}
 }

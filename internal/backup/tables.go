@@ -288,7 +288,7 @@ var Tables = []Table{
 	{Name: "worktime_days", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
 		num("id"), num("tenant_id"), num("staff_id"), text("work_date"), num("start_at"), num("end_at"), text("mode"),
 		text("place"), text("plan"), text("result"), num("start_proxy"), num("end_proxy"), numNull("application_id"),
-		num("overtime_approved"), text("breaks"), num("version"),
+		num("overtime_approved"), text("breaks"), num("version"), num("no_clock_out_noted"),
 	}},
 	{Name: "worktime_overtime", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
 		num("id"), num("tenant_id"), num("staff_id"), text("work_date"), text("until_hm"), text("status"),

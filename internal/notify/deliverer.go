@@ -55,7 +55,8 @@ type Deliverer struct {
 	Chat  ChatSender
 	// Window is the tenant's working window (nil: no quiet hours).
 	Window func(ctx context.Context, tenantID int64) (Window, error)
-	// OpenSecret opens the stored SMTP password (nil: stored as typed).
+	// OpenSecret opens the stored SMTP password (nil: no key; a sealed
+	// password then fails every e-mail with ErrSMTPPasswordKey).
 	OpenSecret func(tenantID int64, stored string) (string, error)
 	// Lease is how long a claimed batch belongs to this node without a
 	// renewal; the node renews it every Lease/4 while it sends, and stops
@@ -351,8 +352,9 @@ func (d *Deliverer) openMail(ctx context.Context, tenantID int64) *mailConn {
 	if m.err == nil {
 		m.password, m.err = d.st.NotifySMTPPassword(ctx, tenantID)
 	}
-	if m.err == nil && d.OpenSecret != nil && m.password != "" {
-		m.password, m.err = d.OpenSecret(tenantID, m.password)
+	if m.err == nil {
+		// Never a sealed value as the password: a clear failure instead.
+		m.password, m.err = openSMTPPassword(d.OpenSecret, tenantID, m.password)
 	}
 	return m
 }

@@ -339,7 +339,11 @@ type Settings struct {
 	SMTPTLS     string `json:"smtp_tls"`
 	SMTPUser    string `json:"smtp_user"`
 	PasswordSet bool   `json:"smtp_password_set"`
-	MailFrom    string `json:"mail_from"`
+	// PasswordLocked: the stored password does not open with this server's
+	// keys (ErrSMTPPasswordKey); e-mail fails until it is entered again or
+	// the key is configured. Read by DeliveryService.Settings only.
+	PasswordLocked bool   `json:"smtp_password_unreadable,omitempty"`
+	MailFrom       string `json:"mail_from"`
 	// Charset of e-mail: utf-8 (default) or iso-2022-jp.
 	Charset string `json:"charset"`
 	Version int64  `json:"version"`
@@ -373,6 +377,9 @@ type DeliveryStore interface {
 	NotifyPrefsOf(ctx context.Context, tenantID int64, staffIDs []int64) (map[int64][]Pref, error)
 	NotifySettings(ctx context.Context, tenantID int64) (Settings, error)
 	NotifySMTPPassword(ctx context.Context, tenantID int64) (string, error)
+	// NotifyStoredSMTPPasswords lists every tenant's non-empty stored SMTP
+	// password (the start-up re-seal).
+	NotifyStoredSMTPPasswords(ctx context.Context) ([]StoredPassword, error)
 	NotifyChannels(ctx context.Context, tenantID int64) ([]ChatChannel, error)
 	// ClaimDeliveries leases up to limit due pending deliveries (next_at
 	// and lease_until not after now) to owner until leaseUntil, counting
@@ -393,8 +400,18 @@ type DeliveryStore interface {
 	InDeliveryTx(ctx context.Context, fn func(DeliveryTx) error) error
 }
 
+// StoredPassword is a tenant's SMTP password as the database holds it.
+type StoredPassword struct {
+	TenantID int64
+	Stored   string
+}
+
 // DeliveryTx is what one delivery action writes.
 type DeliveryTx interface {
+	// ReplaceNotifySMTPPassword writes next over the tenant's stored SMTP
+	// password while it is still old, and reports whether it did (false:
+	// a save in between, which counts).
+	ReplaceNotifySMTPPassword(ctx context.Context, tenantID int64, old, next string) (bool, error)
 	// PlanNotificationDeliveries inserts ds (ignoring those that exist) and
 	// marks the notifications ids planned.
 	PlanNotificationDeliveries(ctx context.Context, tenantID int64, ids []int64, ds []Delivery, at time.Time) error

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -19,6 +20,8 @@ import (
 	"telework/internal/notify/send"
 	"telework/internal/notify/sendtest"
 	"telework/internal/org"
+	"telework/internal/secretkey"
+	"telework/internal/sso"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
 )
@@ -46,6 +49,7 @@ func newWorld(t *testing.T, db *store.DB, people int) *world {
 	w := &world{db: db, now: time.Date(2026, 12, 1, 10, 0, 0, 0, notify.Tokyo)}
 	db.Now = func() time.Time { return w.now }
 	w.svc = notify.NewDeliveryService(db, func() time.Time { return w.now })
+	w.svc.SetWebhookLoopback(true) // the receivers of the tests listen on 127.0.0.1
 	mk := func(slug string) (*org.Tenant, int64) {
 		tn := &org.Tenant{Slug: slug, Name: slug, Kind: org.Municipality, StaffSize: 100, GeneralAdminStaff: 80}
 		storetest.Must(t, storetest.F(db).CreateTenant(ctx, admin, tn, nil))
@@ -106,7 +110,7 @@ func (w *world) notify(t *testing.T, tn *org.Tenant, staff []int64, n int, kind 
 
 func (w *world) node(db *store.DB, name string) *notify.Deliverer {
 	d := notify.NewDeliverer(db, func() time.Time { return time.Now() }, name,
-		&send.SMTP{TLSConfig: w.smtp.ClientTLS, Timeout: 10 * time.Second}, &send.Webhook{})
+		&send.SMTP{TLSConfig: w.smtp.ClientTLS, Timeout: 10 * time.Second}, &send.Webhook{AllowLoopback: true})
 	d.Window = func(context.Context, int64) (notify.Window, error) { return notify.Window{}, nil }
 	return d
 }
@@ -209,7 +213,7 @@ func TestQuietHoursHold(t *testing.T) {
 		var clock atomic.Int64
 		clock.Store(w.now.UnixMicro())
 		d := notify.NewDeliverer(db, func() time.Time { return time.UnixMicro(clock.Load()) }, "n1",
-			&send.SMTP{TLSConfig: w.smtp.ClientTLS}, &send.Webhook{})
+			&send.SMTP{TLSConfig: w.smtp.ClientTLS}, &send.Webhook{AllowLoopback: true})
 		d.Window = func(context.Context, int64) (notify.Window, error) {
 			return notify.Window{Start: "08:30", End: "17:15"}, nil
 		}
@@ -238,7 +242,7 @@ func TestSettingsRules(t *testing.T) {
 		if e := apperr.As(err); e == nil || len(e.Fields) != 4 {
 			t.Errorf("validation: %v", err)
 		}
-		w.svc.SetSealer(func(tenantID int64, plain string) (string, error) { return "sealed:" + plain, nil })
+		w.svc.SetSecretKeys(mustKeys(t, keyOld))
 		pw := "new-secret"
 		set, err := w.svc.SaveSettings(ctx, w.a.ID, admin, w.it, notify.Settings{SMTPHost: "127.0.0.1", SMTPPort: 2525,
 			SMTPTLS: "starttls", MailFrom: "a@example.lg.jp", Charset: "iso-2022-jp"}, &pw)
@@ -246,7 +250,7 @@ func TestSettingsRules(t *testing.T) {
 		if !set.PasswordSet || set.Charset != "iso-2022-jp" {
 			t.Errorf("saved %+v", set)
 		}
-		if stored, _ := db.NotifySMTPPassword(ctx, w.a.ID); stored != "sealed:new-secret" {
+		if stored, _ := db.NotifySMTPPassword(ctx, w.a.ID); !strings.HasPrefix(stored, "enc:v1:") || strings.Contains(stored, "new-secret") {
 			t.Errorf("stored %q", stored)
 		}
 		if err := w.svc.SaveChannel(ctx, w.a.ID, admin, w.it, notify.ChatChannel{UnitID: w.unitB, URL: w.hook.URL}); apperr.CodeOf(err) != apperr.NotFound {
@@ -254,6 +258,25 @@ func TestSettingsRules(t *testing.T) {
 		}
 		if err := w.svc.SaveChannel(ctx, w.a.ID, admin, w.it, notify.ChatChannel{UnitID: w.unitA, URL: "ftp://x"}); apperr.CodeOf(err) != apperr.Invalid {
 			t.Errorf("bad url: %v", err)
+		}
+		// Where a webhook may point: not this machine (unless the operator
+		// allows it), not link-local, unspecified or multicast; private
+		// ranges (LGWAN chat bridges) are fine.
+		strict := notify.NewDeliveryService(db, time.Now)
+		for _, c := range []struct {
+			url string
+			ok  bool
+		}{
+			{"http://127.0.0.1:9/hook", false}, {"http://localhost/hook", false}, {"http://[::1]/hook", false},
+			{"http://169.254.169.254/latest/meta-data", false}, {"http://[fe80::1]/", false}, {"http://0.0.0.0/", false},
+			{"http://224.0.0.1/", false}, {"http://10.20.30.40/hook", true}, {"https://172.16.5.5/hook", true},
+			{"http://192.168.1.10:8080/hook", true}, {"https://chat.example.lg.jp/hooks/x", true},
+		} {
+			err := strict.SaveChannel(ctx, w.a.ID, admin, w.it, notify.ChatChannel{UnitID: w.unitA, URL: c.url})
+			if e := apperr.As(err); c.ok && err != nil || !c.ok && (e == nil || e.Code != apperr.Invalid || len(e.Fields) != 1 ||
+				e.Fields[0].Field != "url" || e.Fields[0].Key != "delivery.rule_url_address") {
+				t.Errorf("%s: %v", c.url, err)
+			}
 		}
 		if _, err := w.svc.SavePrefs(ctx, w.a.ID, admin, staff, []notify.Pref{{Kind: "nope"}}); apperr.CodeOf(err) != apperr.Invalid {
 			t.Errorf("unknown kind: %v", err)
@@ -351,7 +374,7 @@ func TestTwoNodesDrainKill(t *testing.T) {
 				ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 				defer cancel()
 				ka := &killable{DB: dbA}
-				nodeA := notify.NewDeliverer(ka, time.Now, "node-a", &send.SMTP{TLSConfig: w.smtp.ClientTLS}, &send.Webhook{})
+				nodeA := notify.NewDeliverer(ka, time.Now, "node-a", &send.SMTP{TLSConfig: w.smtp.ClientTLS}, &send.Webhook{AllowLoopback: true})
 				nodeB := notify.NewDeliverer(dbB, time.Now, "node-b", nodeA.Mail, nodeA.Chat)
 				for _, n := range []*notify.Deliverer{nodeA, nodeB} {
 					n.Lease, n.Batch = 3*time.Second, 100
@@ -475,6 +498,125 @@ func TestLeaseRenewRelease(t *testing.T) {
 		for _, d := range again {
 			if d.Attempts != 1 {
 				t.Errorf("delivery %d: %d attempts after a release and a new claim, want 1", d.ID, d.Attempts)
+			}
+		}
+	})
+}
+
+// Secret keys of the tests (base64 of 32 bytes).
+const (
+	keyOld   = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+	keyNew   = "ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA="
+	keyOther = "b3RoZXJvdGhlcm90aGVyb3RoZXJvdGhlcm90aGVyMTI="
+)
+
+func mustKeys(t *testing.T, text string) *sso.SecretKeys {
+	t.Helper()
+	k, err := sso.ParseSecretKeys(text)
+	if err != nil || k == nil {
+		t.Fatalf("keys: %v", err)
+	}
+	return k
+}
+
+// TestSMTPPasswordSealingAndRotation: the SMTP passwords of every tenant
+// go through the start-up re-seal like the SSO client secrets — plaintext
+// sealed once a key is given (with an audit entry), re-sealed with the new
+// key during a rotation, so that removing the old key leaves e-mail
+// working; a password no configured key opens is counted (the start-up
+// ERROR), shown to the IT admin, and fails the delivery with an SMTP
+// reason, and a sealed value is never sent as the password.
+func TestSMTPPasswordSealingAndRotation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db, 1) // both tenants' passwords saved without a key: plaintext
+		reseal := func(keys string) secretkey.Report {
+			t.Helper()
+			svc := notify.NewDeliveryService(db, time.Now)
+			if keys != "" {
+				svc.SetSecretKeys(mustKeys(t, keys))
+			}
+			rep, err := svc.ReSealSMTPPasswords(ctx)
+			storetest.Must(t, err)
+			return rep
+		}
+		stored := func() string {
+			t.Helper()
+			pw, err := db.NotifySMTPPassword(ctx, w.a.ID)
+			storetest.Must(t, err)
+			return pw
+		}
+		locked := func(keys string) bool {
+			t.Helper()
+			svc := notify.NewDeliveryService(db, time.Now)
+			if keys != "" {
+				svc.SetSecretKeys(mustKeys(t, keys))
+			}
+			set, _, err := svc.Settings(ctx, w.a.ID, w.it)
+			storetest.Must(t, err)
+			return set.PasswordLocked
+		}
+		// send delivers one new e-mail of tenant a with the keys (none: "")
+		// and returns how many were sent and the delivery's last error.
+		send := func(keys string) (int, string) {
+			t.Helper()
+			w.notify(t, w.a, w.staffA[:1], 1, notify.Approved)
+			d := w.node(db, "node-"+keys)
+			if keys != "" {
+				d.OpenSecret = mustKeys(t, keys).Open
+			}
+			n, err := d.RunOnce(ctx, w.a.ID)
+			storetest.Must(t, err)
+			var last string
+			storetest.Must(t, db.SQL.QueryRow(db.Rebind(`SELECT last_error FROM notify_deliveries
+				WHERE tenant_id = ? AND channel = 'email' ORDER BY id DESC LIMIT 1`), w.a.ID).Scan(&last))
+			return n, last
+		}
+
+		for i, step := range []struct {
+			keys   string
+			want   secretkey.Report
+			prefix string // of the stored password after the step
+		}{
+			{"", secretkey.Report{Plain: 2}, w.smtp.Password},
+			{keyOld, secretkey.Report{Sealed: 2}, "enc:v1:"},
+			{keyOld, secretkey.Report{}, "enc:v1:"},
+			{keyNew + "\n" + keyOld, secretkey.Report{Sealed: 2}, "enc:v1:"}, // rotation: new key first
+			{keyNew, secretkey.Report{}, "enc:v1:"},                          // old key removed: all open
+		} {
+			if got := reseal(step.keys); got != step.want {
+				t.Fatalf("step %d: %+v, want %+v", i, got, step.want)
+			}
+			if pw := stored(); !strings.HasPrefix(pw, step.prefix) {
+				t.Fatalf("step %d: stored %q", i, pw)
+			}
+		}
+		es, err := db.FindAuditEntries(ctx, w.a.ID, audit.Filter{Action: "notify.smtp_password_sealed", Limit: 10})
+		storetest.Must(t, err)
+		if len(es) != 2 || es[0].ActorLabel != "system:secret-key" || strings.Contains(string(es[0].After), w.smtp.Password) {
+			t.Fatalf("audit entries of the re-seal: %d %+v", len(es), es)
+		}
+		if locked(keyNew) {
+			t.Error("a password sealed with the configured key is shown as unreadable")
+		}
+		received := w.smtp.Len()
+		if n, last := send(keyNew); n != 1 || last != "" || w.smtp.Len() != received+1 {
+			t.Fatalf("after the rotation: sent %d, error %q", n, last)
+		}
+
+		// A key that is not the one the passwords were sealed with, then no
+		// key at all: counted, shown, and every e-mail fails with the reason.
+		for _, keys := range []string{keyOther, ""} {
+			if got := reseal(keys); got != (secretkey.Report{Unopened: 2}) {
+				t.Errorf("keys %q: %+v, want both unopened", keys, got)
+			}
+			if !locked(keys) {
+				t.Errorf("keys %q: the IT admin is not told the password cannot be opened", keys)
+			}
+			received := w.smtp.Len()
+			n, last := send(keys)
+			if n != 0 || w.smtp.Len() != received || !strings.Contains(last, "SMTP password") || strings.Contains(last, "sso") {
+				t.Errorf("keys %q: sent %d (received %d more), error %q", keys, n, w.smtp.Len()-received, last)
 			}
 		}
 	})

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"net/mail"
 	"net/url"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"telework/internal/apperr"
 	"telework/internal/audit"
 	"telework/internal/auth"
+	"telework/internal/secretkey"
 )
 
 // Delivery is the service behind the settings: each person's preferences,
@@ -17,7 +19,9 @@ import (
 type DeliveryService struct {
 	st   DeliveryStore
 	now  func() time.Time
-	seal func(tenantID int64, plain string) (string, error)
+	keys secretkey.Keys // the SMTP password at rest (nil: stored as typed)
+	// webhookLoopback lets chat channels post to this machine (egress.go).
+	webhookLoopback bool
 }
 
 // NewDeliveryService returns the service over st; now is the clock.
@@ -25,10 +29,70 @@ func NewDeliveryService(st DeliveryStore, now func() time.Time) *DeliveryService
 	return &DeliveryService{st: st, now: now}
 }
 
-// SetSealer seals the SMTP password at rest (the SSO client secret's keys).
-func (s *DeliveryService) SetSealer(seal func(tenantID int64, plain string) (string, error)) {
-	s.seal = seal
+// SetSecretKeys seals the SMTP password at rest with the server's keys
+// (the SSO client secret's).
+func (s *DeliveryService) SetSecretKeys(k secretkey.Keys) { s.keys = k }
+
+// ReSealSMTPPasswords is the start-up step for the SMTP passwords of every
+// tenant, as for the SSO client secrets (secretkey.Report.ReSeal): with a
+// key, a password stored as typed or under an older key is sealed with the
+// current key, in a transaction with its audit entry; without one,
+// plaintext and sealed passwords are counted. Unopened counts the
+// passwords no configured key opens: e-mail fails for those tenants.
+func (s *DeliveryService) ReSealSMTPPasswords(ctx context.Context) (secretkey.Report, error) {
+	var rep secretkey.Report
+	rows, err := s.st.NotifyStoredSMTPPasswords(ctx)
+	if err != nil {
+		return rep, err
+	}
+	for _, r := range rows {
+		next, replace, err := rep.ReSeal(s.keys, r.TenantID, r.Stored)
+		if err != nil || !replace {
+			if err != nil {
+				return rep, err
+			}
+			continue
+		}
+		err = s.st.InDeliveryTx(ctx, func(tx DeliveryTx) error {
+			ok, err := tx.ReplaceNotifySMTPPassword(ctx, r.TenantID, r.Stored, next)
+			if err != nil || !ok {
+				return err // !ok: saved meanwhile; the newer save counts
+			}
+			return tx.Audit(ctx, r.TenantID, audit.Actor{Label: "system:secret-key"}, audit.Change{Action: "notify.smtp_password_sealed",
+				ObjectType: "tenant", ObjectID: strconv.FormatInt(r.TenantID, 10), After: map[string]bool{"smtp_password_sealed": true}})
+		})
+		if err != nil {
+			return rep, err
+		}
+	}
+	return rep, nil
 }
+
+// ErrSMTPPasswordKey is a stored SMTP password that this server's keys do
+// not open (sealed with a key it does not have, or no key configured): no
+// e-mail is sent with it.
+var ErrSMTPPasswordKey = errors.New("smtp: the stored SMTP password is encrypted with a key this server does not have; " +
+	"configure that key (TELEWORK_SECRET_KEY) or enter the SMTP password again in the notification settings")
+
+// openSMTPPassword is the stored password as typed: opened with open (nil:
+// no key), and never a sealed value.
+func openSMTPPassword(open func(tenantID int64, stored string) (string, error), tenantID int64, stored string) (string, error) {
+	if open != nil && stored != "" {
+		plain, err := open(tenantID, stored)
+		if err != nil {
+			return "", ErrSMTPPasswordKey
+		}
+		stored = plain
+	}
+	if secretkey.IsSealed(stored) {
+		return "", ErrSMTPPasswordKey
+	}
+	return stored, nil
+}
+
+// SetWebhookLoopback lets chat channels use loopback URLs (the operator's
+// --webhook-allow-loopback: tests, a chat bridge on the same machine).
+func (s *DeliveryService) SetWebhookLoopback(allow bool) { s.webhookLoopback = allow }
 
 // Prefs is the signed-in person's preferences for every kind.
 func (s *DeliveryService) Prefs(ctx context.Context, tenantID int64, who *auth.Principal) ([]Pref, error) {
@@ -169,6 +233,18 @@ func (s *DeliveryService) Settings(ctx context.Context, tenantID int64, who *aut
 	if err != nil {
 		return set, nil, err
 	}
+	if set.PasswordSet {
+		stored, err := s.st.NotifySMTPPassword(ctx, tenantID)
+		if err != nil {
+			return set, nil, err
+		}
+		var open func(int64, string) (string, error)
+		if s.keys != nil {
+			open = s.keys.Open
+		}
+		_, err = openSMTPPassword(open, tenantID, stored)
+		set.PasswordLocked = errors.Is(err, ErrSMTPPasswordKey)
+	}
 	chs, err := s.st.NotifyChannels(ctx, tenantID)
 	return set, chs, err
 }
@@ -211,8 +287,8 @@ func (s *DeliveryService) SaveSettings(ctx context.Context, tenantID int64, acto
 	if err := ValidateSettings(set); err != nil {
 		return Settings{}, err
 	}
-	if password != nil && *password != "" && s.seal != nil {
-		sealed, err := s.seal(tenantID, *password)
+	if password != nil && *password != "" && s.keys != nil {
+		sealed, err := s.keys.Seal(tenantID, *password)
 		if err != nil {
 			return Settings{}, err
 		}
@@ -255,6 +331,8 @@ func (s *DeliveryService) SaveChannel(ctx context.Context, tenantID int64, actor
 		u, err := url.Parse(c.URL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			v.Add("url", "delivery.rule_url", map[string]any{"LabelKey": "delivery.field_url"})
+		} else if CheckWebhookHost(u.Hostname(), s.webhookLoopback) != nil {
+			v.Add("url", "delivery.rule_url_address", map[string]any{"LabelKey": "delivery.field_url"})
 		}
 	}
 	if c.Format == "" {

@@ -18,9 +18,8 @@ type Kind struct {
 	MinDays int
 }
 
-// Kinds known to the product, each with its removal in store.ApplyRetention.
-// Attendance records (勤務記録, five years by 労働基準法 第109条) join this
-// list with the start/end reports that create them.
+// Kinds known to the product, each with its removal in store.ApplyRetention
+// (docs/operations.md lists them).
 var Kinds = []Kind{
 	// Personal data of staff who left: name, reading, e-mail and the
 	// opt-in attributes are erased; the 職員番号 and history remain.

@@ -34,7 +34,7 @@ import (
 
 // secretPrefix marks a sealed value; a stored secret without it is
 // plaintext from before a key was configured.
-const secretPrefix = "enc:v1:"
+const secretPrefix = secretkey.Prefix
 
 // SecretKeys are the keys client secrets are sealed with: the first seals,
 // all open.
@@ -123,8 +123,8 @@ func (k *SecretKeys) Open(tenantID int64, stored string) (string, error) {
 	return "", ErrSecretKey
 }
 
-// current reports whether stored is sealed with the current key.
-func (k *SecretKeys) current(stored string) bool {
+// Current reports whether stored is sealed with the current key.
+func (k *SecretKeys) Current(stored string) bool {
 	return strings.HasPrefix(stored, secretPrefix+k.keys[0].id+":")
 }
 
@@ -151,49 +151,32 @@ func (s *Service) clientSecret(ctx context.Context, tenantID int64) (string, err
 }
 
 // SecretReport is what ReSealSecrets found and did.
-type SecretReport struct {
-	Plain    int // stored as typed (no key was configured when they were saved)
-	Sealed   int // sealed again with the current key now
-	Unopened int // sealed with a key this server does not have
-}
+type SecretReport = secretkey.Report
 
-// ReSealSecrets is the start-up step for client secrets at rest. With a
-// key, every secret stored as typed or sealed with an older key is sealed
-// with the current key (each row only if it is still the value read, so a
-// save in between wins). Without a key it only counts: plaintext secrets,
-// and sealed ones that this server cannot open.
+// ReSealSecrets is the start-up step for client secrets at rest (see
+// secretkey.Report.ReSeal): with a key, every secret not sealed with the
+// current key is sealed with it; without one, plaintext and sealed values
+// are counted.
 func (s *Service) ReSealSecrets(ctx context.Context) (SecretReport, error) {
 	var rep SecretReport
 	rows, err := s.st.SSOStoredSecrets(ctx)
 	if err != nil {
 		return rep, err
 	}
+	var keys secretkey.Keys
+	if s.keys != nil {
+		keys = s.keys
+	}
 	for _, r := range rows {
-		sealed := strings.HasPrefix(r.Stored, secretPrefix)
-		if s.keys == nil {
-			if sealed {
-				rep.Unopened++
-			} else {
-				rep.Plain++
+		next, replace, err := rep.ReSeal(keys, r.TenantID, r.Stored)
+		if err != nil {
+			return rep, err
+		}
+		if replace {
+			if err := s.st.ReplaceSSOStoredSecret(ctx, r.TenantID, r.Stored, next); err != nil {
+				return rep, err
 			}
-			continue
 		}
-		if s.keys.current(r.Stored) {
-			continue
-		}
-		plain, err := s.keys.Open(r.TenantID, r.Stored)
-		if err != nil {
-			rep.Unopened++
-			continue
-		}
-		next, err := s.keys.Seal(r.TenantID, plain)
-		if err != nil {
-			return rep, err
-		}
-		if err := s.st.ReplaceSSOStoredSecret(ctx, r.TenantID, r.Stored, next); err != nil {
-			return rep, err
-		}
-		rep.Sealed++
 	}
 	return rep, nil
 }

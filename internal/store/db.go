@@ -41,8 +41,6 @@
 //     saving a new one.
 //   - DB.ClaimJobRun, DB.FinishJobRun: runs of periodic jobs, which are
 //     instance-wide.
-//   - Tx.ClaimWorktimeNotice: a periodic job's notice in job_runs (the
-//     tenant is part of its key), claimed in the notice's transaction.
 //   - DB.SchemaVersion, DB.InsertKeepingIDs, DB.NextID, DB.ResetIdentity:
 //     schema and whole-table helpers for internal/backup, which chooses the
 //     tenant's rows itself.

@@ -116,6 +116,27 @@ func (db *DB) NotifySettings(ctx context.Context, tenantID int64) (notify.Settin
 	return s, nil
 }
 
+// NotifyStoredSMTPPasswords lists every tenant's non-empty stored SMTP
+// password, for the start-up step that seals them.
+func (db *DB) NotifyStoredSMTPPasswords(ctx context.Context) ([]notify.StoredPassword, error) {
+	return queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (notify.StoredPassword, error) {
+		var p notify.StoredPassword
+		err := sc.Scan(&p.TenantID, &p.Stored)
+		return p, err
+	}, `SELECT tenant_id, smtp_password FROM notify_settings WHERE smtp_password <> '' ORDER BY tenant_id`)
+}
+
+// ReplaceNotifySMTPPassword writes next over the tenant's stored SMTP
+// password while it is still old; false when a save came in between.
+func (tx *Tx) ReplaceNotifySMTPPassword(ctx context.Context, tenantID int64, old, next string) (bool, error) {
+	res, err := tx.exec(ctx, `UPDATE notify_settings SET smtp_password = ? WHERE tenant_id = ? AND smtp_password = ?`, next, tenantID, old)
+	if err != nil {
+		return false, mapErr(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
 // NotifySMTPPassword returns the stored (sealed) SMTP password.
 func (db *DB) NotifySMTPPassword(ctx context.Context, tenantID int64) (string, error) {
 	var pw string

@@ -178,15 +178,16 @@ func (db *DB) FindOpenWorktimeDays(ctx context.Context, tenantID int64, from, to
 		tenantID, from.String(), to.String())
 }
 
-// ClaimWorktimeNotice claims job/key in job_runs inside the transaction:
-// the notice and its claim commit or roll back together, and a second
-// claimer (another node) waits for the first and then finds the row.
-func (tx *Tx) ClaimWorktimeNotice(ctx context.Context, job, key, node string) (bool, error) {
-	now := tx.db.Now()
-	res, err := tx.exec(ctx, `INSERT INTO job_runs (job, run_key, node, started_at, finished_at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (job, run_key) DO NOTHING`, job, key, node, micros(now), micros(now))
+// NoteNoClockOut marks the day as told of its missing end report, inside
+// the notice's transaction, unless it already is: the notice and the mark
+// commit or roll back together, and a second sweep (another node) waits
+// for the first's row lock and then finds the mark. The mark is on the day
+// (backed up with it), so a restore does not bring the notice back.
+func (tx *Tx) NoteNoClockOut(ctx context.Context, tenantID, dayID int64) (bool, error) {
+	res, err := tx.exec(ctx, `UPDATE worktime_days SET no_clock_out_noted = ?
+		WHERE tenant_id = ? AND id = ? AND no_clock_out_noted = 0`, micros(tx.db.Now()), tenantID, dayID)
 	if err != nil {
-		return false, fmt.Errorf("store: worktime notice claim: %w", err)
+		return false, fmt.Errorf("store: worktime no clock-out mark: %w", err)
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err

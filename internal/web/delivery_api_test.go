@@ -39,12 +39,12 @@ func TestDeliveryAPI(t *testing.T) {
 		if res.code != 200 || !strings.Contains(res.body, `"smtp_password_set":true`) || strings.Contains(res.body, "s3cret") {
 			t.Fatalf("save settings: %d %s", res.code, res.body)
 		}
-		res = call(it, "PUT", "/api/v1/notification-channels", fmt.Sprintf(`{"unit_id":%d,"url":"http://127.0.0.1:9/hook","format":"slack"}`, w.units["a-dept"].ID))
+		res = call(it, "PUT", "/api/v1/notification-channels", fmt.Sprintf(`{"unit_id":%d,"url":"http://10.0.0.9:9/hook","format":"slack"}`, w.units["a-dept"].ID))
 		if res.code != 200 || !strings.Contains(res.body, `"format":"slack"`) {
 			t.Fatalf("channel: %d %s", res.code, res.body)
 		}
 		// Another tenant's section is not found.
-		if res := call(it, "PUT", "/api/v1/notification-channels", fmt.Sprintf(`{"unit_id":%d,"url":"http://127.0.0.1:9/hook"}`, w.units["b-dept"].ID)); res.code != http.StatusNotFound {
+		if res := call(it, "PUT", "/api/v1/notification-channels", fmt.Sprintf(`{"unit_id":%d,"url":"http://10.0.0.9:9/hook"}`, w.units["b-dept"].ID)); res.code != http.StatusNotFound {
 			t.Errorf("cross-tenant channel: %d %s", res.code, res.body)
 		}
 		res = call(it, "GET", "/api/v1/notification-dead-letters", "")

@@ -183,7 +183,7 @@ func (s *Server) deliverySettingsRender(w http.ResponseWriter, r *http.Request, 
 		s.fail(w, r, err)
 		return
 	}
-	set.PasswordSet = stored.PasswordSet
+	set.PasswordSet, set.PasswordLocked = stored.PasswordSet, stored.PasswordLocked
 	dead, err := s.svc.Delivery.DeadLetters(r.Context(), p.TenantID, p)
 	if err != nil {
 		s.fail(w, r, err)

@@ -72,10 +72,11 @@ type Tx interface {
 	// (Conflict error.stale otherwise) and sets d.Version to the next.
 	UpdateWorktimeDay(ctx context.Context, tenantID int64, d *Day, version int64) error
 	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
-	// ClaimWorktimeNotice claims a notice of job by key in the
-	// transaction: true for the one caller that claims it first (the
-	// notice is then written once, with its notifications).
-	ClaimWorktimeNotice(ctx context.Context, job, key, node string) (bool, error)
+	// NoteNoClockOut marks the day as told of its missing end report in
+	// the transaction: true for the one caller that marks it first (the
+	// notice is then written once, with its notifications). The mark is
+	// part of the day, so it survives a backup and restore.
+	NoteNoClockOut(ctx context.Context, tenantID, dayID int64) (bool, error)
 }
 
 // Presence is told of clock-in (the boards are told; nothing is written:

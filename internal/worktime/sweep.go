@@ -17,8 +17,9 @@ import (
 // per hour, job_runs) tells the person and the heads of their unit once
 // per person and day, as soon as the cut-off of a day still open passed.
 
-// NoClockOutJob names the sweep's runs (one per Tokyo hour) and its
-// notices (one per person and day) in job_runs.
+// NoClockOutJob names the sweep's runs (one per Tokyo hour) in job_runs.
+// The notices (one per person and day) are marked on the day itself
+// (worktime_days.no_clock_out_noted), which backups keep.
 const NoClockOutJob = "worktime.no_clock_out"
 
 // SweepResult is what one run of the sweep did.
@@ -44,8 +45,8 @@ func (s *Service) RunClockOutSweep(ctx context.Context, node string) (*SweepResu
 // SweepClockOut tells of the tenant's days still open past their cut-off
 // (the rule no_clock_out of Check, with the same numbers): a notice to the
 // person and to the heads of their unit, with an audit entry, once per
-// person and day whichever node or run gets there first (the notice's
-// key is claimed in its own transaction). It returns how many days it
+// person and day whichever node or run gets there first (the day is
+// marked told in the notice's transaction). It returns how many days it
 // told of.
 func (s *Service) SweepClockOut(ctx context.Context, tenantID int64, node string) (int, error) {
 	today := calendar.DateOf(s.now())
@@ -86,10 +87,9 @@ func (s *Service) tellNoClockOut(ctx context.Context, tenantID int64, node strin
 	if err != nil {
 		return false, err
 	}
-	key := strconv.FormatInt(tenantID, 10) + "/" + strconv.FormatInt(d.StaffID, 10) + "/" + d.Date.String()
 	told := false
 	err = s.st.InWorktimeTx(ctx, func(tx Tx) error {
-		ok, err := tx.ClaimWorktimeNotice(ctx, NoClockOutJob, key, node)
+		ok, err := tx.NoteNoClockOut(ctx, tenantID, d.ID)
 		if err != nil || !ok {
 			return err
 		}

@@ -8,7 +8,11 @@ import (
 	"io"
 	"log/slog"
 	"mime"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"net/mail"
+	"net/netip"
 	"strconv"
 	"strings"
 	"testing"
@@ -144,7 +148,7 @@ func TestMailRefusedAuth(t *testing.T) {
 func TestWebhookFormats(t *testing.T) {
 	w := sendtest.StartWebhook(t)
 	at := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	snd := &send.Webhook{}
+	snd := &send.Webhook{AllowLoopback: true}
 	for _, f := range []string{"json", "slack"} {
 		m := notify.ChatMessage{ID: "id-" + f, Kind: notify.Approved, Text: "申請が承認されました", CreatedAt: at,
 			Channel: notify.ChatChannel{URL: w.URL, Format: f}}
@@ -354,4 +358,64 @@ func TestMailISO2022JPFallback(t *testing.T) {
 	}
 	sevenBit(t, s.Raw("telework-1-3-email"))
 	sevenBit(t, s.Raw("telework-1-4-email"))
+}
+
+// TestWebhookEgress: a redirect is never followed (the post fails, naming
+// the redirect, and the other URL receives nothing); loopback is refused
+// unless allowed, and link-local, unspecified and multicast addresses
+// always, on the address dialed (a name such as localhost included).
+func TestWebhookEgress(t *testing.T) {
+	target := sendtest.StartWebhook(t)
+	redirect := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, target.URL, http.StatusTemporaryRedirect)
+	}))
+	t.Cleanup(redirect.Close)
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(target.URL, "http://"))
+	msg := func(u string) notify.ChatMessage {
+		return notify.ChatMessage{ID: "m1", Text: "テスト", Channel: notify.ChatChannel{URL: u, Format: "json"}}
+	}
+	for _, c := range []struct {
+		name  string
+		snd   *send.Webhook
+		url   string
+		refer string // in the error
+	}{
+		{"307 elsewhere", &send.Webhook{AllowLoopback: true}, redirect.URL, "redirects are not followed"},
+		{"307 with the caller's client", &send.Webhook{AllowLoopback: true, Client: &http.Client{}}, redirect.URL, "redirects are not followed"},
+		{"loopback", &send.Webhook{}, target.URL, "loopback"},
+		{"localhost resolved", &send.Webhook{}, "http://localhost:" + port + "/", "loopback"},
+		{"metadata", &send.Webhook{AllowLoopback: true}, "http://169.254.169.254/latest/meta-data", "link-local"},
+		{"unspecified", &send.Webhook{AllowLoopback: true}, "http://0.0.0.0:" + port + "/", "unspecified"},
+	} {
+		err := c.snd.SendChat(context.Background(), msg(c.url))
+		if err == nil || !strings.Contains(err.Error(), c.refer) {
+			t.Errorf("%s: %v, want an error naming %q", c.name, err, c.refer)
+		}
+	}
+	if target.Len() != 0 {
+		t.Errorf("the refused posts arrived: %v", target.Counts())
+	}
+	if err := (&send.Webhook{AllowLoopback: true}).SendChat(context.Background(), msg(target.URL)); err != nil || target.Len() != 1 {
+		t.Errorf("allowed loopback: %v, received %d", err, target.Len())
+	}
+}
+
+// TestCheckWebhookAddr: the address rules; private ranges stay allowed.
+func TestCheckWebhookAddr(t *testing.T) {
+	for _, c := range []struct {
+		addr     string
+		loopback bool
+		ok       bool
+	}{
+		{"127.0.0.1", false, false}, {"127.0.0.1", true, true}, {"::1", false, false}, {"::ffff:127.0.0.1", false, false},
+		{"169.254.169.254", true, false}, {"fe80::1", true, false}, {"0.0.0.0", true, false}, {"::", true, false},
+		{"224.0.0.1", true, false}, {"ff02::1", true, false},
+		{"10.1.2.3", false, true}, {"172.16.0.1", false, true}, {"172.31.255.254", false, true}, {"192.168.1.1", false, true},
+		{"203.0.113.5", false, true}, {"2001:db8::1", false, true},
+	} {
+		err := notify.CheckWebhookAddr(netip.MustParseAddr(c.addr), c.loopback)
+		if (err == nil) != c.ok {
+			t.Errorf("%s (loopback allowed %v): %v", c.addr, c.loopback, err)
+		}
+	}
 }

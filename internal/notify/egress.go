@@ -1,0 +1,55 @@
+package notify
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+)
+
+// Where chat webhooks may post. A tenant's IT admin types the URL and the
+// server then posts to it: without these rules that is a way to make the
+// server send requests to itself or to a cloud's metadata service
+// (server-side request forgery). Refused, at save time (an address typed
+// as the host, or "localhost") and again for every address a connection
+// is made to (after name resolution: a name can point anywhere):
+// loopback (unless the operator allows it, --webhook-allow-loopback, for
+// tests and a chat bridge on the same machine), link-local (169.254/16,
+// fe80::/10), unspecified (0.0.0.0, ::) and multicast addresses. Private
+// ranges (10/8, 172.16/12, 192.168/16) stay allowed: LGWAN chat bridges
+// live there. Redirects are never followed (internal/notify/send).
+
+// CheckWebhookAddr says why a connection to ip is refused, or nil.
+func CheckWebhookAddr(ip netip.Addr, allowLoopback bool) error {
+	ip = ip.Unmap()
+	switch {
+	case !ip.IsValid():
+		return fmt.Errorf("no address")
+	case ip.IsLoopback():
+		if allowLoopback {
+			return nil
+		}
+		return fmt.Errorf("%s is a loopback address (this server itself; an operator may allow it with --webhook-allow-loopback)", ip)
+	case ip.IsUnspecified():
+		return fmt.Errorf("%s is the unspecified address", ip)
+	case ip.IsLinkLocalUnicast(), ip.IsLinkLocalMulticast():
+		return fmt.Errorf("%s is a link-local address (such as a cloud metadata service)", ip)
+	case ip.IsMulticast(), ip.IsInterfaceLocalMulticast():
+		return fmt.Errorf("%s is a multicast address", ip)
+	}
+	return nil
+}
+
+// CheckWebhookHost applies CheckWebhookAddr to a URL's host when it is an
+// address, and treats "localhost" as loopback; other names are checked
+// when they are resolved, at each delivery.
+func CheckWebhookHost(host string, allowLoopback bool) error {
+	h := strings.TrimSuffix(strings.ToLower(host), ".")
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return CheckWebhookAddr(netip.IPv6Loopback(), allowLoopback)
+	}
+	ip, err := netip.ParseAddr(strings.Trim(h, "[]"))
+	if err != nil {
+		return nil
+	}
+	return CheckWebhookAddr(ip, allowLoopback)
+}
