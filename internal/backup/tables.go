@@ -420,6 +420,7 @@ var Tables = []Table{
 	}},
 	{Name: "remote_credentials", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
 		num("id"), num("tenant_id"), num("staff_id"), text("day"), text("login"), text("secret_hash"), num("issued_at"), num("expires_at"),
+		numNull("pool_id"),
 	}},
 	// The forecast's shortage warnings told to IT (issue 14, 00026).
 	{Name: "shortage_warnings", Key: key("tenant_id", "resource", "week_of"), scope: tenantRows, Columns: []Column{
