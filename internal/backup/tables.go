@@ -243,6 +243,7 @@ var Tables = []Table{
 	{Name: "application_days", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
 		num("id"), num("tenant_id"), num("application_id"), num("staff_id"), text("day"), text("time_unit"), text("status"),
 		num("started_at"), num("finished_at"), text("report_due"), text("report"), num("updated_at"), text("report_noted"),
+		num("start_noted"),
 	}},
 	{Name: "application_decisions", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
 		num("id"), num("tenant_id"), num("application_id"), text("action"), num("step"), numNull("by_staff_id"),
