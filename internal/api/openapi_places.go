@@ -112,6 +112,10 @@ func poolSchema(input bool) map[string]any {
 	}
 	if !input {
 		props["affected_reservations"] = arrayOf(reservationSchema())
+		props["affected_credentials"] = arrayOf(obj([]string{"id", "staff_id", "staff_name", "date", "login"}, map[string]any{
+			"id": integer("credential id"), "staff_id": integer("the holder"), "staff_name": str("氏名"),
+			"date": str("the day it was issued for, YYYY-MM-DD"), "login": str("its login (never the password)"),
+		}))
 	}
 	return meta(input, []string{"name", "kind", "capacity", "loan_days", "note"}, props)
 }

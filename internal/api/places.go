@@ -54,7 +54,7 @@ func (s *API) placesRoutes() []route.Route {
 		{Method: "GET", Pattern: "/api/v1/device-pools/{id}", Rule: route.Directory, Object: "device_pool", Handler: s.poolRes().get(s),
 			API: &route.Op{ID: "getDevicePool", Summary: "Get a pool", Tag: "devices", Resp: "DevicePool"}},
 		{Method: "PATCH", Pattern: "/api/v1/device-pools/{id}", Rule: it, Object: "device_pool", Handler: s.poolRes().update(s),
-			API: &route.Op{ID: "updateDevicePool", Summary: "Change a pool (IT); a capacity below current reservations deletes none: affected_reservations lists them and their people are notified", Tag: "devices", Body: "DevicePoolInput", Resp: "DevicePool", IfMatch: true}},
+			API: &route.Op{ID: "updateDevicePool", Summary: "Change a pool (IT); a capacity below current reservations (or, for a remote-ID pool, the IDs issued for today) deletes and revokes none: affected_reservations and affected_credentials list them and their people are notified", Tag: "devices", Body: "DevicePoolInput", Resp: "DevicePool", IfMatch: true}},
 		{Method: "GET", Pattern: "/api/v1/device-reservations", Rule: route.Directory, Handler: s.apiListReservations,
 			API: &route.Op{ID: "listDeviceReservations", Summary: "Reservations: your own by default; a pool's or the overdue list for IT and HR", Tag: "devices", Resp: "DeviceReservation", List: true,
 				Query: append([]route.Param{{Name: "pool_id", Type: "integer", Desc: "one pool"}, {Name: "staff_id", Type: "integer", Desc: "one person"},
@@ -322,15 +322,34 @@ type poolJSON struct {
 	Note     string       `json:"note"`
 	// Affected: after a change, the reservations beyond a reduced
 	// capacity (kept, their people notified).
-	Affected  []reservationJSON `json:"affected_reservations,omitempty"`
-	Version   int64             `json:"version"`
-	UpdatedAt time.Time         `json:"updated_at"`
+	Affected []reservationJSON `json:"affected_reservations,omitempty"`
+	// AffectedCredentials: likewise, the remote-access IDs issued beyond
+	// a remote-ID pool's reduced capacity (still valid, holders notified).
+	AffectedCredentials []affectedCredentialJSON `json:"affected_credentials,omitempty"`
+	Version             int64                    `json:"version"`
+	UpdatedAt           time.Time                `json:"updated_at"`
+}
+
+// affectedCredentialJSON is an issued remote-access ID as a capacity cut
+// lists it: who holds it and its login, never its password (only a hash
+// of it is stored).
+type affectedCredentialJSON struct {
+	ID        int64  `json:"id"`
+	StaffID   int64  `json:"staff_id"`
+	StaffName string `json:"staff_name"`
+	Date      string `json:"date"`
+	Login     string `json:"login"`
 }
 
 func toPoolJSON(p *devices.Pool) poolJSON {
-	j := poolJSON{p.ID, p.Name, p.Kind, p.Capacity, p.LoanDays, p.Note, nil, p.Version, p.UpdatedAt}
+	j := poolJSON{ID: p.ID, Name: p.Name, Kind: p.Kind, Capacity: p.Capacity, LoanDays: p.LoanDays, Note: p.Note, Version: p.Version, UpdatedAt: p.UpdatedAt}
 	if len(p.Affected) > 0 {
 		j.Affected = mapList(p.Affected, toReservationJSON)
+	}
+	if len(p.AffectedCredentials) > 0 {
+		j.AffectedCredentials = mapList(p.AffectedCredentials, func(c *devices.Credential) affectedCredentialJSON {
+			return affectedCredentialJSON{c.ID, c.StaffID, c.StaffName, c.Day.String(), c.Login}
+		})
 	}
 	return j
 }

@@ -192,7 +192,9 @@ func overdueLoop(ctx context.Context, svc *devices.Service, log *slog.Logger) {
 }
 
 // clockOutLoop tells the person and the heads of their unit of a day still
-// open past its cut-off (no_clock_out), at start-up and then every hour;
+// open past its cut-off (no_clock_out), and of an approved telework day of
+// today without a start report (no_clock_in), at start-up and then every
+// hour;
 // one node runs each Tokyo hour, and each person's day is told once
 // (worktime.SweepClockOut claims it with the notes).
 func clockOutLoop(ctx context.Context, svc *worktime.Service, log *slog.Logger) {
@@ -202,8 +204,8 @@ func clockOutLoop(ctx context.Context, svc *worktime.Service, log *slog.Logger) 
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Error("missing end report job", "err", err)
-		case res != nil && res.Ran && res.Told > 0:
-			log.Info("missing end report job", "hour", res.Hour, "told", res.Told)
+		case res != nil && res.Ran && (res.Told > 0 || res.ToldStart > 0):
+			log.Info("missing end report job", "hour", res.Hour, "told", res.Told, "told_start", res.ToldStart)
 		}
 	})
 }

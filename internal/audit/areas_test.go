@@ -46,6 +46,7 @@ func areaSnapshots() []struct {
 	pool := &devices.Pool{ID: 1, Name: "貸出PC", Kind: devices.LoanPC, Capacity: 3, LoanDays: 2}
 	poolAfter := pool.AuditView()
 	poolAfter["over_capacity_reservations"] = []int64{1}
+	poolAfter["over_capacity_credentials"] = []int64{2}
 	res := &devices.Reservation{ID: 1, PoolID: 1, StaffID: 2, Day: day, ApplicationID: 3, Status: devices.Lent, AssetNo: "PC-1", HeldTo: day}
 	wd := worktime.Day{StaffID: 2, Date: day, Start: at, End: at.Add(8 * time.Hour), Mode: "home", Place: "自宅", Plan: "p",
 		Result: "r", Breaks: []worktime.Break{{Start: at, End: at}}, StartProxy: 7, EndProxy: 7}
@@ -73,6 +74,7 @@ func areaSnapshots() []struct {
 		{"personal_device", map[string]any{"status": devices.Approved, "expires_on": "2027-03-31"}},
 		{"remote_credential", map[string]any{"staff_id": 2, "day": "2026-06-01", "login": "tw2-20260601", "pool_id": 1}},
 		{"worktime_day", wd.AuditView()},
+		{"application", map[string]any{"staff_id": 2, "date": "2026-06-01", "expected_start": "08:30"}},
 		{"worktime_overtime", ot.AuditView()},
 		{"unit", map[string]any{"plan_sharing": true}},
 		{"calendar_feed", &schedule.Feed{ID: 1, StaffID: 2, UnitID: 3, CreatedAt: at}},

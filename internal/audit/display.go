@@ -55,7 +55,7 @@ var KindGroups = []KindGroup{
 		"application.auto_approve", "application.withdraw", "application.approve", "application.return",
 		"application.reject", "application.cancel", "application.start", "application.finish", "application.report",
 		"application.confirm", "application.settings", "application.delegate", "application.undelegate"}},
-	{"worktime", []string{"worktime.start", "worktime.resume", "worktime.end", "worktime.no_clock_out", "worktime.break", "worktime.overtime_request", "worktime.overtime_approve",
+	{"worktime", []string{"worktime.start", "worktime.resume", "worktime.end", "worktime.no_clock_out", "worktime.no_clock_in", "worktime.break", "worktime.overtime_request", "worktime.overtime_approve",
 		"worktime.overtime_reject", "worktime.overtime_withdraw", "presence.plan_sharing"}},
 	{"places", []string{"places.office_create", "places.office_update", "places.register", "places.book", "places.cancel",
 		"places.check_in", "devices.pool_create", "devices.pool_update", "devices.reserve", "devices.cancel", "devices.lent",

@@ -243,6 +243,7 @@ var Tables = []Table{
 	{Name: "application_days", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
 		num("id"), num("tenant_id"), num("application_id"), num("staff_id"), text("day"), text("time_unit"), text("status"),
 		num("started_at"), num("finished_at"), text("report_due"), text("report"), num("updated_at"), text("report_noted"),
+		num("start_noted"),
 	}},
 	{Name: "application_decisions", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
 		num("id"), num("tenant_id"), num("application_id"), text("action"), num("step"), numNull("by_staff_id"),
@@ -420,6 +421,7 @@ var Tables = []Table{
 	}},
 	{Name: "remote_credentials", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
 		num("id"), num("tenant_id"), num("staff_id"), text("day"), text("login"), text("secret_hash"), num("issued_at"), num("expires_at"),
+		numNull("pool_id"),
 	}},
 	// The forecast's shortage warnings told to IT (issue 14, 00026).
 	{Name: "shortage_warnings", Key: key("tenant_id", "resource", "week_of"), scope: tenantRows, Columns: []Column{

@@ -64,6 +64,10 @@ type Pool struct {
 	// Affected is set by SavePool: the reservations beyond a reduced
 	// capacity (kept, their people notified). Not stored.
 	Affected []*Reservation
+	// AffectedCredentials, likewise: the one-time remote-access IDs
+	// issued from a remote-ID pool beyond its reduced capacity (they stay
+	// valid; their holders are notified).
+	AffectedCredentials []*Credential
 }
 
 // Validate checks a pool.
@@ -252,7 +256,7 @@ func (s *Service) SavePool(ctx context.Context, tenantID int64, who *auth.Princi
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	return s.st.InDevicesTx(ctx, func(tx Tx) error {
+	return s.personalTx(ctx, func(tx Tx, ps PersonalStore) error {
 		if p.ID == 0 {
 			if err := tx.InsertDevicePool(ctx, tenantID, p, s.now()); err != nil {
 				return taken(err)
@@ -269,7 +273,7 @@ func (s *Service) SavePool(ctx context.Context, tenantID int64, who *auth.Princi
 		if err := tx.UpdateDevicePoolRow(ctx, tenantID, p, s.now()); err != nil {
 			return taken(err)
 		}
-		p.Affected = nil
+		p.Affected, p.AffectedCredentials = nil, nil
 		if p.Capacity < before.Capacity {
 			today := calendar.DateOf(s.now())
 			live, err := tx.FindDeviceReservations(ctx, tenantID, Filter{PoolID: p.ID, HeldFrom: today})
@@ -277,6 +281,13 @@ func (s *Service) SavePool(ctx context.Context, tenantID int64, who *auth.Princi
 				return err
 			}
 			p.Affected = Overflow(live, p.Capacity, today)
+			// A remote-ID pool's units are held by the IDs issued for the
+			// day (Reserve refuses such pools), not by reservations.
+			issued, err := ps.FindRemoteCredentialsHeld(ctx, tenantID, p.ID, today)
+			if err != nil {
+				return err
+			}
+			p.AffectedCredentials = CredentialsBeyond(issued, p.Capacity)
 		}
 		after := p.AuditView()
 		if err := places.TellBeyond(ctx, tx, tenantID, p.Affected, func(r *Reservation) notify.Notification {
@@ -284,8 +295,21 @@ func (s *Service) SavePool(ctx context.Context, tenantID int64, who *auth.Princi
 		}, func(r *Reservation) int64 { return r.ID }, after, "over_capacity_reservations"); err != nil {
 			return err
 		}
+		if err := places.TellBeyond(ctx, tx, tenantID, p.AffectedCredentials, func(c *Credential) notify.Notification {
+			return notify.New(c.StaffID, CapacityReduced, 0, map[string]any{"Pool": p.Name, "Date": c.Day.String(), "Credential": true})
+		}, func(c *Credential) int64 { return c.ID }, after, "over_capacity_credentials"); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, tenantID, who, "pool_update", "device_pool", p.ID, before.AuditView(), after)
 	})
+}
+
+// CredentialsBeyond lists, for each day, the remote-access IDs issued
+// beyond capacity: the latest issued (the earliest keep their unit).
+func CredentialsBeyond(issued []*Credential, capacity int) []*Credential {
+	return places.Beyond(issued, func(c *Credential) places.Held {
+		return places.Held{Groups: []string{c.Day.String()}, CreatedAt: c.IssuedAt, ID: c.ID}
+	}, func(string) int { return capacity })
 }
 
 // Overflow lists, for each day from from on whose units out exceed the

@@ -58,6 +58,8 @@ func (d *PersonalDevice) UsableOn(day calendar.Date) bool {
 type Credential struct {
 	ID        int64
 	StaffID   int64
+	StaffName string // when read back (a capacity cut lists the holders)
+	PoolID    int64  // the remote-ID pool whose unit it holds (0: issued before this was recorded)
 	Day       calendar.Date
 	Login     string
 	Secret    string
@@ -75,6 +77,13 @@ type PersonalStore interface {
 	// InsertRemoteCredential stores the credential with secretHash (a
 	// duplicate when one was already issued for that person and day).
 	InsertRemoteCredential(ctx context.Context, tenantID int64, c *Credential, secretHash string) error
+	// SetRemoteCredentialPool records the pool whose unit credential id
+	// holds.
+	SetRemoteCredentialPool(ctx context.Context, tenantID, id, poolID int64) error
+	// FindRemoteCredentialsHeld lists the credentials holding a unit of
+	// poolID on from or later, oldest issued first, with their holders'
+	// names (never a secret).
+	FindRemoteCredentialsHeld(ctx context.Context, tenantID, poolID int64, from calendar.Date) ([]*Credential, error)
 	// TeleworksOn reports whether the person has an application day for
 	// day in one of states, or started working on day in one of modes.
 	TeleworksOn(ctx context.Context, tenantID, staffID int64, day calendar.Date, states []apply.Status, modes []policy.Mode) (bool, error)
@@ -334,6 +343,10 @@ func (s *Service) IssueCredential(ctx context.Context, tenantID int64, who *auth
 		}
 		unit, err := takeRemoteID(ctx, tx, tenantID, day, pools)
 		if err != nil {
+			return err
+		}
+		c.PoolID = unit["pool_id"].(int64)
+		if err := ps.SetRemoteCredentialPool(ctx, tenantID, c.ID, c.PoolID); err != nil {
 			return err
 		}
 		after := map[string]any{"staff_id": c.StaffID, "day": day.String(), "login": c.Login}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"telework/internal/apperr"
+	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/devices"
@@ -284,6 +285,74 @@ func TestPersonalDeviceMessagesNameTheRegistration(t *testing.T) {
 					}
 				}
 			})
+		}
+	})
+}
+
+// TestCredentialPoolCutListsTheHolders: cutting a remote-ID pool below the
+// IDs already issued for today revokes none; the latest issued beyond the
+// new capacity are listed (with names, never a secret), their holders are
+// notified, the audit entry names them, and the IDs stay issued.
+func TestCredentialPoolCutListsTheHolders(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newCredentialWorld(t, db, 4)
+		pool := &devices.Pool{Name: "リモートアクセスID", Kind: devices.RemoteID, Capacity: 4}
+		if err := w.svc.SavePool(ctx, w.tn.ID, w.it, pool); err != nil {
+			t.Fatal(err)
+		}
+		var issued []*devices.Credential
+		for _, p := range w.people[:3] {
+			w.approvedDay(t, p, w.today, "approved")
+			w.now = w.now.Add(time.Second) // a distinct issue time each
+			c, err := w.svc.IssueCredential(ctx, w.tn.ID, p, w.today)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.PoolID != pool.ID {
+				t.Fatalf("credential holds pool %d, want %d", c.PoolID, pool.ID)
+			}
+			issued = append(issued, c)
+		}
+		p, err := w.svc.Pool(ctx, w.tn.ID, pool.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Capacity = 1
+		if err := w.svc.SavePool(ctx, w.tn.ID, w.it, p); err != nil {
+			t.Fatal(err)
+		}
+		got := p.AffectedCredentials
+		if len(got) != 2 || got[0].ID != issued[1].ID || got[1].ID != issued[2].ID {
+			t.Fatalf("affected %+v, want the second and third issued", got)
+		}
+		for i, c := range got {
+			if c.StaffName != w.people[i+1].StaffName || c.Secret != "" || c.Login == "" || c.Day != w.today {
+				t.Errorf("affected %d: %+v", i, c)
+			}
+		}
+		for i, want := range []int{0, 1, 1, 0} {
+			if n := storetest.CountNotifications(t, db, w.tn.ID, w.people[i].StaffID, devices.CapacityReduced); n != want {
+				t.Errorf("person %d notified %d times, want %d", i, n, want)
+			}
+		}
+		ents, _ := db.FindAuditEntries(ctx, w.tn.ID, audit.Filter{Action: "devices.pool_update"})
+		want := fmt.Sprintf(`"over_capacity_credentials":[%d,%d]`, issued[1].ID, issued[2].ID)
+		if len(ents) != 1 || !strings.Contains(string(ents[0].After), want) {
+			t.Fatalf("audit of the cut: %v, want %s", ents, want)
+		}
+		if n := w.used(t, pool.ID, w.today); n != 3 {
+			t.Fatalf("the cut released issued IDs: used %d", n)
+		}
+		// The fourth person is refused (3 out of 1).
+		w.approvedDay(t, w.people[3], w.today, "approved")
+		if _, err := w.svc.IssueCredential(ctx, w.tn.ID, w.people[3], w.today); apperr.CodeOf(err) != apperr.Conflict {
+			t.Fatalf("beyond the cut: %v", err)
+		}
+		// Raising it lists nobody.
+		p.Capacity = 5
+		if err := w.svc.SavePool(ctx, w.tn.ID, w.it, p); err != nil || len(p.AffectedCredentials) != 0 {
+			t.Fatalf("raise: %v %v", p.AffectedCredentials, err)
 		}
 	})
 }

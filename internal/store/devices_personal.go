@@ -107,6 +107,30 @@ func (tx *Tx) InsertRemoteCredential(ctx context.Context, tenantID int64, c *dev
 		micros(c.ExpiresAt)).Scan(&c.ID))
 }
 
+// SetRemoteCredentialPool records the pool whose unit credential id holds.
+func (tx *Tx) SetRemoteCredentialPool(ctx context.Context, tenantID, id, poolID int64) error {
+	return affectedOne(tx.exec(ctx, `UPDATE remote_credentials SET pool_id = ? WHERE tenant_id = ? AND id = ?`, poolID, tenantID, id))
+}
+
+// FindRemoteCredentialsHeld lists the credentials of poolID for from or
+// later with their holders' names, oldest issued first (no secret: only
+// its hash is stored).
+func (tx *Tx) FindRemoteCredentialsHeld(ctx context.Context, tenantID, poolID int64, from calendar.Date) ([]*devices.Credential, error) {
+	return queryAll(ctx, tx, func(sc interface{ Scan(...any) error }) (*devices.Credential, error) {
+		c := &devices.Credential{PoolID: poolID}
+		var day string
+		var issued, expires int64
+		if err := sc.Scan(&c.ID, &c.StaffID, &c.StaffName, &day, &c.Login, &issued, &expires); err != nil {
+			return nil, err
+		}
+		c.Day, _ = calendar.ParseDate(day)
+		c.IssuedAt, c.ExpiresAt = fromMicros(issued), fromMicros(expires)
+		return c, nil
+	}, `SELECT c.id, c.staff_id, s.name, c.day, c.login, c.issued_at, c.expires_at FROM remote_credentials c
+		JOIN staff s ON s.tenant_id = c.tenant_id AND s.id = c.staff_id
+		WHERE c.tenant_id = ? AND c.pool_id = ? AND c.day >= ? ORDER BY c.issued_at, c.id`, tenantID, poolID, from.String())
+}
+
 // TeleworksOn reports whether the person teleworks on day as the records
 // say: one of their application days for day is in one of states, or they
 // started working that day in one of modes. Two indexed look-ups

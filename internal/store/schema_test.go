@@ -95,6 +95,10 @@ var boundaryCases = []boundaryCase{
 		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.staff} }},
 	{"remote_credentials.staff_id", `INSERT INTO remote_credentials (tenant_id, staff_id, day, login, secret_hash, issued_at, expires_at) VALUES (?, ?, ?, 'x', 'x', 0, 0)`,
 		func(own, ref boundaryRefs, n int) []any { return []any{own.tenant, ref.staff, fmt.Sprint("d", n)} }},
+	{"remote_credentials.pool_id", `INSERT INTO remote_credentials (tenant_id, staff_id, day, login, secret_hash, issued_at, expires_at, pool_id) VALUES (?, ?, ?, 'x', 'x', 0, 0, ?)`,
+		func(own, ref boundaryRefs, n int) []any {
+			return []any{own.tenant, own.staff, fmt.Sprint("p", n), ref.pool}
+		}},
 	{"device_reservations.application_id", `UPDATE device_reservations SET application_id = ? WHERE tenant_id = ?`,
 		func(own, ref boundaryRefs, _ int) []any { return []any{ref.app, own.tenant} }},
 	{"shortage_warnings.office_id", `INSERT INTO shortage_warnings (tenant_id, resource, office_id, name, week_of, peak_day, peak, capacity, warned_at) VALUES (?, ?, ?, 'x', '2026-06-01', '2026-06-01', 2, 1, 0)`,

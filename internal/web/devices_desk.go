@@ -189,9 +189,10 @@ func (s *Server) devicesPoolSave(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, statusOf(err), "devices_pool_form", title, &devicesPoolForm{pl, devices.Kinds}, err)
 		return
 	}
-	if len(pl.Affected) > 0 {
-		// Saved, but some reservations are now beyond the capacity: the
-		// list stays on screen (their people have been notified).
+	if len(pl.Affected) > 0 || len(pl.AffectedCredentials) > 0 {
+		// Saved, but some reservations or issued IDs are now beyond the
+		// capacity: the list stays on screen (their people have been
+		// notified).
 		s.render(w, r, http.StatusOK, "devices_pool_form", title, &devicesPoolForm{pl, devices.Kinds}, nil)
 		return
 	}

@@ -239,3 +239,69 @@ func TestPlacesGapsAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestRemoteIDPoolCutPageAndAPI: cutting a remote-ID pool below the IDs
+// issued for today lists their holders and logins on the form and in the
+// PATCH answer (affected_credentials, checked against the OpenAPI
+// document), never a password; another tenant's IT reaches nothing.
+func TestRemoteIDPoolCutPageAndAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		it, bhr := w.session(t, "it"), w.session(t, "b-hr")
+		admin := &auth.Principal{TenantID: w.a.ID, UserID: 1, Roles: []auth.Role{auth.ITAdmin}}
+		ds := devices.NewService(db, db.Now)
+		pool := &devices.Pool{Name: "リモート接続ID", Kind: devices.RemoteID, Capacity: 3}
+		if err := ds.SavePool(ctx, w.a.ID, admin, pool); err != nil {
+			t.Fatal(err)
+		}
+		today := calendar.DateOf(time.Now())
+		var passwords []string
+		for _, key := range []string{"a-staff", "a-other", "a-hr"} {
+			s := w.staff[key]
+			exec := func(q string, args ...any) {
+				if _, err := db.SQL.Exec(db.Rebind(q), args...); err != nil {
+					t.Fatal(err)
+				}
+			}
+			exec(`INSERT INTO applications (tenant_id, staff_id, decision, status, mode, place, time_unit, first_day, last_day, created_at, updated_at)
+				VALUES (?, ?, 'approved', 'approved', 'home', 'home', 'full_day', ?, ?, 1, 1)`, w.a.ID, s.ID, today.String(), today.String())
+			exec(`INSERT INTO application_days (tenant_id, application_id, staff_id, day, time_unit, status, updated_at)
+				SELECT tenant_id, MAX(id), staff_id, ?, 'full_day', 'approved', 1 FROM applications WHERE tenant_id = ? AND staff_id = ? GROUP BY tenant_id, staff_id`,
+				today.String(), w.a.ID, s.ID)
+			c, err := ds.IssueCredential(ctx, w.a.ID, &auth.Principal{TenantID: w.a.ID, UserID: 500 + s.ID, StaffID: s.ID, UnitID: s.UnitID, StaffName: s.Name,
+				Roles: []auth.Role{auth.Staff}}, today)
+			if err != nil {
+				t.Fatal(err)
+			}
+			passwords = append(passwords, c.Secret)
+			time.Sleep(2 * time.Millisecond) // distinct issue times
+		}
+		// The form: cut to 2, the last issued (a-hr) is listed.
+		res := w.do("POST", fmt.Sprintf("/devices/pools/%d", pool.ID), url.Values{"name": {pool.Name}, "kind": {"remote_id"},
+			"capacity": {"2"}, "loan_days": {"1"}, "version": {fmt.Sprint(pool.Version)}}, it)
+		hrName := w.staff["a-hr"].Name
+		if res.code != 200 || !strings.Contains(res.body, "上限を超えたリモート接続用ID") || !strings.Contains(res.body, hrName) ||
+			strings.Contains(res.body, w.staff["a-staff"].Name) {
+			t.Fatalf("pool cut page: %d %.600s", res.code, res.body)
+		}
+		// The API: cut to 1, a-other and a-hr are listed.
+		get := w.callCookie("GET", fmt.Sprintf("/api/v1/device-pools/%d", pool.ID), "", it)
+		res = w.call("PATCH", fmt.Sprintf("/api/v1/device-pools/%d", pool.ID), `{"capacity":1}`, "", "Cookie", "telework_session="+it.Value, "If-Match", get.header.Get("ETag"))
+		if res.code != 200 || !strings.Contains(res.body, `"affected_credentials"`) || !strings.Contains(res.body, hrName) ||
+			!strings.Contains(res.body, w.staff["a-other"].Name) {
+			t.Fatalf("cut: %d %s", res.code, res.body)
+		}
+		for _, pw := range passwords {
+			if strings.Contains(res.body, pw) {
+				t.Fatal("a password in the answer")
+			}
+		}
+		if res := w.callCookie("GET", fmt.Sprintf("/api/v1/device-pools/%d", pool.ID), "", bhr); res.code == http.StatusOK || strings.Contains(res.body, pool.Name) {
+			t.Fatalf("another tenant: %d %s", res.code, res.body)
+		}
+		if n := storetest.CountNotifications(t, db, w.a.ID, w.staff["a-other"].ID, notify.DeviceCapacityReduced); n != 1 {
+			t.Fatalf("a-other notified %d times", n)
+		}
+	})
+}

@@ -40,6 +40,9 @@ type Store interface {
 	// FindOpenWorktimeDays lists the tenant's days from..to without an
 	// end report (the sweep of missing end reports, sweep.go).
 	FindOpenWorktimeDays(ctx context.Context, tenantID int64, from, to calendar.Date) ([]Day, error)
+	// FindStartsMissing lists the tenant's approved telework days of day
+	// with no start report and not yet told of (nostart.go).
+	FindStartsMissing(ctx context.Context, tenantID int64, day calendar.Date) ([]MissingStart, error)
 	FindTenants(ctx context.Context) ([]*org.Tenant, error)
 	// ClaimJobRun claims one run of a periodic job; one caller wins.
 	ClaimJobRun(ctx context.Context, job, key, node string) (bool, error)
@@ -63,6 +66,10 @@ type Tx interface {
 	// apply.WorkTx lets the start and end move the day's application in
 	// the attendance record's transaction.
 	apply.WorkTx
+	// NoteStartMissing marks an approved application day told of its
+	// missing start report; false when it was already, or is no longer
+	// approved (the person started meanwhile).
+	NoteStartMissing(ctx context.Context, tenantID, applicationDayID int64, at time.Time) (bool, error)
 	// FindWorktimeDay returns the person's day; NotFound when none.
 	FindWorktimeDay(ctx context.Context, tenantID, staffID int64, d calendar.Date) (*Day, error)
 	// InsertWorktimeDay writes a new day (setting ID and Version 1); a

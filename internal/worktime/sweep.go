@@ -27,6 +27,9 @@ type SweepResult struct {
 	Hour string // the Tokyo hour the run claimed, 2006-01-02T15
 	Ran  bool   // this node claimed the hour
 	Told int    // days told of (each to the person and the heads)
+	// ToldStart: approved telework days of today told of a missing start
+	// report (nostart.go).
+	ToldStart int
 }
 
 // RunClockOutSweep runs SweepClockOut over every tenant once per Tokyo
@@ -37,7 +40,9 @@ func (s *Service) RunClockOutSweep(ctx context.Context, node string) (*SweepResu
 	res.Ran, err = jobrun.EachTenant(ctx, s.st, NoClockOutJob, res.Hour, node, func(ctx context.Context, tenantID int64) error {
 		n, err := s.SweepClockOut(ctx, tenantID, node)
 		res.Told += n
-		return err
+		m, errStart := s.SweepStartMissing(ctx, tenantID)
+		res.ToldStart += m
+		return errors.Join(err, errStart)
 	})
 	return res, err
 }
