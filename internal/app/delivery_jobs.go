@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"telework/internal/auth"
@@ -37,12 +38,21 @@ func deliveryLoop(ctx context.Context, db *store.DB, svc web.Services, keys *sso
 	if v, ok := deliveryDuration(log, "TELEWORK_DELIVERY_INTERVAL"); ok {
 		interval = v
 	}
+	cals := businessCalendars{svc: svc.Calendar, now: db.Now}
 	d.Window = func(ctx context.Context, tenantID int64) (notify.Window, error) {
 		v, err := svc.Policy.InForce(ctx, tenantID, calendar.DateOf(db.Now()))
 		if err != nil || !v.Policy.QuietHours {
 			return notify.Window{}, nil // no policy yet: no quiet hours
 		}
-		return notify.Window{Start: v.Policy.Hours.Start, End: v.Policy.Hours.End}, nil
+		w := notify.Window{Start: v.Policy.Hours.Start, End: v.Policy.Hours.End}
+		// Holidays and closure days (年末年始) are outside working time too;
+		// without the calendar, weekends still are.
+		if cal, err := cals.get(ctx, tenantID); err == nil {
+			w.BusinessDay = func(day time.Time) bool { return cal.IsBusinessDay(calendar.DateOf(day)) }
+		} else if ctx.Err() == nil {
+			log.Error("notification delivery: business calendar", "tenant", tenantID, "err", err)
+		}
+		return w, nil
 	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -114,4 +124,41 @@ func reviewReminderHook(db *store.DB) roadmap.ReviewNotifier {
 		}
 		return ntx.InsertNotifications(ctx, tenantID, ns)
 	}
+}
+
+// businessCalendars keeps each tenant's business calendar (this year and
+// the next) for a minute: the delivery loop asks for it on every round,
+// and closure days change seldom.
+type businessCalendars struct {
+	svc *calendar.Service
+	now func() time.Time
+	mu  sync.Mutex
+	m   map[int64]cachedCalendar
+}
+
+type cachedCalendar struct {
+	cal    *calendar.Calendar
+	loaded time.Time
+}
+
+func (b *businessCalendars) get(ctx context.Context, tenantID int64) (*calendar.Calendar, error) {
+	now := b.now()
+	b.mu.Lock()
+	c, ok := b.m[tenantID]
+	b.mu.Unlock()
+	if ok && now.Sub(c.loaded) < time.Minute && now.Sub(c.loaded) >= 0 {
+		return c.cal, nil
+	}
+	y := calendar.DateOf(now).Year
+	cal, err := b.svc.Load(ctx, tenantID, y, y+1)
+	if err != nil {
+		return nil, err
+	}
+	b.mu.Lock()
+	if b.m == nil {
+		b.m = map[int64]cachedCalendar{}
+	}
+	b.m[tenantID] = cachedCalendar{cal, now}
+	b.mu.Unlock()
+	return cal, nil
 }

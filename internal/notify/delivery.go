@@ -258,8 +258,24 @@ var Tokyo = func() *time.Location {
 }()
 
 // Window is the working window of a tenant ("08:30"–"17:15"): the
-// standard day of the policy in force. Empty means no quiet hours.
-type Window struct{ Start, End string }
+// standard day of the policy in force, on the tenant's business days.
+// Empty means no quiet hours.
+type Window struct {
+	Start, End string
+	// BusinessDay reports whether the day (its midnight in Japan) is a
+	// working day of the tenant: its business calendar, without weekends,
+	// national holidays and closure days such as 年末年始. Nil: Monday to
+	// Friday.
+	BusinessDay func(day time.Time) bool
+}
+
+// working reports whether day (a midnight in Japan) is a working day.
+func (w Window) working(day time.Time) bool {
+	if w.BusinessDay != nil {
+		return w.BusinessDay(day)
+	}
+	return day.Weekday() != time.Saturday && day.Weekday() != time.Sunday
+}
 
 func hhmm(s string) (int, bool) {
 	h, m, ok := strings.Cut(s, ":")
@@ -275,10 +291,10 @@ func hhmm(s string) (int, bool) {
 }
 
 // HoldUntil is when a notification created at may be sent: at itself for
-// an urgent one or inside the window on a weekday, otherwise the next
-// weekday's window start (第5章 3.: nobody is expected to answer after
-// hours). Holidays are not known here; a message held over one is sent on
-// it, at the window's start.
+// an urgent one or inside the window on a working day, otherwise the next
+// working day's window start (第5章 3.: nobody is expected to answer after
+// hours, nor on a holiday). A calendar that shows no working day in the
+// next year holds nothing.
 func HoldUntil(at time.Time, w Window, urgent bool) time.Time {
 	start, ok1 := hhmm(w.Start)
 	end, ok2 := hhmm(w.End)
@@ -287,20 +303,22 @@ func HoldUntil(at time.Time, w Window, urgent bool) time.Time {
 	}
 	t := at.In(Tokyo)
 	mins := t.Hour()*60 + t.Minute()
-	weekday := t.Weekday() != time.Saturday && t.Weekday() != time.Sunday
-	if weekday && mins >= start && mins < end {
-		return at
-	}
 	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, Tokyo)
-	if weekday && mins < start {
-		return day.Add(time.Duration(start) * time.Minute)
-	}
-	for {
-		day = day.AddDate(0, 0, 1)
-		if day.Weekday() != time.Saturday && day.Weekday() != time.Sunday {
+	if w.working(day) {
+		if mins >= start && mins < end {
+			return at
+		}
+		if mins < start {
 			return day.Add(time.Duration(start) * time.Minute)
 		}
 	}
+	for range 366 {
+		day = day.AddDate(0, 0, 1)
+		if w.working(day) {
+			return day.Add(time.Duration(start) * time.Minute)
+		}
+	}
+	return at
 }
 
 // Recipient is what planning needs to know of a person.

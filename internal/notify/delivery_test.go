@@ -33,6 +33,11 @@ func jst(s string) time.Time {
 // TestHoldUntil: quiet hours outside the policy's standard day (第5章 3.).
 func TestHoldUntil(t *testing.T) {
 	w := Window{Start: "08:30", End: "17:15"}
+	off := map[string]bool{"2026-12-29": true, "2026-12-30": true, "2026-12-31": true, "2027-01-01": true, "2027-01-02": true,
+		"2027-01-03": true, "2027-01-11": true}
+	cal := Window{Start: "08:30", End: "17:15", BusinessDay: func(d time.Time) bool {
+		return d.Weekday() != time.Saturday && d.Weekday() != time.Sunday && !off[d.Format("2006-01-02")]
+	}}
 	for _, c := range []struct {
 		at     string
 		urgent bool
@@ -48,6 +53,14 @@ func TestHoldUntil(t *testing.T) {
 		{"2026-12-05 10:00", true, w, "2026-12-05 10:00"},  // urgent goes at once
 		{"2026-12-05 10:00", false, Window{}, "2026-12-05 10:00"},
 		{"2026-12-05 10:00", false, Window{Start: "18:00", End: "09:00"}, "2026-12-05 10:00"}, // nonsense: no hold
+		// The tenant's business calendar: 年末年始 (12/29–1/3) and 成人の日 (1/11) are off.
+		{"2026-12-28 18:00", false, cal, "2027-01-04 08:30"}, // last day of the year → after the new year
+		{"2026-12-30 10:00", false, cal, "2027-01-04 08:30"}, // closed day, in the window's hours
+		{"2027-01-08 17:30", false, cal, "2027-01-12 08:30"}, // Friday → Tuesday after 成人の日
+		{"2027-01-11 07:00", false, cal, "2027-01-12 08:30"}, // before the start on a holiday
+		{"2027-01-12 07:00", false, cal, "2027-01-12 08:30"},
+		{"2026-12-30 10:00", true, cal, "2026-12-30 10:00"}, // urgent goes at once
+		{"2026-12-30 10:00", false, Window{Start: "08:30", End: "17:15", BusinessDay: func(time.Time) bool { return false }}, "2026-12-30 10:00"}, // no working day at all: no hold
 	} {
 		got := HoldUntil(jst(c.at), c.w, c.urgent)
 		if !got.Equal(jst(c.want)) {
