@@ -276,12 +276,14 @@ func (s *API) apiNotifications(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	var v apperr.Validation
 	unread := queryBool(r, "unread", &v)
-	limit, after, perr := paging(r)
+	// The cursor names the page's last notification: newer ones arriving
+	// between two pages neither shift nor repeat the next.
+	limit, _, before, perr := keyPaging(r)
 	if err := apperr.Merge(v.Err(), perr); err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	ns, err := s.svc.Notify.List(r.Context(), p.TenantID, p, unread, limit, int(after))
+	ns, err := s.svc.Notify.ListBefore(r.Context(), p.TenantID, p, unread, limit+1, before)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
@@ -304,11 +306,11 @@ func (s *API) apiNotifications(w http.ResponseWriter, r *http.Request) {
 		page[notificationJSON]
 		Unread int `json:"unread"`
 	}{page[notificationJSON]{Items: []notificationJSON{}, Total: total}, n}
-	for _, x := range ns {
+	for _, x := range ns[:min(limit, len(ns))] {
 		out.Items = append(out.Items, notificationOut(lang, x))
 	}
-	if len(ns) == limit && int(after)+len(ns) < total {
-		out.NextCursor = encodeCursor(after + int64(limit))
+	if len(ns) > limit {
+		out.NextCursor = keyCursor("", ns[limit-1].ID)
 	}
 	writeJSON(w, http.StatusOK, out)
 }

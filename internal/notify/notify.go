@@ -82,6 +82,10 @@ type Filter struct {
 	// OffByDefault are the kinds left out for a person who stored no
 	// choice for them (OffInAppByDefault; set by the service with InApp).
 	OffByDefault []Kind
+	// BeforeID, when set, reads only notifications older than that one
+	// (ids below it): the next page of a list in newest-first order, which
+	// a notification arriving meanwhile does not shift.
+	BeforeID int64
 }
 
 // Store is what the service reads and runs transactions on.
@@ -135,6 +139,26 @@ func (s *Service) List(ctx context.Context, tenantID int64, who *auth.Principal,
 		limit = MaxList
 	}
 	return s.st.FindNotifications(ctx, tenantID, who.StaffID, s.inApp(unreadOnly), limit, max(offset, 0))
+}
+
+// ListBefore is List from the notification before beforeID on (0: the
+// newest): a page that stays where it was when new notifications arrive
+// between two pages (the API's cursor).
+func (s *Service) ListBefore(ctx context.Context, tenantID int64, who *auth.Principal, unreadOnly bool, limit int, beforeID int64) ([]Notification, error) {
+	if who == nil {
+		return nil, apperr.Forbid()
+	}
+	if who.StaffID == 0 {
+		return nil, nil
+	}
+	// One more than a page may hold: the caller learns whether another
+	// page follows.
+	if limit <= 0 || limit > MaxList+1 {
+		limit = MaxList + 1
+	}
+	f := s.inApp(unreadOnly)
+	f.BeforeID = max(beforeID, 0)
+	return s.st.FindNotifications(ctx, tenantID, who.StaffID, f, limit, 0)
 }
 
 // Count is how many notifications List would return without a limit:

@@ -79,6 +79,10 @@ func notificationFilter(f notify.Filter) (string, []any) {
 	if f.UnreadOnly {
 		where += ` AND read_at = 0`
 	}
+	if f.BeforeID > 0 {
+		where += ` AND id < ?`
+		args = append(args, f.BeforeID)
+	}
 	if f.InApp {
 		// The defaults are in the app: only a stored "not in the app"
 		// leaves a kind out (an index lookup on the preferences' key).

@@ -63,3 +63,63 @@ func TestOpenOneOldNotification(t *testing.T) {
 		}
 	})
 }
+
+// TestNotificationPagesDoNotShift: the API's list pages by the last
+// notification of a page, so notifications arriving between two pages
+// neither repeat an item on the next page nor hide one; walking every
+// page reads each notification once, past the 200 of one read.
+func TestNotificationPagesDoNotShift(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		staffID := w.staff["a-staff"].ID
+		add := func(n int) {
+			t.Helper()
+			var ns []notify.Notification
+			for i := range n {
+				ns = append(ns, notify.New(staffID, notify.Reminder, 0, map[string]any{"Count": i + 1}))
+			}
+			storetest.Must(t, db.InNotifyTx(ctx, func(tx notify.Tx) error { return tx.InsertNotifications(ctx, w.a.ID, ns) }))
+		}
+		add(205)
+		staff := w.session(t, "staff")
+		var page struct {
+			Items []struct {
+				ID int64 `json:"id"`
+			} `json:"items"`
+			Total      int    `json:"total"`
+			NextCursor string `json:"next_cursor"`
+		}
+		seen := map[int64]int{}
+		path := "/api/v1/notifications?limit=200"
+		for pages := 0; path != ""; pages++ {
+			res := w.call("GET", path, "", "", "Cookie", staff.Name+"="+staff.Value)
+			if res.code != http.StatusOK || pages > 5 {
+				t.Fatalf("page %d: %d %s", pages, res.code, res.body)
+			}
+			page.Items, page.NextCursor = nil, ""
+			decode(t, res, &page)
+			for _, it := range page.Items {
+				seen[it.ID]++
+			}
+			if pages == 0 {
+				add(3) // arrive between the pages
+			}
+			path = ""
+			if page.NextCursor != "" {
+				path = "/api/v1/notifications?limit=200&cursor=" + page.NextCursor
+			}
+		}
+		if len(seen) != 205 {
+			t.Fatalf("read %d notifications, want the 205 there were at the first page", len(seen))
+		}
+		for id, n := range seen {
+			if n != 1 {
+				t.Errorf("notification %d read %d times", id, n)
+			}
+		}
+		if res := w.call("GET", "/api/v1/notifications?cursor=bogus", "", "", "Cookie", staff.Name+"="+staff.Value); res.code != http.StatusUnprocessableEntity {
+			t.Errorf("a malformed cursor: %d", res.code)
+		}
+	})
+}
