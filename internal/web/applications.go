@@ -2,7 +2,9 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"telework/internal/apperr"
@@ -48,10 +50,33 @@ func (s *Server) myApplications(w http.ResponseWriter, r *http.Request) {
 		}
 		f.StaffIDs, other = []int64{id}, st.Name
 	}
+	// One read holds up to apply.MaxPage applications, newest first; the
+	// older ones follow a link (?after=: the last one's place), so years of
+	// history stay reachable.
+	if k, ok := parseAppKey(r.URL.Query().Get("after")); ok {
+		f.After = k
+	}
 	list, err := s.svc.Apply.List(r.Context(), p.TenantID, p, f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	older := ""
+	if len(list) == apply.MaxPage {
+		next := f
+		next.After, next.Limit = apply.KeyOf(list[len(list)-1]), 1
+		rest, err := s.svc.Apply.List(r.Context(), p.TenantID, p, next)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if len(rest) > 0 {
+			q := url.Values{"all": {"1"}, "after": {appKeyString(next.After)}}
+			if len(f.StaffIDs) == 1 && f.StaffIDs[0] != p.StaffID {
+				q.Set("staff", strconv.FormatInt(f.StaffIDs[0], 10))
+			}
+			older = r.URL.Path + "?" + q.Encode()
+		}
 	}
 	l := lang(r)
 	today := s.svc.Apply.Today()
@@ -77,7 +102,7 @@ func (s *Server) myApplications(w http.ResponseWriter, r *http.Request) {
 	if len(past) > pastLimit && r.URL.Query().Get("all") != "1" {
 		past, more = past[:pastLimit], true
 	}
-	data := map[string]any{"Upcoming": upcoming, "Past": past, "Overdue": overdue, "More": more, "Other": other}
+	data := map[string]any{"Upcoming": upcoming, "Past": past, "Overdue": overdue, "More": more, "Other": other, "Older": older}
 	if other != "" {
 		data["Overdue"] = nil // the person's own to write; their supervisor sees them under reports
 		s.render(w, r, http.StatusOK, "apply_list", "applyweb.title_theirs", data, nil)
@@ -86,6 +111,24 @@ func (s *Server) myApplications(w http.ResponseWriter, r *http.Request) {
 	_, lastErr := s.svc.Apply.Last(r.Context(), p.TenantID, p)
 	data["HasLast"] = lastErr == nil
 	s.render(w, r, http.StatusOK, "apply_list", "applyweb.title_mine", data, nil)
+}
+
+// appKeyString writes an application's place in the list for a link
+// ("2026-04-01.123": its first day and id); parseAppKey reads it back
+// (false for anything else, which reads as the first page).
+func appKeyString(k apply.Key) string { return k.FirstDay.String() + "." + strconv.FormatInt(k.ID, 10) }
+
+func parseAppKey(s string) (apply.Key, bool) {
+	day, id, ok := strings.Cut(s, ".")
+	if !ok {
+		return apply.Key{}, false
+	}
+	d, err := calendar.ParseDate(day)
+	n, nerr := strconv.ParseInt(id, 10, 64)
+	if err != nil || nerr != nil || n <= 0 {
+		return apply.Key{}, false
+	}
+	return apply.Key{FirstDay: d, ID: n}, true
 }
 
 // isUpcoming: undecided, or holding a day from today on.

@@ -3,9 +3,11 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -190,6 +192,38 @@ func TestApplicationStatusFilter(t *testing.T) {
 		p := pageOf(t, w, staff, "/api/v1/applications?status=started,confirmed", 50, "")
 		if !slices.Equal(p.ids(), []int64{want[apply.Confirmed], want[apply.Started]}) {
 			t.Fatalf("status=started,confirmed: %v", p.ids())
+		}
+	})
+}
+
+// TestMyApplicationsPageReachesTheOldest: 「わたしの申請」 shows the newest
+// apply.MaxPage applications (all past ones after 「すべて表示」) and links
+// to the older ones, page after page, until the oldest; the link keeps
+// whose list it is for a supervisor.
+func TestMyApplicationsPageReachesTheOldest(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, _ := applyWorld(t, db)
+		staff := w.session(t, "staff")
+		first := calendar.Date{Year: 2023, Month: 4, Day: 3}
+		ids := insertApps(t, db, w, w.staff["a-staff"].ID, first, apply.MaxPage+3, apply.Approved, apply.Approved, 0)
+		oldest := fmt.Sprintf(`href="/applications/%d"`, ids[0])
+		page := w.do("GET", "/applications?all=1", nil, staff)
+		if page.code != 200 || strings.Contains(page.body, oldest) || !strings.Contains(page.body, "さらに古い申請を表示") {
+			t.Fatalf("first page: %d, oldest shown %v", page.code, strings.Contains(page.body, oldest))
+		}
+		i := strings.Index(page.body, "さらに古い申請を表示")
+		j := strings.LastIndex(page.body[:i], `href="`)
+		link := html.UnescapeString(page.body[j+6 : j+6+strings.Index(page.body[j+6:], `"`)])
+		older := w.do("GET", link, nil, staff)
+		if older.code != 200 || !strings.Contains(older.body, oldest) || strings.Contains(older.body, "さらに古い申請を表示") {
+			t.Fatalf("older page %s: %d, oldest shown %v", link, older.code, strings.Contains(older.body, oldest))
+		}
+		if strings.Contains(older.body, fmt.Sprintf(`href="/applications/%d"`, ids[len(ids)-1])) {
+			t.Error("the older page repeats the newest")
+		}
+		// A malformed place reads as the first page.
+		if res := w.do("GET", "/applications?all=1&after=nope", nil, staff); res.code != 200 || strings.Contains(res.body, oldest) {
+			t.Errorf("malformed after: %d", res.code)
 		}
 	})
 }
