@@ -99,29 +99,10 @@ func (s *Service) SweepStartMissing(ctx context.Context, tenantID int64) (int, e
 }
 
 func (s *Service) tellStartMissing(ctx context.Context, tenantID int64, m MissingStart, w Warning) (bool, error) {
-	st, err := s.st.FindStaffByID(ctx, tenantID, m.StaffID)
-	if err != nil {
-		return false, err
-	}
-	heads, err := s.st.FindApplyHeads(ctx, tenantID, []int64{st.UnitID})
-	if err != nil {
-		return false, err
-	}
-	told := false
-	err = s.st.InWorktimeTx(ctx, func(tx Tx) error {
-		ok, err := tx.NoteStartMissing(ctx, tenantID, m.DayID, s.now())
-		if err != nil || !ok {
-			return err
-		}
-		if err := tx.Audit(ctx, tenantID, audit.Actor{Label: "system:worktime"}, audit.Change{Action: "worktime.no_clock_in",
-			ObjectType: "application", ObjectID: strconv.FormatInt(m.ApplicationID, 10),
-			After: map[string]any{"staff_id": m.StaffID, "date": m.Date.String(), "expected_start": w.Args["Expected"]}}); err != nil {
-			return err
-		}
-		told = true
-		// The day has no attendance record yet: the notice is the person's
-		// day as the application holds it.
-		return s.flag(ctx, tx, tenantID, 0, st, heads, Day{StaffID: m.StaffID, Date: m.Date, ApplicationID: m.ApplicationID}, []Warning{w})
-	})
-	return told, err
+	// The day has no attendance record yet: the notice is the person's day
+	// as the application holds it.
+	d := Day{StaffID: m.StaffID, Date: m.Date, ApplicationID: m.ApplicationID}
+	return s.tellOnce(ctx, tenantID, d, []Warning{w}, func(tx Tx) (bool, error) { return tx.NoteStartMissing(ctx, tenantID, m.DayID, s.now()) },
+		audit.Change{Action: "worktime.no_clock_in", ObjectType: "application", ObjectID: strconv.FormatInt(m.ApplicationID, 10),
+			After: map[string]any{"staff_id": m.StaffID, "date": m.Date.String(), "expected_start": w.Args["Expected"]}})
 }

@@ -84,6 +84,15 @@ func (s *Service) SweepClockOut(ctx context.Context, tenantID int64, node string
 }
 
 func (s *Service) tellNoClockOut(ctx context.Context, tenantID int64, node string, d Day, ws []Warning) (bool, error) {
+	return s.tellOnce(ctx, tenantID, d, ws, func(tx Tx) (bool, error) { return tx.NoteNoClockOut(ctx, tenantID, d.ID) },
+		audit.Change{Action: "worktime.no_clock_out", ObjectType: "worktime_day", ObjectID: strconv.FormatInt(d.ID, 10), After: d.AuditView()})
+}
+
+// tellOnce tells the person and the heads of their unit of a day's
+// warnings, with the audit entry change, in one transaction — when note
+// marks the day told there (false: told already by another node or run,
+// and nothing is written). It reports whether it told.
+func (s *Service) tellOnce(ctx context.Context, tenantID int64, d Day, ws []Warning, note func(Tx) (bool, error), change audit.Change) (bool, error) {
 	st, err := s.st.FindStaffByID(ctx, tenantID, d.StaffID)
 	if err != nil {
 		return false, err
@@ -94,19 +103,15 @@ func (s *Service) tellNoClockOut(ctx context.Context, tenantID int64, node strin
 	}
 	told := false
 	err = s.st.InWorktimeTx(ctx, func(tx Tx) error {
-		ok, err := tx.NoteNoClockOut(ctx, tenantID, d.ID)
+		ok, err := note(tx)
 		if err != nil || !ok {
 			return err
 		}
-		if err := tx.Audit(ctx, tenantID, audit.Actor{Label: "system:worktime"}, audit.Change{Action: "worktime.no_clock_out",
-			ObjectType: "worktime_day", ObjectID: strconv.FormatInt(d.ID, 10), After: d.AuditView()}); err != nil {
+		if err := tx.Audit(ctx, tenantID, audit.Actor{Label: "system:worktime"}, change); err != nil {
 			return err
 		}
 		told = true
 		return s.flag(ctx, tx, tenantID, 0, st, heads, d, ws)
 	})
-	if err != nil {
-		return false, err
-	}
-	return told, nil
+	return told, err
 }
