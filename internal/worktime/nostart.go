@@ -86,7 +86,7 @@ func (s *Service) SweepStartMissing(ctx context.Context, tenantID int64) (int, e
 		if !ok || now.Before(midnight.Add(time.Duration(exp)*time.Minute+StartGrace)) {
 			continue
 		}
-		w := Warning{Rule: RuleNoClockIn, Args: map[string]any{"Expected": fmt.Sprintf("%02d:%02d", exp/60, exp%60)}}
+		w := Warning{Rule: RuleNoClockIn, Args: map[string]any{"Expected": fmtHM(exp)}}
 		ok, err := s.tellStartMissing(ctx, tenantID, m, w)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("application day %d: %w", m.DayID, err))

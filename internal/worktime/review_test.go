@@ -251,7 +251,7 @@ func TestSweepTellsOfMissingEnd(t *testing.T) {
 				t.Fatalf("run %d: %+v", i, res)
 			}
 		}
-		if n, err := f.svc.SweepClockOut(ctx, f.a.ID, "node-c"); err != nil || n != 0 {
+		if n, err := f.svc.SweepClockOut(ctx, f.a.ID); err != nil || n != 0 {
 			t.Fatalf("another sweep told %d (%v)", n, err)
 		}
 		for who, kind := range map[string]notify.Kind{"staff": worktime.NotifyWarningSelf, "kakaricho": worktime.NotifyWarning} {

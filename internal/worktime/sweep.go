@@ -38,7 +38,7 @@ func (s *Service) RunClockOutSweep(ctx context.Context, node string) (*SweepResu
 	res := &SweepResult{Hour: s.now().In(calendar.Tokyo).Format("2006-01-02T15")}
 	var err error
 	res.Ran, err = jobrun.EachTenant(ctx, s.st, NoClockOutJob, res.Hour, node, func(ctx context.Context, tenantID int64) error {
-		n, err := s.SweepClockOut(ctx, tenantID, node)
+		n, err := s.SweepClockOut(ctx, tenantID)
 		res.Told += n
 		m, errStart := s.SweepStartMissing(ctx, tenantID)
 		res.ToldStart += m
@@ -53,7 +53,7 @@ func (s *Service) RunClockOutSweep(ctx context.Context, node string) (*SweepResu
 // person and day whichever node or run gets there first (the day is
 // marked told in the notice's transaction). It returns how many days it
 // told of.
-func (s *Service) SweepClockOut(ctx context.Context, tenantID int64, node string) (int, error) {
+func (s *Service) SweepClockOut(ctx context.Context, tenantID int64) (int, error) {
 	today := calendar.DateOf(s.now())
 	// Yesterday's cut-off may be past midnight; the day before covers a
 	// sweep that did not run for a while.
@@ -72,7 +72,7 @@ func (s *Service) SweepClockOut(ctx context.Context, tenantID int64, node string
 		if i < 0 {
 			continue
 		}
-		ok, err := s.tellNoClockOut(ctx, tenantID, node, v.Day, v.Warnings[i:i+1])
+		ok, err := s.tellNoClockOut(ctx, tenantID, v.Day, v.Warnings[i:i+1])
 		if err != nil {
 			errs = append(errs, fmt.Errorf("day %d: %w", v.Day.ID, err))
 		}
@@ -83,7 +83,7 @@ func (s *Service) SweepClockOut(ctx context.Context, tenantID int64, node string
 	return told, errors.Join(errs...)
 }
 
-func (s *Service) tellNoClockOut(ctx context.Context, tenantID int64, node string, d Day, ws []Warning) (bool, error) {
+func (s *Service) tellNoClockOut(ctx context.Context, tenantID int64, d Day, ws []Warning) (bool, error) {
 	return s.tellOnce(ctx, tenantID, d, ws, func(tx Tx) (bool, error) { return tx.NoteNoClockOut(ctx, tenantID, d.ID) },
 		audit.Change{Action: "worktime.no_clock_out", ObjectType: "worktime_day", ObjectID: strconv.FormatInt(d.ID, 10), After: d.AuditView()})
 }

@@ -216,7 +216,7 @@ func newAtEnd(p policy.Policy, d Day, ws []Warning) []Warning {
 	started := d
 	started.End, started.Breaks = time.Time{}, nil
 	told := map[string]bool{}
-	for _, w := range Check(Input{Policy: p, Day: started, Now: d.Start, NeedsApplication: NeedsApplication(p, d.Mode)}) {
+	for _, w := range warningsOf(p, nil, started, d.Start) {
 		told[w.Rule] = true
 	}
 	var out []Warning
