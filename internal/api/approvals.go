@@ -302,17 +302,11 @@ func (s *API) apiNotifications(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	lang := apiLang(r)
-	out := struct {
+	writeJSON(w, http.StatusOK, struct {
 		page[notificationJSON]
 		Unread int `json:"unread"`
-	}{page[notificationJSON]{Items: []notificationJSON{}, Total: total}, n}
-	for _, x := range ns[:min(limit, len(ns))] {
-		out.Items = append(out.Items, notificationOut(lang, x))
-	}
-	if len(ns) > limit {
-		out.NextCursor = keyCursor("", ns[limit-1].ID)
-	}
-	writeJSON(w, http.StatusOK, out)
+	}{keyPageOf(ns, limit, total, func(x notify.Notification) (string, int64) { return "", x.ID },
+		func(x notify.Notification) notificationJSON { return notificationOut(lang, x) }), n})
 }
 
 func notificationOut(lang string, x notify.Notification) notificationJSON {

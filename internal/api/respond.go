@@ -75,6 +75,13 @@ func writeKeyPage[T, J any](s *API, w http.ResponseWriter, r *http.Request, fetc
 		s.apiFail(w, r, err)
 		return
 	}
+	writeJSON(w, http.StatusOK, keyPageOf(list, limit, total, keyOf, conv))
+}
+
+// keyPageOf is the page of list, read with one item more than limit: the
+// first limit items converted, and the cursor after the last of them when
+// the extra one shows that another page follows.
+func keyPageOf[T, J any](list []T, limit, total int, keyOf func(T) (string, int64), conv func(T) J) page[J] {
 	out := page[J]{Items: make([]J, 0, min(limit, len(list))), Total: total}
 	for _, x := range list[:min(limit, len(list))] {
 		out.Items = append(out.Items, conv(x))
@@ -82,7 +89,7 @@ func writeKeyPage[T, J any](s *API, w http.ResponseWriter, r *http.Request, fetc
 	if len(list) > limit {
 		out.NextCursor = keyCursor(keyOf(list[limit-1]))
 	}
-	writeJSON(w, http.StatusOK, out)
+	return out
 }
 
 // cursorDate reads the date of a cursor's key ("" for none); a malformed

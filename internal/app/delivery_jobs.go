@@ -24,10 +24,9 @@ import (
 // tenant's policy in force (when its quiet_hours is on) holds non-urgent
 // messages until the next working morning.
 func deliveryLoop(ctx context.Context, db *store.DB, svc web.Services, keys *sso.SecretKeys, webhookLoopback bool, log *slog.Logger) {
-	d := notify.NewDeliverer(db, db.Now, nodeName(), &send.SMTP{}, &send.Webhook{AllowLoopback: webhookLoopback})
 	// A message the tenant's ISO-2022-JP option cannot carry goes as UTF-8,
 	// with a warning in this log.
-	d.Mail = &send.SMTP{Log: log}
+	d := notify.NewDeliverer(db, db.Now, nodeName(), &send.SMTP{Log: log}, &send.Webhook{AllowLoopback: webhookLoopback})
 	if keys != nil {
 		d.OpenSecret = keys.Open
 	}

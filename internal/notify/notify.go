@@ -129,36 +129,32 @@ const MaxList = 200
 // at each call, so turning a kind on again shows its notifications
 // again). Accounts without a staff record have none.
 func (s *Service) List(ctx context.Context, tenantID int64, who *auth.Principal, unreadOnly bool, limit, offset int) ([]Notification, error) {
-	if who == nil {
-		return nil, apperr.Forbid()
-	}
-	if who.StaffID == 0 {
-		return nil, nil
-	}
-	if limit <= 0 || limit > MaxList {
-		limit = MaxList
-	}
-	return s.st.FindNotifications(ctx, tenantID, who.StaffID, s.inApp(unreadOnly), limit, max(offset, 0))
+	return s.list(ctx, tenantID, who, s.inApp(unreadOnly), limit, MaxList, max(offset, 0))
 }
 
 // ListBefore is List from the notification before beforeID on (0: the
 // newest): a page that stays where it was when new notifications arrive
-// between two pages (the API's cursor).
+// between two pages (the API's cursor). It reads one more than a page may
+// hold, so that the caller learns whether another page follows.
 func (s *Service) ListBefore(ctx context.Context, tenantID int64, who *auth.Principal, unreadOnly bool, limit int, beforeID int64) ([]Notification, error) {
+	f := s.inApp(unreadOnly)
+	f.BeforeID = max(beforeID, 0)
+	return s.list(ctx, tenantID, who, f, limit, MaxList+1, 0)
+}
+
+// list reads the signed-in person's notifications matching f, at most
+// most (a limit outside 1..most reads most).
+func (s *Service) list(ctx context.Context, tenantID int64, who *auth.Principal, f Filter, limit, most, offset int) ([]Notification, error) {
 	if who == nil {
 		return nil, apperr.Forbid()
 	}
 	if who.StaffID == 0 {
 		return nil, nil
 	}
-	// One more than a page may hold: the caller learns whether another
-	// page follows.
-	if limit <= 0 || limit > MaxList+1 {
-		limit = MaxList + 1
+	if limit <= 0 || limit > most {
+		limit = most
 	}
-	f := s.inApp(unreadOnly)
-	f.BeforeID = max(beforeID, 0)
-	return s.st.FindNotifications(ctx, tenantID, who.StaffID, f, limit, 0)
+	return s.st.FindNotifications(ctx, tenantID, who.StaffID, f, limit, offset)
 }
 
 // Count is how many notifications List would return without a limit:

@@ -47,10 +47,10 @@ func (s *DeliveryService) ReSealSMTPPasswords(ctx context.Context) (secretkey.Re
 	}
 	for _, r := range rows {
 		next, replace, err := rep.ReSeal(s.keys, r.TenantID, r.Stored)
-		if err != nil || !replace {
-			if err != nil {
-				return rep, err
-			}
+		if err != nil {
+			return rep, err
+		}
+		if !replace {
 			continue
 		}
 		err = s.st.InDeliveryTx(ctx, func(tx DeliveryTx) error {

@@ -27,8 +27,6 @@ import (
 // only. Without a key the server refuses to store a log (there is no
 // "plaintext for now").
 
-const sealPrefix = "enc:v1:"
-
 // Keys seal and open log bodies: the first seals, all open.
 type Keys struct{ keys []logKey }
 
@@ -80,7 +78,7 @@ func (k *Keys) Seal(tenantID, pairID int64, plain []byte) (string, error) {
 		return "", err
 	}
 	out := cur.aead.Seal(nonce, nonce, plain, aad(tenantID, pairID))
-	return sealPrefix + cur.id + ":" + base64.RawStdEncoding.EncodeToString(out), nil
+	return secretkey.Prefix + cur.id + ":" + base64.RawStdEncoding.EncodeToString(out), nil
 }
 
 // Open decrypts a stored log body with the key that sealed it.
@@ -88,8 +86,8 @@ func (k *Keys) Open(tenantID, pairID int64, stored string) ([]byte, error) {
 	if k == nil {
 		return nil, ErrNoKey
 	}
-	id, data, ok := strings.Cut(strings.TrimPrefix(stored, sealPrefix), ":")
-	if !strings.HasPrefix(stored, sealPrefix) || !ok {
+	id, data, ok := strings.Cut(strings.TrimPrefix(stored, secretkey.Prefix), ":")
+	if !strings.HasPrefix(stored, secretkey.Prefix) || !ok {
 		return nil, fmt.Errorf("oneonone: a stored log of pair %d is not sealed", pairID)
 	}
 	for _, key := range k.keys {

@@ -58,15 +58,6 @@ func hm(v string) (int, bool) {
 	return t.Hour()*60 + t.Minute(), true
 }
 
-// tokyo is the zone of the timed events, named as the feed's VTIMEZONE.
-var tokyo = func() *time.Location {
-	l, err := time.LoadLocation("Asia/Tokyo")
-	if err != nil {
-		return time.FixedZone("Asia/Tokyo", 9*3600)
-	}
-	return l
-}()
-
 // Shown are the day states that appear on the schedule: planned
 // (submitted, approved) and under way or done.
 var Shown = []apply.Status{apply.Submitted, apply.Approved, apply.Started, apply.Finished, apply.Reported, apply.Confirmed}
@@ -168,7 +159,7 @@ func ICS(name string, entries []Entry, lang string, now time.Time) ([]byte, erro
 			// so a 09:00–11:00 telework shows at 09:00–11:00.
 			s, _ := hm(e.Start)
 			en, _ := hm(e.End)
-			day := time.Date(e.Date.Year, e.Date.Month, e.Date.Day, 0, 0, 0, 0, tokyo)
+			day := time.Date(e.Date.Year, e.Date.Month, e.Date.Day, 0, 0, 0, 0, calendar.Tokyo)
 			ev.Props.SetDateTime(ical.PropDateTimeStart, day.Add(time.Duration(s)*time.Minute))
 			ev.Props.SetDateTime(ical.PropDateTimeEnd, day.Add(time.Duration(en)*time.Minute))
 		} else {

@@ -32,10 +32,6 @@ import (
 // (ReSealSecrets). Once the start-up log reports none left, drop the old
 // keys.
 
-// secretPrefix marks a sealed value; a stored secret without it is
-// plaintext from before a key was configured.
-const secretPrefix = secretkey.Prefix
-
 // SecretKeys are the keys client secrets are sealed with: the first seals,
 // all open.
 type SecretKeys struct {
@@ -88,7 +84,7 @@ func (k *SecretKeys) Seal(tenantID int64, plain string) (string, error) {
 		return "", err
 	}
 	out := cur.aead.Seal(nonce, nonce, []byte(plain), aad(tenantID))
-	return secretPrefix + cur.id + ":" + base64.RawStdEncoding.EncodeToString(out), nil
+	return secretkey.Prefix + cur.id + ":" + base64.RawStdEncoding.EncodeToString(out), nil
 }
 
 // ErrSecretKey is a sealed secret that no configured key opens (the key is
@@ -98,10 +94,10 @@ var ErrSecretKey = errors.New("sso: the client secret is encrypted with a key th
 // Open returns a stored secret as typed: plaintext as it is, a sealed
 // value opened with the key that sealed it.
 func (k *SecretKeys) Open(tenantID int64, stored string) (string, error) {
-	if !strings.HasPrefix(stored, secretPrefix) {
+	if !secretkey.IsSealed(stored) { // plaintext from before a key was configured
 		return stored, nil
 	}
-	id, data, ok := strings.Cut(strings.TrimPrefix(stored, secretPrefix), ":")
+	id, data, ok := strings.Cut(strings.TrimPrefix(stored, secretkey.Prefix), ":")
 	if k == nil || !ok {
 		return "", ErrSecretKey
 	}
@@ -125,7 +121,7 @@ func (k *SecretKeys) Open(tenantID int64, stored string) (string, error) {
 
 // Current reports whether stored is sealed with the current key.
 func (k *SecretKeys) Current(stored string) bool {
-	return strings.HasPrefix(stored, secretPrefix+k.keys[0].id+":")
+	return strings.HasPrefix(stored, secretkey.Prefix+k.keys[0].id+":")
 }
 
 // SetSecretKeys gives the service the keys for client secrets at rest
