@@ -596,13 +596,13 @@ func (h *historyPlan) workDays(a *histApp, days []calendar.Date, plan map[calend
 				h.stats.Actions["start"]++
 				return err
 			})
-		}
-		if !recorded && !d.Before(h.today.AddDays(-14)) && plan[d] != dayStartedOnly {
-			h.add(end, func() error {
-				_, err := h.cs.Apply.FinishDay(h.ctx, h.tid, p.who, a.id, d, end)
-				h.stats.Actions["finish"]++
-				return err
-			})
+			if plan[d] != dayStartedOnly {
+				h.add(end, func() error {
+					_, err := h.cs.Apply.FinishDay(h.ctx, h.tid, p.who, a.id, d, end)
+					h.stats.Actions["finish"]++
+					return err
+				})
+			}
 		}
 		switch plan[d] {
 		case dayStartedOnly:

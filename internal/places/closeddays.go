@@ -8,9 +8,6 @@ import (
 	"telework/internal/calendar"
 )
 
-// weekdayNamesJA are the Japanese weekday names, index as Weekdays (日 … 土).
-var weekdayNamesJA = calendar.WeekdayNamesJA
-
 // SplitClosedDays splits closed days as a person types them: separated by
 // commas (「,」「、」「，」) or spaces, half- or full-width; 「土日」 is 土
 // and 日. Each item is read by Validate (ClosedDayCode).
@@ -19,7 +16,7 @@ func SplitClosedDays(s string) []string {
 	for _, f := range strings.FieldsFunc(s, func(r rune) bool {
 		return r == ',' || r == '、' || r == '，' || r == '・' || unicode.IsSpace(r)
 	}) {
-		if rs := []rune(f); len(rs) > 1 && !slices.ContainsFunc(rs, func(r rune) bool { return !slices.Contains(weekdayNamesJA, string(r)) }) {
+		if rs := []rune(f); len(rs) > 1 && !slices.ContainsFunc(rs, func(r rune) bool { return !slices.Contains(calendar.WeekdayNamesJA, string(r)) }) {
 			for _, r := range rs {
 				out = append(out, string(r))
 			}
@@ -42,7 +39,7 @@ func ClosedDayCode(s string) (string, bool) {
 	low, ja := strings.ToLower(s), strings.Trim(s, "()（）")
 	for i, code := range Weekdays {
 		if low == code || low == englishWeekdays[i] ||
-			slices.Contains([]string{weekdayNamesJA[i], weekdayNamesJA[i] + "曜", weekdayNamesJA[i] + "曜日"}, ja) {
+			slices.Contains([]string{calendar.WeekdayNamesJA[i], calendar.WeekdayNamesJA[i] + "曜", calendar.WeekdayNamesJA[i] + "曜日"}, ja) {
 			return code, true
 		}
 	}
@@ -56,7 +53,7 @@ var englishWeekdays = []string{"sunday", "monday", "tuesday", "wednesday", "thur
 // (ja: 土, a date as it is).
 func ClosedDayLabel(l, code string) string {
 	if i := slices.Index(Weekdays, code); i >= 0 && l != "en" {
-		return weekdayNamesJA[i]
+		return calendar.WeekdayNamesJA[i]
 	}
 	return code
 }

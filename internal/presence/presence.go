@@ -220,9 +220,6 @@ func NewService(st Store, hub Hub, now func() time.Time) *Service {
 // Now is the service's clock (the board's and the page's "ends in").
 func (s *Service) Now() time.Time { return s.now() }
 
-// ParseUntil reads an end time as of the service's clock (ParseUntil).
-func (s *Service) ParseUntil(text string) (time.Time, error) { return ParseUntil(text, s.now()) }
-
 // Hub is the service's hub (the board's event stream subscribes to it).
 func (s *Service) Hub() Hub { return s.hub }
 
