@@ -14,18 +14,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/netip"
-	"net/url"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/wneessen/go-mail"
 	"github.com/wneessen/go-mail/smtp"
 
+	"telework/internal/egress"
 	"telework/internal/notify"
 )
 
@@ -290,9 +288,9 @@ type Webhook struct {
 func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // httpClient is the client posts go through: the given one without
-// redirects, or one whose connections are checked where they are dialed.
-// With a proxy (HTTPS_PROXY), the proxy does the connecting: the host's
-// addresses are checked before the request is sent.
+// redirects, or one whose connections are checked by internal/egress (the
+// address dialed, or with a proxy, HTTPS_PROXY, the host's addresses
+// before the request is sent).
 func (w *Webhook) httpClient() *http.Client {
 	w.once.Do(func() {
 		if w.Client != nil {
@@ -301,73 +299,15 @@ func (w *Webhook) httpClient() *http.Client {
 			w.client = &c
 			return
 		}
-		d := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second,
-			Control: func(_, address string, _ syscall.RawConn) error {
-				host, _, err := net.SplitHostPort(address)
-				if err != nil {
-					return err
-				}
-				ip, err := netip.ParseAddr(host)
-				if err != nil {
-					return fmt.Errorf("webhook refused: unparsable address %q", host)
-				}
-				if err := notify.CheckWebhookAddr(ip, w.AllowLoopback); err != nil {
-					return fmt.Errorf("webhook refused: %w", err)
-				}
-				return nil
-			}}
-		var proxies sync.Map // "host:port" of the proxies in use: the operator's, not checked
-		tr := http.DefaultTransport.(*http.Transport).Clone()
-		tr.Proxy = func(r *http.Request) (*url.URL, error) {
-			u, err := http.ProxyFromEnvironment(r)
-			if u != nil {
-				proxies.Store(canonicalAddr(u), true)
+		tr := egress.Transport(http.DefaultTransport.(*http.Transport).Clone(), 10*time.Second, func(_ string, ip netip.Addr) error {
+			if err := notify.CheckWebhookAddr(ip, w.AllowLoopback); err != nil {
+				return fmt.Errorf("webhook refused: %w", err)
 			}
-			return u, err
-		}
-		plain := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
-		tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
-			if _, ok := proxies.Load(addr); ok {
-				return plain.DialContext(ctx, network, addr)
-			}
-			return d.DialContext(ctx, network, addr)
-		}
-		w.client = &http.Client{Timeout: 20 * time.Second, Transport: &proxiedCheck{next: tr, allowLoopback: w.AllowLoopback},
-			CheckRedirect: noRedirect}
+			return nil
+		})
+		w.client = &http.Client{Timeout: 20 * time.Second, Transport: tr, CheckRedirect: noRedirect}
 	})
 	return w.client
-}
-
-// proxiedCheck checks the addresses of a request's host before it goes
-// through a proxy (which does the connecting, so the dialer never sees
-// them).
-type proxiedCheck struct {
-	next          *http.Transport
-	allowLoopback bool
-}
-
-func (p *proxiedCheck) RoundTrip(r *http.Request) (*http.Response, error) {
-	if u, _ := p.next.Proxy(r); u != nil {
-		host := r.URL.Hostname()
-		addrs, err := net.DefaultResolver.LookupNetIP(r.Context(), "ip", host)
-		if err != nil {
-			return nil, fmt.Errorf("webhook refused: cannot resolve %q to check its addresses", host)
-		}
-		for _, a := range addrs {
-			if err := notify.CheckWebhookAddr(a, p.allowLoopback); err != nil {
-				return nil, fmt.Errorf("webhook refused: %w", err)
-			}
-		}
-	}
-	return p.next.RoundTrip(r)
-}
-
-func canonicalAddr(u *url.URL) string {
-	port := u.Port()
-	if port == "" {
-		port = map[bool]string{true: "443", false: "80"}[u.Scheme == "https"]
-	}
-	return net.JoinHostPort(u.Hostname(), port)
 }
 
 var _ notify.ChatSender = (*Webhook)(nil)

@@ -5,14 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
+
+	"telework/internal/egress"
 )
 
 // Egress says which identity providers the server may connect to. A
@@ -54,10 +54,10 @@ func refuse(format string, args ...any) error {
 }
 
 // IsEgressError reports whether err is (or wraps) a refusal by the egress
-// rules.
+// rules (or by internal/egress, which applies them).
 func IsEgressError(err error) bool {
 	var e *EgressError
-	return errors.As(err, &e)
+	return errors.As(err, &e) || egress.IsRefused(err)
 }
 
 func isLoopbackHost(host string) bool {
@@ -148,68 +148,20 @@ func (e Egress) CheckAddr(ip netip.Addr, listed bool) error {
 }
 
 // egressTransport builds the HTTP transport that enforces e: each
-// request's URL (scheme, host) before it is sent, and each connection's
-// address when it is dialed. Connections to the configured proxy (an LGWAN
-// site reaches the internet through one) are the operator's and are not
-// checked; a request through it has its host's addresses checked before
-// it is sent, as the proxy does the connecting.
+// request's URL (scheme, host) before it is sent (guard), and each
+// connection's address when it is dialed or, through a proxy, before the
+// request is sent (internal/egress).
 func egressTransport(e Egress, timeout time.Duration) http.RoundTripper {
-	var proxies sync.Map // "host:port" of proxies in use
-	proxy := func(r *http.Request) (*url.URL, error) {
-		u, err := http.ProxyFromEnvironment(r)
-		if u != nil {
-			proxies.Store(canonicalAddr(u), true)
-		}
-		return u, err
-	}
-	base := &net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}
 	tr := &http.Transport{
-		Proxy: proxy,
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			if _, ok := proxies.Load(addr); ok {
-				return base.DialContext(ctx, network, addr)
-			}
-			host, _, err := net.SplitHostPort(addr)
-			if err != nil {
-				return nil, err
-			}
-			listed := len(e.Hosts) > 0 && e.listed(host)
-			d := *base
-			d.Control = func(_, address string, _ syscall.RawConn) error {
-				h, _, err := net.SplitHostPort(address)
-				if err != nil {
-					return err
-				}
-				ip, err := netip.ParseAddr(h)
-				if err != nil {
-					return refuse("unparsable address %q", h)
-				}
-				return e.CheckAddr(ip, listed)
-			}
-			return d.DialContext(ctx, network, addr)
-		},
 		TLSHandshakeTimeout:   timeout,
 		ResponseHeaderTimeout: timeout,
 		IdleConnTimeout:       90 * time.Second,
 		MaxIdleConnsPerHost:   4,
 		ForceAttemptHTTP2:     true,
 	}
-	return &guard{e: e, next: tr, proxy: proxy}
-}
-
-func canonicalAddr(u *url.URL) string {
-	port := u.Port()
-	if port == "" {
-		switch u.Scheme {
-		case "https":
-			port = "443"
-		case "socks5", "socks5h":
-			port = "1080"
-		default:
-			port = "80"
-		}
-	}
-	return net.JoinHostPort(u.Hostname(), port)
+	return &guard{e: e, next: egress.Transport(tr, timeout, func(host string, ip netip.Addr) error {
+		return e.CheckAddr(ip, len(e.Hosts) > 0 && e.listed(host))
+	})}
 }
 
 // maxBody bounds what is read of any answer (discovery documents and key
@@ -222,27 +174,13 @@ const maxBody = 1 << 20
 // error (whose code, not its text, is logged), so that nothing a provider
 // (or an internal service posing as one) sends ends up in the log.
 type guard struct {
-	e     Egress
-	next  http.RoundTripper
-	proxy func(*http.Request) (*url.URL, error)
+	e    Egress
+	next http.RoundTripper
 }
 
 func (g *guard) RoundTrip(r *http.Request) (*http.Response, error) {
 	if err := g.e.CheckURL(r.URL.String()); err != nil {
 		return nil, err
-	}
-	if p, _ := g.proxy(r); p != nil {
-		host := r.URL.Hostname()
-		listed := len(g.e.Hosts) > 0 && g.e.listed(host)
-		addrs, err := net.DefaultResolver.LookupNetIP(r.Context(), "ip", host)
-		if err != nil {
-			return nil, refuse("cannot resolve %q to check its addresses", host)
-		}
-		for _, a := range addrs {
-			if err := g.e.CheckAddr(a, listed); err != nil {
-				return nil, err
-			}
-		}
 	}
 	res, err := g.next.RoundTrip(r)
 	if err != nil {

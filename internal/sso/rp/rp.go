@@ -21,6 +21,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"telework/internal/egress"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -79,6 +80,7 @@ func safeText(step string, err error) string {
 	var (
 		se safeError
 		ee *EgressError
+		er *egress.Refused
 		ue *url.Error
 		im *oidc.IssuerMismatchError
 		te *oidc.TokenExpiredError
@@ -88,6 +90,8 @@ func safeText(step string, err error) string {
 		return "failed"
 	case errors.As(err, &ee):
 		return ee.Error()
+	case errors.As(err, &er):
+		return "sso egress refused: " + er.Error()
 	case errors.As(err, &se):
 		return se.Error()
 	case errors.As(err, &ue):
