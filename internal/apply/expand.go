@@ -343,11 +343,7 @@ func checkSegments(v *apperr.Validation, segs []Segment) {
 // at most max characters and nothing invisible; a multi-line one may hold
 // line breaks and tabs.
 func textMax(v *apperr.Validation, field, s string, max int, multiLine bool) {
-	if len([]rune(s)) > max {
-		v.Add(field, "field.too_long", map[string]any{"Max": max})
-		return
-	}
-	org.RefuseInvisible(v, field, s, multiLine, nil)
+	org.OptionalText(v, field, s, max, multiLine, nil)
 }
 
 // validHM reads HH:MM (00:00–24:00).

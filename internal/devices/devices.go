@@ -22,7 +22,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"telework/internal/apperr"
 	"telework/internal/audit"
@@ -73,16 +72,8 @@ type Pool struct {
 // Validate checks a pool.
 func (p *Pool) Validate() error {
 	var v apperr.Validation
-	name := map[string]any{"LabelKey": "devices.field_name"}
-	switch {
-	case strings.TrimSpace(p.Name) == "":
-		v.Add("name", "field.required", name)
-	case len([]rune(p.Name)) > MaxPoolName:
-		v.Add("name", "field.too_long", map[string]any{"LabelKey": "devices.field_name", "Max": MaxPoolName})
-	default:
-		org.RefuseInvisible(&v, "name", p.Name, false, name)
-	}
-	places.OptionalText(&v, "note", p.Note, places.MaxNote, true, "places.field_note")
+	org.RequiredText(&v, "name", p.Name, MaxPoolName, false, map[string]any{"LabelKey": "devices.field_name"})
+	org.OptionalText(&v, "note", p.Note, places.MaxNote, true, places.NoteLabel)
 	if !slices.Contains(Kinds, p.Kind) {
 		v.Add("kind", "devices.error.kind", nil)
 	}
@@ -514,14 +505,7 @@ func (s *Service) move(ctx context.Context, tenantID int64, who *auth.Principal,
 	}
 	if to == Lent {
 		var v apperr.Validation
-		switch {
-		case assetNo == "":
-			v.Add("asset_no", "field.required", nil)
-		case utf8.RuneCountInString(assetNo) > MaxAssetNo:
-			v.Add("asset_no", "field.too_long", map[string]any{"Max": MaxAssetNo})
-		default:
-			org.RefuseInvisible(&v, "asset_no", assetNo, false, nil)
-		}
+		org.RequiredText(&v, "asset_no", assetNo, MaxAssetNo, false, nil)
 		if err := v.Err(); err != nil {
 			return nil, err
 		}

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"telework/internal/apperr"
 	"telework/internal/apply"
@@ -106,19 +105,8 @@ func (s *Service) RequestPersonalDevice(ctx context.Context, tenantID int64, who
 	}
 	d.Description, d.OS = strings.TrimSpace(d.Description), strings.TrimSpace(d.OS)
 	var v apperr.Validation
-	switch {
-	case d.Description == "":
-		v.Add("description", "field.required", personalLabel("description"))
-	case utf8.RuneCountInString(d.Description) > MaxPersonalDescription:
-		v.Add("description", "field.too_long", withMax(personalLabel("description"), MaxPersonalDescription))
-	default:
-		org.RefuseInvisible(&v, "description", d.Description, false, personalLabel("description"))
-	}
-	if utf8.RuneCountInString(d.OS) > MaxPersonalOS {
-		v.Add("os", "field.too_long", withMax(personalLabel("os"), MaxPersonalOS))
-	} else {
-		org.RefuseInvisible(&v, "os", d.OS, false, personalLabel("os"))
-	}
+	org.RequiredText(&v, "description", d.Description, MaxPersonalDescription, false, personalLabel("description"))
+	org.OptionalText(&v, "os", d.OS, MaxPersonalOS, false, personalLabel("os"))
 	if err := v.Err(); err != nil {
 		return err
 	}
@@ -187,11 +175,6 @@ const (
 // record's 在職区分) or fieldname.description.
 func personalLabel(field string) map[string]any {
 	return map[string]any{"LabelKey": "fieldname.personal_device_" + field}
-}
-
-func withMax(args map[string]any, max int) map[string]any {
-	args["Max"] = max
-	return args
 }
 
 // decisionFrom is the status a decision to `to` starts from.

@@ -249,29 +249,17 @@ func isKana(s string) bool {
 	return true
 }
 
-// requireText is requireLen for text people read (names, readings, titles):
-// it also refuses invisible and control characters (see Invisible). It
-// reports whether s had none.
+// requireText checks a text people read (names, readings, titles): given,
+// at most max characters, no invisible or control character (RequiredText).
+// It reports whether s passed.
 func requireText(v *apperr.Validation, field, s string, max int) bool {
-	if requireLen(v, field, s, max); v.Has(field) {
-		return false // one error per field: the length says enough
-	}
-	return visibleOnly(v, field, s)
+	return RequiredText(v, field, s, max, false, nil)
 }
 
 // visibleOnly refuses s when it holds an invisible or control character,
 // naming the character (U+202E) so that the person can find it.
 func visibleOnly(v *apperr.Validation, field, s string) bool {
 	return RefuseInvisible(v, field, s, false, nil)
-}
-
-func requireLen(v *apperr.Validation, field, s string, max int) {
-	switch n := utf8.RuneCountInString(s); {
-	case n == 0:
-		v.Add(field, "field.required", nil)
-	case n > max:
-		v.Add(field, "field.too_long", map[string]any{"Max": max})
-	}
 }
 
 // StaffChange is one entry of a person's history: moves between units and

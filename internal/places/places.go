@@ -20,7 +20,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"telework/internal/apperr"
 	"telework/internal/calendar"
@@ -98,22 +97,14 @@ const (
 // MaxCount is the largest number of seats or PCs an office may have.
 const MaxCount = 100000
 
+// NoteLabel labels an office's or a pool's note in its messages.
+var NoteLabel = map[string]any{"LabelKey": "places.field_note"}
+
 // officeLabel names an office's field whose key means something else
 // elsewhere (the product-wide "name" is a person's 氏名, "kind" a tenant's
 // 団体区分): the arguments of its field error, with its own label.
 func officeLabel(field string) map[string]any {
 	return map[string]any{"LabelKey": "fieldname.office_" + field}
-}
-
-// OptionalText checks a text that may be left empty (an office's address,
-// a pool's note): at most max characters, none invisible (a multi-line one
-// may hold line breaks); labelKey is its label.
-func OptionalText(v *apperr.Validation, field, s string, max int, multiLine bool, labelKey string) {
-	if utf8.RuneCountInString(s) > max {
-		v.Add(field, "field.too_long", map[string]any{"LabelKey": labelKey, "Max": max})
-		return
-	}
-	org.RefuseInvisible(v, field, s, multiLine, map[string]any{"LabelKey": labelKey})
 }
 
 func parseClock(s string) (int, bool) {
@@ -132,16 +123,9 @@ func parseClock(s string) (int, bool) {
 // Validate checks an office's attributes.
 func (o *Office) Validate() error {
 	var v apperr.Validation
-	switch {
-	case strings.TrimSpace(o.Name) == "":
-		v.Add("name", "field.required", officeLabel("name"))
-	case len([]rune(o.Name)) > 100:
-		v.Add("name", "field.too_long", map[string]any{"LabelKey": "fieldname.office_name", "Max": 100})
-	default:
-		org.RefuseInvisible(&v, "name", o.Name, false, officeLabel("name"))
-	}
-	OptionalText(&v, "address", o.Address, MaxAddress, false, "places.field_address")
-	OptionalText(&v, "note", o.Note, MaxNote, true, "places.field_note")
+	org.RequiredText(&v, "name", o.Name, 100, false, officeLabel("name"))
+	org.OptionalText(&v, "address", o.Address, MaxAddress, false, map[string]any{"LabelKey": "places.field_address"})
+	org.OptionalText(&v, "note", o.Note, MaxNote, true, NoteLabel)
 	if !slices.Contains(tasks.PlaceKinds, o.Kind) {
 		v.Add("kind", "field.choice", officeLabel("kind"))
 	}

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"telework/internal/apperr"
 	"telework/internal/auth"
@@ -129,11 +128,7 @@ func (u *Update) clean(now time.Time) error {
 	}{{"place", "fieldname.place", u.Place}, {"note", "fieldname.presence_note", u.Note}} {
 		if f.p != nil {
 			*f.p = strings.Join(strings.Fields(*f.p), " ")
-			if utf8.RuneCountInString(*f.p) > MaxNote {
-				v.Add(f.name, "field.too_long", map[string]any{"Max": MaxNote, "LabelKey": f.label})
-			} else {
-				org.RefuseInvisible(&v, f.name, *f.p, false, map[string]any{"LabelKey": f.label})
-			}
+			org.OptionalText(&v, f.name, *f.p, MaxNote, false, map[string]any{"LabelKey": f.label})
 		}
 	}
 	if u.Until.IsZero() && u.UntilText != "" {

@@ -3,7 +3,6 @@ package worktime
 import (
 	"context"
 	"errors"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -174,13 +173,7 @@ func oneLine(s string) string {
 // line checks a one-line text (a plan, a result, a reason): at most
 // MaxLine characters and nothing invisible; label holds its LabelKey.
 func line(v *apperr.Validation, field, s string, label map[string]any) {
-	if utf8.RuneCountInString(s) > MaxLine {
-		args := map[string]any{"Max": MaxLine}
-		maps.Copy(args, label)
-		v.Add(field, "field.too_long", args)
-		return
-	}
-	org.RefuseInvisible(v, field, s, false, label)
+	org.OptionalText(v, field, s, MaxLine, false, label)
 }
 
 // Outcome is a recorded start or end with the day's warnings.
