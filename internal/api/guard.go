@@ -11,7 +11,7 @@ import (
 // Guard authenticates an API request (a bearer token, or else the session
 // that session reads from the cookie) and applies the route's rule,
 // answering with problem details instead of pages.
-func (s *API) Guard(w http.ResponseWriter, r *http.Request, rt route.Route, session func(*http.Request) *auth.Principal) {
+func (s *API) Guard(w http.ResponseWriter, r *http.Request, rt route.Route, session func(*http.Request) (*auth.Principal, error)) {
 	var p *auth.Principal
 	if h := r.Header.Get("Authorization"); h != "" {
 		var ok bool
@@ -19,7 +19,11 @@ func (s *API) Guard(w http.ResponseWriter, r *http.Request, rt route.Route, sess
 			return
 		}
 	} else {
-		p = session(r)
+		var err error
+		if p, err = session(r); err != nil && !rt.Rule.Public {
+			s.problem(w, r, http.StatusServiceUnavailable, &apperr.Error{Code: apperr.Unavailable, Key: "error.unavailable", Err: err})
+			return
+		}
 	}
 	if p != nil {
 		ri := route.InfoOf(r)
@@ -64,7 +68,11 @@ func (s *API) tokenPrincipal(w http.ResponseWriter, r *http.Request, header stri
 	}
 	if err != nil {
 		if apperr.CodeOf(err) != apperr.Unauthorized {
-			s.log.Error("token lookup", "request_id", requestID(r), "err", err)
+			// The token could not be checked (the database is down, say):
+			// not a verdict on the token, which a 401 would be (clients
+			// drop a token on 401).
+			s.problem(w, r, http.StatusServiceUnavailable, &apperr.Error{Code: apperr.Unavailable, Key: "error.unavailable", Err: err})
+			return nil, false
 		}
 		w.Header().Set("WWW-Authenticate", `Bearer realm="telework", error="invalid_token"`)
 		s.problem(w, r, http.StatusUnauthorized, apperr.New(apperr.Unauthorized, "api.invalid_token"))

@@ -49,10 +49,19 @@ func (s *API) Problem(w http.ResponseWriter, r *http.Request, status int, err er
 }
 
 // problem writes err as problem details in the caller's language.
+// RetryAfterUnavailable is the Retry-After (seconds) of a 503 while the
+// database cannot be reached.
+const RetryAfterUnavailable = "5"
+
 func (s *API) problem(w http.ResponseWriter, r *http.Request, status int, err error) {
 	lang := apiLang(r)
 	code := apperr.CodeOf(err)
-	if status >= 500 || code == apperr.Internal {
+	switch {
+	case code == apperr.Unavailable:
+		s.log.Error("database unavailable", "request_id", requestID(r), "route", route.InfoOf(r).Route, "err", err)
+		status, err = http.StatusServiceUnavailable, apperr.New(apperr.Unavailable, "error.unavailable")
+		w.Header().Set("Retry-After", RetryAfterUnavailable)
+	case status >= 500 || code == apperr.Internal:
 		s.log.Error("internal error", "request_id", requestID(r), "route", route.InfoOf(r).Route, "err", err)
 		status, err = http.StatusInternalServerError, apperr.New(apperr.Internal, "error.internal")
 		code = apperr.Internal

@@ -19,6 +19,9 @@ const (
 	Forbidden    Code = "forbidden"
 	RateLimited  Code = "rate_limited"
 	Internal     Code = "internal"
+	// Unavailable: the database cannot be reached now (a restart, an
+	// outage); the same request may succeed shortly (503, Retry-After).
+	Unavailable Code = "unavailable"
 	// MethodNotAllowed: the path exists, but not with this method.
 	MethodNotAllowed Code = "method_not_allowed"
 )

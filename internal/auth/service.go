@@ -206,7 +206,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 	}
 	p, err := s.Principal(ctx, sess.TenantID, sess.UserID)
 	if err != nil {
-		_ = s.st.DeleteSession(ctx, hash)
+		// The account is gone or disabled: the session ends. Any other
+		// error (the database is down) says nothing about the session.
+		if c := apperr.CodeOf(err); c == apperr.NotFound || c == apperr.Forbidden {
+			_ = s.st.DeleteSession(ctx, hash)
+		}
 		return nil, err
 	}
 	p.SessionID = hash
@@ -215,9 +219,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 		if limit := sess.CreatedAt.Add(s.limits.SessionMax); exp.After(limit) {
 			exp = limit
 		}
-		if err := s.st.TouchSession(ctx, hash, exp); err != nil {
-			return p, err
-		}
+		// A failed touch leaves the expiry where it was (the next request
+		// slides it); the session itself was read and is valid.
+		_ = s.st.TouchSession(ctx, hash, exp)
 	}
 	return p, nil
 }

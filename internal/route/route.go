@@ -328,6 +328,8 @@ func StatusOf(err error) int {
 		return http.StatusTooManyRequests
 	case apperr.MethodNotAllowed:
 		return http.StatusMethodNotAllowed
+	case apperr.Unavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

@@ -102,6 +102,9 @@ func IsPostgresDSN(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
+// pgMaxConns bounds the PostgreSQL pool (open and idle alike).
+const pgMaxConns = 20
+
 // Open connects to a SQLite file path or a postgres:// DSN. It does not
 // migrate; call Migrate.
 func Open(ctx context.Context, dsn string) (*DB, error) {
@@ -116,8 +119,8 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		// As many idle connections as open ones: under load a smaller idle
 		// pool closes and reopens connections, which cost PostgreSQL about
 		// half its CPU in the two-node benchmark (docs/benchmarks.md).
-		db.SQL.SetMaxOpenConns(20)
-		db.SQL.SetMaxIdleConns(20)
+		db.SQL.SetMaxOpenConns(pgMaxConns)
+		db.SQL.SetMaxIdleConns(pgMaxConns)
 		db.SQL.SetConnMaxIdleTime(5 * time.Minute)
 	} else {
 		db.Engine = SQLite
@@ -494,17 +497,28 @@ func (t *Tx) prepared(ctx context.Context, q string) *sql.Stmt {
 	return t.tx.StmtContext(ctx, st)
 }
 
+// query and row run a read outside a transaction; a read that met a
+// connection lost under it (a PostgreSQL restart) runs once more on a
+// fresh one (afterConnLost).
 func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	if st := db.prepared(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
-	return db.SQL.QueryContext(ctx, db.q(q), args...)
+	rows, err := db.SQL.QueryContext(ctx, db.q(q), args...)
+	if db.afterConnLost(err) {
+		rows, err = db.SQL.QueryContext(ctx, db.q(q), args...)
+	}
+	return rows, err
 }
 func (db *DB) row(ctx context.Context, q string, args ...any) *sql.Row {
 	if st := db.prepared(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
-	return db.SQL.QueryRowContext(ctx, db.q(q), args...)
+	r := db.SQL.QueryRowContext(ctx, db.q(q), args...)
+	if db.afterConnLost(r.Err()) {
+		r = db.SQL.QueryRowContext(ctx, db.q(q), args...)
+	}
+	return r
 }
 
 // stmtCache keeps SQLite's prepared statements for the reads outside a
@@ -595,8 +609,11 @@ func (db *DB) inTx(ctx context.Context, fn func(*Tx) error) ([]int64, error) {
 		return db.inWriteQueue(ctx, fn)
 	}
 	sqlTx, err := db.SQL.BeginTx(ctx, nil)
+	if db.afterConnLost(err) {
+		sqlTx, err = db.SQL.BeginTx(ctx, nil) // nothing was done: BEGIN failed
+	}
 	if err != nil {
-		return nil, fmt.Errorf("store: begin: %w", err)
+		return nil, mapErr(fmt.Errorf("store: begin: %w", err))
 	}
 	t := &Tx{db: db, tx: sqlTx}
 	// A panic in fn (recovered further up, e.g. by net/http) must not
@@ -637,6 +654,9 @@ func mapErr(err error) error {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
 		return &apperr.Error{Code: apperr.Conflict, Key: "error.duplicate", Err: err}
+	}
+	if unavailable(err) {
+		return &apperr.Error{Code: apperr.Unavailable, Key: "error.unavailable", Err: err}
 	}
 	if sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_UNIQUE || sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY {
 		return &apperr.Error{Code: apperr.Conflict, Key: "error.duplicate", Err: err}

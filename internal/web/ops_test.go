@@ -109,3 +109,38 @@ func TestEnglishAndWareki(t *testing.T) {
 		}
 	})
 }
+
+// While the database cannot be reached, a signed-in person and an API
+// token are not signed out: a page answers 503 with a Japanese page that
+// says nothing was saved (not a redirect to the login page), the API 503
+// problem+json with Retry-After (not 401 "invalid token", on which clients
+// drop their token). Public pages (the login page) still render.
+func TestDatabaseOutageIsNotASignOut(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		c := w.session(t, "staff")
+		token := mkToken(t, w, "staff", false)
+		if res := w.do("GET", "/worktime", nil, c); res.code != http.StatusOK {
+			t.Fatalf("worktime before the outage: %d", res.code)
+		}
+		db.SQL.Close()
+		for _, path := range []string{"/worktime", "/board", "/applications"} {
+			res := w.do("GET", path, nil, c)
+			if res.code != http.StatusServiceUnavailable || res.location != "" || !strings.Contains(res.body, "ただいま一時的に利用できません") ||
+				res.header.Get("Retry-After") == "" {
+				t.Errorf("%s during the outage: %d → %q, want the 503 page with Retry-After", path, res.code, res.location)
+			}
+		}
+		res := w.call("GET", "/api/v1/me", "", token)
+		if res.code != http.StatusServiceUnavailable || res.header.Get("Retry-After") == "" ||
+			!strings.Contains(res.body, "unavailable") || strings.Contains(res.header.Get("WWW-Authenticate"), "invalid_token") {
+			t.Errorf("API with a token during the outage: %d %s %v", res.code, res.body, res.header)
+		}
+		if res := w.do("GET", "/api/v1/me", nil, c); res.code != http.StatusServiceUnavailable {
+			t.Errorf("API with a session during the outage: %d", res.code)
+		}
+		if res := w.do("GET", "/login?tenant=a", nil, nil); res.code != http.StatusOK {
+			t.Errorf("the login page during the outage: %d", res.code)
+		}
+	})
+}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"telework/internal/api"
 	"telework/internal/apperr"
 	"telework/internal/auth"
 	"telework/internal/calendar"
@@ -280,6 +281,14 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 	s.renderStatus(w, r, http.StatusInternalServerError, "error.internal")
 }
 
+// unavailable answers 503 while the database cannot be reached: a page
+// that says so (and that nothing was saved), logged once with the cause.
+func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("database unavailable", "request_id", requestID(r), "route", info(r).Route, "err", err)
+	w.Header().Set("Retry-After", api.RetryAfterUnavailable)
+	s.renderStatus(w, r, http.StatusServiceUnavailable, "error.unavailable")
+}
+
 // fail maps an application error to its status and page. Validation errors
 // are rendered by the handler with its form instead.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
@@ -300,6 +309,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 			map[string]any{"Status": http.StatusConflict, "Message": i18n.Error(lang(r), err)}, nil)
 	case apperr.Invalid:
 		s.renderStatus(w, r, http.StatusUnprocessableEntity, "error.invalid")
+	case apperr.Unavailable:
+		s.unavailable(w, r, err)
 	default:
 		s.serverError(w, r, err)
 	}

@@ -143,13 +143,17 @@ func (s *Server) guard(rt Route) http.Handler {
 			s.api.Guard(w, r, rt, s.sessionOf)
 			return
 		}
-		p := s.loadSession(w, r)
+		p, err := s.sessionOf(r)
 		if p != nil {
 			ri.TenantID, ri.UserID = p.TenantID, p.UserID
 			r = r.WithContext(route.WithPrincipal(r.Context(), p))
 		}
 		if rt.IsAPI() {
-			s.api.Guard(w, r, rt, func(*http.Request) *auth.Principal { return p })
+			s.api.Guard(w, r, rt, func(*http.Request) (*auth.Principal, error) { return p, err })
+			return
+		}
+		if err != nil && !rt.Rule.Public {
+			s.unavailable(w, r, err)
 			return
 		}
 		if !rt.Rule.Public {

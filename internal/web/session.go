@@ -39,25 +39,23 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token 
 	http.SetCookie(w, c)
 }
 
-// loadSession returns the caller's principal from the session cookie, or
-// nil (the auth service slides the idle expiry).
-func (s *Server) loadSession(w http.ResponseWriter, r *http.Request) *auth.Principal {
-	return s.sessionOf(r)
-}
-
-func (s *Server) sessionOf(r *http.Request) *auth.Principal {
+// sessionOf returns the caller's principal from the session cookie, or
+// nil (no session, or one that ended; the auth service slides the idle
+// expiry). An error is a session that could not be checked (the database
+// is down): not a sign-out, so the caller answers 503, not the login page.
+func (s *Server) sessionOf(r *http.Request) (*auth.Principal, error) {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" {
-		return nil
+		return nil, nil
 	}
 	p, err := s.svc.Auth.Authenticate(r.Context(), c.Value)
 	if err != nil {
-		if c := apperr.CodeOf(err); c != apperr.NotFound && c != apperr.Forbidden {
-			s.log.Error("session", "request_id", requestID(r), "err", err)
+		if c := apperr.CodeOf(err); c == apperr.NotFound || c == apperr.Forbidden || c == apperr.Unauthorized {
+			return nil, nil
 		}
-		return nil
+		return nil, err
 	}
-	return p
+	return p, nil
 }
 
 // startSession signs an account in: a new session on every sign-in (a
