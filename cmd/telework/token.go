@@ -10,6 +10,7 @@ import (
 
 	"telework/internal/app"
 	"telework/internal/auth"
+	"telework/internal/calendar"
 )
 
 // cmdToken issues, lists and revokes personal API tokens for an account,
@@ -20,6 +21,10 @@ var tokenSynopsis = map[string]string{
 	"list":   "token list --tenant SLUG --login ID [--db DSN]",
 	"revoke": "token revoke --tenant SLUG --login ID --id N [--db DSN]",
 }
+
+// jstMinute formats the times the token commands print: in Japan time,
+// whatever the zone of the machine the command runs on, and saying so.
+const jstMinute = "2006-01-02 15:04 JST"
 
 func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || (args[0] != "create" && args[0] != "list" && args[0] != "revoke") {
@@ -80,7 +85,7 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			mode = "読み取り専用 / read-only"
 		}
 		fmt.Fprintf(stderr, "トークンを発行しました / token created: id=%d %q for %s (%s), 有効期限 / expires %s\nこの値は二度と表示されません / the secret is not shown again.\n",
-			tok.ID, tok.Name, u.LoginID, mode, tok.ExpiresAt.In(time.Local).Format("2006-01-02 15:04"))
+			tok.ID, tok.Name, u.LoginID, mode, tok.ExpiresAt.In(calendar.Tokyo).Format(jstMinute))
 		if u.MustChange {
 			fmt.Fprintf(stderr, "注意: %s は仮パスワードのままです。画面から一度ログインしてパスワードを変更するまで、このトークンは使えません / note: %s must change its temporary password (sign in once) before the token works.\n", u.LoginID, u.LoginID)
 		}
@@ -104,10 +109,10 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 			used := "-"
 			if !tok.LastUsedAt.IsZero() {
-				used = tok.LastUsedAt.In(time.Local).Format("2006-01-02 15:04")
+				used = tok.LastUsedAt.In(calendar.Tokyo).Format(jstMinute)
 			}
 			fmt.Fprintf(stdout, "%d\t%s\t%s…\t%s\t%s\texpires %s\tlast used %s\n", tok.ID, tok.Name, tok.Prefix, ro, state,
-				tok.ExpiresAt.In(time.Local).Format("2006-01-02"), used)
+				tok.ExpiresAt.In(calendar.Tokyo).Format("2006-01-02"), used)
 		}
 	case "revoke":
 		if err := d.Auth.RevokeTokenOf(ctx, cliActor, t.ID, u.ID, *id); err != nil {

@@ -5,10 +5,12 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"telework/internal/app"
 	"telework/internal/audit"
 	"telework/internal/auth"
+	"telework/internal/calendar"
 	"telework/internal/store/storetest"
 	"telework/internal/telemetry"
 	"telework/internal/web"
@@ -36,6 +38,11 @@ func TestTokenCommands(t *testing.T) {
 			secret := strings.TrimSpace(out)
 			if code != 0 || !strings.HasPrefix(secret, "tw_") || strings.Contains(secret, "\n") || !strings.Contains(errb, "read-only") {
 				t.Fatalf("token create: %d %q %s", code, out, errb)
+			}
+			// Times are Japan time whatever the machine's zone (the test
+			// binary runs with the zone it was given; JST is said).
+			if exp := time.Now().AddDate(0, 0, 30).In(calendar.Tokyo).Format("2006-01-02"); !strings.Contains(errb, exp) || !strings.Contains(errb, " JST") {
+				t.Errorf("token create: expiry not in Japan time (%s JST): %s", exp, errb)
 			}
 			if !strings.Contains(errb, "仮パスワード") {
 				t.Errorf("no warning that the account must change its password first: %s", errb)

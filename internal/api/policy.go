@@ -92,8 +92,15 @@ func (s *API) apiSavePolicyVersion(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
+	// The answer carries the version's state as GET does (in force from
+	// today when it takes effect today).
+	st, err := s.svc.Policy.FindVersion(r.Context(), p.TenantID, ver.ID)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
 	w.Header().Set("Location", "/api/v1/policy/versions/"+itoa(ver.ID))
-	writeJSON(w, http.StatusCreated, versionJSON(policy.VersionState{Version: *ver}))
+	writeJSON(w, http.StatusCreated, versionJSON(st))
 }
 
 func (s *API) apiDeletePolicyVersion(w http.ResponseWriter, r *http.Request) {

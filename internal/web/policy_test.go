@@ -225,3 +225,28 @@ func TestSelfDeclaration(t *testing.T) {
 		}
 	})
 }
+
+// A created version answers with its state as GET shows it: one from
+// tomorrow is not in force, one from today is, at once.
+func TestPolicyVersionCreatedAnswersItsState(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		hr := mkToken(t, w, "hr", false)
+		today := calendar.DateOf(time.Now())
+		for _, c := range []struct {
+			from    calendar.Date
+			inForce bool
+		}{{today.AddDays(1), false}, {today, true}} {
+			res := w.call("POST", "/api/v1/policy/versions", `{"effective_from":"`+c.from.String()+`","template":"kobe"}`, hr)
+			var created, got struct {
+				ID      int64 `json:"id"`
+				InForce bool  `json:"in_force"`
+			}
+			decode(t, res, &created)
+			decode(t, w.call("GET", "/api/v1/policy/versions/"+strconv.FormatInt(created.ID, 10), "", hr), &got)
+			if res.code != 201 || created.InForce != c.inForce || got.InForce != c.inForce {
+				t.Errorf("version from %s: %d in_force %v (GET %v), want %v", c.from, res.code, created.InForce, got.InForce, c.inForce)
+			}
+		}
+	})
+}
