@@ -40,13 +40,12 @@ const (
 // the others wait for the working window (quiet hours, 第5章 3.). A
 // Section kind tells the recipient's section of what the recipient did
 // (section.go): by default it goes to the section's chat channel only.
-// Shared says the kind may go to the recipient's section chat at all
-// (ChatAllowed).
+// Whether a kind may go to the recipient's section chat at all is
+// ChatAllowed (sharedKinds).
 type KindInfo struct {
 	Kind    Kind
 	Urgent  bool
 	Section bool
-	Shared  bool
 }
 
 // sharedKinds are the kinds meant for a section (issue 12: "per section
@@ -78,10 +77,7 @@ var sharedKinds = map[Kind]bool{WorkStarted: true, WorkEnded: true, Approved: tr
 
 // ChatAllowed reports whether kind k may go to the recipient's section
 // chat channel.
-func ChatAllowed(k Kind) bool {
-	ki, _ := InfoOf(k)
-	return ki.Shared
-}
+func ChatAllowed(k Kind) bool { return sharedKinds[k] }
 
 var (
 	kindsMu sync.RWMutex
@@ -95,7 +91,6 @@ var (
 func RegisterKind(k Kind, urgent bool) { register(KindInfo{Kind: k, Urgent: urgent}) }
 
 func register(ki KindInfo) {
-	ki.Shared = sharedKinds[ki.Kind]
 	kindsMu.Lock()
 	defer kindsMu.Unlock()
 	if _, ok := kinds[ki.Kind]; !ok {
@@ -194,7 +189,7 @@ func MergePrefs(stored []Pref) []Pref {
 		}
 		// A choice stored before the kind was kept out of the section's
 		// chat reads as it is delivered (Plan): not in the chat.
-		p.Chat = p.Chat && ki.Shared
+		p.Chat = p.Chat && ChatAllowed(ki.Kind)
 		out = append(out, p)
 	}
 	return out
@@ -342,7 +337,7 @@ func Plan(n Notification, r Recipient, pref *Pref, channels map[int64]bool, mail
 	if p.Email && mailOn && r.Email != "" {
 		out = append(out, Delivery{TenantID: n.TenantID, NotificationID: n.ID, Channel: Email, Target: r.Email, NextAt: next})
 	}
-	if p.Chat && ki.Shared && channels[r.UnitID] {
+	if p.Chat && ChatAllowed(ki.Kind) && channels[r.UnitID] {
 		out = append(out, Delivery{TenantID: n.TenantID, NotificationID: n.ID, Channel: Chat,
 			Target: strconv.FormatInt(r.UnitID, 10), NextAt: next})
 	}

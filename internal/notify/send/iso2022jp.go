@@ -142,10 +142,25 @@ var ErrNotJIS = errors.New("iso-2022-jp: characters outside JIS X 0208")
 // string), after ToJIS; a character outside ASCII and JIS X 0208 is
 // ErrNotJIS.
 func ISO2022JP(s string) (string, error) {
+	t, err := mappedJIS(s)
+	if err != nil {
+		return "", err
+	}
+	return jisBytes(t)
+}
+
+// mappedJIS is ToJIS(s), or ErrNotJIS when a character has no place.
+func mappedJIS(s string) (string, error) {
 	t, outside := ToJIS(s)
 	if outside > 0 {
 		return "", fmt.Errorf("%w (%d)", ErrNotJIS, outside)
 	}
+	return t, nil
+}
+
+// jisBytes encodes a text ToJIS has already mapped, every character of
+// which fits.
+func jisBytes(t string) (string, error) {
 	b, err := japanese.ISO2022JP.NewEncoder().String(t)
 	if err != nil {
 		return "", fmt.Errorf("iso-2022-jp: %w", err)

@@ -45,10 +45,20 @@ var _ notify.MailSender = (*SMTP)(nil)
 // SubjectISO2022JP is s as folded =?ISO-2022-JP?B?…?= words of at most
 // 15 characters each, every word a complete ISO-2022-JP run.
 func SubjectISO2022JP(s string) (string, error) {
+	t, err := mappedJIS(s)
+	if err != nil {
+		return "", err
+	}
+	return subjectWords(t)
+}
+
+// subjectWords folds a subject ToJIS has already mapped (so that a
+// half-width ｶﾞ, one character once mapped, is never split between words).
+func subjectWords(t string) (string, error) {
 	var words []string
-	rs := []rune(s)
+	rs := []rune(t)
 	for start := 0; start < len(rs); start += 15 {
-		enc, err := ISO2022JP(string(rs[start:min(start+15, len(rs))]))
+		enc, err := jisBytes(string(rs[start:min(start+15, len(rs))]))
 		if err != nil {
 			return "", err
 		}
@@ -94,11 +104,12 @@ func (s *SMTP) build(set notify.Settings, m notify.Mail) (*mail.Msg, []byte, err
 		// bytes, unencoded (labelled 7bit below); the subject as B-encoded
 		// words, each a self-contained ISO-2022-JP run (ending in ESC ( B).
 		msg = mail.NewMsg(mail.WithCharset(mail.CharsetISO2022JP), mail.WithEncoding(mail.NoEncoding))
+		// Both are mapped already (ToJIS above) and fit.
 		var err error
-		if subject, err = SubjectISO2022JP(subject); err != nil {
+		if subject, err = subjectWords(subject); err != nil {
 			return nil, nil, err
 		}
-		if body, err = ISO2022JP(body); err != nil {
+		if body, err = jisBytes(body); err != nil {
 			return nil, nil, err
 		}
 	} else {

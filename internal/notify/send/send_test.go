@@ -419,3 +419,24 @@ func TestCheckWebhookAddr(t *testing.T) {
 		}
 	}
 }
+
+// A half-width voiced kana (ｶﾞ, two code points) that straddles the
+// 15-character fold of a subject is mapped whole (ガ), not as カ and ゛ in
+// two encoded words.
+func TestSubjectFoldKeepsHalfWidthKanaWhole(t *testing.T) {
+	dec := &mime.WordDecoder{CharsetReader: func(cs string, r io.Reader) (io.Reader, error) {
+		return japanese.ISO2022JP.NewDecoder().Reader(r), nil
+	}}
+	for _, c := range []struct{ in, want string }{
+		{strings.Repeat("あ", 14) + "ｶﾞｲﾄﾞ", strings.Repeat("あ", 14) + "ガイド"},
+		{"ﾃﾚﾜｰｸ申請", "テレワーク申請"},
+	} {
+		enc, err := send.SubjectISO2022JP(c.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := dec.DecodeHeader(enc); err != nil || got != c.want {
+			t.Errorf("SubjectISO2022JP(%q) decodes to %q (%v), want %q", c.in, got, err, c.want)
+		}
+	}
+}
