@@ -22,15 +22,23 @@ import (
 // cliActor is how command-line changes appear in the audit log.
 var cliActor = audit.Actor{ID: 0, Label: "cli"}
 
-// explain turns a validation error into one line per field in Japanese.
-func explain(err error) error {
+// explain turns a validation error into one line per field in Japanese,
+// each named as the command's flag: the field with "-" for "_", or as
+// flags says where a flag has another name (field, flag pairs).
+func explain(err error, flags ...string) error {
 	e := apperr.As(err)
 	if e == nil || e.Code != apperr.Invalid {
 		return err
 	}
 	var lines []string
 	for field, msg := range i18n.FieldMessages("ja", err) {
-		lines = append(lines, fmt.Sprintf("  --%s: %s", strings.ReplaceAll(field, "_", "-"), msg))
+		name := strings.ReplaceAll(field, "_", "-")
+		for i := 0; i+1 < len(flags); i += 2 {
+			if flags[i] == field {
+				name = flags[i+1]
+			}
+		}
+		lines = append(lines, fmt.Sprintf("  --%s: %s", name, msg))
 	}
 	return errors.New(i18n.Error("ja", err) + "\n" + strings.Join(lines, "\n"))
 }

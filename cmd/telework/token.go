@@ -75,7 +75,7 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		tok, secret, err := d.Auth.IssueToken(ctx, cliActor, t.ID, u.ID, auth.NewToken{Name: *name, Days: *days, ReadOnly: *readOnly})
 		if err != nil {
-			return explain(err)
+			return explain(err, "expires_in_days", "days")
 		}
 		// The secret is printed once, alone on stdout, so a script can
 		// capture it; the details go to stderr.

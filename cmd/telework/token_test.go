@@ -31,7 +31,7 @@ func TestTokenCommands(t *testing.T) {
 			if code, _, errb := cli(t, "token", "create", "--db", dsn, "--tenant", "saga", "--login", "nobody", "--name", "x"); code != 1 || !strings.Contains(errb, "nobody") {
 				t.Errorf("unknown login: %d %s", code, errb)
 			}
-			if code, _, errb := cli(t, "token", "create", "--db", dsn, "--tenant", "saga", "--login", "jinji01", "--name", "x", "--days", "9999"); code != 1 || !strings.Contains(errb, "365") {
+			if code, _, errb := cli(t, "token", "create", "--db", dsn, "--tenant", "saga", "--login", "jinji01", "--name", "x", "--days", "9999"); code != 1 || !strings.Contains(errb, "365") || !strings.Contains(errb, "--days:") {
 				t.Errorf("too long a life: %d %s", code, errb)
 			}
 			code, out, errb := cli(t, "token", "create", "--db", dsn, "--tenant", "saga", "--login", "jinji01", "--name", "人事給与連携", "--days", "30", "--read-only")

@@ -153,6 +153,9 @@ func (o *Office) Validate() error {
 	if ok1 && ok2 && cl <= op {
 		v.Add("closes", "places.error.hours", nil)
 	}
+	// Each item as a person writes it, from the form or the API: 「土日」
+	// is 土 and 日, "土, 日" two items.
+	o.ClosedDays = SplitClosedDays(strings.Join(o.ClosedDays, ","))
 	for i, d := range o.ClosedDays {
 		code, ok := ClosedDayCode(d)
 		if !ok {

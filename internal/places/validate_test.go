@@ -1,6 +1,7 @@
 package places_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -110,6 +111,16 @@ func TestClosedDays(t *testing.T) {
 				t.Fatalf("%q: got %q, want %q", c.in, got, c.want)
 			}
 		})
+	}
+	// The API sends the items as an array, unsplit: 「土日」 there is 土
+	// and 日 as on the form.
+	for _, items := range [][]string{{"土日"}, {"土日", "2027-01-04"}, {"sat", "日曜"}} {
+		o := places.NewOffice()
+		o.Name, o.Network, o.Seats = "四賀支所", tasks.OfficeLAN, 4
+		o.ClosedDays = slices.Clone(items)
+		if err := o.Validate(); err != nil || !slices.Equal(o.ClosedDays[:2], []string{"sat", "sun"}) {
+			t.Errorf("API items %q: %v %q", items, err, o.ClosedDays)
+		}
 	}
 	if got := places.ClosedDayLabel("ja", "sat") + places.ClosedDayLabel("en", "sat") + places.ClosedDayLabel("ja", "2026-12-29"); got != "土sat2026-12-29" {
 		t.Fatalf("labels: %q", got)
