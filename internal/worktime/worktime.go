@@ -157,21 +157,27 @@ func Check(in Input) []Warning {
 		}
 		approved, grant = u, true
 	}
-	// Overtime is work outside the day's shift: before its start (早出)
-	// and after its end. The application's flag approves all of it; a
-	// prior overtime request the evening up to its time.
+	// Overtime is the time worked outside the day's shift: before its
+	// start (早出) and after its end — only the part of [start, end) that
+	// lies there, so work begun after the shift's end counts from its
+	// start. The application's flag approves all of it; a prior overtime
+	// request the evening up to its time.
 	if hasShift && !h.Flex && !d.OvertimeApproved && (h.Overtime == "prohibited" || h.Overtime == "prior_approval") {
-		early, late := max(shiftStart-start, 0), 0
+		early, late := max(min(end, shiftStart)-start, 0), 0
 		if end > shiftEnd && end > approved {
-			late = end - shiftEnd
+			late = end - max(start, shiftEnd)
 		}
 		if grant && approved > shiftEnd && late > 0 {
 			add(RuleOvertimeBeyond, map[string]any{"End": fmtHM(end), "Until": fmtHM(approved), "Minutes": end - approved})
 			late = 0
 		}
 		if early+late > 0 {
+			// Outside: all of the work lies outside the shift (begun after
+			// its end, or ended before its start); the message names the
+			// span rather than an end "N minutes over".
 			add(RuleOvertime, map[string]any{"Start": fmtHM(start), "StandardStart": fmtHM(shiftStart), "Early": early,
-				"End": fmtHM(end), "Standard": fmtHM(shiftEnd), "Late": late, "Minutes": early + late, "Staggered": shifted})
+				"End": fmtHM(end), "Standard": fmtHM(shiftEnd), "Late": late, "Minutes": early + late, "Staggered": shifted,
+				"Outside": start >= shiftEnd || end <= shiftStart})
 		}
 	}
 	night := lateNight(start, end)
