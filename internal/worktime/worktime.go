@@ -77,7 +77,8 @@ const (
 const LongHours = 10 * 60
 
 // Cutoff is how long after the end of the allowed window (or the standard
-// end when none) a day without a clock-out is flagged.
+// end when none) a day without a clock-out is flagged; for work begun at
+// or after that end, how long after the same time the next day.
 const Cutoff = 2 * time.Hour
 
 // Input is what Check reads: the policy in force, the day, whether the
@@ -138,6 +139,12 @@ func Check(in Input) []Warning {
 			limit, ok = hm(h.End)
 		}
 		if ok {
+			// Work begun at or after the day's end (a start past 14:00
+			// under hours ending then) has not missed that end: its end is
+			// the next day's, and so is its cut-off.
+			if start >= limit {
+				limit += 24 * 60
+			}
 			cut := time.Date(d.Date.Year, d.Date.Month, d.Date.Day, 0, limit, 0, 0, calendar.Tokyo).Add(Cutoff)
 			if !in.Now.Before(cut) {
 				add(RuleNoClockOut, map[string]any{"Cutoff": cut.In(calendar.Tokyo).Format("15:04")})
