@@ -60,7 +60,7 @@ func worktimeSchemas() map[string]any {
 		"PresenceInput": obj([]string{"status"}, map[string]any{
 			"status": enum(presence.Statuses, "連絡可能 / 取り込み中 / 応答不可 / 退席中 / オフライン"),
 			"place":  str("where (kept when omitted)"), "note": str("short note (kept when omitted)"),
-			"until":     str("end time within 24 hours (optional): a time of today in Japan such as \"15:00\", or RFC 3339; past it the status reads available while working, offline otherwise; ignored for available"),
+			"until":     str("end time within 24 hours (optional): a time in Japan such as \"15:00\" (today's, or tomorrow's once today's has come), or RFC 3339 (422 on until when past or more than 24 hours ahead); past it the status reads available while working, offline otherwise; ignored for available"),
 			"auto_away": boolean("退席中 after inactivity in the web UI (kept when omitted)")}),
 		"Presence": pres,
 		"BoardRow": board,

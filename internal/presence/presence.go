@@ -143,16 +143,24 @@ func (u *Update) clean(now time.Time) error {
 		// means nothing (the page's form may still carry a past one).
 		u.Until = time.Time{}
 	}
-	if !u.Until.IsZero() && (!u.Until.After(now) || u.Until.After(now.Add(24*time.Hour))) {
+	// Only a date and time (RFC 3339) can be past or too far: a time
+	// alone is the next such moment (ParseUntil).
+	switch {
+	case u.Until.IsZero():
+	case !u.Until.After(now):
+		v.Add("until", "presence.until_past", untilLabel)
+	case u.Until.After(now.Add(24 * time.Hour)):
 		v.Add("until", "presence.until_range", untilLabel)
 	}
 	return v.Err()
 }
 
 // ParseUntil reads the end time of a status as a person or a tool gives
-// it: a time of today in Japan such as "15:00" (取り込み中 until 15:00), or
-// an RFC 3339 date and time. Empty is no end time. Whether it lies within
-// the next 24 hours is Set's check.
+// it: a time in Japan such as "15:00" (取り込み中 until 15:00) — today's,
+// or tomorrow's once today's has come (at 16:36, "09:00" is tomorrow
+// morning), so a time alone is always within the next 24 hours — or an
+// RFC 3339 date and time. Empty is no end time. Whether a date and time
+// lies within the next 24 hours is Set's check.
 func ParseUntil(s string, now time.Time) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -162,6 +170,9 @@ func ParseUntil(s string, now time.Time) (time.Time, error) {
 		return t, nil
 	}
 	if t, err := time.ParseInLocation("2006-01-02 15:04", calendar.DateOf(now).String()+" "+s, calendar.Tokyo); err == nil {
+		if !t.After(now) {
+			t = t.AddDate(0, 0, 1)
+		}
 		return t, nil
 	}
 	var v apperr.Validation

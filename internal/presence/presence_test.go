@@ -22,6 +22,7 @@ import (
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
+	"telework/internal/i18n"
 	"telework/internal/org"
 	"telework/internal/presence"
 	"telework/internal/store"
@@ -447,21 +448,37 @@ func mustCode(t *testing.T, err error, c apperr.Code) {
 }
 
 func TestParseUntil(t *testing.T) {
-	now := time.Date(2026, 12, 2, 8, 10, 0, 0, calendar.Tokyo)
+	morning := time.Date(2026, 12, 2, 8, 10, 0, 0, calendar.Tokyo)
+	afternoon := time.Date(2026, 12, 2, 16, 36, 20, 0, calendar.Tokyo)
 	for _, c := range []struct {
 		in   string
+		now  time.Time // zero: morning
 		want time.Time
 		bad  bool
 	}{
 		{in: ""},
 		{in: "15:00", want: time.Date(2026, 12, 2, 15, 0, 0, 0, calendar.Tokyo)},
 		{in: " 9:30 ", want: time.Date(2026, 12, 2, 9, 30, 0, 0, calendar.Tokyo)},
+		// A time alone that has come today is tomorrow's: always ahead,
+		// within 24 hours.
+		{in: "09:00", now: afternoon, want: time.Date(2026, 12, 3, 9, 0, 0, 0, calendar.Tokyo)},
+		{in: "00:00", now: afternoon, want: time.Date(2026, 12, 3, 0, 0, 0, 0, calendar.Tokyo)},
+		{in: "16:36", now: afternoon, want: time.Date(2026, 12, 3, 16, 36, 0, 0, calendar.Tokyo)},
+		{in: "16:37", now: afternoon, want: time.Date(2026, 12, 2, 16, 37, 0, 0, calendar.Tokyo)},
+		{in: "08:10", want: time.Date(2026, 12, 3, 8, 10, 0, 0, calendar.Tokyo)},
+		{in: "23:59", now: time.Date(2026, 12, 31, 23, 59, 30, 0, calendar.Tokyo), want: time.Date(2027, 1, 1, 23, 59, 0, 0, calendar.Tokyo)},
+		// A date and time is as given (Set bounds it).
+		{in: "2026-12-02T06:00:00+09:00", want: time.Date(2026, 12, 2, 6, 0, 0, 0, calendar.Tokyo)},
 		{in: "2026-12-02T15:00:00+09:00", want: time.Date(2026, 12, 2, 15, 0, 0, 0, calendar.Tokyo)},
 		{in: "2026-12-02T06:00:00Z", want: time.Date(2026, 12, 2, 15, 0, 0, 0, calendar.Tokyo)},
 		{in: "3pm", bad: true},
 		{in: "25:00", bad: true},
 		{in: "2026-12-02 15:00", bad: true},
 	} {
+		now := c.now
+		if now.IsZero() {
+			now = morning
+		}
 		got, err := presence.ParseUntil(c.in, now)
 		if c.bad {
 			if apperr.CodeOf(err) != apperr.Invalid || !strings.Contains(fmt.Sprint(apperr.As(err)), "[until:") {
@@ -473,6 +490,42 @@ func TestParseUntil(t *testing.T) {
 			t.Errorf("%q: %v %v, want %v", c.in, got, err, c.want)
 		}
 	}
+}
+
+// TestSetUntil: at 16:36 a time alone is taken, tomorrow's once today's
+// has come; only a date and time can be refused, and the message says
+// which way: already past, or more than 24 hours ahead.
+func TestSetUntil(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		f.now = time.Date(2026, time.June, 1, 16, 36, 0, 0, calendar.Tokyo)
+		me := f.who["山田"]
+		for _, c := range []struct {
+			until string
+			want  time.Time // the end time set
+			err   string    // the Japanese message on until
+		}{
+			{until: "09:00", want: time.Date(2026, time.June, 2, 9, 0, 0, 0, calendar.Tokyo)},
+			{until: "16:36", want: time.Date(2026, time.June, 2, 16, 36, 0, 0, calendar.Tokyo)},
+			{until: "17:00", want: time.Date(2026, time.June, 1, 17, 0, 0, 0, calendar.Tokyo)},
+			{until: "2026-06-02T16:36:00+09:00", want: time.Date(2026, time.June, 2, 16, 36, 0, 0, calendar.Tokyo)},
+			{until: "2026-06-01T09:00:00+09:00", err: "「終了予定時刻」の日時はすでに過ぎています。"},
+			{until: "2026-06-02T16:37:00+09:00", err: "「終了予定時刻」が今から24時間より後になっています。今から24時間以内の日時を指定してください。"},
+			{until: "3pm", err: "「終了予定時刻」は 15:00 のような時刻(今日のその時刻を過ぎていれば明日)か"},
+		} {
+			p, err := f.svc.Set(ctx, f.a.ID, me, presence.Update{Status: presence.Busy, UntilText: c.until})
+			if c.err != "" {
+				if msg := i18n.FieldMessages("ja", err)["until"]; !strings.HasPrefix(msg, c.err) {
+					t.Errorf("%s: %q (%v), want %q", c.until, msg, err, c.err)
+				}
+				continue
+			}
+			if err != nil || !p.Until.Equal(c.want) {
+				t.Errorf("%s: %v %v, want %v", c.until, p, err, c.want)
+			}
+		}
+	})
 }
 
 // TestOneEffectiveStatus: the person's own page (Mine) shows what the

@@ -128,15 +128,17 @@ func TestPresenceFormAfterItsEndTime(t *testing.T) {
 		if row := boardRowOf(t, w, staff, name); row["presence"] != "available" || row["note"] != "戻りました" || row["until"] != nil {
 			t.Fatalf("board: %v", row)
 		}
-		// A status that ends, with an end time already past: refused, and
-		// the form shows what was typed.
-		form = url.Values{"status": {"unavailable"}, "note": {"来客対応"}, "place": {"第2会議室"}, "until": {"08:00"}}
+		// A status that ends, with an end date and time already past:
+		// refused, and the form shows what was typed. (A time alone such as
+		// 08:00 is tomorrow's by now: TestPresenceUntilTomorrow.)
+		past := "2026-05-31T23:00:00Z" // 08:00 in Japan
+		form = url.Values{"status": {"unavailable"}, "note": {"来客対応"}, "place": {"第2会議室"}, "until": {past}}
 		res := w.do("POST", "/presence", form, staff)
 		got := between(res.body, `id="presence-form"`, "</form>")
-		if res.code != http.StatusUnprocessableEntity || !strings.Contains(got, "今から24時間以内") {
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(got, "すでに過ぎています") {
 			t.Fatalf("past end time: %d %s", res.code, got)
 		}
-		for _, want := range []string{`value="unavailable" checked`, `value="来客対応"`, `value="第2会議室"`, `value="08:00"`} {
+		for _, want := range []string{`value="unavailable" checked`, `value="来客対応"`, `value="第2会議室"`, `value="` + past + `"`} {
 			if !strings.Contains(got, want) {
 				t.Errorf("the refused form lost %s: %s", want, got)
 			}
@@ -152,6 +154,55 @@ func TestPresenceFormAfterItsEndTime(t *testing.T) {
 		}
 		if row := boardRowOf(t, w, staff, name); row["presence"] != "available" || row["note"] != "戻りました" {
 			t.Fatalf("a refused change changed the board: %v", row)
+		}
+	})
+}
+
+// TestPresenceUntilTomorrow: the page's form and PUT /api/v1/presence read
+// `until` alike — a time alone that has come today is tomorrow's (at 08:16,
+// 08:00 is tomorrow morning, within 24 hours); only a date and time can be
+// past or too far, and the message says which.
+func TestPresenceUntilTomorrow(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		tick := presenceClock(t, db)
+		staff := w.sessionNow(t, "staff")
+		name := w.staff["a-staff"].Name
+		if res := w.do("POST", "/worktime/start", url.Values{"mode": {"office"}}, staff); res.code != http.StatusSeeOther && res.code != http.StatusOK {
+			t.Fatalf("start: %d %s", res.code, res.body)
+		}
+		tick(16 * time.Minute) // 08:16
+		for _, c := range []struct {
+			until string
+			want  string // the board's until, or the message refusing it
+		}{
+			{"08:00", "2026-06-02T08:00:00+09:00"},
+			{"08:16", "2026-06-02T08:16:00+09:00"},
+			{"17:00", "2026-06-01T17:00:00+09:00"},
+			{"2026-06-01T08:00:00+09:00", "「終了予定時刻」の日時はすでに過ぎています。"},
+			{"2026-06-02T09:00:00+09:00", "「終了予定時刻」が今から24時間より後になっています。"},
+		} {
+			refused := !strings.HasPrefix(c.want, "2026")
+			for _, via := range []string{"form", "api"} {
+				var res resp
+				if via == "form" {
+					res = w.do("POST", "/presence", url.Values{"status": {"busy"}, "until": {c.until}, "auto_away": {"1"}}, staff)
+				} else {
+					res = w.callCookie("PUT", "/api/v1/presence", `{"status":"busy","until":"`+c.until+`"}`, staff)
+				}
+				if refused {
+					if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, c.want) {
+						t.Errorf("%s %s: %d, want 422 with %s: %s", via, c.until, res.code, c.want, res.body)
+					}
+					continue
+				}
+				if res.code != http.StatusSeeOther && res.code != http.StatusOK {
+					t.Fatalf("%s %s: %d %s", via, c.until, res.code, res.body)
+				}
+				if row := boardRowOf(t, w, staff, name); row["presence"] != "busy" || row["until"] != c.want {
+					t.Errorf("%s %s: board %v, want until %s", via, c.until, row, c.want)
+				}
+			}
 		}
 	})
 }

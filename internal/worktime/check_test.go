@@ -1,6 +1,7 @@
 package worktime
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -84,6 +85,49 @@ func TestCheck(t *testing.T) {
 				if got[i] != c.want[i] {
 					t.Errorf("warning %d:\n got %s\nwant %s", i, got[i], c.want[i])
 				}
+			}
+		})
+	}
+}
+
+// TestNoClockOutAfterTheDaysEnd: a day is told of a missing end report
+// from its cut-off (the end of the window or of the day's hours, + 2 h) —
+// but work begun at or after that end has not missed it: its cut-off is
+// the same time the next day.
+func TestNoClockOutAfterTheDaysEnd(t *testing.T) {
+	short := policy.Policy{Hours: policy.Hours{Start: "08:30", End: "14:00", Overtime: "prior_approval"}}
+	window := policy.Policy{Hours: policy.Hours{Start: "08:30", End: "17:15", WindowEnd: "22:00", Overtime: "prior_approval"}}
+	date := calendar.Date{Year: 2026, Month: 12, Day: 1}
+	next := func(hm string) time.Time { return at(hm).AddDate(0, 0, 1) }
+	cases := []struct {
+		name   string
+		pol    policy.Policy
+		start  string
+		now    time.Time
+		cutoff string // the no_clock_out's cut-off, "" none
+	}{
+		{"begun before the end, past the cut-off", short, "13:59", at("16:00"), "16:00"},
+		{"begun before the end, before the cut-off", short, "13:59", at("15:59"), ""},
+		{"begun after the end, at once", short, "16:36", at("16:36"), ""},
+		{"begun between the end and the cut-off", short, "15:00", at("16:00"), ""},
+		{"begun after the end, that evening", short, "21:00", at("22:05"), ""},
+		{"begun after the end, before the next day's cut-off", short, "21:00", next("15:59"), ""},
+		{"begun after the end, past the next day's cut-off", short, "21:00", next("16:00"), "16:00"},
+		{"begun after the window's end, past midnight", window, "23:00", next("00:30"), ""},
+		{"begun after the window's end, the next day's cut-off", window, "23:00", next("23:59").Add(time.Minute), "00:00"},
+		{"begun within the window, past midnight", window, "21:00", next("00:00"), "00:00"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ws := Check(Input{Policy: c.pol, Day: Day{Date: date, Start: at(c.start), ApplicationID: 1}, Now: c.now})
+			got := ""
+			for _, w := range ws {
+				if w.Rule == RuleNoClockOut {
+					got = fmt.Sprint(w.Args["Cutoff"])
+				}
+			}
+			if got != c.cutoff {
+				t.Fatalf("no_clock_out cut-off %q, want %q (%+v)", got, c.cutoff, ws)
 			}
 		})
 	}

@@ -276,6 +276,50 @@ func TestSweepTellsOfMissingEnd(t *testing.T) {
 	})
 }
 
+// TestStartAfterTheCutoffIsNoMissingEnd: a start at 21:00, past the
+// day's cut-off (17:15 + 2 h under 松本市's rules), has missed no end
+// report: neither its answer nor a notice says so, nor the sweep that
+// evening; the next day's cut-off (19:15) is its own.
+func TestStartAfterTheCutoffIsNoMissingEnd(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		f.now = at(21, 0)
+		out, err := f.svc.Start(ctx, f.a.ID, f.who["staff"], 0, worktime.Report{Mode: worktime.Office})
+		storetest.Must(t, err)
+		if len(out.Warnings) != 0 {
+			t.Fatalf("the start's warnings: %v", rules(out.Warnings))
+		}
+		told := func() int {
+			n := 0
+			for _, who := range []string{"staff", "kakaricho"} {
+				for _, m := range f.inbox(t, who) {
+					if strings.Contains(m.Message("ja"), "終業報告なし") {
+						n++
+					}
+				}
+			}
+			return n
+		}
+		for i, step := range []struct {
+			at    time.Time
+			told  int // days the run told of
+			notes int // notices of the missing end so far
+		}{
+			{at(22, 5), 0, 0},
+			{at(18, 50).AddDate(0, 0, 1), 0, 0},
+			{at(19, 20).AddDate(0, 0, 1), 1, 2},
+		} {
+			f.now = step.at
+			res, err := f.svc.RunClockOutSweep(ctx, "node-a")
+			storetest.Must(t, err)
+			if !res.Ran || res.Told != step.told || told() != step.notes {
+				t.Fatalf("run %d at %s: told %d, notices %d; want %d, %d", i, step.at.Format("01-02 15:04"), res.Told, told(), step.told, step.notes)
+			}
+		}
+	})
+}
+
 // TestSweepToldSurvivesRestore: a day told of its missing end report stays
 // told after a backup and a restore (job_runs, which backups leave out,
 // no longer holds the claim): the next sweep on the restored database

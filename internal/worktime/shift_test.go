@@ -19,6 +19,8 @@ func TestShiftOvertime(t *testing.T) {
 	matsumoto := policy.Policy{Hours: policy.Hours{Start: "08:30", End: "17:15", BreakMinutes: 60, Overtime: "prior_approval"}}
 	allowed := matsumoto
 	allowed.Hours.Overtime = "allowed"
+	short := matsumoto // hours ending 14:00
+	short.Hours.End = "14:00"
 	date := calendar.Date{Year: 2026, Month: 12, Day: 1}
 	day := func(s, e string) Day {
 		return Day{Date: date, Start: at(s), End: at(e), ApplicationID: 1,
@@ -45,6 +47,18 @@ func TestShiftOvertime(t *testing.T) {
 			"事前承認のない時間外勤務: 08:00に始業しました(所定の始業08:30より30分早い)。17:45に終業しました(所定の終業17:15より30分超過)。合わせて60分です。時間外勤務は事前に所属長の承認が必要です。"},
 		{"late only, unchanged", matsumoto, day("08:30", "18:15"), "", []string{RuleOvertime}, 60,
 			"事前承認のない時間外勤務: 18:15に終業しました(所定の終業17:15より60分超過)。時間外勤務は事前に所属長の承認が必要です。"},
+		// Only the time worked outside the shift counts: work begun after
+		// its end counts from its start, work ended before its start up
+		// to its end.
+		{"begun after the standard end: 16:36–16:37 is 1 min", short, day("16:36", "16:37"), "", []string{RuleOvertime}, 1,
+			"事前承認のない時間外勤務: 16:36〜16:37の勤務は、すべて所定の勤務時間(08:30〜14:00)の外です(1分)。時間外勤務は事前に所属長の承認が必要です。"},
+		{"begun after the standard end, past midnight: 21:00–01:30 is 270 min", matsumoto,
+			func() Day { d := day("21:00", "21:00"); d.End = at("01:30").AddDate(0, 0, 1); return d }(), "", []string{RuleOvertime}, 270, ""},
+		{"begun before the standard end: 13:00–16:37 is 157 min", short, day("13:00", "16:37"), "", []string{RuleOvertime}, 157,
+			"事前承認のない時間外勤務: 16:37に終業しました(所定の終業14:00より157分超過)。時間外勤務は事前に所属長の承認が必要です。"},
+		{"ended before the standard start: 05:00–07:00 is 120 min", matsumoto, day("05:00", "07:00"), "", []string{RuleOvertime}, 120,
+			"事前承認のない時間外勤務: 05:00〜07:00の勤務は、すべて所定の勤務時間(08:30〜17:15)の外です(120分)。時間外勤務は事前に所属長の承認が必要です。"},
+		{"begun after the standard end, approved until 19:00", short, day("16:36", "19:30"), "19:00", []string{RuleOvertimeBeyond}, 30, ""},
 		{"early under a policy allowing overtime", allowed, day("06:30", "17:15"), "", nil, 0, ""},
 		{"early with the application's approval", matsumoto, func() Day { d := day("06:30", "17:15"); d.OvertimeApproved = true; return d }(),
 			"", nil, 0, ""},

@@ -55,8 +55,9 @@ func (s *Service) RunClockOutSweep(ctx context.Context, node string) (*SweepResu
 // told of.
 func (s *Service) SweepClockOut(ctx context.Context, tenantID int64) (int, error) {
 	today := calendar.DateOf(s.now())
-	// Yesterday's cut-off may be past midnight; the day before covers a
-	// sweep that did not run for a while.
+	// Yesterday's cut-off may be past midnight, and a day begun after its
+	// end is cut the next day (at the latest 02:00 two days on); the day before
+	// yesterday covers those and a sweep that did not run for a while.
 	days, err := s.st.FindOpenWorktimeDays(ctx, tenantID, today.AddDays(-2), today)
 	if err != nil {
 		return 0, err

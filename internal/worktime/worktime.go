@@ -77,7 +77,8 @@ const (
 const LongHours = 10 * 60
 
 // Cutoff is how long after the end of the allowed window (or the standard
-// end when none) a day without a clock-out is flagged.
+// end when none) a day without a clock-out is flagged; for work begun at
+// or after that end, how long after the same time the next day.
 const Cutoff = 2 * time.Hour
 
 // Input is what Check reads: the policy in force, the day, whether the
@@ -138,6 +139,12 @@ func Check(in Input) []Warning {
 			limit, ok = hm(h.End)
 		}
 		if ok {
+			// Work begun at or after the day's end (a start past 14:00
+			// under hours ending then) has not missed that end: its end is
+			// the next day's, and so is its cut-off.
+			if start >= limit {
+				limit += 24 * 60
+			}
 			cut := time.Date(d.Date.Year, d.Date.Month, d.Date.Day, 0, limit, 0, 0, calendar.Tokyo).Add(Cutoff)
 			if !in.Now.Before(cut) {
 				add(RuleNoClockOut, map[string]any{"Cutoff": cut.In(calendar.Tokyo).Format("15:04")})
@@ -157,21 +164,27 @@ func Check(in Input) []Warning {
 		}
 		approved, grant = u, true
 	}
-	// Overtime is work outside the day's shift: before its start (早出)
-	// and after its end. The application's flag approves all of it; a
-	// prior overtime request the evening up to its time.
+	// Overtime is the time worked outside the day's shift: before its
+	// start (早出) and after its end — only the part of [start, end) that
+	// lies there, so work begun after the shift's end counts from its
+	// start. The application's flag approves all of it; a prior overtime
+	// request the evening up to its time.
 	if hasShift && !h.Flex && !d.OvertimeApproved && (h.Overtime == "prohibited" || h.Overtime == "prior_approval") {
-		early, late := max(shiftStart-start, 0), 0
+		early, late := max(min(end, shiftStart)-start, 0), 0
 		if end > shiftEnd && end > approved {
-			late = end - shiftEnd
+			late = end - max(start, shiftEnd)
 		}
 		if grant && approved > shiftEnd && late > 0 {
 			add(RuleOvertimeBeyond, map[string]any{"End": fmtHM(end), "Until": fmtHM(approved), "Minutes": end - approved})
 			late = 0
 		}
 		if early+late > 0 {
+			// Outside: all of the work lies outside the shift (begun after
+			// its end, or ended before its start); the message names the
+			// span rather than an end "N minutes over".
 			add(RuleOvertime, map[string]any{"Start": fmtHM(start), "StandardStart": fmtHM(shiftStart), "Early": early,
-				"End": fmtHM(end), "Standard": fmtHM(shiftEnd), "Late": late, "Minutes": early + late, "Staggered": shifted})
+				"End": fmtHM(end), "Standard": fmtHM(shiftEnd), "Late": late, "Minutes": early + late, "Staggered": shifted,
+				"Outside": start >= shiftEnd || end <= shiftStart})
 		}
 	}
 	night := lateNight(start, end)
