@@ -25,14 +25,16 @@ func (s *API) overtimeRoutes() []route.Route {
 					{Name: "to", Type: "string", Desc: "YYYY-MM-DD (default: 62 days ahead)"},
 					{Name: "status", Type: "string", Desc: "requested, approved, rejected or withdrawn (comma-separated)"}}}},
 	}
-	for _, a := range []struct{ verb, summary string }{
-		{"approve", "Approve a waiting request (approver, someone deciding for them, or a supervisor over the person); the person is told"},
-		{"reject", "Reject a waiting request; the person is told"},
-		{"withdraw", "Withdraw your own request: a waiting one until its day ends, an approved one before its day (later: 409)"},
+	const decided = "The request is no longer waiting (decided or withdrawn), or changed after the version given in the body"
+	for _, a := range []struct{ verb, summary, conflict string }{
+		{"approve", "Approve a waiting request (approver, someone deciding for them, or a supervisor over the person); the person is told", decided},
+		{"reject", "Reject a waiting request; the person is told", decided},
+		{"withdraw", "Withdraw your own request: a waiting one until its day ends, an approved one before its day (later: 409)",
+			"The request is decided and its day has come, or it was already withdrawn"},
 	} {
 		routes = append(routes, route.Route{Method: "POST", Pattern: "/api/v1/worktime/overtime/{id}/" + a.verb, Rule: route.Directory,
 			Object: "worktime_overtime", Handler: s.apiOvertimeAction(a.verb),
-			API: &route.Op{ID: a.verb + "Overtime", Tag: "worktime", Body: "OvertimeDecision", Resp: "Overtime", Idempotent: true, Summary: a.summary}})
+			API: &route.Op{ID: a.verb + "Overtime", Tag: "worktime", Body: "OvertimeDecision", Resp: "Overtime", Idempotent: true, Summary: a.summary, Conflict: a.conflict}})
 	}
 	return routes
 }

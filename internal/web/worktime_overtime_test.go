@@ -109,6 +109,11 @@ func TestOvertimeAPI(t *testing.T) {
 		if res := w.call("POST", path+"approve", "", staff); res.code != http.StatusForbidden {
 			t.Fatalf("self-approval: %d %s", res.code, res.body)
 		}
+		// A decision on a version the approver did not see: 409 (as for an
+		// application), not an If-Match 412.
+		if res := w.call("POST", path+"approve", `{"version":7}`, super); res.code != http.StatusConflict || !strings.Contains(res.body, "画面を開いた後に変更") {
+			t.Fatalf("approve an older version: %d %s", res.code, res.body)
+		}
 		res = w.call("POST", path+"approve", `{"comment":"了解","version":1}`, super)
 		decode(t, res, &o)
 		if res.code != http.StatusOK || o.Status != "approved" {

@@ -372,7 +372,9 @@ func (s *OvertimeService) Decide(ctx context.Context, tenantID int64, who *auth.
 	}
 	if version != 0 && version != cur.Version {
 		// Decided on what the approver saw: another change came first.
-		return nil, apperr.ConflictStale()
+		// A 409 like an application's (the version is in the body, not an
+		// If-Match precondition, which would be a 412).
+		return nil, apperr.New(apperr.Conflict, "worktime.overtime_changed")
 	}
 	version = cur.Version
 	now := s.now()
