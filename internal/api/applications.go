@@ -1,8 +1,10 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -70,12 +72,20 @@ var actionSummaries = map[apply.Action]string{
 	apply.ActFinish:   "Record that today's telework finished",
 }
 
-// optionalJSON decodes a body that may be empty (no Content-Length, no
-// bytes) into dst.
+// optionalJSON decodes a body that may be empty into dst: no bytes, with a
+// Content-Type or without (a client that always sends one), is {}.
 func optionalJSON(r *http.Request, dst any) error {
-	if r.ContentLength == 0 && r.Header.Get("Content-Type") == "" {
+	if r.ContentLength == 0 {
 		return nil
 	}
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	return decodeJSON(r, dst)
 }
 

@@ -102,21 +102,29 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v)
 }
 
+// readBody reads the request's body whole: it is bounded by the route's
+// limit (limitBody), so reading it costs no more than decoding it.
+func readBody(r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, apperr.New(apperr.Invalid, "error.too_large")
+		}
+		return nil, apperr.New(apperr.Invalid, "api.bad_json")
+	}
+	return body, nil
+}
+
 // decodeJSON reads a JSON object into dst, refusing unknown fields, wrong
 // types and invalid UTF-8 with a field error naming the field.
 func decodeJSON(r *http.Request, dst any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return apperr.New(apperr.Invalid, "api.content_type")
 	}
-	// The body is bounded by the route's limit (limitBody), so reading it
-	// whole costs no more than decoding it.
-	body, err := io.ReadAll(r.Body)
+	body, err := readBody(r)
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return apperr.New(apperr.Invalid, "error.too_large")
-		}
-		return apperr.New(apperr.Invalid, "api.bad_json")
+		return err
 	}
 	// encoding/json silently turns invalid UTF-8 into U+FFFD, which would
 	// store a name nobody typed; refuse it naming the field, as a form does.

@@ -161,9 +161,13 @@ func TestApplicationsAPI(t *testing.T) {
 		if draft.code != http.StatusCreated || !strings.Contains(draft.body, "plan.required") {
 			t.Fatalf("draft without a plan: %d %s", draft.code, draft.body)
 		}
-		if sub := call(staff, "POST", fmt.Sprintf("/api/v1/applications/%d/submit", dj.ID), ""); sub.code != http.StatusUnprocessableEntity ||
-			!strings.Contains(sub.body, `"field":"finding.plan.required"`) {
-			t.Errorf("draft submitted without a plan: %d %s", sub.code, sub.body)
+		// An action's body is optional: none at all, or none with a JSON
+		// Content-Type (clients that always send one), is {}.
+		for _, hdr := range [][]string{nil, {"Content-Type", "application/json"}} {
+			if sub := call(staff, "POST", fmt.Sprintf("/api/v1/applications/%d/submit", dj.ID), "", hdr...); sub.code != http.StatusUnprocessableEntity ||
+				!strings.Contains(sub.body, `"field":"finding.plan.required"`) {
+				t.Errorf("draft submitted without a plan (%v): %d %s", hdr, sub.code, sub.body)
+			}
 		}
 		// Another person of the tenant does not see it; another tenant neither.
 		if res := call(other, "GET", fmt.Sprintf("/api/v1/applications/%d", a.ID), ""); res.code != http.StatusNotFound {
