@@ -119,9 +119,12 @@ func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request, status int, f
 		s.fail(w, r, err)
 		return
 	}
+	// After a refused bulk action the choice and the comment come back as
+	// they were sent (nothing is posted on a plain visit).
 	s.render(w, r, status, "approvals", "applyweb.title_inbox", map[string]any{
 		"People": people, "Apps": len(list), "Days": days, "Filter": fl, "Units": s.unitChoices(tr, p.UnitID),
 		"Filtered": fl != inboxFilter{}, "Proxy": joinList(l, proxyNames), "OvertimeWaiting": overtime,
+		"Chosen": r.PostForm["ids"], "Comment": r.PostForm.Get("comment"),
 	}, formErr)
 }
 
