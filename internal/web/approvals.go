@@ -128,7 +128,8 @@ func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request, status int, f
 	}, formErr)
 }
 
-// unitChoices are the units of the filter: the person's own unit and
+// unitChoices are the units a page offers (the inbox filter, the board),
+// in tree order, each by its path: the person's own unit and
 // those below it, or every unit when the person has none.
 func (s *Server) unitChoices(tr *org.Tree, root int64) []inboxUnit {
 	var out []inboxUnit
