@@ -427,8 +427,11 @@ func (s *Server) applicationReportSave(w http.ResponseWriter, r *http.Request) {
 	}
 	in := apply.ReportInput{Dates: dates, ActualStart: f.ActualStart, ActualEnd: f.ActualEnd,
 		BreakMinutes: fm.int("break_minutes", 0), Work: f.Work, Products: f.Products, Verbal: f.Verbal}
-	if err := fm.v.Err(); err != nil {
-		s.reportFormPage(w, r, http.StatusUnprocessableEntity, det, id, d, f, err)
+	if fm.v.Err() != nil {
+		// A field that could not be read (the break as "４５分"): the
+		// report's own checks of the rest still run, so that every
+		// field's error shows at once.
+		s.reportFormPage(w, r, http.StatusUnprocessableEntity, det, id, d, f, fm.merge(in.Clean()))
 		return
 	}
 	if _, err := s.svc.Apply.Report(r.Context(), p.TenantID, p, id, in); err != nil {
