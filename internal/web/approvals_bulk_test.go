@@ -60,7 +60,9 @@ func TestApprovalsBulkKeepsTheForm(t *testing.T) {
 		staff, sup := w.session(t, "staff"), w.session(t, "supervisor")
 		id := submitPage(t, w, staff, dayForm(day, "submit"))
 		second := submitPage(t, w, staff, dayForm(cal1(t, db, w, day), "submit"))
-		box := func(id int64) string { return `id="f-app-` + itoa(id) + `" name="ids" value="` + itoa(id) + `" data-group="inbox"` }
+		box := func(id int64) string {
+			return `id="f-app-` + itoa(id) + `" name="ids" value="` + itoa(id) + `" data-group="inbox"`
+		}
 		for _, c := range []struct {
 			name    string
 			form    url.Values
