@@ -79,7 +79,7 @@ func Expand(r Request, cal BusinessDays) ([]calendar.Date, []Skipped, error) {
 		rc := r.Recurrence
 		span(&v, "recurrence", rc.From, rc.To)
 		if len(rc.Weekdays) == 0 {
-			v.Add("recurrence.weekdays", "field.required", nil)
+			v.Add("recurrence.weekdays", "field.choose", nil)
 		}
 		for _, w := range rc.Weekdays {
 			if w < time.Sunday || w > time.Saturday {
@@ -165,7 +165,7 @@ func (r *Request) Clean() error {
 	r.TakeOut.Items = strings.TrimSpace(r.TakeOut.Items)
 	switch {
 	case r.Mode == "":
-		v.Add("mode", "field.required", nil)
+		v.Add("mode", "field.choose", nil)
 	case !slices.Contains(policy.Modes, r.Mode):
 		v.Add("mode", "field.choice", nil)
 	}

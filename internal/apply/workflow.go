@@ -875,7 +875,11 @@ type ReportInput struct {
 	Version      int64 // as Act.Version
 }
 
-func (in *ReportInput) clean() error {
+// Clean trims the report's texts and checks its fields' forms (times,
+// their order, the break, the work done, lengths) — what no policy
+// decides. Report runs it first; a form whose other fields could not be
+// read runs it to show every field's error at once.
+func (in *ReportInput) Clean() error {
 	var v apperr.Validation
 	in.Work, in.Products = strings.TrimSpace(in.Work), strings.TrimSpace(in.Products)
 	if in.ActualStart != "" && !validHM(in.ActualStart) {
@@ -906,7 +910,7 @@ func (in *ReportInput) clean() error {
 // report names the actual start and end. The approver is told there is a
 // report to confirm.
 func (s *Service) Report(ctx context.Context, tenantID int64, who *auth.Principal, id int64, in ReportInput) (*Application, error) {
-	if err := in.clean(); err != nil {
+	if err := in.Clean(); err != nil {
 		return nil, err
 	}
 	today := s.Today()

@@ -484,7 +484,7 @@ func (s *Server) applicationUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	action := fm.str("action")
 	if action == "check" {
-		d.Check = s.runCheck(r, req)
+		d.Check = s.runCheck(r, req, f.Kind)
 		s.applyFormPage(w, r, http.StatusOK, d, "applyweb.title_edit", nil)
 		return
 	}

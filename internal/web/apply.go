@@ -202,7 +202,7 @@ func (s *Server) applyCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if action == "check" {
-		d.Check = s.runCheck(r, req)
+		d.Check = s.runCheck(r, req, f.Kind)
 		s.applyFormPage(w, r, http.StatusOK, d, "applyweb.title_form", nil)
 		return
 	}
@@ -233,8 +233,10 @@ func (s *Server) applyRefused(w http.ResponseWriter, r *http.Request, d *applyFo
 		fillCheck(d.Check, refused.Days, refused.Skipped, refused.Findings)
 		s.applyFormPage(w, r, http.StatusUnprocessableEntity, d, title, &apperr.Error{Code: apperr.Invalid, Key: "apply.refused"})
 	case apperr.CodeOf(err) == apperr.Invalid:
+		// The check and the summary name each field by the form's label.
+		err = formFields(err, d.Form.Kind)
 		d.Check.Errors = fieldMessagesList(d.Check.Lang, err)
-		s.applyFormPage(w, r, http.StatusUnprocessableEntity, d, title, formFields(err, d.Form.Kind))
+		s.applyFormPage(w, r, http.StatusUnprocessableEntity, d, title, err)
 	case apperr.CodeOf(err) == apperr.Conflict:
 		d.Check.Problem = errorText(d.Check.Lang, err)
 		s.applyFormPage(w, r, http.StatusConflict, d, title, err)
@@ -244,14 +246,16 @@ func (s *Server) applyRefused(w http.ResponseWriter, r *http.Request, d *applyFo
 }
 
 // runCheck asks the service for the findings of the request as it is, as
-// a submission now would get them. Nothing is written.
-func (s *Server) runCheck(r *http.Request, req apply.Request) *checkView {
+// a submission now would get them. Nothing is written. Its field errors
+// name the fields as the form of that kind of days labels them
+// (formFields), as the error summary does.
+func (s *Server) runCheck(r *http.Request, req apply.Request, kind string) *checkView {
 	p := principal(r)
 	c := &checkView{Lang: lang(r), Ran: true}
 	res, err := s.svc.Apply.Preview(r.Context(), p.TenantID, p, req)
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {
-			c.Errors = fieldMessagesList(c.Lang, err)
+			c.Errors = fieldMessagesList(c.Lang, formFields(err, kind))
 		} else {
 			c.Problem = errorText(c.Lang, err)
 		}
@@ -286,7 +290,7 @@ func (s *Server) applyCheck(w http.ResponseWriter, r *http.Request) {
 		c.Ran = true
 		c.Errors = fieldMessagesList(c.Lang, fm.v.Err())
 	default:
-		c = s.runCheck(r, req)
+		c = s.runCheck(r, req, f.Kind)
 	}
 	s.renderFragment(w, r, "apply_form", "apply_check", c)
 }

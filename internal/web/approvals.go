@@ -119,13 +119,17 @@ func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request, status int, f
 		s.fail(w, r, err)
 		return
 	}
+	// After a refused bulk action the choice and the comment come back as
+	// they were sent (nothing is posted on a plain visit).
 	s.render(w, r, status, "approvals", "applyweb.title_inbox", map[string]any{
 		"People": people, "Apps": len(list), "Days": days, "Filter": fl, "Units": s.unitChoices(tr, p.UnitID),
 		"Filtered": fl != inboxFilter{}, "Proxy": joinList(l, proxyNames), "OvertimeWaiting": overtime,
+		"Chosen": r.PostForm["ids"], "Comment": r.PostForm.Get("comment"),
 	}, formErr)
 }
 
-// unitChoices are the units of the filter: the person's own unit and
+// unitChoices are the units a page offers (the inbox filter, the board),
+// in tree order, each by its path: the person's own unit and
 // those below it, or every unit when the person has none.
 func (s *Server) unitChoices(tr *org.Tree, root int64) []inboxUnit {
 	var out []inboxUnit
@@ -423,8 +427,11 @@ func (s *Server) applicationReportSave(w http.ResponseWriter, r *http.Request) {
 	}
 	in := apply.ReportInput{Dates: dates, ActualStart: f.ActualStart, ActualEnd: f.ActualEnd,
 		BreakMinutes: fm.int("break_minutes", 0), Work: f.Work, Products: f.Products, Verbal: f.Verbal}
-	if err := fm.v.Err(); err != nil {
-		s.reportFormPage(w, r, http.StatusUnprocessableEntity, det, id, d, f, err)
+	if fm.v.Err() != nil {
+		// A field that could not be read (the break as "４５分"): the
+		// report's own checks of the rest still run, so that every
+		// field's error shows at once.
+		s.reportFormPage(w, r, http.StatusUnprocessableEntity, det, id, d, f, fm.merge(in.Clean()))
 		return
 	}
 	if _, err := s.svc.Apply.Report(r.Context(), p.TenantID, p, id, in); err != nil {

@@ -48,3 +48,64 @@ func TestApprovalsBulkReasons(t *testing.T) {
 		}
 	})
 }
+
+// TestApprovalsBulkKeepsTheForm: after each refusal of a bulk action the
+// ticked applications and the typed comment come back as sent; the
+// comment's error marks the field (aria-invalid, described by the error),
+// and "choose at least one" is tied to the group of applications the
+// summary links to.
+func TestApprovalsBulkKeepsTheForm(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, day := applyWorld(t, db)
+		staff, sup := w.session(t, "staff"), w.session(t, "supervisor")
+		id := submitPage(t, w, staff, dayForm(day, "submit"))
+		second := submitPage(t, w, staff, dayForm(cal1(t, db, w, day), "submit"))
+		box := func(id int64) string {
+			return `id="f-app-` + itoa(id) + `" name="ids" value="` + itoa(id) + `" data-group="inbox"`
+		}
+		for _, c := range []struct {
+			name    string
+			form    url.Values
+			want    []string
+			notWant []string
+		}{
+			{"reject without a comment", url.Values{"action": {"reject"}, "ids": {itoa(id), itoa(second)}},
+				[]string{box(id) + ` checked>`, box(second) + ` checked>`,
+					`<textarea id="f-comment" name="comment" rows="2" aria-describedby="f-comment-hint f-comment-error" aria-invalid="true"></textarea>`},
+				nil},
+			{"return with one ticked, no comment", url.Values{"action": {"return"}, "ids": {itoa(second)}},
+				[]string{box(id) + `>`, box(second) + ` checked>`, `aria-describedby="f-comment-hint f-comment-error" aria-invalid="true"`},
+				nil},
+			{"nothing ticked", url.Values{"action": {"reject"}, "comment": {"理由テキスト"}},
+				[]string{box(id) + `>`, box(second) + `>`,
+					`<textarea id="f-comment" name="comment" rows="2" aria-describedby="f-comment-hint">理由テキスト</textarea>`,
+					`<div id="f-ids" class="inbox-apps" role="group" aria-label="処理する申請" tabindex="-1" aria-describedby="f-ids-error">`,
+					`<p class="field-error" id="f-ids-error">処理する申請を1件以上選んでください`, `<a href="#f-ids">処理する申請を1件以上選んでください`},
+				[]string{`aria-invalid`}},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				res := w.do("POST", "/approvals", c.form, sup)
+				if res.code != http.StatusUnprocessableEntity {
+					t.Fatalf("%d\n%s", res.code, res.body)
+				}
+				for _, s := range c.want {
+					if !strings.Contains(res.body, s) {
+						t.Errorf("missing %s", s)
+					}
+				}
+				for _, s := range c.notWant {
+					if strings.Contains(res.body, s) {
+						t.Errorf("unexpected %s", s)
+					}
+				}
+				if t.Failed() {
+					t.Log(res.body)
+				}
+			})
+		}
+		// A plain visit has nothing ticked and no comment.
+		if res := w.do("GET", "/approvals", nil, sup); strings.Contains(res.body, " checked>") || !strings.Contains(res.body, `aria-describedby="f-comment-hint"></textarea>`) {
+			t.Errorf("a plain visit is not blank:\n%s", res.body)
+		}
+	})
+}

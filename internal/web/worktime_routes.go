@@ -298,12 +298,14 @@ func (s *Server) worktimeBoard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	units, err := s.svc.Org.Units(r.Context(), p.TenantID)
+	// The units in tree order, each by its path (部/課/係): several 係
+	// share a name.
+	tr, err := s.tree(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	data := map[string]any{"Rows": rows, "UnitID": unitID, "Units": units}
+	data := map[string]any{"Rows": rows, "UnitID": unitID, "Units": s.unitChoices(tr, 0)}
 	if r.URL.Query().Get("fragment") == "1" {
 		s.renderFragment(w, r, "worktime_board", "board_rows", s.newView(r, "worktime.title_board", data, nil))
 		return
