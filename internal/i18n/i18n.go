@@ -155,6 +155,12 @@ func FieldMessages(lang string, err error) map[string]string {
 		for _, f := range e.Fields {
 			if _, dup := out[f.Field]; !dup {
 				args := map[string]any{"Field": fieldName(lang, f.Field)}
+				if f.Key == "field.unknown" {
+					// A member the request may not have is named as sent: a
+					// label would say it is some other field ("days" is
+					// 取り消す日 for an application, not a token's life).
+					args["Field"] = f.Field
+				}
 				for k, v := range f.Args {
 					args[k] = v
 				}

@@ -3,6 +3,7 @@ package i18n
 import (
 	"regexp"
 	"slices"
+	"telework/internal/apperr"
 	"testing"
 )
 
@@ -38,6 +39,18 @@ func TestBothLanguagesHaveTheSameMessages(t *testing.T) {
 	for _, k := range keys["en"] {
 		if _, ok := slices.BinarySearch(keys["ja"], k); !ok {
 			t.Errorf("%s is in en.toml but not in ja.toml", k)
+		}
+	}
+}
+
+// An unknown member is named as it was sent, even when another field
+// elsewhere has a label under the same name.
+func TestUnknownFieldIsNamedAsSent(t *testing.T) {
+	var v apperr.Validation
+	v.Add("days", "field.unknown", nil)
+	for lang, want := range map[string]string{"ja": "「days」という項目はありません。", "en": "There is no field days."} {
+		if got := FieldMessages(lang, v.Err())["days"]; got != want {
+			t.Errorf("%s: %q, want %q", lang, got, want)
 		}
 	}
 }
