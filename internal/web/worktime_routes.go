@@ -34,10 +34,11 @@ func (s *Server) worktimeRoutes() []Route {
 }
 
 type worktimeDayView struct {
-	Date, Start, End, Mode, Place, Plan, Result string
-	Proxy                                       bool
-	Breaks                                      int
-	Warnings                                    []string
+	Date                                  calendar.Date
+	Start, End, Mode, Place, Plan, Result string
+	Proxy                                 bool
+	Breaks                                int
+	Warnings                              []string
 }
 
 func worktimeHM(t time.Time) string {
@@ -48,7 +49,7 @@ func worktimeHM(t time.Time) string {
 }
 
 func worktimeViewOf(d worktime.Day, ws []worktime.Warning, lang string) worktimeDayView {
-	v := worktimeDayView{Date: d.Date.String(), Start: worktimeHM(d.Start), End: worktimeHM(d.End), Mode: string(d.Mode),
+	v := worktimeDayView{Date: d.Date, Start: worktimeHM(d.Start), End: worktimeHM(d.End), Mode: string(d.Mode),
 		Place: d.Place, Plan: d.Plan, Result: d.Result, Proxy: d.StartProxy != 0 || d.EndProxy != 0, Breaks: len(d.Breaks)}
 	for _, w := range ws {
 		v.Warnings = append(v.Warnings, w.Message(lang))
@@ -77,7 +78,7 @@ func (s *Server) worktimeRender(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	lang := lang(r)
-	today := calendar.DateOf(time.Now()).String()
+	today := calendar.DateOf(time.Now())
 	data := map[string]any{"Statuses": presence.Statuses, "Presence": me, "Modes": append([]policy.Mode{worktime.Office}, policy.Modes...),
 		"PresenceForm": s.worktimePresenceFormOf(r, me), "Supervisor": p.HasAny(auth.Supervisor, auth.HRAdmin)}
 	var list []worktimeDayView
@@ -379,4 +380,5 @@ func (s *Server) overtimeToDecide(r *http.Request) (int, error) {
 
 // presenceFormFields maps the presence's fields (the API's members) to the
 // page's inputs, whose ids keep apart from the start and end forms'.
-var presenceFormFields = map[string]string{"status": "presence_status", "note": "presence_note", "until": "presence_until"}
+var presenceFormFields = map[string]string{"status": "presence_status", "note": "presence_note", "until": "presence_until",
+	"place": "presence_place"}
