@@ -26,6 +26,7 @@ import (
 	"telework/internal/org"
 	"telework/internal/policy"
 	"telework/internal/route"
+	"telework/internal/worktime"
 )
 
 //go:embed templates
@@ -233,6 +234,13 @@ func (v *view) Finding(f policy.Finding) string {
 func (v *view) Note(n notify.Notification) string {
 	n.Args = v.localArgs(n.Args)
 	return n.Message(v.Lang)
+}
+
+// Warning is a working-time check's message for the reader, its dates in
+// the reader's form.
+func (v *view) Warning(w worktime.Warning) string {
+	w.Args = v.localArgs(w.Args)
+	return w.Message(v.Lang)
 }
 
 // warekiEn is a date for an English page with the Japanese era chosen:
