@@ -60,6 +60,13 @@ func (e *Error) Unwrap() error { return e.Err }
 // New makes an error with a code and message key.
 func New(code Code, key string) *Error { return &Error{Code: code, Key: key} }
 
+// At is a refusal about one input (a booking's day already past): it keeps
+// its code and message, and names the field a form shows it at (and an
+// API problem lists it under).
+func At(code Code, field, key string, args map[string]any) *Error {
+	return &Error{Code: code, Key: key, Args: args, Fields: []FieldError{{Field: field, Key: key, Args: args}}}
+}
+
 // NotFoundErr is the usual "no such object in this tenant" error.
 func NotFoundErr(object string) *Error {
 	return &Error{Code: NotFound, Key: "error.not_found", Args: map[string]any{"Object": object}}

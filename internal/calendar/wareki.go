@@ -35,16 +35,20 @@ func EraOf(d Date) (era Era, year int, ok bool) {
 }
 
 // Wareki formats d as 令和7年4月1日 (元年 for the first year).
-func Wareki(d Date) string {
+func Wareki(d Date) string { return WarekiYear(d) + fmt.Sprintf("%d月%d日", d.Month, d.Day) }
+
+// WarekiYear is the year of d in its era: 令和7年, 令和元年 (2025年 before
+// 明治), for a heading such as 令和7年4月.
+func WarekiYear(d Date) string {
 	e, y, ok := EraOf(d)
 	if !ok {
-		return fmt.Sprintf("%d年%d月%d日", d.Year, d.Month, d.Day)
+		return fmt.Sprintf("%d年", d.Year)
 	}
 	ys := fmt.Sprintf("%d", y)
 	if y == 1 {
 		ys = "元"
 	}
-	return fmt.Sprintf("%s%s年%d月%d日", e.Name, ys, d.Month, d.Day)
+	return fmt.Sprintf("%s%s年", e.Name, ys)
 }
 
 // Seireki formats d as 2025年4月1日.

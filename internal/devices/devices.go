@@ -358,7 +358,7 @@ func (s *Service) Reserve(ctx context.Context, tenantID int64, who *auth.Princip
 	staffID := target.ID
 	now := s.now()
 	if req.Day.Before(calendar.DateOf(now)) {
-		return nil, apperr.New(apperr.Invalid, "devices.refused.past")
+		return nil, apperr.At(apperr.Invalid, "date", "devices.refused.past", nil)
 	}
 	r := &Reservation{PoolID: req.PoolID, StaffID: staffID, StaffName: target.Name, Day: req.Day, ApplicationID: req.ApplicationID,
 		Status: Reserved, BookedBy: who.UserID, CreatedAt: now}
@@ -388,8 +388,8 @@ func (s *Service) Reserve(ctx context.Context, tenantID int64, who *auth.Princip
 		}
 		for _, x := range mine {
 			if (x.Status == Reserved || x.Status == Lent) && !x.Day.After(r.HeldTo) {
-				return &apperr.Error{Code: apperr.Conflict, Key: "devices.refused.overlap",
-					Args: map[string]any{"Pool": p.Name, "From": x.Day.String(), "To": x.HeldTo.String()}}
+				return apperr.At(apperr.Conflict, "date", "devices.refused.overlap",
+					map[string]any{"Pool": p.Name, "From": x.Day.String(), "To": x.HeldTo.String()})
 			}
 		}
 		behalf, err := places.ForSomeoneElse(ctx, tx, tenantID, who, target.ID, notify.BookedForYou, places.ObjectReservation, p.Name, req.Day, req.ApplicationID)
@@ -409,7 +409,7 @@ func (s *Service) Reserve(ctx context.Context, tenantID int64, who *auth.Princip
 		}
 		if err := tx.InsertDeviceReservation(ctx, tenantID, r, now); err != nil {
 			if apperr.IsDuplicate(err) {
-				return apperr.New(apperr.Conflict, "devices.refused.twice")
+				return apperr.At(apperr.Conflict, "date", "devices.refused.twice", nil)
 			}
 			return err
 		}

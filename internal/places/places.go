@@ -199,11 +199,11 @@ const Noon = 12 * 60
 func (o *Office) Refusal(day, today calendar.Date, h Half, registered bool) error {
 	switch {
 	case day.Before(today):
-		return apperr.New(apperr.Invalid, "places.refused.past")
+		return apperr.At(apperr.Invalid, "date", "places.refused.past", nil)
 	case o.HorizonDays > 0 && today.AddDays(o.HorizonDays).Before(day):
-		return &apperr.Error{Code: apperr.Invalid, Key: "places.refused.horizon", Args: map[string]any{"Days": o.HorizonDays}}
+		return apperr.At(apperr.Invalid, "date", "places.refused.horizon", map[string]any{"Days": o.HorizonDays})
 	case o.ClosedOn(day):
-		return apperr.New(apperr.Invalid, "places.refused.closed_day")
+		return apperr.At(apperr.Invalid, "date", "places.refused.closed_day", nil)
 	case o.PreRegistration && !registered:
 		return apperr.New(apperr.Invalid, "places.refused.pre_registration")
 	}

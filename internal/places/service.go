@@ -445,7 +445,7 @@ func (s *Service) Book(ctx context.Context, tenantID int64, who *auth.Principal,
 		// possible. A full office rolls the whole transaction back.
 		if err := tx.InsertBooking(ctx, tenantID, b, now); err != nil {
 			if apperr.IsDuplicate(err) {
-				return apperr.New(apperr.Conflict, "places.refused.second_seat")
+				return apperr.At(apperr.Conflict, "date", "places.refused.second_seat", nil)
 			}
 			return err
 		}

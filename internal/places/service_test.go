@@ -107,7 +107,8 @@ func TestBookingRules(t *testing.T) {
 			t.Fatal(err)
 		}
 		// A second seat for the same person and half, even elsewhere half-day.
-		if _, err := s.Book(ctx, a, me, places.Request{OfficeID: f.officeA.ID, Day: f.monday, Half: places.PM}); apperr.As(err) == nil || apperr.As(err).Key != "places.refused.second_seat" {
+		if _, err := s.Book(ctx, a, me, places.Request{OfficeID: f.officeA.ID, Day: f.monday, Half: places.PM}); apperr.As(err) == nil || apperr.As(err).Key != "places.refused.second_seat" ||
+			len(apperr.As(err).Fields) != 1 || apperr.As(err).Fields[0].Field != "date" {
 			t.Fatalf("second seat: %v", err)
 		}
 		cases := map[string]places.Request{
@@ -118,7 +119,9 @@ func TestBookingRules(t *testing.T) {
 		}
 		delete(cases, "places.refused.no_pc_valid")
 		for key, r := range cases {
-			if _, err := s.Book(ctx, a, f.people[2], r); apperr.As(err) == nil || apperr.As(err).Key != key {
+			// A refusal about the day names the date, where a form shows it.
+			if _, err := s.Book(ctx, a, f.people[2], r); apperr.As(err) == nil || apperr.As(err).Key != key ||
+				len(apperr.As(err).Fields) != 1 || apperr.As(err).Fields[0].Field != "date" {
 				t.Errorf("%s: got %v", key, err)
 			}
 		}

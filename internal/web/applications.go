@@ -78,12 +78,13 @@ func (s *Server) myApplications(w http.ResponseWriter, r *http.Request) {
 			older = r.URL.Path + "?" + q.Encode()
 		}
 	}
-	l := lang(r)
+	v := dateView(r)
+	l := v.Lang
 	today := s.svc.Apply.Today()
 	var upcoming, past []appRow
 	var overdue []overdueView
 	for _, a := range list {
-		row := s.appRowOf(l, a, today)
+		row := s.appRowOf(v, a, today)
 		for _, d := range a.Days {
 			if reportOverdue(d, today) {
 				overdue = append(overdue, overdueView{AppID: a.ID, Date: d.Date.String(),
@@ -159,8 +160,9 @@ func reportOverdue(d apply.Day, today calendar.Date) bool {
 	return false
 }
 
-func (s *Server) appRowOf(l string, a *apply.Application, today calendar.Date) appRow {
-	row := appRow{ID: a.ID, Dates: datesSummary(l, activeOrAll(a)), State: stateOf(l, a.Status),
+func (s *Server) appRowOf(v *view, a *apply.Application, today calendar.Date) appRow {
+	l := v.Lang
+	row := appRow{ID: a.ID, Dates: v.datesSummary(activeOrAll(a)), State: stateOf(l, a.Status),
 		What: s.contentSummaryShort(l, a), Plan: shorten(a.Plan, 80)}
 	for _, d := range a.Days {
 		if reportOverdue(d, today) {
@@ -234,7 +236,7 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, status 
 	today := s.svc.Apply.Today()
 	own := a.StaffID == p.StaffID
 	can := func(x apply.Action) bool { return slices.Contains(det.Can, x) }
-	d := map[string]any{"App": a, "Own": own, "State": stateOf(l, a.Status), "Dates": datesSummary(l, a.Dates()),
+	d := map[string]any{"App": a, "Own": own, "State": stateOf(l, a.Status), "Dates": v.datesSummary(a.Dates()),
 		"Place": placeText(l, a) + placeReason(a), "Back": "/applications", "BackLabel": i18n.T(l, "applyweb.back_mine", nil)}
 	if !own {
 		d["Back"], d["BackLabel"] = "/approvals", i18n.T(l, "applyweb.back_inbox", nil)
@@ -277,7 +279,7 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, status 
 		}
 	}
 	d["Approvers"] = strings.Join(approvers, " → ")
-	check := &checkView{Lang: l, Ran: len(a.Findings) > 0 || len(a.Skipped) > 0}
+	check := newCheckView(r, len(a.Findings) > 0 || len(a.Skipped) > 0)
 	for _, sk := range a.Skipped {
 		check.Skipped = append(check.Skipped, dayLabel(l, sk.Date)+" "+offName(l, sk.Reason))
 	}
@@ -333,7 +335,7 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, status 
 	d["CanConfirm"] = can(apply.ActConfirm)
 	var hist []decisionView
 	for _, dc := range det.Decisions {
-		hist = append(hist, decisionView{When: v.Time(dc.At), Text: decisionText(l, dc), Comment: dc.Comment})
+		hist = append(hist, decisionView{When: v.Time(dc.At), Text: decisionText(v, dc), Comment: dc.Comment})
 	}
 	d["Decisions"] = hist
 	title := "applyweb.title_show"
@@ -401,7 +403,8 @@ func takeOutText(l string, t apply.TakeOut) string {
 }
 
 // decisionText is one line of the history: 「佐藤 花子 が承認（鈴木 一郎 に代わって代決）」.
-func decisionText(l string, dc apply.Decision) string {
+func decisionText(v *view, dc apply.Decision) string {
+	l := v.Lang
 	name := dc.ByName
 	if dc.Auto() {
 		name = i18n.T(l, "apply.decider_system", nil)
@@ -412,7 +415,7 @@ func decisionText(l string, dc apply.Decision) string {
 		text += i18n.T(l, "applyweb.decision_proxy", map[string]any{"Name": dc.OnBehalfOfName})
 	}
 	if len(dc.Dates) > 0 && dc.Action != apply.ActApprove && dc.Action != apply.ActSubmit {
-		text += " " + datesSummary(l, dc.Dates)
+		text += " " + v.datesSummary(dc.Dates)
 	}
 	return text
 }

@@ -57,7 +57,7 @@ func (s *Server) applyFormPage(w http.ResponseWriter, r *http.Request, status in
 	l := lang(r)
 	d.Form.pad()
 	if d.Check == nil {
-		d.Check = &checkView{Lang: l}
+		d.Check = newCheckView(r, false)
 	}
 	d.Modes, d.TimeUnits = policy.Modes, policy.TimeUnits
 	d.Places = []string{policy.PlaceHome, policy.PlaceHomeEquivalent, policy.PlaceSatellite, policy.PlaceMobile}
@@ -226,7 +226,7 @@ func (s *Server) applyCreate(w http.ResponseWriter, r *http.Request) {
 // application: the rule findings (a *apply.Refused) in the check, field
 // errors at their fields.
 func (s *Server) applyRefused(w http.ResponseWriter, r *http.Request, d *applyFormData, title string, err error) {
-	d.Check = &checkView{Lang: lang(r), Ran: true}
+	d.Check = newCheckView(r, true)
 	var refused *apply.Refused
 	switch {
 	case errors.As(err, &refused):
@@ -251,7 +251,7 @@ func (s *Server) applyRefused(w http.ResponseWriter, r *http.Request, d *applyFo
 // (formFields), as the error summary does.
 func (s *Server) runCheck(r *http.Request, req apply.Request, kind string) *checkView {
 	p := principal(r)
-	c := &checkView{Lang: lang(r), Ran: true}
+	c := newCheckView(r, true)
 	res, err := s.svc.Apply.Preview(r.Context(), p.TenantID, p, req)
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {
@@ -282,7 +282,7 @@ func (s *Server) applyCheck(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fm, f, req := readApplyForm(r)
-	c := &checkView{Lang: lang(r)}
+	c := newCheckView(r, false)
 	switch {
 	case f.Mode == "" || (f.Kind == "day" && f.Date == "") || (f.Kind != "day" && (f.From == "" || f.To == "")):
 		// Not enough to check yet: the hint stays.

@@ -12,6 +12,7 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/apply"
+	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/i18n"
 	"telework/internal/policy"
@@ -222,7 +223,10 @@ func renameFields(err error, names map[string]string) error {
 // returns): findings by severity, in the page's language, and the days
 // applied for and skipped.
 type checkView struct {
-	Lang                    string
+	Lang string
+	// P is the reader, whose era setting the dates in the messages follow
+	// (nil: 西暦).
+	P                       *auth.Principal
 	Ran                     bool
 	Errors, Warnings, Infos []string
 	Days, Skipped           []string
@@ -238,9 +242,15 @@ func (c *checkView) T(key string, args ...any) string {
 	return i18n.T(c.Lang, key, data)
 }
 
+// newCheckView is the check for the request's reader.
+func newCheckView(r *http.Request, ran bool) *checkView {
+	return &checkView{Lang: lang(r), P: principal(r), Ran: ran}
+}
+
 func (c *checkView) add(fs []policy.Finding) {
+	v := &view{Lang: c.Lang, P: c.P}
 	for _, f := range fs {
-		msg := f.Message(c.Lang)
+		msg := v.Finding(f)
 		switch f.Severity {
 		case policy.Error:
 			c.Errors = append(c.Errors, msg)
@@ -269,33 +279,43 @@ func dayLabel(lang string, d calendar.Date) string {
 	return fmt.Sprintf("%d月%d日(%s)", d.Month, d.Day, d.WeekdayJA())
 }
 
-// datesSummary is a short text for a set of days: one day, a run of
-// consecutive days as a range, or the first days and how many more.
+// datesSummary is view.datesSummary where the reader is not at hand
+// (西暦).
 func datesSummary(lang string, ds []calendar.Date) string {
+	return (&view{Lang: lang}).datesSummary(ds)
+}
+
+// datesSummary is a short text for a set of days: one day, a run of
+// consecutive days as a range, or the first days and how many more. The
+// first day of another year than this one names its year, in the era the
+// person chose (令和9年2月3日(水)〜2月24日(水)).
+func (v *view) datesSummary(ds []calendar.Date) string {
 	if len(ds) == 0 {
 		return ""
 	}
+	lang := v.Lang
 	ds = slices.SortedFunc(slices.Values(ds), calendar.Date.Compare)
 	first, last := ds[0], ds[len(ds)-1]
-	year := ""
+	firstLabel := dayLabel(lang, first)
 	if lang != "en" && first.Year != calendar.DateOf(time.Now()).Year {
-		year = strconv.Itoa(first.Year) + "年"
+		firstLabel = v.DateWeekday(first)
 	}
 	switch {
 	case len(ds) == 1:
-		return year + dayLabel(lang, first)
+		return firstLabel
 	case len(ds) <= 3:
 		parts := make([]string, len(ds))
 		for i, d := range ds {
 			parts[i] = dayLabel(lang, d)
 		}
+		parts[0] = firstLabel
 		sep := "、"
 		if lang == "en" {
 			sep = ", "
 		}
-		return year + strings.Join(parts, sep)
+		return strings.Join(parts, sep)
 	}
-	return i18n.T(lang, "applyweb.dates_span", map[string]any{"From": year + dayLabel(lang, first), "To": dayLabel(lang, last), "N": len(ds)})
+	return i18n.T(lang, "applyweb.dates_span", map[string]any{"From": firstLabel, "To": dayLabel(lang, last), "N": len(ds)})
 }
 
 // stateView is a state's tag.

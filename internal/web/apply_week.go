@@ -122,14 +122,15 @@ func (s *Server) weekPage(w http.ResponseWriter, r *http.Request, status int, ch
 		s.fail(w, r, err)
 		return
 	}
+	dv := dateView(r)
 	for d, fs := range refused {
 		wd := &weeks[where[d].week].Days[where[d].day]
 		wd.Selectable, wd.Checked = false, false
-		wd.Note = fs[0].Message(l)
+		wd.Note = dv.Finding(fs[0])
 	}
 	data["Weeks"] = weeks
 	if check == nil {
-		check = &checkView{Lang: l}
+		check = newCheckView(r, false)
 	}
 	data["Check"] = check
 	s.render(w, r, status, "apply_week", "applyweb.title_week", data, formErr)
@@ -173,7 +174,7 @@ func (s *Server) applyWeekSubmit(w http.ResponseWriter, r *http.Request) {
 	req.Dates, req.Submit = dates, true
 	res, err := s.svc.Apply.Create(r.Context(), p.TenantID, p, req)
 	if err != nil {
-		c := &checkView{Lang: lang(r), Ran: true}
+		c := newCheckView(r, true)
 		var refused *apply.Refused
 		switch {
 		case asRefused(err, &refused):

@@ -214,7 +214,7 @@ func (s *Server) deliverySettingsRender(w http.ResponseWriter, r *http.Request, 
 	var rows []deliveryDeadRow
 	for _, d := range dead {
 		rows = append(rows, deliveryDeadRow{ID: d.ID, Channel: "delivery.channel." + string(d.Channel), Target: d.Target,
-			Error: d.LastError, Created: v.Time(d.CreatedAt), Text: d.Notification.Message(v.Lang), Attempts: d.Attempts})
+			Error: d.LastError, Created: v.Time(d.CreatedAt), Text: v.Note(d.Notification), Attempts: d.Attempts})
 	}
 	s.render(w, r, status, "delivery_settings", "delivery.title_settings", map[string]any{
 		"Set": set, "Units": units, "Channels": channels, "Dead": rows, "TLS": notify.TLSModes, "Charsets": notify.Charsets, "Formats": notify.ChatFormats}, formErr)

@@ -29,13 +29,12 @@ type devicesPersonalView struct {
 	Credentials bool
 	Credential  *devices.Credential
 	All         []*devices.PersonalDevice
-	Today       string
+	Today       calendar.Date
 }
 
 func (s *Server) devicesPersonalView(r *http.Request, all bool) (*devicesPersonalView, error) {
 	p := principal(r)
-	today := calendar.DateOf(time.Now()).String()
-	v := &devicesPersonalView{Today: today}
+	v := &devicesPersonalView{Today: calendar.DateOf(time.Now())}
 	var err error
 	if all {
 		v.All, err = s.svc.Devices.PersonalDevices(r.Context(), p.TenantID, p, true)

@@ -67,10 +67,10 @@ func TestDevicesPersonalPages(t *testing.T) {
 		if res := w.callCookie("POST", "/api/v1/worktime/start", `{"mode":"home"}`, staff); res.code != http.StatusOK {
 			t.Fatalf("start: %d %s", res.code, res.body)
 		}
-		if res := w.do("GET", "/devices/personal", nil, staff); !strings.Contains(res.body, "今日("+today.String()+")") {
+		if res := w.do("GET", "/devices/personal", nil, staff); !strings.Contains(res.body, "今日("+calendar.Seireki(today)+")") {
 			t.Fatal("the form does not say the ID is for today")
 		}
-		if res := w.do("POST", "/devices/credentials", url.Values{"date": {today.AddDays(1).String()}}, staff); res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "今日("+today.String()+")にしてください") {
+		if res := w.do("POST", "/devices/credentials", url.Values{"date": {today.AddDays(1).String()}}, staff); res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "今日("+calendar.Seireki(today)+")にしてください") {
 			t.Fatalf("tomorrow: %d", res.code)
 		}
 		res := w.do("POST", "/devices/credentials", url.Values{"date": {today.String()}}, staff)

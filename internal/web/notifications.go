@@ -48,7 +48,7 @@ func (s *Server) notificationList(w http.ResponseWriter, r *http.Request) {
 	items := make([]noteView, 0, len(list))
 	unread := 0
 	for _, n := range list {
-		it := noteView{ID: n.ID, Text: n.Message(v.Lang), When: v.Time(n.CreatedAt), Read: !n.Unread()}
+		it := noteView{ID: n.ID, Text: v.Note(n), When: v.Time(n.CreatedAt), Read: !n.Unread()}
 		it.Link = noteTarget(n)
 		if n.Unread() {
 			unread++

@@ -7,9 +7,12 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"maps"
 	"net/http"
 	"path"
 	"reflect"
+	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,9 +23,11 @@ import (
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/i18n"
+	"telework/internal/notify"
 	"telework/internal/org"
 	"telework/internal/policy"
 	"telework/internal/route"
+	"telework/internal/worktime"
 )
 
 //go:embed templates
@@ -153,6 +158,92 @@ func (v *view) Date(d calendar.Date) string {
 	return calendar.Seireki(d)
 }
 
+// DateWeekday is a day as a list or table shows it: the date as the
+// person chose (Date) with its day of the week — 令和8年12月2日(水),
+// 2026年12月2日(水), Wed 2026-12-02.
+func (v *view) DateWeekday(d calendar.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	if v.Lang == "en" {
+		return v.Weekday(d) + " " + v.Date(d)
+	}
+	return v.Date(d) + "(" + v.Weekday(d) + ")"
+}
+
+// YearMonth is a month's heading in the era the person chose: 令和8年12月,
+// 2026年12月 (2026/12 in English).
+func (v *view) YearMonth(d calendar.Date) string {
+	switch {
+	case v.Lang == "en":
+		return fmt.Sprintf("%d/%d", d.Year, d.Month)
+	case v.P != nil && v.P.Wareki:
+		return calendar.WarekiYear(d) + fmt.Sprintf("%d月", d.Month)
+	}
+	return fmt.Sprintf("%d年%d月", d.Year, d.Month)
+}
+
+// isoDate finds the ISO dates (2026-12-02) in a message's arguments.
+var isoDate = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
+
+// localArgs is a message's arguments with the ISO dates in their texts
+// shown as the person chose (Date). Services, stored notifications and
+// findings keep dates ISO (machine-readable, the API's and e-mail's form);
+// a page turns them into the reader's form only when it shows them.
+func (v *view) localArgs(args map[string]any) map[string]any {
+	out := make(map[string]any, len(args))
+	for k, a := range args {
+		if s, ok := a.(string); ok {
+			a = isoDate.ReplaceAllStringFunc(s, func(iso string) string {
+				if d, err := calendar.ParseDate(iso); err == nil {
+					return v.Date(d)
+				}
+				return iso
+			})
+		}
+		out[k] = a
+	}
+	return out
+}
+
+// localErr is err with the dates of its messages in the reader's form
+// (localArgs).
+func (v *view) localErr(err error) error {
+	e := apperr.As(err)
+	if e == nil {
+		return err
+	}
+	out := *e
+	out.Args = v.localArgs(e.Args)
+	out.Fields = make([]apperr.FieldError, len(e.Fields))
+	for i, f := range e.Fields {
+		f.Args = v.localArgs(f.Args)
+		out.Fields[i] = f
+	}
+	return &out
+}
+
+// Finding is a rule's finding in the page's language, its dates and
+// deadlines in the reader's form.
+func (v *view) Finding(f policy.Finding) string {
+	f.Args = v.localArgs(f.Args)
+	return f.Message(v.Lang)
+}
+
+// Note is a notification's text for the reader: rendered now from its
+// stored arguments, so its dates follow the reader's setting.
+func (v *view) Note(n notify.Notification) string {
+	n.Args = v.localArgs(n.Args)
+	return n.Message(v.Lang)
+}
+
+// Warning is a working-time check's message for the reader, its dates in
+// the reader's form.
+func (v *view) Warning(w worktime.Warning) string {
+	w.Args = v.localArgs(w.Args)
+	return w.Message(v.Lang)
+}
+
 // warekiEn is a date for an English page with the Japanese era chosen:
 // the ISO date, then the era year in its romanised name (2026-11-07
 // (Reiwa 8)); before 明治 the ISO date alone.
@@ -229,8 +320,14 @@ func (s *Server) newView(r *http.Request, titleKey string, data any, err error) 
 	v := &view{Lang: lang(r), P: principal(r), Path: r.URL.Path, Query: r.URL.RawQuery, Data: data, AssetVer: assetVersion}
 	v.Title = i18n.T(v.Lang, titleKey, nil)
 	if err != nil {
+		err = v.localErr(err)
 		v.Summary = i18n.Error(v.Lang, err)
 		v.Errors = i18n.FieldMessages(v.Lang, err)
+		// A refusal told at its field (a booking's day already past) is
+		// not said twice: the summary sends the reader to the field.
+		if slices.Contains(slices.Collect(maps.Values(v.Errors)), v.Summary) {
+			v.Summary = i18n.T(v.Lang, "error.invalid", nil)
+		}
 	}
 	v.Nav = navFor(v)
 	v.Unread = s.unreadNotes(r, v.P)
@@ -436,13 +533,16 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) {
 type fieldView struct {
 	Name, ID, Label, Type, Autocomplete, Hint, InputMode, Error string
 	List                                                        string // the id of a datalist of suggestions
+	MaxLength                                                   string
 	Value                                                       any
 	Required                                                    bool
 }
 
 // Field builds a fieldView. opts: "required", "type=email",
 // "autocomplete=username", "hint=key", "inputmode=numeric", "label=key",
-// "list=datalist-id".
+// "list=datalist-id", "maxlength=200", "name=result" (the input's name
+// when it differs from the field's, whose id and errors keep apart from
+// another form's on the same page).
 func (v *view) Field(name string, value any, opts ...string) fieldView {
 	v.fieldSeq = append(v.fieldSeq, name)
 	f := fieldView{Name: name, ID: "f-" + name, Label: v.T("fieldname." + name), Type: "text", Value: value, Error: v.FieldErr(name)}
@@ -463,6 +563,10 @@ func (v *view) Field(name string, value any, opts ...string) fieldView {
 			f.Label = v.T(val)
 		case "list":
 			f.List = val
+		case "maxlength":
+			f.MaxLength = val
+		case "name":
+			f.Name = val
 		}
 	}
 	return f

@@ -113,7 +113,7 @@ func (s *Server) deliverySchedule(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	view, other := "month", "week"
-	caption := i18n.T(l, "schedule.caption_month", map[string]any{"Year": first.Year, "Month": int(first.Month)})
+	caption := i18n.T(l, "schedule.caption_month", map[string]any{"YearMonth": v.YearMonth(first)})
 	if week {
 		view, other = "week", "month"
 		caption = i18n.T(l, "schedule.caption_week", map[string]any{"From": v.Date(first), "To": v.Date(last)})

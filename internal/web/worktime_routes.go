@@ -34,10 +34,11 @@ func (s *Server) worktimeRoutes() []Route {
 }
 
 type worktimeDayView struct {
-	Date, Start, End, Mode, Place, Plan, Result string
-	Proxy                                       bool
-	Breaks                                      int
-	Warnings                                    []string
+	Date                                  calendar.Date
+	Start, End, Mode, Place, Plan, Result string
+	Proxy                                 bool
+	Breaks                                int
+	Warnings                              []string
 }
 
 func worktimeHM(t time.Time) string {
@@ -47,11 +48,11 @@ func worktimeHM(t time.Time) string {
 	return t.In(calendar.Tokyo).Format("15:04")
 }
 
-func worktimeViewOf(d worktime.Day, ws []worktime.Warning, lang string) worktimeDayView {
-	v := worktimeDayView{Date: d.Date.String(), Start: worktimeHM(d.Start), End: worktimeHM(d.End), Mode: string(d.Mode),
+func worktimeViewOf(d worktime.Day, ws []worktime.Warning, dv *view) worktimeDayView {
+	v := worktimeDayView{Date: d.Date, Start: worktimeHM(d.Start), End: worktimeHM(d.End), Mode: string(d.Mode),
 		Place: d.Place, Plan: d.Plan, Result: d.Result, Proxy: d.StartProxy != 0 || d.EndProxy != 0, Breaks: len(d.Breaks)}
 	for _, w := range ws {
-		v.Warnings = append(v.Warnings, w.Message(lang))
+		v.Warnings = append(v.Warnings, dv.Warning(w))
 	}
 	return v
 }
@@ -76,13 +77,13 @@ func (s *Server) worktimeRender(w http.ResponseWriter, r *http.Request, status i
 		s.fail(w, r, err)
 		return
 	}
-	lang := lang(r)
-	today := calendar.DateOf(time.Now()).String()
+	dv := dateView(r)
+	today := calendar.DateOf(time.Now())
 	data := map[string]any{"Statuses": presence.Statuses, "Presence": me, "Modes": append([]policy.Mode{worktime.Office}, policy.Modes...),
 		"PresenceForm": s.worktimePresenceFormOf(r, me), "Supervisor": p.HasAny(auth.Supervisor, auth.HRAdmin)}
 	var list []worktimeDayView
 	for i := len(days) - 1; i >= 0; i-- {
-		v := worktimeViewOf(days[i].Day, days[i].Warnings, lang)
+		v := worktimeViewOf(days[i].Day, days[i].Warnings, dv)
 		if v.Date == today {
 			data["Today"] = v
 			data["OnBreak"] = len(days[i].Day.Breaks) > 0 && days[i].Day.Breaks[len(days[i].Day.Breaks)-1].End.IsZero()
@@ -92,7 +93,7 @@ func (s *Server) worktimeRender(w http.ResponseWriter, r *http.Request, status i
 	}
 	data["Days"] = list
 	if out != nil {
-		data["Outcome"] = worktimeViewOf(out.Day, out.Warnings, lang)
+		data["Outcome"] = worktimeViewOf(out.Day, out.Warnings, dv)
 	}
 	s.render(w, r, status, "worktime", "worktime.title", data, ferr)
 }
@@ -244,7 +245,7 @@ func (s *Server) worktimeTeam(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	lang := lang(r)
+	dv := dateView(r)
 	var list []worktimeTeamView
 	for _, x := range rows {
 		v := worktimeTeamView{StaffID: x.StaffID, Name: x.Name, State: string(x.State), NotStarted: x.State == worktime.NotStarted,
@@ -253,7 +254,7 @@ func (s *Server) worktimeTeam(w http.ResponseWriter, r *http.Request) {
 			v.Start, v.End, v.Plan, v.Result = worktimeHM(x.Day.Start), worktimeHM(x.Day.End), x.Day.Plan, x.Day.Result
 		}
 		for _, wn := range x.Warnings {
-			v.Warnings = append(v.Warnings, wn.Message(lang))
+			v.Warnings = append(v.Warnings, dv.Warning(wn))
 		}
 		list = append(list, v)
 	}
@@ -381,4 +382,5 @@ func (s *Server) overtimeToDecide(r *http.Request) (int, error) {
 
 // presenceFormFields maps the presence's fields (the API's members) to the
 // page's inputs, whose ids keep apart from the start and end forms'.
-var presenceFormFields = map[string]string{"status": "presence_status", "note": "presence_note", "until": "presence_until"}
+var presenceFormFields = map[string]string{"status": "presence_status", "note": "presence_note", "until": "presence_until",
+	"place": "presence_place"}

@@ -1,0 +1,46 @@
+package web
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"telework/internal/apply"
+	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/policy"
+)
+
+// TestDatesInTheReadersEra: the texts built before rendering (the dates
+// of an application, a history line, a deadline finding, a month heading)
+// name their years in the era the reader chose, never both eras at once.
+func TestDatesInTheReadersEra(t *testing.T) {
+	next := calendar.DateOf(time.Now()).Year + 1
+	feb3 := calendar.Date{Year: next, Month: time.February, Day: 3}
+	run := []calendar.Date{feb3, feb3.AddDays(7), feb3.AddDays(14), feb3.AddDays(21)}
+	seireki := &view{Lang: "ja", P: &auth.Principal{}}
+	wareki := &view{Lang: "ja", P: &auth.Principal{Wareki: true}}
+	deadline := policy.Finding{Rule: "deadline.submission", Severity: policy.Error, Date: feb3, Key: "policy.deadline.submission",
+		Args: map[string]any{"Deadline": feb3.AddDays(-1).String() + " 23:59", "Now": feb3.String() + " 16:36", "Days": 1}}
+	cancel := apply.Decision{Action: apply.ActCancel, ByName: "渡邉 蓮", Dates: []calendar.Date{feb3.AddDays(14)}}
+	eraYear, year := calendar.WarekiYear(feb3), func(y int) string { return strconv.Itoa(y) + "年" }
+	for _, c := range []struct {
+		name      string
+		got       string
+		want, not string
+	}{
+		{"dates summary, 和暦", wareki.datesSummary(run), eraYear + "2月3日(" + feb3.WeekdayJA() + ")〜", year(next)},
+		{"dates summary, 西暦", seireki.datesSummary(run), year(next) + "2月3日(" + feb3.WeekdayJA() + ")〜", "令和"},
+		{"history line, 和暦", decisionText(wareki, cancel), eraYear + "2月17日", year(next)},
+		{"deadline finding, 和暦", wareki.Finding(deadline), eraYear + "2月2日 23:59", "-"},
+		{"deadline finding, 西暦", seireki.Finding(deadline), year(next) + "2月2日 23:59", "-02-"},
+		{"month heading, 和暦", wareki.YearMonth(feb3), eraYear + "2月", year(next)},
+		{"month heading, English", (&view{Lang: "en"}).YearMonth(feb3), "/2", "年"},
+		{"day with weekday, English", (&view{Lang: "en"}).DateWeekday(feb3), feb3.String(), "年"},
+	} {
+		if !strings.Contains(c.got, c.want) || strings.Contains(c.got, c.not) {
+			t.Errorf("%s: %q, want %q and no %q", c.name, c.got, c.want, c.not)
+		}
+	}
+}
