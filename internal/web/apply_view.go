@@ -279,12 +279,6 @@ func dayLabel(lang string, d calendar.Date) string {
 	return fmt.Sprintf("%d月%d日(%s)", d.Month, d.Day, d.WeekdayJA())
 }
 
-// datesSummary is view.datesSummary where the reader is not at hand
-// (西暦).
-func datesSummary(lang string, ds []calendar.Date) string {
-	return (&view{Lang: lang}).datesSummary(ds)
-}
-
 // datesSummary is a short text for a set of days: one day, a run of
 // consecutive days as a range, or the first days and how many more. The
 // first day of another year than this one names its year, in the era the

@@ -90,9 +90,9 @@ func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request, status int, f
 			index[a.StaffID] = i
 			people = append(people, inboxPerson{StaffID: a.StaffID, Name: a.StaffName, Unit: tr.PathString(a.UnitID)})
 		}
-		c := &checkView{Lang: l}
+		c := newCheckView(r, false)
 		c.add(storedFindings(a.Findings))
-		ia := inboxApp{ID: a.ID, Dates: datesSummary(l, a.ActiveDates()), What: s.contentSummaryShort(l, a),
+		ia := inboxApp{ID: a.ID, Dates: dateView(r).datesSummary(a.ActiveDates()), What: s.contentSummaryShort(l, a),
 			Plan: shorten(a.Plan, 120), Errors: c.Errors, Warnings: c.Warnings}
 		if ia.Tasks, err = s.applyTaskNames(r, a.UnitID, a.TaskIDs); err != nil {
 			s.serverError(w, r, err)
@@ -186,7 +186,7 @@ func (s *Server) bulkError(r *http.Request, res *apply.BulkResult) error {
 	for _, f := range res.Failed {
 		what := i18n.T(l, "applyweb.bulk_chosen", nil)
 		if d, err := s.svc.Apply.Get(r.Context(), p.TenantID, p, f.ID); err == nil {
-			what = i18n.T(l, "applyweb.bulk_app", map[string]any{"Name": d.StaffName, "Dates": datesSummary(l, d.ActiveDates())})
+			what = i18n.T(l, "applyweb.bulk_app", map[string]any{"Name": d.StaffName, "Dates": dateView(r).datesSummary(d.ActiveDates())})
 		}
 		lines = append(lines, i18n.T(l, "applyweb.bulk_failed_one", map[string]any{"What": what, "Why": i18n.Reason(l, f.Err)}))
 	}
@@ -265,7 +265,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, status int,
 				row.Reports = append(row.Reports, reportRow{Date: dayLabel(l, d.Date), Hours: hoursText(l, d.Report),
 					Work: d.Report.Work, Products: d.Report.Products, Verbal: d.Report.Verbal})
 			}
-			row.Dates = datesSummary(l, ds)
+			row.Dates = dateView(r).datesSummary(ds)
 			toConfirm = append(toConfirm, row)
 		}
 		late, err := s.svc.Apply.Overdue(r.Context(), p.TenantID, p, true, apply.Filter{})

@@ -1,12 +1,15 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"telework/internal/apply"
+	"telework/internal/calendar"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
 )
@@ -106,6 +109,32 @@ func TestApprovalsBulkKeepsTheForm(t *testing.T) {
 		// A plain visit has nothing ticked and no comment.
 		if res := w.do("GET", "/approvals", nil, sup); strings.Contains(res.body, " checked>") || !strings.Contains(res.body, `aria-describedby="f-comment-hint"></textarea>`) {
 			t.Errorf("a plain visit is not blank:\n%s", res.body)
+		}
+	})
+}
+
+// TestApprovalsFollowTheEraSetting: the inbox shows the days as the
+// supervisor chose in /settings (和暦 here), like the other daily pages.
+func TestApprovalsFollowTheEraSetting(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, _ := applyWorld(t, db)
+		staff, sup := w.session(t, "staff"), w.session(t, "supervisor")
+		// A day of next year: the inbox names the year only then.
+		today := calendar.DateOf(time.Now())
+		day := calendar.Date{Year: today.Year + 1, Month: 1, Day: 15} // after 成人の日
+		for day.Weekday() == time.Saturday || day.Weekday() == time.Sunday {
+			day = day.AddDays(1)
+		}
+		submitPage(t, w, staff, dayForm(day, "submit"))
+		if res := w.do("POST", "/settings", url.Values{"lang": {"ja"}, "era": {"wareki"}}, sup); res.code != http.StatusSeeOther {
+			t.Fatalf("settings: %d", res.code)
+		}
+		res := w.do("GET", "/approvals", nil, sup)
+		if want := calendar.WarekiYear(day); res.code != http.StatusOK || !strings.Contains(res.body, want) {
+			t.Fatalf("inbox in 和暦 lacks %q: %d", want, res.code)
+		}
+		if strings.Contains(res.body, fmt.Sprintf(">%d年", day.Year)) || strings.Contains(res.body, fmt.Sprintf("%d年%d月%d日", day.Year, day.Month, day.Day)) {
+			t.Error("inbox in 和暦 still shows the 西暦 year")
 		}
 	})
 }
