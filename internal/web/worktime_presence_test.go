@@ -202,6 +202,15 @@ func TestPresenceUntilTomorrow(t *testing.T) {
 				if row := boardRowOf(t, w, staff, name); row["presence"] != "busy" || row["until"] != c.want {
 					t.Errorf("%s %s: board %v, want until %s", via, c.until, row, c.want)
 				}
+				// The board page says when the end is tomorrow's.
+				page := w.do("GET", "/board", nil, staff).body
+				label := "(" + c.until + " まで)"
+				if strings.HasPrefix(c.want, "2026-06-02") {
+					label = "(明日 " + c.until + " まで)"
+				}
+				if !strings.Contains(page, label) {
+					t.Errorf("%s %s: the board page lacks %q", via, c.until, label)
+				}
 			}
 		}
 	})

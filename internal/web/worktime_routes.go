@@ -10,6 +10,7 @@ import (
 	"telework/internal/apperr"
 	"telework/internal/auth"
 	"telework/internal/calendar"
+	"telework/internal/i18n"
 	"telework/internal/policy"
 	"telework/internal/presence"
 	"telework/internal/route"
@@ -46,6 +47,17 @@ func worktimeHM(t time.Time) string {
 		return ""
 	}
 	return t.In(calendar.Tokyo).Format("15:04")
+}
+
+// untilLabel is a status's end time for the board: HH:MM, said to be
+// tomorrow's when it is (a time typed after it passed today means
+// tomorrow, presence.ParseUntil).
+func untilLabel(l string, t, now time.Time) string {
+	hm := worktimeHM(t)
+	if hm == "" || !calendar.DateOf(now).Before(calendar.DateOf(t)) {
+		return hm
+	}
+	return i18n.T(l, "presence.until_tomorrow", map[string]any{"Time": hm})
 }
 
 func worktimeViewOf(d worktime.Day, ws []worktime.Warning, dv *view) worktimeDayView {
@@ -282,7 +294,7 @@ func (s *Server) worktimeBoardRows(r *http.Request, unitID int64) ([]worktimeBoa
 	}
 	out := make([]worktimeBoardView, len(rows))
 	for i, x := range rows {
-		out[i] = worktimeBoardView{Name: x.Name, Unit: x.UnitName, Status: string(x.Status), Note: x.Note, Until: worktimeHM(x.Until),
+		out[i] = worktimeBoardView{Name: x.Name, Unit: x.UnitName, Status: string(x.Status), Note: x.Note, Until: untilLabel(lang(r), x.Until, now),
 			Place: x.Place, Mode: x.Mode, State: string(x.State), Plan: x.Plan, Result: x.Result, EndsIn: worktimeEndsIn(x.Until, now)}
 	}
 	return out, nil
