@@ -45,7 +45,7 @@ func TestCheck(t *testing.T) {
 		{"before the window", Input{Policy: std, Day: day("06:40", "", nil), Now: at("07:00")},
 			[]string{"勤務可能時間帯の前の始業: 06:40に始業しました(勤務できるのは07:00からです)。"}},
 		{"no clock-out by the cut-off", Input{Policy: std, Day: day("08:30", "", nil), Now: at("23:59").Add(31 * time.Minute)},
-			[]string{"終業報告なし: 00:00を過ぎても終業報告がありません。終業時刻を報告してください。"}},
+			[]string{"終業報告なし: 翌日00:00を過ぎても終業報告がありません。終業時刻を報告してください。"}},
 		{"still working before the cut-off", Input{Policy: std, Day: day("08:30", "", nil), Now: at("21:00")}, nil},
 		{"overtime without approval", Input{Policy: std, Day: day("08:30", "18:15", lunch), Now: at("18:15")},
 			[]string{"事前承認のない時間外勤務: 18:15に終業しました(所定の終業17:15より60分超過)。時間外勤務は事前に所属長の承認が必要です。"}},
@@ -124,6 +124,10 @@ func TestNoClockOutAfterTheDaysEnd(t *testing.T) {
 			for _, w := range ws {
 				if w.Rule == RuleNoClockOut {
 					got = fmt.Sprint(w.Args["Cutoff"])
+					// A cut-off on the next day is said to be the next day's.
+					if next := c.now.In(calendar.Tokyo).Day() != date.Day; w.Args["NextDay"] != next {
+						t.Errorf("NextDay %v, want %v", w.Args["NextDay"], next)
+					}
 				}
 			}
 			if got != c.cutoff {

@@ -147,7 +147,9 @@ func Check(in Input) []Warning {
 			}
 			cut := time.Date(d.Date.Year, d.Date.Month, d.Date.Day, 0, limit, 0, 0, calendar.Tokyo).Add(Cutoff)
 			if !in.Now.Before(cut) {
-				add(RuleNoClockOut, map[string]any{"Cutoff": cut.In(calendar.Tokyo).Format("15:04")})
+				// NextDay: the cut-off falls on the day after the work's day,
+				// and the message says so (「翌日16:00」).
+				add(RuleNoClockOut, map[string]any{"Cutoff": cut.In(calendar.Tokyo).Format("15:04"), "NextDay": calendar.DateOf(cut) != d.Date})
 			}
 		}
 		return ws
