@@ -54,6 +54,14 @@ func TestPlacesBookOnBehalfPages(t *testing.T) {
 			return v
 		}
 
+		// From the office's day view (HR), a half-day error is tied to its
+		// group: described by its message, which the summary links to.
+		res := w.do("POST", "/places/bookings", book(url.Values{"half": {"evening"}, "back": {"day"}, "staff_id": {id("a-staff")}}), hr)
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, `<fieldset id="f-half" tabindex="-1" aria-describedby="f-half-error">`) ||
+			!strings.Contains(res.body, `<p class="field-error" id="f-half-error">`) {
+			t.Fatalf("a bad half-day from the day view: %d\n%s", res.code, res.body)
+		}
+
 		// The supervisor's select lists the 係 below their 課, not other 部.
 		page := w.do("GET", "/places", nil, super)
 		if page.code != 200 || !strings.Contains(page.body, `name="staff_id"`) || !strings.Contains(page.body, "山田 太郎") ||
@@ -86,7 +94,7 @@ func TestPlacesBookOnBehalfPages(t *testing.T) {
 		if page := w.do("GET", dayURL, nil, hr); page.code != 200 || !strings.Contains(page.body, `name="staff_no"`) || !strings.Contains(page.body, `name="back" value="day"`) {
 			t.Fatalf("day view form: %d", page.code)
 		}
-		res := w.do("POST", "/places/bookings", book(url.Values{"staff_no": {"1005"}, "back": {"day"}, "half": {"full_day"}}), hr)
+		res = w.do("POST", "/places/bookings", book(url.Values{"staff_no": {"1005"}, "back": {"day"}, "half": {"full_day"}}), hr)
 		if res.code != http.StatusSeeOther || !strings.HasPrefix(res.header.Get("Location"), fmt.Sprintf("/places/offices/%d/day", o.ID)) {
 			t.Fatalf("HR books for 渡邉 from the day view: %d %s", res.code, res.header.Get("Location"))
 		}
