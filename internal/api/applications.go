@@ -72,9 +72,13 @@ var actionSummaries = map[apply.Action]string{
 	apply.ActFinish:   "Record that today's telework finished",
 }
 
-// optionalJSON decodes a body that may be empty into dst: no bytes, with a
-// Content-Type or without (a client that always sends one), is {}.
+// optionalJSON decodes a body that may be empty into dst: no bytes, with
+// no Content-Type or a JSON one (a client that always sends it), is {}.
+// Another Content-Type is refused as for any JSON body.
 func optionalJSON(r *http.Request, dst any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return decodeJSON(r, dst)
+	}
 	if r.ContentLength == 0 {
 		return nil
 	}

@@ -91,7 +91,7 @@ func TestApplyPages(t *testing.T) {
 		staff, sup := w.session(t, "staff"), w.session(t, "supervisor")
 
 		res := w.do("GET", "/apply", nil, staff)
-		if res.code != 200 || !strings.Contains(res.body, `<legend>形態`) || !strings.Contains(res.body, `data-check="/apply/check"`) {
+		if res.code != 200 || !strings.Contains(res.body, `<legend>勤務形態`) || !strings.Contains(res.body, `data-check="/apply/check"`) {
 			t.Fatalf("form: %d\n%s", res.code, res.body)
 		}
 		// The live check answers the findings' HTML; the day is listed.

@@ -80,8 +80,8 @@ func TestDatesFollowTheEraSetting(t *testing.T) {
 			}{
 				{"/worktime", []string{`<th scope="row" class="nowrap">` + era.date(today) + wd(today) + "</th>"}},
 				{"/worktime/overtime", []string{`<th scope="row">` + era.date(today) + wd(today) + "</th>"}},
-				{"/places", []string{`<td class="nowrap">` + era.date(day) + wd(day) + "</td>", `<th scope="row" class="nowrap">` + era.date(today) + wd(today) + "</th>"}},
-				{"/devices/reservations", []string{`<td class="nowrap">` + era.date(day) + wd(day) + "</td>", `value="` + day.String() + `"`}},
+				{"/places", []string{`<td>` + era.date(day) + wd(day) + "</td>", `<th scope="row" class="nowrap">` + era.date(today) + wd(today) + "</th>"}},
+				{"/devices/reservations", []string{`<td>` + era.date(day) + wd(day) + "</td>", `value="` + day.String() + `"`}},
 				{"/schedule", []string{era.year + month}},
 				{"/notifications", []string{"テレワークの申請が承認されました(" + era.date(day) + ")"}},
 			} {
