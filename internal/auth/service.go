@@ -770,7 +770,12 @@ func (s *Service) TokenPrincipal(ctx context.Context, token string) (*Principal,
 		p, err = s.Principal(ctx, t.TenantID, t.UserID) // an operator's token
 	}
 	if err != nil {
-		return nil, deny
+		// An account gone or disabled denies the token; any other error
+		// (the database is down) says nothing about it.
+		if c := apperr.CodeOf(err); c == apperr.NotFound || c == apperr.Forbidden {
+			return nil, deny
+		}
+		return nil, err
 	}
 	p.TokenID, p.TokenName, p.ReadOnly = t.ID, t.Name, t.ReadOnly
 	// Record the use at most once a minute, decided on the row just read,

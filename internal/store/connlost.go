@@ -35,12 +35,23 @@ func connLost(err error) bool {
 		pgconn.SafeToRetry(err)
 }
 
-// unavailable reports whether err means the database cannot be reached
-// now: a lost connection, or no connection to be had (the server is down,
-// refuses connections to this database, or is starting).
+// unavailable reports whether err means no connection could be had (the
+// server is down, refuses connections to this database, or is starting):
+// nothing was sent, so nothing was done and the request may be sent again
+// (503). A connection lost after a statement was sent is not this: a write
+// or a COMMIT may have been done, and the caller cannot be told it was not.
 func unavailable(err error) bool {
 	var ce *pgconn.ConnectError
-	return connLost(err) || errors.As(err, &ce)
+	var pgErr *pgconn.PgError
+	return errors.As(err, &ce) || errors.Is(err, driver.ErrBadConn) || (errors.As(err, &pgErr) && pgErr.Code == "57P03")
+}
+
+// readOnly reports whether q only reads (a SELECT): the one kind of
+// statement outside a transaction that may run again after a lost
+// connection. INSERT … RETURNING and DELETE … RETURNING also go through
+// row, and may have been done before the connection was lost.
+func readOnly(q string) bool {
+	return strings.HasPrefix(strings.ToUpper(strings.TrimSpace(q)), "SELECT")
 }
 
 // afterConnLost drops the pool's idle connections when err says a

@@ -505,7 +505,7 @@ func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 		return st.QueryContext(ctx, args...)
 	}
 	rows, err := db.SQL.QueryContext(ctx, db.q(q), args...)
-	if db.afterConnLost(err) {
+	if db.afterConnLost(err) && readOnly(q) {
 		rows, err = db.SQL.QueryContext(ctx, db.q(q), args...)
 	}
 	return rows, err
@@ -515,7 +515,7 @@ func (db *DB) row(ctx context.Context, q string, args ...any) *sql.Row {
 		return st.QueryRowContext(ctx, args...)
 	}
 	r := db.SQL.QueryRowContext(ctx, db.q(q), args...)
-	if db.afterConnLost(r.Err()) {
+	if db.afterConnLost(r.Err()) && readOnly(q) {
 		r = db.SQL.QueryRowContext(ctx, db.q(q), args...)
 	}
 	return r
@@ -613,7 +613,11 @@ func (db *DB) inTx(ctx context.Context, fn func(*Tx) error) ([]int64, error) {
 		sqlTx, err = db.SQL.BeginTx(ctx, nil) // nothing was done: BEGIN failed
 	}
 	if err != nil {
-		return nil, mapErr(fmt.Errorf("store: begin: %w", err))
+		if connLost(err) || unavailable(err) {
+			// Nothing was done: the transaction never began.
+			return nil, &apperr.Error{Code: apperr.Unavailable, Key: "error.unavailable", Err: fmt.Errorf("store: begin: %w", err)}
+		}
+		return nil, fmt.Errorf("store: begin: %w", err)
 	}
 	t := &Tx{db: db, tx: sqlTx}
 	// A panic in fn (recovered further up, e.g. by net/http) must not
