@@ -289,27 +289,35 @@ func (v *view) datesSummary(ds []calendar.Date) string {
 	}
 	lang := v.Lang
 	ds = slices.SortedFunc(slices.Values(ds), calendar.Date.Compare)
-	first, last := ds[0], ds[len(ds)-1]
-	firstLabel := dayLabel(lang, first)
-	if lang != "en" && first.Year != calendar.DateOf(time.Now()).Year {
-		firstLabel = v.DateWeekday(first)
+	// A day names its year (in the reader's era) when it is not the year
+	// of the day before it in the text: the first against this year, so
+	// that 12月23日、1月6日 reads 12月23日、令和9年1月6日.
+	year := calendar.DateOf(time.Now()).Year
+	label := func(d calendar.Date) string {
+		s := dayLabel(lang, d)
+		if lang != "en" && d.Year != year {
+			s = v.DateWeekday(d)
+		}
+		year = d.Year
+		return s
 	}
+	first, last := ds[0], ds[len(ds)-1]
 	switch {
 	case len(ds) == 1:
-		return firstLabel
+		return label(first)
 	case len(ds) <= 3:
 		parts := make([]string, len(ds))
 		for i, d := range ds {
-			parts[i] = dayLabel(lang, d)
+			parts[i] = label(d)
 		}
-		parts[0] = firstLabel
 		sep := "、"
 		if lang == "en" {
 			sep = ", "
 		}
 		return strings.Join(parts, sep)
 	}
-	return i18n.T(lang, "applyweb.dates_span", map[string]any{"From": firstLabel, "To": dayLabel(lang, last), "N": len(ds)})
+	from := label(first)
+	return i18n.T(lang, "applyweb.dates_span", map[string]any{"From": from, "To": label(last), "N": len(ds)})
 }
 
 // stateView is a state's tag.

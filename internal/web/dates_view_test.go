@@ -19,6 +19,7 @@ func TestDatesInTheReadersEra(t *testing.T) {
 	next := calendar.DateOf(time.Now()).Year + 1
 	feb3 := calendar.Date{Year: next, Month: time.February, Day: 3}
 	run := []calendar.Date{feb3, feb3.AddDays(7), feb3.AddDays(14), feb3.AddDays(21)}
+	dec23, jan6 := calendar.Date{Year: next - 1, Month: time.December, Day: 23}, calendar.Date{Year: next, Month: time.January, Day: 6}
 	seireki := &view{Lang: "ja", P: &auth.Principal{}}
 	wareki := &view{Lang: "ja", P: &auth.Principal{Wareki: true}}
 	deadline := policy.Finding{Rule: "deadline.submission", Severity: policy.Error, Date: feb3, Key: "policy.deadline.submission",
@@ -32,6 +33,11 @@ func TestDatesInTheReadersEra(t *testing.T) {
 	}{
 		{"dates summary, 和暦", wareki.datesSummary(run), eraYear + "2月3日(" + feb3.WeekdayJA() + ")〜", year(next)},
 		{"dates summary, 西暦", seireki.datesSummary(run), year(next) + "2月3日(" + feb3.WeekdayJA() + ")〜", "令和"},
+		// Across new year, the later day names its year too.
+		{"dates summary across new year, 和暦", wareki.datesSummary([]calendar.Date{dec23, jan6}),
+			"12月23日(" + dec23.WeekdayJA() + ")、" + calendar.WarekiYear(jan6) + "1月6日(" + jan6.WeekdayJA() + ")", year(next)},
+		{"dates summary across new year, 西暦", seireki.datesSummary([]calendar.Date{dec23, jan6}),
+			"、" + year(next) + "1月6日", "令和"},
 		{"history line, 和暦", decisionText(wareki, cancel), eraYear + "2月17日", year(next)},
 		{"deadline finding, 和暦", wareki.Finding(deadline), eraYear + "2月2日 23:59", "-"},
 		{"deadline finding, 西暦", seireki.Finding(deadline), year(next) + "2月2日 23:59", "-02-"},
