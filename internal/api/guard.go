@@ -21,7 +21,7 @@ func (s *API) Guard(w http.ResponseWriter, r *http.Request, rt route.Route, sess
 	} else {
 		var err error
 		if p, err = session(r); err != nil && !rt.Rule.Public {
-			s.problem(w, r, http.StatusServiceUnavailable, &apperr.Error{Code: apperr.Unavailable, Key: "error.unavailable", Err: err})
+			s.problem(w, r, http.StatusServiceUnavailable, apperr.UnavailableErr(err))
 			return
 		}
 	}
@@ -71,7 +71,7 @@ func (s *API) tokenPrincipal(w http.ResponseWriter, r *http.Request, header stri
 			// The token could not be checked (the database is down, say):
 			// not a verdict on the token, which a 401 would be (clients
 			// drop a token on 401).
-			s.problem(w, r, http.StatusServiceUnavailable, &apperr.Error{Code: apperr.Unavailable, Key: "error.unavailable", Err: err})
+			s.problem(w, r, http.StatusServiceUnavailable, apperr.UnavailableErr(err))
 			return nil, false
 		}
 		w.Header().Set("WWW-Authenticate", `Bearer realm="telework", error="invalid_token"`)

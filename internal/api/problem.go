@@ -48,11 +48,11 @@ func (s *API) Problem(w http.ResponseWriter, r *http.Request, status int, err er
 	s.problem(w, r, status, err)
 }
 
-// problem writes err as problem details in the caller's language.
 // RetryAfterUnavailable is the Retry-After (seconds) of a 503 while the
 // database cannot be reached.
 const RetryAfterUnavailable = "5"
 
+// problem writes err as problem details in the caller's language.
 func (s *API) problem(w http.ResponseWriter, r *http.Request, status int, err error) {
 	lang := apiLang(r)
 	code := apperr.CodeOf(err)

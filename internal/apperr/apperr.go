@@ -67,6 +67,12 @@ func At(code Code, field, key string, args map[string]any) *Error {
 	return &Error{Code: code, Key: key, Args: args, Fields: []FieldError{{Field: field, Key: key, Args: args}}}
 }
 
+// UnavailableErr is cause as the 503 "the database cannot be reached now;
+// nothing was done" error (cause kept for the log).
+func UnavailableErr(cause error) *Error {
+	return &Error{Code: Unavailable, Key: "error.unavailable", Err: cause}
+}
+
 // NotFoundErr is the usual "no such object in this tenant" error.
 func NotFoundErr(object string) *Error {
 	return &Error{Code: NotFound, Key: "error.not_found", Args: map[string]any{"Object": object}}

@@ -206,9 +206,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 	}
 	p, err := s.Principal(ctx, sess.TenantID, sess.UserID)
 	if err != nil {
-		// The account is gone or disabled: the session ends. Any other
-		// error (the database is down) says nothing about the session.
-		if c := apperr.CodeOf(err); c == apperr.NotFound || c == apperr.Forbidden {
+		if accountGone(err) {
 			_ = s.st.DeleteSession(ctx, hash)
 		}
 		return nil, err
@@ -224,6 +222,15 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 		_ = s.st.TouchSession(ctx, hash, exp)
 	}
 	return p, nil
+}
+
+// accountGone reports whether err reading a session's or a token's account
+// says the account is gone or disabled, which ends the session and denies
+// the token; any other error (the database is down) says nothing about
+// either.
+func accountGone(err error) bool {
+	c := apperr.CodeOf(err)
+	return c == apperr.NotFound || c == apperr.Forbidden
 }
 
 // Principal builds the principal of a tenant account (tenantID > 0) or an
@@ -770,9 +777,7 @@ func (s *Service) TokenPrincipal(ctx context.Context, token string) (*Principal,
 		p, err = s.Principal(ctx, t.TenantID, t.UserID) // an operator's token
 	}
 	if err != nil {
-		// An account gone or disabled denies the token; any other error
-		// (the database is down) says nothing about it.
-		if c := apperr.CodeOf(err); c == apperr.NotFound || c == apperr.Forbidden {
+		if accountGone(err) {
 			return nil, deny
 		}
 		return nil, err

@@ -615,7 +615,7 @@ func (db *DB) inTx(ctx context.Context, fn func(*Tx) error) ([]int64, error) {
 	if err != nil {
 		if connLost(err) || unavailable(err) {
 			// Nothing was done: the transaction never began.
-			return nil, &apperr.Error{Code: apperr.Unavailable, Key: "error.unavailable", Err: fmt.Errorf("store: begin: %w", err)}
+			return nil, apperr.UnavailableErr(fmt.Errorf("store: begin: %w", err))
 		}
 		return nil, fmt.Errorf("store: begin: %w", err)
 	}
@@ -660,7 +660,7 @@ func mapErr(err error) error {
 		return &apperr.Error{Code: apperr.Conflict, Key: "error.duplicate", Err: err}
 	}
 	if unavailable(err) {
-		return &apperr.Error{Code: apperr.Unavailable, Key: "error.unavailable", Err: err}
+		return apperr.UnavailableErr(err)
 	}
 	if sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_UNIQUE || sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY {
 		return &apperr.Error{Code: apperr.Conflict, Key: "error.duplicate", Err: err}
