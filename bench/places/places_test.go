@@ -134,6 +134,8 @@ func viaHTTP(t *testing.T, w *world) {
 	url := benchkit.Serve(t, srv) + "/api/v1/bookings"
 	client := benchkit.NewClient(clients)
 	stats := benchkit.PGStatements(t, w.db.SQL, w.db.Engine == store.Postgres)
+	stop := benchkit.Profile(t, "places-"+string(w.db.Engine))
+	cpu0 := benchkit.CPUTime()
 	rps, lat, full := contend(t, func(i int, day calendar.Date) (bool, error) {
 		body := fmt.Appendf(nil, `{"office_id":%d,"date":"%s","half":"full_day"}`, w.offices[0], day)
 		code, b, err := client.Do("POST", url, body, "Authorization", "Bearer "+w.tokens[i%staffN])
@@ -147,9 +149,12 @@ func viaHTTP(t *testing.T, w *world) {
 		}
 		return false, fmt.Errorf("%d %s", code, b)
 	})
+	cpu := (benchkit.CPUTime() - cpu0) / time.Duration(max(len(lat), 1))
+	stop()
 	stats(len(lat))
 	bare := benchkit.BareHTTP(t, benchkit.DB{SQL: w.db.SQL, Postgres: w.db.Engine == store.Postgres}, w.tenant, clients, runFor, http.StatusCreated)
 	report(t, w, "HTTP", 0, rps, lat, full, bare)
+	t.Logf("Go CPU per booking (server and client) %v, per bare request %v", cpu.Round(time.Microsecond), bare.CPU.Round(time.Microsecond))
 }
 
 // direct: places.Service.Book called in-process, against one INSERT per

@@ -223,6 +223,15 @@ func (o *Office) ClosedOn(day calendar.Date) bool {
 	return slices.Contains(o.ClosedDays, wd) || slices.Contains(o.ClosedDays, day.String())
 }
 
+// FullErr is the conflict of the office having no seat (or PC) left on day.
+func (o *Office) FullErr(day calendar.Date, r Resource) error {
+	key := "places.full"
+	if r == PC {
+		key = "places.full_pc"
+	}
+	return &apperr.Error{Code: apperr.Conflict, Key: key, Args: map[string]any{"Office": o.Name, "Date": day.String()}}
+}
+
 // AuditView is what the audit log shows of an office.
 func (o *Office) AuditView() map[string]any {
 	return map[string]any{"name": o.Name, "kind": o.Kind, "network": o.Network, "physical_security": o.PhysicalSecurity,

@@ -59,6 +59,15 @@ type Registration struct {
 type Store interface {
 	Reader
 	InPlacesTx(ctx context.Context, fn func(Tx) error) error
+	// BookSeat writes booking b (and sets its id) in a transaction of its
+	// own: the booking and its half-day rows, notes, the audit entry change
+	// (its ObjectID the new booking's id), and the counters of each of
+	// resources for each of b's halves, each raised only if it stays within
+	// the office's capacity read in the same transaction (as TakePlaceSlots).
+	// When one would not, nothing is written and full names its resource. A
+	// second seat for a half the person holds is a duplicate.
+	BookSeat(ctx context.Context, tenantID int64, b *Booking, resources []Resource, notes []notify.Notification,
+		actor audit.Actor, change audit.Change) (full Resource, err error)
 }
 
 // Tx is what one action writes, with its audit entry and notifications.
@@ -186,27 +195,38 @@ const (
 // ForSomeoneElse, for an action by who for the person targetID (a booking
 // or reservation made, kind notify.BookedForYou, or cancelled,
 // notify.CancelledForYou), tells the person in tx (object: ObjectBooking or
-// ObjectReservation; what: the office or device, as text) and returns the marks the audit entry's after view
-// carries: that it was done on someone's behalf and by whom. Nothing when
-// people act for themselves.
+// ObjectReservation; what: the office or device, as text) and returns the
+// marks the audit entry's after view carries: that it was done on someone's
+// behalf and by whom. Nothing when people act for themselves.
 func ForSomeoneElse(ctx context.Context, tx BehalfTx, tenantID int64, who *auth.Principal, targetID int64, kind notify.Kind,
 	object, what string, day calendar.Date, applicationID int64) (map[string]any, error) {
+	marks, notes, err := OnBehalf(ctx, tx, tenantID, who, targetID, kind, object, what, day, applicationID)
+	if err != nil || len(notes) == 0 {
+		return marks, err
+	}
+	return marks, tx.InsertNotifications(ctx, tenantID, notes)
+}
+
+// OnBehalf is ForSomeoneElse without the writing: the audit marks and the
+// notification to write with the action (none when people act for
+// themselves).
+func OnBehalf(ctx context.Context, st interface {
+	FindStaffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error)
+}, tenantID int64, who *auth.Principal, targetID int64, kind notify.Kind,
+	object, what string, day calendar.Date, applicationID int64) (map[string]any, []notify.Notification, error) {
 	if who.StaffID != 0 && who.StaffID == targetID {
-		return nil, nil
+		return nil, nil, nil
 	}
 	by := who.LoginID
 	if who.StaffID != 0 {
-		me, err := tx.FindStaffByID(ctx, tenantID, who.StaffID)
+		me, err := st.FindStaffByID(ctx, tenantID, who.StaffID)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		by = me.Name
 	}
 	n := notify.New(targetID, kind, applicationID, map[string]any{"By": by, "What": what, "Date": day.String(), "Object": object})
-	if err := tx.InsertNotifications(ctx, tenantID, []notify.Notification{n}); err != nil {
-		return nil, err
-	}
-	return map[string]any{"on_behalf": true, "acted_by_user": who.UserID, "acted_by_staff": who.StaffID}, nil
+	return map[string]any{"on_behalf": true, "acted_by_user": who.UserID, "acted_by_staff": who.StaffID}, []notify.Notification{n}, nil
 }
 
 // Offices lists the offices (every place of the task inventory is one).
@@ -414,67 +434,49 @@ func (s *Service) Book(ctx context.Context, tenantID int64, who *auth.Principal,
 	now := s.now()
 	b := &Booking{OfficeID: req.OfficeID, StaffID: staffID, StaffName: target.Name, Day: req.Day, Half: req.Half, PC: req.PC,
 		ApplicationID: req.ApplicationID, Status: Booked, BookedBy: who.UserID, CreatedAt: now}
-	err = s.st.InPlacesTx(ctx, func(tx Tx) error {
-		o, err := tx.FindOffice(ctx, tenantID, req.OfficeID)
-		if err != nil {
-			return err
-		}
-		b.OfficeName = o.Name
-		if err := CheckApplication(ctx, tx, tenantID, req.ApplicationID, staffID, req.Day); err != nil {
-			return err
-		}
-		registered := true
-		if o.PreRegistration {
-			if registered, err = tx.IsOfficeRegistered(ctx, tenantID, o.ID, staffID); err != nil {
-				return err
-			}
-		}
-		if err := o.Refusal(req.Day, calendar.DateOf(now), req.Half, registered); err != nil {
-			return err
-		}
-		if req.PC && !o.Hourly && o.PCs == 0 {
-			return apperr.New(apperr.Invalid, "places.refused.no_pc")
-		}
-		behalf, err := ForSomeoneElse(ctx, tx, tenantID, who, target.ID, notify.BookedForYou, ObjectBooking, o.Name, req.Day, req.ApplicationID)
-		if err != nil {
-			return err
-		}
-		// The booking row and its audit entry first, the counters last: a
-		// counter row's lock is held from its update to the commit, and
-		// every booking of the day waits for it, so it is taken as late as
-		// possible. A full office rolls the whole transaction back.
-		if err := tx.InsertBooking(ctx, tenantID, b, now); err != nil {
-			if apperr.IsDuplicate(err) {
-				return apperr.At(apperr.Conflict, "date", "places.refused.second_seat", nil)
-			}
-			return err
-		}
-		after := b.AuditView()
-		maps.Copy(after, behalf)
-		if err := tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "places.book", ObjectType: "booking",
-			ObjectID: strconv.FormatInt(b.ID, 10), After: after}); err != nil {
-			return err
-		}
-		halves := HalvesOf(req.Half)
-		ok, err := tx.TakePlaceSlots(ctx, tenantID, o.ID, req.Day, halves, Seat)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return &apperr.Error{Code: apperr.Conflict, Key: "places.full", Args: map[string]any{"Office": o.Name, "Date": req.Day.String()}}
-		}
-		if req.PC {
-			if ok, err = tx.TakePlaceSlots(ctx, tenantID, o.ID, req.Day, halves, PC); err != nil {
-				return err
-			}
-			if !ok {
-				return &apperr.Error{Code: apperr.Conflict, Key: "places.full_pc", Args: map[string]any{"Office": o.Name, "Date": req.Day.String()}}
-			}
-		}
-		return nil
-	})
+	// What the booking depends on is read first; its writes are then one
+	// transaction (BookSeat), whose counters decide whether a seat is left.
+	// On PostgreSQL, whose transactions read committed data, reading these
+	// inside the transaction would see nothing more.
+	o, err := s.st.FindOffice(ctx, tenantID, req.OfficeID)
 	if err != nil {
 		return nil, err
+	}
+	b.OfficeName = o.Name
+	if err := CheckApplication(ctx, s.st, tenantID, req.ApplicationID, staffID, req.Day); err != nil {
+		return nil, err
+	}
+	registered := true
+	if o.PreRegistration {
+		if registered, err = s.st.IsOfficeRegistered(ctx, tenantID, o.ID, staffID); err != nil {
+			return nil, err
+		}
+	}
+	if err := o.Refusal(req.Day, calendar.DateOf(now), req.Half, registered); err != nil {
+		return nil, err
+	}
+	if req.PC && !o.Hourly && o.PCs == 0 {
+		return nil, apperr.New(apperr.Invalid, "places.refused.no_pc")
+	}
+	behalf, notes, err := OnBehalf(ctx, s.st, tenantID, who, target.ID, notify.BookedForYou, ObjectBooking, o.Name, req.Day, req.ApplicationID)
+	if err != nil {
+		return nil, err
+	}
+	after := b.AuditView()
+	maps.Copy(after, behalf)
+	resources := []Resource{Seat}
+	if req.PC {
+		resources = append(resources, PC)
+	}
+	full, err := s.st.BookSeat(ctx, tenantID, b, resources, notes, auth.ActorOf(who),
+		audit.Change{Action: "places.book", ObjectType: "booking", After: after})
+	switch {
+	case apperr.IsDuplicate(err):
+		return nil, apperr.At(apperr.Conflict, "date", "places.refused.second_seat", nil)
+	case err != nil:
+		return nil, err
+	case full != "":
+		return nil, o.FullErr(req.Day, full)
 	}
 	return b, nil
 }

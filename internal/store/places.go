@@ -3,12 +3,18 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"telework/internal/apply"
+	"telework/internal/audit"
 	"telework/internal/calendar"
+	"telework/internal/notify"
 	"telework/internal/places"
 )
 
@@ -193,6 +199,146 @@ func (tx *Tx) InsertBooking(ctx context.Context, tenantID int64, b *places.Booki
 	}
 	_, err := tx.exec(ctx, `INSERT INTO booking_halves (tenant_id, staff_id, day, half, booking_id) VALUES `+placeholders(len(hs), 5), args...)
 	return mapErr(err)
+}
+
+// errFull stops BookSeat's transaction when a counter is at its cap.
+var errFull = errors.New("store: office full")
+
+// BookSeat writes booking b in a transaction of its own (places.Store).
+// On PostgreSQL a booking of one's own is one statement (bookSeatAtOnce);
+// otherwise, and on SQLite, the statements of the Tx methods.
+func (db *DB) BookSeat(ctx context.Context, tenantID int64, b *places.Booking, resources []places.Resource,
+	notes []notify.Notification, actor audit.Actor, change audit.Change) (places.Resource, error) {
+	if db.Engine == Postgres && len(notes) == 0 {
+		return db.bookSeatAtOnce(ctx, tenantID, b, resources, actor, change)
+	}
+	var full places.Resource
+	err := db.InTx(ctx, func(tx *Tx) error {
+		if err := tx.InsertBooking(ctx, tenantID, b, b.CreatedAt); err != nil {
+			return err
+		}
+		if len(notes) > 0 {
+			if err := tx.InsertNotifications(ctx, tenantID, notes); err != nil {
+				return err
+			}
+		}
+		change.ObjectID = strconv.FormatInt(b.ID, 10)
+		if err := tx.Audit(ctx, tenantID, actor, change); err != nil {
+			return err
+		}
+		for _, r := range resources {
+			ok, err := tx.TakePlaceSlots(ctx, tenantID, b.OfficeID, b.Day, places.HalvesOf(b.Half), r)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				full = r
+				return errFull
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, errFull) {
+		b.ID = 0
+		return full, nil
+	}
+	return "", err
+}
+
+// bookSeatAtOnce is BookSeat on PostgreSQL as ONE statement, committed by
+// the server as it ends, so that a day's counter row is locked only while
+// the server finishes the statement and commits, not across the round trips
+// of a client-side transaction (every booking of a rush on one day waits for
+// that lock; issue 14). In order:
+//
+//   - f: the counters of the booking's halves and resources that are at the
+//     office's capacity, as the statement's snapshot has them;
+//   - c0, c1: the seat counters, then the PC counters (counter.takeSQL, halves
+//     in day order, as a cancellation releases them), each raised only within
+//     the capacity read in the same statement, and only when f is empty (c1
+//     also only when every seat counter was raised);
+//   - b: the booking, only when every counter was raised; h, a: its half-day
+//     rows and its unsealed audit entry (object id: the new booking's), from b.
+//
+// A full office thus writes nothing and returns which resource is full (a
+// seat before a PC), without an error: the driver forgets a statement that
+// failed and has PostgreSQL plan it afresh, which a rush of refusals would
+// pay on every booking. Only when a counter was raised and another was not (a counter
+// that filled up after the snapshot) does the statement fail through
+// telework_refuse (migration 00034), which undoes all of it. Sealing follows
+// the commit, as for any other transaction.
+func (db *DB) bookSeatAtOnce(ctx context.Context, tenantID int64, b *places.Booking, resources []places.Resource,
+	actor audit.Actor, change audit.Change) (places.Resource, error) {
+	halves := places.HalvesOf(b.Half)
+	day := b.Day.String()
+	n := len(halves)
+	list := func(k int) string { return strings.TrimSuffix(strings.Repeat("?, ", k), ", ") }
+	args := []any{tenantID, b.OfficeID, day}
+	for _, h := range halves {
+		args = append(args, h)
+	}
+	for _, r := range resources {
+		args = append(args, r)
+	}
+	q := `WITH f AS (SELECT s.resource FROM place_slots s JOIN office_details d ON d.tenant_id = s.tenant_id AND d.office_id = s.office_id
+			WHERE s.tenant_id = ? AND s.office_id = ? AND s.day = ? AND s.half IN (` + list(n) + `) AND s.resource IN (` + list(len(resources)) + `)
+			AND NOT d.hourly AND s.used >= CASE WHEN s.resource = 'pc' THEN d.pcs ELSE d.seats END)`
+	took := make([]string, len(resources))
+	for i, r := range resources {
+		c := placeSeatCounter
+		if r == places.PC {
+			c = placePCCounter
+		}
+		for _, h := range halves {
+			args = append(args, tenantID, b.OfficeID, day, h, r, tenantID, b.OfficeID)
+		}
+		args = append(args, tenantID, b.OfficeID)
+		cond := "NOT EXISTS (SELECT 1 FROM f)"
+		for _, t := range took[:i] {
+			cond += " AND " + t
+		}
+		q += fmt.Sprintf(",\n\t\tc%d AS (%s RETURNING 1)", i, c.takeSQLIf(true, n, cond))
+		took[i] = fmt.Sprintf("(SELECT COUNT(*) FROM c%d) = %d", i, n)
+	}
+	args = append(args, tenantID, b.OfficeID, b.StaffID, day, b.Half, b.PC, nullID(b.ApplicationID), b.BookedBy, micros(b.CreatedAt))
+	q += `,
+		b AS (INSERT INTO bookings (tenant_id, office_id, staff_id, day, half, pc, application_id, status, booked_by, created_at)
+			SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BOOLEAN),
+			CAST(? AS BIGINT), 'booked', CAST(? AS BIGINT), CAST(? AS BIGINT) WHERE ` + strings.Join(took, " AND ") + ` RETURNING id)`
+	args = append(args, tenantID, b.StaffID, day)
+	for _, h := range halves {
+		args = append(args, h)
+	}
+	q += `,
+		h AS (INSERT INTO booking_halves (tenant_id, staff_id, day, half, booking_id)
+			SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT), v.half, b.id FROM b,
+			(VALUES ` + strings.TrimSuffix(strings.Repeat("(CAST(? AS TEXT)), ", n), ", ") + `) v(half))`
+	e := audit.NewEntry(tenantID, db.Now().UTC().Truncate(1000), actor, change)
+	args = append(args, e.TenantID, micros(e.At), e.ActorID, e.ActorLabel, e.Action, e.ObjectType, string(e.Before), string(e.After))
+	q += `,
+		a AS (INSERT INTO audit_pending (tenant_id, at, actor_id, actor_label, action, object_type, object_id, before_json, after_json)
+			SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT),
+			CAST(b.id AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT) FROM b)
+		SELECT (SELECT id FROM b), CASE WHEN EXISTS (SELECT 1 FROM b) THEN ''
+			WHEN EXISTS (SELECT 1 FROM f WHERE resource = 'seat') THEN 'seat' WHEN EXISTS (SELECT 1 FROM f) THEN 'pc'
+			WHEN (SELECT COUNT(*) FROM c0) = 0 THEN 'seat'
+			ELSE telework_refuse(CASE WHEN ` + took[0] + ` THEN 'pc' ELSE 'seat' END) END`
+	var id sql.NullInt64
+	var full string
+	err := db.row(ctx, q, args...).Scan(&id, &full)
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "TW001" {
+		return places.Resource(pgErr.Message), nil
+	}
+	if err != nil {
+		return "", mapErr(err)
+	}
+	if !id.Valid {
+		return places.Resource(full), nil
+	}
+	b.ID = id.Int64
+	db.sealAfterCommit(ctx, []int64{tenantID})
+	return "", nil
 }
 
 // CancelBookingRow cancels a booked booking, not checked in and of today

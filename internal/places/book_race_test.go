@@ -1,0 +1,206 @@
+package places_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/places"
+	"telework/internal/store"
+	"telework/internal/store/storetest"
+	"telework/internal/tasks"
+)
+
+// TestPCsFullLeavesTheSeats: a booking with a PC when the PCs are taken is
+// refused as such (places.full_pc) and raises no seat counter either.
+func TestPCsFullLeavesTheSeats(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db, 12)
+		s, a, o := f.svc, f.a.ID, f.officeA // 10 seats, 2 PCs
+		book := func(i int, h places.Half, pc bool) error {
+			_, err := s.Book(ctx, a, f.people[i], places.Request{OfficeID: o.ID, Day: f.monday, Half: h, PC: pc})
+			return err
+		}
+		for i := range o.PCs {
+			if err := book(i, places.FullDay, true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, h := range []places.Half{places.AM, places.FullDay} {
+			if err := book(o.PCs, h, true); apperr.As(err) == nil || apperr.As(err).Key != "places.full_pc" {
+				t.Fatalf("%s with a PC beyond the PCs: %v", h, err)
+			}
+		}
+		// Every other seat is still there, for the morning and the afternoon.
+		for i := o.PCs; i < o.Seats; i++ {
+			if err := book(i, places.FullDay, false); err != nil {
+				t.Fatalf("seat %d after the refused PC bookings: %v", i, err)
+			}
+		}
+		if err := book(o.Seats, places.AM, false); apperr.As(err) == nil || apperr.As(err).Key != "places.full" {
+			t.Fatalf("beyond the seats: %v", err)
+		}
+	})
+}
+
+// TestMixedBookingsUnderContention: people book mornings, afternoons and
+// full days, with and without a PC, all at once for one office and day.
+// Whatever the interleaving (on PostgreSQL a booking is one statement
+// whose counters may fill up between its snapshot and its update), each
+// counter equals the bookings that hold it and stays within the capacity,
+// every refusal is a full office, and each booking made has its half-day
+// rows and its audit entry, and only those.
+func TestMixedBookingsUnderContention(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		const people = 40
+		f := newFixture(t, db, people)
+		s, a, o := f.svc, f.a.ID, f.officeA
+		halves := []places.Half{places.AM, places.PM, places.FullDay}
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		made := 0
+		for i := range people {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := s.Book(ctx, a, f.people[i], places.Request{OfficeID: o.ID, Day: f.monday, Half: halves[i%3], PC: i%4 == 0})
+				if e := apperr.As(err); err != nil && (e == nil || (e.Key != "places.full" && e.Key != "places.full_pc")) {
+					t.Errorf("person %d: %v", i, err)
+				}
+				if err == nil {
+					mu.Lock()
+					made++
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		list, err := s.Bookings(ctx, a, f.it, places.Filter{OfficeID: o.ID, From: f.monday, To: f.monday})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != made || made == 0 {
+			t.Fatalf("%d bookings listed, %d made", len(list), made)
+		}
+		want := map[string]int{}
+		for _, b := range list {
+			for _, h := range places.HalvesOf(b.Half) {
+				want[string(h)+"/seat"]++
+				if b.PC {
+					want[string(h)+"/pc"]++
+				}
+			}
+		}
+		q := fmt.Sprintf(`SELECT half, resource, used FROM place_slots WHERE tenant_id = %d AND office_id = %d AND day = '%s'`, a, o.ID, f.monday)
+		rows, err := db.SQL.QueryContext(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		for rows.Next() {
+			var h, r string
+			var n int
+			if err := rows.Scan(&h, &r, &n); err != nil {
+				t.Fatal(err)
+			}
+			got[h+"/"+r] = n
+		}
+		rows.Close()
+		for _, k := range []string{"am/seat", "pm/seat", "am/pc", "pm/pc"} {
+			limit := o.Seats
+			if k[3:] == "pc" {
+				limit = o.PCs
+			}
+			if got[k] != want[k] || got[k] > limit {
+				t.Errorf("%s: counter %d, bookings %d, capacity %d", k, got[k], want[k], limit)
+			}
+		}
+		var halfRows, audited int
+		storetest.Must(t, db.SQL.QueryRowContext(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM booking_halves WHERE tenant_id = %d AND day = '%s'`, a, f.monday)).Scan(&halfRows))
+		if halfRows != want["am/seat"]+want["pm/seat"] {
+			t.Errorf("%d half-day rows, %d held", halfRows, want["am/seat"]+want["pm/seat"])
+		}
+		storetest.Must(t, db.SealAudit(ctx, a))
+		storetest.Must(t, db.SQL.QueryRowContext(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM audit_log WHERE tenant_id = %d AND action = 'places.book'`, a)).Scan(&audited))
+		if audited != made {
+			t.Errorf("%d audit entries for %d bookings", audited, made)
+		}
+	})
+}
+
+// TestCounterFilledAfterTheSnapshot: on PostgreSQL a booking is one
+// statement, which reads the day's counters as of its start and raises them
+// as they are when it gets their rows. When the afternoon fills up in
+// between (another transaction commits it while the booking waits for the
+// row), a full-day booking has raised the morning and cannot raise the
+// afternoon: the statement fails as a whole, so the morning is not kept,
+// no booking or audit entry is written, and the person is told it is full.
+func TestCounterFilledAfterTheSnapshot(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		if db.Engine != store.Postgres {
+			t.Skip("SQLite runs one write transaction at a time: no booking sees a counter change under it")
+		}
+		ctx := context.Background()
+		f := newFixture(t, db, 3)
+		s, a := f.svc, f.a.ID
+		o := places.NewOffice()
+		o.Name, o.Seats, o.Network = "小会議室", 1, tasks.OfficeLAN
+		storetest.Must(t, s.CreateOffice(ctx, a, f.it, o))
+		// Both counter rows exist, at 0.
+		b, err := s.Book(ctx, a, f.people[0], places.Request{OfficeID: o.ID, Day: f.monday, Half: places.FullDay})
+		storetest.Must(t, err)
+		storetest.Must(t, s.Cancel(ctx, a, f.people[0], b.ID))
+
+		slot := func(h string) string {
+			return fmt.Sprintf(`tenant_id = %d AND office_id = %d AND day = '%s' AND half = '%s' AND resource = 'seat'`, a, o.ID, f.monday, h)
+		}
+		other, err := db.SQL.BeginTx(ctx, nil)
+		storetest.Must(t, err)
+		defer other.Rollback()
+		_, err = other.ExecContext(ctx, `UPDATE place_slots SET used = used + 1 WHERE `+slot("pm"))
+		storetest.Must(t, err)
+
+		done := make(chan error, 1)
+		go func() {
+			_, err := s.Book(ctx, a, f.people[1], places.Request{OfficeID: o.ID, Day: f.monday, Half: places.FullDay})
+			done <- err
+		}()
+		// Until the booking waits for the afternoon's row.
+		for i := 0; ; i++ {
+			var waiting int
+			storetest.Must(t, db.SQL.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_stat_activity
+				WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%place_slots%'`).Scan(&waiting))
+			if waiting > 0 {
+				break
+			}
+			if i == 500 {
+				t.Fatal("the booking never waited for the afternoon's counter")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		storetest.Must(t, other.Commit())
+		if err := <-done; apperr.As(err) == nil || apperr.As(err).Key != "places.full" {
+			t.Fatalf("a full-day booking whose afternoon filled up meanwhile: %v", err)
+		}
+		for h, want := range map[string]int{"am": 0, "pm": 1} {
+			var used int
+			storetest.Must(t, db.SQL.QueryRowContext(ctx, `SELECT used FROM place_slots WHERE `+slot(h)).Scan(&used))
+			if used != want {
+				t.Errorf("%s counter %d, want %d", h, used, want)
+			}
+		}
+		var booked, audited int
+		storetest.Must(t, db.SQL.QueryRowContext(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM bookings WHERE tenant_id = %d AND office_id = %d AND staff_id = %d`,
+			a, o.ID, f.staff[1].ID)).Scan(&booked))
+		storetest.Must(t, db.SealAudit(ctx, a))
+		storetest.Must(t, db.SQL.QueryRowContext(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM audit_log WHERE tenant_id = %d AND action = 'places.book'`, a)).Scan(&audited))
+		if booked != 0 || audited != 1 {
+			t.Errorf("after the refusal: %d bookings of the person, %d booking audit entries (want 0 and the first person's 1)", booked, audited)
+		}
+	})
+}
