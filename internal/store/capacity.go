@@ -38,11 +38,7 @@ var (
 
 // takeSQL raises the counters of rows keys at once, each only if it stays
 // within the cap: one SELECT per key (the cap read in it), then the upsert.
-func (c counter) takeSQL(pg bool, rows int) string { return c.takeSQLIf(pg, rows, "") }
-
-// takeSQLIf is takeSQL whose rows are only inserted or raised when cond (a
-// condition without placeholders, "" for none) holds as well.
-func (c counter) takeSQLIf(pg bool, rows int, cond string) string {
+func (c counter) takeSQL(pg bool, rows int) string {
 	lock := ""
 	if pg {
 		lock = "FOR SHARE"
@@ -51,10 +47,7 @@ func (c counter) takeSQLIf(pg bool, rows int, cond string) string {
 	cols := "tenant_id, " + strings.Join(c.keys, ", ")
 	// The tenant and the first key (the office or pool id) are integers:
 	// in a UNION, PostgreSQL would take an untyped parameter for text.
-	if cond != "" {
-		cond = " AND " + cond
-	}
-	one := `CAST(? AS BIGINT), CAST(? AS BIGINT), ` + strings.Repeat("?, ", len(c.keys)-1) + `1 WHERE 1 <= ` + capOf + cond
+	one := `CAST(? AS BIGINT), CAST(? AS BIGINT), ` + strings.Repeat("?, ", len(c.keys)-1) + `1 WHERE 1 <= ` + capOf
 	return `INSERT INTO ` + c.table + ` (` + cols + `, used) SELECT ` + strings.TrimSuffix(strings.Repeat(one+" UNION ALL SELECT ", rows), " UNION ALL SELECT ") +
 		` ON CONFLICT (` + cols + `) DO UPDATE SET used = ` + c.table + `.used + 1 WHERE ` + c.table + `.used + 1 <= ` + capOf
 }

@@ -253,9 +253,11 @@ func (db *DB) BookSeat(ctx context.Context, tenantID int64, b *places.Booking, r
 //
 //   - f: the counters of the booking's halves and resources that are at the
 //     office's capacity, as the statement's snapshot has them;
-//   - c0, c1: the seat counters, then the PC counters (counter.takeSQL, halves
-//     in day order, as a cancellation releases them), each raised only within
-//     the capacity read in the same statement, and only when f is empty (c1
+//   - cap: the office's capacity, read once and FOR SHARE (as counter.capOf
+//     in capacity.go has it for the other writers of the counters);
+//   - c0, c1: the seat counters, then the PC counters (the upsert of
+//     counter.takeSQL, halves in day order, as a cancellation releases them),
+//     each raised only within the capacity, and only when f is empty (c1
 //     also only when every seat counter was raised);
 //   - b: the booking, only when every counter was raised; h, a: its half-day
 //     rows and its unsealed audit entry (object id: the new booking's), from b.
@@ -273,31 +275,46 @@ func (db *DB) bookSeatAtOnce(ctx context.Context, tenantID int64, b *places.Book
 	day := b.Day.String()
 	n := len(halves)
 	list := func(k int) string { return strings.TrimSuffix(strings.Repeat("?, ", k), ", ") }
-	args := []any{tenantID, b.OfficeID, day}
+	// The capacity, read once and FOR SHARE (as counter.capOf): a capacity
+	// change waits for this booking's commit, and a booking after it reads
+	// the new one.
+	args := []any{tenantID, b.OfficeID, tenantID, b.OfficeID, day}
 	for _, h := range halves {
 		args = append(args, h)
 	}
 	for _, r := range resources {
 		args = append(args, r)
 	}
-	q := `WITH f AS (SELECT s.resource FROM place_slots s JOIN office_details d ON d.tenant_id = s.tenant_id AND d.office_id = s.office_id
-			WHERE s.tenant_id = ? AND s.office_id = ? AND s.day = ? AND s.half IN (` + list(n) + `) AND s.resource IN (` + list(len(resources)) + `)
-			AND NOT d.hourly AND s.used >= CASE WHEN s.resource = 'pc' THEN d.pcs ELSE d.seats END)`
+	q := `WITH cap AS (SELECT CASE WHEN d.hourly THEN 2147483647 ELSE d.seats END AS seat, CASE WHEN d.hourly THEN 2147483647 ELSE d.pcs END AS pc
+			FROM office_details d WHERE d.tenant_id = ? AND d.office_id = ? FOR SHARE),
+		f AS (SELECT s.resource FROM place_slots s, cap WHERE s.tenant_id = ? AND s.office_id = ? AND s.day = ?
+			AND s.half IN (` + list(n) + `) AND s.resource IN (` + list(len(resources)) + `)
+			AND s.used >= CASE WHEN s.resource = 'pc' THEN cap.pc ELSE cap.seat END)`
 	took := make([]string, len(resources))
 	for i, r := range resources {
-		c := placeSeatCounter
+		col := "seat"
 		if r == places.PC {
-			c = placePCCounter
+			col = "pc"
 		}
-		for _, h := range halves {
-			args = append(args, tenantID, b.OfficeID, day, h, r, tenantID, b.OfficeID)
-		}
-		args = append(args, tenantID, b.OfficeID)
 		cond := "NOT EXISTS (SELECT 1 FROM f)"
 		for _, t := range took[:i] {
 			cond += " AND " + t
 		}
-		q += fmt.Sprintf(",\n\t\tc%d AS (%s RETURNING 1)", i, c.takeSQLIf(true, n, cond))
+		args = append(args, tenantID, b.OfficeID, day, r)
+		var vals []string
+		for _, h := range halves {
+			args = append(args, h)
+			vals = append(vals, "(CAST(? AS TEXT))")
+		}
+		// The rows come in the order of the VALUES list (cap is one row),
+		// the halves' day order, which is the order their locks are taken in,
+		// as counter.takeSQL's UNION ALL has it.
+		q += fmt.Sprintf(`,
+		c%d AS (INSERT INTO place_slots (tenant_id, office_id, day, half, resource, used)
+			SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT), v.half, CAST(? AS TEXT), 1 FROM cap, (VALUES %s) v(half)
+			WHERE 1 <= cap.%s AND %s
+			ON CONFLICT (tenant_id, office_id, day, half, resource) DO UPDATE SET used = place_slots.used + 1
+			WHERE place_slots.used + 1 <= (SELECT %s FROM cap) RETURNING 1)`, i, strings.Join(vals, ", "), col, cond, col)
 		took[i] = fmt.Sprintf("(SELECT COUNT(*) FROM c%d) = %d", i, n)
 	}
 	args = append(args, tenantID, b.OfficeID, b.StaffID, day, b.Half, b.PC, nullID(b.ApplicationID), b.BookedBy, micros(b.CreatedAt))
@@ -337,7 +354,7 @@ func (db *DB) bookSeatAtOnce(ctx context.Context, tenantID int64, b *places.Book
 		return places.Resource(full), nil
 	}
 	b.ID = id.Int64
-	db.sealAfterCommit(ctx, []int64{tenantID})
+	db.sealLater(tenantID)
 	return "", nil
 }
 
