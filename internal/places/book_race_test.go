@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sync"
 	"testing"
-	"time"
 
 	"telework/internal/apperr"
 	"telework/internal/places"
@@ -170,19 +169,7 @@ func TestCounterFilledAfterTheSnapshot(t *testing.T) {
 			_, err := s.Book(ctx, a, f.people[1], places.Request{OfficeID: o.ID, Day: f.monday, Half: places.FullDay})
 			done <- err
 		}()
-		// Until the booking waits for the afternoon's row.
-		for i := 0; ; i++ {
-			var waiting int
-			storetest.Must(t, db.SQL.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_stat_activity
-				WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%place_slots%'`).Scan(&waiting))
-			if waiting > 0 {
-				break
-			}
-			if i == 500 {
-				t.Fatal("the booking never waited for the afternoon's counter")
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		waitForLock(t, db) // the booking, for the afternoon's row
 		storetest.Must(t, other.Commit())
 		if err := <-done; apperr.As(err) == nil || apperr.As(err).Key != "places.full" {
 			t.Fatalf("a full-day booking whose afternoon filled up meanwhile: %v", err)
@@ -201,6 +188,151 @@ func TestCounterFilledAfterTheSnapshot(t *testing.T) {
 		storetest.Must(t, db.SQL.QueryRowContext(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM audit_log WHERE tenant_id = %d AND action = 'places.book'`, a)).Scan(&audited))
 		if booked != 0 || audited != 1 {
 			t.Errorf("after the refusal: %d bookings of the person, %d booking audit entries (want 0 and the first person's 1)", booked, audited)
+		}
+	})
+}
+
+// TestSecondSeatBeforeFull: a second seat for a half the person holds is
+// told as such (at the date field) even when the office is full, on both
+// engines: the same person at the same office, and a full day at a full
+// office by someone who holds the morning elsewhere.
+func TestSecondSeatBeforeFull(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db, 3)
+		s, a := f.svc, f.a.ID
+		o := places.NewOffice()
+		o.Name, o.Seats, o.Network = "小会議室", 1, tasks.OfficeLAN
+		storetest.Must(t, s.CreateOffice(ctx, a, f.it, o))
+		book := func(i int, office int64, h places.Half) error {
+			_, err := s.Book(ctx, a, f.people[i], places.Request{OfficeID: office, Day: f.monday, Half: h})
+			return err
+		}
+		storetest.Must(t, book(0, o.ID, places.AM))
+		storetest.Must(t, book(1, f.officeA.ID, places.AM))
+		for name, err := range map[string]error{
+			"the same person again at the full office":             book(0, o.ID, places.AM),
+			"a full day at the full office, the morning elsewhere": book(1, o.ID, places.FullDay),
+		} {
+			if e := apperr.As(err); e == nil || e.Key != "places.refused.second_seat" || len(e.Fields) != 1 || e.Fields[0].Field != "date" {
+				t.Errorf("%s: %v", name, err)
+			}
+		}
+	})
+}
+
+// pgOnly skips on SQLite, whose writers never interleave.
+func pgOnly(t *testing.T, db *store.DB) {
+	if db.Engine != store.Postgres {
+		t.Skip("SQLite runs one write transaction at a time: nothing interleaves")
+	}
+}
+
+// TestCancelAndRebookDoNotDeadlock: a person cancels their morning while
+// booking it again (PostgreSQL), many times. A cancellation releases the
+// counter first, as a booking takes it, so the two never wait for each
+// other crosswise (a review found them doing so: 40P01, a 500): the booking
+// either comes after the cancellation and gets the seat, or sees the
+// morning still held and is told it is a second seat.
+func TestCancelAndRebookDoNotDeadlock(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		pgOnly(t, db)
+		ctx := context.Background()
+		f := newFixture(t, db, 2)
+		s, a, o := f.svc, f.a.ID, f.officeA
+		_, err := s.Book(ctx, a, f.people[0], places.Request{OfficeID: o.ID, Day: f.monday, Half: places.AM})
+		storetest.Must(t, err)
+		for range 100 {
+			list, err := s.Bookings(ctx, a, f.it, places.Filter{OfficeID: o.ID, From: f.monday, To: f.monday})
+			storetest.Must(t, err)
+			var wg sync.WaitGroup
+			errs := make([]error, 2)
+			wg.Add(2)
+			go func() { defer wg.Done(); errs[0] = s.Cancel(ctx, a, f.people[0], list[0].ID) }()
+			go func() {
+				defer wg.Done()
+				_, errs[1] = s.Book(ctx, a, f.people[0], places.Request{OfficeID: o.ID, Day: f.monday, Half: places.AM})
+			}()
+			wg.Wait()
+			storetest.Must(t, errs[0])
+			if e := apperr.As(errs[1]); errs[1] != nil && (e == nil || e.Key != "places.refused.second_seat") {
+				t.Fatalf("booking while cancelling: %v", errs[1])
+			}
+			if errs[1] != nil {
+				_, err := s.Book(ctx, a, f.people[0], places.Request{OfficeID: o.ID, Day: f.monday, Half: places.AM})
+				storetest.Must(t, err)
+			}
+		}
+		var used int
+		storetest.Must(t, db.SQL.QueryRowContext(ctx, `SELECT used FROM place_slots WHERE tenant_id = $1 AND office_id = $2 AND day = $3
+			AND half = 'am' AND resource = 'seat'`, a, o.ID, f.monday.String()).Scan(&used))
+		if used != 1 {
+			t.Errorf("counter %d after the cancellations and bookings, want 1", used)
+		}
+	})
+}
+
+// TestBehalfAndOwnBookingDoNotDeadlock: a supervisor books for a person
+// (a transaction of several statements, with the person's notification)
+// while the person books the same half (one statement), PostgreSQL. Both
+// take the counter before the half-day rows, so the later one waits and is
+// told it is a second seat (a review found them waiting crosswise).
+func TestBehalfAndOwnBookingDoNotDeadlock(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		pgOnly(t, db)
+		ctx := context.Background()
+		f := newFixture(t, db, 2)
+		s, a, o := f.svc, f.a.ID, f.officeA
+		x, err := db.SQL.BeginTx(ctx, nil)
+		storetest.Must(t, err)
+		defer x.Rollback()
+		// The on-behalf booking's first write: the counter.
+		_, err = x.ExecContext(ctx, `INSERT INTO place_slots (tenant_id, office_id, day, half, resource, used) VALUES ($1, $2, $3, 'am', 'seat', 1)
+			ON CONFLICT (tenant_id, office_id, day, half, resource) DO UPDATE SET used = place_slots.used + 1`, a, o.ID, f.monday.String())
+		storetest.Must(t, err)
+		done := make(chan error, 1)
+		go func() {
+			_, err := s.Book(ctx, a, f.people[1], places.Request{OfficeID: o.ID, Day: f.monday, Half: places.AM})
+			done <- err
+		}()
+		waitForLock(t, db)
+		var id int64
+		storetest.Must(t, x.QueryRowContext(ctx, `INSERT INTO bookings (tenant_id, office_id, staff_id, day, half, pc, status, booked_by, created_at)
+			VALUES ($1, $2, $3, $4, 'am', FALSE, 'booked', 2, 1) RETURNING id`, a, o.ID, f.staff[1].ID, f.monday.String()).Scan(&id))
+		_, err = x.ExecContext(ctx, `INSERT INTO booking_halves (tenant_id, staff_id, day, half, booking_id) VALUES ($1, $2, $3, 'am', $4)`,
+			a, f.staff[1].ID, f.monday.String(), id)
+		storetest.Must(t, err)
+		storetest.Must(t, x.Commit())
+		if e := apperr.As(<-done); e == nil || e.Key != "places.refused.second_seat" {
+			t.Fatalf("the person's own booking after the one made for them: %v", e)
+		}
+		// Both through the service at once, many times.
+		for range 60 {
+			var wg sync.WaitGroup
+			var bs [2]*places.Booking
+			var errs [2]error
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				bs[0], errs[0] = s.Book(ctx, a, f.boss, places.Request{OfficeID: o.ID, Day: f.monday.AddDays(1), Half: places.AM, StaffID: f.staff[1].ID})
+			}()
+			go func() {
+				defer wg.Done()
+				bs[1], errs[1] = s.Book(ctx, a, f.people[1], places.Request{OfficeID: o.ID, Day: f.monday.AddDays(1), Half: places.AM})
+			}()
+			wg.Wait()
+			made := 0
+			for i, err := range errs {
+				if err == nil {
+					made++
+					storetest.Must(t, s.Cancel(ctx, a, f.people[1], bs[i].ID))
+				} else if e := apperr.As(err); e == nil || e.Key != "places.refused.second_seat" {
+					t.Fatalf("booking %d: %v", i, err)
+				}
+			}
+			if made != 1 {
+				t.Fatalf("%d of the two bookings made", made)
+			}
 		}
 	})
 }

@@ -528,6 +528,23 @@ func (s *Service) Cancel(ctx context.Context, tenantID int64, who *auth.Principa
 		return err
 	}
 	return s.st.InPlacesTx(ctx, func(tx Tx) error {
+		// The counters first, in the order a booking takes them (the
+		// seats of each half, then the PCs), then the booking and its
+		// half-day rows, as a booking writes them (Store.BookSeat): a
+		// cancellation and a booking of the same half never wait for each
+		// other crosswise. A booking that cannot be cancelled after all
+		// rolls the releases back with the rest.
+		resources := []Resource{Seat}
+		if b.PC {
+			resources = append(resources, PC)
+		}
+		for _, r := range resources {
+			for _, h := range HalvesOf(b.Half) {
+				if err := tx.ReleasePlaceSlot(ctx, tenantID, b.OfficeID, b.Day, h, r); err != nil {
+					return err
+				}
+			}
+		}
 		// The statement itself refuses a checked-in or past booking, so a
 		// check-in committed since the read above is never undone.
 		ok, err := tx.CancelBookingRow(ctx, tenantID, id, today, now)
@@ -543,20 +560,6 @@ func (s *Service) Cancel(ctx context.Context, tenantID int64, who *auth.Principa
 				return err
 			}
 			return apperr.New(apperr.Conflict, "places.error.not_booked")
-		}
-		// The counters in the order a booking takes them (the seats of
-		// each half, then the PCs), so a cancellation and a booking never
-		// wait for each other crosswise.
-		resources := []Resource{Seat}
-		if b.PC {
-			resources = append(resources, PC)
-		}
-		for _, r := range resources {
-			for _, h := range HalvesOf(b.Half) {
-				if err := tx.ReleasePlaceSlot(ctx, tenantID, b.OfficeID, b.Day, h, r); err != nil {
-					return err
-				}
-			}
 		}
 		before := b.AuditView()
 		b.Status = Cancelled

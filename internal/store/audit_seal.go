@@ -8,7 +8,6 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"telework/internal/audit"
 )
@@ -40,9 +39,8 @@ const sealBatch = 500
 // sealState is this process's sealer of one tenant: mu is held by the
 // goroutine sealing; dirty says entries were committed since it last read.
 type sealState struct {
-	mu        sync.Mutex
-	dirty     atomic.Bool
-	scheduled atomic.Bool // a sealLater timer is pending
+	mu    sync.Mutex
+	dirty atomic.Bool
 }
 
 type sealers struct{ m sync.Map } // tenant id → *sealState
@@ -126,33 +124,6 @@ func (db *DB) sealAfterCommit(ctx context.Context, tenants []int64) {
 			slog.Warn("audit entries left pending; the next sealer takes them", "tenant", id, "err", err)
 		}
 	}
-}
-
-// sealLinger is how long sealLater lets entries gather before sealing.
-const sealLinger = 5 * time.Millisecond
-
-// sealLater is sealAfterCommit for a writer that need not wait for its
-// entry to be chained: the tenant's entries are sealed by one goroutine
-// sealLinger after the first of them, so that under a rush one sealing
-// transaction chains many writers' entries instead of each writer
-// paying its own. Readers of the chain seal first (SealAudit) and a
-// process that stops leaves its entries pending for the next start, so
-// nothing the log shows is ever short of a committed change.
-func (db *DB) sealLater(tenantID int64) {
-	st := db.sealers.of(tenantID)
-	st.dirty.Store(true)
-	if !st.scheduled.CompareAndSwap(false, true) {
-		return
-	}
-	time.AfterFunc(sealLinger, func() {
-		st.scheduled.Store(false)
-		if db.closing.Load() {
-			return
-		}
-		if err := db.drainSeal(context.Background(), tenantID, st); err != nil {
-			slog.Warn("audit entries left pending; the next sealer takes them", "tenant", tenantID, "err", err)
-		}
-	})
 }
 
 // drainSeal seals while entries are flagged and no other goroutine of this

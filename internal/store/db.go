@@ -94,7 +94,6 @@ type DB struct {
 	writes   writeQueue     // SQLite: this process's write transactions, committed in groups (writer.go)
 	sealers  sealers        // this process's audit sealers, one per tenant (audit_seal.go)
 	presence presenceMemory // SQLite: the current presence, never written to the file (presence.go)
-	closing  atomic.Bool    // Close has begun: no more sealing in the background (sealLater)
 }
 
 // IsPostgresDSN reports whether dsn names a PostgreSQL server rather than a
@@ -245,7 +244,6 @@ func sqliteDSN(path string) string {
 
 // Close closes the prepared statements and the pool.
 func (db *DB) Close() error {
-	db.closing.Store(true)
 	db.stmts.mu.Lock()
 	db.stmts.closed = true
 	db.stmts.mu.Unlock()

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"telework/internal/apperr"
 	"telework/internal/apply"
 	"telework/internal/audit"
 	"telework/internal/calendar"
@@ -204,9 +205,24 @@ func (tx *Tx) InsertBooking(ctx context.Context, tenantID int64, b *places.Booki
 // errFull stops BookSeat's transaction when a counter is at its cap.
 var errFull = errors.New("store: office full")
 
+// heldErr is BookSeat's answer when the person already holds a seat for one
+// of the booking's halves: a duplicate, as the half-day rows' key would say.
+func heldErr() error {
+	return &apperr.Error{Code: apperr.Conflict, Key: "error.duplicate", Err: errors.New("store: the person holds a seat for that half-day")}
+}
+
 // BookSeat writes booking b in a transaction of its own (places.Store).
 // On PostgreSQL a booking of one's own is one statement (bookSeatAtOnce);
 // otherwise, and on SQLite, the statements of the Tx methods.
+//
+// Every writer of a booking takes its locks in one order: the day's
+// counters (seats of each half, then PCs), then the booking's rows and its
+// half-day rows. A cancellation (places.Service.Cancel) releases the
+// counters before it cancels the booking and deletes its half-day rows, so a
+// booking and a cancellation of the same person's half never wait for each
+// other crosswise. Whether the person already holds a seat for one of the
+// halves is asked first, so that a second seat is told as such even when
+// the office is full.
 func (db *DB) BookSeat(ctx context.Context, tenantID int64, b *places.Booking, resources []places.Resource,
 	notes []notify.Notification, actor audit.Actor, change audit.Change) (places.Resource, error) {
 	if db.Engine == Postgres && len(notes) == 0 {
@@ -214,6 +230,29 @@ func (db *DB) BookSeat(ctx context.Context, tenantID int64, b *places.Booking, r
 	}
 	var full places.Resource
 	err := db.InTx(ctx, func(tx *Tx) error {
+		halves := places.HalvesOf(b.Half)
+		args := []any{tenantID, b.StaffID, b.Day.String()}
+		for _, h := range halves {
+			args = append(args, h)
+		}
+		held, err := queryAll(ctx, tx, scanID, `SELECT booking_id FROM booking_halves WHERE tenant_id = ? AND staff_id = ? AND day = ?
+			AND half IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(halves)), ", ")+`)`, args...)
+		if err != nil {
+			return err
+		}
+		if len(held) > 0 {
+			return heldErr()
+		}
+		for _, r := range resources {
+			ok, err := tx.TakePlaceSlots(ctx, tenantID, b.OfficeID, b.Day, halves, r)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				full = r
+				return errFull
+			}
+		}
 		if err := tx.InsertBooking(ctx, tenantID, b, b.CreatedAt); err != nil {
 			return err
 		}
@@ -223,24 +262,14 @@ func (db *DB) BookSeat(ctx context.Context, tenantID int64, b *places.Booking, r
 			}
 		}
 		change.ObjectID = strconv.FormatInt(b.ID, 10)
-		if err := tx.Audit(ctx, tenantID, actor, change); err != nil {
-			return err
-		}
-		for _, r := range resources {
-			ok, err := tx.TakePlaceSlots(ctx, tenantID, b.OfficeID, b.Day, places.HalvesOf(b.Half), r)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				full = r
-				return errFull
-			}
-		}
-		return nil
+		return tx.Audit(ctx, tenantID, actor, change)
 	})
 	if errors.Is(err, errFull) {
 		b.ID = 0
 		return full, nil
+	}
+	if err != nil {
+		b.ID = 0
 	}
 	return "", err
 }
@@ -251,24 +280,28 @@ func (db *DB) BookSeat(ctx context.Context, tenantID int64, b *places.Booking, r
 // of a client-side transaction (every booking of a rush on one day waits for
 // that lock; issue 14). In order:
 //
-//   - f: the counters of the booking's halves and resources that are at the
-//     office's capacity, as the statement's snapshot has them;
 //   - cap: the office's capacity, read once and FOR SHARE (as counter.capOf
 //     in capacity.go has it for the other writers of the counters);
+//   - held: the person's half-day rows for the booking's halves (a second
+//     seat);
+//   - f: the counters of the booking's halves and resources that are at the
+//     office's capacity, as the statement's snapshot has them;
 //   - c0, c1: the seat counters, then the PC counters (the upsert of
 //     counter.takeSQL, halves in day order, as a cancellation releases them),
-//     each raised only within the capacity, and only when f is empty (c1
-//     also only when every seat counter was raised);
+//     each raised only within the capacity, and only when held and f are
+//     empty (c1 also only when every seat counter was raised);
 //   - b: the booking, only when every counter was raised; h, a: its half-day
 //     rows and its unsealed audit entry (object id: the new booking's), from b.
 //
-// A full office thus writes nothing and returns which resource is full (a
-// seat before a PC), without an error: the driver forgets a statement that
-// failed and has PostgreSQL plan it afresh, which a rush of refusals would
-// pay on every booking. Only when a counter was raised and another was not (a counter
-// that filled up after the snapshot) does the statement fail through
-// telework_refuse (migration 00034), which undoes all of it. Sealing follows
-// the commit, as for any other transaction.
+// A second seat or a full office thus writes nothing and says so (a second
+// seat before a full seat before a full PC) without an error: the driver
+// forgets a statement that failed and has PostgreSQL plan it afresh, which a
+// rush of refusals would pay on every booking. Only when a counter was
+// raised and another was not (a counter that filled up after the snapshot)
+// does the statement fail through telework_refuse (migration 00034), which
+// undoes all of it; a second seat taken after the snapshot (a double click)
+// fails on the half-day rows' key, a duplicate. Sealing follows the commit,
+// as for any other transaction.
 func (db *DB) bookSeatAtOnce(ctx context.Context, tenantID int64, b *places.Booking, resources []places.Resource,
 	actor audit.Actor, change audit.Change) (places.Resource, error) {
 	halves := places.HalvesOf(b.Half)
@@ -278,7 +311,11 @@ func (db *DB) bookSeatAtOnce(ctx context.Context, tenantID int64, b *places.Book
 	// The capacity, read once and FOR SHARE (as counter.capOf): a capacity
 	// change waits for this booking's commit, and a booking after it reads
 	// the new one.
-	args := []any{tenantID, b.OfficeID, tenantID, b.OfficeID, day}
+	args := []any{tenantID, b.OfficeID, tenantID, b.StaffID, day}
+	for _, h := range halves {
+		args = append(args, h)
+	}
+	args = append(args, tenantID, b.OfficeID, day)
 	for _, h := range halves {
 		args = append(args, h)
 	}
@@ -287,6 +324,7 @@ func (db *DB) bookSeatAtOnce(ctx context.Context, tenantID int64, b *places.Book
 	}
 	q := `WITH cap AS (SELECT CASE WHEN d.hourly THEN 2147483647 ELSE d.seats END AS seat, CASE WHEN d.hourly THEN 2147483647 ELSE d.pcs END AS pc
 			FROM office_details d WHERE d.tenant_id = ? AND d.office_id = ? FOR SHARE),
+		held AS (SELECT 1 FROM booking_halves WHERE tenant_id = ? AND staff_id = ? AND day = ? AND half IN (` + list(n) + `)),
 		f AS (SELECT s.resource FROM place_slots s, cap WHERE s.tenant_id = ? AND s.office_id = ? AND s.day = ?
 			AND s.half IN (` + list(n) + `) AND s.resource IN (` + list(len(resources)) + `)
 			AND s.used >= CASE WHEN s.resource = 'pc' THEN cap.pc ELSE cap.seat END)`
@@ -296,7 +334,7 @@ func (db *DB) bookSeatAtOnce(ctx context.Context, tenantID int64, b *places.Book
 		if r == places.PC {
 			col = "pc"
 		}
-		cond := "NOT EXISTS (SELECT 1 FROM f)"
+		cond := "NOT EXISTS (SELECT 1 FROM held) AND NOT EXISTS (SELECT 1 FROM f)"
 		for _, t := range took[:i] {
 			cond += " AND " + t
 		}
@@ -336,7 +374,7 @@ func (db *DB) bookSeatAtOnce(ctx context.Context, tenantID int64, b *places.Book
 		a AS (INSERT INTO audit_pending (tenant_id, at, actor_id, actor_label, action, object_type, object_id, before_json, after_json)
 			SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT),
 			CAST(b.id AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT) FROM b)
-		SELECT (SELECT id FROM b), CASE WHEN EXISTS (SELECT 1 FROM b) THEN ''
+		SELECT (SELECT id FROM b), CASE WHEN EXISTS (SELECT 1 FROM b) THEN '' WHEN EXISTS (SELECT 1 FROM held) THEN 'held'
 			WHEN EXISTS (SELECT 1 FROM f WHERE resource = 'seat') THEN 'seat' WHEN EXISTS (SELECT 1 FROM f) THEN 'pc'
 			WHEN (SELECT COUNT(*) FROM c0) = 0 THEN 'seat'
 			ELSE telework_refuse(CASE WHEN ` + took[0] + ` THEN 'pc' ELSE 'seat' END) END`
@@ -350,11 +388,14 @@ func (db *DB) bookSeatAtOnce(ctx context.Context, tenantID int64, b *places.Book
 	if err != nil {
 		return "", mapErr(err)
 	}
+	if full == "held" {
+		return "", heldErr()
+	}
 	if !id.Valid {
 		return places.Resource(full), nil
 	}
 	b.ID = id.Int64
-	db.sealLater(tenantID)
+	db.sealAfterCommit(ctx, []int64{tenantID})
 	return "", nil
 }
 
