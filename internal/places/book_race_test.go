@@ -2,11 +2,14 @@ package places_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"telework/internal/apperr"
+	"telework/internal/auth"
 	"telework/internal/places"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
@@ -332,6 +335,115 @@ func TestBehalfAndOwnBookingDoNotDeadlock(t *testing.T) {
 			}
 			if made != 1 {
 				t.Fatalf("%d of the two bookings made", made)
+			}
+		}
+	})
+}
+
+// waitForWaiters returns once n sessions wait for a lock (PostgreSQL).
+func waitForWaiters(t *testing.T, db *store.DB, n int) {
+	t.Helper()
+	for range 1000 {
+		var waiting int
+		storetest.Must(t, db.SQL.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&waiting))
+		if waiting >= n {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("fewer than %d sessions waited for a lock", n)
+}
+
+// holdCounter opens a transaction holding the morning seat counter of
+// office o on day (its rows made by a booking and its cancellation).
+func holdCounter(t *testing.T, db *store.DB, f *fixture, o *places.Office) *sql.Tx {
+	t.Helper()
+	ctx := context.Background()
+	b, err := f.svc.Book(ctx, f.a.ID, f.people[0], places.Request{OfficeID: o.ID, Day: f.monday, Half: places.AM})
+	storetest.Must(t, err)
+	storetest.Must(t, f.svc.Cancel(ctx, f.a.ID, f.people[0], b.ID))
+	x, err := db.SQL.BeginTx(ctx, nil)
+	storetest.Must(t, err)
+	_, err = x.ExecContext(ctx, `SELECT 1 FROM place_slots WHERE tenant_id = $1 AND office_id = $2 AND day = $3 AND half = 'am'
+		AND resource = 'seat' FOR UPDATE`, f.a.ID, o.ID, f.monday.String())
+	storetest.Must(t, err)
+	return x
+}
+
+// TestDoubleClickOnTheLastSeat: the same person books the last seat twice
+// at once (PostgreSQL: both wait for the counter, then one takes it). The
+// other is told it is a second seat, as on SQLite, not that the office is
+// full (a review found "full").
+func TestDoubleClickOnTheLastSeat(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		pgOnly(t, db)
+		ctx := context.Background()
+		f := newFixture(t, db, 3)
+		o := places.NewOffice()
+		o.Name, o.Seats, o.Network = "小会議室", 1, tasks.OfficeLAN
+		storetest.Must(t, f.svc.CreateOffice(ctx, f.a.ID, f.it, o))
+		x := holdCounter(t, db, f, o)
+		defer x.Rollback()
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for i, who := range []*auth.Principal{f.people[1], f.it} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = f.svc.Book(ctx, f.a.ID, who, places.Request{OfficeID: o.ID, Day: f.monday, Half: places.AM, StaffID: f.staff[1].ID})
+			}()
+		}
+		waitForWaiters(t, db, 2)
+		storetest.Must(t, x.Rollback())
+		wg.Wait()
+		made, second := 0, 0
+		for _, err := range errs {
+			switch e := apperr.As(err); {
+			case err == nil:
+				made++
+			case e != nil && e.Key == "places.refused.second_seat":
+				second++
+			default:
+				t.Errorf("the other click: %v", err)
+			}
+		}
+		if made != 1 || second != 1 {
+			t.Fatalf("%d made, %d told second seat: %v", made, second, errs)
+		}
+	})
+}
+
+// TestRenameWhileBooking: an office renamed while a booking of it waits
+// for its counter (PostgreSQL). The rename waits for the booking and both
+// succeed (a review found them waiting for each other: 40P01).
+func TestRenameWhileBooking(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		pgOnly(t, db)
+		ctx := context.Background()
+		f := newFixture(t, db, 3)
+		o := f.officeA
+		x := holdCounter(t, db, f, o)
+		defer x.Rollback()
+		done := make(chan error, 2)
+		go func() {
+			_, err := f.svc.Book(ctx, f.a.ID, f.people[1], places.Request{OfficeID: o.ID, Day: f.monday, Half: places.AM})
+			done <- err
+		}()
+		waitForWaiters(t, db, 1)
+		go func() {
+			cur, err := f.svc.Office(ctx, f.a.ID, o.ID)
+			if err == nil {
+				cur.Name = "四賀支所(新)"
+				_, err = f.svc.UpdateOffice(ctx, f.a.ID, f.it, cur)
+			}
+			done <- err
+		}()
+		waitForWaiters(t, db, 2)
+		storetest.Must(t, x.Rollback())
+		for range 2 {
+			if err := <-done; err != nil {
+				t.Errorf("booking or rename: %v", err)
 			}
 		}
 	})

@@ -231,16 +231,11 @@ func (db *DB) BookSeat(ctx context.Context, tenantID int64, b *places.Booking, r
 	var full places.Resource
 	err := db.InTx(ctx, func(tx *Tx) error {
 		halves := places.HalvesOf(b.Half)
-		args := []any{tenantID, b.StaffID, b.Day.String()}
-		for _, h := range halves {
-			args = append(args, h)
-		}
-		held, err := queryAll(ctx, tx, scanID, `SELECT booking_id FROM booking_halves WHERE tenant_id = ? AND staff_id = ? AND day = ?
-			AND half IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(halves)), ", ")+`)`, args...)
+		held, err := holdsHalf(ctx, tx, tenantID, b)
 		if err != nil {
 			return err
 		}
-		if len(held) > 0 {
+		if held {
 			return heldErr()
 		}
 		for _, r := range resources {
@@ -266,12 +261,40 @@ func (db *DB) BookSeat(ctx context.Context, tenantID int64, b *places.Booking, r
 	})
 	if errors.Is(err, errFull) {
 		b.ID = 0
-		return full, nil
+		return db.fullOrHeld(ctx, tenantID, b, full)
 	}
 	if err != nil {
 		b.ID = 0
 	}
 	return "", err
+}
+
+// holdsHalf reports whether b's person holds a seat for one of b's halves.
+func holdsHalf(ctx context.Context, q querier, tenantID int64, b *places.Booking) (bool, error) {
+	halves := places.HalvesOf(b.Half)
+	args := []any{tenantID, b.StaffID, b.Day.String()}
+	for _, h := range halves {
+		args = append(args, h)
+	}
+	held, err := queryAll(ctx, q, scanID, `SELECT booking_id FROM booking_halves WHERE tenant_id = ? AND staff_id = ? AND day = ?
+		AND half IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(halves)), ", ")+`)`, args...)
+	return len(held) > 0, err
+}
+
+// fullOrHeld is the answer to a booking refused as full, asked once more
+// after it: a booking that waited for the counter behind the same person's
+// booking of the same half (a double click on the last seat) found the
+// office full only because of that booking, and is told it is a second
+// seat, as without the wait.
+func (db *DB) fullOrHeld(ctx context.Context, tenantID int64, b *places.Booking, full places.Resource) (places.Resource, error) {
+	held, err := holdsHalf(ctx, db, tenantID, b)
+	if err != nil {
+		return "", err
+	}
+	if held {
+		return "", heldErr()
+	}
+	return full, nil
 }
 
 // bookSeatAtOnce is BookSeat on PostgreSQL as ONE statement, committed by
@@ -383,7 +406,7 @@ func (db *DB) bookSeatAtOnce(ctx context.Context, tenantID int64, b *places.Book
 	err := db.row(ctx, q, args...).Scan(&id, &full)
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "TW001" {
-		return places.Resource(pgErr.Message), nil
+		return db.fullOrHeld(ctx, tenantID, b, places.Resource(pgErr.Message))
 	}
 	if err != nil {
 		return "", mapErr(err)
@@ -392,7 +415,7 @@ func (db *DB) bookSeatAtOnce(ctx context.Context, tenantID int64, b *places.Book
 		return "", heldErr()
 	}
 	if !id.Valid {
-		return places.Resource(full), nil
+		return db.fullOrHeld(ctx, tenantID, b, places.Resource(full))
 	}
 	b.ID = id.Int64
 	db.sealAfterCommit(ctx, []int64{tenantID})
