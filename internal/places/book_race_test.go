@@ -448,3 +448,36 @@ func TestRenameWhileBooking(t *testing.T) {
 		}
 	})
 }
+
+// TestOfficeChangedElsewhere: the office a booking is checked against may
+// be this process's earlier read of it. Changed behind its back (another
+// node, here plain SQL), the booking is checked again against the office as
+// it now is: a day closed since is refused, and a full office is named by
+// its new name.
+func TestOfficeChangedElsewhere(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db, 3)
+		s, a, o := f.svc, f.a.ID, f.officeA
+		_, err := s.Book(ctx, a, f.people[0], places.Request{OfficeID: o.ID, Day: f.monday, Half: places.AM})
+		storetest.Must(t, err)
+		tuesday := f.monday.AddDays(1)
+		change := func(set string) {
+			t.Helper()
+			_, err := db.SQL.ExecContext(ctx, fmt.Sprintf(`UPDATE office_details SET %s WHERE tenant_id = %d AND office_id = %d`, set, a, o.ID))
+			storetest.Must(t, err)
+			_, err = db.SQL.ExecContext(ctx, fmt.Sprintf(`UPDATE task_places SET version = version + 1, name = name || '別館' WHERE tenant_id = %d AND id = %d`, a, o.ID))
+			storetest.Must(t, err)
+		}
+		change(fmt.Sprintf(`closed_days = 'sat,sun,%s'`, tuesday))
+		if _, err := s.Book(ctx, a, f.people[1], places.Request{OfficeID: o.ID, Day: tuesday, Half: places.AM}); apperr.As(err) == nil ||
+			apperr.As(err).Key != "places.refused.closed_day" {
+			t.Fatalf("a day closed since the office was read: %v", err)
+		}
+		change(`seats = 1`)
+		_, err = s.Book(ctx, a, f.people[1], places.Request{OfficeID: o.ID, Day: f.monday, Half: places.AM})
+		if e := apperr.As(err); e == nil || e.Key != "places.full" || e.Args["Office"] != o.Name+"別館別館" {
+			t.Fatalf("full after the seats were cut and the office renamed: %v", err)
+		}
+	})
+}

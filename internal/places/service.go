@@ -37,6 +37,9 @@ type Filter struct {
 type Reader interface {
 	FindOffices(ctx context.Context, tenantID int64) ([]*Office, error)
 	FindOffice(ctx context.Context, tenantID, id int64) (*Office, error)
+	// FindOfficeCached is FindOffice, possibly as an earlier read kept in
+	// memory (BookSeat checks its version).
+	FindOfficeCached(ctx context.Context, tenantID, id int64) (*Office, error)
 	FindBookings(ctx context.Context, tenantID int64, f Filter) ([]*Booking, error)
 	FindBooking(ctx context.Context, tenantID, id int64) (*Booking, error)
 	StaffReader
@@ -66,7 +69,8 @@ type Store interface {
 	// the office's capacity read in the same transaction (as TakePlaceSlots).
 	// When one would not, nothing is written and full names its resource. A
 	// second seat for a half the person holds is a duplicate.
-	BookSeat(ctx context.Context, tenantID int64, b *Booking, resources []Resource, notes []notify.Notification,
+	// The office must still be at officeVersion (ErrOfficeChanged).
+	BookSeat(ctx context.Context, tenantID int64, b *Booking, officeVersion int64, resources []Resource, notes []notify.Notification,
 		actor audit.Actor, change audit.Change) (full Resource, err error)
 }
 
@@ -437,48 +441,73 @@ func (s *Service) Book(ctx context.Context, tenantID int64, who *auth.Principal,
 	// What the booking depends on is read first; its writes are then one
 	// transaction (BookSeat), whose counters decide whether a seat is left.
 	// On PostgreSQL, whose transactions read committed data, reading these
-	// inside the transaction would see nothing more.
-	o, err := s.st.FindOffice(ctx, tenantID, req.OfficeID)
+	// inside the transaction would see nothing more. The office may come
+	// from the store's memory: BookSeat writes only if it is still at the
+	// version read, and an office changed since is read again, once.
+	o, err := s.st.FindOfficeCached(ctx, tenantID, req.OfficeID)
+	for try := 0; ; try++ {
+		if err != nil {
+			return nil, err
+		}
+		err = s.book(ctx, tenantID, who, target.ID, o, b)
+		if !errors.Is(err, ErrOfficeChanged) || try == 1 {
+			break
+		}
+		o, err = s.st.FindOffice(ctx, tenantID, req.OfficeID)
+	}
+	if errors.Is(err, ErrOfficeChanged) {
+		return nil, apperr.New(apperr.Conflict, "error.stale")
+	}
 	if err != nil {
 		return nil, err
 	}
+	return b, nil
+}
+
+// ErrOfficeChanged is BookSeat's answer when the office is no longer at the
+// version the booking was checked against.
+var ErrOfficeChanged = errors.New("places: the office changed since it was read")
+
+// book checks booking b against office o and writes it (Book).
+func (s *Service) book(ctx context.Context, tenantID int64, who *auth.Principal, targetID int64, o *Office, b *Booking) error {
 	b.OfficeName = o.Name
-	if err := CheckApplication(ctx, s.st, tenantID, req.ApplicationID, staffID, req.Day); err != nil {
-		return nil, err
+	if err := CheckApplication(ctx, s.st, tenantID, b.ApplicationID, b.StaffID, b.Day); err != nil {
+		return err
 	}
 	registered := true
 	if o.PreRegistration {
-		if registered, err = s.st.IsOfficeRegistered(ctx, tenantID, o.ID, staffID); err != nil {
-			return nil, err
+		var err error
+		if registered, err = s.st.IsOfficeRegistered(ctx, tenantID, o.ID, b.StaffID); err != nil {
+			return err
 		}
 	}
-	if err := o.Refusal(req.Day, calendar.DateOf(now), req.Half, registered); err != nil {
-		return nil, err
+	if err := o.Refusal(b.Day, calendar.DateOf(b.CreatedAt), b.Half, registered); err != nil {
+		return err
 	}
-	if req.PC && !o.Hourly && o.PCs == 0 {
-		return nil, apperr.New(apperr.Invalid, "places.refused.no_pc")
+	if b.PC && !o.Hourly && o.PCs == 0 {
+		return apperr.New(apperr.Invalid, "places.refused.no_pc")
 	}
-	behalf, notes, err := OnBehalf(ctx, s.st, tenantID, who, target.ID, notify.BookedForYou, ObjectBooking, o.Name, req.Day, req.ApplicationID)
+	behalf, notes, err := OnBehalf(ctx, s.st, tenantID, who, targetID, notify.BookedForYou, ObjectBooking, o.Name, b.Day, b.ApplicationID)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	after := b.AuditView()
 	maps.Copy(after, behalf)
 	resources := []Resource{Seat}
-	if req.PC {
+	if b.PC {
 		resources = append(resources, PC)
 	}
-	full, err := s.st.BookSeat(ctx, tenantID, b, resources, notes, auth.ActorOf(who),
+	full, err := s.st.BookSeat(ctx, tenantID, b, o.Version, resources, notes, auth.ActorOf(who),
 		audit.Change{Action: "places.book", ObjectType: "booking", After: after})
 	switch {
 	case apperr.IsDuplicate(err):
-		return nil, apperr.At(apperr.Conflict, "date", "places.refused.second_seat", nil)
+		return apperr.At(apperr.Conflict, "date", "places.refused.second_seat", nil)
 	case err != nil:
-		return nil, err
+		return err
 	case full != "":
-		return nil, o.FullErr(req.Day, full)
+		return o.FullErr(b.Day, full)
 	}
-	return b, nil
+	return nil
 }
 
 // mayTouch reports whether who may see or change booking b: the person,

@@ -94,6 +94,7 @@ type DB struct {
 	writes   writeQueue     // SQLite: this process's write transactions, committed in groups (writer.go)
 	sealers  sealers        // this process's audit sealers, one per tenant (audit_seal.go)
 	presence presenceMemory // SQLite: the current presence, never written to the file (presence.go)
+	offices  sync.Map       // officeKey → *places.Office: the last read of each office (FindOfficeCached)
 }
 
 // IsPostgresDSN reports whether dsn names a PostgreSQL server rather than a

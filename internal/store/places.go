@@ -84,7 +84,33 @@ func (tx *Tx) FindOffices(ctx context.Context, tenantID int64) ([]*places.Office
 // FindOffice reads one office; NotFound outside the tenant.
 func (db *DB) FindOffice(ctx context.Context, tenantID, id int64) (*places.Office, error) {
 	list, err := findOffices(ctx, db, db, tenantID, id)
-	return one(list, err, "office")
+	o, err := one(list, err, "office")
+	if err == nil {
+		c := *o
+		db.offices.Store(officeKey{tenantID, id}, &c)
+	}
+	return o, err
+}
+
+// officeKey is an office in DB.offices.
+type officeKey struct{ tenant, id int64 }
+
+// FindOfficeCached is FindOffice from this process's memory of the office
+// when it has one (the last FindOffice of it). A booking checks its rules
+// against it and BookSeat writes only if the office is still at its
+// version, so a copy made stale by a change here or on another node costs
+// one more read, never a booking against old rules.
+func (db *DB) FindOfficeCached(ctx context.Context, tenantID, id int64) (*places.Office, error) {
+	if v, ok := db.offices.Load(officeKey{tenantID, id}); ok {
+		c := *v.(*places.Office)
+		return &c, nil
+	}
+	return db.FindOffice(ctx, tenantID, id)
+}
+
+// FindOfficeCached is FindOffice inside a transaction (no memory).
+func (tx *Tx) FindOfficeCached(ctx context.Context, tenantID, id int64) (*places.Office, error) {
+	return tx.FindOffice(ctx, tenantID, id)
 }
 
 // FindOffice is FindOffice inside a transaction.
@@ -223,14 +249,20 @@ func heldErr() error {
 // other crosswise. Whether the person already holds a seat for one of the
 // halves is asked first, so that a second seat is told as such even when
 // the office is full.
-func (db *DB) BookSeat(ctx context.Context, tenantID int64, b *places.Booking, resources []places.Resource,
+func (db *DB) BookSeat(ctx context.Context, tenantID int64, b *places.Booking, officeVersion int64, resources []places.Resource,
 	notes []notify.Notification, actor audit.Actor, change audit.Change) (places.Resource, error) {
 	if db.Engine == Postgres && len(notes) == 0 {
-		return db.bookSeatAtOnce(ctx, tenantID, b, resources, actor, change)
+		return db.bookSeatAtOnce(ctx, tenantID, b, officeVersion, resources, actor, change)
 	}
 	var full places.Resource
 	err := db.InTx(ctx, func(tx *Tx) error {
-		halves := places.HalvesOf(b.Half)
+		versions, err := queryAll(ctx, tx, scanID, `SELECT version FROM task_places WHERE tenant_id = ? AND id = ?`, tenantID, b.OfficeID)
+		if err != nil {
+			return err
+		}
+		if len(versions) == 0 || versions[0] != officeVersion {
+			return places.ErrOfficeChanged
+		}
 		held, err := holdsHalf(ctx, tx, tenantID, b)
 		if err != nil {
 			return err
@@ -239,7 +271,7 @@ func (db *DB) BookSeat(ctx context.Context, tenantID int64, b *places.Booking, r
 			return heldErr()
 		}
 		for _, r := range resources {
-			ok, err := tx.TakePlaceSlots(ctx, tenantID, b.OfficeID, b.Day, halves, r)
+			ok, err := tx.TakePlaceSlots(ctx, tenantID, b.OfficeID, b.Day, places.HalvesOf(b.Half), r)
 			if err != nil {
 				return err
 			}
@@ -265,6 +297,9 @@ func (db *DB) BookSeat(ctx context.Context, tenantID int64, b *places.Booking, r
 	}
 	if err != nil {
 		b.ID = 0
+		if errors.Is(err, places.ErrOfficeChanged) {
+			db.offices.Delete(officeKey{tenantID, b.OfficeID})
+		}
 	}
 	return "", err
 }
@@ -303,6 +338,8 @@ func (db *DB) fullOrHeld(ctx context.Context, tenantID int64, b *places.Booking,
 // of a client-side transaction (every booking of a rush on one day waits for
 // that lock; issue 14). In order:
 //
+//   - v: the office at the version the booking was checked against (else
+//     nothing is written: places.ErrOfficeChanged);
 //   - cap: the office's capacity, read once and FOR SHARE (as counter.capOf
 //     in capacity.go has it for the other writers of the counters);
 //   - held: the person's half-day rows for the booking's halves (a second
@@ -311,8 +348,8 @@ func (db *DB) fullOrHeld(ctx context.Context, tenantID int64, b *places.Booking,
 //     office's capacity, as the statement's snapshot has them;
 //   - c0, c1: the seat counters, then the PC counters (the upsert of
 //     counter.takeSQL, halves in day order, as a cancellation releases them),
-//     each raised only within the capacity, and only when held and f are
-//     empty (c1 also only when every seat counter was raised);
+//     each raised only within the capacity, and only when v holds and held
+//     and f are empty (c1 also only when every seat counter was raised);
 //   - b: the booking, only when every counter was raised; h, a: its half-day
 //     rows and its unsealed audit entry (object id: the new booking's), from b.
 //
@@ -325,7 +362,7 @@ func (db *DB) fullOrHeld(ctx context.Context, tenantID int64, b *places.Booking,
 // undoes all of it; a second seat taken after the snapshot (a double click)
 // fails on the half-day rows' key, a duplicate. Sealing follows the commit,
 // as for any other transaction.
-func (db *DB) bookSeatAtOnce(ctx context.Context, tenantID int64, b *places.Booking, resources []places.Resource,
+func (db *DB) bookSeatAtOnce(ctx context.Context, tenantID int64, b *places.Booking, officeVersion int64, resources []places.Resource,
 	actor audit.Actor, change audit.Change) (places.Resource, error) {
 	halves := places.HalvesOf(b.Half)
 	day := b.Day.String()
@@ -334,7 +371,7 @@ func (db *DB) bookSeatAtOnce(ctx context.Context, tenantID int64, b *places.Book
 	// The capacity, read once and FOR SHARE (as counter.capOf): a capacity
 	// change waits for this booking's commit, and a booking after it reads
 	// the new one.
-	args := []any{tenantID, b.OfficeID, tenantID, b.StaffID, day}
+	args := []any{tenantID, b.OfficeID, officeVersion, tenantID, b.OfficeID, tenantID, b.StaffID, day}
 	for _, h := range halves {
 		args = append(args, h)
 	}
@@ -345,7 +382,8 @@ func (db *DB) bookSeatAtOnce(ctx context.Context, tenantID int64, b *places.Book
 	for _, r := range resources {
 		args = append(args, r)
 	}
-	q := `WITH cap AS (SELECT CASE WHEN d.hourly THEN 2147483647 ELSE d.seats END AS seat, CASE WHEN d.hourly THEN 2147483647 ELSE d.pcs END AS pc
+	q := `WITH v AS (SELECT 1 FROM task_places WHERE tenant_id = ? AND id = ? AND version = ?),
+		cap AS (SELECT CASE WHEN d.hourly THEN 2147483647 ELSE d.seats END AS seat, CASE WHEN d.hourly THEN 2147483647 ELSE d.pcs END AS pc
 			FROM office_details d WHERE d.tenant_id = ? AND d.office_id = ? FOR SHARE),
 		held AS (SELECT 1 FROM booking_halves WHERE tenant_id = ? AND staff_id = ? AND day = ? AND half IN (` + list(n) + `)),
 		f AS (SELECT s.resource FROM place_slots s, cap WHERE s.tenant_id = ? AND s.office_id = ? AND s.day = ?
@@ -357,7 +395,7 @@ func (db *DB) bookSeatAtOnce(ctx context.Context, tenantID int64, b *places.Book
 		if r == places.PC {
 			col = "pc"
 		}
-		cond := "NOT EXISTS (SELECT 1 FROM held) AND NOT EXISTS (SELECT 1 FROM f)"
+		cond := "EXISTS (SELECT 1 FROM v) AND NOT EXISTS (SELECT 1 FROM held) AND NOT EXISTS (SELECT 1 FROM f)"
 		for _, t := range took[:i] {
 			cond += " AND " + t
 		}
@@ -397,9 +435,10 @@ func (db *DB) bookSeatAtOnce(ctx context.Context, tenantID int64, b *places.Book
 		a AS (INSERT INTO audit_pending (tenant_id, at, actor_id, actor_label, action, object_type, object_id, before_json, after_json)
 			SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT),
 			CAST(b.id AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT) FROM b)
-		SELECT (SELECT id FROM b), CASE WHEN EXISTS (SELECT 1 FROM b) THEN '' WHEN EXISTS (SELECT 1 FROM held) THEN 'held'
+		SELECT (SELECT id FROM b), CASE WHEN EXISTS (SELECT 1 FROM b) THEN '' WHEN NOT EXISTS (SELECT 1 FROM v) THEN 'changed'
+			WHEN EXISTS (SELECT 1 FROM held) THEN 'held'
 			WHEN EXISTS (SELECT 1 FROM f WHERE resource = 'seat') THEN 'seat' WHEN EXISTS (SELECT 1 FROM f) THEN 'pc'
-			WHEN (SELECT COUNT(*) FROM c0) = 0 THEN 'seat'
+			WHEN (SELECT COUNT(*) FROM c0) = 0 THEN 'waited:seat'
 			ELSE telework_refuse(CASE WHEN ` + took[0] + ` THEN 'pc' ELSE 'seat' END) END`
 	var id sql.NullInt64
 	var full string
@@ -411,11 +450,21 @@ func (db *DB) bookSeatAtOnce(ctx context.Context, tenantID int64, b *places.Book
 	if err != nil {
 		return "", mapErr(err)
 	}
-	if full == "held" {
+	switch full {
+	case "held":
 		return "", heldErr()
+	case "changed":
+		db.offices.Delete(officeKey{tenantID, b.OfficeID})
+		return "", places.ErrOfficeChanged
 	}
 	if !id.Valid {
-		return db.fullOrHeld(ctx, tenantID, b, places.Resource(full))
+		// Full as the statement began (f) is full: had the person held the
+		// half then, held would have said so. Full only once the counter's
+		// row was had may be the person's own booking committed meanwhile.
+		if r, waited := strings.CutPrefix(full, "waited:"); waited {
+			return db.fullOrHeld(ctx, tenantID, b, places.Resource(r))
+		}
+		return places.Resource(full), nil
 	}
 	b.ID = id.Int64
 	db.sealAfterCommit(ctx, []int64{tenantID})
