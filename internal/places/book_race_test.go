@@ -481,3 +481,38 @@ func TestOfficeChangedElsewhere(t *testing.T) {
 		}
 	})
 }
+
+// TestStaleOfficeNeverRefuses: a refusal by the rules made against this
+// process's earlier read of the office is confirmed against the office as
+// it now is. Reopened elsewhere (a closed day, PCs from 0), the office takes
+// the bookings at once (a review found the old read refusing them for good).
+func TestStaleOfficeNeverRefuses(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db, 3)
+		s, a, o := f.svc, f.a.ID, f.officeA
+		tuesday := f.monday.AddDays(1)
+		set := func(cols string) {
+			t.Helper()
+			_, err := db.SQL.ExecContext(ctx, fmt.Sprintf(`UPDATE office_details SET %s WHERE tenant_id = %d AND office_id = %d`, cols, a, o.ID))
+			storetest.Must(t, err)
+			_, err = db.SQL.ExecContext(ctx, fmt.Sprintf(`UPDATE task_places SET version = version + 1 WHERE tenant_id = %d AND id = %d`, a, o.ID))
+			storetest.Must(t, err)
+		}
+		set(fmt.Sprintf(`closed_days = 'sat,sun,%s', pcs = 0`, tuesday))
+		_, err := s.Office(ctx, a, o.ID) // read (and kept) as closed, without PCs
+		storetest.Must(t, err)
+		set(`closed_days = 'sat,sun', pcs = 2`)
+		if _, err := s.Book(ctx, a, f.people[1], places.Request{OfficeID: o.ID, Day: tuesday, Half: places.AM}); err != nil {
+			t.Fatalf("a day reopened since the office was read: %v", err)
+		}
+		if _, err := s.Book(ctx, a, f.people[2], places.Request{OfficeID: o.ID, Day: f.monday, Half: places.AM, PC: true}); err != nil {
+			t.Fatalf("a PC since the office was read without any: %v", err)
+		}
+		// A refusal that stands stays one.
+		if _, err := s.Book(ctx, a, f.people[0], places.Request{OfficeID: o.ID, Day: f.today.AddDays(-1), Half: places.AM}); apperr.As(err) == nil ||
+			apperr.As(err).Key != "places.refused.past" {
+			t.Fatalf("past: %v", err)
+		}
+	})
+}

@@ -444,19 +444,27 @@ func (s *Service) Book(ctx context.Context, tenantID int64, who *auth.Principal,
 	// inside the transaction would see nothing more. The office may come
 	// from the store's memory: BookSeat writes only if it is still at the
 	// version read, and an office changed since is read again, once.
+	// A refusal by the rules, made before BookSeat could check the version,
+	// is confirmed against the office as read afresh.
 	o, err := s.st.FindOfficeCached(ctx, tenantID, req.OfficeID)
 	for try := 0; ; try++ {
 		if err != nil {
 			return nil, err
 		}
-		err = s.book(ctx, tenantID, who, target.ID, o, b)
-		if !errors.Is(err, ErrOfficeChanged) || try == 1 {
+		var checked bool
+		checked, err = s.book(ctx, tenantID, who, target.ID, o, b)
+		if err == nil || try == 2 || (checked && !errors.Is(err, ErrOfficeChanged)) {
 			break
 		}
-		o, err = s.st.FindOffice(ctx, tenantID, req.OfficeID)
+		version := o.Version
+		if o, err = s.st.FindOffice(ctx, tenantID, req.OfficeID); err == nil && !checked && o.Version == version {
+			// The rules refused the office as it is.
+			_, err = s.book(ctx, tenantID, who, target.ID, o, b)
+			break
+		}
 	}
 	if errors.Is(err, ErrOfficeChanged) {
-		return nil, apperr.New(apperr.Conflict, "error.stale")
+		return nil, apperr.New(apperr.Conflict, "places.office_changed")
 	}
 	if err != nil {
 		return nil, err
@@ -468,8 +476,14 @@ func (s *Service) Book(ctx context.Context, tenantID int64, who *auth.Principal,
 // version the booking was checked against.
 var ErrOfficeChanged = errors.New("places: the office changed since it was read")
 
-// book checks booking b against office o and writes it (Book).
-func (s *Service) book(ctx context.Context, tenantID int64, who *auth.Principal, targetID int64, o *Office, b *Booking) error {
+// book checks booking b against office o and writes it (Book). checked
+// says BookSeat was reached, which holds o to its version.
+func (s *Service) book(ctx context.Context, tenantID int64, who *auth.Principal, targetID int64, o *Office, b *Booking) (checked bool, err error) {
+	err = s.checkAndBook(ctx, tenantID, who, targetID, o, b, &checked)
+	return checked, err
+}
+
+func (s *Service) checkAndBook(ctx context.Context, tenantID int64, who *auth.Principal, targetID int64, o *Office, b *Booking, checked *bool) error {
 	b.OfficeName = o.Name
 	if err := CheckApplication(ctx, s.st, tenantID, b.ApplicationID, b.StaffID, b.Day); err != nil {
 		return err
@@ -497,6 +511,7 @@ func (s *Service) book(ctx context.Context, tenantID int64, who *auth.Principal,
 	if b.PC {
 		resources = append(resources, PC)
 	}
+	*checked = true
 	full, err := s.st.BookSeat(ctx, tenantID, b, o.Version, resources, notes, auth.ActorOf(who),
 		audit.Change{Action: "places.book", ObjectType: "booking", After: after})
 	switch {
