@@ -201,16 +201,5 @@ func waitForLock(t *testing.T, db *store.DB) {
 		time.Sleep(50 * time.Millisecond) // lets the change start; the outcome does not depend on it
 		return
 	}
-	for range 2000 {
-		var n int
-		if err := db.SQL.QueryRowContext(context.Background(),
-			`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		if n > 0 {
-			return
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	t.Fatal("the capacity change never waited for the booking in flight")
+	waitForWaiters(t, db, 1)
 }

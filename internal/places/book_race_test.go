@@ -343,7 +343,7 @@ func TestBehalfAndOwnBookingDoNotDeadlock(t *testing.T) {
 // waitForWaiters returns once n sessions wait for a lock (PostgreSQL).
 func waitForWaiters(t *testing.T, db *store.DB, n int) {
 	t.Helper()
-	for range 1000 {
+	for range 2000 {
 		var waiting int
 		storetest.Must(t, db.SQL.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM pg_stat_activity
 			WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&waiting))
@@ -449,6 +449,19 @@ func TestRenameWhileBooking(t *testing.T) {
 	})
 }
 
+// changeElsewhere changes an office the way another node would, behind
+// this process's back: office_details SET set, and the version advanced,
+// the name given suffix.
+func changeElsewhere(t *testing.T, db *store.DB, tenantID, officeID int64, set, suffix string) {
+	t.Helper()
+	ctx := context.Background()
+	_, err := db.SQL.ExecContext(ctx, fmt.Sprintf(`UPDATE office_details SET %s WHERE tenant_id = %d AND office_id = %d`, set, tenantID, officeID))
+	storetest.Must(t, err)
+	_, err = db.SQL.ExecContext(ctx, fmt.Sprintf(`UPDATE task_places SET version = version + 1, name = name || '%s' WHERE tenant_id = %d AND id = %d`,
+		suffix, tenantID, officeID))
+	storetest.Must(t, err)
+}
+
 // TestOfficeChangedElsewhere: the office a booking is checked against may
 // be this process's earlier read of it. Changed behind its back (another
 // node, here plain SQL), the booking is checked again against the office as
@@ -462,13 +475,7 @@ func TestOfficeChangedElsewhere(t *testing.T) {
 		_, err := s.Book(ctx, a, f.people[0], places.Request{OfficeID: o.ID, Day: f.monday, Half: places.AM})
 		storetest.Must(t, err)
 		tuesday := f.monday.AddDays(1)
-		change := func(set string) {
-			t.Helper()
-			_, err := db.SQL.ExecContext(ctx, fmt.Sprintf(`UPDATE office_details SET %s WHERE tenant_id = %d AND office_id = %d`, set, a, o.ID))
-			storetest.Must(t, err)
-			_, err = db.SQL.ExecContext(ctx, fmt.Sprintf(`UPDATE task_places SET version = version + 1, name = name || '別館' WHERE tenant_id = %d AND id = %d`, a, o.ID))
-			storetest.Must(t, err)
-		}
+		change := func(set string) { changeElsewhere(t, db, a, o.ID, set, "別館") }
 		change(fmt.Sprintf(`closed_days = 'sat,sun,%s'`, tuesday))
 		if _, err := s.Book(ctx, a, f.people[1], places.Request{OfficeID: o.ID, Day: tuesday, Half: places.AM}); apperr.As(err) == nil ||
 			apperr.As(err).Key != "places.refused.closed_day" {
@@ -492,13 +499,7 @@ func TestStaleOfficeNeverRefuses(t *testing.T) {
 		f := newFixture(t, db, 3)
 		s, a, o := f.svc, f.a.ID, f.officeA
 		tuesday := f.monday.AddDays(1)
-		set := func(cols string) {
-			t.Helper()
-			_, err := db.SQL.ExecContext(ctx, fmt.Sprintf(`UPDATE office_details SET %s WHERE tenant_id = %d AND office_id = %d`, cols, a, o.ID))
-			storetest.Must(t, err)
-			_, err = db.SQL.ExecContext(ctx, fmt.Sprintf(`UPDATE task_places SET version = version + 1 WHERE tenant_id = %d AND id = %d`, a, o.ID))
-			storetest.Must(t, err)
-		}
+		set := func(cols string) { changeElsewhere(t, db, a, o.ID, cols, "") }
 		set(fmt.Sprintf(`closed_days = 'sat,sun,%s', pcs = 0`, tuesday))
 		_, err := s.Office(ctx, a, o.ID) // read (and kept) as closed, without PCs
 		storetest.Must(t, err)

@@ -451,15 +451,13 @@ func (s *Service) Book(ctx context.Context, tenantID int64, who *auth.Principal,
 		if err != nil {
 			return nil, err
 		}
-		var checked bool
-		checked, err = s.book(ctx, tenantID, who, target.ID, o, b)
-		if err == nil || try == 2 || (checked && !errors.Is(err, ErrOfficeChanged)) {
+		checked, refused := s.book(ctx, tenantID, who, target.ID, o, b)
+		if err = refused; err == nil || try == 2 || (checked && !errors.Is(err, ErrOfficeChanged)) {
 			break
 		}
 		version := o.Version
 		if o, err = s.st.FindOffice(ctx, tenantID, req.OfficeID); err == nil && !checked && o.Version == version {
-			// The rules refused the office as it is.
-			_, err = s.book(ctx, tenantID, who, target.ID, o, b)
+			err = refused // the rules refused the office as it is
 			break
 		}
 	}
