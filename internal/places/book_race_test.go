@@ -517,3 +517,51 @@ func TestStaleOfficeNeverRefuses(t *testing.T) {
 		}
 	})
 }
+
+// TestDayClosedWhileBooking: a change of the office that holds its details
+// but has not committed when a booking begins (its rules checked against
+// the office before the change) closes the booking's day. The booking waits
+// for the change, finds the office at another version, is checked again
+// and refused: on PostgreSQL both the one statement of one's own booking and
+// the transaction of a booking on someone's behalf. (Before, the version
+// was read as the statement's snapshot had it, and the booking was written
+// on the day just closed.)
+func TestDayClosedWhileBooking(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		pgOnly(t, db)
+		ctx := context.Background()
+		f := newFixture(t, db, 3)
+		s, a, o := f.svc, f.a.ID, f.officeA
+		for i, req := range []struct {
+			who   int
+			staff int64
+		}{{who: 1}, {who: -1, staff: f.staff[2].ID}} {
+			day := f.monday.AddDays(1 + i)
+			_, err := s.Office(ctx, a, o.ID) // this process's copy: day open
+			storetest.Must(t, err)
+			x, err := db.SQL.BeginTx(ctx, nil)
+			storetest.Must(t, err)
+			// As UpdateOffice does: the details first (lockOfficeDetails).
+			_, err = x.ExecContext(ctx, `SELECT 1 FROM office_details WHERE tenant_id = $1 AND office_id = $2 FOR UPDATE`, a, o.ID)
+			storetest.Must(t, err)
+			done := make(chan error, 1)
+			go func() {
+				who := f.boss
+				if req.who >= 0 {
+					who = f.people[req.who]
+				}
+				_, err := s.Book(ctx, a, who, places.Request{OfficeID: o.ID, Day: day, Half: places.AM, StaffID: req.staff})
+				done <- err
+			}()
+			waitForWaiters(t, db, 1)
+			_, err = x.ExecContext(ctx, fmt.Sprintf(`UPDATE office_details SET closed_days = 'sat,sun,%s' WHERE tenant_id = $1 AND office_id = $2`, day), a, o.ID)
+			storetest.Must(t, err)
+			_, err = x.ExecContext(ctx, `UPDATE task_places SET version = version + 1 WHERE tenant_id = $1 AND id = $2`, a, o.ID)
+			storetest.Must(t, err)
+			storetest.Must(t, x.Commit())
+			if e := apperr.As(<-done); e == nil || e.Key != "places.refused.closed_day" {
+				t.Fatalf("booking %d on a day closed while it waited: %v", i, e)
+			}
+		}
+	})
+}

@@ -119,3 +119,13 @@ func listCap(limit int) int {
 	}
 	return limit
 }
+
+// forShare is " FOR SHARE" on PostgreSQL, to end a SELECT whose rows a
+// transaction must hold against changes until it commits; SQLite runs one
+// write transaction at a time and has no row locks.
+func (db *DB) forShare() string {
+	if db.Engine == Postgres {
+		return " FOR SHARE"
+	}
+	return ""
+}

@@ -256,6 +256,13 @@ func (db *DB) BookSeat(ctx context.Context, tenantID int64, b *places.Booking, o
 	}
 	var full places.Resource
 	err := db.InTx(ctx, func(tx *Tx) error {
+		// The office's details first, FOR SHARE: a change of the office
+		// holds them until it commits (lockOfficeDetails), and the version
+		// read after that wait is the changed one (bookSeatAtOnce's cap and v).
+		if _, err := queryAll(ctx, tx, scanID, `SELECT office_id FROM office_details WHERE tenant_id = ? AND office_id = ?`+tx.db.forShare(),
+			tenantID, b.OfficeID); err != nil {
+			return err
+		}
 		versions, err := queryAll(ctx, tx, scanID, `SELECT version FROM task_places WHERE tenant_id = ? AND id = ?`, tenantID, b.OfficeID)
 		if err != nil {
 			return err
@@ -338,10 +345,15 @@ func (db *DB) fullOrHeld(ctx context.Context, tenantID int64, b *places.Booking,
 // of a client-side transaction (every booking of a rush on one day waits for
 // that lock; issue 14). In order:
 //
-//   - v: the office at the version the booking was checked against (else
-//     nothing is written: places.ErrOfficeChanged);
 //   - cap: the office's capacity, read once and FOR SHARE (as counter.capOf
-//     in capacity.go has it for the other writers of the counters);
+//     in capacity.go has it for the other writers of the counters). A change
+//     of the office holds this row until it commits (lockOfficeDetails), so
+//     the statement waits for a change in flight;
+//   - v: the office at the version the booking was checked against (else
+//     nothing is written: places.ErrOfficeChanged). Its task_places row is
+//     taken FOR SHARE after cap, so that PostgreSQL reads the version as a
+//     change committed meanwhile left it, not as the statement's snapshot
+//     had it (TestDayClosedWhileBooking);
 //   - held: the person's half-day rows for the booking's halves (a second
 //     seat);
 //   - f: the counters of the booking's halves and resources that are at the
@@ -371,7 +383,7 @@ func (db *DB) bookSeatAtOnce(ctx context.Context, tenantID int64, b *places.Book
 	// The capacity, read once and FOR SHARE (as counter.capOf): a capacity
 	// change waits for this booking's commit, and a booking after it reads
 	// the new one.
-	args := []any{tenantID, b.OfficeID, officeVersion, tenantID, b.OfficeID, tenantID, b.StaffID, day}
+	args := []any{tenantID, b.OfficeID, tenantID, b.OfficeID, officeVersion, tenantID, b.StaffID, day}
 	for _, h := range halves {
 		args = append(args, h)
 	}
@@ -382,9 +394,9 @@ func (db *DB) bookSeatAtOnce(ctx context.Context, tenantID int64, b *places.Book
 	for _, r := range resources {
 		args = append(args, r)
 	}
-	q := `WITH v AS (SELECT 1 FROM task_places WHERE tenant_id = ? AND id = ? AND version = ?),
-		cap AS (SELECT CASE WHEN d.hourly THEN 2147483647 ELSE d.seats END AS seat, CASE WHEN d.hourly THEN 2147483647 ELSE d.pcs END AS pc
+	q := `WITH cap AS (SELECT CASE WHEN d.hourly THEN 2147483647 ELSE d.seats END AS seat, CASE WHEN d.hourly THEN 2147483647 ELSE d.pcs END AS pc
 			FROM office_details d WHERE d.tenant_id = ? AND d.office_id = ? FOR SHARE),
+		v AS (SELECT 1 FROM cap, task_places p WHERE p.tenant_id = ? AND p.id = ? AND p.version = ? FOR SHARE OF p),
 		held AS (SELECT 1 FROM booking_halves WHERE tenant_id = ? AND staff_id = ? AND day = ? AND half IN (` + list(n) + `)),
 		f AS (SELECT s.resource FROM place_slots s, cap WHERE s.tenant_id = ? AND s.office_id = ? AND s.day = ?
 			AND s.half IN (` + list(n) + `) AND s.resource IN (` + list(len(resources)) + `)
@@ -435,7 +447,7 @@ func (db *DB) bookSeatAtOnce(ctx context.Context, tenantID int64, b *places.Book
 		a AS (INSERT INTO audit_pending (tenant_id, at, actor_id, actor_label, action, object_type, object_id, before_json, after_json)
 			SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT),
 			CAST(b.id AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT) FROM b)
-		SELECT (SELECT id FROM b), CASE WHEN EXISTS (SELECT 1 FROM b) THEN '' WHEN NOT EXISTS (SELECT 1 FROM v) THEN 'changed'
+		SELECT (SELECT id FROM b), CASE WHEN EXISTS (SELECT 1 FROM b) THEN '' WHEN NOT EXISTS (SELECT 1 FROM v) AND EXISTS (SELECT 1 FROM cap) THEN 'changed'
 			WHEN EXISTS (SELECT 1 FROM held) THEN 'held'
 			WHEN EXISTS (SELECT 1 FROM f WHERE resource = 'seat') THEN 'seat' WHEN EXISTS (SELECT 1 FROM f) THEN 'pc'
 			WHEN (SELECT COUNT(*) FROM c0) = 0 THEN 'waited:seat'
