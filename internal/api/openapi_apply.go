@@ -79,7 +79,7 @@ func applySchemas() map[string]any {
 		"place_name": str("satellite office or place in words"), "time_unit": enum(policy.TimeUnits, "default full_day"),
 		"start": str("HH:MM (required for hourly)"), "end": str("HH:MM"), "break_minutes": map[string]any{"type": "integer", "minimum": 0},
 		"overtime_approved": boolean(""), "mid_day_break": boolean("中抜け planned"), "prior_consent": boolean("事前の了承 obtained"),
-		"devices": arr(enum(policy.DeviceTypes, "")), "plan": str("planned work"), "task_ids": arr(integer("task of the inventory")),
+		"devices": arr(enum(policy.DeviceTypes, "")), "plan": str("planned work (何をどこまで); without it and task_ids, a submission carries the warning plan.required"), "task_ids": arr(integer("task of the inventory")),
 		"segments": arr(segment), "take_out": takeOut, "presence_checker_id": integer("在席確認者 (default: the approver)"),
 		"submit": boolean("submit now (default true); false keeps a draft")}
 	return map[string]any{

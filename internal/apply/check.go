@@ -252,9 +252,13 @@ func (s *Service) evaluate(ctx context.Context, tx checkReader, tenantID int64, 
 		fs = append(fs, policy.Finding{Rule: "apply.retired", Severity: policy.Error, Key: "apply.retired"})
 	}
 	if stage == policy.AtSubmit && app.NoPlan {
-		// Only a submission needs the plan: an approval of an application
-		// submitted before the plan was required goes on.
-		fs = append(fs, policy.Finding{Rule: "plan.required", Severity: policy.Error, Key: "apply.plan_missing"})
+		// The approver decides on what is planned (何をどこまで): a
+		// submission without it is told so and goes to the approver with
+		// this warning, never past them (a warning stops auto-approval).
+		// It does not block: a heavy procedure kills telework, and the
+		// approver may know the plan from the day's talk (松本市: 事前に
+		// メールで予定を報告) or return the application for it.
+		fs = append(fs, policy.Finding{Rule: "plan.required", Severity: policy.Warning, Key: "apply.plan_missing"})
 	}
 	byod, err := personalDeviceFindings(ctx, tx, tenantID, e.staff.ID, app)
 	if err != nil {

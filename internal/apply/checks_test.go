@@ -112,7 +112,6 @@ func TestContentChecks(t *testing.T) {
 			{"a morning in the afternoon", func(r *apply.Request) { r.TimeUnit, r.Start, r.End = policy.AM, "13:00", "17:00" }, "start", "apply.time_am"},
 			{"a morning past noon", func(r *apply.Request) { r.TimeUnit, r.Start, r.End = policy.AM, "09:00", "13:00" }, "end", "apply.time_am"},
 			{"an afternoon in the morning", func(r *apply.Request) { r.TimeUnit, r.Start, r.End = policy.PM, "09:00", "12:00" }, "start", "apply.time_pm"},
-			{"submitted without a plan", func(r *apply.Request) { r.Plan = " " }, "plan", "apply.plan_required"},
 		}
 		for _, c := range fields {
 			_, err := f.svc.Create(ctx, f.a.ID, me, with(c.edit))
@@ -134,9 +133,11 @@ func TestContentChecks(t *testing.T) {
 	})
 }
 
-// TestPlanRequiredAtSubmission: a draft may wait for its plan; submitting
-// it needs one (text or tasks).
-func TestPlanRequiredAtSubmission(t *testing.T) {
+// TestPlanMissingAtSubmission: an application without its plan (text or
+// tasks) is submitted with a warning for the approver (plan.required), as
+// a draft or at once, and is never approved without the approver, even
+// where the policy approves automatically.
+func TestPlanMissingAtSubmission(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db)
@@ -148,11 +149,34 @@ func TestPlanRequiredAtSubmission(t *testing.T) {
 		if !slices.ContainsFunc(res.Findings, func(x policy.Finding) bool { return x.Rule == "plan.required" }) {
 			t.Errorf("the draft's check does not say the plan is missing: %+v", res.Findings)
 		}
-		_, err = f.svc.Submit(ctx, f.a.ID, me, res.Application.ID)
-		refusedBy(t, "submitting a draft without a plan", err, "plan.required", calendar.Date{})
-		r.Plan, r.Submit = "議事録の作成(第3回まで)", true
-		_, err = f.svc.Update(ctx, f.a.ID, me, res.Application.ID, r)
+		sub, err := f.svc.Submit(ctx, f.a.ID, me, res.Application.ID)
 		storetest.Must(t, err)
+		warned := func(name string, got *apply.Result) {
+			t.Helper()
+			i := slices.IndexFunc(got.Findings, func(x policy.Finding) bool { return x.Rule == "plan.required" })
+			if i < 0 || got.Findings[i].Severity != policy.Warning {
+				t.Errorf("%s: no plan.required warning: %+v", name, got.Findings)
+			}
+			if got.Application.Decision != apply.Submitted || got.AutoApproved {
+				t.Errorf("%s: %s (auto %v), want submitted for the approver", name, got.Application.Decision, got.AutoApproved)
+			}
+		}
+		warned("a draft submitted without a plan", sub)
+		ps := policy.NewService(db, func() time.Time { return f.now })
+		tp, _ := policy.TemplateByName("matsumoto")
+		p := tp.Policy
+		p.AutoApproval = true
+		storetest.Must(t, ps.Save(ctx, f.a.ID, hr, &policy.Version{Effective: day(time.June, 2), Policy: p}))
+		r = oneDay(day(time.June, 11))
+		r.Plan, r.Submit = "", true
+		at, err := f.svc.Create(ctx, f.a.ID, me, r)
+		storetest.Must(t, err)
+		warned("submitted at once without a plan", at)
+		// With its plan, the same application is approved by the policy.
+		r = oneDay(day(time.June, 12))
+		if with, err := f.svc.Create(ctx, f.a.ID, me, r); err != nil || !with.AutoApproved {
+			t.Errorf("with a plan, under auto-approval: %v %+v", err, with)
+		}
 	})
 }
 

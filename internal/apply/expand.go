@@ -258,11 +258,6 @@ func (r *Request) Clean() error {
 		}
 	}
 	checkSegments(&v, r.Segments)
-	if r.Submit && r.Plan == "" && len(r.TaskIDs) == 0 {
-		// A draft may wait for its plan; a submission may not (the
-		// approver decides on what is planned: 何をどこまで).
-		v.Add("plan", "apply.plan_required", nil)
-	}
 	return v.Err()
 }
 
