@@ -34,12 +34,30 @@ func (w *weekdayJSON) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return invalid1("recurrence.weekdays", "field.weekday")
 	}
-	d, ok := weekdayNames[strings.ToLower(strings.TrimSpace(s))]
+	d, ok := weekdayOf(s)
 	if !ok {
 		return invalid1("recurrence.weekdays", "field.weekday")
 	}
 	*w = weekdayJSON(d)
 	return nil
+}
+
+// weekdayOf reads a weekday's name: sun … sat, sunday … saturday (any
+// case), 日 … 土, 日曜 … 土曜, 日曜日 … 土曜日, or its number "0" … "6".
+func weekdayOf(s string) (time.Weekday, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if len(s) == 1 && s[0] >= '0' && s[0] <= '6' { // "3", as a form would send it
+		return time.Weekday(s[0] - '0'), true
+	}
+	if d, ok := weekdayNames[strings.TrimSuffix(strings.TrimSuffix(s, "曜日"), "曜")]; ok {
+		return d, true
+	}
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		if s == strings.ToLower(d.String()) {
+			return d, true
+		}
+	}
+	return 0, false
 }
 
 func invalid1(field, key string) error {

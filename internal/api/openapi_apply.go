@@ -28,7 +28,10 @@ func applySchemas() map[string]any {
 		"items": str("what is taken out, in words")})
 	weekday := map[string]any{"oneOf": []any{
 		map[string]any{"type": "integer", "minimum": 0, "maximum": 6, "description": "0 = Sunday"},
-		map[string]any{"type": "string", "enum": []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat", "日", "月", "火", "水", "木", "金", "土"}}}}
+		map[string]any{"type": "string", "enum": []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat",
+			"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "日", "月", "火", "水", "木", "金", "土",
+			"日曜", "月曜", "火曜", "水曜", "木曜", "金曜", "土曜", "日曜日", "月曜日", "火曜日", "水曜日", "木曜日", "金曜日", "土曜日",
+			"0", "1", "2", "3", "4", "5", "6"}}}}
 	finding := obj([]string{"rule", "severity", "message"}, map[string]any{
 		"rule": str("rule id (caps.weekly, deadline.submission …)"), "severity": enum([]policy.Severity{policy.Error, policy.Warning, policy.Info}, "error refuses; warning leaves it to the approver"),
 		"date": dateStr("the day it concerns"), "message": str("which rule and why, in the caller's language")})
