@@ -360,6 +360,28 @@ func (s *OvertimeService) Decide(ctx context.Context, tenantID int64, who *auth.
 	if line(&bad, "comment", comment, otLabel("comment")); bad.Err() != nil {
 		return nil, bad.Err()
 	}
+	return afresh(func() (*OvertimeView, error) { return s.decide(ctx, tenantID, who, id, approve, comment, version) })
+}
+
+// afresh runs a decision or withdrawal read-then-write again when the
+// request changed between its read and its write (another decision, the
+// person's withdrawal at the same moment): the run against the request as
+// it now is answers the 409 naming the state (not waiting, changed after
+// the version given), never a 412 for a version the caller did not send.
+func afresh(act func() (*OvertimeView, error)) (*OvertimeView, error) {
+	var v *OvertimeView
+	err := retryStale(func() error {
+		var err error
+		v, err = act()
+		return err
+	})
+	if apperr.IsStale(err) {
+		return nil, apperr.New(apperr.Conflict, "worktime.overtime_changed")
+	}
+	return v, err
+}
+
+func (s *OvertimeService) decide(ctx context.Context, tenantID int64, who *auth.Principal, id int64, approve bool, comment string, version int64) (*OvertimeView, error) {
 	rel, cur, err := s.find(ctx, tenantID, who, id)
 	if err != nil {
 		return nil, err
@@ -427,6 +449,10 @@ func (s *OvertimeService) Withdraw(ctx context.Context, tenantID int64, who *aut
 	if who == nil || who.ReadOnly {
 		return nil, apperr.Forbid()
 	}
+	return afresh(func() (*OvertimeView, error) { return s.withdraw(ctx, tenantID, who, id) })
+}
+
+func (s *OvertimeService) withdraw(ctx context.Context, tenantID int64, who *auth.Principal, id int64) (*OvertimeView, error) {
 	rel, cur, err := s.find(ctx, tenantID, who, id)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package worktime_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -282,6 +283,57 @@ func TestOvertimeWithdrawWindow(t *testing.T) {
 					t.Fatalf("err = %v, want conflict %s", err, c.wantKey)
 				}
 			})
+		}
+	})
+}
+
+// TestOvertimeDecisionsAtOnce: two approvals, a rejection and the person's
+// withdrawal of one request at the same moment. Whatever wins, the others
+// are told the request's state (409), never that "someone changed it after
+// you opened the page" (412) for a version they did not send (a review found
+// the 412), and the request ends in one state its audit log explains.
+func TestOvertimeDecisionsAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		ot := worktime.NewOvertimeService(db, f.apply, func() time.Time { return f.now })
+		today := calendar.DateOf(f.now)
+		for i := range 15 {
+			v, err := ot.Request(ctx, f.a.ID, f.who["staff"], worktime.OvertimeRequest{Date: today.AddDays(1 + i), Until: "19:30", Reason: "資料作成"})
+			storetest.Must(t, err)
+			acts := []func() (*worktime.OvertimeView, error){
+				func() (*worktime.OvertimeView, error) {
+					return ot.Decide(ctx, f.a.ID, f.who["kacho"], v.ID, true, "", 0)
+				},
+				func() (*worktime.OvertimeView, error) {
+					return ot.Decide(ctx, f.a.ID, f.who["kacho"], v.ID, true, "", 0)
+				},
+				func() (*worktime.OvertimeView, error) {
+					return ot.Decide(ctx, f.a.ID, f.who["kacho"], v.ID, false, "不要です", 0)
+				},
+				func() (*worktime.OvertimeView, error) { return ot.Withdraw(ctx, f.a.ID, f.who["staff"], v.ID) },
+			}
+			errs := make([]error, len(acts))
+			var wg sync.WaitGroup
+			for k, act := range acts {
+				wg.Go(func() { _, errs[k] = act() })
+			}
+			wg.Wait()
+			decided := 0
+			for k, err := range errs {
+				if err == nil {
+					if k < 3 {
+						decided++
+					}
+					continue
+				}
+				if e := apperr.As(err); e == nil || e.Code != apperr.Conflict || apperr.IsStale(err) {
+					t.Fatalf("round %d, action %d: %v, want a 409 naming the state", i, k, err)
+				}
+			}
+			if decided > 1 {
+				t.Fatalf("round %d: %d decisions taken", i, decided)
+			}
 		}
 	})
 }
