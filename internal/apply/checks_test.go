@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -237,5 +238,24 @@ func TestPersonalDeviceNeedsApprovedRegistration(t *testing.T) {
 		}
 		_, err = f.svc.Create(ctx, f.a.ID, me, byod(day(time.June, 10), day(time.June, 11)))
 		storetest.Must(t, err)
+	})
+}
+
+// TestPreviewSaysNoApprover: the live check tells a person with no head
+// above them (the 部長 here) what the submission would answer, instead of
+// "no findings" followed by a refusal (found by a review).
+func TestPreviewSaysNoApprover(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		res, err := f.svc.Preview(ctx, f.a.ID, f.who["bucho"], oneDay(day(time.June, 10)))
+		storetest.Must(t, err)
+		i := slices.IndexFunc(res.Findings, func(x policy.Finding) bool { return x.Rule == "route.no_approver" })
+		if i < 0 || res.Findings[i].Severity != policy.Error || !strings.Contains(res.Findings[i].Message("ja"), "承認者") {
+			t.Fatalf("preview without an approver: %+v", res.Findings)
+		}
+		if _, err := f.svc.Create(ctx, f.a.ID, f.who["bucho"], oneDay(day(time.June, 10))); apperr.CodeOf(err) != apperr.Conflict {
+			t.Fatalf("submission without an approver: %v", err)
+		}
 	})
 }

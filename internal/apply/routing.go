@@ -26,7 +26,8 @@ func sectionRank(r org.Rank) bool {
 // step-2 one (0 otherwise).
 //
 // Walking up from the person's unit, the first head who is not the person
-// is the 係長 (the team head); the first of 課長級 or above is the 所属長
+// (nor, when the person heads their own unit, of their rank or below) is
+// the 係長 (the team head); the first of 課長級 or above is the 所属長
 // (when none is, the team head stands in). With Approver = section the
 // application goes to the 所属長, with team to the 係長; two steps (for the
 // tenant, or for a unit at or above the person's) go 係長 → 課長, and are one
@@ -38,13 +39,24 @@ func Route(tr *org.Tree, heads []Head, staffID, unitID int64, s Settings) (first
 		byUnit[h.UnitID] = append(byUnit[h.UnitID], h)
 	}
 	rank := func(r org.Rank) int { return len(org.Ranks) - slices.Index(org.Ranks, r) }
+	// A head's own application goes above them: another head of their own
+	// unit approves it only when of a higher rank (a 課長補佐 marked as a
+	// head of the 課 does not approve the 課長, nor a second 係長 the first).
+	selfRank, selfHead := 0, false
+	for _, h := range byUnit[unitID] {
+		if h.StaffID == staffID {
+			selfRank, selfHead = rank(h.Rank), true
+		}
+	}
 	var team, section int64
 	chain := map[int64]bool{}
 	seen := map[int64]bool{}
 	for id := unitID; id != 0 && !seen[id]; {
 		seen[id] = true
 		chain[id] = true
-		hs := slices.DeleteFunc(slices.Clone(byUnit[id]), func(h Head) bool { return h.StaffID == staffID })
+		hs := slices.DeleteFunc(slices.Clone(byUnit[id]), func(h Head) bool {
+			return h.StaffID == staffID || (id == unitID && selfHead && rank(h.Rank) <= selfRank)
+		})
 		// The senior head of a unit first, then the lowest id (stable).
 		slices.SortFunc(hs, func(a, b Head) int {
 			if rank(a.Rank) != rank(b.Rank) {

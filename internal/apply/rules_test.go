@@ -261,6 +261,29 @@ func TestRoute(t *testing.T) {
 			t.Errorf("%s: %d, %d, %v; want %d, %d", tt.name, f, s, err, tt.first, tt.second)
 		}
 	}
+	// A second head marked in a unit: a 課長補佐 in the 課 (40), a 主任 in
+	// the 係 (50). Neither approves the head above them; the 課長補佐 is
+	// approved by the 課長, and staff of the 係 still go to its 係長.
+	more := append(slices.Clone(heads), Head{StaffID: 40, UnitID: 2, Rank: org.RankAssistantManager},
+		Head{StaffID: 50, UnitID: 3, Rank: org.RankSenior}, Head{StaffID: 60, UnitID: 3, Rank: org.RankChief})
+	for _, tt := range []struct {
+		name        string
+		staff, unit int64
+		set         Settings
+		first       int64
+	}{
+		{"the 課長 with a 課長補佐 marked as head", 20, 2, Settings{Approver: ApproverSection}, 10},
+		{"the 課長補佐 applies", 40, 2, Settings{Approver: ApproverTeam}, 20},
+		{"the 係長 with a 主任 marked as head", 30, 3, Settings{Approver: ApproverTeam}, 20},
+		{"a second 係長 of the same rank", 60, 3, Settings{Approver: ApproverTeam}, 20},
+		{"the 主任 marked as head", 50, 3, Settings{Approver: ApproverTeam}, 30},
+		{"staff of the 係", 99, 3, Settings{Approver: ApproverTeam}, 30},
+	} {
+		f, _, err := Route(tr, more, tt.staff, tt.unit, tt.set)
+		if err != nil || f != tt.first {
+			t.Errorf("%s: %d, %v; want %d", tt.name, f, err, tt.first)
+		}
+	}
 	if _, _, err := Route(tr, nil, 99, 3, Settings{}); apperr.CodeOf(err) != apperr.Conflict {
 		t.Errorf("no head: %v", err)
 	}

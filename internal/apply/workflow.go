@@ -183,6 +183,10 @@ func (s *Service) Preview(ctx context.Context, tenantID int64, who *auth.Princip
 	if err != nil {
 		return nil, err
 	}
+	if e.routeErr != nil {
+		// Said as the form is filled, as the submission would refuse it.
+		res.Findings = append(res.Findings, policy.Finding{Rule: "route.no_approver", Severity: policy.Error, Key: "apply.no_approver"})
+	}
 	a := &Application{StaffID: who.StaffID, Status: Draft, Decision: Draft}
 	a.fill(r)
 	for _, d := range days {
