@@ -132,6 +132,14 @@ func reviewReminderLoop(ctx context.Context, svc *roadmap.Service, log *slog.Log
 func applyLoop(ctx context.Context, svc *apply.Service, log *slog.Logger) {
 	node := nodeName()
 	hourly(ctx, func() {
+		// Applications whose approver may no longer decide them (changes
+		// that took effect on their date) are handed on first, so that the
+		// day's reminders go to who decides now.
+		if moved, err := svc.RerouteAll(ctx); err != nil && ctx.Err() == nil {
+			log.Error("handing on applications", "err", err)
+		} else if moved > 0 {
+			log.Info("handing on applications", "moved", moved)
+		}
 		res, err := svc.RunDaily(ctx, node)
 		switch {
 		case err != nil && ctx.Err() == nil:

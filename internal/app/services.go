@@ -57,6 +57,17 @@ func NewServices(db *store.DB) web.Services {
 	taskSvc := tasks.NewService(db, now)
 	applications := apply.NewService(db, now)
 	applications.SetPlanChecker(taskSvc)
+	// A transfer, a retirement or a head no longer marked hands on the
+	// applications waiting for an approver who may no longer decide them
+	// (a failed hand-on is retried by the hourly job, applyLoop).
+	reroute := func(ctx context.Context, tenantID int64) {
+		if _, err := applications.Reroute(ctx, tenantID); err != nil {
+			slog.Default().Error("handing on applications after an organisation change", "tenant", tenantID, "err", err)
+		}
+	}
+	orgs.Changed.Set(reroute)
+	staff.Changed.Set(reroute)
+	units.Changed.Set(reroute)
 	// Working time (issue 12): a start or end moves the day's application
 	// and sets the presence; presence changes reach the boards of every
 	// node (PostgreSQL LISTEN/NOTIFY).

@@ -34,37 +34,12 @@ func sectionRank(r org.Rank) bool {
 // step when both are the same person. No head anywhere above is a Conflict
 // (apply.no_approver): the organisation needs a 所属長 for the unit.
 func Route(tr *org.Tree, heads []Head, staffID, unitID int64, s Settings) (first, second int64, err error) {
-	byUnit := map[int64][]Head{}
-	for _, h := range heads {
-		byUnit[h.UnitID] = append(byUnit[h.UnitID], h)
-	}
-	rank := func(r org.Rank) int { return len(org.Ranks) - slices.Index(org.Ranks, r) }
-	// A head's own application goes above them: another head of their own
-	// unit approves it only when of a higher rank (a 課長補佐 marked as a
-	// head of the 課 does not approve the 課長, nor a second 係長 the first).
-	selfRank, selfHead := 0, false
-	for _, h := range byUnit[unitID] {
-		if h.StaffID == staffID {
-			selfRank, selfHead = rank(h.Rank), true
-		}
-	}
+	headsOf := routeHeads(heads, staffID, unitID)
 	var team, section int64
-	chain := map[int64]bool{}
 	seen := map[int64]bool{}
 	for id := unitID; id != 0 && !seen[id]; {
 		seen[id] = true
-		chain[id] = true
-		hs := slices.DeleteFunc(slices.Clone(byUnit[id]), func(h Head) bool {
-			return h.StaffID == staffID || (id == unitID && selfHead && rank(h.Rank) <= selfRank)
-		})
-		// The senior head of a unit first, then the lowest id (stable).
-		slices.SortFunc(hs, func(a, b Head) int {
-			if rank(a.Rank) != rank(b.Rank) {
-				return rank(b.Rank) - rank(a.Rank)
-			}
-			return int(a.StaffID - b.StaffID)
-		})
-		for _, h := range hs {
+		for _, h := range headsOf(id) {
 			if team == 0 {
 				team = h.StaffID
 			}
@@ -97,6 +72,53 @@ func Route(tr *org.Tree, heads []Head, staffID, unitID int64, s Settings) (first
 		return team, 0, nil
 	}
 	return section, 0, nil
+}
+
+// routeHeads gives, for a unit, the heads who may decide for the person
+// staffID of unitID, the senior first (then the lowest id): every head of
+// the unit but the person, and, in the person's own unit when they head it,
+// only those of a higher rank. A head's own application thus goes above
+// them: a 課長補佐 marked as a head of the 課 does not approve the 課長, nor a
+// second 係長 the first.
+func routeHeads(heads []Head, staffID, unitID int64) func(unit int64) []Head {
+	rank := func(r org.Rank) int { return len(org.Ranks) - slices.Index(org.Ranks, r) }
+	byUnit := map[int64][]Head{}
+	for _, h := range heads {
+		byUnit[h.UnitID] = append(byUnit[h.UnitID], h)
+	}
+	selfRank, selfHead := 0, false
+	for _, h := range byUnit[unitID] {
+		if h.StaffID == staffID {
+			selfRank, selfHead = rank(h.Rank), true
+		}
+	}
+	return func(id int64) []Head {
+		hs := slices.DeleteFunc(slices.Clone(byUnit[id]), func(h Head) bool {
+			return h.StaffID == staffID || (id == unitID && selfHead && rank(h.Rank) <= selfRank)
+		})
+		slices.SortFunc(hs, func(a, b Head) int {
+			if rank(a.Rank) != rank(b.Rank) {
+				return rank(b.Rank) - rank(a.Rank)
+			}
+			return int(a.StaffID - b.StaffID)
+		})
+		return hs
+	}
+}
+
+// MayDecide reports whether approverID, as the organisation is now, is a
+// head who may decide for the person staffID of unitID: a head (not
+// retired: heads holds the current ones) of the person's unit or of one
+// above it, whom routeHeads leaves in. Reroute moves an application whose
+// approver no longer may.
+func MayDecide(tr *org.Tree, heads []Head, staffID, unitID, approverID int64) bool {
+	headsOf := routeHeads(heads, staffID, unitID)
+	for _, id := range Chain(tr, unitID) {
+		if slices.ContainsFunc(headsOf(id), func(h Head) bool { return h.StaffID == approverID }) {
+			return true
+		}
+	}
+	return false
 }
 
 // Chain is unitID and the units above it, nearest first (the units whose

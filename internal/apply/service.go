@@ -27,6 +27,9 @@ type Store interface {
 	FindApplicationDecisions(ctx context.Context, tenantID, appID int64) ([]Decision, error)
 	// FindApplyHeads lists the current heads (所属長・係長) of the units.
 	FindApplyHeads(ctx context.Context, tenantID int64, unitIDs []int64) ([]Head, error)
+	// FindWaitingRoutes lists the applications waiting for a decision,
+	// each with its applicant's unit now (Reroute).
+	FindWaitingRoutes(ctx context.Context, tenantID int64) ([]Waiting, error)
 	// FindApplySettings returns the tenant's routing settings
 	// (DefaultSettings when none were saved).
 	FindApplySettings(ctx context.Context, tenantID int64) (Settings, error)

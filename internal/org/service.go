@@ -87,6 +87,8 @@ type Service struct {
 	st        Store
 	now       func() time.Time
 	templates PolicyTemplates
+	// Changed is told of every change of staff or units made here.
+	Changed ChangeHook
 }
 
 // NewService returns the service over st; now is the clock (tests move it).
@@ -302,7 +304,7 @@ func (s *Service) UpdateUnit(ctx context.Context, tenantID int64, actor audit.Ac
 		after, err = UnitWriter{Tx: tx, Now: s.now}.Update(ctx, tenantID, actor, id, upd)
 		return err
 	})
-	return after, err
+	return after, s.Changed.After(ctx, tenantID, err)
 }
 
 // ScheduleUnitUpdate stores upd, dated after today, as a change the daily
@@ -407,9 +409,9 @@ func checkUnitUpdate(ctx context.Context, tx Tx, tenantID, id int64, upd UnitUpd
 // moving in hold a shared lock on the unit, so a concurrent move cannot
 // slip a person into a closed unit.
 func (s *Service) RetireUnit(ctx context.Context, tenantID int64, actor audit.Actor, id, expectVersion int64, effective calendar.Date) error {
-	return s.st.InOrgTx(ctx, func(tx Tx) error {
+	return s.Changed.After(ctx, tenantID, s.st.InOrgTx(ctx, func(tx Tx) error {
 		return UnitWriter{Tx: tx, Now: s.now}.Retire(ctx, tenantID, actor, id, expectVersion, effective)
-	})
+	}))
 }
 
 // UnitByID returns one unit or NotFound.
@@ -605,7 +607,7 @@ func (s *Service) UpdateStaff(ctx context.Context, tenantID int64, actor audit.A
 		after, err = s.UpdateStaffIn(ctx, tx, tenantID, actor, id, upd)
 		return err
 	})
-	return after, err
+	return after, s.Changed.After(ctx, tenantID, err)
 }
 
 // ScheduleStaffUpdate stores upd, dated after today, as a change the daily
@@ -772,6 +774,10 @@ func changed(a, b *Staff) bool {
 // accounts and ends their sessions, or brings them back. Staff are never
 // deleted: their history and audit trail stay.
 func (s *Service) RetireStaff(ctx context.Context, tenantID int64, actor audit.Actor, id, expectVersion int64, retired bool) error {
+	return s.Changed.After(ctx, tenantID, s.retireStaff(ctx, tenantID, actor, id, expectVersion, retired))
+}
+
+func (s *Service) retireStaff(ctx context.Context, tenantID int64, actor audit.Actor, id, expectVersion int64, retired bool) error {
 	return s.st.InOrgTx(ctx, func(tx Tx) error {
 		before, err := tx.FindStaffByID(ctx, tenantID, id)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/audit"
+	"telework/internal/org"
 	"telework/internal/staffio"
 	"telework/internal/tabular"
 )
@@ -40,6 +41,8 @@ type Service struct {
 	st   ServiceStore
 	now  func() time.Time
 	gate *tabular.Gate
+	// Changed is told of every import that was written.
+	Changed org.ChangeHook
 }
 
 // NewService returns the service over st; now is the clock. It admits
@@ -68,7 +71,8 @@ func (s *Service) Apply(ctx context.Context, tenantID int64, actor audit.Actor, 
 		return nil, err
 	}
 	defer release()
-	return Apply(ctx, s.st, tenantID, actor, f, "")
+	plan, err := Apply(ctx, s.st, tenantID, actor, f, "")
+	return plan, s.Changed.After(ctx, tenantID, err)
 }
 
 // Upload plans f and, when it has no problem and changes something, keeps
@@ -141,7 +145,7 @@ func (s *Service) Confirm(ctx context.Context, tenantID int64, actor audit.Actor
 			}
 			return tx.SetUnitImportResult(ctx, tenantID, actor.ID, u.ID, string(res))
 		})
-	return u, plan, err
+	return u, plan, s.Changed.After(ctx, tenantID, err)
 }
 
 // Export writes the tenant's units in format f, audited. See Export.

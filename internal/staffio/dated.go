@@ -228,6 +228,9 @@ func (s *Service) ApplyDue(ctx context.Context, tenantID int64, today calendar.D
 			break
 		}
 	}
+	if applied > 0 {
+		s.Changed.After(ctx, tenantID, nil)
+	}
 	return applied, failed, errors.Join(errs...)
 }
 

@@ -9,6 +9,7 @@ import (
 	"telework/internal/apperr"
 	"telework/internal/audit"
 	"telework/internal/calendar"
+	"telework/internal/org"
 	"telework/internal/tabular"
 )
 
@@ -48,6 +49,9 @@ type Service struct {
 	st   ServiceStore
 	now  func() time.Time
 	gate *tabular.Gate
+	// Changed is told of every import written and every day's dated
+	// changes applied.
+	Changed org.ChangeHook
 }
 
 // NewService returns the service over st; now is the clock (tests move it).
@@ -91,7 +95,8 @@ func (s *Service) Apply(ctx context.Context, tenantID int64, actor audit.Actor, 
 	}
 	defer release()
 	opt.Options = s.dated(opt.Options)
-	return Apply(ctx, s.st, tenantID, actor, f, opt)
+	plan, err := Apply(ctx, s.st, tenantID, actor, f, opt)
+	return plan, s.Changed.After(ctx, tenantID, err)
 }
 
 // Upload plans f and, when it has no problem and changes something, keeps
@@ -184,7 +189,7 @@ func (s *Service) Confirm(ctx context.Context, tenantID int64, actor audit.Actor
 			}
 			return tx.SetStaffImportResult(ctx, tenantID, actor.ID, u.ID, string(res))
 		})
-	return u, plan, err
+	return u, plan, s.Changed.After(ctx, tenantID, err)
 }
 
 // Export writes the tenant's staff in service in format f, audited, and

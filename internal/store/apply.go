@@ -697,6 +697,21 @@ func (db *DB) FindApplyHeads(ctx context.Context, tenantID int64, unitIDs []int6
 	return out, nil
 }
 
+// FindWaitingRoutes lists the tenant's applications waiting for a
+// decision with their applicant's unit as it now is (apply.Service.Reroute).
+func (db *DB) FindWaitingRoutes(ctx context.Context, tenantID int64) ([]apply.Waiting, error) {
+	out, err := queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (apply.Waiting, error) {
+		var w apply.Waiting
+		return w, sc.Scan(&w.ApplicationID, &w.StaffID, &w.UnitID, &w.ApproverID, &w.Step, &w.Steps, &w.SecondApproverID)
+	}, `SELECT a.id, a.staff_id, s.unit_id, COALESCE(a.approver_id, 0), a.step, a.steps, COALESCE(a.second_approver_id, 0)
+		FROM applications a JOIN staff s ON s.tenant_id = a.tenant_id AND s.id = a.staff_id
+		WHERE a.tenant_id = ? AND a.decision = 'submitted' ORDER BY a.id`, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("store: applications waiting: %w", err)
+	}
+	return out, nil
+}
+
 func findApplySettings(ctx context.Context, q interface {
 	querier
 	row(ctx context.Context, q string, args ...any) *sql.Row

@@ -409,3 +409,43 @@ func TestApplicationRoutesAcrossTenants(t *testing.T) {
 		}
 	})
 }
+
+// TestTransferHandsOnTheApplication: HR moves a person whose application
+// waits for their 課長 to a unit with another head (PATCH /api/v1/staff):
+// the application waits for the new head at once, and the former approver
+// may no longer decide it (a review found it stuck with them).
+func TestTransferHandsOnTheApplication(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, day := applyWorld(t, db)
+		staff, sup, hr := w.session(t, "staff"), w.session(t, "supervisor"), w.session(t, "hr")
+		call := func(c *http.Cookie, method, path, body string, hdr ...string) resp {
+			hdr = append(hdr, "Cookie", c.Name+"="+c.Value)
+			return w.call(method, path, body, "", hdr...)
+		}
+		res := call(staff, "POST", "/api/v1/applications", fmt.Sprintf(`{"dates":["%s"],"mode":"home","plan":"資料作成"}`, day))
+		var a appJSON
+		decode(t, res, &a)
+		if res.code != http.StatusCreated || a.Approver != w.staff["a-super"].ID {
+			t.Fatalf("create: %d %s", res.code, res.body)
+		}
+		patch := func(key, body string) {
+			t.Helper()
+			path := fmt.Sprintf("/api/v1/staff/%d", w.staff[key].ID)
+			tag := call(hr, "GET", path, "").header.Get("ETag")
+			if res := call(hr, "PATCH", path, body, "If-Match", tag); res.code != http.StatusOK {
+				t.Fatalf("PATCH %s: %d %s", key, res.code, res.body)
+			}
+		}
+		patch("a-it", `{"is_supervisor":true,"rank":"manager"}`)
+		patch("a-staff", fmt.Sprintf(`{"unit_id":%d}`, w.units["a-other"].ID))
+		res = call(staff, "GET", fmt.Sprintf("/api/v1/applications/%d", a.ID), "")
+		decode(t, res, &a)
+		if a.Approver != w.staff["a-it"].ID {
+			t.Fatalf("after the transfer the approver is %d, want the new unit's head %d", a.Approver, w.staff["a-it"].ID)
+		}
+		if res := call(sup, "POST", fmt.Sprintf("/api/v1/applications/%d/approve", a.ID), "{}"); res.code != http.StatusForbidden &&
+			res.code != http.StatusNotFound {
+			t.Errorf("the former approver decided: %d %s", res.code, res.body)
+		}
+	})
+}

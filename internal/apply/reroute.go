@@ -1,0 +1,157 @@
+package apply
+
+import (
+	"context"
+	"errors"
+
+	"telework/internal/apperr"
+	"telework/internal/audit"
+	"telework/internal/notify"
+	"telework/internal/org"
+)
+
+// Waiting is an application waiting for a decision, with its applicant's
+// unit as it now is (Reroute).
+type Waiting struct {
+	ApplicationID, StaffID, UnitID int64
+	ApproverID, SecondApproverID   int64
+	Step, Steps                    int
+}
+
+// rerouteActor is who hands an application on in the audit log.
+var rerouteActor = audit.Actor{Label: "system:reroute"}
+
+// errNotWaiting ends a hand-on whose application was decided, withdrawn or
+// handed on since it was listed.
+var errNotWaiting = errors.New("apply: no longer waiting as listed")
+
+// Reroute hands on every application of the tenant that waits for a
+// decision by someone who may no longer decide it, as the organisation now
+// is (MayDecide): retired, no longer marked as a head, or no longer over the
+// applicant after a transfer (人事異動) or a change of the units. Each goes to
+// the approver Route names now for its step, in a transaction of its own
+// with its audit entry (application.reroute) and the new approver's
+// notification; an approver who still may decide keeps theirs, and an
+// application with nobody to route to stays where it is (the organisation
+// needs a head: apply.no_approver). Without this, such an application
+// waited for ever, decided by nobody but its former approver (a review).
+// Run after every change of staff or units and hourly (changes that took
+// effect on their date); it returns how many were handed on.
+func (s *Service) Reroute(ctx context.Context, tenantID int64) (int, error) {
+	waiting, err := s.st.FindWaitingRoutes(ctx, tenantID)
+	if err != nil || len(waiting) == 0 {
+		return 0, err
+	}
+	units, err := s.st.FindUnits(ctx, tenantID)
+	if err != nil {
+		return 0, err
+	}
+	tr := org.NewTree(units)
+	set, err := s.st.FindApplySettings(ctx, tenantID)
+	if err != nil {
+		return 0, err
+	}
+	var chainUnits []int64
+	seen := map[int64]bool{}
+	for _, w := range waiting {
+		for _, id := range Chain(tr, w.UnitID) {
+			if !seen[id] {
+				seen[id] = true
+				chainUnits = append(chainUnits, id)
+			}
+		}
+	}
+	heads, err := s.st.FindApplyHeads(ctx, tenantID, chainUnits)
+	if err != nil {
+		return 0, err
+	}
+	moved := 0
+	for _, w := range waiting {
+		may := func(id int64) bool { return id != 0 && MayDecide(tr, heads, w.StaffID, w.UnitID, id) }
+		if may(w.ApproverID) {
+			continue
+		}
+		first, second, err := Route(tr, heads, w.StaffID, w.UnitID, set)
+		if err != nil {
+			continue
+		}
+		target := first
+		if w.Step == 2 && second != 0 {
+			target = second
+		}
+		if target == w.ApproverID {
+			continue
+		}
+		// At step 1 of two, the second step's approver is handed on too
+		// when they may no longer decide.
+		next := int64(0)
+		if w.Steps == 2 && w.Step == 1 && second != 0 && !may(w.SecondApproverID) {
+			next = second
+		}
+		err = s.handOn(ctx, tenantID, w, target, next)
+		switch {
+		case errors.Is(err, errNotWaiting), apperr.IsStale(err): // decided or changed meanwhile: as it now is
+		case err != nil:
+			return moved, err
+		default:
+			moved++
+		}
+	}
+	return moved, nil
+}
+
+// handOn moves application w from its approver to target (and its second
+// step to next, when not 0), if it still waits as listed.
+func (s *Service) handOn(ctx context.Context, tenantID int64, w Waiting, target, next int64) error {
+	return s.st.InApplyTx(ctx, func(tx Tx) error {
+		a, err := tx.FindApplication(ctx, tenantID, w.ApplicationID)
+		if err != nil {
+			return err
+		}
+		if a.Decision != Submitted || a.ApproverID != w.ApproverID || a.Step != w.Step {
+			return errNotWaiting
+		}
+		now := s.now()
+		before, prev := a.AuditView(), a.Version
+		a.ApproverID, a.UpdatedAt = target, now
+		if a.Step == 2 {
+			a.SecondApproverID = target
+		} else {
+			a.FirstApproverID = target
+		}
+		if next != 0 {
+			a.SecondApproverID = next
+		}
+		if err := tx.UpdateApplication(ctx, tenantID, a, prev); err != nil {
+			return err
+		}
+		note := notify.New(target, notify.Submitted, a.ID, s.noteArgs(a, a.StaffName))
+		if err := tx.InsertNotifications(ctx, tenantID, notify.Stamp([]notify.Notification{note}, now)); err != nil {
+			return err
+		}
+		after := a.AuditView()
+		after["rerouted_from"] = w.ApproverID
+		return tx.Audit(ctx, tenantID, rerouteActor, audit.Change{Action: "application.reroute", ObjectType: "application",
+			ObjectID: idStr(a.ID), Before: before, After: after})
+	})
+}
+
+// RerouteAll runs Reroute for every tenant (hourly, for the changes that
+// took effect on their date and any hand-on a failed run left undone; the
+// hand-ons are idempotent, so several nodes may run it).
+func (s *Service) RerouteAll(ctx context.Context) (int, error) {
+	tenants, err := s.st.FindTenants(ctx)
+	if err != nil {
+		return 0, err
+	}
+	moved := 0
+	var errs []error
+	for _, t := range tenants {
+		n, err := s.Reroute(ctx, t.ID)
+		moved += n
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return moved, errors.Join(errs...)
+}
