@@ -2,6 +2,7 @@ package worktime
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,6 +62,12 @@ func TestCheck(t *testing.T) {
 		{"core time not covered", Input{Policy: flex, Day: day("10:30", "16:00", nil), Now: at("16:00")},
 			[]string{"コアタイム未充足: 勤務10:30〜16:00はコアタイム10:00〜15:00を満たしていません。"}},
 		{"core time covered", Input{Policy: flex, Day: day("09:00", "15:00", nil), Now: at("15:00")}, nil},
+		{"work past midnight reads as the next day's time", Input{Policy: flex, Day: func() Day {
+			d := day("21:00", "", nil)
+			d.End = at("01:30").AddDate(0, 0, 1)
+			return d
+		}(), Now: at("23:59").Add(2 * time.Hour)},
+			[]string{"コアタイム未充足: 勤務21:00〜翌1:30はコアタイム10:00〜15:00を満たしていません。"}},
 		{"6 h exactly needs no break", Input{Policy: flex, Day: day("09:00", "15:00", nil), Now: at("15:00")}, nil},
 		{"over 6 h with 30 min break", Input{Policy: flex, Day: day("09:00", "15:45",
 			[]Break{{Start: at("12:00"), End: at("12:30")}}), Now: at("16:00")},
@@ -141,6 +148,27 @@ func TestLegalBreak(t *testing.T) {
 	for _, c := range []struct{ work, want int }{{360, 0}, {361, 45}, {480, 45}, {481, 60}, {0, 0}} {
 		if got := LegalBreak(c.work); got != c.want {
 			t.Errorf("LegalBreak(%d) = %d, want %d", c.work, got, c.want)
+		}
+	}
+}
+
+// TestPastMidnightInMessages: a time past midnight stays the work day's
+// clock in the warning's Args ("25:30", what the API carries) and reads as
+// the next day's in each language.
+func TestPastMidnightInMessages(t *testing.T) {
+	w := Warning{Rule: RuleAfterWindow, Args: map[string]any{"Time": fmtHM(25*60 + 30), "Limit": "22:00"}}
+	if ja := w.Message("ja"); ja != "勤務可能時間帯の後の終業: 翌1:30に終業しました(勤務できるのは22:00までです)。" {
+		t.Errorf("ja: %s", ja)
+	}
+	if en := w.Message("en"); !strings.Contains(en, "1:30 (next day)") {
+		t.Errorf("en: %s", en)
+	}
+	if w.Args["Time"] != "25:30" {
+		t.Errorf("the args changed: %v", w.Args)
+	}
+	for _, s := range []any{"23:59", "48:00", "2a:30", "25:3", 1530} {
+		if _, ok := pastMidnight(s); ok {
+			t.Errorf("%v read as past midnight", s)
 		}
 	}
 }

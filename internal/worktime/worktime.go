@@ -8,6 +8,7 @@ package worktime
 
 import (
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -319,8 +320,38 @@ func fmtHM(m int) string { return fmt.Sprintf("%02d:%02d", m/60, m%60) }
 
 func fmtDur(m int) string { return fmt.Sprintf("%d:%02d", m/60, m%60) }
 
-// Message is the warning in lang (Japanese first).
-func (w Warning) Message(lang string) string { return i18n.T(lang, "worktime.rule."+w.Rule, w.Args) }
+// Message is the warning in lang (Japanese first). Args keep a time past
+// midnight as the work day's own clock ("25:30", as a 勤務表 writes it); the
+// message reads it as the next day's 「翌1:30」 ("1:30 (next day)").
+func (w Warning) Message(lang string) string {
+	args, copied := w.Args, false
+	for k, v := range w.Args {
+		m, ok := pastMidnight(v)
+		if !ok {
+			continue
+		}
+		if !copied {
+			args, copied = maps.Clone(w.Args), true // the warning's own Args stay as they are
+		}
+		args[k] = i18n.T(lang, "worktime.next_day_time", map[string]any{"Time": fmtDur(m - 24*60)})
+	}
+	return i18n.T(lang, "worktime.rule."+w.Rule, args)
+}
+
+// pastMidnight reads an arg written by fmtHM for a time past midnight
+// ("24:00" to "47:59"): its minutes from the work day's midnight.
+func pastMidnight(v any) (int, bool) {
+	s, ok := v.(string)
+	if !ok || len(s) != 5 || s[2] != ':' {
+		return 0, false
+	}
+	h, err1 := strconv.Atoi(s[:2])
+	m, err2 := strconv.Atoi(s[3:])
+	if err1 != nil || err2 != nil || h < 24 || h > 47 || m < 0 || m > 59 {
+		return 0, false
+	}
+	return h*60 + m, true
+}
 
 // PolicyOn is the policy in force on d among versions (the zero policy
 // when none is).
