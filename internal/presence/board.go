@@ -73,7 +73,8 @@ func (s *Service) Board(ctx context.Context, tenantID int64, who *auth.Principal
 		if pres, err = s.st.FindPresence(ctx, tenantID, ids); err != nil {
 			return nil, err
 		}
-		if days, err = s.st.FindWorktimeDays(ctx, tenantID, ids, today, today); err != nil {
+		// Yesterday's too: a day still open past midnight is today's.
+		if days, err = s.st.FindWorktimeDays(ctx, tenantID, ids, today.AddDays(-1), today); err != nil {
 			return nil, err
 		}
 	}
@@ -94,8 +95,8 @@ func (s *Service) Board(ctx context.Context, tenantID int64, who *auth.Principal
 			pr = Presence{StaffID: p.ID}
 		}
 		var day *worktime.Day
-		if j := slices.IndexFunc(days, func(d worktime.Day) bool { return d.StaffID == p.ID }); j >= 0 {
-			day = &days[j]
+		if d, ok := worktime.Current(days, p.ID, today); ok {
+			day = &d
 		}
 		pr = Effective(pr, day, now)
 		r := BoardRow{StaffID: p.ID, Name: p.Name, UnitID: p.UnitID, UnitName: name[p.UnitID], Status: pr.Status,

@@ -297,17 +297,16 @@ func (s *Service) current(ctx context.Context, tenantID, staffID int64, now time
 	return Effective(p, day, now), day, nil
 }
 
-// today is the person's working day of today (nil: not started).
+// today is the person's working day now (nil: not started): today's, or
+// yesterday's while still open past midnight (worktime.Current).
 func (s *Service) today(ctx context.Context, tenantID, staffID int64, now time.Time) (*worktime.Day, error) {
 	d := calendar.DateOf(now)
-	days, err := s.st.FindWorktimeDays(ctx, tenantID, []int64{staffID}, d, d)
+	days, err := s.st.FindWorktimeDays(ctx, tenantID, []int64{staffID}, d.AddDays(-1), d)
 	if err != nil {
 		return nil, err
 	}
-	for i := range days {
-		if days[i].StaffID == staffID {
-			return &days[i], nil
-		}
+	if day, ok := worktime.Current(days, staffID, d); ok {
+		return &day, nil
 	}
 	return nil, nil
 }

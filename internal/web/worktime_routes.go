@@ -94,9 +94,16 @@ func (s *Server) worktimeRender(w http.ResponseWriter, r *http.Request, status i
 	data := map[string]any{"Statuses": presence.Statuses, "Presence": me, "Modes": append([]policy.Mode{worktime.Office}, policy.Modes...),
 		"PresenceForm": s.worktimePresenceFormOf(r, me), "Supervisor": p.HasAny(auth.Supervisor, auth.HRAdmin)}
 	var list []worktimeDayView
+	plain := make([]worktime.Day, len(days))
+	for i := range days {
+		plain[i] = days[i].Day
+	}
+	// Today's day, or yesterday's still open past midnight: the one the
+	// end and break buttons change.
+	cur, working := worktime.Current(plain, p.StaffID, today)
 	for i := len(days) - 1; i >= 0; i-- {
 		v := worktimeViewOf(days[i].Day, days[i].Warnings, dv)
-		if v.Date == today {
+		if working && v.Date == cur.Date {
 			data["Today"] = v
 			data["OnBreak"] = len(days[i].Day.Breaks) > 0 && days[i].Day.Breaks[len(days[i].Day.Breaks)-1].End.IsZero()
 			data["HourlyLeave"] = true

@@ -158,8 +158,15 @@ func (s *Service) TeamDay(ctx context.Context, tenantID int64, who *auth.Princip
 	today := calendar.DateOf(s.now())
 	var days []Day
 	if len(ids) > 0 {
-		if days, err = s.st.FindWorktimeDays(ctx, tenantID, ids, today, today); err != nil {
+		// Yesterday's too: a day still open past midnight is today's row.
+		all, err := s.st.FindWorktimeDays(ctx, tenantID, ids, today.AddDays(-1), today)
+		if err != nil {
 			return nil, err
+		}
+		for _, id := range ids {
+			if d, ok := Current(all, id, today); ok {
+				days = append(days, d)
+			}
 		}
 	}
 	views, err := s.views(ctx, tenantID, days)
