@@ -2,10 +2,13 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
 	"net/http"
+	"time"
+
 	"telework/internal/apperr"
 	"telework/internal/auth"
 	"telework/internal/route"
@@ -70,7 +73,11 @@ func (s *API) idempotent(w http.ResponseWriter, r *http.Request, p *auth.Princip
 	}
 	rec := &recorder{ResponseWriter: w}
 	next(rec, r)
-	ctx := r.Context()
+	// Not the request's context: a client gone mid-request cancels it, and
+	// the release or the stored answer must still be written (else the key
+	// waits for IdempotencyLease; a review found it stuck).
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 10*time.Second)
+	defer cancel()
 	// A refusal to run now (429: imports busy, sign-in throttled) is not a
 	// result: the retry after Retry-After must run, not replay it.
 	if rec.status >= 500 || rec.status == 0 || rec.status == http.StatusTooManyRequests {

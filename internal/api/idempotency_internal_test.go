@@ -1,0 +1,56 @@
+package api
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"telework/internal/auth"
+	"telework/internal/route"
+)
+
+// fakeIdem records what the idempotency wrapper asks of its store, and
+// whether the context it was given had ended.
+type fakeIdem struct {
+	released, completed bool
+	ctxDone             bool
+}
+
+func (f *fakeIdem) ClaimIdempotencyKey(ctx context.Context, tenantID, userID int64, key, reqHash string) (bool, route.Idempotent, error) {
+	return true, route.Idempotent{}, nil
+}
+
+func (f *fakeIdem) CompleteIdempotencyKey(ctx context.Context, tenantID, userID int64, key string, it route.Idempotent) error {
+	f.completed, f.ctxDone = true, ctx.Err() != nil
+	return ctx.Err()
+}
+
+func (f *fakeIdem) ReleaseIdempotencyKey(ctx context.Context, tenantID, userID int64, key string) error {
+	f.released, f.ctxDone = true, ctx.Err() != nil
+	return ctx.Err()
+}
+
+// TestIdempotencyOutlivesTheClient: a client that goes away mid-request
+// cancels the request's context; the key's release (the action failed) or
+// its stored answer must still be written, else the retry is told "still
+// running" (a review found the key stuck).
+func TestIdempotencyOutlivesTheClient(t *testing.T) {
+	for _, status := range []int{http.StatusInternalServerError, http.StatusCreated} {
+		f := &fakeIdem{}
+		s := &API{svc: route.Services{Idempotency: f}, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		ctx, cancel := context.WithCancel(context.Background())
+		r := httptest.NewRequest("POST", "/api/v1/applications", strings.NewReader(`{}`)).WithContext(ctx)
+		r.Header.Set("Idempotency-Key", "k")
+		s.idempotent(httptest.NewRecorder(), r, &auth.Principal{TenantID: 1, UserID: 1}, func(w http.ResponseWriter, r *http.Request) {
+			cancel() // the client is gone
+			w.WriteHeader(status)
+		})
+		if (status >= 500 && !f.released) || (status < 500 && !f.completed) || f.ctxDone {
+			t.Errorf("status %d: released %v, completed %v, with an ended context %v", status, f.released, f.completed, f.ctxDone)
+		}
+	}
+}
