@@ -2,9 +2,10 @@
 // scheduled changes, the sweeps) once per run key — a Tokyo day, an hour —
 // however many app nodes try: the first node to claim the key in job_runs
 // does the work for every tenant; the others do nothing. A run some tenant
-// failed in is left unfinished, so that it shows as such; the tenants' own
-// records (a day notified, a change applied) keep the next run from
-// repeating what succeeded.
+// failed in is marked failed where the store can (FailJobRun), so that it
+// shows as such; a run whose node died is taken over after the store's
+// lease, and the tenants' own records (a day notified, a change applied)
+// keep that run from repeating what succeeded.
 package jobrun
 
 import (
@@ -42,6 +43,11 @@ func EachTenant(ctx context.Context, st Store, job, key, node string, fn func(ct
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
+		if f, ok := st.(interface {
+			FailJobRun(ctx context.Context, job, key string) error
+		}); ok {
+			_ = f.FailJobRun(ctx, job, key)
+		}
 		return true, err
 	}
 	return true, st.FinishJobRun(ctx, job, key)

@@ -29,6 +29,33 @@ func (f *fake) FinishJobRun(_ context.Context, job, key string) error {
 	return nil
 }
 
+// failing is a store that can also mark a run failed (store.DB can).
+type failing struct {
+	*fake
+	failed map[string]bool
+}
+
+func (f *failing) FailJobRun(_ context.Context, job, key string) error {
+	f.failed[job+key] = true
+	return nil
+}
+
+// TestEachTenantMarksAFailedRun: a run a tenant failed in is marked failed
+// where the store can, not left looking like the run of a dead node.
+func TestEachTenantMarksAFailedRun(t *testing.T) {
+	f := &failing{fake: &fake{claimed: map[string]bool{}, finished: map[string]bool{}, tenants: []*org.Tenant{{ID: 1}, {ID: 2}}},
+		failed: map[string]bool{}}
+	_, err := jobrun.EachTenant(context.Background(), f, "job", "k", "n", func(_ context.Context, id int64) error {
+		if id == 2 {
+			return errors.New("boom")
+		}
+		return nil
+	})
+	if err == nil || !f.failed["jobk"] || f.finished["jobk"] {
+		t.Fatalf("err %v, failed %v, finished %v", err, f.failed, f.finished)
+	}
+}
+
 func TestEachTenant(t *testing.T) {
 	ctx := context.Background()
 	for _, c := range []struct {

@@ -96,16 +96,42 @@ func (tx *Tx) ApplyRetentionKind(ctx context.Context, tenantID int64, kind strin
 	return res.RowsAffected()
 }
 
+// JobLease is how long a claimed run may stay unfinished before another
+// attempt (any node's next hourly try) takes it over: the node that
+// claimed it died mid-run (a review found the day's reminders, transfers
+// and warnings skipped until the next day). Longer than any job runs.
+const JobLease = 30 * time.Minute
+
 // ClaimJobRun claims one run of a periodic job (e.g. "retention" for one
-// day). Exactly one caller gets true, however many nodes try at once.
+// day). Exactly one caller gets true, however many nodes try at once; a
+// run claimed more than JobLease ago and neither finished nor failed
+// (FailJobRun) is claimed afresh. The jobs are written to run again safely:
+// what a tenant's run did is recorded with it (jobrun).
 func (db *DB) ClaimJobRun(ctx context.Context, job, key, node string) (bool, error) {
+	now := db.Now()
 	res, err := db.exec(ctx, `INSERT INTO job_runs (job, run_key, node, started_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (job, run_key) DO NOTHING`, job, key, node, micros(db.Now()))
+		ON CONFLICT (job, run_key) DO NOTHING`, job, key, node, micros(now))
+	if err != nil {
+		return false, fmt.Errorf("store: job claim: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return n == 1, err
+	}
+	res, err = db.exec(ctx, `UPDATE job_runs SET node = ?, started_at = ? WHERE job = ? AND run_key = ? AND finished_at = 0 AND started_at < ?`,
+		node, micros(now), job, key, micros(now.Add(-JobLease)))
 	if err != nil {
 		return false, fmt.Errorf("store: job claim: %w", err)
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
+}
+
+// FailJobRun marks a claimed run as ended with errors (finished_at holds
+// the time negated): it shows as such, and is not taken over and run again
+// for every tenant (the tenants it succeeded for would hear twice).
+func (db *DB) FailJobRun(ctx context.Context, job, key string) error {
+	_, err := db.exec(ctx, `UPDATE job_runs SET finished_at = ? WHERE job = ? AND run_key = ?`, -micros(db.Now()), job, key)
+	return err
 }
 
 // FinishJobRun marks a claimed run as done.
