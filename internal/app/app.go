@@ -92,6 +92,10 @@ func DatabaseMissing(dsn string) bool {
 // arrives, then lets requests in flight finish (up to 20 s).
 func Serve(ctx context.Context, cfg ServeConfig) error {
 	log := telemetry.NewLogger(os.Stderr, cfg.LogLevel)
+	// The few lines written where no logger is handed down (the store's
+	// presence listener and audit sealer, the hand-on of applications)
+	// come out as JSON like the rest (a review found plain text).
+	slog.SetDefault(log)
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 
@@ -128,6 +132,9 @@ func Serve(ctx context.Context, cfg ServeConfig) error {
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	// The board's event streams end when the shutdown begins; Shutdown
+	// then waits only for the requests in flight.
+	hs.RegisterOnShutdown(srv.CloseStreams)
 	go sweepSessions(ctx, db, svc.Auth, log)
 	go retentionLoop(ctx, svc.Retention, log)
 	go auditHeadLoop(ctx, svc.Audit, log)

@@ -224,6 +224,22 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 	return p, nil
 }
 
+// SessionValid reports whether a session token still signs someone in
+// (not signed out, expired, or of a disabled account), without sliding its
+// idle expiry: a page held open (the team board's event stream) asks it
+// now and then, and is not activity.
+func (s *Service) SessionValid(ctx context.Context, token string) bool {
+	if token == "" || len(token) > 100 {
+		return false
+	}
+	sess, err := s.st.FindSession(ctx, HashToken(token))
+	if err != nil || s.now().Sub(sess.CreatedAt) > s.limits.SessionMax {
+		return false
+	}
+	_, err = s.Principal(ctx, sess.TenantID, sess.UserID)
+	return err == nil
+}
+
 // accountGone reports whether err reading a session's or a token's account
 // says the account is gone or disabled, which ends the session and denies
 // the token; any other error (the database is down) says nothing about

@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"telework/internal/api"
@@ -79,12 +80,24 @@ type Server struct {
 	routes  []Route
 	mux     *http.ServeMux
 	handler http.Handler
+	// closing is closed by CloseStreams: the event streams end.
+	closing     chan struct{}
+	closingOnce sync.Once
 }
+
+// CloseStreams ends every open event stream (the team board's): the
+// server is shutting down, and http.Server.Shutdown waits for no
+// long-lived response (it would wait its whole timeout; a review found a
+// stop with a board open taking 20 s and failing). Register it with
+// http.Server.RegisterOnShutdown.
+func (s *Server) CloseStreams() { s.closingOnce.Do(func() { close(s.closing) }) }
+
+func (s *Server) streamsClosing() <-chan struct{} { return s.closing }
 
 // New builds the server and its route table. It fails when a template is
 // missing or broken, so a bad build never starts.
 func New(svc Services, log *slog.Logger, metrics *telemetry.Metrics, cfg Config) (*Server, error) {
-	s := &Server{svc: svc, log: log, metrics: metrics, cfg: cfg, mux: http.NewServeMux()}
+	s := &Server{svc: svc, log: log, metrics: metrics, cfg: cfg, mux: http.NewServeMux(), closing: make(chan struct{})}
 	l := svc.Auth.Limits()
 	l.SessionIdle, l.SessionMax = cfg.SessionIdle, cfg.SessionMax
 	svc.Auth.SetLimits(l)

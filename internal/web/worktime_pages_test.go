@@ -100,3 +100,51 @@ func TestBoardEvents(t *testing.T) {
 		}
 	})
 }
+
+// TestBoardStreamEnds: an open board's event stream ends when its session
+// does (signed out; a review found it still sending events) and when the
+// server shuts down (CloseStreams; else a stop waited 20 s for it).
+func TestBoardStreamEnds(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		staff, other := w.session(t, "staff"), w.session(t, "hr")
+		open := func() (*flushRecorder, chan struct{}) {
+			req := httptest.NewRequest("GET", "/board/events", nil)
+			req.AddCookie(staff)
+			req.Header.Set("Accept", "text/event-stream")
+			rec := newFlushRecorder()
+			done := make(chan struct{})
+			go func() { w.srv.ServeHTTP(rec, req); close(done) }()
+			for !strings.Contains(rec.String(), "retry:") {
+				time.Sleep(5 * time.Millisecond)
+			}
+			return rec, done
+		}
+		_, done := open()
+		if res := w.do("POST", "/logout", url.Values{}, staff); res.code != http.StatusSeeOther {
+			t.Fatalf("logout: %d", res.code)
+		}
+		deadline := time.Now().Add(10 * time.Second)
+	wait:
+		for {
+			select {
+			case <-done:
+				break wait
+			default:
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the stream outlived its session")
+			}
+			w.do("POST", "/presence", url.Values{"status": {"busy"}}, other) // a colleague's change: an event to send
+			time.Sleep(200 * time.Millisecond)
+		}
+		staff = w.session(t, "staff")
+		_, done = open()
+		w.srv.CloseStreams()
+		select {
+		case <-done:
+		case <-time.After(2 * time.Second):
+			t.Fatal("the stream outlived the shutdown")
+		}
+	})
+}

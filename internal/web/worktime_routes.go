@@ -361,16 +361,36 @@ func (s *Server) worktimeBoardEvents(w http.ResponseWriter, r *http.Request) {
 	_ = rc.Flush()
 	keep := time.NewTicker(25 * time.Second)
 	defer keep.Stop()
+	checked := time.Now()
+	// signedIn: the stream ends once its session does (signed out on any
+	// node, expired, the account disabled; a review found it running on),
+	// asked at most every 5 s and at every keep-alive.
+	signedIn := func(force bool) bool {
+		if !force && time.Since(checked) < 5*time.Second {
+			return true
+		}
+		checked = time.Now()
+		c, err := r.Cookie(sessionCookie)
+		return err != nil || s.svc.Auth.SessionValid(r.Context(), c.Value) // a token's stream: the token was checked
+	}
 	for {
 		_ = rc.SetWriteDeadline(time.Now().Add(time.Minute))
 		select {
 		case <-r.Context().Done():
 			return
+		case <-s.streamsClosing():
+			return // the server is shutting down: the browser reconnects to another node
 		case <-ch:
+			if !signedIn(false) {
+				return
+			}
 			if _, err := w.Write([]byte("event: changed\ndata: 1\n\n")); err != nil {
 				return
 			}
 		case <-keep.C:
+			if !signedIn(true) {
+				return
+			}
 			if _, err := w.Write([]byte(": keep-alive\n\n")); err != nil {
 				return
 			}
