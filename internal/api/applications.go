@@ -352,7 +352,7 @@ func (s *API) apiGetApplication(w http.ResponseWriter, r *http.Request) {
 	out := toApplicationOut(d.Application, lang)
 	out.Decisions = []decisionOut{}
 	for _, x := range d.Decisions {
-		out.Decisions = append(out.Decisions, toDecisionOut(x, lang))
+		out.Decisions = append(out.Decisions, toDecisionOut(x, d.StaffID, lang))
 	}
 	out.Can = []string{}
 	for _, a := range d.Can {

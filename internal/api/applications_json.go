@@ -230,6 +230,7 @@ type decisionOut struct {
 	OnBehalfOf     int64        `json:"on_behalf_of,omitempty"`
 	OnBehalfOfName string       `json:"on_behalf_of_name,omitempty"`
 	Proxy          bool         `json:"proxy"`
+	Verbal         bool         `json:"verbal,omitempty"`
 	Comment        string       `json:"comment"`
 	Dates          []string     `json:"dates"`
 	Findings       []findingOut `json:"findings"`
@@ -347,9 +348,9 @@ func toApplicationOut(a *apply.Application, lang string) applicationOut {
 	return o
 }
 
-func toDecisionOut(d apply.Decision, lang string) decisionOut {
+func toDecisionOut(d apply.Decision, applicant int64, lang string) decisionOut {
 	o := decisionOut{Action: string(d.Action), Step: d.Step, ByStaffID: d.ByStaffID, ByName: d.ByName,
-		OnBehalfOf: d.OnBehalfOf, OnBehalfOfName: d.OnBehalfOfName, Proxy: d.Proxy, Comment: d.Comment,
+		OnBehalfOf: d.OnBehalfOf, OnBehalfOfName: d.OnBehalfOfName, Proxy: d.Proxy, Verbal: d.VerbalReport(applicant), Comment: d.Comment,
 		Dates: []string{}, Findings: storedFindingsOut(d.Findings, lang), At: moment(d.At)}
 	if d.Auto() {
 		o.Auto, o.ByName = true, i18n.T(lang, "apply.decider_system", nil)

@@ -22,7 +22,7 @@ func TestDecisionOutNamesTheSystem(t *testing.T) {
 		{apply.Decision{Action: apply.ActSubmit, ByStaffID: 6, ByUserID: 8, ByName: "職員 花子"}, "ja", "職員 花子", false},
 	}
 	for _, c := range cases {
-		o := toDecisionOut(c.d, c.lang)
+		o := toDecisionOut(c.d, 0, c.lang)
 		if o.ByName != c.name || o.Auto != c.isAuto {
 			t.Errorf("%+v (%s): by_name %q auto %v, want %q %v", c.d, c.lang, o.ByName, o.Auto, c.name, c.isAuto)
 		}

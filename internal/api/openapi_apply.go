@@ -52,7 +52,7 @@ func applySchemas() map[string]any {
 		"by_staff_id": integer("who (0: the system, e.g. auto-approval)"), "by_name": str("who (「システム(自動承認)」 / \"System (auto-approval)\" for an auto-approval)"),
 		"auto":         boolean("the system's auto-approval at submission (nobody decided)"),
 		"on_behalf_of": integer("the approver in whose name (代決)"), "on_behalf_of_name": str("the approver's name"),
-		"proxy": boolean("decided for the approver (代決)"), "comment": str("comment"), "dates": arr(dateStr("")),
+		"proxy": boolean("decided for the approver (代決)"), "verbal": boolean("a 実施報告 heard by phone or in person and recorded by the supervisor (口頭報告, 松本市)"), "comment": str("comment"), "dates": arr(dateStr("")),
 		"findings": arr(finding), "at": dateTime("when")})
 	recurrence := obj([]string{"from", "to", "weekdays"}, map[string]any{
 		"from": dateStr("first day"), "to": dateStr("last day"), "weekdays": arr(weekday)})

@@ -397,6 +397,14 @@ type Decision struct {
 // submission where the policy approves at once: nobody decided it.
 func (d Decision) Auto() bool { return d.Action == ActApprove && d.ByStaffID == 0 && d.ByUserID == 0 }
 
+// VerbalReport reports a 実施報告 recorded by someone other than the
+// applicant (applicantID): a verbal report the supervisor heard (松本市).
+// Report lets only the applicant file their own report and only a
+// supervisor a verbal one, so who recorded it says which it was.
+func (d Decision) VerbalReport(applicantID int64) bool {
+	return d.Action == ActReport && d.ByStaffID != 0 && d.ByStaffID != applicantID
+}
+
 // Delegation lets another person decide for an approver: a standing proxy
 // (代決者, no dates) or a delegate during an absence (From–To inclusive).
 type Delegation struct {

@@ -233,6 +233,15 @@ func (a *Application) AuditView() map[string]any {
 	}
 	v := map[string]any{"status": string(a.Status), "decision": string(a.Decision), "staff_id": a.StaffID,
 		"days": days, "mode": string(a.Mode), "place": a.Place, "time_unit": string(a.TimeUnit)}
+	var verbal []string
+	for _, d := range a.Days {
+		if d.Report != nil && d.Report.Verbal {
+			verbal = append(verbal, d.Date.String())
+		}
+	}
+	if len(verbal) > 0 {
+		v["verbal_reports"] = verbal // days reported by phone or in person, recorded by the supervisor
+	}
 	if a.PlaceKind != "" {
 		v["place_kind"] = a.PlaceKind
 	}

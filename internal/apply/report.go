@@ -36,7 +36,12 @@ func plannedHours(a *Application, h policy.Hours) (start, end string, brk int) {
 		start, end = std(h.Start, noon)
 		return checked(start, end, a.BreakMinutes)
 	case policy.PM:
-		start, end = std(noon, h.End)
+		if validHM(start) && validHM(end) {
+			// Its own times (13:00–17:15): its own break, as an hourly
+			// application's; the lunch hour is not in them (a review).
+			return checked(start, end, a.BreakMinutes)
+		}
+		start, end = noon, h.End
 	case policy.Hourly:
 		return checked(start, end, a.BreakMinutes)
 	default:

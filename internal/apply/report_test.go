@@ -2,6 +2,7 @@ package apply_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -40,6 +41,7 @@ func TestReportRecordsPlannedHours(t *testing.T) {
 			{"afternoon", day(time.June, 8), policy.PM, "", "", "12:00", "17:15", 255},
 			{"hourly", day(time.June, 9), policy.Hourly, "13:00", "16:00", "13:00", "16:00", 180},
 			{"full day staggered", day(time.June, 10), policy.FullDay, "09:30", "18:15", "09:30", "18:15", 465},
+			{"afternoon with its times", day(time.June, 3), policy.PM, "13:00", "17:15", "13:00", "17:15", 255},
 		}
 		ids := map[string]int64{}
 		for _, c := range cases {
@@ -91,6 +93,55 @@ func TestReportRecordsPlannedHours(t *testing.T) {
 		storetest.Must(t, err)
 		if rep := a.Days[0].Report; !rep.Verbal || rep.PlannedMinutes != 465 || rep.ActualMinutes != 0 {
 			t.Fatalf("verbal: %+v", rep)
+		}
+	})
+}
+
+// TestReportRefusals: a report (or its confirmation) naming a day the
+// application does not hold is refused naming it, with nothing written; a
+// report without an end time — a verbal one, or one under a form without
+// hours — is not taken on the day before the planned end, unless the day's
+// end was reported (all three found by a review); a verbal report shows as
+// such in the audit log and the history.
+func TestReportRefusals(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		res, err := f.svc.Create(ctx, f.a.ID, f.who["staff"], oneDay(day(time.June, 4)))
+		storetest.Must(t, err)
+		id := res.Application.ID
+		_, err = f.svc.Approve(ctx, f.a.ID, f.who["kacho"], id, apply.Act{})
+		storetest.Must(t, err)
+		f.now = time.Date(2026, time.June, 4, 8, 0, 0, 0, calendar.Tokyo)
+		fieldIs := func(name string, err error, field, key string) {
+			t.Helper()
+			if e := apperr.As(err); e == nil || len(e.Fields) != 1 || e.Fields[0].Field != field || e.Fields[0].Key != key {
+				t.Fatalf("%s: %v, want %s on %s", name, err, key, field)
+			}
+		}
+		_, err = f.svc.Report(ctx, f.a.ID, f.who["kacho"], id, apply.ReportInput{Verbal: true, Work: "電話で聞いた"})
+		fieldIs("a verbal report at 08:00 of the day", err, "days", "apply.report_not_done")
+		_, err = f.svc.Report(ctx, f.a.ID, f.who["staff"], id, apply.ReportInput{Work: "終わった"})
+		fieldIs("a report without times at 08:00 of the day", err, "days", "apply.report_not_done")
+		f.now = time.Date(2026, time.June, 4, 18, 0, 0, 0, calendar.Tokyo)
+		_, err = f.svc.Report(ctx, f.a.ID, f.who["kacho"], id, apply.ReportInput{Verbal: true, Work: "電話で聞いた",
+			Dates: []calendar.Date{day(time.June, 4), day(time.June, 3)}})
+		fieldIs("a day not in the application", err, "days", "apply.date_not_in")
+		a, err := f.svc.Report(ctx, f.a.ID, f.who["kacho"], id, apply.ReportInput{Verbal: true, Work: "電話で聞いた"})
+		storetest.Must(t, err)
+		if a.Status != apply.Reported {
+			t.Fatalf("after the planned end: %s", a.Status)
+		}
+		_, err = f.svc.Confirm(ctx, f.a.ID, f.who["kacho"], id, apply.Act{Dates: []calendar.Date{day(time.June, 4), day(time.June, 5)}})
+		fieldIs("confirming a day not in the application", err, "days", "apply.date_not_in")
+		if got := f.auditActions(t, "application.report"); len(got) != 1 || !strings.Contains(string(got[0].After), "verbal_reports") {
+			t.Errorf("the verbal report's audit entry: %+v", got)
+		}
+		det, err := f.svc.Get(ctx, f.a.ID, f.who["kacho"], id)
+		storetest.Must(t, err)
+		last := det.Decisions[len(det.Decisions)-1]
+		if !last.VerbalReport(det.StaffID) || det.Decisions[0].VerbalReport(det.StaffID) {
+			t.Errorf("the history does not tell the verbal report: %+v", det.Decisions)
 		}
 	})
 }

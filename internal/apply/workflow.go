@@ -930,6 +930,9 @@ func (s *Service) Report(ctx context.Context, tenantID int64, who *auth.Principa
 		if in.Verbal && (!r.supervises || r.delegated) || !in.Verbal && !r.own {
 			return nil, r.denied()
 		}
+		if err := datesNotIn(a, in.Dates); err != nil {
+			return nil, err
+		}
 		var changed []Day
 		var dates []calendar.Date
 		for i := range a.Days {
@@ -956,10 +959,18 @@ func (s *Service) Report(ctx context.Context, tenantID int64, who *auth.Principa
 					return nil, err
 				}
 			}
-			if err := s.endNotYet(d.Date, in.ActualEnd); err != nil {
+			ps, pe, planBreak := plannedHours(a, ver.Policy.Hours)
+			if err := s.endNotYet(d.Date, in.ActualEnd, "actual_end", "apply.report_end_future"); err != nil {
 				return nil, err
 			}
-			ps, pe, planBreak := plannedHours(a, ver.Policy.Hours)
+			if in.ActualEnd == "" && d.FinishedAt.IsZero() {
+				// No end given (a verbal report, a form without hours) and
+				// no end reported that day: not before the planned end,
+				// as the docs promise (a review found it accepted at 08:00).
+				if err := s.endNotYet(d.Date, pe, "days", "apply.report_not_done"); err != nil {
+					return nil, err
+				}
+			}
 			rep := &Report{PlannedStart: ps, PlannedEnd: pe, ActualStart: in.ActualStart, ActualEnd: in.ActualEnd,
 				BreakMinutes: in.BreakMinutes, Work: in.Work, Products: in.Products, Verbal: in.Verbal,
 				RecordedBy: who.StaffID, ReportedAt: s.now()}
@@ -999,16 +1010,30 @@ func (s *Service) ReportForms(ctx context.Context, tenantID int64, a *Applicatio
 }
 
 // endNotYet refuses a report of today (by the person or, verbal, by the
-// supervisor) whose actual end is still to come: the work it reports has
-// not happened yet (apply.report_end_future on actual_end).
-func (s *Service) endNotYet(d calendar.Date, end string) error {
+// supervisor) whose end — the actual one given, or else the planned one —
+// is still to come: the work it reports has not happened yet (key on
+// field, with the end and the time now).
+func (s *Service) endNotYet(d calendar.Date, end, field, key string) error {
 	now := s.now().In(calendar.Tokyo)
 	if d != calendar.DateOf(now) || !validHM(end) || minutes(end) <= now.Hour()*60+now.Minute() {
 		return nil
 	}
 	var v apperr.Validation
-	v.Add("actual_end", "apply.report_end_future", map[string]any{"End": end, "Now": now.Format("15:04")})
+	v.Add(field, key, map[string]any{"End": end, "Now": now.Format("15:04"), "Date": d.String()})
 	return v.Err()
+}
+
+// datesNotIn refuses days an action names that the application does not
+// hold (nothing is written; a review found them passed over in silence).
+func datesNotIn(a *Application, dates []calendar.Date) error {
+	for _, x := range dates {
+		if !slices.ContainsFunc(a.Days, func(d Day) bool { return d.Date == x }) {
+			var v apperr.Validation
+			v.Add("days", "apply.date_not_in", map[string]any{"Date": x.String()})
+			return v.Err()
+		}
+	}
+	return nil
 }
 
 // span2 is the minutes worked from start to end less the break (0 when a
@@ -1038,6 +1063,9 @@ func (s *Service) Confirm(ctx context.Context, tenantID int64, who *auth.Princip
 	return s.act(ctx, tenantID, who, id, ActConfirm, in.Version, func(tx Tx, a *Application, r *relation) (*step, error) {
 		if !r.supervises {
 			return nil, r.denied()
+		}
+		if err := datesNotIn(a, in.Dates); err != nil {
+			return nil, err
 		}
 		var changed []Day
 		var dates []calendar.Date

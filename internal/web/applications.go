@@ -335,7 +335,7 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, status 
 	d["CanConfirm"] = can(apply.ActConfirm)
 	var hist []decisionView
 	for _, dc := range det.Decisions {
-		hist = append(hist, decisionView{When: v.Time(dc.At), Text: decisionText(v, dc), Comment: dc.Comment})
+		hist = append(hist, decisionView{When: v.Time(dc.At), Text: decisionText(v, dc, a.StaffID), Comment: dc.Comment})
 	}
 	d["Decisions"] = hist
 	title := "applyweb.title_show"
@@ -403,13 +403,17 @@ func takeOutText(l string, t apply.TakeOut) string {
 }
 
 // decisionText is one line of the history: 「佐藤 花子 が承認（鈴木 一郎 に代わって代決）」.
-func decisionText(v *view, dc apply.Decision) string {
+func decisionText(v *view, dc apply.Decision, applicant int64) string {
 	l := v.Lang
 	name := dc.ByName
 	if dc.Auto() {
 		name = i18n.T(l, "apply.decider_system", nil)
 	}
-	args := map[string]any{"Name": name, "Action": i18n.T(l, "apply.action."+string(dc.Action), nil)}
+	action := "apply.action." + string(dc.Action)
+	if dc.VerbalReport(applicant) {
+		action = "apply.action.report_verbal"
+	}
+	args := map[string]any{"Name": name, "Action": i18n.T(l, action, nil)}
 	text := i18n.T(l, "applyweb.decision_line", args)
 	if dc.OnBehalfOf != 0 {
 		text += i18n.T(l, "applyweb.decision_proxy", map[string]any{"Name": dc.OnBehalfOfName})

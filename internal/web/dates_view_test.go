@@ -38,7 +38,7 @@ func TestDatesInTheReadersEra(t *testing.T) {
 			"12月23日(" + dec23.WeekdayJA() + ")、" + calendar.WarekiYear(jan6) + "1月6日(" + jan6.WeekdayJA() + ")", year(next)},
 		{"dates summary across new year, 西暦", seireki.datesSummary([]calendar.Date{dec23, jan6}),
 			"、" + year(next) + "1月6日", "令和"},
-		{"history line, 和暦", decisionText(wareki, cancel), eraYear + "2月17日", year(next)},
+		{"history line, 和暦", decisionText(wareki, cancel, 0), eraYear + "2月17日", year(next)},
 		{"deadline finding, 和暦", wareki.Finding(deadline), eraYear + "2月2日 23:59", "-"},
 		{"deadline finding, 西暦", seireki.Finding(deadline), year(next) + "2月2日 23:59", "-02-"},
 		{"month heading, 和暦", wareki.YearMonth(feb3), eraYear + "2月", year(next)},

@@ -19,7 +19,7 @@ func TestDecisionTextNamesTheSystem(t *testing.T) {
 		{apply.Decision{Action: apply.ActApprove, Step: 1, ByStaffID: 5, ByUserID: 7, ByName: "課長 太郎"}, "ja", "課長 太郎: 承認"},
 	}
 	for _, c := range cases {
-		if got := decisionText(&view{Lang: c.lang}, c.d); got != c.want {
+		if got := decisionText(&view{Lang: c.lang}, c.d, 0); got != c.want {
 			t.Errorf("%s: %q, want %q", c.lang, got, c.want)
 		}
 	}
