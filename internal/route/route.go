@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -287,14 +286,40 @@ func PathID(r *http.Request) (int64, bool) {
 const SessionCookie = "telework_session"
 
 // Download answers with a file to save (Content-Disposition: attachment),
-// its name in UTF-8 for every browser.
+// its name in UTF-8 for every browser (ContentDisposition).
 func Download(w http.ResponseWriter, contentType, name string, data []byte) {
 	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, name, url.PathEscape(name)))
+	w.Header().Set("Content-Disposition", ContentDisposition(name))
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(data)
+}
+
+// ContentDisposition is "attachment" naming the file name: an ASCII
+// fallback in quotes (every character that is not printable ASCII, and
+// '"', '\\', ';' and '%', replaced by '_') and the exact name in RFC 5987
+// form (filename*, every byte but the attr-chars percent-encoded). A name
+// can thus never close the quotes and add parameters of its own (a review
+// made browsers save a listed "….pdf" as setup.exe that way).
+func ContentDisposition(name string) string {
+	var ascii, ext strings.Builder
+	for _, r := range name {
+		if r < 0x20 || r > 0x7e || strings.ContainsRune(`"\;%`, r) {
+			ascii.WriteByte('_')
+			continue
+		}
+		ascii.WriteRune(r)
+	}
+	const attrChars = "!#$&+-.^_`|~"
+	for _, b := range []byte(name) {
+		if b < 0x80 && (b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || strings.IndexByte(attrChars, b) >= 0) {
+			ext.WriteByte(b)
+			continue
+		}
+		fmt.Fprintf(&ext, "%%%02X", b)
+	}
+	return `attachment; filename="` + ascii.String() + `"; filename*=UTF-8''` + ext.String()
 }
 
 // CleanFileName keeps the last element of an uploaded file's name (as
