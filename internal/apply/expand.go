@@ -369,6 +369,24 @@ func minutes(s string) int {
 	return h*60 + m
 }
 
+// endMinutes is an end time as minutes after the day's midnight, -1 when it
+// is not one: "HH:MM", or past midnight "24:01" to "47:59" (work that ran
+// into the next day, as a 勤務表 writes it: 25:30 is 1:30 the next day).
+func endMinutes(s string) int {
+	if m := minutes(s); m >= 0 {
+		return m
+	}
+	hh, mm, ok := strings.Cut(s, ":")
+	if !ok || len(hh) != 2 || len(mm) != 2 || hh < "24" || hh > "47" {
+		return -1
+	}
+	m := minutes("00:" + mm)
+	if m < 0 {
+		return -1
+	}
+	return (int(hh[0]-'0')*10+int(hh[1]-'0'))*60 + m
+}
+
 // PolicyApplication is how the policy engine sees an application on the
 // given days.
 func (r Request) PolicyApplication(id int64, days []calendar.Date) policy.Application {

@@ -829,7 +829,10 @@ func markStep[T WorkTx](day calendar.Date, act Action, at time.Time) func(T, *Ap
 		if err != nil {
 			return nil, err
 		}
-		if day != calendar.DateOf(at) {
+		// A day's work is marked on its own date; its end may come after
+		// midnight (work past midnight belongs to the day it began, as the
+		// working-time record has it).
+		if on := calendar.DateOf(at); on != day && (act == ActStart || on != day.AddDays(1)) {
 			var v apperr.Validation
 			v.Add("date", "apply.not_today", nil)
 			return nil, v.Err()
@@ -846,11 +849,12 @@ func markStep[T WorkTx](day calendar.Date, act Action, at time.Time) func(T, *Ap
 
 // MarkWorkIn is the working-time issue's hook, run inside its transaction:
 // the person (who, on their own account) started (ActStart) or finished
-// (ActFinish) telework at at on application id. It reports a refused
+// (ActFinish) telework at at on day of application id (the working day,
+// whose end may fall after midnight). It reports a refused
 // transition (the day not approved or not started, another day, another
 // person's application) as an *apperr.Error, written nothing; any other
 // error is the database's.
-func (s *Service) MarkWorkIn(ctx context.Context, tx WorkTx, tenantID int64, who *auth.Principal, id int64, act Action, at time.Time) error {
+func (s *Service) MarkWorkIn(ctx context.Context, tx WorkTx, tenantID int64, who *auth.Principal, id int64, day calendar.Date, act Action, at time.Time) error {
 	if act != ActStart && act != ActFinish {
 		return apperr.New(apperr.Invalid, "apply.action_unknown")
 	}
@@ -861,7 +865,7 @@ func (s *Service) MarkWorkIn(ctx context.Context, tx WorkTx, tenantID int64, who
 		mine := a.StaffID == who.StaffID && who.StaffID != 0
 		return &relation{own: mine, visible: mine}
 	}
-	_, err := actIn(s, ctx, tx, tenantID, who, id, act, 0, own, markStep[WorkTx](calendar.DateOf(at), act, at))
+	_, err := actIn(s, ctx, tx, tenantID, who, id, act, 0, own, markStep[WorkTx](day, act, at))
 	return err
 }
 
@@ -889,10 +893,10 @@ func (in *ReportInput) Clean() error {
 	if in.ActualStart != "" && !validHM(in.ActualStart) {
 		v.Add("actual_start", "field.time_hm", nil)
 	}
-	if in.ActualEnd != "" && !validHM(in.ActualEnd) {
-		v.Add("actual_end", "field.time_hm", nil)
+	if in.ActualEnd != "" && endMinutes(in.ActualEnd) < 0 {
+		v.Add("actual_end", "apply.report_end_hm", nil)
 	}
-	if validHM(in.ActualStart) && validHM(in.ActualEnd) && minutes(in.ActualEnd) <= minutes(in.ActualStart) {
+	if validHM(in.ActualStart) && endMinutes(in.ActualEnd) >= 0 && endMinutes(in.ActualEnd) <= minutes(in.ActualStart) {
 		v.Add("actual_end", "apply.time_order", nil)
 	}
 	if in.BreakMinutes < 0 || in.BreakMinutes > 240 {
@@ -1015,7 +1019,8 @@ func (s *Service) ReportForms(ctx context.Context, tenantID int64, a *Applicatio
 // field, with the end and the time now).
 func (s *Service) endNotYet(d calendar.Date, end, field, key string) error {
 	now := s.now().In(calendar.Tokyo)
-	if d != calendar.DateOf(now) || !validHM(end) || minutes(end) <= now.Hour()*60+now.Minute() {
+	m := endMinutes(end)
+	if m < 0 || !time.Date(d.Year, d.Month, d.Day, 0, m, 0, 0, calendar.Tokyo).After(now) {
 		return nil
 	}
 	var v apperr.Validation
@@ -1039,10 +1044,10 @@ func datesNotIn(a *Application, dates []calendar.Date) error {
 // span2 is the minutes worked from start to end less the break (0 when a
 // time is missing).
 func span2(start, end string, brk int) int {
-	if !validHM(start) || !validHM(end) {
+	if !validHM(start) || endMinutes(end) < 0 {
 		return 0
 	}
-	return max(minutes(end)-minutes(start)-brk, 0)
+	return max(endMinutes(end)-minutes(start)-brk, 0)
 }
 
 // finalApprover is who approves (approved) the application last.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -387,6 +388,10 @@ func (s *Server) reportFormPage(w http.ResponseWriter, r *http.Request, status i
 		}
 		if f.ActualEnd == "" && !x.FinishedAt.IsZero() {
 			f.ActualEnd = x.FinishedAt.In(calendar.Tokyo).Format("15:04")
+			if end := x.FinishedAt.In(calendar.Tokyo); calendar.DateOf(end) == d.AddDays(1) {
+				// Past midnight: the day's own clock (25:30), as the report reads it.
+				f.ActualEnd = fmt.Sprintf("%02d:%02d", end.Hour()+24, end.Minute())
+			}
 		}
 	}
 	title := "applyweb.title_report"

@@ -6,7 +6,9 @@ import (
 	"time"
 
 	"telework/internal/apperr"
+	"telework/internal/apply"
 	"telework/internal/calendar"
+	"telework/internal/policy"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
 	"telework/internal/worktime"
@@ -69,6 +71,47 @@ func TestWorkPastMidnight(t *testing.T) {
 		}
 		if r := row("colleague"); r.Day == nil || r.Day.Date != june2 {
 			t.Errorf("after the morning's start: %+v", r)
+		}
+	})
+}
+
+// TestApplicationDayPastMidnight: a telework day whose end is reported
+// after midnight is finished on the application (it stayed 実施中), and its
+// report takes the end as the day's own clock, "25:30" (a review found it
+// refused as before the start).
+func TestApplicationDayPastMidnight(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		june4 := calendar.Date{Year: 2026, Month: time.June, Day: 4}
+		res, err := f.apply.Create(ctx, f.a.ID, f.who["staff"], apply.Request{Dates: []calendar.Date{june4}, Mode: policy.Home, Plan: "資料作成", Submit: true})
+		storetest.Must(t, err)
+		id := res.Application.ID
+		_, err = f.apply.Approve(ctx, f.a.ID, f.who["kacho"], id, apply.Act{})
+		storetest.Must(t, err)
+		f.now = time.Date(2026, time.June, 4, 13, 0, 0, 0, calendar.Tokyo)
+		_, err = f.svc.Start(ctx, f.a.ID, f.who["staff"], 0, worktime.Report{})
+		storetest.Must(t, err)
+		f.now = time.Date(2026, time.June, 5, 1, 30, 0, 0, calendar.Tokyo)
+		_, err = f.svc.End(ctx, f.a.ID, f.who["staff"], 0, worktime.Report{})
+		storetest.Must(t, err)
+		a, err := db.FindApplication(ctx, f.a.ID, id)
+		storetest.Must(t, err)
+		if a.Days[0].Status != apply.Finished || !a.Days[0].FinishedAt.Equal(f.now) {
+			t.Fatalf("the application day after an end at 01:30: %s %v", a.Days[0].Status, a.Days[0].FinishedAt)
+		}
+		f.now = time.Date(2026, time.June, 5, 9, 0, 0, 0, calendar.Tokyo)
+		rep, err := f.apply.Report(ctx, f.a.ID, f.who["staff"], id, apply.ReportInput{ActualStart: "13:00", ActualEnd: "25:30",
+			BreakMinutes: 60, Work: "議会資料"})
+		storetest.Must(t, err)
+		if r := rep.Days[0].Report; r.ActualMinutes != 750-60 {
+			t.Errorf("actual minutes %d, want 690 (13:00–翌1:30 less an hour)", r.ActualMinutes)
+		}
+		for _, bad := range []string{"48:00", "01:30", "25:61"} {
+			_, err := f.apply.Report(ctx, f.a.ID, f.who["colleague"], id, apply.ReportInput{ActualStart: "13:00", ActualEnd: bad, Work: "x"})
+			if e := apperr.As(err); e == nil || e.Code != apperr.Invalid {
+				t.Errorf("end %s: %v", bad, err)
+			}
 		}
 	})
 }

@@ -99,7 +99,7 @@ type Presence interface {
 // start's or end's transaction (apply.Service.MarkWorkIn): a refused
 // transition is an *apperr.Error with nothing written.
 type DayMarker interface {
-	MarkWorkIn(ctx context.Context, tx apply.WorkTx, tenantID int64, who *auth.Principal, id int64, act apply.Action, at time.Time) error
+	MarkWorkIn(ctx context.Context, tx apply.WorkTx, tenantID int64, who *auth.Principal, id int64, day calendar.Date, act apply.Action, at time.Time) error
 }
 
 // Notification kinds this area writes into the outbox (messages
@@ -698,7 +698,7 @@ func (s *Service) markIn(ctx context.Context, tx Tx, tenantID int64, who *auth.P
 	if act == apply.ActFinish {
 		at = d.End
 	}
-	err := s.marker.MarkWorkIn(ctx, tx, tenantID, who, d.ApplicationID, act, at)
+	err := s.marker.MarkWorkIn(ctx, tx, tenantID, who, d.ApplicationID, d.Date, act, at)
 	// The refusals (not found, not the person's, the day's state, a stale
 	// version) come before anything is written, so the day can stand
 	// alone; a database error fails the start as any other.
