@@ -333,6 +333,19 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, status 
 	d["CanSubmit"] = a.Decision == apply.Draft && can(apply.ActSubmit)
 	d["CanWithdraw"] = can(apply.ActWithdraw)
 	d["CanConfirm"] = can(apply.ActConfirm)
+	// The reports filed, as the supervisor confirms them (a review found
+	// them shown nowhere on the page): hours, work, products, who confirmed.
+	names := map[int64]string{}
+	for _, dc := range det.Decisions {
+		names[dc.ByStaffID] = dc.ByName
+	}
+	var reports []reportRow
+	for _, dd := range a.Days {
+		if dd.Report != nil {
+			reports = append(reports, reportRowOf(l, dd, names[dd.Report.ConfirmedBy]))
+		}
+	}
+	d["Reports"] = reports
 	var hist []decisionView
 	for _, dc := range det.Decisions {
 		hist = append(hist, decisionView{When: v.Time(dc.At), Text: decisionText(v, dc, a.StaffID), Comment: dc.Comment})

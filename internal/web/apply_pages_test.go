@@ -399,5 +399,20 @@ func TestReportSeveralDays(t *testing.T) {
 		if res = w.do("GET", "/applications/"+itoa(id), nil, staff); !strings.Contains(res.body, "口頭報告（所属長が記録）") {
 			t.Error("the verbal report is not marked as such")
 		}
+		// The reports themselves are on the page the supervisor confirms
+		// from: hours and work, then who confirmed.
+		page := w.do("GET", "/applications/"+itoa(id), nil, sup).body
+		for _, want := range []string{`id="reports-h"`, "整理した", "8:30", "実施した業務"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the application's page does not show %q of its reports", want)
+			}
+		}
+		if res = w.do("POST", "/applications/"+itoa(id)+"/confirm", url.Values{"comment": {"確認しました"}}, sup); res.code != http.StatusSeeOther {
+			t.Fatalf("confirm: %d\n%s", res.code, res.body)
+		}
+		page = w.do("GET", "/applications/"+itoa(id), nil, staff).body
+		if !strings.Contains(page, "確認済み（") || !strings.Contains(page, "確認しました") || !strings.Contains(page, "整理した") {
+			t.Errorf("a confirmed report is gone from the page:\n%s", page)
+		}
 	})
 }

@@ -217,9 +217,30 @@ func safeBack(back, def string) string {
 	return def
 }
 
+// reportRow is one day's 実施報告 as the pages show it (partial
+// "report_line"), its labels in the page's language.
 type reportRow struct {
 	Date, Hours, Work, Products string
 	Verbal                      bool
+	// Confirmed: "確認済み（名前）" once the supervisor confirmed, with the
+	// comment given then.
+	Confirmed, Comment                          string
+	WorkLabel, ProductsLabel, VerbalLabel, Head string
+}
+
+// reportRowOf is day d's report for the pages (nil report: none).
+func reportRowOf(l string, d apply.Day, confirmer string) reportRow {
+	rep := d.Report
+	row := reportRow{Date: dayLabel(l, d.Date), Hours: hoursText(l, rep), Work: rep.Work, Products: rep.Products,
+		Verbal: rep.Verbal, WorkLabel: i18n.T(l, "applyweb.f_work", nil), ProductsLabel: i18n.T(l, "applyweb.f_products", nil),
+		VerbalLabel: i18n.T(l, "applyweb.verbal", nil)}
+	if d.Status == apply.Confirmed {
+		row.Confirmed, row.Comment = i18n.T(l, "applyweb.report_confirmed", nil), rep.Comment
+		if confirmer != "" {
+			row.Confirmed = i18n.T(l, "applyweb.report_confirmed_by", map[string]any{"Name": confirmer})
+		}
+	}
+	return row
 }
 
 type confirmRow struct {
@@ -263,8 +284,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, status int,
 				}
 				ds = append(ds, d.Date)
 				reported++
-				row.Reports = append(row.Reports, reportRow{Date: dayLabel(l, d.Date), Hours: hoursText(l, d.Report),
-					Work: d.Report.Work, Products: d.Report.Products, Verbal: d.Report.Verbal})
+				row.Reports = append(row.Reports, reportRowOf(l, d, ""))
 			}
 			row.Dates = dateView(r).datesSummary(ds)
 			toConfirm = append(toConfirm, row)
