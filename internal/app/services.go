@@ -66,6 +66,13 @@ func NewServices(db *store.DB) web.Services {
 		}
 	}
 	orgs.Changed.Set(reroute)
+	// A policy version saved or deleted sets the report deadlines of the
+	// days already approved to its report rule.
+	rules.Changed.Set(func(ctx context.Context, tenantID int64) {
+		if _, err := applications.RecomputeReportDue(ctx, tenantID); err != nil {
+			slog.Default().Error("report deadlines after a policy change", "tenant", tenantID, "err", err)
+		}
+	})
 	staff.Changed.Set(reroute)
 	units.Changed.Set(reroute)
 	// Working time (issue 12): a start or end moves the day's application

@@ -44,6 +44,12 @@ func (s *Service) RunDaily(ctx context.Context, node string) (*DailyResult, erro
 // transaction.
 func (s *Service) dailyFor(ctx context.Context, tenantID int64) (int, error) {
 	today := s.Today()
+	// Deadlines as the policy and the calendar now say (a version saved
+	// or closure days added since the days were approved) before they are
+	// told due or late.
+	if _, err := s.RecomputeReportDue(ctx, tenantID); err != nil {
+		return 0, err
+	}
 	set, err := s.st.FindApplySettings(ctx, tenantID)
 	if err != nil {
 		return 0, err

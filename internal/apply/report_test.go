@@ -145,3 +145,42 @@ func TestReportRefusals(t *testing.T) {
 		}
 	})
 }
+
+// TestReportDueFollowsThePolicy: days approved under a policy without a
+// report deadline take the deadline of a version saved later for them (a
+// review found them never overdue), once, audited; a day already reported
+// keeps its own.
+func TestReportDueFollowsThePolicy(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		ps := policy.NewService(db, func() time.Time { return f.now })
+		ps.Changed.Set(func(ctx context.Context, tenantID int64) {
+			_, err := f.svc.RecomputeReportDue(ctx, tenantID)
+			storetest.Must(t, err)
+		})
+		res, err := f.svc.Create(ctx, f.a.ID, f.who["staff"], oneDay(day(time.June, 4)))
+		storetest.Must(t, err)
+		_, err = f.svc.Approve(ctx, f.a.ID, f.who["kacho"], res.Application.ID, apply.Act{})
+		storetest.Must(t, err)
+		due := func() calendar.Date {
+			a, err := db.FindApplication(ctx, f.a.ID, res.Application.ID)
+			storetest.Must(t, err)
+			return a.Days[0].ReportDue
+		}
+		before := due()
+		tp, _ := policy.TemplateByName("matsumoto")
+		p := tp.Policy
+		p.Report = policy.Report{Required: true, Form: "planned_actual", DueDays: 1}
+		storetest.Must(t, ps.Save(ctx, f.a.ID, hr, &policy.Version{Effective: day(time.June, 2), Policy: p}))
+		if got := due(); got != day(time.June, 5) {
+			t.Fatalf("deadline %s after the new rule (was %s), want 2026-06-05", got, before)
+		}
+		if n := len(f.auditActions(t, "application.report_due")); n != 1 {
+			t.Errorf("%d audit entries, want 1", n)
+		}
+		if n, err := f.svc.RecomputeReportDue(ctx, f.a.ID); err != nil || n != 0 {
+			t.Errorf("a second run moved %d: %v", n, err)
+		}
+	})
+}

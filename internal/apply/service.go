@@ -30,6 +30,9 @@ type Store interface {
 	// FindWaitingRoutes lists the applications waiting for a decision,
 	// each with its applicant's unit now (Reroute).
 	FindWaitingRoutes(ctx context.Context, tenantID int64) ([]Waiting, error)
+	// FindUnreportedDays lists the days waiting for their report
+	// (RecomputeReportDue).
+	FindUnreportedDays(ctx context.Context, tenantID int64) ([]Day, error)
 	// FindApplySettings returns the tenant's routing settings
 	// (DefaultSettings when none were saved).
 	FindApplySettings(ctx context.Context, tenantID int64) (Settings, error)
@@ -102,6 +105,9 @@ type Tx interface {
 	DeleteDelegation(ctx context.Context, tenantID, id int64) (Delegation, error)
 	// MarkReportsNoted records that these days were told at stage.
 	MarkReportsNoted(ctx context.Context, tenantID int64, dayIDs []int64, stage ReportNoted) error
+	// SetReportDue sets a day's report deadline while it waits for its
+	// report (false: it no longer does).
+	SetReportDue(ctx context.Context, tenantID, dayID int64, due calendar.Date) (bool, error)
 	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
 }
 

@@ -54,7 +54,7 @@ var KindGroups = []KindGroup{
 	{"application", []string{"application.create", "application.update", "application.discard", "application.submit",
 		"application.auto_approve", "application.withdraw", "application.approve", "application.return",
 		"application.reject", "application.cancel", "application.start", "application.finish", "application.report",
-		"application.confirm", "application.settings", "application.delegate", "application.undelegate", "application.reroute"}},
+		"application.confirm", "application.settings", "application.delegate", "application.undelegate", "application.reroute", "application.report_due"}},
 	{"worktime", []string{"worktime.start", "worktime.resume", "worktime.end", "worktime.no_clock_out", "worktime.no_clock_in", "worktime.break", "worktime.overtime_request", "worktime.overtime_approve",
 		"worktime.overtime_reject", "worktime.overtime_withdraw", "presence.plan_sharing"}},
 	{"places", []string{"places.office_create", "places.office_update", "places.register", "places.book", "places.cancel",

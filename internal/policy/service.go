@@ -56,6 +56,9 @@ type Service struct {
 	st   Store
 	now  func() time.Time
 	past PastApplications
+	// Changed is told of every version saved or deleted (the days already
+	// approved take the new report rule: apply.Service.RecomputeReportDue).
+	Changed org.ChangeHook
 }
 
 // NewService returns the service over st; now is the clock (tests move it).
@@ -166,7 +169,7 @@ func (s *Service) Save(ctx context.Context, tenantID int64, actor audit.Actor, v
 		return err
 	}
 	today := s.Today()
-	return s.st.InPolicyTx(ctx, func(tx Tx) error {
+	return s.Changed.After(ctx, tenantID, s.st.InPolicyTx(ctx, func(tx Tx) error {
 		vs, err := tx.FindPolicyVersions(ctx, tenantID)
 		if err != nil {
 			return err
@@ -189,14 +192,14 @@ func (s *Service) Save(ctx context.Context, tenantID int64, actor audit.Actor, v
 		}
 		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "policy.save", ObjectType: "policy_version",
 			ObjectID: strconv.FormatInt(v.ID, 10), Before: before, After: versionSnapshot(*v)})
-	})
+	}))
 }
 
 // Delete removes a version that has not taken effect yet; one in force or
 // past is a Conflict (error.policy_in_force).
 func (s *Service) Delete(ctx context.Context, tenantID int64, actor audit.Actor, id int64) error {
 	today := s.Today()
-	return s.st.InPolicyTx(ctx, func(tx Tx) error {
+	return s.Changed.After(ctx, tenantID, s.st.InPolicyTx(ctx, func(tx Tx) error {
 		vs, err := tx.FindPolicyVersions(ctx, tenantID)
 		if err != nil {
 			return err
@@ -213,7 +216,7 @@ func (s *Service) Delete(ctx context.Context, tenantID int64, actor audit.Actor,
 		}
 		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "policy.delete", ObjectType: "policy_version",
 			ObjectID: strconv.FormatInt(id, 10), Before: versionSnapshot(vs[i])})
-	})
+	}))
 }
 
 func versionSnapshot(v Version) map[string]any {
