@@ -54,20 +54,31 @@ func surveyReminderLoop(ctx context.Context, db *store.DB, svc web.Services, log
 // surveyRemindersToOutbox writes the day's survey reminders of a tenant
 // into the notification outbox once per Tokyo day (whichever node claims
 // the day's run).
-func surveyRemindersToOutbox(ctx context.Context, db *store.DB, node string, tenantID int64, rem []survey.Reminder) error {
+func surveyRemindersToOutbox(ctx context.Context, db *store.DB, node string, tenantID int64, rem []survey.Reminder) (err error) {
 	if len(rem) == 0 {
 		return nil
 	}
 	day := calendar.DateOf(db.Now()).String()
-	ok, err := db.ClaimJobRun(ctx, "survey.reminders", day+"/"+strconv.FormatInt(tenantID, 10), node)
+	key := day + "/" + strconv.FormatInt(tenantID, 10)
+	ok, err := db.ClaimJobRun(ctx, "survey.reminders", key, node)
 	if err != nil || !ok {
 		return err
 	}
+	// Finished (or failed) at once: a run left unfinished is taken over
+	// after store.JobLease, and would remind everyone again.
+	defer func() {
+		if err == nil {
+			err = db.FinishJobRun(ctx, "survey.reminders", key)
+		} else {
+			_ = db.FailJobRun(ctx, "survey.reminders", key)
+		}
+	}()
 	var ns []notify.Notification
 	for _, r := range rem {
 		for _, id := range r.StaffIDs {
 			ns = append(ns, notify.New(id, notify.SurveyReminder, 0, map[string]any{"Title": r.Title, "ClosesOn": r.ClosesOn}))
 		}
 	}
-	return db.InNotifyTx(ctx, func(tx notify.Tx) error { return tx.InsertNotifications(ctx, tenantID, ns) })
+	err = db.InNotifyTx(ctx, func(tx notify.Tx) error { return tx.InsertNotifications(ctx, tenantID, ns) })
+	return err
 }

@@ -377,7 +377,7 @@ func endMinutes(s string) int {
 		return m
 	}
 	hh, mm, ok := strings.Cut(s, ":")
-	if !ok || len(hh) != 2 || len(mm) != 2 || hh < "24" || hh > "47" {
+	if !ok || len(hh) != 2 || len(mm) != 2 || hh[0] < '0' || hh[0] > '9' || hh[1] < '0' || hh[1] > '9' || hh < "24" || hh > "47" {
 		return -1
 	}
 	m := minutes("00:" + mm)

@@ -318,3 +318,12 @@ func TestDelegations(t *testing.T) {
 		}
 	}
 }
+
+func TestEndMinutes(t *testing.T) {
+	for s, want := range map[string]int{"17:15": 1035, "24:00": 1440, "25:30": 1530, "47:59": 2879, "48:00": -1, "2a:00": -1,
+		"3z:00": -1, "4/:00": -1, "25:60": -1, "25:5": -1, "": -1, "1:30": 90} {
+		if got := endMinutes(s); got != want {
+			t.Errorf("endMinutes(%q) = %d, want %d", s, got, want)
+		}
+	}
+}

@@ -224,20 +224,24 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 	return p, nil
 }
 
-// SessionValid reports whether a session token still signs someone in
-// (not signed out, expired, or of a disabled account), without sliding its
+// SessionEnded reports whether a session token no longer signs anyone in
+// (signed out, expired, or of a disabled account), without sliding its
 // idle expiry: a page held open (the team board's event stream) asks it
-// now and then, and is not activity.
-func (s *Service) SessionValid(ctx context.Context, token string) bool {
+// now and then, and is not activity. A database that cannot answer says
+// nothing about the session (false: not known to have ended).
+func (s *Service) SessionEnded(ctx context.Context, token string) bool {
 	if token == "" || len(token) > 100 {
-		return false
+		return true
 	}
 	sess, err := s.st.FindSession(ctx, HashToken(token))
-	if err != nil || s.now().Sub(sess.CreatedAt) > s.limits.SessionMax {
-		return false
+	if err != nil {
+		return accountGone(err)
+	}
+	if s.now().Sub(sess.CreatedAt) > s.limits.SessionMax {
+		return true
 	}
 	_, err = s.Principal(ctx, sess.TenantID, sess.UserID)
-	return err == nil
+	return err != nil && accountGone(err)
 }
 
 // accountGone reports whether err reading a session's or a token's account

@@ -41,6 +41,9 @@ type Store interface {
 	FindTenants(ctx context.Context) ([]*org.Tenant, error)
 	// ClaimJobRun claims one run of a periodic job; one caller wins.
 	ClaimJobRun(ctx context.Context, job, key, node string) (bool, error)
+	// FinishJobRun marks a claimed run as done (else it is taken over
+	// after the store's lease and run again).
+	FinishJobRun(ctx context.Context, job, key string) error
 	InRoadmapTx(ctx context.Context, fn func(Tx) error) error
 }
 
@@ -402,5 +405,5 @@ func (s *Service) RunReviewReminders(ctx context.Context, node string) (Reminder
 			return res, err
 		}
 	}
-	return res, nil
+	return res, s.st.FinishJobRun(ctx, ReminderJob, res.Day.String())
 }

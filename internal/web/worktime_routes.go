@@ -371,7 +371,9 @@ func (s *Server) worktimeBoardEvents(w http.ResponseWriter, r *http.Request) {
 		}
 		checked = time.Now()
 		c, err := r.Cookie(sessionCookie)
-		return err != nil || s.svc.Auth.SessionValid(r.Context(), c.Value) // a token's stream: the token was checked
+		// Ended for sure only: a database briefly unreachable keeps the
+		// stream (a review found every board dropped by an outage).
+		return err != nil || !s.svc.Auth.SessionEnded(r.Context(), c.Value)
 	}
 	for {
 		_ = rc.SetWriteDeadline(time.Now().Add(time.Minute))
