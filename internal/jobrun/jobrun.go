@@ -36,10 +36,17 @@ func EachTenant(ctx context.Context, st Store, job, key, node string, fn func(ct
 	if err != nil {
 		return true, err
 	}
+	renew, _ := st.(interface {
+		RenewJobRun(ctx context.Context, job, key, node string) error
+	})
 	var errs []error
 	for _, t := range tenants {
 		if err := fn(ctx, t.ID); err != nil {
 			errs = append(errs, fmt.Errorf("tenant %d: %w", t.ID, err))
+		}
+		if renew != nil {
+			// Still at work: a long run over many tenants keeps its claim.
+			_ = renew.RenewJobRun(ctx, job, key, node)
 		}
 	}
 	if err := errors.Join(errs...); err != nil {

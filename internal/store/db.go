@@ -39,7 +39,7 @@
 //     replay cache.
 //   - DB.CreateSSOState: sweeps expired sign-in flows of every tenant before
 //     saving a new one.
-//   - DB.ClaimJobRun, DB.FinishJobRun, DB.FailJobRun: runs of periodic jobs, which are
+//   - DB.ClaimJobRun, DB.FinishJobRun, DB.FailJobRun, DB.RenewJobRun: runs of periodic jobs, which are
 //     instance-wide.
 //   - DB.SchemaVersion, DB.InsertKeepingIDs, DB.NextID, DB.ResetIdentity:
 //     schema and whole-table helpers for internal/backup, which chooses the

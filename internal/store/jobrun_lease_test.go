@@ -38,6 +38,13 @@ func TestJobClaimOfADeadNode(t *testing.T) {
 		if claim("d1", "c") {
 			t.Fatal("taken over twice")
 		}
+		// A long run that renews its claim is not taken over.
+		now = now.Add(store.JobLease - time.Minute)
+		storetest.Must(t, db.RenewJobRun(ctx, "apply-daily", "d1", "b"))
+		now = now.Add(2 * time.Minute)
+		if claim("d1", "c") {
+			t.Fatal("a run renewed by its node was taken over")
+		}
 		storetest.Must(t, db.FinishJobRun(ctx, "apply-daily", "d1"))
 		if !claim("d2", "a") {
 			t.Fatal("another day")

@@ -126,6 +126,15 @@ func (db *DB) ClaimJobRun(ctx context.Context, job, key, node string) (bool, err
 	return n == 1, err
 }
 
+// RenewJobRun restarts the lease of a run node is still doing (a job over
+// many tenants, after each), so that a long run is not taken over while it
+// goes on.
+func (db *DB) RenewJobRun(ctx context.Context, job, key, node string) error {
+	_, err := db.exec(ctx, `UPDATE job_runs SET started_at = ? WHERE job = ? AND run_key = ? AND node = ? AND finished_at = 0`,
+		micros(db.Now()), job, key, node)
+	return err
+}
+
 // FailJobRun marks a claimed run as ended with errors (finished_at holds
 // the time negated): it shows as such, and is not taken over and run again
 // for every tenant (the tenants it succeeded for would hear twice).
