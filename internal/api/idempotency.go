@@ -58,6 +58,8 @@ func (s *API) idempotent(w http.ResponseWriter, r *http.Request, p *auth.Princip
 		switch {
 		case prev.RequestHash != hash:
 			s.problem(w, r, http.StatusUnprocessableEntity, apperr.New(apperr.Invalid, "api.idempotency_mismatch"))
+		case prev.Status == 0 && prev.Abandoned:
+			s.problem(w, r, http.StatusConflict, apperr.New(apperr.Conflict, "api.idempotency_unknown"))
 		case prev.Status == 0:
 			s.problem(w, r, http.StatusConflict, apperr.New(apperr.Conflict, "api.idempotency_running"))
 		default:

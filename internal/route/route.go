@@ -108,6 +108,10 @@ type Idempotent struct {
 	ContentType string
 	Location    string
 	Body        string
+	// Abandoned: Status 0 for longer than a request runs — the first
+	// request died before it answered (its node stopped), and whether it
+	// did its work is not known.
+	Abandoned bool
 }
 
 // IdempotencyStore claims keys and keeps responses (internal/store).

@@ -12,11 +12,10 @@ import (
 )
 
 // TestIdempotencyClaimOfADeadRequest: a key claimed by a request that died
-// before it answered (its node killed) is taken over by the same request
-// sent again once store.IdempotencyLease has passed — not refused as "still
-// running" until the keys are swept a day later (a review found it stuck).
-// Before the lease, or with another body, it is still refused; a finished
-// key replays.
+// before it answered (its node killed) is told as abandoned once
+// store.IdempotencyLease has passed — not "still running" for a day (a
+// review found it stuck) — and is never run a second time: the first may
+// have done its work. A finished key replays.
 func TestIdempotencyClaimOfADeadRequest(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -35,22 +34,20 @@ func TestIdempotencyClaimOfADeadRequest(t *testing.T) {
 			t.Fatal("first claim refused")
 		}
 		now = now.Add(store.IdempotencyLease - time.Second)
-		if ok, prev := claim("k1", "h1"); ok || prev.Status != 0 {
+		if ok, prev := claim("k1", "h1"); ok || prev.Status != 0 || prev.Abandoned {
 			t.Fatalf("within the lease: claimed %v, %+v", ok, prev)
 		}
 		now = now.Add(2 * time.Second)
-		if ok, prev := claim("k1", "h2"); ok || prev.RequestHash != "h1" {
-			t.Fatalf("another body after the lease: claimed %v, %+v", ok, prev)
+		if ok, prev := claim("k1", "h1"); ok || !prev.Abandoned {
+			t.Fatalf("after the lease: claimed %v, %+v; want told abandoned, not run again", ok, prev)
 		}
-		if ok, _ := claim("k1", "h1"); !ok {
-			t.Fatal("the same request after the lease was not let run")
+		storetest.Must(t, db.CompleteIdempotencyKey(ctx, tn.ID, u.ID, "k2", route.Idempotent{}))
+		if ok, _ := claim("k2", "h2"); !ok {
+			t.Fatal("another key")
 		}
-		if ok, _ := claim("k1", "h1"); ok {
-			t.Fatal("the claim taken over was taken twice")
-		}
-		storetest.Must(t, db.CompleteIdempotencyKey(ctx, tn.ID, u.ID, "k1", route.Idempotent{Status: 201, Body: "{}"}))
+		storetest.Must(t, db.CompleteIdempotencyKey(ctx, tn.ID, u.ID, "k2", route.Idempotent{Status: 201, Body: "{}"}))
 		now = now.Add(store.IdempotencyLease * 2)
-		if ok, prev := claim("k1", "h1"); ok || prev.Status != 201 {
+		if ok, prev := claim("k2", "h2"); ok || prev.Status != 201 || prev.Abandoned {
 			t.Fatalf("a finished key: claimed %v, %+v", ok, prev)
 		}
 	})

@@ -121,27 +121,23 @@ func (db *DB) ClaimIdempotencyKey(ctx context.Context, tenantID, userID int64, k
 	if n, _ := res.RowsAffected(); n == 1 {
 		return true, prev, nil
 	}
+	var created int64
+	err = db.row(ctx, `SELECT request_hash, status, content_type, location, body, created_at FROM idempotency_keys
+		WHERE tenant_id = ? AND user_id = ? AND idem_key = ?`, tenantID, userID, key).Scan(&prev.RequestHash, &prev.Status,
+		&prev.ContentType, &prev.Location, &prev.Body, &created)
 	// A claim still unfinished after IdempotencyLease belongs to a request
-	// that died (its node killed, or its release lost): the same request
-	// sent again takes it over rather than being told for a day that the
-	// first one is still running (a review found it stuck).
-	now := db.Now()
-	res, err = db.exec(ctx, `UPDATE idempotency_keys SET created_at = ? WHERE tenant_id = ? AND user_id = ? AND idem_key = ?
-		AND request_hash = ? AND status = 0 AND created_at < ?`, micros(now), tenantID, userID, key, reqHash, micros(now.Add(-IdempotencyLease)))
-	if err != nil {
-		return false, prev, fmt.Errorf("store: idempotency claim: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 1 {
-		return true, prev, nil
-	}
-	err = db.row(ctx, `SELECT request_hash, status, content_type, location, body FROM idempotency_keys
-		WHERE tenant_id = ? AND user_id = ? AND idem_key = ?`, tenantID, userID, key).Scan(&prev.RequestHash, &prev.Status, &prev.ContentType, &prev.Location, &prev.Body)
+	// that died before it answered (its node killed): the caller is told
+	// so, not "still running" for a day (a review). It is not run again:
+	// whether the first did its work (committed, then died) is not known,
+	// and running it twice would write it twice.
+	prev.Abandoned = prev.Status == 0 && created < micros(db.Now().Add(-IdempotencyLease))
 	return false, prev, mapErr(err)
 }
 
 // IdempotencyLease is how long a request's claim of its Idempotency-Key
-// holds before the same request sent again may take it over: longer than a
-// request may write its answer (the server's WriteTimeout, 120 s).
+// counts as running; after it, the claim is told as abandoned (route.
+// Idempotent.Abandoned): longer than a request may write its answer (the
+// server's WriteTimeout, 120 s).
 const IdempotencyLease = 3 * time.Minute
 
 // CompleteIdempotencyKey stores the response of the request that claimed
