@@ -68,27 +68,37 @@ func (s *Service) Reroute(ctx context.Context, tenantID int64) (int, error) {
 	moved := 0
 	for _, w := range waiting {
 		may := func(id int64) bool { return id != 0 && MayDecide(tr, heads, w.StaffID, w.UnitID, id) }
-		if may(w.ApproverID) {
+		pending := w.Steps == 2 && w.Step == 1 // a second step still to come
+		if may(w.ApproverID) && (!pending || may(w.SecondApproverID)) {
 			continue
 		}
 		first, second, err := Route(tr, heads, w.StaffID, w.UnitID, set)
 		if err != nil {
 			continue
 		}
-		target := first
-		if w.Step == 2 && second != 0 {
-			target = second
+		to := hand{approver: w.ApproverID, second: w.SecondApproverID, steps: w.Steps}
+		if !may(w.ApproverID) {
+			to.approver = first
+			if w.Step == 2 && second != 0 {
+				to.approver = second
+			}
 		}
-		if target == w.ApproverID {
+		if pending {
+			// The second step: to whom the organisation routes it now, or
+			// none when it routes in one step now (both steps one person,
+			// as Route has it), rather than to the same approver twice or
+			// to one who left (a review).
+			if !may(w.SecondApproverID) || second == 0 {
+				to.second = second
+			}
+			if to.second == 0 || to.second == to.approver {
+				to.second, to.steps = 0, 1
+			}
+		}
+		if to == (hand{approver: w.ApproverID, second: w.SecondApproverID, steps: w.Steps}) {
 			continue
 		}
-		// At step 1 of two, the second step's approver is handed on too
-		// when they may no longer decide.
-		next := int64(0)
-		if w.Steps == 2 && w.Step == 1 && second != 0 && !may(w.SecondApproverID) {
-			next = second
-		}
-		err = s.handOn(ctx, tenantID, w, target, next)
+		err = s.handOn(ctx, tenantID, w, to)
 		switch {
 		case errors.Is(err, errNotWaiting), apperr.IsStale(err): // decided or changed meanwhile: as it now is
 		case err != nil:
@@ -100,9 +110,16 @@ func (s *Service) Reroute(ctx context.Context, tenantID int64) (int, error) {
 	return moved, nil
 }
 
-// handOn moves application w from its approver to target (and its second
-// step to next, when not 0), if it still waits as listed.
-func (s *Service) handOn(ctx context.Context, tenantID int64, w Waiting, target, next int64) error {
+// hand is where Reroute sends an application: the approver of its current
+// step, the approver of its second step (0: none) and how many steps.
+type hand struct {
+	approver, second int64
+	steps            int
+}
+
+// handOn moves application w to its approvers to, if it still waits as
+// listed; a new approver of the current step is told.
+func (s *Service) handOn(ctx context.Context, tenantID int64, w Waiting, to hand) error {
 	return s.st.InApplyTx(ctx, func(tx Tx) error {
 		a, err := tx.FindApplication(ctx, tenantID, w.ApplicationID)
 		if err != nil {
@@ -113,24 +130,25 @@ func (s *Service) handOn(ctx context.Context, tenantID int64, w Waiting, target,
 		}
 		now := s.now()
 		before, prev := a.AuditView(), a.Version
-		a.ApproverID, a.UpdatedAt = target, now
+		before["second_approver_id"], before["steps"] = a.SecondApproverID, a.Steps
+		a.ApproverID, a.UpdatedAt = to.approver, now
 		if a.Step == 2 {
-			a.SecondApproverID = target
+			a.SecondApproverID = to.approver
 		} else {
-			a.FirstApproverID = target
-		}
-		if next != 0 {
-			a.SecondApproverID = next
+			a.FirstApproverID, a.SecondApproverID, a.Steps = to.approver, to.second, to.steps
 		}
 		if err := tx.UpdateApplication(ctx, tenantID, a, prev); err != nil {
 			return err
 		}
-		note := notify.New(target, notify.Submitted, a.ID, s.noteArgs(a, a.StaffName))
-		if err := tx.InsertNotifications(ctx, tenantID, notify.Stamp([]notify.Notification{note}, now)); err != nil {
-			return err
+		if to.approver != w.ApproverID {
+			note := notify.New(to.approver, notify.Submitted, a.ID, s.noteArgs(a, a.StaffName))
+			if err := tx.InsertNotifications(ctx, tenantID, notify.Stamp([]notify.Notification{note}, now)); err != nil {
+				return err
+			}
 		}
 		after := a.AuditView()
 		after["rerouted_from"] = w.ApproverID
+		after["second_approver_id"], after["steps"] = a.SecondApproverID, a.Steps
 		return tx.Audit(ctx, tenantID, rerouteActor, audit.Change{Action: "application.reroute", ObjectType: "application",
 			ObjectID: idStr(a.ID), Before: before, After: after})
 	})

@@ -84,3 +84,59 @@ func TestRerouteAfterOrganisationChanges(t *testing.T) {
 		}
 	})
 }
+
+// TestRerouteTwoSteps: under two-step approval (係長 → 課長), the second
+// step follows the organisation too (a review of the hand-on found it left
+// out): the 課長 retiring while the 係長 decides sends the second step to
+// the 部長; the 係長 retiring while the first step waits makes it one step
+// for the 課長, who approves once.
+func TestRerouteTwoSteps(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		storetest.Must(t, f.svc.Configure(ctx, f.a.ID, hr, apply.Settings{Approver: apply.ApproverSection, TwoStep: true}))
+		orgs := org.NewService(db, func() time.Time { return f.now })
+		orgs.Changed.Set(func(ctx context.Context, tenantID int64) {
+			_, err := f.svc.Reroute(ctx, tenantID)
+			storetest.Must(t, err)
+		})
+		get := func(id int64) *apply.Detail {
+			t.Helper()
+			d, err := f.svc.Get(ctx, f.a.ID, f.who["jinji"], id)
+			storetest.Must(t, err)
+			return d
+		}
+		retire := func(key string) {
+			t.Helper()
+			st, err := orgs.StaffByID(ctx, f.a.ID, f.people[key].ID)
+			storetest.Must(t, err)
+			storetest.Must(t, orgs.RetireStaff(ctx, f.a.ID, hr, st.ID, st.Version, true))
+		}
+		mine, err := f.svc.Create(ctx, f.a.ID, f.who["staff"], oneDay(day(time.June, 10)))
+		storetest.Must(t, err)
+		theirs, err := f.svc.Create(ctx, f.a.ID, f.who["colleague"], oneDay(day(time.June, 11)))
+		storetest.Must(t, err)
+		if a := get(mine.Application.ID); a.Steps != 2 || a.ApproverID != f.people["kakaricho"].ID || a.SecondApproverID != f.people["kacho"].ID {
+			t.Fatalf("fixture: %d steps, %d then %d", a.Steps, a.ApproverID, a.SecondApproverID)
+		}
+		retire("kacho")
+		if a := get(mine.Application.ID); a.ApproverID != f.people["kakaricho"].ID || a.SecondApproverID != f.people["bucho"].ID || a.Steps != 2 {
+			t.Fatalf("the second step after the 課長 retired: %d then %d (%d steps)", a.ApproverID, a.SecondApproverID, a.Steps)
+		}
+		_, err = f.svc.Approve(ctx, f.a.ID, f.who["kakaricho"], mine.Application.ID, apply.Act{})
+		storetest.Must(t, err)
+		if a := get(mine.Application.ID); a.Step != 2 || a.ApproverID != f.people["bucho"].ID {
+			t.Fatalf("step 2 waits for %d, want the 部長", a.ApproverID)
+		}
+		retire("kakaricho")
+		a := get(theirs.Application.ID)
+		if a.Steps != 1 || a.ApproverID != f.people["bucho"].ID {
+			t.Fatalf("with the 係長 and the 課長 gone: %d steps, approver %d; want one step for the 部長", a.Steps, a.ApproverID)
+		}
+		res, err := f.svc.Approve(ctx, f.a.ID, f.who["bucho"], theirs.Application.ID, apply.Act{})
+		storetest.Must(t, err)
+		if res.Application.Decision != apply.Approved {
+			t.Errorf("one approval of a one-step application: %s", res.Application.Decision)
+		}
+	})
+}
