@@ -95,7 +95,7 @@ func (s *Service) Board(ctx context.Context, tenantID int64, who *auth.Principal
 			pr = Presence{StaffID: p.ID}
 		}
 		var day *worktime.Day
-		if d, ok := worktime.Current(days, p.ID, today); ok {
+		if d, ok := worktime.Current(days, p.ID, now); ok {
 			day = &d
 		}
 		pr = Effective(pr, day, now)

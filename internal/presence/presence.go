@@ -305,7 +305,7 @@ func (s *Service) today(ctx context.Context, tenantID, staffID int64, now time.T
 	if err != nil {
 		return nil, err
 	}
-	if day, ok := worktime.Current(days, staffID, d); ok {
+	if day, ok := worktime.Current(days, staffID, now); ok {
 		return &day, nil
 	}
 	return nil, nil

@@ -90,7 +90,6 @@ func (s *Server) worktimeRender(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	dv := dateView(r)
-	today := calendar.DateOf(time.Now())
 	data := map[string]any{"Statuses": presence.Statuses, "Presence": me, "Modes": append([]policy.Mode{worktime.Office}, policy.Modes...),
 		"PresenceForm": s.worktimePresenceFormOf(r, me), "Supervisor": p.HasAny(auth.Supervisor, auth.HRAdmin)}
 	var list []worktimeDayView
@@ -100,7 +99,7 @@ func (s *Server) worktimeRender(w http.ResponseWriter, r *http.Request, status i
 	}
 	// Today's day, or yesterday's still open past midnight: the one the
 	// end and break buttons change.
-	cur, working := worktime.Current(plain, p.StaffID, today)
+	cur, working := worktime.Current(plain, p.StaffID, time.Now())
 	for i := len(days) - 1; i >= 0; i-- {
 		v := worktimeViewOf(days[i].Day, days[i].Warnings, dv)
 		if working && v.Date == cur.Date {

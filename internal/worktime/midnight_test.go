@@ -59,10 +59,16 @@ func TestWorkPastMidnight(t *testing.T) {
 		if r := row("staff"); r.State != worktime.NotStarted {
 			t.Errorf("after the end: %+v", r)
 		}
-		// The colleague's forgotten end: the morning's start is a new day.
-		f.now = time.Date(2026, time.June, 2, 9, 0, 0, 0, calendar.Tokyo)
+		// The colleague's forgotten end: at 4:59 still the night's work;
+		// after 5:00 not shown as working (a review found it "working"
+		// all day), and the morning's start is a new day.
+		f.now = time.Date(2026, time.June, 2, 4, 59, 0, 0, calendar.Tokyo)
 		if r := row("colleague"); r.State != worktime.Working || r.Day.Date != june1 {
-			t.Errorf("a day left open, before the morning's start: %+v", r)
+			t.Errorf("a day left open, at 4:59: %+v", r)
+		}
+		f.now = time.Date(2026, time.June, 2, 9, 0, 0, 0, calendar.Tokyo)
+		if r := row("colleague"); r.State != worktime.NotStarted {
+			t.Errorf("a day left open, the next morning: %+v", r)
 		}
 		out, err = f.svc.Start(ctx, a, f.who["colleague"], 0, worktime.Report{})
 		storetest.Must(t, err)

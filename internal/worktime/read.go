@@ -164,7 +164,7 @@ func (s *Service) TeamDay(ctx context.Context, tenantID int64, who *auth.Princip
 			return nil, err
 		}
 		for _, id := range ids {
-			if d, ok := Current(all, id, today); ok {
+			if d, ok := Current(all, id, s.now()); ok {
 				days = append(days, d)
 			}
 		}

@@ -284,20 +284,20 @@ func (s *Service) Start(ctx context.Context, tenantID int64, who *auth.Principal
 // own day.
 func (s *Service) startOnce(ctx context.Context, tenantID int64, who *auth.Principal, st *org.Staff, p policy.Policy, now time.Time,
 	proxy int64, r Report) (*Outcome, error) {
-	if until := NightEnds(p.Hours); clock(now) < until {
-		// Before the day's window opens, a start while yesterday's day is
-		// still open (work past midnight) continues that day, as an end or
-		// a break would, rather than leaving it open for good beside a new
-		// one (a review). After, it begins today's day: a forgotten end
+	if clock(now) < NightEnd {
+		// Before 5:00, the end of the night, a start while yesterday's day
+		// is still open (work past midnight) continues that day, as an end
+		// or a break would, rather than leaving it open for good beside a
+		// new one (a review). After, it begins today's day: a forgotten end
 		// stays yesterday's, flagged for the supervisor.
 		today := calendar.DateOf(now)
 		days, err := s.st.FindWorktimeDays(ctx, tenantID, []int64{st.ID}, today.AddDays(-1), today)
 		if err != nil {
 			return nil, err
 		}
-		if d, ok := Current(days, st.ID, today); ok && d.Date != today {
+		if d, ok := Current(days, st.ID, now); ok && d.Date != today {
 			return nil, &apperr.Error{Code: apperr.Conflict, Key: "worktime.still_working",
-				Args: map[string]any{"Date": d.Date.String(), "Until": fmtHM(until)}}
+				Args: map[string]any{"Date": d.Date.String(), "Until": fmtHM(NightEnd)}}
 		}
 	}
 	d, checker, err := s.newDay(ctx, tenantID, st.ID, now, proxy, r)

@@ -320,19 +320,28 @@ func fmtHM(m int) string { return fmt.Sprintf("%02d:%02d", m/60, m%60) }
 
 func fmtDur(m int) string { return fmt.Sprintf("%d:%02d", m/60, m%60) }
 
-// Current is the person's day now among their days of yesterday and today
-// (others ignored): today's when there is one, else yesterday's while it is
-// still open — work past midnight, or an end not reported yet. It is the
-// day an end or a break changes (Service.openDay), and the one the day
-// view, the board and the person's page show as today's.
-func Current(days []Day, staffID int64, today calendar.Date) (Day, bool) {
+// NightEnd is the end of the night (深夜, 22:00–5:00): until then, a day
+// begun the evening before and not ended is still the person's day of now.
+const NightEnd = 5 * 60
+
+// Current is the person's day at now among their days of yesterday and
+// today (others ignored): today's when there is one, else, before NightEnd,
+// yesterday's while it is still open — work past midnight. It is the day
+// the day view, the board and the person's page show as today's, and the
+// one a start before NightEnd continues. After NightEnd a day left open is
+// a forgotten end, no longer shown as working (a review found a person
+// "working" all the next day); an end or a break still reaches it
+// (Service.openDay) until a new day begins.
+func Current(days []Day, staffID int64, now time.Time) (Day, bool) {
+	today := calendar.DateOf(now)
+	night := clock(now) < NightEnd
 	var y *Day
 	for i := range days {
 		switch d := &days[i]; {
 		case d.StaffID != staffID:
 		case d.Date == today:
 			return *d, true
-		case d.Date == today.AddDays(-1) && d.End.IsZero():
+		case night && d.Date == today.AddDays(-1) && d.End.IsZero():
 			y = d
 		}
 	}
@@ -340,17 +349,6 @@ func Current(days []Day, staffID int64, today calendar.Date) (Day, bool) {
 		return *y, true
 	}
 	return Day{}, false
-}
-
-// NightEnds is when a start continues the work of the day before rather
-// than beginning a new day, while that day is still open: before the
-// policy's window of the day opens (勤務可能時間帯), or without one before
-// 5:00, the end of 深夜 (22:00–5:00).
-func NightEnds(h policy.Hours) int {
-	if m, ok := hm(h.WindowStart); ok {
-		return m
-	}
-	return 5 * 60
 }
 
 // Message is the warning in lang (Japanese first). Args keep a time past
