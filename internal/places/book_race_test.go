@@ -565,3 +565,23 @@ func TestDayClosedWhileBooking(t *testing.T) {
 		}
 	})
 }
+
+// TestDeleteBookedOffice: deleting an office where seats were booked is a
+// 409 naming why (tasks.place_booked), not a 500 from the bookings'
+// foreign key (a review); an office never booked is deleted.
+func TestDeleteBookedOffice(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db, 1)
+		ts := tasks.NewService(db, db.Now)
+		_, err := f.svc.Book(ctx, f.a.ID, f.people[0], places.Request{OfficeID: f.officeA.ID, Day: f.monday, Half: places.AM})
+		storetest.Must(t, err)
+		if err := ts.DeletePlace(ctx, f.a.ID, f.it, f.officeA.ID); apperr.As(err) == nil || apperr.As(err).Key != "tasks.place_booked" {
+			t.Fatalf("deleting a booked office: %v", err)
+		}
+		empty := &places.Office{WorkPlace: tasks.WorkPlace{Name: "空き室", Kind: f.officeA.Kind, Network: f.officeA.Network,
+			PhysicalSecurity: f.officeA.PhysicalSecurity}, Seats: 2, Opens: "08:30", Closes: "17:15", ClosedDays: []string{"sat", "sun"}, HorizonDays: 30}
+		storetest.Must(t, f.svc.CreateOffice(ctx, f.a.ID, f.it, empty))
+		storetest.Must(t, ts.DeletePlace(ctx, f.a.ID, f.it, empty.ID))
+	})
+}

@@ -275,10 +275,19 @@ func (tx *Tx) lockOfficeDetails(ctx context.Context, tenantID, id int64) error {
 	return err
 }
 
-// DeleteTaskPlace removes a place.
+// DeleteTaskPlace removes a place; a Conflict (tasks.place_booked) when
+// seats were ever booked there: the bookings are the people's record and
+// the office's history (a review found a 500 from their foreign key).
 func (tx *Tx) DeleteTaskPlace(ctx context.Context, tenantID, id int64) error {
 	if err := tx.lockOfficeDetails(ctx, tenantID, id); err != nil {
 		return err
+	}
+	booked, err := queryAll(ctx, tx, scanID, `SELECT id FROM bookings WHERE tenant_id = ? AND office_id = ? LIMIT 1`, tenantID, id)
+	if err != nil {
+		return err
+	}
+	if len(booked) > 0 {
+		return apperr.New(apperr.Conflict, "tasks.place_booked")
 	}
 	return affectedOne(tx.exec(ctx, `DELETE FROM task_places WHERE tenant_id = ? AND id = ?`, tenantID, id))
 }
