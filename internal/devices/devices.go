@@ -392,7 +392,7 @@ func (s *Service) Reserve(ctx context.Context, tenantID int64, who *auth.Princip
 					map[string]any{"Pool": p.Name, "From": x.Day.String(), "To": x.HeldTo.String()})
 			}
 		}
-		behalf, err := places.ForSomeoneElse(ctx, tx, tenantID, who, target.ID, notify.BookedForYou, places.ObjectReservation, p.Name, req.Day, req.ApplicationID)
+		behalf, err := places.ForSomeoneElse(ctx, tx, tenantID, who, target.ID, notify.BookedForYou, places.ObjectReservation, p.Name, req.Day, "", req.ApplicationID)
 		if err != nil {
 			return err
 		}
@@ -465,7 +465,7 @@ func (s *Service) Cancel(ctx context.Context, tenantID int64, who *auth.Principa
 			return err
 		}
 		after := r.AuditView()
-		behalf, err := places.ForSomeoneElse(ctx, tx, tenantID, who, r.StaffID, notify.CancelledForYou, places.ObjectReservation, r.PoolName, r.Day, r.ApplicationID)
+		behalf, err := places.ForSomeoneElse(ctx, tx, tenantID, who, r.StaffID, notify.CancelledForYou, places.ObjectReservation, r.PoolName, r.Day, "", r.ApplicationID)
 		if err != nil {
 			return err
 		}

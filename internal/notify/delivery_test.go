@@ -109,7 +109,7 @@ func TestChatOnlyForSectionKinds(t *testing.T) {
 	// Every kind the worktime, places and devices areas register too.
 	for _, k := range []Kind{WorktimeWarning, "worktime_warning_self", "worktime_presence_checker", "worktime_overtime_requested", "worktime_overtime_decided",
 		Submitted, Returned, Rejected, Withdrawn, Cancelled, ReportOverdue, Reported, DelegationStarted,
-		PlaceCapacityReduced, DeviceCapacityReduced, BookedForYou, CancelledForYou, DeviceOverdue} {
+		PlaceCapacityReduced, PlaceRulesChanged, DeviceCapacityReduced, BookedForYou, CancelledForYou, DeviceOverdue} {
 		shared[k] = false
 	}
 	RegisterKind("worktime_warning_self", false)

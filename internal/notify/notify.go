@@ -9,6 +9,7 @@ package notify
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -63,9 +64,16 @@ type Notification struct {
 	ReadAt    time.Time // zero while unread
 }
 
-// Message is the notification in lang.
+// Message is the notification in lang. A half-day a seat booking names
+// (Args "Half": am, pm, full_day) reads as 午前・午後・終日 (AM, PM, full
+// day), never as its code.
 func (n Notification) Message(lang string) string {
-	return i18n.T(lang, "notify."+string(n.Kind), n.Args)
+	args := n.Args
+	if h, ok := args["Half"].(string); ok && i18n.Has("places.half."+h) {
+		args = maps.Clone(args)
+		args["Half"] = i18n.T(lang, "places.half."+h, nil)
+	}
+	return i18n.T(lang, "notify."+string(n.Kind), args)
 }
 
 // Unread reports whether it has not been read.

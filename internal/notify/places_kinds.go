@@ -17,6 +17,9 @@ const (
 	ShortageForecast Kind = "shortage_forecast"
 	// DeviceOverdue tells a person their lent device is past its due day.
 	DeviceOverdue Kind = "device_overdue"
+	// PlaceRulesChanged tells a person the office's rules (a closed day,
+	// its hours, pre-registration) now refuse their booking (kept).
+	PlaceRulesChanged Kind = "place_rules_changed"
 )
 
 func init() {
@@ -25,4 +28,5 @@ func init() {
 	RegisterKind(CancelledForYou, false)
 	RegisterKind(ShortageForecast, false)
 	RegisterKind(DeviceOverdue, false)
+	RegisterKind(PlaceRulesChanged, false)
 }

@@ -207,6 +207,11 @@ func (o *Office) Refusal(day, today calendar.Date, h Half, registered bool) erro
 	case o.PreRegistration && !registered:
 		return apperr.New(apperr.Invalid, "places.refused.pre_registration")
 	}
+	return o.hoursRefuse(h)
+}
+
+// hoursRefuse refuses half h when the opening hours leave it out.
+func (o *Office) hoursRefuse(h Half) error {
 	op, _ := parseClock(o.Opens)
 	cl, _ := parseClock(o.Closes)
 	for _, x := range HalvesOf(h) {
@@ -215,6 +220,14 @@ func (o *Office) Refusal(day, today calendar.Date, h Half, registered bool) erro
 		}
 	}
 	return nil
+}
+
+// NoLonger reports whether the office's rules now refuse a booking of half
+// h on day that it holds (the person registered or not): a closed day,
+// hours that leave the half out, pre-registration the person lacks. How
+// far ahead one may book is not asked: the booking was made within it.
+func (o *Office) NoLonger(day calendar.Date, h Half, registered bool) bool {
+	return o.ClosedOn(day) || o.PreRegistration && !registered || o.hoursRefuse(h) != nil
 }
 
 // ClosedOn reports whether the office is closed on day.

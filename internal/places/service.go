@@ -203,8 +203,8 @@ const (
 // marks the audit entry's after view carries: that it was done on someone's
 // behalf and by whom. Nothing when people act for themselves.
 func ForSomeoneElse(ctx context.Context, tx BehalfTx, tenantID int64, who *auth.Principal, targetID int64, kind notify.Kind,
-	object, what string, day calendar.Date, applicationID int64) (map[string]any, error) {
-	marks, notes, err := OnBehalf(ctx, tx, tenantID, who, targetID, kind, object, what, day, applicationID)
+	object, what string, day calendar.Date, half Half, applicationID int64) (map[string]any, error) {
+	marks, notes, err := OnBehalf(ctx, tx, tenantID, who, targetID, kind, object, what, day, half, applicationID)
 	if err != nil || len(notes) == 0 {
 		return marks, err
 	}
@@ -217,7 +217,7 @@ func ForSomeoneElse(ctx context.Context, tx BehalfTx, tenantID int64, who *auth.
 func OnBehalf(ctx context.Context, st interface {
 	FindStaffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error)
 }, tenantID int64, who *auth.Principal, targetID int64, kind notify.Kind,
-	object, what string, day calendar.Date, applicationID int64) (map[string]any, []notify.Notification, error) {
+	object, what string, day calendar.Date, half Half, applicationID int64) (map[string]any, []notify.Notification, error) {
 	if who.StaffID != 0 && who.StaffID == targetID {
 		return nil, nil, nil
 	}
@@ -229,7 +229,11 @@ func OnBehalf(ctx context.Context, st interface {
 		}
 		by = me.Name
 	}
-	n := notify.New(targetID, kind, applicationID, map[string]any{"By": by, "What": what, "Date": day.String(), "Object": object})
+	args := map[string]any{"By": by, "What": what, "Date": day.String(), "Object": object}
+	if half != "" {
+		args["Half"] = string(half) // a seat's half-day (a review: the person could not tell 午後 from 終日)
+	}
+	n := notify.New(targetID, kind, applicationID, args)
 	return map[string]any{"on_behalf": true, "acted_by_user": who.UserID, "acted_by_staff": who.StaffID}, []notify.Notification{n}, nil
 }
 
@@ -302,11 +306,53 @@ func (s *Service) UpdateOffice(ctx context.Context, tenantID int64, who *auth.Pr
 		}, func(b *Booking) int64 { return b.ID }, after, "over_capacity_bookings"); err != nil {
 			return err
 		}
+		// A day closed, hours shortened or pre-registration required: the
+		// bookings the office's rules now refuse are listed and their
+		// people told, as for a capacity cut (issue 14; a review found them
+		// kept in silence). None is cancelled.
+		if !slices.Equal(before.ClosedDays, o.ClosedDays) || before.Opens != o.Opens || before.Closes != o.Closes ||
+			o.PreRegistration && !before.PreRegistration {
+			refused, err := s.noLonger(ctx, tx, tenantID, o, affected)
+			if err != nil {
+				return err
+			}
+			if err := TellBeyond(ctx, tx, tenantID, refused, func(b *Booking) notify.Notification {
+				return notify.New(b.StaffID, notify.PlaceRulesChanged, b.ApplicationID, map[string]any{"Office": o.Name, "Date": b.Day.String(), "Half": string(b.Half)})
+			}, func(b *Booking) int64 { return b.ID }, after, "no_longer_allowed_bookings"); err != nil {
+				return err
+			}
+			affected = append(affected, refused...)
+		}
 		return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "places.office_update", ObjectType: "office",
 			ObjectID: strconv.FormatInt(o.ID, 10), Before: before.AuditView(), After: after})
 	})
 	o.Affected = affected
 	return affected, err
+}
+
+// noLonger lists office o's live bookings from today on (but those in
+// skip) that its rules now refuse (Office.NoLonger).
+func (s *Service) noLonger(ctx context.Context, tx Tx, tenantID int64, o *Office, skip []*Booking) ([]*Booking, error) {
+	live, err := tx.FindBookings(ctx, tenantID, Filter{OfficeID: o.ID, From: calendar.DateOf(s.now())})
+	if err != nil {
+		return nil, err
+	}
+	var out []*Booking
+	for _, b := range live {
+		if b.Status != Booked || slices.ContainsFunc(skip, func(x *Booking) bool { return x.ID == b.ID }) {
+			continue
+		}
+		registered := true
+		if o.PreRegistration {
+			if registered, err = tx.IsOfficeRegistered(ctx, tenantID, o.ID, b.StaffID); err != nil {
+				return nil, err
+			}
+		}
+		if o.NoLonger(b.Day, b.Half, registered) {
+			out = append(out, b)
+		}
+	}
+	return out, nil
 }
 
 // SaveOffice creates (ID 0) or updates an office; after an update
@@ -499,7 +545,7 @@ func (s *Service) checkAndBook(ctx context.Context, tenantID int64, who *auth.Pr
 	if b.PC && !o.Hourly && o.PCs == 0 {
 		return apperr.New(apperr.Invalid, "places.refused.no_pc")
 	}
-	behalf, notes, err := OnBehalf(ctx, s.st, tenantID, who, targetID, notify.BookedForYou, ObjectBooking, o.Name, b.Day, b.ApplicationID)
+	behalf, notes, err := OnBehalf(ctx, s.st, tenantID, who, targetID, notify.BookedForYou, ObjectBooking, o.Name, b.Day, b.Half, b.ApplicationID)
 	if err != nil {
 		return err
 	}
@@ -606,7 +652,7 @@ func (s *Service) Cancel(ctx context.Context, tenantID int64, who *auth.Principa
 		before := b.AuditView()
 		b.Status = Cancelled
 		after := b.AuditView()
-		behalf, err := ForSomeoneElse(ctx, tx, tenantID, who, b.StaffID, notify.CancelledForYou, ObjectBooking, b.OfficeName, b.Day, b.ApplicationID)
+		behalf, err := ForSomeoneElse(ctx, tx, tenantID, who, b.StaffID, notify.CancelledForYou, ObjectBooking, b.OfficeName, b.Day, b.Half, b.ApplicationID)
 		if err != nil {
 			return err
 		}

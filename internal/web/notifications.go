@@ -79,7 +79,7 @@ func noteTarget(n notify.Notification) string {
 		return "/worktime"
 	case worktime.NotifyOvertimeRequested, worktime.NotifyOvertimeDecided:
 		return "/worktime/overtime"
-	case notify.PlaceCapacityReduced:
+	case notify.PlaceCapacityReduced, notify.PlaceRulesChanged:
 		return "/places"
 	case notify.DeviceCapacityReduced, notify.DeviceOverdue:
 		return "/devices/reservations"

@@ -60,7 +60,7 @@ func TestPlacesOfficePages(t *testing.T) {
 		form.Set("seats", "0")
 		form.Set("version", fmt.Sprint(version))
 		res := w.do("POST", fmt.Sprintf("/places/offices/%d", id), form, it)
-		if res.code != 200 || !strings.Contains(res.body, "定員を超えた予約") || !strings.Contains(res.body, "山田 太郎") {
+		if res.code != 200 || !strings.Contains(res.body, "定員・利用条件に合わなくなった予約") || !strings.Contains(res.body, "山田 太郎") {
 			t.Fatalf("reduce: %d %.500s", res.code, res.body)
 		}
 		// The day view and check-in.

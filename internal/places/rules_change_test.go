@@ -1,0 +1,60 @@
+package places_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"telework/internal/notify"
+	"telework/internal/places"
+	"telework/internal/store"
+	"telework/internal/store/storetest"
+)
+
+// TestOfficeRulesChangeTellsTheBooked: closing a day that holds bookings
+// lists them and tells their people, as a capacity cut does (issue 14; a
+// review found them kept in silence); a booking made on someone's behalf
+// tells them the half-day (午後), not only the date.
+func TestOfficeRulesChangeTellsTheBooked(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db, 3)
+		s, a, o := f.svc, f.a.ID, f.officeA
+		notes := notify.NewService(db, db.Now)
+		tuesday := f.monday.AddDays(1)
+		_, err := s.Book(ctx, a, f.people[0], places.Request{OfficeID: o.ID, Day: f.monday, Half: places.AM})
+		storetest.Must(t, err)
+		_, err = s.Book(ctx, a, f.people[1], places.Request{OfficeID: o.ID, Day: tuesday, Half: places.PM})
+		storetest.Must(t, err)
+		_, err = s.Book(ctx, a, f.boss, places.Request{OfficeID: o.ID, Day: f.monday, Half: places.PM, StaffID: f.staff[2].ID})
+		storetest.Must(t, err)
+		got, err := notes.List(ctx, a, f.people[2], true, 10, 0)
+		storetest.Must(t, err)
+		if len(got) != 1 || !strings.Contains(got[0].Message("ja"), "午後") {
+			t.Fatalf("the person booked for: %+v", got)
+		}
+		cur, err := s.Office(ctx, a, o.ID)
+		storetest.Must(t, err)
+		cur.ClosedDays = append(cur.ClosedDays, f.monday.String())
+		affected, err := s.UpdateOffice(ctx, a, f.it, cur)
+		storetest.Must(t, err)
+		var who []int64
+		for _, b := range affected {
+			who = append(who, b.StaffID)
+		}
+		slices.Sort(who)
+		if want := []int64{f.staff[0].ID, f.staff[2].ID}; !slices.Equal(who, want) {
+			t.Fatalf("bookings listed after closing Monday: %v, want %v", who, want)
+		}
+		for i, want := range []int{1, 0, 1} {
+			got, err := notes.List(ctx, a, f.people[i], true, 10, 0)
+			storetest.Must(t, err)
+			n := slices.IndexFunc(got, func(x notify.Notification) bool { return x.Kind == notify.PlaceRulesChanged })
+			if (n >= 0) != (want == 1) {
+				t.Errorf("person %d told: %v (%s)", i, n >= 0, fmt.Sprint(got))
+			}
+		}
+	})
+}
