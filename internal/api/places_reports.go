@@ -11,6 +11,7 @@ import (
 	"telework/internal/apperr"
 	"telework/internal/calendar"
 	"telework/internal/devices"
+	"telework/internal/i18n"
 	"telework/internal/places"
 	"telework/internal/route"
 	"telework/internal/tabular"
@@ -91,9 +92,17 @@ func (s *API) apiPlacesUsage(w http.ResponseWriter, r *http.Request) {
 	}
 	// Counts, hours and occupancy are numbers (numeric cells in xlsx, so
 	// SUM works); occupancy is rounded to 0.1 %.
-	table := [][]any{{"date", "type", "id", "name", "count", "hours", "occupancy"}}
+	// Headed in the reader's language (人事 open it in Excel), as the
+	// other exports are (a review found English headers).
+	lang := apiLang(r)
+	head := []any{}
+	for _, c := range []string{"date", "type", "id", "name", "count", "hours", "occupancy"} {
+		head = append(head, i18n.T(lang, "places.usage_col."+c, nil))
+	}
+	table := [][]any{head}
 	for _, u := range rows {
-		table = append(table, []any{u.Day.String(), u.Type, u.ID, u.Name, u.Count, u.Hours, math.Round(u.Occupancy*1000) / 1000})
+		table = append(table, []any{u.Day.String(), i18n.T(lang, "places.usage_type."+u.Type, nil), u.ID, u.Name, u.Count, u.Hours,
+			math.Round(u.Occupancy*1000) / 1000})
 	}
 	w.Header().Set("Content-Type", format.ContentType())
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="places-usage-%s-%s%s"`, from, to, format.Ext()))

@@ -141,7 +141,7 @@ func TestPlacesReportNumbersAndForm(t *testing.T) {
 		defer f.Close()
 		sheet := f.GetSheetName(0)
 		header, _ := f.GetRows(sheet)
-		if len(header) != 2 || header[0][4] != "count" || header[0][5] != "hours" || header[0][6] != "occupancy" {
+		if len(header) != 2 || header[0][4] != "延べ利用回数" || header[0][6] != "稼働率" || header[1][1] != "オフィス" {
 			t.Fatalf("rows: %v", header)
 		}
 		for col, want := range map[string]string{"E": "2", "F": "15.5", "G": "0.5"} {

@@ -67,7 +67,7 @@ func TestPlacesAPIAndPages(t *testing.T) {
 				t.Fatalf("%s: %d %s", path, res.code, res.body)
 			}
 		}
-		if res := w.callCookie("GET", "/api/v1/places/usage/export?format=csv", "", it); res.code != 200 || !strings.Contains(res.body, "occupancy") {
+		if res := w.callCookie("GET", "/api/v1/places/usage/export?format=csv", "", it); res.code != 200 || !strings.Contains(res.body, "稼働率") {
 			t.Fatalf("csv: %d %.200s", res.code, res.body)
 		}
 		// The page: my booking, a refusal shown in Japanese, cancellation.
