@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -67,7 +66,6 @@ func TestSubmitFloor(t *testing.T) {
 		}
 		rw.WriteHeader(http.StatusCreated)
 	})
-	url := benchkit.Serve(t, h) + "/applications"
 	// Each of 800 people applies for the next of 150 business days in turn.
 	var cookies []string
 	for _, tm := range w.teams[:80] {
@@ -79,18 +77,9 @@ func TestSubmitFloor(t *testing.T) {
 	for d := w.cal.AddBusinessDays(w.today, 20); len(future) < 150; d = w.cal.NextBusinessDay(d) {
 		future = append(future, d)
 	}
-	cpu0 := benchkit.CPUTime()
-	rps, lat := benchkit.Load(clients, runFor, int64(len(cookies)*len(future)), func(c, k int) bool {
-		body := `{"dates":["` + future[k/len(cookies)].String() + `"],"mode":"home","plan":"資料作成"}`
-		code, b, err := client.Do("POST", url, []byte(body), "Cookie", cookies[k%len(cookies)])
-		if err != nil || code != http.StatusCreated {
-			t.Errorf("client %d submission %d: %d %v %s", c, k, code, err, strings.TrimSpace(string(b)))
-			return false
-		}
-		return true
-	})
-	n := len(lat)
-	t.Logf("floor: %d requests, CPU %v per request", n, (benchkit.CPUTime()-cpu0)/time.Duration(max(n, 1)))
-	t.Logf("postgres submission floor (one statement per request): %.0f req/s (bare INSERT %.0f req/s): %.0f%% of bare; p50 %v, p99 %v",
-		rps, bare.RPS, 100*rps/bare.RPS, benchkit.Percentile(lat, 50).Round(100*time.Microsecond), benchkit.Percentile(lat, 99).Round(100*time.Microsecond))
+	benchkit.Floor(t, "submission", bare, h, clients, runFor, int64(len(cookies)*len(future)), http.StatusCreated,
+		func(c *benchkit.Client, url string, k int) (int, []byte, error) {
+			body := `{"dates":["` + future[k/len(cookies)].String() + `"],"mode":"home","plan":"資料作成"}`
+			return c.Do("POST", url+"/applications", []byte(body), "Cookie", cookies[k%len(cookies)])
+		})
 }

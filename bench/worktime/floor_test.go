@@ -57,19 +57,8 @@ func TestStartFloor(t *testing.T) {
 		}
 		rw.WriteHeader(http.StatusOK)
 	})
-	url := benchkit.Serve(t, h) + "/start"
 	body := []byte(`{"plan":"窓口の準備と資料作成"}`)
-	cpu0 := benchkit.CPUTime()
-	rps, lat := benchkit.Load(clients, runFor, int64(len(w.tokens)), func(c, k int) bool {
-		code, b, err := client.Do("POST", url, body, "Authorization", "Bearer "+w.tokens[k])
-		if err != nil || code != http.StatusOK {
-			t.Errorf("client %d start %d: %d %v %s", c, k, code, err, b)
-			return false
-		}
-		return true
+	benchkit.Floor(t, "start", bare, h, clients, runFor, int64(len(w.tokens)), http.StatusOK, func(c *benchkit.Client, url string, k int) (int, []byte, error) {
+		return c.Do("POST", url+"/start", body, "Authorization", "Bearer "+w.tokens[k])
 	})
-	n := len(lat)
-	t.Logf("floor: %d requests, CPU %v per request", n, (benchkit.CPUTime()-cpu0)/time.Duration(max(n, 1)))
-	t.Logf("postgres start floor (one statement per request): %.0f req/s (bare INSERT %.0f req/s): %.0f%% of bare; p50 %v, p99 %v",
-		rps, bare.RPS, 100*rps/bare.RPS, benchkit.Percentile(lat, 50).Round(100*time.Microsecond), benchkit.Percentile(lat, 99).Round(100*time.Microsecond))
 }
