@@ -66,6 +66,16 @@ func NewServices(db *store.DB) web.Services {
 		}
 	}
 	orgs.Changed.Set(reroute)
+	// The seats and devices booked for an application's days that no
+	// longer happen (withdrawn, rejected, cancelled) are freed at once.
+	seats, loans := places.NewService(db, now), devices.NewService(db, now)
+	applications.SetRelease(func(ctx context.Context, tenantID int64, who *auth.Principal, a *apply.Application, days []calendar.Date) {
+		for _, free := range []func(context.Context, int64, *auth.Principal, int64, int64, []calendar.Date) error{seats.ReleaseFor, loans.ReleaseFor} {
+			if err := free(ctx, tenantID, who, a.StaffID, a.ID, days); err != nil {
+				slog.Default().Error("freeing the bookings of an application's days", "tenant", tenantID, "application", a.ID, "err", err)
+			}
+		}
+	})
 	// A policy version saved or deleted sets the report deadlines of the
 	// days already approved to its report rule.
 	rules.Changed.Set(func(ctx context.Context, tenantID int64) {
@@ -108,8 +118,8 @@ func NewServices(db *store.DB) web.Services {
 		Notify:      notify.NewService(db, now),
 		Worktime:    hours,
 		Presence:    board,
-		Places:      places.NewService(db, now),
-		Devices:     devices.NewService(db, now),
+		Places:      seats,
+		Devices:     loans,
 		Emergency:   emergency.NewService(db, now),
 		Roster:      rosters,
 		Delivery:    notify.NewDeliveryService(db, now),

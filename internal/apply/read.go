@@ -177,8 +177,32 @@ func (s *Service) act(ctx context.Context, tenantID int64, who *auth.Principal, 
 	if err != nil {
 		return nil, s.stale(ctx, tenantID, id, action, err)
 	}
+	if s.release != nil && (action == ActWithdraw || action == ActReject || action == ActCancel) {
+		// After the commit: the seats and devices booked for the days
+		// that no longer happen are freed (a review found them kept).
+		var gone []calendar.Date
+		today := s.Today()
+		for _, d := range out.Days {
+			if (d.Status == Withdrawn || d.Status == Rejected || d.Status == Cancelled) && !d.Date.Before(today) {
+				gone = append(gone, d.Date)
+			}
+		}
+		if len(gone) > 0 {
+			s.release(ctx, tenantID, who, out, gone)
+		}
+	}
 	return out, nil
 }
+
+// Release frees what was booked for an application's days that no longer
+// happen (withdrawn, rejected, cancelled): the seats and devices linked to
+// it (internal/places and internal/devices, wired in internal/app). It runs
+// after the application's transaction; what it cannot free (a seat already
+// checked in) stays.
+type Release func(ctx context.Context, tenantID int64, who *auth.Principal, a *Application, days []calendar.Date)
+
+// SetRelease names what frees the bookings of days that no longer happen.
+func (s *Service) SetRelease(r Release) { s.release = r }
 
 // JustDecided is how recent another person's decision on an application
 // is for a take-back sent without a version to be refused (unseen).

@@ -239,9 +239,10 @@ type PlanChecker interface {
 // change with its decision, audit entry and notifications. Handlers, the
 // CLI, the demo and the periodic job call it; it never sees HTTP.
 type Service struct {
-	st   Store
-	now  func() time.Time
-	plan PlanChecker
+	st      Store
+	now     func() time.Time
+	plan    PlanChecker
+	release Release
 }
 
 // NewService returns the service over st; now is the clock (tests move it).
