@@ -35,7 +35,7 @@ type demoOffice struct {
 }
 
 var demoOffices = map[string]demoOffice{
-	"東部支所": {seats: 8, pcs: 4, phone: true, printer: true, opens: "08:30", closes: "17:15", closed: []string{"sat", "sun"},
+	"東部支所": {seats: 8, pcs: 4, phone: true, printer: true, opens: "08:30", closes: "17:15", closed: []string{"sat", "sun", places.Holidays},
 		horizon: 30, address: "みどり野市東町1-2-3 東部支所2階 旧第2会議室",
 		note: "庁内LANに接続した執務席。財務会計システムも利用可。鍵は1階窓口で受け取り"},
 	"中央図書館 学習室": {seats: 6, opens: "09:00", closes: "20:00", closed: []string{"mon"}, horizon: 14,

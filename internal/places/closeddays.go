@@ -33,6 +33,9 @@ func SplitClosedDays(s string) []string {
 // YYYY-MM-DD; ok is false for anything else.
 func ClosedDayCode(s string) (string, bool) {
 	s = strings.TrimSpace(s)
+	if slices.Contains([]string{Holidays, "holiday", "祝日", "祝休日", "休日", "祝日・年末年始", "祝日・年末年始・閉庁日", "閉庁日"}, strings.ToLower(s)) {
+		return Holidays, true
+	}
 	if d, err := calendar.ParseDate(s); err == nil {
 		return d.String(), true
 	}
@@ -46,12 +49,20 @@ func ClosedDayCode(s string) (string, bool) {
 	return "", false
 }
 
+// Holidays is the closed-day code of the days the tenant's calendar has off
+// besides weekends: national holidays, 年末年始 (12/29–1/3) and closure days
+// (a review found 支所 bookable on 元日). Typed as 祝日 (or holidays).
+const Holidays = "holidays"
+
 // englishWeekdays are the English weekday names, index as Weekdays.
 var englishWeekdays = []string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
 
 // ClosedDayLabel shows a closed day's canonical form in the language l
 // (ja: 土, a date as it is).
 func ClosedDayLabel(l, code string) string {
+	if code == Holidays && l != "en" {
+		return "祝日"
+	}
 	if i := slices.Index(Weekdays, code); i >= 0 && l != "en" {
 		return calendar.WeekdayNamesJA[i]
 	}

@@ -57,12 +57,16 @@ const (
 // Office is a satellite office with every attribute of SPEC §5.
 type Office struct {
 	tasks.WorkPlace
-	Seats           int
-	PCs             int
-	Phone           bool
-	Printer         bool
-	Opens, Closes   string // "08:30"
-	ClosedDays      []string
+	Seats         int
+	PCs           int
+	Phone         bool
+	Printer       bool
+	Opens, Closes string // "08:30"
+	ClosedDays    []string
+	// HolidayOn, when set from the tenant's calendar (Service.withHolidays),
+	// says whether a day is a national holiday, in 年末年始 or a closure
+	// day: the days ClosedDays closes with the code Holidays.
+	HolidayOn       func(calendar.Date) bool
 	PreRegistration bool
 	HorizonDays     int
 	// Hourly: a private share office used per hour, without a seat cap.
@@ -85,7 +89,7 @@ var Weekdays = []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
 // what the feasibility engine allows there, so it is always chosen.
 func NewOffice() *Office {
 	return &Office{WorkPlace: tasks.WorkPlace{Kind: tasks.Branch}, Opens: "08:30", Closes: "17:15",
-		ClosedDays: []string{"sat", "sun"}, HorizonDays: 30}
+		ClosedDays: []string{"sat", "sun", Holidays}, HorizonDays: 30}
 }
 
 // MaxAddress and MaxNote bound an office's address and note (characters).
@@ -233,7 +237,8 @@ func (o *Office) NoLonger(day calendar.Date, h Half, registered bool) bool {
 // ClosedOn reports whether the office is closed on day.
 func (o *Office) ClosedOn(day calendar.Date) bool {
 	wd := Weekdays[day.Weekday()]
-	return slices.Contains(o.ClosedDays, wd) || slices.Contains(o.ClosedDays, day.String())
+	return slices.Contains(o.ClosedDays, wd) || slices.Contains(o.ClosedDays, day.String()) ||
+		slices.Contains(o.ClosedDays, Holidays) && o.HolidayOn != nil && o.HolidayOn(day)
 }
 
 // FullErr is the conflict of the office having no seat (or PC) left on day.

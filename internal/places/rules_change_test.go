@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"telework/internal/apperr"
+	"telework/internal/calendar"
 	"telework/internal/notify"
 	"telework/internal/places"
 	"telework/internal/store"
@@ -55,6 +57,36 @@ func TestOfficeRulesChangeTellsTheBooked(t *testing.T) {
 			if (n >= 0) != (want == 1) {
 				t.Errorf("person %d told: %v (%s)", i, n >= 0, fmt.Sprint(got))
 			}
+		}
+	})
+}
+
+// TestHolidaysClosed: an office that closes on holidays (祝日, the default
+// of a new office) refuses 元日 and a national holiday from the tenant's
+// calendar, without anyone typing the dates (a review booked a 支所 on
+// 元日); one that does not (a library open on holidays) takes them.
+func TestHolidaysClosed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db, 1)
+		s, a := f.svc, f.a.ID
+		if code, ok := places.ClosedDayCode("祝日"); !ok || code != places.Holidays {
+			t.Fatalf("祝日 reads %q %v", code, ok)
+		}
+		o := places.NewOffice()
+		o.Name, o.Seats, o.Network, o.HorizonDays = "東部支所", 4, f.officeA.Network, 0
+		storetest.Must(t, s.CreateOffice(ctx, a, f.it, o))
+		lib := places.NewOffice()
+		lib.Name, lib.Seats, lib.Network, lib.HorizonDays, lib.ClosedDays = "図書館", 4, f.officeA.Network, 0, []string{"mon"}
+		storetest.Must(t, s.CreateOffice(ctx, a, f.it, lib))
+		for _, day := range []calendar.Date{{Year: 2027, Month: 1, Day: 1}, {Year: 2027, Month: 2, Day: 11}} { // 元日, 建国記念の日
+			_, err := s.Book(ctx, a, f.people[0], places.Request{OfficeID: o.ID, Day: day, Half: places.AM})
+			if e := apperr.As(err); e == nil || e.Key != "places.refused.closed_day" {
+				t.Errorf("%s at an office closed on holidays: %v", day, err)
+			}
+		}
+		if _, err := s.Book(ctx, a, f.people[0], places.Request{OfficeID: lib.ID, Day: calendar.Date{Year: 2027, Month: 2, Day: 11}, Half: places.AM}); err != nil {
+			t.Errorf("建国記念の日 at a library open on holidays: %v", err)
 		}
 	})
 }

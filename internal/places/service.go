@@ -60,6 +60,9 @@ type Registration struct {
 
 // Store is the places' storage.
 type Store interface {
+	// LoadCalendar reads the tenant's business calendar (the holidays an
+	// office may close on).
+	LoadCalendar(ctx context.Context, tenantID int64, fromYear, toYear int) (*calendar.Calendar, error)
 	Reader
 	InPlacesTx(ctx context.Context, fn func(Tx) error) error
 	// BookSeat writes booking b (and sets its id) in a transaction of its
@@ -284,6 +287,11 @@ func (s *Service) UpdateOffice(ctx context.Context, tenantID int64, who *auth.Pr
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
+	// Before the transaction (SQLite: no read on another connection while
+	// it holds the writer): the holidays the office now closes on.
+	if err := s.withHolidays(ctx, tenantID, o); err != nil {
+		return nil, err
+	}
 	var affected []*Booking
 	err := s.st.InPlacesTx(ctx, func(tx Tx) error {
 		before, err := tx.FindOffice(ctx, tenantID, o.ID)
@@ -328,6 +336,24 @@ func (s *Service) UpdateOffice(ctx context.Context, tenantID int64, who *auth.Pr
 	})
 	o.Affected = affected
 	return affected, err
+}
+
+// withHolidays sets o.HolidayOn from the tenant's calendar when o closes on
+// holidays (nothing is read otherwise).
+func (s *Service) withHolidays(ctx context.Context, tenantID int64, o *Office) error {
+	if !slices.Contains(o.ClosedDays, Holidays) {
+		return nil
+	}
+	y := calendar.DateOf(s.now()).Year
+	cal, err := s.st.LoadCalendar(ctx, tenantID, y-1, y+2)
+	if err != nil {
+		return err
+	}
+	o.HolidayOn = func(d calendar.Date) bool {
+		_, off := cal.Holiday(d)
+		return off
+	}
+	return nil
 }
 
 // noLonger lists office o's live bookings from today on (but those in
@@ -494,6 +520,9 @@ func (s *Service) Book(ctx context.Context, tenantID int64, who *auth.Principal,
 	// is confirmed against the office as read afresh.
 	o, err := s.st.FindOfficeCached(ctx, tenantID, req.OfficeID)
 	for try := 0; ; try++ {
+		if err == nil {
+			err = s.withHolidays(ctx, tenantID, o)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -767,6 +796,9 @@ func (s *Service) Availability(ctx context.Context, tenantID int64, officeID int
 		return nil, nil, v.Err()
 	}
 	o, err := s.st.FindOffice(ctx, tenantID, officeID)
+	if err == nil {
+		err = s.withHolidays(ctx, tenantID, o)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
