@@ -209,7 +209,7 @@ func (o *Office) Refusal(day, today calendar.Date, h Half, registered bool) erro
 	case o.ClosedOn(day):
 		return apperr.At(apperr.Invalid, "date", "places.refused.closed_day", nil)
 	case o.PreRegistration && !registered:
-		return apperr.New(apperr.Invalid, "places.refused.pre_registration")
+		return apperr.At(apperr.Invalid, "office_id", "places.refused.pre_registration", nil) // linked to the office chosen
 	}
 	return o.hoursRefuse(h)
 }
@@ -220,7 +220,9 @@ func (o *Office) hoursRefuse(h Half) error {
 	cl, _ := parseClock(o.Closes)
 	for _, x := range HalvesOf(h) {
 		if (x == AM && op >= Noon) || (x == PM && cl <= Noon) {
-			return &apperr.Error{Code: apperr.Invalid, Key: "places.refused.hours", Args: map[string]any{"Opens": o.Opens, "Closes": o.Closes}}
+			// Linked to the half-day chosen, as a closed day is to the date
+			// (a review found it in the summary only).
+			return apperr.At(apperr.Invalid, "half", "places.refused.hours", map[string]any{"Opens": o.Opens, "Closes": o.Closes})
 		}
 	}
 	return nil

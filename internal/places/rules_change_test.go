@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"telework/internal/apperr"
 	"telework/internal/calendar"
@@ -89,4 +90,22 @@ func TestHolidaysClosed(t *testing.T) {
 			t.Errorf("建国記念の日 at a library open on holidays: %v", err)
 		}
 	})
+}
+
+// TestRefusalsNameTheirField: the refusals by the hours and by the
+// pre-registration name the field they are about (half, office_id), so the
+// form marks it, as a closed day marks the date (a review found them in the
+// summary only).
+func TestRefusalsNameTheirField(t *testing.T) {
+	o := places.NewOffice()
+	o.Opens, o.Closes = "13:00", "17:15"
+	at := time.Date(2026, 12, 1, 9, 0, 0, 0, calendar.Tokyo)
+	day := calendar.Date{Year: 2026, Month: 12, Day: 2}
+	if e := apperr.As(o.Refusal(day, calendar.DateOf(at), places.AM, true)); e == nil || len(e.Fields) != 1 || e.Fields[0].Field != "half" {
+		t.Errorf("hours: %v", e)
+	}
+	o.Opens, o.PreRegistration = "08:30", true
+	if e := apperr.As(o.Refusal(day, calendar.DateOf(at), places.AM, false)); e == nil || len(e.Fields) != 1 || e.Fields[0].Field != "office_id" {
+		t.Errorf("pre-registration: %v", e)
+	}
 }
