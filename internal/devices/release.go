@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 
-	"telework/internal/apperr"
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/places"
@@ -23,17 +22,11 @@ func (s *Service) ReleaseFor(ctx context.Context, tenantID int64, who *auth.Prin
 	if err != nil {
 		return err
 	}
+	var ids []int64
 	for _, r := range list {
-		if r.ApplicationID != appID || r.Status != Reserved || !slices.Contains(days, r.Day) {
-			continue
-		}
-		err := s.Cancel(ctx, tenantID, who, r.ID)
-		if apperr.CodeOf(err) == apperr.NotFound || apperr.CodeOf(err) == apperr.Forbidden {
-			err = s.Cancel(ctx, tenantID, places.SystemFor(tenantID, staffID), r.ID)
-		}
-		if err != nil && apperr.As(err) == nil {
-			return err
+		if r.ApplicationID == appID && r.Status == Reserved && slices.Contains(days, r.Day) {
+			ids = append(ids, r.ID)
 		}
 	}
-	return nil
+	return places.CancelEach(ctx, tenantID, who, staffID, ids, s.Cancel)
 }

@@ -25,23 +25,31 @@ func (s *Service) ReleaseFor(ctx context.Context, tenantID int64, who *auth.Prin
 	if err != nil {
 		return err
 	}
+	var ids []int64
 	for _, b := range list {
-		if b.ApplicationID != appID || b.Status != Booked || !slices.Contains(days, b.Day) {
-			continue
+		if b.ApplicationID == appID && b.Status == Booked && slices.Contains(days, b.Day) {
+			ids = append(ids, b.ID)
 		}
-		err := s.Cancel(ctx, tenantID, who, b.ID)
-		if apperr.CodeOf(err) == apperr.NotFound || apperr.CodeOf(err) == apperr.Forbidden {
-			err = s.Cancel(ctx, tenantID, SystemFor(tenantID, staffID), b.ID)
+	}
+	return CancelEach(ctx, tenantID, who, staffID, ids, s.Cancel)
+}
+
+// CancelEach cancels each of person staffID's bookings or reservations ids
+// with cancel, as who or, where who may not act for the person (not found
+// or forbidden to them), as the system in the person's name (the audit log
+// names it system:application). One that cannot be cancelled (checked in,
+// lent, past) stays; only a database error is returned.
+func CancelEach(ctx context.Context, tenantID int64, who *auth.Principal, staffID int64, ids []int64,
+	cancel func(ctx context.Context, tenantID int64, who *auth.Principal, id int64) error) error {
+	system := &auth.Principal{TenantID: tenantID, StaffID: staffID, LoginID: "system:application", Roles: []auth.Role{auth.Staff}}
+	for _, id := range ids {
+		err := cancel(ctx, tenantID, who, id)
+		if c := apperr.CodeOf(err); c == apperr.NotFound || c == apperr.Forbidden {
+			err = cancel(ctx, tenantID, system, id)
 		}
 		if err != nil && apperr.As(err) == nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// SystemFor is the principal the system acts with in the person's name
-// (the audit log names it system:application).
-func SystemFor(tenantID, staffID int64) *auth.Principal {
-	return &auth.Principal{TenantID: tenantID, StaffID: staffID, LoginID: "system:application", Roles: []auth.Role{auth.Staff}}
 }
