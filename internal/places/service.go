@@ -301,11 +301,18 @@ func (s *Service) UpdateOffice(ctx context.Context, tenantID int64, who *auth.Pr
 		if err := tx.UpdateOfficeRow(ctx, tenantID, o, s.now()); err != nil {
 			return nameTaken(err)
 		}
-		if o.Capacity(Seat) >= 0 && (o.Capacity(Seat) < before.Capacity(Seat) || o.PCs < before.PCs || before.Capacity(Seat) < 0) {
-			live, err := tx.FindBookings(ctx, tenantID, Filter{OfficeID: o.ID, From: calendar.DateOf(s.now())})
-			if err != nil {
+		cut := o.Capacity(Seat) >= 0 && (o.Capacity(Seat) < before.Capacity(Seat) || o.PCs < before.PCs || before.Capacity(Seat) < 0)
+		// A day closed, hours shortened or pre-registration required.
+		rules := !slices.Equal(before.ClosedDays, o.ClosedDays) || before.Opens != o.Opens || before.Closes != o.Closes ||
+			o.PreRegistration && !before.PreRegistration
+		var live []*Booking
+		if cut || rules {
+			// The office's live bookings, read once for both checks.
+			if live, err = tx.FindBookings(ctx, tenantID, Filter{OfficeID: o.ID, From: calendar.DateOf(s.now())}); err != nil {
 				return err
 			}
+		}
+		if cut {
 			affected = Overflow(live, o.Seats, o.PCs)
 		}
 		after := o.AuditView()
@@ -314,13 +321,11 @@ func (s *Service) UpdateOffice(ctx context.Context, tenantID int64, who *auth.Pr
 		}, func(b *Booking) int64 { return b.ID }, after, "over_capacity_bookings"); err != nil {
 			return err
 		}
-		// A day closed, hours shortened or pre-registration required: the
-		// bookings the office's rules now refuse are listed and their
-		// people told, as for a capacity cut (issue 14; a review found them
-		// kept in silence). None is cancelled.
-		if !slices.Equal(before.ClosedDays, o.ClosedDays) || before.Opens != o.Opens || before.Closes != o.Closes ||
-			o.PreRegistration && !before.PreRegistration {
-			refused, err := s.noLonger(ctx, tx, tenantID, o, affected)
+		// After a change of the rules, the bookings they now refuse are
+		// listed and their people told, as for a capacity cut (issue 14; a
+		// review found them kept in silence). None is cancelled.
+		if rules {
+			refused, err := noLonger(ctx, tx, tenantID, o, live, affected)
 			if err != nil {
 				return err
 			}
@@ -356,13 +361,9 @@ func (s *Service) withHolidays(ctx context.Context, tenantID int64, o *Office) e
 	return nil
 }
 
-// noLonger lists office o's live bookings from today on (but those in
-// skip) that its rules now refuse (Office.NoLonger).
-func (s *Service) noLonger(ctx context.Context, tx Tx, tenantID int64, o *Office, skip []*Booking) ([]*Booking, error) {
-	live, err := tx.FindBookings(ctx, tenantID, Filter{OfficeID: o.ID, From: calendar.DateOf(s.now())})
-	if err != nil {
-		return nil, err
-	}
+// noLonger lists office o's live bookings (but those in skip) that its
+// rules now refuse (Office.NoLonger).
+func noLonger(ctx context.Context, tx Tx, tenantID int64, o *Office, live, skip []*Booking) ([]*Booking, error) {
 	var out []*Booking
 	for _, b := range live {
 		if b.Status != Booked || slices.ContainsFunc(skip, func(x *Booking) bool { return x.ID == b.ID }) {
@@ -370,6 +371,7 @@ func (s *Service) noLonger(ctx context.Context, tx Tx, tenantID int64, o *Office
 		}
 		registered := true
 		if o.PreRegistration {
+			var err error
 			if registered, err = tx.IsOfficeRegistered(ctx, tenantID, o.ID, b.StaffID); err != nil {
 				return nil, err
 			}
