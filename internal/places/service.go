@@ -554,31 +554,26 @@ var ErrOfficeChanged = errors.New("places: the office changed since it was read"
 // book checks booking b against office o and writes it (Book). checked
 // says BookSeat was reached, which holds o to its version.
 func (s *Service) book(ctx context.Context, tenantID int64, who *auth.Principal, targetID int64, o *Office, b *Booking) (checked bool, err error) {
-	err = s.checkAndBook(ctx, tenantID, who, targetID, o, b, &checked)
-	return checked, err
-}
-
-func (s *Service) checkAndBook(ctx context.Context, tenantID int64, who *auth.Principal, targetID int64, o *Office, b *Booking, checked *bool) error {
 	b.OfficeName = o.Name
 	if err := CheckApplication(ctx, s.st, tenantID, b.ApplicationID, b.StaffID, b.Day); err != nil {
-		return err
+		return false, err
 	}
 	registered := true
 	if o.PreRegistration {
 		var err error
 		if registered, err = s.st.IsOfficeRegistered(ctx, tenantID, o.ID, b.StaffID); err != nil {
-			return err
+			return false, err
 		}
 	}
 	if err := o.Refusal(b.Day, calendar.DateOf(b.CreatedAt), b.Half, registered); err != nil {
-		return err
+		return false, err
 	}
 	if b.PC && !o.Hourly && o.PCs == 0 {
-		return apperr.New(apperr.Invalid, "places.refused.no_pc")
+		return false, apperr.New(apperr.Invalid, "places.refused.no_pc")
 	}
 	behalf, notes, err := OnBehalf(ctx, s.st, tenantID, who, targetID, notify.BookedForYou, ObjectBooking, o.Name, b.Day, b.Half, b.ApplicationID)
 	if err != nil {
-		return err
+		return false, err
 	}
 	after := b.AuditView()
 	maps.Copy(after, behalf)
@@ -586,18 +581,17 @@ func (s *Service) checkAndBook(ctx context.Context, tenantID int64, who *auth.Pr
 	if b.PC {
 		resources = append(resources, PC)
 	}
-	*checked = true
 	full, err := s.st.BookSeat(ctx, tenantID, b, o.Version, resources, notes, auth.ActorOf(who),
 		audit.Change{Action: "places.book", ObjectType: "booking", After: after})
 	switch {
 	case apperr.IsDuplicate(err):
-		return apperr.At(apperr.Conflict, "date", "places.refused.second_seat", nil)
+		return true, apperr.At(apperr.Conflict, "date", "places.refused.second_seat", nil)
 	case err != nil:
-		return err
+		return true, err
 	case full != "":
-		return o.FullErr(b.Day, full)
+		return true, o.FullErr(b.Day, full)
 	}
-	return nil
+	return true, nil
 }
 
 // mayTouch reports whether who may see or change booking b: the person,
