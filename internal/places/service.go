@@ -560,7 +560,6 @@ func (s *Service) book(ctx context.Context, tenantID int64, who *auth.Principal,
 	}
 	registered := true
 	if o.PreRegistration {
-		var err error
 		if registered, err = s.st.IsOfficeRegistered(ctx, tenantID, o.ID, b.StaffID); err != nil {
 			return false, err
 		}
