@@ -39,10 +39,8 @@ func (s *Service) RecomputeReportDue(ctx context.Context, tenantID int64) (int, 
 	}
 	rules, today := &env{vers: vers}, s.Today()
 	type move struct {
-		day      Day
-		due      calendar.Date
-		appID    int64
-		was, now string
+		day Day
+		due calendar.Date
 	}
 	var moves []move
 	for _, d := range days {
@@ -51,7 +49,7 @@ func (s *Service) RecomputeReportDue(ctx context.Context, tenantID int64) (int, 
 			continue // no policy at all: nothing says when
 		}
 		if due := reportDue(ver.Policy.Report, cal, d.Date); due != d.ReportDue {
-			moves = append(moves, move{day: d, due: due, appID: d.ApplicationID, was: dueString(d.ReportDue), now: dueString(due)})
+			moves = append(moves, move{day: d, due: due})
 		}
 	}
 	if len(moves) == 0 {
@@ -66,8 +64,8 @@ func (s *Service) RecomputeReportDue(ctx context.Context, tenantID int64) (int, 
 				return err
 			}
 			if ok {
-				key := strconv.FormatInt(m.appID, 10) + "/" + m.day.Date.String()
-				before[key], after[key] = m.was, m.now
+				key := strconv.FormatInt(m.day.ApplicationID, 10) + "/" + m.day.Date.String()
+				before[key], after[key] = dueString(m.day.ReportDue), dueString(m.due)
 				moved++
 			}
 		}

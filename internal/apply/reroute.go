@@ -76,7 +76,8 @@ func (s *Service) Reroute(ctx context.Context, tenantID int64) (int, error) {
 		if err != nil {
 			continue
 		}
-		to := hand{approver: w.ApproverID, second: w.SecondApproverID, steps: w.Steps}
+		was := hand{approver: w.ApproverID, second: w.SecondApproverID, steps: w.Steps}
+		to := was
 		if !may(w.ApproverID) {
 			to.approver = first
 			if w.Step == 2 && second != 0 {
@@ -95,7 +96,7 @@ func (s *Service) Reroute(ctx context.Context, tenantID int64) (int, error) {
 				to.second, to.steps = 0, 1
 			}
 		}
-		if to == (hand{approver: w.ApproverID, second: w.SecondApproverID, steps: w.Steps}) {
+		if to == was {
 			continue
 		}
 		err = s.handOn(ctx, tenantID, w, to)
