@@ -97,6 +97,18 @@ func oneDay(d calendar.Date) apply.Request {
 	return apply.Request{Dates: []calendar.Date{d}, Mode: policy.Home, Plan: "資料作成", Submit: true}
 }
 
+// approvedDay is a one-day application of the person key on d, approved by
+// the 課長; its id.
+func (f *fixture) approvedDay(t *testing.T, key string, d calendar.Date) int64 {
+	t.Helper()
+	ctx := context.Background()
+	res, err := f.svc.Create(ctx, f.a.ID, f.who[key], oneDay(d))
+	storetest.Must(t, err)
+	_, err = f.svc.Approve(ctx, f.a.ID, f.who["kacho"], res.Application.ID, apply.Act{})
+	storetest.Must(t, err)
+	return res.Application.ID
+}
+
 func (f *fixture) auditActions(t *testing.T, action string) []*audit.Entry {
 	t.Helper()
 	es, err := f.db.FindAuditEntries(context.Background(), f.a.ID, audit.Filter{Action: action, Limit: 100})

@@ -84,12 +84,9 @@ func TestReportRecordsPlannedHours(t *testing.T) {
 		}
 
 		// A verbal report the supervisor records stays without hours.
-		res, err := f.svc.Create(ctx, f.a.ID, f.who["colleague"], oneDay(day(time.June, 15)))
-		storetest.Must(t, err)
-		_, err = f.svc.Approve(ctx, f.a.ID, f.who["kacho"], res.Application.ID, apply.Act{})
-		storetest.Must(t, err)
+		verbal := f.approvedDay(t, "colleague", day(time.June, 15))
 		f.now = time.Date(2026, time.June, 16, 9, 0, 0, 0, calendar.Tokyo)
-		a, err := f.svc.Report(ctx, f.a.ID, f.who["kacho"], res.Application.ID, apply.ReportInput{Verbal: true, Work: "口頭で報告を受けた"})
+		a, err := f.svc.Report(ctx, f.a.ID, f.who["kacho"], verbal, apply.ReportInput{Verbal: true, Work: "口頭で報告を受けた"})
 		storetest.Must(t, err)
 		if rep := a.Days[0].Report; !rep.Verbal || rep.PlannedMinutes != 465 || rep.ActualMinutes != 0 {
 			t.Fatalf("verbal: %+v", rep)
@@ -107,11 +104,7 @@ func TestReportRefusals(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db)
-		res, err := f.svc.Create(ctx, f.a.ID, f.who["staff"], oneDay(day(time.June, 4)))
-		storetest.Must(t, err)
-		id := res.Application.ID
-		_, err = f.svc.Approve(ctx, f.a.ID, f.who["kacho"], id, apply.Act{})
-		storetest.Must(t, err)
+		id := f.approvedDay(t, "staff", day(time.June, 4))
 		f.now = time.Date(2026, time.June, 4, 8, 0, 0, 0, calendar.Tokyo)
 		fieldIs := func(name string, err error, field, key string) {
 			t.Helper()
@@ -119,7 +112,7 @@ func TestReportRefusals(t *testing.T) {
 				t.Fatalf("%s: %v, want %s on %s", name, err, key, field)
 			}
 		}
-		_, err = f.svc.Report(ctx, f.a.ID, f.who["kacho"], id, apply.ReportInput{Verbal: true, Work: "電話で聞いた"})
+		_, err := f.svc.Report(ctx, f.a.ID, f.who["kacho"], id, apply.ReportInput{Verbal: true, Work: "電話で聞いた"})
 		fieldIs("a verbal report at 08:00 of the day", err, "days", "apply.report_not_done")
 		_, err = f.svc.Report(ctx, f.a.ID, f.who["staff"], id, apply.ReportInput{Work: "終わった"})
 		fieldIs("a report without times at 08:00 of the day", err, "days", "apply.report_not_done")
@@ -159,12 +152,9 @@ func TestReportDueFollowsThePolicy(t *testing.T) {
 			_, err := f.svc.RecomputeReportDue(ctx, tenantID)
 			storetest.Must(t, err)
 		})
-		res, err := f.svc.Create(ctx, f.a.ID, f.who["staff"], oneDay(day(time.June, 4)))
-		storetest.Must(t, err)
-		_, err = f.svc.Approve(ctx, f.a.ID, f.who["kacho"], res.Application.ID, apply.Act{})
-		storetest.Must(t, err)
+		id := f.approvedDay(t, "staff", day(time.June, 4))
 		due := func() calendar.Date {
-			a, err := db.FindApplication(ctx, f.a.ID, res.Application.ID)
+			a, err := db.FindApplication(ctx, f.a.ID, id)
 			storetest.Must(t, err)
 			return a.Days[0].ReportDue
 		}

@@ -348,13 +348,9 @@ func TestVerbalReportBySupervisor(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db)
-		res, err := f.svc.Create(ctx, f.a.ID, f.who["staff"], oneDay(day(time.June, 4)))
-		storetest.Must(t, err)
-		id := res.Application.ID
-		_, err = f.svc.Approve(ctx, f.a.ID, f.who["kacho"], id, apply.Act{})
-		storetest.Must(t, err)
+		id := f.approvedDay(t, "staff", day(time.June, 4))
 		f.now = time.Date(2026, time.June, 5, 9, 0, 0, 0, calendar.Tokyo)
-		_, err = f.svc.Report(ctx, f.a.ID, f.who["staff"], id, apply.ReportInput{Verbal: true})
+		_, err := f.svc.Report(ctx, f.a.ID, f.who["staff"], id, apply.ReportInput{Verbal: true})
 		mustCode(t, err, apperr.Forbidden) // only a supervisor records a verbal report
 		a, err := f.svc.Report(ctx, f.a.ID, f.who["kacho"], id, apply.ReportInput{Verbal: true, Work: "口頭で報告を受けた"})
 		storetest.Must(t, err)
