@@ -167,11 +167,7 @@ func TestCounterFilledAfterTheSnapshot(t *testing.T) {
 		_, err = other.ExecContext(ctx, `UPDATE place_slots SET used = used + 1 WHERE `+slot("pm"))
 		storetest.Must(t, err)
 
-		done := make(chan error, 1)
-		go func() {
-			_, err := s.Book(ctx, a, f.people[1], places.Request{OfficeID: o.ID, Day: f.monday, Half: places.FullDay})
-			done <- err
-		}()
+		done := bookLater(ctx, s, a, f.people[1], places.Request{OfficeID: o.ID, Day: f.monday, Half: places.FullDay})
 		waitForLock(t, db) // the booking, for the afternoon's row
 		storetest.Must(t, other.Commit())
 		if err := <-done; apperr.As(err) == nil || apperr.As(err).Key != "places.full" {
@@ -293,11 +289,7 @@ func TestBehalfAndOwnBookingDoNotDeadlock(t *testing.T) {
 		_, err = x.ExecContext(ctx, `INSERT INTO place_slots (tenant_id, office_id, day, half, resource, used) VALUES ($1, $2, $3, 'am', 'seat', 1)
 			ON CONFLICT (tenant_id, office_id, day, half, resource) DO UPDATE SET used = place_slots.used + 1`, a, o.ID, f.monday.String())
 		storetest.Must(t, err)
-		done := make(chan error, 1)
-		go func() {
-			_, err := s.Book(ctx, a, f.people[1], places.Request{OfficeID: o.ID, Day: f.monday, Half: places.AM})
-			done <- err
-		}()
+		done := bookLater(ctx, s, a, f.people[1], places.Request{OfficeID: o.ID, Day: f.monday, Half: places.AM})
 		waitForLock(t, db)
 		var id int64
 		storetest.Must(t, x.QueryRowContext(ctx, `INSERT INTO bookings (tenant_id, office_id, staff_id, day, half, pc, status, booked_by, created_at)
@@ -338,6 +330,17 @@ func TestBehalfAndOwnBookingDoNotDeadlock(t *testing.T) {
 			}
 		}
 	})
+}
+
+// bookLater books req for who on a goroutine of its own; the channel gets
+// the booking's error.
+func bookLater(ctx context.Context, s *places.Service, tenantID int64, who *auth.Principal, req places.Request) <-chan error {
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Book(ctx, tenantID, who, req)
+		done <- err
+	}()
+	return done
 }
 
 // waitForWaiters returns once n sessions wait for a lock (PostgreSQL).
@@ -544,15 +547,11 @@ func TestDayClosedWhileBooking(t *testing.T) {
 			// As UpdateOffice does: the details first (lockOfficeDetails).
 			_, err = x.ExecContext(ctx, `SELECT 1 FROM office_details WHERE tenant_id = $1 AND office_id = $2 FOR UPDATE`, a, o.ID)
 			storetest.Must(t, err)
-			done := make(chan error, 1)
-			go func() {
-				who := f.boss
-				if req.who >= 0 {
-					who = f.people[req.who]
-				}
-				_, err := s.Book(ctx, a, who, places.Request{OfficeID: o.ID, Day: day, Half: places.AM, StaffID: req.staff})
-				done <- err
-			}()
+			who := f.boss
+			if req.who >= 0 {
+				who = f.people[req.who]
+			}
+			done := bookLater(ctx, s, a, who, places.Request{OfficeID: o.ID, Day: day, Half: places.AM, StaffID: req.staff})
 			waitForWaiters(t, db, 1)
 			_, err = x.ExecContext(ctx, fmt.Sprintf(`UPDATE office_details SET closed_days = 'sat,sun,%s' WHERE tenant_id = $1 AND office_id = $2`, day), a, o.ID)
 			storetest.Must(t, err)
