@@ -245,6 +245,7 @@ func submissions(t *testing.T, w *world) (float64, time.Duration, time.Duration)
 	cpu0 := benchkit.CPUTime()
 	stop := benchkit.Profile(t, string(w.db.Engine))
 	defer stop()
+	stats := benchkit.PGStatements(t, w.db.SQL, w.db.Engine == store.Postgres)
 	var turn [clients]int
 	rps, lat := benchkit.Load(clients, runFor, -1, func(c, _ int) bool {
 		p := people[c][turn[c]%len(people[c])]
@@ -259,6 +260,7 @@ func submissions(t *testing.T, w *world) (float64, time.Duration, time.Duration)
 		return true
 	})
 	t.Logf("submissions: %d in %v, CPU %v per request", len(lat), runFor, (benchkit.CPUTime()-cpu0)/time.Duration(max(len(lat), 1)))
+	stats(len(lat))
 	return rps, benchkit.Percentile(lat, 50), benchkit.Percentile(lat, 99)
 }
 
