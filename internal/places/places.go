@@ -16,6 +16,7 @@
 package places
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -199,11 +200,16 @@ func (o *Office) Capacity(r Resource) int {
 const Noon = 12 * 60
 
 // Refusal is why a booking cannot be made, checked before the counter.
-// today is the tenant's civil date now.
-func (o *Office) Refusal(day, today calendar.Date, h Half, registered bool) error {
+// now is the clock when the booking is made (its civil date is today's).
+func (o *Office) Refusal(day calendar.Date, now time.Time, h Half, registered bool) error {
+	today := calendar.DateOf(now)
 	switch {
 	case day.Before(today):
 		return apperr.At(apperr.Invalid, "date", "places.refused.past", nil)
+	case o.Over(day, h, now):
+		// Today's morning at 15:00: a seat for a time that has passed
+		// holds nothing and would count in the office's use as if taken.
+		return apperr.At(apperr.Invalid, "half", "places.refused.half_over", map[string]any{"Until": o.EndOf(h)})
 	case o.HorizonDays > 0 && today.AddDays(o.HorizonDays).Before(day):
 		return apperr.At(apperr.Invalid, "date", "places.refused.horizon", map[string]any{"Days": o.HorizonDays})
 	case o.ClosedOn(day):
@@ -226,6 +232,31 @@ func (o *Office) hoursRefuse(h Half) error {
 		}
 	}
 	return nil
+}
+
+// EndOf is when half h ends at this office ("HH:MM"): the morning at noon
+// or at closing time if the office closes earlier, the afternoon and the
+// whole day at closing time.
+func (o *Office) EndOf(h Half) string {
+	cl, ok := parseClock(o.Closes)
+	if !ok {
+		cl = 24 * 60
+	}
+	if h == AM {
+		cl = min(cl, Noon)
+	}
+	return fmt.Sprintf("%02d:%02d", cl/60, cl%60)
+}
+
+// Over reports whether half h of day has ended by now (Tokyo time): a
+// booking or a check-in for it comes too late.
+func (o *Office) Over(day calendar.Date, h Half, now time.Time) bool {
+	if day != calendar.DateOf(now) {
+		return calendar.DateOf(now).After(day)
+	}
+	end, _ := parseClock(o.EndOf(h))
+	t := now.In(calendar.Tokyo)
+	return t.Hour()*60+t.Minute() >= end
 }
 
 // NoLonger reports whether the office's rules now refuse a booking of half

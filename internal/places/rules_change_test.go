@@ -101,11 +101,11 @@ func TestRefusalsNameTheirField(t *testing.T) {
 	o.Opens, o.Closes = "13:00", "17:15"
 	at := time.Date(2026, 12, 1, 9, 0, 0, 0, calendar.Tokyo)
 	day := calendar.Date{Year: 2026, Month: 12, Day: 2}
-	if e := apperr.As(o.Refusal(day, calendar.DateOf(at), places.AM, true)); e == nil || len(e.Fields) != 1 || e.Fields[0].Field != "half" {
+	if e := apperr.As(o.Refusal(day, at, places.AM, true)); e == nil || len(e.Fields) != 1 || e.Fields[0].Field != "half" {
 		t.Errorf("hours: %v", e)
 	}
 	o.Opens, o.PreRegistration = "08:30", true
-	if e := apperr.As(o.Refusal(day, calendar.DateOf(at), places.AM, false)); e == nil || len(e.Fields) != 1 || e.Fields[0].Field != "office_id" {
+	if e := apperr.As(o.Refusal(day, at, places.AM, false)); e == nil || len(e.Fields) != 1 || e.Fields[0].Field != "office_id" {
 		t.Errorf("pre-registration: %v", e)
 	}
 }

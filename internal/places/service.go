@@ -564,7 +564,7 @@ func (s *Service) book(ctx context.Context, tenantID int64, who *auth.Principal,
 			return false, err
 		}
 	}
-	if err := o.Refusal(b.Day, calendar.DateOf(b.CreatedAt), b.Half, registered); err != nil {
+	if err := o.Refusal(b.Day, b.CreatedAt, b.Half, registered); err != nil {
 		return false, err
 	}
 	if b.PC && !o.Hourly && o.PCs == 0 {
@@ -698,6 +698,15 @@ func (s *Service) CheckIn(ctx context.Context, tenantID int64, who *auth.Princip
 	}
 	if !b.CheckedInAt.IsZero() {
 		return nil, checkedInAlready(b)
+	}
+	o, err := s.st.FindOfficeCached(ctx, tenantID, b.OfficeID)
+	if err != nil {
+		return nil, err
+	}
+	if o.Over(b.Day, b.Half, now) {
+		// An arrival recorded after the booked time ended records nothing
+		// that happened within it.
+		return nil, &apperr.Error{Code: apperr.Invalid, Key: "places.error.check_in_over", Args: map[string]any{"Until": o.EndOf(b.Half)}}
 	}
 	err = s.st.InPlacesTx(ctx, func(tx Tx) error {
 		ok, err := tx.CheckInBookingRow(ctx, tenantID, id, now)

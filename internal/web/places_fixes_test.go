@@ -77,7 +77,7 @@ func TestPlacesAPIRefusals(t *testing.T) {
 		}
 		theirs, mine := insert(w.staff["a-other"].ID), insert(w.staff["a-staff"].ID)
 		book := func(app int64) resp {
-			return w.callCookie("POST", "/api/v1/bookings", fmt.Sprintf(`{"office_id":%d,"date":%q,"half":"am","application_id":%d}`, o.ID, today, app), staff)
+			return w.callCookie("POST", "/api/v1/bookings", fmt.Sprintf(`{"office_id":%d,"date":%q,"half":"pm","application_id":%d}`, o.ID, today, app), staff)
 		}
 		for _, app := range []int64{theirs, 999999} {
 			if res := book(app); res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, `"field":"application_id"`) || !strings.Contains(res.body, "申請番号") {

@@ -32,7 +32,7 @@ func TestPlacesReportPage(t *testing.T) {
 		var office, pool int64
 		_ = db.SQL.QueryRow(`SELECT id FROM task_places WHERE name = '和田公民館'`).Scan(&office)
 		_ = db.SQL.QueryRow(`SELECT id FROM device_pools WHERE name = 'モバイルルーター'`).Scan(&pool)
-		if res := w.callCookie("POST", "/api/v1/bookings", fmt.Sprintf(`{"office_id":%d,"date":%q,"half":"am"}`, office, today), staff); res.code != http.StatusCreated {
+		if res := w.callCookie("POST", "/api/v1/bookings", fmt.Sprintf(`{"office_id":%d,"date":%q,"half":"pm"}`, office, today), staff); res.code != http.StatusCreated {
 			t.Fatalf("book: %d %s", res.code, res.body)
 		}
 		if res := w.callCookie("POST", "/api/v1/device-reservations", fmt.Sprintf(`{"pool_id":%d,"date":%q}`, pool, today), staff); res.code != http.StatusCreated {
