@@ -292,11 +292,12 @@ func TestShibuyaKakegawaFukaya(t *testing.T) {
 		// G:1559 在宅勤務に加え、サテライトオフィス勤務.
 		{name: "home as well", app: app(Home, FullDay, "2026-05-13"), now: "2026-05-12 16:00", want: nil},
 		{name: "mobile is not part of the rules", app: app(Mobile, FullDay, "2026-05-13"), now: "2026-05-12 16:00", want: []string{"mode.disabled error"}},
-		// G:1566 前日までに所属長に提出し、承認を得る: the deadline is the
-		// submission's; the approval's is not stated.
+		// G:1566 前日までに所属長に提出し、承認を得る: submitted and
+		// approved by the day before (SPEC §1).
 		{name: "submitted on the day is too late", app: app(Satellite, AM, "2026-05-13"), now: "2026-05-13 08:00",
 			want: []string{"deadline.submission@2026-05-13 error"}},
-		{name: "approval on the day: no stated deadline", app: app(Satellite, AM, "2026-05-13"), stage: AtApprove, now: "2026-05-13 08:00", want: nil},
+		{name: "approval on the day is too late (前日までに提出し承認)", app: app(Satellite, AM, "2026-05-13"), stage: AtApprove, now: "2026-05-13 08:00",
+			want: []string{"deadline.approval@2026-05-13 error"}},
 	})
 	run(t, "fukaya", []tcase{
 		// The guide says nothing of time units for 深谷市: 時間単位 allowed.

@@ -232,9 +232,9 @@ func templates() []Template {
 				Modes:       []Mode{Home, Satellite},
 				Eligibility: Eligibility{}, // the guide does not say; default
 				// G:1566 「テレワーク申出書兼報告書」の申出欄に記入後、前日まで
-				// に所属長に提出し、承認を得る: the submission by the day
-				// before; the approval has no stated deadline.
-				Deadline: Deadline{On: "submission", Days: 1, DayKind: "calendar"},
+				// に所属長に提出し、承認を得る: submitted and approved by the
+				// day before (SPEC §1: 前日までに提出し承認).
+				Deadline: Deadline{On: "both", Days: 1, DayKind: "calendar"},
 				// G:1572 すき間時間を活用 (hourly); the rest: default.
 				TimeUnits: allUnits,
 				Places:    Places{}, // 在宅勤務 (自宅)
