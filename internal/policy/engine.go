@@ -593,6 +593,15 @@ func fmtCount(n float64) string {
 func (e *evaluator) hours() {
 	a := e.in.App
 	h := e.p.Hours
+	banned := false // the hours asked are refused as overtime
+	defer func() {
+		if h.Overtime == "prohibited" && a.OvertimeApproved && !banned {
+			// A prohibition is not approved away: the flag would lift the
+			// working-time check's overtime warnings on a day the policy
+			// bans overtime (a review).
+			e.add("hours.overtime_flag_prohibited", Error, calendar.Date{}, nil)
+		}
+	}()
 	if a.TimeUnit == AM || a.TimeUnit == PM || (a.Start == "" && a.End == "") {
 		return
 	}
@@ -637,10 +646,12 @@ func (e *evaluator) hours() {
 		if se, ok := minutesOf(h.End); ok {
 			standard := se - ss - h.BreakMinutes
 			if worked > standard {
-				over := map[string]any{"Worked": fmtDuration(worked), "Standard": fmtDuration(standard)}
+				// Lengths, not times of day: 「9時間30分」, not 「9:30」.
+				over := map[string]any{"WorkedH": worked / 60, "WorkedM": worked % 60, "StandardH": standard / 60, "StandardM": standard % 60}
 				switch {
 				case h.Overtime == "prohibited":
 					e.add("hours.overtime_prohibited", Error, calendar.Date{}, over)
+					banned = true
 				case h.Overtime == "prior_approval" && !a.OvertimeApproved:
 					e.add("hours.overtime_needs_approval", Error, calendar.Date{}, over)
 				}
@@ -656,7 +667,6 @@ func (e *evaluator) hours() {
 	}
 }
 
-func fmtDuration(min int) string { return fmt.Sprintf("%d:%02d", min/60, min%60) }
 
 func (e *evaluator) midDay() {
 	if !e.in.App.MidDayBreak {

@@ -65,6 +65,8 @@ var guideCases = map[string][]guideCase{
 			want: []string{"notice.travel_order info"}}},
 		{"G:847 5:00～22:00の間で、勤務時間の割り振りを承認", tcase{name: "04:30 start", app: withHours(app(Home, FullDay, "2026-05-13"), "04:30", "13:15", 60), now: "2026-05-01 09:00",
 			want: []string{"hours.window error", "hours.late_night error", "notice.travel_order info"}}},
+		{"G:847 時間外労働・深夜労働は禁止", tcase{name: "approval asked for the standard hours", app: approvedOT(app(Home, FullDay, "2026-05-13")), now: "2026-05-01 09:00",
+			want: []string{"hours.overtime_flag_prohibited error", "notice.travel_order info"}}},
 		{"G:847 時間外労働・深夜労働は禁止", tcase{name: "overtime", app: approvedOT(withHours(app(Home, FullDay, "2026-05-13"), "08:30", "18:30", 60)), now: "2026-05-01 09:00",
 			want: []string{"hours.overtime_prohibited error", "notice.travel_order info"}}},
 		{"G:841 口頭で旅行命令を発する", tcase{name: "travel order", app: app(Home, AM, "2026-05-13"), now: "2026-05-01 09:00", want: []string{"notice.travel_order info"}}},

@@ -15,6 +15,7 @@ import (
 	"telework/internal/calendar"
 	"telework/internal/notify"
 	"telework/internal/org"
+	"telework/internal/policy"
 )
 
 // Prior overtime requests (時間外勤務の事前承認): a person asks to work until
@@ -146,6 +147,8 @@ type OvertimeStore interface {
 	FindOvertime(ctx context.Context, tenantID, id int64) (*Overtime, error)
 	// FindOvertimes lists requests matching f, newest day first.
 	FindOvertimes(ctx context.Context, tenantID int64, f OvertimeFilter) ([]Overtime, error)
+	FindPolicyVersions(ctx context.Context, tenantID int64) ([]policy.Version, error)
+	FindWorktimeApplication(ctx context.Context, tenantID, staffID int64, d calendar.Date) (DayApplication, error)
 	OvertimeGrants
 }
 
@@ -290,6 +293,9 @@ func (s *OvertimeService) Request(ctx context.Context, tenantID int64, who *auth
 	if err != nil {
 		return nil, err
 	}
+	if err := s.banned(ctx, tenantID, st.ID, r.Date); err != nil {
+		return nil, err
+	}
 	approver, _, err := s.routes.Approvers(ctx, tenantID, st.ID)
 	if err != nil {
 		return nil, err
@@ -344,6 +350,29 @@ func (s *OvertimeService) Request(ctx context.Context, tenantID int64, who *auth
 	}
 	v := rel.view(out)
 	return &v, nil
+}
+
+// banned refuses a request for a telework day (an approved application
+// holds it) under a policy that prohibits overtime during telework (茨城県
+// 「時間外労働・深夜労働は禁止」, 神戸市 「在宅勤務では時間外勤務は禁止」):
+// a prohibition is not something the supervisor can approve away. A day at
+// the office stays open to a request.
+func (s *OvertimeService) banned(ctx context.Context, tenantID, staffID int64, d calendar.Date) error {
+	vs, err := s.st.FindPolicyVersions(ctx, tenantID)
+	if err != nil {
+		return err
+	}
+	if v, ok := policy.InForce(vs, d); !ok || v.Policy.Hours.Overtime != "prohibited" {
+		return nil
+	}
+	switch _, err := s.st.FindWorktimeApplication(ctx, tenantID, staffID, d); {
+	case err == nil:
+		return apperr.At(apperr.Invalid, "date", "worktime.overtime_prohibited", nil)
+	case apperr.CodeOf(err) == apperr.NotFound:
+		return nil
+	default:
+		return err
+	}
 }
 
 // Decide approves (approve true) or rejects a request still waiting, for

@@ -71,7 +71,7 @@ func TestWarningNotesNameTheRules(t *testing.T) {
 					t.Errorf("%s: %q / %q lacks %q", tc.who, ja, en, w.Message("ja"))
 				}
 			}
-			for _, s := range append(tc.ja, "休憩不足(労働基準法第34条): 勤務時間13:30に対して休憩が0分です", "必要: 60分", "長時間勤務: 勤務時間が13:30", "30分の深夜勤務があります", "所定の終業17:15より315分超過") {
+			for _, s := range append(tc.ja, "休憩不足(労働基準法第34条): 勤務時間13時間30分に対して休憩が0分です", "必要: 60分", "長時間勤務: 勤務時間が13時間30分", "30分の深夜勤務があります", "所定の終業17:15より315分超過") {
 				if !strings.Contains(ja, s) {
 					t.Errorf("%s: %q lacks %q", tc.who, ja, s)
 				}

@@ -117,10 +117,20 @@ func Check(in Input) []Warning {
 			end += 24 * 60
 		}
 	}
-	if ws0, ok := hm(h.WindowStart); ok && start < ws0 {
+	// The window and the bans (時間外・深夜の禁止) are telework rules (在宅
+	// 勤務における労務管理; 神戸市 「在宅勤務では時間外勤務は禁止」): a day at
+	// the office (出勤) is outside the window's reach, and its overtime and
+	// late-night work need the prior approval any overtime needs, not a
+	// ban (a review found an office day flagged under a telework ban).
+	telework := d.Mode != Office
+	// A ban is not lifted by an approval: the application's flag and a
+	// prior request count only where approval is what the rule asks.
+	banned := telework && h.Overtime == "prohibited"
+	nightBanned := telework && (h.NoLateNight || banned)
+	if ws0, ok := hm(h.WindowStart); telework && ok && start < ws0 {
 		add(RuleBeforeWindow, map[string]any{"Time": fmtHM(start), "Limit": h.WindowStart})
 	}
-	if we, ok := hm(h.WindowEnd); ok && end > we {
+	if we, ok := hm(h.WindowEnd); telework && ok && end > we {
 		add(RuleAfterWindow, map[string]any{"Time": fmtHM(end), "Limit": h.WindowEnd})
 	}
 	if h.Flex {
@@ -159,7 +169,9 @@ func Check(in Input) []Warning {
 	// unbounded with the application's flag, the request's end with an
 	// approved request, none otherwise.
 	approved, grant := -1, false
-	if d.OvertimeApproved {
+	if banned {
+		// nothing is approved
+	} else if d.OvertimeApproved {
 		approved = 1 << 20
 	} else if u, ok := hm(in.PriorOvertime); ok {
 		if u <= start {
@@ -172,7 +184,7 @@ func Check(in Input) []Warning {
 	// lies there, so work begun after the shift's end counts from its
 	// start. The application's flag approves all of it; a prior overtime
 	// request the evening up to its time.
-	if hasShift && !h.Flex && !d.OvertimeApproved && (h.Overtime == "prohibited" || h.Overtime == "prior_approval") {
+	if hasShift && !h.Flex && approved < 1<<20 && (h.Overtime == "prohibited" || h.Overtime == "prior_approval") {
 		early, late := max(min(end, shiftStart)-start, 0), 0
 		if end > shiftEnd && end > approved {
 			late = end - max(start, shiftEnd)
@@ -187,23 +199,23 @@ func Check(in Input) []Warning {
 			// span rather than an end "N minutes over".
 			add(RuleOvertime, map[string]any{"Start": fmtHM(start), "StandardStart": fmtHM(shiftStart), "Early": early,
 				"End": fmtHM(end), "Standard": fmtHM(shiftEnd), "Late": late, "Minutes": early + late, "Staggered": shifted,
-				"Outside": start >= shiftEnd || end <= shiftStart})
+				"Outside": start >= shiftEnd || end <= shiftStart, "Prohibited": banned})
 		}
 	}
 	night := lateNight(start, end)
-	if !h.NoLateNight && approved > start {
+	if !nightBanned && approved > start {
 		night = lateNight(max(start, min(approved, end)), end) // the prior-approved part is no warning
 	}
-	if night > 0 && (h.NoLateNight || h.Overtime != "allowed") {
-		add(RuleLateNight, map[string]any{"Minutes": night})
+	if night > 0 && (nightBanned || h.Overtime != "allowed") {
+		add(RuleLateNight, map[string]any{"Minutes": night, "Prohibited": nightBanned})
 	}
 	brk := BreakMinutes(d)
 	work := end - start - brk - hourlyMinutes(d)
 	if work > LongHours {
-		add(RuleLongHours, map[string]any{"Hours": fmtDur(work), "Limit": fmtDur(LongHours)})
+		add(RuleLongHours, map[string]any{"WorkH": work / 60, "WorkM": work % 60, "LimitH": LongHours / 60, "LimitM": LongHours % 60})
 	}
 	if need := LegalBreak(work); brk < need {
-		add(RuleBreakShort, map[string]any{"Work": fmtDur(work), "Break": brk, "Need": need})
+		add(RuleBreakShort, map[string]any{"WorkH": work / 60, "WorkM": work % 60, "Break": brk, "Need": need})
 	}
 	return ws
 }
