@@ -667,7 +667,6 @@ func (e *evaluator) hours() {
 	}
 }
 
-
 func (e *evaluator) midDay() {
 	if !e.in.App.MidDayBreak {
 		return
