@@ -111,6 +111,14 @@ func StateError(now Status, a Action) *apperr.Error {
 		Args: map[string]any{"Action": string(a)}}
 }
 
+// StepDecided is the conflict of a decision on the first step of a
+// two-step application that has passed to its second: approved already
+// (by the caller a moment ago, or by whoever acted first for the same
+// approver), now waiting for the second approver.
+func StepDecided(a *Application) *apperr.Error {
+	return &apperr.Error{Code: apperr.Conflict, Key: "apply.step_decided", Args: map[string]any{"Approver": a.ApproverName}}
+}
+
 // occupying are the day states that hold the day: another application for
 // the same part of the day is refused.
 var occupying = []Status{Submitted, Approved, Started, Finished, Reported, Confirmed}

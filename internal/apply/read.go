@@ -28,6 +28,11 @@ type relation struct {
 	// supervisor of the applicant's unit: may confirm reports and record a
 	// verbal one.
 	supervises bool
+	// stepDone: the caller approves (or acts for) the first step of a
+	// two-step application whose first step has been approved since: a
+	// second approval, or one that lost a race, is told so (409), not
+	// refused as if it were never theirs (403).
+	stepDone bool
 	// delegated: supervises only as someone's 代決者 or absence delegate.
 	// A delegate covers the approver's open work — applications waiting
 	// for a decision, reports waiting for confirmation — not the rest of
@@ -100,6 +105,9 @@ func (rc *relCtx) relation(who *auth.Principal, a *Application) *relation {
 			}
 			approver := a.FirstApproverID == id || a.SecondApproverID == id
 			pending := a.ApproverID == id && a.Decision == Submitted
+			if a.Decision == Submitted && a.Step > 1 && a.FirstApproverID == id && a.ApproverID != id {
+				r.visible, r.stepDone = true, true
+			}
 			switch {
 			case (id == me || rc.deputies[id]) && (approver || pending):
 				r.visible, r.supervises, r.delegated = true, true, false
@@ -787,6 +795,9 @@ func actIn[T WorkTx](s *Service, ctx context.Context, tx T, tenantID int64, who 
 	if expect != 0 && a.Version != expect {
 		// Another action came first: this one was taken on what the
 		// person saw before it.
+		if action == ActApprove && r.stepDone && !r.canDecide {
+			return nil, StepDecided(a)
+		}
 		return nil, StateError(a.Status, action)
 	}
 	before, prev := a.AuditView(), a.Version

@@ -114,6 +114,15 @@ func TestTwoStepApproveAnswersTheNextApprover(t *testing.T) {
 			a.ApproverID != got.ApproverID || a.ApproverName != got.ApproverName {
 			t.Fatalf("step 1 answer: %d %q; read: %d %q", a.ApproverID, a.ApproverName, got.ApproverID, got.ApproverName)
 		}
+		// The first approver again — a second click, or the loser of a
+		// race with the same version — is told the step is done (409),
+		// naming who decides now, not refused as a stranger (403).
+		for _, version := range []int64{0, res.Application.Version} {
+			_, err = f.svc.Approve(ctx, f.a.ID, f.who["kakaricho"], id, apply.Act{Version: version})
+			if e := apperr.As(err); e == nil || e.Code != apperr.Conflict || e.Key != "apply.step_decided" || e.Args["Approver"] != f.people["kacho"].Name {
+				t.Fatalf("first step approved again (version %d): %v", version, err)
+			}
+		}
 		r, err = f.svc.Approve(ctx, f.a.ID, f.who["kacho"], id, apply.Act{})
 		storetest.Must(t, err)
 		got, _ = f.svc.Get(ctx, f.a.ID, f.who["staff"], id)

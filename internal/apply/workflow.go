@@ -659,6 +659,9 @@ func (s *Service) decide(ctx context.Context, tenantID int64, who *auth.Principa
 			return nil, StateError(a.Status, act)
 		}
 		if !r.canDecide {
+			if r.stepDone {
+				return nil, StepDecided(a)
+			}
 			return nil, r.denied()
 		}
 		now := s.now()
