@@ -50,7 +50,9 @@ func worktimeSchemas() map[string]any {
 				"End: corrects the day's mode (omitted: kept)"),
 			"place":  str("where; one line. Start: omitted means the application's. End: corrects the day's (omitted: kept)"),
 			"plan":   str("start: one-line plan of the day (optional)"),
-			"result": str("end: one-line result (optional)")}),
+			"result": str("end: one-line result (optional)"),
+			"time": str("HH:MM (Tokyo), only with staff_id of someone else: the time the person reported by phone (start: today; " +
+				"end: on the open day, the next day when not after its start). Omitted: now. A time to come, or given for yourself, is a 422 naming time")}),
 		"WorktimeBreakInput": obj([]string{"action"}, map[string]any{
 			"action":       strEnum([]string{"start", "end"}, "start or end the break"),
 			"hourly_leave": boolean("a 中抜け taken as hourly annual leave")}),

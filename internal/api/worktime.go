@@ -49,6 +49,7 @@ type worktimeReportJSON struct {
 	Place   string `json:"place"`
 	Plan    string `json:"plan"`
 	Result  string `json:"result"`
+	Time    string `json:"time"`
 }
 
 type worktimeWarningJSON struct {
@@ -111,7 +112,7 @@ func (s *API) apiWorktimeReport(w http.ResponseWriter, r *http.Request, end bool
 		s.apiFail(w, r, err)
 		return
 	}
-	rep := worktime.Report{Mode: policy.Mode(in.Mode), Place: in.Place, Plan: in.Plan, Result: in.Result}
+	rep := worktime.Report{Mode: policy.Mode(in.Mode), Place: in.Place, Plan: in.Plan, Result: in.Result, At: in.Time}
 	var out *worktime.Outcome
 	var err error
 	if end {

@@ -311,11 +311,11 @@ func TestReportConfirmAndOverdue(t *testing.T) {
 		storetest.Must(t, err)
 		// The working-time end marks the day inside its own transaction.
 		storetest.Must(t, db.InTx(ctx, func(tx *store.Tx) error {
-			return f.svc.MarkWorkIn(ctx, tx, f.a.ID, f.who["staff"], id, calendar.DateOf(f.now.Add(9*time.Hour)), apply.ActFinish, f.now.Add(9*time.Hour))
+			return f.svc.MarkWorkIn(ctx, tx, f.a.ID, f.who["staff"], f.who["staff"].StaffID, id, calendar.DateOf(f.now.Add(9*time.Hour)), apply.ActFinish, f.now.Add(9*time.Hour))
 		}))
 		// Another person's account cannot mark it, and nothing is written.
 		err = db.InTx(ctx, func(tx *store.Tx) error {
-			return f.svc.MarkWorkIn(ctx, tx, f.a.ID, f.who["colleague"], id, calendar.DateOf(f.now.Add(9*time.Hour)), apply.ActFinish, f.now.Add(9*time.Hour))
+			return f.svc.MarkWorkIn(ctx, tx, f.a.ID, f.who["colleague"], f.who["colleague"].StaffID, id, calendar.DateOf(f.now.Add(9*time.Hour)), apply.ActFinish, f.now.Add(9*time.Hour))
 		})
 		mustCode(t, err, apperr.NotFound)
 		f.now = time.Date(2026, time.June, 5, 9, 0, 0, 0, calendar.Tokyo)

@@ -851,13 +851,16 @@ func markStep[T WorkTx](day calendar.Date, act Action, at time.Time) func(T, *Ap
 }
 
 // MarkWorkIn is the working-time issue's hook, run inside its transaction:
-// the person (who, on their own account) started (ActStart) or finished
-// (ActFinish) telework at at on day of application id (the working day,
-// whose end may fall after midnight). It reports a refused
-// transition (the day not approved or not started, another day, another
-// person's application) as an *apperr.Error, written nothing; any other
-// error is the database's.
-func (s *Service) MarkWorkIn(ctx context.Context, tx WorkTx, tenantID int64, who *auth.Principal, id int64, day calendar.Date, act Action, at time.Time) error {
+// the person staffID started (ActStart) or finished (ActFinish) telework at
+// at on day of application id (the working day, whose end may fall after
+// midnight), reported by who — the person, or a supervisor entering the
+// report they gave by phone (図表20), whom the working-time service has
+// found to oversee them: the report is the person's either way, and moves
+// their application as their own would. It reports a refused transition
+// (the day not approved or not started, another day, another person's
+// application) as an *apperr.Error, written nothing; any other error is
+// the database's.
+func (s *Service) MarkWorkIn(ctx context.Context, tx WorkTx, tenantID int64, who *auth.Principal, staffID, id int64, day calendar.Date, act Action, at time.Time) error {
 	if act != ActStart && act != ActFinish {
 		return apperr.New(apperr.Invalid, "apply.action_unknown")
 	}
@@ -865,7 +868,7 @@ func (s *Service) MarkWorkIn(ctx context.Context, tx WorkTx, tenantID int64, who
 		return apperr.Forbid()
 	}
 	own := func(a *Application) *relation {
-		mine := a.StaffID == who.StaffID && who.StaffID != 0
+		mine := a.StaffID == staffID && staffID != 0
 		return &relation{own: mine, visible: mine}
 	}
 	_, err := actIn(s, ctx, tx, tenantID, who, id, act, 0, own, markStep[WorkTx](day, act, at))

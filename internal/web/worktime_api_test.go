@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -55,6 +56,21 @@ func TestWorktimeAPI(t *testing.T) {
 		}
 		if res := w.call("POST", "/api/v1/worktime/start", fmt.Sprintf(`{"staff_id":%d}`, w.staff["a-staff"].ID), bhr); res.code != http.StatusNotFound {
 			t.Fatalf("another tenant's proxy start: %d %s", res.code, res.body)
+		}
+		// A time is the supervisor's to name, and must be a time of day:
+		// refused naming the field time, nothing recorded.
+		if res := w.call("POST", "/api/v1/worktime/end", `{"time":"08:30"}`, staff); res.code != http.StatusUnprocessableEntity ||
+			!strings.Contains(res.body, `"field":"time"`) || !strings.Contains(res.body, "所属長が本人に代わって記録するときだけ") {
+			t.Fatalf("own end with a time: %d %s", res.code, res.body)
+		}
+		if res := w.call("POST", "/api/v1/worktime/start", fmt.Sprintf(`{"staff_id":%d,"time":"25:00"}`, w.staff["a-hr"].ID), super); res.code != http.StatusUnprocessableEntity ||
+			!strings.Contains(res.body, `"field":"time"`) {
+			t.Fatalf("proxy start at 25:00: %d %s", res.code, res.body)
+		}
+		page := w.session(t, "supervisor")
+		if res := w.do("POST", "/worktime/start", url.Values{"staff_id": {fmt.Sprint(w.staff["a-hr"].ID)}, "time": {"9時"}}, page); res.code != http.StatusUnprocessableEntity ||
+			!strings.Contains(res.body, `id="f-time" aria-invalid="true"`) || !strings.Contains(res.body, `href="#f-time"`) {
+			t.Fatalf("proxy start on the day view with a bad time: %d %s", res.code, res.body)
 		}
 		// The supervisor enters a start on someone's behalf (図表20).
 		res = w.call("POST", "/api/v1/worktime/start", fmt.Sprintf(`{"staff_id":%d,"mode":"office"}`, w.staff["a-hr"].ID), super)

@@ -122,7 +122,7 @@ func (s *Server) worktimeReport(w http.ResponseWriter, r *http.Request, end bool
 	}
 	p := principal(r)
 	rep := worktime.Report{Mode: policy.Mode(r.PostFormValue("mode")), Place: r.PostFormValue("place"),
-		Plan: r.PostFormValue("plan"), Result: r.PostFormValue("result")}
+		Plan: r.PostFormValue("plan"), Result: r.PostFormValue("result"), At: r.PostFormValue("time")}
 	var staffID int64
 	if v := r.PostFormValue("staff_id"); v != "" {
 		staffID, _ = strconv.ParseInt(v, 10, 64)
@@ -135,6 +135,12 @@ func (s *Server) worktimeReport(w http.ResponseWriter, r *http.Request, end bool
 		out, err = s.svc.Worktime.Start(r.Context(), p.TenantID, p, staffID, rep)
 	}
 	if err != nil {
+		if proxy := staffID != 0 && staffID != p.StaffID; proxy && (apperr.CodeOf(err) == apperr.Invalid || apperr.CodeOf(err) == apperr.Conflict) {
+			// An entry for someone else was made on the day view: it
+			// comes back there, the person's time field marked.
+			s.worktimeTeamRender(w, r, http.StatusUnprocessableEntity, staffID, err)
+			return
+		}
 		if apperr.CodeOf(err) == apperr.Invalid || apperr.CodeOf(err) == apperr.Conflict {
 			s.worktimeRender(w, r, http.StatusUnprocessableEntity, nil, renameFields(err, map[string]string{"result": "worktime_result"}))
 			return
@@ -256,6 +262,12 @@ type worktimeTeamView struct {
 }
 
 func (s *Server) worktimeTeam(w http.ResponseWriter, r *http.Request) {
+	s.worktimeTeamRender(w, r, http.StatusOK, 0, nil)
+}
+
+// worktimeTeamRender renders the supervisor's day view; ferr is a refused
+// entry on behalf of staff errStaff, whose row's time field it marks.
+func (s *Server) worktimeTeamRender(w http.ResponseWriter, r *http.Request, status int, errStaff int64, ferr error) {
 	p := principal(r)
 	unitID, _ := strconv.ParseInt(r.URL.Query().Get("unit_id"), 10, 64)
 	rows, err := s.svc.Worktime.TeamDay(r.Context(), p.TenantID, p, unitID)
@@ -281,7 +293,7 @@ func (s *Server) worktimeTeam(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "worktime_team", "worktime.title_team", map[string]any{"Rows": list, "OvertimeWaiting": toDecide}, nil)
+	s.render(w, r, status, "worktime_team", "worktime.title_team", map[string]any{"Rows": list, "OvertimeWaiting": toDecide, "ErrStaff": errStaff}, ferr)
 }
 
 type worktimeBoardView struct {

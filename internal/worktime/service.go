@@ -99,7 +99,7 @@ type Presence interface {
 // start's or end's transaction (apply.Service.MarkWorkIn): a refused
 // transition is an *apperr.Error with nothing written.
 type DayMarker interface {
-	MarkWorkIn(ctx context.Context, tx apply.WorkTx, tenantID int64, who *auth.Principal, id int64, day calendar.Date, act apply.Action, at time.Time) error
+	MarkWorkIn(ctx context.Context, tx apply.WorkTx, tenantID int64, who *auth.Principal, staffID, id int64, day calendar.Date, act apply.Action, at time.Time) error
 }
 
 // Notification kinds this area writes into the outbox (messages
@@ -151,6 +151,11 @@ type Report struct {
 	Plan  string
 	// Result is the end's one-line result.
 	Result string
+	// At ("HH:MM", Tokyo; "" now) is the time a supervisor entering the
+	// report for the person names: the start or end they reported by
+	// phone (図表20), or the end of a day they forgot to close. Only an
+	// entry on someone's behalf takes it (reportedAt).
+	At string
 }
 
 func (r *Report) clean() error {
@@ -163,7 +168,38 @@ func (r *Report) clean() error {
 	if r.Mode != "" && r.Mode != Office && !slices.Contains(policy.Modes, r.Mode) {
 		v.Add("mode", "field.choice", nil)
 	}
+	r.At = strings.TrimSpace(r.At)
+	if m, ok := hm(r.At); r.At != "" && (!ok || m >= 24*60) {
+		v.Add("time", "field.time_hm", nil)
+	}
 	return v.Err()
+}
+
+// reportedAt is when a report took place: now, or the time r names on day
+// for an entry on someone's behalf (proxy != 0) — the next day when it
+// is not after after (an end past midnight). Refused, naming the field
+// time: a time given by the person themselves (their reports are stamped
+// by the server's clock), a time still to come, and an end a day or more
+// after the start.
+func reportedAt(r Report, proxy int64, day calendar.Date, after, now time.Time) (time.Time, error) {
+	if r.At == "" {
+		return now, nil
+	}
+	if proxy == 0 {
+		return time.Time{}, apperr.At(apperr.Invalid, "time", "worktime.time_proxy_only", nil)
+	}
+	m, _ := hm(r.At)
+	at := time.Date(day.Year, day.Month, day.Day, 0, m, 0, 0, calendar.Tokyo)
+	if !after.IsZero() && !at.After(after) {
+		at = at.Add(24 * time.Hour)
+	}
+	switch {
+	case at.After(now):
+		return time.Time{}, apperr.At(apperr.Invalid, "time", "worktime.time_future", map[string]any{"Now": now.In(calendar.Tokyo).Format("15:04")})
+	case !after.IsZero() && at.Sub(after) >= 24*time.Hour:
+		return time.Time{}, apperr.At(apperr.Invalid, "time", "worktime.time_order", map[string]any{"Start": after.In(calendar.Tokyo).Format("15:04")})
+	}
+	return at, nil
 }
 
 func oneLine(s string) string {
@@ -265,7 +301,11 @@ func (s *Service) Start(ctx context.Context, tenantID int64, who *auth.Principal
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	// A start reported by phone begins when the person said, today.
+	now, err := reportedAt(r, proxy, calendar.DateOf(s.now()), time.Time{}, s.now())
+	if err != nil {
+		return nil, err
+	}
 	p, err := s.policyOn(ctx, tenantID, calendar.DateOf(now))
 	if err != nil {
 		return nil, err
@@ -489,14 +529,23 @@ func (s *Service) End(ctx context.Context, tenantID int64, who *auth.Principal, 
 			if err != nil {
 				return err
 			}
-			d.End, d.EndProxy = now, proxy
+			end, err := reportedAt(r, proxy, d.Date, d.Start, now)
+			if err != nil {
+				return err
+			}
+			d.End, d.EndProxy = end, proxy
 			d.apply(r)
 			if r.Result != "" {
 				d.Result = r.Result
 			}
 			for i := range d.Breaks {
 				if d.Breaks[i].End.IsZero() {
-					d.Breaks[i].End = now
+					// An end reported before the break began closes it
+					// where it began (no negative break).
+					d.Breaks[i].End = end
+					if end.Before(d.Breaks[i].Start) {
+						d.Breaks[i].End = d.Breaks[i].Start
+					}
 				}
 			}
 			if err := tx.UpdateWorktimeDay(ctx, tenantID, d, d.Version); err != nil {
@@ -687,18 +736,21 @@ func warningArgs(name string, d Day, ws []Warning) map[string]any {
 }
 
 // markIn moves the day's application (started / finished) in the
-// attendance record's transaction, for the person's own report only. A
-// refused transition is no error: the attendance record stands whatever
+// attendance record's transaction: the person's own report, or the one a
+// supervisor entered for them (target has found that supervisor over
+// them) — a start given by phone is the person's start, and the end that
+// follows it moves the day on as well (a review found both left 実施中).
+// A refused transition is no error: the attendance record stands whatever
 // the application's state.
 func (s *Service) markIn(ctx context.Context, tx Tx, tenantID int64, who *auth.Principal, d Day, act apply.Action) error {
-	if s.marker == nil || d.ApplicationID == 0 || d.StartProxy != 0 || who.StaffID != d.StaffID {
+	if s.marker == nil || d.ApplicationID == 0 {
 		return nil
 	}
 	at := d.Start
 	if act == apply.ActFinish {
 		at = d.End
 	}
-	err := s.marker.MarkWorkIn(ctx, tx, tenantID, who, d.ApplicationID, d.Date, act, at)
+	err := s.marker.MarkWorkIn(ctx, tx, tenantID, who, d.StaffID, d.ApplicationID, d.Date, act, at)
 	// The refusals (not found, not the person's, the day's state, a stale
 	// version) come before anything is written, so the day can stand
 	// alone; a database error fails the start as any other.

@@ -1,0 +1,61 @@
+package worktime_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/calendar"
+	"telework/internal/store"
+	"telework/internal/store/storetest"
+	"telework/internal/worktime"
+)
+
+// TestProxyTime: a supervisor entering a report the person gave by phone
+// (図表20) records the time the person named — the start this morning, the
+// end of a day left open yesterday — not the moment of entry; the person
+// cannot backdate their own report, and no one records a time to come.
+func TestProxyTime(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		staff, colleague := f.people["staff"].ID, f.people["colleague"].ID
+		refused := func(err error, key string) {
+			t.Helper()
+			if e := apperr.As(err); e == nil || len(e.Fields) != 1 || e.Fields[0].Field != "time" || e.Fields[0].Key != key {
+				t.Fatalf("want %s on time, got %v", key, err)
+			}
+		}
+		f.now = time.Date(2026, time.June, 1, 9, 10, 0, 0, calendar.Tokyo)
+		_, err := f.svc.Start(ctx, f.a.ID, f.who["staff"], 0, worktime.Report{At: "08:30"})
+		refused(err, "worktime.time_proxy_only")
+		_, err = f.svc.Start(ctx, f.a.ID, f.who["kakaricho"], staff, worktime.Report{At: "09:30"})
+		refused(err, "worktime.time_future")
+		_, err = f.svc.Start(ctx, f.a.ID, f.who["kakaricho"], staff, worktime.Report{At: "8時半"})
+		refused(err, "field.time_hm")
+		out, err := f.svc.Start(ctx, f.a.ID, f.who["kakaricho"], staff, worktime.Report{At: "08:30"})
+		storetest.Must(t, err)
+		if want := time.Date(2026, time.June, 1, 8, 30, 0, 0, calendar.Tokyo); !out.Day.Start.Equal(want) || out.Day.StartProxy == 0 {
+			t.Fatalf("proxy start %v (proxy %d), want %v", out.Day.Start, out.Day.StartProxy, want)
+		}
+		// The colleague worked into the night and forgot to close the day;
+		// the next morning the supervisor enters the end they reported.
+		f.now = time.Date(2026, time.June, 1, 21, 0, 0, 0, calendar.Tokyo)
+		_, err = f.svc.Start(ctx, f.a.ID, f.who["colleague"], 0, worktime.Report{})
+		storetest.Must(t, err)
+		f.now = time.Date(2026, time.June, 2, 8, 50, 0, 0, calendar.Tokyo)
+		out, err = f.svc.End(ctx, f.a.ID, f.who["kakaricho"], colleague, worktime.Report{At: "01:30"})
+		storetest.Must(t, err)
+		if want := time.Date(2026, time.June, 2, 1, 30, 0, 0, calendar.Tokyo); !out.Day.End.Equal(want) || out.Day.EndProxy == 0 ||
+			out.Day.Date != (calendar.Date{Year: 2026, Month: 6, Day: 1}) {
+			t.Fatalf("proxy end of yesterday %v on %s, want %v", out.Day.End, out.Day.Date, want)
+		}
+		// An end named after now is refused.
+		f.now = time.Date(2026, time.June, 2, 9, 0, 0, 0, calendar.Tokyo)
+		_, err = f.svc.Start(ctx, f.a.ID, f.who["colleague"], 0, worktime.Report{})
+		storetest.Must(t, err)
+		_, err = f.svc.End(ctx, f.a.ID, f.who["kakaricho"], colleague, worktime.Report{At: "17:15"})
+		refused(err, "worktime.time_future")
+	})
+}
