@@ -330,14 +330,29 @@ func (e *evaluator) place() {
 	if !heq {
 		return
 	}
-	switch {
-	case !e.p.Places.HomeEquivalent:
+	if !e.p.Places.HomeEquivalent {
 		e.add("place.home_equivalent_disabled", Error, calendar.Date{}, map[string]any{})
-	case len(e.p.Places.HomeEquivalentKinds) > 0 && !slices.Contains(e.p.Places.HomeEquivalentKinds, a.PlaceKind):
-		e.add("place.kind_not_allowed", Error, calendar.Date{}, map[string]any{"Actual": "@placekind." + a.PlaceKind})
-	case strings.TrimSpace(a.PlaceReason) == "":
+		return
+	}
+	// The kind and the reason are told together: a form missing both says
+	// so at once (a review found the reason's rule shown only once a kind
+	// was picked, and a kind not picked named as 「placekind.」).
+	ok := true
+	if kinds := e.p.Places.HomeEquivalentKinds; len(kinds) > 0 {
+		switch {
+		case a.PlaceKind == "":
+			e.add("place.kind_required", Error, calendar.Date{}, map[string]any{})
+			ok = false
+		case !slices.Contains(kinds, a.PlaceKind):
+			e.add("place.kind_not_allowed", Error, calendar.Date{}, map[string]any{"Actual": "@placekind." + a.PlaceKind})
+			ok = false
+		}
+	}
+	if strings.TrimSpace(a.PlaceReason) == "" {
 		e.add("place.reason_required", Error, calendar.Date{}, map[string]any{})
-	default:
+		ok = false
+	}
+	if ok {
 		e.add("place.needs_approval", Info, calendar.Date{}, map[string]any{})
 	}
 }
