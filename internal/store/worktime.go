@@ -159,7 +159,7 @@ func (db *DB) FindWorktimeApplication(ctx context.Context, tenantID, staffID int
 	var a worktime.DayApplication
 	var mode string
 	var flags int
-	err := db.row(ctx, `SELECT a.id, a.mode, a.place, a.flags, COALESCE(a.presence_checker_id, 0) FROM application_days d
+	err := db.row(ctx, `SELECT a.id, a.mode, a.place_name, a.flags, COALESCE(a.presence_checker_id, 0) FROM application_days d
 		JOIN applications a ON a.tenant_id = d.tenant_id AND a.id = d.application_id
 		WHERE d.tenant_id = ? AND d.staff_id = ? AND d.day = ? AND d.status IN ('approved', 'started')
 		ORDER BY a.id LIMIT 1`, tenantID, staffID, d.String()).Scan(&a.ID, &mode, &a.Place, &flags, &a.PresenceCheckerID)

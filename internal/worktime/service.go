@@ -50,8 +50,12 @@ type Store interface {
 
 // DayApplication is what a start takes from the day's application.
 type DayApplication struct {
-	ID               int64
-	Mode             policy.Mode
+	ID   int64
+	Mode policy.Mode
+	// Place is the name of the place the application names — the
+	// satellite office's (「東部支所」) — shown on the board as where the
+	// person works; "" for home, whose mode says it (the place's code,
+	// "satellite", told nothing: a review).
 	Place            string
 	OvertimeApproved bool
 	// PresenceCheckerID is the 在席確認者 the application names (0: none),

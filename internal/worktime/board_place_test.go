@@ -1,0 +1,43 @@
+package worktime_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"telework/internal/apply"
+	"telework/internal/calendar"
+	"telework/internal/policy"
+	"telework/internal/store"
+	"telework/internal/store/storetest"
+	"telework/internal/worktime"
+)
+
+// TestStartTakesThePlaceName: a start on an approved satellite-office
+// application records the office's name as where the person works (the
+// board shows it), not the place's code; a day at home records none (its
+// mode says it).
+func TestStartTakesThePlaceName(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		d := calendar.Date{Year: 2026, Month: 6, Day: 4}
+		for key, req := range map[string]apply.Request{
+			"staff":     {Dates: []calendar.Date{d}, Mode: policy.Satellite, Place: policy.PlaceSatellite, PlaceName: "四賀支所", Plan: "窓口の準備", Submit: true},
+			"colleague": {Dates: []calendar.Date{d}, Mode: policy.Home, Place: policy.PlaceHome, Plan: "資料作成", Submit: true},
+		} {
+			res, err := f.apply.Create(ctx, f.a.ID, f.who[key], req)
+			storetest.Must(t, err)
+			_, err = f.apply.Approve(ctx, f.a.ID, f.who["kacho"], res.Application.ID, apply.Act{})
+			storetest.Must(t, err)
+		}
+		f.now = time.Date(2026, time.June, 4, 8, 30, 0, 0, calendar.Tokyo)
+		for key, want := range map[string]string{"staff": "四賀支所", "colleague": ""} {
+			out, err := f.svc.Start(ctx, f.a.ID, f.who[key], 0, worktime.Report{})
+			storetest.Must(t, err)
+			if out.Day.Place != want {
+				t.Errorf("%s: place %q, want %q", key, out.Day.Place, want)
+			}
+		}
+	})
+}
