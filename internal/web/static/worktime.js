@@ -75,7 +75,12 @@
       clearTimeout(timer);
       timer = setTimeout(idle, idleMs);
     };
-    ["pointerdown", "keydown", "visibilitychange"].forEach(function (e) { document.addEventListener(e, active, { passive: true }); });
+    ["pointerdown", "keydown"].forEach(function (e) { document.addEventListener(e, active, { passive: true }); });
+    // Coming back to the tab is activity; leaving it (another tab, a
+    // minimised window) is not: an idle person stays 退席中.
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "visible") { active(); }
+    }, { passive: true });
     active();
   }
 })();
