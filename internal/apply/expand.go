@@ -235,6 +235,12 @@ func (r *Request) Clean() error {
 	textMax(&v, "plan", r.Plan, MaxPlanRunes, true)
 	textMax(&v, "place_reason", r.PlaceReason, 200, false)
 	textMax(&v, "place_name", r.PlaceName, 100, false)
+	if r.Place == policy.PlaceSatellite && r.PlaceName == "" && len(r.Segments) == 0 {
+		// 「サテライトオフィス、名前で」(issue 11): without the office's name
+		// the approver cannot judge the place, nor can a seat or the
+		// office's network be matched to it (a review).
+		v.Add("place_name", "apply.place_name_required", nil)
+	}
 	textMax(&v, "take_out.items", r.TakeOut.Items, 500, false)
 	for _, c := range r.TakeOut.PaperClasses {
 		if !slices.Contains(policy.DataClasses, c) {
@@ -318,8 +324,19 @@ func checkSegments(v *apperr.Validation, segs []Segment) {
 		if s.Mode != ModeOffice {
 			tele = true
 		}
-		if !validHM(s.Start) || !validHM(s.End) || minutes(s.End) <= minutes(s.Start) {
-			v.Add("segments.time", "apply.time_order", nil)
+		row := map[string]any{"Row": i + 1}
+		if !validHM(s.Start) || !validHM(s.End) {
+			// A time missing or not a time is said as such, with its row
+			// (a review found every case told 「開始時刻より後」).
+			v.Add("segments.time", "apply.segment_time_hm", row)
+			return
+		}
+		if minutes(s.End) <= minutes(s.Start) {
+			v.Add("segments.time", "apply.segment_time_order", row)
+			return
+		}
+		if s.Place == policy.PlaceSatellite && s.PlaceName == "" {
+			v.Add("segments.place_name", "apply.segment_place_name_required", row)
 			return
 		}
 		if minutes(s.Start) < prevEnd {

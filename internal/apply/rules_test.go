@@ -205,9 +205,29 @@ func TestRequestClean(t *testing.T) {
 			t.Errorf("%s: want an error on %s, got %v", tt.name, tt.field, err)
 		}
 	}
-	r := Request{Mode: policy.Satellite}
+	r := Request{Mode: policy.Satellite, PlaceName: "東部支所"}
 	if err := r.Clean(); err != nil || r.Place != policy.PlaceSatellite || r.TimeUnit != policy.FullDay {
 		t.Errorf("defaults: %+v %v", r, err)
+	}
+	// A satellite office is named, on the application or on its part of
+	// the day; a segment's time is told as malformed or out of order, with
+	// its row.
+	for _, c := range []struct {
+		req        Request
+		field, key string
+	}{
+		{Request{Mode: policy.Satellite}, "place_name", "apply.place_name_required"},
+		{Request{Mode: policy.Home, Segments: []Segment{{Mode: policy.Home, Start: "08:30", End: "12:00"},
+			{Mode: policy.Satellite, Start: "13:00", End: "17:15"}}}, "segments.place_name", "apply.segment_place_name_required"},
+		{Request{Mode: policy.Home, Segments: []Segment{{Mode: policy.Home, Start: "08:30", End: "25:00"}}}, "segments.time", "apply.segment_time_hm"},
+		{Request{Mode: policy.Home, Segments: []Segment{{Mode: policy.Home, Start: "08:30", End: "12:60"}}}, "segments.time", "apply.segment_time_hm"},
+		{Request{Mode: policy.Home, Segments: []Segment{{Mode: policy.Home, Start: "08:30"}}}, "segments.time", "apply.segment_time_hm"},
+		{Request{Mode: policy.Home, Segments: []Segment{{Mode: policy.Home, Start: "12:00", End: "08:30"}}}, "segments.time", "apply.segment_time_order"},
+	} {
+		e := apperr.As(c.req.Clean())
+		if e == nil || !slices.ContainsFunc(e.Fields, func(f apperr.FieldError) bool { return f.Field == c.field && f.Key == c.key }) {
+			t.Errorf("%+v: want %s on %s, got %v", c.req, c.key, c.field, e)
+		}
 	}
 	// A part of the day at 自宅同等の場所 keeps the application's kind and
 	// reason, for the policy's rules on such places; without one they go.
