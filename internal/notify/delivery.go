@@ -430,6 +430,8 @@ type DeliveryTx interface {
 	PlanNotificationDeliveries(ctx context.Context, tenantID int64, ids []int64, ds []Delivery, at time.Time) error
 	SaveNotifyPrefs(ctx context.Context, tenantID, staffID int64, ps []Pref) error
 	SaveNotifySettings(ctx context.Context, tenantID int64, s Settings, password *string, at time.Time) error
+	// FindNotifyChannel reads a section's channel (ok false: none).
+	FindNotifyChannel(ctx context.Context, tenantID, unitID int64) (ChatChannel, bool, error)
 	SaveNotifyChannel(ctx context.Context, tenantID int64, c ChatChannel, at time.Time) error
 	DeleteNotifyChannel(ctx context.Context, tenantID, unitID int64) error
 	// RetryDeadDelivery makes a dead delivery pending again, due at.

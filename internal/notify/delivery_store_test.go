@@ -278,6 +278,28 @@ func TestSettingsRules(t *testing.T) {
 				t.Errorf("%s: %v", c.url, err)
 			}
 		}
+		// Each change of a channel shows what it was and is (host and
+		// format only: the URL's path is a credential).
+		storetest.Must(t, strict.SaveChannel(ctx, w.a.ID, admin, w.it, notify.ChatChannel{UnitID: w.unitA, URL: "https://chat.example.lg.jp/hooks/x"}))
+		storetest.Must(t, strict.SaveChannel(ctx, w.a.ID, admin, w.it, notify.ChatChannel{UnitID: w.unitA, URL: "https://bridge.example.lg.jp/y", Format: "slack"}))
+		storetest.Must(t, strict.SaveChannel(ctx, w.a.ID, admin, w.it, notify.ChatChannel{UnitID: w.unitA, URL: ""}))
+		var changes []string
+		rows, err := db.SQL.Query(db.Rebind(`SELECT action, before_json, after_json FROM audit_log WHERE tenant_id = ? AND action LIKE 'notify.channel_%' ORDER BY seq DESC LIMIT 3`), w.a.ID)
+		storetest.Must(t, err)
+		for rows.Next() {
+			var a, b, c string
+			storetest.Must(t, rows.Scan(&a, &b, &c))
+			changes = append([]string{a + " " + b + " " + c}, changes...)
+		}
+		rows.Close()
+		want := []string{
+			`notify.channel_set {"format":"json","host":"chat.example.lg.jp"} {"format":"json","host":"chat.example.lg.jp"}`,
+			`notify.channel_set {"format":"json","host":"chat.example.lg.jp"} {"format":"slack","host":"bridge.example.lg.jp"}`,
+			`notify.channel_delete {"format":"slack","host":"bridge.example.lg.jp"} null`,
+		}
+		if strings.Join(changes, "\n") != strings.Join(want, "\n") {
+			t.Errorf("channel audit:\n%s\nwant\n%s", strings.Join(changes, "\n"), strings.Join(want, "\n"))
+		}
 		if _, err := w.svc.SavePrefs(ctx, w.a.ID, admin, staff, []notify.Pref{{Kind: "nope"}}); apperr.CodeOf(err) != apperr.Invalid {
 			t.Errorf("unknown kind: %v", err)
 		}

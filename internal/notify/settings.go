@@ -348,7 +348,10 @@ func (s *DeliveryService) SaveChannel(ctx context.Context, tenantID int64, actor
 		return err
 	}
 	return s.st.InDeliveryTx(ctx, func(tx DeliveryTx) error {
-		var err error
+		prev, had, err := tx.FindNotifyChannel(ctx, tenantID, c.UnitID)
+		if err != nil {
+			return err
+		}
 		action := "notify.channel_set"
 		if c.URL == "" {
 			action = "notify.channel_delete"
@@ -359,14 +362,28 @@ func (s *DeliveryService) SaveChannel(ctx context.Context, tenantID int64, actor
 		if err != nil {
 			return err
 		}
-		// The URL is a credential of the channel: the log keeps its host only.
-		host := ""
-		if u, err := url.Parse(c.URL); err == nil {
-			host = u.Host
+		// What the channel was and is: an auditor sees which destination
+		// was replaced or removed (a review found no before).
+		change := audit.Change{Action: action, ObjectType: "unit", ObjectID: strconv.FormatInt(c.UnitID, 10)}
+		if had {
+			change.Before = channelView(prev)
 		}
-		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: action, ObjectType: "unit",
-			ObjectID: strconv.FormatInt(c.UnitID, 10), After: map[string]string{"host": host, "format": c.Format}})
+		if c.URL != "" {
+			change.After = channelView(c)
+		}
+		return tx.Audit(ctx, tenantID, actor, change)
 	})
+}
+
+// channelView is what the audit log shows of a chat channel. The URL is a
+// credential of the channel (an incoming webhook's secret path): the log
+// keeps its host only.
+func channelView(c ChatChannel) map[string]string {
+	host := ""
+	if u, err := url.Parse(c.URL); err == nil {
+		host = u.Host
+	}
+	return map[string]string{"host": host, "format": c.Format}
 }
 
 // DeadLetters lists the tenant's dead letters (IT admin).

@@ -435,6 +435,17 @@ func (tx *Tx) SaveNotifyChannel(ctx context.Context, tenantID int64, c notify.Ch
 	return nil
 }
 
+// FindNotifyChannel reads a section's channel inside the transaction
+// (ok false: none).
+func (tx *Tx) FindNotifyChannel(ctx context.Context, tenantID, unitID int64) (notify.ChatChannel, bool, error) {
+	c := notify.ChatChannel{UnitID: unitID}
+	err := tx.row(ctx, `SELECT url, format FROM notify_channels WHERE tenant_id = ? AND unit_id = ?`, tenantID, unitID).Scan(&c.URL, &c.Format)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, false, nil
+	}
+	return c, err == nil, mapErr(err)
+}
+
 // DeleteNotifyChannel removes a section's channel.
 func (tx *Tx) DeleteNotifyChannel(ctx context.Context, tenantID, unitID int64) error {
 	_, err := tx.exec(ctx, `DELETE FROM notify_channels WHERE tenant_id = ? AND unit_id = ?`, tenantID, unitID)
