@@ -12,6 +12,48 @@ import (
 	"telework/internal/worktime"
 )
 
+// boardPeople is whom unit unitID's board shows (0: the caller's unit),
+// for a caller who may see it: anyone in the unit, above it or below it,
+// and HR; the tenant's units with them.
+func (s *Service) boardPeople(ctx context.Context, tenantID int64, who *auth.Principal, unitID int64) ([]*org.Unit, []*org.Staff, error) {
+	if who == nil {
+		return nil, nil, apperr.Forbid()
+	}
+	if unitID == 0 {
+		unitID = who.UnitID
+	}
+	units, err := s.st.FindUnits(ctx, tenantID)
+	if err != nil {
+		return nil, nil, err
+	}
+	tr := org.NewTree(units)
+	if !slices.ContainsFunc(units, func(u *org.Unit) bool { return u.ID == unitID }) {
+		return nil, nil, apperr.NotFoundErr("unit")
+	}
+	if !who.Has(auth.HRAdmin) && (who.UnitID == 0 || !tr.IsWithin(unitID, who.UnitID) && !tr.IsWithin(who.UnitID, unitID)) {
+		return nil, nil, apperr.Forbid()
+	}
+	people, _, err := s.st.FindStaff(ctx, tenantID, org.StaffFilter{UnitID: unitID, Limit: MaxBoard})
+	return units, people, err
+}
+
+// BoardMembers is the set of people unit unitID's board shows, for a
+// caller who may see it (Board's rule): an open board's stream passes on
+// their changes only, not the whole tenant's (a review found every board
+// reloading on any change anywhere, and the stream open on units whose
+// board the caller may not see).
+func (s *Service) BoardMembers(ctx context.Context, tenantID int64, who *auth.Principal, unitID int64) (map[int64]bool, error) {
+	_, people, err := s.boardPeople(ctx, tenantID, who, unitID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]bool, len(people))
+	for _, p := range people {
+		out[p.ID] = true
+	}
+	return out, nil
+}
+
 // BoardRow is one person on the team board.
 type BoardRow struct {
 	StaffID  int64
@@ -40,28 +82,11 @@ const MaxBoard = 300
 // below it: who works where today, who is reachable, today's plans. The
 // viewer's own unit, a unit above it or below it (HR: any).
 func (s *Service) Board(ctx context.Context, tenantID int64, who *auth.Principal, unitID int64) ([]BoardRow, error) {
-	if who == nil {
-		return nil, apperr.Forbid()
-	}
-	if unitID == 0 {
-		unitID = who.UnitID
-	}
-	units, err := s.st.FindUnits(ctx, tenantID)
+	units, people, err := s.boardPeople(ctx, tenantID, who, unitID)
 	if err != nil {
 		return nil, err
 	}
 	tr := org.NewTree(units)
-	i := slices.IndexFunc(units, func(u *org.Unit) bool { return u.ID == unitID })
-	if i < 0 {
-		return nil, apperr.NotFoundErr("unit")
-	}
-	if !who.Has(auth.HRAdmin) && (who.UnitID == 0 || !tr.IsWithin(unitID, who.UnitID) && !tr.IsWithin(who.UnitID, unitID)) {
-		return nil, apperr.Forbid()
-	}
-	people, _, err := s.st.FindStaff(ctx, tenantID, org.StaffFilter{UnitID: unitID, Limit: MaxBoard})
-	if err != nil {
-		return nil, err
-	}
 	ids := make([]int64, len(people))
 	for k, p := range people {
 		ids[k] = p.ID

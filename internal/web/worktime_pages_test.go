@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -145,6 +146,57 @@ func TestBoardStreamEnds(t *testing.T) {
 		case <-done:
 		case <-time.After(2 * time.Second):
 			t.Fatal("the stream outlived the shutdown")
+		}
+	})
+}
+
+// TestBoardEventsAreTheBoards: a board's stream passes on the changes of
+// its own people only — a change in another section sends nothing — and
+// opens only on a board the caller may see (403 for another section's,
+// 404 for another tenant's unit), as the board itself (a review found
+// every board reloading on any change in the tenant).
+func TestBoardEventsAreTheBoards(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		staff, colleague, elsewhere := w.session(t, "staff"), w.session(t, "hr"), w.session(t, "it")
+		stream := func(unit int64) (*flushRecorder, context.CancelFunc, chan struct{}) {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			req := httptest.NewRequest("GET", fmt.Sprintf("/board/events?unit_id=%d", unit), nil).WithContext(ctx)
+			req.AddCookie(staff)
+			req.Header.Set("Accept", "text/event-stream")
+			rec := newFlushRecorder()
+			done := make(chan struct{})
+			go func() { w.srv.ServeHTTP(rec, req); close(done) }()
+			return rec, cancel, done
+		}
+		for unit, code := range map[int64]int{w.units["a-other"].ID: http.StatusForbidden, w.units["b-dept"].ID: http.StatusNotFound} {
+			rec, cancel, done := stream(unit)
+			<-done
+			cancel()
+			if rec.rec.Code != code {
+				t.Errorf("stream of unit %d: %d, want %d", unit, rec.rec.Code, code)
+			}
+		}
+		rec, cancel, done := stream(w.units["a-team"].ID)
+		for !strings.Contains(rec.String(), "retry:") {
+			time.Sleep(5 * time.Millisecond)
+		}
+		for range 5 {
+			w.do("POST", "/presence", url.Values{"status": {"busy"}}, elsewhere)
+		}
+		time.Sleep(300 * time.Millisecond)
+		if strings.Contains(rec.String(), "event: changed") {
+			t.Fatalf("another section's change reached the board: %q", rec.String())
+		}
+		deadline := time.Now().Add(8 * time.Second)
+		for !strings.Contains(rec.String(), "event: changed") && time.Now().Before(deadline) {
+			w.do("POST", "/presence", url.Values{"status": {"busy"}}, colleague)
+			time.Sleep(50 * time.Millisecond)
+		}
+		cancel()
+		<-done
+		if !strings.Contains(rec.String(), "event: changed") {
+			t.Fatalf("a colleague's change did not reach the board: %q", rec.String())
 		}
 	})
 }

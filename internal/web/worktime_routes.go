@@ -364,6 +364,16 @@ func (s *Server) worktimeBoardEvents(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte("retry: 3000\n\n"))
 		return
 	}
+	// The board's own people: a change elsewhere in the tenant is not
+	// this board's, and a unit whose board the caller may not see opens
+	// no stream (403/404 as the board).
+	unitID, _ := strconv.ParseInt(r.URL.Query().Get("unit_id"), 10, 64)
+	members, err := s.svc.Presence.BoardMembers(r.Context(), p.TenantID, p, unitID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	membersAt := time.Now()
 	ch, stop := s.svc.Presence.Hub().Subscribe(p.TenantID)
 	defer stop()
 	rc := http.NewResponseController(w)
@@ -393,7 +403,10 @@ func (s *Server) worktimeBoardEvents(w http.ResponseWriter, r *http.Request) {
 			return
 		case <-s.streamsClosing():
 			return // the server is shutting down: the browser reconnects to another node
-		case <-ch:
+		case id := <-ch:
+			if !members[id] {
+				continue
+			}
 			if !signedIn(false) {
 				return
 			}
@@ -403,6 +416,15 @@ func (s *Server) worktimeBoardEvents(w http.ResponseWriter, r *http.Request) {
 		case <-keep.C:
 			if !signedIn(true) {
 				return
+			}
+			if time.Since(membersAt) > 5*time.Minute {
+				// Who is on the board changes with transfers: read again
+				// now and then (a failed read keeps the set it has).
+				if m, err := s.svc.Presence.BoardMembers(r.Context(), p.TenantID, p, unitID); err == nil {
+					members, membersAt = m, time.Now()
+				} else if apperr.CodeOf(err) == apperr.Forbidden || apperr.CodeOf(err) == apperr.NotFound {
+					return // moved away from this board, or the unit is gone
+				}
 			}
 			if _, err := w.Write([]byte(": keep-alive\n\n")); err != nil {
 				return
