@@ -583,7 +583,10 @@ func (s *Server) applicationCancel(w http.ResponseWriter, r *http.Request) {
 func (s *Server) applicationDecide(w http.ResponseWriter, r *http.Request) {
 	s.onApplication(w, r, func(fm *form, p *auth.Principal, id int64) (string, string, error) {
 		act := apply.Action(fm.str("action"))
-		_, err := s.svc.Apply.Decide(r.Context(), p.TenantID, p, id, act, apply.Act{Comment: fm.str("comment")})
+		// The decision is on the version the approver saw (the form's):
+		// a change since is a 409 naming the state, not a decision on
+		// what they did not see.
+		_, err := s.svc.Apply.Decide(r.Context(), p.TenantID, p, id, act, apply.Act{Comment: fm.str("comment"), Version: fm.id("version")})
 		return "flash.applyweb_" + string(act), "/approvals", err
 	})
 }

@@ -177,6 +177,11 @@ func TestApplyPages(t *testing.T) {
 		if res = w.do("POST", "/applications/"+itoa(third)+"/decide", url.Values{"action": {"return"}}, sup); res.code != http.StatusUnprocessableEntity {
 			t.Errorf("return without a comment: %d", res.code)
 		}
+		// A decision taken on a version the approver did not see (the
+		// form's hidden version) is a conflict, nothing decided.
+		if res = w.do("POST", "/applications/"+itoa(third)+"/decide", url.Values{"action": {"return"}, "comment": {"予定を具体的に"}, "version": {"99"}}, sup); res.code != http.StatusConflict {
+			t.Fatalf("return on a version not seen: %d\n%s", res.code, res.body)
+		}
 		if res = w.do("POST", "/applications/"+itoa(third)+"/decide", url.Values{"action": {"return"}, "comment": {"予定を具体的に"}}, sup); res.code != http.StatusSeeOther {
 			t.Fatalf("return: %d\n%s", res.code, res.body)
 		}
