@@ -131,3 +131,31 @@ func TestTwoStepApproveAnswersTheNextApprover(t *testing.T) {
 		}
 	})
 }
+
+// TestPresenceCheckerIsSupervisory: the 在席確認者 is one of the 管理監督職員
+// (渋谷区: 「在席確認者」(管理監督職員。通常は所属長)) — a colleague of no
+// supervisory rank is refused naming the field, nothing written; a 係長
+// other than the approver is taken.
+func TestPresenceCheckerIsSupervisory(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		req := oneDay(day(time.June, 4))
+		req.PresenceCheckerID = f.people["colleague"].ID
+		_, err := f.svc.Create(ctx, f.a.ID, f.who["staff"], req)
+		if e := apperr.As(err); e == nil || len(e.Fields) != 1 || e.Fields[0].Field != "presence_checker_id" || e.Fields[0].Key != "apply.presence_supervisory" {
+			t.Fatalf("a colleague as checker: %v", err)
+		}
+		var n int
+		storetest.Must(t, db.SQL.QueryRow(`SELECT COUNT(*) FROM applications`).Scan(&n))
+		if n != 0 {
+			t.Fatalf("%d applications written", n)
+		}
+		req.PresenceCheckerID = f.people["kakaricho"].ID
+		res, err := f.svc.Create(ctx, f.a.ID, f.who["staff"], req)
+		storetest.Must(t, err)
+		if res.Application.PresenceCheckerID != f.people["kakaricho"].ID {
+			t.Fatalf("checker %d", res.Application.PresenceCheckerID)
+		}
+	})
+}

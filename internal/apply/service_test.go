@@ -518,7 +518,7 @@ func TestDraftsAreTheAuthorsOwn(t *testing.T) {
 		f := newFixture(t, db)
 		req := oneDay(day(time.June, 4))
 		req.Submit = false
-		req.PresenceCheckerID = f.people["colleague"].ID
+		req.PresenceCheckerID = f.people["kakaricho"].ID
 		res, err := f.svc.Create(ctx, f.a.ID, f.who["staff"], req)
 		storetest.Must(t, err)
 		draft := res.Application

@@ -138,6 +138,13 @@ func (s *Service) prepare(ctx context.Context, tenantID int64, who *auth.Princip
 			v.Add("presence_checker_id", "field.staff_unknown", nil)
 			return nil, nil, skipped, v.Err()
 		}
+		if !pc.Supervisory() {
+			// The checker reads the application (plan included): one of
+			// the 管理監督職員 the guide names, not any colleague (a
+			// review).
+			v.Add("presence_checker_id", "apply.presence_supervisory", nil)
+			return nil, nil, skipped, v.Err()
+		}
 	}
 	if s.plan != nil && len(r.TaskIDs) > 0 {
 		// Tasks picked now must be the person's own: one deleted after

@@ -143,6 +143,17 @@ var Ranks = []Rank{RankExecutive, RankManager, RankAssistantManager, RankChief, 
 // IsManagerial reports 管理職 (課長級以上).
 func (r Rank) IsManagerial() bool { return r == RankExecutive || r == RankManager }
 
+// IsSupervisory reports whether r is a 管理監督職 rank: 係長級 and above
+// (監督職 and 管理職).
+func (r Rank) IsSupervisory() bool {
+	return r == RankExecutive || r == RankManager || r == RankAssistantManager || r == RankChief
+}
+
+// Supervisory reports whether the person is 管理監督職員: a 所属長 or of a
+// 管理監督職 rank (the guide's 渋谷区: 「在席確認者」(管理監督職員。通常は
+// 所属長)).
+func (s *Staff) Supervisory() bool { return s.IsSupervisor || s.Rank.IsSupervisory() }
+
 // Sensitive analysis attributes: opt-in, visible to HR only.
 var (
 	Genders  = []string{"female", "male", "other", "no_answer"}

@@ -97,6 +97,8 @@ func (s *Server) applyFormPage(w http.ResponseWriter, r *http.Request, status in
 		d.Weekdays = append(d.Weekdays, weekdayChoice{strconv.Itoa(n), s.weekdayName(l, n)})
 	}
 	checkers, cerr := s.sectionPeople(r, p)
+	// The 在席確認者 is one of the section's 管理監督職員 (apply's rule).
+	checkers = slices.DeleteFunc(checkers, func(st *org.Staff) bool { return !st.Supervisory() })
 	if cerr != nil {
 		s.serverError(w, r, cerr)
 		return

@@ -27,9 +27,9 @@ func TestPresenceCheckerIsTold(t *testing.T) {
 		off     bool   // the checker turned the kind off in the app
 		want    int
 	}{
-		{"named checker", "colleague", false, 2},
+		{"named checker", "kakaricho", false, 2},
 		{"no checker", "", false, 0},
-		{"checker turned it off", "colleague", true, 0},
+		{"checker turned it off", "kakaricho", true, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -46,7 +46,7 @@ func TestPresenceCheckerIsTold(t *testing.T) {
 				storetest.Must(t, err)
 				if c.off {
 					_, err := notify.NewDeliveryService(db, func() time.Time { return f.now }).SavePrefs(ctx, f.a.ID, hr,
-						f.who["colleague"], []notify.Pref{{Kind: worktime.NotifyPresenceChecker, InApp: false}})
+						f.who["kakaricho"], []notify.Pref{{Kind: worktime.NotifyPresenceChecker, InApp: false}})
 					storetest.Must(t, err)
 				}
 				f.now = time.Date(2026, time.June, 4, 8, 30, 0, 0, calendar.Tokyo)
@@ -55,7 +55,7 @@ func TestPresenceCheckerIsTold(t *testing.T) {
 				f.now = time.Date(2026, time.June, 4, 17, 15, 0, 0, calendar.Tokyo)
 				_, err = f.svc.End(ctx, f.a.ID, f.who["staff"], 0, worktime.Report{})
 				storetest.Must(t, err)
-				ns, err := f.notes.List(ctx, f.a.ID, f.who["colleague"], false, 10, 0)
+				ns, err := f.notes.List(ctx, f.a.ID, f.who["kakaricho"], false, 10, 0)
 				storetest.Must(t, err)
 				var got []notify.Notification
 				for _, n := range ns {
@@ -75,7 +75,7 @@ func TestPresenceCheckerIsTold(t *testing.T) {
 					t.Fatalf("%+v / %s / %s", got[0], got[0].Message("ja"), got[1].Message("ja"))
 				}
 				// The link opens the application, which the checker may read.
-				_, err = f.apply.Get(ctx, f.a.ID, f.who["colleague"], got[0].ApplicationID)
+				_, err = f.apply.Get(ctx, f.a.ID, f.who["kakaricho"], got[0].ApplicationID)
 				storetest.Must(t, err)
 			})
 		})
