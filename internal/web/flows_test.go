@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -219,6 +220,23 @@ func TestCrossOriginPostRefused(t *testing.T) {
 		res = w.do("POST", "/staff/"+id+"/retire", form, hr, "Sec-Fetch-Site", "same-origin")
 		if res.code != http.StatusSeeOther {
 			t.Fatalf("same-origin POST: %d", res.code)
+		}
+		// The API: a cross-site call riding on the session cookie is
+		// refused as problem details (nothing under /api/ answers HTML); one
+		// carrying its own token (a groupware page) goes through.
+		req := httptest.NewRequest("PUT", "/api/v1/presence", strings.NewReader(`{"status":"busy"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		req.Header.Set("Origin", "https://evil.example")
+		req.AddCookie(w.session(t, "staff"))
+		rec := httptest.NewRecorder()
+		w.srv.ServeHTTP(rec, req)
+		if rec.Code != http.StatusForbidden || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/problem+json") {
+			t.Fatalf("cross-site API call with the cookie: %d %s %s", rec.Code, rec.Header().Get("Content-Type"), rec.Body.String())
+		}
+		tok := mkToken(t, w, "staff", false)
+		if res := w.call("PUT", "/api/v1/presence", `{"status":"busy"}`, tok, "Sec-Fetch-Site", "cross-site", "Origin", "https://groupware.example.lg.jp"); res.code != http.StatusOK {
+			t.Fatalf("cross-site API call with a token: %d %s", res.code, res.body)
 		}
 	})
 }
