@@ -40,7 +40,17 @@ type problemField struct {
 	Column string `json:"column,omitempty"`
 }
 
-func apiLang(r *http.Request) string { return i18n.FromAcceptLanguage(r.Header.Get("Accept-Language")) }
+// apiLang is the language of an answer: the request's Accept-Language,
+// else the signed-in account's own setting (設定 → 言語), else Japanese.
+func apiLang(r *http.Request) string {
+	if h := r.Header.Get("Accept-Language"); h != "" {
+		return i18n.FromAcceptLanguage(h)
+	}
+	if p := route.PrincipalOf(r); p != nil && p.Locale != "" {
+		return i18n.Normalize(p.Locale)
+	}
+	return i18n.FromAcceptLanguage("")
+}
 
 // Problem writes err as problem details in the caller's language with the
 // given status (the server uses it for API requests it refuses itself).
