@@ -177,6 +177,12 @@ func TestApplyPages(t *testing.T) {
 		if res = w.do("POST", "/applications/"+itoa(third)+"/decide", url.Values{"action": {"return"}}, sup); res.code != http.StatusUnprocessableEntity {
 			t.Errorf("return without a comment: %d", res.code)
 		}
+		// Irreversible actions ask first (confirm.js; without JavaScript
+		// they go through as before).
+		if res = w.do("GET", "/applications/"+itoa(third), nil, sup); !strings.Contains(res.body, `value="reject" data-confirm="却下します。`) ||
+			!strings.Contains(res.body, `src="/static/confirm.js`) {
+			t.Errorf("the reject button does not ask first:\n%s", res.body)
+		}
 		// A decision taken on a version the approver did not see (the
 		// form's hidden version) is a conflict, nothing decided.
 		if res = w.do("POST", "/applications/"+itoa(third)+"/decide", url.Values{"action": {"return"}, "comment": {"予定を具体的に"}, "version": {"99"}}, sup); res.code != http.StatusConflict {
