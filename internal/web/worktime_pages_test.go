@@ -38,6 +38,20 @@ func TestWorktimePages(t *testing.T) {
 				t.Errorf("presence with three bad fields, %s: %d", id, res.code)
 			}
 		}
+		// A break is shown while it runs, and in the day's row; the
+		// supervisor's day view shows it too.
+		if res := w.do("POST", "/worktime/break", url.Values{"action": {"start"}}, staff); res.code != http.StatusSeeOther && res.code != http.StatusOK {
+			t.Fatalf("break: %d %s", res.code, res.body)
+		}
+		if res := w.do("GET", "/worktime", nil, staff); !strings.Contains(res.body, "休憩中(") || !strings.Contains(res.body, `data-label="休憩・中抜け"`) {
+			t.Errorf("the running break is not shown:\n%s", res.body)
+		}
+		if res := w.do("GET", "/worktime/team", nil, super); !strings.Contains(res.body, "<small>休憩・中抜け ") {
+			t.Errorf("the day view does not show the break:\n%s", res.body)
+		}
+		if res := w.do("POST", "/worktime/break", url.Values{"action": {"end"}}, staff); res.code != http.StatusSeeOther && res.code != http.StatusOK {
+			t.Fatalf("break end: %d %s", res.code, res.body)
+		}
 		res = w.do("GET", "/board", nil, staff)
 		if res.code != http.StatusOK || !strings.Contains(res.body, "山田 太郎") || !strings.Contains(res.body, `id="board"`) {
 			t.Fatalf("board: %d", res.code)

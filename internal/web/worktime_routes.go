@@ -39,7 +39,25 @@ type worktimeDayView struct {
 	Start, End, Mode, Place, Plan, Result string
 	Proxy                                 bool
 	Breaks                                int
-	Warnings                              []string
+	// BreakList are the day's breaks as the person and the supervisor
+	// read them (「12:00〜13:00」, a 中抜け marked as hourly leave, one
+	// still running 「15:00〜」): the records the break rules read.
+	BreakList []worktimeBreakView
+	Warnings  []string
+}
+
+type worktimeBreakView struct {
+	Start, End string
+	Hourly     bool
+}
+
+// worktimeBreaks are d's breaks for the pages.
+func worktimeBreaks(d worktime.Day) []worktimeBreakView {
+	out := make([]worktimeBreakView, len(d.Breaks))
+	for i, b := range d.Breaks {
+		out[i] = worktimeBreakView{Start: worktimeHM(b.Start), End: worktimeHM(b.End), Hourly: b.Hourly}
+	}
+	return out
 }
 
 func worktimeHM(t time.Time) string {
@@ -62,7 +80,8 @@ func untilLabel(l string, t, now time.Time) string {
 
 func worktimeViewOf(d worktime.Day, ws []worktime.Warning, dv *view) worktimeDayView {
 	v := worktimeDayView{Date: d.Date, Start: worktimeHM(d.Start), End: worktimeHM(d.End), Mode: string(d.Mode),
-		Place: d.Place, Plan: d.Plan, Result: d.Result, Proxy: d.StartProxy != 0 || d.EndProxy != 0, Breaks: len(d.Breaks)}
+		Place: d.Place, Plan: d.Plan, Result: d.Result, Proxy: d.StartProxy != 0 || d.EndProxy != 0, Breaks: len(d.Breaks),
+		BreakList: worktimeBreaks(d)}
 	for _, w := range ws {
 		v.Warnings = append(v.Warnings, dv.Warning(w))
 	}
@@ -257,6 +276,7 @@ type worktimeTeamView struct {
 	StaffID                    int64
 	Name, State, Start, End    string
 	Plan, Result               string
+	BreakList                  []worktimeBreakView
 	Warnings                   []string
 	NotStarted, Working, Ended bool
 }
@@ -282,6 +302,7 @@ func (s *Server) worktimeTeamRender(w http.ResponseWriter, r *http.Request, stat
 			Working: x.State == worktime.Working, Ended: x.State == worktime.Finished}
 		if x.Day != nil {
 			v.Start, v.End, v.Plan, v.Result = worktimeHM(x.Day.Start), worktimeHM(x.Day.End), x.Day.Plan, x.Day.Result
+			v.BreakList = worktimeBreaks(*x.Day)
 		}
 		for _, wn := range x.Warnings {
 			v.Warnings = append(v.Warnings, dv.Warning(wn))
