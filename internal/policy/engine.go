@@ -474,6 +474,18 @@ func (e *evaluator) caps() {
 		}
 	}
 	days := maps.Clone(others)
+	// away are the days spent wholly away from the office: a half day or
+	// a few hours of telework leaves the rest of the day at the office,
+	// which is attendance for 「原則週1回は出勤」 whatever the caps count
+	// (a review found five mornings at home read as no office day).
+	away := map[calendar.Date]bool{}
+	for _, o := range e.in.Others {
+		if (o.ID == 0 || o.ID != e.in.App.ID) && slices.Contains(activeStatuses, o.Status) && o.TimeUnit == FullDay {
+			for _, d := range o.Dates {
+				away[d] = true
+			}
+		}
+	}
 	var mine []calendar.Date
 	for _, d := range e.in.App.Dates {
 		if !slices.Contains(mine, d) {
@@ -481,8 +493,12 @@ func (e *evaluator) caps() {
 		}
 	}
 	slices.SortFunc(mine, func(a, b calendar.Date) int { return strings.Compare(a.String(), b.String()) })
+	inOffice := slices.ContainsFunc(e.in.App.Segments, func(x Segment) bool { return x.Mode == Office })
 	for _, d := range mine {
 		days[d] = max(days[d], e.weight(e.in.App.TimeUnit))
+		if e.in.App.TimeUnit == FullDay && !inOffice {
+			away[d] = true
+		}
 	}
 	e.capPeriods("caps.weekly", e.weeklyMax, mine, days, others, weekStart)
 	e.capPeriods("caps.monthly", e.monthMax, mine, days, others, func(d calendar.Date) calendar.Date {
@@ -496,16 +512,14 @@ func (e *evaluator) caps() {
 				continue
 			}
 			seen[ws] = true
-			business, tele := 0, 0.0
+			office := 0
 			for i := range 7 {
-				x := ws.AddDays(i)
-				if e.in.Calendar.IsBusinessDay(x) {
-					business++
-					tele += days[x]
+				if x := ws.AddDays(i); e.in.Calendar.IsBusinessDay(x) && !away[x] {
+					office++
 				}
 			}
-			if office := float64(business) - tele; office < float64(min) {
-				e.add("caps.min_office", Warning, ws, map[string]any{"Min": min, "Office": fmtCount(max(office, 0))})
+			if office < min {
+				e.add("caps.min_office", Warning, ws, map[string]any{"Min": min, "Office": strconv.Itoa(office)})
 			}
 		}
 	}
