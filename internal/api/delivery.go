@@ -53,6 +53,9 @@ func (s *API) deliveryRoutes() []route.Route {
 
 type deliveryPrefsJSON struct {
 	Prefs []deliveryPrefJSON `json:"prefs"`
+	// AfterHours: the person is told outside working time too (the
+	// policy's quiet hours hold nothing of theirs).
+	AfterHours bool `json:"after_hours"`
 }
 
 // deliveryPrefJSON is one kind's choice and whether the kind may go to
@@ -62,8 +65,8 @@ type deliveryPrefJSON struct {
 	ChatAvailable bool `json:"chat_available"`
 }
 
-func prefsJSON(ps []notify.Pref) deliveryPrefsJSON {
-	out := deliveryPrefsJSON{Prefs: make([]deliveryPrefJSON, 0, len(ps))}
+func prefsJSON(ps []notify.Pref, afterHours bool) deliveryPrefsJSON {
+	out := deliveryPrefsJSON{Prefs: make([]deliveryPrefJSON, 0, len(ps)), AfterHours: afterHours}
 	for _, p := range ps {
 		out.Prefs = append(out.Prefs, deliveryPrefJSON{Pref: p, ChatAvailable: notify.ChatAllowed(p.Kind)})
 	}
@@ -77,24 +80,47 @@ func (s *API) apiDeliveryPrefs(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, prefsJSON(ps))
+	after, err := s.svc.Delivery.AfterHours(r.Context(), p.TenantID, p)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, prefsJSON(ps, after))
 }
 
 func (s *API) apiDeliverySavePrefs(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	var in struct {
-		Prefs []notify.PrefChange `json:"prefs"`
+		Prefs      []notify.PrefChange `json:"prefs"`
+		AfterHours *bool               `json:"after_hours"`
 	}
 	if err := decodeJSON(r, &in); err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	ps, err := s.svc.Delivery.UpdatePrefs(r.Context(), p.TenantID, actorOf(p), p, in.Prefs)
+	var ps []notify.Pref
+	var err error
+	if len(in.Prefs) > 0 || in.AfterHours == nil {
+		ps, err = s.svc.Delivery.UpdatePrefs(r.Context(), p.TenantID, actorOf(p), p, in.Prefs)
+	} else {
+		ps, err = s.svc.Delivery.Prefs(r.Context(), p.TenantID, p) // only after_hours changes
+	}
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, prefsJSON(ps))
+	if in.AfterHours != nil {
+		if err := s.svc.Delivery.SetAfterHours(r.Context(), p.TenantID, actorOf(p), p, *in.AfterHours); err != nil {
+			s.apiFail(w, r, err)
+			return
+		}
+	}
+	after, err := s.svc.Delivery.AfterHours(r.Context(), p.TenantID, p)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, prefsJSON(ps, after))
 }
 
 type deliverySettingsJSON struct {
@@ -218,8 +244,10 @@ func deliverySchemas() map[string]any {
 	}
 	in["smtp_password"] = str("new password; omit to keep, empty to clear")
 	return map[string]any{
-		"NotificationPreferences":      obj([]string{"prefs"}, map[string]any{"prefs": arr(pref)}),
-		"NotificationPreferencesInput": obj([]string{"prefs"}, map[string]any{"prefs": arr(change)}),
+		"NotificationPreferences": obj([]string{"prefs", "after_hours"}, map[string]any{"prefs": arr(pref),
+			"after_hours": boolean("told outside working time too: the policy's quiet hours hold none of your messages")}),
+		"NotificationPreferencesInput": obj(nil, map[string]any{"prefs": arr(change),
+			"after_hours": boolean("be told outside working time too (omitted: unchanged). Not answering after hours is no ground for anything (第5章 3.)")}),
 		"NotificationChannel":          channel,
 		"NotificationSettings":         obj([]string{"smtp_host", "smtp_port", "smtp_tls", "charset", "channels"}, out),
 		"NotificationSettingsInput":    obj([]string{"smtp_port", "smtp_tls", "charset"}, in),

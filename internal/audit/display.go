@@ -62,7 +62,7 @@ var KindGroups = []KindGroup{
 		"devices.returned", "devices.overdue", "devices.byod_request", "devices.byod_approved", "devices.byod_rejected", "devices.byod_revoked",
 		"devices.credential_issue", "places.shortage_warning"}},
 	{"emergency", []string{"emergency.declare", "emergency.end", "roster.qualifications", "roster.preferences", "application.roster_publish"}},
-	{"notify", []string{"notify.prefs", "notify.settings", "notify.channel_set", "notify.channel_delete", "notify.retry", "notify.smtp_password_sealed", "schedule.feed_create", "schedule.feed_revoke"}},
+	{"notify", []string{"notify.prefs", "notify.after_hours", "notify.settings", "notify.channel_set", "notify.channel_delete", "notify.retry", "notify.smtp_password_sealed", "schedule.feed_create", "schedule.feed_revoke"}},
 }
 
 // Actions lists every stored action the display knows (the kinds, with

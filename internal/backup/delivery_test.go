@@ -18,6 +18,7 @@ func seedDelivery(t *testing.T, db *store.DB, tenantID, staffID, unitID int64) {
 		VALUES (?, ?, 'email', 'a@example.lg.jp', 'dead', 8, 1748854800000000, '550 拒否', 1748854800000000)`, tenantID, nID)
 	exec(t, db, `INSERT INTO notify_prefs (tenant_id, staff_id, kind, in_app, email, chat) VALUES (?, ?, 'approved', ?, ?, ?)`,
 		tenantID, staffID, true, false, true)
+	exec(t, db, `INSERT INTO notify_person (tenant_id, staff_id, after_hours) VALUES (?, ?, ?)`, tenantID, staffID, true)
 	exec(t, db, `INSERT INTO notify_settings (tenant_id, smtp_host, smtp_port, smtp_user, smtp_password, mail_from, charset, updated_at)
 		VALUES (?, '127.0.0.1', 2525, 'mailer', 'sealed', 'telework@example.lg.jp', 'iso-2022-jp', 1748854800000000)`, tenantID)
 	exec(t, db, `INSERT INTO notify_channels (tenant_id, unit_id, url, format, updated_at) VALUES (?, ?, 'http://127.0.0.1:9/hook', 'slack', 1748854800000000)`,

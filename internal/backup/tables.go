@@ -267,6 +267,9 @@ var Tables = []Table{
 	{Name: "notify_prefs", Key: key("tenant_id", "staff_id", "kind"), scope: tenantRows, Columns: []Column{
 		num("tenant_id"), num("staff_id"), text("kind"), flag("in_app"), flag("email"), flag("chat"),
 	}},
+	{Name: "notify_person", Key: key("tenant_id", "staff_id"), scope: tenantRows, Columns: []Column{
+		num("tenant_id"), num("staff_id"), flag("after_hours"),
+	}},
 	{Name: "notify_settings", Key: key("tenant_id"), scope: tenantRows, Columns: []Column{
 		num("tenant_id"), text("smtp_host"), num("smtp_port"), text("smtp_tls"), text("smtp_user"), text("smtp_password"),
 		text("mail_from"), text("charset"), num("updated_at"), num("version"),

@@ -321,6 +321,9 @@ type Recipient struct {
 	StaffID int64
 	Email   string
 	UnitID  int64
+	// AfterHours: the person asked to be told outside working time too;
+	// their messages are not held by the quiet hours.
+	AfterHours bool
 }
 
 // Plan is the deliveries of notification n for a recipient with prefs
@@ -332,7 +335,7 @@ func Plan(n Notification, r Recipient, pref *Pref, channels map[int64]bool, mail
 		p = *pref
 	}
 	ki, _ := InfoOf(n.Kind)
-	next := HoldUntil(n.CreatedAt, w, ki.Urgent)
+	next := HoldUntil(n.CreatedAt, w, ki.Urgent || r.AfterHours)
 	var out []Delivery
 	if p.Email && mailOn && r.Email != "" {
 		out = append(out, Delivery{TenantID: n.TenantID, NotificationID: n.ID, Channel: Email, Target: r.Email, NextAt: next})
@@ -410,6 +413,8 @@ type DeliveryStore interface {
 	ReleaseDeliveries(ctx context.Context, tenantID int64, owner string, ids []int64) error
 	DeadDeliveries(ctx context.Context, tenantID int64, limit int) ([]Delivery, error)
 	FindNotifyPrefs(ctx context.Context, tenantID, staffID int64) ([]Pref, error)
+	// NotifyAfterHours: the person asked to be told outside working time.
+	NotifyAfterHours(ctx context.Context, tenantID, staffID int64) (bool, error)
 	InDeliveryTx(ctx context.Context, fn func(DeliveryTx) error) error
 }
 
@@ -429,6 +434,7 @@ type DeliveryTx interface {
 	// marks the notifications ids planned.
 	PlanNotificationDeliveries(ctx context.Context, tenantID int64, ids []int64, ds []Delivery, at time.Time) error
 	SaveNotifyPrefs(ctx context.Context, tenantID, staffID int64, ps []Pref) error
+	SaveNotifyAfterHours(ctx context.Context, tenantID, staffID int64, on bool) error
 	SaveNotifySettings(ctx context.Context, tenantID int64, s Settings, password *string, at time.Time) error
 	// FindNotifyChannel reads a section's channel (ok false: none).
 	FindNotifyChannel(ctx context.Context, tenantID, unitID int64) (ChatChannel, bool, error)

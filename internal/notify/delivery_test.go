@@ -95,6 +95,13 @@ func TestPlan(t *testing.T) {
 	if ds := Plan(late, r, nil, chans, true, Window{Start: "08:30", End: "17:15"}); !ds[0].NextAt.Equal(jst("2026-12-02 08:30")) {
 		t.Errorf("held: %v", ds[0].NextAt)
 	}
+	// A person who opted in to messages outside working time gets them
+	// at once.
+	in := r
+	in.AfterHours = true
+	if ds := Plan(late, in, nil, chans, true, Window{Start: "08:30", End: "17:15"}); !ds[0].NextAt.Equal(late.CreatedAt) {
+		t.Errorf("opted in, held: %v", ds[0].NextAt)
+	}
 }
 
 // TestChatOnlyForSectionKinds: only kinds meant for the section go to the

@@ -216,6 +216,35 @@ func (s *DeliveryService) SavePrefs(ctx context.Context, tenantID int64, actor a
 	return MergePrefs(keep), nil
 }
 
+// AfterHours reports whether the signed-in person asked to be told
+// outside working time too (the policy's quiet hours then hold nothing of
+// theirs).
+func (s *DeliveryService) AfterHours(ctx context.Context, tenantID int64, who *auth.Principal) (bool, error) {
+	if who == nil || who.StaffID == 0 {
+		return false, apperr.Forbid()
+	}
+	return s.st.NotifyAfterHours(ctx, tenantID, who.StaffID)
+}
+
+// SetAfterHours records the signed-in person's choice to be told outside
+// working time too (on) or not (SPEC §1: quiet hours hold non-urgent
+// messages unless the person opts in), audited as notify.after_hours.
+// Not answering after hours stays no ground for anything (第5章 3.): the
+// choice is the person's alone.
+func (s *DeliveryService) SetAfterHours(ctx context.Context, tenantID int64, actor audit.Actor, who *auth.Principal, on bool) error {
+	before, err := s.AfterHours(ctx, tenantID, who)
+	if err != nil || before == on {
+		return err
+	}
+	return s.st.InDeliveryTx(ctx, func(tx DeliveryTx) error {
+		if err := tx.SaveNotifyAfterHours(ctx, tenantID, who.StaffID, on); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "notify.after_hours", ObjectType: "staff",
+			ObjectID: strconv.FormatInt(who.StaffID, 10), Before: map[string]bool{"after_hours": before}, After: map[string]bool{"after_hours": on}})
+	})
+}
+
 func itAdmin(who *auth.Principal) error {
 	if !who.Has(auth.ITAdmin) {
 		return apperr.Forbid()

@@ -44,8 +44,10 @@ func (db *DB) NotifyRecipients(ctx context.Context, tenantID int64, staffIDs []i
 	args := []any{tenantID}
 	rs, err := queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (notify.Recipient, error) {
 		var r notify.Recipient
-		return r, sc.Scan(&r.StaffID, &r.Email, &r.UnitID)
-	}, `SELECT id, email, unit_id FROM staff WHERE tenant_id = ?`+andIn("id", uniq(staffIDs), &args), args...)
+		return r, sc.Scan(&r.StaffID, &r.Email, &r.UnitID, &r.AfterHours)
+	}, `SELECT s.id, s.email, s.unit_id, COALESCE(p.after_hours, FALSE) FROM staff s
+		LEFT JOIN notify_person p ON p.tenant_id = s.tenant_id AND p.staff_id = s.id
+		WHERE s.tenant_id = ?`+andIn("s.id", uniq(staffIDs), &args), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: notification recipients: %w", err)
 	}
@@ -444,6 +446,24 @@ func (tx *Tx) FindNotifyChannel(ctx context.Context, tenantID, unitID int64) (no
 		return c, false, nil
 	}
 	return c, err == nil, mapErr(err)
+}
+
+// NotifyAfterHours reports whether the person asked to be told outside
+// working time too (notify_person; no row: no).
+func (db *DB) NotifyAfterHours(ctx context.Context, tenantID, staffID int64) (bool, error) {
+	var on bool
+	err := db.row(ctx, `SELECT after_hours FROM notify_person WHERE tenant_id = ? AND staff_id = ?`, tenantID, staffID).Scan(&on)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return on, mapErr(err)
+}
+
+// SaveNotifyAfterHours sets the person's choice.
+func (tx *Tx) SaveNotifyAfterHours(ctx context.Context, tenantID, staffID int64, on bool) error {
+	_, err := tx.exec(ctx, `INSERT INTO notify_person (tenant_id, staff_id, after_hours) VALUES (?, ?, ?)
+		ON CONFLICT (tenant_id, staff_id) DO UPDATE SET after_hours = excluded.after_hours`, tenantID, staffID, on)
+	return mapErr(err)
 }
 
 // DeleteNotifyChannel removes a section's channel.

@@ -271,6 +271,8 @@ var boundaryCases = []boundaryCase{
 		}},
 	{"notify_prefs.staff_id", `INSERT INTO notify_prefs (tenant_id, staff_id, kind, in_app, email, chat) VALUES (?, ?, ?, TRUE, TRUE, FALSE)`,
 		func(own, ref boundaryRefs, n int) []any { return []any{own.tenant, ref.staff, fmt.Sprint("k", n)} }},
+	{"notify_person.staff_id", `INSERT INTO notify_person (tenant_id, staff_id, after_hours) VALUES (?, ?, TRUE)`,
+		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.staff} }},
 	{"notify_channels.unit_id", `INSERT INTO notify_channels (tenant_id, unit_id, url, updated_at) VALUES (?, ?, 'http://127.0.0.1/', 0)`,
 		func(own, ref boundaryRefs, _ int) []any { return []any{own.tenant, ref.unit} }},
 	{"calendar_feeds.owner_staff_id", `INSERT INTO calendar_feeds (tenant_id, owner_staff_id, token_hash, created_at) VALUES (?, ?, ?, 0)`,

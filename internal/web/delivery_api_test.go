@@ -28,6 +28,22 @@ func TestDeliveryAPI(t *testing.T) {
 		if res.code != 200 || !strings.Contains(res.body, `{"kind":"approved","in_app":true,"email":false,"chat":true,"chat_available":true}`) {
 			t.Fatalf("save prefs: %d %s", res.code, res.body)
 		}
+		// Opting in to messages outside working time (SPEC §1): off by
+		// default, set alone, kept with the kinds' choices, audited.
+		if !strings.Contains(res.body, `"after_hours":false`) {
+			t.Fatalf("after_hours by default: %s", res.body)
+		}
+		res = call(staff, "PUT", "/api/v1/notification-preferences", `{"after_hours":true}`)
+		if res.code != 200 || !strings.Contains(res.body, `"after_hours":true`) || !strings.Contains(res.body, `{"kind":"approved","in_app":true,"email":false,"chat":true,"chat_available":true}`) {
+			t.Fatalf("opt in: %d %s", res.code, res.body)
+		}
+		var entries int
+		if err := db.SQL.QueryRow(db.Rebind(`SELECT COUNT(*) FROM audit_log WHERE tenant_id = ? AND action = 'notify.after_hours'`), w.a.ID).Scan(&entries); err != nil || entries != 1 {
+			t.Fatalf("after_hours audited %d times (%v)", entries, err)
+		}
+		if res := w.do("GET", "/notifications/settings", nil, staff); !strings.Contains(res.body, `name="after_hours" value="1" checked`) {
+			t.Errorf("the settings page does not show the choice:\n%s", res.body)
+		}
 		if res := call(staff, "PUT", "/api/v1/notification-preferences", `{"prefs":[{"kind":"nope"}]}`); res.code != 422 && res.code != 400 {
 			t.Errorf("unknown kind: %d %s", res.code, res.body)
 		}

@@ -45,15 +45,20 @@ func (s *Server) deliveryPrefsPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.deliveryPrefsRender(w, r, http.StatusOK, ps, nil)
+	after, err := s.svc.Delivery.AfterHours(r.Context(), p.TenantID, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.deliveryPrefsRender(w, r, http.StatusOK, ps, after, nil)
 }
 
-func (s *Server) deliveryPrefsRender(w http.ResponseWriter, r *http.Request, status int, ps []notify.Pref, formErr error) {
+func (s *Server) deliveryPrefsRender(w http.ResponseWriter, r *http.Request, status int, ps []notify.Pref, afterHours bool, formErr error) {
 	rows := make([]deliveryPrefRow, 0, len(ps))
 	for _, p := range ps {
 		rows = append(rows, deliveryPrefRow{Pref: p, Label: "notify.kind." + string(p.Kind), ChatAllowed: notify.ChatAllowed(p.Kind)})
 	}
-	s.render(w, r, status, "delivery_prefs", "delivery.title_prefs", map[string]any{"Rows": rows}, formErr)
+	s.render(w, r, status, "delivery_prefs", "delivery.title_prefs", map[string]any{"Rows": rows, "AfterHours": afterHours}, formErr)
 }
 
 // deliveryPrefsSave reads one checkbox per kind and channel
@@ -69,11 +74,16 @@ func (s *Server) deliveryPrefsSave(w http.ResponseWriter, r *http.Request) {
 		k := string(ki.Kind)
 		ps = append(ps, notify.Pref{Kind: ki.Kind, InApp: fm.bool(k + ".in_app"), Email: fm.bool(k + ".email"), Chat: fm.bool(k + ".chat")})
 	}
+	after := fm.bool("after_hours")
 	if _, err := s.svc.Delivery.SavePrefs(r.Context(), p.TenantID, actorOf(p), p, ps); err != nil {
 		if isInvalid(err) {
-			s.deliveryPrefsRender(w, r, http.StatusUnprocessableEntity, ps, err)
+			s.deliveryPrefsRender(w, r, http.StatusUnprocessableEntity, ps, after, err)
 			return
 		}
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.svc.Delivery.SetAfterHours(r.Context(), p.TenantID, actorOf(p), p, after); err != nil {
 		s.fail(w, r, err)
 		return
 	}
