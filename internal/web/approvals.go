@@ -30,8 +30,12 @@ type inboxPerson struct {
 }
 
 type inboxApp struct {
-	ID               int64
-	Dates, What      string
+	ID          int64
+	Dates, What string
+	// Reason is the 自宅同等の場所's reason and TakeOut what is taken out
+	// (持ち出し, approved with the application): a bulk approval approves
+	// them too, so the row shows them (a review).
+	Reason, TakeOut  string
 	Plan             string
 	Tasks            []string // the planned tasks of the inventory
 	Errors, Warnings []string
@@ -94,7 +98,7 @@ func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request, status int, f
 		c := newCheckView(r, false)
 		c.add(storedFindings(a.Findings))
 		ia := inboxApp{ID: a.ID, Dates: dateView(r).datesSummary(a.ActiveDates()), What: s.contentSummaryShort(l, a),
-			Plan: shorten(a.Plan, 120), Errors: c.Errors, Warnings: c.Warnings}
+			Reason: shorten(a.PlaceReason, 80), TakeOut: takeOutText(l, a.TakeOut), Plan: shorten(a.Plan, 120), Errors: c.Errors, Warnings: c.Warnings}
 		if ia.Tasks, err = s.applyTaskNames(r, a.UnitID, a.TaskIDs); err != nil {
 			s.serverError(w, r, err)
 			return
