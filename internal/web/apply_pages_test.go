@@ -257,6 +257,10 @@ func TestApplyPages(t *testing.T) {
 		if res = w.do("GET", "/approvals/reports", nil, sup); !strings.Contains(res.body, "第2章まで作成した") {
 			t.Errorf("reports to confirm do not show the report:\n%s", res.body)
 		}
+		if res = w.do("POST", "/approvals/reports", url.Values{}, sup); res.code != http.StatusUnprocessableEntity ||
+			!strings.Contains(res.body, `<fieldset id="f-ids"`) || !strings.Contains(res.body, `<a href="#f-ids">確認する報告を1件以上選んでください`) {
+			t.Errorf("confirming nothing: %d %s", res.code, res.body)
+		}
 		if res = w.do("POST", "/approvals/reports", url.Values{"ids": {itoa(id)}}, sup); res.code != http.StatusSeeOther || w.appStatus(t, id) != apply.Confirmed {
 			t.Errorf("confirm: %d %s", res.code, w.appStatus(t, id))
 		}

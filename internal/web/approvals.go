@@ -334,7 +334,7 @@ func (s *Server) reportsConfirm(w http.ResponseWriter, r *http.Request) {
 	fm := newForm(r)
 	ids := formIDs(fm, "ids")
 	if len(ids) == 0 {
-		fm.v.Add("ids", "applyweb.none_selected", nil)
+		fm.v.Add("ids", "applyweb.none_selected_reports", nil) // reports, not applications
 	}
 	if err := fm.v.Err(); err != nil {
 		s.reportsPage(w, r, http.StatusUnprocessableEntity, err)

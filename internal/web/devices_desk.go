@@ -32,7 +32,10 @@ type devicesDeskPool struct {
 }
 
 type devicesDeskView struct {
-	Date    string
+	Date string
+	// ErrID is the reservation whose lending was refused: its row's asset
+	// number field carries the error.
+	ErrID   int64
 	Pools   []devicesDeskPool
 	Overdue []*devices.Reservation
 	AssetNo string
@@ -41,7 +44,9 @@ type devicesDeskView struct {
 func (s *Server) devicesDeskView(r *http.Request) (*devicesDeskView, error) {
 	p := principal(r)
 	day := calendar.DateOf(time.Now())
-	if d, err := calendar.ParseDate(r.URL.Query().Get("date")); err == nil {
+	// The day shown: the page's, or the one the lend or return form came
+	// from (a clerk lending ahead stays on that day).
+	if d, err := calendar.ParseDate(r.FormValue("date")); err == nil {
 		day = d
 	}
 	v := &devicesDeskView{Date: day.String()}
@@ -71,14 +76,25 @@ func (s *Server) devicesDesk(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "devices_desk", "devices.desk_title", v, nil)
 }
 
-func (s *Server) devicesDeskBack(w http.ResponseWriter, r *http.Request, status int, err error) {
+func (s *Server) devicesDeskBack(w http.ResponseWriter, r *http.Request, status int, errID int64, err error) {
 	v, verr := s.devicesDeskView(r)
 	if verr != nil {
 		s.fail(w, r, verr)
 		return
 	}
-	v.AssetNo = newForm(r).str("asset_no")
+	if errID == 0 {
+		v.AssetNo = newForm(r).str("asset_no")
+	}
+	v.ErrID = errID
 	s.render(w, r, status, "devices_desk", "devices.desk_title", v, err)
+}
+
+// deskAfter is the desk on the day the form came from.
+func deskAfter(r *http.Request) string {
+	if d, err := calendar.ParseDate(r.FormValue("date")); err == nil {
+		return "/devices/desk?date=" + d.String()
+	}
+	return "/devices/desk"
 }
 
 func (s *Server) devicesLend(w http.ResponseWriter, r *http.Request) {
@@ -90,20 +106,21 @@ func (s *Server) devicesLend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := s.svc.Devices.Lend(r.Context(), p.TenantID, p, id, newForm(r).str("asset_no")); err != nil {
-		s.devicesDeskBack(w, r, statusOf(err), err)
+		// The row's own field, not the return field above it.
+		s.devicesDeskBack(w, r, statusOf(err), id, renameFields(err, map[string]string{"asset_no": "lend_asset_no"}))
 		return
 	}
-	s.flashRedirect(w, r, "/devices/desk", "flash.devices_lent")
+	s.flashRedirect(w, r, deskAfter(r), "flash.devices_lent")
 }
 
 func (s *Server) devicesReturn(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	id, _ := pathID(r)
 	if _, err := s.svc.Devices.Return(r.Context(), p.TenantID, p, id); err != nil {
-		s.devicesDeskBack(w, r, statusOf(err), err)
+		s.devicesDeskBack(w, r, statusOf(err), 0, err)
 		return
 	}
-	s.flashRedirect(w, r, "/devices/desk", "flash.devices_returned")
+	s.flashRedirect(w, r, deskAfter(r), "flash.devices_returned")
 }
 
 // devicesReturnByAsset finds the lent reservation with the scanned asset
@@ -127,17 +144,17 @@ func (s *Server) devicesReturnByAsset(w http.ResponseWriter, r *http.Request) {
 		for _, x := range list {
 			if x.Status == devices.Lent && asset != "" && strings.EqualFold(x.AssetNo, asset) {
 				if _, err := s.svc.Devices.Return(r.Context(), p.TenantID, p, x.ID); err != nil {
-					s.devicesDeskBack(w, r, statusOf(err), err)
+					s.devicesDeskBack(w, r, statusOf(err), 0, err)
 					return
 				}
-				s.flashRedirect(w, r, "/devices/desk", "flash.devices_returned")
+				s.flashRedirect(w, r, deskAfter(r), "flash.devices_returned")
 				return
 			}
 		}
 	}
 	var v apperr.Validation
 	v.Add("asset_no", "devices.error.asset_not_lent", nil)
-	s.devicesDeskBack(w, r, http.StatusUnprocessableEntity, v.Err())
+	s.devicesDeskBack(w, r, http.StatusUnprocessableEntity, 0, v.Err())
 }
 
 type devicesPoolForm struct {

@@ -54,11 +54,18 @@ func TestDevicesDeskPages(t *testing.T) {
 		if desk.code != 200 || !strings.Contains(desk.body, "山田 太郎") || !strings.Contains(desk.body, fmt.Sprintf("/devices/reservations/%d/lend", rid)) {
 			t.Fatalf("desk: %d", desk.code)
 		}
-		if res := w.do("POST", fmt.Sprintf("/devices/reservations/%d/lend", rid), url.Values{"asset_no": {""}}, it); res.code != http.StatusUnprocessableEntity {
-			t.Fatalf("lend without asset: %d", res.code)
+		// A refused lending comes back on the day it was made for, the
+		// error on that row's field (the summary's link has its target),
+		// not on the return field.
+		if res := w.do("POST", fmt.Sprintf("/devices/reservations/%d/lend", rid), url.Values{"asset_no": {""}, "date": {today}}, it); res.code != http.StatusUnprocessableEntity ||
+			!strings.Contains(res.body, `id="f-lend_asset_no" name="asset_no"`) || !strings.Contains(res.body, `href="#f-lend_asset_no"`) ||
+			strings.Contains(res.body, `id="f-asset_no" name="asset_no" value="" autocomplete="off" autofocus aria-describedby="f-return-hint f-return-error"`) ||
+			!strings.Contains(res.body, `name="date" value="`+today+`"`) {
+			t.Fatalf("lend without asset: %d %s", res.code, res.body)
 		}
-		if res := w.do("POST", fmt.Sprintf("/devices/reservations/%d/lend", rid), url.Values{"asset_no": {"LTE-0042"}}, it); res.code != http.StatusSeeOther {
-			t.Fatalf("lend: %d %.300s", res.code, res.body)
+		if res := w.do("POST", fmt.Sprintf("/devices/reservations/%d/lend", rid), url.Values{"asset_no": {"LTE-0042"}, "date": {today}}, it); res.code != http.StatusSeeOther ||
+			res.location != "/devices/desk?date="+today {
+			t.Fatalf("lend: %d %s %.300s", res.code, res.location, res.body)
 		}
 		if res := w.do("POST", "/devices/desk/return", url.Values{"asset_no": {"LTE-9999"}}, it); res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "見つかりません") {
 			t.Fatalf("unknown asset: %d", res.code)
