@@ -457,7 +457,9 @@ func (s *API) apiApplicationAction(a apply.Action) http.HandlerFunc {
 			}
 		}
 		if err != nil {
-			s.applyFail(w, r, err)
+			// The days an action names are the body's "days" (the
+			// service's "dates").
+			s.applyFail(w, r, apperr.Renamed(err, map[string]string{"dates": "days"}))
 			return
 		}
 		if res == nil {

@@ -6,6 +6,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Code classifies an error for the edge (HTTP status, exit code).
@@ -163,4 +164,25 @@ func Merge(errs ...error) error {
 		}
 	}
 	return v.Err()
+}
+
+// Renamed is err with an Invalid error's fields renamed by names (the
+// service's names to those of a form's inputs or an API's members), so
+// that an error names the field the caller sent; other errors unchanged.
+func Renamed(err error, names map[string]string) error {
+	e := As(err)
+	if e == nil || e.Code != Invalid || !slices.ContainsFunc(e.Fields, func(f FieldError) bool { _, ok := names[f.Field]; return ok }) {
+		// Nothing to rename: err as it is (a wrapping error, such as a
+		// policy refusal with its findings, keeps its type).
+		return err
+	}
+	out := *e
+	out.Fields = make([]FieldError, len(e.Fields))
+	for i, fe := range e.Fields {
+		if to, ok := names[fe.Field]; ok {
+			fe.Field = to
+		}
+		out.Fields[i] = fe
+	}
+	return &out
 }

@@ -203,21 +203,7 @@ func formFields(err error, kind string) error {
 // renameFields renames an Invalid error's fields (the service's, named as
 // the API's members) to a form's inputs, so that an error is shown at (and
 // links to) the input it concerns.
-func renameFields(err error, names map[string]string) error {
-	e := apperr.As(err)
-	if e == nil || e.Code != apperr.Invalid {
-		return err
-	}
-	out := *e
-	out.Fields = make([]apperr.FieldError, len(e.Fields))
-	for i, fe := range e.Fields {
-		if to, ok := names[fe.Field]; ok {
-			fe.Field = to
-		}
-		out.Fields[i] = fe
-	}
-	return &out
-}
+func renameFields(err error, names map[string]string) error { return apperr.Renamed(err, names) }
 
 // checkView is the rule check as the form shows it (and the live check
 // returns): findings by severity, in the page's language, and the days

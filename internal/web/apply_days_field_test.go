@@ -1,0 +1,36 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"telework/internal/store"
+	"telework/internal/store/storetest"
+)
+
+// TestActionErrorsNameTheBodysDays: an action's refusal about the days it
+// names points at the body's member, "days" — not the service's "dates"
+// (a review).
+func TestActionErrorsNameTheBodysDays(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, day := applyWorld(t, db)
+		staff, sup := mkToken(t, w, "staff", false), mkToken(t, w, "supervisor", false)
+		res := w.call("POST", "/api/v1/applications", fmt.Sprintf(`{"dates":[%q],"mode":"home","plan":"資料作成","submit":true}`, day), staff)
+		var a appJSON
+		decode(t, res, &a)
+		if res.code != http.StatusCreated {
+			t.Fatalf("apply: %d %s", res.code, res.body)
+		}
+		if res := w.call("POST", fmt.Sprintf("/api/v1/applications/%d/approve", a.ID), "{}", sup); res.code != http.StatusOK {
+			t.Fatalf("approve: %d %s", res.code, res.body)
+		}
+		// A report of a day still to come.
+		res = w.call("POST", fmt.Sprintf("/api/v1/applications/%d/report", a.ID),
+			fmt.Sprintf(`{"days":[%q],"actual_start":"08:30","actual_end":"17:15","work":"資料作成"}`, day), staff)
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, `"field":"days"`) || strings.Contains(res.body, `"field":"dates"`) {
+			t.Fatalf("report of a day to come: %d %s", res.code, res.body)
+		}
+	})
+}
