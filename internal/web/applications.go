@@ -236,7 +236,7 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, status 
 	today := s.svc.Apply.Today()
 	own := a.StaffID == p.StaffID
 	can := func(x apply.Action) bool { return slices.Contains(det.Can, x) }
-	d := map[string]any{"App": a, "Own": own, "State": stateOf(l, a.Status), "Dates": v.datesSummary(a.Dates()),
+	d := map[string]any{"App": a, "Own": own, "State": stateOf(l, a.Status), "Dates": v.datesSummary(a.Dates()), "Comment": r.PostFormValue("comment"),
 		"Place": placeText(l, a) + placeReason(a), "Back": "/applications", "BackLabel": i18n.T(l, "applyweb.back_mine", nil)}
 	if !own {
 		d["Back"], d["BackLabel"] = "/approvals", i18n.T(l, "applyweb.back_inbox", nil)
@@ -631,6 +631,11 @@ func (s *Server) actionFailed(w http.ResponseWriter, r *http.Request, err error)
 	switch apperr.CodeOf(err) {
 	case apperr.Invalid:
 		s.showApplication(w, r, http.StatusUnprocessableEntity, err)
+	case apperr.Conflict:
+		// Another action came first: the application as it is now, the
+		// reason on top and the typed comment kept (a review found a
+		// dead-end page that lost it).
+		s.showApplication(w, r, http.StatusConflict, err)
 	default:
 		s.fail(w, r, err)
 	}

@@ -152,8 +152,11 @@ func TestApplyPages(t *testing.T) {
 			t.Fatal("bulk approval did not approve both")
 		}
 		// Approving again: the state no longer allows it (409, in Japanese).
-		if res = w.do("POST", "/applications/"+itoa(id)+"/decide", url.Values{"action": {"approve"}}, sup); res.code != http.StatusConflict {
-			t.Errorf("second approval: %d", res.code)
+		// The page shows the application as it is now with the reason,
+		// not a dead end.
+		if res = w.do("POST", "/applications/"+itoa(id)+"/decide", url.Values{"action": {"approve"}, "comment": {"了解です"}}, sup); res.code != http.StatusConflict ||
+			!strings.Contains(res.body, `id="error-summary"`) || !strings.Contains(res.body, "/applications/"+itoa(id)) {
+			t.Errorf("second approval: %d %s", res.code, res.body)
 		}
 		// The applicant cancels the second one's day from its page, which
 		// sends the version shown.
@@ -185,8 +188,9 @@ func TestApplyPages(t *testing.T) {
 		}
 		// A decision taken on a version the approver did not see (the
 		// form's hidden version) is a conflict, nothing decided.
-		if res = w.do("POST", "/applications/"+itoa(third)+"/decide", url.Values{"action": {"return"}, "comment": {"予定を具体的に"}, "version": {"99"}}, sup); res.code != http.StatusConflict {
-			t.Fatalf("return on a version not seen: %d\n%s", res.code, res.body)
+		if res = w.do("POST", "/applications/"+itoa(third)+"/decide", url.Values{"action": {"return"}, "comment": {"予定を具体的に"}, "version": {"99"}}, sup); res.code != http.StatusConflict ||
+			!strings.Contains(res.body, ">予定を具体的に</textarea>") {
+			t.Fatalf("return on a version not seen (the comment kept): %d\n%s", res.code, res.body)
 		}
 		if res = w.do("POST", "/applications/"+itoa(third)+"/decide", url.Values{"action": {"return"}, "comment": {"予定を具体的に"}}, sup); res.code != http.StatusSeeOther {
 			t.Fatalf("return: %d\n%s", res.code, res.body)
