@@ -378,7 +378,11 @@ func (s *API) apiDiscardApplication(w http.ResponseWriter, r *http.Request) {
 }
 
 // ifMatchVersion reads an optional If-Match of an application: its
-// version, 0 when absent; a tag naming another object is stale.
+// version, 0 when absent. A value that is not this application's ETag
+// (garbage, another object's tag) is a 422 naming If-Match and the form
+// it takes — not 412 「他の人が更新しました」, which it is not (a review); a
+// version of this application older than its own is the service's 409,
+// as a stale "version" in the body is.
 func ifMatchVersion(r *http.Request, id int64) (int64, error) {
 	h := strings.TrimPrefix(strings.TrimSpace(r.Header.Get("If-Match")), "W/")
 	if h == "" {
@@ -386,8 +390,8 @@ func ifMatchVersion(r *http.Request, id int64) (int64, error) {
 	}
 	prefix := `"application-` + itoa(id) + `-v`
 	n, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(h, prefix), `"`), 10, 64)
-	if !strings.HasPrefix(h, prefix) || err != nil || n <= 0 {
-		return 0, apperr.ConflictStale()
+	if !strings.HasPrefix(h, prefix) || !strings.HasSuffix(h, `"`) || err != nil || n <= 0 {
+		return 0, apperr.At(apperr.Invalid, "If-Match", "api.if_match_application", map[string]any{"Example": prefix[1:] + `3`})
 	}
 	return n, nil
 }

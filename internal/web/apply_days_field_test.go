@@ -34,3 +34,25 @@ func TestActionErrorsNameTheBodysDays(t *testing.T) {
 		}
 	})
 }
+
+// TestActionIfMatchMalformed: an If-Match that is not this application's
+// ETag is a 422 naming If-Match and its form, nothing decided — not 412
+// 「他の人が更新しました」 (a review).
+func TestActionIfMatchMalformed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, day := applyWorld(t, db)
+		staff, sup := mkToken(t, w, "staff", false), mkToken(t, w, "supervisor", false)
+		res := w.call("POST", "/api/v1/applications", fmt.Sprintf(`{"dates":[%q],"mode":"home","plan":"資料作成","submit":true}`, day), staff)
+		var a appJSON
+		decode(t, res, &a)
+		for _, tag := range []string{`"garbage"`, "garbage", fmt.Sprintf(`"application-%d-v1"`, a.ID+1000)} {
+			res := w.call("POST", fmt.Sprintf("/api/v1/applications/%d/approve", a.ID), "{}", sup, "If-Match", tag)
+			if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, `"field":"If-Match"`) {
+				t.Errorf("If-Match %s: %d %s", tag, res.code, res.body)
+			}
+		}
+		if res := w.call("POST", fmt.Sprintf("/api/v1/applications/%d/approve", a.ID), "{}", sup, "If-Match", fmt.Sprintf(`"application-%d-v%d"`, a.ID, a.Version)); res.code != http.StatusOK {
+			t.Fatalf("the right tag: %d %s", res.code, res.body)
+		}
+	})
+}
