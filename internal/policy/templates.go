@@ -71,10 +71,13 @@ func templates() []Template {
 				Places: Places{HomeEquivalent: true, HomeEquivalentKinds: []string{"parents_home", "hospital"}},
 				// G:847 8:30～17:15が基本…所属長は5:00～22:00の間で、勤務
 				// 時間の割り振りを承認することができる(※時差出勤)。ただし、
-				// 時間外労働・深夜労働は禁止. (Break: the guide does not say;
+				// 時間外労働・深夜労働は禁止. The 割り振り is 時差出勤: the
+				// day's hours move with its start (StaggeredWork), within the
+				// 5:00–22:00 window (a review found 13:15–22:00, approved,
+				// warned as overtime). (Break: the guide does not say;
 				// default 60.)
 				Hours: Hours{Start: "08:30", End: "17:15", BreakMinutes: 60, WindowStart: "05:00", WindowEnd: "22:00",
-					Overtime: "prohibited", NoLateNight: true},
+					Overtime: "prohibited", NoLateNight: true, StaggeredWork: true},
 				MidDayBreak: "allowed", // the guide does not say; default
 				// G:841 所属長は口頭で旅行命令を発する (自宅等を目的地とした出張).
 				TravelOrder: true,
