@@ -105,8 +105,11 @@ func (rc *relCtx) relation(who *auth.Principal, a *Application) *relation {
 			}
 			approver := a.FirstApproverID == id || a.SecondApproverID == id
 			pending := a.ApproverID == id && a.Decision == Submitted
-			if a.Decision == Submitted && a.Step > 1 && a.FirstApproverID == id && a.ApproverID != id {
-				r.visible, r.stepDone = true, true
+			if (id == me || rc.deputies[id]) && a.Decision == Submitted && a.Step > 1 && a.FirstApproverID == id && a.ApproverID != id {
+				// The first approver, or their 代決者, who may read it as
+				// its approver (below); an absence delegate covers open
+				// work only and gets nothing more here.
+				r.stepDone = true
 			}
 			switch {
 			case (id == me || rc.deputies[id]) && (approver || pending):

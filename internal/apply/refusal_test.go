@@ -114,6 +114,16 @@ func TestTwoStepApproveAnswersTheNextApprover(t *testing.T) {
 			a.ApproverID != got.ApproverID || a.ApproverName != got.ApproverName {
 			t.Fatalf("step 1 answer: %d %q; read: %d %q", a.ApproverID, a.ApproverName, got.ApproverID, got.ApproverName)
 		}
+		// An absence delegate of the first approver covers open work
+		// only: once the first step is decided, the application is not
+		// theirs to read.
+		if _, err := f.svc.Delegate(ctx, f.a.ID, f.who["kakaricho"], apply.Delegation{DelegateID: f.people["colleague"].ID,
+			Kind: apply.DelegateAbsence, From: f.svc.Today(), To: f.svc.Today().AddDays(5)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Get(ctx, f.a.ID, f.who["colleague"], id); apperr.CodeOf(err) != apperr.NotFound {
+			t.Fatalf("the absence delegate reads a decided first step: %v", err)
+		}
 		// The first approver again — a second click, or the loser of a
 		// race with the same version — is told the step is done (409),
 		// naming who decides now, not refused as a stranger (403).

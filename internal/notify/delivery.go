@@ -335,10 +335,13 @@ func Plan(n Notification, r Recipient, pref *Pref, channels map[int64]bool, mail
 		p = *pref
 	}
 	ki, _ := InfoOf(n.Kind)
-	next := HoldUntil(n.CreatedAt, w, ki.Urgent || r.AfterHours)
+	next := HoldUntil(n.CreatedAt, w, ki.Urgent)
 	var out []Delivery
 	if p.Email && mailOn && r.Email != "" {
-		out = append(out, Delivery{TenantID: n.TenantID, NotificationID: n.ID, Channel: Email, Target: r.Email, NextAt: next})
+		// The person's own opt-in frees their own mail only; the section's
+		// chat is everyone's and keeps the quiet hours.
+		out = append(out, Delivery{TenantID: n.TenantID, NotificationID: n.ID, Channel: Email, Target: r.Email,
+			NextAt: HoldUntil(n.CreatedAt, w, ki.Urgent || r.AfterHours)})
 	}
 	if p.Chat && ChatAllowed(ki.Kind) && channels[r.UnitID] {
 		out = append(out, Delivery{TenantID: n.TenantID, NotificationID: n.ID, Channel: Chat,

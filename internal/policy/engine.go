@@ -474,18 +474,28 @@ func (e *evaluator) caps() {
 		}
 	}
 	days := maps.Clone(others)
-	// away are the days spent wholly away from the office: a half day or
-	// a few hours of telework leaves the rest of the day at the office,
-	// which is attendance for 「原則週1回は出勤」 whatever the caps count
-	// (a review found five mornings at home read as no office day).
-	away := map[calendar.Date]bool{}
-	for _, o := range e.in.Others {
-		if (o.ID == 0 || o.ID != e.in.App.ID) && slices.Contains(activeStatuses, o.Status) && o.TimeUnit == FullDay {
-			for _, d := range o.Dates {
-				away[d] = true
+	// away are the days spent wholly away from the office: a whole day of
+	// telework, or its morning and its afternoon. A half day or a few
+	// hours leave the rest of the day at the office, which is attendance
+	// for 「原則週1回は出勤」 whatever the caps count (a review found five
+	// mornings at home read as no office day). Every application counts
+	// alike, this one and the others, whatever its parts of the day.
+	halves := map[calendar.Date]map[TimeUnit]bool{}
+	mark := func(u TimeUnit, ds []calendar.Date) {
+		for _, d := range ds {
+			if halves[d] == nil {
+				halves[d] = map[TimeUnit]bool{}
 			}
+			halves[d][u] = true
 		}
 	}
+	for _, o := range e.in.Others {
+		if (o.ID == 0 || o.ID != e.in.App.ID) && slices.Contains(activeStatuses, o.Status) {
+			mark(o.TimeUnit, o.Dates)
+		}
+	}
+	mark(e.in.App.TimeUnit, e.in.App.Dates)
+	away := func(d calendar.Date) bool { h := halves[d]; return h[FullDay] || h[AM] && h[PM] }
 	var mine []calendar.Date
 	for _, d := range e.in.App.Dates {
 		if !slices.Contains(mine, d) {
@@ -493,12 +503,8 @@ func (e *evaluator) caps() {
 		}
 	}
 	slices.SortFunc(mine, func(a, b calendar.Date) int { return strings.Compare(a.String(), b.String()) })
-	inOffice := slices.ContainsFunc(e.in.App.Segments, func(x Segment) bool { return x.Mode == Office })
 	for _, d := range mine {
 		days[d] = max(days[d], e.weight(e.in.App.TimeUnit))
-		if e.in.App.TimeUnit == FullDay && !inOffice {
-			away[d] = true
-		}
 	}
 	e.capPeriods("caps.weekly", e.weeklyMax, mine, days, others, weekStart)
 	e.capPeriods("caps.monthly", e.monthMax, mine, days, others, func(d calendar.Date) calendar.Date {
@@ -514,7 +520,7 @@ func (e *evaluator) caps() {
 			seen[ws] = true
 			office := 0
 			for i := range 7 {
-				if x := ws.AddDays(i); e.in.Calendar.IsBusinessDay(x) && !away[x] {
+				if x := ws.AddDays(i); e.in.Calendar.IsBusinessDay(x) && !away(x) {
 					office++
 				}
 			}

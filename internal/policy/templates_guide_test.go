@@ -97,6 +97,12 @@ var guideCases = map[string][]guideCase{
 			want: []string{"deadline.approval@2026-05-13 error"}}},
 		{"G:1044 原則週 1 回は勤務地に出勤", tcase{name: "a whole week at home", app: app(Home, FullDay, "2026-05-11", "2026-05-12", "2026-05-13", "2026-05-14", "2026-05-15"), now: "2026-05-01 09:00",
 			want: []string{"caps.min_office@2026-05-11 warning"}}},
+		{"G:1044 原則週 1 回は勤務地に出勤", tcase{name: "five afternoons at home besides the mornings: no office day", app: app(Home, AM, "2026-05-11", "2026-05-12", "2026-05-13", "2026-05-14", "2026-05-15"),
+			others: []Application{func() Application {
+				a := app(Home, PM, "2026-05-11", "2026-05-12", "2026-05-13", "2026-05-14", "2026-05-15")
+				a.ID, a.Status = 99, "approved"
+				return a
+			}()}, now: "2026-05-01 09:00", want: []string{"caps.min_office@2026-05-11 warning"}}},
 		{"G:1044 原則週 1 回は勤務地に出勤", tcase{name: "five mornings at home: at the office every afternoon", app: app(Home, AM, "2026-05-11", "2026-05-12", "2026-05-13", "2026-05-14", "2026-05-15"), now: "2026-05-01 09:00", want: nil}},
 		{"G:1044 利用回数や利用の理由等の制約を設けておらず", tcase{name: "four days a week", app: app(Home, FullDay, "2026-05-11", "2026-05-12", "2026-05-13", "2026-05-14"), now: "2026-05-01 09:00", want: nil}},
 		{"G:1041 介護を要する親族の家や帰省先等で、所属長の承認が必要", tcase{name: "帰省先", app: withPlace(app(Home, FullDay, "2026-05-13"), "hometown", "帰省中"), now: "2026-05-01 09:00",

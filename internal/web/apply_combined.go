@@ -67,7 +67,7 @@ func (s *Server) applyCombinedView(r *http.Request, det *apply.Detail, own bool)
 				row.Start = dd.StartedAt.In(calendar.Tokyo).Format("15:04")
 			}
 			if !dd.FinishedAt.IsZero() {
-				row.End = dd.FinishedAt.In(calendar.Tokyo).Format("15:04")
+				row.End = reportEnd(dd.Date, dd.FinishedAt)
 			}
 		case open && canReport:
 			row.VerbalLink = "/applications/" + itoa(a.ID) + "/report?date=" + dd.Date.String() + "&verbal=1"

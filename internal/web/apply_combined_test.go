@@ -52,7 +52,9 @@ func TestCombinedRequestAndReport(t *testing.T) {
 		defer func() { db.Now = time.Now }()
 		staff, sup = w.sessionNow(t, "staff"), w.sessionNow(t, "supervisor")
 		res = w.do("GET", "/applications/"+itoa(id), nil, staff)
-		if !strings.Contains(res.body, `id="f-`+day.String()+`-work" name="work"`) || !strings.Contains(res.body, "報告欄を提出する") {
+		// The end is a text field: an end past midnight is written 25:30.
+		if !strings.Contains(res.body, `id="f-`+day.String()+`-work" name="work"`) || !strings.Contains(res.body, "報告欄を提出する") ||
+			!strings.Contains(res.body, `<input type="text" id="f-`+day.String()+`-end" name="actual_end"`) {
 			t.Fatalf("on the day, the report part has no inputs:\n%s", res.body)
 		}
 		if res = w.do("GET", "/applications/"+itoa(id), nil, sup); !strings.Contains(res.body, "口頭報告を記録") && !strings.Contains(res.body, "本人の記入を待っています") {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"telework/internal/apperr"
 	"telework/internal/apply"
@@ -411,11 +412,7 @@ func (s *Server) reportFormPage(w http.ResponseWriter, r *http.Request, status i
 			f.ActualStart = x.StartedAt.In(calendar.Tokyo).Format("15:04")
 		}
 		if f.ActualEnd == "" && !x.FinishedAt.IsZero() {
-			f.ActualEnd = x.FinishedAt.In(calendar.Tokyo).Format("15:04")
-			if end := x.FinishedAt.In(calendar.Tokyo); calendar.DateOf(end) == d.AddDays(1) {
-				// Past midnight: the day's own clock (25:30), as the report reads it.
-				f.ActualEnd = fmt.Sprintf("%02d:%02d", end.Hour()+24, end.Minute())
-			}
+			f.ActualEnd = reportEnd(d, x.FinishedAt)
 		}
 	}
 	title := "applyweb.title_report"
@@ -476,4 +473,14 @@ func (s *Server) applicationReportSave(w http.ResponseWriter, r *http.Request) {
 		key = "flash.applyweb_verbal"
 	}
 	s.flashRedirect(w, r, "/applications/"+itoa(id), key)
+}
+
+// reportEnd is the end of day d's work as a report writes it: "17:15", or
+// past midnight on the day's own clock ("25:30"), as the report reads it.
+func reportEnd(d calendar.Date, t time.Time) string {
+	end := t.In(calendar.Tokyo)
+	if calendar.DateOf(end) == d.AddDays(1) {
+		return fmt.Sprintf("%02d:%02d", end.Hour()+24, end.Minute())
+	}
+	return end.Format("15:04")
 }

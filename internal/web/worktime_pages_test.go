@@ -53,7 +53,8 @@ func TestWorktimePages(t *testing.T) {
 			t.Fatalf("break end: %d %s", res.code, res.body)
 		}
 		res = w.do("GET", "/board", nil, staff)
-		if res.code != http.StatusOK || !strings.Contains(res.body, "山田 太郎") || !strings.Contains(res.body, `id="board"`) {
+		if res.code != http.StatusOK || !strings.Contains(res.body, "山田 太郎") || !strings.Contains(res.body, `id="board"`) ||
+			!strings.Contains(res.body, `data-events="/board/events?unit_id=`) {
 			t.Fatalf("board: %d", res.code)
 		}
 		if res := w.do("GET", "/worktime/team", nil, staff); res.code != http.StatusForbidden {

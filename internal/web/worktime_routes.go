@@ -156,8 +156,9 @@ func (s *Server) worktimeReport(w http.ResponseWriter, r *http.Request, end bool
 	if err != nil {
 		if proxy := staffID != 0 && staffID != p.StaffID; proxy && (apperr.CodeOf(err) == apperr.Invalid || apperr.CodeOf(err) == apperr.Conflict) {
 			// An entry for someone else was made on the day view: it
-			// comes back there, the person's time field marked.
-			s.worktimeTeamRender(w, r, http.StatusUnprocessableEntity, staffID, err)
+			// comes back there (the unit it was on), the person's time
+			// field marked; a conflict stays a 409.
+			s.worktimeTeamRender(w, r, statusOf(err), staffID, err)
 			return
 		}
 		if apperr.CodeOf(err) == apperr.Invalid || apperr.CodeOf(err) == apperr.Conflict {
@@ -289,7 +290,9 @@ func (s *Server) worktimeTeam(w http.ResponseWriter, r *http.Request) {
 // entry on behalf of staff errStaff, whose row's time field it marks.
 func (s *Server) worktimeTeamRender(w http.ResponseWriter, r *http.Request, status int, errStaff int64, ferr error) {
 	p := principal(r)
-	unitID, _ := strconv.ParseInt(r.URL.Query().Get("unit_id"), 10, 64)
+	// The unit of the view: the page's, or the one a refused entry was
+	// made on (the form's hidden unit_id).
+	unitID, _ := strconv.ParseInt(r.FormValue("unit_id"), 10, 64)
 	rows, err := s.svc.Worktime.TeamDay(r.Context(), p.TenantID, p, unitID)
 	if err != nil {
 		s.fail(w, r, err)
@@ -314,7 +317,7 @@ func (s *Server) worktimeTeamRender(w http.ResponseWriter, r *http.Request, stat
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, status, "worktime_team", "worktime.title_team", map[string]any{"Rows": list, "OvertimeWaiting": toDecide, "ErrStaff": errStaff}, ferr)
+	s.render(w, r, status, "worktime_team", "worktime.title_team", map[string]any{"Rows": list, "OvertimeWaiting": toDecide, "ErrStaff": errStaff, "UnitID": unitID}, ferr)
 }
 
 type worktimeBoardView struct {

@@ -41,6 +41,7 @@ func TestCheckPriorOvertime(t *testing.T) {
 			[]string{RuleOvertime},
 			[]string{"事前承認のない時間外勤務: 19:00に終業しました(所定の終業17:15より105分超過)。この制度ではテレワーク中の時間外勤務は禁止されています。"}},
 		{"nor by the application's flag", Input{Policy: banned, Day: func() Day { d := flagged; return d }()}, []string{RuleOvertime}, nil},
+		{"a start 申請のとおり without an application: the ban is not known to hold", Input{Policy: banned, Day: func() Day { d := day("08:30", "19:00"); d.ApplicationID = 0; return d }(), PriorOvertime: "20:00"}, nil, nil},
 		{"at the office a ban is prior approval", Input{Policy: banned, Day: func() Day { d := day("08:30", "19:00"); d.Mode = Office; return d }(), PriorOvertime: "20:00"}, nil, nil},
 		{"at the office without a request", Input{Policy: banned, Day: func() Day { d := day("08:30", "22:30"); d.Mode = Office; return d }()},
 			[]string{RuleOvertime, RuleLateNight, RuleLongHours},

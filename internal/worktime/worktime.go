@@ -124,9 +124,14 @@ func Check(in Input) []Warning {
 	// ban (a review found an office day flagged under a telework ban).
 	telework := d.Mode != Office
 	// A ban is not lifted by an approval: the application's flag and a
-	// prior request count only where approval is what the rule asks.
-	banned := telework && h.Overtime == "prohibited"
-	nightBanned := telework && (h.NoLateNight || banned)
+	// prior request count only where approval is what the rule asks. It
+	// holds on a day known to be telework — a telework mode given, or an
+	// application holding the day; a start 「申請のとおり」 with none says
+	// nothing of where the work is, and its prior request was accepted as
+	// for a day at the office (OvertimeService.banned).
+	bans := telework && (d.Mode != "" || d.ApplicationID != 0)
+	banned := bans && h.Overtime == "prohibited"
+	nightBanned := bans && (h.NoLateNight || banned)
 	if ws0, ok := hm(h.WindowStart); telework && ok && start < ws0 {
 		add(RuleBeforeWindow, map[string]any{"Time": fmtHM(start), "Limit": h.WindowStart})
 	}
