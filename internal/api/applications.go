@@ -13,6 +13,7 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/apply"
+	"telework/internal/calendar"
 	"telework/internal/i18n"
 	"telework/internal/policy"
 	"telework/internal/route"
@@ -450,7 +451,7 @@ func (s *API) apiApplicationAction(a apply.Action) http.HandlerFunc {
 				ActualEnd: in.ActualEnd, BreakMinutes: in.BreakMinutes, Work: in.Work, Products: in.Products,
 				Verbal: in.Verbal, Version: version})
 		case apply.ActStart, apply.ActFinish:
-			day := svc.Today()
+			var day calendar.Date // none named: the service's (today, or last night's day at a finish)
 			if len(days) > 0 {
 				day = days[0]
 			}

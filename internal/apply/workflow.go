@@ -821,12 +821,39 @@ func (s *Service) markDay(ctx context.Context, tenantID int64, who *auth.Princip
 	return s.act(ctx, tenantID, who, id, act, 0, markStep[Tx](day, act, at))
 }
 
+// NightEnd is the end of the night (minutes after midnight, Tokyo):
+// until then a day begun the evening before and still under way is the
+// person's day of now — its end belongs to it.
+const NightEnd = 5 * 60
+
+// DayOf is the day an action at at concerns when none is named: today;
+// for a finish before NightEnd, yesterday when a (the applications' days
+// read) holds yesterday still started and not today (work past midnight;
+// a review found the finish refused naming the wrong field).
+func DayOf(a *Application, act Action, at time.Time) calendar.Date {
+	today := calendar.DateOf(at)
+	t := at.In(calendar.Tokyo)
+	if act != ActFinish || t.Hour()*60+t.Minute() >= NightEnd || a == nil {
+		return today
+	}
+	started := func(d calendar.Date) bool {
+		return slices.ContainsFunc(a.Days, func(x Day) bool { return x.Date == d && x.Status == Started })
+	}
+	if !started(today) && started(today.AddDays(-1)) {
+		return today.AddDays(-1)
+	}
+	return today
+}
+
 // markStep moves day to started or finished at at, on the applicant's own
 // application only.
 func markStep[T WorkTx](day calendar.Date, act Action, at time.Time) func(T, *Application, *relation) (*step, error) {
 	return func(_ T, a *Application, r *relation) (*step, error) {
 		if !r.own {
 			return nil, apperr.NotFoundErr("application")
+		}
+		if day.IsZero() {
+			day = DayOf(a, act, at)
 		}
 		i := slices.IndexFunc(a.Days, func(x Day) bool { return x.Date == day })
 		if i < 0 {

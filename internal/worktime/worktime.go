@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"telework/internal/apply"
 	"telework/internal/calendar"
 	"telework/internal/i18n"
 	"telework/internal/policy"
@@ -338,8 +339,10 @@ func fmtHM(m int) string { return fmt.Sprintf("%02d:%02d", m/60, m%60) }
 func fmtDur(m int) string { return fmt.Sprintf("%d:%02d", m/60, m%60) }
 
 // NightEnd is the end of the night (深夜, 22:00–5:00): until then, a day
-// begun the evening before and not ended is still the person's day of now.
-const NightEnd = 5 * 60
+// begun the evening before and not ended is still the person's day of now
+// (apply.NightEnd, one boundary for the attendance record and the
+// application's day).
+const NightEnd = apply.NightEnd
 
 // Current is the person's day at now among their days of yesterday and
 // today (others ignored): today's when there is one, else, before NightEnd,
