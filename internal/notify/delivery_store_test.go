@@ -269,7 +269,9 @@ func TestSettingsRules(t *testing.T) {
 		}{
 			{"http://127.0.0.1:9/hook", false}, {"http://localhost/hook", false}, {"http://[::1]/hook", false},
 			{"http://169.254.169.254/latest/meta-data", false}, {"http://[fe80::1]/", false}, {"http://0.0.0.0/", false},
-			{"http://224.0.0.1/", false}, {"http://10.20.30.40/hook", true}, {"https://172.16.5.5/hook", true},
+			{"http://224.0.0.1/", false}, {"http://127.1/", false}, {"http://2130706433/", false}, {"http://0x7f000001/", false},
+			{"http://0177.0.0.1/", false}, {"http://10.20.30.40/hook", true}, {"https://172.16.5.5/hook", true},
+			{"https://chat.lg.jp.example/hooks/x", true}, {"https://b2c.example.jp/hook", true},
 			{"http://192.168.1.10:8080/hook", true}, {"https://chat.example.lg.jp/hooks/x", true},
 		} {
 			err := strict.SaveChannel(ctx, w.a.ID, admin, w.it, notify.ChatChannel{UnitID: w.unitA, URL: c.url})

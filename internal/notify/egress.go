@@ -49,6 +49,15 @@ func CheckWebhookHost(host string, allowLoopback bool) error {
 	}
 	ip, err := netip.ParseAddr(strings.Trim(h, "[]"))
 	if err != nil {
+		// An address in one of the old numeric forms a resolver may still
+		// take (127.1, 2130706433, 0x7f000001, 0177.0.0.1) is not a name:
+		// no top-level domain is numeric. Refused at save time rather than
+		// left to fail at every delivery (a review).
+		last := h[strings.LastIndex(h, ".")+1:]
+		if last != "" && strings.Trim(strings.TrimPrefix(last, "0x"), "0123456789abcdef") == "" &&
+			(strings.HasPrefix(last, "0x") || strings.Trim(last, "0123456789") == "") {
+			return fmt.Errorf("%s is an address in a numeric form other than a.b.c.d; write it as a.b.c.d or use a name", host)
+		}
 		return nil
 	}
 	return CheckWebhookAddr(ip, allowLoopback)
