@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"telework/internal/calendar"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
 )
@@ -15,19 +16,12 @@ import (
 // (a review).
 func TestActionErrorsNameTheBodysDays(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, day := applyWorld(t, db)
-		staff, sup := mkToken(t, w, "staff", false), mkToken(t, w, "supervisor", false)
-		res := w.call("POST", "/api/v1/applications", fmt.Sprintf(`{"dates":[%q],"mode":"home","plan":"資料作成","submit":true}`, day), staff)
-		var a appJSON
-		decode(t, res, &a)
-		if res.code != http.StatusCreated {
-			t.Fatalf("apply: %d %s", res.code, res.body)
-		}
+		w, staff, sup, a, day := submittedOne(t, db)
 		if res := w.call("POST", fmt.Sprintf("/api/v1/applications/%d/approve", a.ID), "{}", sup); res.code != http.StatusOK {
 			t.Fatalf("approve: %d %s", res.code, res.body)
 		}
 		// A report of a day still to come.
-		res = w.call("POST", fmt.Sprintf("/api/v1/applications/%d/report", a.ID),
+		res := w.call("POST", fmt.Sprintf("/api/v1/applications/%d/report", a.ID),
 			fmt.Sprintf(`{"days":[%q],"actual_start":"08:30","actual_end":"17:15","work":"資料作成"}`, day), staff)
 		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, `"field":"days"`) || strings.Contains(res.body, `"field":"dates"`) {
 			t.Fatalf("report of a day to come: %d %s", res.code, res.body)
@@ -40,11 +34,7 @@ func TestActionErrorsNameTheBodysDays(t *testing.T) {
 // 「他の人が更新しました」 (a review).
 func TestActionIfMatchMalformed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w, day := applyWorld(t, db)
-		staff, sup := mkToken(t, w, "staff", false), mkToken(t, w, "supervisor", false)
-		res := w.call("POST", "/api/v1/applications", fmt.Sprintf(`{"dates":[%q],"mode":"home","plan":"資料作成","submit":true}`, day), staff)
-		var a appJSON
-		decode(t, res, &a)
+		w, _, sup, a, _ := submittedOne(t, db)
 		for _, tag := range []string{`"garbage"`, "garbage", fmt.Sprintf(`"application-%d-v1"`, a.ID+1000)} {
 			res := w.call("POST", fmt.Sprintf("/api/v1/applications/%d/approve", a.ID), "{}", sup, "If-Match", tag)
 			if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, `"field":"If-Match"`) {
@@ -55,4 +45,18 @@ func TestActionIfMatchMalformed(t *testing.T) {
 			t.Fatalf("the right tag: %d %s", res.code, res.body)
 		}
 	})
+}
+
+// submittedOne is applyWorld with staff's one-day application, submitted
+// for the supervisor, and both tokens.
+func submittedOne(t *testing.T, db *store.DB) (w *world, staff, sup string, a appJSON, day calendar.Date) {
+	t.Helper()
+	w, day = applyWorld(t, db)
+	staff, sup = mkToken(t, w, "staff", false), mkToken(t, w, "supervisor", false)
+	res := w.call("POST", "/api/v1/applications", fmt.Sprintf(`{"dates":[%q],"mode":"home","plan":"資料作成","submit":true}`, day), staff)
+	decode(t, res, &a)
+	if res.code != http.StatusCreated {
+		t.Fatalf("apply: %d %s", res.code, res.body)
+	}
+	return w, staff, sup, a, day
 }
