@@ -7,6 +7,7 @@ import (
 	"telework/internal/apply"
 	"telework/internal/calendar"
 	"telework/internal/i18n"
+	"telework/internal/policy"
 )
 
 // weekShown is how many weeks the week view shows from the chosen one.
@@ -65,16 +66,32 @@ func (s *Server) weekPage(w http.ResponseWriter, r *http.Request, status int, ch
 		s.serverError(w, r, err)
 		return
 	}
+	// held are the days another application holds, and whether it leaves
+	// room for the last one: a morning held leaves the afternoon (a review
+	// found a whole day blocked for a morning), anything else the day.
 	held := map[calendar.Date]string{}
+	room := map[calendar.Date]bool{}
 	mine, err := s.svc.Apply.List(r.Context(), p.TenantID, p, apply.Filter{From: start, To: end})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	halves := func(u, v policy.TimeUnit) bool {
+		return u == policy.AM && v == policy.PM || u == policy.PM && v == policy.AM
+	}
 	for _, a := range mine {
 		for _, d := range a.Days {
 			if apply.Occupies(d.Status) || d.Status == apply.Draft || d.Status == apply.Returned {
-				held[d.Date] = i18n.T(l, "apply.status."+string(d.Status), nil)
+				state := i18n.T(l, "apply.status."+string(d.Status), nil)
+				if a.TimeUnit == policy.AM || a.TimeUnit == policy.PM {
+					state = i18n.T(l, "unit."+string(a.TimeUnit), nil) + ": " + state
+				}
+				fits := halves(a.TimeUnit, last.TimeUnit)
+				if _, seen := held[d.Date]; seen {
+					fits = fits && room[d.Date]
+					state = held[d.Date] + "、" + state
+				}
+				held[d.Date], room[d.Date] = state, fits
 			}
 		}
 	}
@@ -99,14 +116,14 @@ func (s *Server) weekPage(w http.ResponseWriter, r *http.Request, status int, ch
 				if wd.Note == "" {
 					wd.Note = i18n.T(l, "applyweb.week_holiday", nil)
 				}
-			case held[d] != "":
+			case held[d] != "" && !room[d]:
 				wd.Note = held[d]
 			case d == today:
 				wd.Note = i18n.T(l, "applyweb.week_today", nil)
 			case d.Before(today):
 				wd.Note = i18n.T(l, "applyweb.week_past", nil)
 			default:
-				wd.Selectable = true
+				wd.Selectable, wd.Note = true, held[d] // the other half's application, if any
 				for _, c := range checked {
 					wd.Checked = wd.Checked || c == d
 				}

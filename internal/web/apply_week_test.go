@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -48,6 +49,37 @@ func TestWeekViewDisablesDaysPastTheDeadline(t *testing.T) {
 		res = w.do("POST", "/apply/week", url.Values{"dates": {late.String()}, "week": {late.String()}}, staff)
 		if res.code != http.StatusUnprocessableEntity {
 			t.Errorf("week apply of a late day: %d", res.code)
+		}
+	})
+}
+
+// TestWeekViewOffersTheOtherHalf: a day whose morning is applied for is
+// offered when the last application — the one the week view repeats — is
+// an afternoon, showing the morning's state; a whole day stays blocked (a
+// review found the day blocked for its morning).
+func TestWeekViewOffersTheOtherHalf(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, day := applyWorld(t, db)
+		tok, staff := mkToken(t, w, "staff", false), w.session(t, "staff")
+		cal, err := db.LoadCalendar(context.Background(), w.a.ID, day.Year, day.Year+1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		next := cal.AddBusinessDays(day, 1)
+		for _, c := range []struct {
+			d    calendar.Date
+			unit string
+		}{{day, "am"}, {next, "pm"}} {
+			if res := w.call("POST", "/api/v1/applications", fmt.Sprintf(`{"dates":[%q],"mode":"home","plan":"資料作成","time_unit":%q,"submit":true}`, c.d, c.unit), tok); res.code != http.StatusCreated {
+				t.Fatalf("apply %s %s: %d %s", c.d, c.unit, res.code, res.body)
+			}
+		}
+		res := w.do("GET", "/apply/week?week="+day.String(), nil, staff)
+		if !strings.Contains(res.body, `id="f-day-`+day.String()+`"`) || !strings.Contains(res.body, "午前: 申請中") {
+			t.Errorf("the afternoon of %s is not offered:\n%s", day, res.body)
+		}
+		if next.Before(day.AddDays(7)) && strings.Contains(res.body, `id="f-day-`+next.String()+`"`) {
+			t.Errorf("the afternoon of %s, applied for already, is offered again", next)
 		}
 	})
 }
