@@ -126,7 +126,7 @@ func TestBookingErrorsMarkTheirField(t *testing.T) {
 			{"booking without a day", "/places/bookings", url.Values{"office_id": {office}, "date": {""}, "half": {"am"}}, "date", "「日付」を入力してください"},
 			{"booking a past day", "/places/bookings", url.Values{"office_id": {office}, "date": {today.AddDays(-1).String()}, "half": {"am"}}, "date", "「日付」が過ぎた日です"},
 			{"booking beyond the horizon", "/places/bookings", url.Values{"office_id": {office}, "date": {today.AddDays(31).String()}, "half": {"am"}}, "date", "30日先まで"},
-			{"booking the same half-day again", "/places/bookings", url.Values{"office_id": {office}, "date": {day.String()}, "half": {"am"}}, "date", "すでに席を予約しています"},
+			{"booking the same half-day again", "/places/bookings", url.Values{"office_id": {office}, "date": {day.String()}, "half": {"am"}}, "date", "この人の席の予約がすでにあります"},
 			{"reservation without a day", "/devices/reservations", url.Values{"pool_id": {pool}, "date": {""}}, "date", "「日付」を入力してください"},
 			{"reservation of a past day", "/devices/reservations", url.Values{"pool_id": {pool}, "date": {today.AddDays(-1).String()}}, "date", "「日付」が過ぎた日です"},
 			{"reservation twice", "/devices/reservations", url.Values{"pool_id": {pool}, "date": {day.String()}}, "date", "と重なります"},
