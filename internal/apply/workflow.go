@@ -832,8 +832,7 @@ const NightEnd = 5 * 60
 // a review found the finish refused naming the wrong field).
 func DayOf(a *Application, act Action, at time.Time) calendar.Date {
 	today := calendar.DateOf(at)
-	t := at.In(calendar.Tokyo)
-	if act != ActFinish || t.Hour()*60+t.Minute() >= NightEnd || a == nil {
+	if act != ActFinish || calendar.MinuteOf(at) >= NightEnd || a == nil {
 		return today
 	}
 	started := func(d calendar.Date) bool {

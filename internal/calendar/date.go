@@ -38,6 +38,13 @@ func DateOf(t time.Time) Date {
 	return Date{y, m, d}
 }
 
+// MinuteOf is the minutes after midnight of t's clock in Tokyo (8:30 is
+// 510): the civil time of day the rules compare, as DateOf is the civil day.
+func MinuteOf(t time.Time) int {
+	t = t.In(Tokyo)
+	return t.Hour()*60 + t.Minute()
+}
+
 // ParseDate reads YYYY-MM-DD and rejects impossible dates such as 2025-02-30.
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)

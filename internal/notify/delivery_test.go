@@ -96,7 +96,6 @@ func TestPlan(t *testing.T) {
 		t.Errorf("held: %v", ds[0].NextAt)
 	}
 	// A person who opted in to messages outside working time gets them
-	// at once.
 	// at once — by e-mail; the section's chat, read by everyone, keeps
 	// the quiet hours.
 	in := r

@@ -255,8 +255,7 @@ func (o *Office) Over(day calendar.Date, h Half, now time.Time) bool {
 		return calendar.DateOf(now).After(day)
 	}
 	end, _ := parseClock(o.EndOf(h))
-	t := now.In(calendar.Tokyo)
-	return t.Hour()*60+t.Minute() >= end
+	return calendar.MinuteOf(now) >= end
 }
 
 // NoLonger reports whether the office's rules now refuse a booking of half

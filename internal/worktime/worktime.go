@@ -316,10 +316,7 @@ func lateNight(start, end int) int {
 	return n
 }
 
-func clock(t time.Time) int {
-	t = t.In(calendar.Tokyo)
-	return t.Hour()*60 + t.Minute()
-}
+func clock(t time.Time) int { return calendar.MinuteOf(t) }
 
 func hm(s string) (int, bool) {
 	h, m, ok := strings.Cut(s, ":")
