@@ -65,9 +65,9 @@ type deliveryPrefJSON struct {
 	ChatAvailable bool `json:"chat_available"`
 }
 
-func prefsJSON(ps []notify.Pref, afterHours bool) deliveryPrefsJSON {
-	out := deliveryPrefsJSON{Prefs: make([]deliveryPrefJSON, 0, len(ps)), AfterHours: afterHours}
-	for _, p := range ps {
+func prefsJSON(c notify.Choices) deliveryPrefsJSON {
+	out := deliveryPrefsJSON{Prefs: make([]deliveryPrefJSON, 0, len(c.Prefs)), AfterHours: c.AfterHours}
+	for _, p := range c.Prefs {
 		out.Prefs = append(out.Prefs, deliveryPrefJSON{Pref: p, ChatAvailable: notify.ChatAllowed(p.Kind)})
 	}
 	return out
@@ -75,17 +75,12 @@ func prefsJSON(ps []notify.Pref, afterHours bool) deliveryPrefsJSON {
 
 func (s *API) apiDeliveryPrefs(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	ps, err := s.svc.Delivery.Prefs(r.Context(), p.TenantID, p)
+	c, err := s.svc.Delivery.Choices(r.Context(), p.TenantID, p)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	after, err := s.svc.Delivery.AfterHours(r.Context(), p.TenantID, p)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, prefsJSON(ps, after))
+	writeJSON(w, http.StatusOK, prefsJSON(c))
 }
 
 func (s *API) apiDeliverySavePrefs(w http.ResponseWriter, r *http.Request) {
@@ -98,29 +93,12 @@ func (s *API) apiDeliverySavePrefs(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	var ps []notify.Pref
-	var err error
-	if len(in.Prefs) > 0 || in.AfterHours == nil {
-		ps, err = s.svc.Delivery.UpdatePrefs(r.Context(), p.TenantID, actorOf(p), p, in.Prefs)
-	} else {
-		ps, err = s.svc.Delivery.Prefs(r.Context(), p.TenantID, p) // only after_hours changes
-	}
+	c, err := s.svc.Delivery.UpdateChoices(r.Context(), p.TenantID, actorOf(p), p, in.Prefs, in.AfterHours)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	if in.AfterHours != nil {
-		if err := s.svc.Delivery.SetAfterHours(r.Context(), p.TenantID, actorOf(p), p, *in.AfterHours); err != nil {
-			s.apiFail(w, r, err)
-			return
-		}
-	}
-	after, err := s.svc.Delivery.AfterHours(r.Context(), p.TenantID, p)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, prefsJSON(ps, after))
+	writeJSON(w, http.StatusOK, prefsJSON(c))
 }
 
 type deliverySettingsJSON struct {

@@ -140,19 +140,30 @@ func checkPrefs(ps []Pref) error {
 // is now (a partial change never resets the rest). Unknown kinds are
 // refused.
 func (s *DeliveryService) UpdatePrefs(ctx context.Context, tenantID int64, actor audit.Actor, who *auth.Principal, cs []PrefChange) ([]Pref, error) {
+	c, err := s.UpdateChoices(ctx, tenantID, actor, who, cs, nil)
+	return c.Prefs, err
+}
+
+// UpdateChoices is UpdatePrefs with the choice to be told outside working
+// time (afterHours; nil: unchanged): one change, one transaction. Given
+// only afterHours, the kinds are left as they are.
+func (s *DeliveryService) UpdateChoices(ctx context.Context, tenantID int64, actor audit.Actor, who *auth.Principal, cs []PrefChange, afterHours *bool) (Choices, error) {
 	if who == nil || who.StaffID == 0 {
-		return nil, apperr.Forbid()
+		return Choices{}, apperr.Forbid()
+	}
+	if len(cs) == 0 && afterHours != nil {
+		return s.SaveChoices(ctx, tenantID, actor, who, nil, afterHours)
 	}
 	check := make([]Pref, len(cs))
 	for i, c := range cs {
 		check[i] = Pref{Kind: c.Kind, Chat: c.Chat != nil && *c.Chat}
 	}
 	if err := checkPrefs(check); err != nil {
-		return nil, err
+		return Choices{}, err
 	}
 	now, err := s.Prefs(ctx, tenantID, who)
 	if err != nil {
-		return nil, err
+		return Choices{}, err
 	}
 	by := map[Kind]Pref{}
 	for _, p := range now {
@@ -171,7 +182,7 @@ func (s *DeliveryService) UpdatePrefs(ctx context.Context, tenantID int64, actor
 		}
 		ps = append(ps, p)
 	}
-	return s.SavePrefs(ctx, tenantID, actor, who, ps)
+	return s.SaveChoices(ctx, tenantID, actor, who, ps, afterHours)
 }
 
 // SavePrefs sets the signed-in person's choices for the kinds in ps, each
@@ -179,70 +190,98 @@ func (s *DeliveryService) UpdatePrefs(ctx context.Context, tenantID int64, actor
 // given keep theirs. Unknown kinds are refused, and so is the section's
 // chat for a kind that may not go there.
 func (s *DeliveryService) SavePrefs(ctx context.Context, tenantID int64, actor audit.Actor, who *auth.Principal, ps []Pref) ([]Pref, error) {
+	if ps == nil {
+		ps = []Pref{} // nil is SaveChoices' "kinds unchanged"; SavePrefs always saves
+	}
+	c, err := s.SaveChoices(ctx, tenantID, actor, who, ps, nil)
+	return c.Prefs, err
+}
+
+// Choices are a person's notification choices: each kind's channels and
+// whether to be told outside working time too (AfterHours: the policy's
+// quiet hours then hold none of their mail; SPEC §1 "unless the person
+// opts in").
+type Choices struct {
+	Prefs      []Pref
+	AfterHours bool
+}
+
+// Choices reads the signed-in person's choices.
+func (s *DeliveryService) Choices(ctx context.Context, tenantID int64, who *auth.Principal) (Choices, error) {
+	ps, err := s.Prefs(ctx, tenantID, who)
+	if err != nil {
+		return Choices{}, err
+	}
+	after, err := s.st.NotifyAfterHours(ctx, tenantID, who.StaffID)
+	return Choices{Prefs: ps, AfterHours: after}, err
+}
+
+// SaveChoices sets the signed-in person's choices in one transaction: the
+// kinds in ps as SavePrefs does (nil: kinds unchanged), and the choice to
+// be told outside working time (afterHours; nil: unchanged). Each change
+// is audited: notify.prefs, and notify.after_hours when it changes. The
+// choice is the person's alone: not answering after hours is no ground for
+// anything (第5章 3.).
+func (s *DeliveryService) SaveChoices(ctx context.Context, tenantID int64, actor audit.Actor, who *auth.Principal, ps []Pref, afterHours *bool) (Choices, error) {
 	if who == nil || who.StaffID == 0 {
-		return nil, apperr.Forbid()
+		return Choices{}, apperr.Forbid()
 	}
 	if err := checkPrefs(ps); err != nil {
-		return nil, err
-	}
-	seen := map[Kind]bool{}
-	var keep []Pref
-	for _, p := range ps {
-		seen[p.Kind] = true
-		if p != DefaultPref(p.Kind) {
-			keep = append(keep, p)
-		}
+		return Choices{}, err
 	}
 	before, err := s.st.FindNotifyPrefs(ctx, tenantID, who.StaffID)
 	if err != nil {
-		return nil, err
+		return Choices{}, err
 	}
-	// Kinds not in ps keep what was stored.
-	for _, p := range before {
-		if !seen[p.Kind] {
-			keep = append(keep, p)
-		}
-	}
-	err = s.st.InDeliveryTx(ctx, func(tx DeliveryTx) error {
-		if err := tx.SaveNotifyPrefs(ctx, tenantID, who.StaffID, keep); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "notify.prefs", ObjectType: "staff",
-			ObjectID: strconv.FormatInt(who.StaffID, 10), Before: before, After: keep})
-	})
+	wasAfter, err := s.st.NotifyAfterHours(ctx, tenantID, who.StaffID)
 	if err != nil {
-		return nil, err
+		return Choices{}, err
 	}
-	return MergePrefs(keep), nil
-}
-
-// AfterHours reports whether the signed-in person asked to be told
-// outside working time too (the policy's quiet hours then hold nothing of
-// theirs).
-func (s *DeliveryService) AfterHours(ctx context.Context, tenantID int64, who *auth.Principal) (bool, error) {
-	if who == nil || who.StaffID == 0 {
-		return false, apperr.Forbid()
+	keep := before
+	if ps != nil {
+		seen := map[Kind]bool{}
+		keep = nil
+		for _, p := range ps {
+			seen[p.Kind] = true
+			if p != DefaultPref(p.Kind) {
+				keep = append(keep, p)
+			}
+		}
+		// Kinds not in ps keep what was stored.
+		for _, p := range before {
+			if !seen[p.Kind] {
+				keep = append(keep, p)
+			}
+		}
 	}
-	return s.st.NotifyAfterHours(ctx, tenantID, who.StaffID)
-}
-
-// SetAfterHours records the signed-in person's choice to be told outside
-// working time too (on) or not (SPEC §1: quiet hours hold non-urgent
-// messages unless the person opts in), audited as notify.after_hours.
-// Not answering after hours stays no ground for anything (第5章 3.): the
-// choice is the person's alone.
-func (s *DeliveryService) SetAfterHours(ctx context.Context, tenantID int64, actor audit.Actor, who *auth.Principal, on bool) error {
-	before, err := s.AfterHours(ctx, tenantID, who)
-	if err != nil || before == on {
-		return err
+	out := Choices{Prefs: MergePrefs(keep), AfterHours: wasAfter}
+	if afterHours != nil {
+		out.AfterHours = *afterHours
 	}
-	return s.st.InDeliveryTx(ctx, func(tx DeliveryTx) error {
-		if err := tx.SaveNotifyAfterHours(ctx, tenantID, who.StaffID, on); err != nil {
+	object := strconv.FormatInt(who.StaffID, 10)
+	err = s.st.InDeliveryTx(ctx, func(tx DeliveryTx) error {
+		if ps != nil {
+			if err := tx.SaveNotifyPrefs(ctx, tenantID, who.StaffID, keep); err != nil {
+				return err
+			}
+			if err := tx.Audit(ctx, tenantID, actor, audit.Change{Action: "notify.prefs", ObjectType: "staff",
+				ObjectID: object, Before: before, After: keep}); err != nil {
+				return err
+			}
+		}
+		if out.AfterHours == wasAfter {
+			return nil
+		}
+		if err := tx.SaveNotifyAfterHours(ctx, tenantID, who.StaffID, out.AfterHours); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "notify.after_hours", ObjectType: "staff",
-			ObjectID: strconv.FormatInt(who.StaffID, 10), Before: map[string]bool{"after_hours": before}, After: map[string]bool{"after_hours": on}})
+			ObjectID: object, Before: map[string]bool{"after_hours": wasAfter}, After: map[string]bool{"after_hours": out.AfterHours}})
 	})
+	if err != nil {
+		return Choices{}, err
+	}
+	return out, nil
 }
 
 func itAdmin(who *auth.Principal) error {

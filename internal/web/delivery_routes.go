@@ -40,25 +40,20 @@ type deliveryPrefRow struct {
 
 func (s *Server) deliveryPrefsPage(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	ps, err := s.svc.Delivery.Prefs(r.Context(), p.TenantID, p)
+	c, err := s.svc.Delivery.Choices(r.Context(), p.TenantID, p)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	after, err := s.svc.Delivery.AfterHours(r.Context(), p.TenantID, p)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.deliveryPrefsRender(w, r, http.StatusOK, ps, after, nil)
+	s.deliveryPrefsRender(w, r, http.StatusOK, c, nil)
 }
 
-func (s *Server) deliveryPrefsRender(w http.ResponseWriter, r *http.Request, status int, ps []notify.Pref, afterHours bool, formErr error) {
-	rows := make([]deliveryPrefRow, 0, len(ps))
-	for _, p := range ps {
+func (s *Server) deliveryPrefsRender(w http.ResponseWriter, r *http.Request, status int, c notify.Choices, formErr error) {
+	rows := make([]deliveryPrefRow, 0, len(c.Prefs))
+	for _, p := range c.Prefs {
 		rows = append(rows, deliveryPrefRow{Pref: p, Label: "notify.kind." + string(p.Kind), ChatAllowed: notify.ChatAllowed(p.Kind)})
 	}
-	s.render(w, r, status, "delivery_prefs", "delivery.title_prefs", map[string]any{"Rows": rows, "AfterHours": afterHours}, formErr)
+	s.render(w, r, status, "delivery_prefs", "delivery.title_prefs", map[string]any{"Rows": rows, "AfterHours": c.AfterHours}, formErr)
 }
 
 // deliveryPrefsSave reads one checkbox per kind and channel
@@ -75,15 +70,11 @@ func (s *Server) deliveryPrefsSave(w http.ResponseWriter, r *http.Request) {
 		ps = append(ps, notify.Pref{Kind: ki.Kind, InApp: fm.bool(k + ".in_app"), Email: fm.bool(k + ".email"), Chat: fm.bool(k + ".chat")})
 	}
 	after := fm.bool("after_hours")
-	if _, err := s.svc.Delivery.SavePrefs(r.Context(), p.TenantID, actorOf(p), p, ps); err != nil {
+	if _, err := s.svc.Delivery.SaveChoices(r.Context(), p.TenantID, actorOf(p), p, ps, &after); err != nil {
 		if isInvalid(err) {
-			s.deliveryPrefsRender(w, r, http.StatusUnprocessableEntity, ps, after, err)
+			s.deliveryPrefsRender(w, r, http.StatusUnprocessableEntity, notify.Choices{Prefs: ps, AfterHours: after}, err)
 			return
 		}
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.svc.Delivery.SetAfterHours(r.Context(), p.TenantID, actorOf(p), p, after); err != nil {
 		s.fail(w, r, err)
 		return
 	}
