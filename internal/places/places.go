@@ -238,6 +238,12 @@ func (o *Office) hoursRefuse(h Half) error {
 // or at closing time if the office closes earlier, the afternoon and the
 // whole day at closing time.
 func (o *Office) EndOf(h Half) string {
+	end := o.end(h)
+	return fmt.Sprintf("%02d:%02d", end/60, end%60)
+}
+
+// end is EndOf in minutes after midnight.
+func (o *Office) end(h Half) int {
 	cl, ok := parseClock(o.Closes)
 	if !ok {
 		cl = 24 * 60
@@ -245,7 +251,7 @@ func (o *Office) EndOf(h Half) string {
 	if h == AM {
 		cl = min(cl, Noon)
 	}
-	return fmt.Sprintf("%02d:%02d", cl/60, cl%60)
+	return cl
 }
 
 // Over reports whether half h of day has ended by now (Tokyo time): a
@@ -254,8 +260,7 @@ func (o *Office) Over(day calendar.Date, h Half, now time.Time) bool {
 	if day != calendar.DateOf(now) {
 		return calendar.DateOf(now).After(day)
 	}
-	end, _ := parseClock(o.EndOf(h))
-	return calendar.MinuteOf(now) >= end
+	return calendar.MinuteOf(now) >= o.end(h)
 }
 
 // NoLonger reports whether the office's rules now refuse a booking of half
