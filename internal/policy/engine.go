@@ -189,6 +189,7 @@ func Evaluate(in Input) []Finding {
 	e.deadline()
 	e.caps()
 	e.hours()
+	e.overtimeFlag()
 	e.midDay()
 	e.takeOut()
 	e.notices()
@@ -628,15 +629,6 @@ func fmtCount(n float64) string {
 func (e *evaluator) hours() {
 	a := e.in.App
 	h := e.p.Hours
-	banned := false // the hours asked are refused as overtime
-	defer func() {
-		if h.Overtime == "prohibited" && a.OvertimeApproved && !banned {
-			// A prohibition is not approved away: the flag would lift the
-			// working-time check's overtime warnings on a day the policy
-			// bans overtime (a review).
-			e.add("hours.overtime_flag_prohibited", Error, calendar.Date{}, nil)
-		}
-	}()
 	if a.TimeUnit == AM || a.TimeUnit == PM || (a.Start == "" && a.End == "") {
 		return
 	}
@@ -686,7 +678,6 @@ func (e *evaluator) hours() {
 				switch {
 				case h.Overtime == "prohibited":
 					e.add("hours.overtime_prohibited", Error, calendar.Date{}, over)
-					banned = true
 				case h.Overtime == "prior_approval" && !a.OvertimeApproved:
 					e.add("hours.overtime_needs_approval", Error, calendar.Date{}, over)
 				}
@@ -699,6 +690,17 @@ func (e *evaluator) hours() {
 		e.add("hours.break", Warning, calendar.Date{}, map[string]any{"Need": 60, "Over": 8, "Actual": brk})
 	case worked > 6*60 && brk < 45:
 		e.add("hours.break", Warning, calendar.Date{}, map[string]any{"Need": 45, "Over": 6, "Actual": brk})
+	}
+}
+
+// overtimeFlag refuses the application's 「時間外勤務の事前承認」 under a
+// policy that prohibits overtime, unless its hours are refused as overtime
+// already: a prohibition is not approved away, and the flag would lift the
+// working-time check's overtime warnings on such a day (a review).
+func (e *evaluator) overtimeFlag() {
+	told := slices.ContainsFunc(e.out, func(f Finding) bool { return f.Rule == "hours.overtime_prohibited" })
+	if e.p.Hours.Overtime == "prohibited" && e.in.App.OvertimeApproved && !told {
+		e.add("hours.overtime_flag_prohibited", Error, calendar.Date{}, nil)
 	}
 }
 
