@@ -306,7 +306,8 @@ func (s *Service) Start(ctx context.Context, tenantID int64, who *auth.Principal
 		return nil, err
 	}
 	// A start reported by phone begins when the person said, today.
-	now, err := reportedAt(r, proxy, calendar.DateOf(s.now()), time.Time{}, s.now())
+	wall := s.now()
+	now, err := reportedAt(r, proxy, calendar.DateOf(wall), time.Time{}, wall)
 	if err != nil {
 		return nil, err
 	}

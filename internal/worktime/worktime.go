@@ -173,13 +173,15 @@ func Check(in Input) []Warning {
 	}
 	// approved is the end of the prior-approved time (minutes of the day):
 	// unbounded with the application's flag, the request's end with an
-	// approved request, none otherwise.
+	// approved request, none otherwise — and none under a ban.
+	const unbounded = 1 << 20
 	approved, grant := -1, false
-	if banned {
-		// nothing is approved
-	} else if d.OvertimeApproved {
-		approved = 1 << 20
-	} else if u, ok := hm(in.PriorOvertime); ok {
+	u, requested := hm(in.PriorOvertime)
+	switch {
+	case banned:
+	case d.OvertimeApproved:
+		approved = unbounded
+	case requested:
 		if u <= start {
 			u += 24 * 60
 		}
@@ -190,7 +192,7 @@ func Check(in Input) []Warning {
 	// lies there, so work begun after the shift's end counts from its
 	// start. The application's flag approves all of it; a prior overtime
 	// request the evening up to its time.
-	if hasShift && !h.Flex && approved < 1<<20 && (h.Overtime == "prohibited" || h.Overtime == "prior_approval") {
+	if hasShift && !h.Flex && approved < unbounded && (h.Overtime == "prohibited" || h.Overtime == "prior_approval") {
 		early, late := max(min(end, shiftStart)-start, 0), 0
 		if end > shiftEnd && end > approved {
 			late = end - max(start, shiftEnd)
