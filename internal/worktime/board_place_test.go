@@ -26,10 +26,7 @@ func TestStartTakesThePlaceName(t *testing.T) {
 			"staff":     {Dates: []calendar.Date{d}, Mode: policy.Satellite, Place: policy.PlaceSatellite, PlaceName: "四賀支所", Plan: "窓口の準備", Submit: true},
 			"colleague": {Dates: []calendar.Date{d}, Mode: policy.Home, Place: policy.PlaceHome, Plan: "資料作成", Submit: true},
 		} {
-			res, err := f.apply.Create(ctx, f.a.ID, f.who[key], req)
-			storetest.Must(t, err)
-			_, err = f.apply.Approve(ctx, f.a.ID, f.who["kacho"], res.Application.ID, apply.Act{})
-			storetest.Must(t, err)
+			f.approved(t, key, req)
 		}
 		f.now = time.Date(2026, time.June, 4, 8, 30, 0, 0, calendar.Tokyo)
 		for key, want := range map[string]string{"staff": "四賀支所", "colleague": ""} {

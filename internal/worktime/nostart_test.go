@@ -55,10 +55,7 @@ func TestSweepTellsOfMissingStart(t *testing.T) {
 		f := newFixture(t, db)
 		day := calendar.Date{Year: 2026, Month: 6, Day: 4}
 		for _, who := range []string{"staff", "colleague"} {
-			res, err := f.apply.Create(ctx, f.a.ID, f.who[who], apply.Request{Dates: []calendar.Date{day}, Mode: policy.Home, Plan: "資料作成", Submit: true})
-			storetest.Must(t, err)
-			_, err = f.apply.Approve(ctx, f.a.ID, f.who["kacho"], res.Application.ID, apply.Act{})
-			storetest.Must(t, err)
+			f.approved(t, who, apply.Request{Dates: []calendar.Date{day}, Mode: policy.Home, Plan: "資料作成"})
 		}
 		f.now = time.Date(2026, time.June, 4, 8, 40, 0, 0, calendar.Tokyo)
 		_, err := f.svc.Start(ctx, f.a.ID, f.who["colleague"], 0, worktime.Report{})

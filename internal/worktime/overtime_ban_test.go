@@ -30,12 +30,9 @@ func TestOvertimeBanRefusesRequests(t *testing.T) {
 		pol.Deadline = policy.Deadline{On: "none"}
 		storetest.Must(t, policy.NewService(db, clock).Save(ctx, f.a.ID, hr, &policy.Version{Effective: calendar.DateOf(f.now).AddDays(1), Policy: pol}))
 		home := calendar.Date{Year: 2026, Month: 6, Day: 4}
-		res, err := f.apply.Create(ctx, f.a.ID, f.who["staff"], apply.Request{Dates: []calendar.Date{home}, Mode: policy.Home, Plan: "資料作成", Submit: true})
-		storetest.Must(t, err)
-		_, err = f.apply.Approve(ctx, f.a.ID, f.who["kacho"], res.Application.ID, apply.Act{})
-		storetest.Must(t, err)
+		f.approved(t, "staff", apply.Request{Dates: []calendar.Date{home}, Mode: policy.Home, Plan: "資料作成"})
 		ot := worktime.NewOvertimeService(db, f.apply, clock)
-		_, err = ot.Request(ctx, f.a.ID, f.who["staff"], worktime.OvertimeRequest{Date: home, Until: "19:00", Reason: "議会答弁の準備"})
+		_, err := ot.Request(ctx, f.a.ID, f.who["staff"], worktime.OvertimeRequest{Date: home, Until: "19:00", Reason: "議会答弁の準備"})
 		if e := apperr.As(err); e == nil || e.Key != "worktime.overtime_prohibited" || len(e.Fields) != 1 || e.Fields[0].Field != "date" {
 			t.Fatalf("request on a telework day under a ban: %v", err)
 		}

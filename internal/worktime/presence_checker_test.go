@@ -36,21 +36,18 @@ func TestPresenceCheckerIsTold(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, db *store.DB) {
 				ctx := context.Background()
 				f := newFixture(t, db)
-				req := apply.Request{Dates: []calendar.Date{{Year: 2026, Month: 6, Day: 4}}, Mode: policy.Home, Plan: "資料作成", Submit: true}
+				req := apply.Request{Dates: []calendar.Date{{Year: 2026, Month: 6, Day: 4}}, Mode: policy.Home, Plan: "資料作成"}
 				if c.checker != "" {
 					req.PresenceCheckerID = f.people[c.checker].ID
 				}
-				res, err := f.apply.Create(ctx, f.a.ID, f.who["staff"], req)
-				storetest.Must(t, err)
-				_, err = f.apply.Approve(ctx, f.a.ID, f.who["kacho"], res.Application.ID, apply.Act{})
-				storetest.Must(t, err)
+				app := f.approved(t, "staff", req)
 				if c.off {
 					_, err := notify.NewDeliveryService(db, func() time.Time { return f.now }).SavePrefs(ctx, f.a.ID, hr,
 						f.who["kakaricho"], []notify.Pref{{Kind: worktime.NotifyPresenceChecker, InApp: false}})
 					storetest.Must(t, err)
 				}
 				f.now = time.Date(2026, time.June, 4, 8, 30, 0, 0, calendar.Tokyo)
-				_, err = f.svc.Start(ctx, f.a.ID, f.who["staff"], 0, worktime.Report{})
+				_, err := f.svc.Start(ctx, f.a.ID, f.who["staff"], 0, worktime.Report{})
 				storetest.Must(t, err)
 				f.now = time.Date(2026, time.June, 4, 17, 15, 0, 0, calendar.Tokyo)
 				_, err = f.svc.End(ctx, f.a.ID, f.who["staff"], 0, worktime.Report{})
@@ -70,7 +67,7 @@ func TestPresenceCheckerIsTold(t *testing.T) {
 					return
 				}
 				// Newest first: the end, then the start.
-				if got[0].ApplicationID != res.Application.ID || !strings.Contains(got[0].Message("ja"), "17:15に終業しました") ||
+				if got[0].ApplicationID != app.ID || !strings.Contains(got[0].Message("ja"), "17:15に終業しました") ||
 					!strings.Contains(got[1].Message("ja"), "08:30に始業しました") {
 					t.Fatalf("%+v / %s / %s", got[0], got[0].Message("ja"), got[1].Message("ja"))
 				}

@@ -28,11 +28,7 @@ func TestProxyReportsMoveTheApplication(t *testing.T) {
 			return a.Days[0].Status
 		}
 		approved := func(d calendar.Date) int64 {
-			res, err := f.apply.Create(ctx, f.a.ID, f.who["staff"], apply.Request{Dates: []calendar.Date{d}, Mode: policy.Home, Plan: "資料作成", Submit: true})
-			storetest.Must(t, err)
-			_, err = f.apply.Approve(ctx, f.a.ID, f.who["kacho"], res.Application.ID, apply.Act{})
-			storetest.Must(t, err)
-			return res.Application.ID
+			return f.approved(t, "staff", apply.Request{Dates: []calendar.Date{d}, Mode: policy.Home, Plan: "資料作成"}).ID
 		}
 		staff := f.people["staff"].ID
 		// Both by the supervisor.

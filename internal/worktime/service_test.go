@@ -90,6 +90,19 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	return f
 }
 
+// approved is req made by who and approved by the 課長: the application
+// a day's start and end are reported against.
+func (f *fixture) approved(t *testing.T, who string, req apply.Request) *apply.Application {
+	t.Helper()
+	ctx := context.Background()
+	req.Submit = true
+	res, err := f.apply.Create(ctx, f.a.ID, f.who[who], req)
+	storetest.Must(t, err)
+	_, err = f.apply.Approve(ctx, f.a.ID, f.who["kacho"], res.Application.ID, apply.Act{})
+	storetest.Must(t, err)
+	return res.Application
+}
+
 func mustCode(t *testing.T, err error, c apperr.Code) {
 	t.Helper()
 	if apperr.CodeOf(err) != c {
@@ -144,18 +157,14 @@ func TestStartOnApprovedApplicationMarksTheDay(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db)
-		res, err := f.apply.Create(ctx, f.a.ID, f.who["staff"], apply.Request{Dates: []calendar.Date{{Year: 2026, Month: 6, Day: 4}},
-			Mode: policy.Home, Plan: "資料作成", Submit: true})
-		storetest.Must(t, err)
-		_, err = f.apply.Approve(ctx, f.a.ID, f.who["kacho"], res.Application.ID, apply.Act{})
-		storetest.Must(t, err)
+		app := f.approved(t, "staff", apply.Request{Dates: []calendar.Date{{Year: 2026, Month: 6, Day: 4}}, Mode: policy.Home, Plan: "資料作成"})
 		f.now = time.Date(2026, time.June, 4, 8, 30, 0, 0, calendar.Tokyo)
 		out, err := f.svc.Start(ctx, f.a.ID, f.who["staff"], 0, worktime.Report{})
 		storetest.Must(t, err)
-		if out.Day.ApplicationID != res.Application.ID || out.Day.Mode != policy.Home || len(out.Warnings) != 0 {
+		if out.Day.ApplicationID != app.ID || out.Day.Mode != policy.Home || len(out.Warnings) != 0 {
 			t.Fatalf("start: %+v %v", out.Day, rules(out.Warnings))
 		}
-		a, err := db.FindApplication(ctx, f.a.ID, res.Application.ID)
+		a, err := db.FindApplication(ctx, f.a.ID, app.ID)
 		storetest.Must(t, err)
 		if a.Days[0].Status != apply.Started {
 			t.Errorf("application day %s, want started", a.Days[0].Status)
@@ -172,7 +181,7 @@ func TestStartOnApprovedApplicationMarksTheDay(t *testing.T) {
 		if got := rules(out.Warnings); len(got) != 1 || got[0] != worktime.RuleBreakShort {
 			t.Fatalf("end warnings %v, want break_short", got)
 		}
-		a, _ = db.FindApplication(ctx, f.a.ID, res.Application.ID)
+		a, _ = db.FindApplication(ctx, f.a.ID, app.ID)
 		if a.Days[0].Status != apply.Finished {
 			t.Errorf("application day %s, want finished", a.Days[0].Status)
 		}
