@@ -105,7 +105,7 @@ func seedTown(t *testing.T, db *store.DB, slug, name string) *org.Tenant {
 		(?, 'Audit', 0, 1748854800000000), (?, 'applications', 1095, 1748854800000000)`, tn.ID, tn.ID, tn.ID)
 	exec(t, db, `INSERT INTO closure_days (tenant_id, day, name, created_at) VALUES (?, '2026-06-01', '市制施行記念日', 1748854800000000)`, tn.ID)
 	// Surveys and 1on1 (issue 16): a pre/post pair, one anonymous answer,
-	// one respondent, a pair and a sealed meeting.
+	// a pair and a sealed meeting.
 	exec(t, db, `INSERT INTO surveys (tenant_id, kind, title, opens_on, closes_on, questions, status, pseudonym_key, created_at, updated_at)
 		VALUES (?, 'pre', '事前', '2025-04-01', '2025-04-30', '[]', 'closed', 'k', 1748854800000000, 1748854800000000)`, tn.ID)
 	exec(t, db, `INSERT INTO surveys (tenant_id, kind, title, pre_id, opens_on, closes_on, questions, status, created_at, updated_at)
@@ -113,8 +113,6 @@ func seedTown(t *testing.T, db *store.DB, slug, name string) *org.Tenant {
 		FROM surveys WHERE tenant_id = ? AND kind = 'pre'`, tn.ID)
 	exec(t, db, `INSERT INTO survey_answers (tenant_id, survey_id, pseudonym, submitted, body)
 		SELECT tenant_id, id, 'p1', TRUE, '{"r01":["4"]}' FROM surveys WHERE tenant_id = ? AND kind = 'pre'`, tn.ID)
-	exec(t, db, `INSERT INTO survey_respondents (tenant_id, survey_id, staff_id)
-		SELECT tenant_id, id, ? FROM surveys WHERE tenant_id = ? AND kind = 'pre'`, a.ID, tn.ID)
 	exec(t, db, `INSERT INTO oneonone_pairs (tenant_id, lead_id, member_id, cadence_days, minutes, mode, active, created_at)
 		VALUES (?, ?, ?, 14, 30, 'online', TRUE, 1748854800000000)`, tn.ID, a.ID, c.ID)
 	exec(t, db, `INSERT INTO oneonone_meetings (tenant_id, pair_id, held_on, mode, body, created_at, updated_at)

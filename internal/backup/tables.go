@@ -308,15 +308,12 @@ var Tables = []Table{
 		num("id"), num("tenant_id"), num("user_id"), text("name"), text("token_hash"), text("prefix"),
 		flag("read_only"), num("created_at"), num("expires_at"), num("last_used_at"), num("revoked_at"),
 	}},
-	// Surveys (issue 16): answers without staff ids, respondents without
-	// answers; the pseudonym key while the survey still needs it.
+	// Surveys (issue 16): answers without staff ids; the pseudonym key
+	// while the survey still needs it.
 	{Name: "surveys", Key: key("id"), Identity: true, Parent: "pre_id", scope: tenantRows, Columns: []Column{
 		num("id"), num("tenant_id"), text("kind"), text("title"), text("description"), numNull("pre_id"), text("opens_on"),
 		text("closes_on"), text("target"), text("questions"), text("status"), flag("show_free_text"), text("pseudonym_key"),
 		num("version"), num("created_at"), num("updated_at"), num("closed_at"),
-	}},
-	{Name: "survey_respondents", Key: key("tenant_id", "survey_id", "staff_id"), scope: tenantRows, Columns: []Column{
-		num("tenant_id"), num("survey_id"), num("staff_id"),
 	}},
 	{Name: "survey_answers", Key: key("tenant_id", "survey_id", "pseudonym"), scope: tenantRows, Columns: []Column{
 		num("tenant_id"), num("survey_id"), text("pseudonym"), flag("submitted"), text("body"),

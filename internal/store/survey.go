@@ -139,54 +139,49 @@ func (t *Tx) EraseSurveyKey(ctx context.Context, tenantID, id int64) error {
 	return err
 }
 
-// SaveSurveyAnswer writes the answer body under a pseudonym.
-func (t *Tx) SaveSurveyAnswer(ctx context.Context, tenantID, surveyID int64, pseudonym, body string, submitted bool) error {
-	_, err := t.exec(ctx, `INSERT INTO survey_answers (tenant_id, survey_id, pseudonym, submitted, body) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (tenant_id, survey_id, pseudonym) DO UPDATE SET body = excluded.body, submitted = excluded.submitted`,
-		tenantID, surveyID, pseudonym, submitted, body)
-	return mapErr(err)
-}
-
-// InsertSurveyRespondent records that a staff member submitted.
-func (t *Tx) InsertSurveyRespondent(ctx context.Context, tenantID, surveyID, staffID int64) error {
-	_, err := t.exec(ctx, `INSERT INTO survey_respondents (tenant_id, survey_id, staff_id) VALUES (?, ?, ?)`,
-		tenantID, surveyID, staffID)
-	return mapErr(err)
-}
-
-func surveyRespondent(ctx context.Context, q rowQuerier, tenantID, surveyID, staffID int64) (bool, error) {
-	var n int
-	err := q.row(ctx, `SELECT COUNT(*) FROM survey_respondents WHERE tenant_id = ? AND survey_id = ? AND staff_id = ?`,
-		tenantID, surveyID, staffID).Scan(&n)
+// SaveSurveyAnswer writes the answer body under a pseudonym, unless the
+// answer stored there is already submitted (false: nothing written).
+func (t *Tx) SaveSurveyAnswer(ctx context.Context, tenantID, surveyID int64, pseudonym, body string, submitted bool) (bool, error) {
+	res, err := t.exec(ctx, `INSERT INTO survey_answers (tenant_id, survey_id, pseudonym, submitted, body) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (tenant_id, survey_id, pseudonym) DO UPDATE SET body = excluded.body, submitted = excluded.submitted
+		WHERE survey_answers.submitted = ?`,
+		tenantID, surveyID, pseudonym, submitted, body, false)
+	if err != nil {
+		return false, mapErr(err)
+	}
+	n, err := res.RowsAffected()
 	return n > 0, err
 }
 
-// SurveyRespondent reports whether the staff member has submitted.
-func (db *DB) SurveyRespondent(ctx context.Context, tenantID, surveyID, staffID int64) (bool, error) {
-	return surveyRespondent(ctx, db, tenantID, surveyID, staffID)
+// SubmittedSurveyPseudonyms lists the pseudonyms of the submitted answers,
+// sorted.
+func (db *DB) SubmittedSurveyPseudonyms(ctx context.Context, tenantID, surveyID int64) ([]string, error) {
+	return queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (string, error) {
+		var p string
+		return p, sc.Scan(&p)
+	}, `SELECT pseudonym FROM survey_answers WHERE tenant_id = ? AND survey_id = ? AND submitted = ? ORDER BY pseudonym`,
+		tenantID, surveyID, true)
 }
 
-// SurveyRespondent is SurveyRespondent inside a transaction.
-func (t *Tx) SurveyRespondent(ctx context.Context, tenantID, surveyID, staffID int64) (bool, error) {
-	return surveyRespondent(ctx, t, tenantID, surveyID, staffID)
-}
-
-// SurveyRespondentIDs lists who has submitted.
-func (db *DB) SurveyRespondentIDs(ctx context.Context, tenantID, surveyID int64) ([]int64, error) {
-	return queryAll(ctx, db, scanID, `SELECT staff_id FROM survey_respondents WHERE tenant_id = ? AND survey_id = ?`,
-		tenantID, surveyID)
-}
-
-// FindSurveyAnswer returns the answer body stored under a pseudonym.
-func (db *DB) FindSurveyAnswer(ctx context.Context, tenantID, surveyID int64, pseudonym string) (string, bool, bool, error) {
+func findSurveyAnswer(ctx context.Context, q rowQuerier, tenantID, surveyID int64, pseudonym string) (string, bool, bool, error) {
 	var body string
 	var submitted bool
-	err := db.row(ctx, `SELECT body, submitted FROM survey_answers WHERE tenant_id = ? AND survey_id = ? AND pseudonym = ?`,
+	err := q.row(ctx, `SELECT body, submitted FROM survey_answers WHERE tenant_id = ? AND survey_id = ? AND pseudonym = ?`,
 		tenantID, surveyID, pseudonym).Scan(&body, &submitted)
 	if isNotFound(err) {
 		return "", false, false, nil
 	}
 	return body, submitted, err == nil, err
+}
+
+// FindSurveyAnswer returns the answer body stored under a pseudonym.
+func (db *DB) FindSurveyAnswer(ctx context.Context, tenantID, surveyID int64, pseudonym string) (string, bool, bool, error) {
+	return findSurveyAnswer(ctx, db, tenantID, surveyID, pseudonym)
+}
+
+// FindSurveyAnswer is FindSurveyAnswer inside a transaction.
+func (t *Tx) FindSurveyAnswer(ctx context.Context, tenantID, surveyID int64, pseudonym string) (string, bool, bool, error) {
+	return findSurveyAnswer(ctx, t, tenantID, surveyID, pseudonym)
 }
 
 // FindSurveyAnswers returns the submitted answer bodies by pseudonym.

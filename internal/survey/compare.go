@@ -6,7 +6,8 @@ import "slices"
 // to the pre-trial and the post-trial survey carry the same pseudonym
 // (HMAC of the staff id under the surveys' shared key), so they can be
 // paired without knowing whose they are. For each 5-point item asked in
-// both, a pair is 改善 (the post answer is higher), 変化なし or 悪化; the
+// both, a pair is 改善 (the post answer is higher, or lower where a higher
+// answer is worse), 変化なし or 悪化; the
 // comparison is a dataset of its own, tabulated with the same rules.
 
 // Change values of a compared item.
@@ -18,6 +19,12 @@ const (
 
 // ComparePrefix starts the id of a compared item ("Δr01").
 const ComparePrefix = "Δ"
+
+// lowerIsBetter lists the compared items where a higher answer is the
+// worse outcome: 「普段発生しない経費があったか」 (r15) — more unexpected
+// expenses than expected is no improvement. Every other 5-point item of
+// 図表7 asks about a benefit.
+var lowerIsBetter = map[string]bool{"r15": true}
 
 // Pair is one person's pre and post answers.
 type Pair struct{ Pre, Post Answer }
@@ -72,6 +79,9 @@ func NewComparison(post *Dataset, postQs []Question, compared []Question, pairs 
 			pre, post := p.Pre[q.ID], p.Post[q.ID]
 			if len(pre) != 1 || len(post) != 1 {
 				continue
+			}
+			if !q.Custom && lowerIsBetter[q.ID] {
+				pre, post = post, pre
 			}
 			switch {
 			case post[0] > pre[0]:

@@ -85,6 +85,14 @@ type Dataset struct {
 	ghidden map[string][]bool
 }
 
+// linkedOnly reports whether v cannot be a table of d: in a linked
+// (pre/post) dataset the attribute questions are there to group the
+// changes by, and their own counts (the linked people of each answer, of
+// each pair of groups) differ from the post-trial survey's by the people
+// who answered only one of the two — a handful, with their answers. The
+// group sizes are published through the breakdowns, protected there.
+func (d *Dataset) linkedOnly(v *Variable) bool { return d.ghidden != nil && d.attrOf(v) != "" }
+
 // published reports whether anything of the dataset may be shown.
 func (d *Dataset) published() bool { return d.N >= d.K && !d.nHidden }
 
@@ -551,7 +559,7 @@ func (d *Dataset) totalRow(v *Variable) Row {
 // Overall is the distribution of variable id over everyone.
 func (d *Dataset) Overall(id string) (*Table, error) {
 	v, ok := d.byID[id]
-	if !ok {
+	if !ok || d.linkedOnly(v) {
 		return nil, ErrNoBreakdown
 	}
 	if !d.published() {
@@ -564,7 +572,7 @@ func (d *Dataset) Overall(id string) (*Table, error) {
 func (d *Dataset) Breakdown(id, attr string) (*Table, error) {
 	v, ok := d.byID[id]
 	gs, okA := d.groups[attr]
-	if !ok || !okA || d.attrOf(v) == attr {
+	if !ok || !okA || d.attrOf(v) == attr || d.linkedOnly(v) {
 		return nil, ErrNoBreakdown
 	}
 	if !d.published() {
@@ -594,8 +602,10 @@ func (d *Dataset) Cross(id, a, b string) (*Table, error) {
 	ga, okA := d.groups[a]
 	gb, okB := d.groups[b]
 	// An attribute question by two more attributes would be a third
-	// arrangement of three-attribute counts: not offered.
-	if !ok || !okA || !okB || a == b || d.attrOf(v) != "" {
+	// arrangement of three-attribute counts: not offered. Nor is a linked
+	// dataset by two attributes: its pairs of groups are not protected
+	// against the post-trial survey's (only its groups are).
+	if !ok || !okA || !okB || a == b || d.attrOf(v) != "" || d.ghidden != nil {
 		return nil, ErrNoBreakdown
 	}
 	if slices.Index(AttrKeys, a) > slices.Index(AttrKeys, b) {

@@ -373,40 +373,38 @@ func TestComparisonLeaksNothing(t *testing.T) {
 					t.Fatalf("n=%d: linked total %d published", n, cd.N)
 				}
 				p.add(t, map[string]int{"linked": 0}, Cell{Count: cd.N})
-				for _, v := range cd.vars {
-					if cd.attrOf(v) != "" {
-						continue
-					}
-					tbs := []*Table{}
-					tb, err := cd.Overall(v.ID)
-					if err != nil {
-						t.Fatal(err)
-					}
-					tbs = append(tbs, tb)
-					for _, a := range cd.Attrs() {
-						tb, err := cd.Breakdown(v.ID, a)
-						if err != nil {
-							t.Fatal(err)
+				// Every table the comparison gives, as the page, the API and
+				// the export ask for it (the attribute questions' own tables
+				// included, when it gives them).
+				tbs := cd.Tables("", "")
+				for _, a := range cd.Attrs() {
+					tbs = append(tbs, cd.Tables(a, "")...)
+					for _, b := range cd.Attrs() {
+						if x := cd.Tables(a, b); len(x) > 0 {
+							t.Fatalf("n=%d: a comparison by two attributes (%s × %s) was given", n, a, b)
 						}
-						tbs = append(tbs, tb)
 					}
-					for _, tb := range tbs {
-						vd := "var:" + v.ID
-						p.dims[vd] = len(v.Values)
-						rows := append([]Row{tb.Total}, tb.Rows...)
-						for ri, row := range rows {
-							m := map[string]int{"linked": 0}
-							if ri > 0 {
-								m["attr:"+tb.Attrs[0]] = ri - 1
+				}
+				for _, tb := range tbs {
+					v := tb.Var
+					if cd.attrOf(v) != "" {
+						t.Fatalf("n=%d: the comparison gave the attribute question %s as a table", n, v.ID)
+					}
+					vd := "var:" + v.ID
+					p.dims[vd] = len(v.Values)
+					rows := append([]Row{tb.Total}, tb.Rows...)
+					for ri, row := range rows {
+						m := map[string]int{"linked": 0}
+						if ri > 0 {
+							m["attr:"+tb.Attrs[0]] = ri - 1
+						}
+						p.add(t, m, row.N)
+						for vi, c := range row.Cells {
+							cm := map[string]int{vd: vi}
+							for k, x := range m {
+								cm[k] = x
 							}
-							p.add(t, m, row.N)
-							for vi, c := range row.Cells {
-								cm := map[string]int{vd: vi}
-								for k, x := range m {
-									cm[k] = x
-								}
-								p.add(t, cm, c)
-							}
+							p.add(t, cm, c)
 						}
 					}
 				}
@@ -414,6 +412,42 @@ func TestComparisonLeaksNothing(t *testing.T) {
 			if l := leaks(p, K); len(l) > 0 {
 				t.Fatalf("n=%d seed=%d: %d small groups derivable, e.g. %v", n, seed, len(l), l[:min(5, len(l))])
 			}
+		}
+	}
+}
+
+// TestComparisonDirection: a change is 改善 when the outcome got better,
+// which for 「普段発生しない経費」 (r15) is a lower answer.
+func TestComparisonDirection(t *testing.T) {
+	pre, post := PreQuestions(), PostQuestions()
+	compared := Compared(pre, post)
+	for _, tc := range []struct {
+		item     string
+		from, to string
+		want     string
+	}{
+		{"r01", "2", "4", ChangeUp}, // better use of time than expected
+		{"r01", "4", "2", ChangeDown},
+		{"r15", "1", "5", ChangeDown}, // expected no extra costs, had them
+		{"r15", "5", "1", ChangeUp},
+		{"r15", "3", "3", ChangeSame},
+	} {
+		var pairs []Pair
+		for i := 0; i < 10; i++ {
+			pairs = append(pairs, Pair{Pre: Answer{tc.item: {tc.from}}, Post: Answer{tc.item: {tc.to}}})
+		}
+		postAns := make([]Answer, len(pairs))
+		for i, p := range pairs {
+			postAns[i] = p.Post
+		}
+		cd := NewComparison(NewDataset(post, postAns, "ja"), post, compared, pairs, len(pairs), "ja")
+		tb, err := cd.Overall(ComparePrefix + tc.item)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := slices.Index([]string{ChangeUp, ChangeSame, ChangeDown}, tc.want)
+		if c := tb.Total.Cells[want]; c.Count != 10 || c.Hidden {
+			t.Errorf("%s %s→%s: %+v, want all 10 as %s", tc.item, tc.from, tc.to, tb.Total.Cells, tc.want)
 		}
 	}
 }

@@ -21,10 +21,10 @@ import (
 type Reader interface {
 	// FindSurvey returns a survey with its pseudonym key ("" once erased).
 	FindSurvey(ctx context.Context, tenantID, id int64) (Survey, string, error)
-	// SurveyRespondent reports whether the staff member has submitted.
-	SurveyRespondent(ctx context.Context, tenantID, surveyID, staffID int64) (bool, error)
 	// SurveyTargetIDs lists the current staff the target reaches.
 	SurveyTargetIDs(ctx context.Context, tenantID int64, t Target) ([]int64, error)
+	// FindSurveyAnswer returns the stored answer body under a pseudonym.
+	FindSurveyAnswer(ctx context.Context, tenantID, surveyID int64, pseudonym string) (body string, submitted, found bool, err error)
 }
 
 // Store is what the service reads and runs transactions on.
@@ -34,12 +34,11 @@ type Store interface {
 	FindSurveys(ctx context.Context, tenantID int64) ([]Survey, error)
 	// FindOpenSurveys lists the tenant's open surveys.
 	FindOpenSurveys(ctx context.Context, tenantID int64) ([]Survey, error)
-	// FindSurveyAnswer returns the stored answer body under a pseudonym.
-	FindSurveyAnswer(ctx context.Context, tenantID, surveyID int64, pseudonym string) (body string, submitted, found bool, err error)
 	// FindSurveyAnswers returns the submitted answer bodies by pseudonym.
 	FindSurveyAnswers(ctx context.Context, tenantID, surveyID int64) (map[string]string, error)
-	// SurveyRespondentIDs lists who has submitted (for reminders only).
-	SurveyRespondentIDs(ctx context.Context, tenantID, surveyID int64) ([]int64, error)
+	// SubmittedSurveyPseudonyms lists the pseudonyms of the submitted
+	// answers, sorted.
+	SubmittedSurveyPseudonyms(ctx context.Context, tenantID, surveyID int64) ([]string, error)
 	InSurveyTx(ctx context.Context, fn func(Tx) error) error
 }
 
@@ -51,10 +50,9 @@ type Tx interface {
 	// matches (stale otherwise).
 	UpdateSurveyRow(ctx context.Context, s *Survey) error
 	EraseSurveyKey(ctx context.Context, tenantID, id int64) error
-	SaveSurveyAnswer(ctx context.Context, tenantID, surveyID int64, pseudonym, body string, submitted bool) error
-	// InsertSurveyRespondent records that someone submitted; Conflict when
-	// they already had.
-	InsertSurveyRespondent(ctx context.Context, tenantID, surveyID, staffID int64) error
+	// SaveSurveyAnswer writes an answer under a pseudonym unless the one
+	// stored there is submitted (false: nothing written).
+	SaveSurveyAnswer(ctx context.Context, tenantID, surveyID int64, pseudonym, body string, submitted bool) (bool, error)
 	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
 }
 
@@ -273,11 +271,15 @@ func (s *Service) MySurveys(ctx context.Context, tenantID, staffID int64) ([]Min
 		if !ok {
 			continue
 		}
-		done, err := s.st.SurveyRespondent(ctx, tenantID, sv.ID, staffID)
+		_, key, err := s.st.FindSurvey(ctx, tenantID, sv.ID)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Mine{Survey: sv, Answered: done})
+		_, done, _, err := s.st.FindSurveyAnswer(ctx, tenantID, sv.ID, Pseudonym(key, tenantID, staffID))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Mine{Survey: sv, Answered: done && key != ""})
 	}
 	return out, nil
 }
@@ -334,8 +336,10 @@ func (s *Service) MyAnswer(ctx context.Context, tenantID, staffID, id int64) (Su
 
 // SaveAnswer stores the person's answer under their pseudonym: a draft
 // (final false: saved as they go, incomplete allowed) or the submission
-// (final: required questions answered; recorded once as "has answered").
-// After submission the answer cannot change. The submission is audited as
+// (final: required questions answered). After submission the answer cannot
+// change. Nothing else is written with it that names the person: whether
+// someone has answered is whether their pseudonym's answer is submitted,
+// known only while the key exists. The submission is audited as
 // "survey.answer" by an anonymous actor, without the answer.
 func (s *Service) SaveAnswer(ctx context.Context, tenantID, staffID, id int64, a Answer, final bool) error {
 	return s.st.InSurveyTx(ctx, func(tx Tx) error {
@@ -343,12 +347,12 @@ func (s *Service) SaveAnswer(ctx context.Context, tenantID, staffID, id int64, a
 		if err != nil {
 			return err
 		}
-		done, err := tx.SurveyRespondent(ctx, tenantID, id, staffID)
-		if err != nil {
+		pseudonym := Pseudonym(key, tenantID, staffID)
+		if _, done, _, err := tx.FindSurveyAnswer(ctx, tenantID, id, pseudonym); err != nil || done {
+			if err == nil {
+				err = apperr.New(apperr.Conflict, "survey.already_answered")
+			}
 			return err
-		}
-		if done {
-			return apperr.New(apperr.Conflict, "survey.already_answered")
 		}
 		clean, err := a.Clean(sv.Questions, final)
 		if err != nil {
@@ -358,17 +362,16 @@ func (s *Service) SaveAnswer(ctx context.Context, tenantID, staffID, id int64, a
 		if err != nil {
 			return err
 		}
-		if err := tx.SaveSurveyAnswer(ctx, tenantID, id, Pseudonym(key, tenantID, staffID), string(body), final); err != nil {
+		// Guarded as well: a concurrent submission may have come first.
+		saved, err := tx.SaveSurveyAnswer(ctx, tenantID, id, pseudonym, string(body), final)
+		if err != nil {
 			return err
+		}
+		if !saved {
+			return apperr.New(apperr.Conflict, "survey.already_answered")
 		}
 		if !final {
 			return nil
-		}
-		if err := tx.InsertSurveyRespondent(ctx, tenantID, id, staffID); err != nil {
-			if apperr.CodeOf(err) == apperr.Conflict {
-				return apperr.New(apperr.Conflict, "survey.already_answered")
-			}
-			return err
 		}
 		return tx.Audit(ctx, tenantID, AnonymousActor, audit.Change{Action: "survey.answer", ObjectType: "survey",
 			ObjectID: strconv.FormatInt(id, 10)})
@@ -376,7 +379,10 @@ func (s *Service) SaveAnswer(ctx context.Context, tenantID, staffID, id int64, a
 }
 
 // Progress is how many people a survey reaches and how many answered:
-// counts only, never who.
+// counts only, never who. Due is the difference of the two, not a count
+// of the people in the target who have not answered: that count would
+// tell whoever can move a person out of the target (人事異動, the trial
+// flag) whether that person had answered.
 type Progress struct {
 	Targeted, Answered, Due int
 }
@@ -387,27 +393,40 @@ func (s *Service) Progress(ctx context.Context, tenantID, id int64) (Progress, e
 	if err != nil {
 		return Progress{}, err
 	}
-	due, answered, targeted, err := s.due(ctx, tenantID, &sv)
-	return Progress{Targeted: targeted, Answered: answered, Due: len(due)}, err
-}
-
-func (s *Service) due(ctx context.Context, tenantID int64, sv *Survey) ([]int64, int, int, error) {
 	targets, err := s.st.SurveyTargetIDs(ctx, tenantID, sv.Target)
 	if err != nil {
-		return nil, 0, 0, err
+		return Progress{}, err
 	}
-	done, err := s.st.SurveyRespondentIDs(ctx, tenantID, sv.ID)
+	done, err := s.st.SubmittedSurveyPseudonyms(ctx, tenantID, id)
 	if err != nil {
-		return nil, 0, 0, err
+		return Progress{}, err
 	}
-	slices.Sort(done)
+	return Progress{Targeted: len(targets), Answered: len(done), Due: max(0, len(targets)-len(done))}, nil
+}
+
+// due lists the people of an open survey's target whose answer is not
+// submitted (the pseudonyms are recomputed with the key; none once it is
+// erased), for the reminders only.
+func (s *Service) due(ctx context.Context, tenantID int64, sv *Survey) ([]int64, error) {
+	_, key, err := s.st.FindSurvey(ctx, tenantID, sv.ID)
+	if err != nil || key == "" {
+		return nil, err
+	}
+	targets, err := s.st.SurveyTargetIDs(ctx, tenantID, sv.Target)
+	if err != nil {
+		return nil, err
+	}
+	done, err := s.st.SubmittedSurveyPseudonyms(ctx, tenantID, sv.ID)
+	if err != nil {
+		return nil, err
+	}
 	var due []int64
 	for _, id := range targets {
-		if _, ok := slices.BinarySearch(done, id); !ok {
+		if _, ok := slices.BinarySearch(done, Pseudonym(key, tenantID, id)); !ok {
 			due = append(due, id)
 		}
 	}
-	return due, len(done), len(targets), nil
+	return due, nil
 }
 
 // Reminder is one open survey's people who have not answered yet, for the
@@ -434,7 +453,7 @@ func (s *Service) Reminders(ctx context.Context, tenantID int64) ([]Reminder, er
 		if !sv.Due(today) {
 			continue
 		}
-		due, _, _, err := s.due(ctx, tenantID, sv)
+		due, err := s.due(ctx, tenantID, sv)
 		if err != nil {
 			return nil, err
 		}

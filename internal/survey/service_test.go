@@ -268,3 +268,92 @@ func TestAnswerClean(t *testing.T) {
 		t.Errorf("%d result items, want the 15 of 図表7", n)
 	}
 }
+
+// TestWhoAnsweredStaysUnknown: nothing in the database says which person
+// answered (no table holds a staff id next to a survey), and the progress
+// HR reads does not change differently when a person who answered or one
+// who did not leaves the target (人事異動): the review found HR could
+// tell the two apart by moving someone and reading "due".
+func TestWhoAnsweredStaysUnknown(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		db.Now = func() time.Time { return time.Date(2026, 4, 10, 3, 0, 0, 0, time.UTC) }
+		svc := survey.NewService(db, db.Now)
+		w := setup(t, db, "matsumoto", 8)
+		tid := w.tenant.ID
+		id, err := svc.Create(ctx, tid, hr, survey.Draft{Kind: survey.KindCustom, Title: "職場の調査", OpensOn: "2026-04-01",
+			ClosesOn: "2026-04-30", Target: survey.Target{UnitIDs: []int64{w.child.ID}},
+			Custom: []survey.Question{{Type: survey.Number, Text: "会議の回数"}}})
+		storetest.Must(t, err)
+		sv, _ := svc.Get(ctx, tid, id)
+		storetest.Must(t, svc.Open(ctx, tid, hr, id, sv.Version))
+		// staff 1, 2, 3 are in the child unit (0, 4 are managers above it).
+		answered, silent := w.staff[1], w.staff[2]
+		storetest.Must(t, svc.SaveAnswer(ctx, tid, answered.ID, id, survey.Answer{"c1": {"3"}}, true))
+		storetest.Must(t, svc.SaveAnswer(ctx, tid, silent.ID, id, survey.Answer{"c1": {"1"}}, false)) // a draft only
+		mine := func(s *org.Staff) bool {
+			ms, err := svc.MySurveys(ctx, tid, s.ID)
+			storetest.Must(t, err)
+			return len(ms) == 1 && ms[0].Answered
+		}
+		if !mine(answered) || mine(silent) {
+			t.Fatalf("each person's own state: answered %v, silent %v", mine(answered), mine(silent))
+		}
+		rem, err := svc.Reminders(ctx, tid)
+		storetest.Must(t, err)
+		if len(rem) != 1 || rem[0].Due != 5 || slicesContain(rem[0].StaffIDs, answered.ID) || !slicesContain(rem[0].StaffIDs, silent.ID) {
+			t.Fatalf("reminders %+v", rem)
+		}
+		base, err := svc.Progress(ctx, tid, id)
+		storetest.Must(t, err)
+		if base != (survey.Progress{Targeted: 6, Answered: 1, Due: 5}) {
+			t.Fatalf("progress %+v", base)
+		}
+		moved := func(s *org.Staff) survey.Progress {
+			_, err := db.SQL.ExecContext(ctx, db.Rebind(`UPDATE staff SET unit_id = ? WHERE tenant_id = ? AND id = ?`), w.top.ID, tid, s.ID)
+			storetest.Must(t, err)
+			defer func() {
+				_, err := db.SQL.ExecContext(ctx, db.Rebind(`UPDATE staff SET unit_id = ? WHERE tenant_id = ? AND id = ?`), w.child.ID, tid, s.ID)
+				storetest.Must(t, err)
+			}()
+			p, err := svc.Progress(ctx, tid, id)
+			storetest.Must(t, err)
+			return p
+		}
+		if a, s := moved(answered), moved(silent); a != s {
+			t.Fatalf("moving out the one who answered reads %+v, the one who did not %+v", a, s)
+		}
+		// No table keeps a staff id beside a survey.
+		cols := `SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = ?`
+		if db.Engine == store.SQLite {
+			cols = `SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c WHERE m.type = 'table' AND c.name = ?`
+		}
+		tables := func(col string) map[string]bool {
+			rows, err := db.SQL.QueryContext(ctx, db.Rebind(cols), col)
+			storetest.Must(t, err)
+			defer rows.Close()
+			out := map[string]bool{}
+			for rows.Next() {
+				var n string
+				storetest.Must(t, rows.Scan(&n))
+				out[n] = true
+			}
+			return out
+		}
+		staffCols := tables("staff_id")
+		for n := range tables("survey_id") {
+			if staffCols[n] {
+				t.Errorf("table %s keeps a staff id beside a survey id", n)
+			}
+		}
+	})
+}
+
+func slicesContain(ids []int64, id int64) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
