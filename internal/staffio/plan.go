@@ -665,9 +665,7 @@ func cond[T any](ok bool, a, b T) T {
 // changed nothing, so nothing is written.
 func keepFolded(before, s *org.Staff) {
 	for _, f := range []struct{ old, cur *string }{{&before.Name, &s.Name}, {&before.Kana, &s.Kana}, {&before.Title, &s.Title}, {&before.Email, &s.Email}} {
-		if *f.old != *f.cur && tabular.NormalizeText(*f.old) == *f.cur {
-			*f.cur = *f.old
-		}
+		*f.cur = tabular.KeepFolded(*f.old, *f.cur)
 	}
 }
 

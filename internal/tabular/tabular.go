@@ -160,3 +160,14 @@ func NormalizeText(s string) string {
 	}
 	return s
 }
+
+// KeepFolded is the stored value when the file's differs from it only in
+// the characters NormalizeText folds (〜 typed on a Mac, read back from
+// a file as ～): nothing was changed, so nothing is written. Otherwise it
+// is the file's value.
+func KeepFolded(stored, file string) string {
+	if stored != file && NormalizeText(stored) == file {
+		return stored
+	}
+	return file
+}

@@ -14,6 +14,8 @@ import (
 	"telework/internal/i18n"
 	"telework/internal/org"
 	"telework/internal/tabular"
+
+	"golang.org/x/text/width"
 )
 
 // The 見える化シート: import and export of a section's sheet in the layout
@@ -99,6 +101,7 @@ func (s *Service) ExportSheet(ctx context.Context, tenantID int64, who *auth.Pri
 	}
 	staffNo := map[int64]string{}
 	rows := [][]string{SheetHeader}
+	prev := ""
 	for i, t := range sr.Tasks {
 		if t.Status != Approved {
 			continue
@@ -119,7 +122,12 @@ func (s *Service) ExportSheet(ctx context.Context, tenantID int64, who *auth.Pri
 		if t.HoursPerYear > 0 {
 			hours = strconv.FormatInt(t.HoursPerYear, 10)
 		}
-		rows = append(rows, []string{t.Name, t.Content, t.Timing, feasibleCell(sr.Rated[i]), t.Note, staffNo[t.OwnerStaffID],
+		name := t.Name
+		if name == prev {
+			name = "" // the next 処理 of the same 業務, as the guide's sheet writes it
+		}
+		prev = t.Name
+		rows = append(rows, []string{name, t.Content, t.Timing, feasibleCell(sr.Rated[i]), t.Note, staffNo[t.OwnerStaffID],
 			strings.Join(names, "、"), paperWords[t.Paper], yes(t.SpecialEquipment), yes(t.FaceToFace), yes(t.Phone), hours})
 	}
 	var buf bytes.Buffer
@@ -187,11 +195,7 @@ func (s *Service) ImportSheet(ctx context.Context, tenantID int64, who *auth.Pri
 	if err != nil {
 		return nil, err
 	}
-	existing := map[string]*SheetTask{}
-	for _, t := range current {
-		existing[t.Name] = t
-	}
-	planned, err := s.planSheet(ctx, tenantID, unitID, tbl, byName, existing, res)
+	planned, err := s.planSheet(ctx, tenantID, unitID, tbl, byName, current, res)
 	if err != nil || len(res.Problems) > 0 || dryRun {
 		return res, err
 	}
@@ -218,26 +222,14 @@ func (s *Service) ImportSheet(ctx context.Context, tenantID int64, who *auth.Pri
 
 // planSheet turns the rows into the tasks to write, collecting problems.
 func (s *Service) planSheet(ctx context.Context, tenantID, unitID int64, tbl *tabular.Table, byName map[string]int64,
-	existing map[string]*SheetTask, res *SheetImport) ([]*SheetTask, error) {
+	existing []*SheetTask, res *SheetImport) ([]*SheetTask, error) {
 	if len(tbl.Rows) == 0 {
 		res.Problems = append(res.Problems, SheetProblem{Key: "tasks.import.empty"})
 		return nil, nil
 	}
-	head := tbl.Rows[0]
-	pos := make([]int, numCols)
-	for i := range pos {
-		pos[i] = -1
-	}
-	for i, c := range head.Cells {
-		k := org.SearchKey(c)
-		for j, h := range SheetHeader {
-			if k == org.SearchKey(h) {
-				pos[j] = i
-			}
-		}
-	}
-	if pos[colName] < 0 {
-		res.Problems = append(res.Problems, SheetProblem{Line: head.Line, Key: "tasks.import.no_name_column"})
+	head, pos := sheetHeader(tbl)
+	if head < 0 {
+		res.Problems = append(res.Problems, SheetProblem{Line: tbl.Rows[0].Line, Key: "tasks.import.no_name_column"})
 		return nil, nil
 	}
 	cell := func(r tabular.Row, col int) string {
@@ -246,26 +238,55 @@ func (s *Service) planSheet(ctx context.Context, tenantID, unitID int64, tbl *ta
 		}
 		return strings.TrimSpace(r.Cell(pos[col]))
 	}
+	rows := tbl.Rows[head+1:]
+	// A 業務 with several 処理 rows (the guide's 松本市 sheet) writes its
+	// 業務名 on the first row only, or on every row: each row is a task
+	// (業務名, 処理の内容). A task already on the sheet is found by both, or
+	// by its 業務名 alone when it is the only one of that name on the sheet
+	// and in the file (its 処理の内容 was edited).
+	names, rowsOf, last := make([]string, len(rows)), map[string]int{}, ""
+	for i, r := range rows {
+		if n := cell(r, colName); n != "" {
+			last = n
+		}
+		names[i] = last
+		rowsOf[last]++
+	}
+	exact, named := map[[2]string]*SheetTask{}, map[string][]*SheetTask{}
+	for _, t := range existing {
+		exact[[2]string{t.Name, tabular.NormalizeText(t.Content)}] = t
+		named[t.Name] = append(named[t.Name], t)
+	}
 	staffByNo := map[string]int64{}
-	seen := map[string]int{}
+	seen := map[[2]string]int{}
 	var out []*SheetTask
-	for _, r := range tbl.Rows[1:] {
+	for i, r := range rows {
 		bad := func(col int, key string, args map[string]any) {
 			res.Problems = append(res.Problems, SheetProblem{Line: r.Line, Column: SheetHeader[col], Key: key, Args: args})
 		}
-		name := cell(r, colName)
+		if !slices.ContainsFunc(r.Cells, func(c string) bool { return strings.TrimSpace(c) != "" }) {
+			continue // an empty line between 業務, or Excel's formatted empty rows
+		}
+		name := names[i]
 		if name == "" {
 			bad(colName, "tasks.import.required", nil)
 			continue
 		}
-		if first, dup := seen[name]; dup {
+		id := [2]string{name, cell(r, colContent)}
+		if first, dup := seen[id]; dup {
 			bad(colName, "tasks.import.duplicate", map[string]any{"First": first})
 			continue
 		}
-		seen[name] = r.Line
+		seen[id] = r.Line
 		t := &SheetTask{UnitID: unitID, Name: name, Content: cell(r, colContent), Timing: cell(r, colTiming), Note: cell(r, colNote), Status: Approved}
-		if old := existing[name]; old != nil {
+		old := exact[id]
+		if old == nil && rowsOf[name] == 1 && len(named[name]) == 1 {
+			old = named[name][0]
+		}
+		if old != nil {
 			t.ID, t.Version, t.Status, t.ProposedBy = old.ID, old.Version, Approved, 0
+			t.Content, t.Timing, t.Note = tabular.KeepFolded(old.Content, t.Content), tabular.KeepFolded(old.Timing, t.Timing),
+				tabular.KeepFolded(old.Note, t.Note)
 		}
 		if no := cell(r, colOwner); no != "" {
 			id, ok := staffByNo[no]
@@ -316,7 +337,7 @@ func (s *Service) planSheet(ctx context.Context, tenantID, unitID int64, tbl *ta
 			*dst = b
 		}
 		if v := cell(r, colHours); v != "" {
-			n, err := strconv.ParseInt(strings.ReplaceAll(tabular.NormalizeText(v), ",", ""), 10, 64)
+			n, err := strconv.ParseInt(strings.ReplaceAll(width.Narrow.String(v), ",", ""), 10, 64)
 			if err != nil || n < 0 || n > maxHours {
 				bad(colHours, "tasks.import.hours", map[string]any{"Value": v, "Max": maxHours})
 			}
@@ -333,7 +354,7 @@ func (s *Service) planSheet(ctx context.Context, tenantID, unitID int64, tbl *ta
 			}
 			continue
 		}
-		if old := existing[name]; old != nil {
+		if old != nil {
 			if sameTask(old, t) {
 				res.Unchanged++
 				continue
@@ -346,6 +367,30 @@ func (s *Service) planSheet(ctx context.Context, tenantID, unitID int64, tbl *ta
 	}
 	slices.SortStableFunc(res.Problems, func(a, b SheetProblem) int { return a.Line - b.Line })
 	return out, nil
+}
+
+// sheetHeader finds the header row (the first of the first 20 rows with a
+// 業務名 cell: the guide's sheet has its title, 所属・係 and 職・氏名 above
+// it) and each column's position (-1: absent). No header: -1.
+func sheetHeader(tbl *tabular.Table) (int, []int) {
+	pos := make([]int, numCols)
+	for i := range min(len(tbl.Rows), 20) {
+		for j := range pos {
+			pos[j] = -1
+		}
+		for c, v := range tbl.Rows[i].Cells {
+			k := org.SearchKey(v)
+			for j, h := range SheetHeader {
+				if k == org.SearchKey(h) && pos[j] < 0 {
+					pos[j] = c
+				}
+			}
+		}
+		if pos[colName] >= 0 {
+			return i, pos
+		}
+	}
+	return -1, pos
 }
 
 func sameTask(a, b *SheetTask) bool {

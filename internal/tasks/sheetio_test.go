@@ -113,7 +113,7 @@ func TestSheetImportExport(t *testing.T) {
 			"4行目「紙の原本」の「紙」は読み取れません。なし・電子化可・住民の紙のいずれかにしてください。",
 			"4行目「電話」の「たぶん」は読み取れません。必要なら○、不要なら空欄にしてください。",
 			"4行目「年間時間」の「abc」は0から8760までの整数(時間)にしてください。",
-			"5行目「業務名」は2行目と同じ業務名です。業務名は1つのシートの中で重ならないようにしてください。",
+			"5行目「業務名」は2行目と同じ業務名・処理の内容です。同じ業務の処理は、処理の内容を分けて書いてください。",
 		}
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("problems:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -126,6 +126,71 @@ func TestSheetImportExport(t *testing.T) {
 		res, err = s.ImportSheet(ctx, f.a.ID, f.boss, f.sect.ID, []byte(sj), false)
 		if err != nil || res.Created != 1 || res.Encoding != "CP932" {
 			t.Errorf("cp932: %v %+v", err, res)
+		}
+	})
+}
+
+// TestSheetInTheGuidesLayout imports 松本市「担当業務の見える化シート」 as
+// the guide prints it (記載例): title, 所属・係 and 職・氏名 above the
+// header, one 業務名 over several 処理 rows, in Shift_JIS; the export
+// writes it back the same way, and importing the export changes nothing
+// (〜 typed on a Mac stays 〜).
+func TestSheetInTheGuidesLayout(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		s := f.svc
+		sheet := "担当業務の見える化シート\n所属・係,○○課・○○担当\n職・氏名,係長 ○○ ○○\n\n" +
+			"業務名,処理の内容,処理の時期,テレワークの可否,説明\n" +
+			"○○会議運営業務,開催通知作成、発送,会議開催2週間前まで,○,ファイルサーバ上に保存されたデータを使用することにより、通知の作成が可能\n" +
+			",会議資料作成、発送,会議開催1週間前まで,○,\n" +
+			",会議開催、運営,四半期ごと（7月、10月、1月及び3月）,×,物理的に不能\n" +
+			"○○制度見直し業務,制度設計、企画立案,10月中旬まで,○,インターネット等を使った他市事例等の調査、研究等\n" +
+			",庁議・議会協議会資料作成,11月中旬まで（12月提出）,○,\n"
+		sj, err := japanese.ShiftJIS.NewEncoder().String(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := s.ImportSheet(ctx, f.a.ID, f.boss, f.sect.ID, []byte(sj), false)
+		if err != nil || len(res.Problems) != 0 || res.Created != 5 {
+			t.Fatalf("the guide's sheet: %v %+v", err, res)
+		}
+		list, _ := s.Sheet(ctx, f.a.ID, f.boss, f.sect.ID)
+		var got []string
+		for _, x := range list {
+			got = append(got, x.Name+"/"+x.Content)
+		}
+		if want := "○○会議運営業務/開催通知作成、発送|○○会議運営業務/会議資料作成、発送|○○会議運営業務/会議開催、運営|" +
+			"○○制度見直し業務/制度設計、企画立案|○○制度見直し業務/庁議・議会協議会資料作成"; strings.Join(got, "|") != want {
+			t.Fatalf("tasks:\n%s\nwant\n%s", strings.Join(got, "|"), want)
+		}
+		// Hours in 全角 digits; then a step's timing typed on the page with
+		// 〜 (U+301C, as a Mac or iPhone types it).
+		one := "業務名,処理の内容,処理の時期,年間時間\n○○会議運営業務,会議開催、運営,四半期ごと（7月、10月、1月及び3月）,１２０\n"
+		if res, err := s.ImportSheet(ctx, f.a.ID, f.boss, f.sect.ID, []byte(one), false); err != nil || res.Updated != 1 || len(res.Problems) != 0 {
+			t.Fatalf("one step: %v %+v", err, res)
+		}
+		list, _ = s.Sheet(ctx, f.a.ID, f.boss, f.sect.ID)
+		step := *list[2]
+		step.Timing = "7月\u301c3月"
+		if err := s.UpdateTask(ctx, f.a.ID, f.boss, &step); err != nil {
+			t.Fatal(err)
+		}
+		for _, fm := range tabular.Formats {
+			data, _, err := s.ExportSheet(ctx, f.a.ID, f.boss, f.sect.ID, fm)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows := rowsOf(t, data)
+			if len(rows) != 6 || rows[1][0] != "○○会議運営業務" || rows[2][0] != "" || rows[3][0] != "" || rows[4][0] != "○○制度見直し業務" || rows[5][0] != "" {
+				t.Fatalf("%s: the export does not write each 業務名 once: %q", fm, rows)
+			}
+			if res, err := s.ImportSheet(ctx, f.a.ID, f.boss, f.sect.ID, data, false); err != nil || res.Unchanged != 5 || res.Created+res.Updated != 0 {
+				t.Errorf("%s: importing the export again: %v %+v", fm, err, res)
+			}
+		}
+		if list, _ := s.Sheet(ctx, f.a.ID, f.boss, f.sect.ID); list[2].Timing != "7月\u301c3月" || list[2].HoursPerYear != 120 {
+			t.Errorf("the step after the round trips: %q %d", list[2].Timing, list[2].HoursPerYear)
 		}
 	})
 }
