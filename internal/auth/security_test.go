@@ -161,7 +161,7 @@ func TestTokensDoNotOutliveCredentials(t *testing.T) {
 			t.Errorf("a token minted a token: %v", err)
 		}
 		// HR's reset.
-		if _, err := s.ResetPassword(ctxb(), tn.ID, sys, u.ID); err != nil {
+		if _, err := s.ResetPassword(ctxb(), &auth.Principal{TenantID: tn.ID, UserID: u.ID + 1000, LoginID: "hr"}, u.ID); err != nil {
 			t.Fatal(err)
 		}
 		if alive(secret) {

@@ -497,7 +497,16 @@ func (s *Service) SetRoles(ctx context.Context, p *Principal, id int64, granted 
 
 // ResetPassword gives the account a temporary password that must be
 // changed at the next sign-in, ends its sessions, and returns the password.
-func (s *Service) ResetPassword(ctx context.Context, tenantID int64, actor audit.Actor, id int64) (string, error) {
+func (s *Service) ResetPassword(ctx context.Context, p *Principal, id int64) (string, error) {
+	if id == p.UserID {
+		// A temporary password for oneself would skip the current password
+		// the change of one's own asks for: whoever holds an open HR
+		// session (an unlocked PC) would keep the account for good.
+		var v apperr.Validation
+		v.Add("password", "field.self_reset", nil)
+		return "", v.Err()
+	}
+	tenantID, actor := p.TenantID, ActorOf(p)
 	temp := RandomPassword()
 	hash, err := HashPassword(temp)
 	if err != nil {

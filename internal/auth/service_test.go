@@ -212,8 +212,14 @@ func TestPasswordChangeAndOperatorSettings(t *testing.T) {
 			t.Errorf("unknown language: %v", err)
 		}
 		// HR's reset: a temporary password, must change, sessions end.
-		temp, err := s.ResetPassword(ctxb(), tn.ID, sys, u.ID)
+		hrP := &auth.Principal{TenantID: tn.ID, UserID: u.ID + 1000, LoginID: "hr"}
+		temp, err := s.ResetPassword(ctxb(), hrP, u.ID)
 		must(t, err)
+		// Not one's own: that would skip the current password.
+		self := &auth.Principal{TenantID: tn.ID, UserID: u.ID, LoginID: u.LoginID}
+		if _, err := s.ResetPassword(ctxb(), self, u.ID); code(err) != apperr.Invalid {
+			t.Errorf("a reset of one's own password: %v", err)
+		}
 		if _, err := s.Authenticate(ctxb(), keep); err == nil {
 			t.Error("a session survived the reset")
 		}

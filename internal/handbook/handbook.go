@@ -118,17 +118,29 @@ var (
 )
 
 // headingShift moves the page's headings under the page title (an h2 on
-// the page): # becomes h3, ## h4 and so on, h6 at most, so the outline of
-// the page stays right for screen readers.
+// the page): the body's highest heading becomes h3 whatever its level (a
+// page written from ## on), and no heading goes more than one level below
+// the one before it (h6 at most), so the outline of the page stays right
+// for screen readers.
 type headingShift struct{}
 
 func (headingShift) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+	var hs []*ast.Heading
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if h, ok := n.(*ast.Heading); ok && entering {
-			h.Level = min(h.Level+2, 6)
+			hs = append(hs, h)
 		}
 		return ast.WalkContinue, nil
 	})
+	top := 6
+	for _, h := range hs {
+		top = min(top, h.Level)
+	}
+	prev := 2 // the page title
+	for _, h := range hs {
+		h.Level = min(h.Level-top+3, prev+1, 6)
+		prev = h.Level
+	}
 }
 
 // Render turns Markdown into safe HTML.

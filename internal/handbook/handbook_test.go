@@ -20,7 +20,10 @@ func TestRenderSanitises(t *testing.T) {
 		want, never []string
 	}{
 		{"# 在宅勤務の手引き\n\n**必ず**申請してください。", []string{"<h3", "在宅勤務の手引き</h3>", "<strong>必ず</strong>"}, []string{"<h1"}},
-		{"##### 5\n###### 6", []string{"<h6>5</h6>", "<h6>6</h6>"}, nil},
+		// The highest heading is h3 whatever it is written as, and none
+		// skips a level (axe heading-order).
+		{"##### 5\n###### 6", []string{"<h3>5</h3>", "<h4>6</h4>"}, nil},
+		{"## 申請\n#### 期限\n# 報告", []string{"<h3>申請</h3>", "<h4>期限</h4>", "<h3>報告</h3>"}, nil},
 		{"<script>alert(1)</script>本文", nil, []string{"<script", "alert(1)</script"}},
 		{"[申請](javascript:alert(1))", nil, []string{"javascript:"}},
 		{`<a href="/x" onclick="steal()">x</a>`, nil, []string{"onclick"}},

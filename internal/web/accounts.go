@@ -128,7 +128,11 @@ func (s *Server) accountReset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := principal(r)
-	temp, err := s.svc.Auth.ResetPassword(r.Context(), p.TenantID, actorOf(p), id)
+	temp, err := s.svc.Auth.ResetPassword(r.Context(), p, id)
+	if apperr.CodeOf(err) == apperr.Invalid {
+		s.showAccount(w, r, statusFor(err), id, "", err)
+		return
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -44,7 +44,7 @@ func auditWorld(t *testing.T, db *store.DB) *world {
 	if err := f.Org.CreateUnit(ctx, w.a.ID, hr, &org.Unit{ParentID: w.units["a-dept"].ID, Code: "120", Name: "職員課", Level: "課"}, calendar.Date{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Auth.ResetPassword(ctx, w.a.ID, hr, w.users["spare"].ID); err != nil {
+	if _, err := f.Auth.ResetPassword(ctx, &auth.Principal{TenantID: w.a.ID, UserID: hr.ID, LoginID: hr.Label}, w.users["spare"].ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.Auth.SignIn(ctx, auth.SignIn{Tenant: "matsumoto", LoginID: "staff", Password: "wrong-password-x"}); err == nil {
@@ -216,6 +216,12 @@ func TestAuditorExports(t *testing.T) {
 		c := w.session(t, "auditor")
 		seq, _, _ := db.FindAuditHead(context.Background(), w.a.ID)
 
+		// A date the filter cannot read is refused, as on the page, not
+		// dropped (which exported the whole log in place of the range).
+		if res := w.do("GET", "/audit/export?format=csv&from=2026-13-45", nil, c); res.code != http.StatusUnprocessableEntity ||
+			!strings.Contains(res.body, "2026-13-45") {
+			t.Errorf("an unreadable date: %d %.200s", res.code, res.body)
+		}
 		res := w.do("GET", "/audit/export?format=csv&kind=staff.move", nil, c)
 		if res.code != 200 || !strings.HasPrefix(res.body, "\ufeff") || !strings.Contains(res.header.Get("Content-Disposition"), ".csv") {
 			t.Fatalf("csv: %d %q", res.code, res.header)

@@ -172,6 +172,11 @@ func TestForcedPasswordChangeAndReset(t *testing.T) {
 		if res.code != 200 || !strings.Contains(res.body, "仮パスワード") {
 			t.Fatalf("reset: %d", res.code)
 		}
+		// Not one's own password (the change of one's own asks for it).
+		if res := w.do("POST", "/accounts/"+strconv.FormatInt(w.users["hr"].ID, 10)+"/reset", url.Values{}, hr); res.code != http.StatusUnprocessableEntity ||
+			!strings.Contains(res.body, "他の人事管理者に依頼") {
+			t.Errorf("HR reset its own password: %d", res.code)
+		}
 		i := strings.Index(res.body, "<code>")
 		temp := res.body[i+6 : i+6+16]
 		res = login(w, "matsumoto", "spare", temp)

@@ -325,7 +325,9 @@ type handbookLink struct {
 // treated as "no link": a missing link must not break the page around it.
 func (s *Server) HandbookLink(r *http.Request, slot string) *handbookLink {
 	p := principal(r)
-	if p == nil || p.TenantID == 0 {
+	// No link for those who may not open the handbook (the auditor reads
+	// the rules page but not the handbook): it would answer 403.
+	if p == nil || p.TenantID == 0 || !p.HasAny(directory.Roles...) {
 		return nil
 	}
 	pg, ok, err := s.svc.Trial.Handbook.BySlot(r.Context(), p.TenantID, slot)

@@ -205,8 +205,9 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			}
 			d := time.Since(start)
 			status := strconv.Itoa(sw.status)
-			s.metrics.Requests.WithLabelValues(ri.Route, r.Method, status).Inc()
-			s.metrics.Duration.WithLabelValues(ri.Route, r.Method).Observe(d.Seconds())
+			method := metricMethod(r.Method)
+			s.metrics.Requests.WithLabelValues(ri.Route, method, status).Inc()
+			s.metrics.Duration.WithLabelValues(ri.Route, method).Observe(d.Seconds())
 			if ri.Route == "GET /static/" || ri.Route == "GET /healthz" || ri.Route == "GET /metrics" {
 				return // too frequent to be worth a line each
 			}
@@ -309,4 +310,17 @@ func (s *Server) apiUnknown(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.api.Problem(w, r, http.StatusNotFound, apperr.New(apperr.NotFound, "api.not_found"))
+}
+
+// metricMethod is the method as a metrics label: a method HTTP defines, or
+// OTHER. The method is the client's to choose, and every new label value
+// is a series kept for the life of the process (a stream of made-up
+// methods grew /metrics without bound).
+func metricMethod(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete,
+		http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return m
+	}
+	return "OTHER"
 }

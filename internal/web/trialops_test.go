@@ -201,7 +201,7 @@ func TestTrialFlows(t *testing.T) {
 			t.Fatalf("page: %d %s", res.code, res.body)
 		}
 		page := w.do("GET", res.location, nil, staff)
-		if page.code != 200 || !strings.Contains(page.body, "<h4>手順</h4>") || strings.Contains(page.body, "<script>alert") || strings.Contains(page.body, "javascript:") {
+		if page.code != 200 || !strings.Contains(page.body, "<h3>手順</h3>") || strings.Contains(page.body, "<script>alert") || strings.Contains(page.body, "javascript:") {
 			t.Errorf("page as staff: %d", page.code)
 		}
 		if pw := w.do("GET", "/password", nil, staff); !strings.Contains(pw.body, `href="`+res.location+`"`) {
@@ -213,6 +213,8 @@ func TestTrialFlows(t *testing.T) {
 			t.Fatalf("take-out page: %d", res.code)
 		} else if rules := w.do("GET", "/rules", nil, staff); !strings.Contains(rules.body, `href="`+res.location+`"`) {
 			t.Errorf("the rules page does not link the take-out page")
+		} else if rules := w.do("GET", "/rules", nil, w.session(t, "auditor")); strings.Contains(rules.body, `href="`+res.location+`"`) {
+			t.Errorf("the auditor's rules page links a handbook page the auditor may not open")
 		}
 		if res := api("GET", "/api/v1/handbook/slots", "", staff); !strings.Contains(res.body, "はじめてのサインイン") {
 			t.Errorf("slots: %s", res.body)

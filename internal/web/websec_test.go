@@ -154,6 +154,14 @@ func TestMetricsTokenAndListener(t *testing.T) {
 		if res := w.do("GET", "/metrics", nil, nil); res.code != http.StatusOK || !strings.Contains(res.body, "telework_") {
 			t.Fatalf("default /metrics: %d", res.code)
 		}
+		// A made-up method is counted as OTHER: a label per method the
+		// client invents would grow /metrics without bound.
+		for _, m := range []string{"Q123X", "Q124X"} {
+			w.do(m, "/x", nil, nil)
+		}
+		if res := w.do("GET", "/metrics", nil, nil); strings.Contains(res.body, "Q123X") || !strings.Contains(res.body, `method="OTHER"`) {
+			t.Errorf("made-up methods in /metrics")
+		}
 		cfg := web.DefaultConfig()
 		cfg.MetricsToken = "m3trics-t0ken"
 		rebuild(t, w, cfg, rp.Egress{})
