@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"telework/internal/apperr"
+	"telework/internal/invisible"
 	"telework/internal/i18n"
 	"telework/internal/route"
 )
@@ -142,6 +143,16 @@ func decodeJSON(r *http.Request, dst any) error {
 		var v apperr.Validation
 		v.Add(invalidUTF8Field(body), "field.invalid_utf8", nil)
 		return v.Err()
+	}
+	// A control character comes as an escape (\u0000) or, for U+0080–
+	// U+009F, as itself: one in any string refuses the request naming the
+	// member, before any field rule.
+	if bytes.Contains(body, []byte(`\u00`)) || bytes.IndexByte(body, 0xC2) >= 0 {
+		if field, r, ok := controlField(body); ok {
+			var v apperr.Validation
+			v.Add(field, "field.control_char", map[string]any{"Char": fmt.Sprintf("U+%04X", r)})
+			return v.Err()
+		}
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -297,6 +308,27 @@ func invalidUTF8Field(body []byte) string {
 		return true
 	})
 	return strings.Join(found, ".")
+}
+
+// controlField finds the first string (a member's name or value) of a
+// body holding a control character, and its member path.
+func controlField(body []byte) (string, rune, bool) {
+	var found []string
+	var bad rune
+	ok := false
+	walkJSON(body, func(path []string, raw []byte, _ bool) bool {
+		var s string
+		raw = bytes.TrimLeft(raw, " \t\r\n:,[{")
+		if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+			return true
+		}
+		if bad, ok = invisible.Control(s); ok {
+			found = slices.Clone(path)
+			return false
+		}
+		return true
+	})
+	return strings.Join(found, "."), bad, ok
 }
 
 // walkJSON walks a body's tokens and calls fn with each key and scalar

@@ -34,6 +34,11 @@ func TestDecodeJSONNamesTheJSONType(t *testing.T) {
 		{`{"recurrence":{"weekdays":["xyz"]}}`, "recurrence.weekdays", "sun・mon", "0 to 6"},
 		{`{"recurrence":{"weekdays":[9]}}`, "recurrence.weekdays", "0〜6", "0 to 6"},
 		{`{"recurrence":{"weekdays":[-1]}}`, "recurrence.weekdays", "0〜6", "0 to 6"},
+		// A control character in any string (NUL: PostgreSQL refused it with
+		// a 500, SQLite stored it and a backup then would not restore).
+		{`{"plan":"a\u0000b"}`, "plan", "制御文字(U+0000)", "control character (U+0000)"},
+		{`{"segments":[{"place_name":"x\u001b"}]}`, "segments.place_name", "制御文字(U+001B)", "control character"},
+		{"{\"plan\":\"a\u0085b\"}", "plan", "制御文字(U+0085)", "control character"},
 	}
 	for _, c := range cases {
 		var in applicationInput

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"telework/internal/apperr"
+	"telework/internal/invisible"
 )
 
 // MaxBytes bounds one attached file (10 MiB): materials and evidence are
@@ -85,6 +86,10 @@ func New(field, name string, data []byte, owner Owner, by string, at time.Time) 
 		v.Add(field, "field.attach_kind", nil)
 	case len(data) > MaxBytes:
 		v.Add(field, "field.attach_size", map[string]any{"Max": MaxBytes >> 20})
+	default:
+		// A name everyone downloads: no bidi override hiding its real
+		// extension (「a\u202Efdp.exe.pdf」 reads as 「afdp.exe.pdf」… reversed).
+		invisible.Refuse(&v, field, name, false, nil)
 	}
 	if err := v.Err(); err != nil {
 		return File{}, err

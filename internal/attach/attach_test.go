@@ -23,6 +23,8 @@ func TestNew(t *testing.T) {
 		{"empty.pdf", nil, "field.required", ""},
 		{"", []byte("x"), "field.required", ""},
 		{"big.pdf", big, "field.attach_size", ""},
+		{"a\u202Efdp.exe.pdf", []byte("%PDF"), "field.invisible_char", ""}, // reads as an .exe
+		{"a\x00b.pdf", []byte("%PDF"), "field.invisible_char", ""},
 	}
 	for _, tt := range tests {
 		f, err := New("file", tt.name, tt.data, Owner{PageID: 1}, "hr", time.Now())

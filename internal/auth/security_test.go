@@ -157,6 +157,14 @@ func TestTokensDoNotOutliveCredentials(t *testing.T) {
 		secret := issue()
 		tp, err := s.TokenPrincipal(ctxb(), secret)
 		must(t, err)
+		// A token's name is shown to HR: no bidi override, no NUL (which
+		// PostgreSQL refuses with a 500), and the field is the token's name.
+		for _, name := range []string{"<b>x</b>\u202Eabc", "a\x00b"} {
+			err := auth.NewToken{Name: name, Days: 30}.Validate()
+			if e := apperr.As(err); e == nil || len(e.Fields) != 1 || e.Fields[0].Key != "field.invisible_char" || e.Fields[0].Args["LabelKey"] != "tokens.name" {
+				t.Errorf("token name %q: %v", name, err)
+			}
+		}
 		if _, _, err := s.CreateToken(ctxb(), tp, auth.NewToken{Name: "子", Days: 30}); code(err) != apperr.Forbidden {
 			t.Errorf("a token minted a token: %v", err)
 		}

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"telework/internal/apperr"
+	"telework/internal/invisible"
 	"telework/internal/audit"
 )
 
@@ -685,11 +686,15 @@ type NewToken struct {
 // Validate checks the token's name and life.
 func (in NewToken) Validate() error {
 	var v apperr.Validation
+	label := map[string]any{"LabelKey": "tokens.name"} // not 氏名: the token's own name
 	switch n := utf8.RuneCountInString(strings.TrimSpace(in.Name)); {
 	case n == 0:
-		v.Add("name", "field.required", nil)
+		v.Add("name", "field.required", label)
 	case n > 60:
-		v.Add("name", "field.too_long", map[string]any{"Max": 60})
+		v.Add("name", "field.too_long", map[string]any{"Max": 60, "LabelKey": "tokens.name"})
+	default:
+		// HR reads the names in the token list: no bidi override or NUL.
+		invisible.Refuse(&v, "name", in.Name, false, label)
 	}
 	if in.Days < 1 || in.Days > MaxTokenDays {
 		v.Add("expires_in_days", "field.range", map[string]any{"Min": 1, "Max": MaxTokenDays})

@@ -1,13 +1,13 @@
 package org
 
 import (
-	"fmt"
 	"maps"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"telework/internal/apperr"
+	"telework/internal/invisible"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -40,45 +40,16 @@ func CleanText(s string) string {
 }
 
 // Invisible returns the first character of s that a reader cannot see but
-// that changes what is shown or compared: control characters (Cc), format
-// characters (Cf: bidi overrides and isolates such as U+202E, zero-width
-// space and joiners, the byte order mark, soft hyphen …) and the Hangul
-// fillers, which render as blank. A name with one can impersonate another
-// (「山田\u200b太郎」 looks like 「山田太郎」) or reverse the text around it
-// in lists and the audit log. Variation selectors (Mn, the 異体字 of IVS)
-// and private-use characters (外字) are visible and allowed.
-func Invisible(s string) (rune, bool) { return invisible(s, false) }
-
-func invisible(s string, multiLine bool) (rune, bool) {
-	for _, r := range s {
-		if multiLine && (r == '\n' || r == '\r' || r == '\t') {
-			continue
-		}
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == 'ᅟ' || r == 'ᅠ' || r == 'ㅤ' || r == 'ﾠ' {
-			return r, true
-		}
-	}
-	return 0, false
-}
+// that changes what is shown or compared (invisible.Find).
+func Invisible(s string) (rune, bool) { return invisible.Find(s, false) }
 
 // RefuseInvisible is the one check of every text people type and others
 // read (names, addresses, notes, plans, reports, comments): it refuses s
 // with field.invisible_char when it holds an invisible or control character
-// (Invisible), naming the character (U+202E) so that the person can find
-// it. A multi-line text (a plan, a report, a comment) may hold line breaks
-// and tabs. args add to the message's (a LabelKey, say). It reports whether
-// s had none.
+// (invisible.Refuse). A multi-line text (a plan, a report, a comment) may
+// hold line breaks and tabs. It reports whether s had none.
 func RefuseInvisible(v *apperr.Validation, field, s string, multiLine bool, args map[string]any) bool {
-	r, bad := invisible(s, multiLine)
-	if !bad {
-		return true
-	}
-	a := map[string]any{"Char": fmt.Sprintf("U+%04X", r)}
-	for k, x := range args {
-		a[k] = x
-	}
-	v.Add(field, "field.invisible_char", a)
-	return false
+	return invisible.Refuse(v, field, s, multiLine, args)
 }
 
 // OptionalText checks a text people may leave empty (an address, a note, a

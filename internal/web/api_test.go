@@ -78,6 +78,12 @@ func TestAPITokens(t *testing.T) {
 		ctx := context.Background()
 		hr := mkToken(t, w, "hr", false)
 		ro := mkToken(t, w, "hr", true)
+		// A NUL in any form value is refused before anything is written
+		// (PostgreSQL answered it with a 500).
+		if res := w.do("POST", "/tokens", map[string][]string{"name": {"a\x00b"}, "expires_in_days": {"30"}}, w.session(t, "hr")); res.code != http.StatusUnprocessableEntity ||
+			!strings.Contains(res.body, "制御文字") {
+			t.Errorf("a NUL in a form: %d", res.code)
+		}
 		staff := mkToken(t, w, "staff", false)
 
 		var me map[string]any

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"telework/internal/api"
 	"telework/internal/apperr"
 	"telework/internal/auth"
+	"telework/internal/invisible"
 	"telework/internal/route"
 	"telework/internal/telemetry"
 )
@@ -278,6 +280,27 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
 			s.renderStatus(w, r, http.StatusBadRequest, "error.bad_form")
 		}
 		return false
+	}
+	return s.refuseControl(w, r)
+}
+
+// refuseControl answers 422 when a form value holds a control character
+// other than a line break or a tab (NUL above all: PostgreSQL refuses it,
+// SQLite would store it). It reports whether the form is free of them.
+func (s *Server) refuseControl(w http.ResponseWriter, r *http.Request) bool {
+	vals := []url.Values{r.Form}
+	if r.MultipartForm != nil {
+		vals = append(vals, r.MultipartForm.Value)
+	}
+	for _, vs := range vals {
+		for _, list := range vs {
+			for _, v := range list {
+				if _, bad := invisible.Control(v); bad {
+					s.renderStatus(w, r, http.StatusUnprocessableEntity, "error.control_char")
+					return false
+				}
+			}
+		}
 	}
 	return true
 }

@@ -1,0 +1,63 @@
+// Package invisible finds the characters a reader cannot see in a text
+// people type and others read, and refuses them with a message naming the
+// character. It sits below every domain package (org re-exports it), so
+// that auth (token names) and attach (file names) use the same rule.
+package invisible
+
+import (
+	"fmt"
+	"maps"
+	"unicode"
+
+	"telework/internal/apperr"
+)
+
+// Find returns the first character of s that a reader cannot see but
+// that changes what is shown or compared: control characters (Cc: NUL
+// above all, which PostgreSQL cannot store), format characters (Cf: bidi
+// overrides and isolates such as U+202E, zero-width space and joiners,
+// the byte order mark, soft hyphen …) and the Hangul fillers, which render
+// as blank. A name with one can impersonate another (「山田\u200b太郎」
+// looks like 「山田太郎」) or reverse the text around it in lists and the
+// audit log. Variation selectors (Mn, the 異体字 of IVS) and private-use
+// characters (外字) are visible and allowed. A multi-line text may hold
+// line breaks and tabs.
+func Find(s string, multiLine bool) (rune, bool) {
+	for _, r := range s {
+		if multiLine && (r == '\n' || r == '\r' || r == '\t') {
+			continue
+		}
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == 'ᅟ' || r == 'ᅠ' || r == 'ㅤ' || r == 'ﾠ' {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+// Control returns the first control character of s other than a line
+// break or a tab: what no text field of the product holds (NUL above all:
+// PostgreSQL cannot store it, and SQLite would, so a backup of one engine
+// could not be restored into the other).
+func Control(s string) (rune, bool) {
+	for _, r := range s {
+		if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+// Refuse adds field.invisible_char to v for field when s holds a
+// character Find finds, naming it (U+202E) so that the person can find
+// it; args add to the message's (a LabelKey, say). It reports whether s
+// had none.
+func Refuse(v *apperr.Validation, field, s string, multiLine bool, args map[string]any) bool {
+	r, bad := Find(s, multiLine)
+	if !bad {
+		return true
+	}
+	a := map[string]any{"Char": fmt.Sprintf("U+%04X", r)}
+	maps.Copy(a, args)
+	v.Add(field, "field.invisible_char", a)
+	return false
+}
