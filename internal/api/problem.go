@@ -16,8 +16,8 @@ import (
 	"unicode/utf8"
 
 	"telework/internal/apperr"
-	"telework/internal/invisible"
 	"telework/internal/i18n"
+	"telework/internal/invisible"
 	"telework/internal/route"
 )
 

@@ -11,8 +11,8 @@ import (
 	"unicode/utf8"
 
 	"telework/internal/apperr"
-	"telework/internal/invisible"
 	"telework/internal/audit"
+	"telework/internal/invisible"
 )
 
 // TenantRef is what sign-in needs of a tenant (auth cannot import org).
