@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"time"
 
 	"telework/internal/apperr"
@@ -159,6 +160,30 @@ type rosterRequestJSON struct {
 		StaffID int64  `json:"staff_id"`
 		Cohort  string `json:"cohort"`
 	} `json:"cohort_of"`
+	Leave    map[string][]string `json:"leave"`
+	Approved map[string][]string `json:"approved"`
+}
+
+// staffDays reads {"staff id": ["YYYY-MM-DD", …]} naming the member of
+// anything unreadable (leave.12).
+func staffDays(field string, in map[string][]string, v *apperr.Validation) map[int64][]calendar.Date {
+	out := map[int64][]calendar.Date{}
+	for k, ds := range in {
+		id, err := strconv.ParseInt(k, 10, 64)
+		if err != nil || id <= 0 {
+			v.Add(field+"."+k, "field.json_number", nil)
+			continue
+		}
+		for _, s := range ds {
+			d, err := calendar.ParseDate(s)
+			if err != nil {
+				v.Add(field+"."+k, "field.date", nil)
+				break
+			}
+			out[id] = append(out[id], d)
+		}
+	}
+	return out
 }
 
 func (s *API) apiBuildRosterInstance(w http.ResponseWriter, r *http.Request) {
@@ -177,6 +202,12 @@ func (s *API) apiBuildRosterInstance(w http.ResponseWriter, r *http.Request) {
 			ReductionPercent: in.ReductionPercent, Cohorts: in.Cohorts, NeverMeet: in.NeverMeet}}
 	for _, c := range in.CohortOf {
 		req.Cohort[c.StaffID] = c.Cohort
+	}
+	var v apperr.Validation
+	req.Leave, req.Approved = staffDays("leave", in.Leave, &v), staffDays("approved", in.Approved, &v)
+	if err := v.Err(); err != nil {
+		s.apiFail(w, r, err)
+		return
 	}
 	p := principal(r)
 	inst, err := s.svc.Roster.BuildInstance(r.Context(), p.TenantID, p, req)

@@ -31,6 +31,11 @@ type evaluation struct {
 	violations []Violation
 }
 
+// broken reports whether the plan breaks a hard constraint: any violation,
+// also one of a family priced at 0 (its cost is 0, the constraint is still
+// broken, and such a plan is never "optimal" or "feasible").
+func (ev evaluation) broken() bool { return len(ev.violations) > 0 }
+
 // evaluate recomputes everything from the plan cells, independently of the
 // model that produced them, so a modelling slip shows up as a mismatch in
 // tests instead of a wrong number in the output. x[p][d] is a mode index;

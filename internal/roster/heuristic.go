@@ -327,7 +327,7 @@ func cohortHeuristic(md *model, deadline time.Time, tries int) ([]float64, float
 	if len(cands) > 0 {
 		// A quick plan first, in case the exact solves run out of time.
 		if cells := pb.greedyCohortPlan(cands[0]); cells != nil {
-			if ev := pb.evaluate(cells, cands[0]); ev.vcost.Sign() == 0 {
+			if ev := pb.evaluate(cells, cands[0]); !ev.broken() {
 				best, bestV = md.point(cells, cands[0]), ratF(ev.objective)
 			}
 		}
@@ -340,7 +340,7 @@ func cohortHeuristic(md *model, deadline time.Time, tries int) ([]float64, float
 		if r.x == nil {
 			continue
 		}
-		if cells, ch := md.plan(r.x); pb.evaluate(cells, ch).vcost.Sign() != 0 {
+		if cells, ch := md.plan(r.x); pb.evaluate(cells, ch).broken() {
 			continue
 		}
 		if r.value < bestV-1e-9 {

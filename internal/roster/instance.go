@@ -15,8 +15,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -102,10 +104,51 @@ func ParseInstance(data []byte) (*Instance, error) {
 	if err := dec.Decode(&in); err != nil {
 		return nil, fmt.Errorf("roster instance: %w", err)
 	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, malformed("text after the instance's JSON object")
+	}
+	if err := numbersAreNumbers(data); err != nil {
+		return nil, err
+	}
 	if _, err := in.compile(); err != nil {
 		return nil, err
 	}
 	return &in, nil
+}
+
+// numbersAreNumbers refuses a quoted number where FORMAT.md has a number
+// (json.Number would read "0.5" as 0.5; verify.py refuses it).
+func numbersAreNumbers(data []byte) error {
+	var raw struct {
+		TargetReduction  any            `json:"targetReduction"`
+		Weights          map[string]any `json:"weights"`
+		Fairness         map[string]any `json:"fairness"`
+		ViolationWeights map[string]any `json:"violationWeights"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&raw); err != nil {
+		return nil // the typed decoding has said what is wrong
+	}
+	isNum := func(v any) bool { _, ok := v.(json.Number); return ok }
+	if raw.TargetReduction != nil && !isNum(raw.TargetReduction) {
+		return malformed("targetReduction must be null or a number")
+	}
+	for _, m := range []struct {
+		name string
+		vals map[string]any
+		keys []string
+	}{{"weights", raw.Weights, nil}, {"fairness", raw.Fairness, []string{"share", "tolerance"}}, {"violationWeights", raw.ViolationWeights, nil}} {
+		for k, v := range m.vals {
+			if m.keys != nil && (v == nil || !slices.Contains(m.keys, k)) {
+				continue // fairness: the other reference's member may be null or absent
+			}
+			if !isNum(v) {
+				return malformed("%s.%s must be a number", m.name, k)
+			}
+		}
+	}
+	return nil
 }
 
 // MalformedError says why an instance does not follow FORMAT.md.
@@ -340,7 +383,7 @@ func (in *Instance) compile() (*problem, error) {
 			}
 			pb.cohortOf[p] = ci
 		}
-	} else if c != nil && c.NeverMeet {
+	} else if c != nil && (c.NeverMeet || c.Names != nil) {
 		return nil, malformed("cohorts.names must be a list of unique names")
 	}
 	if in.TargetReduction != nil {

@@ -317,7 +317,7 @@ func meanSearch(pb *problem, ph phase, vmax *big.Rat, deadline time.Time) meanRe
 		if len(r.x) > 0 {
 			cells, coh := md.plan(r.x)
 			ev := pb.evaluate(cells, coh)
-			if (ph == phaseFeasible && ev.vcost.Sign() != 0) || (ph != phaseFeasible && ev.vcost.Cmp(vmax) != 0) {
+			if (ph == phaseFeasible && ev.broken()) || (ph != phaseFeasible && ev.vcost.Cmp(vmax) != 0) {
 				// Float rounding let a broken point through: this total
 				// is not settled.
 				rejected = true

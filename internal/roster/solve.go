@@ -101,7 +101,7 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 		for round := 0; round < 3 && seed != nil && time.Now().Before(lagDeadline); round++ {
 			cells, coh := md.plan(seed)
 			ev := pb.evaluate(cells, coh)
-			if ev.vcost.Sign() != 0 {
+			if ev.broken() {
 				break
 			}
 			v := ratF(ev.objective)
@@ -121,7 +121,7 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 			if r.x == nil || r.value >= seedValue-1e-9 {
 				break
 			}
-			if c2, h2 := md.plan(r.x); pb.evaluate(c2, h2).vcost.Sign() != 0 {
+			if c2, h2 := md.plan(r.x); pb.evaluate(c2, h2).broken() {
 				break
 			}
 			seed, seedValue = r.x, r.value
@@ -158,7 +158,7 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 		// The plan is read back and checked exactly: a point the float
 		// arithmetic let through with a broken constraint is no plan.
 		cells, coh := md.plan(res.x)
-		if ev := pb.evaluate(cells, coh); ev.vcost.Sign() != 0 {
+		if ev := pb.evaluate(cells, coh); ev.broken() {
 			res.x, res.complete = nil, false
 			if seed != nil {
 				// The seed was checked when it was found.
@@ -171,7 +171,7 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 		// constraint, with more day-cohort choices.
 		if x, v := cohortHeuristic(md, start.Add(limit*8/10), 12); x != nil {
 			cells, coh := md.plan(x)
-			if pb.evaluate(cells, coh).vcost.Sign() == 0 {
+			if !pb.evaluate(cells, coh).broken() {
 				res.x, res.value = x, v
 			}
 		}
@@ -270,9 +270,9 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	}
 	var status string
 	switch {
-	case ev.vcost.Sign() == 0 && rl.complete:
+	case !ev.broken() && rl.complete:
 		status = StatusOptimal
-	case ev.vcost.Sign() == 0:
+	case !ev.broken():
 		status = StatusFeasible
 	case provenV:
 		status = StatusInfeasible

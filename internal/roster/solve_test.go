@@ -115,6 +115,17 @@ func TestSolveHandChecked(t *testing.T) {
 			 "fairness":{"share":0.5}}`,
 			status: StatusOptimal, obj: "4", vcost: "0",
 		},
+		{
+			// Infeasible (2 on site needed, 1 person) with the headcount's
+			// slack priced at 0: V is 0, the constraint is still broken,
+			// so the plan is no "optimal" one (verify.py exits 1 on it).
+			name: "free-violation",
+			json: `{"schema":"roster-instance/1","name":"free","days":["2026-06-01"],
+			 "staff":[{"id":"a"}],"minOnsite":[2],"maxTelePerWeek":null,"cohorts":null,
+			 "targetReduction":null,"previousPlan":null,"violationWeights":{"minOnsite":0}}`,
+			status: StatusInfeasible, obj: "0", vcost: "0",
+			wantMessages: []string{"6月1日: 出勤者が1名不足"},
+		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -424,5 +435,29 @@ func TestLagrangeBoundValid(t *testing.T) {
 	}
 	if checked < 20 {
 		t.Fatalf("only %d feasible cohort sections drawn", checked)
+	}
+}
+
+// TestParseRefusesWhatVerifyRefuses: instances verify.py calls malformed
+// are refused, not planned: a quoted number, text after the object, an
+// empty list of cohort names.
+func TestParseRefusesWhatVerifyRefuses(t *testing.T) {
+	base := `{"schema":"roster-instance/1","name":"x","days":["2026-06-01"],"staff":[{"id":"a"}],"minOnsite":[0],
+	 "maxTelePerWeek":null,"previousPlan":null`
+	for _, tc := range []struct{ name, json string }{
+		{"quoted reduction", base + `,"cohorts":null,"targetReduction":"0.5"}`},
+		{"quoted weight", base + `,"cohorts":null,"targetReduction":null,"weights":{"fairness":"2"}}`},
+		{"quoted violation weight", base + `,"cohorts":null,"targetReduction":null,"violationWeights":{"duty":"5"}}`},
+		{"quoted share", base + `,"cohorts":null,"targetReduction":null,"fairness":{"share":"0.5"}}`},
+		{"trailing text", base + `,"cohorts":null,"targetReduction":null} trailing`},
+		{"second object", base + `,"cohorts":null,"targetReduction":null}{}`},
+		{"no cohort names", base + `,"cohorts":{"names":[],"neverMeet":false},"targetReduction":null}`},
+	} {
+		if _, err := ParseInstance([]byte(tc.json)); err == nil {
+			t.Errorf("%s: accepted", tc.name)
+		}
+	}
+	if _, err := ParseInstance([]byte(base + `,"cohorts":null,"targetReduction":0.5,"fairness":{"reference":"mean","share":null,"tolerance":1}}` + "\n")); err != nil {
+		t.Errorf("a valid instance: %v", err)
 	}
 }

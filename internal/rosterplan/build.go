@@ -193,9 +193,16 @@ func Build(in Input) (*roster.Instance, error) {
 	if len(st.Cohorts) > 0 {
 		inst.Cohorts = &roster.Cohorts{Names: slices.Clone(st.Cohorts), NeverMeet: st.NeverMeet}
 	}
+	// The objective (FORMAT.md's example weights): wishes count once, a
+	// changed cell of a re-plan three times, and with a reduction target
+	// everybody's share of it twice (the share is the target itself).
+	// Without weights the objective is always 0: wishes, fairness and
+	// "change as little as possible" would have no effect at all.
+	inst.Weights = map[string]json.Number{"preference": "1", "change": "3"}
 	if st.ReductionPercent > 0 {
 		r := json.Number(fmt.Sprintf("%d.%02d", st.ReductionPercent/100, st.ReductionPercent%100))
 		inst.TargetReduction = &r
+		inst.Weights["fairness"] = "2"
 	}
 	seen := map[string]bool{}
 	addPref := func(sid int64, d calendar.Date, mode string) {

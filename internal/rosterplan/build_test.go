@@ -53,6 +53,9 @@ func TestBuildInstance(t *testing.T) {
 		`"cohorts":{"names":["A","B"],"neverMeet":true}`,
 		`"targetReduction":0.50`,
 		`"preferences":[{"staff":"1002","day":"2026-06-01","mode":"TELE"},{"staff":"1001","day":"2026-06-03","mode":"TELE"}]`,
+		// Without weights the objective is 0 whatever the plan: wishes,
+		// fairness and a re-plan's changes would count for nothing.
+		`"weights":{"change":3,"fairness":2,"preference":1}`,
 	} {
 		if !strings.Contains(string(got), want) {
 			t.Errorf("instance lacks %s\n%s", want, got)
@@ -64,6 +67,9 @@ func TestBuildInstance(t *testing.T) {
 	}
 	if plan.Assignments["1004"][1] != roster.Leave {
 		t.Fatalf("leave not honoured: %v", plan.Assignments)
+	}
+	if plan.Terms.Preferences != 0 {
+		t.Errorf("%d wishes broken where every one can be kept: %v", plan.Terms.Preferences, plan.Assignments)
 	}
 }
 

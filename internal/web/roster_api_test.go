@@ -48,8 +48,26 @@ func TestRosterAPI(t *testing.T) {
 		if res := w.callCookie("POST", "/api/v1/roster/instances", req(w.units["a-sect"].ID), bhr); res.code != http.StatusNotFound {
 			t.Fatalf("another tenant built it: %d %s", res.code, res.body)
 		}
-		if res := w.callCookie("POST", "/api/v1/roster/instances", req(w.units["a-sect"].ID), boss); res.code != 200 {
-			t.Fatalf("the 所属長's own section: %d %s", res.code, res.body)
+		own := w.callCookie("POST", "/api/v1/roster/instances", req(w.units["a-sect"].ID), boss)
+		if own.code != 200 {
+			t.Fatalf("the 所属長's own section: %d %s", own.code, own.body)
+		}
+		// Leave (a re-plan after an illness) goes in through the API too,
+		// keyed by staff id; an unreadable day is named.
+		var first struct{ Days []string }
+		if err := json.Unmarshal([]byte(own.body), &first); err != nil || len(first.Days) == 0 {
+			t.Fatalf("instance days: %v", err)
+		}
+		sick := w.staff["a-staff"]
+		withLeave := strings.TrimSuffix(req(w.units["a-sect"].ID), "}") + fmt.Sprintf(`,"leave":{"%d":[%q]}}`, sick.ID, first.Days[0])
+		if res := w.callCookie("POST", "/api/v1/roster/instances", withLeave, boss); res.code != 200 ||
+			!strings.Contains(res.body, fmt.Sprintf(`"leave":{%q:[%q]}`, sick.StaffNo, first.Days[0])) {
+			t.Errorf("leave through the API: %d %.300s", res.code, res.body)
+		}
+		bad := strings.TrimSuffix(req(w.units["a-sect"].ID), "}") + fmt.Sprintf(`,"leave":{"%d":["2026-02-30"]}}`, sick.ID)
+		if res := w.callCookie("POST", "/api/v1/roster/instances", bad, boss); res.code != http.StatusUnprocessableEntity ||
+			!strings.Contains(res.body, fmt.Sprintf("leave.%d", sick.ID)) {
+			t.Errorf("an impossible leave day: %d %.300s", res.code, res.body)
 		}
 		res := w.callCookie("POST", "/api/v1/roster/instances", req(w.units["a-sect"].ID), hr)
 		if res.code != 200 || !strings.Contains(res.body, `"roster-instance/1"`) {
