@@ -28,7 +28,7 @@ type Column struct {
 
 // Columns in export order.
 var Columns = []Column{
-	{Key: "staff_no", Header: "職員番号", Aliases: []string{"職員コード", "職員No", "職員No.", "職員ナンバー"}},
+	{Key: "staff_no", Header: "職員番号", Aliases: []string{"職員コード", "職員No", "職員No.", "職員ナンバー", "社員番号", "社員コード", "職員ID", "個人コード"}},
 	{Key: "name", Header: "氏名", Aliases: []string{"職員氏名", "名前", "氏名(漢字)", "漢字氏名"}},
 	{Key: "kana", Header: "ふりがな", Aliases: []string{"フリガナ", "かな", "カナ", "氏名カナ", "氏名かな", "氏名(カナ)", "氏名(かな)",
 		"氏名(フリガナ)", "氏名(ふりがな)", "氏名フリガナ", "氏名ふりがな", "よみがな", "ヨミガナ", "カナ氏名"}},

@@ -204,6 +204,22 @@ type header struct {
 	cols    map[string]int    // column key → cell index
 	written map[string]string // column key → header as written
 	flag    bool              // the status column is a 退職 flag column
+	// parts are the cells of separate 部名・課名・係名 columns, highest
+	// first, read as one 所属 path when the file has no 所属 column.
+	parts []int
+}
+
+// partsCol is cols["unit"] when 所属 is read from unitParts columns.
+const partsCol = -1
+
+// unitParts are the headers of a 所属 split into one column per level, as
+// 人事給与 systems export it (部名, 課名, 係名). A file with only 課名 names
+// the section by its name (unique in the tenant, or the path resolve says
+// is ambiguous).
+var unitParts = [][]string{
+	{"部名", "部", "部局名", "部局", "部署(部)"},
+	{"課名", "課", "所属課", "所属課名", "課室名", "課・室", "課室"},
+	{"係名", "係", "担当名", "担当", "係・担当", "係・担当名", "グループ名"},
 }
 
 func (h *header) has(key string) bool { _, ok := h.cols[key]; return ok }
@@ -212,6 +228,15 @@ func (h *header) cell(r tabular.Row, key string) string {
 	i, ok := h.cols[key]
 	if !ok {
 		return ""
+	}
+	if i == partsCol {
+		var segs []string
+		for _, j := range h.parts {
+			if v := strings.TrimSpace(r.Cell(j)); v != "" {
+				segs = append(segs, v)
+			}
+		}
+		return strings.Join(segs, "/")
 	}
 	return strings.TrimSpace(r.Cell(i))
 }
@@ -365,6 +390,10 @@ func readHeader(t *tabular.Table, p *Plan) (*header, bool) {
 	h := &header{line: hr.Line, cols: map[string]int{}, written: map[string]string{}}
 	var unknown []string
 	blank := map[int]bool{}
+	parts, partNames := make([]int, len(unitParts)), make([]string, len(unitParts))
+	for i := range parts {
+		parts[i] = -1
+	}
 	for i, c := range hr.Cells {
 		name := strings.TrimSpace(c)
 		if name == "" {
@@ -373,6 +402,12 @@ func readHeader(t *tabular.Table, p *Plan) (*header, bool) {
 		}
 		col := columnFor(name)
 		if col == nil {
+			if lv := slices.IndexFunc(unitParts, func(hs []string) bool {
+				return slices.ContainsFunc(hs, func(x string) bool { return foldHeader(x) == foldHeader(name) })
+			}); lv >= 0 && parts[lv] < 0 {
+				parts[lv], partNames[lv] = i, name
+				continue
+			}
 			unknown = append(unknown, name)
 			continue
 		}
@@ -386,6 +421,19 @@ func readHeader(t *tabular.Table, p *Plan) (*header, bool) {
 		if col.Key == "status" && foldHeader(name) == foldHeader(statusFlagHeader) {
 			h.flag = true
 		}
+	}
+	var used []string
+	for lv, i := range parts {
+		if i >= 0 {
+			h.parts, used = append(h.parts, i), append(used, partNames[lv])
+		}
+	}
+	switch {
+	case len(h.parts) > 0 && !h.has("unit"):
+		h.cols["unit"], h.written["unit"] = partsCol, strings.Join(used, "・")
+	case len(h.parts) > 0:
+		unknown = append(unknown, used...) // the 所属 column says it whole
+		h.parts = nil
 	}
 	if len(unknown) > 0 {
 		p.Warnings = append(p.Warnings, Problem{Line: hr.Line, Key: "import.unknown_columns",
@@ -627,7 +675,7 @@ func readRow(p *Plan, h *header, r tabular.Row, t *tabular.Table, ps *planState,
 		p.Creates = append(p.Creates, it)
 		return
 	}
-	keepFolded(before, &s)
+	keepStored(before, &s)
 	it := &Item{Line: r.Line, Before: before, After: &s, Effective: eff, Scheduled: sched, Facts: facts, FactsBefore: factsBefore,
 		Changes: diff(h, units, before, &s)}
 	it.StaffChanged = len(it.Changes) > 0
@@ -660,12 +708,12 @@ func cond[T any](ok bool, a, b T) T {
 	return b
 }
 
-// keepFolded keeps a stored value that differs from the file's only in a
-// character the two Japanese encodings disagree on (〜 and ～): the person
-// changed nothing, so nothing is written.
-func keepFolded(before, s *org.Staff) {
+// keepStored keeps a stored value the file has as an export wrote it
+// (〜 as ～, in Shift_JIS 𠮷 as 〓: tabular.KeepStored): the person changed
+// nothing, so nothing is written.
+func keepStored(before, s *org.Staff) {
 	for _, f := range []struct{ old, cur *string }{{&before.Name, &s.Name}, {&before.Kana, &s.Kana}, {&before.Title, &s.Title}, {&before.Email, &s.Email}} {
-		*f.cur = tabular.KeepFolded(*f.old, *f.cur)
+		*f.cur = tabular.KeepStored(*f.old, *f.cur)
 	}
 }
 
@@ -673,9 +721,9 @@ func readUnit(rs *rowState, h *header, r tabular.Row, units *unitIndex, s *org.S
 	isNew := before == nil
 	var byCode, byPath *org.Unit
 	if v := h.cell(r, "unit_code"); v != "" {
-		u, key := units.byCodeOnly(v)
+		u, key, args := units.byCodeOnly(v)
 		if u == nil {
-			rs.fail(key, "unit_code", map[string]any{"Value": v})
+			rs.fail(key, "unit_code", args)
 			return
 		}
 		byCode = u
@@ -910,11 +958,26 @@ func (x *unitIndex) names(u *org.Unit, v string) bool {
 	return foldSegment(v) == foldSegment(x.display(u.ID))
 }
 
-func (x *unitIndex) byCodeOnly(v string) (*org.Unit, string) {
-	if u := x.byCode[strings.ToLower(foldCode(v))]; u != nil {
-		return u, ""
+// byCodeOnly finds the unit of a 所属コード. Unknown, it says why: a code
+// that is a stored one without its leading zeros (010501 saved by Excel as
+// 10501) is named with the stored code, as a 職員番号 is.
+func (x *unitIndex) byCodeOnly(v string) (*org.Unit, string, map[string]any) {
+	k := strings.ToLower(foldCode(v))
+	if u := x.byCode[k]; u != nil {
+		return u, "", nil
 	}
-	return nil, "import.unit_code_unknown"
+	if allDigits(k) {
+		var stored []string
+		for c, u := range x.byCode {
+			if len(c) > len(k) && allDigits(c) && strings.TrimLeft(c, "0") == strings.TrimLeft(k, "0") {
+				stored = append(stored, u.Code)
+			}
+		}
+		if len(stored) == 1 {
+			return nil, "import.unit_code_zeros", map[string]any{"Value": v, "Stored": stored[0]}
+		}
+	}
+	return nil, "import.unit_code_unknown", map[string]any{"Value": v}
 }
 
 // resolve reads a 所属 cell: a unit code, a path (総務部/人事課/人事係,

@@ -512,3 +512,52 @@ func TestImportXLSXCells(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
+
+// TestUnitInSeparateColumns: 人事給与 exports often give the 所属 as 部名・
+// 課名・係名 columns and the number as 社員番号; a file with only 課名 names
+// the section. Both read as the 所属 path; a 所属 column wins over them.
+func TestUnitInSeparateColumns(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		p := f.preview(t, []byte("社員番号,氏名,ふりがな,部名,課名,係名\n"+
+			"3001,山田 一,やまだ いち,総務部,人事課,庶務係\n"+
+			"3002,山田 二,やまだ に,総務部,人事課,\n"+
+			"3003,山田 三,やまだ さん,市民部,市民課,庶務係\n"), staffio.Options{})
+		if len(p.Problems) != 0 || len(p.Creates) != 3 || len(p.Warnings) != 0 {
+			t.Fatalf("部名・課名・係名: %s %d creates, warnings %+v", problems(p), len(p.Creates), p.Warnings)
+		}
+		for i, code := range []string{"112", "110", "211"} {
+			if got := p.Creates[i].After.UnitID; got != f.units[code].ID {
+				t.Errorf("row %d: unit %d, want %s", i+2, got, code)
+			}
+		}
+		p = f.preview(t, []byte("職員番号,氏名,ふりがな,課名\n3004,山田 四,やまだ し,市民課\n"), staffio.Options{})
+		if len(p.Problems) != 0 || len(p.Creates) != 1 || p.Creates[0].After.UnitID != f.units["210"].ID {
+			t.Errorf("課名 only: %s", problems(p))
+		}
+		// With a 所属 column too, the part columns are not read (and said so).
+		p = f.preview(t, []byte("職員番号,氏名,ふりがな,所属,課名\n3005,山田 五,やまだ ご,総務部/人事課,市民課\n"), staffio.Options{})
+		if len(p.Problems) != 0 || len(p.Creates) != 1 || p.Creates[0].After.UnitID != f.units["110"].ID || len(p.Warnings) != 1 {
+			t.Errorf("所属 and 課名: %s %+v", problems(p), p.Warnings)
+		}
+	})
+}
+
+// TestUnitCodeLostZeros: a 所属コード Excel saved without its leading zeros
+// is refused naming the stored code, as a 職員番号 is.
+func TestUnitCodeLostZeros(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		u := &org.Unit{Code: "010501", Name: "企画課", Level: "課", ParentID: f.units["100"].ID}
+		if err := storetest.F(db).CreateUnit(context.Background(), f.tenant, hr, u, calendar.Date{}); err != nil {
+			t.Fatal(err)
+		}
+		p := f.preview(t, []byte("職員番号,氏名,ふりがな,所属コード\n4001,山田 一,やまだ いち,10501\n"), staffio.Options{})
+		if got := problems(p); !strings.Contains(got, "010501 があります") || !strings.Contains(got, "先頭の 0") {
+			t.Errorf("lost zeros: %s", got)
+		}
+		if p := f.preview(t, []byte("職員番号,氏名,ふりがな,所属コード\n4001,山田 一,やまだ いち,010501\n"), staffio.Options{}); len(p.Problems) != 0 {
+			t.Errorf("the code as stored: %s", problems(p))
+		}
+	})
+}

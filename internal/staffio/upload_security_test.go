@@ -139,5 +139,10 @@ func TestExportCP932Substitutes(t *testing.T) {
 		if len(es) != 1 || !strings.Contains(string(es[0].After), `"substituted_lines":"3"`) {
 			t.Errorf("audit: %+v", es)
 		}
+		// The file imported back (opened in Excel and saved, say) changes
+		// nothing: 〓田 二 is what the export wrote of 𠮷田 二, not a new name.
+		if p := f.preview(t, file.Data, staffio.Options{}); len(p.Problems) != 0 || len(p.Changes) != 0 || p.Unchanged != 2 {
+			t.Errorf("the export imported back: %d changes, %d unchanged, %s", len(p.Changes), p.Unchanged, problems(p))
+		}
 	})
 }

@@ -161,13 +161,24 @@ func NormalizeText(s string) string {
 	return s
 }
 
-// KeepFolded is the stored value when the file's differs from it only in
-// the characters NormalizeText folds (〜 typed on a Mac, read back from
-// a file as ～): nothing was changed, so nothing is written. Otherwise it
-// is the file's value.
-func KeepFolded(stored, file string) string {
-	if stored != file && NormalizeText(stored) == file {
+// KeepStored is the stored value when the file's is what an export wrote
+// of it: the characters NormalizeText folds (〜 typed on a Mac, read back
+// as ～), and in a Shift_JIS export 〓 for each character CP932 lacks
+// (𠮷田 exported as 〓田): nothing was changed, so nothing is written,
+// and an export edited in Excel and imported back never replaces a name
+// with 〓. Otherwise it is the file's value.
+func KeepStored(stored, file string) string {
+	if stored == file {
+		return file
+	}
+	n := NormalizeText(stored)
+	if n == file {
 		return stored
+	}
+	if strings.Contains(file, Substitute) {
+		if fixed, _ := substitute(n); fixed == file {
+			return stored
+		}
 	}
 	return file
 }

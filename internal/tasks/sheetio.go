@@ -285,8 +285,8 @@ func (s *Service) planSheet(ctx context.Context, tenantID, unitID int64, tbl *ta
 		}
 		if old != nil {
 			t.ID, t.Version, t.Status, t.ProposedBy = old.ID, old.Version, Approved, 0
-			t.Content, t.Timing, t.Note = tabular.KeepFolded(old.Content, t.Content), tabular.KeepFolded(old.Timing, t.Timing),
-				tabular.KeepFolded(old.Note, t.Note)
+			t.Content, t.Timing, t.Note = tabular.KeepStored(old.Content, t.Content), tabular.KeepStored(old.Timing, t.Timing),
+				tabular.KeepStored(old.Note, t.Note)
 		}
 		if no := cell(r, colOwner); no != "" {
 			id, ok := staffByNo[no]
