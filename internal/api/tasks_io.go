@@ -61,7 +61,11 @@ func (s *API) apiExportSheet(w http.ResponseWriter, r *http.Request) {
 	if len(subs) > 0 {
 		w.Header().Set(SubstitutedHeader, substitutedLines(subs))
 	}
-	route.Download(w, f.ContentType(), "mieruka-"+itoa(unitID)+f.Ext(), data)
+	name := "mieruka-" + itoa(unitID)
+	if f == tabular.CSVSJIS {
+		name += "-sjis" // not the same name as the UTF-8 CSV
+	}
+	route.Download(w, f.ContentType(), name+f.Ext(), data)
 }
 
 func substitutedLines(subs []tabular.Substitution) string {

@@ -181,7 +181,8 @@ func TestTexts(t *testing.T) {
 		ja = append(ja, im.Text("ja"))
 		en = append(en, im.Text("en"))
 	}
-	want := []string{"紙の原本を電子化(PDF化等)すると×", "公用携帯・IP電話(公用電話アプリ)を配備すると×", "LGWAN接続系の「財務会計システム」への在宅からのリモートアクセス環境を整備すると△"}
+	want := []string{"紙の原本を電子化(PDF化等)する(それだけでは、ほかの理由で×のまま)", "公用携帯・IP電話(公用電話アプリ)を配備する(それだけでは、ほかの理由で×のまま)",
+		"LGWAN接続系の「財務会計システム」への在宅からのリモートアクセス環境を整備すると△"}
 	if !reflect.DeepEqual(ja, want) {
 		t.Errorf("ja %q\nwant %q", ja, want)
 	}

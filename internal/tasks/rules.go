@@ -356,8 +356,14 @@ func (n Note) Text(lang string) string {
 }
 
 // Text says the improvement with the rating it gives: 「…を整備すると○」.
+// An improvement that leaves the task × says so: 「…すると×」 read as if
+// the improvement made the task impossible.
 func (im Improvement) Text(lang string) string {
-	return i18n.T(lang, "tasks.improve.result", map[string]any{"What": im.Note.Text(lang), "Rating": string(im.Rating)})
+	key := "tasks.improve.result"
+	if im.Rating == No {
+		key = "tasks.improve.result_still_no"
+	}
+	return i18n.T(lang, key, map[string]any{"What": im.Note.Text(lang), "Rating": string(im.Rating)})
 }
 
 // Texts says notes in one language, each distinct note once: a sheet

@@ -56,7 +56,7 @@ func TestTaskPages(t *testing.T) {
 		}
 		res = w.do("GET", "/tasks?unit_id="+sect, nil, staff)
 		for _, want := range []string{`<svg class="chart"`, `role="img"`, "<desc id=\"chart-desc\">在宅: ○0件、△0件、×1件。 サテライト: ○0件、△1件、×0件。", "提案中",
-			"紙の原本を電子化(PDF化等)すると×", "窓口受付", `list="task-types"`, `label="しりょうさくせいぎょうむ"`} {
+			"紙の原本を電子化(PDF化等)する(それだけでは、ほかの理由で×のまま)", "窓口受付", `list="task-types"`, `label="しりょうさくせいぎょうむ"`} {
 			if !strings.Contains(res.body, want) {
 				t.Errorf("sheet page lacks %q\n%s", want, between(res.body, "<svg", "</svg>"))
 			}

@@ -21,7 +21,7 @@ func TestAPIRateFeasibilityDevices(t *testing.T) {
 			t.Fatalf("%d %s", res.code, res.body)
 		}
 		for _, want := range []string{
-			`{"id":"device:sim_tablet","text":"SIMタブレットを配備すると×","rating":"×"}`, // mobile: still no route to 財務会計
+			`{"id":"device:sim_tablet","text":"SIMタブレットを配備する(それだけでは、ほかの理由で×のまま)","rating":"×"}`, // mobile: still no route to 財務会計
 			`"モバイルで業務システムを使える端末(貸出端末・席上端末の持ち帰り・私用端末(VDI)・SIMタブレットのうちモバイルに使えるもの)がありません。"`,
 		} {
 			if !strings.Contains(res.body, want) {
