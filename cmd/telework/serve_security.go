@@ -12,6 +12,7 @@ import (
 	"telework/internal/app"
 	"telework/internal/oneonone"
 	"telework/internal/sso"
+	"telework/internal/survey"
 	"telework/internal/web"
 )
 
@@ -84,6 +85,10 @@ func (f *securityFlags) apply(cfg *app.ServeConfig) error {
 	}
 	// The same key, turned into a key of its own, seals 1on1 logs.
 	if cfg.OneOnOneKeys, err = oneonone.ParseKeys(text); err != nil {
+		return fmt.Errorf("%s: %w", from, err)
+	}
+	// And the surveys' pseudonym keys.
+	if cfg.SurveyKeys, err = survey.ParseKeys(text); err != nil {
 		return fmt.Errorf("%s: %w", from, err)
 	}
 	return nil

@@ -20,6 +20,7 @@ import (
 	"telework/internal/auth"
 	"telework/internal/demo"
 	"telework/internal/oneonone"
+	"telework/internal/secretkey"
 	"telework/internal/sso"
 	"telework/internal/sso/rp"
 	"telework/internal/store"
@@ -57,6 +58,9 @@ type ServeConfig struct {
 	// OneOnOneKeys seal 1on1 meeting logs (derived from the same key; nil:
 	// no log can be written).
 	OneOnOneKeys *oneonone.Keys
+	// SurveyKeys seal the surveys' pseudonym keys (derived from the same
+	// key; nil: stored as made).
+	SurveyKeys *secretkey.Ring
 	// MetricsReady, when set, receives the metrics listener's address.
 	MetricsReady chan<- string
 }

@@ -52,6 +52,13 @@ func configureSecurity(ctx context.Context, cfg *ServeConfig, svc web.Services, 
 	if cfg.OneOnOneKeys == nil {
 		log.Warn("1on1 meeting logs cannot be saved: give the server a key (TELEWORK_SECRET_KEY or --secret-key-file)")
 	}
+	// Survey pseudonym keys likewise: without a key they are stored as
+	// made, and a copy of the database or of a backup links the answers of
+	// open surveys to people.
+	svc.Survey.SetKeys(cfg.SurveyKeys)
+	if cfg.SurveyKeys == nil {
+		log.Warn("survey pseudonym keys are stored unencrypted: give the server a key (TELEWORK_SECRET_KEY or --secret-key-file)")
+	}
 	if rep.Unopened > 0 {
 		log.Error("SSO client secrets encrypted with a key this server does not have: single sign-on fails for these tenants until the key is configured",
 			"tenants", rep.Unopened)

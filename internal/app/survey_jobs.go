@@ -29,6 +29,11 @@ func surveyReminderLoop(ctx context.Context, db *store.DB, svc web.Services, log
 			log.Error("survey reminders", "err", err)
 		}
 		for _, tn := range tenants {
+			if n, err := svc.Survey.ExpireKeys(ctx, tn.ID); err != nil && ctx.Err() == nil {
+				log.Error("survey keys", "tenant", tn.ID, "err", err)
+			} else if n > 0 {
+				log.Info("survey keys erased", "tenant", tn.ID, "surveys", n)
+			}
 			rem, err := svc.Survey.Reminders(ctx, tn.ID)
 			if err != nil {
 				if ctx.Err() == nil {

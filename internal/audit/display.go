@@ -46,7 +46,7 @@ var KindGroups = []KindGroup{
 		"cost.add", "cost.update", "cost.delete", "handbook.page_create", "handbook.page_update", "handbook.page_delete",
 		"handbook.briefing_create", "handbook.briefing_update", "handbook.briefing_delete", "handbook.file_add",
 		"handbook.file_remove"}},
-	{"survey", []string{"survey.create", "survey.update", "survey.open", "survey.close", "survey.answer",
+	{"survey", []string{"survey.create", "survey.update", "survey.open", "survey.close", "survey.key_erased", "survey.answer",
 		"oneonone.pair_create", "oneonone.pair_update", "oneonone.meeting_create", "oneonone.meeting_update"}},
 	{"tasks", []string{"tasks.settings", "tasks.system_create", "tasks.system_update", "tasks.system_delete", "tasks.place_create",
 		"tasks.place_update", "tasks.place_delete", "tasks.task_create", "tasks.task_update", "tasks.task_approve", "tasks.task_delete",

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/audit"
+	"telework/internal/secretkey"
 )
 
 // Reader is what the survey workflows read.
@@ -61,6 +63,48 @@ type Service struct {
 	st    Store
 	now   func() time.Time
 	cache *datasetCache
+	keys  *secretkey.Ring // seals the pseudonym keys at rest (nil: stored as made)
+}
+
+// ParseKeys derives the ring that seals survey pseudonym keys from the
+// server's keys (TELEWORK_SECRET_KEY or --secret-key-file). No key: nil.
+func ParseKeys(text string) (*secretkey.Ring, error) {
+	return secretkey.NewRing(text, "telework survey pseudonym key v1")
+}
+
+// SetKeys seals the pseudonym keys of surveys made from now on with r
+// (nil: stored as made, which the server says at start-up). Sealed, the
+// keys in the database and in its backups are ciphertext: the answers of an
+// open survey (or of a pre-trial one waiting for its post-trial survey)
+// cannot be linked to people from a copy of either without the server's
+// key too.
+func (s *Service) SetKeys(r *secretkey.Ring) { s.keys = r }
+
+func keyAD(tenantID int64) []byte {
+	return []byte("telework survey pseudonym key|" + strconv.FormatInt(tenantID, 10))
+}
+
+// sealKey is how a new pseudonym key is stored.
+func (s *Service) sealKey(tenantID int64, key string) (string, error) {
+	if s.keys == nil {
+		return key, nil
+	}
+	return s.keys.Seal(keyAD(tenantID), []byte(key))
+}
+
+// survey reads a survey and its pseudonym key in clear ("" once erased):
+// sealed, it is opened with the server's key; a key stored before the
+// server had one is as it was made.
+func (s *Service) survey(ctx context.Context, r Reader, tenantID, id int64) (Survey, string, error) {
+	sv, stored, err := r.FindSurvey(ctx, tenantID, id)
+	if err != nil || stored == "" || !secretkey.IsSealed(stored) {
+		return sv, stored, err
+	}
+	plain, err := s.keys.Open(keyAD(tenantID), stored)
+	if err != nil {
+		return sv, "", fmt.Errorf("survey %d: its pseudonym key does not open with the server's keys: %w", id, err)
+	}
+	return sv, string(plain), nil
 }
 
 // NewService returns the service over st.
@@ -116,7 +160,7 @@ func (s *Service) checkPre(ctx context.Context, r Reader, tenantID int64, d *Dra
 	if d.Kind != KindPost || d.PreID == 0 {
 		return "", nil
 	}
-	pre, key, err := r.FindSurvey(ctx, tenantID, d.PreID)
+	pre, key, err := s.survey(ctx, r, tenantID, d.PreID)
 	if apperr.CodeOf(err) == apperr.NotFound || err == nil && pre.Kind != KindPre {
 		var v apperr.Validation
 		v.Add("pre_id", "field.survey_pre", nil)
@@ -151,6 +195,9 @@ func (s *Service) Create(ctx context.Context, tenantID int64, actor audit.Actor,
 			if key, err = newKey(); err != nil {
 				return err
 			}
+		}
+		if key, err = s.sealKey(tenantID, key); err != nil {
+			return err
 		}
 		if err := tx.InsertSurvey(ctx, &sv, key); err != nil {
 			return err
@@ -243,6 +290,51 @@ func (s *Service) transition(ctx context.Context, tenantID int64, actor audit.Ac
 	})
 }
 
+// PreKeyKeep is how long a closed pre-trial survey keeps its pseudonym key
+// for a post-trial survey to be linked to it: the trial (試行) runs for
+// months, not years. After that, with no post-trial survey made or open,
+// ExpireKeys erases it, so no answer of it can be linked to anyone.
+const PreKeyKeep = 365 * 24 * time.Hour
+
+// ExpireKeys erases the pseudonym keys of the tenant's pre-trial surveys
+// closed more than PreKeyKeep ago that no post-trial survey in draft or
+// open waits for (the periodic job calls it). Each erasure is audited as
+// "survey.key_erased". It returns how many it erased.
+func (s *Service) ExpireKeys(ctx context.Context, tenantID int64) (int, error) {
+	all, err := s.st.FindSurveys(ctx, tenantID)
+	if err != nil {
+		return 0, err
+	}
+	waiting := map[int64]bool{}
+	for _, sv := range all {
+		if sv.Kind == KindPost && sv.Status != StatusClosed {
+			waiting[sv.PreID] = true
+		}
+	}
+	n := 0
+	for _, sv := range all {
+		if sv.Kind != KindPre || sv.Status != StatusClosed || waiting[sv.ID] || s.now().Sub(sv.ClosedAt) < PreKeyKeep {
+			continue
+		}
+		err := s.st.InSurveyTx(ctx, func(tx Tx) error {
+			_, key, err := tx.FindSurvey(ctx, tenantID, sv.ID)
+			if err != nil || key == "" {
+				return err
+			}
+			n++
+			if err := tx.EraseSurveyKey(ctx, tenantID, sv.ID); err != nil {
+				return err
+			}
+			return tx.Audit(ctx, tenantID, audit.Actor{Label: "system:survey-keys"}, audit.Change{Action: "survey.key_erased",
+				ObjectType: "survey", ObjectID: strconv.FormatInt(sv.ID, 10), After: map[string]any{"closed_at": sv.ClosedAt.Format(time.RFC3339)}})
+		})
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
 // Mine is an open survey as its target sees it.
 type Mine struct {
 	Survey
@@ -271,7 +363,7 @@ func (s *Service) MySurveys(ctx context.Context, tenantID, staffID int64) ([]Min
 		if !ok {
 			continue
 		}
-		_, key, err := s.st.FindSurvey(ctx, tenantID, sv.ID)
+		_, key, err := s.survey(ctx, s.st, tenantID, sv.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -295,7 +387,7 @@ func (s *Service) isTarget(ctx context.Context, r Reader, tenantID int64, t Targ
 
 // answerable returns the survey a staff member may answer now, and its key.
 func (s *Service) answerable(ctx context.Context, r Reader, tenantID, staffID, id int64) (Survey, string, error) {
-	sv, key, err := r.FindSurvey(ctx, tenantID, id)
+	sv, key, err := s.survey(ctx, r, tenantID, id)
 	if err != nil {
 		return sv, "", err
 	}
@@ -408,7 +500,7 @@ func (s *Service) Progress(ctx context.Context, tenantID, id int64) (Progress, e
 // submitted (the pseudonyms are recomputed with the key; none once it is
 // erased), for the reminders only.
 func (s *Service) due(ctx context.Context, tenantID int64, sv *Survey) ([]int64, error) {
-	_, key, err := s.st.FindSurvey(ctx, tenantID, sv.ID)
+	_, key, err := s.survey(ctx, s.st, tenantID, sv.ID)
 	if err != nil || key == "" {
 		return nil, err
 	}

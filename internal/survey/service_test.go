@@ -357,3 +357,93 @@ func slicesContain(ids []int64, id int64) bool {
 	}
 	return false
 }
+
+// TestPseudonymKeysSealed: with the server's key the pseudonym keys are
+// stored sealed (a copy of the database or of a backup holds ciphertext),
+// and everything that needs a key still works: answering, one's own state,
+// the reminders, a post-trial survey sharing its pre-trial survey's key.
+func TestPseudonymKeysSealed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		db.Now = func() time.Time { return time.Date(2026, 4, 10, 3, 0, 0, 0, time.UTC) }
+		ring, err := survey.ParseKeys("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
+		storetest.Must(t, err)
+		svc := survey.NewService(db, db.Now)
+		svc.SetKeys(ring)
+		w := setup(t, db, "matsumoto", 6)
+		tid := w.tenant.ID
+		preID, err := svc.Create(ctx, tid, hr, survey.Draft{Kind: survey.KindPre, Title: "事前", OpensOn: "2026-04-01", ClosesOn: "2026-04-30"})
+		storetest.Must(t, err)
+		pre, _ := svc.Get(ctx, tid, preID)
+		storetest.Must(t, svc.Open(ctx, tid, hr, preID, pre.Version))
+		if _, stored, _ := db.FindSurvey(ctx, tid, preID); !strings.HasPrefix(stored, "enc:v1:") {
+			t.Fatalf("the key is stored as %.12q…", stored)
+		}
+		storetest.Must(t, svc.SaveAnswer(ctx, tid, w.staff[1].ID, preID, survey.Answer{"r01": {"4"}}, true))
+		if ms, err := svc.MySurveys(ctx, tid, w.staff[1].ID); err != nil || len(ms) != 1 || !ms[0].Answered {
+			t.Fatalf("own state: %+v %v", ms, err)
+		}
+		rem, err := svc.Reminders(ctx, tid)
+		storetest.Must(t, err)
+		if len(rem) != 1 || rem[0].Due != 5 {
+			t.Fatalf("reminders %+v", rem)
+		}
+		pre, _ = svc.Get(ctx, tid, preID)
+		storetest.Must(t, svc.Close(ctx, tid, hr, preID, pre.Version))
+		postID, err := svc.Create(ctx, tid, hr, survey.Draft{Kind: survey.KindPost, PreID: preID, Title: "事後", OpensOn: "2026-04-01", ClosesOn: "2026-04-30"})
+		storetest.Must(t, err)
+		post, _ := svc.Get(ctx, tid, postID)
+		storetest.Must(t, svc.Open(ctx, tid, hr, postID, post.Version))
+		storetest.Must(t, svc.SaveAnswer(ctx, tid, w.staff[1].ID, postID, survey.Answer{"r01": {"5"}}, true))
+		// The same person under both surveys: the pseudonyms pair.
+		_, preKey, _ := db.FindSurvey(ctx, tid, preID)
+		_, postKey, _ := db.FindSurvey(ctx, tid, postID)
+		if preKey == postKey {
+			t.Errorf("the post-trial survey stores the same ciphertext (a fresh seal was expected)")
+		}
+		// A server without the key cannot use a sealed key.
+		bare := survey.NewService(db, db.Now)
+		if _, _, _, err := bare.MyAnswer(ctx, tid, w.staff[1].ID, postID); err == nil {
+			t.Errorf("a server without the key opened a sealed pseudonym key")
+		}
+	})
+}
+
+// TestPreKeysExpire: a closed pre-trial survey keeps its key for a post-
+// trial survey for PreKeyKeep only; one a post-trial survey (draft or open)
+// waits for keeps it until that one closes.
+func TestPreKeysExpire(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 4, 10, 3, 0, 0, 0, time.UTC)
+		db.Now = func() time.Time { return now }
+		svc := survey.NewService(db, func() time.Time { return now })
+		w := setup(t, db, "matsumoto", 2)
+		tid := w.tenant.ID
+		closed := func(title string) int64 {
+			id, err := svc.Create(ctx, tid, hr, survey.Draft{Kind: survey.KindPre, Title: title, OpensOn: "2026-04-01", ClosesOn: "2026-04-30"})
+			storetest.Must(t, err)
+			sv, _ := svc.Get(ctx, tid, id)
+			storetest.Must(t, svc.Open(ctx, tid, hr, id, sv.Version))
+			sv, _ = svc.Get(ctx, tid, id)
+			storetest.Must(t, svc.Close(ctx, tid, hr, id, sv.Version))
+			return id
+		}
+		alone, awaited := closed("事前(事後なし)"), closed("事前(事後あり)")
+		_, err := svc.Create(ctx, tid, hr, survey.Draft{Kind: survey.KindPost, PreID: awaited, Title: "事後", OpensOn: "2027-05-01", ClosesOn: "2027-05-31"})
+		storetest.Must(t, err)
+		key := func(id int64) string { _, k, _ := db.FindSurvey(ctx, tid, id); return k }
+		now = now.Add(300 * 24 * time.Hour)
+		if n, err := svc.ExpireKeys(ctx, tid); err != nil || n != 0 || key(alone) == "" {
+			t.Fatalf("before the limit: %d %v", n, err)
+		}
+		now = now.Add(70 * 24 * time.Hour)
+		if n, err := svc.ExpireKeys(ctx, tid); err != nil || n != 1 || key(alone) != "" || key(awaited) == "" {
+			t.Fatalf("after the limit: %d %v; awaited key kept: %v", n, err, key(awaited) != "")
+		}
+		es, _ := db.FindAuditEntries(ctx, tid, audit.Filter{Action: "survey.key_erased"})
+		if len(es) != 1 || es[0].ObjectID != fmt.Sprint(alone) {
+			t.Errorf("audit: %+v", es)
+		}
+	})
+}
