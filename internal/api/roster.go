@@ -272,5 +272,6 @@ func (s *API) apiPublishRoster(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"id": pub.ID, "unit_id": pub.UnitID, "from": pub.From.String(), "to": pub.To.String(),
-		"created": append([]int64{}, res.Created...), "kept": append([]int64{}, res.Kept...), "cancelled": cancelled})
+		"created": append([]int64{}, res.Created...), "kept": append([]int64{}, res.Kept...), "cancelled": cancelled,
+		"violations": append([]roster.Violation{}, pub.Violations...)})
 }

@@ -24,6 +24,9 @@ type Publication struct {
 	Apps        []int64             // applications created by it (and kept by later ones)
 	PublishedAt time.Time
 	PublishedBy string
+	// Violations are the constraints the published plan breaks (a plan
+	// edited by hand, or an infeasible roster), said back to HR; not stored.
+	Violations []roster.Violation
 }
 
 // PublicationStore reads and writes publications (implemented by
@@ -70,6 +73,14 @@ func (s *Service) Publish(ctx context.Context, tenantID int64, who *auth.Princip
 	if err := CheckAssignments(inst, assignments); err != nil {
 		return nil, res, err
 	}
+	// Publishing is HR's decision, a plan that leaves the counter short
+	// included; but it is said, not published in silence.
+	checked, err := roster.Evaluate(inst, assignments)
+	if err != nil {
+		var v apperr.Validation
+		v.Add("instance", "rosterplan.malformed", map[string]any{"Detail": err.Error()})
+		return nil, res, v.Err()
+	}
 	from, err := calendar.ParseDate(inst.Days[0])
 	if err != nil {
 		return nil, res, err
@@ -107,7 +118,7 @@ func (s *Service) Publish(ctx context.Context, tenantID int64, who *auth.Princip
 		in.Previous = prev.Apps
 	}
 	p := &Publication{UnitID: unitID, From: from, To: to, Days: slices.Clone(inst.Days), Assignments: assignments,
-		PublishedAt: s.now(), PublishedBy: auth.ActorOf(who).Label}
+		PublishedAt: s.now(), PublishedBy: auth.ActorOf(who).Label, Violations: checked.Violations}
 	res, err = s.pub.PublishRoster(ctx, tenantID, who, in, func(tx apply.Tx, r apply.RosterResult) error {
 		ptx, ok := tx.(PublicationTx)
 		if !ok {
@@ -134,8 +145,15 @@ func CheckAssignments(inst *roster.Instance, a map[string][]string) error {
 		}
 		for i, m := range modes {
 			leave := slices.Contains(inst.Leave[st.ID], inst.Days[i])
-			if (m != roster.Onsite && m != roster.Tele && m != roster.Leave) || (m == roster.Leave) != leave {
-				v.Add("assignments", "rosterplan.plan_mode", map[string]any{"StaffNo": st.ID, "Day": inst.Days[i]})
+			key := ""
+			switch {
+			case m != roster.Onsite && m != roster.Tele && m != roster.Leave, leave && m != roster.Leave:
+				key = "rosterplan.plan_mode"
+			case m == roster.Leave && !leave:
+				key = "rosterplan.plan_not_leave"
+			}
+			if key != "" {
+				v.Add("assignments", key, map[string]any{"StaffNo": st.ID, "Day": inst.Days[i]})
 				return v.Err()
 			}
 		}

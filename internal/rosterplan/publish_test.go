@@ -60,8 +60,13 @@ func TestPublishOnBothEngines(t *testing.T) {
 		if _, _, err := svc.Publish(ctx, tn.ID, hr, u.ID, inst, bad); apperr.CodeOf(err) != apperr.Invalid {
 			t.Fatalf("a plan of the wrong shape: %v", err)
 		}
+		// LEAVE on a day that is not a leave day is told as such.
+		notLeave := map[string][]string{"1001": {"LEAVE", "ONSITE", "TELE", "ONSITE", "TELE"}, "1002": plan["1002"]}
+		if _, _, err := svc.Publish(ctx, tn.ID, hr, u.ID, inst, notLeave); apperr.As(err) == nil || apperr.As(err).Fields[0].Key != "rosterplan.plan_not_leave" {
+			t.Fatalf("LEAVE on a working day: %v", err)
+		}
 		pub, res, err := svc.Publish(ctx, tn.ID, hr, u.ID, inst, plan)
-		if err != nil || len(res.Created) != 2 || len(pub.Apps) != 2 {
+		if err != nil || len(res.Created) != 2 || len(pub.Apps) != 2 || len(pub.Violations) != 0 {
 			t.Fatalf("publish: %+v %+v %v", pub, res, err)
 		}
 		days := func(id int64) map[string]apply.Status {
@@ -105,9 +110,13 @@ func TestPublishOnBothEngines(t *testing.T) {
 			"1001": {"ONSITE", "TELE", "ONSITE", "ONSITE", "ONSITE"},
 			"1002": {"ONSITE", "TELE", "ONSITE", "TELE", "TELE"},
 		}
-		_, res2, err := svc.Publish(ctx, tn.ID, hr, u.ID, inst, replan)
+		// (Both at home on Tuesday: published, as HR decided, and said.)
+		pub2, res2, err := svc.Publish(ctx, tn.ID, hr, u.ID, inst, replan)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if len(pub2.Violations) != 1 || pub2.Violations[0].Family != "minOnsite" {
+			t.Errorf("the re-plan's shortfall was not said: %+v", pub2.Violations)
 		}
 		after := days(res.Created[0])
 		if after["2026-06-01"] != apply.Approved || after["2026-06-03"] != apply.Cancelled || after["2026-06-05"] != apply.Cancelled {

@@ -3,6 +3,7 @@ package rosterplan
 import (
 	"context"
 	"slices"
+	"strings"
 	"strconv"
 	"time"
 
@@ -230,8 +231,17 @@ func (s *Service) BuildInstance(ctx context.Context, tenantID int64, who *auth.P
 		return nil, err
 	}
 	in := Input{Section: u.Name, Days: days, Leave: req.Leave, Approved: approved, Preferences: prefs, Settings: req.Settings}
-	for _, st := range staff {
-		in.People = append(in.People, Person{StaffID: st.ID, StaffNo: st.StaffNo, Name: st.Name, Duties: quals[st.ID], Cohort: req.Cohort[st.ID]})
+	// Whoever the request puts in no cohort is given the one of their place
+	// in the order of 職員番号 (A, B, A, B …), the same on the page and the
+	// API.
+	byNo := slices.Clone(staff)
+	slices.SortStableFunc(byNo, func(a, b *org.Staff) int { return strings.Compare(a.StaffNo, b.StaffNo) })
+	for i, st := range byNo {
+		c := req.Cohort[st.ID]
+		if c == "" && len(req.Settings.Cohorts) > 0 {
+			c = req.Settings.Cohorts[i%len(req.Settings.Cohorts)]
+		}
+		in.People = append(in.People, Person{StaffID: st.ID, StaffNo: st.StaffNo, Name: st.Name, Duties: quals[st.ID], Cohort: c})
 	}
 	inst, err := Build(in)
 	if err != nil {

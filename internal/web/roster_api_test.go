@@ -64,12 +64,25 @@ func TestRosterAPI(t *testing.T) {
 			!strings.Contains(res.body, fmt.Sprintf(`"leave":{%q:[%q]}`, sick.StaffNo, first.Days[0])) {
 			t.Errorf("leave through the API: %d %.300s", res.code, res.body)
 		}
+		// Cohorts without cohort_of: everyone is given one in turn (the API
+		// refused "never meet" for want of them, and without it gave none).
+		cohorts := strings.TrimSuffix(req(w.units["a-sect"].ID), "}") + `,"cohorts":["A","B"],"never_meet":true}`
+		res := w.callCookie("POST", "/api/v1/roster/instances", cohorts, boss)
+		var ci struct{ Staff []struct{ Cohort string } }
+		if err := json.Unmarshal([]byte(res.body), &ci); err != nil || res.code != 200 || len(ci.Staff) == 0 {
+			t.Fatalf("cohorts in turn: %d %.400s", res.code, res.body)
+		}
+		for i, st := range ci.Staff {
+			if st.Cohort != []string{"A", "B"}[i%2] {
+				t.Errorf("person %d of the section (by 職員番号): cohort %q", i, st.Cohort)
+			}
+		}
 		bad := strings.TrimSuffix(req(w.units["a-sect"].ID), "}") + fmt.Sprintf(`,"leave":{"%d":["2026-02-30"]}}`, sick.ID)
 		if res := w.callCookie("POST", "/api/v1/roster/instances", bad, boss); res.code != http.StatusUnprocessableEntity ||
 			!strings.Contains(res.body, fmt.Sprintf("leave.%d", sick.ID)) {
 			t.Errorf("an impossible leave day: %d %.300s", res.code, res.body)
 		}
-		res := w.callCookie("POST", "/api/v1/roster/instances", req(w.units["a-sect"].ID), hr)
+		res = w.callCookie("POST", "/api/v1/roster/instances", req(w.units["a-sect"].ID), hr)
 		if res.code != 200 || !strings.Contains(res.body, `"roster-instance/1"`) {
 			t.Fatalf("instance: %d %s", res.code, res.body)
 		}

@@ -146,11 +146,8 @@ func (s *Server) rosterSolve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		byNo := map[string]int64{}
-		for i, st := range staff {
+		for _, st := range staff {
 			byNo[st.StaffNo] = st.ID
-			if len(req.Settings.Cohorts) > 0 {
-				req.Cohort[st.ID] = req.Settings.Cohorts[i%len(req.Settings.Cohorts)]
-			}
 		}
 		// HR's per-person cohorts and leave days (the product keeps no leave
 		// records): one line per person, "職員番号: …".
@@ -295,8 +292,9 @@ func (s *Server) rosterPublish(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r)
 	inst, a, err := rosterPosted(r)
 	p := principal(r)
+	var pub *rosterplan.Publication
 	if err == nil {
-		_, _, err = s.svc.Roster.Publish(r.Context(), p.TenantID, p, f.id("unit_id"), inst, a)
+		pub, _, err = s.svc.Roster.Publish(r.Context(), p.TenantID, p, f.id("unit_id"), inst, a)
 	}
 	if err != nil {
 		if !isInvalid(err) {
@@ -304,6 +302,10 @@ func (s *Server) rosterPublish(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.rosterRender(w, r, http.StatusUnprocessableEntity, &rosterView{Form: rosterFormOf(f)}, err)
+		return
+	}
+	if len(pub.Violations) > 0 {
+		s.flashRedirect(w, r, "/roster", "flash.roster_published_short")
 		return
 	}
 	s.flashRedirect(w, r, "/roster", "flash.roster_published")
