@@ -62,7 +62,7 @@ func rosterSchemas() map[string]any {
 		"RosterPublication": obj([]string{"id", "unit_id", "from", "to", "created", "kept", "cancelled"}, map[string]any{
 			"id": integer("publication id"), "unit_id": integer("section"), "from": dateStr("first day"), "to": dateStr("last day"),
 			"created": arr(integer("application created (approved)")), "kept": arr(integer("earlier application still holding a day")),
-			"cancelled": map[string]any{"type": "object", "additionalProperties": arr(str("YYYY-MM-DD")), "description": "application id → days cancelled"},
+			"cancelled":  map[string]any{"type": "object", "additionalProperties": arr(str("YYYY-MM-DD")), "description": "application id → days cancelled"},
 			"violations": arr(free("a constraint the published plan breaks (family, day, amount, message in Japanese, messageEn)"))}),
 	}
 }

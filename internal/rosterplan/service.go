@@ -3,8 +3,8 @@ package rosterplan
 import (
 	"context"
 	"slices"
-	"strings"
 	"strconv"
+	"strings"
 	"time"
 
 	"telework/internal/apperr"
