@@ -91,8 +91,16 @@ func (u *Unit) Validate() error {
 	requireText(&v, "name", u.Name, 60)
 	u.Level = CleanText(u.Level)
 	requireText(&v, "level", u.Level, 10)
+	if u.SortOrder < 0 || u.SortOrder > MaxSortOrder {
+		// Bounded as every number the product stores: PostgreSQL's INTEGER
+		// refused a larger one with a 500 where SQLite stored it.
+		v.Add("sort_order", "field.range", map[string]any{"Min": 0, "Max": MaxSortOrder})
+	}
 	return v.Err()
 }
+
+// MaxSortOrder bounds a unit's 表示順.
+const MaxSortOrder = 999999
 
 // UnitChange is one entry of a unit's history (人事異動 every April).
 type UnitChange struct {

@@ -57,6 +57,9 @@ func TestUnitValidate(t *testing.T) {
 		{Unit{Code: "", Name: "", Level: ""}, []string{"code:field.code_format", "name:field.required", "level:field.required"}},
 		{Unit{Code: "1", Name: strings.Repeat("課", 61), Level: "課"}, []string{"name:field.too_long"}},
 		{Unit{Code: "123456789012345678901", Name: "課", Level: "課課課課課課課課課課課"}, []string{"code:field.code_format", "level:field.too_long"}},
+		// PostgreSQL's INTEGER refused 2147483648 with a 500.
+		{Unit{Code: "1", Name: "課", Level: "課", SortOrder: 2147483648}, []string{"sort_order:field.range"}},
+		{Unit{Code: "1", Name: "課", Level: "課", SortOrder: -1}, []string{"sort_order:field.range"}},
 	}
 	for i, c := range cases {
 		if got := fields(c.u.Validate()); !slices.Equal(got, c.want) {

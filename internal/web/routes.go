@@ -1,8 +1,13 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
+	"unicode/utf8"
+
+	"telework/internal/apperr"
+	"telework/internal/invisible"
 
 	"telework/internal/auth"
 	"telework/internal/route"
@@ -138,6 +143,9 @@ func (s *Server) guard(rt Route) http.Handler {
 		if !s.limitBody(w, r, rt) {
 			return
 		}
+		if !s.cleanQuery(w, r, rt) {
+			return
+		}
 		if rt.IsAPI() && r.Header.Get("Authorization") != "" {
 			// API callers with a token carry no session cookie state.
 			s.api.Guard(w, r, rt, s.sessionOf)
@@ -187,4 +195,37 @@ func (s *Server) redirectToLogin(w http.ResponseWriter, r *http.Request, op bool
 		target += "?next=" + urlQueryEscape(r.URL.RequestURI())
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+// cleanQuery refuses a query string holding bytes that are not UTF-8 or a
+// control character (NUL above all) before any handler reads it: a search
+// for 「a\x00b」 reached PostgreSQL, which answered with a 500 (SQLite
+// searched for it). The API answers a problem naming the parameter, a page
+// the error page.
+func (s *Server) cleanQuery(w http.ResponseWriter, r *http.Request, rt Route) bool {
+	if r.URL.RawQuery == "" {
+		return true
+	}
+	for name, vs := range r.URL.Query() {
+		for _, v := range append([]string{name}, vs...) {
+			key, args := "", map[string]any(nil)
+			if !utf8.ValidString(v) {
+				key = "field.invalid_utf8"
+			} else if c, bad := invisible.Control(v); bad {
+				key, args = "field.control_char", map[string]any{"Char": fmt.Sprintf("U+%04X", c)}
+			}
+			if key == "" {
+				continue
+			}
+			if rt.IsAPI() {
+				var verr apperr.Validation
+				verr.Add(name, key, args)
+				s.api.Problem(w, r, http.StatusUnprocessableEntity, verr.Err())
+			} else {
+				s.renderStatus(w, r, http.StatusBadRequest, "error.bad_query")
+			}
+			return false
+		}
+	}
+	return true
 }

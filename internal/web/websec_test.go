@@ -281,3 +281,24 @@ func TestSSOIssuerEgress(t *testing.T) {
 		}
 	})
 }
+
+// TestQueryRefusesControlAndBadUTF8: a query string with NUL or bytes that
+// are not UTF-8 is refused before any handler: PostgreSQL answered such a
+// search with a 500 (SQLite searched for it).
+func TestQueryRefusesControlAndBadUTF8(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		hr := w.session(t, "hr")
+		for _, q := range []string{"q=a%00b", "q=%FF", "status=%C0%80"} {
+			if res := w.callCookie("GET", "/api/v1/staff?"+q, "", hr); res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "problem") {
+				t.Errorf("API ?%s: %d %.200s", q, res.code, res.body)
+			}
+			if res := w.do("GET", "/staff?"+q, nil, hr); res.code != http.StatusBadRequest {
+				t.Errorf("page ?%s: %d", q, res.code)
+			}
+		}
+		if res := w.callCookie("GET", "/api/v1/staff?q=%E5%B1%B1%E7%94%B0", "", hr); res.code != http.StatusOK {
+			t.Errorf("a plain search: %d", res.code)
+		}
+	})
+}
