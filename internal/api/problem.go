@@ -144,10 +144,10 @@ func decodeJSON(r *http.Request, dst any) error {
 		v.Add(invalidUTF8Field(body), "field.invalid_utf8", nil)
 		return v.Err()
 	}
-	// A control character comes as an escape (\u0000) or, for U+0080–
-	// U+009F, as itself: one in any string refuses the request naming the
+	// A control character comes as an escape (\u0000) or, for DEL and
+	// U+0080–U+009F, as itself: one in any string refuses the request naming the
 	// member, before any field rule.
-	if bytes.Contains(body, []byte(`\u00`)) || bytes.IndexByte(body, 0xC2) >= 0 {
+	if bytes.Contains(body, []byte(`\u00`)) || bytes.IndexByte(body, 0xC2) >= 0 || bytes.IndexByte(body, 0x7F) >= 0 {
 		if field, r, ok := controlField(body); ok {
 			var v apperr.Validation
 			v.Add(field, "field.control_char", map[string]any{"Char": fmt.Sprintf("U+%04X", r)})

@@ -39,6 +39,7 @@ func TestDecodeJSONNamesTheJSONType(t *testing.T) {
 		{`{"plan":"a\u0000b"}`, "plan", "制御文字(U+0000)", "control character (U+0000)"},
 		{`{"segments":[{"place_name":"x\u001b"}]}`, "segments.place_name", "制御文字(U+001B)", "control character"},
 		{"{\"plan\":\"a\u0085b\"}", "plan", "制御文字(U+0085)", "control character"},
+		{"{\"plan\":\"a\x7fb\"}", "plan", "制御文字(U+007F)", "control character"},
 	}
 	for _, c := range cases {
 		var in applicationInput

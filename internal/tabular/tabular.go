@@ -168,17 +168,17 @@ func NormalizeText(s string) string {
 // and an export edited in Excel and imported back never replaces a name
 // with 〓. Otherwise it is the file's value.
 func KeepStored(stored, file string) string {
-	if stored == file {
-		return file
-	}
-	n := NormalizeText(stored)
-	if n == file {
+	if stored != file && ExportForm(stored) == file {
 		return stored
 	}
-	if strings.Contains(file, Substitute) {
-		if fixed, _ := substitute(n); fixed == file {
-			return stored
-		}
-	}
 	return file
+}
+
+// ExportForm is s as any export writes it and an import reads it back:
+// folded (NormalizeText), with 〓 for each character CP932 lacks. Two
+// values with the same export form cannot be told apart in a file, so an
+// import matches stored records by it.
+func ExportForm(s string) string {
+	fixed, _ := substitute(NormalizeText(s))
+	return fixed
 }

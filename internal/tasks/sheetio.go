@@ -243,19 +243,27 @@ func (s *Service) planSheet(ctx context.Context, tenantID, unitID int64, tbl *ta
 	// 業務名 on the first row only, or on every row: each row is a task
 	// (業務名, 処理の内容). A task already on the sheet is found by both, or
 	// by its 業務名 alone when it is the only one of that name on the sheet
-	// and in the file (its 処理の内容 was edited).
+	// and in the file (its 処理の内容 was edited). Stored values are compared
+	// in the form an export writes them (〜 as ～, in Shift_JIS 𠮷 as 〓), so
+	// the sheet's own export finds every task again.
+	empty := func(r tabular.Row) bool {
+		return !slices.ContainsFunc(r.Cells, func(c string) bool { return strings.TrimSpace(c) != "" })
+	}
 	names, rowsOf, last := make([]string, len(rows)), map[string]int{}, ""
 	for i, r := range rows {
 		if n := cell(r, colName); n != "" {
 			last = n
 		}
 		names[i] = last
-		rowsOf[last]++
+		if !empty(r) {
+			rowsOf[last]++
+		}
 	}
 	exact, named := map[[2]string]*SheetTask{}, map[string][]*SheetTask{}
 	for _, t := range existing {
-		exact[[2]string{t.Name, tabular.NormalizeText(t.Content)}] = t
-		named[t.Name] = append(named[t.Name], t)
+		n := tabular.ExportForm(t.Name)
+		exact[[2]string{n, tabular.ExportForm(t.Content)}] = t
+		named[n] = append(named[n], t)
 	}
 	staffByNo := map[string]int64{}
 	seen := map[[2]string]int{}
@@ -264,7 +272,7 @@ func (s *Service) planSheet(ctx context.Context, tenantID, unitID int64, tbl *ta
 		bad := func(col int, key string, args map[string]any) {
 			res.Problems = append(res.Problems, SheetProblem{Line: r.Line, Column: SheetHeader[col], Key: key, Args: args})
 		}
-		if !slices.ContainsFunc(r.Cells, func(c string) bool { return strings.TrimSpace(c) != "" }) {
+		if empty(r) {
 			continue // an empty line between 業務, or Excel's formatted empty rows
 		}
 		name := names[i]
@@ -279,14 +287,14 @@ func (s *Service) planSheet(ctx context.Context, tenantID, unitID int64, tbl *ta
 		}
 		seen[id] = r.Line
 		t := &SheetTask{UnitID: unitID, Name: name, Content: cell(r, colContent), Timing: cell(r, colTiming), Note: cell(r, colNote), Status: Approved}
-		old := exact[id]
-		if old == nil && rowsOf[name] == 1 && len(named[name]) == 1 {
-			old = named[name][0]
+		old := exact[[2]string{tabular.ExportForm(name), tabular.ExportForm(id[1])}]
+		if n := tabular.ExportForm(name); old == nil && rowsOf[name] == 1 && len(named[n]) == 1 {
+			old = named[n][0]
 		}
 		if old != nil {
 			t.ID, t.Version, t.Status, t.ProposedBy = old.ID, old.Version, Approved, 0
-			t.Content, t.Timing, t.Note = tabular.KeepStored(old.Content, t.Content), tabular.KeepStored(old.Timing, t.Timing),
-				tabular.KeepStored(old.Note, t.Note)
+			t.Name, t.Content = tabular.KeepStored(old.Name, t.Name), tabular.KeepStored(old.Content, t.Content)
+			t.Timing, t.Note = tabular.KeepStored(old.Timing, t.Timing), tabular.KeepStored(old.Note, t.Note)
 		}
 		if no := cell(r, colOwner); no != "" {
 			id, ok := staffByNo[no]

@@ -170,11 +170,20 @@ func TestSheetInTheGuidesLayout(t *testing.T) {
 		if res, err := s.ImportSheet(ctx, f.a.ID, f.boss, f.sect.ID, []byte(one), false); err != nil || res.Updated != 1 || len(res.Problems) != 0 {
 			t.Fatalf("one step: %v %+v", err, res)
 		}
+		// On the page: a step's timing typed with 〜, its content with 𠮷
+		// (which Shift_JIS lacks), and the second 業務 renamed with 〜.
 		list, _ = s.Sheet(ctx, f.a.ID, f.boss, f.sect.ID)
 		step := *list[2]
-		step.Timing = "7月\u301c3月"
+		step.Timing, step.Content = "7月\u301c3月", "𠮷田委員の会議開催、運営"
 		if err := s.UpdateTask(ctx, f.a.ID, f.boss, &step); err != nil {
 			t.Fatal(err)
+		}
+		for _, i := range []int{3, 4} {
+			x := *list[i]
+			x.Name = "○○制度見直し業務（4月\u301c6月）"
+			if err := s.UpdateTask(ctx, f.a.ID, f.boss, &x); err != nil {
+				t.Fatal(err)
+			}
 		}
 		for _, fm := range tabular.Formats {
 			data, _, err := s.ExportSheet(ctx, f.a.ID, f.boss, f.sect.ID, fm)
@@ -182,15 +191,24 @@ func TestSheetInTheGuidesLayout(t *testing.T) {
 				t.Fatal(err)
 			}
 			rows := rowsOf(t, data)
-			if len(rows) != 6 || rows[1][0] != "○○会議運営業務" || rows[2][0] != "" || rows[3][0] != "" || rows[4][0] != "○○制度見直し業務" || rows[5][0] != "" {
+			if len(rows) != 6 || rows[1][0] != "○○会議運営業務" || rows[2][0] != "" || rows[3][0] != "" || !strings.HasPrefix(rows[4][0], "○○制度見直し業務") || rows[5][0] != "" {
 				t.Fatalf("%s: the export does not write each 業務名 once: %q", fm, rows)
 			}
 			if res, err := s.ImportSheet(ctx, f.a.ID, f.boss, f.sect.ID, data, false); err != nil || res.Unchanged != 5 || res.Created+res.Updated != 0 {
 				t.Errorf("%s: importing the export again: %v %+v", fm, err, res)
 			}
+			// Blank lines after each 業務 (Excel's formatted empty rows) change
+			// nothing either.
+			if fm == tabular.CSV {
+				spaced := strings.ReplaceAll(string(data), "\r\n", "\r\n,,,\r\n")
+				if res, err := s.ImportSheet(ctx, f.a.ID, f.boss, f.sect.ID, []byte(spaced), false); err != nil || res.Unchanged != 5 || res.Created+res.Updated != 0 {
+					t.Errorf("with blank lines: %v %+v", err, res)
+				}
+			}
 		}
-		if list, _ := s.Sheet(ctx, f.a.ID, f.boss, f.sect.ID); list[2].Timing != "7月\u301c3月" || list[2].HoursPerYear != 120 {
-			t.Errorf("the step after the round trips: %q %d", list[2].Timing, list[2].HoursPerYear)
+		if list, _ := s.Sheet(ctx, f.a.ID, f.boss, f.sect.ID); len(list) != 5 || list[2].Timing != "7月\u301c3月" || list[2].HoursPerYear != 120 ||
+			list[2].Content != "𠮷田委員の会議開催、運営" || list[3].Name != "○○制度見直し業務（4月\u301c6月）" {
+			t.Errorf("after the round trips: %d tasks, %q %d %q %q", len(list), list[2].Timing, list[2].HoursPerYear, list[2].Content, list[3].Name)
 		}
 	})
 }
