@@ -105,7 +105,7 @@ func (s *API) apiPlacesUsage(w http.ResponseWriter, r *http.Request) {
 			math.Round(u.Occupancy*1000) / 1000})
 	}
 	w.Header().Set("Content-Type", format.ContentType())
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="places-usage-%s-%s%s"`, from, to, format.Ext()))
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, format.FileName(fmt.Sprintf("places-usage-%s-%s", from, to))))
 	if _, err := tabular.WriteValues(w, format, "usage", table); err != nil {
 		s.log.Error("places usage export", "err", err)
 	}

@@ -61,11 +61,7 @@ func (s *API) apiExportSheet(w http.ResponseWriter, r *http.Request) {
 	if len(subs) > 0 {
 		w.Header().Set(SubstitutedHeader, substitutedLines(subs))
 	}
-	name := "mieruka-" + itoa(unitID)
-	if f == tabular.CSVSJIS {
-		name += "-sjis" // not the same name as the UTF-8 CSV
-	}
-	route.Download(w, f.ContentType(), name+f.Ext(), data)
+	route.Download(w, f.ContentType(), f.FileName("mieruka-"+itoa(unitID)), data)
 }
 
 func substitutedLines(subs []tabular.Substitution) string {
@@ -91,7 +87,7 @@ func (s *API) apiExportRanking(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	route.Download(w, f.ContentType(), "improvement-ranking"+f.Ext(), file)
+	route.Download(w, f.ContentType(), f.FileName("improvement-ranking"), file)
 }
 
 type sheetImportJSON struct {

@@ -616,7 +616,7 @@ func (s *API) apiExportCosts(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	route.Download(w, f.ContentType(), "costs-"+strconv.Itoa(fy)+f.Ext(), data)
+	route.Download(w, f.ContentType(), f.FileName("costs-"+strconv.Itoa(fy)), data)
 }
 
 func (s *API) apiAddCost(w http.ResponseWriter, r *http.Request) {

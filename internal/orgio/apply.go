@@ -272,9 +272,5 @@ func Export(ctx context.Context, st Exporter, tenantID int64, actor audit.Actor,
 // or units-20261124.xlsx for an export made at now (the date in Japan):
 // the two CSV encodings never share a name.
 func ExportFileName(now time.Time, f tabular.Format) string {
-	base := "units-" + strings.ReplaceAll(calendar.DateOf(now).String(), "-", "")
-	if f == tabular.CSVSJIS {
-		base += "-sjis"
-	}
-	return base + f.Ext()
+	return f.FileName("units-" + strings.ReplaceAll(calendar.DateOf(now).String(), "-", ""))
 }

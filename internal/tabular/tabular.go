@@ -57,6 +57,16 @@ func (f Format) Ext() string {
 	return ".csv"
 }
 
+// FileName is base with the format's extension, the Shift_JIS CSV marked
+// (-sjis): the two CSV encodings of one export never share a name, so a
+// clerk who downloads both keeps both.
+func (f Format) FileName(base string) string {
+	if f == CSVSJIS {
+		base += "-sjis"
+	}
+	return base + f.Ext()
+}
+
 // XLSXContentType is the media type of an xlsx workbook.
 const XLSXContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

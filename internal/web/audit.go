@@ -192,5 +192,5 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
 // auditFileName is audit-log-YYYYMMDD-HHMM with the encoding told apart
 // (-sjis) so that two exports of the same minute never overwrite.
 func auditFileName(f tabular.Format, now time.Time) string {
-	return "audit-log-" + now.In(calendar.Tokyo).Format("20060102-1504") + sjisSuffix(f) + f.Ext()
+	return f.FileName("audit-log-" + now.In(calendar.Tokyo).Format("20060102-1504"))
 }

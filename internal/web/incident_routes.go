@@ -259,7 +259,7 @@ func (s *Server) costExport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	route.Download(w, format.ContentType(), "costs-"+strconv.Itoa(fy)+format.Ext(), data)
+	route.Download(w, format.ContentType(), format.FileName("costs-"+strconv.Itoa(fy)), data)
 }
 
 func (s *Server) costEdit(w http.ResponseWriter, r *http.Request) {

@@ -284,7 +284,7 @@ func (s *Server) rosterExport(w http.ResponseWriter, r *http.Request) {
 	if len(inst.Days) > 0 {
 		name += "-" + inst.Days[0]
 	}
-	route.Download(w, format.ContentType(), name+format.Ext(), buf.Bytes())
+	route.Download(w, format.ContentType(), format.FileName(name), buf.Bytes())
 }
 
 func (s *Server) rosterPublish(w http.ResponseWriter, r *http.Request) {

@@ -393,7 +393,7 @@ func (s *Server) tasksExport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	route.Download(w, f.ContentType(), "見える化シート"+sjisSuffix(f)+f.Ext(), data)
+	route.Download(w, f.ContentType(), f.FileName("見える化シート"), data)
 }
 
 func (s *Server) tasksImport(w http.ResponseWriter, r *http.Request) {
@@ -510,11 +510,3 @@ func (v *view) RatingClass(r tasks.Rating) string { return "rating rating--" + r
 
 // RatingLabel says a rating in words for screen readers.
 func (v *view) RatingLabel(r tasks.Rating) string { return v.T("tasks.rating_label." + ratingKey(r)) }
-
-// sjisSuffix tells a Shift_JIS CSV's file name from the UTF-8 one's.
-func sjisSuffix(f tabular.Format) string {
-	if f == tabular.CSVSJIS {
-		return "-sjis"
-	}
-	return ""
-}

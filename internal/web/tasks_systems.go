@@ -259,7 +259,7 @@ func (s *Server) rankingExport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	route.Download(w, f.ContentType(), "改善策ランキング"+f.Ext(), data)
+	route.Download(w, f.ContentType(), f.FileName("改善策ランキング"), data)
 }
 
 // taskItem carries an object and the view into a partial template.
