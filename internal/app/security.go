@@ -56,8 +56,19 @@ func configureSecurity(ctx context.Context, cfg *ServeConfig, svc web.Services, 
 	// made, and a copy of the database or of a backup links the answers of
 	// open surveys to people.
 	svc.Survey.SetKeys(cfg.SurveyKeys)
+	srep, err := svc.Survey.ReSealKeys(ctx)
+	if err != nil {
+		return fmt.Errorf("sealing survey pseudonym keys: %w", err)
+	}
 	if cfg.SurveyKeys == nil {
-		log.Warn("survey pseudonym keys are stored unencrypted: give the server a key (TELEWORK_SECRET_KEY or --secret-key-file)")
+		log.Warn("survey pseudonym keys are stored unencrypted: give the server a key (TELEWORK_SECRET_KEY or --secret-key-file)",
+			"unencrypted_keys", srep.Plain)
+	} else {
+		log.Info("survey pseudonym keys are encrypted at rest", "sealed_now", srep.Sealed)
+	}
+	if srep.Unopened > 0 {
+		log.Error("survey pseudonym keys encrypted with a key this server does not have: those surveys cannot be answered, and a pre-trial survey cannot be linked, until the key is configured",
+			"surveys", srep.Unopened)
 	}
 	if rep.Unopened > 0 {
 		log.Error("SSO client secrets encrypted with a key this server does not have: single sign-on fails for these tenants until the key is configured",

@@ -245,3 +245,20 @@ func (db *DB) SurveyTargetIDs(ctx context.Context, tenantID int64, t survey.Targ
 func (t *Tx) SurveyTargetIDs(ctx context.Context, tenantID int64, tg survey.Target) ([]int64, error) {
 	return surveyTargetIDs(ctx, t, tenantID, tg)
 }
+
+// SurveyStoredKeys lists every survey's pseudonym key as stored, across
+// tenants (the start-up re-seal), erased keys left out.
+func (db *DB) SurveyStoredKeys(ctx context.Context) ([]survey.StoredKey, error) {
+	return queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (survey.StoredKey, error) {
+		var k survey.StoredKey
+		err := sc.Scan(&k.TenantID, &k.ID, &k.Stored)
+		return k, err
+	}, `SELECT tenant_id, id, pseudonym_key FROM surveys WHERE pseudonym_key <> '' ORDER BY tenant_id, id`)
+}
+
+// ReplaceSurveyKey writes next over a survey's stored key while it is
+// still old: an erasure (survey closed) in between wins.
+func (db *DB) ReplaceSurveyKey(ctx context.Context, tenantID, id int64, old, next string) error {
+	_, err := db.exec(ctx, `UPDATE surveys SET pseudonym_key = ? WHERE tenant_id = ? AND id = ? AND pseudonym_key = ?`, next, tenantID, id, old)
+	return mapErr(err)
+}

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -38,6 +39,12 @@ type Store interface {
 	FindOpenSurveys(ctx context.Context, tenantID int64) ([]Survey, error)
 	// FindSurveyAnswers returns the submitted answer bodies by pseudonym.
 	FindSurveyAnswers(ctx context.Context, tenantID, surveyID int64) (map[string]string, error)
+	// SurveyStoredKeys lists every survey's pseudonym key as stored (all
+	// tenants; erased keys left out), for the start-up re-seal.
+	SurveyStoredKeys(ctx context.Context) ([]StoredKey, error)
+	// ReplaceSurveyKey writes next over a survey's stored key while it is
+	// still old (an erasure in between wins).
+	ReplaceSurveyKey(ctx context.Context, tenantID, id int64, old, next string) error
 	// SubmittedSurveyPseudonyms lists the pseudonyms of the submitted
 	// answers, sorted.
 	SubmittedSurveyPseudonyms(ctx context.Context, tenantID, surveyID int64) ([]string, error)
@@ -80,31 +87,83 @@ func ParseKeys(text string) (*secretkey.Ring, error) {
 // key too.
 func (s *Service) SetKeys(r *secretkey.Ring) { s.keys = r }
 
+// StoredKey is a survey's pseudonym key as the database holds it.
+type StoredKey struct {
+	TenantID, ID int64
+	Stored       string
+}
+
+// sealedKeys are the ring as secretkey.Keys: a tenant's pseudonym keys,
+// sealed with the tenant as additional data; a key stored before the
+// server had a key of its own opens as it is.
+type sealedKeys struct{ r *secretkey.Ring }
+
 func keyAD(tenantID int64) []byte {
 	return []byte("telework survey pseudonym key|" + strconv.FormatInt(tenantID, 10))
 }
 
-// sealKey is how a new pseudonym key is stored.
-func (s *Service) sealKey(tenantID int64, key string) (string, error) {
-	if s.keys == nil {
-		return key, nil
+func (k sealedKeys) Seal(tenantID int64, plain string) (string, error) {
+	if k.r == nil {
+		return plain, nil
 	}
-	return s.keys.Seal(keyAD(tenantID), []byte(key))
+	return k.r.Seal(keyAD(tenantID), []byte(plain))
 }
 
-// survey reads a survey and its pseudonym key in clear ("" once erased):
-// sealed, it is opened with the server's key; a key stored before the
-// server had one is as it was made.
+func (k sealedKeys) Open(tenantID int64, stored string) (string, error) {
+	if !secretkey.IsSealed(stored) {
+		return stored, nil
+	}
+	plain, err := k.r.Open(keyAD(tenantID), stored)
+	return string(plain), err
+}
+
+func (k sealedKeys) Current(stored string) bool { return k.r.Current(stored) }
+
+// ErrKeyUnopened is a survey whose pseudonym key no configured server key
+// opens (removed from the key file too early): nobody can answer it, and
+// its pre/post link is lost until the key is configured again.
+var ErrKeyUnopened = errors.New("survey: the pseudonym key does not open with the server's keys")
+
+// survey reads a survey and its pseudonym key in clear ("" once erased).
 func (s *Service) survey(ctx context.Context, r Reader, tenantID, id int64) (Survey, string, error) {
 	sv, stored, err := r.FindSurvey(ctx, tenantID, id)
-	if err != nil || stored == "" || !secretkey.IsSealed(stored) {
+	if err != nil || stored == "" {
 		return sv, stored, err
 	}
-	plain, err := s.keys.Open(keyAD(tenantID), stored)
+	plain, err := sealedKeys{s.keys}.Open(tenantID, stored)
 	if err != nil {
-		return sv, "", fmt.Errorf("survey %d: its pseudonym key does not open with the server's keys: %w", id, err)
+		return sv, "", fmt.Errorf("survey %d: %w", id, ErrKeyUnopened)
 	}
-	return sv, string(plain), nil
+	return sv, plain, nil
+}
+
+// ReSealKeys is the start-up step for the pseudonym keys (as for the SSO
+// client secrets, secretkey.Report.ReSeal): with a server key, every key
+// stored as made or sealed with an older server key is sealed with the
+// current one, so the old key can leave the key file (docs/operations.md).
+// A key no configured key opens is counted as Unopened and left.
+func (s *Service) ReSealKeys(ctx context.Context) (secretkey.Report, error) {
+	var rep secretkey.Report
+	rows, err := s.st.SurveyStoredKeys(ctx)
+	if err != nil {
+		return rep, err
+	}
+	var keys secretkey.Keys
+	if s.keys != nil {
+		keys = sealedKeys{s.keys}
+	}
+	for _, r := range rows {
+		next, replace, err := rep.ReSeal(keys, r.TenantID, r.Stored)
+		if err != nil {
+			return rep, err
+		}
+		if replace {
+			if err := s.st.ReplaceSurveyKey(ctx, r.TenantID, r.ID, r.Stored, next); err != nil {
+				return rep, err
+			}
+		}
+	}
+	return rep, nil
 }
 
 // NewService returns the service over st.
@@ -196,7 +255,7 @@ func (s *Service) Create(ctx context.Context, tenantID int64, actor audit.Actor,
 				return err
 			}
 		}
-		if key, err = s.sealKey(tenantID, key); err != nil {
+		if key, err = (sealedKeys{s.keys}).Seal(tenantID, key); err != nil {
 			return err
 		}
 		if err := tx.InsertSurvey(ctx, &sv, key); err != nil {
@@ -364,6 +423,12 @@ func (s *Service) MySurveys(ctx context.Context, tenantID, staffID int64) ([]Min
 			continue
 		}
 		_, key, err := s.survey(ctx, s.st, tenantID, sv.ID)
+		if errors.Is(err, ErrKeyUnopened) {
+			// Listed, not answerable: one survey the server cannot open
+			// must not hide the others.
+			out = append(out, Mine{Survey: sv})
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -546,6 +611,9 @@ func (s *Service) Reminders(ctx context.Context, tenantID int64) ([]Reminder, er
 			continue
 		}
 		due, err := s.due(ctx, tenantID, sv)
+		if errors.Is(err, ErrKeyUnopened) {
+			continue // said at start-up (ReSealKeys); the others still go
+		}
 		if err != nil {
 			return nil, err
 		}

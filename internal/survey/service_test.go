@@ -406,6 +406,25 @@ func TestPseudonymKeysSealed(t *testing.T) {
 		if _, _, _, err := bare.MyAnswer(ctx, tid, w.staff[1].ID, postID); err == nil {
 			t.Errorf("a server without the key opened a sealed pseudonym key")
 		}
+		// Nor does it fail the person's whole list for it.
+		if ms, err := bare.MySurveys(ctx, tid, w.staff[1].ID); err != nil || len(ms) != 1 {
+			t.Errorf("the list without the key: %+v %v", ms, err)
+		}
+		// Key rotation (docs/operations.md): the new key first, the old
+		// one after; the start-up re-seal moves every key to the new one,
+		// and then the old one can go.
+		rotated, err := survey.ParseKeys("QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=\nMDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
+		storetest.Must(t, err)
+		svc.SetKeys(rotated)
+		rep, err := svc.ReSealKeys(ctx)
+		if err != nil || rep.Sealed != 2 || rep.Unopened != 0 {
+			t.Fatalf("re-seal: %+v %v", rep, err)
+		}
+		onlyNew, _ := survey.ParseKeys("QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=")
+		svc.SetKeys(onlyNew)
+		if ms, err := svc.MySurveys(ctx, tid, w.staff[1].ID); err != nil || len(ms) != 1 || !ms[0].Answered {
+			t.Errorf("after the rotation: %+v %v", ms, err)
+		}
 	})
 }
 
