@@ -52,6 +52,17 @@ func configureSecurity(ctx context.Context, cfg *ServeConfig, svc web.Services, 
 	if cfg.OneOnOneKeys == nil {
 		log.Warn("1on1 meeting logs cannot be saved: give the server a key (TELEWORK_SECRET_KEY or --secret-key-file)")
 	}
+	orep, err := svc.OneOnOne.ReSealLogs(ctx)
+	if err != nil {
+		return fmt.Errorf("sealing 1on1 meeting logs: %w", err)
+	}
+	if cfg.OneOnOneKeys != nil {
+		log.Info("1on1 meeting logs are encrypted at rest", "sealed_now", orep.Sealed)
+	}
+	if orep.Unopened > 0 {
+		log.Error("1on1 meeting logs encrypted with a key this server does not have: they cannot be read until the key is configured",
+			"logs", orep.Unopened)
+	}
 	// Survey pseudonym keys likewise: without a key they are stored as
 	// made, and a copy of the database or of a backup links the answers of
 	// open surveys to people.

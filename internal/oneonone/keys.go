@@ -50,6 +50,9 @@ func (k *Keys) Seal(tenantID, pairID int64, plain []byte) (string, error) {
 	return k.ring.Seal(aad(tenantID, pairID), plain)
 }
 
+// Current reports whether stored is sealed with the current key.
+func (k *Keys) Current(stored string) bool { return k != nil && k.ring.Current(stored) }
+
 // Open decrypts a stored log body with the key that sealed it.
 func (k *Keys) Open(tenantID, pairID int64, stored string) ([]byte, error) {
 	if k == nil {

@@ -8,6 +8,7 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/audit"
+	"telework/internal/secretkey"
 )
 
 // Reader is what the 1on1 workflows read.
@@ -30,7 +31,19 @@ type Store interface {
 	// CountOneOnOneMeetingsSince counts the tenant's meetings held on or
 	// after a date.
 	CountOneOnOneMeetingsSince(ctx context.Context, tenantID int64, since string) (int, error)
+	// OneOnOneStoredBodies lists every meeting's sealed body (all
+	// tenants), for the start-up re-seal.
+	OneOnOneStoredBodies(ctx context.Context) ([]StoredBody, error)
+	// ReplaceOneOnOneBody writes next over a meeting's body while it is
+	// still old (a save in between wins).
+	ReplaceOneOnOneBody(ctx context.Context, tenantID, id int64, old, next string) error
 	InOneOnOneTx(ctx context.Context, fn func(Tx) error) error
+}
+
+// StoredBody is one meeting's body as the database holds it.
+type StoredBody struct {
+	TenantID, ID, PairID int64
+	Stored               string
 }
 
 // Tx is what one 1on1 action writes with its audit entry.
@@ -321,4 +334,36 @@ func (s *Service) Counts(ctx context.Context, tenantID int64) (Counts, error) {
 	since := s.now().In(jst).AddDate(0, 0, -30).Format("2006-01-02")
 	c.Meetings30, err = s.st.CountOneOnOneMeetingsSince(ctx, tenantID, since)
 	return c, err
+}
+
+// ReSealLogs is the start-up step for the logs (as for the SSO client
+// secrets): with a key, every log sealed with an older server key is
+// sealed again with the current one, so that the old key can leave the key
+// file (docs/operations.md, rotation). A log no configured key opens is
+// counted as Unopened and left; without a key every log is.
+func (s *Service) ReSealLogs(ctx context.Context) (secretkey.Report, error) {
+	var rep secretkey.Report
+	rows, err := s.st.OneOnOneStoredBodies(ctx)
+	if err != nil {
+		return rep, err
+	}
+	for _, r := range rows {
+		if s.keys.Current(r.Stored) {
+			continue
+		}
+		plain, err := s.keys.Open(r.TenantID, r.PairID, r.Stored)
+		if err != nil {
+			rep.Unopened++
+			continue
+		}
+		next, err := s.keys.Seal(r.TenantID, r.PairID, plain)
+		if err != nil {
+			return rep, err
+		}
+		if err := s.st.ReplaceOneOnOneBody(ctx, r.TenantID, r.ID, r.Stored, next); err != nil {
+			return rep, err
+		}
+		rep.Sealed++
+	}
+	return rep, nil
 }

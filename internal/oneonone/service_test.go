@@ -150,6 +150,22 @@ func TestLogsArePrivateToThePair(t *testing.T) {
 		if _, _, err := svc.Meetings(ctx, tn.ID, boss.ID, pid); err == nil {
 			t.Fatal("a log opened with another key")
 		}
+		if rep, err := svc.ReSealLogs(ctx); err != nil || rep.Unopened == 0 || rep.Sealed != 0 {
+			t.Fatalf("re-seal without the key: %+v %v", rep, err)
+		}
+		// Rotation: the new key first and the old one after; the start-up
+		// re-seal moves every log to the new key, and the old one can go.
+		both, err := oneonone.ParseKeys(base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{9}, 32)) + "\n" +
+			base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)))
+		storetest.Must(t, err)
+		svc.SetKeys(both)
+		if rep, err := svc.ReSealLogs(ctx); err != nil || rep.Sealed == 0 || rep.Unopened != 0 {
+			t.Fatalf("re-seal: %+v %v", rep, err)
+		}
+		svc.SetKeys(keys(t, 9))
+		if _, ms, err := svc.Meetings(ctx, tn.ID, boss.ID, pid); err != nil || len(ms) == 0 || !strings.Contains(ms[0].Log.IceBreak+ms[0].Log.Review+ms[0].Log.Theme+ms[0].Log.Notes, "介護") {
+			t.Fatalf("after the rotation: %v", err)
+		}
 		svc.SetKeys(keys(t, 7))
 
 		// Overdue: 14 days after 2026-05-25 is 06-08; on 06-10 the pair is overdue.

@@ -153,3 +153,20 @@ func (t *Tx) UpdateOneOnOneMeetingRow(ctx context.Context, tenantID int64, m *on
 	}
 	return err
 }
+
+// OneOnOneStoredBodies lists every meeting's sealed body, across tenants
+// (the start-up re-seal).
+func (db *DB) OneOnOneStoredBodies(ctx context.Context) ([]oneonone.StoredBody, error) {
+	return queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (oneonone.StoredBody, error) {
+		var b oneonone.StoredBody
+		err := sc.Scan(&b.TenantID, &b.ID, &b.PairID, &b.Stored)
+		return b, err
+	}, `SELECT tenant_id, id, pair_id, body FROM oneonone_meetings ORDER BY tenant_id, id`)
+}
+
+// ReplaceOneOnOneBody writes next over a meeting's body while it is still
+// old: a save in between wins (it was sealed with the current key).
+func (db *DB) ReplaceOneOnOneBody(ctx context.Context, tenantID, id int64, old, next string) error {
+	_, err := db.exec(ctx, `UPDATE oneonone_meetings SET body = ? WHERE tenant_id = ? AND id = ? AND body = ?`, next, tenantID, id, old)
+	return mapErr(err)
+}
