@@ -42,7 +42,9 @@ func surveyReminderLoop(ctx context.Context, db *store.DB, svc web.Services, log
 				continue
 			}
 			for _, r := range rem {
-				log.Info("survey reminders due", "tenant", tn.ID, "survey", r.SurveyID, "due", r.Due, "closes_on", r.ClosesOn)
+				// Not the count of people due: with moves between two runs it
+				// would tell more than the progress HR sees does.
+				log.Info("survey reminders due", "tenant", tn.ID, "survey", r.SurveyID, "closes_on", r.ClosesOn)
 			}
 			if err := surveyRemindersToOutbox(ctx, db, node, tn.ID, rem); err != nil && ctx.Err() == nil {
 				log.Error("survey reminders", "tenant", tn.ID, "err", err)
