@@ -287,8 +287,9 @@ func (s *Service) planSheet(ctx context.Context, tenantID, unitID int64, tbl *ta
 		}
 		seen[id] = r.Line
 		t := &SheetTask{UnitID: unitID, Name: name, Content: cell(r, colContent), Timing: cell(r, colTiming), Note: cell(r, colNote), Status: Approved}
-		old := exact[[2]string{tabular.ExportForm(name), tabular.ExportForm(id[1])}]
-		if n := tabular.ExportForm(name); old == nil && rowsOf[name] == 1 && len(named[n]) == 1 {
+		n := tabular.ExportForm(name)
+		old := exact[[2]string{n, tabular.ExportForm(id[1])}]
+		if old == nil && rowsOf[name] == 1 && len(named[n]) == 1 {
 			old = named[n][0]
 		}
 		if old != nil {
