@@ -23,9 +23,18 @@ func TestWorktimePages(t *testing.T) {
 			t.Fatalf("page: %d", res.code)
 		}
 		// One tap: the start button alone.
+		// A start with a warning redirects (a reload must not post the
+		// start again) to the page that shows the day's warnings.
 		res = w.do("POST", "/worktime/start", url.Values{"mode": {"home"}, "plan": {"予算資料の作成"}}, staff)
-		if res.code != http.StatusOK || !strings.Contains(res.body, "申請なしの勤務") {
-			t.Fatalf("start with a warning: %d %s", res.code, res.body)
+		if res.code != http.StatusSeeOther || !strings.HasPrefix(res.location, "/worktime?warned=") {
+			t.Fatalf("start with a warning: %d %q", res.code, res.location)
+		}
+		if res := w.do("GET", res.location, nil, staff); res.code != http.StatusOK || !strings.Contains(res.body, "notice--warning") ||
+			!strings.Contains(res.body, "申請なしの勤務") {
+			t.Fatalf("the warnings after the start: %d %s", res.code, res.body)
+		}
+		if res := w.do("GET", "/worktime?warned=1999-01-01", nil, staff); res.code != http.StatusOK || strings.Contains(res.body, "notice--warning") {
+			t.Errorf("a day without a record shows warnings: %d", res.code)
 		}
 		res = w.do("POST", "/presence", url.Values{"status": {"busy"}, "note": {"会議中"}, "until": {"23:59"}}, staff)
 		if res.code != http.StatusSeeOther && res.code != http.StatusUnprocessableEntity {

@@ -89,10 +89,10 @@ func worktimeViewOf(d worktime.Day, ws []worktime.Warning, dv *view) worktimeDay
 }
 
 func (s *Server) worktimePage(w http.ResponseWriter, r *http.Request) {
-	s.worktimeRender(w, r, http.StatusOK, nil, nil)
+	s.worktimeRender(w, r, http.StatusOK, nil)
 }
 
-func (s *Server) worktimeRender(w http.ResponseWriter, r *http.Request, status int, out *worktime.Outcome, ferr error) {
+func (s *Server) worktimeRender(w http.ResponseWriter, r *http.Request, status int, ferr error) {
 	p := principal(r)
 	if p.StaffID == 0 {
 		s.renderStatus(w, r, http.StatusForbidden, "error.forbidden")
@@ -129,8 +129,12 @@ func (s *Server) worktimeRender(w http.ResponseWriter, r *http.Request, status i
 		list = append(list, v)
 	}
 	data["Days"] = list
-	if out != nil {
-		data["Outcome"] = worktimeViewOf(out.Day, out.Warnings, dv)
+	if warned, err := calendar.ParseDate(r.URL.Query().Get("warned")); err == nil {
+		for i := range days {
+			if days[i].Day.Date == warned && len(days[i].Warnings) > 0 {
+				data["Outcome"] = worktimeViewOf(days[i].Day, days[i].Warnings, dv)
+			}
+		}
 	}
 	s.render(w, r, status, "worktime", "worktime.title", data, ferr)
 }
@@ -162,7 +166,7 @@ func (s *Server) worktimeReport(w http.ResponseWriter, r *http.Request, end bool
 			return
 		}
 		if apperr.CodeOf(err) == apperr.Invalid || apperr.CodeOf(err) == apperr.Conflict {
-			s.worktimeRender(w, r, http.StatusUnprocessableEntity, nil, renameFields(err, map[string]string{"result": "worktime_result"}))
+			s.worktimeRender(w, r, http.StatusUnprocessableEntity, renameFields(err, map[string]string{"result": "worktime_result"}))
 			return
 		}
 		s.fail(w, r, err)
@@ -172,15 +176,19 @@ func (s *Server) worktimeReport(w http.ResponseWriter, r *http.Request, end bool
 		s.flashRedirect(w, r, "/worktime/team", "flash.worktime_proxy")
 		return
 	}
-	if len(out.Warnings) > 0 {
-		s.worktimeRender(w, r, http.StatusOK, out, nil)
-		return
-	}
 	key := "flash.worktime_started"
 	if end {
 		key = "flash.worktime_ended"
 	}
-	s.flashRedirect(w, r, "/worktime", key)
+	target := "/worktime"
+	if len(out.Warnings) > 0 {
+		// Redirected, not rendered in place: a reload of a page that
+		// answered a POST posts again, and a second start after the end
+		// resumes the finished day. The page names the day whose
+		// warnings it shows, as they read now.
+		target += "?warned=" + out.Day.Date.String()
+	}
+	s.flashRedirect(w, r, target, key)
 }
 
 func (s *Server) worktimeStart(w http.ResponseWriter, r *http.Request) { s.worktimeReport(w, r, false) }
@@ -194,7 +202,7 @@ func (s *Server) worktimeBreak(w http.ResponseWriter, r *http.Request) {
 	_, err := s.svc.Worktime.Break(r.Context(), p.TenantID, p, r.PostFormValue("action") == "start", r.PostFormValue("hourly") == "1")
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid || apperr.CodeOf(err) == apperr.Conflict {
-			s.worktimeRender(w, r, http.StatusUnprocessableEntity, nil, err)
+			s.worktimeRender(w, r, http.StatusUnprocessableEntity, err)
 			return
 		}
 		s.fail(w, r, err)
@@ -255,7 +263,7 @@ func (s *Server) worktimePresence(w http.ResponseWriter, r *http.Request) {
 	}
 	refused := func(err error) {
 		typed := worktimePresenceForm{Status: u.Status, Note: note, Place: place, Until: r.PostFormValue("until"), AutoAway: auto, Typed: true}
-		s.worktimeRender(w, r.WithContext(context.WithValue(r.Context(), worktimePresenceTyped{}, typed)), http.StatusUnprocessableEntity, nil,
+		s.worktimeRender(w, r.WithContext(context.WithValue(r.Context(), worktimePresenceTyped{}, typed)), http.StatusUnprocessableEntity,
 			renameFields(err, presenceFormFields))
 	}
 	if _, err := s.svc.Presence.Set(r.Context(), p.TenantID, p, u); err != nil {
