@@ -22,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"telework/internal/apperr"
 	"telework/internal/audit"
@@ -30,6 +31,8 @@ import (
 	"telework/internal/notify"
 	"telework/internal/org"
 	"telework/internal/places"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Kind of pool.
@@ -490,7 +493,30 @@ func notReservedKey(status any) string {
 // asset number that is out on another loan is refused: it has to come
 // back first.
 func (s *Service) Lend(ctx context.Context, tenantID int64, who *auth.Principal, id int64, assetNo string) (*Reservation, error) {
-	return s.move(ctx, tenantID, who, id, strings.TrimSpace(assetNo), Lent, []Status{Reserved})
+	return s.move(ctx, tenantID, who, id, AssetKey(assetNo), Lent, []Status{Reserved})
+}
+
+// AssetKey is the form an asset number is stored and compared in, so that
+// one label typed or scanned differently is one device: NFKC (全角
+// 「ＰＣ－００１２」 is PC-0012), the dash look-alikes as "-", no spaces,
+// ASCII upper case. Otherwise one PC could be out to several people at
+// once (「pc-12」 and 「PC-12」).
+func AssetKey(s string) string {
+	s = norm.NFKC.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+		case r >= '\u2010' && r <= '\u2015', r == '\u2212', r == '\u2043', r == '\uFE58', r == '\uFE63':
+			b.WriteByte('-')
+		case r >= 'a' && r <= 'z':
+			b.WriteRune(r - 'a' + 'A')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // Return records the device back (IT admin). Days of its loan period

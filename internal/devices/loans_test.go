@@ -107,8 +107,12 @@ func TestLoanPeriodCountsEveryDay(t *testing.T) {
 		if _, err := svc.Lend(ctx, tn.ID, it, c.ID, "PC-1"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.Lend(ctx, tn.ID, it, b.ID, "PC-1"); key(err) != "devices.refused.asset_out" {
-			t.Fatalf("an asset number out twice: %v", err)
+		// The same label typed in 全角, lower case or with a space is
+		// the same device.
+		for _, same := range []string{"PC-1", "ＰＣ－１", "pc-1", " PC -1 ", "PC−1"} {
+			if _, err := svc.Lend(ctx, tn.ID, it, b.ID, same); key(err) != "devices.refused.asset_out" {
+				t.Fatalf("an asset number out twice, %q: %v", same, err)
+			}
 		}
 		if err := svc.Cancel(ctx, tn.ID, p[2], c.ID); key(err) != "devices.error.cancel_lent" {
 			t.Fatalf("cancelling a lent one: %v", err)

@@ -53,3 +53,20 @@ func TestPoolValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestAssetKey(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"PC-0012", "PC-0012"},
+		{"ＰＣ－００１２", "PC-0012"},
+		{"pc-0012", "PC-0012"},
+		{" PC 0012 ", "PC0012"},
+		{"PC‐0012", "PC-0012"},
+		{"PC−0012", "PC-0012"},
+		{"ﾉｰﾄ1", "ノート1"},
+		{"端末ａ１", "端末A1"},
+	} {
+		if got := devices.AssetKey(c.in); got != c.want {
+			t.Errorf("AssetKey(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

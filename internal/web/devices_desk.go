@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
 	"telework/internal/apperr"
@@ -142,7 +141,7 @@ func (s *Server) devicesReturnByAsset(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		for _, x := range list {
-			if x.Status == devices.Lent && asset != "" && strings.EqualFold(x.AssetNo, asset) {
+			if x.Status == devices.Lent && asset != "" && devices.AssetKey(x.AssetNo) == devices.AssetKey(asset) {
 				if _, err := s.svc.Devices.Return(r.Context(), p.TenantID, p, x.ID); err != nil {
 					s.devicesDeskBack(w, r, statusOf(err), 0, err)
 					return
