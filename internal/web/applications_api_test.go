@@ -68,9 +68,18 @@ func (w *world) applyObjects(t *testing.T, kind string, draft bool) [2]int64 {
 // business day three business days ahead.
 func applyWorld(t *testing.T, db *store.DB) (*world, calendar.Date) {
 	t.Helper()
+	return applyWorldWith(t, db, "matsumoto")
+}
+
+// applyWorldWith is applyWorld under the guide's template of that name.
+func applyWorldWith(t *testing.T, db *store.DB, template string) (*world, calendar.Date) {
+	t.Helper()
 	w := newWorld(t, db)
 	ctx := context.Background()
-	tp, _ := policy.TemplateByName("matsumoto")
+	tp, ok := policy.TemplateByName(template)
+	if !ok {
+		t.Fatalf("no template %q", template)
+	}
 	today := calendar.DateOf(time.Now())
 	if err := policy.NewService(db, db.Now).Save(ctx, w.a.ID, sys, &policy.Version{Effective: today, Policy: tp.Policy}); err != nil {
 		t.Fatal(err)

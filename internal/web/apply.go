@@ -37,11 +37,16 @@ type applyFormData struct {
 	TakeOutPaper   bool
 	TakeOutData    bool
 	PriorConsent   bool
-	Checkers       []*org.Staff
-	Tasks          []applyTaskChoice // the task inventory's picker (issue 13)
-	Guide          *handbookLink     // the handbook page of the apply_form slot (issue 16)
-	TakeOutGuide   *handbookLink     // the take_out slot, next to 持ち出し
-	Check          *checkView
+	// OvertimeAsk: the policy wants overtime approved beforehand (the
+	// application can ask for it); MidDay is the policy's 中抜け rule.
+	OvertimeAsk   bool
+	MidDay        string
+	BreakStandard int
+	Checkers      []*org.Staff
+	Tasks         []applyTaskChoice // the task inventory's picker (issue 13)
+	Guide         *handbookLink     // the handbook page of the apply_form slot (issue 16)
+	TakeOutGuide  *handbookLink     // the take_out slot, next to 持ち出し
+	Check         *checkView
 }
 
 type weekdayChoice struct {
@@ -78,6 +83,8 @@ func (s *Server) applyFormPage(w http.ResponseWriter, r *http.Request, status in
 		d.TakeOutData = pol.TakeOut.Data == "consent"
 		d.TakeOut = d.TakeOutPaper || d.TakeOutData || d.Form.PaperOut || d.Form.DataOut
 		d.PriorConsent = pol.Deadline.PriorConsent
+		d.OvertimeAsk = pol.Hours.Overtime == "prior_approval"
+		d.MidDay, d.BreakStandard = pol.MidDayBreak, pol.Hours.BreakMinutes
 	}
 	if !d.HomeEquivalent {
 		d.Places = slices.DeleteFunc(d.Places, func(x string) bool { return x == policy.PlaceHomeEquivalent })

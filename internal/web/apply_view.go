@@ -37,6 +37,9 @@ type applyForm struct {
 	PrintAtHome, SaveAtHome   bool
 	Items                     string
 	PriorConsent              bool
+	BreakMinutes              string // as typed: blank is the policy's standard break
+	OvertimeApproved          bool   // 時間外勤務の事前承認, asked for with the application
+	MidDayBreak               bool   // 中抜け planned
 	PresenceCheckerID         int64
 	ReturnComment             string
 }
@@ -55,6 +58,7 @@ func readApplyForm(r *http.Request) (*form, *applyForm, apply.Request) {
 		TaskIDs: r.PostForm["task_ids"], PaperOut: fm.bool("paper_out"), DataOut: fm.bool("data_out"), PaperClasses: r.PostForm["paper_classes"],
 		DataClasses: r.PostForm["data_classes"], PrintAtHome: fm.bool("print_at_home"), SaveAtHome: fm.bool("save_at_home"),
 		Items: fm.str("take_out_items"), PriorConsent: fm.bool("prior_consent"), PresenceCheckerID: fm.id("presence_checker_id"),
+		BreakMinutes: fm.str("break_minutes"), OvertimeApproved: fm.bool("overtime_approved"), MidDayBreak: fm.bool("mid_day_break"),
 		Version: int64(fm.int("version", 0))}
 	starts, ends := r.PostForm["seg_start"], r.PostForm["seg_end"]
 	modes, names := r.PostForm["seg_mode"], r.PostForm["seg_name"]
@@ -80,7 +84,8 @@ func readApplyForm(r *http.Request) (*form, *applyForm, apply.Request) {
 func (f *applyForm) request(fm *form) apply.Request {
 	req := apply.Request{Mode: policy.Mode(f.Mode), Place: f.Place, TimeUnit: policy.TimeUnit(f.TimeUnit),
 		Start: toHalfWidthDigits(f.Start), End: toHalfWidthDigits(f.End), Devices: f.Devices, Plan: f.Plan,
-		PresenceCheckerID: f.PresenceCheckerID, PriorConsent: f.PriorConsent,
+		PresenceCheckerID: f.PresenceCheckerID, PriorConsent: f.PriorConsent, BreakMinutes: fm.int("break_minutes", 0),
+		OvertimeApproved: f.OvertimeApproved, MidDayBreak: f.MidDayBreak,
 		TakeOut: apply.TakeOut{Paper: f.PaperOut, Data: f.DataOut, PrintAtHome: f.PrintAtHome, SaveAtHome: f.SaveAtHome, Items: f.Items}}
 	for _, id := range f.TaskIDs {
 		n, err := strconv.ParseInt(id, 10, 64)
@@ -148,7 +153,10 @@ func formOf(a *apply.Application, withDates bool) *applyForm {
 		Segments: slices.Clone(a.Segments), PaperOut: a.TakeOut.Paper, DataOut: a.TakeOut.Data,
 		PaperClasses: a.TakeOut.PaperClasses, DataClasses: a.TakeOut.DataClasses, PrintAtHome: a.TakeOut.PrintAtHome,
 		SaveAtHome: a.TakeOut.SaveAtHome, Items: a.TakeOut.Items, PriorConsent: a.PriorConsent,
-		PresenceCheckerID: a.PresenceCheckerID}
+		OvertimeApproved: a.OvertimeApproved, MidDayBreak: a.MidDayBreak, PresenceCheckerID: a.PresenceCheckerID}
+	if a.BreakMinutes != 0 {
+		f.BreakMinutes = strconv.Itoa(a.BreakMinutes)
+	}
 	for _, id := range a.TaskIDs {
 		f.TaskIDs = append(f.TaskIDs, strconv.FormatInt(id, 10))
 	}
