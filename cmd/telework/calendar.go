@@ -138,6 +138,10 @@ func cmdImportHolidays(ctx context.Context, args []string, stdout, stderr io.Wri
 	span := res.Span()
 	fmt.Fprintf(stdout, "%s年の祝日・休日 %d日分を取り込みました(追加 %d、削除 %d、名称の変更 %d)/ imported %d days for %s\n",
 		span, res.Days, res.Added, res.Removed, res.Renamed, res.Days, span)
+	if res.Kept > 0 {
+		fmt.Fprintf(stdout, "ファイルの範囲外で残した日 %d日(ファイルが年の途中で終わっているため、最後の日より後の祝日をそれまでどおり残しました)/ kept %d days after the file's last day\n",
+			res.Kept, res.Kept)
+	}
 	if len(res.Diffs) > 0 {
 		fmt.Fprintf(stdout, "祝日法に基づく計算値と異なる日 / differs from the computation (%d):\n", len(res.Diffs))
 		for _, df := range res.Diffs {

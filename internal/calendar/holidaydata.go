@@ -21,6 +21,9 @@ type HolidayImport struct {
 	Added   int   // days that were not in the data before
 	Removed int   // days of those years that are gone
 	Renamed int   // days whose name changed
+	// Kept are the days of the first and last year outside the span the
+	// file covers, kept as they were (imported before, or computed).
+	Kept int
 	// Diffs are the days where the file differs from the computation
 	// by the 祝日法 (worth a look, not an error).
 	Diffs []Difference

@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"time"
 
@@ -169,15 +170,30 @@ func (s *Service) ImportSyukujitsu(ctx context.Context, actor audit.Actor, raw [
 
 // ImportHolidays replaces, for every year hs covers, that year's imported
 // national holidays, in one transaction recorded in the instance audit
-// chain (tenant 0). Years hs does not cover keep what they had. hs comes
-// from ParseSyukujitsu.
+// chain (tenant 0). Years hs does not cover keep what they had, and so do
+// the days of its first and last year outside the span the file covers (a
+// file cut at 2027-06-30 keeps 2027's autumn holidays: a year with any
+// imported day takes all its holidays from the import, so they would
+// otherwise be lost): the year's imported days, or its computed ones
+// where none were imported. hs comes from ParseSyukujitsu.
 func (s *Service) ImportHolidays(ctx context.Context, actor audit.Actor, hs []Holiday) (HolidayImport, error) {
 	res := HolidayImport{Years: ImportedYears(hs), Days: len(hs)}
 	if len(hs) == 0 {
 		return res, apperr.New(apperr.Invalid, "calendar.import_empty")
 	}
+	first, last := hs[0].Date, hs[0].Date
+	for _, h := range hs {
+		if h.Date.Before(first) {
+			first = h.Date
+		}
+		if last.Before(h.Date) {
+			last = h.Date
+		}
+	}
+	var write []Holiday
 	err := s.st.InCalendarTx(ctx, func(tx Tx) error {
-		res.Added, res.Removed, res.Renamed = 0, 0, 0
+		res.Added, res.Removed, res.Renamed, res.Kept = 0, 0, 0, 0
+		write = slices.Clone(hs)
 		before := map[string]string{}
 		for _, y := range res.Years {
 			old, err := tx.FindImportedHolidays(ctx, y, y)
@@ -187,15 +203,27 @@ func (s *Service) ImportHolidays(ctx context.Context, actor audit.Actor, hs []Ho
 			for _, h := range old {
 				before[h.Date.String()] = h.Name
 			}
+			// What the calendar used for the days outside the file's
+			// span: the year's imported days, or the computed ones.
+			used := old
+			if len(used) == 0 {
+				used = computeYear(y)
+			}
+			for _, h := range used {
+				if h.Date.Before(first) || last.Before(h.Date) {
+					write = append(write, h)
+					res.Kept++
+				}
+			}
 			if err := tx.DeleteImportedHolidays(ctx, y, y); err != nil {
 				return err
 			}
 		}
-		if err := tx.InsertImportedHolidays(ctx, hs, s.now()); err != nil {
+		if err := tx.InsertImportedHolidays(ctx, write, s.now()); err != nil {
 			return err
 		}
-		after := make(map[string]string, len(hs))
-		for _, h := range hs {
+		after := make(map[string]string, len(write))
+		for _, h := range write {
 			after[h.Date.String()] = h.Name
 		}
 		// The audit entry holds what changed, not the whole file: a yearly
@@ -220,11 +248,11 @@ func (s *Service) ImportHolidays(ctx context.Context, actor audit.Actor, hs []Ho
 		span := strconv.Itoa(res.Years[0]) + "-" + strconv.Itoa(res.Years[len(res.Years)-1])
 		return tx.Audit(ctx, InstanceChain, actor, audit.Change{Action: "calendar.holidays_import", ObjectType: "national_holidays",
 			ObjectID: span, Before: chBefore, After: map[string]any{"years": span, "days": res.Days, "added": res.Added,
-				"removed": res.Removed, "renamed": res.Renamed, "changes": chAfter}})
+				"removed": res.Removed, "renamed": res.Renamed, "kept": res.Kept, "changes": chAfter}})
 	})
 	if err != nil {
 		return res, err
 	}
-	res.Diffs = CompareComputed(hs)
+	res.Diffs = CompareComputed(write)
 	return res, nil
 }

@@ -216,5 +216,27 @@ func TestServiceImportHolidays(t *testing.T) {
 		if es, _ := db.FindAuditEntries(ctx, 0, audit.Filter{Action: "calendar.holidays_import"}); len(es) != 2 {
 			t.Errorf("a failed import was audited: %d entries", len(es))
 		}
+
+		// A file that stops part-way through a year: the days after its
+		// last one keep what the calendar used — computed for 2027 (no
+		// data), imported for 2026 (the 7/21 海の日 of the edition above).
+		part := []calendar.Holiday{{Date: cd(2027, 1, 1), Name: "元日", Kind: calendar.KindNational},
+			{Date: cd(2027, 1, 11), Name: "成人の日", Kind: calendar.KindNational}}
+		res, err = svc.ImportHolidays(ctx, op, part)
+		if err != nil || res.Removed != 0 || res.Kept != 15 {
+			t.Fatalf("a file cut on 2027-01-11: %+v %v", res, err)
+		}
+		cal, err = svc.Load(ctx, a.ID, 2027, 2027)
+		if err != nil || !cal.Imported(2027) || cal.Reason(cd(2027, 9, 20)) != "敬老の日" || cal.Reason(cd(2027, 11, 23)) != "勤労感謝の日" {
+			t.Errorf("2027's holidays after the file's last day are gone: %v", err)
+		}
+		res, err = svc.ImportHolidays(ctx, op, []calendar.Holiday{{Date: cd(2026, 1, 1), Name: "元日", Kind: calendar.KindNational},
+			{Date: cd(2026, 1, 12), Name: "成人の日", Kind: calendar.KindNational}})
+		if err != nil || res.Removed != 0 || res.Added != 0 {
+			t.Fatalf("2026 cut on 01-12: %+v %v", res, err)
+		}
+		if cal, _ := svc.Load(ctx, a.ID, 2026, 2026); cal.Reason(cd(2026, 7, 21)) != "海の日" || cal.Reason(cd(2026, 7, 20)) != "" {
+			t.Error("2026's imported days after the file's last day were not kept as imported")
+		}
 	})
 }
