@@ -103,7 +103,16 @@ func (s *API) apiDeliverySavePrefs(w http.ResponseWriter, r *http.Request) {
 
 type deliverySettingsJSON struct {
 	notify.Settings
-	Channels []notify.ChatChannel `json:"channels"`
+	Channels []channelJSON `json:"channels"`
+}
+
+// channelJSON is a section's chat channel as read back: the webhook URL
+// is a credential (whoever has it posts to the section's chat), so only
+// its host is shown, as on the settings page.
+type channelJSON struct {
+	UnitID int64  `json:"unit_id"`
+	Host   string `json:"host"`
+	Format string `json:"format"`
 }
 
 type deliverySettingsInput struct {
@@ -118,10 +127,11 @@ func (s *API) apiDeliverySettings(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	if chs == nil {
-		chs = []notify.ChatChannel{}
+	out := deliverySettingsJSON{Settings: set, Channels: []channelJSON{}}
+	for _, c := range chs {
+		out.Channels = append(out.Channels, channelJSON{UnitID: c.UnitID, Host: notify.WebhookHost(c.URL), Format: c.Format})
 	}
-	writeJSON(w, http.StatusOK, deliverySettingsJSON{Settings: set, Channels: chs})
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *API) apiDeliverySaveSettings(w http.ResponseWriter, r *http.Request) {
@@ -214,7 +224,8 @@ func deliverySchemas() map[string]any {
 	for k, v := range settings {
 		out[k] = v
 	}
-	out["channels"] = arr(channel)
+	out["channels"] = arr(obj([]string{"unit_id", "host", "format"}, map[string]any{"unit_id": integer("section"),
+		"host": str("the webhook's host only: the URL is a credential and is never shown again"), "format": strEnum(notify.ChatFormats, "")}))
 	out["smtp_password_unreadable"] = boolean("present and true when the stored password does not open with this server's secret keys: e-mail fails until it is entered again or the key is configured")
 	in := map[string]any{}
 	for k, v := range settings {

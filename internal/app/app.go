@@ -149,7 +149,7 @@ func Serve(ctx context.Context, cfg ServeConfig) error {
 	go shortageLoop(ctx, svc.Places, log)
 	go overdueLoop(ctx, svc.Devices, log)
 	go clockOutLoop(ctx, svc.Worktime, log)
-	go deliveryLoop(ctx, db, svc, cfg.SecretKeys, cfg.WebhookAllowLoopback, log)
+	go deliveryLoop(ctx, db, svc, cfg.SecretKeys, cfg.WebhookAllowLoopback, log, metrics)
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

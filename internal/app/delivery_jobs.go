@@ -15,6 +15,7 @@ import (
 	"telework/internal/roadmap"
 	"telework/internal/sso"
 	"telework/internal/store"
+	"telework/internal/telemetry"
 	"telework/internal/web"
 )
 
@@ -23,13 +24,15 @@ import (
 // to one node at a time (internal/notify). The working window of each
 // tenant's policy in force (when its quiet_hours is on) holds non-urgent
 // messages until the next working morning.
-func deliveryLoop(ctx context.Context, db *store.DB, svc web.Services, keys *sso.SecretKeys, webhookLoopback bool, log *slog.Logger) {
+func deliveryLoop(ctx context.Context, db *store.DB, svc web.Services, keys *sso.SecretKeys, webhookLoopback bool, log *slog.Logger,
+	metrics *telemetry.Metrics) {
 	// A message the tenant's ISO-2022-JP option cannot carry goes as UTF-8,
 	// with a warning in this log.
 	d := notify.NewDeliverer(db, db.Now, nodeName(), &send.SMTP{Log: log}, &send.Webhook{AllowLoopback: webhookLoopback})
 	if keys != nil {
 		d.OpenSecret = keys.Open
 	}
+	d.Finished = deliveryOutcomes(metrics, log)
 	interval := 10 * time.Second
 	if v, ok := deliveryDuration(log, "TELEWORK_DELIVERY_LEASE"); ok {
 		d.Lease = v
@@ -160,4 +163,26 @@ func (b *businessCalendars) get(ctx context.Context, tenantID int64) (*calendar.
 	b.m[tenantID] = cachedCalendar{cal, now}
 	b.mu.Unlock()
 	return cal, nil
+}
+
+// deliveryOutcomes counts each delivery's outcome and says a failure in the
+// log. The log line has the delivery's id, channel and attempts, never the
+// address, the text or the server's answer (which often quotes the
+// address): IT reads those on the list of undelivered messages.
+func deliveryOutcomes(metrics *telemetry.Metrics, log *slog.Logger) func(int64, notify.Delivery, notify.Outcome) {
+	return func(tenantID int64, d notify.Delivery, o notify.Outcome) {
+		outcome := "sent"
+		switch {
+		case o.Dead:
+			outcome = "dead"
+			log.Warn("notification undelivered for good", "tenant", tenantID, "delivery", d.ID, "channel", string(d.Channel), "attempts", d.Attempts)
+		case !o.Sent:
+			outcome = "retry"
+			log.Info("notification delivery failed, will retry", "tenant", tenantID, "delivery", d.ID, "channel", string(d.Channel),
+				"attempts", d.Attempts, "next", o.NextAt)
+		}
+		if metrics != nil {
+			metrics.Deliveries.WithLabelValues(string(d.Channel), outcome).Inc()
+		}
+	}
 }

@@ -67,6 +67,10 @@ type Deliverer struct {
 	Batch int
 	// Lang is the language of e-mail and chat texts (default ja).
 	Lang string
+	// Finished, when set, is told each delivery's outcome once it is
+	// recorded (metrics and the operator's log; the delivery holds no
+	// more than its id, channel and attempts there).
+	Finished func(tenantID int64, d Delivery, o Outcome)
 }
 
 // NewDeliverer returns a deliverer over st for node owner.
@@ -233,6 +237,9 @@ func (d *Deliverer) SendOnce(ctx context.Context, tenantID int64) (int, error) {
 			return sent, errors.Join(ctx.Err(), errors.New("notify: delivery lease taken over; the rest of the batch is left to its new owner"))
 		}
 		lease.done(dl.ID)
+		if d.Finished != nil {
+			d.Finished(tenantID, dl, f.Outcome)
+		}
 		if f.Sent {
 			sent++
 		}

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -377,6 +378,16 @@ type ChatChannel struct {
 	URL    string `json:"url"`
 	// Format: json (generic) or slack (Slack-compatible: LoGoチャット, Teams bridges).
 	Format string `json:"format"`
+}
+
+// WebhookHost is what is shown of a chat channel's webhook URL: its host.
+// The URL is a credential (whoever has it posts to the section's chat).
+func WebhookHost(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Host
 }
 
 // Values accepted in settings.

@@ -50,6 +50,10 @@ type Metrics struct {
 	Requests *prometheus.CounterVec
 	Duration *prometheus.HistogramVec
 	InFlight prometheus.Gauge
+	// Deliveries counts notification deliveries by channel (email, chat)
+	// and outcome: sent, retry (failed, tried again later) or dead
+	// (failed for good: on the IT page's list of undelivered messages).
+	Deliveries *prometheus.CounterVec
 }
 
 // NewMetrics registers the HTTP, Go runtime, process and build-info
@@ -68,6 +72,10 @@ func NewMetrics(dbStats prometheus.Collector) *Metrics {
 		InFlight: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "telework_http_requests_in_flight", Help: "HTTP requests being served.",
 		}),
+		Deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "telework_notification_deliveries_total",
+			Help: "Notification deliveries by channel (email, chat) and outcome (sent, retry, dead).",
+		}, []string{"channel", "outcome"}),
 	}
 	goVersion, rev := "", ""
 	if bi, ok := debug.ReadBuildInfo(); ok {
@@ -83,7 +91,7 @@ func NewMetrics(dbStats prometheus.Collector) *Metrics {
 		ConstLabels: prometheus.Labels{"version": Version, "goversion": goVersion, "revision": rev},
 	})
 	build.Set(1)
-	reg.MustRegister(m.Requests, m.Duration, m.InFlight, build,
+	reg.MustRegister(m.Requests, m.Duration, m.InFlight, m.Deliveries, build,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if dbStats != nil {
 		reg.MustRegister(dbStats)

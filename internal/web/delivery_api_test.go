@@ -55,9 +55,21 @@ func TestDeliveryAPI(t *testing.T) {
 		if res.code != 200 || !strings.Contains(res.body, `"smtp_password_set":true`) || strings.Contains(res.body, "s3cret") {
 			t.Fatalf("save settings: %d %s", res.code, res.body)
 		}
-		res = call(it, "PUT", "/api/v1/notification-channels", fmt.Sprintf(`{"unit_id":%d,"url":"http://10.0.0.9:9/hook","format":"slack"}`, w.units["a-dept"].ID))
-		if res.code != 200 || !strings.Contains(res.body, `"format":"slack"`) {
+		// Authentication over a connection without TLS could never send:
+		// refused, naming the field.
+		if res := call(it, "PUT", "/api/v1/notification-settings", `{"smtp_host":"127.0.0.1","smtp_port":25,"smtp_tls":"none",
+			"smtp_user":"mailer","mail_from":"telework@example.lg.jp","charset":"utf-8"}`); res.code != 422 ||
+			!strings.Contains(res.body, `"field":"smtp_tls"`) || !strings.Contains(res.body, "STARTTLS か TLS") {
+			t.Errorf("auth without TLS: %d %s", res.code, res.body)
+		}
+		// The webhook URL is a credential: read back, only its host.
+		res = call(it, "PUT", "/api/v1/notification-channels", fmt.Sprintf(`{"unit_id":%d,"url":"http://10.0.0.9:9/hook/T0SECRET","format":"slack"}`, w.units["a-dept"].ID))
+		if res.code != 200 || !strings.Contains(res.body, `"format":"slack"`) || !strings.Contains(res.body, `"host":"10.0.0.9:9"`) ||
+			strings.Contains(res.body, "T0SECRET") {
 			t.Fatalf("channel: %d %s", res.code, res.body)
+		}
+		if res := call(it, "GET", "/api/v1/notification-settings", ""); strings.Contains(res.body, "T0SECRET") {
+			t.Errorf("the settings show the webhook URL: %s", res.body)
 		}
 		// Another tenant's section is not found.
 		if res := call(it, "PUT", "/api/v1/notification-channels", fmt.Sprintf(`{"unit_id":%d,"url":"http://10.0.0.9:9/hook"}`, w.units["b-dept"].ID)); res.code != http.StatusNotFound {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"telework/internal/apperr"
@@ -204,9 +203,7 @@ func (s *Server) deliverySettingsRender(w http.ResponseWriter, r *http.Request, 
 		row := deliveryChannelRow{UnitID: n.Unit.ID, Name: tr.PathString(n.Unit.ID)}
 		if c, ok := byUnit[n.Unit.ID]; ok {
 			row.Format = c.Format
-			if u, err := url.Parse(c.URL); err == nil {
-				row.Host = u.Host
-			}
+			row.Host = notify.WebhookHost(c.URL)
 			channels = append(channels, row)
 		}
 		units = append(units, row)
