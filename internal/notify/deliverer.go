@@ -178,6 +178,12 @@ func (d *Deliverer) SendOnce(ctx context.Context, tenantID int64) (int, error) {
 	if err != nil {
 		return 0, errors.Join(err, d.st.ReleaseDeliveries(bctx, tenantID, d.Owner, idsOf(ds)))
 	}
+	// The window is read again now, not trusted from planning: a closure
+	// day added, or quiet hours switched on, after a message was held
+	// until "the next working morning" holds it further.
+	if ds, err = d.holdOutside(bctx, tenantID, ds, w, now); err != nil || len(ds) == 0 {
+		return 0, err
+	}
 	lease := d.keepLease(bctx, tenantID, ds, now)
 	defer lease.stop()
 
@@ -245,6 +251,33 @@ func (d *Deliverer) SendOnce(ctx context.Context, tenantID int64) (int, error) {
 		}
 	}
 	return sent, ctx.Err()
+}
+
+// holdOutside gives back, to be claimed at the next working time, the
+// claimed deliveries that were waiting for working time (held at planning
+// or retried: due later than their notification was made) when now is
+// outside it; it returns the others. One due at once when it was planned
+// (an urgent kind, or a person told outside working time too) is not
+// held here.
+func (d *Deliverer) holdOutside(ctx context.Context, tenantID int64, ds []Delivery, w Window, now time.Time) ([]Delivery, error) {
+	var due []Delivery
+	var held []int64
+	until := HoldUntil(now, w, false)
+	for _, dl := range ds {
+		waited := dl.NextAt.Sub(dl.Notification.CreatedAt) > time.Second
+		if ki, _ := InfoOf(dl.Notification.Kind); !ki.Urgent && waited && until.After(now) {
+			held = append(held, dl.ID)
+			continue
+		}
+		due = append(due, dl)
+	}
+	if len(held) == 0 {
+		return due, nil
+	}
+	if err := d.st.HoldDeliveries(ctx, tenantID, d.Owner, held, until); err != nil {
+		return nil, errors.Join(err, d.st.ReleaseDeliveries(ctx, tenantID, d.Owner, idsOf(due)))
+	}
+	return due, nil
 }
 
 func idsOf(ds []Delivery) []int64 {

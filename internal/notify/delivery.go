@@ -425,6 +425,9 @@ type DeliveryStore interface {
 	// ReleaseDeliveries gives back owner's lease on the pending deliveries
 	// ids it did not try, so that any node can claim them at once.
 	ReleaseDeliveries(ctx context.Context, tenantID int64, owner string, ids []int64) error
+	// HoldDeliveries gives back owner's lease on the pending deliveries
+	// ids, not tried, to be claimed again from until.
+	HoldDeliveries(ctx context.Context, tenantID int64, owner string, ids []int64, until time.Time) error
 	DeadDeliveries(ctx context.Context, tenantID int64, limit int) ([]Delivery, error)
 	FindNotifyPrefs(ctx context.Context, tenantID, staffID int64) ([]Pref, error)
 	// NotifyAfterHours: the person asked to be told outside working time.

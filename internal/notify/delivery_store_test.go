@@ -220,9 +220,45 @@ func TestQuietHoursHold(t *testing.T) {
 		if n, _ := d.RunOnce(ctx, w.a.ID); n != 0 {
 			t.Fatal("sent after hours")
 		}
+		// 12/2 became a closure day after the message was held for its
+		// morning: it waits again, for 12/3, and the wait is no attempt.
+		closed := calendar.Date{Year: 2026, Month: time.December, Day: 2}
+		d.Window = func(context.Context, int64) (notify.Window, error) {
+			return notify.Window{Start: "08:30", End: "17:15", BusinessDay: func(day time.Time) bool { return calendar.DateOf(day) != closed }}, nil
+		}
 		clock.Store(time.Date(2026, 12, 2, 8, 30, 0, 0, notify.Tokyo).UnixMicro())
+		if n, _ := d.RunOnce(ctx, w.a.ID); n != 0 || w.smtp.Len() != 0 {
+			t.Fatal("sent on a closure day added after it was held")
+		}
+		clock.Store(time.Date(2026, 12, 3, 8, 29, 0, 0, notify.Tokyo).UnixMicro())
+		if n, _ := d.RunOnce(ctx, w.a.ID); n != 0 {
+			t.Fatal("sent before the working morning")
+		}
+		clock.Store(time.Date(2026, 12, 3, 8, 30, 0, 0, notify.Tokyo).UnixMicro())
 		if n, _ := d.RunOnce(ctx, w.a.ID); n != 1 {
 			t.Fatal("not sent in the morning")
+		}
+		ds, err := db.DeadDeliveries(ctx, w.a.ID, 10)
+		if err != nil || len(ds) != 0 {
+			t.Fatalf("dead: %v %v", ds, err)
+		}
+	})
+	// A person told outside working time too is not held at send time
+	// either.
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db, 1)
+		w.now = time.Date(2026, 12, 1, 21, 0, 0, 0, notify.Tokyo)
+		after := true
+		_, err := w.svc.UpdateChoices(ctx, w.a.ID, admin, &auth.Principal{TenantID: w.a.ID, StaffID: w.staffA[0]}, nil, &after)
+		storetest.Must(t, err)
+		w.notify(t, w.a, w.staffA, 1, notify.Approved)
+		d := notify.NewDeliverer(db, func() time.Time { return w.now }, "n1", &send.SMTP{TLSConfig: w.smtp.ClientTLS}, &send.Webhook{AllowLoopback: true})
+		d.Window = func(context.Context, int64) (notify.Window, error) {
+			return notify.Window{Start: "08:30", End: "17:15"}, nil
+		}
+		if n, err := d.RunOnce(ctx, w.a.ID); n != 1 {
+			t.Fatalf("a person told after hours too was held: %d %v", n, err)
 		}
 	})
 }

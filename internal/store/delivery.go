@@ -327,6 +327,19 @@ func (db *DB) ReleaseDeliveries(ctx context.Context, tenantID int64, owner strin
 	return nil
 }
 
+// HoldDeliveries gives back owner's lease on the pending deliveries ids
+// without counting the attempt, to be claimed again from until.
+func (db *DB) HoldDeliveries(ctx context.Context, tenantID int64, owner string, ids []int64, until time.Time) error {
+	for start := 0; start < len(ids); start += 500 {
+		args := []any{micros(until), tenantID, owner}
+		if _, err := db.exec(ctx, `UPDATE notify_deliveries SET next_at = ?, lease_until = 0, attempts = attempts - 1
+			WHERE tenant_id = ? AND lease_owner = ? AND status = 'pending' AND attempts > 0`+andIn("id", ids[start:min(start+500, len(ids))], &args), args...); err != nil {
+			return mapErr(fmt.Errorf("store: hold deliveries: %w", err))
+		}
+	}
+	return nil
+}
+
 // RenewDeliveries extends owner's lease on the pending deliveries ids to
 // until, in one statement; it returns how many rows owner still held.
 func (db *DB) RenewDeliveries(ctx context.Context, tenantID int64, owner string, ids []int64, until time.Time) (int, error) {
