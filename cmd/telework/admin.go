@@ -130,6 +130,7 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	tenant := fs.String("tenant", "", "団体コード of the account's tenant")
 	operator := fs.Bool("operator", false, "an instance operator account instead of a tenant account")
 	login := fs.String("login", "", "login id")
+	fs.StringVar(login, "login-id", "", "same as --login (the API's field is login_id)")
 	staffNo := fs.String("staff-no", "", "create: link to the staff record with this 職員番号")
 	roles := fs.String("roles", "", "create: extra roles, comma-separated: hr_admin, it_admin, auditor")
 	password := fs.String("password", "", "create: initial password (default: a random temporary one); the user must change it at first sign-in")

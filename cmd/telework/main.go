@@ -14,6 +14,8 @@ import (
 	_ "time/tzdata" // Asia/Tokyo without the host's zoneinfo (Windows, distroless)
 
 	"telework/internal/app"
+	"telework/internal/apperr"
+	"telework/internal/i18n"
 	"telework/internal/web"
 )
 
@@ -131,10 +133,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "telework "+cmd+": "+err.Error())
+		fmt.Fprintln(stderr, "telework "+cmd+": "+cliText(err))
 		return 1
 	}
 	return 0
+}
+
+// cliText is an error as the command line says it: a coded error of the
+// product (apperr) in its messages, Japanese then English, in place of its
+// code and key ("not_found: error.not_found" means nothing to an operator).
+func cliText(err error) string {
+	e := apperr.As(err)
+	if e == nil {
+		return err.Error()
+	}
+	text := i18n.Reason("ja", e)
+	if en := i18n.Reason("en", e); en != text {
+		text += " / " + en
+	}
+	return strings.Replace(err.Error(), e.Error(), text, 1)
 }
 
 type usageError struct{ msg string }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"telework/internal/apperr"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
 )
@@ -223,4 +225,17 @@ func waitReady(t *testing.T, addr string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("server at %s did not come up", addr)
+}
+
+// TestCLIText: a coded error reaches the operator as its message, not as
+// its code and key.
+func TestCLIText(t *testing.T) {
+	err := fmt.Errorf("トークン 9 を取り消せません / cannot revoke token 9: %w", apperr.NotFoundErr("token"))
+	got := cliText(err)
+	if strings.Contains(got, "error.not_found") || !strings.Contains(got, "取り消せません") || !strings.Contains(got, "Not found") {
+		t.Errorf("cliText = %q", got)
+	}
+	if got := cliText(errors.New("plain")); got != "plain" {
+		t.Errorf("a plain error: %q", got)
+	}
 }

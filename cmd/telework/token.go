@@ -17,9 +17,9 @@ import (
 // for integration set-up and automation without a browser. Every change is
 // in the tenant's audit log as done by "cli".
 var tokenSynopsis = map[string]string{
-	"create": "token create --tenant SLUG --login ID --name NAME [--days N] [--read-only] [--db DSN]",
-	"list":   "token list --tenant SLUG --login ID [--db DSN]",
-	"revoke": "token revoke --tenant SLUG --login ID --id N [--db DSN]",
+	"create": "token create --tenant SLUG --login|--login-id ID --name NAME [--days N] [--read-only] [--db DSN]",
+	"list":   "token list --tenant SLUG --login|--login-id ID [--db DSN]",
+	"revoke": "token revoke --tenant SLUG --login|--login-id ID --id N [--db DSN]",
 }
 
 // jstMinute formats the times the token commands print: in Japan time,
@@ -39,6 +39,7 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	db := dbFlag(fs)
 	tenant := fs.String("tenant", "", "団体コード of the account's tenant")
 	login := fs.String("login", "", "login id of the account the token acts for (with that account's current roles)")
+	fs.StringVar(login, "login-id", "", "same as --login (the API's field is login_id)")
 	name := fs.String("name", "", "create: what the token is for (e.g. 人事給与システム連携)")
 	days := fs.Int("days", 90, "create: days until the token expires (1–"+strconv.Itoa(auth.MaxTokenDays)+")")
 	readOnly := fs.Bool("read-only", false, "create: the token may only read")
