@@ -10,7 +10,9 @@ import (
 )
 
 // ReleaseFor cancels the seat bookings of person staffID linked to
-// application appID on days — days the application no longer holds
+// application appID, or linked to none (booked at the desk by IT for the
+// person, or before the application: one day has one application, so they
+// were for it), on days — days the application no longer holds
 // (withdrawn, rejected, cancelled; apply.Release) — by who, who acted on the
 // application, or, where who may not cancel for the person (an approver
 // deciding for another unit's head), by the system in the person's name.
@@ -27,7 +29,7 @@ func (s *Service) ReleaseFor(ctx context.Context, tenantID int64, who *auth.Prin
 	}
 	var ids []int64
 	for _, b := range list {
-		if b.ApplicationID == appID && b.Status == Booked && slices.Contains(days, b.Day) {
+		if (b.ApplicationID == appID || b.ApplicationID == 0) && b.Status == Booked && slices.Contains(days, b.Day) {
 			ids = append(ids, b.ID)
 		}
 	}

@@ -18,6 +18,15 @@ import (
 // application rejected), at once (issue 14: "linked to the application";
 // a review found the seat kept for nobody).
 func TestWithdrawFreesTheSeat(t *testing.T) {
+	// Booked by the person with the application's number, or by IT for
+	// the person without one (the desk does not ask for it): both are
+	// for the day that no longer happens.
+	for _, byIT := range []bool{false, true} {
+		t.Run(fmt.Sprintf("by IT %v", byIT), func(t *testing.T) { withdrawFreesTheSeat(t, byIT) })
+	}
+}
+
+func withdrawFreesTheSeat(t *testing.T, byIT bool) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w, day := applyWorld(t, db)
 		it, staff := w.session(t, "it"), w.session(t, "staff")
@@ -38,7 +47,11 @@ func TestWithdrawFreesTheSeat(t *testing.T) {
 		if res.code != http.StatusCreated {
 			t.Fatalf("application: %d %s", res.code, res.body)
 		}
-		res = w.callCookie("POST", "/api/v1/bookings", fmt.Sprintf(`{"office_id":%d,"date":"%s","half":"full_day","application_id":%d}`, o.ID, day, a.ID), staff)
+		if byIT {
+			res = w.callCookie("POST", "/api/v1/bookings", fmt.Sprintf(`{"office_id":%d,"date":"%s","half":"full_day","staff_id":%d}`, o.ID, day, w.staff["a-staff"].ID), it)
+		} else {
+			res = w.callCookie("POST", "/api/v1/bookings", fmt.Sprintf(`{"office_id":%d,"date":"%s","half":"full_day","application_id":%d}`, o.ID, day, a.ID), staff)
+		}
 		if res.code != http.StatusCreated {
 			t.Fatalf("booking: %d %s", res.code, res.body)
 		}
