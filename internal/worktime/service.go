@@ -396,7 +396,16 @@ var errDayExists = errors.New("worktime: the day has a record already")
 // notes and, for a new day, the application's start.
 func (s *Service) start(ctx context.Context, tenantID int64, who *auth.Principal, st *org.Staff, p policy.Policy, d Day, before *Day,
 	now time.Time, checker int64) (*Outcome, error) {
-	ws := warningsOf(p, nil, d, now)
+	// The prior overtime approvals are read only for a start in the
+	// late-night hours, the one start they can change.
+	var grants map[Grant]string
+	if StartsAtNight(d) {
+		var err error
+		if grants, err = s.st.FindOvertimeGrants(ctx, tenantID, []int64{st.ID}, d.Date.AddDays(-1), d.Date); err != nil {
+			return nil, err
+		}
+	}
+	ws := warningsOf(p, grants, d, now)
 	var heads []apply.Head
 	if len(ws) > 0 {
 		// Read before the transaction: on SQLite a read on another
@@ -566,7 +575,7 @@ func (s *Service) End(ctx context.Context, tenantID int64, who *auth.Principal, 
 			if app.ID != 0 && app.ID == d.ApplicationID {
 				checker = app.PresenceCheckerID
 			}
-			if err := tx.InsertNotifications(ctx, tenantID, reportNotes(who.StaffID, st, heads, *d, newAtEnd(p, *d, out.Warnings), true, checker)); err != nil {
+			if err := tx.InsertNotifications(ctx, tenantID, reportNotes(who.StaffID, st, heads, *d, newAtEnd(p, grants, *d, out.Warnings), true, checker)); err != nil {
 				return err
 			}
 			return s.markIn(ctx, tx, tenantID, who, *d, apply.ActFinish)

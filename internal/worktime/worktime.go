@@ -147,6 +147,18 @@ func Check(in Input) []Warning {
 		}
 	}
 	shiftStart, shiftEnd, shifted, hasShift := shift(h, start)
+	if end < 0 && StartsAtNight(d) && (nightBanned || h.Overtime != "allowed") {
+		// Work begun in the late-night hours is late-night work from its
+		// first minute: said at the start, not only at the end (when the
+		// supervisor can no longer stop it).
+		u, requested := hm(in.PriorOvertime)
+		if requested && u <= start {
+			u += 24 * 60
+		}
+		if nightBanned || !(d.OvertimeApproved || (requested && u > start)) {
+			add(RuleLateNight, map[string]any{"Minutes": 0, "Start": fmtHM(start), "Prohibited": nightBanned})
+		}
+	}
 	if end < 0 {
 		limit, ok := hm(h.WindowEnd)
 		if !ok {
@@ -248,11 +260,11 @@ func shift(h policy.Hours, start int) (from, to int, shifted, ok bool) {
 // start report told already: what the start alone decides (no
 // application, a start before the window) is told once, at the start, and
 // the end tells only what is new.
-func newAtEnd(p policy.Policy, d Day, ws []Warning) []Warning {
+func newAtEnd(p policy.Policy, grants map[Grant]string, d Day, ws []Warning) []Warning {
 	started := d
 	started.End, started.Breaks = time.Time{}, nil
 	told := map[string]bool{}
-	for _, w := range warningsOf(p, nil, started, d.Start) {
+	for _, w := range warningsOf(p, grants, started, d.Start) {
 		told[w.Rule] = true
 	}
 	var out []Warning
@@ -307,6 +319,12 @@ func WorkedMinutes(d Day) int {
 
 // lateNight is the minutes of [start, end) within 22:00–05:00 (minutes of
 // the day, end may pass midnight).
+// StartsAtNight reports a day begun in the late-night hours (22:00–5:00).
+func StartsAtNight(d Day) bool {
+	m := clock(d.Start)
+	return !d.Start.IsZero() && lateNight(m, m+1) > 0
+}
+
 func lateNight(start, end int) int {
 	n := 0
 	for _, r := range [][2]int{{0, 5 * 60}, {22 * 60, 29 * 60}, {46 * 60, 53 * 60}} {
