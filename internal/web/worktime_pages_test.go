@@ -61,6 +61,21 @@ func TestWorktimePages(t *testing.T) {
 		if res := w.do("POST", "/worktime/break", url.Values{"action": {"end"}}, staff); res.code != http.StatusSeeOther && res.code != http.StatusOK {
 			t.Fatalf("break end: %d %s", res.code, res.body)
 		}
+		// 中抜け (松本市: hourly annual leave) is offered, and while it runs
+		// it is said as 中抜け, not as a rest break.
+		if res := w.do("GET", "/worktime", nil, staff); !strings.Contains(res.body, "中抜け(時間単位の年休)を始める") {
+			t.Error("the policy allows 中抜け but the page does not offer it")
+		}
+		if res := w.do("POST", "/worktime/break", url.Values{"action": {"start"}, "hourly": {"1"}}, staff); res.code != http.StatusSeeOther {
+			t.Fatalf("中抜け: %d %s", res.code, res.body)
+		}
+		if res := w.do("GET", "/worktime", nil, staff); !strings.Contains(res.body, "中抜け中(") || !strings.Contains(res.body, "中抜けを終える") ||
+			strings.Contains(res.body, "休憩中(") {
+			t.Errorf("a running 中抜け is not said as one:\n%s", res.body)
+		}
+		if res := w.do("POST", "/worktime/break", url.Values{"action": {"end"}}, staff); res.code != http.StatusSeeOther {
+			t.Fatalf("中抜け end: %d %s", res.code, res.body)
+		}
 		res = w.do("GET", "/board", nil, staff)
 		if res.code != http.StatusOK || !strings.Contains(res.body, "山田 太郎") || !strings.Contains(res.body, `id="board"`) ||
 			!strings.Contains(res.body, `data-events="/board/events?unit_id=`) {

@@ -123,8 +123,16 @@ func (s *Server) worktimeRender(w http.ResponseWriter, r *http.Request, status i
 		v := worktimeViewOf(days[i].Day, days[i].Warnings, dv)
 		if working && v.Date == cur.Date {
 			data["Today"] = v
-			data["OnBreak"] = len(days[i].Day.Breaks) > 0 && days[i].Day.Breaks[len(days[i].Day.Breaks)-1].End.IsZero()
-			data["HourlyLeave"] = true
+			if n := len(days[i].Day.Breaks); n > 0 && days[i].Day.Breaks[n-1].End.IsZero() {
+				// A 中抜け running is said as one, not as a rest break.
+				data["OnBreak"], data["OnHourly"] = true, days[i].Day.Breaks[n-1].Hourly
+			}
+			// 中抜け is offered where the policy in force allows it (the
+			// service refuses it elsewhere).
+			if a, err := s.svc.Policy.Applying(r.Context(), p.TenantID, p.StaffID); err == nil {
+				m := a.Version.Policy.MidDayBreak
+				data["HourlyLeave"] = m == "hourly_leave" || m == "allowed"
+			}
 		}
 		list = append(list, v)
 	}
