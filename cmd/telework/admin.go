@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"telework/internal/app"
@@ -31,7 +32,11 @@ func explain(err error, flags ...string) error {
 		return err
 	}
 	var lines []string
+	en := i18n.FieldMessages("en", err)
 	for field, msg := range i18n.FieldMessages("ja", err) {
+		if e := en[field]; e != "" && e != msg {
+			msg += " / " + e
+		}
 		name := strings.ReplaceAll(field, "_", "-")
 		for i := 0; i+1 < len(flags); i += 2 {
 			if flags[i] == field {
@@ -40,7 +45,8 @@ func explain(err error, flags ...string) error {
 		}
 		lines = append(lines, fmt.Sprintf("  --%s: %s", name, msg))
 	}
-	return errors.New(i18n.Error("ja", err) + "\n" + strings.Join(lines, "\n"))
+	slices.Sort(lines) // one order, whatever the map's
+	return errors.New(i18n.Error("ja", err) + " / " + i18n.Error("en", err) + "\n" + strings.Join(lines, "\n"))
 }
 
 func cmdTenant(ctx context.Context, args []string, stdout, stderr io.Writer) error {
