@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"telework/internal/calendar"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
 )
@@ -236,6 +237,28 @@ func TestBoardEventsAreTheBoards(t *testing.T) {
 		<-done
 		if !strings.Contains(rec.String(), "event: changed") {
 			t.Fatalf("a colleague's change did not reach the board: %q", rec.String())
+		}
+	})
+}
+
+// TestWorktimeTeamYesterday: past midnight, a day begun yesterday and not
+// ended is still the one being worked (until 5:00), and the day view says
+// it began yesterday rather than showing yesterday's start as today's.
+func TestWorktimeTeamYesterday(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, day := applyWorld(t, db)
+		defer func() { db.Now = time.Now }()
+		db.Now = func() time.Time { return time.Date(day.Year, day.Month, day.Day, 21, 0, 0, 0, calendar.Tokyo) }
+		staff := w.sessionNow(t, "staff")
+		if res := w.do("POST", "/worktime/start", url.Values{"mode": {"office"}}, staff); res.code != http.StatusSeeOther {
+			t.Fatalf("start: %d %s", res.code, res.body)
+		}
+		next := day.AddDays(1)
+		db.Now = func() time.Time { return time.Date(next.Year, next.Month, next.Day, 1, 0, 0, 0, calendar.Tokyo) }
+		res := w.do("GET", "/worktime/team", nil, w.sessionNow(t, "supervisor"))
+		want := fmt.Sprintf("%d月%d日", day.Month, day.Day)
+		if res.code != http.StatusOK || !strings.Contains(res.body, want) || !strings.Contains(res.body, "21:00") {
+			t.Errorf("yesterday's open day: %d, want %q\n%s", res.code, want, res.body)
 		}
 	})
 }

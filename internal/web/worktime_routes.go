@@ -315,6 +315,7 @@ func (s *Server) worktimeTeamRender(w http.ResponseWriter, r *http.Request, stat
 		return
 	}
 	dv := dateView(r)
+	today := calendar.DateOf(s.svc.Presence.Now())
 	var list []worktimeTeamView
 	for _, x := range rows {
 		v := worktimeTeamView{StaffID: x.StaffID, Name: x.Name, State: string(x.State), NotStarted: x.State == worktime.NotStarted,
@@ -322,6 +323,11 @@ func (s *Server) worktimeTeamRender(w http.ResponseWriter, r *http.Request, stat
 		if x.Day != nil {
 			v.Start, v.End, v.Plan, v.Result = worktimeHM(x.Day.Start), worktimeHM(x.Day.End), x.Day.Plan, x.Day.Result
 			v.BreakList = worktimeBreaks(*x.Day)
+			if x.Day.Date != today {
+				// Yesterday's day still open (until 5:00 it is the one
+				// being worked): its start says the day, not only the time.
+				v.Start = dv.DateWeekday(x.Day.Date) + " " + v.Start
+			}
 		}
 		for _, wn := range x.Warnings {
 			v.Warnings = append(v.Warnings, dv.Warning(wn))
