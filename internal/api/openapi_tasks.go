@@ -177,9 +177,12 @@ func rankedSchema() map[string]any {
 
 func sheetImportSchema() map[string]any {
 	n := func(d string) map[string]any { return map[string]any{"type": "integer", "description": d} }
-	return obj([]string{"dry_run", "applied", "created", "updated", "unchanged", "encoding"}, map[string]any{
+	return obj([]string{"dry_run", "applied", "created", "updated", "unchanged", "encoding", "ignored_columns", "warnings"}, map[string]any{
 		"dry_run": boolean("only planned"), "applied": boolean("written"),
 		"created": n("tasks added"), "updated": n("tasks changed"), "unchanged": n("rows equal to the sheet"),
-		"encoding": str("UTF-8, UTF-8 (BOM), CP932 or xlsx"),
+		"encoding":        str("UTF-8, UTF-8 (BOM), CP932 or xlsx"),
+		"ignored_columns": arr(str("a header of the file that matches no column of the sheet: its column was not read")),
+		"warnings": arr(obj([]string{"line", "column", "message"}, map[string]any{"line": n("line of the file"), "column": str("column"),
+			"message": str("a row whose own テレワークの可否 differs from the judgement from its conditions (the import is not stopped)")})),
 	})
 }

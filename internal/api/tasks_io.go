@@ -97,6 +97,16 @@ type sheetImportJSON struct {
 	Updated   int    `json:"updated"`
 	Unchanged int    `json:"unchanged"`
 	Encoding  string `json:"encoding"`
+	// IgnoredColumns are the file's headers the import does not read.
+	IgnoredColumns []string `json:"ignored_columns"`
+	// Warnings: rows whose own テレワークの可否 differs from the judgement.
+	Warnings []sheetWarningJSON `json:"warnings"`
+}
+
+type sheetWarningJSON struct {
+	Line    int    `json:"line"`
+	Column  string `json:"column"`
+	Message string `json:"message"`
 }
 
 func (s *API) apiImportSheet(w http.ResponseWriter, r *http.Request) {
@@ -122,8 +132,12 @@ func (s *API) apiImportSheet(w http.ResponseWriter, r *http.Request) {
 		s.sheetProblems(w, r, res.Problems, lang)
 		return
 	}
-	writeJSON(w, http.StatusOK, sheetImportJSON{DryRun: dry, Applied: !dry, Created: res.Created, Updated: res.Updated,
-		Unchanged: res.Unchanged, Encoding: res.Encoding})
+	out := sheetImportJSON{DryRun: dry, Applied: !dry, Created: res.Created, Updated: res.Updated,
+		Unchanged: res.Unchanged, Encoding: res.Encoding, IgnoredColumns: append([]string{}, res.Ignored...), Warnings: []sheetWarningJSON{}}
+	for _, x := range res.Warnings {
+		out.Warnings = append(out.Warnings, sheetWarningJSON{Line: x.Line, Column: x.Column, Message: x.Message(lang)})
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // sheetProblems answers 422 with every problem of the file, each with its

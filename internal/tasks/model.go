@@ -119,6 +119,10 @@ func (s *InfoSystem) Validate() error {
 	var v apperr.Validation
 	s.Name = strings.TrimSpace(s.Name)
 	checkLen(&v, "system_name", s.Name, maxName, true)
+	if strings.ContainsAny(s.Name, systemSeparators) {
+		// The sheet lists a task's systems in one cell, joined by 、.
+		v.Add("system_name", "tasks.field.system_separator", map[string]any{"Chars": "、 , / ;"})
+	}
 	checkLen(&v, "note", s.Note, maxText, false)
 	if !slices.Contains(Segments, s.Segment) {
 		v.Add("segment", "field.choice", nil)
@@ -159,7 +163,9 @@ func (p *WorkPlace) Validate() error {
 // by the service against the tenant's data).
 func (t *SheetTask) Validate() error {
 	var v apperr.Validation
-	t.Name = strings.TrimSpace(t.Name)
+	// Trimmed as an import trims its cells: a task entered with a
+	// trailing space is found again by the sheet's own export.
+	t.Name, t.Content, t.Timing, t.Note = strings.TrimSpace(t.Name), strings.TrimSpace(t.Content), strings.TrimSpace(t.Timing), strings.TrimSpace(t.Note)
 	checkLen(&v, "task_name", t.Name, maxName, true)
 	checkLen(&v, "content", t.Content, maxText, false)
 	checkLen(&v, "timing", t.Timing, maxName, false)

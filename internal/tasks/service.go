@@ -26,12 +26,12 @@ type Reader interface {
 	FindSheetTasks(ctx context.Context, tenantID, unitID int64) ([]*SheetTask, error)
 	FindSheetTask(ctx context.Context, tenantID, id int64) (*SheetTask, error)
 	FindStaffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error)
+	FindUnits(ctx context.Context, tenantID int64) ([]*org.Unit, error)
 }
 
 // Store is the task inventory's storage.
 type Store interface {
 	Reader
-	FindUnits(ctx context.Context, tenantID int64) ([]*org.Unit, error)
 	FindStaffByNo(ctx context.Context, tenantID int64, staffNo string) (*org.Staff, error)
 	InTasksTx(ctx context.Context, fn func(Tx) error) error
 }
@@ -382,7 +382,7 @@ func (s *Service) CreateTask(ctx context.Context, tenantID int64, who *auth.Prin
 		}
 		return err
 	}
-	if err := forbidUnless(read && (own || who.StaffID != 0)); err != nil {
+	if err := forbidUnless(read && (own || s.mayPropose(ctx, tenantID, who, t.UnitID))); err != nil {
 		return err
 	}
 	t.Status, t.ProposedBy = Approved, 0
@@ -400,6 +400,24 @@ func (s *Service) CreateTask(ctx context.Context, tenantID int64, who *auth.Prin
 	})
 }
 
+// mayPropose: a proposal comes from a member of the section whose sheet
+// it is — its unit, or a 係 directly under that 課 — not from IT (who
+// reads every sheet) or from a 係 two levels below (a 部's sheet).
+func (s *Service) mayPropose(ctx context.Context, tenantID int64, who *auth.Principal, unitID int64) bool {
+	if who.StaffID == 0 || who.UnitID == 0 {
+		return false
+	}
+	if who.UnitID == unitID {
+		return true
+	}
+	units, err := s.st.FindUnits(ctx, tenantID)
+	if err != nil {
+		return false
+	}
+	u := org.NewTree(units).Unit(who.UnitID)
+	return u != nil && u.ParentID == unitID
+}
+
 // checkRefs refuses systems outside the tenant's catalogue and an owner
 // who is not one of its staff in service.
 func checkRefs(ctx context.Context, r Reader, tenantID int64, t *SheetTask) error {
@@ -413,7 +431,20 @@ func checkRefs(ctx context.Context, r Reader, tenantID int64, t *SheetTask) erro
 			v.Add("owner_staff_id", "field.staff_unknown", nil)
 			return v.Err()
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		// The 担当 is one of the section's people (of its unit or a unit
+		// below it), not anyone in the tenant.
+		units, err := r.FindUnits(ctx, tenantID)
+		if err != nil {
+			return err
+		}
+		if !org.NewTree(units).IsWithin(st.UnitID, t.UnitID) {
+			var v apperr.Validation
+			v.Add("owner_staff_id", "tasks.field.owner_outside", nil)
+			return v.Err()
+		}
 	}
 	return nil
 }

@@ -133,6 +133,21 @@ func TestInventoryAndCheckPlan(t *testing.T) {
 		if err := s.CreateTask(ctx, f.a.ID, f.outsider, &tasks.SheetTask{UnitID: f.sect.ID, Name: "x"}); code(err) != apperr.Forbidden {
 			t.Errorf("another section's 所属長: %v", err)
 		}
+		// IT reads every sheet but proposes only to its own section's.
+		itStaff := &auth.Principal{TenantID: f.a.ID, UserID: 8, StaffID: f.outsider.StaffID, UnitID: f.other.ID, Roles: []auth.Role{auth.Staff, auth.ITAdmin}}
+		if err := s.CreateTask(ctx, f.a.ID, itStaff, &tasks.SheetTask{UnitID: f.sect.ID, Name: "x"}); code(err) != apperr.Forbidden {
+			t.Errorf("IT proposing to another section: %v", err)
+		}
+		// The 担当 is one of the section's people.
+		if err := s.CreateTask(ctx, f.a.ID, f.boss, &tasks.SheetTask{UnitID: f.sect.ID, Name: "x", OwnerStaffID: f.outsider.StaffID}); apperr.As(err) == nil ||
+			apperr.As(err).Fields[0].Key != "tasks.field.owner_outside" {
+			t.Errorf("a 担当 from another section: %v", err)
+		}
+		// A system's name cannot hold the sheet's separator.
+		if err := s.SaveSystem(ctx, f.a.ID, f.it, &tasks.InfoSystem{Name: "住民票、印鑑登録システム", Segment: tasks.LGWAN}); apperr.As(err) == nil ||
+			apperr.As(err).Fields[0].Key != "tasks.field.system_separator" {
+			t.Errorf("a system name with 、: %v", err)
+		}
 		if err := s.CreateTask(ctx, f.a.ID, f.boss, &tasks.SheetTask{UnitID: f.sect.ID, Name: "x", SystemIDs: []int64{999999}}); apperr.As(err) == nil || apperr.As(err).Fields[0].Field != "systems" {
 			t.Errorf("unknown system: %v", err)
 		}

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"maps"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"telework/internal/apperr"
 	"telework/internal/audit"
@@ -15,6 +17,7 @@ import (
 	"telework/internal/org"
 	"telework/internal/tabular"
 
+	"golang.org/x/text/unicode/norm"
 	"golang.org/x/text/width"
 )
 
@@ -69,6 +72,81 @@ type SheetImport struct {
 	Created, Updated, Unchanged int
 	Problems                    []SheetProblem
 	Encoding                    string
+	// Ignored are the headers of columns the import does not read.
+	Ignored []string
+	// Warnings do not stop the import: rows whose テレワークの可否 says
+	// otherwise than the product's judgement from the row's conditions.
+	Warnings []SheetProblem
+	stated   []statedRow
+}
+
+// taskLabel names a task as the sheet shows it: 業務名 (処理の内容).
+func taskLabel(t *SheetTask) string {
+	if t.Content == "" {
+		return t.Name
+	}
+	return t.Name + "(" + t.Content + ")"
+}
+
+// statedRow is a row's own テレワークの可否 cell, kept to compare with the
+// judgement.
+type statedRow struct {
+	line int
+	task *SheetTask
+	cell string
+}
+
+// statedRating reads a テレワークの可否 cell that gives one verdict (「×」,
+// 「×(物理的に不能)」, 「○」, 「△」); an export's per-mode cell (「在宅○
+// サテライト× …」) or anything else gives false.
+func statedRating(cell string) (Rating, bool) {
+	c := strings.TrimSpace(norm.NFKC.String(cell))
+	if strings.Contains(c, "在宅") || strings.Contains(c, "モバイル") {
+		return "", false
+	}
+	first, _ := utf8.DecodeRuneInString(c)
+	switch first {
+	case '×', 'x', 'X', '✕', '✖':
+		return No, true
+	case '△', '▲':
+		return Partial, true
+	case '○', '〇', '◯', 'o', 'O':
+		return OK, true
+	}
+	return "", false
+}
+
+// checkStated warns of each row whose own verdict differs from the best
+// rating the product gives the task from its conditions (the sheet keeps
+// the conditions, and the verdict follows from them: a × without a reason
+// column filled in would otherwise be counted as ○ without a word).
+func (s *Service) checkStated(ctx context.Context, tenantID int64, res *SheetImport) error {
+	if len(res.stated) == 0 {
+		return nil
+	}
+	cat, err := s.Catalogue(ctx, tenantID)
+	if err != nil {
+		return err
+	}
+	for _, st := range res.stated {
+		want, ok := statedRating(st.cell)
+		if !ok {
+			continue
+		}
+		et := st.task.EngineTask()
+		r := cat.Engine.Rate(&et)
+		best := No
+		for _, x := range r.Results {
+			if x.Rating.rank() < best.rank() {
+				best = x.Rating
+			}
+		}
+		if best != want {
+			res.Warnings = append(res.Warnings, SheetProblem{Line: st.line, Column: SheetHeader[colFeasible], Key: "tasks.import.stated_differs",
+				Args: map[string]any{"Task": taskLabel(st.task), "Stated": string(want), "Judged": feasibleCell(r)}})
+		}
+	}
+	return nil
 }
 
 func yes(b bool) string {
@@ -79,10 +157,10 @@ func yes(b bool) string {
 }
 
 func readYes(s string) (bool, bool) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "", "×", "x", "いいえ", "no", "false", "0", "-", "－":
+	switch strings.ToLower(strings.TrimSpace(norm.NFKC.String(s))) {
+	case "", "×", "x", "✕", "✖", "いいえ", "no", "false", "0", "-", "－", "無", "なし", "無し", "不要":
 		return false, true
-	case "○", "〇", "◯", "o", "はい", "yes", "true", "1", "✓", "要":
+	case "○", "〇", "◯", "o", "はい", "yes", "true", "1", "✓", "✔", "要", "有", "あり", "有り", "必要":
 		return true, true
 	}
 	return false, false
@@ -189,14 +267,17 @@ func (s *Service) ImportSheet(ctx context.Context, tenantID int64, who *auth.Pri
 	}
 	byName := map[string]int64{}
 	for _, x := range systems {
-		byName[org.SearchKey(x.Name)] = x.ID
+		byName[systemKey(x.Name)] = x.ID
 	}
 	current, err := s.st.FindSheetTasks(ctx, tenantID, unitID)
 	if err != nil {
 		return nil, err
 	}
 	planned, err := s.planSheet(ctx, tenantID, unitID, tbl, byName, current, res)
-	if err != nil || len(res.Problems) > 0 || dryRun {
+	if err != nil || len(res.Problems) > 0 {
+		return res, err
+	}
+	if err := s.checkStated(ctx, tenantID, res); err != nil || dryRun {
 		return res, err
 	}
 	err = s.st.InTasksTx(ctx, func(tx Tx) error {
@@ -227,7 +308,8 @@ func (s *Service) planSheet(ctx context.Context, tenantID, unitID int64, tbl *ta
 		res.Problems = append(res.Problems, SheetProblem{Key: "tasks.import.empty"})
 		return nil, nil
 	}
-	head, pos := sheetHeader(tbl)
+	head, pos, ignored := sheetHeader(tbl)
+	res.Ignored = ignored
 	if head < 0 {
 		res.Problems = append(res.Problems, SheetProblem{Line: tbl.Rows[0].Line, Key: "tasks.import.no_name_column"})
 		return nil, nil
@@ -316,8 +398,8 @@ func (s *Service) planSheet(ctx context.Context, tenantID, unitID int64, tbl *ta
 			t.OwnerStaffID = id
 		}
 		if v := cell(r, colSystems); v != "" {
-			for _, n := range strings.FieldsFunc(v, func(c rune) bool { return strings.ContainsRune("、,，/／;；\n", c) }) {
-				id, ok := byName[org.SearchKey(n)]
+			for _, n := range strings.FieldsFunc(v, func(c rune) bool { return strings.ContainsRune(systemSeparators, c) }) {
+				id, ok := byName[systemKey(n)]
 				if !ok {
 					bad(colSystems, "tasks.import.system_unknown", map[string]any{"Value": strings.TrimSpace(n)})
 					continue
@@ -363,6 +445,9 @@ func (s *Service) planSheet(ctx context.Context, tenantID, unitID int64, tbl *ta
 			}
 			continue
 		}
+		if v := cell(r, colFeasible); v != "" {
+			res.stated = append(res.stated, statedRow{line: r.Line, task: t, cell: v})
+		}
 		if old != nil {
 			if sameTask(old, t) {
 				res.Unchanged++
@@ -378,28 +463,76 @@ func (s *Service) planSheet(ctx context.Context, tenantID, unitID int64, tbl *ta
 	return out, nil
 }
 
+// sheetAliases are the other headers sections give the sheet's columns
+// (by SheetHeader's position), compared as org.SearchKey compares.
+var sheetAliases = [numCols][]string{
+	{"業務", "業務の名称", "事務名", "事務事業名"},
+	{"処理内容", "内容", "作業内容", "事務の内容"},
+	{"処理時期", "時期", "実施時期", "頻度"},
+	{"テレワーク可否", "可否", "実施可否", "テレワークの実施可否", "テレワーク実施の可否"},
+	{"備考", "理由", "可否の理由", "説明(理由)"},
+	{"担当", "担当者", "職員番号", "担当者職員番号", "担当職員"},
+	{"使用する情報システム", "使用する業務システム", "情報システム", "業務システム", "システム", "使用するシステム"},
+	{"紙", "紙の書類", "紙の資料", "原本", "紙の原本の有無"},
+	{"特殊機器", "特殊な機器等", "専用機器", "専用の機器"},
+	{"対面", "窓口・相談", "窓口", "対面対応", "窓口対応", "対面(窓口)"},
+	{"電話対応", "電話応対", "電話の対応"},
+	{"年間の時間", "年間処理時間", "年間作業時間", "時間(年間)", "年間時間数"},
+}
+
+// systemKey is how a system's name in a file is matched to the catalogue:
+// in the form an export writes it (〜 as ～, 𠮷 as 〓 in Shift_JIS), then
+// as search compares (全角/半角, case, spaces).
+func systemKey(name string) string { return org.SearchKey(tabular.ExportForm(name)) }
+
+// systemSeparators split a cell's system names (an export joins them with
+// 、): a system's name cannot hold one.
+const systemSeparators = "、,，/／;；\n"
+
+// headerColumn is the column header h names (-1: none): SheetHeader's
+// names and their aliases, with a trailing unit in brackets ignored
+// (「年間時間(時間)」).
+func headerColumn(h string) int {
+	k := org.SearchKey(h)
+	if k == "" {
+		return -1
+	}
+	for _, key := range []string{k, strings.TrimSpace(trailingBracket.ReplaceAllString(k, ""))} {
+		for j, name := range SheetHeader {
+			if key == org.SearchKey(name) || slices.ContainsFunc(sheetAliases[j], func(a string) bool { return key == org.SearchKey(a) }) {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
+var trailingBracket = regexp.MustCompile(`\([^()]*\)$`)
+
 // sheetHeader finds the header row (the first of the first 20 rows with a
 // 業務名 cell: the guide's sheet has its title, 所属・係 and 職・氏名 above
-// it) and each column's position (-1: absent). No header: -1.
-func sheetHeader(tbl *tabular.Table) (int, []int) {
+// it), each column's position (-1: absent) and the headers of that row it
+// does not read (told to the user, never dropped in silence). No header:
+// -1.
+func sheetHeader(tbl *tabular.Table) (int, []int, []string) {
 	pos := make([]int, numCols)
 	for i := range min(len(tbl.Rows), 20) {
 		for j := range pos {
 			pos[j] = -1
 		}
+		var ignored []string
 		for c, v := range tbl.Rows[i].Cells {
-			k := org.SearchKey(v)
-			for j, h := range SheetHeader {
-				if k == org.SearchKey(h) && pos[j] < 0 {
-					pos[j] = c
-				}
+			if j := headerColumn(v); j >= 0 && pos[j] < 0 {
+				pos[j] = c
+			} else if strings.TrimSpace(v) != "" {
+				ignored = append(ignored, strings.TrimSpace(v))
 			}
 		}
 		if pos[colName] >= 0 {
-			return i, pos
+			return i, pos, ignored
 		}
 	}
-	return -1, pos
+	return -1, pos, nil
 }
 
 func sameTask(a, b *SheetTask) bool {

@@ -155,6 +155,12 @@ func TestSheetInTheGuidesLayout(t *testing.T) {
 		if err != nil || len(res.Problems) != 0 || res.Created != 5 {
 			t.Fatalf("the guide's sheet: %v %+v", err, res)
 		}
+		// The sheet's own × (会議開催: 物理的に不能) has no condition on
+		// its row that makes it ×: said, not counted as ○ in silence.
+		if len(res.Warnings) != 1 || res.Warnings[0].Line != 8 ||
+			!strings.Contains(res.Warnings[0].Message("ja"), "○○会議運営業務(会議開催、運営)") || !strings.Contains(res.Warnings[0].Message("ja"), "は×ですが") {
+			t.Errorf("warnings: %+v", res.Warnings)
+		}
 		list, _ := s.Sheet(ctx, f.a.ID, f.boss, f.sect.ID)
 		var got []string
 		for _, x := range list {
@@ -221,4 +227,34 @@ func flat(rows [][]string) []string {
 		out = append(out, strings.Join(r, "\t"))
 	}
 	return out
+}
+
+// TestSheetHeadersAndCells: the headers sections use for the columns, the
+// yes/no forms they type, and a system named with 〜 read back from the
+// export's ～; a header the import does not read is told, not dropped in
+// silence.
+func TestSheetHeadersAndCells(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		s := f.svc
+		if err := s.SaveSystem(ctx, f.a.ID, f.it, &tasks.InfoSystem{Name: "窓口\u301c連携システム", Segment: tasks.LGWAN}); err != nil {
+			t.Fatal(err)
+		}
+		csv := "業務名,処理内容,使用する情報システム,電話対応,特殊機器,対面,年間時間（時間）,No.\n" +
+			"窓口連携,データ確認,窓口\uff5e連携システム,あり,無,不要,１２,1\n" +
+			"電話受付,相談,,１,,Ｏ,３,2\n"
+		res, err := s.ImportSheet(ctx, f.a.ID, f.boss, f.sect.ID, []byte(csv), false)
+		if err != nil || len(res.Problems) != 0 || res.Created != 2 {
+			t.Fatalf("import: %v %+v", err, res)
+		}
+		if len(res.Ignored) != 1 || res.Ignored[0] != "No." {
+			t.Errorf("ignored: %q", res.Ignored)
+		}
+		list, _ := s.Sheet(ctx, f.a.ID, f.boss, f.sect.ID)
+		if len(list) != 2 || len(list[0].SystemIDs) != 1 || !list[0].Phone || list[0].SpecialEquipment || list[0].FaceToFace || list[0].HoursPerYear != 12 ||
+			!list[1].Phone || !list[1].FaceToFace || list[1].HoursPerYear != 3 {
+			t.Fatalf("read: %+v %+v", list[0], list[1])
+		}
+	})
 }

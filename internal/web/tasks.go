@@ -82,23 +82,24 @@ type taskForm struct {
 }
 
 type sheetView struct {
-	Units       []org.Node
-	UnitID      int64
-	UnitPath    string
-	CanOwn      bool
-	Rows        []sheetRow
-	Summary     tasks.Summary
-	Chart       template.HTML
-	Scenarios   []scenarioRow
-	Systems     []*tasks.InfoSystem
-	Staff       []*org.Staff
-	Form        taskForm
-	Query       string
-	Suggestions []tasks.Suggestion
-	TaskTypes   []tasks.TaskType
-	Formats     []tabular.Format
-	Problems    []string
-	Imported    *tasks.SheetImport
+	Units          []org.Node
+	UnitID         int64
+	UnitPath       string
+	CanOwn         bool
+	Rows           []sheetRow
+	Summary        tasks.Summary
+	Chart          template.HTML
+	Scenarios      []scenarioRow
+	Systems        []*tasks.InfoSystem
+	Staff          []*org.Staff
+	Form           taskForm
+	Query          string
+	Suggestions    []tasks.Suggestion
+	TaskTypes      []tasks.TaskType
+	Formats        []tabular.Format
+	Problems       []string
+	ImportWarnings []string
+	Imported       *tasks.SheetImport
 }
 
 func (v *view) TaskPapers() []tasks.Paper { return tasks.Papers }
@@ -432,6 +433,9 @@ func (s *Server) tasksImport(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, pr := range res.Problems {
 		v.Problems = append(v.Problems, pr.Message(lang(r)))
+	}
+	for _, pr := range res.Warnings {
+		v.ImportWarnings = append(v.ImportWarnings, pr.Message(lang(r)))
 	}
 	v.Imported = res
 	status := http.StatusOK

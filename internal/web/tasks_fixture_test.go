@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"telework/internal/auth"
@@ -24,7 +25,7 @@ func tasksObjects(t *testing.T, w *world, object string) ([2]int64, bool) {
 		var err error
 		switch object {
 		case "info_system":
-			x := &tasks.InfoSystem{Name: "walk " + t.Name(), Segment: tasks.LGWAN}
+			x := &tasks.InfoSystem{Name: "walk " + strings.ReplaceAll(t.Name(), "/", " "), Segment: tasks.LGWAN}
 			err, out[i] = svc.SaveSystem(ctx, tn, it, x), x.ID
 		case "task_place":
 			x := &tasks.WorkPlace{Name: "walk " + t.Name(), Kind: tasks.Branch, Network: tasks.OfficeLAN}
