@@ -152,6 +152,17 @@ func (s *Service) RemoveClosureDay(ctx context.Context, tenantID int64, actor au
 	})
 }
 
+// Differences lists the days of the imported years fromYear to toYear
+// where the data and the computation under the 祝日法 disagree (the import
+// result's Diffs, read again from what is stored).
+func (s *Service) Differences(ctx context.Context, fromYear, toYear int) ([]Difference, error) {
+	hs, err := s.st.FindImportedHolidays(ctx, fromYear, toYear)
+	if err != nil {
+		return nil, err
+	}
+	return CompareComputed(hs), nil
+}
+
 // HolidayData summarises the imported national holidays.
 func (s *Service) HolidayData(ctx context.Context) (HolidayData, error) {
 	return s.st.FindHolidayData(ctx)
@@ -194,7 +205,7 @@ func (s *Service) ImportHolidays(ctx context.Context, actor audit.Actor, hs []Ho
 	err := s.st.InCalendarTx(ctx, func(tx Tx) error {
 		res.Added, res.Removed, res.Renamed, res.Kept = 0, 0, 0, 0
 		write = slices.Clone(hs)
-		before := map[string]string{}
+		before, kept := map[string]string{}, map[string]bool{}
 		for _, y := range res.Years {
 			old, err := tx.FindImportedHolidays(ctx, y, y)
 			if err != nil {
@@ -212,6 +223,7 @@ func (s *Service) ImportHolidays(ctx context.Context, actor audit.Actor, hs []Ho
 			for _, h := range used {
 				if h.Date.Before(first) || last.Before(h.Date) {
 					write = append(write, h)
+					kept[h.Date.String()] = true
 					res.Kept++
 				}
 			}
@@ -241,7 +253,11 @@ func (s *Service) ImportHolidays(ctx context.Context, actor audit.Actor, hs []Ho
 		}
 		for day, n := range after {
 			if _, ok := before[day]; !ok {
-				res.Added++
+				// A kept day is stored now but not new to the calendar:
+				// told as kept, not as added.
+				if !kept[day] {
+					res.Added++
+				}
 				chAfter[day] = n
 			}
 		}

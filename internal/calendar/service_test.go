@@ -223,7 +223,7 @@ func TestServiceImportHolidays(t *testing.T) {
 		part := []calendar.Holiday{{Date: cd(2027, 1, 1), Name: "元日", Kind: calendar.KindNational},
 			{Date: cd(2027, 1, 11), Name: "成人の日", Kind: calendar.KindNational}}
 		res, err = svc.ImportHolidays(ctx, op, part)
-		if err != nil || res.Removed != 0 || res.Kept != 15 {
+		if err != nil || res.Removed != 0 || res.Kept != 15 || res.Added != 2 {
 			t.Fatalf("a file cut on 2027-01-11: %+v %v", res, err)
 		}
 		cal, err = svc.Load(ctx, a.ID, 2027, 2027)

@@ -23,6 +23,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"telework/internal/apperr"
 	"telework/internal/audit"
@@ -505,16 +506,23 @@ func AssetKey(s string) string {
 	s = norm.NFKC.String(s)
 	var b strings.Builder
 	b.Grow(len(s))
+	prev := rune(0)
 	for _, r := range s {
 		switch {
 		case unicode.IsSpace(r):
-		case r >= '\u2010' && r <= '\u2015', r == '\u2212', r == '\u2043', r == '\uFE58', r == '\uFE63':
+			continue
+		case r >= '\u2010' && r <= '\u2015', r == '\u2212', r == '\u2043', r == '\uFE58', r == '\uFE63',
+			r == 'ー' && prev < utf8.RuneSelf && (unicode.IsLetter(prev) || unicode.IsDigit(prev)):
+			// ー after a letter or digit of the label is the hyphen key
+			// typed through a Japanese IME (「ＬＴＥー００２」); after kana
+			// it is the long vowel of a name (ルーター) and stays.
 			b.WriteByte('-')
 		case r >= 'a' && r <= 'z':
 			b.WriteRune(r - 'a' + 'A')
 		default:
 			b.WriteRune(r)
 		}
+		prev = r
 	}
 	return b.String()
 }

@@ -64,6 +64,9 @@ func TestAssetKey(t *testing.T) {
 		{"PC−0012", "PC-0012"},
 		{"ﾉｰﾄ1", "ノート1"},
 		{"端末ａ１", "端末A1"},
+		{"ｌｔｅー００２", "LTE-002"},
+		{"LTEｰ002", "LTE-002"},
+		{"ルーター1", "ルーター1"},
 	} {
 		if got := devices.AssetKey(c.in); got != c.want {
 			t.Errorf("AssetKey(%q) = %q, want %q", c.in, got, c.want)

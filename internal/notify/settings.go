@@ -370,6 +370,13 @@ func (s *DeliveryService) SaveSettings(ctx context.Context, tenantID int64, acto
 	if err != nil {
 		return Settings{}, err
 	}
+	// A user name without a password (none given, none stored, or the
+	// stored one cleared) can never authenticate.
+	if set.SMTPUser != "" && ((password == nil && !before.PasswordSet) || (password != nil && *password == "")) {
+		var v apperr.Validation
+		v.Add("smtp_password", "delivery.rule_password_needed", map[string]any{"LabelKey": "delivery.field_smtp_password"})
+		return Settings{}, v.Err()
+	}
 	if set.Version != 0 && set.Version != before.Version {
 		return Settings{}, apperr.ConflictStale()
 	}

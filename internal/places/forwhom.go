@@ -1,6 +1,8 @@
 package places
 
 import (
+	"golang.org/x/text/unicode/norm"
+
 	"context"
 	"strings"
 
@@ -34,7 +36,8 @@ func ByNumber(who *auth.Principal) bool { return Manages(who) }
 // Whether who may act for the person is judged by Book and Reserve.
 func ForWhom(ctx context.Context, who *auth.Principal, staffID int64, staffNo string,
 	byNo func(ctx context.Context, staffNo string) (*org.Staff, error)) (int64, error) {
-	staffNo = strings.TrimSpace(staffNo)
+	// 全角 digits (an IME's default) name the same number.
+	staffNo = strings.TrimSpace(norm.NFKC.String(staffNo))
 	if staffNo == "" {
 		return staffID, nil
 	}

@@ -256,6 +256,7 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, status 
 	}
 	d["Devices"] = joinList(l, devs)
 	d["TakeOut"] = takeOutText(l, a.TakeOut)
+	d["Conditions"] = conditionsOf(l, a)
 	taskNames, err := s.applyTaskNames(r, a.UnitID, a.TaskIDs)
 	if err != nil {
 		s.serverError(w, r, err)

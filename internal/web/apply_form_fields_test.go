@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -77,6 +78,18 @@ func TestApplyFormConditions(t *testing.T) {
 		a, err := db.FindApplication(context.Background(), w.a.ID, id)
 		if err != nil || a.BreakMinutes != 60 || !a.OvertimeApproved || a.MidDayBreak {
 			t.Fatalf("stored: %+v %v", a, err)
+		}
+		// The approver sees what approving also approves.
+		sup := w.session(t, "supervisor")
+		for _, page := range []string{"/approvals", fmt.Sprintf("/applications/%d", id)} {
+			if res := w.do("GET", page, nil, sup); !strings.Contains(res.body, "時間外勤務の事前承認を申請") || !strings.Contains(res.body, "休憩 60分") {
+				t.Errorf("%s does not show the overtime asked for or the break", page)
+			}
+		}
+		// 「前回と同じ内容で申請」 does not tick again what is said or asked
+		// for one day.
+		if res := w.do("GET", "/apply", nil, staff); strings.Contains(res.body, `name="overtime_approved" value="1" checked`) || !strings.Contains(res.body, `value="60"`) {
+			t.Errorf("the form prefilled from the last application ticks the overtime request again")
 		}
 
 	})

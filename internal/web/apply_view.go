@@ -161,6 +161,10 @@ func formOf(a *apply.Application, withDates bool) *applyForm {
 		f.TaskIDs = append(f.TaskIDs, strconv.FormatInt(id, 10))
 	}
 	if !withDates {
+		// 「前回と同じ内容で申請」 copies the plan, not what is said or
+		// asked for one day: the supervisor's prior consent, overtime
+		// asked for, a 中抜け.
+		f.PriorConsent, f.OvertimeApproved, f.MidDayBreak = false, false, false
 		return f
 	}
 	f.ID, f.Version = a.ID, a.Version
@@ -406,4 +410,25 @@ func (f *applyForm) HasSegments() bool {
 		}
 	}
 	return false
+}
+
+// conditionsOf lists what an application asks or says beyond its days and
+// place — the planned break, 時間外勤務の事前承認 (approving the
+// application approves it), 中抜け, the supervisor's prior consent — for
+// the approver, who decides on them too.
+func conditionsOf(l string, a *apply.Application) []string {
+	var out []string
+	if a.BreakMinutes != 0 {
+		out = append(out, i18n.T(l, "applyweb.cond_break", map[string]any{"Minutes": a.BreakMinutes}))
+	}
+	if a.OvertimeApproved {
+		out = append(out, i18n.T(l, "applyweb.cond_overtime", nil))
+	}
+	if a.MidDayBreak {
+		out = append(out, i18n.T(l, "applyweb.cond_mid_day", nil))
+	}
+	if a.PriorConsent {
+		out = append(out, i18n.T(l, "applyweb.cond_prior_consent", nil))
+	}
+	return out
 }

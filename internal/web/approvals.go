@@ -38,6 +38,7 @@ type inboxApp struct {
 	// them too, so the row shows them (a review).
 	Reason, TakeOut  string
 	Plan             string
+	Conditions       []string // break, overtime asked for, 中抜け, prior consent
 	Tasks            []string // the planned tasks of the inventory
 	Errors, Warnings []string
 	OnBehalf         string
@@ -99,7 +100,7 @@ func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request, status int, f
 		c := newCheckView(r, false)
 		c.add(storedFindings(a.Findings))
 		ia := inboxApp{ID: a.ID, Dates: dateView(r).datesSummary(a.ActiveDates()), What: s.contentSummaryShort(l, a),
-			Reason: shorten(a.PlaceReason, 80), TakeOut: takeOutText(l, a.TakeOut), Plan: shorten(a.Plan, 120), Errors: c.Errors, Warnings: c.Warnings}
+			Reason: shorten(a.PlaceReason, 80), TakeOut: takeOutText(l, a.TakeOut), Plan: shorten(a.Plan, 120), Conditions: conditionsOf(l, a), Errors: c.Errors, Warnings: c.Warnings}
 		if ia.Tasks, err = s.applyTaskNames(r, a.UnitID, a.TaskIDs); err != nil {
 			s.serverError(w, r, err)
 			return

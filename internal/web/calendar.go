@@ -2,9 +2,11 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"telework/internal/apperr"
@@ -162,7 +164,29 @@ type holidayDataView struct {
 }
 
 func (s *Server) holidayDataPage(w http.ResponseWriter, r *http.Request) {
-	s.renderHolidayData(w, r, http.StatusOK, &holidayDataView{}, nil)
+	v := &holidayDataView{}
+	// After an import (redirected here: a reload must not import the file
+	// again), the result's counts come in the query and the differences
+	// are read again from what is stored.
+	q := r.URL.Query()
+	if from, to, ok := strings.Cut(q.Get("imported"), "-"); ok {
+		fy, err1 := strconv.Atoi(from)
+		ty, err2 := strconv.Atoi(to)
+		if err1 == nil && err2 == nil && fy <= ty && fy >= calendar.MinImportYear && ty <= calendar.MaxImportYear {
+			n := func(k string) int { x, _ := strconv.Atoi(q.Get(k)); return max(x, 0) }
+			res := &calendar.HolidayImport{Days: n("days"), Added: n("added"), Removed: n("removed"), Renamed: n("renamed"), Kept: n("kept")}
+			for y := fy; y <= ty; y++ {
+				res.Years = append(res.Years, y)
+			}
+			diffs, err := s.svc.Calendar.Differences(r.Context(), fy, ty)
+			if err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			v.Result, v.Span, v.Diffs = res, res.Span(), diffs
+		}
+	}
+	s.renderHolidayData(w, r, http.StatusOK, v, nil)
 }
 
 func (s *Server) renderHolidayData(w http.ResponseWriter, r *http.Request, status int, v *holidayDataView, err error) {
@@ -217,5 +241,6 @@ func (s *Server) holidayImport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.renderHolidayData(w, r, http.StatusOK, &holidayDataView{Result: &res, Span: res.Span(), Diffs: res.Diffs}, nil)
+	http.Redirect(w, r, fmt.Sprintf("/operator/holidays?imported=%d-%d&days=%d&added=%d&removed=%d&renamed=%d&kept=%d",
+		res.Years[0], res.Years[len(res.Years)-1], res.Days, res.Added, res.Removed, res.Renamed, res.Kept), http.StatusSeeOther)
 }

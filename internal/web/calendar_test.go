@@ -185,7 +185,13 @@ func TestHolidayImportPage(t *testing.T) {
 			t.Errorf("no file: %d", res.code)
 		}
 		// The real format: imported, and it matches the computation.
+		// The import redirects (a reload must not import again) to the
+		// page with its result.
 		res = w.postHolidayFile(t, op, "syukujitsu.csv", sample)
+		if res.code != http.StatusSeeOther || !strings.HasPrefix(res.location, "/operator/holidays?imported=2024-2026") {
+			t.Fatalf("import: %d %q", res.code, res.location)
+		}
+		res = w.do("GET", res.location, nil, op)
 		if res.code != 200 || !strings.Contains(res.body, "2024–2026年の祝日・休日 58日分を取り込みました") ||
 			!strings.Contains(res.body, "計算値と一致しました") {
 			t.Fatalf("import: %d\n%s", res.code, res.body)
@@ -202,6 +208,7 @@ func TestHolidayImportPage(t *testing.T) {
 		// A new edition that moves a day shows the difference.
 		moved := bytes.Replace(sample, []byte("2026/7/20,"), []byte("2026/7/21,"), 1)
 		res = w.postHolidayFile(t, op, "syukujitsu.csv", moved)
+		res = w.do("GET", res.location, nil, op)
 		if res.code != 200 || !strings.Contains(res.body, "計算値との違い") || !strings.Contains(res.body, "2026年7月21日") {
 			t.Errorf("diff: %d\n%s", res.code, res.body)
 		}

@@ -62,6 +62,12 @@ func TestDeliveryAPI(t *testing.T) {
 			!strings.Contains(res.body, `"field":"smtp_tls"`) || !strings.Contains(res.body, "STARTTLS か TLS") {
 			t.Errorf("auth without TLS: %d %s", res.code, res.body)
 		}
+		// A user name whose password is cleared could never authenticate.
+		if res := call(it, "PUT", "/api/v1/notification-settings", `{"smtp_host":"127.0.0.1","smtp_port":2525,"smtp_tls":"starttls",
+			"smtp_user":"mailer","smtp_password":"","mail_from":"telework@example.lg.jp","charset":"utf-8"}`); res.code != 422 ||
+			!strings.Contains(res.body, `"field":"smtp_password"`) {
+			t.Errorf("user without a password: %d %s", res.code, res.body)
+		}
 		// The webhook URL is a credential: read back, only its host.
 		res = call(it, "PUT", "/api/v1/notification-channels", fmt.Sprintf(`{"unit_id":%d,"url":"http://10.0.0.9:9/hook/T0SECRET","format":"slack"}`, w.units["a-dept"].ID))
 		if res.code != 200 || !strings.Contains(res.body, `"format":"slack"`) || !strings.Contains(res.body, `"host":"10.0.0.9:9"`) ||

@@ -38,6 +38,8 @@ type devicesDeskView struct {
 	Pools   []devicesDeskPool
 	Overdue []*devices.Reservation
 	AssetNo string
+	// LendAsset is what was typed in the refused row.
+	LendAsset string
 }
 
 func (s *Server) devicesDeskView(r *http.Request) (*devicesDeskView, error) {
@@ -83,6 +85,8 @@ func (s *Server) devicesDeskBack(w http.ResponseWriter, r *http.Request, status 
 	}
 	if errID == 0 {
 		v.AssetNo = newForm(r).str("asset_no")
+	} else {
+		v.LendAsset = newForm(r).str("asset_no") // kept in the row's field
 	}
 	v.ErrID = errID
 	s.render(w, r, status, "devices_desk", "devices.desk_title", v, err)
@@ -105,8 +109,16 @@ func (s *Server) devicesLend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := s.svc.Devices.Lend(r.Context(), p.TenantID, p, id, newForm(r).str("asset_no")); err != nil {
-		// The row's own field, not the return field above it.
-		s.devicesDeskBack(w, r, statusOf(err), id, renameFields(err, map[string]string{"asset_no": "lend_asset_no"}))
+		// The row's own field, not the return field above it; an asset
+		// number out on another loan is that field's error too (the clerk
+		// rescans there, not into the return field).
+		status := statusOf(err)
+		if e := apperr.As(err); e != nil && e.Key == "devices.refused.asset_out" {
+			var v apperr.Validation
+			v.Add("asset_no", e.Key, e.Args)
+			err = v.Err()
+		}
+		s.devicesDeskBack(w, r, status, id, renameFields(err, map[string]string{"asset_no": "lend_asset_no"}))
 		return
 	}
 	s.flashRedirect(w, r, deskAfter(r), "flash.devices_lent")

@@ -67,6 +67,22 @@ func TestDevicesDeskPages(t *testing.T) {
 			res.location != "/devices/desk?date="+today {
 			t.Fatalf("lend: %d %s %.300s", res.code, res.location, res.body)
 		}
+		// The same device again, typed through an IME for someone else:
+		// refused at that row's field, what was typed kept there and
+		// focused (not the return field, where the next scan would record
+		// a return).
+		if res := w.callCookie("POST", "/api/v1/device-reservations", fmt.Sprintf(`{"pool_id":%d,"date":%q}`, pool, today), w.session(t, "supervisor")); res.code != http.StatusCreated {
+			t.Fatalf("second reservation: %d %s", res.code, res.body)
+		}
+		var rid2 int64
+		if err := db.SQL.QueryRow(`SELECT id FROM device_reservations WHERE pool_id = $1 AND id <> $2`, pool, rid).Scan(&rid2); err != nil {
+			t.Fatal(err)
+		}
+		if res := w.do("POST", fmt.Sprintf("/devices/reservations/%d/lend", rid2), url.Values{"asset_no": {"ｌｔｅー００４２"}, "date": {today}}, it); res.code != http.StatusConflict ||
+			!strings.Contains(res.body, `id="f-lend_asset_no" name="asset_no" autocomplete="off" size="12" value="ｌｔｅー００４２" autofocus aria-invalid="true"`) ||
+			strings.Contains(res.body, `autocomplete="off" autofocus aria-describedby="f-return-hint`) {
+			t.Fatalf("the same device lent twice: %d %s", res.code, res.body)
+		}
 		if res := w.do("POST", "/devices/desk/return", url.Values{"asset_no": {"LTE-9999"}}, it); res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "見つかりません") {
 			t.Fatalf("unknown asset: %d", res.code)
 		}

@@ -94,7 +94,8 @@ func TestPlacesBookOnBehalfPages(t *testing.T) {
 		if page := w.do("GET", dayURL, nil, hr); page.code != 200 || !strings.Contains(page.body, `name="staff_no"`) || !strings.Contains(page.body, `name="back" value="day"`) {
 			t.Fatalf("day view form: %d", page.code)
 		}
-		res = w.do("POST", "/places/bookings", book(url.Values{"staff_no": {"1005"}, "back": {"day"}, "half": {"full_day"}}), hr)
+		// 全角 digits, as an IME types them, name the same person.
+		res = w.do("POST", "/places/bookings", book(url.Values{"staff_no": {"１００５"}, "back": {"day"}, "half": {"full_day"}}), hr)
 		if res.code != http.StatusSeeOther || !strings.HasPrefix(res.header.Get("Location"), fmt.Sprintf("/places/offices/%d/day", o.ID)) {
 			t.Fatalf("HR books for 渡邉 from the day view: %d %s", res.code, res.header.Get("Location"))
 		}

@@ -132,6 +132,8 @@ func (s *Server) worktimeRender(w http.ResponseWriter, r *http.Request, status i
 			if a, err := s.svc.Policy.Applying(r.Context(), p.TenantID, p.StaffID); err == nil {
 				m := a.Version.Policy.MidDayBreak
 				data["HourlyLeave"] = m == "hourly_leave" || m == "allowed"
+				// Taken as hourly annual leave only where the policy says so.
+				data["MidDayLeave"] = m == "hourly_leave"
 			}
 		}
 		list = append(list, v)

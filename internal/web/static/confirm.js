@@ -12,3 +12,19 @@
     }
   });
 })();
+
+// A page answering a refused form moves the focus to its error summary
+// (its links lead to each field), so that a keyboard or screen-reader user
+// starts there; a page that focuses the field in error itself (autofocus)
+// keeps that.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var s = document.getElementById("error-summary");
+    if (!s || document.querySelector("[autofocus]")) {
+      return;
+    }
+    s.setAttribute("tabindex", "-1");
+    s.focus();
+  });
+})();
