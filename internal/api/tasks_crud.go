@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"telework/internal/apperr"
@@ -509,6 +510,24 @@ func (res resource[T, In, J]) remove(s *API) func(http.ResponseWriter, *http.Req
 	return func(w http.ResponseWriter, r *http.Request) {
 		p := principal(r)
 		id, _ := pathID(r)
+		// If-Match is optional on a delete; given, it must name the
+		// version there now (a stale one deleted what the caller had not
+		// seen).
+		if strings.TrimSpace(r.Header.Get("If-Match")) != "" {
+			version, ok := s.ifMatch(w, r, res.etag, id)
+			if !ok {
+				return
+			}
+			cur, err := res.find(r.Context(), p.TenantID, p, id)
+			if err != nil {
+				s.apiFail(w, r, err)
+				return
+			}
+			if _, v := res.meta(cur); v != version {
+				s.problem(w, r, http.StatusPreconditionFailed, apperr.ConflictStale())
+				return
+			}
+		}
 		if err := res.del(r.Context(), p.TenantID, p, id); err != nil {
 			s.apiFail(w, r, err)
 			return

@@ -19,6 +19,10 @@ import (
 // name; otherwise the first visible sheet is read.
 const PreferredSheet = "職員"
 
+// TaskSheet is the worksheet the 見える化シート is exported as, read first
+// in a workbook that has it beside other tabs (a 記載例 tab before it).
+const TaskSheet = "見える化シート"
+
 // xlsxSpill is the size above which excelize unzips a worksheet or the
 // shared-strings table to a temporary file and streams it from there
 // instead of holding it in memory; xlsxInMemory bounds what it holds in
@@ -212,7 +216,7 @@ func readXLSX(ctx context.Context, data []byte, lim Limits) (t *Table, err error
 	defer f.Close()
 	sheet := ""
 	for _, name := range f.GetSheetList() {
-		if strings.TrimSpace(name) == PreferredSheet {
+		if n := strings.TrimSpace(name); n == PreferredSheet || n == TaskSheet {
 			sheet = name
 			break
 		}
@@ -235,7 +239,45 @@ func readXLSX(ctx context.Context, data []byte, lim Limits) (t *Table, err error
 	if t.Rows, err = sheetRows(ctx, f, sheet, lim); err != nil {
 		return nil, err
 	}
+	fillMerged(f, sheet, t.Rows)
 	return t, nil
+}
+
+// fillMerged gives each row of a merged cell spanning rows of one column
+// the cell's value (Excel shows it on all of them; the file stores it on
+// the first only): a 使用システム or 紙の原本 merged over the 処理 rows of
+// one 業務 belongs to each. Merges across columns (a title over the
+// header, a heading over two columns) are left alone: filling them would
+// repeat a header's name.
+func fillMerged(f *excelize.File, sheet string, rows []Row) {
+	merges, err := f.GetMergeCells(sheet)
+	if err != nil || len(merges) == 0 {
+		return
+	}
+	byLine := make(map[int]int, len(rows))
+	for i, r := range rows {
+		byLine[r.Line] = i
+	}
+	for _, m := range merges {
+		c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
+		c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
+		if err1 != nil || err2 != nil || c1 != c2 || r2 <= r1 || m.GetCellValue() == "" {
+			continue
+		}
+		col := c1 - 1
+		for line := r1 + 1; line <= r2; line++ {
+			i, ok := byLine[line]
+			if !ok {
+				continue // a row with nothing but the merge is no record
+			}
+			if col >= len(rows[i].Cells) {
+				rows[i].Cells = append(rows[i].Cells, make([]string, col+1-len(rows[i].Cells))...)
+			}
+			if rows[i].Cells[col] == "" {
+				rows[i].Cells[col] = m.GetCellValue()
+			}
+		}
+	}
 }
 
 // sheetRows streams a sheet twice in step, as displayed and as stored,

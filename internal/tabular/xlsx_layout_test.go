@@ -50,3 +50,40 @@ func unzipped(t *testing.T, data []byte, name string) []byte {
 	t.Fatalf("no %s", name)
 	return nil
 }
+
+// TestMergedCellsDownAColumn: a value merged over several rows of one
+// column belongs to each row; a merge across columns (a title, a heading)
+// is not repeated.
+func TestMergedCellsDownAColumn(t *testing.T) {
+	f := excelize.NewFile()
+	sh := f.GetSheetName(0)
+	for cell, v := range map[string]string{"A1": "見える化シート", "A2": "業務名", "B2": "処理の内容", "C2": "使用システム",
+		"A3": "支出事務", "B3": "支出命令の審査", "C3": "財務会計システム", "B4": "支払データ確認", "B5": "伝票の保管"} {
+		if err := f.SetCellValue(sh, cell, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, m := range [][2]string{{"A1", "C1"}, {"C3", "C4"}, {"A3", "A5"}} {
+		if err := f.MergeCell(sh, m[0], m[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := ReadXLSX(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int][]string{}
+	for _, r := range tbl.Rows {
+		got[r.Line] = r.Cells
+	}
+	if c := got[1]; len(c) != 1 {
+		t.Errorf("the title merged across columns was repeated: %q", c)
+	}
+	if got[4][2] != "財務会計システム" || got[4][0] != "支出事務" || got[5][0] != "支出事務" || len(got[5]) > 2 && got[5][2] != "" {
+		t.Errorf("merged down a column: %q %q", got[4], got[5])
+	}
+}

@@ -209,7 +209,7 @@ func (s *Service) ExportSheet(ctx context.Context, tenantID int64, who *auth.Pri
 			strings.Join(names, "、"), paperWords[t.Paper], yes(t.SpecialEquipment), yes(t.FaceToFace), yes(t.Phone), hours})
 	}
 	var buf bytes.Buffer
-	subs, err := tabular.Write(&buf, f, "見える化シート", rows)
+	subs, err := tabular.Write(&buf, f, tabular.TaskSheet, rows)
 	if err != nil {
 		return nil, nil, err
 	}

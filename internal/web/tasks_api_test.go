@@ -88,6 +88,10 @@ func TestAPITaskInventory(t *testing.T) {
 		if res := w.call("DELETE", "/api/v1/systems/"+itoa(sys.ID), "", it); res.code != http.StatusConflict {
 			t.Errorf("deleting a system in use: %d %s", res.code, res.body)
 		}
+		// A delete with a stale If-Match deletes nothing.
+		if res := w.call("DELETE", "/api/v1/systems/"+itoa(sys.ID), "", it, "If-Match", `"system-`+itoa(sys.ID)+`-v999"`); res.code != http.StatusPreconditionFailed {
+			t.Errorf("a stale If-Match on delete: %d %s", res.code, res.body)
+		}
 		// The 見える化シート: export, a bad import refused by row, the ranking file.
 		res = w.call("GET", "/api/v1/tasks/export?format=csv&unit_id="+sect, "", staff)
 		if res.code != http.StatusOK || !strings.HasPrefix(strings.TrimPrefix(res.body, "\ufeff"), "業務名,処理の内容,処理の時期,テレワークの可否,説明") || !strings.Contains(res.body, "支出命令の確認,,通年,在宅△ サテライト△ モバイル×") {
