@@ -24,8 +24,8 @@ const (
 var (
 	reHours   = regexp.MustCompile(`(\d+(?:\.\d+)?)\s*時間(?:\s*(\d+)\s*分)?`)
 	reMinutes = regexp.MustCompile(`(\d+)\s*分`)
-	reTimes   = regexp.MustCompile(`(毎日|毎週|毎月|毎年|日次|週次|月次|年次|四半期|(?:週|月|年)\s*(\d+)\s*回)`)
-	reMonths  = regexp.MustCompile(`(\d+)\s*月\s*[〜~\-－―ー～から]+\s*(\d+)\s*月`)
+	reTimes   = regexp.MustCompile(`(毎日|毎週|毎月|毎年|日次|週次|月次|年次|四半期|(?:週|月|年)\s*に?\s*(\d+)\s*回)`)
+	reMonths  = regexp.MustCompile(`(\d+)\s*月\s*[〜~\-－―ー～から]+\s*翌?\s*(?:年\s*)?(\d+)\s*月`)
 )
 
 // EstimateHours estimates a task's hours a year from its 処理の時期; ok is
@@ -43,9 +43,27 @@ func EstimateHours(timing string) (hours float64, ok bool) {
 		min, _ := strconv.Atoi(m[1])
 		per = float64(min) / 60
 	}
-	f := reTimes.FindStringSubmatch(s)
+	// 「12月 1回」: the 月 is the month's, not 「月1回」 — N times in the
+	// named month, as 年N回.
+	var f []string
+	yearly := false
+	for _, ix := range reTimes.FindAllStringSubmatchIndex(s, -1) {
+		if m := s[ix[2]:ix[3]]; strings.HasPrefix(m, "月") && ix[2] > 0 && s[ix[2]-1] >= '0' && s[ix[2]-1] <= '9' {
+			f, yearly = []string{s[ix[0]:ix[1]], "年" + m[len("月"):], s[ix[4]:ix[5]]}, true
+			continue
+		}
+		f, yearly = []string{s[ix[0]:ix[1]], s[ix[2]:ix[3]], ""}, false
+		if ix[4] >= 0 {
+			f[2] = s[ix[4]:ix[5]]
+		}
+		break
+	}
 	if per <= 0 || f == nil {
 		return 0, false
+	}
+	if yearly {
+		n, _ := strconv.ParseFloat(f[2], 64)
+		return n * per, true
 	}
 	// months is the part of the year the task runs (12 unless a range of
 	// months is named).
