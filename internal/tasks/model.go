@@ -156,6 +156,11 @@ func (p *WorkPlace) Validate() error {
 	if !slices.Contains(Networks, p.Network) {
 		v.Add("network", "field.choice", nil)
 	}
+	if p.Kind == PrivateShare && p.PhysicalSecurity {
+		// A private share office has outsiders in it (the rules rate it
+		// so): the measures of a 庁舎 cannot be claimed for it.
+		v.Add("physical_security", "tasks.field.share_security", nil)
+	}
 	return v.Err()
 }
 

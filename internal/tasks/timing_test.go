@@ -2,6 +2,7 @@ package tasks
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -45,5 +46,18 @@ func TestEngineTaskHours(t *testing.T) {
 	}
 	if h := (&SheetTask{Timing: "月2回 3時間", HoursPerYear: 50}).EngineTask().Hours; h != 50 {
 		t.Errorf("given hours win: %v", h)
+	}
+}
+
+// TestShareOfficeHasNoOfficeSecurity: a private share office cannot claim
+// the physical measures of an office building (it has outsiders in it).
+func TestShareOfficeHasNoOfficeSecurity(t *testing.T) {
+	p := &WorkPlace{Name: "駅前シェアオフィス", Kind: PrivateShare, Network: Networks[0], PhysicalSecurity: true}
+	if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "tasks.field.share_security") {
+		t.Errorf("accepted: %v", err)
+	}
+	p.PhysicalSecurity = false
+	if err := p.Validate(); err != nil {
+		t.Errorf("refused: %v", err)
 	}
 }
