@@ -684,6 +684,12 @@ func (s *Service) CheckPlan(ctx context.Context, tenantID, unitID int64, taskIDs
 		if err != nil {
 			return nil, err
 		}
+		if t.Status != Approved {
+			// A proposal is not on the sheet yet (the form lists approved
+			// tasks only): the approver is told, not shown it as planned.
+			out = append(out, policy.Finding{Rule: "tasks.feasibility", Severity: policy.Warning, Key: "tasks.plan.proposed", Args: map[string]any{"Task": t.Name}})
+			continue
+		}
 		et := t.EngineTask()
 		res := cat.Engine.RateAt(&et, tg)
 		for _, n := range res.Reasons {

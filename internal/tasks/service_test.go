@@ -219,6 +219,17 @@ func TestInventoryAndCheckPlan(t *testing.T) {
 		if strings.Join(lines, "\n") != strings.Join(want, "\n") {
 			t.Errorf("home plan:\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
 		}
+		// A proposal picked by id is not planned work yet.
+		prop := &tasks.SheetTask{UnitID: f.sect.ID, Name: "窓口の案内文の見直し"}
+		if err := s.CreateTask(ctx, f.a.ID, f.member, prop); err != nil || prop.Status != tasks.Proposed {
+			t.Fatalf("proposal: %v", err)
+		}
+		if fs, _ := s.CheckPlan(ctx, f.a.ID, f.sect.ID, []int64{prop.ID}, policy.Home, "home"); len(fs) != 1 || fs[0].Key != "tasks.plan.proposed" {
+			t.Errorf("a proposal in the plan: %+v", fs)
+		}
+		if err := s.DeleteTask(ctx, f.a.ID, f.member, prop.ID); err != nil {
+			t.Fatal(err)
+		}
 		// At the 支所 by id: the tenant does not allow 個人番号 there yet.
 		fs, _ = s.CheckPlan(ctx, f.a.ID, f.sect.ID, []int64{t1.ID}, policy.Satellite, itoa(shisho.ID))
 		if len(fs) != 1 || fs[0].Key != "tasks.plan.mynumber_tenant" || !strings.Contains(fs[0].Message("en"), "四賀支所") {
