@@ -75,21 +75,47 @@ func (s *Service) withAbsent(ctx context.Context, tenantID int64, e *env, approv
 }
 
 // withPlan asks the plan checker (the task inventory) about the tasks.
-func (s *Service) withPlan(ctx context.Context, tenantID int64, e *env, taskIDs []int64, mode policy.Mode, place string) error {
+func (s *Service) withPlan(ctx context.Context, tenantID int64, e *env, taskIDs []int64, mode policy.Mode, place string, segs []Segment) error {
 	e.planFs = nil
 	if s.plan == nil || len(taskIDs) == 0 {
 		return nil
 	}
-	more, err := s.plan.CheckPlan(ctx, tenantID, e.staff.UnitID, taskIDs, mode, place)
-	if err != nil {
-		return err
+	// The tasks are checked where the day is worked: the application's
+	// mode and place, and each telework segment's (午前はサテライト、午後は
+	// 在宅), each place once; the same finding is told once.
+	type where struct {
+		mode  policy.Mode
+		place string
 	}
-	for _, f := range more {
-		// The inventory warns; only the policy refuses.
-		if f.Severity == policy.Error {
-			f.Severity = policy.Warning
+	places := []where{{mode, place}}
+	for _, sg := range segs {
+		if sg.Mode == "" || sg.Mode == ModeOffice {
+			continue
 		}
-		e.planFs = append(e.planFs, f)
+		w := where{sg.Mode, planPlace(sg.Place, sg.PlaceName)}
+		if sg.Mode == policy.Satellite && sg.PlaceName != "" {
+			w.place = sg.PlaceName
+		}
+		if !slices.Contains(places, w) {
+			places = append(places, w)
+		}
+	}
+	seen := map[string]bool{}
+	for _, w := range places {
+		more, err := s.plan.CheckPlan(ctx, tenantID, e.staff.UnitID, taskIDs, w.mode, w.place)
+		if err != nil {
+			return err
+		}
+		for _, f := range more {
+			// The inventory warns; only the policy refuses.
+			if f.Severity == policy.Error {
+				f.Severity = policy.Warning
+			}
+			if k := f.Message("ja"); !seen[k] {
+				seen[k] = true
+				e.planFs = append(e.planFs, f)
+			}
+		}
 	}
 	return nil
 }

@@ -164,7 +164,7 @@ func (s *Service) prepare(ctx context.Context, tenantID int64, who *auth.Princip
 			return nil, nil, skipped, v.Err()
 		}
 	}
-	if err := s.withPlan(ctx, tenantID, e, r.TaskIDs, r.Mode, planPlace(r.Place, r.PlaceName)); err != nil {
+	if err := s.withPlan(ctx, tenantID, e, r.TaskIDs, r.Mode, planPlace(r.Place, r.PlaceName), r.Segments); err != nil {
 		return nil, nil, skipped, err
 	}
 	if r.Submit {
@@ -515,7 +515,7 @@ func (s *Service) Submit(ctx context.Context, tenantID int64, who *auth.Principa
 	if err != nil {
 		return nil, err
 	}
-	if err := s.withPlan(ctx, tenantID, e, cur.TaskIDs, cur.Mode, planPlace(cur.Place, cur.PlaceName)); err != nil {
+	if err := s.withPlan(ctx, tenantID, e, cur.TaskIDs, cur.Mode, planPlace(cur.Place, cur.PlaceName), cur.Segments); err != nil {
 		return nil, err
 	}
 	if err := s.withRoute(ctx, tenantID, e); err != nil {
@@ -634,7 +634,7 @@ func (s *Service) decide(ctx context.Context, tenantID int64, who *auth.Principa
 		if e, err = s.loadEnv(ctx, tenantID, cur.StaffID, from, to); err != nil {
 			return nil, err
 		}
-		if err := s.withPlan(ctx, tenantID, e, cur.TaskIDs, cur.Mode, planPlace(cur.Place, cur.PlaceName)); err != nil {
+		if err := s.withPlan(ctx, tenantID, e, cur.TaskIDs, cur.Mode, planPlace(cur.Place, cur.PlaceName), cur.Segments); err != nil {
 			return nil, err
 		}
 		if err := s.withAbsent(ctx, tenantID, e, cur.SecondApproverID); err != nil {
