@@ -167,8 +167,15 @@ func TestDeliverySettingsPage(t *testing.T) {
 			t.Errorf("saved settings: %s", res.body)
 		}
 		bad := url.Values{"smtp_host": {"mail.example.jp"}, "smtp_port": {"0"}, "smtp_tls": {"starttls"}, "mail_from": {"x"}, "charset": {"utf-8"}}
-		if res = w.do("POST", "/delivery/settings", bad, it); res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "ポート") {
+		if res = w.do("POST", "/delivery/settings", bad, it); res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "ポート") ||
+			!strings.Contains(res.body, `href="#f-smtp_port"`) || !strings.Contains(res.body, `aria-invalid="true" aria-describedby="f-smtp_port-error"`) {
 			t.Errorf("bad settings: %d", res.code)
+		}
+		// Each error's link in the summary has its target.
+		noTLS := url.Values{"smtp_host": {"127.0.0.1"}, "smtp_port": {"25"}, "smtp_tls": {"none"}, "smtp_user": {"u"}, "mail_from": {"a@example.jp"}, "charset": {"utf-8"}}
+		if res = w.do("POST", "/delivery/settings", noTLS, it); res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, `href="#f-smtp_tls"`) ||
+			!strings.Contains(res.body, `<fieldset id="f-smtp_tls" tabindex="-1" aria-describedby="f-smtp_tls-error">`) {
+			t.Errorf("auth without TLS: %d", res.code)
 		}
 		unit := w.staff["a-staff"].UnitID
 		ch := url.Values{"unit_id": {fmt.Sprint(unit)}, "url": {"https://chat.example.jp/hook/secret-path"}, "format": {"slack"}}
