@@ -240,7 +240,15 @@ func (s *Server) applyRefused(w http.ResponseWriter, r *http.Request, d *applyFo
 	switch {
 	case errors.As(err, &refused):
 		fillCheck(d.Check, refused.Days, refused.Skipped, refused.Findings)
-		s.applyFormPage(w, r, http.StatusUnprocessableEntity, d, title, &apperr.Error{Code: apperr.Invalid, Key: "apply.refused"})
+		summary := &apperr.Error{Code: apperr.Invalid, Key: "apply.refused"}
+		for _, f := range refused.Findings {
+			// A rule a box of the form answers is that box's error (the
+			// summary links to it), not only a finding further down.
+			if f.Severity == policy.Error && f.Rule == "deadline.prior_consent" {
+				summary.Fields = append(summary.Fields, apperr.FieldError{Field: "prior_consent", Key: f.Key, Args: f.Args})
+			}
+		}
+		s.applyFormPage(w, r, http.StatusUnprocessableEntity, d, title, summary)
 	case apperr.CodeOf(err) == apperr.Invalid:
 		// The check and the summary name each field by the form's label.
 		err = formFields(err, d.Form.Kind)

@@ -101,7 +101,8 @@ func TestApplyFormConditions(t *testing.T) {
 			t.Fatal("the form does not ask for the prior consent the policy wants")
 		}
 		f := dayForm(day, "submit")
-		if res := w.do("POST", "/apply", f, staff); res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "事前に所属長の了承") {
+		if res := w.do("POST", "/apply", f, staff); res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "事前に所属長の了承") ||
+			!strings.Contains(res.body, `href="#f-prior_consent"`) || !strings.Contains(res.body, `aria-describedby="f-prior_consent-error"`) {
 			t.Fatalf("without the consent: %d", res.code)
 		}
 		f.Set("prior_consent", "1")
