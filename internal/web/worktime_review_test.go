@@ -3,7 +3,9 @@ package web_test
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"telework/internal/store"
 	"telework/internal/store/storetest"
@@ -66,6 +68,13 @@ func TestWorktimeAPIActionsAgree(t *testing.T) {
 		if d.Mode != "office" || d.Place != "本庁舎" || d.End == nil || has(d, "no_application") {
 			t.Fatalf("end with mode and place: %+v", d)
 		}
+		// A start sent with the end (a double tap, a retry) does not reopen
+		// the day; a minute later it is going back to work.
+		if res := w.call("POST", "/api/v1/worktime/start", `{}`, staff); res.code != http.StatusConflict || !strings.Contains(res.body, "終業を記録したところです") {
+			t.Fatalf("start just after the end: %d %s", res.code, res.body)
+		}
+		defer func() { db.Now = time.Now }()
+		db.Now = func() time.Time { return time.Now().Add(time.Minute) }
 		if d := ok("POST", "/api/v1/worktime/start", `{}`); d.End != nil || len(d.Breaks) != 2 || d.Mode != "office" {
 			t.Fatalf("start after the end: %+v", d)
 		}

@@ -57,5 +57,23 @@ func TestProxyTime(t *testing.T) {
 		storetest.Must(t, err)
 		_, err = f.svc.End(ctx, f.a.ID, f.who["kakaricho"], colleague, worktime.Report{At: "17:15"})
 		refused(err, "worktime.time_future")
+		// An end told by phone before the start is said as such (not as
+		// a time still to come).
+		_, err = f.svc.End(ctx, f.a.ID, f.who["kakaricho"], colleague, worktime.Report{At: "08:00"})
+		refused(err, "worktime.time_before_start")
+		// After the person's end, a start told by phone at a time before
+		// it does not reopen the day (it would erase the end report); one
+		// after it is going back to work.
+		f.now = time.Date(2026, time.June, 2, 12, 0, 0, 0, calendar.Tokyo)
+		_, err = f.svc.End(ctx, f.a.ID, f.who["colleague"], 0, worktime.Report{})
+		storetest.Must(t, err)
+		f.now = time.Date(2026, time.June, 2, 13, 30, 0, 0, calendar.Tokyo)
+		_, err = f.svc.Start(ctx, f.a.ID, f.who["kakaricho"], colleague, worktime.Report{At: "09:00"})
+		refused(err, "worktime.start_before_end")
+		out, err = f.svc.Start(ctx, f.a.ID, f.who["kakaricho"], colleague, worktime.Report{At: "13:00"})
+		storetest.Must(t, err)
+		if !out.Day.End.IsZero() || len(out.Day.Breaks) != 1 {
+			t.Fatalf("resumed by phone at 13:00: %+v", out.Day)
+		}
 	})
 }

@@ -194,10 +194,15 @@ func reportedAt(r Report, proxy int64, day calendar.Date, after, now time.Time) 
 	}
 	m, _ := hm(r.At)
 	at := time.Date(day.Year, day.Month, day.Day, 0, m, 0, 0, calendar.Tokyo)
+	moved := false
 	if !after.IsZero() && !at.After(after) {
-		at = at.Add(24 * time.Hour)
+		at, moved = at.Add(24*time.Hour), true
 	}
 	switch {
+	case moved && at.After(now):
+		// An end at or before the start, read as the next day's, is still
+		// to come: what was meant is an end before the start.
+		return time.Time{}, apperr.At(apperr.Invalid, "time", "worktime.time_before_start", map[string]any{"Start": after.In(calendar.Tokyo).Format("15:04")})
 	case at.After(now):
 		return time.Time{}, apperr.At(apperr.Invalid, "time", "worktime.time_future", map[string]any{"Now": now.In(calendar.Tokyo).Format("15:04")})
 	case !after.IsZero() && at.Sub(after) >= 24*time.Hour:
@@ -361,10 +366,28 @@ func (s *Service) startOnce(ctx context.Context, tenantID int64, who *auth.Princ
 		return nil, apperr.New(apperr.Conflict, "worktime.already_started")
 	}
 	before := prev[0]
+	ended := before.End.In(calendar.Tokyo).Format("15:04")
+	switch {
+	case r.At != "" && !now.After(before.End):
+		// A start told by phone at a time before the recorded end is not a
+		// resumption: it would erase the end report.
+		var v apperr.Validation
+		v.Add("time", "worktime.start_before_end", map[string]any{"End": ended})
+		return nil, v.Err()
+	case r.At == "" && now.Sub(before.End) < JustEnded:
+		// A start sent with (or just after) the end — a double tap, a
+		// retry — is not taken as going back to work.
+		return nil, &apperr.Error{Code: apperr.Conflict, Key: "worktime.just_ended",
+			Args: map[string]any{"End": ended, "Seconds": int(JustEnded / time.Second)}}
+	}
 	d = before
 	d.resume(now, r)
 	return s.start(ctx, tenantID, who, st, p, d, &before, now, checker)
 }
+
+// JustEnded is how soon after the end a start is refused rather than taken
+// as resuming the day.
+const JustEnded = 10 * time.Second
 
 // staleTries bounds how often an action is run again on a day that changed
 // under it.
