@@ -424,6 +424,9 @@ func (s *Service) Reserve(ctx context.Context, tenantID int64, who *auth.Princip
 	if err != nil {
 		return nil, err
 	}
+	if err := places.StillLinked(ctx, s.st, tenantID, r.ApplicationID, r.StaffID, r.Day, r.ID, s.Cancel); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 

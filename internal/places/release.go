@@ -43,7 +43,7 @@ func (s *Service) ReleaseFor(ctx context.Context, tenantID int64, who *auth.Prin
 // lent, past) stays; only a database error is returned.
 func CancelEach(ctx context.Context, tenantID int64, who *auth.Principal, staffID int64, ids []int64,
 	cancel func(ctx context.Context, tenantID int64, who *auth.Principal, id int64) error) error {
-	system := &auth.Principal{TenantID: tenantID, StaffID: staffID, LoginID: "system:application", Roles: []auth.Role{auth.Staff}}
+	system := systemFor(tenantID, staffID)
 	for _, id := range ids {
 		err := cancel(ctx, tenantID, who, id)
 		if c := apperr.CodeOf(err); c == apperr.NotFound || c == apperr.Forbidden {
@@ -54,4 +54,35 @@ func CancelEach(ctx context.Context, tenantID int64, who *auth.Principal, staffI
 		}
 	}
 	return nil
+}
+
+// StillLinked re-reads, after a booking or reservation linked to
+// application appID has been written, whether the application still holds
+// the day; when it no longer does (withdrawn, rejected or its day
+// cancelled meanwhile) it undoes the booking with cancel, as the system in
+// the person's name, and returns the refusal CheckApplication gives now.
+// The release of a day that no longer happens reads the bookings after
+// the application's change committed; a booking written at the same moment
+// could be missed by it, and held a seat for nobody. One of the two always
+// sees the other: either this re-read sees the closed day, or the release
+// ran after it and saw the booking.
+func StillLinked(ctx context.Context, r ApplicationReader, tenantID, appID, staffID int64, day calendar.Date, id int64,
+	cancel func(ctx context.Context, tenantID int64, who *auth.Principal, id int64) error) error {
+	if appID == 0 {
+		return nil
+	}
+	refused := CheckApplication(ctx, r, tenantID, appID, staffID, day)
+	if apperr.CodeOf(refused) != apperr.Invalid {
+		return refused // nil, or a database error
+	}
+	if err := cancel(ctx, tenantID, systemFor(tenantID, staffID), id); err != nil && apperr.As(err) == nil {
+		return err
+	}
+	return refused
+}
+
+// systemFor is the system acting in person staffID's name for an
+// application (the audit log names it system:application).
+func systemFor(tenantID, staffID int64) *auth.Principal {
+	return &auth.Principal{TenantID: tenantID, StaffID: staffID, LoginID: "system:application", Roles: []auth.Role{auth.Staff}}
 }

@@ -544,6 +544,9 @@ func (s *Service) Book(ctx context.Context, tenantID int64, who *auth.Principal,
 	if err != nil {
 		return nil, err
 	}
+	if err := StillLinked(ctx, s.st, tenantID, b.ApplicationID, b.StaffID, b.Day, b.ID, s.Cancel); err != nil {
+		return nil, err
+	}
 	return b, nil
 }
 
