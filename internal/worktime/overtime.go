@@ -494,6 +494,13 @@ func (s *OvertimeService) withdraw(ctx context.Context, tenantID int64, who *aut
 		e.Args = map[string]any{"Date": cur.Date.String()}
 		return nil, e
 	}
+	if cur.Status != OvertimeRequested && cur.DecidedBy != who.StaffID && s.now().Sub(cur.DecidedAt) < apply.JustDecided {
+		// Sent at the moment the supervisor decided: the person cannot
+		// have seen that decision (as an application's take-back, issue
+		// 11: of an approval and a withdrawal sent at once, one wins).
+		return nil, &apperr.Error{Code: apperr.Conflict, Key: "worktime.overtime_decided_just_now",
+			Args: map[string]any{"Seconds": int(apply.JustDecided / time.Second)}}
+	}
 	o := *cur
 	before := o.AuditView()
 	o.Status = OvertimeWithdrawn

@@ -160,6 +160,12 @@ func TestOvertimeDelegateRejectAndAgain(t *testing.T) {
 		}
 		_, err = ot.Withdraw(ctx, f.a.ID, f.who["colleague"], v.ID)
 		mustCode(t, err, apperr.Forbidden)
+		// The person's withdrawal sent as the approval was made is refused
+		// (of the two sent at once, one wins); a minute later it is taken.
+		if _, err := ot.Withdraw(ctx, f.a.ID, f.who["staff"], v.ID); apperr.As(err) == nil || apperr.As(err).Key != "worktime.overtime_decided_just_now" {
+			t.Fatalf("withdrawal at the moment of the approval: %v", err)
+		}
+		f.now = f.now.Add(time.Minute)
 		w, err := ot.Withdraw(ctx, f.a.ID, f.who["staff"], v.ID)
 		storetest.Must(t, err)
 		if w.Status != worktime.OvertimeWithdrawn {
