@@ -203,11 +203,16 @@ func (db *DB) FindApplication(ctx context.Context, tenantID, id int64) (*apply.A
 // the version read, and a concurrent action waits for this one (SQLite's
 // write transactions are serial already).
 func (tx *Tx) FindApplication(ctx context.Context, tenantID, id int64) (*apply.Application, error) {
-	lock := ""
 	if tx.db.Engine == Postgres {
-		lock = ` FOR UPDATE OF a`
+		// The row is locked first, alone, and read after: a SELECT … FOR
+		// UPDATE that waited for a concurrent change re-reads the locked
+		// row but keeps the joined rows of its first read (the approver's
+		// name of the step before: "いまはさんの承認待ち").
+		if _, err := tx.exec(ctx, `SELECT id FROM applications WHERE tenant_id = ? AND id = ? FOR UPDATE`, tenantID, id); err != nil {
+			return nil, mapErr(fmt.Errorf("store: lock application: %w", err))
+		}
 	}
-	return findApplication(ctx, tx, tenantID, id, lock)
+	return findApplication(ctx, tx, tenantID, id, "")
 }
 
 func andIn[T any](col string, vs []T, args *[]any) string {
