@@ -69,9 +69,9 @@ func NewServices(db *store.DB) web.Services {
 	// The seats and devices booked for an application's days that no
 	// longer happen (withdrawn, rejected, cancelled) are freed at once.
 	seats, loans := places.NewService(db, now), devices.NewService(db, now)
-	applications.SetRelease(func(ctx context.Context, tenantID int64, who *auth.Principal, a *apply.Application, days []calendar.Date) {
-		for _, free := range []func(context.Context, int64, *auth.Principal, int64, int64, []calendar.Date) error{seats.ReleaseFor, loans.ReleaseFor} {
-			if err := free(ctx, tenantID, who, a.StaffID, a.ID, days); err != nil {
+	applications.SetRelease(func(ctx context.Context, tenantID int64, who *auth.Principal, a *apply.Application, days, unlinked []calendar.Date) {
+		for _, free := range []func(context.Context, int64, *auth.Principal, int64, int64, []calendar.Date, []calendar.Date) error{seats.ReleaseFor, loans.ReleaseFor} {
+			if err := free(ctx, tenantID, who, a.StaffID, a.ID, days, unlinked); err != nil {
 				slog.Default().Error("freeing the bookings of an application's days", "tenant", tenantID, "application", a.ID, "err", err)
 			}
 		}

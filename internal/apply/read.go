@@ -199,18 +199,47 @@ func (s *Service) act(ctx context.Context, tenantID int64, who *auth.Principal, 
 			}
 		}
 		if len(gone) > 0 {
-			s.release(ctx, tenantID, who, out, gone)
+			s.release(ctx, tenantID, who, out, gone, s.unheld(ctx, tenantID, out, gone))
 		}
 	}
 	return out, nil
 }
 
+// unheld are the days of gone on which no other application of the person
+// holds telework (午前 and 午後 may be two applications of one day): only on
+// those can a booking made without an application (at the IT desk, or
+// before applying) be taken as this application's. On a read error, none.
+func (s *Service) unheld(ctx context.Context, tenantID int64, a *Application, gone []calendar.Date) []calendar.Date {
+	from, to := slices.MinFunc(gone, calendar.Date.Compare), slices.MaxFunc(gone, calendar.Date.Compare)
+	others, err := s.st.FindStaffTelework(ctx, tenantID, a.StaffID, from, to)
+	if err != nil {
+		return nil
+	}
+	held := map[calendar.Date]bool{}
+	for _, o := range others {
+		if o.ID != a.ID {
+			for _, d := range o.Dates {
+				held[d] = true
+			}
+		}
+	}
+	var out []calendar.Date
+	for _, d := range gone {
+		if !held[d] {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 // Release frees what was booked for an application's days that no longer
 // happen (withdrawn, rejected, cancelled): the seats and devices linked to
-// it (internal/places and internal/devices, wired in internal/app). It runs
+// it, and, on the days of unlinked (days no other application of the
+// person holds), the person's bookings linked to no application
+// (internal/places and internal/devices, wired in internal/app). It runs
 // after the application's transaction; what it cannot free (a seat already
 // checked in) stays.
-type Release func(ctx context.Context, tenantID int64, who *auth.Principal, a *Application, days []calendar.Date)
+type Release func(ctx context.Context, tenantID int64, who *auth.Principal, a *Application, days, unlinked []calendar.Date)
 
 // SetRelease names what frees the bookings of days that no longer happen.
 func (s *Service) SetRelease(r Release) { s.release = r }

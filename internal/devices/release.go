@@ -10,12 +10,12 @@ import (
 )
 
 // ReleaseFor cancels the device reservations of person staffID linked to
-// application appID, or linked to none (made at the desk by IT for the
-// person, or before the application), on days the application no longer
-// holds, as
+// application appID on days the application no longer holds, and those
+// linked to none (made at the desk by IT, or before applying) on unlinked
+// (days no other application of the person holds), as
 // places.Service.ReleaseFor does for seats. A reservation already lent
 // stays (the device is out); only a database error is returned.
-func (s *Service) ReleaseFor(ctx context.Context, tenantID int64, who *auth.Principal, staffID, appID int64, days []calendar.Date) error {
+func (s *Service) ReleaseFor(ctx context.Context, tenantID int64, who *auth.Principal, staffID, appID int64, days, unlinked []calendar.Date) error {
 	if len(days) == 0 {
 		return nil
 	}
@@ -26,7 +26,7 @@ func (s *Service) ReleaseFor(ctx context.Context, tenantID int64, who *auth.Prin
 	}
 	var ids []int64
 	for _, r := range list {
-		if (r.ApplicationID == appID || r.ApplicationID == 0) && r.Status == Reserved && slices.Contains(days, r.Day) {
+		if r.Status == Reserved && ((r.ApplicationID == appID && slices.Contains(days, r.Day)) || (r.ApplicationID == 0 && slices.Contains(unlinked, r.Day))) {
 			ids = append(ids, r.ID)
 		}
 	}

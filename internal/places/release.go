@@ -10,15 +10,16 @@ import (
 )
 
 // ReleaseFor cancels the seat bookings of person staffID linked to
-// application appID, or linked to none (booked at the desk by IT for the
-// person, or before the application: one day has one application, so they
-// were for it), on days — days the application no longer holds
+// application appID on days, and those linked to no application (booked at
+// the desk by IT for the person, or before applying) on unlinked — days no
+// other application of the person holds, so they were for this one — days
+// the application no longer holds
 // (withdrawn, rejected, cancelled; apply.Release) — by who, who acted on the
 // application, or, where who may not cancel for the person (an approver
 // deciding for another unit's head), by the system in the person's name.
 // A booking that cannot be cancelled (checked in, past) stays; only a
 // database error is returned.
-func (s *Service) ReleaseFor(ctx context.Context, tenantID int64, who *auth.Principal, staffID, appID int64, days []calendar.Date) error {
+func (s *Service) ReleaseFor(ctx context.Context, tenantID int64, who *auth.Principal, staffID, appID int64, days, unlinked []calendar.Date) error {
 	if len(days) == 0 {
 		return nil
 	}
@@ -29,7 +30,7 @@ func (s *Service) ReleaseFor(ctx context.Context, tenantID int64, who *auth.Prin
 	}
 	var ids []int64
 	for _, b := range list {
-		if (b.ApplicationID == appID || b.ApplicationID == 0) && b.Status == Booked && slices.Contains(days, b.Day) {
+		if b.Status == Booked && ((b.ApplicationID == appID && slices.Contains(days, b.Day)) || (b.ApplicationID == 0 && slices.Contains(unlinked, b.Day))) {
 			ids = append(ids, b.ID)
 		}
 	}

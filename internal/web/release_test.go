@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
+	"time"
 
 	"telework/internal/apply"
 	"telework/internal/places"
@@ -67,6 +68,106 @@ func withdrawFreesTheSeat(t *testing.T, byIT bool) {
 		storetest.Must(t, err)
 		if got.Decision != apply.Withdrawn {
 			t.Errorf("application %s", got.Decision)
+		}
+	})
+}
+
+// TestMorningWithdrawKeepsAfternoonSeat: a morning application and an afternoon application on one day;
+// IT books the afternoon's seat at the desk (no application id). Withdrawing
+// the morning's application must not free the afternoon's seat.
+func TestMorningWithdrawKeepsAfternoonSeat(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, day := applyWorld(t, db)
+		it, staff := w.session(t, "it"), w.session(t, "staff")
+		res := w.callCookie("POST", "/api/v1/offices", `{"name":"波田支所","kind":"branch","seats":2,"opens":"00:00","closes":"24:00","closed_days":[],"network":"internet"}`, it)
+		var o struct {
+			ID int64 `json:"id"`
+		}
+		_ = json.Unmarshal([]byte(res.body), &o)
+		if res.code != http.StatusCreated {
+			t.Fatalf("office: %d %s", res.code, res.body)
+		}
+		mk := func(body string) int64 {
+			res := w.callCookie("POST", "/api/v1/applications", body, staff)
+			var a struct {
+				ID int64 `json:"id"`
+			}
+			_ = json.Unmarshal([]byte(res.body), &a)
+			if res.code != http.StatusCreated {
+				t.Fatalf("application: %d %s", res.code, res.body)
+			}
+			return a.ID
+		}
+		am := mk(fmt.Sprintf(`{"dates":["%s"],"mode":"home","place":"home","time_unit":"am","plan":"資料作成"}`, day))
+		pm := mk(fmt.Sprintf(`{"dates":["%s"],"mode":"satellite","place":"satellite","place_name":"波田支所","time_unit":"pm","plan":"資料作成"}`, day))
+		_ = pm
+		res = w.callCookie("POST", "/api/v1/bookings", fmt.Sprintf(`{"office_id":%d,"date":"%s","half":"pm","staff_id":%d}`, o.ID, day, w.staff["a-staff"].ID), it)
+		if res.code != http.StatusCreated {
+			t.Fatalf("booking: %d %s", res.code, res.body)
+		}
+		if res := w.callCookie("POST", fmt.Sprintf("/api/v1/applications/%d/withdraw", am), "{}", staff); res.code != http.StatusOK {
+			t.Fatalf("withdraw: %d %s", res.code, res.body)
+		}
+		list, err := db.FindBookings(context.Background(), w.a.ID, places.Filter{StaffID: w.staff["a-staff"].ID, IncludeCancelled: true})
+		storetest.Must(t, err)
+		for _, b := range list {
+			if b.Status == places.Cancelled {
+				t.Errorf("withdrawing the morning's application cancelled the afternoon's seat (application %d still active)", pm)
+			}
+		}
+	})
+}
+
+// Review: every later take-back of application A re-releases all of A's
+// days cancelled earlier; with unlinked bookings now freed too, a seat
+// booked for a new application B on such a day is cancelled.
+func TestCancelKeepsAnotherApplicationsSeat(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w, d1 := applyWorld(t, db)
+		cal, _ := db.LoadCalendar(ctx, w.a.ID, d1.Year, d1.Year+1)
+		d2 := cal.AddBusinessDays(d1, 1)
+		it, staff, sup := w.session(t, "it"), w.session(t, "staff"), w.session(t, "supervisor")
+		res := w.callCookie("POST", "/api/v1/offices", `{"name":"波田支所","kind":"branch","seats":2,"opens":"00:00","closes":"24:00","closed_days":[],"network":"internet"}`, it)
+		var o struct {
+			ID int64 `json:"id"`
+		}
+		_ = json.Unmarshal([]byte(res.body), &o)
+		mk := func(body string) int64 {
+			res := w.callCookie("POST", "/api/v1/applications", body, staff)
+			var a struct {
+				ID     int64  `json:"id"`
+				Status string `json:"status"`
+			}
+			_ = json.Unmarshal([]byte(res.body), &a)
+			if res.code != http.StatusCreated {
+				t.Fatalf("application: %d %s", res.code, res.body)
+			}
+			return a.ID
+		}
+		a := mk(fmt.Sprintf(`{"dates":["%s","%s"],"mode":"home","place":"home","plan":"資料作成"}`, d1, d2))
+		if res := w.callCookie("POST", fmt.Sprintf("/api/v1/applications/%d/approve", a), "{}", sup); res.code != http.StatusOK {
+			t.Fatalf("approve: %d %s", res.code, res.body)
+		}
+		defer func() { db.Now = time.Now }()
+		db.Now = func() time.Time { return time.Now().Add(time.Minute) }
+		if res := w.callCookie("POST", fmt.Sprintf("/api/v1/applications/%d/cancel", a), fmt.Sprintf(`{"days":["%s"]}`, d1), staff); res.code != http.StatusOK {
+			t.Fatalf("cancel d1: %d %s", res.code, res.body)
+		}
+		b := mk(fmt.Sprintf(`{"dates":["%s"],"mode":"satellite","place":"satellite","place_name":"波田支所","plan":"資料作成"}`, d1))
+		res = w.callCookie("POST", "/api/v1/bookings", fmt.Sprintf(`{"office_id":%d,"date":"%s","half":"full_day","staff_id":%d}`, o.ID, d1, w.staff["a-staff"].ID), it)
+		if res.code != http.StatusCreated {
+			t.Fatalf("booking: %d %s", res.code, res.body)
+		}
+		if res := w.callCookie("POST", fmt.Sprintf("/api/v1/applications/%d/cancel", a), fmt.Sprintf(`{"days":["%s"]}`, d2), staff); res.code != http.StatusOK {
+			t.Fatalf("cancel d2: %d %s", res.code, res.body)
+		}
+		list, err := db.FindBookings(ctx, w.a.ID, places.Filter{StaffID: w.staff["a-staff"].ID, IncludeCancelled: true})
+		storetest.Must(t, err)
+		for _, bk := range list {
+			if bk.Status == places.Cancelled {
+				t.Errorf("cancelling %s of application %d cancelled the seat on %s booked for application %d", d2, a, bk.Day, b)
+			}
 		}
 	})
 }
