@@ -86,6 +86,21 @@ func (s *Server) applyFormPage(w http.ResponseWriter, r *http.Request, status in
 		d.OvertimeAsk = pol.Hours.Overtime == "prior_approval"
 		d.MidDay, d.BreakStandard = pol.MidDayBreak, pol.Hours.BreakMinutes
 	}
+	// Each day is checked under the version in force on it: a box a
+	// version to come asks for (saved in March for April) is offered
+	// already, or an application for its days could not pass.
+	if vs, verr := s.svc.Policy.Versions(r.Context(), p.TenantID); verr == nil {
+		for _, v := range vs {
+			if !v.InForce && !v.Future {
+				continue
+			}
+			d.PriorConsent = d.PriorConsent || v.Policy.Deadline.PriorConsent
+			d.OvertimeAsk = d.OvertimeAsk || v.Policy.Hours.Overtime == "prior_approval"
+			if d.MidDay == "" || d.MidDay == "not_allowed" {
+				d.MidDay = v.Policy.MidDayBreak
+			}
+		}
+	}
 	if !d.HomeEquivalent {
 		d.Places = slices.DeleteFunc(d.Places, func(x string) bool { return x == policy.PlaceHomeEquivalent })
 	}

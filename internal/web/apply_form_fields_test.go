@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"telework/internal/policy"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
 )
@@ -109,5 +110,25 @@ func TestApplyFormConditions(t *testing.T) {
 		if id := submitPage(t, w, staff, f); id == 0 {
 			t.Fatal("no application")
 		}
+	})
+}
+
+// TestApplyFormFutureVersion: a box that the version in force on the day
+// applied for asks for is on the form, though today's version does not
+// ask for it (神戸市's rules saved today for that day).
+func TestApplyFormFutureVersion(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, day := applyWorld(t, db)
+		tp, _ := policy.TemplateByName("kobe")
+		if err := policy.NewService(db, db.Now).Save(context.Background(), w.a.ID, sys, &policy.Version{Effective: day, Policy: tp.Policy}); err != nil {
+			t.Fatal(err)
+		}
+		staff := w.session(t, "staff")
+		if page := w.do("GET", "/apply", nil, staff); !strings.Contains(page.body, `name="prior_consent"`) {
+			t.Fatal("the form lacks the box the day's rules ask for")
+		}
+		f := dayForm(day, "submit")
+		f.Set("prior_consent", "1")
+		submitPage(t, w, staff, f)
 	})
 }
