@@ -390,7 +390,7 @@ func (s *Service) CreateTask(ctx context.Context, tenantID int64, who *auth.Prin
 		t.Status, t.ProposedBy = Proposed, who.StaffID
 	}
 	return s.st.InTasksTx(ctx, func(tx Tx) error {
-		if err := checkRefs(ctx, tx, tenantID, t); err != nil {
+		if err := checkRefs(ctx, tx, tenantID, t, nil); err != nil {
 			return err
 		}
 		if err := tx.InsertSheetTask(ctx, tenantID, t, s.now()); err != nil {
@@ -420,11 +420,14 @@ func (s *Service) mayPropose(ctx context.Context, tenantID int64, who *auth.Prin
 
 // checkRefs refuses systems outside the tenant's catalogue and an owner
 // who is not one of its staff in service.
-func checkRefs(ctx context.Context, r Reader, tenantID int64, t *SheetTask) error {
+func checkRefs(ctx context.Context, r Reader, tenantID int64, t *SheetTask, before *SheetTask) error {
 	if err := checkSystems(ctx, r, tenantID, t.SystemIDs); err != nil {
 		return err
 	}
-	if t.OwnerStaffID != 0 {
+	// The 担当 is checked when it is set or changed: one who moved to
+	// another section since (人事異動) does not block the approval or an
+	// edit of the task.
+	if t.OwnerStaffID != 0 && (before == nil || before.OwnerStaffID != t.OwnerStaffID) {
 		st, err := r.FindStaffByID(ctx, tenantID, t.OwnerStaffID)
 		if apperr.CodeOf(err) == apperr.NotFound || (err == nil && st.Retired) {
 			var v apperr.Validation
@@ -511,7 +514,7 @@ func (s *Service) changeTask(ctx context.Context, tenantID int64, who *auth.Prin
 		if err != nil || after == nil {
 			return err
 		}
-		if err := checkRefs(ctx, tx, tenantID, after); err != nil {
+		if err := checkRefs(ctx, tx, tenantID, after, before); err != nil {
 			return err
 		}
 		if err := tx.UpdateSheetTaskRow(ctx, tenantID, after, s.now()); err != nil {

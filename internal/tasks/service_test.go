@@ -344,3 +344,36 @@ func (failingTx) Audit(context.Context, int64, audit.Actor, audit.Change) error 
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestOwnerAfterTransfer: the 担当 must be of the section when it is set
+// (on the form and in the import), but one who moved since does not block
+// the approval or an edit of the task.
+func TestOwnerAfterTransfer(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		s := f.svc
+		prop := &tasks.SheetTask{UnitID: f.sect.ID, Name: "窓口の案内文の見直し", OwnerStaffID: f.memberStaff.ID}
+		if err := s.CreateTask(ctx, f.a.ID, f.member, prop); err != nil || prop.Status != tasks.Proposed {
+			t.Fatalf("proposal: %v", err)
+		}
+		// 人事異動: the proposer moves to 市民課.
+		if _, err := db.SQL.Exec(`UPDATE staff SET unit_id = $1 WHERE id = $2`, f.other.ID, f.memberStaff.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ApproveTask(ctx, f.a.ID, f.boss, prop.ID, prop.Version); err != nil {
+			t.Fatalf("approval after the proposer moved: %v", err)
+		}
+		cur, _ := s.Task(ctx, f.a.ID, f.boss, prop.ID)
+		cur.Note = "edit"
+		if err := s.UpdateTask(ctx, f.a.ID, f.boss, cur); err != nil {
+			t.Fatalf("edit after the 担当 moved: %v", err)
+		}
+		// The import names a 担当 of another section as a row problem.
+		csv := "業務名,処理の内容,担当職員番号\n住民税の課税,課税資料の入力,1003\n"
+		res, err := s.ImportSheet(ctx, f.a.ID, f.boss, f.sect.ID, []byte(csv), false)
+		if err != nil || len(res.Problems) != 1 || res.Problems[0].Key != "tasks.import.owner_outside" {
+			t.Fatalf("import with a 担当 of another section: %v %+v", err, res)
+		}
+	})
+}

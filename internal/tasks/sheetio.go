@@ -347,7 +347,12 @@ func (s *Service) planSheet(ctx context.Context, tenantID, unitID int64, tbl *ta
 		exact[[2]string{n, tabular.ExportForm(t.Content)}] = t
 		named[n] = append(named[n], t)
 	}
-	staffByNo := map[string]int64{}
+	staffByNo := map[string][2]int64{} // staff number → (id, unit)
+	units, err := s.st.FindUnits(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	tree := org.NewTree(units)
 	seen := map[[2]string]int{}
 	var out []*SheetTask
 	for i, r := range rows {
@@ -380,7 +385,7 @@ func (s *Service) planSheet(ctx context.Context, tenantID, unitID int64, tbl *ta
 			t.Timing, t.Note = tabular.KeepStored(old.Timing, t.Timing), tabular.KeepStored(old.Note, t.Note)
 		}
 		if no := cell(r, colOwner); no != "" {
-			id, ok := staffByNo[no]
+			who, ok := staffByNo[no]
 			if !ok {
 				st, err := s.st.FindStaffByNo(ctx, tenantID, no)
 				switch {
@@ -388,14 +393,19 @@ func (s *Service) planSheet(ctx context.Context, tenantID, unitID int64, tbl *ta
 				case err != nil:
 					return nil, err
 				default:
-					id = st.ID
+					who = [2]int64{st.ID, st.UnitID}
 				}
-				staffByNo[no] = id
+				staffByNo[no] = who
 			}
-			if id == 0 {
+			switch {
+			case who[0] == 0:
 				bad(colOwner, "tasks.import.staff_unknown", map[string]any{"Value": no})
+			case (old == nil || old.OwnerStaffID != who[0]) && !tree.IsWithin(who[1], unitID):
+				// As on the form: the 担当 is one of the section's people
+				// (one kept from before a transfer stays).
+				bad(colOwner, "tasks.import.owner_outside", map[string]any{"Value": no})
 			}
-			t.OwnerStaffID = id
+			t.OwnerStaffID = who[0]
 		}
 		if v := cell(r, colSystems); v != "" {
 			for _, n := range strings.FieldsFunc(v, func(c rune) bool { return strings.ContainsRune(systemSeparators, c) }) {

@@ -81,6 +81,10 @@ func TestSheetImportExport(t *testing.T) {
 			if err := storetest.F(db).CreateUnit(ctx, f.a.ID, op, other, calendarZero); err != nil {
 				t.Fatal(err)
 			}
+			// The 担当 (1002) is of the section the sheet goes to.
+			if _, err := db.SQL.Exec(`UPDATE staff SET unit_id = $1 WHERE id = $2`, other.ID, f.memberStaff.ID); err != nil {
+				t.Fatal(err)
+			}
 			res, err := s.ImportSheet(ctx, f.a.ID, f.hr, other.ID, data, false)
 			if err != nil || res.Created != 3 || len(res.Problems) != 0 {
 				t.Fatalf("%s back: %v %+v", fm, err, res)
