@@ -333,10 +333,6 @@ func ValidateSettings(set Settings) error {
 	}
 	if !oneOf(set.SMTPTLS, TLSModes) {
 		v.Add("smtp_tls", "delivery.rule_one_of", map[string]any{"LabelKey": "delivery.field_smtp_tls"})
-	} else if set.SMTPTLS == "none" && set.SMTPUser != "" {
-		// The mail library will not send a password over a connection
-		// without TLS: such settings could never deliver a message.
-		v.Add("smtp_tls", "delivery.rule_auth_needs_tls", map[string]any{"LabelKey": "delivery.field_smtp_tls"})
 	}
 	if !oneOf(set.Charset, Charsets) {
 		v.Add("charset", "delivery.rule_one_of", map[string]any{"LabelKey": "delivery.field_charset"})

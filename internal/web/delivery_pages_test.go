@@ -172,10 +172,10 @@ func TestDeliverySettingsPage(t *testing.T) {
 			t.Errorf("bad settings: %d", res.code)
 		}
 		// Each error's link in the summary has its target.
-		noTLS := url.Values{"smtp_host": {"127.0.0.1"}, "smtp_port": {"25"}, "smtp_tls": {"none"}, "smtp_user": {"u"}, "mail_from": {"a@example.jp"}, "charset": {"utf-8"}}
-		if res = w.do("POST", "/delivery/settings", noTLS, it); res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, `href="#f-smtp_tls"`) ||
+		badTLS := url.Values{"smtp_host": {"127.0.0.1"}, "smtp_port": {"25"}, "smtp_tls": {"ssl3"}, "mail_from": {"a@example.jp"}, "charset": {"utf-8"}}
+		if res = w.do("POST", "/delivery/settings", badTLS, it); res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, `href="#f-smtp_tls"`) ||
 			!strings.Contains(res.body, `<fieldset id="f-smtp_tls" tabindex="-1" aria-describedby="f-smtp_tls-error">`) {
-			t.Errorf("auth without TLS: %d", res.code)
+			t.Errorf("an unknown TLS mode: %d", res.code)
 		}
 		unit := w.staff["a-staff"].UnitID
 		ch := url.Values{"unit_id": {fmt.Sprint(unit)}, "url": {"https://chat.example.jp/hook/secret-path"}, "format": {"slack"}}
