@@ -513,7 +513,7 @@ func (res resource[T, In, J]) remove(s *API) func(http.ResponseWriter, *http.Req
 		// If-Match is optional on a delete; given, it must name the
 		// version there now (a stale one deleted what the caller had not
 		// seen).
-		if strings.TrimSpace(r.Header.Get("If-Match")) != "" {
+		if m := strings.TrimSpace(r.Header.Get("If-Match")); m != "" && m != "*" {
 			version, ok := s.ifMatch(w, r, res.etag, id)
 			if !ok {
 				return

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"telework/internal/calendar"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
 )
@@ -18,6 +19,12 @@ func TestWorktimeAPIActionsAgree(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w, _ := applyWorld(t, db)
 		staff := mkToken(t, w, "staff", false)
+		// The day runs from 10:00 Tokyo whatever the hour the test runs
+		// (a resumption a minute later must stay on the same day).
+		today := time.Now().In(calendar.Tokyo)
+		base, began := time.Date(today.Year(), today.Month(), today.Day(), 10, 0, 0, 0, calendar.Tokyo), time.Now()
+		defer func() { db.Now = time.Now }()
+		db.Now = func() time.Time { return base.Add(time.Since(began)) }
 		type day struct {
 			Date     string            `json:"date"`
 			End      *string           `json:"end"`
@@ -73,8 +80,7 @@ func TestWorktimeAPIActionsAgree(t *testing.T) {
 		if res := w.call("POST", "/api/v1/worktime/start", `{}`, staff); res.code != http.StatusConflict || !strings.Contains(res.body, "終業を記録したところです") {
 			t.Fatalf("start just after the end: %d %s", res.code, res.body)
 		}
-		defer func() { db.Now = time.Now }()
-		db.Now = func() time.Time { return time.Now().Add(time.Minute) }
+		base = base.Add(time.Minute)
 		if d := ok("POST", "/api/v1/worktime/start", `{}`); d.End != nil || len(d.Breaks) != 2 || d.Mode != "office" {
 			t.Fatalf("start after the end: %+v", d)
 		}
