@@ -13,6 +13,10 @@ import (
 // fit a city of 50,000 staff with room to spare: its roster is about
 // 900,000 cells and 30 MB of sheet XML.
 type Limits struct {
+	// Sheet is the worksheet an xlsx is read from when the workbook has
+	// one of that name ("" : PreferredSheet); otherwise its first visible
+	// sheet. (Not a bound: it travels with them to the reader.)
+	Sheet string
 	// MaxRows is the last row number read (empty rows count: it is the
 	// row number Excel shows).
 	MaxRows int

@@ -19,8 +19,9 @@ import (
 // name; otherwise the first visible sheet is read.
 const PreferredSheet = "職員"
 
-// TaskSheet is the worksheet the 見える化シート is exported as, read first
-// in a workbook that has it beside other tabs (a 記載例 tab before it).
+// TaskSheet is the worksheet the 見える化シート is exported as; the task
+// import reads it first in a workbook that has it beside other tabs (a
+// 記載例 or a 職員 tab before it).
 const TaskSheet = "見える化シート"
 
 // xlsxSpill is the size above which excelize unzips a worksheet or the
@@ -214,9 +215,12 @@ func readXLSX(ctx context.Context, data []byte, lim Limits) (t *Table, err error
 		return nil, fail("tabular.xlsx_broken", nil)
 	}
 	defer f.Close()
-	sheet := ""
+	sheet, want := "", lim.Sheet
+	if want == "" {
+		want = PreferredSheet
+	}
 	for _, name := range f.GetSheetList() {
-		if n := strings.TrimSpace(name); n == PreferredSheet || n == TaskSheet {
+		if strings.TrimSpace(name) == want {
 			sheet = name
 			break
 		}

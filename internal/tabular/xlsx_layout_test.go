@@ -3,6 +3,7 @@ package tabular
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"io"
 	"testing"
 
@@ -85,5 +86,35 @@ func TestMergedCellsDownAColumn(t *testing.T) {
 	}
 	if got[4][2] != "財務会計システム" || got[4][0] != "支出事務" || got[5][0] != "支出事務" || len(got[5]) > 2 && got[5][2] != "" {
 		t.Errorf("merged down a column: %q %q", got[4], got[5])
+	}
+}
+
+// TestPreferredSheetOfTheCaller: the task import reads the 見える化シート tab
+// even behind a 職員 tab; the staff import the 職員 tab.
+func TestPreferredSheetOfTheCaller(t *testing.T) {
+	f := excelize.NewFile()
+	first := f.GetSheetName(0)
+	if err := f.SetSheetName(first, "職員"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.NewSheet(TaskSheet); err != nil {
+		t.Fatal(err)
+	}
+	_ = f.SetCellValue("職員", "A1", "職員番号")
+	_ = f.SetCellValue(TaskSheet, "A1", "業務名")
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	lim := DefaultLimits()
+	lim.Sheet = TaskSheet
+	for _, c := range []struct {
+		lim  Limits
+		want string
+	}{{DefaultLimits(), "職員番号"}, {lim, "業務名"}} {
+		tbl, err := ReadContext(context.Background(), buf.Bytes(), c.lim)
+		if err != nil || len(tbl.Rows) == 0 || tbl.Rows[0].Cell(0) != c.want {
+			t.Errorf("sheet %q: %v %+v", c.lim.Sheet, err, tbl)
+		}
 	}
 }

@@ -247,7 +247,9 @@ func (s *Service) ImportSheet(ctx context.Context, tenantID int64, who *auth.Pri
 		return nil, apperr.Forbid()
 	}
 	res := &SheetImport{}
-	tbl, err := tabular.ReadContext(ctx, data, tabular.DefaultLimits())
+	lim := tabular.DefaultLimits()
+	lim.Sheet = tabular.TaskSheet
+	tbl, err := tabular.ReadContext(ctx, data, lim)
 	if err != nil {
 		e := apperr.As(err)
 		if e == nil {
