@@ -100,6 +100,7 @@ type sheetView struct {
 	Problems       []string
 	ImportWarnings []string
 	Imported       *tasks.SheetImport
+	DryRun         bool // the import only checked the file
 }
 
 func (v *view) TaskPapers() []tasks.Paper { return tasks.Papers }
@@ -426,7 +427,8 @@ func (s *Server) tasksImport(w http.ResponseWriter, r *http.Request) {
 		s.renderSheet(w, r, http.StatusUnprocessableEntity, v, val.Err())
 		return
 	}
-	res, err := s.svc.Tasks.ImportSheet(r.Context(), p.TenantID, p, unitID, data, r.PostFormValue("dry_run") == "1")
+	v.DryRun = r.PostFormValue("dry_run") == "1"
+	res, err := s.svc.Tasks.ImportSheet(r.Context(), p.TenantID, p, unitID, data, v.DryRun)
 	if err != nil {
 		s.fail(w, r, err)
 		return
