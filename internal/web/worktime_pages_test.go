@@ -67,7 +67,7 @@ func TestWorktimePages(t *testing.T) {
 		if res := w.do("GET", "/worktime", nil, staff); !strings.Contains(res.body, "中抜け(時間単位の年休)を始める") {
 			t.Error("the policy allows 中抜け but the page does not offer it")
 		}
-		if res := w.do("POST", "/worktime/break", url.Values{"action": {"start"}, "hourly": {"1"}}, staff); res.code != http.StatusSeeOther {
+		if res := w.do("POST", "/worktime/break", url.Values{"action": {"start_hourly"}}, staff); res.code != http.StatusSeeOther {
 			t.Fatalf("中抜け: %d %s", res.code, res.body)
 		}
 		if res := w.do("GET", "/worktime", nil, staff); !strings.Contains(res.body, "中抜け中(") || !strings.Contains(res.body, "中抜けを終える") ||

@@ -209,7 +209,11 @@ func (s *Server) worktimeBreak(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := principal(r)
-	_, err := s.svc.Worktime.Break(r.Context(), p.TenantID, p, r.PostFormValue("action") == "start", r.PostFormValue("hourly") == "1")
+	// 中抜け is the fieldset's second start button (action start_hourly);
+	// hourly=1 with action start is read too.
+	action := r.PostFormValue("action")
+	_, err := s.svc.Worktime.Break(r.Context(), p.TenantID, p, action == "start" || action == "start_hourly",
+		action == "start_hourly" || r.PostFormValue("hourly") == "1")
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid || apperr.CodeOf(err) == apperr.Conflict {
 			s.worktimeRender(w, r, http.StatusUnprocessableEntity, err)
