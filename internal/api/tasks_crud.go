@@ -426,7 +426,7 @@ type resource[T any, In any, J any] struct {
 	etag, path   string
 	find         func(ctx context.Context, tenantID int64, who *auth.Principal, id int64) (T, error)
 	insert, save func(ctx context.Context, tenantID int64, who *auth.Principal, x T) error
-	del          func(ctx context.Context, tenantID int64, who *auth.Principal, id int64) error
+	del          func(ctx context.Context, tenantID int64, who *auth.Principal, id, version int64) error // version 0: as it is
 	fresh        func() T
 	apply        func(in *In, x T)
 	toJSON       func(T) J
@@ -513,22 +513,17 @@ func (res resource[T, In, J]) remove(s *API) func(http.ResponseWriter, *http.Req
 		// If-Match is optional on a delete; given, it must name the
 		// version there now (a stale one deleted what the caller had not
 		// seen).
+		var version int64
 		if m := strings.TrimSpace(r.Header.Get("If-Match")); m != "" && m != "*" {
-			version, ok := s.ifMatch(w, r, res.etag, id)
+			v, ok := s.ifMatch(w, r, res.etag, id)
 			if !ok {
 				return
 			}
-			cur, err := res.find(r.Context(), p.TenantID, p, id)
-			if err != nil {
-				s.apiFail(w, r, err)
-				return
-			}
-			if _, v := res.meta(cur); v != version {
-				s.problem(w, r, http.StatusPreconditionFailed, apperr.ConflictStale())
-				return
-			}
+			version = v
 		}
-		if err := res.del(r.Context(), p.TenantID, p, id); err != nil {
+		// The version is compared in the delete's own transaction: a
+		// change committed after it was read is not deleted unseen.
+		if err := res.del(r.Context(), p.TenantID, p, id, version); err != nil {
 			s.apiFail(w, r, err)
 			return
 		}
@@ -546,7 +541,7 @@ func anyone[T any](find func(context.Context, int64, int64) (T, error)) func(con
 func (s *API) systemRes() resource[*tasks.InfoSystem, systemInput, systemJSON] {
 	t := s.svc.Tasks
 	return resource[*tasks.InfoSystem, systemInput, systemJSON]{etag: "system", path: "/api/v1/systems/",
-		find: anyone(t.System), insert: t.SaveSystem, save: t.SaveSystem, del: t.DeleteSystem,
+		find: anyone(t.System), insert: t.SaveSystem, save: t.SaveSystem, del: t.DeleteSystemAt,
 		fresh: func() *tasks.InfoSystem { return &tasks.InfoSystem{} }, apply: (*systemInput).apply, toJSON: toSystemJSON,
 		meta:       func(x *tasks.InfoSystem) (int64, int64) { return x.ID, x.Version },
 		setVersion: func(x *tasks.InfoSystem, v int64) { x.Version = v }}
@@ -555,7 +550,7 @@ func (s *API) systemRes() resource[*tasks.InfoSystem, systemInput, systemJSON] {
 func (s *API) placeRes() resource[*tasks.WorkPlace, placeInput, placeJSON] {
 	t := s.svc.Tasks
 	return resource[*tasks.WorkPlace, placeInput, placeJSON]{etag: "place", path: "/api/v1/task-places/",
-		find: anyone(t.Place), insert: t.SavePlace, save: t.SavePlace, del: t.DeletePlace,
+		find: anyone(t.Place), insert: t.SavePlace, save: t.SavePlace, del: t.DeletePlaceAt,
 		fresh: func() *tasks.WorkPlace { return &tasks.WorkPlace{} }, apply: (*placeInput).apply, toJSON: toPlaceJSON,
 		meta:       func(x *tasks.WorkPlace) (int64, int64) { return x.ID, x.Version },
 		setVersion: func(x *tasks.WorkPlace, v int64) { x.Version = v }}
@@ -564,7 +559,7 @@ func (s *API) placeRes() resource[*tasks.WorkPlace, placeInput, placeJSON] {
 func (s *API) taskRes() resource[*tasks.SheetTask, taskInput, taskJSON] {
 	t := s.svc.Tasks
 	return resource[*tasks.SheetTask, taskInput, taskJSON]{etag: "task", path: "/api/v1/tasks/",
-		find: t.Task, insert: t.CreateTask, save: t.UpdateTask, del: t.DeleteTask,
+		find: t.Task, insert: t.CreateTask, save: t.UpdateTask, del: t.DeleteTaskAt,
 		fresh: func() *tasks.SheetTask { return &tasks.SheetTask{} }, apply: (*taskInput).apply, toJSON: toTaskJSON,
 		meta:       func(x *tasks.SheetTask) (int64, int64) { return x.ID, x.Version },
 		setVersion: func(x *tasks.SheetTask, v int64) { x.Version = v }}

@@ -171,13 +171,16 @@ type catalogueKind[T record] struct {
 	find                        func(tx Tx, ctx context.Context, tenantID, id int64) (T, error)
 	insert, update              func(tx Tx, ctx context.Context, tenantID int64, x T, at time.Time) error
 	remove                      func(tx Tx, ctx context.Context, tenantID, id int64) error
+	version                     func(T) int64
 }
 
 var systemKind = catalogueKind[*InfoSystem]{noun: "system", objectType: "info_system", nameField: "system_name",
-	find: Tx.FindInfoSystem, insert: Tx.InsertInfoSystem, update: Tx.UpdateInfoSystemRow, remove: Tx.DeleteInfoSystem}
+	find: Tx.FindInfoSystem, insert: Tx.InsertInfoSystem, update: Tx.UpdateInfoSystemRow, remove: Tx.DeleteInfoSystem,
+	version: func(x *InfoSystem) int64 { return x.Version }}
 
 var placeKind = catalogueKind[*WorkPlace]{noun: "place", objectType: "task_place", nameField: "place_name",
-	find: Tx.FindTaskPlace, insert: Tx.InsertTaskPlace, update: Tx.UpdateTaskPlaceRow, remove: Tx.DeleteTaskPlace}
+	find: Tx.FindTaskPlace, insert: Tx.InsertTaskPlace, update: Tx.UpdateTaskPlaceRow, remove: Tx.DeleteTaskPlace,
+	version: func(x *WorkPlace) int64 { return x.Version }}
 
 // save creates (id 0) or updates x at its version (IT admin), audited.
 func save[T record](s *Service, ctx context.Context, tenantID int64, who *auth.Principal, k catalogueKind[T], x T, id func() int64) error {
@@ -206,7 +209,7 @@ func save[T record](s *Service, ctx context.Context, tenantID int64, who *auth.P
 }
 
 // remove deletes the record id (IT admin), audited.
-func remove[T record](s *Service, ctx context.Context, tenantID int64, who *auth.Principal, k catalogueKind[T], id int64) error {
+func remove[T record](s *Service, ctx context.Context, tenantID int64, who *auth.Principal, k catalogueKind[T], id, version int64) error {
 	if err := forbidUnless(who.Has(auth.ITAdmin)); err != nil {
 		return err
 	}
@@ -214,6 +217,9 @@ func remove[T record](s *Service, ctx context.Context, tenantID int64, who *auth
 		before, err := k.find(tx, ctx, tenantID, id)
 		if err != nil {
 			return err
+		}
+		if version != 0 && k.version(before) != version {
+			return apperr.ConflictStale() // changed since the caller read it
 		}
 		if err := k.remove(tx, ctx, tenantID, id); err != nil {
 			return err
@@ -231,7 +237,13 @@ func (s *Service) SaveSystem(ctx context.Context, tenantID int64, who *auth.Prin
 // DeleteSystem removes a system no task names (IT admin); a Conflict
 // (tasks.system_in_use) while a task uses it.
 func (s *Service) DeleteSystem(ctx context.Context, tenantID int64, who *auth.Principal, id int64) error {
-	return remove(s, ctx, tenantID, who, systemKind, id)
+	return remove(s, ctx, tenantID, who, systemKind, id, 0)
+}
+
+// DeleteSystemAt is DeleteSystem of the system at version (the version
+// the caller read; another is error.stale, nothing deleted).
+func (s *Service) DeleteSystemAt(ctx context.Context, tenantID int64, who *auth.Principal, id, version int64) error {
+	return remove(s, ctx, tenantID, who, systemKind, id, version)
 }
 
 // Places lists the places with their capabilities.
@@ -251,7 +263,12 @@ func (s *Service) SavePlace(ctx context.Context, tenantID int64, who *auth.Princ
 
 // DeletePlace removes a place (IT admin).
 func (s *Service) DeletePlace(ctx context.Context, tenantID int64, who *auth.Principal, id int64) error {
-	return remove(s, ctx, tenantID, who, placeKind, id)
+	return remove(s, ctx, tenantID, who, placeKind, id, 0)
+}
+
+// DeletePlaceAt is DeletePlace of the place at version.
+func (s *Service) DeletePlaceAt(ctx context.Context, tenantID int64, who *auth.Principal, id, version int64) error {
+	return remove(s, ctx, tenantID, who, placeKind, id, version)
 }
 
 // --- task sheets (所属長 owns, staff propose) ---
@@ -526,10 +543,18 @@ func (s *Service) changeTask(ctx context.Context, tenantID int64, who *auth.Prin
 
 // DeleteTask removes a task (the owner, or the proposer of a proposal).
 func (s *Service) DeleteTask(ctx context.Context, tenantID int64, who *auth.Principal, id int64) error {
+	return s.DeleteTaskAt(ctx, tenantID, who, id, 0)
+}
+
+// DeleteTaskAt is DeleteTask of the task at version (0: as it is now).
+func (s *Service) DeleteTaskAt(ctx context.Context, tenantID int64, who *auth.Principal, id, version int64) error {
 	return s.st.InTasksTx(ctx, func(tx Tx) error {
 		before, own, err := s.taskIn(ctx, tx, tenantID, who, id)
 		if err != nil {
 			return err
+		}
+		if version != 0 && before.Version != version {
+			return apperr.ConflictStale()
 		}
 		if !mayEdit(who, before, own) {
 			return apperr.Forbid()

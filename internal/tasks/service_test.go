@@ -377,3 +377,36 @@ func TestOwnerAfterTransfer(t *testing.T) {
 		}
 	})
 }
+
+// TestDeleteAtVersion: a delete naming the version read deletes nothing
+// when the record changed since (in the delete's own transaction).
+func TestDeleteAtVersion(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		s := f.svc
+		task := &tasks.SheetTask{UnitID: f.sect.ID, Name: "起案"}
+		if err := s.CreateTask(ctx, f.a.ID, f.boss, task); err != nil {
+			t.Fatal(err)
+		}
+		read := task.Version
+		task.Note = "changed"
+		if err := s.UpdateTask(ctx, f.a.ID, f.boss, task); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeleteTaskAt(ctx, f.a.ID, f.boss, task.ID, read); !apperr.IsStale(err) {
+			t.Fatalf("a stale delete: %v", err)
+		}
+		cur, _ := s.Task(ctx, f.a.ID, f.boss, task.ID)
+		if err := s.DeleteTaskAt(ctx, f.a.ID, f.boss, task.ID, cur.Version); err != nil {
+			t.Fatalf("a delete at the version read: %v", err)
+		}
+		sys := &tasks.InfoSystem{Name: "文書管理システム", Segment: tasks.LGWAN}
+		if err := s.SaveSystem(ctx, f.a.ID, f.it, sys); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeleteSystemAt(ctx, f.a.ID, f.it, sys.ID, sys.Version+1); !apperr.IsStale(err) {
+			t.Fatalf("a stale system delete: %v", err)
+		}
+	})
+}
