@@ -15,6 +15,8 @@ type Applying struct {
 	// Next is the date the next scheduled version takes effect (zero when
 	// none is scheduled).
 	Next calendar.Date
+	// Future are the versions scheduled after today, in effective order.
+	Future []Version
 	// Modes, WeeklyMax and MonthlyMax are the tenant's, narrowed by the
 	// unit rules of the person's unit and the units above it.
 	Modes                 []Mode
@@ -45,8 +47,11 @@ func (s *Service) Applying(ctx context.Context, tenantID, staffID int64) (*Apply
 	}
 	out := &Applying{Version: v}
 	for _, o := range vs {
-		if today.Before(o.Effective) && (out.Next.IsZero() || o.Effective.Before(out.Next)) {
-			out.Next = o.Effective
+		if today.Before(o.Effective) {
+			out.Future = append(out.Future, o)
+			if out.Next.IsZero() || o.Effective.Before(out.Next) {
+				out.Next = o.Effective
+			}
 		}
 	}
 	var per Person

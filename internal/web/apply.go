@@ -67,7 +67,12 @@ func (s *Server) applyFormPage(w http.ResponseWriter, r *http.Request, status in
 	d.Modes, d.TimeUnits = policy.Modes, policy.TimeUnits
 	d.Places = []string{policy.PlaceHome, policy.PlaceHomeEquivalent, policy.PlaceSatellite, policy.PlaceMobile}
 	d.PlaceKinds, d.HomeEquivalent = policy.HomeEquivalentKinds, true
+	// Each day is checked under the version in force on it: a box a
+	// version to come asks for (saved in March for April) is offered
+	// already, or an application for its days could not pass.
+	var ahead []policy.Version
 	if a, aerr := s.svc.Policy.Applying(r.Context(), p.TenantID, p.StaffID); aerr == nil {
+		ahead = append([]policy.Version{a.Version}, a.Future...)
 		pol := a.Version.Policy
 		if len(a.Modes) > 0 {
 			d.Modes = a.Modes
@@ -82,23 +87,19 @@ func (s *Server) applyFormPage(w http.ResponseWriter, r *http.Request, status in
 		d.TakeOutPaper = pol.TakeOut.Paper == "consent"
 		d.TakeOutData = pol.TakeOut.Data == "consent"
 		d.TakeOut = d.TakeOutPaper || d.TakeOutData || d.Form.PaperOut || d.Form.DataOut
-		d.PriorConsent = pol.Deadline.PriorConsent
-		d.OvertimeAsk = pol.Hours.Overtime == "prior_approval"
-		d.MidDay, d.BreakStandard = pol.MidDayBreak, pol.Hours.BreakMinutes
-	}
-	// Each day is checked under the version in force on it: a box a
-	// version to come asks for (saved in March for April) is offered
-	// already, or an application for its days could not pass.
-	if vs, verr := s.svc.Policy.Versions(r.Context(), p.TenantID); verr == nil {
+	} else if vs, verr := s.svc.Policy.Versions(r.Context(), p.TenantID); verr == nil {
+		// None in force today: the versions to come still decide.
 		for _, v := range vs {
-			if !v.InForce && !v.Future {
-				continue
+			if v.Future {
+				ahead = append(ahead, v.Version)
 			}
-			d.PriorConsent = d.PriorConsent || v.Policy.Deadline.PriorConsent
-			d.OvertimeAsk = d.OvertimeAsk || v.Policy.Hours.Overtime == "prior_approval"
-			if d.MidDay == "" || d.MidDay == "not_allowed" {
-				d.MidDay = v.Policy.MidDayBreak
-			}
+		}
+	}
+	for _, v := range ahead {
+		d.PriorConsent = d.PriorConsent || v.Policy.Deadline.PriorConsent
+		d.OvertimeAsk = d.OvertimeAsk || v.Policy.Hours.Overtime == "prior_approval"
+		if d.MidDay == "" || d.MidDay == "not_allowed" {
+			d.MidDay = v.Policy.MidDayBreak
 		}
 	}
 	if !d.HomeEquivalent {
