@@ -277,17 +277,21 @@ func (s *Service) DeletePlaceAt(ctx context.Context, tenantID int64, who *auth.P
 // the 所属長 above it, HR and IT) and own it (the 所属長 of the unit or a
 // unit above it, and HR).
 func (s *Service) access(ctx context.Context, tenantID int64, who *auth.Principal, unitID int64) (read, own bool, err error) {
+	_, a, err := s.accessTree(ctx, tenantID, who, unitID)
+	return a != noAccess, a == owns, err
+}
+
+// accessTree is access with the unit tree it read.
+func (s *Service) accessTree(ctx context.Context, tenantID int64, who *auth.Principal, unitID int64) (*org.Tree, accessLevel, error) {
 	units, err := s.st.FindUnits(ctx, tenantID)
 	if err != nil {
-		return false, false, err
+		return nil, noAccess, err
 	}
 	tr := org.NewTree(units)
-	u := tr.Unit(unitID)
-	if u == nil {
-		return false, false, apperr.NotFoundErr("unit")
+	if tr.Unit(unitID) == nil {
+		return nil, noAccess, apperr.NotFoundErr("unit")
 	}
-	a := sheetAccess(who, tr, unitID)
-	return a != noAccess, a == owns, nil
+	return tr, sheetAccess(who, tr, unitID), nil
 }
 
 type accessLevel int
@@ -390,7 +394,7 @@ func (s *Service) CreateTask(ctx context.Context, tenantID int64, who *auth.Prin
 	if err := t.Validate(); err != nil {
 		return err
 	}
-	read, own, err := s.access(ctx, tenantID, who, t.UnitID)
+	tr, a, err := s.accessTree(ctx, tenantID, who, t.UnitID)
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.NotFound {
 			var v apperr.Validation
@@ -399,7 +403,8 @@ func (s *Service) CreateTask(ctx context.Context, tenantID int64, who *auth.Prin
 		}
 		return err
 	}
-	if err := forbidUnless(read && (own || s.mayPropose(ctx, tenantID, who, t.UnitID))); err != nil {
+	own := a == owns
+	if err := forbidUnless(a != noAccess && (own || mayPropose(tr, who, t.UnitID))); err != nil {
 		return err
 	}
 	t.Status, t.ProposedBy = Approved, 0
@@ -420,19 +425,12 @@ func (s *Service) CreateTask(ctx context.Context, tenantID int64, who *auth.Prin
 // mayPropose: a proposal comes from a member of the section whose sheet
 // it is — its unit, or a 係 directly under that 課 — not from IT (who
 // reads every sheet) or from a 係 two levels below (a 部's sheet).
-func (s *Service) mayPropose(ctx context.Context, tenantID int64, who *auth.Principal, unitID int64) bool {
+func mayPropose(tr *org.Tree, who *auth.Principal, unitID int64) bool {
 	if who.StaffID == 0 || who.UnitID == 0 {
 		return false
 	}
-	if who.UnitID == unitID {
-		return true
-	}
-	units, err := s.st.FindUnits(ctx, tenantID)
-	if err != nil {
-		return false
-	}
-	u := org.NewTree(units).Unit(who.UnitID)
-	return u != nil && u.ParentID == unitID
+	u := tr.Unit(who.UnitID)
+	return who.UnitID == unitID || (u != nil && u.ParentID == unitID)
 }
 
 // checkRefs refuses systems outside the tenant's catalogue and an owner
