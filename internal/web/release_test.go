@@ -31,32 +31,18 @@ func withdrawFreesTheSeat(t *testing.T, byIT bool) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w, day := applyWorld(t, db)
 		it, staff := w.session(t, "it"), w.session(t, "staff")
-		res := w.callCookie("POST", "/api/v1/offices", `{"name":"波田支所","kind":"branch","seats":2,"opens":"00:00","closes":"24:00","closed_days":[],"network":"internet"}`, it)
-		var o struct {
-			ID int64 `json:"id"`
-		}
-		_ = json.Unmarshal([]byte(res.body), &o)
-		if res.code != http.StatusCreated {
-			t.Fatalf("office: %d %s", res.code, res.body)
-		}
-		res = w.callCookie("POST", "/api/v1/applications", fmt.Sprintf(`{"dates":["%s"],"mode":"satellite","place":"satellite","place_name":"波田支所","plan":"資料作成"}`, day), staff)
-		var a struct {
-			ID     int64  `json:"id"`
-			Status string `json:"status"`
-		}
-		_ = json.Unmarshal([]byte(res.body), &a)
-		if res.code != http.StatusCreated {
-			t.Fatalf("application: %d %s", res.code, res.body)
-		}
+		office := releaseOffice(t, w, it)
+		app := postApplication(t, w, staff, fmt.Sprintf(`{"dates":["%s"],"mode":"satellite","place":"satellite","place_name":"波田支所","plan":"資料作成"}`, day))
+		var res resp
 		if byIT {
-			res = w.callCookie("POST", "/api/v1/bookings", fmt.Sprintf(`{"office_id":%d,"date":"%s","half":"full_day","staff_id":%d}`, o.ID, day, w.staff["a-staff"].ID), it)
+			res = w.callCookie("POST", "/api/v1/bookings", fmt.Sprintf(`{"office_id":%d,"date":"%s","half":"full_day","staff_id":%d}`, office, day, w.staff["a-staff"].ID), it)
 		} else {
-			res = w.callCookie("POST", "/api/v1/bookings", fmt.Sprintf(`{"office_id":%d,"date":"%s","half":"full_day","application_id":%d}`, o.ID, day, a.ID), staff)
+			res = w.callCookie("POST", "/api/v1/bookings", fmt.Sprintf(`{"office_id":%d,"date":"%s","half":"full_day","application_id":%d}`, office, day, app), staff)
 		}
 		if res.code != http.StatusCreated {
 			t.Fatalf("booking: %d %s", res.code, res.body)
 		}
-		if res := w.callCookie("POST", fmt.Sprintf("/api/v1/applications/%d/withdraw", a.ID), "{}", staff); res.code != http.StatusOK {
+		if res := w.callCookie("POST", fmt.Sprintf("/api/v1/applications/%d/withdraw", app), "{}", staff); res.code != http.StatusOK {
 			t.Fatalf("withdraw: %d %s", res.code, res.body)
 		}
 		list, err := db.FindBookings(context.Background(), w.a.ID, places.Filter{StaffID: w.staff["a-staff"].ID, IncludeCancelled: true})
@@ -64,7 +50,7 @@ func withdrawFreesTheSeat(t *testing.T, byIT bool) {
 		if len(list) != 1 || list[0].Status != places.Cancelled {
 			t.Fatalf("the seat of a withdrawn application: %+v", list[0])
 		}
-		got, err := db.FindApplication(context.Background(), w.a.ID, a.ID)
+		got, err := db.FindApplication(context.Background(), w.a.ID, app)
 		storetest.Must(t, err)
 		if got.Decision != apply.Withdrawn {
 			t.Errorf("application %s", got.Decision)
@@ -79,29 +65,11 @@ func TestMorningWithdrawKeepsAfternoonSeat(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w, day := applyWorld(t, db)
 		it, staff := w.session(t, "it"), w.session(t, "staff")
-		res := w.callCookie("POST", "/api/v1/offices", `{"name":"波田支所","kind":"branch","seats":2,"opens":"00:00","closes":"24:00","closed_days":[],"network":"internet"}`, it)
-		var o struct {
-			ID int64 `json:"id"`
-		}
-		_ = json.Unmarshal([]byte(res.body), &o)
-		if res.code != http.StatusCreated {
-			t.Fatalf("office: %d %s", res.code, res.body)
-		}
-		mk := func(body string) int64 {
-			res := w.callCookie("POST", "/api/v1/applications", body, staff)
-			var a struct {
-				ID int64 `json:"id"`
-			}
-			_ = json.Unmarshal([]byte(res.body), &a)
-			if res.code != http.StatusCreated {
-				t.Fatalf("application: %d %s", res.code, res.body)
-			}
-			return a.ID
-		}
-		am := mk(fmt.Sprintf(`{"dates":["%s"],"mode":"home","place":"home","time_unit":"am","plan":"資料作成"}`, day))
-		pm := mk(fmt.Sprintf(`{"dates":["%s"],"mode":"satellite","place":"satellite","place_name":"波田支所","time_unit":"pm","plan":"資料作成"}`, day))
+		office := releaseOffice(t, w, it)
+		am := postApplication(t, w, staff, fmt.Sprintf(`{"dates":["%s"],"mode":"home","place":"home","time_unit":"am","plan":"資料作成"}`, day))
+		pm := postApplication(t, w, staff, fmt.Sprintf(`{"dates":["%s"],"mode":"satellite","place":"satellite","place_name":"波田支所","time_unit":"pm","plan":"資料作成"}`, day))
 		_ = pm
-		res = w.callCookie("POST", "/api/v1/bookings", fmt.Sprintf(`{"office_id":%d,"date":"%s","half":"pm","staff_id":%d}`, o.ID, day, w.staff["a-staff"].ID), it)
+		res := w.callCookie("POST", "/api/v1/bookings", fmt.Sprintf(`{"office_id":%d,"date":"%s","half":"pm","staff_id":%d}`, office, day, w.staff["a-staff"].ID), it)
 		if res.code != http.StatusCreated {
 			t.Fatalf("booking: %d %s", res.code, res.body)
 		}
@@ -128,24 +96,8 @@ func TestCancelKeepsAnotherApplicationsSeat(t *testing.T) {
 		cal, _ := db.LoadCalendar(ctx, w.a.ID, d1.Year, d1.Year+1)
 		d2 := cal.AddBusinessDays(d1, 1)
 		it, staff, sup := w.session(t, "it"), w.session(t, "staff"), w.session(t, "supervisor")
-		res := w.callCookie("POST", "/api/v1/offices", `{"name":"波田支所","kind":"branch","seats":2,"opens":"00:00","closes":"24:00","closed_days":[],"network":"internet"}`, it)
-		var o struct {
-			ID int64 `json:"id"`
-		}
-		_ = json.Unmarshal([]byte(res.body), &o)
-		mk := func(body string) int64 {
-			res := w.callCookie("POST", "/api/v1/applications", body, staff)
-			var a struct {
-				ID     int64  `json:"id"`
-				Status string `json:"status"`
-			}
-			_ = json.Unmarshal([]byte(res.body), &a)
-			if res.code != http.StatusCreated {
-				t.Fatalf("application: %d %s", res.code, res.body)
-			}
-			return a.ID
-		}
-		a := mk(fmt.Sprintf(`{"dates":["%s","%s"],"mode":"home","place":"home","plan":"資料作成"}`, d1, d2))
+		office := releaseOffice(t, w, it)
+		a := postApplication(t, w, staff, fmt.Sprintf(`{"dates":["%s","%s"],"mode":"home","place":"home","plan":"資料作成"}`, d1, d2))
 		if res := w.callCookie("POST", fmt.Sprintf("/api/v1/applications/%d/approve", a), "{}", sup); res.code != http.StatusOK {
 			t.Fatalf("approve: %d %s", res.code, res.body)
 		}
@@ -154,8 +106,8 @@ func TestCancelKeepsAnotherApplicationsSeat(t *testing.T) {
 		if res := w.callCookie("POST", fmt.Sprintf("/api/v1/applications/%d/cancel", a), fmt.Sprintf(`{"days":["%s"]}`, d1), staff); res.code != http.StatusOK {
 			t.Fatalf("cancel d1: %d %s", res.code, res.body)
 		}
-		b := mk(fmt.Sprintf(`{"dates":["%s"],"mode":"satellite","place":"satellite","place_name":"波田支所","plan":"資料作成"}`, d1))
-		res = w.callCookie("POST", "/api/v1/bookings", fmt.Sprintf(`{"office_id":%d,"date":"%s","half":"full_day","staff_id":%d}`, o.ID, d1, w.staff["a-staff"].ID), it)
+		b := postApplication(t, w, staff, fmt.Sprintf(`{"dates":["%s"],"mode":"satellite","place":"satellite","place_name":"波田支所","plan":"資料作成"}`, d1))
+		res := w.callCookie("POST", "/api/v1/bookings", fmt.Sprintf(`{"office_id":%d,"date":"%s","half":"full_day","staff_id":%d}`, office, d1, w.staff["a-staff"].ID), it)
 		if res.code != http.StatusCreated {
 			t.Fatalf("booking: %d %s", res.code, res.body)
 		}
@@ -170,4 +122,32 @@ func TestCancelKeepsAnotherApplicationsSeat(t *testing.T) {
 			}
 		}
 	})
+}
+
+// releaseOffice registers the satellite office the release tests book.
+func releaseOffice(t *testing.T, w *world, it *http.Cookie) int64 {
+	t.Helper()
+	res := w.callCookie("POST", "/api/v1/offices", `{"name":"波田支所","kind":"branch","seats":2,"opens":"00:00","closes":"24:00","closed_days":[],"network":"internet"}`, it)
+	var o struct {
+		ID int64 `json:"id"`
+	}
+	_ = json.Unmarshal([]byte(res.body), &o)
+	if res.code != http.StatusCreated {
+		t.Fatalf("office: %d %s", res.code, res.body)
+	}
+	return o.ID
+}
+
+// postApplication applies with body as c and returns the new id.
+func postApplication(t *testing.T, w *world, c *http.Cookie, body string) int64 {
+	t.Helper()
+	res := w.callCookie("POST", "/api/v1/applications", body, c)
+	var a struct {
+		ID int64 `json:"id"`
+	}
+	_ = json.Unmarshal([]byte(res.body), &a)
+	if res.code != http.StatusCreated {
+		t.Fatalf("application: %d %s", res.code, res.body)
+	}
+	return a.ID
 }
