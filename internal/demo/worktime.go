@@ -67,7 +67,7 @@ func (h *historyPlan) officeDays(accounts map[string]int64) {
 			if !h.cal.IsBusinessDay(d) || p.taken[d] || h.wr.IntN(8) == 0 {
 				continue // a day off now and then
 			}
-			start := at(d, 8, 15+h.wr.IntN(20))
+			start := at(d, 8, startMinute(h.wr.IntN(10)))
 			end := at(d, 17, 15)
 			if h.wr.IntN(4) == 0 {
 				end = end.Add(time.Duration(10+h.wr.IntN(80)) * time.Minute) // a little overtime, flagged

@@ -177,6 +177,10 @@ func TestHolidayImportPage(t *testing.T) {
 			!strings.Contains(res.body, "何も変更していません") {
 			t.Fatalf("bad file: %d\n%s", res.code, res.body)
 		}
+		// The file field names the list of faulty lines for a screen reader.
+		if !strings.Contains(res.body, `id="f-file-faults"`) || !strings.Contains(res.body, `aria-invalid="true" aria-describedby="f-file-hint f-file-faults"`) {
+			t.Errorf("the faults are not tied to the file field:\n%s", res.body)
+		}
 		if d, _ := db.FindHolidayData(context.Background()); d.Days != 0 {
 			t.Fatalf("a refused file wrote %d days", d.Days)
 		}
