@@ -86,9 +86,21 @@ func (f *faults) err() error {
 
 var syukujitsuDate = regexp.MustCompile(`^(\d{4})[/-](\d{1,2})[/-](\d{1,2})$`)
 
+// blankRow is a line without a value: empty, or only separators and empty
+// quotes (",", as Excel writes a formatted empty row when the file is
+// saved again).
+func blankRow(cols []string) bool {
+	for _, c := range cols {
+		if unquote(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
 // ParseSyukujitsu reads the Cabinet Office's syukujitsu.csv: Shift_JIS
 // (CP932) as published, or UTF-8 with or without a BOM; CRLF or LF; blank
-// lines ignored. Any fault (wrong header, bad or duplicate date, a date
+// lines (also ",": Excel's empty rows) ignored. Any fault (wrong header, bad or duplicate date, a date
 // outside 1955–2100, an empty name, bytes that are not text, a year
 // without its 元日) refuses the whole file with an *ImportError listing the
 // faults by line. The result is in date order, with kinds classified.
@@ -121,10 +133,10 @@ func ParseSyukujitsu(data []byte) ([]Holiday, error) {
 	seen := map[Date]int{}
 	for i, raw := range lines[1:] {
 		line := i + 2
-		if strings.TrimSpace(raw) == "" {
+		cols := strings.Split(raw, ",")
+		if blankRow(cols) {
 			continue
 		}
-		cols := strings.Split(raw, ",")
 		if len(cols) != 2 {
 			fs.add(line, "列の数が %d です。「日付,名称」の2列にしてください。", len(cols))
 			continue

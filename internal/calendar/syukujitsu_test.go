@@ -55,7 +55,8 @@ func TestParseSyukujitsuSample(t *testing.T) {
 }
 
 // TestParseSyukujitsuEncodings: UTF-8 with and without BOM, LF or CRLF,
-// trailing blank lines and blank lines between rows are all the same file.
+// trailing blank lines, Excel's empty rows (",") and blank lines between
+// rows are all the same file.
 func TestParseSyukujitsuEncodings(t *testing.T) {
 	want, err := ParseSyukujitsu(sample(t))
 	if err != nil {
@@ -70,6 +71,7 @@ func TestParseSyukujitsuEncodings(t *testing.T) {
 		"trailing blanks":   append(append([]byte{}, utf8Text...), "\r\n\r\n  \r\n"...),
 		"no final newline":  bytes.TrimRight(lf, "\n"),
 		"blank between":     bytes.Replace(lf, []byte("2025/1/1,"), []byte("\n2025/1/1,"), 1),
+		"excel empty rows":  append(append([]byte{}, utf8Text...), ",\r\n\"\",\"\"\r\n , \r\n"...),
 		"quoted and padded": bytes.Replace(lf, []byte("2025/1/13,成人の日"), []byte(`"2025/1/13", "成人の日" `), 1),
 	}
 	for name, b := range variants {

@@ -33,6 +33,29 @@ func SearchKey(s string) string {
 	return b.String()
 }
 
+// KanaForm is a reading as it is stored: half-width katakana (ﾀｶﾊｼ, which
+// many 人事 systems still export) widened to full width with its voiced
+// marks joined (ﾀﾞ → ダ), spaces folded as CleanText does. Hiragana and
+// katakana stay as given: which one a tenant uses is its own choice.
+func KanaForm(s string) string {
+	return CleanText(norm.NFKC.String(s))
+}
+
+// SameReading reports whether two readings differ only in script
+// (やまだ / ヤマダ / ﾔﾏﾀﾞ) or width: an export in the other script is not a
+// change of the person's reading.
+func SameReading(a, b string) bool {
+	fold := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r >= 'ぁ' && r <= 'ゖ' || r == 'ゝ' || r == 'ゞ' {
+				return r + ('ァ' - 'ぁ')
+			}
+			return r
+		}, KanaForm(s))
+	}
+	return fold(a) == fold(b)
+}
+
 // CleanText trims a form value and folds runs of spaces (half or full width)
 // inside it to one, so pasted values from Excel compare equal.
 func CleanText(s string) string {

@@ -209,7 +209,7 @@ func (s *Staff) Validate() error {
 	}
 	s.Name = CleanText(s.Name)
 	requireText(&v, "name", s.Name, 40)
-	s.Kana = CleanText(s.Kana)
+	s.Kana = KanaForm(s.Kana)
 	kanaVisible := requireText(&v, "kana", s.Kana, 60)
 	if kanaVisible && s.Kana != "" && !isKana(s.Kana) {
 		v.Add("kana", "field.kana_only", nil)

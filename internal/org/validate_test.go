@@ -99,4 +99,29 @@ func TestStaffValidate(t *testing.T) {
 			t.Errorf("%s: %v, want %v", c.name, got, c.want)
 		}
 	}
+	// A half-width reading is stored full width, its voiced marks joined.
+	st := ok
+	st.Kana = " ﾏﾂﾓﾄﾞ　ﾊﾅｺｰ "
+	if err := st.Validate(); err != nil || st.Kana != "マツモド ハナコー" {
+		t.Errorf("half-width reading stored as %q (%v)", st.Kana, err)
+	}
+}
+
+func TestSameReading(t *testing.T) {
+	cases := []struct {
+		a, b string
+		same bool
+	}{
+		{"やまだ たろう", "ヤマダ タロウ", true},
+		{"やまだ たろう", "ﾔﾏﾀﾞ ﾀﾛｳ", true},
+		{"やまだ　たろう", "やまだ たろう", true},
+		{"やまだ たろう", "やまだ じろう", false},
+		{"やまだ たろう", "やまだたろう", false}, // a space moved is an edit
+		{"ゔぁ", "ヴァ", true},
+	}
+	for _, c := range cases {
+		if got := SameReading(c.a, c.b); got != c.same {
+			t.Errorf("SameReading(%q, %q) = %v", c.a, c.b, got)
+		}
+	}
 }

@@ -709,9 +709,14 @@ func cond[T any](ok bool, a, b T) T {
 }
 
 // keepStored keeps a stored value the file has as an export wrote it
-// (〜 as ～, in Shift_JIS 𠮷 as 〓: tabular.KeepStored): the person changed
-// nothing, so nothing is written.
+// (〜 as ～, in Shift_JIS 𠮷 as 〓: tabular.KeepStored) or, for the reading,
+// in the other script: the person changed nothing, so nothing is written.
 func keepStored(before, s *org.Staff) {
+	// A reading in the other script (a 人事 system that exports katakana
+	// for readings stored in hiragana) is the same reading.
+	if org.SameReading(before.Kana, s.Kana) {
+		s.Kana = before.Kana
+	}
 	for _, f := range []struct{ old, cur *string }{{&before.Name, &s.Name}, {&before.Kana, &s.Kana}, {&before.Title, &s.Title}, {&before.Email, &s.Email}} {
 		*f.cur = tabular.KeepStored(*f.old, *f.cur)
 	}

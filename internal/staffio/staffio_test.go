@@ -561,3 +561,32 @@ func TestUnitCodeLostZeros(t *testing.T) {
 		}
 	})
 }
+
+// A 人事 system that exports readings in half-width katakana: stored full
+// width, and a reading stored in hiragana is not "changed" by the same
+// reading in katakana.
+func TestImportReadingScripts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		first := "職員番号,氏名,ふりがな,所属コード\n0001,岡本 洋子,おかもと ようこ,111\n0002,高橋 一郎,たかはし いちろう,111\n"
+		if _, err := f.apply(t, []byte(first), staffio.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		again := "職員番号,氏名,フリガナ,所属コード\r\n0001,岡本 洋子,ｵｶﾓﾄ ﾖｳｺ,111\r\n0002,高橋 一郎,ﾀｶﾊｼ ｼﾞﾛｳ,111\r\n0003,山田 花子,ﾔﾏﾀﾞ ﾊﾅｺ,111\r\n"
+		p := f.preview(t, sjis(t, again), staffio.Options{})
+		if !p.OK() {
+			t.Fatalf("problems:\n%s", problems(p))
+		}
+		if p.Unchanged != 1 || len(p.Changes) != 1 || len(p.Creates) != 1 {
+			t.Fatalf("plan %+v", p.Summary(""))
+		}
+		if _, err := f.apply(t, sjis(t, again), staffio.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		for no, want := range map[string]string{"0001": "おかもと ようこ", "0002": "タカハシ ジロウ", "0003": "ヤマダ ハナコ"} {
+			if got := f.staff(t, no).Kana; got != want {
+				t.Errorf("%s: reading %q, want %q", no, got, want)
+			}
+		}
+	})
+}

@@ -116,10 +116,13 @@ func statedRating(cell string) (Rating, bool) {
 	return "", false
 }
 
-// checkStated warns of each row whose own verdict differs from the best
-// rating the product gives the task from its conditions (the sheet keeps
-// the conditions, and the verdict follows from them: a × without a reason
-// column filled in would otherwise be counted as ○ without a word).
+// checkStated warns of each row whose own verdict differs from the
+// product's rating of working at home from the row's conditions (the
+// sheet keeps the conditions, and the verdict follows from them: a ×
+// without a reason column filled in would otherwise be counted as ○
+// without a word). The sheet is 松本市's, from its 在宅勤務編 guideline:
+// its テレワークの可否 is whether the task can be done at home, so a ○ for
+// a task the conditions allow only at a satellite office is said too.
 func (s *Service) checkStated(ctx context.Context, tenantID int64, res *SheetImport) error {
 	if len(res.stated) == 0 {
 		return nil
@@ -135,13 +138,7 @@ func (s *Service) checkStated(ctx context.Context, tenantID int64, res *SheetImp
 		}
 		et := st.task.EngineTask()
 		r := cat.Engine.Rate(&et)
-		best := No
-		for _, x := range r.Results {
-			if x.Rating.rank() < best.rank() {
-				best = x.Rating
-			}
-		}
-		if best != want {
+		if home := r.Results[0].Rating; home != want {
 			res.Warnings = append(res.Warnings, SheetProblem{Line: st.line, Column: SheetHeader[colFeasible], Key: "tasks.import.stated_differs",
 				Args: map[string]any{"Task": taskLabel(st.task), "Stated": string(want), "Judged": feasibleCell(r)}})
 		}

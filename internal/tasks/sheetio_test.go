@@ -262,3 +262,36 @@ func TestSheetHeadersAndCells(t *testing.T) {
 		}
 	})
 }
+
+// TestSheetStatedIsAtHome: the sheet's テレワークの可否 is 松本市's 在宅勤務
+// verdict, so it is compared with the rating at home, not the best place:
+// a ○ for a task only a branch office allows is said; a × for it is not.
+func TestSheetStatedIsAtHome(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		s := f.svc
+		if err := s.SaveSystem(ctx, f.a.ID, f.it, &tasks.InfoSystem{Name: "人事給与システム", Segment: tasks.LGWAN,
+			DataClasses: []tasks.DataClass{tasks.StaffPersonal}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SavePlace(ctx, f.a.ID, f.it, &tasks.WorkPlace{Name: "四賀支所", Kind: tasks.Branch, Network: tasks.OfficeLAN, PhysicalSecurity: true}); err != nil {
+			t.Fatal(err)
+		}
+		csv := "業務名,処理の内容,テレワークの可否,使用システム\n" +
+			"人事評価,評価の入力,○,人事給与システム\n" +
+			"人事評価,評価の確認,×,人事給与システム\n" +
+			"例規の調査,他市事例の調査,○,\n"
+		res, err := s.ImportSheet(ctx, f.a.ID, f.boss, f.sect.ID, []byte(csv), true)
+		if err != nil || len(res.Problems) != 0 {
+			t.Fatalf("import: %v %+v", err, res)
+		}
+		if len(res.Warnings) != 1 || res.Warnings[0].Line != 2 || !strings.Contains(res.Warnings[0].Message("ja"), "(在宅勤務)は○ですが") ||
+			!strings.Contains(res.Warnings[0].Message("ja"), "在宅× サテライト○") {
+			for _, w := range res.Warnings {
+				t.Log(w.Line, w.Message("ja"))
+			}
+			t.Fatalf("warnings: %d", len(res.Warnings))
+		}
+	})
+}
