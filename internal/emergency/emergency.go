@@ -81,9 +81,7 @@ func (d *Declaration) Validate(today calendar.Date) error {
 	case d.To.Before(today):
 		v.Add("to", "emergency.to_past", nil)
 	}
-	for _, f := range policy.ValidateOverrideRules(d.Rules) {
-		v.Add("rules."+f, "field.choice", nil)
-	}
+	d.Rules.Check(&v, "rules.")
 	slices.Sort(d.UnitIDs)
 	d.UnitIDs = slices.Compact(d.UnitIDs)
 	return v.Err()

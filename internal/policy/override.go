@@ -3,6 +3,7 @@ package policy
 import (
 	"slices"
 
+	"telework/internal/apperr"
 	"telework/internal/calendar"
 )
 
@@ -132,35 +133,31 @@ func waive(el Eligibility, conds []string) Eligibility {
 	return el
 }
 
-// ValidateOverrideRules names the fields of r that hold an unknown choice
-// (the keys are field names under prefix).
-func ValidateOverrideRules(r OverrideRules) []string {
-	var bad []string
+// Check adds what is wrong with the rules to v, each field named with
+// prefix ("rules." in a declaration and a hypothetical replay): a day
+// count out of its range says the range, an unknown choice asks for one
+// from the list.
+func (r OverrideRules) Check(v *apperr.Validation, prefix string) {
 	if !slices.Contains(OverrideCaps, r.Caps) {
-		bad = append(bad, "caps")
+		v.Add(prefix+"caps", "field.choice", nil)
 	}
-	if r.WeeklyMaxDays < 0 || r.WeeklyMaxDays > 7 {
-		bad = append(bad, "weekly_max_days")
-	}
-	if r.MonthlyMaxDays < 0 || r.MonthlyMaxDays > 31 {
-		bad = append(bad, "monthly_max_days")
-	}
+	rng(v, prefix+"weekly_max_days", r.WeeklyMaxDays, 0, 7)
+	rng(v, prefix+"monthly_max_days", r.MonthlyMaxDays, 0, 31)
 	for _, c := range r.WaiveEligibility {
 		if !slices.Contains(EligibilityConditions, c) {
-			bad = append(bad, "waive_eligibility")
+			v.Add(prefix+"waive_eligibility", "field.choice", nil)
 			break
 		}
 	}
 	for _, m := range r.EnableModes {
 		if !slices.Contains(Modes, m) {
-			bad = append(bad, "enable_modes")
+			v.Add(prefix+"enable_modes", "field.choice", nil)
 			break
 		}
 	}
 	if !slices.Contains(OverrideDeadlines, r.Deadline) {
-		bad = append(bad, "deadline")
+		v.Add(prefix+"deadline", "field.choice", nil)
 	}
-	return bad
 }
 
 // evaluateOverridden evaluates in with its overrides: the days of the

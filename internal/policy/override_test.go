@@ -3,6 +3,8 @@ package policy
 import (
 	"slices"
 	"testing"
+
+	"telework/internal/apperr"
 )
 
 // The emergency overrides (SPEC §1, §7): the same applications with and
@@ -95,7 +97,7 @@ func TestOverrideRulesApplyLeavesPolicy(t *testing.T) {
 	}
 }
 
-func TestValidateOverrideRules(t *testing.T) {
+func TestOverrideRulesCheck(t *testing.T) {
 	for _, tc := range []struct {
 		r    OverrideRules
 		want []string
@@ -103,9 +105,18 @@ func TestValidateOverrideRules(t *testing.T) {
 		{OverrideRules{}, nil},
 		{OverrideRules{Caps: "set", WeeklyMaxDays: 5, Deadline: "same_day", WaiveEligibility: []string{"trial"}}, nil},
 		{OverrideRules{Caps: "x", WeeklyMaxDays: 8, MonthlyMaxDays: -1, WaiveEligibility: []string{"age"}, EnableModes: []Mode{"car"}, Deadline: "soon"},
-			[]string{"caps", "weekly_max_days", "monthly_max_days", "waive_eligibility", "enable_modes", "deadline"}},
+			[]string{"rules.caps:field.choice", "rules.weekly_max_days:field.range", "rules.monthly_max_days:field.range",
+				"rules.waive_eligibility:field.choice", "rules.enable_modes:field.choice", "rules.deadline:field.choice"}},
 	} {
-		if got := ValidateOverrideRules(tc.r); !slices.Equal(got, tc.want) {
+		var v apperr.Validation
+		tc.r.Check(&v, "rules.")
+		var got []string
+		if e := apperr.As(v.Err()); e != nil {
+			for _, f := range e.Fields {
+				got = append(got, f.Field+":"+f.Key)
+			}
+		}
+		if !slices.Equal(got, tc.want) {
 			t.Errorf("%+v: got %v want %v", tc.r, got, tc.want)
 		}
 	}

@@ -387,11 +387,8 @@ func (s *Service) SimulateStoredUnder(ctx context.Context, tenantID int64, pol P
 			return nil, err
 		}
 	} else {
-		if bad := ValidateOverrideRules(*em); len(bad) > 0 {
-			var v apperr.Validation
-			for _, f := range bad {
-				v.Add("rules."+f, "field.choice", nil)
-			}
+		var v apperr.Validation
+		if em.Check(&v, "rules."); v.Err() != nil {
 			return nil, v.Err()
 		}
 		ovs = []Override{{ID: 1, From: from, To: to, Rules: *em}}

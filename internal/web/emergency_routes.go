@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"telework/internal/emergency"
@@ -60,6 +61,16 @@ type emergencyView struct {
 	Modes    []policy.Mode
 	Form     emergency.Declaration
 	Selected map[int64]bool
+	posted   url.Values // a refused form's values, shown as typed
+}
+
+// Raw is a number field's value: as typed in a refused form (「九」 is
+// kept to be corrected), otherwise n.
+func (v *emergencyView) Raw(name string, n int) string {
+	if vs, ok := v.posted[name]; ok && len(vs) > 0 {
+		return vs[0]
+	}
+	return strconv.Itoa(n)
 }
 
 func (s *Server) emergencyView(r *http.Request, d emergency.Declaration) (*emergencyView, error) {
@@ -101,8 +112,8 @@ func (s *Server) emergencyDeclare(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	f := newForm(r)
 	d := emergency.Declaration{Kind: f.str("kind"), Title: f.str("title"), From: f.date("from"), To: f.date("to"),
-		Rules: policy.OverrideRules{Caps: f.str("caps"), WeeklyMaxDays: f.int("weekly_max_days", 0),
-			MonthlyMaxDays: f.int("monthly_max_days", 0), Deadline: f.str("deadline"), WaiveEligibility: r.PostForm["waive_eligibility"]}}
+		Rules: policy.OverrideRules{Caps: f.str("caps"), WeeklyMaxDays: f.intAs("weekly_max_days", "rules.weekly_max_days", 0),
+			MonthlyMaxDays: f.intAs("monthly_max_days", "rules.monthly_max_days", 0), Deadline: f.str("deadline"), WaiveEligibility: r.PostForm["waive_eligibility"]}}
 	for _, m := range r.PostForm["enable_modes"] {
 		d.Rules.EnableModes = append(d.Rules.EnableModes, policy.Mode(m))
 	}
@@ -115,6 +126,10 @@ func (s *Server) emergencyDeclare(w http.ResponseWriter, r *http.Request) {
 	err := f.v.Err()
 	if err == nil {
 		_, err = s.svc.Emergency.Declare(r.Context(), p.TenantID, actorOf(p), d)
+	} else {
+		// A number that is not one is said together with what else is
+		// wrong, not on the next try.
+		err = f.merge(d.Validate(s.svc.Emergency.Today()))
 	}
 	if err != nil {
 		if !isInvalid(err) {
@@ -126,6 +141,7 @@ func (s *Server) emergencyDeclare(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, lerr)
 			return
 		}
+		v.posted = r.PostForm
 		s.render(w, r, http.StatusUnprocessableEntity, "emergency", "emergency.title", v, f.merge(err))
 		return
 	}

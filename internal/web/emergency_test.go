@@ -57,6 +57,17 @@ func TestEmergencyPagesAndAPI(t *testing.T) {
 		if res := w.do("POST", "/emergencies", bad, hr); res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "件名") {
 			t.Fatalf("invalid declaration: %d", res.code)
 		}
+		// A cap out of range names its range and its own input, and the
+		// typed value stays; a word for a number is kept to be corrected.
+		capped := url.Values{"kind": {"infection"}, "title": {"上限"}, "from": {today.String()}, "to": {today.String()},
+			"caps": {"set"}, "weekly_max_days": {"9"}, "monthly_max_days": {"九"}, "enable_modes": {"satellite"}}
+		if res := w.do("POST", "/emergencies", capped, hr); res.code != http.StatusUnprocessableEntity ||
+			!strings.Contains(res.body, `<a href="#f-rules.weekly_max_days">「週の上限」は0から7までの数で入力してください。</a>`) ||
+			!strings.Contains(res.body, `value="9" aria-invalid="true" aria-describedby="f-rules.weekly_max_days-error"`) ||
+			!strings.Contains(res.body, `value="九" aria-invalid="true" aria-describedby="f-rules.monthly_max_days-error"`) ||
+			!strings.Contains(res.body, `value="satellite" checked`) {
+			t.Fatalf("cap out of range: %d\n%s", res.code, res.body)
+		}
 		if res := w.do("POST", "/emergencies", form, hr); res.code != http.StatusSeeOther {
 			t.Fatalf("declare: %d %s", res.code, res.body)
 		}

@@ -30,14 +30,19 @@ func (f *form) bool(name string) bool {
 
 // int reads an integer field; empty gives def. 全角 digits are accepted
 // because Japanese IMEs type them.
-func (f *form) int(name string, def int) int {
+func (f *form) int(name string, def int) int { return f.intAs(name, name, def) }
+
+// intAs reads the integer input name and names field in its error: the
+// field the domain's own check names (a form's "weekly_max_days" is a
+// declaration's "rules.weekly_max_days"), so each field has one error.
+func (f *form) intAs(name, field string, def int) int {
 	s := toHalfWidthDigits(f.str(name))
 	if s == "" {
 		return def
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		f.v.Add(name, "field.integer", nil)
+		f.v.Add(field, "field.integer", nil)
 		return def
 	}
 	return n
