@@ -21,8 +21,11 @@ type RosterPublish struct {
 	// Days are the new plan's telework days by staff id.
 	Days map[int64][]calendar.Date
 	// Previous are the applications the earlier publication of the same
-	// roster created.
+	// roster created; Prior, when set, reads them inside the publishing
+	// transaction first (and takes the lock that serialises publishers),
+	// replacing Previous.
 	Previous []int64
+	Prior    func(Tx) ([]int64, error)
 	// Note is kept as the applications' plan (e.g. ローテーション表 福祉課
 	// 2026-06-01〜2026-06-30).
 	Note string
@@ -52,6 +55,13 @@ func (s *Service) PublishRoster(ctx context.Context, tenantID int64, who *auth.P
 	res := RosterResult{Cancelled: map[int64][]calendar.Date{}}
 	err := s.st.InApplyTx(ctx, func(tx Tx) error {
 		res = RosterResult{Cancelled: map[int64][]calendar.Date{}}
+		previous := in.Previous
+		if in.Prior != nil {
+			var err error
+			if previous, err = in.Prior(tx); err != nil {
+				return err
+			}
+		}
 		staffIDs := slices.Sorted(maps.Keys(in.Days))
 		for _, id := range staffIDs {
 			if err := tx.LockApplicant(ctx, tenantID, id); err != nil {
@@ -60,7 +70,7 @@ func (s *Service) PublishRoster(ctx context.Context, tenantID int64, who *auth.P
 		}
 		held := map[int64]map[calendar.Date]bool{} // staff → days an earlier application keeps
 		var notes []notify.Notification
-		for _, id := range in.Previous {
+		for _, id := range previous {
 			a, err := tx.FindApplication(ctx, tenantID, id)
 			if err != nil {
 				if apperr.CodeOf(err) == apperr.NotFound {

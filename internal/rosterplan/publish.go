@@ -40,6 +40,9 @@ type PublicationStore interface {
 // PublicationTx writes one.
 type PublicationTx interface {
 	InsertRosterPublication(ctx context.Context, tenantID int64, p *Publication) error
+	// LatestRosterPublication is FindLatestRosterPublication under the
+	// unit's publication lock, for the transaction that publishes.
+	LatestRosterPublication(ctx context.Context, tenantID, unitID int64, from, to calendar.Date) (*Publication, error)
 }
 
 // SetPublisher gives the service the application lifecycle (wiring).
@@ -110,12 +113,19 @@ func (s *Service) Publish(ctx context.Context, tenantID int64, who *auth.Princip
 			}
 		}
 	}
-	prev, err := s.st.FindLatestRosterPublication(ctx, tenantID, unitID, from, to)
-	if err != nil {
-		return nil, res, err
-	}
-	if prev != nil {
-		in.Previous = prev.Apps
+	// The earlier publication is read in the publishing transaction,
+	// under the unit's lock: read before it, two publishes at once both
+	// found none and each approved every day again.
+	in.Prior = func(tx apply.Tx) ([]int64, error) {
+		ptx, ok := tx.(PublicationTx)
+		if !ok {
+			return nil, fmt.Errorf("rosterplan: the application transaction cannot read publications")
+		}
+		prev, err := ptx.LatestRosterPublication(ctx, tenantID, unitID, from, to)
+		if err != nil || prev == nil {
+			return nil, err
+		}
+		return prev.Apps, nil
 	}
 	p := &Publication{UnitID: unitID, From: from, To: to, Days: slices.Clone(inst.Days), Assignments: assignments,
 		PublishedAt: s.now(), PublishedBy: auth.ActorOf(who).Label, Violations: checked.Violations}

@@ -149,3 +149,60 @@ func TestPublishOnBothEngines(t *testing.T) {
 		}
 	})
 }
+
+// Publishing the same plan several times at once (a double click, two app
+// nodes) leaves one approved application per person and telework day: each
+// publish reads the one before it under the unit's lock, so the later ones
+// keep its days instead of approving them again.
+func TestConcurrentPublishes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		mon := calendar.Date{Year: 2026, Month: time.June, Day: 1}
+		now := func() time.Time { return mon.Time().Add(8 * time.Hour) }
+		svc := rosterplan.NewService(db, now)
+		svc.SetPublisher(apply.NewService(db, now))
+		tn := &org.Tenant{Slug: "kobe", Name: "神戸市", Kind: org.Municipality, StaffSize: 100, GeneralAdminStaff: 80}
+		storetest.Must(t, storetest.F(db).CreateTenant(ctx, sys, tn, nil))
+		u := &org.Unit{Code: "100", Name: "福祉課", Level: "課"}
+		storetest.Must(t, storetest.F(db).CreateUnit(ctx, tn.ID, sys, u, calendar.Date{}))
+		for _, no := range []string{"1001", "1002", "1003"} {
+			s := &org.Staff{StaffNo: no, Name: "職員" + no, Kana: "しょくいん", UnitID: u.ID, Rank: org.RankStaff,
+				Employment: org.Regular, JobType: "general"}
+			storetest.Must(t, storetest.F(db).CreateStaff(ctx, tn.ID, sys, s, calendar.Date{}))
+		}
+		hr := &auth.Principal{TenantID: tn.ID, Roles: []auth.Role{auth.HRAdmin}}
+		inst, err := svc.BuildInstance(ctx, tn.ID, hr, rosterplan.Request{UnitID: u.ID, From: mon, To: mon.AddDays(4),
+			Settings: rosterplan.Settings{MinOnsite: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan := map[string][]string{
+			"1001": {"TELE", "ONSITE", "TELE", "ONSITE", "TELE"},
+			"1002": {"ONSITE", "TELE", "ONSITE", "TELE", "ONSITE"},
+			"1003": {"ONSITE", "ONSITE", "TELE", "ONSITE", "ONSITE"},
+		}
+		const n = 4
+		errs := make(chan error, n)
+		start := make(chan struct{})
+		for range n {
+			go func() {
+				<-start
+				_, _, err := svc.Publish(ctx, tn.ID, hr, u.ID, inst, plan)
+				errs <- err
+			}()
+		}
+		close(start)
+		for range n {
+			if err := <-errs; err != nil {
+				t.Fatalf("publish: %v", err)
+			}
+		}
+		var approved int
+		if err := db.SQL.QueryRow(db.Rebind(`SELECT COUNT(*) FROM application_days WHERE tenant_id = ? AND status = 'approved'`), tn.ID).Scan(&approved); err != nil {
+			t.Fatal(err)
+		}
+		if approved != 6 {
+			t.Fatalf("%d approved application days after %d publishes of a plan with 6 telework days", approved, n)
+		}
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"telework/internal/apperr"
 	"telework/internal/calendar"
 	"telework/internal/rosterplan"
 )
@@ -125,7 +126,32 @@ type rosterPlanJSON struct {
 // FindLatestRosterPublication returns the unit's latest publication meeting
 // from..to with its applications, or nil.
 func (db *DB) FindLatestRosterPublication(ctx context.Context, tenantID, unitID int64, from, to calendar.Date) (*rosterplan.Publication, error) {
-	ps, err := queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (rosterplan.Publication, error) {
+	return findLatestRosterPublication(ctx, db, tenantID, unitID, from, to)
+}
+
+// LatestRosterPublication is FindLatestRosterPublication inside a
+// publishing transaction, after taking the unit's publication lock: two
+// publishes of one unit at once (a double click, two nodes) each see the
+// other's publication, so the second cancels the first's days instead of
+// adding a second approved application for each of them. SQLite's write
+// transactions are serialised already (BEGIN IMMEDIATE); PostgreSQL locks
+// the unit's row.
+func (tx *Tx) LatestRosterPublication(ctx context.Context, tenantID, unitID int64, from, to calendar.Date) (*rosterplan.Publication, error) {
+	if tx.db.Engine == Postgres {
+		var id int64
+		err := tx.row(ctx, `SELECT id FROM units WHERE tenant_id = ? AND id = ? FOR NO KEY UPDATE`, tenantID, unitID).Scan(&id)
+		if isNotFound(err) {
+			return nil, apperr.NotFoundErr("unit")
+		}
+		if err != nil {
+			return nil, fmt.Errorf("store: lock the roster's unit: %w", err)
+		}
+	}
+	return findLatestRosterPublication(ctx, tx, tenantID, unitID, from, to)
+}
+
+func findLatestRosterPublication(ctx context.Context, q querier, tenantID, unitID int64, from, to calendar.Date) (*rosterplan.Publication, error) {
+	ps, err := queryAll(ctx, q, func(sc interface{ Scan(...any) error }) (rosterplan.Publication, error) {
 		var p rosterplan.Publication
 		var f, t, plan string
 		var at int64
@@ -145,7 +171,7 @@ func (db *DB) FindLatestRosterPublication(ctx context.Context, tenantID, unitID 
 		return nil, err
 	}
 	p := ps[0]
-	p.Apps, err = queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (int64, error) {
+	p.Apps, err = queryAll(ctx, q, func(sc interface{ Scan(...any) error }) (int64, error) {
 		var id int64
 		return id, sc.Scan(&id)
 	}, `SELECT application_id FROM roster_publication_apps WHERE tenant_id = ? AND publication_id = ? ORDER BY application_id`, tenantID, p.ID)
