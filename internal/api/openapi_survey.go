@@ -27,8 +27,9 @@ func surveySchemas() map[string]any {
 				"pre_id": integer("linked pre-trial survey (0 = none)"), "opens_on": date, "closes_on": date,
 				"status": map[string]any{"type": "string", "enum": []string{"draft", "open", "closed"}}, "show_free_text": boolean("free text listed in the results"),
 				"target": target, "questions": map[string]any{"type": "array", "items": question}, "version": integer("version"),
-				"progress": obj([]string{"targeted", "answered", "due"}, map[string]any{"targeted": integer("people asked"),
-					"answered": integer("submissions (never who)"), "due": integer("not answered yet")})}),
+				"progress": obj([]string{"targeted", "answered", "due", "withheld"}, map[string]any{"targeted": integer("people asked"),
+					"answered": integer("submissions (never who)"), "due": integer("not answered yet"),
+					"withheld": boolean("fewer than 5 people in the target: answered and due are 0 and not shown")})}),
 		"SurveyInput": obj([]string{"kind", "title", "opens_on", "closes_on"}, map[string]any{
 			"kind": enum(survey.Kinds, "pre, post or custom"), "title": str("name (errors name it survey_title)"), "description": str("description"),
 			"pre_id": integer("pre-trial survey to compare with (post only)"), "opens_on": date, "closes_on": date,

@@ -87,6 +87,9 @@ type surveyProgressJSON struct {
 	Targeted int `json:"targeted"`
 	Answered int `json:"answered"`
 	Due      int `json:"due"`
+	// Withheld: fewer than K people in the target now; answered and due
+	// are 0 and mean nothing.
+	Withheld bool `json:"withheld"`
 }
 
 type surveyJSON struct {
@@ -208,7 +211,7 @@ func (s *API) respondSurvey(w http.ResponseWriter, r *http.Request, id int64, st
 		return
 	}
 	out := toSurveyJSON(&sv)
-	out.Progress = &surveyProgressJSON{Targeted: pg.Targeted, Answered: pg.Answered, Due: pg.Due}
+	out.Progress = &surveyProgressJSON{Targeted: pg.Targeted, Answered: pg.Answered, Due: pg.Due, Withheld: pg.Withheld}
 	writeJSON(w, status, out)
 }
 

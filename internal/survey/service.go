@@ -17,6 +17,7 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/audit"
+	"telework/internal/org"
 	"telework/internal/secretkey"
 )
 
@@ -45,6 +46,8 @@ type Store interface {
 	// ReplaceSurveyKey writes next over a survey's stored key while it is
 	// still old (an erasure in between wins).
 	ReplaceSurveyKey(ctx context.Context, tenantID, id int64, old, next string) error
+	// FindUnits lists the tenant's units (a target names some of them).
+	FindUnits(ctx context.Context, tenantID int64) ([]*org.Unit, error)
 	// SubmittedSurveyPseudonyms lists the pseudonyms of the submitted
 	// answers, sorted.
 	SubmittedSurveyPseudonyms(ctx context.Context, tenantID, surveyID int64) ([]string, error)
@@ -236,10 +239,33 @@ func (s *Service) checkPre(ctx context.Context, r Reader, tenantID int64, d *Dra
 	return key, nil
 }
 
+// checkUnits refuses a target naming a unit the tenant does not have (one
+// of another tenant's, or none at all): it would reach nobody, in silence.
+func (s *Service) checkUnits(ctx context.Context, tenantID int64, t Target) error {
+	if len(t.UnitIDs) == 0 {
+		return nil
+	}
+	units, err := s.st.FindUnits(ctx, tenantID)
+	if err != nil {
+		return err
+	}
+	for _, id := range t.UnitIDs {
+		if !slices.ContainsFunc(units, func(u *org.Unit) bool { return u.ID == id }) {
+			var v apperr.Validation
+			v.Add("unit_ids", "field.choice", nil)
+			return v.Err()
+		}
+	}
+	return nil
+}
+
 // Create saves a new survey as a draft. A post-trial survey linked to a
 // pre-trial one shares its pseudonym key. Audited as "survey.create".
 func (s *Service) Create(ctx context.Context, tenantID int64, actor audit.Actor, d Draft) (int64, error) {
 	if err := d.Validate(); err != nil {
+		return 0, err
+	}
+	if err := s.checkUnits(ctx, tenantID, d.Target); err != nil {
 		return 0, err
 	}
 	sv := Survey{TenantID: tenantID, Kind: d.Kind, Title: d.Title, Description: d.Description, PreID: d.PreID,
@@ -270,6 +296,9 @@ func (s *Service) Create(ctx context.Context, tenantID int64, actor audit.Actor,
 // Update changes a draft survey's design and schedule. Audited as
 // "survey.update".
 func (s *Service) Update(ctx context.Context, tenantID int64, actor audit.Actor, id, version int64, d Draft) error {
+	if err := s.checkUnits(ctx, tenantID, d.Target); err != nil {
+		return err
+	}
 	return s.st.InSurveyTx(ctx, func(tx Tx) error {
 		sv, _, err := tx.FindSurvey(ctx, tenantID, id)
 		if err != nil {
@@ -325,6 +354,19 @@ func (s *Service) transition(ctx context.Context, tenantID int64, actor audit.Ac
 		}
 		if sv.Status != from {
 			return apperr.New(apperr.Conflict, "survey.not_"+string(from))
+		}
+		if to == StatusOpen {
+			// A target of fewer than K people can publish no result, and
+			// its progress would tell whether each of them answered.
+			targets, err := tx.SurveyTargetIDs(ctx, tenantID, sv.Target)
+			if err != nil {
+				return err
+			}
+			if len(targets) < K {
+				var v apperr.Validation
+				v.Add("target", "survey.target_too_small", map[string]any{"K": K, "Count": len(targets)})
+				return v.Err()
+			}
 		}
 		before := auditView(&sv)
 		sv.Status = to
@@ -542,6 +584,10 @@ func (s *Service) SaveAnswer(ctx context.Context, tenantID, staffID, id int64, a
 // flag) whether that person had answered.
 type Progress struct {
 	Targeted, Answered, Due int
+	// Withheld: the target reaches fewer than K people now (moves since
+	// it opened), so how many answered is not shown: with one person in
+	// it, 「1人が回答済み」 would say who.
+	Withheld bool
 }
 
 // Progress counts the target group and the submissions.
@@ -557,6 +603,9 @@ func (s *Service) Progress(ctx context.Context, tenantID, id int64) (Progress, e
 	done, err := s.st.SubmittedSurveyPseudonyms(ctx, tenantID, id)
 	if err != nil {
 		return Progress{}, err
+	}
+	if len(targets) < K {
+		return Progress{Targeted: len(targets), Withheld: true}, nil
 	}
 	return Progress{Targeted: len(targets), Answered: len(done), Due: max(0, len(targets)-len(done))}, nil
 }

@@ -128,20 +128,52 @@ func TestSurveyLifecycleAndAnonymity(t *testing.T) {
 			storetest.Must(t, svc.SaveAnswer(ctx, tid, s.ID, postID, survey.Answer{"a_gender": {fmt.Sprint(1 + i%2)}, "r01": {r},
 				"f01": {"事後 秘密の本文"}}, true))
 		}
-		// Ranks narrow the target: only managers are due in a manager survey.
+		// Ranks narrow the target. The 3 managers are too few to ask: no
+		// result could be published, and the progress would say whether
+		// each of them answered.
 		mgrID, err := svc.Create(ctx, tid, hr, survey.Draft{Kind: survey.KindCustom, Title: "管理職向け", OpensOn: "2026-04-01",
 			ClosesOn: "2026-04-30", Target: survey.Target{Ranks: []string{string(org.RankManager)}},
 			Custom: []survey.Question{{Type: survey.Number, Text: "部下の人数"}}})
 		storetest.Must(t, err)
 		mgr, _ := svc.Get(ctx, tid, mgrID)
+		if err := svc.Open(ctx, tid, hr, mgrID, mgr.Version); code(err) != "invalid:error.invalid:target=survey.target_too_small" {
+			t.Fatalf("a survey of 3 opened: %v", code(err))
+		}
+		// Ranks that do not exist, and another tenant's unit, are refused.
+		if _, err := svc.Create(ctx, tid, hr, survey.Draft{Kind: survey.KindCustom, Title: "x", OpensOn: "2026-04-01", ClosesOn: "2026-04-30",
+			Target: survey.Target{Ranks: []string{"nonsense"}}, Custom: []survey.Question{{Type: survey.Number, Text: "q"}}}); code(err) != "invalid:error.invalid:ranks=field.choice" {
+			t.Fatalf("an unknown rank: %v", code(err))
+		}
+		if _, err := svc.Create(ctx, tid, hr, survey.Draft{Kind: survey.KindCustom, Title: "x", OpensOn: "2026-04-01", ClosesOn: "2026-04-30",
+			Target: survey.Target{UnitIDs: []int64{other.top.ID}}, Custom: []survey.Question{{Type: survey.Number, Text: "q"}}}); code(err) != "invalid:error.invalid:unit_ids=field.choice" {
+			t.Fatalf("another tenant's unit: %v", code(err))
+		}
+		// The 9 of rank staff are enough: only they are due.
+		mgr.Target = survey.Target{Ranks: []string{string(org.RankStaff)}}
+		storetest.Must(t, svc.Update(ctx, tid, hr, mgrID, mgr.Version, survey.Draft{Kind: survey.KindCustom, Title: "職員向け", OpensOn: "2026-04-01",
+			ClosesOn: "2026-04-30", Target: mgr.Target, Custom: []survey.Question{{Type: survey.Number, Text: "部下の人数"}}}))
+		mgr, _ = svc.Get(ctx, tid, mgrID)
 		storetest.Must(t, svc.Open(ctx, tid, hr, mgrID, mgr.Version))
 		rem, err := svc.Reminders(ctx, tid)
 		storetest.Must(t, err)
-		if len(rem) != 1 || rem[0].SurveyID != mgrID || rem[0].Due != 3 {
+		if len(rem) != 1 || rem[0].SurveyID != mgrID || rem[0].Due != 9 {
 			t.Fatalf("reminders %+v", rem)
 		}
-		if err := svc.SaveAnswer(ctx, tid, w.staff[1].ID, mgrID, survey.Answer{}, true); apperr.CodeOf(err) != apperr.NotFound {
+		if err := svc.SaveAnswer(ctx, tid, w.staff[0].ID, mgrID, survey.Answer{}, true); apperr.CodeOf(err) != apperr.NotFound {
 			t.Fatalf("someone outside the target answered: %v", err)
+		}
+		// A target that shrank below K after opening (moves) withholds
+		// how many answered.
+		for _, st := range w.staff[4:] {
+			if st.Rank != org.RankStaff {
+				continue
+			}
+			moved := *st
+			moved.Rank = org.RankChief
+			storetest.Must(t, storetest.F(db).UpdateStaff(ctx, tid, hr, &moved, moved.Version, calendar.Date{}))
+		}
+		if pg, err := svc.Progress(ctx, tid, mgrID); err != nil || pg != (survey.Progress{Targeted: 3, Withheld: true}) {
+			t.Fatalf("progress of a target of 3: %+v %v", pg, err)
 		}
 
 		post, _ = svc.Get(ctx, tid, postID)
@@ -437,7 +469,7 @@ func TestPreKeysExpire(t *testing.T) {
 		now := time.Date(2026, 4, 10, 3, 0, 0, 0, time.UTC)
 		db.Now = func() time.Time { return now }
 		svc := survey.NewService(db, func() time.Time { return now })
-		w := setup(t, db, "matsumoto", 2)
+		w := setup(t, db, "matsumoto", survey.K)
 		tid := w.tenant.ID
 		closed := func(title string) int64 {
 			id, err := svc.Create(ctx, tid, hr, survey.Draft{Kind: survey.KindPre, Title: title, OpensOn: "2026-04-01", ClosesOn: "2026-04-30"})

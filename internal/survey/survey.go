@@ -6,12 +6,14 @@
 package survey
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"telework/internal/apperr"
+	"telework/internal/org"
 )
 
 // K is the smallest group any published count may describe.
@@ -203,8 +205,9 @@ func (d *Draft) Validate() error {
 		v.Add("questions", "field.max_items", map[string]any{"Max": 60})
 	}
 	for _, r := range d.Target.Ranks {
-		if strings.TrimSpace(r) == "" {
-			v.Add("ranks", "field.required", nil)
+		if !slices.Contains(org.Ranks, org.Rank(r)) {
+			v.Add("ranks", "field.choice", nil)
+			break
 		}
 	}
 	for i := range d.Custom {

@@ -172,6 +172,7 @@ type surveyShowView struct {
 	Survey   survey.Survey
 	Progress survey.Progress
 	Builtin  []survey.Question
+	K        int // the smallest group counted
 }
 
 func (s *Server) surveyShow(w http.ResponseWriter, r *http.Request) {
@@ -193,7 +194,7 @@ func (s *Server) surveyShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fv.ID, fv.Version, fv.Editable = sv.ID, sv.Version, sv.Status == survey.StatusDraft
-	v := surveyShowView{surveyFormView: fv, Survey: sv, Progress: pg}
+	v := surveyShowView{surveyFormView: fv, Survey: sv, Progress: pg, K: survey.K}
 	for _, q := range sv.Questions {
 		if !q.Custom {
 			v.Builtin = append(v.Builtin, q)
