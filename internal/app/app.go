@@ -145,7 +145,7 @@ func Serve(ctx context.Context, cfg ServeConfig) error {
 	go datedLoop(ctx, svc.Staffio, log)
 	go reviewReminderLoop(ctx, svc.Trial.Roadmap, log)
 	go surveyReminderLoop(ctx, db, svc, log)
-	go applyLoop(ctx, svc.Apply, log)
+	go applyLoop(ctx, svc.Apply, svc.Overtime, log)
 	go shortageLoop(ctx, svc.Places, log)
 	go overdueLoop(ctx, svc.Devices, log)
 	go clockOutLoop(ctx, svc.Worktime, log)

@@ -129,16 +129,21 @@ func reviewReminderLoop(ctx context.Context, svc *roadmap.Service, log *slog.Log
 // (reminders to approvers, reports due and overdue, absences starting) at
 // start-up and then every hour; only the first attempt each Tokyo day, on
 // any node, does any work.
-func applyLoop(ctx context.Context, svc *apply.Service, log *slog.Logger) {
+func applyLoop(ctx context.Context, svc *apply.Service, overtime *worktime.OvertimeService, log *slog.Logger) {
 	node := nodeName()
 	hourly(ctx, func() {
 		// Applications whose approver may no longer decide them (changes
 		// that took effect on their date) are handed on first, so that the
-		// day's reminders go to who decides now.
+		// day's reminders go to who decides now; overtime requests too.
 		if moved, err := svc.RerouteAll(ctx); err != nil && ctx.Err() == nil {
 			log.Error("handing on applications", "err", err)
 		} else if moved > 0 {
 			log.Info("handing on applications", "moved", moved)
+		}
+		if moved, err := overtime.RerouteAll(ctx); err != nil && ctx.Err() == nil {
+			log.Error("handing on overtime requests", "err", err)
+		} else if moved > 0 {
+			log.Info("handing on overtime requests", "moved", moved)
 		}
 		res, err := svc.RunDaily(ctx, node)
 		switch {

@@ -60,9 +60,14 @@ func NewServices(db *store.DB) web.Services {
 	// A transfer, a retirement or a head no longer marked hands on the
 	// applications waiting for an approver who may no longer decide them
 	// (a failed hand-on is retried by the hourly job, applyLoop).
+	// Waiting overtime requests are handed on the same way.
+	overtime := worktime.NewOvertimeService(db, applications, now)
 	reroute := func(ctx context.Context, tenantID int64) {
 		if _, err := applications.Reroute(ctx, tenantID); err != nil {
 			slog.Default().Error("handing on applications after an organisation change", "tenant", tenantID, "err", err)
+		}
+		if _, err := overtime.Reroute(ctx, tenantID); err != nil {
+			slog.Default().Error("handing on overtime requests after an organisation change", "tenant", tenantID, "err", err)
 		}
 	}
 	orgs.Changed.Set(reroute)
@@ -126,7 +131,7 @@ func NewServices(db *store.DB) web.Services {
 		Schedule:    schedule.NewService(db, now),
 		// Prior overtime requests go to the approver of the person's
 		// applications (issue 12).
-		Overtime: worktime.NewOvertimeService(db, applications, now),
+		Overtime: overtime,
 	}
 }
 

@@ -112,6 +112,11 @@ func (rc *relCtx) relation(who *auth.Principal, a *Application) *relation {
 				r.stepDone = true
 			}
 			switch {
+			case id == me && !pending && !who.Has(auth.Supervisor):
+				// Having approved it once gives a person no lasting right
+				// over it: one no longer a supervisor (a 係長 no longer
+				// marked as a head) does not confirm its reports or read
+				// it as its approver; the supervisors over the person do.
 			case (id == me || rc.deputies[id]) && (approver || pending):
 				r.visible, r.supervises, r.delegated = true, true, false
 				r.canDecide = r.canDecide || pending

@@ -8,6 +8,7 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/apply"
+	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/policy"
 	"telework/internal/store"
@@ -127,6 +128,13 @@ func TestReportRefusals(t *testing.T) {
 		}
 		_, err = f.svc.Confirm(ctx, f.a.ID, f.who["kacho"], id, apply.Act{Dates: []calendar.Date{day(time.June, 4), day(time.June, 5)}})
 		fieldIs("confirming a day not in the application", err, "days", "apply.date_not_in")
+		// Having approved it gives no lasting right: the 課長 no longer a
+		// supervisor (a review) neither confirms nor reads it.
+		demoted := *f.who["kacho"]
+		demoted.Roles = auth.EffectiveRoles(nil, true, false)
+		if _, err := f.svc.Confirm(ctx, f.a.ID, &demoted, id, apply.Act{}); apperr.CodeOf(err) != apperr.NotFound {
+			t.Fatalf("a former supervisor confirmed: %v", err)
+		}
 		if got := f.auditActions(t, "application.report"); len(got) != 1 || !strings.Contains(string(got[0].After), "verbal_reports") {
 			t.Errorf("the verbal report's audit entry: %+v", got)
 		}

@@ -56,7 +56,7 @@ var KindGroups = []KindGroup{
 		"application.reject", "application.cancel", "application.start", "application.finish", "application.report",
 		"application.confirm", "application.settings", "application.delegate", "application.undelegate", "application.reroute", "application.report_due"}},
 	{"worktime", []string{"worktime.start", "worktime.resume", "worktime.end", "worktime.no_clock_out", "worktime.no_clock_in", "worktime.break", "worktime.overtime_request", "worktime.overtime_approve",
-		"worktime.overtime_reject", "worktime.overtime_withdraw", "presence.plan_sharing"}},
+		"worktime.overtime_reject", "worktime.overtime_withdraw", "worktime.overtime_reroute", "presence.plan_sharing"}},
 	{"places", []string{"places.office_create", "places.office_update", "places.register", "places.book", "places.cancel",
 		"places.check_in", "devices.pool_create", "devices.pool_update", "devices.reserve", "devices.cancel", "devices.lent",
 		"devices.returned", "devices.overdue", "devices.byod_request", "devices.byod_approved", "devices.byod_rejected", "devices.byod_revoked",

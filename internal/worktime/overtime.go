@@ -142,6 +142,7 @@ type OvertimeStore interface {
 	InOvertimeTx(ctx context.Context, fn func(OvertimeTx) error) error
 	FindStaffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error)
 	FindUnits(ctx context.Context, tenantID int64) ([]*org.Unit, error)
+	FindTenants(ctx context.Context) ([]*org.Tenant, error)
 	FindDelegations(ctx context.Context, tenantID int64, f apply.DelegationFilter) ([]apply.Delegation, error)
 	// FindOvertime returns one request (NotFound when none).
 	FindOvertime(ctx context.Context, tenantID, id int64) (*Overtime, error)
@@ -247,7 +248,11 @@ func (r *overtimeRel) canDecide(o *Overtime) bool {
 	if o.StaffID == r.who.StaffID {
 		return false
 	}
-	return o.ApproverID != 0 && slices.Contains(r.acting, o.ApproverID) || r.oversees(o)
+	// One's own approval right lasts while one is a supervisor: a 係長 no
+	// longer marked as a head decides nothing (their waiting requests are
+	// handed on, Reroute); a delegate decides for an approver as before.
+	mine := o.ApproverID == r.who.StaffID
+	return o.ApproverID != 0 && slices.Contains(r.acting, o.ApproverID) && (!mine || r.who.Has(auth.Supervisor)) || r.oversees(o)
 }
 
 func (r *overtimeRel) visible(o *Overtime) bool {

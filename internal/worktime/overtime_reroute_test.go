@@ -1,0 +1,68 @@
+package worktime_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/audit"
+	"telework/internal/auth"
+	"telework/internal/calendar"
+	"telework/internal/store"
+	"telework/internal/store/storetest"
+	"telework/internal/worktime"
+)
+
+// TestOvertimeReroute: a waiting request follows the organisation. The
+// person moves to another section: Reroute hands the request to the head
+// there (told, audited), and the former approver can no longer decide or
+// see it. An approver no longer marked as a head decides nothing, even
+// before any hand-on.
+func TestOvertimeReroute(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		ot := worktime.NewOvertimeService(db, f.apply, func() time.Time { return f.now })
+		today := calendar.DateOf(f.now)
+		v, err := ot.Request(ctx, f.a.ID, f.who["staff"], worktime.OvertimeRequest{Date: today, Until: "19:30", Reason: "議会資料"})
+		storetest.Must(t, err)
+		if v.ApproverID != f.people["kacho"].ID {
+			t.Fatalf("routed to %d", v.ApproverID)
+		}
+		// The 課長 as a principal who is no longer a supervisor.
+		demoted := *f.who["kacho"]
+		demoted.Roles = auth.EffectiveRoles(nil, true, false)
+		_, err = ot.Decide(ctx, f.a.ID, &demoted, v.ID, true, "", 0)
+		mustCode(t, err, apperr.NotFound)
+
+		// Nothing changed: nothing is handed on.
+		if n, err := ot.Reroute(ctx, f.a.ID); err != nil || n != 0 {
+			t.Fatalf("reroute with no change: %d %v", n, err)
+		}
+		moved := *f.people["staff"]
+		moved.UnitID = f.people["zaisei"].UnitID
+		storetest.Must(t, storetest.F(db).UpdateStaff(ctx, f.a.ID, hr, &moved, moved.Version, calendar.Date{}))
+		if n, err := ot.Reroute(ctx, f.a.ID); err != nil || n != 1 {
+			t.Fatalf("reroute after the transfer: %d %v", n, err)
+		}
+		_, err = ot.Decide(ctx, f.a.ID, f.who["kacho"], v.ID, true, "", 0)
+		mustCode(t, err, apperr.NotFound)
+		zaisei := *f.who["zaisei"]
+		d, err := ot.Decide(ctx, f.a.ID, &zaisei, v.ID, true, "", 0)
+		if err != nil || d.Status != worktime.OvertimeApproved || d.DecidedBy != f.people["zaisei"].ID {
+			t.Fatalf("the new approver's decision: %+v %v", d, err)
+		}
+		notes, _ := f.notes.List(ctx, f.a.ID, f.who["zaisei"], true, 10, 0)
+		if len(notes) != 1 || notes[0].Kind != worktime.NotifyOvertimeRequested {
+			t.Errorf("the new approver was not told: %+v", notes)
+		}
+		es, _ := db.FindAuditEntries(ctx, f.a.ID, audit.Filter{Action: "worktime.overtime_reroute"})
+		if len(es) != 1 || es[0].ActorLabel != "system:reroute" {
+			t.Errorf("audit: %+v", es)
+		}
+		if n, err := ot.RerouteAll(ctx); err != nil || n != 0 {
+			t.Errorf("a decided request was handed on: %d %v", n, err)
+		}
+	})
+}
