@@ -73,17 +73,39 @@ func (s *Service) relCtx(ctx context.Context, tenantID int64, who *auth.Principa
 		if err != nil {
 			return nil, err
 		}
-		rc.acting = ActingFor(who.StaffID, ds, s.Today())
-		for _, d := range ds {
-			if d.Kind == DelegateProxy && d.DelegateID == who.StaffID && d.ActiveOn(s.Today()) {
-				if rc.deputies == nil {
-					rc.deputies = map[int64]bool{}
-				}
-				rc.deputies[d.ApproverID] = true
-			}
-		}
+		rc.delegations(who, ds, s.Today())
 	}
 	return rc, nil
+}
+
+// delegations sets whom the person acts for from the delegations to them
+// in force on today.
+func (rc *relCtx) delegations(who *auth.Principal, ds []Delegation, today calendar.Date) {
+	rc.acting, rc.deputies = ActingFor(who.StaffID, ds, today), nil
+	for _, d := range ds {
+		if d.Kind == DelegateProxy && d.DelegateID == who.StaffID && d.ActiveOn(today) {
+			if rc.deputies == nil {
+				rc.deputies = map[int64]bool{}
+			}
+			rc.deputies[d.ApproverID] = true
+		}
+	}
+}
+
+// inTx is rc with the person's delegations read again in tx, locked
+// (FindDelegationsLocked), when they hold any: what they may do for
+// someone else is judged on delegations still in force at the commit.
+func (rc *relCtx) inTx(ctx context.Context, tx Tx, tenantID int64, who *auth.Principal, today calendar.Date) (*relCtx, error) {
+	if len(rc.acting) <= 1 && len(rc.deputies) == 0 {
+		return rc, nil
+	}
+	ds, err := tx.FindDelegationsLocked(ctx, tenantID, DelegationFilter{DelegateID: who.StaffID, On: today})
+	if err != nil {
+		return nil, err
+	}
+	in := &relCtx{tree: rc.tree}
+	in.delegations(who, ds, today)
+	return in, nil
 }
 
 func (rc *relCtx) relation(who *auth.Principal, a *Application) *relation {
@@ -185,7 +207,10 @@ func (s *Service) act(ctx context.Context, tenantID int64, who *auth.Principal, 
 	}
 	var out *Application
 	err = s.st.InApplyTx(ctx, func(tx Tx) error {
-		var err error
+		rc, err := rc.inTx(ctx, tx, tenantID, who, s.Today())
+		if err != nil {
+			return err
+		}
 		out, err = actIn(s, ctx, tx, tenantID, who, id, action, expect,
 			func(a *Application) *relation { return rc.relation(who, a) }, fn)
 		return err
@@ -766,6 +791,28 @@ func (s *Service) Delegate(ctx context.Context, tenantID int64, who *auth.Princi
 	now := s.now()
 	d.CreatedAt, d.CreatedByID = now, who.StaffID
 	err := s.st.InApplyTx(ctx, func(tx Tx) error {
+		// One delegation of a kind from an approver to a delegate at a
+		// time: a second (a double click, the same absence entered twice)
+		// would outlive the one the approver later ends, and keep the
+		// delegate deciding. The approver's row lock orders two at once.
+		if err := tx.LockApplicant(ctx, tenantID, d.ApproverID); err != nil {
+			return err
+		}
+		have, err := tx.FindDelegationsLocked(ctx, tenantID, DelegationFilter{ApproverID: d.ApproverID, DelegateID: d.DelegateID})
+		if err != nil {
+			return err
+		}
+		for _, e := range have {
+			if e.Kind != d.Kind || d.Kind == DelegateAbsence && (e.To.Before(d.From) || d.To.Before(e.From)) {
+				continue
+			}
+			args := map[string]any{"Name": d.DelegateName, "ID": e.ID}
+			if e.Kind == DelegateAbsence {
+				args["From"], args["To"] = e.From.String(), e.To.String()
+				return apperr.At(apperr.Conflict, "delegate_id", "apply.delegation_overlaps", args)
+			}
+			return apperr.At(apperr.Conflict, "delegate_id", "apply.delegation_exists", args)
+		}
 		if err := tx.InsertDelegation(ctx, tenantID, &d); err != nil {
 			return err
 		}

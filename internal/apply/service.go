@@ -73,6 +73,9 @@ type Tx interface {
 	// LockApplicant serialises the writers of one person's applications
 	// (so two submissions cannot both take the last day of a cap).
 	LockApplicant(ctx context.Context, tenantID, staffID int64) error
+	// FindDelegationsLocked is FindDelegations in the transaction, the
+	// rows locked against their end until it commits.
+	FindDelegationsLocked(ctx context.Context, tenantID int64, f DelegationFilter) ([]Delegation, error)
 	FindApplication(ctx context.Context, tenantID, id int64) (*Application, error)
 	TeleworkReader
 	PersonalDeviceReader

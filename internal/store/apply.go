@@ -805,6 +805,24 @@ func scanDelegation(sc interface{ Scan(...any) error }) (apply.Delegation, error
 
 // FindDelegations lists delegations matching f.
 func (db *DB) FindDelegations(ctx context.Context, tenantID int64, f apply.DelegationFilter) ([]apply.Delegation, error) {
+	return findDelegations(ctx, db, tenantID, f, "")
+}
+
+// FindDelegationsLocked is FindDelegations inside an application
+// transaction, each row share-locked on PostgreSQL: a decision taken on a
+// delegation and the delegation's end are ordered (the end waits for the
+// decision's commit, or the decision sees the delegation gone), never a
+// decision in the approver's name committed after the approver ended the
+// delegation (an outside review). SQLite serialises the writers already.
+func (tx *Tx) FindDelegationsLocked(ctx context.Context, tenantID int64, f apply.DelegationFilter) ([]apply.Delegation, error) {
+	lock := ""
+	if tx.db.Engine == Postgres {
+		lock = ` FOR SHARE OF d`
+	}
+	return findDelegations(ctx, tx, tenantID, f, lock)
+}
+
+func findDelegations(ctx context.Context, q querier, tenantID int64, f apply.DelegationFilter, lock string) ([]apply.Delegation, error) {
 	where := ` WHERE d.tenant_id = ?`
 	args := []any{tenantID}
 	if f.ApproverID != 0 {
@@ -823,7 +841,7 @@ func (db *DB) FindDelegations(ctx context.Context, tenantID int64, f apply.Deleg
 		where += ` AND d.kind = 'absence' AND d.from_day = ?`
 		args = append(args, f.StartsOn.String())
 	}
-	out, err := queryAll(ctx, db, scanDelegation, delegationSelect+where+` ORDER BY d.id`, args...)
+	out, err := queryAll(ctx, q, scanDelegation, delegationSelect+where+` ORDER BY d.id`+lock, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: delegations: %w", err)
 	}
