@@ -178,6 +178,9 @@ type OvertimeTx interface {
 	// UpdateOvertime writes the request if its version is still version
 	// (Conflict error.stale otherwise) and sets o.Version to the next.
 	UpdateOvertime(ctx context.Context, tenantID int64, o *Overtime, version int64) error
+	// FindDelegationsLocked reads delegations locked against their end
+	// until the transaction commits (a decision for someone else).
+	FindDelegationsLocked(ctx context.Context, tenantID int64, f apply.DelegationFilter) ([]apply.Delegation, error)
 	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
 }
 
@@ -442,6 +445,18 @@ func (s *OvertimeService) decide(ctx context.Context, tenantID int64, who *auth.
 		o.Status, action = OvertimeApproved, "worktime.overtime_approve"
 	}
 	err = s.st.InOvertimeTx(ctx, func(tx OvertimeTx) error {
+		if o.ApproverID != who.StaffID && !rel.oversees(cur) {
+			// Deciding for someone else: the delegation must still be in
+			// force at the commit (read locked, as applications do), not
+			// only when the request was read.
+			ds, err := tx.FindDelegationsLocked(ctx, tenantID, apply.DelegationFilter{DelegateID: who.StaffID, On: rel.today})
+			if err != nil {
+				return err
+			}
+			if !slices.Contains(apply.ActingFor(who.StaffID, ds, rel.today), o.ApproverID) {
+				return apperr.Forbid()
+			}
+		}
 		if err := tx.UpdateOvertime(ctx, tenantID, &o, version); err != nil {
 			return err
 		}
