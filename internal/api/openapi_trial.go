@@ -13,6 +13,12 @@ func civilDate(desc string) map[string]any {
 	return map[string]any{"type": "string", "pattern": `^(\d{4}-\d{2}-\d{2})?$`, "description": desc + " (YYYY-MM-DD; empty = none)"}
 }
 
+// givenDate is a date that must be given (a cost's 支払日: its fiscal year
+// follows from it).
+func givenDate(desc string) map[string]any {
+	return map[string]any{"type": "string", "pattern": `^\d{4}-\d{2}-\d{2}$`, "description": desc + " (YYYY-MM-DD, required)"}
+}
+
 func codes[T any](xs []T, code func(T) string) []string {
 	out := make([]string, len(xs))
 	for i, x := range xs {
@@ -100,7 +106,7 @@ func costSchemas() map[string]any {
 		"ict_device ICT機器 / software / license / comm_tool 外部接続情報システム・コミュニケーションツール / security シンクライアント化等 / server / support 導入サポート (these may qualify); communication 通信費 / utility_allowance 光熱費等の手当 / other (never)")
 	props := func(out bool) map[string]any {
 		m := map[string]any{"kind": kind, "description": str("内容 (≤ 200)"), "amount_yen": map[string]any{"type": "integer", "minimum": 1, "maximum": cost.MaxAmount},
-			"paid_on": civilDate("支払日"), "initial": boolean("初期導入経費 (building the environment), not a running cost"),
+			"paid_on": givenDate("支払日"), "initial": boolean("初期導入経費 (building the environment), not a running cost"),
 			"special_grant": boolean("tagged as qualifying for the 特別交付税措置 (refused for a kind or cost that does not qualify, or before 令和2年度)"),
 			"note":          str("備考")}
 		if out {

@@ -557,6 +557,12 @@ func (s *API) surveyTransition(w http.ResponseWriter, r *http.Request, open bool
 		s.apiFail(w, r, err)
 		return
 	}
+	if in.Version <= 0 {
+		// Without the version read there is nothing to compare: say what
+		// is missing, not that someone else changed the survey (412).
+		s.apiFail(w, r, apperr.At(apperr.Invalid, "version", "field.required", nil))
+		return
+	}
 	var err error
 	if open {
 		err = s.svc.Survey.Open(r.Context(), p.TenantID, actorOf(p), id, in.Version)
