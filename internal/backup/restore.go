@@ -77,6 +77,11 @@ func (a *Archive) Restore(ctx context.Context, db *store.DB) error {
 	if err := a.scan(l.row, l.tableDone); err != nil {
 		return err
 	}
+	// An archive of an earlier release holds search keys folded as that
+	// release did (before 髙 found 高): made again as this one does.
+	if _, err := db.RekeyStaffSearch(ctx, tx); err != nil {
+		return err
+	}
 	for k, t := range Tables {
 		if t.Identity {
 			if err := db.ResetIdentity(ctx, tx, t.Name, t.Key[0], a.Manifest.Tables[k].NextID); err != nil {

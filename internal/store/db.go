@@ -41,6 +41,9 @@
 //     saving a new one.
 //   - DB.ClaimJobRun, DB.FinishJobRun, DB.FailJobRun, DB.RenewJobRun: runs of periodic jobs, which are
 //     instance-wide.
+//   - DB.rekeyIfAsked: the one-time recomputation of every tenant's staff
+//     search keys after a change of org.SearchKey (search_rekey.go), asked
+//     for by a migration's job_runs row.
 //   - DB.SchemaVersion, DB.InsertKeepingIDs, DB.NextID, DB.ResetIdentity:
 //     schema and whole-table helpers for internal/backup, which chooses the
 //     tenant's rows itself.
@@ -289,6 +292,9 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	res, err := p.Up(ctx)
 	if err != nil {
 		return len(res), fmt.Errorf("store: migrating the %s database: %w", db.Engine, err)
+	}
+	if err := db.rekeyIfAsked(ctx); err != nil {
+		return len(res), err
 	}
 	// Entries committed but not sealed when the server last stopped.
 	return len(res), db.SealAllAudit(ctx)

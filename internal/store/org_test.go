@@ -78,6 +78,7 @@ func TestOrgStore(t *testing.T) {
 		}{
 			{"ヤマ", 0, 2}, {"やま", 0, 2}, {"ﾔﾏﾀﾞ", 0, 1}, {"山田", 0, 1}, {"０００２", 0, 1},
 			{"たかはし はなこ", 0, 1}, {"山 郎", 0, 2}, {"山 太", 0, 1}, {"", sect.ID, 2}, {"", team.ID, 1}, {"%", 0, 0},
+			{"高橋", 0, 1}, {"髙橋", 0, 1},
 		}
 		for _, tt := range search {
 			got, total, err := db.FindStaff(ctx, a.ID, org.StaffFilter{Query: tt.q, UnitID: tt.unit})
