@@ -13,7 +13,7 @@ func TestSearchKey(t *testing.T) {
 		{"髙橋", "高橋"},
 		{"山﨑 邉", "山崎辺"},
 		{"齋藤", "斎藤"},
-		{"齊藤", "斉藤"}, // another character, not folded into 斎
+		{"齊藤", "斉藤"},  // another character, not folded into 斎
 		{"葛󠄀城", "葛城"}, // an IVS does not hide the name
 	}
 	for _, tt := range tests {
