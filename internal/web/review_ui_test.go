@@ -103,3 +103,69 @@ func (w *world) addCost(t *testing.T, c *http.Cookie, description string) int64 
 	}
 	return out.ID
 }
+
+// tableAt is the first table of body whose opening tag contains marker,
+// up to its end ("" when there is none).
+func tableAt(body, marker string) string {
+	for i := 0; ; {
+		j := strings.Index(body[i:], "<table")
+		if j < 0 {
+			return ""
+		}
+		start := i + j
+		open := body[start : start+strings.Index(body[start:], ">")+1]
+		end := strings.Index(body[start:], "</table>")
+		if end < 0 {
+			return ""
+		}
+		if strings.Contains(open, marker) {
+			return body[start : start+end]
+		}
+		i = start + end
+	}
+}
+
+// wantStacked: the table marked by marker (a text of its opening tag)
+// stacks its cells on a phone (.stack-table), each value under its label
+// (a review found such tables squeezed to a character a line at 360 px).
+func wantStacked(t *testing.T, body, marker string, labels ...string) {
+	t.Helper()
+	tb := tableAt(body, marker)
+	if tb == "" {
+		t.Errorf("no table %s", marker)
+		return
+	}
+	if !strings.Contains(tb[:strings.Index(tb, ">")], `class="stack-table"`) {
+		t.Errorf("table %s does not stack on a phone: %.300s", marker, tb)
+	}
+	for _, l := range labels {
+		if !strings.Contains(tb, `data-label="`+l+`"`) {
+			t.Errorf("table %s: no cell labelled %q", marker, l)
+		}
+	}
+}
+
+// TestWideTablesFitAPhone: the cost ledger stacks on a phone, each value
+// under its label; the survey's cross-tables keep each column as wide as
+// its header and scroll sideways instead (the ranking, the desk's
+// reservations, the places report, the 1on1 pairs and the survey's
+// scrolling region are checked in their pages' tests).
+func TestWideTablesFitAPhone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		it := w.session(t, "it")
+		w.addCost(t, it, "Web会議")
+		res := w.do("GET", "/costs", nil, it)
+		wantStacked(t, res.body, `aria-labelledby="list-heading"`, "支払日", "区分", "内容", "金額(円)", "特別交付税")
+	})
+	css, err := os.ReadFile("static/survey.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"table.cross-table th, table.cross-table td { overflow-wrap: normal; word-break: keep-all; }",
+		"table.cross-table td, table.cross-table thead th { white-space: nowrap; }"} {
+		if !strings.Contains(string(css), want) {
+			t.Errorf("survey.css lacks %q: a result table's column may get narrower than its header", want)
+		}
+	}
+}
