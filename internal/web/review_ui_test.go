@@ -169,3 +169,44 @@ func TestWideTablesFitAPhone(t *testing.T) {
 		}
 	}
 }
+
+// TestSegmentWithoutModeIsToldAtItsSelect: a segment of the day whose
+// 勤務の形 is left blank (区分2, after an empty 区分1) is told by its number
+// and the form's label, at its select (aria-invalid, described by the
+// error) and linked from the summary; a time error of that row says its
+// row as the form numbers it. The API keeps its field (segments.mode).
+// A review found 「「勤務区分」は一覧から選んでください。」 linked to the
+// whole group.
+func TestSegmentWithoutModeIsToldAtItsSelect(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, day := applyWorld(t, db)
+		staff := w.session(t, "staff")
+		form := dayForm(day, "submit")
+		form["seg_start"] = []string{"", "09:00", ""}
+		form["seg_end"] = []string{"", "12:00", ""}
+		form["seg_mode"] = []string{"", "", ""}
+		form["seg_name"] = []string{"", "", ""}
+		res := w.do("POST", "/apply", form, staff)
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, `<a href="#f-seg1-mode">区分2の勤務の形を選んでください。</a>`) ||
+			!strings.Contains(res.body, `<p class="field-error" id="f-seg1-mode-error">区分2の勤務の形を選んでください。</p><select id="f-seg1-mode" name="seg_mode" aria-invalid="true" aria-describedby="f-seg1-mode-error">`) ||
+			strings.Contains(res.body, "「勤務区分」は一覧から選んでください") {
+			t.Errorf("segment 2 without its mode: %d\n%s", res.code, res.body)
+		}
+		form["seg_mode"] = []string{"", "home", ""}
+		form["seg_end"] = []string{"", "", ""}
+		if res := w.do("POST", "/apply", form, staff); res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "勤務区分の2行目: 開始と終了の時刻") {
+			t.Errorf("segment 2 without its end: %d\n%s", res.code, res.body)
+		}
+		form["seg_mode"], form["seg_end"] = []string{"", "", ""}, []string{"", "12:00", ""}
+		w.do("POST", "/lang", url.Values{"lang": {"en"}}, staff)
+		en := w.do("POST", "/apply", form, staff)
+		if !strings.Contains(en.body, "Choose how you work in part 2.") {
+			t.Errorf("in English:\n%s", en.body)
+		}
+		tok := mkToken(t, w, "staff", false)
+		api := w.call("POST", "/api/v1/applications", `{"dates":["`+day.String()+`"],"mode":"home","plan":"資料作成","segments":[{"start":"09:00","end":"12:00","mode":""}]}`, tok)
+		if api.code != http.StatusUnprocessableEntity || !strings.Contains(api.body, `"segments.mode"`) {
+			t.Errorf("API: %d %s", api.code, api.body)
+		}
+	})
+}
