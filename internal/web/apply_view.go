@@ -316,6 +316,15 @@ func dayLabel(lang string, d calendar.Date) string {
 	return fmt.Sprintf("%d月%d日(%s)", d.Month, d.Day, d.WeekdayJA())
 }
 
+// shortDayLabel is a day in a narrow column: 12/4(金), or Fri 4 Dec in
+// English.
+func shortDayLabel(lang string, d calendar.Date) string {
+	if lang == "en" {
+		return d.Time().Format("Mon 2 Jan")
+	}
+	return fmt.Sprintf("%d/%d(%s)", d.Month, d.Day, d.WeekdayJA())
+}
+
 // datesSummary is a short text for a set of days: one day, a run of
 // consecutive days as a range, or the first days and how many more. The
 // first day of another year than this one names its year, in the era the

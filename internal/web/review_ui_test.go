@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -207,6 +208,40 @@ func TestSegmentWithoutModeIsToldAtItsSelect(t *testing.T) {
 		api := w.call("POST", "/api/v1/applications", `{"dates":["`+day.String()+`"],"mode":"home","plan":"資料作成","segments":[{"start":"09:00","end":"12:00","mode":""}]}`, tok)
 		if api.code != http.StatusUnprocessableEntity || !strings.Contains(api.body, `"segments.mode"`) {
 			t.Errorf("API: %d %s", api.code, api.body)
+		}
+	})
+}
+
+// TestRosterDaysInThePageLanguage: the preferences page and the planned
+// grid label their days in the reader's language (Fri 4 Dec in English,
+// 12/4(金) in Japanese); a review found 「12/4(金)」 on the English pages.
+func TestRosterDaysInThePageLanguage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		hr, staff := w.session(t, "hr"), w.session(t, "staff")
+		day := calendar.DateOf(db.Now()).AddDays(1)
+		for day.Weekday() == 0 || day.Weekday() == 6 {
+			day = day.AddDays(1)
+		}
+		ja := fmt.Sprintf("%d/%d(%s)", day.Month, day.Day, day.WeekdayJA())
+		if res := w.do("GET", "/roster/preferences", nil, staff); !strings.Contains(res.body, ja) {
+			t.Errorf("Japanese preferences lack %s", ja)
+		}
+		w.do("POST", "/lang", url.Values{"lang": {"en"}}, staff)
+		en := day.Time().Format("Mon 2 Jan")
+		if res := w.do("GET", "/roster/preferences", nil, staff); !strings.Contains(res.body, en) || strings.Contains(res.body, ja) {
+			t.Errorf("English preferences: want %q, not %q\n%s", en, ja, res.body)
+		}
+		w.do("POST", "/lang", url.Values{"lang": {"en"}}, hr)
+		from := calendar.DateOf(db.Now()).AddDays(14)
+		for from.Weekday() == 0 || from.Weekday() == 6 {
+			from = from.AddDays(1)
+		}
+		form := url.Values{"unit_id": {itoaW(w.units["a-sect"].ID)}, "from": {from.String()}, "to": {from.AddDays(6).String()},
+			"min_onsite": {"1"}, "max_tele_per_week": {"3"}, "reduction_percent": {"40"}, "time_limit": {"2"}}
+		res := w.do("POST", "/roster/solve", form, hr)
+		if res.code != http.StatusOK || !strings.Contains(res.body, from.Time().Format("Mon 2 Jan")) || strings.Contains(res.body, fmt.Sprintf("%d/%d(%s)", from.Month, from.Day, from.WeekdayJA())) {
+			t.Errorf("English grid: %d\n%s", res.code, res.body)
 		}
 	})
 }
