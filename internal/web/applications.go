@@ -499,8 +499,8 @@ func (s *Server) applicationUpdate(w http.ResponseWriter, r *http.Request) {
 	fm, f, req := readApplyForm(r)
 	f.ID = id
 	d := &applyFormData{Form: f, Action: "/applications/" + itoa(id)}
-	if err := fm.v.Err(); err != nil {
-		s.applyFormPage(w, r, http.StatusUnprocessableEntity, d, "applyweb.title_edit", f.formFields(err))
+	if fm.v.Err() != nil {
+		s.applyFormPage(w, r, http.StatusUnprocessableEntity, d, "applyweb.title_edit", f.formErrors(fm, req))
 		return
 	}
 	action := fm.str("action")

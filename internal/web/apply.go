@@ -222,8 +222,8 @@ func (s *Server) applyCreate(w http.ResponseWriter, r *http.Request) {
 	fm, f, req := readApplyForm(r)
 	d := &applyFormData{Form: f, Action: "/apply"}
 	action := fm.str("action")
-	if err := fm.v.Err(); err != nil {
-		s.applyFormPage(w, r, http.StatusUnprocessableEntity, d, "applyweb.title_form", f.formFields(err))
+	if fm.v.Err() != nil {
+		s.applyFormPage(w, r, http.StatusUnprocessableEntity, d, "applyweb.title_form", f.formErrors(fm, req))
 		return
 	}
 	if action == "check" {

@@ -215,6 +215,14 @@ func (f *applyForm) formFields(err error) error {
 	return renameFields(f.segmentRows(err), names)
 }
 
+// formErrors is what the form's own reading found malformed (a break
+// typed as a word, a date that is none) together with what the service's
+// pure check (apply.Request.Clean) finds in the rest, named as the form's
+// fields: one submission lists everything wrong, not one batch a time.
+func (f *applyForm) formErrors(fm *form, req apply.Request) error {
+	return f.formFields(fm.merge(req.Clean()))
+}
+
 // segmentRows renumbers the segment errors of err by the form's rows.
 func (f *applyForm) segmentRows(err error) error {
 	e := apperr.As(err)

@@ -245,3 +245,41 @@ func TestRosterDaysInThePageLanguage(t *testing.T) {
 		}
 	})
 }
+
+// TestMalformedValueSaidWithTheRest: a value the form cannot read (年間時間
+// 「百時間」, 休憩 「abc」) is said together with what else is wrong (an
+// empty 業務名, a 時間単位 without its times) in one answer; a review found
+// the rest told only on the next submission.
+func TestMalformedValueSaidWithTheRest(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, day := applyWorld(t, db)
+		boss, staff := w.session(t, "supervisor"), w.session(t, "staff")
+		sect := itoa(w.units["a-sect"].ID)
+		if res := w.do("POST", "/tasks", url.Values{"unit_id": {sect}, "task_name": {"支出命令の確認"}, "paper": {"none"}}, boss); res.code != http.StatusSeeOther {
+			t.Fatalf("add: %d %s", res.code, res.body)
+		}
+		m := regexp.MustCompile(`/tasks/task/(\d+)`).FindStringSubmatch(w.do("GET", "/tasks?unit_id="+sect, nil, boss).body)
+		if m == nil {
+			t.Fatal("no task on the sheet")
+		}
+		both := func(what string, res resp) {
+			t.Helper()
+			if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, `<a href="#f-task_name">「業務名」を入力してください`) ||
+				!strings.Contains(res.body, `<a href="#f-hours_per_year">「年間時間」は半角または全角の数字で入力してください`) || !strings.Contains(res.body, `value="百時間"`) {
+				t.Errorf("%s: %d\n%s", what, res.code, res.body)
+			}
+		}
+		both("task page", w.do("POST", "/tasks/task/"+m[1], url.Values{"version": {"1"}, "task_name": {""}, "hours_per_year": {"百時間"}, "paper": {"none"}}, boss))
+		both("sheet page", w.do("POST", "/tasks", url.Values{"unit_id": {sect}, "task_name": {" "}, "hours_per_year": {"百時間"}, "paper": {"none"}}, boss))
+
+		form := dayForm(day, "submit")
+		form.Set("time_unit", "hourly")
+		form.Set("break_minutes", "abc")
+		res := w.do("POST", "/apply", form, staff)
+		for _, want := range []string{`<a href="#f-start">`, `<a href="#f-end">`, `<a href="#f-break_minutes">`, `value="abc"`} {
+			if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, want) {
+				t.Errorf("時間単位 without times and a break in words: %d, no %s\n%s", res.code, want, res.body)
+			}
+		}
+	})
+}
