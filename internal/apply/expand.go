@@ -304,8 +304,10 @@ func checkSegments(v *apperr.Validation, segs []Segment) {
 	for i := range segs {
 		s := &segs[i]
 		s.PlaceName = strings.TrimSpace(s.PlaceName)
+		// row says which segment (a form tells it by its own numbering).
+		row := map[string]any{"Row": i + 1}
 		if !slices.Contains(segmentModes, s.Mode) {
-			v.Add("segments.mode", "field.choice", nil)
+			v.Add("segments.mode", "field.choice", row)
 			return
 		}
 		// A segment's place follows its mode unless named; a place that is
@@ -324,7 +326,6 @@ func checkSegments(v *apperr.Validation, segs []Segment) {
 		if s.Mode != ModeOffice {
 			tele = true
 		}
-		row := map[string]any{"Row": i + 1}
 		if !validHM(s.Start) || !validHM(s.End) {
 			// A time missing or not a time is said as such, with its row
 			// (a review found every case told 「開始時刻より後」).

@@ -499,13 +499,13 @@ func (s *Server) applicationUpdate(w http.ResponseWriter, r *http.Request) {
 	fm, f, req := readApplyForm(r)
 	f.ID = id
 	d := &applyFormData{Form: f, Action: "/applications/" + itoa(id)}
-	if err := fm.v.Err(); err != nil {
-		s.applyFormPage(w, r, http.StatusUnprocessableEntity, d, "applyweb.title_edit", formFields(err, f.Kind))
+	if fm.v.Err() != nil {
+		s.applyFormPage(w, r, http.StatusUnprocessableEntity, d, "applyweb.title_edit", f.formErrors(fm, req))
 		return
 	}
 	action := fm.str("action")
 	if action == "check" {
-		d.Check = s.runCheck(r, req, f.Kind)
+		d.Check = s.runCheck(r, req, f)
 		s.applyFormPage(w, r, http.StatusOK, d, "applyweb.title_edit", nil)
 		return
 	}

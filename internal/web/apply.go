@@ -222,12 +222,12 @@ func (s *Server) applyCreate(w http.ResponseWriter, r *http.Request) {
 	fm, f, req := readApplyForm(r)
 	d := &applyFormData{Form: f, Action: "/apply"}
 	action := fm.str("action")
-	if err := fm.v.Err(); err != nil {
-		s.applyFormPage(w, r, http.StatusUnprocessableEntity, d, "applyweb.title_form", formFields(err, f.Kind))
+	if fm.v.Err() != nil {
+		s.applyFormPage(w, r, http.StatusUnprocessableEntity, d, "applyweb.title_form", f.formErrors(fm, req))
 		return
 	}
 	if action == "check" {
-		d.Check = s.runCheck(r, req, f.Kind)
+		d.Check = s.runCheck(r, req, f)
 		s.applyFormPage(w, r, http.StatusOK, d, "applyweb.title_form", nil)
 		return
 	}
@@ -267,7 +267,7 @@ func (s *Server) applyRefused(w http.ResponseWriter, r *http.Request, d *applyFo
 		s.applyFormPage(w, r, http.StatusUnprocessableEntity, d, title, summary)
 	case apperr.CodeOf(err) == apperr.Invalid:
 		// The check and the summary name each field by the form's label.
-		err = formFields(err, d.Form.Kind)
+		err = d.Form.formFields(err)
 		d.Check.Errors = fieldMessagesList(d.Check.Lang, err)
 		s.applyFormPage(w, r, http.StatusUnprocessableEntity, d, title, err)
 	case apperr.CodeOf(err) == apperr.Conflict:
@@ -282,13 +282,13 @@ func (s *Server) applyRefused(w http.ResponseWriter, r *http.Request, d *applyFo
 // a submission now would get them. Nothing is written. Its field errors
 // name the fields as the form of that kind of days labels them
 // (formFields), as the error summary does.
-func (s *Server) runCheck(r *http.Request, req apply.Request, kind string) *checkView {
+func (s *Server) runCheck(r *http.Request, req apply.Request, f *applyForm) *checkView {
 	p := principal(r)
 	c := newCheckView(r, true)
 	res, err := s.svc.Apply.Preview(r.Context(), p.TenantID, p, req)
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {
-			c.Errors = fieldMessagesList(c.Lang, formFields(err, kind))
+			c.Errors = fieldMessagesList(c.Lang, f.formFields(err))
 		} else {
 			c.Problem = errorText(c.Lang, err)
 		}
@@ -323,7 +323,7 @@ func (s *Server) applyCheck(w http.ResponseWriter, r *http.Request) {
 		c.Ran = true
 		c.Errors = fieldMessagesList(c.Lang, fm.v.Err())
 	default:
-		c = s.runCheck(r, req, f.Kind)
+		c = s.runCheck(r, req, f)
 	}
 	s.renderFragment(w, r, "apply_form", "apply_check", c)
 }

@@ -112,7 +112,7 @@ func (f *applyForm) request(fm *form) apply.Request {
 		req.PlaceName = f.PlaceName
 	}
 	for _, s := range f.Segments {
-		if s.Mode == "" && s.Start == "" && s.End == "" && s.PlaceName == "" {
+		if blankSegment(s) {
 			continue
 		}
 		// The form names no place for a segment: the service gives it
@@ -202,14 +202,61 @@ var applyFields = map[string]string{
 }
 
 // formFields renames an Invalid error's fields to the form's; the kind of
-// days chosen decides where "dates" is shown.
-func formFields(err error, kind string) error {
+// days chosen decides where "dates" is shown. A segment's error names the
+// segment as the form numbers it (区分2; the service counts only the rows
+// sent), and a segment's way of working not chosen is that row's select's
+// error ("seg<i>-mode", the select f-seg<i>-mode), not the whole group's.
+func (f *applyForm) formFields(err error) error {
 	names := maps.Clone(applyFields)
 	names["dates"] = "date"
-	if kind == "range" || kind == "recurrence" {
+	if f.Kind == "range" || f.Kind == "recurrence" {
 		names["dates"] = "from"
 	}
-	return renameFields(err, names)
+	return renameFields(f.segmentRows(err), names)
+}
+
+// formErrors is what the form's own reading found malformed (a break
+// typed as a word, a date that is none) together with what the service's
+// pure check (apply.Request.Clean) finds in the rest, named as the form's
+// fields: one submission lists everything wrong, not one batch a time.
+func (f *applyForm) formErrors(fm *form, req apply.Request) error {
+	return f.formFields(fm.merge(req.Clean()))
+}
+
+// segmentRows renumbers the segment errors of err by the form's rows.
+func (f *applyForm) segmentRows(err error) error {
+	e := apperr.As(err)
+	if e == nil || e.Code != apperr.Invalid {
+		return err
+	}
+	var sent []int // the form's row of each segment sent
+	for i, s := range f.Segments {
+		if !blankSegment(s) {
+			sent = append(sent, i)
+		}
+	}
+	out := *e
+	out.Fields = slices.Clone(e.Fields)
+	changed := false
+	for i, fe := range out.Fields {
+		n, ok := fe.Args["Row"].(int)
+		if !strings.HasPrefix(fe.Field, "segments.") || !ok || n < 1 || n > len(sent) {
+			continue
+		}
+		row := sent[n-1]
+		if fe.Field == "segments.mode" && fe.Key == "field.choice" {
+			out.Fields[i] = apperr.FieldError{Field: fmt.Sprintf("seg%d-mode", row), Key: "applyweb.segment_mode_choose", Args: map[string]any{"N": row + 1}}
+		} else {
+			args := maps.Clone(fe.Args)
+			args["Row"] = row + 1
+			out.Fields[i].Args = args
+		}
+		changed = true
+	}
+	if !changed {
+		return err // a wrapping error keeps its type
+	}
+	return &out
 }
 
 // renameFields renames an Invalid error's fields (the service's, named as
@@ -275,6 +322,15 @@ func dayLabel(lang string, d calendar.Date) string {
 		return d.Time().Format("Mon 2 Jan 2006")
 	}
 	return fmt.Sprintf("%d月%d日(%s)", d.Month, d.Day, d.WeekdayJA())
+}
+
+// shortDayLabel is a day in a narrow column: 12/4(金), or Fri 4 Dec in
+// English.
+func shortDayLabel(lang string, d calendar.Date) string {
+	if lang == "en" {
+		return d.Time().Format("Mon 2 Jan")
+	}
+	return fmt.Sprintf("%d/%d(%s)", d.Month, d.Day, d.WeekdayJA())
 }
 
 // datesSummary is a short text for a set of days: one day, a run of
@@ -404,12 +460,12 @@ func dateView(r *http.Request) *view { return &view{Lang: lang(r), P: principal(
 // HasSegments reports whether any segment row is filled (the form then
 // shows them open).
 func (f *applyForm) HasSegments() bool {
-	for _, s := range f.Segments {
-		if s.Mode != "" || s.Start != "" || s.End != "" || s.PlaceName != "" {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(f.Segments, func(s apply.Segment) bool { return !blankSegment(s) })
+}
+
+// blankSegment: a segment row left empty, which is not sent.
+func blankSegment(s apply.Segment) bool {
+	return s.Mode == "" && s.Start == "" && s.End == "" && s.PlaceName == ""
 }
 
 // conditionsOf lists what an application asks or says beyond its days and

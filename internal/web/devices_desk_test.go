@@ -54,6 +54,7 @@ func TestDevicesDeskPages(t *testing.T) {
 		if desk.code != 200 || !strings.Contains(desk.body, "山田 太郎") || !strings.Contains(desk.body, fmt.Sprintf("/devices/reservations/%d/lend", rid)) {
 			t.Fatalf("desk: %d", desk.code)
 		}
+		wantStacked(t, desk.body, `aria-labelledby="pool-`, "状態", "資産番号")
 		// A refused lending comes back on the day it was made for, the
 		// error on that row's field (the summary's link has its target),
 		// not on the return field.

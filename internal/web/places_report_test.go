@@ -60,6 +60,7 @@ func TestPlacesReportPage(t *testing.T) {
 				t.Errorf("report lacks %q", want)
 			}
 		}
+		wantStacked(t, res.body, `aria-labelledby="fc-0"`, "見込み / 上限", "判定", "内訳(最大の日)")
 		warn := res.body[strings.Index(res.body, `id="warn-heading"`):strings.Index(res.body, "需要予測(週ごと")]
 		if !strings.Contains(warn, "モバイルルーター") || strings.Contains(warn, "和田公民館") {
 			t.Errorf("warnings: %s", warn)

@@ -187,17 +187,17 @@ func (s *Server) rosterSolve(w http.ResponseWriter, r *http.Request) {
 		s.rosterRender(w, r, http.StatusUnprocessableEntity, &rosterView{Form: rf}, f.merge(err))
 		return
 	}
-	s.rosterRender(w, r, http.StatusOK, rosterGrid(rf, inst, plan), nil)
+	s.rosterRender(w, r, http.StatusOK, rosterGrid(lang(r), rf, inst, plan), nil)
 }
 
-// rosterGrid lays the plan out for the page.
-func rosterGrid(rf rosterForm, inst *roster.Instance, plan *roster.Plan) *rosterView {
+// rosterGrid lays the plan out for the page, its days labelled in lang.
+func rosterGrid(lang string, rf rosterForm, inst *roster.Instance, plan *roster.Plan) *rosterView {
 	js, _ := json.Marshal(inst)
 	v := &rosterView{Form: rf, Instance: string(js), Days: inst.Days, MinOn: inst.MinOnsite, Plan: plan, Section: inst.Section,
 		GapPct: strconv.FormatFloat(plan.Gap*100, 'f', 2, 64) + "%"}
 	for _, d := range inst.Days {
 		x, _ := calendar.ParseDate(d)
-		v.Labels = append(v.Labels, x.Time().Format("1/2")+"("+x.WeekdayJA()+")")
+		v.Labels = append(v.Labels, shortDayLabel(lang, x))
 	}
 	for _, st := range inst.Staff {
 		row := rosterRow{StaffNo: st.ID, Name: st.Name}
@@ -251,7 +251,7 @@ func (s *Server) rosterCheck(w http.ResponseWriter, r *http.Request) {
 		s.rosterRender(w, r, http.StatusUnprocessableEntity, &rosterView{Form: rosterFormOf(f)}, err)
 		return
 	}
-	s.rosterRender(w, r, http.StatusOK, rosterGrid(rosterFormOf(f), inst, plan), nil)
+	s.rosterRender(w, r, http.StatusOK, rosterGrid(lang(r), rosterFormOf(f), inst, plan), nil)
 }
 
 func (s *Server) rosterExport(w http.ResponseWriter, r *http.Request) {
@@ -330,7 +330,7 @@ func (s *Server) rosterPrefDays(r *http.Request) ([]rosterPrefDay, calendar.Date
 		if d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
 			continue
 		}
-		x := rosterPrefDay{Date: d, Label: d.Time().Format("1/2") + "(" + d.WeekdayJA() + ")"}
+		x := rosterPrefDay{Date: d, Label: shortDayLabel(lang(r), d)}
 		for _, pr := range prefs {
 			if pr.Day == d {
 				x.Mode = pr.Mode

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -100,6 +101,11 @@ func TestSurveyPages(t *testing.T) {
 		if strings.Contains(res.body, "ひみつの意見") {
 			t.Fatal("free text shown next to a breakdown")
 		}
+		// A cross-table scrolls sideways in a region the keyboard reaches
+		// (its columns keep their headers' width: survey.css .cross-table).
+		if !regexp.MustCompile(`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="h-[^"]+"><table class="cross-table">`).MatchString(res.body) {
+			t.Errorf("the result tables are not scrollable cross-tables:\n%s", res.body)
+		}
 		if res := w.do("GET", loc+"/results", nil, hr); !strings.Contains(res.body, "ひみつの意見") {
 			t.Fatal("free text not listed although the survey shows it")
 		}
@@ -168,9 +174,11 @@ func TestOneOnOnePages(t *testing.T) {
 			t.Fatalf("the audit view shows log text (%d)", res.code)
 		}
 		// The supervisor sees the pair overdue once its cadence passed.
-		if res := w.do("GET", "/oneonone", nil, sup); !strings.Contains(res.body, "間隔超過") {
+		res = w.do("GET", "/oneonone", nil, sup)
+		if !strings.Contains(res.body, "間隔超過") {
 			t.Fatal("overdue not shown to the lead")
 		}
+		wantStacked(t, res.body, `aria-labelledby="pairs-heading"`, "間隔・時間・方法", "前回", "次回の目安")
 	})
 }
 

@@ -258,6 +258,10 @@ func (s *Server) tasksCreate(w http.ResponseWriter, r *http.Request) {
 	err := fm.v.Err()
 	if err == nil {
 		err = s.svc.Tasks.CreateTask(r.Context(), p.TenantID, p, t)
+	} else {
+		// A number that is not one is said together with what else is
+		// wrong (an empty name), not on the next try.
+		err = fm.merge(t.Validate())
 	}
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {
@@ -338,6 +342,8 @@ func (s *Server) taskSave(w http.ResponseWriter, r *http.Request) {
 	err = fm.v.Err()
 	if err == nil {
 		err = s.svc.Tasks.UpdateTask(r.Context(), p.TenantID, p, &t)
+	} else {
+		err = fm.merge(t.Validate()) // with the rest of what is wrong, as tasksCreate
 	}
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {

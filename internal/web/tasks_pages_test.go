@@ -84,6 +84,7 @@ func TestTaskPages(t *testing.T) {
 		if res.code != http.StatusOK || !strings.Contains(res.body, "財務会計システム") {
 			t.Errorf("ranking: %d", res.code)
 		}
+		wantStacked(t, res.body, `aria-label="改善策ランキング`, "順位", "改善する業務数", "対象の所属")
 		if res := w.do("GET", "/tasks/ranking", nil, staff); res.code != http.StatusForbidden {
 			t.Errorf("staff ranking: %d", res.code)
 		}

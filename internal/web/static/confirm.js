@@ -2,11 +2,36 @@
 // 日の取消し, 予約の取消し): a button or form with data-confirm shows its
 // text in a confirmation dialog, and a "cancel" there sends nothing.
 // Without JavaScript the action goes through as before.
+// data-confirm-needs (on the button or the form) names checkboxes the
+// action acts on: with none of them ticked nothing would be done (the
+// server answers with an error), so there is nothing to confirm.
 (function () {
   "use strict";
+  function attr(b, f, name) {
+    return (b && b.getAttribute(name)) || (f && f.getAttribute && f.getAttribute(name));
+  }
+  function noneTicked(f, name) {
+    var boxes = f.elements ? f.elements.namedItem(name) : null;
+    if (!boxes) {
+      return true;
+    }
+    if (boxes.length === undefined || boxes.tagName) {
+      return !boxes.checked;
+    }
+    for (var i = 0; i < boxes.length; i++) {
+      if (boxes[i].checked) {
+        return false;
+      }
+    }
+    return true;
+  }
   document.addEventListener("submit", function (e) {
     var b = e.submitter, f = e.target;
-    var msg = (b && b.getAttribute("data-confirm")) || (f && f.getAttribute && f.getAttribute("data-confirm"));
+    var msg = attr(b, f, "data-confirm");
+    var needs = attr(b, f, "data-confirm-needs");
+    if (msg && needs && f.elements && noneTicked(f, needs)) {
+      return;
+    }
     if (msg && !window.confirm(msg)) {
       e.preventDefault();
     }
