@@ -51,8 +51,9 @@ func TestNoDayTickedLinksToTheDays(t *testing.T) {
 	})
 }
 
-// deleteFormRE is a form posting to a …/delete action, up to its end.
-var deleteFormRE = regexp.MustCompile(`(?s)<form[^>]*action="[^"]*/delete"[^>]*>.*?</form>`)
+// deleteFormRE is a form posting to a …/delete or …/remove action, up to
+// its end.
+var deleteFormRE = regexp.MustCompile(`(?s)<form[^>]*action="[^"]*/(delete|remove)"[^>]*>.*?</form>`)
 
 // TestDeleteButtonsAskFirst: every form that deletes (an action ending in
 // /delete) asks first with data-confirm, as the rest of the app does (a
@@ -76,7 +77,7 @@ func TestDeleteButtonsAskFirst(t *testing.T) {
 			}
 		}
 	}
-	if seen < 7 {
+	if seen < 11 {
 		t.Errorf("only %d delete forms found", seen)
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
