@@ -134,11 +134,13 @@ func (rc *relCtx) relation(who *auth.Principal, a *Application) *relation {
 				r.stepDone = true
 			}
 			switch {
-			case id == me && !pending && !who.Has(auth.Supervisor):
-				// Having approved it once gives a person no lasting right
-				// over it: one no longer a supervisor (a 係長 no longer
-				// marked as a head) does not confirm its reports or read
-				// it as its approver; the supervisors over the person do.
+			case id == me && (!who.Has(auth.Supervisor) || who.UnitID == 0 || a.UnitID == 0 || !rc.tree.IsWithin(a.UnitID, who.UnitID)):
+				// Being its approver gives a person no right over it once
+				// they no longer head the applicant's unit or one above it:
+				// one no longer a supervisor (a 係長 no longer marked as a
+				// head), or over a person moved elsewhere, neither decides
+				// it (it is handed on, Reroute) nor confirms its reports or
+				// reads it as its approver; who heads the person now does.
 			case (id == me || rc.deputies[id]) && (approver || pending):
 				r.visible, r.supervises, r.delegated = true, true, false
 				r.canDecide = r.canDecide || pending
@@ -207,6 +209,18 @@ func (s *Service) act(ctx context.Context, tenantID int64, who *auth.Principal, 
 	}
 	var out *Application
 	err = s.st.InApplyTx(ctx, func(tx Tx) error {
+		who := who
+		if who.Has(auth.Supervisor) && who.StaffID != 0 {
+			// A supervisor's rights are judged on their record as it is
+			// at the commit (FindDecider): a decision sent as HR removes
+			// the head flag or moves them loses, as it would a moment
+			// later (an outside review).
+			unitID, head, err := tx.FindDecider(ctx, tenantID, who.StaffID)
+			if err != nil {
+				return err
+			}
+			who = who.AsOf(unitID, head)
+		}
 		rc, err := rc.inTx(ctx, tx, tenantID, who, s.Today())
 		if err != nil {
 			return err

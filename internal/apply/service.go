@@ -76,6 +76,9 @@ type Tx interface {
 	// FindDelegationsLocked is FindDelegations in the transaction, the
 	// rows locked against their end until it commits.
 	FindDelegationsLocked(ctx context.Context, tenantID int64, f DelegationFilter) ([]Delegation, error)
+	// FindDecider reads a decider's unit and head flag as they are now,
+	// locked against their change until the transaction commits.
+	FindDecider(ctx context.Context, tenantID, staffID int64) (unitID int64, supervisor bool, err error)
 	FindApplication(ctx context.Context, tenantID, id int64) (*Application, error)
 	TeleworkReader
 	PersonalDeviceReader

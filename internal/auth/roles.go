@@ -74,6 +74,21 @@ type Principal struct {
 // Has reports whether p holds role r.
 func (p *Principal) Has(r Role) bool { return p != nil && slices.Contains(p.Roles, r) }
 
+// AsOf is p as the person's staff record reads now: in unit unitID, a
+// supervisor or not (the Supervisor role follows is_supervisor, as
+// EffectiveRoles gives it). A decision re-reads the record in its
+// transaction, so one sent as HR removes the flag or moves the person
+// is judged on the organisation it commits in, not on the session's.
+func (p *Principal) AsOf(unitID int64, supervisor bool) *Principal {
+	q := *p
+	q.UnitID = unitID
+	q.Roles = slices.DeleteFunc(slices.Clone(p.Roles), func(r Role) bool { return r == Supervisor })
+	if supervisor {
+		q.Roles = append(q.Roles, Supervisor)
+	}
+	return &q
+}
+
 // HasAny reports whether p holds any of rs.
 func (p *Principal) HasAny(rs ...Role) bool {
 	for _, r := range rs {

@@ -181,6 +181,9 @@ type OvertimeTx interface {
 	// FindDelegationsLocked reads delegations locked against their end
 	// until the transaction commits (a decision for someone else).
 	FindDelegationsLocked(ctx context.Context, tenantID int64, f apply.DelegationFilter) ([]apply.Delegation, error)
+	// FindDecider reads a decider's unit and head flag, locked against
+	// their change until the transaction commits.
+	FindDecider(ctx context.Context, tenantID, staffID int64) (unitID int64, supervisor bool, err error)
 	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
 }
 
@@ -255,7 +258,15 @@ func (r *overtimeRel) canDecide(o *Overtime) bool {
 	// longer marked as a head decides nothing (their waiting requests are
 	// handed on, Reroute); a delegate decides for an approver as before.
 	mine := o.ApproverID == r.who.StaffID
-	return o.ApproverID != 0 && slices.Contains(r.acting, o.ApproverID) && (!mine || r.who.Has(auth.Supervisor)) || r.oversees(o)
+	return o.ApproverID != 0 && slices.Contains(r.acting, o.ApproverID) && (!mine || r.headsOver(o)) || r.oversees(o)
+}
+
+// headsOver: the viewer is a supervisor of the person's unit or one above
+// it, as every approver a request is routed to is (Route names heads of
+// the unit chain); a request routed to them before they moved or stopped
+// heading is not theirs to decide any more.
+func (r *overtimeRel) headsOver(o *Overtime) bool {
+	return r.who.Has(auth.Supervisor) && r.who.UnitID != 0 && o.UnitID != 0 && r.tree.IsWithin(o.UnitID, r.who.UnitID)
 }
 
 func (r *overtimeRel) visible(o *Overtime) bool {
@@ -445,17 +456,37 @@ func (s *OvertimeService) decide(ctx context.Context, tenantID int64, who *auth.
 		o.Status, action = OvertimeApproved, "worktime.overtime_approve"
 	}
 	err = s.st.InOvertimeTx(ctx, func(tx OvertimeTx) error {
-		if o.ApproverID != who.StaffID && !rel.oversees(cur) {
-			// Deciding for someone else: the delegation must still be in
-			// force at the commit (read locked, as applications do), not
-			// only when the request was read.
-			ds, err := tx.FindDelegationsLocked(ctx, tenantID, apply.DelegationFilter{DelegateID: who.StaffID, On: rel.today})
+		// The right to decide is judged again on the organisation as it
+		// is at the commit: the decider's record (a 所属長 no longer
+		// marked, moved), the person's unit (moved) and the request (handed
+		// on) read in the transaction, and the delegation still in force
+		// (all locked on PostgreSQL, as applications' decisions are).
+		now := rel.who
+		if now.Has(auth.Supervisor) && now.StaffID != 0 {
+			unitID, head, err := tx.FindDecider(ctx, tenantID, now.StaffID)
 			if err != nil {
 				return err
 			}
-			if !slices.Contains(apply.ActingFor(who.StaffID, ds, rel.today), o.ApproverID) {
-				return apperr.Forbid()
+			now = now.AsOf(unitID, head)
+		}
+		in, err := tx.FindOvertimeForDay(ctx, tenantID, cur.StaffID, cur.Date)
+		if err != nil {
+			return err
+		}
+		if in.ID != cur.ID || in.Version != version {
+			return apperr.ConflictStale() // decided, withdrawn or handed on meanwhile: afresh reads it again
+		}
+		relNow := *rel
+		relNow.who = now
+		if o.ApproverID != now.StaffID && !relNow.oversees(in) {
+			ds, err := tx.FindDelegationsLocked(ctx, tenantID, apply.DelegationFilter{DelegateID: now.StaffID, On: rel.today})
+			if err != nil {
+				return err
 			}
+			relNow.acting = apply.ActingFor(now.StaffID, ds, rel.today)
+		}
+		if !relNow.canDecide(in) {
+			return apperr.Forbid()
 		}
 		if err := tx.UpdateOvertime(ctx, tenantID, &o, version); err != nil {
 			return err

@@ -66,3 +66,22 @@ func TestOvertimeReroute(t *testing.T) {
 		}
 	})
 }
+
+// TestOvertimeDecisionOnTheRecordAsItIs: the 課長 whose head flag HR
+// removed a moment ago decides nothing though the session still says
+// 所属長, before any hand-on.
+func TestOvertimeDecisionOnTheRecordAsItIs(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		ot := worktime.NewOvertimeService(db, f.apply, func() time.Time { return f.now })
+		v, err := ot.Request(ctx, f.a.ID, f.who["staff"], worktime.OvertimeRequest{Date: calendar.DateOf(f.now), Until: "19:30", Reason: "議会資料"})
+		storetest.Must(t, err)
+		demoted := *f.people["kacho"]
+		demoted.IsSupervisor = false
+		storetest.Must(t, storetest.F(db).UpdateStaff(ctx, f.a.ID, hr, &demoted, demoted.Version, calendar.Date{}))
+		if _, err := ot.Decide(ctx, f.a.ID, f.who["kacho"], v.ID, true, "", 0); apperr.CodeOf(err) != apperr.Forbidden {
+			t.Fatalf("approved after the head flag was removed: %v", err)
+		}
+	})
+}

@@ -1,0 +1,48 @@
+package apply_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"telework/internal/apperr"
+	"telework/internal/apply"
+	"telework/internal/calendar"
+	"telework/internal/store"
+	"telework/internal/store/storetest"
+)
+
+// TestDecisionOnTheRecordAsItIs: a decision is judged on the decider's and
+// the applicant's records as they are when it commits, not on the
+// session's: the 課長 whose head flag HR removed a moment ago, or the 課長
+// of a person HR moved to another 課 a moment ago, decides nothing, before
+// any hand-on (an outside review saw both approvals land after the change).
+func TestDecisionOnTheRecordAsItIs(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		first, err := f.svc.Create(ctx, f.a.ID, f.who["staff"], oneDay(day(time.June, 4)))
+		storetest.Must(t, err)
+		second, err := f.svc.Create(ctx, f.a.ID, f.who["colleague"], oneDay(day(time.June, 5)))
+		storetest.Must(t, err)
+
+		// The colleague moves to 財政課: the 総務課長 no longer heads them.
+		moved := *f.people["colleague"]
+		moved.UnitID = f.units["other"].ID
+		storetest.Must(t, storetest.F(db).UpdateStaff(ctx, f.a.ID, hr, &moved, moved.Version, calendar.Date{}))
+		if _, err := f.svc.Approve(ctx, f.a.ID, f.who["kacho"], second.Application.ID, apply.Act{}); apperr.CodeOf(err) != apperr.NotFound {
+			t.Fatalf("approved for a person moved away: %v", err)
+		}
+
+		// The 課長 is no longer marked as a head; the session still says so.
+		demoted := *f.people["kacho"]
+		demoted.IsSupervisor = false
+		storetest.Must(t, storetest.F(db).UpdateStaff(ctx, f.a.ID, hr, &demoted, demoted.Version, calendar.Date{}))
+		if _, err := f.svc.Approve(ctx, f.a.ID, f.who["kacho"], first.Application.ID, apply.Act{}); apperr.CodeOf(err) != apperr.NotFound {
+			t.Fatalf("approved after the head flag was removed: %v", err)
+		}
+		if d, _ := f.svc.Get(ctx, f.a.ID, f.who["staff"], first.Application.ID); d.Status != apply.Submitted {
+			t.Fatalf("the application is %s", d.Status)
+		}
+	})
+}
