@@ -29,6 +29,11 @@ type RosterPublish struct {
 	// Note is kept as the applications' plan (e.g. ローテーション表 福祉課
 	// 2026-06-01〜2026-06-30).
 	Note string
+	// From and To are the roster's period: only the earlier publication's
+	// days within it are the new plan's to keep or cancel (an earlier
+	// roster of an overlapping period keeps its days outside it). Zero:
+	// every day.
+	From, To calendar.Date
 }
 
 // RosterResult is what a publication did.
@@ -84,7 +89,8 @@ func (s *Service) PublishRoster(ctx context.Context, tenantID int64, who *auth.P
 				if !Occupies(d.Status) {
 					continue
 				}
-				if slices.Contains(in.Days[a.StaffID], d.Date) || !today.Before(d.Date) {
+				outside := !in.From.IsZero() && (d.Date.Before(in.From) || in.To.Before(d.Date))
+				if slices.Contains(in.Days[a.StaffID], d.Date) || !today.Before(d.Date) || outside {
 					if held[a.StaffID] == nil {
 						held[a.StaffID] = map[calendar.Date]bool{}
 					}
@@ -126,6 +132,28 @@ func (s *Service) PublishRoster(ctx context.Context, tenantID int64, who *auth.P
 			notes = append(notes, notify.New(a.StaffID, notify.Cancelled, a.ID, map[string]any{"Dates": DatesText(dates), "Count": len(dates)}))
 		}
 		for _, id := range staffIDs {
+			// A day the person already holds with an application of
+			// their own (approved, or waiting for a decision) is theirs:
+			// the roster adds no second application for it (the ordinary
+			// path refuses one as a duplicate).
+			if plan := in.Days[id]; len(plan) > 0 {
+				from, to := slices.MinFunc(plan, calendar.Date.Compare), slices.MaxFunc(plan, calendar.Date.Compare)
+				own, err := tx.FindStaffTelework(ctx, tenantID, id, from, to)
+				if err != nil {
+					return err
+				}
+				for _, o := range own {
+					if slices.Contains(previous, o.ID) {
+						continue
+					}
+					for _, d := range o.Dates {
+						if held[id] == nil {
+							held[id] = map[calendar.Date]bool{}
+						}
+						held[id][d] = true
+					}
+				}
+			}
 			var days []Day
 			for _, d := range slices.SortedFunc(slices.Values(in.Days[id]), calendar.Date.Compare) {
 				if d.Before(today) || held[id][d] || slices.ContainsFunc(days, func(x Day) bool { return x.Date == d }) {

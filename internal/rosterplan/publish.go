@@ -97,7 +97,7 @@ func (s *Service) Publish(ctx context.Context, tenantID int64, who *auth.Princip
 	for _, st := range staff {
 		byNo[st.StaffNo] = st.ID
 	}
-	in := apply.RosterPublish{Days: map[int64][]calendar.Date{}, Note: fmt.Sprintf("ローテーション表 %s %s〜%s", inst.Section, from, to)}
+	in := apply.RosterPublish{Days: map[int64][]calendar.Date{}, Note: fmt.Sprintf("ローテーション表 %s %s〜%s", inst.Section, from, to), From: from, To: to}
 	for no, modes := range assignments {
 		id, ok := byNo[no]
 		if !ok {

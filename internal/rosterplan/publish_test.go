@@ -12,6 +12,7 @@ import (
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/org"
+	"telework/internal/policy"
 	"telework/internal/roster"
 	"telework/internal/rosterplan"
 	"telework/internal/store"
@@ -150,6 +151,72 @@ func TestPublishOnBothEngines(t *testing.T) {
 	})
 }
 
+// publishWorld is 神戸市's 福祉課 of three people on 2026-06-01 08:00, with
+// the roster and application services and an HR principal.
+type publishWorld struct {
+	svc   *rosterplan.Service
+	apply *apply.Service
+	tn    *org.Tenant
+	unit  *org.Unit
+	hr    *auth.Principal
+	staff map[string]*org.Staff
+	mon   calendar.Date
+}
+
+func newPublishWorld(t *testing.T, db *store.DB) *publishWorld {
+	t.Helper()
+	ctx := context.Background()
+	w := &publishWorld{mon: calendar.Date{Year: 2026, Month: time.June, Day: 1}, staff: map[string]*org.Staff{}}
+	now := func() time.Time { return w.mon.Time().Add(8 * time.Hour) }
+	w.svc, w.apply = rosterplan.NewService(db, now), apply.NewService(db, now)
+	w.svc.SetPublisher(w.apply)
+	w.tn = &org.Tenant{Slug: "kobe", Name: "神戸市", Kind: org.Municipality, StaffSize: 100, GeneralAdminStaff: 80}
+	storetest.Must(t, storetest.F(db).CreateTenant(ctx, sys, w.tn, nil))
+	w.unit = &org.Unit{Code: "100", Name: "福祉課", Level: "課"}
+	storetest.Must(t, storetest.F(db).CreateUnit(ctx, w.tn.ID, sys, w.unit, calendar.Date{}))
+	for _, no := range []string{"1001", "1002", "1003"} {
+		s := &org.Staff{StaffNo: no, Name: "職員" + no, Kana: "しょくいん", UnitID: w.unit.ID, Rank: org.RankStaff,
+			Employment: org.Regular, JobType: "general", IsSupervisor: no == "1003"}
+		storetest.Must(t, storetest.F(db).CreateStaff(ctx, w.tn.ID, sys, s, calendar.Date{}))
+		w.staff[no] = s
+	}
+	w.hr = &auth.Principal{TenantID: w.tn.ID, Roles: []auth.Role{auth.HRAdmin}}
+	return w
+}
+
+// instance is the unit's roster of from..to.
+func (w *publishWorld) instance(t *testing.T, from, to calendar.Date) *roster.Instance {
+	t.Helper()
+	inst, err := w.svc.BuildInstance(context.Background(), w.tn.ID, w.hr, rosterplan.Request{UnitID: w.unit.ID, From: from, To: to,
+		Settings: rosterplan.Settings{MinOnsite: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inst
+}
+
+// approvedDays counts the approved application days of a person on d
+// (all people when staffID is 0, all days when d is zero).
+func approvedDays(t *testing.T, db *store.DB, tenantID, staffID int64, d calendar.Date) int {
+	t.Helper()
+	q := `SELECT COUNT(*) FROM application_days ad JOIN applications a ON a.tenant_id = ad.tenant_id AND a.id = ad.application_id
+		WHERE ad.tenant_id = ? AND ad.status = 'approved'`
+	args := []any{tenantID}
+	if staffID != 0 {
+		q += ` AND a.staff_id = ?`
+		args = append(args, staffID)
+	}
+	if !d.IsZero() {
+		q += ` AND ad.day = ?`
+		args = append(args, d.String())
+	}
+	var n int
+	if err := db.SQL.QueryRow(db.Rebind(q), args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 // Publishing the same plan several times at once (a double click, two app
 // nodes) leaves one approved application per person and telework day: each
 // publish reads the one before it under the unit's lock, so the later ones
@@ -157,25 +224,8 @@ func TestPublishOnBothEngines(t *testing.T) {
 func TestConcurrentPublishes(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		mon := calendar.Date{Year: 2026, Month: time.June, Day: 1}
-		now := func() time.Time { return mon.Time().Add(8 * time.Hour) }
-		svc := rosterplan.NewService(db, now)
-		svc.SetPublisher(apply.NewService(db, now))
-		tn := &org.Tenant{Slug: "kobe", Name: "神戸市", Kind: org.Municipality, StaffSize: 100, GeneralAdminStaff: 80}
-		storetest.Must(t, storetest.F(db).CreateTenant(ctx, sys, tn, nil))
-		u := &org.Unit{Code: "100", Name: "福祉課", Level: "課"}
-		storetest.Must(t, storetest.F(db).CreateUnit(ctx, tn.ID, sys, u, calendar.Date{}))
-		for _, no := range []string{"1001", "1002", "1003"} {
-			s := &org.Staff{StaffNo: no, Name: "職員" + no, Kana: "しょくいん", UnitID: u.ID, Rank: org.RankStaff,
-				Employment: org.Regular, JobType: "general"}
-			storetest.Must(t, storetest.F(db).CreateStaff(ctx, tn.ID, sys, s, calendar.Date{}))
-		}
-		hr := &auth.Principal{TenantID: tn.ID, Roles: []auth.Role{auth.HRAdmin}}
-		inst, err := svc.BuildInstance(ctx, tn.ID, hr, rosterplan.Request{UnitID: u.ID, From: mon, To: mon.AddDays(4),
-			Settings: rosterplan.Settings{MinOnsite: 1}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		w := newPublishWorld(t, db)
+		inst := w.instance(t, w.mon, w.mon.AddDays(4))
 		plan := map[string][]string{
 			"1001": {"TELE", "ONSITE", "TELE", "ONSITE", "TELE"},
 			"1002": {"ONSITE", "TELE", "ONSITE", "TELE", "ONSITE"},
@@ -187,7 +237,7 @@ func TestConcurrentPublishes(t *testing.T) {
 		for range n {
 			go func() {
 				<-start
-				_, _, err := svc.Publish(ctx, tn.ID, hr, u.ID, inst, plan)
+				_, _, err := w.svc.Publish(ctx, w.tn.ID, w.hr, w.unit.ID, inst, plan)
 				errs <- err
 			}()
 		}
@@ -197,12 +247,61 @@ func TestConcurrentPublishes(t *testing.T) {
 				t.Fatalf("publish: %v", err)
 			}
 		}
-		var approved int
-		if err := db.SQL.QueryRow(db.Rebind(`SELECT COUNT(*) FROM application_days WHERE tenant_id = ? AND status = 'approved'`), tn.ID).Scan(&approved); err != nil {
-			t.Fatal(err)
+		if got := approvedDays(t, db, w.tn.ID, 0, calendar.Date{}); got != 6 {
+			t.Fatalf("%d approved application days after %d publishes of a plan with 6 telework days", got, n)
 		}
-		if approved != 6 {
-			t.Fatalf("%d approved application days after %d publishes of a plan with 6 telework days", approved, n)
+	})
+}
+
+// TestPublishKeepsWhatIsNotItsOwn: a day the person already holds with an
+// application of their own gets no second, roster one; a roster of a
+// period overlapping an earlier one leaves the earlier one's days outside
+// its period as they are.
+func TestPublishKeepsWhatIsNotItsOwn(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newPublishWorld(t, db)
+		fri := w.mon.AddDays(4)
+		// 1001 applied for Friday themselves (waiting for the 課長).
+		pol, _ := policy.TemplateByName("matsumoto")
+		storetest.Must(t, policy.NewService(db, func() time.Time { return w.mon.Time() }).Save(ctx, w.tn.ID, sys,
+			&policy.Version{Effective: w.mon, Policy: pol.Policy}))
+		own, err := w.apply.Create(ctx, w.tn.ID, &auth.Principal{TenantID: w.tn.ID, StaffID: w.staff["1001"].ID, UnitID: w.unit.ID,
+			Roles: auth.EffectiveRoles(nil, true, false)}, apply.Request{Dates: []calendar.Date{fri}, Mode: "home", Plan: "資料作成", Submit: true})
+		storetest.Must(t, err)
+		first := map[string][]string{
+			"1001": {"TELE", "ONSITE", "TELE", "ONSITE", "TELE"},
+			"1002": {"ONSITE", "TELE", "ONSITE", "TELE", "ONSITE"},
+			"1003": {"ONSITE", "ONSITE", "ONSITE", "ONSITE", "ONSITE"},
+		}
+		_, _, err = w.svc.Publish(ctx, w.tn.ID, w.hr, w.unit.ID, w.instance(t, w.mon, w.mon.AddDays(4)), first)
+		storetest.Must(t, err)
+		a, err := db.FindApplication(ctx, w.tn.ID, own.Application.ID)
+		storetest.Must(t, err)
+		if a.Days[0].Status != apply.Submitted {
+			t.Fatalf("the person's own application is %s", a.Days[0].Status)
+		}
+		var held int
+		storetest.Must(t, db.SQL.QueryRow(db.Rebind(`SELECT COUNT(*) FROM application_days ad JOIN applications a ON a.tenant_id = ad.tenant_id
+			AND a.id = ad.application_id WHERE ad.tenant_id = ? AND a.staff_id = ? AND ad.day = ? AND ad.status IN ('approved', 'submitted')`),
+			w.tn.ID, w.staff["1001"].ID, fri.String()).Scan(&held))
+		if held != 1 {
+			t.Fatalf("1001 holds Friday with %d applications", held)
+		}
+		// Wednesday to next Tuesday, everyone at the office but 1002 on
+		// Thursday: Monday and Tuesday of the first roster stay.
+		second := map[string][]string{
+			"1001": {"ONSITE", "ONSITE", "ONSITE", "ONSITE", "ONSITE"},
+			"1002": {"ONSITE", "TELE", "ONSITE", "ONSITE", "ONSITE"},
+			"1003": {"ONSITE", "ONSITE", "ONSITE", "ONSITE", "ONSITE"},
+		}
+		_, res, err := w.svc.Publish(ctx, w.tn.ID, w.hr, w.unit.ID, w.instance(t, w.mon.AddDays(2), w.mon.AddDays(8)), second)
+		storetest.Must(t, err)
+		if got := approvedDays(t, db, w.tn.ID, w.staff["1002"].ID, w.mon.AddDays(1)); got != 1 {
+			t.Errorf("1002's Tuesday, before the second roster's period: %d approved (res %+v)", got, res)
+		}
+		if got := approvedDays(t, db, w.tn.ID, w.staff["1001"].ID, w.mon.AddDays(2)); got != 0 {
+			t.Errorf("1001's Wednesday, in the second roster's period and dropped: %d approved", got)
 		}
 	})
 }
