@@ -560,7 +560,9 @@ func (s *API) surveyTransition(w http.ResponseWriter, r *http.Request, open bool
 	if in.Version <= 0 {
 		// Without the version read there is nothing to compare: say what
 		// is missing, not that someone else changed the survey (412).
-		s.apiFail(w, r, apperr.At(apperr.Invalid, "version", "field.required", nil))
+		var v apperr.Validation
+		v.Add("version", "field.required", nil)
+		s.apiFail(w, r, v.Err())
 		return
 	}
 	var err error

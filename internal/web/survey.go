@@ -176,8 +176,14 @@ type surveyShowView struct {
 }
 
 func (s *Server) surveyShow(w http.ResponseWriter, r *http.Request) {
-	p := principal(r)
 	id, _ := route.PathID(r)
+	s.renderSurveyShow(w, r, id, http.StatusOK, nil)
+}
+
+// renderSurveyShow renders survey id's page with status, and with the
+// refusal of opening or closing it (formErr) at its place.
+func (s *Server) renderSurveyShow(w http.ResponseWriter, r *http.Request, id int64, status int, formErr error) {
+	p := principal(r)
 	sv, err := s.svc.Survey.Get(r.Context(), p.TenantID, id)
 	if err != nil {
 		s.fail(w, r, err)
@@ -200,7 +206,7 @@ func (s *Server) surveyShow(w http.ResponseWriter, r *http.Request) {
 			v.Builtin = append(v.Builtin, q)
 		}
 	}
-	s.render(w, r, http.StatusOK, "survey_show", "survey.show_title", v, nil)
+	s.render(w, r, status, "survey_show", "survey.show_title", v, formErr)
 }
 
 func (s *Server) surveyUpdate(w http.ResponseWriter, r *http.Request) {
@@ -239,6 +245,12 @@ func (s *Server) surveyTransition(w http.ResponseWriter, r *http.Request, open b
 	} else {
 		err = s.svc.Survey.Close(r.Context(), p.TenantID, actorOf(p), id, version)
 		flash = "flash.survey_closed"
+	}
+	if apperr.CodeOf(err) == apperr.Invalid {
+		// Said on the survey's page (a target too small to open), not
+		// as a bare "input error".
+		s.renderSurveyShow(w, r, id, http.StatusUnprocessableEntity, err)
+		return
 	}
 	if err != nil {
 		s.fail(w, r, err)

@@ -45,7 +45,7 @@ func TestSurveyAPI(t *testing.T) {
 			t.Fatalf("%d questions", len(sv.Questions))
 		}
 		// No version: said so (422 naming it), not "someone changed it" (412).
-		if res := w.call("POST", fmt.Sprintf("/api/v1/surveys/%d/open", sv.ID), `{}`, hrTok); res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, `"field":"version"`) {
+		if res := w.call("POST", fmt.Sprintf("/api/v1/surveys/%d/open", sv.ID), `{}`, hrTok); res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, `"field":"version"`) || strings.Contains(res.body, "no value") {
 			t.Fatalf("open without a version: %d %s", res.code, res.body)
 		}
 		if res := w.call("POST", fmt.Sprintf("/api/v1/surveys/%d/open", sv.ID), `{"version":1}`, hrTok); res.code != 200 || !strings.Contains(res.body, `"status":"open"`) {

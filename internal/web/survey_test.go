@@ -185,3 +185,24 @@ func TestOneOnOnePages(t *testing.T) {
 func newUser(login string, staffID int64) *auth.User {
 	return &auth.User{LoginID: login, PasswordHash: cheapHash, StaffID: staffID}
 }
+
+// TestSurveyTooSmallToOpen: opening a survey whose target is under 5
+// people is refused on the survey's page with the reason at the progress
+// (the web said only "an input error").
+func TestSurveyTooSmallToOpen(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		hr := w.session(t, "hr")
+		today := calendar.DateOf(db.Now()).String()
+		res := w.do("POST", "/surveys", url.Values{"survey_kind": {"custom"}, "survey_title": {"部長だけ"}, "opens_on": {today},
+			"closes_on": {today}, "ranks": {"executive"}, "q0_text": {"人数"}, "q0_type": {"number"}}, hr)
+		if res.code != http.StatusSeeOther {
+			t.Fatalf("create: %d %s", res.code, res.body)
+		}
+		res = w.do("POST", res.location+"/open", url.Values{"version": {"1"}}, hr)
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, `<a href="#f-target">対象が`) ||
+			!strings.Contains(res.body, `id="f-target-error">対象が`) || !strings.Contains(res.body, "5人未満のアンケートは") {
+			t.Fatalf("open: %d\n%s", res.code, res.body)
+		}
+	})
+}
