@@ -8,6 +8,7 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/apply"
+	"telework/internal/calendar"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
 )
@@ -57,6 +58,13 @@ func TestDelegationOnce(t *testing.T) {
 		absence.From = day(time.June, 15)
 		if _, err := f.svc.Delegate(ctx, f.a.ID, f.who["kacho"], absence); err != nil {
 			t.Fatalf("the next week's absence: %v", err)
+		}
+		// An absence already over blocks nothing: on June 13, a new one
+		// from the 10th (days now past included) is recorded.
+		f.now = time.Date(2026, time.June, 13, 9, 0, 0, 0, calendar.Tokyo)
+		absence.From, absence.To = day(time.June, 10), day(time.June, 13)
+		if _, err := f.svc.Delegate(ctx, f.a.ID, f.who["kacho"], absence); err != nil {
+			t.Fatalf("an absence overlapping only one that ended: %v", err)
 		}
 	})
 }

@@ -817,7 +817,8 @@ func (s *Service) Delegate(ctx context.Context, tenantID int64, who *auth.Princi
 			return err
 		}
 		for _, e := range have {
-			if e.Kind != d.Kind || d.Kind == DelegateAbsence && (e.To.Before(d.From) || d.To.Before(e.From)) {
+			// An absence already over blocks nothing.
+			if e.Kind != d.Kind || d.Kind == DelegateAbsence && (e.To.Before(d.From) || d.To.Before(e.From) || e.To.Before(s.Today())) {
 				continue
 			}
 			args := map[string]any{"Name": d.DelegateName, "ID": e.ID}

@@ -73,7 +73,6 @@ func (h *historyPlan) officeHours(t time.Time) time.Time {
 
 func mondayOf(d calendar.Date) calendar.Date { return d.AddDays(-((int(d.Weekday()) + 6) % 7)) }
 
-// at is d at hh:mm in Tokyo.
 // startMinute turns a draw of 0–9 into the minute past 8 a start is
 // reported at: on time or a few minutes late, and one start in ten some
 // minutes before 8:30 — which the product rightly flags as overtime
@@ -86,6 +85,7 @@ func startMinute(draw int) int {
 	return 30 + draw%5
 }
 
+// at is d at hh:mm in Tokyo.
 func at(d calendar.Date, hh, mm int) time.Time {
 	return time.Date(d.Year, d.Month, d.Day, hh, mm, 0, 0, calendar.Tokyo)
 }

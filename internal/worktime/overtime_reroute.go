@@ -3,9 +3,11 @@ package worktime
 import (
 	"context"
 	"errors"
+	"math"
 	"strconv"
 
 	"telework/internal/apperr"
+	"telework/internal/apply"
 	"telework/internal/audit"
 	"telework/internal/calendar"
 	"telework/internal/notify"
@@ -30,8 +32,10 @@ var errNotWaitingAsListed = errors.New("worktime: overtime request no longer wai
 // where it is. Run with the applications' Reroute, after every change of
 // staff or units and hourly. It returns how many were handed on.
 func (s *OvertimeService) Reroute(ctx context.Context, tenantID int64) (int, error) {
+	// Every waiting request, not a list's first page: an old one left
+	// undecided is handed on too.
 	waiting, err := s.st.FindOvertimes(ctx, tenantID, OvertimeFilter{From: calendar.Date{Year: 1}, To: calendar.Date{Year: 9999, Month: 12, Day: 31},
-		Statuses: []string{OvertimeRequested}, All: true, Limit: MaxOvertimeList})
+		Statuses: []string{OvertimeRequested}, All: true, Limit: math.MaxInt32})
 	if err != nil {
 		return 0, err
 	}
@@ -84,8 +88,20 @@ func (s *OvertimeService) handOn(ctx context.Context, tenantID int64, listed Ove
 			ObjectType: "worktime_overtime", ObjectID: strconv.FormatInt(o.ID, 10), Before: before, After: after}); err != nil {
 			return err
 		}
-		return tx.InsertNotifications(ctx, tenantID, notify.Stamp([]notify.Notification{notify.New(to, NotifyOvertimeRequested, 0,
-			map[string]any{"Name": listed.StaffName, "Dates": o.Date.String(), "Until": o.Until})}, s.now()))
+		// The new approver is told, and whoever decides for them during
+		// an absence today, as a new request tells them (Request).
+		args := map[string]any{"Name": listed.StaffName, "Dates": o.Date.String(), "Until": o.Until}
+		ns := []notify.Notification{notify.New(to, NotifyOvertimeRequested, 0, args)}
+		absent, err := s.st.FindDelegations(ctx, tenantID, apply.DelegationFilter{ApproverID: to, On: calendar.DateOf(s.now())})
+		if err != nil {
+			return err
+		}
+		for _, d := range absent {
+			if d.Kind == apply.DelegateAbsence && d.DelegateID != o.StaffID {
+				ns = append(ns, notify.New(d.DelegateID, NotifyOvertimeRequested, 0, args))
+			}
+		}
+		return tx.InsertNotifications(ctx, tenantID, notify.Stamp(ns, s.now()))
 	})
 }
 
