@@ -41,6 +41,9 @@
 //     saving a new one.
 //   - DB.ClaimJobRun, DB.FinishJobRun, DB.FailJobRun, DB.RenewJobRun: runs of periodic jobs, which are
 //     instance-wide.
+//   - Tx.LatestRosterPublication: the advisory lock that serialises the
+//     publishes of one unit's roster, whose key names the tenant and the
+//     unit (rosterplan.go); the publication itself is read by tenant.
 //   - DB.rekeyIfAsked: the one-time recomputation of every tenant's staff
 //     search keys after a change of org.SearchKey (search_rekey.go), asked
 //     for by a migration's job_runs row.

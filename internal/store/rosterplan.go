@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"telework/internal/apperr"
 	"telework/internal/calendar"
 	"telework/internal/rosterplan"
 )
@@ -134,16 +133,14 @@ func (db *DB) FindLatestRosterPublication(ctx context.Context, tenantID, unitID 
 // publishes of one unit at once (a double click, two nodes) each see the
 // other's publication, so the second cancels the first's days instead of
 // adding a second approved application for each of them. SQLite's write
-// transactions are serialised already (BEGIN IMMEDIATE); PostgreSQL locks
-// the unit's row.
+// transactions are serialised already (BEGIN IMMEDIATE); PostgreSQL takes
+// a transaction-scoped advisory lock named for the tenant and unit — not
+// the unit's row, which a staff change share-locks after updating a
+// person the publish then locks (a deadlock a review pointed out).
 func (tx *Tx) LatestRosterPublication(ctx context.Context, tenantID, unitID int64, from, to calendar.Date) (*rosterplan.Publication, error) {
 	if tx.db.Engine == Postgres {
-		var id int64
-		err := tx.row(ctx, `SELECT id FROM units WHERE tenant_id = ? AND id = ? FOR NO KEY UPDATE`, tenantID, unitID).Scan(&id)
-		if isNotFound(err) {
-			return nil, apperr.NotFoundErr("unit")
-		}
-		if err != nil {
+		key := fmt.Sprintf("telework.roster_publish.%d.%d", tenantID, unitID)
+		if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, key); err != nil {
 			return nil, fmt.Errorf("store: lock the roster's unit: %w", err)
 		}
 	}
