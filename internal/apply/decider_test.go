@@ -2,6 +2,7 @@ package apply_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -43,6 +44,42 @@ func TestDecisionOnTheRecordAsItIs(t *testing.T) {
 		}
 		if d, _ := f.svc.Get(ctx, f.a.ID, f.who["staff"], first.Application.ID); d.Status != apply.Submitted {
 			t.Fatalf("the application is %s", d.Status)
+		}
+	})
+}
+
+// TestDecisionWaitsForAnOrganisationChange: an approval sent while HR's
+// change of the approver's head flag is in flight waits for it (the
+// tenant's organisation lock on PostgreSQL, the single writer on SQLite)
+// and is then judged on the change: refused.
+func TestDecisionWaitsForAnOrganisationChange(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		res, err := f.svc.Create(ctx, f.a.ID, f.who["staff"], oneDay(day(time.June, 4)))
+		storetest.Must(t, err)
+		done := make(chan error, 1)
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			demoted := *f.people["kacho"]
+			demoted.IsSupervisor = false
+			if err := tx.UpdateStaffRow(ctx, f.a.ID, &demoted, demoted.Version); err != nil {
+				return err
+			}
+			go func() {
+				_, err := f.svc.Approve(ctx, f.a.ID, f.who["kacho"], res.Application.ID, apply.Act{})
+				done <- err
+			}()
+			time.Sleep(300 * time.Millisecond) // the approval reaches the lock and waits there
+			select {
+			case err := <-done:
+				return fmt.Errorf("the approval did not wait for the change: %v", err)
+			default:
+				return nil
+			}
+		})
+		storetest.Must(t, err)
+		if err := <-done; apperr.CodeOf(err) != apperr.NotFound {
+			t.Fatalf("the approval after the change: %v", err)
 		}
 	})
 }

@@ -60,6 +60,10 @@ type relCtx struct {
 	// stands in for them in everything); the others of acting are absence
 	// delegations, limited to the approver's open work.
 	deputies map[int64]bool
+	// heads, when set (in a decision's transaction), is the unit each
+	// approver acted for heads now; one absent from it heads nothing any
+	// more, and no one decides in their name.
+	heads map[int64]int64
 }
 
 func (s *Service) relCtx(ctx context.Context, tenantID int64, who *auth.Principal) (*relCtx, error) {
@@ -103,8 +107,25 @@ func (rc *relCtx) inTx(ctx context.Context, tx Tx, tenantID int64, who *auth.Pri
 	if err != nil {
 		return nil, err
 	}
-	in := &relCtx{tree: rc.tree}
+	in := &relCtx{tree: rc.tree, heads: map[int64]int64{}}
 	in.delegations(who, ds, today)
+	// Whom the person acts for must still head a unit: their records are
+	// read under the organisation lock the transaction holds.
+	for _, id := range in.acting {
+		if id == who.StaffID || id == 0 {
+			continue
+		}
+		unitID, head, err := tx.FindDecider(ctx, tenantID, id)
+		if apperr.CodeOf(err) == apperr.NotFound {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if head {
+			in.heads[id] = unitID
+		}
+	}
 	return in, nil
 }
 
@@ -124,6 +145,9 @@ func (rc *relCtx) relation(who *auth.Principal, a *Application) *relation {
 		for _, id := range rc.acting {
 			if id == 0 {
 				continue
+			}
+			if unitID, ok := rc.heads[id]; rc.heads != nil && id != me && (!ok || a.UnitID == 0 || !rc.tree.IsWithin(a.UnitID, unitID)) {
+				continue // the approver acted for no longer heads the person: nothing in their name
 			}
 			approver := a.FirstApproverID == id || a.SecondApproverID == id
 			pending := a.ApproverID == id && a.Decision == Submitted
@@ -209,6 +233,12 @@ func (s *Service) act(ctx context.Context, tenantID int64, who *auth.Principal, 
 	}
 	var out *Application
 	err = s.st.InApplyTx(ctx, func(tx Tx) error {
+		// The organisation this action is judged on stays as read until
+		// it commits: a transfer or a head flag removed at the same moment
+		// commits before it (and is seen) or after it.
+		if err := tx.HoldOrganisation(ctx, tenantID); err != nil {
+			return err
+		}
 		who := who
 		if who.Has(auth.Supervisor) && who.StaffID != 0 {
 			// A supervisor's rights are judged on their record as it is
@@ -261,7 +291,7 @@ func (s *Service) unheld(ctx context.Context, tenantID int64, a *Application, go
 	}
 	held := map[calendar.Date]bool{}
 	for _, o := range others {
-		if o.ID != a.ID {
+		if o.ID != a.ID && Occupies(Status(o.Status)) {
 			for _, d := range o.Dates {
 				held[d] = true
 			}

@@ -60,6 +60,13 @@ func (s *Service) PublishRoster(ctx context.Context, tenantID int64, who *auth.P
 	res := RosterResult{Cancelled: map[int64][]calendar.Date{}}
 	err := s.st.InApplyTx(ctx, func(tx Tx) error {
 		res = RosterResult{Cancelled: map[int64][]calendar.Date{}}
+		// The organisation first (shared): a staff import, which changes
+		// people in its file's order, waits for the publication or the
+		// publication for it, instead of the two locking the same people
+		// in opposite orders (a deadlock on PostgreSQL, found by a review).
+		if err := tx.HoldOrganisation(ctx, tenantID); err != nil {
+			return err
+		}
 		previous := in.Previous
 		if in.Prior != nil {
 			var err error
@@ -143,7 +150,9 @@ func (s *Service) PublishRoster(ctx context.Context, tenantID int64, who *auth.P
 					return err
 				}
 				for _, o := range own {
-					if slices.Contains(previous, o.ID) {
+					// Only a day the application still holds: one withdrawn,
+					// rejected, cancelled or never submitted leaves it free.
+					if slices.Contains(previous, o.ID) || !Occupies(Status(o.Status)) {
 						continue
 					}
 					for _, d := range o.Dates {

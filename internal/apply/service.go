@@ -77,8 +77,12 @@ type Tx interface {
 	// rows locked against their end until it commits.
 	FindDelegationsLocked(ctx context.Context, tenantID int64, f DelegationFilter) ([]Delegation, error)
 	// FindDecider reads a decider's unit and head flag as they are now,
-	// locked against their change until the transaction commits.
+	// holding the organisation (HoldOrganisation) until the commit.
 	FindDecider(ctx context.Context, tenantID, staffID int64) (unitID int64, supervisor bool, err error)
+	// HoldOrganisation keeps the tenant's staff and units as they are
+	// until the transaction commits (a shared lock a change of them waits
+	// for).
+	HoldOrganisation(ctx context.Context, tenantID int64) error
 	FindApplication(ctx context.Context, tenantID, id int64) (*Application, error)
 	TeleworkReader
 	PersonalDeviceReader

@@ -40,9 +40,10 @@ type PublicationStore interface {
 // PublicationTx writes one.
 type PublicationTx interface {
 	InsertRosterPublication(ctx context.Context, tenantID int64, p *Publication) error
-	// LatestRosterPublication is FindLatestRosterPublication under the
-	// unit's publication lock, for the transaction that publishes.
-	LatestRosterPublication(ctx context.Context, tenantID, unitID int64, from, to calendar.Date) (*Publication, error)
+	// PriorRosterApps lists the applications of every earlier
+	// publication of the unit meeting from..to, under the unit's
+	// publication lock, for the transaction that publishes.
+	PriorRosterApps(ctx context.Context, tenantID, unitID int64, from, to calendar.Date) ([]int64, error)
 }
 
 // SetPublisher gives the service the application lifecycle (wiring).
@@ -113,7 +114,7 @@ func (s *Service) Publish(ctx context.Context, tenantID int64, who *auth.Princip
 			}
 		}
 	}
-	// The earlier publication is read in the publishing transaction,
+	// The earlier publications are read in the publishing transaction,
 	// under the unit's lock: read before it, two publishes at once both
 	// found none and each approved every day again.
 	in.Prior = func(tx apply.Tx) ([]int64, error) {
@@ -121,11 +122,7 @@ func (s *Service) Publish(ctx context.Context, tenantID int64, who *auth.Princip
 		if !ok {
 			return nil, fmt.Errorf("rosterplan: the application transaction cannot read publications")
 		}
-		prev, err := ptx.LatestRosterPublication(ctx, tenantID, unitID, from, to)
-		if err != nil || prev == nil {
-			return nil, err
-		}
-		return prev.Apps, nil
+		return ptx.PriorRosterApps(ctx, tenantID, unitID, from, to)
 	}
 	p := &Publication{UnitID: unitID, From: from, To: to, Days: slices.Clone(inst.Days), Assignments: assignments,
 		PublishedAt: s.now(), PublishedBy: auth.ActorOf(who).Label, Violations: checked.Violations}

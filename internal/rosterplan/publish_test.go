@@ -269,6 +269,12 @@ func TestPublishKeepsWhatIsNotItsOwn(t *testing.T) {
 		own, err := w.apply.Create(ctx, w.tn.ID, &auth.Principal{TenantID: w.tn.ID, StaffID: w.staff["1001"].ID, UnitID: w.unit.ID,
 			Roles: auth.EffectiveRoles(nil, true, false)}, apply.Request{Dates: []calendar.Date{fri}, Mode: "home", Plan: "資料作成", Submit: true})
 		storetest.Must(t, err)
+		// 1002 applied for Thursday and withdrew: the day is free again.
+		p1002 := &auth.Principal{TenantID: w.tn.ID, StaffID: w.staff["1002"].ID, UnitID: w.unit.ID, Roles: auth.EffectiveRoles(nil, true, false)}
+		gone, err := w.apply.Create(ctx, w.tn.ID, p1002, apply.Request{Dates: []calendar.Date{w.mon.AddDays(3)}, Mode: "home", Plan: "資料作成", Submit: true})
+		storetest.Must(t, err)
+		_, err = w.apply.Withdraw(ctx, w.tn.ID, p1002, gone.Application.ID, apply.Act{})
+		storetest.Must(t, err)
 		first := map[string][]string{
 			"1001": {"TELE", "ONSITE", "TELE", "ONSITE", "TELE"},
 			"1002": {"ONSITE", "TELE", "ONSITE", "TELE", "ONSITE"},
@@ -276,6 +282,9 @@ func TestPublishKeepsWhatIsNotItsOwn(t *testing.T) {
 		}
 		_, _, err = w.svc.Publish(ctx, w.tn.ID, w.hr, w.unit.ID, w.instance(t, w.mon, w.mon.AddDays(4)), first)
 		storetest.Must(t, err)
+		if got := approvedDays(t, db, w.tn.ID, w.staff["1002"].ID, w.mon.AddDays(3)); got != 1 {
+			t.Fatalf("1002's Thursday, withdrawn by them before: %d approved", got)
+		}
 		a, err := db.FindApplication(ctx, w.tn.ID, own.Application.ID)
 		storetest.Must(t, err)
 		if a.Days[0].Status != apply.Submitted {
@@ -302,6 +311,37 @@ func TestPublishKeepsWhatIsNotItsOwn(t *testing.T) {
 		}
 		if got := approvedDays(t, db, w.tn.ID, w.staff["1001"].ID, w.mon.AddDays(2)); got != 0 {
 			t.Errorf("1001's Wednesday, in the second roster's period and dropped: %d approved", got)
+		}
+	})
+}
+
+// TestPublishReconcilesEveryEarlierRoster: a roster spanning two earlier
+// ones (the end of one week and the start of the next) cancels the days of
+// both that it drops, not only the latest one's.
+func TestPublishReconcilesEveryEarlierRoster(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newPublishWorld(t, db)
+		office := []string{"ONSITE", "ONSITE", "ONSITE", "ONSITE", "ONSITE"}
+		week1 := map[string][]string{"1001": {"ONSITE", "ONSITE", "TELE", "TELE", "TELE"}, "1002": office, "1003": office}
+		_, _, err := w.svc.Publish(ctx, w.tn.ID, w.hr, w.unit.ID, w.instance(t, w.mon, w.mon.AddDays(4)), week1)
+		storetest.Must(t, err)
+		week2 := map[string][]string{"1001": {"TELE", "ONSITE", "ONSITE", "ONSITE", "ONSITE"}, "1002": office, "1003": office}
+		_, _, err = w.svc.Publish(ctx, w.tn.ID, w.hr, w.unit.ID, w.instance(t, w.mon.AddDays(7), w.mon.AddDays(11)), week2)
+		storetest.Must(t, err)
+		// Wednesday of week 1 to Tuesday of week 2, everyone at the office.
+		span := w.instance(t, w.mon.AddDays(2), w.mon.AddDays(8))
+		all := map[string][]string{}
+		for no := range w.staff {
+			all[no] = make([]string, len(span.Days))
+			for i := range all[no] {
+				all[no][i] = "ONSITE"
+			}
+		}
+		_, _, err = w.svc.Publish(ctx, w.tn.ID, w.hr, w.unit.ID, span, all)
+		storetest.Must(t, err)
+		if got := approvedDays(t, db, w.tn.ID, w.staff["1001"].ID, calendar.Date{}); got != 0 {
+			t.Fatalf("1001 keeps %d approved days the spanning roster dropped", got)
 		}
 	})
 }

@@ -38,6 +38,11 @@ type Tx interface {
 	DatedTx
 	// Now is the transaction's clock.
 	Now() time.Time
+	// LockOrganisation takes the tenant's organisation lock for a change
+	// (exclusive, PostgreSQL) before the import reads what it plans
+	// against: two imports, or an import and a change on a page, follow
+	// one another instead of one failing on the other's half-made change.
+	LockOrganisation(ctx context.Context, tenantID int64) error
 	// ClaimStaffImport marks a kept file as applied at at and drops its
 	// bytes: NotFound when it expired by then or is not the user's,
 	// Conflict (import.already_applied) when it was applied already.
@@ -217,6 +222,9 @@ func apply(ctx context.Context, st Store, tenantID int64, actor audit.Actor, f F
 	}
 	var plan *Plan
 	err = st.InStaffImport(ctx, func(tx Tx) error {
+		if err := tx.LockOrganisation(ctx, tenantID); err != nil {
+			return err
+		}
 		if before != nil {
 			if err := before(tx); err != nil {
 				return err

@@ -348,18 +348,18 @@ func (db *DB) FindLastApplication(ctx context.Context, tenantID, staffID int64) 
 	return a, withDays(ctx, db, tenantID, []*apply.Application{a})
 }
 
-// FindDecider reads the unit and head flag of a person deciding in the
-// transaction, share-locked on PostgreSQL so that a change of them (a
-// 所属長 no longer marked, a transfer) commits before or after the
-// decision, never between its check and its commit. A retired person
-// heads nothing.
+// FindDecider reads the unit and head flag of a person deciding (or acted
+// for) in the transaction, under the tenant's organisation lock
+// (HoldOrganisation, taken here if the transaction does not hold it yet):
+// a change of them (a 所属長 no longer marked, a transfer) commits before
+// or after the decision, never between its check and its commit. A
+// retired person heads nothing.
 func (tx *Tx) FindDecider(ctx context.Context, tenantID, staffID int64) (unitID int64, supervisor bool, err error) {
-	lock := ""
-	if tx.db.Engine == Postgres {
-		lock = ` FOR SHARE`
+	if err := tx.HoldOrganisation(ctx, tenantID); err != nil {
+		return 0, false, err
 	}
 	var retired bool
-	err = tx.row(ctx, `SELECT unit_id, is_supervisor, retired FROM staff WHERE tenant_id = ? AND id = ?`+lock, tenantID, staffID).Scan(&unitID, &supervisor, &retired)
+	err = tx.row(ctx, `SELECT unit_id, is_supervisor, retired FROM staff WHERE tenant_id = ? AND id = ?`, tenantID, staffID).Scan(&unitID, &supervisor, &retired)
 	if isNotFound(err) {
 		return 0, false, apperr.NotFoundErr("staff")
 	}

@@ -41,7 +41,9 @@
 //     saving a new one.
 //   - DB.ClaimJobRun, DB.FinishJobRun, DB.FailJobRun, DB.RenewJobRun: runs of periodic jobs, which are
 //     instance-wide.
-//   - Tx.LatestRosterPublication: the advisory lock that serialises the
+//   - Tx.lockOrg: the advisory lock that orders decisions and changes of
+//     a tenant's organisation, whose key names the tenant (orglock.go).
+//   - Tx.PriorRosterApps: the advisory lock that serialises the
 //     publishes of one unit's roster, whose key names the tenant and the
 //     unit (rosterplan.go); the publication itself is read by tenant.
 //   - DB.rekeyIfAsked: the one-time recomputation of every tenant's staff
@@ -438,6 +440,7 @@ type Tx struct {
 	// a transaction shared by a batch of writers (writer.go) must not be
 	// interrupted by one of them going away.
 	stmtCtx context.Context
+	org     int8 // the organisation lock this transaction holds (orglock.go)
 }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {

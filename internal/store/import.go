@@ -111,6 +111,9 @@ func (tx *Tx) unitNames(ctx context.Context, tenantID int64) (map[int64]string, 
 // goroutine while the database inserts the next rows.
 func (tx *Tx) CreateStaffBatch(ctx context.Context, tenantID int64, actor audit.Actor, list []*org.Staff, effective []calendar.Date,
 	change func(*org.Staff) audit.Change) error {
+	if err := tx.lockOrg(ctx, tenantID, orgExclusive); err != nil {
+		return err
+	}
 	if len(list) != len(effective) {
 		return fmt.Errorf("store: CreateStaffBatch: %d staff, %d dates", len(list), len(effective))
 	}
@@ -393,6 +396,9 @@ func idVersionPairs(n int) string {
 // disabled and their sessions ended, one audit entry per person.
 func (tx *Tx) SetStaffRetiredBatch(ctx context.Context, tenantID int64, actor audit.Actor, before []*org.Staff, retired bool,
 	change func(before, after *org.Staff) audit.Change) error {
+	if err := tx.lockOrg(ctx, tenantID, orgExclusive); err != nil {
+		return err
+	}
 	now := micros(tx.db.Now())
 	retiredAt := int64(0)
 	if retired {

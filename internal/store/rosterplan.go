@@ -128,23 +128,36 @@ func (db *DB) FindLatestRosterPublication(ctx context.Context, tenantID, unitID 
 	return findLatestRosterPublication(ctx, db, tenantID, unitID, from, to)
 }
 
-// LatestRosterPublication is FindLatestRosterPublication inside a
-// publishing transaction, after taking the unit's publication lock: two
+// PriorRosterApps lists, inside a publishing transaction and after taking
+// the unit's publication lock, the applications every earlier publication
+// of the unit whose period meets from..to created: what the new roster
+// reconciles (keeps or cancels within its period). Every one, not only the
+// latest: a roster spanning two earlier ones (a week and the next) would
+// otherwise leave the older one's days neither kept nor cancelled. Two
 // publishes of one unit at once (a double click, two nodes) each see the
-// other's publication, so the second cancels the first's days instead of
-// adding a second approved application for each of them. SQLite's write
-// transactions are serialised already (BEGIN IMMEDIATE); PostgreSQL takes
-// a transaction-scoped advisory lock named for the tenant and unit — not
-// the unit's row, which a staff change share-locks after updating a
-// person the publish then locks (a deadlock a review pointed out).
-func (tx *Tx) LatestRosterPublication(ctx context.Context, tenantID, unitID int64, from, to calendar.Date) (*rosterplan.Publication, error) {
+// other's. SQLite's write transactions are serialised already (BEGIN
+// IMMEDIATE); PostgreSQL takes a transaction-scoped advisory lock named for
+// the tenant and unit — not the unit's row, which a staff change
+// share-locks after updating a person the publish then locks (a deadlock a
+// review pointed out).
+func (tx *Tx) PriorRosterApps(ctx context.Context, tenantID, unitID int64, from, to calendar.Date) ([]int64, error) {
 	if tx.db.Engine == Postgres {
 		key := fmt.Sprintf("telework.roster_publish.%d.%d", tenantID, unitID)
 		if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, key); err != nil {
 			return nil, fmt.Errorf("store: lock the roster's unit: %w", err)
 		}
 	}
-	return findLatestRosterPublication(ctx, tx, tenantID, unitID, from, to)
+	ids, err := queryAll(ctx, tx, func(sc interface{ Scan(...any) error }) (int64, error) {
+		var id int64
+		return id, sc.Scan(&id)
+	}, `SELECT DISTINCT pa.application_id FROM roster_publication_apps pa
+		JOIN roster_publications p ON p.tenant_id = pa.tenant_id AND p.id = pa.publication_id
+		WHERE p.tenant_id = ? AND p.unit_id = ? AND p.to_date >= ? AND p.from_date <= ? ORDER BY pa.application_id`,
+		tenantID, unitID, from.String(), to.String())
+	if err != nil {
+		return nil, fmt.Errorf("store: earlier roster applications: %w", err)
+	}
+	return ids, nil
 }
 
 func findLatestRosterPublication(ctx context.Context, q querier, tenantID, unitID int64, from, to calendar.Date) (*rosterplan.Publication, error) {

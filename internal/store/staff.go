@@ -44,6 +44,9 @@ func sensitiveArgs(s *org.Staff) (bool, string, string, string, int) {
 
 // InsertStaff writes a new staff row and sets s.ID.
 func (tx *Tx) InsertStaff(ctx context.Context, tenantID int64, s *org.Staff) error {
+	if err := tx.lockOrg(ctx, tenantID, orgExclusive); err != nil {
+		return err
+	}
 	return mapErr(tx.row(ctx, `INSERT INTO staff (`+staffInsertCols+`) VALUES `+placeholders(1, staffInsertN)+` RETURNING id`,
 		staffInsertArgs(nil, tenantID, s, micros(tx.db.Now()))...).Scan(&s.ID))
 }
@@ -68,6 +71,9 @@ func (tx *Tx) UpdateStaffRow(ctx context.Context, tenantID int64, s *org.Staff, 
 
 // SetStaffRetiredRow sets the retired flag at the expected version.
 func (tx *Tx) SetStaffRetiredRow(ctx context.Context, tenantID, id, expectVersion int64, retired bool) error {
+	if err := tx.lockOrg(ctx, tenantID, orgExclusive); err != nil {
+		return err
+	}
 	now := micros(tx.db.Now())
 	retiredAt := int64(0)
 	if retired {
@@ -247,6 +253,9 @@ func (db *DB) unitSubtree(ctx context.Context, tenantID, unitID int64) ([]int64,
 
 // updateStaffRow writes s over the row if its version is still version.
 func (tx *Tx) updateStaffRow(ctx context.Context, tenantID int64, s *org.Staff, version, now int64) error {
+	if err := tx.lockOrg(ctx, tenantID, orgExclusive); err != nil {
+		return err
+	}
 	optIn, g, a, c, cm := sensitiveArgs(s)
 	return staleIfNone(tx.exec(ctx, `UPDATE staff SET staff_no = ?, name = ?, kana = ?, search_key = ?, email = ?, unit_id = ?,
 		title = ?, rank = ?, is_supervisor = ?, employment = ?, job_type = ?, sensitive_opt_in = ?, gender = ?,

@@ -23,8 +23,15 @@ func scanUnit(sc interface{ Scan(...any) error }) (*org.Unit, error) {
 
 // LockUnit reads a unit and, on PostgreSQL, locks its row (FOR UPDATE or
 // FOR SHARE) until the transaction ends. SQLite transactions already hold
-// the database's write lock from their start (immediate).
+// the database's write lock from their start (immediate). Only changes of
+// staff or units lock a unit: they take the tenant's organisation lock
+// first (orglock.go), before any row, so that a unit locked here and a
+// person updated later are never waited for in the opposite order by
+// another change.
 func (t *Tx) LockUnit(ctx context.Context, tenantID, id int64, exclusive bool) (*org.Unit, error) {
+	if err := t.lockOrg(ctx, tenantID, orgExclusive); err != nil {
+		return nil, err
+	}
 	q := `SELECT ` + unitCols + ` FROM units WHERE tenant_id = ? AND id = ?`
 	if t.db.Engine == Postgres {
 		if exclusive {
@@ -47,6 +54,9 @@ func (t *Tx) InsertUnit(ctx context.Context, tenantID int64, u *org.Unit) error 
 // UpdateUnitRow writes u's fields if the row's version is still
 // expectVersion (stale conflict otherwise).
 func (t *Tx) UpdateUnitRow(ctx context.Context, tenantID int64, u *org.Unit, expectVersion int64) error {
+	if err := t.lockOrg(ctx, tenantID, orgExclusive); err != nil {
+		return err
+	}
 	return staleIfNone(t.exec(ctx, `UPDATE units SET name = ?, level = ?, code = ?, parent_id = ?, sort_order = ?,
 		updated_at = ?, version = version + 1 WHERE tenant_id = ? AND id = ? AND version = ?`, u.Name, u.Level, u.Code,
 		nullID(u.ParentID), u.SortOrder, micros(t.db.Now()), tenantID, u.ID, expectVersion))
@@ -55,6 +65,9 @@ func (t *Tx) UpdateUnitRow(ctx context.Context, tenantID int64, u *org.Unit, exp
 // RetireEmptyUnit closes the unit in one conditional statement: only at
 // the expected version, and only with no current staff and no open child.
 func (t *Tx) RetireEmptyUnit(ctx context.Context, tenantID, id, expectVersion int64) (bool, error) {
+	if err := t.lockOrg(ctx, tenantID, orgExclusive); err != nil {
+		return false, err
+	}
 	res, err := t.exec(ctx, `UPDATE units SET retired = TRUE, updated_at = ?, version = version + 1
 		WHERE tenant_id = ? AND id = ? AND version = ? AND retired = FALSE
 		AND NOT EXISTS (SELECT 1 FROM staff WHERE tenant_id = ? AND unit_id = ? AND retired = FALSE)

@@ -181,9 +181,12 @@ type OvertimeTx interface {
 	// FindDelegationsLocked reads delegations locked against their end
 	// until the transaction commits (a decision for someone else).
 	FindDelegationsLocked(ctx context.Context, tenantID int64, f apply.DelegationFilter) ([]apply.Delegation, error)
-	// FindDecider reads a decider's unit and head flag, locked against
-	// their change until the transaction commits.
+	// FindDecider reads a decider's unit and head flag, holding the
+	// organisation until the transaction commits.
 	FindDecider(ctx context.Context, tenantID, staffID int64) (unitID int64, supervisor bool, err error)
+	// HoldOrganisation keeps the tenant's staff and units as they are
+	// until the transaction commits.
+	HoldOrganisation(ctx context.Context, tenantID int64) error
 	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
 }
 
@@ -469,6 +472,11 @@ func (s *OvertimeService) decide(ctx context.Context, tenantID int64, who *auth.
 			}
 			now = now.AsOf(unitID, head)
 		}
+		// The organisation stays as read until the commit: a transfer of
+		// the person commits before the decision (and is seen) or after.
+		if err := tx.HoldOrganisation(ctx, tenantID); err != nil {
+			return err
+		}
 		in, err := tx.FindOvertimeForDay(ctx, tenantID, cur.StaffID, cur.Date)
 		if err != nil {
 			return err
@@ -478,12 +486,20 @@ func (s *OvertimeService) decide(ctx context.Context, tenantID int64, who *auth.
 		}
 		relNow := *rel
 		relNow.who = now
-		if o.ApproverID != now.StaffID && !relNow.oversees(in) {
+		if in.ApproverID != now.StaffID && !relNow.oversees(in) {
 			ds, err := tx.FindDelegationsLocked(ctx, tenantID, apply.DelegationFilter{DelegateID: now.StaffID, On: rel.today})
 			if err != nil {
 				return err
 			}
 			relNow.acting = apply.ActingFor(now.StaffID, ds, rel.today)
+			// In the name of an approver who still heads the person only.
+			unitID, head, err := tx.FindDecider(ctx, tenantID, in.ApproverID)
+			if err != nil && apperr.CodeOf(err) != apperr.NotFound {
+				return err
+			}
+			if !head || !rel.tree.IsWithin(in.UnitID, unitID) {
+				return apperr.Forbid()
+			}
 		}
 		if !relNow.canDecide(in) {
 			return apperr.Forbid()

@@ -92,7 +92,7 @@ func (s *OvertimeService) handOn(ctx context.Context, tenantID int64, listed Ove
 		// an absence today, as a new request tells them (Request).
 		args := map[string]any{"Name": listed.StaffName, "Dates": o.Date.String(), "Until": o.Until}
 		ns := []notify.Notification{notify.New(to, NotifyOvertimeRequested, 0, args)}
-		absent, err := s.st.FindDelegations(ctx, tenantID, apply.DelegationFilter{ApproverID: to, On: calendar.DateOf(s.now())})
+		absent, err := tx.FindDelegationsLocked(ctx, tenantID, apply.DelegationFilter{ApproverID: to, On: calendar.DateOf(s.now())})
 		if err != nil {
 			return err
 		}
