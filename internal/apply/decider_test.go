@@ -83,3 +83,22 @@ func TestDecisionWaitsForAnOrganisationChange(t *testing.T) {
 		}
 	})
 }
+
+// TestNoDecisionInTheNameOfAFormerHead: the 代決者 of a 課長 whose head flag
+// was removed decides nothing in the 課長's name, before any hand-on.
+func TestNoDecisionInTheNameOfAFormerHead(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		_, err := f.svc.Delegate(ctx, f.a.ID, f.who["kacho"], apply.Delegation{DelegateID: f.people["hosa"].ID, Kind: apply.DelegateProxy})
+		storetest.Must(t, err)
+		res, err := f.svc.Create(ctx, f.a.ID, f.who["staff"], oneDay(day(time.June, 4)))
+		storetest.Must(t, err)
+		demoted := *f.people["kacho"]
+		demoted.IsSupervisor = false
+		storetest.Must(t, storetest.F(db).UpdateStaff(ctx, f.a.ID, hr, &demoted, demoted.Version, calendar.Date{}))
+		if _, err := f.svc.Approve(ctx, f.a.ID, f.who["hosa"], res.Application.ID, apply.Act{}); err == nil {
+			t.Fatal("the proxy of a former head approved in their name")
+		}
+	})
+}
