@@ -102,3 +102,53 @@ func TestNoDecisionInTheNameOfAFormerHead(t *testing.T) {
 		}
 	})
 }
+
+// TestDecisionAfterAUnitMoves: an approval sent while HR moves the
+// applicant's 係 under another 課 waits for the move and is judged on the
+// tree after it (read again in its transaction): the former 課長 heads the
+// person no more. The applicant's own withdrawal of another application
+// does not wait for the change.
+func TestDecisionAfterAUnitMoves(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		res, err := f.svc.Create(ctx, f.a.ID, f.who["staff"], oneDay(day(time.June, 4)))
+		storetest.Must(t, err)
+		own, err := f.svc.Create(ctx, f.a.ID, f.who["staff"], oneDay(day(time.June, 5)))
+		storetest.Must(t, err)
+		done := make(chan error, 1)
+		withdrawn := make(chan error, 1)
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			moved := *f.units["kakari"]
+			moved.ParentID = f.units["other"].ID
+			if err := tx.UpdateUnitRow(ctx, f.a.ID, &moved, moved.Version); err != nil {
+				return err
+			}
+			go func() {
+				_, err := f.svc.Approve(ctx, f.a.ID, f.who["kacho"], res.Application.ID, apply.Act{})
+				done <- err
+			}()
+			if db.Engine == store.Postgres {
+				// Not on SQLite, whose single writer this transaction holds.
+				go func() {
+					_, err := f.svc.Withdraw(ctx, f.a.ID, f.who["staff"], own.Application.ID, apply.Act{})
+					withdrawn <- err
+				}()
+				select {
+				case err := <-withdrawn:
+					if err != nil {
+						return fmt.Errorf("the applicant's withdrawal: %v", err)
+					}
+				case <-time.After(30 * time.Second): // a bound on a wait that must not happen, not a timing
+					return fmt.Errorf("the applicant's withdrawal waited for the organisation change")
+				}
+			}
+			time.Sleep(300 * time.Millisecond) // the approval reaches the lock and waits there
+			return nil
+		})
+		storetest.Must(t, err)
+		if err := <-done; apperr.CodeOf(err) != apperr.NotFound {
+			t.Fatalf("the approval after the move: %v", err)
+		}
+	})
+}

@@ -233,13 +233,24 @@ func (s *Service) act(ctx context.Context, tenantID int64, who *auth.Principal, 
 	}
 	var out *Application
 	err = s.st.InApplyTx(ctx, func(tx Tx) error {
-		// The organisation this action is judged on stays as read until
-		// it commits: a transfer or a head flag removed at the same moment
-		// commits before it (and is seen) or after it.
-		if err := tx.HoldOrganisation(ctx, tenantID); err != nil {
-			return err
+		who, rc := who, rc
+		if judgedOnOrganisation(who, rc, action) {
+			// The organisation this decision is judged on stays as read
+			// until it commits: a transfer, a head flag removed or a unit
+			// moved at the same moment commits before it (and is seen:
+			// the tree is read again here) or after it. The applicant's own
+			// actions depend on none of it and do not wait for a change.
+			if err := tx.HoldOrganisation(ctx, tenantID); err != nil {
+				return err
+			}
+			units, err := tx.FindUnits(ctx, tenantID)
+			if err != nil {
+				return err
+			}
+			now := *rc
+			now.tree = org.NewTree(units)
+			rc = &now
 		}
-		who := who
 		if who.Has(auth.Supervisor) && who.StaffID != 0 {
 			// A supervisor's rights are judged on their record as it is
 			// at the commit (FindDecider): a decision sent as HR removes
@@ -277,6 +288,18 @@ func (s *Service) act(ctx context.Context, tenantID int64, who *auth.Principal, 
 		}
 	}
 	return out, nil
+}
+
+// judgedOnOrganisation: the action depends on who heads whom (a decision,
+// a confirmation, anything a supervisor or a delegate does), so it holds
+// the organisation for its transaction; an ordinary person's own
+// withdrawal, cancellation, start, finish or report does not.
+func judgedOnOrganisation(who *auth.Principal, rc *relCtx, action Action) bool {
+	switch action {
+	case ActApprove, ActReturn, ActReject, ActConfirm:
+		return true
+	}
+	return who.Has(auth.Supervisor) || len(rc.acting) > 1 || len(rc.deputies) > 0
 }
 
 // unheld are the days of gone on which no other application of the person

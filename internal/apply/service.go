@@ -83,6 +83,9 @@ type Tx interface {
 	// until the transaction commits (a shared lock a change of them waits
 	// for).
 	HoldOrganisation(ctx context.Context, tenantID int64) error
+	// FindUnits reads the tenant's units in the transaction (the tree a
+	// decision is judged on, read under HoldOrganisation).
+	FindUnits(ctx context.Context, tenantID int64) ([]*org.Unit, error)
 	FindApplication(ctx context.Context, tenantID, id int64) (*Application, error)
 	TeleworkReader
 	PersonalDeviceReader

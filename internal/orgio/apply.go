@@ -32,6 +32,9 @@ type Tx interface {
 	Reader
 	org.Tx
 	Now() time.Time
+	// LockOrganisation takes the tenant's organisation lock for a change
+	// before the import reads what it plans against (see staffio).
+	LockOrganisation(ctx context.Context, tenantID int64) error
 	// ClaimUnitImport marks a kept file as applied and drops its bytes:
 	// NotFound when it expired or is not the user's, Conflict
 	// (import.already_applied) when it was applied already.
@@ -118,6 +121,9 @@ func apply(ctx context.Context, st Store, tenantID int64, actor audit.Actor, f F
 	}
 	var plan *Plan
 	err = st.InUnitImport(ctx, func(tx Tx) error {
+		if err := tx.LockOrganisation(ctx, tenantID); err != nil {
+			return err
+		}
 		if before != nil {
 			if err := before(tx); err != nil {
 				return err

@@ -45,6 +45,9 @@ func (t *Tx) LockUnit(ctx context.Context, tenantID, id int64, exclusive bool) (
 
 // InsertUnit writes a new unit row and sets u.ID.
 func (t *Tx) InsertUnit(ctx context.Context, tenantID int64, u *org.Unit) error {
+	if err := t.lockOrg(ctx, tenantID, orgExclusive); err != nil {
+		return err
+	}
 	now := micros(t.db.Now())
 	return mapErr(t.row(ctx, `INSERT INTO units (tenant_id, parent_id, code, name, level, sort_order, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, tenantID, nullID(u.ParentID), u.Code, u.Name, u.Level,

@@ -187,6 +187,8 @@ type OvertimeTx interface {
 	// HoldOrganisation keeps the tenant's staff and units as they are
 	// until the transaction commits.
 	HoldOrganisation(ctx context.Context, tenantID int64) error
+	// FindUnits reads the tenant's units in the transaction.
+	FindUnits(ctx context.Context, tenantID int64) ([]*org.Unit, error)
 	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
 }
 
@@ -473,8 +475,13 @@ func (s *OvertimeService) decide(ctx context.Context, tenantID int64, who *auth.
 			now = now.AsOf(unitID, head)
 		}
 		// The organisation stays as read until the commit: a transfer of
-		// the person commits before the decision (and is seen) or after.
+		// the person or a unit moved commits before the decision (and is
+		// seen: the tree is read again here) or after.
 		if err := tx.HoldOrganisation(ctx, tenantID); err != nil {
+			return err
+		}
+		units, err := tx.FindUnits(ctx, tenantID)
+		if err != nil {
 			return err
 		}
 		in, err := tx.FindOvertimeForDay(ctx, tenantID, cur.StaffID, cur.Date)
@@ -485,7 +492,7 @@ func (s *OvertimeService) decide(ctx context.Context, tenantID int64, who *auth.
 			return apperr.ConflictStale() // decided, withdrawn or handed on meanwhile: afresh reads it again
 		}
 		relNow := *rel
-		relNow.who = now
+		relNow.who, relNow.tree = now, org.NewTree(units)
 		if in.ApproverID != now.StaffID && !relNow.oversees(in) {
 			ds, err := tx.FindDelegationsLocked(ctx, tenantID, apply.DelegationFilter{DelegateID: now.StaffID, On: rel.today})
 			if err != nil {
@@ -497,7 +504,7 @@ func (s *OvertimeService) decide(ctx context.Context, tenantID int64, who *auth.
 			if err != nil && apperr.CodeOf(err) != apperr.NotFound {
 				return err
 			}
-			if !head || !rel.tree.IsWithin(in.UnitID, unitID) {
+			if !head || !relNow.tree.IsWithin(in.UnitID, unitID) {
 				return apperr.Forbid()
 			}
 		}

@@ -95,3 +95,36 @@ func TestOvertimeDecisionOnTheRecordAsItIs(t *testing.T) {
 		}
 	})
 }
+
+// TestOvertimeDecisionAfterAUnitMoves: a decision sent while HR moves the
+// person's 係 under another 課 waits for the move and is judged on the tree
+// after it: the former 課長 heads the person no more.
+func TestOvertimeDecisionAfterAUnitMoves(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		ot := worktime.NewOvertimeService(db, f.apply, func() time.Time { return f.now })
+		v, err := ot.Request(ctx, f.a.ID, f.who["staff"], worktime.OvertimeRequest{Date: calendar.DateOf(f.now), Until: "19:30", Reason: "議会資料"})
+		storetest.Must(t, err)
+		kakari, err := db.FindUnitByID(ctx, f.a.ID, f.people["staff"].UnitID)
+		storetest.Must(t, err)
+		done := make(chan error, 1)
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			moved := *kakari
+			moved.ParentID = f.people["zaisei"].UnitID
+			if err := tx.UpdateUnitRow(ctx, f.a.ID, &moved, moved.Version); err != nil {
+				return err
+			}
+			go func() {
+				_, err := ot.Decide(ctx, f.a.ID, f.who["kacho"], v.ID, true, "", 0)
+				done <- err
+			}()
+			time.Sleep(300 * time.Millisecond) // the decision reaches the lock and waits there
+			return nil
+		})
+		storetest.Must(t, err)
+		if err := <-done; apperr.CodeOf(err) != apperr.Forbidden && apperr.CodeOf(err) != apperr.NotFound {
+			t.Fatalf("the decision after the move: %v", err)
+		}
+	})
+}
