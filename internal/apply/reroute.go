@@ -159,18 +159,26 @@ func (s *Service) handOn(ctx context.Context, tenantID int64, w Waiting, to hand
 // took effect on their date and any hand-on a failed run left undone; the
 // hand-ons are idempotent, so several nodes may run it).
 func (s *Service) RerouteAll(ctx context.Context) (int, error) {
-	tenants, err := s.st.FindTenants(ctx)
+	return EveryTenant(ctx, s.st.FindTenants, s.Reroute)
+}
+
+// EveryTenant runs run for each tenant tenants lists and adds up what it
+// counts; one tenant's failure does not stop the others (their errors are
+// joined).
+func EveryTenant(ctx context.Context, tenants func(context.Context) ([]*org.Tenant, error),
+	run func(context.Context, int64) (int, error)) (int, error) {
+	ts, err := tenants(ctx)
 	if err != nil {
 		return 0, err
 	}
-	moved := 0
+	n := 0
 	var errs []error
-	for _, t := range tenants {
-		n, err := s.Reroute(ctx, t.ID)
-		moved += n
+	for _, t := range ts {
+		k, err := run(ctx, t.ID)
+		n += k
 		if err != nil {
 			errs = append(errs, err)
 		}
 	}
-	return moved, errors.Join(errs...)
+	return n, errors.Join(errs...)
 }

@@ -359,21 +359,28 @@ func (s *OvertimeService) Request(ctx context.Context, tenantID int64, who *auth
 			ObjectType: "worktime_overtime", ObjectID: strconv.FormatInt(o.ID, 10), Before: before, After: o.AuditView()}); err != nil {
 			return err
 		}
-		args := map[string]any{"Name": st.Name, "Dates": o.Date.String(), "Until": o.Until}
-		ns := []notify.Notification{notify.New(approver, NotifyOvertimeRequested, 0, args)}
-		for _, d := range absent {
-			if d.Kind == apply.DelegateAbsence && d.DelegateID != st.ID {
-				ns = append(ns, notify.New(d.DelegateID, NotifyOvertimeRequested, 0, args))
-			}
-		}
 		out = *o
-		return tx.InsertNotifications(ctx, tenantID, ns)
+		return tx.InsertNotifications(ctx, tenantID, requestedNotes(o, st.Name, approver, absent))
 	})
 	if err != nil {
 		return nil, err
 	}
 	v := rel.view(out)
 	return &v, nil
+}
+
+// requestedNotes tell approver that o waits for them, and whoever decides
+// for them during an absence (absent: the approver's delegations in force
+// today), the requester aside.
+func requestedNotes(o *Overtime, name string, approver int64, absent []apply.Delegation) []notify.Notification {
+	args := map[string]any{"Name": name, "Dates": o.Date.String(), "Until": o.Until}
+	ns := []notify.Notification{notify.New(approver, NotifyOvertimeRequested, 0, args)}
+	for _, d := range absent {
+		if d.Kind == apply.DelegateAbsence && d.DelegateID != o.StaffID {
+			ns = append(ns, notify.New(d.DelegateID, NotifyOvertimeRequested, 0, args))
+		}
+	}
+	return ns
 }
 
 // banned refuses a request for a telework day (an approved application

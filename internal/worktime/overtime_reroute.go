@@ -90,36 +90,16 @@ func (s *OvertimeService) handOn(ctx context.Context, tenantID int64, listed Ove
 		}
 		// The new approver is told, and whoever decides for them during
 		// an absence today, as a new request tells them (Request).
-		args := map[string]any{"Name": listed.StaffName, "Dates": o.Date.String(), "Until": o.Until}
-		ns := []notify.Notification{notify.New(to, NotifyOvertimeRequested, 0, args)}
 		absent, err := tx.FindDelegationsLocked(ctx, tenantID, apply.DelegationFilter{ApproverID: to, On: calendar.DateOf(s.now())})
 		if err != nil {
 			return err
 		}
-		for _, d := range absent {
-			if d.Kind == apply.DelegateAbsence && d.DelegateID != o.StaffID {
-				ns = append(ns, notify.New(d.DelegateID, NotifyOvertimeRequested, 0, args))
-			}
-		}
-		return tx.InsertNotifications(ctx, tenantID, notify.Stamp(ns, s.now()))
+		return tx.InsertNotifications(ctx, tenantID, notify.Stamp(requestedNotes(o, listed.StaffName, to, absent), s.now()))
 	})
 }
 
 // RerouteAll runs Reroute for every tenant (hourly, for the changes that
 // took effect on their date and any hand-on a failed run left undone).
 func (s *OvertimeService) RerouteAll(ctx context.Context) (int, error) {
-	tenants, err := s.st.FindTenants(ctx)
-	if err != nil {
-		return 0, err
-	}
-	moved := 0
-	var errs []error
-	for _, t := range tenants {
-		n, err := s.Reroute(ctx, t.ID)
-		moved += n
-		if err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return moved, errors.Join(errs...)
+	return apply.EveryTenant(ctx, s.st.FindTenants, s.Reroute)
 }
