@@ -41,11 +41,9 @@
 //     saving a new one.
 //   - DB.ClaimJobRun, DB.FinishJobRun, DB.FailJobRun, DB.RenewJobRun: runs of periodic jobs, which are
 //     instance-wide.
-//   - Tx.lockOrg: the advisory lock that orders decisions and changes of
-//     a tenant's organisation, whose key names the tenant (orglock.go).
-//   - Tx.PriorRosterApps: the advisory lock that serialises the
-//     publishes of one unit's roster, whose key names the tenant and the
-//     unit (rosterplan.go); the publication itself is read by tenant.
+//   - Tx.xactLock: an advisory lock whose key names the tenant (the
+//     organisation lock, orglock.go; one unit's roster publications,
+//     rosterplan.go).
 //   - DB.rekeyIfAsked: the one-time recomputation of every tenant's staff
 //     search keys after a change of org.SearchKey (search_rekey.go), asked
 //     for by a migration's job_runs row.

@@ -32,16 +32,22 @@ func (tx *Tx) lockOrg(ctx context.Context, tenantID int64, mode int8) error {
 	if tx.db.Engine != Postgres || tx.org >= mode {
 		return nil
 	}
-	fn := "pg_advisory_xact_lock"
-	if mode == orgShared {
-		fn = "pg_advisory_xact_lock_shared"
-	}
-	key := fmt.Sprintf("telework.org.%d", tenantID)
-	if _, err := tx.exec(ctx, `SELECT `+fn+`(hashtextextended(?, 0))`, key); err != nil {
+	if err := tx.xactLock(ctx, fmt.Sprintf("telework.org.%d", tenantID), mode == orgShared); err != nil {
 		return fmt.Errorf("store: organisation lock: %w", err)
 	}
 	tx.org = mode
 	return nil
+}
+
+// xactLock takes the PostgreSQL advisory lock named key (shared or
+// exclusive) until the transaction ends.
+func (tx *Tx) xactLock(ctx context.Context, key string, shared bool) error {
+	fn := "pg_advisory_xact_lock"
+	if shared {
+		fn = "pg_advisory_xact_lock_shared"
+	}
+	_, err := tx.exec(ctx, `SELECT `+fn+`(hashtextextended(?, 0))`, key)
+	return err
 }
 
 // HoldOrganisation takes the tenant's organisation lock shared for the

@@ -122,12 +122,6 @@ type rosterPlanJSON struct {
 	Assignments map[string][]string `json:"assignments"`
 }
 
-// FindLatestRosterPublication returns the unit's latest publication meeting
-// from..to with its applications, or nil.
-func (db *DB) FindLatestRosterPublication(ctx context.Context, tenantID, unitID int64, from, to calendar.Date) (*rosterplan.Publication, error) {
-	return findLatestRosterPublication(ctx, db, tenantID, unitID, from, to)
-}
-
 // PriorRosterApps lists, inside a publishing transaction and after taking
 // the unit's publication lock, the applications every earlier publication
 // of the unit whose period meets from..to created: what the new roster
@@ -142,15 +136,11 @@ func (db *DB) FindLatestRosterPublication(ctx context.Context, tenantID, unitID 
 // review pointed out).
 func (tx *Tx) PriorRosterApps(ctx context.Context, tenantID, unitID int64, from, to calendar.Date) ([]int64, error) {
 	if tx.db.Engine == Postgres {
-		key := fmt.Sprintf("telework.roster_publish.%d.%d", tenantID, unitID)
-		if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`, key); err != nil {
+		if err := tx.xactLock(ctx, fmt.Sprintf("telework.roster_publish.%d.%d", tenantID, unitID), false); err != nil {
 			return nil, fmt.Errorf("store: lock the roster's unit: %w", err)
 		}
 	}
-	ids, err := queryAll(ctx, tx, func(sc interface{ Scan(...any) error }) (int64, error) {
-		var id int64
-		return id, sc.Scan(&id)
-	}, `SELECT DISTINCT pa.application_id FROM roster_publication_apps pa
+	ids, err := queryAll(ctx, tx, scanID, `SELECT DISTINCT pa.application_id FROM roster_publication_apps pa
 		JOIN roster_publications p ON p.tenant_id = pa.tenant_id AND p.id = pa.publication_id
 		WHERE p.tenant_id = ? AND p.unit_id = ? AND p.to_date >= ? AND p.from_date <= ? ORDER BY pa.application_id`,
 		tenantID, unitID, from.String(), to.String())
@@ -160,8 +150,10 @@ func (tx *Tx) PriorRosterApps(ctx context.Context, tenantID, unitID int64, from,
 	return ids, nil
 }
 
-func findLatestRosterPublication(ctx context.Context, q querier, tenantID, unitID int64, from, to calendar.Date) (*rosterplan.Publication, error) {
-	ps, err := queryAll(ctx, q, func(sc interface{ Scan(...any) error }) (rosterplan.Publication, error) {
+// FindLatestRosterPublication returns the unit's latest publication meeting
+// from..to with its applications, or nil.
+func (db *DB) FindLatestRosterPublication(ctx context.Context, tenantID, unitID int64, from, to calendar.Date) (*rosterplan.Publication, error) {
+	ps, err := queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (rosterplan.Publication, error) {
 		var p rosterplan.Publication
 		var f, t, plan string
 		var at int64
@@ -181,7 +173,7 @@ func findLatestRosterPublication(ctx context.Context, q querier, tenantID, unitI
 		return nil, err
 	}
 	p := ps[0]
-	p.Apps, err = queryAll(ctx, q, func(sc interface{ Scan(...any) error }) (int64, error) {
+	p.Apps, err = queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (int64, error) {
 		var id int64
 		return id, sc.Scan(&id)
 	}, `SELECT application_id FROM roster_publication_apps WHERE tenant_id = ? AND publication_id = ? ORDER BY application_id`, tenantID, p.ID)
