@@ -80,7 +80,11 @@ func (s *Service) PublishRoster(ctx context.Context, tenantID int64, who *auth.P
 				return err
 			}
 		}
-		held := map[int64]map[calendar.Date]bool{} // staff → days an earlier application keeps
+		type personDay struct {
+			staff int64
+			day   calendar.Date
+		}
+		held := map[personDay]bool{} // the days an earlier application keeps
 		var notes []notify.Notification
 		for _, id := range previous {
 			a, err := tx.FindApplication(ctx, tenantID, id)
@@ -98,10 +102,7 @@ func (s *Service) PublishRoster(ctx context.Context, tenantID int64, who *auth.P
 				}
 				outside := !in.From.IsZero() && (d.Date.Before(in.From) || in.To.Before(d.Date))
 				if slices.Contains(in.Days[a.StaffID], d.Date) || !today.Before(d.Date) || outside {
-					if held[a.StaffID] == nil {
-						held[a.StaffID] = map[calendar.Date]bool{}
-					}
-					held[a.StaffID][d.Date] = true
+					held[personDay{a.StaffID, d.Date}] = true
 					continue
 				}
 				if !Allowed(d.Status, ActCancel) {
@@ -156,16 +157,13 @@ func (s *Service) PublishRoster(ctx context.Context, tenantID int64, who *auth.P
 						continue
 					}
 					for _, d := range o.Dates {
-						if held[id] == nil {
-							held[id] = map[calendar.Date]bool{}
-						}
-						held[id][d] = true
+						held[personDay{id, d}] = true
 					}
 				}
 			}
 			var days []Day
 			for _, d := range slices.SortedFunc(slices.Values(in.Days[id]), calendar.Date.Compare) {
-				if d.Before(today) || held[id][d] || slices.ContainsFunc(days, func(x Day) bool { return x.Date == d }) {
+				if d.Before(today) || held[personDay{id, d}] || slices.ContainsFunc(days, func(x Day) bool { return x.Date == d }) {
 					continue
 				}
 				days = append(days, Day{Date: d, Status: Approved, UpdatedAt: now})
