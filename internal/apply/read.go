@@ -67,11 +67,22 @@ type relCtx struct {
 }
 
 func (s *Service) relCtx(ctx context.Context, tenantID int64, who *auth.Principal) (*relCtx, error) {
+	rc, err := s.actingCtx(ctx, tenantID, who)
+	if err != nil {
+		return nil, err
+	}
 	units, err := s.st.FindUnits(ctx, tenantID)
 	if err != nil {
 		return nil, err
 	}
-	rc := &relCtx{tree: org.NewTree(units), acting: []int64{who.StaffID}}
+	rc.tree = org.NewTree(units)
+	return rc, nil
+}
+
+// actingCtx is relCtx without the unit tree: whom the person acts for
+// (an action reads the tree in its own transaction).
+func (s *Service) actingCtx(ctx context.Context, tenantID int64, who *auth.Principal) (*relCtx, error) {
+	rc := &relCtx{acting: []int64{who.StaffID}}
 	if who.StaffID != 0 {
 		ds, err := s.st.FindDelegations(ctx, tenantID, DelegationFilter{DelegateID: who.StaffID, On: s.Today()})
 		if err != nil {
@@ -224,7 +235,7 @@ func (s *Service) act(ctx context.Context, tenantID int64, who *auth.Principal, 
 	if who == nil || who.ReadOnly {
 		return nil, apperr.Forbid()
 	}
-	rc, err := s.relCtx(ctx, tenantID, who)
+	rc, err := s.actingCtx(ctx, tenantID, who)
 	if err != nil {
 		return nil, err
 	}
@@ -233,24 +244,23 @@ func (s *Service) act(ctx context.Context, tenantID int64, who *auth.Principal, 
 	}
 	var out *Application
 	err = s.st.InApplyTx(ctx, func(tx Tx) error {
-		who, rc := who, rc
-		if judgedOnOrganisation(who, rc, action) {
+		who, rc := who, *rc
+		if judgedOnOrganisation(who, &rc, action) {
 			// The organisation this decision is judged on stays as read
 			// until it commits: a transfer, a head flag removed or a unit
-			// moved at the same moment commits before it (and is seen:
-			// the tree is read again here) or after it. The applicant's own
-			// actions depend on none of it and do not wait for a change.
+			// moved at the same moment commits before it (and is seen: the
+			// tree is read below, in the transaction) or after it. The
+			// applicant's own actions depend on none of it and do not wait
+			// for a change.
 			if err := tx.HoldOrganisation(ctx, tenantID); err != nil {
 				return err
 			}
-			units, err := tx.FindUnits(ctx, tenantID)
-			if err != nil {
-				return err
-			}
-			now := *rc
-			now.tree = org.NewTree(units)
-			rc = &now
 		}
+		units, err := tx.FindUnits(ctx, tenantID)
+		if err != nil {
+			return err
+		}
+		rc.tree = org.NewTree(units)
 		if who.Has(auth.Supervisor) && who.StaffID != 0 {
 			// A supervisor's rights are judged on their record as it is
 			// at the commit (FindDecider): a decision sent as HR removes
@@ -262,12 +272,12 @@ func (s *Service) act(ctx context.Context, tenantID int64, who *auth.Principal, 
 			}
 			who = who.AsOf(unitID, head)
 		}
-		rc, err := rc.inTx(ctx, tx, tenantID, who, s.Today())
+		in, err := rc.inTx(ctx, tx, tenantID, who, s.Today())
 		if err != nil {
 			return err
 		}
 		out, err = actIn(s, ctx, tx, tenantID, who, id, action, expect,
-			func(a *Application) *relation { return rc.relation(who, a) }, fn)
+			func(a *Application) *relation { return in.relation(who, a) }, fn)
 		return err
 	})
 	if err != nil {
