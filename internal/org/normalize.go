@@ -18,8 +18,8 @@ import (
 // in names folded to the usual one (髙 → 高, 﨑 → 崎, 邊 → 辺: nameVariants),
 // and no variation selectors (IVS). So 「やまだ」, 「ヤマダ」 and 「ﾔﾏﾀﾞ」
 // all find 山田's reading, 「高橋」 finds 髙橋, and 「０１２３」 finds staff
-// number 0123. Stored keys are recomputed when this changes (a Go
-// migration in internal/store: searchKeyMigration).
+// number 0123. Stored keys are recomputed when this changes (a migration
+// asks for it; internal/store's RekeyStaffSearch does it at start-up).
 func SearchKey(s string) string {
 	s = norm.NFKC.String(s)
 	var b strings.Builder
@@ -28,8 +28,8 @@ func SearchKey(s string) string {
 		switch {
 		case unicode.IsSpace(r), r >= 0xFE00 && r <= 0xFE0F, r >= 0xE0100 && r <= 0xE01EF:
 			continue
-		case r >= 'ぁ' && r <= 'ゖ', r == 'ゝ' || r == 'ゞ':
-			b.WriteRune(r + ('ァ' - 'ぁ'))
+		case isHiragana(r):
+			b.WriteRune(katakana(r))
 		default:
 			if v, ok := nameVariants[r]; ok {
 				r = v
@@ -38,6 +38,16 @@ func SearchKey(s string) string {
 		}
 	}
 	return b.String()
+}
+
+func isHiragana(r rune) bool { return r >= 'ぁ' && r <= 'ゖ' || r == 'ゝ' || r == 'ゞ' }
+
+// katakana is r in katakana when it is hiragana, else r.
+func katakana(r rune) rune {
+	if isHiragana(r) {
+		return r + ('ァ' - 'ぁ')
+	}
+	return r
 }
 
 // nameVariants are the 旧字体 and 異体字 that 人事 records keep in surnames
@@ -67,14 +77,7 @@ func KanaForm(s string) string {
 // (やまだ / ヤマダ / ﾔﾏﾀﾞ) or width: an export in the other script is not a
 // change of the person's reading.
 func SameReading(a, b string) bool {
-	fold := func(s string) string {
-		return strings.Map(func(r rune) rune {
-			if r >= 'ぁ' && r <= 'ゖ' || r == 'ゝ' || r == 'ゞ' {
-				return r + ('ァ' - 'ぁ')
-			}
-			return r
-		}, KanaForm(s))
-	}
+	fold := func(s string) string { return strings.Map(katakana, KanaForm(s)) }
 	return fold(a) == fold(b)
 }
 
