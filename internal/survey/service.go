@@ -600,12 +600,12 @@ func (s *Service) Progress(ctx context.Context, tenantID, id int64) (Progress, e
 	if err != nil {
 		return Progress{}, err
 	}
+	if len(targets) < K {
+		return Progress{Targeted: len(targets), Withheld: true}, nil
+	}
 	done, err := s.st.SubmittedSurveyPseudonyms(ctx, tenantID, id)
 	if err != nil {
 		return Progress{}, err
-	}
-	if len(targets) < K {
-		return Progress{Targeted: len(targets), Withheld: true}, nil
 	}
 	return Progress{Targeted: len(targets), Answered: len(done), Due: max(0, len(targets)-len(done))}, nil
 }
