@@ -59,10 +59,12 @@ func rosterSchemas() map[string]any {
 		"RosterSolveInput": obj([]string{"instance"}, map[string]any{"instance": ref("RosterInstance"), "time_limit_ms": integer("time limit (default 5000, at most 30000)")}),
 		"RosterPublishInput": obj([]string{"unit_id", "instance", "assignments"}, map[string]any{"unit_id": integer("the section"), "instance": ref("RosterInstance"),
 			"assignments": map[string]any{"type": "object", "additionalProperties": arr(enum([]string{roster.Onsite, roster.Tele, roster.Leave}, "")), "description": "staff no → mode per day"}}),
-		"RosterPublication": obj([]string{"id", "unit_id", "from", "to", "created", "kept", "cancelled"}, map[string]any{
+		"RosterPublication": obj([]string{"id", "unit_id", "from", "to", "created", "kept", "cancelled", "left_cancelled"}, map[string]any{
 			"id": integer("publication id"), "unit_id": integer("section"), "from": dateStr("first day"), "to": dateStr("last day"),
 			"created": arr(integer("application created (approved)")), "kept": arr(integer("earlier application still holding a day")),
-			"cancelled":  map[string]any{"type": "object", "additionalProperties": arr(str("YYYY-MM-DD")), "description": "application id → days cancelled"},
+			"cancelled": map[string]any{"type": "object", "additionalProperties": arr(str("YYYY-MM-DD")), "description": "application id → days cancelled"},
+			"left_cancelled": map[string]any{"type": "object", "additionalProperties": arr(str("YYYY-MM-DD")),
+				"description": "staff id → days of this plan an earlier publication gave that the person or their approver has since cancelled: they stay cancelled"},
 			"violations": arr(free("a constraint the published plan breaks (family, day, amount, message in Japanese, messageEn)"))}),
 	}
 }

@@ -271,7 +271,13 @@ func (s *API) apiPublishRoster(w http.ResponseWriter, r *http.Request) {
 			cancelled[itoa(id)] = append(cancelled[itoa(id)], d.String())
 		}
 	}
+	left := map[string][]string{}
+	for id, ds := range res.LeftCancelled {
+		for _, d := range ds {
+			left[itoa(id)] = append(left[itoa(id)], d.String())
+		}
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"id": pub.ID, "unit_id": pub.UnitID, "from": pub.From.String(), "to": pub.To.String(),
 		"created": append([]int64{}, res.Created...), "kept": append([]int64{}, res.Kept...), "cancelled": cancelled,
-		"violations": append([]roster.Violation{}, pub.Violations...)})
+		"left_cancelled": left, "violations": append([]roster.Violation{}, pub.Violations...)})
 }

@@ -396,6 +396,9 @@ type Decision struct {
 	Dates      []calendar.Date
 	Findings   []StoredFinding
 	At         time.Time
+	// Roster marks a decision a roster publication made (PublishRoster):
+	// its approvals and the days it cancelled.
+	Roster bool
 	// Filled by reads.
 	ByName         string
 	OnBehalfOfName string

@@ -380,7 +380,11 @@ func (s *Service) unseen(ctx context.Context, tenantID int64, who *auth.Principa
 		}
 		// The system's auto-approval is part of the applicant's own
 		// submission: they saw its result (approved), nobody else decided.
-		if last.ID != 0 && !last.Auto() && last.ByUserID != who.UserID && s.now().Sub(last.At) < JustDecided {
+		// A roster publication is no decision on a state the person saw
+		// either: it created the application approved (there was no state
+		// before it to mean), or cancelled days the person's take-back
+		// then finds cancelled.
+		if last.ID != 0 && !last.Auto() && !last.Roster && last.ByUserID != who.UserID && s.now().Sub(last.At) < JustDecided {
 			return nil, &apperr.Error{Code: apperr.Conflict, Key: "apply.decided_just_now",
 				Args: map[string]any{"Seconds": int(JustDecided / time.Second)}}
 		}

@@ -41,6 +41,11 @@ type RosterResult struct {
 	Created   []int64                   // new applications
 	Kept      []int64                   // earlier ones still holding a day
 	Cancelled map[int64][]calendar.Date // earlier applications → days cancelled
+	// LeftCancelled are the new plan's days that an earlier publication
+	// gave and the person (or their approver) has since cancelled, by
+	// staff id: their cancellation is later than the plan and stands — a
+	// publication does not silently give the day back.
+	LeftCancelled map[int64][]calendar.Date
 }
 
 // PublishRoster writes a roster's telework days in ONE transaction: the
@@ -48,7 +53,10 @@ type RosterResult struct {
 // new plan drops are cancelled (those from tomorrow on: today and past days
 // are decisions already made and stay); the new days from today on become
 // one approved application per person; each person is notified; one audit
-// entry "application.roster_publish" lists them. also runs in the same
+// entry "application.roster_publish" lists them. A day of the new plan
+// that an earlier publication gave and the person or their approver then
+// cancelled stays cancelled (LeftCancelled); a day an earlier publication
+// itself dropped is given again. also runs in the same
 // transaction (the roster service records its publication). HR only: the
 // roster is HR's decision, so no approver step and no policy check (HR
 // plans within the rules in force, emergency rules included).
@@ -57,9 +65,9 @@ func (s *Service) PublishRoster(ctx context.Context, tenantID int64, who *auth.P
 		return RosterResult{}, apperr.Forbid()
 	}
 	today, now := s.Today(), s.now()
-	res := RosterResult{Cancelled: map[int64][]calendar.Date{}}
+	res := RosterResult{}
 	err := s.st.InApplyTx(ctx, func(tx Tx) error {
-		res = RosterResult{Cancelled: map[int64][]calendar.Date{}}
+		res = RosterResult{Cancelled: map[int64][]calendar.Date{}, LeftCancelled: map[int64][]calendar.Date{}}
 		// The organisation first (shared): a staff import, which changes
 		// people in its file's order, waits for the publication or the
 		// publication for it, instead of the two locking the same people
@@ -85,6 +93,14 @@ func (s *Service) PublishRoster(ctx context.Context, tenantID int64, who *auth.P
 			day   calendar.Date
 		}
 		held := map[personDay]bool{} // the days an earlier application keeps
+		// The days of the earlier publications that someone other than a
+		// publication cancelled (the person, their approver): not given
+		// again.
+		cancels, err := tx.FindApplicationCancels(ctx, tenantID, previous)
+		if err != nil {
+			return err
+		}
+		declined := map[personDay]bool{}
 		var notes []notify.Notification
 		for _, id := range previous {
 			a, err := tx.FindApplication(ctx, tenantID, id)
@@ -93,6 +109,16 @@ func (s *Service) PublishRoster(ctx context.Context, tenantID int64, who *auth.P
 					continue
 				}
 				return err
+			}
+			for _, c := range cancels {
+				if c.ApplicationID != a.ID || c.Roster {
+					continue
+				}
+				for _, d := range c.Dates {
+					if i := slices.IndexFunc(a.Days, func(x Day) bool { return x.Date == d }); i >= 0 && a.Days[i].Status == Cancelled {
+						declined[personDay{a.StaffID, d}] = true
+					}
+				}
 			}
 			var changed []Day
 			for i := range a.Days {
@@ -133,7 +159,7 @@ func (s *Service) PublishRoster(ctx context.Context, tenantID int64, who *auth.P
 				dates = append(dates, d.Date)
 			}
 			if err := tx.InsertApplicationDecision(ctx, tenantID, &Decision{ApplicationID: a.ID, Action: ActCancel, ByStaffID: who.StaffID,
-				ByUserID: who.UserID, Dates: dates, At: now}); err != nil {
+				ByUserID: who.UserID, Dates: dates, At: now, Roster: true}); err != nil {
 				return err
 			}
 			res.Cancelled[a.ID] = dates
@@ -166,6 +192,12 @@ func (s *Service) PublishRoster(ctx context.Context, tenantID int64, who *auth.P
 				if d.Before(today) || held[personDay{id, d}] || slices.ContainsFunc(days, func(x Day) bool { return x.Date == d }) {
 					continue
 				}
+				if declined[personDay{id, d}] {
+					if !slices.Contains(res.LeftCancelled[id], d) {
+						res.LeftCancelled[id] = append(res.LeftCancelled[id], d)
+					}
+					continue
+				}
 				days = append(days, Day{Date: d, Status: Approved, UpdatedAt: now})
 			}
 			if len(days) == 0 {
@@ -178,7 +210,7 @@ func (s *Service) PublishRoster(ctx context.Context, tenantID int64, who *auth.P
 				return err
 			}
 			if err := tx.InsertApplicationDecision(ctx, tenantID, &Decision{ApplicationID: a.ID, Action: ActApprove, Step: 1,
-				ByStaffID: who.StaffID, ByUserID: who.UserID, Dates: a.ActiveDates(), At: now}); err != nil {
+				ByStaffID: who.StaffID, ByUserID: who.UserID, Dates: a.ActiveDates(), At: now, Roster: true}); err != nil {
 				return err
 			}
 			res.Created = append(res.Created, a.ID)
@@ -201,8 +233,21 @@ func (s *Service) PublishRoster(ctx context.Context, tenantID int64, who *auth.P
 			}
 			cancelled = append(cancelled, c)
 		}
+		type leftDays struct {
+			StaffID int64    `json:"staff_id"`
+			Dates   []string `json:"dates"`
+		}
+		var left []leftDays
+		for _, id := range slices.Sorted(maps.Keys(res.LeftCancelled)) {
+			l := leftDays{StaffID: id}
+			for _, d := range res.LeftCancelled[id] {
+				l.Dates = append(l.Dates, d.String())
+			}
+			left = append(left, l)
+		}
 		if err := tx.Audit(ctx, tenantID, actorOf(who), audit.Change{Action: "application.roster_publish", ObjectType: "roster",
-			ObjectID: "", After: map[string]any{"created": res.Created, "kept": res.Kept, "cancelled": cancelled}}); err != nil {
+			ObjectID: "", After: map[string]any{"created": res.Created, "kept": res.Kept, "cancelled": cancelled,
+				"left_cancelled": left}}); err != nil {
 			return err
 		}
 		if also != nil {

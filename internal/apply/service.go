@@ -106,6 +106,9 @@ type Tx interface {
 	// FindLastApplicationDecision returns the application's latest
 	// decision (who and when only); a zero Decision when none.
 	FindLastApplicationDecision(ctx context.Context, tenantID, appID int64) (Decision, error)
+	// FindApplicationCancels lists the applications' cancellations (the
+	// days, who, whether a roster publication made them) in order.
+	FindApplicationCancels(ctx context.Context, tenantID int64, appIDs []int64) ([]Decision, error)
 	// DeleteApplication removes a draft with its days.
 	DeleteApplication(ctx context.Context, tenantID, id int64) error
 	// SaveApplySettings writes the settings if their version is still

@@ -3,6 +3,7 @@ package rosterplan_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
@@ -342,6 +343,69 @@ func TestPublishReconcilesEveryEarlierRoster(t *testing.T) {
 		storetest.Must(t, err)
 		if got := approvedDays(t, db, w.tn.ID, w.staff["1001"].ID, calendar.Date{}); got != 0 {
 			t.Fatalf("1001 keeps %d approved days the spanning roster dropped", got)
+		}
+	})
+}
+
+// TestRepublishLeavesThePersonsCancellation: a telework day the person
+// cancelled after a publication (right after it, without a version: the
+// publication is no decision they could not have seen) is not given back
+// by the next publication of a plan that still has it — their
+// cancellation is later than the plan; a day a publication itself dropped
+// is given again when a later plan has it.
+func TestRepublishLeavesThePersonsCancellation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newPublishWorld(t, db)
+		hrUser := &auth.User{LoginID: "hr01", PasswordHash: "x", Granted: []auth.Role{auth.HRAdmin}}
+		storetest.Must(t, storetest.F(db).CreateUser(ctx, w.tn.ID, sys, hrUser))
+		w.hr.UserID = hrUser.ID
+		me := &auth.User{LoginID: "s1001", PasswordHash: "x", StaffID: w.staff["1001"].ID, Granted: []auth.Role{auth.Staff}}
+		storetest.Must(t, storetest.F(db).CreateUser(ctx, w.tn.ID, sys, me))
+		p1001 := &auth.Principal{TenantID: w.tn.ID, UserID: me.ID, StaffID: w.staff["1001"].ID, UnitID: w.unit.ID,
+			Roles: auth.EffectiveRoles(nil, true, false)}
+		tue, wed, fri := w.mon.AddDays(1), w.mon.AddDays(2), w.mon.AddDays(4)
+		inst := w.instance(t, w.mon, fri)
+		office := []string{"ONSITE", "ONSITE", "ONSITE", "ONSITE", "ONSITE"}
+		plan := map[string][]string{"1001": {"ONSITE", "TELE", "TELE", "ONSITE", "ONSITE"}, "1002": office, "1003": office}
+		_, res, err := w.svc.Publish(ctx, w.tn.ID, w.hr, w.unit.ID, inst, plan)
+		storetest.Must(t, err)
+		if len(res.Created) != 1 {
+			t.Fatalf("first publication: %+v", res)
+		}
+		// 1001 has to come in on Wednesday after all, and says so at once.
+		if _, err := w.apply.Cancel(ctx, w.tn.ID, p1001, res.Created[0], apply.Act{Dates: []calendar.Date{wed}}); err != nil {
+			t.Fatalf("the person's cancel right after the publication: %v", err)
+		}
+		// HR publishes again, adding Friday; the plan still has Wednesday.
+		plan["1001"] = []string{"ONSITE", "TELE", "TELE", "ONSITE", "TELE"}
+		_, res, err = w.svc.Publish(ctx, w.tn.ID, w.hr, w.unit.ID, inst, plan)
+		storetest.Must(t, err)
+		if got := approvedDays(t, db, w.tn.ID, w.staff["1001"].ID, wed); got != 0 {
+			t.Errorf("Wednesday, cancelled by the person, approved %d times again", got)
+		}
+		if got := res.LeftCancelled[w.staff["1001"].ID]; !slices.Equal(got, []calendar.Date{wed}) {
+			t.Errorf("left cancelled: %v", got)
+		}
+		if got := approvedDays(t, db, w.tn.ID, w.staff["1001"].ID, fri); got != 1 {
+			t.Errorf("Friday, new in the plan: %d approved", got)
+		}
+		// A plan without Tuesday (the publication cancels it), then one
+		// with it again: the publication's own cancellation does not stand.
+		plan["1001"] = []string{"ONSITE", "ONSITE", "TELE", "ONSITE", "TELE"}
+		_, _, err = w.svc.Publish(ctx, w.tn.ID, w.hr, w.unit.ID, inst, plan)
+		storetest.Must(t, err)
+		if got := approvedDays(t, db, w.tn.ID, w.staff["1001"].ID, tue); got != 0 {
+			t.Fatalf("Tuesday, dropped by the plan: %d approved", got)
+		}
+		plan["1001"] = []string{"ONSITE", "TELE", "TELE", "ONSITE", "TELE"}
+		_, res, err = w.svc.Publish(ctx, w.tn.ID, w.hr, w.unit.ID, inst, plan)
+		storetest.Must(t, err)
+		if got := approvedDays(t, db, w.tn.ID, w.staff["1001"].ID, tue); got != 1 {
+			t.Errorf("Tuesday, back in the plan: %d approved (res %+v)", got, res)
+		}
+		if got := approvedDays(t, db, w.tn.ID, w.staff["1001"].ID, wed); got != 0 {
+			t.Errorf("Wednesday after the third publication: %d approved", got)
 		}
 	})
 }

@@ -636,9 +636,9 @@ func (tx *Tx) InsertApplicationDecision(ctx context.Context, tenantID int64, d *
 		dates = append(dates, x.String())
 	}
 	err := tx.row(ctx, `INSERT INTO application_decisions (tenant_id, application_id, action, step, by_staff_id, by_user_id,
-		on_behalf_of, proxy, comment, dates, findings, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		on_behalf_of, proxy, comment, dates, findings, at, roster) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		tenantID, d.ApplicationID, string(d.Action), d.Step, nullID(d.ByStaffID), nullID(d.ByUserID), nullID(d.OnBehalfOf),
-		boolInt(d.Proxy), d.Comment, jsonText(dates), jsonText(d.Findings), micros(d.At)).Scan(&d.ID)
+		boolInt(d.Proxy), d.Comment, jsonText(dates), jsonText(d.Findings), micros(d.At), boolInt(d.Roster)).Scan(&d.ID)
 	if err != nil {
 		return mapErr(fmt.Errorf("store: insert decision: %w", err))
 	}
@@ -657,48 +657,71 @@ func boolInt(b bool) int {
 func (tx *Tx) FindLastApplicationDecision(ctx context.Context, tenantID, appID int64) (apply.Decision, error) {
 	d := apply.Decision{ApplicationID: appID}
 	var at int64
-	err := tx.row(ctx, `SELECT id, action, COALESCE(by_staff_id, 0), COALESCE(by_user_id, 0), at FROM application_decisions
+	var roster int
+	err := tx.row(ctx, `SELECT id, action, COALESCE(by_staff_id, 0), COALESCE(by_user_id, 0), at, roster FROM application_decisions
 		WHERE tenant_id = ? AND application_id = ? ORDER BY at DESC, id DESC LIMIT 1`, tenantID, appID).Scan(&d.ID, &d.Action,
-		&d.ByStaffID, &d.ByUserID, &at)
+		&d.ByStaffID, &d.ByUserID, &at, &roster)
 	if errors.Is(err, sql.ErrNoRows) {
 		return apply.Decision{}, nil
 	}
 	if err != nil {
 		return d, mapErr(fmt.Errorf("store: last decision: %w", err))
 	}
-	d.At = fromMicros(at)
+	d.At, d.Roster = fromMicros(at), roster != 0
 	return d, nil
+}
+
+// FindApplicationCancels lists the cancellations of the applications
+// (which days, by whom, whether a roster publication made them), in the
+// transaction.
+func (tx *Tx) FindApplicationCancels(ctx context.Context, tenantID int64, appIDs []int64) ([]apply.Decision, error) {
+	if len(appIDs) == 0 {
+		return nil, nil
+	}
+	args := []any{tenantID}
+	out, err := queryAll(ctx, tx, scanDecision, decisionColumns+` WHERE c.tenant_id = ? AND c.action = 'cancel'
+		AND c.application_id IN (`+unprobedIDs(appIDs, &args)+`) ORDER BY c.at, c.id`, args...)
+	if err != nil {
+		return nil, mapErr(fmt.Errorf("store: cancellations: %w", err))
+	}
+	return out, nil
+}
+
+// decisionColumns reads decisions with the names of who decided and in
+// whose name (scanDecision).
+const decisionColumns = `SELECT c.id, c.application_id, c.action, c.step, COALESCE(c.by_staff_id, 0), COALESCE(c.by_user_id, 0),
+		COALESCE(c.on_behalf_of, 0), c.proxy, c.comment, c.dates, c.findings, c.at, c.roster, COALESCE(b.name, ''), COALESCE(o.name, '')
+		FROM application_decisions c
+		LEFT JOIN staff b ON b.tenant_id = c.tenant_id AND b.id = c.by_staff_id
+		LEFT JOIN staff o ON o.tenant_id = c.tenant_id AND o.id = c.on_behalf_of`
+
+func scanDecision(sc interface{ Scan(...any) error }) (apply.Decision, error) {
+	var d apply.Decision
+	var proxy, roster int
+	var dates, findings string
+	var at int64
+	err := sc.Scan(&d.ID, &d.ApplicationID, &d.Action, &d.Step, &d.ByStaffID, &d.ByUserID, &d.OnBehalfOf, &proxy,
+		&d.Comment, &dates, &findings, &at, &roster, &d.ByName, &d.OnBehalfOfName)
+	if err != nil {
+		return d, err
+	}
+	d.Proxy, d.Roster, d.At = proxy != 0, roster != 0, fromMicros(at)
+	var ds []string
+	if err := fromJSON(dates, &ds); err != nil {
+		return d, err
+	}
+	for _, s := range ds {
+		if x, err := calendar.ParseDate(s); err == nil {
+			d.Dates = append(d.Dates, x)
+		}
+	}
+	return d, fromJSON(findings, &d.Findings)
 }
 
 // FindApplicationDecisions lists an application's decisions in order.
 func (db *DB) FindApplicationDecisions(ctx context.Context, tenantID, appID int64) ([]apply.Decision, error) {
-	out, err := queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (apply.Decision, error) {
-		var d apply.Decision
-		var proxy int
-		var dates, findings string
-		var at int64
-		err := sc.Scan(&d.ID, &d.ApplicationID, &d.Action, &d.Step, &d.ByStaffID, &d.ByUserID, &d.OnBehalfOf, &proxy,
-			&d.Comment, &dates, &findings, &at, &d.ByName, &d.OnBehalfOfName)
-		if err != nil {
-			return d, err
-		}
-		d.Proxy, d.At = proxy != 0, fromMicros(at)
-		var ds []string
-		if err := fromJSON(dates, &ds); err != nil {
-			return d, err
-		}
-		for _, s := range ds {
-			if x, err := calendar.ParseDate(s); err == nil {
-				d.Dates = append(d.Dates, x)
-			}
-		}
-		return d, fromJSON(findings, &d.Findings)
-	}, `SELECT c.id, c.application_id, c.action, c.step, COALESCE(c.by_staff_id, 0), COALESCE(c.by_user_id, 0),
-		COALESCE(c.on_behalf_of, 0), c.proxy, c.comment, c.dates, c.findings, c.at, COALESCE(b.name, ''), COALESCE(o.name, '')
-		FROM application_decisions c
-		LEFT JOIN staff b ON b.tenant_id = c.tenant_id AND b.id = c.by_staff_id
-		LEFT JOIN staff o ON o.tenant_id = c.tenant_id AND o.id = c.on_behalf_of
-		WHERE c.tenant_id = ? AND c.application_id = ? ORDER BY c.at, c.id`, tenantID, appID)
+	out, err := queryAll(ctx, db, scanDecision, decisionColumns+` WHERE c.tenant_id = ? AND c.application_id = ? ORDER BY c.at, c.id`,
+		tenantID, appID)
 	if err != nil {
 		return nil, fmt.Errorf("store: decisions: %w", err)
 	}

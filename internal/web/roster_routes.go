@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"telework/internal/apperr"
+	"telework/internal/apply"
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/org"
@@ -293,8 +294,9 @@ func (s *Server) rosterPublish(w http.ResponseWriter, r *http.Request) {
 	inst, a, err := rosterPosted(r)
 	p := principal(r)
 	var pub *rosterplan.Publication
+	var res apply.RosterResult
 	if err == nil {
-		pub, _, err = s.svc.Roster.Publish(r.Context(), p.TenantID, p, f.id("unit_id"), inst, a)
+		pub, res, err = s.svc.Roster.Publish(r.Context(), p.TenantID, p, f.id("unit_id"), inst, a)
 	}
 	if err != nil {
 		if !isInvalid(err) {
@@ -304,11 +306,14 @@ func (s *Server) rosterPublish(w http.ResponseWriter, r *http.Request) {
 		s.rosterRender(w, r, http.StatusUnprocessableEntity, &rosterView{Form: rosterFormOf(f)}, err)
 		return
 	}
+	key := "flash.roster_published"
 	if len(pub.Violations) > 0 {
-		s.flashRedirect(w, r, "/roster", "flash.roster_published_short")
-		return
+		key += "_short"
 	}
-	s.flashRedirect(w, r, "/roster", "flash.roster_published")
+	if len(res.LeftCancelled) > 0 {
+		key += "_left"
+	}
+	s.flashRedirect(w, r, "/roster", key)
 }
 
 type rosterPrefDay struct {
