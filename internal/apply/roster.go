@@ -219,35 +219,9 @@ func (s *Service) PublishRoster(ctx context.Context, tenantID int64, who *auth.P
 		if err := tx.InsertNotifications(ctx, tenantID, notify.Stamp(notes, s.now())); err != nil {
 			return err
 		}
-		// A list, in application order: keyed by application number, the
-		// auditor's table read the numbers as list positions (申請 12 as 13).
-		type cancelledDays struct {
-			ApplicationID int64    `json:"application_id"`
-			Dates         []string `json:"dates"`
-		}
-		var cancelled []cancelledDays
-		for _, id := range slices.Sorted(maps.Keys(res.Cancelled)) {
-			c := cancelledDays{ApplicationID: id}
-			for _, d := range res.Cancelled[id] {
-				c.Dates = append(c.Dates, d.String())
-			}
-			cancelled = append(cancelled, c)
-		}
-		type leftDays struct {
-			StaffID int64    `json:"staff_id"`
-			Dates   []string `json:"dates"`
-		}
-		var left []leftDays
-		for _, id := range slices.Sorted(maps.Keys(res.LeftCancelled)) {
-			l := leftDays{StaffID: id}
-			for _, d := range res.LeftCancelled[id] {
-				l.Dates = append(l.Dates, d.String())
-			}
-			left = append(left, l)
-		}
 		if err := tx.Audit(ctx, tenantID, actorOf(who), audit.Change{Action: "application.roster_publish", ObjectType: "roster",
-			ObjectID: "", After: map[string]any{"created": res.Created, "kept": res.Kept, "cancelled": cancelled,
-				"left_cancelled": left}}); err != nil {
+			ObjectID: "", After: map[string]any{"created": res.Created, "kept": res.Kept,
+				"cancelled": datesList(res.Cancelled, "application_id"), "left_cancelled": datesList(res.LeftCancelled, "staff_id")}}); err != nil {
 			return err
 		}
 		if also != nil {
@@ -258,4 +232,19 @@ func (s *Service) PublishRoster(ctx context.Context, tenantID int64, who *auth.P
 		return nil
 	})
 	return res, err
+}
+
+// datesList is days by id as the audit log records them: a list in id
+// order, each {idKey: id, "dates": [...]} — keyed by the number, the
+// auditor's table read the numbers as list positions (申請 12 as 13).
+func datesList(m map[int64][]calendar.Date, idKey string) []map[string]any {
+	var out []map[string]any
+	for _, id := range slices.Sorted(maps.Keys(m)) {
+		var ds []string
+		for _, d := range m[id] {
+			ds = append(ds, d.String())
+		}
+		out = append(out, map[string]any{idKey: id, "dates": ds})
+	}
+	return out
 }

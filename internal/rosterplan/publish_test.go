@@ -367,9 +367,21 @@ func TestRepublishLeavesThePersonsCancellation(t *testing.T) {
 		tue, wed, fri := w.mon.AddDays(1), w.mon.AddDays(2), w.mon.AddDays(4)
 		inst := w.instance(t, w.mon, fri)
 		office := []string{"ONSITE", "ONSITE", "ONSITE", "ONSITE", "ONSITE"}
-		plan := map[string][]string{"1001": {"ONSITE", "TELE", "TELE", "ONSITE", "ONSITE"}, "1002": office, "1003": office}
-		_, res, err := w.svc.Publish(ctx, w.tn.ID, w.hr, w.unit.ID, inst, plan)
-		storetest.Must(t, err)
+		// publish publishes the plan with 1001's days as given.
+		publish := func(days1001 ...string) apply.RosterResult {
+			t.Helper()
+			_, res, err := w.svc.Publish(ctx, w.tn.ID, w.hr, w.unit.ID, inst,
+				map[string][]string{"1001": days1001, "1002": office, "1003": office})
+			storetest.Must(t, err)
+			return res
+		}
+		approved := func(d calendar.Date, want int, what string) {
+			t.Helper()
+			if got := approvedDays(t, db, w.tn.ID, w.staff["1001"].ID, d); got != want {
+				t.Errorf("%s: %d approved, want %d", what, got, want)
+			}
+		}
+		res := publish("ONSITE", "TELE", "TELE", "ONSITE", "ONSITE")
 		if len(res.Created) != 1 {
 			t.Fatalf("first publication: %+v", res)
 		}
@@ -378,34 +390,18 @@ func TestRepublishLeavesThePersonsCancellation(t *testing.T) {
 			t.Fatalf("the person's cancel right after the publication: %v", err)
 		}
 		// HR publishes again, adding Friday; the plan still has Wednesday.
-		plan["1001"] = []string{"ONSITE", "TELE", "TELE", "ONSITE", "TELE"}
-		_, res, err = w.svc.Publish(ctx, w.tn.ID, w.hr, w.unit.ID, inst, plan)
-		storetest.Must(t, err)
-		if got := approvedDays(t, db, w.tn.ID, w.staff["1001"].ID, wed); got != 0 {
-			t.Errorf("Wednesday, cancelled by the person, approved %d times again", got)
-		}
+		res = publish("ONSITE", "TELE", "TELE", "ONSITE", "TELE")
+		approved(wed, 0, "Wednesday, cancelled by the person")
+		approved(fri, 1, "Friday, new in the plan")
 		if got := res.LeftCancelled[w.staff["1001"].ID]; !slices.Equal(got, []calendar.Date{wed}) {
 			t.Errorf("left cancelled: %v", got)
 		}
-		if got := approvedDays(t, db, w.tn.ID, w.staff["1001"].ID, fri); got != 1 {
-			t.Errorf("Friday, new in the plan: %d approved", got)
-		}
 		// A plan without Tuesday (the publication cancels it), then one
 		// with it again: the publication's own cancellation does not stand.
-		plan["1001"] = []string{"ONSITE", "ONSITE", "TELE", "ONSITE", "TELE"}
-		_, _, err = w.svc.Publish(ctx, w.tn.ID, w.hr, w.unit.ID, inst, plan)
-		storetest.Must(t, err)
-		if got := approvedDays(t, db, w.tn.ID, w.staff["1001"].ID, tue); got != 0 {
-			t.Fatalf("Tuesday, dropped by the plan: %d approved", got)
-		}
-		plan["1001"] = []string{"ONSITE", "TELE", "TELE", "ONSITE", "TELE"}
-		_, res, err = w.svc.Publish(ctx, w.tn.ID, w.hr, w.unit.ID, inst, plan)
-		storetest.Must(t, err)
-		if got := approvedDays(t, db, w.tn.ID, w.staff["1001"].ID, tue); got != 1 {
-			t.Errorf("Tuesday, back in the plan: %d approved (res %+v)", got, res)
-		}
-		if got := approvedDays(t, db, w.tn.ID, w.staff["1001"].ID, wed); got != 0 {
-			t.Errorf("Wednesday after the third publication: %d approved", got)
-		}
+		publish("ONSITE", "ONSITE", "TELE", "ONSITE", "TELE")
+		approved(tue, 0, "Tuesday, dropped by the plan")
+		publish("ONSITE", "TELE", "TELE", "ONSITE", "TELE")
+		approved(tue, 1, "Tuesday, back in the plan")
+		approved(wed, 0, "Wednesday after the third publication")
 	})
 }
