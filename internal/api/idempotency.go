@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"net/http"
 	"time"
@@ -47,8 +48,7 @@ func (s *API) idempotent(w http.ResponseWriter, r *http.Request, p *auth.Princip
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.Path+"\n"), body...))
-	hash := hex.EncodeToString(sum[:])
+	hash := requestFingerprint(r, body)
 	claimed, prev, err := s.svc.Idempotency.ClaimIdempotencyKey(r.Context(), p.TenantID, p.UserID, key, hash)
 	if err != nil {
 		s.problem(w, r, http.StatusInternalServerError, err)
@@ -89,6 +89,27 @@ func (s *API) idempotent(w http.ResponseWriter, r *http.Request, p *auth.Princip
 	if err := s.svc.Idempotency.CompleteIdempotencyKey(ctx, p.TenantID, p.UserID, key, storeIdem(rec)); err != nil {
 		s.log.Error("idempotency store", "request_id", requestID(r), "err", err)
 	}
+}
+
+// requestFingerprint is what makes two requests under one key "the same
+// content": the method, the path, the query (its parameters in order) and
+// the body — a JSON body as its meaning, not its bytes: a client that
+// serialises its retry again (keys in another order, other spacing) sends
+// the same request (a review found such a retry refused as a different
+// one). A body that is not JSON counts byte for byte.
+func requestFingerprint(r *http.Request, body []byte) string {
+	h := sha256.New()
+	_, _ = io.WriteString(h, r.Method+" "+r.URL.Path+"?"+r.URL.Query().Encode()+"\n")
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber() // 1.0 and 1 stay as sent
+	if err := dec.Decode(&v); err == nil && dec.Decode(new(any)) == io.EOF {
+		if canon, err := json.Marshal(v); err == nil {
+			body = append([]byte("json:"), canon...)
+		}
+	}
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 func storeIdem(rec *recorder) route.Idempotent {

@@ -54,3 +54,32 @@ func TestIdempotencyOutlivesTheClient(t *testing.T) {
 		}
 	}
 }
+
+// TestRequestFingerprint: a retry that serialises its JSON again is the
+// same request; another value, path or query, or bytes of a body that is
+// not JSON, is not.
+func TestRequestFingerprint(t *testing.T) {
+	fp := func(target, body string) string {
+		return requestFingerprint(httptest.NewRequest("POST", target, strings.NewReader(body)), []byte(body))
+	}
+	base := fp("/api/v1/device-reservations", `{"pool_id":4,"date":"2027-01-20"}`)
+	for _, c := range []struct {
+		target, body string
+		same         bool
+	}{
+		{"/api/v1/device-reservations", `{"date":"2027-01-20", "pool_id":4}`, true},
+		{"/api/v1/device-reservations", "{\n  \"pool_id\": 4,\n  \"date\": \"2027-01-20\"\n}\n", true},
+		{"/api/v1/device-reservations", `{"pool_id":4,"date":"2027-01-21"}`, false},
+		{"/api/v1/device-reservations", `{"pool_id":4.0,"date":"2027-01-20"}`, false},
+		{"/api/v1/device-reservations", `{"pool_id":4,"date":"2027-01-20"} {}`, false},
+		{"/api/v1/bookings", `{"pool_id":4,"date":"2027-01-20"}`, false},
+		{"/api/v1/device-reservations?dry_run=1", `{"pool_id":4,"date":"2027-01-20"}`, false},
+	} {
+		if got := fp(c.target, c.body) == base; got != c.same {
+			t.Errorf("%s %s: same %v, want %v", c.target, c.body, got, c.same)
+		}
+	}
+	if fp("/x?a=1&b=2", "") != fp("/x?b=2&a=1", "") || fp("/x", "a,b") == fp("/x", "a, b") {
+		t.Error("query order counts, or a non-JSON body's bytes do not")
+	}
+}
