@@ -370,7 +370,7 @@ type actionInput struct {
 	Version      int64    `json:"version"`
 	ActualStart  string   `json:"actual_start"`
 	ActualEnd    string   `json:"actual_end"`
-	BreakMinutes int      `json:"break_minutes"`
+	BreakMinutes *int     `json:"break_minutes"` // absent or null: the planned break
 	Work         string   `json:"work"`
 	Products     string   `json:"products"`
 	Verbal       bool     `json:"verbal"`

@@ -101,8 +101,9 @@ func applySchemas() map[string]any {
 		"ApplicationAction": obj(nil, map[string]any{
 			"comment": str("why (required to return or reject)"), "days": arr(dateStr("days concerned (cancel, report, confirm; start/finish: the day)")),
 			"from": dateStr("cancel every day from this one (the rest of a series)"), "version": integer("the version acted on (or If-Match); another action in between gives 409"),
-			"actual_start": str("report: HH:MM"), "actual_end": str("report: HH:MM"), "break_minutes": map[string]any{"type": "integer", "minimum": 0},
-			"work": str("report: work done"), "products": str("report: products"), "verbal": boolean("report heard by the supervisor (口頭報告)")}),
+			"actual_start": str("report: HH:MM"), "actual_end": str("report: HH:MM"),
+			"break_minutes": map[string]any{"type": "integer", "minimum": 0, "maximum": 240, "description": "report: the actual break; absent: the planned one (the application's, else the standard break of a day holding the lunch hour)"},
+			"work":          str("report: work done"), "products": str("report: products"), "verbal": boolean("report heard by the supervisor (口頭報告)")}),
 		"BulkApprovalInput": obj([]string{"ids", "action"}, map[string]any{
 			"ids": arr(integer("application")), "action": enum([]apply.Action{apply.ActApprove, apply.ActReturn, apply.ActReject, apply.ActConfirm}, ""),
 			"comment": str("required to return or reject")}),

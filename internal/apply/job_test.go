@@ -70,7 +70,7 @@ func TestDailyJobTellsEachReportOnce(t *testing.T) {
 		}
 		// A report filed late is not told again, and the overdue lists drop it.
 		_, err := f.svc.Report(ctx, f.a.ID, f.who["staff"], ids[0], apply.ReportInput{ActualStart: "08:30", ActualEnd: "17:15",
-			BreakMinutes: 60, Work: "資料作成"})
+			BreakMinutes: new(60), Work: "資料作成"})
 		storetest.Must(t, err)
 		late, err := f.svc.Overdue(ctx, f.a.ID, f.who["staff"], false, apply.Filter{})
 		storetest.Must(t, err)

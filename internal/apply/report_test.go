@@ -72,7 +72,7 @@ func TestReportRecordsPlannedHours(t *testing.T) {
 
 		for _, c := range cases {
 			a, err := f.svc.Report(ctx, f.a.ID, f.who["staff"], ids[c.name], apply.ReportInput{ActualStart: "08:30",
-				ActualEnd: "17:15", BreakMinutes: 60, Work: "資料作成"})
+				ActualEnd: "17:15", BreakMinutes: new(60), Work: "資料作成"})
 			if err != nil {
 				t.Fatalf("%s: report: %v", c.name, err)
 			}
@@ -91,6 +91,24 @@ func TestReportRecordsPlannedHours(t *testing.T) {
 		storetest.Must(t, err)
 		if rep := a.Days[0].Report; !rep.Verbal || rep.PlannedMinutes != 465 || rep.ActualMinutes != 0 {
 			t.Fatalf("verbal: %+v", rep)
+		}
+
+		// A break left blank is the planned one (the standard 60 minutes of
+		// a full day), as the form's hint says; 0 stated is none.
+		blank, none := f.approvedDay(t, "staff", day(time.June, 22)), f.approvedDay(t, "staff", day(time.June, 23))
+		f.now = time.Date(2026, time.June, 24, 9, 0, 0, 0, calendar.Tokyo)
+		for _, c := range []struct {
+			id              int64
+			brk             *int
+			wantBreak, want int
+		}{{blank, nil, 60, 462}, {none, new(0), 0, 522}} {
+			a, err := f.svc.Report(ctx, f.a.ID, f.who["staff"], c.id, apply.ReportInput{ActualStart: "08:33", ActualEnd: "17:15",
+				BreakMinutes: c.brk, Work: "資料作成"})
+			storetest.Must(t, err)
+			if rep := a.Days[0].Report; rep.BreakMinutes != c.wantBreak || rep.ActualMinutes != c.want {
+				t.Errorf("break %v: recorded %d min, actual %d min; want %d, %d", c.brk, rep.BreakMinutes, rep.ActualMinutes,
+					c.wantBreak, c.want)
+			}
 		}
 	})
 }

@@ -327,7 +327,7 @@ func TestReportConfirmAndOverdue(t *testing.T) {
 			t.Fatalf("overdue: own %d, supervisor %d", len(late), len(sup))
 		}
 		a, err := f.svc.Report(ctx, f.a.ID, f.who["staff"], id, apply.ReportInput{ActualStart: "08:30", ActualEnd: "18:00",
-			BreakMinutes: 60, Work: "予算資料", Products: "資料案"})
+			BreakMinutes: new(60), Work: "予算資料", Products: "資料案"})
 		storetest.Must(t, err)
 		rep := a.Days[0].Report
 		if a.Status != apply.Reported || rep.PlannedMinutes != 465 || rep.ActualMinutes != 510 {

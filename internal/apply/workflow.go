@@ -912,10 +912,13 @@ func (s *Service) MarkWorkIn(ctx context.Context, tx WorkTx, tenantID int64, who
 // the work done and its products. Verbal marks a report the supervisor
 // heard and records (口頭報告); only an approver or supervisor may file one.
 type ReportInput struct {
-	Dates        []calendar.Date // empty: every day due a report (today or earlier)
-	ActualStart  string
-	ActualEnd    string
-	BreakMinutes int
+	Dates       []calendar.Date // empty: every day due a report (today or earlier)
+	ActualStart string
+	ActualEnd   string
+	// BreakMinutes is the actual break; nil (left blank) is the planned
+	// one — the application's, else the standard break where the day
+	// holds the lunch hour (plannedHours), as the form's hint says.
+	BreakMinutes *int
 	Work         string
 	Products     string
 	Verbal       bool
@@ -938,7 +941,7 @@ func (in *ReportInput) Clean() error {
 	if validHM(in.ActualStart) && endMinutes(in.ActualEnd) >= 0 && endMinutes(in.ActualEnd) <= minutes(in.ActualStart) {
 		v.Add("actual_end", "apply.time_order", nil)
 	}
-	if in.BreakMinutes < 0 || in.BreakMinutes > 240 {
+	if b := in.BreakMinutes; b != nil && (*b < 0 || *b > 240) {
 		v.Add("break_minutes", "field.range", map[string]any{"Min": 0, "Max": 240})
 	}
 	if in.Work == "" && !in.Verbal {
@@ -1014,11 +1017,15 @@ func (s *Service) Report(ctx context.Context, tenantID int64, who *auth.Principa
 					return nil, err
 				}
 			}
+			actualBreak := planBreak
+			if in.BreakMinutes != nil {
+				actualBreak = *in.BreakMinutes
+			}
 			rep := &Report{PlannedStart: ps, PlannedEnd: pe, ActualStart: in.ActualStart, ActualEnd: in.ActualEnd,
-				BreakMinutes: in.BreakMinutes, Work: in.Work, Products: in.Products, Verbal: in.Verbal,
+				BreakMinutes: actualBreak, Work: in.Work, Products: in.Products, Verbal: in.Verbal,
 				RecordedBy: who.StaffID, ReportedAt: s.now()}
 			rep.PlannedMinutes = span2(ps, pe, planBreak)
-			rep.ActualMinutes = span2(in.ActualStart, in.ActualEnd, in.BreakMinutes)
+			rep.ActualMinutes = span2(in.ActualStart, in.ActualEnd, actualBreak)
 			d.Report, d.Status = rep, Reported
 			changed = append(changed, *d)
 			dates = append(dates, d.Date)

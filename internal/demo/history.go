@@ -628,7 +628,7 @@ func (h *historyPlan) workDays(a *histApp, days []calendar.Date, plan map[calend
 	if first == "" {
 		return
 	}
-	in := apply.ReportInput{ActualStart: first, ActualEnd: last, BreakMinutes: 60,
+	in := apply.ReportInput{ActualStart: first, ActualEnd: last, BreakMinutes: new(60),
 		Work: works[h.r.IntN(len(works))], Products: products[h.r.IntN(len(products))]}
 	if len(unconfirmed) > 0 {
 		u := in

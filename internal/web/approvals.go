@@ -126,9 +126,16 @@ func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request, status int, f
 		s.fail(w, r, err)
 		return
 	}
-	// After a refused bulk action the choice and the comment come back as
-	// they were sent (nothing is posted on a plain visit).
-	s.render(w, r, status, "approvals", "applyweb.title_inbox", map[string]any{
+	// The bulk form posts to the filtered address: after a refused bulk
+	// action the list is still the filtered one (a review found every
+	// application back, the filter lost, the ticks kept). The choice and
+	// the comment come back as they were sent (nothing is posted on a
+	// plain visit).
+	action := "/approvals"
+	if len(q) > 0 {
+		action += "?" + q.Encode()
+	}
+	s.render(w, r, status, "approvals", "applyweb.title_inbox", map[string]any{"Action": action,
 		"People": people, "Apps": len(list), "Days": days, "Filter": fl, "Units": s.unitChoices(tr, p.UnitID),
 		"Filtered": fl != inboxFilter{}, "Proxy": joinList(l, proxyNames), "OvertimeWaiting": overtime,
 		"Chosen": r.PostForm["ids"], "Comment": r.PostForm.Get("comment"),
@@ -453,7 +460,11 @@ func (s *Server) applicationReportSave(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	in := apply.ReportInput{Dates: dates, ActualStart: f.ActualStart, ActualEnd: f.ActualEnd,
-		BreakMinutes: fm.int("break_minutes", 0), Work: f.Work, Products: f.Products, Verbal: f.Verbal}
+		Work: f.Work, Products: f.Products, Verbal: f.Verbal}
+	if strings.TrimSpace(f.BreakMinutes) != "" { // blank: the planned break, as the hint says
+		n := fm.int("break_minutes", 0)
+		in.BreakMinutes = &n
+	}
 	if fm.v.Err() != nil {
 		// A field that could not be read (the break as "４５分"): the
 		// report's own checks of the rest still run, so that every

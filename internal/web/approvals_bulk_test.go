@@ -138,3 +138,27 @@ func TestApprovalsFollowTheEraSetting(t *testing.T) {
 		}
 	})
 }
+
+// TestApprovalsBulkKeepsTheFilter: the filtered inbox posts its bulk form
+// to the filtered address, so a refused bulk action shows the same
+// filtered list (not every application again, with the filter lost).
+func TestApprovalsBulkKeepsTheFilter(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, day := applyWorld(t, db)
+		staff, sup := w.session(t, "staff"), w.session(t, "supervisor")
+		id := submitPage(t, w, staff, dayForm(day, "submit"))
+		later := cal1(t, db, w, day)
+		other := submitPage(t, w, staff, dayForm(later, "submit"))
+		filter := "from=" + day.String() + "&to=" + day.String()
+		page := w.do("GET", "/approvals?"+filter, nil, sup)
+		action := `action="/approvals?` + strings.ReplaceAll(filter, "&", "&amp;") + `"`
+		if page.code != http.StatusOK || !strings.Contains(page.body, action) {
+			t.Fatalf("the filtered inbox's form does not post to its address (%s):\n%s", action, page.body)
+		}
+		res := w.do("POST", "/approvals?"+filter, url.Values{"action": {"return"}, "ids": {itoa(id)}}, sup)
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, `value="`+day.String()+`"`) ||
+			!strings.Contains(res.body, `id="f-app-`+itoa(id)+`"`) || strings.Contains(res.body, `id="f-app-`+itoa(other)+`"`) {
+			t.Fatalf("the refused bulk action lost the filter: %d\n%s", res.code, res.body)
+		}
+	})
+}

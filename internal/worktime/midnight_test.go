@@ -108,7 +108,7 @@ func TestApplicationDayPastMidnight(t *testing.T) {
 		}
 		f.now = time.Date(2026, time.June, 5, 9, 0, 0, 0, calendar.Tokyo)
 		rep, err := f.apply.Report(ctx, f.a.ID, f.who["staff"], id, apply.ReportInput{ActualStart: "13:00", ActualEnd: "25:30",
-			BreakMinutes: 60, Work: "議会資料"})
+			BreakMinutes: new(60), Work: "議会資料"})
 		storetest.Must(t, err)
 		if r := rep.Days[0].Report; r.ActualMinutes != 750-60 {
 			t.Errorf("actual minutes %d, want 690 (13:00–翌1:30 less an hour)", r.ActualMinutes)
