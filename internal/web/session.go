@@ -7,12 +7,16 @@ import (
 	"telework/internal/apperr"
 	"telework/internal/audit"
 	"telework/internal/auth"
+	"telework/internal/i18n"
 	"telework/internal/route"
 )
 
 const (
 	sessionCookie = route.SessionCookie
 	langCookie    = "telework_lang"
+	// langChosenCookie marks a language chosen while signed out (on the
+	// sign-in page), for the sign-in to save to the account.
+	langChosenCookie = "telework_lang_chosen"
 )
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
@@ -72,6 +76,23 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, tenantID, 
 		return err
 	}
 	s.setSessionCookie(w, r, token)
+	if c, err := r.Cookie(langChosenCookie); err == nil {
+		// The language the person chose on the sign-in page just before
+		// is theirs from now on (a review found English chosen there
+		// dropped at sign-in for the account's Japanese).
+		http.SetCookie(w, &http.Cookie{Name: langChosenCookie, Path: "/", MaxAge: -1})
+		if lang := i18n.Normalize(c.Value); lang != "" {
+			p, err := s.svc.Auth.Authenticate(r.Context(), token)
+			if err != nil {
+				return err
+			}
+			if p.Locale != lang {
+				if err := s.saveLocale(r, p, lang, p.Wareki); err != nil {
+					return err
+				}
+			}
+		}
+	}
 	return nil
 }
 

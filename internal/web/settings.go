@@ -23,6 +23,11 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
+	} else {
+		// Chosen on the sign-in page: the sign-in that follows keeps it
+		// (the account's stored language would otherwise win at once).
+		http.SetCookie(w, &http.Cookie{Name: langChosenCookie, Value: lang, Path: "/", MaxAge: 3600,
+			HttpOnly: true, Secure: s.secureCookie(r), SameSite: http.SameSiteLaxMode})
 	}
 	back := localPath(r.PostForm.Get("next"))
 	if back == "" {
