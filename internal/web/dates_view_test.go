@@ -50,3 +50,25 @@ func TestDatesInTheReadersEra(t *testing.T) {
 		}
 	}
 }
+
+// TestLocalArgs: a list of ISO dates in a message's argument is shown in
+// the reader's form, joined with 「、」 in Japanese (", " in English), also
+// inside a text nested by language (a working-time warning's Details).
+func TestLocalArgs(t *testing.T) {
+	ja, en := &view{Lang: "ja", P: &auth.Principal{}}, &view{Lang: "en", P: &auth.Principal{}}
+	args := map[string]any{"Dates": "2026-12-08, 2026-12-10, 2026-12-11, +2", "Count": 5,
+		"Details": map[string]any{"ja": "申請なしの勤務: 2026-12-03は承認済みの申請がありません。", "en": "No application on 2026-12-03."}}
+	got := ja.localArgs(args)
+	if got["Dates"] != "2026年12月8日、2026年12月10日、2026年12月11日、ほか2日" || got["Count"] != 5 {
+		t.Errorf("ja: %v", got)
+	}
+	if d := got["Details"].(map[string]any)["ja"]; d != "申請なしの勤務: 2026年12月3日は承認済みの申請がありません。" {
+		t.Errorf("ja details: %v", d)
+	}
+	if got := en.localArgs(args); got["Dates"] != "2026-12-08, 2026-12-10, 2026-12-11, +2" {
+		t.Errorf("en: %v", got)
+	}
+	if args["Dates"] != "2026-12-08, 2026-12-10, 2026-12-11, +2" {
+		t.Error("the arguments themselves were changed")
+	}
+}

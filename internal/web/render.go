@@ -183,27 +183,45 @@ func (v *view) YearMonth(d calendar.Date) string {
 	return fmt.Sprintf("%d年%d月", d.Year, d.Month)
 }
 
-// isoDate finds the ISO dates (2026-12-02) in a message's arguments.
-var isoDate = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
+// isoDates finds the ISO dates (2026-12-02) in a message's arguments, a
+// list of them ("2026-12-08, 2026-12-10, +2", apply.DatesText) at once.
+var isoDates = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b(?:, (?:\d{4}-\d{2}-\d{2}\b|\+\d+))*`)
 
 // localArgs is a message's arguments with the ISO dates in their texts
-// shown as the person chose (Date). Services, stored notifications and
-// findings keep dates ISO (machine-readable, the API's and e-mail's form);
-// a page turns them into the reader's form only when it shows them.
+// shown as the person chose (Date), a list of them joined as the language
+// joins one (「、」 in Japanese), also in texts nested by language (a
+// warning's Details). Services, stored notifications and findings keep
+// dates ISO (machine-readable, the API's and e-mail's form); a page turns
+// them into the reader's form only when it shows them.
 func (v *view) localArgs(args map[string]any) map[string]any {
 	out := make(map[string]any, len(args))
 	for k, a := range args {
-		if s, ok := a.(string); ok {
-			a = isoDate.ReplaceAllStringFunc(s, func(iso string) string {
-				if d, err := calendar.ParseDate(iso); err == nil {
-					return v.Date(d)
-				}
-				return iso
-			})
-		}
-		out[k] = a
+		out[k] = v.localArg(a)
 	}
 	return out
+}
+
+func (v *view) localArg(a any) any {
+	switch a := a.(type) {
+	case string:
+		return isoDates.ReplaceAllStringFunc(a, func(list string) string {
+			parts := strings.Split(list, ", ")
+			for i, iso := range parts {
+				if d, err := calendar.ParseDate(iso); err == nil {
+					parts[i] = v.Date(d)
+				} else if v.Lang == "ja" && strings.HasPrefix(iso, "+") {
+					parts[i] = "ほか" + strings.TrimPrefix(iso, "+") + "日"
+				}
+			}
+			if v.Lang == "ja" {
+				return strings.Join(parts, "、")
+			}
+			return strings.Join(parts, ", ")
+		})
+	case map[string]any:
+		return v.localArgs(a)
+	}
+	return a
 }
 
 // localErr is err with the dates of its messages in the reader's form
