@@ -50,6 +50,9 @@ type worktimeReportJSON struct {
 	Plan    string `json:"plan"`
 	Result  string `json:"result"`
 	Time    string `json:"time"`
+	// BreakMinutes: at an end entered for someone, the break they
+	// reported by phone.
+	BreakMinutes *int `json:"break_minutes"`
 }
 
 type worktimeWarningJSON struct {
@@ -74,9 +77,10 @@ type worktimeDayJSON struct {
 }
 
 type worktimeBreakOut struct {
-	Start  string  `json:"start"`
-	End    *string `json:"end"`
-	Hourly bool    `json:"hourly_leave"`
+	Start    string  `json:"start"`
+	End      *string `json:"end"`
+	Hourly   bool    `json:"hourly_leave"`
+	Reported bool    `json:"reported"`
 }
 
 func worktimeWarnings(ws []worktime.Warning, lang string) []worktimeWarningJSON {
@@ -99,8 +103,14 @@ func worktimeDay(d worktime.Day, ws []worktime.Warning, lang string) worktimeDay
 	out := worktimeDayJSON{StaffID: d.StaffID, Date: d.Date.String(), Start: moment(d.Start), End: worktimeOpt(d.End),
 		Mode: string(d.Mode), Place: d.Place, Plan: d.Plan, Result: d.Result, StartProxy: d.StartProxy != 0,
 		EndProxy: d.EndProxy != 0, Application: d.ApplicationID, Breaks: []worktimeBreakOut{}, Warnings: worktimeWarnings(ws, lang)}
+	out.Breaks = worktimeBreaksOut(d)
+	return out
+}
+
+func worktimeBreaksOut(d worktime.Day) []worktimeBreakOut {
+	out := []worktimeBreakOut{}
 	for _, b := range d.Breaks {
-		out.Breaks = append(out.Breaks, worktimeBreakOut{Start: moment(b.Start), End: worktimeOpt(b.End), Hourly: b.Hourly})
+		out = append(out, worktimeBreakOut{Start: moment(b.Start), End: worktimeOpt(b.End), Hourly: b.Hourly, Reported: b.Reported})
 	}
 	return out
 }
@@ -112,7 +122,8 @@ func (s *API) apiWorktimeReport(w http.ResponseWriter, r *http.Request, end bool
 		s.apiFail(w, r, err)
 		return
 	}
-	rep := worktime.Report{Mode: policy.Mode(in.Mode), Place: in.Place, Plan: in.Plan, Result: in.Result, At: in.Time}
+	rep := worktime.Report{Mode: policy.Mode(in.Mode), Place: in.Place, Plan: in.Plan, Result: in.Result, At: in.Time,
+		BreakMinutes: in.BreakMinutes}
 	var out *worktime.Outcome
 	var err error
 	if end {
@@ -196,6 +207,10 @@ type worktimeTeamJSON struct {
 	End      *string               `json:"end"`
 	Plan     string                `json:"plan"`
 	Warnings []worktimeWarningJSON `json:"warnings"`
+	// Entered by the supervisor on the person's behalf (図表20).
+	StartProxy bool               `json:"start_by_supervisor"`
+	EndProxy   bool               `json:"end_by_supervisor"`
+	Breaks     []worktimeBreakOut `json:"breaks"`
 }
 
 func (s *API) apiWorktimeTeam(w http.ResponseWriter, r *http.Request) {
@@ -214,9 +229,11 @@ func (s *API) apiWorktimeTeam(w http.ResponseWriter, r *http.Request) {
 	lang := apiLang(r)
 	out := page[worktimeTeamJSON]{Items: []worktimeTeamJSON{}, Total: len(rows)}
 	for _, x := range rows {
-		j := worktimeTeamJSON{StaffID: x.StaffID, Name: x.Name, State: string(x.State), Warnings: worktimeWarnings(x.Warnings, lang)}
+		j := worktimeTeamJSON{StaffID: x.StaffID, Name: x.Name, State: string(x.State), Warnings: worktimeWarnings(x.Warnings, lang),
+			Breaks: []worktimeBreakOut{}}
 		if x.Day != nil {
 			j.Start, j.End, j.Plan = worktimeOpt(x.Day.Start), worktimeOpt(x.Day.End), x.Day.Plan
+			j.StartProxy, j.EndProxy, j.Breaks = x.Day.StartProxy != 0, x.Day.EndProxy != 0, worktimeBreaksOut(*x.Day)
 		}
 		out.Items = append(out.Items, j)
 	}

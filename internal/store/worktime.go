@@ -31,6 +31,7 @@ type worktimeBreak struct {
 	S int64 `json:"s"`
 	E int64 `json:"e,omitempty"`
 	H bool  `json:"h,omitempty"`
+	R bool  `json:"r,omitempty"` // reported by phone (worktime.Break.Reported)
 }
 
 func scanWorktimeDay(sc interface{ Scan(...any) error }) (worktime.Day, error) {
@@ -56,7 +57,7 @@ func scanWorktimeDay(sc interface{ Scan(...any) error }) (worktime.Day, error) {
 			return d, fmt.Errorf("store: worktime breaks: %w", err)
 		}
 		for _, b := range bs {
-			x := worktime.Break{Start: fromMicros(b.S), Hourly: b.H}
+			x := worktime.Break{Start: fromMicros(b.S), Hourly: b.H, Reported: b.R}
 			if b.E != 0 {
 				x.End = fromMicros(b.E)
 			}
@@ -72,7 +73,7 @@ func worktimeBreaks(d *worktime.Day) string {
 	}
 	bs := make([]worktimeBreak, len(d.Breaks))
 	for i, b := range d.Breaks {
-		bs[i] = worktimeBreak{S: micros(b.Start), H: b.Hourly}
+		bs[i] = worktimeBreak{S: micros(b.Start), H: b.Hourly, R: b.Reported}
 		if !b.End.IsZero() {
 			bs[i].E = micros(b.End)
 		}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -259,6 +260,56 @@ func TestWorktimeTeamYesterday(t *testing.T) {
 		want := fmt.Sprintf("%d月%d日", day.Month, day.Day)
 		if res.code != http.StatusOK || !strings.Contains(res.body, want) || !strings.Contains(res.body, "21:00") {
 			t.Errorf("yesterday's open day: %d, want %q\n%s", res.code, want, res.body)
+		}
+	})
+}
+
+// TestWorktimeTeamProxyEntries: the supervisor's day view marks a start
+// entered on the person's behalf (page and API), offers the break minutes
+// with the proxy end, and a refused break comes back at its field with
+// what was typed.
+func TestWorktimeTeamProxyEntries(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, _ := applyWorld(t, db)
+		super := w.session(t, "supervisor")
+		staffID := itoa(w.staff["a-staff"].ID)
+		if res := w.do("POST", "/worktime/start", url.Values{"staff_id": {staffID}, "mode": {"office"}}, super); res.code != http.StatusSeeOther {
+			t.Fatalf("proxy start: %d %s", res.code, res.body)
+		}
+		res := w.do("GET", "/worktime/team", nil, super)
+		if !strings.Contains(res.body, "<small>(所属長が代理で入力)</small>") || !strings.Contains(res.body, `name="break_minutes"`) {
+			t.Errorf("the day view does not mark the proxy start or offer the break:\n%s", res.body)
+		}
+		// Ended at once with an hour's break: longer than the day.
+		res = w.do("POST", "/worktime/end", url.Values{"staff_id": {staffID}, "break_minutes": {"60"}}, super)
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, `id="f-break_minutes" value="60" aria-invalid="true" aria-describedby="f-break_minutes-error"`) ||
+			!strings.Contains(res.body, `id="f-break_minutes-error"`) {
+			t.Fatalf("a break longer than the day: %d\n%s", res.code, res.body)
+		}
+		res = w.do("POST", "/worktime/end", url.Values{"staff_id": {staffID}, "break_minutes": {"一時間"}}, super)
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, `id="f-break_minutes-error"`) {
+			t.Fatalf("break minutes not a number: %d\n%s", res.code, res.body)
+		}
+		var team struct {
+			Items []struct {
+				StaffID    int64 `json:"staff_id"`
+				StartProxy bool  `json:"start_by_supervisor"`
+				EndProxy   bool  `json:"end_by_supervisor"`
+				Breaks     []any `json:"breaks"`
+			} `json:"items"`
+		}
+		api := w.do("GET", "/api/v1/worktime/team", nil, super)
+		if err := json.Unmarshal([]byte(api.body), &team); err != nil {
+			t.Fatalf("team API: %d %v", api.code, err)
+		}
+		found := false
+		for _, it := range team.Items {
+			if itoa(it.StaffID) == staffID {
+				found = it.StartProxy && !it.EndProxy && it.Breaks != nil
+			}
+		}
+		if !found {
+			t.Errorf("the team API does not mark the proxy start: %s", api.body)
 		}
 	})
 }

@@ -49,13 +49,17 @@ type worktimeDayView struct {
 type worktimeBreakView struct {
 	Start, End string
 	Hourly     bool
+	// Reported: its length reported by phone (its times are placed).
+	Reported bool
+	Minutes  int
 }
 
 // worktimeBreaks are d's breaks for the pages.
 func worktimeBreaks(d worktime.Day) []worktimeBreakView {
 	out := make([]worktimeBreakView, len(d.Breaks))
 	for i, b := range d.Breaks {
-		out[i] = worktimeBreakView{Start: worktimeHM(b.Start), End: worktimeHM(b.End), Hourly: b.Hourly}
+		out[i] = worktimeBreakView{Start: worktimeHM(b.Start), End: worktimeHM(b.End), Hourly: b.Hourly, Reported: b.Reported,
+			Minutes: int(b.End.Sub(b.Start) / time.Minute)}
 	}
 	return out
 }
@@ -162,9 +166,16 @@ func (s *Server) worktimeReport(w http.ResponseWriter, r *http.Request, end bool
 	}
 	var out *worktime.Outcome
 	var err error
-	if end {
+	if strings.TrimSpace(r.PostFormValue("break_minutes")) != "" {
+		fm := newForm(r)
+		n := fm.int("break_minutes", 0)
+		rep.BreakMinutes, err = &n, fm.v.Err()
+	}
+	switch {
+	case err != nil:
+	case end:
 		out, err = s.svc.Worktime.End(r.Context(), p.TenantID, p, staffID, rep)
-	} else {
+	default:
 		out, err = s.svc.Worktime.Start(r.Context(), p.TenantID, p, staffID, rep)
 	}
 	if err != nil {
@@ -298,6 +309,7 @@ func (s *Server) worktimePresence(w http.ResponseWriter, r *http.Request) {
 type worktimeTeamView struct {
 	StaffID                    int64
 	Name, State, Start, End    string
+	StartProxy, EndProxy       bool
 	Plan, Result               string
 	BreakList                  []worktimeBreakView
 	Warnings                   []string
@@ -328,6 +340,7 @@ func (s *Server) worktimeTeamRender(w http.ResponseWriter, r *http.Request, stat
 			Working: x.State == worktime.Working, Ended: x.State == worktime.Finished}
 		if x.Day != nil {
 			v.Start, v.End, v.Plan, v.Result = worktimeHM(x.Day.Start), worktimeHM(x.Day.End), x.Day.Plan, x.Day.Result
+			v.StartProxy, v.EndProxy = x.Day.StartProxy != 0, x.Day.EndProxy != 0
 			v.BreakList = worktimeBreaks(*x.Day)
 			if x.Day.Date != today {
 				// Yesterday's day still open (until 5:00 it is the one
@@ -345,7 +358,9 @@ func (s *Server) worktimeTeamRender(w http.ResponseWriter, r *http.Request, stat
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, status, "worktime_team", "worktime.title_team", map[string]any{"Rows": list, "OvertimeWaiting": toDecide, "ErrStaff": errStaff, "UnitID": unitID}, ferr)
+	// A refused entry's time and break come back as typed.
+	s.render(w, r, status, "worktime_team", "worktime.title_team", map[string]any{"Rows": list, "OvertimeWaiting": toDecide, "ErrStaff": errStaff,
+		"UnitID": unitID, "PostedTime": r.PostFormValue("time"), "PostedBreak": r.PostFormValue("break_minutes")}, ferr)
 }
 
 type worktimeBoardView struct {

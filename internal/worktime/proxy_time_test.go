@@ -77,3 +77,74 @@ func TestProxyTime(t *testing.T) {
 		}
 	})
 }
+
+// TestProxyBreakMinutes: a supervisor entering the end the person gave by
+// phone also enters the break they took (from noon, marked reported), so
+// a full day entered by phone is not flagged as short of breaks; the
+// minutes are refused for the person's own end, at a start, on a day with
+// breaks recorded, and when as long as the day.
+func TestProxyBreakMinutes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		staff, colleague := f.people["staff"].ID, f.people["colleague"].ID
+		refused := func(err error, key string) {
+			t.Helper()
+			if e := apperr.As(err); e == nil || len(e.Fields) != 1 || e.Fields[0].Field != "break_minutes" || e.Fields[0].Key != key {
+				t.Fatalf("want %s on break_minutes, got %v", key, err)
+			}
+		}
+		f.now = time.Date(2026, time.June, 1, 18, 0, 0, 0, calendar.Tokyo)
+		_, err := f.svc.Start(ctx, f.a.ID, f.who["kakaricho"], staff, worktime.Report{At: "08:45", BreakMinutes: new(60)})
+		refused(err, "worktime.break_at_end")
+		_, err = f.svc.Start(ctx, f.a.ID, f.who["kakaricho"], staff, worktime.Report{At: "08:45"})
+		storetest.Must(t, err)
+		_, err = f.svc.End(ctx, f.a.ID, f.who["kakaricho"], staff, worktime.Report{At: "17:30", BreakMinutes: new(241)})
+		if e := apperr.As(err); e == nil || e.Fields[0].Field != "break_minutes" || e.Fields[0].Key != "field.range" {
+			t.Fatalf("241 minutes: %v", err)
+		}
+		out, err := f.svc.End(ctx, f.a.ID, f.who["kakaricho"], staff, worktime.Report{At: "17:30", BreakMinutes: new(60)})
+		storetest.Must(t, err)
+		noon := time.Date(2026, time.June, 1, 12, 0, 0, 0, calendar.Tokyo)
+		if b := out.Day.Breaks; len(b) != 1 || !b[0].Reported || !b[0].Start.Equal(noon) || !b[0].End.Equal(noon.Add(time.Hour)) {
+			t.Fatalf("the reported break: %+v", b)
+		}
+		for _, w := range out.Warnings {
+			if w.Rule == worktime.RuleBreakShort {
+				t.Errorf("a full day with its reported hour's break is flagged: %+v", w)
+			}
+		}
+		june1 := calendar.Date{Year: 2026, Month: 6, Day: 1}
+		stored, err := db.FindWorktimeDays(ctx, f.a.ID, []int64{staff}, june1, june1)
+		storetest.Must(t, err)
+		if len(stored) != 1 || len(stored[0].Breaks) != 1 || !stored[0].Breaks[0].Reported || worktime.WorkedMinutes(stored[0]) != 465 {
+			t.Fatalf("stored: %+v", stored)
+		}
+		// The colleague took a break themselves, and ends on their own.
+		f.now = time.Date(2026, time.June, 2, 8, 30, 0, 0, calendar.Tokyo)
+		_, err = f.svc.Start(ctx, f.a.ID, f.who["colleague"], 0, worktime.Report{})
+		storetest.Must(t, err)
+		f.now = time.Date(2026, time.June, 2, 12, 0, 0, 0, calendar.Tokyo)
+		_, err = f.svc.Break(ctx, f.a.ID, f.who["colleague"], true, false)
+		storetest.Must(t, err)
+		f.now = time.Date(2026, time.June, 2, 12, 45, 0, 0, calendar.Tokyo)
+		_, err = f.svc.Break(ctx, f.a.ID, f.who["colleague"], false, false)
+		storetest.Must(t, err)
+		f.now = time.Date(2026, time.June, 2, 17, 30, 0, 0, calendar.Tokyo)
+		_, err = f.svc.End(ctx, f.a.ID, f.who["colleague"], 0, worktime.Report{BreakMinutes: new(60)})
+		refused(err, "worktime.break_proxy_only")
+		_, err = f.svc.End(ctx, f.a.ID, f.who["kakaricho"], colleague, worktime.Report{At: "17:15", BreakMinutes: new(60)})
+		refused(err, "worktime.breaks_recorded")
+		// A short morning told by phone: the break before its end.
+		f.now = time.Date(2026, time.June, 3, 11, 30, 0, 0, calendar.Tokyo)
+		_, err = f.svc.Start(ctx, f.a.ID, f.who["kakaricho"], staff, worktime.Report{At: "08:30"})
+		storetest.Must(t, err)
+		_, err = f.svc.End(ctx, f.a.ID, f.who["kakaricho"], staff, worktime.Report{At: "10:30", BreakMinutes: new(120)})
+		refused(err, "worktime.break_too_long")
+		out, err = f.svc.End(ctx, f.a.ID, f.who["kakaricho"], staff, worktime.Report{At: "11:00", BreakMinutes: new(15)})
+		storetest.Must(t, err)
+		if b := out.Day.Breaks; len(b) != 1 || b[0].End.In(calendar.Tokyo).Format("15:04") != "11:00" || b[0].Start.In(calendar.Tokyo).Format("15:04") != "10:45" {
+			t.Fatalf("a morning's reported break: %+v", b)
+		}
+	})
+}

@@ -160,6 +160,11 @@ type Report struct {
 	// phone (図表20), or the end of a day they forgot to close. Only an
 	// entry on someone's behalf takes it (reportedAt).
 	At string
+	// BreakMinutes, at an end entered on someone's behalf, is the break
+	// they reported taking that day by phone (their own breaks are
+	// reported as they take them); nil: none said. Recorded only on a day
+	// without breaks (placeBreak).
+	BreakMinutes *int
 }
 
 func (r *Report) clean() error {
@@ -176,7 +181,42 @@ func (r *Report) clean() error {
 	if m, ok := hm(r.At); r.At != "" && (!ok || m >= 24*60) {
 		v.Add("time", "field.time_hm", nil)
 	}
+	if b := r.BreakMinutes; b != nil && (*b < 0 || *b > MaxReportedBreak) {
+		v.Add("break_minutes", "field.range", map[string]any{"Min": 0, "Max": MaxReportedBreak})
+	}
 	return v.Err()
+}
+
+// MaxReportedBreak is the longest break a supervisor may enter for a day.
+const MaxReportedBreak = 240
+
+// placeBreak records at d's end the break of minutes the person reported
+// by phone (Report.BreakMinutes), entered by a supervisor: from noon when
+// the day holds it, else just before the end. Refused, naming the field
+// break_minutes: the person's own entry (they report breaks as they take
+// them), a day with breaks already recorded (the person's own count), and
+// a break as long as the day.
+func placeBreak(d *Day, minutes int, proxy int64) error {
+	if proxy == 0 {
+		return apperr.At(apperr.Invalid, "break_minutes", "worktime.break_proxy_only", nil)
+	}
+	if len(d.Breaks) > 0 {
+		return apperr.At(apperr.Invalid, "break_minutes", "worktime.breaks_recorded", map[string]any{"Minutes": BreakMinutes(*d)})
+	}
+	if minutes == 0 {
+		return nil
+	}
+	length := time.Duration(minutes) * time.Minute
+	if d.End.Sub(d.Start) <= length {
+		return apperr.At(apperr.Invalid, "break_minutes", "worktime.break_too_long",
+			map[string]any{"Minutes": minutes, "Worked": int(d.End.Sub(d.Start) / time.Minute)})
+	}
+	start := time.Date(d.Date.Year, d.Date.Month, d.Date.Day, 12, 0, 0, 0, calendar.Tokyo)
+	if start.Before(d.Start) || start.Add(length).After(d.End) {
+		start = d.End.Add(-length)
+	}
+	d.Breaks = append(d.Breaks, Break{Start: start, End: start.Add(length), Reported: true})
+	return nil
 }
 
 // reportedAt is when a report took place: now, or the time r names on day
@@ -305,6 +345,9 @@ func warningsOf(p policy.Policy, grants map[Grant]string, d Day, now time.Time) 
 func (s *Service) Start(ctx context.Context, tenantID int64, who *auth.Principal, staffID int64, r Report) (*Outcome, error) {
 	if err := r.clean(); err != nil {
 		return nil, err
+	}
+	if r.BreakMinutes != nil {
+		return nil, apperr.At(apperr.Invalid, "break_minutes", "worktime.break_at_end", nil)
 	}
 	st, proxy, err := s.target(ctx, tenantID, who, staffID)
 	if err != nil {
@@ -571,6 +614,11 @@ func (s *Service) End(ctx context.Context, tenantID int64, who *auth.Principal, 
 				return err
 			}
 			d.End, d.EndProxy = end, proxy
+			if r.BreakMinutes != nil {
+				if err := placeBreak(d, *r.BreakMinutes, proxy); err != nil {
+					return err
+				}
+			}
 			d.apply(r)
 			if r.Result != "" {
 				d.Result = r.Result
@@ -818,6 +866,9 @@ func (d Day) AuditView() map[string]any {
 		breaks[i] = map[string]any{"start": hhmm(b.Start), "end": hhmm(b.End)}
 		if b.Hourly {
 			breaks[i]["hourly_leave"] = true
+		}
+		if b.Reported {
+			breaks[i]["reported"] = true
 		}
 	}
 	v := map[string]any{"staff_id": d.StaffID, "date": d.Date.String(), "start": hhmm(d.Start), "mode": string(d.Mode),

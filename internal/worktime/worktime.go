@@ -50,6 +50,10 @@ type Break struct {
 	Start  time.Time
 	End    time.Time // zero while on the break
 	Hourly bool
+	// Reported marks a break whose length the person reported by phone
+	// and a supervisor entered with the day's end (Report.BreakMinutes):
+	// its times are placed (from noon), not known.
+	Reported bool
 }
 
 // Warning is one broken rule with its numbers, shown in Japanese (English
