@@ -21,12 +21,7 @@ func TestProxyTime(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, db)
 		staff, colleague := f.people["staff"].ID, f.people["colleague"].ID
-		refused := func(err error, key string) {
-			t.Helper()
-			if e := apperr.As(err); e == nil || len(e.Fields) != 1 || e.Fields[0].Field != "time" || e.Fields[0].Key != key {
-				t.Fatalf("want %s on time, got %v", key, err)
-			}
-		}
+		refused := func(err error, key string) { t.Helper(); refusedAt(t, err, "time", key) }
 		f.now = time.Date(2026, time.June, 1, 9, 10, 0, 0, calendar.Tokyo)
 		_, err := f.svc.Start(ctx, f.a.ID, f.who["staff"], 0, worktime.Report{At: "08:30"})
 		refused(err, "worktime.time_proxy_only")
@@ -88,12 +83,7 @@ func TestProxyBreakMinutes(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, db)
 		staff, colleague := f.people["staff"].ID, f.people["colleague"].ID
-		refused := func(err error, key string) {
-			t.Helper()
-			if e := apperr.As(err); e == nil || len(e.Fields) != 1 || e.Fields[0].Field != "break_minutes" || e.Fields[0].Key != key {
-				t.Fatalf("want %s on break_minutes, got %v", key, err)
-			}
-		}
+		refused := func(err error, key string) { t.Helper(); refusedAt(t, err, "break_minutes", key) }
 		f.now = time.Date(2026, time.June, 1, 18, 0, 0, 0, calendar.Tokyo)
 		_, err := f.svc.Start(ctx, f.a.ID, f.who["kakaricho"], staff, worktime.Report{At: "08:45", BreakMinutes: new(60)})
 		refused(err, "worktime.break_at_end")
@@ -147,4 +137,12 @@ func TestProxyBreakMinutes(t *testing.T) {
 			t.Fatalf("a morning's reported break: %+v", b)
 		}
 	})
+}
+
+// refusedAt fails unless err is a refusal of the one field with key.
+func refusedAt(t *testing.T, err error, field, key string) {
+	t.Helper()
+	if e := apperr.As(err); e == nil || len(e.Fields) != 1 || e.Fields[0].Field != field || e.Fields[0].Key != key {
+		t.Fatalf("want %s on %s, got %v", key, field, err)
+	}
 }
