@@ -3,6 +3,8 @@ package policy_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -333,3 +335,53 @@ func TestServiceSimulate(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestSimulateLongFile: a year of one person's days, each day ten times,
+// under a weekly cap: every week's days past the cap and every repeat of
+// a day are refused, as with the whole history (the replay keeps only the
+// week's and month's earlier days); the table lists the first
+// MaxSimulationRows with the rest counted; a request that ended stops the
+// replay.
+func TestSimulateLongFile(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		p := matsumoto(t)
+		p.Caps.WeeklyMaxDays, p.Caps.MonthlyMaxDays = 2, 0
+		var b strings.Builder
+		b.WriteString("職員番号,日付,形態,時間単位\r\n")
+		const rep = 10
+		days, weeks := 0, map[calendar.Date]int{}
+		first := calendar.Date{Year: 2026, Month: time.April, Day: 6} // a Monday
+		for d := first; d.Before(first.AddDays(364)); d = d.AddDays(1) {
+			if d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+				continue
+			}
+			days++
+			weeks[d.AddDays(-(int(d.Weekday())+6)%7)]++
+			for range rep {
+				fmt.Fprintf(&b, "1001,%s,在宅,終日\r\n", d)
+			}
+		}
+		overCap := 0
+		for _, n := range weeks {
+			overCap += max(n-2, 0)
+		}
+		sim, err := f.svc.Simulate(ctx, f.a.ID, p, []byte(b.String()), "ja")
+		storetest.Must(t, err)
+		// Each day's repeats are duplicates; a day past the week's cap is
+		// refused on its first row too (a holiday's is warned of).
+		if sim.Total != rep*days || sim.Refused != (rep-1)*days+overCap || sim.OK+sim.Warned != days-overCap {
+			t.Fatalf("%d rows: %d refused (want %d), %d ok and %d warned (want %d)", sim.Total, sim.Refused, (rep-1)*days+overCap,
+				sim.OK, sim.Warned, days-overCap)
+		}
+		if found := sim.Refused + sim.Warned; len(sim.Rows) != policy.MaxSimulationRows || sim.Omitted != found-policy.MaxSimulationRows {
+			t.Errorf("listed %d, omitted %d of %d", len(sim.Rows), sim.Omitted, found)
+		}
+		gone, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := f.svc.Simulate(gone, f.a.ID, p, []byte(b.String()), "ja"); !errors.Is(err, context.Canceled) {
+			t.Errorf("a simulation of an ended request: %v", err)
+		}
+	})
+}

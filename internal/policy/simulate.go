@@ -45,10 +45,38 @@ type Simulation struct {
 	// Overrides are the emergency rules the days were replayed under
 	// (SimulateStoredUnder); none for the normal policy.
 	Overrides []Override
+	// Omitted counts the days with a finding beyond the first
+	// MaxSimulationRows, counted but not listed.
+	Omitted int
 }
 
 // Listed is the number of rows in the table.
 func (s *Simulation) Listed() int { return len(s.Rows) }
+
+// MaxSimulationRows is how many days with a finding a simulation lists
+// (the counts cover them all): a file of a quarter of a million refused
+// rows made a page of tens of megabytes (a review).
+const MaxSimulationRows = 2000
+
+// SimulationTimeout bounds a simulation's replay: past it the replay stops
+// and says so (trial.sim_timeout on the file or the period), rather than
+// holding a CPU and the import slot for as long as a file makes it take.
+const SimulationTimeout = 60 * time.Second
+
+// maxSameDay is how many of one person's applications of one day the
+// replay keeps as the earlier ones the next are judged against (a day
+// holds a few parts, not hundreds: a file repeating one day makes the
+// rest duplicates of those kept).
+const maxSameDay = 48
+
+// listRow lists a day with a finding, up to MaxSimulationRows.
+func (s *Simulation) listRow(r SimRow) {
+	if len(s.Rows) >= MaxSimulationRows {
+		s.Omitted++
+		return
+	}
+	s.Rows = append(s.Rows, r)
+}
 
 // SimRow is one replayed day with its findings, in the language asked for.
 type SimRow struct {
@@ -401,8 +429,19 @@ func (s *Service) SimulateStoredUnder(ctx context.Context, tenantID int64, pol P
 	return s.simulateStored(ctx, tenantID, pol, from, to, lang, ovs)
 }
 
-// replay evaluates the items (in date order) against pol into sim.
+// replay evaluates the items (in date order) against pol into sim. Each
+// day is judged against the person's earlier days of its week and month
+// only (all the caps and the duplicate check look at): the work grows with
+// the rows, not with their square (a review's file of 32,000 rows of one
+// person took two minutes). It stops when the request ends or after
+// SimulationTimeout (trial.sim_timeout, naming field).
 func (s *Service) replay(ctx context.Context, tenantID int64, pol Policy, items []simItem, sim *Simulation, lang string) (*Simulation, error) {
+	field := "file"
+	if sim.Stored {
+		field = "sim_to"
+	}
+	ctx, cancel := context.WithTimeout(ctx, SimulationTimeout)
+	defer cancel()
 	dates := make([]calendar.Date, 0, len(items))
 	for _, it := range items {
 		dates = append(dates, it.app.Dates[0])
@@ -421,7 +460,16 @@ func (s *Service) replay(ctx context.Context, tenantID int64, pol Policy, items 
 	names := map[string]string{}
 	earlier := map[string][]Application{}
 	affected := map[string]bool{}
-	for _, it := range items {
+	for i, it := range items {
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				if errors.Is(err, context.DeadlineExceeded) {
+					return nil, apperr.At(apperr.Invalid, field, "trial.sim_timeout",
+						map[string]any{"Seconds": int(SimulationTimeout / time.Second), "Done": i, "Total": len(items)})
+				}
+				return nil, err
+			}
+		}
 		per, ok := people[it.staffNo]
 		if !ok && unknown[it.staffNo] {
 			sim.addUnknown(it, lang)
@@ -453,9 +501,30 @@ func (s *Service) replay(ctx context.Context, tenantID int64, pol Policy, items 
 			sim.DeadlinesSkipped = true
 			now = it.app.Dates[0].Time().Add(-30 * 24 * time.Hour)
 		}
-		fs := Evaluate(Input{Policy: pol, Calendar: cal, Person: per, App: it.app, Others: earlier[it.staffNo],
+		// The earlier days outside this day's week and month count for
+		// nothing now, nor for any later day (the items come in date
+		// order, and so do the first days of their weeks and months).
+		d := it.app.Dates[0]
+		from := weekStart(d)
+		if month := (calendar.Date{Year: d.Year, Month: d.Month, Day: 1}); month.Before(from) {
+			from = month
+		}
+		prior := earlier[it.staffNo]
+		k := 0
+		for k < len(prior) && prior[k].Dates[0].Before(from) {
+			k++
+		}
+		prior = prior[k:]
+		fs := Evaluate(Input{Policy: pol, Calendar: cal, Person: per, App: it.app, Others: prior,
 			Stage: AtSubmit, Now: now, Overrides: sim.Overrides})
-		earlier[it.staffNo] = append(earlier[it.staffNo], it.app)
+		same := 0
+		for j := len(prior) - 1; j >= 0 && prior[j].Dates[0] == d; j-- {
+			same++
+		}
+		if same < maxSameDay {
+			prior = append(prior, it.app)
+		}
+		earlier[it.staffNo] = prior
 		row := SimRow{Line: it.line, ApplicationID: it.appID, StaffNo: it.staffNo, Name: names[it.staffNo], Date: it.app.Dates[0]}
 		for _, f := range fs {
 			switch f.Severity {
@@ -476,7 +545,7 @@ func (s *Service) replay(ctx context.Context, tenantID int64, pol Policy, items 
 			sim.OK++
 			continue
 		}
-		sim.Rows = append(sim.Rows, row)
+		sim.listRow(row)
 		affected[it.staffNo] = true
 	}
 	sim.People = len(affected)
@@ -486,6 +555,6 @@ func (s *Service) replay(ctx context.Context, tenantID int64, pol Policy, items 
 // addUnknown lists a row whose 職員番号 is not registered, as a warning.
 func (sim *Simulation) addUnknown(it simItem, lang string) {
 	sim.Unknown++
-	sim.Rows = append(sim.Rows, SimRow{Line: it.line, StaffNo: it.staffNo, Date: it.app.Dates[0], Status: "unknown",
+	sim.listRow(SimRow{Line: it.line, StaffNo: it.staffNo, Date: it.app.Dates[0], Status: "unknown",
 		Warnings: []string{i18n.T(lang, "trial.sim_unknown_staff", map[string]any{"StaffNo": it.staffNo})}})
 }
