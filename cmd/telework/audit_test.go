@@ -242,13 +242,18 @@ func TestAuditHeadCatchesCutWipeAndRecomputation(t *testing.T) {
 			}
 
 			// attack rewrites the chain behind the application's back, checks
-			// that a plain verify is fooled, and that the saved head is not.
-			attack := func(name string, dsn string, heads string, want string) {
+			// that a plain verify is fooled (or, for a wiped chain, sees the
+			// tenant's chain empty: plainSees), and that the saved head is not.
+			attack := func(name string, dsn string, heads string, want string, plainSees ...string) {
 				t.Helper()
-				if code, out, _ := cli(t, "audit", "verify", "--db", dsn); code != 0 {
+				code, out, _ := cli(t, "audit", "verify", "--db", dsn)
+				if len(plainSees) == 0 && code != 0 {
 					t.Fatalf("%s: the plain verify already sees it (the test no longer plays a clean attack): %d\n%s", name, code, out)
 				}
-				code, out, _ := cli(t, "audit", "verify", "--db", dsn, "--head", heads)
+				if len(plainSees) > 0 && (code != 1 || !strings.Contains(out, plainSees[0])) {
+					t.Fatalf("%s: the plain verify does not see the tenant's chain empty: %d\n%s", name, code, out)
+				}
+				code, out, _ = cli(t, "audit", "verify", "--db", dsn, "--head", heads)
 				if code != 1 || !strings.Contains(out, fmt.Sprintf("tenant %d (kobe): 保存した先頭に届きません / DOES NOT REACH THE SAVED HEAD", tid)) ||
 					!strings.Contains(out, want) {
 					t.Errorf("%s: exit %d, want %q\n%s", name, code, want, out)
@@ -265,9 +270,12 @@ func TestAuditHeadCatchesCutWipeAndRecomputation(t *testing.T) {
 			// "OK (0 entries)" or nothing at all; the JSON head catches it too.
 			c.exec(`DELETE FROM audit_log WHERE tenant_id = ?`, tid)
 			c.exec(`UPDATE audit_heads SET seq = 0, last_hash = ? WHERE tenant_id = ?`, audit.GenesisHash, tid)
-			attack("wiped", dsn, headsJSON, "no entries (wiped)")
+			// A tenant's chain begins with its creation, so the plain verify
+			// sees an empty one as erased; the saved head says more.
+			emptied := fmt.Sprintf("tenant %d (kobe): 改ざんを検出 / BROKEN at seq 1", tid)
+			attack("wiped", dsn, headsJSON, "no entries (wiped)", emptied)
 			c.exec(`DELETE FROM audit_heads WHERE tenant_id = ?`, tid)
-			attack("wiped with its head", dsn, heads, "no entries (wiped)")
+			attack("wiped with its head", dsn, heads, "no entries (wiped)", fmt.Sprintf("tenant %d: 改ざんを検出 / BROKEN at seq 1", tid))
 
 			// Recomputed: an entry edited and every hash after it redone.
 			dsn, c, tid = setupChain(t, eng)

@@ -28,7 +28,8 @@ type Store interface {
 	// FindAuditEntries lists a tenant's entries, newest first, narrowed by f
 	// (already normalised).
 	FindAuditEntries(ctx context.Context, tenantID int64, f Filter) ([]*Entry, error)
-	// AuditChainTenants lists every tenant id that has a chain, 0 included.
+	// AuditChainTenants lists every tenant id that has a chain, 0 included,
+	// and every tenant.
 	AuditChainTenants(ctx context.Context) ([]int64, error)
 	// FindAuditHeads lists the head the store keeps for every chain, in
 	// tenant id order, each with its tenant's slug ("" for tenant 0).
@@ -144,6 +145,12 @@ func (s *Service) VerifyChainsAgainst(ctx context.Context, tenantIDs []int64, sa
 		r.Entries = v.Count
 		if err != nil && !errors.As(err, &r.Break) {
 			return out, err
+		}
+		if r.Break == nil && r.Entries == 0 && id != 0 {
+			// A tenant's creation is the first entry of its own chain: a
+			// tenant with none had its chain erased with its head (a
+			// review found that reported as OK without a saved head).
+			r.Break = &Break{TenantID: id, Seq: 1, Reason: "the chain is empty, but a tenant's chain begins with its creation: erased"}
 		}
 		out = append(out, r)
 	}

@@ -269,7 +269,9 @@ func (db *DB) VerifyAuditChain(ctx context.Context, tenantID int64) (int64, erro
 	return audit.VerifyChain(ctx, db, tenantID)
 }
 
-// AuditChainTenants lists every tenant id that has a chain, 0 included.
+// AuditChainTenants lists every tenant id that has a chain, 0 included,
+// and every tenant (whose chain holds at least its creation: an empty
+// one was erased, audit.Service.VerifyChainsAgainst).
 func (db *DB) AuditChainTenants(ctx context.Context) ([]int64, error) {
 	if err := db.SealAllAudit(ctx); err != nil {
 		return nil, err
@@ -277,7 +279,7 @@ func (db *DB) AuditChainTenants(ctx context.Context) ([]int64, error) {
 	ids, err := queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (int64, error) {
 		var id int64
 		return id, sc.Scan(&id)
-	}, `SELECT tenant_id FROM audit_heads UNION SELECT DISTINCT tenant_id FROM audit_log ORDER BY 1`)
+	}, `SELECT id FROM tenants UNION SELECT tenant_id FROM audit_heads UNION SELECT DISTINCT tenant_id FROM audit_log ORDER BY 1`)
 	if err != nil {
 		return nil, fmt.Errorf("store: audit tenants: %w", err)
 	}
