@@ -60,6 +60,7 @@ func TestBrowser(t *testing.T) {
 	roles := []role{
 		{login: "staff", home: "/", h1: "ホーム", pages: staffPages},
 		{login: "supervisor", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {
+			menuKeepsFocusInView(t, tb) // the supervisor's menu is the longest of the staff roles
 			tb.check(t, "/team", "")
 			approvalPages(t, tb) // apply_pages.go
 			// Working time, presence and the board (issue 12).
@@ -600,4 +601,24 @@ func rosterGrid(t *testing.T, tb *tab) {
 		t.Errorf("/roster/solve: status %d", resp.Status)
 	}
 	tb.pageChecks(t, "/roster/solve")
+}
+
+// menuKeepsFocusInView tabs through the site menu, which scrolls sideways
+// at phone width, and expects each link the keyboard reaches to be wholly
+// on screen (a review found 「始業・終業」 almost entirely past the edge).
+func menuKeepsFocusInView(t *testing.T, tb *tab) {
+	t.Helper()
+	n := tb.evalInt(t, `(() => { document.querySelector('.site-nav a').focus(); return document.querySelectorAll('.site-nav a').length; })()`)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			if err := chromedp.Do(tb.ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := tb.eval(t, `(() => { const a = document.activeElement, b = a.getBoundingClientRect();
+		  return a.closest('.site-nav') ? (b.left >= 0 && b.right <= innerWidth ? 'shown' : 'cut ' + Math.round(b.left) + '–' + Math.round(b.right) + ' ' + a.textContent.trim()) : 'left the menu'; })()`)
+		if got != "shown" {
+			t.Errorf("menu link %d at %d px: %s", i+1, phoneWidth, got)
+		}
+	}
 }

@@ -53,3 +53,18 @@
     s.focus();
   });
 })();
+
+// On a narrow screen the site menu is one row that scrolls sideways; a
+// browser leaves a link reached with Tab where it is when part of it shows,
+// even a few pixels at the edge, so the focused link is scrolled fully into
+// the row.
+(function () {
+  "use strict";
+  document.addEventListener("focusin", function (e) {
+    var a = e.target;
+    if (!a || !a.closest || !a.closest(".site-nav") || !a.scrollIntoView) {
+      return;
+    }
+    a.scrollIntoView({ block: "nearest", inline: "nearest" });
+  });
+})();
