@@ -135,6 +135,7 @@ func staffPages(t *testing.T, tb *tab) {
 	tb.check(t, "/units", "")
 	tb.check(t, own, "")
 	tb.check(t, "/settings", "")
+	flashTakesFocus(t, tb)
 	tb.check(t, "/calendar", "")
 	tb.check(t, "/tokens", "")
 	tb.check(t, "/api/docs", "")
@@ -601,6 +602,25 @@ func rosterGrid(t *testing.T, tb *tab) {
 		t.Errorf("/roster/solve: status %d", resp.Status)
 	}
 	tb.pageChecks(t, "/roster/solve")
+}
+
+// flashTakesFocus saves the settings page unchanged (the page is open) and
+// expects the page it lands on to have moved the focus to the message
+// saying so (confirm.js), so that a screen reader announces it and the
+// keyboard starts there.
+func flashTakesFocus(t *testing.T, tb *tab) {
+	t.Helper()
+	resp, err := chromedp.RunResponse(tb.ctx, chromedp.Click(chromedp.CSS(`main form[action="/settings"] button.button--primary`)))
+	if err != nil {
+		t.Fatalf("saving /settings: %v", err)
+	}
+	if resp.Status != 200 {
+		t.Fatalf("saving /settings: status %d", resp.Status)
+	}
+	if got := tb.eval(t, `(() => { const a = document.activeElement; return a.id + '|' + a.getAttribute('role') + '|' + a.textContent.trim(); })()`); got != "flash|status|保存しました。" {
+		t.Errorf("after saving /settings the focus is on %q, want the flash message (flash|status|保存しました。)", got)
+	}
+	tb.pageChecks(t, "/settings (saved)")
 }
 
 // menuKeepsFocusInView tabs through the site menu, which scrolls sideways

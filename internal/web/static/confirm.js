@@ -41,12 +41,18 @@
 // A page answering a refused form moves the focus to its error summary
 // (its links lead to each field), so that a keyboard or screen-reader user
 // starts there; a page that focuses the field in error itself (autofocus)
-// keeps that.
+// keeps that. A page reached after a form went through moves it to the
+// message saying so (「申請しました。」): a status already on the page when it
+// loads is not announced by every screen reader, and the keyboard would
+// otherwise start at the top of the page.
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
-    var s = document.getElementById("error-summary");
-    if (!s || document.querySelector("[autofocus]")) {
+    if (document.querySelector("[autofocus]")) {
+      return;
+    }
+    var s = document.getElementById("error-summary") || document.getElementById("flash");
+    if (!s) {
       return;
     }
     s.setAttribute("tabindex", "-1");
