@@ -60,6 +60,7 @@ func TestBrowser(t *testing.T) {
 	roles := []role{
 		{login: "staff", home: "/", h1: "ホーム", pages: staffPages},
 		{login: "supervisor", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {
+			menuKeepsFocusInView(t, tb) // the supervisor's menu is the longest of the staff roles
 			tb.check(t, "/team", "")
 			approvalPages(t, tb) // apply_pages.go
 			// Working time, presence and the board (issue 12).
@@ -134,6 +135,7 @@ func staffPages(t *testing.T, tb *tab) {
 	tb.check(t, "/units", "")
 	tb.check(t, own, "")
 	tb.check(t, "/settings", "")
+	flashTakesFocus(t, tb)
 	tb.check(t, "/calendar", "")
 	tb.check(t, "/tokens", "")
 	tb.check(t, "/api/docs", "")
@@ -600,4 +602,43 @@ func rosterGrid(t *testing.T, tb *tab) {
 		t.Errorf("/roster/solve: status %d", resp.Status)
 	}
 	tb.pageChecks(t, "/roster/solve")
+}
+
+// flashTakesFocus saves the settings page unchanged (the page is open) and
+// expects the page it lands on to have moved the focus to the message
+// saying so (confirm.js), so that a screen reader announces it and the
+// keyboard starts there.
+func flashTakesFocus(t *testing.T, tb *tab) {
+	t.Helper()
+	resp, err := chromedp.RunResponse(tb.ctx, chromedp.Click(chromedp.CSS(`main form[action="/settings"] button.button--primary`)))
+	if err != nil {
+		t.Fatalf("saving /settings: %v", err)
+	}
+	if resp.Status != 200 {
+		t.Fatalf("saving /settings: status %d", resp.Status)
+	}
+	if got := tb.eval(t, `(() => { const a = document.activeElement; return a.id + '|' + a.getAttribute('role') + '|' + a.textContent.trim(); })()`); got != "flash|status|保存しました。" {
+		t.Errorf("after saving /settings the focus is on %q, want the flash message (flash|status|保存しました。)", got)
+	}
+	tb.pageChecks(t, "/settings (saved)")
+}
+
+// menuKeepsFocusInView tabs through the site menu, which scrolls sideways
+// at phone width, and expects each link the keyboard reaches to be wholly
+// on screen (a review found 「始業・終業」 almost entirely past the edge).
+func menuKeepsFocusInView(t *testing.T, tb *tab) {
+	t.Helper()
+	n := tb.evalInt(t, `(() => { document.querySelector('.site-nav a').focus(); return document.querySelectorAll('.site-nav a').length; })()`)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			if err := chromedp.Do(tb.ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := tb.eval(t, `(() => { const a = document.activeElement, b = a.getBoundingClientRect();
+		  return a.closest('.site-nav') ? (b.left >= 0 && b.right <= innerWidth ? 'shown' : 'cut ' + Math.round(b.left) + '–' + Math.round(b.right) + ' ' + a.textContent.trim()) : 'left the menu'; })()`)
+		if got != "shown" {
+			t.Errorf("menu link %d at %d px: %s", i+1, phoneWidth, got)
+		}
+	}
 }

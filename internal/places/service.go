@@ -571,7 +571,7 @@ func (s *Service) book(ctx context.Context, tenantID int64, who *auth.Principal,
 		return false, err
 	}
 	if b.PC && !o.Hourly && o.PCs == 0 {
-		return false, apperr.New(apperr.Invalid, "places.refused.no_pc")
+		return false, apperr.At(apperr.Invalid, "pc", "places.refused.no_pc", nil)
 	}
 	behalf, notes, err := OnBehalf(ctx, s.st, tenantID, who, targetID, notify.BookedForYou, ObjectBooking, o.Name, b.Day, b.Half, b.ApplicationID)
 	if err != nil {

@@ -236,7 +236,7 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, status 
 	today := s.svc.Apply.Today()
 	own := a.StaffID == p.StaffID
 	can := func(x apply.Action) bool { return slices.Contains(det.Can, x) }
-	d := map[string]any{"App": a, "Own": own, "State": stateOf(l, a.Status), "Dates": v.datesSummary(a.Dates()), "Comment": r.PostFormValue("comment"),
+	d := map[string]any{"App": a, "Own": own, "State": stateOf(l, a.Status), "Dates": v.datesSummaryCancelled(a.Dates(), cancelledDays(a)), "Comment": r.PostFormValue("comment"),
 		"Place": placeText(l, a) + placeReason(a), "Back": "/applications", "BackLabel": i18n.T(l, "applyweb.back_mine", nil)}
 	if !own {
 		d["Back"], d["BackLabel"] = "/approvals", i18n.T(l, "applyweb.back_inbox", nil)
@@ -640,4 +640,20 @@ func (s *Server) actionFailed(w http.ResponseWriter, r *http.Request, err error)
 	default:
 		s.fail(w, r, err)
 	}
+}
+
+// cancelledDays is how many days of a multi-day application were
+// cancelled one by one while others stay (0 when all or none were: the
+// application's state says that).
+func cancelledDays(a *apply.Application) int {
+	n := 0
+	for _, d := range a.Days {
+		if d.Status == apply.Cancelled {
+			n++
+		}
+	}
+	if n == len(a.Days) {
+		return 0
+	}
+	return n
 }

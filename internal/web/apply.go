@@ -19,10 +19,14 @@ import (
 // input: the choices the policy in force leaves them, the people who may
 // check their presence, and the last rule check.
 type applyFormData struct {
-	Form           *applyForm
-	Action         string
-	Intro          bool
-	Last           string // summary of the last application when the form was prefilled from it
+	Form   *applyForm
+	Action string
+	Intro  bool
+	Last   string // summary of the last application when the form was prefilled from it
+	// From: the application named by ?from= (「この内容で別の日を申請」)
+	// the form was prefilled from, not the last one; FromDates its days.
+	From           int64
+	FromDates      string
 	Weekdays       []weekdayChoice
 	Modes          []policy.Mode
 	Places         []string
@@ -188,6 +192,7 @@ func (s *Server) applyNew(w http.ResponseWriter, r *http.Request) {
 		}
 		if det.StaffID == p.StaffID {
 			src = det.Application
+			d.From, d.FromDates = src.ID, dateView(r).datesSummary(src.Dates())
 		}
 	}
 	if src == nil {

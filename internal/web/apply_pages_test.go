@@ -396,6 +396,16 @@ func TestReportSeveralDays(t *testing.T) {
 		if !strings.Contains(res.body, `name="also" value="`+d2.String()+`"`) {
 			t.Fatalf("the other due days are not offered:\n%s", res.body)
 		}
+		// The person's own report needs the hours and the work; a verbal
+		// report, which the supervisor writes down, needs neither
+		// (apply.Service.Report), so its form marks nothing required.
+		if n := strings.Count(res.body, " required"); n != 3 || strings.Count(res.body, `<span class="req">`) != 3 {
+			t.Errorf("the report form marks %d fields required, want 3 (start, end, work)", n)
+		}
+		if res := w.do("GET", "/applications/"+itoa(id)+"/report?date="+d3.String()+"&verbal=1", nil, sup); res.code != 200 ||
+			!strings.Contains(res.body, `name="verbal" value="1"`) || strings.Contains(res.body, " required") || strings.Contains(res.body, `class="req"`) {
+			t.Errorf("the verbal report form marks fields required: %d\n%s", res.code, res.body)
+		}
 		rep := url.Values{"date": {day.String()}, "also": {d2.String()}, "actual_start": {"08:30"}, "actual_end": {"17:15"}, "work": {"整理した"}}
 		if res = w.do("POST", "/applications/"+itoa(id)+"/report", rep, staff); res.code != http.StatusSeeOther {
 			t.Fatalf("report: %d\n%s", res.code, res.body)

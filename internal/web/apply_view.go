@@ -337,7 +337,13 @@ func shortDayLabel(lang string, d calendar.Date) string {
 // consecutive days as a range, or the first days and how many more. The
 // first day of another year than this one names its year, in the era the
 // person chose (令和9年2月3日(水)〜2月24日(水)).
-func (v *view) datesSummary(ds []calendar.Date) string {
+func (v *view) datesSummary(ds []calendar.Date) string { return v.datesSummaryCancelled(ds, 0) }
+
+// datesSummaryCancelled is datesSummary saying how many of the days were
+// cancelled since (「12月1日(火)〜12月4日(金)（4日、うち取消し1日）」): an
+// application's page lists all its days, and without it the count read
+// as if all were still in effect.
+func (v *view) datesSummaryCancelled(ds []calendar.Date, cancelled int) string {
 	if len(ds) == 0 {
 		return ""
 	}
@@ -368,9 +374,15 @@ func (v *view) datesSummary(ds []calendar.Date) string {
 		if lang == "en" {
 			sep = ", "
 		}
+		if cancelled > 0 {
+			return i18n.T(lang, "applyweb.dates_list_cancelled", map[string]any{"Dates": strings.Join(parts, sep), "Cancelled": cancelled})
+		}
 		return strings.Join(parts, sep)
 	}
 	from := label(first)
+	if cancelled > 0 {
+		return i18n.T(lang, "applyweb.dates_span_cancelled", map[string]any{"From": from, "To": label(last), "N": len(ds), "Cancelled": cancelled})
+	}
 	return i18n.T(lang, "applyweb.dates_span", map[string]any{"From": from, "To": label(last), "N": len(ds)})
 }
 

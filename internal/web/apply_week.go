@@ -106,7 +106,7 @@ func (s *Server) weekPage(w http.ResponseWriter, r *http.Request, status int, ch
 		wv := weekView{Label: i18n.T(l, "applyweb.week_of", map[string]any{"Date": dayLabel(l, mon)})}
 		for i := range 7 {
 			d := mon.AddDays(i)
-			wd := weekDay{ISO: d.String(), Short: dayLabel(l, d)}
+			wd := weekDay{ISO: d.String(), Short: weekCardLabel(l, d)}
 			switch {
 			case !cal.IsBusinessDay(d):
 				if i >= 5 {
@@ -151,6 +151,16 @@ func (s *Server) weekPage(w http.ResponseWriter, r *http.Request, status int, ch
 	}
 	data["Check"] = check
 	s.render(w, r, status, "apply_week", "applyweb.title_week", data, formErr)
+}
+
+// weekCardLabel is a day on its card: the week's legend names the year
+// (Week of Mon 7 Dec 2026), so the card leaves it out — with it an English
+// label ("Mon 7 Dec 2026") did not fit a card at 360 px.
+func weekCardLabel(lang string, d calendar.Date) string {
+	if lang == "en" {
+		return shortDayLabel(lang, d)
+	}
+	return dayLabel(lang, d)
 }
 
 func mondayOf(d calendar.Date) calendar.Date {

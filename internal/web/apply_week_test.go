@@ -83,3 +83,29 @@ func TestWeekViewOffersTheOtherHalf(t *testing.T) {
 		}
 	})
 }
+
+// TestWeekViewCardsLeaveTheYearToTheLegend: a day's card names no year in
+// either language — the week's legend does — so an English card fits at
+// 360 px ("Mon 7 Dec", not "Mon 7 Dec 2026", which was clipped).
+func TestWeekViewCardsLeaveTheYearToTheLegend(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, day := applyWorld(t, db)
+		tok, staff := mkToken(t, w, "staff", false), w.session(t, "staff")
+		if res := w.call("POST", "/api/v1/applications", fmt.Sprintf(`{"dates":[%q],"mode":"home","plan":"資料作成","submit":true}`, day), tok); res.code != http.StatusCreated {
+			t.Fatalf("apply %s: %d %s", day, res.code, res.body)
+		}
+		mon := day.AddDays(-((int(day.Weekday()) + 6) % 7))
+		for _, c := range []struct{ lang, legend, card string }{
+			{"en", "Week of " + mon.Time().Format("Mon 2 Jan 2006"), `<span class="week-day__date">` + mon.Time().Format("Mon 2 Jan") + `</span>`},
+			{"ja", fmt.Sprintf("%d月%d日(月)からの週", mon.Month, mon.Day), fmt.Sprintf(`<span class="week-day__date">%d月%d日(月)</span>`, mon.Month, mon.Day)},
+		} {
+			if res := w.do("POST", "/settings", url.Values{"lang": {c.lang}, "era": {"seireki"}}, staff); res.code != http.StatusSeeOther {
+				t.Fatalf("settings %s: %d", c.lang, res.code)
+			}
+			res := w.do("GET", "/apply/week?week="+day.String(), nil, staff)
+			if !strings.Contains(res.body, "<legend>"+c.legend+"</legend>") || !strings.Contains(res.body, c.card) {
+				t.Errorf("%s: legend %q or card %q missing:\n%s", c.lang, c.legend, c.card, res.body)
+			}
+		}
+	})
+}

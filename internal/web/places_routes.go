@@ -39,6 +39,28 @@ type placesOffice struct {
 	Days []places.DayUse
 }
 
+// NoPC: the office lends no PC with a seat, so a booking with one is
+// refused (places.Service.Book); the form says so before it is sent.
+func (o placesOffice) NoPC() bool { return !o.Hourly && o.PCs == 0 }
+
+// PCOffices is whether any office takes a booking with a PC: without one
+// the form does not offer the choice at all.
+func (v *placesView) PCOffices() bool {
+	return slices.ContainsFunc(v.Offices, func(o placesOffice) bool { return !o.NoPC() })
+}
+
+// NoPCOffices names the offices whose seats come without a PC, for the
+// hint at the choice.
+func (v *placesView) NoPCOffices() []string {
+	var names []string
+	for _, o := range v.Offices {
+		if o.NoPC() {
+			names = append(names, o.Name)
+		}
+	}
+	return names
+}
+
 type placesView struct {
 	Offices []placesOffice
 	Mine    []*places.Booking

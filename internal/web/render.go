@@ -171,6 +171,17 @@ func (v *view) DateWeekday(d calendar.Date) string {
 	return v.Date(d) + "(" + v.Weekday(d) + ")"
 }
 
+// DayLabel is a day as the application pages name it: in English with its
+// month spelt out (Fri 4 Dec 2026, dayLabel), in Japanese as DateWeekday
+// (the era as the person chose). The booking tables read "Fri 2026-12-04"
+// beside them.
+func (v *view) DayLabel(d calendar.Date) string {
+	if v.Lang == "en" && !d.IsZero() {
+		return dayLabel(v.Lang, d)
+	}
+	return v.DateWeekday(d)
+}
+
 // YearMonth is a month's heading in the era the person chose: 令和8年12月,
 // 2026年12月 (2026/12 in English).
 func (v *view) YearMonth(d calendar.Date) string {

@@ -198,8 +198,11 @@ func (s *Server) worktimeReport(w http.ResponseWriter, r *http.Request, end bool
 		return
 	}
 	key := "flash.worktime_started"
-	if end {
+	switch {
+	case end:
 		key = "flash.worktime_ended"
+	case out.Resumed:
+		key = "flash.worktime_resumed"
 	}
 	target := "/worktime"
 	if len(out.Warnings) > 0 {

@@ -265,6 +265,9 @@ func line(v *apperr.Validation, field, s string, label map[string]any) {
 type Outcome struct {
 	Day      Day
 	Warnings []Warning
+	// Resumed: the start went back to work on a day already ended (a
+	// page says 「勤務の再開を記録しました。」, not 「始業を記録しました。」).
+	Resumed bool
 }
 
 // target resolves whom the action is for: the person themselves, or (by a
@@ -520,7 +523,7 @@ func (s *Service) start(ctx context.Context, tenantID int64, who *auth.Principal
 		return nil, err
 	}
 	s.after(ctx, tenantID, d, apply.ActStart, before != nil)
-	return &Outcome{Day: d, Warnings: ws}, nil
+	return &Outcome{Day: d, Warnings: ws, Resumed: before != nil}, nil
 }
 
 // newDay is a fresh day started now, taking the mode and place not given

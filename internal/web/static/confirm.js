@@ -41,15 +41,36 @@
 // A page answering a refused form moves the focus to its error summary
 // (its links lead to each field), so that a keyboard or screen-reader user
 // starts there; a page that focuses the field in error itself (autofocus)
-// keeps that.
+// keeps that. A page reached after a form went through moves it to the
+// message saying so (「申請しました。」): a status already on the page when it
+// loads is not announced by every screen reader, and the keyboard would
+// otherwise start at the top of the page.
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
-    var s = document.getElementById("error-summary");
-    if (!s || document.querySelector("[autofocus]")) {
+    if (document.querySelector("[autofocus]")) {
+      return;
+    }
+    var s = document.getElementById("error-summary") || document.getElementById("flash");
+    if (!s) {
       return;
     }
     s.setAttribute("tabindex", "-1");
     s.focus();
+  });
+})();
+
+// On a narrow screen the site menu is one row that scrolls sideways; a
+// browser leaves a link reached with Tab where it is when part of it shows,
+// even a few pixels at the edge, so the focused link is scrolled fully into
+// the row.
+(function () {
+  "use strict";
+  document.addEventListener("focusin", function (e) {
+    var a = e.target;
+    if (!a || !a.closest || !a.closest(".site-nav") || !a.scrollIntoView) {
+      return;
+    }
+    a.scrollIntoView({ block: "nearest", inline: "nearest" });
   });
 })();
