@@ -131,7 +131,13 @@ func TestReportRefusals(t *testing.T) {
 				t.Fatalf("%s: %v, want %s on %s", name, err, key, field)
 			}
 		}
-		_, err := f.svc.Report(ctx, f.a.ID, f.who["kacho"], id, apply.ReportInput{Verbal: true, Work: "電話で聞いた"})
+		// The day before, a report naming no day is told the day has not
+		// come (not that the approved application does not allow it).
+		f.now = time.Date(2026, time.June, 3, 18, 0, 0, 0, calendar.Tokyo)
+		_, err := f.svc.Report(ctx, f.a.ID, f.who["staff"], id, apply.ReportInput{ActualStart: "08:30", ActualEnd: "17:15", Work: "x"})
+		fieldIs("a report the day before", err, "dates", "apply.report_future")
+		f.now = time.Date(2026, time.June, 4, 8, 0, 0, 0, calendar.Tokyo)
+		_, err = f.svc.Report(ctx, f.a.ID, f.who["kacho"], id, apply.ReportInput{Verbal: true, Work: "電話で聞いた"})
 		fieldIs("a verbal report at 08:00 of the day", err, "days", "apply.report_not_done")
 		_, err = f.svc.Report(ctx, f.a.ID, f.who["staff"], id, apply.ReportInput{Work: "終わった"})
 		fieldIs("a report without times at 08:00 of the day", err, "days", "apply.report_not_done")

@@ -303,9 +303,11 @@ func TestReportConfirmAndOverdue(t *testing.T) {
 		id := res.Application.ID
 		_, err = f.svc.Approve(ctx, f.a.ID, f.who["kacho"], id, apply.Act{})
 		storetest.Must(t, err)
-		// Not before the day.
+		// Not before the day (said as such: 422 naming the day).
 		_, err = f.svc.Report(ctx, f.a.ID, f.who["staff"], id, apply.ReportInput{Work: "資料作成"})
-		mustCode(t, err, apperr.Conflict)
+		if e := apperr.As(err); e == nil || e.Code != apperr.Invalid || e.Fields[0].Key != "apply.report_future" {
+			t.Fatalf("a report before the day: %v", err)
+		}
 		f.now = time.Date(2026, time.June, 4, 8, 0, 0, 0, calendar.Tokyo)
 		_, err = f.svc.StartDay(ctx, f.a.ID, f.who["staff"], id, day(time.June, 4), time.Time{})
 		storetest.Must(t, err)

@@ -981,10 +981,14 @@ func (s *Service) Report(ctx context.Context, tenantID int64, who *auth.Principa
 		}
 		var changed []Day
 		var dates []calendar.Date
+		var notYet calendar.Date // the first day that could be reported once it has come
 		for i := range a.Days {
 			d := &a.Days[i]
 			if len(in.Dates) > 0 && !slices.Contains(in.Dates, d.Date) {
 				continue
+			}
+			if Allowed(d.Status, ActReport) && today.Before(d.Date) && (notYet.IsZero() || d.Date.Before(notYet)) {
+				notYet = d.Date
 			}
 			if !Allowed(d.Status, ActReport) || today.Before(d.Date) {
 				if len(in.Dates) > 0 {
@@ -1031,6 +1035,13 @@ func (s *Service) Report(ctx context.Context, tenantID int64, who *auth.Principa
 			dates = append(dates, d.Date)
 		}
 		if len(changed) == 0 {
+			if !notYet.IsZero() {
+				// Approved, only not yet come: said as such, not as a
+				// state that does not allow a report (a review).
+				var v apperr.Validation
+				v.Add("dates", "apply.report_future", map[string]any{"Date": notYet.String()})
+				return nil, v.Err()
+			}
 			return nil, StateError(a.Status, ActReport)
 		}
 		st := &step{days: changed, decision: &Decision{Action: ActReport, Dates: dates}}
