@@ -2,6 +2,7 @@ package apply
 
 import (
 	"context"
+	"maps"
 	"time"
 
 	"telework/internal/calendar"
@@ -160,7 +161,11 @@ func reportNotes(rs []ReportNote, today calendar.Date) (notes []notify.Notificat
 		}
 		if len(g.late) > 0 {
 			args := map[string]any{"Name": g.r.StaffName, "Dates": DatesText(g.late), "Count": len(g.late)}
-			notes = append(notes, notify.New(g.r.StaffID, notify.ReportOverdue, id, args))
+			// The person's own copy speaks to them (「あなたの…」), the
+			// approver's names them.
+			own := maps.Clone(args)
+			own["Own"] = true
+			notes = append(notes, notify.New(g.r.StaffID, notify.ReportOverdue, id, own))
 			a := Application{FirstApproverID: g.r.FirstApproverID, SecondApproverID: g.r.SecondApproverID}
 			if ap := a.finalApprover(); ap != 0 && ap != g.r.StaffID {
 				notes = append(notes, notify.New(ap, notify.ReportOverdue, id, args))

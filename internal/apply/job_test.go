@@ -2,11 +2,14 @@ package apply_test
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"telework/internal/apply"
 	"telework/internal/calendar"
+	"telework/internal/notify"
 	"telework/internal/policy"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
@@ -66,6 +69,18 @@ func TestDailyJobTellsEachReportOnce(t *testing.T) {
 			}
 			if d, ls, lk := count("report_due", staff), count("report_overdue", staff), count("report_overdue", kacho); d != s.due || ls != s.lateStaff || lk != s.lateKacho {
 				t.Errorf("%s: due %d, late to staff %d, late to approver %d", s.name, d, ls, lk)
+			}
+		}
+		// The person is told of their own late report as theirs; the
+		// approver, by the person's name.
+		for who, want := range map[int64]string{staff: "あなたの", kacho: f.people["staff"].Name + "さんの"} {
+			ns, err := db.FindNotifications(ctx, f.a.ID, who, notify.Filter{}, 50, 0)
+			storetest.Must(t, err)
+			i := slices.IndexFunc(ns, func(n notify.Notification) bool { return n.Kind == notify.ReportOverdue })
+			if i < 0 || !strings.HasPrefix(ns[i].Message("ja"), want) || strings.Contains(ns[i].Message("en"), "no value") {
+				t.Errorf("the overdue notice to %d does not begin %q", who, want)
+			} else if who == staff && !strings.HasPrefix(ns[i].Message("en"), "Your telework report") {
+				t.Errorf("the person's own notice in English: %s", ns[i].Message("en"))
 			}
 		}
 		// A report filed late is not told again, and the overdue lists drop it.
