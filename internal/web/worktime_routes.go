@@ -11,6 +11,7 @@ import (
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/i18n"
+	"telework/internal/org"
 	"telework/internal/policy"
 	"telework/internal/presence"
 	"telework/internal/route"
@@ -388,6 +389,21 @@ func (s *Server) worktimeBoardRows(r *http.Request, unitID int64) ([]worktimeBoa
 	return out, nil
 }
 
+// boardChoices are the units whose board p may see, as the board's rule
+// says (presence.Service.Board: HR every unit; others their own unit,
+// those above it and those below it), in tree order by path — not every
+// unit, most of which answered 403 (a review).
+func boardChoices(tr *org.Tree, p *auth.Principal) []inboxUnit {
+	var out []inboxUnit
+	for _, n := range tr.Flatten(false) {
+		id := n.Unit.ID
+		if p.Has(auth.HRAdmin) || p.UnitID != 0 && (tr.IsWithin(id, p.UnitID) || tr.IsWithin(p.UnitID, id)) {
+			out = append(out, inboxUnit{ID: id, Name: tr.PathString(id)})
+		}
+	}
+	return out
+}
+
 func (s *Server) worktimeBoard(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	unitID, _ := strconv.ParseInt(r.URL.Query().Get("unit_id"), 10, 64)
@@ -406,7 +422,7 @@ func (s *Server) worktimeBoard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	data := map[string]any{"Rows": rows, "UnitID": unitID, "Units": s.unitChoices(tr, 0)}
+	data := map[string]any{"Rows": rows, "UnitID": unitID, "Units": boardChoices(tr, p)}
 	if r.URL.Query().Get("fragment") == "1" {
 		s.renderFragment(w, r, "worktime_board", "board_rows", s.newView(r, "worktime.title_board", data, nil))
 		return
