@@ -1,6 +1,7 @@
 package api
 
 import (
+	"slices"
 	"telework/internal/apply"
 	"telework/internal/notify"
 	"telework/internal/policy"
@@ -73,7 +74,8 @@ func applySchemas() map[string]any {
 		"recurrence": recurrence, "days": arr(day), "skipped": arr(skipped), "findings": arr(finding),
 		"submitted_at": dateTime("last submission"), "created_at": dateTime("created"), "updated_at": dateTime("changed"),
 		"version":   integer("version (If-Match / version on actions)"),
-		"decisions": arr(decision), "can": arr(enum(apply.Actions, "")), "on_behalf_of": integer("deciding now would be in this approver's name"),
+		"decisions": arr(decision), "can": arr(enum(append(slices.Clone(apply.Actions), apply.ActEdit, apply.ActDelete),
+			"what the caller may do now: the actions (POST …/{action}), edit (PUT: a draft or a returned application) and delete (DELETE: a draft)")), "on_behalf_of": integer("deciding now would be in this approver's name"),
 		"auto_approved": boolean("approved by the policy at submission")}
 	inProps := map[string]any{
 		"dates": arr(dateStr("")), "range": obj([]string{"from", "to"}, map[string]any{"from": dateStr("first day"), "to": dateStr("last day")}),

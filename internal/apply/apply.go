@@ -59,6 +59,15 @@ const (
 	ActConfirm  Action = "confirm"
 )
 
+// What the applicant may do to the application itself, named among the
+// actions a reader may take (Details.Can) though they are no step of the
+// lifecycle: edit it (a draft or a returned one: PUT) and delete it (a
+// draft: DELETE).
+const (
+	ActEdit   Action = "edit"
+	ActDelete Action = "delete"
+)
+
 // Actions in lifecycle order.
 var Actions = []Action{ActSubmit, ActWithdraw, ActApprove, ActReturn, ActReject, ActCancel, ActStart, ActFinish,
 	ActReport, ActConfirm}

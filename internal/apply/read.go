@@ -516,6 +516,12 @@ func (s *Service) can(who *auth.Principal, a *Application, r *relation) []Action
 	var out []Action
 	anyDay := func(ok func(Day) bool) bool { return slices.ContainsFunc(a.Days, ok) }
 	if r.own {
+		if a.Decision == Draft || a.Decision == Returned {
+			out = append(out, ActEdit)
+		}
+		if a.Decision == Draft {
+			out = append(out, ActDelete)
+		}
 		if Allowed(a.Decision, ActSubmit) {
 			out = append(out, ActSubmit)
 		}

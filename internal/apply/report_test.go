@@ -2,6 +2,7 @@ package apply_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -203,6 +204,43 @@ func TestReportDueFollowsThePolicy(t *testing.T) {
 		}
 		if n, err := f.svc.RecomputeReportDue(ctx, f.a.ID); err != nil || n != 0 {
 			t.Errorf("a second run moved %d: %v", n, err)
+		}
+	})
+}
+
+// TestCanEditAndDelete: the actions a reader may take name editing (a
+// draft or a returned application, the applicant only) and deleting (a
+// draft), as PUT and DELETE allow them.
+func TestCanEditAndDelete(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		can := func(key string, id int64) []apply.Action {
+			t.Helper()
+			d, err := f.svc.Get(ctx, f.a.ID, f.who[key], id)
+			storetest.Must(t, err)
+			return d.Can
+		}
+		draft := oneDay(day(time.June, 10))
+		draft.Submit = false
+		res, err := f.svc.Create(ctx, f.a.ID, f.who["staff"], draft)
+		storetest.Must(t, err)
+		if c := can("staff", res.Application.ID); !slices.Contains(c, apply.ActEdit) || !slices.Contains(c, apply.ActDelete) {
+			t.Errorf("a draft: %v", c)
+		}
+		res, err = f.svc.Create(ctx, f.a.ID, f.who["staff"], oneDay(day(time.June, 11)))
+		storetest.Must(t, err)
+		id := res.Application.ID
+		if c := can("staff", id); slices.Contains(c, apply.ActEdit) || slices.Contains(c, apply.ActDelete) {
+			t.Errorf("a submitted application: %v", c)
+		}
+		_, err = f.svc.Return(ctx, f.a.ID, f.who["kacho"], id, apply.Act{Comment: "日付を確認してください"})
+		storetest.Must(t, err)
+		if c := can("staff", id); !slices.Contains(c, apply.ActEdit) || slices.Contains(c, apply.ActDelete) {
+			t.Errorf("a returned application: %v", c)
+		}
+		if c := can("kacho", id); slices.Contains(c, apply.ActEdit) {
+			t.Errorf("the approver may edit: %v", c)
 		}
 	})
 }
