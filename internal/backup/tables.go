@@ -248,7 +248,7 @@ var Tables = []Table{
 	{Name: "application_decisions", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
 		num("id"), num("tenant_id"), num("application_id"), text("action"), num("step"), numNull("by_staff_id"),
 		numNull("by_user_id"), numNull("on_behalf_of"), num("proxy"), text("comment"), text("dates"), text("findings"),
-		num("at"),
+		num("at"), num("roster"),
 	}},
 	{Name: "apply_settings", Key: key("tenant_id"), scope: tenantRows, Columns: []Column{
 		num("tenant_id"), text("approver"), num("two_step"), num("reminder_hours"), num("updated_at"), num("version"),
