@@ -62,3 +62,11 @@ func CheckWebhookHost(host string, allowLoopback bool) error {
 	}
 	return CheckWebhookAddr(ip, allowLoopback)
 }
+
+// CheckMailAddr says why a connection to the tenant's mail server at ip is
+// refused, or nil: the webhook rules with loopback allowed (a relay on
+// the same machine is the usual set-up, docs/notifications.md) — link-local
+// (a cloud's metadata service), unspecified and multicast addresses are
+// no mail server, and answering with their errors would let a tenant
+// admin probe them (a review). Private ranges stay allowed: LGWAN relays.
+func CheckMailAddr(ip netip.Addr) error { return CheckWebhookAddr(ip, true) }

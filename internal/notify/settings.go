@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"telework/internal/apperr"
@@ -323,6 +325,8 @@ func ValidateSettings(set Settings) error {
 	if set.SMTPHost != "" || set.MailFrom != "" {
 		if set.SMTPHost == "" {
 			v.Add("smtp_host", "delivery.rule_required", map[string]any{"LabelKey": "delivery.field_smtp_host"})
+		} else if ip, err := netip.ParseAddr(strings.Trim(set.SMTPHost, "[]")); err == nil && CheckMailAddr(ip) != nil {
+			v.Add("smtp_host", "delivery.rule_mail_host", map[string]any{"LabelKey": "delivery.field_smtp_host"})
 		}
 		if a, err := mail.ParseAddress(set.MailFrom); err != nil || a.Address != set.MailFrom {
 			v.Add("mail_from", "delivery.rule_address", map[string]any{"LabelKey": "delivery.field_mail_from"})

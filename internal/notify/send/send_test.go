@@ -440,3 +440,29 @@ func TestSubjectFoldKeepsHalfWidthKanaWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestMailServerAddress: the mail server's address is checked where it is
+// dialed: the unspecified address (which reaches this machine) is refused
+// in every TLS mode and nothing is sent; the settings refuse a link-local
+// or unspecified address as the host and keep loopback and private ones.
+func TestMailServerAddress(t *testing.T) {
+	s := sendtest.StartSMTP(t)
+	for _, mode := range []string{"starttls", "tls", "none"} {
+		set := settings(s, "utf-8")
+		set.SMTPHost, set.SMTPTLS = "0.0.0.0", mode
+		err := sendOne(t, s, set, s.Password)
+		if err == nil || !strings.Contains(err.Error(), "unspecified") {
+			t.Errorf("%s: the unspecified address was not refused: %v", mode, err)
+		}
+	}
+	if s.Len() != 0 {
+		t.Fatal("a mail reached the server through the unspecified address")
+	}
+	for host, ok := range map[string]bool{"169.254.169.254": false, "[fe80::1]": false, "0.0.0.0": false, "224.0.0.1": false,
+		"127.0.0.1": true, "10.1.2.3": true, "mail.pref.lg.jp": true} {
+		err := notify.ValidateSettings(notify.Settings{SMTPHost: host, SMTPPort: 25, SMTPTLS: "none", MailFrom: "t@example.jp", Charset: "utf-8"})
+		if (err == nil) != ok {
+			t.Errorf("host %s: %v", host, err)
+		}
+	}
+}
