@@ -227,7 +227,7 @@ func (s *Server) worktimeBreak(w http.ResponseWriter, r *http.Request) {
 	// 中抜け is the fieldset's second start button (action start_hourly);
 	// hourly=1 with action start is read too.
 	action := r.PostFormValue("action")
-	_, err := s.svc.Worktime.Break(r.Context(), p.TenantID, p, action == "start" || action == "start_hourly",
+	out, err := s.svc.Worktime.Break(r.Context(), p.TenantID, p, action == "start" || action == "start_hourly",
 		action == "start_hourly" || r.PostFormValue("hourly") == "1")
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid || apperr.CodeOf(err) == apperr.Conflict {
@@ -235,6 +235,10 @@ func (s *Server) worktimeBreak(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.fail(w, r, err)
+		return
+	}
+	if out.Discarded {
+		s.flashRedirect(w, r, "/worktime", "flash.worktime_break_discarded")
 		return
 	}
 	s.flashRedirect(w, r, "/worktime", "flash.worktime_saved")

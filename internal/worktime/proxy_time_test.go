@@ -146,3 +146,30 @@ func refusedAt(t *testing.T, err error, field, key string) {
 		t.Fatalf("want %s on %s, got %v", key, field, err)
 	}
 }
+
+// TestBreakUnderAMinute: a break ended within the minute it began is taken
+// back (not kept as a 0-minute 「18:10〜18:10」); a longer one is kept.
+func TestBreakUnderAMinute(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		f.now = time.Date(2026, time.June, 1, 9, 0, 0, 0, calendar.Tokyo)
+		_, err := f.svc.Start(ctx, f.a.ID, f.who["staff"], 0, worktime.Report{})
+		storetest.Must(t, err)
+		for _, c := range []struct {
+			length    time.Duration
+			discarded bool
+			breaks    int
+		}{{40 * time.Second, true, 0}, {61 * time.Second, false, 1}} {
+			f.now = f.now.Add(time.Hour)
+			_, err := f.svc.Break(ctx, f.a.ID, f.who["staff"], true, false)
+			storetest.Must(t, err)
+			f.now = f.now.Add(c.length)
+			out, err := f.svc.Break(ctx, f.a.ID, f.who["staff"], false, false)
+			storetest.Must(t, err)
+			if out.Discarded != c.discarded || len(out.Day.Breaks) != c.breaks {
+				t.Errorf("a break of %v: discarded %v, breaks %+v", c.length, out.Discarded, out.Day.Breaks)
+			}
+		}
+	})
+}

@@ -268,6 +268,10 @@ type Outcome struct {
 	// Resumed: the start went back to work on a day already ended (a
 	// page says 「勤務の再開を記録しました。」, not 「始業を記録しました。」).
 	Resumed bool
+	// Discarded: the break ended within the minute it began (a tap on
+	// 休憩 taken back) and is not kept: a 0-minute 「18:10〜18:10」 said
+	// nothing (a review).
+	Discarded bool
 }
 
 // target resolves whom the action is for: the person themselves, or (by a
@@ -709,6 +713,7 @@ func (s *Service) Break(ctx context.Context, tenantID int64, who *auth.Principal
 		}
 	}
 	var out Day
+	discarded := false
 	err = retryStale(func() error {
 		return s.st.InWorktimeTx(ctx, func(tx Tx) error {
 			d, before, err := s.dayToChange(ctx, tx, tenantID, st.ID, now)
@@ -716,6 +721,7 @@ func (s *Service) Break(ctx context.Context, tenantID int64, who *auth.Principal
 				return err
 			}
 			open := slices.IndexFunc(d.Breaks, func(b Break) bool { return b.End.IsZero() })
+			discarded = false
 			switch {
 			case start && open >= 0:
 				return apperr.New(apperr.Conflict, "worktime.on_break")
@@ -723,6 +729,8 @@ func (s *Service) Break(ctx context.Context, tenantID int64, who *auth.Principal
 				d.Breaks = append(d.Breaks, Break{Start: now, Hourly: hourly})
 			case open < 0:
 				return apperr.New(apperr.Conflict, "worktime.no_break")
+			case now.Sub(d.Breaks[open].Start) < time.Minute:
+				d.Breaks, discarded = slices.Delete(d.Breaks, open, open+1), true
 			default:
 				d.Breaks[open].End = now
 			}
@@ -741,7 +749,7 @@ func (s *Service) Break(ctx context.Context, tenantID int64, who *auth.Principal
 	if err != nil {
 		return nil, err
 	}
-	return &Outcome{Day: out, Warnings: views[0].Warnings}, nil
+	return &Outcome{Day: out, Warnings: views[0].Warnings, Discarded: discarded}, nil
 }
 
 // flag tells of a day's warnings, naming each rule with its numbers: one
