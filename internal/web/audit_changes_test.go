@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"telework/internal/store"
 	"telework/internal/store/storetest"
@@ -41,6 +42,9 @@ func TestAuditEntriesRecordTheChange(t *testing.T) {
 
 		must(w.call("POST", "/api/v1/worktime/start", `{"mode":"home"}`, staff), http.StatusOK)
 		must(w.call("POST", "/api/v1/worktime/break", `{"action":"start"}`, staff), http.StatusOK)
+		// Five minutes on: a break of under a minute is not kept.
+		defer func() { db.Now = time.Now }()
+		db.Now = func() time.Time { return time.Now().Add(5 * time.Minute) }
 		must(w.call("POST", "/api/v1/worktime/break", `{"action":"end"}`, staff), http.StatusOK)
 
 		var feed struct{ ID int64 }

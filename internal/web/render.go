@@ -166,7 +166,12 @@ func (v *view) DateWeekday(d calendar.Date) string {
 		return ""
 	}
 	if v.Lang == "en" {
-		return v.Weekday(d) + " " + v.Date(d)
+		if v.P != nil && v.P.Wareki {
+			return v.Weekday(d) + " " + v.Date(d)
+		}
+		// As the application pages write a day (Fri 4 Dec 2026), not
+		// "Fri 2026-12-04" beside them (a review).
+		return dayLabel(v.Lang, d)
 	}
 	return v.Date(d) + "(" + v.Weekday(d) + ")"
 }
