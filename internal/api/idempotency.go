@@ -55,8 +55,12 @@ func (s *API) idempotent(w http.ResponseWriter, r *http.Request, p *auth.Princip
 		return
 	}
 	if !claimed {
+		// A key claimed before the fingerprint compared JSON by its
+		// meaning holds the hash of the raw bytes (keys live 24 hours, and
+		// nodes are upgraded one by one): the same request under either.
+		legacy := sha256.Sum256(append([]byte(r.Method+" "+r.URL.Path+"\n"), body...))
 		switch {
-		case prev.RequestHash != hash:
+		case prev.RequestHash != hash && prev.RequestHash != hex.EncodeToString(legacy[:]):
 			s.problem(w, r, http.StatusUnprocessableEntity, apperr.New(apperr.Invalid, "api.idempotency_mismatch"))
 		case prev.Status == 0 && prev.Abandoned:
 			s.problem(w, r, http.StatusConflict, apperr.New(apperr.Conflict, "api.idempotency_unknown"))

@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"log/slog"
 	"net/http"
@@ -81,5 +83,38 @@ func TestRequestFingerprint(t *testing.T) {
 	}
 	if fp("/x?a=1&b=2", "") != fp("/x?b=2&a=1", "") || fp("/x", "a,b") == fp("/x", "a, b") {
 		t.Error("query order counts, or a non-JSON body's bytes do not")
+	}
+}
+
+// replayIdem answers every claim with a stored answer under reqHash.
+type replayIdem struct{ fakeIdem }
+
+var storedHash string
+
+func (*replayIdem) ClaimIdempotencyKey(ctx context.Context, tenantID, userID int64, key, reqHash string) (bool, route.Idempotent, error) {
+	return false, route.Idempotent{RequestHash: storedHash, Status: http.StatusCreated, ContentType: "application/json", Body: `{"id":7}`}, nil
+}
+
+// TestIdempotencyKeyFromBeforeTheUpgrade: a key stored with the hash of
+// the raw bytes (before the fingerprint read JSON by meaning) still
+// replays its answer to the same request; another request is refused.
+func TestIdempotencyKeyFromBeforeTheUpgrade(t *testing.T) {
+	body := `{"pool_id":4,"date":"2027-01-20"}`
+	legacy := sha256.Sum256([]byte("POST /api/v1/device-reservations\n" + body))
+	storedHash = hex.EncodeToString(legacy[:])
+	s := &API{svc: route.Services{Idempotency: &replayIdem{}}, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	for _, c := range []struct {
+		body string
+		want int
+	}{{body, http.StatusCreated}, {`{"pool_id":5,"date":"2027-01-20"}`, http.StatusUnprocessableEntity}} {
+		r := httptest.NewRequest("POST", "/api/v1/device-reservations", strings.NewReader(c.body))
+		r.Header.Set("Idempotency-Key", "k")
+		rec := httptest.NewRecorder()
+		s.idempotent(rec, r, &auth.Principal{TenantID: 1, UserID: 1}, func(w http.ResponseWriter, r *http.Request) {
+			t.Error("the handler ran again")
+		})
+		if rec.Code != c.want {
+			t.Errorf("%s: %d, want %d", c.body, rec.Code, c.want)
+		}
 	}
 }

@@ -95,11 +95,9 @@ func (s *Service) PublishRoster(ctx context.Context, tenantID int64, who *auth.P
 		held := map[personDay]bool{} // the days an earlier application keeps
 		// The days of the earlier publications that someone other than a
 		// publication cancelled (the person, their approver): not given
-		// again.
-		cancels, err := tx.FindApplicationCancels(ctx, tenantID, previous)
-		if err != nil {
-			return err
-		}
+		// again. Read once the application is locked (FindApplication): a
+		// cancel committing meanwhile is then in the list (read before the
+		// lock, a review found its day approved again on PostgreSQL).
 		declined := map[personDay]bool{}
 		var notes []notify.Notification
 		for _, id := range previous {
@@ -110,8 +108,12 @@ func (s *Service) PublishRoster(ctx context.Context, tenantID int64, who *auth.P
 				}
 				return err
 			}
+			cancels, err := tx.FindApplicationCancels(ctx, tenantID, []int64{a.ID})
+			if err != nil {
+				return err
+			}
 			for _, c := range cancels {
-				if c.ApplicationID != a.ID || c.Roster {
+				if c.Roster {
 					continue
 				}
 				for _, d := range c.Dates {
@@ -163,7 +165,10 @@ func (s *Service) PublishRoster(ctx context.Context, tenantID int64, who *auth.P
 				return err
 			}
 			res.Cancelled[a.ID] = dates
-			notes = append(notes, notify.New(a.StaffID, notify.Cancelled, a.ID, map[string]any{"Dates": DatesText(dates), "Count": len(dates)}))
+			// Told as the roster's cancellation (the message names no one:
+			// without "Roster" it read 「<no value>さんが取り消しました」).
+			notes = append(notes, notify.New(a.StaffID, notify.Cancelled, a.ID, map[string]any{"Dates": DatesText(dates), "Count": len(dates),
+				"Roster": true}))
 		}
 		for _, id := range staffIDs {
 			// A day the person already holds with an application of

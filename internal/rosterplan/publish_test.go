@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
+	"telework/internal/notify"
 	"testing"
 	"time"
 
@@ -162,13 +164,14 @@ type publishWorld struct {
 	hr    *auth.Principal
 	staff map[string]*org.Staff
 	mon   calendar.Date
+	shift time.Duration // moves the clock on from Monday 08:00
 }
 
 func newPublishWorld(t *testing.T, db *store.DB) *publishWorld {
 	t.Helper()
 	ctx := context.Background()
 	w := &publishWorld{mon: calendar.Date{Year: 2026, Month: time.June, Day: 1}, staff: map[string]*org.Staff{}}
-	now := func() time.Time { return w.mon.Time().Add(8 * time.Hour) }
+	now := func() time.Time { return w.mon.Time().Add(8*time.Hour + w.shift) }
 	w.svc, w.apply = rosterplan.NewService(db, now), apply.NewService(db, now)
 	w.svc.SetPublisher(w.apply)
 	w.tn = &org.Tenant{Slug: "kobe", Name: "神戸市", Kind: org.Municipality, StaffSize: 100, GeneralAdminStaff: 80}
@@ -400,8 +403,63 @@ func TestRepublishLeavesThePersonsCancellation(t *testing.T) {
 		// with it again: the publication's own cancellation does not stand.
 		publish("ONSITE", "ONSITE", "TELE", "ONSITE", "TELE")
 		approved(tue, 0, "Tuesday, dropped by the plan")
+		// The person is told the roster cancelled it (naming no one).
+		ns, err := db.FindNotifications(ctx, w.tn.ID, w.staff["1001"].ID, notify.Filter{}, 20, 0)
+		storetest.Must(t, err)
+		if i := slices.IndexFunc(ns, func(n notify.Notification) bool { return n.Kind == notify.Cancelled }); i < 0 ||
+			!strings.HasPrefix(ns[i].Message("ja"), "ローテーション表の公表で") || strings.Contains(ns[i].Message("en"), "no value") {
+			t.Errorf("the roster's cancellation notice: %+v", ns)
+		}
 		publish("ONSITE", "TELE", "TELE", "ONSITE", "TELE")
 		approved(tue, 1, "Tuesday, back in the plan")
 		approved(wed, 0, "Wednesday after the third publication")
+	})
+}
+
+// TestRosterDecisionsMigration: migration 00038 marks the decisions the
+// publications made before it (their approvals and cancellations), and
+// not the person's own cancellation: after it, a plan with a day an
+// earlier publication dropped gives it again, and the person's cancelled
+// day stays cancelled.
+func TestRosterDecisionsMigration(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newPublishWorld(t, db)
+		me := &auth.User{LoginID: "s1001", PasswordHash: "x", StaffID: w.staff["1001"].ID, Granted: []auth.Role{auth.Staff}}
+		storetest.Must(t, storetest.F(db).CreateUser(ctx, w.tn.ID, sys, me))
+		p1001 := &auth.Principal{TenantID: w.tn.ID, UserID: me.ID, StaffID: w.staff["1001"].ID, UnitID: w.unit.ID,
+			Roles: auth.EffectiveRoles(nil, true, false)}
+		tue, wed := w.mon.AddDays(1), w.mon.AddDays(2)
+		inst := w.instance(t, w.mon, w.mon.AddDays(4))
+		office := []string{"ONSITE", "ONSITE", "ONSITE", "ONSITE", "ONSITE"}
+		publish := func(days1001 ...string) apply.RosterResult {
+			t.Helper()
+			_, res, err := w.svc.Publish(ctx, w.tn.ID, w.hr, w.unit.ID, inst, map[string][]string{"1001": days1001, "1002": office, "1003": office})
+			storetest.Must(t, err)
+			return res
+		}
+		res := publish("ONSITE", "TELE", "TELE", "TELE", "ONSITE")
+		w.shift += time.Minute
+		_, err := w.apply.Cancel(ctx, w.tn.ID, p1001, res.Created[0], apply.Act{Dates: []calendar.Date{wed}})
+		storetest.Must(t, err)
+		w.shift += time.Minute
+		publish("ONSITE", "ONSITE", "TELE", "TELE", "ONSITE") // drops Tuesday
+		w.shift += time.Minute
+		// Back to the schema before 00038, with the decisions as written.
+		for _, q := range []string{`ALTER TABLE application_decisions DROP COLUMN roster`, `DELETE FROM goose_db_version WHERE version_id = 38`} {
+			if _, err := db.SQL.ExecContext(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		res = publish("ONSITE", "TELE", "TELE", "TELE", "ONSITE")
+		if got := approvedDays(t, db, w.tn.ID, w.staff["1001"].ID, tue); got != 1 {
+			t.Errorf("Tuesday, dropped by a publication before the migration: %d approved (res %+v)", got, res)
+		}
+		if got := approvedDays(t, db, w.tn.ID, w.staff["1001"].ID, wed); got != 0 || !slices.Equal(res.LeftCancelled[w.staff["1001"].ID], []calendar.Date{wed}) {
+			t.Errorf("Wednesday, cancelled by the person: %d approved, left cancelled %v", got, res.LeftCancelled)
+		}
 	})
 }
