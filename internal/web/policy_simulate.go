@@ -21,10 +21,13 @@ func (s *Server) policySimulate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	src := r.FormValue("source")
-	if src == "" {
-		// A client that only sends a file (as before) replays the file.
-		if f, _, err := r.FormFile("file"); err == nil {
-			f.Close()
+	// A file chosen is the file to replay, whatever the choice of source
+	// says (a client that only sends a file, as before; a person who picked
+	// the file and left the choice at its default — a review found the
+	// file silently dropped for the stored applications).
+	if f, h, err := r.FormFile("file"); err == nil {
+		f.Close()
+		if h.Size > 0 || src == "" {
 			src = "file"
 		}
 	}

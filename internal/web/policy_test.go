@@ -113,6 +113,22 @@ func TestPolicyPages(t *testing.T) {
 		if res.code != 422 || !strings.Contains(res.body, "「職員番号」の列がありません") {
 			t.Errorf("bad simulation file: %d", res.code)
 		}
+		// A file chosen with the source left at its default (the stored
+		// applications) is the file replayed, not dropped.
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		_ = mw.WriteField("source", "stored")
+		fw, _ := mw.CreateFormFile("file", "x.csv")
+		_, _ = fw.Write([]byte("名前,日\r\nx,y\r\n"))
+		mw.Close()
+		req := httptest.NewRequest("POST", "/policy/"+strconv.FormatInt(vs[0].ID, 10)+"/simulate", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.AddCookie(hr)
+		rec := httptest.NewRecorder()
+		w.srv.ServeHTTP(rec, req)
+		if rec.Code != 422 || !strings.Contains(rec.Body.String(), "「職員番号」の列がありません") {
+			t.Errorf("a file sent with source=stored was not replayed: %d", rec.Code)
+		}
 		// The scheduled version can be deleted; the audit log has both.
 		if res := w.do("POST", "/policy/"+strconv.FormatInt(vs[0].ID, 10)+"/delete", url.Values{}, hr); res.code != http.StatusSeeOther {
 			t.Errorf("delete: %d", res.code)

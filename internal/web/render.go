@@ -72,6 +72,7 @@ type view struct {
 	ErrorList []fieldMessage
 	fieldSeq  []string // field names in the order the page rendered them
 	Flash     string
+	FlashKind string // success, info or warning (flashKind)
 	Nav       []navItem
 	AssetVer  string
 	Unread    int // unread notifications, shown in the header
@@ -369,12 +370,26 @@ func (s *Server) newView(r *http.Request, titleKey string, data any, err error) 
 	return v
 }
 
+// flashKind is how a flash message is shown: a warning for what went
+// through short of what was asked (a roster published breaking its
+// constraints), information for what went through otherwise than asked
+// (a break under a minute not kept, days left cancelled), else success.
+func flashKind(key string) string {
+	switch {
+	case strings.Contains(key, "_short"):
+		return "warning"
+	case strings.HasSuffix(key, "_discarded"), strings.HasSuffix(key, "_left"):
+		return "info"
+	}
+	return "success"
+}
+
 // render writes a page. Rendering into a buffer first means a template
 // error gives a clean 500, never half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page, titleKey string, data any, err error) {
 	v := s.newView(r, titleKey, data, err)
 	if c, cerr := r.Cookie(flashCookie); cerr == nil && strings.HasPrefix(c.Value, "flash.") {
-		v.Flash = i18n.T(v.Lang, c.Value, nil)
+		v.Flash, v.FlashKind = i18n.T(v.Lang, c.Value, nil), flashKind(c.Value)
 		http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1})
 	}
 	tpl, ok := s.tmpl.byName[page]

@@ -69,7 +69,7 @@ func TestWorktimeAPI(t *testing.T) {
 		}
 		page := w.session(t, "supervisor")
 		if res := w.do("POST", "/worktime/start", url.Values{"staff_id": {fmt.Sprint(w.staff["a-hr"].ID)}, "time": {"9時"}}, page); res.code != http.StatusUnprocessableEntity ||
-			!strings.Contains(res.body, `id="f-time" aria-invalid="true"`) || !strings.Contains(res.body, `href="#f-time"`) {
+			!strings.Contains(res.body, `id="f-time" value="9時" aria-invalid="true"`) || !strings.Contains(res.body, `href="#f-time"`) {
 			t.Fatalf("proxy start on the day view with a bad time: %d %s", res.code, res.body)
 		}
 		// The supervisor enters a start on someone's behalf (図表20).
