@@ -68,20 +68,45 @@ func Transport(tr *http.Transport, dialTimeout time.Duration, check Check) http.
 			return nil, err
 		}
 		d := *base
-		d.Control = func(_, address string, _ syscall.RawConn) error {
-			h, _, err := net.SplitHostPort(address)
-			if err != nil {
-				return err
-			}
-			ip, err := netip.ParseAddr(h)
-			if err != nil {
-				return &Refused{Reason: fmt.Sprintf("unparsable address %q", h)}
-			}
-			return check(host, ip)
-		}
+		d.Control = Control(host, check)
 		return d.DialContext(ctx, network, addr)
 	}
 	return &proxied{next: tr, check: check}
+}
+
+// Control is a net.Dialer Control function that applies check to the
+// address each connection for host is about to be made to (after name
+// resolution, so a name cannot change its answer between a check and the
+// connection).
+func Control(host string, check Check) func(network, address string, c syscall.RawConn) error {
+	return func(_, address string, _ syscall.RawConn) error {
+		h, _, err := net.SplitHostPort(address)
+		if err != nil {
+			return err
+		}
+		ip, err := netip.ParseAddr(h)
+		if err != nil {
+			return &Refused{Reason: fmt.Sprintf("unparsable address %q", h)}
+		}
+		return check(host, ip)
+	}
+}
+
+// CheckHost applies check to every address host resolves to (an address
+// itself is checked as it is), for a connection made where no dialer of
+// ours sees the address (through a proxy, by a library). A host that
+// cannot be resolved is Refused.
+func CheckHost(ctx context.Context, host string, check Check) error {
+	addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+	if err != nil {
+		return &Refused{Reason: fmt.Sprintf("cannot resolve %q to check its addresses", host)}
+	}
+	for _, a := range addrs {
+		if err := check(host, a); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // proxied checks the addresses of a request's host before it goes through
@@ -93,15 +118,8 @@ type proxied struct {
 
 func (p *proxied) RoundTrip(r *http.Request) (*http.Response, error) {
 	if u, _ := p.next.Proxy(r); u != nil {
-		host := r.URL.Hostname()
-		addrs, err := net.DefaultResolver.LookupNetIP(r.Context(), "ip", host)
-		if err != nil {
-			return nil, &Refused{Reason: fmt.Sprintf("cannot resolve %q to check its addresses", host)}
-		}
-		for _, a := range addrs {
-			if err := p.check(host, a); err != nil {
-				return nil, err
-			}
+		if err := CheckHost(r.Context(), r.URL.Hostname(), p.check); err != nil {
+			return nil, err
 		}
 	}
 	return p.next.RoundTrip(r)

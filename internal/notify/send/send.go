@@ -19,7 +19,6 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/wneessen/go-mail"
@@ -216,22 +215,13 @@ func (s *SMTP) OpenMail(ctx context.Context, set notify.Settings, password strin
 	// The address connected to must be a mail server's (notify.CheckMailAddr):
 	// checked where it is dialed, after name resolution; with implicit TLS
 	// (the library dials it itself) on the host's addresses just before.
+	mailAddr := func(_ string, ip netip.Addr) error { return notify.CheckMailAddr(ip) }
 	if set.SMTPTLS == "tls" {
-		if err := checkMailHost(ctx, set.SMTPHost); err != nil {
+		if err := egress.CheckHost(ctx, strings.Trim(set.SMTPHost, "[]"), mailAddr); err != nil {
 			return nil, err
 		}
 	} else {
-		d := &net.Dialer{Control: func(_, address string, _ syscall.RawConn) error {
-			h, _, err := net.SplitHostPort(address)
-			if err != nil {
-				return err
-			}
-			ip, err := netip.ParseAddr(h)
-			if err != nil {
-				return fmt.Errorf("unparsable address %q", h)
-			}
-			return notify.CheckMailAddr(ip)
-		}}
+		d := &net.Dialer{Control: egress.Control(set.SMTPHost, mailAddr)}
 		opts = append(opts, mail.WithDialContextFunc(d.DialContext))
 	}
 	c, err := mail.NewClient(set.SMTPHost, opts...)
@@ -295,25 +285,6 @@ func (ss *smtpSession) Send(ctx context.Context, m notify.Mail) error {
 }
 
 func (ss *smtpSession) Close() error { return ss.c.CloseWithSMTPClient(ss.sc) }
-
-// checkMailHost refuses a mail server host any of whose addresses
-// notify.CheckMailAddr refuses.
-func checkMailHost(ctx context.Context, host string) error {
-	h := strings.Trim(host, "[]")
-	if ip, err := netip.ParseAddr(h); err == nil {
-		return notify.CheckMailAddr(ip)
-	}
-	ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip", h)
-	if err != nil {
-		return err
-	}
-	for _, ip := range ips {
-		if err := notify.CheckMailAddr(ip); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 func (s *SMTP) timeout() time.Duration {
 	if s.Timeout > 0 {
