@@ -265,19 +265,18 @@ func (s *API) apiPublishRoster(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	cancelled := map[string][]string{}
-	for id, ds := range res.Cancelled {
-		for _, d := range ds {
-			cancelled[itoa(id)] = append(cancelled[itoa(id)], d.String())
-		}
-	}
-	left := map[string][]string{}
-	for id, ds := range res.LeftCancelled {
-		for _, d := range ds {
-			left[itoa(id)] = append(left[itoa(id)], d.String())
-		}
-	}
 	writeJSON(w, http.StatusOK, map[string]any{"id": pub.ID, "unit_id": pub.UnitID, "from": pub.From.String(), "to": pub.To.String(),
-		"created": append([]int64{}, res.Created...), "kept": append([]int64{}, res.Kept...), "cancelled": cancelled,
-		"left_cancelled": left, "violations": append([]roster.Violation{}, pub.Violations...)})
+		"created": append([]int64{}, res.Created...), "kept": append([]int64{}, res.Kept...), "cancelled": daysByID(res.Cancelled),
+		"left_cancelled": daysByID(res.LeftCancelled), "violations": append([]roster.Violation{}, pub.Violations...)})
+}
+
+// daysByID is days by id as the roster's answer lists them: id → dates.
+func daysByID(m map[int64][]calendar.Date) map[string][]string {
+	out := map[string][]string{}
+	for id, ds := range m {
+		for _, d := range ds {
+			out[itoa(id)] = append(out[itoa(id)], d.String())
+		}
+	}
+	return out
 }

@@ -136,22 +136,24 @@ func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request, status int, f
 		action += "?" + q.Encode()
 	}
 	s.render(w, r, status, "approvals", "applyweb.title_inbox", map[string]any{"Action": action,
-		"People": people, "Apps": len(list), "Days": days, "Filter": fl, "Units": s.unitChoices(tr, p.UnitID),
+		"People": people, "Apps": len(list), "Days": days, "Filter": fl, "Units": unitChoices(tr, func(id int64) bool {
+			// The person's own unit and those below it, or every unit when
+			// the person has none.
+			return p.UnitID == 0 || tr.IsWithin(id, p.UnitID)
+		}),
 		"Filtered": fl != inboxFilter{}, "Proxy": joinList(l, proxyNames), "OvertimeWaiting": overtime,
 		"Chosen": r.PostForm["ids"], "Comment": r.PostForm.Get("comment"),
 	}, formErr)
 }
 
 // unitChoices are the units a page offers (the inbox filter, the board),
-// in tree order, each by its path: the person's own unit and
-// those below it, or every unit when the person has none.
-func (s *Server) unitChoices(tr *org.Tree, root int64) []inboxUnit {
+// in tree order, each by its path: those keep accepts.
+func unitChoices(tr *org.Tree, keep func(id int64) bool) []inboxUnit {
 	var out []inboxUnit
 	for _, n := range tr.Flatten(false) {
-		if root != 0 && !tr.IsWithin(n.Unit.ID, root) {
-			continue
+		if keep(n.Unit.ID) {
+			out = append(out, inboxUnit{ID: n.Unit.ID, Name: tr.PathString(n.Unit.ID)})
 		}
-		out = append(out, inboxUnit{ID: n.Unit.ID, Name: tr.PathString(n.Unit.ID)})
 	}
 	return out
 }

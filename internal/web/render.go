@@ -177,10 +177,9 @@ func (v *view) DateWeekday(d calendar.Date) string {
 	return v.Date(d) + "(" + v.Weekday(d) + ")"
 }
 
-// DayLabel is a day as the application pages name it: in English with its
-// month spelt out (Fri 4 Dec 2026, dayLabel), in Japanese as DateWeekday
-// (the era as the person chose). The booking tables read "Fri 2026-12-04"
-// beside them.
+// DayLabel is a day as the application pages name it: DateWeekday, but in
+// English always with its month spelt out (Fri 4 Dec 2026, dayLabel), also
+// for a reader who chose the Japanese era (DateWeekday writes it then).
 func (v *view) DayLabel(d calendar.Date) string {
 	if v.Lang == "en" && !d.IsZero() {
 		return dayLabel(v.Lang, d)

@@ -395,17 +395,12 @@ func (s *Server) worktimeBoardRows(r *http.Request, unitID int64) ([]worktimeBoa
 
 // boardChoices are the units whose board p may see, as the board's rule
 // says (presence.Service.Board: HR every unit; others their own unit,
-// those above it and those below it), in tree order by path — not every
-// unit, most of which answered 403 (a review).
+// those above it and those below it) — not every unit, most of which
+// answered 403 (a review).
 func boardChoices(tr *org.Tree, p *auth.Principal) []inboxUnit {
-	var out []inboxUnit
-	for _, n := range tr.Flatten(false) {
-		id := n.Unit.ID
-		if p.Has(auth.HRAdmin) || p.UnitID != 0 && (tr.IsWithin(id, p.UnitID) || tr.IsWithin(p.UnitID, id)) {
-			out = append(out, inboxUnit{ID: id, Name: tr.PathString(id)})
-		}
-	}
-	return out
+	return unitChoices(tr, func(id int64) bool {
+		return p.Has(auth.HRAdmin) || p.UnitID != 0 && (tr.IsWithin(id, p.UnitID) || tr.IsWithin(p.UnitID, id))
+	})
 }
 
 func (s *Server) worktimeBoard(w http.ResponseWriter, r *http.Request) {
