@@ -256,21 +256,9 @@ func (s *Service) act(ctx context.Context, tenantID int64, who *auth.Principal, 
 				return err
 			}
 		}
-		units, err := tx.FindUnits(ctx, tenantID)
-		if err != nil {
+		var err error
+		if who, rc.tree, err = AsJudged(ctx, tx, tenantID, who); err != nil {
 			return err
-		}
-		rc.tree = org.NewTree(units)
-		if who.Has(auth.Supervisor) && who.StaffID != 0 {
-			// A supervisor's rights are judged on their record as it is
-			// at the commit (FindDecider): a decision sent as HR removes
-			// the head flag or moves them loses, as it would a moment
-			// later (an outside review).
-			unitID, head, err := tx.FindDecider(ctx, tenantID, who.StaffID)
-			if err != nil {
-				return err
-			}
-			who = who.AsOf(unitID, head)
 		}
 		in, err := rc.inTx(ctx, tx, tenantID, who, s.Today())
 		if err != nil {
@@ -1025,4 +1013,31 @@ func actIn[T WorkTx](s *Service, ctx context.Context, tx T, tenantID int64, who 
 		return nil, err
 	}
 	return a, nil
+}
+
+// JudgeTx reads what a decision is judged on, in its transaction.
+type JudgeTx interface {
+	FindDecider(ctx context.Context, tenantID, staffID int64) (unitID int64, supervisor bool, err error)
+	FindUnits(ctx context.Context, tenantID int64) ([]*org.Unit, error)
+}
+
+// AsJudged is who and the unit tree as they stand in tx (the tree read in
+// it; a supervisor's unit and head flag read again, FindDecider, which
+// holds the organisation until the commit): a decision sent as HR removes
+// the head flag, moves the decider or moves a unit loses, as it would a
+// moment later (an outside review). Applications' and overtime decisions
+// both judge on it.
+func AsJudged(ctx context.Context, tx JudgeTx, tenantID int64, who *auth.Principal) (*auth.Principal, *org.Tree, error) {
+	units, err := tx.FindUnits(ctx, tenantID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if who.Has(auth.Supervisor) && who.StaffID != 0 {
+		unitID, head, err := tx.FindDecider(ctx, tenantID, who.StaffID)
+		if err != nil {
+			return nil, nil, err
+		}
+		who = who.AsOf(unitID, head)
+	}
+	return who, org.NewTree(units), nil
 }

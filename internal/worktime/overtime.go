@@ -473,21 +473,13 @@ func (s *OvertimeService) decide(ctx context.Context, tenantID int64, who *auth.
 		// marked, moved), the person's unit (moved) and the request (handed
 		// on) read in the transaction, and the delegation still in force
 		// (all locked on PostgreSQL, as applications' decisions are).
-		now := rel.who
-		if now.Has(auth.Supervisor) && now.StaffID != 0 {
-			unitID, head, err := tx.FindDecider(ctx, tenantID, now.StaffID)
-			if err != nil {
-				return err
-			}
-			now = now.AsOf(unitID, head)
-		}
 		// The organisation stays as read until the commit: a transfer of
 		// the person or a unit moved commits before the decision (and is
 		// seen: the tree is read again here) or after.
 		if err := tx.HoldOrganisation(ctx, tenantID); err != nil {
 			return err
 		}
-		units, err := tx.FindUnits(ctx, tenantID)
+		now, tree, err := apply.AsJudged(ctx, tx, tenantID, rel.who)
 		if err != nil {
 			return err
 		}
@@ -499,7 +491,7 @@ func (s *OvertimeService) decide(ctx context.Context, tenantID int64, who *auth.
 			return apperr.ConflictStale() // decided, withdrawn or handed on meanwhile: afresh reads it again
 		}
 		relNow := *rel
-		relNow.who, relNow.tree = now, org.NewTree(units)
+		relNow.who, relNow.tree = now, tree
 		if in.ApproverID != now.StaffID && !relNow.oversees(in) {
 			ds, err := tx.FindDelegationsLocked(ctx, tenantID, apply.DelegationFilter{DelegateID: now.StaffID, On: rel.today})
 			if err != nil {
