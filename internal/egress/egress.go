@@ -94,19 +94,39 @@ func Control(host string, check Check) func(network, address string, c syscall.R
 
 // CheckHost applies check to every address host resolves to (an address
 // itself is checked as it is), for a connection made where no dialer of
-// ours sees the address (through a proxy, by a library). A host that
-// cannot be resolved is Refused.
+// ours sees the address (through a proxy). A host that cannot be resolved
+// is Refused.
 func CheckHost(ctx context.Context, host string, check Check) error {
-	addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
-	if err != nil {
-		return &Refused{Reason: fmt.Sprintf("cannot resolve %q to check its addresses", host)}
-	}
-	for _, a := range addrs {
-		if err := check(host, a); err != nil {
-			return err
+	_, err := Resolve(ctx, nil, host, check)
+	return err
+}
+
+// Lookup resolves a host name to its addresses (net.DefaultResolver's
+// LookupNetIP with network "ip" when nil).
+type Lookup func(ctx context.Context, host string) ([]netip.Addr, error)
+
+// Resolve returns the addresses host resolves to once every one of them
+// passed check, for a library that must be given an address to dial: the
+// caller connects to one of these, so no second resolution can swap in
+// an address that was never checked.
+func Resolve(ctx context.Context, lookup Lookup, host string, check Check) ([]netip.Addr, error) {
+	if lookup == nil {
+		lookup = func(ctx context.Context, host string) ([]netip.Addr, error) {
+			return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 		}
 	}
-	return nil
+	addrs, err := lookup(ctx, host)
+	if err != nil || len(addrs) == 0 {
+		return nil, &Refused{Reason: fmt.Sprintf("cannot resolve %q to check its addresses", host)}
+	}
+	for i, a := range addrs {
+		a = a.Unmap()
+		if err := check(host, a); err != nil {
+			return nil, err
+		}
+		addrs[i] = a
+	}
+	return addrs, nil
 }
 
 // proxied checks the addresses of a request's host before it goes through

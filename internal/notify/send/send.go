@@ -39,6 +39,9 @@ type SMTP struct {
 	// Log receives the warning of a message sent as UTF-8 although the
 	// tenant chose ISO-2022-JP (default slog.Default()).
 	Log *slog.Logger
+	// Lookup resolves the mail server's name for implicit TLS (the system
+	// resolver when nil; tests give their own).
+	Lookup egress.Lookup
 }
 
 var _ notify.MailSender = (*SMTP)(nil)
@@ -212,19 +215,51 @@ func (s *SMTP) OpenMail(ctx context.Context, set notify.Settings, password strin
 	if set.SMTPUser != "" {
 		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthAutoDiscover), mail.WithUsername(set.SMTPUser), mail.WithPassword(password))
 	}
-	// The address connected to must be a mail server's (notify.CheckMailAddr):
-	// checked where it is dialed, after name resolution; with implicit TLS
-	// (the library dials it itself) on the host's addresses just before.
+	// The address connected to must be a mail server's (notify.CheckMailAddr),
+	// checked where it is dialed, after name resolution.
 	mailAddr := func(_ string, ip netip.Addr) error { return notify.CheckMailAddr(ip) }
-	if set.SMTPTLS == "tls" {
-		if err := egress.CheckHost(ctx, strings.Trim(set.SMTPHost, "[]"), mailAddr); err != nil {
-			return nil, err
-		}
-	} else {
+	if set.SMTPTLS != "tls" {
 		d := &net.Dialer{Control: egress.Control(set.SMTPHost, mailAddr)}
 		opts = append(opts, mail.WithDialContextFunc(d.DialContext))
+		return s.dial(ctx, set, set.SMTPHost, opts)
 	}
-	c, err := mail.NewClient(set.SMTPHost, opts...)
+	// With implicit TLS the library must dial itself (given a dialer of
+	// ours, it takes the connection for unencrypted and refuses PLAIN and
+	// LOGIN), so it is given an address we resolved and checked, never the
+	// name to resolve again, and the certificate is verified against the
+	// name the tenant set.
+	host := strings.Trim(set.SMTPHost, "[]")
+	addrs, err := egress.Resolve(ctx, s.Lookup, host, mailAddr)
+	if err != nil {
+		return nil, err
+	}
+	tc := &tls.Config{MinVersion: mail.DefaultTLSMinVersion}
+	if s.TLSConfig != nil {
+		tc = s.TLSConfig.Clone()
+	}
+	if tc.ServerName == "" {
+		tc.ServerName = host
+	}
+	opts = append(opts, mail.WithTLSConfig(tc))
+	for _, ip := range addrs { // the next address only when this one did not answer
+		addr := ip.String()
+		if ip.Is6() {
+			addr = "[" + addr + "]" // the library joins host and port with a colon
+		}
+		var sess notify.MailSession
+		sess, err = s.dial(ctx, set, addr, opts)
+		var op *net.OpError
+		if err == nil || !errors.As(err, &op) || op.Op != "dial" {
+			return sess, err
+		}
+	}
+	return nil, err // Resolve returned at least one address
+}
+
+// dial connects to host (a name, or an address already checked) and
+// greets, secures and authenticates as opts say.
+func (s *SMTP) dial(ctx context.Context, set notify.Settings, host string, opts []mail.Option) (notify.MailSession, error) {
+	c, err := mail.NewClient(host, opts...)
 	if err != nil {
 		return nil, err
 	}

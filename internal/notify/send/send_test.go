@@ -466,3 +466,58 @@ func TestMailServerAddress(t *testing.T) {
 		}
 	}
 }
+
+// TestMailImplicitTLS: with implicit TLS the server's name is resolved
+// once, every address is checked, and the library is given the checked
+// address (the name resolves nowhere, so a second resolution would fail)
+// while the certificate is verified against the name; an address that does
+// not answer gives way to the next; a name with one refused address is
+// refused before any connection.
+func TestMailImplicitTLS(t *testing.T) {
+	s := sendtest.StartSMTPS(t)
+	cli := s.ClientTLS.Clone()
+	cli.ServerName = "" // verified against the tenant's host name
+	for _, tc := range []struct {
+		name  string
+		addrs []string
+		sent  bool
+		err   string
+	}{
+		{"one address", []string{"127.0.0.1"}, true, ""},
+		{"the first does not answer", []string{"127.0.0.9", "127.0.0.1"}, true, ""},
+		{"one address is link-local", []string{"127.0.0.1", "169.254.169.254"}, false, "link-local"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lookups := 0
+			snd := &send.SMTP{TLSConfig: cli, Timeout: 5 * time.Second,
+				Lookup: func(_ context.Context, host string) ([]netip.Addr, error) {
+					lookups++
+					if host != sendtest.CertName {
+						t.Errorf("looked up %q", host)
+					}
+					var out []netip.Addr
+					for _, a := range tc.addrs {
+						out = append(out, netip.MustParseAddr(a))
+					}
+					return out, nil
+				}}
+			set := settings(s, "utf-8")
+			set.SMTPHost, set.SMTPTLS = sendtest.CertName, "tls"
+			before := s.Len()
+			errs := snd.SendMail(context.Background(), set, s.Password, []notify.Mail{{ID: "telework-9-" + strings.ReplaceAll(tc.name, " ", "-"),
+				To: "yamada@example.jp", Subject: subject, Body: body}})
+			if tc.sent && errs[0] != nil {
+				t.Fatal(errs[0])
+			}
+			if !tc.sent && (errs[0] == nil || !strings.Contains(errs[0].Error(), tc.err)) {
+				t.Fatalf("want refusal %q, got %v", tc.err, errs[0])
+			}
+			if got := s.Len() - before; got != map[bool]int{true: 1, false: 0}[tc.sent] {
+				t.Errorf("%d mails reached the server", got)
+			}
+			if lookups != 1 {
+				t.Errorf("the name was resolved %d times, want once", lookups)
+			}
+		})
+	}
+}

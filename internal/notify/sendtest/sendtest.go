@@ -107,6 +107,18 @@ type SMTP struct {
 // Messages are counted by their Message-ID (its part before the @).
 func StartSMTP(tb testing.TB) *SMTP {
 	tb.Helper()
+	return startSMTP(tb, false)
+}
+
+// StartSMTPS is StartSMTP with implicit TLS (SMTPS, RFC 8314): the
+// connection is TLS from its first byte.
+func StartSMTPS(tb testing.TB) *SMTP {
+	tb.Helper()
+	return startSMTP(tb, true)
+}
+
+func startSMTP(tb testing.TB, implicit bool) *SMTP {
+	tb.Helper()
 	srvTLS, cliTLS := certs(tb)
 	s := &SMTP{User: "mailer", Password: "秘密-pass", ClientTLS: cliTLS, Counter: newCounter(),
 		CertPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srvTLS.Certificates[0].Certificate[0]})}
@@ -120,10 +132,14 @@ func StartSMTP(tb testing.TB) *SMTP {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	port := l.Addr().(*net.TCPAddr).Port
+	if implicit {
+		l = tls.NewListener(l, srvTLS)
+	}
 	go func() { _ = srv.Serve(l) }()
 	tb.Cleanup(func() { _ = srv.Close() })
 	s.Host = "127.0.0.1"
-	s.Port = l.Addr().(*net.TCPAddr).Port
+	s.Port = port
 	return s
 }
 
@@ -190,7 +206,12 @@ func StartWebhook(tb testing.TB) *Webhook {
 	return w
 }
 
-// certs makes a self-signed certificate for 127.0.0.1.
+// CertName is a host name the test servers' certificate is also valid for
+// (it resolves nowhere: a client reaching the server by it was given the
+// address some other way).
+const CertName = "mail.telework.test"
+
+// certs makes a self-signed certificate for 127.0.0.1 and CertName.
 func certs(tb testing.TB) (server, client *tls.Config) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -201,6 +222,7 @@ func certs(tb testing.TB) (server, client *tls.Config) {
 		Subject:      pkix.Name{CommonName: "127.0.0.1"},
 		NotBefore:    time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
 		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
+		DNSNames:    []string{CertName},
 		KeyUsage:    x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
