@@ -83,10 +83,17 @@ type worktimeBreakOut struct {
 	Reported bool    `json:"reported"`
 }
 
-func worktimeWarnings(ws []worktime.Warning, lang string) []worktimeWarningJSON {
+// worktimeWarnings are a day's warnings as the caller reads them: the
+// person (own) is also told what to do (report the end…), a supervisor
+// reads the finding.
+func worktimeWarnings(ws []worktime.Warning, lang string, own bool) []worktimeWarningJSON {
+	text := worktime.Warning.Finding
+	if own {
+		text = worktime.Warning.Message
+	}
 	out := []worktimeWarningJSON{}
 	for _, w := range ws {
-		out = append(out, worktimeWarningJSON{Rule: w.Rule, Message: w.Message(lang)})
+		out = append(out, worktimeWarningJSON{Rule: w.Rule, Message: text(w, lang)})
 	}
 	return out
 }
@@ -99,10 +106,10 @@ func worktimeOpt(t time.Time) *string {
 	return &m
 }
 
-func worktimeDay(d worktime.Day, ws []worktime.Warning, lang string) worktimeDayJSON {
+func worktimeDay(d worktime.Day, ws []worktime.Warning, lang string, reader int64) worktimeDayJSON {
 	out := worktimeDayJSON{StaffID: d.StaffID, Date: d.Date.String(), Start: moment(d.Start), End: worktimeOpt(d.End),
 		Mode: string(d.Mode), Place: d.Place, Plan: d.Plan, Result: d.Result, StartProxy: d.StartProxy != 0,
-		EndProxy: d.EndProxy != 0, Application: d.ApplicationID, Breaks: []worktimeBreakOut{}, Warnings: worktimeWarnings(ws, lang)}
+		EndProxy: d.EndProxy != 0, Application: d.ApplicationID, Breaks: []worktimeBreakOut{}, Warnings: worktimeWarnings(ws, lang, reader == d.StaffID)}
 	out.Breaks = worktimeBreaksOut(d)
 	return out
 }
@@ -135,7 +142,7 @@ func (s *API) apiWorktimeReport(w http.ResponseWriter, r *http.Request, end bool
 		s.apiFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, worktimeDay(out.Day, out.Warnings, apiLang(r)))
+	writeJSON(w, http.StatusOK, worktimeDay(out.Day, out.Warnings, apiLang(r), p.StaffID))
 }
 
 func (s *API) apiWorktimeStart(w http.ResponseWriter, r *http.Request) {
@@ -164,7 +171,7 @@ func (s *API) apiWorktimeBreak(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, worktimeDay(out.Day, out.Warnings, apiLang(r)))
+	writeJSON(w, http.StatusOK, worktimeDay(out.Day, out.Warnings, apiLang(r), p.StaffID))
 }
 
 func (s *API) apiWorktimeDays(w http.ResponseWriter, r *http.Request) {
@@ -196,7 +203,7 @@ func (s *API) apiWorktimeDays(w http.ResponseWriter, r *http.Request) {
 		}
 		return days[:min(pg.Limit, len(days))], nil
 	}, func(d worktime.DayView) (string, int64) { return d.Day.Date.String(), d.Day.ID },
-		func(d worktime.DayView) worktimeDayJSON { return worktimeDay(d.Day, d.Warnings, lang) })
+		func(d worktime.DayView) worktimeDayJSON { return worktimeDay(d.Day, d.Warnings, lang, p.StaffID) })
 }
 
 type worktimeTeamJSON struct {
@@ -229,7 +236,7 @@ func (s *API) apiWorktimeTeam(w http.ResponseWriter, r *http.Request) {
 	lang := apiLang(r)
 	out := page[worktimeTeamJSON]{Items: []worktimeTeamJSON{}, Total: len(rows)}
 	for _, x := range rows {
-		j := worktimeTeamJSON{StaffID: x.StaffID, Name: x.Name, State: string(x.State), Warnings: worktimeWarnings(x.Warnings, lang),
+		j := worktimeTeamJSON{StaffID: x.StaffID, Name: x.Name, State: string(x.State), Warnings: worktimeWarnings(x.Warnings, lang, x.StaffID == p.StaffID),
 			Breaks: []worktimeBreakOut{}}
 		if x.Day != nil {
 			j.Start, j.End, j.Plan = worktimeOpt(x.Day.Start), worktimeOpt(x.Day.End), x.Day.Plan

@@ -271,11 +271,18 @@ func (v *view) Note(n notify.Notification) string {
 	return n.Message(v.Lang)
 }
 
-// Warning is a working-time check's message for the reader, its dates in
-// the reader's form.
+// Warning is a working-time check's message for the person whose day it
+// is, its dates in the reader's form.
 func (v *view) Warning(w worktime.Warning) string {
 	w.Args = v.localArgs(w.Args)
 	return w.Message(v.Lang)
+}
+
+// WarningFinding is the same check as the supervisor reads it (without
+// what the person is asked to do).
+func (v *view) WarningFinding(w worktime.Warning) string {
+	w.Args = v.localArgs(w.Args)
+	return w.Finding(v.Lang)
 }
 
 // warekiEn is a date for an English page with the Japanese era chosen:

@@ -357,7 +357,7 @@ func (s *Server) worktimeTeamRender(w http.ResponseWriter, r *http.Request, stat
 			}
 		}
 		for _, wn := range x.Warnings {
-			v.Warnings = append(v.Warnings, dv.Warning(wn))
+			v.Warnings = append(v.Warnings, dv.WarningFinding(wn))
 		}
 		list = append(list, v)
 	}

@@ -793,15 +793,15 @@ func warningNotes(actor int64, st *org.Staff, heads []apply.Head, d Day, ws []Wa
 	if len(ws) == 0 {
 		return nil
 	}
-	args := warningArgs(st.Name, d, ws)
 	var ns []notify.Notification
+	args := warningArgs(st.Name, d, ws, Warning.Finding)
 	for _, h := range heads {
 		if h.StaffID != st.ID {
 			ns = append(ns, notify.New(h.StaffID, NotifyWarning, d.ApplicationID, args))
 		}
 	}
 	if actor != st.ID {
-		ns = append(ns, notify.New(st.ID, NotifyWarningSelf, d.ApplicationID, args))
+		ns = append(ns, notify.New(st.ID, NotifyWarningSelf, d.ApplicationID, warningArgs(st.Name, d, ws, Warning.Message)))
 	}
 	return ns
 }
@@ -810,8 +810,9 @@ func warningNotes(actor int64, st *org.Staff, heads []apply.Head, d Day, ws []Wa
 // from its kind and args (in the app, by e-mail, in the chat), so the
 // rules with their numbers travel as Details: the warnings' own messages
 // (Warning.Message, as the API shows them) in each language, keyed by
-// language, for the message to pick its own.
-func warningArgs(name string, d Day, ws []Warning) map[string]any {
+// language, for the message to pick its own: text is Warning.Message for
+// the person, Warning.Finding for the others (not asked to report the end).
+func warningArgs(name string, d Day, ws []Warning, text func(Warning, string) string) map[string]any {
 	rules := make([]string, len(ws))
 	for i, w := range ws {
 		rules[i] = w.Rule
@@ -820,7 +821,7 @@ func warningArgs(name string, d Day, ws []Warning) map[string]any {
 	for _, lang := range i18n.Langs {
 		msgs := make([]string, len(ws))
 		for i, w := range ws {
-			msgs[i] = w.Message(lang)
+			msgs[i] = text(w, lang)
 		}
 		sep := " "
 		if lang == "ja" {

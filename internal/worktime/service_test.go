@@ -134,7 +134,7 @@ func TestStartWithoutApplicationIsRecordedAndFlagged(t *testing.T) {
 		if len(heads) != 1 || heads[0].Kind != worktime.NotifyWarning {
 			t.Fatalf("係長 notifications: %+v", heads)
 		}
-		if msg := heads[0].Message("ja"); msg != "staff 太郎さんの勤務記録(2026-06-01)に確認が必要な点が1件あります。"+out.Warnings[0].Message("ja") {
+		if msg := heads[0].Message("ja"); msg != "staff 太郎さんの勤務記録(2026-06-01)に確認が必要な点が1件あります。"+out.Warnings[0].Finding("ja") {
 			t.Errorf("message %q", msg)
 		}
 		// At the office no application is needed, and a second start is refused.

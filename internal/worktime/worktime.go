@@ -392,10 +392,30 @@ func Current(days []Day, staffID int64, now time.Time) (Day, bool) {
 	return Day{}, false
 }
 
-// Message is the warning in lang (Japanese first). Args keep a time past
-// midnight as the work day's own clock ("25:30", as a 勤務表 writes it); the
-// message reads it as the next day's 「翌1:30」 ("1:30 (next day)").
+// asks are the rules whose message for the person says what to do next
+// (worktime.rule.<rule>.ask): report the end, report the start, ask the
+// supervisor. A supervisor reading the same warning is not told to do it.
+var asks = map[string]bool{RuleNoApplication: true, RuleNoClockOut: true, RuleNoClockIn: true}
+
+// Message is the warning as the person whose day it is reads it: the
+// finding and, for some rules, what they are asked to do.
 func (w Warning) Message(lang string) string {
+	msg := w.Finding(lang)
+	if !asks[w.Rule] {
+		return msg
+	}
+	sep := " "
+	if i18n.Normalize(lang) == "ja" {
+		sep = "" // the finding ends with 。
+	}
+	return msg + sep + i18n.T(lang, "worktime.rule."+w.Rule+".ask", nil)
+}
+
+// Finding is the warning in lang (Japanese first) as others read it (the
+// supervisor, the section's notices): the rule and its numbers. Args keep a
+// time past midnight as the work day's own clock ("25:30", as a 勤務表
+// writes it); the message reads it as the next day's 「翌1:30」 ("1:30 (next day)").
+func (w Warning) Finding(lang string) string {
 	args, copied := w.Args, false
 	for k, v := range w.Args {
 		m, ok := pastMidnight(v)
