@@ -23,6 +23,10 @@ func TestCheck(t *testing.T) {
 		WindowStart: "07:00", WindowEnd: "22:00", Overtime: "prior_approval"}}
 	flex := policy.Policy{Hours: policy.Hours{Flex: true, CoreStart: "10:00", CoreEnd: "15:00", Overtime: "allowed"}}
 	night := policy.Policy{Hours: policy.Hours{End: "17:15", Overtime: "allowed", NoLateNight: true}}
+	kobe := policy.Policy{Hours: policy.Hours{Start: "08:30", End: "17:15", BreakMinutes: 60, Flex: true, CoreStart: "10:00", CoreEnd: "15:00",
+		Overtime: "prohibited"}}
+	flexApproval := kobe
+	flexApproval.Hours.Overtime = "prior_approval"
 	date := calendar.Date{Year: 2026, Month: 12, Day: 1}
 	lunch := []Break{{Start: at("12:00"), End: at("13:00")}}
 	day := func(s, e string, b []Break) Day {
@@ -84,6 +88,15 @@ func TestCheck(t *testing.T) {
 		{"over 8 h with 45 min break", Input{Policy: flex, Day: day("09:00", "18:00",
 			[]Break{{Start: at("12:00"), End: at("12:45")}}), Now: at("18:00")},
 			[]string{"休憩不足(労働基準法第34条): 勤務時間8時間15分に対して休憩が45分です。6時間を超える勤務は45分、8時間を超える勤務は60分以上の休憩が必要です(必要: 60分)。"}},
+		{"flextime, overtime prohibited: the day's length is what counts (神戸市)", Input{Policy: kobe, Day: day("07:00", "19:00", lunch), Now: at("19:00")},
+			[]string{"事前承認のない時間外勤務: 07:00〜19:00の勤務時間が11時間で、1日の所定の勤務時間(7時間45分)を195分超えています。この制度ではテレワーク中の時間外勤務は禁止されています。",
+				"長時間勤務: 勤務時間が11時間で、10時間を超えています。健康に配慮してください。"}},
+		{"flextime: a standard length placed early is no overtime", Input{Policy: kobe, Day: day("07:00", "15:45", lunch), Now: at("16:00")}, nil},
+		{"flextime, prior approval: worked within the request", Input{Policy: flexApproval, Day: day("09:00", "18:30", lunch), Now: at("18:30"), PriorOvertime: "19:00"}, nil},
+		{"flextime, prior approval: worked past the request", Input{Policy: flexApproval, Day: day("09:00", "19:30", lunch), Now: at("19:30"), PriorOvertime: "19:00"},
+			[]string{"事前承認を超えた時間外勤務: 19:30に終業しました(事前承認は19:00まで、30分超過)。承認の時刻を超える場合は、改めて所属長の承認を受けてください。"}},
+		{"flextime, prior approval: none asked", Input{Policy: flexApproval, Day: day("09:00", "18:30", lunch), Now: at("18:30")},
+			[]string{"事前承認のない時間外勤務: 09:00〜18:30の勤務時間が8時間30分で、1日の所定の勤務時間(7時間45分)を45分超えています。時間外勤務は事前に所属長の承認が必要です。"}},
 		{"中抜け as hourly leave is neither work nor rest", Input{Policy: flex, Day: day("09:00", "17:00",
 			[]Break{{Start: at("12:00"), End: at("12:45")}, {Start: at("14:00"), End: at("16:00"), Hourly: true}}), Now: at("17:00")}, nil},
 	}

@@ -226,6 +226,24 @@ func Check(in Input) []Warning {
 				"Outside": start >= shiftEnd || end <= shiftStart, "Prohibited": banned})
 		}
 	}
+	brk := BreakMinutes(d)
+	work := end - start - brk - hourlyMinutes(d)
+	// Under flextime the hours of the day are the worker's to place:
+	// overtime is the time worked beyond the day's standard length (as the
+	// application's check counts it: hours.overtime_*), not the time
+	// outside the standard hours. A prior request approves the work up to
+	// its time.
+	if hasShift && h.Flex && approved < unbounded && (h.Overtime == "prohibited" || h.Overtime == "prior_approval") {
+		standard := shiftEnd - shiftStart - h.BreakMinutes
+		switch over := work - standard; {
+		case over <= 0 || grant && end <= approved:
+		case grant:
+			add(RuleOvertimeBeyond, map[string]any{"End": fmtHM(end), "Until": fmtHM(approved), "Minutes": min(end-approved, over)})
+		default:
+			add(RuleOvertime, map[string]any{"Flex": true, "Start": fmtHM(start), "End": fmtHM(end), "WorkH": work / 60, "WorkM": work % 60,
+				"StandardH": standard / 60, "StandardM": standard % 60, "Minutes": over, "Prohibited": banned})
+		}
+	}
 	night := lateNight(start, end)
 	if !nightBanned && approved > start {
 		night = lateNight(max(start, min(approved, end)), end) // the prior-approved part is no warning
@@ -233,8 +251,6 @@ func Check(in Input) []Warning {
 	if night > 0 && (nightBanned || h.Overtime != "allowed") {
 		add(RuleLateNight, map[string]any{"Minutes": night, "Prohibited": nightBanned})
 	}
-	brk := BreakMinutes(d)
-	work := end - start - brk - hourlyMinutes(d)
 	if work > LongHours {
 		add(RuleLongHours, map[string]any{"WorkH": work / 60, "WorkM": work % 60, "LimitH": LongHours / 60, "LimitM": LongHours % 60})
 	}
