@@ -17,10 +17,10 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"telework/internal/apperr"
 	"telework/internal/calendar"
+	"telework/internal/invisible"
 )
 
 // Kind of cost.
@@ -102,12 +102,7 @@ func (c *Cost) Validate() error {
 	if !ok {
 		v.Add("kind", "field.cost_kind", nil)
 	}
-	switch n := utf8.RuneCountInString(c.Description); {
-	case n == 0:
-		v.Add("description", "field.required", nil)
-	case n > MaxDescription:
-		v.Add("description", "field.too_long", map[string]any{"Max": MaxDescription})
-	}
+	invisible.Required(&v, "description", c.Description, MaxDescription, false, nil)
 	if c.AmountYen < 1 || c.AmountYen > MaxAmount {
 		v.Add("amount_yen", "field.range", map[string]any{"Min": 1, "Max": MaxAmount})
 	}
@@ -116,9 +111,7 @@ func (c *Cost) Validate() error {
 	} else {
 		c.FiscalYear = FiscalYear(c.PaidOn)
 	}
-	if utf8.RuneCountInString(c.Note) > MaxNote {
-		v.Add("note", "field.too_long", map[string]any{"Max": MaxNote})
-	}
+	invisible.Optional(&v, "note", c.Note, MaxNote, true, nil)
 	if c.SpecialGrant && ok && !v.Has("paid_on") {
 		switch {
 		case !k.Eligible:

@@ -10,10 +10,10 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"telework/internal/apperr"
 	"telework/internal/calendar"
+	"telework/internal/invisible"
 	"telework/internal/policy"
 )
 
@@ -65,12 +65,7 @@ func (d *Declaration) Validate(today calendar.Date) error {
 	if !slices.Contains(Kinds, d.Kind) {
 		v.Add("emergency_kind", "field.choice", nil)
 	}
-	switch {
-	case d.Title == "":
-		v.Add("emergency_title", "field.required", nil)
-	case utf8.RuneCountInString(d.Title) > MaxTitle:
-		v.Add("emergency_title", "field.too_long", map[string]any{"Max": MaxTitle})
-	}
+	invisible.Required(&v, "emergency_title", d.Title, MaxTitle, false, nil)
 	switch {
 	case d.From.IsZero():
 		v.Add("from", "field.required", nil)

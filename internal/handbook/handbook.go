@@ -25,6 +25,7 @@ import (
 	"telework/internal/apperr"
 	"telework/internal/attach"
 	"telework/internal/calendar"
+	"telework/internal/invisible"
 	"telework/internal/roadmap"
 )
 
@@ -79,10 +80,10 @@ func (p *Page) Validate() error {
 		v.Add("title", "field.handbook_title", nil)
 	case n > MaxTitle:
 		v.Add("title", "field.handbook_title_long", map[string]any{"Max": MaxTitle})
+	default:
+		invisible.Refuse(&v, "title", p.Title, false, nil)
 	}
-	if utf8.RuneCountInString(p.Body) > MaxBody {
-		v.Add("body", "field.too_long", map[string]any{"Max": MaxBody})
-	}
+	invisible.Optional(&v, "body", p.Body, MaxBody, true, nil)
 	if !ValidSlot(p.Slot) {
 		v.Add("slot", "field.choice", nil)
 	}
@@ -189,14 +190,9 @@ func (b *Briefing) Validate() error {
 			v.Add("start_time", "field.briefing_time", nil)
 		}
 	}
-	for f, s := range map[string]string{"place": b.Place, "audience": b.Audience} {
-		if utf8.RuneCountInString(s) > MaxTitle {
-			v.Add(f, "field.too_long", map[string]any{"Max": MaxTitle})
-		}
-	}
-	if utf8.RuneCountInString(b.Note) > 2000 {
-		v.Add("note", "field.too_long", map[string]any{"Max": 2000})
-	}
+	invisible.Optional(&v, "place", b.Place, MaxTitle, false, nil)
+	invisible.Optional(&v, "audience", b.Audience, MaxTitle, false, nil)
+	invisible.Optional(&v, "note", b.Note, 2000, true, nil)
 	var topics []string
 	for _, it := range roadmap.Figure5Items() {
 		if slices.Contains(b.Topics, it.Code) {

@@ -19,10 +19,10 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"telework/internal/apperr"
 	"telework/internal/calendar"
+	"telework/internal/invisible"
 )
 
 // Kind is a security incident or a worry.
@@ -164,15 +164,8 @@ func (r *Report) Validate(today calendar.Date) error {
 	if !r.OccurredOn.IsZero() && today.Before(r.OccurredOn) {
 		v.Add("occurred_on", "field.trial_not_future", nil)
 	}
-	switch n := utf8.RuneCountInString(r.Summary); {
-	case n == 0:
-		v.Add("summary", "field.required", nil)
-	case n > MaxSummary:
-		v.Add("summary", "field.too_long", map[string]any{"Max": MaxSummary})
-	}
-	if utf8.RuneCountInString(r.Detail) > MaxDetail {
-		v.Add("detail", "field.too_long", map[string]any{"Max": MaxDetail})
-	}
+	invisible.Required(&v, "summary", r.Summary, MaxSummary, false, nil)
+	invisible.Optional(&v, "detail", r.Detail, MaxDetail, true, nil)
 	return v.Err()
 }
 

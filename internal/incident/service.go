@@ -11,6 +11,7 @@ import (
 	"telework/internal/apperr"
 	"telework/internal/audit"
 	"telework/internal/calendar"
+	"telework/internal/invisible"
 )
 
 // Filter narrows the review list.
@@ -136,9 +137,7 @@ func (s *Service) Review(ctx context.Context, tenantID int64, actor audit.Actor,
 	if !slices.Contains(Statuses, to) {
 		v.Add("status", "field.incident_status", nil)
 	}
-	if utf8.RuneCountInString(note) > MaxDetail {
-		v.Add("note", "field.too_long", map[string]any{"Max": MaxDetail})
-	}
+	invisible.Optional(&v, "note", note, MaxDetail, true, nil)
 	if err := v.Err(); err != nil {
 		return Incident{}, err
 	}

@@ -7,7 +7,9 @@ package invisible
 import (
 	"fmt"
 	"maps"
+	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"telework/internal/apperr"
 )
@@ -21,13 +23,16 @@ import (
 // looks like 「山田太郎」) or reverse the text around it in lists and the
 // audit log. Variation selectors (Mn, the 異体字 of IVS) and private-use
 // characters (外字) are visible and allowed. A multi-line text may hold
-// line breaks and tabs.
+// line breaks and tabs — \n, \r and \t, not the Unicode line and
+// paragraph separators (U+2028, U+2029), which break a line in some
+// readers and not in others (CSV, the audit log, a single-line name).
 func Find(s string, multiLine bool) (rune, bool) {
 	for _, r := range s {
 		if multiLine && (r == '\n' || r == '\r' || r == '\t') {
 			continue
 		}
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == 'ᅟ' || r == 'ᅠ' || r == 'ㅤ' || r == 'ﾠ' {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029' ||
+			r == 'ᅟ' || r == 'ᅠ' || r == 'ㅤ' || r == 'ﾠ' {
 			return r, true
 		}
 	}
@@ -60,4 +65,29 @@ func Refuse(v *apperr.Validation, field, s string, multiLine bool, args map[stri
 	maps.Copy(a, args)
 	v.Add(field, "field.invisible_char", a)
 	return false
+}
+
+// Optional checks a text people may leave empty (an address, a note, a
+// plan, a reason): at most max characters, then nothing invisible (Refuse;
+// a multi-line text may hold line breaks and tabs). One error per field: a
+// text too long is not also searched. args (nil, or the field's LabelKey)
+// go into the message. It reports whether s passed.
+func Optional(v *apperr.Validation, field, s string, max int, multiLine bool, args map[string]any) bool {
+	if utf8.RuneCountInString(s) > max {
+		a := map[string]any{"Max": max}
+		maps.Copy(a, args)
+		v.Add(field, "field.too_long", a)
+		return false
+	}
+	return Refuse(v, field, s, multiLine, args)
+}
+
+// Required is Optional for a text that must be given: blank (or only
+// spaces) is field.required.
+func Required(v *apperr.Validation, field, s string, max int, multiLine bool, args map[string]any) bool {
+	if strings.TrimSpace(s) == "" {
+		v.Add(field, "field.required", args)
+		return false
+	}
+	return Optional(v, field, s, max, multiLine, args)
 }

@@ -11,9 +11,9 @@ package oneonone
 import (
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"telework/internal/apperr"
+	"telework/internal/invisible"
 )
 
 // Mode is how a meeting is held.
@@ -134,16 +134,12 @@ func (m *Meeting) Validate() error {
 		s    *string
 	}{{"ice_break", &m.Log.IceBreak}, {"review", &m.Log.Review}, {"theme", &m.Log.Theme}, {"notes", &m.Log.Notes}} {
 		*f.s = strings.TrimSpace(strings.ReplaceAll(*f.s, "\r\n", "\n"))
-		if utf8.RuneCountInString(*f.s) > maxField {
-			v.Add(f.name, "field.too_long", map[string]any{"Max": maxField})
-		}
+		invisible.Optional(&v, f.name, *f.s, maxField, true, nil)
 	}
 	var acts []string
 	for _, a := range m.Log.Actions {
 		if a = strings.TrimSpace(a); a != "" {
-			if utf8.RuneCountInString(a) > 300 {
-				v.Add("actions", "field.too_long", map[string]any{"Max": 300})
-			}
+			invisible.Optional(&v, "actions", a, 300, false, nil)
 			acts = append(acts, a)
 		}
 	}

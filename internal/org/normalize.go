@@ -1,10 +1,8 @@
 package org
 
 import (
-	"maps"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"telework/internal/apperr"
 	"telework/internal/invisible"
@@ -100,27 +98,14 @@ func RefuseInvisible(v *apperr.Validation, field, s string, multiLine bool, args
 	return invisible.Refuse(v, field, s, multiLine, args)
 }
 
-// OptionalText checks a text people may leave empty (an address, a note, a
-// plan, a reason): at most max characters, then nothing invisible
-// (RefuseInvisible; a multi-line text may hold line breaks and tabs). One
-// error per field: a text too long is not also searched. args (nil, or the
-// field's LabelKey) go into the message. It reports whether s passed.
+// OptionalText checks a text people may leave empty: at most max
+// characters, then nothing invisible (invisible.Optional).
 func OptionalText(v *apperr.Validation, field, s string, max int, multiLine bool, args map[string]any) bool {
-	if utf8.RuneCountInString(s) > max {
-		a := map[string]any{"Max": max}
-		maps.Copy(a, args)
-		v.Add(field, "field.too_long", a)
-		return false
-	}
-	return RefuseInvisible(v, field, s, multiLine, args)
+	return invisible.Optional(v, field, s, max, multiLine, args)
 }
 
-// RequiredText is OptionalText for a text that must be given: blank (or
-// only spaces) is field.required.
+// RequiredText is OptionalText for a text that must be given
+// (invisible.Required).
 func RequiredText(v *apperr.Validation, field, s string, max int, multiLine bool, args map[string]any) bool {
-	if strings.TrimSpace(s) == "" {
-		v.Add(field, "field.required", args)
-		return false
-	}
-	return OptionalText(v, field, s, max, multiLine, args)
+	return invisible.Required(v, field, s, max, multiLine, args)
 }

@@ -14,6 +14,7 @@ import (
 	"telework/internal/apperr"
 	"telework/internal/attach"
 	"telework/internal/calendar"
+	"telework/internal/invisible"
 )
 
 // Status of a step.
@@ -84,9 +85,7 @@ func (s *Step) Validate(today calendar.Date) error {
 		v.Add("done_on", "field.roadmap_done_on", nil)
 	}
 	s.Note = strings.TrimSpace(s.Note)
-	if utf8.RuneCountInString(s.Note) > MaxNote {
-		v.Add("note", "field.too_long", map[string]any{"Max": MaxNote})
-	}
+	invisible.Optional(&v, "note", s.Note, MaxNote, true, nil)
 	return v.Err()
 }
 

@@ -11,6 +11,7 @@ import (
 	"telework/internal/attach"
 	"telework/internal/audit"
 	"telework/internal/calendar"
+	"telework/internal/invisible"
 	"telework/internal/org"
 )
 
@@ -194,9 +195,7 @@ func (s *Service) SetCheck(ctx context.Context, tenantID int64, actor audit.Acto
 	if _, ok := ItemByCode(item); !ok {
 		v.Add("item", "field.choice", nil)
 	}
-	if utf8.RuneCountInString(c.Note) > MaxNote {
-		v.Add("note", "field.too_long", map[string]any{"Max": MaxNote})
-	}
+	invisible.Optional(&v, "note", c.Note, MaxNote, true, nil)
 	if err := v.Err(); err != nil {
 		return c, err
 	}
@@ -325,9 +324,7 @@ func (s *Service) RecordReview(ctx context.Context, tenantID int64, actor audit.
 	} else if s.Today().Before(heldOn) {
 		v.Add("held_on", "field.trial_not_future", nil)
 	}
-	if utf8.RuneCountInString(r.Note) > MaxNote {
-		v.Add("note", "field.too_long", map[string]any{"Max": MaxNote})
-	}
+	invisible.Optional(&v, "note", r.Note, MaxNote, true, nil)
 	if err := v.Err(); err != nil {
 		return r, err
 	}

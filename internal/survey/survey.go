@@ -10,9 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"telework/internal/apperr"
+	"telework/internal/invisible"
 	"telework/internal/org"
 )
 
@@ -178,15 +178,9 @@ func (d *Draft) Validate() error {
 		v.Add("survey_kind", "field.survey_kind", nil)
 	}
 	d.Title = strings.TrimSpace(d.Title)
-	if d.Title == "" {
-		v.Add("survey_title", "field.required", nil)
-	} else if utf8.RuneCountInString(d.Title) > 100 {
-		v.Add("survey_title", "field.too_long", map[string]any{"Max": 100})
-	}
+	invisible.Required(&v, "survey_title", d.Title, 100, false, nil)
 	d.Description = strings.TrimSpace(d.Description)
-	if utf8.RuneCountInString(d.Description) > 2000 {
-		v.Add("description", "field.too_long", map[string]any{"Max": 2000})
-	}
+	invisible.Optional(&v, "description", d.Description, 2000, true, nil)
 	if !validDate(d.OpensOn) {
 		v.Add("opens_on", "field.date", nil)
 	}
@@ -216,11 +210,7 @@ func (d *Draft) Validate() error {
 		q.Custom, q.Section, q.Attr = true, "custom", ""
 		field := "questions." + strconv.Itoa(i+1)
 		q.Text = strings.TrimSpace(q.Text)
-		if q.Text == "" {
-			v.Add(field, "field.required", nil)
-		} else if utf8.RuneCountInString(q.Text) > 300 {
-			v.Add(field, "field.too_long", map[string]any{"Max": 300})
-		}
+		invisible.Required(&v, field, q.Text, 300, false, nil)
 		switch q.Type {
 		case Single, Multi:
 			var opts []Option
@@ -318,8 +308,7 @@ func (a Answer) Clean(qs []Question, final bool) (Answer, error) {
 			kept = []string{strconv.FormatFloat(n, 'f', -1, 64)}
 		case Text:
 			t := strings.Join(kept, "\n")
-			if utf8.RuneCountInString(t) > maxText {
-				v.Add(id, "field.too_long", map[string]any{"Max": maxText})
+			if !invisible.Optional(&v, id, t, maxText, true, nil) {
 				continue
 			}
 			kept = []string{t}

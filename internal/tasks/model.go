@@ -5,9 +5,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"telework/internal/apperr"
+	"telework/internal/invisible"
 )
 
 // Settings are the tenant's own decisions the engine follows.
@@ -100,15 +100,6 @@ const (
 	maxSystems = 50
 )
 
-func checkLen(v *apperr.Validation, field, s string, max int, required bool) {
-	switch {
-	case required && strings.TrimSpace(s) == "":
-		v.Add(field, "field.required", nil)
-	case utf8.RuneCountInString(s) > max:
-		v.Add(field, "field.too_long", map[string]any{"Max": max})
-	}
-}
-
 // Error fields name the JSON member, except "name" and "kind", which are
 // system_name, place_name, task_name and place_kind so that a message can
 // say which name it means (氏名 is the person's).
@@ -118,12 +109,12 @@ func checkLen(v *apperr.Validation, field, s string, max int, required bool) {
 func (s *InfoSystem) Validate() error {
 	var v apperr.Validation
 	s.Name = strings.TrimSpace(s.Name)
-	checkLen(&v, "system_name", s.Name, maxName, true)
+	invisible.Required(&v, "system_name", s.Name, maxName, false, nil)
 	if strings.ContainsAny(s.Name, systemSeparators) {
 		// The sheet lists a task's systems in one cell, joined by 、.
 		v.Add("system_name", "tasks.field.system_separator", map[string]any{"Chars": "、 , / ;"})
 	}
-	checkLen(&v, "note", s.Note, maxText, false)
+	invisible.Optional(&v, "note", s.Note, maxText, true, nil)
 	if !slices.Contains(Segments, s.Segment) {
 		v.Add("segment", "field.choice", nil)
 	}
@@ -149,7 +140,7 @@ func (s *InfoSystem) Validate() error {
 func (p *WorkPlace) Validate() error {
 	var v apperr.Validation
 	p.Name = strings.TrimSpace(p.Name)
-	checkLen(&v, "place_name", p.Name, maxName, true)
+	invisible.Required(&v, "place_name", p.Name, maxName, false, nil)
 	if !slices.Contains(PlaceKinds, p.Kind) {
 		v.Add("place_kind", "field.choice", nil)
 	}
@@ -171,10 +162,10 @@ func (t *SheetTask) Validate() error {
 	// Trimmed as an import trims its cells: a task entered with a
 	// trailing space is found again by the sheet's own export.
 	t.Name, t.Content, t.Timing, t.Note = strings.TrimSpace(t.Name), strings.TrimSpace(t.Content), strings.TrimSpace(t.Timing), strings.TrimSpace(t.Note)
-	checkLen(&v, "task_name", t.Name, maxName, true)
-	checkLen(&v, "content", t.Content, maxText, false)
-	checkLen(&v, "timing", t.Timing, maxName, false)
-	checkLen(&v, "note", t.Note, maxText, false)
+	invisible.Required(&v, "task_name", t.Name, maxName, false, nil)
+	invisible.Optional(&v, "content", t.Content, maxText, true, nil)
+	invisible.Optional(&v, "timing", t.Timing, maxName, false, nil)
+	invisible.Optional(&v, "note", t.Note, maxText, true, nil)
 	if t.Paper == "" {
 		t.Paper = PaperNone
 	}

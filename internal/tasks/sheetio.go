@@ -317,7 +317,13 @@ func (s *Service) planSheet(ctx context.Context, tenantID, unitID int64, tbl *ta
 		if pos[col] < 0 {
 			return ""
 		}
-		return strings.TrimSpace(r.Cell(pos[col]))
+		v := strings.TrimSpace(r.Cell(pos[col]))
+		if col == colName || col == colTiming {
+			// One-line fields: a line break typed in the cell (Alt+Enter)
+			// reads as a space rather than refusing the row.
+			v = strings.Join(strings.FieldsFunc(v, func(r rune) bool { return r == '\n' || r == '\r' }), " ")
+		}
+		return v
 	}
 	rows := tbl.Rows[head+1:]
 	// A 業務 with several 処理 rows (the guide's 松本市 sheet) writes its

@@ -263,6 +263,34 @@ func TestSheetHeadersAndCells(t *testing.T) {
 	})
 }
 
+// TestSheetCellsInvisibleAndLineBreaks: a line break typed in a 業務名 cell
+// (Alt+Enter) reads as a space; a bidi override in a cell refuses the row
+// at that cell, naming the character, and nothing is imported.
+func TestSheetCellsInvisibleAndLineBreaks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		s := f.svc
+		csv := "業務名,処理内容,年間時間（時間）\n\"窓口\n受付\",案内,12\n会議\u202e資料,作成,3\n"
+		res, err := s.ImportSheet(ctx, f.a.ID, f.boss, f.sect.ID, []byte(csv), false)
+		if err != nil || len(res.Problems) != 1 || res.Problems[0].Line != 3 || res.Problems[0].Column != "業務名" ||
+			!strings.Contains(res.Problems[0].Message("ja"), "U+202E") {
+			t.Fatalf("import with a bidi override: %v %+v", err, res)
+		}
+		if list, _ := s.Sheet(ctx, f.a.ID, f.boss, f.sect.ID); len(list) != 0 {
+			t.Fatalf("a refused import wrote %d tasks", len(list))
+		}
+		res, err = s.ImportSheet(ctx, f.a.ID, f.boss, f.sect.ID, []byte(strings.Replace(csv, "\u202e", "", 1)), false)
+		if err != nil || res.Created != 2 || len(res.Problems) != 0 {
+			t.Fatalf("import: %v %+v", err, res)
+		}
+		list, _ := s.Sheet(ctx, f.a.ID, f.boss, f.sect.ID)
+		if len(list) != 2 || list[0].Name != "窓口 受付" {
+			t.Fatalf("read: %+v", list)
+		}
+	})
+}
+
 // TestSheetStatedIsAtHome: the sheet's テレワークの可否 is 松本市's 在宅勤務
 // verdict, so it is compared with the rating at home, not the best place:
 // a ○ for a task only a branch office allows is said; a × for it is not.
