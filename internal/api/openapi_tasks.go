@@ -29,6 +29,7 @@ func rateInputSchema() map[string]any {
 			"systems":           arrayOf(str("ids from systems[]")),
 			"paper":             enum(tasks.Papers, "紙の原本: none (default) / digitisable (電子化できる) / residents (住民からの紙の申請・届出)"),
 			"special_equipment": boolean("職場に設置された特殊な機器が必要"),
+			"on_site":           boolean("その場でしかできない (会議の開催・運営など、物理的に不能): どこでも ×"),
 			"face_to_face":      boolean("住民との対面 (窓口・相談) が必要"),
 			"phone":             boolean("電話対応が必要"),
 			"hours_per_year":    map[string]any{"type": "number", "minimum": 0, "description": "hours a year (optional)"},
@@ -110,6 +111,7 @@ func sheetTaskSchema(input bool) map[string]any {
 		"systems":           arrayOf(integer("system id")),
 		"paper":             enum(tasks.Papers, "紙の原本"),
 		"special_equipment": boolean("職場に設置された特殊な機器"),
+		"on_site":           boolean("その場でしかできない (物理的に不能)"),
 		"face_to_face":      boolean("住民との対面 (窓口・相談)"),
 		"phone":             boolean("電話対応"),
 		"hours_per_year":    map[string]any{"type": "integer", "minimum": 0, "maximum": 8760, "description": "年間の時間 (0 = unknown)"},
@@ -119,7 +121,7 @@ func sheetTaskSchema(input bool) map[string]any {
 		props["proposed_by"] = integer("staff id of the proposer (0 = entered by the owner)")
 	}
 	return meta(input, []string{"unit_id", "name", "content", "timing", "note", "owner_staff_id", "systems", "paper",
-		"special_equipment", "face_to_face", "phone", "hours_per_year", "status", "proposed_by"}, props)
+		"special_equipment", "on_site", "face_to_face", "phone", "hours_per_year", "status", "proposed_by"}, props)
 }
 
 func suggestionSchema() map[string]any {

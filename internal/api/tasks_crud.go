@@ -240,6 +240,7 @@ type taskJSON struct {
 	Systems          []int64      `json:"systems"`
 	Paper            tasks.Paper  `json:"paper"`
 	SpecialEquipment bool         `json:"special_equipment"`
+	OnSite           bool         `json:"on_site"`
 	FaceToFace       bool         `json:"face_to_face"`
 	Phone            bool         `json:"phone"`
 	HoursPerYear     int64        `json:"hours_per_year"`
@@ -255,7 +256,7 @@ func toTaskJSON(t *tasks.SheetTask) taskJSON {
 		sys = []int64{}
 	}
 	return taskJSON{t.ID, t.UnitID, t.Name, t.Content, t.Timing, t.Note, t.OwnerStaffID, sys, t.Paper, t.SpecialEquipment,
-		t.FaceToFace, t.Phone, t.HoursPerYear, t.Status, t.ProposedBy, t.Version, t.UpdatedAt}
+		t.OnSite, t.FaceToFace, t.Phone, t.HoursPerYear, t.Status, t.ProposedBy, t.Version, t.UpdatedAt}
 }
 
 type taskInput struct {
@@ -268,6 +269,7 @@ type taskInput struct {
 	Systems          *[]int64     `json:"systems"`
 	Paper            *tasks.Paper `json:"paper"`
 	SpecialEquipment *bool        `json:"special_equipment"`
+	OnSite           *bool        `json:"on_site"`
 	FaceToFace       *bool        `json:"face_to_face"`
 	Phone            *bool        `json:"phone"`
 	HoursPerYear     *int64       `json:"hours_per_year"`
@@ -283,6 +285,7 @@ func (in *taskInput) apply(t *tasks.SheetTask) {
 	set(&t.SystemIDs, in.Systems)
 	set(&t.Paper, in.Paper)
 	set(&t.SpecialEquipment, in.SpecialEquipment)
+	set(&t.OnSite, in.OnSite)
 	set(&t.FaceToFace, in.FaceToFace)
 	set(&t.Phone, in.Phone)
 	set(&t.HoursPerYear, in.HoursPerYear)

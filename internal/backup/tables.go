@@ -222,7 +222,7 @@ var Tables = []Table{
 	}},
 	{Name: "sheet_tasks", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
 		num("id"), num("tenant_id"), num("unit_id"), text("name"), text("content"), text("timing"), text("note"),
-		numNull("owner_staff_id"), text("paper"), flag("special_equipment"), flag("face_to_face"), flag("phone"),
+		numNull("owner_staff_id"), text("paper"), flag("special_equipment"), flag("on_site"), flag("face_to_face"), flag("phone"),
 		num("hours_per_year"), text("status"), numNull("proposed_by"), num("position"), num("version"),
 		num("created_at"), num("updated_at"),
 	}},

@@ -295,14 +295,14 @@ func (tx *Tx) DeleteTaskPlace(ctx context.Context, tenantID, id int64) error {
 // --- task sheets ---
 
 const sheetTaskCols = `t.id, t.unit_id, t.name, t.content, t.timing, t.note, t.owner_staff_id, t.paper, t.special_equipment,
-	t.face_to_face, t.phone, t.hours_per_year, t.status, t.proposed_by, t.version, t.updated_at`
+	t.on_site, t.face_to_face, t.phone, t.hours_per_year, t.status, t.proposed_by, t.version, t.updated_at`
 
 func scanSheetTask(sc interface{ Scan(...any) error }) (*tasks.SheetTask, error) {
 	t := &tasks.SheetTask{}
 	var owner, proposer *int64
 	var at int64
 	if err := sc.Scan(&t.ID, &t.UnitID, &t.Name, &t.Content, &t.Timing, &t.Note, &owner, &t.Paper, &t.SpecialEquipment,
-		&t.FaceToFace, &t.Phone, &t.HoursPerYear, &t.Status, &proposer, &t.Version, &at); err != nil {
+		&t.OnSite, &t.FaceToFace, &t.Phone, &t.HoursPerYear, &t.Status, &proposer, &t.Version, &at); err != nil {
 		return nil, mapErr(err)
 	}
 	if owner != nil {
@@ -395,10 +395,10 @@ func (tx *Tx) writeTaskSystems(ctx context.Context, tenantID int64, t *tasks.She
 func (tx *Tx) InsertSheetTask(ctx context.Context, tenantID int64, t *tasks.SheetTask, at time.Time) error {
 	t.Version, t.UpdatedAt = 1, at
 	err := tx.row(ctx, `INSERT INTO sheet_tasks (tenant_id, unit_id, name, content, timing, note, owner_staff_id, paper,
-		special_equipment, face_to_face, phone, hours_per_year, status, proposed_by, position, version, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+		special_equipment, on_site, face_to_face, phone, hours_per_year, status, proposed_by, position, version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
 		(SELECT COALESCE(MAX(position), 0) + 1 FROM sheet_tasks WHERE tenant_id = ? AND unit_id = ?), 1, ?, ?) RETURNING id`,
-		tenantID, t.UnitID, t.Name, t.Content, t.Timing, t.Note, nullID(t.OwnerStaffID), t.Paper, t.SpecialEquipment, t.FaceToFace,
+		tenantID, t.UnitID, t.Name, t.Content, t.Timing, t.Note, nullID(t.OwnerStaffID), t.Paper, t.SpecialEquipment, t.OnSite, t.FaceToFace,
 		t.Phone, t.HoursPerYear, t.Status, nullID(t.ProposedBy), tenantID, t.UnitID, micros(at), micros(at)).Scan(&t.ID)
 	if err != nil {
 		return mapErr(err)
@@ -409,9 +409,9 @@ func (tx *Tx) InsertSheetTask(ctx context.Context, tenantID int64, t *tasks.Shee
 // UpdateSheetTaskRow writes t at its expected version with its systems.
 func (tx *Tx) UpdateSheetTaskRow(ctx context.Context, tenantID int64, t *tasks.SheetTask, at time.Time) error {
 	err := staleIfNone(tx.exec(ctx, `UPDATE sheet_tasks SET name = ?, content = ?, timing = ?, note = ?, owner_staff_id = ?, paper = ?,
-		special_equipment = ?, face_to_face = ?, phone = ?, hours_per_year = ?, status = ?, proposed_by = ?,
+		special_equipment = ?, on_site = ?, face_to_face = ?, phone = ?, hours_per_year = ?, status = ?, proposed_by = ?,
 		version = version + 1, updated_at = ? WHERE tenant_id = ? AND id = ? AND version = ?`,
-		t.Name, t.Content, t.Timing, t.Note, nullID(t.OwnerStaffID), t.Paper, t.SpecialEquipment, t.FaceToFace, t.Phone,
+		t.Name, t.Content, t.Timing, t.Note, nullID(t.OwnerStaffID), t.Paper, t.SpecialEquipment, t.OnSite, t.FaceToFace, t.Phone,
 		t.HoursPerYear, t.Status, nullID(t.ProposedBy), micros(at), tenantID, t.ID, t.Version))
 	if err != nil {
 		return err

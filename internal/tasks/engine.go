@@ -191,6 +191,7 @@ type Task struct {
 	Systems          []string `json:"systems"`
 	Paper            Paper    `json:"paper"`
 	SpecialEquipment bool     `json:"special_equipment"`
+	OnSite           bool     `json:"on_site"`
 	FaceToFace       bool     `json:"face_to_face"`
 	Phone            bool     `json:"phone"`
 	// Hours a year the task takes (0 = unknown), for the task-hours shares.

@@ -83,6 +83,9 @@ type SheetTask struct {
 	SystemIDs        []int64
 	Paper            Paper
 	SpecialEquipment bool
+	// OnSite: the task is done only where it happens (a meeting held in a
+	// room, 「物理的に不能」 on 松本市's sheet): × everywhere.
+	OnSite bool
 	FaceToFace       bool
 	Phone            bool
 	HoursPerYear     int64
@@ -209,7 +212,7 @@ func (p *WorkPlace) AuditView() map[string]any {
 // fields (work descriptions, no personal data beyond the owner's id).
 func (t *SheetTask) AuditView() map[string]any {
 	return map[string]any{"unit_id": t.UnitID, "name": t.Name, "content": t.Content, "timing": t.Timing, "note": t.Note,
-		"owner_staff_id": t.OwnerStaffID, "systems": t.SystemIDs, "paper": t.Paper, "special_equipment": t.SpecialEquipment,
+		"owner_staff_id": t.OwnerStaffID, "systems": t.SystemIDs, "paper": t.Paper, "special_equipment": t.SpecialEquipment, "on_site": t.OnSite,
 		"face_to_face": t.FaceToFace, "phone": t.Phone, "hours_per_year": t.HoursPerYear, "status": t.Status}
 }
 
@@ -239,7 +242,7 @@ func (t *SheetTask) EngineTask() Task {
 		hours, _ = EstimateHours(t.Timing)
 	}
 	return Task{ID: idText(t.ID), Name: t.Name, Systems: sys, Paper: t.Paper, SpecialEquipment: t.SpecialEquipment,
-		FaceToFace: t.FaceToFace, Phone: t.Phone, Hours: hours}
+		OnSite: t.OnSite, FaceToFace: t.FaceToFace, Phone: t.Phone, Hours: hours}
 }
 
 func idText(id int64) string { return strconv.FormatInt(id, 10) }

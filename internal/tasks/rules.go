@@ -99,7 +99,8 @@ func (e *Engine) Targets() []Target {
 func (e *Engine) FixNote(id string) Note { return e.fixNote[id] }
 
 // Level is the guide's level of the task (図表13): ④ for 個人番号利用事務系
-// systems and special on-site equipment (図表17); ③ for residents' paper
+// systems, special on-site equipment (図表17) and work done only where it
+// happens (「物理的に不能」); ③ for residents' paper
 // and face-to-face work (図表16); ② where tools are needed first — a phone,
 // a system handling 職員の個人情報, 入札等の非公開情報 or 大量・機微な住民情報,
 // or a system no remote-access route reaches from home (図表15); otherwise
@@ -116,14 +117,14 @@ func (e *Engine) Level(t *Task) Level {
 		if s == nil {
 			continue
 		}
-		if t.SpecialEquipment || s.Segment == MyNumber {
+		if t.SpecialEquipment || t.OnSite || s.Segment == MyNumber {
 			return Level4
 		}
 		if lv < Level2 && (s.has(StaffPersonal) || s.has(NonPublic) || s.has(ResidentSensitive) || !slices.Contains(s.Routes, RouteHome)) {
 			lv = Level2
 		}
 	}
-	if t.SpecialEquipment {
+	if t.SpecialEquipment || t.OnSite {
 		return Level4
 	}
 	return lv
@@ -165,6 +166,9 @@ func (e *Engine) issues(t *Task, tg Target, fix string, out []issue, d detail) [
 	}
 	if t.SpecialEquipment {
 		out = append(out, issue{No, Note{Key: "tasks.reason.special_equipment"}, nil})
+	}
+	if t.OnSite {
+		out = append(out, issue{No, Note{Key: "tasks.reason.on_site"}, nil})
 	}
 	if t.Phone && fix != FixPhone {
 		out = append(out, issue{Partial, Note{Key: "tasks.reason.phone"}, fixesPhone})

@@ -38,6 +38,7 @@ const (
 	colSystems
 	colPaper
 	colEquipment
+	colOnSite
 	colFaceToFace
 	colPhone
 	colHours
@@ -46,7 +47,7 @@ const (
 
 // SheetHeader is the header row of the 見える化シート.
 var SheetHeader = []string{"業務名", "処理の内容", "処理の時期", "テレワークの可否", "説明", "担当職員番号", "使用システム",
-	"紙の原本", "特殊な機器", "対面(窓口・相談)", "電話", "年間時間"}
+	"紙の原本", "特殊な機器", "その場でしかできない", "対面(窓口・相談)", "電話", "年間時間"}
 
 // paperWords are the 紙の原本 cells, by paper need.
 var paperWords = map[Paper]string{PaperNone: "なし", PaperDigitisable: "電子化可", PaperResidents: "住民の紙"}
@@ -146,6 +147,25 @@ func (s *Service) checkStated(ctx context.Context, tenantID int64, res *SheetImp
 	return nil
 }
 
+// statedOnSite reports whether a row's テレワークの可否 says × of a task
+// whose conditions give ○ at home, on a sheet without the
+// その場でしかできない column (hasColumn: the column decides). cat is read
+// on first use.
+func (s *Service) statedOnSite(ctx context.Context, tenantID int64, cat **Catalogue, hasColumn bool, t *SheetTask, cell string) (bool, error) {
+	if want, ok := statedRating(cell); !ok || want != No || hasColumn || t.OnSite {
+		return false, nil
+	}
+	if *cat == nil {
+		c, err := s.Catalogue(ctx, tenantID)
+		if err != nil {
+			return false, err
+		}
+		*cat = c
+	}
+	et := t.EngineTask()
+	return (*cat).Engine.Rate(&et).Results[0].Rating == OK, nil
+}
+
 func yes(b bool) string {
 	if b {
 		return "○"
@@ -203,7 +223,7 @@ func (s *Service) ExportSheet(ctx context.Context, tenantID int64, who *auth.Pri
 		}
 		prev = t.Name
 		rows = append(rows, []string{name, t.Content, t.Timing, feasibleCell(sr.Rated[i]), t.Note, staffNo[t.OwnerStaffID],
-			strings.Join(names, "、"), paperWords[t.Paper], yes(t.SpecialEquipment), yes(t.FaceToFace), yes(t.Phone), hours})
+			strings.Join(names, "、"), paperWords[t.Paper], yes(t.SpecialEquipment), yes(t.OnSite), yes(t.FaceToFace), yes(t.Phone), hours})
 	}
 	var buf bytes.Buffer
 	subs, err := tabular.Write(&buf, f, tabular.TaskSheet, rows)
@@ -303,6 +323,7 @@ func (s *Service) ImportSheet(ctx context.Context, tenantID int64, who *auth.Pri
 // planSheet turns the rows into the tasks to write, collecting problems.
 func (s *Service) planSheet(ctx context.Context, tenantID, unitID int64, tbl *tabular.Table, byName map[string]int64,
 	existing []*SheetTask, res *SheetImport) ([]*SheetTask, error) {
+	var cat *Catalogue // read once, for the first stated × (statedOnSite)
 	if len(tbl.Rows) == 0 {
 		res.Problems = append(res.Problems, SheetProblem{Key: "tasks.import.empty"})
 		return nil, nil
@@ -435,7 +456,7 @@ func (s *Service) planSheet(ctx context.Context, tenantID, unitID int64, tbl *ta
 				bad(colPaper, "tasks.import.paper", map[string]any{"Value": v})
 			}
 		}
-		for col, dst := range map[int]*bool{colEquipment: &t.SpecialEquipment, colFaceToFace: &t.FaceToFace, colPhone: &t.Phone} {
+		for col, dst := range map[int]*bool{colEquipment: &t.SpecialEquipment, colOnSite: &t.OnSite, colFaceToFace: &t.FaceToFace, colPhone: &t.Phone} {
 			b, ok := readYes(cell(r, col))
 			if !ok {
 				bad(col, "tasks.import.yes_no", map[string]any{"Value": cell(r, col)})
@@ -461,7 +482,20 @@ func (s *Service) planSheet(ctx context.Context, tenantID, unitID int64, tbl *ta
 			continue
 		}
 		if v := cell(r, colFeasible); v != "" {
-			res.stated = append(res.stated, statedRow{line: r.Line, task: t, cell: v})
+			onSite, err := s.statedOnSite(ctx, tenantID, &cat, pos[colOnSite] >= 0, t, v)
+			if err != nil {
+				return nil, err
+			}
+			if onSite {
+				// 松本市's sheet has no column for it: a × the row's
+				// conditions do not explain (「会議開催、運営 × 物理的に
+				// 不能」) is a task done only where it happens — said.
+				t.OnSite = true
+				res.Warnings = append(res.Warnings, SheetProblem{Line: r.Line, Column: SheetHeader[colFeasible], Key: "tasks.import.stated_on_site",
+					Args: map[string]any{"Task": taskLabel(t), "Column": SheetHeader[colOnSite]}})
+			} else {
+				res.stated = append(res.stated, statedRow{line: r.Line, task: t, cell: v})
+			}
 		}
 		if old != nil {
 			if sameTask(old, t) {
@@ -490,6 +524,7 @@ var sheetAliases = [numCols][]string{
 	{"使用する情報システム", "使用する業務システム", "情報システム", "業務システム", "システム", "使用するシステム"},
 	{"紙", "紙の書類", "紙の資料", "原本", "紙の原本の有無"},
 	{"特殊機器", "特殊な機器等", "専用機器", "専用の機器"},
+	{"物理的に不能", "その場でのみ可能", "現地でしかできない", "出勤が必要", "現地対応"},
 	{"対面", "窓口・相談", "窓口", "対面対応", "窓口対応", "対面(窓口)"},
 	{"電話対応", "電話応対", "電話の対応"},
 	{"年間の時間", "年間処理時間", "年間作業時間", "時間(年間)", "年間時間数"},

@@ -160,12 +160,28 @@ func TestSheetInTheGuidesLayout(t *testing.T) {
 			t.Fatalf("the guide's sheet: %v %+v", err, res)
 		}
 		// The sheet's own × (会議開催: 物理的に不能) has no condition on
-		// its row that makes it ×: said, not counted as ○ in silence.
+		// its row that makes it ×: recorded as a task done only where it
+		// happens (× everywhere), and said — not counted as ○ in silence.
 		if len(res.Warnings) != 1 || res.Warnings[0].Line != 8 ||
-			!strings.Contains(res.Warnings[0].Message("ja"), "○○会議運営業務(会議開催、運営)") || !strings.Contains(res.Warnings[0].Message("ja"), "は×ですが") {
+			!strings.Contains(res.Warnings[0].Message("ja"), "○○会議運営業務(会議開催、運営)") || !strings.Contains(res.Warnings[0].Message("ja"), "物理的に不能") {
 			t.Errorf("warnings: %+v", res.Warnings)
 		}
 		list, _ := s.Sheet(ctx, f.a.ID, f.boss, f.sect.ID)
+		if len(list) != 5 || !list[2].OnSite || list[0].OnSite || list[3].OnSite {
+			t.Fatalf("on site: %+v", list)
+		}
+		cat, err := s.Catalogue(ctx, f.a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, want := range []tasks.Rating{tasks.OK, tasks.OK, tasks.No, tasks.OK, tasks.OK} {
+			et := list[i].EngineTask()
+			for _, r := range cat.Engine.Rate(&et).Results {
+				if r.Rating != want {
+					t.Errorf("%s at %s: %s, want %s", list[i].Content, r.Target, r.Rating, want)
+				}
+			}
+		}
 		var got []string
 		for _, x := range list {
 			got = append(got, x.Name+"/"+x.Content)

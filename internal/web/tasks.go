@@ -74,11 +74,11 @@ type scenarioRow struct {
 }
 
 type taskForm struct {
-	Name, Content, Timing, Note, Hours string
-	Owner                              int64
-	Systems                            []int64
-	Paper                              tasks.Paper
-	Equipment, FaceToFace, Phone       bool
+	Name, Content, Timing, Note, Hours   string
+	Owner                                int64
+	Systems                              []int64
+	Paper                                tasks.Paper
+	Equipment, OnSite, FaceToFace, Phone bool
 }
 
 type sheetView struct {
@@ -235,14 +235,14 @@ func bestPlace(res []tasks.Result) *tasks.Result {
 func readTaskForm(fm *form, t *tasks.SheetTask) taskForm {
 	f := taskForm{Name: fm.str("task_name"), Content: fm.str("content"), Timing: fm.str("timing"), Note: fm.str("note"), Hours: fm.str("hours_per_year"),
 		Owner: fm.id("owner_staff_id"), Paper: tasks.Paper(fm.str("paper")), Equipment: fm.bool("special_equipment"),
-		FaceToFace: fm.bool("face_to_face"), Phone: fm.bool("phone")}
+		OnSite: fm.bool("on_site"), FaceToFace: fm.bool("face_to_face"), Phone: fm.bool("phone")}
 	for _, x := range fm.r.PostForm["systems"] {
 		if id, err := strconv.ParseInt(x, 10, 64); err == nil {
 			f.Systems = append(f.Systems, id)
 		}
 	}
 	t.Name, t.Content, t.Timing, t.Note, t.OwnerStaffID = f.Name, f.Content, f.Timing, f.Note, f.Owner
-	t.SystemIDs, t.Paper, t.SpecialEquipment, t.FaceToFace, t.Phone = f.Systems, f.Paper, f.Equipment, f.FaceToFace, f.Phone
+	t.SystemIDs, t.Paper, t.SpecialEquipment, t.OnSite, t.FaceToFace, t.Phone = f.Systems, f.Paper, f.Equipment, f.OnSite, f.FaceToFace, f.Phone
 	t.HoursPerYear = int64(fm.int("hours_per_year", 0))
 	return f
 }
@@ -297,7 +297,7 @@ func (s *Server) taskPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := taskForm{Name: t.Name, Content: t.Content, Timing: t.Timing, Note: t.Note, Owner: t.OwnerStaffID, Systems: t.SystemIDs,
-		Paper: t.Paper, Equipment: t.SpecialEquipment, FaceToFace: t.FaceToFace, Phone: t.Phone}
+		Paper: t.Paper, Equipment: t.SpecialEquipment, OnSite: t.OnSite, FaceToFace: t.FaceToFace, Phone: t.Phone}
 	if t.HoursPerYear > 0 {
 		f.Hours = strconv.FormatInt(t.HoursPerYear, 10)
 	}

@@ -64,8 +64,13 @@ func TestAPITaskInventory(t *testing.T) {
 			t.Errorf("approve: %d %s", res.code, res.body)
 		}
 		res = w.call("GET", "/api/v1/tasks?unit_id="+sect, "", staff)
-		if res.code != http.StatusOK || !strings.Contains(res.body, `"total":1`) {
+		if res.code != http.StatusOK || !strings.Contains(res.body, `"total":1`) || !strings.Contains(res.body, `"on_site":false`) {
 			t.Errorf("sheet: %d %s", res.code, res.body)
+		}
+		// A meeting held in a room: only where it happens, × everywhere.
+		res = w.call("POST", "/api/v1/feasibility/rate", `{"systems":[],"places":[],"tasks":[{"id":"m","name":"会議開催、運営","on_site":true}]}`, staff)
+		if res.code != http.StatusOK || strings.Contains(res.body, `"rating":"○"`) || !strings.Contains(res.body, "その場でしかできない") {
+			t.Errorf("rate on site: %d %s", res.code, res.body)
 		}
 		// The other section's member cannot read it; another tenant cannot see the task.
 		if res := w.call("GET", "/api/v1/tasks?unit_id="+itoa(w.units["a-other"].ID), "", staff); res.code != http.StatusForbidden {
