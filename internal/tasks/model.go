@@ -85,14 +85,14 @@ type SheetTask struct {
 	SpecialEquipment bool
 	// OnSite: the task is done only where it happens (a meeting held in a
 	// room, 「物理的に不能」 on 松本市's sheet): × everywhere.
-	OnSite bool
-	FaceToFace       bool
-	Phone            bool
-	HoursPerYear     int64
-	Status           Status
-	ProposedBy       int64 // the staff member who proposed it (0 = the owner entered it)
-	Version          int64
-	UpdatedAt        time.Time
+	OnSite       bool
+	FaceToFace   bool
+	Phone        bool
+	HoursPerYear int64
+	Status       Status
+	ProposedBy   int64 // the staff member who proposed it (0 = the owner entered it)
+	Version      int64
+	UpdatedAt    time.Time
 }
 
 // Field lengths.
