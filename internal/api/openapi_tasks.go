@@ -22,6 +22,7 @@ func rateInputSchema() map[string]any {
 			"kind":              enum(tasks.PlaceKinds, "本庁舎内 / 支所 / 公民館 / 図書館 / 出先機関 / 民間シェアオフィス"),
 			"network":           enum(tasks.Networks, "庁内LAN同等 or internet only"),
 			"physical_security": boolean("庁舎と同等の物理的な対策 (他の職員がいる一定の監視下・部外者がいない)"),
+			"phone":             boolean("業務に使える電話がある (電話対応の業務が ○ になる)"),
 		})),
 		"tasks": arrayOf(obj([]string{"id"}, map[string]any{
 			"id":                str("the task's id, echoed in the answer"),
@@ -85,12 +86,17 @@ func systemSchema(input bool) map[string]any {
 }
 
 func placeSchema(input bool) map[string]any {
-	return meta(input, []string{"name", "kind", "network", "physical_security"}, map[string]any{
+	props := map[string]any{
 		"name":              str("名称 (unique in the tenant)"),
 		"kind":              enum(tasks.PlaceKinds, "種類"),
 		"network":           enum(tasks.Networks, "庁内LAN同等 or internet only"),
 		"physical_security": boolean("庁舎と同等の物理的な対策"),
-	})
+	}
+	if !input {
+		props["phone"] = boolean("業務に使える電話がある (サテライトオフィスの設定 PUT /api/v1/offices/{id} の phone、読むだけ)")
+		return meta(false, []string{"name", "kind", "network", "physical_security", "phone"}, props)
+	}
+	return meta(true, nil, props)
 }
 
 func taskSettingsSchema() map[string]any {

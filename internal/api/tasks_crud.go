@@ -152,12 +152,13 @@ type placeJSON struct {
 	Kind             tasks.PlaceKind `json:"kind"`
 	Network          tasks.Network   `json:"network"`
 	PhysicalSecurity bool            `json:"physical_security"`
+	Phone            bool            `json:"phone"`
 	Version          int64           `json:"version"`
 	UpdatedAt        time.Time       `json:"updated_at"`
 }
 
 func toPlaceJSON(x *tasks.WorkPlace) placeJSON {
-	return placeJSON{x.ID, x.Name, x.Kind, x.Network, x.PhysicalSecurity, x.Version, x.UpdatedAt}
+	return placeJSON{x.ID, x.Name, x.Kind, x.Network, x.PhysicalSecurity, x.Phone, x.Version, x.UpdatedAt}
 }
 
 type placeInput struct {

@@ -197,12 +197,15 @@ func (tx *Tx) DeleteInfoSystem(ctx context.Context, tenantID, id int64) error {
 
 // --- places ---
 
-const taskPlaceCols = `id, name, kind, network, physical_security, version, updated_at`
+// taskPlaceCols: a place's phone is the satellite office's (set on its
+// page, office_details); a place that is no office has none.
+const taskPlaceCols = `id, name, kind, network, physical_security, version, updated_at,
+	EXISTS (SELECT 1 FROM office_details d WHERE d.tenant_id = task_places.tenant_id AND d.office_id = task_places.id AND d.phone)`
 
 func scanTaskPlace(sc interface{ Scan(...any) error }) (*tasks.WorkPlace, error) {
 	p := &tasks.WorkPlace{}
 	var at int64
-	if err := sc.Scan(&p.ID, &p.Name, &p.Kind, &p.Network, &p.PhysicalSecurity, &p.Version, &at); err != nil {
+	if err := sc.Scan(&p.ID, &p.Name, &p.Kind, &p.Network, &p.PhysicalSecurity, &p.Version, &at, &p.Phone); err != nil {
 		return nil, mapErr(err)
 	}
 	p.UpdatedAt = fromMicros(at)

@@ -180,6 +180,7 @@ type Place struct {
 	Kind             PlaceKind `json:"kind"`
 	Network          Network   `json:"network"`
 	PhysicalSecurity bool      `json:"physical_security"` // 他の職員がいる一定の監視下・部外者がいない
+	Phone            bool      `json:"phone"`             // 業務に使える電話がある (掛川市: 会議室に専用の電話)
 
 	netFix, secFix string // the improvement ids naming this place, set by NewEngine
 }

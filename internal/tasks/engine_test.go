@@ -21,7 +21,7 @@ var (
 		{ID: "kominkan", Name: "中央公民館", Kind: Community, Network: InternetOnly, PhysicalSecurity: false},
 		{ID: "share", Name: "駅前シェアオフィス", Kind: PrivateShare, Network: InternetOnly, PhysicalSecurity: false},
 		{ID: "dekisaki", Name: "保健所", Kind: Outpost, Network: InternetOnly, PhysicalSecurity: false},
-		{ID: "honcho", Name: "本庁舎会議室", Kind: OfficeBuilding, Network: OfficeLAN, PhysicalSecurity: false},
+		{ID: "honcho", Name: "本庁舎会議室", Kind: OfficeBuilding, Network: OfficeLAN, PhysicalSecurity: false, Phone: true},
 	}
 )
 
@@ -114,6 +114,18 @@ func TestRules(t *testing.T) {
 		// Phone: △ with 公用携帯・IP電話, level ②.
 		{name: "phone at home", task: Task{Phone: true, Systems: []string{"gw"}}, target: "home", rating: Partial,
 			reasons: []string{"tasks.reason.phone"}, improves: map[string]Rating{FixPhone: OK}, level: Level2},
+
+		// … but not at a place with a phone for the work (掛川市: 会議室には専用の電話).
+		{name: "phone at a place with a phone", task: Task{Phone: true, Systems: []string{"gw"}}, target: "honcho", rating: OK,
+			improves: none, level: Level2},
+		{name: "phone at a place without one", task: Task{Phone: true, Systems: []string{"gw"}}, target: "shisho", rating: Partial,
+			reasons: []string{"tasks.reason.phone"}, improves: map[string]Rating{FixPhone: OK}, level: Level2},
+
+		// Done only where it happens: × everywhere, level ④, nothing lifts it.
+		{name: "on site, at home", task: Task{OnSite: true}, target: "home", rating: No,
+			reasons: []string{"tasks.reason.on_site"}, improves: none, level: Level4},
+		{name: "on site, at a branch on the office network", task: Task{OnSite: true}, target: "shisho", rating: No,
+			reasons: []string{"tasks.reason.on_site"}, improves: none, level: Level4},
 
 		// Several reasons: every one is given, each improvement with what it gives alone.
 		{name: "paper, phone and an unreachable system", task: Task{Paper: PaperDigitisable, Phone: true, Systems: []string{"zaimu"}}, target: "home", rating: No,

@@ -58,8 +58,11 @@ type WorkPlace struct {
 	Kind             PlaceKind
 	Network          Network
 	PhysicalSecurity bool
-	Version          int64
-	UpdatedAt        time.Time
+	// Phone: the place has a phone for the work (a satellite office's, set
+	// on its page; read only here).
+	Phone     bool
+	Version   int64
+	UpdatedAt time.Time
 }
 
 // Status of a task on its sheet: the 所属長 owns the sheet, staff propose.
@@ -224,7 +227,7 @@ func (s *InfoSystem) EngineSystem() System {
 // EnginePlace is the place as the engine sees it; its key in answers is
 // "p" and its id, so that it never collides with home or mobile.
 func (p *WorkPlace) EnginePlace() Place {
-	return Place{ID: PlaceKey(p.ID), Name: p.Name, Kind: p.Kind, Network: p.Network, PhysicalSecurity: p.PhysicalSecurity}
+	return Place{ID: PlaceKey(p.ID), Name: p.Name, Kind: p.Kind, Network: p.Network, PhysicalSecurity: p.PhysicalSecurity, Phone: p.Phone}
 }
 
 // PlaceKey is a stored place's key among the engine's targets.

@@ -170,7 +170,9 @@ func (e *Engine) issues(t *Task, tg Target, fix string, out []issue, d detail) [
 	if t.OnSite {
 		out = append(out, issue{No, Note{Key: "tasks.reason.on_site"}, nil})
 	}
-	if t.Phone && fix != FixPhone {
+	// A place with a phone for the work (掛川市's meeting rooms with their
+	// own phone) needs no 公用携帯・IP電話.
+	if t.Phone && fix != FixPhone && (tg.Kind != AtPlace || !tg.Place.Phone) {
 		out = append(out, issue{Partial, Note{Key: "tasks.reason.phone"}, fixesPhone})
 	}
 	out = e.deviceIssue(t, tg, fix, out, d)

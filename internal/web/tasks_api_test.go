@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -21,6 +22,18 @@ func TestAPITaskInventory(t *testing.T) {
 		decode(t, res, &sys)
 		if res := w.call("POST", "/api/v1/systems", `{"name":"x","segment":"lgwan"}`, staff); res.code != http.StatusForbidden {
 			t.Errorf("staff creating a system: %d", res.code)
+		}
+		// A satellite office's phone (set on the office) is the place's in
+		// the feasibility catalogue; a place that is no office has none.
+		if res := w.call("POST", "/api/v1/offices", `{"name":"掛川会議室","kind":"branch","seats":5,"phone":true,"network":"internet"}`, it); res.code != http.StatusCreated {
+			t.Fatalf("office with a phone: %d %s", res.code, res.body)
+		}
+		if res := w.call("POST", "/api/v1/task-places", `{"name":"中央公民館","kind":"community","network":"internet"}`, it); res.code != http.StatusCreated {
+			t.Fatalf("place: %d %s", res.code, res.body)
+		}
+		if res := w.call("GET", "/api/v1/task-places", "", it); res.code != http.StatusOK ||
+			!regexp.MustCompile(`"name":"掛川会議室"[^}]*"phone":true`).MatchString(res.body) || !regexp.MustCompile(`"name":"中央公民館"[^}]*"phone":false`).MatchString(res.body) {
+			t.Fatalf("places' phones: %d %s", res.code, res.body)
 		}
 		// The device types are kept with the settings (absent: not declared).
 		if res := w.call("PUT", "/api/v1/task-settings", `{"mynumber_at_branch_office":false,"devices":["loan","sim_tablet"]}`, it); res.code != http.StatusOK {
