@@ -14,10 +14,12 @@ package roster
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"math/big"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -98,11 +100,28 @@ var DefaultViolationWeights = map[string]int64{
 // ParseInstance decodes and checks an instance. Unknown fields are allowed:
 // the format may grow.
 func ParseInstance(data []byte) (*Instance, error) {
+	// A file saved by Notepad or PowerShell starts with a UTF-8 byte order
+	// mark, which is no JSON.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var in Instance
 	if err := dec.Decode(&in); err != nil {
-		return nil, fmt.Errorf("roster instance: %w", err)
+		var typ *json.UnmarshalTypeError
+		var syn *json.SyntaxError
+		switch {
+		case errors.As(err, &typ) && typ.Field != "":
+			// Not Go's words ("into Go struct field Instance.maxTelePerWeek
+			// of type int"): the member and what it must be.
+			return nil, malformed("%s must be %s, not the JSON %s (at byte %d)", typ.Field, jsonKind(typ.Type), typ.Value, typ.Offset)
+		case errors.As(err, &syn):
+			return nil, malformed("the file is not valid JSON at byte %d: %v", syn.Offset, err)
+		case errors.Is(err, io.EOF):
+			return nil, malformed("the file is empty")
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return nil, malformed("the file is not valid JSON: it ends before the instance's object is closed")
+		}
+		return nil, malformed("%v", err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, malformed("text after the instance's JSON object")
@@ -149,6 +168,28 @@ func numbersAreNumbers(data []byte) error {
 		}
 	}
 	return nil
+}
+
+// jsonKind names what a Go type reads from JSON, as FORMAT.md says it.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return "an integer"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.Pointer:
+		return jsonKind(t.Elem()) + " or null"
+	}
+	if t == reflect.TypeOf(json.Number("")) {
+		return "a number"
+	}
+	return "a " + t.String()
 }
 
 // MalformedError says why an instance does not follow FORMAT.md.
