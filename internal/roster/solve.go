@@ -88,43 +88,25 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	if pb.neverMeet && pb.nCohorts > 1 && !uncovered {
 		// Day cohorts first: the plain problems of the best few choices
 		// give an incumbent before the full model's search starts.
-		share := limit / 4
+		share := limit / 8
 		if limit < 400*time.Millisecond {
-			share = limit / 2
+			share = limit / 3
 		}
-		seed, seedValue = cohortHeuristic(md, start.Add(share), 3)
+		// One exact solve: the priced search (cohortsearch.go) finds better
+		// day cohorts than more of the surrogate's choices would.
+		seed, seedValue = cohortHeuristic(md, start.Add(share), 1)
 		// The Lagrangian bound often proves the heuristic's plan optimal
-		// without the root LP and its thousands of links; when it does not,
-		// the day cohorts of its minimiser are the next choice to try.
-		lagDeadline := start.Add(limit * 45 / 100)
-		var lgs *lagrangian
-		for round := 0; round < 3 && seed != nil && time.Now().Before(lagDeadline); round++ {
-			cells, coh := md.plan(seed)
-			ev := pb.evaluate(cells, coh)
-			if ev.broken() {
-				break
-			}
-			v := ratF(ev.objective)
-			var lb float64
-			var lcoh []int
-			lb, lcoh, lgs = lagrangeBound(md, lgs, v, lagDeadline)
-			if lb > v-md.gran+1e-6*math.Max(1, math.Abs(v)) {
-				pl := pb.report(cells, coh, ev, StatusOptimal, v, md.gran, new(big.Rat), 0)
-				pl.Seconds = time.Since(start).Seconds()
+		// without the root LP and its thousands of links. When it does not,
+		// its day prices steer a search for better day cohorts
+		// (cohortsearch.go), and the cohort tree on the same prices
+		// finishes the proof.
+		if seed != nil {
+			pl, co := cohortPhase(md, seed, seedValue, start, limit)
+			if pl != nil {
 				return pl, nil
 			}
-			extraLB = math.Max(extraLB, lb)
-			if lcoh == nil || lgs == nil {
-				break
-			}
-			r := branchAndBoundFixed(md, lagDeadline, nil, 0, md.cohortFixes(lcoh))
-			if r.x == nil || r.value >= seedValue-1e-9 {
-				break
-			}
-			if c2, h2 := md.plan(r.x); pb.evaluate(c2, h2).broken() {
-				break
-			}
-			seed, seedValue = r.x, r.value
+			extraLB = co.bound
+			seed, seedValue = co.x, co.value
 		}
 	}
 	extraBound, meanNodes := extraLB, 0
@@ -193,6 +175,12 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	mv := buildModel(pb, phaseViolation, nil)
 	rest := time.Until(deadline)
 	vdeadline := time.Now().Add(rest * 2 / 3)
+	if pb.neverMeet && pb.nCohorts > 1 {
+		// Cohort sections: the full violation model's LP is weak and its
+		// search seldom finishes or improves on the day-cohort searches,
+		// while the objective at V gains from more time (cohortFlips).
+		vdeadline = time.Now().Add(rest * 45 / 100)
+	}
 	var vseed []float64
 	vseedValue := 0.0
 	if coh := pb.violationCohorts(time.Now().Add(time.Until(vdeadline) / 10)); coh != nil {
@@ -203,6 +191,13 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 		nodes += r.nodes
 		if r.x != nil {
 			vseed, vseedValue = r.x, r.value
+			// Then other day cohorts, one day changed at a time.
+			c0, h0 := mv.plan(vseed)
+			c1, h1, ev1, n := pb.cohortFlips(mv, c0, h0, pb.evaluate(c0, h0), time.Now().Add(time.Until(vdeadline)*3/10))
+			nodes += n
+			if v := ratF(ev1.vcost); v < vseedValue-1e-9 {
+				vseed, vseedValue = mv.point(c1, h1), v
+			}
 		}
 	}
 	rv := branchAndBound(mv, vdeadline, vseed, vseedValue)
@@ -252,6 +247,10 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 				cells, coh, ev = c2, h2, ev2
 			}
 		}
+		// Then other day cohorts, one day changed at a time.
+		var n int
+		cells, coh, ev, n = pb.cohortFlips(ml, cells, coh, ev, time.Now().Add(time.Until(deadline)*5/10))
+		nodes += n
 	}
 	if !rl.complete {
 		seedL := ml.point(cells, coh)
