@@ -561,7 +561,8 @@ func cohortPhase(md *model, x []float64, value float64, start time.Time, limit t
 
 // cohortFlips improves the plan of a section that cannot keep every
 // constraint by first-improvement local search over the day cohorts: one
-// day's cohort changed, the violation model (md in phaseViolation: least V)
+// day's cohort changed (two days exchanging their cohorts when no single day
+// helps), the violation model (md in phaseViolation: least V)
 // or the lexicographic one (phaseLex: least objective at V) solved exactly
 // with the day cohorts held — small and fast, unlike the full model, whose
 // cohort slacks make its LP weak. A change is kept only when the plan read
@@ -594,6 +595,31 @@ func (pb *problem) cohortFlips(md *model, cells [][]int8, coh []int, ev evaluati
 				}
 				copy(try, coh)
 				try[d] = c
+				r := branchAndBoundFixed(md, deadline, md.point(cells, coh), value(ev)+1e-9, md.yFixes(try))
+				nodes += r.nodes
+				if r.x == nil || r.value >= value(ev)-1e-9 {
+					continue
+				}
+				c2, h2 := md.plan(r.x)
+				if ev2 := pb.evaluate(c2, h2); better(ev2, ev) {
+					cells, coh, ev, improved = c2, h2, ev2, true
+				}
+			}
+		}
+		if improved {
+			continue
+		}
+		// No single day helps: two days exchange their cohorts.
+		for d1 := 0; d1 < pb.D && !improved; d1++ {
+			for d2 := d1 + 1; d2 < pb.D && !improved; d2++ {
+				if coh[d1] == coh[d2] {
+					continue
+				}
+				if time.Now().After(deadline) {
+					return cells, coh, ev, nodes
+				}
+				copy(try, coh)
+				try[d1], try[d2] = coh[d2], coh[d1]
 				r := branchAndBoundFixed(md, deadline, md.point(cells, coh), value(ev)+1e-9, md.yFixes(try))
 				nodes += r.nodes
 				if r.x == nil || r.value >= value(ev)-1e-9 {
