@@ -191,17 +191,32 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 		nodes += r.nodes
 		if r.x != nil {
 			vseed, vseedValue = r.x, r.value
-			// Then other day cohorts, one day changed at a time.
-			c0, h0 := mv.plan(vseed)
-			c1, h1, ev1, n := pb.cohortFlips(mv, c0, h0, pb.evaluate(c0, h0), time.Now().Add(time.Until(vdeadline)*3/10))
-			nodes += n
-			if v := ratF(ev1.vcost); v < vseedValue-1e-9 {
-				vseed, vseedValue = mv.point(c1, h1), v
-			}
 		}
 	}
-	rv := branchAndBound(mv, vdeadline, vseed, vseedValue)
+	cohortSection := pb.neverMeet && pb.nCohorts > 1
+	firstEnd := vdeadline
+	if cohortSection && vseed != nil {
+		// A quarter first: what the full search settles at once (most
+		// sections) is not held up by the day-cohort flips.
+		firstEnd = time.Now().Add(time.Until(vdeadline) / 4)
+	}
+	rv := branchAndBound(mv, firstEnd, vseed, vseedValue)
 	nodes += rv.nodes
+	if !rv.complete && rv.x != nil && firstEnd.Before(vdeadline) {
+		// Other day cohorts, one day changed at a time, then the full
+		// search again from the better plan.
+		c0, h0 := mv.plan(rv.x)
+		c1, h1, ev1, n := pb.cohortFlips(mv, c0, h0, pb.evaluate(c0, h0), time.Now().Add(time.Until(vdeadline)*4/10))
+		nodes += n
+		seed, seedV := rv.x, rv.value
+		if v := ratF(ev1.vcost); v < seedV-1e-9 {
+			seed, seedV = mv.point(c1, h1), v
+		}
+		r2 := branchAndBound(mv, vdeadline, seed, seedV)
+		nodes += r2.nodes
+		r2.bound = math.Max(r2.bound, rv.bound)
+		rv = r2
+	}
 	var cells [][]int8
 	var coh []int
 	if rv.x != nil {
@@ -247,10 +262,25 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 				cells, coh, ev = c2, h2, ev2
 			}
 		}
-		// Then other day cohorts, one day changed at a time.
-		var n int
-		cells, coh, ev, n = pb.cohortFlips(ml, cells, coh, ev, time.Now().Add(time.Until(deadline)*5/10))
-		nodes += n
+		// A quarter of the rest for the full search first (it settles
+		// most sections at once), then other day cohorts, one day
+		// changed at a time, before the full search resumes.
+		r1 := branchAndBound(ml, time.Now().Add(time.Until(deadline)/4), ml.point(cells, coh), ratF(ev.objective)+1e-9)
+		nodes += r1.nodes
+		if r1.x != nil {
+			c2, h2 := ml.plan(r1.x)
+			if ev2 := pb.evaluate(c2, h2); ev2.vcost.Cmp(ev.vcost) == 0 && ev2.objective.Cmp(ev.objective) < 0 {
+				cells, coh, ev = c2, h2, ev2
+			}
+		}
+		if r1.complete {
+			rl = r1
+		} else {
+			lexBound = math.Max(lexBound, r1.bound)
+			var n int
+			cells, coh, ev, n = pb.cohortFlips(ml, cells, coh, ev, time.Now().Add(time.Until(deadline)*5/10))
+			nodes += n
+		}
 	}
 	if !rl.complete {
 		seedL := ml.point(cells, coh)
