@@ -88,13 +88,21 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	if pb.neverMeet && pb.nCohorts > 1 && !uncovered {
 		// Day cohorts first: the plain problems of the best few choices
 		// give an incumbent before the full model's search starts.
-		share := limit / 8
+		share, tries := limit/8, 1
 		if limit < 400*time.Millisecond {
 			share = limit / 3
 		}
-		// One exact solve: the priced search (cohortsearch.go) finds better
-		// day cohorts than more of the surrogate's choices would.
-		seed, seedValue = cohortHeuristic(md, start.Add(share), 1)
+		if pb.mean {
+			// No Lagrangian, so no priced search, against the mean: the
+			// best of the surrogate's three first choices, as before it.
+			share, tries = limit/4, 3
+			if limit < 400*time.Millisecond {
+				share = limit / 2
+			}
+		}
+		// One exact solve otherwise: the priced search (cohortsearch.go)
+		// finds better day cohorts than more of the surrogate's would.
+		seed, seedValue = cohortHeuristic(md, start.Add(share), tries)
 		// The Lagrangian bound often proves the heuristic's plan optimal
 		// without the root LP and its thousands of links. When it does not,
 		// its day prices steer a search for better day cohorts
