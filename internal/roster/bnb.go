@@ -90,6 +90,18 @@ func branchAndBoundFixed(md *model, deadline time.Time, seed []float64, seedValu
 		s.resync()
 	}
 	added := make([]bool, len(md.vubs))
+	// With every day's cohort fixed by base, the links o_pd ≤ y_dc (+ z_dc)
+	// follow from the bounds and the aggregated rows (Σ o ≤ n·y + z with
+	// o ≥ 0 gives each o ≤ z when y = 0; o ≤ 1 ≤ y + z when y = 1), so
+	// none is added: thousands of rows on 80 staff for nothing.
+	linksImplied := md.y != nil
+	for _, yd := range md.y {
+		for _, j := range yd {
+			if globalLo[j] != globalHi[j] {
+				linksImplied = false
+			}
+		}
+	}
 	var open nodeHeap
 	cur := &node{bound: math.Inf(-1)}
 	rootDone := false
@@ -116,7 +128,7 @@ func branchAndBoundFixed(md *model, deadline time.Time, seed []float64, seedValu
 			heap.Push(&open, cur)
 			break
 		}
-		for st == lpOptimal && len(md.vubs) > 0 {
+		for st == lpOptimal && len(md.vubs) > 0 && !linksImplied {
 			// Cohort links the LP breaks become rows, then re-solve.
 			var rows [][]entry
 			for i, v := range md.vubs {

@@ -321,7 +321,8 @@ func (md *model) cohortFixes(coh []int) []fix {
 // model point with its objective value.
 func cohortHeuristic(md *model, deadline time.Time, tries int) ([]float64, float64) {
 	pb := md.pb
-	cands := pb.cohortCandidates(tries, deadline)
+	// The search keeps some of the time for the exact solves.
+	cands := pb.cohortCandidates(tries, time.Now().Add(time.Until(deadline)*6/10))
 	var best []float64
 	bestV := math.Inf(1)
 	if len(cands) > 0 {

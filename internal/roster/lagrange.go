@@ -35,6 +35,7 @@ type lagrangian struct {
 	beta  [][]float64
 	gamma float64
 	mu    []float64 // per cell, link o_pd ≤ y_d,c(p)
+	lam   []float64 // alpha, beta by duty, gamma, mu in one vector
 	// working state of one evaluation
 	o     []bool
 	coh   []int
@@ -59,12 +60,17 @@ func newLagrangian(md *model) *lagrangian {
 	}
 	lg.pStart = append(lg.pStart, len(lg.cDay))
 	nc := len(lg.cDay)
-	lg.alpha = make([]float64, pb.D)
-	lg.beta = make([][]float64, len(pb.dutyMin))
+	// One flat vector of multipliers (the subgradient steps walk it as a
+	// whole); alpha, beta and mu are views into it, gamma a copy of its
+	// element D+K·D kept in step by lagrangeBound.
+	D, K := pb.D, len(pb.dutyMin)
+	lg.lam = make([]float64, D+K*D+1+nc)
+	lg.alpha = lg.lam[:D:D]
+	lg.beta = make([][]float64, K)
 	for k := range lg.beta {
-		lg.beta[k] = make([]float64, pb.D)
+		lg.beta[k] = lg.lam[D+k*D : D+(k+1)*D : D+(k+1)*D]
 	}
-	lg.mu = make([]float64, nc)
+	lg.mu = lg.lam[D+K*D+1:]
 	lg.o = make([]bool, nc)
 	lg.r = make([]float64, nc)
 	lg.coh = make([]int, pb.D)
@@ -79,20 +85,7 @@ func newLagrangian(md *model) *lagrangian {
 // caller leaves that to the full model).
 func (lg *lagrangian) evaluate(cover [][]bool) (float64, bool) {
 	pb := lg.pb
-	L := lg.md.offset
-	mag := math.Abs(L)
-	for d := 0; d < pb.D; d++ {
-		L += lg.alpha[d] * float64(pb.minOnsite[d])
-		mag += lg.alpha[d] * float64(pb.minOnsite[d])
-		for k := range lg.beta {
-			L += lg.beta[k][d] * float64(pb.dutyMin[k][d])
-			mag += lg.beta[k][d] * float64(pb.dutyMin[k][d])
-		}
-	}
-	if pb.hasTarget {
-		L -= lg.gamma * float64(pb.onsiteCap)
-		mag += lg.gamma * float64(pb.onsiteCap)
-	}
+	L, mag := lg.constant()
 	// Per day: the cohort with the largest link price.
 	for d := 0; d < pb.D; d++ {
 		lg.coh[d] = -1
@@ -122,7 +115,7 @@ func (lg *lagrangian) evaluate(cover [][]bool) (float64, bool) {
 	}
 	// Per person.
 	for p := 0; p < pb.N; p++ {
-		v, ok := lg.person(p)
+		v, ok := lg.person(p, nil)
 		if !ok {
 			return 0, false
 		}
@@ -136,13 +129,111 @@ func (lg *lagrangian) evaluate(cover [][]bool) (float64, bool) {
 	return L - 1e-10*(1+mag), true
 }
 
-// person solves p's own problem at the current prices.
-func (lg *lagrangian) person(p int) (float64, bool) {
+// constant is the part of L that depends on the row prices only, and the
+// sum of the magnitudes of its terms (for the rounding margin).
+func (lg *lagrangian) constant() (L, mag float64) {
+	pb := lg.pb
+	L = lg.md.offset
+	mag = math.Abs(L)
+	for d := 0; d < pb.D; d++ {
+		L += lg.alpha[d] * float64(pb.minOnsite[d])
+		mag += lg.alpha[d] * float64(pb.minOnsite[d])
+		for k := range lg.beta {
+			L += lg.beta[k][d] * float64(pb.dutyMin[k][d])
+			mag += lg.beta[k][d] * float64(pb.dutyMin[k][d])
+		}
+	}
+	if pb.hasTarget {
+		L -= lg.gamma * float64(pb.onsiteCap)
+		mag += lg.gamma * float64(pb.onsiteCap)
+	}
+	return L, mag
+}
+
+// partialValue is the Lagrangian bound, at the current prices, of the
+// section with the day cohorts of part held fixed (-1: free): each free day
+// takes the covering cohort with the largest link price, as in evaluate,
+// and each fixed day must be covered by its cohort. A valid lower bound on
+// every plan whose day cohorts agree with part; with every day fixed it is
+// fixedValue. +Inf when no such plan can keep the day minimums alone or
+// someone's weekly cap.
+func (lg *lagrangian) partialValue(part []int, cover [][]bool) float64 {
+	pb := lg.pb
+	L, mag := lg.constant()
+	price := lg.price
+	free := false
+	for d, c := range part {
+		if c >= 0 {
+			if !cover[d][c] {
+				return math.Inf(1)
+			}
+			continue
+		}
+		if !free {
+			free = true
+			for i := range price {
+				price[i] = 0
+			}
+			for p := 0; p < pb.N; p++ {
+				cp := pb.cohortOf[p]
+				for i := lg.pStart[p]; i < lg.pStart[p+1]; i++ {
+					price[lg.cDay[i]*pb.nCohorts+cp] += lg.mu[i]
+				}
+			}
+		}
+		best := math.Inf(-1)
+		for c2 := 0; c2 < pb.nCohorts; c2++ {
+			if cover[d][c2] && price[d*pb.nCohorts+c2] > best {
+				best = price[d*pb.nCohorts+c2]
+			}
+		}
+		if math.IsInf(best, -1) {
+			return math.Inf(1)
+		}
+		L -= best
+		mag += math.Abs(best)
+	}
+	for p := 0; p < pb.N; p++ {
+		v, ok := lg.person(p, part)
+		if !ok {
+			return math.Inf(1)
+		}
+		L += v
+		mag += math.Abs(v)
+	}
+	if free {
+		for i := range lg.r {
+			mag += math.Abs(lg.r[i]) + lg.mu[i]
+		}
+	}
+	return L - 1e-10*(1+mag)
+}
+
+// fixedValue is the Lagrangian bound, at the current row prices, of the
+// section with the day cohorts held at coh: a lower bound on the best plan
+// with those day cohorts, +Inf when a day's cohort cannot cover the day
+// alone or someone's weekly cap cannot hold on their cohort's days. Unlike
+// the heuristic's surrogate it charges the day minimums through their
+// prices, so it ranks choices of day cohorts much as their exact values do.
+func (lg *lagrangian) fixedValue(coh []int, cover [][]bool) float64 {
+	return lg.partialValue(coh, cover)
+}
+
+// person solves p's own problem at the current prices. coh holds some day
+// cohorts fixed (nil: none; -1: the day is free). On a free day the link
+// price mu applies and p may be on site; on a fixed day p may be on site
+// only if it is their cohort's, the link holds outright and mu plays no
+// part. false: the weekly cap cannot hold on the allowed days.
+func (lg *lagrangian) person(p int, coh []int) (float64, bool) {
 	pb := lg.pb
 	s, e := lg.pStart[p], lg.pStart[p+1]
+	c := pb.cohortOf[p]
 	for i := s; i < e; i++ {
 		d := lg.cDay[i]
-		v := lg.cCost[i] - lg.alpha[d] + lg.gamma + lg.mu[i]
+		v := lg.cCost[i] - lg.alpha[d] + lg.gamma
+		if coh == nil || coh[d] < 0 {
+			v += lg.mu[i]
+		}
 		for k := range lg.beta {
 			if pb.quals[p][k] {
 				v -= lg.beta[k][d]
@@ -160,12 +251,17 @@ func (lg *lagrangian) person(p int) (float64, bool) {
 		}
 		lg.idx = lg.idx[:0]
 		for q := i; q < j; q++ {
-			lg.idx = append(lg.idx, q)
+			if coh == nil || coh[lg.cDay[q]] < 0 || coh[lg.cDay[q]] == c {
+				lg.idx = append(lg.idx, q)
+			}
 		}
 		lg.sortByR(lg.idx)
 		need := 0
 		if pb.cap >= 0 {
 			need = (j - i) - pb.cap
+		}
+		if need > len(lg.idx) {
+			return math.Inf(1), false
 		}
 		for q, c := range lg.idx {
 			if q < need {
@@ -248,31 +344,11 @@ func lagrangeBound(md *model, lg *lagrangian, target float64, deadline time.Time
 	bestCoh := make([]int, D)
 	best := math.Inf(-1)
 	theta, stall := 1.0, 0
-	// Halve the step after this many iterations without real progress.
-	const stallMax = 200
-	get := func(v int) float64 {
-		switch {
-		case v < D:
-			return lg.alpha[v]
-		case v < D+K*D:
-			return lg.beta[(v-D)/D][(v-D)%D]
-		case v == D+K*D:
-			return lg.gamma
-		}
-		return lg.mu[v-D-K*D-1]
-	}
-	set := func(v int, x float64) {
-		switch {
-		case v < D:
-			lg.alpha[v] = x
-		case v < D+K*D:
-			lg.beta[(v-D)/D][(v-D)%D] = x
-		case v == D+K*D:
-			lg.gamma = x
-		default:
-			lg.mu[v-D-K*D-1] = x
-		}
-	}
+	// Halve the step after this many iterations without real progress
+	// (100: half the work of 200 for a bound a few tenths lower, which the
+	// cohort tree makes up for at less cost).
+	const stallMax = 100
+	lam, gi := lg.lam, D+K*D
 	for it := 0; ; it++ {
 		if it&15 == 0 && time.Now().After(deadline) {
 			break
@@ -288,9 +364,7 @@ func lagrangeBound(md *model, lg *lagrangian, target float64, deadline time.Time
 		}
 		if L > best {
 			best = L
-			for v := range bestLam {
-				bestLam[v] = get(v)
-			}
+			copy(bestLam, lam)
 			copy(bestCoh, lg.coh)
 		}
 		if proven(best) {
@@ -299,8 +373,9 @@ func lagrangeBound(md *model, lg *lagrangian, target float64, deadline time.Time
 		if L < best-10*math.Max(1, target-best) {
 			// Diverging (the target may lie above the optimum): back to
 			// the best prices, with a shorter step and no deflection.
-			for v := range bestLam {
-				set(v, bestLam[v])
+			copy(lam, bestLam)
+			lg.gamma = lam[gi]
+			for v := range dir {
 				dir[v] = 0
 			}
 			theta /= 2
@@ -363,7 +438,7 @@ func lagrangeBound(md *model, lg *lagrangian, target float64, deadline time.Time
 		norm := 0.0
 		for v := range g {
 			x := g[v] + beta*dir[v]
-			if x < 0 && get(v) <= 0 {
+			if x < 0 && lam[v] <= 0 {
 				x = 0
 			}
 			dir[v] = x
@@ -377,16 +452,20 @@ func lagrangeBound(md *model, lg *lagrangian, target float64, deadline time.Time
 		if step <= 0 {
 			step = theta * 1e-3 / norm
 		}
-		for v := range dir {
-			if dir[v] != 0 {
-				set(v, math.Max(0, get(v)+step*dir[v]))
+		for v, x := range dir {
+			if x != 0 {
+				if y := lam[v] + step*x; y > 0 {
+					lam[v] = y
+				} else {
+					lam[v] = 0
+				}
 			}
 		}
+		lg.gamma = lam[gi]
 	}
 	if !math.IsInf(best, -1) {
-		for v := range bestLam {
-			set(v, bestLam[v])
-		}
+		copy(lam, bestLam)
+		lg.gamma = lam[gi]
 	}
 	return best, bestCoh, lg
 }

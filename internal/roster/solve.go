@@ -88,43 +88,33 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	if pb.neverMeet && pb.nCohorts > 1 && !uncovered {
 		// Day cohorts first: the plain problems of the best few choices
 		// give an incumbent before the full model's search starts.
-		share := limit / 4
+		share, tries := limit/8, 1
 		if limit < 400*time.Millisecond {
-			share = limit / 2
+			share = limit / 3
 		}
-		seed, seedValue = cohortHeuristic(md, start.Add(share), 3)
-		// The Lagrangian bound often proves the heuristic's plan optimal
-		// without the root LP and its thousands of links; when it does not,
-		// the day cohorts of its minimiser are the next choice to try.
-		lagDeadline := start.Add(limit * 45 / 100)
-		var lgs *lagrangian
-		for round := 0; round < 3 && seed != nil && time.Now().Before(lagDeadline); round++ {
-			cells, coh := md.plan(seed)
-			ev := pb.evaluate(cells, coh)
-			if ev.broken() {
-				break
+		if pb.mean {
+			// No Lagrangian, so no priced search, against the mean: the
+			// best of the surrogate's three first choices, as before it.
+			share, tries = limit/4, 3
+			if limit < 400*time.Millisecond {
+				share = limit / 2
 			}
-			v := ratF(ev.objective)
-			var lb float64
-			var lcoh []int
-			lb, lcoh, lgs = lagrangeBound(md, lgs, v, lagDeadline)
-			if lb > v-md.gran+1e-6*math.Max(1, math.Abs(v)) {
-				pl := pb.report(cells, coh, ev, StatusOptimal, v, md.gran, new(big.Rat), 0)
-				pl.Seconds = time.Since(start).Seconds()
+		}
+		// One exact solve otherwise: the priced search (cohortsearch.go)
+		// finds better day cohorts than more of the surrogate's would.
+		seed, seedValue = cohortHeuristic(md, start.Add(share), tries)
+		// The Lagrangian bound often proves the heuristic's plan optimal
+		// without the root LP and its thousands of links. When it does not,
+		// its day prices steer a search for better day cohorts
+		// (cohortsearch.go), and the cohort tree on the same prices
+		// finishes the proof.
+		if seed != nil {
+			pl, co := cohortPhase(md, seed, seedValue, start, limit)
+			if pl != nil {
 				return pl, nil
 			}
-			extraLB = math.Max(extraLB, lb)
-			if lcoh == nil || lgs == nil {
-				break
-			}
-			r := branchAndBoundFixed(md, lagDeadline, nil, 0, md.cohortFixes(lcoh))
-			if r.x == nil || r.value >= seedValue-1e-9 {
-				break
-			}
-			if c2, h2 := md.plan(r.x); pb.evaluate(c2, h2).broken() {
-				break
-			}
-			seed, seedValue = r.x, r.value
+			extraLB = co.bound
+			seed, seedValue = co.x, co.value
 		}
 	}
 	extraBound, meanNodes := extraLB, 0
@@ -193,6 +183,12 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	mv := buildModel(pb, phaseViolation, nil)
 	rest := time.Until(deadline)
 	vdeadline := time.Now().Add(rest * 2 / 3)
+	if pb.neverMeet && pb.nCohorts > 1 {
+		// Cohort sections: the full violation model's LP is weak and its
+		// search seldom finishes or improves on the day-cohort searches,
+		// while the objective at V gains from more time (cohortFlips).
+		vdeadline = time.Now().Add(rest * 45 / 100)
+	}
 	var vseed []float64
 	vseedValue := 0.0
 	if coh := pb.violationCohorts(time.Now().Add(time.Until(vdeadline) / 10)); coh != nil {
@@ -205,8 +201,30 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 			vseed, vseedValue = r.x, r.value
 		}
 	}
-	rv := branchAndBound(mv, vdeadline, vseed, vseedValue)
+	cohortSection := pb.neverMeet && pb.nCohorts > 1
+	firstEnd := vdeadline
+	if cohortSection && vseed != nil {
+		// A quarter first: what the full search settles at once (most
+		// sections) is not held up by the day-cohort flips.
+		firstEnd = time.Now().Add(time.Until(vdeadline) / 4)
+	}
+	rv := branchAndBound(mv, firstEnd, vseed, vseedValue)
 	nodes += rv.nodes
+	if !rv.complete && rv.x != nil && firstEnd.Before(vdeadline) {
+		// Other day cohorts, one day changed at a time, then the full
+		// search again from the better plan.
+		c0, h0 := mv.plan(rv.x)
+		c1, h1, ev1, n := pb.cohortFlips(mv, c0, h0, pb.evaluate(c0, h0), time.Now().Add(time.Until(vdeadline)*4/10))
+		nodes += n
+		seed, seedV := rv.x, rv.value
+		if v := ratF(ev1.vcost); v < seedV-1e-9 {
+			seed, seedV = mv.point(c1, h1), v
+		}
+		r2 := branchAndBound(mv, vdeadline, seed, seedV)
+		nodes += r2.nodes
+		r2.bound = math.Max(r2.bound, rv.bound)
+		rv = r2
+	}
 	var cells [][]int8
 	var coh []int
 	if rv.x != nil {
@@ -251,6 +269,25 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 			if ev2 := pb.evaluate(c2, h2); ev2.vcost.Cmp(ev.vcost) == 0 && ev2.objective.Cmp(ev.objective) < 0 {
 				cells, coh, ev = c2, h2, ev2
 			}
+		}
+		// A quarter of the rest for the full search first (it settles
+		// most sections at once), then other day cohorts, one day
+		// changed at a time, before the full search resumes.
+		r1 := branchAndBound(ml, time.Now().Add(time.Until(deadline)/4), ml.point(cells, coh), ratF(ev.objective)+1e-9)
+		nodes += r1.nodes
+		if r1.x != nil {
+			c2, h2 := ml.plan(r1.x)
+			if ev2 := pb.evaluate(c2, h2); ev2.vcost.Cmp(ev.vcost) == 0 && ev2.objective.Cmp(ev.objective) < 0 {
+				cells, coh, ev = c2, h2, ev2
+			}
+		}
+		if r1.complete {
+			rl = r1
+		} else {
+			lexBound = math.Max(lexBound, r1.bound)
+			var n int
+			cells, coh, ev, n = pb.cohortFlips(ml, cells, coh, ev, time.Now().Add(time.Until(deadline)*5/10))
+			nodes += n
 		}
 	}
 	if !rl.complete {

@@ -1,0 +1,636 @@
+package roster
+
+import (
+	"math"
+	"math/big"
+	"sort"
+	"time"
+)
+
+// The priced cohort search. The heuristic's surrogate (heuristic.go) ignores
+// how people share the day minimums, so its best day cohorts are often 1–3 %
+// from the best ones on 60–80-staff sections. Once the Lagrangian has priced
+// the day rows (headcount, duties, reduction cap), the Lagrangian bound with
+// the day cohorts held fixed — each person's own plan on their cohort's days
+// at those prices (lagrangian.fixedValue) — is a lower bound on the exact
+// plan for those day cohorts and, at good prices, nearly equal to it. Local
+// search on it finds better day cohorts, and since it is a bound, a choice
+// whose value cannot beat the incumbent by a lattice step needs no exact
+// solve.
+
+// pricedCandidates searches day cohorts on lg.fixedValue by first-improvement
+// local search (one day changed, two days swapped) from each start, and
+// returns the distinct local optima and other improving choices met, best
+// first, whose value is below limit (at most k of them).
+func (lg *lagrangian) pricedCandidates(starts [][]int, cover [][]bool, limit float64, k int, deadline time.Time) [][]int {
+	pb := lg.pb
+	C := pb.nCohorts
+	type cand struct {
+		coh []int
+		v   float64
+	}
+	seen := map[string]bool{}
+	var pool []cand
+	remember := func(coh []int, v float64) {
+		if v >= limit || math.IsInf(v, 1) {
+			return
+		}
+		key := cohortKey(coh)
+		if seen[key] {
+			return
+		}
+		seen[key] = true
+		pool = append(pool, cand{append([]int(nil), coh...), v})
+	}
+	for si, start := range starts {
+		if si > 0 && time.Now().After(deadline) {
+			break
+		}
+		coh := append([]int(nil), start...)
+		cur := lg.fixedValue(coh, cover)
+		remember(coh, cur)
+		for improved := true; improved && !time.Now().After(deadline); {
+			improved = false
+			for d := 0; d < pb.D; d++ {
+				old := coh[d]
+				for c := 0; c < C; c++ {
+					if c == old {
+						continue
+					}
+					coh[d] = c
+					v := lg.fixedValue(coh, cover)
+					remember(coh, v)
+					if v < cur-1e-9 {
+						cur, old, improved = v, c, true
+					}
+				}
+				coh[d] = old
+			}
+			if improved {
+				continue
+			}
+			for d1 := 0; d1 < pb.D && !improved; d1++ {
+				if time.Now().After(deadline) {
+					break
+				}
+				for d2 := d1 + 1; d2 < pb.D; d2++ {
+					if coh[d1] == coh[d2] {
+						continue
+					}
+					coh[d1], coh[d2] = coh[d2], coh[d1]
+					v := lg.fixedValue(coh, cover)
+					remember(coh, v)
+					if v < cur-1e-9 {
+						cur, improved = v, true
+						break
+					}
+					coh[d1], coh[d2] = coh[d2], coh[d1]
+				}
+			}
+		}
+	}
+	sort.SliceStable(pool, func(a, b int) bool { return pool[a].v < pool[b].v })
+	var out [][]int
+	for _, c := range pool {
+		if len(out) == k {
+			break
+		}
+		out = append(out, c.coh)
+	}
+	return out
+}
+
+func cohortKey(coh []int) string {
+	b := make([]byte, len(coh))
+	for i, c := range coh {
+		b[i] = byte('A' + c)
+	}
+	return string(b)
+}
+
+// treeResult is what the cohort tree proved.
+type treeResult struct {
+	x        []float64 // best plan found (the incumbent if none better)
+	value    float64
+	complete bool // every choice of day cohorts is settled: value is optimal
+	nodes    int
+	leaves   int // exact solves of a full choice of day cohorts
+}
+
+// treeEval is lagrangian.partialValue with the prices frozen: the cell
+// prices with and without the link price and each day's best link price
+// are computed once, so a node costs one pass over the cells.
+type treeEval struct {
+	lg      *lagrangian
+	cover   [][]bool
+	base    float64   // constant part of L
+	freeMax []float64 // per day: largest link price among covering cohorts
+	r0, rm  []float64 // per cell: price on a fixed day, on a free day
+	weeks   [][]int   // per person: cell index where each week starts, and the end
+	margin  float64   // float rounding allowance
+	w, opt  []float64
+}
+
+func newTreeEval(lg *lagrangian, cover [][]bool) *treeEval {
+	pb := lg.pb
+	te := &treeEval{lg: lg, cover: cover}
+	L, mag := lg.constant()
+	te.base = L
+	price := make([]float64, pb.D*pb.nCohorts)
+	for p := 0; p < pb.N; p++ {
+		cp := pb.cohortOf[p]
+		for i := lg.pStart[p]; i < lg.pStart[p+1]; i++ {
+			price[lg.cDay[i]*pb.nCohorts+cp] += lg.mu[i]
+		}
+	}
+	te.freeMax = make([]float64, pb.D)
+	for d := 0; d < pb.D; d++ {
+		best := math.Inf(-1)
+		for c := 0; c < pb.nCohorts; c++ {
+			if cover[d][c] && price[d*pb.nCohorts+c] > best {
+				best = price[d*pb.nCohorts+c]
+			}
+		}
+		// A day no cohort covers makes every node infeasible; the caller
+		// never builds a tree then (the Lagrangian reports it first).
+		te.freeMax[d] = best
+		mag += math.Abs(best)
+	}
+	nc := len(lg.cDay)
+	te.r0 = make([]float64, nc)
+	te.rm = make([]float64, nc)
+	te.weeks = make([][]int, pb.N)
+	for p := 0; p < pb.N; p++ {
+		s, e := lg.pStart[p], lg.pStart[p+1]
+		for i := s; i < e; i++ {
+			d := lg.cDay[i]
+			v := lg.cCost[i] - lg.alpha[d] + lg.gamma
+			for k := range lg.beta {
+				if pb.quals[p][k] {
+					v -= lg.beta[k][d]
+				}
+			}
+			te.r0[i], te.rm[i] = v, v+lg.mu[i]
+			mag += math.Abs(v) + math.Abs(v+lg.mu[i])
+			if i == s || lg.cWeek[i] != lg.cWeek[i-1] {
+				te.weeks[p] = append(te.weeks[p], i)
+			}
+		}
+		te.weeks[p] = append(te.weeks[p], e)
+		mag += te.lg.wF * float64(pb.avail[p])
+	}
+	te.margin = 1e-10 * (1 + mag)
+	return te
+}
+
+// value is lg.partialValue(part) at the frozen prices.
+func (te *treeEval) value(part []int) float64 {
+	lg := te.lg
+	pb := lg.pb
+	L := te.base
+	for d, c := range part {
+		if c < 0 {
+			L -= te.freeMax[d]
+		} else if !te.cover[d][c] {
+			return math.Inf(1)
+		}
+	}
+	for p := 0; p < pb.N; p++ {
+		v := te.person(p, part)
+		if math.IsInf(v, 1) {
+			return v
+		}
+		L += v
+	}
+	return L - te.margin
+}
+
+// person is lagrangian.person at the frozen prices.
+func (te *treeEval) person(p int, part []int) float64 {
+	lg := te.lg
+	pb := lg.pb
+	cp := pb.cohortOf[p]
+	ws := te.weeks[p]
+	total, forced := 0.0, 0
+	opt := te.opt[:0]
+	for wi := 0; wi+1 < len(ws); wi++ {
+		s, e := ws[wi], ws[wi+1]
+		w := te.w[:0]
+		for i := s; i < e; i++ {
+			switch c := part[lg.cDay[i]]; {
+			case c < 0:
+				w = insertSorted(w, te.rm[i])
+			case c == cp:
+				w = insertSorted(w, te.r0[i])
+			}
+		}
+		te.w = w
+		need := 0
+		if pb.cap >= 0 {
+			need = (e - s) - pb.cap
+		}
+		if need > len(w) {
+			return math.Inf(1)
+		}
+		for q := 0; q < need; q++ {
+			total += w[q]
+		}
+		forced += max(need, 0)
+		for _, v := range w[max(need, 0):] {
+			opt = insertSorted(opt, v)
+		}
+	}
+	te.opt = opt
+	a := pb.avail[p]
+	dev := func(o int) float64 {
+		if lg.wF == 0 || a == 0 {
+			return 0
+		}
+		t := a - o
+		return lg.wF * float64(max(0, pb.lo[p]-t, t-pb.hi[p]))
+	}
+	best, acc := total+dev(forced), total
+	for k, v := range opt {
+		acc += v
+		if x := acc + dev(forced+k+1); x < best {
+			best = x
+		}
+	}
+	return best
+}
+
+// insertSorted appends v to the ascending slice s, keeping it ascending
+// (a week has at most seven cells, a person a few dozen).
+func insertSorted(s []float64, v float64) []float64 {
+	s = append(s, v)
+	j := len(s) - 1
+	for j > 0 && s[j-1] > v {
+		s[j] = s[j-1]
+		j--
+	}
+	s[j] = v
+	return s
+}
+
+// cohortTree proves (or improves) the incumbent x of value by depth-first
+// branch and bound over the day cohorts, on the partial Lagrangian bound at
+// the current prices (lagrangian.partialValue: fixed days hold their cohort,
+// free days keep the link prices). It tightens from the root's Lagrangian
+// bound to nearly the exact value as days are fixed, so a node is cut as soon
+// as its bound cannot beat the incumbent by a lattice step; a full choice
+// that survives is solved exactly with its day cohorts held (the plain
+// problem, milliseconds). Near the root every free day is probed (each
+// cohort in turn): a cohort whose bound is cut is ruled out for that day, a
+// day left with one cohort is fixed, and the branching day is the one whose
+// cheapest cohort is dearest. Deeper down the days follow the root's order.
+// The prices are not changed, so each node costs one pass over the cells.
+func (lg *lagrangian) cohortTree(md *model, cover [][]bool, x []float64, value float64, deadline time.Time) treeResult {
+	pb := md.pb
+	C := pb.nCohorts
+	te := newTreeEval(lg, cover)
+	res := treeResult{x: x, value: value}
+	prunable := func(z float64) bool {
+		tol := 1e-6 * math.Max(1, math.Abs(res.value))
+		if md.gran > 0 {
+			return z > res.value-md.gran+tol
+		}
+		return z > res.value-tol
+	}
+	part := make([]int, pb.D)
+	for d := range part {
+		part[d] = -1
+	}
+	vals := make([][]float64, pb.D)
+	for d := range vals {
+		vals[d] = make([]float64, C)
+	}
+	// probe fixes the free days with a single cohort left and returns them
+	// (to undo), the day to branch on (-1: none free) with its cohorts in
+	// order of their bounds, and false when some day has none left.
+	probe := func() ([]int, int, []int, bool) {
+		var fixed []int
+		for changed := true; changed; {
+			changed = false
+			for d := 0; d < pb.D; d++ {
+				if part[d] >= 0 {
+					continue
+				}
+				left, only := 0, -1
+				for c := 0; c < C; c++ {
+					part[d] = c
+					res.nodes++
+					vals[d][c] = te.value(part)
+					if !math.IsInf(vals[d][c], 1) && !prunable(vals[d][c]) {
+						left, only = left+1, c
+					}
+				}
+				part[d] = -1
+				switch left {
+				case 0:
+					for _, f := range fixed {
+						part[f] = -1
+					}
+					return nil, -1, nil, false
+				case 1:
+					part[d] = only
+					fixed = append(fixed, d)
+					changed = true
+				}
+			}
+		}
+		bd, bv := -1, math.Inf(-1)
+		for d := 0; d < pb.D; d++ {
+			if part[d] >= 0 {
+				continue
+			}
+			lo := math.Inf(1)
+			for c := 0; c < C; c++ {
+				lo = math.Min(lo, vals[d][c])
+			}
+			if lo > bv {
+				bd, bv = d, lo
+			}
+		}
+		var order []int
+		if bd >= 0 {
+			for c := 0; c < C; c++ {
+				order = append(order, c)
+			}
+			sort.SliceStable(order, func(a, b int) bool { return vals[bd][order[a]] < vals[bd][order[b]] })
+		}
+		return fixed, bd, order, true
+	}
+	// Static order for the deeper levels: the root's probe values.
+	rootFixed, _, _, ok := probe()
+	if !ok {
+		res.complete = true
+		return res
+	}
+	var static []int
+	for d := 0; d < pb.D; d++ {
+		if part[d] < 0 {
+			static = append(static, d)
+		}
+	}
+	spread := func(d int) float64 {
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for c := 0; c < C; c++ {
+			lo, hi = math.Min(lo, vals[d][c]), math.Max(hi, vals[d][c])
+		}
+		return hi - lo
+	}
+	sp := make([]float64, pb.D)
+	for _, d := range static {
+		sp[d] = spread(d)
+	}
+	sort.SliceStable(static, func(a, b int) bool { return sp[static[a]] > sp[static[b]] })
+	for _, d := range rootFixed {
+		part[d] = -1
+	}
+	const probeDepth = 8
+	out := false // out of time
+	leaf := func() {
+		res.leaves++
+		coh := append([]int(nil), part...)
+		r := branchAndBoundFixed(md, deadline, res.x, res.value, md.cohortFixes(coh))
+		if !r.complete {
+			out = true
+			return
+		}
+		if r.x != nil && r.value < res.value-1e-9 {
+			if cells, ch := md.plan(r.x); !pb.evaluate(cells, ch).broken() {
+				res.x, res.value = r.x, r.value
+			} else {
+				// Float rounding let a broken plan through: this choice
+				// is not settled.
+				out = true
+			}
+		}
+	}
+	var walk func(depth int)
+	walk = func(depth int) {
+		if out {
+			return
+		}
+		if time.Now().After(deadline) {
+			out = true
+			return
+		}
+		var fixed []int
+		bd := -1
+		var order []int
+		if depth <= probeDepth {
+			var ok bool
+			fixed, bd, order, ok = probe()
+			if !ok {
+				return
+			}
+		} else {
+			for _, d := range static {
+				if part[d] < 0 {
+					bd = d
+					break
+				}
+			}
+			for c := 0; c < C; c++ {
+				order = append(order, c)
+			}
+		}
+		if bd < 0 {
+			if te.value(part) <= res.value-md.gran+1e-6*math.Max(1, math.Abs(res.value)) || md.gran == 0 {
+				leaf()
+			}
+		} else {
+			for _, c := range order {
+				part[bd] = c
+				res.nodes++
+				b := te.value(part)
+				if math.IsInf(b, 1) || prunable(b) {
+					continue
+				}
+				walk(depth + 1)
+				if out {
+					break
+				}
+			}
+			part[bd] = -1
+		}
+		for _, f := range fixed {
+			part[f] = -1
+		}
+	}
+	walk(0)
+	res.complete = !out
+	return res
+}
+
+// cohortOutcome is what the cohort phase leaves for the full model's search
+// when it cannot settle the section itself.
+type cohortOutcome struct {
+	x     []float64
+	value float64
+	bound float64
+}
+
+// cohortPhase runs, for a section whose cohorts never meet and a checked
+// incumbent x of value: the Lagrangian bound (to 35 % of the limit), the
+// priced search for better day cohorts with exact solves of its candidates
+// (to 50 %; when it finds one, more Lagrangian steps towards its value to
+// 60 % and another search), then the cohort tree (to 85 %). It returns the plan when one
+// of them proves it optimal, else the best point found and the bound.
+func cohortPhase(md *model, x []float64, value float64, start time.Time, limit time.Duration) (*Plan, cohortOutcome) {
+	pb := md.pb
+	out := cohortOutcome{x: x, value: value, bound: math.Inf(-1)}
+	proven := func(lb float64) bool {
+		return lb > out.value-md.gran+1e-6*math.Max(1, math.Abs(out.value))
+	}
+	done := func() *Plan {
+		cells, coh := md.plan(out.x)
+		ev := pb.evaluate(cells, coh)
+		pl := pb.report(cells, coh, ev, StatusOptimal, out.value, md.gran, new(big.Rat), 0)
+		pl.Seconds = time.Since(start).Seconds()
+		return pl
+	}
+	if cells, coh := md.plan(x); pb.evaluate(cells, coh).broken() {
+		return nil, out
+	}
+	lb, _, lg := lagrangeBound(md, nil, value, start.Add(limit*35/100))
+	out.bound = lb
+	if proven(lb) {
+		return done(), out
+	}
+	if lg == nil {
+		return nil, out
+	}
+	cover := newSurrogate(pb).coverable
+	// search tries the priced candidates around the incumbent's day
+	// cohorts and reports whether one improved it.
+	search := func(end time.Time) bool {
+		better := false
+		for round := 0; round < 3 && time.Now().Before(end); round++ {
+			_, coh := md.plan(out.x)
+			tol := 1e-6 * math.Max(1, math.Abs(out.value))
+			cands := lg.pricedCandidates([][]int{coh}, cover, out.value-md.gran+tol, 5, end)
+			improved := false
+			for _, c := range cands {
+				if time.Now().After(end) {
+					break
+				}
+				// Only a choice whose bound beats the incumbent is worth a solve.
+				if lg.fixedValue(c, cover) > out.value-md.gran+tol {
+					continue
+				}
+				r := branchAndBoundFixed(md, end, nil, 0, md.cohortFixes(c))
+				if r.x == nil || r.value >= out.value-1e-9 {
+					continue
+				}
+				if cells, ch := md.plan(r.x); pb.evaluate(cells, ch).broken() {
+					continue
+				}
+				out.x, out.value, improved = r.x, r.value, true
+			}
+			if !improved {
+				break
+			}
+			better = true
+		}
+		return better
+	}
+	if search(start.Add(limit * 50 / 100)) {
+		// A better incumbent is a better target for the Polyak steps:
+		// continue from the prices reached.
+		lb, _, _ = lagrangeBound(md, lg, out.value, start.Add(limit*60/100))
+		out.bound = math.Max(out.bound, lb)
+		if proven(out.bound) {
+			return done(), out
+		}
+		search(start.Add(limit * 65 / 100))
+	}
+	if proven(out.bound) {
+		return done(), out
+	}
+	tr := lg.cohortTree(md, cover, out.x, out.value, start.Add(limit*85/100))
+	out.x, out.value = tr.x, tr.value
+	if tr.complete {
+		pl := done()
+		pl.Nodes = tr.nodes
+		return pl, out
+	}
+	return nil, out
+}
+
+// cohortFlips improves the plan of a section that cannot keep every
+// constraint by first-improvement local search over the day cohorts: one
+// day's cohort changed (two days exchanging their cohorts when no single day
+// helps), the violation model (md in phaseViolation: least V)
+// or the lexicographic one (phaseLex: least objective at V) solved exactly
+// with the day cohorts held — small and fast, unlike the full model, whose
+// cohort slacks make its LP weak. A change is kept only when the plan read
+// back is lexicographically better (V, then the objective; in phaseLex the
+// same V). It returns the best plan and the nodes used.
+func (pb *problem) cohortFlips(md *model, cells [][]int8, coh []int, ev evaluation, deadline time.Time) ([][]int8, []int, evaluation, int) {
+	nodes := 0
+	try := append([]int(nil), coh...)
+	value := func(e evaluation) float64 {
+		if md.ph == phaseViolation {
+			return ratF(e.vcost)
+		}
+		return ratF(e.objective)
+	}
+	better := func(e2, e evaluation) bool {
+		if md.ph == phaseViolation {
+			return e2.vcost.Cmp(e.vcost) < 0
+		}
+		return e2.vcost.Cmp(e.vcost) == 0 && e2.objective.Cmp(e.objective) < 0
+	}
+	for improved := true; improved; {
+		improved = false
+		for d := 0; d < pb.D; d++ {
+			for c := 0; c < pb.nCohorts; c++ {
+				if c == coh[d] {
+					continue
+				}
+				if time.Now().After(deadline) {
+					return cells, coh, ev, nodes
+				}
+				copy(try, coh)
+				try[d] = c
+				r := branchAndBoundFixed(md, deadline, md.point(cells, coh), value(ev)+1e-9, md.yFixes(try))
+				nodes += r.nodes
+				if r.x == nil || r.value >= value(ev)-1e-9 {
+					continue
+				}
+				c2, h2 := md.plan(r.x)
+				if ev2 := pb.evaluate(c2, h2); better(ev2, ev) {
+					cells, coh, ev, improved = c2, h2, ev2, true
+				}
+			}
+		}
+		if improved {
+			continue
+		}
+		// No single day helps: two days exchange their cohorts.
+		for d1 := 0; d1 < pb.D && !improved; d1++ {
+			for d2 := d1 + 1; d2 < pb.D && !improved; d2++ {
+				if coh[d1] == coh[d2] {
+					continue
+				}
+				if time.Now().After(deadline) {
+					return cells, coh, ev, nodes
+				}
+				copy(try, coh)
+				try[d1], try[d2] = coh[d2], coh[d1]
+				r := branchAndBoundFixed(md, deadline, md.point(cells, coh), value(ev)+1e-9, md.yFixes(try))
+				nodes += r.nodes
+				if r.x == nil || r.value >= value(ev)-1e-9 {
+					continue
+				}
+				c2, h2 := md.plan(r.x)
+				if ev2 := pb.evaluate(c2, h2); better(ev2, ev) {
+					cells, coh, ev, improved = c2, h2, ev2, true
+				}
+			}
+		}
+	}
+	return cells, coh, ev, nodes
+}
