@@ -735,7 +735,16 @@ func readUnit(rs *rowState, h *header, r tabular.Row, units *unitIndex, s *org.S
 	}
 	if v := h.cell(r, "unit"); v != "" && (byCode == nil || !units.names(byCode, v)) {
 		u, key, cands := units.resolve(v)
-		if u == nil {
+		if u == nil && byCode != nil && !slices.Contains(cands, units.display(byCode.ID)) {
+			// The code is the unit's identity; the name is what the file
+			// was exported with, before the unit was renamed (or a name
+			// several units bear). The code decides, and the warning says
+			// the name the unit bears now.
+			rs.p.Warnings = append(rs.p.Warnings, Problem{Line: r.Line, Column: h.column("unit"), Field: "unit",
+				Key: "import.unit_name_stale", Args: map[string]any{"Value": v, "Code": h.cell(r, "unit_code"),
+					"CodeColumn": h.column("unit_code"), "Current": units.display(byCode.ID)}})
+		}
+		if u == nil && byCode == nil {
 			args := map[string]any{"Value": v}
 			if len(cands) > 0 {
 				args["Candidates"] = "「" + strings.Join(cands, "」「") + "」"
