@@ -485,7 +485,17 @@ func (pl *planner) resolveParent(rd *rowData) {
 	if v := rd.parentCode; v != "" {
 		k := codeKey(v)
 		if pl.nodes[k] == nil {
-			pl.fail(rd.line, "parent_code", "import.unit_code_unknown", map[string]any{"Value": v})
+			key, args := staffio.UnknownUnitCode(v, func(yield func(string) bool) {
+				for c, n := range pl.nodes {
+					if n.cur != nil {
+						c = n.cur.Code
+					}
+					if !yield(c) {
+						return
+					}
+				}
+			})
+			pl.fail(rd.line, "parent_code", key, args)
 			return
 		}
 		byCode = k

@@ -39,3 +39,27 @@ func TestParentRenamedSinceExport(t *testing.T) {
 		}
 	})
 }
+
+// TestParentCodeLostZeros: a 上位所属コード Excel saved without its leading
+// zeros (10000 for 010000) names the stored code, as the staff import's
+// 所属コード does (it was a plain 「当たる組織がありません」).
+func TestParentCodeLostZeros(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		head := "所属コード,所属名,区分,上位所属コード,上位所属,表示順,廃止\n"
+		plan, _ := f.svc.Preview(f.ctx, f.tenant, csvFile(head+"010000,企画部,部,,,10,\n010100,企画課,課,10000,,10,\n"))
+		if plan.OK() || len(plan.Problems) != 1 {
+			t.Fatalf("problems: %+v", plan.Problems)
+		}
+		p := plan.Problems[0]
+		if m := p.Message("ja"); p.Key != "import.unit_code_zeros" || p.Line != 3 || p.Column != "上位所属コード" ||
+			!strings.Contains(m, "010000 が登録されています") || !strings.Contains(m, "「上位所属コード」") {
+			t.Errorf("lost zeros: %s %d %q %q", p.Key, p.Line, p.Column, m)
+		}
+		// A stored unit too.
+		plan, _ = f.svc.Preview(f.ctx, f.tenant, csvFile(head+"0120,企画課,課,0100,,10,\n"))
+		if plan.OK() || plan.Problems[0].Key != "import.unit_code_unknown" {
+			t.Errorf("0100 is not 100 with zeros lost: %+v", plan.Problems)
+		}
+	})
+}
