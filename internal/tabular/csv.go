@@ -6,6 +6,7 @@ import (
 	"context"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -238,6 +239,24 @@ type Substitution struct {
 	Line   int
 	Column string
 	Chars  string // the characters replaced, in order
+}
+
+// SubstitutedLines is the rows of subs, each once, for a message or the
+// Telework-Substituted-Lines header of a download ("3, 17").
+func SubstitutedLines(subs []Substitution) string {
+	var b strings.Builder
+	last := 0
+	for _, s := range subs {
+		if s.Line == last {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Itoa(s.Line))
+		last = s.Line
+	}
+	return b.String()
 }
 
 // writeCSV writes rows as CSV with CRLF line ends; UTF-8 starts with a
