@@ -63,7 +63,7 @@ func cmdTenant(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err := parseFlags(fs, args[1:]); err != nil {
 			return err
 		}
-		d, err := app.Open(ctx, *db, nil)
+		d, err := app.OpenExisting(ctx, *db, nil)
 		if err != nil {
 			return err
 		}

@@ -65,7 +65,7 @@ func cmdAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 			return fmt.Errorf("--head %s を読めません / cannot read the saved heads: %w", *headFile, err)
 		}
 	}
-	env, err := app.Open(ctx, *db, nil)
+	env, err := app.OpenExisting(ctx, *db, nil)
 	if err != nil {
 		return err
 	}
@@ -122,7 +122,7 @@ func cmdAuditHead(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	env, err := app.Open(ctx, *db, nil)
+	env, err := app.OpenExisting(ctx, *db, nil)
 	if err != nil {
 		return err
 	}

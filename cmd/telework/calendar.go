@@ -61,7 +61,7 @@ func cmdCalendarHolidays(ctx context.Context, args []string, stdout, stderr io.W
 		fmt.Fprintln(stderr, "(データベースがないため、祝日法に基づく計算値を表示します / no database: computed holidays)")
 		cal = calendar.New(calendar.Config{FromYear: *year, ToYear: *year})
 	} else {
-		env, err := app.Open(ctx, *db, nil)
+		env, err := app.OpenExisting(ctx, *db, nil)
 		if err != nil {
 			return err
 		}

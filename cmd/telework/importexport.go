@@ -213,7 +213,7 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if !ok {
 		return usageError{"--format は csv, csv-sjis, xlsx のいずれかです"}
 	}
-	env, err := app.Open(ctx, *db, nil)
+	env, err := app.OpenExisting(ctx, *db, nil)
 	if err != nil {
 		return err
 	}
@@ -253,7 +253,7 @@ func openImport(ctx context.Context, dsn, tenant string, pos []string) (*app.Env
 	if err != nil {
 		return nil, nil, "", nil, fmt.Errorf("ファイルを読めません / cannot read the file: %w", err)
 	}
-	env, err := app.Open(ctx, dsn, nil)
+	env, err := app.OpenExisting(ctx, dsn, nil)
 	if err != nil {
 		return nil, nil, "", nil, err
 	}

@@ -56,7 +56,7 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if sub == "revoke" && *id <= 0 {
 		return usageError{"--id で取り消すトークンの番号を指定してください (token list で確認できます)"}
 	}
-	d, err := app.Open(ctx, *db, nil)
+	d, err := app.OpenExisting(ctx, *db, nil)
 	if err != nil {
 		return err
 	}

@@ -129,7 +129,7 @@ func cmdExportUnits(ctx context.Context, args []string, stdout, stderr io.Writer
 	if !ok {
 		return usageError{"--format は csv, csv-sjis, xlsx のいずれかです"}
 	}
-	env, err := app.Open(ctx, *db, nil)
+	env, err := app.OpenExisting(ctx, *db, nil)
 	if err != nil {
 		return err
 	}

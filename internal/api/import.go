@@ -107,29 +107,38 @@ func staffImportSchema() map[string]any {
 var importContentTypes = map[string]bool{"text/csv": true, "application/csv": true, "text/plain": true,
 	tabular.XLSXContentType: true, "application/octet-stream": true}
 
-// importBody reads an uploaded file's body, answering 415, 413, 400 or
-// 422 itself when it cannot.
-func (s *API) importBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+// importBody reads an uploaded file sent as the request body (the staff,
+// units and task sheet imports), answering 415, 413, 400 or 422 itself
+// when it cannot; name is the Content-Disposition's file name, or "api".
+// An empty body is an empty file (field "file"), not a missing JSON
+// object: these routes take CSV or xlsx.
+func (s *API) importBody(w http.ResponseWriter, r *http.Request) (name string, data []byte, ok bool) {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || !importContentTypes[mt] {
 		s.problem(w, r, http.StatusUnsupportedMediaType, apperr.New(apperr.Invalid, "import.content_type"))
-		return nil, false
+		return "", nil, false
 	}
-	data, err := io.ReadAll(r.Body)
+	data, err = io.ReadAll(r.Body)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			s.problem(w, r, http.StatusRequestEntityTooLarge, apperr.New(apperr.Invalid, "error.too_large"))
-			return nil, false
+			return "", nil, false
 		}
-		s.problem(w, r, http.StatusBadRequest, apperr.New(apperr.Invalid, "api.empty_body"))
-		return nil, false
+		s.problem(w, r, http.StatusBadRequest, apperr.New(apperr.Invalid, "api.upload_unreadable"))
+		return "", nil, false
 	}
 	if len(data) == 0 {
-		s.problem(w, r, http.StatusUnprocessableEntity, apperr.New(apperr.Invalid, "api.empty_body"))
-		return nil, false
+		var v apperr.Validation
+		v.Add("file", "api.empty_file", nil)
+		s.apiFail(w, r, v.Err())
+		return "", nil, false
 	}
-	return data, true
+	name = "api"
+	if _, params, err := mime.ParseMediaType(r.Header.Get("Content-Disposition")); err == nil && params["filename"] != "" {
+		name = route.CleanFileName(params["filename"])
+	}
+	return name, data, true
 }
 
 func (s *API) apiImportStaff(w http.ResponseWriter, r *http.Request) {
@@ -149,13 +158,9 @@ func (s *API) apiImportStaff(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	data, ok := s.importBody(w, r)
+	name, data, ok := s.importBody(w, r)
 	if !ok {
 		return
-	}
-	name := "api"
-	if _, params, err := mime.ParseMediaType(r.Header.Get("Content-Disposition")); err == nil && params["filename"] != "" {
-		name = route.CleanFileName(params["filename"])
 	}
 	file := staffio.File{Name: name, Data: data}
 	var plan *staffio.Plan
@@ -206,8 +211,8 @@ func (s *API) importProblemList(w http.ResponseWriter, r *http.Request, problems
 }
 
 // SubstitutedHeader lists the rows of a CP932 export written with 〓
-// ("3, 17"); absent when there are none.
-const SubstitutedHeader = "Telework-Substituted-Lines"
+// (route.DownloadTable sets it).
+const SubstitutedHeader = route.SubstitutedHeader
 
 // apiExportStaff exports by POST (an export writes an audit entry, so it is
 // not a GET). GET /api/v1/staff/export stays, on the same handler, because
@@ -236,8 +241,5 @@ func (s *API) apiExportStaff(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	if len(file.Substituted) > 0 {
-		w.Header().Set(SubstitutedHeader, staffio.SubstitutedLines(file.Substituted))
-	}
-	route.Download(w, f.ContentType(), file.Name, file.Data)
+	route.DownloadTable(w, f, file.Name, file.Data, file.Substituted)
 }

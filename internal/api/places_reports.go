@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"net/http"
@@ -104,11 +105,13 @@ func (s *API) apiPlacesUsage(w http.ResponseWriter, r *http.Request) {
 		table = append(table, []any{u.Day.String(), i18n.T(lang, "places.usage_type."+u.Type, nil), u.ID, u.Name, u.Count, u.Hours,
 			math.Round(u.Occupancy*1000) / 1000})
 	}
-	w.Header().Set("Content-Type", format.ContentType())
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, format.FileName(fmt.Sprintf("places-usage-%s-%s", from, to))))
-	if _, err := tabular.WriteValues(w, format, "usage", table); err != nil {
-		s.log.Error("places usage export", "err", err)
+	var buf bytes.Buffer
+	subs, err := tabular.WriteValues(&buf, format, "usage", table)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
 	}
+	route.DownloadTable(w, format, format.FileName(fmt.Sprintf("places-usage-%s-%s", from, to)), buf.Bytes(), subs)
 }
 
 type weekJSON struct {

@@ -3,7 +3,6 @@ package api
 import (
 	"maps"
 	"net/http"
-	"strconv"
 
 	"telework/internal/apperr"
 	"telework/internal/route"
@@ -58,21 +57,7 @@ func (s *API) apiExportSheet(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	if len(subs) > 0 {
-		w.Header().Set(SubstitutedHeader, substitutedLines(subs))
-	}
-	route.Download(w, f.ContentType(), f.FileName("mieruka-"+itoa(unitID)), data)
-}
-
-func substitutedLines(subs []tabular.Substitution) string {
-	out := ""
-	for i, s := range subs {
-		if i > 0 {
-			out += ", "
-		}
-		out += strconv.Itoa(s.Line)
-	}
-	return out
+	route.DownloadTable(w, f, f.FileName("mieruka-"+itoa(unitID)), data, subs)
 }
 
 func (s *API) apiExportRanking(w http.ResponseWriter, r *http.Request) {
@@ -82,12 +67,12 @@ func (s *API) apiExportRanking(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := principal(r)
-	file, err := s.svc.Tasks.ExportRanking(r.Context(), p.TenantID, p, apiLang(r), f)
+	file, subs, err := s.svc.Tasks.ExportRanking(r.Context(), p.TenantID, p, apiLang(r), f)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	route.Download(w, f.ContentType(), f.FileName("improvement-ranking"), file)
+	route.DownloadTable(w, f, f.FileName("improvement-ranking"), file, subs)
 }
 
 type sheetImportJSON struct {
@@ -118,7 +103,7 @@ func (s *API) apiImportSheet(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	data, ok := s.importBody(w, r)
+	_, data, ok := s.importBody(w, r)
 	if !ok {
 		return
 	}

@@ -611,12 +611,12 @@ func (s *API) apiExportCosts(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	data, err := s.svc.Trial.Cost.Export(r.Context(), principal(r).TenantID, fy, f, apiLang(r))
+	data, subs, err := s.svc.Trial.Cost.Export(r.Context(), principal(r).TenantID, fy, f, apiLang(r))
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	route.Download(w, f.ContentType(), f.FileName("costs-"+strconv.Itoa(fy)), data)
+	route.DownloadTable(w, f, f.FileName("costs-"+strconv.Itoa(fy)), data, subs)
 }
 
 func (s *API) apiAddCost(w http.ResponseWriter, r *http.Request) {

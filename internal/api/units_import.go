@@ -1,16 +1,12 @@
 package api
 
 import (
-	"errors"
-	"io"
-	"mime"
 	"net/http"
 	"strconv"
 
 	"telework/internal/apperr"
 	"telework/internal/orgio"
 	"telework/internal/route"
-	"telework/internal/staffio"
 	"telework/internal/tabular"
 )
 
@@ -87,35 +83,6 @@ func unitImportSchema() map[string]any {
 		"created": list, "changed": list, "retired": list, "warnings": map[string]any{"type": "array", "items": warning}})
 }
 
-// readImportBody reads an uploaded file sent as the request body, or
-// answers the problem and returns ok=false.
-func (s *API) readImportBody(w http.ResponseWriter, r *http.Request) (name string, data []byte, ok bool) {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || !importContentTypes[mt] {
-		s.problem(w, r, http.StatusUnsupportedMediaType, apperr.New(apperr.Invalid, "import.content_type"))
-		return "", nil, false
-	}
-	data, err = io.ReadAll(r.Body)
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			s.problem(w, r, http.StatusRequestEntityTooLarge, apperr.New(apperr.Invalid, "error.too_large"))
-			return "", nil, false
-		}
-		s.problem(w, r, http.StatusBadRequest, apperr.New(apperr.Invalid, "api.empty_body"))
-		return "", nil, false
-	}
-	if len(data) == 0 {
-		s.problem(w, r, http.StatusUnprocessableEntity, apperr.New(apperr.Invalid, "api.empty_body"))
-		return "", nil, false
-	}
-	name = "api"
-	if _, params, err := mime.ParseMediaType(r.Header.Get("Content-Disposition")); err == nil && params["filename"] != "" {
-		name = route.CleanFileName(params["filename"])
-	}
-	return name, data, true
-}
-
 func (s *API) apiImportUnits(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	var v apperr.Validation
@@ -124,7 +91,7 @@ func (s *API) apiImportUnits(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	name, data, ok := s.readImportBody(w, r)
+	name, data, ok := s.importBody(w, r)
 	if !ok {
 		return
 	}
@@ -173,8 +140,5 @@ func (s *API) apiExportUnits(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	if len(file.Substituted) > 0 {
-		w.Header().Set(SubstitutedHeader, staffio.SubstitutedLines(file.Substituted))
-	}
-	route.Download(w, f.ContentType(), file.Name, file.Data)
+	route.DownloadTable(w, f, file.Name, file.Data, file.Substituted)
 }

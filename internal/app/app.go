@@ -83,13 +83,39 @@ func OpenDB(ctx context.Context, dsn string, log *slog.Logger) (*store.DB, error
 }
 
 // DatabaseMissing reports whether dsn names a SQLite file that does not
-// exist yet (a command that only reads need not create it).
+// exist yet (a command that only reads need not create it). A file: URI
+// is checked at its path.
 func DatabaseMissing(dsn string) bool {
-	if store.IsPostgresDSN(dsn) {
+	p := store.SQLiteFile(dsn)
+	if p == "" {
 		return false
 	}
-	_, err := os.Stat(dsn)
+	_, err := os.Stat(p)
 	return errors.Is(err, os.ErrNotExist)
+}
+
+// ErrNoDatabase refuses a command that reads or changes existing data on
+// a SQLite file that does not exist: opening it would create an empty
+// database at a mistyped path (1 MB after the migrations) and the command
+// would then report "no such tenant" or an empty list.
+type ErrNoDatabase struct{ Path string }
+
+func (e ErrNoDatabase) Error() string {
+	return fmt.Sprintf("データベース %s がありません。--db(または TELEWORK_DB)のパスを確かめてください。"+
+		"新しく作るときは telework migrate --db %s / database %s does not exist: check --db (or TELEWORK_DB); "+
+		"create one with telework migrate", e.Path, e.Path, e.Path)
+}
+
+// OpenExisting is Open for a command that needs data already there (a
+// list, an export, a verification, an import into a tenant): a SQLite
+// file that does not exist is refused with ErrNoDatabase and not created.
+// serve, migrate, restore and the commands that set up a first tenant or
+// operator use Open.
+func OpenExisting(ctx context.Context, dsn string, log *slog.Logger) (*Env, error) {
+	if DatabaseMissing(dsn) {
+		return nil, ErrNoDatabase{store.SQLiteFile(dsn)}
+	}
+	return Open(ctx, dsn, log)
 }
 
 // Serve runs the HTTP server until ctx is cancelled or SIGTERM/SIGINT

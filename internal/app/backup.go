@@ -13,6 +13,9 @@ import (
 // Backup opens the database named by dsn (without migrating it: a backup
 // records the schema as it is) and writes an archive of it to w.
 func Backup(ctx context.Context, dsn string, w io.Writer, opt backup.Options) (*backup.Manifest, error) {
+	if DatabaseMissing(dsn) { // a file: URI too, which the command's check of the path misses
+		return nil, ErrNoDatabase{store.SQLiteFile(dsn)}
+	}
 	d, err := store.Open(ctx, dsn)
 	if err != nil {
 		return nil, err

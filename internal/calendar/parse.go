@@ -106,6 +106,26 @@ func ParseWareki(s string) (Date, error) {
 	return d, nil
 }
 
+// weekdaySuffix is a weekday in parentheses after a date, as Excel
+// displays a cell formatted yyyy年m月d日(aaa) or (aaaa): (水), （水）
+// (normalised), (水曜), (水曜日), and (Wed), (Wednesday) from ddd/dddd.
+var weekdaySuffix = regexp.MustCompile(`^(.*?)\s*\(\s*([日月火水木金土](?:曜日?)?|[A-Za-z]{3,9}\.?)\s*\)$`)
+
+// weekdayNamed reads the weekday named in weekdaySuffix.
+func weekdayNamed(name string) (time.Weekday, bool) {
+	if r := []rune(name); strings.ContainsRune("日月火水木金土", r[0]) {
+		return time.Weekday(strings.Index("日月火水木金土", string(r[0])) / len("日")), true
+	}
+	name = strings.ToLower(strings.TrimSuffix(name, "."))
+	for wd := time.Sunday; wd <= time.Saturday; wd++ {
+		full := strings.ToLower(wd.String())
+		if name == full || name == full[:3] {
+			return wd, true
+		}
+	}
+	return 0, false
+}
+
 var (
 	isoLike   = regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:(?:T|\s)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$`)
 	kanjiDate = regexp.MustCompile(`^(\d{4})年(\d{1,2})月(\d{1,2})日$`)
@@ -125,12 +145,33 @@ const (
 // ignored), 2025年4月1日, 20250401, the 和暦 forms of ParseWareki, and
 // Excel serial numbers of the 1900 date system (45748 = 2025-04-01; a
 // fraction is a time of day and is ignored; 60, Excel's 1900-02-29, is
-// refused). 全角 digits are accepted everywhere.
+// refused). 全角 digits are accepted everywhere. A weekday in parentheses
+// after the date (2026年4月1日(水), 令和8年4月1日（水曜日）, 2026/4/1 (Wed):
+// what Excel displays for a cell formatted yyyy年m月d日(aaa)) is accepted
+// when it is the date's weekday; another weekday is refused (reason
+// "weekday"), since one of the two was typed wrong and nobody can tell
+// which.
 func ParseDateFlexible(s string) (Date, error) {
 	in := s
 	t := normalise(s)
 	if t == "" {
 		return Date{}, dateErr(in, "format", "日付が空です。")
+	}
+	if m := weekdaySuffix.FindStringSubmatch(t); m != nil && m[1] != "" {
+		if wd, ok := weekdayNamed(m[2]); ok {
+			d, err := ParseDateFlexible(m[1])
+			if err != nil {
+				if de, ok := err.(*DateError); ok {
+					de.Input = in
+				}
+				return Date{}, err
+			}
+			if d.Weekday() != wd {
+				return Date{}, dateErr(in, "weekday", "「%s」の曜日(%s)が日付と合いません。%s は%s曜日です。日付か曜日を直してください。",
+					in, m[2], Seireki(d), d.WeekdayJA())
+			}
+			return d, nil
+		}
 	}
 	civil := func(y, m, d string) (Date, error) {
 		yy, _ := strconv.Atoi(y)

@@ -113,6 +113,18 @@ func TestParseDateFlexible(t *testing.T) {
 		{"45748.75", d(2025, 4, 1)},
 		{"４５７４８", d(2025, 4, 1)},
 		{"2958465", d(9999, 12, 31)},
+		// A weekday after the date, as Excel displays yyyy年m月d日(aaa).
+		{"2026年4月1日(水)", d(2026, 4, 1)},
+		{"2026年4月1日（水）", d(2026, 4, 1)},
+		{"２０２６年４月１日（水）", d(2026, 4, 1)},
+		{"令和8年4月1日(水)", d(2026, 4, 1)},
+		{"令和8年4月1日 (水曜日)", d(2026, 4, 1)},
+		{"令和８年４月１日（水曜）", d(2026, 4, 1)},
+		{"R8.4.1(水)", d(2026, 4, 1)},
+		{"2026/4/1(水)", d(2026, 4, 1)},
+		{"2026/4/1 (Wed)", d(2026, 4, 1)},
+		{"2026-04-01 (wednesday)", d(2026, 4, 1)},
+		{"2026/4/1( 水 )", d(2026, 4, 1)},
 	}
 	for _, tt := range ok {
 		got, err := ParseDateFlexible(tt.in)
@@ -138,6 +150,16 @@ func TestParseDateFlexible(t *testing.T) {
 		{"April 1, 2025", "format"},
 		{"2025/4", "format"},
 		{"4/1/2025", "format"},
+		// A weekday that is not the date's: one of the two is wrong.
+		{"2026年4月1日(木)", "weekday"},
+		{"令和8年4月1日（火曜日）", "weekday"},
+		{"2026/4/1 (Thu)", "weekday"},
+		// The date is still checked under the weekday.
+		{"2026年2月30日(月)", "invalid"},
+		{"令和1年4月30日(火)", "era"},
+		{"(水)", "format"},
+		{"2026年4月1日(祝)", "format"},
+		{"2026年4月1日(Funday)", "format"},
 	}
 	for _, tt := range bad {
 		_, err := ParseDateFlexible(tt.in)

@@ -86,21 +86,28 @@ func (f *faults) err() error {
 
 var syukujitsuDate = regexp.MustCompile(`^(\d{4})[/-](\d{1,2})[/-](\d{1,2})$`)
 
-// blankRow is a line without a value: empty, or only separators and empty
-// quotes (",", as Excel writes a formatted empty row when the file is
-// saved again).
-func blankRow(cols []string) bool {
+// trimEmptyColumns drops the empty cells after the second: Excel writes
+// one for every column of its used range, so a file saved again after
+// something was typed in column C ends every line, the header included,
+// in "," (「2024/2/12,休日,」). A line of separators and empty quotes only
+// (",", Excel's formatted empty row) becomes empty; a row whose name is
+// empty keeps its two columns, to be refused for the name.
+func trimEmptyColumns(cols []string) []string {
+	for len(cols) > 2 && unquote(cols[len(cols)-1]) == "" {
+		cols = cols[:len(cols)-1]
+	}
 	for _, c := range cols {
 		if unquote(c) != "" {
-			return false
+			return cols
 		}
 	}
-	return true
+	return nil
 }
 
 // ParseSyukujitsu reads the Cabinet Office's syukujitsu.csv: Shift_JIS
 // (CP932) as published, or UTF-8 with or without a BOM; CRLF or LF; blank
-// lines (also ",": Excel's empty rows) ignored. Any fault (wrong header, bad or duplicate date, a date
+// lines (also ",": Excel's empty rows) ignored, and so are empty columns
+// after the second (Excel's 「2024/2/12,休日,」), the header's included. Any fault (wrong header, bad or duplicate date, a date
 // outside 1955–2100, an empty name, bytes that are not text, a year
 // without its 元日) refuses the whole file with an *ImportError listing the
 // faults by line. The result is in date order, with kinds classified.
@@ -125,7 +132,12 @@ func ParseSyukujitsu(data []byte) ([]Holiday, error) {
 	if err := fs.err(); err != nil {
 		return nil, err
 	}
-	if len(lines) == 0 || strings.TrimSpace(lines[0]) != SyukujitsuHeader {
+	if strings.TrimSpace(text) == "" {
+		fs.add(0, "ファイルが空です。内閣府の syukujitsu.csv を選んでください。")
+		return nil, fs.err()
+	}
+	if head := trimEmptyColumns(strings.Split(lines[0], ",")); len(head) != 2 ||
+		unquote(head[0])+","+unquote(head[1]) != SyukujitsuHeader {
 		fs.add(1, "1行目の見出しが「%s」ではありません。内閣府の syukujitsu.csv を選んでください。", SyukujitsuHeader)
 		return nil, fs.err()
 	}
@@ -133,8 +145,8 @@ func ParseSyukujitsu(data []byte) ([]Holiday, error) {
 	seen := map[Date]int{}
 	for i, raw := range lines[1:] {
 		line := i + 2
-		cols := strings.Split(raw, ",")
-		if blankRow(cols) {
+		cols := trimEmptyColumns(strings.Split(raw, ","))
+		if len(cols) == 0 {
 			continue
 		}
 		if len(cols) != 2 {

@@ -73,6 +73,10 @@ func TestParseSyukujitsuEncodings(t *testing.T) {
 		"blank between":     bytes.Replace(lf, []byte("2025/1/1,"), []byte("\n2025/1/1,"), 1),
 		"excel empty rows":  append(append([]byte{}, utf8Text...), ",\r\n\"\",\"\"\r\n , \r\n"...),
 		"quoted and padded": bytes.Replace(lf, []byte("2025/1/13,成人の日"), []byte(`"2025/1/13", "成人の日" `), 1),
+		// Excel's used range reached column C: every line, the header
+		// too, ends in an empty cell (or two, or quoted ones).
+		"excel empty third column": bytes.ReplaceAll(utf8Text, []byte("\r\n"), []byte(",\r\n")),
+		"excel empty columns c d":  bytes.ReplaceAll(lf, []byte("\n"), []byte(`,"",`+"\n")),
 	}
 	for name, b := range variants {
 		got, err := ParseSyukujitsu(b)
@@ -108,7 +112,10 @@ func TestParseSyukujitsuRefuses(t *testing.T) {
 		line int
 		msg  string
 	}{
-		{"empty file", nil, 1, "見出し"},
+		{"empty file", nil, 0, "ファイルが空"},
+		{"blank file", []byte("\r\n \r\n"), 0, "ファイルが空"},
+		{"header with a third name", []byte(SyukujitsuHeader + ",曜日\r\n" + y25), 1, "見出し"},
+		{"header quoted wrong", []byte(`"国民の祝日・休日月日",,` + "\r\n" + y25), 1, "見出し"},
 		{"header only", []byte(h), 0, "祝日の行がありません"},
 		{"wrong header", []byte("日付,名称\r\n" + y25), 1, "見出し"},
 		{"old header", sjis("国民の祝日月日,国民の祝日名称\r\n" + y25), 1, "見出し"},
@@ -121,6 +128,8 @@ func TestParseSyukujitsuRefuses(t *testing.T) {
 		{"empty name", []byte(h + y25 + "2025/1/13,\r\n"), 3, "名称が空"},
 		{"blank name", []byte(h + y25 + "2025/1/13,　 \r\n"), 3, "名称が空"},
 		{"three columns", []byte(h + y25 + "2025/1/13,成人の日,月\r\n"), 3, "列の数"},
+		{"third column after an empty one", []byte(h + y25 + "2025/1/13,成人の日,,月\r\n"), 3, "列の数"},
+		{"empty name before empty columns", []byte(h + y25 + "2025/1/13,,\r\n"), 3, "名称が空"},
 		{"one column", []byte(h + y25 + "2025/1/13\r\n"), 3, "列の数"},
 		{"garbage bytes", append(sjis(h+y25), 0x82, 0xFF, 0x00, '\r', '\n'), 3, "読めないバイト"},
 		{"control char", []byte(h + y25 + "2025/1/13,成人\x01の日\r\n"), 3, "読めないバイト"},

@@ -90,7 +90,7 @@ func TestCostsOnBothEngines(t *testing.T) {
 			t.Fatalf("another tenant deleted a cost: %v", err)
 		}
 		// The export: a row per cost and the totals.
-		out, err := svc.Export(ctx, a.ID, 2026, tabular.CSV, "ja")
+		out, _, err := svc.Export(ctx, a.ID, 2026, tabular.CSV, "ja")
 		if err != nil {
 			t.Fatal(err)
 		}

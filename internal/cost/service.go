@@ -171,11 +171,12 @@ func (k Kind) Name(lang string) string {
 }
 
 // Export writes one fiscal year's register in format f: a row per cost and
-// the totals below (total, tagged total, estimated measure).
-func (s *Service) Export(ctx context.Context, tenantID int64, fy int, f tabular.Format, lang string) ([]byte, error) {
+// the totals below (total, tagged total, estimated measure). subs are the
+// cells a Shift_JIS file wrote with 〓 (a supplier named 𠮷野家).
+func (s *Service) Export(ctx context.Context, tenantID int64, fy int, f tabular.Format, lang string) (data []byte, subs []tabular.Substitution, err error) {
 	cs, err := s.st.FindCosts(ctx, tenantID, fy)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	t := func(key string) string { return i18n.T(lang, key, nil) }
 	rows := [][]string{{t("cost.col_fy"), t("cost.col_paid_on"), t("cost.col_kind"), t("cost.col_description"),
@@ -197,10 +198,10 @@ func (s *Service) Export(ctx context.Context, tenantID int64, fy int, f tabular.
 		[]string{fyS, "", t("cost.total_grant"), "", strconv.FormatInt(sum.SpecialGrant, 10), "", "", ""},
 		[]string{fyS, "", t("cost.estimate"), "", strconv.FormatInt(sum.Estimate, 10), "", "", ""})
 	var buf bytes.Buffer
-	if _, err := tabular.Write(&buf, f, fyS, rows); err != nil {
-		return nil, err
+	if subs, err = tabular.Write(&buf, f, fyS, rows); err != nil {
+		return nil, nil, err
 	}
-	return buf.Bytes(), nil
+	return buf.Bytes(), subs, nil
 }
 
 func kindName(code, lang string) string {

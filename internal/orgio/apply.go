@@ -265,7 +265,7 @@ func Export(ctx context.Context, st Exporter, tenantID int64, actor audit.Actor,
 	}
 	if len(subs) > 0 && !substitute {
 		return &ExportFile{Substituted: subs}, &apperr.Error{Code: apperr.Invalid, Key: "export.cp932_substituted",
-			Args: map[string]any{"Lines": staffio.SubstitutedLines(subs), "Count": len(subs)}}
+			Args: map[string]any{"Lines": tabular.SubstitutedLines(subs), "Count": len(subs)}}
 	}
 	after := map[string]any{"format": f, "rows": len(rows) - 1}
 	if err := st.Audit(ctx, tenantID, actor, audit.Change{Action: "unit.export", ObjectType: "unit_export", After: after}); err != nil {

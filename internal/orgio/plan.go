@@ -485,14 +485,31 @@ func (pl *planner) resolveParent(rd *rowData) {
 	if v := rd.parentCode; v != "" {
 		k := codeKey(v)
 		if pl.nodes[k] == nil {
-			pl.fail(rd.line, "parent_code", "import.unit_code_unknown", map[string]any{"Value": v})
+			key, args := staffio.UnknownUnitCode(v, func(yield func(string) bool) {
+				for c, n := range pl.nodes {
+					if n.cur != nil {
+						c = n.cur.Code
+					}
+					if !yield(c) {
+						return
+					}
+				}
+			})
+			pl.fail(rd.line, "parent_code", key, args)
 			return
 		}
 		byCode = k
 	}
 	if v := rd.parentPath; v != "" && (byCode == "" || foldSegment(v) != foldSegment(pl.pathString(byCode))) {
 		k, key := pl.resolvePath(v)
-		if k == "" {
+		switch {
+		case k == "" && byCode != "":
+			// A file exported before the parent was renamed: the code
+			// decides, and the warning gives the parent's current name.
+			pl.p.Warnings = append(pl.p.Warnings, Problem{Line: rd.line, Column: h.column("parent"), Field: "parent",
+				Key: "orgio.parent_name_stale", Args: map[string]any{"Value": v, "Code": rd.parentCode,
+					"CodeColumn": h.column("parent_code"), "Current": pl.pathString(byCode)}})
+		case k == "":
 			pl.fail(rd.line, "parent", key, map[string]any{"Value": v})
 			return
 		}

@@ -40,6 +40,7 @@ import (
 	"telework/internal/sso"
 	"telework/internal/staffio"
 	"telework/internal/survey"
+	"telework/internal/tabular"
 	"telework/internal/telemetry"
 	"telework/internal/worktime"
 )
@@ -298,6 +299,22 @@ func Download(w http.ResponseWriter, contentType, name string, data []byte) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(data)
+}
+
+// SubstitutedHeader lists the rows of a Shift_JIS (CP932) download written
+// with 〓 for the characters the encoding lacks ("3, 17"); absent when
+// there are none.
+const SubstitutedHeader = "Telework-Substituted-Lines"
+
+// DownloadTable sends a table that tabular wrote in format f, as Download
+// does; subs are the cells a Shift_JIS export wrote with 〓, whose rows
+// SubstitutedHeader names. Every export of a table goes through it, so no
+// Shift_JIS file loses a character without saying where.
+func DownloadTable(w http.ResponseWriter, f tabular.Format, name string, data []byte, subs []tabular.Substitution) {
+	if len(subs) > 0 {
+		w.Header().Set(SubstitutedHeader, tabular.SubstitutedLines(subs))
+	}
+	Download(w, f.ContentType(), name, data)
 }
 
 // ContentDisposition is "attachment" naming the file name: an ASCII

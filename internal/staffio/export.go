@@ -38,23 +38,6 @@ type ExportFile struct {
 	Substituted []tabular.Substitution
 }
 
-// SubstitutedLines is the rows of subs, each once, for a message.
-func SubstitutedLines(subs []tabular.Substitution) string {
-	var b strings.Builder
-	last := 0
-	for _, s := range subs {
-		if s.Line == last {
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(strconv.Itoa(s.Line))
-		last = s.Line
-	}
-	return b.String()
-}
-
 // ExportHeader is the header row the export writes: the importer's
 // preferred names, so that an exported file imports unchanged.
 func ExportHeader(opt ExportOptions) []string {
@@ -134,11 +117,11 @@ func Export(ctx context.Context, st Exporter, tenantID int64, actor audit.Actor,
 	}
 	if len(subs) > 0 && !opt.Substitute {
 		return nil, subs, &apperr.Error{Code: apperr.Invalid, Key: "export.cp932_substituted",
-			Args: map[string]any{"Lines": SubstitutedLines(subs), "Count": len(subs)}}
+			Args: map[string]any{"Lines": tabular.SubstitutedLines(subs), "Count": len(subs)}}
 	}
 	after := map[string]any{"format": f, "rows": len(rows) - 1, "sensitive": opt.Sensitive}
 	if len(subs) > 0 {
-		after["substituted_lines"] = SubstitutedLines(subs)
+		after["substituted_lines"] = tabular.SubstitutedLines(subs)
 	}
 	if err := st.Audit(ctx, tenantID, actor, audit.Change{Action: "staff.export", ObjectType: "staff_export", After: after}); err != nil {
 		return nil, nil, err

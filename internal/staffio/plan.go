@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"iter"
 	"maps"
 	"slices"
 	"strings"
@@ -735,7 +736,16 @@ func readUnit(rs *rowState, h *header, r tabular.Row, units *unitIndex, s *org.S
 	}
 	if v := h.cell(r, "unit"); v != "" && (byCode == nil || !units.names(byCode, v)) {
 		u, key, cands := units.resolve(v)
-		if u == nil {
+		if u == nil && byCode != nil && !slices.Contains(cands, units.display(byCode.ID)) {
+			// The code is the unit's identity; the name is what the file
+			// was exported with, before the unit was renamed (or a name
+			// several units bear). The code decides, and the warning says
+			// the name the unit bears now.
+			rs.p.Warnings = append(rs.p.Warnings, Problem{Line: r.Line, Column: h.column("unit"), Field: "unit",
+				Key: "import.unit_name_stale", Args: map[string]any{"Value": v, "Code": h.cell(r, "unit_code"),
+					"CodeColumn": h.column("unit_code"), "Current": units.display(byCode.ID)}})
+		}
+		if u == nil && byCode == nil {
 			args := map[string]any{"Value": v}
 			if len(cands) > 0 {
 				args["Candidates"] = "「" + strings.Join(cands, "」「") + "」"
@@ -963,26 +973,41 @@ func (x *unitIndex) names(u *org.Unit, v string) bool {
 	return foldSegment(v) == foldSegment(x.display(u.ID))
 }
 
-// byCodeOnly finds the unit of a 所属コード. Unknown, it says why: a code
-// that is a stored one without its leading zeros (010501 saved by Excel as
-// 10501) is named with the stored code, as a 職員番号 is.
+// byCodeOnly finds the unit of a 所属コード. Unknown, it says why
+// (UnknownUnitCode).
 func (x *unitIndex) byCodeOnly(v string) (*org.Unit, string, map[string]any) {
-	k := strings.ToLower(foldCode(v))
-	if u := x.byCode[k]; u != nil {
+	if u := x.byCode[strings.ToLower(foldCode(v))]; u != nil {
 		return u, "", nil
 	}
+	key, args := UnknownUnitCode(v, func(yield func(string) bool) {
+		for _, u := range x.byCode {
+			if !yield(u.Code) {
+				return
+			}
+		}
+	})
+	return nil, key, args
+}
+
+// UnknownUnitCode is the problem of a unit code v that names no unit, one
+// of codes: a code that is a stored one without its leading zeros (010501
+// saved by Excel as 10501) is named with the stored code, as a 職員番号
+// is (import.unit_code_zeros); otherwise import.unit_code_unknown. The
+// staff import's 所属コード and the units import's 上位所属コード share it.
+func UnknownUnitCode(v string, codes iter.Seq[string]) (string, map[string]any) {
+	k := strings.ToLower(foldCode(v))
 	if allDigits(k) {
 		var stored []string
-		for c, u := range x.byCode {
+		for c := range codes {
 			if len(c) > len(k) && allDigits(c) && strings.TrimLeft(c, "0") == strings.TrimLeft(k, "0") {
-				stored = append(stored, u.Code)
+				stored = append(stored, c)
 			}
 		}
 		if len(stored) == 1 {
-			return nil, "import.unit_code_zeros", map[string]any{"Value": v, "Stored": stored[0]}
+			return "import.unit_code_zeros", map[string]any{"Value": v, "Stored": stored[0]}
 		}
 	}
-	return nil, "import.unit_code_unknown", map[string]any{"Value": v}
+	return "import.unit_code_unknown", map[string]any{"Value": v}
 }
 
 // resolve reads a 所属 cell: a unit code, a path (総務部/人事課/人事係,

@@ -554,7 +554,7 @@ func TestUnitCodeLostZeros(t *testing.T) {
 			t.Fatal(err)
 		}
 		p := f.preview(t, []byte("職員番号,氏名,ふりがな,所属コード\n4001,山田 一,やまだ いち,10501\n"), staffio.Options{})
-		if got := problems(p); !strings.Contains(got, "010501 があります") || !strings.Contains(got, "先頭の 0") {
+		if got := problems(p); !strings.Contains(got, "010501 が登録されています") || !strings.Contains(got, "先頭の 0") {
 			t.Errorf("lost zeros: %s", got)
 		}
 		if p := f.preview(t, []byte("職員番号,氏名,ふりがな,所属コード\n4001,山田 一,やまだ いち,010501\n"), staffio.Options{}); len(p.Problems) != 0 {

@@ -171,6 +171,15 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 // bits when the store opens it.
 const sqliteFileMode = 0o600
 
+// SQLiteFile is the file a SQLite DSN names: the path, or the path of a
+// file: URI; "" for PostgreSQL and an in-memory database.
+func SQLiteFile(dsn string) string {
+	if IsPostgresDSN(dsn) {
+		return ""
+	}
+	return sqlitePath(dsn)
+}
+
 // sqlitePath is the file a SQLite DSN names ("" for an in-memory one).
 func sqlitePath(dsn string) string {
 	p := dsn

@@ -6,6 +6,7 @@ import (
 	"context"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -40,7 +41,7 @@ func readCSV(ctx context.Context, data []byte, lim Limits) (*Table, error) {
 func decodeText(data []byte) (string, string, error) {
 	if rest, ok := bytes.CutPrefix(data, utf8BOM); ok {
 		if !utf8.Valid(rest) {
-			return "", "", fail("tabular.encoding", map[string]any{"Line": badLine(rest)})
+			return "", "", fail("tabular.encoding", map[string]any{"Line": recordAt(string(rest), badByte(rest))})
 		}
 		return string(rest), "UTF-8 (BOM)", nil
 	}
@@ -61,25 +62,60 @@ func decodeText(data []byte) (string, string, error) {
 	// defined 外字 included); valid UTF-8 was already taken above, so
 	// the file is neither.
 	if i := bytes.IndexRune(dec, utf8.RuneError); i >= 0 {
-		return "", "", fail("tabular.encoding", map[string]any{"Line": 1 + bytes.Count(dec[:i], []byte{'\n'})})
+		return "", "", fail("tabular.encoding", map[string]any{"Line": recordAt(string(dec), i)})
 	}
 	return string(dec), "CP932", nil
 }
 
-// badLine is the line of the first byte that is not UTF-8.
-func badLine(b []byte) int {
-	line := 1
-	for len(b) > 0 {
-		r, size := utf8.DecodeRune(b)
+// badByte is the offset of the first byte that is not UTF-8.
+func badByte(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
 		if r == utf8.RuneError && size <= 1 {
-			return line
+			return i
 		}
-		if r == '\n' {
-			line++
-		}
-		b = b[size:]
+		i += size
 	}
-	return line
+	return len(b)
+}
+
+// recordAt is the row, as Excel numbers it and parseCSV counts it, that
+// holds byte off of s: line breaks inside a quoted cell do not start a
+// row, so a fault after a multi-line address is named by the row a
+// person finds in Excel, as the faults found after reading are, not by
+// the line a text editor shows.
+func recordAt(s string, off int) int {
+	row, start := 1, true // start: at the beginning of a cell
+	for i := 0; i < off && i < len(s); {
+		switch c := s[i]; {
+		case start && c == '"':
+			j := i + 1
+			for {
+				k := strings.IndexByte(s[j:], '"')
+				if k < 0 {
+					return row // an unclosed quote runs to the end
+				}
+				j += k + 1
+				if j < len(s) && s[j] == '"' {
+					j++
+					continue
+				}
+				break
+			}
+			i, start = j, false
+		case c == ',':
+			i, start = i+1, true
+		case c == '\r' || c == '\n':
+			i++
+			if c == '\r' && i < len(s) && s[i] == '\n' {
+				i++
+			}
+			row, start = row+1, true
+		default:
+			i, start = i+1, false
+		}
+	}
+	return row
 }
 
 // parseCSV splits text into records as Excel does: quoted cells may hold
@@ -203,6 +239,24 @@ type Substitution struct {
 	Line   int
 	Column string
 	Chars  string // the characters replaced, in order
+}
+
+// SubstitutedLines is the rows of subs, each once, for a message or the
+// Telework-Substituted-Lines header of a download ("3, 17").
+func SubstitutedLines(subs []Substitution) string {
+	var b strings.Builder
+	last := 0
+	for _, s := range subs {
+		if s.Line == last {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Itoa(s.Line))
+		last = s.Line
+	}
+	return b.String()
 }
 
 // writeCSV writes rows as CSV with CRLF line ends; UTF-8 starts with a

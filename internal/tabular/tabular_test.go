@@ -94,6 +94,14 @@ func TestReadRefuses(t *testing.T) {
 	}{
 		{"neither UTF-8 nor CP932", bad, "tabular.encoding", 2},
 		{"bad UTF-8 after a BOM", append([]byte("\xef\xbb\xbfa\nb\n"), 0xff), "tabular.encoding", 3},
+		// A user-defined 外字 (0xF040) on the row after a quoted cell of
+		// three lines is on Excel's row 3, the 5th line of the file.
+		{"外字 after a multi-line cell", []byte("no,address\r\n0001,\"Matsumoto\r\nMarunouchi\r\n3-7\"\r\n0002,\xf0\x40\r\n"), "tabular.encoding", 3},
+		{"外字 inside a multi-line cell", []byte("a,b\r\n1,\"x\r\ny\xf0\x40\"\r\n"), "tabular.encoding", 2},
+		{"外字 after a quoted quote and a break", []byte("a,b\n\"q\"\"\n\"\"\n\",\"\n\"\n\xf0\x40\n"), "tabular.encoding", 3},
+		{"外字 after CR line ends", []byte("a\rb\r\"c\rd\"\r\xf0\x40\r"), "tabular.encoding", 4},
+		{"bad UTF-8 after a BOM and a multi-line cell", append([]byte("\xef\xbb\xbfa,\"b\nc\"\nd,"), 0xff), "tabular.encoding", 2},
+		{"a quote inside an unquoted cell is plain", []byte("a,b\"\n\xf0\x40\n"), "tabular.encoding", 2},
 		{"UTF-16", []byte("\xff\xfea\x00"), "tabular.utf16", 0},
 		{"binary", []byte("abc\x00def"), "tabular.binary", 0},
 		{"xls", []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), "tabular.xls", 0},

@@ -621,19 +621,21 @@ func (s *Service) RankingRows(ctx context.Context, tenantID int64, who *auth.Pri
 	return rows, nil
 }
 
-// ExportRanking writes the ranking as a file in format f (audited).
-func (s *Service) ExportRanking(ctx context.Context, tenantID int64, who *auth.Principal, lang string, f tabular.Format) ([]byte, error) {
+// ExportRanking writes the ranking as a file in format f (audited), with
+// the cells a Shift_JIS file wrote with 〓.
+func (s *Service) ExportRanking(ctx context.Context, tenantID int64, who *auth.Principal, lang string, f tabular.Format) ([]byte, []tabular.Substitution, error) {
 	rows, err := s.RankingRows(ctx, tenantID, who, lang)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var buf bytes.Buffer
-	if _, err := tabular.Write(&buf, f, i18n.T(lang, "tasks.ranking.sheet", nil), rows); err != nil {
-		return nil, err
+	subs, err := tabular.Write(&buf, f, i18n.T(lang, "tasks.ranking.sheet", nil), rows)
+	if err != nil {
+		return nil, nil, err
 	}
 	err = s.st.InTasksTx(ctx, func(tx Tx) error {
 		return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "tasks.ranking_export", ObjectType: "task_ranking", ObjectID: "tenant",
 			After: map[string]any{"format": string(f), "improvements": len(rows) - 1}})
 	})
-	return buf.Bytes(), err
+	return buf.Bytes(), subs, err
 }

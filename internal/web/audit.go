@@ -177,16 +177,7 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	if len(subs) > 0 {
-		// As the staff export does: CP932 lacks some characters; they are
-		// written as 〓 and the lines are named for the reader.
-		lines := make([]string, 0, len(subs))
-		for _, sb := range subs {
-			lines = append(lines, strconv.Itoa(sb.Line))
-		}
-		w.Header().Set("Telework-Substituted-Lines", strings.Join(lines, ","))
-	}
-	route.Download(w, format.ContentType(), auditFileName(format, s.svc.Audit.Now()), buf.Bytes())
+	route.DownloadTable(w, format, auditFileName(format, s.svc.Audit.Now()), buf.Bytes(), subs)
 }
 
 // auditFileName is audit-log-YYYYMMDD-HHMM with the encoding told apart

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -170,33 +168,16 @@ func (s *Server) importFormError(w http.ResponseWriter, r *http.Request, status 
 // shows the preview.
 func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			s.importFormError(w, r, http.StatusRequestEntityTooLarge, "import.too_large")
-			return
-		}
-		s.importFormError(w, r, http.StatusBadRequest, "import.no_file")
-		return
+	name, data, status, key := readUploadedFile(r)
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
 	}
-	defer r.MultipartForm.RemoveAll()
-	fh, hdr, err := r.FormFile("file")
-	if err != nil {
-		s.importFormError(w, r, http.StatusUnprocessableEntity, "import.no_file")
-		return
-	}
-	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, importMaxBody+1))
-	if err != nil || len(data) > importMaxBody {
-		s.importFormError(w, r, http.StatusRequestEntityTooLarge, "import.too_large")
-		return
-	}
-	if len(data) == 0 {
-		s.importFormError(w, r, http.StatusUnprocessableEntity, "import.no_file")
+	if key != "" {
+		s.importFormError(w, r, status, key)
 		return
 	}
 	full := r.PostFormValue("full") == "1"
-	file := staffio.File{Name: cleanFileName(hdr.Filename), Data: data}
+	file := staffio.File{Name: name, Data: data}
 	plan, imp, err := s.svc.Staffio.Upload(r.Context(), p.TenantID, actorOf(p), file, staffio.Options{Full: full})
 	if v, busy := uploadBusy(w, err); busy {
 		s.render(w, r, http.StatusTooManyRequests, "staff_import", "import.title", map[string]any{"Formats": tabular.Formats, "Columns": staffio.Columns}, v.Err())

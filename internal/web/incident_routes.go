@@ -254,12 +254,12 @@ func (s *Server) costExport(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		format = tabular.XLSX
 	}
-	data, err := s.svc.Trial.Cost.Export(r.Context(), principal(r).TenantID, fy, format, lang(r))
+	data, subs, err := s.svc.Trial.Cost.Export(r.Context(), principal(r).TenantID, fy, format, lang(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	route.Download(w, format.ContentType(), format.FileName("costs-"+strconv.Itoa(fy)), data)
+	route.DownloadTable(w, format, format.FileName("costs-"+strconv.Itoa(fy)), data, subs)
 }
 
 func (s *Server) costEdit(w http.ResponseWriter, r *http.Request) {

@@ -270,12 +270,13 @@ func (s *Server) rosterExport(w http.ResponseWriter, r *http.Request) {
 		format = tabular.XLSX
 	}
 	var buf bytes.Buffer
+	var subs []tabular.Substitution
 	rows := rosterplan.ExportRows(inst, a, lang(r))
 	if format == tabular.XLSX {
 		// A4 landscape, fitted to the page width, one section per sheet.
 		err = rosterplan.WriteXLSX(&buf, []rosterplan.SheetOf{{Section: inst.Section, Rows: rows}})
 	} else {
-		_, err = tabular.Write(&buf, format, inst.Section, rows)
+		subs, err = tabular.Write(&buf, format, inst.Section, rows)
 	}
 	if err != nil {
 		s.serverError(w, r, err)
@@ -285,7 +286,7 @@ func (s *Server) rosterExport(w http.ResponseWriter, r *http.Request) {
 	if len(inst.Days) > 0 {
 		name += "-" + inst.Days[0]
 	}
-	route.Download(w, format.ContentType(), format.FileName(name), buf.Bytes())
+	route.DownloadTable(w, format, format.FileName(name), buf.Bytes(), subs)
 }
 
 func (s *Server) rosterPublish(w http.ResponseWriter, r *http.Request) {

@@ -509,20 +509,12 @@ func (s *Server) surveyExport(w http.ResponseWriter, r *http.Request) {
 		rows = [][]string{{i18n.T(lang, "survey.not_closed_export", nil)}}
 	}
 	var buf bytes.Buffer
-	if _, err := tabular.Write(&buf, format, "集計", rows); err != nil {
+	subs, err := tabular.Write(&buf, format, "集計", rows)
+	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	name := fmt.Sprintf("survey-%d.%s", id, map[tabular.Format]string{tabular.XLSX: "xlsx"}[format])
-	ctype := "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-	if format != tabular.XLSX {
-		name = fmt.Sprintf("survey-%d.csv", id)
-		ctype = "text/csv; charset=utf-8"
-		if format == tabular.CSVSJIS {
-			ctype = "text/csv; charset=Shift_JIS"
-		}
-	}
-	route.Download(w, ctype, name, buf.Bytes())
+	route.DownloadTable(w, format, fmt.Sprintf("survey-%d%s", id, format.Ext()), buf.Bytes(), subs)
 }
 
 // --- answering ---

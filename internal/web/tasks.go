@@ -396,12 +396,12 @@ func (s *Server) tasksExport(w http.ResponseWriter, r *http.Request) {
 		s.renderStatus(w, r, http.StatusUnprocessableEntity, "error.invalid")
 		return
 	}
-	data, _, err := s.svc.Tasks.ExportSheet(r.Context(), p.TenantID, p, unitID, f)
+	data, subs, err := s.svc.Tasks.ExportSheet(r.Context(), p.TenantID, p, unitID, f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	route.Download(w, f.ContentType(), f.FileName("見える化シート"), data)
+	route.DownloadTable(w, f, f.FileName("見える化シート"), data, subs)
 }
 
 func (s *Server) tasksImport(w http.ResponseWriter, r *http.Request) {
@@ -429,7 +429,11 @@ func (s *Server) tasksImport(w http.ResponseWriter, r *http.Request) {
 	data, err := io.ReadAll(io.LimitReader(fh, importMaxBody+1))
 	if err != nil || len(data) > importMaxBody || len(data) == 0 {
 		var val apperr.Validation
-		val.Add("file", "import.no_file", nil)
+		key := "import.no_file"
+		if err == nil && len(data) == 0 {
+			key = "import.empty_file"
+		}
+		val.Add("file", key, nil)
 		s.renderSheet(w, r, http.StatusUnprocessableEntity, v, val.Err())
 		return
 	}

@@ -254,12 +254,12 @@ func (s *Server) rankingExport(w http.ResponseWriter, r *http.Request) {
 		s.renderStatus(w, r, http.StatusUnprocessableEntity, "error.invalid")
 		return
 	}
-	data, err := s.svc.Tasks.ExportRanking(r.Context(), p.TenantID, p, lang(r), f)
+	data, subs, err := s.svc.Tasks.ExportRanking(r.Context(), p.TenantID, p, lang(r), f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	route.Download(w, f.ContentType(), f.FileName("改善策ランキング"), data)
+	route.DownloadTable(w, f, f.FileName("改善策ランキング"), data, subs)
 }
 
 // taskItem carries an object and the view into a partial template.

@@ -112,8 +112,8 @@ func (s *Server) unitImportError(w http.ResponseWriter, r *http.Request, status 
 }
 
 // readUploadedFile reads the "file" field of a multipart form within
-// importMaxBody; on failure it returns the status and the message key of
-// the file field.
+// importMaxBody (the staff and units imports); on failure it returns the
+// status and the message key of the file field.
 func readUploadedFile(r *http.Request) (name string, data []byte, status int, key string) {
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		var mbe *http.MaxBytesError
@@ -132,7 +132,9 @@ func readUploadedFile(r *http.Request) (name string, data []byte, status int, ke
 	case err != nil || len(data) > importMaxBody:
 		return "", nil, http.StatusRequestEntityTooLarge, "import.too_large"
 	case len(data) == 0:
-		return "", nil, http.StatusUnprocessableEntity, "import.no_file"
+		// A file was chosen but holds nothing: saying "choose a file"
+		// would send the person looking for a button they pressed.
+		return "", nil, http.StatusUnprocessableEntity, "import.empty_file"
 	}
 	return cleanFileName(hdr.Filename), data, 0, ""
 }
