@@ -327,6 +327,21 @@ func (db *DB) MigrateTo(ctx context.Context, version int64) (int, error) {
 	return len(res), nil
 }
 
+// MigrateDownTo rolls the schema back to version (the migrations after it
+// run their Down parts, newest first): for testing a migration against rows
+// written by the schema before it, whatever migrations came later.
+func (db *DB) MigrateDownTo(ctx context.Context, version int64) (int, error) {
+	p, err := db.provider()
+	if err != nil {
+		return 0, fmt.Errorf("store: preparing migrations: %w", err)
+	}
+	res, err := p.DownTo(ctx, version)
+	if err != nil {
+		return len(res), fmt.Errorf("store: rolling the %s database back: %w", db.Engine, err)
+	}
+	return len(res), nil
+}
+
 // MigrationsCurrent reports whether the schema is at the newest version this
 // binary knows (for /readyz).
 func (db *DB) MigrationsCurrent(ctx context.Context) (bool, error) {
