@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -485,16 +486,7 @@ func (pl *planner) resolveParent(rd *rowData) {
 	if v := rd.parentCode; v != "" {
 		k := codeKey(v)
 		if pl.nodes[k] == nil {
-			key, args := staffio.UnknownUnitCode(v, func(yield func(string) bool) {
-				for c, n := range pl.nodes {
-					if n.cur != nil {
-						c = n.cur.Code
-					}
-					if !yield(c) {
-						return
-					}
-				}
-			})
+			key, args := staffio.UnknownUnitCode(v, pl.codes())
 			pl.fail(rd.line, "parent_code", key, args)
 			return
 		}
@@ -600,6 +592,31 @@ func (pl *planner) checkTree(rows []*rowData) {
 	}
 }
 
+// codes are the units' codes, stored and planned.
+func (pl *planner) codes() iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for c, n := range pl.nodes {
+			if n.cur != nil {
+				c = n.cur.Code
+			}
+			if !yield(c) {
+				return
+			}
+		}
+	}
+}
+
+// storedCodes are the codes of the units already registered.
+func (pl *planner) storedCodes() iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, n := range pl.nodes {
+			if n.cur != nil && !yield(n.cur.Code) {
+				return
+			}
+		}
+	}
+}
+
 // depth is the node's depth in the planned tree.
 func (pl *planner) depth(key string) int {
 	d := 0
@@ -636,6 +653,12 @@ func (pl *planner) finish(rd *rowData) {
 	if n.cur == nil {
 		a.Retired = false
 		p.Creates = append(p.Creates, it)
+		// 10501 where 010501 is registered: most likely Excel dropped the
+		// zeros, and the row would add a second unit beside the real one.
+		// Told, not refused (a code may lawfully be shorter).
+		if key, args := staffio.UnknownUnitCode(a.Code, pl.storedCodes()); key == "import.unit_code_zeros" {
+			p.Warnings = append(p.Warnings, Problem{Line: rd.line, Column: pl.h.column("code"), Field: "code", Key: "orgio.new_code_zeros", Args: args})
+		}
 		return
 	}
 	if n.retired {

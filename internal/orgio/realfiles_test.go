@@ -56,6 +56,16 @@ func TestParentCodeLostZeros(t *testing.T) {
 			!strings.Contains(m, "010000 が登録されています") || !strings.Contains(m, "「上位所属コード」") {
 			t.Errorf("lost zeros: %s %d %q %q", p.Key, p.Line, p.Column, m)
 		}
+		// A unit's own code without its zeros would add a second unit
+		// beside the stored one: allowed (a code may be shorter), and said.
+		if plan, err := f.svc.Apply(f.ctx, f.tenant, hr, csvFile(head+"010000,企画部,部,,,10,\n")); err != nil {
+			t.Fatalf("apply: %v %+v", err, plan.Problems)
+		}
+		plan, _ = f.svc.Preview(f.ctx, f.tenant, csvFile(head+"10000,企画部,部,,,10,\n"))
+		if !plan.OK() || len(plan.Warnings) != 1 || plan.Warnings[0].Key != "orgio.new_code_zeros" ||
+			!strings.Contains(plan.Warnings[0].Message("ja"), "010000 が登録されています") || !strings.Contains(plan.Warnings[0].Message("ja"), "「所属コード」") {
+			t.Errorf("a new unit's code without zeros: %+v %+v", plan.Problems, plan.Warnings)
+		}
 		// A stored unit too.
 		plan, _ = f.svc.Preview(f.ctx, f.tenant, csvFile(head+"0120,企画課,課,0100,,10,\n"))
 		if plan.OK() || plan.Problems[0].Key != "import.unit_code_unknown" {
