@@ -3,6 +3,7 @@ package roster
 import (
 	"math"
 	"math/big"
+	"math/rand"
 	"sort"
 	"time"
 )
@@ -633,4 +634,190 @@ func (pb *problem) cohortFlips(md *model, cells [][]int8, coh []int, ev evaluati
 		}
 	}
 	return cells, coh, ev, nodes
+}
+
+// lexCohortSearch improves the objective at the least violation cost of a
+// section that cannot keep every constraint, over the day cohorts. The plan
+// in hand fixes V, but its day cohorts were chosen for V alone, and other
+// choices reach the same V with a far smaller objective; one day's cohort
+// changed seldom keeps V (it moves the weekly counts behind the cap
+// violations), so cohortFlips, an exact solve per neighbour, rarely gets
+// there in time. Here choices are scored on a cheap lexicographic surrogate
+// (lexSurrogate): local search (one day changed, two days swapped) from the
+// plan's day cohorts, then from random kicks of the best choice found
+// (iterated local search, on a fixed seed); the best few choices met whose
+// surrogate V is no worse and whose surrogate objective is below the plan's
+// are solved exactly with their day cohorts held (md in phaseLex), and a plan
+// is kept only when it is lexicographically better when read back (same V,
+// smaller objective). Rounds repeat from each better plan. It returns the
+// best plan and the nodes used.
+func (pb *problem) lexCohortSearch(md *model, cells [][]int8, coh []int, ev evaluation, deadline time.Time) ([][]int8, []int, evaluation, int) {
+	nodes := 0
+	ls := newLexSurrogate(pb)
+	rng := rand.New(rand.NewSource(1))
+	type cand struct {
+		coh  []int
+		v, o float64
+	}
+	less := func(v1, o1, v2, o2 float64) bool {
+		return v1 < v2-1e-9 || (v1 <= v2+1e-9 && o1 < o2-1e-9)
+	}
+	tried := map[string]bool{cohortKey(coh): true}
+	for round := 0; round < 8 && time.Now().Before(deadline); round++ {
+		searchEnd := time.Now().Add(time.Until(deadline) * 4 / 10)
+		v0, _ := ls.score(coh)
+		seen := map[string]bool{}
+		var pool []cand
+		remember := func(c []int, v, o float64) {
+			if v > v0+1e-9 {
+				return
+			}
+			key := cohortKey(c)
+			if tried[key] || seen[key] {
+				return
+			}
+			seen[key] = true
+			pool = append(pool, cand{append([]int(nil), c...), v, o})
+		}
+		// descend walks cur to a local optimum of the surrogate.
+		descend := func(cur []int) (float64, float64) {
+			cv, co := ls.score(cur)
+			for improved := true; improved && time.Now().Before(searchEnd); {
+				improved = false
+				for d := 0; d < pb.D; d++ {
+					old := cur[d]
+					for c := 0; c < pb.nCohorts; c++ {
+						if c == old {
+							continue
+						}
+						cur[d] = c
+						v, o := ls.score(cur)
+						remember(cur, v, o)
+						if less(v, o, cv, co) {
+							cv, co, old, improved = v, o, c, true
+						}
+					}
+					cur[d] = old
+				}
+				for d1 := 0; d1 < pb.D; d1++ {
+					for d2 := d1 + 1; d2 < pb.D; d2++ {
+						if cur[d1] == cur[d2] {
+							continue
+						}
+						cur[d1], cur[d2] = cur[d2], cur[d1]
+						v, o := ls.score(cur)
+						remember(cur, v, o)
+						if less(v, o, cv, co) {
+							cv, co, improved = v, o, true
+						} else {
+							cur[d1], cur[d2] = cur[d2], cur[d1]
+						}
+					}
+				}
+			}
+			return cv, co
+		}
+		best := append([]int(nil), coh...)
+		bv, bo := descend(best)
+		x := make([]int, pb.D)
+		// At most 300 kicks, and 100 after the last strict improvement.
+		for kicks, last := 0, 0; time.Now().Before(searchEnd) && kicks < 300 && kicks-last < 100; kicks++ {
+			copy(x, best)
+			for k := 2 + rng.Intn(3); k > 0; k-- {
+				d1, d2 := rng.Intn(pb.D), rng.Intn(pb.D)
+				if rng.Intn(2) == 0 {
+					x[d1], x[d2] = x[d2], x[d1]
+				} else {
+					x[d1] = rng.Intn(pb.nCohorts)
+				}
+			}
+			if v, o := descend(x); !less(bv, bo, v, o) {
+				if less(v, o, bv, bo) {
+					last = kicks
+				}
+				copy(best, x)
+				bv, bo = v, o
+			}
+		}
+		sort.SliceStable(pool, func(a, b int) bool { return less(pool[a].v, pool[a].o, pool[b].v, pool[b].o) })
+		improved := false
+		solved := 0
+		for _, c := range pool {
+			if solved == 6 || time.Now().After(deadline) {
+				break
+			}
+			value := ratF(ev.objective)
+			if c.o+md.offset >= value-1e-9 {
+				// The surrogate ignores how people share the day
+				// minimums, so it is seldom above the exact value.
+				break
+			}
+			solved++
+			tried[cohortKey(c.coh)] = true
+			r := branchAndBoundFixed(md, deadline, md.point(cells, coh), value+1e-9, md.yFixes(c.coh))
+			nodes += r.nodes
+			if r.x == nil || r.value >= value-1e-9 {
+				continue
+			}
+			c2, h2 := md.plan(r.x)
+			if ev2 := pb.evaluate(c2, h2); ev2.vcost.Cmp(ev.vcost) == 0 && ev2.objective.Cmp(ev.objective) < 0 {
+				cells, coh, ev, improved = c2, h2, ev2, true
+			}
+		}
+		if !improved {
+			break
+		}
+	}
+	return cells, coh, ev, nodes
+}
+
+// lexSurrogate scores a choice of day cohorts for the lexicographic phase:
+// violationScore for V, then the sum of each person's best own plan on
+// their cohort's days with the weekly cap relaxed (surrogate.person; the
+// model's offset is left out). A person's value depends only on the days
+// their cohort holds, so it is remembered by that set of days.
+type lexSurrogate struct {
+	pb     *problem
+	vScore func([]int) float64
+	s      *surrogate
+	memo   []map[uint64]float64 // per person, by the mask of allowed days (D ≤ 64)
+}
+
+func newLexSurrogate(pb *problem) *lexSurrogate {
+	ls := &lexSurrogate{pb: pb, vScore: pb.violationScore(), s: newSurrogate(pb)}
+	ls.s.relaxCap = true
+	if pb.D <= 64 {
+		ls.memo = make([]map[uint64]float64, pb.N)
+		for p := range ls.memo {
+			ls.memo[p] = map[uint64]float64{}
+		}
+	}
+	return ls
+}
+
+func (ls *lexSurrogate) score(coh []int) (float64, float64) {
+	pb := ls.pb
+	total := 0.0
+	for p := 0; p < pb.N; p++ {
+		c := pb.cohortOf[p]
+		if ls.memo == nil {
+			total += ls.s.person(p, func(d int) bool { return coh[d] == c })
+			continue
+		}
+		var mask uint64
+		for d, cd := range coh {
+			if cd == c && !pb.leave[p][d] {
+				mask |= 1 << uint(d)
+			}
+		}
+		v, ok := ls.memo[p][mask]
+		if !ok {
+			v = ls.s.person(p, func(d int) bool { return coh[d] == c })
+			if len(ls.memo[p]) < 1<<16 {
+				ls.memo[p][mask] = v
+			}
+		}
+		total += v
+	}
+	return ls.vScore(coh), total
 }

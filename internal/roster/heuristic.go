@@ -60,6 +60,10 @@ type surrogate struct {
 	coverable [][]bool
 	buf       []float64
 	best      []float64
+	// relaxCap lets a week whose allowed days cannot keep the weekly cap
+	// take them all instead of making the plan impossible (the shortfall
+	// is a violation, counted by violationScore).
+	relaxCap bool
 }
 
 func newSurrogate(pb *problem) *surrogate {
@@ -122,7 +126,10 @@ func (s *surrogate) person(p int, allowed func(d int) bool) float64 {
 			need = availW - pb.cap
 		}
 		if need > len(costs) {
-			return inf
+			if !s.relaxCap {
+				return inf
+			}
+			need = len(costs)
 		}
 		sort.Float64s(costs)
 		next := make([]float64, len(best)+len(costs))
@@ -351,16 +358,9 @@ func cohortHeuristic(md *model, deadline time.Time, tries int) ([]float64, float
 	return best, bestV
 }
 
-// violationCohorts picks day cohorts for a section that cannot keep every
-// constraint, on a surrogate of the violation cost: a day's cohort short of
-// the day's minimums (the cheaper of a missing person and a person from
-// another cohort, per person short), and each person's weekly cap broken by
-// the days their cohort is not on site. Local search (one day changed at a
-// time) from a few regular patterns; nil without cohorts.
-func (pb *problem) violationCohorts(deadline time.Time) []int {
-	if !pb.neverMeet || pb.nCohorts < 2 {
-		return nil
-	}
+// violationScore is violationCohorts's surrogate of the violation cost of a
+// choice of day cohorts.
+func (pb *problem) violationScore() func(coh []int) float64 {
 	C := pb.nCohorts
 	vw := func(f string) float64 { return ratF(pb.vw[f]) }
 	wMin, wDuty, wCoh, wCap := vw("minOnsite"), vw("duty"), vw("cohort"), vw("maxTelePerWeek")
@@ -390,7 +390,7 @@ func (pb *problem) violationCohorts(deadline time.Time) []int {
 			dayCost[d][c] = v
 		}
 	}
-	score := func(coh []int) float64 {
+	return func(coh []int) float64 {
 		v := 0.0
 		for d, c := range coh {
 			v += dayCost[d][c]
@@ -418,6 +418,20 @@ func (pb *problem) violationCohorts(deadline time.Time) []int {
 		}
 		return v
 	}
+}
+
+// violationCohorts picks day cohorts for a section that cannot keep every
+// constraint, on a surrogate of the violation cost: a day's cohort short of
+// the day's minimums (the cheaper of a missing person and a person from
+// another cohort, per person short), and each person's weekly cap broken by
+// the days their cohort is not on site. Local search (one day changed at a
+// time) from a few regular patterns; nil without cohorts.
+func (pb *problem) violationCohorts(deadline time.Time) []int {
+	if !pb.neverMeet || pb.nCohorts < 2 {
+		return nil
+	}
+	C := pb.nCohorts
+	score := pb.violationScore()
 	var best []int
 	bestV := math.Inf(1)
 	for shift := 0; shift < C; shift++ {

@@ -270,16 +270,32 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 				cells, coh, ev = c2, h2, ev2
 			}
 		}
-		// A quarter of the rest for the full search first (it settles
-		// most sections at once), then other day cohorts, one day
-		// changed at a time, before the full search resumes.
-		r1 := branchAndBound(ml, time.Now().Add(time.Until(deadline)/4), ml.point(cells, coh), ratF(ev.objective)+1e-9)
-		nodes += r1.nodes
-		if r1.x != nil {
-			c2, h2 := ml.plan(r1.x)
-			if ev2 := pb.evaluate(c2, h2); ev2.vcost.Cmp(ev.vcost) == 0 && ev2.objective.Cmp(ev.objective) < 0 {
-				cells, coh, ev = c2, h2, ev2
+		// The full search from the plan in hand, until end; a better
+		// plan it finds is kept.
+		full := func(end time.Time) bnbResult {
+			r := branchAndBound(ml, end, ml.point(cells, coh), ratF(ev.objective)+1e-9)
+			nodes += r.nodes
+			if r.x != nil {
+				c2, h2 := ml.plan(r.x)
+				if ev2 := pb.evaluate(c2, h2); ev2.vcost.Cmp(ev.vcost) == 0 && ev2.objective.Cmp(ev.objective) < 0 {
+					cells, coh, ev = c2, h2, ev2
+				}
 			}
+			return r
+		}
+		// A tenth of the rest for the full search first: it settles
+		// most sections at once. Then other day cohorts at the same V,
+		// scored on a cheap surrogate with the best few solved exactly
+		// (lexCohortSearch), a quarter of the rest for the full search
+		// from the better plan, one day's cohort changed at a time
+		// (cohortFlips), and the full search to the end.
+		r1 := full(time.Now().Add(time.Until(deadline) / 10))
+		if !r1.complete {
+			lexBound = math.Max(lexBound, r1.bound)
+			var n int
+			cells, coh, ev, n = pb.lexCohortSearch(ml, cells, coh, ev, time.Now().Add(time.Until(deadline)/4))
+			nodes += n
+			r1 = full(time.Now().Add(time.Until(deadline) / 4))
 		}
 		if r1.complete {
 			rl = r1
