@@ -24,81 +24,102 @@ import (
 // returns the distinct local optima and other improving choices met, best
 // first, whose value is below limit (at most k of them).
 func (lg *lagrangian) pricedCandidates(starts [][]int, cover [][]bool, limit float64, k int, deadline time.Time) [][]int {
-	pb := lg.pb
-	C := pb.nCohorts
-	type cand struct {
-		coh []int
-		v   float64
-	}
-	seen := map[string]bool{}
-	var pool []cand
-	remember := func(coh []int, v float64) {
-		if v >= limit || math.IsInf(v, 1) {
-			return
-		}
-		key := cohortKey(coh)
-		if seen[key] {
-			return
-		}
-		seen[key] = true
-		pool = append(pool, cand{append([]int(nil), coh...), v})
-	}
+	pool := cohortPool{seen: map[string]bool{}, limit: limit}
+	score := func(coh []int) float64 { return lg.fixedValue(coh, cover) }
 	for si, start := range starts {
 		if si > 0 && time.Now().After(deadline) {
 			break
 		}
-		coh := append([]int(nil), start...)
-		cur := lg.fixedValue(coh, cover)
-		remember(coh, cur)
-		for improved := true; improved && !time.Now().After(deadline); {
-			improved = false
-			for d := 0; d < pb.D; d++ {
-				old := coh[d]
-				for c := 0; c < C; c++ {
-					if c == old {
-						continue
-					}
-					coh[d] = c
-					v := lg.fixedValue(coh, cover)
-					remember(coh, v)
-					if v < cur-1e-9 {
-						cur, old, improved = v, c, true
-					}
-				}
-				coh[d] = old
-			}
-			if improved {
-				continue
-			}
-			for d1 := 0; d1 < pb.D && !improved; d1++ {
-				if time.Now().After(deadline) {
-					break
-				}
-				for d2 := d1 + 1; d2 < pb.D; d2++ {
-					if coh[d1] == coh[d2] {
-						continue
-					}
-					coh[d1], coh[d2] = coh[d2], coh[d1]
-					v := lg.fixedValue(coh, cover)
-					remember(coh, v)
-					if v < cur-1e-9 {
-						cur, improved = v, true
-						break
-					}
-					coh[d1], coh[d2] = coh[d2], coh[d1]
-				}
-			}
-		}
+		descend(append([]int(nil), start...), lg.pb.nCohorts, score, pool.remember, deadline)
 	}
-	sort.SliceStable(pool, func(a, b int) bool { return pool[a].v < pool[b].v })
+	return pool.best(k)
+}
+
+// cohortPool keeps the distinct choices of day cohorts a search meets with
+// a finite score below limit.
+type cohortPool struct {
+	seen  map[string]bool
+	limit float64
+	list  []cohortChoice
+}
+
+type cohortChoice struct {
+	coh []int
+	v   float64
+}
+
+func (p *cohortPool) remember(coh []int, v float64) {
+	if v >= p.limit || math.IsInf(v, 1) {
+		return
+	}
+	key := cohortKey(coh)
+	if p.seen[key] {
+		return
+	}
+	p.seen[key] = true
+	p.list = append(p.list, cohortChoice{append([]int(nil), coh...), v})
+}
+
+// best is at most k choices, lowest score first.
+func (p *cohortPool) best(k int) [][]int {
+	sort.SliceStable(p.list, func(a, b int) bool { return p.list[a].v < p.list[b].v })
 	var out [][]int
-	for _, c := range pool {
+	for _, c := range p.list {
 		if len(out) == k {
 			break
 		}
 		out = append(out, c.coh)
 	}
 	return out
+}
+
+// descend improves coh in place by first-improvement local search — one
+// day's cohort changed, then two days' cohorts swapped — until neither
+// lowers score (a finite score beats +Inf) or the deadline passes. Every
+// choice scored is given to seen. It returns coh's final score.
+func descend(coh []int, C int, score func([]int) float64, seen func([]int, float64), deadline time.Time) float64 {
+	cur := score(coh)
+	seen(coh, cur)
+	for improved := true; improved && !time.Now().After(deadline); {
+		improved = false
+		for d := range coh {
+			old := coh[d]
+			for c := 0; c < C; c++ {
+				if c == old {
+					continue
+				}
+				coh[d] = c
+				v := score(coh)
+				seen(coh, v)
+				if v < cur-1e-9 {
+					cur, old, improved = v, c, true
+				}
+			}
+			coh[d] = old
+		}
+		if improved {
+			continue
+		}
+		for d1 := 0; d1 < len(coh) && !improved; d1++ {
+			if time.Now().After(deadline) {
+				break
+			}
+			for d2 := d1 + 1; d2 < len(coh); d2++ {
+				if coh[d1] == coh[d2] {
+					continue
+				}
+				coh[d1], coh[d2] = coh[d2], coh[d1]
+				v := score(coh)
+				seen(coh, v)
+				if v < cur-1e-9 {
+					cur, improved = v, true
+					break
+				}
+				coh[d1], coh[d2] = coh[d2], coh[d1]
+			}
+		}
+	}
+	return cur
 }
 
 func cohortKey(coh []int) string {
@@ -584,6 +605,21 @@ func (pb *problem) cohortFlips(md *model, cells [][]int8, coh []int, ev evaluati
 		}
 		return e2.vcost.Cmp(e.vcost) == 0 && e2.objective.Cmp(e.objective) < 0
 	}
+	// attempt solves with the cohorts of try held and keeps a better plan.
+	attempt := func() bool {
+		r := branchAndBoundFixed(md, deadline, md.point(cells, coh), value(ev)+1e-9, md.yFixes(try))
+		nodes += r.nodes
+		if r.x == nil || r.value >= value(ev)-1e-9 {
+			return false
+		}
+		c2, h2 := md.plan(r.x)
+		ev2 := pb.evaluate(c2, h2)
+		if !better(ev2, ev) {
+			return false
+		}
+		cells, coh, ev = c2, h2, ev2
+		return true
+	}
 	for improved := true; improved; {
 		improved = false
 		for d := 0; d < pb.D; d++ {
@@ -596,15 +632,7 @@ func (pb *problem) cohortFlips(md *model, cells [][]int8, coh []int, ev evaluati
 				}
 				copy(try, coh)
 				try[d] = c
-				r := branchAndBoundFixed(md, deadline, md.point(cells, coh), value(ev)+1e-9, md.yFixes(try))
-				nodes += r.nodes
-				if r.x == nil || r.value >= value(ev)-1e-9 {
-					continue
-				}
-				c2, h2 := md.plan(r.x)
-				if ev2 := pb.evaluate(c2, h2); better(ev2, ev) {
-					cells, coh, ev, improved = c2, h2, ev2, true
-				}
+				improved = attempt() || improved
 			}
 		}
 		if improved {
@@ -621,15 +649,7 @@ func (pb *problem) cohortFlips(md *model, cells [][]int8, coh []int, ev evaluati
 				}
 				copy(try, coh)
 				try[d1], try[d2] = coh[d2], coh[d1]
-				r := branchAndBoundFixed(md, deadline, md.point(cells, coh), value(ev)+1e-9, md.yFixes(try))
-				nodes += r.nodes
-				if r.x == nil || r.value >= value(ev)-1e-9 {
-					continue
-				}
-				c2, h2 := md.plan(r.x)
-				if ev2 := pb.evaluate(c2, h2); better(ev2, ev) {
-					cells, coh, ev, improved = c2, h2, ev2, true
-				}
+				improved = attempt() || improved
 			}
 		}
 	}

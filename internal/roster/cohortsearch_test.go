@@ -12,24 +12,35 @@ import (
 
 // tinyCohortSection draws tiny sections whose two cohorts never meet (share
 // fairness, so the Lagrangian applies), parsed as the planner reads them.
+// tinyShareCohorts is the i-th random tiny section when its cohorts never
+// meet (nil otherwise), with a fair share of one half and no tolerance.
+func tinyShareCohorts(t *testing.T, rng *rand.Rand, i int) *problem {
+	t.Helper()
+	in := randomTiny(rng, i)
+	if in.Cohorts == nil || !in.Cohorts.NeverMeet {
+		return nil
+	}
+	sh := json.Number("0.5")
+	tol := json.Number("0")
+	in.Fairness = &Fairness{Reference: "share", Share: &sh, Tolerance: &tol}
+	b, _ := json.Marshal(in)
+	in2, err := ParseInstance(b)
+	if err != nil {
+		t.Fatalf("%d: %v", i, err)
+	}
+	pb, _ := in2.compile()
+	return pb
+}
+
 func tinyCohortSections(t *testing.T, seed int64, want int, feasible bool) []*problem {
 	t.Helper()
 	rng := rand.New(rand.NewSource(seed))
 	var out []*problem
 	for i := 0; len(out) < want && i < 3000; i++ {
-		in := randomTiny(rng, i)
-		if in.Cohorts == nil || !in.Cohorts.NeverMeet {
+		pb := tinyShareCohorts(t, rng, i)
+		if pb == nil {
 			continue
 		}
-		sh := json.Number("0.5")
-		tol := json.Number("0")
-		in.Fairness = &Fairness{Reference: "share", Share: &sh, Tolerance: &tol}
-		b, _ := json.Marshal(in)
-		in2, err := ParseInstance(b)
-		if err != nil {
-			t.Fatalf("%d: %v", i, err)
-		}
-		pb, _ := in2.compile()
 		if v, _ := bruteForce(pb); (v.Sign() == 0) != feasible {
 			continue
 		}

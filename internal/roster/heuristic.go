@@ -207,27 +207,7 @@ func (s *surrogate) score(coh []int) float64 {
 func (pb *problem) cohortCandidates(k int, deadline time.Time) [][]int {
 	s := newSurrogate(pb)
 	C := pb.nCohorts
-	type cand struct {
-		coh []int
-		v   float64
-	}
-	seen := map[string]bool{}
-	var pool []cand
-	key := func(coh []int) string {
-		b := make([]byte, len(coh))
-		for i, c := range coh {
-			b[i] = byte('A' + c)
-		}
-		return string(b)
-	}
-	remember := func(coh []int, v float64) {
-		kk := key(coh)
-		if seen[kk] || math.IsInf(v, 1) {
-			return
-		}
-		seen[kk] = true
-		pool = append(pool, cand{append([]int(nil), coh...), v})
-	}
+	pool := cohortPool{seen: map[string]bool{}, limit: math.Inf(1)}
 	var starts [][]int
 	for shift := 0; shift < C; shift++ {
 		a := make([]int, pb.D)
@@ -254,54 +234,9 @@ func (pb *problem) cohortCandidates(k int, deadline time.Time) [][]int {
 				}
 			}
 		}
-		cur := s.score(coh)
-		remember(coh, cur)
-		for improved := true; improved && !time.Now().After(deadline); {
-			improved = false
-			for d := 0; d < pb.D; d++ {
-				old := coh[d]
-				for c := 0; c < C; c++ {
-					if c == old {
-						continue
-					}
-					coh[d] = c
-					v := s.score(coh)
-					remember(coh, v)
-					if v < cur-1e-9 || (math.IsInf(cur, 1) && !math.IsInf(v, 1)) {
-						cur, old, improved = v, c, true
-					}
-				}
-				coh[d] = old
-			}
-			if improved {
-				continue
-			}
-			for d1 := 0; d1 < pb.D && !improved; d1++ {
-				for d2 := d1 + 1; d2 < pb.D; d2++ {
-					if coh[d1] == coh[d2] {
-						continue
-					}
-					coh[d1], coh[d2] = coh[d2], coh[d1]
-					v := s.score(coh)
-					remember(coh, v)
-					if v < cur-1e-9 {
-						cur, improved = v, true
-						break
-					}
-					coh[d1], coh[d2] = coh[d2], coh[d1]
-				}
-			}
-		}
+		descend(coh, C, s.score, pool.remember, deadline)
 	}
-	sort.SliceStable(pool, func(a, b int) bool { return pool[a].v < pool[b].v })
-	var out [][]int
-	for _, c := range pool {
-		if len(out) == k {
-			break
-		}
-		out = append(out, c.coh)
-	}
-	return out
+	return pool.best(k)
 }
 
 // cohortFixes fixes the day cohorts of a choice in the model: the chosen
