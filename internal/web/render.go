@@ -600,7 +600,7 @@ type fieldView struct {
 // another form's on the same page).
 func (v *view) Field(name string, value any, opts ...string) fieldView {
 	v.fieldSeq = append(v.fieldSeq, name)
-	f := fieldView{Name: name, ID: "f-" + name, Label: v.T("fieldname." + name), Type: "text", Value: value, Error: v.FieldErr(name)}
+	f := fieldView{Name: name, ID: "f-" + name, Type: "text", Value: value, Error: v.FieldErr(name)}
 	for _, o := range opts {
 		k, val, _ := strings.Cut(o, "=")
 		switch k {
@@ -623,6 +623,11 @@ func (v *view) Field(name string, value any, opts ...string) fieldView {
 		case "name":
 			f.Name = val
 		}
+	}
+	if f.Label == "" {
+		// Looked up only when no label= was given: a repeated form's
+		// field (file-f4.1) has no fieldname of its own.
+		f.Label = v.T("fieldname." + name)
 	}
 	return f
 }
