@@ -141,7 +141,9 @@ func (v *view) T(key string, args ...any) string {
 	return i18n.T(v.Lang, key, data)
 }
 
-// Date shows a civil date in 西暦 or, when the user chose it, 和暦.
+// Date shows a civil date in 西暦 or, when the user chose it, 和暦; in
+// English with its month spelt out (17 Dec 2026), as DateWeekday and the
+// application pages write a day — not the ISO form beside them (a review).
 func (v *view) Date(d calendar.Date) string {
 	if d.IsZero() {
 		return ""
@@ -151,7 +153,7 @@ func (v *view) Date(d calendar.Date) string {
 		if wareki {
 			return warekiEn(d)
 		}
-		return d.String()
+		return d.Time().Format("2 Jan 2006")
 	}
 	if wareki {
 		return calendar.Wareki(d)
@@ -185,6 +187,15 @@ func (v *view) DayLabel(d calendar.Date) string {
 		return dayLabel(v.Lang, d)
 	}
 	return v.DateWeekday(d)
+}
+
+// DayISO is DateWeekday for a day a domain keeps as its ISO text
+// (surveys' periods, 1on1 meetings); a text that is no date stays as it is.
+func (v *view) DayISO(iso string) string {
+	if d, err := calendar.ParseDate(iso); err == nil {
+		return v.DateWeekday(d)
+	}
+	return iso
 }
 
 // YearMonth is a month's heading in the era the person chose: 令和8年12月,
