@@ -189,6 +189,25 @@ func (v *view) DayLabel(d calendar.Date) string {
 	return v.DateWeekday(d)
 }
 
+// Sep joins the parts of one short value (在宅勤務・自宅, 14日ごと・30分):
+// 「・」 in Japanese, ", " in English, as contentSummary does.
+func (v *view) Sep() string {
+	if v.Lang == "en" {
+		return ", "
+	}
+	return "・"
+}
+
+// Dot separates items of a line (links, a card's facts): 「 ・ 」 in
+// Japanese, " · " in English (the Japanese middle dot is no English
+// punctuation).
+func (v *view) Dot() string {
+	if v.Lang == "en" {
+		return " · "
+	}
+	return " ・ "
+}
+
 // DayISO is DateWeekday for a day a domain keeps as its ISO text
 // (surveys' periods, 1on1 meetings); a text that is no date stays as it is.
 func (v *view) DayISO(iso string) string {
