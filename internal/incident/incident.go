@@ -158,8 +158,11 @@ func (r *Report) Validate(today calendar.Date) error {
 	if !slices.Contains(Kinds, r.Kind) {
 		v.Add("kind", "field.incident_kind", nil)
 	}
-	if c, ok := CategoryByCode(r.Category); !ok || (slices.Contains(Kinds, r.Kind) && c.Kind != r.Kind) {
+	if c, ok := CategoryByCode(r.Category); !ok {
 		v.Add("category", "field.choice", nil)
+	} else if slices.Contains(Kinds, r.Kind) && c.Kind != r.Kind {
+		// The category is in the list, under the other kind's heading.
+		v.Add("category", "field.incident_category_kind", nil)
 	}
 	if !r.OccurredOn.IsZero() && today.Before(r.OccurredOn) {
 		v.Add("occurred_on", "field.trial_not_future", nil)

@@ -29,3 +29,23 @@ func TestVisuallyHiddenHasNoBox(t *testing.T) {
 		}
 	})
 }
+
+// TestSignInURLBreaks: the tenant's sign-in URL is a long token in a
+// definition list; at 360 px it must break anywhere (class url) rather
+// than keep on one line (nowrap) and scroll the whole page sideways.
+func TestSignInURLBreaks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		css := w.do("GET", "/static/app.css", nil, nil).body
+		if i := strings.Index(css, "\n.url {"); i < 0 || !strings.Contains(css[i:i+strings.Index(css[i:], "}")], "overflow-wrap: anywhere") {
+			t.Error("no .url rule that breaks anywhere")
+		}
+		res := w.do("GET", "/operator/tenants/"+itoa(w.a.ID), nil, w.session(t, "operator"))
+		if res.code != 200 {
+			t.Fatalf("tenant page: %d", res.code)
+		}
+		if !strings.Contains(res.body, `<code class="url">`) || strings.Contains(res.body, `<code class="nowrap">`) {
+			t.Errorf("the sign-in URL does not break: %s", res.body[strings.Index(res.body, "<dl"):][:300])
+		}
+	})
+}

@@ -52,7 +52,8 @@ func TestDatesInTheReadersEra(t *testing.T) {
 }
 
 // TestLocalArgs: a list of ISO dates in a message's argument is shown in
-// the reader's form, joined with 「、」 in Japanese (", " in English), also
+// the reader's form, joined with 「、」 in Japanese (", " in English, the
+// month spelt out), also
 // inside a text nested by language (a working-time warning's Details).
 func TestLocalArgs(t *testing.T) {
 	ja, en := &view{Lang: "ja", P: &auth.Principal{}}, &view{Lang: "en", P: &auth.Principal{}}
@@ -65,7 +66,8 @@ func TestLocalArgs(t *testing.T) {
 	if d := got["Details"].(map[string]any)["ja"]; d != "申請なしの勤務: 2026年12月3日は承認済みの申請がありません。" {
 		t.Errorf("ja details: %v", d)
 	}
-	if got := en.localArgs(args); got["Dates"] != "2026-12-08, 2026-12-10, 2026-12-11, +2" {
+	// English spells the month out, as its pages write a day (17 Dec 2026).
+	if got := en.localArgs(args); got["Dates"] != "8 Dec 2026, 10 Dec 2026, 11 Dec 2026, +2" {
 		t.Errorf("en: %v", got)
 	}
 	if args["Dates"] != "2026-12-08, 2026-12-10, 2026-12-11, +2" {

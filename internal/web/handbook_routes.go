@@ -310,7 +310,7 @@ func (s *Server) briefingAttach(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, lerr)
 			return
 		}
-		s.render(w, r, http.StatusUnprocessableEntity, "handbook", "handbook.title", v, err)
+		s.render(w, r, http.StatusUnprocessableEntity, "handbook", "handbook.title", v, itemFields(err, "-b"+itoa(id), map[string]string{"file": "handbook.material"}))
 	})
 }
 

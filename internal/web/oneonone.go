@@ -168,7 +168,9 @@ func (s *Server) oneononeUpdate(w http.ResponseWriter, r *http.Request) {
 		fm.int("cadence_days", 0), fm.int("minutes", 0), oneonone.Mode(fm.str("mode")), fm.bool("active"))
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {
-			s.renderPair(w, r, http.StatusUnprocessableEntity, nil, err)
+			// The settings' fields are named apart from the meeting form's
+			// on the same page, so the summary's link lands on this form.
+			s.renderPair(w, r, http.StatusUnprocessableEntity, nil, renameFields(err, map[string]string{"mode": "pair_mode"}))
 			return
 		}
 		s.fail(w, r, err)

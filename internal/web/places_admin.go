@@ -175,7 +175,8 @@ func (s *Server) placesRegister(w http.ResponseWriter, r *http.Request) {
 
 type placesDayView struct {
 	Office   *places.Office
-	Date     string
+	Date     string        // the date input's value (ISO)
+	Day      calendar.Date // the same day, as the caption shows it
 	Use      []places.DayUse
 	Bookings []*places.Booking
 	Today    bool
@@ -222,7 +223,7 @@ func (s *Server) placesDayRender(w http.ResponseWriter, r *http.Request, id int6
 		f := newForm(r)
 		half, pc = f.str("half"), f.bool("pc")
 	}
-	s.render(w, r, status, "places_day", "places.day_title", &placesDayView{Office: o, Date: day.String(), Use: use,
+	s.render(w, r, status, "places_day", "places.day_title", &placesDayView{Office: o, Date: day.String(), Day: day, Use: use,
 		Bookings: list, Today: day == calendar.DateOf(time.Now()), Halves: places.Halves, ForWhom: who, Half: half, PC: pc}, formErr)
 }
 

@@ -23,7 +23,8 @@ func (s *Server) placesReportRoutes() []Route {
 type placesBar struct {
 	X, Y, H int
 	Fill    string
-	Title   string
+	Day     calendar.Date // the bar's day or week, shown by the page in the reader's form
+	Title   string        // what follows the day in the bar's title
 }
 
 type placesUsageRow struct {
@@ -117,7 +118,7 @@ func (s *Server) placesReport(w http.ResponseWriter, r *http.Request) {
 		c.Rows = append(c.Rows, placesUsageRow{u, placesPercent(u.Occupancy)})
 		h := min(placesPercent(u.Occupancy), 100)
 		c.Bars = append(c.Bars, placesBar{X: (len(c.Rows) - 1) * placesBarW, Y: 100 - h, H: h, Fill: "#1d5fa8",
-			Title: u.Day.String() + " " + strconv.Itoa(placesPercent(u.Occupancy)) + "% (" + strconv.Itoa(u.Count) + ")"})
+			Day: u.Day, Title: " " + strconv.Itoa(placesPercent(u.Occupancy)) + "% (" + strconv.Itoa(u.Count) + ")"})
 		c.Width = len(c.Rows) * placesBarW
 	}
 	for _, f := range fc {
@@ -133,7 +134,7 @@ func (s *Server) placesReport(w http.ResponseWriter, r *http.Request) {
 				capText = strconv.Itoa(wk.Capacity)
 			}
 			c.Bars = append(c.Bars, placesBar{X: i * placesBarW * 2, Y: 100 - h, H: h, Fill: placesLevelFill[wk.Level],
-				Title: wk.WeekOf.String() + ": " + strconv.Itoa(wk.Peak) + " / " + capText})
+				Day: wk.WeekOf, Title: ": " + strconv.Itoa(wk.Peak) + " / " + capText})
 			if wk.Capacity >= 0 {
 				ch := wk.Capacity * 100 / top
 				c.Caps = append(c.Caps, placesBar{X: i * placesBarW * 2, Y: max(100-ch-1, 0), H: 2, Fill: "#222"})

@@ -141,7 +141,9 @@ func (v *view) T(key string, args ...any) string {
 	return i18n.T(v.Lang, key, data)
 }
 
-// Date shows a civil date in 西暦 or, when the user chose it, 和暦.
+// Date shows a civil date in 西暦 or, when the user chose it, 和暦; in
+// English with its month spelt out (17 Dec 2026), as DateWeekday and the
+// application pages write a day — not the ISO form beside them (a review).
 func (v *view) Date(d calendar.Date) string {
 	if d.IsZero() {
 		return ""
@@ -151,7 +153,7 @@ func (v *view) Date(d calendar.Date) string {
 		if wareki {
 			return warekiEn(d)
 		}
-		return d.String()
+		return d.Time().Format("2 Jan 2006")
 	}
 	if wareki {
 		return calendar.Wareki(d)
@@ -185,6 +187,34 @@ func (v *view) DayLabel(d calendar.Date) string {
 		return dayLabel(v.Lang, d)
 	}
 	return v.DateWeekday(d)
+}
+
+// Sep joins the parts of one short value (在宅勤務・自宅, 14日ごと・30分):
+// 「・」 in Japanese, ", " in English, as contentSummary does.
+func (v *view) Sep() string {
+	if v.Lang == "en" {
+		return ", "
+	}
+	return "・"
+}
+
+// Dot separates items of a line (links, a card's facts): 「 ・ 」 in
+// Japanese, " · " in English (the Japanese middle dot is no English
+// punctuation).
+func (v *view) Dot() string {
+	if v.Lang == "en" {
+		return " · "
+	}
+	return " ・ "
+}
+
+// DayISO is DateWeekday for a day a domain keeps as its ISO text
+// (surveys' periods, 1on1 meetings); a text that is no date stays as it is.
+func (v *view) DayISO(iso string) string {
+	if d, err := calendar.ParseDate(iso); err == nil {
+		return v.DateWeekday(d)
+	}
+	return iso
 }
 
 // YearMonth is a month's heading in the era the person chose: 令和8年12月,
@@ -600,7 +630,7 @@ type fieldView struct {
 // another form's on the same page).
 func (v *view) Field(name string, value any, opts ...string) fieldView {
 	v.fieldSeq = append(v.fieldSeq, name)
-	f := fieldView{Name: name, ID: "f-" + name, Label: v.T("fieldname." + name), Type: "text", Value: value, Error: v.FieldErr(name)}
+	f := fieldView{Name: name, ID: "f-" + name, Type: "text", Value: value, Error: v.FieldErr(name)}
 	for _, o := range opts {
 		k, val, _ := strings.Cut(o, "=")
 		switch k {
@@ -623,6 +653,11 @@ func (v *view) Field(name string, value any, opts ...string) fieldView {
 		case "name":
 			f.Name = val
 		}
+	}
+	if f.Label == "" {
+		// Looked up only when no label= was given: a repeated form's
+		// field (file-f4.1) has no fieldname of its own.
+		f.Label = v.T("fieldname." + name)
 	}
 	return f
 }

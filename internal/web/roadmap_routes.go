@@ -3,7 +3,9 @@ package web
 import (
 	"errors"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"telework/internal/api"
@@ -181,6 +183,35 @@ func (s *Server) showChecklist(w http.ResponseWriter, r *http.Request, status in
 	s.render(w, r, status, "roadmap_checklist", "roadmap.checklist_title", v, err)
 }
 
+// itemFields names the errors of one of a page's repeated forms after it
+// ("file" of item f4.1 is "file-f4.1", as its input f-file-f4.1 is), so the
+// summary's link lands on the form that was refused and the message is
+// shown there only; labels keeps each field's label (a field the product
+// has no label for would be named as sent).
+func itemFields(err error, suffix string, labels map[string]string) error {
+	e := apperr.As(err)
+	if e == nil || e.Code != apperr.Invalid {
+		return err
+	}
+	out := *e
+	out.Fields = slices.Clone(e.Fields)
+	for i, fe := range out.Fields {
+		label, ok := labels[fe.Field]
+		if !ok {
+			continue
+		}
+		args := maps.Clone(fe.Args)
+		if args == nil {
+			args = map[string]any{}
+		}
+		if _, set := args["LabelKey"]; !set {
+			args["LabelKey"] = label
+		}
+		out.Fields[i].Field, out.Fields[i].Args = fe.Field+suffix, args
+	}
+	return &out
+}
+
 func figureOf(item string) string {
 	if it, ok := roadmap.ItemByCode(item); ok {
 		return strconv.Itoa(it.Figure)
@@ -197,7 +228,7 @@ func (s *Server) roadmapCheck(w http.ResponseWriter, r *http.Request) {
 	_, err := s.svc.Trial.Roadmap.SetCheck(r.Context(), p.TenantID, actorOf(p), item, f.bool("done"), f.r.PostForm.Get("note"), version)
 	if err != nil {
 		if isInvalid(err) {
-			s.showChecklist(w, r, http.StatusUnprocessableEntity, figureOf(item), err)
+			s.showChecklist(w, r, http.StatusUnprocessableEntity, figureOf(item), itemFields(err, "-"+item, map[string]string{"note": "roadmap.evidence_note"}))
 			return
 		}
 		s.fail(w, r, err)
@@ -219,16 +250,16 @@ func uploadedFile(r *http.Request) (name string, data []byte, err error) {
 		if errors.As(err, &mbe) {
 			return "", nil, fileErr("field.attach_size")
 		}
-		return "", nil, fileErr("field.required")
+		return "", nil, fileErr("field.file_required")
 	}
 	fh, hdr, err := r.FormFile("file")
 	if err != nil {
-		return "", nil, fileErr("field.required")
+		return "", nil, fileErr("field.file_required")
 	}
 	defer fh.Close()
 	data, err = io.ReadAll(io.LimitReader(fh, attach.MaxBytes+1))
 	if err != nil {
-		return "", nil, fileErr("field.required")
+		return "", nil, fileErr("field.file_required")
 	}
 	return hdr.Filename, data, nil
 }
@@ -245,7 +276,7 @@ func (s *Server) roadmapEvidenceAdd(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		if isInvalid(err) {
-			s.showChecklist(w, r, http.StatusUnprocessableEntity, figureOf(item), err)
+			s.showChecklist(w, r, http.StatusUnprocessableEntity, figureOf(item), itemFields(err, "-"+item, map[string]string{"file": "roadmap.evidence_file"}))
 			return
 		}
 		s.fail(w, r, err)

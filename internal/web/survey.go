@@ -301,6 +301,10 @@ type tableView struct {
 	Scale                      bool
 	Height                     int
 	GroupHead, NHead, MeanHead string
+	// The chart's and the table's own names (「性別のグラフ」「性別の表」):
+	// the item's section is named by its heading, and two landmarks or a
+	// chart and its heading sharing one name read as a repeat.
+	ChartName, TableName string
 }
 
 type headView struct{ Label, Class string }
@@ -346,6 +350,8 @@ func (s *Server) tableView(d *survey.Dataset, t *survey.Table, lang string) tabl
 		tv.Heads = append(tv.Heads, headView{t.Var.Label(i), "bar-" + strconv.Itoa(i%6)})
 	}
 	tv.GroupHead, tv.NHead, tv.MeanHead = i18n.T(lang, "survey.group", nil), i18n.T(lang, "survey.n", nil), i18n.T(lang, "survey.mean", nil)
+	tv.ChartName = i18n.T(lang, "survey.chart_of", map[string]any{"Item": tv.Label})
+	tv.TableName = i18n.T(lang, "survey.table_of", map[string]any{"Item": tv.Label})
 	tv.Height = (len(t.Rows) + 1) * chartRowH
 	hidden := i18n.T(lang, "survey.hidden_cell", nil)
 	for ri, row := range append([]survey.Row{t.Total}, t.Rows...) {

@@ -103,8 +103,24 @@ func TestSurveyPages(t *testing.T) {
 		}
 		// A cross-table scrolls sideways in a region the keyboard reaches
 		// (its columns keep their headers' width: survey.css .cross-table).
-		if !regexp.MustCompile(`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="h-[^"]+"><table class="cross-table">`).MatchString(res.body) {
+		if !regexp.MustCompile(`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="t-[^"]+"><table class="cross-table">`).MatchString(res.body) {
 			t.Errorf("the result tables are not scrollable cross-tables:\n%s", res.body)
+		}
+		// Each item's section is named by its heading; its table's region
+		// and its chart have names of their own (「…の表」「…のグラフ」), not
+		// the heading's again (axe landmark-unique; 「性別 性別」 read twice).
+		items := regexp.MustCompile(`<h3 id="h-([^"]+)">([^<]+)</h3>\s*<svg[^>]*aria-labelledby="([^"]+)"[^>]*><title id="([^"]+)">([^<]+)</title>[\s\S]*?role="region" aria-labelledby="([^"]+)"><table class="cross-table">\s*<caption[^>]*id="([^"]+)">([^<]+)</caption>`).FindAllStringSubmatch(res.body, -1)
+		for _, m := range items {
+			id, label := m[1], m[2]
+			if m[3] != "c-"+id || m[4] != "c-"+id || m[5] != label+"のグラフ" {
+				t.Errorf("chart of %s is named %q by %q", label, m[5], m[3])
+			}
+			if m[6] != "t-"+id || m[7] != "t-"+id || m[8] != label+"の表" {
+				t.Errorf("table region of %s is named %q by %q", label, m[8], m[6])
+			}
+		}
+		if n := strings.Count(res.body, `<section class="survey-item"`); n == 0 || n != len(items) {
+			t.Errorf("%d item sections, %d with a named chart and table", n, len(items))
 		}
 		if res := w.do("GET", loc+"/results", nil, hr); !strings.Contains(res.body, "ひみつの意見") {
 			t.Fatal("free text not listed although the survey shows it")

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 
 	"telework/internal/apperr"
 	"telework/internal/auth"
@@ -75,6 +76,25 @@ func readSystemForm(fm *form, x *tasks.InfoSystem) {
 	}
 }
 
+// segmentFromCommon explains a missing segment when the form's default,
+// 「候補の一般的な区分を使う」, was kept for a name that is no suggestion:
+// the service only knows the segment is not one of the list, while the
+// person chose the one option that needs a suggested name.
+func segmentFromCommon(err error, x *tasks.InfoSystem) error {
+	e := apperr.As(err)
+	if e == nil || e.Code != apperr.Invalid || x.Segment != "" {
+		return err
+	}
+	out := *e
+	out.Fields = slices.Clone(e.Fields)
+	for i, f := range out.Fields {
+		if f.Field == "segment" && f.Key == "field.choice" {
+			out.Fields[i].Key = "tasks.field.segment_needs_candidate"
+		}
+	}
+	return &out
+}
+
 func (s *Server) systemCreate(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
@@ -83,7 +103,7 @@ func (s *Server) systemCreate(w http.ResponseWriter, r *http.Request) {
 	fm := newForm(r)
 	var x tasks.InfoSystem
 	readSystemForm(fm, &x)
-	if err := s.svc.Tasks.SaveSystem(r.Context(), p.TenantID, p, &x); err != nil {
+	if err := segmentFromCommon(s.svc.Tasks.SaveSystem(r.Context(), p.TenantID, p, &x), &x); err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {
 			s.renderSystems(w, r, http.StatusUnprocessableEntity, &systemsView{System: x, Place: tasks.WorkPlace{Kind: tasks.Branch, Network: tasks.OfficeLAN}}, err)
 			return
@@ -131,7 +151,7 @@ func (s *Server) systemSave(w http.ResponseWriter, r *http.Request) {
 		func(fm *form, x *tasks.InfoSystem) error {
 			readSystemForm(fm, x)
 			x.Version = int64(fm.int("version", 0))
-			return s.svc.Tasks.SaveSystem(r.Context(), p.TenantID, p, x)
+			return segmentFromCommon(s.svc.Tasks.SaveSystem(r.Context(), p.TenantID, p, x), x)
 		})
 }
 

@@ -45,9 +45,15 @@
 // message saying so (「申請しました。」): a status already on the page when it
 // loads is not announced by every screen reader, and the keyboard would
 // otherwise start at the top of the page.
+//
+// A page reached at a fragment (a checklist saved returns to
+// #item-…) stays scrolled there: the browser focuses the fragment's target
+// once the page is ready — the page itself (BODY) when the target takes no
+// focus, which loses the message — so the focus is moved again after that,
+// without scrolling.
 (function () {
   "use strict";
-  document.addEventListener("DOMContentLoaded", function () {
+  function toMessage() {
     if (document.querySelector("[autofocus]")) {
       return;
     }
@@ -56,7 +62,13 @@
       return;
     }
     s.setAttribute("tabindex", "-1");
-    s.focus();
+    s.focus(location.hash ? { preventScroll: true } : undefined);
+  }
+  document.addEventListener("DOMContentLoaded", toMessage);
+  window.addEventListener("load", function () {
+    if (location.hash && (!document.activeElement || document.activeElement === document.body)) {
+      setTimeout(toMessage, 0);
+    }
   });
 })();
 
