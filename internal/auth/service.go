@@ -90,6 +90,9 @@ type Tx interface {
 	// RevokeUserAPITokens revokes the account's active tokens and returns
 	// their ids.
 	RevokeUserAPITokens(ctx context.Context, tenantID, userID int64, at time.Time) ([]int64, error)
+	// EndUserInvitations ends the account's unused, unexpired invitation
+	// links (they expire at at) and returns their ids.
+	EndUserInvitations(ctx context.Context, tenantID, userID int64, at time.Time) ([]int64, error)
 	// InsertSession stores a new session (a password change rotates the
 	// session inside its transaction).
 	InsertSession(ctx context.Context, s *Session) error
@@ -575,6 +578,15 @@ func (s *Service) updateUser(ctx context.Context, tx Tx, tenantID int64, actor a
 		ObjectID: itoa(id), Before: before.AuditView(), After: a.AuditView()}); err != nil {
 		return nil, err
 	}
+	// An invitation link sets a password: once any password is set (an
+	// HR or command-line reset, the person's own change, another link
+	// accepted), an unused link left on an old printed notice must not
+	// take the account over.
+	if passwordChanged {
+		if err := s.endInvitations(ctx, tx, tenantID, actor, id, action); err != nil {
+			return nil, err
+		}
+	}
 	// A token must not outlive the credentials behind it: a new password
 	// (a reset or the person's own change), disabling and a change of
 	// roles revoke the account's tokens (issue 10 item 2).
@@ -595,6 +607,17 @@ func (s *Service) revokeUserTokens(ctx context.Context, tx Tx, tenantID int64, a
 	}
 	return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "token.revoke_all", ObjectType: "user", ObjectID: itoa(userID),
 		After: map[string]any{"revoked_tokens": ids, "reason": reason}})
+}
+
+// endInvitations ends every outstanding invitation link of an account and
+// writes one audit entry naming them (none when it had none).
+func (s *Service) endInvitations(ctx context.Context, tx Tx, tenantID int64, actor audit.Actor, userID int64, reason string) error {
+	ids, err := tx.EndUserInvitations(ctx, tenantID, userID, s.now().UTC().Truncate(time.Microsecond))
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "user.invitation_end", ObjectType: "user", ObjectID: itoa(userID),
+		After: map[string]any{"invitation_ids": ids, "reason": reason}})
 }
 
 // UserByID returns one account or NotFound.
