@@ -223,6 +223,56 @@ func TestTokensDoNotOutliveCredentials(t *testing.T) {
 	})
 }
 
+// TestOperatorTokensDoNotOutliveThePassword: an operator's own change
+// (POST /operator/password) and the command line's reset
+// (`user reset-password --operator`) revoke the operator's tokens, audited
+// in the instance's chain, as they do for tenant accounts (a review found
+// the operator's tokens survived both).
+func TestOperatorTokensDoNotOutliveThePassword(t *testing.T) {
+	cases := []struct {
+		name string
+		set  func(t *testing.T, s *auth.Service, op *auth.OperatorAccount)
+	}{
+		{"own change", func(t *testing.T, s *auth.Service, op *auth.OperatorAccount) {
+			tok, err := s.StartSession(ctxb(), 0, op.ID, op.LoginID, nil, "")
+			must(t, err)
+			p, err := s.Authenticate(ctxb(), tok)
+			must(t, err)
+			_, err = s.ChangePassword(ctxb(), p, "correct horse battery", "operators need long ones", "operators need long ones")
+			must(t, err)
+		}},
+		{"command-line reset", func(t *testing.T, s *auth.Service, op *auth.OperatorAccount) {
+			h, err := auth.HashPassword("a temporary one 2026")
+			must(t, err)
+			must(t, s.SetOperatorPassword(ctxb(), audit.Actor{Label: "cli"}, op.ID, h, true))
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, db *store.DB) {
+				newClock(db)
+				s, _, _, op := setup(t, db)
+				_, secret, err := s.IssueToken(ctxb(), sys, 0, op.ID, auth.NewToken{Name: "運用", Days: 30})
+				must(t, err)
+				if _, err := s.TokenPrincipal(ctxb(), secret); err != nil {
+					t.Fatalf("the new token: %v", err)
+				}
+				c.set(t, s, op)
+				if _, err := s.TokenPrincipal(ctxb(), secret); code(err) != apperr.Unauthorized {
+					t.Errorf("the operator's token survived the password change: %v", err)
+				}
+				es := tokenCount(t, db, 0, "token.revoke_all")
+				if len(es) != 1 || es[0].ObjectType != "operator" || !strings.Contains(string(es[0].After), "operator.password") {
+					t.Errorf("revocation not audited in the instance chain: %+v", es)
+				}
+				if _, err := db.VerifyAuditChain(ctxb(), 0); err != nil {
+					t.Error(err)
+				}
+			})
+		})
+	}
+}
+
 // TestRetireRevokesTokens: retiring a person disables their account and,
 // in the same transaction, revokes its tokens with an audit entry.
 func TestRetireRevokesTokens(t *testing.T) {

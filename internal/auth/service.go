@@ -601,11 +601,17 @@ func (s *Service) updateUser(ctx context.Context, tx Tx, tenantID int64, actor a
 // revokeUserTokens revokes every active token of an account and writes one
 // audit entry naming them (none when it had none).
 func (s *Service) revokeUserTokens(ctx context.Context, tx Tx, tenantID int64, actor audit.Actor, userID int64, reason string) error {
+	return s.revokeTokens(ctx, tx, tenantID, actor, "user", userID, reason)
+}
+
+// revokeTokens is revokeUserTokens for a tenant account (objectType
+// "user") or an operator (tenant 0, "operator").
+func (s *Service) revokeTokens(ctx context.Context, tx Tx, tenantID int64, actor audit.Actor, objectType string, userID int64, reason string) error {
 	ids, err := tx.RevokeUserAPITokens(ctx, tenantID, userID, s.now().UTC().Truncate(time.Microsecond))
 	if err != nil || len(ids) == 0 {
 		return err
 	}
-	return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "token.revoke_all", ObjectType: "user", ObjectID: itoa(userID),
+	return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "token.revoke_all", ObjectType: objectType, ObjectID: itoa(userID),
 		After: map[string]any{"revoked_tokens": ids, "reason": reason}})
 }
 
@@ -670,8 +676,11 @@ func (s *Service) OperatorByLogin(ctx context.Context, loginID string) (*Operato
 	return s.st.FindOperatorByLogin(ctx, loginID)
 }
 
-// SetOperatorPassword stores a new hash (mustChange marks an admin reset)
-// and ends every session of the operator.
+// SetOperatorPassword stores a new hash (mustChange marks an admin reset),
+// ends every session of the operator and revokes the operator's API tokens
+// (a token never outlives the password it was made under, as for tenant
+// accounts: the own change on the pages and `user reset-password
+// --operator` both come here).
 func (s *Service) SetOperatorPassword(ctx context.Context, actor audit.Actor, id int64, hash string, mustChange bool) error {
 	return s.st.InAuthTx(ctx, func(tx Tx) error {
 		before, err := tx.FindOperatorForUpdate(ctx, id)
@@ -686,8 +695,11 @@ func (s *Service) SetOperatorPassword(ctx context.Context, actor audit.Actor, id
 		if err := tx.DeleteUserSessions(ctx, 0, id, ""); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, 0, actor, audit.Change{Action: "operator.password", ObjectType: "operator",
-			ObjectID: itoa(id), After: map[string]any{"must_change_password": mustChange}})
+		if err := tx.Audit(ctx, 0, actor, audit.Change{Action: "operator.password", ObjectType: "operator",
+			ObjectID: itoa(id), After: map[string]any{"must_change_password": mustChange}}); err != nil {
+			return err
+		}
+		return s.revokeTokens(ctx, tx, 0, actor, "operator", id, "operator.password")
 	})
 }
 
