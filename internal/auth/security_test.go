@@ -430,6 +430,65 @@ func TestSeparationOfDuties(t *testing.T) {
 	})
 }
 
+// TestHRCannotTakeOverAnAuditor: HR neither issues a temporary password
+// for an auditor's account (it would read it and sign in as the auditor)
+// nor disables or re-enables it; the operator's command line resets it,
+// and someone holding the auditor role may do both.
+func TestHRCannotTakeOverAnAuditor(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		newClock(db)
+		s, tn, hr, op := setup(t, db)
+		f := storetest.F(db)
+		pHR, _ := s.Principal(ctxb(), tn.ID, hr.ID)
+		pOp, _ := s.Principal(ctxb(), 0, op.ID)
+		kansa := &auth.User{LoginID: "kansa01", PasswordHash: hr.PasswordHash}
+		must(t, f.CreateUser(ctxb(), tn.ID, sys, kansa))
+		_, err := s.SetAuditor(ctxb(), pOp, tn.ID, "kansa01", true)
+		must(t, err)
+		both := &auth.User{LoginID: "jinjikansa", PasswordHash: hr.PasswordHash, Granted: []auth.Role{auth.HRAdmin}}
+		must(t, f.CreateUser(ctxb(), tn.ID, sys, both))
+		_, err = s.SetAuditor(ctxb(), pOp, tn.ID, "jinjikansa", true)
+		must(t, err)
+		pBoth, _ := s.Principal(ctxb(), tn.ID, both.ID)
+		fieldOf := func(err error) (string, string) {
+			if e := apperr.As(err); e != nil && len(e.Fields) > 0 {
+				return e.Fields[0].Field, e.Fields[0].Key
+			}
+			return "", ""
+		}
+		roles := []auth.Role{auth.Auditor}
+		cases := []struct {
+			name       string
+			do         func() error
+			field, key string // "" when allowed
+		}{
+			{"HR resets", func() error { _, err := s.ResetPassword(ctxb(), pHR, kansa.ID); return err },
+				"password", "field.auditor_reset_by_operator"},
+			{"HR disables", func() error { return s.SetRoles(ctxb(), pHR, kansa.ID, roles, true, 0) },
+				"disabled", "field.auditor_disable_by_operator"},
+			{"HR saves the form unchanged", func() error { return s.SetRoles(ctxb(), pHR, kansa.ID, roles, false, 0) }, "", ""},
+			{"an auditor (also HR) resets", func() error { _, err := s.ResetPassword(ctxb(), pBoth, kansa.ID); return err }, "", ""},
+			{"an auditor (also HR) disables", func() error { return s.SetRoles(ctxb(), pBoth, kansa.ID, roles, true, 0) }, "", ""},
+			{"HR re-enables", func() error { return s.SetRoles(ctxb(), pHR, kansa.ID, roles, false, 0) },
+				"disabled", "field.auditor_disable_by_operator"},
+			{"the command line resets", func() error {
+				h, mc := hr.PasswordHash, true
+				_, err := s.UpdateUser(ctxb(), tn.ID, audit.Actor{Label: "cli"}, kansa.ID, auth.UserUpdate{PasswordHash: &h, MustChange: &mc, Action: "user.password_reset"})
+				return err
+			}, "", ""},
+		}
+		for _, c := range cases {
+			err := c.do()
+			if field, key := fieldOf(err); field != c.field || key != c.key || (c.key == "" && err != nil) {
+				t.Errorf("%s: %v (field %q key %q), want field %q key %q", c.name, err, field, key, c.field, c.key)
+			}
+		}
+		if es := tokenCount(t, db, tn.ID, "user.password_reset"); len(es) != 2 {
+			t.Errorf("%d resets recorded, want 2 (the auditor's and the command line's)", len(es))
+		}
+	})
+}
+
 func slicesHas(rs []auth.Role, r auth.Role) bool {
 	for _, x := range rs {
 		if x == r {

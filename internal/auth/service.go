@@ -470,8 +470,8 @@ func (s *Service) CreateUserIn(ctx context.Context, tx Tx, tenantID int64, actor
 // SetRoles changes an account's granted roles and whether it is disabled.
 // HR cannot lock itself out (another HR admin must do that), nobody grants
 // a role to themselves, and the auditor role is granted and removed only
-// by an auditor or the operator (separation of duties, issue 10 item 14).
-// Disabling ends the account's sessions; disabling or a change of roles
+// by an auditor or the operator (separation of duties, issue 10 item 14);
+// so is disabling or re-enabling an auditor's account. Disabling ends the account's sessions; disabling or a change of roles
 // revokes its API tokens.
 func (s *Service) SetRoles(ctx context.Context, p *Principal, id int64, granted []Role, disabled bool, expectVersion int64) error {
 	if id == p.UserID && (disabled || !slices.Contains(granted, HRAdmin)) {
@@ -493,6 +493,11 @@ func (s *Service) SetRoles(ctx context.Context, p *Principal, id int64, granted 
 		if err := checkDuties(p, before, g); err != nil {
 			return err
 		}
+		if disabled != before.Disabled {
+			if err := checkAuditorAccount(p, before, "disabled", "field.auditor_disable_by_operator"); err != nil {
+				return err
+			}
+		}
 		_, err = s.updateUser(ctx, tx, p.TenantID, ActorOf(p), id,
 			UserUpdate{Granted: &g, Disabled: &disabled, ExpectVersion: expectVersion, Action: "user.roles"}, "")
 		return err
@@ -501,6 +506,9 @@ func (s *Service) SetRoles(ctx context.Context, p *Principal, id int64, granted 
 
 // ResetPassword gives the account a temporary password that must be
 // changed at the next sign-in, ends its sessions, and returns the password.
+// HR cannot reset an auditor's password (separation of duties: it would
+// read the temporary password and sign in as the auditor); the operator's
+// command line (UpdateUser) can.
 func (s *Service) ResetPassword(ctx context.Context, p *Principal, id int64) (string, error) {
 	if id == p.UserID {
 		// A temporary password for oneself would skip the current password
@@ -518,7 +526,14 @@ func (s *Service) ResetPassword(ctx context.Context, p *Principal, id int64) (st
 	}
 	t := true
 	err = s.st.InAuthTx(ctx, func(tx Tx) error {
-		_, err := s.updateUser(ctx, tx, tenantID, actor, id, UserUpdate{PasswordHash: &hash, MustChange: &t, Action: "user.password_reset"}, "")
+		before, err := tx.FindUserForUpdate(ctx, tenantID, id)
+		if err != nil {
+			return err
+		}
+		if err := checkAuditorAccount(p, before, "password", "field.auditor_reset_by_operator"); err != nil {
+			return err
+		}
+		_, err = s.updateUser(ctx, tx, tenantID, actor, id, UserUpdate{PasswordHash: &hash, MustChange: &t, Action: "user.password_reset"}, "")
 		return err
 	})
 	if err != nil {
