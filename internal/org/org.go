@@ -297,6 +297,14 @@ type StaffChange struct {
 	NewUnitName   string
 }
 
+// Validate checks the search text (q: at most apperr.MaxSearchLen
+// characters).
+func (f StaffFilter) Validate() error {
+	var v apperr.Validation
+	v.Search("q", f.Query, "staff.search_label")
+	return v.Err()
+}
+
 // StaffFilter narrows a staff search. Query matches 氏名, かな and 職員番号
 // through SearchKey.
 type StaffFilter struct {
