@@ -239,7 +239,7 @@ func deliverySchemas() map[string]any {
 			"after_hours": boolean("be told outside working time too (omitted: unchanged). Not answering after hours is no ground for anything (第5章 3.)")}),
 		"NotificationChannel":       channel,
 		"NotificationSettings":      obj([]string{"smtp_host", "smtp_port", "smtp_tls", "charset", "channels"}, out),
-		"NotificationSettingsInput": obj([]string{"smtp_port", "smtp_tls", "charset"}, in),
+		"NotificationSettingsInput": obj([]string{"smtp_port", "smtp_tls"}, in),
 		"DeadLetter": obj([]string{"id", "notification_id", "channel", "kind", "message", "attempts", "last_error", "created_at"},
 			map[string]any{"id": integer("delivery"), "notification_id": integer("notification"), "channel": strEnum([]string{"email", "chat"}, ""),
 				"kind": str("kind of notification"), "message": str("the text, in the caller's language"), "attempts": integer("tries"),

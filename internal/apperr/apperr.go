@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"unicode/utf8"
 )
 
 // Code classifies an error for the edge (HTTP status, exit code).
@@ -97,6 +98,20 @@ type Validation struct{ fields []FieldError }
 // Add records a broken rule for a field.
 func (v *Validation) Add(field, key string, args map[string]any) {
 	v.fields = append(v.fields, FieldError{Field: field, Key: key, Args: args})
+}
+
+// MaxSearchLen bounds the text of a search box, in characters. Nobody
+// types more, and SQLite refuses a LIKE pattern over 50,000 bytes: a
+// search of 50,001 characters answered 500 there where PostgreSQL answered
+// 200.
+const MaxSearchLen = 100
+
+// Search refuses search text on field longer than MaxSearchLen; labelKey
+// is the message key of the box's label.
+func (v *Validation) Search(field, text, labelKey string) {
+	if utf8.RuneCountInString(text) > MaxSearchLen {
+		v.Add(field, "field.too_long", map[string]any{"Max": MaxSearchLen, "LabelKey": labelKey})
+	}
 }
 
 // Has reports whether the field already has an error.

@@ -34,7 +34,7 @@ var KindGroups = []KindGroup{
 	{"unit", []string{"unit.create", "unit.update", "unit.retire", "unit.schedule", "unit.import", "unit.export"}},
 	{"user", []string{"user.create", "user.update", "user.roles", "user.password", "user.password_reset",
 		"user.settings", "user.sso_bind", "user.sso_unbind", "user.password_sso", "user.invite", "user.bulk_create",
-		"user.invitation_accept", "user.notices_export"}},
+		"user.invitation_accept", "user.invitation_end", "user.notices_export"}},
 	{"auth", []string{"auth.login", "auth.login_failed"}},
 	{"token", []string{"token.create", "token.revoke", "token.revoke_all"}},
 	{"policy", []string{"policy.save", "policy.delete"}},

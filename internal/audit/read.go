@@ -182,6 +182,11 @@ func (s *Service) Export(ctx context.Context, tenantID int64, q Query, fn func(*
 // an action, the test entries must pass. A page (empty) is returned when
 // the object or person named nobody.
 func (s *Service) filter(ctx context.Context, r Reader, tenantID int64, q Query) (Filter, func(*Entry) bool, *Page, error) {
+	var v apperr.Validation
+	v.Search("action", strings.TrimSpace(q.Action), "auditlog.kind")
+	if err := v.Err(); err != nil {
+		return Filter{}, nil, nil, err
+	}
 	f := Filter{Action: strings.TrimSpace(q.Action), ObjectType: strings.TrimSpace(q.ObjectType), ObjectID: strings.TrimSpace(q.ObjectID),
 		From: q.From, To: q.To, BeforeSeq: q.BeforeSeq, AfterSeq: q.AfterSeq}
 	var match func(*Entry) bool

@@ -36,6 +36,20 @@ func checkDuties(p *Principal, before *User, granted []Role) error {
 	return v.Err()
 }
 
+// checkAuditorAccount refuses p, who may not manage the auditor role, an
+// action on an auditor's account that would hand it to someone else or put
+// it out of service: a temporary password (HR would read it and could sign
+// in as the auditor), disabling or re-enabling it (field names the form's
+// field; key the rule). The operator's command line is not refused.
+func checkAuditorAccount(p *Principal, u *User, field, key string) error {
+	if !slices.Contains(u.Granted, Auditor) || mayManageAuditor(p) {
+		return nil
+	}
+	var v apperr.Validation
+	v.Add(field, key, nil)
+	return v.Err()
+}
+
 // MayManageAuditor tells a page whether to offer the auditor role to p.
 func MayManageAuditor(p *Principal) bool { return mayManageAuditor(p) }
 

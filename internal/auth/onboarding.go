@@ -111,6 +111,11 @@ func (o *Onboarding) Candidates(ctx context.Context, p *Principal, f CandidateFi
 	if !p.Has(HRAdmin) {
 		return nil, 0, apperr.Forbid()
 	}
+	var v apperr.Validation
+	v.Search("q", f.Query, "golive.bulk_search")
+	if err := v.Err(); err != nil {
+		return nil, 0, err
+	}
 	return o.st.FindStaffWithoutAccount(ctx, p.TenantID, f)
 }
 
@@ -162,6 +167,9 @@ func (o *Onboarding) CreateAccounts(ctx context.Context, p *Principal, in BulkAc
 	}
 	if len(in.StaffIDs) > MaxBulkAccounts {
 		v.Add("staff", "golive.bulk_too_many", map[string]any{"Max": MaxBulkAccounts})
+	}
+	if in.All {
+		v.Search("q", in.Filter.Query, "golive.bulk_search")
 	}
 	if err := v.Err(); err != nil {
 		return nil, err

@@ -171,3 +171,65 @@ func TestInvitationThrottle(t *testing.T) {
 		}
 	})
 }
+
+// Any password set for an account ends its unused invitation links: a
+// printed notice kept somewhere must not take the account over after HR
+// issued a temporary password (the page or the command line) or the person
+// set their own (a review found the old link still set a new password).
+func TestPasswordSetEndsInvitations(t *testing.T) {
+	known, err := auth.HashPassword("correct horse battery")
+	must(t, err)
+	cases := []struct {
+		name string
+		set  func(t *testing.T, db *store.DB, f *onboardingFixture, u *auth.User)
+	}{
+		{"hr reset", func(t *testing.T, _ *store.DB, f *onboardingFixture, u *auth.User) {
+			_, err := f.s.ResetPassword(ctxb(), f.hr, u.ID)
+			must(t, err)
+		}},
+		{"command-line reset", func(t *testing.T, _ *store.DB, f *onboardingFixture, u *auth.User) {
+			h, mc := known, true
+			_, err := f.s.UpdateUser(ctxb(), f.tn.ID, sys, u.ID, auth.UserUpdate{PasswordHash: &h, MustChange: &mc, Action: "user.password_reset"})
+			must(t, err)
+		}},
+		{"own change", func(t *testing.T, db *store.DB, f *onboardingFixture, u *auth.User) {
+			// A password the person knows, written beside the services.
+			if _, err := db.SQL.ExecContext(ctxb(), db.Rebind(`UPDATE users SET password_hash = ? WHERE tenant_id = ? AND id = ?`), known, f.tn.ID, u.ID); err != nil {
+				t.Fatal(err)
+			}
+			p := &auth.Principal{TenantID: f.tn.ID, UserID: u.ID, LoginID: u.LoginID, Roles: []auth.Role{auth.Staff}}
+			_, err := f.s.ChangePassword(ctxb(), p, "correct horse battery", "natsu-no-umi-2026", "natsu-no-umi-2026")
+			must(t, err)
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, db *store.DB) {
+				f := newOnboarding(t, db)
+				issued, err := f.ob.CreateAccounts(ctxb(), f.hr, auth.BulkAccounts{StaffIDs: []int64{f.staff["1001"].ID, f.staff["2001"].ID}, Method: auth.ByInvitation})
+				must(t, err)
+				u, err := f.s.UserByLogin(ctxb(), f.tn.ID, "1001")
+				must(t, err)
+				c.set(t, db, f, u)
+				if _, err := f.ob.Invitation(ctxb(), f.tn.Slug, issued[0].Token); key(err) != "golive.invite_invalid" {
+					t.Errorf("the old link still shows its page: %v", err)
+				}
+				in := auth.AcceptInvitation{Tenant: f.tn.Slug, Token: issued[0].Token, Password: "taken-over-2026!", Confirm: "taken-over-2026!", ClientAddr: "10.0.0.3"}
+				if _, err := f.ob.Accept(ctxb(), in); key(err) != "golive.invite_invalid" {
+					t.Fatalf("the old link set a password: %v", err)
+				}
+				if _, err := f.s.SignIn(ctxb(), auth.SignIn{Tenant: f.tn.Slug, LoginID: "1001", Password: in.Password, ClientAddr: "10.0.0.3"}); err == nil {
+					t.Fatal("signed in with the password set through the old link")
+				}
+				if n := auditCount(t, db, f.tn.ID, "user.invitation_end"); n != 1 {
+					t.Errorf("invitation_end entries: %d", n)
+				}
+				// The other person's link is untouched.
+				in.Token = issued[1].Token
+				if _, err := f.ob.Accept(ctxb(), in); err != nil {
+					t.Fatalf("another account's link: %v", err)
+				}
+			})
+		})
+	}
+}

@@ -223,6 +223,56 @@ func TestTokensDoNotOutliveCredentials(t *testing.T) {
 	})
 }
 
+// TestOperatorTokensDoNotOutliveThePassword: an operator's own change
+// (POST /operator/password) and the command line's reset
+// (`user reset-password --operator`) revoke the operator's tokens, audited
+// in the instance's chain, as they do for tenant accounts (a review found
+// the operator's tokens survived both).
+func TestOperatorTokensDoNotOutliveThePassword(t *testing.T) {
+	cases := []struct {
+		name string
+		set  func(t *testing.T, s *auth.Service, op *auth.OperatorAccount)
+	}{
+		{"own change", func(t *testing.T, s *auth.Service, op *auth.OperatorAccount) {
+			tok, err := s.StartSession(ctxb(), 0, op.ID, op.LoginID, nil, "")
+			must(t, err)
+			p, err := s.Authenticate(ctxb(), tok)
+			must(t, err)
+			_, err = s.ChangePassword(ctxb(), p, "correct horse battery", "operators need long ones", "operators need long ones")
+			must(t, err)
+		}},
+		{"command-line reset", func(t *testing.T, s *auth.Service, op *auth.OperatorAccount) {
+			h, err := auth.HashPassword("a temporary one 2026")
+			must(t, err)
+			must(t, s.SetOperatorPassword(ctxb(), audit.Actor{Label: "cli"}, op.ID, h, true))
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, db *store.DB) {
+				newClock(db)
+				s, _, _, op := setup(t, db)
+				_, secret, err := s.IssueToken(ctxb(), sys, 0, op.ID, auth.NewToken{Name: "運用", Days: 30})
+				must(t, err)
+				if _, err := s.TokenPrincipal(ctxb(), secret); err != nil {
+					t.Fatalf("the new token: %v", err)
+				}
+				c.set(t, s, op)
+				if _, err := s.TokenPrincipal(ctxb(), secret); code(err) != apperr.Unauthorized {
+					t.Errorf("the operator's token survived the password change: %v", err)
+				}
+				es := tokenCount(t, db, 0, "token.revoke_all")
+				if len(es) != 1 || es[0].ObjectType != "operator" || !strings.Contains(string(es[0].After), "operator.password") {
+					t.Errorf("revocation not audited in the instance chain: %+v", es)
+				}
+				if _, err := db.VerifyAuditChain(ctxb(), 0); err != nil {
+					t.Error(err)
+				}
+			})
+		})
+	}
+}
+
 // TestRetireRevokesTokens: retiring a person disables their account and,
 // in the same transaction, revokes its tokens with an audit entry.
 func TestRetireRevokesTokens(t *testing.T) {
@@ -376,6 +426,65 @@ func TestSeparationOfDuties(t *testing.T) {
 		must(t, err)
 		if len(as) != 2 {
 			t.Errorf("auditors: %d, want jinjikansa and kansa03", len(as))
+		}
+	})
+}
+
+// TestHRCannotTakeOverAnAuditor: HR neither issues a temporary password
+// for an auditor's account (it would read it and sign in as the auditor)
+// nor disables or re-enables it; the operator's command line resets it,
+// and someone holding the auditor role may do both.
+func TestHRCannotTakeOverAnAuditor(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		newClock(db)
+		s, tn, hr, op := setup(t, db)
+		f := storetest.F(db)
+		pHR, _ := s.Principal(ctxb(), tn.ID, hr.ID)
+		pOp, _ := s.Principal(ctxb(), 0, op.ID)
+		kansa := &auth.User{LoginID: "kansa01", PasswordHash: hr.PasswordHash}
+		must(t, f.CreateUser(ctxb(), tn.ID, sys, kansa))
+		_, err := s.SetAuditor(ctxb(), pOp, tn.ID, "kansa01", true)
+		must(t, err)
+		both := &auth.User{LoginID: "jinjikansa", PasswordHash: hr.PasswordHash, Granted: []auth.Role{auth.HRAdmin}}
+		must(t, f.CreateUser(ctxb(), tn.ID, sys, both))
+		_, err = s.SetAuditor(ctxb(), pOp, tn.ID, "jinjikansa", true)
+		must(t, err)
+		pBoth, _ := s.Principal(ctxb(), tn.ID, both.ID)
+		fieldOf := func(err error) (string, string) {
+			if e := apperr.As(err); e != nil && len(e.Fields) > 0 {
+				return e.Fields[0].Field, e.Fields[0].Key
+			}
+			return "", ""
+		}
+		roles := []auth.Role{auth.Auditor}
+		cases := []struct {
+			name       string
+			do         func() error
+			field, key string // "" when allowed
+		}{
+			{"HR resets", func() error { _, err := s.ResetPassword(ctxb(), pHR, kansa.ID); return err },
+				"password", "field.auditor_reset_by_operator"},
+			{"HR disables", func() error { return s.SetRoles(ctxb(), pHR, kansa.ID, roles, true, 0) },
+				"disabled", "field.auditor_disable_by_operator"},
+			{"HR saves the form unchanged", func() error { return s.SetRoles(ctxb(), pHR, kansa.ID, roles, false, 0) }, "", ""},
+			{"an auditor (also HR) resets", func() error { _, err := s.ResetPassword(ctxb(), pBoth, kansa.ID); return err }, "", ""},
+			{"an auditor (also HR) disables", func() error { return s.SetRoles(ctxb(), pBoth, kansa.ID, roles, true, 0) }, "", ""},
+			{"HR re-enables", func() error { return s.SetRoles(ctxb(), pHR, kansa.ID, roles, false, 0) },
+				"disabled", "field.auditor_disable_by_operator"},
+			{"the command line resets", func() error {
+				h, mc := hr.PasswordHash, true
+				_, err := s.UpdateUser(ctxb(), tn.ID, audit.Actor{Label: "cli"}, kansa.ID, auth.UserUpdate{PasswordHash: &h, MustChange: &mc, Action: "user.password_reset"})
+				return err
+			}, "", ""},
+		}
+		for _, c := range cases {
+			err := c.do()
+			if field, key := fieldOf(err); field != c.field || key != c.key || (c.key == "" && err != nil) {
+				t.Errorf("%s: %v (field %q key %q), want field %q key %q", c.name, err, field, key, c.field, c.key)
+			}
+		}
+		if es := tokenCount(t, db, tn.ID, "user.password_reset"); len(es) != 2 {
+			t.Errorf("%d resets recorded, want 2 (the auditor's and the command line's)", len(es))
 		}
 	})
 }

@@ -90,6 +90,9 @@ type Tx interface {
 	// RevokeUserAPITokens revokes the account's active tokens and returns
 	// their ids.
 	RevokeUserAPITokens(ctx context.Context, tenantID, userID int64, at time.Time) ([]int64, error)
+	// EndUserInvitations ends the account's unused, unexpired invitation
+	// links (they expire at at) and returns their ids.
+	EndUserInvitations(ctx context.Context, tenantID, userID int64, at time.Time) ([]int64, error)
 	// InsertSession stores a new session (a password change rotates the
 	// session inside its transaction).
 	InsertSession(ctx context.Context, s *Session) error
@@ -467,8 +470,8 @@ func (s *Service) CreateUserIn(ctx context.Context, tx Tx, tenantID int64, actor
 // SetRoles changes an account's granted roles and whether it is disabled.
 // HR cannot lock itself out (another HR admin must do that), nobody grants
 // a role to themselves, and the auditor role is granted and removed only
-// by an auditor or the operator (separation of duties, issue 10 item 14).
-// Disabling ends the account's sessions; disabling or a change of roles
+// by an auditor or the operator (separation of duties, issue 10 item 14);
+// so is disabling or re-enabling an auditor's account. Disabling ends the account's sessions; disabling or a change of roles
 // revokes its API tokens.
 func (s *Service) SetRoles(ctx context.Context, p *Principal, id int64, granted []Role, disabled bool, expectVersion int64) error {
 	if id == p.UserID && (disabled || !slices.Contains(granted, HRAdmin)) {
@@ -490,6 +493,11 @@ func (s *Service) SetRoles(ctx context.Context, p *Principal, id int64, granted 
 		if err := checkDuties(p, before, g); err != nil {
 			return err
 		}
+		if disabled != before.Disabled {
+			if err := checkAuditorAccount(p, before, "disabled", "field.auditor_disable_by_operator"); err != nil {
+				return err
+			}
+		}
 		_, err = s.updateUser(ctx, tx, p.TenantID, ActorOf(p), id,
 			UserUpdate{Granted: &g, Disabled: &disabled, ExpectVersion: expectVersion, Action: "user.roles"}, "")
 		return err
@@ -498,6 +506,9 @@ func (s *Service) SetRoles(ctx context.Context, p *Principal, id int64, granted 
 
 // ResetPassword gives the account a temporary password that must be
 // changed at the next sign-in, ends its sessions, and returns the password.
+// HR cannot reset an auditor's password (separation of duties: it would
+// read the temporary password and sign in as the auditor); the operator's
+// command line (UpdateUser) can.
 func (s *Service) ResetPassword(ctx context.Context, p *Principal, id int64) (string, error) {
 	if id == p.UserID {
 		// A temporary password for oneself would skip the current password
@@ -515,7 +526,14 @@ func (s *Service) ResetPassword(ctx context.Context, p *Principal, id int64) (st
 	}
 	t := true
 	err = s.st.InAuthTx(ctx, func(tx Tx) error {
-		_, err := s.updateUser(ctx, tx, tenantID, actor, id, UserUpdate{PasswordHash: &hash, MustChange: &t, Action: "user.password_reset"}, "")
+		before, err := tx.FindUserForUpdate(ctx, tenantID, id)
+		if err != nil {
+			return err
+		}
+		if err := checkAuditorAccount(p, before, "password", "field.auditor_reset_by_operator"); err != nil {
+			return err
+		}
+		_, err = s.updateUser(ctx, tx, tenantID, actor, id, UserUpdate{PasswordHash: &hash, MustChange: &t, Action: "user.password_reset"}, "")
 		return err
 	})
 	if err != nil {
@@ -575,6 +593,15 @@ func (s *Service) updateUser(ctx context.Context, tx Tx, tenantID int64, actor a
 		ObjectID: itoa(id), Before: before.AuditView(), After: a.AuditView()}); err != nil {
 		return nil, err
 	}
+	// An invitation link sets a password: once any password is set (an
+	// HR or command-line reset, the person's own change, another link
+	// accepted), an unused link left on an old printed notice must not
+	// take the account over.
+	if passwordChanged {
+		if err := s.endInvitations(ctx, tx, tenantID, actor, id, action); err != nil {
+			return nil, err
+		}
+	}
 	// A token must not outlive the credentials behind it: a new password
 	// (a reset or the person's own change), disabling and a change of
 	// roles revoke the account's tokens (issue 10 item 2).
@@ -589,12 +616,29 @@ func (s *Service) updateUser(ctx context.Context, tx Tx, tenantID int64, actor a
 // revokeUserTokens revokes every active token of an account and writes one
 // audit entry naming them (none when it had none).
 func (s *Service) revokeUserTokens(ctx context.Context, tx Tx, tenantID int64, actor audit.Actor, userID int64, reason string) error {
+	return s.revokeTokens(ctx, tx, tenantID, actor, "user", userID, reason)
+}
+
+// revokeTokens is revokeUserTokens for a tenant account (objectType
+// "user") or an operator (tenant 0, "operator").
+func (s *Service) revokeTokens(ctx context.Context, tx Tx, tenantID int64, actor audit.Actor, objectType string, userID int64, reason string) error {
 	ids, err := tx.RevokeUserAPITokens(ctx, tenantID, userID, s.now().UTC().Truncate(time.Microsecond))
 	if err != nil || len(ids) == 0 {
 		return err
 	}
-	return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "token.revoke_all", ObjectType: "user", ObjectID: itoa(userID),
+	return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "token.revoke_all", ObjectType: objectType, ObjectID: itoa(userID),
 		After: map[string]any{"revoked_tokens": ids, "reason": reason}})
+}
+
+// endInvitations ends every outstanding invitation link of an account and
+// writes one audit entry naming them (none when it had none).
+func (s *Service) endInvitations(ctx context.Context, tx Tx, tenantID int64, actor audit.Actor, userID int64, reason string) error {
+	ids, err := tx.EndUserInvitations(ctx, tenantID, userID, s.now().UTC().Truncate(time.Microsecond))
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "user.invitation_end", ObjectType: "user", ObjectID: itoa(userID),
+		After: map[string]any{"invitation_ids": ids, "reason": reason}})
 }
 
 // UserByID returns one account or NotFound.
@@ -647,8 +691,11 @@ func (s *Service) OperatorByLogin(ctx context.Context, loginID string) (*Operato
 	return s.st.FindOperatorByLogin(ctx, loginID)
 }
 
-// SetOperatorPassword stores a new hash (mustChange marks an admin reset)
-// and ends every session of the operator.
+// SetOperatorPassword stores a new hash (mustChange marks an admin reset),
+// ends every session of the operator and revokes the operator's API tokens
+// (a token never outlives the password it was made under, as for tenant
+// accounts: the own change on the pages and `user reset-password
+// --operator` both come here).
 func (s *Service) SetOperatorPassword(ctx context.Context, actor audit.Actor, id int64, hash string, mustChange bool) error {
 	return s.st.InAuthTx(ctx, func(tx Tx) error {
 		before, err := tx.FindOperatorForUpdate(ctx, id)
@@ -663,8 +710,11 @@ func (s *Service) SetOperatorPassword(ctx context.Context, actor audit.Actor, id
 		if err := tx.DeleteUserSessions(ctx, 0, id, ""); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, 0, actor, audit.Change{Action: "operator.password", ObjectType: "operator",
-			ObjectID: itoa(id), After: map[string]any{"must_change_password": mustChange}})
+		if err := tx.Audit(ctx, 0, actor, audit.Change{Action: "operator.password", ObjectType: "operator",
+			ObjectID: itoa(id), After: map[string]any{"must_change_password": mustChange}}); err != nil {
+			return err
+		}
+		return s.revokeTokens(ctx, tx, 0, actor, "operator", id, "operator.password")
 	})
 }
 

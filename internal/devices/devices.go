@@ -76,7 +76,7 @@ type Pool struct {
 // Validate checks a pool.
 func (p *Pool) Validate() error {
 	var v apperr.Validation
-	org.RequiredText(&v, "name", p.Name, MaxPoolName, false, map[string]any{"LabelKey": "devices.field_name"})
+	org.RequiredText(&v, "name", p.Name, MaxPoolName, false, poolNameLabel())
 	org.OptionalText(&v, "note", p.Note, places.MaxNote, true, places.NoteLabel)
 	if !slices.Contains(Kinds, p.Kind) {
 		v.Add("kind", "devices.error.kind", nil)
@@ -326,10 +326,14 @@ func Overflow(list []*Reservation, capacity int, from calendar.Date) []*Reservat
 	}, func(string) int { return capacity })
 }
 
+// poolNameLabel names a pool's "name" 名称 in messages (the product-wide
+// label of "name" is a person's 氏名).
+func poolNameLabel() map[string]any { return map[string]any{"LabelKey": "devices.field_name"} }
+
 func taken(err error) error {
 	if apperr.IsDuplicate(err) {
 		var v apperr.Validation
-		v.Add("name", "field.taken", nil)
+		v.Add("name", "field.taken", poolNameLabel())
 		return v.Err()
 	}
 	return err

@@ -156,3 +156,23 @@ func TestPersonalDevicesAndCredentials(t *testing.T) {
 		}
 	})
 }
+
+// TestPoolNameTakenSaysName: a pool's name already in use is refused on
+// the field "name" labelled 名称 (devices.field_name), not a person's 氏名.
+func TestPoolNameTakenSaysName(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+		tn := tenantAt(t, db, &now, "kobe", "神戸市")
+		it := &auth.Principal{TenantID: tn.ID, UserID: 1, Roles: []auth.Role{auth.ITAdmin}}
+		svc := devices.NewService(db, db.Now)
+		if err := svc.SavePool(ctx, tn.ID, it, &devices.Pool{Name: "LTEドングル", Kind: devices.LTEDongle, Capacity: 10, LoanDays: 1}); err != nil {
+			t.Fatal(err)
+		}
+		err := svc.SavePool(ctx, tn.ID, it, &devices.Pool{Name: "LTEドングル", Kind: devices.LTEDongle, Capacity: 5, LoanDays: 1})
+		e := apperr.As(err)
+		if e == nil || len(e.Fields) != 1 || e.Fields[0].Field != "name" || e.Fields[0].Key != "field.taken" || e.Fields[0].Args["LabelKey"] != "devices.field_name" {
+			t.Fatalf("a taken pool name: %+v", e)
+		}
+	})
+}

@@ -350,11 +350,19 @@ type settingsView struct {
 	PasswordChanged bool `json:"smtp_password_changed,omitempty"`
 }
 
+// DefaultCharset is the mail's charset when the settings name none.
+const DefaultCharset = "utf-8"
+
 // SaveSettings saves the tenant's SMTP settings; password nil keeps the
 // stored one, "" clears it. The password is sealed and never shown again.
+// A charset left out is DefaultCharset (docs/notifications.md); an
+// unknown one is refused.
 func (s *DeliveryService) SaveSettings(ctx context.Context, tenantID int64, actor audit.Actor, who *auth.Principal, set Settings, password *string) (Settings, error) {
 	if err := itAdmin(who); err != nil {
 		return Settings{}, err
+	}
+	if set.Charset == "" {
+		set.Charset = DefaultCharset
 	}
 	if err := ValidateSettings(set); err != nil {
 		return Settings{}, err

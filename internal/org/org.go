@@ -48,7 +48,7 @@ func (t *Tenant) Validate() error {
 		v.Add("slug", "field.slug_format", nil)
 	}
 	t.Name = CleanText(t.Name)
-	requireText(&v, "name", t.Name, 100)
+	RequiredText(&v, "name", t.Name, 100, false, tenantNameLabel())
 	if !slices.Contains(TenantKinds, t.Kind) {
 		v.Add("kind", "field.choice", nil)
 	}
@@ -88,7 +88,7 @@ func (u *Unit) Validate() error {
 		v.Add("code", "field.code_format", nil)
 	}
 	u.Name = CleanText(u.Name)
-	requireText(&v, "name", u.Name, 60)
+	RequiredText(&v, "name", u.Name, 60, false, unitNameLabel())
 	u.Level = CleanText(u.Level)
 	requireText(&v, "level", u.Level, 10)
 	if u.SortOrder < 0 || u.SortOrder > MaxSortOrder {
@@ -98,6 +98,12 @@ func (u *Unit) Validate() error {
 	}
 	return v.Err()
 }
+
+// Labels of the fields called "name" that are not a person's 氏名 (the
+// product-wide label of "name"): messages about them say 団体名 and 所属名
+// (a unit's name of 61 characters was refused as 「氏名」は60文字以内).
+func tenantNameLabel() map[string]any { return map[string]any{"LabelKey": "fieldname.tenant_name"} }
+func unitNameLabel() map[string]any   { return map[string]any{"LabelKey": "fieldname.unit_name"} }
 
 // MaxSortOrder bounds a unit's 表示順.
 const MaxSortOrder = 999999
@@ -295,6 +301,14 @@ type StaffChange struct {
 	ActorLabel    string
 	OldUnitName   string
 	NewUnitName   string
+}
+
+// Validate checks the search text (q: at most apperr.MaxSearchLen
+// characters).
+func (f StaffFilter) Validate() error {
+	var v apperr.Validation
+	v.Search("q", f.Query, "staff.search_label")
+	return v.Err()
 }
 
 // StaffFilter narrows a staff search. Query matches 氏名, かな and 職員番号

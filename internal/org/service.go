@@ -829,6 +829,9 @@ func (s *Service) StaffByNo(ctx context.Context, tenantID int64, staffNo string)
 
 // FindStaff searches staff: one page and the total.
 func (s *Service) FindStaff(ctx context.Context, tenantID int64, f StaffFilter) ([]*Staff, int, error) {
+	if err := f.Validate(); err != nil {
+		return nil, 0, err
+	}
 	return s.st.FindStaff(ctx, tenantID, f)
 }
 

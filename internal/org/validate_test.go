@@ -125,3 +125,27 @@ func TestSameReading(t *testing.T) {
 		}
 	}
 }
+
+// TestNameFieldsSayWhatIsNamed: the messages about a tenant's and a unit's
+// "name" say 団体名 and 所属名, never 氏名 (the label of "name" elsewhere);
+// a unit's name of 61 characters said 「氏名」は60文字以内.
+func TestNameFieldsSayWhatIsNamed(t *testing.T) {
+	long := func(n int) string { return strings.Repeat("課", n) }
+	cases := []struct {
+		name  string
+		err   error
+		label string
+	}{
+		{"tenant name empty", (&Tenant{Slug: "matsumoto", Name: " ", Kind: Municipality}).Validate(), "fieldname.tenant_name"},
+		{"tenant name too long", (&Tenant{Slug: "matsumoto", Name: long(101), Kind: Municipality}).Validate(), "fieldname.tenant_name"},
+		{"unit name empty", (&Unit{Code: "100", Name: "", Level: "課"}).Validate(), "fieldname.unit_name"},
+		{"unit name too long", (&Unit{Code: "100", Name: long(61), Level: "課"}).Validate(), "fieldname.unit_name"},
+		{"unit name with U+202E", (&Unit{Code: "100", Name: "総務\u202E課", Level: "課"}).Validate(), "fieldname.unit_name"},
+	}
+	for _, c := range cases {
+		e := apperr.As(c.err)
+		if e == nil || len(e.Fields) != 1 || e.Fields[0].Field != "name" || e.Fields[0].Args["LabelKey"] != c.label {
+			t.Errorf("%s: %+v, want the name field labelled %s", c.name, e, c.label)
+		}
+	}
+}

@@ -132,3 +132,11 @@ func (tx *Tx) ClaimInvitation(ctx context.Context, tenantID int64, tokenHash str
 	return scanInvitation(tx.row(ctx, `SELECT `+invitationCols+` FROM invitations i
 		JOIN users us ON us.tenant_id = i.tenant_id AND us.id = i.user_id WHERE i.tenant_id = ? AND i.token_hash = ?`, tenantID, tokenHash))
 }
+
+// EndUserInvitations ends an account's unused, unexpired invitations: they
+// expire at at (a password was set another way). It returns their ids.
+func (tx *Tx) EndUserInvitations(ctx context.Context, tenantID, userID int64, at time.Time) ([]int64, error) {
+	now := micros(at)
+	return queryAll(ctx, tx, scanID, `UPDATE invitations SET expires_at = ? WHERE tenant_id = ? AND user_id = ? AND used_at = 0
+		AND expires_at > ? RETURNING id`, now, tenantID, userID, now)
+}

@@ -88,9 +88,13 @@ func (s *Server) showAccount(w http.ResponseWriter, r *http.Request, status int,
 		s.fail(w, r, ferr)
 		return
 	}
+	may := auth.MayManageAuditor(principal(r))
 	s.render(w, r, status, "account_show", "accounts.show_title", map[string]any{
 		"User": u, "Roles": u.Roles(), "Grantable": auth.GrantableRoles, "TempPassword": temp,
-		"Self": u.ID == principal(r).UserID, "MayAuditor": auth.MayManageAuditor(principal(r)),
+		"Self": u.ID == principal(r).UserID, "MayAuditor": may,
+		// An auditor's account: HR neither disables it nor resets its
+		// password (separation of duties); the form keeps its state.
+		"AuditorLocked": !may && slices.Contains(u.Granted, auth.Auditor),
 	}, err)
 }
 

@@ -63,7 +63,7 @@ func (s *Server) bulkData(r *http.Request, unitID int64, q string) (*bulkPage, e
 	}
 	d.People, d.Total, err = s.svc.Onboarding.Candidates(r.Context(), p, auth.CandidateFilter{UnitID: unitID, Query: q, Limit: bulkShown})
 	if err != nil {
-		return nil, err
+		return d, err // Invalid: the page shows it on the search box
 	}
 	d.More = d.Total - len(d.People)
 	return d, nil
@@ -71,6 +71,10 @@ func (s *Server) bulkData(r *http.Request, unitID int64, q string) (*bulkPage, e
 
 func (s *Server) bulkAccountsPage(w http.ResponseWriter, r *http.Request) {
 	d, err := s.bulkData(r, int64OrZero(r.URL.Query().Get("unit_id")), strings.TrimSpace(r.URL.Query().Get("q")))
+	if isInvalid(err) {
+		s.render(w, r, http.StatusUnprocessableEntity, "accounts_bulk", "golive.bulk_title", d, err)
+		return
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -124,7 +128,7 @@ func (s *Server) bulkAccountsCreate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		d, derr := s.bulkData(r, in.Filter.UnitID, in.Filter.Query)
-		if derr != nil {
+		if derr != nil && !isInvalid(derr) { // a search text too long: err names it
 			s.fail(w, r, derr)
 			return
 		}

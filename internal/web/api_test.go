@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -378,6 +379,24 @@ func TestAPIUnknownPathOrMethod(t *testing.T) {
 		// Anonymous callers get problem details too.
 		if res := w.call("GET", "/api/v1/nothing", "", ""); res.code != http.StatusNotFound || !strings.Contains(res.body, `"status":404`) {
 			t.Errorf("anonymous unknown path: %d %s", res.code, res.body)
+		}
+	})
+}
+
+// TestUnitNameMessagesSayUnitName: a unit's name refused through the API
+// and on the unit form is 「所属名」, not a person's 「氏名」.
+func TestUnitNameMessagesSayUnitName(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		hr := mkToken(t, w, "hr", false)
+		long := strings.Repeat("課", 61)
+		res := w.call("POST", "/api/v1/units", `{"code":"903","name":"`+long+`","level":"係"}`, hr)
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "「所属名」は60文字以内") || strings.Contains(res.body, "氏名") {
+			t.Errorf("API: %d %s", res.code, res.body)
+		}
+		page := w.do("POST", "/units", url.Values{"code": {"904"}, "name": {long}, "level": {"係"}}, w.session(t, "hr"))
+		if page.code != http.StatusUnprocessableEntity || !strings.Contains(page.body, "「所属名」は60文字以内") || !strings.Contains(page.body, `for="f-name">所属名`) {
+			t.Errorf("unit form: %d", page.code)
 		}
 	})
 }

@@ -91,6 +91,12 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	aq, form := parseAuditQuery(l, q)
 	page, err := s.svc.Audit.Find(r.Context(), p.TenantID, aq)
+	if isInvalid(err) {
+		// A hand-made link (action= has no box on the page): say why.
+		s.render(w, r, http.StatusUnprocessableEntity, "error", "error.invalid",
+			map[string]any{"Status": http.StatusUnprocessableEntity, "Message": i18n.Reason(l, err)}, nil)
+		return
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -164,7 +170,7 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if e := apperr.As(err); e != nil && e.Code == apperr.Invalid {
-		http.Error(w, i18n.Error(l, err), http.StatusUnprocessableEntity)
+		http.Error(w, i18n.Reason(l, err), http.StatusUnprocessableEntity)
 		return
 	}
 	if err != nil {

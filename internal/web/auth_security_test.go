@@ -226,3 +226,54 @@ func TestAuditorRoleSeparation(t *testing.T) {
 		}
 	})
 }
+
+// TestHRAccountPageOfAnAuditor: on an auditor's account page HR is offered
+// neither the temporary password nor the 停止 checkbox, a save of the form
+// keeps the role and the state, and a forged reset or disable is refused
+// with a 422 that names the rule (a review reset an auditor's password and
+// signed in as the auditor).
+func TestHRAccountPageOfAnAuditor(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		hr, op := w.session(t, "hr"), w.session(t, "operator")
+		auditors := "/operator/tenants/" + strconv.FormatInt(w.a.ID, 10) + "/auditors"
+		if res := w.do("POST", auditors, url.Values{"login_id": {"spare"}, "action": {"grant"}}, op); res.code != http.StatusSeeOther {
+			t.Fatalf("operator's grant: %d", res.code)
+		}
+		spare := w.users["spare"]
+		u, _ := storetest.F(db).Auth.UserByID(ctx, w.a.ID, spare.ID)
+		page := "/accounts/" + strconv.FormatInt(spare.ID, 10)
+		res := w.do("GET", page, nil, hr)
+		for _, want := range []string{
+			`id="role-auditor" value="auditor" disabled aria-describedby="role-auditor-hint" checked`,
+			`type="hidden" name="roles" value="auditor"`,
+			`id="f-disabled" value="1" disabled`,
+		} {
+			if !strings.Contains(res.body, want) {
+				t.Errorf("the page lacks %s", want)
+			}
+		}
+		if strings.Contains(res.body, `action="`+page+`/reset"`) {
+			t.Error("the page offers HR a temporary password for the auditor")
+		}
+		// What the page's form sends: the role kept, the state unchanged.
+		form := url.Values{"roles": {"auditor", "it_admin"}, "version": {strconv.FormatInt(u.Version, 10)}}
+		if res := w.do("POST", page, form, hr); res.code != http.StatusSeeOther {
+			t.Errorf("saving the page's form: %d", res.code)
+		}
+		form.Set("version", strconv.FormatInt(u.Version+1, 10))
+		form.Set("disabled", "1")
+		if res := w.do("POST", page, form, hr); res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "停止と停止の解除は、職務分離のため") {
+			t.Errorf("HR disabled an auditor: %d", res.code)
+		}
+		res = w.do("POST", page+"/reset", url.Values{}, hr)
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "telework user reset-password") {
+			t.Errorf("HR reset an auditor's password: %d", res.code)
+		}
+		after, _ := storetest.F(db).Auth.UserByID(ctx, w.a.ID, spare.ID)
+		if after.PasswordHash != u.PasswordHash || after.Disabled || after.MustChange {
+			t.Errorf("the auditor's account changed: disabled %v must change %v", after.Disabled, after.MustChange)
+		}
+	})
+}

@@ -152,6 +152,12 @@ func (s *Server) factsBulk(w http.ResponseWriter, r *http.Request, status int, f
 	}
 	if q.Get("show") == "1" || f.Query != "" || f.UnitID != 0 {
 		list, total, err := s.svc.Org.FindStaff(r.Context(), p.TenantID, f)
+		if isInvalid(err) {
+			// The search box says why (its text is too long).
+			data["Shown"] = false
+			s.render(w, r, http.StatusUnprocessableEntity, "staff_facts_bulk", "facts.title", data, err)
+			return
+		}
 		if err != nil {
 			s.serverError(w, r, err)
 			return

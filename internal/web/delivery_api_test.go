@@ -86,3 +86,31 @@ func TestDeliveryAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestNotificationSettingsCharsetDefault: a PUT without charset saves
+// utf-8, the default docs/notifications.md gives (it answered 422), and
+// an unknown charset is still refused naming the field.
+func TestNotificationSettingsCharsetDefault(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		it := w.session(t, "it")
+		put := func(body string) resp {
+			return w.call("PUT", "/api/v1/notification-settings", body, "", "Cookie", it.Name+"="+it.Value)
+		}
+		const base = `{"smtp_host":"127.0.0.1","smtp_port":2525,"smtp_tls":"starttls","mail_from":"telework@example.lg.jp"`
+		cases := []struct {
+			name, body string
+			code       int
+			says       string
+		}{
+			{"iso-2022-jp", base + `,"charset":"iso-2022-jp"}`, 200, `"charset":"iso-2022-jp"`},
+			{"left out", base + `}`, 200, `"charset":"utf-8"`},
+			{"unknown", base + `,"charset":"shift_jis"}`, 422, `"field":"charset"`},
+		}
+		for _, c := range cases {
+			if res := put(c.body); res.code != c.code || !strings.Contains(res.body, c.says) {
+				t.Errorf("%s: %d %s", c.name, res.code, res.body)
+			}
+		}
+	})
+}

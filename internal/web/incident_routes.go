@@ -69,11 +69,7 @@ func (s *Server) incidentReport(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r)
 	rep := incident.Report{Kind: incident.Kind(f.str("kind")), Category: f.str("category"), OccurredOn: f.date("occurred_on"),
 		Summary: f.str("summary"), Detail: f.r.PostForm.Get("detail"), Anonymous: f.bool("anonymous")}
-	p := principal(r)
-	if rep.Anonymous {
-		// The access-log line of this request names no account.
-		route.InfoOf(r).UserID = 0
-	}
+	p := principal(r) // the reporting routes leave no access-log line (unloggedRoutes)
 	err := f.v.Err()
 	if err == nil {
 		_, err = s.svc.Trial.Incident.Report(r.Context(), p.TenantID, actorOf(p), p.UserID, rep)

@@ -1,10 +1,8 @@
 package web
 
 import (
-	"maps"
 	"net/http"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -12,7 +10,6 @@ import (
 
 	"telework/internal/apperr"
 	"telework/internal/auth"
-	"telework/internal/i18n"
 	"telework/internal/org"
 	"telework/internal/policy"
 )
@@ -58,28 +55,6 @@ func (f *form) count(name string) (n int, raw string) {
 		return 0, raw
 	}
 	return n, raw
-}
-
-// relabelField names field in err's messages with labelKey's text: the
-// tenant's "name" is its 団体名, not a person's 氏名.
-func relabelField(err error, lang, field, labelKey string) error {
-	e := apperr.As(err)
-	if e == nil || len(e.Fields) == 0 {
-		return err
-	}
-	c := *e
-	c.Fields = slices.Clone(e.Fields)
-	for i, fe := range c.Fields {
-		if fe.Field == field {
-			args := maps.Clone(fe.Args)
-			if args == nil {
-				args = map[string]any{}
-			}
-			args["Field"] = i18n.T(lang, labelKey, nil)
-			c.Fields[i].Args = args
-		}
-	}
-	return &c
 }
 
 // baseURL is this server as people's browsers reach it: the configured
@@ -150,7 +125,7 @@ func (s *Server) tenantCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.Invalid {
-			s.operatorHomeWith(w, r, http.StatusUnprocessableEntity, f, nil, relabelField(err, lang(r), "name", "fieldname.tenant_name"))
+			s.operatorHomeWith(w, r, http.StatusUnprocessableEntity, f, nil, err)
 			return
 		}
 		s.fail(w, r, err)
@@ -188,7 +163,7 @@ func (s *Server) renderTenant(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	f.HRAccounts = hrs
-	s.render(w, r, status, "tenant_show", "operator.tenant_title", f, relabelField(err, lang(r), "name", "fieldname.tenant_name"))
+	s.render(w, r, status, "tenant_show", "operator.tenant_title", f, err)
 }
 
 // tenantReissue gives one of the tenant's 人事 accounts a new temporary

@@ -21,6 +21,10 @@ const (
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
+// secureCookie tells whether cookies get Secure (and links https): as
+// configured, else when the request came over HTTPS by the same test as
+// HSTS (overHTTPS), so a proxy's "X-Forwarded-Proto: HTTPS" cannot get
+// HSTS and an insecure session cookie at once.
 func (s *Server) secureCookie(r *http.Request) bool {
 	switch s.cfg.CookieSecure {
 	case "always":
@@ -28,7 +32,7 @@ func (s *Server) secureCookie(r *http.Request) bool {
 	case "never":
 		return false
 	}
-	return r.TLS != nil || (s.cfg.TrustProxy && r.Header.Get("X-Forwarded-Proto") == "https")
+	return s.overHTTPS(r)
 }
 
 // setSessionCookie sets the session cookie as a browser-session cookie (no

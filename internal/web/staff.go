@@ -29,8 +29,11 @@ func (s *Server) staffSearch(w http.ResponseWriter, r *http.Request) {
 	if f.UnitID != 0 && tr.Unit(f.UnitID) == nil {
 		f.UnitID = 0 // another tenant's or a deleted unit: search everything
 	}
+	status := http.StatusOK
 	list, total, err := s.svc.Org.FindStaff(r.Context(), p.TenantID, f)
-	if err != nil {
+	if isInvalid(err) {
+		status = http.StatusUnprocessableEntity // the search box says why
+	} else if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -39,12 +42,12 @@ func (s *Server) staffSearch(w http.ResponseWriter, r *http.Request) {
 	if len(list) == 0 {
 		first = 0
 	}
-	s.render(w, r, http.StatusOK, "staff_search", "staff.title", map[string]any{
+	s.render(w, r, status, "staff_search", "staff.title", map[string]any{
 		"Filter": f, "Results": list, "Total": total, "Page": page, "Last": last,
 		"From": first, "To": f.Offset + len(list), "Pages": pageLinks(q, page, last),
 		"Prev": pageLink(q, page-1, last), "Next": pageLink(q, page+1, last),
 		"Units": tr.Flatten(false), "CanEdit": p.Has(auth.HRAdmin), "Retired": f.IncludeRetire,
-	}, nil)
+	}, err)
 }
 
 // pageItem is one entry of the numbered page links: a page (Href empty

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -116,21 +117,11 @@ func TestTrialFlows(t *testing.T) {
 			return w.call(method, target, body, "", append([]string{"Cookie", c.Name + "=" + c.Value}, hdr...)...)
 		}
 
-		// An anonymous report from a page: the access-log line names no account.
+		// An anonymous report from a page (its access log: TestIncidentReportsLeaveNoLogLine).
 		res := w.do("POST", "/incidents", url.Values{"kind": {"incident"}, "category": {"misdelivery"}, "summary": {"誤送信しました"},
 			"anonymous": {"1"}}, staff)
 		if res.code != http.StatusSeeOther {
 			t.Fatalf("anonymous report: %d %s", res.code, res.body)
-		}
-		seen := false
-		for _, line := range strings.Split(w.logs.String(), "\n") {
-			seen = seen || strings.Contains(line, "POST /incidents")
-			if strings.Contains(line, "POST /incidents") && !strings.Contains(line, "user_id=0") && !strings.Contains(line, `"user_id":0`) {
-				t.Errorf("the anonymous report's access-log line names an account: %s", line)
-			}
-		}
-		if !seen {
-			t.Error("no access-log line for the report")
 		}
 		// Staff cannot review; IT admin sees the report, without a reporter.
 		if res := w.do("GET", "/incidents", nil, staff); res.code != http.StatusForbidden {
@@ -236,6 +227,62 @@ func TestTrialFlows(t *testing.T) {
 		}
 		if res := w.do("GET", "/handbook/pages/new", nil, staff); res.code != http.StatusForbidden {
 			t.Errorf("staff opened the editor: %d", res.code)
+		}
+	})
+}
+
+// TestIncidentReportsLeaveNoLogLine: a report (anonymous or not, from the
+// page or the API), the redirect's page that follows it and the reporter's
+// own list leave no access-log line, so nothing in the log ties an
+// anonymous report to its author (a review found the POST's line without
+// the account followed 2–5 ms later by the redirect's GET /incidents/new
+// with it). IT's review pages are still logged.
+func TestIncidentReportsLeaveNoLogLine(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		staff := w.session(t, "staff")
+		reporter := strconv.FormatInt(w.users["staff"].ID, 10)
+		cookie := []string{"Cookie", staff.Name + "=" + staff.Value}
+		cases := []struct {
+			name string
+			do   func() resp
+			want int
+		}{
+			{"anonymous page report", func() resp {
+				return w.do("POST", "/incidents", url.Values{"kind": {"incident"}, "category": {"misdelivery"}, "summary": {"誤送信"}, "anonymous": {"1"}}, staff)
+			}, http.StatusSeeOther},
+			{"the redirect's page", func() resp { return w.do("GET", "/incidents/new", nil, staff) }, http.StatusOK},
+			{"named page report", func() resp {
+				return w.do("POST", "/incidents", url.Values{"kind": {"worry"}, "category": {"end_of_work"}, "summary": {"終業"}}, staff)
+			}, http.StatusSeeOther},
+			{"anonymous API report", func() resp {
+				return w.call("POST", "/api/v1/incidents", `{"kind":"incident","category":"misdelivery","summary":"誤送信","anonymous":true}`, "", cookie...)
+			}, http.StatusCreated},
+			{"the reporter's list", func() resp { return w.call("GET", "/api/v1/incidents/mine", "", "", cookie...) }, http.StatusOK},
+		}
+		for _, c := range cases {
+			before := w.logs.String()
+			if res := c.do(); res.code != c.want {
+				t.Fatalf("%s: %d %s", c.name, res.code, res.body)
+			}
+			for _, line := range strings.Split(strings.TrimPrefix(w.logs.String(), before), "\n") {
+				var m map[string]any
+				if line == "" || json.Unmarshal([]byte(line), &m) != nil {
+					continue
+				}
+				if uid, ok := m["user_id"]; ok && strconv.FormatFloat(uid.(float64), 'f', -1, 64) == reporter {
+					t.Errorf("%s: a log line names the reporter: %s", c.name, line)
+				}
+				if m["msg"] == "request" {
+					t.Errorf("%s: an access-log line: %s", c.name, line)
+				}
+			}
+		}
+		// IT's review list is logged as any page.
+		before := w.logs.String()
+		w.do("GET", "/incidents", nil, w.session(t, "it"))
+		if !strings.Contains(strings.TrimPrefix(w.logs.String(), before), `"route":"GET /incidents"`) {
+			t.Error("IT's incident list left no access-log line")
 		}
 	})
 }

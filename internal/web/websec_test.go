@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"telework/internal/app"
+	"telework/internal/route"
 	"telework/internal/sso"
 	"telework/internal/sso/rp"
 	"telework/internal/store"
@@ -141,6 +142,38 @@ func TestHSTS(t *testing.T) {
 		rebuild(t, w, cfg, rp.Egress{})
 		if got := get("/login", true); got != "" {
 			t.Errorf("max-age 0: %q", got)
+		}
+	})
+}
+
+// TestSecureCookieAgreesWithHSTS: behind a trusted proxy, whatever the
+// case or spacing of X-Forwarded-Proto, the session cookie is Secure
+// exactly when the answer carries HSTS (a review found "HTTPS" got HSTS and
+// a cookie without Secure: two tests of one question).
+func TestSecureCookieAgreesWithHSTS(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		cfg := web.DefaultConfig()
+		cfg.TrustProxy = true
+		rebuild(t, w, cfg, rp.Egress{})
+		for _, c := range []struct {
+			proto  string
+			secure bool
+		}{{"https", true}, {"HTTPS", true}, {"Https", true}, {" https ", true}, {"http", false}, {"", false}} {
+			res := login(w, "matsumoto", "hr", fixturePassword, "X-Forwarded-Proto", c.proto)
+			var session *http.Cookie
+			for _, k := range res.cookies {
+				if k.Name == route.SessionCookie {
+					session = k
+				}
+			}
+			if session == nil {
+				t.Fatalf("%q: no session cookie (%d)", c.proto, res.code)
+			}
+			hsts := res.header.Get("Strict-Transport-Security") != ""
+			if session.Secure != c.secure || hsts != c.secure {
+				t.Errorf("X-Forwarded-Proto %q: cookie Secure %v, HSTS %v, want both %v", c.proto, session.Secure, hsts, c.secure)
+			}
 		}
 	})
 }
