@@ -56,18 +56,7 @@ func tinyCohortSections(t *testing.T, seed int64, want int, feasible bool) []*pr
 // cohorts (index Σ c_d·C^d), the least objective of a plan keeping every
 // constraint with those day cohorts (nil: none).
 func bestByCohorts(pb *problem) []*big.Rat {
-	var cells [][2]int
-	x := make([][]int8, pb.N)
-	for p := range x {
-		x[p] = make([]int8, pb.D)
-		for d := range x[p] {
-			if pb.leave[p][d] {
-				x[p][d] = mLeave
-			} else {
-				cells = append(cells, [2]int{p, d})
-			}
-		}
-	}
+	x, cells := blankPlan(pb)
 	choices := 1
 	for d := 0; d < pb.D; d++ {
 		choices *= pb.nCohorts

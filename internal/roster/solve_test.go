@@ -249,9 +249,9 @@ func randomTiny(rng *rand.Rand, i int) *Instance {
 	return in
 }
 
-// bruteForce enumerates every plan (and every cohort choice per day) and
-// returns the least (violation cost, objective), lexicographically.
-func bruteForce(pb *problem) (v, obj *big.Rat) {
+// blankPlan is a plan with the leave days marked and every other cell
+// left to choose, and those cells.
+func blankPlan(pb *problem) ([][]int8, [][2]int) {
 	var cells [][2]int
 	x := make([][]int8, pb.N)
 	for p := range x {
@@ -264,6 +264,13 @@ func bruteForce(pb *problem) (v, obj *big.Rat) {
 			}
 		}
 	}
+	return x, cells
+}
+
+// bruteForce enumerates every plan (and every cohort choice per day) and
+// returns the least (violation cost, objective), lexicographically.
+func bruteForce(pb *problem) (v, obj *big.Rat) {
+	x, cells := blankPlan(pb)
 	nc := 1
 	if pb.neverMeet {
 		nc = pb.nCohorts
