@@ -56,6 +56,14 @@ func TestEveryFreeTextRefusesInvisibleCharacters(t *testing.T) {
 	if _, bad := invisible.Find("一行目\n二行目\tタブ", true); bad {
 		t.Error("a multi-line text refused its line break or tab")
 	}
+	// An emoji made of pictographs joined by U+200D is what a phone types;
+	// the joiner between letters hides, and is refused.
+	for s, want := range map[string]bool{"在宅で助かりました🙇\u200d♂️": false, "家族👨\u200d👩\u200d👧": false,
+		"山田\u200d太郎": true, "🙇\u200d": true, "\u200d♂": true} {
+		if _, bad := invisible.Find(s, true); bad != want {
+			t.Errorf("%q: refused %v, want %v", s, bad, want)
+		}
+	}
 }
 
 func hasInvisible(v *apperr.Error, field string) bool {

@@ -27,16 +27,38 @@ import (
 // paragraph separators (U+2028, U+2029), which break a line in some
 // readers and not in others (CSV, the audit log, a single-line name).
 func Find(s string, multiLine bool) (rune, bool) {
-	for _, r := range s {
+	prev := rune(0)
+	for i, r := range s {
 		if multiLine && (r == '\n' || r == '\r' || r == '\t') {
+			prev = r
+			continue
+		}
+		if r == '\u200d' && emojiJoin(prev, s[i+len("\u200d"):]) {
+			prev = r
 			continue
 		}
 		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029' ||
 			r == 'ᅟ' || r == 'ᅠ' || r == 'ㅤ' || r == 'ﾠ' {
 			return r, true
 		}
+		prev = r
 	}
 	return 0, false
+}
+
+// emojiJoin reports whether a zero-width joiner between prev and the text
+// after it joins two pictographs into one emoji (🙇‍♂️, 👨‍👩‍👧: a person
+// typing on a phone), where it is visible as the emoji it makes — not
+// between letters, where it hides.
+func emojiJoin(prev rune, after string) bool {
+	next, n := utf8.DecodeRuneInString(after)
+	if n == 0 || next == utf8.RuneError {
+		return false
+	}
+	pict := func(r rune) bool {
+		return unicode.Is(unicode.So, r) || unicode.Is(unicode.Sk, r) || r == '\ufe0f'
+	}
+	return pict(prev) && unicode.Is(unicode.So, next)
 }
 
 // Control returns the first control character of s other than a line

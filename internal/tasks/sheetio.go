@@ -588,7 +588,7 @@ func sheetHeader(tbl *tabular.Table) (int, []int, []string) {
 func sameTask(a, b *SheetTask) bool {
 	return a.Name == b.Name && a.Content == b.Content && a.Timing == b.Timing && a.Note == b.Note && a.OwnerStaffID == b.OwnerStaffID &&
 		slices.Equal(a.SystemIDs, b.SystemIDs) && a.Paper == b.Paper && a.SpecialEquipment == b.SpecialEquipment &&
-		a.FaceToFace == b.FaceToFace && a.Phone == b.Phone && a.HoursPerYear == b.HoursPerYear && a.Status == b.Status
+		a.OnSite == b.OnSite && a.FaceToFace == b.FaceToFace && a.Phone == b.Phone && a.HoursPerYear == b.HoursPerYear && a.Status == b.Status
 }
 
 // RankingRows are the ranking as a table for the 予算要求 (header first),

@@ -190,6 +190,22 @@ func TestSheetInTheGuidesLayout(t *testing.T) {
 			"○○制度見直し業務/制度設計、企画立案|○○制度見直し業務/庁議・議会協議会資料作成"; strings.Join(got, "|") != want {
 			t.Fatalf("tasks:\n%s\nwant\n%s", strings.Join(got, "|"), want)
 		}
+		// The same sheet again: the × is still recorded, nothing changes;
+		// a sheet with the column clears it, and sets it back.
+		if res, err := s.ImportSheet(ctx, f.a.ID, f.boss, f.sect.ID, []byte(sj), false); err != nil || res.Unchanged != 5 || res.Updated != 0 {
+			t.Fatalf("the guide's sheet again: %v %+v", err, res)
+		}
+		for _, mark := range []string{"", "○"} {
+			col := "業務名,処理の内容,処理の時期,その場でしかできない\n○○会議運営業務,会議開催、運営,四半期ごと（7月、10月、1月及び3月）," + mark + "\n"
+			res, err := s.ImportSheet(ctx, f.a.ID, f.boss, f.sect.ID, []byte(col), false)
+			if err != nil || res.Updated != 1 || len(res.Problems) != 0 {
+				t.Fatalf("on site %q: %v %+v", mark, err, res)
+			}
+			list, _ := s.Sheet(ctx, f.a.ID, f.boss, f.sect.ID)
+			if list[2].OnSite != (mark != "") {
+				t.Fatalf("on site %q: stored %v", mark, list[2].OnSite)
+			}
+		}
 		// Hours in 全角 digits; then a step's timing typed on the page with
 		// 〜 (U+301C, as a Mac or iPhone types it).
 		one := "業務名,処理の内容,処理の時期,年間時間\n○○会議運営業務,会議開催、運営,四半期ごと（7月、10月、1月及び3月）,１２０\n"

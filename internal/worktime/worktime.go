@@ -235,12 +235,19 @@ func Check(in Input) []Warning {
 	// its time.
 	if hasShift && h.Flex && approved < unbounded && (h.Overtime == "prohibited" || h.Overtime == "prior_approval") {
 		standard := shiftEnd - shiftStart - h.BreakMinutes
-		switch over := work - standard; {
+		// A day with no break recorded is measured with the policy's
+		// break, as the application's check measures a plan without one
+		// (a missing break is break_short's finding, not overtime).
+		length := work
+		if brk == 0 {
+			length -= h.BreakMinutes
+		}
+		switch over := length - standard; {
 		case over <= 0 || grant && end <= approved:
 		case grant:
-			add(RuleOvertimeBeyond, map[string]any{"End": fmtHM(end), "Until": fmtHM(approved), "Minutes": min(end-approved, over)})
+			add(RuleOvertimeBeyond, map[string]any{"End": fmtHM(end), "Until": fmtHM(approved), "Minutes": end - approved})
 		default:
-			add(RuleOvertime, map[string]any{"Flex": true, "Start": fmtHM(start), "End": fmtHM(end), "WorkH": work / 60, "WorkM": work % 60,
+			add(RuleOvertime, map[string]any{"Flex": true, "Start": fmtHM(start), "End": fmtHM(end), "WorkH": length / 60, "WorkM": length % 60,
 				"StandardH": standard / 60, "StandardM": standard % 60, "Minutes": over, "Prohibited": banned})
 		}
 	}
