@@ -16,6 +16,12 @@ import (
 func TestWorktimeAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w, _ := applyWorld(t, db)
+		// The morning of today in Japan: a start at the wall clock's time
+		// would also be late-night work between 22:00 and 5:00 there
+		// (13:00–20:00 UTC), and the checks below count the warnings.
+		today := calendar.DateOf(time.Now())
+		db.Now = func() time.Time { return time.Date(today.Year, today.Month, today.Day, 9, 0, 0, 0, calendar.Tokyo) }
+		defer func() { db.Now = time.Now }()
 		staff, super, bhr := mkToken(t, w, "staff", false), mkToken(t, w, "supervisor", false), mkToken(t, w, "b-hr", false)
 		type day struct {
 			StaffID  int64  `json:"staff_id"`
