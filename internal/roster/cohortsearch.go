@@ -263,14 +263,7 @@ func (te *treeEval) person(p int, part []int) float64 {
 		}
 	}
 	te.opt = opt
-	a := pb.avail[p]
-	dev := func(o int) float64 {
-		if lg.wF == 0 || a == 0 {
-			return 0
-		}
-		t := a - o
-		return lg.wF * float64(max(0, pb.lo[p]-t, t-pb.hi[p]))
-	}
+	dev := func(o int) float64 { return lg.fairDev(p, o) }
 	best, acc := total+dev(forced), total
 	for k, v := range opt {
 		acc += v

@@ -90,16 +90,7 @@ func (lg *lagrangian) evaluate(cover [][]bool) (float64, bool) {
 	for d := 0; d < pb.D; d++ {
 		lg.coh[d] = -1
 	}
-	price := lg.price
-	for i := range price {
-		price[i] = 0
-	}
-	for p := 0; p < pb.N; p++ {
-		c := pb.cohortOf[p]
-		for i := lg.pStart[p]; i < lg.pStart[p+1]; i++ {
-			price[lg.cDay[i]*pb.nCohorts+c] += lg.mu[i]
-		}
-	}
+	price := lg.linkPrices()
 	for d := 0; d < pb.D; d++ {
 		best := math.Inf(-1)
 		for c := 0; c < pb.nCohorts; c++ {
@@ -171,15 +162,7 @@ func (lg *lagrangian) partialValue(part []int, cover [][]bool) float64 {
 		}
 		if !free {
 			free = true
-			for i := range price {
-				price[i] = 0
-			}
-			for p := 0; p < pb.N; p++ {
-				cp := pb.cohortOf[p]
-				for i := lg.pStart[p]; i < lg.pStart[p+1]; i++ {
-					price[lg.cDay[i]*pb.nCohorts+cp] += lg.mu[i]
-				}
-			}
+			lg.linkPrices()
 		}
 		best := math.Inf(-1)
 		for c2 := 0; c2 < pb.nCohorts; c2++ {
@@ -275,14 +258,7 @@ func (lg *lagrangian) person(p int, coh []int) (float64, bool) {
 		i = j
 	}
 	lg.sortByR(lg.opt)
-	a := pb.avail[p]
-	dev := func(o int) float64 {
-		if lg.wF == 0 || a == 0 {
-			return 0
-		}
-		t := a - o
-		return lg.wF * float64(max(0, pb.lo[p]-t, t-pb.hi[p]))
-	}
+	dev := func(o int) float64 { return lg.fairDev(p, o) }
 	bestK, bestV, acc := 0, base+dev(forced), base
 	for k, c := range lg.opt {
 		acc += lg.r[c]
@@ -298,6 +274,33 @@ func (lg *lagrangian) person(p int, coh []int) (float64, bool) {
 
 // sortByR orders cell indices by their current price (insertion sort: a
 // week has at most seven cells, a person a few dozen).
+// linkPrices fills lg.price with each (day, cohort)'s link price: the sum
+// of the multipliers of its members' cells that day. It returns lg.price.
+func (lg *lagrangian) linkPrices() []float64 {
+	pb, price := lg.pb, lg.price
+	for i := range price {
+		price[i] = 0
+	}
+	for p := 0; p < pb.N; p++ {
+		c := pb.cohortOf[p]
+		for i := lg.pStart[p]; i < lg.pStart[p+1]; i++ {
+			price[lg.cDay[i]*pb.nCohorts+c] += lg.mu[i]
+		}
+	}
+	return price
+}
+
+// fairDev is person p's fairness term with o of their available days on
+// site: the weight times how far their TELE days fall outside [lo, hi].
+func (lg *lagrangian) fairDev(p, o int) float64 {
+	a := lg.pb.avail[p]
+	if lg.wF == 0 || a == 0 {
+		return 0
+	}
+	t := a - o
+	return lg.wF * float64(max(0, lg.pb.lo[p]-t, t-lg.pb.hi[p]))
+}
+
 func (lg *lagrangian) sortByR(ix []int) {
 	for i := 1; i < len(ix); i++ {
 		c := ix[i]
