@@ -124,21 +124,16 @@ func statedRating(cell string) (Rating, bool) {
 // without a word). The sheet is 松本市's, from its 在宅勤務編 guideline:
 // its テレワークの可否 is whether the task can be done at home, so a ○ for
 // a task the conditions allow only at a satellite office is said too.
-func (s *Service) checkStated(ctx context.Context, tenantID int64, res *SheetImport) error {
-	if len(res.stated) == 0 {
-		return nil
-	}
-	cat, err := s.Catalogue(ctx, tenantID)
-	if err != nil {
-		return err
-	}
+func checkStated(cat *lazyCatalogue, res *SheetImport) error {
 	for _, st := range res.stated {
 		want, ok := statedRating(st.cell)
 		if !ok {
 			continue
 		}
-		et := st.task.EngineTask()
-		r := cat.Engine.Rate(&et)
+		r, err := cat.rate(st.task)
+		if err != nil {
+			return err
+		}
 		if home := r.Results[0].Rating; home != want {
 			res.Warnings = append(res.Warnings, SheetProblem{Line: st.line, Column: SheetHeader[colFeasible], Key: "tasks.import.stated_differs",
 				Args: map[string]any{"Task": taskLabel(st.task), "Stated": string(want), "Judged": feasibleCell(r)}})
@@ -149,21 +144,35 @@ func (s *Service) checkStated(ctx context.Context, tenantID int64, res *SheetImp
 
 // statedOnSite reports whether a row's テレワークの可否 says × of a task
 // whose conditions give ○ at home, on a sheet without the
-// その場でしかできない column (hasColumn: the column decides). cat is read
-// on first use.
-func (s *Service) statedOnSite(ctx context.Context, tenantID int64, cat **Catalogue, hasColumn bool, t *SheetTask, cell string) (bool, error) {
+// その場でしかできない column (hasColumn: the column decides).
+func statedOnSite(cat *lazyCatalogue, hasColumn bool, t *SheetTask, cell string) (bool, error) {
 	if want, ok := statedRating(cell); !ok || want != No || hasColumn || t.OnSite {
 		return false, nil
 	}
-	if *cat == nil {
-		c, err := s.Catalogue(ctx, tenantID)
+	r, err := cat.rate(t)
+	return err == nil && r.Results[0].Rating == OK, err
+}
+
+// lazyCatalogue is the tenant's feasibility catalogue for one import, read
+// on first use (most sheets state no verdict) and then once only.
+type lazyCatalogue struct {
+	s        *Service
+	ctx      context.Context
+	tenantID int64
+	cat      *Catalogue
+}
+
+// rate rates t at every target (home first).
+func (l *lazyCatalogue) rate(t *SheetTask) (Rated, error) {
+	if l.cat == nil {
+		c, err := l.s.Catalogue(l.ctx, l.tenantID)
 		if err != nil {
-			return false, err
+			return Rated{}, err
 		}
-		*cat = c
+		l.cat = c
 	}
 	et := t.EngineTask()
-	return (*cat).Engine.Rate(&et).Results[0].Rating == OK, nil
+	return l.cat.Engine.Rate(&et), nil
 }
 
 func yes(b bool) string {
@@ -292,11 +301,12 @@ func (s *Service) ImportSheet(ctx context.Context, tenantID int64, who *auth.Pri
 	if err != nil {
 		return nil, err
 	}
-	planned, err := s.planSheet(ctx, tenantID, unitID, tbl, byName, current, res)
+	cat := &lazyCatalogue{s: s, ctx: ctx, tenantID: tenantID}
+	planned, err := s.planSheet(ctx, tenantID, unitID, tbl, byName, current, cat, res)
 	if err != nil || len(res.Problems) > 0 {
 		return res, err
 	}
-	if err := s.checkStated(ctx, tenantID, res); err != nil || dryRun {
+	if err := checkStated(cat, res); err != nil || dryRun {
 		return res, err
 	}
 	err = s.st.InTasksTx(ctx, func(tx Tx) error {
@@ -322,8 +332,7 @@ func (s *Service) ImportSheet(ctx context.Context, tenantID int64, who *auth.Pri
 
 // planSheet turns the rows into the tasks to write, collecting problems.
 func (s *Service) planSheet(ctx context.Context, tenantID, unitID int64, tbl *tabular.Table, byName map[string]int64,
-	existing []*SheetTask, res *SheetImport) ([]*SheetTask, error) {
-	var cat *Catalogue // read once, for the first stated × (statedOnSite)
+	existing []*SheetTask, cat *lazyCatalogue, res *SheetImport) ([]*SheetTask, error) {
 	if len(tbl.Rows) == 0 {
 		res.Problems = append(res.Problems, SheetProblem{Key: "tasks.import.empty"})
 		return nil, nil
@@ -482,7 +491,7 @@ func (s *Service) planSheet(ctx context.Context, tenantID, unitID int64, tbl *ta
 			continue
 		}
 		if v := cell(r, colFeasible); v != "" {
-			onSite, err := s.statedOnSite(ctx, tenantID, &cat, pos[colOnSite] >= 0, t, v)
+			onSite, err := statedOnSite(cat, pos[colOnSite] >= 0, t, v)
 			if err != nil {
 				return nil, err
 			}
