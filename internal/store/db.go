@@ -297,47 +297,41 @@ func (db *DB) provider() (*goose.Provider, error) {
 
 // Migrate applies pending migrations and returns how many ran.
 func (db *DB) Migrate(ctx context.Context) (int, error) {
-	p, err := db.provider()
+	n, err := db.migrate("migrating", func(p *goose.Provider) ([]*goose.MigrationResult, error) { return p.Up(ctx) })
 	if err != nil {
-		return 0, fmt.Errorf("store: preparing migrations: %w", err)
-	}
-	res, err := p.Up(ctx)
-	if err != nil {
-		return len(res), fmt.Errorf("store: migrating the %s database: %w", db.Engine, err)
+		return n, err
 	}
 	if err := db.rekeyIfAsked(ctx); err != nil {
-		return len(res), err
+		return n, err
 	}
 	// Entries committed but not sealed when the server last stopped.
-	return len(res), db.SealAllAudit(ctx)
+	return n, db.SealAllAudit(ctx)
 }
 
 // MigrateTo applies pending migrations up to and including version and
 // returns how many ran: for testing a migration against rows written by
 // the schema before it.
 func (db *DB) MigrateTo(ctx context.Context, version int64) (int, error) {
-	p, err := db.provider()
-	if err != nil {
-		return 0, fmt.Errorf("store: preparing migrations: %w", err)
-	}
-	res, err := p.UpTo(ctx, version)
-	if err != nil {
-		return len(res), fmt.Errorf("store: migrating the %s database: %w", db.Engine, err)
-	}
-	return len(res), nil
+	return db.migrate("migrating", func(p *goose.Provider) ([]*goose.MigrationResult, error) { return p.UpTo(ctx, version) })
 }
 
 // MigrateDownTo rolls the schema back to version (the migrations after it
 // run their Down parts, newest first): for testing a migration against rows
 // written by the schema before it, whatever migrations came later.
 func (db *DB) MigrateDownTo(ctx context.Context, version int64) (int, error) {
+	return db.migrate("rolling back", func(p *goose.Provider) ([]*goose.MigrationResult, error) { return p.DownTo(ctx, version) })
+}
+
+// migrate runs one step of the engine's migrations and returns how many
+// ran; doing names the step in the error.
+func (db *DB) migrate(doing string, step func(*goose.Provider) ([]*goose.MigrationResult, error)) (int, error) {
 	p, err := db.provider()
 	if err != nil {
 		return 0, fmt.Errorf("store: preparing migrations: %w", err)
 	}
-	res, err := p.DownTo(ctx, version)
+	res, err := step(p)
 	if err != nil {
-		return len(res), fmt.Errorf("store: rolling the %s database back: %w", db.Engine, err)
+		return len(res), fmt.Errorf("store: %s the %s database: %w", doing, db.Engine, err)
 	}
 	return len(res), nil
 }
