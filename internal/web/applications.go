@@ -194,11 +194,7 @@ func shorten(s string, n int) string {
 
 // contentSummaryShort is the content without the plan (shown apart).
 func (s *Server) contentSummaryShort(l string, a *apply.Application) string {
-	sep := "・"
-	if l == "en" {
-		sep = ", "
-	}
-	return i18n.T(l, "mode."+string(a.Mode), nil) + sep + placeText(l, a) + sep + unitText(l, a)
+	return strings.Join([]string{i18n.T(l, "mode."+string(a.Mode), nil), placeText(l, a), unitText(l, a)}, listSep(l))
 }
 
 // dayRow is one day of an application on its page.

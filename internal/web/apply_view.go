@@ -420,17 +420,12 @@ func errNoTemplate(page string) error { return fmt.Errorf("web: no template %q",
 // contentSummary is an application's content in one line: 在宅勤務・自宅・終日
 // and the start of the planned work.
 func (s *Server) contentSummary(lang string, a *apply.Application) string {
-	parts := []string{i18n.T(lang, "mode."+string(a.Mode), nil), placeText(lang, a), unitText(lang, a)}
-	sep := "・"
-	if lang == "en" {
-		sep = ", "
-	}
-	out := strings.Join(parts, sep)
+	out := s.contentSummaryShort(lang, a)
 	if plan := []rune(a.Plan); len(plan) > 0 {
 		if len(plan) > 24 {
 			plan = append(plan[:24], '…')
 		}
-		out += sep + string(plan)
+		out += listSep(lang) + string(plan)
 	}
 	return out
 }

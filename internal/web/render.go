@@ -190,9 +190,12 @@ func (v *view) DayLabel(d calendar.Date) string {
 }
 
 // Sep joins the parts of one short value (在宅勤務・自宅, 14日ごと・30分):
-// 「・」 in Japanese, ", " in English, as contentSummary does.
-func (v *view) Sep() string {
-	if v.Lang == "en" {
+// 「・」 in Japanese, ", " in English (listSep), as contentSummary does.
+func (v *view) Sep() string { return listSep(v.Lang) }
+
+// listSep joins the parts of one short value in lang: 「・」, or ", ".
+func listSep(lang string) string {
+	if lang == "en" {
 		return ", "
 	}
 	return "・"
