@@ -13,6 +13,7 @@ import (
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/demo"
+	"telework/internal/org"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
 	"telework/internal/telemetry"
@@ -27,37 +28,7 @@ import (
 func TestDemoStaffAppliesToSupervisor(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		svc := app.NewServices(db)
-		res, err := demo.Seed(ctx, demo.Services{Org: svc.Org, Auth: svc.Auth, Apply: svc.Apply}, time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv, err := web.New(svc, telemetry.NewLogger(&syncBuffer{}, slog.LevelDebug), telemetry.NewMetrics(nil), web.DefaultConfig())
-		if err != nil {
-			t.Fatal(err)
-		}
-		checker, err := newAPIChecker(srv.OpenAPIJSON())
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := &world{db: db, srv: srv, api: checker}
-		t.Cleanup(func() {
-			for _, p := range checker.report() {
-				t.Error(p)
-			}
-		})
-		tn := res.Tenant
-		cookie := func(login string) string {
-			u, err := svc.Auth.UserByLogin(ctx, tn.ID, login)
-			if err != nil {
-				t.Fatal(err)
-			}
-			token, hash := auth.NewSessionToken()
-			if err := db.CreateSession(ctx, &auth.Session{TokenHash: hash, TenantID: tn.ID, UserID: u.ID, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
-				t.Fatal(err)
-			}
-			return "telework_session=" + token
-		}
+		w, svc, tn, cookie := demoWorld(t, db)
 		staff, sup := cookie("staff"), cookie("supervisor")
 		supUser, _ := svc.Auth.UserByLogin(ctx, tn.ID, "supervisor")
 		today := calendar.DateOf(time.Now())
@@ -94,4 +65,43 @@ func TestDemoStaffAppliesToSupervisor(t *testing.T) {
 			t.Fatalf("read: %d %s", r.code, r.body)
 		}
 	})
+}
+
+// demoWorld seeds the demo tenant (with its history) on db and serves it;
+// cookie signs a demo account in.
+func demoWorld(t *testing.T, db *store.DB) (*world, web.Services, *org.Tenant, func(login string) string) {
+	t.Helper()
+	ctx := context.Background()
+	svc := app.NewServices(db)
+	res, err := demo.Seed(ctx, demo.Services{Org: svc.Org, Auth: svc.Auth, Apply: svc.Apply}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(svc, telemetry.NewLogger(&syncBuffer{}, slog.LevelDebug), telemetry.NewMetrics(nil), web.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checker, err := newAPIChecker(srv.OpenAPIJSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &world{db: db, srv: srv, api: checker}
+	t.Cleanup(func() {
+		for _, p := range checker.report() {
+			t.Error(p)
+		}
+	})
+	tn := res.Tenant
+	cookie := func(login string) string {
+		u, err := svc.Auth.UserByLogin(ctx, tn.ID, login)
+		if err != nil {
+			t.Fatal(err)
+		}
+		token, hash := auth.NewSessionToken()
+		if err := db.CreateSession(ctx, &auth.Session{TokenHash: hash, TenantID: tn.ID, UserID: u.ID, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		return "telework_session=" + token
+	}
+	return w, svc, tn, cookie
 }
