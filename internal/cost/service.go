@@ -198,7 +198,7 @@ func (s *Service) Export(ctx context.Context, tenantID int64, fy int, f tabular.
 		[]string{fyS, "", t("cost.total_grant"), "", strconv.FormatInt(sum.SpecialGrant, 10), "", "", ""},
 		[]string{fyS, "", t("cost.estimate"), "", strconv.FormatInt(sum.Estimate, 10), "", "", ""})
 	var buf bytes.Buffer
-	if subs, err = tabular.Write(&buf, f, fyS, rows); err != nil {
+	if subs, err = tabular.WriteNumbers(&buf, f, fyS, rows, 4); err != nil {
 		return nil, nil, err
 	}
 	return buf.Bytes(), subs, nil

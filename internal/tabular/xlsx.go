@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -392,7 +393,10 @@ func writeXLSX(w io.Writer, sheet string, rows [][]string, nums map[[2]int]float
 	if err != nil {
 		return err
 	}
-	number, err := f.NewStyle(&excelize.Style{NumFmt: 0})
+	// A number's own style: a style equal to the workbook's default gets
+	// id 0, which the stream writer reads as "none" and then gives the cell
+	// its column's text format (「@」), where a SUM typed below reads as text.
+	number, err := f.NewStyle(&excelize.Style{NumFmt: 0, Alignment: &excelize.Alignment{Horizontal: "right"}})
 	if err != nil {
 		return err
 	}
@@ -405,8 +409,16 @@ func writeXLSX(w io.Writer, sheet string, rows [][]string, nums map[[2]int]float
 		cols = max(cols, len(r))
 	}
 	if cols > 0 {
-		if err := sw.SetColStyle(1, cols, text); err != nil {
-			return err
+		// Text columns are text (a 職員番号 typed later keeps its zeros); a
+		// column of numbers is not, so that a total typed under it computes.
+		numeric := numericColumns(rows, nums, cols)
+		for c := 1; c <= cols; c++ {
+			if numeric[c-1] {
+				continue
+			}
+			if err := sw.SetColStyle(c, c, text); err != nil {
+				return err
+			}
 		}
 		// The stream writer puts each new width first: set them from the
 		// last column so that the file lists them in order.
@@ -454,6 +466,26 @@ func writeXLSX(w io.Writer, sheet string, rows [][]string, nums map[[2]int]float
 	}
 	_, err = f.WriteTo(w)
 	return err
+}
+
+// numericColumns are the columns whose data cells (below the header) are
+// all numbers or empty, with at least one number.
+func numericColumns(rows [][]string, nums map[[2]int]float64, cols int) []bool {
+	out := make([]bool, cols)
+	for c := range cols {
+		seen := false
+		out[c] = true
+		for i := 1; i < len(rows); i++ {
+			if _, ok := nums[[2]int{i, c}]; ok {
+				seen = true
+			} else if c < len(rows[i]) && rows[i][c] != "" {
+				out[c] = false
+				break
+			}
+		}
+		out[c] = out[c] && seen
+	}
+	return out
 }
 
 // filterable reports a header a table can carry: every column named, no
@@ -556,3 +588,33 @@ func WriteValues(w io.Writer, f Format, sheet string, rows [][]any) ([]Substitut
 	}
 	return Write(w, f, sheet, text)
 }
+
+// WriteNumbers is Write for a table whose columns cols (0-based) hold
+// numbers written as text (counts, hours, amounts): below the header, a
+// cell there that is a plain decimal number ("12", "-3", "7.5") is written
+// as a number (a numeric xlsx cell; CSV is unchanged), anything else —
+// empty, 「—」 for a count held back — stays text. Columns not named stay
+// text even when they look like numbers (a 職員番号 keeps its zeros).
+func WriteNumbers(w io.Writer, f Format, sheet string, rows [][]string, cols ...int) ([]Substitution, error) {
+	if f != XLSX {
+		return Write(w, f, sheet, rows)
+	}
+	out := make([][]any, len(rows))
+	for i, r := range rows {
+		out[i] = make([]any, len(r))
+		for j, c := range r {
+			out[i][j] = c
+			if i == 0 || !slices.Contains(cols, j) || !plainNumber.MatchString(c) {
+				continue
+			}
+			if n, err := strconv.ParseFloat(c, 64); err == nil {
+				out[i][j] = n
+			}
+		}
+	}
+	return WriteValues(w, f, sheet, out)
+}
+
+// plainNumber is a decimal number as the product writes one: no leading
+// zeros (an id "007" is text), no exponent, no thousands separator.
+var plainNumber = regexp.MustCompile(`^-?(0|[1-9][0-9]{0,14})(\.[0-9]{1,6})?$`)

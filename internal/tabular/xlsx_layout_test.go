@@ -118,3 +118,75 @@ func TestPreferredSheetOfTheCaller(t *testing.T) {
 		}
 	}
 }
+
+// TestXLSXNumbersAreNumbers: a number written by WriteValues is a numeric
+// cell with a number format (not the text format 「@」 the text columns
+// carry), and a column of numbers is not formatted as text, so that a SUM
+// 人事 types under it computes; a text column stays text.
+func TestXLSXNumbersAreNumbers(t *testing.T) {
+	rows := [][]any{{"職員番号", "件数", "備考"}, {"0001", 3, "a"}, {"0002", 4.5, ""}, {"0003", "", "b"}}
+	var buf bytes.Buffer
+	if _, err := WriteValues(&buf, XLSX, "集計", rows); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	format := func(id int) int {
+		st, err := f.GetStyle(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.NumFmt
+	}
+	for _, cell := range []string{"B2", "B3"} {
+		id, err := f.GetCellStyle("集計", cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if format(id) == 49 {
+			t.Errorf("%s: a number formatted as text", cell)
+		}
+		if typ, _ := f.GetCellType("集計", cell); typ == excelize.CellTypeInlineString || typ == excelize.CellTypeSharedString {
+			t.Errorf("%s: a number stored as a string", cell)
+		}
+	}
+	for col, text := range map[string]bool{"A": true, "B": false, "C": true} {
+		id, err := f.GetColStyle("集計", col)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := format(id) == 49; got != text {
+			t.Errorf("column %s: text format %v, want %v", col, got, text)
+		}
+	}
+}
+
+// TestWriteNumbersColumns: only the named columns' plain numbers become
+// numbers in xlsx (an id with a leading zero, a held-back 「―」 and other
+// columns stay text); CSV is written exactly as given.
+func TestWriteNumbersColumns(t *testing.T) {
+	rows := [][]string{{"番号", "人数", "時間"}, {"007", "12", "7.5"}, {"12", "―", "-3"}}
+	var buf bytes.Buffer
+	if _, err := WriteNumbers(&buf, XLSX, "s", rows, 1, 2); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for cell, number := range map[string]bool{"A2": false, "A3": false, "B2": true, "B3": false, "C2": true, "C3": true} {
+		typ, _ := f.GetCellType("s", cell)
+		if got := typ != excelize.CellTypeInlineString && typ != excelize.CellTypeSharedString; got != number {
+			t.Errorf("%s: number %v, want %v", cell, got, number)
+		}
+	}
+	buf.Reset()
+	if _, err := WriteNumbers(&buf, CSV, "s", rows, 1, 2); err != nil {
+		t.Fatal(err)
+	}
+	if want := "\ufeff番号,人数,時間\r\n007,12,7.5\r\n12,―,'-3\r\n"; buf.String() != want {
+		t.Errorf("csv %q, want %q", buf.String(), want)
+	}
+}

@@ -235,7 +235,7 @@ func (s *Service) ExportSheet(ctx context.Context, tenantID int64, who *auth.Pri
 			strings.Join(names, "、"), paperWords[t.Paper], yes(t.SpecialEquipment), yes(t.OnSite), yes(t.FaceToFace), yes(t.Phone), hours})
 	}
 	var buf bytes.Buffer
-	subs, err := tabular.Write(&buf, f, tabular.TaskSheet, rows)
+	subs, err := tabular.WriteNumbers(&buf, f, tabular.TaskSheet, rows, len(SheetHeader)-1)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -638,7 +638,7 @@ func (s *Service) ExportRanking(ctx context.Context, tenantID int64, who *auth.P
 		return nil, nil, err
 	}
 	var buf bytes.Buffer
-	subs, err := tabular.Write(&buf, f, i18n.T(lang, "tasks.ranking.sheet", nil), rows)
+	subs, err := tabular.WriteNumbers(&buf, f, i18n.T(lang, "tasks.ranking.sheet", nil), rows, 0, 2, 3, 4, 5, 6)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -515,12 +515,12 @@ func (s *Server) surveyExport(w http.ResponseWriter, r *http.Request) {
 		rows = [][]string{{i18n.T(lang, "survey.not_closed_export", nil)}}
 	}
 	var buf bytes.Buffer
-	subs, err := tabular.Write(&buf, format, "集計", rows)
+	subs, err := tabular.WriteNumbers(&buf, format, "集計", rows, 4, 5)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	route.DownloadTable(w, format, fmt.Sprintf("survey-%d%s", id, format.Ext()), buf.Bytes(), subs)
+	route.DownloadTable(w, format, format.FileName(fmt.Sprintf("survey-%d", id)), buf.Bytes(), subs)
 }
 
 // --- answering ---

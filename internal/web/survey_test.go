@@ -132,6 +132,13 @@ func TestSurveyPages(t *testing.T) {
 		if res := w.do("GET", loc+"/export?format=xlsx", nil, hr); res.code != 200 || !bytes.HasPrefix([]byte(res.body), []byte("PK")) {
 			t.Fatalf("xlsx export: %d", res.code)
 		}
+		// The two CSV encodings never share a file name (the second download
+		// would overwrite the first).
+		utf8Name := res.header.Get("Content-Disposition")
+		if sj := w.do("GET", loc+"/export?format=csv-sjis", nil, hr); sj.code != 200 || sj.header.Get("Content-Disposition") == utf8Name ||
+			!strings.Contains(sj.header.Get("Content-Disposition"), "-sjis.csv") {
+			t.Errorf("Shift_JIS export named %q, the UTF-8 one %q", sj.header.Get("Content-Disposition"), utf8Name)
+		}
 		// Staff cannot reach the results.
 		if res := w.do("GET", loc+"/results", nil, staff); res.code != http.StatusForbidden {
 			t.Fatalf("staff reached the results: %d", res.code)
