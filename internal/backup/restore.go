@@ -20,17 +20,40 @@ type queryer interface {
 
 // CheckTarget reports, without writing, whether db could take the archive:
 // none of its tenants (by slug) and none of its ids may be there already.
-// It checks only a database whose schema is this binary's (checked reports
-// whether it did); an empty one takes any archive, and an older one is
-// checked by Restore after migrating it.
+// It checks a database whose schema is this binary's (checked reports
+// whether it did); an empty one takes any archive. An older one that holds
+// tenants is refused: migrating it is a change of its own, which a restore
+// that then finds a clash would have made while saying nothing was written
+// (and which --dry-run would have passed) — migrate it first, then restore.
+// An older one without tenants (a fresh database an earlier release made)
+// is checked by Restore after migrating it.
 func (a *Archive) CheckTarget(ctx context.Context, db *store.DB) (checked bool, err error) {
 	v, err := db.SchemaVersion(ctx, db.SQL)
 	if err != nil {
 		return false, err
 	}
 	latest, err := store.LatestSchemaVersion(db.Engine)
-	if err != nil || v != latest {
+	if err != nil {
 		return false, err
+	}
+	if v > latest {
+		return false, &store.SchemaNewerError{Database: v, Binary: latest}
+	}
+	if v > 0 && v < latest {
+		var n int
+		if err := db.SQL.QueryRowContext(ctx, `SELECT COUNT(*) FROM tenants`).Scan(&n); err != nil {
+			return false, fmt.Errorf("backup: checking the target: %w", err)
+		}
+		if n > 0 {
+			return false, &Error{Kind: Incompatible,
+				Ja: fmt.Sprintf("復元先のデータベースはスキーマが古く (version %d、この telework は version %d)、団体が %d 件あるため、何も書き込まずに中止しました。"+
+					"先に telework migrate で更新してから復元してください", v, latest, n),
+				En: fmt.Sprintf("the target database has an older schema (version %d, this telework's is %d) and holds %d tenant(s), nothing was written: "+
+					"upgrade it with telework migrate first, then restore", v, latest, n)}
+		}
+	}
+	if v != latest {
+		return false, nil
 	}
 	return true, a.checkTarget(ctx, db, db.SQL)
 }

@@ -101,6 +101,7 @@ type DB struct {
 	sealers  sealers        // this process's audit sealers, one per tenant (audit_seal.go)
 	presence presenceMemory // SQLite: the current presence, never written to the file (presence.go)
 	offices  sync.Map       // officeKey → *places.Office: the last read of each office (FindOfficeCached)
+	file     string         // SQLite: the database file ("" in memory); its migrations are serialised on it
 }
 
 // IsPostgresDSN reports whether dsn names a PostgreSQL server rather than a
@@ -131,7 +132,8 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.SQL.SetConnMaxIdleTime(5 * time.Minute)
 	} else {
 		db.Engine = SQLite
-		if err := createPrivate(sqlitePath(dsn)); err != nil {
+		db.file = sqlitePath(dsn)
+		if err := createPrivate(db.file); err != nil {
 			return nil, err
 		}
 		db.SQL, err = sql.Open("sqlite", sqliteDSN(dsn))
@@ -295,9 +297,45 @@ func (db *DB) provider() (*goose.Provider, error) {
 	return goose.NewProvider(dialect, db.SQL, sub, opts...)
 }
 
-// Migrate applies pending migrations and returns how many ran.
+// SchemaNewerError refuses a database whose schema a newer telework wrote:
+// this binary does not know its tables (an older binary put back after an
+// upgrade would fail on the first page that reads a table the upgrade
+// changed, and its migrations would report "current").
+type SchemaNewerError struct{ Database, Binary int64 }
+
+func (e *SchemaNewerError) Error() string {
+	return fmt.Sprintf("データベースのスキーマ (version %d) がこの telework (version %d) より新しいため、起動・移行しません。"+
+		"データベースを更新した版(またはそれより新しい版)の telework を使ってください / the database schema (version %d) is newer "+
+		"than this telework's (version %d): not starting or migrating; run the telework version that upgraded it, or a newer one",
+		e.Database, e.Binary, e.Database, e.Binary)
+}
+
+// schemaNewer returns a *SchemaNewerError when the database's schema is
+// newer than the newest migration this binary holds.
+func (db *DB) schemaNewer(ctx context.Context) error {
+	v, err := db.SchemaVersion(ctx, db.SQL)
+	if err != nil {
+		return err
+	}
+	latest, err := LatestSchemaVersion(db.Engine)
+	if err != nil {
+		return err
+	}
+	if v > latest {
+		return &SchemaNewerError{Database: v, Binary: latest}
+	}
+	return nil
+}
+
+// Migrate applies pending migrations and returns how many ran. A database
+// a newer telework migrated is refused (*SchemaNewerError), unchanged.
 func (db *DB) Migrate(ctx context.Context) (int, error) {
-	n, err := db.migrate("migrating", func(p *goose.Provider) ([]*goose.MigrationResult, error) { return p.Up(ctx) })
+	n, err := db.migrate("migrating", func(p *goose.Provider) ([]*goose.MigrationResult, error) {
+		if err := db.schemaNewer(ctx); err != nil {
+			return nil, err
+		}
+		return p.Up(ctx)
+	})
 	if err != nil {
 		return n, err
 	}
@@ -329,7 +367,21 @@ func (db *DB) migrate(doing string, step func(*goose.Provider) ([]*goose.Migrati
 	if err != nil {
 		return 0, fmt.Errorf("store: preparing migrations: %w", err)
 	}
+	// PostgreSQL's migrations hold an advisory lock (provider); a SQLite
+	// file's hold a lock on the file, so that a `telework migrate` beside a
+	// starting server, or two starting at once, run them once: otherwise
+	// both see a migration pending, the second fails half-way (a column
+	// added twice) or applies a data-only one a second time.
+	unlock, err := lockFile(context.Background(), db.file)
+	if err != nil {
+		return 0, fmt.Errorf("store: locking %s for migrations: %w", db.file, err)
+	}
+	defer unlock()
 	res, err := step(p)
+	var newer *SchemaNewerError
+	if errors.As(err, &newer) {
+		return 0, err
+	}
 	if err != nil {
 		return len(res), fmt.Errorf("store: %s the %s database: %w", doing, db.Engine, err)
 	}
@@ -344,7 +396,18 @@ func (db *DB) MigrationsCurrent(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	pending, err := p.HasPending(ctx)
-	return !pending && err == nil, err
+	if err != nil || pending {
+		return false, err
+	}
+	// Nothing pending is also what a database a newer telework migrated
+	// reads as: not ready either.
+	var newer *SchemaNewerError
+	if err := db.schemaNewer(ctx); errors.As(err, &newer) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // q rewrites ? placeholders to $1, $2 … for PostgreSQL. Queries in this
