@@ -387,20 +387,11 @@ func (pl *planner) readDate(r tabular.Row) calendar.Date {
 
 // --- paths ---
 
-func foldSegment(s string) string {
-	return strings.ToLower(strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
-		}
-		return r
-	}, norm.NFKC.String(s)))
-}
-
 // index makes key findable by its path and every end of it.
 func (pl *planner) index(key string, path []string) {
 	segs := make([]string, len(path))
 	for i, s := range path {
-		segs[i] = foldSegment(s)
+		segs[i] = codeKey(s) // a path segment folds like a code
 	}
 	for k := range segs {
 		p := strings.Join(segs[k:], "/")
@@ -440,7 +431,7 @@ func (pl *planner) resolvePath(v string) (string, string) {
 		for _, s := range strings.FieldsFunc(n, func(r rune) bool {
 			return r == '/' || r == '>' || r == '\\' || r == '¥' || (spaces && unicode.IsSpace(r))
 		}) {
-			if f := foldSegment(s); f != "" {
+			if f := codeKey(s); f != "" {
 				segs = append(segs, f)
 			}
 		}
@@ -492,7 +483,7 @@ func (pl *planner) resolveParent(rd *rowData) {
 		}
 		byCode = k
 	}
-	if v := rd.parentPath; v != "" && (byCode == "" || foldSegment(v) != foldSegment(pl.pathString(byCode))) {
+	if v := rd.parentPath; v != "" && (byCode == "" || codeKey(v) != codeKey(pl.pathString(byCode))) {
 		k, key := pl.resolvePath(v)
 		switch {
 		case k == "" && byCode != "":
