@@ -62,6 +62,9 @@ func (p *Plan) OK() bool { return len(p.Problems) == 0 }
 // Empty reports a plan that writes nothing.
 func (p *Plan) Empty() bool { return len(p.Creates)+len(p.Changes)+len(p.Retires) == 0 }
 
+// ProblemCount is how many problems refuse the file.
+func (p *Plan) ProblemCount() int { return len(p.Problems) }
+
 // Digest identifies what the plan writes, so that a confirmation applies
 // exactly the preview the person saw.
 func (p *Plan) Digest() string {

@@ -145,6 +145,9 @@ func (p *Plan) Empty() bool {
 	return len(p.Creates)+len(p.Changes)+len(p.Retires)+len(p.Reinstates) == 0
 }
 
+// ProblemCount is how many problems refuse the file.
+func (p *Plan) ProblemCount() int { return len(p.Problems) }
+
 // Digest identifies what the plan writes, so that a confirmation applies
 // exactly the preview the person saw and not a plan that changed because
 // someone edited a record in between.
