@@ -3,7 +3,6 @@ package orgio
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"iter"
 	"slices"
@@ -17,6 +16,7 @@ import (
 	"telework/internal/calendar"
 	"telework/internal/org"
 	"telework/internal/staffio"
+	"telework/internal/tableimport"
 	"telework/internal/tabular"
 )
 
@@ -269,14 +269,7 @@ func readHeader(t *tabular.Table, p *Plan) (*header, bool) {
 	return h, len(p.Problems) == 0
 }
 
-func rowHasData(h *header, r tabular.Row) bool {
-	for _, i := range h.cols {
-		if strings.TrimSpace(r.Cell(i)) != "" {
-			return true
-		}
-	}
-	return false
-}
+func rowHasData(h *header, r tabular.Row) bool { return tableimport.RowHasData(h.cols, r) }
 
 // rowData is one row read, before its parent is resolved.
 type rowData struct {
@@ -362,28 +355,9 @@ func (pl *planner) readRow(r tabular.Row, seen map[string]int) *rowData {
 }
 
 func (pl *planner) readDate(r tabular.Row) calendar.Date {
-	i := pl.h.cols["effective_date"]
-	v := strings.TrimSpace(r.Cell(i))
-	if v == "" {
-		return calendar.Date{}
-	}
-	if raw := r.RawCell(i); raw != "" {
-		if pl.t.Date1904 {
-			if y, m, d, ok := tabular.SerialDate(raw, true); ok {
-				return calendar.Date{Year: y, Month: m, Day: d}
-			}
-		} else if d, err := calendar.ParseDateFlexible(raw); err == nil {
-			return d
-		}
-	}
-	d, err := calendar.ParseDateFlexible(v)
-	if err != nil {
-		detail := err.Error()
-		var de *calendar.DateError
-		if errors.As(err, &de) {
-			detail = de.Msg
-		}
-		pl.fail(r.Line, "effective_date", "import.date", map[string]any{"Value": v, "Detail": detail})
+	d, bad := tableimport.ReadDate(r, pl.h.cols["effective_date"], pl.t.Date1904)
+	if bad != nil {
+		pl.fail(r.Line, "effective_date", "import.date", bad)
 	}
 	return d
 }
