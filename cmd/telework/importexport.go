@@ -206,40 +206,62 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if *tenant == "" || len(pos) != 0 {
-		return usageError{"--tenant を指定してください / give --tenant (and no other arguments)"}
-	}
-	f, ok := tabular.ParseFormat(*format)
-	if !ok {
-		return usageError{"--format は csv, csv-sjis, xlsx のいずれかです"}
-	}
-	env, err := app.OpenExisting(ctx, *db, nil)
+	env, t, f, err := openExport(ctx, *db, *tenant, *format, pos)
 	if err != nil {
 		return err
 	}
 	defer env.Close()
-	t, err := env.Org.TenantBySlug(ctx, *tenant)
-	if err != nil {
-		return fmt.Errorf("団体コード %q の団体が見つかりません", *tenant)
-	}
 	// The characters CP932 lacks are written as 〓, each named on stderr.
 	file, err := env.Staffio.Export(ctx, t.ID, cliActor, f, staffio.ExportOptions{Sensitive: *sensitive, Substitute: true})
 	if err != nil {
 		return staffErr(err)
 	}
-	for _, s := range file.Substituted {
+	return writeExport(stdout, stderr, *out, file.Data, file.Substituted)
+}
+
+// openExport checks an export command's tenant, format and arguments, and
+// opens the database (the staff and units exports).
+func openExport(ctx context.Context, dsn, tenant, format string, pos []string) (*app.Env, *org.Tenant, tabular.Format, error) {
+	if tenant == "" || len(pos) != 0 {
+		return nil, nil, "", usageError{"--tenant を指定してください / give --tenant (and no other arguments)"}
+	}
+	f, ok := tabular.ParseFormat(format)
+	if !ok {
+		return nil, nil, "", usageError{"--format は csv, csv-sjis, xlsx のいずれかです"}
+	}
+	env, t, err := openTenant(ctx, dsn, tenant)
+	return env, t, f, err
+}
+
+// openTenant opens the database and finds the tenant a command names.
+func openTenant(ctx context.Context, dsn, tenant string) (*app.Env, *org.Tenant, error) {
+	env, err := app.OpenExisting(ctx, dsn, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := env.Org.TenantBySlug(ctx, tenant)
+	if err != nil {
+		env.Close()
+		return nil, nil, fmt.Errorf("団体コード %q の団体が見つかりません", tenant)
+	}
+	return env, t, nil
+}
+
+// writeExport names each character written as 〓 on stderr and writes the
+// file to out, or to stdout without --out (the staff and units exports).
+func writeExport(stdout, stderr io.Writer, out string, data []byte, subs []tabular.Substitution) error {
+	for _, s := range subs {
 		fmt.Fprintf(stderr, "注意: %d行目「%s」の「%s」は Shift_JIS で表せないため 〓 にしました / line %d, %s: %q written as 〓\n",
 			s.Line, s.Column, s.Chars, s.Line, s.Column, s.Chars)
 	}
-	data := file.Data
-	if *out == "" {
-		_, err = stdout.Write(data)
+	if out == "" {
+		_, err := stdout.Write(data)
 		return err
 	}
-	if err := os.WriteFile(*out, data, 0o600); err != nil {
+	if err := os.WriteFile(out, data, 0o600); err != nil {
 		return errors.New("書き込めません / cannot write: " + err.Error())
 	}
-	fmt.Fprintf(stderr, "%s: %d bytes\n", *out, len(data))
+	fmt.Fprintf(stderr, "%s: %d bytes\n", out, len(data))
 	return nil
 }
 
@@ -253,14 +275,9 @@ func openImport(ctx context.Context, dsn, tenant string, pos []string) (*app.Env
 	if err != nil {
 		return nil, nil, "", nil, fmt.Errorf("ファイルを読めません / cannot read the file: %w", err)
 	}
-	env, err := app.OpenExisting(ctx, dsn, nil)
+	env, t, err := openTenant(ctx, dsn, tenant)
 	if err != nil {
 		return nil, nil, "", nil, err
-	}
-	t, err := env.Org.TenantBySlug(ctx, tenant)
-	if err != nil {
-		env.Close()
-		return nil, nil, "", nil, fmt.Errorf("団体コード %q の団体が見つかりません", tenant)
 	}
 	return env, t, filepath.Base(pos[0]), data, nil
 }

@@ -2,15 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
-	"telework/internal/app"
 	"telework/internal/orgio"
-	"telework/internal/tabular"
 )
 
 // `telework import units` and `telework export units` (issue 9 §3): the
@@ -122,37 +118,14 @@ func cmdExportUnits(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	if *tenant == "" || len(pos) != 0 {
-		return usageError{"--tenant を指定してください / give --tenant (and no other arguments)"}
-	}
-	f, ok := tabular.ParseFormat(*format)
-	if !ok {
-		return usageError{"--format は csv, csv-sjis, xlsx のいずれかです"}
-	}
-	env, err := app.OpenExisting(ctx, *db, nil)
+	env, t, f, err := openExport(ctx, *db, *tenant, *format, pos)
 	if err != nil {
 		return err
 	}
 	defer env.Close()
-	t, err := env.Org.TenantBySlug(ctx, *tenant)
-	if err != nil {
-		return fmt.Errorf("団体コード %q の団体が見つかりません", *tenant)
-	}
 	file, err := env.Orgio.Export(ctx, t.ID, cliActor, f, true)
 	if err != nil {
 		return staffErr(err)
 	}
-	for _, s := range file.Substituted {
-		fmt.Fprintf(stderr, "注意: %d行目「%s」の「%s」は Shift_JIS で表せないため 〓 にしました / line %d, %s: %q written as 〓\n",
-			s.Line, s.Column, s.Chars, s.Line, s.Column, s.Chars)
-	}
-	if *out == "" {
-		_, err = stdout.Write(file.Data)
-		return err
-	}
-	if err := os.WriteFile(*out, file.Data, 0o600); err != nil {
-		return errors.New("書き込めません / cannot write: " + err.Error())
-	}
-	fmt.Fprintf(stderr, "%s: %d bytes\n", *out, len(file.Data))
-	return nil
+	return writeExport(stdout, stderr, *out, file.Data, file.Substituted)
 }

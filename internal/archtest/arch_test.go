@@ -80,7 +80,7 @@ func TestOnlyWiringImportsTheStore(t *testing.T) {
 // layer and no SQL driver.
 func TestDomainPackagesStayFreeOfTransport(t *testing.T) {
 	domain := []string{"internal/org", "internal/auth", "internal/policy", "internal/calendar", "internal/sso",
-		"internal/retention", "internal/audit", "internal/staffio", "internal/roster"}
+		"internal/retention", "internal/audit", "internal/staffio", "internal/roster", "internal/orgio", "internal/tableimport"}
 	domain = append(domain, "internal/roadmap", "internal/incident", "internal/cost", "internal/handbook", "internal/attach") // issue 16
 	banned := []string{module + "internal/web", module + "internal/api", module + "internal/store", module + "internal/route",
 		"database/sql", "github.com/jackc/pgx", "modernc.org/sqlite"}

@@ -3,8 +3,6 @@ package orgio
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strconv"
@@ -16,6 +14,7 @@ import (
 	"telework/internal/calendar"
 	"telework/internal/org"
 	"telework/internal/staffio"
+	"telework/internal/tableimport"
 	"telework/internal/tabular"
 )
 
@@ -35,12 +34,8 @@ type Tx interface {
 	// LockOrganisation takes the tenant's organisation lock for a change
 	// before the import reads what it plans against (see staffio).
 	LockOrganisation(ctx context.Context, tenantID int64) error
-	// ClaimUnitImport marks a kept file as applied and drops its bytes:
-	// NotFound when it expired or is not the user's, Conflict
-	// (import.already_applied) when it was applied already.
-	ClaimUnitImport(ctx context.Context, tenantID, userID, id int64, at time.Time) error
-	// SetUnitImportResult records an applied file's summary (JSON).
-	SetUnitImportResult(ctx context.Context, tenantID, userID, id int64, result string) error
+	// the kept file of a confirmation (tableimport.Units)
+	tableimport.KeptTx
 }
 
 // Store runs an import's transaction.
@@ -50,22 +45,14 @@ type Store interface {
 }
 
 // File is an uploaded file.
-type File struct {
-	Name string
-	Data []byte
-}
-
-func (f File) sha() string {
-	sum := sha256.Sum256(f.Data)
-	return hex.EncodeToString(sum[:])
-}
+type File = tableimport.File
 
 // read turns the file into a table within tabular's limits, or a plan
 // holding why it cannot be read; err is set only when ctx ended.
 func read(ctx context.Context, f File) (*tabular.Table, *Plan, error) {
 	t, pr, err := staffio.ReadTable(ctx, f.Data)
 	if pr != nil {
-		return nil, &Plan{SHA256: f.sha(), Problems: []Problem{*pr}}, nil
+		return nil, &Plan{SHA256: f.SHA256(), Problems: []Problem{*pr}}, nil
 	}
 	return t, nil, err
 }
@@ -94,12 +81,8 @@ func Preview(ctx context.Context, r Reader, tenantID int64, f File) (*Plan, erro
 		return nil, err
 	}
 	p := Prepare(t, cur)
-	p.SHA256 = f.sha()
+	p.SHA256 = f.SHA256()
 	return p, nil
-}
-
-func errRejected(p *Plan) error {
-	return &apperr.Error{Code: apperr.Invalid, Key: "import.rejected", Args: map[string]any{"Count": len(p.Problems)}}
 }
 
 // Apply plans f inside one transaction and, if the file has no problem,
@@ -117,36 +100,24 @@ func apply(ctx context.Context, st Store, tenantID int64, actor audit.Actor, f F
 		return nil, err
 	}
 	if bad != nil {
-		return bad, errRejected(bad)
+		return bad, tableimport.ErrRejected(bad)
 	}
-	var plan *Plan
-	err = st.InUnitImport(ctx, func(tx Tx) error {
-		if err := tx.LockOrganisation(ctx, tenantID); err != nil {
-			return err
-		}
-		if before != nil {
-			if err := before(tx); err != nil {
-				return err
+	return tableimport.Transact(ctx, st.InUnitImport, tableimport.Steps[Tx, *Plan]{
+		Lock:   func(tx Tx) error { return tx.LockOrganisation(ctx, tenantID) },
+		Before: before,
+		Plan: func(tx Tx) (*Plan, error) {
+			cur, err := current(ctx, tx, tenantID)
+			if err != nil {
+				return nil, err
 			}
-		}
-		cur, err := current(ctx, tx, tenantID)
-		if err != nil {
-			return err
-		}
-		plan = Prepare(t, cur)
-		plan.SHA256 = f.sha()
-		if !plan.OK() {
-			return errRejected(plan)
-		}
-		if expectDigest != "" && plan.Digest() != expectDigest {
-			return &apperr.Error{Code: apperr.Conflict, Key: "import.plan_changed"}
-		}
-		if err := write(ctx, tx, tenantID, actor, plan, f.Name); err != nil || after == nil {
-			return err
-		}
-		return after(tx, plan)
+			plan := Prepare(t, cur)
+			plan.SHA256 = f.SHA256()
+			return plan, nil
+		},
+		ExpectDigest: expectDigest,
+		Write:        func(tx Tx, p *Plan) error { return write(ctx, tx, tenantID, actor, p, f.Name) },
+		After:        after,
 	})
-	return plan, err
 }
 
 // write applies the plan made in this transaction: new units parents

@@ -12,19 +12,14 @@ package orgio
 
 import (
 	"strings"
-	"unicode"
 
-	"golang.org/x/text/unicode/norm"
+	"telework/internal/tableimport"
 )
 
-// Column is one column a file may carry. Key names the field; Header is
-// the form the export writes and the importer prefers; Aliases are the
-// other names 人事 and 文書 systems use.
-type Column struct {
-	Key     string
-	Header  string
-	Aliases []string
-}
+// Column is one column a file may carry (the staff import's type: Key
+// names the field; Header is the form the export writes and the importer
+// prefers; Aliases are the other names 人事 and 文書 systems use).
+type Column = tableimport.Column
 
 // Columns in export order.
 var Columns = []Column{
@@ -42,51 +37,19 @@ var Columns = []Column{
 // column would otherwise read as units.
 var staffHeaders = []string{"職員番号", "職員コード", "氏名", "ふりがな", "フリガナ"}
 
-// foldHeader makes header spellings compare equal: NFKC (全角 → 半角,
-// （） → ()), no spaces, lower case, without required-field marks.
-func foldHeader(s string) string {
-	var b strings.Builder
-	for _, r := range norm.NFKC.String(s) {
-		switch {
-		case unicode.IsSpace(r), r == '*', r == '※', r == '"', r == '\'':
-		default:
-			b.WriteRune(unicode.ToLower(r))
-		}
-	}
-	return b.String()
-}
+var (
+	foldHeader  = tableimport.FoldHeader
+	foldCode    = tableimport.FoldCode
+	headerIndex = tableimport.NewIndex(Columns)
+)
 
-var headerIndex = func() map[string]*Column {
-	m := map[string]*Column{}
-	for i := range Columns {
-		c := &Columns[i]
-		m[foldHeader(c.Header)] = c
-		for _, a := range c.Aliases {
-			m[foldHeader(a)] = c
-		}
-	}
-	return m
-}()
-
-func columnFor(header string) *Column { return headerIndex[foldHeader(header)] }
+func columnFor(header string) *Column { return headerIndex.For(header) }
 
 func headerOf(key string) string {
-	for _, c := range Columns {
-		if c.Key == key {
-			return c.Header
-		}
+	if h, ok := tableimport.HeaderOf(Columns, key); ok {
+		return h
 	}
 	return key
-}
-
-// foldCode is a code as stored: NFKC (０１２ → 012), no spaces.
-func foldCode(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
-		}
-		return r
-	}, norm.NFKC.String(s))
 }
 
 // codeKey is how codes are matched: folded, case ignored.
@@ -101,18 +64,7 @@ var (
 
 // parseRetired reads a 廃止 cell.
 func parseRetired(s string) (retired, ok bool) {
-	f := foldHeader(s)
-	for _, w := range closedWords {
-		if f == foldHeader(w) {
-			return true, true
-		}
-	}
-	for _, w := range openWords {
-		if f == foldHeader(w) {
-			return false, true
-		}
-	}
-	return false, false
+	return tableimport.ParseWords(s, closedWords, openWords)
 }
 
 func retiredName(b bool) string {

@@ -3,7 +3,6 @@ package orgio
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"iter"
 	"slices"
@@ -17,6 +16,7 @@ import (
 	"telework/internal/calendar"
 	"telework/internal/org"
 	"telework/internal/staffio"
+	"telework/internal/tableimport"
 	"telework/internal/tabular"
 )
 
@@ -61,6 +61,9 @@ func (p *Plan) OK() bool { return len(p.Problems) == 0 }
 
 // Empty reports a plan that writes nothing.
 func (p *Plan) Empty() bool { return len(p.Creates)+len(p.Changes)+len(p.Retires) == 0 }
+
+// ProblemCount is how many problems refuse the file.
+func (p *Plan) ProblemCount() int { return len(p.Problems) }
 
 // Digest identifies what the plan writes, so that a confirmation applies
 // exactly the preview the person saw.
@@ -266,14 +269,7 @@ func readHeader(t *tabular.Table, p *Plan) (*header, bool) {
 	return h, len(p.Problems) == 0
 }
 
-func rowHasData(h *header, r tabular.Row) bool {
-	for _, i := range h.cols {
-		if strings.TrimSpace(r.Cell(i)) != "" {
-			return true
-		}
-	}
-	return false
-}
+func rowHasData(h *header, r tabular.Row) bool { return tableimport.RowHasData(h.cols, r) }
 
 // rowData is one row read, before its parent is resolved.
 type rowData struct {
@@ -359,48 +355,20 @@ func (pl *planner) readRow(r tabular.Row, seen map[string]int) *rowData {
 }
 
 func (pl *planner) readDate(r tabular.Row) calendar.Date {
-	i := pl.h.cols["effective_date"]
-	v := strings.TrimSpace(r.Cell(i))
-	if v == "" {
-		return calendar.Date{}
-	}
-	if raw := r.RawCell(i); raw != "" {
-		if pl.t.Date1904 {
-			if y, m, d, ok := tabular.SerialDate(raw, true); ok {
-				return calendar.Date{Year: y, Month: m, Day: d}
-			}
-		} else if d, err := calendar.ParseDateFlexible(raw); err == nil {
-			return d
-		}
-	}
-	d, err := calendar.ParseDateFlexible(v)
-	if err != nil {
-		detail := err.Error()
-		var de *calendar.DateError
-		if errors.As(err, &de) {
-			detail = de.Msg
-		}
-		pl.fail(r.Line, "effective_date", "import.date", map[string]any{"Value": v, "Detail": detail})
+	d, bad := tableimport.ReadDate(r, pl.h.cols["effective_date"], pl.t.Date1904)
+	if bad != nil {
+		pl.fail(r.Line, "effective_date", "import.date", bad)
 	}
 	return d
 }
 
 // --- paths ---
 
-func foldSegment(s string) string {
-	return strings.ToLower(strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
-		}
-		return r
-	}, norm.NFKC.String(s)))
-}
-
 // index makes key findable by its path and every end of it.
 func (pl *planner) index(key string, path []string) {
 	segs := make([]string, len(path))
 	for i, s := range path {
-		segs[i] = foldSegment(s)
+		segs[i] = codeKey(s) // a path segment folds like a code
 	}
 	for k := range segs {
 		p := strings.Join(segs[k:], "/")
@@ -440,7 +408,7 @@ func (pl *planner) resolvePath(v string) (string, string) {
 		for _, s := range strings.FieldsFunc(n, func(r rune) bool {
 			return r == '/' || r == '>' || r == '\\' || r == '¥' || (spaces && unicode.IsSpace(r))
 		}) {
-			if f := foldSegment(s); f != "" {
+			if f := codeKey(s); f != "" {
 				segs = append(segs, f)
 			}
 		}
@@ -492,7 +460,7 @@ func (pl *planner) resolveParent(rd *rowData) {
 		}
 		byCode = k
 	}
-	if v := rd.parentPath; v != "" && (byCode == "" || foldSegment(v) != foldSegment(pl.pathString(byCode))) {
+	if v := rd.parentPath; v != "" && (byCode == "" || codeKey(v) != codeKey(pl.pathString(byCode))) {
 		k, key := pl.resolvePath(v)
 		switch {
 		case k == "" && byCode != "":

@@ -2,8 +2,6 @@ package staffio
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -12,6 +10,7 @@ import (
 	"telework/internal/calendar"
 	"telework/internal/org"
 	"telework/internal/policy"
+	"telework/internal/tableimport"
 	"telework/internal/tabular"
 )
 
@@ -43,12 +42,8 @@ type Tx interface {
 	// against: two imports, or an import and a change on a page, follow
 	// one another instead of one failing on the other's half-made change.
 	LockOrganisation(ctx context.Context, tenantID int64) error
-	// ClaimStaffImport marks a kept file as applied at at and drops its
-	// bytes: NotFound when it expired by then or is not the user's,
-	// Conflict (import.already_applied) when it was applied already.
-	ClaimStaffImport(ctx context.Context, tenantID, userID, id int64, at time.Time) error
-	// SetStaffImportResult records an applied file's summary (JSON).
-	SetStaffImportResult(ctx context.Context, tenantID, userID, id int64, result string) error
+	// the kept file of a confirmation (tableimport.Staff)
+	tableimport.KeptTx
 	// AuditBatch appends many entries to the tenant's chain in a few
 	// statements, in order, as Audit would one by one.
 	AuditBatch(ctx context.Context, tenantID int64, actor audit.Actor, changes []audit.Change) error
@@ -76,16 +71,7 @@ type Store interface {
 }
 
 // File is an uploaded file.
-type File struct {
-	Name string
-	Data []byte
-}
-
-// SHA256 of the file's bytes, hex.
-func (f File) SHA256() string {
-	sum := sha256.Sum256(f.Data)
-	return hex.EncodeToString(sum[:])
-}
+type File = tableimport.File
 
 // ApplyOptions add to Options what only applying needs.
 type ApplyOptions struct {
@@ -188,17 +174,9 @@ func Preview(ctx context.Context, r Reader, tenantID int64, f File, opt Options)
 	return p, nil
 }
 
-// ErrRejected is returned with a plan that has problems: nothing was written.
-func errRejected(p *Plan) error {
-	return &apperr.Error{Code: apperr.Invalid, Key: "import.rejected", Args: map[string]any{"Count": len(p.Problems)}}
-}
-
 // IsPlanChanged reports the error of a confirmation whose plan is no
 // longer the one previewed.
-func IsPlanChanged(err error) bool {
-	e := apperr.As(err)
-	return e != nil && e.Key == "import.plan_changed"
-}
+func IsPlanChanged(err error) bool { return tableimport.IsPlanChanged(err) }
 
 // Apply plans f against the data as it is inside one transaction and, if
 // the file has no problem, writes the whole plan in that transaction with
@@ -218,43 +196,36 @@ func apply(ctx context.Context, st Store, tenantID int64, actor audit.Actor, f F
 		return nil, err
 	}
 	if bad != nil {
-		return bad, errRejected(bad)
+		return bad, tableimport.ErrRejected(bad)
 	}
-	var plan *Plan
-	err = st.InStaffImport(ctx, func(tx Tx) error {
-		if err := tx.LockOrganisation(ctx, tenantID); err != nil {
-			return err
-		}
-		if before != nil {
-			if err := before(tx); err != nil {
-				return err
+	var units []*org.Unit // as the plan read them
+	return tableimport.Transact(ctx, st.InStaffImport, tableimport.Steps[Tx, *Plan]{
+		Lock:   func(tx Tx) error { return tx.LockOrganisation(ctx, tenantID) },
+		Before: before,
+		Plan: func(tx Tx) (*Plan, error) {
+			cur, err := current(ctx, tx, tenantID)
+			if err != nil {
+				return nil, err
 			}
-		}
-		cur, err := current(ctx, tx, tenantID)
-		if err != nil {
-			return err
-		}
-		o := opt.Options
-		if o.Today.IsZero() {
-			o.Today = calendar.DateOf(tx.Now())
-		}
-		plan = Prepare(t, cur, o)
-		plan.SHA256 = f.SHA256()
-		if !plan.OK() {
-			return errRejected(plan)
-		}
-		if opt.ExpectDigest != "" && plan.Digest() != opt.ExpectDigest {
-			return &apperr.Error{Code: apperr.Conflict, Key: "import.plan_changed"}
-		}
-		if plan.NeedsRetirementConfirm() && opt.ConfirmRetirements != len(plan.Retires) {
-			return retirementConfirmErr(plan, opt.ConfirmRetirements)
-		}
-		if err := write(ctx, tx, tenantID, actor, plan, f.Name, newUnitIndex(cur.Units)); err != nil || after == nil {
-			return err
-		}
-		return after(tx, plan)
+			o := opt.Options
+			if o.Today.IsZero() {
+				o.Today = calendar.DateOf(tx.Now())
+			}
+			plan := Prepare(t, cur, o)
+			plan.SHA256 = f.SHA256()
+			units = cur.Units
+			return plan, nil
+		},
+		ExpectDigest: opt.ExpectDigest,
+		Check: func(plan *Plan) error {
+			if plan.NeedsRetirementConfirm() && opt.ConfirmRetirements != len(plan.Retires) {
+				return retirementConfirmErr(plan, opt.ConfirmRetirements)
+			}
+			return nil
+		},
+		Write: func(tx Tx, p *Plan) error { return write(ctx, tx, tenantID, actor, p, f.Name, newUnitIndex(units)) },
+		After: after,
 	})
-	return plan, err
 }
 
 // write applies the plan, which was made in this transaction: the rows

@@ -9,22 +9,15 @@ package staffio
 import (
 	"strconv"
 	"strings"
-	"unicode"
-
-	"golang.org/x/text/unicode/norm"
 
 	"telework/internal/org"
+	"telework/internal/tableimport"
 )
 
 // Column is one column a file may carry. Key names the field in messages
 // (fieldname.<Key>); Header is the form the export writes and the importer
 // prefers; Aliases are the other names 人事 systems use.
-type Column struct {
-	Key       string
-	Header    string
-	Aliases   []string
-	Sensitive bool // an opt-in analysis attribute (exported on request only)
-}
+type Column = tableimport.Column
 
 // Columns in export order.
 var Columns = []Column{
@@ -63,35 +56,13 @@ const statusFlagHeader = "退職"
 // not kept even for the hour between preview and confirmation.
 var forbiddenHeaders = []string{"個人番号", "マイナンバー", "mynumber", "my number"}
 
-// foldHeader makes header spellings compare equal: NFKC (全角 → 半角,
-// （） → ()), no spaces, lower case, without required-field marks.
-func foldHeader(s string) string {
-	s = norm.NFKC.String(s)
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case unicode.IsSpace(r), r == '*', r == '※', r == '"', r == '\'':
-		default:
-			b.WriteRune(unicode.ToLower(r))
-		}
-	}
-	return b.String()
-}
-
-var headerIndex = func() map[string]*Column {
-	m := map[string]*Column{}
-	for i := range Columns {
-		c := &Columns[i]
-		m[foldHeader(c.Header)] = c
-		for _, a := range c.Aliases {
-			m[foldHeader(a)] = c
-		}
-	}
-	return m
-}()
+var (
+	foldHeader  = tableimport.FoldHeader
+	headerIndex = tableimport.NewIndex(Columns)
+)
 
 // columnFor finds the column a header names, or nil.
-func columnFor(header string) *Column { return headerIndex[foldHeader(header)] }
+func columnFor(header string) *Column { return headerIndex.For(header) }
 
 func isForbidden(header string) bool {
 	h := foldHeader(header)
@@ -108,15 +79,7 @@ func foldValue(s string) string { return foldHeader(s) }
 
 // foldCode is a code (職員番号, 所属コード) as stored: NFKC (０１２３ → 0123),
 // no spaces of any width.
-func foldCode(s string) string {
-	s = norm.NFKC.String(s)
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
-		}
-		return r
-	}, s)
-}
+var foldCode = tableimport.FoldCode
 
 // choice maps the spellings of one set of values to their codes.
 type choice[T ~string] struct {
@@ -205,20 +168,7 @@ var (
 	noWords  = []string{"", "×", "✕", "✗", "0", "いいえ", "false", "no", "n", "無", "なし", "非該当", "-", "ー", "―"}
 )
 
-func parseFlag(s string) (bool, bool) {
-	f := foldValue(s)
-	for _, w := range yesWords {
-		if f == foldValue(w) {
-			return true, true
-		}
-	}
-	for _, w := range noWords {
-		if f == foldValue(w) {
-			return false, true
-		}
-	}
-	return false, false
-}
+func parseFlag(s string) (bool, bool) { return tableimport.ParseWords(s, yesWords, noWords) }
 
 func flagName(b bool) string {
 	if b {

@@ -3,7 +3,6 @@ package staffio
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"iter"
 	"maps"
@@ -18,6 +17,7 @@ import (
 	"telework/internal/i18n"
 	"telework/internal/org"
 	"telework/internal/policy"
+	"telework/internal/tableimport"
 	"telework/internal/tabular"
 )
 
@@ -144,6 +144,9 @@ func (p *Plan) OK() bool { return len(p.Problems) == 0 }
 func (p *Plan) Empty() bool {
 	return len(p.Creates)+len(p.Changes)+len(p.Retires)+len(p.Reinstates) == 0
 }
+
+// ProblemCount is how many problems refuse the file.
+func (p *Plan) ProblemCount() int { return len(p.Problems) }
 
 // Digest identifies what the plan writes, so that a confirmation applies
 // exactly the preview the person saw and not a plan that changed because
@@ -466,14 +469,7 @@ func firstBlankHeaderValue(t *tabular.Table, headerLine, width int, blank map[in
 	return 0, 0
 }
 
-func rowHasData(h *header, r tabular.Row) bool {
-	for _, i := range h.cols {
-		if strings.TrimSpace(r.Cell(i)) != "" {
-			return true
-		}
-	}
-	return false
-}
+func rowHasData(h *header, r tabular.Row) bool { return tableimport.RowHasData(h.cols, r) }
 
 func allDigits(s string) bool {
 	if s == "" {
@@ -840,30 +836,9 @@ func readSensitive(rs *rowState, h *header, r tabular.Row, s *org.Staff) {
 }
 
 func readDate(rs *rowState, h *header, r tabular.Row, t *tabular.Table) calendar.Date {
-	i := h.cols["effective_date"]
-	v := strings.TrimSpace(r.Cell(i))
-	if v == "" {
-		return calendar.Date{}
-	}
-	if raw := r.RawCell(i); raw != "" {
-		// A spreadsheet date: the stored serial is exact whatever the
-		// display format (4/1, R7.4.1, 2025年4月1日 …).
-		if t.Date1904 {
-			if y, m, d, ok := tabular.SerialDate(raw, true); ok {
-				return calendar.Date{Year: y, Month: m, Day: d}
-			}
-		} else if d, err := calendar.ParseDateFlexible(raw); err == nil {
-			return d
-		}
-	}
-	d, err := calendar.ParseDateFlexible(v)
-	if err != nil {
-		detail := err.Error()
-		var de *calendar.DateError
-		if errors.As(err, &de) {
-			detail = de.Msg
-		}
-		rs.fail("import.date", "effective_date", map[string]any{"Value": v, "Detail": detail})
+	d, bad := tableimport.ReadDate(r, h.cols["effective_date"], t.Date1904)
+	if bad != nil {
+		rs.fail("import.date", "effective_date", bad)
 	}
 	return d
 }

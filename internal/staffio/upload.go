@@ -1,23 +1,11 @@
 package staffio
 
-import "time"
+import "telework/internal/tableimport"
 
-// A staff file kept between preview and confirmation.
+// A staff file kept between preview and confirmation (tableimport's).
 
 // UploadTTL is how long a previewed file waits for confirmation.
-const UploadTTL = time.Hour
+const UploadTTL = tableimport.UploadTTL
 
 // Upload is a file kept between preview and confirmation.
-type Upload struct {
-	ID        int64
-	TenantID  int64
-	UserID    int64
-	Filename  string
-	SHA256    string
-	Full      bool
-	Data      []byte
-	CreatedAt time.Time
-	ExpiresAt time.Time
-	AppliedAt time.Time // zero until confirmed
-	Result    string    // JSON summary once applied
-}
+type Upload = tableimport.Upload

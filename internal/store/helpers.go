@@ -84,6 +84,27 @@ func queryAll[T any](ctx context.Context, q querier, scan func(interface{ Scan(.
 	return collect(rows, scan)
 }
 
+// queryCounts reads rows of (key, number) into a map: retention days by
+// kind, staff counts by unit.
+func queryCounts[K comparable](ctx context.Context, q querier, query string, args ...any) (map[K]int, error) {
+	type pair struct {
+		key K
+		n   int
+	}
+	rows, err := queryAll(ctx, q, func(sc interface{ Scan(...any) error }) (pair, error) {
+		var p pair
+		return p, sc.Scan(&p.key, &p.n)
+	}, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[K]int, len(rows))
+	for _, p := range rows {
+		out[p.key] = p.n
+	}
+	return out, nil
+}
+
 // scanID reads a single id column.
 func scanID(sc interface{ Scan(...any) error }) (int64, error) {
 	var id int64

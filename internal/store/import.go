@@ -62,18 +62,6 @@ var (
 	_ staffio.BatchTx      = (*Tx)(nil)
 )
 
-// CreateStaffImport keeps a previewed file until imp.ExpiresAt (both
-// times set by the caller), and drops the tenant's files expired by
-// imp.CreatedAt.
-func (db *DB) CreateStaffImport(ctx context.Context, imp *staffio.Upload) error {
-	if err := staffImports.expire(ctx, db, imp); err != nil {
-		return err
-	}
-	return mapErr(db.row(ctx, `INSERT INTO staff_imports (tenant_id, user_id, filename, sha256, full_roster, data, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, imp.TenantID, imp.UserID, imp.Filename, imp.SHA256, imp.Full, imp.Data,
-		micros(imp.CreatedAt), micros(imp.ExpiresAt)).Scan(&imp.ID))
-}
-
 // Batched writes of an import. A first import of a large city registers
 // 50,000 people; one statement per person and per audit entry is minutes
 // on PostgreSQL (a round trip each), so rows go in multi-row statements.
@@ -460,30 +448,4 @@ func unitFieldErr(err error) error {
 		return v.Err()
 	}
 	return err
-}
-
-// DropOldStaffImports deletes the user's files not yet applied except the
-// newest keep (a person's waiting previews are bounded).
-func (db *DB) DropOldStaffImports(ctx context.Context, tenantID, userID int64, keep int) error {
-	return staffImports.dropOld(ctx, db, tenantID, userID, keep)
-}
-
-// FindStaffImport returns one of the user's own files that has not
-// expired by now, or NotFound.
-func (db *DB) FindStaffImport(ctx context.Context, tenantID, userID, id int64, now time.Time) (*staffio.Upload, error) {
-	return staffImports.find(ctx, db, tenantID, userID, id, now)
-}
-
-// ClaimStaffImport marks a file as applied inside the import's
-// transaction and drops its bytes, so a second confirmation (a double
-// click, another node) applies nothing. NotFound when it expired or is
-// not the user's (or expired by at); Conflict when it was applied already.
-func (tx *Tx) ClaimStaffImport(ctx context.Context, tenantID, userID, id int64, at time.Time) error {
-	return staffImports.claim(ctx, tx, tenantID, userID, id, at)
-}
-
-// SetStaffImportResult records an applied file's counts for its result
-// page, in the transaction that applied it.
-func (tx *Tx) SetStaffImportResult(ctx context.Context, tenantID, userID, id int64, result string) error {
-	return staffImports.setResult(ctx, tx, tenantID, userID, id, result)
 }

@@ -14,6 +14,7 @@ import (
 	"telework/internal/staffio"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
+	"telework/internal/tableimport"
 )
 
 // auditAfter returns the after snapshot of the newest entry for a staff id.
@@ -216,18 +217,18 @@ func TestStaffImportFiles(t *testing.T) {
 		}
 		imp := &staffio.Upload{TenantID: tn.ID, UserID: 5, Filename: "名簿.csv", SHA256: "ab", Full: true, Data: []byte("職員番号\n1\n"),
 			CreatedAt: now, ExpiresAt: now.Add(staffio.UploadTTL)}
-		if err := db.CreateStaffImport(ctx, imp); err != nil {
+		if err := db.CreateKeptImport(ctx, tableimport.Staff, imp); err != nil {
 			t.Fatal(err)
 		}
-		got, err := db.FindStaffImport(ctx, tn.ID, 5, imp.ID, now)
+		got, err := db.FindKeptImport(ctx, tableimport.Staff, tn.ID, 5, imp.ID, now)
 		if err != nil || string(got.Data) != "職員番号\n1\n" || !got.Full || got.Filename != "名簿.csv" || !got.AppliedAt.IsZero() {
 			t.Fatalf("find: %+v %v", got, err)
 		}
-		if _, err := db.FindStaffImport(ctx, tn.ID, 6, imp.ID, now); apperr.CodeOf(err) != apperr.NotFound {
+		if _, err := db.FindKeptImport(ctx, tableimport.Staff, tn.ID, 6, imp.ID, now); apperr.CodeOf(err) != apperr.NotFound {
 			t.Errorf("another user's file: %v", err)
 		}
 		claim := func(user int64) error {
-			return db.InTx(ctx, func(tx *store.Tx) error { return tx.ClaimStaffImport(ctx, tn.ID, user, imp.ID, now) })
+			return db.InTx(ctx, func(tx *store.Tx) error { return tx.ClaimKeptImport(ctx, tableimport.Staff, tn.ID, user, imp.ID, now) })
 		}
 		if err := claim(6); apperr.CodeOf(err) != apperr.NotFound {
 			t.Errorf("claimed by another user: %v", err)
@@ -238,25 +239,47 @@ func TestStaffImportFiles(t *testing.T) {
 		if err := claim(5); apperr.CodeOf(err) != apperr.Conflict {
 			t.Errorf("second claim: %v", err)
 		}
-		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.SetStaffImportResult(ctx, tn.ID, 5, imp.ID, `{"created":1}`) }); err != nil {
+		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			return tx.SetKeptImportResult(ctx, tableimport.Staff, tn.ID, 5, imp.ID, `{"created":1}`)
+		}); err != nil {
 			t.Fatal(err)
 		}
-		got, _ = db.FindStaffImport(ctx, tn.ID, 5, imp.ID, now)
+		got, _ = db.FindKeptImport(ctx, tableimport.Staff, tn.ID, 5, imp.ID, now)
 		if got.AppliedAt.IsZero() || len(got.Data) != 0 || got.Result != `{"created":1}` {
 			t.Errorf("after claim: %+v", got)
 		}
 		// An hour later it is gone, and the next upload sweeps it away.
 		now = now.Add(staffio.UploadTTL)
-		if _, err := db.FindStaffImport(ctx, tn.ID, 5, imp.ID, now); apperr.CodeOf(err) != apperr.NotFound {
+		if _, err := db.FindKeptImport(ctx, tableimport.Staff, tn.ID, 5, imp.ID, now); apperr.CodeOf(err) != apperr.NotFound {
 			t.Errorf("expired file found: %v", err)
 		}
-		if err := db.CreateStaffImport(ctx, &staffio.Upload{TenantID: tn.ID, UserID: 5, Data: []byte("x"), CreatedAt: now, ExpiresAt: now.Add(staffio.UploadTTL)}); err != nil {
+		if err := db.CreateKeptImport(ctx, tableimport.Staff, &staffio.Upload{TenantID: tn.ID, UserID: 5, Data: []byte("x"), CreatedAt: now, ExpiresAt: now.Add(staffio.UploadTTL)}); err != nil {
 			t.Fatal(err)
 		}
 		var n int
 		db.SQL.QueryRow(`SELECT COUNT(*) FROM staff_imports`).Scan(&n)
 		if n != 1 {
 			t.Errorf("%d files kept, want 1", n)
+		}
+		// The kinds are kept apart: a staff file is not a unit file, and a
+		// unit file has no full-roster flag.
+		if _, err := db.FindKeptImport(ctx, tableimport.Units, tn.ID, 5, imp.ID, now.Add(-staffio.UploadTTL)); apperr.CodeOf(err) != apperr.NotFound {
+			t.Errorf("staff file found as units: %v", err)
+		}
+		unit := &tableimport.Upload{TenantID: tn.ID, UserID: 5, Filename: "組織.csv", Full: true, Data: []byte("所属コード\n"),
+			CreatedAt: now, ExpiresAt: now.Add(tableimport.UploadTTL)}
+		if err := db.CreateKeptImport(ctx, tableimport.Units, unit); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.FindKeptImport(ctx, tableimport.Units, tn.ID, 5, unit.ID, now); err != nil || got.Full || got.Filename != "組織.csv" {
+			t.Errorf("unit file: %+v %v", got, err)
+		}
+		db.SQL.QueryRow(`SELECT COUNT(*) FROM unit_imports`).Scan(&n)
+		if n != 1 {
+			t.Errorf("%d unit files kept, want 1", n)
+		}
+		if err := db.CreateKeptImport(ctx, tableimport.Kind("tasks"), unit); err == nil {
+			t.Error("a kind without a table was kept")
 		}
 	})
 }

@@ -3,10 +3,11 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"telework/internal/apperr"
-	"telework/internal/staffio"
+	"telework/internal/tableimport"
 )
 
 // keptFiles is a table of uploaded files kept between preview and
@@ -18,12 +19,85 @@ type keptFiles struct {
 }
 
 var (
-	staffImports = keptFiles{table: "staff_imports", full: "full_roster"}
-	unitImports  = keptFiles{table: "unit_imports", full: "FALSE"}
+	_ tableimport.KeptStore = (*DB)(nil)
+	_ tableimport.KeptTx    = (*Tx)(nil)
 )
 
+// keptOf is the table of kind's files.
+func keptOf(kind tableimport.Kind) (keptFiles, error) {
+	switch kind {
+	case tableimport.Staff:
+		return keptFiles{table: "staff_imports", full: "full_roster"}, nil
+	case tableimport.Units:
+		return keptFiles{table: "unit_imports", full: "FALSE"}, nil
+	}
+	return keptFiles{}, fmt.Errorf("store: no kept files of kind %q", kind)
+}
+
+// CreateKeptImport keeps a previewed file until imp.ExpiresAt (both times
+// set by the caller), and drops the tenant's files of that kind expired by
+// imp.CreatedAt.
+func (db *DB) CreateKeptImport(ctx context.Context, kind tableimport.Kind, imp *tableimport.Upload) error {
+	k, err := keptOf(kind)
+	if err != nil {
+		return err
+	}
+	if err := k.expire(ctx, db, imp); err != nil {
+		return err
+	}
+	cols, args := "", []any{imp.TenantID, imp.UserID, imp.Filename, imp.SHA256}
+	if k.full != "FALSE" {
+		cols, args = k.full+", ", append(args, imp.Full)
+	}
+	args = append(args, imp.Data, micros(imp.CreatedAt), micros(imp.ExpiresAt))
+	return mapErr(db.row(ctx, `INSERT INTO `+k.table+` (tenant_id, user_id, filename, sha256, `+cols+`data, created_at, expires_at)
+		VALUES (`+strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")+`) RETURNING id`, args...).Scan(&imp.ID))
+}
+
+// DropOldKeptImports deletes the user's files of kind not yet applied
+// except the newest keep (a person's waiting previews are bounded).
+func (db *DB) DropOldKeptImports(ctx context.Context, kind tableimport.Kind, tenantID, userID int64, keep int) error {
+	k, err := keptOf(kind)
+	if err != nil {
+		return err
+	}
+	return k.dropOld(ctx, db, tenantID, userID, keep)
+}
+
+// FindKeptImport returns one of the user's own files of kind that has not
+// expired by now, or NotFound.
+func (db *DB) FindKeptImport(ctx context.Context, kind tableimport.Kind, tenantID, userID, id int64, now time.Time) (*tableimport.Upload, error) {
+	k, err := keptOf(kind)
+	if err != nil {
+		return nil, err
+	}
+	return k.find(ctx, db, tenantID, userID, id, now)
+}
+
+// ClaimKeptImport marks a file as applied inside the import's transaction
+// and drops its bytes, so a second confirmation (a double click, another
+// node) applies nothing. NotFound when it expired or is not the user's (or
+// expired by at); Conflict when it was applied already.
+func (tx *Tx) ClaimKeptImport(ctx context.Context, kind tableimport.Kind, tenantID, userID, id int64, at time.Time) error {
+	k, err := keptOf(kind)
+	if err != nil {
+		return err
+	}
+	return k.claim(ctx, tx, tenantID, userID, id, at)
+}
+
+// SetKeptImportResult records an applied file's counts for its result
+// page, in the transaction that applied it.
+func (tx *Tx) SetKeptImportResult(ctx context.Context, kind tableimport.Kind, tenantID, userID, id int64, result string) error {
+	k, err := keptOf(kind)
+	if err != nil {
+		return err
+	}
+	return k.setResult(ctx, tx, tenantID, userID, id, result)
+}
+
 // expire drops the tenant's files expired by imp.CreatedAt.
-func (k keptFiles) expire(ctx context.Context, db *DB, imp *staffio.Upload) error {
+func (k keptFiles) expire(ctx context.Context, db *DB, imp *tableimport.Upload) error {
 	if _, err := db.exec(ctx, `DELETE FROM `+k.table+` WHERE tenant_id = ? AND expires_at <= ?`, imp.TenantID, micros(imp.CreatedAt)); err != nil {
 		return fmt.Errorf("store: expiring %s: %w", k.table, err)
 	}
@@ -43,8 +117,8 @@ func (k keptFiles) dropOld(ctx context.Context, db *DB, tenantID, userID int64, 
 
 // find returns one of the user's own files that has not expired by now,
 // or NotFound.
-func (k keptFiles) find(ctx context.Context, db *DB, tenantID, userID, id int64, now time.Time) (*staffio.Upload, error) {
-	var imp staffio.Upload
+func (k keptFiles) find(ctx context.Context, db *DB, tenantID, userID, id int64, now time.Time) (*tableimport.Upload, error) {
+	var imp tableimport.Upload
 	var created, expires, applied int64
 	err := db.row(ctx, `SELECT id, tenant_id, user_id, filename, sha256, `+k.full+`, data, created_at, expires_at, applied_at, result
 		FROM `+k.table+` WHERE tenant_id = ? AND user_id = ? AND id = ? AND expires_at > ?`, tenantID, userID, id, micros(now)).

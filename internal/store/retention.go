@@ -32,22 +32,10 @@ func (tx *Tx) FindRetention(ctx context.Context, tenantID int64) (map[string]int
 	return findRetention(ctx, tx, tenantID)
 }
 
-type retentionSetting struct {
-	kind string
-	days int
-}
-
 func findRetention(ctx context.Context, q querier, tenantID int64) (map[string]int, error) {
-	list, err := queryAll(ctx, q, func(sc interface{ Scan(...any) error }) (retentionSetting, error) {
-		var r retentionSetting
-		return r, sc.Scan(&r.kind, &r.days)
-	}, `SELECT kind, days FROM retention_settings WHERE tenant_id = ?`, tenantID)
+	out, err := queryCounts[string](ctx, q, `SELECT kind, days FROM retention_settings WHERE tenant_id = ?`, tenantID)
 	if err != nil {
 		return nil, fmt.Errorf("store: retention: %w", err)
-	}
-	out := make(map[string]int, len(list))
-	for _, r := range list {
-		out[r.kind] = r.days
 	}
 	return out, nil
 }
