@@ -634,6 +634,9 @@ func (pl *planner) finish(rd *rowData) {
 		p.Retires = append(p.Retires, it)
 		return
 	}
+	// A name as a Shift_JIS export wrote it (𠮷 as 〓) or as NormalizeText
+	// folds it is the stored name: an export imported back changes nothing.
+	a.Name = tabular.KeepStored(n.cur.Name, a.Name)
 	it.Changes = pl.diff(n)
 	if len(it.Changes) == 0 {
 		p.Unchanged++

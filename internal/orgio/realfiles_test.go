@@ -5,6 +5,9 @@ import (
 	"testing"
 
 	"telework/internal/calendar"
+	"telework/internal/org"
+	"telework/internal/orgio"
+	"telework/internal/tabular"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
 )
@@ -70,6 +73,28 @@ func TestParentCodeLostZeros(t *testing.T) {
 		plan, _ = f.svc.Preview(f.ctx, f.tenant, csvFile(head+"0120,企画課,課,0100,,10,\n"))
 		if plan.OK() || plan.Problems[0].Key != "import.unit_code_unknown" {
 			t.Errorf("0100 is not 100 with zeros lost: %+v", plan.Problems)
+		}
+	})
+}
+
+// TestShiftJISExportImportsUnchanged: a unit named with characters
+// Shift_JIS lacks (𠮷, an emoji) is exported as 〓; the export imported
+// back changes nothing — not the unit's name (it was replaced by 〓), nor a
+// child's parent path (no warning that the parent was renamed).
+func TestShiftJISExportImportsUnchanged(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		odd := &org.Unit{Code: "120", Name: "𠮷野😀室", Level: "課", ParentID: f.units["100"].ID, SortOrder: 20}
+		storetest.Must(t, storetest.F(db).CreateUnit(f.ctx, f.tenant, hr, odd, calendar.Date{}))
+		child := &org.Unit{Code: "121", Name: "𠮷田係", Level: "係", ParentID: odd.ID, SortOrder: 10}
+		storetest.Must(t, storetest.F(db).CreateUnit(f.ctx, f.tenant, hr, child, calendar.Date{}))
+		file, err := f.svc.Export(f.ctx, f.tenant, hr, tabular.CSVSJIS, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan, err := f.svc.Preview(f.ctx, f.tenant, orgio.File{Name: file.Name, Data: file.Data})
+		if err != nil || !plan.OK() || !plan.Empty() || len(plan.Warnings) != 0 {
+			t.Fatalf("Shift_JIS round trip: %v problems %+v warnings %+v changes %+v", err, plan.Problems, plan.Warnings, plan.Changes)
 		}
 	})
 }
