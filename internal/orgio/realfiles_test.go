@@ -7,9 +7,9 @@ import (
 	"telework/internal/calendar"
 	"telework/internal/org"
 	"telework/internal/orgio"
-	"telework/internal/tabular"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
+	"telework/internal/tabular"
 )
 
 // TestParentRenamedSinceExport: a units file exported before 人事課 was
