@@ -146,7 +146,14 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *login == "" || (*tenant == "") == !*operator {
 		return usageError{"--login と、--tenant または --operator のどちらか一方を指定してください"}
 	}
-	d, err := app.Open(ctx, *db, nil)
+	// Only a first operator may be made on a new database; an account of a
+	// tenant (or a password reset) needs one that exists — a mistyped --db
+	// would otherwise leave an empty 1 MB database behind.
+	open := app.OpenExisting
+	if *operator && sub == "create" {
+		open = app.Open
+	}
+	d, err := open(ctx, *db, nil)
 	if err != nil {
 		return err
 	}
@@ -176,14 +183,14 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintf(stdout, "%s: 仮パスワード / temporary password: %s\n", *login, temp)
 		return nil
 	}
-	t, err := d.Org.TenantBySlug(ctx, *tenant)
+	t, err := findTenant(ctx, d.Org, *tenant)
 	if err != nil {
-		return fmt.Errorf("団体コード %q の団体が見つかりません", *tenant)
+		return err
 	}
 	if sub == "reset-password" {
-		u, err := d.Auth.UserByLogin(ctx, t.ID, *login)
+		u, err := findAccount(ctx, d.Auth, t, *login)
 		if err != nil {
-			return fmt.Errorf("ログインID %q のアカウントが %s にありません", *login, t.Slug)
+			return err
 		}
 		mc := true
 		if _, err := d.Auth.UpdateUser(ctx, t.ID, cliActor, u.ID, auth.UserUpdate{PasswordHash: &hash, MustChange: &mc, Action: "user.password_reset"}); err != nil {

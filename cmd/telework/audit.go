@@ -42,9 +42,9 @@ func tenantIDs(ctx context.Context, env *app.Env, slug string) ([]int64, error) 
 	if slug == "" {
 		return nil, nil
 	}
-	t, err := env.Org.TenantBySlug(ctx, slug)
+	t, err := findTenant(ctx, env.Org, slug)
 	if err != nil {
-		return nil, fmt.Errorf("団体コード %q の団体が見つかりません", slug)
+		return nil, err
 	}
 	return []int64{t.ID}, nil
 }

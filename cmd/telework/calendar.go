@@ -68,9 +68,9 @@ func cmdCalendarHolidays(ctx context.Context, args []string, stdout, stderr io.W
 		defer env.Close()
 		var tenantID int64
 		if *tenant != "" {
-			t, err := env.Org.TenantBySlug(ctx, *tenant)
+			t, err := findTenant(ctx, env.Org, *tenant)
 			if err != nil {
-				return fmt.Errorf("団体コード %q の団体が見つかりません", *tenant)
+				return err
 			}
 			tenantID = t.ID
 		}

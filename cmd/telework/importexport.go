@@ -239,10 +239,10 @@ func openTenant(ctx context.Context, dsn, tenant string) (*app.Env, *org.Tenant,
 	if err != nil {
 		return nil, nil, err
 	}
-	t, err := env.Org.TenantBySlug(ctx, tenant)
+	t, err := findTenant(ctx, env.Org, tenant)
 	if err != nil {
 		env.Close()
-		return nil, nil, fmt.Errorf("団体コード %q の団体が見つかりません", tenant)
+		return nil, nil, err
 	}
 	return env, t, nil
 }

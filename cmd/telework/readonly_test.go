@@ -30,6 +30,8 @@ func TestCommandsDoNotCreateAMissingDatabase(t *testing.T) {
 			{"import", "staff", "--tenant", "matsumoto", "--dry-run", "--db", db, in},
 			{"import", "units", "--tenant", "matsumoto", "--dry-run", "--db", db, in},
 			{"backup", "--out", filepath.Join(dir, "b.tar"), "--db", db},
+			{"user", "create", "--tenant", "matsumoto", "--login", "x", "--db", db},
+			{"user", "reset-password", "--operator", "--login", "x", "--db", db},
 		} {
 			code, _, errb := cli(t, args...)
 			if code != 1 || !strings.Contains(errb, missing+" がありません") {
@@ -38,6 +40,26 @@ func TestCommandsDoNotCreateAMissingDatabase(t *testing.T) {
 			if _, err := os.Stat(missing); !os.IsNotExist(err) {
 				t.Fatalf("%v created %s", args, missing)
 			}
+		}
+	}
+}
+
+// A tenant or an account that is not there is said so in both languages,
+// with where to look.
+func TestMissingTenantAndAccountInBothLanguages(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	if code, _, errb := cli(t, "migrate", "--db", db); code != 0 {
+		t.Fatal(errb)
+	}
+	for _, args := range [][]string{
+		{"audit", "verify", "--tenant", "nosuch", "--db", db},
+		{"export", "staff", "--tenant", "nosuch", "--db", db},
+		{"user", "create", "--tenant", "nosuch", "--login", "x", "--db", db},
+		{"token", "create", "--tenant", "nosuch", "--login", "x", "--db", db},
+	} {
+		code, _, errb := cli(t, args...)
+		if code != 1 || !strings.Contains(errb, `団体コード "nosuch" の団体が見つかりません`) || !strings.Contains(errb, "no tenant") {
+			t.Errorf("%v: exit %d, %q", args, code, errb)
 		}
 	}
 }

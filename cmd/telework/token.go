@@ -61,13 +61,13 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer d.Close()
-	t, err := d.Org.TenantBySlug(ctx, *tenant)
+	t, err := findTenant(ctx, d.Org, *tenant)
 	if err != nil {
-		return fmt.Errorf("団体コード %q の団体が見つかりません", *tenant)
+		return err
 	}
-	u, err := d.Auth.UserByLogin(ctx, t.ID, *login)
+	u, err := findAccount(ctx, d.Auth, t, *login)
 	if err != nil {
-		return fmt.Errorf("ログインID %q のアカウントが %s にありません", *login, t.Slug)
+		return err
 	}
 	switch sub {
 	case "create":
