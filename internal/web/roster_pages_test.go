@@ -5,6 +5,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -38,8 +39,23 @@ func TestRosterPages(t *testing.T) {
 		if res := w.do("GET", "/roster/preferences", nil, staff); !strings.Contains(res.body, `value="TELE" checked`) {
 			t.Fatal("the preference was not kept")
 		}
-		if res := w.do("GET", "/roster", nil, hr); res.code != 200 || !strings.Contains(res.body, "割り当てる") {
-			t.Fatalf("planner page: %d", res.code)
+		page := w.do("GET", "/roster", nil, hr)
+		if page.code != 200 || !strings.Contains(page.body, "割り当てる") {
+			t.Fatalf("planner page: %d", page.code)
+		}
+		// The form's defaults fit together: a weekly cap of N TELE days
+		// leaves 5−N of 5 on site, which must be within the reduction
+		// target's share (cap 3 with 70 % could never be met).
+		valueOf := func(name string) int {
+			m := regexp.MustCompile(`name="` + name + `"[^>]*value="(\d+)"`).FindStringSubmatch(page.body)
+			if m == nil {
+				t.Fatalf("no default for %s", name)
+			}
+			n, _ := strconv.Atoi(m[1])
+			return n
+		}
+		if cap, red := valueOf("max_tele_per_week"), valueOf("reduction_percent"); (5-cap)*20 > 100-red {
+			t.Errorf("default cap %d days a week cannot reach the default reduction %d %%", cap, red)
 		}
 		from := calendar.DateOf(db.Now()).AddDays(14)
 		form := url.Values{"unit_id": {itoaW(w.units["a-sect"].ID)}, "from": {from.String()}, "to": {from.AddDays(6).String()},

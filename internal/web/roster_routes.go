@@ -95,7 +95,10 @@ func (s *Server) rosterUnits(r *http.Request) ([]*org.Unit, error) {
 func (s *Server) rosterPage(w http.ResponseWriter, r *http.Request) {
 	today := calendar.DateOf(time.Now().In(calendar.Tokyo))
 	f := rosterForm{From: today.AddDays(7).String(), To: today.AddDays(34).String(), MinOnsite: 1, Counter: 1, Phone: 1,
-		MaxTele: 3, Reduction: 70, TimeLimit: 5, Cohorts: "A,B"}
+		// A cap of 3 TELE days leaves at least 2 of 5 on site (40 %), which no
+		// 70 % reduction can meet: the defaults are 4 days and 70 % (出勤者
+		// 7割削減), which fit together.
+		MaxTele: 4, Reduction: 70, TimeLimit: 5, Cohorts: "A,B"}
 	if p := principal(r); p.UnitID != 0 {
 		f.UnitID = p.UnitID
 	}
