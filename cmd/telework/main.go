@@ -16,7 +16,6 @@ import (
 	"telework/internal/app"
 	"telework/internal/apperr"
 	"telework/internal/i18n"
-	"telework/internal/store"
 	"telework/internal/web"
 )
 
@@ -264,23 +263,14 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	d, err := store.Open(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	n, err := d.Migrate(ctx)
-	if err != nil {
-		return err
-	}
-	v, err := d.SchemaVersion(ctx, d.SQL)
+	n, v, engine, err := app.Migrate(ctx, *db)
 	if err != nil {
 		return err
 	}
 	if n > 0 {
-		fmt.Fprintf(stdout, "マイグレーションを %d 件適用しました。データベースは最新です(version %d)/ applied %d migrations; schema is current (version %d, %s)\n", n, v, n, v, d.Engine)
+		fmt.Fprintf(stdout, "マイグレーションを %d 件適用しました。データベースは最新です(version %d)/ applied %d migrations; schema is current (version %d, %s)\n", n, v, n, v, engine)
 	} else {
-		fmt.Fprintf(stdout, "データベースは最新です(version %d)/ schema is current (version %d, %s)\n", v, v, d.Engine)
+		fmt.Fprintf(stdout, "データベースは最新です(version %d)/ schema is current (version %d, %s)\n", v, v, engine)
 	}
 	return nil
 }

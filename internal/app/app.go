@@ -82,6 +82,22 @@ func OpenDB(ctx context.Context, dsn string, log *slog.Logger) (*store.DB, error
 	return db, nil
 }
 
+// Migrate opens the database named by dsn, applies its pending
+// migrations and says how many ran and the schema's version after them
+// (`telework migrate`).
+func Migrate(ctx context.Context, dsn string) (applied int, version int64, engine string, err error) {
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		return 0, 0, "", err
+	}
+	defer db.Close()
+	if applied, err = db.Migrate(ctx); err != nil {
+		return applied, 0, "", err
+	}
+	version, err = db.SchemaVersion(ctx, db.SQL)
+	return applied, version, string(db.Engine), err
+}
+
 // DatabaseMissing reports whether dsn names a SQLite file that does not
 // exist yet (a command that only reads need not create it). A file: URI
 // is checked at its path.

@@ -225,8 +225,9 @@ func andIn[T any](col string, vs []T, args *[]any) string {
 // activeDayStates are the states of a day whose report is still to come.
 var reportPending = []any{string(apply.Approved), string(apply.Started), string(apply.Finished)}
 
-// FindApplications lists applications matching f, with their days.
-func (db *DB) FindApplications(ctx context.Context, tenantID int64, f apply.Filter) ([]*apply.Application, error) {
+// appWhere is the WHERE clause (and its arguments) of the applications f
+// chooses, over appFrom.
+func appWhere(tenantID int64, f apply.Filter) (string, []any) {
 	where := ` WHERE a.tenant_id = ?`
 	args := []any{tenantID}
 	if len(f.StaffIDs) > 0 {
@@ -246,7 +247,12 @@ func (db *DB) FindApplications(ctx context.Context, tenantID int64, f apply.Filt
 		where += ` AND a.approver_id IS NOT NULL` + andIn("a.approver_id", f.ApproverIDs, &args)
 	}
 	if len(f.UnitIDs) > 0 {
-		where += andIn("s.unit_id", f.UnitIDs, &args)
+		// The people of the units first (staff_unit), then their
+		// applications (applications_staff): as a join condition on s,
+		// SQLite without statistics walked every application of the
+		// tenant to keep a section's (docs/benchmarks.md, 2026-12-03).
+		args = append(args, tenantID)
+		where += ` AND a.staff_id IN (SELECT su.id FROM staff su WHERE su.tenant_id = ?` + andIn("su.unit_id", f.UnitIDs, &args) + `)`
 	}
 	if len(f.Statuses) > 0 {
 		where += andIn("a.status", f.Statuses, &args)
@@ -272,10 +278,26 @@ func (db *DB) FindApplications(ctx context.Context, tenantID int64, f apply.Filt
 		where += ` AND a.first_day <= ?`
 		args = append(args, f.To.String())
 	}
+	// The days' conditions. Narrowed to some people (or a waiting list),
+	// each application's days are probed through its own key (tenant,
+	// application, day): a column read as `col || ''` (an expression no
+	// index holds, in both engines) keeps SQLite, which has no statistics
+	// here, from probing the tenant-wide status or report_due index once
+	// per application instead (minutes for a year of a large tenant: an
+	// outside review, 2026-12-03). Not narrowed, a status or due date
+	// picks the few days first (their indexes) and then their
+	// applications.
+	narrow := len(f.StaffIDs) > 0 || len(f.UnitIDs) > 0 || len(f.ApproverIDs) > 0
+	col := func(c string) string {
+		if narrow {
+			return c + ` || ''`
+		}
+		return c
+	}
 	var day []string
 	var dayArgs []any
 	if len(f.DayStatuses) > 0 {
-		day = append(day, `d.status IN (`+marks(len(f.DayStatuses))+`)`)
+		day = append(day, col(`d.status`)+` IN (`+marks(len(f.DayStatuses))+`)`)
 		for _, s := range f.DayStatuses {
 			dayArgs = append(dayArgs, string(s))
 		}
@@ -289,18 +311,29 @@ func (db *DB) FindApplications(ctx context.Context, tenantID int64, f apply.Filt
 		dayArgs = append(dayArgs, f.To.String())
 	}
 	if !f.ReportOverdue.IsZero() {
-		day = append(day, `d.report_due <> '' AND d.report_due < ? AND d.status IN (?, ?, ?)`)
+		day = append(day, col(`d.report_due`)+` <> '' AND `+col(`d.report_due`)+` < ? AND `+col(`d.status`)+` IN (?, ?, ?)`)
 		dayArgs = append(append(dayArgs, f.ReportOverdue.String()), reportPending...)
 	}
 	if !f.ReportDueOn.IsZero() {
-		day = append(day, `d.report_due = ? AND d.status IN (?, ?, ?)`)
+		day = append(day, col(`d.report_due`)+` = ? AND `+col(`d.status`)+` IN (?, ?, ?)`)
 		dayArgs = append(append(dayArgs, f.ReportDueOn.String()), reportPending...)
 	}
-	if len(day) > 0 {
+	selective := len(f.DayStatuses) > 0 || !f.ReportOverdue.IsZero() || !f.ReportDueOn.IsZero()
+	switch {
+	case len(day) > 0 && !narrow && selective:
+		where += ` AND a.id IN (SELECT d.application_id FROM application_days d WHERE d.tenant_id = ? AND ` + strings.Join(day, ` AND `) + `)`
+		args = append(append(args, tenantID), dayArgs...)
+	case len(day) > 0:
 		where += ` AND EXISTS (SELECT 1 FROM application_days d WHERE d.tenant_id = a.tenant_id AND d.application_id = a.id AND ` +
 			strings.Join(day, ` AND `) + `)`
 		args = append(args, dayArgs...)
 	}
+	return where, args
+}
+
+// FindApplications lists applications matching f, with their days.
+func (db *DB) FindApplications(ctx context.Context, tenantID int64, f apply.Filter) ([]*apply.Application, error) {
+	where, args := appWhere(tenantID, f)
 	if f.Total != nil {
 		if err := db.row(ctx, `SELECT COUNT(*)`+appFrom+where, args...).Scan(f.Total); err != nil {
 			return nil, fmt.Errorf("store: count applications: %w", err)
