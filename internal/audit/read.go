@@ -370,16 +370,20 @@ func (s *Service) findObjects(ctx context.Context, r Reader, tenantID int64, obj
 	}
 	want := fold(text)
 	var out []string
+	found := map[string]bool{} // (a list searched per match grew quadratic with many matches)
 	for _, e := range es {
+		if found[e.ObjectID] {
+			continue
+		}
 		for _, raw := range []json.RawMessage{e.After, e.Before} {
 			n, ok := NameFrom(e.ObjectType, e.ObjectID, raw)
 			if !ok {
 				continue
 			}
 			if (n.Code != "" && strings.EqualFold(n.Code, text)) || (n.Name != "" && strings.Contains(fold(n.Name), want)) {
-				if !slices.Contains(out, e.ObjectID) {
-					out = append(out, e.ObjectID)
-				}
+				found[e.ObjectID] = true
+				out = append(out, e.ObjectID)
+				break
 			}
 		}
 	}
