@@ -10,16 +10,18 @@ import (
 	"time"
 )
 
-// lockFile takes an exclusive advisory lock (flock) on the file at path,
-// waiting while another process holds it; unlock releases it. An empty
-// path (PostgreSQL, an in-memory SQLite database) locks nothing. flock
-// locks are apart from the POSIX locks SQLite itself takes on the file, so
-// this lock neither blocks nor is blocked by SQLite's readers and writers.
+// lockFile takes an exclusive advisory lock (flock) for the database file
+// at path, waiting while another process holds it; unlock releases it. An
+// empty path (PostgreSQL, an in-memory SQLite database) locks nothing.
+//
+// The lock is on a file of its own beside the database (path + ".lock",
+// left in place): closing a descriptor of the database file itself would
+// drop every POSIX lock this process holds on it — SQLite's own.
 func lockFile(ctx context.Context, path string) (unlock func(), err error) {
 	if path == "" {
 		return func() {}, nil
 	}
-	f, err := os.Open(path)
+	f, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, sqliteFileMode)
 	if err != nil {
 		return nil, err
 	}

@@ -66,14 +66,19 @@ func (s *Server) homeDay(r *http.Request, p *auth.Principal, data map[string]any
 	v := dateView(r)
 	today := s.svc.Apply.Today()
 	data["Today"] = dayLabel(v.Lang, today)
+	// As わたしの申請's 「これからの申請」: undecided, or holding a day
+	// from today on (withdrawn and rejected ones, and approved ones whose
+	// coming days were all cancelled, are past).
 	soon, err := s.svc.Apply.List(ctx, p.TenantID, p, apply.Filter{From: today, To: today.AddDays(apply.MaxAheadDays),
-		Ascending: true, Limit: homeSoon})
+		Decisions: []apply.Status{apply.Draft, apply.Submitted, apply.Returned, apply.Approved}, Ascending: true, Limit: 4 * homeSoon})
 	if err != nil {
 		return err
 	}
-	rows := make([]appRow, 0, len(soon))
+	rows := make([]appRow, 0, homeSoon)
 	for _, a := range soon {
-		rows = append(rows, s.appRowOf(v, a, today))
+		if isUpcoming(a, today) && len(rows) < homeSoon {
+			rows = append(rows, s.appRowOf(v, a, today))
+		}
 	}
 	data["Soon"] = rows
 	late, err := s.svc.Apply.Overdue(ctx, p.TenantID, p, false, apply.Filter{})

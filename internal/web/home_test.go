@@ -61,6 +61,14 @@ func TestHomeDay(t *testing.T) {
 			}
 		}
 
+		// A withdrawn application is no longer coming up.
+		if r := w.call("POST", fmt.Sprintf("/api/v1/applications/%d/withdraw", a.ID), "", "", "Cookie", staff); r.code != 200 {
+			t.Fatalf("withdraw: %d %s", r.code, r.body)
+		}
+		if after := w.call("GET", "/", "", "", "Cookie", staff); strings.Contains(after.body, fmt.Sprintf(`href="/applications/%d"`, a.ID)) {
+			t.Error("the home page lists a withdrawn application under これからの申請")
+		}
+
 		aud := w.call("GET", "/", "", "", "Cookie", cookie("auditor"))
 		if aud.code != 200 || strings.Contains(aud.body, `href="/apply"`) || strings.Contains(aud.body, "あなたの判断を待っているもの") {
 			t.Errorf("auditor's home: %d", aud.code)
