@@ -31,21 +31,12 @@ func TestApplicationListPlans(t *testing.T) {
 	today := calendar.Date{Year: 2026, Month: 12, Day: 3}
 	plan := func(f apply.Filter) string {
 		where, args := appWhere(1, f)
-		rows, err := db.SQL.QueryContext(ctx, `EXPLAIN QUERY PLAN SELECT COUNT(*)`+appFrom+where, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var b strings.Builder
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			b.WriteString(detail + "\n")
-		}
-		return b.String()
+		return explain(t, db, `SELECT COUNT(*)`+appFrom+where, args...)
+	}
+	// A start report's read of the person's application of the day.
+	if p := explain(t, db, worktimeApplicationQuery, 1, 1, 2, "2026-12-03"); !strings.Contains(p, "application_days_staff") || strings.Contains(p, "application_days_status") ||
+		strings.Contains(p, "SCAN") || strings.Contains(p, "(tenant_id=?)\n") {
+		t.Errorf("the day's application is not read through the person's index:\n%s", p)
 	}
 	for _, c := range []struct {
 		name      string
@@ -73,4 +64,24 @@ func TestApplicationListPlans(t *testing.T) {
 			}
 		}
 	}
+}
+
+// explain is SQLite's query plan of q, a line per step.
+func explain(t *testing.T, db *DB, q string, args ...any) string {
+	t.Helper()
+	rows, err := db.SQL.QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(detail + "\n")
+	}
+	return b.String()
 }

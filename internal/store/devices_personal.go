@@ -148,8 +148,10 @@ func (tx *Tx) TeleworksOn(ctx context.Context, tenantID, staffID int64, day cale
 		args = append(args, m)
 	}
 	var n int
+	// (a.status || ''): the person's own index, not the tenant-wide status
+	// one (see worktimeApplicationQuery).
 	err := tx.row(ctx, `SELECT CASE WHEN EXISTS (SELECT 1 FROM application_days a WHERE a.tenant_id = ? AND a.staff_id = ? AND a.day = ?
-			AND a.status IN (`+marks(len(states))+`))
+			AND (a.status || '') IN (`+marks(len(states))+`))
 		OR EXISTS (SELECT 1 FROM worktime_days w WHERE w.tenant_id = ? AND w.staff_id = ? AND w.work_date = ?
 			AND w.mode IN (`+marks(len(modes))+`)) THEN 1 ELSE 0 END`, args...).Scan(&n)
 	return n == 1, mapErr(err)
