@@ -57,11 +57,11 @@ func branchAndBound(md *model, deadline time.Time, seed []float64, seedValue flo
 // the whole search (a restriction of the model: what it proves holds for the
 // restriction only).
 func branchAndBoundFixed(md *model, deadline time.Time, seed []float64, seedValue float64, base []fix) bnbResult {
-	s := newLP(md.n, md.rows, md.rlo, md.rhi, md.c, md.lo, md.hi)
 	res := bnbResult{value: math.Inf(1), bound: math.Inf(-1)}
 	if seed != nil {
 		res.x, res.value = seed, seedValue
 	}
+	s := newLP(md.n, md.rows, md.rlo, md.rhi, md.c, md.lo, md.hi)
 	// cutoff: a node can only help if its bound is below value − step.
 	prunable := func(z float64) bool {
 		if math.IsInf(res.value, 1) {
@@ -122,7 +122,14 @@ func branchAndBoundFixed(md *model, deadline time.Time, seed []float64, seedValu
 			break
 		}
 		apply(cur.fixes)
-		st := s.solve(deadline, 1<<30)
+		// Without an incumbent, the soft deadline also bounds the LP
+		// itself: a root LP of thousands of rows must not eat the time
+		// kept for the fallback searches.
+		lpEnd := deadline
+		if res.x == nil && !md.soft.IsZero() && md.soft.Before(lpEnd) {
+			lpEnd = md.soft
+		}
+		st := s.solve(lpEnd, 1<<30)
 		res.nodes++
 		if st == lpLimit {
 			heap.Push(&open, cur)
@@ -159,7 +166,7 @@ func branchAndBoundFixed(md *model, deadline time.Time, seed []float64, seedValu
 				lo[i] = math.Inf(-1)
 			}
 			s.addRows(rows, lo, hi)
-			st = s.solve(deadline, 1<<30)
+			st = s.solve(lpEnd, 1<<30)
 		}
 		if st == lpLimit {
 			// Out of time while re-solving with the new links: the basis

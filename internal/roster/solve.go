@@ -189,13 +189,20 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 		// while the objective at V gains from more time (cohortFlips).
 		vdeadline = time.Now().Add(rest * 45 / 100)
 	}
-	var vseed []float64
-	vseedValue := 0.0
-	if coh := pb.violationCohorts(time.Now().Add(time.Until(vdeadline) / 10)); coh != nil {
+	// A greedy plan first, in milliseconds: the exact searches below start
+	// from it, and it is the answer when they run out of time (on large
+	// sections the violation model's root LP alone can take seconds; the
+	// planner used to fall back to the all-TELE plan, V in the tens of
+	// thousands, where a V of a few hundred was at hand).
+	vcoh := pb.violationCohorts(time.Now().Add(time.Until(vdeadline) / 10))
+	gc, gh := pb.greedyViolationPlan(vcoh, time.Now().Add(time.Until(vdeadline)/10))
+	gev := pb.evaluate(gc, gh)
+	vseed, vseedValue := mv.point(gc, gh), ratF(gev.vcost)
+	if vcoh != nil {
 		// Cohort sections: the least violation with the surrogate's day
-		// cohorts held is a good first incumbent (the full model's LP,
+		// cohorts held is a better incumbent (the full model's LP,
 		// cohort slacks and all, is weak).
-		r := branchAndBoundFixed(mv, time.Now().Add(time.Until(vdeadline)*3/10), nil, 0, mv.yFixes(coh))
+		r := branchAndBoundFixed(mv, time.Now().Add(time.Until(vdeadline)*3/10), vseed, vseedValue, mv.yFixes(vcoh))
 		nodes += r.nodes
 		if r.x != nil {
 			vseed, vseedValue = r.x, r.value
@@ -203,7 +210,7 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	}
 	cohortSection := pb.neverMeet && pb.nCohorts > 1
 	firstEnd := vdeadline
-	if cohortSection && vseed != nil {
+	if cohortSection {
 		// A quarter first: what the full search settles at once (most
 		// sections) is not held up by the day-cohort flips.
 		firstEnd = time.Now().Add(time.Until(vdeadline) / 4)
