@@ -43,7 +43,10 @@ type bnbResult struct {
 	bound      float64   // proven lower bound on the optimum
 	infeasible bool      // proven: no integral point at all
 	complete   bool      // search finished: value is optimal (or infeasible proven)
-	nodes      int
+	// rootInfeasible: the LP relaxation itself has no point (with or
+	// without a seed): the restriction has no plan at all.
+	rootInfeasible bool
+	nodes          int
 }
 
 // branchAndBound minimises the model. Best-bound search with plunging: after
@@ -60,6 +63,11 @@ func branchAndBoundFixed(md *model, deadline time.Time, seed []float64, seedValu
 	res := bnbResult{value: math.Inf(1), bound: math.Inf(-1)}
 	if seed != nil {
 		res.x, res.value = seed, seedValue
+	}
+	if time.Now().After(deadline) {
+		// Not even the LP's set-up (tens of ms on thousands of cells)
+		// when the time is already up.
+		return res
 	}
 	s := newLP(md.n, md.rows, md.rlo, md.rhi, md.c, md.lo, md.hi)
 	// cutoff: a node can only help if its bound is below value − step.
@@ -177,6 +185,7 @@ func branchAndBoundFixed(md *model, deadline time.Time, seed []float64, seedValu
 		if st == lpInfeasible {
 			if !rootDone {
 				res.complete, res.infeasible = true, res.x == nil
+				res.rootInfeasible = true
 				res.bound = math.Inf(1)
 				return res
 			}

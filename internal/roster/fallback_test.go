@@ -39,6 +39,8 @@ func TestShortLimitFallbackPlans(t *testing.T) {
 	}{
 		{"infeasible-abc-cap3-s40-d62.json", 400},
 		{"infeasible-cohorts-abc.json", 40},
+		{"mean-s80-d22-tau025.json", 0},
+		{"mean-s300-d62.json", 0},
 	} {
 		in := loadTestdata(t, tc.file)
 		pb, err := in.compile()
@@ -137,5 +139,82 @@ func TestGreedyViolationPlan(t *testing.T) {
 		if after.vcost.Cmp(before.vcost) > 0 {
 			t.Errorf("%s: descent raised V from %s to %s", g.Name, before.vcost.RatString(), after.vcost.RatString())
 		}
+	}
+}
+
+// bandInt, the constant-time band of the mean reference at a fixed total,
+// agrees with the scan over every count it replaced (and with the rational
+// computation), on random sizes, totals and tolerances.
+func TestMeanBandClosedForm(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	for i := 0; i < 3000; i++ {
+		a := 1 + rng.Intn(30)
+		A := int64(a + rng.Intn(500))
+		T := rng.Intn(int(A) + 1)
+		q := []int64{1, 2, 4, 8, 20, 100}[rng.Intn(6)]
+		n := int64(rng.Intn(int(3 * q)))
+		U, M, N := A*q, int64(a)*int64(T)*q, n*A
+		S := func(t int) int64 {
+			v := int64(t)*U - M
+			if v < 0 {
+				v = -v
+			}
+			return max(0, v-N)
+		}
+		best := int64(-1)
+		for t := 0; t <= a; t++ {
+			if best < 0 || S(t) < best {
+				best = S(t)
+			}
+		}
+		wantLo, wantHi := -1, -1
+		for t := 0; t <= a; t++ {
+			if S(t) == best {
+				if wantLo < 0 {
+					wantLo = t
+				}
+				wantHi = t
+			}
+		}
+		mf := &meanFixed{fmin: make([]float64, 1), up1: make([]float64, 1), dn1: make([]float64, 1)}
+		lo, hi := mf.bandInt(0, a, U, M, N, 1)
+		if lo != wantLo || hi != wantHi || mf.fmin[0] != float64(best) {
+			t.Fatalf("a=%d A=%d T=%d τ=%d/%d: band [%d,%d] fmin %v, want [%d,%d] %d", a, A, T, n, q, lo, hi, mf.fmin[0], wantLo, wantHi, best)
+		}
+		if hi < a && mf.up1[0] != float64(S(hi+1)-best) || lo > 0 && mf.dn1[0] != float64(S(lo-1)-best) {
+			t.Fatalf("a=%d A=%d T=%d: steps %v %v", a, A, T, mf.up1[0], mf.dn1[0])
+		}
+	}
+}
+
+// The mean decomposition on the reviewer's 80 × 22 section (τ = 0.25): the
+// reduction target makes T ≥ 1,037 and the weekly cap plus the last short
+// week's day minimums T ≤ 1,065, so it settles 29 totals, not the 79 the
+// weaker range gave (T = 1,091…1,106, all without a plan, were each proven
+// empty by an LP while the limit ran out). It proves the optimum 5533/432
+// (HiGHS 12.81) at once, and a plan given to it is its first incumbent and
+// is kept even when the deadline has already passed.
+func TestMeanSearchRangeAndIncumbent(t *testing.T) {
+	in := loadTestdata(t, "mean-s80-d22-tau025.json")
+	pb, err := in.compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := pb.greedyCohortPlan(nil)
+	ev := pb.evaluate(x, nil)
+	if ev.broken() {
+		t.Fatalf("the greedy plan breaks %d constraints", len(ev.violations))
+	}
+	mr := meanSearch(pb, phaseFeasible, nil, time.Now().Add(-time.Second), x, nil)
+	if mr.cells == nil || mr.ev.objective.Cmp(ev.objective) != 0 || mr.complete {
+		t.Errorf("past deadline: got plan %v objective %v complete %v, want the given plan (%s), incomplete",
+			mr.cells != nil, mr.value, mr.complete, ev.objective.RatString())
+	}
+	mr = meanSearch(pb, phaseFeasible, nil, time.Now().Add(time.Minute), x, nil)
+	if !mr.complete || mr.ev.objective.Cmp(big.NewRat(5533, 432)) != 0 {
+		t.Fatalf("complete %v objective %s, want 5533/432 proven", mr.complete, mr.ev.objective.RatString())
+	}
+	if mr.nodes > 20 {
+		t.Errorf("%d nodes: totals without any plan should be settled by the range, not one LP each", mr.nodes)
 	}
 }

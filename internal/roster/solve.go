@@ -117,11 +117,37 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 			seed, seedValue = co.x, co.value
 		}
 	}
+	if seed == nil && !(pb.neverMeet && pb.nCohorts > 1) {
+		// Sections without day cohorts: a greedy plan in milliseconds
+		// (weekly cap, fair band, day minimums and duties, trimmed to the
+		// reduction cap; single-cell repairs if it still breaks one) is
+		// the first incumbent. Without it, a large section whose LPs do
+		// not finish in time had no plan at all and ended with the
+		// all-on-site plan.
+		var coh []int
+		if pb.neverMeet {
+			coh = make([]int, pb.D)
+		}
+		x := pb.greedyCohortPlan(coh)
+		ev := pb.evaluate(x, coh)
+		if ev.broken() {
+			pb.violationDescent(x, coh, start.Add(limit/10))
+			ev = pb.evaluate(x, coh)
+		}
+		if !ev.broken() {
+			seed, seedValue = md.point(x, coh), ratF(ev.objective)
+		}
+	}
 	extraBound, meanNodes := extraLB, 0
 	if pb.mean && pb.wFair.Sign() > 0 {
 		// The mean reference: the decomposition over the TELE total
 		// (mean.go) settles it on its own when it finishes in time.
-		mr := meanSearch(pb, phaseFeasible, nil, start.Add(limit*7/10))
+		var c0 [][]int8
+		var h0 []int
+		if seed != nil {
+			c0, h0 = md.plan(seed)
+		}
+		mr := meanSearch(pb, phaseFeasible, nil, start.Add(limit*7/10), c0, h0)
 		if mr.complete {
 			pl := pb.report(mr.cells, mr.coh, mr.ev, StatusOptimal, mr.value, md.gran, new(big.Rat), 0)
 			pl.Nodes, pl.Seconds = mr.nodes, time.Since(start).Seconds()
@@ -135,7 +161,11 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	}
 	// Without a plan in hand by 60 % of the limit, keep the rest for the
 	// fallback searches.
+	// (After the mean reference's search, half of what is left.)
 	md.soft = start.Add(limit * 6 / 10)
+	if half := time.Now().Add(time.Until(deadline) / 2); half.After(md.soft) {
+		md.soft = half
+	}
 	var res bnbResult
 	if uncovered {
 		// A day no cohort can staff alone: H2/H3 and H5 cannot both hold.
@@ -257,7 +287,7 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	if pb.mean && pb.wFair.Sign() > 0 {
 		// The mean reference: the decomposition over the TELE total,
 		// at the violation cost found.
-		mr := meanSearch(pb, phaseLex, ev.vcost, time.Now().Add(time.Until(deadline)*7/10))
+		mr := meanSearch(pb, phaseLex, ev.vcost, time.Now().Add(time.Until(deadline)*7/10), cells, coh)
 		nodes += mr.nodes
 		if mr.cells != nil && mr.ev.objective.Cmp(ev.objective) < 0 {
 			cells, coh, ev = mr.cells, mr.coh, mr.ev
