@@ -681,8 +681,8 @@ func (pb *problem) greedyViolationPlan(coh []int, deadline time.Time) ([][]int8,
 
 // violationDescent changes single cells (ONSITE ↔ TELE), and moves one
 // person's on-site day to another day, while that lowers the violation cost,
-// the cells' objective cost (cellDiff) breaking ties; the day cohorts stay as
-// given. Every family is priced as evaluate prices it, so the cost only goes
+// or keeps it and lowers the objective (wishes, changes and the share
+// reference's fair band); the day cohorts stay as given. Every family is priced as evaluate prices it, so the cost only goes
 // down. It stops at the deadline.
 func (pb *problem) violationDescent(x [][]int8, coh []int, deadline time.Time) {
 	vw := func(f string) float64 { return ratF(pb.vw[f]) }
@@ -712,6 +712,24 @@ func (pb *problem) violationDescent(x [][]int8, coh []int, deadline time.Time) {
 				tele[p][pb.week[d]]++
 			}
 		}
+	}
+	// fairPart: the change of the share-reference fairness term when p
+	// goes on site (s = +1: one TELE day fewer) or home. (The mean
+	// reference depends on everyone's total; it is left to the exact
+	// phases.)
+	wF := ratF(pb.wFair)
+	teleN := make([]int, pb.N)
+	for p := 0; p < pb.N; p++ {
+		for _, n := range tele[p] {
+			teleN[p] += n
+		}
+	}
+	fairPart := func(p, s int) float64 {
+		if pb.mean || wF == 0 || pb.avail[p] == 0 {
+			return 0
+		}
+		dev := func(t int) int { return max(0, pb.lo[p]-t, t-pb.hi[p]) }
+		return wF * float64(dev(teleN[p]-s)-dev(teleN[p]))
 	}
 	short := func(have, need int) int { return max(0, need-have) }
 	// dayPart is the change of the day's families (minimum, duties,
@@ -751,6 +769,7 @@ func (pb *problem) violationDescent(x [][]int8, coh []int, deadline time.Time) {
 			}
 		}
 		tele[p][pb.week[d]] -= s
+		teleN[p] -= s
 		if s > 0 {
 			x[p][d] = mOnsite
 		} else {
@@ -771,7 +790,7 @@ func (pb *problem) violationDescent(x [][]int8, coh []int, deadline time.Time) {
 					s = -1
 				}
 				dv := dayPart(p, d, s) + capPart(p, pb.week[d], s) + tgtPart(s)
-				if better(dv, float64(s)*diff[p][d]) {
+				if better(dv, float64(s)*diff[p][d]+fairPart(p, s)) {
 					flip(p, d, s)
 					changed = true
 				}
