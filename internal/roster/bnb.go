@@ -43,7 +43,10 @@ type bnbResult struct {
 	bound      float64   // proven lower bound on the optimum
 	infeasible bool      // proven: no integral point at all
 	complete   bool      // search finished: value is optimal (or infeasible proven)
-	nodes      int
+	// rootInfeasible: the LP relaxation itself has no point (with or
+	// without a seed): the restriction has no plan at all.
+	rootInfeasible bool
+	nodes          int
 }
 
 // branchAndBound minimises the model. Best-bound search with plunging: after
@@ -57,11 +60,16 @@ func branchAndBound(md *model, deadline time.Time, seed []float64, seedValue flo
 // the whole search (a restriction of the model: what it proves holds for the
 // restriction only).
 func branchAndBoundFixed(md *model, deadline time.Time, seed []float64, seedValue float64, base []fix) bnbResult {
-	s := newLP(md.n, md.rows, md.rlo, md.rhi, md.c, md.lo, md.hi)
 	res := bnbResult{value: math.Inf(1), bound: math.Inf(-1)}
 	if seed != nil {
 		res.x, res.value = seed, seedValue
 	}
+	if time.Now().After(deadline) {
+		// Not even the LP's set-up (tens of ms on thousands of cells)
+		// when the time is already up.
+		return res
+	}
+	s := newLP(md.n, md.rows, md.rlo, md.rhi, md.c, md.lo, md.hi)
 	// cutoff: a node can only help if its bound is below value − step.
 	prunable := func(z float64) bool {
 		if math.IsInf(res.value, 1) {
@@ -122,7 +130,14 @@ func branchAndBoundFixed(md *model, deadline time.Time, seed []float64, seedValu
 			break
 		}
 		apply(cur.fixes)
-		st := s.solve(deadline, 1<<30)
+		// Without an incumbent, the soft deadline also bounds the LP
+		// itself: a root LP of thousands of rows must not eat the time
+		// kept for the fallback searches.
+		lpEnd := deadline
+		if res.x == nil && !md.soft.IsZero() && md.soft.Before(lpEnd) {
+			lpEnd = md.soft
+		}
+		st := s.solve(lpEnd, 1<<30)
 		res.nodes++
 		if st == lpLimit {
 			heap.Push(&open, cur)
@@ -159,7 +174,7 @@ func branchAndBoundFixed(md *model, deadline time.Time, seed []float64, seedValu
 				lo[i] = math.Inf(-1)
 			}
 			s.addRows(rows, lo, hi)
-			st = s.solve(deadline, 1<<30)
+			st = s.solve(lpEnd, 1<<30)
 		}
 		if st == lpLimit {
 			// Out of time while re-solving with the new links: the basis
@@ -170,6 +185,7 @@ func branchAndBoundFixed(md *model, deadline time.Time, seed []float64, seedValu
 		if st == lpInfeasible {
 			if !rootDone {
 				res.complete, res.infeasible = true, res.x == nil
+				res.rootInfeasible = true
 				res.bound = math.Inf(1)
 				return res
 			}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
-	"time"
 )
 
 // Violation is one non-zero slack of a hard constraint, in FORMAT.md's
@@ -192,7 +191,7 @@ func (pb *problem) evaluate(x [][]int8, cohort []int) evaluation {
 
 // jaDay writes an ISO date the way 人事 reads it on a roster: 6月10日.
 func jaDay(iso string) string {
-	t, err := time.Parse("2006-01-02", iso)
+	t, err := parseISODate(iso)
 	if err != nil {
 		return iso
 	}
@@ -210,7 +209,7 @@ func (pb *problem) firstDayOfWeek(w int) string {
 
 // isoWeek is the week's label as verify.py prints it (2026-W24).
 func (pb *problem) isoWeek(w int) string {
-	t, _ := time.Parse("2006-01-02", pb.firstDayOfWeek(w))
+	t, _ := parseISODate(pb.firstDayOfWeek(w))
 	y, n := t.ISOWeek()
 	return fmt.Sprintf("%d-W%02d", y, n)
 }

@@ -434,7 +434,52 @@ func (md *model) yFixes(coh []int) []fix {
 func (pb *problem) greedyCohortPlan(coh []int) [][]int8 {
 	diff := pb.cellDiff()
 	x := make([][]int8, pb.N)
-	for p := 0; p < pb.N; p++ {
+	// On-site counts so far, so that the days the weekly cap sends people
+	// in go where the day minimums and duties are still short: when the
+	// reduction cap leaves little room, days filled only afterwards by
+	// coverage cannot be trimmed back, and the plan broke H6.
+	dayN := make([]int, pb.D)
+	dutyN := make([][]int, len(pb.dutyMin))
+	for k := range dutyN {
+		dutyN[k] = make([]int, pb.D)
+	}
+	helps := func(p, d int) int {
+		h := 0
+		if dayN[d] < pb.minOnsite[d] {
+			h++
+		}
+		for k := range dutyN {
+			if pb.quals[p][k] && dutyN[k][d] < pb.dutyMin[k][d] {
+				h++
+			}
+		}
+		return h
+	}
+	goOn := func(p, d int) {
+		x[p][d] = mOnsite
+		dayN[d]++
+		for k := range dutyN {
+			if pb.quals[p][k] {
+				dutyN[k][d]++
+			}
+		}
+	}
+	// People holding the most duties first: their days matter most.
+	order := make([]int, pb.N)
+	for p := range order {
+		order[p] = p
+	}
+	nq := func(p int) int {
+		n := 0
+		for _, q := range pb.quals[p] {
+			if q {
+				n++
+			}
+		}
+		return n
+	}
+	sort.SliceStable(order, func(i, j int) bool { return nq(order[i]) > nq(order[j]) })
+	for _, p := range order {
 		x[p] = make([]int8, pb.D)
 		c := pb.cohortOf[p]
 		var allowed []int
@@ -460,15 +505,21 @@ func (pb *problem) greedyCohortPlan(coh []int) [][]int8 {
 					}
 				}
 				need := availW - pb.cap
+				var days []int
 				for _, d := range allowed {
+					if pb.week[d] == w {
+						days = append(days, d)
+					}
+				}
+				// The days still short first (cheapest among equals).
+				sort.SliceStable(days, func(i, j int) bool { return helps(p, days[i]) > helps(p, days[j]) })
+				for _, d := range days {
 					if need <= 0 {
 						break
 					}
-					if pb.week[d] == w {
-						x[p][d] = mOnsite
-						on++
-						need--
-					}
+					goOn(p, d)
+					on++
+					need--
 				}
 			}
 		}
@@ -483,7 +534,7 @@ func (pb *problem) greedyCohortPlan(coh []int) [][]int8 {
 				continue
 			}
 			if on < want || (diff[p][d] < 0 && (pb.mean || on < pb.avail[p]-pb.lo[p])) {
-				x[p][d] = mOnsite
+				goOn(p, d)
 				on++
 			}
 		}
@@ -597,6 +648,182 @@ func (pb *problem) trimOnsite(x [][]int8, diff [][]float64) {
 			if pb.quals[p][k] {
 				duty[k][d]--
 			}
+		}
+	}
+}
+
+// greedyViolationPlan is the violation phase's first incumbent, built in
+// milliseconds without any LP: greedyCohortPlan for the given day cohorts
+// (nil without cohorts), then single-cell local search on the violation cost
+// (violationDescent), and the better of that and uniformPlan. On large
+// infeasible sections the exact searches may not finish even their root LP
+// within a short limit; this plan is then the answer.
+func (pb *problem) greedyViolationPlan(coh []int, deadline time.Time) ([][]int8, []int) {
+	if pb.neverMeet && coh == nil {
+		// One cohort only (or none chosen): the majority rule of uniformPlan.
+		_, coh = pb.uniformPlan()
+	}
+	x := pb.greedyCohortPlan(coh)
+	if !pb.neverMeet {
+		coh = nil
+	}
+	pb.violationDescent(x, coh, deadline)
+	ux, uc := pb.uniformPlan()
+	ev, uev := pb.evaluate(x, coh), pb.evaluate(ux, uc)
+	if uev.vcost.Cmp(ev.vcost) < 0 || (uev.vcost.Cmp(ev.vcost) == 0 && uev.objective.Cmp(ev.objective) < 0) {
+		return ux, uc
+	}
+	if pb.neverMeet && coh == nil {
+		coh = uc
+	}
+	return x, coh
+}
+
+// violationDescent changes single cells (ONSITE ↔ TELE), and moves one
+// person's on-site day to another day, while that lowers the violation cost,
+// or keeps it and lowers the objective (wishes, changes and the share
+// reference's fair band); the day cohorts stay as given. Every family is priced as evaluate prices it, so the cost only goes
+// down. It stops at the deadline.
+func (pb *problem) violationDescent(x [][]int8, coh []int, deadline time.Time) {
+	vw := func(f string) float64 { return ratF(pb.vw[f]) }
+	wMin, wDuty, wCoh, wCap, wTgt := vw("minOnsite"), vw("duty"), vw("cohort"), vw("maxTelePerWeek"), vw("targetReduction")
+	diff := pb.cellDiff()
+	K := len(pb.dutyMin)
+	dayN := make([]int, pb.D)
+	duty := make([][]int, K)
+	for k := range duty {
+		duty[k] = make([]int, pb.D)
+	}
+	tele := make([][]int, pb.N)
+	total := 0
+	for p := 0; p < pb.N; p++ {
+		tele[p] = make([]int, pb.nWeeks)
+		for d := 0; d < pb.D; d++ {
+			switch x[p][d] {
+			case mOnsite:
+				dayN[d]++
+				total++
+				for k := 0; k < K; k++ {
+					if pb.quals[p][k] {
+						duty[k][d]++
+					}
+				}
+			case mTele:
+				tele[p][pb.week[d]]++
+			}
+		}
+	}
+	// fairPart: the change of the share-reference fairness term when p
+	// goes on site (s = +1: one TELE day fewer) or home. (The mean
+	// reference depends on everyone's total; it is left to the exact
+	// phases.)
+	wF := ratF(pb.wFair)
+	teleN := make([]int, pb.N)
+	for p := 0; p < pb.N; p++ {
+		for _, n := range tele[p] {
+			teleN[p] += n
+		}
+	}
+	fairPart := func(p, s int) float64 {
+		if pb.mean || wF == 0 || pb.avail[p] == 0 {
+			return 0
+		}
+		dev := func(t int) int { return max(0, pb.lo[p]-t, t-pb.hi[p]) }
+		return wF * float64(dev(teleN[p]-s)-dev(teleN[p]))
+	}
+	short := func(have, need int) int { return max(0, need-have) }
+	// dayPart is the change of the day's families (minimum, duties,
+	// cohort) when p goes on site on d (s = +1) or home (s = −1).
+	dayPart := func(p, d, s int) float64 {
+		v := wMin * float64(short(dayN[d]+s, pb.minOnsite[d])-short(dayN[d], pb.minOnsite[d]))
+		for k := 0; k < K; k++ {
+			if pb.quals[p][k] {
+				v += wDuty * float64(short(duty[k][d]+s, pb.dutyMin[k][d])-short(duty[k][d], pb.dutyMin[k][d]))
+			}
+		}
+		if coh != nil && pb.cohortOf[p] != coh[d] {
+			v += wCoh * float64(s)
+		}
+		return v
+	}
+	// capPart: p's TELE days in week w change by −s.
+	capPart := func(p, w, s int) float64 {
+		if pb.cap < 0 {
+			return 0
+		}
+		t := tele[p][w]
+		return wCap * float64(max(0, t-s-pb.cap)-max(0, t-pb.cap))
+	}
+	tgtPart := func(s int) float64 {
+		if !pb.hasTarget {
+			return 0
+		}
+		return wTgt * float64(max(0, total+s-pb.onsiteCap)-max(0, total-pb.onsiteCap))
+	}
+	flip := func(p, d, s int) {
+		dayN[d] += s
+		total += s
+		for k := 0; k < K; k++ {
+			if pb.quals[p][k] {
+				duty[k][d] += s
+			}
+		}
+		tele[p][pb.week[d]] -= s
+		teleN[p] -= s
+		if s > 0 {
+			x[p][d] = mOnsite
+		} else {
+			x[p][d] = mTele
+		}
+	}
+	better := func(dv, dObj float64) bool { return dv < -1e-9 || (dv <= 1e-9 && dObj < -1e-9) }
+	for pass := 0; pass < 50 && time.Now().Before(deadline); pass++ {
+		changed := false
+		// Single cells.
+		for p := 0; p < pb.N; p++ {
+			for d := 0; d < pb.D; d++ {
+				s := 1
+				switch x[p][d] {
+				case mLeave:
+					continue
+				case mOnsite:
+					s = -1
+				}
+				dv := dayPart(p, d, s) + capPart(p, pb.week[d], s) + tgtPart(s)
+				if better(dv, float64(s)*diff[p][d]+fairPart(p, s)) {
+					flip(p, d, s)
+					changed = true
+				}
+			}
+		}
+		// One person's on-site day moved to another day: the total and,
+		// within a week, the weekly count stay, so this reaches what
+		// single cells cannot when the reduction cap or the weekly cap
+		// is tight.
+		for p := 0; p < pb.N && time.Now().Before(deadline); p++ {
+			for d1 := 0; d1 < pb.D; d1++ {
+				if x[p][d1] != mOnsite {
+					continue
+				}
+				for d2 := 0; d2 < pb.D; d2++ {
+					if x[p][d2] != mTele {
+						continue
+					}
+					// The two cells one after the other, exactly.
+					dv := dayPart(p, d1, -1) + capPart(p, pb.week[d1], -1) + tgtPart(-1)
+					flip(p, d1, -1)
+					dv += dayPart(p, d2, 1) + capPart(p, pb.week[d2], 1) + tgtPart(1)
+					if better(dv, diff[p][d2]-diff[p][d1]) {
+						flip(p, d2, 1)
+						changed = true
+						break
+					}
+					flip(p, d1, 1)
+				}
+			}
+		}
+		if !changed {
+			break
 		}
 	}
 }

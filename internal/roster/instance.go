@@ -103,17 +103,31 @@ func ParseInstance(data []byte) (*Instance, error) {
 	// A file saved by Notepad or PowerShell starts with a UTF-8 byte order
 	// mark, which is no JSON.
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	// The shapes first, on a generic decoding: an error names the item
+	// (duties[1] (phone).minOnsite[3], staff[4].id) and what it must be,
+	// where the typed decoding could only say "duties.minOnsite".
+	if err := checkShapes(data); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var in Instance
-	if err := dec.Decode(&in); err != nil {
+	// maxTelePerWeek is read as a number so that any integer verify.py
+	// accepts is accepted (100000000000000000000 does not fit an int).
+	type plain Instance
+	aux := struct {
+		*plain
+		MaxTelePerWeek *json.Number `json:"maxTelePerWeek"`
+	}{plain: (*plain)(&in)}
+	if err := dec.Decode(&aux); err != nil {
 		var typ *json.UnmarshalTypeError
 		var syn *json.SyntaxError
 		switch {
 		case errors.As(err, &typ) && typ.Field != "":
 			// Not Go's words ("into Go struct field Instance.maxTelePerWeek
 			// of type int"): the member and what it must be.
-			return nil, malformed("%s must be %s, not the JSON %s (at byte %d)", typ.Field, jsonKind(typ.Type), typ.Value, typ.Offset)
+			field := strings.TrimPrefix(typ.Field, "plain.") // the decoding's wrapper, below
+			return nil, malformed("%s must be %s, not the JSON %s (at byte %d)", field, jsonKind(typ.Type), typ.Value, typ.Offset)
 		case errors.As(err, &syn):
 			return nil, malformed("the file is not valid JSON at byte %d: %v", syn.Offset, err)
 		case errors.Is(err, io.EOF):
@@ -125,6 +139,19 @@ func ParseInstance(data []byte) (*Instance, error) {
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, malformed("text after the instance's JSON object")
+	}
+	if aux.MaxTelePerWeek != nil {
+		c, ok := new(big.Int).SetString(string(*aux.MaxTelePerWeek), 10)
+		if !ok || c.Sign() < 0 {
+			return nil, malformed("maxTelePerWeek must be null or a non-negative integer, not the JSON number %s", *aux.MaxTelePerWeek)
+		}
+		// An ISO week has at most 7 days, so any cap of 7 or more allows
+		// every day at home: the same constraint, in an int.
+		v := 7
+		if c.IsInt64() && c.Int64() < 7 {
+			v = int(c.Int64())
+		}
+		in.MaxTelePerWeek = &v
 	}
 	if err := numbersAreNumbers(data); err != nil {
 		return nil, err
@@ -295,9 +322,9 @@ func (in *Instance) compile() (*problem, error) {
 	var prevT time.Time
 	lastWeek := [2]int{-1, -1}
 	for i, s := range in.Days {
-		t, err := time.Parse("2006-01-02", s)
+		t, err := parseISODate(s)
 		if err != nil {
-			return nil, malformed("bad date in days: %q", s)
+			return nil, malformed("bad date in days: %q (days[%d]; an ISO date such as 2026-06-01)", s, i)
 		}
 		if i > 0 && !t.After(prevT) {
 			return nil, malformed("days must be strictly increasing")
@@ -343,8 +370,9 @@ func (in *Instance) compile() (*problem, error) {
 	pb.minOnsite = in.MinOnsite
 	dutyIdx := map[string]int{}
 	for k, du := range in.Duties {
-		if _, dup := dutyIdx[du.ID]; dup || du.ID == "" {
-			return nil, malformed("duty ids must be unique strings")
+		// An empty id is a string, as verify.py accepts it.
+		if _, dup := dutyIdx[du.ID]; dup {
+			return nil, malformed("duty ids must be unique strings: duties[%d] repeats %q", k, du.ID)
 		}
 		dutyIdx[du.ID] = k
 		if err := perDay("duties["+du.ID+"].minOnsite", du.MinOnsite); err != nil {
@@ -445,11 +473,16 @@ func (in *Instance) compile() (*problem, error) {
 	for p := range pb.pref {
 		pb.pref[p] = make([]int8, D)
 	}
-	for _, pr := range in.Preferences {
+	for i, pr := range in.Preferences {
 		p, ok1 := pb.idx[pr.Staff]
 		d, ok2 := pb.dayIdx[pr.Day]
-		if !ok1 || !ok2 || (pr.Mode != Onsite && pr.Mode != Tele) {
-			return nil, malformed("bad preference %+v", pr)
+		switch {
+		case !ok1:
+			return nil, malformed("bad preference preferences[%d]: staff %q is not a staff id of the instance", i, pr.Staff)
+		case !ok2:
+			return nil, malformed("bad preference preferences[%d] of %s: day %q is not one of days", i, pr.Staff, pr.Day)
+		case pr.Mode != Onsite && pr.Mode != Tele:
+			return nil, malformed("bad preference preferences[%d] of %s on %s: mode %q must be ONSITE or TELE", i, pr.Staff, pr.Day, pr.Mode)
 		}
 		if pb.pref[p][d] != 0 {
 			return nil, malformed("two preferences for %s on %s", pr.Staff, pr.Day)

@@ -35,7 +35,12 @@ func newMeanFixed(pb *problem, T int) *meanFixed {
 	// through rationals instead.
 	tn, tq := pb.tol.Num(), pb.tol.Denom()
 	exact := tn.IsInt64() && tq.IsInt64() && tq.Int64() < 1<<20 && tn.Int64() < 1<<30
-	var S []int64
+	var q, n int64
+	scale := 0.0
+	if exact {
+		q, n = tq.Int64(), tn.Int64()
+		scale = ratF(pb.wFair) / float64(A*q)
+	}
 	for p := 0; p < pb.N; p++ {
 		a := pb.avail[p]
 		if a == 0 {
@@ -43,44 +48,64 @@ func newMeanFixed(pb *problem, T int) *meanFixed {
 		}
 		var lo, hi int
 		if exact {
-			q, n := tq.Int64(), tn.Int64()
-			scale := ratF(pb.wFair) / float64(A*q)
-			f := func(t int) float64 { return float64(S[t]) * scale }
-			S = S[:0]
-			var best int64 = -1
-			for t := 0; t <= a; t++ {
-				v := int64(t)*A*q - int64(a)*int64(T)*q
-				if v < 0 {
-					v = -v
-				}
-				v = max(0, v-n*A)
-				S = append(S, v)
-				if best < 0 || v < best {
-					best = v
-				}
-			}
-			lo, hi = -1, -1
-			for t := 0; t <= a; t++ {
-				if S[t] == best {
-					if lo < 0 {
-						lo = t
-					}
-					hi = t
-				}
-			}
-			mf.fmin[p] = f(lo)
-			if hi < a {
-				mf.up1[p] = f(hi+1) - mf.fmin[p]
-			}
-			if lo > 0 {
-				mf.dn1[p] = f(lo-1) - mf.fmin[p]
-			}
+			lo, hi = mf.bandInt(p, a, A*q, int64(a)*int64(T)*q, n*A, scale)
 		} else {
 			lo, hi = mf.bandRat(pb, p)
 		}
 		mf.lo[p], mf.hi[p] = lo, hi
 	}
 	return mf
+}
+
+// bandInt is the band of person p (a available days) in whole numbers, in
+// constant time: S(t) = max(0, |t·U − M| − N) with U = A·q, M = a·T·q and
+// N = n·A is least on [⌈(M−N)/U⌉, ⌊(M+N)/U⌋] (0 there) when that meets
+// [0, a]; otherwise the tolerance is below the distance from the mean m =
+// M/U to the integers and the least is at the nearer of ⌊m⌋ and ⌈m⌉ (both
+// on a tie). It used to scan t = 0…a for every total, which made the
+// totals' floors cost N·a each: seconds on 300–1,000 staff.
+func (mf *meanFixed) bandInt(p, a int, U, M, N int64, scale float64) (int, int) {
+	S := func(t int) int64 {
+		v := int64(t)*U - M
+		if v < 0 {
+			v = -v
+		}
+		return max(0, v-N)
+	}
+	// Floor division for the non-negative U.
+	fdiv := func(x, y int64) int64 {
+		d := x / y
+		if x%y != 0 && x < 0 {
+			d--
+		}
+		return d
+	}
+	lo64 := -fdiv(-(M - N), U) // ⌈(M−N)/U⌉
+	hi64 := fdiv(M+N, U)
+	lo64, hi64 = max(lo64, 0), min(hi64, int64(a))
+	var lo, hi int
+	if lo64 <= hi64 {
+		lo, hi = int(lo64), int(hi64)
+	} else {
+		t1 := int(fdiv(M, U))
+		t2 := min(t1+1, a)
+		switch s1, s2 := S(t1), S(t2); {
+		case s1 < s2:
+			lo, hi = t1, t1
+		case s2 < s1:
+			lo, hi = t2, t2
+		default:
+			lo, hi = t1, t2
+		}
+	}
+	mf.fmin[p] = float64(S(lo)) * scale
+	if hi < a {
+		mf.up1[p] = float64(S(hi+1))*scale - mf.fmin[p]
+	}
+	if lo > 0 {
+		mf.dn1[p] = float64(S(lo-1))*scale - mf.fmin[p]
+	}
+	return lo, hi
 }
 
 // bandRat is newMeanFixed's computation for person p in rationals, for a
@@ -222,10 +247,21 @@ type meanResult struct {
 //
 // In phaseLex (an infeasible section, violation cost held at vmax) every
 // total is possible, the slacks absorbing the rest.
-func meanSearch(pb *problem, ph phase, vmax *big.Rat, deadline time.Time) meanResult {
+func meanSearch(pb *problem, ph phase, vmax *big.Rat, deadline time.Time, cells0 [][]int8, coh0 []int) meanResult {
 	res := meanResult{value: math.Inf(1), bound: math.Inf(-1)}
 	if pb.A == 0 {
 		return res
+	}
+	// The plan in hand (if any, and if it is one of this phase) is the
+	// first incumbent: a total whose search finds nothing in its share of
+	// the time no longer leaves the caller without a plan.
+	T0 := -1
+	if cells0 != nil {
+		ev := pb.evaluate(cells0, coh0)
+		if (ph == phaseFeasible && !ev.broken()) || (ph != phaseFeasible && ev.vcost.Cmp(vmax) == 0) {
+			res.cells, res.coh, res.ev, res.value = cells0, coh0, ev, ratF(ev.objective)
+			T0 = teleTotal(cells0)
+		}
 	}
 	// Totals a plan can have: the reduction target gives the least, the
 	// day minimums and weekly caps the most.
@@ -233,16 +269,20 @@ func meanSearch(pb *problem, ph phase, vmax *big.Rat, deadline time.Time) meanRe
 	if ph == phaseFeasible && pb.hasTarget {
 		tLo = max(0, pb.A-pb.onsiteCap)
 	}
-	need := 0
+	// Each week needs at least the larger of its days' minimums and what
+	// the weekly cap sends people in (the sum over weeks of the larger is
+	// tighter than the larger of the sums: a short week at the end has
+	// day minimums and no cap to speak of).
+	dayNeed := make([]int, pb.nWeeks)
+	capNeed := make([]int, pb.nWeeks)
 	for d := 0; d < pb.D; d++ {
 		n := pb.minOnsite[d]
 		for k := range pb.dutyMin {
 			n = max(n, pb.dutyMin[k][d])
 		}
-		need += n
+		dayNeed[pb.week[d]] += n
 	}
 	if pb.cap >= 0 {
-		wk := 0
 		for p := 0; p < pb.N; p++ {
 			for w := 0; w < pb.nWeeks; w++ {
 				n := 0
@@ -251,10 +291,13 @@ func meanSearch(pb *problem, ph phase, vmax *big.Rat, deadline time.Time) meanRe
 						n++
 					}
 				}
-				wk += max(0, n-pb.cap)
+				capNeed[w] += max(0, n-pb.cap)
 			}
 		}
-		need = max(need, wk)
+	}
+	need := 0
+	for w := range dayNeed {
+		need += max(dayNeed[w], capNeed[w])
 	}
 	if ph == phaseFeasible {
 		tHi = min(tHi, pb.A-need)
@@ -269,11 +312,36 @@ func meanSearch(pb *problem, ph phase, vmax *big.Rat, deadline time.Time) meanRe
 		bound float64
 		done  bool
 	}
+	// The floors of the totals, outward from the plan's total (the middle
+	// of the range without one), for at most a fifth of the time: on 300
+	// staff × 62 days there are thousands of totals of O(N) each, and the
+	// loop used to run to the end before any deadline check (seconds past
+	// a 100 ms limit). Totals left out are not settled (bound 0).
+	if T0 < tLo || T0 > tHi {
+		T0 = (tLo + tHi) / 2
+	}
 	var ts []*total
-	for T := tLo; T <= tHi; T++ {
+	enumEnd := time.Now().Add(time.Until(deadline) / 5)
+	partial := false
+	for i := 0; ; i++ {
+		T := T0 + (i+1)/2
+		if i%2 == 0 {
+			T = T0 - i/2
+		}
+		if T0+(i+1)/2 > tHi && T0-i/2 < tLo {
+			break
+		}
+		if T < tLo || T > tHi {
+			continue
+		}
+		if len(ts)%16 == 15 && time.Now().After(enumEnd) {
+			partial = true
+			break
+		}
 		fl := newMeanFixed(pb, T).floor(pb)
 		ts = append(ts, &total{T: T, floor: fl, bound: fl, done: math.IsInf(fl, 1)})
 	}
+	// Least floor first; equal floors nearest the plan's total first.
 	sort.SliceStable(ts, func(a, b int) bool { return ts[a].floor < ts[b].floor })
 	gran := latticeStep(objectiveLattice(pb))
 	settled := func(b float64) bool {
@@ -286,6 +354,11 @@ func meanSearch(pb *problem, ph phase, vmax *big.Rat, deadline time.Time) meanRe
 		}
 		return b > res.value-tol
 	}
+	var setup time.Duration // the longest model build so far
+	Tfeas := -1             // the total of a plan found, -1 if none
+	if res.cells != nil {
+		Tfeas = teleTotal(res.cells)
+	}
 	for _, t := range ts {
 		if t.done {
 			continue
@@ -295,12 +368,14 @@ func meanSearch(pb *problem, ph phase, vmax *big.Rat, deadline time.Time) meanRe
 			continue
 		}
 		now := time.Now()
-		if now.After(deadline) {
+		if now.After(deadline) || deadline.Sub(now) < setup {
+			// Not a model whose set-up alone would outlast the time.
 			break
 		}
 		q := *pb
 		q.meanFix = newMeanFixed(pb, t.T)
 		md := buildModel(&q, ph, vmax)
+		setup = max(setup, time.Since(now))
 		// A known plan (of another total) only serves as the cutoff: an
 		// empty seed marks it.
 		var seed []float64
@@ -325,6 +400,20 @@ func meanSearch(pb *problem, ph phase, vmax *big.Rat, deadline time.Time) meanRe
 				res.cells, res.coh, res.ev, res.value = cells, coh, ev, ratF(ev.objective)
 			}
 		}
+		if r.rootInfeasible {
+			// The totals of the LP's points form an interval holding
+			// every plan's total: beyond an empty total, away from a
+			// plan's, every total is empty too (the search used to prove
+			// them one by one, 50 ms each on 80 staff).
+			for _, u := range ts {
+				if (Tfeas >= 0 && t.T > Tfeas && u.T >= t.T) || (Tfeas >= 0 && t.T < Tfeas && u.T <= t.T) {
+					u.done = true
+				}
+			}
+		}
+		if res.cells != nil && Tfeas < 0 {
+			Tfeas = teleTotal(res.cells)
+		}
 		if r.complete && !rejected {
 			t.done = true
 		} else {
@@ -340,6 +429,24 @@ func meanSearch(pb *problem, ph phase, vmax *big.Rat, deadline time.Time) meanRe
 		res.complete = false
 		lb = math.Min(lb, t.bound)
 	}
+	if partial {
+		// Totals whose floor was never computed: only F ≥ 0 is known.
+		res.complete = false
+		lb = math.Min(lb, 0)
+	}
 	res.bound = lb
 	return res
+}
+
+// teleTotal is the number of TELE cells of a plan.
+func teleTotal(cells [][]int8) int {
+	n := 0
+	for _, row := range cells {
+		for _, m := range row {
+			if m == mTele {
+				n++
+			}
+		}
+	}
+	return n
 }

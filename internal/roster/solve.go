@@ -117,11 +117,37 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 			seed, seedValue = co.x, co.value
 		}
 	}
+	if seed == nil && !(pb.neverMeet && pb.nCohorts > 1) {
+		// Sections without day cohorts: a greedy plan in milliseconds
+		// (weekly cap, fair band, day minimums and duties, trimmed to the
+		// reduction cap; single-cell repairs if it still breaks one) is
+		// the first incumbent. Without it, a large section whose LPs do
+		// not finish in time had no plan at all and ended with the
+		// all-on-site plan.
+		var coh []int
+		if pb.neverMeet {
+			coh = make([]int, pb.D)
+		}
+		x := pb.greedyCohortPlan(coh)
+		ev := pb.evaluate(x, coh)
+		if ev.broken() {
+			pb.violationDescent(x, coh, start.Add(limit/10))
+			ev = pb.evaluate(x, coh)
+		}
+		if !ev.broken() {
+			seed, seedValue = md.point(x, coh), ratF(ev.objective)
+		}
+	}
 	extraBound, meanNodes := extraLB, 0
 	if pb.mean && pb.wFair.Sign() > 0 {
 		// The mean reference: the decomposition over the TELE total
 		// (mean.go) settles it on its own when it finishes in time.
-		mr := meanSearch(pb, phaseFeasible, nil, start.Add(limit*7/10))
+		var c0 [][]int8
+		var h0 []int
+		if seed != nil {
+			c0, h0 = md.plan(seed)
+		}
+		mr := meanSearch(pb, phaseFeasible, nil, start.Add(limit*7/10), c0, h0)
 		if mr.complete {
 			pl := pb.report(mr.cells, mr.coh, mr.ev, StatusOptimal, mr.value, md.gran, new(big.Rat), 0)
 			pl.Nodes, pl.Seconds = mr.nodes, time.Since(start).Seconds()
@@ -135,7 +161,11 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	}
 	// Without a plan in hand by 60 % of the limit, keep the rest for the
 	// fallback searches.
+	// (After the mean reference's search, half of what is left.)
 	md.soft = start.Add(limit * 6 / 10)
+	if half := time.Now().Add(time.Until(deadline) / 2); half.After(md.soft) {
+		md.soft = half
+	}
 	var res bnbResult
 	if uncovered {
 		// A day no cohort can staff alone: H2/H3 and H5 cannot both hold.
@@ -189,13 +219,20 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 		// while the objective at V gains from more time (cohortFlips).
 		vdeadline = time.Now().Add(rest * 45 / 100)
 	}
-	var vseed []float64
-	vseedValue := 0.0
-	if coh := pb.violationCohorts(time.Now().Add(time.Until(vdeadline) / 10)); coh != nil {
+	// A greedy plan first, in milliseconds: the exact searches below start
+	// from it, and it is the answer when they run out of time (on large
+	// sections the violation model's root LP alone can take seconds; the
+	// planner used to fall back to the all-TELE plan, V in the tens of
+	// thousands, where a V of a few hundred was at hand).
+	vcoh := pb.violationCohorts(time.Now().Add(time.Until(vdeadline) / 10))
+	gc, gh := pb.greedyViolationPlan(vcoh, time.Now().Add(time.Until(vdeadline)/10))
+	gev := pb.evaluate(gc, gh)
+	vseed, vseedValue := mv.point(gc, gh), ratF(gev.vcost)
+	if vcoh != nil {
 		// Cohort sections: the least violation with the surrogate's day
-		// cohorts held is a good first incumbent (the full model's LP,
+		// cohorts held is a better incumbent (the full model's LP,
 		// cohort slacks and all, is weak).
-		r := branchAndBoundFixed(mv, time.Now().Add(time.Until(vdeadline)*3/10), nil, 0, mv.yFixes(coh))
+		r := branchAndBoundFixed(mv, time.Now().Add(time.Until(vdeadline)*3/10), vseed, vseedValue, mv.yFixes(vcoh))
 		nodes += r.nodes
 		if r.x != nil {
 			vseed, vseedValue = r.x, r.value
@@ -203,7 +240,7 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	}
 	cohortSection := pb.neverMeet && pb.nCohorts > 1
 	firstEnd := vdeadline
-	if cohortSection && vseed != nil {
+	if cohortSection {
 		// A quarter first: what the full search settles at once (most
 		// sections) is not held up by the day-cohort flips.
 		firstEnd = time.Now().Add(time.Until(vdeadline) / 4)
@@ -250,7 +287,7 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	if pb.mean && pb.wFair.Sign() > 0 {
 		// The mean reference: the decomposition over the TELE total,
 		// at the violation cost found.
-		mr := meanSearch(pb, phaseLex, ev.vcost, time.Now().Add(time.Until(deadline)*7/10))
+		mr := meanSearch(pb, phaseLex, ev.vcost, time.Now().Add(time.Until(deadline)*7/10), cells, coh)
 		nodes += mr.nodes
 		if mr.cells != nil && mr.ev.objective.Cmp(ev.objective) < 0 {
 			cells, coh, ev = mr.cells, mr.coh, mr.ev
