@@ -143,7 +143,11 @@ func newWorld(t *testing.T, db *store.DB) *world {
 func (w *world) session(t *testing.T, key string) *http.Cookie {
 	t.Helper()
 	token, hash := auth.NewSessionToken()
-	s := &auth.Session{TokenHash: hash, ExpiresAt: time.Now().Add(time.Hour)}
+	// An hour from now by whichever clock is later: a test that sets the
+	// services' clock to a morning in Japan runs it ahead of the real one
+	// after midnight there (15:00–24:00 UTC), where a session expiring an
+	// hour from the real now would already read as expired.
+	s := &auth.Session{TokenHash: hash, ExpiresAt: later(time.Now(), w.db.Now()).Add(time.Hour)}
 	switch key {
 	case "operator":
 		s.UserID = w.opID
@@ -186,4 +190,11 @@ func (w *world) do(method, target string, form url.Values, cookie *http.Cookie, 
 	w.api.check(req, rec.Code, rec.Header(), rec.Body.Bytes())
 	res := rec.Result()
 	return resp{code: rec.Code, location: rec.Header().Get("Location"), body: rec.Body.String(), header: rec.Header(), cookies: res.Cookies()}
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }

@@ -17,12 +17,13 @@ import (
 func TestWorktimeResumeSaysSo(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w, _ := applyWorld(t, db)
-		staff := w.session(t, "staff")
-		// The day runs from 10:00 Tokyo whatever the hour the test runs.
+		// The day runs from 10:00 Tokyo whatever the hour the test runs
+		// (the session is made on that clock).
 		today := time.Now().In(calendar.Tokyo)
 		base, began := time.Date(today.Year(), today.Month(), today.Day(), 10, 0, 0, 0, calendar.Tokyo), time.Now()
 		defer func() { db.Now = time.Now }()
 		db.Now = func() time.Time { return base.Add(time.Since(began)) }
+		staff := w.session(t, "staff")
 		flash := func(what string, res resp) string {
 			t.Helper()
 			if res.code != http.StatusSeeOther {
