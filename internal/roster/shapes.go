@@ -54,6 +54,24 @@ func checkShapes(data []byte) error {
 			}
 		}
 	}
+	// eachObject runs fn on each object of an array of objects, in order,
+	// until fn says stop or an element is not an object.
+	eachObject := func(path string, v any, shape string, fn func(i int, o map[string]any) bool) {
+		arr, isArr := v.([]any)
+		if !isArr {
+			fail(path, "an array of objects", v)
+		}
+		for i, e := range arr {
+			o, ok := e.(map[string]any)
+			if !ok {
+				fail(fmt.Sprintf("%s[%d]", path, i), shape, e)
+				return
+			}
+			if !fn(i, o) {
+				return
+			}
+		}
+	}
 	strArr := func(path string, v any, what string) {
 		arr, ok := v.([]any)
 		if !ok {
@@ -71,21 +89,12 @@ func checkShapes(data []byte) error {
 		strArr("days", v, "ISO dates")
 	}
 	if v, ok := top["staff"]; ok {
-		arr, isArr := v.([]any)
-		if !isArr {
-			fail("staff", "an array of objects", v)
-		}
-		for i, e := range arr {
-			st, ok := e.(map[string]any)
-			if !ok {
-				fail(fmt.Sprintf("staff[%d]", i), "an object {\"id\": …}", e)
-				break
-			}
+		eachObject("staff", v, "an object {\"id\": …}", func(i int, st map[string]any) bool {
 			id, _ := st["id"].(string)
 			where := fmt.Sprintf("staff[%d]", i)
 			if id == "" {
 				fail(where+".id", "a non-empty string", st["id"])
-				break
+				return false
 			}
 			where = fmt.Sprintf("staff[%d] (%s)", i, id)
 			if q, ok := st["qualifications"]; ok && q != nil {
@@ -97,32 +106,25 @@ func checkShapes(data []byte) error {
 			if n, ok := st["name"]; ok && n != nil && !isStr(n) {
 				fail(where+".name", "a string", n)
 			}
-		}
+			return true
+		})
 	}
 	if v, ok := top["minOnsite"]; ok {
 		nonNegInts("minOnsite", v)
 	}
 	if v, ok := top["duties"]; ok && v != nil {
-		arr, isArr := v.([]any)
-		if !isArr {
-			fail("duties", "an array of objects", v)
-		}
-		for i, e := range arr {
-			du, ok := e.(map[string]any)
-			if !ok {
-				fail(fmt.Sprintf("duties[%d]", i), "an object {\"id\": …, \"minOnsite\": […]}", e)
-				break
-			}
+		eachObject("duties", v, "an object {\"id\": …, \"minOnsite\": […]}", func(i int, du map[string]any) bool {
 			id, ok := du["id"].(string)
 			if !ok {
 				fail(fmt.Sprintf("duties[%d].id", i), "a string", du["id"])
-				break
+				return false
 			}
 			nonNegInts(fmt.Sprintf("duties[%d] (%s).minOnsite", i, id), du["minOnsite"])
 			if n, ok := du["name"]; ok && n != nil && !isStr(n) {
 				fail(fmt.Sprintf("duties[%d] (%s).name", i, id), "a string", n)
 			}
-		}
+			return true
+		})
 	}
 	if v, ok := top["leave"]; ok && v != nil {
 		m, isObj := v.(map[string]any)
