@@ -438,18 +438,14 @@ func (pb *problem) greedyCohortPlan(coh []int) [][]int8 {
 	// in go where the day minimums and duties are still short: when the
 	// reduction cap leaves little room, days filled only afterwards by
 	// coverage cannot be trimmed back, and the plan broke H6.
-	dayN := make([]int, pb.D)
-	dutyN := make([][]int, len(pb.dutyMin))
-	for k := range dutyN {
-		dutyN[k] = make([]int, pb.D)
-	}
+	cov := pb.coverageOf(x)
 	helps := func(p, d int) int {
 		h := 0
-		if dayN[d] < pb.minOnsite[d] {
+		if cov.day[d] < pb.minOnsite[d] {
 			h++
 		}
-		for k := range dutyN {
-			if pb.quals[p][k] && dutyN[k][d] < pb.dutyMin[k][d] {
+		for k := range cov.duty {
+			if pb.quals[p][k] && cov.duty[k][d] < pb.dutyMin[k][d] {
 				h++
 			}
 		}
@@ -457,12 +453,7 @@ func (pb *problem) greedyCohortPlan(coh []int) [][]int8 {
 	}
 	goOn := func(p, d int) {
 		x[p][d] = mOnsite
-		dayN[d]++
-		for k := range dutyN {
-			if pb.quals[p][k] {
-				dutyN[k][d]++
-			}
-		}
+		cov.move(p, d, 1)
 	}
 	// People holding the most duties first: their days matter most.
 	order := make([]int, pb.N)
@@ -588,12 +579,7 @@ func (pb *problem) greedyCohortPlan(coh []int) [][]int8 {
 // plan is over the reduction cap (H6) and the cell is not needed by the
 // person's weekly cap or the day's minimums.
 func (pb *problem) trimOnsite(x [][]int8, diff [][]float64) {
-	total := 0
-	dayN := make([]int, pb.D)
-	duty := make([][]int, len(pb.dutyMin))
-	for k := range duty {
-		duty[k] = make([]int, pb.D)
-	}
+	cov := pb.coverageOf(x)
 	weekOn := make([][]int, pb.N)
 	weekAvail := make([][]int, pb.N)
 	type cell struct{ p, d int }
@@ -608,32 +594,25 @@ func (pb *problem) trimOnsite(x [][]int8, diff [][]float64) {
 			if x[p][d] != mOnsite {
 				continue
 			}
-			total++
-			dayN[d]++
 			weekOn[p][pb.week[d]]++
-			for k := range duty {
-				if pb.quals[p][k] {
-					duty[k][d]++
-				}
-			}
 			cells = append(cells, cell{p, d})
 		}
 	}
 	sort.SliceStable(cells, func(i, j int) bool { return diff[cells[i].p][cells[i].d] > diff[cells[j].p][cells[j].d] })
 	for _, c := range cells {
-		if total <= pb.onsiteCap {
+		if cov.total <= pb.onsiteCap {
 			return
 		}
 		p, d, w := c.p, c.d, pb.week[c.d]
-		if dayN[d]-1 < pb.minOnsite[d] {
+		if cov.day[d]-1 < pb.minOnsite[d] {
 			continue
 		}
 		if pb.cap >= 0 && weekOn[p][w]-1 < weekAvail[p][w]-pb.cap {
 			continue
 		}
 		ok := true
-		for k := range duty {
-			if pb.quals[p][k] && duty[k][d]-1 < pb.dutyMin[k][d] {
+		for k := range cov.duty {
+			if pb.quals[p][k] && cov.duty[k][d]-1 < pb.dutyMin[k][d] {
 				ok = false
 			}
 		}
@@ -641,13 +620,43 @@ func (pb *problem) trimOnsite(x [][]int8, diff [][]float64) {
 			continue
 		}
 		x[p][d] = mTele
-		total--
-		dayN[d]--
+		cov.move(p, d, -1)
 		weekOn[p][w]--
-		for k := range duty {
-			if pb.quals[p][k] {
-				duty[k][d]--
+	}
+}
+
+// coverage counts a plan's people on site: per day, per duty and day, and
+// in all.
+type coverage struct {
+	pb    *problem
+	day   []int
+	duty  [][]int
+	total int
+}
+
+// coverageOf counts x's on-site cells (rows not yet made count none).
+func (pb *problem) coverageOf(x [][]int8) *coverage {
+	c := &coverage{pb: pb, day: make([]int, pb.D), duty: make([][]int, len(pb.dutyMin))}
+	for k := range c.duty {
+		c.duty[k] = make([]int, pb.D)
+	}
+	for p := range x {
+		for d, m := range x[p] {
+			if m == mOnsite {
+				c.move(p, d, 1)
 			}
+		}
+	}
+	return c
+}
+
+// move counts p on site on d (s = +1) or no longer (s = −1).
+func (c *coverage) move(p, d, s int) {
+	c.day[d] += s
+	c.total += s
+	for k := range c.duty {
+		if c.pb.quals[p][k] {
+			c.duty[k][d] += s
 		}
 	}
 }
@@ -689,26 +698,13 @@ func (pb *problem) violationDescent(x [][]int8, coh []int, deadline time.Time) {
 	wMin, wDuty, wCoh, wCap, wTgt := vw("minOnsite"), vw("duty"), vw("cohort"), vw("maxTelePerWeek"), vw("targetReduction")
 	diff := pb.cellDiff()
 	K := len(pb.dutyMin)
-	dayN := make([]int, pb.D)
-	duty := make([][]int, K)
-	for k := range duty {
-		duty[k] = make([]int, pb.D)
-	}
+	cov := pb.coverageOf(x)
+	dayN, duty := cov.day, cov.duty
 	tele := make([][]int, pb.N)
-	total := 0
 	for p := 0; p < pb.N; p++ {
 		tele[p] = make([]int, pb.nWeeks)
 		for d := 0; d < pb.D; d++ {
-			switch x[p][d] {
-			case mOnsite:
-				dayN[d]++
-				total++
-				for k := 0; k < K; k++ {
-					if pb.quals[p][k] {
-						duty[k][d]++
-					}
-				}
-			case mTele:
+			if x[p][d] == mTele {
 				tele[p][pb.week[d]]++
 			}
 		}
@@ -758,16 +754,10 @@ func (pb *problem) violationDescent(x [][]int8, coh []int, deadline time.Time) {
 		if !pb.hasTarget {
 			return 0
 		}
-		return wTgt * float64(max(0, total+s-pb.onsiteCap)-max(0, total-pb.onsiteCap))
+		return wTgt * float64(max(0, cov.total+s-pb.onsiteCap)-max(0, cov.total-pb.onsiteCap))
 	}
 	flip := func(p, d, s int) {
-		dayN[d] += s
-		total += s
-		for k := 0; k < K; k++ {
-			if pb.quals[p][k] {
-				duty[k][d] += s
-			}
-		}
+		cov.move(p, d, s)
 		tele[p][pb.week[d]] -= s
 		teleN[p] -= s
 		if s > 0 {
