@@ -599,20 +599,18 @@ func WriteNumbers(w io.Writer, f Format, sheet string, rows [][]string, cols ...
 	if f != XLSX {
 		return Write(w, f, sheet, rows)
 	}
-	out := make([][]any, len(rows))
-	for i, r := range rows {
-		out[i] = make([]any, len(r))
-		for j, c := range r {
-			out[i][j] = c
-			if i == 0 || !slices.Contains(cols, j) || !plainNumber.MatchString(c) {
+	nums := map[[2]int]float64{}
+	for i := 1; i < len(rows); i++ {
+		for _, j := range cols {
+			if j >= len(rows[i]) || !plainNumber.MatchString(rows[i][j]) {
 				continue
 			}
-			if n, err := strconv.ParseFloat(c, 64); err == nil {
-				out[i][j] = n
+			if n, err := strconv.ParseFloat(rows[i][j], 64); err == nil {
+				nums[[2]int{i, j}] = n
 			}
 		}
 	}
-	return WriteValues(w, f, sheet, out)
+	return nil, writeXLSX(w, sheet, rows, nums)
 }
 
 // plainNumber is a decimal number as the product writes one: no leading
