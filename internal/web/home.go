@@ -2,11 +2,9 @@ package web
 
 import (
 	"net/http"
-	"time"
 
 	"telework/internal/apply"
 	"telework/internal/auth"
-	"telework/internal/worktime"
 )
 
 // homeSoon is how many of the person's coming applications the home page
@@ -101,11 +99,7 @@ func (s *Server) homeDay(r *http.Request, p *auth.Principal, data map[string]any
 	if err != nil {
 		return err
 	}
-	plain := make([]worktime.Day, len(days))
-	for i := range days {
-		plain[i] = days[i].Day
-	}
-	if d, ok := worktime.Current(plain, p.StaffID, time.Now()); ok {
+	if d, ok := currentDay(days, p.StaffID); ok {
 		data["WorkStart"], data["WorkEnd"] = worktimeHM(d.Start), worktimeHM(d.End)
 	}
 	// What waits for the person's decision (as approver, proxy or

@@ -65,6 +65,16 @@ func worktimeBreaks(d worktime.Day) []worktimeBreakView {
 	return out
 }
 
+// currentDay is the person's day now among days: today's, or yesterday's
+// still open past midnight (worktime.Current).
+func currentDay(days []worktime.DayView, staffID int64) (worktime.Day, bool) {
+	plain := make([]worktime.Day, len(days))
+	for i := range days {
+		plain[i] = days[i].Day
+	}
+	return worktime.Current(plain, staffID, time.Now())
+}
+
 func worktimeHM(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -117,13 +127,9 @@ func (s *Server) worktimeRender(w http.ResponseWriter, r *http.Request, status i
 	data := map[string]any{"Statuses": presence.Statuses, "Presence": me, "Modes": append([]policy.Mode{worktime.Office}, policy.Modes...),
 		"PresenceForm": s.worktimePresenceFormOf(r, me), "Supervisor": p.HasAny(auth.Supervisor, auth.HRAdmin)}
 	var list []worktimeDayView
-	plain := make([]worktime.Day, len(days))
-	for i := range days {
-		plain[i] = days[i].Day
-	}
 	// Today's day, or yesterday's still open past midnight: the one the
 	// end and break buttons change.
-	cur, working := worktime.Current(plain, p.StaffID, time.Now())
+	cur, working := currentDay(days, p.StaffID)
 	for i := len(days) - 1; i >= 0; i-- {
 		v := worktimeViewOf(days[i].Day, days[i].Warnings, dv)
 		if working && v.Date == cur.Date {
