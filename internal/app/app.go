@@ -67,13 +67,8 @@ type ServeConfig struct {
 
 // OpenDB opens and migrates the database named by dsn.
 func OpenDB(ctx context.Context, dsn string, log *slog.Logger) (*store.DB, error) {
-	db, err := store.Open(ctx, dsn)
+	db, n, err := openMigrated(ctx, dsn)
 	if err != nil {
-		return nil, err
-	}
-	n, err := db.Migrate(ctx)
-	if err != nil {
-		db.Close()
 		return nil, err
 	}
 	if n > 0 && log != nil {
@@ -82,18 +77,28 @@ func OpenDB(ctx context.Context, dsn string, log *slog.Logger) (*store.DB, error
 	return db, nil
 }
 
+// openMigrated opens the database named by dsn and applies its pending
+// migrations; applied says how many ran.
+func openMigrated(ctx context.Context, dsn string) (db *store.DB, applied int, err error) {
+	if db, err = store.Open(ctx, dsn); err != nil {
+		return nil, 0, err
+	}
+	if applied, err = db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, applied, err
+	}
+	return db, applied, nil
+}
+
 // Migrate opens the database named by dsn, applies its pending
 // migrations and says how many ran and the schema's version after them
 // (`telework migrate`).
 func Migrate(ctx context.Context, dsn string) (applied int, version int64, engine string, err error) {
-	db, err := store.Open(ctx, dsn)
+	db, applied, err := openMigrated(ctx, dsn)
 	if err != nil {
-		return 0, 0, "", err
-	}
-	defer db.Close()
-	if applied, err = db.Migrate(ctx); err != nil {
 		return applied, 0, "", err
 	}
+	defer db.Close()
 	version, err = db.SchemaVersion(ctx, db.SQL)
 	return applied, version, string(db.Engine), err
 }

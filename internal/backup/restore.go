@@ -28,11 +28,7 @@ type queryer interface {
 // An older one without tenants (a fresh database an earlier release made)
 // is checked by Restore after migrating it.
 func (a *Archive) CheckTarget(ctx context.Context, db *store.DB) (checked bool, err error) {
-	v, err := db.SchemaVersion(ctx, db.SQL)
-	if err != nil {
-		return false, err
-	}
-	latest, err := store.LatestSchemaVersion(db.Engine)
+	v, latest, err := db.SchemaVersions(ctx)
 	if err != nil {
 		return false, err
 	}
@@ -75,11 +71,7 @@ func (a *Archive) Restore(ctx context.Context, db *store.DB) error {
 	if _, err := db.Migrate(ctx); err != nil {
 		return err
 	}
-	latest, err := store.LatestSchemaVersion(db.Engine)
-	if err != nil {
-		return err
-	}
-	if v, err := db.SchemaVersion(ctx, db.SQL); err != nil {
+	if v, latest, err := db.SchemaVersions(ctx); err != nil {
 		return err
 	} else if v != latest {
 		return &Error{Kind: Incompatible,

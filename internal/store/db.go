@@ -310,14 +310,20 @@ func (e *SchemaNewerError) Error() string {
 		e.Database, e.Binary, e.Database, e.Binary)
 }
 
+// SchemaVersions are the database's schema version (0: never migrated) and
+// the newest migration this binary holds.
+func (db *DB) SchemaVersions(ctx context.Context) (current, latest int64, err error) {
+	if current, err = db.SchemaVersion(ctx, db.SQL); err != nil {
+		return 0, 0, err
+	}
+	latest, err = LatestSchemaVersion(db.Engine)
+	return current, latest, err
+}
+
 // schemaNewer returns a *SchemaNewerError when the database's schema is
 // newer than the newest migration this binary holds.
 func (db *DB) schemaNewer(ctx context.Context) error {
-	v, err := db.SchemaVersion(ctx, db.SQL)
-	if err != nil {
-		return err
-	}
-	latest, err := LatestSchemaVersion(db.Engine)
+	v, latest, err := db.SchemaVersions(ctx)
 	if err != nil {
 		return err
 	}
@@ -330,7 +336,7 @@ func (db *DB) schemaNewer(ctx context.Context) error {
 // Migrate applies pending migrations and returns how many ran. A database
 // a newer telework migrated is refused (*SchemaNewerError), unchanged.
 func (db *DB) Migrate(ctx context.Context) (int, error) {
-	n, err := db.migrate("migrating", func(p *goose.Provider) ([]*goose.MigrationResult, error) {
+	n, err := db.migrate(ctx, "migrating", func(p *goose.Provider) ([]*goose.MigrationResult, error) {
 		if err := db.schemaNewer(ctx); err != nil {
 			return nil, err
 		}
@@ -350,19 +356,19 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 // returns how many ran: for testing a migration against rows written by
 // the schema before it.
 func (db *DB) MigrateTo(ctx context.Context, version int64) (int, error) {
-	return db.migrate("migrating", func(p *goose.Provider) ([]*goose.MigrationResult, error) { return p.UpTo(ctx, version) })
+	return db.migrate(ctx, "migrating", func(p *goose.Provider) ([]*goose.MigrationResult, error) { return p.UpTo(ctx, version) })
 }
 
 // MigrateDownTo rolls the schema back to version (the migrations after it
 // run their Down parts, newest first): for testing a migration against rows
 // written by the schema before it, whatever migrations came later.
 func (db *DB) MigrateDownTo(ctx context.Context, version int64) (int, error) {
-	return db.migrate("rolling back", func(p *goose.Provider) ([]*goose.MigrationResult, error) { return p.DownTo(ctx, version) })
+	return db.migrate(ctx, "rolling back", func(p *goose.Provider) ([]*goose.MigrationResult, error) { return p.DownTo(ctx, version) })
 }
 
 // migrate runs one step of the engine's migrations and returns how many
 // ran; doing names the step in the error.
-func (db *DB) migrate(doing string, step func(*goose.Provider) ([]*goose.MigrationResult, error)) (int, error) {
+func (db *DB) migrate(ctx context.Context, doing string, step func(*goose.Provider) ([]*goose.MigrationResult, error)) (int, error) {
 	p, err := db.provider()
 	if err != nil {
 		return 0, fmt.Errorf("store: preparing migrations: %w", err)
@@ -372,7 +378,7 @@ func (db *DB) migrate(doing string, step func(*goose.Provider) ([]*goose.Migrati
 	// starting server, or two starting at once, run them once: otherwise
 	// both see a migration pending, the second fails half-way (a column
 	// added twice) or applies a data-only one a second time.
-	unlock, err := lockFile(context.Background(), db.file)
+	unlock, err := lockFile(ctx, db.file)
 	if err != nil {
 		return 0, fmt.Errorf("store: locking %s for migrations: %w", db.file, err)
 	}
