@@ -454,7 +454,7 @@ func (pl *planner) resolveParent(rd *rowData) {
 	if v := rd.parentCode; v != "" {
 		k := codeKey(v)
 		if pl.nodes[k] == nil {
-			key, args := staffio.UnknownUnitCode(v, pl.codes())
+			key, args := staffio.UnknownUnitCode(v, pl.codes(false))
 			pl.fail(rd.line, "parent_code", key, args)
 			return
 		}
@@ -560,25 +560,17 @@ func (pl *planner) checkTree(rows []*rowData) {
 	}
 }
 
-// codes are the units' codes, stored and planned.
-func (pl *planner) codes() iter.Seq[string] {
+// codes are the units' codes: the stored ones, and unless storedOnly
+// those the file plans too.
+func (pl *planner) codes(storedOnly bool) iter.Seq[string] {
 	return func(yield func(string) bool) {
 		for c, n := range pl.nodes {
 			if n.cur != nil {
 				c = n.cur.Code
+			} else if storedOnly {
+				continue
 			}
 			if !yield(c) {
-				return
-			}
-		}
-	}
-}
-
-// storedCodes are the codes of the units already registered.
-func (pl *planner) storedCodes() iter.Seq[string] {
-	return func(yield func(string) bool) {
-		for _, n := range pl.nodes {
-			if n.cur != nil && !yield(n.cur.Code) {
 				return
 			}
 		}
@@ -624,7 +616,7 @@ func (pl *planner) finish(rd *rowData) {
 		// 10501 where 010501 is registered: most likely Excel dropped the
 		// zeros, and the row would add a second unit beside the real one.
 		// Told, not refused (a code may lawfully be shorter).
-		if key, args := staffio.UnknownUnitCode(a.Code, pl.storedCodes()); key == "import.unit_code_zeros" {
+		if key, args := staffio.UnknownUnitCode(a.Code, pl.codes(true)); key == "import.unit_code_zeros" {
 			p.Warnings = append(p.Warnings, Problem{Line: rd.line, Column: pl.h.column("code"), Field: "code", Key: "orgio.new_code_zeros", Args: args})
 		}
 		return
