@@ -411,7 +411,7 @@ func (e *evaluator) deadline() {
 		if !now.After(limit) {
 			continue
 		}
-		args := map[string]any{"Deadline": fmtMoment(limit), "Now": fmtMoment(now), "Days": dl.Days,
+		args := map[string]any{"Deadline": fmtMoment(limit), "Now": fmtNow(now, limit), "Days": dl.Days,
 			"Business": dl.DayKind == "business", "Cutoff": dl.Cutoff}
 		var rule string
 		var sev Severity
@@ -438,6 +438,16 @@ func (e *evaluator) deadline() {
 }
 
 func fmtMoment(t time.Time) string { return t.In(calendar.Tokyo).Format("2006-01-02 15:04") }
+
+// fmtNow is the time of a late submission: with its seconds when the
+// deadline's minute is the same, so that 「締切 12:00 を過ぎています(現在
+// 12:00)」 never reads as a contradiction (12:00:30 is past 12:00:00).
+func fmtNow(now, limit time.Time) string {
+	if fmtMoment(now) == fmtMoment(limit) {
+		return now.In(calendar.Tokyo).Format("2006-01-02 15:04:05")
+	}
+	return fmtMoment(now)
+}
 
 // weight is how much of a day an application uses for the caps.
 func (e *evaluator) weight(u TimeUnit) float64 {
@@ -629,16 +639,17 @@ func fmtCount(n float64) string {
 func (e *evaluator) hours() {
 	a := e.in.App
 	h := e.p.Hours
-	if a.TimeUnit == AM || a.TimeUnit == PM || (a.Start == "" && a.End == "") {
-		return
-	}
-	start, ok1 := minutesOf(a.Start)
-	end, ok2 := minutesOf(a.End)
-	if !ok1 || !ok2 || end <= start {
+	span, ok := plannedSpan(a)
+	if !ok {
 		e.add("hours.invalid", Error, calendar.Date{}, map[string]any{"Start": a.Start, "End": a.End})
 		return
 	}
-	args := map[string]any{"Start": a.Start, "End": a.End}
+	if span.none() {
+		return
+	}
+	start, end := span.start, span.end
+	// The times as given (a day of segments: its first start and last end).
+	args := map[string]any{"Start": fmtHM(start), "End": fmtHM(end)}
 	if ws, ok := minutesOf(h.WindowStart); ok {
 		if we, ok := minutesOf(h.WindowEnd); ok && (start < ws || end > we) {
 			args["WindowStart"], args["WindowEnd"] = h.WindowStart, h.WindowEnd
@@ -646,42 +657,39 @@ func (e *evaluator) hours() {
 		}
 	}
 	if h.NoLateNight && (start < 5*60 || end > 22*60) {
-		e.add("hours.late_night", Error, calendar.Date{}, map[string]any{"Start": a.Start, "End": a.End})
+		e.add("hours.late_night", Error, calendar.Date{}, map[string]any{"Start": fmtHM(start), "End": fmtHM(end)})
 	}
 	if h.Flex {
 		cs, ok1 := minutesOf(h.CoreStart)
 		ce, ok2 := minutesOf(h.CoreEnd)
 		if ok1 && ok2 && a.TimeUnit == FullDay && (start > cs || end < ce) {
-			e.add("hours.core_time", Error, calendar.Date{}, map[string]any{"CoreStart": h.CoreStart, "CoreEnd": h.CoreEnd, "Start": a.Start, "End": a.End})
+			e.add("hours.core_time", Error, calendar.Date{}, map[string]any{"CoreStart": h.CoreStart, "CoreEnd": h.CoreEnd, "Start": fmtHM(start), "End": fmtHM(end)})
 		}
 	} else if std, ok := minutesOf(h.Start); a.TimeUnit == FullDay && (!ok || start != std) {
 		// Times compare as minutes: "7:30" and "07:30" are one start.
 		pattern := slices.ContainsFunc(h.Staggered, func(x string) bool { m, ok := minutesOf(x); return ok && m == start })
 		switch {
 		case len(h.Staggered) > 0 && !pattern:
-			e.add("hours.staggered", Error, calendar.Date{}, map[string]any{"Start": a.Start, "Patterns": strings.Join(append([]string{h.Start}, h.Staggered...), "、")})
+			e.add("hours.staggered", Error, calendar.Date{}, map[string]any{"Start": fmtHM(start), "Patterns": strings.Join(append([]string{h.Start}, h.Staggered...), "、")})
 		case h.StaggeredWork || len(h.Staggered) > 0:
-			e.add("hours.staggered_work", Info, calendar.Date{}, map[string]any{"Start": a.Start, "Standard": h.Start})
+			e.add("hours.staggered_work", Info, calendar.Date{}, map[string]any{"Start": fmtHM(start), "Standard": h.Start})
 		}
 	}
-	brk := a.BreakMinutes
+	// The break: the application's, with the gaps between its segments
+	// (time not at work); a full day that names none takes the standard one.
+	brk := a.BreakMinutes + span.gaps
 	if brk == 0 && a.TimeUnit == FullDay {
 		brk = h.BreakMinutes
 	}
 	worked := end - start - brk
-	if ss, ok := minutesOf(h.Start); ok {
-		if se, ok := minutesOf(h.End); ok {
-			standard := se - ss - h.BreakMinutes
-			if worked > standard {
-				// Lengths, not times of day: 「9時間30分」, not 「9:30」.
-				over := map[string]any{"WorkedH": worked / 60, "WorkedM": worked % 60, "StandardH": standard / 60, "StandardM": standard % 60}
-				switch {
-				case h.Overtime == "prohibited":
-					e.add("hours.overtime_prohibited", Error, calendar.Date{}, over)
-				case h.Overtime == "prior_approval" && !a.OvertimeApproved:
-					e.add("hours.overtime_needs_approval", Error, calendar.Date{}, over)
-				}
-			}
+	if standard, ok := e.standardMinutes(a.TimeUnit); ok && worked > standard {
+		// Lengths, not times of day: 「9時間30分」, not 「9:30」.
+		over := map[string]any{"WorkedH": worked / 60, "WorkedM": worked % 60, "StandardH": standard / 60, "StandardM": standard % 60}
+		switch {
+		case h.Overtime == "prohibited":
+			e.add("hours.overtime_prohibited", Error, calendar.Date{}, over)
+		case h.Overtime == "prior_approval" && !a.OvertimeApproved:
+			e.add("hours.overtime_needs_approval", Error, calendar.Date{}, over)
 		}
 	}
 	// 労働基準法 第34条: 45 minutes over 6 hours, 60 over 8.
@@ -692,6 +700,75 @@ func (e *evaluator) hours() {
 		e.add("hours.break", Warning, calendar.Date{}, map[string]any{"Need": 45, "Over": 6, "Actual": brk})
 	}
 }
+
+// standardMinutes is the working time the policy's standard day gives the
+// part of the day a time unit takes: the whole day (or an hourly
+// application, held to the day), a morning from the standard start to Noon,
+// an afternoon the rest. A half day with its own times longer than its part
+// (午後 13:00–23:30) is overtime as a full day would be (a review found
+// half days never checked). False when the policy has no standard day.
+func (e *evaluator) standardMinutes(u TimeUnit) (int, bool) {
+	h := e.p.Hours
+	ss, ok1 := minutesOf(h.Start)
+	se, ok2 := minutesOf(h.End)
+	if !ok1 || !ok2 || se <= ss {
+		return 0, false
+	}
+	day := se - ss - h.BreakMinutes
+	if u != AM && u != PM {
+		return day, true
+	}
+	if ss >= Noon || se <= Noon {
+		return 0, false
+	}
+	if morning := Noon - ss; u == AM {
+		return morning, true
+	} else if day > morning {
+		return day - morning, true
+	}
+	return 0, false
+}
+
+// plannedTimes are the times an application plans, in minutes after
+// midnight: its own start and end, else the first start and the last end of
+// its segments with the minutes between them (gaps: not at work).
+type plannedTimes struct{ start, end, gaps int }
+
+func (p plannedTimes) none() bool { return p.start < 0 }
+
+// plannedSpan reads an application's planned times. False when its own
+// times cannot be read or are out of order; none() when it plans no times
+// (a day without times, or segments without them, is not checked here —
+// internal/apply refuses segments without valid times).
+func plannedSpan(a Application) (plannedTimes, bool) {
+	if a.Start != "" || a.End != "" {
+		start, ok1 := minutesOf(a.Start)
+		end, ok2 := minutesOf(a.End)
+		if !ok1 || !ok2 || end <= start {
+			return plannedTimes{}, false
+		}
+		return plannedTimes{start: start, end: end}, true
+	}
+	p := plannedTimes{start: -1}
+	last := -1
+	for _, s := range a.Segments {
+		start, ok1 := minutesOf(s.Start)
+		end, ok2 := minutesOf(s.End)
+		if !ok1 || !ok2 || end <= start || start < last {
+			return plannedTimes{start: -1}, true
+		}
+		if last < 0 {
+			p.start = start
+		} else {
+			p.gaps += start - last
+		}
+		last, p.end = end, end
+	}
+	return p, true
+}
+
+// fmtHM writes minutes after midnight as HH:MM.
+func fmtHM(m int) string { return fmt.Sprintf("%02d:%02d", m/60, m%60) }
 
 // overtimeFlag refuses the application's 「時間外勤務の事前承認」 under a
 // policy that prohibits overtime, unless its hours are refused as overtime

@@ -457,3 +457,54 @@ func TestTrialMembers(t *testing.T) {
 		{name: "no trial limit: the mark changes nothing", person: member, app: app(Mobile, FullDay, "2026-05-13"), now: "2026-05-01 09:00", want: nil},
 	})
 }
+
+// Half days and days of segments are held to the hours rules through the
+// times they plan (a review: 午後 13:00–23:30 passed 茨城県's window, its
+// late-night and overtime bans, and 34条).
+func TestHalfDaysAndSegmentsAreTimed(t *testing.T) {
+	segs := func(a Application, s ...Segment) Application { a.Segments = s; return a }
+	late := []Segment{{Mode: Office, Place: PlaceOffice, Start: "08:30", End: "17:15"}, {Mode: Home, Place: PlaceHome, Start: "20:00", End: "23:30"}}
+	split := []Segment{{Mode: Home, Place: PlaceHome, Start: "08:30", End: "12:00"}, {Mode: Office, Place: PlaceOffice, Start: "13:00", End: "17:15"}}
+	run(t, "ibaraki", []tcase{
+		{name: "an afternoon until 23:30", app: withHours(app(Home, PM, "2026-05-13"), "13:00", "23:30", 0), now: "2026-05-01 09:00",
+			want: []string{"hours.window error", "hours.late_night error", "hours.overtime_prohibited error", "hours.break warning", "notice.travel_order info"}},
+		{name: "a morning from 3:00", app: withHours(app(Home, AM, "2026-05-13"), "03:00", "12:00", 0), now: "2026-05-01 09:00",
+			want: []string{"hours.window error", "hours.late_night error", "hours.overtime_prohibited error", "hours.break warning", "notice.travel_order info"}},
+		{name: "a standard afternoon", app: withHours(app(Home, PM, "2026-05-13"), "13:00", "17:15", 0), now: "2026-05-01 09:00",
+			want: []string{"notice.travel_order info"}},
+		{name: "a standard morning", app: withHours(app(Home, AM, "2026-05-13"), "08:30", "12:00", 0), now: "2026-05-01 09:00",
+			want: []string{"notice.travel_order info"}},
+		{name: "an afternoon 15 minutes long", app: withHours(app(Home, PM, "2026-05-13"), "13:00", "17:30", 0), now: "2026-05-01 09:00",
+			want: []string{"hours.overtime_prohibited error", "notice.travel_order info"}},
+		{name: "an evening part after the office", app: segs(app(Home, FullDay, "2026-05-13"), late...), now: "2026-05-01 09:00",
+			want: []string{"hours.window error", "hours.late_night error", "hours.overtime_prohibited error", "notice.travel_order info"}},
+		{name: "home in the morning, office after lunch", app: segs(app(Home, FullDay, "2026-05-13"), split...), now: "2026-05-01 09:00",
+			want: []string{"notice.travel_order info"}},
+	})
+	run(t, "matsumoto", []tcase{
+		{name: "a long afternoon needs prior approval", app: withHours(app(Home, PM, "2026-05-13"), "13:00", "19:00", 0), now: "2026-05-01 09:00",
+			want: []string{"hours.overtime_needs_approval error"}},
+		{name: "with it, fine", app: func() Application {
+			a := withHours(app(Home, PM, "2026-05-13"), "13:00", "19:00", 0)
+			a.OvertimeApproved = true
+			return a
+		}(), now: "2026-05-01 09:00", want: nil},
+	})
+}
+
+// A submission in the deadline's own minute, seconds after it, names the
+// seconds: 「締切 12:00 … (現在 12:00)」 read as a contradiction (a review).
+func TestLateInTheDeadlineMinute(t *testing.T) {
+	p := tpl(t, "ibaraki")
+	now := time.Date(2026, 5, 12, 12, 0, 30, 0, calendar.Tokyo)
+	out := Evaluate(Input{Policy: p, Person: clerk, App: app(Home, FullDay, "2026-05-13"), Now: now, Stage: AtSubmit})
+	for _, f := range out {
+		if f.Rule == "deadline.submission" {
+			if f.Args["Deadline"] != "2026-05-12 12:00" || f.Args["Now"] != "2026-05-12 12:00:30" {
+				t.Fatalf("args %v", f.Args)
+			}
+			return
+		}
+	}
+	t.Fatalf("no deadline finding in %v", got(out))
+}
