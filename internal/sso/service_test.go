@@ -439,12 +439,12 @@ func TestSetSubject(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db, db)
 		ctx, tid := context.Background(), f.tenant.ID
-		a := f.account(t, "auditor", 0, false)
+		a := f.account(t, "clerk", 0, false)
 		f.account(t, "spare", 0, false)
-		if err := f.svc.SetSubject(ctx, tid, admin, "auditor", "idp-auditor"); err != nil {
+		if err := f.svc.SetSubject(ctx, tid, admin, "clerk", "idp-clerk"); err != nil {
 			t.Fatal(err)
 		}
-		err := f.svc.SetSubject(ctx, tid, admin, "spare", "idp-auditor")
+		err := f.svc.SetSubject(ctx, tid, admin, "spare", "idp-clerk")
 		if e := apperr.As(err); e == nil || e.Code != apperr.Invalid || e.Fields[0].Key != "field.taken" {
 			t.Errorf("the same subject twice: %v", err)
 		}
@@ -452,7 +452,7 @@ func TestSetSubject(t *testing.T) {
 		if e := apperr.As(err); e == nil || len(e.Fields) != 2 {
 			t.Errorf("unknown account, long subject: %v", err)
 		}
-		if err := f.svc.SetSubject(ctx, tid, admin, "auditor", ""); err != nil {
+		if err := f.svc.SetSubject(ctx, tid, admin, "clerk", ""); err != nil {
 			t.Fatal(err)
 		}
 		if sub, _ := db.FindSSOSubject(ctx, tid, a.ID); sub != "" {
@@ -460,6 +460,38 @@ func TestSetSubject(t *testing.T) {
 		}
 		if n, m := len(f.entries(t, "user.sso_bind")), len(f.entries(t, "user.sso_unbind")); n != 1 || m != 1 {
 			t.Errorf("bind/unbind entries: %d/%d", n, m)
+		}
+	})
+}
+
+// The IT admin, who configures the IdP, cannot bind the auditor's account
+// to a subject of theirs, nor sign in as the auditor by subject or by
+// e-mail (a review signed in as the auditor both ways).
+func TestAuditorNeverSignsInThroughTheIdP(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, db)
+		ctx, tid := context.Background(), f.tenant.ID
+		s := f.staff(t, "1001", "山田 太郎")
+		u := &auth.User{LoginID: "kansa", PasswordHash: "not-a-real-hash", StaffID: s.ID, Granted: []auth.Role{auth.Auditor}}
+		if err := storetest.F(db).CreateUser(ctx, tid, admin, u); err != nil {
+			t.Fatal(err)
+		}
+		err := f.svc.SetSubject(ctx, tid, admin, "kansa", "it-own-subject")
+		if e := apperr.As(err); e == nil || e.Code != apperr.Invalid || e.Fields[0].Key != "field.sso_auditor" {
+			t.Fatalf("binding the auditor: %v", err)
+		}
+		if err := f.svc.SetSubject(ctx, tid, admin, "kansa", ""); err != nil {
+			t.Errorf("unbinding is allowed: %v", err)
+		}
+		for _, claim := range []sso.Claim{sso.ClaimSub, sso.ClaimEmail} {
+			f.enable(t, claim, false)
+			f.rp.as("it-own-subject", "p1001@city.example.lg.jp")
+			if fl := refusal(f.signIn(t)); fl == nil || fl.Kind != sso.FailForbidden || fl.Key != "sso.error.auditor" {
+				t.Errorf("%s: signed in as the auditor: %+v", claim, fl)
+			}
+			if sub, _ := db.FindSSOSubject(ctx, tid, u.ID); sub != "" {
+				t.Errorf("%s: the auditor was bound: %q", claim, sub)
+			}
 		}
 	})
 }

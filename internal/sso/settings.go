@@ -2,6 +2,7 @@ package sso
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -161,7 +162,10 @@ func issuerRefusal(issuer string) string {
 // loginID by hand (accounts without a staff record, such as an auditor's,
 // have no e-mail to be found by), replace it, or unbind it (subject "").
 // An unknown account, an overlong subject and a subject bound to another
-// account are field errors.
+// account are field errors; so is binding an account holding the auditor
+// role: the IdP is the IT admin's to configure, and a binding would let the
+// IT admin sign in as the one who audits IT (separation of duties, issue 10
+// item 14 — a review did exactly that). Auditors sign in with a password.
 func (s *Service) SetSubject(ctx context.Context, tenantID int64, actor audit.Actor, loginID, subject string) error {
 	var v apperr.Validation
 	var u *auth.User
@@ -173,6 +177,9 @@ func (s *Service) SetSubject(ctx context.Context, tenantID int64, actor audit.Ac
 		return err
 	} else {
 		u = found
+		if subject != "" && slices.Contains(u.Granted, auth.Auditor) {
+			v.Add("login_id", "field.sso_auditor", nil)
+		}
 	}
 	if len(subject) > 255 {
 		v.Add("sso_subject", "field.too_long", map[string]any{"Max": 255})

@@ -226,6 +226,12 @@ func (s *Service) signIn(ctx context.Context, tx Tx, tenantID int64, st *Setting
 	if u.Disabled { // disabled between the candidates' read and now
 		return nil, fail(FailForbidden, "sso.error.disabled", "no usable account: disabled", nil)
 	}
+	if slices.Contains(u.Granted, auth.Auditor) {
+		// The IT admin configures the IdP and could assert any subject or
+		// address: the auditor, who checks IT, signs in with a password the
+		// operator issues (separation of duties, issue 10 item 14).
+		return nil, fail(FailForbidden, "sso.error.auditor", "no usable account: auditor signs in with a password", nil)
+	}
 	actor := audit.Actor{ID: u.ID, Label: u.LoginID}
 	if d.Outcome == SignIn && d.Bind {
 		if err := s.bind(ctx, tx, tenantID, actor, u.ID, id.Subject); apperr.CodeOf(err) == apperr.Conflict {

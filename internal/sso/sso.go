@@ -130,7 +130,9 @@ func PasswordAllowed(s *Settings, roles []auth.Role) bool {
 	if s == nil || !s.Enabled || !s.Mandatory {
 		return true
 	}
-	return slices.Contains(roles, auth.ITAdmin)
+	// IT admins keep the break-glass; auditors never sign in through the
+	// IdP (Service.signIn), so their password is their only way in.
+	return slices.Contains(roles, auth.ITAdmin) || slices.Contains(roles, auth.Auditor)
 }
 
 // NormalizeEmail is the form in which e-mail addresses are compared.

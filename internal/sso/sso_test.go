@@ -95,7 +95,9 @@ func TestPasswordAllowed(t *testing.T) {
 		{"SSO optional", &Settings{Enabled: true}, staff, true},
 		{"mandatory: staff refused", &Settings{Enabled: true, Mandatory: true}, staff, false},
 		{"mandatory: HR refused", &Settings{Enabled: true, Mandatory: true}, hr, false},
-		{"mandatory: auditor without staff refused", &Settings{Enabled: true, Mandatory: true}, []auth.Role{auth.Auditor}, false},
+		// Auditors never sign in through the IdP (the IT admin's): their
+		// password stays their way in.
+		{"mandatory: auditor keeps the password", &Settings{Enabled: true, Mandatory: true}, []auth.Role{auth.Auditor}, true},
 		{"mandatory: IT admin break-glass", &Settings{Enabled: true, Mandatory: true}, it, true},
 	}
 	for _, tt := range tests {

@@ -407,7 +407,7 @@ func TestSSOMandatoryKeepsBreakGlass(t *testing.T) {
 			t.Fatalf("password sign-in with optional SSO: %d", res.code)
 		}
 		e.configure(t, w.a.ID, nil, func(s *sso.Settings) { s.Mandatory = true })
-		for _, acct := range []string{"staff", "hr", "auditor"} {
+		for _, acct := range []string{"staff", "hr"} {
 			res := login(w, "matsumoto", acct, fixturePassword)
 			refused(t, "password sign-in of "+acct, res, http.StatusForbidden, "シングルサインオンが必須")
 			if !strings.Contains(res.body, "シングルサインオンでログイン") {
@@ -416,9 +416,12 @@ func TestSSOMandatoryKeepsBreakGlass(t *testing.T) {
 		}
 		// A wrong password gets the usual answer: nothing is revealed.
 		refused(t, "wrong password", login(w, "matsumoto", "staff", "wrong-password"), http.StatusUnauthorized, "正しくありません")
-		// Break-glass: the IT admin may still use a password.
-		if res := login(w, "matsumoto", "it", fixturePassword); res.code != http.StatusSeeOther {
-			t.Errorf("IT admin break-glass: %d\n%s", res.code, res.body)
+		// Break-glass: the IT admin may still use a password; so does the
+		// auditor, who never signs in through the IT admin's IdP.
+		for _, acct := range []string{"it", "auditor"} {
+			if res := login(w, "matsumoto", acct, fixturePassword); res.code != http.StatusSeeOther {
+				t.Errorf("%s: password under mandatory SSO: %d\n%s", acct, res.code, res.body)
+			}
 		}
 		// Another tenant is not affected.
 		if res := login(w, "kakegawa", "hr", fixturePassword); res.code != http.StatusSeeOther {
@@ -587,28 +590,33 @@ func TestSSOSettingsPage(t *testing.T) {
 			t.Errorf("a refused save changed the settings: version %d", st.Version)
 		}
 
-		// Binding by hand: the auditor has no staff record, so no e-mail.
-		if res := w.do("POST", "/sso/subject", url.Values{"login_id": {"auditor"}, "sso_subject": {"idp-auditor"}}, it); res.code != http.StatusSeeOther {
+		// Binding by hand (an account whose e-mail the IdP does not send).
+		// Not the auditor's: the IT admin would sign in as the auditor.
+		res = w.do("POST", "/sso/subject", url.Values{"login_id": {"auditor"}, "sso_subject": {"idp-auditor"}}, it)
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "監査の権限を持つアカウントは、認証サーバー(IdP)に結び付けられません") {
+			t.Errorf("binding the auditor: %d", res.code)
+		}
+		if res := w.do("POST", "/sso/subject", url.Values{"login_id": {"spare"}, "sso_subject": {"idp-spare"}}, it); res.code != http.StatusSeeOther {
 			t.Fatalf("bind: %d\n%s", res.code, res.body)
 		}
-		res = w.do("POST", "/sso/subject", url.Values{"login_id": {"spare"}, "sso_subject": {"idp-auditor"}}, it)
+		res = w.do("POST", "/sso/subject", url.Values{"login_id": {"hr"}, "sso_subject": {"idp-spare"}}, it)
 		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "すでに使われています") {
 			t.Errorf("the same subject twice: %d", res.code)
 		}
-		e.idp.as("idp-auditor", "")
-		res = e.signIn(t, "matsumoto", "/audit")
-		if res.code != http.StatusSeeOther || res.location != "/audit" {
-			t.Fatalf("auditor by bound subject: %d\n%s", res.code, res.body)
+		e.idp.as("idp-spare", "")
+		res = e.signIn(t, "matsumoto", "/settings")
+		if res.code != http.StatusSeeOther || res.location != "/settings" {
+			t.Fatalf("spare by bound subject: %d\n%s", res.code, res.body)
 		}
-		if page := w.do("GET", "/audit", nil, sessionFrom(t, res)); page.code != 200 {
-			t.Errorf("auditor's audit page: %d", page.code)
+		if page := w.do("GET", "/settings", nil, sessionFrom(t, res)); page.code != 200 {
+			t.Errorf("spare's settings page: %d", page.code)
 		}
 		// Another client id (a new registration): every binding is dropped.
 		form = url.Values{"version": {"2"}, "sso_enabled": {"1"}, "sso_issuer": {e.idp.URL}, "sso_client_id": {"tw-a2"}, "sso_claim": {"sub"}}
 		if res := w.do("POST", "/sso/settings", form, it); res.code != http.StatusSeeOther {
 			t.Fatalf("change client: %d\n%s", res.code, res.body)
 		}
-		if sub, _ := db.FindSSOSubject(ctx, w.a.ID, w.users["auditor"].ID); sub != "" {
+		if sub, _ := db.FindSSOSubject(ctx, w.a.ID, w.users["spare"].ID); sub != "" {
 			t.Errorf("binding kept across a client change: %q", sub)
 		}
 		ents, _ = db.FindAuditEntries(ctx, w.a.ID, audit.Filter{Action: "sso.settings"})
@@ -616,11 +624,11 @@ func TestSSOSettingsPage(t *testing.T) {
 			t.Errorf("unbinding not audited: %s", ents[0].After)
 		}
 		// Unbinding by hand.
-		w.do("POST", "/sso/subject", url.Values{"login_id": {"auditor"}, "sso_subject": {"idp-auditor"}}, it)
-		if res := w.do("POST", "/sso/subject", url.Values{"login_id": {"auditor"}, "sso_subject": {""}}, it); res.code != http.StatusSeeOther {
+		w.do("POST", "/sso/subject", url.Values{"login_id": {"spare"}, "sso_subject": {"idp-spare"}}, it)
+		if res := w.do("POST", "/sso/subject", url.Values{"login_id": {"spare"}, "sso_subject": {""}}, it); res.code != http.StatusSeeOther {
 			t.Errorf("unbind: %d", res.code)
 		}
-		if sub, _ := db.FindSSOSubject(ctx, w.a.ID, w.users["auditor"].ID); sub != "" {
+		if sub, _ := db.FindSSOSubject(ctx, w.a.ID, w.users["spare"].ID); sub != "" {
 			t.Errorf("still bound: %q", sub)
 		}
 		if res := w.do("POST", "/sso/subject", url.Values{"login_id": {"nobody"}}, it); res.code != http.StatusUnprocessableEntity {
