@@ -49,8 +49,16 @@ func (s *API) idempotent(w http.ResponseWriter, r *http.Request, p *auth.Princip
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	hash := requestFingerprint(r, body)
-	claimed, prev, err := s.svc.Idempotency.ClaimIdempotencyKey(r.Context(), p.TenantID, p.UserID, key, hash)
+	// Not the request's context, here either: on PostgreSQL a client gone
+	// during the claim cancelled the call after the server had committed
+	// the row, and the key then stayed claimed with nothing run — refused
+	// for its 24 hours (a review). On an error the claim is released, in
+	// case it was written.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 10*time.Second)
+	defer cancel()
+	claimed, prev, err := s.svc.Idempotency.ClaimIdempotencyKey(ctx, p.TenantID, p.UserID, key, hash)
 	if err != nil {
+		_ = s.svc.Idempotency.ReleaseIdempotencyKey(ctx, p.TenantID, p.UserID, key)
 		s.problem(w, r, http.StatusInternalServerError, err)
 		return
 	}
@@ -82,11 +90,11 @@ func (s *API) idempotent(w http.ResponseWriter, r *http.Request, p *auth.Princip
 	// Not the request's context: a client gone mid-request cancels it, and
 	// the release or the stored answer must still be written (else the key
 	// waits for IdempotencyLease; a review found it stuck).
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 10*time.Second)
+	ctx, cancel = context.WithTimeout(context.WithoutCancel(r.Context()), 10*time.Second)
 	defer cancel()
 	// A refusal to run now (429: imports busy, sign-in throttled) is not a
 	// result: the retry after Retry-After must run, not replay it.
-	if rec.status >= 500 || rec.status == 0 || rec.status == http.StatusTooManyRequests {
+	if rec.status >= 500 || rec.status == 0 || rec.status == http.StatusTooManyRequests || rec.status == route.StatusClientGone {
 		_ = s.svc.Idempotency.ReleaseIdempotencyKey(ctx, p.TenantID, p.UserID, key)
 		return
 	}

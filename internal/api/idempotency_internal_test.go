@@ -57,6 +57,47 @@ func TestIdempotencyOutlivesTheClient(t *testing.T) {
 	}
 }
 
+// lateIdem is PostgreSQL's answer to a claim whose caller hung up: the
+// server committed the row, the driver reports the cancellation.
+type lateIdem struct {
+	fakeIdem
+	claimedWithEndedCtx bool
+}
+
+func (f *lateIdem) ClaimIdempotencyKey(ctx context.Context, tenantID, userID int64, key, reqHash string) (bool, route.Idempotent, error) {
+	if ctx.Err() != nil {
+		f.claimedWithEndedCtx = true // written, yet reported as failed
+		return false, route.Idempotent{}, ctx.Err()
+	}
+	return true, route.Idempotent{}, nil
+}
+
+// TestIdempotencyClaimOutlivesTheClient: a client gone before the claim
+// left the key claimed with nothing run, refused for its 24 hours (a
+// review, on PostgreSQL); the claim is made under a context of its own and
+// the action's failure releases it. Nothing reaches the error log.
+func TestIdempotencyClaimOutlivesTheClient(t *testing.T) {
+	f := &lateIdem{}
+	var logs strings.Builder
+	s := &API{svc: route.Services{Idempotency: f}, log: slog.New(slog.NewTextHandler(&logs, nil))}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // the client is gone
+	r := httptest.NewRequest("POST", "/api/v1/applications", strings.NewReader(`{}`)).WithContext(ctx)
+	r.Header.Set("Idempotency-Key", "k")
+	w := httptest.NewRecorder()
+	ran := false
+	s.idempotent(w, r, &auth.Principal{TenantID: 1, UserID: 1}, func(w http.ResponseWriter, r *http.Request) {
+		ran = true
+		s.problem(w, r, http.StatusInternalServerError, r.Context().Err())
+	})
+	if f.claimedWithEndedCtx || !ran || !f.released || f.ctxDone {
+		t.Errorf("claimed with the ended context %v, ran %v, released %v (with an ended context %v)", f.claimedWithEndedCtx, ran, f.released, f.ctxDone)
+	}
+	if w.Code != route.StatusClientGone || strings.Contains(logs.String(), "level=ERROR") {
+		t.Errorf("status %d, logs %s", w.Code, logs.String())
+	}
+}
+
 // TestRequestFingerprint: a retry that serialises its JSON again is the
 // same request; another value, path or query, or bytes of a body that is
 // not JSON, is not.

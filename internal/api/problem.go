@@ -68,6 +68,11 @@ func (s *API) problem(w http.ResponseWriter, r *http.Request, status int, err er
 	lang := apiLang(r)
 	code := apperr.CodeOf(err)
 	switch {
+	case status >= 500 && route.ClientGone(r, err):
+		// Nobody reads the answer; logged and counted as the client's.
+		s.log.Info("client gone", "request_id", requestID(r), "route", route.InfoOf(r).Route)
+		w.WriteHeader(route.StatusClientGone)
+		return
 	case code == apperr.Unavailable:
 		s.log.Error("database unavailable", "request_id", requestID(r), "route", route.InfoOf(r).Route, "err", err)
 		status, err = http.StatusServiceUnavailable, apperr.New(apperr.Unavailable, "error.unavailable")

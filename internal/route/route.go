@@ -387,3 +387,14 @@ type Trial struct {
 	Cost     *cost.Service
 	Handbook *handbook.Service
 }
+
+// StatusClientGone is what the access log and the metrics record for a
+// request whose client hung up before its answer (nginx's 499): not a
+// server error, which would page an operator for nothing.
+const StatusClientGone = 499
+
+// ClientGone reports whether err is the cancellation of a request whose
+// client went away (its context done), not a fault of the server's.
+func ClientGone(r *http.Request, err error) bool {
+	return r.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded))
+}

@@ -462,6 +462,12 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 // serverError logs an internal error once, with the request id, and shows
 // the id to the person so the operator can find the line.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if route.ClientGone(r, err) {
+		// Nobody reads the page; logged and counted as the client's.
+		s.log.Info("client gone", "request_id", requestID(r), "route", info(r).Route)
+		w.WriteHeader(route.StatusClientGone)
+		return
+	}
 	s.log.Error("internal error", "request_id", requestID(r), "route", info(r).Route, "err", err)
 	s.renderStatus(w, r, http.StatusInternalServerError, "error.internal")
 }
