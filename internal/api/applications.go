@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"telework/internal/apperr"
 	"telework/internal/apply"
@@ -409,7 +408,8 @@ func (s *API) apiApplicationAction(a apply.Action) http.HandlerFunc {
 			s.apiFail(w, r, apperr.NotFoundErr("application"))
 			return
 		}
-		if _, err := s.svc.Apply.Get(ctx, p.TenantID, p, id); err != nil {
+		cur, err := s.svc.Apply.Get(ctx, p.TenantID, p, id)
+		if err != nil {
 			s.applyFail(w, r, err)
 			return
 		}
@@ -455,10 +455,12 @@ func (s *API) apiApplicationAction(a apply.Action) http.HandlerFunc {
 			if len(days) > 0 {
 				day = days[0]
 			}
-			if a == apply.ActStart {
-				app, err = svc.StartDay(ctx, p.TenantID, p, id, day, time.Time{})
-			} else {
-				app, err = svc.FinishDay(ctx, p.TenantID, p, id, day, time.Time{})
+			// The attendance record's start or end, which moves the day.
+			if err = s.svc.Worktime.ForApplication(ctx, p.TenantID, p, cur.Application, day, a); err == nil {
+				var d *apply.Detail
+				if d, err = svc.Get(ctx, p.TenantID, p, id); err == nil {
+					app = d.Application
+				}
 			}
 		}
 		if err != nil {

@@ -804,7 +804,9 @@ func (s *Service) Cancel(ctx context.Context, tenantID int64, who *auth.Principa
 }
 
 // StartDay marks day d of the person's own approved application started
-// at at (the working-time issue calls MarkWorkIn instead).
+// at at, the application alone: the demo's history uses it for past days.
+// A start reported now is the attendance record's (worktime.Service.Start
+// or ForApplication), which moves the day through MarkWorkIn.
 func (s *Service) StartDay(ctx context.Context, tenantID int64, who *auth.Principal, id int64, d calendar.Date, at time.Time) (*Application, error) {
 	return s.markDay(ctx, tenantID, who, id, d, ActStart, at)
 }

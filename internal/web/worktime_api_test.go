@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"telework/internal/apply"
 	"telework/internal/calendar"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
@@ -134,6 +135,49 @@ func TestWorktimeAPI(t *testing.T) {
 		}
 		if strings.Contains(w.logs.String(), "来客対応中") || strings.Contains(w.logs.String(), "busy") {
 			t.Errorf("the log keeps a presence state")
+		}
+	})
+}
+
+// TestApplicationStartIsTheAttendanceStart: the applications API's start
+// and finish are the attendance record's start and end (a review found them
+// moving the application alone: the board showed the person not started,
+// and a later end report gave the day a second end).
+func TestApplicationStartIsTheAttendanceStart(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, _ := applyWorld(t, db)
+		today := calendar.DateOf(time.Now())
+		db.Now = func() time.Time { return time.Date(today.Year, today.Month, today.Day, 9, 0, 0, 0, calendar.Tokyo) }
+		defer func() { db.Now = time.Now }()
+		staff := mkToken(t, w, "staff", false)
+		id := insertApps(t, db, w, w.staff["a-staff"].ID, today, 1, apply.Approved, apply.Approved, w.staff["a-super"].ID)[0]
+		path := fmt.Sprintf("/api/v1/applications/%d/", id)
+		if res := w.call("POST", path+"start", `{"days":["`+today.AddDays(1).String()+`"]}`, staff); res.code != http.StatusUnprocessableEntity {
+			t.Fatalf("start of another day: %d %s", res.code, res.body)
+		}
+		if res := w.call("GET", "/api/v1/worktime", "", staff); strings.Contains(res.body, `"start":"`) {
+			t.Fatalf("a refused start was recorded: %s", res.body)
+		}
+		res := w.call("POST", path+"start", `{}`, staff)
+		if res.code != http.StatusOK || !strings.Contains(res.body, `"status":"started"`) {
+			t.Fatalf("start: %d %s", res.code, res.body)
+		}
+		if res := w.call("GET", "/api/v1/worktime", "", staff); !strings.Contains(res.body, `"date":"`+today.String()+`"`) || !strings.Contains(res.body, `"start":"`) {
+			t.Fatalf("the attendance record has no start: %s", res.body)
+		}
+		if res := w.call("POST", path+"start", `{}`, staff); res.code != http.StatusConflict {
+			t.Fatalf("second start: %d %s", res.code, res.body)
+		}
+		db.Now = func() time.Time { return time.Date(today.Year, today.Month, today.Day, 17, 15, 0, 0, calendar.Tokyo) }
+		res = w.call("POST", path+"finish", `{}`, staff)
+		if res.code != http.StatusOK || !strings.Contains(res.body, `"status":"finished"`) {
+			t.Fatalf("finish: %d %s", res.code, res.body)
+		}
+		if res := w.call("GET", "/api/v1/worktime", "", staff); !strings.Contains(res.body, `"end":"`) {
+			t.Fatalf("the attendance record has no end: %s", res.body)
+		}
+		if res := w.call("POST", "/api/v1/worktime/end", `{}`, staff); res.code != http.StatusConflict {
+			t.Fatalf("a second end: %d %s", res.code, res.body)
 		}
 	})
 }

@@ -904,3 +904,40 @@ func hhmm(t time.Time) string {
 	}
 	return t.In(calendar.Tokyo).Format("15:04")
 }
+
+// ForApplication is a start (apply.ActStart) or an end (apply.ActFinish)
+// reported on the person's own application a through the applications API
+// (POST /api/v1/applications/{id}/start|finish): the attendance record's
+// start or end, which moves the application's day in the same transaction
+// — a review found these actions moving the application alone, so that the
+// board showed the person not started and the two records held two ends.
+// day zero is the day of now (a finish before 5:00, last night's). The
+// refusals the application's own action gave (another person's, a day not
+// in it, not today, a state the action does not leave) come before
+// anything is written.
+func (s *Service) ForApplication(ctx context.Context, tenantID int64, who *auth.Principal, a *apply.Application, day calendar.Date, act apply.Action) error {
+	if a == nil || who == nil || a.StaffID == 0 || a.StaffID != who.StaffID {
+		return apperr.NotFoundErr("application")
+	}
+	now := s.now()
+	if day.IsZero() {
+		day = apply.DayOf(a, act, now)
+	}
+	i := slices.IndexFunc(a.Days, func(x apply.Day) bool { return x.Date == day })
+	if i < 0 {
+		return apperr.At(apperr.Invalid, "date", "apply.day_not_in", nil)
+	}
+	if _, err := apply.Next(a.Days[i].Status, act); err != nil {
+		return err
+	}
+	if on := calendar.DateOf(now); on != day && (act == apply.ActStart || on != day.AddDays(1)) {
+		return apperr.At(apperr.Invalid, "date", "apply.not_today", nil)
+	}
+	var err error
+	if act == apply.ActStart {
+		_, err = s.Start(ctx, tenantID, who, 0, Report{})
+	} else {
+		_, err = s.End(ctx, tenantID, who, 0, Report{})
+	}
+	return err
+}
