@@ -2,6 +2,7 @@ package rosterplan
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -218,6 +219,9 @@ func (s *Service) BuildInstance(ctx context.Context, tenantID int64, who *auth.P
 	for _, st := range staff {
 		ids = append(ids, st.ID)
 	}
+	if err := outsiders(ids, req); err != nil {
+		return nil, err
+	}
 	quals, err := s.st.FindRosterQualifications(ctx, tenantID, ids)
 	if err != nil {
 		return nil, err
@@ -311,4 +315,27 @@ func (s *Service) approvedDays(ctx context.Context, tenantID int64, ids []int64,
 		}
 	}
 	return out, nil
+}
+
+// outsiders refuses leave, approved days or a cohort given for someone not
+// in the section (a mistyped id, another section's person): the API
+// dropped them without a word, so approved leave went unhonoured (a
+// review); the page already names such a line.
+func outsiders(ids []int64, req Request) error {
+	var v apperr.Validation
+	check := func(field string, id int64) {
+		if !slices.Contains(ids, id) {
+			v.Add(field, "rosterplan.unknown_staff_id", map[string]any{"ID": id})
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(req.Leave)) {
+		check("leave."+strconv.FormatInt(id, 10), id)
+	}
+	for _, id := range slices.Sorted(maps.Keys(req.Approved)) {
+		check("approved."+strconv.FormatInt(id, 10), id)
+	}
+	for _, id := range slices.Sorted(maps.Keys(req.Cohort)) {
+		check("cohort_of", id)
+	}
+	return v.Err()
 }

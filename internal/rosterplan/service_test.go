@@ -87,6 +87,17 @@ func TestRosterOnBothEngines(t *testing.T) {
 		if _, err := svc.BuildInstance(ctx, b.ID, &auth.Principal{TenantID: b.ID, Roles: []auth.Role{auth.HRAdmin}}, req); apperr.CodeOf(err) != apperr.NotFound {
 			t.Fatalf("another tenant's unit: %v", err)
 		}
+		// Leave, approved days or a cohort for someone outside the section
+		// (a mistyped id) are refused naming the entry, not dropped.
+		outside := req
+		outside.Leave = map[int64][]calendar.Date{people[0].ID: {mon}, 99999: {mon}}
+		outside.Approved = map[int64][]calendar.Date{people[0].ID + 99999: {fri}}
+		outside.Cohort = map[int64]string{99998: "A"}
+		_, err = svc.BuildInstance(ctx, a.ID, boss, outside)
+		if e := apperr.As(err); e == nil || e.Code != apperr.Invalid || len(e.Fields) != 3 || e.Fields[0].Field != "leave.99999" ||
+			e.Fields[2].Field != "cohort_of" || e.Fields[0].Key != "rosterplan.unknown_staff_id" {
+			t.Fatalf("leave outside the section: %v", err)
+		}
 		inst, err := svc.BuildInstance(ctx, a.ID, boss, req)
 		if err != nil {
 			t.Fatal(err)
