@@ -115,3 +115,37 @@ func TestRosterOnBothEngines(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentReplaces: the same qualifications and preferences saved
+// several times at once (a double-click, two nodes) all succeed, on both
+// engines — PostgreSQL answered the later ones with a unique violation
+// (「同じ値がすでに登録されています」), a review found.
+func TestConcurrentReplaces(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc := rosterplan.NewService(db, db.Now)
+		tn := &org.Tenant{Slug: "kobe", Name: "神戸市", Kind: org.Municipality, StaffSize: 100, GeneralAdminStaff: 80}
+		storetest.Must(t, storetest.F(db).CreateTenant(ctx, sys, tn, nil))
+		u := &org.Unit{Code: "100", Name: "福祉課", Level: "課"}
+		storetest.Must(t, storetest.F(db).CreateUnit(ctx, tn.ID, sys, u, calendar.Date{}))
+		s := &org.Staff{StaffNo: "1001", Name: "職員", Kana: "しょくいん", UnitID: u.ID, Rank: org.RankStaff,
+			Employment: org.Regular, JobType: "general", Email: "1001@example.lg.jp"}
+		storetest.Must(t, storetest.F(db).CreateStaff(ctx, tn.ID, sys, s, calendar.Date{}))
+		hr := &auth.Principal{TenantID: tn.ID, Roles: []auth.Role{auth.HRAdmin}}
+		me := &auth.Principal{TenantID: tn.ID, StaffID: s.ID, UnitID: u.ID, Roles: []auth.Role{auth.Staff}}
+		mon := calendar.Date{Year: 2026, Month: time.June, Day: 1}
+		const n = 8
+		errs := make(chan error, 2*n)
+		for range n {
+			go func() { errs <- svc.SetQualifications(ctx, tn.ID, hr, s.ID, []string{"counter", "phone"}) }()
+			go func() {
+				errs <- svc.SetPreferences(ctx, tn.ID, me, mon, mon.AddDays(4), []rosterplan.Preference{{Day: mon, Mode: roster.Tele}})
+			}()
+		}
+		for range 2 * n {
+			if err := <-errs; err != nil {
+				t.Errorf("a concurrent save: %v", err)
+			}
+		}
+	})
+}

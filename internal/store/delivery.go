@@ -401,6 +401,9 @@ func (tx *Tx) PlanNotificationDeliveries(ctx context.Context, tenantID int64, id
 
 // SaveNotifyPrefs replaces a person's stored preferences.
 func (tx *Tx) SaveNotifyPrefs(ctx context.Context, tenantID, staffID int64, ps []notify.Pref) error {
+	if err := tx.lockPerson(ctx, tenantID, staffID); err != nil {
+		return err
+	}
 	if _, err := tx.exec(ctx, `DELETE FROM notify_prefs WHERE tenant_id = ? AND staff_id = ?`, tenantID, staffID); err != nil {
 		return mapErr(fmt.Errorf("store: notification preferences: %w", err))
 	}

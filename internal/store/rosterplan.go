@@ -66,6 +66,9 @@ func (tx *Tx) FindRosterQualifications(ctx context.Context, tenantID int64, staf
 
 // ReplaceRosterQualifications replaces a person's duties.
 func (tx *Tx) ReplaceRosterQualifications(ctx context.Context, tenantID, staffID int64, duties []string) error {
+	if err := tx.lockPerson(ctx, tenantID, staffID); err != nil {
+		return err
+	}
 	if _, err := tx.exec(ctx, `DELETE FROM roster_qualifications WHERE tenant_id = ? AND staff_id = ?`, tenantID, staffID); err != nil {
 		return fmt.Errorf("store: roster qualifications: %w", err)
 	}
@@ -99,6 +102,9 @@ func (db *DB) FindRosterPreferences(ctx context.Context, tenantID int64, staffID
 
 // ReplaceRosterPreferences replaces a person's preferences on from..to.
 func (tx *Tx) ReplaceRosterPreferences(ctx context.Context, tenantID, staffID int64, from, to calendar.Date, prefs []rosterplan.Preference, at time.Time) error {
+	if err := tx.lockPerson(ctx, tenantID, staffID); err != nil {
+		return err
+	}
 	if _, err := tx.exec(ctx, `DELETE FROM roster_preferences WHERE tenant_id = ? AND staff_id = ? AND day >= ? AND day <= ?`,
 		tenantID, staffID, from.String(), to.String()); err != nil {
 		return fmt.Errorf("store: roster preferences: %w", err)
@@ -201,4 +207,19 @@ func (tx *Tx) InsertRosterPublication(ctx context.Context, tenantID int64, p *ro
 		}
 	}
 	return nil
+}
+
+// lockPerson serialises, on PostgreSQL, the transactions that replace a
+// person's set of rows (delete, then insert): under READ COMMITTED two
+// replaces at once both deleted nothing the other had inserted and the
+// second insert hit the unique key — a double-click on a settings form
+// answered 「同じ値がすでに登録されています」 on PostgreSQL only (a review).
+// FOR NO KEY UPDATE does not wait for, nor block, the foreign-key checks
+// of other rows that name the person. SQLite's writes are serial already.
+func (tx *Tx) lockPerson(ctx context.Context, tenantID, staffID int64) error {
+	if tx.db.Engine != Postgres {
+		return nil
+	}
+	_, err := queryAll(ctx, tx, scanID, `SELECT id FROM staff WHERE tenant_id = ? AND id = ? FOR NO KEY UPDATE`, tenantID, staffID)
+	return err
 }
