@@ -87,8 +87,15 @@ func TestWorktimePages(t *testing.T) {
 			t.Fatalf("team page for staff: %d", res.code)
 		}
 		res = w.do("GET", "/worktime/team", nil, super)
-		if res.code != http.StatusOK || !strings.Contains(res.body, "勤務中") {
+		if res.code != http.StatusOK || !strings.Contains(res.body, "勤務中") || !strings.Contains(res.body, `action="/worktime/end"`) {
 			t.Fatalf("team page: %d %s", res.code, res.body)
+		}
+		// HR views any section's day but enters for nobody there: no
+		// buttons that would always fail (a review).
+		unit := fmt.Sprint(w.staff["a-staff"].UnitID)
+		if res := w.do("GET", "/worktime/team?unit_id="+unit, nil, w.session(t, "hr")); res.code != http.StatusOK ||
+			strings.Contains(res.body, `action="/worktime/start"`) || strings.Contains(res.body, `action="/worktime/end"`) || !strings.Contains(res.body, "勤務中") {
+			t.Errorf("HR's view of the section: %d %s", res.code, res.body)
 		}
 		res = w.do("POST", "/worktime/end", url.Values{"result": {"完了"}}, staff)
 		if res.code != http.StatusOK && res.code != http.StatusSeeOther {

@@ -328,6 +328,7 @@ type worktimeTeamView struct {
 	BreakList                  []worktimeBreakView
 	Warnings                   []string
 	NotStarted, Working, Ended bool
+	CanEnter                   bool // the viewer oversees the person (worktime.TeamRow)
 }
 
 func (s *Server) worktimeTeam(w http.ResponseWriter, r *http.Request) {
@@ -349,9 +350,11 @@ func (s *Server) worktimeTeamRender(w http.ResponseWriter, r *http.Request, stat
 	dv := dateView(r)
 	today := calendar.DateOf(s.svc.Presence.Now())
 	var list []worktimeTeamView
+	canEnter := false
 	for _, x := range rows {
+		canEnter = canEnter || x.CanEnter
 		v := worktimeTeamView{StaffID: x.StaffID, Name: x.Name, State: string(x.State), NotStarted: x.State == worktime.NotStarted,
-			Working: x.State == worktime.Working, Ended: x.State == worktime.Finished}
+			Working: x.State == worktime.Working, Ended: x.State == worktime.Finished, CanEnter: x.CanEnter}
 		if x.Day != nil {
 			v.Start, v.End, v.Plan, v.Result = worktimeHM(x.Day.Start), worktimeHM(x.Day.End), x.Day.Plan, x.Day.Result
 			v.StartProxy, v.EndProxy = x.Day.StartProxy != 0, x.Day.EndProxy != 0
@@ -373,7 +376,7 @@ func (s *Server) worktimeTeamRender(w http.ResponseWriter, r *http.Request, stat
 		return
 	}
 	// A refused entry's time and break come back as typed.
-	s.render(w, r, status, "worktime_team", "worktime.title_team", map[string]any{"Rows": list, "OvertimeWaiting": toDecide, "ErrStaff": errStaff,
+	s.render(w, r, status, "worktime_team", "worktime.title_team", map[string]any{"Rows": list, "CanEnter": canEnter, "OvertimeWaiting": toDecide, "ErrStaff": errStaff,
 		"UnitID": unitID, "PostedTime": r.PostFormValue("time"), "PostedBreak": r.PostFormValue("break_minutes")}, ferr)
 }
 

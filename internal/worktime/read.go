@@ -120,6 +120,11 @@ type TeamRow struct {
 	State    State
 	Day      *Day
 	Warnings []Warning
+	// CanEnter: the viewer oversees the person and may enter their start
+	// or end on their behalf (Start, End with staffID). HR views the day
+	// of any unit but enters for nobody: a review found 人事 offered
+	// buttons that always failed.
+	CanEnter bool
 }
 
 // MaxTeam is the most people the day view lists.
@@ -135,17 +140,18 @@ func (s *Service) TeamDay(ctx context.Context, tenantID int64, who *auth.Princip
 	if unitID == 0 {
 		unitID = who.UnitID
 	}
-	if !who.Has(auth.HRAdmin) {
-		if !who.Has(auth.Supervisor) || who.UnitID == 0 {
-			return nil, apperr.Forbid()
-		}
+	// The supervisor's tree: whom they oversee, whose start or end they
+	// may enter on their behalf (HR views any unit, enters for nobody).
+	var tree *org.Tree
+	if who.Has(auth.Supervisor) && who.UnitID != 0 {
 		units, err := s.st.FindUnits(ctx, tenantID)
 		if err != nil {
 			return nil, err
 		}
-		if !org.NewTree(units).IsWithin(unitID, who.UnitID) {
-			return nil, apperr.Forbid()
-		}
+		tree = org.NewTree(units)
+	}
+	if !who.Has(auth.HRAdmin) && (tree == nil || !tree.IsWithin(unitID, who.UnitID)) {
+		return nil, apperr.Forbid()
 	}
 	people, _, err := s.st.FindStaff(ctx, tenantID, org.StaffFilter{UnitID: unitID, Limit: MaxTeam})
 	if err != nil {
@@ -175,7 +181,8 @@ func (s *Service) TeamDay(ctx context.Context, tenantID int64, who *auth.Princip
 	}
 	out := make([]TeamRow, len(people))
 	for i, p := range people {
-		r := TeamRow{StaffID: p.ID, Name: p.Name, UnitID: p.UnitID, State: NotStarted}
+		r := TeamRow{StaffID: p.ID, Name: p.Name, UnitID: p.UnitID, State: NotStarted,
+			CanEnter: tree != nil && tree.IsWithin(p.UnitID, who.UnitID)}
 		if j := slices.IndexFunc(views, func(v DayView) bool { return v.Day.StaffID == p.ID }); j >= 0 {
 			r.Day, r.Warnings, r.State = &views[j].Day, views[j].Warnings, Working
 			if !views[j].Day.End.IsZero() {
