@@ -99,6 +99,9 @@ func (s *API) apiSavePolicyVersion(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
+	// What this request wrote, not what another HR's save of the same date
+	// left after it (a review was shown a colleague's rules as created).
+	st.Version = *ver
 	w.Header().Set("Location", "/api/v1/policy/versions/"+itoa(ver.ID))
 	writeJSON(w, http.StatusCreated, versionJSON(st))
 }

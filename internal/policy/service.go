@@ -34,6 +34,10 @@ type Store interface {
 
 // Tx is what one policy action reads and writes inside its transaction.
 type Tx interface {
+	// LockPolicyVersions makes the tenant's changes of versions run one
+	// after another (the read of the versions, then the write): two saves
+	// of one date at once must not both find none.
+	LockPolicyVersions(ctx context.Context, tenantID int64) error
 	FindPolicyVersions(ctx context.Context, tenantID int64) ([]Version, error)
 	// InsertPolicyVersion sets v.ID; a second version on the same date is
 	// a Conflict.
@@ -170,6 +174,9 @@ func (s *Service) Save(ctx context.Context, tenantID int64, actor audit.Actor, v
 	}
 	today := s.Today()
 	return s.Changed.After(ctx, tenantID, s.st.InPolicyTx(ctx, func(tx Tx) error {
+		if err := tx.LockPolicyVersions(ctx, tenantID); err != nil {
+			return err
+		}
 		vs, err := tx.FindPolicyVersions(ctx, tenantID)
 		if err != nil {
 			return err
@@ -200,6 +207,9 @@ func (s *Service) Save(ctx context.Context, tenantID int64, actor audit.Actor, v
 func (s *Service) Delete(ctx context.Context, tenantID int64, actor audit.Actor, id int64) error {
 	today := s.Today()
 	return s.Changed.After(ctx, tenantID, s.st.InPolicyTx(ctx, func(tx Tx) error {
+		if err := tx.LockPolicyVersions(ctx, tenantID); err != nil {
+			return err
+		}
 		vs, err := tx.FindPolicyVersions(ctx, tenantID)
 		if err != nil {
 			return err

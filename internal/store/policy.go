@@ -30,6 +30,20 @@ func (db *DB) FindPolicyVersions(ctx context.Context, tenantID int64) ([]policy.
 	return findPolicyVersions(ctx, db, tenantID)
 }
 
+// LockPolicyVersions takes the tenant's row on PostgreSQL, so that the
+// tenant's changes of policy versions run one after another as on SQLite:
+// two saves of the same effective date at once both found no version and
+// the second insert hit the unique key (409 「同じ値がすでに登録されています」
+// on PostgreSQL only — a review). FOR NO KEY UPDATE does not block the rows
+// that name the tenant.
+func (tx *Tx) LockPolicyVersions(ctx context.Context, tenantID int64) error {
+	if tx.db.Engine != Postgres {
+		return nil
+	}
+	_, err := queryAll(ctx, tx, scanID, `SELECT id FROM tenants WHERE id = ? FOR NO KEY UPDATE`, tenantID)
+	return err
+}
+
 // FindPolicyVersions is FindPolicyVersions inside a transaction.
 func (tx *Tx) FindPolicyVersions(ctx context.Context, tenantID int64) ([]policy.Version, error) {
 	return findPolicyVersions(ctx, tx, tenantID)
