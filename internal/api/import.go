@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"errors"
 	"io"
 	"mime"
@@ -213,11 +212,7 @@ func (s *API) importProblemList(w http.ResponseWriter, r *http.Request, problems
 	body := problemBody{Type: "urn:telework:problem:invalid", Title: i18n.T(lang, "problem.invalid", nil),
 		Status: http.StatusUnprocessableEntity, Detail: i18n.Error(lang, err), Instance: r.URL.Path, RequestID: requestID(r),
 		Errors: problemFields(problems, lang)}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.Header().Set("Content-Language", lang)
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusUnprocessableEntity)
-	enc := json.NewEncoder(w)
+	enc := problemEncoder(w, http.StatusUnprocessableEntity, lang)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(body)
 }
