@@ -15,6 +15,7 @@ import (
 	"telework/internal/i18n"
 	"telework/internal/org"
 	"telework/internal/staffio"
+	"telework/internal/tableimport"
 	"telework/internal/tabular"
 )
 
@@ -42,41 +43,30 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := staffSubcommand(args, "staff", importSynopsis, stderr); err != nil {
 		return err
 	}
-	fs := newFlags("import staff", importSynopsis, stderr)
-	db := dbFlag(fs)
-	tenant := fs.String("tenant", "", "団体コード of the tenant")
-	dry := fs.Bool("dry-run", false, "check the file and print the plan; write nothing")
+	fs := newImportFlags("import staff", importSynopsis, stderr)
 	full := fs.Bool("full", false, "the file is the whole roster: retire staff in service who are not in it")
 	confirm := fs.Int("confirm-retirements", 0, "the number of people a full roster retires, required when it is many (10 or more, or 5% of those in service)")
-	pos, err := parseInterspersed(fs, args[1:])
-	if err != nil {
-		return err
-	}
-	env, t, name, data, err := openImport(ctx, *db, *tenant, pos)
+	env, t, file, err := fs.open(ctx, args[1:])
 	if err != nil {
 		return err
 	}
 	defer env.Close()
-	file := staffio.File{Name: name, Data: data}
 	opt := staffio.Options{Full: *full}
 	var plan *staffio.Plan
-	if *dry {
+	if *fs.dry {
 		plan, err = env.Staffio.Preview(ctx, t.ID, file, opt)
 	} else {
 		plan, err = env.Staffio.Apply(ctx, t.ID, cliActor, file, staffio.ApplyOptions{Options: opt, ConfirmRetirements: *confirm})
 	}
 	if plan != nil {
-		for _, w := range plan.Warnings {
-			fmt.Fprintln(stderr, "注意: "+staffProblemLine(w))
-		}
+		printWarnings(stderr, plan.Warnings)
 	}
 	if plan != nil && !plan.OK() {
 		// The same reason on the same column in many rows is one line.
 		for _, g := range staffio.GroupProblems(plan.Problems, "ja") {
 			fmt.Fprintln(stderr, staffGroupLine(g))
 		}
-		return fmt.Errorf("%s: %d件の誤りがあるため、何も登録していません / refused: %d problem(s), nothing was written",
-			file.Name, len(plan.Problems), len(plan.Problems))
+		return refusedErr(file.Name, len(plan.Problems))
 	}
 	if staffio.IsRetirementConfirm(err) {
 		n := len(plan.Retires)
@@ -87,11 +77,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return staffErr(err)
 	}
 	sum := plan.Summary(file.Name)
-	mode := "取り込みました / imported"
-	if *dry {
-		mode = "確認のみ(何も変更していません) / dry run, nothing written"
-	}
-	fmt.Fprintf(stdout, "%s: %s (%s, %d行)\n", file.Name, mode, sum.Encoding, sum.Rows)
+	printImported(stdout, file.Name, *fs.dry, sum.Encoding, sum.Rows)
 	fmt.Fprintf(stdout, "新規 %d人、変更 %d人、退職 %d人、在職に戻す %d人、変更なし %d人 / created %d, changed %d, retired %d, reinstated %d, unchanged %d\n",
 		sum.Created, sum.Changed, sum.Retired, sum.Reinstated, sum.Unchanged,
 		sum.Created, sum.Changed, sum.Retired, sum.Reinstated, sum.Unchanged)
@@ -99,17 +85,52 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stdout, "うち %d件は発令日に反映する予定の変更です(予定されている異動) / %d of them are dated later and applied on their date\n",
 			sum.Scheduled, sum.Scheduled)
 	}
-	if *dry && plan.NeedsRetirementConfirm() {
+	if *fs.dry && plan.NeedsRetirementConfirm() {
 		fmt.Fprintf(stdout, "注意: %d人が退職になります。取り込むときは --confirm-retirements %d を付けてください / %d retirements: import with --confirm-retirements %d\n",
 			len(plan.Retires), len(plan.Retires), len(plan.Retires), len(plan.Retires))
 	}
-	if *dry {
+	if *fs.dry {
 		printStaffItems(stdout, "新規 / create", plan.Creates)
 		printStaffItems(stdout, "変更 / change", plan.Changes)
 		printStaffItems(stdout, "退職 / retire", plan.Retires)
 		printStaffItems(stdout, "在職に戻す / reinstate", plan.Reinstates)
 	}
 	return nil
+}
+
+// printWarnings prints a plan's warnings on stderr (the staff and units
+// imports).
+func printWarnings(stderr io.Writer, warnings []staffio.Problem) {
+	for _, w := range warnings {
+		fmt.Fprintln(stderr, "注意: "+staffProblemLine(w))
+	}
+}
+
+// refusedErr is the error of a file refused for n problems.
+func refusedErr(name string, n int) error {
+	return fmt.Errorf("%s: %d件の誤りがあるため、何も登録していません / refused: %d problem(s), nothing was written", name, n, n)
+}
+
+// printImported prints the first line of what an import did, or would do
+// (a dry run).
+func printImported(stdout io.Writer, name string, dry bool, encoding string, rows int) {
+	mode := "取り込みました / imported"
+	if dry {
+		mode = "確認のみ(何も変更していません) / dry run, nothing written"
+	}
+	fmt.Fprintf(stdout, "%s: %s (%s, %d行)\n", name, mode, encoding, rows)
+}
+
+// printItems prints a dry run's section, title first on each line, at most
+// importDetailLines items; the rest is counted.
+func printItems[I any](w io.Writer, title string, items []I, line func(I) string) {
+	for i, it := range items {
+		if i == importDetailLines {
+			fmt.Fprintf(w, "  … ほか %d件 / %d more\n", len(items)-i, len(items)-i)
+			return
+		}
+		fmt.Fprintf(w, "%s\t%s\n", title, line(it))
+	}
 }
 
 // staffErr turns an application error into its Japanese message.
@@ -153,11 +174,7 @@ func staffProblemLine(p staffio.Problem) string {
 }
 
 func printStaffItems(w io.Writer, title string, items []*staffio.Item) {
-	for i, it := range items {
-		if i == importDetailLines {
-			fmt.Fprintf(w, "  … ほか %d件 / %d more\n", len(items)-i, len(items)-i)
-			return
-		}
+	printItems(w, title, items, func(it *staffio.Item) string {
 		where := "ファイルにない / not in file"
 		if it.Line > 0 {
 			where = fmt.Sprintf("%d行目", it.Line)
@@ -176,8 +193,8 @@ func printStaffItems(w io.Writer, title string, items []*staffio.Item) {
 			}
 			ch = append(ch, fmt.Sprintf("%s: %s → %s", c.Column, staffBlank(c.Before), staffBlank(c.After)))
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", title, where, it.After.StaffNo, it.After.Name, strings.Join(ch, "; "))
-	}
+		return fmt.Sprintf("%s\t%s\t%s\t%s", where, it.After.StaffNo, it.After.Name, strings.Join(ch, "; "))
+	})
 }
 
 func staffBlank(s string) string {
@@ -265,19 +282,39 @@ func writeExport(stdout, stderr io.Writer, out string, data []byte, subs []tabul
 	return nil
 }
 
-// openImport checks an import command's tenant and single file, reads the
-// file and opens the database: what every import command does first.
-func openImport(ctx context.Context, dsn, tenant string, pos []string) (*app.Env, *org.Tenant, string, []byte, error) {
-	if tenant == "" || len(pos) != 1 {
-		return nil, nil, "", nil, usageError{"--tenant とファイルを1つ指定してください / give --tenant and one FILE"}
+// importFlags is the flag set of an import command with the flags every
+// import command has: --db, --tenant and --dry-run.
+type importFlags struct {
+	*flag.FlagSet
+	db, tenant *string
+	dry        *bool
+}
+
+func newImportFlags(name, synopsis string, stderr io.Writer) importFlags {
+	fs := importFlags{FlagSet: newFlags(name, synopsis, stderr)}
+	fs.db = dbFlag(fs.FlagSet)
+	fs.tenant = fs.String("tenant", "", "団体コード of the tenant")
+	fs.dry = fs.Bool("dry-run", false, "check the file and print the plan; write nothing")
+	return fs
+}
+
+// open parses args, checks the tenant and the single file, reads the file
+// and opens the database: what every import command does first.
+func (fs importFlags) open(ctx context.Context, args []string) (*app.Env, *org.Tenant, tableimport.File, error) {
+	pos, err := parseInterspersed(fs.FlagSet, args)
+	if err != nil {
+		return nil, nil, tableimport.File{}, err
+	}
+	if *fs.tenant == "" || len(pos) != 1 {
+		return nil, nil, tableimport.File{}, usageError{"--tenant とファイルを1つ指定してください / give --tenant and one FILE"}
 	}
 	data, err := os.ReadFile(pos[0])
 	if err != nil {
-		return nil, nil, "", nil, fmt.Errorf("ファイルを読めません / cannot read the file: %w", err)
+		return nil, nil, tableimport.File{}, fmt.Errorf("ファイルを読めません / cannot read the file: %w", err)
 	}
-	env, t, err := openTenant(ctx, dsn, tenant)
+	env, t, err := openTenant(ctx, *fs.db, *fs.tenant)
 	if err != nil {
-		return nil, nil, "", nil, err
+		return nil, nil, tableimport.File{}, err
 	}
-	return env, t, filepath.Base(pos[0]), data, nil
+	return env, t, tableimport.File{Name: filepath.Base(pos[0]), Data: data}, nil
 }

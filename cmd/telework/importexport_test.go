@@ -19,10 +19,7 @@ func TestImportExportStaffCLI(t *testing.T) {
 	for _, eng := range storetest.Engines() {
 		t.Run(string(eng), func(t *testing.T) {
 			dsn := storetest.DSN(t, eng)
-			if code, out, errb := cli(t, "tenant", "create", "--db", dsn, "--slug", "kobe", "--name", "神戸市", "--kind", "designated_city",
-				"--staff-size", "15000", "--general-admin-staff", "9000"); code != 0 {
-				t.Fatalf("tenant create: %d %s %s", code, out, errb)
-			}
+			createKobe(t, dsn)
 			ctx := context.Background()
 			db, err := store.Open(ctx, dsn)
 			if err != nil {
@@ -42,19 +39,7 @@ func TestImportExportStaffCLI(t *testing.T) {
 				t.Fatal(err)
 			}
 			dir := t.TempDir()
-			write := func(name, content string, sjis bool) string {
-				b := []byte(content)
-				if sjis {
-					if b, err = japanese.ShiftJIS.NewEncoder().Bytes(b); err != nil {
-						t.Fatal(err)
-					}
-				}
-				p := filepath.Join(dir, name)
-				if err := os.WriteFile(p, b, 0o600); err != nil {
-					t.Fatal(err)
-				}
-				return p
-			}
+			write := func(name, content string, sjis bool) string { return writeFile(t, dir, name, content, sjis) }
 			good := write("staff.csv", "職員番号,氏名,フリガナ,所属,役職,発令日\r\n"+
 				"0001,髙橋 一郎,タカハシ イチロウ,総務局 人事課,主任～係長,令和8年4月1日\r\n"+
 				"0002,山﨑 花子,ヤマサキ ハナコ,110,課長,R8.4.1\r\n", true)
@@ -125,6 +110,33 @@ func TestImportExportHelp(t *testing.T) {
 	if code, _, _ := cli(t, "import", "units", "x.csv"); code != 2 {
 		t.Errorf("import units: exit %d, want 2", code)
 	}
+}
+
+// createKobe creates the tenant kobe (神戸市) with the CLI.
+func createKobe(t *testing.T, dsn string) {
+	t.Helper()
+	if code, out, errb := cli(t, "tenant", "create", "--db", dsn, "--slug", "kobe", "--name", "神戸市", "--kind", "designated_city",
+		"--staff-size", "15000", "--general-admin-staff", "9000"); code != 0 {
+		t.Fatalf("tenant create: %d %s %s", code, out, errb)
+	}
+}
+
+// writeFile writes content to dir/name, in Shift_JIS when sjis, and
+// returns the path.
+func writeFile(t *testing.T, dir, name, content string, sjis bool) string {
+	t.Helper()
+	b := []byte(content)
+	if sjis {
+		var err error
+		if b, err = japanese.ShiftJIS.NewEncoder().Bytes(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 func countStaff(t *testing.T, db *store.DB) int {

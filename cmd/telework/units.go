@@ -38,50 +38,35 @@ func cmdExportKind(ctx context.Context, args []string, stdout, stderr io.Writer)
 // prints the plan. A refused file prints every problem (line, column,
 // reason) on stderr and exits 1.
 func cmdImportUnits(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("import units", importUnitsSynopsis, stderr)
-	db := dbFlag(fs)
-	tenant := fs.String("tenant", "", "団体コード of the tenant")
-	dry := fs.Bool("dry-run", false, "check the file and print the plan; write nothing")
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	env, t, name, data, err := openImport(ctx, *db, *tenant, pos)
+	fs := newImportFlags("import units", importUnitsSynopsis, stderr)
+	env, t, file, err := fs.open(ctx, args)
 	if err != nil {
 		return err
 	}
 	defer env.Close()
-	file := orgio.File{Name: name, Data: data}
 	var plan *orgio.Plan
-	if *dry {
+	if *fs.dry {
 		plan, err = env.Orgio.Preview(ctx, t.ID, file)
 	} else {
 		plan, err = env.Orgio.Apply(ctx, t.ID, cliActor, file)
 	}
 	if plan != nil {
-		for _, w := range plan.Warnings {
-			fmt.Fprintln(stderr, "注意: "+staffProblemLine(w))
-		}
+		printWarnings(stderr, plan.Warnings)
 	}
 	if plan != nil && !plan.OK() {
 		for _, p := range plan.Problems {
 			fmt.Fprintln(stderr, staffProblemLine(p))
 		}
-		return fmt.Errorf("%s: %d件の誤りがあるため、何も登録していません / refused: %d problem(s), nothing was written",
-			file.Name, len(plan.Problems), len(plan.Problems))
+		return refusedErr(file.Name, len(plan.Problems))
 	}
 	if err != nil {
 		return staffErr(err)
 	}
 	sum := plan.Summary(file.Name)
-	mode := "取り込みました / imported"
-	if *dry {
-		mode = "確認のみ(何も変更していません) / dry run, nothing written"
-	}
-	fmt.Fprintf(stdout, "%s: %s (%s, %d行)\n", file.Name, mode, sum.Encoding, sum.Rows)
+	printImported(stdout, file.Name, *fs.dry, sum.Encoding, sum.Rows)
 	fmt.Fprintf(stdout, "新規 %d件、変更 %d件、廃止 %d件、変更なし %d件 / created %d, changed %d, closed %d, unchanged %d\n",
 		sum.Created, sum.Changed, sum.Retired, sum.Unchanged, sum.Created, sum.Changed, sum.Retired, sum.Unchanged)
-	if *dry {
+	if *fs.dry {
 		printUnitItems(stdout, "新規 / create", plan.Creates)
 		printUnitItems(stdout, "変更 / change", plan.Changes)
 		printUnitItems(stdout, "廃止 / close", plan.Retires)
@@ -90,11 +75,7 @@ func cmdImportUnits(ctx context.Context, args []string, stdout, stderr io.Writer
 }
 
 func printUnitItems(w io.Writer, title string, items []*orgio.Item) {
-	for i, it := range items {
-		if i == importDetailLines {
-			fmt.Fprintf(w, "  … ほか %d件 / %d more\n", len(items)-i, len(items)-i)
-			return
-		}
+	printItems(w, title, items, func(it *orgio.Item) string {
 		var ch []string
 		if it.Before == nil && it.ParentCode != "" {
 			ch = append(ch, "上位所属コード: "+it.ParentCode)
@@ -102,8 +83,8 @@ func printUnitItems(w io.Writer, title string, items []*orgio.Item) {
 		for _, c := range it.Changes {
 			ch = append(ch, fmt.Sprintf("%s: %s → %s", c.Column, staffBlank(c.Before), staffBlank(c.After)))
 		}
-		fmt.Fprintf(w, "%s\t%d行目\t%s\t%s\t%s\n", title, it.Line, it.After.Code, it.After.Name, strings.Join(ch, "; "))
-	}
+		return fmt.Sprintf("%d行目\t%s\t%s\t%s", it.Line, it.After.Code, it.After.Name, strings.Join(ch, "; "))
+	})
 }
 
 // cmdExportUnits writes every unit with the importer's columns; without

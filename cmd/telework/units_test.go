@@ -1,12 +1,8 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"golang.org/x/text/encoding/japanese"
 
 	"telework/internal/store/storetest"
 )
@@ -18,22 +14,9 @@ func TestImportExportUnitsCLI(t *testing.T) {
 	for _, eng := range storetest.Engines() {
 		t.Run(string(eng), func(t *testing.T) {
 			dsn := storetest.DSN(t, eng)
-			if code, out, errb := cli(t, "tenant", "create", "--db", dsn, "--slug", "kobe", "--name", "神戸市", "--kind", "designated_city",
-				"--staff-size", "15000", "--general-admin-staff", "9000"); code != 0 {
-				t.Fatalf("tenant create: %d %s %s", code, out, errb)
-			}
+			createKobe(t, dsn)
 			dir := t.TempDir()
-			write := func(name, content string) string {
-				b, err := japanese.ShiftJIS.NewEncoder().Bytes([]byte(content))
-				if err != nil {
-					t.Fatal(err)
-				}
-				p := filepath.Join(dir, name)
-				if err := os.WriteFile(p, b, 0o600); err != nil {
-					t.Fatal(err)
-				}
-				return p
-			}
+			write := func(name, content string) string { return writeFile(t, dir, name, content, true) }
 			good := write("組織.csv", "所属コード,所属名,区分,上位所属,表示順\r\n100,総務局,局,,10\r\n110,人事課,課,総務局,10\r\n")
 			code, out, errb := cli(t, "import", "units", "--db", dsn, "--tenant", "kobe", "--dry-run", good)
 			if code != 0 || !strings.Contains(out, "新規 2件") || !strings.Contains(out, "dry run") {

@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -138,11 +137,7 @@ func (s *API) writeRefused(w http.ResponseWriter, r *http.Request, ref *apply.Re
 	for _, sk := range ref.Skipped {
 		body.Skipped = append(body.Skipped, skippedOut{Date: sk.Date.String(), Reason: sk.Reason})
 	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.Header().Set("Content-Language", lang)
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusUnprocessableEntity)
-	enc := json.NewEncoder(w)
+	enc := problemEncoder(w, http.StatusUnprocessableEntity, lang)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(body)
 }

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"errors"
 	"io"
 	"mime"
@@ -12,6 +11,7 @@ import (
 	"telework/internal/i18n"
 	"telework/internal/route"
 	"telework/internal/staffio"
+	"telework/internal/tableimport"
 	"telework/internal/tabular"
 )
 
@@ -158,22 +158,41 @@ func (s *API) apiImportStaff(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
+	runImport(s, w, r, func(file tableimport.File) (*staffio.Plan, error) {
+		if dry {
+			return s.svc.Staffio.Preview(r.Context(), p.TenantID, file, staffio.Options{Full: full})
+		}
+		return s.svc.Staffio.Apply(r.Context(), p.TenantID, actorOf(p), file,
+			staffio.ApplyOptions{Options: staffio.Options{Full: full}, ConfirmRetirements: confirm})
+	}, func(plan *staffio.Plan) []staffio.Problem { return plan.Problems }, func(plan *staffio.Plan, name, lang string) any {
+		return importResultJSON{DryRun: dry, Applied: !dry, Summary: plan.Summary(name),
+			Created: importItemsJSON(plan.Creates), Changed: importItemsJSON(plan.Changes), Retired: importItemsJSON(plan.Retires),
+			Reinstated: importItemsJSON(plan.Reinstates), Warnings: problemFields(plan.Warnings, lang)}
+	})
+}
+
+// importPlan is what runImport reads of a plan (*staffio.Plan,
+// *orgio.Plan).
+type importPlan[T any] interface {
+	*T
+	OK() bool
+}
+
+// runImport reads the uploaded file (importBody), hands it to run (a
+// preview or an apply) and answers: 422 with every problem of a refused
+// file (nothing was written), the error (with Retry-After when the node or
+// the tenant runs as many imports as it admits), or 200 with result's
+// JSON. problems are a plan's problems.
+func runImport[T any, P importPlan[T]](s *API, w http.ResponseWriter, r *http.Request, run func(tableimport.File) (P, error),
+	problems func(P) []staffio.Problem, result func(plan P, name, lang string) any) {
 	name, data, ok := s.importBody(w, r)
 	if !ok {
 		return
 	}
-	file := staffio.File{Name: name, Data: data}
-	var plan *staffio.Plan
-	var err error
-	if dry {
-		plan, err = s.svc.Staffio.Preview(r.Context(), p.TenantID, file, staffio.Options{Full: full})
-	} else {
-		plan, err = s.svc.Staffio.Apply(r.Context(), p.TenantID, actorOf(p), file,
-			staffio.ApplyOptions{Options: staffio.Options{Full: full}, ConfirmRetirements: confirm})
-	}
+	plan, err := run(tableimport.File{Name: name, Data: data})
 	lang := apiLang(r)
 	if plan != nil && !plan.OK() {
-		s.importProblem(w, r, plan, lang)
+		s.importProblemList(w, r, problems(plan), lang)
 		return
 	}
 	if err != nil {
@@ -183,29 +202,17 @@ func (s *API) apiImportStaff(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, importResultJSON{DryRun: dry, Applied: !dry, Summary: plan.Summary(name),
-		Created: importItemsJSON(plan.Creates), Changed: importItemsJSON(plan.Changes), Retired: importItemsJSON(plan.Retires),
-		Reinstated: importItemsJSON(plan.Reinstates), Warnings: problemFields(plan.Warnings, lang)})
+	writeJSON(w, http.StatusOK, result(plan, name, lang))
 }
 
-// importProblem answers 422 with every problem of the file in errors[],
-// each with its line and column.
-func (s *API) importProblem(w http.ResponseWriter, r *http.Request, plan *staffio.Plan, lang string) {
-	s.importProblemList(w, r, plan.Problems, lang)
-}
-
-// importProblemList is importProblem for any import's problems (staff,
-// units).
+// importProblemList answers 422 with every problem of an import's file
+// (staff, units, task sheets) in errors[], each with its line and column.
 func (s *API) importProblemList(w http.ResponseWriter, r *http.Request, problems []staffio.Problem, lang string) {
 	err := &apperr.Error{Code: apperr.Invalid, Key: "import.rejected", Args: map[string]any{"Count": len(problems)}}
 	body := problemBody{Type: "urn:telework:problem:invalid", Title: i18n.T(lang, "problem.invalid", nil),
 		Status: http.StatusUnprocessableEntity, Detail: i18n.Error(lang, err), Instance: r.URL.Path, RequestID: requestID(r),
 		Errors: problemFields(problems, lang)}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.Header().Set("Content-Language", lang)
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusUnprocessableEntity)
-	enc := json.NewEncoder(w)
+	enc := problemEncoder(w, http.StatusUnprocessableEntity, lang)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(body)
 }

@@ -93,11 +93,18 @@ func (s *API) problem(w http.ResponseWriter, r *http.Request, status int, err er
 			}
 		}
 	}
+	_ = problemEncoder(w, status, lang).Encode(body)
+}
+
+// problemEncoder sets the headers of problem details in lang, writes
+// status and returns the encoder of the body (every problem answer: the
+// generic one, an application's refusal, an import's problems).
+func problemEncoder(w http.ResponseWriter, status int, lang string) *json.Encoder {
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Content-Language", lang)
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(body)
+	return json.NewEncoder(w)
 }
 
 // apiFail maps an application error to its status.

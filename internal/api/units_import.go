@@ -2,11 +2,11 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 
 	"telework/internal/apperr"
 	"telework/internal/orgio"
 	"telework/internal/route"
+	"telework/internal/tableimport"
 	"telework/internal/tabular"
 )
 
@@ -91,33 +91,16 @@ func (s *API) apiImportUnits(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	name, data, ok := s.importBody(w, r)
-	if !ok {
-		return
-	}
-	file := orgio.File{Name: name, Data: data}
-	var plan *orgio.Plan
-	var err error
-	if dry {
-		plan, err = s.svc.Orgio.Preview(r.Context(), p.TenantID, file)
-	} else {
-		plan, err = s.svc.Orgio.Apply(r.Context(), p.TenantID, actorOf(p), file)
-	}
-	lang := apiLang(r)
-	if plan != nil && !plan.OK() {
-		s.importProblemList(w, r, plan.Problems, lang)
-		return
-	}
-	if err != nil {
-		if secs, busy := tabular.IsBusy(err); busy {
-			w.Header().Set("Retry-After", strconv.Itoa(secs))
+	runImport(s, w, r, func(file tableimport.File) (*orgio.Plan, error) {
+		if dry {
+			return s.svc.Orgio.Preview(r.Context(), p.TenantID, file)
 		}
-		s.apiFail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, unitImportResultJSON{DryRun: dry, Applied: !dry, Summary: plan.Summary(name),
-		Created: unitImportItems(plan.Creates), Changed: unitImportItems(plan.Changes), Retired: unitImportItems(plan.Retires),
-		Warnings: problemFields(plan.Warnings, lang)})
+		return s.svc.Orgio.Apply(r.Context(), p.TenantID, actorOf(p), file)
+	}, func(plan *orgio.Plan) []orgio.Problem { return plan.Problems }, func(plan *orgio.Plan, name, lang string) any {
+		return unitImportResultJSON{DryRun: dry, Applied: !dry, Summary: plan.Summary(name),
+			Created: unitImportItems(plan.Creates), Changed: unitImportItems(plan.Changes), Retired: unitImportItems(plan.Retires),
+			Warnings: problemFields(plan.Warnings, lang)}
+	})
 }
 
 // apiExportUnits exports by POST, and by GET for read-only tokens (see
