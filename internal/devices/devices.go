@@ -410,10 +410,10 @@ func (s *Service) Reserve(ctx context.Context, tenantID int64, who *auth.Princip
 		}
 		if !ok {
 			if r.HeldTo == r.Day {
-				return &apperr.Error{Code: apperr.Conflict, Key: "devices.full", Args: map[string]any{"Pool": p.Name, "Date": req.Day.String()}}
+				return apperr.At(apperr.Conflict, "date", "devices.full", map[string]any{"Pool": p.Name, "Date": req.Day.String()})
 			}
-			return &apperr.Error{Code: apperr.Conflict, Key: "devices.full_period",
-				Args: map[string]any{"Pool": p.Name, "Date": req.Day.String(), "Due": r.DueDay.String(), "Days": p.LoanDays}}
+			return apperr.At(apperr.Conflict, "date", "devices.full_period",
+				map[string]any{"Pool": p.Name, "Date": req.Day.String(), "Due": r.DueDay.String(), "Days": p.LoanDays})
 		}
 		if err := tx.InsertDeviceReservation(ctx, tenantID, r, now); err != nil {
 			if apperr.IsDuplicate(err) {

@@ -284,7 +284,9 @@ func (o *Office) FullErr(day calendar.Date, r Resource) error {
 	if r == PC {
 		key = "places.full_pc"
 	}
-	return &apperr.Error{Code: apperr.Conflict, Key: key, Args: map[string]any{"Office": o.Name, "Date": day.String()}}
+	// The day is the field (errors[] of the API's 409, as a booking made
+	// twice says it), not the request as a whole.
+	return apperr.At(apperr.Conflict, "date", key, map[string]any{"Office": o.Name, "Date": day.String()})
 }
 
 // AuditView is what the audit log shows of an office.
