@@ -30,6 +30,12 @@ func TestRefusalsNameTheRule(t *testing.T) {
 		}
 		onDay := approved(day(time.June, 4))
 		nothingReported := approved(day(time.June, 5))
+		twoDays := oneDay(day(time.June, 10))
+		twoDays.Dates = append(twoDays.Dates, day(time.June, 11))
+		multi, err := f.svc.Create(ctx, f.a.ID, f.who["staff"], twoDays)
+		storetest.Must(t, err)
+		_, err = f.svc.Approve(ctx, f.a.ID, f.who["kacho"], multi.Application.ID, apply.Act{})
+		storetest.Must(t, err)
 		pending, err := f.svc.Create(ctx, f.a.ID, f.who["staff"], oneDay(day(time.June, 8)))
 		storetest.Must(t, err)
 		f.now = time.Date(2026, time.June, 5, 9, 0, 0, 0, calendar.Tokyo)
@@ -82,6 +88,14 @@ func TestRefusalsNameTheRule(t *testing.T) {
 				_, err = f.svc.Cancel(ctx, f.a.ID, f.who["staff"], pending.Application.ID, apply.Act{})
 				return err
 			}, apperr.Conflict, "apply.state.cancelled"},
+			{"cancel a named day already cancelled, the others still approved", func() error {
+				// The day, not the application, is cancelled already.
+				one := apply.Act{Dates: []calendar.Date{day(time.June, 10)}}
+				_, err := f.svc.Cancel(ctx, f.a.ID, f.who["staff"], multi.Application.ID, one)
+				storetest.Must(t, err)
+				_, err = f.svc.Cancel(ctx, f.a.ID, f.who["staff"], multi.Application.ID, one)
+				return err
+			}, apperr.Conflict, "apply.day_already_cancelled"},
 		}
 		for _, c := range cases {
 			err := c.do()

@@ -767,6 +767,12 @@ func (s *Service) Cancel(ctx context.Context, tenantID int64, who *auth.Principa
 		for _, i := range chosen {
 			d := &a.Days[i]
 			if !Allowed(d.Status, ActCancel) {
+				if len(in.Dates) > 0 && d.Status == Cancelled {
+					// The day, not the application (still approved for
+					// its other days): 「この申請はすでに取り消されています」
+					// misled the loser of two cancellations (a review).
+					return nil, apperr.At(apperr.Conflict, "days", "apply.day_already_cancelled", map[string]any{"Date": d.Date.String()})
+				}
 				if len(in.Dates) > 0 {
 					return nil, StateError(d.Status, ActCancel)
 				}
