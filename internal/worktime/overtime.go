@@ -291,7 +291,8 @@ func (r *overtimeRel) view(o Overtime) OvertimeView {
 func (o *Overtime) withdrawRefusal(today calendar.Date) string {
 	switch {
 	case o.Status != OvertimeRequested && o.Status != OvertimeApproved:
-		return "worktime.overtime_not_open"
+		// Says what happened (rejected, withdrawn), as the applications do.
+		return "worktime.overtime_already_" + o.Status
 	case o.Status == OvertimeRequested && o.Date.Before(today):
 		return "worktime.overtime_withdraw_past"
 	case o.Status == OvertimeApproved && !today.Before(o.Date):
@@ -447,7 +448,9 @@ func (s *OvertimeService) decide(ctx context.Context, tenantID int64, who *auth.
 		return nil, err
 	}
 	if cur.Status != OvertimeRequested {
-		return nil, apperr.New(apperr.Conflict, "worktime.overtime_not_waiting")
+		// What happened to it, not a list of what might have (a review
+		// found the losers of a race told 「承認・却下・取下げ済み」).
+		return nil, apperr.New(apperr.Conflict, "worktime.overtime_already_"+cur.Status)
 	}
 	if !rel.canDecide(cur) {
 		return nil, apperr.Forbid()

@@ -74,6 +74,9 @@ func TestOvertimeRequestLifecycle(t *testing.T) {
 		}
 		_, err = ot.Decide(ctx, f.a.ID, f.who["kacho"], v.ID, false, "", 0)
 		mustCode(t, err, apperr.Conflict)
+		if e := apperr.As(err); e.Key != "worktime.overtime_already_approved" {
+			t.Errorf("a decision after the approval says %q, not what happened", e.Key)
+		}
 		mine, _ := f.notes.List(ctx, f.a.ID, f.who["staff"], true, 10, 0)
 		if len(mine) != 1 || mine[0].Message("ja") != "時間外勤務の事前承認(2026-06-01、19:30まで)が承認されました。" {
 			t.Fatalf("person's notifications: %+v", mine)
@@ -254,7 +257,7 @@ func TestOvertimeWithdrawWindow(t *testing.T) {
 			{"approved, the day before", worktime.OvertimeApproved, -1, true, ""},
 			{"approved, on its day", worktime.OvertimeApproved, 0, false, "worktime.overtime_withdraw_approved_day"},
 			{"approved, weeks after", worktime.OvertimeApproved, 19, false, "worktime.overtime_withdraw_approved_day"},
-			{"rejected, before its day", worktime.OvertimeRejected, -1, false, "worktime.overtime_not_open"},
+			{"rejected, before its day", worktime.OvertimeRejected, -1, false, "worktime.overtime_already_rejected"},
 		}
 		for i, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
