@@ -20,8 +20,9 @@
 //   - PresenceHub.Publish: pg_notify on the presence channel, no table; the
 //     payload carries the tenant id (presence_hub.go).
 //   - Tx.InsertTenant, Tx.UpdateTenantRow, Tx.FindTenantByID, DB.FindTenants,
-//     DB.FindTenantByID, DB.FindTenantBySlug, DB.FindTenantRefBySlug: the
-//     tenants table itself, whose id is the tenant (tenants.go).
+//     DB.FindTenantByID, DB.FindTenantBySlug, DB.FindTenantRefBySlug,
+//     Tx.LockPolicyVersions: the tenants table itself, whose id is the
+//     tenant (tenants.go, policy.go).
 //   - Tx.InsertOperator, Tx.FindOperatorForUpdate, Tx.UpdateOperatorRow,
 //     DB.FindOperatorByLogin, DB.FindOperatorByID: instance operators, who
 //     belong to no tenant (operator.go).
