@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -182,6 +183,9 @@ func (d *Deliverer) SendOnce(ctx context.Context, tenantID int64) (int, error) {
 	// day added, or quiet hours switched on, after a message was held
 	// until "the next working morning" holds it further.
 	if ds, err = d.holdOutside(bctx, tenantID, ds, w, now); err != nil || len(ds) == 0 {
+		return 0, err
+	}
+	if ds, err = d.stillWanted(bctx, tenantID, ds, w); err != nil || len(ds) == 0 {
 		return 0, err
 	}
 	lease := d.keepLease(bctx, tenantID, ds, now)
@@ -444,4 +448,63 @@ func (d *Deliverer) RunOnce(ctx context.Context, tenantID int64) (int, error) {
 			return total, err
 		}
 	}
+}
+
+// stillWanted plans each claimed delivery again as of now — the person's
+// choices, address and section, e-mail switched on, the section's channel —
+// because a message held by the quiet hours or waiting for a retry may wait
+// days: a review found one mailed to the address HR had since corrected and
+// posted to the chat after the person switched both off. E-mail goes to
+// the address of now; a delivery no longer planned (or a chat of another
+// section) is closed as cancelled, with the reason, and not sent. The
+// deliveries to send are returned.
+func (d *Deliverer) stillWanted(ctx context.Context, tenantID int64, ds []Delivery, w Window) ([]Delivery, error) {
+	var staff []int64
+	for _, dl := range ds {
+		staff = append(staff, dl.Notification.StaffID)
+	}
+	recips, err := d.st.NotifyRecipients(ctx, tenantID, staff)
+	if err == nil {
+		var prefs map[int64][]Pref
+		var set Settings
+		var chs []ChatChannel
+		if prefs, err = d.st.NotifyPrefsOf(ctx, tenantID, staff); err == nil {
+			if set, err = d.st.NotifySettings(ctx, tenantID); err == nil {
+				chs, err = d.st.NotifyChannels(ctx, tenantID)
+			}
+		}
+		if err == nil {
+			return d.keepWanted(ctx, tenantID, ds, recips, prefs, set.MailOn(), chs, w)
+		}
+	}
+	return nil, errors.Join(err, d.st.ReleaseDeliveries(ctx, tenantID, d.Owner, idsOf(ds)))
+}
+
+func (d *Deliverer) keepWanted(ctx context.Context, tenantID int64, ds []Delivery, recips map[int64]Recipient,
+	prefs map[int64][]Pref, mailOn bool, chs []ChatChannel, w Window) ([]Delivery, error) {
+	channels := map[int64]bool{}
+	for _, c := range chs {
+		channels[c.UnitID] = true
+	}
+	var keep []Delivery
+	for _, dl := range ds {
+		n := dl.Notification
+		var p *Pref
+		if i := slices.IndexFunc(prefs[n.StaffID], func(q Pref) bool { return q.Kind == n.Kind }); i >= 0 {
+			p = &prefs[n.StaffID][i]
+		}
+		want := Plan(n, recips[n.StaffID], p, channels, mailOn, w)
+		i := slices.IndexFunc(want, func(x Delivery) bool { return x.Channel == dl.Channel })
+		if i >= 0 && (dl.Channel == Email || want[i].Target == dl.Target) {
+			dl.Target = want[i].Target // the address of now
+			keep = append(keep, dl)
+			continue
+		}
+		f := Finished{ID: dl.ID, Outcome: Outcome{Cancelled: true, At: d.now(),
+			Error: "no longer wanted: the person's choices, address or section, or the tenant's e-mail, changed since it was planned"}}
+		if _, err := d.st.FinishDelivery(ctx, tenantID, d.Owner, f); err != nil {
+			return nil, err
+		}
+	}
+	return keep, nil
 }

@@ -201,6 +201,10 @@ const (
 	StatusPending = "pending"
 	StatusSent    = "sent"
 	StatusDead    = "dead"
+	// StatusCancelled: no longer wanted when its turn came (the person
+	// switched the channel off, retired or left the section; e-mail was
+	// switched off). Neither sent nor a failure.
+	StatusCancelled = "cancelled"
 )
 
 // Delivery is one notification on one channel.
@@ -464,8 +468,11 @@ type DeliveryTx interface {
 
 // Outcome is the result of one attempt.
 type Outcome struct {
-	Sent   bool
-	Dead   bool
+	Sent bool
+	Dead bool
+	// Cancelled: not sent, as no longer wanted (StatusCancelled); Error
+	// says why.
+	Cancelled bool
 	Error  string
 	NextAt time.Time
 	At     time.Time

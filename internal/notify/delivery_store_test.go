@@ -681,3 +681,59 @@ func TestSMTPPasswordSealingAndRotation(t *testing.T) {
 		}
 	})
 }
+
+// TestRetryFollowsTheChoicesOfNow: a message waiting for its retry is sent
+// as the person and the tenant want it when its turn comes — to the
+// address HR has since corrected, not at all on a channel the person has
+// switched off, nor to someone retired — and the dropped ones are closed
+// as cancelled, neither sent nor dead letters (a review found them sent
+// to the old address and to the chat the person had left).
+func TestRetryFollowsTheChoicesOfNow(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db, 3)
+		w.chatToo(t, w.a, w.staffA[:1], notify.Approved)
+		w.notify(t, w.a, w.staffA, 3, notify.Approved)
+		var clock atomic.Int64
+		clock.Store(w.now.UnixMicro())
+		d := w.node(db, "n1")
+		d2 := notify.NewDeliverer(db, func() time.Time { return time.UnixMicro(clock.Load()) }, "n1", d.Mail, d.Chat)
+		w.smtp.Fail = func(int64) bool { return true }
+		w.hook.Fail = func(int64) bool { return true }
+		if n, err := d2.RunOnce(ctx, w.a.ID); err != nil || n != 0 {
+			t.Fatalf("first round: %d %v", n, err)
+		}
+		// Staff 0 switches e-mail and chat off; HR corrects staff 1's
+		// address; staff 2 retires.
+		_, err := w.svc.SavePrefs(ctx, w.a.ID, admin, &auth.Principal{TenantID: w.a.ID, StaffID: w.staffA[0]},
+			[]notify.Pref{{Kind: notify.Approved, InApp: true}})
+		storetest.Must(t, err)
+		s1, err := db.FindStaffByID(ctx, w.a.ID, w.staffA[1])
+		storetest.Must(t, err)
+		s1.Email = "corrected@example.lg.jp"
+		storetest.Must(t, storetest.F(db).UpdateStaff(ctx, w.a.ID, admin, s1, s1.Version, calendar.Date{}))
+		s2, err := db.FindStaffByID(ctx, w.a.ID, w.staffA[2])
+		storetest.Must(t, err)
+		storetest.Must(t, storetest.F(db).SetStaffRetired(ctx, w.a.ID, admin, s2.ID, s2.Version, true))
+		w.smtp.Fail, w.hook.Fail = nil, nil
+		clock.Add(notify.Backoff(1).Microseconds() + time.Minute.Microseconds())
+		if n, err := d2.RunOnce(ctx, w.a.ID); err != nil || n != 1 {
+			t.Fatalf("after the changes: sent %d %v", n, err)
+		}
+		if w.hook.Len() != 0 || w.smtp.Len() != 1 {
+			t.Fatalf("mail %v hook %v", w.smtp.Counts(), w.hook.Counts())
+		}
+		for id := range w.smtp.Counts() {
+			if raw := string(w.smtp.Raw(id)); !strings.Contains(raw, "corrected@example.lg.jp") {
+				t.Errorf("mailed to the old address:\n%s", raw)
+			}
+		}
+		if dead, _ := w.svc.DeadLetters(ctx, w.a.ID, w.it); len(dead) != 0 {
+			t.Errorf("cancelled ones listed as dead letters: %+v", dead)
+		}
+		clock.Add(time.Hour.Microseconds())
+		if n, _ := d2.RunOnce(ctx, w.a.ID); n != 0 {
+			t.Errorf("a cancelled delivery was sent later: %d", n)
+		}
+	})
+}

@@ -47,7 +47,7 @@ func (db *DB) NotifyRecipients(ctx context.Context, tenantID int64, staffIDs []i
 		return r, sc.Scan(&r.StaffID, &r.Email, &r.UnitID, &r.AfterHours)
 	}, `SELECT s.id, s.email, s.unit_id, COALESCE(p.after_hours, FALSE) FROM staff s
 		LEFT JOIN notify_person p ON p.tenant_id = s.tenant_id AND p.staff_id = s.id
-		WHERE s.tenant_id = ?`+andIn("s.id", uniq(staffIDs), &args), args...)
+		WHERE s.tenant_id = ? AND NOT s.retired`+andIn("s.id", uniq(staffIDs), &args), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: notification recipients: %w", err)
 	}
@@ -296,6 +296,9 @@ func finishDeliverySQL(f notify.Finished) string {
 	case f.Dead:
 		return `UPDATE notify_deliveries SET status = 'dead', lease_until = 0, last_error = ?
 			WHERE tenant_id = ? AND id = ? AND lease_owner = ? AND status = 'pending'`
+	case f.Cancelled:
+		return `UPDATE notify_deliveries SET status = 'cancelled', lease_until = 0, last_error = ?
+			WHERE tenant_id = ? AND id = ? AND lease_owner = ? AND status = 'pending'`
 	default:
 		return `UPDATE notify_deliveries SET next_at = ?, lease_until = 0, last_error = ?
 			WHERE tenant_id = ? AND id = ? AND lease_owner = ? AND status = 'pending'`
@@ -306,7 +309,7 @@ func finishDeliveryArgs(tenantID int64, owner string, f notify.Finished) []any {
 	switch {
 	case f.Sent:
 		return []any{micros(f.At), tenantID, f.ID, owner}
-	case f.Dead:
+	case f.Dead, f.Cancelled:
 		return []any{f.Error, tenantID, f.ID, owner}
 	default:
 		return []any{micros(f.NextAt), f.Error, tenantID, f.ID, owner}
