@@ -473,9 +473,9 @@ type Outcome struct {
 	// Cancelled: not sent, as no longer wanted (StatusCancelled); Error
 	// says why.
 	Cancelled bool
-	Error  string
-	NextAt time.Time
-	At     time.Time
+	Error     string
+	NextAt    time.Time
+	At        time.Time
 }
 
 // Finished is the outcome of the attempt on delivery ID.
