@@ -198,8 +198,25 @@ func (d *Deliverer) SendOnce(ctx context.Context, tenantID int64) (int, error) {
 			mail.close()
 		}
 	}()
+	// A receiver that failed (a chat's webhook, the SMTP server that
+	// could not be reached) is not tried again in this batch: its other
+	// deliveries wait, uncounted, until the failed one's retry. One slow
+	// webhook held every e-mail and every tenant on the node for its
+	// timeout once per message (a review).
+	down := map[string]time.Time{}
+	var waiting []Delivery
+	defer func() {
+		for until, ids := range laneWaits(waiting, down) {
+			_ = d.st.HoldDeliveries(bctx, tenantID, d.Owner, ids, until)
+		}
+	}()
 	sent := 0
 	for i, dl := range ds {
+		if _, ok := down[lane(dl)]; ok {
+			waiting = append(waiting, dl)
+			lease.done(dl.ID)
+			continue
+		}
 		if ctx.Err() != nil {
 			return sent, errors.Join(ctx.Err(), d.st.ReleaseDeliveries(bctx, tenantID, d.Owner, idsOf(ds[i:])))
 		}
@@ -239,6 +256,13 @@ func (d *Deliverer) SendOnce(ctx context.Context, tenantID int64) (int, error) {
 			sendErr = errors.New("unknown channel " + string(dl.Channel))
 		}
 		f := Finished{ID: dl.ID, Outcome: OutcomeOf(dl, sendErr, d.now(), w)}
+		if sendErr != nil && (dl.Channel == Chat || (mail != nil && mail.unreachable)) {
+			until := f.NextAt
+			if until.IsZero() { // a dead letter: the others wait one backoff
+				until = d.now().Add(Backoff(1))
+			}
+			down[lane(dl)] = until
+		}
 		ok, err := d.st.FinishDelivery(bctx, tenantID, d.Owner, f)
 		if err != nil {
 			return sent, err
@@ -385,6 +409,9 @@ type mailConn struct {
 	password string
 	err      error // settings could not be read: every e-mail fails with it
 	s        MailSession
+	// unreachable: the server could not be reached or refused the session;
+	// the batch's other e-mails wait for the retry (not one address's fault).
+	unreachable bool
 }
 
 func (d *Deliverer) openMail(ctx context.Context, tenantID int64) *mailConn {
@@ -410,6 +437,7 @@ func (m *mailConn) send(ctx context.Context, mail Mail) error {
 	if m.s == nil {
 		s, err := m.d.Mail.OpenMail(ctx, m.set, m.password)
 		if err != nil {
+			m.unreachable = true
 			return err
 		}
 		m.s = s
@@ -507,4 +535,24 @@ func (d *Deliverer) keepWanted(ctx context.Context, tenantID int64, ds []Deliver
 		}
 	}
 	return keep, nil
+}
+
+// lane is the receiver a delivery goes through: the tenant's SMTP server,
+// or one section's chat webhook.
+func lane(dl Delivery) string {
+	if dl.Channel == Chat {
+		return "chat:" + dl.Target
+	}
+	return string(dl.Channel)
+}
+
+// laneWaits groups the deliveries left waiting behind a failed receiver by
+// the time they wait until (that receiver's retry).
+func laneWaits(waiting []Delivery, down map[string]time.Time) map[time.Time][]int64 {
+	out := map[time.Time][]int64{}
+	for _, dl := range waiting {
+		until := down[lane(dl)]
+		out[until] = append(out[until], dl.ID)
+	}
+	return out
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -734,6 +735,40 @@ func TestRetryFollowsTheChoicesOfNow(t *testing.T) {
 		clock.Add(time.Hour.Microseconds())
 		if n, _ := d2.RunOnce(ctx, w.a.ID); n != 0 {
 			t.Errorf("a cancelled delivery was sent later: %d", n)
+		}
+	})
+}
+
+// TestAFailingReceiverIsTriedOncePerBatch: once a section's webhook has
+// failed, the batch's other messages for it wait, uncounted, for its
+// retry, and the e-mails go on (a review: one slow webhook held every
+// e-mail for its timeout once per message).
+func TestAFailingReceiverIsTriedOncePerBatch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db, 3)
+		w.chatToo(t, w.a, w.staffA, notify.Approved)
+		w.notify(t, w.a, w.staffA, 3, notify.Approved)
+		var tries atomic.Int64
+		w.hook.Fail = func(int64) bool { tries.Add(1); return true }
+		d := w.node(db, "n1")
+		if n, err := d.RunOnce(ctx, w.a.ID); err != nil || n != 3 {
+			t.Fatalf("sent %d %v", n, err)
+		}
+		if tries.Load() != 1 || w.smtp.Len() != 3 {
+			t.Fatalf("webhook tried %d times, mail %v", tries.Load(), w.smtp.Counts())
+		}
+		var attempts []int
+		rows, err := db.SQL.Query(db.Rebind(`SELECT attempts FROM notify_deliveries WHERE tenant_id = ? AND channel = 'chat' AND status = 'pending' ORDER BY attempts`), w.a.ID)
+		storetest.Must(t, err)
+		for rows.Next() {
+			var n int
+			storetest.Must(t, rows.Scan(&n))
+			attempts = append(attempts, n)
+		}
+		storetest.Must(t, rows.Close())
+		if !slices.Equal(attempts, []int{0, 0, 1}) {
+			t.Errorf("the chat deliveries' attempts: %v (the waiting ones must not count)", attempts)
 		}
 	})
 }
