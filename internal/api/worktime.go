@@ -288,6 +288,7 @@ type boardJSON struct {
 	Until    *string `json:"until"`
 	Place    string  `json:"place"`
 	Mode     string  `json:"mode"`
+	Planned  bool    `json:"planned"`
 	State    string  `json:"state"`
 	Plan     string  `json:"plan"`
 	Result   string  `json:"result"`
@@ -310,7 +311,7 @@ func (s *API) apiBoard(w http.ResponseWriter, r *http.Request) {
 	for _, x := range rows {
 		out.Items = append(out.Items, boardJSON{StaffID: x.StaffID, Name: x.Name, UnitID: x.UnitID, Unit: x.UnitName,
 			Presence: string(x.Status), Note: x.Note, Until: worktimeOpt(x.Until), Place: x.Place, Mode: x.Mode,
-			State: string(x.State), Plan: x.Plan, Result: x.Result})
+			Planned: x.Planned, State: string(x.State), Plan: x.Plan, Result: x.Result})
 	}
 	writeJSON(w, http.StatusOK, out)
 }

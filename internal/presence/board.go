@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"telework/internal/apperr"
+	"telework/internal/apply"
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/org"
@@ -67,7 +68,10 @@ type BoardRow struct {
 	// presence's, with the mode of the day.
 	Place string
 	Mode  string
-	State worktime.State
+	// Planned: Mode and Place are today's approved application's, the
+	// person not started yet (「今日だれがどこで」 before the start report).
+	Planned bool
+	State   worktime.State
 	// Plan and Result are today's one-line plan and result when the
 	// viewer may see them (Sharing.PlanVisible): their own, a supervisor
 	// over them, HR, or the team where the section opts in.
@@ -107,6 +111,10 @@ func (s *Service) Board(ctx context.Context, tenantID int64, who *auth.Principal
 	for _, u := range units {
 		name[u.ID] = u.Name
 	}
+	planned, err := s.plannedToday(ctx, tenantID, ids, days, now)
+	if err != nil {
+		return nil, err
+	}
 	sharing, err := s.st.FindPlanSharingUnits(ctx, tenantID)
 	if err != nil {
 		return nil, err
@@ -126,6 +134,9 @@ func (s *Service) Board(ctx context.Context, tenantID int64, who *auth.Principal
 		pr = Effective(pr, day, now)
 		r := BoardRow{StaffID: p.ID, Name: p.Name, UnitID: p.UnitID, UnitName: name[p.UnitID], Status: pr.Status,
 			Note: pr.Note, Until: pr.Until, Place: pr.Place, State: worktime.NotStarted}
+		if a, ok := planned[p.ID]; ok && day == nil {
+			r.Mode, r.Place, r.Planned = string(a.Mode), a.PlaceName, true
+		}
 		if d := day; d != nil {
 			r.State, r.Mode = worktime.Working, string(d.Mode)
 			if d.Place != "" {
@@ -139,6 +150,38 @@ func (s *Service) Board(ctx context.Context, tenantID int64, who *auth.Principal
 			}
 		}
 		out[k] = r
+	}
+	return out, nil
+}
+
+// plannedToday is, for each of ids without a working day now, today's
+// approved application (its mode, and the satellite office's name as the
+// place: home is told by the mode): the board says where people work
+// today from the morning on, not only once they report their start (a
+// review found it blank until each start).
+func (s *Service) plannedToday(ctx context.Context, tenantID int64, ids []int64, days []worktime.Day, now time.Time) (map[int64]*apply.Application, error) {
+	var idle []int64
+	for _, id := range ids {
+		if _, ok := worktime.Current(days, id, now); !ok {
+			idle = append(idle, id)
+		}
+	}
+	out := map[int64]*apply.Application{}
+	if len(idle) == 0 {
+		return out, nil
+	}
+	today := calendar.DateOf(now)
+	as, err := s.st.FindApplications(ctx, tenantID, apply.Filter{StaffIDs: idle, From: today, To: today,
+		DayStatuses: []apply.Status{apply.Approved}, HideDrafts: true})
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range as {
+		if slices.ContainsFunc(a.Days, func(d apply.Day) bool { return d.Date == today && d.Status == apply.Approved }) {
+			if _, seen := out[a.StaffID]; !seen {
+				out[a.StaffID] = a
+			}
+		}
 	}
 	return out, nil
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"telework/internal/apperr"
+	"telework/internal/apply"
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/org"
@@ -197,6 +198,9 @@ type Store interface {
 	// transaction. The presence itself is never audited (no history).
 	InPresenceTx(ctx context.Context, fn func(Tx) error) error
 	FindWorktimeDays(ctx context.Context, tenantID int64, staffIDs []int64, from, to calendar.Date) ([]worktime.Day, error)
+	// FindApplications reads the applications of the people not started
+	// yet, for where they plan to work today.
+	FindApplications(ctx context.Context, tenantID int64, f apply.Filter) ([]*apply.Application, error)
 }
 
 // Hub carries "this person's presence changed" to the open boards, on

@@ -181,3 +181,49 @@ func TestApplicationStartIsTheAttendanceStart(t *testing.T) {
 		}
 	})
 }
+
+// TestBoardShowsTodaysPlanBeforeTheStart: the team board says where a
+// person works today from the morning on — their approved application's
+// mode, marked as planned — not only once they report their start (a
+// review found it blank until then).
+func TestBoardShowsTodaysPlanBeforeTheStart(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, _ := applyWorld(t, db)
+		today := calendar.DateOf(time.Now())
+		db.Now = func() time.Time { return time.Date(today.Year, today.Month, today.Day, 8, 0, 0, 0, calendar.Tokyo) }
+		defer func() { db.Now = time.Now }()
+		staff := mkToken(t, w, "staff", false)
+		me := w.staff["a-staff"]
+		insertApps(t, db, w, me.ID, today, 1, apply.Approved, apply.Approved, w.staff["a-super"].ID)
+		board := fmt.Sprintf("/api/v1/board?unit_id=%d", me.UnitID)
+		var page struct {
+			Items []struct {
+				StaffID int64  `json:"staff_id"`
+				Mode    string `json:"mode"`
+				Planned bool   `json:"planned"`
+				State   string `json:"state"`
+			} `json:"items"`
+		}
+		row := func() (string, bool, string) {
+			t.Helper()
+			res := w.call("GET", board, "", staff)
+			decode(t, res, &page)
+			for _, x := range page.Items {
+				if x.StaffID == me.ID {
+					return x.Mode, x.Planned, x.State
+				}
+			}
+			t.Fatalf("not on the board: %s", res.body)
+			return "", false, ""
+		}
+		if mode, planned, state := row(); mode != "home" || !planned || state != "not_started" {
+			t.Fatalf("before the start: %s %v %s", mode, planned, state)
+		}
+		if res := w.call("POST", "/api/v1/worktime/start", `{}`, staff); res.code != http.StatusOK {
+			t.Fatalf("start: %d %s", res.code, res.body)
+		}
+		if mode, planned, state := row(); mode != "home" || planned || state != "working" {
+			t.Fatalf("after the start: %s %v %s", mode, planned, state)
+		}
+	})
+}

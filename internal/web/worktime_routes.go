@@ -385,6 +385,9 @@ type worktimeBoardView struct {
 	// EndsIn: the row's status ends in this many milliseconds (0: no end
 	// time); the board's script fetches its rows again then.
 	EndsIn int64
+	// Planned: Mode and Place are today's approved application's (not
+	// started yet), shown as 「予定」.
+	Planned bool
 }
 
 func (s *Server) worktimeBoardRows(r *http.Request, unitID int64) ([]worktimeBoardView, error) {
@@ -397,7 +400,7 @@ func (s *Server) worktimeBoardRows(r *http.Request, unitID int64) ([]worktimeBoa
 	out := make([]worktimeBoardView, len(rows))
 	for i, x := range rows {
 		out[i] = worktimeBoardView{Name: x.Name, Unit: x.UnitName, Status: string(x.Status), Note: x.Note, Until: untilLabel(lang(r), x.Until, now),
-			Place: x.Place, Mode: x.Mode, State: string(x.State), Plan: x.Plan, Result: x.Result, EndsIn: worktimeEndsIn(x.Until, now)}
+			Place: x.Place, Mode: x.Mode, Planned: x.Planned, State: string(x.State), Plan: x.Plan, Result: x.Result, EndsIn: worktimeEndsIn(x.Until, now)}
 	}
 	return out, nil
 }
