@@ -42,12 +42,12 @@ func worktimeSchemas() map[string]any {
 	board := obj([]string{"staff_id", "name", "unit_id", "unit", "presence", "note", "until", "place", "mode", "state", "plan", "result"}, map[string]any{
 		"staff_id": integer("the person"), "name": str("氏名"), "unit_id": integer("unit"), "unit": str("unit name"),
 		"presence": enum(presence.Statuses, "as of now"), "note": str("short note"), "until": nullable("string", "end time"),
-		"place": str("where they work today (before the start: the approved application's satellite office, '' for home)"),
+		"place":   str("where they work today (before the start: the approved application's satellite office, '' for home)"),
 		"mode":    str("the day's mode; before the start, the approved application's ('' without one)"),
 		"planned": boolean("true when mode and place are today's approved application's, the person not started yet"),
-		"state":  enum([]worktime.State{worktime.NotStarted, worktime.Working, worktime.Finished}, "the working day"),
-		"plan":   str("today's plan where you may see it (yours, a supervisor's people, HR, opted-in sections); '' otherwise"),
-		"result": str("today's result, shown like the plan")})
+		"state":   enum([]worktime.State{worktime.NotStarted, worktime.Working, worktime.Finished}, "the working day"),
+		"plan":    str("today's plan where you may see it (yours, a supervisor's people, HR, opted-in sections); '' otherwise"),
+		"result":  str("today's result, shown like the plan")})
 	return map[string]any{
 		"WorktimeReport": obj(nil, map[string]any{
 			"staff_id": integer("a supervisor entering it for this person (図表20); omit for yourself"),
