@@ -216,19 +216,30 @@ func TestDeliveryDeadLetterRetry(t *testing.T) {
 		storetest.Must(t, db.InNotifyTx(ctx, func(tx notify.Tx) error { return tx.InsertNotifications(ctx, w.a.ID, ns) }))
 		nid := ns[0].ID
 		storetest.Must(t, db.InDeliveryTx(ctx, func(tx notify.DeliveryTx) error {
-			return tx.PlanNotificationDeliveries(ctx, w.a.ID, []int64{nid}, []notify.Delivery{{NotificationID: nid, Channel: notify.Email, Target: "a@example.jp", NextAt: now.Add(-time.Minute)}}, now)
+			return tx.PlanNotificationDeliveries(ctx, w.a.ID, []int64{nid}, []notify.Delivery{
+				{NotificationID: nid, Channel: notify.Email, Target: "a@example.jp", NextAt: now.Add(-time.Minute)},
+				{NotificationID: nid, Channel: notify.Chat, Target: fmt.Sprint(w.staff["a-staff"].UnitID), NextAt: now.Add(-time.Minute)}}, now)
 		}))
 		ds, err := db.ClaimDeliveries(ctx, w.a.ID, "t", now, now.Add(time.Minute), 10)
-		if err != nil || len(ds) != 1 {
+		if err != nil || len(ds) != 2 {
 			t.Fatalf("claim: %v %d", err, len(ds))
 		}
-		if _, err := db.FinishDeliveries(ctx, w.a.ID, "t", []notify.Finished{{ID: ds[0].ID, Outcome: notify.Outcome{Dead: true, Error: "550 no such user", At: now}}}); err != nil {
+		if ds[0].Channel != notify.Email {
+			ds[0], ds[1] = ds[1], ds[0]
+		}
+		if _, err := db.FinishDeliveries(ctx, w.a.ID, "t", []notify.Finished{{ID: ds[0].ID, Outcome: notify.Outcome{Dead: true, Error: "550 no such user", At: now}},
+			{ID: ds[1].ID, Outcome: notify.Outcome{Dead: true, Error: "webhook 500", At: now}}}); err != nil {
 			t.Fatal(err)
 		}
 		it := w.session(t, "it")
 		res := w.do("GET", "/delivery/settings", nil, it)
 		if !strings.Contains(res.body, "550 no such user") {
 			t.Fatalf("dead letter not listed: %s", res.body)
+		}
+		// A chat's dead letter names the section, not its id (a review).
+		if unit, _ := db.FindUnitByID(ctx, w.a.ID, w.staff["a-staff"].UnitID); unit == nil || !strings.Contains(res.body, "所属のチャット "+unit.Name) &&
+			!strings.Contains(res.body, "/"+unit.Name+"</td>") {
+			t.Errorf("the chat's dead letter does not name its section:\n%s", res.body)
 		}
 		id := fmt.Sprint(ds[0].ID)
 		if res = w.do("POST", "/delivery/retry", url.Values{"id": {id}}, w.session(t, "b-hr")); res.code != http.StatusForbidden && res.code != http.StatusNotFound {

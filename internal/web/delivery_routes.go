@@ -211,7 +211,11 @@ func (s *Server) deliverySettingsRender(w http.ResponseWriter, r *http.Request, 
 	v := dateView(r)
 	var rows []deliveryDeadRow
 	for _, d := range dead {
-		rows = append(rows, deliveryDeadRow{ID: d.ID, Channel: "delivery.channel." + string(d.Channel), Target: d.Target,
+		target := d.Target
+		if id, err := strconv.ParseInt(d.Target, 10, 64); d.Channel == notify.Chat && err == nil && tr.Unit(id) != nil {
+			target = tr.PathString(id) // the section, not its id (a review)
+		}
+		rows = append(rows, deliveryDeadRow{ID: d.ID, Channel: "delivery.channel." + string(d.Channel), Target: target,
 			Error: d.LastError, Created: v.Time(d.CreatedAt), Text: v.Note(d.Notification), Attempts: d.Attempts})
 	}
 	s.render(w, r, status, "delivery_settings", "delivery.title_settings", map[string]any{
