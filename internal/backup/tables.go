@@ -268,7 +268,7 @@ var Tables = []Table{
 		num("tenant_id"), num("staff_id"), text("kind"), flag("in_app"), flag("email"), flag("chat"),
 	}},
 	{Name: "notify_person", Key: key("tenant_id", "staff_id"), scope: tenantRows, Columns: []Column{
-		num("tenant_id"), num("staff_id"), flag("after_hours"),
+		num("tenant_id"), num("staff_id"), flag("after_hours"), flag("auto_away_off"),
 	}},
 	{Name: "notify_settings", Key: key("tenant_id"), scope: tenantRows, Columns: []Column{
 		num("tenant_id"), text("smtp_host"), num("smtp_port"), text("smtp_tls"), text("smtp_user"), text("smtp_password"),

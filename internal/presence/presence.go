@@ -198,6 +198,11 @@ type Store interface {
 	// transaction. The presence itself is never audited (no history).
 	InPresenceTx(ctx context.Context, fn func(Tx) error) error
 	FindWorktimeDays(ctx context.Context, tenantID int64, staffIDs []int64, from, to calendar.Date) ([]worktime.Day, error)
+	// FindAutoAwayOff lists who switched automatic 退席中 off; SaveAutoAway
+	// keeps the choice (a setting beside the presence, which on SQLite is
+	// in memory only and would forget it at a restart).
+	FindAutoAwayOff(ctx context.Context, tenantID int64, staffIDs []int64) (map[int64]bool, error)
+	SaveAutoAway(ctx context.Context, tenantID, staffID int64, on bool) error
 	// FindApplications reads the applications of the people not started
 	// yet, for where they plan to work today.
 	FindApplications(ctx context.Context, tenantID int64, f apply.Filter) ([]*apply.Application, error)
@@ -255,7 +260,10 @@ func (s *Service) Set(ctx context.Context, tenantID int64, who *auth.Principal, 
 	if u.Note != nil {
 		p.Note = *u.Note
 	}
-	if u.AutoAway != nil {
+	if u.AutoAway != nil && *u.AutoAway != p.AutoAway {
+		if err := s.st.SaveAutoAway(ctx, tenantID, who.StaffID, *u.AutoAway); err != nil {
+			return nil, err
+		}
 		p.AutoAway = *u.AutoAway
 	}
 	if err := s.st.SavePresence(ctx, tenantID, p); err != nil {
@@ -296,9 +304,22 @@ func (s *Service) current(ctx context.Context, tenantID, staffID int64, now time
 	}
 	p, ok := cur[staffID]
 	if !ok {
-		p = Presence{StaffID: staffID, AutoAway: true}
+		if p, err = s.fresh(ctx, tenantID, staffID); err != nil {
+			return Presence{}, nil, err
+		}
 	}
 	return Effective(p, day, now), day, nil
+}
+
+// fresh is the presence of someone without one (never set, or on SQLite
+// not since the restart): the defaults, with their choice of automatic
+// 退席中 as they left it.
+func (s *Service) fresh(ctx context.Context, tenantID, staffID int64) (Presence, error) {
+	off, err := s.st.FindAutoAwayOff(ctx, tenantID, []int64{staffID})
+	if err != nil {
+		return Presence{}, err
+	}
+	return Presence{StaffID: staffID, AutoAway: !off[staffID]}, nil
 }
 
 // today is the person's working day now (nil: not started): today's, or
@@ -340,7 +361,9 @@ func (s *Service) system(ctx context.Context, tenantID, staffID int64, st Status
 	}
 	p, ok := cur[staffID]
 	if !ok {
-		p = Presence{StaffID: staffID, AutoAway: true}
+		if p, err = s.fresh(ctx, tenantID, staffID); err != nil {
+			return
+		}
 	}
 	p.Status, p.Until, p.UpdatedAt = st, time.Time{}, s.now()
 	if st == Offline {

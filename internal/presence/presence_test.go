@@ -222,10 +222,15 @@ func TestPresenceNeverReachesTheSQLiteFile(t *testing.T) {
 	_, err = f.wt.Start(ctx, f.a.ID, me, 0, worktime.Report{Mode: "home", Place: "自宅", Plan: "計画"})
 	storetest.Must(t, err)
 	const changes = 6
+	off := false
 	for i := 0; i < changes; i++ {
 		note, place := fmt.Sprintf("file-note-%02d", i), fmt.Sprintf("file-place-%02d", i)
 		f.now = f.now.Add(time.Minute)
-		_, err := f.svc.Set(ctx, f.a.ID, me, presence.Update{Status: presence.Busy, Note: &note, Place: &place, Until: f.now.Add(time.Hour)})
+		u := presence.Update{Status: presence.Busy, Note: &note, Place: &place, Until: f.now.Add(time.Hour)}
+		if i == 0 {
+			u.AutoAway = &off // a choice, kept across the restart below
+		}
+		_, err := f.svc.Set(ctx, f.a.ID, me, u)
 		storetest.Must(t, err)
 	}
 	p, err := f.svc.Mine(ctx, f.a.ID, me)
@@ -265,6 +270,18 @@ func TestPresenceNeverReachesTheSQLiteFile(t *testing.T) {
 	storetest.Must(t, err)
 	if p.Note != "" || p.Status != presence.Available {
 		t.Fatalf("after a restart: %+v, want 連絡可能 with no note", p)
+	}
+	// The state is gone, the person's choice is not (a review found
+	// automatic 退席中 back on after every restart).
+	if p.AutoAway {
+		t.Fatal("after a restart: automatic 退席中 is on again, though the person had switched it off")
+	}
+	on := true
+	_, err = f.svc.Set(ctx, f.a.ID, me, presence.Update{Status: presence.Available, AutoAway: &on})
+	storetest.Must(t, err)
+	f.svc = presence.NewService(db, nil, func() time.Time { return f.now })
+	if p, _ = f.svc.Mine(ctx, f.a.ID, me); !p.AutoAway {
+		t.Fatal("switched on again: not kept")
 	}
 }
 

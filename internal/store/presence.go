@@ -139,3 +139,30 @@ func (tx *Tx) SetPlanSharing(ctx context.Context, tenantID, unitID int64, on boo
 	n, err := res.RowsAffected()
 	return n > 0, err
 }
+
+// FindAutoAwayOff lists which of these people switched automatic 退席中
+// off (notify_person; no row: on). The choice outlives the presence, which
+// on SQLite is in memory only.
+func (db *DB) FindAutoAwayOff(ctx context.Context, tenantID int64, staffIDs []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(staffIDs) == 0 {
+		return out, nil
+	}
+	args := []any{tenantID}
+	ids, err := queryAll(ctx, db, scanID, `SELECT staff_id FROM notify_person WHERE tenant_id = ? AND auto_away_off`+
+		andIn("staff_id", staffIDs, &args), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: auto away choice: %w", err)
+	}
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
+}
+
+// SaveAutoAway keeps the person's choice of automatic 退席中.
+func (db *DB) SaveAutoAway(ctx context.Context, tenantID, staffID int64, on bool) error {
+	_, err := db.exec(ctx, `INSERT INTO notify_person (tenant_id, staff_id, after_hours, auto_away_off) VALUES (?, ?, ?, ?)
+		ON CONFLICT (tenant_id, staff_id) DO UPDATE SET auto_away_off = excluded.auto_away_off`, tenantID, staffID, false, !on)
+	return mapErr(err)
+}
