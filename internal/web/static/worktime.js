@@ -60,18 +60,31 @@
     }, endsIn + 1000);
   }
   if (form.getAttribute("data-auto-away") === "1" && window.fetch) {
-    var idleMs = 10 * 60 * 1000, timer = null, away = false;
+    // The 退席中 this page set by itself is remembered in the browser, so a
+    // page loaded (or reloaded after a form) while it lasts still ends it
+    // at the next activity; one the person chose is never undone here.
+    var mark = "telework-auto-away", store = null;
+    try { store = window.localStorage; } catch (e) { store = null; }
+    var idleMs = 10 * 60 * 1000, timer = null;
+    var away = status === "away" && !!store && store.getItem(mark) === "1";
+    var remember = function (on) {
+      if (!store) { return; }
+      try { if (on) { store.setItem(mark, "1"); } else { store.removeItem(mark); } } catch (e) { /* private mode */ }
+    };
+    if (status !== "away") { remember(false); }
+    form.addEventListener("submit", function () { remember(false); });
     var send = function (s) {
       var body = new URLSearchParams();
       body.set("status", s);
       body.set("keep", "1");
-      fetch("/presence", { method: "POST", body: body, credentials: "same-origin" });
+      // keepalive: the activity that ends 退席中 may be a click leaving the page.
+      fetch("/presence", { method: "POST", body: body, credentials: "same-origin", keepalive: true });
     };
     var idle = function () {
-      if (status === "available") { away = true; send("away"); }
+      if (status === "available") { away = true; remember(true); send("away"); }
     };
     var active = function () {
-      if (away) { away = false; send("available"); }
+      if (away) { away = false; remember(false); status = "available"; send("available"); }
       clearTimeout(timer);
       timer = setTimeout(idle, idleMs);
     };
