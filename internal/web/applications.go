@@ -239,9 +239,10 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, status 
 	}
 	var segs []string
 	for _, sg := range a.Segments {
-		t := sg.Start + "〜" + sg.End + " " + i18n.T(l, "applyweb.where_"+string(sg.Mode), nil)
+		t := sg.Start + rangeSep(l) + sg.End + " " + i18n.T(l, "applyweb.where_"+string(sg.Mode), nil)
 		if sg.PlaceName != "" {
-			t += "（" + sg.PlaceName + "）"
+			lp, rp := parens(l)
+			t += lp + sg.PlaceName + rp
 		}
 		segs = append(segs, t)
 	}

@@ -55,7 +55,7 @@ func (s *Server) applyCombinedView(r *http.Request, det *apply.Detail, own bool)
 		open := apply.Allowed(dd.Status, apply.ActReport) && dd.Report == nil
 		switch {
 		case dd.Report != nil:
-			row.Actual = dd.Report.ActualStart + "〜" + dd.Report.ActualEnd
+			row.Actual = dd.Report.ActualStart + rangeSep(l) + dd.Report.ActualEnd
 			if dd.Report.BreakMinutes > 0 {
 				row.Actual += " " + i18n.T(l, "applyweb.combined_break", map[string]any{"N": dd.Report.BreakMinutes})
 			}

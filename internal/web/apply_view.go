@@ -451,7 +451,7 @@ func placeText(lang string, a *apply.Application) string {
 func unitText(lang string, a *apply.Application) string {
 	out := i18n.T(lang, "unit."+string(a.TimeUnit), nil)
 	if a.Start != "" && a.End != "" {
-		out += " " + a.Start + "〜" + a.End
+		out += " " + a.Start + rangeSep(lang) + a.End
 	}
 	return out
 }

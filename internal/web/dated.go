@@ -4,6 +4,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"telework/internal/apperr"
@@ -125,6 +126,20 @@ func (s *Server) scheduledCancel(w http.ResponseWriter, r *http.Request) {
 // factsShown bounds the people the bulk page lists (and so sets at once).
 const factsShown = 1000
 
+// factsPosted is what a refused bulk save asked: the people ticked, the
+// fact and whether to clear it.
+type factsPosted struct {
+	Picked []string
+	Fact   string
+	Clear  bool
+}
+
+// Ticked reports whether a person's box is to be shown ticked: all are at
+// first, after a refused save those that were.
+func (p *factsPosted) Ticked(id int64) bool {
+	return p == nil || slices.Contains(p.Picked, strconv.FormatInt(id, 10))
+}
+
 type factsPerson struct {
 	Staff *org.Staff
 	Facts policy.Facts
@@ -150,6 +165,12 @@ func (s *Server) factsBulk(w http.ResponseWriter, r *http.Request, status int, f
 	if n, err := strconv.Atoi(q.Get("done")); err == nil && n >= 0 {
 		data["Done"], data["DoneSet"] = n, true
 	}
+	var posted *factsPosted
+	if r.Method == http.MethodPost {
+		// A refused save shows the choices made, not the defaults again.
+		posted = &factsPosted{Picked: r.PostForm["staff_ids"], Fact: r.PostForm.Get("fact"), Clear: r.PostForm.Get("value") == "clear"}
+	}
+	data["Posted"] = posted
 	if q.Get("show") == "1" || f.Query != "" || f.UnitID != 0 {
 		list, total, err := s.svc.Org.FindStaff(r.Context(), p.TenantID, f)
 		if isInvalid(err) {

@@ -173,10 +173,12 @@ func (s *Server) deliverySettingsPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.deliverySettingsRender(w, r, http.StatusOK, set, nil)
+	s.deliverySettingsRender(w, r, http.StatusOK, set, nil, nil)
 }
 
-func (s *Server) deliverySettingsRender(w http.ResponseWriter, r *http.Request, status int, set notify.Settings, formErr error) {
+// deliverySettingsRender shows the page; posted is the chat channel a
+// refused save asked for (its section and format are shown again), or nil.
+func (s *Server) deliverySettingsRender(w http.ResponseWriter, r *http.Request, status int, set notify.Settings, posted *notify.ChatChannel, formErr error) {
 	p := principal(r)
 	stored, chs, err := s.svc.Delivery.Settings(r.Context(), p.TenantID, p)
 	if err != nil {
@@ -218,8 +220,12 @@ func (s *Server) deliverySettingsRender(w http.ResponseWriter, r *http.Request, 
 		rows = append(rows, deliveryDeadRow{ID: d.ID, Channel: "delivery.channel." + string(d.Channel), Target: target,
 			Error: d.LastError, Created: v.Time(d.CreatedAt), Text: v.Note(d.Notification), Attempts: d.Attempts})
 	}
+	if posted == nil {
+		posted = &notify.ChatChannel{Format: "json"}
+	}
 	s.render(w, r, status, "delivery_settings", "delivery.title_settings", map[string]any{
-		"Set": set, "Units": units, "Channels": channels, "Dead": rows, "TLS": notify.TLSModes, "Charsets": notify.Charsets, "Formats": notify.ChatFormats}, formErr)
+		"Set": set, "Units": units, "Channels": channels, "Dead": rows, "TLS": notify.TLSModes, "Charsets": notify.Charsets, "Formats": notify.ChatFormats,
+		"Posted": posted}, formErr)
 }
 
 // deliverySettingsSave saves the SMTP settings; an empty password keeps
@@ -239,12 +245,12 @@ func (s *Server) deliverySettingsSave(w http.ResponseWriter, r *http.Request) {
 		password = &pw
 	}
 	if err := fm.v.Err(); err != nil {
-		s.deliverySettingsRender(w, r, http.StatusUnprocessableEntity, set, err)
+		s.deliverySettingsRender(w, r, http.StatusUnprocessableEntity, set, nil, err)
 		return
 	}
 	if _, err := s.svc.Delivery.SaveSettings(r.Context(), p.TenantID, actorOf(p), p, set, password); err != nil {
 		if isInvalid(err) {
-			s.deliverySettingsRender(w, r, http.StatusUnprocessableEntity, set, err)
+			s.deliverySettingsRender(w, r, http.StatusUnprocessableEntity, set, nil, err)
 			return
 		}
 		s.fail(w, r, err)
@@ -264,7 +270,7 @@ func (s *Server) deliveryChannelSave(w http.ResponseWriter, r *http.Request) {
 	if err := s.svc.Delivery.SaveChannel(r.Context(), p.TenantID, actorOf(p), p, c); err != nil {
 		if isInvalid(err) {
 			set, _, _ := s.svc.Delivery.Settings(r.Context(), p.TenantID, p)
-			s.deliverySettingsRender(w, r, http.StatusUnprocessableEntity, set, err)
+			s.deliverySettingsRender(w, r, http.StatusUnprocessableEntity, set, &c, err)
 			return
 		}
 		s.fail(w, r, err)

@@ -30,6 +30,10 @@ type devicesPersonalView struct {
 	Credential  *devices.Credential
 	All         []*devices.PersonalDevice
 	Today       calendar.Date
+	// The device whose decision was refused, with what was posted: its
+	// row's fields carry the ids the error summary links to.
+	ErrID                      int64
+	PostedStatus, PostedExpiry string
 }
 
 func (s *Server) devicesPersonalView(r *http.Request, all bool) (*devicesPersonalView, error) {
@@ -131,6 +135,7 @@ func (s *Server) devicesPersonalDecide(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, verr)
 			return
 		}
+		v.ErrID, v.PostedStatus, v.PostedExpiry = id, string(to), f.str("expires_on")
 		s.render(w, r, statusOf(err), "devices_personal_review", "devices.review_title", v, err)
 		return
 	}

@@ -167,7 +167,9 @@ func (s *Server) placesRegister(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		s.placesRenderForm(w, r, statusOf(err), o, nil, err)
+		// The person is the staff number typed: a refusal naming the
+		// person is told at that input, which the summary links to.
+		s.placesRenderForm(w, r, statusOf(err), o, nil, renameFields(err, map[string]string{"staff_id": "staff_no"}))
 		return
 	}
 	s.flashRedirect(w, r, "/places/offices/"+itoa(id)+"/edit", "flash.places_registered")

@@ -88,7 +88,9 @@ func TestPolicyPages(t *testing.T) {
 		if res.code != 200 {
 			t.Fatalf("simulate: %d %s", res.code, res.body)
 		}
-		for _, want := range []string{"4件のうち、認められないもの 2件", "週2日までの上限を超えています(この週は3日目)", "サテライトオフィス勤務は、この団体の制度では利用できません"} {
+		// People counts those with a finding, and says so (「対象の職員」 read
+		// as everyone in the file).
+		for _, want := range []string{"4件のうち、認められないもの 2件", "指摘のあった職員 2人。", "週2日までの上限を超えています(この週は3日目)", "サテライトオフィス勤務は、この団体の制度では利用できません"} {
 			if !strings.Contains(res.body, want) {
 				t.Errorf("simulation: missing %q", want)
 			}

@@ -230,7 +230,26 @@ func (s *Server) policyShow(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderPolicyShow(w http.ResponseWriter, r *http.Request, status int, v policy.VersionState, sim *policy.Simulation, err error) {
 	s.render(w, r, status, "policy_show", "policy.show_title", map[string]any{
 		"V": &v.Version, "P": v.Policy, "InForce": v.InForce, "Future": v.Future, "Sim": sim,
+		"Form": postedSimForm(r),
 	}, err)
+}
+
+// simForm is the simulation form as posted, shown again with the result
+// or the refusal (the dates, the source and the emergency rules chosen):
+// a review found the dates emptied and the choices back at their
+// defaults after an error.
+type simForm struct{ Source, From, To, Emergency string }
+
+func postedSimForm(r *http.Request) simForm {
+	f := simForm{Source: r.FormValue("source"), From: strings.TrimSpace(r.FormValue("sim_from")),
+		To: strings.TrimSpace(r.FormValue("sim_to")), Emergency: r.FormValue("sim_emergency")}
+	// A file chosen was the file replayed (policySimulate).
+	if r.MultipartForm != nil {
+		if hs := r.MultipartForm.File["file"]; len(hs) > 0 && hs[0].Size > 0 {
+			f.Source = "file"
+		}
+	}
+	return f
 }
 
 func (s *Server) policyDelete(w http.ResponseWriter, r *http.Request) {

@@ -201,6 +201,42 @@ func listSep(lang string) string {
 	return "・"
 }
 
+// Comma joins the items of a list (sections, data classes, conditions):
+// 「、」 in Japanese, ", " in English.
+func (v *view) Comma() string { return inLang(v.Lang, "、", ", ") }
+
+// RangeSep stands between the ends of a range of times (9:00〜12:00):
+// 「〜」 in Japanese, an en dash in English (9:00–12:00).
+func (v *view) RangeSep() string { return rangeSep(v.Lang) }
+
+// rangeSep is RangeSep in lang.
+func rangeSep(lang string) string { return inLang(lang, "〜", "–") }
+
+// DateRangeSep stands between two dates of a period: 「〜」 in Japanese,
+// a spaced en dash in English (Wed 2 Dec 2026 – Fri 4 Dec 2026), as the
+// messages write a span of days (applyweb.dates_span).
+func (v *view) DateRangeSep() string { return inLang(v.Lang, "〜", " – ") }
+
+// LParen and RParen put an aside in parentheses: full-width 「（…）」 in
+// Japanese, " (…)" in English.
+func (v *view) LParen() string { l, _ := parens(v.Lang); return l }
+
+// RParen closes LParen.
+func (v *view) RParen() string { _, r := parens(v.Lang); return r }
+
+// parens are the parentheses of an aside in lang.
+func parens(lang string) (string, string) {
+	return inLang(lang, "（", " ("), inLang(lang, "）", ")")
+}
+
+// inLang is en on an English page, else ja.
+func inLang(lang, ja, en string) string {
+	if lang == "en" {
+		return en
+	}
+	return ja
+}
+
 // Dot separates items of a line (links, a card's facts): 「 ・ 」 in
 // Japanese, " · " in English (the Japanese middle dot is no English
 // punctuation).

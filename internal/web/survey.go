@@ -305,6 +305,8 @@ type tableView struct {
 	// the item's section is named by its heading, and two landmarks or a
 	// chart and its heading sharing one name read as a repeat.
 	ChartName, TableName string
+	// The parentheses around a cell's share, in the page's language.
+	LParen, RParen string
 }
 
 type headView struct{ Label, Class string }
@@ -351,6 +353,7 @@ func (s *Server) tableView(d *survey.Dataset, t *survey.Table, lang string) tabl
 	}
 	tv.GroupHead, tv.NHead, tv.MeanHead = i18n.T(lang, "survey.group", nil), i18n.T(lang, "survey.n", nil), i18n.T(lang, "survey.mean", nil)
 	tv.ChartName = i18n.T(lang, "survey.chart_of", map[string]any{"Item": tv.Label})
+	tv.LParen, tv.RParen = parens(lang)
 	tv.TableName = i18n.T(lang, "survey.table_of", map[string]any{"Item": tv.Label})
 	tv.Height = (len(t.Rows) + 1) * chartRowH
 	hidden := i18n.T(lang, "survey.hidden_cell", nil)

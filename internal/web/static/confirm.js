@@ -86,3 +86,80 @@
     a.scrollIntoView({ block: "nearest", inline: "nearest" });
   });
 })();
+
+// A wide table scrolls sideways in its .table-wrap (a 360 px phone); with
+// nothing to focus inside, a keyboard could not scroll it (WCAG 2.1.1, axe
+// scrollable-region-focusable). A wrapper that does scroll is a focusable
+// region named by its table (caption, aria-labelledby or aria-label, else
+// the heading before it), so Tab reaches it and the arrow keys scroll it;
+// one that fits is left out of the Tab order. Checked again when the
+// window is resized and when a <details> opens (the import pages' column
+// lists).
+(function () {
+  "use strict";
+  var seq = 0;
+  function heading(el) {
+    for (var n = el; n && n !== document.body; n = n.parentElement) {
+      for (var p = n.previousElementSibling; p; p = p.previousElementSibling) {
+        if (/^H[1-6]$/.test(p.tagName)) {
+          return p;
+        }
+        if (p.tagName === "SUMMARY") {
+          return p;
+        }
+      }
+    }
+    return null;
+  }
+  function idOf(el) {
+    if (!el.id) {
+      el.id = "table-name-" + (++seq);
+    }
+    return el.id;
+  }
+  function name(w) {
+    var t = w.querySelector("table");
+    var c = t && t.caption;
+    if (c) {
+      return ["aria-labelledby", idOf(c)];
+    }
+    if (t && t.getAttribute("aria-labelledby")) {
+      return ["aria-labelledby", t.getAttribute("aria-labelledby")];
+    }
+    if (t && t.getAttribute("aria-label")) {
+      return ["aria-label", t.getAttribute("aria-label")];
+    }
+    var h = heading(w);
+    return h ? ["aria-labelledby", idOf(h)] : null;
+  }
+  function mark(w) {
+    var scrolls = w.clientWidth > 0 && w.scrollWidth > w.clientWidth + 1;
+    if (scrolls && !w.hasAttribute("tabindex")) {
+      var n = name(w);
+      w.setAttribute("tabindex", "0");
+      if (n) {
+        w.setAttribute("role", "region");
+        w.setAttribute(n[0], n[1]);
+      }
+      w.setAttribute("data-scrolls", "");
+    } else if (!scrolls && w.hasAttribute("data-scrolls")) {
+      ["tabindex", "role", "aria-labelledby", "aria-label", "data-scrolls"].forEach(function (a) {
+        w.removeAttribute(a);
+      });
+    }
+  }
+  function markAll() {
+    var ws = document.querySelectorAll(".table-wrap");
+    for (var i = 0; i < ws.length; i++) {
+      mark(ws[i]);
+    }
+  }
+  var timer;
+  function later() {
+    clearTimeout(timer);
+    timer = setTimeout(markAll, 100);
+  }
+  document.addEventListener("DOMContentLoaded", markAll);
+  window.addEventListener("resize", later);
+  document.addEventListener("toggle", later, true);
+})();
