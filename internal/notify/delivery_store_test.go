@@ -116,6 +116,14 @@ func (w *world) node(db *store.DB, name string) *notify.Deliverer {
 	return d
 }
 
+// clockedNode is a node whose clock the test moves (from w.now).
+func (w *world) clockedNode(db *store.DB) (*notify.Deliverer, *atomic.Int64) {
+	clock := &atomic.Int64{}
+	clock.Store(w.now.UnixMicro())
+	d := w.node(db, "n1")
+	return notify.NewDeliverer(db, func() time.Time { return time.UnixMicro(clock.Load()) }, "n1", d.Mail, d.Chat), clock
+}
+
 // TestDeliverEndToEnd: planned by preference, sent once over SMTP and the
 // webhook with the stable id, tenants kept apart, nothing left pending.
 func TestDeliverEndToEnd(t *testing.T) {
@@ -160,10 +168,7 @@ func TestRetryBackoffDeadLetter(t *testing.T) {
 		ctx := context.Background()
 		w := newWorld(t, db, 1)
 		w.notify(t, w.a, w.staffA, 1, notify.Approved)
-		var clock atomic.Int64
-		clock.Store(w.now.UnixMicro())
-		d := w.node(db, "n1")
-		d2 := notify.NewDeliverer(db, func() time.Time { return time.UnixMicro(clock.Load()) }, "n1", d.Mail, d.Chat)
+		d2, clock := w.clockedNode(db)
 		w.smtp.Fail = func(int64) bool { return true }
 		for i := 1; i <= notify.MaxAttempts; i++ {
 			n, err := d2.RunOnce(ctx, w.a.ID)
@@ -695,10 +700,7 @@ func TestRetryFollowsTheChoicesOfNow(t *testing.T) {
 		w := newWorld(t, db, 3)
 		w.chatToo(t, w.a, w.staffA[:1], notify.Approved)
 		w.notify(t, w.a, w.staffA, 3, notify.Approved)
-		var clock atomic.Int64
-		clock.Store(w.now.UnixMicro())
-		d := w.node(db, "n1")
-		d2 := notify.NewDeliverer(db, func() time.Time { return time.UnixMicro(clock.Load()) }, "n1", d.Mail, d.Chat)
+		d2, clock := w.clockedNode(db)
 		w.smtp.Fail = func(int64) bool { return true }
 		w.hook.Fail = func(int64) bool { return true }
 		if n, err := d2.RunOnce(ctx, w.a.ID); err != nil || n != 0 {

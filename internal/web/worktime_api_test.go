@@ -146,9 +146,7 @@ func TestWorktimeAPI(t *testing.T) {
 func TestApplicationStartIsTheAttendanceStart(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w, _ := applyWorld(t, db)
-		today := calendar.DateOf(time.Now())
-		db.Now = func() time.Time { return time.Date(today.Year, today.Month, today.Day, 9, 0, 0, 0, calendar.Tokyo) }
-		defer func() { db.Now = time.Now }()
+		today := todayAt(t, db, 9)
 		staff := mkToken(t, w, "staff", false)
 		id := insertApps(t, db, w, w.staff["a-staff"].ID, today, 1, apply.Approved, apply.Approved, w.staff["a-super"].ID)[0]
 		path := fmt.Sprintf("/api/v1/applications/%d/", id)
@@ -189,9 +187,7 @@ func TestApplicationStartIsTheAttendanceStart(t *testing.T) {
 func TestBoardShowsTodaysPlanBeforeTheStart(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w, _ := applyWorld(t, db)
-		today := calendar.DateOf(time.Now())
-		db.Now = func() time.Time { return time.Date(today.Year, today.Month, today.Day, 8, 0, 0, 0, calendar.Tokyo) }
-		defer func() { db.Now = time.Now }()
+		today := todayAt(t, db, 8)
 		staff := mkToken(t, w, "staff", false)
 		me := w.staff["a-staff"]
 		insertApps(t, db, w, me.ID, today, 1, apply.Approved, apply.Approved, w.staff["a-super"].ID)
@@ -226,4 +222,14 @@ func TestBoardShowsTodaysPlanBeforeTheStart(t *testing.T) {
 			t.Fatalf("after the start: %s %v %s", mode, planned, state)
 		}
 	})
+}
+
+// todayAt sets the database's clock to hour:00 of today in Japan, put back
+// when the test ends, and returns today.
+func todayAt(t *testing.T, db *store.DB, hour int) calendar.Date {
+	t.Helper()
+	today := calendar.DateOf(time.Now())
+	db.Now = func() time.Time { return time.Date(today.Year, today.Month, today.Day, hour, 0, 0, 0, calendar.Tokyo) }
+	t.Cleanup(func() { db.Now = time.Now })
+	return today
 }
