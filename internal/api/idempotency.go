@@ -52,13 +52,12 @@ func (s *API) idempotent(w http.ResponseWriter, r *http.Request, p *auth.Princip
 	// Not the request's context, here either: on PostgreSQL a client gone
 	// during the claim cancelled the call after the server had committed
 	// the row, and the key then stayed claimed with nothing run — refused
-	// for its 24 hours (a review). On an error the claim is released, in
-	// case it was written.
+	// for its 24 hours (a review). A claim that fails otherwise is not
+	// released: the row may be another request's, still running.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 10*time.Second)
 	defer cancel()
 	claimed, prev, err := s.svc.Idempotency.ClaimIdempotencyKey(ctx, p.TenantID, p.UserID, key, hash)
 	if err != nil {
-		_ = s.svc.Idempotency.ReleaseIdempotencyKey(ctx, p.TenantID, p.UserID, key)
 		s.problem(w, r, http.StatusInternalServerError, err)
 		return
 	}

@@ -639,6 +639,13 @@ func fmtCount(n float64) string {
 func (e *evaluator) hours() {
 	a := e.in.App
 	h := e.p.Hours
+	if (a.TimeUnit == AM || a.TimeUnit == PM) && (a.Start == "") != (a.End == "") {
+		// A half day with one time of its own (internal/apply accepts it):
+		// that time is held to the window and the night, the half's length
+		// is not known.
+		e.oneTime(a.Start + a.End)
+		return
+	}
 	span, ok := plannedSpan(a)
 	if !ok {
 		e.add("hours.invalid", Error, calendar.Date{}, map[string]any{"Start": a.Start, "End": a.End})
@@ -677,7 +684,7 @@ func (e *evaluator) hours() {
 	}
 	// The break: the application's, with the gaps between its segments
 	// (time not at work); a full day that names none takes the standard one.
-	brk := a.BreakMinutes + span.gaps
+	brk := max(a.BreakMinutes, span.gaps) // a break stated is the one taken in the gaps, not more (a review)
 	if brk == 0 && a.TimeUnit == FullDay {
 		brk = h.BreakMinutes
 	}
@@ -698,6 +705,27 @@ func (e *evaluator) hours() {
 		e.add("hours.break", Warning, calendar.Date{}, map[string]any{"Need": 60, "Over": 8, "Actual": brk})
 	case worked > 6*60 && brk < 45:
 		e.add("hours.break", Warning, calendar.Date{}, map[string]any{"Need": 45, "Over": 6, "Actual": brk})
+	}
+}
+
+// oneTime holds the one planned time of a half day (t, HH:MM) to the
+// window and the late-night ban.
+func (e *evaluator) oneTime(t string) {
+	m, ok := minutesOf(t)
+	if !ok {
+		e.add("hours.invalid", Error, calendar.Date{}, map[string]any{"Start": e.in.App.Start, "End": e.in.App.End})
+		return
+	}
+	h := e.p.Hours
+	args := map[string]any{"Start": e.in.App.Start, "End": e.in.App.End}
+	if ws, ok := minutesOf(h.WindowStart); ok {
+		if we, ok := minutesOf(h.WindowEnd); ok && (m < ws || m > we) {
+			args["WindowStart"], args["WindowEnd"] = h.WindowStart, h.WindowEnd
+			e.add("hours.window", Error, calendar.Date{}, args)
+		}
+	}
+	if h.NoLateNight && (m < 5*60 || m > 22*60) {
+		e.add("hours.late_night", Error, calendar.Date{}, map[string]any{"Start": e.in.App.Start, "End": e.in.App.End})
 	}
 }
 

@@ -480,10 +480,22 @@ func TestHalfDaysAndSegmentsAreTimed(t *testing.T) {
 			want: []string{"hours.window error", "hours.late_night error", "hours.overtime_prohibited error", "notice.travel_order info"}},
 		{name: "home in the morning, office after lunch", app: segs(app(Home, FullDay, "2026-05-13"), split...), now: "2026-05-01 09:00",
 			want: []string{"notice.travel_order info"}},
+		{name: "a morning with only its start", app: withHours(app(Home, AM, "2026-05-13"), "09:00", "", 0), now: "2026-05-01 09:00",
+			want: []string{"notice.travel_order info"}},
+		{name: "an afternoon with only its end, at 23:00", app: withHours(app(Home, PM, "2026-05-13"), "", "23:00", 0), now: "2026-05-01 09:00",
+			want: []string{"hours.window error", "hours.late_night error", "notice.travel_order info"}},
 	})
 	run(t, "matsumoto", []tcase{
 		{name: "a long afternoon needs prior approval", app: withHours(app(Home, PM, "2026-05-13"), "13:00", "19:00", 0), now: "2026-05-01 09:00",
 			want: []string{"hours.overtime_needs_approval error"}},
+		// The lunch hour stated as the break is the gap between the parts,
+		// not an hour more: 08:30–12:00 and 13:00–18:15 is 8 h 45 min.
+		{name: "parts with the lunch hour stated", app: func() Application {
+			a := app(Home, FullDay, "2026-05-13")
+			a.Segments = []Segment{{Mode: Home, Place: PlaceHome, Start: "08:30", End: "12:00"}, {Mode: Office, Place: PlaceOffice, Start: "13:00", End: "18:15"}}
+			a.BreakMinutes = 60
+			return a
+		}(), now: "2026-05-01 09:00", want: []string{"hours.overtime_needs_approval error"}},
 		{name: "with it, fine", app: func() Application {
 			a := withHours(app(Home, PM, "2026-05-13"), "13:00", "19:00", 0)
 			a.OvertimeApproved = true

@@ -135,7 +135,11 @@ func (s *Service) Board(ctx context.Context, tenantID int64, who *auth.Principal
 		r := BoardRow{StaffID: p.ID, Name: p.Name, UnitID: p.UnitID, UnitName: name[p.UnitID], Status: pr.Status,
 			Note: pr.Note, Until: pr.Until, Place: pr.Place, State: worktime.NotStarted}
 		if a, ok := planned[p.ID]; ok && day == nil {
-			r.Mode, r.Place, r.Planned = string(a.Mode), a.PlaceName, true
+			// The place the person set themselves stays (a review).
+			r.Mode, r.Planned = string(a.Mode), true
+			if r.Place == "" {
+				r.Place = a.PlaceName
+			}
 		}
 		if d := day; d != nil {
 			r.State, r.Mode = worktime.Working, string(d.Mode)

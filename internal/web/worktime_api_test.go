@@ -180,6 +180,41 @@ func TestApplicationStartIsTheAttendanceStart(t *testing.T) {
 	})
 }
 
+// TestApplicationStartRefusesAnotherOne: the applications API's start and
+// finish refuse what the attendance record would give to another
+// application or another day (a review found the other one moved and 200
+// answered).
+func TestApplicationStartRefusesAnotherOne(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, _ := applyWorld(t, db)
+		today := todayAt(t, db, 9)
+		staff := mkToken(t, w, "staff", false)
+		me, boss := w.staff["a-staff"].ID, w.staff["a-super"].ID
+		first := insertApps(t, db, w, me, today, 1, apply.Approved, apply.Approved, boss)[0]
+		second := insertApps(t, db, w, me, today, 1, apply.Approved, apply.Approved, boss)[0]
+		res := w.call("POST", fmt.Sprintf("/api/v1/applications/%d/start", max(first, second)), `{}`, staff)
+		if res.code != http.StatusConflict || !strings.Contains(res.body, fmt.Sprintf("申請 #%d", min(first, second))) {
+			t.Fatalf("start of the second application of the day: %d %s", res.code, res.body)
+		}
+		if res := w.call("GET", "/api/v1/worktime", "", staff); strings.Contains(res.body, `"start":"`) {
+			t.Fatalf("a refused start was recorded: %s", res.body)
+		}
+		// Yesterday's application still started, today's day begun: its
+		// finish is not today's end.
+		yesterday := insertApps(t, db, w, me, today.AddDays(-1), 1, apply.Started, apply.Approved, boss)[0]
+		if res := w.call("POST", "/api/v1/worktime/start", `{"mode":"office"}`, staff); res.code != http.StatusOK {
+			t.Fatalf("today's start: %d %s", res.code, res.body)
+		}
+		res = w.call("POST", fmt.Sprintf("/api/v1/applications/%d/finish", yesterday), `{"days":["`+today.AddDays(-1).String()+`"]}`, staff)
+		if res.code != http.StatusConflict || !strings.Contains(res.body, "いま開いている勤務は"+today.String()) {
+			t.Fatalf("finish of yesterday: %d %s", res.code, res.body)
+		}
+		if res := w.call("GET", "/api/v1/worktime", "", staff); strings.Contains(res.body, `"end":"`) {
+			t.Fatalf("today's day was ended: %s", res.body)
+		}
+	})
+}
+
 // TestBoardShowsTodaysPlanBeforeTheStart: the team board says where a
 // person works today from the morning on — their approved application's
 // mode, marked as planned — not only once they report their start (a

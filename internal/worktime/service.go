@@ -933,6 +933,27 @@ func (s *Service) ForApplication(ctx context.Context, tenantID int64, who *auth.
 	if on := calendar.DateOf(now); on != day && (act == apply.ActStart || on != day.AddDays(1)) {
 		return apperr.At(apperr.Invalid, "date", "apply.not_today", nil)
 	}
+	// The attendance record starts the day's first application and ends the
+	// day open now: another application (午前 and 午後 on one day) or another
+	// day (yesterday's, with today's begun) is not this action's — refused,
+	// rather than answered 200 having moved the other one (a review).
+	if act == apply.ActStart {
+		first, err := s.st.FindWorktimeApplication(ctx, tenantID, a.StaffID, day)
+		if err != nil && apperr.CodeOf(err) != apperr.NotFound {
+			return err
+		}
+		if first.ID != 0 && first.ID != a.ID {
+			return &apperr.Error{Code: apperr.Conflict, Key: "apply.mark_other_application", Args: map[string]any{"ID": first.ID}}
+		}
+	} else {
+		days, err := s.st.FindWorktimeDays(ctx, tenantID, []int64{a.StaffID}, calendar.DateOf(now).AddDays(-1), calendar.DateOf(now))
+		if err != nil {
+			return err
+		}
+		if open, ok := Current(days, a.StaffID, now); ok && (open.Date != day || (open.ApplicationID != 0 && open.ApplicationID != a.ID)) {
+			return &apperr.Error{Code: apperr.Conflict, Key: "apply.finish_other_day", Args: map[string]any{"Date": open.Date.String()}}
+		}
+	}
 	var err error
 	if act == apply.ActStart {
 		_, err = s.Start(ctx, tenantID, who, 0, Report{})

@@ -63,7 +63,9 @@
     // The 退席中 this page set by itself is remembered in the browser, so a
     // page loaded (or reloaded after a form) while it lasts still ends it
     // at the next activity; one the person chose is never undone here.
-    var mark = "telework-auto-away", store = null;
+    // Per person: on a shared PC one person's mark must not end another's
+    // 退席中 (a review).
+    var mark = "telework-auto-away-" + (form.getAttribute("data-me") || ""), store = null;
     try { store = window.localStorage; } catch (e) { store = null; }
     var idleMs = 10 * 60 * 1000, timer = null;
     var away = status === "away" && !!store && store.getItem(mark) === "1";
