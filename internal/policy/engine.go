@@ -656,16 +656,7 @@ func (e *evaluator) hours() {
 	}
 	start, end := span.start, span.end
 	// The times as given (a day of segments: its first start and last end).
-	args := map[string]any{"Start": fmtHM(start), "End": fmtHM(end)}
-	if ws, ok := minutesOf(h.WindowStart); ok {
-		if we, ok := minutesOf(h.WindowEnd); ok && (start < ws || end > we) {
-			args["WindowStart"], args["WindowEnd"] = h.WindowStart, h.WindowEnd
-			e.add("hours.window", Error, calendar.Date{}, args)
-		}
-	}
-	if h.NoLateNight && (start < 5*60 || end > 22*60) {
-		e.add("hours.late_night", Error, calendar.Date{}, map[string]any{"Start": fmtHM(start), "End": fmtHM(end)})
-	}
+	e.window(start, end, fmtHM(start), fmtHM(end))
 	if h.Flex {
 		cs, ok1 := minutesOf(h.CoreStart)
 		ce, ok2 := minutesOf(h.CoreEnd)
@@ -711,21 +702,28 @@ func (e *evaluator) hours() {
 // oneTime holds the one planned time of a half day (t, HH:MM) to the
 // window and the late-night ban.
 func (e *evaluator) oneTime(t string) {
+	a := e.in.App
 	m, ok := minutesOf(t)
 	if !ok {
-		e.add("hours.invalid", Error, calendar.Date{}, map[string]any{"Start": e.in.App.Start, "End": e.in.App.End})
+		e.add("hours.invalid", Error, calendar.Date{}, map[string]any{"Start": a.Start, "End": a.End})
 		return
 	}
+	e.window(m, m, a.Start, a.End)
+}
+
+// window holds planned work from start to end (minutes after midnight) to
+// the window hours may be allotted in and to the late-night ban; from and
+// to are the times the messages name.
+func (e *evaluator) window(start, end int, from, to string) {
 	h := e.p.Hours
-	args := map[string]any{"Start": e.in.App.Start, "End": e.in.App.End}
 	if ws, ok := minutesOf(h.WindowStart); ok {
-		if we, ok := minutesOf(h.WindowEnd); ok && (m < ws || m > we) {
-			args["WindowStart"], args["WindowEnd"] = h.WindowStart, h.WindowEnd
-			e.add("hours.window", Error, calendar.Date{}, args)
+		if we, ok := minutesOf(h.WindowEnd); ok && (start < ws || end > we) {
+			e.add("hours.window", Error, calendar.Date{}, map[string]any{"Start": from, "End": to,
+				"WindowStart": h.WindowStart, "WindowEnd": h.WindowEnd})
 		}
 	}
-	if h.NoLateNight && (m < 5*60 || m > 22*60) {
-		e.add("hours.late_night", Error, calendar.Date{}, map[string]any{"Start": e.in.App.Start, "End": e.in.App.End})
+	if h.NoLateNight && (start < 5*60 || end > 22*60) {
+		e.add("hours.late_night", Error, calendar.Date{}, map[string]any{"Start": from, "End": to})
 	}
 }
 
