@@ -91,25 +91,9 @@ func (d *Deliverer) PlanOnce(ctx context.Context, tenantID int64) (int, error) {
 	for _, n := range ns {
 		staff = append(staff, n.StaffID)
 	}
-	recips, err := d.st.NotifyRecipients(ctx, tenantID, staff)
+	pl, err := d.planner(ctx, tenantID, staff)
 	if err != nil {
 		return 0, err
-	}
-	prefs, err := d.st.NotifyPrefsOf(ctx, tenantID, staff)
-	if err != nil {
-		return 0, err
-	}
-	set, err := d.st.NotifySettings(ctx, tenantID)
-	if err != nil {
-		return 0, err
-	}
-	chs, err := d.st.NotifyChannels(ctx, tenantID)
-	if err != nil {
-		return 0, err
-	}
-	channels := map[int64]bool{}
-	for _, c := range chs {
-		channels[c.UnitID] = true
 	}
 	w, err := d.window(ctx, tenantID)
 	if err != nil {
@@ -119,14 +103,7 @@ func (d *Deliverer) PlanOnce(ctx context.Context, tenantID int64) (int, error) {
 	var ds []Delivery
 	for _, n := range ns {
 		ids = append(ids, n.ID)
-		var p *Pref
-		for _, q := range prefs[n.StaffID] {
-			if q.Kind == n.Kind {
-				p = &q
-				break
-			}
-		}
-		ds = append(ds, Plan(n, recips[n.StaffID], p, channels, set.MailOn(), w)...)
+		ds = append(ds, pl.plan(n, w)...)
 	}
 	now := d.now()
 	err = d.st.InDeliveryTx(ctx, func(tx DeliveryTx) error {
@@ -491,37 +468,13 @@ func (d *Deliverer) stillWanted(ctx context.Context, tenantID int64, ds []Delive
 	for _, dl := range ds {
 		staff = append(staff, dl.Notification.StaffID)
 	}
-	recips, err := d.st.NotifyRecipients(ctx, tenantID, staff)
-	if err == nil {
-		var prefs map[int64][]Pref
-		var set Settings
-		var chs []ChatChannel
-		if prefs, err = d.st.NotifyPrefsOf(ctx, tenantID, staff); err == nil {
-			if set, err = d.st.NotifySettings(ctx, tenantID); err == nil {
-				chs, err = d.st.NotifyChannels(ctx, tenantID)
-			}
-		}
-		if err == nil {
-			return d.keepWanted(ctx, tenantID, ds, recips, prefs, set.MailOn(), chs, w)
-		}
-	}
-	return nil, errors.Join(err, d.st.ReleaseDeliveries(ctx, tenantID, d.Owner, idsOf(ds)))
-}
-
-func (d *Deliverer) keepWanted(ctx context.Context, tenantID int64, ds []Delivery, recips map[int64]Recipient,
-	prefs map[int64][]Pref, mailOn bool, chs []ChatChannel, w Window) ([]Delivery, error) {
-	channels := map[int64]bool{}
-	for _, c := range chs {
-		channels[c.UnitID] = true
+	pl, err := d.planner(ctx, tenantID, staff)
+	if err != nil {
+		return nil, errors.Join(err, d.st.ReleaseDeliveries(ctx, tenantID, d.Owner, idsOf(ds)))
 	}
 	var keep []Delivery
 	for _, dl := range ds {
-		n := dl.Notification
-		var p *Pref
-		if i := slices.IndexFunc(prefs[n.StaffID], func(q Pref) bool { return q.Kind == n.Kind }); i >= 0 {
-			p = &prefs[n.StaffID][i]
-		}
-		want := Plan(n, recips[n.StaffID], p, channels, mailOn, w)
+		want := pl.plan(dl.Notification, w)
 		i := slices.IndexFunc(want, func(x Delivery) bool { return x.Channel == dl.Channel })
 		if i >= 0 && (dl.Channel == Email || want[i].Target == dl.Target) {
 			dl.Target = want[i].Target // the address of now
@@ -535,6 +488,49 @@ func (d *Deliverer) keepWanted(ctx context.Context, tenantID int64, ds []Deliver
 		}
 	}
 	return keep, nil
+}
+
+// planner is what planning reads for some people, once: who they are now
+// (address, section, after-hours choice), their choices per kind, whether
+// the tenant sends e-mail and which sections have a chat channel.
+type planner struct {
+	recips   map[int64]Recipient
+	prefs    map[int64][]Pref
+	mailOn   bool
+	channels map[int64]bool
+}
+
+func (d *Deliverer) planner(ctx context.Context, tenantID int64, staff []int64) (*planner, error) {
+	pl := &planner{channels: map[int64]bool{}}
+	var err error
+	if pl.recips, err = d.st.NotifyRecipients(ctx, tenantID, staff); err != nil {
+		return nil, err
+	}
+	if pl.prefs, err = d.st.NotifyPrefsOf(ctx, tenantID, staff); err != nil {
+		return nil, err
+	}
+	set, err := d.st.NotifySettings(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	pl.mailOn = set.MailOn()
+	chs, err := d.st.NotifyChannels(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range chs {
+		pl.channels[c.UnitID] = true
+	}
+	return pl, nil
+}
+
+// plan is Plan for notification n with what the planner read.
+func (pl *planner) plan(n Notification, w Window) []Delivery {
+	var p *Pref
+	if i := slices.IndexFunc(pl.prefs[n.StaffID], func(q Pref) bool { return q.Kind == n.Kind }); i >= 0 {
+		p = &pl.prefs[n.StaffID][i]
+	}
+	return Plan(n, pl.recips[n.StaffID], p, pl.channels, pl.mailOn, w)
 }
 
 // lane is the receiver a delivery goes through: the tenant's SMTP server,
