@@ -859,28 +859,12 @@ func markStep[T WorkTx](day calendar.Date, act Action, at time.Time) func(T, *Ap
 		if !r.own {
 			return nil, apperr.NotFoundErr("application")
 		}
-		if day.IsZero() {
-			day = DayOf(a, act, at)
-		}
-		i := slices.IndexFunc(a.Days, func(x Day) bool { return x.Date == day })
-		if i < 0 {
-			var v apperr.Validation
-			v.Add("date", "apply.day_not_in", nil)
-			return nil, v.Err()
-		}
-		dd := &a.Days[i]
-		next, err := Next(dd.Status, act)
+		i, next, err := MarkableDay(a, act, day, at)
 		if err != nil {
 			return nil, err
 		}
-		// A day's work is marked on its own date; its end may come after
-		// midnight (work past midnight belongs to the day it began, as the
-		// working-time record has it).
-		if on := calendar.DateOf(at); on != day && (act == ActStart || on != day.AddDays(1)) {
-			var v apperr.Validation
-			v.Add("date", "apply.not_today", nil)
-			return nil, v.Err()
-		}
+		dd := &a.Days[i]
+		day = dd.Date
 		dd.Status = next
 		if act == ActStart {
 			dd.StartedAt = at
@@ -889,6 +873,34 @@ func markStep[T WorkTx](day calendar.Date, act Action, at time.Time) func(T, *Ap
 		}
 		return &step{days: []Day{*dd}, decision: &Decision{Action: act, Dates: []calendar.Date{day}}}, nil
 	}
+}
+
+// MarkableDay finds the day of a that act (ActStart, ActFinish) at at
+// marks — day, or with day zero DayOf's — and the state it moves to: its
+// index in a.Days. Refused (nothing to write) when a has no such day, its
+// state does not allow act, or it is not the day of at: a day's work is
+// marked on its own date, its end may come after midnight (work past
+// midnight belongs to the day it began, as the working-time record has it).
+func MarkableDay(a *Application, act Action, day calendar.Date, at time.Time) (int, Status, error) {
+	if day.IsZero() {
+		day = DayOf(a, act, at)
+	}
+	i := slices.IndexFunc(a.Days, func(x Day) bool { return x.Date == day })
+	if i < 0 {
+		var v apperr.Validation
+		v.Add("date", "apply.day_not_in", nil)
+		return 0, "", v.Err()
+	}
+	next, err := Next(a.Days[i].Status, act)
+	if err != nil {
+		return 0, "", err
+	}
+	if on := calendar.DateOf(at); on != day && (act == ActStart || on != day.AddDays(1)) {
+		var v apperr.Validation
+		v.Add("date", "apply.not_today", nil)
+		return 0, "", v.Err()
+	}
+	return i, next, nil
 }
 
 // MarkWorkIn is the working-time issue's hook, run inside its transaction:

@@ -920,19 +920,11 @@ func (s *Service) ForApplication(ctx context.Context, tenantID int64, who *auth.
 		return apperr.NotFoundErr("application")
 	}
 	now := s.now()
-	if day.IsZero() {
-		day = apply.DayOf(a, act, now)
-	}
-	i := slices.IndexFunc(a.Days, func(x apply.Day) bool { return x.Date == day })
-	if i < 0 {
-		return apperr.At(apperr.Invalid, "date", "apply.day_not_in", nil)
-	}
-	if _, err := apply.Next(a.Days[i].Status, act); err != nil {
+	i, _, err := apply.MarkableDay(a, act, day, now)
+	if err != nil {
 		return err
 	}
-	if on := calendar.DateOf(now); on != day && (act == apply.ActStart || on != day.AddDays(1)) {
-		return apperr.At(apperr.Invalid, "date", "apply.not_today", nil)
-	}
+	day = a.Days[i].Date
 	// The attendance record starts the day's first application and ends the
 	// day open now: another application (午前 and 午後 on one day) or another
 	// day (yesterday's, with today's begun) is not this action's — refused,
@@ -954,7 +946,6 @@ func (s *Service) ForApplication(ctx context.Context, tenantID int64, who *auth.
 			return &apperr.Error{Code: apperr.Conflict, Key: "apply.finish_other_day", Args: map[string]any{"Date": open.Date.String()}}
 		}
 	}
-	var err error
 	if act == apply.ActStart {
 		_, err = s.Start(ctx, tenantID, who, 0, Report{})
 	} else {
