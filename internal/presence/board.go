@@ -180,11 +180,9 @@ func (s *Service) plannedToday(ctx context.Context, tenantID int64, ids []int64,
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range as {
-		if slices.ContainsFunc(a.Days, func(d apply.Day) bool { return d.Date == today && d.Status == apply.Approved }) {
-			if _, seen := out[a.StaffID]; !seen {
-				out[a.StaffID] = a
-			}
+	for _, a := range as { // each has a day approved today (the filter)
+		if _, seen := out[a.StaffID]; !seen {
+			out[a.StaffID] = a
 		}
 	}
 	return out, nil
