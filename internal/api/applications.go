@@ -37,22 +37,25 @@ func (s *API) applicationRoutes() []route.Route {
 					{Name: "from", Type: "string", Desc: "having a day on or after (YYYY-MM-DD)"},
 					{Name: "to", Type: "string", Desc: "having a day on or before (YYYY-MM-DD)"},
 					{Name: "status", Type: "string", Desc: "the status field as returned (comma-separated for several): draft, submitted, approved, returned, rejected, withdrawn, cancelled, started, finished, reported, confirmed"},
+					{Name: "mode", Type: "string", Desc: "only this mode of work: home, satellite, mobile"},
 					{Name: "overdue", Type: "boolean", Desc: "only those with a report overdue"}}, pagingParams...)}},
 		{Method: "GET", Pattern: "/api/v1/applications/{id}", Rule: rule, Object: "application", Handler: s.apiGetApplication,
 			API: &route.Op{ID: "getApplication", Tag: "applications", Resp: "Application",
 				Summary: "An application with its days, decisions and what you may do with it now (can[]); the ETag carries its version"}},
 		{Method: "PUT", Pattern: "/api/v1/applications/{id}", Rule: rule, Object: "application", Handler: s.apiUpdateApplication,
 			API: &route.Op{ID: "updateApplication", Tag: "applications", Body: "ApplicationInput", Resp: "Application", Refusal: "ApplicationRefusal",
+				SeenVersion: true, Conflict: "the application is no longer a draft or returned, or it changed since the If-Match given",
 				Summary: "Replace the content and days of your draft or returned application (submit=true, the default, submits it again; 422 with findings[])"}},
 		{Method: "DELETE", Pattern: "/api/v1/applications/{id}", Rule: rule, Object: "application", Handler: s.apiDiscardApplication,
-			API: &route.Op{ID: "discardApplication", Tag: "applications", Status: 204, Summary: "Delete your own draft"}},
+			API: &route.Op{ID: "discardApplication", Tag: "applications", Status: 204, Summary: "Delete your own draft",
+				SeenVersion: true, Conflict: "the application is no longer a draft, or it changed since the If-Match given"}},
 	}
 	for _, a := range []apply.Action{apply.ActSubmit, apply.ActWithdraw, apply.ActApprove, apply.ActReturn, apply.ActReject,
 		apply.ActCancel, apply.ActReport, apply.ActConfirm, apply.ActStart, apply.ActFinish} {
 		routes = append(routes, route.Route{Method: "POST", Pattern: "/api/v1/applications/{id}/" + string(a), Rule: rule,
 			Object: "application", Handler: s.apiApplicationAction(a),
 			API: &route.Op{ID: string(a) + "Application", Tag: "applications", Body: "ApplicationAction", Resp: "Application",
-				Idempotent: true, Summary: actionSummaries[a], Refusal: "ApplicationRefusal",
+				Idempotent: true, Summary: actionSummaries[a], Refusal: "ApplicationRefusal", OptionalBody: true, SeenVersion: true,
 				Conflict: "the application's state no longer allows it, or another action came first (version / If-Match)"}})
 	}
 	return routes
@@ -113,17 +116,24 @@ func (s *API) writeRefused(w http.ResponseWriter, r *http.Request, ref *apply.Re
 	}{problemBody: problemBody{Type: "urn:telework:problem:" + string(apperr.Invalid), Title: i18n.T(lang, "problem.invalid", nil),
 		Status: http.StatusUnprocessableEntity, Detail: i18n.Error(lang, err), Instance: r.URL.Path, RequestID: requestID(r)},
 		Findings: findingsOut(ref.Findings, lang), Days: []string{}, Skipped: []skippedOut{}}
+	if e := apperr.As(err); e != nil {
+		body.Code = e.Key
+	}
 	for _, f := range ref.Findings {
 		if f.Severity == policy.Error {
-			body.Errors = append(body.Errors, problemField{Field: "finding." + f.Rule, Detail: f.Message(lang)})
+			body.Errors = append(body.Errors, problemField{Field: "finding." + f.Rule, Detail: f.Message(lang), Code: "finding." + f.Rule})
 		}
 	}
 	if e := apperr.As(invalid); e != nil {
 		msgs := i18n.FieldMessages(lang, invalid)
 		for _, f := range e.Fields {
 			if m, ok := msgs[f.Field]; ok {
-				body.Errors = append(body.Errors, problemField{Field: f.Field, Detail: m})
-				body.Findings = append(body.Findings, findingOut{Rule: "input." + f.Field, Severity: policy.Error, Message: m})
+				body.Errors = append(body.Errors, problemField{Field: f.Field, Detail: m, Code: f.Key})
+				rule := "input." + f.Field
+				if f.Field == "input" { // the body's shape: not "input.input"
+					rule = "input"
+				}
+				body.Findings = append(body.Findings, findingOut{Rule: rule, Severity: policy.Error, Message: m})
 				delete(msgs, f.Field)
 			}
 		}
@@ -135,7 +145,7 @@ func (s *API) writeRefused(w http.ResponseWriter, r *http.Request, ref *apply.Re
 		body.Days = append(body.Days, d.String())
 	}
 	for _, sk := range ref.Skipped {
-		body.Skipped = append(body.Skipped, skippedOut{Date: sk.Date.String(), Reason: sk.Reason})
+		body.Skipped = append(body.Skipped, skippedIn(lang, sk))
 	}
 	enc := problemEncoder(w, http.StatusUnprocessableEntity, lang)
 	enc.SetEscapeHTML(false)
@@ -211,11 +221,16 @@ func (s *API) apiUpdateApplication(w http.ResponseWriter, r *http.Request) {
 		s.applyFail(w, r, err)
 		return
 	}
+	version, err := ifMatchVersion(r, id)
+	if err != nil {
+		s.applyFail(w, r, err)
+		return
+	}
 	req, ok := s.readRequest(w, r)
 	if !ok {
 		return
 	}
-	res, err := s.svc.Apply.Update(r.Context(), p.TenantID, p, id, req)
+	res, err := s.svc.Apply.Update(r.Context(), p.TenantID, p, id, req, version)
 	if err != nil {
 		s.applyFail(w, r, err)
 		return
@@ -246,7 +261,7 @@ func (s *API) apiPreviewApplication(w http.ResponseWriter, r *http.Request) {
 	}
 	var sk []skippedOut
 	for _, x := range res.Skipped {
-		sk = append(sk, skippedOut{Date: x.Date.String(), Reason: x.Reason})
+		sk = append(sk, skippedIn(lang, x))
 	}
 	if sk != nil {
 		out["skipped"] = sk
@@ -365,7 +380,12 @@ func (s *API) apiDiscardApplication(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, apperr.NotFoundErr("application"))
 		return
 	}
-	if err := s.svc.Apply.Discard(r.Context(), p.TenantID, p, id); err != nil {
+	version, err := ifMatchVersion(r, id)
+	if err != nil {
+		s.applyFail(w, r, err)
+		return
+	}
+	if err := s.svc.Apply.Discard(r.Context(), p.TenantID, p, id, version); err != nil {
 		s.applyFail(w, r, err)
 		return
 	}
@@ -413,6 +433,10 @@ func (s *API) apiApplicationAction(a apply.Action) http.HandlerFunc {
 			s.applyFail(w, r, err)
 			return
 		}
+		if err := in.unused(a); err != nil {
+			s.applyFail(w, r, err)
+			return
+		}
 		version, err := ifMatchVersion(r, id)
 		if err != nil {
 			s.applyFail(w, r, err)
@@ -432,7 +456,7 @@ func (s *API) apiApplicationAction(a apply.Action) http.HandlerFunc {
 		svc := s.svc.Apply
 		switch a {
 		case apply.ActSubmit:
-			res, err = svc.Submit(ctx, p.TenantID, p, id)
+			res, err = svc.Submit(ctx, p.TenantID, p, id, version)
 		case apply.ActApprove, apply.ActReturn, apply.ActReject:
 			res, err = svc.Decide(ctx, p.TenantID, p, id, a, act)
 		case apply.ActWithdraw:
@@ -461,7 +485,7 @@ func (s *API) apiApplicationAction(a apply.Action) http.HandlerFunc {
 		if err != nil {
 			// The days an action names are the body's "days" (the
 			// service's "dates").
-			s.applyFail(w, r, apperr.Renamed(err, map[string]string{"dates": "days"}))
+			s.applyFail(w, r, apperr.Renamed(err, map[string]string{"dates": "days", "date": "days"}))
 			return
 		}
 		if res == nil {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 
@@ -221,6 +222,12 @@ type skippedOut struct {
 	Reason string `json:"reason"`
 }
 
+// skippedIn is a skipped day in lang: 土曜日 and 年末年始 are "Saturday"
+// and "Year-end holidays" in English (a holiday's own name stays).
+func skippedIn(lang string, sk apply.Skipped) skippedOut {
+	return skippedOut{Date: sk.Date.String(), Reason: i18n.OffName(lang, sk.Reason)}
+}
+
 type decisionOut struct {
 	Action         string       `json:"action"`
 	Step           int          `json:"step"`
@@ -343,7 +350,7 @@ func toApplicationOut(a *apply.Application, lang string) applicationOut {
 		o.Days = append(o.Days, do)
 	}
 	for _, sk := range a.Skipped {
-		o.Skipped = append(o.Skipped, skippedOut{Date: sk.Date.String(), Reason: sk.Reason})
+		o.Skipped = append(o.Skipped, skippedIn(lang, sk))
 	}
 	return o
 }
@@ -374,6 +381,36 @@ type actionInput struct {
 	Work         string   `json:"work"`
 	Products     string   `json:"products"`
 	Verbal       bool     `json:"verbal"`
+}
+
+// unused refuses the members of the body action a does not use: a client
+// that names one day to approve must not have the whole application
+// approved without a word (a review). "version" serves every action.
+func (in *actionInput) unused(a apply.Action) error {
+	uses := func(as ...apply.Action) bool { return slices.Contains(as, a) }
+	report := uses(apply.ActReport)
+	var v apperr.Validation
+	for _, m := range []struct {
+		field string
+		sent  bool
+		used  bool
+	}{
+		{"comment", in.Comment != "", uses(apply.ActWithdraw, apply.ActApprove, apply.ActReturn, apply.ActReject,
+			apply.ActCancel, apply.ActConfirm)},
+		{"days", len(in.Days) > 0, uses(apply.ActCancel, apply.ActConfirm, apply.ActReport, apply.ActStart, apply.ActFinish)},
+		{"from", in.From != "", uses(apply.ActCancel)},
+		{"actual_start", in.ActualStart != "", report},
+		{"actual_end", in.ActualEnd != "", report},
+		{"break_minutes", in.BreakMinutes != nil, report},
+		{"work", in.Work != "", report},
+		{"products", in.Products != "", report},
+		{"verbal", in.Verbal, report},
+	} {
+		if m.sent && !m.used {
+			v.Add(m.field, "field.not_for_action", map[string]any{"Action": string(a)})
+		}
+	}
+	return v.Err()
 }
 
 func (in *actionInput) dates() ([]calendar.Date, calendar.Date, error) {

@@ -345,7 +345,7 @@ func (s *API) apiMarkRead(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	var in readInput
 	if err := optionalJSON(r, &in); err != nil {
-		s.apiFail(w, r, err)
+		s.apiFail(w, r, apperr.Labelled(err, map[string]string{"ids": "fieldname.notification_ids"}))
 		return
 	}
 	if _, err := s.svc.Notify.MarkRead(r.Context(), p.TenantID, p, in.IDs); err != nil {

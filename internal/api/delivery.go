@@ -36,10 +36,10 @@ func (s *API) deliveryRoutes() []route.Route {
 			API: &route.Op{ID: "listCalendarFeeds", Tag: "schedule", Resp: "CalendarFeed", List: true,
 				Summary: "Your iCalendar feeds (your days, or your section's); the token is never shown again"}},
 		{Method: "POST", Pattern: "/api/v1/calendar-feeds", Rule: route.Directory, Handler: s.apiScheduleCreateFeed,
-			API: &route.Op{ID: "createCalendarFeed", Tag: "schedule", Body: "CalendarFeedInput", Resp: "CalendarFeedCreated", Status: 201,
+			API: &route.Op{ID: "createCalendarFeed", Tag: "schedule", Body: "CalendarFeedInput", Resp: "CalendarFeedCreated", Status: 201, OptionalBody: true,
 				Summary: "Make a secret feed URL (section=true: your section's planned telework); rotate by making a new one and revoking the old"}},
 		{Method: "POST", Pattern: "/api/v1/calendar-feeds/revoke", Rule: route.Directory, Handler: s.apiScheduleRevokeFeed,
-			API: &route.Op{ID: "revokeCalendarFeed", Tag: "schedule", Body: "DeadLetterRetry", Status: 204,
+			API: &route.Op{ID: "revokeCalendarFeed", Tag: "schedule", Body: "CalendarFeedRevoke", Status: 204,
 				Summary: "Revoke one of your feeds (id)"}},
 		{Method: "GET", Pattern: "/api/v1/calendar-feeds/ics", Rule: route.Public, Handler: s.apiScheduleICS,
 			API: &route.Op{ID: "getCalendarFeed", Tag: "schedule", RespTypes: []string{"text/calendar"},
@@ -244,7 +244,8 @@ func deliverySchemas() map[string]any {
 			map[string]any{"id": integer("delivery"), "notification_id": integer("notification"), "channel": strEnum([]string{"email", "chat"}, ""),
 				"kind": str("kind of notification"), "message": str("the text, in the caller's language"), "attempts": integer("tries"),
 				"last_error": str("the last failure"), "created_at": str("when planned (RFC 3339)")}),
-		"DeadLetterRetry": obj([]string{"id"}, map[string]any{"id": integer("delivery or feed")}),
+		"DeadLetterRetry":    obj([]string{"id"}, map[string]any{"id": integer("the dead letter (delivery)")}),
+		"CalendarFeedRevoke": obj([]string{"id"}, map[string]any{"id": integer("the feed")}),
 		"CalendarFeed": obj([]string{"id", "created_at"}, map[string]any{"id": integer("feed"),
 			"staff_id": integer("a person's feed"), "unit_id": integer(sectionFeedDesc), "created_at": str("RFC 3339")}),
 		"CalendarFeedInput": obj(nil, map[string]any{"section": boolean("your section's planned telework instead of your own days")}),
@@ -272,7 +273,7 @@ func (s *API) apiScheduleCreateFeed(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Section bool `json:"section"`
 	}
-	if err := decodeJSON(r, &in); err != nil {
+	if err := optionalJSON(r, &in); err != nil { // no body: the person's own feed
 		s.apiFail(w, r, err)
 		return
 	}

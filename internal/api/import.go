@@ -210,8 +210,8 @@ func runImport[T any, P importPlan[T]](s *API, w http.ResponseWriter, r *http.Re
 func (s *API) importProblemList(w http.ResponseWriter, r *http.Request, problems []staffio.Problem, lang string) {
 	err := &apperr.Error{Code: apperr.Invalid, Key: "import.rejected", Args: map[string]any{"Count": len(problems)}}
 	body := problemBody{Type: "urn:telework:problem:invalid", Title: i18n.T(lang, "problem.invalid", nil),
-		Status: http.StatusUnprocessableEntity, Detail: i18n.Error(lang, err), Instance: r.URL.Path, RequestID: requestID(r),
-		Errors: problemFields(problems, lang)}
+		Status: http.StatusUnprocessableEntity, Detail: i18n.Error(lang, err), Code: err.Key, Instance: r.URL.Path,
+		RequestID: requestID(r), Errors: problemFields(problems, lang)}
 	enc := problemEncoder(w, http.StatusUnprocessableEntity, lang)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(body)

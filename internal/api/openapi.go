@@ -141,7 +141,8 @@ func schemas() map[string]any {
 			"properties": map[string]any{
 				"type": str("problem type URI"), "title": str("summary in the caller's language"), "status": map[string]any{"type": "integer"},
 				"detail": str("explanation"), "instance": str("request path"), "request_id": str("for the operator's logs"),
-				"errors": map[string]any{"type": "array", "items": obj([]string{"field", "detail"}, map[string]any{"field": str("the field name (take_out.items for a nested one, input for the body's shape); for a rule of the telework policy refusing an application, finding.<rule> (the rule key, as in findings[].rule)"), "detail": str("what is wrong"),
+				"code": str("the machine-readable reason, stable across languages (e.g. apply.state.approved for an application already approved, apply.decided_just_now to retry after a moment, apply.changed_since for a stale If-Match or version, error.stale for a stale version of a record, api.idempotency_running while the first request with the same Idempotency-Key still runs); tools branch on it, never on detail"),
+				"errors": map[string]any{"type": "array", "items": obj([]string{"field", "detail"}, map[string]any{"code": str("the rule the field broke (e.g. field.required, field.date)"), "field": str("the field name (take_out.items for a nested one, input for the body's shape); for a rule of the telework policy refusing an application, finding.<rule> (the rule key, as in findings[].rule)"), "detail": str("what is wrong"),
 					"line": integer("row of an uploaded file, as Excel numbers it (imports)"), "column": str("column header as written in an uploaded file (imports)")})},
 			}},
 		"Sensitive":   sensitive,
@@ -311,6 +312,9 @@ func (s *API) openAPIDocument() map[string]any {
 		if op.IfMatch {
 			params = append(params, map[string]any{"name": "If-Match", "in": "header", "required": true, "description": "the ETag from GET", "schema": map[string]any{"type": "string"}})
 		}
+		if op.SeenVersion {
+			params = append(params, map[string]any{"name": "If-Match", "in": "header", "required": false, "description": "the ETag the caller saw; another change since gives 409", "schema": map[string]any{"type": "string"}})
+		}
 		if op.Idempotent {
 			params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header", "required": false, "description": "retry-safe key (up to 200 characters)", "schema": map[string]any{"type": "string", "maxLength": 200}})
 		}
@@ -378,7 +382,7 @@ func (s *API) openAPIDocument() map[string]any {
 			o["parameters"] = params
 		}
 		if op.Body != "" {
-			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": ref(op.Body)}}}
+			o["requestBody"] = map[string]any{"required": !op.OptionalBody, "content": map[string]any{"application/json": map[string]any{"schema": ref(op.Body)}}}
 		}
 		if len(op.BodyTypes) > 0 {
 			content := map[string]any{}

@@ -23,10 +23,14 @@ import (
 
 // problemBody is RFC 9457 problem details plus per-field errors.
 type problemBody struct {
-	Type      string         `json:"type"`
-	Title     string         `json:"title"`
-	Status    int            `json:"status"`
-	Detail    string         `json:"detail,omitempty"`
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail,omitempty"`
+	// Code is the reason as a key (the message's id), the same in every
+	// language: a tool tells "retry in a moment" from "already decided"
+	// without reading Japanese (a review).
+	Code      string         `json:"code,omitempty"`
 	Instance  string         `json:"instance"`
 	RequestID string         `json:"request_id"`
 	Errors    []problemField `json:"errors,omitempty"`
@@ -35,6 +39,7 @@ type problemBody struct {
 type problemField struct {
 	Field  string `json:"field"`
 	Detail string `json:"detail"`
+	Code   string `json:"code,omitempty"`
 	// Line and Column locate a problem in an uploaded file (imports): the
 	// row number as Excel shows it and the column's header as written.
 	Line   int    `json:"line,omitempty"`
@@ -84,16 +89,26 @@ func (s *API) problem(w http.ResponseWriter, r *http.Request, status int, err er
 	}
 	body := problemBody{Type: "urn:telework:problem:" + string(code), Title: i18n.T(lang, "problem."+string(code), nil),
 		Status: status, Detail: i18n.Error(lang, err), Instance: r.URL.Path, RequestID: requestID(r)}
-	if e := apperr.As(err); e != nil {
-		msgs := i18n.FieldMessages(lang, err)
-		for _, f := range e.Fields {
-			if m, ok := msgs[f.Field]; ok {
-				body.Errors = append(body.Errors, problemField{Field: f.Field, Detail: m})
-				delete(msgs, f.Field)
-			}
+	body.Code, body.Errors = fieldProblems(lang, err)
+	_ = problemEncoder(w, status, lang).Encode(body)
+}
+
+// fieldProblems is the code of err and its fields' problems, each with its
+// message in lang and its rule's code (a field named twice once).
+func fieldProblems(lang string, err error) (string, []problemField) {
+	e := apperr.As(err)
+	if e == nil {
+		return "", nil
+	}
+	var out []problemField
+	msgs := i18n.FieldMessages(lang, err)
+	for _, f := range e.Fields {
+		if m, ok := msgs[f.Field]; ok {
+			out = append(out, problemField{Field: f.Field, Detail: m, Code: f.Key})
+			delete(msgs, f.Field)
 		}
 	}
-	_ = problemEncoder(w, status, lang).Encode(body)
+	return e.Key, out
 }
 
 // problemEncoder sets the headers of problem details in lang, writes
@@ -189,13 +204,15 @@ func decodeJSON(r *http.Request, dst any) error {
 			v.Add(unknownMemberPath(body, reflect.TypeOf(dst), name), "field.unknown", nil)
 			return v.Err()
 		case errors.Is(err, io.EOF):
-			return apperr.New(apperr.Invalid, "api.empty_body")
+			// The body's shape is the field "input", as docs/api.md
+			// promises for every such error (a review saw none named).
+			return apperr.At(apperr.Invalid, "input", "api.empty_body", nil)
 		default:
-			return apperr.New(apperr.Invalid, "api.bad_json")
+			return apperr.At(apperr.Invalid, "input", "api.bad_json", nil)
 		}
 	}
 	if dec.More() {
-		return apperr.New(apperr.Invalid, "api.bad_json")
+		return apperr.At(apperr.Invalid, "input", "api.bad_json", nil)
 	}
 	return nil
 }
@@ -217,7 +234,11 @@ func jsonKind(t reflect.Type) string {
 	case reflect.Bool:
 		return "boolean"
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		// 1.5 or 1e30 is a number, only not a whole one that fits: said
+		// as such, not 「数値で送ってください」 (a review).
+		return "integer"
+	case reflect.Float32, reflect.Float64:
 		return "number"
 	case reflect.Slice, reflect.Array:
 		if t.Elem().Kind() == reflect.Uint8 {

@@ -18,10 +18,10 @@ func (s *API) worktimeRoutes() []route.Route {
 	unit := route.Param{Name: "unit_id", Type: "integer", Desc: "the unit (and below); default: your own"}
 	return []route.Route{
 		{Method: "POST", Pattern: "/api/v1/worktime/start", Rule: route.Directory, Handler: s.apiWorktimeStart,
-			API: &route.Op{ID: "startWork", Tag: "worktime", Body: "WorktimeReport", Resp: "WorktimeOutcome", Idempotent: true,
+			API: &route.Op{ID: "startWork", Tag: "worktime", Body: "WorktimeReport", Resp: "WorktimeOutcome", Idempotent: true, OptionalBody: true,
 				Summary: "始業報告 at the server's clock (staff_id: a supervisor entering it on the person's behalf, 図表20); never refused for lack of an application, flagged instead; a start after the day's end report resumes the day (the time in between becomes a break, the end is cleared until the next end report); 409 while the day is open"}},
 		{Method: "POST", Pattern: "/api/v1/worktime/end", Rule: route.Directory, Handler: s.apiWorktimeEnd,
-			API: &route.Op{ID: "endWork", Tag: "worktime", Body: "WorktimeReport", Resp: "WorktimeOutcome", Idempotent: true,
+			API: &route.Op{ID: "endWork", Tag: "worktime", Body: "WorktimeReport", Resp: "WorktimeOutcome", Idempotent: true, OptionalBody: true,
 				Summary: "終業報告 at the server's clock with the day's warnings; mode and place, when given, correct the day's (audited); presence becomes offline"}},
 		{Method: "POST", Pattern: "/api/v1/worktime/break", Rule: route.Directory, Handler: s.apiWorktimeBreak,
 			API: &route.Op{ID: "recordBreak", Tag: "worktime", Body: "WorktimeBreakInput", Resp: "WorktimeDay", Idempotent: true,
@@ -125,7 +125,9 @@ func worktimeBreaksOut(d worktime.Day) []worktimeBreakOut {
 func (s *API) apiWorktimeReport(w http.ResponseWriter, r *http.Request, end bool) {
 	p := principal(r)
 	var in worktimeReportJSON
-	if err := decodeJSON(r, &in); err != nil {
+	// Every member is optional: one tap sends no body at all (a review
+	// saw 「送信データが空です」 for a bare POST).
+	if err := optionalJSON(r, &in); err != nil {
 		s.apiFail(w, r, err)
 		return
 	}

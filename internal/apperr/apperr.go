@@ -185,17 +185,39 @@ func Merge(errs ...error) error {
 // service's names to those of a form's inputs or an API's members), so
 // that an error names the field the caller sent; other errors unchanged.
 func Renamed(err error, names map[string]string) error {
+	if CodeOf(err) != Invalid {
+		return err
+	}
+	return eachNamed(err, names, func(fe *FieldError, to string) { fe.Field = to })
+}
+
+// Labelled is err with the fields named in labels given their label's
+// message key (LabelKey): a member whose product-wide label means
+// something else here ("ids" are applications elsewhere, notifications
+// on the in-app list) is named for what it is; other errors unchanged.
+func Labelled(err error, labels map[string]string) error {
+	return eachNamed(err, labels, func(fe *FieldError, key string) {
+		args := map[string]any{"LabelKey": key}
+		for k, v := range fe.Args {
+			args[k] = v
+		}
+		fe.Args = args
+	})
+}
+
+// eachNamed is a copy of err with fn applied to each field named in m;
+// err as it is when it names none (a wrapping error, such as a policy
+// refusal with its findings, keeps its type).
+func eachNamed(err error, m map[string]string, fn func(fe *FieldError, v string)) error {
 	e := As(err)
-	if e == nil || e.Code != Invalid || !slices.ContainsFunc(e.Fields, func(f FieldError) bool { _, ok := names[f.Field]; return ok }) {
-		// Nothing to rename: err as it is (a wrapping error, such as a
-		// policy refusal with its findings, keeps its type).
+	if e == nil || !slices.ContainsFunc(e.Fields, func(f FieldError) bool { _, ok := m[f.Field]; return ok }) {
 		return err
 	}
 	out := *e
 	out.Fields = make([]FieldError, len(e.Fields))
 	for i, fe := range e.Fields {
-		if to, ok := names[fe.Field]; ok {
-			fe.Field = to
+		if v, ok := m[fe.Field]; ok {
+			fn(&fe, v)
 		}
 		out.Fields[i] = fe
 	}

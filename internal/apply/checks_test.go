@@ -150,7 +150,7 @@ func TestPlanMissingAtSubmission(t *testing.T) {
 		if !slices.ContainsFunc(res.Findings, func(x policy.Finding) bool { return x.Rule == "plan.required" }) {
 			t.Errorf("the draft's check does not say the plan is missing: %+v", res.Findings)
 		}
-		sub, err := f.svc.Submit(ctx, f.a.ID, me, res.Application.ID)
+		sub, err := f.svc.Submit(ctx, f.a.ID, me, res.Application.ID, 0)
 		storetest.Must(t, err)
 		warned := func(name string, got *apply.Result) {
 			t.Helper()

@@ -72,7 +72,7 @@ func TestPlanRefusesUnknownAndTooManyTasks(t *testing.T) {
 		res, err := f.svc.Create(ctx, f.a.ID, f.who["staff"], req)
 		storetest.Must(t, err)
 		req.TaskIDs = []int64{7, 11}
-		if _, err := f.svc.Update(ctx, f.a.ID, f.who["staff"], res.Application.ID, req); apperr.CodeOf(err) != apperr.Invalid {
+		if _, err := f.svc.Update(ctx, f.a.ID, f.who["staff"], res.Application.ID, req, 0); apperr.CodeOf(err) != apperr.Invalid {
 			t.Errorf("update with an unknown task: %v", err)
 		}
 	})

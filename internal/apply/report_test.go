@@ -96,19 +96,33 @@ func TestReportRecordsPlannedHours(t *testing.T) {
 
 		// A break left blank is the planned one (the standard 60 minutes of
 		// a full day), as the form's hint says; 0 stated is none.
+		// A planned break as long as the time worked was not taken (a
+		// review saw 30 minutes at work reported as 0 minutes' work).
 		blank, none := f.approvedDay(t, "staff", day(time.June, 22)), f.approvedDay(t, "staff", day(time.June, 23))
+		short, long := f.approvedDay(t, "staff", day(time.June, 19)), f.approvedDay(t, "staff", day(time.June, 18))
 		f.now = time.Date(2026, time.June, 24, 9, 0, 0, 0, calendar.Tokyo)
 		for _, c := range []struct {
 			id              int64
+			end             string
 			brk             *int
 			wantBreak, want int
-		}{{blank, nil, 60, 462}, {none, new(0), 0, 522}} {
-			a, err := f.svc.Report(ctx, f.a.ID, f.who["staff"], c.id, apply.ReportInput{ActualStart: "08:33", ActualEnd: "17:15",
+		}{{blank, "17:15", nil, 60, 462}, {none, "17:15", new(0), 0, 522}, {short, "09:03", nil, 0, 30}} {
+			a, err := f.svc.Report(ctx, f.a.ID, f.who["staff"], c.id, apply.ReportInput{ActualStart: "08:33", ActualEnd: c.end,
 				BreakMinutes: c.brk, Work: "資料作成"})
 			storetest.Must(t, err)
 			if rep := a.Days[0].Report; rep.BreakMinutes != c.wantBreak || rep.ActualMinutes != c.want {
 				t.Errorf("break %v: recorded %d min, actual %d min; want %d, %d", c.brk, rep.BreakMinutes, rep.ActualMinutes,
 					c.wantBreak, c.want)
+			}
+		}
+		// A break stated as long as the time from start to end: refused
+		// naming the field, nothing written.
+		for _, brk := range []int{30, 240} {
+			_, err := f.svc.Report(ctx, f.a.ID, f.who["staff"], long, apply.ReportInput{ActualStart: "08:30", ActualEnd: "09:00",
+				BreakMinutes: new(brk), Work: "資料作成"})
+			if e := apperr.As(err); e == nil || len(e.Fields) != 1 || e.Fields[0].Field != "break_minutes" ||
+				e.Fields[0].Key != "apply.break_exceeds_span" {
+				t.Errorf("break %d of 30 minutes: %v", brk, err)
 			}
 		}
 	})

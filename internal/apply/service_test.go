@@ -272,7 +272,7 @@ func TestWithdrawReturnResubmit(t *testing.T) {
 		}
 		req := oneDay(day(time.June, 5))
 		req.Plan = "予算資料の作成(第3章まで)"
-		u, err := f.svc.Update(ctx, f.a.ID, f.who["staff"], res.Application.ID, req)
+		u, err := f.svc.Update(ctx, f.a.ID, f.who["staff"], res.Application.ID, req, 0)
 		storetest.Must(t, err)
 		if u.Application.Status != apply.Submitted || u.Application.Days[0].Date != day(time.June, 5) {
 			t.Fatalf("resubmitted: %+v", u.Application)
@@ -563,7 +563,7 @@ func TestDraftsAreTheAuthorsOwn(t *testing.T) {
 			}
 		}
 		// Submitted, it is the approver's to read.
-		_, err = f.svc.Submit(ctx, f.a.ID, f.who["staff"], draft.ID)
+		_, err = f.svc.Submit(ctx, f.a.ID, f.who["staff"], draft.ID, 0)
 		storetest.Must(t, err)
 		_, err = f.svc.Get(ctx, f.a.ID, f.who["kacho"], draft.ID)
 		storetest.Must(t, err)

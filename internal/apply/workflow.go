@@ -406,8 +406,10 @@ func idStr(id int64) string { return strconv.FormatInt(id, 10) }
 
 // Update replaces the content and days of the person's own draft or
 // returned application (edit before resubmitting); with r.Submit it is
-// submitted in the same step.
-func (s *Service) Update(ctx context.Context, tenantID int64, who *auth.Principal, id int64, r Request) (*Result, error) {
+// submitted in the same step. version is the application's version the
+// edit was made on (0: none named); another edit or action since then is
+// the state error of a conditional write, as every other action's.
+func (s *Service) Update(ctx context.Context, tenantID int64, who *auth.Principal, id int64, r Request, version int64) (*Result, error) {
 	e, days, skipped, err := s.prepare(ctx, tenantID, who, &r)
 	if err != nil {
 		return nil, err
@@ -425,7 +427,12 @@ func (s *Service) Update(ctx context.Context, tenantID int64, who *auth.Principa
 			return apperr.NotFoundErr("application")
 		}
 		if a.Decision != Draft && a.Decision != Returned {
-			return StateError(a.Status, ActSubmit)
+			// Not "another action came first": the person's own
+			// submitted application is not edited in place (a review).
+			return apperr.New(apperr.Conflict, "apply.edit_refused")
+		}
+		if err := seenVersion(a, version); err != nil {
+			return err
 		}
 		now := s.now()
 		before, prev := a.AuditView(), a.Version
@@ -467,8 +474,9 @@ func (s *Service) Update(ctx context.Context, tenantID int64, who *auth.Principa
 	return res, nil
 }
 
-// Discard deletes the person's own draft (never submitted).
-func (s *Service) Discard(ctx context.Context, tenantID int64, who *auth.Principal, id int64) error {
+// Discard deletes the person's own draft (never submitted); version as
+// Update's.
+func (s *Service) Discard(ctx context.Context, tenantID int64, who *auth.Principal, id int64, version int64) error {
 	if who == nil || who.StaffID == 0 || who.ReadOnly {
 		return apperr.Forbid()
 	}
@@ -481,7 +489,10 @@ func (s *Service) Discard(ctx context.Context, tenantID int64, who *auth.Princip
 			return apperr.NotFoundErr("application")
 		}
 		if a.Decision != Draft {
-			return StateError(a.Status, ActWithdraw)
+			return apperr.New(apperr.Conflict, "apply.discard_refused")
+		}
+		if err := seenVersion(a, version); err != nil {
+			return err
 		}
 		if err := tx.DeleteApplication(ctx, tenantID, id); err != nil {
 			return err
@@ -493,8 +504,8 @@ func (s *Service) Discard(ctx context.Context, tenantID int64, who *auth.Princip
 
 // Submit submits the person's own draft or returned application, checking
 // the rules again now (a *Refused error with the findings when they refuse
-// it; nothing is written).
-func (s *Service) Submit(ctx context.Context, tenantID int64, who *auth.Principal, id int64) (*Result, error) {
+// it; nothing is written); version as Update's.
+func (s *Service) Submit(ctx context.Context, tenantID int64, who *auth.Principal, id int64, version int64) (*Result, error) {
 	if who == nil || who.StaffID == 0 || who.ReadOnly {
 		return nil, apperr.Forbid()
 	}
@@ -533,6 +544,9 @@ func (s *Service) Submit(ctx context.Context, tenantID int64, who *auth.Principa
 		if !Allowed(a.Decision, ActSubmit) {
 			return StateError(a.Status, ActSubmit)
 		}
+		if err := seenVersion(a, version); err != nil {
+			return err
+		}
 		now := s.now()
 		fs, ver, err := s.evaluate(ctx, tx, tenantID, e, a.Request().PolicyApplication(a.ID, a.Dates()),
 			policy.AtSubmit, now)
@@ -551,6 +565,18 @@ func (s *Service) Submit(ctx context.Context, tenantID int64, who *auth.Principa
 		return nil, s.stale(ctx, tenantID, id, ActSubmit, err)
 	}
 	return res, nil
+}
+
+// seenVersion refuses an edit, submission or discard of a version other
+// than the one the person saw (If-Match or "version"; 0: none named): the
+// content changed since (a second tab, another device), and the action
+// would be taken on content the person never saw (a review found stale
+// If-Match headers ignored).
+func seenVersion(a *Application, version int64) error {
+	if version != 0 && a.Version != version {
+		return apperr.New(apperr.Conflict, "apply.changed_since")
+	}
+	return nil
 }
 
 // stale turns the conflict of a conditional write (another action came
@@ -963,6 +989,10 @@ func (in *ReportInput) Clean() error {
 	}
 	if b := in.BreakMinutes; b != nil && (*b < 0 || *b > 240) {
 		v.Add("break_minutes", "field.range", map[string]any{"Min": 0, "Max": 240})
+	} else if span := span2(in.ActualStart, in.ActualEnd, 0); b != nil && span > 0 && *b >= span {
+		// A break as long as the time at work leaves no work to report
+		// (a review saw 08:30–09:00 with 240 minutes' break accepted).
+		v.Add("break_minutes", "apply.break_exceeds_span", map[string]any{"Break": *b, "Span": span})
 	}
 	if in.Work == "" && !in.Verbal {
 		v.Add("work", "field.required", nil)
@@ -1044,6 +1074,10 @@ func (s *Service) Report(ctx context.Context, tenantID int64, who *auth.Principa
 			actualBreak := planBreak
 			if in.BreakMinutes != nil {
 				actualBreak = *in.BreakMinutes
+			} else if span := span2(in.ActualStart, in.ActualEnd, 0); span > 0 && planBreak >= span {
+				// The planned break of a day longer than the one worked
+				// (a full day's hour for 30 minutes at work) was not taken.
+				actualBreak = 0
 			}
 			rep := &Report{PlannedStart: ps, PlannedEnd: pe, ActualStart: in.ActualStart, ActualEnd: in.ActualEnd,
 				BreakMinutes: actualBreak, Work: in.Work, Products: in.Products, Verbal: in.Verbal,

@@ -538,7 +538,7 @@ func (h *historyPlan) applicationAt(p *teleworker, req apply.Request, res result
 		fixed := req
 		fixed.Plan = req.Plan + "（" + fixes[h.r.IntN(len(fixes))] + "）"
 		h.add(fix, func() error {
-			_, err := h.cs.Apply.Update(h.ctx, h.tid, p.who, a.id, fixed)
+			_, err := h.cs.Apply.Update(h.ctx, h.tid, p.who, a.id, fixed, 0)
 			h.stats.Actions["resubmit"]++
 			return err
 		})

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/language"
 
 	"telework/internal/apperr"
+	"telework/internal/calendar"
 )
 
 //go:embed messages/*.toml
@@ -155,7 +156,7 @@ func FieldMessages(lang string, err error) map[string]string {
 		for _, f := range e.Fields {
 			if _, dup := out[f.Field]; !dup {
 				args := map[string]any{"Field": fieldName(lang, f.Field)}
-				if f.Key == "field.unknown" {
+				if f.Key == "field.unknown" || f.Key == "field.not_for_action" {
 					// A member the request may not have is named as sent: a
 					// label would say it is some other field ("days" is
 					// 取り消す日 for an application, not a token's life).
@@ -186,4 +187,14 @@ func fieldName(lang, field string) string {
 		return field
 	}
 	return s
+}
+
+// OffName says the calendar's fixed names of days off (土曜日, 日曜日,
+// 年末年始, 休日) in the language; a holiday's or closure's own name is
+// data and stays as it is (pages and the API's skipped[].reason).
+func OffName(lang, name string) string {
+	if k := calendar.NameKey(name); k != "" {
+		return T(lang, k, nil)
+	}
+	return name
 }

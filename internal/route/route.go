@@ -214,6 +214,11 @@ type Op struct {
 	List       bool   // the response is a page of Resp
 	IfMatch    bool   // PATCH with If-Match
 	Idempotent bool   // POST honours Idempotency-Key
+	// OptionalBody: the JSON body may be left out (every member optional);
+	// SeenVersion: an optional If-Match naming the version the caller saw
+	// (a stale one is the 409 of Conflict, not 412).
+	OptionalBody bool
+	SeenVersion  bool
 	// Refusal names the schema of the 422 body when it carries more than
 	// problem details (an application's findings); Conflict describes the
 	// 409 the operation answers when the object's state or a capacity

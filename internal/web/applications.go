@@ -507,7 +507,7 @@ func (s *Server) applicationUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.Submit = action != "draft"
-	res, err := s.svc.Apply.Update(r.Context(), p.TenantID, p, id, req)
+	res, err := s.svc.Apply.Update(r.Context(), p.TenantID, p, id, req, 0)
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.NotFound {
 			s.fail(w, r, err)
@@ -526,7 +526,7 @@ func (s *Server) applicationUpdate(w http.ResponseWriter, r *http.Request) {
 // applicationSubmit submits a draft as it is.
 func (s *Server) applicationSubmit(w http.ResponseWriter, r *http.Request) {
 	s.onApplication(w, r, func(_ *form, p *auth.Principal, id int64) (string, string, error) {
-		_, err := s.svc.Apply.Submit(r.Context(), p.TenantID, p, id)
+		_, err := s.svc.Apply.Submit(r.Context(), p.TenantID, p, id, 0)
 		return "flash.applyweb_submitted", "", err
 	})
 }
@@ -541,7 +541,7 @@ func (s *Server) applicationWithdraw(w http.ResponseWriter, r *http.Request) {
 // applicationDiscard deletes the person's own draft.
 func (s *Server) applicationDiscard(w http.ResponseWriter, r *http.Request) {
 	s.onApplication(w, r, func(_ *form, p *auth.Principal, id int64) (string, string, error) {
-		return "flash.applyweb_discarded", "/applications", s.svc.Apply.Discard(r.Context(), p.TenantID, p, id)
+		return "flash.applyweb_discarded", "/applications", s.svc.Apply.Discard(r.Context(), p.TenantID, p, id, 0)
 	})
 }
 

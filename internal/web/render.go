@@ -119,15 +119,9 @@ func orderErrors(errs map[string]string, seq []string) []fieldMessage {
 // OffName is the name of a day off in the page's language (offName).
 func (v *view) OffName(name string) string { return offName(v.Lang, name) }
 
-// offName says the calendar's fixed names of days off (土曜日, 日曜日,
-// 年末年始, 休日) in the language; a holiday's or closure's own name is
-// data and stays as it is.
-func offName(l, name string) string {
-	if k := calendar.NameKey(name); k != "" {
-		return i18n.T(l, k, nil)
-	}
-	return name
-}
+// offName says the calendar's fixed names of days off in the language
+// (i18n.OffName).
+func offName(l, name string) string { return i18n.OffName(l, name) }
 
 // T translates in the page's language.
 func (v *view) T(key string, args ...any) string {
