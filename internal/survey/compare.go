@@ -51,7 +51,7 @@ func Compared(pre, post []Question) []Question {
 // number of pre-trial answers. The comparison's total is hidden unless it
 // and its differences from both surveys' totals are 0 or ≥ K; a group is
 // hidden (with everything in it) when it or its difference from the same
-// post-trial group is 1..K-1, then complementary suppression over groups.
+// post-trial group is 1..K-1, then protected with the rest (buildShared).
 func NewComparison(post *Dataset, postQs []Question, compared []Question, pairs []Pair, nPre int, locale string) *Dataset {
 	qs := make([]Question, 0, len(compared)+6)
 	var attrs []Question
@@ -97,7 +97,7 @@ func NewComparison(post *Dataset, postQs []Question, compared []Question, pairs 
 	d := newDataset(qs, answers, locale)
 	small := func(n int) bool { return n > 0 && n < d.K }
 	d.nHidden = d.N < d.K || small(post.N-d.N) || small(nPre-d.N)
-	d.ghidden = map[string][]bool{}
+	d.ghidden, d.postN, d.postG = map[string][]bool{}, post.N, map[string][]int{}
 	for attr, q := range d.attrQ {
 		pg, ok := post.groups[attr]
 		if !ok {
@@ -115,13 +115,13 @@ func NewComparison(post *Dataset, postQs []Question, compared []Question, pairs 
 			}
 		}
 		d.applyGroups(attr, v, counts, groups)
-		sizes := make([]int, len(pg))
-		for gi, g := range d.groups[attr] {
-			sizes[gi] = g.N
+		for _, g := range pg {
+			d.postG[attr] = append(d.postG[attr], g.N)
 		}
-		d.ghidden[attr] = protect([]int{len(sizes)}, sizes, d.K, func(_ int, c []int) bool {
-			return !d.published() || small(pg[c[0]].N-sizes[c[0]])
-		})
+	}
+	d.buildShared()
+	for attr, cs := range d.gCell {
+		_, d.ghidden[attr] = d.shared.read(cs)
 	}
 	return d
 }

@@ -6,38 +6,34 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
-// The k-anonymous tabulation (k = K = 5). Every count this file publishes
-// is 0 or at least K, and so is the difference of any two published counts
-// of which one describes a subset of the other by definition (a cell and
-// its row or column total, a cross-tabulation cell and the one-attribute
-// cell it lies in, a group and the whole survey …). How:
+// The k-anonymous tabulation (k = K = 5). How:
 //
 //   - Attribute answers are merged into fixed groups once per survey
-//     (mergeGroups): every group has at least K respondents, so a group,
-//     its complement and the whole survey are safe. Fewer than two groups:
-//     no breakdown by that attribute.
-//   - Tables are built in levels: the survey total; the distribution of a
-//     question over everyone; a question by one attribute; two attributes
-//     (respondents); a question by two attributes. A cell is hidden when
-//     its count is 1..K-1, when any table it lies in at the level below
-//     hid the cell it falls in (what lies under a hidden count is hidden,
-//     so no sum of published cells rebuilds a hidden one), and by
-//     complementary suppression: along every line of a table (cells
-//     adding up to a published total) the hidden cells must add up to 0
-//     or at least K, else the smallest published non-zero cell of the line
-//     is hidden too (protect).
-//   - Then, for a published cell c inside a published total T, T − c is
-//     the sum of the other cells of the line: published ones (each 0 or
-//     ≥ K) plus the hidden ones (0 or ≥ K together), so 0 or ≥ K. Nested
-//     counts further apart are chains of such steps through published
-//     counts, and a sum of numbers that are each 0 or ≥ K is 0 or ≥ K.
+//     (mergeGroups): every group has at least K respondents. Fewer than
+//     two groups: no breakdown by that attribute.
+//   - Every table a view can show a variable in (overall, by each
+//     attribute, by each pair of attributes) is one system of counts with
+//     the equations that tie them (a line of cells adds up to its total,
+//     in any table), together with the shared counts (the total, the
+//     groups, the pairs of groups), suppressed together (suppress.go), so
+//     that what an attacker holding every published number of every view
+//     can derive is bounded, not only what one line gives.
+//   - A count of 1..K-1 is hidden, and so is everything that adds up to a
+//     hidden count. Then complementary suppression: interval propagation
+//     over all the equations to its fixpoint (a line with one unknown pins
+//     it, the result feeds the crossing lines, and so on) must leave every
+//     hidden count of 1..K-1 at least K possible values, and the hidden
+//     cells of every line, together, too when they are 1..K-1 people;
+//     until they do, the smallest published cell of the line that narrows
+//     them most is hidden as well.
 //   - Results come only from a closed survey, whose answers are fixed:
 //     asking again later cannot difference two states of the data.
 //
-// kanon_test.go publishes every table of generated surveys and checks
-// every nesting pair.
+// kanon_test.go publishes every table of generated surveys and attacks
+// the published numbers with its own fixpoint over every set they count.
 
 // Variable is one tabulated item: a single-choice or scale question, one
 // option of a multiple-choice question (selected or not), or a number
@@ -83,6 +79,19 @@ type Dataset struct {
 	// hidden because they differ from the post-trial ones by 1..K-1.
 	nHidden bool
 	ghidden map[string][]bool
+	// A comparison's groups lie inside the post-trial survey's (and its
+	// total inside the post-trial total): their sizes, published there.
+	postN int
+	postG map[string][]int
+	// The suppression (suppress.go): the shared counts, protected when the
+	// dataset is made, and each variable's tables, protected together the
+	// first time one of them is asked for.
+	shared *system
+	nCell  int
+	gCell  map[string][]int
+	acCell map[string][]int
+	mu     sync.Mutex
+	items  map[string]*item
 }
 
 // linkedOnly reports whether v cannot be a table of d: in a linked
@@ -192,6 +201,7 @@ func NewDataset(qs []Question, answers []Answer, locale string) *Dataset {
 	for attr, q := range d.attrQ {
 		d.mergeGroups(attr, q)
 	}
+	d.buildShared()
 	return d
 }
 
@@ -338,73 +348,6 @@ var ErrNoBreakdown = errors.New("survey: no k-safe breakdown by that attribute")
 // ErrTooFew is a survey with fewer than K answers: nothing is published.
 var ErrTooFew = errors.New("survey: fewer answers than k")
 
-// protect decides which cells of a grid (shape, counts in row-major
-// order) are hidden: counts of 1..k-1, cells whose line total along some
-// axis is hidden (parentHidden), and complementary suppression until the
-// hidden cells of every line add up to 0 or at least k.
-func protect(shape []int, counts []int, k int, parentHidden func(axis int, c []int) bool) []bool {
-	n := len(counts)
-	hidden := make([]bool, n)
-	strides := make([]int, len(shape))
-	s := 1
-	for d := len(shape) - 1; d >= 0; d-- {
-		strides[d] = s
-		s *= shape[d]
-	}
-	coords := make([]int, len(shape))
-	at := func(i int) []int {
-		for d := range shape {
-			coords[d] = i / strides[d] % shape[d]
-		}
-		return coords
-	}
-	for i, c := range counts {
-		if c > 0 && c < k {
-			hidden[i] = true
-			continue
-		}
-		if parentHidden != nil {
-			cs := at(i)
-			for d := range shape {
-				if parentHidden(d, cs) {
-					hidden[i] = true
-					break
-				}
-			}
-		}
-	}
-	for changed := true; changed; {
-		changed = false
-		for d := range shape {
-			for start := 0; start < n; start++ {
-				if at(start)[d] != 0 {
-					continue
-				}
-				sum, pick := 0, -1
-				for j := 0; j < shape[d]; j++ {
-					i := start + j*strides[d]
-					if hidden[i] {
-						sum += counts[i]
-					} else if counts[i] > 0 && (pick < 0 || counts[i] < counts[pick]) {
-						pick = i
-					}
-				}
-				if sum == 0 || sum >= k {
-					continue
-				}
-				if pick >= 0 {
-					hidden[pick], changed = true, true
-				}
-				// No published non-zero cell left: the line adds up to
-				// its total, which is then below k and hidden itself (its
-				// cells are hidden with it).
-
-			}
-		}
-	}
-	return hidden
-}
-
 func cells(counts []int, hidden []bool) []Cell {
 	out := make([]Cell, len(counts))
 	for i, c := range counts {
@@ -418,11 +361,8 @@ func cells(counts []int, hidden []bool) []Cell {
 
 // overall is the distribution of v over everyone (line total: N).
 func (d *Dataset) overall(v *Variable) ([]int, []bool) {
-	counts := make([]int, len(v.Values))
-	for _, c := range d.codes[v.ID] {
-		counts[c]++
-	}
-	return counts, protect([]int{len(counts)}, counts, d.K, func(int, []int) bool { return !d.published() })
+	it := d.item(v)
+	return it.s.read(it.overall)
 }
 
 // attrOf is the attribute a variable tabulates by its groups ("" for an
@@ -456,55 +396,187 @@ func (d *Dataset) byAttr(v *Variable, attr string) ([]int, []bool) {
 		}
 		return tc, th
 	}
-	gs := d.groups[attr]
-	nv := len(v.Values)
-	counts := make([]int, len(gs)*nv)
-	gc, vc := d.gcode[attr], d.codes[v.ID]
-	for r := range vc {
-		counts[int(gc[r])*nv+int(vc[r])]++
-	}
-	_, totHidden := d.overall(v)
-	return counts, protect([]int{len(gs), nv}, counts, d.K, func(axis int, c []int) bool {
-		if axis == 0 { // the line over groups adds up to the value's overall count
-			return totHidden[c[1]]
-		}
-		return d.ghidden[attr] != nil && d.ghidden[attr][c[0]] // the line over values adds up to the group
-	})
+	it := d.item(v)
+	return it.s.read(it.by[attr])
 }
 
 // attrCross is the respondents by two attributes: [group a][group b].
 func (d *Dataset) attrCross(a, b string) ([]int, []bool) {
-	ga, gb := d.groups[a], d.groups[b]
-	counts := make([]int, len(ga)*len(gb))
-	ca, cb := d.gcode[a], d.gcode[b]
-	for r := range ca {
-		counts[int(ca[r])*len(gb)+int(cb[r])]++
-	}
-	return counts, protect([]int{len(ga), len(gb)}, counts, d.K, nil)
+	return d.shared.read(d.acCell[a+"|"+b])
 }
 
 // cross is v by two attributes: [group a][group b][value].
 func (d *Dataset) cross(v *Variable, a, b string) ([]int, []bool, []int, []bool) {
-	ga, gb := d.groups[a], d.groups[b]
-	nb, nv := len(gb), len(v.Values)
-	counts := make([]int, len(ga)*nb*nv)
-	ca, cb, vc := d.gcode[a], d.gcode[b], d.codes[v.ID]
-	for r := range vc {
-		counts[(int(ca[r])*nb+int(cb[r]))*nv+int(vc[r])]++
+	it := d.item(v)
+	counts, hidden := it.s.read(it.cross[a+"|"+b])
+	ab, hAB := d.attrCross(a, b)
+	return counts, hidden, ab, hAB
+}
+
+// item is the protected tables of one variable: every table any view of
+// the results can show it in, suppressed together.
+type item struct {
+	s       *system
+	overall []int
+	by      map[string][]int // attribute → [group][value]
+	cross   map[string][]int // "a|b" (AttrKeys order) → [group a][group b][value]
+}
+
+func (s *system) read(ix []int) ([]int, []bool) {
+	counts, hidden := make([]int, len(ix)), make([]bool, len(ix))
+	for i, c := range ix {
+		counts[i], hidden[i] = s.val[c], s.hidden[c]
 	}
-	_, hA := d.byAttr(v, a)
-	_, hB := d.byAttr(v, b)
-	abCounts, hAB := d.attrCross(a, b)
-	hidden := protect([]int{len(ga), nb, nv}, counts, d.K, func(axis int, c []int) bool {
-		switch axis {
-		case 0: // over a: total is (b, value) of v by b
-			return hB[c[1]*nv+c[2]]
-		case 1: // over b: total is (a, value) of v by a
-			return hA[c[0]*nv+c[2]]
+	return counts, hidden
+}
+
+// buildShared protects the counts every table of the survey shares: the
+// total, the groups of each attribute and the pairs of groups of two
+// attributes. A survey's sizes are never hidden to protect another count.
+// A comparison's groups are: each lies inside the post-trial group, whose
+// size is published, so the people of that group who answered only the
+// post-trial survey are a count of their own, never shown and protected
+// like any other.
+func (d *Dataset) buildShared() {
+	linked := d.postG != nil
+	s := &system{max: max(d.N, d.postN)}
+	d.nCell = s.cell(d.N, true, d.K)
+	d.gCell, d.acCell, d.items = map[string][]int{}, map[string][]int{}, map[string]*item{}
+	outside := func(in, n int) {
+		post, rest := s.cell(n, true, d.K), s.cell(n-s.val[in], true, d.K)
+		s.equation(post, []int{in, rest})
+		s.hide(rest)
+	}
+	if linked {
+		outside(d.nCell, d.postN)
+	}
+	attrs := d.Attrs()
+	for _, a := range attrs {
+		var cs []int
+		for gi, g := range d.groups[a] {
+			c := s.cell(g.N, !linked, d.K)
+			if linked {
+				outside(c, d.postG[a][gi])
+			}
+			cs = append(cs, c)
 		}
-		return hAB[c[0]*nb+c[1]] // over values: total is the (a, b) respondents
-	})
-	return counts, hidden, abCounts, hAB
+		s.equation(d.nCell, cs)
+		d.gCell[a] = cs
+	}
+	if !linked { // a comparison publishes no pair of groups
+		for i, a := range attrs {
+			for _, b := range attrs[i+1:] {
+				ga, gb := d.gCell[a], d.gCell[b]
+				counts := make([]int, len(ga)*len(gb))
+				ca, cb := d.gcode[a], d.gcode[b]
+				for r := range ca {
+					counts[int(ca[r])*len(gb)+int(cb[r])]++
+				}
+				cs := make([]int, len(counts))
+				for j, n := range counts {
+					cs[j] = s.cell(n, false, d.K)
+				}
+				d.lines(s, cs, []int{len(ga), len(gb)}, [][]int{gb, ga})
+				d.acCell[a+"|"+b] = cs
+			}
+		}
+	}
+	if !d.published() {
+		s.hide(d.nCell)
+	}
+	d.suppress(s)
+	d.shared = s
+}
+
+// lines writes the equations of a grid of cells (shape, row-major): the
+// line along axis x adds up to totals[x][the line's other coordinates, in
+// row-major order].
+func (d *Dataset) lines(s *system, cs []int, shape []int, totals [][]int) {
+	strides := make([]int, len(shape))
+	n := 1
+	for x := len(shape) - 1; x >= 0; x-- {
+		strides[x] = n
+		n *= shape[x]
+	}
+	for x := range shape {
+		for start := 0; start < n; start++ {
+			if start/strides[x]%shape[x] != 0 {
+				continue
+			}
+			rest, m := 0, 1
+			for y := len(shape) - 1; y >= 0; y-- {
+				if y != x {
+					rest += start / strides[y] % shape[y] * m
+					m *= shape[y]
+				}
+			}
+			parts := make([]int, shape[x])
+			for j := range parts {
+				parts[j] = cs[start+j*strides[x]]
+			}
+			s.equation(totals[x][rest], parts)
+		}
+	}
+}
+
+// suppress hides the counts of 1..K-1 (and the marked ones) with what lies
+// under them, then protects them.
+func (d *Dataset) suppress(s *system) {
+	for i := range s.val {
+		if s.hidden[i] || s.sens[i] && !s.fixed[i] {
+			s.hide(i)
+		}
+	}
+	s.protect(d.K)
+}
+
+// item builds (once) the protected tables of v: overall, by each
+// attribute, by each pair of attributes, with the shared counts.
+func (d *Dataset) item(v *Variable) *item {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if it := d.items[v.ID]; it != nil {
+		return it
+	}
+	s := d.shared.clone()
+	it := &item{s: s, by: map[string][]int{}, cross: map[string][]int{}}
+	d.items[v.ID] = it
+	if c := d.attrOf(v); c != "" { // its tables are the groups and pairs of groups
+		it.overall = d.gCell[c]
+		return it
+	}
+	nv, vc := len(v.Values), d.codes[v.ID]
+	grid := func(n int, at func(r int) int) []int {
+		counts := make([]int, n)
+		for r := range vc {
+			counts[at(r)]++
+		}
+		cs := make([]int, n)
+		for i, c := range counts {
+			cs[i] = s.cell(c, false, d.K)
+		}
+		return cs
+	}
+	it.overall = grid(nv, func(r int) int { return int(vc[r]) })
+	s.equation(d.nCell, it.overall)
+	attrs := d.Attrs()
+	for _, a := range attrs {
+		ng, gc := len(d.groups[a]), d.gcode[a]
+		it.by[a] = grid(ng*nv, func(r int) int { return int(gc[r])*nv + int(vc[r]) })
+		d.lines(s, it.by[a], []int{ng, nv}, [][]int{it.overall, d.gCell[a]})
+	}
+	if d.ghidden == nil {
+		for i, a := range attrs {
+			for _, b := range attrs[i+1:] {
+				na, nb, ca, cb := len(d.groups[a]), len(d.groups[b]), d.gcode[a], d.gcode[b]
+				cs := grid(na*nb*nv, func(r int) int { return (int(ca[r])*nb+int(cb[r]))*nv + int(vc[r]) })
+				d.lines(s, cs, []int{na, nb, nv}, [][]int{it.by[b], it.by[a], d.acCell[a+"|"+b]})
+				it.cross[a+"|"+b] = cs
+			}
+		}
+	}
+	d.suppress(s)
+	return it
 }
 
 func (d *Dataset) mean(v *Variable, in func(r int) bool) *float64 {

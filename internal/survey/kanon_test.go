@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -59,12 +60,39 @@ func generate(rng *rand.Rand, qs []Question, n int) []Answer {
 type published struct {
 	counts map[string]int
 	dims   map[string]int // dimension → number of values
+	hidden map[string]bool
+	truth  map[string]int           // true counts of hidden sets, when given
+	count  func(map[string]int) int // else the true count of a set
+}
+
+func newPublished() *published {
+	return &published{counts: map[string]int{}, dims: map[string]int{}, hidden: map[string]bool{}, truth: map[string]int{}}
+}
+
+// countIn counts the records of d in a set ("attr:<a>=<group>",
+// "var:<id>=<value>").
+func countIn(d *Dataset, preds map[string]int) int {
+	n := 0
+	for r := 0; r < d.N; r++ {
+		in := true
+		for k, x := range preds {
+			dim, name, _ := strings.Cut(k, ":")
+			if dim == "attr" && int(d.gcode[name][r]) != x || dim == "var" && int(d.codes[name][r]) != x {
+				in = false
+				break
+			}
+		}
+		if in {
+			n++
+		}
+	}
+	return n
 }
 
 func key(preds map[string]int) string {
 	ks := make([]string, 0, len(preds))
 	for k, v := range preds {
-		ks = append(ks, fmt.Sprintf("%s=%d", k, v))
+		ks = append(ks, k+"="+strconv.Itoa(v))
 	}
 	sort.Strings(ks)
 	return strings.Join(ks, "&")
@@ -86,10 +114,11 @@ func parseKey(k string) map[string]int {
 
 func (p *published) add(t *testing.T, preds map[string]int, c Cell) {
 	t.Helper()
+	k := key(preds)
 	if c.Hidden {
+		p.hidden[k] = true
 		return
 	}
-	k := key(preds)
 	if prev, ok := p.counts[k]; ok && prev != c.Count {
 		t.Fatalf("%s published as %d and as %d", k, prev, c.Count)
 	}
@@ -112,7 +141,8 @@ func varDim(d *Dataset, v *Variable) string {
 // publishAll asks for every table the results can show: each item
 // overall, by every attribute, and by every pair of attributes (both ways).
 func publishAll(t *testing.T, d *Dataset) *published {
-	p := &published{counts: map[string]int{}, dims: map[string]int{}}
+	p := newPublished()
+	p.count = func(m map[string]int) int { return countIn(d, m) }
 	if d.N < d.K {
 		if _, err := d.Overall(d.vars[0].ID); err == nil {
 			t.Fatal("a survey with fewer than k answers published a table")
@@ -262,6 +292,119 @@ func leaks(p *published, k int) []string {
 	return out
 }
 
+// attack is someone who holds every published count and knows how the
+// sets nest: each set is the sum of its parts along any dimension it does
+// not fix. Hidden counts start as 0..N; every such equation narrows them
+// (a line with one unknown pins it, and what is pinned feeds the next
+// line) until nothing moves. It lists every hidden set of 1..k-1 people
+// narrowed to fewer than k possible counts (pinned ones included). A comparison's sets carry
+// "linked=0"; their complements in the post-trial sets ("linked=1": who
+// answered only the post-trial survey) are unknowns too.
+func attack(p *published, k int) []string {
+	n := p.counts[""]
+	id := map[string]int{}
+	var names []string
+	var lo, hi []int
+	add := func(x string, l, h int) {
+		if _, ok := id[x]; !ok {
+			id[x] = len(names)
+			names, lo, hi = append(names, x), append(lo, l), append(hi, h)
+		}
+	}
+	for x, c := range p.counts {
+		add(x, c, c)
+	}
+	for x := range p.hidden {
+		add(x, 0, n)
+	}
+	if _, ok := p.dims["linked"]; ok {
+		for _, x := range slices.Clone(names) {
+			px := parseKey(x)
+			if l, ok := px["linked"]; !ok || l != 0 || strings.Contains(x, "var:"+ComparePrefix) {
+				continue
+			}
+			px["linked"] = 1
+			y := key(px)
+			p.hidden[y] = true
+			add(y, 0, n)
+		}
+	}
+	var eqs [][]int // [total, parts...]
+	for xi, x := range names {
+		px := parseKey(x)
+		for dim, nv := range p.dims {
+			if _, in := px[dim]; in {
+				continue
+			}
+			e := []int{xi}
+			for v := 0; v < nv; v++ {
+				px[dim] = v
+				c, ok := id[key(px)]
+				if !ok {
+					e = nil
+					break
+				}
+				e = append(e, c)
+			}
+			delete(px, dim)
+			if len(e) > 1 {
+				eqs = append(eqs, e)
+			}
+		}
+	}
+	of := make([][]int, len(names))
+	for i, e := range eqs {
+		for _, x := range e {
+			of[x] = append(of[x], i)
+		}
+	}
+	queue, queued := []int{}, make([]bool, len(eqs))
+	for i := range eqs {
+		queue, queued[i] = append(queue, i), true
+	}
+	for len(queue) > 0 {
+		e := eqs[queue[0]]
+		queued[queue[0]] = false
+		queue = queue[1:]
+		var moved []int
+		t, sl, sh := e[0], 0, 0
+		for _, x := range e[1:] {
+			sl, sh = sl+lo[x], sh+hi[x]
+		}
+		if sl > lo[t] || sh < hi[t] {
+			lo[t], hi[t] = max(lo[t], sl), min(hi[t], sh)
+			moved = append(moved, t)
+		}
+		for _, x := range e[1:] {
+			l, h := max(lo[x], lo[t]-(sh-hi[x])), min(hi[x], hi[t]-(sl-lo[x]))
+			if l != lo[x] || h != hi[x] {
+				sl, sh = sl-lo[x]+l, sh-hi[x]+h
+				lo[x], hi[x] = l, h
+				moved = append(moved, x)
+			}
+		}
+		for _, x := range moved {
+			for _, i := range of[x] {
+				if !queued[i] {
+					queue, queued[i] = append(queue, i), true
+				}
+			}
+		}
+	}
+	var out []string
+	for x := range p.hidden {
+		v, ok := p.truth[x]
+		if !ok {
+			v = p.count(parseKey(x))
+		}
+		if i := id[x]; v > 0 && v < k && hi[i]-lo[i]+1 < k {
+			out = append(out, fmt.Sprintf("%s = %d (narrowed to %d..%d)", x, v, lo[i], hi[i]))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // TestNoSmallGroupCanBeDerived publishes every breakdown and every pair of
 // breakdowns of generated surveys of many sizes and checks every nesting
 // pair and every line of published counts.
@@ -275,6 +418,9 @@ func TestNoSmallGroupCanBeDerived(t *testing.T) {
 			if l := leaks(p, K); len(l) > 0 {
 				t.Fatalf("n=%d seed=%d: %d small groups derivable, e.g. %v", n, seed, len(l), l[:min(5, len(l))])
 			}
+			if l := attack(p, K); len(l) > 0 {
+				t.Fatalf("n=%d seed=%d: %d small groups narrowed, e.g. %v", n, seed, len(l), l[:min(5, len(l))])
+			}
 			if n >= 150 && len(p.counts) < 100 {
 				t.Fatalf("n=%d: only %d counts published: the test publishes almost nothing", n, len(p.counts))
 			}
@@ -282,25 +428,82 @@ func TestNoSmallGroupCanBeDerived(t *testing.T) {
 	}
 }
 
-// TestLeakCheckFindsDifferencing makes sure the check above can fail: the
-// counts of a table with only primary suppression give away small groups.
+// TestLeakCheckFindsDifferencing makes sure the checks above can fail: the
+// counts of a table with only primary suppression give away small groups,
+// and so do the reviewer's tables (issue 16: 50代以上 そう思う = 1 through
+// a line with one hidden cell and the crossing line).
 func TestLeakCheckFindsDifferencing(t *testing.T) {
-	p := &published{counts: map[string]int{}, dims: map[string]int{"attr:gender": 2, "var:q": 2}}
+	p := newPublished()
+	p.dims = map[string]int{"attr:gender": 2, "var:q": 2}
 	p.counts[""] = 20
 	p.counts["attr:gender=0"] = 12
 	p.counts["attr:gender=1"] = 8
 	p.counts["attr:gender=0&var:q=0"] = 9 // the row's other cell is 3
 	p.counts["var:q=0"] = 15
-	l := leaks(p, K)
-	if len(l) == 0 {
+	if l := leaks(p, K); len(l) == 0 {
 		t.Fatal("the leak check found nothing in a leaking table")
 	}
-	// and the same table through protect publishes nothing that leaks
-	counts := []int{9, 3, 6, 2}
-	hidden := protect([]int{2, 2}, counts, K, nil)
-	for i, h := range hidden {
-		if !h {
-			t.Errorf("cell %d (%d) published: its row or column would give away a small cell", i, counts[i])
+	// The reviewer's table: every line has 0 or ≥ 2 hidden cells adding up
+	// to 0 or ≥ K, yet the fixpoint pins 50代以上 × そう思う to 1.
+	r := newPublished()
+	r.dims = map[string]int{"attr:age": 4, "var:r": 6}
+	grid := [][]int{{20, 29, 25, 11, 0, 0}, {10, 11, 14, 2, 0, 0}, {8, 14, 25, 13, 0, 0}, {1, 3, 6, 3, 0, 0}}
+	shown := [][]bool{{true, true, true, true, true, true}, {true, false, true, false, true, true},
+		{false, true, true, true, true, true}, {false, false, true, false, true, true}}
+	r.counts[""] = 195
+	for v := range 6 {
+		sum := 0
+		for g := range 4 {
+			sum += grid[g][v]
+		}
+		r.counts[key(map[string]int{"var:r": v})] = sum
+	}
+	for g := range 4 {
+		n := 0
+		for v := range 6 {
+			k := key(map[string]int{"attr:age": g, "var:r": v})
+			r.truth[k] = grid[g][v]
+			if shown[g][v] {
+				r.counts[k] = grid[g][v]
+			} else {
+				r.hidden[k] = true
+			}
+			n += grid[g][v]
+		}
+		r.counts[key(map[string]int{"attr:age": g})] = n
+	}
+	if l := attack(r, K); !slices.ContainsFunc(l, func(s string) bool { return strings.HasPrefix(s, "attr:age=3&var:r=0 = 1 ") }) {
+		t.Fatalf("the attacker did not pin 50代以上 × そう思う: %v", l)
+	}
+	// and the same table through the suppression publishes nothing that
+	// leaks: every line with a hidden cell has another one, and the
+	// attacker narrows no small cell below K values.
+	s := &system{max: 195}
+	total := s.cell(195, true, K)
+	var rowsT, colsT, cs []int
+	for g := range 4 {
+		n := 0
+		for v := range 6 {
+			n += grid[g][v]
+		}
+		rowsT = append(rowsT, s.cell(n, true, K))
+	}
+	for v := range 6 {
+		colsT = append(colsT, s.cell(r.counts[key(map[string]int{"var:r": v})], true, K))
+	}
+	s.equation(total, rowsT)
+	s.equation(total, colsT)
+	for g := range 4 {
+		for v := range 6 {
+			cs = append(cs, s.cell(grid[g][v], false, K))
+		}
+	}
+	(&Dataset{K: K}).lines(s, cs, []int{4, 6}, [][]int{colsT, rowsT})
+	(&Dataset{K: K}).suppress(s)
+	lo, hi := s.bounds()
+	for i, c := range cs {
+		if v := grid[i/6][i%6]; v > 0 && v < K && (!s.hidden[c] || hi[c]-lo[c] < K) {
+			t.Errorf("cell %d (%d): hidden %v, narrowed to %d..%d", i, v, s.hidden[c], lo[c], hi[c])
 		}
 	}
 }
@@ -354,7 +557,7 @@ func TestComparisonLeaksNothing(t *testing.T) {
 		t.Fatalf("%d items compared, want 16", len(compared))
 	}
 	for _, n := range []int{4, 8, 12, 30, 90, 300} {
-		for seed := uint64(1); seed <= 5; seed++ {
+		for seed := uint64(1); seed <= 3; seed++ {
 			rng := rand.New(rand.NewPCG(seed, uint64(n)+7))
 			postAns := generate(rng, post, n)
 			preAns := generate(rng, pre, n)
@@ -367,6 +570,18 @@ func TestComparisonLeaksNothing(t *testing.T) {
 			pd := NewDataset(post, postAns, "ja")
 			cd := NewComparison(pd, post, compared, pairs, len(preAns), "ja")
 			p := publishAll(t, pd)
+			p.dims["linked"] = 2
+			p.count = func(m map[string]int) int {
+				l, ok := m["linked"]
+				delete(m, "linked")
+				switch {
+				case !ok:
+					return countIn(pd, m)
+				case l == 0:
+					return countIn(cd, m)
+				}
+				return countIn(pd, m) - countIn(cd, m)
+			}
 			if cd.published() {
 				small := func(x int) bool { return x > 0 && x < K }
 				if small(cd.N) || small(len(preAns)-cd.N) || small(pd.N-cd.N) {
@@ -411,6 +626,9 @@ func TestComparisonLeaksNothing(t *testing.T) {
 			}
 			if l := leaks(p, K); len(l) > 0 {
 				t.Fatalf("n=%d seed=%d: %d small groups derivable, e.g. %v", n, seed, len(l), l[:min(5, len(l))])
+			}
+			if l := attack(p, K); len(l) > 0 {
+				t.Fatalf("n=%d seed=%d: %d small groups narrowed, e.g. %v", n, seed, len(l), l[:min(5, len(l))])
 			}
 		}
 	}

@@ -498,6 +498,7 @@ func (s *Server) surveyExport(w http.ResponseWriter, r *http.Request) {
 				d = c.Dataset
 			}
 		}
+		compared := d != nil
 		if d == nil {
 			res, rerr := s.svc.Survey.Results(r.Context(), p.TenantID, id, lang)
 			if rerr != nil {
@@ -510,8 +511,8 @@ func (s *Server) surveyExport(w http.ResponseWriter, r *http.Request) {
 		if !slices.Contains(d.Attrs(), by) {
 			by = ""
 		}
-		if !slices.Contains(d.Attrs(), by2) || by == "" {
-			by2 = ""
+		if !slices.Contains(d.Attrs(), by2) || by == "" || compared {
+			by2 = "" // a comparison has no two-attribute tables: by one, as the page shows
 		}
 		rows = d.ExportRows(by, by2)
 	} else {
