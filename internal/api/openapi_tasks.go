@@ -23,6 +23,7 @@ func rateInputSchema() map[string]any {
 			"network":           enum(tasks.Networks, "庁内LAN同等 or internet only"),
 			"physical_security": boolean("庁舎と同等の物理的な対策 (他の職員がいる一定の監視下・部外者がいない)"),
 			"phone":             boolean("業務に使える電話がある (電話対応の業務が ○ になる)"),
+			"outsiders":         boolean("部外者がいる (default false; always so for private_share): 個人番号利用事務系 and 大量・機微な住民情報 are never allowed there, whatever the network and physical_security"),
 		})),
 		"tasks": arrayOf(obj([]string{"id"}, map[string]any{
 			"id":                str("the task's id, echoed in the answer"),
@@ -94,7 +95,8 @@ func placeSchema(input bool) map[string]any {
 	}
 	if !input {
 		props["phone"] = boolean("業務に使える電話がある (サテライトオフィスの設定 PUT /api/v1/offices/{id} の phone、読むだけ)")
-		return meta(false, []string{"name", "kind", "network", "physical_security", "phone"}, props)
+		props["outsiders"] = boolean("部外者がいる (サテライトオフィスの設定 PUT /api/v1/offices/{id} の outsiders、読むだけ): 機微な情報は扱えない")
+		return meta(false, []string{"name", "kind", "network", "physical_security", "phone", "outsiders"}, props)
 	}
 	return meta(true, nil, props)
 }

@@ -153,12 +153,13 @@ type placeJSON struct {
 	Network          tasks.Network   `json:"network"`
 	PhysicalSecurity bool            `json:"physical_security"`
 	Phone            bool            `json:"phone"`
+	Outsiders        bool            `json:"outsiders"`
 	Version          int64           `json:"version"`
 	UpdatedAt        time.Time       `json:"updated_at"`
 }
 
 func toPlaceJSON(x *tasks.WorkPlace) placeJSON {
-	return placeJSON{x.ID, x.Name, x.Kind, x.Network, x.PhysicalSecurity, x.Phone, x.Version, x.UpdatedAt}
+	return placeJSON{x.ID, x.Name, x.Kind, x.Network, x.PhysicalSecurity, x.Phone, x.Outsiders, x.Version, x.UpdatedAt}
 }
 
 type placeInput struct {

@@ -22,6 +22,12 @@ var (
 		{ID: "share", Name: "駅前シェアオフィス", Kind: PrivateShare, Network: InternetOnly, PhysicalSecurity: false},
 		{ID: "dekisaki", Name: "保健所", Kind: Outpost, Network: InternetOnly, PhysicalSecurity: false},
 		{ID: "honcho", Name: "本庁舎会議室", Kind: OfficeBuilding, Network: OfficeLAN, PhysicalSecurity: false, Phone: true},
+		// Places with 部外者 (SPEC §5), even claiming the office's measures
+		// and network: a community hall open to residents, a branch's
+		// lobby shared with a bank's counter.
+		{ID: "hall", Name: "市民交流センター", Kind: Community, Network: OfficeLAN, PhysicalSecurity: true, Outsiders: true},
+		{ID: "lobby", Name: "支所ロビー", Kind: Branch, Network: OfficeLAN, PhysicalSecurity: true, Outsiders: true},
+		{ID: "lobby2", Name: "出先機関の相談室", Kind: Outpost, Network: InternetOnly, Outsiders: true},
 	}
 )
 
@@ -78,6 +84,21 @@ func TestRules(t *testing.T) {
 			improves: map[string]Rating{"place_network:kominkan": No, "place_security:kominkan": No}, level: Level2},
 		{name: "resident data in the main building without security", task: Task{Systems: []string{"jumin"}}, target: "honcho", rating: No,
 			reasons: []string{"tasks.reason.resident_sensitive_security"}, improves: map[string]Rating{"place_security:honcho": OK}, level: Level2},
+
+		// … nor at any other place with 部外者, whatever its network and
+		// measures say; no improvement of the place lifts it.
+		{name: "resident data at a community hall with outsiders (office LAN, security claimed)", task: Task{Systems: []string{"jumin"}}, target: "hall", rating: No,
+			reasons: []string{"tasks.reason.resident_sensitive_outsiders"}, improves: none, level: Level2},
+		{name: "resident data at a branch lobby with outsiders", task: Task{Systems: []string{"jumin"}}, target: "lobby", rating: No,
+			reasons: []string{"tasks.reason.resident_sensitive_outsiders"}, improves: none, level: Level2},
+		{name: "resident data at an outpost with outsiders: no network or security improvement offered", task: Task{Systems: []string{"jumin"}}, target: "lobby2", rating: No,
+			reasons: []string{"tasks.reason.resident_sensitive_outsiders"}, improves: none, level: Level2},
+		{name: "mynumber at a branch lobby with outsiders, tenant allows", allowMN: true, task: Task{Systems: []string{"zei"}}, target: "lobby", rating: No,
+			reasons: []string{"tasks.reason.mynumber_outsiders"}, improves: none, level: Level4},
+		{name: "mynumber at a community hall with outsiders: the kind decides first", allowMN: true, task: Task{Systems: []string{"zei"}}, target: "hall", rating: No,
+			reasons: []string{"tasks.reason.mynumber_place_kind"}, improves: none, level: Level4},
+		// Outsiders keep out sensitive data only: general work stays ○.
+		{name: "general work at a community hall with outsiders", task: Task{Systems: []string{"gw", "jinji"}}, target: "hall", rating: OK, improves: none, level: Level2},
 
 		// 職員の個人情報 / 入札等の非公開情報: level ②, ○ once a secure route exists.
 		{name: "staff personal data at home with remote access", task: Task{Systems: []string{"jinji"}}, target: "home", rating: OK, improves: none, level: Level2},

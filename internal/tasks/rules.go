@@ -227,6 +227,10 @@ func (e *Engine) systemIssues(s *System, tg Target, fix string, out []issue, d d
 			no("tasks.reason.mynumber_remote")
 		case !p.Kind.GovernmentBuilding():
 			no("tasks.reason.mynumber_place_kind")
+		case p.hasOutsiders():
+			// A 庁舎 room open to 部外者 (a lobby, a shared floor): the
+			// physical measures cannot be claimed, so no improvement.
+			no("tasks.reason.mynumber_outsiders")
 		default:
 			if !e.tenant.MyNumberAtBranchOffice && fix != FixTenantMyNumber {
 				no("tasks.reason.mynumber_tenant", FixTenantMyNumber)
@@ -239,6 +243,8 @@ func (e *Engine) systemIssues(s *System, tg Target, fix string, out []issue, d d
 			no("tasks.reason.resident_sensitive_remote")
 		case p.Kind == PrivateShare:
 			no("tasks.reason.resident_sensitive_share")
+		case p.hasOutsiders():
+			no("tasks.reason.resident_sensitive_outsiders")
 		default:
 			officeEqual("tasks.reason.resident_sensitive")
 		}
