@@ -238,14 +238,21 @@ type Note struct {
 	Args map[string]any `json:"args,omitempty"`
 	// Rating is, for a reason, the rating it alone leads to (△ or ×).
 	Rating Rating `json:"rating,omitempty"`
+	// Parts are, for improvements made together, how each is said.
+	Parts []Note `json:"parts,omitempty"`
 }
 
 // Improvement is a change that would lift a task's rating at a target,
-// with the rating the task would then have (other reasons staying).
+// with the rating the task would then have (other reasons staying), or
+// several changes made together (Parts).
 type Improvement struct {
-	ID     string `json:"id"` // stable across tasks: remote_access:<system>:<route>, digitise, …
+	ID     string `json:"id"` // stable across tasks: remote_access:<system>:<route>, digitise, …; together: joined by "+"
 	Note   Note   `json:"note"`
 	Rating Rating `json:"rating"`
+	// Parts are the ids of improvements made together (nil: one).
+	Parts []string `json:"parts,omitempty"`
+	// Still: made alone, it leaves the rating as it is (other reasons).
+	Still bool `json:"still,omitempty"`
 }
 
 // Result is a task's rating at one target.
