@@ -23,6 +23,7 @@ func rateInputSchema() map[string]any {
 			"network":           enum(tasks.Networks, "庁内LAN同等 or internet only"),
 			"physical_security": boolean("庁舎と同等の物理的な対策 (他の職員がいる一定の監視下・部外者がいない)"),
 			"phone":             boolean("業務に使える電話がある (電話対応の業務が ○ になる)"),
+			"outsiders":         boolean("部外者がいる (default false; always so for private_share): 個人番号利用事務系 and 大量・機微な住民情報 are never allowed there, whatever the network and physical_security"),
 		})),
 		"tasks": arrayOf(obj([]string{"id"}, map[string]any{
 			"id":                str("the task's id, echoed in the answer"),
@@ -44,9 +45,10 @@ func rateResultSchema() map[string]any {
 		"rating":  rating,
 		"reasons": arrayOf(str("why the rating is not ○, citing the guide")),
 		"improvements": arrayOf(obj([]string{"id", "text", "rating"}, map[string]any{
-			"id":     str("stable id: remote_access:<system>:<route>, digitise, online, phone, tenant_mynumber, place_network:<place>, place_security:<place>"),
-			"text":   str("「…を整備すると○」"),
-			"rating": map[string]any{"type": "string", "enum": []string{string(tasks.OK), string(tasks.Partial), string(tasks.No)}, "description": "the rating once this improvement alone is made"},
+			"id":     str("stable id: remote_access:<system>:<route>, digitise, online, phone, tenant_mynumber, place_network:<place>, place_security:<place>, device:<type>; improvements made together: their ids joined by + (last in the list, with parts)"),
+			"text":   str("「…を整備すると○」; one that alone leaves the rating as it is: 「…(それだけでは、ほかの理由で×のまま)」; together: 「「…」と「…」をあわせて行うと○」"),
+			"rating": map[string]any{"type": "string", "enum": []string{string(tasks.OK), string(tasks.Partial), string(tasks.No)}, "description": "the rating once this improvement alone (or these together) is made"},
+			"parts":  arrayOf(str("the ids of the improvements made together: present only when no one of them alone gives ○ and together they give better than each alone")),
 		})),
 	})
 	task := map[string]any{"type": "object", "required": []string{"id", "name", "level", "level_label", "targets", "home", "mobile"},
@@ -94,7 +96,8 @@ func placeSchema(input bool) map[string]any {
 	}
 	if !input {
 		props["phone"] = boolean("業務に使える電話がある (サテライトオフィスの設定 PUT /api/v1/offices/{id} の phone、読むだけ)")
-		return meta(false, []string{"name", "kind", "network", "physical_security", "phone"}, props)
+		props["outsiders"] = boolean("部外者がいる (サテライトオフィスの設定 PUT /api/v1/offices/{id} の outsiders、読むだけ): 機微な情報は扱えない")
+		return meta(false, []string{"name", "kind", "network", "physical_security", "phone", "outsiders"}, props)
 	}
 	return meta(true, nil, props)
 }
@@ -167,7 +170,8 @@ func sheetSummarySchema() map[string]any {
 		"levels": map[string]any{"type": "array", "items": map[string]any{"type": "integer"}, "minItems": 4, "maxItems": 4, "description": "tasks at level ①, ②, ③, ④"},
 		"now":    arrayOf(countSchema()),
 		"after": arrayOf(obj([]string{"id", "text", "improved", "improved_hours", "counts"}, map[string]any{
-			"id": str("improvement id"), "text": str("the improvement in words"),
+			"id": str("improvement id (improvements made together: their ids joined by +)"), "text": str("the improvement in words"),
+			"parts":    arrayOf(str("the ids of the improvements made together (a task's improvements that lift it only together); the counts are every task they lift")),
 			"improved": map[string]any{"type": "integer"}, "improved_hours": map[string]any{"type": "number"},
 			"counts": arrayOf(countSchema())})),
 	})

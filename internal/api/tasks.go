@@ -32,6 +32,7 @@ type improvementJSON struct {
 	ID     string       `json:"id"`
 	Text   string       `json:"text"`
 	Rating tasks.Rating `json:"rating"`
+	Parts  []string     `json:"parts,omitempty"`
 }
 
 type ratingJSON struct {
@@ -61,7 +62,7 @@ func resultJSON(res tasks.Result, texts *tasks.Texts) ratingJSON {
 		r.Reasons[i] = texts.Note(n)
 	}
 	for i, im := range res.Improvements {
-		r.Improvements[i] = improvementJSON{ID: im.ID, Text: texts.Improvement(im), Rating: im.Rating}
+		r.Improvements[i] = improvementJSON{ID: im.ID, Text: texts.Improvement(im), Rating: im.Rating, Parts: im.Parts}
 	}
 	return r
 }

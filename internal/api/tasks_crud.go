@@ -153,12 +153,13 @@ type placeJSON struct {
 	Network          tasks.Network   `json:"network"`
 	PhysicalSecurity bool            `json:"physical_security"`
 	Phone            bool            `json:"phone"`
+	Outsiders        bool            `json:"outsiders"`
 	Version          int64           `json:"version"`
 	UpdatedAt        time.Time       `json:"updated_at"`
 }
 
 func toPlaceJSON(x *tasks.WorkPlace) placeJSON {
-	return placeJSON{x.ID, x.Name, x.Kind, x.Network, x.PhysicalSecurity, x.Phone, x.Version, x.UpdatedAt}
+	return placeJSON{x.ID, x.Name, x.Kind, x.Network, x.PhysicalSecurity, x.Phone, x.Outsiders, x.Version, x.UpdatedAt}
 }
 
 type placeInput struct {
@@ -363,6 +364,7 @@ func toCounts(cs []tasks.Count) []countJSON {
 
 type scenarioJSON struct {
 	ID            string      `json:"id"`
+	Parts         []string    `json:"parts,omitempty"`
 	Text          string      `json:"text"`
 	Improved      int         `json:"improved"`
 	ImprovedHours float64     `json:"improved_hours"`
@@ -392,7 +394,7 @@ func (s *API) apiSheetSummary(w http.ResponseWriter, r *http.Request) {
 	}
 	sm := sr.Summary
 	after := mapList(sm.After, func(sc tasks.Scenario) scenarioJSON {
-		return scenarioJSON{sc.Fix, sc.Note.Text(lang), sc.Improved, sc.ImprovedHours, toCounts(sc.Counts)}
+		return scenarioJSON{sc.Fix, sc.Parts, sc.Note.Text(lang), sc.Improved, sc.ImprovedHours, toCounts(sc.Counts)}
 	})
 	w.Header().Set("Content-Language", lang)
 	writeJSON(w, http.StatusOK, map[string]any{"unit_id": unitID, "tasks": rated, "total": sm.Tasks, "hours": sm.Hours,

@@ -197,15 +197,16 @@ func (tx *Tx) DeleteInfoSystem(ctx context.Context, tenantID, id int64) error {
 
 // --- places ---
 
-// taskPlaceCols: a place's phone is the satellite office's (set on its
-// page, office_details); a place that is no office has none.
+// taskPlaceCols: a place's phone and 部外者 are the satellite office's (set
+// on its page, office_details); a place that is no office has neither.
 const taskPlaceCols = `id, name, kind, network, physical_security, version, updated_at,
-	EXISTS (SELECT 1 FROM office_details d WHERE d.tenant_id = task_places.tenant_id AND d.office_id = task_places.id AND d.phone)`
+	EXISTS (SELECT 1 FROM office_details d WHERE d.tenant_id = task_places.tenant_id AND d.office_id = task_places.id AND d.phone),
+	EXISTS (SELECT 1 FROM office_details d WHERE d.tenant_id = task_places.tenant_id AND d.office_id = task_places.id AND d.outsiders)`
 
 func scanTaskPlace(sc interface{ Scan(...any) error }) (*tasks.WorkPlace, error) {
 	p := &tasks.WorkPlace{}
 	var at int64
-	if err := sc.Scan(&p.ID, &p.Name, &p.Kind, &p.Network, &p.PhysicalSecurity, &p.Version, &at, &p.Phone); err != nil {
+	if err := sc.Scan(&p.ID, &p.Name, &p.Kind, &p.Network, &p.PhysicalSecurity, &p.Version, &at, &p.Phone, &p.Outsiders); err != nil {
 		return nil, mapErr(err)
 	}
 	p.UpdatedAt = fromMicros(at)

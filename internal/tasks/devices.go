@@ -55,7 +55,7 @@ func deviceFix(k TargetKind) Device {
 // not nil) and none of them serves the target; a place provides its own
 // terminals (SPEC §5: bookable PCs) and is not checked. fix names an
 // improvement being tried.
-func (e *Engine) deviceIssue(t *Task, tg Target, fix string, out []issue, d detail) []issue {
+func (e *Engine) deviceIssue(t *Task, tg Target, fix made, out []issue, d detail) []issue {
 	if e.tenant.Devices == nil || tg.Kind == AtPlace || !e.usesSystem(t) {
 		return out
 	}
@@ -65,7 +65,7 @@ func (e *Engine) deviceIssue(t *Task, tg Target, fix string, out []issue, d deta
 		}
 	}
 	want := deviceFix(tg.Kind)
-	if fix == FixDevice(want) {
+	if fix.has(FixDevice(want)) {
 		return out
 	}
 	is := issue{rating: No}

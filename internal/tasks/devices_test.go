@@ -30,14 +30,14 @@ func TestDeviceRules(t *testing.T) {
 			reasons: []string{"tasks.reason.no_device"}, improves: map[string]Rating{"device:sim_tablet": OK}},
 		{name: "personal device via VDI serves home for staff data", devices: []Device{DevicePrivateVDI}, task: Task{Systems: []string{"jinji"}}, target: "home", rating: OK, improves: none},
 		{name: "personal device via VDI not on the move; the route is missing too", devices: []Device{DevicePrivateVDI}, task: Task{Systems: []string{"jinji"}}, target: "mobile", rating: No,
-			reasons: []string{"tasks.reason.no_device", "tasks.reason.unreachable"}, improves: map[string]Rating{"device:sim_tablet": No, "remote_access:jinji:mobile": No}},
+			reasons: []string{"tasks.reason.no_device", "tasks.reason.unreachable"}, improves: map[string]Rating{"device:sim_tablet": No, "remote_access:jinji:mobile": No, "device:sim_tablet+remote_access:jinji:mobile": OK}},
 		{name: "SIM tablet serves mobile", devices: []Device{DeviceSIMTablet}, task: Task{Systems: []string{"gw"}}, target: "mobile", rating: OK, improves: none},
 		{name: "SIM tablet serves home", devices: []Device{DeviceSIMTablet}, task: Task{Systems: []string{"gw"}}, target: "home", rating: OK, improves: none},
 		{name: "loan PC serves mobile", devices: []Device{DeviceLoan}, task: Task{Systems: []string{"gw"}}, target: "mobile", rating: OK, improves: none},
 		{name: "a device does not open resident data at home", devices: []Device{}, task: Task{Systems: []string{"jumin"}}, target: "home", rating: No,
 			reasons: []string{"tasks.reason.no_device", "tasks.reason.resident_sensitive_remote"}, improves: map[string]Rating{"device:loan": No}},
 		{name: "phone and no device", devices: []Device{}, task: Task{Phone: true, Systems: []string{"gw"}}, target: "home", rating: No,
-			reasons: []string{"tasks.reason.phone", "tasks.reason.no_device"}, improves: map[string]Rating{FixPhone: No, "device:loan": Partial}},
+			reasons: []string{"tasks.reason.phone", "tasks.reason.no_device"}, improves: map[string]Rating{FixPhone: No, "device:loan": Partial, "phone+device:loan": OK}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

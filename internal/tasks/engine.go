@@ -9,10 +9,11 @@
 //   - 個人番号利用事務系: never at home or mobile (level ④); at a satellite
 //     office inside a government building (本庁舎内・支所・出先機関) on the
 //     office network with office-equal physical security, where the tenant
-//     allows it (図表17 note);
+//     allows it (図表17 note), never where 部外者 are present;
 //   - 大量または機微な住民情報 on LGWAN接続系: in principle not at home or
 //     mobile; allowed at a satellite office with office-equal physical
-//     security and network; never at a private share office (部外者がいる);
+//     security and network; never at a private share office or any other
+//     place with 部外者 (SPEC §5), which no improvement of the place lifts;
 //   - 職員の個人情報, 入札等の非公開情報: level ②, ○ once a secure route
 //     reaches the system (図表15);
 //   - paper that can be digitised: △, level ①, improvement 電子化 (図表14);
@@ -181,9 +182,16 @@ type Place struct {
 	Network          Network   `json:"network"`
 	PhysicalSecurity bool      `json:"physical_security"` // 他の職員がいる一定の監視下・部外者がいない
 	Phone            bool      `json:"phone"`             // 業務に使える電話がある (掛川市: 会議室に専用の電話)
+	// Outsiders: 部外者がいる (SPEC §5: sensitive data never allowed
+	// there), whatever the kind; a private share office always has them.
+	Outsiders bool `json:"outsiders"`
 
 	netFix, secFix string // the improvement ids naming this place, set by NewEngine
 }
+
+// hasOutsiders reports whether 部外者 are present: said of the place, or a
+// private share office (SPEC §5).
+func (p *Place) hasOutsiders() bool { return p.Outsiders || p.Kind == PrivateShare }
 
 // Task is one task of a section's sheet, as the engine sees it.
 type Task struct {
@@ -230,14 +238,21 @@ type Note struct {
 	Args map[string]any `json:"args,omitempty"`
 	// Rating is, for a reason, the rating it alone leads to (△ or ×).
 	Rating Rating `json:"rating,omitempty"`
+	// Parts are, for improvements made together, how each is said.
+	Parts []Note `json:"parts,omitempty"`
 }
 
 // Improvement is a change that would lift a task's rating at a target,
-// with the rating the task would then have (other reasons staying).
+// with the rating the task would then have (other reasons staying), or
+// several changes made together (Parts).
 type Improvement struct {
-	ID     string `json:"id"` // stable across tasks: remote_access:<system>:<route>, digitise, …
+	ID     string `json:"id"` // stable across tasks: remote_access:<system>:<route>, digitise, …; together: joined by "+"
 	Note   Note   `json:"note"`
 	Rating Rating `json:"rating"`
+	// Parts are the ids of improvements made together (nil: one).
+	Parts []string `json:"parts,omitempty"`
+	// Still: made alone, it leaves the rating as it is (other reasons).
+	Still bool `json:"still,omitempty"`
 }
 
 // Result is a task's rating at one target.

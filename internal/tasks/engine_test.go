@@ -22,6 +22,12 @@ var (
 		{ID: "share", Name: "駅前シェアオフィス", Kind: PrivateShare, Network: InternetOnly, PhysicalSecurity: false},
 		{ID: "dekisaki", Name: "保健所", Kind: Outpost, Network: InternetOnly, PhysicalSecurity: false},
 		{ID: "honcho", Name: "本庁舎会議室", Kind: OfficeBuilding, Network: OfficeLAN, PhysicalSecurity: false, Phone: true},
+		// Places with 部外者 (SPEC §5), even claiming the office's measures
+		// and network: a community hall open to residents, a branch's
+		// lobby shared with a bank's counter.
+		{ID: "hall", Name: "市民交流センター", Kind: Community, Network: OfficeLAN, PhysicalSecurity: true, Outsiders: true},
+		{ID: "lobby", Name: "支所ロビー", Kind: Branch, Network: OfficeLAN, PhysicalSecurity: true, Outsiders: true},
+		{ID: "lobby2", Name: "出先機関の相談室", Kind: Outpost, Network: InternetOnly, Outsiders: true},
 	}
 )
 
@@ -59,7 +65,7 @@ func TestRules(t *testing.T) {
 			reasons: []string{"tasks.reason.mynumber_place_kind"}, improves: none, level: Level4},
 		{name: "mynumber at an outpost on the internet without security", allowMN: true, task: Task{Systems: []string{"zei"}}, target: "dekisaki", rating: No,
 			reasons:  []string{"tasks.reason.mynumber_network", "tasks.reason.mynumber_security"},
-			improves: map[string]Rating{"place_network:dekisaki": No, "place_security:dekisaki": No}, level: Level4},
+			improves: map[string]Rating{"place_network:dekisaki": No, "place_security:dekisaki": No, "place_network:dekisaki+place_security:dekisaki": OK}, level: Level4},
 		{name: "mynumber in the main building without office-equal security", allowMN: true, task: Task{Systems: []string{"zei"}}, target: "honcho", rating: No,
 			reasons: []string{"tasks.reason.mynumber_security"}, improves: map[string]Rating{"place_security:honcho": OK}, level: Level4},
 
@@ -75,9 +81,24 @@ func TestRules(t *testing.T) {
 			reasons: []string{"tasks.reason.resident_sensitive_share"}, improves: none, level: Level2},
 		{name: "resident data at a community centre (internet, no security)", task: Task{Systems: []string{"jumin"}}, target: "kominkan", rating: No,
 			reasons:  []string{"tasks.reason.resident_sensitive_network", "tasks.reason.resident_sensitive_security"},
-			improves: map[string]Rating{"place_network:kominkan": No, "place_security:kominkan": No}, level: Level2},
+			improves: map[string]Rating{"place_network:kominkan": No, "place_security:kominkan": No, "place_network:kominkan+place_security:kominkan": OK}, level: Level2},
 		{name: "resident data in the main building without security", task: Task{Systems: []string{"jumin"}}, target: "honcho", rating: No,
 			reasons: []string{"tasks.reason.resident_sensitive_security"}, improves: map[string]Rating{"place_security:honcho": OK}, level: Level2},
+
+		// … nor at any other place with 部外者, whatever its network and
+		// measures say; no improvement of the place lifts it.
+		{name: "resident data at a community hall with outsiders (office LAN, security claimed)", task: Task{Systems: []string{"jumin"}}, target: "hall", rating: No,
+			reasons: []string{"tasks.reason.resident_sensitive_outsiders"}, improves: none, level: Level2},
+		{name: "resident data at a branch lobby with outsiders", task: Task{Systems: []string{"jumin"}}, target: "lobby", rating: No,
+			reasons: []string{"tasks.reason.resident_sensitive_outsiders"}, improves: none, level: Level2},
+		{name: "resident data at an outpost with outsiders: no network or security improvement offered", task: Task{Systems: []string{"jumin"}}, target: "lobby2", rating: No,
+			reasons: []string{"tasks.reason.resident_sensitive_outsiders"}, improves: none, level: Level2},
+		{name: "mynumber at a branch lobby with outsiders, tenant allows", allowMN: true, task: Task{Systems: []string{"zei"}}, target: "lobby", rating: No,
+			reasons: []string{"tasks.reason.mynumber_outsiders"}, improves: none, level: Level4},
+		{name: "mynumber at a community hall with outsiders: the kind decides first", allowMN: true, task: Task{Systems: []string{"zei"}}, target: "hall", rating: No,
+			reasons: []string{"tasks.reason.mynumber_place_kind"}, improves: none, level: Level4},
+		// Outsiders keep out sensitive data only: general work stays ○.
+		{name: "general work at a community hall with outsiders", task: Task{Systems: []string{"gw", "jinji"}}, target: "hall", rating: OK, improves: none, level: Level2},
 
 		// 職員の個人情報 / 入札等の非公開情報: level ②, ○ once a secure route exists.
 		{name: "staff personal data at home with remote access", task: Task{Systems: []string{"jinji"}}, target: "home", rating: OK, improves: none, level: Level2},
@@ -130,7 +151,23 @@ func TestRules(t *testing.T) {
 		// Several reasons: every one is given, each improvement with what it gives alone.
 		{name: "paper, phone and an unreachable system", task: Task{Paper: PaperDigitisable, Phone: true, Systems: []string{"zaimu"}}, target: "home", rating: No,
 			reasons:  []string{"tasks.reason.paper_digitisable", "tasks.reason.phone", "tasks.reason.unreachable"},
-			improves: map[string]Rating{FixDigitise: No, FixPhone: No, "remote_access:zaimu:home": Partial}, level: Level2},
+			improves: map[string]Rating{FixDigitise: No, FixPhone: No, "remote_access:zaimu:home": Partial, "digitise+phone+remote_access:zaimu:home": OK}, level: Level2},
+		// Improvements that lift the rating only together are offered
+		// together, with the rating they give; one that alone does as
+		// well as all of them is enough.
+		{name: "digitise and phone at a branch: each alone leaves △", task: Task{Paper: PaperDigitisable, Phone: true, Systems: []string{"gw"}}, target: "shisho", rating: Partial,
+			reasons:  []string{"tasks.reason.paper_digitisable", "tasks.reason.phone"},
+			improves: map[string]Rating{FixDigitise: Partial, FixPhone: Partial, "digitise+phone": OK}, level: Level2},
+		{name: "resident data and a phone at a community centre: network, measures and phone together", task: Task{Phone: true, Systems: []string{"jumin"}}, target: "kominkan", rating: No,
+			reasons: []string{"tasks.reason.phone", "tasks.reason.resident_sensitive_network", "tasks.reason.resident_sensitive_security"},
+			improves: map[string]Rating{FixPhone: No, "place_network:kominkan": No, "place_security:kominkan": No,
+				"phone+place_network:kominkan+place_security:kominkan": OK}, level: Level2},
+		{name: "a non-public system unreachable from a community centre: the network alone opens it (no combination)", task: Task{Systems: []string{"zaimu", "gw"}}, target: "kominkan", rating: No,
+			reasons:  []string{"tasks.reason.unreachable", "tasks.reason.unreachable"},
+			improves: map[string]Rating{"remote_access:zaimu:satellite": No, "place_network:kominkan": OK, "remote_access:gw:satellite": No}, level: Level2},
+		{name: "special equipment with digitisable paper and phone: nothing together lifts the ×", task: Task{SpecialEquipment: true, Paper: PaperDigitisable, Phone: true}, target: "home", rating: No,
+			reasons:  []string{"tasks.reason.paper_digitisable", "tasks.reason.special_equipment", "tasks.reason.phone"},
+			improves: map[string]Rating{FixDigitise: No, FixPhone: No}, level: Level4},
 		{name: "level ④ wins over ③", task: Task{FaceToFace: true, Systems: []string{"zei"}}, target: "home", rating: No,
 			reasons: []string{"tasks.reason.face_to_face", "tasks.reason.mynumber_remote"}, improves: map[string]Rating{FixOnline: No}, level: Level4},
 	}
@@ -194,12 +231,25 @@ func TestTexts(t *testing.T) {
 		en = append(en, im.Text("en"))
 	}
 	want := []string{"紙の原本を電子化(PDF化等)する(それだけでは、ほかの理由で×のまま)", "公用携帯・IP電話(公用電話アプリ)を配備する(それだけでは、ほかの理由で×のまま)",
-		"LGWAN接続系の「財務会計システム」への在宅からのリモートアクセス環境を整備すると△"}
+		"LGWAN接続系の「財務会計システム」への在宅からのリモートアクセス環境を整備すると△",
+		"「紙の原本を電子化(PDF化等)する」と「公用携帯・IP電話(公用電話アプリ)を配備する」と「LGWAN接続系の『財務会計システム』への在宅からのリモートアクセス環境を整備する」をあわせて行うと○"}
 	if !reflect.DeepEqual(ja, want) {
 		t.Errorf("ja %q\nwant %q", ja, want)
 	}
 	if !strings.HasPrefix(en[2], "Set up remote access from home to \"財務会計システム\" (LGWAN segment): △") {
 		t.Errorf("en %q", en[2])
+	}
+	if want := "Together: Digitise the paper originals (PDF etc.); Provide official mobiles or IP phones (phone app); " +
+		"Set up remote access from home to \"財務会計システム\" (LGWAN segment): ○"; en[3] != want {
+		t.Errorf("en %q\nwant %q", en[3], want)
+	}
+	// An improvement that leaves a △ as it is says so too.
+	shisho := e.RateAt(&Task{Paper: PaperDigitisable, Phone: true}, targetOf(e, "shisho"))
+	if got := shisho.Improvements[0].Text("ja"); got != "紙の原本を電子化(PDF化等)する(それだけでは、ほかの理由で△のまま)" {
+		t.Errorf("%q", got)
+	}
+	if got := shisho.Improvements[2].Text("ja"); got != "「紙の原本を電子化(PDF化等)する」と「公用携帯・IP電話(公用電話アプリ)を配備する」をあわせて行うと○" {
+		t.Errorf("%q", got)
 	}
 	for _, n := range res.Reasons {
 		for _, lang := range []string{"ja", "en"} {

@@ -60,7 +60,10 @@ type WorkPlace struct {
 	PhysicalSecurity bool
 	// Phone: the place has a phone for the work (a satellite office's, set
 	// on its page; read only here).
-	Phone     bool
+	Phone bool
+	// Outsiders: 部外者 are present (a satellite office's, set on its page;
+	// read only here). Sensitive data is never allowed there (SPEC §5).
+	Outsiders bool
 	Version   int64
 	UpdatedAt time.Time
 }
@@ -227,7 +230,8 @@ func (s *InfoSystem) EngineSystem() System {
 // EnginePlace is the place as the engine sees it; its key in answers is
 // "p" and its id, so that it never collides with home or mobile.
 func (p *WorkPlace) EnginePlace() Place {
-	return Place{ID: PlaceKey(p.ID), Name: p.Name, Kind: p.Kind, Network: p.Network, PhysicalSecurity: p.PhysicalSecurity, Phone: p.Phone}
+	return Place{ID: PlaceKey(p.ID), Name: p.Name, Kind: p.Kind, Network: p.Network, PhysicalSecurity: p.PhysicalSecurity, Phone: p.Phone,
+		Outsiders: p.Outsiders}
 }
 
 // PlaceKey is a stored place's key among the engine's targets.

@@ -3,6 +3,7 @@ package tasks
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"telework/internal/i18n"
@@ -27,16 +28,37 @@ func FixPlaceNetwork(placeID string) string { return "place_network:" + placeID 
 // FixPlaceSecurity is the id of giving a place office-equal physical security.
 func FixPlaceSecurity(placeID string) string { return "place_security:" + placeID }
 
-// isRemoteAccess reports whether fix is FixRemoteAccess(systemID, r),
+// made is the improvements tried at once: none, one, or a combination.
+type made []string
+
+func (m made) has(id string) bool { return slices.Contains(m, id) }
+
+// remoteAccess reports whether FixRemoteAccess(systemID, r) is made,
 // without building the id.
-func isRemoteAccess(fix, systemID string, r Route) bool {
-	rest, ok := strings.CutPrefix(fix, "remote_access:")
-	if !ok {
-		return false
+func (m made) remoteAccess(systemID string, r Route) bool {
+	for _, fix := range m {
+		rest, ok := strings.CutPrefix(fix, "remote_access:")
+		if !ok {
+			continue
+		}
+		if sys, rt, ok := strings.Cut(rest, ":"); ok && sys == systemID && rt == string(r) {
+			return true
+		}
 	}
-	sys, rt, ok := strings.Cut(rest, ":")
-	return ok && sys == systemID && rt == string(r)
+	return false
 }
+
+// one is the single improvement fix ("" = none).
+func one(fix string) made {
+	if fix == "" {
+		return nil
+	}
+	return made{fix}
+}
+
+// CombinedID is the id of improvements made together: their ids joined
+// by "+".
+func CombinedID(parts []string) string { return strings.Join(parts, "+") }
 
 // issue is one thing that keeps a task from ○ at a target, with the
 // improvements that would remove it.
@@ -148,19 +170,19 @@ var (
 	fixesPhone    = []string{FixPhone}
 )
 
-// issues lists what keeps t from ○ at tg once improvement fix ("" = none)
-// is made, with as much detail as asked for.
-func (e *Engine) issues(t *Task, tg Target, fix string, out []issue, d detail) []issue {
-	if t.FaceToFace && fix != FixOnline {
+// issues lists what keeps t from ○ at tg once the improvements fix are
+// made, with as much detail as asked for.
+func (e *Engine) issues(t *Task, tg Target, fix made, out []issue, d detail) []issue {
+	if t.FaceToFace && !fix.has(FixOnline) {
 		out = append(out, issue{No, Note{Key: "tasks.reason.face_to_face"}, fixesOnline})
 	}
 	switch t.Paper {
 	case PaperResidents:
-		if fix != FixOnline {
+		if !fix.has(FixOnline) {
 			out = append(out, issue{No, Note{Key: "tasks.reason.paper_residents"}, fixesOnline})
 		}
 	case PaperDigitisable:
-		if fix != FixDigitise {
+		if !fix.has(FixDigitise) {
 			out = append(out, issue{Partial, Note{Key: "tasks.reason.paper_digitisable"}, fixesDigitise})
 		}
 	}
@@ -172,7 +194,7 @@ func (e *Engine) issues(t *Task, tg Target, fix string, out []issue, d detail) [
 	}
 	// A place with a phone for the work (掛川市's meeting rooms with their
 	// own phone) needs no 公用携帯・IP電話.
-	if t.Phone && fix != FixPhone && (tg.Kind != AtPlace || !tg.Place.Phone) {
+	if t.Phone && !fix.has(FixPhone) && (tg.Kind != AtPlace || !tg.Place.Phone) {
 		out = append(out, issue{Partial, Note{Key: "tasks.reason.phone"}, fixesPhone})
 	}
 	out = e.deviceIssue(t, tg, fix, out, d)
@@ -184,7 +206,7 @@ func (e *Engine) issues(t *Task, tg Target, fix string, out []issue, d detail) [
 	return out
 }
 
-func (e *Engine) systemIssues(s *System, tg Target, fix string, out []issue, d detail) []issue {
+func (e *Engine) systemIssues(s *System, tg Target, fix made, out []issue, d detail) []issue {
 	var p *Place
 	if tg.Kind == AtPlace {
 		p = tg.Place
@@ -213,10 +235,10 @@ func (e *Engine) systemIssues(s *System, tg Target, fix string, out []issue, d d
 	// officeEqual checks a place's network and physical security, the
 	// conditions of the LGWAN notice for resident data and of 図表17's note.
 	officeEqual := func(prefix string) {
-		if p.Network != OfficeLAN && fix != p.netFix {
+		if p.Network != OfficeLAN && !fix.has(p.netFix) {
 			no(prefix+"_network", p.netFix)
 		}
-		if !p.PhysicalSecurity && fix != p.secFix {
+		if !p.PhysicalSecurity && !fix.has(p.secFix) {
 			no(prefix+"_security", p.secFix)
 		}
 	}
@@ -227,8 +249,12 @@ func (e *Engine) systemIssues(s *System, tg Target, fix string, out []issue, d d
 			no("tasks.reason.mynumber_remote")
 		case !p.Kind.GovernmentBuilding():
 			no("tasks.reason.mynumber_place_kind")
+		case p.hasOutsiders():
+			// A 庁舎 room open to 部外者 (a lobby, a shared floor): the
+			// physical measures cannot be claimed, so no improvement.
+			no("tasks.reason.mynumber_outsiders")
 		default:
-			if !e.tenant.MyNumberAtBranchOffice && fix != FixTenantMyNumber {
+			if !e.tenant.MyNumberAtBranchOffice && !fix.has(FixTenantMyNumber) {
 				no("tasks.reason.mynumber_tenant", FixTenantMyNumber)
 			}
 			officeEqual("tasks.reason.mynumber")
@@ -239,6 +265,8 @@ func (e *Engine) systemIssues(s *System, tg Target, fix string, out []issue, d d
 			no("tasks.reason.resident_sensitive_remote")
 		case p.Kind == PrivateShare:
 			no("tasks.reason.resident_sensitive_share")
+		case p.hasOutsiders():
+			no("tasks.reason.resident_sensitive_outsiders")
 		default:
 			officeEqual("tasks.reason.resident_sensitive")
 		}
@@ -253,11 +281,11 @@ func (e *Engine) systemIssues(s *System, tg Target, fix string, out []issue, d d
 			r = RouteSatellite
 			// A place on the office network reaches the office's
 			// segments directly.
-			if p.Network == OfficeLAN || fix == p.netFix {
+			if p.Network == OfficeLAN || fix.has(p.netFix) {
 				return out
 			}
 		}
-		if !slices.Contains(s.Routes, r) && !isRemoteAccess(fix, s.ID, r) {
+		if !slices.Contains(s.Routes, r) && !fix.remoteAccess(s.ID, r) {
 			if d == ratingOnly {
 				no("")
 				return out
@@ -283,8 +311,12 @@ func rating(is []issue) Rating {
 }
 
 // RateAt rates one task at one target with every reason and improvement.
+// Each improvement is rated as if made alone; when none alone gives ○ and
+// making several together gives better than any one of them (a place's
+// network and its physical measures; digitising and a phone), that
+// combination is offered too, last.
 func (e *Engine) RateAt(t *Task, tg Target) Result {
-	is := e.issues(t, tg, "", nil, withNotes)
+	is := e.issues(t, tg, nil, nil, withNotes)
 	res := Result{Target: tg.Key(), Rating: rating(is), Reasons: make([]Note, 0, len(is)), Improvements: []Improvement{}}
 	var seen []string
 	var scratch []issue
@@ -297,25 +329,100 @@ func (e *Engine) RateAt(t *Task, tg Target) Result {
 				continue
 			}
 			seen = append(seen, f)
-			scratch = e.issues(t, tg, f, scratch[:0], ratingOnly)
-			res.Improvements = append(res.Improvements, Improvement{ID: f, Note: e.fixNote[f], Rating: rating(scratch)})
+			scratch = e.issues(t, tg, made{f}, scratch[:0], ratingOnly)
+			r := rating(scratch)
+			res.Improvements = append(res.Improvements, Improvement{ID: f, Note: e.fixNote[f], Rating: r, Still: r == res.Rating})
 		}
 	}
+	if parts, r := e.combine(t, tg, is); parts != nil {
+		res.Improvements = append(res.Improvements, Improvement{ID: CombinedID(parts), Note: e.combinedNote(parts), Rating: r, Parts: parts})
+	}
 	return res
+}
+
+// combine finds, for t at tg with issues is, the improvements that
+// together lift the rating beyond what any one of them gives alone: one
+// improvement per issue that has any, an improvement removing most issues
+// first (a place's network removes every reason about it). nil when no
+// such combination of two or more exists.
+func (e *Engine) combine(t *Task, tg Target, is []issue) (made, Rating) {
+	now := rating(is)
+	if now == OK {
+		return nil, OK
+	}
+	covered := make([]bool, len(is))
+	var parts made
+	for {
+		best, most := "", 0
+		for i, x := range is {
+			if covered[i] {
+				continue
+			}
+			for _, f := range x.fixes {
+				if n := e.covers(is, covered, f); n > most {
+					best, most = f, n
+				}
+			}
+		}
+		if most == 0 {
+			break
+		}
+		parts = append(parts, best)
+		for i, x := range is {
+			if slices.Contains(x.fixes, best) {
+				covered[i] = true
+			}
+		}
+	}
+	if len(parts) < 2 {
+		return nil, now
+	}
+	var buf [8]issue
+	together := rating(e.issues(t, tg, parts, buf[:0], ratingOnly))
+	for _, f := range parts {
+		if rating(e.issues(t, tg, made{f}, buf[:0], ratingOnly)).rank() <= together.rank() {
+			return nil, now // one of them alone does as well
+		}
+	}
+	return parts, together
+}
+
+// covers counts the issues not yet covered that improvement f removes.
+func (e *Engine) covers(is []issue, covered []bool, f string) int {
+	n := 0
+	for i, x := range is {
+		if !covered[i] && slices.Contains(x.fixes, f) {
+			n++
+		}
+	}
+	return n
+}
+
+// combinedNote says improvements made together.
+func (e *Engine) combinedNote(parts []string) Note {
+	n := Note{Key: "tasks.improve.combined", Parts: make([]Note, len(parts))}
+	for i, f := range parts {
+		n.Parts[i] = e.fixNote[f]
+	}
+	return n
 }
 
 // RatingWith is t's rating at tg once improvement fix is made (""
 // = as things are), without reasons: the summary and the ranking use it.
 func (e *Engine) RatingWith(t *Task, tg Target, fix string) Rating {
+	return e.ratingWith(t, tg, one(fix))
+}
+
+func (e *Engine) ratingWith(t *Task, tg Target, m made) Rating {
 	var buf [8]issue
-	return rating(e.issues(t, tg, fix, buf[:0], ratingOnly))
+	return rating(e.issues(t, tg, m, buf[:0], ratingOnly))
 }
 
 // Fixes lists the improvements that address something keeping t from ○
 // at tg.
 func (e *Engine) Fixes(t *Task, tg Target, out []string) []string {
 	var buf [8]issue
-	for _, i := range e.issues(t, tg, "", buf[:0], withFixes) {
+	for _, i := range e.issues(t, tg, nil, buf[:0], withFixes) {
 		for _, f := range i.fixes {
 			if !slices.Contains(out, f) {
 				out = append(out, f)
@@ -348,6 +455,14 @@ func RateAll(in *Input) []Rated {
 // Text says the note in lang; argument values starting with "@" are
 // message ids, said in lang too.
 func (n Note) Text(lang string) string {
+	if len(n.Parts) > 0 {
+		items := make([]string, len(n.Parts))
+		for i, p := range n.Parts {
+			// Each is quoted 「…」 in Japanese, so its own 「」 nest as 『』.
+			items[i] = i18n.T(lang, "tasks.improve.combined_item", map[string]any{"What": nestQuotes.Replace(p.Text(lang))})
+		}
+		return i18n.T(lang, n.Key, map[string]any{"Items": strings.Join(items, i18n.T(lang, "tasks.improve.combined_sep", nil))})
+	}
 	if len(n.Args) == 0 {
 		return i18n.T(lang, n.Key, nil)
 	}
@@ -362,15 +477,18 @@ func (n Note) Text(lang string) string {
 }
 
 // Text says the improvement with the rating it gives: 「…を整備すると○」.
-// An improvement that leaves the task × says so: 「…すると×」 read as if
-// the improvement made the task impossible.
+// An improvement that leaves the rating as it is says so (「…すると×」
+// would read as if the improvement made the task impossible, 「…すると△」
+// as if it lifted a △).
 func (im Improvement) Text(lang string) string {
 	key := "tasks.improve.result"
-	if im.Rating == No {
-		key = "tasks.improve.result_still_no"
+	if im.Still || im.Rating == No {
+		key = "tasks.improve.result_still"
 	}
 	return i18n.T(lang, key, map[string]any{"What": im.Note.Text(lang), "Rating": string(im.Rating)})
 }
+
+var nestQuotes = strings.NewReplacer("「", "『", "」", "』")
 
 // Texts says notes in one language, each distinct note once: a sheet
 // repeats the same reasons (the same system, the same route) on many
@@ -385,6 +503,9 @@ func NewTexts(lang string) *Texts { return &Texts{lang: lang, memo: map[string]s
 
 func noteKey(n Note) string {
 	k := n.Key
+	for _, p := range n.Parts {
+		k += "\x02" + noteKey(p)
+	}
 	for _, a := range []string{"System", "Segment", "Route", "Place"} {
 		if v, ok := n.Args[a]; ok {
 			k += "\x00" + a + "=" + fmt.Sprint(v)
@@ -406,7 +527,7 @@ func (t *Texts) Note(n Note) string {
 
 // Improvement says im with the rating it gives.
 func (t *Texts) Improvement(im Improvement) string {
-	k := "\x01" + string(im.Rating) + noteKey(im.Note)
+	k := "\x01" + string(im.Rating) + strconv.FormatBool(im.Still) + noteKey(im.Note)
 	if s, ok := t.memo[k]; ok {
 		return s
 	}

@@ -568,11 +568,12 @@ func headerColumn(h string) int {
 
 var trailingBracket = regexp.MustCompile(`\([^()]*\)$`)
 
-// sheetHeader finds the header row (the first of the first 20 rows with a
+// sheetHeader finds the header (the first of the first 20 rows with a
 // 業務名 cell: the guide's sheet has its title, 所属・係 and 職・氏名 above
-// it), each column's position (-1: absent) and the headers of that row it
-// does not read (told to the user, never dropped in silence). No header:
-// -1.
+// it), each column's position (-1: absent) and the headers of the header
+// it does not read (told to the user, never dropped in silence). It
+// returns the index of the header's last row, or -1 when there is none.
+// A header of two rows (secondHeaderRow) is read as one.
 func sheetHeader(tbl *tabular.Table) (int, []int, []string) {
 	pos := make([]int, numCols)
 	for i := range min(len(tbl.Rows), 20) {
@@ -587,11 +588,76 @@ func sheetHeader(tbl *tabular.Table) (int, []int, []string) {
 				ignored = append(ignored, strings.TrimSpace(v))
 			}
 		}
-		if pos[colName] >= 0 {
-			return i, pos, ignored
+		if pos[colName] < 0 {
+			continue
 		}
+		if i+1 < len(tbl.Rows) && secondHeaderRow(tbl.Rows[i], tbl.Rows[i+1], pos) {
+			return i + 1, pos, combineHeader(tbl.Rows[i], tbl.Rows[i+1], pos)
+		}
+		return i, pos, ignored
 	}
 	return -1, pos, nil
+}
+
+// secondHeaderRow reports whether next continues the header row head, as
+// a header of two rows does (業務名・使用システム merged down over both
+// rows, 電話・対面・特殊機器 under a heading 「業務に必要なこと」 merged
+// across): its 業務名 cell is empty or repeats the header's (an xlsx's
+// vertical merge is read on both rows), and every other cell either
+// repeats the cell above or stands under a cell the header does not read
+// (a heading over the columns below it, or nothing). A task's row never
+// does: its 業務名 is a name, not the header's.
+func secondHeaderRow(head, next tabular.Row, pos []int) bool {
+	above := func(c int) string { return strings.TrimSpace(head.Cell(c)) }
+	if v := strings.TrimSpace(next.Cell(pos[colName])); v != "" && v != above(pos[colName]) {
+		return false
+	}
+	repeats, named, other := false, false, false
+	for c, v := range next.Cells {
+		v = strings.TrimSpace(v)
+		switch {
+		case v == "":
+		case v == above(c):
+			repeats = true
+		case headerColumn(above(c)) >= 0:
+			return false // a value under a column the header reads: a task's row
+		case headerColumn(v) >= 0:
+			named = true
+		default:
+			other = true
+		}
+	}
+	// Columns named under a heading; or every heading merged down and
+	// none split (nothing else on the row).
+	return named || (repeats && !other)
+}
+
+// combineHeader adds the columns the second row names under its headings
+// to pos and lists the headers of both rows the import does not read; a
+// heading with named columns under it is no column of its own.
+func combineHeader(head, next tabular.Row, pos []int) []string {
+	var ignored []string
+	for c, v := range head.Cells {
+		v = strings.TrimSpace(v)
+		if j := headerColumn(v); v == "" || (j >= 0 && pos[j] == c) {
+			continue
+		}
+		if below := strings.TrimSpace(next.Cell(c)); below == "" || below == v {
+			ignored = append(ignored, v) // an unread column merged down
+		}
+	}
+	for c, v := range next.Cells {
+		v = strings.TrimSpace(v)
+		if v == "" || v == strings.TrimSpace(head.Cell(c)) {
+			continue
+		}
+		if j := headerColumn(v); j >= 0 && pos[j] < 0 {
+			pos[j] = c
+		} else {
+			ignored = append(ignored, v)
+		}
+	}
+	return ignored
 }
 
 func sameTask(a, b *SheetTask) bool {

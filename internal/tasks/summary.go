@@ -48,11 +48,13 @@ func (c *Count) remove(r Rating, hours float64) {
 	}
 }
 
-// Scenario is the counts once one improvement is made.
+// Scenario is the counts once one improvement is made, or several
+// together (Parts: a task's improvements none of which lifts it alone).
 type Scenario struct {
-	Fix    string  `json:"fix"`
-	Note   Note    `json:"note"`
-	Counts []Count `json:"counts"` // in Modes order
+	Fix    string   `json:"fix"`
+	Parts  []string `json:"parts,omitempty"`
+	Note   Note     `json:"note"`
+	Counts []Count  `json:"counts"` // in Modes order
 	// Improved is how many tasks rate better in at least one mode.
 	Improved      int     `json:"improved"`
 	ImprovedHours float64 `json:"improved_hours"`
@@ -68,15 +70,15 @@ type Summary struct {
 	Levels [5]int     `json:"levels"` // tasks per level; index 0 unused
 }
 
-// ModeRating is t's rating in mode once fix is made: for satellite, the
-// best of the places (× when there is none).
-func (e *Engine) ModeRating(t *Task, mode TargetKind, fix string) Rating {
+// modeRating is t's rating in mode once the improvements fix are made:
+// for satellite, the best of the places (× when there is none).
+func (e *Engine) modeRating(t *Task, mode TargetKind, fix made) Rating {
 	if mode != AtPlace {
-		return e.RatingWith(t, Target{Kind: mode}, fix)
+		return e.ratingWith(t, Target{Kind: mode}, fix)
 	}
 	best := No
 	for i := range e.places {
-		r := e.RatingWith(t, Target{Kind: AtPlace, Place: &e.places[i]}, fix)
+		r := e.ratingWith(t, Target{Kind: AtPlace, Place: &e.places[i]}, fix)
 		if r.rank() < best.rank() {
 			best = r
 			if r == OK {
@@ -95,7 +97,22 @@ func (e *Engine) taskFixes(t *Task, out []string) []string {
 	return out
 }
 
-// Summarise counts the tasks per mode now and after each improvement.
+// combinations lists the improvements made together that RateAt offers
+// for t at some target.
+func (e *Engine) combinations(t *Task, out []made) []made {
+	var buf [8]issue
+	for _, tg := range e.Targets() {
+		parts, _ := e.combine(t, tg, e.issues(t, tg, nil, buf[:0], withFixes))
+		if parts != nil && !slices.ContainsFunc(out, func(m made) bool { return slices.Equal(m, parts) }) {
+			out = append(out, parts)
+		}
+	}
+	return out
+}
+
+// Summarise counts the tasks per mode now and after each improvement, and
+// after each combination of improvements offered for a task (counting
+// every task it lifts, including those one of its parts lifts alone).
 func (e *Engine) Summarise(ts []*Task) Summary {
 	s := Summary{Tasks: len(ts), Now: newCounts()}
 	now := make([][3]Rating, len(ts))
@@ -105,35 +122,51 @@ func (e *Engine) Summarise(ts []*Task) Summary {
 	}
 	byFix := map[string]*Scenario{}
 	touches := map[string][]touched{}
-	var fixes []string
+	try := func(i int, id string, m made) {
+		t := ts[i]
+		sc := byFix[id]
+		if sc == nil {
+			sc = &Scenario{Fix: id, Note: e.fixNote[id]}
+			if len(m) > 1 {
+				sc.Parts, sc.Note = m, e.combinedNote(m)
+			}
+			byFix[id] = sc
+		}
+		th := touched{task: i, ratings: now[i]}
+		better := false
+		for k, mode := range Modes {
+			if now[i][k] == OK {
+				continue
+			}
+			if r := e.modeRating(t, mode, m); r.rank() < now[i][k].rank() {
+				th.ratings[k], better = r, true
+			}
+		}
+		if better {
+			sc.Improved++
+			sc.ImprovedHours += t.Hours
+			touches[id] = append(touches[id], th)
+		}
+	}
+	fixesOf := make([][]string, len(ts))
+	var combos []made
 	for i, t := range ts {
 		s.Hours += t.Hours
 		s.Levels[e.Level(t)]++
 		for m, mode := range Modes {
-			now[i][m] = e.ModeRating(t, mode, "")
+			now[i][m] = e.modeRating(t, mode, nil)
 			s.Now[m].add(now[i][m], t.Hours)
 		}
-		fixes = e.taskFixes(t, fixes[:0])
-		for _, f := range fixes {
-			sc := byFix[f]
-			if sc == nil {
-				sc = &Scenario{Fix: f, Note: e.fixNote[f]}
-				byFix[f] = sc
-			}
-			th := touched{task: i, ratings: now[i]}
-			better := false
-			for m, mode := range Modes {
-				if now[i][m] == OK {
-					continue
-				}
-				if r := e.ModeRating(t, mode, f); r.rank() < now[i][m].rank() {
-					th.ratings[m], better = r, true
-				}
-			}
-			if better {
-				sc.Improved++
-				sc.ImprovedHours += t.Hours
-				touches[f] = append(touches[f], th)
+		fixesOf[i] = e.taskFixes(t, nil)
+		for _, f := range fixesOf[i] {
+			try(i, f, made{f})
+		}
+		combos = e.combinations(t, combos)
+	}
+	for _, m := range combos {
+		for i := range ts {
+			if slices.ContainsFunc(m, func(f string) bool { return slices.Contains(fixesOf[i], f) }) {
+				try(i, CombinedID(m), m)
 			}
 		}
 	}
@@ -192,7 +225,7 @@ func (e *Engine) Rank(ts []SectionTask) []Ranked {
 		t := st.Task
 		var now [3]Rating
 		for m, mode := range Modes {
-			now[m] = e.ModeRating(t, mode, "")
+			now[m] = e.modeRating(t, mode, nil)
 		}
 		fixes = e.taskFixes(t, fixes[:0])
 		for _, f := range fixes {
@@ -202,7 +235,7 @@ func (e *Engine) Rank(ts []SectionTask) []Ranked {
 				if now[m] == OK {
 					continue
 				}
-				r := e.ModeRating(t, mode, f)
+				r := e.modeRating(t, mode, made{f})
 				if r.rank() < now[m].rank() {
 					better = true
 					opened[m] = now[m] == No

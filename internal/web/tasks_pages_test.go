@@ -56,7 +56,10 @@ func TestTaskPages(t *testing.T) {
 		}
 		res = w.do("GET", "/tasks?unit_id="+sect, nil, staff)
 		for _, want := range []string{`<svg class="chart"`, `role="img"`, "<desc id=\"chart-desc\">在宅: ○0件、△0件、×1件。 サテライト: ○0件、△1件、×0件。", "提案中",
-			"紙の原本を電子化(PDF化等)する(それだけでは、ほかの理由で×のまま)", "窓口受付", `list="task-types"`, `label="しりょうさくせいぎょうむ"`} {
+			"紙の原本を電子化(PDF化等)する(それだけでは、ほかの理由で×のまま)", "窓口受付",
+			// Improvements that lift the task only together: offered, and a scenario of the summary.
+			"「紙の原本を電子化(PDF化等)する」と「公用携帯・IP電話(公用電話アプリ)を配備する」をあわせて行うと○",
+			`<th scope="row">「紙の原本を電子化(PDF化等)する」と「公用携帯・IP電話(公用電話アプリ)を配備する」をあわせて行う</th>`, `list="task-types"`, `label="しりょうさくせいぎょうむ"`} {
 			if !strings.Contains(res.body, want) {
 				t.Errorf("sheet page lacks %q\n%s", want, between(res.body, "<svg", "</svg>"))
 			}
