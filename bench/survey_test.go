@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"telework/internal/audit"
+	"telework/internal/calendar"
 	"telework/internal/org"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
@@ -36,6 +37,15 @@ func TestSurveyBreakdownPercentiles(t *testing.T) {
 			svc := survey.NewService(db, db.Now)
 			tn := &org.Tenant{Slug: "bench", Name: "ベンチ市", Kind: org.Municipality, StaffSize: 6000, GeneralAdminStaff: 5000}
 			storetest.Must(t, storetest.F(db).CreateTenant(ctx, audit.Actor{Label: "bench"}, tn, nil))
+			// A survey opens only for a target of at least K people (the
+			// answers below stand for them: this measures the tabulation).
+			unit := &org.Unit{Code: "100", Name: "総務課", Level: "課"}
+			storetest.Must(t, storetest.F(db).CreateUnit(ctx, tn.ID, audit.Actor{Label: "bench"}, unit, calendar.Date{}))
+			for i := range 6 {
+				storetest.Must(t, storetest.F(db).CreateStaff(ctx, tn.ID, audit.Actor{Label: "bench"}, &org.Staff{StaffNo: fmt.Sprintf("%04d", 1000+i),
+					Name: fmt.Sprintf("職員 %d", i), Kana: "しょくいん", UnitID: unit.ID, Rank: org.RankStaff, Employment: org.Regular,
+					JobType: "general"}, calendar.Date{}))
+			}
 			custom := []survey.Question{
 				{Type: survey.Scale5, Text: "独自1"}, {Type: survey.Scale5, Text: "独自2"}, {Type: survey.Scale5, Text: "独自3"},
 				{Type: survey.Scale5, Text: "独自4"}, {Type: survey.Single, Text: "独自5", Options: []survey.Option{{Label: "はい"}, {Label: "いいえ"}}},
