@@ -47,7 +47,7 @@ func rosterSchemas() map[string]any {
 		"RosterRequest": obj([]string{"unit_id", "from", "to"}, map[string]any{
 			"unit_id": integer("the section (its staff and those of the units below)"), "from": dateStr("first day"), "to": dateStr("last day (at most 62 days)"),
 			"min_onsite": integer("people on site each day"), "duty_min": map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "integer"}, "description": "duty code → qualified people on site each day"},
-			"max_tele_per_week": integer("weekly telework cap (0 = none)"), "reduction_percent": integer("target reduction of on-site attendance in percent, e.g. 70 (0 = none)"),
+			"max_tele_per_week": integer("weekly telework cap: absent or null = the cap of the rules in force (with an emergency's overrides; none if they have none), 0 = no telework; a cap looser than the rules' is refused (422). Before 2026-12: 0 meant none"), "reduction_percent": integer("target reduction of on-site attendance in percent, e.g. 70 (0 = none)"),
 			"cohorts": arr(str("cohort name, e.g. A")), "never_meet": boolean("cohorts alternate and never meet (2–3交代制)"),
 			"cohort_of": arr(obj([]string{"staff_id", "cohort"}, map[string]any{"staff_id": integer("staff id"), "cohort": str("cohort name")})),
 			"leave": map[string]any{"type": "object", "additionalProperties": arr(dateStr("day")),

@@ -152,7 +152,7 @@ type rosterRequestJSON struct {
 	To               string         `json:"to"`
 	MinOnsite        int            `json:"min_onsite"`
 	DutyMin          map[string]int `json:"duty_min"`
-	MaxTelePerWeek   int            `json:"max_tele_per_week"`
+	MaxTelePerWeek   *int           `json:"max_tele_per_week"`
 	ReductionPercent int            `json:"reduction_percent"`
 	Cohorts          []string       `json:"cohorts"`
 	NeverMeet        bool           `json:"never_meet"`

@@ -69,8 +69,11 @@ func (s *Service) Declare(ctx context.Context, tenantID int64, actor audit.Actor
 	return s.st.FindEmergency(ctx, tenantID, e.ID)
 }
 
-// End ends an emergency today: its rules apply up to yesterday (an
-// emergency not yet begun is cancelled). Applications already decided
+// End ends an emergency today: its rules apply up to and including today,
+// as the page's button 「今日で終了する」 says (an emergency not yet begun
+// is cancelled: it never applies). It used to end one at yesterday, so
+// ending one on its first day recorded it as cancelled before it began —
+// although applications had been decided under it that day. Applications already decided
 // under its rules are not touched. Ending one already ended, or past, is
 // a Conflict. Audited as "emergency.end".
 func (s *Service) End(ctx context.Context, tenantID int64, actor audit.Actor, id, version int64) (Emergency, error) {
@@ -87,8 +90,8 @@ func (s *Service) End(ctx context.Context, tenantID int64, actor audit.Actor, id
 			return apperr.New(apperr.Conflict, "emergency.already_over")
 		}
 		before := e.AuditView()
-		to := today.AddDays(-1)
-		if to.Before(e.From) {
+		to := today
+		if today.Before(e.From) {
 			to = e.From.AddDays(-1)
 		}
 		if err := tx.EndEmergency(ctx, tenantID, id, e.Version, to, s.now(), actor.Label); err != nil {

@@ -118,22 +118,39 @@ func TestEmergencyOnBothEngines(t *testing.T) {
 			t.Fatalf("stale end: %v", err)
 		}
 
-		// Ending it on its first day: it never applied; the normal rules are back.
+		// Ending it on its first day: it applied today (a same-day
+		// application may have been approved under it), so it ends today
+		// and is not "cancelled"; its rules stay for the rest of today and
+		// the normal rules are back tomorrow. (It used to end yesterday:
+		// cancelled before it began.)
 		ended, err := svc.End(ctx, a.ID, hr, em.ID, em.Version)
-		if err != nil || !ended.Ended() || !ended.Cancelled() || ended.PlannedTo != today.AddDays(13) {
+		if err != nil || !ended.Ended() || ended.Cancelled() || ended.To != today || ended.PlannedTo != today.AddDays(13) {
 			t.Fatalf("ended = %+v %v", ended, err)
 		}
-		if got := check(inWelfare, today); len(got) != 1 || got[0] != late {
-			t.Fatalf("after the end: %v", got)
+		if got := check(inWelfare, today); len(got) != 0 {
+			t.Fatalf("the rest of the day of the end: %v", got)
+		}
+		if ovs, err := db.FindPolicyOverrides(ctx, a.ID, today.AddDays(1), today.AddDays(30)); err != nil || len(ovs) != 0 {
+			t.Fatalf("overrides after the day of the end = %+v %v", ovs, err)
 		}
 		if _, err := svc.End(ctx, a.ID, hr, em.ID, 0); apperr.CodeOf(err) != apperr.Conflict {
 			t.Fatalf("ended twice: %v", err)
 		}
-		if cur, _ := svc.Current(ctx, a.ID); len(cur) != 0 {
-			t.Fatalf("still current: %+v", cur)
+		if cur, _ := svc.Current(ctx, a.ID); len(cur) != 1 || cur[0].To != today {
+			t.Fatalf("current on the day of the end: %+v", cur)
 		}
 
-		// Ending one that began: it stays in force up to yesterday.
+		// Ending one declared for a later day cancels it: it never applies.
+		later, err := svc.Declare(ctx, a.ID, hr, emergency.Declaration{Kind: emergency.Disaster, Title: "予告",
+			From: today.AddDays(3), To: today.AddDays(5), Rules: policy.OverrideRules{Deadline: "none"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, err := svc.End(ctx, a.ID, hr, later.ID, later.Version); err != nil || !c.Cancelled() || c.To != today.AddDays(2) {
+			t.Fatalf("cancelled = %+v %v", c, err)
+		}
+
+		// Ending one that began: it stays in force up to the day of the end.
 		em2, err := svc.Declare(ctx, a.ID, hr, emergency.Declaration{Kind: emergency.Disaster, Title: "台風被害",
 			From: today, To: today.AddDays(4), Rules: policy.OverrideRules{Deadline: "none"}})
 		if err != nil {
@@ -141,10 +158,10 @@ func TestEmergencyOnBothEngines(t *testing.T) {
 		}
 		clock = clock.Add(48 * time.Hour)
 		ended, err = svc.End(ctx, a.ID, hr, em2.ID, em2.Version)
-		if err != nil || ended.To != today.AddDays(1) || ended.Cancelled() {
+		if err != nil || ended.To != today.AddDays(2) || ended.Cancelled() {
 			t.Fatalf("ended after two days = %+v %v", ended, err)
 		}
-		ovs, err := db.FindPolicyOverrides(ctx, a.ID, today, today.AddDays(30))
+		ovs, err := db.FindPolicyOverrides(ctx, a.ID, today.AddDays(1), today.AddDays(30))
 		if err != nil || len(ovs) != 1 || ovs[0].ID != em2.ID || len(ovs[0].UnitCodes) != 0 {
 			t.Fatalf("overrides = %+v %v", ovs, err)
 		}
@@ -159,7 +176,7 @@ func TestEmergencyOnBothEngines(t *testing.T) {
 			t.Fatalf("normal replay: %+v %v", normal, err)
 		}
 		under, err := pol.SimulateStoredUnder(ctx, a.ID, tp.Policy, today, today, "ja", nil)
-		if err != nil || under.Refused != 0 || under.OK != 1 || len(under.Overrides) != 1 {
+		if err != nil || under.Refused != 0 || under.OK != 1 || len(under.Overrides) != 2 {
 			t.Fatalf("replay under the declared emergency: %+v %v", under, err)
 		}
 		hyp, err := pol.SimulateStoredUnder(ctx, a.ID, tp.Policy, today, today, "ja", &policy.OverrideRules{Deadline: "same_day"})
@@ -170,7 +187,7 @@ func TestEmergencyOnBothEngines(t *testing.T) {
 		// Audited, without the personal data of anyone.
 		for _, action := range []string{"emergency.declare", "emergency.end"} {
 			es, err := db.FindAuditEntries(ctx, a.ID, audit.Filter{Action: action, Limit: 10})
-			if err != nil || len(es) != 2 {
+			if err != nil || len(es) != 3 {
 				t.Fatalf("%s: %d entries, %v", action, len(es), err)
 			}
 			if !strings.Contains(string(es[0].After), "from") {

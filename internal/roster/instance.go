@@ -115,9 +115,12 @@ func ParseInstance(data []byte) (*Instance, error) {
 	// maxTelePerWeek is read as a number so that any integer verify.py
 	// accepts is accepted (100000000000000000000 does not fit an int).
 	type plain Instance
+	// Weights as verify.py reads them: its three keys (numbers, checked
+	// above); any other key is ignored, whatever its value.
 	aux := struct {
 		*plain
-		MaxTelePerWeek *json.Number `json:"maxTelePerWeek"`
+		MaxTelePerWeek *json.Number   `json:"maxTelePerWeek"`
+		Weights        map[string]any `json:"weights"`
 	}{plain: (*plain)(&in)}
 	if err := dec.Decode(&aux); err != nil {
 		var typ *json.UnmarshalTypeError
@@ -139,6 +142,14 @@ func ParseInstance(data []byte) (*Instance, error) {
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, malformed("text after the instance's JSON object")
+	}
+	for _, k := range []string{"fairness", "preference", "change"} {
+		if n, ok := aux.Weights[k].(json.Number); ok {
+			if in.Weights == nil {
+				in.Weights = map[string]json.Number{}
+			}
+			in.Weights[k] = n
+		}
 	}
 	if aux.MaxTelePerWeek != nil {
 		c, ok := new(big.Int).SetString(string(*aux.MaxTelePerWeek), 10)
@@ -184,7 +195,7 @@ func numbersAreNumbers(data []byte) error {
 		name string
 		vals map[string]any
 		keys []string
-	}{{"weights", raw.Weights, nil}, {"fairness", raw.Fairness, []string{"share", "tolerance"}}, {"violationWeights", raw.ViolationWeights, nil}} {
+	}{{"weights", raw.Weights, []string{"fairness", "preference", "change"}}, {"fairness", raw.Fairness, []string{"share", "tolerance"}}, {"violationWeights", raw.ViolationWeights, nil}} {
 		for k, v := range m.vals {
 			if m.keys != nil && (v == nil || !slices.Contains(m.keys, k)) {
 				continue // fairness: the other reference's member may be null or absent

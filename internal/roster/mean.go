@@ -248,6 +248,23 @@ type meanResult struct {
 // In phaseLex (an infeasible section, violation cost held at vmax) every
 // total is possible, the slacks absorbing the rest.
 func meanSearch(pb *problem, ph phase, vmax *big.Rat, deadline time.Time, cells0 [][]int8, coh0 []int) meanResult {
+	return meanSearchCohorts(pb, ph, vmax, deadline, cells0, coh0, nil)
+}
+
+// meanSearchCohorts is meanSearch with, when fixed is given, the day cohorts
+// held at fixed: a far smaller search (each total's problem splits by day
+// cohort), which on sections with day cohorts finds the plan the full
+// model's search does not reach in a short limit. What it proves holds for
+// those day cohorts only: its result is never complete and has no bound.
+func meanSearchCohorts(pb *problem, ph phase, vmax *big.Rat, deadline time.Time, cells0 [][]int8, coh0, fixed []int) meanResult {
+	res := meanSearchRun(pb, ph, vmax, deadline, cells0, coh0, fixed)
+	if fixed != nil {
+		res.complete, res.bound = false, math.Inf(-1)
+	}
+	return res
+}
+
+func meanSearchRun(pb *problem, ph phase, vmax *big.Rat, deadline time.Time, cells0 [][]int8, coh0, fixed []int) meanResult {
 	res := meanResult{value: math.Inf(1), bound: math.Inf(-1)}
 	if pb.A == 0 {
 		return res
@@ -386,7 +403,14 @@ func meanSearch(pb *problem, ph phase, vmax *big.Rat, deadline time.Time, cells0
 		if until.After(deadline) {
 			until = deadline
 		}
-		r := branchAndBound(md, until, seed, res.value)
+		var base []fix
+		switch {
+		case fixed != nil && ph == phaseFeasible:
+			base = md.cohortFixes(fixed)
+		case fixed != nil:
+			base = md.yFixes(fixed)
+		}
+		r := branchAndBoundFixed(md, until, seed, res.value, base)
 		res.nodes += r.nodes
 		rejected := false
 		if len(r.x) > 0 {

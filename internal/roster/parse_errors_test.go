@@ -75,6 +75,17 @@ func TestParseErrorsNameTheItem(t *testing.T) {
 		{"bad date", rep(`"2026-06-02"]`, `"2026-02-30"]`), `bad date in days: "2026-02-30" (days[1]`},
 		{"week 53 of a 52-week year", rep(`"2026-06-02"]`, `"2025-W53-1"]`), `bad date in days`},
 		{"weights array", rep(`"weights":{"fairness":1}`, `"weights":[1]`), `weights must be an object`},
+		// What verify.py reads of the weights (reviewer's cases): its three
+		// keys must be numbers (a bool is none); other keys are ignored;
+		// every violation weight must be a number.
+		{"weight bool", rep(`"weights":{"fairness":1}`, `"weights":{"fairness":1,"change":true}`), `weights.change must be a number (or left out, meaning 0), not the JSON true`},
+		{"weight string", rep(`"weights":{"fairness":1}`, `"weights":{"fairness":"1"}`), `weights.fairness must be a number`},
+		{"weight null", rep(`"weights":{"fairness":1}`, `"weights":{"fairness":null}`), `weights.fairness must be a number`},
+		{"weight unknown key", rep(`"weights":{"fairness":1}`, `"weights":{"fairness":1,"note":"x","flag":true}`), ``},
+		{"violation weight string", rep(`"weights"`, `"violationWeights":{"leave":"x"},"weights"`), `violationWeights.leave must be a number, not the JSON string "x"`},
+		{"violation weight unknown number", rep(`"weights"`, `"violationWeights":{"leave":3},"weights"`), ``},
+		{"qualifications null", rep(`"qualifications":["counter"]`, `"qualifications":null`), `staff[0] (a).qualifications must be an array of duty ids`},
+		{"qualifications absent", rep(`,"qualifications":["counter"]`, ``), ``},
 	} {
 		in, err := ParseInstance([]byte(tc.in))
 		switch {

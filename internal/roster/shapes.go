@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/big"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -97,8 +99,9 @@ func checkShapes(data []byte) error {
 				return false
 			}
 			where = fmt.Sprintf("staff[%d] (%s)", i, id)
-			if q, ok := st["qualifications"]; ok && q != nil {
-				strArr(where+".qualifications", q, "duty ids")
+			if q, ok := st["qualifications"]; ok {
+				// verify.py reads an absent list as none and refuses null.
+				strArr(where+".qualifications", q, "duty ids (or left out, meaning none)")
 			}
 			if c, ok := st["cohort"]; ok && c != nil && !isStr(c) {
 				fail(where+".cohort", "a string (a cohort name) or null", c)
@@ -178,6 +181,32 @@ func checkShapes(data []byte) error {
 		}
 		for sid, row := range m {
 			strArr(fmt.Sprintf("previousPlan[%q]", sid), row, "ONSITE/TELE/LEAVE")
+		}
+	}
+	// Weights: verify.py reads fairness, preference and change (absent: 0)
+	// and ignores any other key; every violation weight it reads, known
+	// family or not. A bool is no number there either.
+	isNum := func(v any) bool { _, ok := v.(json.Number); return ok }
+	if v, ok := top["weights"]; ok && v != nil {
+		if w, isObj := v.(map[string]any); !isObj {
+			fail("weights", "an object {\"fairness\": …, \"preference\": …, \"change\": …}", v)
+		} else {
+			for _, k := range []string{"fairness", "preference", "change"} {
+				if x, ok := w[k]; ok && !isNum(x) {
+					fail("weights."+k, "a number (or left out, meaning 0)", x)
+				}
+			}
+		}
+	}
+	if v, ok := top["violationWeights"]; ok && v != nil {
+		if w, isObj := v.(map[string]any); !isObj {
+			fail("violationWeights", "an object {family: number}", v)
+		} else {
+			for _, k := range slices.Sorted(maps.Keys(w)) {
+				if !isNum(w[k]) {
+					fail("violationWeights."+k, "a number", w[k])
+				}
+			}
 		}
 	}
 	if v, ok := top["fairness"]; ok && v != nil {

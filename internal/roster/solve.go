@@ -11,13 +11,15 @@ import (
 
 // Plan statuses.
 const (
-	StatusOptimal    = "optimal"    // every hard constraint holds; no better plan exists
-	StatusFeasible   = "feasible"   // every hard constraint holds; the time limit came before the proof
-	StatusInfeasible = "infeasible" // H2–H6 cannot all hold (proven); the plan breaks the least (Violations)
-	// StatusUnknown: the time limit came before any plan keeping every
-	// hard constraint was found and before a proof that none exists; the
-	// plan is the least-violating one found. Never "infeasible" unproven.
-	StatusUnknown = "unknown"
+	StatusOptimal  = "optimal"  // every hard constraint holds; no better plan exists
+	StatusFeasible = "feasible" // every hard constraint holds; the time limit came before the proof
+	// StatusInfeasible: the plan breaks hard constraints (Violations), the
+	// least violation cost found. The contract (issue 15) knows only these
+	// three statuses: what is proven is in ViolationCostBound — equal to
+	// ViolationCost when the minimum is proven, below it when the time
+	// limit came first, and 0 when not even "no plan keeps every
+	// constraint" is proven (the planner used to say "unknown" then).
+	StatusInfeasible = "infeasible"
 )
 
 // Plan is a roster-plan/1 document with the planner's report.
@@ -70,6 +72,61 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	if limit <= 0 {
 		limit = 10 * time.Second
 	}
+	// A little of the limit is kept for reading the plan back and writing
+	// it, and a tenth for the improvement pass every answer goes through
+	// (polish.go): the searches run in the rest.
+	end := start.Add(limit - min(limit/20, 50*time.Millisecond))
+	pl := pb.solve(start, limit*9/10)
+	if pl.Status != StatusOptimal {
+		pl = pb.finish(pl, end)
+	}
+	pl.Seconds = time.Since(start).Seconds()
+	return pl, nil
+}
+
+// finish runs the improvement pass on a plan the searches did not prove
+// optimal, and writes it again when the pass improved it (same bounds; a
+// plan that now keeps every hard constraint is feasible).
+func (pb *problem) finish(pl *Plan, end time.Time) *Plan {
+	cells := make([][]int8, pb.N)
+	for p, id := range pb.ids {
+		cells[p] = make([]int8, pb.D)
+		for d, m := range pl.Assignments[id] {
+			cells[p][d] = modeIndex(m)
+		}
+	}
+	var coh []int
+	if pb.neverMeet {
+		coh = make([]int, pb.D)
+		for d, name := range pl.CohortByDay {
+			coh[d] = max(0, slices.Index(pb.cohortNms, name))
+		}
+	}
+	ev := pb.evaluate(cells, coh)
+	cells2, ev2 := pb.polish(cells, coh, ev, end)
+	if !lexBetter(ev2, ev) {
+		return pl
+	}
+	bound, _ := pl.Bound.Float64()
+	vBound, _ := pl.ViolationCostBound.Float64()
+	status, vExact := pl.Status, (*big.Rat)(nil)
+	if !ev2.broken() {
+		status, vExact = StatusFeasible, ev2.vcost
+		if ev.broken() {
+			// The bound was the violation phase's: of no use here.
+			bound = 0
+		}
+		if tol := 1e-9 * math.Max(1, bound); ratF(ev2.objective) <= bound+tol {
+			status = StatusOptimal
+		}
+	}
+	out := pb.report(cells2, coh, ev2, status, bound, 0, vExact, vBound)
+	out.Nodes = pl.Nodes
+	return out
+}
+
+// solve runs the exact searches within limit of start.
+func (pb *problem) solve(start time.Time, limit time.Duration) *Plan {
 	// A little of the limit is kept for reading the plan back and writing it.
 	deadline := start.Add(limit - min(limit/20, 50*time.Millisecond))
 
@@ -111,7 +168,7 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 		if seed != nil {
 			pl, co := cohortPhase(md, seed, seedValue, start, limit)
 			if pl != nil {
-				return pl, nil
+				return pl
 			}
 			extraLB = co.bound
 			seed, seedValue = co.x, co.value
@@ -147,13 +204,24 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 		if seed != nil {
 			c0, h0 = md.plan(seed)
 		}
+		if h0 != nil && pb.neverMeet && pb.nCohorts > 1 {
+			// Day cohorts: the decomposition with the incumbent's day
+			// cohorts held first, in a fifth of the limit; its plan is
+			// the incumbent of the full decomposition.
+			fr := meanSearchCohorts(pb, phaseFeasible, nil, start.Add(limit*45/100), c0, h0, h0)
+			meanNodes += fr.nodes
+			if fr.cells != nil && fr.value < seedValue {
+				c0, h0 = fr.cells, fr.coh
+				seed, seedValue = md.point(c0, h0), fr.value
+			}
+		}
 		mr := meanSearch(pb, phaseFeasible, nil, start.Add(limit*7/10), c0, h0)
 		if mr.complete {
 			pl := pb.report(mr.cells, mr.coh, mr.ev, StatusOptimal, mr.value, md.gran, new(big.Rat), 0)
 			pl.Nodes, pl.Seconds = mr.nodes, time.Since(start).Seconds()
-			return pl, nil
+			return pl
 		}
-		meanNodes = mr.nodes
+		meanNodes += mr.nodes
 		if mr.cells != nil && (seed == nil || mr.value < seedValue) {
 			seed, seedValue = md.point(mr.cells, mr.coh), mr.value
 		}
@@ -165,6 +233,13 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	md.soft = start.Add(limit * 6 / 10)
 	if half := time.Now().Add(time.Until(deadline) / 2); half.After(md.soft) {
 		md.soft = half
+	}
+	if seed == nil && pb.neverMeet && pb.nCohorts > 1 {
+		// Day cohorts and no plan from their exact solves: most likely
+		// no plan keeps every constraint, and the violation phase needs
+		// the time (it used to get a sixth of a short limit, and a
+		// 60 × 21 A/B/C section answered V = 85 at 1 s against 79).
+		md.soft = start.Add(limit * 35 / 100)
 	}
 	var res bnbResult
 	if uncovered {
@@ -189,7 +264,8 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	if res.x == nil && !res.infeasible && pb.neverMeet && pb.nCohorts > 1 {
 		// Not proven infeasible: keep looking for a plan that keeps every
 		// constraint, with more day-cohort choices.
-		if x, v := cohortHeuristic(md, start.Add(limit*8/10), 12); x != nil {
+		// A quarter of what is left: the rest is the violation phase's.
+		if x, v := cohortHeuristic(md, time.Now().Add(time.Until(deadline)/4), 12); x != nil {
 			cells, coh := md.plan(x)
 			if !pb.evaluate(cells, coh).broken() {
 				res.x, res.value = x, v
@@ -205,7 +281,7 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 		}
 		pl := pb.report(cells, coh, ev, status, math.Max(res.bound, extraBound), md.gran, new(big.Rat), 0)
 		pl.Nodes, pl.Seconds = nodes, time.Since(start).Seconds()
-		return pl, nil
+		return pl
 	}
 
 	// No plan keeps every hard constraint (or none was found in time):
@@ -217,7 +293,7 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 		// Cohort sections: the full violation model's LP is weak and its
 		// search seldom finishes or improves on the day-cohort searches,
 		// while the objective at V gains from more time (cohortFlips).
-		vdeadline = time.Now().Add(rest * 45 / 100)
+		vdeadline = time.Now().Add(rest * 60 / 100)
 	}
 	// A greedy plan first, in milliseconds: the exact searches below start
 	// from it, and it is the answer when they run out of time (on large
@@ -279,9 +355,6 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	if mv.gran > 0 {
 		vBound = math.Ceil(vBound/mv.gran-1e-6) * mv.gran
 	}
-	// V > 0 is proven when the feasible model has no integral point or
-	// the violation model's bound is above zero.
-	provenV := res.infeasible || vBound > 0
 	lexBound := math.Inf(-1)
 	var rl bnbResult
 	if pb.mean && pb.wFair.Sign() > 0 {
@@ -364,12 +437,9 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 		status = StatusOptimal
 	case !ev.broken():
 		status = StatusFeasible
-	case provenV:
-		status = StatusInfeasible
 	default:
-		// Neither a plan keeping every constraint nor a proof that none
-		// exists within the limit: never claim infeasibility unproven.
-		status = StatusUnknown
+		// provenV or not: violationCostBound says how much is proven.
+		status = StatusInfeasible
 	}
 	objBound := rl.bound
 	if rl.complete {
@@ -381,7 +451,7 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 	}
 	pl := pb.report(cells, coh, ev, status, objBound, ml.gran, vExact, vBound)
 	pl.Nodes, pl.Seconds = nodes, time.Since(start).Seconds()
-	return pl, nil
+	return pl
 }
 
 // uniformPlan is the lexicographically better of "everyone on site" and

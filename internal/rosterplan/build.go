@@ -58,8 +58,11 @@ type Preference struct {
 type Settings struct {
 	MinOnsite int            // people on site each day
 	DutyMin   map[string]int // duty code → qualified people on site each day
-	// MaxTelePerWeek is the weekly telework cap (0: none).
-	MaxTelePerWeek int
+	// MaxTelePerWeek is the weekly telework cap: nil for the cap of the
+	// rules in force (none if they have none), 0 for no telework at all.
+	// (It used to be an int with 0 for none, so a cap of 0 — valid in the
+	// instance format — could not be asked for.)
+	MaxTelePerWeek *int
 	// ReductionPercent is the target reduction of on-site attendance in
 	// percent (e.g. 70 for the 2020 national call); 0: none.
 	ReductionPercent int
@@ -103,7 +106,7 @@ func Build(in Input) (*roster.Instance, error) {
 			v.Add("duty_min."+code, "field.range", map[string]any{"Min": 0, "Max": len(in.People)})
 		}
 	}
-	if st.MaxTelePerWeek < 0 || st.MaxTelePerWeek > 7 {
+	if c := st.MaxTelePerWeek; c != nil && (*c < 0 || *c > 7) {
 		v.Add("max_tele_per_week", "field.range", map[string]any{"Min": 0, "Max": 7})
 	}
 	if st.ReductionPercent < 0 || st.ReductionPercent > 100 {
@@ -186,8 +189,8 @@ func Build(in Input) (*roster.Instance, error) {
 			}
 		}
 	}
-	if st.MaxTelePerWeek > 0 {
-		m := st.MaxTelePerWeek
+	if st.MaxTelePerWeek != nil {
+		m := *st.MaxTelePerWeek
 		inst.MaxTelePerWeek = &m
 	}
 	if len(st.Cohorts) > 0 {

@@ -30,7 +30,7 @@ func section() Input {
 		Leave:       map[int64][]calendar.Date{4: {d("2026-06-02"), d("2026-05-29")}, 99: {d("2026-06-01")}},
 		Preferences: []Preference{{StaffID: 1, Day: d("2026-06-03"), Mode: "TELE"}, {StaffID: 4, Day: d("2026-06-02"), Mode: "ONSITE"}},
 		Approved:    map[int64][]calendar.Date{1: {d("2026-06-03")}, 2: {d("2026-06-01")}},
-		Settings: Settings{MinOnsite: 1, DutyMin: map[string]int{"counter": 1}, MaxTelePerWeek: 2, ReductionPercent: 50,
+		Settings: Settings{MinOnsite: 1, DutyMin: map[string]int{"counter": 1}, MaxTelePerWeek: new(2), ReductionPercent: 50,
 			Cohorts: []string{"A", "B"}, NeverMeet: true}}
 }
 
@@ -84,7 +84,7 @@ func TestBuildRefuses(t *testing.T) {
 		{"unknown duty", func(in *Input) { in.Settings.DutyMin = map[string]int{"driver": 1} }, "duty_min"},
 		{"cohort not listed", func(in *Input) { in.People[0].Cohort = "C" }, "cohort"},
 		{"no cohort when they never meet", func(in *Input) { in.People[0].Cohort = "" }, "cohort"},
-		{"weekly cap over 7", func(in *Input) { in.Settings.MaxTelePerWeek = 8 }, "max_tele_per_week"},
+		{"weekly cap over 7", func(in *Input) { in.Settings.MaxTelePerWeek = new(8) }, "max_tele_per_week"},
 		{"no days", func(in *Input) { in.Days = nil }, "days"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -99,6 +99,10 @@ func (s *Service) Publish(ctx context.Context, tenantID int64, who *auth.Princip
 		byNo[st.StaffNo] = st.ID
 	}
 	in := apply.RosterPublish{Days: map[int64][]calendar.Date{}, Note: fmt.Sprintf("ローテーション表 %s %s〜%s", inst.Section, from, to), From: from, To: to}
+	unitOf, label := map[int64]int64{}, map[int64]string{}
+	for _, st := range staff {
+		unitOf[st.ID], label[st.ID] = st.UnitID, fmt.Sprintf("%s(%s)", st.Name, st.StaffNo)
+	}
 	for no, modes := range assignments {
 		id, ok := byNo[no]
 		if !ok {
@@ -113,6 +117,21 @@ func (s *Service) Publish(ctx context.Context, tenantID int64, who *auth.Princip
 				in.Days[id] = append(in.Days[id], d)
 			}
 		}
+	}
+	// The approved applications it creates keep the rules in force: a
+	// person-week over the weekly cap (an emergency's included, while it
+	// lasts) is refused, each named. It used to approve them all, with
+	// violations [] (the instance's own cap was none).
+	units, err := s.st.FindUnits(ctx, tenantID)
+	if err != nil {
+		return nil, res, err
+	}
+	cr, err := s.capRules(ctx, tenantID, org.NewTree(units), from, to)
+	if err != nil {
+		return nil, res, err
+	}
+	if err := cr.checkWeeklyCaps(in.Days, unitOf, label); err != nil {
+		return nil, res, err
 	}
 	// The earlier publications are read in the publishing transaction,
 	// under the unit's lock: read before it, two publishes at once both

@@ -14,6 +14,7 @@ import (
 	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
+	"telework/internal/emergency"
 	"telework/internal/org"
 	"telework/internal/policy"
 	"telework/internal/roster"
@@ -31,19 +32,9 @@ func TestPublishOnBothEngines(t *testing.T) {
 		ctx := context.Background()
 		mon := calendar.Date{Year: 2026, Month: time.June, Day: 1}
 		now := func() time.Time { return mon.Time().Add(8 * time.Hour) }
-		svc := rosterplan.NewService(db, now)
-		svc.SetPublisher(apply.NewService(db, now))
-		tn := &org.Tenant{Slug: "kobe", Name: "神戸市", Kind: org.Municipality, StaffSize: 100, GeneralAdminStaff: 80}
-		storetest.Must(t, storetest.F(db).CreateTenant(ctx, sys, tn, nil))
+		svc, tn, u := publishSection(t, db, now)
 		other := &org.Tenant{Slug: "saga", Name: "佐賀県", Kind: org.Prefecture, StaffSize: 100, GeneralAdminStaff: 80}
 		storetest.Must(t, storetest.F(db).CreateTenant(ctx, sys, other, nil))
-		u := &org.Unit{Code: "100", Name: "福祉課", Level: "課"}
-		storetest.Must(t, storetest.F(db).CreateUnit(ctx, tn.ID, sys, u, calendar.Date{}))
-		for _, no := range []string{"1001", "1002"} {
-			s := &org.Staff{StaffNo: no, Name: "職員" + no, Kana: "しょくいん", UnitID: u.ID, Rank: org.RankStaff,
-				Employment: org.Regular, JobType: "general", Email: no + "@example.lg.jp"}
-			storetest.Must(t, storetest.F(db).CreateStaff(ctx, tn.ID, sys, s, calendar.Date{}))
-		}
 		hr := &auth.Principal{TenantID: tn.ID, Roles: []auth.Role{auth.HRAdmin}}
 		inst, err := svc.BuildInstance(ctx, tn.ID, hr, rosterplan.Request{UnitID: u.ID, From: mon, To: mon.AddDays(4),
 			Settings: rosterplan.Settings{MinOnsite: 1}})
@@ -460,4 +451,88 @@ func TestRosterDecisionsMigration(t *testing.T) {
 			t.Errorf("Wednesday, cancelled by the person: %d approved, left cancelled %v", got, res.LeftCancelled)
 		}
 	})
+}
+
+// On both engines (reviewer's case): an emergency for the section sets the
+// weekly cap at 2. An instance built without a cap takes it (it used to have
+// none); a stricter one is kept, a looser one refused naming the field; and
+// publishing a plan with 4 telework days in that week is refused, naming the
+// person and the week (it used to approve them all, violations []).
+func TestPublishKeepsTheWeeklyCapInForce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		mon := calendar.Date{Year: 2026, Month: time.June, Day: 1}
+		now := func() time.Time { return mon.Time().Add(8 * time.Hour) }
+		svc, tn, u := publishSection(t, db, now)
+		tp, _ := policy.TemplateByName("matsumoto")
+		storetest.Must(t, policy.NewService(db, now).Save(ctx, tn.ID, sys, &policy.Version{Effective: mon, Policy: tp.Policy}))
+		if _, err := emergency.NewService(db, now).Declare(ctx, tn.ID, sys, emergency.Declaration{Kind: emergency.Infection,
+			Title: "感染症", From: mon, To: mon.AddDays(13), UnitIDs: []int64{u.ID},
+			Rules: policy.OverrideRules{Caps: "set", WeeklyMaxDays: 2}}); err != nil {
+			t.Fatal(err)
+		}
+		hr := &auth.Principal{TenantID: tn.ID, Roles: []auth.Role{auth.HRAdmin}}
+		build := func(c *int) (*roster.Instance, error) {
+			return svc.BuildInstance(ctx, tn.ID, hr, rosterplan.Request{UnitID: u.ID, From: mon, To: mon.AddDays(4),
+				Settings: rosterplan.Settings{MinOnsite: 1, MaxTelePerWeek: c}})
+		}
+		for _, tc := range []struct {
+			name string
+			ask  *int
+			want int // -1: refused
+		}{{"none asked: the emergency's", nil, 2}, {"stricter", new(1), 1}, {"zero", new(0), 0}, {"looser", new(4), -1}} {
+			inst, err := build(tc.ask)
+			switch {
+			case tc.want < 0:
+				if e := apperr.As(err); e == nil || e.Fields[0].Field != "max_tele_per_week" || e.Fields[0].Key != "rosterplan.cap_looser" {
+					t.Errorf("%s: %v, want refused naming max_tele_per_week", tc.name, err)
+				}
+			case err != nil || inst.MaxTelePerWeek == nil || *inst.MaxTelePerWeek != tc.want:
+				t.Errorf("%s: cap %v %v, want %d", tc.name, inst, err, tc.want)
+			}
+		}
+		inst, err := build(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		over := map[string][]string{
+			"1001": {"TELE", "TELE", "TELE", "TELE", "ONSITE"},
+			"1002": {"ONSITE", "ONSITE", "ONSITE", "ONSITE", "TELE"},
+		}
+		_, _, err = svc.Publish(ctx, tn.ID, hr, u.ID, inst, over)
+		e := apperr.As(err)
+		if e == nil || len(e.Fields) != 1 || e.Fields[0].Key != "rosterplan.weekly_cap" ||
+			e.Fields[0].Args["Name"] != "職員1001(1001)" || e.Fields[0].Args["Week"] != "2026-W23" || e.Fields[0].Args["Cap"] != 2 {
+			t.Fatalf("a plan over the emergency's cap: %v %+v", err, e)
+		}
+		if apps, _ := db.FindApplications(ctx, tn.ID, apply.Filter{}); len(apps) != 0 {
+			t.Fatalf("applications created by a refused publication: %d", len(apps))
+		}
+		ok := map[string][]string{
+			"1001": {"TELE", "ONSITE", "TELE", "ONSITE", "ONSITE"},
+			"1002": {"ONSITE", "TELE", "ONSITE", "TELE", "ONSITE"},
+		}
+		if _, res, err := svc.Publish(ctx, tn.ID, hr, u.ID, inst, ok); err != nil || len(res.Created) != 2 {
+			t.Fatalf("a plan within the cap: %+v %v", res, err)
+		}
+	})
+}
+
+// publishSection is a tenant 神戸市 with one section 福祉課 of two people
+// (1001, 1002) and the roster service that publishes through apply.
+func publishSection(t *testing.T, db *store.DB, now func() time.Time) (*rosterplan.Service, *org.Tenant, *org.Unit) {
+	t.Helper()
+	ctx := context.Background()
+	svc := rosterplan.NewService(db, now)
+	svc.SetPublisher(apply.NewService(db, now))
+	tn := &org.Tenant{Slug: "kobe", Name: "神戸市", Kind: org.Municipality, StaffSize: 100, GeneralAdminStaff: 80}
+	storetest.Must(t, storetest.F(db).CreateTenant(ctx, sys, tn, nil))
+	u := &org.Unit{Code: "100", Name: "福祉課", Level: "課"}
+	storetest.Must(t, storetest.F(db).CreateUnit(ctx, tn.ID, sys, u, calendar.Date{}))
+	for _, no := range []string{"1001", "1002"} {
+		s := &org.Staff{StaffNo: no, Name: "職員" + no, Kana: "しょくいん", UnitID: u.ID, Rank: org.RankStaff,
+			Employment: org.Regular, JobType: "general", Email: no + "@example.lg.jp"}
+		storetest.Must(t, storetest.F(db).CreateStaff(ctx, tn.ID, sys, s, calendar.Date{}))
+	}
+	return svc, tn, u
 }

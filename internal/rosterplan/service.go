@@ -26,6 +26,7 @@ const MaxTimeLimit = 30 * time.Second
 // Store is what the service reads, and its transactions.
 type Store interface {
 	PublicationStore
+	PolicyStore
 	InRosterTx(ctx context.Context, fn func(Tx) error) error
 	FindStaffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error)
 	FindStaff(ctx context.Context, tenantID int64, f org.StaffFilter) ([]*org.Staff, int, error)
@@ -233,6 +234,25 @@ func (s *Service) BuildInstance(ctx context.Context, tenantID int64, who *auth.P
 	approved, err := s.approvedDays(ctx, tenantID, ids, req)
 	if err != nil {
 		return nil, err
+	}
+	// The weekly cap of the rules in force (with an emergency's overrides
+	// while it lasts) holds unless the request asks for a stricter one; a
+	// looser one is refused: publishing would approve telework the rules
+	// do not allow.
+	if len(days) > 0 {
+		cr, err := s.capRules(ctx, tenantID, tr, days[0], days[len(days)-1])
+		if err != nil {
+			return nil, err
+		}
+		if pc := cr.strictest(req.UnitID, days); pc > 0 {
+			switch c := req.Settings.MaxTelePerWeek; {
+			case c == nil:
+				req.Settings.MaxTelePerWeek = &pc
+			case *c > pc:
+				v.Add("max_tele_per_week", "rosterplan.cap_looser", map[string]any{"Cap": pc, "Asked": *c})
+				return nil, v.Err()
+			}
+		}
 	}
 	in := Input{Section: u.Name, Days: days, Leave: req.Leave, Approved: approved, Preferences: prefs, Settings: req.Settings}
 	// Whoever the request puts in no cohort is given the one of their place

@@ -77,7 +77,7 @@ func TestRosterOnBothEngines(t *testing.T) {
 		}
 
 		req := rosterplan.Request{UnitID: welfare.ID, From: mon, To: nextMon,
-			Settings: rosterplan.Settings{MinOnsite: 2, DutyMin: map[string]int{"counter": 1}, MaxTelePerWeek: 3, ReductionPercent: 40}}
+			Settings: rosterplan.Settings{MinOnsite: 2, DutyMin: map[string]int{"counter": 1}, MaxTelePerWeek: new(3), ReductionPercent: 40}}
 		if _, err := svc.BuildInstance(ctx, a.ID, otherBoss, req); apperr.CodeOf(err) != apperr.Forbidden {
 			t.Fatalf("another section's 所属長: %v", err)
 		}

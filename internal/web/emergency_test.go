@@ -115,7 +115,9 @@ func TestEmergencyPagesAndAPI(t *testing.T) {
 		if list.code != 200 || !strings.Contains(list.body, `"total":2`) {
 			t.Fatalf("list: %s", list.body)
 		}
-		// End the first through the page: the banner goes.
+		// End the first through the page 「今日で終了する」: its rules stay
+		// for the rest of today, so the banner says until today; neither
+		// is listed as cancelled (both began today).
 		es, _ := emergency.NewService(db, db.Now).List(context.Background(), w.a.ID)
 		for _, e := range es {
 			if !e.Ended() {
@@ -124,8 +126,11 @@ func TestEmergencyPagesAndAPI(t *testing.T) {
 				}
 			}
 		}
-		if res := w.do("GET", "/", nil, staff); strings.Contains(res.body, "緊急時のルールが適用されています") {
-			t.Fatal("banner after the end")
+		if res := w.do("GET", "/", nil, staff); !strings.Contains(res.body, "緊急時のルールが適用されています") {
+			t.Fatalf("banner on the day of the end:\n%s", res.body)
+		}
+		if res := w.do("GET", "/emergencies", nil, hr); strings.Contains(res.body, "開始前に終了") {
+			t.Fatalf("an emergency ended on its first day listed as cancelled:\n%s", res.body)
 		}
 	})
 }

@@ -131,8 +131,13 @@ func (s *Server) rosterSolve(w http.ResponseWriter, r *http.Request) {
 	}
 	from, to := f.date("from"), f.date("to")
 	req := rosterplan.Request{UnitID: rf.UnitID, From: from, To: to, Cohort: map[int64]string{},
-		Settings: rosterplan.Settings{MinOnsite: rf.MinOnsite, MaxTelePerWeek: rf.MaxTele, ReductionPercent: rf.Reduction,
+		Settings: rosterplan.Settings{MinOnsite: rf.MinOnsite, ReductionPercent: rf.Reduction,
 			DutyMin: map[string]int{"counter": rf.Counter, "phone": rf.Phone, "priority": rf.Priority}, NeverMeet: rf.NeverMeet}}
+	if rf.MaxTele != 0 {
+		// 0 on the page: the cap of the rules in force (as before, no cap
+		// of the page's own).
+		req.Settings.MaxTelePerWeek = &rf.MaxTele
+	}
 	for _, c := range strings.Split(rf.Cohorts, ",") {
 		if c = strings.TrimSpace(c); c != "" {
 			req.Settings.Cohorts = append(req.Settings.Cohorts, c)
