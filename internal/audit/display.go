@@ -319,6 +319,32 @@ const listPath = "list"
 // attributes: shown as present or absent, never as the digest.
 const SensitivePath = "sensitive"
 
+// ReasonsPath is a person's declared 育児・介護 reasons in a change of
+// facts: shown to the auditor as recorded or not, and changed, never which
+// (docs/policy.md: only approvers see them). Entries written since hold
+// "none", "declared" or "changed"; earlier ones the list of reasons.
+const ReasonsPath = "Reasons"
+
+func reasonsShown(l, other *Leaf) string {
+	switch {
+	case l.Kind == "string" && l.Text == "changed":
+		return "auditlog.value.sensitive_changed"
+	case l.Kind == "string" && l.Text != "none" && l.Text != "",
+		l.Kind == "list" && len(l.Items) > 0 && (other == nil || other.Kind != "list" || len(other.Items) == 0 || sameItems(l.Items, other.Items)):
+		return "auditlog.value.sensitive_present"
+	case l.Kind == "list" && len(l.Items) > 0:
+		return "auditlog.value.sensitive_changed"
+	}
+	return "auditlog.value.sensitive_none"
+}
+
+func sameItems(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}
+
 // Shown is one value as the page shows it: a message key with its
 // arguments, or, when Key is "", the stored text.
 type Shown struct {
@@ -344,7 +370,7 @@ var enumFields = map[string]string{
 	"application.status": "apply.status.", "application.approved_by": "auditlog.approved_by.", "delegation.kind": "auditlog.delegation_kind.",
 	"rank": "rank.", "employment": "employment.", "Kind": "kind.", "roles": "role.", "job_type": "job.",
 	"locale": "auditlog.locale.", "claim": "auditlog.claim.", "format": "auditlog.format.", "kind": "auditlog.object.",
-	"via": "auditlog.via.", "reason": "auditlog.action.", "Reasons": "reason.",
+	"via": "auditlog.via.", "reason": "auditlog.action.",
 	"policy.modes": "mode.", "policy.time_units": "unit.",
 	"policy.eligibility.employments": "employment.", "policy.eligibility.ranks": "rank.",
 	"policy.eligibility.reasons": "reason.", "policy.eligibility.excluded_job_types": "job.",
@@ -362,10 +388,17 @@ var enumFields = map[string]string{
 var refFields = map[string]string{"unit_id": "unit", "ParentID": "unit", "staff_id": "staff", "owner_id": "user",
 	"approver_id": "staff", "delegate_id": "staff", "presence_checker_id": "staff", "on_behalf_of": "staff",
 	"decided_by": "staff", "start_by_proxy": "staff", "end_by_proxy": "staff", "acted_by_staff": "staff",
-	"acted_by_user": "user", "office_id": "office", "pool_id": "device_pool"}
+	"acted_by_user": "user", "office_id": "office", "pool_id": "device_pool", "user_id": "user"}
 
-// refType is the type of object a field points to by id ("" for none).
-func refType(path string) string { return refFields[path] }
+// refType is the type of object a field points to by id ("" for none):
+// the field's own name decides, at any depth (a revoked token's
+// token.user_id is an account as user_id is).
+func refType(path string) string {
+	if t, ok := refFields[path]; ok {
+		return t
+	}
+	return refFields[path[strings.LastIndex(path, ".")+1:]]
+}
 
 // ShowValue says how a field's value appears, given the other side of the
 // change (for the digest of the analysis attributes, whose change is told
@@ -383,6 +416,9 @@ func ShowValue(objectType string, l, other *Leaf, has func(string) bool) []Shown
 		default:
 			return []Shown{{Key: "auditlog.value.sensitive_present"}}
 		}
+	}
+	if l.Path == ReasonsPath && objectType == "staff" {
+		return []Shown{{Key: reasonsShown(l, other)}}
 	}
 	prefix, ok := enumFields[objectType+"."+genericPath(l.Path)]
 	if !ok {
