@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // This file holds the rules by which the auditor reads an entry: the kind
@@ -366,7 +367,7 @@ var enumFields = map[string]string{
 	"office.kind": "tasks.kind.", "office.network": "tasks.network.", "device_pool.kind": "devices.kind.",
 	"booking.half": "places.half.", "booking.status": "auditlog.booking_status.",
 	"device_reservation.status": "devices.status.", "personal_device.status": "devices.personal.",
-	"staff.list.kind": "notify.kind.", "worktime_day.mode": "mode.", "application.mode": "mode.",
+	"staff.list.kind": "notify.kind.", "worktime_day.mode": "worktime.mode_", "application.mode": "worktime.mode_",
 	"application.status": "apply.status.", "application.approved_by": "auditlog.approved_by.", "delegation.kind": "auditlog.delegation_kind.",
 	"rank": "rank.", "employment": "employment.", "Kind": "kind.", "roles": "role.", "job_type": "job.",
 	"locale": "auditlog.locale.", "claim": "auditlog.claim.", "format": "auditlog.format.", "kind": "auditlog.object.",
@@ -380,6 +381,20 @@ var enumFields = map[string]string{
 	"policy.take_out.paper": "take_out_rule.", "policy.take_out.data": "take_out_rule.",
 	"policy.take_out.banned_paper_classes": "dataclass.", "policy.take_out.banned_data_classes": "dataclass.",
 	"policy.take_out.print_allowed_devices": "device.", "policy.take_out.save_allowed_devices": "device.",
+	// Applications and working time: each day's state, where and how.
+	"application.days": "apply.status.", "application.decision": "apply.status.", "application.devices": "devices.kind.",
+	"application.place": "auditlog.enum.place.", "application.segments.place": "auditlog.enum.place.",
+	"application.segments.mode": "worktime.mode_", "application.time_unit": "auditlog.enum.time_unit.",
+	"apply_settings.approver": "applyweb.approver_", "worktime_overtime.status": "worktime.overtime_status_",
+	"office.closed_days": "auditlog.enum.weekday.", "policy_version.template": "auditlog.enum.template.",
+	// The trial's areas: tasks, systems, places, surveys, 1on1, roadmap,
+	// handbook, costs and emergencies.
+	"task_place.kind": "tasks.kind.", "task_place.network": "tasks.network.", "sheet_task.paper": "tasks.paper.",
+	"sheet_task.status": "auditlog.enum.task_status.", "info_system.segment": "tasks.segment.",
+	"info_system.routes": "tasks.route.", "info_system.data_classes": "tasks.class.",
+	"survey.kind": "survey.kind_", "survey.status": "survey.status_", "oneonone_pair.mode": "oneonone.mode_",
+	"roadmap_step.status": "roadmap.status_", "roadmap_step.owners": "auditlog.enum.owner.",
+	"handbook_page.slot": "auditlog.enum.slot.", "cost.kind": "auditlog.enum.cost_kind.", "emergency.kind": "emergency.kind_",
 }
 
 // refFields point to another object by id: each field holding a staff id
@@ -388,7 +403,8 @@ var enumFields = map[string]string{
 var refFields = map[string]string{"unit_id": "unit", "ParentID": "unit", "staff_id": "staff", "owner_id": "user",
 	"approver_id": "staff", "delegate_id": "staff", "presence_checker_id": "staff", "on_behalf_of": "staff",
 	"decided_by": "staff", "start_by_proxy": "staff", "end_by_proxy": "staff", "acted_by_staff": "staff",
-	"acted_by_user": "user", "office_id": "office", "pool_id": "device_pool", "user_id": "user"}
+	"acted_by_user": "user", "office_id": "office", "pool_id": "device_pool", "user_id": "user",
+	"owner_staff_id": "staff", "lead_id": "staff", "member_id": "staff", "application_id": "application", "pre_id": "survey"}
 
 // refType is the type of object a field points to by id ("" for none):
 // the field's own name decides, at any depth (a revoked token's
@@ -471,6 +487,9 @@ func genericPath(path string) string {
 	segs := strings.Split(path, ".")
 	out := segs[:0]
 	for i, s := range segs {
+		if isDate(s) { // a day of an application (days.2026-06-01)
+			continue
+		}
 		if _, err := strconv.Atoi(s); err == nil {
 			if i == 0 {
 				out = append(out, listPath)
@@ -480,6 +499,12 @@ func genericPath(path string) string {
 		out = append(out, s)
 	}
 	return strings.Join(out, ".")
+}
+
+// isDate reports whether a path segment is a civil date (2026-06-01).
+func isDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
 }
 
 func enumValue(prefix, code string, has func(string) bool) Shown {
