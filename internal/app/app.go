@@ -264,12 +264,18 @@ func printDemo(w io.Writer, res *demo.Result, addr string, loopback bool) {
 	if h, p, err := net.SplitHostPort(addr); err == nil && (h == "" || h == "0.0.0.0" || h == "::") {
 		host = "localhost:" + p
 	}
-	state := "作成しました / created"
-	if !res.Created {
-		state = "既にあります / already present"
+	if res.Created {
+		fmt.Fprintf(w, "\nデモ団体 %s (団体コード %s) を作成しました / created.\n", res.Tenant.Name, res.Tenant.Slug)
+	} else {
+		fmt.Fprintf(w, "\nデモ団体 %s (団体コード %s) は既にあります / already present.\n", res.Tenant.Name, res.Tenant.Slug)
 	}
-	fmt.Fprintf(w, "\nデモ団体 %s (団体コード %s) を%s。\n", res.Tenant.Name, res.Tenant.Slug, state)
 	fmt.Fprintf(w, "ブラウザで http://%s/login?tenant=%s を開いてください (operator: http://%s/operator/login)\n\n", host, res.Tenant.Slug, host)
+	if !res.Created {
+		// The accounts may have changed their passwords since: the table
+		// says what they were given, not what they are.
+		fmt.Fprintf(w, "パスワードは作成時のものです(その後に変更されていれば使えません)。\n"+
+			"The passwords are those set at creation; any changed since no longer work.\n\n")
+	}
 	fmt.Fprintf(w, "  %-12s %-16s %s\n", "login", "password", "role")
 	for _, a := range res.Accounts {
 		fmt.Fprintf(w, "  %-12s %-16s %s  %s\n", a.LoginID, a.Password, a.Role, a.Description)

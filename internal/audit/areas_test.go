@@ -152,3 +152,39 @@ func TestStaffValuedFieldsNameThePerson(t *testing.T) {
 		}
 	}
 }
+
+// TestDeclaredReasonsAreNotShown: the auditor reads a person's 育児・介護
+// reasons as recorded or not and changed, never which (docs/policy.md),
+// in entries written now ("declared", "changed") and in those written
+// before (the list of reasons); a token's entry names the account.
+func TestDeclaredReasonsAreNotShown(t *testing.T) {
+	list := func(items ...string) *audit.Leaf {
+		return &audit.Leaf{Path: "Reasons", Kind: "list", Items: append([]string{}, items...)}
+	}
+	text := func(s string) *audit.Leaf { return &audit.Leaf{Path: "Reasons", Kind: "string", Text: s} }
+	for _, c := range []struct {
+		l, other *audit.Leaf
+		want     string
+	}{
+		{text("none"), text("declared"), "登録なし"},
+		{text("declared"), text("none"), "登録あり"},
+		{text("changed"), text("declared"), "登録あり(内容が変わりました)"},
+		{list(), list("nursing"), "登録なし"},
+		{list("nursing"), list(), "登録あり"},
+		{list("nursing"), list("childcare"), "登録あり(内容が変わりました)"},
+	} {
+		shown := audit.ShowValue("staff", c.l, c.other, i18n.Has)
+		if len(shown) != 1 || shown[0].Key == "" || i18n.T("ja", shown[0].Key, nil) != c.want {
+			t.Errorf("%+v = %+v, want %s", c.l, shown, c.want)
+		}
+	}
+	for _, path := range []string{"user_id", "token.user_id"} {
+		shown := audit.ShowValue("api_token", &audit.Leaf{Path: path, Kind: "number", Text: "7"}, nil, i18n.Has)
+		if len(shown) != 1 || shown[0].Ref == nil || shown[0].Ref.Type != "user" {
+			t.Errorf("api_token %s = %+v, want the account", path, shown)
+		}
+		if key, _, ok := audit.LabelKey("api_token", path, i18n.Has); !ok || i18n.T("ja", key, nil) != "アカウント" {
+			t.Errorf("api_token %s is labelled %s", path, key)
+		}
+	}
+}

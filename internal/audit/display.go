@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // This file holds the rules by which the auditor reads an entry: the kind
@@ -56,7 +57,8 @@ var KindGroups = []KindGroup{
 		"application.reject", "application.cancel", "application.start", "application.finish", "application.report",
 		"application.confirm", "application.settings", "application.delegate", "application.undelegate", "application.reroute", "application.report_due"}},
 	{"worktime", []string{"worktime.start", "worktime.resume", "worktime.end", "worktime.no_clock_out", "worktime.no_clock_in", "worktime.break", "worktime.overtime_request", "worktime.overtime_approve",
-		"worktime.overtime_reject", "worktime.overtime_withdraw", "worktime.overtime_reroute", "presence.plan_sharing"}},
+		"worktime.overtime_reject", "worktime.overtime_withdraw", "worktime.overtime_reroute", "presence.plan_sharing",
+		"presence.auto_away"}},
 	{"places", []string{"places.office_create", "places.office_update", "places.register", "places.book", "places.cancel",
 		"places.check_in", "devices.pool_create", "devices.pool_update", "devices.reserve", "devices.cancel", "devices.lent",
 		"devices.returned", "devices.overdue", "devices.byod_request", "devices.byod_approved", "devices.byod_rejected", "devices.byod_revoked",
@@ -318,6 +320,32 @@ const listPath = "list"
 // attributes: shown as present or absent, never as the digest.
 const SensitivePath = "sensitive"
 
+// ReasonsPath is a person's declared 育児・介護 reasons in a change of
+// facts: shown to the auditor as recorded or not, and changed, never which
+// (docs/policy.md: only approvers see them). Entries written since hold
+// "none", "declared" or "changed"; earlier ones the list of reasons.
+const ReasonsPath = "Reasons"
+
+func reasonsShown(l, other *Leaf) string {
+	switch {
+	case l.Kind == "string" && l.Text == "changed":
+		return "auditlog.value.sensitive_changed"
+	case l.Kind == "string" && l.Text != "none" && l.Text != "",
+		l.Kind == "list" && len(l.Items) > 0 && (other == nil || other.Kind != "list" || len(other.Items) == 0 || sameItems(l.Items, other.Items)):
+		return "auditlog.value.sensitive_present"
+	case l.Kind == "list" && len(l.Items) > 0:
+		return "auditlog.value.sensitive_changed"
+	}
+	return "auditlog.value.sensitive_none"
+}
+
+func sameItems(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}
+
 // Shown is one value as the page shows it: a message key with its
 // arguments, or, when Key is "", the stored text.
 type Shown struct {
@@ -339,11 +367,11 @@ var enumFields = map[string]string{
 	"office.kind": "tasks.kind.", "office.network": "tasks.network.", "device_pool.kind": "devices.kind.",
 	"booking.half": "places.half.", "booking.status": "auditlog.booking_status.",
 	"device_reservation.status": "devices.status.", "personal_device.status": "devices.personal.",
-	"staff.list.kind": "notify.kind.", "worktime_day.mode": "mode.", "application.mode": "mode.",
+	"staff.list.kind": "notify.kind.", "worktime_day.mode": "worktime.mode_", "application.mode": "worktime.mode_",
 	"application.status": "apply.status.", "application.approved_by": "auditlog.approved_by.", "delegation.kind": "auditlog.delegation_kind.",
 	"rank": "rank.", "employment": "employment.", "Kind": "kind.", "roles": "role.", "job_type": "job.",
 	"locale": "auditlog.locale.", "claim": "auditlog.claim.", "format": "auditlog.format.", "kind": "auditlog.object.",
-	"via": "auditlog.via.", "reason": "auditlog.action.", "Reasons": "reason.",
+	"via": "auditlog.via.", "reason": "auditlog.action.",
 	"policy.modes": "mode.", "policy.time_units": "unit.",
 	"policy.eligibility.employments": "employment.", "policy.eligibility.ranks": "rank.",
 	"policy.eligibility.reasons": "reason.", "policy.eligibility.excluded_job_types": "job.",
@@ -353,6 +381,20 @@ var enumFields = map[string]string{
 	"policy.take_out.paper": "take_out_rule.", "policy.take_out.data": "take_out_rule.",
 	"policy.take_out.banned_paper_classes": "dataclass.", "policy.take_out.banned_data_classes": "dataclass.",
 	"policy.take_out.print_allowed_devices": "device.", "policy.take_out.save_allowed_devices": "device.",
+	// Applications and working time: each day's state, where and how.
+	"application.days": "apply.status.", "application.decision": "apply.status.", "application.devices": "devices.kind.",
+	"application.place": "auditlog.enum.place.", "application.segments.place": "auditlog.enum.place.",
+	"application.segments.mode": "worktime.mode_", "application.time_unit": "auditlog.enum.time_unit.",
+	"apply_settings.approver": "applyweb.approver_", "worktime_overtime.status": "worktime.overtime_status_",
+	"office.closed_days": "auditlog.enum.weekday.", "policy_version.template": "auditlog.enum.template.",
+	// The trial's areas: tasks, systems, places, surveys, 1on1, roadmap,
+	// handbook, costs and emergencies.
+	"task_place.kind": "tasks.kind.", "task_place.network": "tasks.network.", "sheet_task.paper": "tasks.paper.",
+	"sheet_task.status": "auditlog.enum.task_status.", "info_system.segment": "tasks.segment.",
+	"info_system.routes": "tasks.route.", "info_system.data_classes": "tasks.class.",
+	"survey.kind": "survey.kind_", "survey.status": "survey.status_", "oneonone_pair.mode": "oneonone.mode_",
+	"roadmap_step.status": "roadmap.status_", "roadmap_step.owners": "auditlog.enum.owner.",
+	"handbook_page.slot": "auditlog.enum.slot.", "cost.kind": "auditlog.enum.cost_kind.", "emergency.kind": "emergency.kind_",
 }
 
 // refFields point to another object by id: each field holding a staff id
@@ -361,10 +403,18 @@ var enumFields = map[string]string{
 var refFields = map[string]string{"unit_id": "unit", "ParentID": "unit", "staff_id": "staff", "owner_id": "user",
 	"approver_id": "staff", "delegate_id": "staff", "presence_checker_id": "staff", "on_behalf_of": "staff",
 	"decided_by": "staff", "start_by_proxy": "staff", "end_by_proxy": "staff", "acted_by_staff": "staff",
-	"acted_by_user": "user", "office_id": "office", "pool_id": "device_pool"}
+	"acted_by_user": "user", "office_id": "office", "pool_id": "device_pool", "user_id": "user",
+	"owner_staff_id": "staff", "lead_id": "staff", "member_id": "staff", "application_id": "application", "pre_id": "survey"}
 
-// refType is the type of object a field points to by id ("" for none).
-func refType(path string) string { return refFields[path] }
+// refType is the type of object a field points to by id ("" for none):
+// the field's own name decides, at any depth (a revoked token's
+// token.user_id is an account as user_id is).
+func refType(path string) string {
+	if t, ok := refFields[path]; ok {
+		return t
+	}
+	return refFields[path[strings.LastIndex(path, ".")+1:]]
+}
 
 // ShowValue says how a field's value appears, given the other side of the
 // change (for the digest of the analysis attributes, whose change is told
@@ -382,6 +432,9 @@ func ShowValue(objectType string, l, other *Leaf, has func(string) bool) []Shown
 		default:
 			return []Shown{{Key: "auditlog.value.sensitive_present"}}
 		}
+	}
+	if l.Path == ReasonsPath && objectType == "staff" {
+		return []Shown{{Key: reasonsShown(l, other)}}
 	}
 	prefix, ok := enumFields[objectType+"."+genericPath(l.Path)]
 	if !ok {
@@ -434,6 +487,9 @@ func genericPath(path string) string {
 	segs := strings.Split(path, ".")
 	out := segs[:0]
 	for i, s := range segs {
+		if isDate(s) { // a day of an application (days.2026-06-01)
+			continue
+		}
 		if _, err := strconv.Atoi(s); err == nil {
 			if i == 0 {
 				out = append(out, listPath)
@@ -443,6 +499,12 @@ func genericPath(path string) string {
 		out = append(out, s)
 	}
 	return strings.Join(out, ".")
+}
+
+// isDate reports whether a path segment is a civil date (2026-06-01).
+func isDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
 }
 
 func enumValue(prefix, code string, has func(string) bool) Shown {

@@ -109,9 +109,12 @@ func (u *User) AuditView() UserAudit {
 	return UserAudit{u.ID, u.LoginID, u.StaffID, JoinRoles(u.Granted), u.MustChange, u.Disabled, u.Locale, u.Wareki, u.Version}
 }
 
-// TokenAudit is how an API token appears in the audit log: never its hash.
+// TokenAudit is how an API token appears in the audit log: never its hash;
+// always whose it is (the account, and its login id as it was).
 type TokenAudit struct {
 	ID        int64  `json:"id"`
+	UserID    int64  `json:"user_id"`
+	LoginID   string `json:"login_id"`
 	Name      string `json:"name"`
 	Prefix    string `json:"prefix"`
 	ReadOnly  bool   `json:"read_only"`
@@ -121,5 +124,5 @@ type TokenAudit struct {
 
 // AuditView is the token as the audit log keeps it.
 func (t *APIToken) AuditView() TokenAudit {
-	return TokenAudit{t.ID, t.Name, t.Prefix, t.ReadOnly, t.ExpiresAt.Format(time.RFC3339), !t.RevokedAt.IsZero()}
+	return TokenAudit{t.ID, t.UserID, t.OwnerLogin, t.Name, t.Prefix, t.ReadOnly, t.ExpiresAt.Format(time.RFC3339), !t.RevokedAt.IsZero()}
 }

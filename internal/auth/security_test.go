@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -496,4 +497,32 @@ func slicesHas(rs []auth.Role, r auth.Role) bool {
 		}
 	}
 	return false
+}
+
+// TestTokenEntriesNameTheAccount: the entries of a token's creation and of
+// its owner's revocation say whose token it is (the account's id and login
+// id), on both engines.
+func TestTokenEntriesNameTheAccount(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		newClock(db)
+		s, tn, hr, _ := setup(t, db)
+		pHR, _ := s.Principal(ctxb(), tn.ID, hr.ID)
+		tok, _, err := s.CreateToken(ctxb(), pHR, auth.NewToken{Name: "集計", Days: 30})
+		must(t, err)
+		must(t, s.RevokeToken(ctxb(), pHR, tok.ID))
+		want := fmt.Sprintf(`"user_id":%d,"login_id":%q`, hr.ID, hr.LoginID)
+		for _, c := range []struct {
+			action string
+			snap   func(*audit.Entry) string
+		}{
+			{"token.create", func(e *audit.Entry) string { return string(e.After) }},
+			{"token.revoke", func(e *audit.Entry) string { return string(e.Before) }},
+			{"token.revoke", func(e *audit.Entry) string { return string(e.After) }},
+		} {
+			es := tokenCount(t, db, tn.ID, c.action)
+			if len(es) != 1 || !strings.Contains(c.snap(es[0]), want) {
+				t.Errorf("%s: %+v, want %s", c.action, es, want)
+			}
+		}
+	})
 }

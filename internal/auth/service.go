@@ -779,13 +779,14 @@ func (s *Service) IssueToken(ctx context.Context, actor audit.Actor, tenantID, u
 		return nil, "", err
 	}
 	secret := TokenPrefix + base64.RawURLEncoding.EncodeToString(b)
-	if _, err := s.Principal(ctx, tenantID, userID); err != nil {
+	owner, err := s.Principal(ctx, tenantID, userID)
+	if err != nil {
 		return nil, "", err
 	}
-	t := &APIToken{TenantID: tenantID, UserID: userID, Name: in.Name, Prefix: secret[:10], ReadOnly: in.ReadOnly,
+	t := &APIToken{TenantID: tenantID, UserID: userID, OwnerLogin: owner.LoginID, Name: in.Name, Prefix: secret[:10], ReadOnly: in.ReadOnly,
 		CreatedAt: s.now().UTC().Truncate(time.Microsecond),
 		ExpiresAt: s.now().Add(time.Duration(in.Days) * 24 * time.Hour).UTC().Truncate(time.Microsecond)}
-	err := s.st.InAuthTx(ctx, func(tx Tx) error {
+	err = s.st.InAuthTx(ctx, func(tx Tx) error {
 		if err := tx.InsertAPIToken(ctx, t, HashToken(secret)); err != nil {
 			return err
 		}

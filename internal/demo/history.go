@@ -276,13 +276,22 @@ func (h *historyPlan) involved() map[int64]bool {
 	return out
 }
 
-// principal is a demo person as the services see them signed in.
+// principal is a demo person as the services see them signed in: with
+// their account when they have one (staff, supervisor, it …); for the
+// many without, the demo seeder itself acts for them, and the audit log
+// says so (system:demo, as the seeder's other entries) rather than name an
+// account that does not exist.
 func (h *historyPlan) principal(staffID int64) *auth.Principal {
-	p := &auth.Principal{TenantID: h.tid, StaffID: staffID, Roles: []auth.Role{auth.Staff}}
+	p := &auth.Principal{TenantID: h.tid, StaffID: staffID, Roles: []auth.Role{auth.Staff}, LoginID: actor.Label}
 	if s := h.staff[staffID]; s != nil {
-		p.UnitID, p.LoginID = s.UnitID, "s"+s.StaffNo
+		p.UnitID = s.UnitID
 		if s.IsSupervisor {
 			p.Roles = append(p.Roles, auth.Supervisor)
+		}
+	}
+	for login, id := range h.accounts {
+		if id == staffID && h.users[login] != 0 {
+			p.UserID, p.LoginID = h.users[login], login
 		}
 	}
 	return p

@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,6 +29,7 @@ func TestHistory(t *testing.T) {
 			t.Fatal("no history made")
 		}
 		t.Logf("history: %d applications, actions %v", h.Applications, h.Actions)
+		actorsExist(t, db, res.Tenant.ID)
 		if h.Applications < 250 {
 			t.Errorf("%d applications in six months; want a city's worth (250 or more)", h.Applications)
 		}
@@ -217,4 +219,51 @@ func TestHistoryWorktime(t *testing.T) {
 			t.Errorf("a thin working-time history: %d days, %d office, %d with breaks", len(days), office, breaks)
 		}
 	})
+}
+
+// actorsExist: every entry the demo wrote is the system's (the seeder
+// acting for people without an account) or a real account's, by its login
+// and id; none names an account that does not exist (s980021, id 0).
+func actorsExist(t *testing.T, db *store.DB, tid int64) {
+	t.Helper()
+	ctx := context.Background()
+	ids := map[string]int64{}
+	rows, err := db.SQL.QueryContext(ctx, db.Rebind(`SELECT login_id, id FROM users WHERE tenant_id = ?`), tid)
+	storetest.Must(t, err)
+	for rows.Next() {
+		var login string
+		var id int64
+		storetest.Must(t, rows.Scan(&login, &id))
+		ids[login] = id
+	}
+	rows.Close()
+	rows, err = db.SQL.QueryContext(ctx, db.Rebind(`SELECT DISTINCT actor_label, COALESCE(actor_id, 0), action FROM audit_log WHERE tenant_id = ?`), tid)
+	storetest.Must(t, err)
+	defer rows.Close()
+	bad := map[string]bool{}
+	for rows.Next() {
+		var label, action string
+		var id int64
+		storetest.Must(t, rows.Scan(&label, &id, &action))
+		if strings.HasPrefix(label, "system") {
+			continue
+		}
+		if want, ok := ids[label]; !ok || want != id {
+			bad[action+" by "+label] = true
+		}
+	}
+	if len(bad) > 0 {
+		t.Errorf("%d kinds of entries by accounts that do not exist, e.g. %v", len(bad), firstKeys(bad, 5))
+	}
+}
+
+func firstKeys(m map[string]bool, n int) []string {
+	var out []string
+	for k := range m {
+		if len(out) == n {
+			break
+		}
+		out = append(out, k)
+	}
+	return out
 }

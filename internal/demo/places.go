@@ -263,15 +263,9 @@ func (h *historyPlan) placesAndDevices(accounts map[string]int64) error {
 	return nil
 }
 
-// signedIn is a demo person as signed in: their account's user id when
-// they have one (the account staff, supervisor, it…), and the roles given.
+// signedIn is a demo person as signed in (principal) with the roles given.
 func (h *historyPlan) signedIn(staffID int64, roles ...auth.Role) *auth.Principal {
 	p := h.principal(staffID)
 	p.Roles = append(p.Roles, roles...)
-	for login, id := range h.accounts {
-		if id == staffID && h.users[login] != 0 {
-			p.UserID, p.LoginID = h.users[login], login
-		}
-	}
 	return p
 }

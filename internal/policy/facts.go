@@ -183,9 +183,43 @@ func (s *Service) DeclareReasons(ctx context.Context, tenantID int64, actor audi
 	})
 }
 
+// factsChange is the audit entry of a change of facts. The 育児・介護
+// reasons a person declares are shown only to their approvers
+// (docs/policy.md), so the entry says only whether some are recorded
+// (ReasonsDeclared) and whether they changed (ReasonsChanged), never
+// which: with a handful of reasons any digest of them could be reversed
+// by trying each combination.
 func factsChange(staffID int64, before, after Facts) audit.Change {
+	b, a := factsAudit{Reasons: ReasonsNone}, factsAudit{Reasons: ReasonsNone}
+	b.HasTerminal, b.Seconded, b.Trial = before.HasTerminal, before.Seconded, before.Trial
+	a.HasTerminal, a.Seconded, a.Trial = after.HasTerminal, after.Seconded, after.Trial
+	if len(before.Reasons) > 0 {
+		b.Reasons = ReasonsDeclared
+	}
+	if len(after.Reasons) > 0 {
+		a.Reasons = ReasonsDeclared
+		if len(before.Reasons) > 0 && !SameFacts(Facts{Reasons: before.Reasons}, Facts{Reasons: after.Reasons}) {
+			a.Reasons = ReasonsChanged
+		}
+	}
 	return audit.Change{Action: "staff.policy_facts", ObjectType: "staff", ObjectID: strconv.FormatInt(staffID, 10),
-		Before: before, After: after}
+		Before: b, After: a}
+}
+
+// How a change of facts records the reasons (factsChange).
+const (
+	ReasonsNone     = "none"
+	ReasonsDeclared = "declared"
+	ReasonsChanged  = "changed"
+)
+
+// factsAudit is Facts as the audit log keeps them (the members named as
+// Facts names them, so entries written before read the same way).
+type factsAudit struct {
+	Reasons     string
+	HasTerminal bool
+	Seconded    bool
+	Trial       bool
 }
 
 // SameFacts reports whether two sets of facts say the same (reasons in any

@@ -10,12 +10,14 @@ package presence
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"telework/internal/apperr"
 	"telework/internal/apply"
+	"telework/internal/audit"
 	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/org"
@@ -194,15 +196,15 @@ type Store interface {
 	// FindPlanSharingUnits lists the units that share the day's plans
 	// with the team (見える化); their subtrees share too.
 	FindPlanSharingUnits(ctx context.Context, tenantID int64) ([]int64, error)
-	// InPresenceTx runs one audited change (the plan sharing) in a
-	// transaction. The presence itself is never audited (no history).
+	// InPresenceTx runs one audited change (the plan sharing, a person's
+	// choice of automatic 退席中) in a transaction. The presence itself is
+	// never audited (no history).
 	InPresenceTx(ctx context.Context, fn func(Tx) error) error
 	FindWorktimeDays(ctx context.Context, tenantID int64, staffIDs []int64, from, to calendar.Date) ([]worktime.Day, error)
-	// FindAutoAwayOff lists who switched automatic 退席中 off; SaveAutoAway
-	// keeps the choice (a setting beside the presence, which on SQLite is
-	// in memory only and would forget it at a restart).
+	// FindAutoAwayOff lists who switched automatic 退席中 off; Tx's
+	// SaveAutoAway keeps the choice (a setting beside the presence, which
+	// on SQLite is in memory only and would forget it at a restart).
 	FindAutoAwayOff(ctx context.Context, tenantID int64, staffIDs []int64) (map[int64]bool, error)
-	SaveAutoAway(ctx context.Context, tenantID, staffID int64, on bool) error
 	// FindApplications reads the applications of the people not started
 	// yet, for where they plan to work today.
 	FindApplications(ctx context.Context, tenantID int64, f apply.Filter) ([]*apply.Application, error)
@@ -261,7 +263,7 @@ func (s *Service) Set(ctx context.Context, tenantID int64, who *auth.Principal, 
 		p.Note = *u.Note
 	}
 	if u.AutoAway != nil && *u.AutoAway != p.AutoAway {
-		if err := s.st.SaveAutoAway(ctx, tenantID, who.StaffID, *u.AutoAway); err != nil {
+		if err := s.saveAutoAway(ctx, tenantID, who, *u.AutoAway); err != nil {
 			return nil, err
 		}
 		p.AutoAway = *u.AutoAway
@@ -271,6 +273,22 @@ func (s *Service) Set(ctx context.Context, tenantID int64, who *auth.Principal, 
 	}
 	s.hub.Publish(ctx, tenantID, who.StaffID)
 	return &p, nil
+}
+
+// saveAutoAway stores the person's choice of automatic 退席中, a personal
+// setting (unlike the presence, which keeps no history): with a
+// presence.auto_away entry in the same transaction when the stored choice
+// changes.
+func (s *Service) saveAutoAway(ctx context.Context, tenantID int64, who *auth.Principal, on bool) error {
+	return s.st.InPresenceTx(ctx, func(tx Tx) error {
+		changed, err := tx.SaveAutoAway(ctx, tenantID, who.StaffID, on)
+		if err != nil || !changed {
+			return err
+		}
+		return tx.Audit(ctx, tenantID, auth.ActorOf(who), audit.Change{Action: "presence.auto_away", ObjectType: "staff",
+			ObjectID: strconv.FormatInt(who.StaffID, 10), Before: map[string]any{"auto_away": !on},
+			After: map[string]any{"auto_away": on}})
+	})
 }
 
 // Mine is the signed-in person's presence as the board shows it now

@@ -16,11 +16,15 @@ import (
 // Every place that shows them (the board, its API, the section's
 // iCalendar feed) asks Sharing.PlanVisible.
 
-// Tx is what the audited change of the plan sharing writes.
+// Tx is what the audited changes of the plan sharing and of a person's
+// automatic 退席中 write.
 type Tx interface {
 	// SetPlanSharing turns a unit's sharing on or off and reports whether
 	// that changed anything.
 	SetPlanSharing(ctx context.Context, tenantID, unitID int64, on bool) (bool, error)
+	// SaveAutoAway keeps the person's choice of automatic 退席中 and
+	// reports whether the stored choice changed.
+	SaveAutoAway(ctx context.Context, tenantID, staffID int64, on bool) (bool, error)
 	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
 }
 

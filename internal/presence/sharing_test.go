@@ -2,6 +2,8 @@ package presence_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -112,6 +114,49 @@ func TestPlanSharingAudited(t *testing.T) {
 		storetest.Must(t, err)
 		if p, r := plan("佐藤"); p != "" || r != "" {
 			t.Errorf("team after opt-out sees %q / %q", p, r)
+		}
+	})
+}
+
+// TestAutoAwayChoiceAudited: switching automatic 退席中 off or on is a
+// stored personal setting: each change is recorded once
+// (presence.auto_away, before and after), in its transaction; a change of
+// presence that keeps the choice writes no entry (the presence itself
+// keeps no history).
+func TestAutoAwayChoiceAudited(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		me := f.who["山田"]
+		on, off := true, false
+		for i, c := range []struct {
+			auto    *bool
+			entries int
+		}{{nil, 0}, {&on, 0}, {&off, 1}, {&off, 1}, {nil, 1}, {&on, 2}} {
+			_, err := f.svc.Set(ctx, f.a.ID, me, presence.Update{Status: presence.Available, AutoAway: c.auto})
+			storetest.Must(t, err)
+			ents, err := db.FindAuditEntries(ctx, f.a.ID, audit.Filter{Action: "presence.auto_away"})
+			storetest.Must(t, err)
+			if len(ents) != c.entries {
+				t.Fatalf("step %d: %d entries, want %d", i, len(ents), c.entries)
+			}
+		}
+		ents, _ := db.FindAuditEntries(ctx, f.a.ID, audit.Filter{Action: "presence.auto_away"})
+		for _, e := range ents {
+			if e.ObjectType != "staff" || e.ObjectID != fmt.Sprint(me.StaffID) {
+				t.Errorf("entry names %s %s", e.ObjectType, e.ObjectID)
+			}
+		}
+		var got []string
+		for _, e := range ents {
+			got = append(got, string(e.Before)+" → "+string(e.After))
+		}
+		slices.Sort(got)
+		if want := []string{`{"auto_away":false} → {"auto_away":true}`, `{"auto_away":true} → {"auto_away":false}`}; !slices.Equal(got, want) {
+			t.Errorf("entries %q, want %q", got, want)
+		}
+		if p, _ := f.svc.Mine(ctx, f.a.ID, me); !p.AutoAway {
+			t.Error("automatic 退席中 is off after switching it on")
 		}
 	})
 }

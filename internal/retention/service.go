@@ -2,6 +2,7 @@ package retention
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"telework/internal/apperr"
 	"telework/internal/audit"
 	"telework/internal/calendar"
+	"telework/internal/jobrun"
 	"telework/internal/org"
 )
 
@@ -34,8 +36,9 @@ type Tx interface {
 	// SetRetentionDays stores one kind's period for the tenant.
 	SetRetentionDays(ctx context.Context, tenantID int64, kind string, days int, at time.Time) error
 	// ApplyRetentionKind removes (or anonymises) the tenant's records of
-	// one kind older than cutoff and returns how many it touched.
-	ApplyRetentionKind(ctx context.Context, tenantID int64, kind string, cutoff time.Time) (int64, error)
+	// one kind older than cutoff and says how many it touched, with the
+	// copies of their data it cleared elsewhere.
+	ApplyRetentionKind(ctx context.Context, tenantID int64, kind string, cutoff time.Time) (Applied, error)
 	Audit(ctx context.Context, tenantID int64, actor audit.Actor, c audit.Change) error
 }
 
@@ -118,6 +121,43 @@ func (s *Service) SetSettings(ctx context.Context, tenantID int64, actor audit.A
 	})
 }
 
+// Applied is what one kind's removal touched: the records of the kind and
+// the copies of their data kept elsewhere that went with them.
+type Applied struct {
+	// Removed counts the kind's own records (people anonymised, tokens and
+	// attendance days deleted).
+	Removed int64
+	// Cleared counts the copies cleared beside them, by where they were
+	// (ClearedNotifications …); each is a field of the retention.apply
+	// entry.
+	Cleared map[string]int64
+}
+
+// Where copies of removed data are cleared (the retention.apply entry's
+// fields).
+const (
+	// ClearedNotifications: notifications (of any recipient) whose
+	// arguments named a person whose data was erased.
+	ClearedNotifications = "notifications"
+	// ClearedDeliveries: e-mail deliveries addressed to such a person.
+	ClearedDeliveries = "deliveries"
+	// ClearedApplicationDays: application days whose start, finish and
+	// reported times (the attendance record's copy) were cleared.
+	ClearedApplicationDays = "application_days"
+)
+
+func (a Applied) any() bool {
+	if a.Removed > 0 {
+		return true
+	}
+	for _, n := range a.Cleared {
+		if n > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // JobName is the retention job's name in job_runs.
 const JobName = "retention"
 
@@ -131,55 +171,70 @@ type DailyResult struct {
 // RunDaily applies every tenant's retention settings once for the Tokyo
 // calendar day of now. Any number of nodes may call it at once, and the
 // server calls it every hour: the day is claimed in job_runs and only the
-// claimant works. Each kind's removal is one transaction with a
+// claimant works (jobrun.EachTenant, like the other daily jobs: a tenant
+// that fails does not stop the others, and a run some tenant failed in is
+// recorded as failed). Each kind's removal is one transaction with a
 // "retention.apply" audit entry counting what was removed.
 func (s *Service) RunDaily(ctx context.Context, node string) (*DailyResult, error) {
 	now := s.now()
-	res := &DailyResult{Day: calendar.DateOf(now)}
-	key := res.Day.String()
-	ok, err := s.st.ClaimJobRun(ctx, JobName, key, node)
-	if err != nil || !ok {
-		return res, err
-	}
-	res.Ran, res.Removed = true, map[string]int64{}
-	tenants, err := s.st.FindTenants(ctx)
-	if err != nil {
-		return res, err
-	}
-	for _, t := range tenants {
-		set, err := s.st.FindRetention(ctx, t.ID)
+	res := &DailyResult{Day: calendar.DateOf(now), Removed: map[string]int64{}}
+	var slugs map[int64]string
+	ran, err := jobrun.EachTenant(ctx, s.st, JobName, res.Day.String(), node, func(ctx context.Context, tenantID int64) error {
+		if slugs == nil {
+			slugs = map[int64]string{}
+			if ts, err := s.st.FindTenants(ctx); err == nil {
+				for _, t := range ts {
+					slugs[t.ID] = t.Slug
+				}
+			}
+		}
+		slug := slugs[tenantID]
+		if slug == "" {
+			slug = strconv.FormatInt(tenantID, 10)
+		}
+		set, err := s.st.FindRetention(ctx, tenantID)
 		if err != nil {
-			return res, err
+			return err
 		}
 		eff := Effective(set)
+		var errs []error
 		for _, k := range Kinds {
 			days := eff[k.Name]
 			if days == 0 {
 				continue // kept forever
 			}
-			n, err := s.apply(ctx, t.ID, k.Name, now.Add(-time.Duration(days)*24*time.Hour))
+			n, err := s.apply(ctx, tenantID, k.Name, now.Add(-time.Duration(days)*24*time.Hour))
 			if err != nil {
-				return res, fmt.Errorf("retention %s/%s: %w", t.Slug, k.Name, err)
+				errs = append(errs, fmt.Errorf("retention %s/%s: %w", slug, k.Name, err))
+				continue
 			}
 			if n > 0 {
-				res.Removed[t.Slug+"/"+k.Name] = n
+				res.Removed[slug+"/"+k.Name] = n
 			}
 		}
-	}
-	return res, s.st.FinishJobRun(ctx, JobName, key)
+		return errors.Join(errs...)
+	})
+	res.Ran = ran
+	return res, err
 }
 
 // apply removes one kind older than cutoff for a tenant and records the
-// count in the tenant's chain, in the same transaction.
+// counts in the tenant's chain, in the same transaction.
 func (s *Service) apply(ctx context.Context, tenantID int64, kind string, cutoff time.Time) (int64, error) {
-	var n int64
+	var a Applied
 	err := s.st.InRetentionTx(ctx, func(tx Tx) error {
 		var err error
-		if n, err = tx.ApplyRetentionKind(ctx, tenantID, kind, cutoff); err != nil || n == 0 {
+		if a, err = tx.ApplyRetentionKind(ctx, tenantID, kind, cutoff); err != nil || !a.any() {
 			return err
 		}
+		after := map[string]any{"kind": kind, "removed": a.Removed, "older_than": cutoff.UTC().Format(time.RFC3339)}
+		for k, n := range a.Cleared {
+			if n > 0 {
+				after[k] = n
+			}
+		}
 		return tx.Audit(ctx, tenantID, audit.Actor{Label: "system:retention"}, audit.Change{Action: "retention.apply", ObjectType: kind,
-			After: map[string]any{"kind": kind, "removed": n, "older_than": cutoff.UTC().Format(time.RFC3339)}})
+			After: after})
 	})
-	return n, err
+	return a.Removed, err
 }

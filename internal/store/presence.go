@@ -160,9 +160,25 @@ func (db *DB) FindAutoAwayOff(ctx context.Context, tenantID int64, staffIDs []in
 	return out, nil
 }
 
-// SaveAutoAway keeps the person's choice of automatic 退席中.
-func (db *DB) SaveAutoAway(ctx context.Context, tenantID, staffID int64, on bool) error {
-	_, err := db.exec(ctx, `INSERT INTO notify_person (tenant_id, staff_id, after_hours, auto_away_off) VALUES (?, ?, ?, ?)
-		ON CONFLICT (tenant_id, staff_id) DO UPDATE SET auto_away_off = excluded.auto_away_off`, tenantID, staffID, false, !on)
-	return mapErr(err)
+// SaveAutoAway keeps the person's choice of automatic 退席中 inside the
+// change's transaction and reports whether the stored choice changed (no
+// row is the default, on).
+func (tx *Tx) SaveAutoAway(ctx context.Context, tenantID, staffID int64, on bool) (bool, error) {
+	q := `UPDATE notify_person SET auto_away_off = ? WHERE tenant_id = ? AND staff_id = ? AND auto_away_off <> ?`
+	args := []any{!on, tenantID, staffID, !on}
+	for step := 0; step < 2; step++ {
+		res, err := tx.exec(ctx, q, args...)
+		if err != nil {
+			return false, mapErr(fmt.Errorf("store: auto-away choice: %w", err))
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 1 || on {
+			return n == 1, err
+		}
+		// No row changed: the choice is stored already, or (switching it
+		// off) the person has no row yet.
+		q = `INSERT INTO notify_person (tenant_id, staff_id, after_hours, auto_away_off) VALUES (?, ?, ?, ?)
+			ON CONFLICT (tenant_id, staff_id) DO NOTHING`
+		args = []any{tenantID, staffID, false, true}
+	}
+	return false, nil
 }

@@ -35,9 +35,11 @@ func (tx *Tx) InsertAPIToken(ctx context.Context, t *auth.APIToken, hash string)
 		micros(t.CreatedAt), micros(t.ExpiresAt)).Scan(&t.ID))
 }
 
-// FindAPITokenForUpdate reads one of an account's tokens or NotFound.
+// FindAPITokenForUpdate reads one of an account's tokens, with its owner's
+// login id (the audit entry names the account), or NotFound.
 func (tx *Tx) FindAPITokenForUpdate(ctx context.Context, tenantID, userID, id int64) (*auth.APIToken, error) {
-	return scanToken(tx.row(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE tenant_id = ? AND user_id = ? AND id = ?`, tenantID, userID, id))
+	return scanTokenOwner(tx.row(ctx, `SELECT `+tokenOwnerCols+tokenOwnerFrom+` WHERE t.tenant_id = ? AND t.user_id = ? AND t.id = ?`,
+		tenantID, userID, id))
 }
 
 // RevokeAPITokenRow marks a token revoked at a time.

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"time"
 
+	"telework/internal/apply"
 	"telework/internal/calendar"
 	"telework/internal/policy"
+	"telework/internal/retention"
 	"telework/internal/worktime"
 )
 
@@ -135,23 +137,62 @@ func (db *DB) FindWorktimeDays(ctx context.Context, tenantID int64, staffIDs []i
 }
 
 // removeWorktimeDays is the retention of attendance records: the days
-// (and prior overtime requests) before the cutoff's date.
-func (tx *Tx) removeWorktimeDays(ctx context.Context, tenantID int64, cutoff time.Time) (int64, error) {
+// (and prior overtime requests) before the cutoff's date are deleted, and
+// the same record kept on the application's days — the start and finish
+// times, and the report's actual times and break — is cleared; the day
+// itself, its status and the rest of its report stay (the application's
+// history).
+func (tx *Tx) removeWorktimeDays(ctx context.Context, tenantID int64, cutoff time.Time) (retention.Applied, error) {
 	date := calendar.DateOf(cutoff).String()
-	res, err := tx.exec(ctx, `DELETE FROM worktime_days WHERE tenant_id = ? AND work_date < ?`, tenantID, date)
+	var a retention.Applied
+	for _, q := range []string{
+		`DELETE FROM worktime_days WHERE tenant_id = ? AND work_date < ?`,
+		`DELETE FROM worktime_overtime WHERE tenant_id = ? AND work_date < ?`,
+	} {
+		res, err := tx.exec(ctx, q, tenantID, date)
+		if err != nil {
+			return a, fmt.Errorf("store: retention attendance: %w", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return a, err
+		}
+		a.Removed += n
+	}
+	n, err := tx.clearApplicationDayTimes(ctx, tenantID, date)
+	a.Cleared = map[string]int64{retention.ClearedApplicationDays: n}
+	return a, err
+}
+
+// clearApplicationDayTimes clears the times of application days before
+// date. A report is stored as apply.Report's JSON (its fields in declared
+// order), so one that was cleared already reads "ActualStart":"",
+// "ActualEnd":"","BreakMinutes":0 and "ActualMinutes":0, and is not read
+// again the next day.
+func (tx *Tx) clearApplicationDayTimes(ctx context.Context, tenantID int64, date string) (int64, error) {
+	days, err := queryIDTexts(ctx, tx, `SELECT id, report FROM application_days WHERE tenant_id = ? AND day < ?
+		AND (started_at <> 0 OR finished_at <> 0 OR (report <> '' AND (report NOT LIKE '%"ActualStart":"","ActualEnd":"","BreakMinutes":0,%'
+			OR report NOT LIKE '%"ActualMinutes":0,%')))
+		ORDER BY id`, tenantID, date)
 	if err != nil {
 		return 0, fmt.Errorf("store: retention attendance: %w", err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, err
+	for _, d := range days {
+		report := d.text
+		if report != "" {
+			var r apply.Report
+			if err := json.Unmarshal([]byte(report), &r); err != nil {
+				return 0, fmt.Errorf("store: retention attendance: day %d: %w", d.id, err)
+			}
+			r.ActualStart, r.ActualEnd, r.BreakMinutes, r.ActualMinutes = "", "", 0, 0
+			report = jsonText(&r)
+		}
+		if _, err := tx.exec(ctx, `UPDATE application_days SET started_at = 0, finished_at = 0, report = ?, updated_at = ?
+			WHERE tenant_id = ? AND id = ?`, report, micros(tx.db.Now()), tenantID, d.id); err != nil {
+			return 0, fmt.Errorf("store: retention attendance: %w", err)
+		}
 	}
-	res, err = tx.exec(ctx, `DELETE FROM worktime_overtime WHERE tenant_id = ? AND work_date < ?`, tenantID, date)
-	if err != nil {
-		return 0, fmt.Errorf("store: retention attendance: %w", err)
-	}
-	m, err := res.RowsAffected()
-	return n + m, err
+	return int64(len(days)), nil
 }
 
 // worktimeApplicationQuery reads the person's day through their own index

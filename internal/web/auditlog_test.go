@@ -261,3 +261,33 @@ func TestAuditorExports(t *testing.T) {
 		}
 	})
 }
+
+// TestAuditorReachesOnlyTheLog: an account that is only the auditor's
+// reads the audit log and nothing else (SPEC §2): the rules, surveys, 1on1
+// and token pages answer 403 and are not in its menu; HR keeps them.
+func TestAuditorReachesOnlyTheLog(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		pages := []string{"/rules", "/surveys", "/oneonone", "/tokens"}
+		for _, c := range []struct {
+			who  string
+			code int
+		}{{"auditor", http.StatusForbidden}, {"hr", http.StatusOK}} {
+			s := w.session(t, c.who)
+			for _, p := range pages {
+				if res := w.do("GET", p, nil, s); res.code != c.code {
+					t.Errorf("%s GET %s: %d, want %d", c.who, p, res.code, c.code)
+				}
+			}
+			home := w.do("GET", "/audit", nil, s)
+			if c.who == "hr" {
+				home = w.do("GET", "/", nil, s)
+			}
+			for _, p := range pages {
+				if in := strings.Contains(home.body, `href="`+p+`"`); in != (c.who == "hr") {
+					t.Errorf("%s's menu links %s: %v", c.who, p, in)
+				}
+			}
+		}
+	})
+}

@@ -596,18 +596,18 @@ func navFor(v *view) []navItem {
 	if p.Has(auth.Auditor) {
 		add("/audit", "nav.audit")
 	}
-	add("/rules", "trial.nav_rules")
-	add("/surveys", "survey.nav")
-	add("/oneonone", "oneonone.nav")
+	// An account that is only the auditor's reads the audit log and
+	// nothing else (SPEC §2); it has no API to the log, so no tokens.
 	if p.HasAny(auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin) {
+		add("/rules", "trial.nav_rules")
+		add("/surveys", "survey.nav")
+		add("/oneonone", "oneonone.nav")
 		add("/calendar", "nav.calendar")
 		add("/tasks", "nav.tasks")
 		add("/places", "places.nav")
-	}
-	if p.HasAny(auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin) {
 		add(trialNav(p))
+		add("/tokens", "nav.tokens")
 	}
-	add("/tokens", "nav.tokens")
 	add("/settings", "nav.settings")
 	return items
 }

@@ -111,9 +111,9 @@ func (s *Server) pageRoutes() []Route {
 		{Method: "GET", Pattern: "/retention", Rule: hrOnly, Handler: s.retentionPage},
 		{Method: "POST", Pattern: "/retention", Rule: hrOnly, Handler: s.retentionSave},
 
-		{Method: "GET", Pattern: "/tokens", Rule: anyUser, Handler: s.tokensPage},
-		{Method: "POST", Pattern: "/tokens", Rule: anyUser, Handler: s.tokenCreate},
-		{Method: "POST", Pattern: "/tokens/{id}/revoke", Rule: anyUser, Object: "token", Handler: s.tokenRevoke},
+		{Method: "GET", Pattern: "/tokens", Rule: directory, Handler: s.tokensPage},
+		{Method: "POST", Pattern: "/tokens", Rule: directory, Handler: s.tokenCreate},
+		{Method: "POST", Pattern: "/tokens/{id}/revoke", Rule: directory, Object: "token", Handler: s.tokenRevoke},
 		{Method: "GET", Pattern: "/operator/tokens", Rule: operator, Handler: s.tokensPage},
 		{Method: "POST", Pattern: "/operator/tokens", Rule: operator, Handler: s.tokenCreate},
 		{Method: "POST", Pattern: "/operator/tokens/{id}/revoke", Rule: operator, Object: "token", Handler: s.tokenRevoke},

@@ -6,7 +6,7 @@ package web
 // people of a pair (HR sees counts only).
 func (s *Server) surveyRoutes() []Route {
 	return []Route{
-		{Method: "GET", Pattern: "/surveys", Rule: anyUser, Handler: s.surveyList},
+		{Method: "GET", Pattern: "/surveys", Rule: directory, Handler: s.surveyList},
 		{Method: "GET", Pattern: "/surveys/new", Rule: hrOnly, Handler: s.surveyNew},
 		{Method: "POST", Pattern: "/surveys", Rule: hrOnly, Handler: s.surveyCreate},
 		{Method: "GET", Pattern: "/surveys/{id}", Rule: hrOnly, Object: "survey", Handler: s.surveyShow},
@@ -15,13 +15,13 @@ func (s *Server) surveyRoutes() []Route {
 		{Method: "POST", Pattern: "/surveys/{id}/close", Rule: hrOnly, Object: "survey", Handler: s.surveyClose},
 		{Method: "GET", Pattern: "/surveys/{id}/results", Rule: hrOnly, Object: "survey", Handler: s.surveyResults},
 		{Method: "GET", Pattern: "/surveys/{id}/export", Rule: hrOnly, Object: "survey", Handler: s.surveyExport},
-		{Method: "GET", Pattern: "/surveys/{id}/answer", Rule: anyUser, Object: "survey", Handler: s.surveyAnswerPage},
-		{Method: "POST", Pattern: "/surveys/{id}/answer", Rule: anyUser, Object: "survey", Handler: s.surveyAnswer},
+		{Method: "GET", Pattern: "/surveys/{id}/answer", Rule: directory, Object: "survey", Handler: s.surveyAnswerPage},
+		{Method: "POST", Pattern: "/surveys/{id}/answer", Rule: directory, Object: "survey", Handler: s.surveyAnswer},
 
-		{Method: "GET", Pattern: "/oneonone", Rule: anyUser, Handler: s.oneononeHome},
-		{Method: "POST", Pattern: "/oneonone", Rule: anyUser, Handler: s.oneononeCreate},
-		{Method: "GET", Pattern: "/oneonone/{id}", Rule: anyUser, Object: "oneonone_pair", Handler: s.oneononePair},
-		{Method: "POST", Pattern: "/oneonone/{id}", Rule: anyUser, Object: "oneonone_pair", Handler: s.oneononeUpdate},
-		{Method: "POST", Pattern: "/oneonone/{id}/meetings", Rule: anyUser, Object: "oneonone_pair", Handler: s.oneononeMeeting},
+		{Method: "GET", Pattern: "/oneonone", Rule: directory, Handler: s.oneononeHome},
+		{Method: "POST", Pattern: "/oneonone", Rule: directory, Handler: s.oneononeCreate},
+		{Method: "GET", Pattern: "/oneonone/{id}", Rule: directory, Object: "oneonone_pair", Handler: s.oneononePair},
+		{Method: "POST", Pattern: "/oneonone/{id}", Rule: directory, Object: "oneonone_pair", Handler: s.oneononeUpdate},
+		{Method: "POST", Pattern: "/oneonone/{id}/meetings", Rule: directory, Object: "oneonone_pair", Handler: s.oneononeMeeting},
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"telework/internal/app"
 	"telework/internal/audit"
+	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/i18n"
 	"telework/internal/org"
@@ -198,13 +199,22 @@ func TestTrialRulesPage(t *testing.T) {
 				t.Errorf("rules page lacks %q", want)
 			}
 		}
-		// Every kind of tenant account reads it; none gets a 403.
-		for _, k := range []string{"supervisor", "hr", "it", "auditor"} {
+		// Every kind of member account reads it; the auditor reads the
+		// audit log and nothing else (SPEC §2).
+		for _, k := range []string{"supervisor", "hr", "it"} {
 			if res := w.do("GET", "/rules", nil, w.session(t, k)); res.code != http.StatusOK {
 				t.Errorf("%s: %d", k, res.code)
 			}
 		}
-		if res := w.do("GET", "/rules", nil, w.session(t, "auditor")); !strings.Contains(res.body, "職員の記録と結び付いていない") {
+		if res := w.do("GET", "/rules", nil, w.session(t, "auditor")); res.code != http.StatusForbidden {
+			t.Errorf("auditor: %d", res.code)
+		}
+		// An account of the information policy division without a staff
+		// record is told these are nobody's rules in particular.
+		it2 := &auth.User{LoginID: "it2", PasswordHash: w.users["it"].PasswordHash, Granted: []auth.Role{auth.ITAdmin}}
+		storetest.Must(t, storetest.F(db).CreateUser(context.Background(), w.a.ID, audit.Actor{Label: "test"}, it2))
+		w.users["it2"] = it2
+		if res := w.do("GET", "/rules", nil, w.session(t, "it2")); !strings.Contains(res.body, "職員の記録と結び付いていない") {
 			t.Error("an account without a staff record is not told whose rules these are")
 		}
 		// Rules the person does not meet are explained.

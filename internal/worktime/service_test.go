@@ -235,16 +235,16 @@ func TestAttendanceRetention(t *testing.T) {
 		storetest.Must(t, err)
 		var n int64
 		storetest.Must(t, db.InTx(ctx, func(tx *store.Tx) error {
-			var err error
-			n, err = tx.ApplyRetentionKind(ctx, f.a.ID, "attendance", f.now)
+			a, err := tx.ApplyRetentionKind(ctx, f.a.ID, "attendance", f.now)
+			n = a.Removed
 			return err
 		}))
 		if n != 0 {
 			t.Fatalf("removed %d of today's records", n)
 		}
 		storetest.Must(t, db.InTx(ctx, func(tx *store.Tx) error {
-			var err error
-			n, err = tx.ApplyRetentionKind(ctx, f.a.ID, "attendance", f.now.AddDate(0, 0, 1))
+			a, err := tx.ApplyRetentionKind(ctx, f.a.ID, "attendance", f.now.AddDate(0, 0, 1))
+			n = a.Removed
 			return err
 		}))
 		if n != 1 {
