@@ -76,7 +76,7 @@ func dayUseSchema() map[string]any {
 		"date": str("YYYY-MM-DD"), "half": enum([]places.Half{places.AM, places.PM}, "午前 / 午後"),
 		"seats": integer("capacity (-1: no cap)"), "pcs": integer("PCs (-1: no cap)"),
 		"used_seats": integer("booked"), "used_pcs": integer("PCs booked"),
-		"free_seats": integer("free (-1: no cap)"), "free_pcs": integer("free PCs (-1: no cap)"),
+		"free_seats": integer("free (-1: no cap)"), "free_pcs": integer("free PCs (PCs are capped at every office)"),
 		"closed": boolean("休館日"), "beyond_capacity": boolean("more booked than the capacity (after a reduction)"),
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"telework/internal/apperr"
@@ -297,6 +298,16 @@ func readFileBody(r *http.Request) ([]byte, error) {
 
 func (s *API) apiAddEvidence(w http.ResponseWriter, r *http.Request) {
 	data, err := readFileBody(r)
+	if err == nil && strings.TrimSpace(r.URL.Query().Get("name")) == "" {
+		// The file's name comes in the query: without it the body was
+		// refused as 「ファイル」を入力してください, naming what was sent.
+		var v apperr.Validation
+		v.Add("name", "field.required", map[string]any{"LabelKey": "fieldname.evidence_name"})
+		if len(data) == 0 {
+			v.Add("file", "field.required", nil)
+		}
+		err = v.Err()
+	}
 	if err == nil {
 		p := principal(r)
 		var f attach.File
@@ -338,6 +349,7 @@ func (s *API) apiReviewCadence(w http.ResponseWriter, r *http.Request) {
 	}
 	var v apperr.Validation
 	next := civilField(&v, "next_on", in.NextOn)
+	roadmap.CheckInterval(&v, in.IntervalMonths) // both fields at once, with an unreadable date
 	err := v.Err()
 	if err == nil {
 		p := principal(r)

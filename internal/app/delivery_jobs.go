@@ -104,7 +104,7 @@ func deliveryDuration(log *slog.Logger, key string) (time.Duration, bool) {
 // into the notification outbox, in the reminder's own transaction, for
 // every HR administrator with a staff record (the roadmap is theirs).
 func reviewReminderHook(db *store.DB) roadmap.ReviewNotifier {
-	return func(ctx context.Context, tx roadmap.Tx, tenantID int64, due calendar.Date) error {
+	return func(ctx context.Context, tx roadmap.Tx, tenantID int64, due calendar.Date, overdue bool) error {
 		ntx, ok := tx.(notify.Tx)
 		if !ok {
 			return nil
@@ -118,7 +118,7 @@ func reviewReminderHook(db *store.DB) roadmap.ReviewNotifier {
 		for _, u := range users {
 			if u.StaffID != 0 && !seen[u.StaffID] {
 				seen[u.StaffID] = true
-				ns = append(ns, notify.New(u.StaffID, notify.ReviewReminder, 0, map[string]any{"Due": due.String()}))
+				ns = append(ns, notify.New(u.StaffID, notify.ReviewReminder, 0, map[string]any{"Due": due.String(), "Overdue": overdue}))
 			}
 		}
 		if len(ns) == 0 {

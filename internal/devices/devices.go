@@ -9,7 +9,10 @@
 //
 // A unit is out for the pool's loan period — from the day reserved to the
 // due day — and every day of it counts against the capacity (a PC lent
-// for three days cannot be promised to someone else on the second). A
+// for three days cannot be promised to someone else on the second). One
+// lent before its day is out from the day it is lent: the lending takes
+// the days up to the reserved one in the same way, or is refused naming
+// the first day with no unit left. A
 // device that is not back by its due day keeps counting, day by day, until
 // it is returned (SweepOverdue, with a notice to the person); one that
 // comes back early frees the days after its return.
@@ -134,7 +137,7 @@ type Reservation struct {
 	Status        Status
 	AssetNo       string
 	DueDay        calendar.Date
-	HeldTo        calendar.Date // the last day the unit counts as out (before Day: none)
+	HeldTo        calendar.Date // the last day the unit counts as out (before HeldFrom: none)
 	LentAt        time.Time
 	ReturnedAt    time.Time
 	BookedBy      int64
@@ -144,12 +147,23 @@ type Reservation struct {
 // AuditView is what the audit log shows of a reservation.
 func (r *Reservation) AuditView() map[string]any {
 	return map[string]any{"pool_id": r.PoolID, "staff_id": r.StaffID, "day": r.Day.String(), "application_id": r.ApplicationID,
-		"status": r.Status, "asset_no": r.AssetNo, "held_to": r.HeldTo.String()}
+		"status": r.Status, "asset_no": r.AssetNo, "held_from": r.HeldFrom().String(), "held_to": r.HeldTo.String()}
+}
+
+// HeldFrom is the first day the unit counts as out: the day reserved, or
+// the day it was lent when that was earlier (Lend took the days between).
+func (r *Reservation) HeldFrom() calendar.Date {
+	if !r.LentAt.IsZero() {
+		if lent := calendar.DateOf(r.LentAt); lent.Before(r.Day) {
+			return lent
+		}
+	}
+	return r.Day
 }
 
 // Holds reports whether the reservation's unit is out on day.
 func (r *Reservation) Holds(day calendar.Date) bool {
-	return r.Status != Cancelled && !day.Before(r.Day) && !day.After(r.HeldTo)
+	return r.Status != Cancelled && !day.Before(r.HeldFrom()) && !day.After(r.HeldTo)
 }
 
 // Filter selects reservations.
@@ -315,7 +329,7 @@ func Overflow(list []*Reservation, capacity int, from calendar.Date) []*Reservat
 	live := slices.DeleteFunc(slices.Clone(list), func(r *Reservation) bool { return r.Status != Reserved && r.Status != Lent })
 	return places.Beyond(live, func(r *Reservation) places.Held {
 		var days []string
-		first := r.Day
+		first := r.HeldFrom()
 		if first.Before(from) {
 			first = from
 		}
@@ -395,9 +409,9 @@ func (s *Service) Reserve(ctx context.Context, tenantID int64, who *auth.Princip
 			return err
 		}
 		for _, x := range mine {
-			if (x.Status == Reserved || x.Status == Lent) && !x.Day.After(r.HeldTo) {
+			if (x.Status == Reserved || x.Status == Lent) && !x.HeldFrom().After(r.HeldTo) {
 				return apperr.At(apperr.Conflict, "date", "devices.refused.overlap",
-					map[string]any{"Pool": p.Name, "From": x.Day.String(), "To": x.HeldTo.String()})
+					map[string]any{"Pool": p.Name, "From": x.HeldFrom().String(), "To": x.HeldTo.String()})
 			}
 		}
 		behalf, err := places.ForSomeoneElse(ctx, tx, tenantID, who, target.ID, notify.BookedForYou, places.ObjectReservation, p.Name, req.Day, "", req.ApplicationID)
@@ -499,7 +513,12 @@ func notReservedKey(status any) string {
 
 // Lend hands out the device with assetNo for a reservation (IT admin). An
 // asset number that is out on another loan is refused: it has to come
-// back first.
+// back first. Lent before the reserved day, the unit is out from today:
+// the days up to the reserved one are taken in the same transaction, each
+// within the capacity (a conflict naming the first day with none left),
+// and the reservation holds from today (HeldFrom). A reservation whose
+// period has ended is not lent (its days were given back to nobody and may
+// be promised again): it is refused, to be reserved anew.
 func (s *Service) Lend(ctx context.Context, tenantID int64, who *auth.Principal, id int64, assetNo string) (*Reservation, error) {
 	return s.move(ctx, tenantID, who, id, AssetKey(assetNo), Lent, []Status{Reserved})
 }
@@ -557,20 +576,23 @@ func (s *Service) move(ctx context.Context, tenantID int64, who *auth.Principal,
 		if r, err = tx.FindDeviceReservation(ctx, tenantID, id); err != nil {
 			return err
 		}
-		before, heldWas := r.AuditView(), r.HeldTo
+		before, heldWas, was := r.AuditView(), r.HeldTo, r.Status
 		r.Status = to
 		now := s.now()
 		today := calendar.DateOf(now)
 		freeFrom, freeTo := calendar.Date{}, r.HeldTo
 		if to == Lent {
+			if was == Reserved && r.HeldTo.Before(today) {
+				return lentTooLate(r)
+			}
 			r.AssetNo, r.LentAt = assetNo, now
 		} else {
 			r.ReturnedAt = now
 			// Out until today (when it started today or before): the
 			// days after are free again.
 			freeFrom = today.AddDays(1)
-			if freeFrom.Before(r.Day) {
-				freeFrom = r.Day
+			if freeFrom.Before(r.HeldFrom()) {
+				freeFrom = r.HeldFrom()
 			}
 			r.HeldTo = freeFrom.AddDays(-1)
 		}
@@ -584,6 +606,22 @@ func (s *Service) move(ctx context.Context, tenantID int64, who *auth.Principal,
 		if !ok {
 			return apperr.New(apperr.Conflict, "devices.error.state")
 		}
+		if to == Lent {
+			// Early: the days from today to the reserved one, one
+			// conditional statement each in day order (as a reservation
+			// takes its days), so the first without a unit can be named.
+			for d := today; d.Before(r.Day); d = d.AddDays(1) {
+				ok, err := tx.TakeDeviceSlots(ctx, tenantID, r.PoolID, d, d)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					args := places.DayArgs(d)
+					args["Pool"] = r.PoolName
+					return &apperr.Error{Code: apperr.Conflict, Key: "devices.refused.lend_early_full", Args: args}
+				}
+			}
+		}
 		if !freeFrom.IsZero() && !freeFrom.After(freeTo) {
 			if err := tx.ReleaseDeviceSlots(ctx, tenantID, r.PoolID, freeFrom, freeTo); err != nil {
 				return err
@@ -592,6 +630,15 @@ func (s *Service) move(ctx context.Context, tenantID int64, who *auth.Principal,
 		return s.audit(ctx, tx, tenantID, who, string(to), "device_reservation", id, before, r.AuditView())
 	})
 	return r, err
+}
+
+// lentTooLate refuses lending a reservation whose period has ended: its
+// days are past, and lending it would hold a unit from today that nothing
+// took.
+func lentTooLate(r *Reservation) error {
+	from, to := places.DayArgs(r.Day), places.DayArgs(r.HeldTo)
+	return &apperr.Error{Code: apperr.Conflict, Key: "devices.refused.lend_after",
+		Args: map[string]any{"Pool": r.PoolName, "From": from["DayJA"], "To": to["DayJA"], "FromEN": from["DayEN"], "ToEN": to["DayEN"]}}
 }
 
 // Reservations lists reservations: the caller's own by default; a pool's

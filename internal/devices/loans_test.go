@@ -126,12 +126,19 @@ func TestLoanPeriodCountsEveryDay(t *testing.T) {
 		if err != nil {
 			t.Fatalf("after the early return: %v", err)
 		}
+		// Lent on 12/2, a day before its period, it would be out on 12/2
+		// too, where c still counts (returned today): refused. On its day
+		// it is lent.
+		if _, err := svc.Lend(ctx, tn.ID, it, d2.ID, "PC-1"); key(err) != "devices.refused.lend_early_full" {
+			t.Fatalf("lent a day early onto c's last day: %v", err)
+		}
+		now = now.AddDate(0, 0, 1) // 12/3
 		if _, err := svc.Lend(ctx, tn.ID, it, d2.ID, "PC-1"); err != nil {
 			t.Fatalf("the asset came back, lend it again: %v", err)
 		}
 		// Not back by 12/5: on 12/6 it still counts (12/6 is b's first
 		// day: b is beyond the capacity now), and the person is told once.
-		now = now.AddDate(0, 0, 4) // 12/6
+		now = now.AddDate(0, 0, 3) // 12/6
 		ext, told, err := svc.SweepOverdue(ctx, tn.ID)
 		if err != nil || ext != 1 || told != 1 {
 			t.Fatalf("sweep: %d %d %v", ext, told, err)

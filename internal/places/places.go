@@ -172,7 +172,8 @@ func (o *Office) Validate() error {
 	if o.HorizonDays < 0 || o.HorizonDays > 366 {
 		v.Add("horizon_days", "places.error.horizon", nil)
 	}
-	if o.Kind == tasks.PrivateShare {
+	switch {
+	case o.Kind == tasks.PrivateShare:
 		// A private share office is used per hour, with no seat cap and
 		// with 部外者 (SPEC §5): hourly use and outsiders follow from the
 		// kind and are set whatever was sent; a seat cap contradicts it and
@@ -181,17 +182,36 @@ func (o *Office) Validate() error {
 		if o.Seats > 0 && !v.Has("seats") {
 			v.Add("seats", "places.error.private_share_seats", nil)
 		}
+	case o.Hourly:
+		// Only a private share office may be uncapped (issue 14: capacity
+		// is never exceeded); on any other kind hourly use would silently
+		// drop the seat cap, so it is refused as a private share's seat cap
+		// is, not ignored.
+		v.Add("hourly", "places.error.hourly_kind", nil)
+	}
+	if o.Outsiders && o.PhysicalSecurity {
+		// Physical security is 他の職員がいる一定の監視下で部外者がいない
+		// (the guide): an office with outsiders cannot have it.
+		v.Add("physical_security", "places.error.outsiders_security", nil)
+		v.Add("outsiders", "places.error.outsiders_security", nil)
 	}
 	return v.Err()
 }
 
-// Capacity is the cap of a resource (-1: no cap).
+// Uncapped reports whether the office's seats have no cap: a private share
+// office used per hour, and no other (an hourly flag stored on another
+// kind, say before its kind was changed in the task inventory, caps as
+// usual; the store's counters read the same rule).
+func (o *Office) Uncapped() bool { return o.Hourly && o.Kind == tasks.PrivateShare }
+
+// Capacity is the cap of a resource (-1: no cap). PCs are always capped:
+// an office has the PCs it has, hourly or not.
 func (o *Office) Capacity(r Resource) int {
-	if o.Hourly {
-		return -1
-	}
 	if r == PC {
 		return o.PCs
+	}
+	if o.Uncapped() {
+		return -1
 	}
 	return o.Seats
 }
@@ -213,11 +233,38 @@ func (o *Office) Refusal(day calendar.Date, now time.Time, h Half, registered bo
 	case o.HorizonDays > 0 && today.AddDays(o.HorizonDays).Before(day):
 		return apperr.At(apperr.Invalid, "date", "places.refused.horizon", map[string]any{"Days": o.HorizonDays})
 	case o.ClosedOn(day):
-		return apperr.At(apperr.Invalid, "date", "places.refused.closed_day", nil)
+		return apperr.At(apperr.Invalid, "date", "places.refused.closed_day", DayArgs(day))
 	case o.PreRegistration && !registered:
 		return apperr.At(apperr.Invalid, "office_id", "places.refused.pre_registration", nil) // linked to the office chosen
 	}
 	return o.hoursRefuse(h)
+}
+
+// DayArgs are the message arguments naming day: Date as stored
+// (2026-12-12), DayJA (12月12日(土)) and DayEN (Sat 12 Dec) for the
+// sentence, as the pages write a day.
+func DayArgs(day calendar.Date) map[string]any {
+	return map[string]any{"Date": day.String(), "DayJA": fmt.Sprintf("%d月%d日(%s)", day.Month, day.Day, day.WeekdayJA()),
+		"DayEN": day.Time().Format("Mon 2 Jan")}
+}
+
+// CheckInRefusal is why a person cannot check in at now for half h of
+// day (nil when they can): only on the day, not before the office opens
+// (an hourly office is let in at any time: its members keep their own
+// hours), and not once the half has ended.
+func (o *Office) CheckInRefusal(day calendar.Date, h Half, now time.Time) error {
+	if day != calendar.DateOf(now) {
+		return apperr.New(apperr.Invalid, "places.error.check_in_day")
+	}
+	if op, ok := parseClock(o.Opens); ok && !o.Uncapped() && calendar.MinuteOf(now) < op {
+		return &apperr.Error{Code: apperr.Invalid, Key: "places.error.check_in_early", Args: map[string]any{"Opens": o.Opens, "Closes": o.Closes}}
+	}
+	if o.Over(day, h, now) {
+		// An arrival recorded after the booked time ended records nothing
+		// that happened within it.
+		return &apperr.Error{Code: apperr.Invalid, Key: "places.error.check_in_over", Args: map[string]any{"Until": o.EndOf(h)}}
+	}
+	return nil
 }
 
 // hoursRefuse refuses half h when the opening hours leave it out.

@@ -301,7 +301,10 @@ func (s *Service) UpdateOffice(ctx context.Context, tenantID int64, who *auth.Pr
 		if err := tx.UpdateOfficeRow(ctx, tenantID, o, s.now()); err != nil {
 			return nameTaken(err)
 		}
-		cut := o.Capacity(Seat) >= 0 && (o.Capacity(Seat) < before.Capacity(Seat) || o.PCs < before.PCs || before.Capacity(Seat) < 0)
+		// Fewer seats (or a cap where there was none), or fewer PCs: PCs
+		// are capped at every office, an uncapped one included.
+		seatCut := o.Capacity(Seat) >= 0 && (before.Capacity(Seat) < 0 || o.Capacity(Seat) < before.Capacity(Seat))
+		cut := seatCut || o.PCs < before.PCs
 		// A day closed, hours shortened or pre-registration required.
 		rules := !slices.Equal(before.ClosedDays, o.ClosedDays) || before.Opens != o.Opens || before.Closes != o.Closes ||
 			o.PreRegistration && !before.PreRegistration
@@ -313,7 +316,7 @@ func (s *Service) UpdateOffice(ctx context.Context, tenantID int64, who *auth.Pr
 			}
 		}
 		if cut {
-			affected = Overflow(live, o.Seats, o.PCs)
+			affected = Overflow(live, o.Capacity(Seat), o.PCs)
 		}
 		after := o.AuditView()
 		if err := TellBeyond(ctx, tx, tenantID, affected, func(b *Booking) notify.Notification {
@@ -395,13 +398,16 @@ func (s *Service) SaveOffice(ctx context.Context, tenantID int64, who *auth.Prin
 
 // Overflow lists, for each day, half and resource whose live bookings
 // exceed the capacity, the latest bookings beyond it (the earliest keep
-// their seats). bookings are the office's live bookings.
+// their seats). bookings are the office's live bookings; seats -1: no
+// seat cap (the PCs are still counted).
 func Overflow(bookings []*Booking, seats, pcs int) []*Booking {
 	live := slices.DeleteFunc(slices.Clone(bookings), func(b *Booking) bool { return b.Status != Booked })
 	return Beyond(live, func(b *Booking) Held {
 		h := Held{CreatedAt: b.CreatedAt, ID: b.ID}
 		for _, x := range HalvesOf(b.Half) {
-			h.Groups = append(h.Groups, b.Day.String()+"/"+string(x)+"/"+string(Seat))
+			if seats >= 0 {
+				h.Groups = append(h.Groups, b.Day.String()+"/"+string(x)+"/"+string(Seat))
+			}
 			if b.PC {
 				h.Groups = append(h.Groups, b.Day.String()+"/"+string(x)+"/"+string(PC))
 			}
@@ -570,7 +576,8 @@ func (s *Service) book(ctx context.Context, tenantID int64, who *auth.Principal,
 	if err := o.Refusal(b.Day, b.CreatedAt, b.Half, registered); err != nil {
 		return false, err
 	}
-	if b.PC && !o.Hourly && o.PCs == 0 {
+	if b.PC && o.PCs == 0 {
+		// Hourly or not: a PC the office does not have cannot be promised.
 		return false, apperr.At(apperr.Invalid, "pc", "places.refused.no_pc", nil)
 	}
 	behalf, notes, err := OnBehalf(ctx, s.st, tenantID, who, targetID, notify.BookedForYou, ObjectBooking, o.Name, b.Day, b.Half, b.ApplicationID)
@@ -587,7 +594,7 @@ func (s *Service) book(ctx context.Context, tenantID int64, who *auth.Principal,
 		audit.Change{Action: "places.book", ObjectType: "booking", After: after})
 	switch {
 	case apperr.IsDuplicate(err):
-		return true, apperr.At(apperr.Conflict, "date", "places.refused.second_seat", nil)
+		return true, apperr.At(apperr.Conflict, "date", "places.refused.second_seat", DayArgs(b.Day))
 	case err != nil:
 		return true, err
 	case full != "":
@@ -706,10 +713,8 @@ func (s *Service) CheckIn(ctx context.Context, tenantID int64, who *auth.Princip
 	if err != nil {
 		return nil, err
 	}
-	if o.Over(b.Day, b.Half, now) {
-		// An arrival recorded after the booked time ended records nothing
-		// that happened within it.
-		return nil, &apperr.Error{Code: apperr.Invalid, Key: "places.error.check_in_over", Args: map[string]any{"Until": o.EndOf(b.Half)}}
+	if err := o.CheckInRefusal(b.Day, b.Half, now); err != nil {
+		return nil, err
 	}
 	err = s.st.InPlacesTx(ctx, func(tx Tx) error {
 		ok, err := tx.CheckInBookingRow(ctx, tenantID, id, now)
@@ -785,7 +790,7 @@ func (s *Service) Bookings(ctx context.Context, tenantID int64, who *auth.Princi
 type DayUse struct {
 	Day            calendar.Date
 	Half           Half
-	Seats, PCs     int // capacity (-1: no cap)
+	Seats, PCs     int // capacity (seats -1: no cap; PCs are always capped)
 	UsedSeats      int
 	UsedPCs        int
 	FreeSeats      int // -1: no cap
@@ -843,12 +848,13 @@ func Use(o *Office, list []*Booking, from, to calendar.Date) []DayUse {
 	}
 	for i := range out {
 		u := &out[i]
-		u.FreeSeats, u.FreePCs = -1, -1
+		u.FreeSeats = -1
 		if u.Seats >= 0 {
 			u.FreeSeats = max(0, u.Seats-u.UsedSeats)
-			u.FreePCs = max(0, u.PCs-u.UsedPCs)
-			u.BeyondCapacity = u.UsedSeats > u.Seats || u.UsedPCs > u.PCs
 		}
+		// PCs are capped at every office (Capacity).
+		u.FreePCs = max(0, u.PCs-u.UsedPCs)
+		u.BeyondCapacity = u.Seats >= 0 && u.UsedSeats > u.Seats || u.UsedPCs > u.PCs
 	}
 	return out
 }

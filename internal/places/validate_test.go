@@ -38,6 +38,14 @@ func TestOfficeValidate(t *testing.T) {
 		{"pcs negative", base(func(o *places.Office) { o.PCs = -1 }), "pcs", "0から100000までの整数"},
 		{"private share with a seat cap", base(func(o *places.Office) { o.Kind = tasks.PrivateShare }), "seats", "民間シェアオフィスは時間単位の利用で席数の上限がない"},
 		{"private share", base(func(o *places.Office) { o.Kind, o.Seats, o.Hourly, o.Outsiders = tasks.PrivateShare, 0, false, false }), "", ""},
+		// Only a private share office is uncapped: hourly on another kind
+		// is refused, not taken as "no seat cap" (issue 14 review).
+		{"hourly community office", base(func(o *places.Office) { o.Kind, o.Hourly = tasks.Community, true }), "hourly", "民間シェアオフィスの場合だけ"},
+		{"hourly branch without seats", base(func(o *places.Office) { o.Seats, o.Hourly = 0, true }), "hourly", "「時間単位で利用(席数の上限なし)」"},
+		// 部外者 and physical security exclude each other; both are named.
+		{"outsiders with physical security", base(func(o *places.Office) { o.Outsiders, o.PhysicalSecurity = true, true }), "physical_security", "「部外者あり」と「庁舎と同等の物理的な対策」は両立しません"},
+		{"private share with physical security", base(func(o *places.Office) { o.Kind, o.Seats, o.PhysicalSecurity = tasks.PrivateShare, 0, true }), "physical_security", "両立しません"},
+		{"outsiders without physical security", base(func(o *places.Office) { o.Outsiders = true }), "", ""},
 		// Invisible characters and the lengths of the address and note.
 		{"name with a bidi override", base(func(o *places.Office) { o.Name = "四賀\u202e支所" }), "name", "「オフィスの名称」に目に見えない文字または制御文字(U+202E)"},
 		{"address with a control character", base(func(o *places.Office) { o.Address = "松本市\x07" }), "address", "「所在地」に目に見えない文字または制御文字(U+0007)"},
@@ -59,8 +67,18 @@ func TestOfficeValidate(t *testing.T) {
 				return
 			}
 			e := apperr.As(err)
-			if e == nil || len(e.Fields) != 1 || e.Fields[0].Field != c.field {
-				t.Fatalf("want an error on %s, got %v", c.field, err)
+			want := []string{c.field}
+			if c.field == "physical_security" {
+				want = append(want, "outsiders") // the pair, both named
+			}
+			var got []string
+			if e != nil {
+				for _, f := range e.Fields {
+					got = append(got, f.Field)
+				}
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("want errors on %v, got %v", want, err)
 			}
 			if msg := i18n.FieldMessages("ja", err)[c.field]; !strings.Contains(msg, c.ja) {
 				t.Fatalf("message %q, want %q", msg, c.ja)

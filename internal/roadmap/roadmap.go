@@ -83,6 +83,10 @@ func (s *Step) Validate(today calendar.Date) error {
 		s.DoneOn = today
 	case s.Status != Done && !s.DoneOn.IsZero():
 		v.Add("done_on", "field.roadmap_done_on", nil)
+	case today.Before(s.DoneOn):
+		// Done is a fact, as a review held is: not a plan (that is the
+		// planned end).
+		v.Add("done_on", "field.trial_not_future", nil)
 	}
 	s.Note = strings.TrimSpace(s.Note)
 	invisible.Optional(&v, "note", s.Note, MaxNote, true, nil)
@@ -130,11 +134,39 @@ type Review struct {
 }
 
 // ReviewSettings is the review cadence: every IntervalMonths months, the
-// next on NextOn. RemindedFor is the NextOn a reminder was last sent for.
+// next on NextOn. RemindedFor is the NextOn the reminder before the date
+// was last sent for, OverdueRemindedFor the one the reminder after it
+// (RunReviewReminders).
 type ReviewSettings struct {
-	IntervalMonths int
-	NextOn         calendar.Date
-	RemindedFor    calendar.Date
+	IntervalMonths     int
+	NextOn             calendar.Date
+	RemindedFor        calendar.Date
+	OverdueRemindedFor calendar.Date
+}
+
+// ReminderLeadDays is how many days before the review date its reminder
+// is sent: two weeks, time to gather the 図表12 figures and hold the
+// meeting.
+const ReminderLeadDays = 14
+
+// ReminderDue says which reminder of the review is due on today and not
+// sent yet: "approaching" from ReminderLeadDays before the date up to the
+// date itself, "overdue" once the date has passed (each once per date;
+// one date reminded only after it passed gets the overdue one alone), ""
+// for none. No cadence: none.
+func (s ReviewSettings) ReminderDue(today calendar.Date) string {
+	switch {
+	case s.IntervalMonths <= 0 || s.NextOn.IsZero() || today.Before(s.NextOn.AddDays(-ReminderLeadDays)):
+		return ""
+	case s.NextOn.Before(today):
+		if s.OverdueRemindedFor == s.NextOn {
+			return ""
+		}
+		return "overdue"
+	case s.RemindedFor == s.NextOn:
+		return ""
+	}
+	return "approaching"
 }
 
 // Interval bounds (months): monthly to yearly.

@@ -74,7 +74,8 @@ type Tx interface {
 // outbox arrives with issue 11: app wires it through SetReviewNotifier;
 // until then the reminder is the audit entry and the banner on the
 // roadmap pages.
-type ReviewNotifier func(ctx context.Context, tx Tx, tenantID int64, due calendar.Date) error
+// overdue says the date has passed (the reminder's wording says so).
+type ReviewNotifier func(ctx context.Context, tx Tx, tenantID int64, due calendar.Date, overdue bool) error
 
 // Service holds the roadmap workflows. Handlers call it; it never sees
 // HTTP.
@@ -283,9 +284,7 @@ func (s *Service) RemoveEvidence(ctx context.Context, tenantID int64, actor audi
 // held and the date of the next one. Audited as "roadmap.review_cadence".
 func (s *Service) SetReviewCadence(ctx context.Context, tenantID int64, actor audit.Actor, months int, next calendar.Date) error {
 	var v apperr.Validation
-	if months < MinInterval || months > MaxInterval {
-		v.Add("interval_months", "field.range", map[string]any{"Min": MinInterval, "Max": MaxInterval})
-	}
+	CheckInterval(&v, months)
 	if next.IsZero() {
 		v.Add("next_on", "field.date", nil)
 	}
@@ -297,7 +296,7 @@ func (s *Service) SetReviewCadence(ctx context.Context, tenantID int64, actor au
 		if err != nil {
 			return err
 		}
-		set := ReviewSettings{IntervalMonths: months, NextOn: next, RemindedFor: old.RemindedFor}
+		set := ReviewSettings{IntervalMonths: months, NextOn: next, RemindedFor: old.RemindedFor, OverdueRemindedFor: old.OverdueRemindedFor}
 		if had && old.IntervalMonths == months && old.NextOn == next {
 			return nil
 		}
@@ -311,6 +310,15 @@ func (s *Service) SetReviewCadence(ctx context.Context, tenantID int64, actor au
 		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: "roadmap.review_cadence", ObjectType: "roadmap_review",
 			ObjectID: "settings", Before: before, After: map[string]any{"interval_months": months, "next_on": next.String()}})
 	})
+}
+
+// CheckInterval adds the error of a review interval outside 1–12 months
+// to v: the forms and the API check it with the date they read, so that
+// both are reported at once.
+func CheckInterval(v *apperr.Validation, months int) {
+	if (months < MinInterval || months > MaxInterval) && !v.Has("interval_months") {
+		v.Add("interval_months", "field.range", map[string]any{"Min": MinInterval, "Max": MaxInterval})
+	}
 }
 
 // RecordReview records a review held on heldOn (not in the future) with
@@ -364,8 +372,11 @@ type ReminderResult struct {
 }
 
 // RunReviewReminders sends, once per Tokyo day on any number of nodes,
-// one reminder per tenant whose next review date has come and was not
-// reminded yet: in one transaction per tenant, the delivery hook (see
+// the reminders due (ReviewSettings.ReminderDue): for each review date,
+// one from ReminderLeadDays days before it ("approaching") and one after
+// it has passed without a review recorded ("overdue"), each once. Before,
+// the only reminder went out once the date had come, saying it was
+// approaching. In one transaction per tenant: the delivery hook (see
 // ReviewNotifier) and a "roadmap.review_reminder" audit entry by the
 // system. The roadmap pages show a due review whether or not it was sent.
 func (s *Service) RunReviewReminders(ctx context.Context, node string) (ReminderResult, error) {
@@ -382,21 +393,31 @@ func (s *Service) RunReviewReminders(ctx context.Context, node string) (Reminder
 	for _, t := range tenants {
 		err := s.st.InRoadmapTx(ctx, func(tx Tx) error {
 			set, had, err := tx.FindRoadmapReviewSettings(ctx, t.ID)
-			if err != nil || !had || res.Day.Before(set.NextOn) || set.RemindedFor == set.NextOn {
+			if err != nil || !had {
 				return err
 			}
+			which := set.ReminderDue(res.Day)
+			if which == "" {
+				return nil
+			}
+			overdue := which == "overdue"
 			if s.notify != nil {
-				if err := s.notify(ctx, tx, t.ID, set.NextOn); err != nil {
+				if err := s.notify(ctx, tx, t.ID, set.NextOn, overdue); err != nil {
 					return err
 				}
 			}
+			// The overdue one stands for the approaching one too: a date
+			// first reminded after it passed is not "approaching".
 			set.RemindedFor = set.NextOn
+			if overdue {
+				set.OverdueRemindedFor = set.NextOn
+			}
 			if err := tx.SaveRoadmapReviewSettings(ctx, t.ID, set); err != nil {
 				return err
 			}
 			res.Reminded = append(res.Reminded, t.ID)
 			return tx.Audit(ctx, t.ID, audit.Actor{Label: "system:roadmap"}, audit.Change{Action: "roadmap.review_reminder",
-				ObjectType: "roadmap_review", ObjectID: "settings", After: map[string]any{"due": set.NextOn.String()}})
+				ObjectType: "roadmap_review", ObjectID: "settings", After: map[string]any{"due": set.NextOn.String(), "overdue": overdue}})
 		})
 		if err != nil {
 			return res, err

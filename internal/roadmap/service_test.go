@@ -87,9 +87,15 @@ func TestRoadmapOnBothEngines(t *testing.T) {
 		if r2, _ := svc.RunReviewReminders(ctx, "n2"); r2.Ran {
 			t.Fatal("the day's reminder job ran twice")
 		}
+		// The day after the date: the one overdue reminder; the next day
+		// nothing more.
 		tomorrow := roadmap.NewService(db, func() time.Time { return time.Now().Add(24 * time.Hour) })
-		if r3, _ := tomorrow.RunReviewReminders(ctx, "n1"); !r3.Ran || len(r3.Reminded) != 0 {
-			t.Fatalf("a due date was reminded twice: %+v", r3)
+		if r3, _ := tomorrow.RunReviewReminders(ctx, "n1"); !r3.Ran || len(r3.Reminded) != 1 {
+			t.Fatalf("the overdue reminder: %+v", r3)
+		}
+		later := roadmap.NewService(db, func() time.Time { return time.Now().Add(48 * time.Hour) })
+		if r4, _ := later.RunReviewReminders(ctx, "n1"); !r4.Ran || len(r4.Reminded) != 0 {
+			t.Fatalf("a due date was reminded three times: %+v", r4)
 		}
 		if _, err := svc.RecordReview(ctx, a.ID, hr, today, "図表12 を確認"); err != nil {
 			t.Fatal(err)

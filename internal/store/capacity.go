@@ -29,12 +29,22 @@ type counter struct {
 
 var (
 	placeSeatCounter = counter{table: "place_slots", keys: []string{"office_id", "day", "half", "resource"},
-		capOf: `SELECT CASE WHEN d.hourly THEN 2147483647 ELSE d.seats END FROM office_details d WHERE d.tenant_id = ? AND d.office_id = ? FOR_SHARE`}
+		capOf: `SELECT ` + seatCap + ` FROM office_details d WHERE d.tenant_id = ? AND d.office_id = ? FOR_SHARE`}
 	placePCCounter = counter{table: "place_slots", keys: placeSeatCounter.keys,
-		capOf: `SELECT CASE WHEN d.hourly THEN 2147483647 ELSE d.pcs END FROM office_details d WHERE d.tenant_id = ? AND d.office_id = ? FOR_SHARE`}
+		capOf: `SELECT d.pcs FROM office_details d WHERE d.tenant_id = ? AND d.office_id = ? FOR_SHARE`}
 	deviceCounter = counter{table: "device_slots", keys: []string{"pool_id", "day"},
 		capOf: `SELECT p.capacity FROM device_pools p WHERE p.tenant_id = ? AND p.id = ? FOR_SHARE`}
 )
+
+// seatCap is an office's seat cap read from its office_details row d, as
+// places.Office.Capacity has it: none (a large number) for an hourly
+// private share office only; an hourly flag left on another kind (its kind
+// changed in the task inventory) caps as usual. The kind is read without a
+// lock: the booking locks the place row itself (BookSeat), and a kind
+// change locks office_details first (lockOfficeDetails). PCs are always
+// capped.
+const seatCap = `CASE WHEN d.hourly AND EXISTS (SELECT 1 FROM task_places k WHERE k.tenant_id = d.tenant_id AND k.id = d.office_id
+	AND k.kind = 'private_share') THEN 2147483647 ELSE d.seats END`
 
 // takeSQL raises the counters of rows keys at once, each only if it stays
 // within the cap: one SELECT per key (the cap read in it), then the upsert.

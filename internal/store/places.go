@@ -394,7 +394,7 @@ func (db *DB) bookSeatAtOnce(ctx context.Context, tenantID int64, b *places.Book
 	for _, r := range resources {
 		args = append(args, r)
 	}
-	q := `WITH cap AS (SELECT CASE WHEN d.hourly THEN 2147483647 ELSE d.seats END AS seat, CASE WHEN d.hourly THEN 2147483647 ELSE d.pcs END AS pc
+	q := `WITH cap AS (SELECT ` + seatCap + ` AS seat, d.pcs AS pc
 			FROM office_details d WHERE d.tenant_id = ? AND d.office_id = ? FOR SHARE),
 		v AS (SELECT 1 FROM cap, task_places p WHERE p.tenant_id = ? AND p.id = ? AND p.version = ? FOR SHARE OF p),
 		held AS (SELECT 1 FROM booking_halves WHERE tenant_id = ? AND staff_id = ? AND day = ? AND half IN (` + list(n) + `)),

@@ -125,16 +125,16 @@ func findTrialFile(ctx context.Context, q rowQuerier, tenantID, id int64) (attac
 
 func findRoadmapReviewSettings(ctx context.Context, q rowQuerier, tenantID int64) (roadmap.ReviewSettings, bool, error) {
 	var s roadmap.ReviewSettings
-	var next, reminded string
-	err := q.row(ctx, `SELECT interval_months, next_on, reminded_for FROM roadmap_review_settings WHERE tenant_id = ?`, tenantID).
-		Scan(&s.IntervalMonths, &next, &reminded)
+	var next, reminded, overdue string
+	err := q.row(ctx, `SELECT interval_months, next_on, reminded_for, overdue_reminded_for FROM roadmap_review_settings WHERE tenant_id = ?`, tenantID).
+		Scan(&s.IntervalMonths, &next, &reminded, &overdue)
 	if isNotFound(err) {
 		return s, false, nil
 	}
 	if err != nil {
 		return s, false, fmt.Errorf("store: review settings: %w", err)
 	}
-	s.NextOn, s.RemindedFor = civil(next), civil(reminded)
+	s.NextOn, s.RemindedFor, s.OverdueRemindedFor = civil(next), civil(reminded), civil(overdue)
 	return s, true, nil
 }
 
@@ -287,9 +287,10 @@ func (tx *Tx) DeleteTrialFile(ctx context.Context, tenantID, id int64) (attach.F
 
 // SaveRoadmapReviewSettings writes the review cadence.
 func (tx *Tx) SaveRoadmapReviewSettings(ctx context.Context, tenantID int64, s roadmap.ReviewSettings) error {
-	_, err := tx.exec(ctx, `INSERT INTO roadmap_review_settings (tenant_id, interval_months, next_on, reminded_for) VALUES (?, ?, ?, ?)
-		ON CONFLICT (tenant_id) DO UPDATE SET interval_months = excluded.interval_months, next_on = excluded.next_on,
-		reminded_for = excluded.reminded_for`, tenantID, s.IntervalMonths, s.NextOn.String(), s.RemindedFor.String())
+	_, err := tx.exec(ctx, `INSERT INTO roadmap_review_settings (tenant_id, interval_months, next_on, reminded_for, overdue_reminded_for)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant_id) DO UPDATE SET interval_months = excluded.interval_months, next_on = excluded.next_on,
+		reminded_for = excluded.reminded_for, overdue_reminded_for = excluded.overdue_reminded_for`,
+		tenantID, s.IntervalMonths, s.NextOn.String(), s.RemindedFor.String(), s.OverdueRemindedFor.String())
 	if err != nil {
 		return fmt.Errorf("store: review settings: %w", mapErr(err))
 	}

@@ -41,7 +41,7 @@ type placesOffice struct {
 
 // NoPC: the office lends no PC with a seat, so a booking with one is
 // refused (places.Service.Book); the form says so before it is sent.
-func (o placesOffice) NoPC() bool { return !o.Hourly && o.PCs == 0 }
+func (o placesOffice) NoPC() bool { return o.PCs == 0 }
 
 // PCOffices is whether any office takes a booking with a PC: without one
 // the form does not offer the choice at all.

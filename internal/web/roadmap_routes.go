@@ -1,17 +1,20 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"io"
 	"maps"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"telework/internal/api"
 	"telework/internal/apperr"
 	"telework/internal/attach"
 	"telework/internal/calendar"
+	"telework/internal/i18n"
 	"telework/internal/roadmap"
 	"telework/internal/route"
 )
@@ -114,22 +117,52 @@ func (s *Server) roadmapPrint(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "roadmap_print", "roadmap.print_title", v, nil)
 }
 
-// stepNumber reads the step number (1–10) from the query or form.
-func stepNumber(s string) int {
+// stepNumber reads the step number (1–10) from the query or form; ok
+// false for anything else (then the page is a 404 saying so: step 99 once
+// showed, and saved, step 1).
+func stepNumber(s string) (int, bool) {
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 || n > len(roadmap.Steps) {
-		return 1
+		return 0, false
 	}
-	return n
+	return n, true
+}
+
+// roadmapNotFound is the 404 of a step or figure that does not exist,
+// saying which ones do.
+func (s *Server) roadmapNotFound(w http.ResponseWriter, r *http.Request, key, value string) {
+	s.roadmapNoSuch(w, r, http.StatusNotFound, key, value)
+}
+
+// roadmapNoSuch answers status with the page saying which steps or
+// figures exist.
+func (s *Server) roadmapNoSuch(w http.ResponseWriter, r *http.Request, status int, key, value string) {
+	figures := make([]string, len(roadmap.Figures))
+	for i, f := range roadmap.Figures {
+		figures[i] = strconv.Itoa(f.N)
+	}
+	msg := i18n.T(lang(r), key, map[string]any{"Value": value, "Max": len(roadmap.Steps), "Figures": strings.Join(figures, i18n.T(lang(r), "roadmap.figure_sep", nil))})
+	title := "error.not_found_page"
+	if status != http.StatusNotFound {
+		title = "error.invalid"
+	}
+	s.render(w, r, status, "error", title, map[string]any{"Status": status, "Message": msg}, nil)
 }
 
 func (s *Server) roadmapStepPage(w http.ResponseWriter, r *http.Request) {
+	// No number: the first step (the board links each); a number that is
+	// no step: a 404.
+	n, ok := stepNumber(cmp.Or(r.URL.Query().Get("n"), "1"))
+	if !ok {
+		s.roadmapNotFound(w, r, "roadmap.no_such_step", r.URL.Query().Get("n"))
+		return
+	}
 	v, err := s.loadRoadmap(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	st := v.B.Steps[stepNumber(r.URL.Query().Get("n"))-1]
+	st := v.B.Steps[n-1]
 	v.Step = &st
 	s.render(w, r, http.StatusOK, "roadmap_step", "roadmap.step_title", v, nil)
 }
@@ -137,7 +170,13 @@ func (s *Server) roadmapStepPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) roadmapStepSave(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	f := newForm(r)
-	st := roadmap.Step{N: stepNumber(f.str("step")), Status: roadmap.Status(f.str("status")), PlannedStart: f.date("planned_start"),
+	n, ok := stepNumber(f.str("step"))
+	if !ok {
+		// Saved nowhere (a number that is no step once saved step 1).
+		s.roadmapNoSuch(w, r, http.StatusUnprocessableEntity, "roadmap.no_such_step", f.str("step"))
+		return
+	}
+	st := roadmap.Step{N: n, Status: roadmap.Status(f.str("status")), PlannedStart: f.date("planned_start"),
 		PlannedEnd: f.date("planned_end"), DoneOn: f.date("done_on"), Note: f.r.PostForm.Get("note"), Version: f.id("version")}
 	for _, o := range r.PostForm["owners"] {
 		st.Owners = append(st.Owners, roadmap.Owner(o))
@@ -165,7 +204,18 @@ func (s *Server) roadmapStepSave(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) roadmapChecklist(w http.ResponseWriter, r *http.Request) {
-	s.showChecklist(w, r, http.StatusOK, r.URL.Query().Get("figure"), nil)
+	// No figure: the first one; a figure the guide does not have is a 404
+	// (figure 7 once showed figure 4 as if it were 7).
+	figure := r.URL.Query().Get("figure")
+	known := false
+	for _, f := range roadmap.Figures {
+		known = known || strconv.Itoa(f.N) == figure
+	}
+	if figure != "" && !known {
+		s.roadmapNotFound(w, r, "roadmap.no_such_figure", figure)
+		return
+	}
+	s.showChecklist(w, r, http.StatusOK, figure, nil)
 }
 
 func (s *Server) showChecklist(w http.ResponseWriter, r *http.Request, status int, figure string, err error) {
@@ -317,6 +367,7 @@ func (s *Server) roadmapCadence(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	f := newForm(r)
 	months, next := f.int("interval_months", 0), f.date("next_on")
+	roadmap.CheckInterval(&f.v, months) // with an unreadable date, both are reported at once
 	err := f.v.Err()
 	if err == nil {
 		p := principal(r)

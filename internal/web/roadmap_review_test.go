@@ -1,0 +1,71 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"telework/internal/store"
+	"telework/internal/store/storetest"
+)
+
+// TestRoadmapReviewFindings (issue 16 review), through the pages and the
+// API: the print names each step's phase (steps 3 and 9 printed the same);
+// a step or figure that does not exist is a 404 saying which do (n=99
+// showed and saved step 1; figure=7 showed figure 4); a done_on in the
+// future is refused; the evidence upload without a name names the name;
+// the review cadence reports the interval and the date at once.
+func TestRoadmapReviewFindings(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		hr := w.session(t, "hr")
+		api := func(method, target, body string, hdr ...string) resp {
+			return w.call(method, target, body, "", append([]string{"Cookie", hr.Name + "=" + hr.Value}, hdr...)...)
+		}
+		res := w.do("GET", "/roadmap/print", nil, hr)
+		if res.code != 200 || !strings.Contains(res.body, "3. (試行実施) 環境整備（ハード面・ソフト面）") ||
+			!strings.Contains(res.body, "9. (本格実施) 環境整備（ハード面・ソフト面）") {
+			t.Errorf("print without the phases: %d", res.code)
+		}
+		for _, c := range []struct{ target, says string }{
+			{"/roadmap/step?n=99", "ステップ「99」はありません。1〜10の番号"},
+			{"/roadmap/step?n=0", "ステップ「0」はありません"},
+			{"/roadmap/step?n=abc", "ステップ「abc」はありません"},
+			{"/roadmap/checklist?figure=7", "図表「7」のチェックリストはありません。図表4・5・8・9・12のいずれか"},
+		} {
+			if res := w.do("GET", c.target, nil, hr); res.code != http.StatusNotFound || !strings.Contains(res.body, c.says) {
+				t.Errorf("%s: %d, want a 404 saying %q", c.target, res.code, c.says)
+			}
+		}
+		for _, target := range []string{"/roadmap/step?n=3", "/roadmap/step", "/roadmap/checklist?figure=12", "/roadmap/checklist"} {
+			if res := w.do("GET", target, nil, hr); res.code != 200 {
+				t.Errorf("%s: %d", target, res.code)
+			}
+		}
+		if res := w.do("POST", "/roadmap/step", url.Values{"step": {"99"}, "status": {"in_progress"}, "version": {"0"}}, hr); res.code != http.StatusUnprocessableEntity ||
+			!strings.Contains(res.body, "ステップ「99」はありません") {
+			t.Errorf("saving step 99: %d (it once saved step 1)", res.code)
+		}
+		if res := api("GET", "/api/v1/roadmap", ""); strings.Contains(res.body, `"status":"in_progress"`) {
+			t.Errorf("a step was saved by the post of step 99")
+		}
+		res = api("POST", "/api/v1/roadmap/steps", `{"step":3,"status":"done","done_on":"2099-01-01","version":0}`)
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "done_on") || !strings.Contains(res.body, "未来の日付") {
+			t.Errorf("done in 2099: %d %s", res.code, res.body)
+		}
+		res = api("POST", "/api/v1/roadmap/evidence?item=f4.security.leak", "%PDF-1.4", "Content-Type", "application/octet-stream")
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, `"name"`) || !strings.Contains(res.body, "「ファイル名(name)」を入力してください") ||
+			strings.Contains(res.body, "「ファイル」を入力") {
+			t.Errorf("evidence without a name: %d %s", res.code, res.body)
+		}
+		res = api("POST", "/api/v1/roadmap/review-settings", `{"interval_months":0,"next_on":"2026-13-01"}`)
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, `"interval_months"`) || !strings.Contains(res.body, `"next_on"`) {
+			t.Errorf("cadence with two errors: %d %s", res.code, res.body)
+		}
+		res = w.do("POST", "/roadmap/review-settings", url.Values{"interval_months": {"0"}, "next_on": {"2026-13-01"}}, hr)
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "f-interval_months-error") || !strings.Contains(res.body, "f-next_on-error") {
+			t.Errorf("the cadence form with two errors: %d", res.code)
+		}
+	})
+}
