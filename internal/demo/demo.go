@@ -191,7 +191,7 @@ func Seed(ctx context.Context, db Services, now time.Time) (*Result, error) {
 		}
 	}
 
-	if err := seedTrial(ctx, db, t.ID, fy); err != nil {
+	if err := seedTrial(ctx, db, t.ID, fy, calendar.DateOf(now)); err != nil {
 		return nil, err
 	}
 	if db.Tasks != nil {

@@ -16,9 +16,17 @@ import (
 // the 持ち出し rules, incident reporting, each in its slot), a briefing
 // session and the cost of its trial PCs (issue 16). Services left nil are
 // skipped.
-func seedTrial(ctx context.Context, db Services, tenantID int64, fy int) error {
+//
+// The roadmap starts on 1 April of the fiscal year, or of the year before
+// when its first two steps would not be done yet by today (a demo started
+// in April or May): a step is never done on a day still to come.
+func seedTrial(ctx context.Context, db Services, tenantID int64, fy int, today calendar.Date) error {
 	start := calendar.Date{Year: fy, Month: time.April, Day: 1}
 	if rm := db.Roadmap; rm != nil {
+		start := start
+		if today.Before(start.AddDays(58)) {
+			start.Year--
+		}
 		steps := []roadmap.Step{
 			{N: 1, Status: roadmap.Done, Owners: []roadmap.Owner{roadmap.OwnerHead, roadmap.OwnerCIO}, PlannedStart: start,
 				PlannedEnd: start.AddDays(29), DoneOn: start.AddDays(25), Note: "副市長を CIO とする推進本部を設置"},
