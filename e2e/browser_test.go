@@ -90,8 +90,7 @@ func TestBrowser(t *testing.T) {
 			tb.check(t, "/devices/reservations", "")
 		}},
 		{login: "auditor", home: "/", h1: "ホーム", pages: func(t *testing.T, tb *tab) {
-			tb.check(t, "/audit", "")
-			tb.check(t, "/rules", "")
+			tb.check(t, "/audit", "") // the audit log and nothing else (SPEC §2): /rules is 403 now
 			tb.check(t, "/audit?kind=staff.create&person=system%3Ademo", "")
 			tb.check(t, "/audit?object_type=unit&object=010200", "")
 			tb.check(t, "/audit?person=nobody-at-all&from=2026-13-01", "") // the pickers' error messages
