@@ -354,7 +354,7 @@ var Tables = []Table{
 		num("tenant_id"), text("item"), flag("done"), text("note"), text("checked_by"), num("checked_at"), num("version"),
 	}},
 	{Name: "roadmap_review_settings", Key: key("tenant_id"), scope: tenantRows, Columns: []Column{
-		num("tenant_id"), num("interval_months"), text("next_on"), text("reminded_for"),
+		num("tenant_id"), num("interval_months"), text("next_on"), text("reminded_for"), text("overdue_reminded_for"),
 	}},
 	{Name: "roadmap_reviews", Key: key("id"), Identity: true, scope: tenantRows, Columns: []Column{
 		num("id"), num("tenant_id"), text("held_on"), text("note"), text("recorded_by"), num("recorded_at"),
