@@ -133,6 +133,20 @@ func (t *Tx) UpdateSurveyRow(ctx context.Context, s *survey.Survey) error {
 	return err
 }
 
+// LockSurvey holds a survey's row until the transaction ends: shared (an
+// answer being saved) or exclusive (the survey changing state). On
+// PostgreSQL a close waits for the answers being saved and an answer
+// saved after it waits for the close and then reads it; SQLite runs one
+// write transaction at a time.
+func (t *Tx) LockSurvey(ctx context.Context, tenantID, id int64, exclusive bool) error {
+	lock := t.db.forShare()
+	if exclusive && t.db.Engine == Postgres {
+		lock = " FOR NO KEY UPDATE"
+	}
+	_, err := queryAll(ctx, t, scanID, `SELECT id FROM surveys WHERE tenant_id = ? AND id = ?`+lock, tenantID, id)
+	return err
+}
+
 // EraseSurveyKey forgets a survey's pseudonym key for good.
 func (t *Tx) EraseSurveyKey(ctx context.Context, tenantID, id int64) error {
 	_, err := t.exec(ctx, `UPDATE surveys SET pseudonym_key = '' WHERE tenant_id = ? AND id = ?`, tenantID, id)

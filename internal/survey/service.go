@@ -62,6 +62,10 @@ type Tx interface {
 	// matches (stale otherwise).
 	UpdateSurveyRow(ctx context.Context, s *Survey) error
 	EraseSurveyKey(ctx context.Context, tenantID, id int64) error
+	// LockSurvey holds the survey's row until the transaction ends,
+	// shared or exclusive: a close (exclusive) waits for the answers
+	// being saved (shared), and an answer saved later reads the close.
+	LockSurvey(ctx context.Context, tenantID, id int64, exclusive bool) error
 	// SaveSurveyAnswer writes an answer under a pseudonym unless the one
 	// stored there is submitted (false: nothing written).
 	SaveSurveyAnswer(ctx context.Context, tenantID, surveyID int64, pseudonym, body string, submitted bool) (bool, error)
@@ -345,6 +349,12 @@ func (s *Service) Close(ctx context.Context, tenantID int64, actor audit.Actor, 
 
 func (s *Service) transition(ctx context.Context, tenantID int64, actor audit.Actor, id, version int64, from, to Status, action string) error {
 	return s.st.InSurveyTx(ctx, func(tx Tx) error {
+		// The row first: a close must not commit while an answer that
+		// read the survey as open is still being written (that answer
+		// would land after the results were fixed).
+		if err := tx.LockSurvey(ctx, tenantID, id, true); err != nil {
+			return err
+		}
 		sv, _, err := tx.FindSurvey(ctx, tenantID, id)
 		if err != nil {
 			return err
@@ -542,6 +552,11 @@ func (s *Service) MyAnswer(ctx context.Context, tenantID, staffID, id int64) (Su
 // "survey.answer" by an anonymous actor, without the answer.
 func (s *Service) SaveAnswer(ctx context.Context, tenantID, staffID, id int64, a Answer, final bool) error {
 	return s.st.InSurveyTx(ctx, func(tx Tx) error {
+		// Shared, before reading the status: a close waits for this
+		// answer, or this answer waits for the close and reads it.
+		if err := tx.LockSurvey(ctx, tenantID, id, false); err != nil {
+			return err
+		}
 		sv, key, err := s.answerable(ctx, tx, tenantID, staffID, id)
 		if err != nil {
 			return err
