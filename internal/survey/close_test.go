@@ -2,11 +2,15 @@ package survey_test
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"telework/internal/audit"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
 	"telework/internal/survey"
@@ -106,6 +110,72 @@ func TestCloseWaitsForAnswers(t *testing.T) {
 			if res.N != atClose {
 				t.Fatalf("round %d: results count %d respondents, the close fixed %d", round, res.N, atClose)
 			}
+		}
+	})
+}
+
+// TestCloseRewritesAnswers: once a survey is closed its answer rows keep
+// nothing of the order in which people answered. Each save wrote its row
+// when the person sent it, so on PostgreSQL `ORDER BY xmin` (or the rows'
+// physical order, ctid) listed the answers in the order people submitted,
+// which the time of a log line or a sign-in tied to each person. The close
+// rewrites them all in its own transaction: one xmin, in pseudonym order.
+// No audit entry is written per submission (its time would do the same);
+// the close's records how many answers it fixed.
+func TestCloseRewritesAnswers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc, w := april(t, db, 12)
+		tid := w.tenant.ID
+		id := openCustom(t, svc, tid, survey.Question{Type: survey.Number, Text: "会議の回数"})
+		for i, s := range w.staff {
+			storetest.Must(t, svc.SaveAnswer(ctx, tid, s.ID, id, survey.Answer{"c1": {fmt.Sprint(i)}}, true))
+		}
+		order := func(q string) []string {
+			rows, err := db.SQL.QueryContext(ctx, db.Rebind(q), tid, id)
+			storetest.Must(t, err)
+			defer rows.Close()
+			var out []string
+			for rows.Next() {
+				var v string
+				storetest.Must(t, rows.Scan(&v))
+				out = append(out, v)
+			}
+			return out
+		}
+		if db.Engine == store.Postgres {
+			byXmin := order(`SELECT body FROM survey_answers WHERE tenant_id = ? AND survey_id = ? ORDER BY xmin::text::bigint`)
+			if !strings.Contains(byXmin[0], `"0"`) || !strings.Contains(byXmin[11], `"11"`) {
+				t.Fatalf("the open survey's rows are not in submission order by xmin (the test sees nothing): %v", byXmin)
+			}
+		}
+		sv, _ := svc.Get(ctx, tid, id)
+		storetest.Must(t, svc.Close(ctx, tid, hr, id, sv.Version))
+		if db.Engine == store.Postgres {
+			if x := order(`SELECT DISTINCT xmin::text FROM survey_answers WHERE tenant_id = ? AND survey_id = ?`); len(x) != 1 {
+				t.Errorf("after the close the answers carry %d xmins, want 1", len(x))
+			}
+			physical := order(`SELECT pseudonym FROM survey_answers WHERE tenant_id = ? AND survey_id = ? ORDER BY ctid`)
+			if !slices.IsSorted(physical) || len(physical) != 12 {
+				t.Errorf("after the close the rows lie in another order than the pseudonyms': %v", physical)
+			}
+		}
+		es, err := db.FindAuditEntries(ctx, tid, audit.Filter{Action: "survey."})
+		storetest.Must(t, err)
+		var actions []string
+		for _, e := range es {
+			actions = append(actions, e.Action)
+			if e.Action == "survey.close" && !strings.Contains(string(e.After), `"answers":12`) {
+				t.Errorf("the close's entry does not count the answers: %s", e.After)
+			}
+		}
+		if slices.Contains(actions, "survey.answer") || !slices.Contains(actions, "survey.close") {
+			t.Errorf("audit actions %v: want the close's, none per answer", actions)
+		}
+		res, err := svc.Results(ctx, tid, id, "ja")
+		storetest.Must(t, err)
+		if res.N != 12 {
+			t.Errorf("results of %d answers after the rewrite", res.N)
 		}
 	})
 }
