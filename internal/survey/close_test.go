@@ -121,16 +121,19 @@ func TestCloseWaitsForAnswers(t *testing.T) {
 // which the time of a log line or a sign-in tied to each person. The close
 // rewrites them all in its own transaction: one xmin, in pseudonym order.
 // No audit entry is written per submission (its time would do the same);
-// the close's records how many answers it fixed.
+// the close's records how many answers it fixed. Drafts never sent are
+// deleted at the close.
 func TestCloseRewritesAnswers(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		svc, w := april(t, db, 12)
+		svc, w := april(t, db, 13)
 		tid := w.tenant.ID
 		id := openCustom(t, svc, tid, survey.Question{Type: survey.Number, Text: "会議の回数"})
-		for i, s := range w.staff {
+		for i, s := range w.staff[:12] {
 			storetest.Must(t, svc.SaveAnswer(ctx, tid, s.ID, id, survey.Answer{"c1": {fmt.Sprint(i)}}, true))
 		}
+		// One person saved a draft and never sent it.
+		storetest.Must(t, svc.SaveAnswer(ctx, tid, w.staff[12].ID, id, survey.Answer{"c1": {"99"}}, false))
 		order := func(q string) []string {
 			rows, err := db.SQL.QueryContext(ctx, db.Rebind(q), tid, id)
 			storetest.Must(t, err)
@@ -151,6 +154,11 @@ func TestCloseRewritesAnswers(t *testing.T) {
 		}
 		sv, _ := svc.Get(ctx, tid, id)
 		storetest.Must(t, svc.Close(ctx, tid, hr, id, sv.Version))
+		// The draft is gone: it counts nowhere, and kept it would stay in
+		// the database and its backups for good.
+		if all := order(`SELECT body FROM survey_answers WHERE tenant_id = ? AND survey_id = ?`); len(all) != 12 || strings.Contains(strings.Join(all, ""), "99") {
+			t.Errorf("after the close %d rows remain: %v", len(all), all)
+		}
 		if db.Engine == store.Postgres {
 			if x := order(`SELECT DISTINCT xmin::text FROM survey_answers WHERE tenant_id = ? AND survey_id = ?`); len(x) != 1 {
 				t.Errorf("after the close the answers carry %d xmins, want 1", len(x))
@@ -165,8 +173,8 @@ func TestCloseRewritesAnswers(t *testing.T) {
 		var actions []string
 		for _, e := range es {
 			actions = append(actions, e.Action)
-			if e.Action == "survey.close" && !strings.Contains(string(e.After), `"answers":12`) {
-				t.Errorf("the close's entry does not count the answers: %s", e.After)
+			if e.Action == "survey.close" && (!strings.Contains(string(e.After), `"answers":12`) || !strings.Contains(string(e.After), `"drafts_deleted":1`)) {
+				t.Errorf("the close's entry does not count the answers and the deleted drafts: %s", e.After)
 			}
 		}
 		if slices.Contains(actions, "survey.answer") || !slices.Contains(actions, "survey.close") {

@@ -406,40 +406,38 @@ func (s *Service) transition(ctx context.Context, tenantID int64, actor audit.Ac
 		}
 		after := auditView(&sv)
 		if to == StatusClosed {
-			n, err := fixAnswers(ctx, tx, tenantID, id)
+			n, drafts, err := fixAnswers(ctx, tx, tenantID, id)
 			if err != nil {
 				return err
 			}
-			after["answers"] = n
+			after["answers"], after["drafts_deleted"] = n, drafts
 		}
 		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: action, ObjectType: "survey",
 			ObjectID: strconv.FormatInt(id, 10), Before: before, After: after})
 	})
 }
 
-// fixAnswers rewrites every answer row of a closing survey at once, in
-// pseudonym order (a keyed hash: an order that means nothing), and returns
-// how many are submitted. Each save wrote its row when the person sent it,
-// so the rows' physical order and, on PostgreSQL, their xmin (the
-// transaction that wrote them) followed the order in which people
-// answered; matched with the time of anything else they did (a log line,
-// a sign-in), that order tied answers to people. Rewritten in the close's
-// transaction, all rows share its xmin and lie in pseudonym order.
-func fixAnswers(ctx context.Context, tx Tx, tenantID, id int64) (int, error) {
+// fixAnswers rewrites the submitted answer rows of a closing survey at
+// once, in pseudonym order (a keyed hash: an order that means nothing),
+// and deletes the drafts nobody submitted: they count nowhere, and kept
+// they would stay in the database and its backups for good. It returns
+// how many answers it kept and how many drafts it deleted. Each save
+// wrote its row when the person sent it, so the rows' physical order and,
+// on PostgreSQL, their xmin (the transaction that wrote them) followed the
+// order in which people answered; matched with the time of anything else
+// they did (a log line, a sign-in), that order tied answers to people.
+// Rewritten in the close's transaction, all rows share its xmin and lie in
+// pseudonym order.
+func fixAnswers(ctx context.Context, tx Tx, tenantID, id int64) (kept, drafts int, err error) {
 	rows, err := tx.SurveyAnswerRows(ctx, tenantID, id)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if err := tx.DeleteSurveyAnswers(ctx, tenantID, id); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	n := 0
-	for _, a := range rows {
-		if a.Submitted {
-			n++
-		}
-	}
-	return n, tx.InsertSurveyAnswers(ctx, tenantID, id, rows)
+	done := slices.DeleteFunc(rows, func(a StoredAnswer) bool { return !a.Submitted })
+	return len(done), len(rows) - len(done), tx.InsertSurveyAnswers(ctx, tenantID, id, done)
 }
 
 // PreKeyKeep is how long a closed pre-trial survey keeps its pseudonym key
