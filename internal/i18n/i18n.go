@@ -3,6 +3,7 @@
 package i18n
 
 import (
+	"cmp"
 	"embed"
 	"fmt"
 	"strings"
@@ -149,7 +150,9 @@ func Reason(lang string, err error) string {
 // The field's label is "fieldname.<field>", one namespace for the whole
 // product; a field whose name means something else in its area names its
 // own label with the argument LabelKey (e.g. an overtime request's
-// "status" is not the staff record's 在職区分).
+// "status" is not the staff record's 在職区分), and a field whose label is
+// data (a survey question's text) gives it by language with Labels
+// (map[string]string).
 func FieldMessages(lang string, err error) map[string]string {
 	out := map[string]string{}
 	if e := apperr.As(err); e != nil {
@@ -167,6 +170,9 @@ func FieldMessages(lang string, err error) map[string]string {
 				}
 				if key, ok := f.Args["LabelKey"].(string); ok {
 					args["Field"] = T(lang, key, nil)
+				}
+				if labels, ok := f.Args["Labels"].(map[string]string); ok {
+					args["Field"] = cmp.Or(labels[Normalize(lang)], labels[Langs[0]])
 				}
 				out[f.Field] = T(lang, f.Key, args)
 			}

@@ -133,6 +133,20 @@ func (t *Tx) UpdateSurveyRow(ctx context.Context, s *survey.Survey) error {
 	return err
 }
 
+// LockSurvey holds a survey's row until the transaction ends: shared (an
+// answer being saved) or exclusive (the survey changing state). On
+// PostgreSQL a close waits for the answers being saved and an answer
+// saved after it waits for the close and then reads it; SQLite runs one
+// write transaction at a time.
+func (t *Tx) LockSurvey(ctx context.Context, tenantID, id int64, exclusive bool) error {
+	lock := t.db.forShare()
+	if exclusive && t.db.Engine == Postgres {
+		lock = " FOR NO KEY UPDATE"
+	}
+	_, err := queryAll(ctx, t, scanID, `SELECT id FROM surveys WHERE tenant_id = ? AND id = ?`+lock, tenantID, id)
+	return err
+}
+
 // EraseSurveyKey forgets a survey's pseudonym key for good.
 func (t *Tx) EraseSurveyKey(ctx context.Context, tenantID, id int64) error {
 	_, err := t.exec(ctx, `UPDATE surveys SET pseudonym_key = '' WHERE tenant_id = ? AND id = ?`, tenantID, id)
@@ -151,6 +165,44 @@ func (t *Tx) SaveSurveyAnswer(ctx context.Context, tenantID, surveyID int64, pse
 	}
 	n, err := res.RowsAffected()
 	return n > 0, err
+}
+
+// SurveyAnswerRows lists every answer row of a survey, drafts included,
+// by pseudonym.
+func (t *Tx) SurveyAnswerRows(ctx context.Context, tenantID, surveyID int64) ([]survey.StoredAnswer, error) {
+	return queryAll(ctx, t, func(sc interface{ Scan(...any) error }) (survey.StoredAnswer, error) {
+		var a survey.StoredAnswer
+		return a, sc.Scan(&a.Pseudonym, &a.Body, &a.Submitted)
+	}, `SELECT pseudonym, body, submitted FROM survey_answers WHERE tenant_id = ? AND survey_id = ? ORDER BY pseudonym`,
+		tenantID, surveyID)
+}
+
+// DeleteSurveyAnswers deletes every answer row of a survey.
+func (t *Tx) DeleteSurveyAnswers(ctx context.Context, tenantID, surveyID int64) error {
+	_, err := t.exec(ctx, `DELETE FROM survey_answers WHERE tenant_id = ? AND survey_id = ?`, tenantID, surveyID)
+	return err
+}
+
+// surveyAnswerBatch is how many rows one INSERT writes: 5 parameters a
+// row stay far below both engines' limits.
+const surveyAnswerBatch = 500
+
+// InsertSurveyAnswers writes answer rows of a survey, in the order given.
+func (t *Tx) InsertSurveyAnswers(ctx context.Context, tenantID, surveyID int64, rows []survey.StoredAnswer) error {
+	for len(rows) > 0 {
+		n := min(len(rows), surveyAnswerBatch)
+		args := make([]any, 0, 5*n)
+		for _, a := range rows[:n] {
+			args = append(args, tenantID, surveyID, a.Pseudonym, a.Submitted, a.Body)
+		}
+		q := `INSERT INTO survey_answers (tenant_id, survey_id, pseudonym, submitted, body) VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", n), ", ")
+		if _, err := t.exec(ctx, q, args...); err != nil {
+			return mapErr(err)
+		}
+		rows = rows[n:]
+	}
+	return nil
 }
 
 // SubmittedSurveyPseudonyms lists the pseudonyms of the submitted answers,

@@ -62,6 +62,16 @@ type Tx interface {
 	// matches (stale otherwise).
 	UpdateSurveyRow(ctx context.Context, s *Survey) error
 	EraseSurveyKey(ctx context.Context, tenantID, id int64) error
+	// LockSurvey holds the survey's row until the transaction ends,
+	// shared or exclusive: a close (exclusive) waits for the answers
+	// being saved (shared), and an answer saved later reads the close.
+	LockSurvey(ctx context.Context, tenantID, id int64, exclusive bool) error
+	// SurveyAnswerRows lists every answer row of a survey, drafts
+	// included, by pseudonym.
+	SurveyAnswerRows(ctx context.Context, tenantID, surveyID int64) ([]StoredAnswer, error)
+	DeleteSurveyAnswers(ctx context.Context, tenantID, surveyID int64) error
+	// InsertSurveyAnswers writes answer rows, in the order given.
+	InsertSurveyAnswers(ctx context.Context, tenantID, surveyID int64, rows []StoredAnswer) error
 	// SaveSurveyAnswer writes an answer under a pseudonym unless the one
 	// stored there is submitted (false: nothing written).
 	SaveSurveyAnswer(ctx context.Context, tenantID, surveyID int64, pseudonym, body string, submitted bool) (bool, error)
@@ -89,6 +99,12 @@ func ParseKeys(text string) (*secretkey.Ring, error) {
 // cannot be linked to people from a copy of either without the server's
 // key too.
 func (s *Service) SetKeys(r *secretkey.Ring) { s.keys = r }
+
+// StoredAnswer is one answer row: the body under a pseudonym.
+type StoredAnswer struct {
+	Pseudonym, Body string
+	Submitted       bool
+}
 
 // StoredKey is a survey's pseudonym key as the database holds it.
 type StoredKey struct {
@@ -178,10 +194,6 @@ var jst = time.FixedZone("JST", 9*60*60)
 
 // Today is the date in Japan.
 func (s *Service) Today() string { return s.now().In(jst).Format("2006-01-02") }
-
-// AnonymousActor is the actor of a submission in the audit log: who
-// answered is never recorded there.
-var AnonymousActor = audit.Actor{Label: "system:survey-respondent"}
 
 // Pseudonym is the pseudonym of a staff member's answers under a survey
 // key: HMAC-SHA256 of the tenant and staff id. Without the key it cannot
@@ -345,6 +357,12 @@ func (s *Service) Close(ctx context.Context, tenantID int64, actor audit.Actor, 
 
 func (s *Service) transition(ctx context.Context, tenantID int64, actor audit.Actor, id, version int64, from, to Status, action string) error {
 	return s.st.InSurveyTx(ctx, func(tx Tx) error {
+		// The row first: a close must not commit while an answer that
+		// read the survey as open is still being written (that answer
+		// would land after the results were fixed).
+		if err := tx.LockSurvey(ctx, tenantID, id, true); err != nil {
+			return err
+		}
 		sv, _, err := tx.FindSurvey(ctx, tenantID, id)
 		if err != nil {
 			return err
@@ -386,9 +404,40 @@ func (s *Service) transition(ctx context.Context, tenantID int64, actor audit.Ac
 		if err := tx.UpdateSurveyRow(ctx, &sv); err != nil {
 			return err
 		}
+		after := auditView(&sv)
+		if to == StatusClosed {
+			n, drafts, err := fixAnswers(ctx, tx, tenantID, id)
+			if err != nil {
+				return err
+			}
+			after["answers"], after["drafts_deleted"] = n, drafts
+		}
 		return tx.Audit(ctx, tenantID, actor, audit.Change{Action: action, ObjectType: "survey",
-			ObjectID: strconv.FormatInt(id, 10), Before: before, After: auditView(&sv)})
+			ObjectID: strconv.FormatInt(id, 10), Before: before, After: after})
 	})
+}
+
+// fixAnswers rewrites the submitted answer rows of a closing survey at
+// once, in pseudonym order (a keyed hash: an order that means nothing),
+// and deletes the drafts nobody submitted: they count nowhere, and kept
+// they would stay in the database and its backups for good. It returns
+// how many answers it kept and how many drafts it deleted. Each save
+// wrote its row when the person sent it, so the rows' physical order and,
+// on PostgreSQL, their xmin (the transaction that wrote them) followed the
+// order in which people answered; matched with the time of anything else
+// they did (a log line, a sign-in), that order tied answers to people.
+// Rewritten in the close's transaction, all rows share its xmin and lie in
+// pseudonym order.
+func fixAnswers(ctx context.Context, tx Tx, tenantID, id int64) (kept, drafts int, err error) {
+	rows, err := tx.SurveyAnswerRows(ctx, tenantID, id)
+	if err != nil {
+		return 0, 0, err
+	}
+	if err := tx.DeleteSurveyAnswers(ctx, tenantID, id); err != nil {
+		return 0, 0, err
+	}
+	done := slices.DeleteFunc(rows, func(a StoredAnswer) bool { return !a.Submitted })
+	return len(done), len(rows) - len(done), tx.InsertSurveyAnswers(ctx, tenantID, id, done)
 }
 
 // PreKeyKeep is how long a closed pre-trial survey keeps its pseudonym key
@@ -538,10 +587,17 @@ func (s *Service) MyAnswer(ctx context.Context, tenantID, staffID, id int64) (Su
 // (final: required questions answered). After submission the answer cannot
 // change. Nothing else is written with it that names the person: whether
 // someone has answered is whether their pseudonym's answer is submitted,
-// known only while the key exists. The submission is audited as
-// "survey.answer" by an anonymous actor, without the answer.
+// known only while the key exists. No submission is audited one by one:
+// an entry's exact time, next to the person's sign-in or other entries,
+// would say who answered when (and, with the rows' order, what); the
+// close's entry ("survey.close") records how many answers it fixed.
 func (s *Service) SaveAnswer(ctx context.Context, tenantID, staffID, id int64, a Answer, final bool) error {
 	return s.st.InSurveyTx(ctx, func(tx Tx) error {
+		// Shared, before reading the status: a close waits for this
+		// answer, or this answer waits for the close and reads it.
+		if err := tx.LockSurvey(ctx, tenantID, id, false); err != nil {
+			return err
+		}
 		sv, key, err := s.answerable(ctx, tx, tenantID, staffID, id)
 		if err != nil {
 			return err
@@ -569,11 +625,7 @@ func (s *Service) SaveAnswer(ctx context.Context, tenantID, staffID, id int64, a
 		if !saved {
 			return apperr.New(apperr.Conflict, "survey.already_answered")
 		}
-		if !final {
-			return nil
-		}
-		return tx.Audit(ctx, tenantID, AnonymousActor, audit.Change{Action: "survey.answer", ObjectType: "survey",
-			ObjectID: strconv.FormatInt(id, 10)})
+		return nil
 	})
 }
 

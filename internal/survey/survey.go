@@ -83,6 +83,13 @@ func (q *Question) Label(locale string) string {
 	return q.Text
 }
 
+// labelArgs name the question in an answer's error by its text in each
+// language (i18n.FieldMessages picks the reader's): its id (c1, r01) means
+// nothing to the person answering.
+func (q *Question) labelArgs() map[string]any {
+	return map[string]any{"Labels": map[string]string{"ja": q.Label("ja"), "en": q.Label("en")}}
+}
+
 // OptionLabel is an option's label in the locale ("" when unknown).
 func (q *Question) OptionLabel(value, locale string) string {
 	for _, o := range q.Options {
@@ -279,10 +286,11 @@ func (a Answer) Clean(qs []Question, final bool) (Answer, error) {
 		if len(kept) == 0 {
 			continue
 		}
+		label := q.labelArgs()
 		switch q.Type {
 		case Single, Scale5:
 			if len(kept) != 1 || q.OptionLabel(kept[0], "") == "" {
-				v.Add(id, "field.survey_option", nil)
+				v.Add(id, "field.survey_option", label)
 				continue
 			}
 		case Multi:
@@ -290,7 +298,7 @@ func (a Answer) Clean(qs []Question, final bool) (Answer, error) {
 			var uniq []string
 			for _, val := range kept {
 				if q.OptionLabel(val, "") == "" {
-					v.Add(id, "field.survey_option", nil)
+					v.Add(id, "field.survey_option", label)
 					break
 				}
 				if !seen[val] {
@@ -302,13 +310,13 @@ func (a Answer) Clean(qs []Question, final bool) (Answer, error) {
 		case Number:
 			n, err := strconv.ParseFloat(toHalfWidth(kept[0]), 64)
 			if err != nil || len(kept) != 1 || n < -1e9 || n > 1e9 {
-				v.Add(id, "field.number", nil)
+				v.Add(id, "field.number", label)
 				continue
 			}
 			kept = []string{strconv.FormatFloat(n, 'f', -1, 64)}
 		case Text:
 			t := strings.Join(kept, "\n")
-			if !invisible.Optional(&v, id, t, maxText, true, nil) {
+			if !invisible.Optional(&v, id, t, maxText, true, label) {
 				continue
 			}
 			kept = []string{t}
@@ -318,7 +326,7 @@ func (a Answer) Clean(qs []Question, final bool) (Answer, error) {
 	if final {
 		for i := range qs {
 			if qs[i].Required && len(out[qs[i].ID]) == 0 && !v.Has(qs[i].ID) {
-				v.Add(qs[i].ID, "field.required", nil)
+				v.Add(qs[i].ID, "field.required", qs[i].labelArgs())
 			}
 		}
 	}

@@ -624,7 +624,7 @@ func (s *Server) surveyAnswer(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		if err != nil {
 			w.WriteHeader(route.StatusOf(err))
-			_, _ = w.Write([]byte(i18n.Error(lang(r), err)))
+			_, _ = w.Write([]byte(i18n.Reason(lang(r), err)))
 			return
 		}
 		_, _ = w.Write([]byte(i18n.T(lang(r), "survey.autosaved", nil)))
