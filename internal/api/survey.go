@@ -28,6 +28,9 @@ func (s *API) surveyRoutes() []route.Route {
 				Tag: "surveys", Body: "SurveyInput", Resp: "Survey", Status: 201, Idempotent: true}},
 		{Method: "GET", Pattern: "/api/v1/surveys/{id}", Rule: route.HROnly, Object: "survey", Handler: s.apiGetSurvey,
 			API: &route.Op{ID: "getSurvey", Summary: "A survey with its questions and response counts (never who answered) (HR)", Tag: "surveys", Resp: "Survey"}},
+		{Method: "PUT", Pattern: "/api/v1/surveys/{id}", Rule: route.HROnly, Object: "survey", Handler: s.apiUpdateSurvey,
+			API: &route.Op{ID: "updateSurvey", Summary: "Replace a draft survey's title, description, period, target, custom questions and free-text setting; kind and pre_id stay as made (HR)",
+				Tag: "surveys", Body: "SurveyInput", Resp: "Survey", IfMatch: true, Conflict: "the survey is open or closed (only a draft changes)"}},
 		{Method: "POST", Pattern: "/api/v1/surveys/{id}/open", Rule: route.HROnly, Object: "survey", Handler: s.apiOpenSurvey,
 			API: &route.Op{ID: "openSurvey", Summary: "Open a draft survey for answers (HR)", Tag: "surveys", Body: "SurveyVersion", Resp: "Survey"}},
 		{Method: "POST", Pattern: "/api/v1/surveys/{id}/close", Rule: route.HROnly, Object: "survey", Handler: s.apiCloseSurvey,
@@ -171,6 +174,17 @@ func (s *API) apiCreateSurvey(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
+	id, err := s.svc.Survey.Create(r.Context(), p.TenantID, actorOf(p), in.draft())
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/surveys/"+itoa(id))
+	s.respondSurvey(w, r, id, http.StatusCreated)
+}
+
+// draft is the survey the input describes.
+func (in *surveyInput) draft() survey.Draft {
 	d := survey.Draft{Kind: in.Kind, Title: in.Title, Description: in.Description, PreID: in.PreID, OpensOn: in.OpensOn,
 		ClosesOn: in.ClosesOn, ShowFreeText: in.ShowFreeText}
 	if in.Target != nil {
@@ -183,13 +197,33 @@ func (s *API) apiCreateSurvey(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Custom = append(d.Custom, c)
 	}
-	id, err := s.svc.Survey.Create(r.Context(), p.TenantID, actorOf(p), d)
-	if err != nil {
+	return d
+}
+
+// apiUpdateSurvey replaces a draft survey (as the page's form does) when
+// If-Match names the version the caller read (GET's ETag): 428 without
+// it, 412 when the survey changed since; 409 once it is open.
+func (s *API) apiUpdateSurvey(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	id, _ := pathID(r)
+	if _, err := s.svc.Survey.Get(r.Context(), p.TenantID, id); err != nil {
+		s.apiFail(w, r, err) // another tenant's: 404 before anything else
+		return
+	}
+	version, ok := s.ifMatch(w, r, "survey", id)
+	if !ok {
+		return
+	}
+	var in surveyInput
+	if err := decodeJSON(r, &in); err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	w.Header().Set("Location", "/api/v1/surveys/"+itoa(id))
-	s.respondSurvey(w, r, id, http.StatusCreated)
+	if err := s.svc.Survey.Update(r.Context(), p.TenantID, actorOf(p), id, version, in.draft()); err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	s.respondSurvey(w, r, id, http.StatusOK)
 }
 
 func (s *API) apiGetSurvey(w http.ResponseWriter, r *http.Request) {
@@ -212,6 +246,7 @@ func (s *API) respondSurvey(w http.ResponseWriter, r *http.Request, id int64, st
 	}
 	out := toSurveyJSON(&sv)
 	out.Progress = &surveyProgressJSON{Targeted: pg.Targeted, Answered: pg.Answered, Due: pg.Due, Withheld: pg.Withheld}
+	w.Header().Set("ETag", etag("survey", sv.ID, sv.Version))
 	writeJSON(w, status, out)
 }
 

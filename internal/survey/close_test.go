@@ -187,3 +187,43 @@ func TestCloseRewritesAnswers(t *testing.T) {
 		}
 	})
 }
+
+// TestOpenNeedsItsPeriod: a survey whose closing day has passed cannot be
+// opened (it said 受付中 while nobody could answer); the lists say 期間終了
+// of an open survey whose period has ended.
+func TestOpenNeedsItsPeriod(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc, w := april(t, db, survey.K)
+		tid := w.tenant.ID
+		cases := []struct{ closes, want string }{
+			{"2026-04-09", "invalid:error.invalid:closes_on=survey.closes_passed"},
+			{"2026-04-10", ""},
+		}
+		for _, c := range cases {
+			id, err := svc.Create(ctx, tid, hr, survey.Draft{Kind: survey.KindCustom, Title: "期間", OpensOn: "2026-04-01", ClosesOn: c.closes,
+				Custom: []survey.Question{{Type: survey.Number, Text: "会議の回数"}}})
+			storetest.Must(t, err)
+			sv, _ := svc.Get(ctx, tid, id)
+			if err := svc.Open(ctx, tid, hr, id, sv.Version); code(err) != c.want {
+				t.Errorf("closing on %s: %q, want %q", c.closes, code(err), c.want)
+			}
+		}
+	})
+	shown := []struct {
+		status survey.Status
+		closes string
+		want   string
+	}{
+		{survey.StatusOpen, "2026-04-09", "ended"},
+		{survey.StatusOpen, "2026-04-10", "open"},
+		{survey.StatusDraft, "2026-04-09", "draft"},
+		{survey.StatusClosed, "2026-04-09", "closed"},
+	}
+	for _, c := range shown {
+		sv := survey.Survey{Status: c.status, ClosesOn: c.closes}
+		if got := sv.StatusShown("2026-04-10"); got != c.want {
+			t.Errorf("%s closing %s: shown %q, want %q", c.status, c.closes, got, c.want)
+		}
+	}
+}

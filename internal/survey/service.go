@@ -373,6 +373,12 @@ func (s *Service) transition(ctx context.Context, tenantID int64, actor audit.Ac
 		if sv.Status != from {
 			return apperr.New(apperr.Conflict, "survey.not_"+string(from))
 		}
+		if to == StatusOpen && sv.ClosesOn < s.Today() {
+			// Open, it would say 受付中 while nobody could answer.
+			var v apperr.Validation
+			v.Add("closes_on", "survey.closes_passed", nil)
+			return v.Err()
+		}
 		if to == StatusOpen {
 			// A target of fewer than K people can publish no result, and
 			// its progress would tell whether each of them answered.

@@ -142,6 +142,17 @@ func (s *Survey) Question(id string) (*Question, bool) {
 	return nil, false
 }
 
+// StatusShown is the state the lists say on day (JST): an open survey
+// whose period has ended is "ended" (nobody can answer it; HR closes it
+// to publish the results), any other its status. A value receiver: the
+// pages' templates call it on the surveys they range over.
+func (s Survey) StatusShown(day string) string {
+	if s.Status == StatusOpen && day > s.ClosesOn {
+		return "ended"
+	}
+	return string(s.Status)
+}
+
 // Attrs lists the attribute questions of the survey, in order.
 func (s *Survey) Attrs() []*Question {
 	var out []*Question

@@ -23,6 +23,7 @@ type surveyListView struct {
 	All     []survey.Survey
 	IsHR    bool
 	NoStaff bool
+	Today   string // JST, for an open survey whose period has ended
 }
 
 func (s *Server) surveyList(w http.ResponseWriter, r *http.Request) {
@@ -32,7 +33,7 @@ func (s *Server) surveyList(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	v := surveyListView{Mine: mine, IsHR: p.Has(auth.HRAdmin), NoStaff: p.StaffID == 0}
+	v := surveyListView{Mine: mine, IsHR: p.Has(auth.HRAdmin), NoStaff: p.StaffID == 0, Today: s.svc.Survey.Today()}
 	if v.IsHR {
 		if v.All, err = s.svc.Survey.List(r.Context(), p.TenantID); err != nil {
 			s.serverError(w, r, err)
@@ -172,7 +173,8 @@ type surveyShowView struct {
 	Survey   survey.Survey
 	Progress survey.Progress
 	Builtin  []survey.Question
-	K        int // the smallest group counted
+	K        int    // the smallest group counted
+	Today    string // JST, for an open survey whose period has ended
 }
 
 func (s *Server) surveyShow(w http.ResponseWriter, r *http.Request) {
@@ -200,7 +202,7 @@ func (s *Server) renderSurveyShow(w http.ResponseWriter, r *http.Request, id int
 		return
 	}
 	fv.ID, fv.Version, fv.Editable = sv.ID, sv.Version, sv.Status == survey.StatusDraft
-	v := surveyShowView{surveyFormView: fv, Survey: sv, Progress: pg, K: survey.K}
+	v := surveyShowView{surveyFormView: fv, Survey: sv, Progress: pg, K: survey.K, Today: s.svc.Survey.Today()}
 	for _, q := range sv.Questions {
 		if !q.Custom {
 			v.Builtin = append(v.Builtin, q)

@@ -184,3 +184,67 @@ func (w *world) callCookie(method, target, body string, c *http.Cookie) resp {
 	w.api.check(req, rec.Code, rec.Header(), rec.Body.Bytes())
 	return resp{code: rec.Code, location: rec.Header().Get("Location"), body: rec.Body.String(), header: rec.Header()}
 }
+
+// TestSurveyAPIUpdate: PUT /api/v1/surveys/{id} edits a draft as the page
+// does (it was missing from the API), with GET's ETag in If-Match: 428
+// without it, 412 when stale, 409 once the survey is open; another
+// tenant's survey is 404.
+func TestSurveyAPIUpdate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		hrTok := mkToken(t, w, "hr", false)
+		today := calendar.DateOf(db.Now()).String()
+		body := func(title string) string {
+			return fmt.Sprintf(`{"kind":"custom","title":%q,"opens_on":%q,"closes_on":%q,"questions":[{"type":"number","text":"会議の回数"}]}`, title, today, today)
+		}
+		res := w.call("POST", "/api/v1/surveys", body("案"), hrTok)
+		if res.code != http.StatusCreated {
+			t.Fatalf("create: %d %s", res.code, res.body)
+		}
+		loc := res.header.Get("Location")
+		res = w.call("GET", loc, "", hrTok)
+		tag := res.header.Get("ETag")
+		if tag == "" {
+			t.Fatal("GET gives no ETag")
+		}
+		cases := []struct {
+			name, ifMatch, body string
+			tok                 string
+			want                int
+		}{
+			{"without If-Match", "", body("改"), hrTok, http.StatusPreconditionRequired},
+			{"staff", tag, body("改"), "", http.StatusForbidden},
+			{"a stale tag", strings.Replace(tag, "-v1", "-v0", 1), body("改"), hrTok, http.StatusPreconditionFailed},
+			{"another kind", tag, strings.Replace(body("改"), `"custom"`, `"pre"`, 1), hrTok, http.StatusUnprocessableEntity},
+			{"the draft", tag, body("職場の調査"), hrTok, http.StatusOK},
+			{"the same tag again", tag, body("また"), hrTok, http.StatusPreconditionFailed},
+		}
+		staff := w.session(t, "staff")
+		for _, c := range cases {
+			hdr := []string{}
+			if c.ifMatch != "" {
+				hdr = append(hdr, "If-Match", c.ifMatch)
+			}
+			if c.tok == "" {
+				hdr = append(hdr, "Cookie", staff.Name+"="+staff.Value)
+			}
+			res := w.call("PUT", loc, c.body, c.tok, hdr...)
+			if res.code != c.want {
+				t.Fatalf("%s: %d, want %d: %s", c.name, res.code, c.want, res.body)
+			}
+			if c.want == http.StatusOK && (!strings.Contains(res.body, `"title":"職場の調査"`) || !strings.Contains(res.body, `"version":2`) ||
+				res.header.Get("ETag") == tag) {
+				t.Fatalf("%s: %s (ETag %s)", c.name, res.body, res.header.Get("ETag"))
+			}
+		}
+		if res := w.callCookie("PUT", loc, body("他"), w.session(t, "b-hr")); res.code != http.StatusNotFound {
+			t.Errorf("another tenant's HR: %d", res.code)
+		}
+		if res := w.call("POST", loc+"/open", `{"version":2}`, hrTok); res.code != http.StatusOK {
+			t.Fatalf("open: %d %s", res.code, res.body)
+		}
+		if res := w.call("PUT", loc, body("受付中"), hrTok, "If-Match", strings.Replace(tag, "-v1", "-v3", 1)); res.code != http.StatusConflict {
+			t.Errorf("editing an open survey: %d %s", res.code, res.body)
+		}
+	})
+}

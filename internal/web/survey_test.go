@@ -229,3 +229,38 @@ func TestSurveyTooSmallToOpen(t *testing.T) {
 		}
 	})
 }
+
+// TestSurveyPeriodEnded: a survey whose closing day has passed is not
+// opened (said at the closing day's field), and an open survey whose period
+// has ended is listed as 期間終了, not 受付中 (nobody can answer it).
+func TestSurveyPeriodEnded(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		hr := w.session(t, "hr")
+		today := calendar.DateOf(db.Now())
+		yesterday := today.AddDays(-1).String()
+		res := w.do("POST", "/surveys", url.Values{"survey_kind": {"custom"}, "survey_title": {"昨日まで"}, "opens_on": {yesterday},
+			"closes_on": {yesterday}, "q0_text": {"人数"}, "q0_type": {"number"}}, hr)
+		if res.code != http.StatusSeeOther {
+			t.Fatalf("create: %d %s", res.code, res.body)
+		}
+		res = w.do("POST", res.location+"/open", url.Values{"version": {"1"}}, hr)
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "「回答の締切日」が過ぎているため、受付を始められません。") ||
+			!strings.Contains(res.body, `id="f-closes_on-error"`) {
+			t.Fatalf("open: %d\n%s\n%s", res.code, res.body, w.logs.String())
+		}
+		loc, _, _ := openNumberSurvey(t, w)
+		var id int64
+		fmt.Sscanf(loc, "/surveys/%d", &id)
+		if res := w.do("GET", "/surveys", nil, hr); !strings.Contains(res.body, "受付中") {
+			t.Fatal("the open survey is not listed as open")
+		}
+		_, err := db.SQL.Exec(db.Rebind(`UPDATE surveys SET closes_on = ? WHERE tenant_id = ? AND id = ?`), yesterday, w.a.ID, id)
+		storetest.Must(t, err)
+		for _, page := range []string{"/surveys", loc} {
+			if res := w.do("GET", page, nil, hr); !strings.Contains(res.body, "期間終了") || strings.Contains(res.body, "受付中") {
+				t.Errorf("%s: the ended survey is not shown as 期間終了", page)
+			}
+		}
+	})
+}
