@@ -279,7 +279,7 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, status 
 	d["Approvers"] = strings.Join(approvers, " → ")
 	check := newCheckView(r, len(a.Findings) > 0 || len(a.Skipped) > 0)
 	for _, sk := range a.Skipped {
-		check.Skipped = append(check.Skipped, dayLabel(l, sk.Date)+" "+offName(l, sk.Reason))
+		check.Skipped = append(check.Skipped, dayLabel(l, sk.Date)+" "+i18n.OffName(l, sk.Reason))
 	}
 	check.add(storedFindings(a.Findings))
 	d["Check"] = check

@@ -11,6 +11,7 @@ import (
 	"telework/internal/apply"
 	"telework/internal/auth"
 	"telework/internal/calendar"
+	"telework/internal/i18n"
 	"telework/internal/org"
 	"telework/internal/policy"
 )
@@ -308,7 +309,7 @@ func fillCheck(c *checkView, days []calendar.Date, skipped []apply.Skipped, fs [
 		c.Days = append(c.Days, dayLabel(c.Lang, d))
 	}
 	for _, sk := range skipped {
-		c.Skipped = append(c.Skipped, dayLabel(c.Lang, sk.Date)+" "+offName(c.Lang, sk.Reason))
+		c.Skipped = append(c.Skipped, dayLabel(c.Lang, sk.Date)+" "+i18n.OffName(c.Lang, sk.Reason))
 	}
 	c.add(fs)
 }

@@ -112,7 +112,7 @@ func (s *Server) weekPage(w http.ResponseWriter, r *http.Request, status int, ch
 				if i >= 5 {
 					continue // weekends are left out; a holiday on a weekday is shown
 				}
-				wd.Note = offName(l, cal.Reason(d))
+				wd.Note = i18n.OffName(l, cal.Reason(d))
 				if wd.Note == "" {
 					wd.Note = i18n.T(l, "applyweb.week_holiday", nil)
 				}

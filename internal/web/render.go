@@ -116,12 +116,8 @@ func orderErrors(errs map[string]string, seq []string) []fieldMessage {
 	return out
 }
 
-// OffName is the name of a day off in the page's language (offName).
-func (v *view) OffName(name string) string { return offName(v.Lang, name) }
-
-// offName says the calendar's fixed names of days off in the language
-// (i18n.OffName).
-func offName(l, name string) string { return i18n.OffName(l, name) }
+// OffName is the name of a day off in the page's language (i18n.OffName).
+func (v *view) OffName(name string) string { return i18n.OffName(v.Lang, name) }
 
 // T translates in the page's language.
 func (v *view) T(key string, args ...any) string {

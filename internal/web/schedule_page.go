@@ -93,7 +93,7 @@ func (s *Server) deliverySchedule(w http.ResponseWriter, r *http.Request) {
 			"Month": int(d.Month), "Day": d.Day, "Weekday": v.Weekday(d)}), InRange: !d.Before(first) && !last.Before(d),
 			Today: d == today, Off: !cal.IsBusinessDay(d)}
 		if h, ok := cal.Holiday(d); ok {
-			cell.Holiday = offName(l, h.Name)
+			cell.Holiday = i18n.OffName(l, h.Name)
 		}
 		idx[d] = [2]int{len(weeks) - 1, len(wk.Days)}
 		wk.Days = append(wk.Days, cell)
