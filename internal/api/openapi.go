@@ -459,6 +459,9 @@ func (s *API) Docs() ([]DocOp, []DocSchema) {
 			for _, x := range rt.Rule.Roles {
 				rs = append(rs, string(x))
 			}
+			if rt.Rule.AlsoOperator {
+				rs = append(rs, "operator")
+			}
 			ov.Rule = strings.Join(rs, ", ")
 		}
 		ops = append(ops, ov)

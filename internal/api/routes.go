@@ -6,7 +6,7 @@ import (
 )
 
 func (s *API) apiRoutes() []route.Route {
-	signed := route.Signed
+	signed := route.OwnTokens
 	return []route.Route{
 		{Method: "GET", Pattern: "/api/v1/openapi.json", Rule: route.Public, Handler: s.apiOpenAPI},
 		{Method: "GET", Pattern: "/api/v1/me", Rule: route.AnyUser, Handler: s.apiMe,

@@ -14,7 +14,7 @@ const maxRateBody = 16 << 20
 // tasksRoutes are the API routes of the task inventory (issue 13).
 func (s *API) tasksRoutes() []route.Route {
 	return append([]route.Route{
-		{Method: "POST", Pattern: "/api/v1/feasibility/rate", Rule: route.AnyUser, Handler: s.apiRateFeasibility, MaxBody: maxRateBody,
+		{Method: "POST", Pattern: "/api/v1/feasibility/rate", Rule: route.Directory, Handler: s.apiRateFeasibility, MaxBody: maxRateBody,
 			API: &route.Op{ID: "rateFeasibility", Tag: "tasks", Body: "RateInput", Resp: "RateResult",
 				Summary: "What if: rate tasks ○/△/× at home, on mobile and at each place, with reasons, improvements and the guide's level ①–④ (nothing stored)"}},
 	}, append(s.tasksCRUDRoutes(), s.tasksIORoutes()...)...)

@@ -133,6 +133,9 @@ type Rule struct {
 	AnyUser  bool        // any signed-in tenant account, whatever its roles
 	Signed   bool        // any signed-in account, operators included (own API tokens)
 	Roles    []auth.Role // tenant accounts holding at least one of these
+	// AlsoOperator, with Roles, lets instance operators in as well (their
+	// own API tokens): a tenant account still needs one of Roles.
+	AlsoOperator bool
 	// AllowMustChange lets an account that must change its password reach
 	// the route (the password page, sign-out).
 	AllowMustChange bool
@@ -149,6 +152,9 @@ func (r Rule) Validate() error {
 	if n != 1 {
 		return errors.New("exactly one of Public, Operator, AnyUser, Signed or Roles must be set")
 	}
+	if r.AlsoOperator && len(r.Roles) == 0 {
+		return errors.New("AlsoOperator goes with Roles")
+	}
 	return nil
 }
 
@@ -162,7 +168,7 @@ func (r Rule) Allows(p *auth.Principal) bool {
 	case r.Signed:
 		return true
 	case p.IsOperator():
-		return false
+		return r.AlsoOperator
 	case r.AnyUser:
 		return true
 	default:
@@ -170,13 +176,19 @@ func (r Rule) Allows(p *auth.Principal) bool {
 	}
 }
 
+var directoryRoles = []auth.Role{auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin}
+
 // The rules most routes use.
 var (
-	Public     = Rule{Public: true}
-	AnyUser    = Rule{AnyUser: true}
-	Signed     = Rule{Signed: true}
-	Operator   = Rule{Operator: true}
-	Directory  = Rule{Roles: []auth.Role{auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin}}
+	Public    = Rule{Public: true}
+	AnyUser   = Rule{AnyUser: true}
+	Signed    = Rule{Signed: true}
+	Operator  = Rule{Operator: true}
+	Directory = Rule{Roles: directoryRoles}
+	// OwnTokens: the accounts that have an API to use — operators and every
+	// tenant role but the auditor's alone (SPEC §2: the auditor reads the
+	// audit log on its pages and nothing else).
+	OwnTokens  = Rule{Roles: directoryRoles, AlsoOperator: true}
 	HROnly     = Rule{Roles: []auth.Role{auth.HRAdmin}}
 	ITOnly     = Rule{Roles: []auth.Role{auth.ITAdmin}}
 	Supervisor = Rule{Roles: []auth.Role{auth.Supervisor}}

@@ -288,6 +288,19 @@ func TestAuditorReachesOnlyTheLog(t *testing.T) {
 					t.Errorf("%s's menu links %s: %v", c.who, p, in)
 				}
 			}
+			// The API twins of those pages refuse the auditor alike.
+			for _, p := range []string{"/api/v1/me/surveys", "/api/v1/oneonone/pairs", "/api/v1/tokens"} {
+				if res := w.callCookie("GET", p, "", s); res.code != c.code {
+					t.Errorf("%s GET %s: %d, want %d", c.who, p, res.code, c.code)
+				}
+			}
+			if c.who == "auditor" {
+				for _, p := range []string{"/api/v1/feasibility/rate", "/api/v1/oneonone/pairs", "/api/v1/tokens"} {
+					if res := w.callCookie("POST", p, `{}`, s); res.code != http.StatusForbidden {
+						t.Errorf("auditor POST %s: %d, want 403", p, res.code)
+					}
+				}
+			}
 		}
 	})
 }
