@@ -51,6 +51,16 @@ func (r *relation) denied() error {
 	return apperr.NotFoundErr("application")
 }
 
+// applicantOnly refuses an action only the applicant takes (withdraw,
+// cancel, start, finish): 403 saying so to someone who may read the
+// application (the supervisor), 404 to anyone else.
+func (r *relation) applicantOnly() error {
+	if r.visible {
+		return &apperr.Error{Code: apperr.Forbidden, Key: "apply.applicant_only"}
+	}
+	return apperr.NotFoundErr("application")
+}
+
 // relCtx is what relations are judged with: the unit tree and the
 // delegations to the signed-in person in force today.
 type relCtx struct {

@@ -601,7 +601,7 @@ func (s *Service) Withdraw(ctx context.Context, tenantID int64, who *auth.Princi
 	}
 	return s.act(ctx, tenantID, who, id, ActWithdraw, in.Version, func(tx Tx, a *Application, r *relation) (*step, error) {
 		if !r.own {
-			return nil, apperr.NotFoundErr("application")
+			return nil, r.applicantOnly()
 		}
 		if !Allowed(a.Decision, ActWithdraw) {
 			return nil, StateError(a.Status, ActWithdraw)
@@ -767,7 +767,7 @@ func (s *Service) Cancel(ctx context.Context, tenantID int64, who *auth.Principa
 	today := s.Today()
 	return s.act(ctx, tenantID, who, id, ActCancel, in.Version, func(tx Tx, a *Application, r *relation) (*step, error) {
 		if !r.own {
-			return nil, apperr.NotFoundErr("application")
+			return nil, r.applicantOnly()
 		}
 		pick := func(d Day) bool {
 			switch {
@@ -883,7 +883,7 @@ func DayOf(a *Application, act Action, at time.Time) calendar.Date {
 func markStep[T WorkTx](day calendar.Date, act Action, at time.Time) func(T, *Application, *relation) (*step, error) {
 	return func(_ T, a *Application, r *relation) (*step, error) {
 		if !r.own {
-			return nil, apperr.NotFoundErr("application")
+			return nil, r.applicantOnly()
 		}
 		i, next, err := MarkableDay(a, act, day, at)
 		if err != nil {

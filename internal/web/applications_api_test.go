@@ -192,6 +192,15 @@ func TestApplicationsAPI(t *testing.T) {
 		if res := call(other, "POST", fmt.Sprintf("/api/v1/applications/%d/withdraw", a.ID), ""); res.code != http.StatusNotFound {
 			t.Errorf("withdrawing another person's application: %d", res.code)
 		}
+		// The approver reads it but only the applicant withdraws or
+		// cancels it: 403 saying so, not a 404 about an application they
+		// have just read.
+		for _, act := range []string{"withdraw", "cancel"} {
+			res := call(sup, "POST", fmt.Sprintf("/api/v1/applications/%d/%s", a.ID, act), "")
+			if res.code != http.StatusForbidden || !strings.Contains(res.body, `"code":"apply.applicant_only"`) || !strings.Contains(res.body, "本人だけ") {
+				t.Errorf("the approver's %s: %d %s", act, res.code, res.body)
+			}
+		}
 		if res := call(w.session(t, "b-hr"), "GET", fmt.Sprintf("/api/v1/applications/%d", a.ID), ""); res.code != http.StatusNotFound {
 			t.Errorf("cross-tenant read: %d", res.code)
 		}
