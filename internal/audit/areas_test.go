@@ -87,6 +87,8 @@ func areaSnapshots() []struct {
 		{"application", appAfter},
 		{"apply_settings", map[string]any{"approver": "supervisor", "two_step": true, "two_step_units": []int64{1}, "reminder_hours": 24}},
 		{"delegation", map[string]any{"approver_id": 7, "delegate_id": 8, "kind": "proxy", "from": "2026-06-01", "to": "2026-06-02"}},
+		// What the roadmap's reminder job writes (roadmap.review_reminder).
+		{"roadmap_review", map[string]any{"due": "2026-10-01", "overdue": true}},
 		{"roster", map[string]any{"created": []int64{1}, "kept": []int64{2},
 			"cancelled": []map[string]any{{"application_id": 12, "dates": []string{"2026-06-01"}}}}},
 	}

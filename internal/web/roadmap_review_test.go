@@ -1,11 +1,14 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"telework/internal/calendar"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
 )
@@ -66,6 +69,20 @@ func TestRoadmapReviewFindings(t *testing.T) {
 		res = w.do("POST", "/roadmap/review-settings", url.Values{"interval_months": {"0"}, "next_on": {"2026-13-01"}}, hr)
 		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, "f-interval_months-error") || !strings.Contains(res.body, "f-next_on-error") {
 			t.Errorf("the cadence form with two errors: %d", res.code)
+		}
+		// The printed sheet for the 推進本部 says when the review is
+		// overdue (it said 「次回は…です」 two months after the date).
+		next := calendar.DateOf(time.Now()).AddDays(5)
+		if res := api("POST", "/api/v1/roadmap/review-settings", fmt.Sprintf(`{"interval_months":3,"next_on":"%s"}`, next)); res.code != 200 {
+			t.Fatalf("cadence: %d %s", res.code, res.body)
+		}
+		if res := w.do("GET", "/roadmap/print", nil, hr); !strings.Contains(res.body, "3か月ごとに見直します。次回は") || strings.Contains(res.body, "過ぎています") {
+			t.Errorf("print before the date: %d", res.code)
+		}
+		db.Now = func() time.Time { return time.Now().Add(40 * 24 * time.Hour) }
+		defer func() { db.Now = time.Now }()
+		if res := w.do("GET", "/roadmap/print", nil, w.session(t, "hr")); !strings.Contains(res.body, "の見直しはまだ記録されていません(予定日を過ぎています)") || strings.Contains(res.body, "次回は") {
+			t.Errorf("print after the date does not say it is overdue: %d", res.code)
 		}
 	})
 }
