@@ -294,6 +294,16 @@ func TestAnswerClean(t *testing.T) {
 	if err != nil || len(a["w01"]) != 2 || a["r02"] != nil {
 		t.Errorf("clean: %v %v", a, err)
 	}
+	// Sending nothing at all is refused (a sent answer cannot be
+	// changed); a draft may be empty, and blanks count as nothing.
+	for _, blank := range []survey.Answer{{}, {"r02": {" "}}} {
+		if _, err := blank.Clean(qs, true); !strings.Contains(code(err), qs[0].ID+"=field.survey_empty") {
+			t.Errorf("an empty submission %v: %v", blank, code(err))
+		}
+		if _, err := blank.Clean(qs, false); err != nil {
+			t.Errorf("an empty draft %v: %v", blank, err)
+		}
+	}
 	// 図表7: every result item is phrased as the guide phrases it.
 	n := 0
 	for _, q := range qs {

@@ -341,6 +341,12 @@ func (a Answer) Clean(qs []Question, final bool) (Answer, error) {
 			}
 		}
 	}
+	if final && len(out) == 0 && len(qs) > 0 && v.Err() == nil {
+		// A submission cannot be changed: one tap on 送信 with nothing
+		// filled in recorded an empty, permanent answer counted among
+		// those who answered (a review).
+		v.Add(qs[0].ID, "field.survey_empty", qs[0].labelArgs())
+	}
 	return out, v.Err()
 }
 
