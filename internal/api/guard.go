@@ -47,6 +47,10 @@ func (s *API) Guard(w http.ResponseWriter, r *http.Request, rt route.Route, sess
 			return
 		}
 	}
+	if rt.BadID(r) {
+		s.problem(w, r, http.StatusNotFound, apperr.NotFoundErr(rt.Object))
+		return
+	}
 	if rt.API != nil && rt.API.Idempotent && r.Header.Get("Idempotency-Key") != "" && p != nil {
 		s.idempotent(w, r, p, rt.Handler)
 		return

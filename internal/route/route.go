@@ -290,6 +290,19 @@ func InfoOf(r *http.Request) *Info {
 func RequestID(r *http.Request) string { return telemetry.RequestID(r.Context()) }
 
 // PathID reads the {id} path value: canonical decimal digits only.
+// BadID reports whether the route takes an {id} and the request's is not
+// a positive number ("abc", "0", "undefined"): such a request is a 404
+// before any handler runs. Handlers that ignored PathID's ok read id 0,
+// which several finders took as "no filter" and answered with the
+// tenant's first record (a review edited and deleted records that way).
+func (rt Route) BadID(r *http.Request) bool {
+	if !strings.Contains(rt.Pattern, "{id}") {
+		return false
+	}
+	_, ok := PathID(r)
+	return !ok
+}
+
 func PathID(r *http.Request) (int64, bool) {
 	s := r.PathValue("id")
 	if s == "" || len(s) > 18 || (len(s) > 1 && s[0] == '0') {

@@ -45,13 +45,13 @@ func (tx *Tx) FindDevicePools(ctx context.Context, tenantID int64) ([]*devices.P
 // FindDevicePool reads one pool; NotFound outside the tenant.
 func (db *DB) FindDevicePool(ctx context.Context, tenantID, id int64) (*devices.Pool, error) {
 	list, err := findRecords(ctx, db, scanDevicePool, devicePoolCols, "device_pools", "id", tenantID, id)
-	return one(list, err, "device_pool")
+	return one(id, list, err, "device_pool")
 }
 
 // FindDevicePool is FindDevicePool inside a transaction.
 func (tx *Tx) FindDevicePool(ctx context.Context, tenantID, id int64) (*devices.Pool, error) {
 	list, err := findRecords(ctx, tx, scanDevicePool, devicePoolCols, "device_pools", "id", tenantID, id)
-	return one(list, err, "device_pool")
+	return one(id, list, err, "device_pool")
 }
 
 // InsertDevicePool writes a new pool and sets its id.
@@ -234,11 +234,11 @@ func (tx *Tx) FindDeviceReservations(ctx context.Context, tenantID int64, f devi
 // FindDeviceReservation reads one reservation; NotFound outside the tenant.
 func (db *DB) FindDeviceReservation(ctx context.Context, tenantID, id int64) (*devices.Reservation, error) {
 	list, err := findDeviceReservations(ctx, db, tenantID, id, devices.Filter{})
-	return one(list, err, "device_reservation")
+	return one(id, list, err, "device_reservation")
 }
 
 // FindDeviceReservation is FindDeviceReservation inside a transaction.
 func (tx *Tx) FindDeviceReservation(ctx context.Context, tenantID, id int64) (*devices.Reservation, error) {
 	list, err := findDeviceReservations(ctx, tx, tenantID, id, devices.Filter{})
-	return one(list, err, "device_reservation")
+	return one(id, list, err, "device_reservation")
 }

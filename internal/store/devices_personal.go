@@ -76,7 +76,7 @@ func personalRegistrations(list []*devices.PersonalDevice, err error) ([]apply.P
 // FindPersonalDevice reads one personal device; NotFound outside the tenant.
 func (tx *Tx) FindPersonalDevice(ctx context.Context, tenantID, id int64) (*devices.PersonalDevice, error) {
 	list, err := findPersonal(ctx, tx, tenantID, 0, id)
-	return one(list, err, "personal_device")
+	return one(id, list, err, "personal_device")
 }
 
 // InsertPersonalDevice writes a request and sets its id.

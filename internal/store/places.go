@@ -84,7 +84,7 @@ func (tx *Tx) FindOffices(ctx context.Context, tenantID int64) ([]*places.Office
 // FindOffice reads one office; NotFound outside the tenant.
 func (db *DB) FindOffice(ctx context.Context, tenantID, id int64) (*places.Office, error) {
 	list, err := findOffices(ctx, db, db, tenantID, id)
-	o, err := one(list, err, "office")
+	o, err := one(id, list, err, "office")
 	if err == nil {
 		c := *o
 		db.offices.Store(officeKey{tenantID, id}, &c)
@@ -116,7 +116,7 @@ func (tx *Tx) FindOfficeCached(ctx context.Context, tenantID, id int64) (*places
 // FindOffice is FindOffice inside a transaction.
 func (tx *Tx) FindOffice(ctx context.Context, tenantID, id int64) (*places.Office, error) {
 	list, err := findOffices(ctx, tx.db, tx, tenantID, id)
-	return one(list, err, "office")
+	return one(id, list, err, "office")
 }
 
 func (tx *Tx) saveOfficeDetails(ctx context.Context, tenantID int64, o *places.Office) error {
@@ -582,13 +582,13 @@ func (tx *Tx) FindBookings(ctx context.Context, tenantID int64, f places.Filter)
 // FindBooking reads one booking; NotFound outside the tenant.
 func (db *DB) FindBooking(ctx context.Context, tenantID, id int64) (*places.Booking, error) {
 	list, err := findBookings(ctx, db, tenantID, id, places.Filter{})
-	return one(list, err, "booking")
+	return one(id, list, err, "booking")
 }
 
 // FindBooking is FindBooking inside a transaction.
 func (tx *Tx) FindBooking(ctx context.Context, tenantID, id int64) (*places.Booking, error) {
 	list, err := findBookings(ctx, tx, tenantID, id, places.Filter{})
-	return one(list, err, "booking")
+	return one(id, list, err, "booking")
 }
 
 func findApplicationLink(ctx context.Context, q querier, tenantID, id int64, day calendar.Date) (places.ApplicationLink, error) {
@@ -600,7 +600,7 @@ func findApplicationLink(ctx context.Context, q querier, tenantID, id int64, day
 		return l, mapErr(err)
 	}, `SELECT a.staff_id, (SELECT d.status FROM application_days d WHERE d.tenant_id = a.tenant_id AND d.application_id = a.id AND d.day = ? LIMIT 1)
 		FROM applications a WHERE a.tenant_id = ? AND a.id = ?`, day.String(), tenantID, id)
-	return one(list, err, "application")
+	return one(id, list, err, "application")
 }
 
 // FindApplicationLink reads whose application id is and whether it has

@@ -130,12 +130,15 @@ func findInfoSystems(ctx context.Context, q querier, tenantID int64, id int64) (
 	return findRecords(ctx, q, scanInfoSystem, infoSystemCols, "info_systems", "name, id", tenantID, id)
 }
 
-func one[T any](list []T, err error, object string) (T, error) {
+func one[T any](id int64, list []T, err error, object string) (T, error) {
 	var zero T
 	if err != nil {
 		return zero, err
 	}
-	if len(list) == 0 {
+	// id 0 is the list queries' "no filter": a lookup of id 0 (a path id
+	// that did not parse) read the tenant's first row. There is no such
+	// record.
+	if id <= 0 || len(list) != 1 {
 		return zero, apperr.NotFoundErr(object)
 	}
 	return list[0], nil
@@ -154,13 +157,13 @@ func (tx *Tx) FindInfoSystems(ctx context.Context, tenantID int64) ([]*tasks.Inf
 // FindInfoSystem reads one system; NotFound outside the tenant.
 func (db *DB) FindInfoSystem(ctx context.Context, tenantID, id int64) (*tasks.InfoSystem, error) {
 	list, err := findInfoSystems(ctx, db, tenantID, id)
-	return one(list, err, "info_system")
+	return one(id, list, err, "info_system")
 }
 
 // FindInfoSystem is FindInfoSystem inside a transaction.
 func (tx *Tx) FindInfoSystem(ctx context.Context, tenantID, id int64) (*tasks.InfoSystem, error) {
 	list, err := findInfoSystems(ctx, tx, tenantID, id)
-	return one(list, err, "info_system")
+	return one(id, list, err, "info_system")
 }
 
 // InsertInfoSystem writes a new system and sets its id and version.
@@ -230,13 +233,13 @@ func (tx *Tx) FindTaskPlaces(ctx context.Context, tenantID int64) ([]*tasks.Work
 // FindTaskPlace reads one place; NotFound outside the tenant.
 func (db *DB) FindTaskPlace(ctx context.Context, tenantID, id int64) (*tasks.WorkPlace, error) {
 	list, err := findTaskPlaces(ctx, db, tenantID, id)
-	return one(list, err, "task_place")
+	return one(id, list, err, "task_place")
 }
 
 // FindTaskPlace is FindTaskPlace inside a transaction.
 func (tx *Tx) FindTaskPlace(ctx context.Context, tenantID, id int64) (*tasks.WorkPlace, error) {
 	list, err := findTaskPlaces(ctx, tx, tenantID, id)
-	return one(list, err, "task_place")
+	return one(id, list, err, "task_place")
 }
 
 // InsertTaskPlace writes a new place and sets its id.
@@ -374,13 +377,13 @@ func (tx *Tx) FindSheetTasks(ctx context.Context, tenantID, unitID int64) ([]*ta
 // FindSheetTask reads one task with its systems; NotFound outside the tenant.
 func (db *DB) FindSheetTask(ctx context.Context, tenantID, id int64) (*tasks.SheetTask, error) {
 	list, err := findSheetTasks(ctx, db, tenantID, 0, id)
-	return one(list, err, "task")
+	return one(id, list, err, "task")
 }
 
 // FindSheetTask is FindSheetTask inside a transaction.
 func (tx *Tx) FindSheetTask(ctx context.Context, tenantID, id int64) (*tasks.SheetTask, error) {
 	list, err := findSheetTasks(ctx, tx, tenantID, 0, id)
-	return one(list, err, "task")
+	return one(id, list, err, "task")
 }
 
 func (tx *Tx) writeTaskSystems(ctx context.Context, tenantID int64, t *tasks.SheetTask) error {

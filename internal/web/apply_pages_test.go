@@ -210,8 +210,9 @@ func TestApplyPages(t *testing.T) {
 		if res = w.do("POST", "/applications/"+itoa(third), fixed, staff); res.code != http.StatusSeeOther || w.appStatus(t, third) != apply.Submitted {
 			t.Fatalf("resubmit: %d %s\n%s", res.code, w.appStatus(t, third), res.body)
 		}
-		// Withdraw it; another person's application is not found.
-		if res = w.do("POST", "/applications/"+itoa(third)+"/withdraw", url.Values{}, w.session(t, "hr")); res.code != http.StatusNotFound {
+		// Withdraw it; HR reads it but only the applicant withdraws (403
+		// saying so).
+		if res = w.do("POST", "/applications/"+itoa(third)+"/withdraw", url.Values{}, w.session(t, "hr")); res.code != http.StatusForbidden || !strings.Contains(res.body, "本人だけ") {
 			t.Errorf("someone else withdrawing: %d", res.code)
 		}
 		if res = w.do("POST", "/applications/"+itoa(third)+"/withdraw", url.Values{}, staff); res.code != http.StatusSeeOther || w.appStatus(t, third) != apply.Withdrawn {

@@ -190,6 +190,17 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 						t.Errorf("%s on another tenant's %s: got %d, want 404", right, rt.Object, res.code)
 					}
 				}
+				// An id that is not a positive number is no record: 404
+				// before any handler (id 0 read the tenant's first row, and
+				// "abc" edited or deleted it, in a review).
+				if strings.Contains(rt.Pattern, "{id}") {
+					for _, bad := range []string{"abc", "0", "undefined", "-1", "01", "1e3"} {
+						p := strings.TrimSuffix(strings.ReplaceAll(rt.Pattern, "{id}", bad), "{$}")
+						if res := w.do(rt.Method, p, form, cookies[right]); res.code != http.StatusNotFound {
+							t.Errorf("%s with id %q: got %d, want 404", right, bad, res.code)
+						}
+					}
+				}
 				// The right role gets through.
 				res = w.do(rt.Method, own, form, cookies[right])
 				switch {

@@ -182,6 +182,10 @@ func (s *Server) guard(rt Route) http.Handler {
 				return
 			}
 		}
+		if rt.BadID(r) {
+			s.notFound(w, r)
+			return
+		}
 		rt.Handler(w, r)
 	})
 }
