@@ -76,21 +76,7 @@ func checkPlan(t *testing.T, in *Instance, pl *Plan) evaluation {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := make([][]int8, pb.N)
-	for p, id := range pb.ids {
-		x[p] = make([]int8, pb.D)
-		for d, m := range pl.Assignments[id] {
-			x[p][d] = modeIndex(m)
-		}
-	}
-	var coh []int
-	for _, c := range pl.CohortByDay {
-		for i, n := range pb.cohortNms {
-			if n == c {
-				coh = append(coh, i)
-			}
-		}
-	}
+	x, coh := pb.cellsOf(pl)
 	return pb.evaluate(x, coh)
 }
 

@@ -2,6 +2,7 @@ package roster
 
 import (
 	"math"
+	"slices"
 	"time"
 )
 
@@ -11,8 +12,16 @@ import (
 // (violation cost, objective) lexicographically. A plan that keeps every hard
 // constraint only takes moves that keep them all (families priced at 0
 // included), so the status can only improve; a plan that breaks some takes
-// moves that lower V, or keep V and lower the objective. The day cohorts stay
-// as given.
+// moves that lower V, or keep V and lower the objective.
+//
+// With cohorts that never meet, when no cell move is left the pass changes
+// day cohorts too (cohortSweep): one day goes to another cohort, or two days
+// of different cohorts trade theirs, with the people of the cohorts moved
+// along (see there). The searches before it hold the day cohorts of the plan
+// they start from for long stretches (the mean reference's fixed-cohort
+// decomposition above all), and a plan one cohort change away from a much
+// better one was returned as it was (issue 15: a 73 × 21 A/B/C section at
+// 414.87 where changing day 1's cohort and trading cells reaches 341.93).
 //
 // Moves are scored incrementally in floating point (every family and term as
 // evaluate prices it, the mean reference included: a flip changes T and so
@@ -22,31 +31,36 @@ import (
 // exact searches leave plans that are not even 1-flip local optima when they
 // run out of time (the mean reference with day cohorts above all), and this
 // pass is what makes every answer at least that.
-func (pb *problem) polish(x [][]int8, coh []int, ev evaluation, deadline time.Time) ([][]int8, evaluation) {
+//
+// It returns the plan, its day cohorts (coh itself when unchanged) and its
+// evaluation.
+func (pb *problem) polish(x [][]int8, coh []int, ev evaluation, deadline time.Time) ([][]int8, []int, evaluation) {
 	if pb.N == 0 || pb.D == 0 || !time.Now().Before(deadline) {
-		return x, ev
+		return x, coh, ev
 	}
 	ps := newPolisher(pb, x, coh)
 	feasible := !ev.broken()
 	for pass := 0; pass < 200; pass++ {
-		snap := cloneCells(ps.x)
 		moved := ps.sweep(feasible, deadline)
+		if moved == 0 && pb.neverMeet && pb.nCohorts > 1 {
+			moved = ps.cohortSweep(feasible, deadline)
+		}
 		if moved == 0 {
 			break
 		}
-		ev2 := pb.evaluate(ps.x, coh)
+		ev2 := pb.evaluate(ps.x, ps.coh)
 		if !lexBetter(ev2, ev) || (feasible && ev2.broken()) {
 			// Rounding in the scores let a pass through that is not
 			// better exactly: keep the plan before it.
-			return snap, ev
+			return x, coh, ev
 		}
-		x, ev = cloneCells(ps.x), ev2
+		x, coh, ev = cloneCells(ps.x), slices.Clone(ps.coh), ev2
 		if !time.Now().Before(deadline) {
 			break
 		}
 		ps = newPolisher(pb, x, coh) // fresh sums: no drift between passes
 	}
-	return x, ev
+	return x, coh, ev
 }
 
 // lexBetter reports whether a is strictly better than b by (V, objective).
@@ -84,7 +98,7 @@ type polisher struct {
 
 func newPolisher(pb *problem, x [][]int8, coh []int) *polisher {
 	vw := func(f string) float64 { return ratF(pb.vw[f]) }
-	ps := &polisher{pb: pb, x: cloneCells(x), coh: coh, diff: pb.cellDiff(), wF: ratF(pb.wFair),
+	ps := &polisher{pb: pb, x: cloneCells(x), coh: slices.Clone(coh), diff: pb.cellDiff(), wF: ratF(pb.wFair),
 		wMin: vw("minOnsite"), wDuty: vw("duty"), wCoh: vw("cohort"), wCap: vw("maxTelePerWeek"), wTgt: vw("targetReduction")}
 	ps.cov = pb.coverageOf(ps.x)
 	ps.tele = make([][]int, pb.N)
@@ -266,6 +280,209 @@ func (ps *polisher) sweep(feasible bool, deadline time.Time) int {
 					try(p, d1, p, d2, true)
 				}
 			}
+		}
+	}
+	return kept
+}
+
+// setCoh makes c the on-site cohort of day d, and returns the change of
+// (broken units, violation cost): the people on site outside the day's
+// cohort.
+func (ps *polisher) setCoh(d, c int) (units int, dv float64) {
+	pb := ps.pb
+	outside := func() int {
+		n := 0
+		for p := 0; p < pb.N; p++ {
+			if ps.x[p][d] == mOnsite && pb.cohortOf[p] != ps.coh[d] {
+				n++
+			}
+		}
+		return n
+	}
+	before := outside()
+	ps.coh[d] = c
+	u := outside() - before
+	return u, ps.wCoh * float64(u)
+}
+
+// compound is one move of several cell changes (and day cohorts), scored as
+// they are made and undone in reverse order when it does not improve.
+type compound struct {
+	ps    *polisher
+	cells [][3]int // p, d, s
+	cohs  [][2]int // d, cohort before
+	units int
+	dv    float64
+	dobj  float64
+}
+
+func (cm *compound) cell(p, d, s int) {
+	u, v, o := cm.ps.cell(p, d, s)
+	cm.cells = append(cm.cells, [3]int{p, d, s})
+	cm.units, cm.dv, cm.dobj = cm.units+u, cm.dv+v, cm.dobj+o
+}
+
+func (cm *compound) setCoh(d, c int) {
+	cm.cohs = append(cm.cohs, [2]int{d, cm.ps.coh[d]})
+	u, v := cm.ps.setCoh(d, c)
+	cm.units, cm.dv = cm.units+u, cm.dv+v
+}
+
+// undo restores the cells and the day cohorts as they were.
+func (cm *compound) undo() {
+	for i := len(cm.cells) - 1; i >= 0; i-- {
+		c := cm.cells[i]
+		cm.ps.cell(c[0], c[1], -c[2])
+	}
+	for i := len(cm.cohs) - 1; i >= 0; i-- {
+		cm.ps.coh[cm.cohs[i][0]] = cm.cohs[i][1]
+	}
+}
+
+// fairChange is the change of the weighted fairness since the counts were last
+// summed, over everyone.
+func (ps *polisher) fairChange() float64 {
+	if ps.wF == 0 {
+		return 0
+	}
+	s := 0.0
+	for p := range ps.fair {
+		s += ps.fairOf(p, ps.teleN[p], ps.T)
+	}
+	return ps.wF * (s - ps.fsum)
+}
+
+// short is how many units day d lacks (head count and duties).
+func (ps *polisher) short(d int) int {
+	pb := ps.pb
+	n := max(0, pb.minOnsite[d]-ps.cov.day[d])
+	for k := range pb.dutyMin {
+		n += max(0, pb.dutyMin[k][d]-ps.cov.duty[k][d])
+	}
+	return n
+}
+
+// cover brings people of day d's cohort (at home that day) on site while the
+// day lacks anyone: the one covering most missing units first, then the one
+// it costs least (objective and own fairness).
+func (ps *polisher) cover(cm *compound, d int) {
+	pb := ps.pb
+	for {
+		if ps.short(d) == 0 {
+			return
+		}
+		best, bestGain, bestCost := -1, 0, 0.0
+		for q := 0; q < pb.N; q++ {
+			if ps.x[q][d] != mTele || pb.cohortOf[q] != ps.coh[d] {
+				continue
+			}
+			gain := 0
+			if ps.cov.day[d] < pb.minOnsite[d] {
+				gain++
+			}
+			for k := range pb.dutyMin {
+				if pb.quals[q][k] && ps.cov.duty[k][d] < pb.dutyMin[k][d] {
+					gain++
+				}
+			}
+			if gain == 0 {
+				continue
+			}
+			cost := ps.diff[q][d] + ps.wF*(ps.fairOf(q, ps.teleN[q]-1, ps.T)-ps.fair[q])
+			if best < 0 || gain > bestGain || (gain == bestGain && cost < bestCost) {
+				best, bestGain, bestCost = q, gain, cost
+			}
+		}
+		if best < 0 {
+			return
+		}
+		cm.cell(best, d, 1)
+	}
+}
+
+// cohortSweep tries moves that change day cohorts, keeping those that
+// improve (as sweep judges them); it returns how many it kept.
+//
+//   - Day d goes to cohort c: the people of other cohorts on site that day go
+//     home, and people of c come in while the day lacks head count or a duty
+//     (cover). Cohorts with too few days on site (too many TELE days against
+//     the mean, or a weekly cap only other day cohorts keep) gain one.
+//   - Days d1 and d2 of cohorts c1 and c2 trade cohorts, and every person of
+//     c1 or c2 available on both days trades their two cells: each keeps their
+//     count, and the cohorts' days move between weeks (the weekly cap) and
+//     between days of other minimums; then cover on both days.
+//
+// Each move is scored whole (cells, cohort units, fairness over everyone)
+// and undone when it does not improve; the single-cell and trading moves of
+// the next pass then settle the people it moved.
+func (ps *polisher) cohortSweep(feasible bool, deadline time.Time) int {
+	pb := ps.pb
+	kept := 0
+	good := func(cm *compound) bool {
+		dobj := cm.dobj + ps.fairChange()
+		if feasible {
+			return cm.units <= 0 && dobj < -1e-9
+		}
+		return cm.dv < -1e-9 || (cm.dv <= 1e-9 && dobj < -1e-9)
+	}
+	finish := func(cm *compound) {
+		if good(cm) {
+			kept++
+			ps.refair()
+			return
+		}
+		cm.undo()
+	}
+	for d := 0; d < pb.D; d++ {
+		for c := 0; c < pb.nCohorts; c++ {
+			if c == ps.coh[d] {
+				continue
+			}
+			if !time.Now().Before(deadline) {
+				return kept
+			}
+			cm := &compound{ps: ps}
+			cm.setCoh(d, c)
+			for p := 0; p < pb.N; p++ {
+				if ps.x[p][d] == mOnsite && pb.cohortOf[p] != c {
+					cm.cell(p, d, -1)
+				}
+			}
+			ps.cover(cm, d)
+			finish(cm)
+		}
+	}
+	for d1 := 0; d1 < pb.D; d1++ {
+		for d2 := d1 + 1; d2 < pb.D; d2++ {
+			c1, c2 := ps.coh[d1], ps.coh[d2]
+			if c1 == c2 {
+				continue
+			}
+			if !time.Now().Before(deadline) {
+				return kept
+			}
+			cm := &compound{ps: ps}
+			cm.setCoh(d1, c2)
+			cm.setCoh(d2, c1)
+			for p := 0; p < pb.N; p++ {
+				if k := pb.cohortOf[p]; k != c1 && k != c2 {
+					continue
+				}
+				m1, m2 := ps.x[p][d1], ps.x[p][d2]
+				if m1 == mLeave || m2 == mLeave || m1 == m2 {
+					continue
+				}
+				if m1 == mOnsite {
+					cm.cell(p, d1, -1)
+					cm.cell(p, d2, 1)
+				} else {
+					cm.cell(p, d1, 1)
+					cm.cell(p, d2, -1)
+				}
+			}
+			ps.cover(cm, d1)
+			ps.cover(cm, d2)
+			finish(cm)
 		}
 	}
 	return kept

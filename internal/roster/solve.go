@@ -88,22 +88,9 @@ func Solve(in *Instance, opt Options) (*Plan, error) {
 // optimal, and writes it again when the pass improved it (same bounds; a
 // plan that now keeps every hard constraint is feasible).
 func (pb *problem) finish(pl *Plan, end time.Time) *Plan {
-	cells := make([][]int8, pb.N)
-	for p, id := range pb.ids {
-		cells[p] = make([]int8, pb.D)
-		for d, m := range pl.Assignments[id] {
-			cells[p][d] = modeIndex(m)
-		}
-	}
-	var coh []int
-	if pb.neverMeet {
-		coh = make([]int, pb.D)
-		for d, name := range pl.CohortByDay {
-			coh[d] = max(0, slices.Index(pb.cohortNms, name))
-		}
-	}
+	cells, coh := pb.cellsOf(pl)
 	ev := pb.evaluate(cells, coh)
-	cells2, ev2 := pb.polish(cells, coh, ev, end)
+	cells2, coh2, ev2 := pb.polish(cells, coh, ev, end)
 	if !lexBetter(ev2, ev) {
 		return pl
 	}
@@ -120,9 +107,29 @@ func (pb *problem) finish(pl *Plan, end time.Time) *Plan {
 			status = StatusOptimal
 		}
 	}
-	out := pb.report(cells2, coh, ev2, status, bound, 0, vExact, vBound)
+	out := pb.report(cells2, coh2, ev2, status, bound, 0, vExact, vBound)
 	out.Nodes = pl.Nodes
 	return out
+}
+
+// cellsOf reads a plan of this problem back into cells and day cohorts (nil
+// without cohorts that never meet).
+func (pb *problem) cellsOf(pl *Plan) ([][]int8, []int) {
+	cells := make([][]int8, pb.N)
+	for p, id := range pb.ids {
+		cells[p] = make([]int8, pb.D)
+		for d, m := range pl.Assignments[id] {
+			cells[p][d] = modeIndex(m)
+		}
+	}
+	var coh []int
+	if pb.neverMeet {
+		coh = make([]int, pb.D)
+		for d, name := range pl.CohortByDay {
+			coh[d] = max(0, slices.Index(pb.cohortNms, name))
+		}
+	}
+	return cells, coh
 }
 
 // solve runs the exact searches within limit of start.
@@ -213,6 +220,17 @@ func (pb *problem) solve(start time.Time, limit time.Duration) *Plan {
 			if fr.cells != nil && fr.value < seedValue {
 				c0, h0 = fr.cells, fr.coh
 				seed, seedValue = md.point(c0, h0), fr.value
+			}
+			// Then the improvement pass with its day-cohort moves, until
+			// it settles (or 55 % of the limit): the fixed-cohort plan is
+			// often one cohort change away from a far better one, and the
+			// full decomposition below prunes its totals against it (a
+			// 73 × 21 A/B/C section: 414.87 → 9.35 in about 0.1 s).
+			if ev0 := pb.evaluate(c0, h0); !ev0.broken() {
+				if c1, h1, ev1 := pb.polish(c0, h0, ev0, start.Add(limit*55/100)); lexBetter(ev1, ev0) && !ev1.broken() {
+					c0, h0 = c1, h1
+					seed, seedValue = md.point(c0, h0), ratF(ev1.objective)
+				}
 			}
 		}
 		mr := meanSearch(pb, phaseFeasible, nil, start.Add(limit*7/10), c0, h0)
