@@ -248,7 +248,7 @@ func deliverySchemas() map[string]any {
 		"CalendarFeedRevoke": obj([]string{"id"}, map[string]any{"id": integer("the feed")}),
 		"CalendarFeed": obj([]string{"id", "created_at"}, map[string]any{"id": integer("feed"),
 			"staff_id": integer("a person's feed"), "unit_id": integer(sectionFeedDesc), "created_at": str("RFC 3339")}),
-		"CalendarFeedInput": obj(nil, map[string]any{"section": boolean("your section's planned telework instead of your own days")}),
+		"CalendarFeedInput": obj(nil, map[string]any{"section": boolean("your section's planned telework instead of your own days (section heads only: 403 schedule.section_feed_supervisor otherwise)")}),
 		"CalendarFeedCreated": obj([]string{"id", "created_at", "token", "path"}, map[string]any{"id": integer("feed"),
 			"staff_id": integer("a person's feed"), "unit_id": integer(sectionFeedDesc), "created_at": str("RFC 3339"),
 			"token": str("the secret, shown this once"), "path": str("the feed's path with the token, to subscribe to")}),

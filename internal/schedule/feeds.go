@@ -102,6 +102,12 @@ func (s *Service) CreateFeed(ctx context.Context, tenantID int64, actor audit.Ac
 	if who == nil || who.StaffID == 0 {
 		return "", nil, apperr.Forbid()
 	}
+	// A section feed carries colleagues' names and days to wherever the
+	// URL goes (a calendar app on a private phone): the 所属長's alone,
+	// through the page and the API alike.
+	if section && !who.Has(auth.Supervisor) {
+		return "", nil, &apperr.Error{Code: apperr.Forbidden, Key: "schedule.section_feed_supervisor"}
+	}
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return "", nil, err

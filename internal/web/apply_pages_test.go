@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -447,8 +448,15 @@ func TestReportSeveralDays(t *testing.T) {
 				t.Errorf("the application's page does not show %q of its reports", want)
 			}
 		}
-		if res = w.do("POST", "/applications/"+itoa(id)+"/confirm", url.Values{"comment": {"確認しました"}}, sup); res.code != http.StatusSeeOther {
-			t.Fatalf("confirm: %d\n%s", res.code, res.body)
+		// The supervisor's 代決者 (here an HR member, not a 所属長) confirms
+		// from the page as through the API (the page refused anyone not a
+		// 所属長 while showing them the button).
+		del := fmt.Sprintf(`{"delegate_id":%d,"kind":"proxy"}`, w.staff["a-hr"].ID)
+		if res := w.call("POST", "/api/v1/delegations", del, "", "Cookie", sup.Name+"="+sup.Value); res.code != http.StatusCreated {
+			t.Fatalf("delegation: %d %s", res.code, res.body)
+		}
+		if res = w.do("POST", "/applications/"+itoa(id)+"/confirm", url.Values{"comment": {"確認しました"}}, w.sessionNow(t, "hr")); res.code != http.StatusSeeOther {
+			t.Fatalf("confirm by the 代決者: %d\n%s", res.code, res.body)
 		}
 		page = w.do("GET", "/applications/"+itoa(id), nil, staff).body
 		if !strings.Contains(page, "確認済み（") || !strings.Contains(page, "確認しました") || !strings.Contains(page, "整理した") {

@@ -27,7 +27,7 @@ func (s *Server) applyRoutes() []Route {
 		{Method: "POST", Pattern: "/applications/{id}/withdraw", Rule: directory, Object: "application", Handler: s.applicationWithdraw},
 		{Method: "POST", Pattern: "/applications/{id}/cancel", Rule: directory, Object: "application", Handler: s.applicationCancel},
 		{Method: "POST", Pattern: "/applications/{id}/decide", Rule: directory, Object: "application", Handler: s.applicationDecide},
-		{Method: "POST", Pattern: "/applications/{id}/confirm", Rule: supervisor, Object: "application", Handler: s.applicationConfirm},
+		{Method: "POST", Pattern: "/applications/{id}/confirm", Rule: directory, Object: "application", Handler: s.applicationConfirm},
 		{Method: "GET", Pattern: "/applications/{id}/report", Rule: directory, Object: "application", Handler: s.applicationReport},
 		{Method: "POST", Pattern: "/applications/{id}/report", Rule: directory, Object: "application", Handler: s.applicationReportSave},
 

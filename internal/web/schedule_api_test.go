@@ -23,7 +23,7 @@ func TestCalendarFeedAPI(t *testing.T) {
 		call := func(c *http.Cookie, method, path, body string) resp {
 			return w.call(method, path, body, "", "Cookie", c.Name+"="+c.Value)
 		}
-		staff := w.session(t, "staff")
+		staff := w.session(t, "supervisor") // a section feed is the 所属長's
 		res := call(staff, "POST", "/api/v1/calendar-feeds", `{"section":true}`)
 		var f struct {
 			ID    int64  `json:"id"`

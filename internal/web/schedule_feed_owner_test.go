@@ -30,8 +30,9 @@ func TestCalendarFeedFollowsItsOwner(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w, day := applyWorld(t, db)
 		ctx := context.Background()
+		// A 係長 who heads the team: a section feed is a 所属長's.
 		owner := &org.Staff{StaffNo: "1020", Name: "異動 予定", Kana: "いどう よてい", UnitID: w.units["a-team"].ID,
-			Rank: org.RankStaff, Employment: org.Regular, JobType: "general"}
+			Rank: org.RankChief, IsSupervisor: true, Employment: org.Regular, JobType: "general"}
 		storetest.Must(t, storetest.F(db).CreateStaff(ctx, w.a.ID, sys, owner, calendar.Date{}))
 		ownerC := w.sessionFor(t, owner.ID, "owner")
 		approved := func(staffID int64) {

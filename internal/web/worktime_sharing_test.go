@@ -19,6 +19,7 @@ import (
 	"telework/internal/calendar"
 	"telework/internal/org"
 	"telework/internal/policy"
+	"telework/internal/schedule"
 	"telework/internal/store"
 	"telework/internal/store/storetest"
 )
@@ -109,7 +110,18 @@ func TestPlanSharingEnforced(t *testing.T) {
 			}
 			return strings.Join(out, "|")
 		}
-		colleagueFeed, chiefFeed, ownFeed := feed(colleagueC, true), feed(chiefC, true), feed(staffC, false)
+		chiefFeed, ownFeed := feed(chiefC, true), feed(staffC, false)
+		// A section feed is the 所属長's alone (it carries the colleagues'
+		// names and days out to a calendar app), on the API as on the page.
+		if res := call(colleagueC, "POST", "/api/v1/calendar-feeds", `{"section":true}`); res.code != http.StatusForbidden ||
+			!strings.Contains(res.body, "schedule.section_feed_supervisor") {
+			t.Errorf("a colleague's section feed: %d %s", res.code, res.body)
+		}
+		// One made before that rule (by someone who is no 所属長) shows the
+		// plans only while the section shares them.
+		legacy := &schedule.Feed{OwnerStaffID: mate.ID, UnitID: team, TokenHash: schedule.HashToken("legacy-colleague-feed"), CreatedAt: time.Now()}
+		storetest.Must(t, db.InScheduleTx(ctx, func(tx schedule.Tx) error { return tx.InsertCalendarFeed(ctx, w.a.ID, legacy) }))
+		colleagueFeed := "/api/v1/calendar-feeds/ics?token=legacy-colleague-feed"
 		want := "予定: 条例案の作成\n結果: 条例案を提出"
 		// Not opted in: the colleague sees neither; the 係長 and 山田 see both.
 		if p, r := board(colleagueC); p != "" || r != "" {
