@@ -268,7 +268,7 @@ func TestAuditorExports(t *testing.T) {
 func TestAuditorReachesOnlyTheLog(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
-		pages := []string{"/rules", "/surveys", "/oneonone", "/tokens"}
+		pages := []string{"/rules", "/surveys", "/oneonone", "/tokens", "/notifications", "/schedule"}
 		for _, c := range []struct {
 			who  string
 			code int

@@ -15,12 +15,12 @@ import (
 // write to the person's staff record.
 func (s *Server) deliveryRoutes() []Route {
 	return []Route{
-		{Method: "GET", Pattern: "/notifications/settings", Rule: anyUser, Handler: s.deliveryPrefsPage},
-		{Method: "POST", Pattern: "/notifications/settings", Rule: anyUser, Handler: s.deliveryPrefsSave},
-		{Method: "GET", Pattern: "/notifications/calendar-feeds", Rule: anyUser, Handler: s.deliveryFeedsPage},
-		{Method: "POST", Pattern: "/notifications/calendar-feeds", Rule: anyUser, Handler: s.deliveryFeedCreate},
-		{Method: "POST", Pattern: "/notifications/calendar-feeds/revoke", Rule: anyUser, Handler: s.deliveryFeedRevoke},
-		{Method: "GET", Pattern: "/schedule", Rule: anyUser, Handler: s.deliverySchedule},
+		{Method: "GET", Pattern: "/notifications/settings", Rule: directory, Handler: s.deliveryPrefsPage},
+		{Method: "POST", Pattern: "/notifications/settings", Rule: directory, Handler: s.deliveryPrefsSave},
+		{Method: "GET", Pattern: "/notifications/calendar-feeds", Rule: directory, Handler: s.deliveryFeedsPage},
+		{Method: "POST", Pattern: "/notifications/calendar-feeds", Rule: directory, Handler: s.deliveryFeedCreate},
+		{Method: "POST", Pattern: "/notifications/calendar-feeds/revoke", Rule: directory, Handler: s.deliveryFeedRevoke},
+		{Method: "GET", Pattern: "/schedule", Rule: directory, Handler: s.deliverySchedule},
 		{Method: "GET", Pattern: "/delivery/settings", Rule: itAdminOnly, Handler: s.deliverySettingsPage},
 		{Method: "POST", Pattern: "/delivery/settings", Rule: itAdminOnly, Handler: s.deliverySettingsSave},
 		{Method: "POST", Pattern: "/delivery/channels", Rule: itAdminOnly, Handler: s.deliveryChannelSave},

@@ -15,9 +15,9 @@ import (
 // own rows only (the service scopes by their staff record).
 func (s *Server) notificationRoutes() []Route {
 	return []Route{
-		{Method: "GET", Pattern: "/notifications", Rule: anyUser, Handler: s.notificationList},
-		{Method: "POST", Pattern: "/notifications/read", Rule: anyUser, Handler: s.notificationsReadAll},
-		{Method: "POST", Pattern: "/notifications/{id}/read", Rule: anyUser, Object: "notification", Handler: s.notificationOpen},
+		{Method: "GET", Pattern: "/notifications", Rule: directory, Handler: s.notificationList},
+		{Method: "POST", Pattern: "/notifications/read", Rule: directory, Handler: s.notificationsReadAll},
+		{Method: "POST", Pattern: "/notifications/{id}/read", Rule: directory, Object: "notification", Handler: s.notificationOpen},
 	}
 }
 

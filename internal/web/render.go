@@ -76,6 +76,9 @@ type view struct {
 	Nav       []navItem
 	AssetVer  string
 	Unread    int // unread notifications, shown in the header
+	// Notes: the header links the notifications (accounts with a staff
+	// record and a role beyond the auditor's; SPEC §2).
+	Notes bool
 	// Emergencies in force today (issue 15), shown on every page.
 	Emergencies []emergencyNotice
 }
@@ -430,7 +433,10 @@ func (s *Server) newView(r *http.Request, titleKey string, data any, err error) 
 		}
 	}
 	v.Nav = navFor(v)
-	v.Unread = s.unreadNotes(r, v.P)
+	v.Notes = hasNotes(v.P)
+	if v.Notes {
+		v.Unread = s.unreadNotes(r, v.P)
+	}
 	v.Emergencies = s.emergencyBanner(r, v)
 	return v
 }
@@ -564,7 +570,7 @@ func navFor(v *view) []navItem {
 	if p.StaffID != 0 && p.HasAny(auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin) {
 		add("/worktime", "worktime.nav")
 	}
-	if p.StaffID != 0 {
+	if hasNotes(p) {
 		add("/schedule", "schedule.nav")
 	}
 	if p.HasAny(auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin) {
@@ -721,4 +727,11 @@ func statusOf(err error) int { return route.StatusOf(err) }
 func (s *Server) apiDocsPage(w http.ResponseWriter, r *http.Request) {
 	ops, schemas := s.api.Docs()
 	s.render(w, r, http.StatusOK, "api_docs", "apidocs.title", map[string]any{"Ops": ops, "Schemas": schemas}, nil)
+}
+
+// hasNotes: the person has notifications, the schedule and calendar
+// feeds — a staff record and a role beyond the auditor's (an auditor-only
+// account reads the audit log and nothing else, SPEC §2).
+func hasNotes(p *auth.Principal) bool {
+	return p != nil && !p.IsOperator() && p.StaffID != 0 && p.HasAny(auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin)
 }
