@@ -556,16 +556,21 @@ func (s *Service) answerable(ctx context.Context, r Reader, tenantID, staffID, i
 	if staffID == 0 {
 		return sv, "", apperr.New(apperr.Forbidden, "survey.no_staff")
 	}
-	if !sv.Due(s.Today()) || key == "" {
-		return sv, "", apperr.New(apperr.Conflict, "survey.not_open")
+	// A draft is HR's alone (its title leaked to staff through the answer
+	// page), and a survey that does not ask the person is as good as
+	// absent for them whatever its state: both before any word of state.
+	if sv.Status == StatusDraft {
+		return sv, "", apperr.NotFoundErr("survey")
 	}
 	ok, err := s.isTarget(ctx, r, tenantID, sv.Target, staffID)
 	if err != nil {
 		return sv, "", err
 	}
 	if !ok {
-		// Not asked: the survey is as good as absent for this person.
 		return sv, "", apperr.NotFoundErr("survey")
+	}
+	if !sv.Due(s.Today()) || key == "" {
+		return sv, "", apperr.New(apperr.Conflict, "survey.not_open")
 	}
 	return sv, key, nil
 }

@@ -76,9 +76,13 @@ func TestSurveyLifecycleAndAnonymity(t *testing.T) {
 		if len(pre.Questions) < 20 || pre.Status != survey.StatusDraft {
 			t.Fatalf("pre-trial survey: %d questions, %s", len(pre.Questions), pre.Status)
 		}
-		// Not open yet: nobody answers.
-		if err := svc.SaveAnswer(ctx, tid, w.staff[1].ID, preID, survey.Answer{}, false); code(err) != "conflict:survey.not_open" {
+		// Not open yet: nobody answers, and to staff a draft does not
+		// exist (its title is HR's until it opens).
+		if err := svc.SaveAnswer(ctx, tid, w.staff[1].ID, preID, survey.Answer{}, false); code(err) != "not_found:error.not_found" {
 			t.Fatalf("answering a draft: %v", code(err))
+		}
+		if _, _, _, err := svc.MyAnswer(ctx, tid, w.staff[1].ID, preID); code(err) != "not_found:error.not_found" {
+			t.Fatalf("reading a draft: %v", code(err))
 		}
 		storetest.Must(t, svc.Open(ctx, tid, hr, preID, pre.Version))
 		// Another tenant's people and ids get nothing.
