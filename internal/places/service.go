@@ -245,6 +245,22 @@ func (s *Service) Offices(ctx context.Context, tenantID int64) ([]*Office, error
 	return s.st.FindOffices(ctx, tenantID)
 }
 
+// NextOpenDay is the first day from from on, within two weeks, that
+// office o is open (its closed weekdays, dates and — when it closes on
+// them — the tenant's holidays); from itself when none is.
+func (s *Service) NextOpenDay(ctx context.Context, tenantID int64, o *Office, from calendar.Date) (calendar.Date, error) {
+	c := *o
+	if err := s.withHolidays(ctx, tenantID, &c); err != nil {
+		return from, err
+	}
+	for d := from; d.Before(from.AddDays(14)); d = d.AddDays(1) {
+		if !c.ClosedOn(d) {
+			return d, nil
+		}
+	}
+	return from, nil
+}
+
 // Office is one office.
 func (s *Service) Office(ctx context.Context, tenantID, id int64) (*Office, error) {
 	return s.st.FindOffice(ctx, tenantID, id)

@@ -92,6 +92,14 @@ func (s *Server) placesView(r *http.Request) (*placesView, error) {
 	}
 	if d, err := calendar.ParseDate(q.Get("date")); err == nil {
 		v.Date = d.String()
+	} else if o := defaultOffice(list, v.OfficeID); o != nil {
+		// The first day from tomorrow the office chosen first is open (a
+		// Saturday default was refused as soon as it was sent).
+		d, err := s.svc.Places.NextOpenDay(r.Context(), p.TenantID, o, today.AddDays(1))
+		if err != nil {
+			return nil, err
+		}
+		v.Date = d.String()
 	}
 	if h := places.Half(q.Get("half")); slices.Contains(places.Halves, h) {
 		v.Half = string(h)
@@ -166,4 +174,18 @@ func (s *Server) placesCancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.flashRedirect(w, r, "/places", "flash.places_cancelled")
+}
+
+// defaultOffice is the office the booking form starts on: the one asked
+// for, else the first listed.
+func defaultOffice(list []*places.Office, id int64) *places.Office {
+	for _, o := range list {
+		if o.ID == id {
+			return o
+		}
+	}
+	if len(list) > 0 {
+		return list[0]
+	}
+	return nil
 }

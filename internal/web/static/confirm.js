@@ -85,6 +85,31 @@
     }
     a.scrollIntoView({ block: "nearest", inline: "nearest" });
   });
+  // On load, the current page's item is scrolled into the row (on a phone
+  // it sat off to the right, so nobody saw where they were). Only the row
+  // scrolls (scrollLeft), never the page.
+  function showCurrent() {
+    var cur = document.querySelector(".site-nav a[aria-current=page]");
+    if (!cur) {
+      return;
+    }
+    var row = cur.parentElement;
+    while (row && row !== document.body && row.scrollWidth <= row.clientWidth) {
+      row = row.parentElement;
+    }
+    if (!row || row === document.body) {
+      return;
+    }
+    var a = cur.getBoundingClientRect(), r = row.getBoundingClientRect();
+    if (a.left < r.left || a.right > r.right) {
+      row.scrollLeft += a.left - r.left - (r.width - a.width) / 2;
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", showCurrent);
+  } else {
+    showCurrent();
+  }
 })();
 
 // A wide table scrolls sideways in its .table-wrap (a 360 px phone); with
