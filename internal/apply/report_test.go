@@ -29,6 +29,9 @@ func TestReportRecordsPlannedHours(t *testing.T) {
 		tp, _ := policy.TemplateByName("matsumoto")
 		p := tp.Policy
 		p.Report = policy.Report{Required: true, Form: "planned_actual", DueDays: 3}
+		// 時差勤務 allowed: the staggered day's 9:30–18:15 is its hours, not
+		// an hour of overtime past 17:15.
+		p.Hours.StaggeredWork = true
 		storetest.Must(t, ps.Save(ctx, f.a.ID, hr, &policy.Version{Effective: day(time.June, 2), Policy: p}))
 		cases := []struct {
 			name             string

@@ -680,7 +680,23 @@ func (e *evaluator) hours() {
 		brk = h.BreakMinutes
 	}
 	worked := end - start - brk
-	if standard, ok := e.standardMinutes(a.TimeUnit); ok && worked > standard {
+	// Under fixed hours overtime is the planned time outside the day's
+	// hours (moved with a staggered start), as the working-time check
+	// (worktime.Check) counts the day once worked: 14:00–22:45 under
+	// 8:30–17:15 is 5 h 30 min of overtime though no longer than a day (a
+	// review found it approved, then flagged at clock-out).
+	outside, from, to, fixed := e.outsideHours(start, end)
+	if fixed && outside > 0 {
+		args := map[string]any{"Start": fmtHM(start), "End": fmtHM(end), "HoursStart": fmtHM(from), "HoursEnd": fmtHM(to),
+			"OutsideH": outside / 60, "OutsideM": outside % 60}
+		switch {
+		case h.Overtime == "prohibited":
+			e.add("hours.overtime_prohibited", Error, calendar.Date{}, args)
+		case h.Overtime == "prior_approval" && !a.OvertimeApproved:
+			e.add("hours.overtime_needs_approval", Error, calendar.Date{}, args)
+		}
+	}
+	if standard, ok := e.standardMinutes(a.TimeUnit); ok && worked > standard && !(fixed && outside > 0) {
 		// Lengths, not times of day: 「9時間30分」, not 「9:30」.
 		over := map[string]any{"WorkedH": worked / 60, "WorkedM": worked % 60, "StandardH": standard / 60, "StandardM": standard % 60}
 		switch {
@@ -697,6 +713,27 @@ func (e *evaluator) hours() {
 	case worked > 6*60 && brk < 45:
 		e.add("hours.break", Warning, calendar.Date{}, map[string]any{"Need": 45, "Over": 6, "Actual": brk})
 	}
+}
+
+// outsideHours is the planned time from start to end that lies outside
+// the day's fixed hours — before their start (早出) or after their end —
+// with those hours (from, to), moved to the planned start where the policy
+// staggers start times. False under flextime (overtime there is a length)
+// or without fixed hours.
+func (e *evaluator) outsideHours(start, end int) (outside, from, to int, ok bool) {
+	h := e.p.Hours
+	ss, ok1 := minutesOf(h.Start)
+	se, ok2 := minutesOf(h.End)
+	if h.Flex || !ok1 || !ok2 || se <= ss {
+		return 0, 0, 0, false
+	}
+	from, to = ss, se
+	if (h.StaggeredWork || len(h.Staggered) > 0) && start != ss {
+		from, to = start, start+se-ss
+	}
+	early := max(min(end, from)-start, 0)
+	late := max(end-max(start, to), 0)
+	return early + late, from, to, true
 }
 
 // oneTime holds the one planned time of a half day (t, HH:MM) to the
@@ -722,7 +759,9 @@ func (e *evaluator) window(start, end int, from, to string) {
 				"WindowStart": h.WindowStart, "WindowEnd": h.WindowEnd})
 		}
 	}
-	if h.NoLateNight && (start < 5*60 || end > 22*60) {
+	// A ban on overtime in telework bans the late-night hours too (神戸市
+	// 「在宅勤務では時間外勤務は禁止」), as the working-time check holds it.
+	if (h.NoLateNight || h.Overtime == "prohibited") && (start < 5*60 || end > 22*60) {
 		e.add("hours.late_night", Error, calendar.Date{}, map[string]any{"Start": from, "End": to})
 	}
 }

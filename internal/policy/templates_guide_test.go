@@ -125,6 +125,11 @@ var guideCases = map[string][]guideCase{
 		{"G:1115 利用回数上限は週4日", tcase{name: "a Monday after Tue-Fri", app: consented(app(Home, AM, "2026-05-11")), others: tueToFri, now: "2026-05-01 09:00",
 			want: []string{"caps.weekly@2026-05-11 error"}}},
 		{"G:1115 半日・時間単位での実施も可能", tcase{name: "hourly", app: consented(app(Home, Hourly, "2026-05-13")), now: "2026-05-01 09:00", want: nil}},
+		// 在宅勤務では時間外勤務は禁止: the late-night hours of an hourly plan
+		// are refused at application, as the working-time check refuses
+		// them once worked (a review found them passed, then flagged).
+		{"G:1121 在宅勤務では時間外勤務は禁止", tcase{name: "hourly into the night", app: consented(withHours(app(Home, Hourly, "2026-05-13"), "15:00", "22:30", 45)), now: "2026-05-01 09:00",
+			want: []string{"hours.late_night error"}}},
 		{"G:1115 実施場所は原則自宅", tcase{name: "another place with a reason", app: consented(withPlace(app(Home, FullDay, "2026-05-13"), "parents_home", "子の看病")), now: "2026-05-01 09:00",
 			want: []string{"place.needs_approval info"}}},
 		{"G:1121 コアタイム 10 時～15 時", tcase{name: "10:30 start", app: consented(withHours(app(Home, FullDay, "2026-05-13"), "10:30", "18:15", 60)), now: "2026-05-01 09:00",
@@ -185,6 +190,11 @@ var guideCases = map[string][]guideCase{
 		{"G:1478 半日でもいいから一回やってみてほしい", tcase{name: "half a day", app: app(Home, AM, "2026-05-20"), now: "2026-05-01 09:00", want: nil}},
 		{"G:1457 原則として時間外勤務は命じない", tcase{name: "overtime without approval", app: withHours(app(Home, FullDay, "2026-05-20"), "08:30", "18:30", 60), now: "2026-05-01 09:00",
 			want: []string{"hours.overtime_needs_approval error"}}},
+		// A day no longer than the standard one, but mostly outside its
+		// hours: overtime as the working-time check counts it.
+		{"G:1457 原則として時間外勤務は命じない", tcase{name: "afternoon into the night", app: withHours(app(Home, FullDay, "2026-05-20"), "14:00", "22:45", 60), now: "2026-05-01 09:00",
+			want: []string{"hours.overtime_needs_approval error"}}},
+		{"G:1457 原則として時間外勤務は命じない", tcase{name: "afternoon into the night, approved", app: approvedOT(withHours(app(Home, FullDay, "2026-05-20"), "14:00", "22:45", 60)), now: "2026-05-01 09:00", want: nil}},
 		{"G:1457 原則として時間外勤務は命じない", tcase{name: "overtime approved", app: approvedOT(withHours(app(Home, FullDay, "2026-05-20"), "08:30", "18:30", 60)), now: "2026-05-01 09:00", want: nil}},
 		{"G:1457 業務の中抜けが必要な場合は", tcase{name: "中抜け", app: midDay(app(Home, FullDay, "2026-05-20")), now: "2026-05-01 09:00", want: []string{"mid_day.hourly_leave info"}}},
 		{"G:1476 個人情報に記載された紙の持出は厳禁", tcase{name: "personal information on paper", app: withPaper(app(Home, FullDay, "2026-05-20"), "personal_info"), now: "2026-05-01 09:00",

@@ -27,7 +27,8 @@ func (db *DB) InWorktimeTx(ctx context.Context, fn func(worktime.Tx) error) erro
 }
 
 const worktimeCols = `id, staff_id, work_date, start_at, end_at, mode, place, plan, result, start_proxy, end_proxy,
-	COALESCE(application_id, 0), overtime_approved, breaks, version`
+	COALESCE(application_id, 0), overtime_approved, breaks, version,
+	COALESCE((SELECT a.time_unit FROM applications a WHERE a.tenant_id = worktime_days.tenant_id AND a.id = worktime_days.application_id), '')`
 
 type worktimeBreak struct {
 	S int64 `json:"s"`
@@ -38,13 +39,14 @@ type worktimeBreak struct {
 
 func scanWorktimeDay(sc interface{ Scan(...any) error }) (worktime.Day, error) {
 	var d worktime.Day
-	var date, mode, breaks string
+	var date, mode, breaks, unit string
 	var start, end int64
 	var ot int
 	if err := sc.Scan(&d.ID, &d.StaffID, &date, &start, &end, &mode, &d.Place, &d.Plan, &d.Result, &d.StartProxy,
-		&d.EndProxy, &d.ApplicationID, &ot, &breaks, &d.Version); err != nil {
+		&d.EndProxy, &d.ApplicationID, &ot, &breaks, &d.Version, &unit); err != nil {
 		return d, err
 	}
+	d.PartDay = partDay(unit)
 	var err error
 	if d.Date, err = calendar.ParseDate(date); err != nil {
 		return d, err
@@ -204,7 +206,7 @@ func (tx *Tx) clearApplicationDayTimes(ctx context.Context, tenantID int64, date
 // holds; joined, or ordered by the plain application_id, SQLite walked
 // the tenant's applications in id order for the ORDER BY instead.
 // TestApplicationListPlans checks the plan.
-const worktimeApplicationQuery = `SELECT a.id, a.mode, a.place_name, a.flags, COALESCE(a.presence_checker_id, 0) FROM applications a
+const worktimeApplicationQuery = `SELECT a.id, a.mode, a.place_name, a.flags, COALESCE(a.presence_checker_id, 0), a.time_unit FROM applications a
 		WHERE a.tenant_id = ? AND a.id = (SELECT d.application_id FROM application_days d
 			WHERE d.tenant_id = ? AND d.staff_id = ? AND d.day = ? AND (d.status || '') IN ('approved', 'started')
 			ORDER BY d.application_id + 0 LIMIT 1)`
@@ -213,12 +215,13 @@ const worktimeApplicationQuery = `SELECT a.id, a.mode, a.place_name, a.flags, CO
 // holding the person's day, in one read; NotFound when none.
 func (db *DB) FindWorktimeApplication(ctx context.Context, tenantID, staffID int64, d calendar.Date) (worktime.DayApplication, error) {
 	var a worktime.DayApplication
-	var mode string
+	var mode, unit string
 	var flags int
-	err := db.row(ctx, worktimeApplicationQuery, tenantID, tenantID, staffID, d.String()).Scan(&a.ID, &mode, &a.Place, &flags, &a.PresenceCheckerID)
+	err := db.row(ctx, worktimeApplicationQuery, tenantID, tenantID, staffID, d.String()).Scan(&a.ID, &mode, &a.Place, &flags, &a.PresenceCheckerID, &unit)
 	if err != nil {
 		return a, mapErr(err)
 	}
+	a.PartDay = partDay(unit)
 	a.Mode, a.OvertimeApproved = policy.Mode(mode), flags&flagOvertime != 0
 	return a, nil
 }
@@ -244,4 +247,13 @@ func (tx *Tx) NoteNoClockOut(ctx context.Context, tenantID, dayID int64) (bool, 
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
+}
+
+// partDay: an application's time unit covers part of the day.
+func partDay(unit string) bool {
+	switch policy.TimeUnit(unit) {
+	case policy.AM, policy.PM, policy.Hourly:
+		return true
+	}
+	return false
 }

@@ -75,6 +75,9 @@ func TestCheck(t *testing.T) {
 		{"core time not covered", Input{Policy: flex, Day: day("10:30", "16:00", nil), Now: at("16:00")},
 			[]string{"コアタイム未充足: 勤務10:30〜16:00はコアタイム10:00〜15:00を満たしていません。"}},
 		{"core time covered", Input{Policy: flex, Day: day("09:00", "15:00", nil), Now: at("15:00")}, nil},
+		// An approved afternoon (or hourly) day is not held to the core
+		// time: the application's check does not ask it either.
+		{"core time not asked of a part day", Input{Policy: flex, Day: func() Day { d := day("13:00", "17:15", nil); d.PartDay = true; return d }(), Now: at("17:15")}, nil},
 		{"work past midnight reads as the next day's time", Input{Policy: flex, Day: func() Day {
 			d := day("21:00", "", nil)
 			d.End = at("01:30").AddDate(0, 0, 1)

@@ -58,6 +58,8 @@ type DayApplication struct {
 	// "satellite", told nothing: a review).
 	Place            string
 	OvertimeApproved bool
+	// PartDay: the application is for 午前, 午後 or 時間単位 (Day.PartDay).
+	PartDay bool
 	// PresenceCheckerID is the 在席確認者 the application names (0: none),
 	// told of the start and end (渋谷区: 「チャットで在席確認者へ」).
 	PresenceCheckerID int64
@@ -540,7 +542,7 @@ func (s *Service) newDay(ctx context.Context, tenantID, staffID int64, now time.
 	switch {
 	case err == nil:
 		checker = a.PresenceCheckerID
-		d.ApplicationID, d.OvertimeApproved = a.ID, a.OvertimeApproved
+		d.ApplicationID, d.OvertimeApproved, d.PartDay = a.ID, a.OvertimeApproved, a.PartDay
 		if d.Mode == "" {
 			d.Mode = a.Mode
 		}

@@ -37,6 +37,11 @@ type Day struct {
 	EndProxy   int64
 	// ApplicationID is the approved application holding the day (0: none).
 	ApplicationID int64
+	// PartDay: that application covers part of the day (午前, 午後, 時間単位),
+	// read with the day, not stored: the core time is not asked of it (as
+	// the application's check does not ask it; 神戸市 「半日・時間単位での実施
+	// も可能」 with flextime).
+	PartDay bool
 	// OvertimeApproved: a prior overtime request for the day was approved.
 	OvertimeApproved bool
 	Breaks           []Break
@@ -143,7 +148,7 @@ func Check(in Input) []Warning {
 	if we, ok := hm(h.WindowEnd); telework && ok && end > we {
 		add(RuleAfterWindow, map[string]any{"Time": fmtHM(end), "Limit": h.WindowEnd})
 	}
-	if h.Flex {
+	if h.Flex && !d.PartDay {
 		cs, ok1 := hm(h.CoreStart)
 		ce, ok2 := hm(h.CoreEnd)
 		if ok1 && ok2 && end >= 0 && (start > cs || end < ce) {
