@@ -31,6 +31,11 @@ func strEnum(vals []string, desc string) map[string]any {
 	return map[string]any{"type": "string", "enum": vals, "description": desc}
 }
 
+// orNull is schema s or null (a partial save's null clears the member).
+func orNull(s map[string]any) map[string]any {
+	return map[string]any{"oneOf": []any{s, map[string]any{"type": "null"}}}
+}
+
 func arrayOf(item map[string]any) map[string]any {
 	return map[string]any{"type": "array", "items": item}
 }
@@ -67,10 +72,13 @@ func roadmapSchemas() map[string]any {
 			"steps": arrayOf(ref("RoadmapStep")), "checklist": arrayOf(ref("RoadmapCheck")),
 			"review_settings": map[string]any{"oneOf": []any{ref("RoadmapReviewSettings"), map[string]any{"type": "null"}}},
 			"review_due":      boolean("the next review's date has come"), "reviews": arrayOf(ref("RoadmapReview"))}),
-		"RoadmapStepInput": obj([]string{"step", "status"}, map[string]any{
-			"step": integer("1–10"), "owners": owners, "status": status, "planned_start": civilDate("planned start"),
-			"planned_end": civilDate("planned end"), "done_on": civilDate("done on (default today when done)"), "note": str("note (≤ 2000)"),
-			"version": integer("as read; 0 for a step never saved")}),
+		"RoadmapStepInput": obj([]string{"step"}, map[string]any{
+			"step":   integer("1–10. Every other member left out keeps the step's stored value; one sent replaces it (null, [] or \"\" clears)"),
+			"owners": orNull(owners), "status": status, "planned_start": orNull(civilDate("planned start")),
+			"planned_end": orNull(civilDate("planned end")),
+			"done_on": orNull(civilDate("done on, not in the future; only on a done step. Left out: kept while the step stays done, " +
+				"today when it becomes done without one, none when it is no longer done")),
+			"note": orNull(str("note (≤ 2000)")), "version": integer("as read; 0 for a step never saved")}),
 		"RoadmapCheckInput": obj([]string{"item", "done"}, map[string]any{
 			"item": strEnum(codes(roadmap.Items, func(i roadmap.Item) string { return i.Code }), "item code"), "done": boolean("ticked"),
 			"note": str("evidence in words (≤ 2000)"), "version": integer("as read; 0 for an item never saved")}),

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"telework/internal/apperr"
 	"telework/internal/attach"
 	"telework/internal/auth"
+	"telework/internal/calendar"
 	"telework/internal/cost"
 	"telework/internal/handbook"
 	"telework/internal/incident"
@@ -32,7 +34,7 @@ func (s *API) trialRoutes() []route.Route {
 		{Method: "GET", Pattern: "/api/v1/roadmap", Rule: Promoters, Handler: s.apiRoadmap,
 			API: &route.Op{ID: "getRoadmap", Summary: "The 10 steps (図表1) with owners, the checklists of 図表4/5/8/9/12 and the PDCA reviews", Tag: "roadmap", Resp: "Roadmap"}},
 		{Method: "POST", Pattern: "/api/v1/roadmap/steps", Rule: Promoters, Handler: s.apiSaveStep,
-			API: &route.Op{ID: "saveRoadmapStep", Summary: "Save one step's owners, status, dates and note (version as read; 0 for a step never saved)", Tag: "roadmap", Body: "RoadmapStepInput", Resp: "RoadmapStep"}},
+			API: &route.Op{ID: "saveRoadmapStep", Summary: "Save one step's owners, status, dates or note: members left out keep their stored values (version as read; 0 for a step never saved)", Tag: "roadmap", Body: "RoadmapStepInput", Resp: "RoadmapStep"}},
 		{Method: "POST", Pattern: "/api/v1/roadmap/checks", Rule: Promoters, Handler: s.apiSetCheck,
 			API: &route.Op{ID: "setRoadmapCheck", Summary: "Tick or untick a checklist item with a note (version as read; 0 for an item never saved)", Tag: "roadmap", Body: "RoadmapCheckInput", Resp: "RoadmapCheck"}},
 		{Method: "POST", Pattern: "/api/v1/roadmap/evidence", Rule: Promoters, Handler: s.apiAddEvidence, MaxBody: attach.MaxBytes + 1,
@@ -225,15 +227,43 @@ func (s *API) apiRoadmap(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// stepInput is a partial save of a step: a member left out keeps the
+// stored value; one sent (null, [] or "" included) replaces it.
 type stepInput struct {
-	Step         int      `json:"step"`
-	Owners       []string `json:"owners"`
-	Status       string   `json:"status"`
-	PlannedStart string   `json:"planned_start"`
-	PlannedEnd   string   `json:"planned_end"`
-	DoneOn       string   `json:"done_on"`
-	Note         string   `json:"note"`
-	Version      int64    `json:"version"`
+	Step         int                `json:"step"`
+	Owners       optional[[]string] `json:"owners"`
+	Status       optional[string]   `json:"status"`
+	PlannedStart optional[string]   `json:"planned_start"`
+	PlannedEnd   optional[string]   `json:"planned_end"`
+	DoneOn       optional[string]   `json:"done_on"`
+	Note         optional[string]   `json:"note"`
+	Version      int64              `json:"version"`
+}
+
+// optional is a JSON member that may be left out (Sent false); null reads
+// as the zero value, sent.
+type optional[T any] struct {
+	Sent  bool
+	Value T
+}
+
+func (o *optional[T]) UnmarshalJSON(b []byte) error {
+	o.Sent = true
+	var zero T
+	o.Value = zero
+	if string(b) == "null" {
+		return nil
+	}
+	return json.Unmarshal(b, &o.Value)
+}
+
+// optMap is o's value through f, nil when it was left out.
+func optMap[T, U any](o optional[T], f func(T) U) *U {
+	if !o.Sent {
+		return nil
+	}
+	u := f(o.Value)
+	return &u
 }
 
 func (s *API) apiSaveStep(w http.ResponseWriter, r *http.Request) {
@@ -243,18 +273,26 @@ func (s *API) apiSaveStep(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var v apperr.Validation
-	st := roadmap.Step{N: in.Step, Status: roadmap.Status(in.Status), Note: in.Note, Version: in.Version,
-		PlannedStart: civilField(&v, "planned_start", in.PlannedStart), PlannedEnd: civilField(&v, "planned_end", in.PlannedEnd),
-		DoneOn: civilField(&v, "done_on", in.DoneOn)}
-	for _, o := range in.Owners {
-		st.Owners = append(st.Owners, roadmap.Owner(o))
+	date := func(name string) func(string) calendar.Date {
+		return func(x string) calendar.Date { return civilField(&v, name, x) }
 	}
+	u := roadmap.StepUpdate{N: in.Step, Version: in.Version,
+		Status:       optMap(in.Status, func(x string) roadmap.Status { return roadmap.Status(x) }),
+		PlannedStart: optMap(in.PlannedStart, date("planned_start")), PlannedEnd: optMap(in.PlannedEnd, date("planned_end")),
+		DoneOn: optMap(in.DoneOn, date("done_on")), Note: optMap(in.Note, func(x string) string { return x }),
+		Owners: optMap(in.Owners, func(xs []string) []roadmap.Owner {
+			os := make([]roadmap.Owner, len(xs))
+			for i, x := range xs {
+				os[i] = roadmap.Owner(x)
+			}
+			return os
+		})}
 	if err := v.Err(); err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
 	p := principal(r)
-	st, err := s.svc.Trial.Roadmap.SaveStep(r.Context(), p.TenantID, actorOf(p), st)
+	st, err := s.svc.Trial.Roadmap.UpdateStep(r.Context(), p.TenantID, actorOf(p), u)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return

@@ -138,20 +138,75 @@ func loadBoard(ctx context.Context, r Reader, tenantID int64) (Board, error) {
 	return b, err
 }
 
-// SaveStep saves one step's owners, status, dates and note. st.Version is
-// the version the person read (0 for a step never saved); a save that
-// changes nothing writes nothing. Audited as "roadmap.step_update".
+// SaveStep saves one step's owners, status, dates and note (the page's
+// form, which sends them all). st.Version is the version the person read
+// (0 for a step never saved); a save that changes nothing writes nothing.
+// Audited as "roadmap.step_update".
 func (s *Service) SaveStep(ctx context.Context, tenantID int64, actor audit.Actor, st Step) (Step, error) {
-	if err := st.Validate(s.Today()); err != nil {
-		return st, err
+	return s.saveStep(ctx, tenantID, actor, st.N, st.Version, func(Step) Step { return st })
+}
+
+// StepUpdate changes some of a step's fields: a nil member keeps the
+// stored value, a non-nil one replaces it (an empty list or date clears).
+type StepUpdate struct {
+	N                                int
+	Owners                           *[]Owner
+	Status                           *Status
+	PlannedStart, PlannedEnd, DoneOn *calendar.Date
+	Note                             *string
+	Version                          int64 // as read; 0 for a step never saved
+}
+
+// over is the stored step with u's members put over it. A done date not
+// given stays while the step stays done (one becoming done gets today
+// through Validate) and goes when it no longer is.
+func (u StepUpdate) over(old Step) Step {
+	st := old
+	setIf(&st.Owners, u.Owners)
+	setIf(&st.Status, u.Status)
+	setIf(&st.PlannedStart, u.PlannedStart)
+	setIf(&st.PlannedEnd, u.PlannedEnd)
+	setIf(&st.DoneOn, u.DoneOn)
+	setIf(&st.Note, u.Note)
+	if u.DoneOn == nil && st.Status != Done {
+		st.DoneOn = calendar.Date{}
 	}
+	return st
+}
+
+func setIf[T any](dst, src *T) {
+	if src != nil {
+		*dst = *src
+	}
+}
+
+// UpdateStep is SaveStep of the members u gives, the others as stored (the
+// API), merged inside the transaction over the version u.Version names.
+func (s *Service) UpdateStep(ctx context.Context, tenantID int64, actor audit.Actor, u StepUpdate) (Step, error) {
+	return s.saveStep(ctx, tenantID, actor, u.N, u.Version, u.over)
+}
+
+// saveStep saves step n as change makes it from the stored one, if the
+// stored one is at version.
+func (s *Service) saveStep(ctx context.Context, tenantID int64, actor audit.Actor, n int, version int64, change func(old Step) Step) (Step, error) {
+	if n < 1 || n > len(Steps) {
+		var v apperr.Validation
+		v.Add("step", "field.range", map[string]any{"Min": 1, "Max": len(Steps)})
+		return Step{N: n}, v.Err()
+	}
+	var st Step
 	err := s.st.InRoadmapTx(ctx, func(tx Tx) error {
 		b, err := loadBoard(ctx, tx, tenantID)
 		if err != nil {
 			return err
 		}
-		old := b.Steps[st.N-1]
-		if old.Version != st.Version {
+		old := b.Steps[n-1]
+		st = change(old)
+		st.N, st.Version = n, version
+		if err := st.Validate(s.Today()); err != nil {
+			return err
+		}
+		if old.Version != version {
 			return apperr.ConflictStale()
 		}
 		if sameStep(old, st) {

@@ -44,7 +44,7 @@
 //     instance-wide.
 //   - Tx.xactLock: an advisory lock whose key names the tenant (the
 //     organisation lock, orglock.go; one unit's roster publications,
-//     rosterplan.go).
+//     rosterplan.go; one unit's task sheet, tasks.go).
 //   - DB.rekeyIfAsked: the one-time recomputation of every tenant's staff
 //     search keys after a change of org.SearchKey (search_rekey.go), asked
 //     for by a migration's job_runs row.

@@ -398,6 +398,22 @@ func (tx *Tx) writeTaskSystems(ctx context.Context, tenantID int64, t *tasks.She
 	return nil
 }
 
+// LockTaskSheet holds a unit's task sheet until the transaction ends.
+// SQLite's write transactions are serialised already (the write queue);
+// PostgreSQL takes a transaction-scoped advisory lock named for the tenant
+// and unit — not the unit's row, which staff moves share-lock — so that an
+// import reads the sheet only after any other import or task write of the
+// unit has committed.
+func (tx *Tx) LockTaskSheet(ctx context.Context, tenantID, unitID int64) error {
+	if tx.db.Engine != Postgres {
+		return nil
+	}
+	if err := tx.xactLock(ctx, fmt.Sprintf("telework.task_sheet.%d.%d", tenantID, unitID), false); err != nil {
+		return fmt.Errorf("store: lock the task sheet: %w", err)
+	}
+	return nil
+}
+
 // InsertSheetTask writes a new task at the end of its sheet with its systems.
 func (tx *Tx) InsertSheetTask(ctx context.Context, tenantID int64, t *tasks.SheetTask, at time.Time) error {
 	t.Version, t.UpdatedAt = 1, at

@@ -48,6 +48,11 @@ type Tx interface {
 	InsertTaskPlace(ctx context.Context, tenantID int64, p *WorkPlace, at time.Time) error
 	UpdateTaskPlaceRow(ctx context.Context, tenantID int64, p *WorkPlace, at time.Time) error
 	DeleteTaskPlace(ctx context.Context, tenantID, id int64) error
+	// LockTaskSheet holds the unit's sheet for the rest of the
+	// transaction: whatever plans against the sheet's tasks (an import)
+	// reads them after taking it, and every write of a task takes it, so
+	// none lands between that read and its writes.
+	LockTaskSheet(ctx context.Context, tenantID, unitID int64) error
 	InsertSheetTask(ctx context.Context, tenantID int64, t *SheetTask, at time.Time) error
 	UpdateSheetTaskRow(ctx context.Context, tenantID int64, t *SheetTask, at time.Time) error
 	DeleteSheetTask(ctx context.Context, tenantID, id int64) error
@@ -412,6 +417,11 @@ func (s *Service) CreateTask(ctx context.Context, tenantID int64, who *auth.Prin
 		t.Status, t.ProposedBy = Proposed, who.StaffID
 	}
 	return s.st.InTasksTx(ctx, func(tx Tx) error {
+		// An import of the sheet running now plans with this task or
+		// before it, not around it.
+		if err := tx.LockTaskSheet(ctx, tenantID, t.UnitID); err != nil {
+			return err
+		}
 		if err := checkRefs(ctx, tx, tenantID, t, nil); err != nil {
 			return err
 		}
@@ -515,6 +525,12 @@ func (s *Service) taskIn(ctx context.Context, tx Tx, tenantID int64, who *auth.P
 	}
 	if !read {
 		return nil, false, apperr.NotFoundErr("task")
+	}
+	// Not between an import's reading of the sheet and its writes: the
+	// write below then meets the import's versions (error.stale) instead
+	// of failing the whole import.
+	if err := tx.LockTaskSheet(ctx, tenantID, t.UnitID); err != nil {
+		return nil, false, err
 	}
 	return t, own, nil
 }

@@ -288,28 +288,25 @@ func (s *Service) ImportSheet(ctx context.Context, tenantID int64, who *auth.Pri
 		res.Problems = append(res.Problems, pr)
 		return res, nil
 	}
+	// The import plans inside its transaction, after taking the unit's
+	// sheet lock, against the sheet as it is then: two imports of one file
+	// at once (a double click, two nodes) do not both plan the same rows as
+	// new — the second finds the first's tasks unchanged. The counts and
+	// the audit entry are that plan's. A dry run reads the sheet as it is.
 	res.Encoding = tbl.Encoding
-	systems, err := s.st.FindInfoSystems(ctx, tenantID)
-	if err != nil {
-		return nil, err
-	}
-	byName := map[string]int64{}
-	for _, x := range systems {
-		byName[systemKey(x.Name)] = x.ID
-	}
-	current, err := s.st.FindSheetTasks(ctx, tenantID, unitID)
-	if err != nil {
-		return nil, err
-	}
-	cat := &lazyCatalogue{s: s, ctx: ctx, tenantID: tenantID}
-	planned, err := s.planSheet(ctx, tenantID, unitID, tbl, byName, current, cat, res)
-	if err != nil || len(res.Problems) > 0 {
-		return res, err
-	}
-	if err := checkStated(cat, res); err != nil || dryRun {
+	if dryRun {
+		_, err := s.planImport(ctx, s.st, tenantID, unitID, tbl, res)
 		return res, err
 	}
 	err = s.st.InTasksTx(ctx, func(tx Tx) error {
+		if err := tx.LockTaskSheet(ctx, tenantID, unitID); err != nil {
+			return err
+		}
+		res = &SheetImport{Encoding: tbl.Encoding}
+		planned, err := s.planImport(ctx, tx, tenantID, unitID, tbl, res)
+		if err != nil || len(res.Problems) > 0 {
+			return err // with a problem nothing is written
+		}
 		var names []string
 		for _, t := range planned {
 			if t.ID == 0 {
@@ -330,8 +327,31 @@ func (s *Service) ImportSheet(ctx context.Context, tenantID int64, who *auth.Pri
 	return res, nil
 }
 
+// planImport reads the catalogue's systems and the unit's tasks through r
+// and plans the file's rows against them (problems and warnings in res).
+func (s *Service) planImport(ctx context.Context, r Reader, tenantID, unitID int64, tbl *tabular.Table, res *SheetImport) ([]*SheetTask, error) {
+	systems, err := r.FindInfoSystems(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	byName := map[string]int64{}
+	for _, x := range systems {
+		byName[systemKey(x.Name)] = x.ID
+	}
+	current, err := r.FindSheetTasks(ctx, tenantID, unitID)
+	if err != nil {
+		return nil, err
+	}
+	cat := &lazyCatalogue{s: s, ctx: ctx, tenantID: tenantID}
+	planned, err := s.planSheet(ctx, r, tenantID, unitID, tbl, byName, current, cat, res)
+	if err != nil || len(res.Problems) > 0 {
+		return nil, err
+	}
+	return planned, checkStated(cat, res)
+}
+
 // planSheet turns the rows into the tasks to write, collecting problems.
-func (s *Service) planSheet(ctx context.Context, tenantID, unitID int64, tbl *tabular.Table, byName map[string]int64,
+func (s *Service) planSheet(ctx context.Context, rd Reader, tenantID, unitID int64, tbl *tabular.Table, byName map[string]int64,
 	existing []*SheetTask, cat *lazyCatalogue, res *SheetImport) ([]*SheetTask, error) {
 	if len(tbl.Rows) == 0 {
 		res.Problems = append(res.Problems, SheetProblem{Key: "tasks.import.empty"})
@@ -383,7 +403,7 @@ func (s *Service) planSheet(ctx context.Context, tenantID, unitID int64, tbl *ta
 		named[n] = append(named[n], t)
 	}
 	staffByNo := map[string][2]int64{} // staff number → (id, unit)
-	units, err := s.st.FindUnits(ctx, tenantID)
+	units, err := rd.FindUnits(ctx, tenantID)
 	if err != nil {
 		return nil, err
 	}

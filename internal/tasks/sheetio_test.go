@@ -2,11 +2,15 @@ package tasks_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/text/encoding/japanese"
 
+	"telework/internal/auth"
 	"telework/internal/calendar"
 	"telework/internal/org"
 	"telework/internal/store"
@@ -352,6 +356,82 @@ func TestSheetStatedIsAtHome(t *testing.T) {
 				t.Log(w.Line, w.Message("ja"))
 			}
 			t.Fatalf("warnings: %d", len(res.Warnings))
+		}
+	})
+}
+
+// slowSheet widens the window between reading a unit's tasks and writing
+// the plan made from them, wherever the service reads them.
+type slowSheet struct{ *store.DB }
+
+const sheetReadPause = 60 * time.Millisecond
+
+func (s slowSheet) FindSheetTasks(ctx context.Context, tenantID, unitID int64) ([]*tasks.SheetTask, error) {
+	defer time.Sleep(sheetReadPause)
+	return s.DB.FindSheetTasks(ctx, tenantID, unitID)
+}
+
+func (s slowSheet) InTasksTx(ctx context.Context, fn func(tasks.Tx) error) error {
+	return s.DB.InTasksTx(ctx, func(tx tasks.Tx) error { return fn(slowSheetTx{tx}) })
+}
+
+type slowSheetTx struct{ tasks.Tx }
+
+func (s slowSheetTx) FindSheetTasks(ctx context.Context, tenantID, unitID int64) ([]*tasks.SheetTask, error) {
+	defer time.Sleep(sheetReadPause)
+	return s.Tx.FindSheetTasks(ctx, tenantID, unitID)
+}
+
+// Importing one file several times at once (a double click, two nodes)
+// adds its tasks once: each import plans inside its transaction against
+// the sheet as the imports before it left it (an outside review found 60
+// rows for 30 on PostgreSQL and 120 on SQLite from four imports at once).
+func TestSheetImportConcurrent(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		svc := tasks.NewService(slowSheet{db}, db.Now)
+		const rows, imports = 30, 4
+		csv := "業務名,処理の内容,処理の時期,使用システム,紙の原本,電話,年間時間\n"
+		for k := range rows {
+			csv += fmt.Sprintf("同時取込業務%d,処理%d,毎月,,なし,,10\n", k, k)
+		}
+		start := make(chan struct{})
+		results := make([]*tasks.SheetImport, imports)
+		errs := make([]error, imports)
+		var wg sync.WaitGroup
+		for i := range imports {
+			who := []*auth.Principal{f.boss, f.hr}[i%2]
+			wg.Go(func() {
+				<-start
+				results[i], errs[i] = svc.ImportSheet(ctx, f.a.ID, who, f.sect.ID, []byte(csv), false)
+			})
+		}
+		close(start)
+		wg.Wait()
+		created := 0
+		for i, res := range results {
+			if errs[i] != nil {
+				t.Fatalf("import %d: %v", i, errs[i])
+			}
+			if len(res.Problems) > 0 || res.Updated != 0 || res.Created+res.Unchanged != rows {
+				t.Errorf("import %d: %+v", i, res)
+			}
+			created += res.Created
+		}
+		if created != rows {
+			t.Errorf("the imports say they created %d tasks, want %d", created, rows)
+		}
+		list, err := f.svc.Sheet(ctx, f.a.ID, f.boss, f.sect.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]int{}
+		for _, x := range list {
+			seen[x.Name+"/"+x.Content]++
+		}
+		if len(list) != rows || len(seen) != rows {
+			t.Errorf("%d tasks on the sheet for %d (業務名, 処理の内容) pairs, want %d", len(list), len(seen), rows)
 		}
 	})
 }

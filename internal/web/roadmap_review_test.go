@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -83,6 +84,77 @@ func TestRoadmapReviewFindings(t *testing.T) {
 		defer func() { db.Now = time.Now }()
 		if res := w.do("GET", "/roadmap/print", nil, w.session(t, "hr")); !strings.Contains(res.body, "の見直しはまだ記録されていません(予定日を過ぎています)") || strings.Contains(res.body, "次回は") {
 			t.Errorf("print after the date does not say it is overdue: %d", res.code)
+		}
+	})
+}
+
+// TestRoadmapStepPartialSave (review r39): a member left out of POST
+// /api/v1/roadmap/steps keeps the stored value; one sent replaces it ([],
+// null and "" clear). {"step":2,"status":"done","version":1} wiped the
+// step's owners, dates and note. The done date is today only when the step
+// becomes done without one; it goes when the step is no longer done.
+func TestRoadmapStepPartialSave(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		type step struct {
+			Owners                           []string
+			Status                           string
+			PlannedStart, PlannedEnd, DoneOn string
+			Note                             string
+			Version                          int64
+		}
+		today := calendar.DateOf(db.Now())
+		earlier := today.AddDays(-3).String()
+		w := newWorld(t, db)
+		hr := w.session(t, "hr")
+		var got step
+		save := func(body string) {
+			t.Helper()
+			res := w.call("POST", "/api/v1/roadmap/steps", fmt.Sprintf(body, got.Version), "", "Cookie", hr.Name+"="+hr.Value)
+			if res.code != http.StatusOK {
+				t.Fatalf("%s: %d %s", body, res.code, res.body)
+			}
+			var j struct {
+				Owners       []string
+				Status       string
+				PlannedStart string `json:"planned_start"`
+				PlannedEnd   string `json:"planned_end"`
+				DoneOn       string `json:"done_on"`
+				Note         string
+				Version      int64
+			}
+			if err := json.Unmarshal([]byte(res.body), &j); err != nil {
+				t.Fatal(err)
+			}
+			got = step{j.Owners, j.Status, j.PlannedStart, j.PlannedEnd, j.DoneOn, j.Note, j.Version}
+		}
+		save(`{"step":2,"owners":["head","cio"],"status":"in_progress","planned_start":"2026-04-01","planned_end":"2026-09-30","note":"試行の準備","version":%d}`)
+		for _, c := range []struct {
+			body string
+			want step
+		}{
+			// The reviewer's request: only the status.
+			{`{"step":2,"status":"done","version":%d}`, step{[]string{"head", "cio"}, "done", "2026-04-01", "2026-09-30", today.String(), "試行の準備", 2}},
+			{`{"step":2,"done_on":"` + earlier + `","version":%d}`, step{[]string{"head", "cio"}, "done", "2026-04-01", "2026-09-30", earlier, "試行の準備", 3}},
+			// A done step keeps its date through other changes.
+			{`{"step":2,"note":"完了報告済","version":%d}`, step{[]string{"head", "cio"}, "done", "2026-04-01", "2026-09-30", earlier, "完了報告済", 4}},
+			{`{"step":2,"owners":[],"planned_start":"","version":%d}`, step{[]string{}, "done", "", "2026-09-30", earlier, "完了報告済", 5}},
+			{`{"step":2,"owners":["business"],"version":%d}`, step{[]string{"business"}, "done", "", "2026-09-30", earlier, "完了報告済", 6}},
+			{`{"step":2,"owners":null,"note":null,"planned_end":null,"version":%d}`, step{[]string{}, "done", "", "", earlier, "", 7}},
+			// Back to in progress: the done date goes with the status.
+			{`{"step":2,"status":"in_progress","note":"やり直し","version":%d}`, step{[]string{}, "in_progress", "", "", "", "やり直し", 8}},
+			// Nothing sent, nothing changed: no new version.
+			{`{"step":2,"version":%d}`, step{[]string{}, "in_progress", "", "", "", "やり直し", 8}},
+		} {
+			save(c.body)
+			if fmt.Sprint(got) != fmt.Sprint(c.want) {
+				t.Errorf("%s:\n got %+v\nwant %+v", c.body, got, c.want)
+			}
+		}
+		// A done date on a step not done is still refused, naming it.
+		res := w.call("POST", "/api/v1/roadmap/steps", fmt.Sprintf(`{"step":2,"done_on":"%s","version":%d}`, earlier, got.Version), "",
+			"Cookie", hr.Name+"="+hr.Value)
+		if res.code != http.StatusUnprocessableEntity || !strings.Contains(res.body, `"done_on"`) {
+			t.Errorf("done_on on a step in progress: %d %s", res.code, res.body)
 		}
 	})
 }
