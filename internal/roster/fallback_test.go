@@ -205,22 +205,76 @@ func TestMeanSearchRangeAndIncumbent(t *testing.T) {
 	}
 }
 
-// At the same violation cost the descent also lowers the objective (the
-// share reference's fair band, wishes): on an A/B section of 20 staff × 62
-// days (the /roster page's shape; V = 116) the greedy plan's objective used
-// to be 216, against 92 for the plan the exact violation search found, and
-// the lexicographic phase could not close the gap within 1 s.
+// The violation phase's first plan — the surrogate's day cohorts, greedy
+// cells and the descent, no LP — at the least violation cost known, and with
+// an objective the lexicographic phase can start from:
+//   - at the same violation cost the descent also lowers the objective (the
+//     share reference's fair band, wishes): on an A/B section of 20 staff ×
+//     62 days (the /roster page's shape; V = 116) the greedy plan's objective
+//     used to be 216, against 92 for the plan the exact violation search
+//     found, and the lexicographic phase could not close the gap within 1 s;
+//   - on the outside review's 60 × 20 A/B/C section (large005; least V = 79
+//     by HiGHS, objective 1916 at it) the surrogate sees that cohort A, one
+//     person and one counter holder short on 2026-05-21, is staffed by one
+//     outsider (TestViolationScoreCallsInOutsiders). It was V = 85, and
+//     1–2 s runs answered 85.
 func TestGreedyViolationPlanObjective(t *testing.T) {
-	in := loadTestdata(t, "infeasible-ab-s20-d62.json")
-	pb, err := in.compile()
-	if err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		file          string
+		wantV, maxObj int64
+	}{
+		{"infeasible-ab-s20-d62.json", 116, 92},
+		{"infeasible-abc-s60-d20.json", 79, 2000},
+	} {
+		in := loadTestdata(t, tc.file)
+		pb, err := in.compile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		far := time.Now().Add(time.Hour)
+		x, h := pb.greedyViolationPlan(pb.violationCohorts(far), far)
+		ev := pb.evaluate(x, h)
+		if ev.vcost.Cmp(big.NewRat(tc.wantV, 1)) != 0 || ev.objective.Cmp(big.NewRat(tc.maxObj, 1)) > 0 {
+			t.Errorf("%s: greedy plan V = %s, objective %s (day cohorts %v); want V = %d and objective at most %d",
+				tc.file, ev.vcost.RatString(), ev.objective.RatString(), h, tc.wantV, tc.maxObj)
+		}
 	}
-	far := time.Now().Add(time.Hour)
-	x, h := pb.greedyViolationPlan(pb.violationCohorts(far), far)
-	ev := pb.evaluate(x, h)
-	if ev.vcost.Cmp(big.NewRat(116, 1)) != 0 || ev.objective.Cmp(big.NewRat(92, 1)) > 0 {
-		t.Errorf("greedy plan V = %s, objective %s; want V = 116 and objective at most 92",
-			ev.vcost.RatString(), ev.objective.RatString())
+}
+
+// The violation phase's surrogate prices a day's cohort at the cheapest way
+// to staff it: a person of another cohort on site costs one cohort unit and
+// fills the head count and every duty they hold at once. It used to price
+// each shortfall apart at the cheaper of its own rate and the cohort's, so a
+// day short of one person and one counter holder cost two units where one
+// outsider with the counter duty does it for one.
+func TestViolationScoreCallsInOutsiders(t *testing.T) {
+	const head = `{"schema":"roster-instance/1","name":"t","cohorts":{"names":["A","B"],"neverMeet":true},"targetReduction":null,
+		"days":["2026-06-01"],"maxTelePerWeek":null,"previousPlan":null,"duties":[{"id":"counter","minOnsite":[1]}],
+		"minOnsite":[2],`
+	for _, tc := range []struct {
+		name, rest string
+		want       float64 // the surrogate with day 1 given to A
+	}{
+		{"one outsider fills both", `"staff":[{"id":"a1","cohort":"A"},{"id":"b1","cohort":"B","qualifications":["counter"]},{"id":"b2","cohort":"B"}]}`, 10},
+		{"no outsider holds the duty", `"staff":[{"id":"a1","cohort":"A"},{"id":"b1","cohort":"B"},{"id":"b2","cohort":"B"}]}`, 20},
+		{"the cohort unit dearer than both", `"staff":[{"id":"a1","cohort":"A"},{"id":"b1","cohort":"B","qualifications":["counter"]}],
+			"violationWeights":{"cohort":25}}`, 20},
+		{"outsiders on leave", `"staff":[{"id":"a1","cohort":"A"},{"id":"b1","cohort":"B","qualifications":["counter"]}],
+			"leave":{"b1":["2026-06-01"]}}`, 20},
+		{"the cohort staffs it", `"staff":[{"id":"a1","cohort":"A","qualifications":["counter"]},{"id":"a2","cohort":"A"}]}`, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in, err := ParseInstance([]byte(head + tc.rest))
+			if err != nil {
+				t.Fatal(err)
+			}
+			pb, err := in.compile()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := pb.violationScore()([]int{0}); got != tc.want {
+				t.Errorf("surrogate %v, want %v", got, tc.want)
+			}
+		})
 	}
 }

@@ -317,12 +317,55 @@ func (pb *problem) violationScore() func(coh []int) float64 {
 					}
 				}
 			}
-			short := float64(max(0, pb.minOnsite[d]-n))
-			v := short * min(wMin, wCoh)
+			short := max(0, pb.minOnsite[d]-n)
+			shortK := make([]int, len(duty))
 			for k := range duty {
-				v += float64(max(0, pb.dutyMin[k][d]-duty[k])) * min(wDuty, wCoh)
+				shortK[k] = max(0, pb.dutyMin[k][d]-duty[k])
 			}
-			dayCost[d][c] = v
+			// People of other cohorts on site: each costs one cohort
+			// unit and covers the head count and every duty they hold
+			// at once, so one of them can be cheaper than the two
+			// shortfalls it fills (pricing each shortfall apart at the
+			// cheaper of the two rates missed that, and a 60 × 21 A/B/C
+			// section whose small cohort lacks one person and one
+			// counter holder on a day kept V = 85 against 79).
+			// Greedily, while someone fills more than they cost.
+			used := make([]bool, pb.N)
+			for {
+				best, bestGain := -1, wCoh
+				for p := 0; p < pb.N; p++ {
+					if used[p] || pb.cohortOf[p] == c || pb.leave[p][d] {
+						continue
+					}
+					g := 0.0
+					if short > 0 {
+						g += wMin
+					}
+					for k := range shortK {
+						if shortK[k] > 0 && pb.quals[p][k] {
+							g += wDuty
+						}
+					}
+					if g > bestGain+1e-9 {
+						best, bestGain = p, g
+					}
+				}
+				if best < 0 {
+					break
+				}
+				used[best] = true
+				short = max(0, short-1)
+				for k := range shortK {
+					if pb.quals[best][k] {
+						shortK[k] = max(0, shortK[k]-1)
+					}
+				}
+				dayCost[d][c] += wCoh
+			}
+			dayCost[d][c] += float64(short) * wMin
+			for k := range shortK {
+				dayCost[d][c] += float64(shortK[k]) * wDuty
+			}
 		}
 	}
 	return func(coh []int) float64 {

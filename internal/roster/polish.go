@@ -17,7 +17,7 @@ import (
 // With cohorts that never meet, when no cell move is left the pass changes
 // day cohorts too (cohortSweep): one day goes to another cohort, or two days
 // of different cohorts trade theirs, with the people of the cohorts moved
-// along (see there). The searches before it hold the day cohorts of the plan
+// along and their days re-spread within the touched weeks (see there). The searches before it hold the day cohorts of the plan
 // they start from for long stretches (the mean reference's fixed-cohort
 // decomposition above all), and a plan one cohort change away from a much
 // better one was returned as it was (issue 15: a 73 × 21 A/B/C section at
@@ -36,6 +36,11 @@ import (
 // evaluation.
 func (pb *problem) polish(x [][]int8, coh []int, ev evaluation, deadline time.Time) ([][]int8, []int, evaluation) {
 	if pb.N == 0 || pb.D == 0 || !time.Now().Before(deadline) {
+		return x, coh, ev
+	}
+	if ev.vcost.Sign() == 0 && ev.objective.Sign() == 0 {
+		// Nothing is below 0: a whole pass (a tenth of a second on 64 × 21
+		// with cohorts) only delayed the proof that followed.
 		return x, coh, ev
 	}
 	ps := newPolisher(pb, x, coh)
@@ -328,12 +333,19 @@ func (cm *compound) setCoh(d, c int) {
 	cm.units, cm.dv = cm.units+u, cm.dv+v
 }
 
-// undo restores the cells and the day cohorts as they were.
-func (cm *compound) undo() {
-	for i := len(cm.cells) - 1; i >= 0; i-- {
+// undoTo undoes the cell changes after the first n (the running change is
+// the caller's to restore).
+func (cm *compound) undoTo(n int) {
+	for i := len(cm.cells) - 1; i >= n; i-- {
 		c := cm.cells[i]
 		cm.ps.cell(c[0], c[1], -c[2])
 	}
+	cm.cells = cm.cells[:n]
+}
+
+// undo restores the cells and the day cohorts as they were.
+func (cm *compound) undo() {
+	cm.undoTo(0)
 	for i := len(cm.cohs) - 1; i >= 0; i-- {
 		cm.ps.coh[cm.cohs[i][0]] = cm.cohs[i][1]
 	}
@@ -364,8 +376,13 @@ func (ps *polisher) short(d int) int {
 
 // cover brings people of day d's cohort (at home that day) on site while the
 // day lacks anyone: the one covering most missing units first, then the one
-// it costs least (objective and own fairness).
-func (ps *polisher) cover(cm *compound, d int) {
+// it costs least (objective and own fairness). When the cohort has no one
+// left and the plan already breaks a constraint (outsiders), someone of
+// another cohort comes in while they fill more than they cost: one cohort
+// unit against the head count and every duty they hold (a 60 × 21 A/B/C
+// section whose small cohort lacks one person and one counter holder on a
+// day: one outsider with the counter duty costs 10, the two shortfalls 20).
+func (ps *polisher) cover(cm *compound, d int, outsiders bool) {
 	pb := ps.pb
 	for {
 		if ps.short(d) == 0 {
@@ -393,10 +410,145 @@ func (ps *polisher) cover(cm *compound, d int) {
 				best, bestGain, bestCost = q, gain, cost
 			}
 		}
+		if best < 0 && outsiders {
+			best = ps.outsider(d)
+		}
 		if best < 0 {
 			return
 		}
 		cm.cell(best, d, 1)
+	}
+}
+
+// outsider is the person of another cohort than day d's, at home that day,
+// whose coming in fills the most of the day's shortfalls by weight, when that
+// is more than the cohort unit they cost; −1 when no one does.
+func (ps *polisher) outsider(d int) int {
+	pb := ps.pb
+	best, bestGain := -1, ps.wCoh+1e-9
+	for q := 0; q < pb.N; q++ {
+		if ps.x[q][d] != mTele || pb.cohortOf[q] == ps.coh[d] {
+			continue
+		}
+		gain := 0.0
+		if ps.cov.day[d] < pb.minOnsite[d] {
+			gain += ps.wMin
+		}
+		for k := range pb.dutyMin {
+			if pb.quals[q][k] && ps.cov.duty[k][d] < pb.dutyMin[k][d] {
+				gain += ps.wDuty
+			}
+		}
+		if gain > bestGain {
+			best, bestGain = q, gain
+		}
+	}
+	return best
+}
+
+// respread settles, within the weeks of the given days, the people a
+// day-cohort move left out of balance: those whose weekly cap it broke in
+// such a week and, for a day that went to another cohort (invite), that
+// cohort's people at home on it. Each in turn takes the best of their single
+// cells and trades of two of their days in the week, as long as one improves
+// (by the move's running change: broken units then objective on a plan that
+// keeps every constraint, else violation cost then objective; fairness of the
+// person alone, the whole move being scored over everyone after). A day that
+// goes to another cohort sends that cohort's people home and leaves the new
+// cohort's people at home on it: the weekly cap then breaks for the first and
+// stays broken for the second, though both only need their on-site days
+// re-spread within the week (a 60 × 20 A/B/C section: V 85 → 79 takes a
+// cohort change and that re-spread; each alone is worse). Everyone else is
+// left to the cell moves of the next pass: re-spreading every person of the
+// cohorts involved made each move several times dearer.
+func (ps *polisher) respread(cm *compound, feasible, invite bool, days ...int) {
+	pb := ps.pb
+	var weeks [][]int // the days of each touched week
+	for w := 0; w < pb.nWeeks; w++ {
+		var ds []int
+		touched := false
+		for d := 0; d < pb.D; d++ {
+			if pb.week[d] == w {
+				ds = append(ds, d)
+				touched = touched || slices.Contains(days, d)
+			}
+		}
+		if touched {
+			weeks = append(weeks, ds)
+		}
+	}
+	// unsettled: p's weekly cap is broken in the week of ds, or p was
+	// invited to one of the days.
+	unsettled := func(p int, ds []int) bool {
+		if pb.cap >= 0 && ps.tele[p][pb.week[ds[0]]] > pb.cap {
+			return true
+		}
+		for _, d := range days {
+			if invite && pb.week[d] == pb.week[ds[0]] && ps.x[p][d] == mTele && pb.cohortOf[p] == ps.coh[d] {
+				return true
+			}
+		}
+		return false
+	}
+	flip := func(p, d int) {
+		if ps.x[p][d] == mOnsite {
+			cm.cell(p, d, -1)
+		} else {
+			cm.cell(p, d, 1)
+		}
+	}
+	// try makes the cells' changes, returns the change of (units, V,
+	// objective with p's fairness) and undoes them.
+	try := func(p int, cells ...int) (int, float64, float64) {
+		n, units, dv, dobj := len(cm.cells), cm.units, cm.dv, cm.dobj
+		f0 := ps.fairOf(p, ps.teleN[p], ps.T)
+		for _, d := range cells {
+			flip(p, d)
+		}
+		du, ddv := cm.units-units, cm.dv-dv
+		ddobj := cm.dobj - dobj + ps.wF*(ps.fairOf(p, ps.teleN[p], ps.T)-f0)
+		cm.undoTo(n)
+		cm.units, cm.dv, cm.dobj = units, dv, dobj
+		return du, ddv, ddobj
+	}
+	better := func(u int, dv, dobj float64, bu int, bdv, bdobj float64) bool {
+		if feasible {
+			return u < bu || (u == bu && dobj < bdobj-1e-9)
+		}
+		return dv < bdv-1e-9 || (dv <= bdv+1e-9 && dobj < bdobj-1e-9)
+	}
+	for p := 0; p < pb.N; p++ {
+		for _, ds := range weeks {
+			if !unsettled(p, ds) {
+				continue
+			}
+			for round := 0; round < len(ds); round++ {
+				var best []int
+				bu, bdv, bdobj := 0, 0.0, 0.0
+				consider := func(cells ...int) {
+					if u, dv, dobj := try(p, cells...); better(u, dv, dobj, bu, bdv, bdobj) {
+						best, bu, bdv, bdobj = cells, u, dv, dobj
+					}
+				}
+				for i, d1 := range ds {
+					if ps.x[p][d1] == mLeave {
+						continue
+					}
+					consider(d1)
+					for _, d2 := range ds[i+1:] {
+						if m := ps.x[p][d2]; m != mLeave && m != ps.x[p][d1] {
+							consider(d1, d2)
+						}
+					}
+				}
+				if best == nil {
+					break
+				}
+				for _, d := range best {
+					flip(p, d)
+				}
+			}
+		}
 	}
 }
 
@@ -412,9 +564,14 @@ func (ps *polisher) cover(cm *compound, d int) {
 //     count, and the cohorts' days move between weeks (the weekly cap) and
 //     between days of other minimums; then cover on both days.
 //
-// Each move is scored whole (cells, cohort units, fairness over everyone)
-// and undone when it does not improve; the single-cell and trading moves of
-// the next pass then settle the people it moved.
+// Before it is scored, each move re-spreads the on-site days of the people
+// it left out of balance within the touched weeks (respread), and on a plan
+// that already breaks a constraint cover may call in someone of another
+// cohort. Each move is then scored whole (cells, cohort units, fairness over
+// everyone) and undone when it does not improve; the single-cell and trading
+// moves of the next pass then settle the rest. Without the re-spread a
+// cohort change that only pays once its people's days move within the week
+// was scored on the broken weekly caps it leaves, and never kept.
 func (ps *polisher) cohortSweep(feasible bool, deadline time.Time) int {
 	pb := ps.pb
 	kept := 0
@@ -448,7 +605,8 @@ func (ps *polisher) cohortSweep(feasible bool, deadline time.Time) int {
 					cm.cell(p, d, -1)
 				}
 			}
-			ps.cover(cm, d)
+			ps.cover(cm, d, !feasible)
+			ps.respread(cm, feasible, true, d)
 			finish(cm)
 		}
 	}
@@ -480,8 +638,9 @@ func (ps *polisher) cohortSweep(feasible bool, deadline time.Time) int {
 					cm.cell(p, d2, -1)
 				}
 			}
-			ps.cover(cm, d1)
-			ps.cover(cm, d2)
+			ps.cover(cm, d1, !feasible)
+			ps.cover(cm, d2, !feasible)
+			ps.respread(cm, feasible, false, d1, d2)
 			finish(cm)
 		}
 	}
