@@ -74,7 +74,7 @@ var Figures = []struct {
 	{5, 4, "図表5 （参考）説明会での説明項目例", "Fig. 5 Items to explain at briefing sessions"},
 	{8, 6, "図表8 他団体の取組確認ポイント", "Fig. 8 Points to check in other authorities' practice"},
 	{9, 6, "図表9 （参考）現状把握すべき項目と検討事項例", "Fig. 9 Items to survey and points to consider"},
-	{12, 10, "図表12 制度・ルールに関する見直し検討項目(例)", "Fig. 12 Items to review in the rules"},
+	{12, 10, "図表12 本格実施・中長期の展望検討", "Fig. 12 Full implementation and the medium- to long-term outlook"},
 }
 
 // Items lists every checklist item.
@@ -123,11 +123,11 @@ var Items = []Item{
 	{"f9.security.rules", 9, 6, "セキュリティルール", "Security rules", "情報・ファイルの取り扱い、資料や紙・データの持ち出しの可否と方法等", "Handling of information and files; whether and how documents and data may be taken out"},
 	{"f9.voice.needs", 9, 6, "職員の意見", "Staff views", "テレワーク勤務へのニーズや課題・不安等", "Needs, issues and worries about telework"},
 	// 図表12 (Step 10)
-	{"f12.scope", 12, 10, "制度・ルールに関する見直し検討項目", "Review of the rules", "テレワーク対象者、対象部門、実施形態は適切か", "Are the people, divisions and modes covered appropriate?"},
-	{"f12.ict", 12, 10, "制度・ルールに関する見直し検討項目", "Review of the rules", "利用可能端末、ID数等のICT環境は十分か", "Is the ICT environment (devices, number of IDs …) sufficient?"},
-	{"f12.security", 12, 10, "制度・ルールに関する見直し検討項目", "Review of the rules", "アクセス可能な情報の範囲や情報セキュリティは適切か（インターネット接続系のみ→LGWAN系への拡大等）", "Are the information reachable and its security appropriate (from the internet segment only to LGWAN …)?"},
-	{"f12.promote", 12, 10, "制度・ルールに関する見直し検討項目", "Review of the rules", "課題を踏まえた更なる利用促進策はあるか（申請方法の簡略化／利用時間の柔軟化／幹部や管理職の意識醸成）", "Are there further measures to promote use (simpler applications, flexible hours, awareness of executives and managers)?"},
-	{"f12.improve", 12, 10, "制度・ルールに関する見直し検討項目", "Review of the rules", "業務面、労務管理面での改善策はあるか（進捗管理の工夫／コミュニケーションツールの導入 等）", "Are there improvements in work and labour management (progress tracking, communication tools …)?"},
+	{"f12.scope", 12, 10, "制度・ルールに関する見直し検討項目(例)", "Items to review in the rules (examples)", "テレワーク対象者、対象部門、実施形態は適切か", "Are the people, divisions and modes covered appropriate?"},
+	{"f12.ict", 12, 10, "制度・ルールに関する見直し検討項目(例)", "Items to review in the rules (examples)", "利用可能端末、ID数等のICT環境は十分か", "Is the ICT environment (devices, number of IDs …) sufficient?"},
+	{"f12.security", 12, 10, "制度・ルールに関する見直し検討項目(例)", "Items to review in the rules (examples)", "アクセス可能な情報の範囲や情報セキュリティは適切か（インターネット接続系のみ→LGWAN系への拡大等）", "Are the information reachable and its security appropriate (from the internet segment only to LGWAN …)?"},
+	{"f12.promote", 12, 10, "制度・ルールに関する見直し検討項目(例)", "Items to review in the rules (examples)", "課題を踏まえた更なる利用促進策はあるか（申請方法の簡略化／利用時間の柔軟化／幹部や管理職の意識醸成）", "Are there further measures to promote use (simpler applications, flexible hours, awareness of executives and managers)?"},
+	{"f12.improve", 12, 10, "制度・ルールに関する見直し検討項目(例)", "Items to review in the rules (examples)", "業務面、労務管理面での改善策はあるか（進捗管理の工夫／コミュニケーションツールの導入 等）", "Are there improvements in work and labour management (progress tracking, communication tools …)?"},
 }
 
 // ItemByCode finds a checklist item.
