@@ -57,7 +57,7 @@ func (s *API) approvalRoutes() []route.Route {
 				Summary: "Open one of your notifications: marks it read and returns it"}},
 		{Method: "POST", Pattern: "/api/v1/notifications/read", Rule: route.Directory, Handler: s.apiMarkRead,
 			API: &route.Op{ID: "markNotificationsRead", Tag: "notifications", Body: "NotificationsRead", Resp: "UnreadCount",
-				Summary: "Mark your notifications read (ids[], or all when empty)"}},
+				Summary: "Mark your notifications read: ids[] (all when empty), none newer than up_to_id (send the newest id you listed; absent: no bound)"}},
 	}
 }
 
@@ -339,17 +339,22 @@ func (s *API) apiNotificationBy(w http.ResponseWriter, r *http.Request, get func
 
 type readInput struct {
 	IDs []int64 `json:"ids"`
+	// UpToID: none newer than this (the newest the client listed); 0 or
+	// absent: no bound, as before it existed.
+	UpToID int64 `json:"up_to_id"`
 }
+
+var readLabels = map[string]string{"ids": "fieldname.notification_ids", "up_to_id": "fieldname.notification_up_to_id"}
 
 func (s *API) apiMarkRead(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	var in readInput
 	if err := optionalJSON(r, &in); err != nil {
-		s.apiFail(w, r, apperr.Labelled(err, map[string]string{"ids": "fieldname.notification_ids"}))
+		s.apiFail(w, r, apperr.Labelled(err, readLabels))
 		return
 	}
-	if _, err := s.svc.Notify.MarkRead(r.Context(), p.TenantID, p, in.IDs); err != nil {
-		s.apiFail(w, r, err)
+	if _, err := s.svc.Notify.MarkReadUpTo(r.Context(), p.TenantID, p, in.IDs, in.UpToID); err != nil {
+		s.apiFail(w, r, apperr.Labelled(err, readLabels))
 		return
 	}
 	n, err := s.svc.Notify.Unread(r.Context(), p.TenantID, p)

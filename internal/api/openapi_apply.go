@@ -134,7 +134,9 @@ func applySchemas() map[string]any {
 			"items": arr(ref("Notification")), "next_cursor": str("pass as ?cursor= for the next page"),
 			"total":  map[string]any{"type": "integer", "description": "how many notifications match (unread ones with ?unread=true), over all pages"},
 			"unread": map[string]any{"type": "integer", "description": "unread count (the header badge)"}}),
-		"NotificationsRead": obj(nil, map[string]any{"ids": arr(integer("notification"))}),
-		"UnreadCount":       obj([]string{"unread"}, map[string]any{"unread": map[string]any{"type": "integer"}}),
+		"NotificationsRead": obj(nil, map[string]any{"ids": arr(integer("notification")),
+			"up_to_id": map[string]any{"type": "integer", "format": "int64", "minimum": 0,
+				"description": "mark none newer than this id: send the newest id you listed (the first item of the list's first page), so that a notification arriving after you listed stays unread. Absent or 0: no bound (every notification, as before this field existed)"}}),
+		"UnreadCount": obj([]string{"unread"}, map[string]any{"unread": map[string]any{"type": "integer"}}),
 	}
 }

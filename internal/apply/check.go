@@ -14,7 +14,10 @@ import (
 // env is what a check needs besides the application: the applicant, the
 // organisation, the calendar and the policy in force.
 type env struct {
-	staff  *org.Staff
+	staff *org.Staff
+	// chain is the person's unit and those above it, nearest first: the
+	// tree below is built of it.
+	chain  []*org.Unit
 	tree   *org.Tree
 	person policy.Person
 	cal    *calendar.Calendar
@@ -27,6 +30,7 @@ type env struct {
 	// findings.
 	first, second int64
 	routeErr      error
+	settings      Settings
 	headNames     map[int64]string
 	absent        map[int64][]int64
 	planFs        []policy.Finding
@@ -43,6 +47,7 @@ func (s *Service) withRoute(ctx context.Context, tenantID int64, e *env) error {
 	if err != nil {
 		return err
 	}
+	e.settings = set
 	e.first, e.second, e.routeErr = Route(e.tree, heads, e.staff.ID, e.staff.UnitID, set)
 	e.headNames = map[int64]string{}
 	for _, h := range heads {
@@ -157,7 +162,7 @@ func (s *Service) loadEnv(ctx context.Context, tenantID, staffID int64, from, to
 	if err != nil {
 		return nil, err
 	}
-	return &env{staff: st, tree: tr, person: policy.PersonOf(tr, st, facts), cal: cal, vers: vers, overrides: ovs}, nil
+	return &env{staff: st, chain: units, tree: tr, person: policy.PersonOf(tr, st, facts), cal: cal, vers: vers, overrides: ovs}, nil
 }
 
 // describe fills the joined fields of a new application: the applicant's

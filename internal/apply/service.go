@@ -86,6 +86,13 @@ type Tx interface {
 	// FindUnits reads the tenant's units in the transaction (the tree a
 	// decision is judged on, read under HoldOrganisation).
 	FindUnits(ctx context.Context, tenantID int64) ([]*org.Unit, error)
+	// FindStaffByID, FindUnitChain and FindApplyHeads read the applicant,
+	// their unit with those above it and those units' heads in the
+	// transaction: a submission is checked and routed on them as they are
+	// at its commit (under HoldOrganisation), not as read before it.
+	FindStaffByID(ctx context.Context, tenantID, id int64) (*org.Staff, error)
+	FindUnitChain(ctx context.Context, tenantID, unitID int64) ([]*org.Unit, error)
+	FindApplyHeads(ctx context.Context, tenantID int64, unitIDs []int64) ([]Head, error)
 	FindApplication(ctx context.Context, tenantID, id int64) (*Application, error)
 	TeleworkReader
 	PersonalDeviceReader

@@ -209,12 +209,21 @@ func (s *Service) Preview(ctx context.Context, tenantID int64, who *auth.Princip
 // error with the findings otherwise, and nothing is written). A draft is
 // checked too and keeps its findings, errors included, for the form.
 func (s *Service) Create(ctx context.Context, tenantID int64, who *auth.Principal, r Request) (*Result, error) {
+	return onCurrentOrganisation(func() (*Result, error) { return s.create(ctx, tenantID, who, r) })
+}
+
+// create is one attempt of Create: errOrgChanged when the applicant or
+// their organisation changed after prepare read them.
+func (s *Service) create(ctx context.Context, tenantID int64, who *auth.Principal, r Request) (*Result, error) {
 	e, days, skipped, err := s.prepare(ctx, tenantID, who, &r)
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{Skipped: skipped}
 	err = s.st.InApplyTx(ctx, func(tx Tx) error {
+		if err := s.recheck(ctx, tx, tenantID, e, r.Submit); err != nil {
+			return err
+		}
 		if err := tx.LockApplicant(ctx, tenantID, who.StaffID); err != nil {
 			return err
 		}
@@ -410,12 +419,20 @@ func idStr(id int64) string { return strconv.FormatInt(id, 10) }
 // edit was made on (0: none named); another edit or action since then is
 // the state error of a conditional write, as every other action's.
 func (s *Service) Update(ctx context.Context, tenantID int64, who *auth.Principal, id int64, r Request, version int64) (*Result, error) {
+	return onCurrentOrganisation(func() (*Result, error) { return s.update(ctx, tenantID, who, id, r, version) })
+}
+
+// update is one attempt of Update (see create).
+func (s *Service) update(ctx context.Context, tenantID int64, who *auth.Principal, id int64, r Request, version int64) (*Result, error) {
 	e, days, skipped, err := s.prepare(ctx, tenantID, who, &r)
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{Skipped: skipped}
 	err = s.st.InApplyTx(ctx, func(tx Tx) error {
+		if err := s.recheck(ctx, tx, tenantID, e, r.Submit); err != nil {
+			return err
+		}
 		if err := tx.LockApplicant(ctx, tenantID, who.StaffID); err != nil {
 			return err
 		}
@@ -509,6 +526,11 @@ func (s *Service) Submit(ctx context.Context, tenantID int64, who *auth.Principa
 	if who == nil || who.StaffID == 0 || who.ReadOnly {
 		return nil, apperr.Forbid()
 	}
+	return onCurrentOrganisation(func() (*Result, error) { return s.submit(ctx, tenantID, who, id, version) })
+}
+
+// submit is one attempt of Submit (see create).
+func (s *Service) submit(ctx context.Context, tenantID int64, who *auth.Principal, id int64, version int64) (*Result, error) {
 	cur, err := s.st.FindApplication(ctx, tenantID, id)
 	if err != nil {
 		return nil, err
@@ -534,6 +556,9 @@ func (s *Service) Submit(ctx context.Context, tenantID int64, who *auth.Principa
 	}
 	res := &Result{Skipped: cur.Skipped}
 	err = s.st.InApplyTx(ctx, func(tx Tx) error {
+		if err := s.recheck(ctx, tx, tenantID, e, true); err != nil {
+			return err
+		}
 		if err := tx.LockApplicant(ctx, tenantID, who.StaffID); err != nil {
 			return err
 		}

@@ -114,8 +114,9 @@ type Tx interface {
 	// InsertNotifications adds rows to the outbox (setting their ids).
 	InsertNotifications(ctx context.Context, tenantID int64, ns []Notification) error
 	// MarkNotificationsRead marks a person's notifications read at at (all
-	// of them when ids is empty) and returns how many changed.
-	MarkNotificationsRead(ctx context.Context, tenantID, staffID int64, ids []int64, at time.Time) (int, error)
+	// of them when ids is empty; none with an id above upToID when it is
+	// not 0) and returns how many changed.
+	MarkNotificationsRead(ctx context.Context, tenantID, staffID int64, ids []int64, upToID int64, at time.Time) (int, error)
 }
 
 // Service reads a person's notifications and marks them read. Events are
@@ -196,8 +197,24 @@ func (s *Service) inApp(unreadOnly bool) Filter {
 // when ids is empty); another person's ids are left as they are. Reading is
 // not audited: it changes nothing but the reader's own list.
 func (s *Service) MarkRead(ctx context.Context, tenantID int64, who *auth.Principal, ids []int64) (int, error) {
+	return s.MarkReadUpTo(ctx, tenantID, who, ids, 0)
+}
+
+// MarkReadUpTo is MarkRead of the notifications up to upToID only (0: no
+// bound): 「すべて既読」 sends the newest id the person was shown, so that a
+// notification that arrived after the list was drawn stays unread — marking
+// "all" would mark one the person never saw (review r39). Ids are given in
+// the order notifications are written, so every one shown is at or below
+// it (only one written by a transaction still open as the list was read
+// can have a lower id and be marked unseen: the window of one commit).
+func (s *Service) MarkReadUpTo(ctx context.Context, tenantID int64, who *auth.Principal, ids []int64, upToID int64) (int, error) {
 	if who == nil {
 		return 0, apperr.Forbid()
+	}
+	if upToID < 0 {
+		var v apperr.Validation
+		v.Add("up_to_id", "notify.up_to_id_invalid", nil)
+		return 0, v.Err()
 	}
 	if who.StaffID == 0 {
 		return 0, nil
@@ -206,7 +223,7 @@ func (s *Service) MarkRead(ctx context.Context, tenantID int64, who *auth.Princi
 	n := 0
 	err := s.st.InNotifyTx(ctx, func(tx Tx) error {
 		var err error
-		n, err = tx.MarkNotificationsRead(ctx, tenantID, who.StaffID, ids, s.now())
+		n, err = tx.MarkNotificationsRead(ctx, tenantID, who.StaffID, ids, upToID, s.now())
 		return err
 	})
 	return n, err

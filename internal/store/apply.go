@@ -764,11 +764,21 @@ func (db *DB) FindApplicationDecisions(ctx context.Context, tenantID, appID int6
 // FindApplyHeads lists the current heads of the units (by the staff_unit
 // index).
 func (db *DB) FindApplyHeads(ctx context.Context, tenantID int64, unitIDs []int64) ([]apply.Head, error) {
+	return findApplyHeads(ctx, db, tenantID, unitIDs)
+}
+
+// FindApplyHeads is FindApplyHeads inside a transaction (a submission
+// routes on the heads as they are at its commit).
+func (tx *Tx) FindApplyHeads(ctx context.Context, tenantID int64, unitIDs []int64) ([]apply.Head, error) {
+	return findApplyHeads(ctx, tx, tenantID, unitIDs)
+}
+
+func findApplyHeads(ctx context.Context, q querier, tenantID int64, unitIDs []int64) ([]apply.Head, error) {
 	if len(unitIDs) == 0 {
 		return nil, nil
 	}
 	args := []any{tenantID}
-	out, err := queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (apply.Head, error) {
+	out, err := queryAll(ctx, q, func(sc interface{ Scan(...any) error }) (apply.Head, error) {
 		var h apply.Head
 		return h, sc.Scan(&h.StaffID, &h.UnitID, &h.Rank, &h.Name)
 	}, `SELECT id, unit_id, rank, name FROM staff WHERE tenant_id = ? AND unit_id IN (`+unprobedIDs(unitIDs, &args)+
@@ -951,7 +961,16 @@ func (tx *Tx) DeleteDelegation(ctx context.Context, tenantID, id int64) (apply.D
 // FindUnitChain returns a unit and the units above it, nearest first (id,
 // parent and code only), by one recursive query.
 func (db *DB) FindUnitChain(ctx context.Context, tenantID, unitID int64) ([]*org.Unit, error) {
-	out, err := queryAll(ctx, db, func(sc interface{ Scan(...any) error }) (*org.Unit, error) {
+	return findUnitChain(ctx, db, tenantID, unitID)
+}
+
+// FindUnitChain is FindUnitChain inside a transaction.
+func (tx *Tx) FindUnitChain(ctx context.Context, tenantID, unitID int64) ([]*org.Unit, error) {
+	return findUnitChain(ctx, tx, tenantID, unitID)
+}
+
+func findUnitChain(ctx context.Context, q querier, tenantID, unitID int64) ([]*org.Unit, error) {
+	out, err := queryAll(ctx, q, func(sc interface{ Scan(...any) error }) (*org.Unit, error) {
 		u := &org.Unit{TenantID: tenantID}
 		return u, sc.Scan(&u.ID, &u.ParentID, &u.Code, &u.Name, &u.Level)
 	}, `WITH RECURSIVE chain (id, parent_id, code, name, level, depth) AS (

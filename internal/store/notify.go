@@ -56,10 +56,15 @@ func (tx *Tx) InsertNotifications(ctx context.Context, tenantID int64, ns []noti
 	return nil
 }
 
-// MarkNotificationsRead marks a person's notifications read.
-func (tx *Tx) MarkNotificationsRead(ctx context.Context, tenantID, staffID int64, ids []int64, at time.Time) (int, error) {
+// MarkNotificationsRead marks a person's notifications read: ids (all
+// when empty), none newer than upToID (0: no bound).
+func (tx *Tx) MarkNotificationsRead(ctx context.Context, tenantID, staffID int64, ids []int64, upToID int64, at time.Time) (int, error) {
 	q := `UPDATE notifications SET read_at = ? WHERE tenant_id = ? AND staff_id = ? AND read_at = 0`
 	args := []any{micros(at), tenantID, staffID}
+	if upToID > 0 {
+		q += ` AND id <= ?`
+		args = append(args, upToID)
+	}
 	if len(ids) > 0 {
 		q += andIn("id", ids, &args)
 	}

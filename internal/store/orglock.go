@@ -15,7 +15,9 @@ import (
 // a change sent at the same moment are ordered: the decision commits on
 // the organisation before the change, or is judged on the one after it —
 // never a former approver's decision committed after the change (an outside
-// review). One tenant-wide advisory lock rather than row locks: a decision
+// review). An applicant's own submission takes it shared as well, before
+// its applicant's row lock, and re-reads the applicant and the routing
+// under it (apply.Service.recheck). One tenant-wide advisory lock rather than row locks: a decision
 // would need the rows of several people, and an import updates people in
 // its file's order, so row locks taken by both could deadlock. The lock is
 // taken first in a decision; a change takes it at its first write of

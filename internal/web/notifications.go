@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"telework/internal/apperr"
 	"telework/internal/auth"
 	"telework/internal/notify"
 	"telework/internal/places"
@@ -56,6 +57,21 @@ func (s *Server) notificationList(w http.ResponseWriter, r *http.Request) {
 		items = append(items, it)
 	}
 	data := map[string]any{"Items": items, "Unread": max(unread, unreadAll)}
+	if max(unread, unreadAll) > 0 {
+		// 「すべて既読」 marks what existed as the page was drawn: up to
+		// the newest notification (the first of page 1, read again on a
+		// later page), never one arriving after (review r39).
+		newest := list
+		if page > 1 {
+			if newest, err = s.svc.Notify.List(r.Context(), p.TenantID, p, false, 1, 0); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		if len(newest) > 0 {
+			data["UpToID"] = newest[0].ID
+		}
+	}
 	if more {
 		data["Next"] = "/notifications?page=" + strconv.Itoa(page+1)
 	}
@@ -118,7 +134,17 @@ func (s *Server) notificationsReadAll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := principal(r)
-	if _, err := s.svc.Notify.MarkRead(r.Context(), p.TenantID, p, nil); err != nil {
+	// The newest notification the page showed (up_to_id); without it (a
+	// form from before it carried one) all of them.
+	var upTo int64
+	if v := r.PostFormValue("up_to_id"); v != "" {
+		var err error
+		if upTo, err = strconv.ParseInt(v, 10, 64); err != nil || upTo < 0 {
+			s.fail(w, r, apperr.At(apperr.Invalid, "up_to_id", "notify.up_to_id_invalid", nil))
+			return
+		}
+	}
+	if _, err := s.svc.Notify.MarkReadUpTo(r.Context(), p.TenantID, p, nil, upTo); err != nil {
 		s.fail(w, r, err)
 		return
 	}

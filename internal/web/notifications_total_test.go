@@ -38,7 +38,7 @@ func TestNotificationListTotal(t *testing.T) {
 			for _, n := range ns[:10] { // one Approved among them
 				read = append(read, n.ID)
 			}
-			_, err := tx.MarkNotificationsRead(ctx, w.a.ID, staffID, read, w.db.Now())
+			_, err := tx.MarkNotificationsRead(ctx, w.a.ID, staffID, read, 0, w.db.Now())
 			return err
 		}))
 		staff := w.session(t, "staff")
