@@ -685,7 +685,7 @@ func (e *evaluator) hours() {
 	// (worktime.Check) counts the day once worked: 14:00–22:45 under
 	// 8:30–17:15 is 5 h 30 min of overtime though no longer than a day (a
 	// review found it approved, then flagged at clock-out).
-	outside, from, to, fixed := e.outsideHours(start, end)
+	outside, from, to, fixed := e.outsideHours(start, end, a.TimeUnit == FullDay)
 	if fixed && outside > 0 {
 		args := map[string]any{"Start": fmtHM(start), "End": fmtHM(end), "HoursStart": fmtHM(from), "HoursEnd": fmtHM(to),
 			"OutsideH": outside / 60, "OutsideM": outside % 60}
@@ -717,10 +717,10 @@ func (e *evaluator) hours() {
 
 // outsideHours is the planned time from start to end that lies outside
 // the day's fixed hours — before their start (早出) or after their end —
-// with those hours (from, to), moved to the planned start where the policy
-// staggers start times. False under flextime (overtime there is a length)
+// with those hours (from, to), moved to the planned start of a full day
+// (fullDay) where the policy staggers start times. False under flextime (overtime there is a length)
 // or without fixed hours.
-func (e *evaluator) outsideHours(start, end int) (outside, from, to int, ok bool) {
+func (e *evaluator) outsideHours(start, end int, fullDay bool) (outside, from, to int, ok bool) {
 	h := e.p.Hours
 	ss, ok1 := minutesOf(h.Start)
 	se, ok2 := minutesOf(h.End)
@@ -728,7 +728,10 @@ func (e *evaluator) outsideHours(start, end int) (outside, from, to int, ok bool
 		return 0, 0, 0, false
 	}
 	from, to = ss, se
-	if (h.StaggeredWork || len(h.Staggered) > 0) && start != ss {
+	// Only a full day's start staggers the day (as hours.staggered_work
+	// reads it): an afternoon from 13:30 is the afternoon of the standard
+	// day, not a day moved to begin at 13:30.
+	if fullDay && (h.StaggeredWork || len(h.Staggered) > 0) && start != ss {
 		from, to = start, start+se-ss
 	}
 	early := max(min(end, from)-start, 0)

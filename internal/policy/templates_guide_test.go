@@ -69,6 +69,13 @@ var guideCases = map[string][]guideCase{
 			want: []string{"hours.overtime_flag_prohibited error", "notice.travel_order info"}}},
 		{"G:847 時間外労働・深夜労働は禁止", tcase{name: "overtime", app: approvedOT(withHours(app(Home, FullDay, "2026-05-13"), "08:30", "18:30", 60)), now: "2026-05-01 09:00",
 			want: []string{"hours.overtime_prohibited error", "notice.travel_order info"}}},
+		// A part day's own start does not stagger the day: an afternoon
+		// or hourly plan past 17:15 is overtime, prohibited here (a review
+		// found it passed where 松本市's laxer rule refused it).
+		{"G:847 時間外労働・深夜労働は禁止", tcase{name: "afternoon past the day's end", app: withHours(app(Home, PM, "2026-05-13"), "13:30", "17:45", 0), now: "2026-05-01 09:00",
+			want: []string{"hours.overtime_prohibited error", "notice.travel_order info"}}},
+		{"G:847 時間外労働・深夜労働は禁止", tcase{name: "hourly past the day's end", app: withHours(app(Home, Hourly, "2026-05-13"), "16:00", "18:00", 0), now: "2026-05-01 09:00",
+			want: []string{"hours.overtime_prohibited error", "notice.travel_order info"}}},
 		{"G:841 口頭で旅行命令を発する", tcase{name: "travel order", app: app(Home, AM, "2026-05-13"), now: "2026-05-01 09:00", want: []string{"notice.travel_order info"}}},
 		{"default: 中抜け (the guide does not say)", tcase{name: "中抜け", app: midDay(app(Home, FullDay, "2026-05-13")), now: "2026-05-01 09:00", want: []string{"notice.travel_order info"}}},
 		{"G:851 紙書類の持ち出しは所属長の了解を得ること", tcase{name: "paper", app: withPaper(app(Home, FullDay, "2026-05-13"), "personal_info"), now: "2026-05-01 09:00",

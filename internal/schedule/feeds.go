@@ -39,6 +39,7 @@ type Feed struct {
 type FeedOwner struct {
 	UnitID  int64 // their section today (a move changes it)
 	Retired bool
+	Head    bool // they head their section (所属長) today
 	Active  bool // they have an account that is not disabled
 }
 
@@ -201,7 +202,10 @@ func (s *Service) FeedICS(ctx context.Context, token, lang string) ([]byte, erro
 	from, to := today.AddDays(-31), today.AddDays(180)
 	filter := apply.Filter{From: from, To: to, DayStatuses: Shown}
 	if f.UnitID != 0 {
-		if f.Section() == 0 {
+		// A section feed is the 所属長's (CreateFeed): one whose owner no
+		// longer heads a section — or one made before that rule by someone
+		// who never did — answers like a revoked token.
+		if f.Section() == 0 || !f.Owner.Head {
 			return nil, apperr.NotFoundErr("calendar_feed")
 		}
 		filter.UnitIDs = []int64{f.Section()}

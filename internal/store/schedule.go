@@ -46,17 +46,17 @@ func (db *DB) FindCalendarFeeds(ctx context.Context, tenantID, ownerStaffID int6
 }
 
 // FindCalendarFeedByHash finds a live feed by its token's hash (nil: none),
-// with its owner as they are now: their section, whether they retired and
-// whether their account is enabled (the service decides what that means).
+// with its owner as they are now: their section, whether they retired,
+// whether they head their section and whether their account is enabled (the service decides what that means).
 func (db *DB) FindCalendarFeedByHash(ctx context.Context, hash string) (*schedule.Feed, error) {
 	var f schedule.Feed
 	var created, revoked int64
 	err := db.row(ctx, `SELECT f.id, f.tenant_id, f.owner_staff_id, COALESCE(f.staff_id, 0), COALESCE(f.unit_id, 0), f.token_hash,
-			f.created_at, f.revoked_at, s.unit_id, s.retired,
+			f.created_at, f.revoked_at, s.unit_id, s.retired, s.is_supervisor,
 			EXISTS (SELECT 1 FROM users u WHERE u.tenant_id = f.tenant_id AND u.staff_id = f.owner_staff_id AND u.disabled = FALSE)
 		FROM calendar_feeds f JOIN staff s ON s.tenant_id = f.tenant_id AND s.id = f.owner_staff_id
 		WHERE f.token_hash = ? AND f.revoked_at = 0`, hash).Scan(&f.ID, &f.TenantID, &f.OwnerStaffID, &f.StaffID, &f.UnitID,
-		&f.TokenHash, &created, &revoked, &f.Owner.UnitID, &f.Owner.Retired, &f.Owner.Active)
+		&f.TokenHash, &created, &revoked, &f.Owner.UnitID, &f.Owner.Retired, &f.Owner.Head, &f.Owner.Active)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

@@ -195,7 +195,7 @@ func TestApplicationsAPI(t *testing.T) {
 		// The approver reads it but only the applicant withdraws or
 		// cancels it: 403 saying so, not a 404 about an application they
 		// have just read.
-		for _, act := range []string{"withdraw", "cancel"} {
+		for _, act := range []string{"withdraw", "cancel", "start", "finish"} {
 			res := call(sup, "POST", fmt.Sprintf("/api/v1/applications/%d/%s", a.ID, act), "")
 			if res.code != http.StatusForbidden || !strings.Contains(res.body, `"code":"apply.applicant_only"`) || !strings.Contains(res.body, "本人だけ") {
 				t.Errorf("the approver's %s: %d %s", act, res.code, res.body)

@@ -122,6 +122,19 @@ func TestCalendarFeedFollowsItsOwner(t *testing.T) {
 		storetest.Must(t, err)
 		expect("account enabled again", sectionFeed, []string{"渡邉 三郎"}, []string{"鈴木 一郎"})
 
+		// No longer a 所属長: the section feed answers as revoked (a section
+		// feed is the head's alone), the person's own still serves; head
+		// again, the section feed serves again.
+		owner.IsSupervisor = false
+		storetest.Must(t, storetest.F(db).UpdateStaff(ctx, w.a.ID, sys, owner, owner.Version, calendar.Date{}))
+		if code, got := read(sectionFeed); code != http.StatusNotFound {
+			t.Errorf("no longer head: section feed %d %q", code, got)
+		}
+		expect("no longer head, own", ownFeed, []string{"異動 予定"}, nil)
+		owner.IsSupervisor = true
+		storetest.Must(t, storetest.F(db).UpdateStaff(ctx, w.a.ID, sys, owner, owner.Version, calendar.Date{}))
+		expect("head again", sectionFeed, []string{"渡邉 三郎"}, []string{"鈴木 一郎"})
+
 		// Retired: both answer as revoked, also after new applications.
 		storetest.Must(t, storetest.F(db).SetStaffRetired(ctx, w.a.ID, sys, owner.ID, owner.Version, true))
 		approved(w.staff["a-it"].ID) // 髙橋 次郎, 市民部

@@ -918,8 +918,13 @@ func hhmm(t time.Time) string {
 // in it, not today, a state the action does not leave) come before
 // anything is written.
 func (s *Service) ForApplication(ctx context.Context, tenantID int64, who *auth.Principal, a *apply.Application, day calendar.Date, act apply.Action) error {
-	if a == nil || who == nil || a.StaffID == 0 || a.StaffID != who.StaffID {
+	if a == nil || who == nil || a.StaffID == 0 {
 		return apperr.NotFoundErr("application")
+	}
+	if a.StaffID != who.StaffID {
+		// a is one the caller has read (the approver, HR): only the
+		// applicant starts or finishes it, as only they withdraw it.
+		return &apperr.Error{Code: apperr.Forbidden, Key: "apply.applicant_only"}
 	}
 	now := s.now()
 	i, _, err := apply.MarkableDay(a, act, day, now)

@@ -155,7 +155,7 @@ func Check(in Input) []Warning {
 			add(RuleCoreNotCovered, map[string]any{"Start": fmtHM(start), "End": fmtHM(end), "CoreStart": h.CoreStart, "CoreEnd": h.CoreEnd})
 		}
 	}
-	shiftStart, shiftEnd, shifted, hasShift := shift(h, start)
+	shiftStart, shiftEnd, shifted, hasShift := shift(h, start, d.PartDay)
 	if end < 0 && StartsAtNight(d) && (nightBanned || h.Overtime != "allowed") {
 		// Work begun in the late-night hours is late-night work from its
 		// first minute: said at the start, not only at the end (when the
@@ -276,13 +276,15 @@ func Check(in Input) []Warning {
 // day): the standard start to end; where the policy allows 時差勤務 (and
 // no flextime), the standard length from the actual start instead
 // (shifted). ok is false without standard hours.
-func shift(h policy.Hours, start int) (from, to int, shifted, ok bool) {
+func shift(h policy.Hours, start int, partDay bool) (from, to int, shifted, ok bool) {
 	ss, ok1 := hm(h.Start)
 	se, ok2 := hm(h.End)
 	if !ok1 || !ok2 || se <= ss {
 		return 0, 0, false, false
 	}
-	if !h.Flex && (h.StaggeredWork || len(h.Staggered) > 0) && start != ss {
+	// A part day's start (an approved afternoon from 13:30) does not
+	// stagger the day: the application's check reads it so too.
+	if !h.Flex && !partDay && (h.StaggeredWork || len(h.Staggered) > 0) && start != ss {
 		return start, start + se - ss, true, true
 	}
 	return ss, se, false, true
