@@ -69,6 +69,10 @@ const (
 // TimeUnits in display order.
 var TimeUnits = []TimeUnit{FullDay, AM, PM, Hourly}
 
+// PartDay reports whether the unit covers part of the day (午前, 午後,
+// 時間単位): the core time is not asked of it.
+func (u TimeUnit) PartDay() bool { return u == AM || u == PM || u == Hourly }
+
 // Place kinds.
 const (
 	PlaceHome           = "home"            // 自宅

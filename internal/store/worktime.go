@@ -46,7 +46,7 @@ func scanWorktimeDay(sc interface{ Scan(...any) error }) (worktime.Day, error) {
 		&d.EndProxy, &d.ApplicationID, &ot, &breaks, &d.Version, &unit); err != nil {
 		return d, err
 	}
-	d.PartDay = partDay(unit)
+	d.PartDay = policy.TimeUnit(unit).PartDay()
 	var err error
 	if d.Date, err = calendar.ParseDate(date); err != nil {
 		return d, err
@@ -221,7 +221,7 @@ func (db *DB) FindWorktimeApplication(ctx context.Context, tenantID, staffID int
 	if err != nil {
 		return a, mapErr(err)
 	}
-	a.PartDay = partDay(unit)
+	a.PartDay = policy.TimeUnit(unit).PartDay()
 	a.Mode, a.OvertimeApproved = policy.Mode(mode), flags&flagOvertime != 0
 	return a, nil
 }
@@ -247,13 +247,4 @@ func (tx *Tx) NoteNoClockOut(ctx context.Context, tenantID, dayID int64) (bool, 
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
-}
-
-// partDay: an application's time unit covers part of the day.
-func partDay(unit string) bool {
-	switch policy.TimeUnit(unit) {
-	case policy.AM, policy.PM, policy.Hourly:
-		return true
-	}
-	return false
 }

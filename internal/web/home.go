@@ -17,7 +17,7 @@ const homeSoon = 3
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	data := map[string]any{}
-	directoryRole := p.HasAny(auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin)
+	directoryRole := directory.Allows(p)
 	if p.StaffID != 0 {
 		st, err := s.svc.Org.StaffByID(r.Context(), p.TenantID, p.StaffID)
 		if err != nil {

@@ -567,13 +567,13 @@ func navFor(v *view) []navItem {
 	}
 	add("/", "nav.home")
 	applyNav(p, add)
-	if p.StaffID != 0 && p.HasAny(auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin) {
+	if p.StaffID != 0 && directory.Allows(p) {
 		add("/worktime", "worktime.nav")
 	}
 	if hasNotes(p) {
 		add("/schedule", "schedule.nav")
 	}
-	if p.HasAny(auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin) {
+	if directory.Allows(p) {
 		add("/staff", "nav.staff")
 		add("/units", "nav.units")
 	}
@@ -600,7 +600,7 @@ func navFor(v *view) []navItem {
 	}
 	// An account that is only the auditor's reads the audit log and
 	// nothing else (SPEC §2); it has no API to the log, so no tokens.
-	if p.HasAny(auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin) {
+	if directory.Allows(p) {
 		add("/rules", "trial.nav_rules")
 		add("/surveys", "survey.nav")
 		add("/oneonone", "oneonone.nav")
@@ -733,5 +733,5 @@ func (s *Server) apiDocsPage(w http.ResponseWriter, r *http.Request) {
 // feeds — a staff record and a role beyond the auditor's (an auditor-only
 // account reads the audit log and nothing else, SPEC §2).
 func hasNotes(p *auth.Principal) bool {
-	return p != nil && !p.IsOperator() && p.StaffID != 0 && p.HasAny(auth.Staff, auth.Supervisor, auth.HRAdmin, auth.ITAdmin)
+	return p != nil && p.StaffID != 0 && directory.Allows(p)
 }
